@@ -1,0 +1,264 @@
+// The kernel model's public contract: what the simulator, the rules, the differential tests and
+// the panel rely on. Values use Linux's own numbers (flags, errnos) so that a syscall program
+// can be handed unchanged to the C harness that runs it on the real kernel.
+
+export type Errno =
+  | 'EPERM'
+  | 'ENXIO'
+  | 'EBADF'
+  | 'EAGAIN'
+  | 'ENOMEM'
+  | 'EACCES'
+  | 'EFAULT'
+  | 'EEXIST'
+  | 'ENODEV'
+  | 'EINVAL'
+  | 'EOVERFLOW'
+  | 'EOPNOTSUPP';
+
+export const ERRNO_NUMBER: Readonly<Record<Errno, number>> = {
+  EPERM: 1,
+  ENXIO: 6,
+  EBADF: 9,
+  EAGAIN: 11,
+  ENOMEM: 12,
+  EACCES: 13,
+  EFAULT: 14,
+  EEXIST: 17,
+  ENODEV: 19,
+  EINVAL: 22,
+  EOVERFLOW: 75,
+  EOPNOTSUPP: 95,
+};
+
+export const PROT_NONE = 0;
+export const PROT_READ = 0x1;
+export const PROT_WRITE = 0x2;
+export const PROT_EXEC = 0x4;
+
+export const MAP_SHARED = 0x01;
+export const MAP_PRIVATE = 0x02;
+export const MAP_SHARED_VALIDATE = 0x03;
+export const MAP_TYPE = 0x0f;
+export const MAP_DROPPABLE = 0x08;
+export const MAP_FIXED = 0x10;
+export const MAP_ANONYMOUS = 0x20;
+export const MAP_32BIT = 0x40;
+export const MAP_ABOVE4G = 0x80;
+export const MAP_GROWSDOWN = 0x0100;
+export const MAP_DENYWRITE = 0x0800;
+export const MAP_EXECUTABLE = 0x1000;
+export const MAP_LOCKED = 0x2000;
+export const MAP_NORESERVE = 0x4000;
+export const MAP_POPULATE = 0x8000;
+export const MAP_NONBLOCK = 0x10000;
+export const MAP_STACK = 0x20000;
+export const MAP_HUGETLB = 0x40000;
+export const MAP_SYNC = 0x80000;
+export const MAP_FIXED_NOREPLACE = 0x100000;
+export const MAP_UNINITIALIZED = 0x4000000;
+
+export const MREMAP_MAYMOVE = 1;
+export const MREMAP_FIXED = 2;
+export const MREMAP_DONTUNMAP = 4;
+
+/** VMA flags the model tracks (a subset of the kernel's vm_flags, with our own bit numbers). */
+export const VM_SHARED = 1 << 0;
+export const VM_MAYSHARE = 1 << 1;
+export const VM_IO = 1 << 2;
+export const VM_PFNMAP = 1 << 3;
+export const VM_DONTEXPAND = 1 << 4;
+export const VM_MIXEDMAP = 1 << 5;
+export const VM_DONTDUMP = 1 << 6;
+export const VM_LOCKED = 1 << 7;
+export const VM_GROWSDOWN = 1 << 8;
+export const VM_ACCOUNT = 1 << 9;
+export const VM_NORESERVE = 1 << 10;
+export const VM_SEALED = 1 << 11;
+export const VM_UFFD_MISSING = 1 << 12;
+
+export interface KernelVersion {
+  readonly major: number;
+  readonly minor: number;
+}
+
+/** The platform a scenario runs on. Defaults mirror the observed Linux 6.18 x86-64 machine of the facts. */
+export interface KernelConfig {
+  readonly version: KernelVersion;
+  /** 4096 on x86-64; 16 KiB / 64 KiB arm64 kernels exist. */
+  readonly pageSize: bigint;
+  /** 0x7ffffffff000 with 4-level paging. */
+  readonly taskSize: bigint;
+  /** Top of the top-down mmap search (`mm->mmap_base`). Deterministic here: no ASLR. */
+  readonly mmapBase: bigint;
+  /** Effective mmap_min_addr = max(vm.mmap_min_addr, CONFIG_LSM_MMAP_MIN_ADDR); 65536 by default. */
+  readonly mmapMinAddr: bigint;
+  /** vm.mmap_min_addr itself (the EPERM check for MAP_FIXED); 4096 by default. */
+  readonly dacMmapMinAddr: bigint;
+  /** Whether the process has CAP_SYS_RAWIO (root has it). */
+  readonly capSysRawio: boolean;
+  /** THP compiled in: 2 MiB-multiple private anonymous maps without a hint get 2 MiB alignment (6.7+). */
+  readonly thp: boolean;
+  readonly maxMapCount: number;
+  readonly layout: 'topdown' | 'legacy';
+  /** Start of the MAP_32BIT search; 0x40000000 without randomisation. */
+  readonly map32bitBegin: bigint;
+  /** RLIMIT_AS in bytes, or undefined for unlimited. */
+  readonly rlimitAs?: bigint;
+}
+
+/** Who did something: the application (32-bit code), the compatibility layer, a driver by name. */
+export type Actor = string;
+
+/** Where an operation came from in the scenario: the step index (0-based, in execution order) and actor. */
+export interface Origin {
+  readonly step: number;
+  readonly actor: Actor;
+}
+
+export type ObjectKind = 'anon' | 'shmem' | 'memfd' | 'regular' | 'device';
+
+/** A backing object: what pages a mapping shows. Private anonymous memory gets one per mapping. */
+export interface MemoryObject {
+  readonly id: number;
+  readonly kind: ObjectKind;
+  /** The name /proc/PID/maps would show, e.g. `/memfd:wow64buf (deleted)`, `/dev/dri/renderD128`. */
+  readonly name: string;
+  /** Object size for shared objects (SIGBUS beyond it); undefined for anonymous memory. */
+  readonly sizeBytes: bigint | undefined;
+}
+
+/** How a device file behaves when mapped (DRM/TTM, i915, NVIDIA…: facts 4.1). */
+export interface DeviceTraits {
+  /** VM_ flags the driver's mmap sets, e.g. VM_IO|VM_PFNMAP|VM_DONTEXPAND|VM_DONTDUMP. */
+  readonly vmFlags: number;
+  /** MAP_PRIVATE writable (COW) mappings refused with EINVAL (TTM, panthor, xe). */
+  readonly rejectsCow: boolean;
+  /** The driver has its own get_unmapped_area (io_uring; DRM after drm_gem_get_unmapped_area). */
+  readonly customGetUnmappedArea: boolean;
+  /** vm_ops->may_split refuses partial unmaps/moves (special mappings like [vvar]). */
+  readonly refusesSplit: boolean;
+}
+
+/** An open file the scenario can map: memfd, shmem, regular file, or a device (a GPU BO). */
+export interface FileSpec {
+  readonly kind: 'memfd' | 'regular' | 'device';
+  readonly name: string;
+  readonly sizeBytes: bigint;
+  readonly readable: boolean;
+  readonly writable: boolean;
+  readonly device?: DeviceTraits;
+}
+
+export interface OpenFile extends FileSpec {
+  readonly fd: number;
+  readonly object: MemoryObject;
+}
+
+/**
+ * One VMA. Immutable: every change makes new Vma objects, so a timeline can keep old ones.
+ * Addresses are page numbers (address / pageSize): exact JS integers, fast in hot loops.
+ */
+export interface Vma {
+  readonly startPage: number;
+  readonly endPage: number;
+  readonly prot: number;
+  /** VM_ flags including VM_SHARED / VM_MAYSHARE. */
+  readonly vmFlags: number;
+  /** The shared object (shmem, memfd, file, device) or, for private anonymous memory, its anon object. */
+  readonly object: MemoryObject;
+  /** Page offset into `object` of startPage. */
+  readonly pgoff: number;
+  /**
+   * Private COW pages of a private file mapping (or the pages of private anonymous memory),
+   * indexed by object page number. Shared with the VMA's split pieces.
+   */
+  readonly anon: MemoryObject | undefined;
+  /** Simulation-only attributes (never affect kernel behaviour except that VMAs with different ones do not merge). */
+  readonly owner: Actor;
+  readonly createdStep: number;
+  /** A user-facing label: a scenario name (`mem`, `a`), `reservation`, `[heap]`… */
+  readonly label: string | undefined;
+}
+
+/** What a syscall changed, so rules can reason about it and the timeline can replay it. */
+export type Effect =
+  | { readonly kind: 'mapped'; readonly vma: Vma }
+  | { readonly kind: 'unmapped'; readonly startPage: number; readonly endPage: number; readonly victims: readonly Vma[] }
+  | { readonly kind: 'replaced'; readonly startPage: number; readonly endPage: number; readonly victims: readonly Vma[] }
+  | { readonly kind: 'moved'; readonly fromPage: number; readonly toPage: number; readonly pages: number; readonly vmas: readonly Vma[] }
+  | { readonly kind: 'emptied'; readonly startPage: number; readonly endPage: number; readonly aliasOfNew: boolean }
+  | { readonly kind: 'aliased'; readonly startPage: number; readonly endPage: number; readonly sourcePage: number }
+  | { readonly kind: 'protected'; readonly startPage: number; readonly endPage: number; readonly prot: number };
+
+export type SyscallResult =
+  | { readonly ok: true; readonly value: bigint; readonly effects: readonly Effect[] }
+  | {
+      readonly ok: false;
+      readonly errno: Errno;
+      /** Why, precisely: the check that failed and the kernel version that decides it. */
+      readonly reason: string;
+      /** Effects that happened before the failure (e.g. a FIXED destination already unmapped). */
+      readonly effects: readonly Effect[];
+    };
+
+/**
+ * Contents are symbolic: a datum is a byte value 0..255 (a fill), or an id >= 256 naming a write
+ * (registered with `registerTag`), so expectations can say "reads what the driver wrote".
+ */
+export type Datum = number;
+
+export interface Segment {
+  /** Byte offset from the start of the access. */
+  readonly offset: bigint;
+  readonly length: bigint;
+  readonly datum: Datum;
+}
+
+export type AccessResult =
+  | { readonly ok: true; readonly segments: readonly Segment[]; readonly faults: number }
+  | {
+      readonly ok: false;
+      readonly signal: 'SIGSEGV' | 'SIGBUS';
+      readonly address: bigint;
+      readonly reason: string;
+      /** Bytes done before the fault (a write is applied page by page up to it). */
+      readonly segments: readonly Segment[];
+    };
+
+export interface MmapArgs {
+  readonly addr: bigint;
+  readonly length: bigint;
+  readonly prot: number;
+  readonly flags: number;
+  /** File descriptor number from `openFile`, or -1. */
+  readonly fd: number;
+  readonly offset: bigint;
+}
+
+export interface MremapArgs {
+  readonly oldAddress: bigint;
+  readonly oldSize: bigint;
+  readonly newSize: bigint;
+  readonly flags: number;
+  readonly newAddress: bigint;
+}
+
+/**
+ * The simulated address space of one process. All methods are total: bad arguments give an
+ * errno, never an exception.
+ */
+export interface AddressSpaceApi {
+  readonly config: KernelConfig;
+  openFile(spec: FileSpec): OpenFile;
+  mmap(args: MmapArgs, origin: Origin, label?: string): SyscallResult;
+  munmap(addr: bigint, length: bigint, origin: Origin): SyscallResult;
+  mremap(args: MremapArgs, origin: Origin, label?: string): SyscallResult;
+  mprotect(addr: bigint, length: bigint, prot: number, origin: Origin): SyscallResult;
+  read(addr: bigint, length: bigint, origin: Origin): AccessResult;
+  write(addr: bigint, length: bigint, datum: Datum, origin: Origin): AccessResult;
+  /** The VMAs, sorted by address. */
+  vmas(): readonly Vma[];
+  /** The VMA containing the page, if any. */
+  vmaAt(page: number): Vma | undefined;
+}

@@ -1,0 +1,97 @@
+// Exact 64-bit numbers. Addresses and sizes are bigint wherever they enter or leave the engine
+// (parsing, hover, messages); a JS number is exact only up to 2^53, so it is never used for a
+// user's address.
+
+export const U64_MAX = (1n << 64n) - 1n;
+export const KiB = 1024n;
+export const MiB = 1024n * KiB;
+export const GiB = 1024n * MiB;
+export const TiB = 1024n * GiB;
+
+export const UNIT_BYTES: Readonly<Record<string, bigint>> = {
+  B: 1n,
+  KiB,
+  MiB,
+  GiB,
+  TiB,
+  K: KiB,
+  M: MiB,
+  G: GiB,
+  KB: KiB,
+  MB: MiB,
+  GB: GiB,
+  page: 4096n,
+  pages: 4096n,
+};
+
+/** `0x7f3a_c000_0000`: hex with `_` every four digits, the way the language writes addresses. */
+export function formatHex(value: bigint, group = true): string {
+  if (value < 0n) return '-' + formatHex(-value, group);
+  const digits = value.toString(16);
+  if (!group || digits.length <= 4) return '0x' + digits;
+  const parts: string[] = [];
+  for (let end = digits.length; end > 0; end -= 4) parts.unshift(digits.slice(Math.max(0, end - 4), end));
+  return '0x' + parts.join('_');
+}
+
+/** Plain `0x7f3ac0000000`, as the kernel and /proc/PID/maps print it. */
+export function formatHexPlain(value: bigint): string {
+  return formatHex(value, false);
+}
+
+/** Decimal with `_` thousands separators: `4_294_967_296`. */
+export function formatDecimal(value: bigint): string {
+  const negative = value < 0n;
+  const digits = (negative ? -value : value).toString();
+  const parts: string[] = [];
+  for (let end = digits.length; end > 0; end -= 3) parts.unshift(digits.slice(Math.max(0, end - 3), end));
+  return (negative ? '-' : '') + parts.join('_');
+}
+
+/** The largest binary unit that divides the size exactly, else a rounded figure: `16 MiB`, `1.5 GiB`. */
+export function formatSize(bytes: bigint): string {
+  const negative = bytes < 0n;
+  const abs = negative ? -bytes : bytes;
+  const units: [string, bigint][] = [
+    ['TiB', TiB],
+    ['GiB', GiB],
+    ['MiB', MiB],
+    ['KiB', KiB],
+  ];
+  for (const [name, size] of units) {
+    if (abs >= size && abs % size === 0n) return `${negative ? '-' : ''}${abs / size} ${name}`;
+  }
+  for (const [name, size] of units) {
+    if (abs >= size) {
+      const tenths = (abs * 10n) / size;
+      return `${negative ? '-' : ''}≈${tenths / 10n}.${tenths % 10n} ${name}`;
+    }
+  }
+  return `${negative ? '-' : ''}${abs} B`;
+}
+
+export function alignDown(value: bigint, alignment: bigint): bigint {
+  return value - (value % alignment);
+}
+
+export function alignUp(value: bigint, alignment: bigint): bigint {
+  const rest = value % alignment;
+  return rest === 0n ? value : value + (alignment - rest);
+}
+
+export function isAligned(value: bigint, alignment: bigint): boolean {
+  return value % alignment === 0n;
+}
+
+/** What 32-bit code sees when a 64-bit pointer is truncated to `uint32_t`. */
+export function truncate32(value: bigint): bigint {
+  return value & 0xffff_ffffn;
+}
+
+export function minBig(a: bigint, b: bigint): bigint {
+  return a < b ? a : b;
+}
+
+export function maxBig(a: bigint, b: bigint): bigint {
+  return a > b ? a : b;
+}
