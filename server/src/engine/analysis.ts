@@ -1,0 +1,116 @@
+// The engine's façade: text in, plain data out. The language server, the CLI, the tests and the
+// benchmarks all call this; nothing here knows about LSP or VS Code.
+import type { EngineDiagnostic, Severity } from './diagnostics';
+import { parse } from './syntax/parser';
+import type { FileNode, ScenarioNode } from './syntax/ast';
+import { LineIndex } from './syntax/text-range';
+import { runScenario, type RunOptions, type ScenarioRun } from './sim/run';
+import { RULE_BY_CODE, RULES } from './rules/registry';
+import type { RelatedInformation, FixData } from './diagnostics';
+import type { TextRange } from './syntax/text-range';
+
+export interface AnalysisOptions extends RunOptions {
+  /** Per-rule severity overrides; 'off' drops the rule. */
+  readonly severities?: Readonly<Record<string, Severity | 'off'>>;
+}
+
+export interface ScenarioAnalysis {
+  readonly node: ScenarioNode;
+  readonly run: ScenarioRun;
+  readonly diagnostics: readonly EngineDiagnostic[];
+}
+
+export interface DocumentAnalysis {
+  readonly text: string;
+  readonly file: FileNode;
+  readonly lines: LineIndex;
+  readonly scenarios: readonly ScenarioAnalysis[];
+  readonly diagnostics: readonly EngineDiagnostic[];
+}
+
+export function analyseDocument(text: string, options: AnalysisOptions = {}): DocumentAnalysis {
+  const file = parse(text);
+  const diagnostics: EngineDiagnostic[] = [];
+  const make = (code: string, range: TextRange, message: string, related: readonly RelatedInformation[] = [], fix?: FixData): EngineDiagnostic | undefined => {
+    const rule = RULE_BY_CODE.get(code);
+    const override = options.severities?.[code];
+    if (override === 'off') return undefined;
+    const severity = override ?? rule?.severity ?? 'error';
+    return fix ? { code, severity, range: { start: range.start, end: range.end }, message, related, fix } : { code, severity, range: { start: range.start, end: range.end }, message, related };
+  };
+  for (const error of file.errors) {
+    const d = make('syntax-error', error, error.message);
+    if (d) diagnostics.push(d);
+  }
+  const scenarios: ScenarioAnalysis[] = [];
+  const names = new Map<string, ScenarioNode>();
+  for (const node of file.scenarios) {
+    if (node.name) {
+      const previous = names.get(node.name.value);
+      if (previous?.name) {
+        const d = make('duplicate-name', node.name, `another scenario is already called "${node.name.value}"`, [{ range: previous.name, message: 'first here' }]);
+        if (d) diagnostics.push(d);
+      } else names.set(node.name.value, node);
+    }
+    const run = runScenario(node, text, options);
+    const own: EngineDiagnostic[] = [];
+    const push = (d: EngineDiagnostic | undefined) => {
+      if (d) own.push(d);
+    };
+    for (const p of run.problems) push(make(p.code, p.range, p.message, p.related ?? [], p.fix));
+    for (const f of run.simulation.findings) push(make(f.code, f.range, f.message, f.related ?? [], f.fix));
+    for (const rule of RULES) {
+      rule.check?.(run, (range, message, related = [], fix) => push(make(rule.code, range, message, related, fix)));
+    }
+    const checked = applyDiagnosticExpectations(run, own, make);
+    scenarios.push({ node, run, diagnostics: checked });
+    diagnostics.push(...checked);
+  }
+  diagnostics.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
+  return { text, file, lines: new LineIndex(text), scenarios, diagnostics };
+}
+
+/**
+ * `expect diagnostic CODE` after a step: the step must have that diagnostic. When it does, the
+ * diagnostic is expected and shown as information, so a scenario documenting a known hazard
+ * passes `drvmap check`; when it does not, the expectation fails.
+ */
+function applyDiagnosticExpectations(
+  run: ScenarioRun,
+  diagnostics: EngineDiagnostic[],
+  make: (code: string, range: TextRange, message: string) => EngineDiagnostic | undefined,
+): EngineDiagnostic[] {
+  const out = [...diagnostics];
+  for (const expectation of run.simulation.expects) {
+    const form = expectation.node.expectation;
+    if (form.form !== 'diagnostic' || !form.code) continue;
+    const code = form.code;
+    if (!RULE_BY_CODE.has(code.name)) {
+      const d = make('unknown-word', code, `\`${code.name}\` is not a rule code; see docs/rules.md`);
+      if (d) out.push(d);
+      continue;
+    }
+    const step = run.simulation.records[expectation.afterStep];
+    const matches = step ? out.filter((d) => d.code === code.name && d.range.start >= step.node.start && d.range.end <= step.node.end) : [];
+    if (matches.length === 0) {
+      const d = make('expectation-failed', expectation.node, `expectation failed: step ${expectation.afterStep + 1} has no \`${code.name}\` diagnostic`);
+      if (d) out.push(d);
+      continue;
+    }
+    for (const m of matches) {
+      const index = out.indexOf(m);
+      out[index] = { ...m, severity: 'info', message: `(expected) ${m.message}` };
+    }
+  }
+  return out;
+}
+
+/** The scenario whose text contains the offset (or the last one before it). */
+export function scenarioAt(analysis: DocumentAnalysis, offset: number): ScenarioAnalysis | undefined {
+  let found: ScenarioAnalysis | undefined;
+  for (const s of analysis.scenarios) {
+    if (s.node.start <= offset) found = s;
+    if (offset <= s.node.end && offset >= s.node.start) return s;
+  }
+  return found;
+}

@@ -1,0 +1,25 @@
+// The engine's diagnostic: plain data the server turns into LSP and the CLI into text/JSON/SARIF.
+import type { TextRange } from './syntax/text-range';
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+
+export interface RelatedInformation {
+  readonly range: TextRange;
+  readonly message: string;
+}
+
+/** What a quick fix should do; the server turns it into a WorkspaceEdit. */
+export type FixData =
+  | { readonly kind: 'replace'; readonly title: string; readonly range: TextRange; readonly text: string; readonly preferred?: boolean }
+  | { readonly kind: 'choices'; readonly fixes: readonly { readonly title: string; readonly range: TextRange; readonly text: string }[] };
+
+export interface EngineDiagnostic {
+  /** Stable rule code, e.g. `kernel-refused`; documented in docs/rules.md#code. */
+  readonly code: string;
+  readonly severity: Severity;
+  readonly range: TextRange;
+  readonly message: string;
+  readonly related: readonly RelatedInformation[];
+  readonly fix?: FixData;
+  readonly tags?: readonly ('unnecessary' | 'deprecated')[];
+}

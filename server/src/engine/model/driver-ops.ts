@@ -1,0 +1,226 @@
+// What a driver does in the address space: map its buffer objects (device BO, memfd or private
+// anonymous memory), keep or drop its own pointer, suballocate from a pool, reuse freed BOs.
+import {
+  MAP_ANONYMOUS,
+  MAP_FIXED,
+  MAP_PRIVATE,
+  MAP_SHARED,
+  PROT_NONE,
+  PROT_READ,
+  PROT_WRITE,
+  VM_DONTDUMP,
+  VM_DONTEXPAND,
+  VM_IO,
+  VM_PFNMAP,
+  type OpenFile,
+  type SyscallResult,
+} from '../kernel/types';
+import { alignUp, formatHex, formatSize } from '../numbers';
+import type { Simulation } from '../sim/simulation';
+import type { DriverModel } from './driver';
+import type { VkMemory } from './vk-memory';
+
+export interface MapRequest {
+  /** Where to map (a hint, or exact with `fixed`). */
+  readonly address?: bigint;
+  readonly fixed?: boolean;
+}
+
+interface CachedBo {
+  readonly size: bigint;
+  readonly file: OpenFile | undefined;
+  readonly pointer: bigint | undefined;
+  readonly object: VkMemory['driverObject'];
+  readonly freedStep: number;
+  readonly previousOwner: string;
+}
+
+export class DriverOps {
+  private pool: { file: OpenFile | undefined; base: bigint; size: bigint; next: bigint; free: { offset: bigint; size: bigint }[]; step: number } | undefined;
+  private readonly cache: CachedBo[] = [];
+  private started = false;
+  /** Set by the hook-mmap strategy while the layer is inside vkMapMemory: libc mmaps go low. */
+  hookArmed = false;
+  /** Mappings made while the hook was not armed (or by raw syscall): why a pointer escaped. */
+  readonly escapes = new Map<VkMemory, string>();
+
+  constructor(
+    private readonly sim: Simulation,
+    readonly model: DriverModel,
+  ) {}
+
+  get name(): string {
+    return this.model.name;
+  }
+
+  private get page(): bigint {
+    return this.sim.pageSize;
+  }
+
+  /** Device creation: the driver's own internal mappings (command buffers, descriptor pools…). */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    if (this.model.internalMappings > 0n) {
+      this.mmapRaw({ length: alignUp(this.model.internalMappings, this.page), label: `${this.name} internal pools`, backing: 'anon' });
+    }
+  }
+
+  // ---- allocation ----
+
+  allocate(memory: VkMemory): void {
+    const reused = this.model.reuses === 'after-free' ? this.takeFromCache(memory) : false;
+    if (reused) return;
+    if (this.model.maps === 'pool') {
+      this.allocateFromPool(memory);
+      return;
+    }
+    if (this.model.maps === 'at-alloc') this.mapOwnPointer(memory);
+  }
+
+  private takeFromCache(memory: VkMemory): boolean {
+    const index = this.cache.findIndex((c) => c.size >= memory.allocationSize);
+    if (index < 0) return false;
+    const cached = this.cache.splice(index, 1)[0]!;
+    memory.file = cached.file;
+    memory.driverPointer = cached.pointer;
+    memory.driverObject = cached.object;
+    memory.driverMapStep = this.sim.stepIndex;
+    memory.history.push({ step: this.sim.stepIndex, text: `${this.name} reused a cached BO freed at step ${cached.freedStep + 1} (was ${cached.previousOwner})` });
+    this.sim.note(this.name, `reuse cached BO${cached.pointer !== undefined ? ` still mapped at ${formatHex(cached.pointer)}` : ''}`, '', true);
+    return true;
+  }
+
+  private allocateFromPool(memory: VkMemory): void {
+    if (!this.pool) {
+      const size = this.model.poolSize;
+      const result = this.mmapBo(size, {}, `${this.name} pool`);
+      this.pool = { file: this.lastFile, base: result.ok ? result.value : 0n, size, next: 0n, free: [], step: this.sim.stepIndex };
+      if (!result.ok) return;
+    }
+    const pool = this.pool;
+    // Suballocation at 256-byte granularity, like pb_slab entries; freed entries are reused first (H1, H5).
+    const need = alignUp(memory.allocationSize, 256n);
+    const freeIndex = pool.free.findIndex((f) => f.size >= need);
+    let offset: bigint;
+    if (freeIndex >= 0) {
+      offset = pool.free[freeIndex]!.offset;
+      pool.free.splice(freeIndex, 1);
+    } else if (pool.next + need <= pool.size) {
+      offset = pool.next;
+      pool.next += need;
+    } else {
+      this.sim.note(this.name, `suballocate ${formatSize(need)} from pool`, 'pool full', false);
+      return;
+    }
+    memory.file = pool.file;
+    memory.poolOffset = offset;
+    memory.driverPointer = pool.base + offset;
+    memory.driverObject = this.sim.space.vmaAt(this.sim.pageOf(pool.base))?.object;
+    memory.driverMapStep = pool.step;
+    this.sim.note(this.name, `suballocate ${formatSize(memory.allocationSize)} at pool+${formatHex(offset)}`, `= ${formatHex(pool.base + offset)}`, true);
+  }
+
+  // ---- mapping ----
+
+  /** The driver's own CPU mapping of the memory (at-map: made now; otherwise the existing one). */
+  mapOwnPointer(memory: VkMemory, request: MapRequest = {}): SyscallResult {
+    if (memory.driverPointer !== undefined) return { ok: true, value: memory.driverPointer, effects: [] };
+    const result = this.mmapBo(alignUp(memory.allocationSize, this.page), request, memory.name, memory.file);
+    if (result.ok) {
+      memory.file = this.lastFile;
+      memory.driverPointer = result.value;
+      memory.driverObject = this.sim.space.vmaAt(this.sim.pageOf(result.value))?.object;
+      memory.driverMapStep = this.sim.stepIndex;
+      if (!this.hookArmed) this.escapes.set(memory, this.escapeReason(memory));
+      else this.escapes.delete(memory);
+    }
+    return result;
+  }
+
+  private escapeReason(memory: VkMemory): string {
+    if (this.model.mmapVia === 'syscall') return `${this.name} calls the mmap syscall directly, so no symbol hook sees it`;
+    if (this.model.maps === 'at-alloc') return `${this.name} mapped ${memory.name} at vkAllocateMemory (step ${this.sim.stepIndex + 1}), before any vkMapMemory hook was armed`;
+    return `${this.name} mapped ${memory.name} outside vkMapMemory (step ${this.sim.stepIndex + 1})`;
+  }
+
+  /** The driver's unmap at vkUnmapMemory: at-map drivers drop the mapping unless they cache it. */
+  unmapOwnPointer(memory: VkMemory): void {
+    if (this.model.maps !== 'at-map' || this.model.cachesPointer || this.model.reuses === 'after-unmap') return;
+    if (memory.driverPointer === undefined) return;
+    this.sim.munmap(this.name, memory.driverPointer, alignUp(memory.allocationSize, this.page));
+    memory.driverPointer = undefined;
+    memory.driverObject = undefined;
+  }
+
+  free(memory: VkMemory): void {
+    if (this.model.maps === 'pool' && this.pool) {
+      this.pool.free.push({ offset: memory.poolOffset, size: alignUp(memory.allocationSize, 256n) });
+      this.sim.note(this.name, `return pool+${formatHex(memory.poolOffset)} to the pool`, '', true);
+      return;
+    }
+    if (this.model.reuses === 'after-free') {
+      this.cache.push({ size: memory.allocationSize, file: memory.file, pointer: memory.driverPointer, object: memory.driverObject, freedStep: this.sim.stepIndex, previousOwner: memory.name });
+      this.sim.note(this.name, `cache BO of ${memory.name}${memory.driverPointer !== undefined ? `, still mapped at ${formatHex(memory.driverPointer)}` : ''}`, '', true);
+      return;
+    }
+    if (memory.driverPointer !== undefined) {
+      this.sim.munmap(this.name, memory.driverPointer, alignUp(memory.allocationSize, this.page));
+      memory.driverPointer = undefined;
+    }
+  }
+
+  /** VK_MEMORY_UNMAP_RESERVE_BIT_EXT: "simply mapping over the range with another anonymous mapping". */
+  reserveOver(address: bigint, size: bigint): SyscallResult {
+    return this.sim.mmap(this.name, { addr: address, length: size, prot: PROT_NONE, flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, fd: -1, offset: 0n }, 'reservation');
+  }
+
+  // ---- syscalls ----
+
+  private lastFile: OpenFile | undefined;
+
+  /** mmap of a BO by its backing; large driver alignments over-allocate and trim (H8). */
+  mmapBo(size: bigint, request: MapRequest, label: string, existingFile?: OpenFile): SyscallResult {
+    return this.mmapRaw({ length: size, label, backing: this.model.backing, request, existingFile });
+  }
+
+  private mmapRaw(o: { length: bigint; label: string; backing: 'device' | 'shmem' | 'anon'; request?: MapRequest; existingFile?: OpenFile }): SyscallResult {
+    const request = o.request ?? {};
+    let file = o.existingFile;
+    if (!file && o.backing === 'device') {
+      file = this.sim.space.openFile({
+        kind: 'device',
+        name: '/dev/dri/renderD128',
+        sizeBytes: o.length,
+        readable: true,
+        writable: true,
+        device: { vmFlags: VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP, rejectsCow: true, customGetUnmappedArea: false, refusesSplit: false },
+      });
+    } else if (!file && o.backing === 'shmem') {
+      file = this.sim.space.openFile({ kind: 'memfd', name: `/memfd:${this.name}-bo (deleted)`, sizeBytes: o.length, readable: true, writable: true });
+    }
+    this.lastFile = file;
+    const flags = (o.backing === 'anon' ? MAP_PRIVATE | MAP_ANONYMOUS : MAP_SHARED) | (request.fixed ? MAP_FIXED : 0);
+    const fd = o.backing === 'anon' ? -1 : (file?.fd ?? -1);
+    const prot = PROT_READ | PROT_WRITE;
+    let address = request.address ?? 0n;
+    const alignment = this.model.alignment;
+    const wantsAlignment = alignment > this.page && !request.fixed;
+    if (this.hookArmed && !request.fixed && this.model.mmapVia === 'libc') {
+      // The hook rewrites the hint to free space in the window, with room for the driver's alignment.
+      const low = this.sim.findWindowSpace(o.length + (wantsAlignment ? alignment : 0n), this.sim.platform.allocationGranularity);
+      if (low !== undefined) address = low;
+      this.sim.note('wine', `hook: mmap hint ${formatHex(request.address ?? 0n)} → ${low !== undefined ? formatHex(low) : 'no room in the window'}`, '', low !== undefined);
+    }
+    if (!wantsAlignment) return this.sim.mmap(this.name, { addr: address, length: o.length, prot, flags, fd, offset: 0n }, o.label);
+    // Map size + alignment, then trim both ends to an aligned block: the pattern drivers use
+    // for large aligned reservations; the padding is address space the window loses meanwhile.
+    const padded = this.sim.mmap(this.name, { addr: address, length: o.length + alignment, prot, flags, fd, offset: 0n }, o.label);
+    if (!padded.ok) return padded;
+    const aligned = alignUp(padded.value, alignment);
+    if (aligned > padded.value) this.sim.munmap(this.name, padded.value, aligned - padded.value);
+    const tail = padded.value + o.length + alignment - (aligned + o.length);
+    if (tail > 0n) this.sim.munmap(this.name, aligned + o.length, tail);
+    return { ok: true, value: aligned, effects: padded.effects };
+  }
+}

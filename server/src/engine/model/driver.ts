@@ -1,0 +1,181 @@
+// A driver's behaviour: the traits that decide whether a strategy survives (facts vulkan-wine
+// §2 and §4). Declared in a `driver NAME { … }` block; a preset gives a known driver's values.
+import type { DriverNode, TraitNode } from '../syntax/ast';
+import type { LanguageProblem } from '../sim/problems';
+import { evaluateConstant } from '../sim/evaluate';
+import { formatSize, KiB, MiB } from '../numbers';
+import { TRAIT_BY_NAME } from '../language/vocabulary';
+
+export type MapTiming = 'at-map' | 'at-alloc' | 'pool';
+export type Backing = 'device' | 'shmem' | 'anon';
+export type Reuse = 'never' | 'after-unmap' | 'after-free';
+
+export interface PlacedSupport {
+  readonly supported: boolean;
+  /** minPlacedMemoryMapAlignment. */
+  readonly alignment: bigint;
+  readonly rangePlaced: boolean;
+  readonly unmapReserve: boolean;
+}
+
+export interface DriverTraits {
+  readonly maps: MapTiming;
+  readonly backing: Backing;
+  readonly cachesPointer: boolean;
+  readonly reuses: Reuse;
+  readonly poolSize: bigint;
+  readonly alignment: bigint;
+  readonly internalMappings: bigint;
+  readonly placed: PlacedSupport;
+  readonly mmapVia: 'libc' | 'syscall';
+}
+
+export interface DriverModel extends DriverTraits {
+  readonly name: string;
+  readonly node: DriverNode | undefined;
+  /** The trait lines that set each value, for hover and related information. */
+  readonly traitSources: ReadonlyMap<string, TraitNode>;
+}
+
+const MESA_PLACED: PlacedSupport = { supported: true, alignment: 4n * KiB, rangePlaced: false, unmapReserve: true };
+const NO_PLACED: PlacedSupport = { supported: false, alignment: 4n * KiB, rangePlaced: false, unmapReserve: false };
+
+/** A Mesa-like driver: maps BOs on vkMapMemory, keeps no pointer, supports placed maps at 4 KiB. */
+export const DEFAULT_TRAITS: DriverTraits = {
+  maps: 'at-map',
+  backing: 'device',
+  cachesPointer: false,
+  reuses: 'never',
+  poolSize: 64n * MiB,
+  alignment: 4n * KiB,
+  internalMappings: 0n,
+  placed: MESA_PLACED,
+  mmapVia: 'libc',
+};
+
+export const PRESETS: Readonly<Record<string, DriverTraits>> = {
+  radv: { ...DEFAULT_TRAITS, cachesPointer: true, internalMappings: 32n * MiB },
+  anv: { ...DEFAULT_TRAITS, cachesPointer: true, internalMappings: 64n * MiB, alignment: 2n * MiB },
+  nvk: { ...DEFAULT_TRAITS },
+  turnip: { ...DEFAULT_TRAITS, maps: 'at-alloc', cachesPointer: true },
+  lavapipe: { ...DEFAULT_TRAITS, maps: 'at-alloc', backing: 'anon', cachesPointer: true, placed: NO_PLACED },
+  proprietary: { ...DEFAULT_TRAITS, cachesPointer: true, reuses: 'after-free', placed: NO_PLACED },
+};
+
+export function defaultDriver(name: string): DriverModel {
+  return { ...DEFAULT_TRAITS, name, node: undefined, traitSources: new Map() };
+}
+
+export function readDriver(node: DriverNode, problems: LanguageProblem[]): DriverModel {
+  const traits: { -readonly [K in keyof DriverTraits]: DriverTraits[K] } = { ...DEFAULT_TRAITS };
+  const sources = new Map<string, TraitNode>();
+  const presetTrait = node.traits.find((t) => t.keyword.name === 'preset');
+  if (presetTrait) {
+    const preset = presetTrait.words[0]?.name;
+    const values = preset ? PRESETS[preset] : undefined;
+    if (values) Object.assign(traits, values);
+    else {
+      problems.push({
+        code: 'unknown-word',
+        range: presetTrait.words[0] ?? presetTrait,
+        message: `unknown preset${preset ? ` \`${preset}\`` : ''}; known: ${Object.keys(PRESETS).join(', ')}`,
+      });
+    }
+  }
+  for (const trait of node.traits) {
+    const name = trait.keyword.name;
+    const spec = TRAIT_BY_NAME.get(name);
+    if (!spec) {
+      problems.push({
+        code: 'unknown-word',
+        range: trait.keyword,
+        message: `\`${name}\` is not a driver trait; known: ${[...TRAIT_BY_NAME.keys()].join(', ')}`,
+      });
+      continue;
+    }
+    const previous = sources.get(name);
+    if (previous && name !== 'preset') {
+      problems.push({ code: 'duplicate-setting', range: trait.keyword, message: `\`${name}\` is already set for this driver; the later value wins`, related: [{ range: previous, message: 'first set here' }] });
+    }
+    sources.set(name, trait);
+    const word = trait.words[0]?.name;
+    const oneOf = <T extends string>(allowed: readonly T[]): T | undefined => {
+      if (word !== undefined && (allowed as readonly string[]).includes(word)) return word as T;
+      problems.push({ code: 'unknown-word', range: trait.words[0] ?? trait, message: `\`${name}\` takes one of: ${allowed.join(', ')}` });
+      return undefined;
+    };
+    const size = (): bigint | undefined => {
+      const arg = trait.args[0];
+      if (!arg || arg.kind === 'string') {
+        problems.push({ code: 'syntax-error', range: trait, message: `\`${name}\` needs a size, e.g. \`${spec.example}\`` });
+        return undefined;
+      }
+      return evaluateConstant(arg, problems);
+    };
+    switch (name) {
+      case 'maps':
+        traits.maps = oneOf(['at-map', 'at-alloc', 'pool'] as const) ?? traits.maps;
+        break;
+      case 'backing':
+        traits.backing = oneOf(['device', 'shmem', 'anon'] as const) ?? traits.backing;
+        break;
+      case 'caches-pointer':
+        traits.cachesPointer = true;
+        break;
+      case 'reuses':
+        traits.reuses = oneOf(['never', 'after-unmap', 'after-free'] as const) ?? traits.reuses;
+        break;
+      case 'mmap-via':
+        traits.mmapVia = oneOf(['libc', 'syscall'] as const) ?? traits.mmapVia;
+        break;
+      case 'pool-size':
+      case 'alignment':
+      case 'internal-mappings': {
+        const v = size();
+        if (v === undefined) break;
+        if (name === 'alignment' && (v === 0n || (v & (v - 1n)) !== 0n || v % 4096n !== 0n)) {
+          problems.push({ code: 'number-out-of-range', range: trait.args[0] ?? trait, message: `alignment must be a power of two and a multiple of the page size, not ${formatSize(v)}` });
+          break;
+        }
+        if (name === 'pool-size') traits.poolSize = v;
+        else if (name === 'alignment') traits.alignment = v;
+        else traits.internalMappings = v;
+        break;
+      }
+      case 'placed-map': {
+        if (trait.words.some((w) => w.name === 'none')) {
+          traits.placed = NO_PLACED;
+          break;
+        }
+        let alignment = traits.placed.supported ? traits.placed.alignment : MESA_PLACED.alignment;
+        const arg = trait.args[0];
+        if (arg && arg.kind !== 'string') {
+          const v = evaluateConstant(arg, problems);
+          if (v !== undefined) {
+            // Spec: minPlacedMemoryMapAlignment is a power of two, and at most 64 KiB (limits.adoc).
+            if (v === 0n || (v & (v - 1n)) !== 0n || v > 64n * KiB) {
+              problems.push({ code: 'number-out-of-range', range: arg, message: `minPlacedMemoryMapAlignment must be a power of two no larger than 64 KiB (the spec's required limit), not ${formatSize(v)}` });
+            } else alignment = v;
+          }
+        }
+        for (const w of trait.words) {
+          if (w.name !== 'range-placed' && w.name !== 'no-unmap-reserve') {
+            problems.push({ code: 'unknown-word', range: w, message: '`placed-map` takes an alignment and optionally `range-placed`, `no-unmap-reserve`, or `none`' });
+          }
+        }
+        traits.placed = {
+          supported: true,
+          alignment,
+          rangePlaced: trait.words.some((w) => w.name === 'range-placed'),
+          unmapReserve: !trait.words.some((w) => w.name === 'no-unmap-reserve'),
+        };
+        break;
+      }
+    }
+  }
+  if (traits.maps === 'pool' && traits.poolSize < 4096n) {
+    problems.push({ code: 'number-out-of-range', range: sources.get('pool-size') ?? node, message: 'the pool must be at least a page' });
+    traits.poolSize = DEFAULT_TRAITS.poolSize;
+  }
+  return { ...traits, name: node.name?.name ?? 'driver', node, traitSources: sources };
+}

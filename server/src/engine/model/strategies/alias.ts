@@ -1,0 +1,39 @@
+// Strategy 4: a second mapping of the same pages in the window, leaving the driver's intact.
+// On Linux the layer has no fd, so it uses mremap(old_size = 0): shared mappings only — private
+// memory gives EINVAL and device BOs (VM_DONTEXPAND/VM_PFNMAP) EFAULT (facts linux-mm 3.6, 4.3).
+// On macOS mach_vm_remap(copy=FALSE) aliases any memory (facts 7.5).
+import { MAP_ANONYMOUS, MAP_FIXED_NOREPLACE, MAP_NORESERVE, MAP_PRIVATE, MREMAP_FIXED, MREMAP_MAYMOVE, PROT_NONE } from '../../kernel/types';
+import { alignDown, alignUp, formatHex } from '../../numbers';
+import { passThrough, type Strategy } from './strategy';
+
+export const alias: Strategy = {
+  ...passThrough,
+  name: 'alias',
+  map(ctx, memory, offset, size) {
+    const own = passThrough.map(ctx, memory, offset, size);
+    if (!own.ok) return own;
+    const page = ctx.sim.pageSize;
+    const driverPointer = own.pointer - offset;
+    const start = alignDown(driverPointer, page);
+    const length = alignUp(driverPointer + memory.allocationSize, page) - start;
+    const low = ctx.sim.findWindowSpace(length, ctx.sim.platform.allocationGranularity);
+    if (low === undefined) {
+      ctx.sim.finding('window-exhausted', ctx.sim.describeNoRoom(length));
+      return { ok: false, vkResult: 'VK_ERROR_OUT_OF_HOST_MEMORY', reason: 'no room in the 32-bit window' };
+    }
+    ctx.sim.mmap('wine', { addr: low, length, prot: PROT_NONE, flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, fd: -1, offset: 0n }, 'reservation');
+    const dup = ctx.sim.mremap('wine', { oldAddress: start, oldSize: 0n, newSize: length, flags: MREMAP_MAYMOVE | MREMAP_FIXED, newAddress: low }, `${memory.name} (alias)`);
+    if (!dup.ok) {
+      ctx.sim.munmap('wine', low, length);
+      return { ok: false, vkResult: 'VK_ERROR_MEMORY_MAP_FAILED', reason: `mremap(old_size=0) failed with ${dup.errno}: ${dup.reason}` };
+    }
+    memory.windowRange = { start: low, size: length };
+    memory.history.push({ step: ctx.sim.stepIndex, text: `wine aliased its pages at ${formatHex(low)}; the driver's mapping stays` });
+    return { ok: true, pointer: low + (driverPointer - start) + offset };
+  },
+  unmap(ctx, memory) {
+    if (memory.windowRange) ctx.sim.munmap('wine', memory.windowRange.start, memory.windowRange.size);
+    memory.windowRange = undefined;
+    passThrough.unmap(ctx, memory);
+  },
+};

@@ -1,0 +1,43 @@
+// Wine 9.0: every HOST_VISIBLE allocation is low host memory imported into the driver
+// (VK_EXT_external_memory_host); map returns it without calling the driver. The window is
+// consumed from allocation to free, and DEVICE_LOCAL host-visible types are lost (facts §3.4).
+import { MAP_ANONYMOUS, MAP_FIXED_NOREPLACE, MAP_PRIVATE, PROT_READ, PROT_WRITE } from '../../kernel/types';
+import { alignUp, formatHex } from '../../numbers';
+import { passThrough, type Strategy } from './strategy';
+
+export const externalMemoryHost: Strategy = {
+  ...passThrough,
+  name: 'external-memory-host',
+  allocate(ctx, memory) {
+    if (!memory.properties.has('host-visible')) return ctx.ops.allocate(memory);
+    if (memory.properties.has('device-local')) {
+      ctx.sim.finding('memory-type-lost', `${memory.name} asks for DEVICE_LOCAL host-visible memory; imported host memory is never device-local (RADV offers only a cached GTT type), so Wine picks another type or fails "Not found compatible memory type"`);
+    }
+    const length = alignUp(memory.allocationSize, ctx.sim.pageSize);
+    const low = ctx.sim.findWindowSpace(length, ctx.sim.platform.allocationGranularity);
+    if (low === undefined) {
+      ctx.sim.finding('window-exhausted', ctx.sim.describeNoRoom(length));
+      return;
+    }
+    const result = ctx.sim.mmap('wine', { addr: low, length, prot: PROT_READ | PROT_WRITE, flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, fd: -1, offset: 0n }, `${memory.name} (host import)`);
+    if (!result.ok) return;
+    ctx.sim.note(ctx.ops.name, `vkAllocateMemory(${memory.name}, VkImportMemoryHostPointerInfoEXT{pHostPointer=${formatHex(low)}})`, '= VK_SUCCESS', true);
+    memory.windowRange = { start: low, size: length };
+    memory.driverPointer = low;
+    memory.driverObject = ctx.sim.space.vmaAt(ctx.sim.pageOf(low))?.object;
+    memory.driverMapStep = ctx.sim.stepIndex;
+  },
+  map(ctx, memory, offset, size) {
+    if (!memory.windowRange) return passThrough.map(ctx, memory, offset, size);
+    return { ok: true, pointer: memory.windowRange.start + offset };
+  },
+  unmap(ctx, memory) {
+    if (!memory.windowRange) passThrough.unmap(ctx, memory);
+  },
+  free(ctx, memory) {
+    if (!memory.windowRange) return passThrough.free(ctx, memory);
+    ctx.sim.munmap('wine', memory.windowRange.start, memory.windowRange.size);
+    memory.windowRange = undefined;
+    memory.driverPointer = undefined;
+  },
+};

@@ -1,0 +1,88 @@
+// Strategy 3, Wine ≥ 9.4: reserve 64 KiB-granular space in the window per map
+// (NtAllocateVirtualMemory with zero_bits), then vkMapMemory2 with VK_MEMORY_MAP_PLACED_BIT_EXT,
+// offset 0 and VK_WHOLE_SIZE; unmap with VK_MEMORY_UNMAP_RESERVE_BIT_EXT and free the range
+// (facts vulkan-wine §3.3). The driver maps the BO itself with MAP_FIXED over the reservation.
+import { MAP_ANONYMOUS, MAP_FIXED_NOREPLACE, MAP_PRIVATE, PROT_READ, PROT_WRITE } from '../../kernel/types';
+import { alignUp, formatHex, formatSize, maxBig } from '../../numbers';
+import { mapViolations } from '../placed-validity';
+import type { VkMemory } from '../vk-memory';
+import { passThrough, type MapOutcome, type Strategy, type StrategyContext } from './strategy';
+
+export const placed: Strategy = {
+  ...passThrough,
+  name: 'placed',
+  map(ctx, memory, offset, size) {
+    const driver = ctx.ops.model;
+    if (!driver.placed.supported) {
+      ctx.sim.finding('placed-unsupported', `${driver.name} does not expose VK_EXT_map_memory_placed; Wine falls back to mapping directly and fails unless the pointer happens to fit in 32 bits`);
+      return passThrough.map(ctx, memory, offset, size);
+    }
+    const granularity = ctx.sim.platform.allocationGranularity;
+    const reservation = alignUp(memory.allocationSize, granularity);
+    const low = ctx.sim.findWindowSpace(reservation, granularity);
+    if (low === undefined) {
+      ctx.sim.finding('window-exhausted', ctx.sim.describeNoRoom(reservation));
+      return { ok: false, vkResult: 'VK_ERROR_OUT_OF_HOST_MEMORY', reason: 'NtAllocateVirtualMemory found no room below the 32-bit limit' };
+    }
+    ctx.sim.mmap('wine', { addr: low, length: reservation, prot: PROT_READ | PROT_WRITE, flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, fd: -1, offset: 0n }, `${memory.name} (wine VM)`);
+    memory.windowRange = { start: low, size: reservation };
+    const result = placeMap(ctx, memory, low, { offset: 0n, size: undefined, checkOnly: false });
+    if (!result.ok) {
+      ctx.sim.munmap('wine', low, reservation);
+      memory.windowRange = undefined;
+      return result;
+    }
+    return { ok: true, pointer: result.pointer + offset };
+  },
+  unmap(ctx, memory) {
+    const range = memory.windowRange;
+    if (!range) return passThrough.unmap(ctx, memory);
+    ctx.sim.note('wine', `vkUnmapMemory2KHR(${memory.name}, VK_MEMORY_UNMAP_RESERVE_BIT_EXT)`, '', true);
+    unplace(ctx, memory, true);
+    ctx.sim.munmap('wine', range.start, range.size);
+    memory.windowRange = undefined;
+  },
+  free(ctx, memory) {
+    if (memory.windowRange) placed.unmap(ctx, memory);
+    passThrough.free(ctx, memory);
+  },
+};
+
+/**
+ * The driver's side of vkMapMemory2 with PLACED: checks the valid-usage rules, then maps the
+ * whole page-rounded BO with MAP_FIXED at the address (H7), or fails when the BO is already
+ * mapped elsewhere (H4: Turnip "Cannot remap BO to a different address").
+ */
+export function placeMap(ctx: StrategyContext, memory: VkMemory, address: bigint, o: { offset: bigint; size: bigint | undefined; checkOnly: boolean }): MapOutcome {
+  const driver = ctx.ops.model;
+  const violations = mapViolations(memory, driver, { placed: true, placedAddress: address, offset: o.offset, size: o.size, legacyEntryPoint: false }, ctx.memories);
+  for (const v of violations) ctx.sim.finding('vulkan-valid-usage', `${v.vuid}: ${v.message}`);
+  ctx.sim.note(ctx.ops.name, `vkMapMemory2KHR(${memory.name}, PLACED, pPlacedAddress=${formatHex(address)}, offset=${formatHex(o.offset)}, size=${o.size === undefined ? 'VK_WHOLE_SIZE' : formatSize(o.size)})`, '', violations.length === 0);
+  if (!driver.placed.supported) return { ok: false, vkResult: 'VK_ERROR_MEMORY_MAP_FAILED', reason: `${driver.name} has no VK_EXT_map_memory_placed` };
+  if (memory.driverPointer !== undefined && memory.driverPointer !== address) {
+    const why = driver.maps === 'pool' ? `it is a suballocation of a pool mapped at step ${(memory.driverMapStep ?? 0) + 1}` : `${driver.name} already mapped it at ${formatHex(memory.driverPointer)}${driver.maps === 'at-alloc' ? ' at allocation (H3)' : ''}`;
+    const made = memory.driverMapStep !== undefined ? ctx.sim.stepRange(memory.driverMapStep) : undefined;
+    ctx.sim.finding('placed-map-failed', `the placed map fails with VK_ERROR_MEMORY_MAP_FAILED: ${why}, and a mapped BO cannot be re-placed (H4)`, made ? [{ range: made, message: 'already mapped here' }] : []);
+    return { ok: false, vkResult: 'VK_ERROR_MEMORY_MAP_FAILED', reason: 'the BO is already mapped at another address (H4)' };
+  }
+  // Drivers map the page-rounded BO, never less (H7); a larger alignment spills past the reservation.
+  const mapSize = alignUp(memory.allocationSize, maxBig(ctx.sim.pageSize, driver.placed.alignment));
+  if (memory.windowRange && address + mapSize > memory.windowRange.start + memory.windowRange.size) {
+    ctx.sim.finding('fixed-clobber', `the driver maps ${formatSize(mapSize)} (allocationSize rounded to ${formatSize(driver.placed.alignment)}), past the ${formatSize(memory.windowRange.size)} reserved at ${formatHex(memory.windowRange.start)} (H7)`);
+  }
+  const result = ctx.ops.mapOwnPointer(memory, { address, fixed: true });
+  if (!result.ok) return { ok: false, vkResult: 'VK_ERROR_MEMORY_MAP_FAILED', reason: `the driver's mmap failed with ${result.errno}` };
+  memory.history.push({ step: ctx.sim.stepIndex, text: `${driver.name} placed its map at ${formatHex(address)}` });
+  return { ok: true, pointer: address };
+}
+
+/** vkUnmapMemory2, with or without VK_MEMORY_UNMAP_RESERVE_BIT_EXT. */
+export function unplace(ctx: StrategyContext, memory: VkMemory, reserve: boolean): void {
+  const pointer = memory.driverPointer;
+  if (pointer === undefined) return;
+  const size = alignUp(memory.allocationSize, maxBig(ctx.sim.pageSize, ctx.ops.model.placed.alignment));
+  if (reserve && ctx.ops.model.placed.unmapReserve) ctx.ops.reserveOver(pointer, size);
+  else ctx.sim.munmap(ctx.ops.name, pointer, size);
+  memory.driverPointer = undefined;
+  memory.driverObject = undefined;
+}

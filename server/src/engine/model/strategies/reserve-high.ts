@@ -1,0 +1,18 @@
+// FEX's approach for 32-bit guests: reserve every address above 4 GiB so that each mmap(NULL)
+// — the driver's too — lands below it. Every driver-internal mapping then competes for the
+// 32-bit space (H9), and with a 2 GiB window the 2–4 GiB range is still out of reach.
+import { MAP_ANONYMOUS, MAP_FIXED_NOREPLACE, MAP_NORESERVE, MAP_PRIVATE, PROT_NONE } from '../../kernel/types';
+import { GiB } from '../../numbers';
+import { passThrough, type Strategy } from './strategy';
+
+export const reserveHigh: Strategy = {
+  ...passThrough,
+  name: 'reserve-high',
+  start(sim) {
+    const from = 4n * GiB;
+    const to = sim.platform.kernel.mmapBase;
+    if (to > from) {
+      sim.mmap('wine', { addr: from, length: to - from, prot: PROT_NONE, flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, fd: -1, offset: 0n }, 'reserved above 4 GiB');
+    }
+  },
+};

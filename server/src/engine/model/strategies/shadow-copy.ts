@@ -1,0 +1,54 @@
+// The fallback that always works: a low shadow buffer, copied in at map (unless invalidated) and
+// back at unmap and flush. Costs a copy per map and cannot honour a persistent coherent mapping:
+// device writes after the copy are invisible, app writes reach the device only at unmap/flush
+// (facts vulkan-wine §3.6: "Doing a copy of a mapped buffer (expect performance issues)").
+import { MAP_ANONYMOUS, MAP_FIXED_NOREPLACE, MAP_PRIVATE, PROT_READ, PROT_WRITE } from '../../kernel/types';
+import { alignUp, formatHex } from '../../numbers';
+import { isCoherentPersistent } from '../vk-memory';
+import { passThrough, type Strategy } from './strategy';
+
+export const shadowCopy: Strategy = {
+  ...passThrough,
+  name: 'shadow-copy',
+  map(ctx, memory, offset, size) {
+    const own = passThrough.map(ctx, memory, offset, size);
+    if (!own.ok) return own;
+    if (isCoherentPersistent(memory) || memory.properties.has('coherent')) {
+      ctx.sim.finding(
+        'shadow-copy-coherent',
+        `${memory.name} is HOST_COHERENT${memory.properties.has('persistent') ? ' and stays mapped' : ''}: a shadow copy only syncs at flush and unmap, so device writes after the copy never reach 32-bit code and its writes reach the device late`,
+      );
+    }
+    const length = alignUp(size + (offset & 0xfn), ctx.sim.pageSize);
+    const low = ctx.sim.findWindowSpace(length, ctx.sim.platform.allocationGranularity);
+    if (low === undefined) {
+      ctx.sim.finding('window-exhausted', ctx.sim.describeNoRoom(length));
+      return { ok: false, vkResult: 'VK_ERROR_OUT_OF_HOST_MEMORY', reason: 'no room for the shadow buffer' };
+    }
+    ctx.sim.mmap('wine', { addr: low, length, prot: PROT_READ | PROT_WRITE, flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, fd: -1, offset: 0n }, `${memory.name} (shadow)`);
+    // Keeps the offset's 16-byte alignment, not minMemoryMapAlignment (facts §3.6, inferred).
+    const shadowPointer = low + (offset & 0xfn);
+    ctx.sim.copy('wine', own.pointer, shadowPointer, size);
+    memory.windowRange = { start: low, size: length };
+    memory.history.push({ step: ctx.sim.stepIndex, text: `wine copied it into a shadow at ${formatHex(low)}` });
+    return { ok: true, pointer: shadowPointer };
+  },
+  flush(ctx, memory) {
+    copyBack(ctx, memory);
+  },
+  invalidate(ctx, memory) {
+    if (memory.appPointer === undefined || memory.driverPointer === undefined) return;
+    ctx.sim.copy('wine', memory.driverPointer + memory.mapOffset, memory.appPointer, memory.mapSize);
+  },
+  unmap(ctx, memory) {
+    copyBack(ctx, memory);
+    if (memory.windowRange) ctx.sim.munmap('wine', memory.windowRange.start, memory.windowRange.size);
+    memory.windowRange = undefined;
+    passThrough.unmap(ctx, memory);
+  },
+};
+
+function copyBack(ctx: Parameters<Strategy['flush']>[0], memory: Parameters<Strategy['flush']>[1]): void {
+  if (memory.appPointer === undefined || memory.driverPointer === undefined) return;
+  ctx.sim.copy('wine', memory.appPointer, memory.driverPointer + memory.mapOffset, memory.mapSize);
+}

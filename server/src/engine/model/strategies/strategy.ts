@@ -1,0 +1,50 @@
+// A strategy is how the compatibility layer makes driver memory reachable by 32-bit code: it
+// turns each Vulkan call the application makes into what the layer and the driver really do.
+import type { Simulation } from '../../sim/simulation';
+import type { DriverOps } from '../driver-ops';
+import type { VkMemory } from '../vk-memory';
+
+export type MapOutcome =
+  | { readonly ok: true; readonly pointer: bigint }
+  | { readonly ok: false; readonly vkResult: string; readonly reason: string };
+
+export interface StrategyContext {
+  readonly sim: Simulation;
+  readonly ops: DriverOps;
+  /** All memory objects, for overlap checks. */
+  readonly memories: readonly VkMemory[];
+}
+
+export interface Strategy {
+  readonly name: string;
+  /** At vkAllocateMemory, after (or instead of) the driver's allocation. */
+  allocate(ctx: StrategyContext, memory: VkMemory): void;
+  map(ctx: StrategyContext, memory: VkMemory, offset: bigint, size: bigint): MapOutcome;
+  unmap(ctx: StrategyContext, memory: VkMemory): void;
+  free(ctx: StrategyContext, memory: VkMemory): void;
+  flush(ctx: StrategyContext, memory: VkMemory): void;
+  invalidate(ctx: StrategyContext, memory: VkMemory): void;
+  /** Once, before the first step (reserve-high reserves everything above 4 GiB). */
+  start?(sim: Simulation): void;
+}
+
+/** The driver's own behaviour with nothing in between: the base every strategy builds on. */
+export const passThrough: Strategy = {
+  name: 'none',
+  allocate(ctx, memory) {
+    ctx.ops.allocate(memory);
+  },
+  map(ctx, memory, offset) {
+    const result = ctx.ops.mapOwnPointer(memory);
+    if (!result.ok) return { ok: false, vkResult: 'VK_ERROR_MEMORY_MAP_FAILED', reason: `${ctx.ops.name}'s mmap failed with ${result.errno}: ${result.reason}` };
+    return { ok: true, pointer: result.value + offset };
+  },
+  unmap(ctx, memory) {
+    ctx.ops.unmapOwnPointer(memory);
+  },
+  free(ctx, memory) {
+    ctx.ops.free(memory);
+  },
+  flush() {},
+  invalidate() {},
+};

@@ -1,0 +1,42 @@
+// A Vulkan memory object as the simulator tracks it: the driver's side (its BO, its own CPU
+// pointer) and the application's side (the pointer 32-bit code got), with its history.
+import type { MemoryObject, OpenFile } from '../kernel/types';
+import type { StepNode } from '../syntax/ast';
+import type { DriverModel } from './driver';
+
+export interface MemoryEvent {
+  readonly step: number;
+  readonly text: string;
+}
+
+export interface VkMemory {
+  readonly name: string;
+  readonly node: StepNode;
+  readonly driver: DriverModel;
+  readonly allocationSize: bigint;
+  readonly properties: ReadonlySet<string>;
+  readonly allocStep: number;
+  /** The BO's file (device node or memfd), when the backing has one. */
+  file: OpenFile | undefined;
+  /** Offset of this allocation inside the driver's pool (`maps pool`), or 0. */
+  poolOffset: bigint;
+  /** Where the driver's own CPU mapping is, and the object it showed when made. */
+  driverPointer: bigint | undefined;
+  driverObject: MemoryObject | undefined;
+  driverMapStep: number | undefined;
+  /** The pointer handed to 32-bit code, while mapped. */
+  appPointer: bigint | undefined;
+  mapStep: number | undefined;
+  mapOffset: bigint;
+  mapSize: bigint;
+  /** Address-space the layer holds for this memory in the window (placed reservation, shadow, host import). */
+  windowRange: { start: bigint; size: bigint } | undefined;
+  /** Where the layer moved the driver's pages (remap strategies), to move them back on unmap. */
+  movedFrom: bigint | undefined;
+  freed: boolean;
+  readonly history: MemoryEvent[];
+}
+
+export function isCoherentPersistent(memory: VkMemory): boolean {
+  return memory.properties.has('coherent') && memory.properties.has('persistent');
+}

@@ -1,0 +1,344 @@
+// The Vulkan side of a scenario: memory objects, the driver behind each, and the strategy the
+// compatibility layer uses. Application-level calls (vkMapMemory as 32-bit code makes it) go
+// through the strategy; vkMapMemory2/vkUnmapMemory2 are direct host calls checked against the
+// valid-usage rules.
+import type { Argument, Expression, StepNode } from '../syntax/ast';
+import { alignUp, formatHex, formatSize, truncate32 } from '../numbers';
+import type { Simulation } from '../sim/simulation';
+import type { CallRecord, Outcome } from '../sim/records';
+import type { DriverModel } from './driver';
+import { DriverOps } from './driver-ops';
+import { mapViolations, unmapViolations } from './placed-validity';
+import type { VkMemory } from './vk-memory';
+import type { StrategyName } from '../sim/platform';
+import { passThrough, type Strategy, type StrategyContext } from './strategies/strategy';
+import { remapStrategy } from './strategies/remap';
+import { hookMmap } from './strategies/hook-mmap';
+import { placed, placeMap, unplace } from './strategies/placed';
+import { alias } from './strategies/alias';
+import { shadowCopy } from './strategies/shadow-copy';
+import { externalMemoryHost } from './strategies/external-memory-host';
+import { reserveHigh } from './strategies/reserve-high';
+
+const STRATEGIES: Readonly<Record<StrategyName, Strategy>> = {
+  none: passThrough,
+  'remap-dontunmap': remapStrategy(true),
+  'remap-move': remapStrategy(false),
+  'hook-mmap': hookMmap,
+  placed,
+  alias,
+  'shadow-copy': shadowCopy,
+  'external-memory-host': externalMemoryHost,
+  'reserve-high': reserveHigh,
+};
+
+export type EvaluateArg = (expression: Expression, what: string) => bigint | undefined;
+export type MemoryArg = (argument: Argument | undefined) => VkMemory | undefined;
+
+export class VulkanLayer {
+  readonly memories: VkMemory[] = [];
+  private readonly byStep = new Map<number, VkMemory>();
+  private readonly ops = new Map<string, DriverOps>();
+  readonly strategy: Strategy;
+  /** Calls made before the first step: the layer's and the drivers' set-up. */
+  setupCalls: readonly CallRecord[] = [];
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly drivers: ReadonlyMap<string, DriverModel>,
+  ) {
+    for (const [name, model] of drivers) this.ops.set(name, new DriverOps(sim, model));
+    this.strategy = STRATEGIES[sim.platform.strategy];
+  }
+
+  /** Set-up before step 1: the strategy's reservations, then device creation (internal mappings). */
+  start(): void {
+    this.sim.calls = [];
+    this.strategy.start?.(this.sim);
+    if (this.usesVulkan()) for (const ops of this.ops.values()) ops.start();
+    this.setupCalls = this.sim.calls;
+  }
+
+  private usesVulkan(): boolean {
+    // Device creation is only modelled for scenarios that talk Vulkan at all.
+    return [...this.drivers.values()].some((d) => d.node !== undefined) || this.sim.platform.strategy !== 'none';
+  }
+
+  memoryCreatedAt(step: number): VkMemory | undefined {
+    return this.byStep.get(step);
+  }
+
+  opsFor(memory: VkMemory): DriverOps {
+    return this.ops.get(memory.driver.name)!;
+  }
+
+  private context(memory: VkMemory): StrategyContext {
+    return { sim: this.sim, ops: this.opsFor(memory), memories: this.memories };
+  }
+
+  execute(step: StepNode, verb: string, actor: string, evaluateArg: (e: Expression, what: string, actor: string) => bigint | undefined, memoryArg: MemoryArg): Outcome {
+    const option = (name: string): Expression | undefined => {
+      const o = step.options.find((x) => x.keyword.name === name);
+      return o?.value && o.value.kind !== 'string' ? o.value : undefined;
+    };
+    const optionValue = (name: string): bigint | undefined => {
+      const e = option(name);
+      return e ? evaluateArg(e, name, actor) : undefined;
+    };
+    const has = (word: string) => step.words.some((w) => w.name === word);
+    if (verb === 'vkAllocateMemory') return this.allocate(step, actor, evaluateArg);
+    const memory = memoryArg(step.args[0]);
+    if (!memory) {
+      if (!step.args[0]) this.sim.problems.push({ code: 'missing-argument', range: step.verb, message: `${verb} needs a memory object: \`${verb} mem\`` });
+      return { kind: 'skipped', reason: 'no memory object' };
+    }
+    if (memory.freed && verb !== 'vkFreeMemory') {
+      this.sim.finding('use-after-free', `${memory.name} was freed at step ${(memory.history.find((h) => h.text.startsWith('freed'))?.step ?? 0) + 1}`, [{ range: memory.node, message: 'allocated here' }]);
+      return { kind: 'vk', result: 'VK_ERROR_VALIDATION', reason: 'memory already freed' };
+    }
+    const ctx = this.context(memory);
+    const offset = optionValue('offset') ?? 0n;
+    const sizeOption = has('whole') ? undefined : optionValue('size');
+    switch (verb) {
+      case 'vkMapMemory': {
+        if (has('placed')) {
+          const v = mapViolations(memory, memory.driver, { placed: true, placedAddress: undefined, offset, size: sizeOption, legacyEntryPoint: true }, this.memories);
+          for (const x of v) this.sim.finding('vulkan-valid-usage', `${x.vuid}: ${x.message}`);
+        }
+        if (memory.appPointer !== undefined) {
+          this.sim.finding('vulkan-valid-usage', `VUID-vkMapMemory-memory-00678: ${memory.name} is already mapped (since step ${(memory.mapStep ?? 0) + 1})`);
+          return { kind: 'vk', result: 'VK_ERROR_MEMORY_MAP_FAILED', reason: 'already mapped' };
+        }
+        const size = sizeOption ?? memory.allocationSize - offset;
+        this.sim.note('app', `vkMapMemory(${memory.name}, offset=${formatHex(offset)}, size=${sizeOption === undefined ? 'VK_WHOLE_SIZE' : formatSize(sizeOption)})`, '', true);
+        const result = this.strategy.map(ctx, memory, offset, size);
+        if (!result.ok) return { kind: 'vk', result: result.vkResult, reason: result.reason };
+        memory.appPointer = result.pointer;
+        memory.mapStep = this.sim.stepIndex;
+        memory.mapOffset = offset;
+        memory.mapSize = size;
+        memory.history.push({ step: this.sim.stepIndex, text: `mapped for 32-bit code at ${formatHex(result.pointer)}` });
+        this.checkWindow(memory, result.pointer, size);
+        return { kind: 'address', value: result.pointer };
+      }
+      case 'vkMapMemory2': {
+        const address = optionValue('at');
+        const isPlaced = has('placed');
+        if (!isPlaced) {
+          const v = mapViolations(memory, memory.driver, { placed: false, placedAddress: undefined, offset, size: sizeOption, legacyEntryPoint: false }, this.memories);
+          for (const x of v) this.sim.finding('vulkan-valid-usage', `${x.vuid}: ${x.message}`);
+          const result = passThrough.map(ctx, memory, offset, sizeOption ?? memory.allocationSize - offset);
+          if (!result.ok) return { kind: 'vk', result: result.vkResult, reason: result.reason };
+          this.markMapped(memory, result.pointer, offset, sizeOption);
+          return { kind: 'address', value: result.pointer };
+        }
+        const result = placeMap(ctx, memory, address ?? 0n, { offset, size: sizeOption, checkOnly: false });
+        if (!result.ok) return { kind: 'vk', result: result.vkResult, reason: result.reason };
+        this.markMapped(memory, result.pointer, offset, sizeOption);
+        return { kind: 'address', value: result.pointer };
+      }
+      case 'vkUnmapMemory': {
+        if (memory.appPointer === undefined) {
+          this.sim.finding('vulkan-valid-usage', `VUID-vkUnmapMemory-memory-00689: ${memory.name} is not mapped`);
+          return { kind: 'vk', result: 'VK_ERROR_VALIDATION', reason: 'not mapped' };
+        }
+        this.sim.note('app', `vkUnmapMemory(${memory.name})`, '', true);
+        this.strategy.unmap(ctx, memory);
+        this.markUnmapped(memory);
+        return { kind: 'ok' };
+      }
+      case 'vkUnmapMemory2': {
+        const reserve = has('reserve');
+        for (const x of unmapViolations(memory, memory.driver, reserve)) this.sim.finding('vulkan-valid-usage', `${x.vuid}: ${x.message}`);
+        this.sim.note(actor, `vkUnmapMemory2KHR(${memory.name}${reserve ? ', VK_MEMORY_UNMAP_RESERVE_BIT_EXT' : ''})`, '', true);
+        unplace(ctx, memory, reserve);
+        this.markUnmapped(memory);
+        return { kind: 'ok' };
+      }
+      case 'vkFreeMemory': {
+        if (memory.freed) {
+          this.sim.finding('use-after-free', `${memory.name} is freed twice`, [{ range: memory.node, message: 'allocated here' }]);
+          return { kind: 'vk', result: 'VK_ERROR_VALIDATION', reason: 'double free' };
+        }
+        if (memory.appPointer !== undefined) {
+          // Freeing a mapped object implicitly unmaps it (vkFreeMemory spec).
+          this.strategy.unmap(ctx, memory);
+          this.markUnmapped(memory);
+        }
+        this.sim.note('app', `vkFreeMemory(${memory.name})`, '', true);
+        this.strategy.free(ctx, memory);
+        memory.freed = true;
+        memory.history.push({ step: this.sim.stepIndex, text: 'freed' });
+        return { kind: 'ok' };
+      }
+      case 'vkFlushMappedMemoryRanges':
+        this.sim.note('app', `vkFlushMappedMemoryRanges(${memory.name})`, '', true);
+        this.strategy.flush(ctx, memory);
+        return { kind: 'ok' };
+      case 'vkInvalidateMappedMemoryRanges':
+        this.sim.note('app', `vkInvalidateMappedMemoryRanges(${memory.name})`, '', true);
+        this.strategy.invalidate(ctx, memory);
+        return { kind: 'ok' };
+    }
+    return { kind: 'skipped', reason: `${verb} is not modelled` };
+  }
+
+  private allocate(step: StepNode, actor: string, evaluateArg: (e: Expression, what: string, actor: string) => bigint | undefined): Outcome {
+    const sizeArg = step.args[0];
+    if (!sizeArg || sizeArg.kind === 'string') {
+      this.sim.problems.push({ code: 'missing-argument', range: step.verb, message: 'vkAllocateMemory needs a size: `mem = vkAllocateMemory 16MiB host-visible coherent`' });
+      return { kind: 'skipped', reason: 'no size' };
+    }
+    const size = evaluateArg(sizeArg, 'size', actor);
+    if (size === undefined) return { kind: 'skipped', reason: 'no size' };
+    if (size === 0n) {
+      this.sim.finding('vulkan-valid-usage', 'VUID-VkMemoryAllocateInfo-allocationSize-07897: allocationSize must be greater than 0');
+      return { kind: 'vk', result: 'VK_ERROR_VALIDATION', reason: 'allocationSize is 0' };
+    }
+    const driverOption = step.options.find((o) => o.keyword.name === 'driver');
+    let driver: DriverModel | undefined;
+    if (driverOption?.value?.kind === 'name') {
+      driver = this.drivers.get(driverOption.value.name);
+      if (!driver) this.sim.problems.push({ code: 'unknown-name', range: driverOption.value, message: `unknown driver \`${driverOption.value.name}\`` });
+      else this.sim.symbols.reference(driver.name, driverOption.value);
+    } else if (this.drivers.size > 1) {
+      this.sim.problems.push({ code: 'missing-argument', range: step.verb, message: `several drivers are declared; say which one allocates: \`driver ${[...this.drivers.keys()][0]}\`` });
+    }
+    driver ??= [...this.drivers.values()][0];
+    if (!driver) return { kind: 'skipped', reason: 'no driver' };
+    const memory: VkMemory = {
+      name: step.binding?.name ?? `memory@${this.sim.stepIndex + 1}`,
+      node: step,
+      driver,
+      allocationSize: size,
+      properties: new Set(step.words.map((w) => w.name)),
+      allocStep: this.sim.stepIndex,
+      file: undefined,
+      poolOffset: 0n,
+      driverPointer: undefined,
+      driverObject: undefined,
+      driverMapStep: undefined,
+      appPointer: undefined,
+      mapStep: undefined,
+      mapOffset: 0n,
+      mapSize: 0n,
+      windowRange: undefined,
+      movedFrom: undefined,
+      freed: false,
+      history: [{ step: this.sim.stepIndex, text: `allocated ${formatSize(size)} by ${driver.name}` }],
+    };
+    this.memories.push(memory);
+    this.byStep.set(this.sim.stepIndex, memory);
+    this.sim.note('app', `vkAllocateMemory(${formatSize(size)}${memory.properties.size ? ', ' + [...memory.properties].join('|') : ''})`, '= VK_SUCCESS', true);
+    const ops = this.opsFor(memory);
+    ops.start();
+    this.strategy.allocate(this.context(memory), memory);
+    return { kind: 'vk', result: 'VK_SUCCESS', reason: '' };
+  }
+
+  private markMapped(memory: VkMemory, pointer: bigint, offset: bigint, size: bigint | undefined): void {
+    memory.appPointer = pointer;
+    memory.mapStep = this.sim.stepIndex;
+    memory.mapOffset = offset;
+    memory.mapSize = size ?? memory.allocationSize - offset;
+    memory.history.push({ step: this.sim.stepIndex, text: `mapped at ${formatHex(pointer)}` });
+  }
+
+  private markUnmapped(memory: VkMemory): void {
+    memory.appPointer = undefined;
+    memory.mapStep = undefined;
+    memory.history.push({ step: this.sim.stepIndex, text: 'unmapped' });
+  }
+
+  /** A pointer handed to 32-bit code must lie inside the window: it sees only the low 32 bits. */
+  private checkWindow(memory: VkMemory, pointer: bigint, size: bigint): void {
+    const { start, end } = this.sim.platform.window;
+    if (pointer >= start && pointer + size <= end) return;
+    const truncated = truncate32(pointer);
+    const escaped = this.opsFor(memory).escapes.get(memory);
+    this.sim.finding(
+      'pointer-outside-window',
+      `32-bit code gets ${formatHex(pointer)}${pointer + size > end && pointer < end ? ` (its last byte ${formatHex(pointer + size - 1n)})` : ''}, outside the window ${formatHex(start)}..${formatHex(end)}; truncated to 32 bits it is ${formatHex(truncated)}, which points at ${this.describeAddress(truncated)}. Wine answers VK_ERROR_OUT_OF_HOST_MEMORY ("does not fit 32-bit pointer"); a thunk that truncates corrupts memory${escaped ? ` — ${escaped}` : ''}`,
+      [{ range: memory.node, message: `${memory.name} allocated here` }],
+      undefined,
+    );
+    void alignUp;
+  }
+
+  private describeAddress(address: bigint): string {
+    const vma = this.sim.space.vmaAt(this.sim.pageOf(address));
+    if (!vma) return 'nothing mapped';
+    return `${vma.label ?? 'a mapping'} of ${vma.owner}`;
+  }
+
+  /** `driver writes mem + off, len`: through the driver's cached pointer, or by the GPU. */
+  driverAccess(step: StepNode, actor: string, memory: VkMemory, offset: bigint, length: bigint, datum: number | undefined): Outcome {
+    const driver = memory.driver;
+    const verbText = datum === undefined ? 'reads' : 'writes';
+    if (offset + length > memory.allocationSize) {
+      this.sim.finding('access-fault', `${memory.name} is ${formatSize(memory.allocationSize)}; ${verbText} at +${formatHex(offset)} for ${length} bytes runs past its end`);
+    }
+    const cpu = (driver.cachesPointer || driver.backing === 'anon') && memory.driverPointer !== undefined;
+    if (cpu && memory.driverPointer !== undefined) {
+      const address = memory.driverPointer + offset;
+      this.checkStale(memory, address);
+      const result = datum === undefined ? this.sim.read(actor, address, length) : this.sim.write(actor, address, length, datum);
+      this.sim.note(actor, `${verbText} through its cached pointer ${formatHex(address)}, ${length}`, result.ok ? '' : `${result.signal} at ${formatHex(result.address)}`, result.ok);
+      if (!result.ok) return { kind: 'fault', signal: result.signal, address: result.address, reason: result.reason };
+      return { kind: 'data', summary: datum === undefined ? `${result.segments.length} run(s)` : `${length} bytes via cached pointer` };
+    }
+    // No CPU pointer: the GPU writes the buffer object itself, so every mapping of it sees the data.
+    const through = this.mappingOfObject(memory, offset);
+    if (through === undefined) {
+      this.sim.note(actor, `GPU ${verbText} ${memory.name}+${formatHex(offset)}, ${length}`, 'no CPU mapping shows it now', true);
+      return { kind: 'data', summary: `GPU ${verbText}` };
+    }
+    const result = datum === undefined ? this.sim.read(actor, through, length) : this.sim.write(actor, through, length, datum);
+    this.sim.note(actor, `GPU ${verbText} ${memory.name}+${formatHex(offset)}, ${length} (seen at ${formatHex(through)})`, '', result.ok);
+    void step;
+    return { kind: 'data', summary: `GPU ${verbText}` };
+  }
+
+  /** An address where the memory's object is mapped now (driver's own mapping first). */
+  private mappingOfObject(memory: VkMemory, offset: bigint): bigint | undefined {
+    const object = memory.driverObject;
+    if (!object) return memory.appPointer !== undefined ? memory.appPointer - memory.mapOffset + offset : undefined;
+    const objectOffset = memory.poolOffset + offset;
+    const page = this.sim.pageSize;
+    for (const vma of this.sim.space.vmas()) {
+      if (vma.object.id !== object.id) continue;
+      const first = BigInt(vma.pgoff) * page;
+      const last = first + BigInt(vma.endPage - vma.startPage) * page;
+      if (objectOffset >= first && objectOffset < last) return this.sim.addressOfPage(vma.startPage) + (objectOffset - first);
+    }
+    return undefined;
+  }
+
+  /** The driver uses a pointer it cached: is its mapping still what it was (H2, H11)? */
+  private checkStale(memory: VkMemory, address: bigint): void {
+    const vma = this.sim.space.vmaAt(this.sim.pageOf(address));
+    const made = memory.driverMapStep !== undefined ? this.sim.stepRange(memory.driverMapStep) : undefined;
+    const related = made ? [{ range: made, message: `${memory.driver.name} cached this pointer here` }] : [];
+    if (!vma) {
+      const moved = memory.history.filter((h) => h.text.includes('moved')).pop();
+      this.sim.finding('stale-pointer', `${memory.driver.name} uses its cached pointer ${formatHex(address)}, but nothing is mapped there any more${moved ? ` (step ${moved.step + 1}: ${moved.text})` : ''}: the access faults (H2)`, [...related, ...(moved ? [{ range: this.sim.stepRange(moved.step) ?? memory.node, message: 'the mapping left here' }] : [])]);
+      return;
+    }
+    if (memory.driverObject && vma.object.id !== memory.driverObject.id && vma.anon?.id !== memory.driverObject.id) {
+      const emptied = vma.createdStep >= 0 && vma.label?.includes(memory.name);
+      const record = this.sim.records[vma.createdStep];
+      const detail = record?.calls.some((c) => c.text.includes('MREMAP_DONTUNMAP'))
+        ? `MREMAP_DONTUNMAP at step ${vma.createdStep + 1} moved the pages away and left empty pages here: the write lands in fresh zero-filled memory that 32-bit code never sees (H11)`
+        : `${vma.label ?? 'another mapping'} of ${vma.owner} (step ${vma.createdStep + 1}) is there now`;
+      this.sim.finding('stale-pointer', `${memory.driver.name} uses its cached pointer ${formatHex(address)} for ${memory.name}, but ${detail}${emptied ? '' : ''}`, [...related, ...this.sim.madeAt(vma, 'what is there now was made here')]);
+    }
+  }
+
+  /** 32-bit code touching an address it cannot hold. */
+  noteAppAccess(step: StepNode, actor: string, address: bigint, length: bigint, kind: 'read' | 'write'): void {
+    if (actor !== 'app') return;
+    const { start, end } = this.sim.platform.window;
+    if (address >= start && address + length <= end) return;
+    this.sim.finding('pointer-outside-window', `32-bit code cannot ${kind} ${formatHex(address)}: it is outside the window ${formatHex(start)}..${formatHex(end)}; its truncated pointer ${formatHex(truncate32(address))} is used instead`, [], step);
+  }
+}

@@ -1,0 +1,18 @@
+// `access-fault`: a read or write faults (SIGSEGV: nothing mapped, or the protection forbids it;
+// SIGBUS: past the end of a shared object), or runs past a memory object's end.
+import { formatHex } from '../numbers';
+import type { Rule } from './rule';
+
+export const accessFault: Rule = {
+  code: 'access-fault',
+  family: 'kernel',
+  severity: 'error',
+  title: "A read or write by an actor faults: SIGSEGV (unmapped or protected) or SIGBUS (past a shared object\'s end).",
+  check(run, emit) {
+    for (const record of run.simulation.records) {
+      if (record.outcome.kind !== 'fault') continue;
+      const o = record.outcome;
+      emit(record.node, `${record.actor} gets ${o.signal} at ${formatHex(o.address)}: ${o.reason}`);
+    }
+  },
+};

@@ -1,0 +1,10 @@
+// `number-out-of-range`: A number that overflows 64 bits, is negative, or is outside what the setting allows.
+// Reported by the parser, the resolver or the simulator while reading the scenario.
+import type { Rule } from './rule';
+
+export const numberOutOfRange: Rule = {
+  code: 'number-out-of-range',
+  family: 'language',
+  severity: 'error',
+  title: 'A number that overflows 64 bits, is negative, or is outside what the setting allows.',
+};

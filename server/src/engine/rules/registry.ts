@@ -1,0 +1,66 @@
+// Every rule, registered in one place. Adding a rule: a module here, a line below, a section
+// in docs/rules.md (the docs test checks that each code has one).
+import type { Rule } from './rule';
+import { syntaxError } from './syntax-error';
+import { unknownName } from './unknown-name';
+import { unknownWord } from './unknown-word';
+import { duplicateName } from './duplicate-name';
+import { duplicateSetting } from './duplicate-setting';
+import { usedBeforeDefined } from './used-before-defined';
+import { wrongKind } from './wrong-kind';
+import { numberOutOfRange } from './number-out-of-range';
+import { reservedName } from './reserved-name';
+import { missingArgument } from './missing-argument';
+import { useOfFailedResult } from './use-of-failed-result';
+import { kernelRefused } from './kernel-refused';
+import { accessFault } from './access-fault';
+import { fixedClobber } from './fixed-clobber';
+import { stalePointer } from './stale-pointer';
+import { pointerOutsideWindow } from './pointer-outside-window';
+import { hookBypassed } from './hook-bypassed';
+import { remapGranularity } from './remap-granularity';
+import { windowExhausted } from './window-exhausted';
+import { shadowCopyCoherent } from './shadow-copy-coherent';
+import { placedUnsupported } from './placed-unsupported';
+import { placedMapFailed } from './placed-map-failed';
+import { memoryTypeLost } from './memory-type-lost';
+import { useAfterFree } from './use-after-free';
+import { vulkanValidUsage } from './vulkan-valid-usage';
+import { expectationFailed } from './expectation-failed';
+
+export const RULES: readonly Rule[] = [
+  syntaxError,
+  unknownName,
+  unknownWord,
+  duplicateName,
+  duplicateSetting,
+  usedBeforeDefined,
+  wrongKind,
+  numberOutOfRange,
+  reservedName,
+  missingArgument,
+  useOfFailedResult,
+  kernelRefused,
+  accessFault,
+  fixedClobber,
+  stalePointer,
+  pointerOutsideWindow,
+  hookBypassed,
+  remapGranularity,
+  windowExhausted,
+  shadowCopyCoherent,
+  placedUnsupported,
+  placedMapFailed,
+  memoryTypeLost,
+  useAfterFree,
+  vulkanValidUsage,
+  expectationFailed,
+];
+
+export const RULE_BY_CODE: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.code, r]));
+
+/** Where a rule is documented; the server puts it in Diagnostic.codeDescription. */
+export const RULES_DOC_URL = 'https://github.com/drvmap/drvmap/blob/main/docs/rules.md';
+export function ruleDocUrl(code: string): string {
+  return `${RULES_DOC_URL}#${code}`;
+}

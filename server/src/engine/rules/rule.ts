@@ -1,0 +1,20 @@
+// A rule: a stable code, its family, default severity and the one-line summary the docs and
+// hovers show. Rules with `check` find their cases in a finished run; the others are reported
+// by the parser, the resolver or the simulator under their code.
+import type { FixData, RelatedInformation, Severity } from '../diagnostics';
+import type { ScenarioRun } from '../sim/run';
+import type { TextRange } from '../syntax/text-range';
+
+export type RuleFamily = 'language' | 'kernel' | 'unsafe' | 'vulkan' | 'expectation';
+
+export interface Emit {
+  (range: TextRange, message: string, related?: readonly RelatedInformation[], fix?: FixData): void;
+}
+
+export interface Rule {
+  readonly code: string;
+  readonly family: RuleFamily;
+  readonly severity: Severity;
+  readonly title: string;
+  readonly check?: (run: ScenarioRun, emit: Emit) => void;
+}

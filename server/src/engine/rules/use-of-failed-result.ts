@@ -1,0 +1,10 @@
+// `use-of-failed-result`: A step uses the name of an earlier step that failed, so it cannot run.
+// Reported by the parser, the resolver or the simulator while reading the scenario.
+import type { Rule } from './rule';
+
+export const useOfFailedResult: Rule = {
+  code: 'use-of-failed-result',
+  family: 'language',
+  severity: 'warning',
+  title: 'A step uses the name of an earlier step that failed, so it cannot run.',
+};

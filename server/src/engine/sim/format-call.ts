@@ -1,0 +1,110 @@
+// Renders syscalls the way strace prints them, so a trace reads like the real thing.
+import {
+  MAP_32BIT,
+  MAP_ABOVE4G,
+  MAP_ANONYMOUS,
+  MAP_DROPPABLE,
+  MAP_FIXED,
+  MAP_FIXED_NOREPLACE,
+  MAP_GROWSDOWN,
+  MAP_HUGETLB,
+  MAP_LOCKED,
+  MAP_NORESERVE,
+  MAP_POPULATE,
+  MAP_PRIVATE,
+  MAP_SHARED,
+  MAP_SHARED_VALIDATE,
+  MAP_STACK,
+  MAP_TYPE,
+  MAP_UNINITIALIZED,
+  MREMAP_DONTUNMAP,
+  MREMAP_FIXED,
+  MREMAP_MAYMOVE,
+  PROT_EXEC,
+  PROT_READ,
+  PROT_WRITE,
+  type MmapArgs,
+  type MremapArgs,
+  type SyscallResult,
+} from '../kernel/types';
+import { formatHex } from '../numbers';
+
+export function protText(prot: number): string {
+  if (prot === 0) return 'PROT_NONE';
+  const parts: string[] = [];
+  if (prot & PROT_READ) parts.push('PROT_READ');
+  if (prot & PROT_WRITE) parts.push('PROT_WRITE');
+  if (prot & PROT_EXEC) parts.push('PROT_EXEC');
+  const rest = prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC);
+  if (rest) parts.push('0x' + rest.toString(16));
+  return parts.join('|');
+}
+
+const MAP_FLAG_NAMES: [number, string][] = [
+  [MAP_FIXED, 'MAP_FIXED'],
+  [MAP_ANONYMOUS, 'MAP_ANONYMOUS'],
+  [MAP_32BIT, 'MAP_32BIT'],
+  [MAP_ABOVE4G, 'MAP_ABOVE4G'],
+  [MAP_GROWSDOWN, 'MAP_GROWSDOWN'],
+  [MAP_LOCKED, 'MAP_LOCKED'],
+  [MAP_NORESERVE, 'MAP_NORESERVE'],
+  [MAP_POPULATE, 'MAP_POPULATE'],
+  [MAP_STACK, 'MAP_STACK'],
+  [MAP_HUGETLB, 'MAP_HUGETLB'],
+  [MAP_FIXED_NOREPLACE, 'MAP_FIXED_NOREPLACE'],
+  [MAP_UNINITIALIZED, 'MAP_UNINITIALIZED'],
+];
+
+export function mmapFlagsText(flags: number): string {
+  const type = flags & MAP_TYPE;
+  const parts: string[] = [];
+  if (type === MAP_SHARED) parts.push('MAP_SHARED');
+  else if (type === MAP_PRIVATE) parts.push('MAP_PRIVATE');
+  else if (type === MAP_SHARED_VALIDATE) parts.push('MAP_SHARED_VALIDATE');
+  else if (type === MAP_DROPPABLE) parts.push('MAP_DROPPABLE');
+  else if (type !== 0) parts.push('0x' + type.toString(16));
+  let rest = flags & ~MAP_TYPE;
+  for (const [bit, name] of MAP_FLAG_NAMES) {
+    if (rest & bit) {
+      parts.push(name);
+      rest &= ~bit;
+    }
+  }
+  if (rest) parts.push('0x' + rest.toString(16));
+  return parts.length ? parts.join('|') : '0';
+}
+
+export function mremapFlagsText(flags: number): string {
+  const parts: string[] = [];
+  if (flags & MREMAP_MAYMOVE) parts.push('MREMAP_MAYMOVE');
+  if (flags & MREMAP_FIXED) parts.push('MREMAP_FIXED');
+  if (flags & MREMAP_DONTUNMAP) parts.push('MREMAP_DONTUNMAP');
+  const rest = flags & ~7;
+  if (rest) parts.push('0x' + rest.toString(16));
+  return parts.length ? parts.join('|') : '0';
+}
+
+const addr = (v: bigint) => (v === 0n ? 'NULL' : formatHex(v));
+const len = (v: bigint) => (v >= 4096n && v % 4096n === 0n ? formatHex(v) : v.toString());
+
+export function mmapText(a: MmapArgs): string {
+  return `mmap(${addr(a.addr)}, ${len(a.length)}, ${protText(a.prot)}, ${mmapFlagsText(a.flags)}, ${a.fd}, ${formatHex(a.offset)})`;
+}
+
+export function mremapText(a: MremapArgs): string {
+  const tail = a.flags & (MREMAP_FIXED | MREMAP_DONTUNMAP) ? `, ${addr(a.newAddress)}` : '';
+  return `mremap(${addr(a.oldAddress)}, ${len(a.oldSize)}, ${len(a.newSize)}, ${mremapFlagsText(a.flags)}${tail})`;
+}
+
+export function munmapText(address: bigint, length: bigint): string {
+  return `munmap(${addr(address)}, ${len(length)})`;
+}
+
+export function mprotectText(address: bigint, length: bigint, prot: number): string {
+  return `mprotect(${addr(address)}, ${len(length)}, ${protText(prot)})`;
+}
+
+export function resultText(result: SyscallResult, returnsAddress: boolean): string {
+  if (!result.ok) return `= -1 ${result.errno}`;
+  return returnsAddress ? `= ${formatHex(result.value)}` : `= ${result.value}`;
+}

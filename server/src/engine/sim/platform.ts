@@ -1,0 +1,191 @@
+// The platform a scenario runs on, read from its settings. Bad settings are reported and the
+// default is kept, so the rest of the scenario still simulates.
+import type { Expression, ScenarioNode, SettingNode } from '../syntax/ast';
+import type { KernelConfig, KernelVersion } from '../kernel/types';
+import { defaultKernelConfig } from '../kernel/config';
+import { formatHex, KiB } from '../numbers';
+import type { LanguageProblem } from './problems';
+import { evaluateConstant } from './evaluate';
+
+export type StrategyName =
+  | 'none'
+  | 'remap-dontunmap'
+  | 'remap-move'
+  | 'hook-mmap'
+  | 'placed'
+  | 'alias'
+  | 'shadow-copy'
+  | 'external-memory-host'
+  | 'reserve-high';
+
+export const STRATEGY_NAMES: readonly StrategyName[] = [
+  'none',
+  'remap-dontunmap',
+  'remap-move',
+  'hook-mmap',
+  'placed',
+  'alias',
+  'shadow-copy',
+  'external-memory-host',
+  'reserve-high',
+];
+
+export interface AddressWindow {
+  /** Inclusive start, exclusive end. */
+  readonly start: bigint;
+  readonly end: bigint;
+}
+
+export interface Platform {
+  readonly os: 'linux' | 'macos';
+  readonly kernel: KernelConfig;
+  readonly window: AddressWindow;
+  readonly largeAddressAware: boolean;
+  readonly strategy: StrategyName;
+  /** Windows' allocation granularity (64 KiB): Wine's reservations are aligned to it. */
+  readonly allocationGranularity: bigint;
+  /** The setting nodes that decided each value, for hover and related information. */
+  readonly sources: ReadonlyMap<string, SettingNode>;
+}
+
+/** Wine without LARGE_ADDRESS_AWARE: 0x10000 .. 2 GiB - 64 KiB (HighestUserAddress 0x7ffeffff). */
+export const DEFAULT_WINDOW: AddressWindow = { start: 0x1_0000n, end: 0x7fff_0000n };
+/** WOW64 + LAA: HighestUserAddress 0xfffeffff. */
+export const LARGE_ADDRESS_AWARE_WINDOW: AddressWindow = { start: 0x1_0000n, end: 0xffff_0000n };
+
+export interface PlatformDefaults {
+  readonly kernel?: KernelVersion;
+  readonly window?: AddressWindow;
+}
+
+export function readPlatform(scenario: ScenarioNode, problems: LanguageProblem[], defaults: PlatformDefaults = {}): Platform {
+  const sources = new Map<string, SettingNode>();
+  let version: KernelVersion | undefined = defaults.kernel;
+  let os: Platform['os'] = 'linux';
+  let window: AddressWindow | undefined;
+  let largeAddressAware = false;
+  let strategy: StrategyName = 'none';
+  const overrides: { -readonly [K in keyof KernelConfig]?: KernelConfig[K] } = {};
+
+  for (const statement of scenario.body) {
+    if (statement.kind !== 'setting') continue;
+    const name = statement.keyword.name;
+    const previous = sources.get(name);
+    if (previous) {
+      problems.push({
+        code: 'duplicate-setting',
+        range: statement.keyword,
+        message: `\`${name}\` is already set on line of \`${previous.keyword.name}\`; the later value wins`,
+        related: [{ range: previous, message: 'first set here' }],
+      });
+    }
+    sources.set(name, statement);
+    const word = statement.words[0];
+    const expectWord = (allowed: readonly string[]): string | undefined => {
+      if (!word) {
+        problems.push({ code: 'syntax-error', range: statement, message: `\`${name}\` needs one of: ${allowed.join(', ')}` });
+        return undefined;
+      }
+      if (!allowed.includes(word.name)) {
+        problems.push({ code: 'unknown-word', range: word, message: `\`${word.name}\` is not a ${name}; expected one of: ${allowed.join(', ')}` });
+        return undefined;
+      }
+      return word.name;
+    };
+    const value = (expression: Expression | undefined): bigint | undefined => {
+      if (!expression) {
+        problems.push({ code: 'syntax-error', range: statement, message: `\`${name}\` needs a value` });
+        return undefined;
+      }
+      return evaluateConstant(expression, problems);
+    };
+    const firstExpression = statement.args[0]?.kind !== 'string' ? (statement.args[0] as Expression | undefined) : undefined;
+    switch (name) {
+      case 'kernel': {
+        const arg = statement.args[0];
+        const text = arg && arg.kind === 'number' ? arg.text : undefined;
+        const match = text ? /^(\d+)\.(\d+)(?:\.\d+)?$/.exec(text) : null;
+        if (!match) {
+          problems.push({ code: 'syntax-error', range: arg ?? statement, message: 'expected a kernel version such as `kernel 6.6`' });
+          break;
+        }
+        version = { major: Number(match[1]), minor: Number(match[2]) };
+        if (version.major < 2 || version.major > 9) {
+          problems.push({ code: 'number-out-of-range', range: arg ?? statement, message: `Linux ${text} does not exist; drvmap models 2.6 to 6.x` });
+        }
+        break;
+      }
+      case 'platform':
+        os = (expectWord(['linux', 'macos']) as Platform['os'] | undefined) ?? os;
+        break;
+      case 'strategy':
+        strategy = (expectWord(STRATEGY_NAMES) as StrategyName | undefined) ?? strategy;
+        break;
+      case 'large-address-aware':
+        largeAddressAware = true;
+        break;
+      case 'thp': {
+        const on = expectWord(['on', 'off']);
+        if (on) overrides.thp = on === 'on';
+        break;
+      }
+      case 'layout': {
+        const layout = expectWord(['topdown', 'legacy']);
+        if (layout) overrides.layout = layout as KernelConfig['layout'];
+        break;
+      }
+      case 'page-size': {
+        const v = value(firstExpression);
+        if (v === undefined) break;
+        if (v !== 4n * KiB && v !== 16n * KiB && v !== 64n * KiB) {
+          problems.push({ code: 'number-out-of-range', range: firstExpression ?? statement, message: 'page size must be 4 KiB, 16 KiB or 64 KiB' });
+        } else overrides.pageSize = v;
+        break;
+      }
+      case 'mmap-base':
+      case 'mmap-min-addr':
+      case 'task-size': {
+        const v = value(firstExpression);
+        if (v === undefined) break;
+        if (v >= 1n << 57n) {
+          problems.push({ code: 'number-out-of-range', range: firstExpression ?? statement, message: `${formatHex(v)} is beyond any user address space (57 bits with 5-level paging)` });
+          break;
+        }
+        if (name === 'mmap-base') overrides.mmapBase = v;
+        else if (name === 'mmap-min-addr') overrides.mmapMinAddr = v;
+        else overrides.taskSize = v;
+        break;
+      }
+      case 'window': {
+        const start = value(firstExpression);
+        const end = statement.rangeEnd ? evaluateConstant(statement.rangeEnd, problems) : undefined;
+        if (!statement.rangeEnd) {
+          problems.push({ code: 'syntax-error', range: statement, message: 'expected `window START .. END`' });
+          break;
+        }
+        if (start === undefined || end === undefined) break;
+        if (end <= start) {
+          problems.push({ code: 'number-out-of-range', range: statement, message: `the window is empty: ${formatHex(end)} is not above ${formatHex(start)}` });
+          break;
+        }
+        if (end > 1n << 32n) {
+          problems.push({ code: 'number-out-of-range', range: statement.rangeEnd, message: `a 32-bit window ends at 4 GiB at most, not ${formatHex(end)}` });
+          break;
+        }
+        window = { start, end };
+        break;
+      }
+    }
+  }
+  const base = defaultKernelConfig(version);
+  const kernel: KernelConfig = { ...base, ...overrides };
+  return {
+    os,
+    kernel,
+    window: window ?? (largeAddressAware ? LARGE_ADDRESS_AWARE_WINDOW : defaults.window ?? DEFAULT_WINDOW),
+    largeAddressAware,
+    strategy,
+    allocationGranularity: 64n * KiB,
+    sources,
+  };
+}

@@ -1,0 +1,59 @@
+// What a simulation records: every step, what it expanded to, its outcome, and the facts the
+// rules read (findings). Plain data: hover, inlay hints, the panel and the CLI all read it.
+import type { Effect, Errno } from '../kernel/types';
+import type { RelatedInformation } from '../diagnostics';
+import type { ExpectNode, StepNode } from '../syntax/ast';
+import type { TextRange } from '../syntax/text-range';
+
+/** One syscall or API call that a step caused, attributed to its actor. */
+export interface CallRecord {
+  readonly actor: string;
+  /** `mmap(NULL, 0x1000000, PROT_READ|PROT_WRITE, MAP_SHARED, 3, 0)` */
+  readonly text: string;
+  /** `= 0x7fff_f6e0_0000`, `= -1 EINVAL`, `= VK_SUCCESS` */
+  readonly result: string;
+  readonly ok: boolean;
+  readonly errno?: Errno;
+  readonly reason?: string;
+  readonly effects: readonly Effect[];
+}
+
+export type Outcome =
+  | { readonly kind: 'address'; readonly value: bigint }
+  | { readonly kind: 'ok' }
+  | { readonly kind: 'errno'; readonly errno: Errno; readonly reason: string }
+  | { readonly kind: 'vk'; readonly result: string; readonly reason: string }
+  | { readonly kind: 'data'; readonly summary: string }
+  | { readonly kind: 'fault'; readonly signal: 'SIGSEGV' | 'SIGBUS'; readonly address: bigint; readonly reason: string }
+  | { readonly kind: 'skipped'; readonly reason: string };
+
+/**
+ * A fact found while simulating, for the rule of the same code to report. The simulator decides
+ * *that* something happened; the rule module owns severity and documentation.
+ */
+export interface Finding {
+  readonly code: string;
+  readonly range: TextRange;
+  readonly message: string;
+  readonly related?: readonly RelatedInformation[];
+  readonly fix?: import('../diagnostics').FixData;
+}
+
+export interface StepRecord {
+  /** Position in execution order (0-based); the timeline's step index. */
+  readonly index: number;
+  readonly node: StepNode;
+  readonly actor: string;
+  readonly calls: readonly CallRecord[];
+  readonly outcome: Outcome;
+  /** Short result text for inlay hints: `→ 0x7f3a_c000_0000`, `→ EINVAL`. */
+  readonly resultText: string;
+}
+
+export interface ExpectRecord {
+  readonly node: ExpectNode;
+  /** The step after which the expectation was checked (-1: before any step). */
+  readonly afterStep: number;
+  readonly passed: boolean | undefined;
+  readonly detail: string;
+}

@@ -1,0 +1,75 @@
+// Source ranges are UTF-16 offsets into the document text ([start, end)). Line/column conversion
+// lives in LineIndex so that every consumer (LSP, CLI, tests) converts the same way.
+
+export interface TextRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface LineColumn {
+  /** 0-based line. */
+  readonly line: number;
+  /** 0-based UTF-16 column. */
+  readonly character: number;
+}
+
+export function rangeContains(range: TextRange, offset: number): boolean {
+  return offset >= range.start && offset <= range.end;
+}
+
+export function joinRanges(a: TextRange, b: TextRange): TextRange {
+  return { start: Math.min(a.start, b.start), end: Math.max(a.end, b.end) };
+}
+
+export class LineIndex {
+  private readonly lineStarts: number[];
+
+  constructor(private readonly text: string) {
+    const starts = [0];
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10 /* \n */) starts.push(i + 1);
+      else if (c === 13 /* \r */) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        starts.push(i + 1);
+      }
+    }
+    this.lineStarts = starts;
+  }
+
+  get lineCount(): number {
+    return this.lineStarts.length;
+  }
+
+  position(offset: number): LineColumn {
+    const clamped = Math.max(0, Math.min(offset, this.text.length));
+    let low = 0;
+    let high = this.lineStarts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if ((this.lineStarts[mid] ?? 0) <= clamped) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low, character: clamped - (this.lineStarts[low] ?? 0) };
+  }
+
+  offset(position: LineColumn): number {
+    if (position.line < 0) return 0;
+    if (position.line >= this.lineStarts.length) return this.text.length;
+    const start = this.lineStarts[position.line] ?? 0;
+    const nextStart = this.lineStarts[position.line + 1] ?? this.text.length;
+    const lineEnd = Math.max(start, nextStart - this.newlineLengthBefore(nextStart));
+    return Math.min(start + Math.max(0, position.character), position.line + 1 < this.lineStarts.length ? lineEnd : this.text.length);
+  }
+
+  lineStart(line: number): number {
+    return this.lineStarts[Math.max(0, Math.min(line, this.lineStarts.length - 1))] ?? 0;
+  }
+
+  private newlineLengthBefore(offset: number): number {
+    if (offset <= 0 || offset > this.text.length) return 0;
+    if (this.text.charCodeAt(offset - 1) === 10) return this.text.charCodeAt(offset - 2) === 13 ? 2 : 1;
+    if (this.text.charCodeAt(offset - 1) === 13) return 1;
+    return 0;
+  }
+}
