@@ -9,7 +9,13 @@ const watch = args.has('--watch');
 const production = args.has('--production');
 
 const bundles = [
-  { entry: 'src/extension.ts', out: 'out/extension.js', platform: 'node', format: 'cjs', external: ['vscode'] },
+  {
+    entry: 'src/extension.ts',
+    out: 'out/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    external: ['vscode'],
+  },
   { entry: 'server/src/server/main.ts', out: 'out/server.js', platform: 'node', format: 'cjs' },
   { entry: 'server/src/cli/main.ts', out: 'out/cli.js', platform: 'node', format: 'cjs' },
   { entry: 'media/src/panel.ts', out: 'out/panel.js', platform: 'browser', format: 'iife' },
@@ -68,5 +74,7 @@ if (watch) {
     });
     console.log(`drvmap: bundled ${tests.length} test files`);
   }
-  console.log(`drvmap: built ${bundles.map((b) => relative('.', b.out)).join(', ')} in ${Date.now() - started} ms`);
+  console.log(
+    `drvmap: built ${bundles.map((b) => relative('.', b.out)).join(', ')} in ${Date.now() - started} ms`,
+  );
 }

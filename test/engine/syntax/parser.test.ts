@@ -1,0 +1,131 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { parse } from '../../../server/src/engine/syntax/parser';
+import { tokenize } from '../../../server/src/engine/syntax/lexer';
+import type { StepNode } from '../../../server/src/engine/syntax/ast';
+
+function steps(text: string): StepNode[] {
+  return parse(text).scenarios.flatMap((s) => s.body.filter((b): b is StepNode => b.kind === 'step'));
+}
+
+test('a scenario with steps, settings, a driver and expectations parses without errors', () => {
+  const text = `scenario "x" {
+  kernel 6.6
+  window 0x1_0000 .. 0x7fff_0000
+  driver mesa {
+    maps at-alloc
+    backing device
+  }
+  strategy placed
+  a = mmap 2MiB rw private anon
+  b = mremap a, 2MiB, 2MiB, maymove | dontunmap
+  app writes a + 0x100, 64
+  expect read a, 1 == 0x00
+  expect b == EINVAL
+  expect mapped a, 4KiB
+  expect diagnostic kernel-refused
+}`;
+  const file = parse(text);
+  assert.deepEqual(file.errors, []);
+  const body = file.scenarios[0]!.body;
+  assert.deepEqual(
+    body.map((b) => b.kind),
+    ['setting', 'setting', 'driver', 'setting', 'step', 'step', 'step', 'expect', 'expect', 'expect', 'expect'],
+  );
+});
+
+test('every node carries its exact source range', () => {
+  const text = 'scenario "r" {\n  a = mmap 16MiB rw private anon at 0x1000_0000\n}\n';
+  const [step] = steps(text);
+  assert.ok(step);
+  assert.equal(text.slice(step.start, step.end), 'a = mmap 16MiB rw private anon at 0x1000_0000');
+  assert.equal(text.slice(step.binding!.start, step.binding!.end), 'a');
+  assert.equal(text.slice(step.verb.start, step.verb.end), 'mmap');
+  const at = step.options.find((o) => o.keyword.name === 'at')!;
+  assert.equal(text.slice(at.value!.start, at.value!.end), '0x1000_0000');
+  assert.deepEqual(step.words.map((w) => w.name), ['rw', 'private', 'anon']);
+});
+
+test('numbers are exact 64-bit values with units glued or separate', () => {
+  const text = 'scenario "n" {\n  a = mmap 16MiB rw private anon\n  b = mmap 16 MiB rw private anon\n  c = mmap 1.5GiB rw private anon\n  write 0xffff_ffff_ffff_f000, 1\n}';
+  const [a, b, c, w] = steps(text);
+  const value = (s: StepNode | undefined, i = 0) => {
+    const arg = s?.args[i];
+    return arg?.kind === 'number' ? arg.value : undefined;
+  };
+  assert.equal(value(a), 16n * 1024n * 1024n);
+  assert.equal(value(b), 16n * 1024n * 1024n);
+  assert.equal(value(c), 3n * 512n * 1024n * 1024n);
+  assert.equal(value(w), 0xffff_ffff_ffff_f000n);
+});
+
+test('a number past 2^64 - 1 is a diagnostic, not a rounded value', () => {
+  const file = parse('scenario "big" {\n  write 0x1_0000_0000_0000_0000, 1\n}');
+  assert.equal(file.errors.length, 1);
+  assert.match(file.errors[0]!.message, /64 bits/);
+});
+
+test('an unknown unit and a fraction that is not whole bytes are diagnostics', () => {
+  const file = parse('scenario "u" {\n  a = mmap 4Kb rw private anon\n  b = mmap 1.3B rw private anon\n}');
+  assert.equal(file.errors.length, 2);
+  assert.match(file.errors[0]!.message, /unknown unit/);
+  assert.match(file.errors[1]!.message, /whole number of bytes/);
+});
+
+test('one bad line does not hide the rest of the file', () => {
+  const text = 'scenario "e" {\n  a = mmap 4KiB rw private anon\n  ) ) )\n  b = mmap 4KiB rw private anon\n}\nscenario "f" {\n  c = mmap 4KiB rw private anon\n}';
+  const file = parse(text);
+  assert.equal(file.errors.length, 1);
+  assert.equal(file.scenarios.length, 2);
+  assert.deepEqual(steps(text).map((s) => s.binding?.name), ['a', 'b', 'c']);
+});
+
+test('a missing closing brace ends the scenario at the next scenario keyword', () => {
+  const text = 'scenario "a" {\n  x = mmap 4KiB rw private anon\nscenario "b" {\n  y = mmap 4KiB rw private anon\n}';
+  const file = parse(text);
+  assert.equal(file.scenarios.length, 2);
+  assert.equal(file.scenarios[0]!.closed, false);
+  assert.ok(file.errors.some((e) => /closing/.test(e.message)));
+});
+
+test('subtraction needs no spaces before a number, and `a-b` is one word', () => {
+  const [s] = steps('scenario "m" {\n  write p-0x100, 1\n}');
+  assert.equal(s!.args[0]!.kind, 'binary');
+  const tokens = tokenize('fixed-noreplace a-b p-0x1');
+  assert.deepEqual(
+    tokens.filter((t) => t.kind !== 'eof').map((t) => t.text),
+    ['fixed-noreplace', 'a-b', 'p', '-', '0x1'],
+  );
+});
+
+test('comments are kept aside with their ranges', () => {
+  const text = '# one\nscenario "c" { // two\n}\n';
+  const file = parse(text);
+  assert.deepEqual(file.comments.map((c) => c.text), ['# one', '// two']);
+  assert.deepEqual(file.errors, []);
+});
+
+test('the parser never throws and ranges stay inside the text, on any input', () => {
+  const alphabet = fc.constantFrom(...'scenario "{}()=,.|:+-*#/\n\t 0x1_fMiB abcdrwx expect mmap mremap driver'.split(''));
+  fc.assert(
+    fc.property(fc.array(alphabet, { maxLength: 200 }).map((a) => a.join('')), (text) => {
+      const file = parse(text);
+      for (const e of file.errors) assert.ok(e.start >= 0 && e.end <= text.length && e.start <= e.end);
+      for (const s of file.scenarios) assert.ok(s.start >= 0 && s.end <= text.length);
+    }),
+    { seed: 42, numRuns: 500 },
+  );
+  fc.assert(
+    fc.property(fc.string({ maxLength: 300 }), (text) => {
+      parse(text);
+    }),
+    { seed: 7, numRuns: 300 },
+  );
+});
+
+test('deeply nested parentheses are a diagnostic, not a stack overflow', () => {
+  const text = `scenario "deep" {\n  write ${'('.repeat(5000)}1${')'.repeat(5000)}, 1\n}`;
+  const file = parse(text);
+  assert.ok(file.errors.some((e) => /nested too deeply/.test(e.message)));
+});
