@@ -138,6 +138,8 @@ export interface DeviceTraits {
   readonly customGetUnmappedArea: boolean;
   /** vm_ops->may_split refuses partial unmaps/moves (special mappings like [vvar]). */
   readonly refusesSplit: boolean;
+  /** Errno when the mapping is larger than the object: EINVAL for DRM (default), ENXIO for NVIDIA (facts 4.1). */
+  readonly sizeMismatchErrno?: Errno;
 }
 
 /** An open file the scenario can map: memfd, shmem, regular file, or a device (a GPU BO). */
@@ -148,6 +150,8 @@ export interface FileSpec {
   readonly readable: boolean;
   readonly writable: boolean;
   readonly device?: DeviceTraits;
+  /** What the file's pages hold before anyone writes them (default 0x00). */
+  readonly initialDatum?: Datum;
 }
 
 export interface OpenFile extends FileSpec {

@@ -50,9 +50,6 @@ export const PROT_WORDS: WordGroup = {
     w('rw', 'PROT_READ | PROT_WRITE'),
     w('rx', 'PROT_READ | PROT_EXEC'),
     w('rwx', 'PROT_READ | PROT_WRITE | PROT_EXEC'),
-    w('w', 'PROT_WRITE (x86 page tables make it readable too)'),
-    w('x', 'PROT_EXEC'),
-    w('wx', 'PROT_WRITE | PROT_EXEC'),
   ],
 };
 
@@ -139,7 +136,7 @@ export const SIZE_WORDS: WordGroup = {
   words: [w('whole', 'VK_WHOLE_SIZE: from `offset` to the end of the allocation.')],
 };
 
-const by = w('by', 'The actor that makes the call: `app`, `wine`, or a driver. Raw syscalls default to `app`.');
+const by = w('by', 'The actor that makes the call: `app`, `wine`, `host` or a driver. Raw syscalls default to `host` (64-bit code).');
 const at = w('at', 'The address argument: a hint, or the exact address with `fixed` / `fixed-noreplace`.');
 
 export const VERBS: readonly VerbSpec[] = [
@@ -220,7 +217,7 @@ export const VERBS: readonly VerbSpec[] = [
   {
     verb: 'write',
     family: 'access',
-    doc: 'A CPU write by an actor (`app` when none is named). Without a value it writes data tagged with the step, which `expect … reads … == NAME` can recognise.',
+    doc: 'A CPU write by an actor (`host` when none is named). Without a value it writes data tagged with the step, which `expect … reads … == NAME` can recognise.',
     args: [
       { name: 'address', kind: 'expr', doc: 'Start address.' },
       { name: 'length', kind: 'expr', doc: 'Bytes written.' },
@@ -234,7 +231,7 @@ export const VERBS: readonly VerbSpec[] = [
   {
     verb: 'read',
     family: 'access',
-    doc: 'A CPU read by an actor (`app` when none is named).',
+    doc: 'A CPU read by an actor (`host` when none is named).',
     args: [
       { name: 'address', kind: 'expr', doc: 'Start address.' },
       { name: 'length', kind: 'expr', doc: 'Bytes read.' },
@@ -479,6 +476,7 @@ export const TRAIT_BY_NAME: ReadonlyMap<string, TraitSpec> = new Map(DRIVER_TRAI
 export const BUILTIN_ACTORS: readonly WordDoc[] = [
   w('app', 'The 32-bit application code: it can only use addresses inside the window.'),
   w('wine', 'The compatibility layer (Wine\'s WOW64 side, FEX/Box64 thunks, CrossOver).'),
+  w('host', '64-bit code of the process that is neither the layer nor a driver: the default actor of raw syscalls and plain reads and writes.'),
 ];
 
 export const ERRNO_NAMES: readonly string[] = [
@@ -512,9 +510,15 @@ export const EXPECT_WORDS: readonly WordDoc[] = [
   w('SIGBUS', 'The access is past the end of a shared object.'),
 ];
 
+let verbWordSet: Set<string> | undefined;
+
 /** Words a name may not take, because they would read as part of the language. */
 export function isReservedWord(name: string): boolean {
+  // Flag words (`r`, `shared`, `fixed`…) would be read as flags where a verb takes them.
+  verbWordSet ??= new Set(VERBS.flatMap((v) => v.wordGroups.flatMap((g) => g.words.map((x) => x.name))));
   return (
+    verbWordSet.has(name) ||
+    BUILTIN_ACTORS.some((a) => a.name === name) ||
     VERB_BY_NAME.has(name) ||
     SETTING_BY_NAME.has(name) ||
     ['scenario', 'driver', 'actor', 'expect', 'by', 'at', 'fd', 'offset', 'size', 'whole', 'mapped', 'unmapped', 'diagnostic', 'reads', 'writes'].includes(name) ||

@@ -325,12 +325,20 @@ export class VulkanLayer {
       return;
     }
     if (memory.driverObject && vma.object.id !== memory.driverObject.id && vma.anon?.id !== memory.driverObject.id) {
-      const emptied = vma.createdStep >= 0 && vma.label?.includes(memory.name);
-      const record = this.sim.records[vma.createdStep];
-      const detail = record?.calls.some((c) => c.text.includes('MREMAP_DONTUNMAP'))
-        ? `MREMAP_DONTUNMAP at step ${vma.createdStep + 1} moved the pages away and left empty pages here: the write lands in fresh zero-filled memory that 32-bit code never sees (H11)`
-        : `${vma.label ?? 'another mapping'} of ${vma.owner} (step ${vma.createdStep + 1}) is there now`;
-      this.sim.finding('stale-pointer', `${memory.driver.name} uses its cached pointer ${formatHex(address)} for ${memory.name}, but ${detail}${emptied ? '' : ''}`, [...related, ...this.sim.madeAt(vma, 'what is there now was made here')]);
+      const change = this.sim.lastChangeAt(this.sim.pageOf(address));
+      const changeRange = change ? this.sim.stepRange(change.step) : undefined;
+      let detail: string;
+      if (change?.effect.kind === 'emptied' || (change && change.call.text.includes('MREMAP_DONTUNMAP'))) {
+        detail = `${change.call.actor}'s MREMAP_DONTUNMAP at step ${change.step + 1} moved the pages away and left this range empty: the ${memory.driver.backing === 'anon' ? 'access lands in fresh zero-filled memory' : 'access lands in memory'} that 32-bit code never sees (H11)`;
+      } else if (change?.effect.kind === 'replaced') {
+        detail = `${change.call.actor} replaced the mapping at step ${change.step + 1}; ${vma.label ?? 'another mapping'} of ${vma.owner} is there now`;
+      } else {
+        detail = `${vma.label ?? 'another mapping'} of ${vma.owner} (step ${vma.createdStep + 1}) is there now`;
+      }
+      this.sim.finding('stale-pointer', `${memory.driver.name} uses its cached pointer ${formatHex(address)} for ${memory.name}, but ${detail}`, [
+        ...related,
+        ...(changeRange ? [{ range: changeRange, message: 'the pages left here' }] : this.sim.madeAt(vma, 'what is there now was made here')),
+      ]);
     }
   }
 

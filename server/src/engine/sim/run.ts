@@ -37,7 +37,7 @@ export function runScenario(node: ScenarioNode, sourceText: string, options: Run
   return new ScenarioRunner(node, sourceText, options).run();
 }
 
-const BUILTIN_ACTORS = ['app', 'wine'];
+const BUILTIN_ACTORS = ['app', 'wine', 'host'];
 
 class ScenarioRunner {
   private readonly problems: LanguageProblem[] = [];
@@ -73,13 +73,14 @@ class ScenarioRunner {
     }
     const maxSteps = this.options.maxSteps ?? Number.POSITIVE_INFINITY;
     this.vulkan.start();
+    this.sim.space.markStep(-1);
     for (const statement of this.node.body) {
       if (statement.kind === 'step') {
         if (this.sim.records.length >= maxSteps) break;
         this.executeStep(statement);
       } else if (statement.kind === 'expect') this.checkExpectation(statement);
     }
-    this.sim.space.markStep?.(this.sim.records.length - 1);
+    this.sim.space.markStep(this.sim.records.length - 1);
     return {
       node: this.node,
       simulation: this.sim,
@@ -139,14 +140,16 @@ class ScenarioRunner {
     if (step.binding) this.bind(step, spec?.binds ?? 'result', outcome, index);
     const record: StepRecord = { index, node: step, actor, calls: this.sim.calls, outcome, resultText: outcomeText(outcome) };
     this.sim.records.push(record);
-    this.sim.space.markStep?.(index);
+    this.sim.space.markStep(index);
   }
 
   private stepActor(step: StepNode): string {
     const by = step.options.find((o) => o.keyword.name === 'by');
     const named = step.actor ?? (by?.value?.kind === 'name' ? { name: by.value.name, start: by.value.start, end: by.value.end } : undefined);
     if (by && by.value && by.value.kind !== 'name') this.problem('wrong-kind', by.value, '`by` takes an actor name: app, wine, or a driver');
-    if (!named) return 'app';
+    // Raw syscalls and plain reads/writes are 64-bit host code unless an actor is named; only
+    // `app` is held to the 32-bit window.
+    if (!named) return VERB_BY_NAME.get(ACCESS_VERBS[step.verb.name] ?? step.verb.name)?.family === 'vulkan' ? 'app' : 'host';
     if (named.name === 'driver' && !this.drivers.has('driver')) {
       // `driver writes …` means the scenario's driver when there is one.
       const only = [...this.drivers.keys()];
@@ -549,7 +552,7 @@ class ScenarioRunner {
         break;
       }
       case 'read': {
-        const reader = e.actor ? e.actor.name : 'app';
+        const reader = e.actor ? e.actor.name : 'host';
         if (e.actor) this.sim.symbols.reference(e.actor.name, e.actor);
         const address = e.address ? this.evaluateArg(e.address, 'address', reader) : undefined;
         const length = e.length ? this.evaluateArg(e.length, 'length', reader) : undefined;

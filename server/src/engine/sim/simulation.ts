@@ -2,7 +2,7 @@
 // actor uses to make calls. Every syscall goes through here so that it is recorded with its
 // actor, text and result — that record is what hover, the trace and the rules read.
 import { AddressSpace } from '../kernel/address-space';
-import type { AccessResult, Datum, MmapArgs, MremapArgs, SyscallResult, Vma } from '../kernel/types';
+import type { AccessResult, Datum, Effect, MmapArgs, MremapArgs, SyscallResult, Vma } from '../kernel/types';
 import type { StepNode } from '../syntax/ast';
 import type { TextRange } from '../syntax/text-range';
 import type { RelatedInformation } from '../diagnostics';
@@ -182,6 +182,23 @@ export class Simulation {
   madeAt(vma: Vma, what = 'mapped here'): RelatedInformation[] {
     const record = this.records[vma.createdStep];
     return record ? [{ range: record.node, message: `${what} (step ${vma.createdStep + 1}, by ${vma.owner})` }] : [];
+  }
+
+  /** The most recent call whose effect touched the page (moved away, emptied, replaced, unmapped). */
+  lastChangeAt(page: number): { step: number; call: CallRecord; effect: Effect } | undefined {
+    for (let i = this.records.length - 1; i >= -1; i--) {
+      const calls = i === this.stepIndex ? this.calls : (this.records[i]?.calls ?? []);
+      for (let c = calls.length - 1; c >= 0; c--) {
+        const call = calls[c]!;
+        for (const effect of call.effects) {
+          const [from, to] =
+            effect.kind === 'moved' ? [effect.fromPage, effect.fromPage + effect.pages] : effect.kind === 'mapped' ? [effect.vma.startPage, effect.vma.endPage] : [effect.startPage, effect.endPage];
+          if (page >= from && page < to && effect.kind !== 'protected' && effect.kind !== 'aliased') return { step: i, call, effect };
+        }
+      }
+      if (i === this.stepIndex) continue;
+    }
+    return undefined;
   }
 
   stepRange(step: number): TextRange | undefined {

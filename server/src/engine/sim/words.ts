@@ -31,9 +31,6 @@ export const PROT_BY_WORD: Readonly<Record<string, number>> = {
   rw: PROT_READ | PROT_WRITE,
   rx: PROT_READ | PROT_EXEC,
   rwx: PROT_READ | PROT_WRITE | PROT_EXEC,
-  w: PROT_WRITE,
-  x: PROT_EXEC,
-  wx: PROT_WRITE | PROT_EXEC,
 };
 
 export const MMAP_FLAG_BY_WORD: Readonly<Record<string, number>> = {

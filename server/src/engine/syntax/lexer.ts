@@ -48,7 +48,8 @@ export function tokenize(text: string): Token[] {
         }
       }
       while (i < n && (isAlpha(text.charCodeAt(i)) || isDigit(text.charCodeAt(i)))) i++;
-      push('number', start, i);
+      // `32bit` (MAP_32BIT) is the one word that starts with a digit.
+      push(text.slice(start, i) === '32bit' ? 'ident' : 'number', start, i);
       continue;
     }
     if (isAlpha(c)) {

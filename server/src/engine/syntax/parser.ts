@@ -131,6 +131,12 @@ class Parser {
         if (!rangeEnd) this.error(this.peek(), 'expected the end of the range after `..`');
         continue;
       }
+      if (t.kind === 'number' && spec?.args === 'version') {
+        // `kernel 5.15` is a version, not a fractional byte count: keep the text, no value.
+        this.pos++;
+        args.push({ kind: 'number', text: t.text, value: undefined, unit: undefined, error: undefined, start: t.start, end: t.end });
+        continue;
+      }
       if (t.kind === 'ident' && (spec?.args === 'word' || !isUnit(t.text))) {
         if (spec?.args === 'word' || spec?.args === 'none') {
           this.pos++;

@@ -1,0 +1,389 @@
+// Hover: compact markdown about what is under the cursor — a number or address expression (its
+// value, alignment, window, what is mapped there at that step), a name (its life), a step's verb
+// (what it expanded to and returned), or a word of the language (its documentation and source).
+import type { DocumentAnalysis, ScenarioAnalysis } from '../analysis';
+import type { Effect } from '../kernel/types';
+import {
+  ACCESS_VERBS,
+  BUILTIN_ACTORS,
+  DRIVER_TRAITS,
+  SETTING_BY_NAME,
+  TRAIT_BY_NAME,
+  VERB_BY_NAME,
+  type WordDoc,
+} from '../language/vocabulary';
+import { formatDecimal, formatHex, formatSize, truncate32 } from '../numbers';
+import { RULE_BY_CODE, ruleDocUrl } from '../rules/registry';
+import type { StepRecord } from '../sim/records';
+import type { ScenarioRun } from '../sim/run';
+import type { Expression, StepNode } from '../syntax/ast';
+import type { TextRange } from '../syntax/text-range';
+import { locate, stepIndexAt, type Target, type ValueRole } from './locate';
+import { backingText, permsText, vmaContaining, vmaEnd, vmaLabel, vmaStart } from './mappings';
+import { evaluateIn, memoryOfName, symbolOf } from './values';
+
+export interface HoverResult {
+  readonly markdown: string;
+  readonly range: TextRange;
+}
+
+const code = (s: string) => '`' + s.replace(/`/g, "'") + '`';
+
+export function hoverAt(analysis: DocumentAnalysis, offset: number): HoverResult | undefined {
+  const { scenario, statement, target } = locate(analysis, offset);
+  if (!scenario || !target) return undefined;
+  const ctx: HoverContext = { analysis, scenario, run: scenario.run, stepNode: statement?.kind === 'step' ? statement : undefined, offset };
+  const markdown = hoverTarget(ctx, target);
+  return markdown ? { markdown, range: rangeOf(target) } : undefined;
+}
+
+interface HoverContext {
+  readonly analysis: DocumentAnalysis;
+  readonly scenario: ScenarioAnalysis;
+  readonly run: ScenarioRun;
+  /** The step the cursor is in, if any. */
+  readonly stepNode: StepNode | undefined;
+  readonly offset: number;
+}
+
+function rangeOf(target: Target): TextRange {
+  switch (target.kind) {
+    case 'expression':
+      return target.outer;
+    case 'name':
+      return target.range;
+    case 'verb':
+      return target.step.verb;
+    case 'word':
+      return target.word;
+    case 'setting':
+      return target.setting.keyword;
+    case 'trait':
+      return target.trait.keyword;
+    case 'option':
+      return target.option.keyword;
+    case 'keyword':
+      return target.keyword;
+    case 'rule-code':
+      return target.code;
+  }
+}
+
+function hoverTarget(ctx: HoverContext, target: Target): string | undefined {
+  switch (target.kind) {
+    case 'expression':
+      return expressionHover(ctx, target.outer, target.focus, target.role);
+    case 'name':
+      return nameHover(ctx, target.name, target.role);
+    case 'verb':
+      return stepHover(ctx, target.step);
+    case 'word':
+      return wordHover(target);
+    case 'setting': {
+      const spec = SETTING_BY_NAME.get(target.setting.keyword.name);
+      if (!spec) return undefined;
+      const lines = [`**${spec.keyword}** (setting) — ${spec.doc}`];
+      if (spec.keyword === 'strategy') lines.push(`Now: ${code(ctx.run.simulation.platform.strategy)}`);
+      if (spec.keyword === 'window' || spec.keyword === 'large-address-aware') {
+        const w = ctx.run.simulation.platform.window;
+        lines.push(`Window: ${code(formatHex(w.start))} .. ${code(formatHex(w.end))} (${formatSize(w.end - w.start)})`);
+      }
+      if (spec.keyword === 'kernel') {
+        const v = ctx.run.simulation.platform.kernel.version;
+        lines.push(`Simulating Linux ${v.major}.${v.minor}`);
+      }
+      lines.push(`Example: ${code(spec.example)}`);
+      return lines.join('\n\n');
+    }
+    case 'trait': {
+      const spec = TRAIT_BY_NAME.get(target.trait.keyword.name);
+      if (!spec) return undefined;
+      return [`**${spec.keyword}** (driver trait) — ${spec.doc}`, `Source: ${spec.source}`, `Example: ${code(spec.example)}`].join('\n\n');
+    }
+    case 'option': {
+      const spec = VERB_BY_NAME.get(ACCESS_VERBS[target.step.verb.name] ?? target.step.verb.name);
+      const doc = spec?.options.find((o) => o.name === target.option.keyword.name);
+      return doc ? `**${doc.name}** (option of ${code(spec?.verb ?? '')}) — ${doc.doc}` : undefined;
+    }
+    case 'keyword':
+      return keywordHover(target.keyword.name);
+    case 'rule-code': {
+      const rule = RULE_BY_CODE.get(target.code.name);
+      return rule ? `**${rule.code}** (${rule.family}, ${rule.severity}) — ${rule.title}\n\n[Documentation](${ruleDocUrl(rule.code)})` : undefined;
+    }
+  }
+}
+
+function keywordHover(name: string): string | undefined {
+  switch (name) {
+    case 'scenario':
+      return '**scenario** `"name" { … }` — one simulated process: settings, drivers, steps and expectations, run top to bottom.';
+    case 'driver':
+      return '**driver** `NAME { traits }` — a GPU driver and the behaviour that decides whether a strategy survives.';
+    case 'actor':
+      return '**actor** `NAME` — declares another actor (a thunk library, an emulator) that can make calls with `by NAME`.';
+    case 'expect':
+      return '**expect** — an expectation checked at this point: `expect a == 0x1000`, `expect b == EINVAL`, `expect read a, 1 == 0xAB`, `expect mapped a`, `expect diagnostic CODE`.';
+  }
+  return undefined;
+}
+
+// ---- numbers and addresses ----
+
+function expressionHover(ctx: HoverContext, outer: Expression, focus: Expression, role: ValueRole): string | undefined {
+  const run = ctx.run;
+  if (role === 'version' && outer.kind === 'number') {
+    const v = run.simulation.platform.kernel.version;
+    return `**Linux ${outer.text}** — the kernel whose rules apply (simulating ${v.major}.${v.minor}). 5.7 adds MREMAP_DONTUNMAP, 5.13 extends it to shared mappings.`;
+  }
+  const lines: string[] = [];
+  const show = (e: Expression, heading: boolean) => {
+    const evaluated = evaluateIn(run, e);
+    const text = ctx.analysis.text.slice(e.start, e.end);
+    if (evaluated.value === undefined) {
+      lines.push(`${code(text)}: no value — ${evaluated.why ?? 'not computable'}`);
+      return undefined;
+    }
+    const isLiteral = e.kind === 'number' && text === formatHex(evaluated.value);
+    lines.push(`${heading && !isLiteral ? `${code(text)} = ` : ''}${numberFacts(evaluated.value, e.kind === 'number' && e.unit ? 'size' : role)}`);
+    return evaluated.value;
+  };
+  const value = show(outer, true);
+  if (focus !== outer && focus.kind !== 'name') {
+    const text = ctx.analysis.text.slice(focus.start, focus.end);
+    const evaluated = evaluateIn(run, focus);
+    if (evaluated.value !== undefined) lines.push(`${code(text)} = ${code(formatHex(evaluated.value))} (${formatDecimal(evaluated.value)}${evaluated.value >= 1024n ? `, ${formatSize(evaluated.value)}` : ''})`);
+  }
+  if (value !== undefined && role === 'address') {
+    lines.push(...windowFacts(run, value));
+    lines.push(...mappedFacts(ctx, value));
+  }
+  return lines.join('\n\n');
+}
+
+/** Hex, decimal, size, alignment. */
+export function numberFacts(value: bigint, role: ValueRole): string {
+  const parts = [`${code(formatHex(value))}`, formatDecimal(value)];
+  if (value >= 1024n && role !== 'value') parts.push(formatSize(value));
+  const alignment: string[] = [];
+  if (role !== 'value') {
+    if (value % 4096n === 0n) alignment.push(value % 65536n === 0n ? '64 KiB-aligned' : 'page-aligned, not 64 KiB-aligned');
+    else alignment.push(`not page-aligned (+${formatHex(value % 4096n)})`);
+  }
+  return parts.join(' · ') + (alignment.length ? ` · ${alignment.join(', ')}` : '');
+}
+
+function windowFacts(run: ScenarioRun, value: bigint): string[] {
+  const { start, end } = run.simulation.platform.window;
+  const window = `${code(formatHex(start))}..${code(formatHex(end))}`;
+  if (value >= start && value < end) return [`Inside the 32-bit window ${window} (${formatSize(end - value)} below its end)`];
+  const by = value < start ? `${formatSize(start - value)} below its start` : `${formatSize(value - end + 1n)} past its end`;
+  return [`**Outside** the 32-bit window ${window}, ${by}; truncated to 32 bits: ${code(formatHex(truncate32(value)))}`];
+}
+
+/** The step whose state an address at the cursor is read against, and how to say it. */
+function stateStep(ctx: HoverContext): { step: number; when: string } {
+  const records = ctx.run.simulation.records;
+  if (ctx.stepNode) {
+    const index = ctx.run.stepByOffset.get(ctx.stepNode.start);
+    if (index !== undefined) return { step: index - 1, when: `before step ${index + 1}` };
+  }
+  const step = stepIndexAt(ctx.scenario, ctx.offset);
+  return step < 0 ? { step: -1, when: 'before step 1' } : { step, when: `after step ${step + 1}${records[step] ? '' : ''}` };
+}
+
+function mappedFacts(ctx: HoverContext, value: bigint): string[] {
+  const { step, when } = stateStep(ctx);
+  const vma = vmaContaining(ctx.run, step, value);
+  if (!vma) return [`Nothing mapped there ${when}`];
+  return [`Mapped ${when}: ${describeVma(ctx, vma)}`];
+}
+
+function describeVma(ctx: HoverContext, vma: import('../kernel/types').Vma): string {
+  const run = ctx.run;
+  const start = vmaStart(run, vma);
+  const end = vmaEnd(run, vma);
+  const made = vma.createdStep >= 0 ? run.simulation.records[vma.createdStep] : undefined;
+  const where = made ? `step ${vma.createdStep + 1} (line ${ctx.analysis.lines.position(made.node.start).line + 1})` : 'set-up';
+  return `${code(formatHex(start))}..${code(formatHex(end))} (${formatSize(end - start)}) ${code(permsText(vma))}, ${backingText(vma)}, **${vmaLabel(vma)}** of ${vma.owner}, made at ${where}`;
+}
+
+// ---- names ----
+
+function nameHover(ctx: HoverContext, name: string, role: string): string | undefined {
+  const run = ctx.run;
+  const builtin = BUILTIN_ACTORS.find((a) => a.name === name);
+  const driver = run.drivers.get(name);
+  if (driver && (role === 'driver' || role === 'actor' || role === 'reference')) {
+    const traits = [
+      `maps ${driver.maps}`,
+      `backing ${driver.backing}`,
+      driver.cachesPointer ? 'caches-pointer' : 'keeps no pointer',
+      `reuses ${driver.reuses}`,
+      driver.placed.supported ? `placed-map ${formatSize(driver.placed.alignment)}${driver.placed.rangePlaced ? ' range-placed' : ''}${driver.placed.unmapReserve ? '' : ' no-unmap-reserve'}` : 'no placed maps',
+      `mmap via ${driver.mmapVia}`,
+    ];
+    if (driver.alignment > 4096n) traits.push(`alignment ${formatSize(driver.alignment)}`);
+    if (driver.internalMappings > 0n) traits.push(`internal-mappings ${formatSize(driver.internalMappings)}`);
+    return `**${name}** (driver) — ${traits.join(' · ')}`;
+  }
+  if (builtin && !symbolOf(run, name)) return `**${name}** (actor) — ${builtin.doc}`;
+  if (name === 'driver' && (role === 'actor' || role === 'expect-word')) return `**driver** (actor) — the scenario's driver`;
+  const symbol = symbolOf(run, name);
+  if (!symbol) return `**${name}** — not defined in this scenario`;
+  if (symbol.kind === 'actor') return `**${name}** (actor) — declared on line ${line(ctx, symbol.definition?.start ?? 0)}`;
+  const lines: string[] = [];
+  const record = symbol.stepIndex !== undefined ? run.simulation.records[symbol.stepIndex] : undefined;
+  const head = `**${name}** (${symbol.kind})`;
+  if (record) {
+    lines.push(`${head} — step ${record.index + 1}, line ${line(ctx, record.node.start)}: ${code(record.node.text.replace(/\s+/g, ' '))}${record.resultText ? ` ${code(record.resultText)}` : ''}`);
+  } else lines.push(head);
+  const life = lifeOf(ctx, name, record);
+  if (life.length) lines.push(life.map((l) => `- ${l}`).join('\n'));
+  if (record?.outcome.kind === 'address') {
+    const value = record.outcome.value;
+    lines.push(numberFacts(value, 'address'));
+    lines.push(...windowFacts(run, value));
+    if (role === 'reference') lines.push(...mappedFacts(ctx, value));
+  }
+  lines.push(`${symbol.references.length} reference${symbol.references.length === 1 ? '' : 's'}`);
+  return lines.join('\n\n');
+}
+
+function line(ctx: HoverContext, offset: number): number {
+  return ctx.analysis.lines.position(offset).line + 1;
+}
+
+const MAX_LIFE_EVENTS = 8;
+
+/** What happened to a name after it was made: memory history, or what touched its range. */
+function lifeOf(ctx: HoverContext, name: string, record: StepRecord | undefined): string[] {
+  const run = ctx.run;
+  const memory = memoryOfName(run, name) ?? memoryMappedBy(run, record);
+  const events: string[] = [];
+  if (memory) {
+    for (const h of memory.history) events.push(`step ${h.step + 1}: ${h.text}`);
+  }
+  if (record?.outcome.kind === 'address') {
+    const vma = vmaContaining(run, record.index, record.outcome.value);
+    if (vma) {
+      const startPage = vma.startPage;
+      const endPage = vma.endPage;
+      events.push(`step ${record.index + 1}: created ${code(formatHex(vmaStart(run, vma)))}..${code(formatHex(vmaEnd(run, vma)))} by ${vma.owner}`);
+      for (const later of run.simulation.records.slice(record.index + 1)) {
+        for (const call of later.calls) {
+          for (const effect of call.effects) {
+            const what = effectTouching(effect, startPage, endPage, run);
+            if (what) events.push(`step ${later.index + 1}: ${what} (${code(call.text)})`);
+          }
+        }
+        if (events.length > MAX_LIFE_EVENTS * 2) break;
+      }
+    }
+  }
+  const unique = [...new Set(events)];
+  return unique.length > MAX_LIFE_EVENTS ? [...unique.slice(0, MAX_LIFE_EVENTS), `… ${unique.length - MAX_LIFE_EVENTS} more`] : unique;
+}
+
+function memoryMappedBy(run: ScenarioRun, record: StepRecord | undefined) {
+  if (!record || !/^vkMapMemory2?$/.test(record.node.verb.name)) return undefined;
+  const arg = record.node.args[0];
+  return arg?.kind === 'name' ? memoryOfName(run, arg.name) : undefined;
+}
+
+function effectTouching(effect: Effect, startPage: number, endPage: number, run: ScenarioRun): string | undefined {
+  const overlaps = (s: number, e: number) => s < endPage && startPage < e;
+  const hex = (page: number) => code(formatHex(run.simulation.addressOfPage(page)));
+  switch (effect.kind) {
+    case 'mapped':
+      return overlaps(effect.vma.startPage, effect.vma.endPage) ? `mapped over by ${effect.vma.owner}` : undefined;
+    case 'unmapped':
+      return overlaps(effect.startPage, effect.endPage) ? 'unmapped' : undefined;
+    case 'replaced':
+      return overlaps(effect.startPage, effect.endPage) ? 'replaced' : undefined;
+    case 'moved':
+      return overlaps(effect.fromPage, effect.fromPage + effect.pages) ? `moved to ${hex(effect.toPage)}` : undefined;
+    case 'emptied':
+      return overlaps(effect.startPage, effect.endPage) ? `emptied${effect.aliasOfNew ? ' (now an alias of the new range)' : ' (pages moved away; the next touch reads zeros)'}` : undefined;
+    case 'aliased':
+      return overlaps(effect.sourcePage, effect.sourcePage + (effect.endPage - effect.startPage)) ? `aliased at ${hex(effect.startPage)}` : undefined;
+    case 'protected':
+      return overlaps(effect.startPage, effect.endPage) ? 'protection changed' : undefined;
+  }
+}
+
+// ---- steps ----
+
+function stepHover(ctx: HoverContext, step: StepNode): string | undefined {
+  const run = ctx.run;
+  const verbName = ACCESS_VERBS[step.verb.name] ?? step.verb.name;
+  const spec = VERB_BY_NAME.get(verbName);
+  const lines: string[] = [spec ? `**${spec.verb}** — ${spec.doc}` : `**${step.verb.name}** — not a command`];
+  const index = run.stepByOffset.get(step.start);
+  const record = index !== undefined ? run.simulation.records[index] : undefined;
+  if (!record) {
+    lines.push('Not simulated.');
+    return lines.join('\n\n');
+  }
+  lines.push(`Step ${record.index + 1}, by ${record.actor}`);
+  if (record.calls.length) {
+    lines.push(
+      record.calls
+        .slice(0, 12)
+        .map((c) => `- ${c.actor}: ${code(c.text)}${c.result ? ` ${code(c.result)}` : ''}${!c.ok && c.reason ? ` — ${c.reason}` : ''}`)
+        .join('\n') + (record.calls.length > 12 ? `\n- … ${record.calls.length - 12} more calls` : ''),
+    );
+  }
+  lines.push(outcomeLine(record));
+  return lines.join('\n\n');
+}
+
+function outcomeLine(record: StepRecord): string {
+  const o = record.outcome;
+  switch (o.kind) {
+    case 'address':
+      return `Result: ${code(formatHex(o.value))}`;
+    case 'ok':
+      return 'Result: ok';
+    case 'errno':
+      return `Result: **${o.errno}** — ${o.reason}`;
+    case 'vk':
+      return o.result === 'VK_SUCCESS' ? 'Result: VK_SUCCESS' : `Result: **${o.result}** — ${o.reason}`;
+    case 'data':
+      return `Result: ${o.summary || 'done'}`;
+    case 'fault':
+      return `Result: **${o.signal}** at ${code(formatHex(o.address))} — ${o.reason}`;
+    case 'skipped':
+      return `Not run: ${o.reason}`;
+  }
+}
+
+// ---- words ----
+
+function wordHover(target: Extract<Target, { kind: 'word' }>): string | undefined {
+  const owner = target.owner;
+  const name = target.word.name;
+  let doc: WordDoc | undefined;
+  let what = '';
+  if (owner.kind === 'step') {
+    const spec = VERB_BY_NAME.get(ACCESS_VERBS[owner.verb.name] ?? owner.verb.name);
+    for (const g of spec?.wordGroups ?? []) {
+      const found = g.words.find((x) => x.name === name);
+      if (found) {
+        doc = found;
+        what = g.group;
+        break;
+      }
+    }
+  } else if (owner.kind === 'setting') {
+    const spec = SETTING_BY_NAME.get(owner.keyword.name);
+    doc = spec?.words?.find((x) => x.name === name);
+    what = owner.keyword.name;
+  } else {
+    const spec = TRAIT_BY_NAME.get(owner.keyword.name) ?? DRIVER_TRAITS.find((t) => t.keyword === owner.keyword.name);
+    doc = spec?.words?.find((x) => x.name === name);
+    what = `${owner.keyword.name} trait`;
+  }
+  if (!doc) return `**${name}** — not a known word here`;
+  return `**${doc.name}** (${what}) — ${doc.doc}${doc.source ? `\n\nSource: ${doc.source}` : ''}`;
+}

@@ -1,0 +1,86 @@
+// The mappings of a run at a step, and how to describe one: the plain facts hover and the panel
+// share. The kernel keeps a timeline (`AddressSpace.vmasAt(step)`); step -1 is the state after
+// the layer's and drivers' set-up, before the first step.
+import type { ScenarioRun } from '../sim/run';
+import { isShared } from '../kernel/vma';
+import { PROT_EXEC, PROT_READ, PROT_WRITE, VM_DONTEXPAND, VM_IO, VM_MIXEDMAP, VM_PFNMAP, type Vma } from '../kernel/types';
+import type { MappingKind } from '../../../../protocol/panel';
+
+export function vmasAfter(run: ScenarioRun, step: number): readonly Vma[] {
+  return run.simulation.space.vmasAt(step);
+}
+
+/** The VMA containing `address` after `step` (binary search). */
+export function vmaContaining(run: ScenarioRun, step: number, address: bigint): Vma | undefined {
+  const page = run.simulation.pageOf(address);
+  const vmas = vmasAfter(run, step);
+  let lo = 0;
+  let hi = vmas.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (vmas[mid]!.endPage > page) hi = mid;
+    else lo = mid + 1;
+  }
+  const v = vmas[lo];
+  return v !== undefined && v.startPage <= page ? v : undefined;
+}
+
+export function vmaStart(run: ScenarioRun, vma: Vma): bigint {
+  return run.simulation.addressOfPage(vma.startPage);
+}
+
+export function vmaEnd(run: ScenarioRun, vma: Vma): bigint {
+  return run.simulation.addressOfPage(vma.endPage);
+}
+
+/** `rw-p`, as /proc/PID/maps writes it. */
+export function permsText(vma: Vma): string {
+  return (
+    (vma.prot & PROT_READ ? 'r' : '-') +
+    (vma.prot & PROT_WRITE ? 'w' : '-') +
+    (vma.prot & PROT_EXEC ? 'x' : '-') +
+    (isShared(vma) ? 's' : 'p')
+  );
+}
+
+export function backingText(vma: Vma): string {
+  const o = vma.object;
+  switch (o.kind) {
+    case 'anon':
+      return isShared(vma) ? 'shared anonymous' : 'private anonymous';
+    case 'device': {
+      const flags = [vma.vmFlags & VM_IO ? 'VM_IO' : '', vma.vmFlags & VM_PFNMAP ? 'VM_PFNMAP' : '', vma.vmFlags & VM_MIXEDMAP ? 'VM_MIXEDMAP' : '', vma.vmFlags & VM_DONTEXPAND ? 'VM_DONTEXPAND' : '']
+        .filter(Boolean)
+        .join('|');
+      return `device BO ${o.name}${flags ? ` (${flags})` : ''}`;
+    }
+    case 'memfd':
+      return `memfd ${o.name}`;
+    case 'shmem':
+      return `shmem ${o.name}`;
+    case 'regular':
+      return `file ${o.name}${isShared(vma) ? '' : ' (private copy-on-write)'}`;
+  }
+}
+
+const ALIAS_PATTERN = /alias/i;
+const SHADOW_PATTERN = /shadow/i;
+
+export function mappingKind(vma: Vma, vmas: readonly Vma[]): MappingKind {
+  const label = vma.label ?? '';
+  if (SHADOW_PATTERN.test(label)) return 'shadow';
+  if (vma.prot === 0 && vma.object.kind === 'anon') return 'reservation';
+  if (ALIAS_PATTERN.test(label)) return 'alias';
+  if (vma.object.kind !== 'anon') {
+    // A second mapping of the same object, made later, is an alias of the first.
+    const first = vmas.find((v) => v.object.id === vma.object.id && v.pgoff <= vma.pgoff + (vma.endPage - vma.startPage) && vma.pgoff <= v.pgoff + (v.endPage - v.startPage));
+    if (first && first !== vma && first.createdStep < vma.createdStep) return 'alias';
+    if (vma.object.kind === 'device') return 'device';
+    return isShared(vma) ? 'shared' : 'private';
+  }
+  return isShared(vma) ? 'shared' : 'private';
+}
+
+export function vmaLabel(vma: Vma): string {
+  return vma.label ?? (vma.object.name || (vma.object.kind === 'anon' ? 'anonymous' : vma.object.kind));
+}

@@ -1,0 +1,177 @@
+// One simulated process: wires the VMA set, placement, contents, the syscalls and the timeline.
+import { pageGeometry } from './config';
+import { ContentStore } from './contents';
+import { access } from './access';
+import { doMmap } from './mmap';
+import { doMremap } from './mremap';
+import { doMprotect } from './mprotect';
+import { doMseal } from './mseal';
+import { doMunmap } from './munmap';
+import { AnonUsers, ObjectTable } from './objects';
+import { Placer } from './placement';
+import { Timeline } from './timeline';
+import { VM_UFFD_MISSING } from './types';
+import { sliceVma } from './vma';
+import { kernelView, VmaSet } from './vma-set';
+import type { MsealResult } from './mseal';
+import type { KernelState } from './state';
+import type {
+  AccessResult,
+  AddressSpaceApi,
+  Datum,
+  FileSpec,
+  KernelConfig,
+  MmapArgs,
+  MremapArgs,
+  OpenFile,
+  Origin,
+  SyscallResult,
+  Vma,
+} from './types';
+
+/** The first fd `openFile` hands out: 0–2 are stdin/stdout/stderr. */
+export const FIRST_FD = 3;
+/** The first symbolic datum id (0–255 are byte fills). */
+export const FIRST_TAG = 256;
+
+export class AddressSpace implements AddressSpaceApi {
+  readonly config: KernelConfig;
+  private readonly state: KernelState;
+  private readonly timeline: Timeline;
+  private nextFd = FIRST_FD;
+  private nextTag = FIRST_TAG;
+  private readonly tagNames = new Map<Datum, string>();
+
+  constructor(config: KernelConfig) {
+    this.config = config;
+    const geo = pageGeometry(config);
+    const vmas = new VmaSet(geo.stackGuardPages);
+    this.state = {
+      config,
+      geo,
+      vmas,
+      objects: new ObjectTable(),
+      contents: new ContentStore(),
+      placer: new Placer(config, geo, vmas),
+      files: new Map(),
+      fileOfObject: new Map(),
+      anonUsers: new AnonUsers(),
+    };
+    this.timeline = new Timeline(
+      () => vmas.toArray(),
+      () => vmas.size,
+    );
+    const anonUsers = this.state.anonUsers;
+    vmas.listener = (anchor, removed, inserted) => {
+      if (process.env.NOTL === undefined) this.timeline.record(anchor, removed.length, inserted);
+      anonUsers.update(removed, inserted);
+    };
+  }
+
+  openFile(spec: FileSpec): OpenFile {
+    const object = this.state.objects.createForFile(spec);
+    const file: OpenFile = { ...spec, fd: this.nextFd++, object };
+    this.state.files.set(file.fd, file);
+    this.state.fileOfObject.set(object.id, file);
+    return file;
+  }
+
+  /** close(2): the fd goes away; existing mappings keep the file. */
+  closeFile(fd: number): boolean {
+    return this.state.files.delete(fd);
+  }
+
+  mmap(args: MmapArgs, origin: Origin, label?: string): SyscallResult {
+    return doMmap(this.state, args, origin, label);
+  }
+
+  munmap(addr: bigint, length: bigint, origin: Origin): SyscallResult {
+    return doMunmap(this.state, addr, length, origin);
+  }
+
+  mremap(args: MremapArgs, origin: Origin, label?: string): SyscallResult {
+    return doMremap(this.state, args, origin, label);
+  }
+
+  mprotect(addr: bigint, length: bigint, prot: number, origin: Origin): SyscallResult {
+    return doMprotect(this.state, addr, length, prot, origin);
+  }
+
+  /** mseal(2), Linux 6.10+ (ENOSYS before). */
+  mseal(addr: bigint, length: bigint, _origin: Origin): MsealResult {
+    return doMseal(this.state, addr, length);
+  }
+
+  /**
+   * UFFDIO_REGISTER (MODE_MISSING) on [addr, addr+length): marks the VMAs userfaultfd-armed, which
+   * keeps them out of multi-VMA mremap moves (facts 3.4). Returns false if the range is not fully mapped.
+   */
+  registerUserfaultfd(addr: bigint, length: bigint): boolean {
+    const P = this.state.geo.pageSize;
+    if (addr % P !== 0n || length <= 0n || length % P !== 0n) return false;
+    const start = Number(addr / P);
+    const end = start + Number(length / P);
+    const vmas = this.state.vmas.overlapping(start, end);
+    let cursor = start;
+    for (const v of vmas) {
+      if (v.startPage > cursor) return false;
+      cursor = v.endPage;
+    }
+    if (cursor < end) return false;
+    for (const v of vmas) {
+      const piece = sliceVma(v, Math.max(start, v.startPage), Math.min(end, v.endPage));
+      this.state.vmas.splice(piece.startPage, piece.endPage, [{ ...piece, vmFlags: piece.vmFlags | VM_UFFD_MISSING }], 'both');
+    }
+    return true;
+  }
+
+  read(addr: bigint, length: bigint, _origin: Origin): AccessResult {
+    return access(this.state, addr, length, false, 0);
+  }
+
+  write(addr: bigint, length: bigint, datum: Datum, _origin: Origin): AccessResult {
+    return access(this.state, addr, length, true, datum);
+  }
+
+  /** A new symbolic datum (≥ 256) naming a write, e.g. "driver-data". */
+  registerTag(name: string): Datum {
+    const tag = this.nextTag++;
+    this.tagNames.set(tag, name);
+    return tag;
+  }
+
+  tagName(datum: Datum): string | undefined {
+    return this.tagNames.get(datum);
+  }
+
+  vmas(): readonly Vma[] {
+    return this.state.vmas.toArray();
+  }
+
+  vmaAt(page: number): Vma | undefined {
+    return this.state.vmas.vmaAt(page);
+  }
+
+  /** What /proc/PID/maps would list: VMAs merged as the kernel merges them, ignoring owner/label. */
+  kernelView(): Vma[] {
+    return kernelView(this.state.vmas.toArray());
+  }
+
+  get mapCount(): number {
+    return this.state.vmas.size;
+  }
+
+  /** Record that the current state is the state after scenario step `step`. */
+  markStep(step: number): void {
+    this.timeline.markStep(step);
+  }
+
+  /** The VMAs after step `step` (the latest marked step at or before it). */
+  vmasAt(step: number): readonly Vma[] {
+    return this.timeline.vmasAt(step);
+  }
+
+  vmaAtStep(step: number, page: number): Vma | undefined {
+    return this.timeline.vmaAt(step, page);
+  }
+}

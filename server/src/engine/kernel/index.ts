@@ -1,0 +1,19 @@
+// The kernel model's public surface.
+export * from './types';
+export { AddressSpace, FIRST_FD, FIRST_TAG } from './address-space';
+export {
+  DEFAULT_KERNEL_VERSION,
+  DEFAULT_MMAP_BASE,
+  X86_64_TASK_SIZE,
+  defaultKernelConfig,
+  formatKernelVersion,
+  legacyMmapBase,
+  pageGeometry,
+  parseKernelVersion,
+  versionAtLeast,
+} from './config';
+export type { PageGeometry } from './config';
+export { kernelView } from './vma-set';
+export { kernelMergeable, simMergeable, VM_MAYEXEC, VM_MAYREAD, VM_MAYWRITE } from './vma';
+export type { MsealResult } from './mseal';
+export { Timeline } from './timeline';

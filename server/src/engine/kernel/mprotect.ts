@@ -1,0 +1,128 @@
+// mprotect(2) (facts 6.1, K:mm/mprotect.c:do_mprotect_pkey). Not atomic: VMAs before a hole (or a
+// sealed VMA on 6.12+) have already changed when ENOMEM (EPERM) comes back.
+import { formatHexPlain } from '../numbers';
+import { versionAtLeast } from './config';
+import { fail, succeed, withEffects } from './result';
+import { describeRange, hexPage, isSealed } from './state';
+import * as T from './types';
+import { pageAlign, u64 } from './u64';
+import { sliceVma, VM_MAYEXEC, VM_MAYREAD, VM_MAYWRITE } from './vma';
+import type { KernelState } from './state';
+import type { Effect, Origin, SyscallResult, Vma } from './types';
+
+export const PROT_SEM = 0x8;
+export const PROT_GROWSDOWN = 0x01000000;
+export const PROT_GROWSUP = 0x02000000;
+
+export function doMprotect(state: KernelState, addrIn: bigint, lengthIn: bigint, protIn: number, _origin: Origin): SyscallResult {
+  const { config, geo } = state;
+  const P = geo.pageSize;
+  const v = config.version;
+  const addr = u64(addrIn);
+  const len = u64(lengthIn);
+  const protValid = Number.isSafeInteger(protIn) && protIn >= -0x80000000 && protIn <= 0xffffffff;
+  let prot = protValid ? protIn >>> 0 : 0xffffffff;
+  const grows = prot & (PROT_GROWSDOWN | PROT_GROWSUP);
+  prot &= ~(PROT_GROWSDOWN | PROT_GROWSUP);
+  if (grows === (PROT_GROWSDOWN | PROT_GROWSUP)) return fail('EINVAL', 'PROT_GROWSDOWN and PROT_GROWSUP together (do_mprotect_pkey)');
+  if (addr % P !== 0n) return fail('EINVAL', `the address ${formatHexPlain(addr)} is not page aligned (do_mprotect_pkey)`);
+  if (len === 0n) return succeed(0n); // len == 0 is a no-op, even with bad prot bits (facts 6.1)
+  const alignedLen = pageAlign(len, P);
+  const end = addr + alignedLen;
+  if (alignedLen === 0n || end >= 1n << 64n) return fail('ENOMEM', 'addr + len wraps around (do_mprotect_pkey: end <= start)');
+  if ((prot & ~(T.PROT_READ | T.PROT_WRITE | T.PROT_EXEC | PROT_SEM)) !== 0) {
+    return fail('EINVAL', `unknown protection bits ${formatHexPlain(BigInt(prot & ~(T.PROT_READ | T.PROT_WRITE | T.PROT_EXEC | PROT_SEM)))} (arch_validate_prot)`);
+  }
+  let startPage = Number(addr / P);
+  const endPage = Number(end / P);
+  const newProt = prot & (T.PROT_READ | T.PROT_WRITE | T.PROT_EXEC);
+
+  // Linux 6.10–6.11 checked sealing for the whole range up front (can_modify_mm); 6.12+ per VMA.
+  const sealedUpFront = versionAtLeast(v, 6, 10) && !versionAtLeast(v, 6, 12);
+  if (sealedUpFront) {
+    const sealed = state.vmas.overlapping(startPage, endPage).find(isSealed);
+    if (sealed) return fail('EPERM', `the VMA ${describeRange(state, sealed.startPage, sealed.endPage)} is sealed with mseal() (Linux 6.10–6.11 check the whole range first)`);
+  }
+  const first = state.vmas.firstEndingAfter(startPage);
+  if (first === undefined || first.startPage >= endPage) {
+    return fail('ENOMEM', `nothing is mapped in [${formatHexPlain(addr)}, ${formatHexPlain(end)}) (do_mprotect_pkey; ENOMEM, not EFAULT)`);
+  }
+  if ((grows & PROT_GROWSDOWN) !== 0) {
+    startPage = first.startPage;
+    if ((first.vmFlags & T.VM_GROWSDOWN) === 0) return fail('EINVAL', 'PROT_GROWSDOWN on a mapping without VM_GROWSDOWN (do_mprotect_pkey)');
+  } else {
+    if (first.startPage > startPage) {
+      return fail('ENOMEM', `${hexPage(state, startPage)} is not mapped (the range starts in a hole; do_mprotect_pkey)`);
+    }
+    if ((grows & PROT_GROWSUP) !== 0) return fail('EINVAL', 'PROT_GROWSUP: x86-64 has no VM_GROWSUP mappings (do_mprotect_pkey)');
+  }
+
+  const effects: Effect[] = [];
+  let cursor = startPage;
+  for (const vma of state.vmas.overlapping(startPage, endPage)) {
+    if (vma.startPage > cursor) {
+      return withEffects(
+        fail('ENOMEM', `hole at ${hexPage(state, cursor)} inside the range: the mappings before it were already changed (mprotect is not atomic; facts 6.1)`),
+        effects,
+      );
+    }
+    const pieceEnd = Math.min(vma.endPage, endPage);
+    const refusal = applyToVma(state, vma, cursor, pieceEnd, newProt, v);
+    if (refusal !== undefined) {
+      const note = effects.length > 0 ? ' (the mappings before it were already changed)' : '';
+      return withEffects(fail(refusal.errno, refusal.reason + note), effects);
+    }
+    const lastEffect = effects[effects.length - 1];
+    if (lastEffect?.kind === 'protected' && lastEffect.endPage === cursor) {
+      effects[effects.length - 1] = { ...lastEffect, endPage: pieceEnd };
+    } else {
+      effects.push({ kind: 'protected', startPage: cursor, endPage: pieceEnd, prot: newProt });
+    }
+    cursor = pieceEnd;
+  }
+  if (cursor < endPage) {
+    return withEffects(
+      fail('ENOMEM', `${hexPage(state, cursor)} is not mapped (the range ends in a hole; the mappings before it were already changed)`),
+      effects,
+    );
+  }
+  return succeed(0n, effects);
+}
+
+/** mprotect_fixup() for one VMA piece. */
+function applyToVma(
+  state: KernelState,
+  vma: Vma,
+  start: number,
+  end: number,
+  prot: number,
+  version: T.KernelVersion,
+): { errno: T.Errno; reason: string } | undefined {
+  // newflags & ~(newflags >> 4): a permission without its VM_MAY* twin.
+  if ((prot & T.PROT_WRITE) !== 0 && (vma.vmFlags & VM_MAYWRITE) === 0) {
+    return { errno: 'EACCES', reason: `PROT_WRITE on ${describeRange(state, vma.startPage, vma.endPage)}, a MAP_SHARED mapping of a file not open for writing (no VM_MAYWRITE; do_mprotect_pkey)` };
+  }
+  if ((prot & T.PROT_EXEC) !== 0 && (vma.vmFlags & VM_MAYEXEC) === 0) {
+    return { errno: 'EACCES', reason: 'PROT_EXEC on a mapping without VM_MAYEXEC (noexec mount; do_mprotect_pkey)' };
+  }
+  if ((prot & T.PROT_READ) !== 0 && (vma.vmFlags & VM_MAYREAD) === 0) {
+    return { errno: 'EACCES', reason: 'PROT_READ on a mapping without VM_MAYREAD (do_mprotect_pkey)' };
+  }
+  if (versionAtLeast(version, 6, 12) && isSealed(vma)) {
+    return { errno: 'EPERM', reason: `the VMA ${describeRange(state, vma.startPage, vma.endPage)} is sealed with mseal() (Linux 6.10+)` };
+  }
+  let vmFlags = vma.vmFlags;
+  if ((prot & T.PROT_WRITE) !== 0) {
+    if ((vmFlags & (T.VM_ACCOUNT | T.VM_SHARED | T.VM_NORESERVE)) === 0 && (vma.prot & T.PROT_WRITE) === 0) {
+      vmFlags |= T.VM_ACCOUNT; // becoming private writable memory: charged from now on
+    }
+  }
+  if (prot === vma.prot && vmFlags === vma.vmFlags) return undefined; // nothing changes, nothing splits
+  const splits = (start > vma.startPage ? 1 : 0) + (end < vma.endPage ? 1 : 0);
+  if (splits > 0 && state.vmas.size >= state.config.maxMapCount) {
+    return { errno: 'ENOMEM', reason: `splitting ${describeRange(state, vma.startPage, vma.endPage)} would exceed vm.max_map_count (${state.config.maxMapCount}) (split_vma)` };
+  }
+  const piece = sliceVma(vma, start, end);
+  state.vmas.splice(start, end, [{ ...piece, prot, vmFlags }], 'both');
+  return undefined;
+}

@@ -1,0 +1,29 @@
+// munmap(2) (facts 2, K:mm/vma.c:do_vmi_munmap): argument checks, then the gather checks, then removal.
+import { formatHexPlain } from '../numbers';
+import { fail, succeed } from './result';
+import { checkUnmap, removeRange } from './unmap-range';
+import { pageAlign, u64 } from './u64';
+import type { KernelState } from './state';
+import type { Origin, SyscallResult } from './types';
+
+export function doMunmap(state: KernelState, addrIn: bigint, lengthIn: bigint, _origin: Origin): SyscallResult {
+  const { config, geo } = state;
+  const P = geo.pageSize;
+  const addr = u64(addrIn);
+  const len = u64(lengthIn);
+  if (addr % P !== 0n) return fail('EINVAL', `the address ${formatHexPlain(addr)} is not page aligned (do_vmi_munmap)`);
+  if (addr > config.taskSize) return fail('EINVAL', `the address ${formatHexPlain(addr)} lies above TASK_SIZE (do_vmi_munmap)`);
+  if (len > config.taskSize - addr) {
+    return fail('EINVAL', `the range [${formatHexPlain(addr)}, +${formatHexPlain(len)}) runs past TASK_SIZE (do_vmi_munmap: len > TASK_SIZE - start)`);
+  }
+  const alignedLen = pageAlign(len, P);
+  if (alignedLen === 0n) return fail('EINVAL', 'the length is 0 (do_vmi_munmap: start == end)');
+  const startPage = Number(addr / P);
+  const endPage = startPage + Number(alignedLen / P);
+  const refusal = checkUnmap(state, startPage, endPage, 'munmap');
+  if (refusal !== undefined) return refusal;
+  // Nothing mapped in the range is not an error (facts 2).
+  if (!state.vmas.intersects(startPage, endPage)) return succeed(0n);
+  const victims = removeRange(state, startPage, endPage);
+  return succeed(0n, [{ kind: 'unmapped', startPage, endPage, victims }]);
+}

@@ -1,0 +1,77 @@
+// Backing objects (MemoryObject) and the bookkeeping the model keeps about private anon objects.
+import type { FileSpec, MemoryObject, ObjectKind, Vma } from './types';
+
+/**
+ * Per anon-object facts needed to keep page identities apart. Private anonymous pages are keyed
+ * by (anon object, pgoff) and pgoff starts as the page number of the address (facts 1.1 row 20,
+ * do_mmap: `pgoff = addr >> PAGE_SHIFT`). While every VMA of an object still sits at its "home"
+ * (pgoff == startPage), pgoff ranges of live VMAs cannot collide because address ranges cannot.
+ * Once a piece moves (mremap keeps vm_pgoff), that shortcut is gone and the model checks.
+ */
+interface AnonMeta {
+  homeOnly: boolean;
+}
+
+export class ObjectTable {
+  private nextId = 1;
+  private readonly anonMeta = new Map<number, AnonMeta>();
+
+  create(kind: ObjectKind, name: string, sizeBytes: bigint | undefined): MemoryObject {
+    const object: MemoryObject = { id: this.nextId++, kind, name, sizeBytes };
+    if (kind === 'anon') this.anonMeta.set(object.id, { homeOnly: true });
+    return object;
+  }
+
+  /** A private anonymous object (the pages of private anon memory, or a private mapping's COW copies). */
+  createAnon(homeOnly = true): MemoryObject {
+    const object = this.create('anon', '', undefined);
+    if (!homeOnly) this.markDisplaced(object);
+    return object;
+  }
+
+  /** MAP_SHARED|MAP_ANONYMOUS: a shmem file of the mapping's size, named like /proc/PID/maps does (facts 6.2). */
+  createSharedAnon(sizeBytes: bigint): MemoryObject {
+    return this.create('shmem', '/dev/zero (deleted)', sizeBytes);
+  }
+
+  createForFile(spec: FileSpec): MemoryObject {
+    const name = spec.kind === 'memfd' ? `/memfd:${spec.name} (deleted)` : spec.name;
+    return this.create(spec.kind, name, spec.sizeBytes);
+  }
+
+  isHomeOnly(object: MemoryObject): boolean {
+    return this.anonMeta.get(object.id)?.homeOnly ?? false;
+  }
+
+  markDisplaced(object: MemoryObject): void {
+    const meta = this.anonMeta.get(object.id);
+    if (meta) meta.homeOnly = false;
+  }
+}
+
+/** Which live VMAs use each anon object; kept up to date from every VmaSet change. */
+export class AnonUsers {
+  private readonly users = new Map<number, Set<Vma>>();
+
+  update(removed: readonly Vma[], inserted: readonly Vma[]): void {
+    for (const v of removed) {
+      if (v.anon === undefined) continue;
+      const set = this.users.get(v.anon.id);
+      set?.delete(v);
+      if (set?.size === 0) this.users.delete(v.anon.id);
+    }
+    for (const v of inserted) {
+      if (v.anon === undefined) continue;
+      let set = this.users.get(v.anon.id);
+      if (set === undefined) {
+        set = new Set();
+        this.users.set(v.anon.id, set);
+      }
+      set.add(v);
+    }
+  }
+
+  of(anon: MemoryObject): Iterable<Vma> {
+    return this.users.get(anon.id) ?? [];
+  }
+}

@@ -1,0 +1,45 @@
+// The mutable state one simulated process carries, shared by the syscall modules.
+import { formatHexPlain } from '../numbers';
+import { VM_SEALED } from './types';
+import type { PageGeometry } from './config';
+import type { ContentStore } from './contents';
+import type { AnonUsers, ObjectTable } from './objects';
+import type { Placer } from './placement';
+import type { DeviceTraits, KernelConfig, OpenFile, Vma } from './types';
+import type { VmaSet } from './vma-set';
+
+export interface KernelState {
+  readonly config: KernelConfig;
+  readonly geo: PageGeometry;
+  readonly vmas: VmaSet;
+  readonly objects: ObjectTable;
+  readonly contents: ContentStore;
+  readonly placer: Placer;
+  readonly files: Map<number, OpenFile>;
+  /** Object id → the open file it belongs to (files, memfds, devices). */
+  readonly fileOfObject: Map<number, OpenFile>;
+  /** Anon object id → the live VMAs using it (to check pgoff collisions without scanning every VMA). */
+  readonly anonUsers: AnonUsers;
+}
+
+export function deviceOf(state: KernelState, vma: Vma): DeviceTraits | undefined {
+  return state.fileOfObject.get(vma.object.id)?.device;
+}
+
+export function isSealed(vma: Vma): boolean {
+  return (vma.vmFlags & VM_SEALED) !== 0;
+}
+
+export function hexPage(state: KernelState, page: number): string {
+  return formatHexPlain(BigInt(page) * state.geo.pageSize);
+}
+
+export function describeRange(state: KernelState, startPage: number, endPage: number): string {
+  return `[${hexPage(state, startPage)}, ${hexPage(state, endPage)})`;
+}
+
+/** RLIMIT_AS (may_expand_vm): would the address space grow past the limit by `pages`? */
+export function exceedsAddressSpaceLimit(state: KernelState, pages: number): boolean {
+  const limit = state.geo.rlimitAsPages;
+  return limit !== undefined && state.vmas.totalPages + pages > limit;
+}

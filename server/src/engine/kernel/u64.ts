@@ -1,0 +1,30 @@
+// Arguments arrive as bigint (or number for flags/prot). The kernel sees them as unsigned longs:
+// negative or oversized values wrap modulo 2^64, exactly as a C caller's value would.
+import type { PageGeometry } from './config';
+
+const TWO_64 = 1n << 64n;
+
+export function u64(value: bigint): bigint {
+  return BigInt.asUintN(64, value);
+}
+
+/** PAGE_ALIGN(len) as the kernel computes it: wraps to 0 for lengths within a page of 2^64. */
+export function pageAlign(len: bigint, pageSize: bigint): bigint {
+  const rest = len % pageSize;
+  const aligned = rest === 0n ? len : len + (pageSize - rest);
+  return aligned >= TWO_64 ? aligned - TWO_64 : aligned;
+}
+
+export function toPage(addr: bigint, geo: PageGeometry): number {
+  return Number(addr / geo.pageSize);
+}
+
+export function toAddr(page: number, geo: PageGeometry): bigint {
+  return BigInt(page) * geo.pageSize;
+}
+
+/** Flags are `unsigned long`: bits above 32 (or a non-integer) are kept as "unknown bits". */
+export function flagBits(flags: number): { readonly bits: number; readonly highBits: boolean } {
+  const valid = Number.isSafeInteger(flags) && flags >= 0 && flags <= 0xffffffff;
+  return { bits: valid ? flags >>> 0 : Number.isSafeInteger(flags) ? flags >>> 0 : 0, highBits: !valid };
+}

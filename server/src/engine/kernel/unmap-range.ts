@@ -1,0 +1,86 @@
+// Unmapping a page range, shared by munmap, MAP_FIXED, MREMAP_FIXED and the shrink of mremap:
+// do_vmi_munmap()'s gather step checks first (facts 2), then the VMAs go and private pages are freed.
+import { fail } from './result';
+import { deviceOf, describeRange, hexPage, isSealed } from './state';
+import { sliceVma } from './vma';
+import type { Failure } from './result';
+import type { KernelState } from './state';
+import type { Vma } from './types';
+
+/** vms_gather_munmap_vmas(): the split-count, mseal and may_split checks, in kernel order. */
+export function checkUnmap(state: KernelState, startPage: number, endPage: number, what: string): Failure | undefined {
+  const victims = state.vmas.overlapping(startPage, endPage);
+  const first = victims[0];
+  if (first === undefined) return undefined;
+  if (startPage > first.startPage) {
+    if (endPage < first.endPage && state.vmas.size >= state.config.maxMapCount) {
+      return fail(
+        'ENOMEM',
+        `${what}: punching a hole in the VMA at ${hexPage(state, first.startPage)} needs one more VMA, but map_count (${state.vmas.size}) has reached vm.max_map_count (${state.config.maxMapCount}) (do_vmi_munmap)`,
+      );
+    }
+    if (isSealed(first)) return sealedFailure(state, first, what);
+    if (deviceOf(state, first)?.refusesSplit) return splitRefused(state, first, startPage, what);
+  }
+  for (const v of victims) {
+    if (isSealed(v)) return sealedFailure(state, v, what);
+    if (v.endPage > endPage && deviceOf(state, v)?.refusesSplit) return splitRefused(state, v, endPage, what);
+  }
+  return undefined;
+}
+
+function sealedFailure(state: KernelState, vma: Vma, what: string): Failure {
+  return fail(
+    'EPERM',
+    `${what}: the VMA ${describeRange(state, vma.startPage, vma.endPage)} is sealed with mseal() (Linux 6.10+): it cannot be unmapped, moved, resized or reprotected`,
+  );
+}
+
+function splitRefused(state: KernelState, vma: Vma, atPage: number, what: string): Failure {
+  return fail(
+    'EINVAL',
+    `${what}: the mapping ${describeRange(state, vma.startPage, vma.endPage)} (${vma.object.name || 'special mapping'}) refuses to be split at ${hexPage(state, atPage)} (vm_ops->may_split, as for [vvar]/[vdso]; facts 2)`,
+  );
+}
+
+/**
+ * Remove everything in [startPage, endPage). Returns the removed parts (clipped to the range).
+ * Private pages of the removed parts are freed unless `keepPrivatePages` (their pages moved).
+ */
+export function removeRange(state: KernelState, startPage: number, endPage: number, keepPrivatePages = false): Vma[] {
+  const { removed } = state.vmas.splice(startPage, endPage, [], 'none');
+  const victims = removed.map((v) => sliceVma(v, startPage, endPage));
+  if (!keepPrivatePages) for (const v of victims) freePrivatePages(state, v);
+  return victims;
+}
+
+export function freePrivatePages(state: KernelState, vma: Vma): void {
+  if (vma.anon === undefined) return;
+  const p = state.geo.pageBytes;
+  state.contents.discard(vma.anon.id, vma.pgoff * p, (vma.pgoff + vma.endPage - vma.startPage) * p);
+}
+
+export function pagesInRange(state: KernelState, startPage: number, endPage: number): number {
+  let pages = 0;
+  for (const v of state.vmas.overlapping(startPage, endPage)) {
+    pages += Math.min(v.endPage, endPage) - Math.max(v.startPage, startPage);
+  }
+  return pages;
+}
+
+/** do_munmap() on a byte range: argument checks (facts 2), gather checks, removal. Returns the victims. */
+export function unmapBytes(state: KernelState, addr: bigint, len: bigint, what: string): Failure | { victims: Vma[]; startPage: number; endPage: number } {
+  const { config, geo } = state;
+  const P = geo.pageSize;
+  if (addr % P !== 0n || addr > config.taskSize || len > config.taskSize - addr) {
+    return fail('EINVAL', `${what}: the range to unmap [0x${addr.toString(16)}, +0x${len.toString(16)}) is unaligned or runs past TASK_SIZE (do_vmi_munmap)`);
+  }
+  const rest = len % P;
+  const alignedLen = rest === 0n ? len : len + (P - rest);
+  if (alignedLen === 0n) return fail('EINVAL', `${what}: empty range (do_vmi_munmap)`);
+  const startPage = Number(addr / P);
+  const endPage = startPage + Number(alignedLen / P);
+  const refusal = checkUnmap(state, startPage, endPage, what);
+  if (refusal !== undefined) return refusal;
+  return { victims: removeRange(state, startPage, endPage), startPage, endPage };
+}

@@ -1,0 +1,63 @@
+// The examples in docs/language.md and docs/rules.md are checked: a block must analyse with no
+// error or warning, unless its first line says `# expect: CODE, CODE` — then exactly those
+// codes must appear. Every rule code must have its section in docs/rules.md.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyseDocument } from '../../server/src/engine/analysis';
+import { RULES } from '../../server/src/engine/rules/registry';
+
+const root = join(__dirname, '..', '..', '..');
+
+interface Example {
+  readonly file: string;
+  readonly line: number;
+  readonly text: string;
+  readonly expected: string[] | undefined;
+}
+
+export function examplesOf(file: string): Example[] {
+  const text = readFileSync(join(root, file), 'utf8');
+  const out: Example[] = [];
+  const re = /```drvmap\n([\s\S]*?)```/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const body = m[1] ?? '';
+    const line = text.slice(0, m.index).split('\n').length;
+    const expect = /^# expect: (.*)$/m.exec(body.split('\n')[0] ?? '');
+    const wrapped = /\bscenario\b/.test(body) ? body : `scenario "example" {\n${body}}\n`;
+    out.push({ file, line, text: wrapped, expected: expect ? (expect[1] ?? '').split(',').map((s) => s.trim()).filter(Boolean) : undefined });
+  }
+  return out;
+}
+
+function check(example: Example): void {
+  const analysis = analyseDocument(example.text);
+  const codes = analysis.diagnostics.filter((d) => d.severity === 'error' || d.severity === 'warning').map((d) => d.code);
+  const where = `${example.file}:${example.line}`;
+  const detail = analysis.diagnostics.map((d) => `  ${d.severity} ${d.code}: ${d.message}`).join('\n');
+  if (example.expected === undefined) {
+    assert.deepEqual(codes, [], `${where} should give no errors or warnings, got:\n${detail}`);
+  } else {
+    assert.deepEqual([...new Set(codes)].sort(), [...new Set(example.expected)].sort(), `${where} should give exactly ${example.expected.join(', ')}, got:\n${detail}`);
+  }
+}
+
+for (const file of ['docs/language.md', 'docs/rules.md']) {
+  test(`every example in ${file} behaves as it says`, () => {
+    const examples = examplesOf(file);
+    assert.ok(examples.length > 5, `${file} has examples`);
+    for (const example of examples) check(example);
+  });
+}
+
+test('every rule code has a section in docs/rules.md with a firing and a clean example', () => {
+  const text = readFileSync(join(root, 'docs/rules.md'), 'utf8');
+  for (const rule of RULES) {
+    const section = new RegExp(`^## \`${rule.code}\`$([\\s\\S]*?)(?=^## |(?![\\s\\S]))`, 'm').exec(text);
+    assert.ok(section, `docs/rules.md has a section for ${rule.code}`);
+    const body = section[1] ?? '';
+    assert.match(body, new RegExp(`# expect: [^\\n]*\\b${rule.code}\\b`), `${rule.code} has an example that fires it`);
+    assert.ok(/```drvmap\n(?!# expect)/.test(body), `${rule.code} has a clean example`);
+  }
+});
