@@ -48,26 +48,24 @@ export function formatDecimal(value: bigint): string {
   return (negative ? '-' : '') + parts.join('_');
 }
 
-/** The largest binary unit that divides the size exactly, else a rounded figure: `16 MiB`, `1.5 GiB`. */
+/** `16 MiB` when exact in the largest fitting unit, else `≈511.9 MiB (524160 KiB)`. */
 export function formatSize(bytes: bigint): string {
   const negative = bytes < 0n;
   const abs = negative ? -bytes : bytes;
+  const sign = negative ? '-' : '';
   const units: [string, bigint][] = [
     ['TiB', TiB],
     ['GiB', GiB],
     ['MiB', MiB],
     ['KiB', KiB],
+    ['B', 1n],
   ];
-  for (const [name, size] of units) {
-    if (abs >= size && abs % size === 0n) return `${negative ? '-' : ''}${abs / size} ${name}`;
-  }
-  for (const [name, size] of units) {
-    if (abs >= size) {
-      const tenths = (abs * 10n) / size;
-      return `${negative ? '-' : ''}≈${tenths / 10n}.${tenths % 10n} ${name}`;
-    }
-  }
-  return `${negative ? '-' : ''}${abs} B`;
+  const exact = units.find(([, size]) => abs >= size && abs % size === 0n) ?? ['B', 1n];
+  const largest = units.find(([, size]) => abs >= size) ?? ['B', 1n];
+  const exactText = `${sign}${abs / exact[1]} ${exact[0]}`;
+  if (largest[0] === exact[0]) return exactText;
+  const tenths = (abs * 10n) / largest[1];
+  return `${sign}≈${tenths / 10n}.${tenths % 10n} ${largest[0]} (${exactText})`;
 }
 
 export function alignDown(value: bigint, alignment: bigint): bigint {

@@ -118,6 +118,7 @@ export class DriverOps {
     memory.driverPointer = pool.base + offset;
     memory.driverObject = this.sim.space.vmaAt(this.sim.pageOf(pool.base))?.object;
     memory.driverMapStep = pool.step;
+    this.escapes.set(memory, `${memory.name} is a suballocation of the pool ${this.name} mapped at step ${pool.step + 1}, long before this vkMapMemory`);
     this.sim.note(this.name, `suballocate ${formatSize(memory.allocationSize)} at pool+${formatHex(offset)}`, `= ${formatHex(pool.base + offset)}`, true);
   }
 
@@ -132,7 +133,7 @@ export class DriverOps {
       memory.driverPointer = result.value;
       memory.driverObject = this.sim.space.vmaAt(this.sim.pageOf(result.value))?.object;
       memory.driverMapStep = this.sim.stepIndex;
-      if (!this.hookArmed) this.escapes.set(memory, this.escapeReason(memory));
+      if (!this.hookArmed || this.model.mmapVia === 'syscall') this.escapes.set(memory, this.escapeReason(memory));
       else this.escapes.delete(memory);
     }
     return result;

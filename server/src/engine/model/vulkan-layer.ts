@@ -255,7 +255,7 @@ export class VulkanLayer {
     const { start, end } = this.sim.platform.window;
     if (pointer >= start && pointer + size <= end) return;
     const truncated = truncate32(pointer);
-    const escaped = this.opsFor(memory).escapes.get(memory);
+    const escaped = this.sim.platform.strategy === 'hook-mmap' ? this.opsFor(memory).escapes.get(memory) : undefined;
     this.sim.finding(
       'pointer-outside-window',
       `32-bit code gets ${formatHex(pointer)}${pointer + size > end && pointer < end ? ` (its last byte ${formatHex(pointer + size - 1n)})` : ''}, outside the window ${formatHex(start)}..${formatHex(end)}; truncated to 32 bits it is ${formatHex(truncated)}, which points at ${this.describeAddress(truncated)}. Wine answers VK_ERROR_OUT_OF_HOST_MEMORY ("does not fit 32-bit pointer"); a thunk that truncates corrupts memory${escaped ? ` — ${escaped}` : ''}`,
@@ -297,6 +297,16 @@ export class VulkanLayer {
     this.sim.note(actor, `GPU ${verbText} ${memory.name}+${formatHex(offset)}, ${length} (seen at ${formatHex(through)})`, '', result.ok);
     void step;
     return { kind: 'data', summary: `GPU ${verbText}` };
+  }
+
+  /** What the driver would read at `mem + offset` now (for expectations): its pointer, or the BO. */
+  driverRead(actor: string, memory: VkMemory, offset: bigint, length: bigint): import('../kernel/types').AccessResult | undefined {
+    const driver = memory.driver;
+    if ((driver.cachesPointer || driver.backing === 'anon') && memory.driverPointer !== undefined) {
+      return this.sim.read(actor, memory.driverPointer + offset, length);
+    }
+    const through = this.mappingOfObject(memory, offset);
+    return through === undefined ? undefined : this.sim.read(actor, through, length);
   }
 
   /** An address where the memory's object is mapped now (driver's own mapping first). */

@@ -554,10 +554,20 @@ class ScenarioRunner {
       case 'read': {
         const reader = e.actor ? e.actor.name : 'host';
         if (e.actor) this.sim.symbols.reference(e.actor.name, e.actor);
-        const address = e.address ? this.evaluateArg(e.address, 'address', reader) : undefined;
+        const target = e.address ? this.memoryTarget(e.address, reader) : undefined;
+        if (target === null) break;
+        const address = target ? undefined : e.address ? this.evaluateArg(e.address, 'address', reader) : undefined;
         const length = e.length ? this.evaluateArg(e.length, 'length', reader) : undefined;
-        if (address === undefined || length === undefined || !e.value) break;
-        const result = this.sim.read(reader, address, length);
+        if ((address === undefined && !target) || length === undefined || !e.value) break;
+        const result = target
+          ? this.vulkan.driverRead(reader, target.memory, target.offset, length)
+          : this.sim.read(reader, address ?? 0n, length);
+        if (!result) {
+          passed = undefined;
+          detail = `${reader} has no mapping of ${target?.memory.name} to read`;
+          this.problem('expectation-failed', node, `cannot check: ${detail}`);
+          break;
+        }
         const actual = result.ok ? describeSegments(result, this.sim) : result.signal;
         const expected = this.expectedData(e.value);
         if (!expected) break;
@@ -565,7 +575,7 @@ class ScenarioRunner {
           ? expected.kind === 'datum' && result.segments.every((s) => s.datum === expected.datum) && result.segments.length > 0
           : expected.kind === 'signal' && expected.signal === result.signal;
         passed = e.op === '==' ? matches : !matches;
-        detail = `${reader} reads ${actual} at ${formatHex(address)}`;
+        detail = `${reader} reads ${actual}${address !== undefined ? ` at ${formatHex(address)}` : ` from ${target?.memory.name}`}`;
         break;
       }
       case 'value': {
