@@ -31,6 +31,13 @@ export interface ScenarioRun {
 export interface RunOptions extends PlatformDefaults {
   /** Stop simulating after this many steps (huge files); the rest is still parsed and resolved. */
   readonly maxSteps?: number;
+  /**
+   * Replace drivers' traits by name (`*` for every driver, including the implicit one): how
+   * exploration runs one workload under many driver behaviours without editing the text.
+   */
+  readonly driverOverrides?: ReadonlyMap<string, import('../model/driver').DriverTraits>;
+  /** Override the scenario's strategy (exploration compares strategies on one workload). */
+  readonly strategyOverride?: import('./platform').StrategyName;
 }
 
 export function runScenario(node: ScenarioNode, sourceText: string, options: RunOptions = {}): ScenarioRun {
@@ -55,13 +62,21 @@ class ScenarioRunner {
     private readonly sourceText: string,
     private readonly options: RunOptions,
   ) {
-    const platform = readPlatform(node, this.problems, options);
+    const read = readPlatform(node, this.problems, options);
+    const platform = options.strategyOverride ? { ...read, strategy: options.strategyOverride } : read;
     this.sim = new Simulation(platform, this.problems);
     for (const statement of node.body) {
       if (statement.kind === 'driver') this.declareDriver(statement);
       else if (statement.kind === 'actor' && statement.name) this.declareActor(statement.name);
     }
     if (this.drivers.size === 0) this.drivers.set('driver', defaultDriver('driver'));
+    const overrides = options.driverOverrides;
+    if (overrides) {
+      for (const [name, model] of this.drivers) {
+        const traits = overrides.get(name) ?? overrides.get('*');
+        if (traits) this.drivers.set(name, { ...model, ...traits });
+      }
+    }
     this.vulkan = new VulkanLayer(this.sim, this.drivers);
   }
 
