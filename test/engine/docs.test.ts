@@ -26,7 +26,17 @@ export function examplesOf(file: string): Example[] {
     const line = text.slice(0, m.index).split('\n').length;
     const expect = /^# expect: (.*)$/m.exec(body.split('\n')[0] ?? '');
     const wrapped = /\bscenario\b/.test(body) ? body : `scenario "example" {\n${body}}\n`;
-    out.push({ file, line, text: wrapped, expected: expect ? (expect[1] ?? '').split(',').map((s) => s.trim()).filter(Boolean) : undefined });
+    out.push({
+      file,
+      line,
+      text: wrapped,
+      expected: expect
+        ? (expect[1] ?? '')
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : undefined,
+    });
   }
   return out;
 }
@@ -42,7 +52,11 @@ function check(example: Example): void {
   if (example.expected === undefined) {
     assert.deepEqual(codes, [], `${where} should give no errors or warnings, got:\n${detail}`);
   } else {
-    assert.deepEqual([...new Set(codes)].sort(), [...new Set(example.expected)].sort(), `${where} should give exactly ${example.expected.join(', ')}, got:\n${detail}`);
+    assert.deepEqual(
+      [...new Set(codes)].sort(),
+      [...new Set(example.expected)].sort(),
+      `${where} should give exactly ${example.expected.join(', ')}, got:\n${detail}`,
+    );
   }
 }
 
@@ -60,7 +74,11 @@ test('every rule code has a section in docs/rules.md with a firing and a clean e
     const section = new RegExp(`^## \`${rule.code}\`$([\\s\\S]*?)(?=^## |(?![\\s\\S]))`, 'm').exec(text);
     assert.ok(section, `docs/rules.md has a section for ${rule.code}`);
     const body = section[1] ?? '';
-    assert.match(body, new RegExp(`# expect: [^\\n]*\\b${rule.code}\\b`), `${rule.code} has an example that fires it`);
+    assert.match(
+      body,
+      new RegExp(`# expect: [^\\n]*\\b${rule.code}\\b`),
+      `${rule.code} has an example that fires it`,
+    );
     assert.ok(/```drvmap\n(?!# expect)/.test(body), `${rule.code} has a clean example`);
   }
 });

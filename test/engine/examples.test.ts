@@ -21,13 +21,19 @@ for (const file of files) {
     const expected = claim[1]!.trim() === 'none' ? [] : claim[1]!.split(',').map((s) => s.trim());
     const analysis = analyseDocument(text);
     const actual = analysis.diagnostics.map((d) => d.code);
-    const detail = analysis.diagnostics.map((d) => `  ${analysis.lines.position(d.range.start).line + 1}: ${d.code}: ${d.message}`).join('\n');
+    const detail = analysis.diagnostics
+      .map((d) => `  ${analysis.lines.position(d.range.start).line + 1}: ${d.code}: ${d.message}`)
+      .join('\n');
     assert.deepEqual([...actual].sort(), [...expected].sort(), `${file}:\n${detail}`);
     assert.ok(/^#(?! diagnostics:).+\S/m.test(text), `${file} says in a comment what it shows`);
     for (const scenario of analysis.scenarios) {
       for (const expectation of scenario.run.simulation.expects) {
         if (expectation.node.expectation.form === 'diagnostic') continue;
-        assert.notEqual(expectation.passed, undefined, `${file}: the expectation at offset ${expectation.node.start} ran`);
+        assert.notEqual(
+          expectation.passed,
+          undefined,
+          `${file}: the expectation at offset ${expectation.node.start} ran`,
+        );
       }
     }
   });

@@ -31,12 +31,20 @@ export interface DocumentAnalysis {
 export function analyseDocument(text: string, options: AnalysisOptions = {}): DocumentAnalysis {
   const file = parse(text);
   const diagnostics: EngineDiagnostic[] = [];
-  const make = (code: string, range: TextRange, message: string, related: readonly RelatedInformation[] = [], fix?: FixData): EngineDiagnostic | undefined => {
+  const make = (
+    code: string,
+    range: TextRange,
+    message: string,
+    related: readonly RelatedInformation[] = [],
+    fix?: FixData,
+  ): EngineDiagnostic | undefined => {
     const rule = RULE_BY_CODE.get(code);
     const override = options.severities?.[code];
     if (override === 'off') return undefined;
     const severity = override ?? rule?.severity ?? 'error';
-    return fix ? { code, severity, range: { start: range.start, end: range.end }, message, related, fix } : { code, severity, range: { start: range.start, end: range.end }, message, related };
+    return fix
+      ? { code, severity, range: { start: range.start, end: range.end }, message, related, fix }
+      : { code, severity, range: { start: range.start, end: range.end }, message, related };
   };
   for (const error of file.errors) {
     const d = make('syntax-error', error, error.message);
@@ -48,7 +56,12 @@ export function analyseDocument(text: string, options: AnalysisOptions = {}): Do
     if (node.name) {
       const previous = names.get(node.name.value);
       if (previous?.name) {
-        const d = make('duplicate-name', node.name, `another scenario is already called "${node.name.value}"`, [{ range: previous.name, message: 'first here' }]);
+        const d = make(
+          'duplicate-name',
+          node.name,
+          `another scenario is already called "${node.name.value}"`,
+          [{ range: previous.name, message: 'first here' }],
+        );
         if (d) diagnostics.push(d);
       } else names.set(node.name.value, node);
     }
@@ -60,7 +73,9 @@ export function analyseDocument(text: string, options: AnalysisOptions = {}): Do
     for (const p of run.problems) push(make(p.code, p.range, p.message, p.related ?? [], p.fix));
     for (const f of run.simulation.findings) push(make(f.code, f.range, f.message, f.related ?? [], f.fix));
     for (const rule of RULES) {
-      rule.check?.(run, (range, message, related = [], fix) => push(make(rule.code, range, message, related, fix)));
+      rule.check?.(run, (range, message, related = [], fix) =>
+        push(make(rule.code, range, message, related, fix)),
+      );
     }
     const checked = applyDiagnosticExpectations(run, own, make);
     scenarios.push({ node, run, diagnostics: checked });
@@ -91,9 +106,17 @@ function applyDiagnosticExpectations(
       continue;
     }
     const step = run.simulation.records[expectation.afterStep];
-    const matches = step ? out.filter((d) => d.code === code.name && d.range.start >= step.node.start && d.range.end <= step.node.end) : [];
+    const matches = step
+      ? out.filter(
+          (d) => d.code === code.name && d.range.start >= step.node.start && d.range.end <= step.node.end,
+        )
+      : [];
     if (matches.length === 0) {
-      const d = make('expectation-failed', expectation.node, `expectation failed: step ${expectation.afterStep + 1} has no \`${code.name}\` diagnostic`);
+      const d = make(
+        'expectation-failed',
+        expectation.node,
+        `expectation failed: step ${expectation.afterStep + 1} has no \`${code.name}\` diagnostic`,
+      );
       if (d) out.push(d);
       continue;
     }

@@ -10,8 +10,17 @@ export interface RelatedInformation {
 
 /** What a quick fix should do; the server turns it into a WorkspaceEdit. */
 export type FixData =
-  | { readonly kind: 'replace'; readonly title: string; readonly range: TextRange; readonly text: string; readonly preferred?: boolean }
-  | { readonly kind: 'choices'; readonly fixes: readonly { readonly title: string; readonly range: TextRange; readonly text: string }[] };
+  | {
+      readonly kind: 'replace';
+      readonly title: string;
+      readonly range: TextRange;
+      readonly text: string;
+      readonly preferred?: boolean;
+    }
+  | {
+      readonly kind: 'choices';
+      readonly fixes: readonly { readonly title: string; readonly range: TextRange; readonly text: string }[];
+    };
 
 export interface EngineDiagnostic {
   /** Stable rule code, e.g. `kernel-refused`; documented in docs/rules.md#code. */

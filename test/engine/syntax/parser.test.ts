@@ -31,7 +31,19 @@ test('a scenario with steps, settings, a driver and expectations parses without 
   const body = file.scenarios[0]!.body;
   assert.deepEqual(
     body.map((b) => b.kind),
-    ['setting', 'setting', 'driver', 'setting', 'step', 'step', 'step', 'expect', 'expect', 'expect', 'expect'],
+    [
+      'setting',
+      'setting',
+      'driver',
+      'setting',
+      'step',
+      'step',
+      'step',
+      'expect',
+      'expect',
+      'expect',
+      'expect',
+    ],
   );
 });
 
@@ -44,11 +56,15 @@ test('every node carries its exact source range', () => {
   assert.equal(text.slice(step.verb.start, step.verb.end), 'mmap');
   const at = step.options.find((o) => o.keyword.name === 'at')!;
   assert.equal(text.slice(at.value!.start, at.value!.end), '0x1000_0000');
-  assert.deepEqual(step.words.map((w) => w.name), ['rw', 'private', 'anon']);
+  assert.deepEqual(
+    step.words.map((w) => w.name),
+    ['rw', 'private', 'anon'],
+  );
 });
 
 test('numbers are exact 64-bit values with units glued or separate', () => {
-  const text = 'scenario "n" {\n  a = mmap 16MiB rw private anon\n  b = mmap 16 MiB rw private anon\n  c = mmap 1.5GiB rw private anon\n  write 0xffff_ffff_ffff_f000, 1\n}';
+  const text =
+    'scenario "n" {\n  a = mmap 16MiB rw private anon\n  b = mmap 16 MiB rw private anon\n  c = mmap 1.5GiB rw private anon\n  write 0xffff_ffff_ffff_f000, 1\n}';
   const [a, b, c, w] = steps(text);
   const value = (s: StepNode | undefined, i = 0) => {
     const arg = s?.args[i];
@@ -74,15 +90,20 @@ test('an unknown unit and a fraction that is not whole bytes are diagnostics', (
 });
 
 test('one bad line does not hide the rest of the file', () => {
-  const text = 'scenario "e" {\n  a = mmap 4KiB rw private anon\n  ) ) )\n  b = mmap 4KiB rw private anon\n}\nscenario "f" {\n  c = mmap 4KiB rw private anon\n}';
+  const text =
+    'scenario "e" {\n  a = mmap 4KiB rw private anon\n  ) ) )\n  b = mmap 4KiB rw private anon\n}\nscenario "f" {\n  c = mmap 4KiB rw private anon\n}';
   const file = parse(text);
   assert.equal(file.errors.length, 1);
   assert.equal(file.scenarios.length, 2);
-  assert.deepEqual(steps(text).map((s) => s.binding?.name), ['a', 'b', 'c']);
+  assert.deepEqual(
+    steps(text).map((s) => s.binding?.name),
+    ['a', 'b', 'c'],
+  );
 });
 
 test('a missing closing brace ends the scenario at the next scenario keyword', () => {
-  const text = 'scenario "a" {\n  x = mmap 4KiB rw private anon\nscenario "b" {\n  y = mmap 4KiB rw private anon\n}';
+  const text =
+    'scenario "a" {\n  x = mmap 4KiB rw private anon\nscenario "b" {\n  y = mmap 4KiB rw private anon\n}';
   const file = parse(text);
   assert.equal(file.scenarios.length, 2);
   assert.equal(file.scenarios[0]!.closed, false);
@@ -102,18 +123,26 @@ test('subtraction needs no spaces before a number, and `a-b` is one word', () =>
 test('comments are kept aside with their ranges', () => {
   const text = '# one\nscenario "c" { // two\n}\n';
   const file = parse(text);
-  assert.deepEqual(file.comments.map((c) => c.text), ['# one', '// two']);
+  assert.deepEqual(
+    file.comments.map((c) => c.text),
+    ['# one', '// two'],
+  );
   assert.deepEqual(file.errors, []);
 });
 
 test('the parser never throws and ranges stay inside the text, on any input', () => {
-  const alphabet = fc.constantFrom(...'scenario "{}()=,.|:+-*#/\n\t 0x1_fMiB abcdrwx expect mmap mremap driver'.split(''));
+  const alphabet = fc.constantFrom(
+    ...'scenario "{}()=,.|:+-*#/\n\t 0x1_fMiB abcdrwx expect mmap mremap driver'.split(''),
+  );
   fc.assert(
-    fc.property(fc.array(alphabet, { maxLength: 200 }).map((a) => a.join('')), (text) => {
-      const file = parse(text);
-      for (const e of file.errors) assert.ok(e.start >= 0 && e.end <= text.length && e.start <= e.end);
-      for (const s of file.scenarios) assert.ok(s.start >= 0 && s.end <= text.length);
-    }),
+    fc.property(
+      fc.array(alphabet, { maxLength: 200 }).map((a) => a.join('')),
+      (text) => {
+        const file = parse(text);
+        for (const e of file.errors) assert.ok(e.start >= 0 && e.end <= text.length && e.start <= e.end);
+        for (const s of file.scenarios) assert.ok(s.start >= 0 && s.end <= text.length);
+      },
+    ),
     { seed: 42, numRuns: 500 },
   );
   fc.assert(

@@ -39,7 +39,8 @@ export interface WordGroup {
   readonly words: readonly WordDoc[];
 }
 
-const w = (name: string, doc: string, source?: string): WordDoc => (source ? { name, doc, source } : { name, doc });
+const w = (name: string, doc: string, source?: string): WordDoc =>
+  source ? { name, doc, source } : { name, doc };
 
 export const PROT_WORDS: WordGroup = {
   group: 'protection',
@@ -57,15 +58,43 @@ export const MMAP_FLAG_WORDS: WordGroup = {
   group: 'mmap flags',
   one: false,
   words: [
-    w('private', 'MAP_PRIVATE: copy-on-write; private anonymous memory is zero-filled and moves with mremap.', 'man:mmap(2)'),
+    w(
+      'private',
+      'MAP_PRIVATE: copy-on-write; private anonymous memory is zero-filled and moves with mremap.',
+      'man:mmap(2)',
+    ),
     w('shared', 'MAP_SHARED: writes are visible to every mapping of the same object.', 'man:mmap(2)'),
-    w('shared-validate', 'MAP_SHARED_VALIDATE: like MAP_SHARED, unknown flags fail with EOPNOTSUPP (4.15+).', 'man:mmap(2)'),
+    w(
+      'shared-validate',
+      'MAP_SHARED_VALIDATE: like MAP_SHARED, unknown flags fail with EOPNOTSUPP (4.15+).',
+      'man:mmap(2)',
+    ),
     w('anon', 'MAP_ANONYMOUS: not backed by a file; `fd` is ignored.', 'man:mmap(2)'),
-    w('fixed', 'MAP_FIXED: map exactly at `at`, silently replacing whatever is there.', 'facts linux-mm 1.1 row 19'),
-    w('fixed-noreplace', 'MAP_FIXED_NOREPLACE (4.17+): map exactly at `at`, or fail with EEXIST if anything is mapped in the range (a partial overlap counts).', 'facts linux-mm 1.1 row 13'),
-    w('32bit', 'MAP_32BIT (x86-64): search bottom-up in [1 GiB, 2 GiB) — not "the first 2 GB" as the man page says.', 'facts linux-mm 1.3'),
-    w('above4g', 'MAP_ABOVE4G (x86, 6.6+): the search starts at 4 GiB; a free hint still wins.', 'facts linux-mm 1.3'),
-    w('growsdown', 'MAP_GROWSDOWN: a stack-like mapping; the 1 MiB stack guard gap is kept below it.', 'facts linux-mm 1.2'),
+    w(
+      'fixed',
+      'MAP_FIXED: map exactly at `at`, silently replacing whatever is there.',
+      'facts linux-mm 1.1 row 19',
+    ),
+    w(
+      'fixed-noreplace',
+      'MAP_FIXED_NOREPLACE (4.17+): map exactly at `at`, or fail with EEXIST if anything is mapped in the range (a partial overlap counts).',
+      'facts linux-mm 1.1 row 13',
+    ),
+    w(
+      '32bit',
+      'MAP_32BIT (x86-64): search bottom-up in [1 GiB, 2 GiB) — not "the first 2 GB" as the man page says.',
+      'facts linux-mm 1.3',
+    ),
+    w(
+      'above4g',
+      'MAP_ABOVE4G (x86, 6.6+): the search starts at 4 GiB; a free hint still wins.',
+      'facts linux-mm 1.3',
+    ),
+    w(
+      'growsdown',
+      'MAP_GROWSDOWN: a stack-like mapping; the 1 MiB stack guard gap is kept below it.',
+      'facts linux-mm 1.2',
+    ),
     w('locked', 'MAP_LOCKED: lock the pages (mlock).'),
     w('noreserve', 'MAP_NORESERVE: no swap reservation (Wine reservations use it).'),
     w('populate', 'MAP_POPULATE: prefault the pages.'),
@@ -80,8 +109,16 @@ export const MREMAP_FLAG_WORDS: WordGroup = {
   one: false,
   words: [
     w('maymove', 'MREMAP_MAYMOVE: the kernel may move the mapping to grow it.', 'man:mremap(2)'),
-    w('fixed', 'MREMAP_FIXED: move to exactly `new_address`, unmapping whatever is there first (needs MAYMOVE).', 'facts linux-mm 3.3'),
-    w('dontunmap', 'MREMAP_DONTUNMAP (5.7+): move the pages but leave the old range mapped — empty (private anonymous: zero-fill on the next touch) or, for shared mappings, an alias (5.13+). Needs MAYMOVE and old_size == new_size; refused for VM_PFNMAP/VM_DONTEXPAND (every DRM BO).', 'facts linux-mm 3.3, 3.5; commits e346b3813067, a4609387859f'),
+    w(
+      'fixed',
+      'MREMAP_FIXED: move to exactly `new_address`, unmapping whatever is there first (needs MAYMOVE).',
+      'facts linux-mm 3.3',
+    ),
+    w(
+      'dontunmap',
+      'MREMAP_DONTUNMAP (5.7+): move the pages but leave the old range mapped — empty (private anonymous: zero-fill on the next touch) or, for shared mappings, an alias (5.13+). Needs MAYMOVE and old_size == new_size; refused for VM_PFNMAP/VM_DONTEXPAND (every DRM BO).',
+      'facts linux-mm 3.3, 3.5; commits e346b3813067, a4609387859f',
+    ),
   ],
 };
 
@@ -89,12 +126,30 @@ export const MEMORY_PROPERTY_WORDS: WordGroup = {
   group: 'memory properties',
   one: false,
   words: [
-    w('host-visible', 'VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT: the memory can be mapped (VUID-vkMapMemory-memory-00682).'),
+    w(
+      'host-visible',
+      'VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT: the memory can be mapped (VUID-vkMapMemory-memory-00682).',
+    ),
     w('coherent', 'VK_MEMORY_PROPERTY_HOST_COHERENT_BIT: no flush needed; a shadow copy cannot honour it.'),
-    w('cached', 'VK_MEMORY_PROPERTY_HOST_CACHED_BIT. Turnip maps HOST_CACHED non-coherent BOs at allocation (H3).', 'facts vulkan-wine §4 H3'),
-    w('device-local', 'VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT. Not importable as host memory: external-memory-host loses it.', 'facts vulkan-wine §3.4'),
-    w('persistent', 'The application keeps the memory mapped for its whole life (DXVK maps everything: H10).', 'facts vulkan-wine §4 H10'),
-    w('imported-host', 'Imported with VK_EXT_external_memory_host (HOST_ALLOCATION): placed maps and RESERVE unmaps are invalid (VUID 09575, 09580).'),
+    w(
+      'cached',
+      'VK_MEMORY_PROPERTY_HOST_CACHED_BIT. Turnip maps HOST_CACHED non-coherent BOs at allocation (H3).',
+      'facts vulkan-wine §4 H3',
+    ),
+    w(
+      'device-local',
+      'VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT. Not importable as host memory: external-memory-host loses it.',
+      'facts vulkan-wine §3.4',
+    ),
+    w(
+      'persistent',
+      'The application keeps the memory mapped for its whole life (DXVK maps everything: H10).',
+      'facts vulkan-wine §4 H10',
+    ),
+    w(
+      'imported-host',
+      'Imported with VK_EXT_external_memory_host (HOST_ALLOCATION): placed maps and RESERVE unmaps are invalid (VUID 09575, 09580).',
+    ),
   ],
 };
 
@@ -102,9 +157,17 @@ export const OPEN_KIND_WORDS: WordGroup = {
   group: 'file kind',
   one: true,
   words: [
-    w('memfd', 'memfd_create: a shmem file; MAP_SHARED mappings of it alias each other (DONTUNMAP leaves an alias, 5.13+).', 'facts linux-mm 3.5 (b\')'),
+    w(
+      'memfd',
+      'memfd_create: a shmem file; MAP_SHARED mappings of it alias each other (DONTUNMAP leaves an alias, 5.13+).',
+      "facts linux-mm 3.5 (b')",
+    ),
     w('file', 'A regular file (page cache).'),
-    w('device', 'A GPU device node (DRM render node): mappings get VM_IO|VM_PFNMAP|VM_DONTEXPAND|VM_DONTDUMP; MAP_PRIVATE writable mappings are refused (TTM).', 'facts linux-mm 4.1'),
+    w(
+      'device',
+      'A GPU device node (DRM render node): mappings get VM_IO|VM_PFNMAP|VM_DONTEXPAND|VM_DONTDUMP; MAP_PRIVATE writable mappings are refused (TTM).',
+      'facts linux-mm 4.1',
+    ),
   ],
 };
 
@@ -112,22 +175,46 @@ export const OPEN_OPTION_WORDS: WordGroup = {
   group: 'file options',
   one: false,
   words: [
-    w('readonly', 'Opened O_RDONLY: a MAP_SHARED PROT_WRITE mapping fails with EACCES.', 'facts linux-mm 1.1 row 15'),
-    w('mixedmap', 'Device mapping with VM_MIXEDMAP|VM_SHARED|VM_DONTEXPAND (NVIDIA system memory) instead of VM_PFNMAP.', 'facts linux-mm 4.1'),
-    w('custom-placement', 'The device has its own get_unmapped_area (io_uring; DRM with drm_gem_get_unmapped_area): it cannot take part in a multi-VMA move.', 'facts linux-mm 3.4'),
+    w(
+      'readonly',
+      'Opened O_RDONLY: a MAP_SHARED PROT_WRITE mapping fails with EACCES.',
+      'facts linux-mm 1.1 row 15',
+    ),
+    w(
+      'mixedmap',
+      'Device mapping with VM_MIXEDMAP|VM_SHARED|VM_DONTEXPAND (NVIDIA system memory) instead of VM_PFNMAP.',
+      'facts linux-mm 4.1',
+    ),
+    w(
+      'custom-placement',
+      'The device has its own get_unmapped_area (io_uring; DRM with drm_gem_get_unmapped_area): it cannot take part in a multi-VMA move.',
+      'facts linux-mm 3.4',
+    ),
   ],
 };
 
 export const UNMAP_WORDS: WordGroup = {
   group: 'unmap flags',
   one: false,
-  words: [w('reserve', 'VK_MEMORY_UNMAP_RESERVE_BIT_EXT: leave the range reserved (the driver maps a PROT_NONE anonymous mapping over it).', 'facts vulkan-wine §1.1')],
+  words: [
+    w(
+      'reserve',
+      'VK_MEMORY_UNMAP_RESERVE_BIT_EXT: leave the range reserved (the driver maps a PROT_NONE anonymous mapping over it).',
+      'facts vulkan-wine §1.1',
+    ),
+  ],
 };
 
 export const MAP_WORDS: WordGroup = {
   group: 'map flags',
   one: false,
-  words: [w('placed', 'VK_MEMORY_MAP_PLACED_BIT_EXT: map at `at` (pPlacedAddress), replacing what is there (like MAP_FIXED).', 'facts vulkan-wine §1.1')],
+  words: [
+    w(
+      'placed',
+      'VK_MEMORY_MAP_PLACED_BIT_EXT: map at `at` (pPlacedAddress), replacing what is there (like MAP_FIXED).',
+      'facts vulkan-wine §1.1',
+    ),
+  ],
 };
 
 export const SIZE_WORDS: WordGroup = {
@@ -136,17 +223,25 @@ export const SIZE_WORDS: WordGroup = {
   words: [w('whole', 'VK_WHOLE_SIZE: from `offset` to the end of the allocation.')],
 };
 
-const by = w('by', 'The actor that makes the call: `app`, `wine`, `host` or a driver. Raw syscalls default to `host` (64-bit code).');
+const by = w(
+  'by',
+  'The actor that makes the call: `app`, `wine`, `host` or a driver. Raw syscalls default to `host` (64-bit code).',
+);
 const at = w('at', 'The address argument: a hint, or the exact address with `fixed` / `fixed-noreplace`.');
 
 export const VERBS: readonly VerbSpec[] = [
   {
     verb: 'mmap',
     family: 'syscall',
-    doc: 'mmap(2): map `length` bytes. Checks run in the kernel\'s order, so the first failing check decides the errno.',
+    doc: "mmap(2): map `length` bytes. Checks run in the kernel's order, so the first failing check decides the errno.",
     args: [{ name: 'length', kind: 'expr', doc: 'Length in bytes (rounded up to pages).' }],
     wordGroups: [PROT_WORDS, MMAP_FLAG_WORDS],
-    options: [at, w('fd', 'The file to map (from `open`).'), w('offset', 'File offset in bytes; must be page aligned.'), by],
+    options: [
+      at,
+      w('fd', 'The file to map (from `open`).'),
+      w('offset', 'File offset in bytes; must be page aligned.'),
+      by,
+    ],
     binds: 'mapping',
     example: 'a = mmap 2MiB rw private anon',
   },
@@ -171,7 +266,12 @@ export const VERBS: readonly VerbSpec[] = [
       { name: 'old_address', kind: 'expr', doc: 'Page-aligned start of the old range.' },
       { name: 'old_size', kind: 'expr', doc: 'Old size; 0 duplicates a shared mapping.' },
       { name: 'new_size', kind: 'expr', doc: 'New size.' },
-      { name: 'new_address', kind: 'expr', optional: true, doc: 'Destination with `fixed`; a hint with `dontunmap` alone.' },
+      {
+        name: 'new_address',
+        kind: 'expr',
+        optional: true,
+        doc: 'Destination with `fixed`; a hint with `dontunmap` alone.',
+      },
     ],
     wordGroups: [MREMAP_FLAG_WORDS],
     options: [by],
@@ -267,7 +367,11 @@ export const VERBS: readonly VerbSpec[] = [
     doc: 'vkMapMemory2(KHR) called directly on the host driver, with VkMemoryMapPlacedInfoEXT when `placed`: the valid-usage rules of VK_EXT_map_memory_placed are checked.',
     args: [{ name: 'memory', kind: 'memory', doc: 'The memory object.' }],
     wordGroups: [SIZE_WORDS, MAP_WORDS],
-    options: [w('offset', 'VkMemoryMapInfo.offset.'), w('size', 'VkMemoryMapInfo.size, or `whole`.'), w('at', 'pPlacedAddress.')],
+    options: [
+      w('offset', 'VkMemoryMapInfo.offset.'),
+      w('size', 'VkMemoryMapInfo.size, or `whole`.'),
+      w('at', 'pPlacedAddress.'),
+    ],
     binds: 'pointer',
     example: 'p = vkMapMemory2 mem placed at 0x1000_0000',
   },
@@ -337,29 +441,122 @@ export interface SettingSpec {
 }
 
 export const STRATEGY_WORDS: readonly WordDoc[] = [
-  w('none', 'The layer hands the driver\'s pointer to 32-bit code as it is ("we\'re lucky" when it fits; otherwise truncated).', 'facts vulkan-wine §3.5'),
-  w('remap-dontunmap', 'Move the driver\'s mapping into the window with mremap(MAYMOVE|DONTUNMAP): refused for device BOs; leaves private anonymous memory empty behind the driver.', 'design strategy 1; facts linux-mm 3.5, H11'),
-  w('remap-move', 'Move the driver\'s mapping into the window with mremap(MAYMOVE|FIXED): works on BOs, but the driver\'s pointer dies.', 'facts linux-mm 4.2'),
-  w('hook-mmap', 'Intercept the driver\'s mmap calls made during vkMapMemory and force them into the window. Misses mappings made at allocation, from pools, or by raw syscalls.', 'design strategy 2; facts vulkan-wine §6 (box64)'),
-  w('placed', 'VK_EXT_map_memory_placed: reserve 64 KiB-granular space in the window and let the driver map there (Wine ≥ 9.4).', 'facts vulkan-wine §3.3'),
-  w('alias', 'Map the same pages a second time in the window, leaving the original (mremap old_size 0 on Linux; mach_vm_remap on macOS).', 'design strategy 4; facts linux-mm 3.6, 7.5'),
-  w('shadow-copy', 'Map a low shadow buffer, copy in at map and back at unmap/flush: always possible, costs bandwidth, breaks persistent coherent maps.', 'facts vulkan-wine §3.6'),
-  w('external-memory-host', 'Allocate host memory in the window at vkAllocateMemory and import it (VK_EXT_external_memory_host, Wine 9.0): window consumed from allocation to free.', 'facts vulkan-wine §3.4'),
-  w('reserve-high', 'Reserve everything above 4 GiB so every mmap(NULL) lands low (FEX): all driver-internal mappings consume the window (H9).', 'facts vulkan-wine §6'),
+  w(
+    'none',
+    'The layer hands the driver\'s pointer to 32-bit code as it is ("we\'re lucky" when it fits; otherwise truncated).',
+    'facts vulkan-wine §3.5',
+  ),
+  w(
+    'remap-dontunmap',
+    "Move the driver's mapping into the window with mremap(MAYMOVE|DONTUNMAP): refused for device BOs; leaves private anonymous memory empty behind the driver.",
+    'design strategy 1; facts linux-mm 3.5, H11',
+  ),
+  w(
+    'remap-move',
+    "Move the driver's mapping into the window with mremap(MAYMOVE|FIXED): works on BOs, but the driver's pointer dies.",
+    'facts linux-mm 4.2',
+  ),
+  w(
+    'hook-mmap',
+    "Intercept the driver's mmap calls made during vkMapMemory and force them into the window. Misses mappings made at allocation, from pools, or by raw syscalls.",
+    'design strategy 2; facts vulkan-wine §6 (box64)',
+  ),
+  w(
+    'placed',
+    'VK_EXT_map_memory_placed: reserve 64 KiB-granular space in the window and let the driver map there (Wine ≥ 9.4).',
+    'facts vulkan-wine §3.3',
+  ),
+  w(
+    'alias',
+    'Map the same pages a second time in the window, leaving the original (mremap old_size 0 on Linux; mach_vm_remap on macOS).',
+    'design strategy 4; facts linux-mm 3.6, 7.5',
+  ),
+  w(
+    'shadow-copy',
+    'Map a low shadow buffer, copy in at map and back at unmap/flush: always possible, costs bandwidth, breaks persistent coherent maps.',
+    'facts vulkan-wine §3.6',
+  ),
+  w(
+    'external-memory-host',
+    'Allocate host memory in the window at vkAllocateMemory and import it (VK_EXT_external_memory_host, Wine 9.0): window consumed from allocation to free.',
+    'facts vulkan-wine §3.4',
+  ),
+  w(
+    'reserve-high',
+    'Reserve everything above 4 GiB so every mmap(NULL) lands low (FEX): all driver-internal mappings consume the window (H9).',
+    'facts vulkan-wine §6',
+  ),
 ];
 
 export const SETTINGS: readonly SettingSpec[] = [
-  { keyword: 'kernel', doc: 'Linux version whose rules apply (5.7 and 5.13 change DONTUNMAP; 6.17 multi-VMA moves). Default 6.18.', args: 'version', example: 'kernel 5.15' },
-  { keyword: 'platform', doc: 'linux (default) or macos (mach_vm_remap aliasing).', args: 'word', words: [w('linux', 'Linux semantics.'), w('macos', 'macOS: mach_vm_remap(copy=FALSE) can alias any mapping.')], example: 'platform linux' },
+  {
+    keyword: 'kernel',
+    doc: 'Linux version whose rules apply (5.7 and 5.13 change DONTUNMAP; 6.17 multi-VMA moves). Default 6.18.',
+    args: 'version',
+    example: 'kernel 5.15',
+  },
+  {
+    keyword: 'platform',
+    doc: 'linux (default) or macos (mach_vm_remap aliasing).',
+    args: 'word',
+    words: [
+      w('linux', 'Linux semantics.'),
+      w('macos', 'macOS: mach_vm_remap(copy=FALSE) can alias any mapping.'),
+    ],
+    example: 'platform linux',
+  },
   { keyword: 'page-size', doc: 'Kernel page size. Default 4 KiB.', args: 'expr', example: 'page-size 4KiB' },
-  { keyword: 'window', doc: 'The range 32-bit code can reach. Default 0x1_0000 .. 0x7fff_0000 (2 GiB, Wine without LARGE_ADDRESS_AWARE).', args: 'range', example: 'window 0x1_0000 .. 0xffff_0000' },
-  { keyword: 'large-address-aware', doc: 'The main image is LARGE_ADDRESS_AWARE: the window ends at 0xffff_0000 (4 GiB minus 64 KiB).', args: 'none', example: 'large-address-aware' },
-  { keyword: 'mmap-base', doc: 'Top of the top-down mmap search (mm->mmap_base). Default 0x7fff_f7ff_f000.', args: 'expr', example: 'mmap-base 0x7f00_0000_0000' },
-  { keyword: 'mmap-min-addr', doc: 'Effective mmap_min_addr (default 64 KiB).', args: 'expr', example: 'mmap-min-addr 64KiB' },
-  { keyword: 'task-size', doc: 'TASK_SIZE, the end of user space. Default 0x7fff_ffff_f000 (4-level paging).', args: 'expr', example: 'task-size 0x7fff_ffff_f000' },
-  { keyword: 'thp', doc: 'Transparent huge pages compiled in (2 MiB alignment of 2 MiB-multiple anonymous maps, 6.7+). Default on.', args: 'word', words: [w('on', 'THP on.'), w('off', 'THP off.')], example: 'thp off' },
-  { keyword: 'layout', doc: 'mmap layout: topdown (default) or legacy bottom-up.', args: 'word', words: [w('topdown', 'Top-down from mmap_base.'), w('legacy', 'Bottom-up from TASK_SIZE/3.')], example: 'layout legacy' },
-  { keyword: 'strategy', doc: 'How the compatibility layer makes driver memory reachable by 32-bit code.', args: 'word', words: STRATEGY_WORDS, example: 'strategy placed' },
+  {
+    keyword: 'window',
+    doc: 'The range 32-bit code can reach. Default 0x1_0000 .. 0x7fff_0000 (2 GiB, Wine without LARGE_ADDRESS_AWARE).',
+    args: 'range',
+    example: 'window 0x1_0000 .. 0xffff_0000',
+  },
+  {
+    keyword: 'large-address-aware',
+    doc: 'The main image is LARGE_ADDRESS_AWARE: the window ends at 0xffff_0000 (4 GiB minus 64 KiB).',
+    args: 'none',
+    example: 'large-address-aware',
+  },
+  {
+    keyword: 'mmap-base',
+    doc: 'Top of the top-down mmap search (mm->mmap_base). Default 0x7fff_f7ff_f000.',
+    args: 'expr',
+    example: 'mmap-base 0x7f00_0000_0000',
+  },
+  {
+    keyword: 'mmap-min-addr',
+    doc: 'Effective mmap_min_addr (default 64 KiB).',
+    args: 'expr',
+    example: 'mmap-min-addr 64KiB',
+  },
+  {
+    keyword: 'task-size',
+    doc: 'TASK_SIZE, the end of user space. Default 0x7fff_ffff_f000 (4-level paging).',
+    args: 'expr',
+    example: 'task-size 0x7fff_ffff_f000',
+  },
+  {
+    keyword: 'thp',
+    doc: 'Transparent huge pages compiled in (2 MiB alignment of 2 MiB-multiple anonymous maps, 6.7+). Default on.',
+    args: 'word',
+    words: [w('on', 'THP on.'), w('off', 'THP off.')],
+    example: 'thp off',
+  },
+  {
+    keyword: 'layout',
+    doc: 'mmap layout: topdown (default) or legacy bottom-up.',
+    args: 'word',
+    words: [w('topdown', 'Top-down from mmap_base.'), w('legacy', 'Bottom-up from TASK_SIZE/3.')],
+    example: 'layout legacy',
+  },
+  {
+    keyword: 'strategy',
+    doc: 'How the compatibility layer makes driver memory reachable by 32-bit code.',
+    args: 'word',
+    words: STRATEGY_WORDS,
+    example: 'strategy placed',
+  },
 ];
 
 export const SETTING_BY_NAME: ReadonlyMap<string, SettingSpec> = new Map(SETTINGS.map((s) => [s.keyword, s]));
@@ -381,18 +578,24 @@ export const DRIVER_TRAITS: readonly TraitSpec[] = [
     args: 'word',
     words: [
       w('at-map', 'mmap on every vkMapMemory, munmap on vkUnmapMemory (RADV-like without caching).'),
-      w('at-alloc', 'mmap at allocation, before the application maps (Turnip cached non-coherent, lavapipe, ANV internal BOs): H3.'),
+      w(
+        'at-alloc',
+        'mmap at allocation, before the application maps (Turnip cached non-coherent, lavapipe, ANV internal BOs): H3.',
+      ),
       w('pool', 'Suballocates from a big pool mapped at the first allocation (pb_slab, DXVK-style): H1.'),
     ],
     example: 'maps at-alloc',
   },
   {
     keyword: 'backing',
-    doc: 'What the driver\'s mapping is: a device buffer object (VM_PFNMAP|VM_DONTEXPAND), shmem/memfd, or private anonymous memory.',
+    doc: "What the driver's mapping is: a device buffer object (VM_PFNMAP|VM_DONTEXPAND), shmem/memfd, or private anonymous memory.",
     source: 'facts linux-mm 4.1',
     args: 'word',
     words: [
-      w('device', 'DRM/TTM buffer object: MAP_SHARED of the render node, VM_IO|VM_PFNMAP|VM_DONTEXPAND|VM_DONTDUMP.'),
+      w(
+        'device',
+        'DRM/TTM buffer object: MAP_SHARED of the render node, VM_IO|VM_PFNMAP|VM_DONTEXPAND|VM_DONTDUMP.',
+      ),
       w('shmem', 'A shmem/memfd object mapped MAP_SHARED (software drivers, dma-buf heaps).'),
       w('anon', 'Private anonymous memory (lavapipe-like software rendering).'),
     ],
@@ -410,7 +613,11 @@ export const DRIVER_TRAITS: readonly TraitSpec[] = [
     doc: 'Whether the driver hands out the same memory again: after vkUnmapMemory (a preallocated pool) or after vkFreeMemory (BO caches): H5.',
     source: 'facts vulkan-wine §4 H5; wine-devel 2022-04-25',
     args: 'word',
-    words: [w('never', 'No reuse.'), w('after-unmap', 'The same pages are returned to the next map.'), w('after-free', 'Freed BOs stay mapped in a cache and are handed out again.')],
+    words: [
+      w('never', 'No reuse.'),
+      w('after-unmap', 'The same pages are returned to the next map.'),
+      w('after-free', 'Freed BOs stay mapped in a cache and are handed out again.'),
+    ],
     example: 'reuses after-free',
   },
   {
@@ -451,12 +658,15 @@ export const DRIVER_TRAITS: readonly TraitSpec[] = [
     doc: 'How the driver calls mmap: through libc (`libc`, hookable) or a raw syscall (`syscall`, invisible to a symbol hook).',
     source: 'facts vulkan-wine §6 (ptitSeb/box64#1946)',
     args: 'word',
-    words: [w('libc', 'Calls libc mmap (box64 hooks it).'), w('syscall', 'Calls the syscall directly: no symbol hook sees it.')],
+    words: [
+      w('libc', 'Calls libc mmap (box64 hooks it).'),
+      w('syscall', 'Calls the syscall directly: no symbol hook sees it.'),
+    ],
     example: 'mmap-via syscall',
   },
   {
     keyword: 'preset',
-    doc: 'Start from a known driver\'s behaviour, then override traits below.',
+    doc: "Start from a known driver's behaviour, then override traits below.",
     source: 'facts vulkan-wine §2, §4',
     args: 'word',
     words: [
@@ -471,12 +681,17 @@ export const DRIVER_TRAITS: readonly TraitSpec[] = [
   },
 ];
 
-export const TRAIT_BY_NAME: ReadonlyMap<string, TraitSpec> = new Map(DRIVER_TRAITS.map((t) => [t.keyword, t]));
+export const TRAIT_BY_NAME: ReadonlyMap<string, TraitSpec> = new Map(
+  DRIVER_TRAITS.map((t) => [t.keyword, t]),
+);
 
 export const BUILTIN_ACTORS: readonly WordDoc[] = [
   w('app', 'The 32-bit application code: it can only use addresses inside the window.'),
-  w('wine', 'The compatibility layer (Wine\'s WOW64 side, FEX/Box64 thunks, CrossOver).'),
-  w('host', '64-bit code of the process that is neither the layer nor a driver: the default actor of raw syscalls and plain reads and writes.'),
+  w('wine', "The compatibility layer (Wine's WOW64 side, FEX/Box64 thunks, CrossOver)."),
+  w(
+    'host',
+    '64-bit code of the process that is neither the layer nor a driver: the default actor of raw syscalls and plain reads and writes.',
+  ),
 ];
 
 export const ERRNO_NAMES: readonly string[] = [
@@ -521,7 +736,23 @@ export function isReservedWord(name: string): boolean {
     BUILTIN_ACTORS.some((a) => a.name === name) ||
     VERB_BY_NAME.has(name) ||
     SETTING_BY_NAME.has(name) ||
-    ['scenario', 'driver', 'actor', 'expect', 'by', 'at', 'fd', 'offset', 'size', 'whole', 'mapped', 'unmapped', 'diagnostic', 'reads', 'writes'].includes(name) ||
+    [
+      'scenario',
+      'driver',
+      'actor',
+      'expect',
+      'by',
+      'at',
+      'fd',
+      'offset',
+      'size',
+      'whole',
+      'mapped',
+      'unmapped',
+      'diagnostic',
+      'reads',
+      'writes',
+    ].includes(name) ||
     ERRNO_NAMES.includes(name) ||
     VK_RESULT_NAMES.includes(name) ||
     EXPECT_WORDS.some((e) => e.name === name)

@@ -36,7 +36,16 @@ interface CachedBo {
 }
 
 export class DriverOps {
-  private pool: { file: OpenFile | undefined; base: bigint; size: bigint; next: bigint; free: { offset: bigint; size: bigint }[]; step: number } | undefined;
+  private pool:
+    | {
+        file: OpenFile | undefined;
+        base: bigint;
+        size: bigint;
+        next: bigint;
+        free: { offset: bigint; size: bigint }[];
+        step: number;
+      }
+    | undefined;
   private readonly cache: CachedBo[] = [];
   private started = false;
   /** Set by the hook-mmap strategy while the layer is inside vkMapMemory: libc mmaps go low. */
@@ -62,7 +71,11 @@ export class DriverOps {
     if (this.started) return;
     this.started = true;
     if (this.model.internalMappings > 0n) {
-      this.mmapRaw({ length: alignUp(this.model.internalMappings, this.page), label: `${this.name} internal pools`, backing: 'anon' });
+      this.mmapRaw({
+        length: alignUp(this.model.internalMappings, this.page),
+        label: `${this.name} internal pools`,
+        backing: 'anon',
+      });
     }
   }
 
@@ -86,8 +99,16 @@ export class DriverOps {
     memory.driverPointer = cached.pointer;
     memory.driverObject = cached.object;
     memory.driverMapStep = this.sim.stepIndex;
-    memory.history.push({ step: this.sim.stepIndex, text: `${this.name} reused a cached BO freed at step ${cached.freedStep + 1} (was ${cached.previousOwner})` });
-    this.sim.note(this.name, `reuse cached BO${cached.pointer !== undefined ? ` still mapped at ${formatHex(cached.pointer)}` : ''}`, '', true);
+    memory.history.push({
+      step: this.sim.stepIndex,
+      text: `${this.name} reused a cached BO freed at step ${cached.freedStep + 1} (was ${cached.previousOwner})`,
+    });
+    this.sim.note(
+      this.name,
+      `reuse cached BO${cached.pointer !== undefined ? ` still mapped at ${formatHex(cached.pointer)}` : ''}`,
+      '',
+      true,
+    );
     return true;
   }
 
@@ -95,7 +116,14 @@ export class DriverOps {
     if (!this.pool) {
       const size = this.model.poolSize;
       const result = this.mmapBo(size, {}, `${this.name} pool`);
-      this.pool = { file: this.lastFile, base: result.ok ? result.value : 0n, size, next: 0n, free: [], step: this.sim.stepIndex };
+      this.pool = {
+        file: this.lastFile,
+        base: result.ok ? result.value : 0n,
+        size,
+        next: 0n,
+        free: [],
+        step: this.sim.stepIndex,
+      };
       if (!result.ok) return;
     }
     const pool = this.pool;
@@ -118,8 +146,16 @@ export class DriverOps {
     memory.driverPointer = pool.base + offset;
     memory.driverObject = this.sim.space.vmaAt(this.sim.pageOf(pool.base))?.object;
     memory.driverMapStep = pool.step;
-    this.escapes.set(memory, `${memory.name} is a suballocation of the pool ${this.name} mapped at step ${pool.step + 1}, long before this vkMapMemory`);
-    this.sim.note(this.name, `suballocate ${formatSize(memory.allocationSize)} at pool+${formatHex(offset)}`, `= ${formatHex(pool.base + offset)}`, true);
+    this.escapes.set(
+      memory,
+      `${memory.name} is a suballocation of the pool ${this.name} mapped at step ${pool.step + 1}, long before this vkMapMemory`,
+    );
+    this.sim.note(
+      this.name,
+      `suballocate ${formatSize(memory.allocationSize)} at pool+${formatHex(offset)}`,
+      `= ${formatHex(pool.base + offset)}`,
+      true,
+    );
   }
 
   // ---- mapping ----
@@ -133,21 +169,25 @@ export class DriverOps {
       memory.driverPointer = result.value;
       memory.driverObject = this.sim.space.vmaAt(this.sim.pageOf(result.value))?.object;
       memory.driverMapStep = this.sim.stepIndex;
-      if (!this.hookArmed || this.model.mmapVia === 'syscall') this.escapes.set(memory, this.escapeReason(memory));
+      if (!this.hookArmed || this.model.mmapVia === 'syscall')
+        this.escapes.set(memory, this.escapeReason(memory));
       else this.escapes.delete(memory);
     }
     return result;
   }
 
   private escapeReason(memory: VkMemory): string {
-    if (this.model.mmapVia === 'syscall') return `${this.name} calls the mmap syscall directly, so no symbol hook sees it`;
-    if (this.model.maps === 'at-alloc') return `${this.name} mapped ${memory.name} at vkAllocateMemory (step ${this.sim.stepIndex + 1}), before any vkMapMemory hook was armed`;
+    if (this.model.mmapVia === 'syscall')
+      return `${this.name} calls the mmap syscall directly, so no symbol hook sees it`;
+    if (this.model.maps === 'at-alloc')
+      return `${this.name} mapped ${memory.name} at vkAllocateMemory (step ${this.sim.stepIndex + 1}), before any vkMapMemory hook was armed`;
     return `${this.name} mapped ${memory.name} outside vkMapMemory (step ${this.sim.stepIndex + 1})`;
   }
 
   /** The driver's unmap at vkUnmapMemory: at-map drivers drop the mapping unless they cache it. */
   unmapOwnPointer(memory: VkMemory): void {
-    if (this.model.maps !== 'at-map' || this.model.cachesPointer || this.model.reuses === 'after-unmap') return;
+    if (this.model.maps !== 'at-map' || this.model.cachesPointer || this.model.reuses === 'after-unmap')
+      return;
     if (memory.driverPointer === undefined) return;
     this.sim.munmap(this.name, memory.driverPointer, alignUp(memory.allocationSize, this.page));
     memory.driverPointer = undefined;
@@ -161,8 +201,20 @@ export class DriverOps {
       return;
     }
     if (this.model.reuses === 'after-free') {
-      this.cache.push({ size: memory.allocationSize, file: memory.file, pointer: memory.driverPointer, object: memory.driverObject, freedStep: this.sim.stepIndex, previousOwner: memory.name });
-      this.sim.note(this.name, `cache BO of ${memory.name}${memory.driverPointer !== undefined ? `, still mapped at ${formatHex(memory.driverPointer)}` : ''}`, '', true);
+      this.cache.push({
+        size: memory.allocationSize,
+        file: memory.file,
+        pointer: memory.driverPointer,
+        object: memory.driverObject,
+        freedStep: this.sim.stepIndex,
+        previousOwner: memory.name,
+      });
+      this.sim.note(
+        this.name,
+        `cache BO of ${memory.name}${memory.driverPointer !== undefined ? `, still mapped at ${formatHex(memory.driverPointer)}` : ''}`,
+        '',
+        true,
+      );
       return;
     }
     if (memory.driverPointer !== undefined) {
@@ -173,7 +225,18 @@ export class DriverOps {
 
   /** VK_MEMORY_UNMAP_RESERVE_BIT_EXT: "simply mapping over the range with another anonymous mapping". */
   reserveOver(address: bigint, size: bigint): SyscallResult {
-    return this.sim.mmap(this.name, { addr: address, length: size, prot: PROT_NONE, flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, fd: -1, offset: 0n }, 'reservation');
+    return this.sim.mmap(
+      this.name,
+      {
+        addr: address,
+        length: size,
+        prot: PROT_NONE,
+        flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+        fd: -1,
+        offset: 0n,
+      },
+      'reservation',
+    );
   }
 
   // ---- syscalls ----
@@ -185,7 +248,13 @@ export class DriverOps {
     return this.mmapRaw({ length: size, label, backing: this.model.backing, request, existingFile });
   }
 
-  private mmapRaw(o: { length: bigint; label: string; backing: 'device' | 'shmem' | 'anon'; request?: MapRequest; existingFile?: OpenFile }): SyscallResult {
+  private mmapRaw(o: {
+    length: bigint;
+    label: string;
+    backing: 'device' | 'shmem' | 'anon';
+    request?: MapRequest;
+    existingFile?: OpenFile;
+  }): SyscallResult {
     const request = o.request ?? {};
     let file = o.existingFile;
     if (!file && o.backing === 'device') {
@@ -195,13 +264,25 @@ export class DriverOps {
         sizeBytes: o.length,
         readable: true,
         writable: true,
-        device: { vmFlags: VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP, rejectsCow: true, customGetUnmappedArea: false, refusesSplit: false },
+        device: {
+          vmFlags: VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP,
+          rejectsCow: true,
+          customGetUnmappedArea: false,
+          refusesSplit: false,
+        },
       });
     } else if (!file && o.backing === 'shmem') {
-      file = this.sim.space.openFile({ kind: 'memfd', name: `/memfd:${this.name}-bo (deleted)`, sizeBytes: o.length, readable: true, writable: true });
+      file = this.sim.space.openFile({
+        kind: 'memfd',
+        name: `/memfd:${this.name}-bo (deleted)`,
+        sizeBytes: o.length,
+        readable: true,
+        writable: true,
+      });
     }
     this.lastFile = file;
-    const flags = (o.backing === 'anon' ? MAP_PRIVATE | MAP_ANONYMOUS : MAP_SHARED) | (request.fixed ? MAP_FIXED : 0);
+    const flags =
+      (o.backing === 'anon' ? MAP_PRIVATE | MAP_ANONYMOUS : MAP_SHARED) | (request.fixed ? MAP_FIXED : 0);
     const fd = o.backing === 'anon' ? -1 : (file?.fd ?? -1);
     const prot = PROT_READ | PROT_WRITE;
     let address = request.address ?? 0n;
@@ -209,14 +290,31 @@ export class DriverOps {
     const wantsAlignment = alignment > this.page && !request.fixed;
     if (this.hookArmed && !request.fixed && this.model.mmapVia === 'libc') {
       // The hook rewrites the hint to free space in the window, with room for the driver's alignment.
-      const low = this.sim.findWindowSpace(o.length + (wantsAlignment ? alignment : 0n), this.sim.platform.allocationGranularity);
+      const low = this.sim.findWindowSpace(
+        o.length + (wantsAlignment ? alignment : 0n),
+        this.sim.platform.allocationGranularity,
+      );
       if (low !== undefined) address = low;
-      this.sim.note('wine', `hook: mmap hint ${formatHex(request.address ?? 0n)} → ${low !== undefined ? formatHex(low) : 'no room in the window'}`, '', low !== undefined);
+      this.sim.note(
+        'wine',
+        `hook: mmap hint ${formatHex(request.address ?? 0n)} → ${low !== undefined ? formatHex(low) : 'no room in the window'}`,
+        '',
+        low !== undefined,
+      );
     }
-    if (!wantsAlignment) return this.sim.mmap(this.name, { addr: address, length: o.length, prot, flags, fd, offset: 0n }, o.label);
+    if (!wantsAlignment)
+      return this.sim.mmap(
+        this.name,
+        { addr: address, length: o.length, prot, flags, fd, offset: 0n },
+        o.label,
+      );
     // Map size + alignment, then trim both ends to an aligned block: the pattern drivers use
     // for large aligned reservations; the padding is address space the window loses meanwhile.
-    const padded = this.sim.mmap(this.name, { addr: address, length: o.length + alignment, prot, flags, fd, offset: 0n }, o.label);
+    const padded = this.sim.mmap(
+      this.name,
+      { addr: address, length: o.length + alignment, prot, flags, fd, offset: 0n },
+      o.label,
+    );
     if (!padded.ok) return padded;
     const aligned = alignUp(padded.value, alignment);
     if (aligned > padded.value) this.sim.munmap(this.name, padded.value, aligned - padded.value);

@@ -37,8 +37,18 @@ export interface DriverModel extends DriverTraits {
   readonly traitSources: ReadonlyMap<string, TraitNode>;
 }
 
-const MESA_PLACED: PlacedSupport = { supported: true, alignment: 4n * KiB, rangePlaced: false, unmapReserve: true };
-const NO_PLACED: PlacedSupport = { supported: false, alignment: 4n * KiB, rangePlaced: false, unmapReserve: false };
+const MESA_PLACED: PlacedSupport = {
+  supported: true,
+  alignment: 4n * KiB,
+  rangePlaced: false,
+  unmapReserve: true,
+};
+const NO_PLACED: PlacedSupport = {
+  supported: false,
+  alignment: 4n * KiB,
+  rangePlaced: false,
+  unmapReserve: false,
+};
 
 /** A Mesa-like driver: maps BOs on vkMapMemory, keeps no pointer, supports placed maps at 4 KiB. */
 export const DEFAULT_TRAITS: DriverTraits = {
@@ -95,19 +105,32 @@ export function readDriver(node: DriverNode, problems: LanguageProblem[]): Drive
     }
     const previous = sources.get(name);
     if (previous && name !== 'preset') {
-      problems.push({ code: 'duplicate-setting', range: trait.keyword, message: `\`${name}\` is already set for this driver; the later value wins`, related: [{ range: previous, message: 'first set here' }] });
+      problems.push({
+        code: 'duplicate-setting',
+        range: trait.keyword,
+        message: `\`${name}\` is already set for this driver; the later value wins`,
+        related: [{ range: previous, message: 'first set here' }],
+      });
     }
     sources.set(name, trait);
     const word = trait.words[0]?.name;
     const oneOf = <T extends string>(allowed: readonly T[]): T | undefined => {
       if (word !== undefined && (allowed as readonly string[]).includes(word)) return word as T;
-      problems.push({ code: 'unknown-word', range: trait.words[0] ?? trait, message: `\`${name}\` takes one of: ${allowed.join(', ')}` });
+      problems.push({
+        code: 'unknown-word',
+        range: trait.words[0] ?? trait,
+        message: `\`${name}\` takes one of: ${allowed.join(', ')}`,
+      });
       return undefined;
     };
     const size = (): bigint | undefined => {
       const arg = trait.args[0];
       if (!arg || arg.kind === 'string') {
-        problems.push({ code: 'syntax-error', range: trait, message: `\`${name}\` needs a size, e.g. \`${spec.example}\`` });
+        problems.push({
+          code: 'syntax-error',
+          range: trait,
+          message: `\`${name}\` needs a size, e.g. \`${spec.example}\``,
+        });
         return undefined;
       }
       return evaluateConstant(arg, problems);
@@ -134,7 +157,11 @@ export function readDriver(node: DriverNode, problems: LanguageProblem[]): Drive
         const v = size();
         if (v === undefined) break;
         if (name === 'alignment' && (v === 0n || (v & (v - 1n)) !== 0n || v % 4096n !== 0n)) {
-          problems.push({ code: 'number-out-of-range', range: trait.args[0] ?? trait, message: `alignment must be a power of two and a multiple of the page size, not ${formatSize(v)}` });
+          problems.push({
+            code: 'number-out-of-range',
+            range: trait.args[0] ?? trait,
+            message: `alignment must be a power of two and a multiple of the page size, not ${formatSize(v)}`,
+          });
           break;
         }
         if (name === 'pool-size') traits.poolSize = v;
@@ -154,13 +181,22 @@ export function readDriver(node: DriverNode, problems: LanguageProblem[]): Drive
           if (v !== undefined) {
             // Spec: minPlacedMemoryMapAlignment is a power of two, and at most 64 KiB (limits.adoc).
             if (v === 0n || (v & (v - 1n)) !== 0n || v > 64n * KiB) {
-              problems.push({ code: 'number-out-of-range', range: arg, message: `minPlacedMemoryMapAlignment must be a power of two no larger than 64 KiB (the spec's required limit), not ${formatSize(v)}` });
+              problems.push({
+                code: 'number-out-of-range',
+                range: arg,
+                message: `minPlacedMemoryMapAlignment must be a power of two no larger than 64 KiB (the spec's required limit), not ${formatSize(v)}`,
+              });
             } else alignment = v;
           }
         }
         for (const w of trait.words) {
           if (w.name !== 'range-placed' && w.name !== 'no-unmap-reserve') {
-            problems.push({ code: 'unknown-word', range: w, message: '`placed-map` takes an alignment and optionally `range-placed`, `no-unmap-reserve`, or `none`' });
+            problems.push({
+              code: 'unknown-word',
+              range: w,
+              message:
+                '`placed-map` takes an alignment and optionally `range-placed`, `no-unmap-reserve`, or `none`',
+            });
           }
         }
         traits.placed = {
@@ -174,7 +210,11 @@ export function readDriver(node: DriverNode, problems: LanguageProblem[]): Drive
     }
   }
   if (traits.maps === 'pool' && traits.poolSize < 4096n) {
-    problems.push({ code: 'number-out-of-range', range: sources.get('pool-size') ?? node, message: 'the pool must be at least a page' });
+    problems.push({
+      code: 'number-out-of-range',
+      range: sources.get('pool-size') ?? node,
+      message: 'the pool must be at least a page',
+    });
     traits.poolSize = DEFAULT_TRAITS.poolSize;
   }
   return { ...traits, name: node.name?.name ?? 'driver', node, traitSources: sources };

@@ -22,45 +22,99 @@ export interface Violation {
   readonly message: string;
 }
 
-export function mapViolations(memory: VkMemory, driver: DriverModel, info: MapInfo, otherMappings: readonly VkMemory[]): Violation[] {
+export function mapViolations(
+  memory: VkMemory,
+  driver: DriverModel,
+  info: MapInfo,
+  otherMappings: readonly VkMemory[],
+): Violation[] {
   const out: Violation[] = [];
   const size = memory.allocationSize;
   const placed = driver.placed;
   const align = placed.alignment;
   const add = (vuid: string, message: string) => out.push({ vuid, message });
   if (memory.appPointer !== undefined || memory.mapStep !== undefined) {
-    add('VUID-VkMemoryMapInfo-memory-07958', `${memory.name} is already host-mapped (memory must not be currently mapped)`);
+    add(
+      'VUID-VkMemoryMapInfo-memory-07958',
+      `${memory.name} is already host-mapped (memory must not be currently mapped)`,
+    );
   }
-  if (info.offset >= size) add('VUID-VkMemoryMapInfo-offset-07959', `offset ${formatHex(info.offset)} is not less than allocationSize ${formatSize(size)}`);
-  if (info.size !== undefined && info.size === 0n) add('VUID-VkMemoryMapInfo-size-07960', 'size must be greater than 0');
-  if (info.size !== undefined && info.offset + info.size > size) add('VUID-VkMemoryMapInfo-size-07961', `offset + size = ${formatHex(info.offset + info.size)} exceeds allocationSize ${formatSize(size)}`);
-  if (!memory.properties.has('host-visible')) add('VUID-VkMemoryMapInfo-memory-07962', `${memory.name} was not allocated from a HOST_VISIBLE memory type`);
+  if (info.offset >= size)
+    add(
+      'VUID-VkMemoryMapInfo-offset-07959',
+      `offset ${formatHex(info.offset)} is not less than allocationSize ${formatSize(size)}`,
+    );
+  if (info.size !== undefined && info.size === 0n)
+    add('VUID-VkMemoryMapInfo-size-07960', 'size must be greater than 0');
+  if (info.size !== undefined && info.offset + info.size > size)
+    add(
+      'VUID-VkMemoryMapInfo-size-07961',
+      `offset + size = ${formatHex(info.offset + info.size)} exceeds allocationSize ${formatSize(size)}`,
+    );
+  if (!memory.properties.has('host-visible'))
+    add(
+      'VUID-VkMemoryMapInfo-memory-07962',
+      `${memory.name} was not allocated from a HOST_VISIBLE memory type`,
+    );
   if (!info.placed) return out;
   if (info.legacyEntryPoint) {
-    add('VUID-vkMapMemory-flags-09568', 'VK_MEMORY_MAP_PLACED_BIT_EXT must not be passed to vkMapMemory: there is no way to give an address; use vkMapMemory2');
+    add(
+      'VUID-vkMapMemory-flags-09568',
+      'VK_MEMORY_MAP_PLACED_BIT_EXT must not be passed to vkMapMemory: there is no way to give an address; use vkMapMemory2',
+    );
     return out;
   }
-  if (!placed.supported) add('VUID-VkMemoryMapInfo-flags-09569', `the memoryMapPlaced feature is not enabled: ${driver.name} does not expose VK_EXT_map_memory_placed`);
+  if (!placed.supported)
+    add(
+      'VUID-VkMemoryMapInfo-flags-09569',
+      `the memoryMapPlaced feature is not enabled: ${driver.name} does not expose VK_EXT_map_memory_placed`,
+    );
   if (info.placedAddress === undefined || info.placedAddress === 0n) {
-    add('VUID-VkMemoryMapInfo-flags-09570', 'PLACED needs a VkMemoryMapPlacedInfoEXT with a non-NULL pPlacedAddress (`at ADDRESS`)');
+    add(
+      'VUID-VkMemoryMapInfo-flags-09570',
+      'PLACED needs a VkMemoryMapPlacedInfoEXT with a non-NULL pPlacedAddress (`at ADDRESS`)',
+    );
   }
   if (!placed.rangePlaced) {
-    if (info.offset !== 0n) add('VUID-VkMemoryMapInfo-flags-09571', `without memoryMapRangePlaced the offset must be 0, not ${formatHex(info.offset)} (no Mesa driver has range placement; Wine maps the whole object)`);
-    if (info.size !== undefined && info.size !== size) add('VUID-VkMemoryMapInfo-flags-09572', `without memoryMapRangePlaced the size must be VK_WHOLE_SIZE or allocationSize (${formatSize(size)}), not ${formatSize(info.size)}`);
+    if (info.offset !== 0n)
+      add(
+        'VUID-VkMemoryMapInfo-flags-09571',
+        `without memoryMapRangePlaced the offset must be 0, not ${formatHex(info.offset)} (no Mesa driver has range placement; Wine maps the whole object)`,
+      );
+    if (info.size !== undefined && info.size !== size)
+      add(
+        'VUID-VkMemoryMapInfo-flags-09572',
+        `without memoryMapRangePlaced the size must be VK_WHOLE_SIZE or allocationSize (${formatSize(size)}), not ${formatSize(info.size)}`,
+      );
   } else if (info.offset % align !== 0n) {
-    add('VUID-VkMemoryMapInfo-flags-09573', `offset ${formatHex(info.offset)} is not a multiple of minPlacedMemoryMapAlignment (${formatSize(align)})`);
+    add(
+      'VUID-VkMemoryMapInfo-flags-09573',
+      `offset ${formatHex(info.offset)} is not a multiple of minPlacedMemoryMapAlignment (${formatSize(align)})`,
+    );
   }
   if (info.size !== undefined && info.size % align !== 0n) {
-    add('VUID-VkMemoryMapInfo-flags-09574', `size ${formatSize(info.size)} is not a multiple of minPlacedMemoryMapAlignment (${formatSize(align)})`);
+    add(
+      'VUID-VkMemoryMapInfo-flags-09574',
+      `size ${formatSize(info.size)} is not a multiple of minPlacedMemoryMapAlignment (${formatSize(align)})`,
+    );
   }
   if (info.size === undefined && size % align !== 0n) {
-    add('VUID-VkMemoryMapInfo-flags-09651', `with VK_WHOLE_SIZE, allocationSize (${formatSize(size)}) must be a multiple of minPlacedMemoryMapAlignment (${formatSize(align)})`);
+    add(
+      'VUID-VkMemoryMapInfo-flags-09651',
+      `with VK_WHOLE_SIZE, allocationSize (${formatSize(size)}) must be a multiple of minPlacedMemoryMapAlignment (${formatSize(align)})`,
+    );
   }
   if (memory.properties.has('imported-host')) {
-    add('VUID-VkMemoryMapInfo-flags-09575', `${memory.name} was imported as host memory (VK_EXT_external_memory_host); it cannot be placed`);
+    add(
+      'VUID-VkMemoryMapInfo-flags-09575',
+      `${memory.name} was imported as host memory (VK_EXT_external_memory_host); it cannot be placed`,
+    );
   }
   if (info.placedAddress !== undefined && info.placedAddress % align !== 0n) {
-    add('VUID-VkMemoryMapPlacedInfoEXT-pPlacedAddress-09577', `pPlacedAddress ${formatHex(info.placedAddress)} is not aligned to minPlacedMemoryMapAlignment (${formatSize(align)})`);
+    add(
+      'VUID-VkMemoryMapPlacedInfoEXT-pPlacedAddress-09577',
+      `pPlacedAddress ${formatHex(info.placedAddress)} is not aligned to minPlacedMemoryMapAlignment (${formatSize(align)})`,
+    );
   }
   if (info.placedAddress !== undefined) {
     const start = info.placedAddress;
@@ -70,7 +124,10 @@ export function mapViolations(memory: VkMemory, driver: DriverModel, info: MapIn
       const oStart = other.appPointer;
       const oEnd = oStart + other.mapSize;
       if (start < oEnd && oStart < end) {
-        add('VUID-VkMemoryMapPlacedInfoEXT-pPlacedAddress-09578', `[${formatHex(start)}, ${formatHex(end)}) overlaps the live mapping of ${other.name} at ${formatHex(oStart)}; the validation layers do not check this (VVL issue #11425)`);
+        add(
+          'VUID-VkMemoryMapPlacedInfoEXT-pPlacedAddress-09578',
+          `[${formatHex(start)}, ${formatHex(end)}) overlaps the live mapping of ${other.name} at ${formatHex(oStart)}; the validation layers do not check this (VVL issue #11425)`,
+        );
       }
     }
   }
@@ -80,13 +137,22 @@ export function mapViolations(memory: VkMemory, driver: DriverModel, info: MapIn
 export function unmapViolations(memory: VkMemory, driver: DriverModel, reserve: boolean): Violation[] {
   const out: Violation[] = [];
   if (memory.appPointer === undefined && memory.mapStep === undefined) {
-    out.push({ vuid: 'VUID-VkMemoryUnmapInfo-memory-07964', message: `${memory.name} is not currently host-mapped` });
+    out.push({
+      vuid: 'VUID-VkMemoryUnmapInfo-memory-07964',
+      message: `${memory.name} is not currently host-mapped`,
+    });
   }
   if (reserve && !driver.placed.unmapReserve) {
-    out.push({ vuid: 'VUID-VkMemoryUnmapInfo-flags-09579', message: `UNMAP_RESERVE needs the memoryUnmapReserve feature, which ${driver.name} lacks (the validation layers only check this on an already invalid unmap)` });
+    out.push({
+      vuid: 'VUID-VkMemoryUnmapInfo-flags-09579',
+      message: `UNMAP_RESERVE needs the memoryUnmapReserve feature, which ${driver.name} lacks (the validation layers only check this on an already invalid unmap)`,
+    });
   }
   if (reserve && memory.properties.has('imported-host')) {
-    out.push({ vuid: 'VUID-VkMemoryUnmapInfo-flags-09580', message: `${memory.name} was imported as host memory; UNMAP_RESERVE is not allowed` });
+    out.push({
+      vuid: 'VUID-VkMemoryUnmapInfo-flags-09580',
+      message: `${memory.name} was imported as host memory; UNMAP_RESERVE is not allowed`,
+    });
   }
   return out;
 }

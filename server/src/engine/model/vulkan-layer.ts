@@ -61,7 +61,9 @@ export class VulkanLayer {
 
   private usesVulkan(): boolean {
     // Device creation is only modelled for scenarios that talk Vulkan at all.
-    return [...this.drivers.values()].some((d) => d.node !== undefined) || this.sim.platform.strategy !== 'none';
+    return (
+      [...this.drivers.values()].some((d) => d.node !== undefined) || this.sim.platform.strategy !== 'none'
+    );
   }
 
   memoryCreatedAt(step: number): VkMemory | undefined {
@@ -76,7 +78,13 @@ export class VulkanLayer {
     return { sim: this.sim, ops: this.opsFor(memory), memories: this.memories };
   }
 
-  execute(step: StepNode, verb: string, actor: string, evaluateArg: (e: Expression, what: string, actor: string) => bigint | undefined, memoryArg: MemoryArg): Outcome {
+  execute(
+    step: StepNode,
+    verb: string,
+    actor: string,
+    evaluateArg: (e: Expression, what: string, actor: string) => bigint | undefined,
+    memoryArg: MemoryArg,
+  ): Outcome {
     const option = (name: string): Expression | undefined => {
       const o = step.options.find((x) => x.keyword.name === name);
       return o?.value && o.value.kind !== 'string' ? o.value : undefined;
@@ -89,11 +97,20 @@ export class VulkanLayer {
     if (verb === 'vkAllocateMemory') return this.allocate(step, actor, evaluateArg);
     const memory = memoryArg(step.args[0]);
     if (!memory) {
-      if (!step.args[0]) this.sim.problems.push({ code: 'missing-argument', range: step.verb, message: `${verb} needs a memory object: \`${verb} mem\`` });
+      if (!step.args[0])
+        this.sim.problems.push({
+          code: 'missing-argument',
+          range: step.verb,
+          message: `${verb} needs a memory object: \`${verb} mem\``,
+        });
       return { kind: 'skipped', reason: 'no memory object' };
     }
     if (memory.freed && verb !== 'vkFreeMemory') {
-      this.sim.finding('use-after-free', `${memory.name} was freed at step ${(memory.history.find((h) => h.text.startsWith('freed'))?.step ?? 0) + 1}`, [{ range: memory.node, message: 'allocated here' }]);
+      this.sim.finding(
+        'use-after-free',
+        `${memory.name} was freed at step ${(memory.history.find((h) => h.text.startsWith('freed'))?.step ?? 0) + 1}`,
+        [{ range: memory.node, message: 'allocated here' }],
+      );
       return { kind: 'vk', result: 'VK_ERROR_VALIDATION', reason: 'memory already freed' };
     }
     const ctx = this.context(memory);
@@ -102,22 +119,38 @@ export class VulkanLayer {
     switch (verb) {
       case 'vkMapMemory': {
         if (has('placed')) {
-          const v = mapViolations(memory, memory.driver, { placed: true, placedAddress: undefined, offset, size: sizeOption, legacyEntryPoint: true }, this.memories);
+          const v = mapViolations(
+            memory,
+            memory.driver,
+            { placed: true, placedAddress: undefined, offset, size: sizeOption, legacyEntryPoint: true },
+            this.memories,
+          );
           for (const x of v) this.sim.finding('vulkan-valid-usage', `${x.vuid}: ${x.message}`);
         }
         if (memory.appPointer !== undefined) {
-          this.sim.finding('vulkan-valid-usage', `VUID-vkMapMemory-memory-00678: ${memory.name} is already mapped (since step ${(memory.mapStep ?? 0) + 1})`);
+          this.sim.finding(
+            'vulkan-valid-usage',
+            `VUID-vkMapMemory-memory-00678: ${memory.name} is already mapped (since step ${(memory.mapStep ?? 0) + 1})`,
+          );
           return { kind: 'vk', result: 'VK_ERROR_MEMORY_MAP_FAILED', reason: 'already mapped' };
         }
         const size = sizeOption ?? memory.allocationSize - offset;
-        this.sim.note('app', `vkMapMemory(${memory.name}, offset=${formatHex(offset)}, size=${sizeOption === undefined ? 'VK_WHOLE_SIZE' : formatSize(sizeOption)})`, '', true);
+        this.sim.note(
+          'app',
+          `vkMapMemory(${memory.name}, offset=${formatHex(offset)}, size=${sizeOption === undefined ? 'VK_WHOLE_SIZE' : formatSize(sizeOption)})`,
+          '',
+          true,
+        );
         const result = this.strategy.map(ctx, memory, offset, size);
         if (!result.ok) return { kind: 'vk', result: result.vkResult, reason: result.reason };
         memory.appPointer = result.pointer;
         memory.mapStep = this.sim.stepIndex;
         memory.mapOffset = offset;
         memory.mapSize = size;
-        memory.history.push({ step: this.sim.stepIndex, text: `mapped for 32-bit code at ${formatHex(result.pointer)}` });
+        memory.history.push({
+          step: this.sim.stepIndex,
+          text: `mapped for 32-bit code at ${formatHex(result.pointer)}`,
+        });
         this.checkWindow(memory, result.pointer, size);
         return { kind: 'address', value: result.pointer };
       }
@@ -125,7 +158,12 @@ export class VulkanLayer {
         const address = optionValue('at');
         const isPlaced = has('placed');
         if (!isPlaced) {
-          const v = mapViolations(memory, memory.driver, { placed: false, placedAddress: undefined, offset, size: sizeOption, legacyEntryPoint: false }, this.memories);
+          const v = mapViolations(
+            memory,
+            memory.driver,
+            { placed: false, placedAddress: undefined, offset, size: sizeOption, legacyEntryPoint: false },
+            this.memories,
+          );
           for (const x of v) this.sim.finding('vulkan-valid-usage', `${x.vuid}: ${x.message}`);
           const result = passThrough.map(ctx, memory, offset, sizeOption ?? memory.allocationSize - offset);
           if (!result.ok) return { kind: 'vk', result: result.vkResult, reason: result.reason };
@@ -139,7 +177,10 @@ export class VulkanLayer {
       }
       case 'vkUnmapMemory': {
         if (memory.appPointer === undefined) {
-          this.sim.finding('vulkan-valid-usage', `VUID-vkUnmapMemory-memory-00689: ${memory.name} is not mapped`);
+          this.sim.finding(
+            'vulkan-valid-usage',
+            `VUID-vkUnmapMemory-memory-00689: ${memory.name} is not mapped`,
+          );
           return { kind: 'vk', result: 'VK_ERROR_VALIDATION', reason: 'not mapped' };
         }
         this.sim.note('app', `vkUnmapMemory(${memory.name})`, '', true);
@@ -149,15 +190,23 @@ export class VulkanLayer {
       }
       case 'vkUnmapMemory2': {
         const reserve = has('reserve');
-        for (const x of unmapViolations(memory, memory.driver, reserve)) this.sim.finding('vulkan-valid-usage', `${x.vuid}: ${x.message}`);
-        this.sim.note(actor, `vkUnmapMemory2KHR(${memory.name}${reserve ? ', VK_MEMORY_UNMAP_RESERVE_BIT_EXT' : ''})`, '', true);
+        for (const x of unmapViolations(memory, memory.driver, reserve))
+          this.sim.finding('vulkan-valid-usage', `${x.vuid}: ${x.message}`);
+        this.sim.note(
+          actor,
+          `vkUnmapMemory2KHR(${memory.name}${reserve ? ', VK_MEMORY_UNMAP_RESERVE_BIT_EXT' : ''})`,
+          '',
+          true,
+        );
         unplace(ctx, memory, reserve);
         this.markUnmapped(memory);
         return { kind: 'ok' };
       }
       case 'vkFreeMemory': {
         if (memory.freed) {
-          this.sim.finding('use-after-free', `${memory.name} is freed twice`, [{ range: memory.node, message: 'allocated here' }]);
+          this.sim.finding('use-after-free', `${memory.name} is freed twice`, [
+            { range: memory.node, message: 'allocated here' },
+          ]);
           return { kind: 'vk', result: 'VK_ERROR_VALIDATION', reason: 'double free' };
         }
         if (memory.appPointer !== undefined) {
@@ -183,26 +232,46 @@ export class VulkanLayer {
     return { kind: 'skipped', reason: `${verb} is not modelled` };
   }
 
-  private allocate(step: StepNode, actor: string, evaluateArg: (e: Expression, what: string, actor: string) => bigint | undefined): Outcome {
+  private allocate(
+    step: StepNode,
+    actor: string,
+    evaluateArg: (e: Expression, what: string, actor: string) => bigint | undefined,
+  ): Outcome {
     const sizeArg = step.args[0];
     if (!sizeArg || sizeArg.kind === 'string') {
-      this.sim.problems.push({ code: 'missing-argument', range: step.verb, message: 'vkAllocateMemory needs a size: `mem = vkAllocateMemory 16MiB host-visible coherent`' });
+      this.sim.problems.push({
+        code: 'missing-argument',
+        range: step.verb,
+        message: 'vkAllocateMemory needs a size: `mem = vkAllocateMemory 16MiB host-visible coherent`',
+      });
       return { kind: 'skipped', reason: 'no size' };
     }
     const size = evaluateArg(sizeArg, 'size', actor);
     if (size === undefined) return { kind: 'skipped', reason: 'no size' };
     if (size === 0n) {
-      this.sim.finding('vulkan-valid-usage', 'VUID-VkMemoryAllocateInfo-allocationSize-07897: allocationSize must be greater than 0');
+      this.sim.finding(
+        'vulkan-valid-usage',
+        'VUID-VkMemoryAllocateInfo-allocationSize-07897: allocationSize must be greater than 0',
+      );
       return { kind: 'vk', result: 'VK_ERROR_VALIDATION', reason: 'allocationSize is 0' };
     }
     const driverOption = step.options.find((o) => o.keyword.name === 'driver');
     let driver: DriverModel | undefined;
     if (driverOption?.value?.kind === 'name') {
       driver = this.drivers.get(driverOption.value.name);
-      if (!driver) this.sim.problems.push({ code: 'unknown-name', range: driverOption.value, message: `unknown driver \`${driverOption.value.name}\`` });
+      if (!driver)
+        this.sim.problems.push({
+          code: 'unknown-name',
+          range: driverOption.value,
+          message: `unknown driver \`${driverOption.value.name}\``,
+        });
       else this.sim.symbols.reference(driver.name, driverOption.value);
     } else if (this.drivers.size > 1) {
-      this.sim.problems.push({ code: 'missing-argument', range: step.verb, message: `several drivers are declared; say which one allocates: \`driver ${[...this.drivers.keys()][0]}\`` });
+      this.sim.problems.push({
+        code: 'missing-argument',
+        range: step.verb,
+        message: `several drivers are declared; say which one allocates: \`driver ${[...this.drivers.keys()][0]}\``,
+      });
     }
     driver ??= [...this.drivers.values()][0];
     if (!driver) return { kind: 'skipped', reason: 'no driver' };
@@ -229,7 +298,12 @@ export class VulkanLayer {
     };
     this.memories.push(memory);
     this.byStep.set(this.sim.stepIndex, memory);
-    this.sim.note('app', `vkAllocateMemory(${formatSize(size)}${memory.properties.size ? ', ' + [...memory.properties].join('|') : ''})`, '= VK_SUCCESS', true);
+    this.sim.note(
+      'app',
+      `vkAllocateMemory(${formatSize(size)}${memory.properties.size ? ', ' + [...memory.properties].join('|') : ''})`,
+      '= VK_SUCCESS',
+      true,
+    );
     const ops = this.opsFor(memory);
     ops.start();
     this.strategy.allocate(this.context(memory), memory);
@@ -255,7 +329,8 @@ export class VulkanLayer {
     const { start, end } = this.sim.platform.window;
     if (pointer >= start && pointer + size <= end) return;
     const truncated = truncate32(pointer);
-    const escaped = this.sim.platform.strategy === 'hook-mmap' ? this.opsFor(memory).escapes.get(memory) : undefined;
+    const escaped =
+      this.sim.platform.strategy === 'hook-mmap' ? this.opsFor(memory).escapes.get(memory) : undefined;
     this.sim.finding(
       'pointer-outside-window',
       `32-bit code gets ${formatHex(pointer)}${pointer + size > end && pointer < end ? ` (its last byte ${formatHex(pointer + size - 1n)})` : ''}, outside the window ${formatHex(start)}..${formatHex(end)}; truncated to 32 bits it is ${formatHex(truncated)}, which points at ${this.describeAddress(truncated)}. Wine answers VK_ERROR_OUT_OF_HOST_MEMORY ("does not fit 32-bit pointer"); a thunk that truncates corrupts memory${escaped ? ` — ${escaped}` : ''}`,
@@ -272,35 +347,76 @@ export class VulkanLayer {
   }
 
   /** `driver writes mem + off, len`: through the driver's cached pointer, or by the GPU. */
-  driverAccess(step: StepNode, actor: string, memory: VkMemory, offset: bigint, length: bigint, datum: number | undefined): Outcome {
+  driverAccess(
+    step: StepNode,
+    actor: string,
+    memory: VkMemory,
+    offset: bigint,
+    length: bigint,
+    datum: number | undefined,
+  ): Outcome {
     const driver = memory.driver;
     const verbText = datum === undefined ? 'reads' : 'writes';
     if (offset + length > memory.allocationSize) {
-      this.sim.finding('access-fault', `${memory.name} is ${formatSize(memory.allocationSize)}; ${verbText} at +${formatHex(offset)} for ${length} bytes runs past its end`);
+      this.sim.finding(
+        'access-fault',
+        `${memory.name} is ${formatSize(memory.allocationSize)}; ${verbText} at +${formatHex(offset)} for ${length} bytes runs past its end`,
+      );
     }
     const cpu = (driver.cachesPointer || driver.backing === 'anon') && memory.driverPointer !== undefined;
     if (cpu && memory.driverPointer !== undefined) {
       const address = memory.driverPointer + offset;
       this.checkStale(memory, address);
-      const result = datum === undefined ? this.sim.read(actor, address, length) : this.sim.write(actor, address, length, datum);
-      this.sim.note(actor, `${verbText} through its cached pointer ${formatHex(address)}, ${length}`, result.ok ? '' : `${result.signal} at ${formatHex(result.address)}`, result.ok);
-      if (!result.ok) return { kind: 'fault', signal: result.signal, address: result.address, reason: result.reason };
-      return { kind: 'data', summary: datum === undefined ? `${result.segments.length} run(s)` : `${length} bytes via cached pointer` };
+      const result =
+        datum === undefined
+          ? this.sim.read(actor, address, length)
+          : this.sim.write(actor, address, length, datum);
+      this.sim.note(
+        actor,
+        `${verbText} through its cached pointer ${formatHex(address)}, ${length}`,
+        result.ok ? '' : `${result.signal} at ${formatHex(result.address)}`,
+        result.ok,
+      );
+      if (!result.ok)
+        return { kind: 'fault', signal: result.signal, address: result.address, reason: result.reason };
+      return {
+        kind: 'data',
+        summary:
+          datum === undefined ? `${result.segments.length} run(s)` : `${length} bytes via cached pointer`,
+      };
     }
     // No CPU pointer: the GPU writes the buffer object itself, so every mapping of it sees the data.
     const through = this.mappingOfObject(memory, offset);
     if (through === undefined) {
-      this.sim.note(actor, `GPU ${verbText} ${memory.name}+${formatHex(offset)}, ${length}`, 'no CPU mapping shows it now', true);
+      this.sim.note(
+        actor,
+        `GPU ${verbText} ${memory.name}+${formatHex(offset)}, ${length}`,
+        'no CPU mapping shows it now',
+        true,
+      );
       return { kind: 'data', summary: `GPU ${verbText}` };
     }
-    const result = datum === undefined ? this.sim.read(actor, through, length) : this.sim.write(actor, through, length, datum);
-    this.sim.note(actor, `GPU ${verbText} ${memory.name}+${formatHex(offset)}, ${length} (seen at ${formatHex(through)})`, '', result.ok);
+    const result =
+      datum === undefined
+        ? this.sim.read(actor, through, length)
+        : this.sim.write(actor, through, length, datum);
+    this.sim.note(
+      actor,
+      `GPU ${verbText} ${memory.name}+${formatHex(offset)}, ${length} (seen at ${formatHex(through)})`,
+      '',
+      result.ok,
+    );
     void step;
     return { kind: 'data', summary: `GPU ${verbText}` };
   }
 
   /** What the driver would read at `mem + offset` now (for expectations): its pointer, or the BO. */
-  driverRead(actor: string, memory: VkMemory, offset: bigint, length: bigint): import('../kernel/types').AccessResult | undefined {
+  driverRead(
+    actor: string,
+    memory: VkMemory,
+    offset: bigint,
+    length: bigint,
+  ): import('../kernel/types').AccessResult | undefined {
     const driver = memory.driver;
     if ((driver.cachesPointer || driver.backing === 'anon') && memory.driverPointer !== undefined) {
       return this.sim.read(actor, memory.driverPointer + offset, length);
@@ -312,14 +428,16 @@ export class VulkanLayer {
   /** An address where the memory's object is mapped now (driver's own mapping first). */
   private mappingOfObject(memory: VkMemory, offset: bigint): bigint | undefined {
     const object = memory.driverObject;
-    if (!object) return memory.appPointer !== undefined ? memory.appPointer - memory.mapOffset + offset : undefined;
+    if (!object)
+      return memory.appPointer !== undefined ? memory.appPointer - memory.mapOffset + offset : undefined;
     const objectOffset = memory.poolOffset + offset;
     const page = this.sim.pageSize;
     for (const vma of this.sim.space.vmas()) {
       if (vma.object.id !== object.id) continue;
       const first = BigInt(vma.pgoff) * page;
       const last = first + BigInt(vma.endPage - vma.startPage) * page;
-      if (objectOffset >= first && objectOffset < last) return this.sim.addressOfPage(vma.startPage) + (objectOffset - first);
+      if (objectOffset >= first && objectOffset < last)
+        return this.sim.addressOfPage(vma.startPage) + (objectOffset - first);
     }
     return undefined;
   }
@@ -331,10 +449,23 @@ export class VulkanLayer {
     const related = made ? [{ range: made, message: `${memory.driver.name} cached this pointer here` }] : [];
     if (!vma) {
       const moved = memory.history.filter((h) => h.text.includes('moved')).pop();
-      this.sim.finding('stale-pointer', `${memory.driver.name} uses its cached pointer ${formatHex(address)}, but nothing is mapped there any more${moved ? ` (step ${moved.step + 1}: ${moved.text})` : ''}: the access faults (H2)`, [...related, ...(moved ? [{ range: this.sim.stepRange(moved.step) ?? memory.node, message: 'the mapping left here' }] : [])]);
+      this.sim.finding(
+        'stale-pointer',
+        `${memory.driver.name} uses its cached pointer ${formatHex(address)}, but nothing is mapped there any more${moved ? ` (step ${moved.step + 1}: ${moved.text})` : ''}: the access faults (H2)`,
+        [
+          ...related,
+          ...(moved
+            ? [{ range: this.sim.stepRange(moved.step) ?? memory.node, message: 'the mapping left here' }]
+            : []),
+        ],
+      );
       return;
     }
-    if (memory.driverObject && vma.object.id !== memory.driverObject.id && vma.anon?.id !== memory.driverObject.id) {
+    if (
+      memory.driverObject &&
+      vma.object.id !== memory.driverObject.id &&
+      vma.anon?.id !== memory.driverObject.id
+    ) {
       const change = this.sim.lastChangeAt(this.sim.pageOf(address));
       const changeRange = change ? this.sim.stepRange(change.step) : undefined;
       let detail: string;
@@ -345,18 +476,35 @@ export class VulkanLayer {
       } else {
         detail = `${vma.label ?? 'another mapping'} of ${vma.owner} (step ${vma.createdStep + 1}) is there now`;
       }
-      this.sim.finding('stale-pointer', `${memory.driver.name} uses its cached pointer ${formatHex(address)} for ${memory.name}, but ${detail}`, [
-        ...related,
-        ...(changeRange ? [{ range: changeRange, message: 'the pages left here' }] : this.sim.madeAt(vma, 'what is there now was made here')),
-      ]);
+      this.sim.finding(
+        'stale-pointer',
+        `${memory.driver.name} uses its cached pointer ${formatHex(address)} for ${memory.name}, but ${detail}`,
+        [
+          ...related,
+          ...(changeRange
+            ? [{ range: changeRange, message: 'the pages left here' }]
+            : this.sim.madeAt(vma, 'what is there now was made here')),
+        ],
+      );
     }
   }
 
   /** 32-bit code touching an address it cannot hold. */
-  noteAppAccess(step: StepNode, actor: string, address: bigint, length: bigint, kind: 'read' | 'write'): void {
+  noteAppAccess(
+    step: StepNode,
+    actor: string,
+    address: bigint,
+    length: bigint,
+    kind: 'read' | 'write',
+  ): void {
     if (actor !== 'app') return;
     const { start, end } = this.sim.platform.window;
     if (address >= start && address + length <= end) return;
-    this.sim.finding('pointer-outside-window', `32-bit code cannot ${kind} ${formatHex(address)}: it is outside the window ${formatHex(start)}..${formatHex(end)}; its truncated pointer ${formatHex(truncate32(address))} is used instead`, [], step);
+    this.sim.finding(
+      'pointer-outside-window',
+      `32-bit code cannot ${kind} ${formatHex(address)}: it is outside the window ${formatHex(start)}..${formatHex(end)}; its truncated pointer ${formatHex(truncate32(address))} is used instead`,
+      [],
+      step,
+    );
   }
 }

@@ -7,7 +7,8 @@ export const accessFault: Rule = {
   code: 'access-fault',
   family: 'kernel',
   severity: 'error',
-  title: "A read or write by an actor faults: SIGSEGV (unmapped or protected) or SIGBUS (past a shared object\'s end).",
+  title:
+    "A read or write by an actor faults: SIGSEGV (unmapped or protected) or SIGBUS (past a shared object's end).",
   check(run, emit) {
     for (const record of run.simulation.records) {
       if (record.outcome.kind !== 'fault') continue;

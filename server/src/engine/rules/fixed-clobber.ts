@@ -9,7 +9,7 @@ export const fixedClobber: Rule = {
   code: 'fixed-clobber',
   family: 'unsafe',
   severity: 'error',
-  title: "MAP_FIXED / MREMAP_FIXED / a placed map silently replaced another actor\'s mapping.",
+  title: "MAP_FIXED / MREMAP_FIXED / a placed map silently replaced another actor's mapping.",
   check(run, emit) {
     const sim = run.simulation;
     for (const record of sim.records) {

@@ -6,5 +6,6 @@ export const hookBypassed: Rule = {
   code: 'hook-bypassed',
   family: 'unsafe',
   severity: 'error',
-  title: "An mmap hook never saw the driver's mapping: it was made at allocation, from a pool, or by a raw syscall (H1, H3).",
+  title:
+    "An mmap hook never saw the driver's mapping: it was made at allocation, from a pool, or by a raw syscall (H1, H3).",
 };

@@ -13,7 +13,8 @@ export const kernelRefused: Rule = {
   code: 'kernel-refused',
   family: 'kernel',
   severity: 'error',
-  title: 'The kernel refuses the call: the message names the errno, the check and the kernel version that decides it.',
+  title:
+    'The kernel refuses the call: the message names the errno, the check and the kernel version that decides it.',
   check(run, emit) {
     const expected = expectedErrnos(run);
     for (const record of run.simulation.records) {
@@ -37,7 +38,8 @@ function expectedErrnos(run: ScenarioRun): Map<number, string> {
   const out = new Map<number, string>();
   for (const e of run.simulation.expects) {
     const x = e.node.expectation;
-    if (x.form !== 'value' || x.op !== '==' || x.subject?.kind !== 'name' || x.value?.kind !== 'name') continue;
+    if (x.form !== 'value' || x.op !== '==' || x.subject?.kind !== 'name' || x.value?.kind !== 'name')
+      continue;
     const symbol = run.simulation.symbols.get(x.subject.name);
     if (symbol?.stepIndex !== undefined) out.set(symbol.stepIndex, x.value.name);
   }
@@ -49,29 +51,56 @@ function quickFix(node: StepNode, errno: string, reason: string, run: ScenarioRu
   if (errno !== 'EINVAL') return undefined;
   const words = new Set(node.words.map((w) => w.name));
   if (node.verb.name === 'mremap') {
-    const flags = [...words].reduce((f, w) => f | (w === 'maymove' ? MREMAP_MAYMOVE : w === 'dontunmap' ? MREMAP_DONTUNMAP : 0), 0);
+    const flags = [...words].reduce(
+      (f, w) => f | (w === 'maymove' ? MREMAP_MAYMOVE : w === 'dontunmap' ? MREMAP_DONTUNMAP : 0),
+      0,
+    );
     if ((words.has('dontunmap') || words.has('fixed')) && !(flags & MREMAP_MAYMOVE)) {
       const last = node.words[node.words.length - 1];
-      if (last) return { kind: 'replace', title: 'Add the `maymove` flag (DONTUNMAP and FIXED need MREMAP_MAYMOVE)', range: { start: last.end, end: last.end }, text: ' | maymove', preferred: true };
+      if (last)
+        return {
+          kind: 'replace',
+          title: 'Add the `maymove` flag (DONTUNMAP and FIXED need MREMAP_MAYMOVE)',
+          range: { start: last.end, end: last.end },
+          text: ' | maymove',
+          preferred: true,
+        };
     }
     if (words.has('dontunmap') && /old_size|new_size|size/.test(reason)) {
       const oldSize = node.args[1];
       const newSize = node.args[2];
       if (oldSize && newSize) {
-        return { kind: 'replace', title: 'Use the old size as the new size (DONTUNMAP cannot resize)', range: newSize, text: run.simulation.records.length ? textOf(run, oldSize) : '', preferred: true };
+        return {
+          kind: 'replace',
+          title: 'Use the old size as the new size (DONTUNMAP cannot resize)',
+          range: newSize,
+          text: run.simulation.records.length ? textOf(run, oldSize) : '',
+          preferred: true,
+        };
       }
     }
   }
   if (/align/i.test(reason)) {
-    const target = node.verb.name === 'mmap' || node.verb.name === 'reserve' ? node.options.find((o) => o.keyword.name === 'at')?.value : node.args[0];
+    const target =
+      node.verb.name === 'mmap' || node.verb.name === 'reserve'
+        ? node.options.find((o) => o.keyword.name === 'at')?.value
+        : node.args[0];
     const value = target && target.kind === 'number' ? target.value : undefined;
     if (target && value !== undefined) {
       const page = run.simulation.pageSize;
       return {
         kind: 'choices',
         fixes: [
-          { title: `Align down to ${formatHex(alignDown(value, page))}`, range: target, text: formatHex(alignDown(value, page)) },
-          { title: `Align up to ${formatHex(alignUp(value, page))}`, range: target, text: formatHex(alignUp(value, page)) },
+          {
+            title: `Align down to ${formatHex(alignDown(value, page))}`,
+            range: target,
+            text: formatHex(alignDown(value, page)),
+          },
+          {
+            title: `Align up to ${formatHex(alignUp(value, page))}`,
+            range: target,
+            text: formatHex(alignUp(value, page)),
+          },
         ],
       };
     }

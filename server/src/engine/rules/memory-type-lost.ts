@@ -6,5 +6,6 @@ export const memoryTypeLost: Rule = {
   code: 'memory-type-lost',
   family: 'unsafe',
   severity: 'info',
-  title: 'external-memory-host cannot import DEVICE_LOCAL host-visible memory: the application gets a slower type.',
+  title:
+    'external-memory-host cannot import DEVICE_LOCAL host-visible memory: the application gets a slower type.',
 };

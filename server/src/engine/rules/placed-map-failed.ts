@@ -6,5 +6,6 @@ export const placedMapFailed: Rule = {
   code: 'placed-map-failed',
   family: 'unsafe',
   severity: 'error',
-  title: 'A placed map of a BO the driver already mapped elsewhere fails with VK_ERROR_MEMORY_MAP_FAILED (H4).',
+  title:
+    'A placed map of a BO the driver already mapped elsewhere fails with VK_ERROR_MEMORY_MAP_FAILED (H4).',
 };

@@ -6,5 +6,6 @@ export const pointerOutsideWindow: Rule = {
   code: 'pointer-outside-window',
   family: 'unsafe',
   severity: 'error',
-  title: 'A pointer handed to 32-bit code lies outside the window; the message gives the truncated value 32-bit code would use.',
+  title:
+    'A pointer handed to 32-bit code lies outside the window; the message gives the truncated value 32-bit code would use.',
 };

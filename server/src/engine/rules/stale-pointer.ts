@@ -6,5 +6,6 @@ export const stalePointer: Rule = {
   code: 'stale-pointer',
   family: 'unsafe',
   severity: 'error',
-  title: 'A driver uses a pointer it cached, but the mapping there was moved, emptied by MREMAP_DONTUNMAP or replaced (H2, H11).',
+  title:
+    'A driver uses a pointer it cached, but the mapping there was moved, emptied by MREMAP_DONTUNMAP or replaced (H2, H11).',
 };

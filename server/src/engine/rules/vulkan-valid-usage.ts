@@ -6,5 +6,6 @@ export const vulkanValidUsage: Rule = {
   code: 'vulkan-valid-usage',
   family: 'vulkan',
   severity: 'error',
-  title: 'A Vulkan valid-usage rule is broken; the message cites the VUID (including 09578, which the validation layers do not check).',
+  title:
+    'A Vulkan valid-usage rule is broken; the message cites the VUID (including 09578, which the validation layers do not check).',
 };

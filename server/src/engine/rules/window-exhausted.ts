@@ -6,5 +6,6 @@ export const windowExhausted: Rule = {
   code: 'window-exhausted',
   family: 'unsafe',
   severity: 'error',
-  title: 'No block of the needed size is free in the 32-bit window: exhausted, or fragmented (the largest free block is given).',
+  title:
+    'No block of the needed size is free in the 32-bit window: exhausted, or fragmented (the largest free block is given).',
 };

@@ -58,7 +58,11 @@ export interface PlatformDefaults {
   readonly window?: AddressWindow;
 }
 
-export function readPlatform(scenario: ScenarioNode, problems: LanguageProblem[], defaults: PlatformDefaults = {}): Platform {
+export function readPlatform(
+  scenario: ScenarioNode,
+  problems: LanguageProblem[],
+  defaults: PlatformDefaults = {},
+): Platform {
   const sources = new Map<string, SettingNode>();
   let version: KernelVersion | undefined = defaults.kernel;
   let os: Platform['os'] = 'linux';
@@ -83,11 +87,19 @@ export function readPlatform(scenario: ScenarioNode, problems: LanguageProblem[]
     const word = statement.words[0];
     const expectWord = (allowed: readonly string[]): string | undefined => {
       if (!word) {
-        problems.push({ code: 'syntax-error', range: statement, message: `\`${name}\` needs one of: ${allowed.join(', ')}` });
+        problems.push({
+          code: 'syntax-error',
+          range: statement,
+          message: `\`${name}\` needs one of: ${allowed.join(', ')}`,
+        });
         return undefined;
       }
       if (!allowed.includes(word.name)) {
-        problems.push({ code: 'unknown-word', range: word, message: `\`${word.name}\` is not a ${name}; expected one of: ${allowed.join(', ')}` });
+        problems.push({
+          code: 'unknown-word',
+          range: word,
+          message: `\`${word.name}\` is not a ${name}; expected one of: ${allowed.join(', ')}`,
+        });
         return undefined;
       }
       return word.name;
@@ -99,19 +111,28 @@ export function readPlatform(scenario: ScenarioNode, problems: LanguageProblem[]
       }
       return evaluateConstant(expression, problems);
     };
-    const firstExpression = statement.args[0]?.kind !== 'string' ? (statement.args[0] as Expression | undefined) : undefined;
+    const firstExpression =
+      statement.args[0]?.kind !== 'string' ? (statement.args[0] as Expression | undefined) : undefined;
     switch (name) {
       case 'kernel': {
         const arg = statement.args[0];
         const text = arg && arg.kind === 'number' ? arg.text : undefined;
         const match = text ? /^(\d+)\.(\d+)(?:\.\d+)?$/.exec(text) : null;
         if (!match) {
-          problems.push({ code: 'syntax-error', range: arg ?? statement, message: 'expected a kernel version such as `kernel 6.6`' });
+          problems.push({
+            code: 'syntax-error',
+            range: arg ?? statement,
+            message: 'expected a kernel version such as `kernel 6.6`',
+          });
           break;
         }
         version = { major: Number(match[1]), minor: Number(match[2]) };
         if (version.major < 2 || version.major > 9) {
-          problems.push({ code: 'number-out-of-range', range: arg ?? statement, message: `Linux ${text} does not exist; drvmap models 2.6 to 6.x` });
+          problems.push({
+            code: 'number-out-of-range',
+            range: arg ?? statement,
+            message: `Linux ${text} does not exist; drvmap models 2.6 to 6.x`,
+          });
         }
         break;
       }
@@ -138,7 +159,11 @@ export function readPlatform(scenario: ScenarioNode, problems: LanguageProblem[]
         const v = value(firstExpression);
         if (v === undefined) break;
         if (v !== 4n * KiB && v !== 16n * KiB && v !== 64n * KiB) {
-          problems.push({ code: 'number-out-of-range', range: firstExpression ?? statement, message: 'page size must be 4 KiB, 16 KiB or 64 KiB' });
+          problems.push({
+            code: 'number-out-of-range',
+            range: firstExpression ?? statement,
+            message: 'page size must be 4 KiB, 16 KiB or 64 KiB',
+          });
         } else overrides.pageSize = v;
         break;
       }
@@ -148,7 +173,11 @@ export function readPlatform(scenario: ScenarioNode, problems: LanguageProblem[]
         const v = value(firstExpression);
         if (v === undefined) break;
         if (v >= 1n << 57n) {
-          problems.push({ code: 'number-out-of-range', range: firstExpression ?? statement, message: `${formatHex(v)} is beyond any user address space (57 bits with 5-level paging)` });
+          problems.push({
+            code: 'number-out-of-range',
+            range: firstExpression ?? statement,
+            message: `${formatHex(v)} is beyond any user address space (57 bits with 5-level paging)`,
+          });
           break;
         }
         if (name === 'mmap-base') overrides.mmapBase = v;
@@ -160,16 +189,28 @@ export function readPlatform(scenario: ScenarioNode, problems: LanguageProblem[]
         const start = value(firstExpression);
         const end = statement.rangeEnd ? evaluateConstant(statement.rangeEnd, problems) : undefined;
         if (!statement.rangeEnd) {
-          problems.push({ code: 'syntax-error', range: statement, message: 'expected `window START .. END`' });
+          problems.push({
+            code: 'syntax-error',
+            range: statement,
+            message: 'expected `window START .. END`',
+          });
           break;
         }
         if (start === undefined || end === undefined) break;
         if (end <= start) {
-          problems.push({ code: 'number-out-of-range', range: statement, message: `the window is empty: ${formatHex(end)} is not above ${formatHex(start)}` });
+          problems.push({
+            code: 'number-out-of-range',
+            range: statement,
+            message: `the window is empty: ${formatHex(end)} is not above ${formatHex(start)}`,
+          });
           break;
         }
         if (end > 1n << 32n) {
-          problems.push({ code: 'number-out-of-range', range: statement.rangeEnd, message: `a 32-bit window ends at 4 GiB at most, not ${formatHex(end)}` });
+          problems.push({
+            code: 'number-out-of-range',
+            range: statement.rangeEnd,
+            message: `a 32-bit window ends at 4 GiB at most, not ${formatHex(end)}`,
+          });
           break;
         }
         window = { start, end };
@@ -182,7 +223,7 @@ export function readPlatform(scenario: ScenarioNode, problems: LanguageProblem[]
   return {
     os,
     kernel,
-    window: window ?? (largeAddressAware ? LARGE_ADDRESS_AWARE_WINDOW : defaults.window ?? DEFAULT_WINDOW),
+    window: window ?? (largeAddressAware ? LARGE_ADDRESS_AWARE_WINDOW : (defaults.window ?? DEFAULT_WINDOW)),
     largeAddressAware,
     strategy,
     allocationGranularity: 64n * KiB,

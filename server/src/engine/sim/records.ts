@@ -24,7 +24,12 @@ export type Outcome =
   | { readonly kind: 'errno'; readonly errno: Errno; readonly reason: string }
   | { readonly kind: 'vk'; readonly result: string; readonly reason: string }
   | { readonly kind: 'data'; readonly summary: string }
-  | { readonly kind: 'fault'; readonly signal: 'SIGSEGV' | 'SIGBUS'; readonly address: bigint; readonly reason: string }
+  | {
+      readonly kind: 'fault';
+      readonly signal: 'SIGSEGV' | 'SIGBUS';
+      readonly address: bigint;
+      readonly reason: string;
+    }
   | { readonly kind: 'skipped'; readonly reason: string };
 
 /**

@@ -1,9 +1,41 @@
 // Runs one scenario: reads its platform and drivers, resolves names in order, executes each
 // step against the simulated kernel (through the Vulkan layer for API steps), and checks each
 // expectation where it stands.
-import type { Argument, ExpectNode, Expression, NameExpression, ScenarioNode, StepNode, Word } from '../syntax/ast';
-import { MAP_ANONYMOUS, MAP_FIXED_NOREPLACE, MAP_NORESERVE, MAP_PRIVATE, PROT_NONE, PROT_READ, PROT_WRITE, VM_DONTDUMP, VM_DONTEXPAND, VM_IO, VM_MIXEDMAP, VM_PFNMAP, VM_SHARED, type AccessResult, type Errno, type FileSpec } from '../kernel/types';
-import { ERRNO_NAMES, isReservedWord, VERB_BY_NAME, VK_RESULT_NAMES, ACCESS_VERBS, type BindingKind } from '../language/vocabulary';
+import type {
+  Argument,
+  ExpectNode,
+  Expression,
+  NameExpression,
+  ScenarioNode,
+  StepNode,
+  Word,
+} from '../syntax/ast';
+import {
+  MAP_ANONYMOUS,
+  MAP_FIXED_NOREPLACE,
+  MAP_NORESERVE,
+  MAP_PRIVATE,
+  PROT_NONE,
+  PROT_READ,
+  PROT_WRITE,
+  VM_DONTDUMP,
+  VM_DONTEXPAND,
+  VM_IO,
+  VM_MIXEDMAP,
+  VM_PFNMAP,
+  VM_SHARED,
+  type AccessResult,
+  type Errno,
+  type FileSpec,
+} from '../kernel/types';
+import {
+  ERRNO_NAMES,
+  isReservedWord,
+  VERB_BY_NAME,
+  VK_RESULT_NAMES,
+  ACCESS_VERBS,
+  type BindingKind,
+} from '../language/vocabulary';
 import { formatHex, formatSize } from '../numbers';
 import { defaultDriver, readDriver, type DriverModel } from '../model/driver';
 import { VulkanLayer } from '../model/vulkan-layer';
@@ -83,7 +115,8 @@ class ScenarioRunner {
   run(): ScenarioRun {
     for (const statement of this.node.body) {
       if (statement.kind === 'step' && statement.binding) {
-        if (!this.laterBindings.has(statement.binding.name)) this.laterBindings.set(statement.binding.name, statement.binding.start);
+        if (!this.laterBindings.has(statement.binding.name))
+          this.laterBindings.set(statement.binding.name, statement.binding.start);
       }
     }
     const maxSteps = this.options.maxSteps ?? Number.POSITIVE_INFINITY;
@@ -113,21 +146,41 @@ class ScenarioRunner {
     const model = readDriver(statement, this.problems);
     if (!statement.name) return;
     if (this.drivers.has(model.name) || BUILTIN_ACTORS.includes(model.name)) {
-      this.problems.push({ code: 'duplicate-name', range: statement.name, message: `\`${model.name}\` is already an actor` });
+      this.problems.push({
+        code: 'duplicate-name',
+        range: statement.name,
+        message: `\`${model.name}\` is already an actor`,
+      });
       return;
     }
     this.drivers.set(model.name, model);
     this.actors.add(model.name);
-    this.sim.symbols.define({ name: model.name, kind: 'driver', definition: statement.name, statement, stepIndex: undefined });
+    this.sim.symbols.define({
+      name: model.name,
+      kind: 'driver',
+      definition: statement.name,
+      statement,
+      stepIndex: undefined,
+    });
   }
 
   private declareActor(name: import('../syntax/ast').Identifier): void {
     if (this.actors.has(name.name)) {
-      this.problems.push({ code: 'duplicate-name', range: name, message: `\`${name.name}\` is already an actor` });
+      this.problems.push({
+        code: 'duplicate-name',
+        range: name,
+        message: `\`${name.name}\` is already an actor`,
+      });
       return;
     }
     this.actors.add(name.name);
-    this.sim.symbols.define({ name: name.name, kind: 'actor', definition: name, statement: name, stepIndex: undefined });
+    this.sim.symbols.define({
+      name: name.name,
+      kind: 'actor',
+      definition: name,
+      statement: name,
+      stepIndex: undefined,
+    });
   }
 
   // ---- steps ----
@@ -144,8 +197,14 @@ class ScenarioRunner {
     let outcome: Outcome;
     if (!spec) {
       if (step.verb.name) {
-        const suggestion = [...VERB_BY_NAME.keys()].find((v) => v.toLowerCase() === step.verb.name.toLowerCase());
-        this.problem('unknown-word', step.verb, `unknown command \`${step.verb.name}\`${suggestion ? `; did you mean \`${suggestion}\`?` : ''}`);
+        const suggestion = [...VERB_BY_NAME.keys()].find(
+          (v) => v.toLowerCase() === step.verb.name.toLowerCase(),
+        );
+        this.problem(
+          'unknown-word',
+          step.verb,
+          `unknown command \`${step.verb.name}\`${suggestion ? `; did you mean \`${suggestion}\`?` : ''}`,
+        );
       }
       outcome = { kind: 'skipped', reason: 'not a command' };
     } else {
@@ -153,25 +212,44 @@ class ScenarioRunner {
       outcome = this.dispatch(step, verbName, actor);
     }
     if (step.binding) this.bind(step, spec?.binds ?? 'result', outcome, index);
-    const record: StepRecord = { index, node: step, actor, calls: this.sim.calls, outcome, resultText: outcomeText(outcome) };
+    const record: StepRecord = {
+      index,
+      node: step,
+      actor,
+      calls: this.sim.calls,
+      outcome,
+      resultText: outcomeText(outcome),
+    };
     this.sim.records.push(record);
     this.sim.space.markStep(index);
   }
 
   private stepActor(step: StepNode): string {
     const by = step.options.find((o) => o.keyword.name === 'by');
-    const named = step.actor ?? (by?.value?.kind === 'name' ? { name: by.value.name, start: by.value.start, end: by.value.end } : undefined);
-    if (by && by.value && by.value.kind !== 'name') this.problem('wrong-kind', by.value, '`by` takes an actor name: app, wine, or a driver');
+    const named =
+      step.actor ??
+      (by?.value?.kind === 'name'
+        ? { name: by.value.name, start: by.value.start, end: by.value.end }
+        : undefined);
+    if (by && by.value && by.value.kind !== 'name')
+      this.problem('wrong-kind', by.value, '`by` takes an actor name: app, wine, or a driver');
     // Raw syscalls and plain reads/writes are 64-bit host code unless an actor is named; only
     // `app` is held to the 32-bit window.
-    if (!named) return VERB_BY_NAME.get(ACCESS_VERBS[step.verb.name] ?? step.verb.name)?.family === 'vulkan' ? 'app' : 'host';
+    if (!named)
+      return VERB_BY_NAME.get(ACCESS_VERBS[step.verb.name] ?? step.verb.name)?.family === 'vulkan'
+        ? 'app'
+        : 'host';
     if (named.name === 'driver' && !this.drivers.has('driver')) {
       // `driver writes …` means the scenario's driver when there is one.
       const only = [...this.drivers.keys()];
       return only.length === 1 ? (only[0] ?? 'driver') : 'driver';
     }
     if (!this.actors.has(named.name) && !this.drivers.has(named.name)) {
-      this.problem('unknown-name', named, `unknown actor \`${named.name}\`; declare it with \`actor ${named.name}\` or use app, wine or a driver's name`);
+      this.problem(
+        'unknown-name',
+        named,
+        `unknown actor \`${named.name}\`; declare it with \`actor ${named.name}\` or use app, wine or a driver's name`,
+      );
       return named.name;
     }
     this.sim.symbols.reference(named.name, named);
@@ -184,7 +262,12 @@ class ScenarioRunner {
     for (const group of spec.wordGroups) {
       if (!group.one) continue;
       const used = step.words.filter((w) => group.words.some((g) => g.name === w.name));
-      for (const extra of used.slice(1)) this.problem('duplicate-setting', extra, `only one ${group.group} word is allowed; \`${used[0]?.name}\` is already given`);
+      for (const extra of used.slice(1))
+        this.problem(
+          'duplicate-setting',
+          extra,
+          `only one ${group.group} word is allowed; \`${used[0]?.name}\` is already given`,
+        );
     }
   }
 
@@ -202,7 +285,8 @@ class ScenarioRunner {
       case 'mprotect': {
         const [address, length] = this.exprArgs(step, ['address', 'length']);
         const prot = protOf(step.words);
-        if (!prot) this.problem('missing-argument', step.verb, 'mprotect needs a protection: none, r, rw, rx, rwx');
+        if (!prot)
+          this.problem('missing-argument', step.verb, 'mprotect needs a protection: none, r, rw, rx, rwx');
         if (address === undefined || length === undefined || !prot) return skipped();
         return syscallOutcome(this.sim.mprotect(actor, address, length, prot.prot));
       }
@@ -212,7 +296,11 @@ class ScenarioRunner {
         if (oldAddress === undefined || oldSize === undefined || newSize === undefined) return skipped();
         const flags = flagsOf(step.words, MREMAP_FLAG_BY_WORD);
         return syscallOutcome(
-          this.sim.mremap(actor, { oldAddress, oldSize, newSize, flags, newAddress: newAddress ?? 0n }, step.binding?.name),
+          this.sim.mremap(
+            actor,
+            { oldAddress, oldSize, newSize, flags, newAddress: newAddress ?? 0n },
+            step.binding?.name,
+          ),
         );
       }
       case 'open':
@@ -221,7 +309,13 @@ class ScenarioRunner {
       case 'read':
         return this.doAccess(step, verb, actor);
       default:
-        return this.vulkan.execute(step, verb, actor, (e, kind) => this.evaluateArg(e, kind, actor), (name) => this.memoryArg(name));
+        return this.vulkan.execute(
+          step,
+          verb,
+          actor,
+          (e, kind) => this.evaluateArg(e, kind, actor),
+          (name) => this.memoryArg(name),
+        );
     }
   }
 
@@ -242,14 +336,24 @@ class ScenarioRunner {
       } else if (value) this.problem('wrong-kind', value, '`fd` takes the name of a file from `open`');
     } else if (!(flags & MAP_ANONYMOUS) && step.words.length > 0) {
       // A file mapping without a file: the kernel answers EBADF for fd -1.
-      this.problem('missing-argument', step.verb, 'a mapping without `anon` needs `fd NAME` (a file from `open`); the kernel would answer EBADF');
+      this.problem(
+        'missing-argument',
+        step.verb,
+        'a mapping without `anon` needs `fd NAME` (a file from `open`); the kernel would answer EBADF',
+      );
     }
     if (length === undefined || !prot) return skipped();
     if (!(flags & 0x0f) && step.words.every((w) => w.name !== 'private' && w.name !== 'shared')) {
       // Kept: the kernel's EINVAL for a missing mapping type is a useful thing to demonstrate.
       flags |= 0;
     }
-    return syscallOutcome(this.sim.mmap(actor, { addr: at ?? 0n, length, prot: prot.prot, flags, fd, offset }, step.binding?.name));
+    return syscallOutcome(
+      this.sim.mmap(
+        actor,
+        { addr: at ?? 0n, length, prot: prot.prot, flags, fd, offset },
+        step.binding?.name,
+      ),
+    );
   }
 
   private doReserve(step: StepNode, actor: string): Outcome {
@@ -257,7 +361,13 @@ class ScenarioRunner {
     const at = this.optionValue(step, 'at', actor);
     if (length === undefined) return skipped();
     const flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | (at !== undefined ? MAP_FIXED_NOREPLACE : 0);
-    return syscallOutcome(this.sim.mmap(actor, { addr: at ?? 0n, length, prot: PROT_NONE, flags, fd: -1, offset: 0n }, step.binding?.name ?? 'reservation'));
+    return syscallOutcome(
+      this.sim.mmap(
+        actor,
+        { addr: at ?? 0n, length, prot: PROT_NONE, flags, fd: -1, offset: 0n },
+        step.binding?.name ?? 'reservation',
+      ),
+    );
   }
 
   private doOpen(step: StepNode): Outcome {
@@ -269,12 +379,16 @@ class ScenarioRunner {
     const nameArg = step.args.find((a) => a.kind === 'string');
     const sizeArg = step.args.find((a) => a.kind !== 'string') as Expression | undefined;
     if (!sizeArg) {
-      this.problem('missing-argument', step.verb, 'open needs the object size, e.g. `open memfd "buf" 20KiB`');
+      this.problem(
+        'missing-argument',
+        step.verb,
+        'open needs the object size, e.g. `open memfd "buf" 20KiB`',
+      );
       return skipped();
     }
     const size = this.evaluateArg(sizeArg, 'size', 'app');
     if (size === undefined) return skipped();
-    const rawName = nameArg?.kind === 'string' ? nameArg.value : step.binding?.name ?? 'file';
+    const rawName = nameArg?.kind === 'string' ? nameArg.value : (step.binding?.name ?? 'file');
     const has = (w: string) => step.words.some((x) => x.name === w);
     let spec: FileSpec;
     if (kind.name === 'device') {
@@ -286,7 +400,9 @@ class ScenarioRunner {
         readable: true,
         writable: !has('readonly'),
         device: {
-          vmFlags: mixed ? VM_MIXEDMAP | VM_SHARED | VM_DONTEXPAND | VM_DONTDUMP : VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP,
+          vmFlags: mixed
+            ? VM_MIXEDMAP | VM_SHARED | VM_DONTEXPAND | VM_DONTDUMP
+            : VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP,
           rejectsCow: !mixed,
           customGetUnmappedArea: has('custom-placement'),
           refusesSplit: false,
@@ -302,7 +418,14 @@ class ScenarioRunner {
       };
     }
     const file = this.sim.space.openFile(spec);
-    this.sim.note('app', kind.name === 'memfd' ? `memfd_create("${rawName}") + ftruncate(${formatSize(size)})` : `open("${spec.name}")`, `= ${file.fd}`, true);
+    this.sim.note(
+      'app',
+      kind.name === 'memfd'
+        ? `memfd_create("${rawName}") + ftruncate(${formatSize(size)})`
+        : `open("${spec.name}")`,
+      `= ${file.fd}`,
+      true,
+    );
     if (step.binding) this.values.set(step.binding.name, { kind: 'file', file, step: this.sim.stepIndex });
     return { kind: 'ok' };
   }
@@ -311,7 +434,11 @@ class ScenarioRunner {
     const addressArg = step.args[0];
     const lengthArg = step.args[1];
     if (!addressArg || addressArg.kind === 'string' || !lengthArg || lengthArg.kind === 'string') {
-      this.problem('missing-argument', step.verb, `${verb} needs an address and a length: \`${VERB_BY_NAME.get(verb)?.example}\``);
+      this.problem(
+        'missing-argument',
+        step.verb,
+        `${verb} needs an address and a length: \`${VERB_BY_NAME.get(verb)?.example}\``,
+      );
       return skipped();
     }
     const length = this.evaluateArg(lengthArg, 'length', actor);
@@ -329,12 +456,22 @@ class ScenarioRunner {
     if (verb === 'write') {
       const datum = this.writeDatum(step, actor);
       const result = this.sim.write(actor, address, length, datum);
-      this.sim.note(actor, `write ${formatHex(address)}, ${length}`, result.ok ? '' : `${result.signal} at ${formatHex(result.address)}`, result.ok);
+      this.sim.note(
+        actor,
+        `write ${formatHex(address)}, ${length}`,
+        result.ok ? '' : `${result.signal} at ${formatHex(result.address)}`,
+        result.ok,
+      );
       this.vulkan.noteAppAccess(step, actor, address, length, 'write');
       return accessOutcome(result, `${length} bytes written`);
     }
     const result = this.sim.read(actor, address, length);
-    this.sim.note(actor, `read ${formatHex(address)}, ${length}`, result.ok ? describeSegments(result, this.sim) : `${result.signal} at ${formatHex(result.address)}`, result.ok);
+    this.sim.note(
+      actor,
+      `read ${formatHex(address)}, ${length}`,
+      result.ok ? describeSegments(result, this.sim) : `${result.signal} at ${formatHex(result.address)}`,
+      result.ok,
+    );
     this.vulkan.noteAppAccess(step, actor, address, length, 'read');
     return accessOutcome(result, result.ok ? describeSegments(result, this.sim) : '');
   }
@@ -344,18 +481,29 @@ class ScenarioRunner {
     if (valueArg && valueArg.kind !== 'string') {
       const value = this.evaluateArg(valueArg, 'value', actor);
       if (value !== undefined) {
-        if (value > 0xffn) this.problem('number-out-of-range', valueArg, `a fill value is one byte (0x00..0xff), not ${formatHex(value)}`);
+        if (value > 0xffn)
+          this.problem(
+            'number-out-of-range',
+            valueArg,
+            `a fill value is one byte (0x00..0xff), not ${formatHex(value)}`,
+          );
         else return Number(value);
       }
     }
-    return this.sim.newTag(step.binding?.name ?? `data written by ${actor} at step ${this.sim.stepIndex + 1}`, actor);
+    return this.sim.newTag(
+      step.binding?.name ?? `data written by ${actor} at step ${this.sim.stepIndex + 1}`,
+      actor,
+    );
   }
 
   /**
    * `mem + 0x100` where `mem` is a memory object: undefined when the expression does not start
    * with a memory name, null when it does but is unusable (already reported).
    */
-  private memoryTarget(expression: Expression, actor: string): { memory: import('../model/vk-memory').VkMemory; offset: bigint } | undefined | null {
+  private memoryTarget(
+    expression: Expression,
+    actor: string,
+  ): { memory: import('../model/vk-memory').VkMemory; offset: bigint } | undefined | null {
     let base: Expression = expression;
     let offsetExpr: Expression | undefined;
     if (expression.kind === 'binary' && expression.op === '+' && expression.left.kind === 'name') {
@@ -367,7 +515,11 @@ class ScenarioRunner {
     if (value?.kind !== 'memory') return undefined;
     this.sim.symbols.reference(base.name, base);
     if (!this.drivers.has(actor) && actor !== 'driver') {
-      this.problem('wrong-kind', base, `\`${base.name}\` is a memory object: only its driver has a pointer to it; ${actor} must map it first (\`p = vkMapMemory ${base.name}\`) and use \`p\``);
+      this.problem(
+        'wrong-kind',
+        base,
+        `\`${base.name}\` is a memory object: only its driver has a pointer to it; ${actor} must map it first (\`p = vkMapMemory ${base.name}\`) and use \`p\``,
+      );
       return null;
     }
     const offset = offsetExpr ? this.evaluateArg(offsetExpr, 'offset', actor) : 0n;
@@ -384,14 +536,25 @@ class ScenarioRunner {
       const optional = name.endsWith('?');
       const arg = exprs[i];
       if (!arg) {
-        if (!optional) this.problem('missing-argument', step.verb, `${step.verb.name} needs ${name}: \`${VERB_BY_NAME.get(step.verb.name)?.example ?? ''}\``);
+        if (!optional)
+          this.problem(
+            'missing-argument',
+            step.verb,
+            `${step.verb.name} needs ${name}: \`${VERB_BY_NAME.get(step.verb.name)?.example ?? ''}\``,
+          );
         out.push(undefined);
         return;
       }
       out.push(this.evaluateArg(arg, name.replace('?', ''), this.sim.records.length >= 0 ? 'app' : 'app'));
     });
-    for (const extra of exprs.slice(names.length)) this.problem('syntax-error', extra, `${step.verb.name} takes ${names.length} values; this one is extra`);
-    for (const s of step.args.filter((a) => a.kind === 'string')) this.problem('syntax-error', s, `${step.verb.name} takes no text`);
+    for (const extra of exprs.slice(names.length))
+      this.problem(
+        'syntax-error',
+        extra,
+        `${step.verb.name} takes ${names.length} values; this one is extra`,
+      );
+    for (const s of step.args.filter((a) => a.kind === 'string'))
+      this.problem('syntax-error', s, `${step.verb.name} takes no text`);
     return out;
   }
 
@@ -427,16 +590,29 @@ class ScenarioRunner {
       case 'address':
         return value.value;
       case 'failed':
-        this.problem('use-of-failed-result', node, `\`${node.name}\` has no value: step ${value.step + 1} failed (${value.reason})`, [{ range: this.sim.stepRange(value.step) ?? node, message: 'failed here' }]);
+        this.problem(
+          'use-of-failed-result',
+          node,
+          `\`${node.name}\` has no value: step ${value.step + 1} failed (${value.reason})`,
+          [{ range: this.sim.stepRange(value.step) ?? node, message: 'failed here' }],
+        );
         return undefined;
       case 'memory':
-        this.problem('wrong-kind', node, `\`${node.name}\` is a memory object, not an address: map it (\`p = vkMapMemory ${node.name}\`) and use the pointer`);
+        this.problem(
+          'wrong-kind',
+          node,
+          `\`${node.name}\` is a memory object, not an address: map it (\`p = vkMapMemory ${node.name}\`) and use the pointer`,
+        );
         return undefined;
       case 'file':
         this.problem('wrong-kind', node, `\`${node.name}\` is a file; use it as \`fd ${node.name}\``);
         return undefined;
       case 'data':
-        this.problem('wrong-kind', node, `\`${node.name}\` names written data; it can only be compared in \`expect … reads … == ${node.name}\``);
+        this.problem(
+          'wrong-kind',
+          node,
+          `\`${node.name}\` names written data; it can only be compared in \`expect … reads … == ${node.name}\``,
+        );
         return undefined;
       case 'status':
         this.problem('wrong-kind', node, `\`${node.name}\` is the status of a step that returns no address`);
@@ -444,7 +620,10 @@ class ScenarioRunner {
     }
   }
 
-  private lookup(node: NameExpression | { name: string; start: number; end: number }, wanted: 'address' | 'memory' | 'file' | 'any'): RuntimeValue | undefined {
+  private lookup(
+    node: NameExpression | { name: string; start: number; end: number },
+    wanted: 'address' | 'memory' | 'file' | 'any',
+  ): RuntimeValue | undefined {
     const value = this.values.get(node.name);
     if (value) {
       this.sim.symbols.reference(node.name, node);
@@ -461,12 +640,21 @@ class ScenarioRunner {
     const symbol = this.sim.symbols.get(node.name);
     if (symbol && (symbol.kind === 'driver' || symbol.kind === 'actor')) {
       this.sim.symbols.reference(node.name, node);
-      this.problem('wrong-kind', node, `\`${node.name}\` is ${symbol.kind === 'driver' ? 'a driver' : 'an actor'}, not a value`);
+      this.problem(
+        'wrong-kind',
+        node,
+        `\`${node.name}\` is ${symbol.kind === 'driver' ? 'a driver' : 'an actor'}, not a value`,
+      );
       return undefined;
     }
     const later = this.laterBindings.get(node.name);
     if (later !== undefined && later > node.start) {
-      this.problem('used-before-defined', node, `\`${node.name}\` is defined later in the scenario; steps run in order`, [{ range: { start: later, end: later + node.name.length }, message: 'defined here' }]);
+      this.problem(
+        'used-before-defined',
+        node,
+        `\`${node.name}\` is defined later in the scenario; steps run in order`,
+        [{ range: { start: later, end: later + node.name.length }, message: 'defined here' }],
+      );
     } else if (symbol) {
       // Defined, but its step produced nothing usable (already reported there).
       this.sim.symbols.reference(node.name, node);
@@ -492,7 +680,12 @@ class ScenarioRunner {
     }
     const existing = this.sim.symbols.get(name.name);
     if (existing) {
-      this.problem('duplicate-name', name, `\`${name.name}\` is already defined; names are defined once per scenario`, existing.definition ? [{ range: existing.definition, message: 'first defined here' }] : []);
+      this.problem(
+        'duplicate-name',
+        name,
+        `\`${name.name}\` is already defined; names are defined once per scenario`,
+        existing.definition ? [{ range: existing.definition, message: 'first defined here' }] : [],
+      );
       return;
     }
     const kind: SymbolKind = binds;
@@ -507,7 +700,10 @@ class ScenarioRunner {
         value = { kind: 'failed', step: index, reason: outcome.errno };
         break;
       case 'vk':
-        value = outcome.result === 'VK_SUCCESS' ? { kind: 'status', step: index } : { kind: 'failed', step: index, reason: outcome.result };
+        value =
+          outcome.result === 'VK_SUCCESS'
+            ? { kind: 'status', step: index }
+            : { kind: 'failed', step: index, reason: outcome.result };
         break;
       case 'fault':
         value = { kind: 'failed', step: index, reason: outcome.signal };
@@ -550,7 +746,7 @@ class ScenarioRunner {
         const lastPage = this.sim.pageOf(address + (length > 0n ? length - 1n : 0n));
         let allMapped = true;
         let anyMapped = false;
-        for (let page = firstPage; page <= lastPage; ) {
+        for (let page = firstPage; page <= lastPage;) {
           const vma = this.sim.space.vmaAt(page);
           if (vma) {
             anyMapped = true;
@@ -571,7 +767,11 @@ class ScenarioRunner {
         if (e.actor) this.sim.symbols.reference(e.actor.name, e.actor);
         const target = e.address ? this.memoryTarget(e.address, reader) : undefined;
         if (target === null) break;
-        const address = target ? undefined : e.address ? this.evaluateArg(e.address, 'address', reader) : undefined;
+        const address = target
+          ? undefined
+          : e.address
+            ? this.evaluateArg(e.address, 'address', reader)
+            : undefined;
         const length = e.length ? this.evaluateArg(e.length, 'length', reader) : undefined;
         if ((address === undefined && !target) || length === undefined || !e.value) break;
         const result = target
@@ -587,7 +787,9 @@ class ScenarioRunner {
         const expected = this.expectedData(e.value);
         if (!expected) break;
         const matches = result.ok
-          ? expected.kind === 'datum' && result.segments.every((s) => s.datum === expected.datum) && result.segments.length > 0
+          ? expected.kind === 'datum' &&
+            result.segments.every((s) => s.datum === expected.datum) &&
+            result.segments.length > 0
           : expected.kind === 'signal' && expected.signal === result.signal;
         passed = e.op === '==' ? matches : !matches;
         detail = `${reader} reads ${actual}${address !== undefined ? ` at ${formatHex(address)}` : ` from ${target?.memory.name}`}`;
@@ -605,11 +807,17 @@ class ScenarioRunner {
     const record: ExpectRecord = { node, afterStep, passed, detail };
     this.sim.expects.push(record);
     if (passed === false) {
-      this.sim.findings.push({ code: 'expectation-failed', range: node, message: `expectation failed: ${detail}` });
+      this.sim.findings.push({
+        code: 'expectation-failed',
+        range: node,
+        message: `expectation failed: ${detail}`,
+      });
     }
   }
 
-  private expectedData(value: Argument): { kind: 'datum'; datum: number } | { kind: 'signal'; signal: 'SIGSEGV' | 'SIGBUS' } | undefined {
+  private expectedData(
+    value: Argument,
+  ): { kind: 'datum'; datum: number } | { kind: 'signal'; signal: 'SIGSEGV' | 'SIGBUS' } | undefined {
     if (value.kind === 'name') {
       if (value.name === 'zero') return { kind: 'datum', datum: 0 };
       if (value.name === 'SIGSEGV' || value.name === 'SIGBUS') return { kind: 'signal', signal: value.name };
@@ -620,13 +828,21 @@ class ScenarioRunner {
       }
     }
     if (value.kind === 'string') {
-      this.problem('wrong-kind', value, 'expected a byte (`0xAB`), `zero`, the name of a write, SIGSEGV or SIGBUS');
+      this.problem(
+        'wrong-kind',
+        value,
+        'expected a byte (`0xAB`), `zero`, the name of a write, SIGSEGV or SIGBUS',
+      );
       return undefined;
     }
     const v = this.evaluateArg(value, 'value', 'app');
     if (v === undefined) return undefined;
     if (v > 0xffn) {
-      this.problem('number-out-of-range', value, 'a read is compared with one byte value (0x00..0xff), `zero`, or the name of a write');
+      this.problem(
+        'number-out-of-range',
+        value,
+        'a read is compared with one byte value (0x00..0xff), `zero`, or the name of a write',
+      );
       return undefined;
     }
     return { kind: 'datum', datum: Number(v) };
@@ -636,41 +852,75 @@ class ScenarioRunner {
     // `expect b == EINVAL` / `== ok` / `== VK_ERROR_…`: compare a step's outcome.
     const stepValue = subject.kind === 'name' ? this.values.get(subject.name) : undefined;
     const symbol = subject.kind === 'name' ? this.sim.symbols.get(subject.name) : undefined;
-    const outcomeWord = value.kind === 'name' && (ERRNO_NAMES.includes(value.name) || VK_RESULT_NAMES.includes(value.name) || value.name === 'ok' || value.name === 'SIGSEGV' || value.name === 'SIGBUS');
-    if (subject.kind === 'name' && symbol?.stepIndex !== undefined && (outcomeWord || stepValue?.kind !== 'address')) {
+    const outcomeWord =
+      value.kind === 'name' &&
+      (ERRNO_NAMES.includes(value.name) ||
+        VK_RESULT_NAMES.includes(value.name) ||
+        value.name === 'ok' ||
+        value.name === 'SIGSEGV' ||
+        value.name === 'SIGBUS');
+    if (
+      subject.kind === 'name' &&
+      symbol?.stepIndex !== undefined &&
+      (outcomeWord || stepValue?.kind !== 'address')
+    ) {
       this.sim.symbols.reference(subject.name, subject);
       const record = this.sim.records[symbol.stepIndex];
       if (!record) return undefined;
-      const actual = outcomeWord ? outcomeName(record.outcome) : outcomeText(record.outcome).replace(/^→ /, '');
+      const actual = outcomeWord
+        ? outcomeName(record.outcome)
+        : outcomeText(record.outcome).replace(/^→ /, '');
       if (!outcomeWord) {
         if (value.kind === 'string') return undefined;
         const expected = this.evaluateArg(value, 'value', 'app');
         if (expected === undefined) return undefined;
-        return { equal: record.outcome.kind === 'address' && record.outcome.value === expected, actual: `${subject.name} is ${actual}` };
+        return {
+          equal: record.outcome.kind === 'address' && record.outcome.value === expected,
+          actual: `${subject.name} is ${actual}`,
+        };
       }
       const expectedName = (value as NameExpression).name;
-      return { equal: actual === expectedName, actual: `${subject.name} is ${actual}${record.outcome.kind === 'errno' ? ` (${record.outcome.reason})` : ''}` };
+      return {
+        equal: actual === expectedName,
+        actual: `${subject.name} is ${actual}${record.outcome.kind === 'errno' ? ` (${record.outcome.reason})` : ''}`,
+      };
     }
     if (value.kind === 'string') {
       this.problem('wrong-kind', value, 'expected a number, an address expression, an errno or ok');
       return undefined;
     }
     if (outcomeWord) {
-      this.problem('wrong-kind', subject, `only a step's name can be compared with ${(value as NameExpression).name}`);
+      this.problem(
+        'wrong-kind',
+        subject,
+        `only a step's name can be compared with ${(value as NameExpression).name}`,
+      );
       return undefined;
     }
     const left = this.evaluateArg(subject, 'value', 'app');
     const right = this.evaluateArg(value, 'value', 'app');
     if (left === undefined || right === undefined) return undefined;
-    return { equal: left === right, actual: `${this.describe(subject)} is ${formatHex(left)}, expected ${formatHex(right)}` };
+    return {
+      equal: left === right,
+      actual: `${this.describe(subject)} is ${formatHex(left)}, expected ${formatHex(right)}`,
+    };
   }
 
   private describe(e: Expression): string {
     return e.kind === 'name' ? e.name : 'the value';
   }
 
-  private problem(code: string, range: { start: number; end: number }, message: string, related?: LanguageProblem['related']): void {
-    this.problems.push(related ? { code, range: { start: range.start, end: range.end }, message, related } : { code, range: { start: range.start, end: range.end }, message });
+  private problem(
+    code: string,
+    range: { start: number; end: number },
+    message: string,
+    related?: LanguageProblem['related'],
+  ): void {
+    this.problems.push(
+      related
+        ? { code, range: { start: range.start, end: range.end }, message, related }
+        : { code, range: { start: range.start, end: range.end }, message },
+    );
   }
 }
 
@@ -684,7 +934,8 @@ export function syscallOutcome(result: import('../kernel/types').SyscallResult):
 }
 
 function accessOutcome(result: AccessResult, summary: string): Outcome {
-  if (!result.ok) return { kind: 'fault', signal: result.signal, address: result.address, reason: result.reason };
+  if (!result.ok)
+    return { kind: 'fault', signal: result.signal, address: result.address, reason: result.reason };
   return { kind: 'data', summary };
 }
 
@@ -726,7 +977,8 @@ export function describeSegments(result: AccessResult, sim: Simulation): string 
   if (!result.ok) return result.signal;
   const parts = result.segments.map((s) => {
     const tag = sim.tags.get(s.datum);
-    const what = s.datum < 256 ? `0x${s.datum.toString(16).padStart(2, '0')}` : tag ? tag.label : `data#${s.datum}`;
+    const what =
+      s.datum < 256 ? `0x${s.datum.toString(16).padStart(2, '0')}` : tag ? tag.label : `data#${s.datum}`;
     return result.segments.length === 1 ? what : `${what}×${s.length}`;
   });
   return parts.join(', ');

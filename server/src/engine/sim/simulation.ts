@@ -96,13 +96,23 @@ export class Simulation {
   copy(actor: string, from: bigint, to: bigint, length: bigint): AccessResult {
     const source = this.read(actor, from, length);
     if (!source.ok) {
-      this.note(actor, `memcpy(${formatHex(to)}, ${formatHex(from)}, ${length})`, `faults: ${source.signal} at ${formatHex(source.address)}`, false);
+      this.note(
+        actor,
+        `memcpy(${formatHex(to)}, ${formatHex(from)}, ${length})`,
+        `faults: ${source.signal} at ${formatHex(source.address)}`,
+        false,
+      );
       return source;
     }
     for (const segment of source.segments) {
       const written = this.write(actor, to + segment.offset, segment.length, segment.datum);
       if (!written.ok) {
-        this.note(actor, `memcpy(${formatHex(to)}, ${formatHex(from)}, ${length})`, `faults: ${written.signal} at ${formatHex(written.address)}`, false);
+        this.note(
+          actor,
+          `memcpy(${formatHex(to)}, ${formatHex(from)}, ${length})`,
+          `faults: ${written.signal} at ${formatHex(written.address)}`,
+          false,
+        );
         return written;
       }
     }
@@ -119,7 +129,15 @@ export class Simulation {
     this.calls.push(
       result.ok
         ? { actor, text, result: resultText(result, returnsAddress), ok: true, effects: result.effects }
-        : { actor, text, result: resultText(result, returnsAddress), ok: false, errno: result.errno, reason: result.reason, effects: result.effects },
+        : {
+            actor,
+            text,
+            result: resultText(result, returnsAddress),
+            ok: false,
+            errno: result.errno,
+            reason: result.reason,
+            effects: result.effects,
+          },
     );
   }
 
@@ -166,13 +184,19 @@ export class Simulation {
   describeNoRoom(size: bigint): string {
     const stats = this.windowStats();
     const base = `no ${formatSize(size)} block is free in the 32-bit window ${formatHex(this.platform.window.start)}..${formatHex(this.platform.window.end)}`;
-    if (stats.freeBytes >= size) return `${base}: ${formatSize(stats.freeBytes)} is free in total, but fragmented — the largest free block is ${formatSize(stats.largestFree)}`;
+    if (stats.freeBytes >= size)
+      return `${base}: ${formatSize(stats.freeBytes)} is free in total, but fragmented — the largest free block is ${formatSize(stats.largestFree)}`;
     return `${base}: only ${formatSize(stats.freeBytes)} is free (largest block ${formatSize(stats.largestFree)})`;
   }
 
   // ---- findings ----
 
-  finding(code: string, message: string, related: readonly RelatedInformation[] = [], range?: TextRange): void {
+  finding(
+    code: string,
+    message: string,
+    related: readonly RelatedInformation[] = [],
+    range?: TextRange,
+  ): void {
     const at = range ?? this.stepNode;
     if (!at) return;
     this.findings.push({ code, range: { start: at.start, end: at.end }, message, related });
@@ -181,7 +205,9 @@ export class Simulation {
   /** Related information pointing at the step that made a VMA. */
   madeAt(vma: Vma, what = 'mapped here'): RelatedInformation[] {
     const record = this.records[vma.createdStep];
-    return record ? [{ range: record.node, message: `${what} (step ${vma.createdStep + 1}, by ${vma.owner})` }] : [];
+    return record
+      ? [{ range: record.node, message: `${what} (step ${vma.createdStep + 1}, by ${vma.owner})` }]
+      : [];
   }
 
   /** The most recent call whose effect touched the page (moved away, emptied, replaced, unmapped). */
@@ -192,8 +218,13 @@ export class Simulation {
         const call = calls[c]!;
         for (const effect of call.effects) {
           const [from, to] =
-            effect.kind === 'moved' ? [effect.fromPage, effect.fromPage + effect.pages] : effect.kind === 'mapped' ? [effect.vma.startPage, effect.vma.endPage] : [effect.startPage, effect.endPage];
-          if (page >= from && page < to && effect.kind !== 'protected' && effect.kind !== 'aliased') return { step: i, call, effect };
+            effect.kind === 'moved'
+              ? [effect.fromPage, effect.fromPage + effect.pages]
+              : effect.kind === 'mapped'
+                ? [effect.vma.startPage, effect.vma.endPage]
+                : [effect.startPage, effect.endPage];
+          if (page >= from && page < to && effect.kind !== 'protected' && effect.kind !== 'aliased')
+            return { step: i, call, effect };
         }
       }
       if (i === this.stepIndex) continue;

@@ -43,7 +43,8 @@ export class SymbolTable {
   /** The symbol whose definition or a reference contains the offset. */
   at(offset: number): SymbolInfo | undefined {
     for (const symbol of this.byName.values()) {
-      if (symbol.definition && offset >= symbol.definition.start && offset <= symbol.definition.end) return symbol;
+      if (symbol.definition && offset >= symbol.definition.start && offset <= symbol.definition.end)
+        return symbol;
       for (const ref of symbol.references) if (offset >= ref.start && offset <= ref.end) return symbol;
     }
     return undefined;

@@ -46,7 +46,8 @@ export interface ParenExpression extends TextRange {
   readonly inner: Expression | undefined;
 }
 
-export type Expression = NumberLiteral | NameExpression | BinaryExpression | NegateExpression | ParenExpression;
+export type Expression =
+  NumberLiteral | NameExpression | BinaryExpression | NegateExpression | ParenExpression;
 
 /** A bare word in a command: a flag (`maymove`), a protection (`rw`), a property (`coherent`). */
 export interface Word extends TextRange {
@@ -110,7 +111,12 @@ export interface ActorNode extends TextRange {
 
 export type ExpectForm =
   /** `expect a == 0x1000`, `expect b == EINVAL`, `expect p != 0` */
-  | { readonly form: 'value'; readonly subject: Expression | undefined; readonly op: '==' | '!='; readonly value: Argument | undefined }
+  | {
+      readonly form: 'value';
+      readonly subject: Expression | undefined;
+      readonly op: '==' | '!=';
+      readonly value: Argument | undefined;
+    }
   /** `expect app reads p, 64 == w`, `expect read a, 1 == 0xAB` */
   | {
       readonly form: 'read';
@@ -121,7 +127,12 @@ export type ExpectForm =
       readonly value: Argument | undefined;
     }
   /** `expect mapped a, 4KiB`, `expect unmapped a` */
-  | { readonly form: 'mapped'; readonly negated: boolean; readonly address: Expression | undefined; readonly length: Expression | undefined }
+  | {
+      readonly form: 'mapped';
+      readonly negated: boolean;
+      readonly address: Expression | undefined;
+      readonly length: Expression | undefined;
+    }
   /** `expect diagnostic stale-pointer` */
   | { readonly form: 'diagnostic'; readonly code: Identifier | undefined };
 

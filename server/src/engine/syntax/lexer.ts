@@ -37,7 +37,11 @@ export function tokenize(text: string): Token[] {
       if (c === 48 && (text[i + 1] === 'x' || text[i + 1] === 'X')) {
         i += 2;
         while (i < n && (isHexDigit(text.charCodeAt(i)) || text.charCodeAt(i) === 95)) i++;
-      } else if (c === 48 && (text[i + 1] === 'b' || text[i + 1] === 'B') && (text[i + 2] === '0' || text[i + 2] === '1')) {
+      } else if (
+        c === 48 &&
+        (text[i + 1] === 'b' || text[i + 1] === 'B') &&
+        (text[i + 2] === '0' || text[i + 2] === '1')
+      ) {
         i += 2;
         while (i < n && (text[i] === '0' || text[i] === '1' || text[i] === '_')) i++;
       } else {

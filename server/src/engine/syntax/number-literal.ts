@@ -30,7 +30,8 @@ export function parseNumberText(text: string, separateUnit?: string): ParsedNumb
   const numberPart = match ? match[0] : '';
   const gluedUnit = digits.slice(numberPart.length);
   let unit: string | undefined = gluedUnit || undefined;
-  if (gluedUnit && separateUnit) return { value: undefined, unit, error: `two units: \`${gluedUnit}\` and \`${separateUnit}\`` };
+  if (gluedUnit && separateUnit)
+    return { value: undefined, unit, error: `two units: \`${gluedUnit}\` and \`${separateUnit}\`` };
   unit = unit ?? separateUnit;
   if (!numberPart || numberPart.replace(/[._]/g, '') === '') {
     return { value: undefined, unit, error: `\`${text}\` has no digits after \`${prefix}\`` };
@@ -40,7 +41,11 @@ export function parseNumberText(text: string, separateUnit?: string): ParsedNumb
   }
   if (unit !== undefined && !isUnit(unit)) {
     const hint = base === 16n ? ' (a unit after a hex number needs a space: `0x10 MiB`)' : '';
-    return { value: undefined, unit, error: `unknown unit \`${unit}\`; use B, KiB, MiB, GiB, TiB or pages${hint}` };
+    return {
+      value: undefined,
+      unit,
+      error: `unknown unit \`${unit}\`; use B, KiB, MiB, GiB, TiB or pages${hint}`,
+    };
   }
   const scale = unit ? (UNIT_BYTES[unit] ?? 1n) : 1n;
   const clean = numberPart.replace(/_/g, '');
@@ -56,6 +61,11 @@ export function parseNumberText(text: string, separateUnit?: string): ParsedNumb
   } else {
     value = (base === 10n ? BigInt(clean) : BigInt(prefix.toLowerCase() + clean)) * scale;
   }
-  if (value > U64_MAX) return { value: undefined, unit, error: `\`${text}\` does not fit in 64 bits (max 0xffff_ffff_ffff_ffff)` };
+  if (value > U64_MAX)
+    return {
+      value: undefined,
+      unit,
+      error: `\`${text}\` does not fit in 64 bits (max 0xffff_ffff_ffff_ffff)`,
+    };
   return { value, unit, error: undefined };
 }

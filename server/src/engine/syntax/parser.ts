@@ -24,7 +24,13 @@ import type {
 import { tokenize } from './lexer';
 import { isUnit, parseNumberText } from './number-literal';
 import type { Token } from './tokens';
-import { ACCESS_VERBS, SETTING_BY_NAME, TRAIT_BY_NAME, VERB_BY_NAME, verbWords } from '../language/vocabulary';
+import {
+  ACCESS_VERBS,
+  SETTING_BY_NAME,
+  TRAIT_BY_NAME,
+  VERB_BY_NAME,
+  verbWords,
+} from '../language/vocabulary';
 
 const MAX_EXPRESSION_DEPTH = 64;
 
@@ -60,10 +66,22 @@ class Parser {
         scenarios.push(this.parseScenario());
         continue;
       }
-      this.error(t, t.kind === 'invalid' ? this.invalidMessage(t) : `expected \`scenario "name" {\`, found ${describe(t)}`);
+      this.error(
+        t,
+        t.kind === 'invalid'
+          ? this.invalidMessage(t)
+          : `expected \`scenario "name" {\`, found ${describe(t)}`,
+      );
       this.skipLine();
     }
-    return { kind: 'file', start: 0, end: this.text.length, scenarios, comments: this.comments, errors: this.errors };
+    return {
+      kind: 'file',
+      start: 0,
+      end: this.text.length,
+      scenarios,
+      comments: this.comments,
+      errors: this.errors,
+    };
   }
 
   private parseScenario(): ScenarioNode {
@@ -76,7 +94,16 @@ class Parser {
     else {
       this.error(this.peek(), 'expected `{` after the scenario name');
       this.skipLine();
-      return { kind: 'scenario', start: keyword.start, end: this.prevEnd(), keyword, name, body: [], bodyRange: undefined, closed: false };
+      return {
+        kind: 'scenario',
+        start: keyword.start,
+        end: this.prevEnd(),
+        keyword,
+        name,
+        body: [],
+        bodyRange: undefined,
+        closed: false,
+      };
     }
     const body: Statement[] = [];
     let closed = false;
@@ -98,19 +125,35 @@ class Parser {
       if (statement) body.push(statement);
       this.endOfLine();
     }
-    if (!closed) this.error({ start: keyword.start, end: (name ?? keyword).end }, 'this scenario has no closing `}`');
+    if (!closed)
+      this.error({ start: keyword.start, end: (name ?? keyword).end }, 'this scenario has no closing `}`');
     const end = this.prevEnd();
-    return { kind: 'scenario', start: keyword.start, end, keyword, name, body, bodyRange: { start: bodyStart, end }, closed };
+    return {
+      kind: 'scenario',
+      start: keyword.start,
+      end,
+      keyword,
+      name,
+      body,
+      bodyRange: { start: bodyStart, end },
+      closed,
+    };
   }
 
   private parseStatement(): Statement | undefined {
     const t = this.peek();
     if (t.kind !== 'ident') {
-      this.error(t, t.kind === 'invalid' ? this.invalidMessage(t) : `expected a step, a setting, \`driver\` or \`expect\`, found ${describe(t)}`);
+      this.error(
+        t,
+        t.kind === 'invalid'
+          ? this.invalidMessage(t)
+          : `expected a step, a setting, \`driver\` or \`expect\`, found ${describe(t)}`,
+      );
       this.skipLine();
       return undefined;
     }
-    if (t.text === 'driver' && (this.peekAt(1).kind === 'ident' || this.peekAt(1).kind === 'lbrace')) return this.parseDriver();
+    if (t.text === 'driver' && (this.peekAt(1).kind === 'ident' || this.peekAt(1).kind === 'lbrace'))
+      return this.parseDriver();
     if (t.text === 'actor') return this.parseActor();
     if (t.text === 'expect') return this.parseExpect();
     if (SETTING_BY_NAME.has(t.text) && this.peekAt(1).kind !== 'assign') return this.parseSetting();
@@ -134,7 +177,15 @@ class Parser {
       if (t.kind === 'number' && spec?.args === 'version') {
         // `kernel 5.15` is a version, not a fractional byte count: keep the text, no value.
         this.pos++;
-        args.push({ kind: 'number', text: t.text, value: undefined, unit: undefined, error: undefined, start: t.start, end: t.end });
+        args.push({
+          kind: 'number',
+          text: t.text,
+          value: undefined,
+          unit: undefined,
+          error: undefined,
+          start: t.start,
+          end: t.end,
+        });
         continue;
       }
       if (t.kind === 'ident' && (spec?.args === 'word' || !isUnit(t.text))) {
@@ -154,12 +205,20 @@ class Parser {
   private parseDriver(): DriverNode {
     const keyword = this.ident();
     const name = this.at('ident') ? this.ident() : undefined;
-    if (!name) this.error(this.peek(), 'expected the driver\'s name: `driver mesa {`');
+    if (!name) this.error(this.peek(), "expected the driver's name: `driver mesa {`");
     const traits: TraitNode[] = [];
     let closed = false;
     if (!this.at('lbrace')) {
-      if (!this.atLineEnd()) this.error(this.peek(), 'expected `{` to start the driver\'s traits');
-      return { kind: 'driver', start: keyword.start, end: this.prevEnd(), keyword, name, traits, closed: true };
+      if (!this.atLineEnd()) this.error(this.peek(), "expected `{` to start the driver's traits");
+      return {
+        kind: 'driver',
+        start: keyword.start,
+        end: this.prevEnd(),
+        keyword,
+        name,
+        traits,
+        closed: true,
+      };
     }
     this.pos++;
     while (!this.at('eof')) {
@@ -173,7 +232,12 @@ class Parser {
         break;
       }
       const t = this.peek();
-      if (t.kind === 'ident' && (t.text === 'scenario' || t.text === 'expect' || VERB_BY_NAME.has(t.text)) && this.isLineStart()) break;
+      if (
+        t.kind === 'ident' &&
+        (t.text === 'scenario' || t.text === 'expect' || VERB_BY_NAME.has(t.text)) &&
+        this.isLineStart()
+      )
+        break;
       if (t.kind !== 'ident') {
         this.error(t, `expected a driver trait (e.g. \`maps at-alloc\`), found ${describe(t)}`);
         this.skipLineOrBrace();
@@ -208,7 +272,7 @@ class Parser {
   private parseActor(): ActorNode {
     const keyword = this.ident();
     const name = this.at('ident') ? this.ident() : undefined;
-    if (!name) this.error(this.peek(), 'expected the actor\'s name: `actor fex`');
+    if (!name) this.error(this.peek(), "expected the actor's name: `actor fex`");
     return { kind: 'actor', start: keyword.start, end: this.prevEnd(), keyword, name };
   }
 
@@ -220,12 +284,21 @@ class Parser {
       binding = this.ident();
       this.pos++;
     }
-    if (this.at('ident') && this.peekAt(1).kind === 'ident' && ACCESS_VERBS[this.peekAt(1).text] !== undefined) {
+    if (
+      this.at('ident') &&
+      this.peekAt(1).kind === 'ident' &&
+      ACCESS_VERBS[this.peekAt(1).text] !== undefined
+    ) {
       actor = this.ident();
     }
     if (!this.at('ident')) {
       const t = this.peek();
-      this.error(t, binding ? `expected a command after \`${binding.name} =\`` : `expected a command, found ${describe(t)}`);
+      this.error(
+        t,
+        binding
+          ? `expected a command after \`${binding.name} =\``
+          : `expected a command, found ${describe(t)}`,
+      );
       const verb: Identifier = { kind: 'ident', name: '', start: t.start, end: t.start };
       this.skipLine();
       return this.step(first.start, binding, actor, verb, [], [], []);
@@ -275,7 +348,18 @@ class Parser {
     options: Option[],
   ): StepNode {
     const end = Math.max(this.prevEnd(), verb.end);
-    return { kind: 'step', start, end, binding, actor, verb, args, words, options, text: this.text.slice(start, end) };
+    return {
+      kind: 'step',
+      start,
+      end,
+      binding,
+      actor,
+      verb,
+      args,
+      words,
+      options,
+      text: this.text.slice(start, end),
+    };
   }
 
   private parseExpect(): ExpectNode {
@@ -285,9 +369,15 @@ class Parser {
     if (t.kind === 'ident' && t.text === 'diagnostic') {
       this.pos++;
       const code = this.at('ident') ? this.ident() : undefined;
-      if (!code) this.error(this.peek(), 'expected a diagnostic code, e.g. `expect diagnostic stale-pointer`');
+      if (!code)
+        this.error(this.peek(), 'expected a diagnostic code, e.g. `expect diagnostic stale-pointer`');
       expectation = { form: 'diagnostic', code };
-    } else if (t.kind === 'ident' && (t.text === 'mapped' || t.text === 'unmapped') && this.peekAt(1).kind !== 'eq' && this.peekAt(1).kind !== 'neq') {
+    } else if (
+      t.kind === 'ident' &&
+      (t.text === 'mapped' || t.text === 'unmapped') &&
+      this.peekAt(1).kind !== 'eq' &&
+      this.peekAt(1).kind !== 'neq'
+    ) {
       this.pos++;
       const address = this.parseExpression();
       if (!address) this.error(this.peek(), `expected an address after \`${t.text}\``);
@@ -304,12 +394,17 @@ class Parser {
       if (!address) this.error(this.peek(), 'expected the address to read');
       if (this.at('comma')) this.pos++;
       const length = this.at('eq') || this.at('neq') ? undefined : this.parseExpression();
-      if (!length) this.error(this.peek(), 'expected the number of bytes to read: `expect read a, 1 == 0xAB`');
+      if (!length)
+        this.error(this.peek(), 'expected the number of bytes to read: `expect read a, 1 == 0xAB`');
       const { op, value } = this.comparison();
       expectation = { form: 'read', actor, address, length, op, value };
     } else {
       const subject = this.parseExpression();
-      if (!subject) this.error(this.peek(), 'expected what to check: `expect a == 0x1000`, `expect read a, 1 == 0xAB`, `expect mapped a`, `expect diagnostic CODE`');
+      if (!subject)
+        this.error(
+          this.peek(),
+          'expected what to check: `expect a == 0x1000`, `expect read a, 1 == 0xAB`, `expect mapped a`, `expect diagnostic CODE`',
+        );
       const { op, value } = this.comparison();
       expectation = { form: 'value', subject, op, value };
     }
@@ -318,7 +413,8 @@ class Parser {
 
   private comparison(): { op: '==' | '!='; value: Argument | undefined } {
     if (!this.at('eq') && !this.at('neq')) {
-      if (!this.atLineEnd()) this.error(this.peek(), `expected \`==\` or \`!=\`, found ${describe(this.peek())}`);
+      if (!this.atLineEnd())
+        this.error(this.peek(), `expected \`==\` or \`!=\`, found ${describe(this.peek())}`);
       else this.error(this.peek(), 'expected `==` or `!=` and the expected value');
       return { op: '==', value: undefined };
     }
@@ -365,7 +461,14 @@ class Parser {
       this.pos++;
       const right = this.parseUnary();
       if (!right) this.error(this.peek(), 'expected a value after `*`');
-      left = { kind: 'binary', op: '*', left, right, start: left.start, end: right ? right.end : this.prevEnd() };
+      left = {
+        kind: 'binary',
+        op: '*',
+        left,
+        right,
+        start: left.start,
+        end: right ? right.end : this.prevEnd(),
+      };
     }
     return left;
   }
@@ -393,7 +496,15 @@ class Parser {
         this.pos++;
       }
       const parsed = parseNumberText(t.text, unit);
-      const literal: NumberLiteral = { kind: 'number', text: this.text.slice(t.start, end), value: parsed.value, unit: parsed.unit, error: parsed.error, start: t.start, end };
+      const literal: NumberLiteral = {
+        kind: 'number',
+        text: this.text.slice(t.start, end),
+        value: parsed.value,
+        unit: parsed.unit,
+        error: parsed.error,
+        start: t.start,
+        end,
+      };
       if (parsed.error) this.error(literal, parsed.error);
       return literal;
     }
@@ -442,7 +553,11 @@ class Parser {
   }
 
   private isLineStart(): boolean {
-    return this.pos === 0 || this.tokens[this.pos - 1]?.kind === 'newline' || this.tokens[this.pos - 1]?.kind === 'lbrace';
+    return (
+      this.pos === 0 ||
+      this.tokens[this.pos - 1]?.kind === 'newline' ||
+      this.tokens[this.pos - 1]?.kind === 'lbrace'
+    );
   }
 
   private ident(): Identifier {

@@ -59,7 +59,10 @@ export class LineIndex {
     const start = this.lineStarts[position.line] ?? 0;
     const nextStart = this.lineStarts[position.line + 1] ?? this.text.length;
     const lineEnd = Math.max(start, nextStart - this.newlineLengthBefore(nextStart));
-    return Math.min(start + Math.max(0, position.character), position.line + 1 < this.lineStarts.length ? lineEnd : this.text.length);
+    return Math.min(
+      start + Math.max(0, position.character),
+      position.line + 1 < this.lineStarts.length ? lineEnd : this.text.length,
+    );
   }
 
   lineStart(line: number): number {

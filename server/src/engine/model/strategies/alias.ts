@@ -2,7 +2,15 @@
 // On Linux the layer has no fd, so it uses mremap(old_size = 0): shared mappings only — private
 // memory gives EINVAL and device BOs (VM_DONTEXPAND/VM_PFNMAP) EFAULT (facts linux-mm 3.6, 4.3).
 // On macOS mach_vm_remap(copy=FALSE) aliases any memory (facts 7.5).
-import { MAP_ANONYMOUS, MAP_FIXED_NOREPLACE, MAP_NORESERVE, MAP_PRIVATE, MREMAP_FIXED, MREMAP_MAYMOVE, PROT_NONE } from '../../kernel/types';
+import {
+  MAP_ANONYMOUS,
+  MAP_FIXED_NOREPLACE,
+  MAP_NORESERVE,
+  MAP_PRIVATE,
+  MREMAP_FIXED,
+  MREMAP_MAYMOVE,
+  PROT_NONE,
+} from '../../kernel/types';
 import { alignDown, alignUp, formatHex } from '../../numbers';
 import { passThrough, type Strategy } from './strategy';
 
@@ -21,14 +29,42 @@ export const alias: Strategy = {
       ctx.sim.finding('window-exhausted', ctx.sim.describeNoRoom(length));
       return { ok: false, vkResult: 'VK_ERROR_OUT_OF_HOST_MEMORY', reason: 'no room in the 32-bit window' };
     }
-    ctx.sim.mmap('wine', { addr: low, length, prot: PROT_NONE, flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, fd: -1, offset: 0n }, 'reservation');
-    const dup = ctx.sim.mremap('wine', { oldAddress: start, oldSize: 0n, newSize: length, flags: MREMAP_MAYMOVE | MREMAP_FIXED, newAddress: low }, `${memory.name} (alias)`);
+    ctx.sim.mmap(
+      'wine',
+      {
+        addr: low,
+        length,
+        prot: PROT_NONE,
+        flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE,
+        fd: -1,
+        offset: 0n,
+      },
+      'reservation',
+    );
+    const dup = ctx.sim.mremap(
+      'wine',
+      {
+        oldAddress: start,
+        oldSize: 0n,
+        newSize: length,
+        flags: MREMAP_MAYMOVE | MREMAP_FIXED,
+        newAddress: low,
+      },
+      `${memory.name} (alias)`,
+    );
     if (!dup.ok) {
       ctx.sim.munmap('wine', low, length);
-      return { ok: false, vkResult: 'VK_ERROR_MEMORY_MAP_FAILED', reason: `mremap(old_size=0) failed with ${dup.errno}: ${dup.reason}` };
+      return {
+        ok: false,
+        vkResult: 'VK_ERROR_MEMORY_MAP_FAILED',
+        reason: `mremap(old_size=0) failed with ${dup.errno}: ${dup.reason}`,
+      };
     }
     memory.windowRange = { start: low, size: length };
-    memory.history.push({ step: ctx.sim.stepIndex, text: `wine aliased its pages at ${formatHex(low)}; the driver's mapping stays` });
+    memory.history.push({
+      step: ctx.sim.stepIndex,
+      text: `wine aliased its pages at ${formatHex(low)}; the driver's mapping stays`,
+    });
     return { ok: true, pointer: low + (driverPointer - start) + offset };
   },
   unmap(ctx, memory) {

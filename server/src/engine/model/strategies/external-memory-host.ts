@@ -11,7 +11,10 @@ export const externalMemoryHost: Strategy = {
   allocate(ctx, memory) {
     if (!memory.properties.has('host-visible')) return ctx.ops.allocate(memory);
     if (memory.properties.has('device-local')) {
-      ctx.sim.finding('memory-type-lost', `${memory.name} asks for DEVICE_LOCAL host-visible memory; imported host memory is never device-local (RADV offers only a cached GTT type), so Wine picks another type or fails "Not found compatible memory type"`);
+      ctx.sim.finding(
+        'memory-type-lost',
+        `${memory.name} asks for DEVICE_LOCAL host-visible memory; imported host memory is never device-local (RADV offers only a cached GTT type), so Wine picks another type or fails "Not found compatible memory type"`,
+      );
     }
     const length = alignUp(memory.allocationSize, ctx.sim.pageSize);
     const low = ctx.sim.findWindowSpace(length, ctx.sim.platform.allocationGranularity);
@@ -19,9 +22,25 @@ export const externalMemoryHost: Strategy = {
       ctx.sim.finding('window-exhausted', ctx.sim.describeNoRoom(length));
       return;
     }
-    const result = ctx.sim.mmap('wine', { addr: low, length, prot: PROT_READ | PROT_WRITE, flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, fd: -1, offset: 0n }, `${memory.name} (host import)`);
+    const result = ctx.sim.mmap(
+      'wine',
+      {
+        addr: low,
+        length,
+        prot: PROT_READ | PROT_WRITE,
+        flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
+        fd: -1,
+        offset: 0n,
+      },
+      `${memory.name} (host import)`,
+    );
     if (!result.ok) return;
-    ctx.sim.note(ctx.ops.name, `vkAllocateMemory(${memory.name}, VkImportMemoryHostPointerInfoEXT{pHostPointer=${formatHex(low)}})`, '= VK_SUCCESS', true);
+    ctx.sim.note(
+      ctx.ops.name,
+      `vkAllocateMemory(${memory.name}, VkImportMemoryHostPointerInfoEXT{pHostPointer=${formatHex(low)}})`,
+      '= VK_SUCCESS',
+      true,
+    );
     memory.windowRange = { start: low, size: length };
     memory.driverPointer = low;
     memory.driverObject = ctx.sim.space.vmaAt(ctx.sim.pageOf(low))?.object;

@@ -14,7 +14,11 @@ export const hookMmap: Strategy = {
       if (result.ok && ctx.ops.escapes.has(memory)) {
         const why = ctx.ops.escapes.get(memory) ?? '';
         const made = memory.driverMapStep !== undefined ? ctx.sim.stepRange(memory.driverMapStep) : undefined;
-        ctx.sim.finding('hook-bypassed', `the mmap hook never saw this mapping: ${why}`, made ? [{ range: made, message: 'the driver mapped it here, unhooked' }] : []);
+        ctx.sim.finding(
+          'hook-bypassed',
+          `the mmap hook never saw this mapping: ${why}`,
+          made ? [{ range: made, message: 'the driver mapped it here, unhooked' }] : [],
+        );
       }
       return result;
     } finally {

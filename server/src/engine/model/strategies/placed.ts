@@ -14,7 +14,10 @@ export const placed: Strategy = {
   map(ctx, memory, offset, size) {
     const driver = ctx.ops.model;
     if (!driver.placed.supported) {
-      ctx.sim.finding('placed-unsupported', `${driver.name} does not expose VK_EXT_map_memory_placed; Wine falls back to mapping directly and fails unless the pointer happens to fit in 32 bits`);
+      ctx.sim.finding(
+        'placed-unsupported',
+        `${driver.name} does not expose VK_EXT_map_memory_placed; Wine falls back to mapping directly and fails unless the pointer happens to fit in 32 bits`,
+      );
       return passThrough.map(ctx, memory, offset, size);
     }
     const granularity = ctx.sim.platform.allocationGranularity;
@@ -22,9 +25,24 @@ export const placed: Strategy = {
     const low = ctx.sim.findWindowSpace(reservation, granularity);
     if (low === undefined) {
       ctx.sim.finding('window-exhausted', ctx.sim.describeNoRoom(reservation));
-      return { ok: false, vkResult: 'VK_ERROR_OUT_OF_HOST_MEMORY', reason: 'NtAllocateVirtualMemory found no room below the 32-bit limit' };
+      return {
+        ok: false,
+        vkResult: 'VK_ERROR_OUT_OF_HOST_MEMORY',
+        reason: 'NtAllocateVirtualMemory found no room below the 32-bit limit',
+      };
     }
-    ctx.sim.mmap('wine', { addr: low, length: reservation, prot: PROT_READ | PROT_WRITE, flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, fd: -1, offset: 0n }, `${memory.name} (wine VM)`);
+    ctx.sim.mmap(
+      'wine',
+      {
+        addr: low,
+        length: reservation,
+        prot: PROT_READ | PROT_WRITE,
+        flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
+        fd: -1,
+        offset: 0n,
+      },
+      `${memory.name} (wine VM)`,
+    );
     memory.windowRange = { start: low, size: reservation };
     const result = placeMap(ctx, memory, low, { offset: 0n, size: undefined, checkOnly: false });
     if (!result.ok) {
@@ -53,26 +71,68 @@ export const placed: Strategy = {
  * whole page-rounded BO with MAP_FIXED at the address (H7), or fails when the BO is already
  * mapped elsewhere (H4: Turnip "Cannot remap BO to a different address").
  */
-export function placeMap(ctx: StrategyContext, memory: VkMemory, address: bigint, o: { offset: bigint; size: bigint | undefined; checkOnly: boolean }): MapOutcome {
+export function placeMap(
+  ctx: StrategyContext,
+  memory: VkMemory,
+  address: bigint,
+  o: { offset: bigint; size: bigint | undefined; checkOnly: boolean },
+): MapOutcome {
   const driver = ctx.ops.model;
-  const violations = mapViolations(memory, driver, { placed: true, placedAddress: address, offset: o.offset, size: o.size, legacyEntryPoint: false }, ctx.memories);
+  const violations = mapViolations(
+    memory,
+    driver,
+    { placed: true, placedAddress: address, offset: o.offset, size: o.size, legacyEntryPoint: false },
+    ctx.memories,
+  );
   for (const v of violations) ctx.sim.finding('vulkan-valid-usage', `${v.vuid}: ${v.message}`);
-  ctx.sim.note(ctx.ops.name, `vkMapMemory2KHR(${memory.name}, PLACED, pPlacedAddress=${formatHex(address)}, offset=${formatHex(o.offset)}, size=${o.size === undefined ? 'VK_WHOLE_SIZE' : formatSize(o.size)})`, '', violations.length === 0);
-  if (!driver.placed.supported) return { ok: false, vkResult: 'VK_ERROR_MEMORY_MAP_FAILED', reason: `${driver.name} has no VK_EXT_map_memory_placed` };
+  ctx.sim.note(
+    ctx.ops.name,
+    `vkMapMemory2KHR(${memory.name}, PLACED, pPlacedAddress=${formatHex(address)}, offset=${formatHex(o.offset)}, size=${o.size === undefined ? 'VK_WHOLE_SIZE' : formatSize(o.size)})`,
+    '',
+    violations.length === 0,
+  );
+  if (!driver.placed.supported)
+    return {
+      ok: false,
+      vkResult: 'VK_ERROR_MEMORY_MAP_FAILED',
+      reason: `${driver.name} has no VK_EXT_map_memory_placed`,
+    };
   if (memory.driverPointer !== undefined && memory.driverPointer !== address) {
-    const why = driver.maps === 'pool' ? `it is a suballocation of a pool mapped at step ${(memory.driverMapStep ?? 0) + 1}` : `${driver.name} already mapped it at ${formatHex(memory.driverPointer)}${driver.maps === 'at-alloc' ? ' at allocation (H3)' : ''}`;
+    const why =
+      driver.maps === 'pool'
+        ? `it is a suballocation of a pool mapped at step ${(memory.driverMapStep ?? 0) + 1}`
+        : `${driver.name} already mapped it at ${formatHex(memory.driverPointer)}${driver.maps === 'at-alloc' ? ' at allocation (H3)' : ''}`;
     const made = memory.driverMapStep !== undefined ? ctx.sim.stepRange(memory.driverMapStep) : undefined;
-    ctx.sim.finding('placed-map-failed', `the placed map fails with VK_ERROR_MEMORY_MAP_FAILED: ${why}, and a mapped BO cannot be re-placed (H4)`, made ? [{ range: made, message: 'already mapped here' }] : []);
-    return { ok: false, vkResult: 'VK_ERROR_MEMORY_MAP_FAILED', reason: 'the BO is already mapped at another address (H4)' };
+    ctx.sim.finding(
+      'placed-map-failed',
+      `the placed map fails with VK_ERROR_MEMORY_MAP_FAILED: ${why}, and a mapped BO cannot be re-placed (H4)`,
+      made ? [{ range: made, message: 'already mapped here' }] : [],
+    );
+    return {
+      ok: false,
+      vkResult: 'VK_ERROR_MEMORY_MAP_FAILED',
+      reason: 'the BO is already mapped at another address (H4)',
+    };
   }
   // Drivers map the page-rounded BO, never less (H7); a larger alignment spills past the reservation.
   const mapSize = alignUp(memory.allocationSize, maxBig(ctx.sim.pageSize, driver.placed.alignment));
   if (memory.windowRange && address + mapSize > memory.windowRange.start + memory.windowRange.size) {
-    ctx.sim.finding('fixed-clobber', `the driver maps ${formatSize(mapSize)} (allocationSize rounded to ${formatSize(driver.placed.alignment)}), past the ${formatSize(memory.windowRange.size)} reserved at ${formatHex(memory.windowRange.start)} (H7)`);
+    ctx.sim.finding(
+      'fixed-clobber',
+      `the driver maps ${formatSize(mapSize)} (allocationSize rounded to ${formatSize(driver.placed.alignment)}), past the ${formatSize(memory.windowRange.size)} reserved at ${formatHex(memory.windowRange.start)} (H7)`,
+    );
   }
   const result = ctx.ops.mapOwnPointer(memory, { address, fixed: true });
-  if (!result.ok) return { ok: false, vkResult: 'VK_ERROR_MEMORY_MAP_FAILED', reason: `the driver's mmap failed with ${result.errno}` };
-  memory.history.push({ step: ctx.sim.stepIndex, text: `${driver.name} placed its map at ${formatHex(address)}` });
+  if (!result.ok)
+    return {
+      ok: false,
+      vkResult: 'VK_ERROR_MEMORY_MAP_FAILED',
+      reason: `the driver's mmap failed with ${result.errno}`,
+    };
+  memory.history.push({
+    step: ctx.sim.stepIndex,
+    text: `${driver.name} placed its map at ${formatHex(address)}`,
+  });
   return { ok: true, pointer: address };
 }
 

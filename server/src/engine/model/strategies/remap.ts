@@ -2,7 +2,16 @@
 // DONTUNMAP leaves the old range mapped but empty (private anonymous) or an alias (shared, 5.13+),
 // and is refused for VM_PFNMAP/VM_DONTEXPAND device BOs; a plain MAYMOVE|FIXED move works on BOs
 // but the driver's own pointer then points at nothing (facts linux-mm 3.5, 4.2; H2, H11).
-import { MAP_ANONYMOUS, MAP_FIXED_NOREPLACE, MAP_NORESERVE, MAP_PRIVATE, MREMAP_DONTUNMAP, MREMAP_FIXED, MREMAP_MAYMOVE, PROT_NONE } from '../../kernel/types';
+import {
+  MAP_ANONYMOUS,
+  MAP_FIXED_NOREPLACE,
+  MAP_NORESERVE,
+  MAP_PRIVATE,
+  MREMAP_DONTUNMAP,
+  MREMAP_FIXED,
+  MREMAP_MAYMOVE,
+  PROT_NONE,
+} from '../../kernel/types';
 import { alignDown, alignUp, formatHex, formatSize } from '../../numbers';
 import { passThrough, type Strategy } from './strategy';
 
@@ -20,7 +29,14 @@ export function remapStrategy(dontUnmap: boolean): Strategy {
       const end = alignUp(driverPointer + memory.allocationSize, page);
       const length = end - start;
       if (driverPointer !== start || (ctx.ops.model.maps === 'pool' && length !== memory.allocationSize)) {
-        const neighbours = ctx.memories.filter((m) => m !== memory && !m.freed && m.driverPointer !== undefined && m.driverPointer < end && m.driverPointer + m.allocationSize > start);
+        const neighbours = ctx.memories.filter(
+          (m) =>
+            m !== memory &&
+            !m.freed &&
+            m.driverPointer !== undefined &&
+            m.driverPointer < end &&
+            m.driverPointer + m.allocationSize > start,
+        );
         ctx.sim.finding(
           'remap-granularity',
           `mremap moves whole pages: ${memory.name} is a suballocation at ${formatHex(driverPointer)}, so ${formatSize(length)} of pages around it move too${neighbours.length ? ` — including ${neighbours.map((n) => n.name).join(', ')}` : ''} (H1)`,
@@ -33,24 +49,59 @@ export function remapStrategy(dontUnmap: boolean): Strategy {
         return { ok: false, vkResult: 'VK_ERROR_OUT_OF_HOST_MEMORY', reason: 'no room in the 32-bit window' };
       }
       // Wine first reserves the destination, then moves onto its own reservation with FIXED.
-      ctx.sim.mmap('wine', { addr: low, length, prot: PROT_NONE, flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, fd: -1, offset: 0n }, 'reservation');
+      ctx.sim.mmap(
+        'wine',
+        {
+          addr: low,
+          length,
+          prot: PROT_NONE,
+          flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE,
+          fd: -1,
+          offset: 0n,
+        },
+        'reservation',
+      );
       const flags = MREMAP_MAYMOVE | MREMAP_FIXED | (dontUnmap ? MREMAP_DONTUNMAP : 0);
-      const moved = ctx.sim.mremap('wine', { oldAddress: start, oldSize: length, newSize: length, flags, newAddress: low }, `${memory.name} (moved)`);
+      const moved = ctx.sim.mremap(
+        'wine',
+        { oldAddress: start, oldSize: length, newSize: length, flags, newAddress: low },
+        `${memory.name} (moved)`,
+      );
       if (!moved.ok) {
         ctx.sim.munmap('wine', low, length);
-        return { ok: false, vkResult: 'VK_ERROR_MEMORY_MAP_FAILED', reason: `mremap failed with ${moved.errno}: ${moved.reason}` };
+        return {
+          ok: false,
+          vkResult: 'VK_ERROR_MEMORY_MAP_FAILED',
+          reason: `mremap failed with ${moved.errno}: ${moved.reason}`,
+        };
       }
       memory.movedFrom = start;
       memory.windowRange = { start: low, size: length };
-      memory.history.push({ step: ctx.sim.stepIndex, text: `wine moved its pages ${formatHex(start)} → ${formatHex(low)}${dontUnmap ? ' (DONTUNMAP: the old range stays, without the pages)' : ''}` });
+      memory.history.push({
+        step: ctx.sim.stepIndex,
+        text: `wine moved its pages ${formatHex(start)} → ${formatHex(low)}${dontUnmap ? ' (DONTUNMAP: the old range stays, without the pages)' : ''}`,
+      });
       return { ok: true, pointer: low + (driverPointer - start) + offset };
     },
     unmap(ctx, memory) {
       // Move the pages back where the driver expects them (the kindest reading of the proposal).
       const range = memory.windowRange;
       if (range && memory.movedFrom !== undefined) {
-        ctx.sim.mremap('wine', { oldAddress: range.start, oldSize: range.size, newSize: range.size, flags: MREMAP_MAYMOVE | MREMAP_FIXED, newAddress: memory.movedFrom }, memory.name);
-        memory.history.push({ step: ctx.sim.stepIndex, text: `wine moved the pages back to ${formatHex(memory.movedFrom)}` });
+        ctx.sim.mremap(
+          'wine',
+          {
+            oldAddress: range.start,
+            oldSize: range.size,
+            newSize: range.size,
+            flags: MREMAP_MAYMOVE | MREMAP_FIXED,
+            newAddress: memory.movedFrom,
+          },
+          memory.name,
+        );
+        memory.history.push({
+          step: ctx.sim.stepIndex,
+          text: `wine moved the pages back to ${formatHex(memory.movedFrom)}`,
+        });
       }
       memory.windowRange = undefined;
       memory.movedFrom = undefined;

@@ -1,7 +1,13 @@
 // FEX's approach for 32-bit guests: reserve every address above 4 GiB so that each mmap(NULL)
 // — the driver's too — lands below it. Every driver-internal mapping then competes for the
 // 32-bit space (H9), and with a 2 GiB window the 2–4 GiB range is still out of reach.
-import { MAP_ANONYMOUS, MAP_FIXED_NOREPLACE, MAP_NORESERVE, MAP_PRIVATE, PROT_NONE } from '../../kernel/types';
+import {
+  MAP_ANONYMOUS,
+  MAP_FIXED_NOREPLACE,
+  MAP_NORESERVE,
+  MAP_PRIVATE,
+  PROT_NONE,
+} from '../../kernel/types';
 import { GiB } from '../../numbers';
 import { passThrough, type Strategy } from './strategy';
 
@@ -12,7 +18,18 @@ export const reserveHigh: Strategy = {
     const from = 4n * GiB;
     const to = sim.platform.kernel.mmapBase;
     if (to > from) {
-      sim.mmap('wine', { addr: from, length: to - from, prot: PROT_NONE, flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, fd: -1, offset: 0n }, 'reserved above 4 GiB');
+      sim.mmap(
+        'wine',
+        {
+          addr: from,
+          length: to - from,
+          prot: PROT_NONE,
+          flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE,
+          fd: -1,
+          offset: 0n,
+        },
+        'reserved above 4 GiB',
+      );
     }
   },
 };

@@ -25,12 +25,26 @@ export const shadowCopy: Strategy = {
       ctx.sim.finding('window-exhausted', ctx.sim.describeNoRoom(length));
       return { ok: false, vkResult: 'VK_ERROR_OUT_OF_HOST_MEMORY', reason: 'no room for the shadow buffer' };
     }
-    ctx.sim.mmap('wine', { addr: low, length, prot: PROT_READ | PROT_WRITE, flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, fd: -1, offset: 0n }, `${memory.name} (shadow)`);
+    ctx.sim.mmap(
+      'wine',
+      {
+        addr: low,
+        length,
+        prot: PROT_READ | PROT_WRITE,
+        flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
+        fd: -1,
+        offset: 0n,
+      },
+      `${memory.name} (shadow)`,
+    );
     // Keeps the offset's 16-byte alignment, not minMemoryMapAlignment (facts §3.6, inferred).
     const shadowPointer = low + (offset & 0xfn);
     ctx.sim.copy('wine', own.pointer, shadowPointer, size);
     memory.windowRange = { start: low, size: length };
-    memory.history.push({ step: ctx.sim.stepIndex, text: `wine copied it into a shadow at ${formatHex(low)}` });
+    memory.history.push({
+      step: ctx.sim.stepIndex,
+      text: `wine copied it into a shadow at ${formatHex(low)}`,
+    });
     return { ok: true, pointer: shadowPointer };
   },
   flush(ctx, memory) {

@@ -36,7 +36,12 @@ export const passThrough: Strategy = {
   },
   map(ctx, memory, offset) {
     const result = ctx.ops.mapOwnPointer(memory);
-    if (!result.ok) return { ok: false, vkResult: 'VK_ERROR_MEMORY_MAP_FAILED', reason: `${ctx.ops.name}'s mmap failed with ${result.errno}: ${result.reason}` };
+    if (!result.ok)
+      return {
+        ok: false,
+        vkResult: 'VK_ERROR_MEMORY_MAP_FAILED',
+        reason: `${ctx.ops.name}'s mmap failed with ${result.errno}: ${result.reason}`,
+      };
     return { ok: true, pointer: result.value + offset };
   },
   unmap(ctx, memory) {
