@@ -395,7 +395,7 @@ class ScenarioRunner {
       const mixed = has('mixedmap');
       spec = {
         kind: 'device',
-        name: rawName.startsWith('/') ? rawName : `/dev/dri/${rawName}`,
+        name: /[/:]/.test(rawName) ? rawName : `/dev/dri/${rawName}`,
         sizeBytes: size,
         readable: true,
         writable: !has('readonly'),

@@ -1,0 +1,273 @@
+// Turns `strace -f -e trace=memory` output into a scenario of raw syscalls. Every input line is
+// either imported (as a step, commented with the original line) or reported as skipped with a
+// reason — never silently dropped. Addresses the trace returned become names (`m1`), and later
+// arguments inside those mappings are written relative to them (`m1 + 0x1000`), so the scenario
+// still means the same thing when the simulator places mappings elsewhere.
+import { formatHex } from '../numbers';
+
+export interface ImportedLine {
+  /** 1-based line in the input. */
+  readonly line: number;
+  readonly text: string;
+  readonly status: 'imported' | 'skipped';
+  readonly reason?: string;
+}
+
+export interface ImportResult {
+  readonly scenario: string;
+  readonly lines: readonly ImportedLine[];
+}
+
+interface Call {
+  readonly name: string;
+  readonly args: string[];
+  readonly result: string;
+  readonly line: number;
+  readonly text: string;
+  readonly pid: string | undefined;
+}
+
+const PREFIX = /^(?:\[pid\s+(\d+)\]\s+|(\d+)\s+)?(?:(\d{2}:\d{2}:\d{2}(?:\.\d+)?|\d+\.\d+)\s+)?/;
+const MODELLED = new Set(['mmap', 'mmap2', 'munmap', 'mremap', 'mprotect']);
+
+export function importStrace(text: string, title = 'imported from strace'): ImportResult {
+  const lines: ImportedLine[] = [];
+  const calls: Call[] = [];
+  const unfinished = new Map<string, { head: string; line: number; text: string }>();
+  const rawLines = text.split(/\r?\n/);
+  rawLines.forEach((raw, index) => {
+    const lineNo = index + 1;
+    if (raw.trim() === '') return;
+    const prefix = PREFIX.exec(raw);
+    const pid = prefix?.[1] ?? prefix?.[2];
+    const body = raw.slice(prefix?.[0].length ?? 0);
+    if (/^---\s/.test(body))
+      return void lines.push({
+        line: lineNo,
+        text: raw,
+        status: 'skipped',
+        reason: 'a signal, not a syscall',
+      });
+    if (/^\+\+\+\s/.test(body))
+      return void lines.push({ line: lineNo, text: raw, status: 'skipped', reason: 'process exit' });
+    const unfinishedMatch = /^(.*)\s*<unfinished \.\.\.>\s*$/.exec(body);
+    if (unfinishedMatch) {
+      unfinished.set(pid ?? '', { head: unfinishedMatch[1] ?? '', line: lineNo, text: raw });
+      lines.push({ line: lineNo, text: raw, status: 'skipped', reason: 'continued on its "resumed" line' });
+      return;
+    }
+    let callText = body;
+    let callLine = lineNo;
+    const resumed = /^<\.\.\. (\w+) resumed>\s*(.*)$/.exec(body);
+    if (resumed) {
+      const start = unfinished.get(pid ?? '');
+      if (!start)
+        return void lines.push({
+          line: lineNo,
+          text: raw,
+          status: 'skipped',
+          reason: 'resumes a call whose start is not in the trace',
+        });
+      unfinished.delete(pid ?? '');
+      callText = start.head + (resumed[2] ?? '');
+      callLine = start.line;
+    }
+    const parsed = /^(\w+)\((.*)\)\s*=\s*(.+)$/.exec(callText);
+    if (!parsed)
+      return void lines.push({
+        line: lineNo,
+        text: raw,
+        status: 'skipped',
+        reason: 'not a syscall line strace prints',
+      });
+    const name = parsed[1] ?? '';
+    if (!MODELLED.has(name))
+      return void lines.push({
+        line: lineNo,
+        text: raw,
+        status: 'skipped',
+        reason: `${name} is not modelled (drvmap models mmap, munmap, mremap, mprotect)`,
+      });
+    calls.push({
+      name: name === 'mmap2' ? 'mmap' : name,
+      args: splitArgs(parsed[2] ?? ''),
+      result: (parsed[3] ?? '').trim(),
+      line: callLine,
+      text: resumed ? callText : raw,
+      pid,
+    });
+    lines.push({ line: lineNo, text: raw, status: 'imported' });
+  });
+  for (const pending of unfinished.values()) {
+    const entry = lines.find((l) => l.line === pending.line);
+    if (entry) Object.assign(entry, { reason: 'unfinished and never resumed' });
+  }
+  return { scenario: render(calls, title), lines };
+}
+
+function splitArgs(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const c of text) {
+    if (c === '{' || c === '[' || c === '(') depth++;
+    if (c === '}' || c === ']' || c === ')') depth--;
+    if (c === ',' && depth === 0) {
+      out.push(current.trim());
+      current = '';
+    } else current += c;
+  }
+  if (current.trim()) out.push(current.trim());
+  return out;
+}
+
+interface Known {
+  readonly name: string;
+  readonly start: bigint;
+  end: bigint;
+}
+
+function render(calls: readonly Call[], title: string): string {
+  const out: string[] = [`scenario "${title.replace(/"/g, "'")}" {`];
+  const known: Known[] = [];
+  const files = new Map<string, string>();
+  let counter = 0;
+  const pids = new Set(calls.map((c) => c.pid).filter((p) => p !== undefined));
+  if (pids.size > 1)
+    out.push(
+      `  # ${pids.size} processes in the trace (${[...pids].join(', ')}); they share one address space here only if they are threads`,
+    );
+  const fileNames = new Set<string>();
+  const uniqueFileName = (base: string): string => {
+    let name = base;
+    for (let i = 2; fileNames.has(name); i++) name = `${base}_${i}`;
+    fileNames.add(name);
+    return name;
+  };
+  const unknownAddresses: string[] = [];
+  const addressExpr = (literal: string): string => {
+    const value = parseNumber(literal);
+    if (value === undefined || value === 0n) return literal === 'NULL' ? '0' : literal;
+    for (let i = known.length - 1; i >= 0; i--) {
+      const k = known[i]!;
+      if (value >= k.start && value < k.end)
+        return value === k.start ? k.name : `${k.name} + ${formatHex(value - k.start)}`;
+    }
+    unknownAddresses.push(formatHex(value));
+    return formatHex(value);
+  };
+  for (const call of calls) {
+    out.push(`  # ${call.text.trim()}`);
+    const failed = /^-1\s+(E[A-Z]+)/.exec(call.result);
+    const returned = failed ? undefined : parseNumber(call.result.split(/\s/)[0] ?? '');
+    const bind = `m${++counter}`;
+    let step: string;
+    switch (call.name) {
+      case 'mmap': {
+        const [addr = 'NULL', len = '0', prot = 'PROT_NONE', flags = '0', fd = '-1', offset = '0'] =
+          call.args;
+        const words = [protWord(prot), ...mapFlagWords(flags)];
+        let fdPart = '';
+        if (!/MAP_ANONYMOUS/.test(flags) && fd !== '-1') {
+          const fdName = fd.replace(/<.*>/, '');
+          // Without -y strace does not name the file; an fd number is reused after close, and a
+          // non-fixed map at offset 0 is how ld.so starts on each new library.
+          if (files.has(fdName) && !/MAP_FIXED/.test(flags) && (parseNumber(offset) ?? 0n) === 0n)
+            files.delete(fdName);
+          if (!files.has(fdName)) {
+            const path = /<(.*)>/.exec(fd)?.[1] ?? `fd ${fdName}`;
+            const fileName = uniqueFileName(`f${fdName}`);
+            files.set(fdName, fileName);
+            const size = (parseNumber(offset) ?? 0n) + (parseNumber(len) ?? 0n);
+            const kind = /^\/dev\/dri\//.test(path) ? 'device' : /^\/memfd:/.test(path) ? 'memfd' : 'file';
+            out.push(
+              `  ${fileName} = open ${kind} "${path.replace(/"/g, "'")}" ${formatHex(size > 0n ? size : 4096n)}`,
+            );
+          }
+          fdPart = ` fd ${files.get(fdName)}${offset !== '0' ? ` offset ${offset}` : ''}`;
+        }
+        const at = addr === 'NULL' ? '' : ` at ${addressExpr(addr)}`;
+        step = `${bind} = mmap ${len} ${words.join(' ')}${at}${fdPart}`;
+        break;
+      }
+      case 'munmap':
+        step = `${bind} = munmap ${addressExpr(call.args[0] ?? '0')}, ${call.args[1] ?? '0'}`;
+        break;
+      case 'mprotect':
+        step = `${bind} = mprotect ${addressExpr(call.args[0] ?? '0')}, ${call.args[1] ?? '0'}, ${protWord(call.args[2] ?? 'PROT_NONE')}`;
+        break;
+      default: {
+        const [old = '0', oldSize = '0', newSize = '0', flags = '0', newAddr] = call.args;
+        const words = mremapFlagWords(flags);
+        step = `${bind} = mremap ${addressExpr(old)}, ${oldSize}, ${newSize}, ${words.length ? words.join(' | ') : '0'}${newAddr ? `, ${addressExpr(newAddr)}` : ''}`;
+      }
+    }
+    out.push(`  ${step}`);
+    if (unknownAddresses.length) {
+      out.push(
+        `  # ${unknownAddresses.join(', ')}: not mapped by any call in this trace (mapped at exec? import /proc/PID/maps for the initial state)`,
+      );
+      unknownAddresses.length = 0;
+    }
+    if (failed) out.push(`  expect ${bind} == ${failed[1]}`);
+    if (returned !== undefined && (call.name === 'mmap' || call.name === 'mremap')) {
+      const length = parseNumber(call.name === 'mmap' ? (call.args[1] ?? '0') : (call.args[2] ?? '0')) ?? 0n;
+      known.push({ name: bind, start: returned, end: returned + length });
+    }
+  }
+  out.push('}');
+  return out.join('\n') + '\n';
+}
+
+function parseNumber(text: string): bigint | undefined {
+  const t = text.trim();
+  if (/^0x[0-9a-f]+$/i.test(t) || /^\d+$/.test(t)) return BigInt(t);
+  return undefined;
+}
+
+function protWord(prot: string): string {
+  const r = prot.includes('PROT_READ');
+  const w = prot.includes('PROT_WRITE');
+  const x = prot.includes('PROT_EXEC');
+  if (!r && !w && !x) return 'none';
+  if (r && w && x) return 'rwx';
+  if (r && w) return 'rw';
+  if (r && x) return 'rx';
+  if (w) return 'rw';
+  return x ? 'rx' : 'r';
+}
+
+const MAP_WORDS: Record<string, string> = {
+  MAP_PRIVATE: 'private',
+  MAP_SHARED: 'shared',
+  MAP_SHARED_VALIDATE: 'shared-validate',
+  MAP_ANONYMOUS: 'anon',
+  MAP_FIXED: 'fixed',
+  MAP_FIXED_NOREPLACE: 'fixed-noreplace',
+  MAP_32BIT: '32bit',
+  MAP_GROWSDOWN: 'growsdown',
+  MAP_LOCKED: 'locked',
+  MAP_NORESERVE: 'noreserve',
+  MAP_POPULATE: 'populate',
+  MAP_STACK: 'stack',
+  MAP_HUGETLB: 'hugetlb',
+};
+
+function mapFlagWords(flags: string): string[] {
+  return flags
+    .split('|')
+    .map((f) => MAP_WORDS[f.trim()])
+    .filter((w): w is string => w !== undefined);
+}
+
+function mremapFlagWords(flags: string): string[] {
+  const table: Record<string, string> = {
+    MREMAP_MAYMOVE: 'maymove',
+    MREMAP_FIXED: 'fixed',
+    MREMAP_DONTUNMAP: 'dontunmap',
+  };
+  return flags
+    .split('|')
+    .map((f) => table[f.trim()])
+    .filter((w): w is string => w !== undefined);
+}

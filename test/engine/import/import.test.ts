@@ -1,0 +1,108 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { importStrace } from '../../../server/src/engine/import/strace';
+import { importProcMaps } from '../../../server/src/engine/import/proc-maps';
+import { parse } from '../../../server/src/engine/syntax/parser';
+import { analyseDocument } from '../../../server/src/engine/analysis';
+
+const root = join(__dirname, '..', '..', '..', '..');
+const fixtures = join(root, 'test/engine/import/fixtures');
+
+function checkEveryLineAccounted(input: string, result: ReturnType<typeof importStrace>): void {
+  const nonEmpty = input
+    .split(/\r?\n/)
+    .map((l, i) => ({ l, i: i + 1 }))
+    .filter((x) => x.l.trim() !== '');
+  const accounted = new Map(result.lines.map((l) => [l.line, l]));
+  for (const { l, i } of nonEmpty) {
+    const entry = accounted.get(i);
+    assert.ok(entry, `line ${i} is imported or skipped: ${l}`);
+    if (entry.status === 'skipped')
+      assert.ok(entry.reason && entry.reason.length > 5, `line ${i} has a reason`);
+  }
+  assert.deepEqual(parse(result.scenario).errors, [], 'the imported scenario parses');
+}
+
+for (const name of readdirSync(fixtures).filter((f) => f.endsWith('.strace'))) {
+  test(`strace fixture ${name}: every line imported or skipped with a reason`, () => {
+    const text = readFileSync(join(fixtures, name), 'utf8');
+    const result = importStrace(text);
+    checkEveryLineAccounted(text, result);
+    assert.ok(result.lines.some((l) => l.status === 'imported'));
+  });
+}
+
+test('the C program trace keeps DONTUNMAP moves and the refused call as an expectation', () => {
+  const result = importStrace(readFileSync(join(fixtures, 'c-dontunmap.strace'), 'utf8'));
+  assert.match(result.scenario, /= mremap m\d+, 20480, 20480, maymove \| dontunmap\n/);
+  assert.match(result.scenario, /expect m\d+ == EINVAL/);
+  assert.match(result.scenario, /maymove \| fixed \| dontunmap, 0x3000_0000/);
+  const analysis = analyseDocument(result.scenario);
+  const refusedExpected = analysis.diagnostics.filter((d) => d.code === 'expectation-failed');
+  assert.deepEqual(refusedExpected, [], 'the simulator agrees with every errno the kernel returned');
+});
+
+test('strace forms: pids, timestamps, unfinished/resumed pairs, errors, signals, exits', () => {
+  const text = [
+    '123 10:20:30.123456 mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000001000',
+    '[pid   124] mmap(NULL, 8192, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0 <unfinished ...>',
+    '123 munmap(0x7f0000001000, 4096) = 0',
+    '[pid   124] <... mmap resumed>) = 0x7f0000010000',
+    '123 mmap(NULL, 1099511627776000, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = -1 ENOMEM (Cannot allocate memory)',
+    '--- SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=NULL} ---',
+    '123 brk(NULL) = 0x5555',
+    '+++ exited with 0 +++',
+  ].join('\n');
+  const result = importStrace(text);
+  checkEveryLineAccounted(text, result);
+  const statuses = result.lines.map((l) => l.status);
+  assert.deepEqual(statuses, [
+    'imported',
+    'skipped',
+    'imported',
+    'imported',
+    'imported',
+    'skipped',
+    'skipped',
+    'skipped',
+  ]);
+  assert.match(result.scenario, /m2 = munmap m1, 4096/);
+  assert.match(result.scenario, /m3 = mmap 8192 r private anon/);
+  assert.match(result.scenario, /expect m4 == ENOMEM/);
+  assert.match(result.scenario, /2 processes/);
+});
+
+test('/proc/PID/maps: names kept, devices get device backing, special mappings skipped', () => {
+  const text =
+    readFileSync(join(fixtures, 'python.maps'), 'utf8') +
+    '7f2a00000000-7f2a01000000 rw-s 1000c0000 00:06 4                          /dev/dri/renderD128\n';
+  const result = importProcMaps(text);
+  checkEveryLineAccounted(text, result);
+  assert.match(result.scenario, /open device "\/dev\/dri\/renderD128"/);
+  assert.match(result.scenario, /heap = mmap .* rw private anon at/);
+  assert.ok(
+    result.lines.some((l) => l.status === 'skipped' && /\[vsyscall\]|\[vvar\]|\[vdso\]/.test(l.text)),
+  );
+  const analysis = analyseDocument(result.scenario);
+  assert.deepEqual(
+    analysis.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message),
+    [],
+  );
+});
+
+test('a fresh capture made now imports completely', (t) => {
+  const strace = spawnSync('strace', ['-V']);
+  if (strace.status !== 0)
+    return t.skip('strace is not installed (scripts/install-system-deps.sh installs it)');
+  const dir = mkdtempSync(join(tmpdir(), 'drvmap-capture-'));
+  execFileSync('bash', [join(root, 'scripts/capture-traces.sh'), dir], { stdio: 'pipe' });
+  for (const name of readdirSync(dir)) {
+    const text = readFileSync(join(dir, name), 'utf8');
+    const result = name.endsWith('.maps') ? importProcMaps(text) : importStrace(text);
+    checkEveryLineAccounted(text, result);
+  }
+});
