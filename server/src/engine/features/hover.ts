@@ -32,7 +32,13 @@ const code = (s: string) => '`' + s.replace(/`/g, "'") + '`';
 export function hoverAt(analysis: DocumentAnalysis, offset: number): HoverResult | undefined {
   const { scenario, statement, target } = locate(analysis, offset);
   if (!scenario || !target) return undefined;
-  const ctx: HoverContext = { analysis, scenario, run: scenario.run, stepNode: statement?.kind === 'step' ? statement : undefined, offset };
+  const ctx: HoverContext = {
+    analysis,
+    scenario,
+    run: scenario.run,
+    stepNode: statement?.kind === 'step' ? statement : undefined,
+    offset,
+  };
   const markdown = hoverTarget(ctx, target);
   return markdown ? { markdown, range: rangeOf(target) } : undefined;
 }
@@ -86,7 +92,9 @@ function hoverTarget(ctx: HoverContext, target: Target): string | undefined {
       if (spec.keyword === 'strategy') lines.push(`Now: ${code(ctx.run.simulation.platform.strategy)}`);
       if (spec.keyword === 'window' || spec.keyword === 'large-address-aware') {
         const w = ctx.run.simulation.platform.window;
-        lines.push(`Window: ${code(formatHex(w.start))} .. ${code(formatHex(w.end))} (${formatSize(w.end - w.start)})`);
+        lines.push(
+          `Window: ${code(formatHex(w.start))} .. ${code(formatHex(w.end))} (${formatSize(w.end - w.start)})`,
+        );
       }
       if (spec.keyword === 'kernel') {
         const v = ctx.run.simulation.platform.kernel.version;
@@ -98,7 +106,11 @@ function hoverTarget(ctx: HoverContext, target: Target): string | undefined {
     case 'trait': {
       const spec = TRAIT_BY_NAME.get(target.trait.keyword.name);
       if (!spec) return undefined;
-      return [`**${spec.keyword}** (driver trait) — ${spec.doc}`, `Source: ${spec.source}`, `Example: ${code(spec.example)}`].join('\n\n');
+      return [
+        `**${spec.keyword}** (driver trait) — ${spec.doc}`,
+        `Source: ${spec.source}`,
+        `Example: ${code(spec.example)}`,
+      ].join('\n\n');
     }
     case 'option': {
       const spec = VERB_BY_NAME.get(ACCESS_VERBS[target.step.verb.name] ?? target.step.verb.name);
@@ -109,7 +121,9 @@ function hoverTarget(ctx: HoverContext, target: Target): string | undefined {
       return keywordHover(target.keyword.name);
     case 'rule-code': {
       const rule = RULE_BY_CODE.get(target.code.name);
-      return rule ? `**${rule.code}** (${rule.family}, ${rule.severity}) — ${rule.title}\n\n[Documentation](${ruleDocUrl(rule.code)})` : undefined;
+      return rule
+        ? `**${rule.code}** (${rule.family}, ${rule.severity}) — ${rule.title}\n\n[Documentation](${ruleDocUrl(rule.code)})`
+        : undefined;
     }
   }
 }
@@ -130,7 +144,12 @@ function keywordHover(name: string): string | undefined {
 
 // ---- numbers and addresses ----
 
-function expressionHover(ctx: HoverContext, outer: Expression, focus: Expression, role: ValueRole): string | undefined {
+function expressionHover(
+  ctx: HoverContext,
+  outer: Expression,
+  focus: Expression,
+  role: ValueRole,
+): string | undefined {
   const run = ctx.run;
   if (role === 'version' && outer.kind === 'number') {
     const v = run.simulation.platform.kernel.version;
@@ -145,14 +164,19 @@ function expressionHover(ctx: HoverContext, outer: Expression, focus: Expression
       return undefined;
     }
     const isLiteral = e.kind === 'number' && text === formatHex(evaluated.value);
-    lines.push(`${heading && !isLiteral ? `${code(text)} = ` : ''}${numberFacts(evaluated.value, e.kind === 'number' && e.unit ? 'size' : role)}`);
+    lines.push(
+      `${heading && !isLiteral ? `${code(text)} = ` : ''}${numberFacts(evaluated.value, e.kind === 'number' && e.unit ? 'size' : role)}`,
+    );
     return evaluated.value;
   };
   const value = show(outer, true);
   if (focus !== outer && focus.kind !== 'name') {
     const text = ctx.analysis.text.slice(focus.start, focus.end);
     const evaluated = evaluateIn(run, focus);
-    if (evaluated.value !== undefined) lines.push(`${code(text)} = ${code(formatHex(evaluated.value))} (${formatDecimal(evaluated.value)}${evaluated.value >= 1024n ? `, ${formatSize(evaluated.value)}` : ''})`);
+    if (evaluated.value !== undefined)
+      lines.push(
+        `${code(text)} = ${code(formatHex(evaluated.value))} (${formatDecimal(evaluated.value)}${evaluated.value >= 1024n ? `, ${formatSize(evaluated.value)}` : ''})`,
+      );
   }
   if (value !== undefined && role === 'address') {
     lines.push(...windowFacts(run, value));
@@ -167,7 +191,8 @@ export function numberFacts(value: bigint, role: ValueRole): string {
   if (value >= 1024n && role !== 'value') parts.push(formatSize(value));
   const alignment: string[] = [];
   if (role !== 'value') {
-    if (value % 4096n === 0n) alignment.push(value % 65536n === 0n ? '64 KiB-aligned' : 'page-aligned, not 64 KiB-aligned');
+    if (value % 4096n === 0n)
+      alignment.push(value % 65536n === 0n ? '64 KiB-aligned' : 'page-aligned, not 64 KiB-aligned');
     else alignment.push(`not page-aligned (+${formatHex(value % 4096n)})`);
   }
   return parts.join(' · ') + (alignment.length ? ` · ${alignment.join(', ')}` : '');
@@ -176,9 +201,15 @@ export function numberFacts(value: bigint, role: ValueRole): string {
 function windowFacts(run: ScenarioRun, value: bigint): string[] {
   const { start, end } = run.simulation.platform.window;
   const window = `${code(formatHex(start))}..${code(formatHex(end))}`;
-  if (value >= start && value < end) return [`Inside the 32-bit window ${window} (${formatSize(end - value)} below its end)`];
-  const by = value < start ? `${formatSize(start - value)} below its start` : `${formatSize(value - end + 1n)} past its end`;
-  return [`**Outside** the 32-bit window ${window}, ${by}; truncated to 32 bits: ${code(formatHex(truncate32(value)))}`];
+  if (value >= start && value < end)
+    return [`Inside the 32-bit window ${window} (${formatSize(end - value)} below its end)`];
+  const by =
+    value < start
+      ? `${formatSize(start - value)} below its start`
+      : `${formatSize(value - end + 1n)} past its end`;
+  return [
+    `**Outside** the 32-bit window ${window}, ${by}; truncated to 32 bits: ${code(formatHex(truncate32(value)))}`,
+  ];
 }
 
 /** The step whose state an address at the cursor is read against, and how to say it. */
@@ -189,7 +220,9 @@ function stateStep(ctx: HoverContext): { step: number; when: string } {
     if (index !== undefined) return { step: index - 1, when: `before step ${index + 1}` };
   }
   const step = stepIndexAt(ctx.scenario, ctx.offset);
-  return step < 0 ? { step: -1, when: 'before step 1' } : { step, when: `after step ${step + 1}${records[step] ? '' : ''}` };
+  return step < 0
+    ? { step: -1, when: 'before step 1' }
+    : { step, when: `after step ${step + 1}${records[step] ? '' : ''}` };
 }
 
 function mappedFacts(ctx: HoverContext, value: bigint): string[] {
@@ -204,7 +237,9 @@ function describeVma(ctx: HoverContext, vma: import('../kernel/types').Vma): str
   const start = vmaStart(run, vma);
   const end = vmaEnd(run, vma);
   const made = vma.createdStep >= 0 ? run.simulation.records[vma.createdStep] : undefined;
-  const where = made ? `step ${vma.createdStep + 1} (line ${ctx.analysis.lines.position(made.node.start).line + 1})` : 'set-up';
+  const where = made
+    ? `step ${vma.createdStep + 1} (line ${ctx.analysis.lines.position(made.node.start).line + 1})`
+    : 'set-up';
   return `${code(formatHex(start))}..${code(formatHex(end))} (${formatSize(end - start)}) ${code(permsText(vma))}, ${backingText(vma)}, **${vmaLabel(vma)}** of ${vma.owner}, made at ${where}`;
 }
 
@@ -220,7 +255,9 @@ function nameHover(ctx: HoverContext, name: string, role: string): string | unde
       `backing ${driver.backing}`,
       driver.cachesPointer ? 'caches-pointer' : 'keeps no pointer',
       `reuses ${driver.reuses}`,
-      driver.placed.supported ? `placed-map ${formatSize(driver.placed.alignment)}${driver.placed.rangePlaced ? ' range-placed' : ''}${driver.placed.unmapReserve ? '' : ' no-unmap-reserve'}` : 'no placed maps',
+      driver.placed.supported
+        ? `placed-map ${formatSize(driver.placed.alignment)}${driver.placed.rangePlaced ? ' range-placed' : ''}${driver.placed.unmapReserve ? '' : ' no-unmap-reserve'}`
+        : 'no placed maps',
       `mmap via ${driver.mmapVia}`,
     ];
     if (driver.alignment > 4096n) traits.push(`alignment ${formatSize(driver.alignment)}`);
@@ -228,15 +265,19 @@ function nameHover(ctx: HoverContext, name: string, role: string): string | unde
     return `**${name}** (driver) — ${traits.join(' · ')}`;
   }
   if (builtin && !symbolOf(run, name)) return `**${name}** (actor) — ${builtin.doc}`;
-  if (name === 'driver' && (role === 'actor' || role === 'expect-word')) return `**driver** (actor) — the scenario's driver`;
+  if (name === 'driver' && (role === 'actor' || role === 'expect-word'))
+    return `**driver** (actor) — the scenario's driver`;
   const symbol = symbolOf(run, name);
   if (!symbol) return `**${name}** — not defined in this scenario`;
-  if (symbol.kind === 'actor') return `**${name}** (actor) — declared on line ${line(ctx, symbol.definition?.start ?? 0)}`;
+  if (symbol.kind === 'actor')
+    return `**${name}** (actor) — declared on line ${line(ctx, symbol.definition?.start ?? 0)}`;
   const lines: string[] = [];
   const record = symbol.stepIndex !== undefined ? run.simulation.records[symbol.stepIndex] : undefined;
   const head = `**${name}** (${symbol.kind})`;
   if (record) {
-    lines.push(`${head} — step ${record.index + 1}, line ${line(ctx, record.node.start)}: ${code(record.node.text.replace(/\s+/g, ' '))}${record.resultText ? ` ${code(record.resultText)}` : ''}`);
+    lines.push(
+      `${head} — step ${record.index + 1}, line ${line(ctx, record.node.start)}: ${code(record.node.text.replace(/\s+/g, ' '))}${record.resultText ? ` ${code(record.resultText)}` : ''}`,
+    );
   } else lines.push(head);
   const life = lifeOf(ctx, name, record);
   if (life.length) lines.push(life.map((l) => `- ${l}`).join('\n'));
@@ -269,7 +310,9 @@ function lifeOf(ctx: HoverContext, name: string, record: StepRecord | undefined)
     if (vma) {
       const startPage = vma.startPage;
       const endPage = vma.endPage;
-      events.push(`step ${record.index + 1}: created ${code(formatHex(vmaStart(run, vma)))}..${code(formatHex(vmaEnd(run, vma)))} by ${vma.owner}`);
+      events.push(
+        `step ${record.index + 1}: created ${code(formatHex(vmaStart(run, vma)))}..${code(formatHex(vmaEnd(run, vma)))} by ${vma.owner}`,
+      );
       for (const later of run.simulation.records.slice(record.index + 1)) {
         for (const call of later.calls) {
           for (const effect of call.effects) {
@@ -282,7 +325,9 @@ function lifeOf(ctx: HoverContext, name: string, record: StepRecord | undefined)
     }
   }
   const unique = [...new Set(events)];
-  return unique.length > MAX_LIFE_EVENTS ? [...unique.slice(0, MAX_LIFE_EVENTS), `… ${unique.length - MAX_LIFE_EVENTS} more`] : unique;
+  return unique.length > MAX_LIFE_EVENTS
+    ? [...unique.slice(0, MAX_LIFE_EVENTS), `… ${unique.length - MAX_LIFE_EVENTS} more`]
+    : unique;
 }
 
 function memoryMappedBy(run: ScenarioRun, record: StepRecord | undefined) {
@@ -291,22 +336,35 @@ function memoryMappedBy(run: ScenarioRun, record: StepRecord | undefined) {
   return arg?.kind === 'name' ? memoryOfName(run, arg.name) : undefined;
 }
 
-function effectTouching(effect: Effect, startPage: number, endPage: number, run: ScenarioRun): string | undefined {
+function effectTouching(
+  effect: Effect,
+  startPage: number,
+  endPage: number,
+  run: ScenarioRun,
+): string | undefined {
   const overlaps = (s: number, e: number) => s < endPage && startPage < e;
   const hex = (page: number) => code(formatHex(run.simulation.addressOfPage(page)));
   switch (effect.kind) {
     case 'mapped':
-      return overlaps(effect.vma.startPage, effect.vma.endPage) ? `mapped over by ${effect.vma.owner}` : undefined;
+      return overlaps(effect.vma.startPage, effect.vma.endPage)
+        ? `mapped over by ${effect.vma.owner}`
+        : undefined;
     case 'unmapped':
       return overlaps(effect.startPage, effect.endPage) ? 'unmapped' : undefined;
     case 'replaced':
       return overlaps(effect.startPage, effect.endPage) ? 'replaced' : undefined;
     case 'moved':
-      return overlaps(effect.fromPage, effect.fromPage + effect.pages) ? `moved to ${hex(effect.toPage)}` : undefined;
+      return overlaps(effect.fromPage, effect.fromPage + effect.pages)
+        ? `moved to ${hex(effect.toPage)}`
+        : undefined;
     case 'emptied':
-      return overlaps(effect.startPage, effect.endPage) ? `emptied${effect.aliasOfNew ? ' (now an alias of the new range)' : ' (pages moved away; the next touch reads zeros)'}` : undefined;
+      return overlaps(effect.startPage, effect.endPage)
+        ? `emptied${effect.aliasOfNew ? ' (now an alias of the new range)' : ' (pages moved away; the next touch reads zeros)'}`
+        : undefined;
     case 'aliased':
-      return overlaps(effect.sourcePage, effect.sourcePage + (effect.endPage - effect.startPage)) ? `aliased at ${hex(effect.startPage)}` : undefined;
+      return overlaps(effect.sourcePage, effect.sourcePage + (effect.endPage - effect.startPage))
+        ? `aliased at ${hex(effect.startPage)}`
+        : undefined;
     case 'protected':
       return overlaps(effect.startPage, effect.endPage) ? 'protection changed' : undefined;
   }
@@ -330,7 +388,10 @@ function stepHover(ctx: HoverContext, step: StepNode): string | undefined {
     lines.push(
       record.calls
         .slice(0, 12)
-        .map((c) => `- ${c.actor}: ${code(c.text)}${c.result ? ` ${code(c.result)}` : ''}${!c.ok && c.reason ? ` — ${c.reason}` : ''}`)
+        .map(
+          (c) =>
+            `- ${c.actor}: ${code(c.text)}${c.result ? ` ${code(c.result)}` : ''}${!c.ok && c.reason ? ` — ${c.reason}` : ''}`,
+        )
         .join('\n') + (record.calls.length > 12 ? `\n- … ${record.calls.length - 12} more calls` : ''),
     );
   }
@@ -380,7 +441,8 @@ function wordHover(target: Extract<Target, { kind: 'word' }>): string | undefine
     doc = spec?.words?.find((x) => x.name === name);
     what = owner.keyword.name;
   } else {
-    const spec = TRAIT_BY_NAME.get(owner.keyword.name) ?? DRIVER_TRAITS.find((t) => t.keyword === owner.keyword.name);
+    const spec =
+      TRAIT_BY_NAME.get(owner.keyword.name) ?? DRIVER_TRAITS.find((t) => t.keyword === owner.keyword.name);
     doc = spec?.words?.find((x) => x.name === name);
     what = `${owner.keyword.name} trait`;
   }

@@ -25,7 +25,12 @@ export type ValueRole = 'address' | 'size' | 'value' | 'version';
 
 export type Target =
   /** A number or an address expression; `outer` is the whole argument, `focus` the innermost part at the cursor. */
-  | { readonly kind: 'expression'; readonly outer: Expression; readonly focus: Expression; readonly role: ValueRole }
+  | {
+      readonly kind: 'expression';
+      readonly outer: Expression;
+      readonly focus: Expression;
+      readonly role: ValueRole;
+    }
   /** A name: a binding, a reference, an actor, a driver. */
   | { readonly kind: 'name'; readonly name: string; readonly range: TextRange; readonly role: NameRole }
   | { readonly kind: 'verb'; readonly step: StepNode }
@@ -69,7 +74,12 @@ export function locate(analysis: DocumentAnalysis, offset: number): Located {
     return { scenario: undefined, statement: undefined, target: undefined };
   }
   const node = scenario.node;
-  if (contains(node.keyword, offset)) return { scenario, statement: undefined, target: { kind: 'keyword', keyword: node.keyword, statement: node } };
+  if (contains(node.keyword, offset))
+    return {
+      scenario,
+      statement: undefined,
+      target: { kind: 'keyword', keyword: node.keyword, statement: node },
+    };
   const statement = statementAt(node, offset);
   return { scenario, statement, target: statement ? targetIn(statement, offset) : undefined };
 }
@@ -80,7 +90,8 @@ function targetIn(statement: Statement, offset: number): Target | undefined {
       return stepTarget(statement, offset);
     case 'setting': {
       if (contains(statement.keyword, offset)) return { kind: 'setting', setting: statement };
-      for (const w of statement.words) if (contains(w, offset)) return { kind: 'word', word: w, owner: statement };
+      for (const w of statement.words)
+        if (contains(w, offset)) return { kind: 'word', word: w, owner: statement };
       const role: ValueRole = settingRole(statement.keyword.name);
       for (const a of statement.args) {
         const t = argumentTarget(a, offset, role);
@@ -90,8 +101,10 @@ function targetIn(statement: Statement, offset: number): Target | undefined {
       return undefined;
     }
     case 'driver': {
-      if (contains(statement.keyword, offset)) return { kind: 'keyword', keyword: statement.keyword, statement };
-      if (statement.name && contains(statement.name, offset)) return { kind: 'name', name: statement.name.name, range: statement.name, role: 'driver' };
+      if (contains(statement.keyword, offset))
+        return { kind: 'keyword', keyword: statement.keyword, statement };
+      if (statement.name && contains(statement.name, offset))
+        return { kind: 'name', name: statement.name.name, range: statement.name, role: 'driver' };
       for (const trait of statement.traits) {
         if (!contains(trait, offset)) continue;
         if (contains(trait.keyword, offset)) return { kind: 'trait', trait, driver: statement };
@@ -104,7 +117,8 @@ function targetIn(statement: Statement, offset: number): Target | undefined {
       return undefined;
     }
     case 'actor':
-      if (statement.name && contains(statement.name, offset)) return { kind: 'name', name: statement.name.name, range: statement.name, role: 'actor' };
+      if (statement.name && contains(statement.name, offset))
+        return { kind: 'name', name: statement.name.name, range: statement.name, role: 'actor' };
       return { kind: 'keyword', keyword: statement.keyword, statement };
     case 'expect':
       return expectTarget(statement, offset);
@@ -127,10 +141,15 @@ export function optionRole(keyword: string): ValueRole {
 
 export function settingRole(keyword: string): ValueRole {
   if (keyword === 'kernel') return 'version';
-  if (keyword === 'window' || keyword === 'mmap-base' || keyword === 'task-size' || keyword === 'mmap-min-addr') return 'address';
+  if (
+    keyword === 'window' ||
+    keyword === 'mmap-base' ||
+    keyword === 'task-size' ||
+    keyword === 'mmap-min-addr'
+  )
+    return 'address';
   return 'size';
 }
-
 
 export function stepArgumentRoles(step: StepNode): ValueRole[] {
   const spec = VERB_BY_NAME.get(ACCESS_VERBS[step.verb.name] ?? step.verb.name);
@@ -149,15 +168,18 @@ export function stepArgumentRoles(step: StepNode): ValueRole[] {
 }
 
 function stepTarget(step: StepNode, offset: number): Target | undefined {
-  if (step.binding && contains(step.binding, offset)) return { kind: 'name', name: step.binding.name, range: step.binding, role: 'binding' };
-  if (step.actor && contains(step.actor, offset)) return { kind: 'name', name: step.actor.name, range: step.actor, role: 'actor' };
+  if (step.binding && contains(step.binding, offset))
+    return { kind: 'name', name: step.binding.name, range: step.binding, role: 'binding' };
+  if (step.actor && contains(step.actor, offset))
+    return { kind: 'name', name: step.actor.name, range: step.actor, role: 'actor' };
   if (contains(step.verb, offset) && step.verb.end > step.verb.start) return { kind: 'verb', step };
   for (const w of step.words) if (contains(w, offset)) return { kind: 'word', word: w, owner: step };
   for (const o of step.options) {
     if (!contains(o, offset)) continue;
     if (contains(o.keyword, offset)) return { kind: 'option', option: o, step };
     if (o.value && o.value.kind !== 'string') {
-      if (o.keyword.name === 'by' && o.value.kind === 'name') return { kind: 'name', name: o.value.name, range: o.value, role: 'actor' };
+      if (o.keyword.name === 'by' && o.value.kind === 'name')
+        return { kind: 'name', name: o.value.name, range: o.value, role: 'actor' };
       return expressionTarget(o.value, offset, optionRole(o.keyword.name));
     }
   }
@@ -174,11 +196,18 @@ function expectTarget(node: ExpectNode, offset: number): Target | undefined {
   const e = node.expectation;
   switch (e.form) {
     case 'diagnostic':
-      return e.code && contains(e.code, offset) ? { kind: 'rule-code', code: e.code, expect: node } : undefined;
+      return e.code && contains(e.code, offset)
+        ? { kind: 'rule-code', code: e.code, expect: node }
+        : undefined;
     case 'mapped':
-      return (e.address && expressionTarget(e.address, offset, 'address')) || (e.length && expressionTarget(e.length, offset, 'size')) || undefined;
+      return (
+        (e.address && expressionTarget(e.address, offset, 'address')) ||
+        (e.length && expressionTarget(e.length, offset, 'size')) ||
+        undefined
+      );
     case 'read':
-      if (e.actor && contains(e.actor, offset)) return { kind: 'name', name: e.actor.name, range: e.actor, role: 'actor' };
+      if (e.actor && contains(e.actor, offset))
+        return { kind: 'name', name: e.actor.name, range: e.actor, role: 'actor' };
       return (
         (e.address && expressionTarget(e.address, offset, 'address')) ||
         (e.length && expressionTarget(e.length, offset, 'size')) ||
@@ -186,7 +215,11 @@ function expectTarget(node: ExpectNode, offset: number): Target | undefined {
         undefined
       );
     case 'value':
-      return (e.subject && expressionTarget(e.subject, offset, 'address')) || (e.value && argumentTarget(e.value, offset, 'address')) || undefined;
+      return (
+        (e.subject && expressionTarget(e.subject, offset, 'address')) ||
+        (e.value && argumentTarget(e.value, offset, 'address')) ||
+        undefined
+      );
   }
 }
 
@@ -198,7 +231,8 @@ function argumentTarget(argument: Argument, offset: number, role: ValueRole): Ta
 function expressionTarget(outer: Expression, offset: number, role: ValueRole): Target | undefined {
   if (!contains(outer, offset)) return undefined;
   const focus = innermost(outer, offset);
-  if (focus.kind === 'name' && outer === focus) return { kind: 'name', name: focus.name, range: focus, role: 'reference' };
+  if (focus.kind === 'name' && outer === focus)
+    return { kind: 'name', name: focus.name, range: focus, role: 'reference' };
   return { kind: 'expression', outer, focus, role };
 }
 
@@ -210,9 +244,13 @@ export function innermost(expression: Expression, offset: number): Expression {
       if (expression.right && contains(expression.right, offset)) return innermost(expression.right, offset);
       return expression;
     case 'paren':
-      return expression.inner && contains(expression.inner, offset) ? innermost(expression.inner, offset) : expression;
+      return expression.inner && contains(expression.inner, offset)
+        ? innermost(expression.inner, offset)
+        : expression;
     case 'negate':
-      return expression.operand && contains(expression.operand, offset) ? innermost(expression.operand, offset) : expression;
+      return expression.operand && contains(expression.operand, offset)
+        ? innermost(expression.operand, offset)
+        : expression;
     default:
       return expression;
   }

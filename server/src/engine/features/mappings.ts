@@ -3,7 +3,16 @@
 // the layer's and drivers' set-up, before the first step.
 import type { ScenarioRun } from '../sim/run';
 import { isShared } from '../kernel/vma';
-import { PROT_EXEC, PROT_READ, PROT_WRITE, VM_DONTEXPAND, VM_IO, VM_MIXEDMAP, VM_PFNMAP, type Vma } from '../kernel/types';
+import {
+  PROT_EXEC,
+  PROT_READ,
+  PROT_WRITE,
+  VM_DONTEXPAND,
+  VM_IO,
+  VM_MIXEDMAP,
+  VM_PFNMAP,
+  type Vma,
+} from '../kernel/types';
 import type { MappingKind } from '../../../../protocol/panel';
 
 export function vmasAfter(run: ScenarioRun, step: number): readonly Vma[] {
@@ -49,7 +58,12 @@ export function backingText(vma: Vma): string {
     case 'anon':
       return isShared(vma) ? 'shared anonymous' : 'private anonymous';
     case 'device': {
-      const flags = [vma.vmFlags & VM_IO ? 'VM_IO' : '', vma.vmFlags & VM_PFNMAP ? 'VM_PFNMAP' : '', vma.vmFlags & VM_MIXEDMAP ? 'VM_MIXEDMAP' : '', vma.vmFlags & VM_DONTEXPAND ? 'VM_DONTEXPAND' : '']
+      const flags = [
+        vma.vmFlags & VM_IO ? 'VM_IO' : '',
+        vma.vmFlags & VM_PFNMAP ? 'VM_PFNMAP' : '',
+        vma.vmFlags & VM_MIXEDMAP ? 'VM_MIXEDMAP' : '',
+        vma.vmFlags & VM_DONTEXPAND ? 'VM_DONTEXPAND' : '',
+      ]
         .filter(Boolean)
         .join('|');
       return `device BO ${o.name}${flags ? ` (${flags})` : ''}`;
@@ -73,7 +87,12 @@ export function mappingKind(vma: Vma, vmas: readonly Vma[]): MappingKind {
   if (ALIAS_PATTERN.test(label)) return 'alias';
   if (vma.object.kind !== 'anon') {
     // A second mapping of the same object, made later, is an alias of the first.
-    const first = vmas.find((v) => v.object.id === vma.object.id && v.pgoff <= vma.pgoff + (vma.endPage - vma.startPage) && vma.pgoff <= v.pgoff + (v.endPage - v.startPage));
+    const first = vmas.find(
+      (v) =>
+        v.object.id === vma.object.id &&
+        v.pgoff <= vma.pgoff + (vma.endPage - vma.startPage) &&
+        vma.pgoff <= v.pgoff + (v.endPage - v.startPage),
+    );
     if (first && first !== vma && first.createdStep < vma.createdStep) return 'alias';
     if (vma.object.kind === 'device') return 'device';
     return isShared(vma) ? 'shared' : 'private';

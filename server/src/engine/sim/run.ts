@@ -70,6 +70,11 @@ export interface RunOptions extends PlatformDefaults {
   readonly driverOverrides?: ReadonlyMap<string, import('../model/driver').DriverTraits>;
   /** Override the scenario's strategy (exploration compares strategies on one workload). */
   readonly strategyOverride?: import('./platform').StrategyName;
+  /**
+   * Called once per driver with its final model (after overrides); the run uses what it returns.
+   * Exploration wraps the model to record which traits the run reads.
+   */
+  readonly observeDriver?: (model: DriverModel) => DriverModel;
 }
 
 export function runScenario(node: ScenarioNode, sourceText: string, options: RunOptions = {}): ScenarioRun {
@@ -109,6 +114,8 @@ class ScenarioRunner {
         if (traits) this.drivers.set(name, { ...model, ...traits });
       }
     }
+    const observe = options.observeDriver;
+    if (observe) for (const [name, model] of this.drivers) this.drivers.set(name, observe(model));
     this.vulkan = new VulkanLayer(this.sim, this.drivers);
   }
 

@@ -1,0 +1,260 @@
+// Quick fixes. A diagnostic's own fix (EngineDiagnostic.fix) becomes edits as it is. The fixes
+// found here — switch to a placed mapping, align a placed address, widen the window, take a
+// suggested spelling — are only offered when they work: each candidate is applied to a copy of
+// its scenario and re-simulated, and kept only if the diagnostic is gone.
+import {
+  analyseDocument,
+  type AnalysisOptions,
+  type DocumentAnalysis,
+  type ScenarioAnalysis,
+} from '../analysis';
+import type { EngineDiagnostic } from '../diagnostics';
+import { alignDown, alignUp, formatHex, formatSize } from '../numbers';
+import type { Option, SettingNode, StepNode } from '../syntax/ast';
+import type { TextRange } from '../syntax/text-range';
+import { applyEdits, type TextEdit } from './edits';
+import { statementAt } from './locate';
+import { evaluateIn, memoryOfName } from './values';
+
+export interface CodeAction {
+  readonly title: string;
+  readonly kind: 'quickfix';
+  readonly diagnostic: EngineDiagnostic;
+  readonly edits: readonly TextEdit[];
+  readonly preferred: boolean;
+}
+
+const overlaps = (a: TextRange, b: TextRange) => a.start <= b.end && b.start <= a.end;
+
+export function codeActions(
+  analysis: DocumentAnalysis,
+  range: TextRange,
+  options: AnalysisOptions = {},
+): CodeAction[] {
+  const out: CodeAction[] = [];
+  for (const scenario of analysis.scenarios) {
+    if (!overlaps(scenario.node, range)) continue;
+    for (const diagnostic of scenario.diagnostics) {
+      if (!overlaps(diagnostic.range, range)) continue;
+      out.push(...fixesFor(analysis, scenario, diagnostic, options));
+    }
+  }
+  // Syntax errors of the file belong to no scenario's run but may carry fixes too.
+  for (const diagnostic of analysis.diagnostics) {
+    if (
+      diagnostic.fix &&
+      overlaps(diagnostic.range, range) &&
+      !analysis.scenarios.some((s) => s.diagnostics.includes(diagnostic))
+    ) {
+      out.push(...ownFixes(diagnostic));
+    }
+  }
+  return out;
+}
+
+export function fixesFor(
+  analysis: DocumentAnalysis,
+  scenario: ScenarioAnalysis,
+  diagnostic: EngineDiagnostic,
+  options: AnalysisOptions = {},
+): CodeAction[] {
+  const out = ownFixes(diagnostic);
+  const candidates: { title: string; edits: TextEdit[]; preferred?: boolean }[] = [];
+  switch (diagnostic.code) {
+    case 'pointer-outside-window':
+      if (scenario.run.simulation.platform.strategy !== 'placed')
+        candidates.push({
+          title: 'Switch the strategy to placed (VK_EXT_map_memory_placed)',
+          edits: [setStrategy(analysis, scenario, 'placed')],
+          preferred: true,
+        });
+      break;
+    case 'window-exhausted':
+      if (
+        !scenario.run.simulation.platform.largeAddressAware &&
+        !scenario.run.simulation.platform.sources.has('window')
+      ) {
+        candidates.push({
+          title: 'Mark the program large-address-aware (a 4 GiB window)',
+          edits: [insertSetting(analysis, scenario, 'large-address-aware')],
+        });
+      }
+      break;
+    case 'vulkan-valid-usage':
+      if (diagnostic.message.includes('09577'))
+        candidates.push(...alignPlacedAddress(analysis, scenario, diagnostic));
+      break;
+    case 'unknown-word':
+    case 'unknown-name': {
+      const suggestion = /did you mean `([^`]+)`\?/.exec(diagnostic.message)?.[1];
+      if (suggestion)
+        candidates.push({
+          title: `Change to \`${suggestion}\``,
+          edits: [{ range: diagnostic.range, newText: suggestion }],
+          preferred: true,
+        });
+      break;
+    }
+  }
+  for (const c of candidates) {
+    if (!removesDiagnostic(analysis, scenario, diagnostic, c.edits, options)) continue;
+    out.push({
+      title: c.title,
+      kind: 'quickfix',
+      diagnostic,
+      edits: c.edits,
+      preferred: c.preferred ?? false,
+    });
+  }
+  return out;
+}
+
+function ownFixes(diagnostic: EngineDiagnostic): CodeAction[] {
+  const fix = diagnostic.fix;
+  if (!fix) return [];
+  if (fix.kind === 'replace') {
+    return [
+      {
+        title: fix.title,
+        kind: 'quickfix',
+        diagnostic,
+        edits: [{ range: fix.range, newText: fix.text }],
+        preferred: fix.preferred ?? false,
+      },
+    ];
+  }
+  return fix.fixes.map((f, i) => ({
+    title: f.title,
+    kind: 'quickfix' as const,
+    diagnostic,
+    edits: [{ range: f.range, newText: f.text }],
+    preferred: i === 0 && fix.fixes.length === 1,
+  }));
+}
+
+// ---- edits that change settings ----
+
+function settingOf(scenario: ScenarioAnalysis, keyword: string): SettingNode | undefined {
+  return scenario.run.simulation.platform.sources.get(keyword);
+}
+
+function setStrategy(analysis: DocumentAnalysis, scenario: ScenarioAnalysis, strategy: string): TextEdit {
+  const existing = settingOf(scenario, 'strategy');
+  if (existing) return { range: { start: existing.keyword.end, end: existing.end }, newText: ` ${strategy}` };
+  return insertSetting(analysis, scenario, `strategy ${strategy}`);
+}
+
+/** A new setting line after the scenario's last setting (or at the top of its body). */
+function insertSetting(analysis: DocumentAnalysis, scenario: ScenarioAnalysis, line: string): TextEdit {
+  const { text, lines } = analysis;
+  const node = scenario.node;
+  const settings = node.body.filter((s) => s.kind === 'setting' || s.kind === 'driver');
+  const after = settings[settings.length - 1];
+  const first = node.body[0];
+  const indentOf = (offset: number) => {
+    const start = lines.lineStart(lines.position(offset).line);
+    return /^[ \t]*/.exec(text.slice(start, offset))?.[0] ?? '  ';
+  };
+  const newline = text.includes('\r\n') ? '\r\n' : '\n';
+  if (after) {
+    const end = lineEnd(text, after.end);
+    return { range: { start: end, end }, newText: `${newline}${indentOf(after.start)}${line}` };
+  }
+  if (first && lines.position(first.start).line > lines.position(node.bodyRange?.start ?? node.start).line) {
+    const start = lines.lineStart(lines.position(first.start).line);
+    return { range: { start, end: start }, newText: `${indentOf(first.start)}${line}${newline}` };
+  }
+  const brace = node.bodyRange?.start ?? node.end;
+  return { range: { start: brace + 1, end: brace + 1 }, newText: `${newline}  ${line}${newline}` };
+}
+
+function lineEnd(text: string, offset: number): number {
+  let i = offset;
+  while (i < text.length && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) i++;
+  return i;
+}
+
+// ---- placed address alignment (VUID 09577) ----
+
+function alignPlacedAddress(
+  analysis: DocumentAnalysis,
+  scenario: ScenarioAnalysis,
+  diagnostic: EngineDiagnostic,
+): { title: string; edits: TextEdit[] }[] {
+  const statement = statementAt(scenario.node, diagnostic.range.start);
+  if (statement?.kind !== 'step') return [];
+  const step: StepNode = statement;
+  const at: Option | undefined = step.options.find((o) => o.keyword.name === 'at');
+  if (!at?.value || at.value.kind === 'string') return [];
+  const value = evaluateIn(scenario.run, at.value).value;
+  const memoryName = step.args[0]?.kind === 'name' ? step.args[0].name : undefined;
+  const memory = memoryName ? memoryOfName(scenario.run, memoryName) : undefined;
+  const alignment =
+    memory?.driver.placed.alignment ?? [...scenario.run.drivers.values()][0]?.placed.alignment;
+  if (value === undefined || !alignment) return [];
+  const down = alignDown(value, alignment);
+  const up = alignUp(value, alignment);
+  const range = { start: at.value.start, end: at.value.end };
+  const out = [
+    {
+      title: `Align the placed address down to ${formatHex(down)} (${formatSize(alignment)})`,
+      edits: [{ range, newText: formatHex(down) }],
+    },
+  ];
+  if (up !== down)
+    out.push({
+      title: `Align the placed address up to ${formatHex(up)} (${formatSize(alignment)})`,
+      edits: [{ range, newText: formatHex(up) }],
+    });
+  void analysis;
+  return out;
+}
+
+// ---- verification ----
+
+/**
+ * Applies the edits to the scenario alone (the rest of the file blanked, offsets kept) and checks
+ * that no diagnostic with the same code is left at the same statement.
+ */
+export function removesDiagnostic(
+  analysis: DocumentAnalysis,
+  scenario: ScenarioAnalysis,
+  diagnostic: EngineDiagnostic,
+  edits: readonly TextEdit[],
+  options: AnalysisOptions = {},
+): boolean {
+  const isolated = isolate(analysis.text, scenario.node);
+  const edited = applyEdits(isolated, edits);
+  const after = analyseDocument(edited, options);
+  // The statement that had the diagnostic, found again after the edit by its line.
+  const line = analysis.lines.position(diagnostic.range.start).line;
+  const shift = edits
+    .filter((e) => e.range.end <= diagnostic.range.start)
+    .reduce(
+      (n, e) => n + countLines(e.newText) - countLines(analysis.text.slice(e.range.start, e.range.end)),
+      0,
+    );
+  const newLine = line + shift;
+  return !after.diagnostics.some(
+    (d) =>
+      d.code === diagnostic.code &&
+      d.severity !== 'info' &&
+      after.lines.position(d.range.start).line === newLine,
+  );
+}
+
+function countLines(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 10) n++;
+    else if (c === 13 && s.charCodeAt(i + 1) !== 10) n++;
+  }
+  return n;
+}
+
+/** The text with everything outside the range replaced by spaces (line breaks kept), so offsets and lines stay. */
+export function isolate(text: string, keep: TextRange): string {
+  const blank = (s: string) => s.replace(/[^\r\n]/g, ' ');
+  return blank(text.slice(0, keep.start)) + text.slice(keep.start, keep.end) + blank(text.slice(keep.end));
+}

@@ -1,0 +1,533 @@
+// Completion. The language is line oriented, so the context is read from the tokens of the line
+// before the cursor (the parse of a half-typed line is not trusted) plus the block the line is
+// in: top level, a scenario body, or a driver block. Names come from the run's symbol table —
+// only those defined above the cursor, and only of the kind the position takes.
+import type { DocumentAnalysis, ScenarioAnalysis } from '../analysis';
+import {
+  ACCESS_VERBS,
+  BUILTIN_ACTORS,
+  DRIVER_TRAITS,
+  ERRNO_NAMES,
+  EXPECT_WORDS,
+  SETTINGS,
+  SETTING_BY_NAME,
+  STRATEGY_WORDS,
+  TRAIT_BY_NAME,
+  VERBS,
+  VERB_BY_NAME,
+  VK_RESULT_NAMES,
+  type VerbSpec,
+} from '../language/vocabulary';
+import { UNIT_BYTES } from '../numbers';
+import { RULES } from '../rules/registry';
+import type { SymbolKind } from '../sim/symbols';
+import type { DriverNode, ScenarioNode } from '../syntax/ast';
+import { tokenize } from '../syntax/lexer';
+import type { TextRange } from '../syntax/text-range';
+import type { Token } from '../syntax/tokens';
+
+export type CompletionKind =
+  | 'keyword'
+  | 'verb'
+  | 'flag'
+  | 'option'
+  | 'name'
+  | 'unit'
+  | 'trait'
+  | 'setting'
+  | 'snippet'
+  | 'actor'
+  | 'value'
+  | 'rule';
+
+export interface CompletionItem {
+  readonly label: string;
+  readonly kind: CompletionKind;
+  readonly detail?: string;
+  /** Markdown. */
+  readonly documentation?: string;
+  readonly insertText?: string;
+  /** `insertText` is a snippet (`${1:name}` placeholders). */
+  readonly snippet?: boolean;
+  /** Text to replace instead of the word at the cursor (units glued to a number). */
+  readonly replace?: TextRange;
+  readonly sortText?: string;
+}
+
+const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'pages'];
+const KERNEL_VERSIONS = ['5.4', '5.10', '5.13', '5.15', '6.1', '6.6', '6.12', '6.18'];
+
+export function completionsAt(analysis: DocumentAnalysis, offset: number): CompletionItem[] {
+  const { text, lines } = analysis;
+  const lineStart = lines.lineStart(lines.position(offset).line);
+  const all = tokenize(text.slice(lineStart, offset)).filter((t) => t.kind !== 'eof' && t.kind !== 'newline');
+  if (all.some((t) => t.kind === 'comment')) return [];
+  const last = all[all.length - 1];
+  if (last?.kind === 'string' || last?.kind === 'invalid') return [];
+  // The word being typed is not context; the editor filters by it.
+  let tokens = all;
+  if (last && last.end === offset - lineStart && (last.kind === 'ident' || last.kind === 'number')) {
+    if (last.kind === 'number') return unitCompletions(last, lineStart);
+    tokens = all.slice(0, -1);
+  }
+  const block = blockAt(analysis, offset);
+  if (block.kind === 'top') return tokens.length === 0 ? topLevelCompletions() : [];
+  if (block.kind === 'driver') return driverCompletions(tokens);
+  // Names must be defined above the line being typed.
+  return scenarioCompletions(block.scenario, tokens, lineStart);
+}
+
+type Block =
+  | { kind: 'top' }
+  | { kind: 'scenario'; scenario: ScenarioAnalysis | undefined; node: ScenarioNode }
+  | { kind: 'driver'; driver: DriverNode };
+
+function blockAt(analysis: DocumentAnalysis, offset: number): Block {
+  for (let i = 0; i < analysis.file.scenarios.length; i++) {
+    const node = analysis.file.scenarios[i]!;
+    const body = node.bodyRange;
+    if (!body || offset <= body.start) continue;
+    if (node.closed ? offset >= node.end : offset > lastOffsetOf(analysis, i)) continue;
+    for (const s of node.body) {
+      if (s.kind !== 'driver') continue;
+      const braceOpen = analysis.text.indexOf('{', s.keyword.end);
+      if (braceOpen < 0 || braceOpen >= s.end || offset <= braceOpen) continue;
+      if (
+        s.closed ? offset < s.end : offset <= s.end || isOnlyWhitespaceBetween(analysis.text, s.end, offset)
+      )
+        return { kind: 'driver', driver: s };
+    }
+    return { kind: 'scenario', scenario: analysis.scenarios.find((a) => a.node === node), node };
+  }
+  return { kind: 'top' };
+}
+
+function lastOffsetOf(analysis: DocumentAnalysis, index: number): number {
+  const next = analysis.file.scenarios[index + 1];
+  return next ? next.start - 1 : analysis.text.length;
+}
+
+function isOnlyWhitespaceBetween(text: string, a: number, b: number): boolean {
+  return /^\s*$/.test(text.slice(a, b));
+}
+
+// ---- top level ----
+
+function topLevelCompletions(): CompletionItem[] {
+  const out: CompletionItem[] = [
+    {
+      label: 'scenario',
+      kind: 'snippet',
+      detail: 'a scenario skeleton',
+      documentation: 'A scenario with a kernel, a driver, a strategy and one mapping to check.',
+      insertText: SCENARIO_SKELETON,
+      snippet: true,
+      sortText: '0',
+    },
+  ];
+  for (const s of STRATEGY_WORDS) {
+    out.push({
+      label: `scenario: ${s.name}`,
+      kind: 'snippet',
+      detail: `a scenario using strategy ${s.name}`,
+      documentation: `${s.doc}${s.source ? `\n\nSource: ${s.source}` : ''}`,
+      insertText: strategySkeleton(s.name),
+      snippet: true,
+      sortText: `1${s.name}`,
+    });
+  }
+  return out;
+}
+
+const SCENARIO_SKELETON = [
+  'scenario "${1:name}" {',
+  '  kernel ${2:6.18}',
+  '  driver ${3:mesa} {',
+  '    maps ${4|at-map,at-alloc,pool|}',
+  '    backing ${5|device,shmem,anon|}',
+  '  }',
+  `  strategy \${6|${STRATEGY_WORDS.map((s) => s.name).join(',')}|}`,
+  '  mem = vkAllocateMemory ${7:16MiB} host-visible coherent',
+  '  p = vkMapMemory mem',
+  '  app writes p, 64',
+  '  $0',
+  '}',
+].join('\n');
+
+function strategySkeleton(strategy: string): string {
+  const body = [
+    `scenario "\${1:${strategy}}" {`,
+    '  kernel ${2:6.18}',
+    '  driver ${3:mesa} {',
+    '    preset ${4|radv,anv,nvk,turnip,lavapipe,proprietary|}',
+    '  }',
+    `  strategy ${strategy}`,
+    '  mem = vkAllocateMemory ${5:16MiB} host-visible coherent',
+    '  p = vkMapMemory mem',
+    '  app writes p + 0x100, 64',
+    '  w = driver writes mem + 0x100, 64',
+    '  expect app reads p + 0x100, 64 == w',
+    '  $0',
+    '}',
+  ];
+  return body.join('\n');
+}
+
+// ---- driver blocks ----
+
+function driverCompletions(tokens: readonly Token[]): CompletionItem[] {
+  if (tokens.length === 0 || (tokens.length === 1 && tokens[0]!.kind === 'lbrace')) {
+    return DRIVER_TRAITS.map((t) => ({
+      label: t.keyword,
+      kind: 'trait' as const,
+      detail: t.example,
+      documentation: `${t.doc}\n\nSource: ${t.source}`,
+    }));
+  }
+  const keyword = tokens[0]!;
+  const spec = keyword.kind === 'ident' ? TRAIT_BY_NAME.get(keyword.text) : undefined;
+  if (!spec) return [];
+  const used = new Set(tokens.slice(1).map((t) => t.text));
+  const out: CompletionItem[] = (spec.words ?? [])
+    .filter((w) => !used.has(w.name))
+    .map((w) => ({
+      label: w.name,
+      kind: 'flag' as const,
+      detail: `${spec.keyword}`,
+      documentation: `${w.doc}${w.source ? `\n\nSource: ${w.source}` : ''}`,
+    }));
+  if (spec.args === 'expr' || spec.keyword === 'placed-map') out.push(...unitsAfter(tokens));
+  return out;
+}
+
+// ---- scenario bodies ----
+
+function scenarioCompletions(
+  scenario: ScenarioAnalysis | undefined,
+  tokens: readonly Token[],
+  offset: number,
+): CompletionItem[] {
+  if (tokens.length === 0) return lineStartCompletions(scenario, offset);
+  const first = tokens[0]!;
+  if (first.kind !== 'ident') return [];
+  // `name = …`
+  if (tokens[1]?.kind === 'assign') {
+    if (tokens.length === 2) return VERBS.map(verbItem);
+    return stepCompletions(scenario, tokens.slice(2), offset);
+  }
+  if (first.text === 'expect') return expectCompletions(scenario, tokens.slice(1), offset);
+  const setting = SETTING_BY_NAME.get(first.text);
+  if (setting) {
+    if (tokens.length > 1 && setting.keyword !== 'window') return [];
+    if (setting.keyword === 'kernel')
+      return KERNEL_VERSIONS.map((v, i) => ({
+        label: v,
+        kind: 'value' as const,
+        detail: `Linux ${v}`,
+        sortText: String(i).padStart(2, '0'),
+      }));
+    if (setting.keyword === 'window')
+      return tokens.length === 1
+        ? [
+            { label: '0x1_0000 .. 0x7fff_0000', kind: 'value', detail: '2 GiB (default)' },
+            { label: '0x1_0000 .. 0xffff_0000', kind: 'value', detail: '4 GiB, large-address-aware' },
+          ]
+        : [];
+    return (setting.words ?? []).map((w) => ({
+      label: w.name,
+      kind: 'flag' as const,
+      detail: setting.keyword,
+      documentation: `${w.doc}${w.source ? `\n\nSource: ${w.source}` : ''}`,
+    }));
+  }
+  if (first.text === 'driver' || first.text === 'actor') return [];
+  // `app writes …`: an actor before the access verb.
+  if (tokens.length === 1 && isActorName(scenario, first.text) && !VERB_BY_NAME.has(first.text)) {
+    return [
+      {
+        label: 'writes',
+        kind: 'verb',
+        detail: `${first.text} writes ADDRESS, LENGTH`,
+        documentation: VERB_BY_NAME.get('write')?.doc ?? '',
+      },
+      {
+        label: 'reads',
+        kind: 'verb',
+        detail: `${first.text} reads ADDRESS, LENGTH`,
+        documentation: VERB_BY_NAME.get('read')?.doc ?? '',
+      },
+    ];
+  }
+  return stepCompletions(scenario, tokens, offset);
+}
+
+function lineStartCompletions(scenario: ScenarioAnalysis | undefined, offset: number): CompletionItem[] {
+  const out: CompletionItem[] = [];
+  for (const s of SETTINGS)
+    out.push({
+      label: s.keyword,
+      kind: 'setting',
+      detail: s.example,
+      documentation: s.doc,
+      sortText: `2${s.keyword}`,
+    });
+  for (const v of VERBS) out.push({ ...verbItem(v), sortText: `1${v.verb}` });
+  out.push(
+    {
+      label: 'driver',
+      kind: 'snippet',
+      detail: 'driver NAME { traits }',
+      documentation: 'A driver and its behaviour.',
+      insertText:
+        'driver ${1:mesa} {\n  maps ${2|at-map,at-alloc,pool|}\n  backing ${3|device,shmem,anon|}\n}',
+      snippet: true,
+      sortText: '3driver',
+    },
+    {
+      label: 'actor',
+      kind: 'keyword',
+      detail: 'actor NAME',
+      documentation: 'Declares another actor.',
+      sortText: '3actor',
+    },
+    {
+      label: 'expect',
+      kind: 'keyword',
+      detail: 'expect …',
+      documentation: 'An expectation checked at this point.',
+      sortText: '3expect',
+    },
+  );
+  for (const s of STRATEGY_WORDS) {
+    out.push({
+      label: `strategy ${s.name}`,
+      kind: 'snippet',
+      detail: 'strategy',
+      documentation: `${s.doc}${s.source ? `\n\nSource: ${s.source}` : ''}`,
+      insertText: `strategy ${s.name}`,
+      sortText: `4${s.name}`,
+    });
+  }
+  for (const a of actorItems(scenario, offset)) out.push({ ...a, sortText: `5${a.label}` });
+  return out;
+}
+
+function verbItem(v: VerbSpec): CompletionItem {
+  return {
+    label: v.verb,
+    kind: 'verb',
+    detail: v.example,
+    documentation: `${v.doc}\n\nExample: \`${v.example}\``,
+  };
+}
+
+function isActorName(scenario: ScenarioAnalysis | undefined, name: string): boolean {
+  if (BUILTIN_ACTORS.some((a) => a.name === name) || name === 'driver') return true;
+  if (!scenario) return false;
+  if (scenario.run.drivers.has(name)) return true;
+  return scenario.run.simulation.symbols.get(name)?.kind === 'actor';
+}
+
+function actorItems(scenario: ScenarioAnalysis | undefined, offset: number): CompletionItem[] {
+  const out: CompletionItem[] = BUILTIN_ACTORS.map((a) => ({
+    label: a.name,
+    kind: 'actor' as const,
+    detail: 'actor',
+    documentation: a.doc,
+  }));
+  if (scenario) {
+    for (const [name, driver] of scenario.run.drivers) {
+      if (driver.node) out.push({ label: name, kind: 'actor', detail: 'driver' });
+    }
+    for (const s of scenario.run.simulation.symbols.all()) {
+      if (s.kind === 'actor' && s.definition && s.definition.start < offset)
+        out.push({ label: s.name, kind: 'actor', detail: 'actor' });
+    }
+  }
+  return out;
+}
+
+/** Names defined above the cursor, of the given kinds. */
+function nameItems(
+  scenario: ScenarioAnalysis | undefined,
+  offset: number,
+  kinds: readonly SymbolKind[],
+): CompletionItem[] {
+  if (!scenario) return [];
+  const out: CompletionItem[] = [];
+  for (const s of scenario.run.simulation.symbols.all()) {
+    if (!kinds.includes(s.kind) || !s.definition || s.definition.start >= offset) continue;
+    const record = s.stepIndex !== undefined ? scenario.run.simulation.records[s.stepIndex] : undefined;
+    out.push({
+      label: s.name,
+      kind: 'name',
+      detail: `${s.kind}${record?.resultText ? ` ${record.resultText}` : ''}`,
+      documentation: record ? `\`${record.node.text.replace(/\s+/g, ' ')}\`` : undefined,
+      sortText: `0${s.name}`,
+    });
+  }
+  return out;
+}
+
+const ADDRESS_KINDS: readonly SymbolKind[] = ['mapping', 'pointer'];
+
+function stepCompletions(
+  scenario: ScenarioAnalysis | undefined,
+  tokens: readonly Token[],
+  offset: number,
+): CompletionItem[] {
+  // tokens: [actor?] verb …
+  let k = 0;
+  if (tokens.length > 1 && tokens[1]!.kind === 'ident' && ACCESS_VERBS[tokens[1]!.text] !== undefined) k = 1;
+  const verbToken = tokens[k];
+  if (!verbToken || verbToken.kind !== 'ident') return [];
+  const spec = VERB_BY_NAME.get(ACCESS_VERBS[verbToken.text] ?? verbToken.text);
+  if (!spec) return [];
+  const rest = tokens.slice(k + 1);
+  const previous = rest[rest.length - 1];
+  const option = previous?.kind === 'ident' ? spec.options.find((o) => o.name === previous.text) : undefined;
+  if (option) return optionValueCompletions(scenario, spec, option.name, offset);
+  const used = new Set(rest.filter((t) => t.kind === 'ident').map((t) => t.text));
+  const out: CompletionItem[] = [];
+  for (const g of spec.wordGroups) {
+    if (g.one && g.words.some((w) => used.has(w.name))) continue;
+    for (const w of g.words) {
+      if (used.has(w.name)) continue;
+      out.push({
+        label: w.name,
+        kind: 'flag',
+        detail: g.group,
+        documentation: `${w.doc}${w.source ? `\n\nSource: ${w.source}` : ''}`,
+        sortText: `1${w.name}`,
+      });
+    }
+  }
+  for (const o of spec.options) {
+    if (used.has(o.name)) continue;
+    out.push({
+      label: o.name,
+      kind: 'option',
+      detail: `option of ${spec.verb}`,
+      documentation: o.doc,
+      sortText: `2${o.name}`,
+    });
+  }
+  const wantsMemory = spec.args.some((a) => a.kind === 'memory');
+  const wantsAddress = spec.args.some((a) => a.kind === 'expr');
+  if (wantsMemory) out.push(...nameItems(scenario, offset, ['memory']));
+  if (wantsAddress && !(spec.family === 'vulkan' && wantsMemory))
+    out.push(...nameItems(scenario, offset, ADDRESS_KINDS));
+  // A driver naming a memory object accesses it through its own pointer.
+  if (spec.family === 'access') out.push(...nameItems(scenario, offset, ['memory']));
+  out.push(...unitsAfter(rest));
+  return out;
+}
+
+function optionValueCompletions(
+  scenario: ScenarioAnalysis | undefined,
+  spec: VerbSpec,
+  option: string,
+  offset: number,
+): CompletionItem[] {
+  switch (option) {
+    case 'by':
+      return actorItems(scenario, offset);
+    case 'fd':
+      return nameItems(scenario, offset, ['file']);
+    case 'driver':
+      return scenario
+        ? [...scenario.run.drivers.keys()].map((d) => ({
+            label: d,
+            kind: 'actor' as const,
+            detail: 'driver',
+          }))
+        : [];
+    case 'size':
+      return [
+        { label: 'whole', kind: 'flag', detail: 'VK_WHOLE_SIZE' },
+        ...nameItems(scenario, offset, ADDRESS_KINDS),
+      ];
+    default:
+      void spec;
+      return nameItems(scenario, offset, ADDRESS_KINDS);
+  }
+}
+
+function unitsAfter(tokens: readonly Token[]): CompletionItem[] {
+  const previous = tokens[tokens.length - 1];
+  if (previous?.kind !== 'number' || /[A-Za-z]$/.test(previous.text.replace(/^0[xXbB]/, ''))) return [];
+  return UNITS.map((u, i) => ({
+    label: u,
+    kind: 'unit' as const,
+    detail: `${UNIT_BYTES[u]} bytes`,
+    sortText: `0${i}`,
+  }));
+}
+
+/** `16M|`: units for the letters glued to a number. */
+function unitCompletions(token: Token, lineStart: number): CompletionItem[] {
+  const match = /^(\d[\d_]*(?:\.\d[\d_]*)?)([A-Za-z]*)$/.exec(token.text);
+  if (!match) return [];
+  const digits = match[1]!;
+  const replace = { start: lineStart + token.start + digits.length, end: lineStart + token.end };
+  return UNITS.filter((u) => u !== 'B').map((u, i) => ({
+    label: u,
+    kind: 'unit' as const,
+    detail: `${UNIT_BYTES[u]} bytes`,
+    replace,
+    sortText: `0${i}`,
+  }));
+}
+
+// ---- expectations ----
+
+function expectCompletions(
+  scenario: ScenarioAnalysis | undefined,
+  tokens: readonly Token[],
+  offset: number,
+): CompletionItem[] {
+  if (tokens.length === 0) {
+    return [
+      {
+        label: 'read',
+        kind: 'keyword',
+        detail: 'expect read ADDRESS, LENGTH == VALUE',
+        documentation: 'What `host` reads there.',
+      },
+      { label: 'mapped', kind: 'keyword', detail: 'expect mapped ADDRESS[, LENGTH]' },
+      { label: 'unmapped', kind: 'keyword', detail: 'expect unmapped ADDRESS[, LENGTH]' },
+      {
+        label: 'diagnostic',
+        kind: 'keyword',
+        detail: 'expect diagnostic CODE',
+        documentation: 'The step above has this diagnostic: the hazard is documented, not hidden.',
+      },
+      ...actorItems(scenario, offset),
+      ...nameItems(scenario, offset, ['mapping', 'pointer', 'memory', 'result', 'data', 'file']),
+    ];
+  }
+  const first = tokens[0]!;
+  if (first.text === 'diagnostic' && tokens.length === 1) {
+    return RULES.map((r) => ({
+      label: r.code,
+      kind: 'rule' as const,
+      detail: `${r.family}, ${r.severity}`,
+      documentation: r.title,
+    }));
+  }
+  if (tokens.length === 1 && isActorName(scenario, first.text))
+    return [
+      { label: 'reads', kind: 'keyword', detail: `expect ${first.text} reads ADDRESS, LENGTH == VALUE` },
+    ];
+  const comparison = tokens.findIndex((t) => t.kind === 'eq' || t.kind === 'neq');
+  if (comparison >= 0) {
+    if (comparison !== tokens.length - 1) return [];
+    return [
+      ...ERRNO_NAMES.map((e) => ({ label: e, kind: 'value' as const, detail: 'errno' })),
+      ...VK_RESULT_NAMES.map((e) => ({ label: e, kind: 'value' as const, detail: 'VkResult' })),
+      ...EXPECT_WORDS.map((w) => ({ label: w.name, kind: 'value' as const, documentation: w.doc })),
+      ...nameItems(scenario, offset, ['data', 'mapping', 'pointer']),
+    ];
+  }
+  return [...nameItems(scenario, offset, ADDRESS_KINDS), ...unitsAfter(tokens)];
+}

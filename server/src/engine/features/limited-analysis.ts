@@ -1,0 +1,37 @@
+// The analysis of a file too large to simulate: parsed (so the outline, folding, formatting and
+// syntax errors still work), not run, with one information diagnostic that says why.
+import type { AnalysisOptions, DocumentAnalysis } from '../analysis';
+import type { EngineDiagnostic } from '../diagnostics';
+import { parse } from '../syntax/parser';
+import { LineIndex } from '../syntax/text-range';
+
+export const FILE_TOO_LARGE = 'file-too-large';
+
+export function parseOnlyAnalysis(
+  text: string,
+  reason: string,
+  options: AnalysisOptions = {},
+): DocumentAnalysis {
+  const file = parse(text);
+  const diagnostics: EngineDiagnostic[] = [];
+  const syntax = options.severities?.['syntax-error'];
+  if (syntax !== 'off') {
+    for (const e of file.errors)
+      diagnostics.push({
+        code: 'syntax-error',
+        severity: syntax ?? 'error',
+        range: { start: e.start, end: e.end },
+        message: e.message,
+        related: [],
+      });
+  }
+  const firstLineEnd = Math.max(0, text.search(/\r|\n|$/));
+  diagnostics.unshift({
+    code: FILE_TOO_LARGE,
+    severity: 'info',
+    range: { start: 0, end: firstLineEnd },
+    message: reason,
+    related: [],
+  });
+  return { text, file, lines: new LineIndex(text), scenarios: [], diagnostics };
+}

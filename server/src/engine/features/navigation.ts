@@ -1,0 +1,158 @@
+// Names: go to definition, references, highlights and rename. Names live in one scenario; the
+// simulator's symbol table records every definition and reference with its exact range.
+import type { DocumentAnalysis, ScenarioAnalysis } from '../analysis';
+import { scenarioAt } from '../analysis';
+import {
+  BUILTIN_ACTORS,
+  DRIVER_TRAITS,
+  SETTINGS,
+  STRATEGY_WORDS,
+  VERBS,
+  isReservedWord,
+} from '../language/vocabulary';
+import { RULE_BY_CODE } from '../rules/registry';
+import type { SymbolInfo } from '../sim/symbols';
+import { isUnit } from '../syntax/number-literal';
+import type { TextRange } from '../syntax/text-range';
+import type { TextEdit } from './edits';
+
+export interface SymbolAt {
+  readonly scenario: ScenarioAnalysis;
+  readonly symbol: SymbolInfo;
+  /** The occurrence under the cursor. */
+  readonly range: TextRange;
+}
+
+export function symbolAt(analysis: DocumentAnalysis, offset: number): SymbolAt | undefined {
+  const scenario = scenarioAt(analysis, offset);
+  if (!scenario || offset < scenario.node.start || offset > scenario.node.end) return undefined;
+  const symbol = scenario.run.simulation.symbols.at(offset);
+  if (!symbol) return undefined;
+  const range = [symbol.definition, ...symbol.references].find(
+    (r) => r && offset >= r.start && offset <= r.end,
+  );
+  return range ? { scenario, symbol, range } : undefined;
+}
+
+export function definitionAt(analysis: DocumentAnalysis, offset: number): TextRange | undefined {
+  return symbolAt(analysis, offset)?.symbol.definition;
+}
+
+/** Every occurrence, in source order, without duplicates. */
+export function occurrences(symbol: SymbolInfo, includeDeclaration = true): TextRange[] {
+  const seen = new Set<number>();
+  const out: TextRange[] = [];
+  const all =
+    includeDeclaration && symbol.definition ? [symbol.definition, ...symbol.references] : symbol.references;
+  for (const r of all) {
+    if (seen.has(r.start)) continue;
+    seen.add(r.start);
+    out.push({ start: r.start, end: r.end });
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
+
+export function referencesAt(
+  analysis: DocumentAnalysis,
+  offset: number,
+  includeDeclaration = true,
+): TextRange[] {
+  const found = symbolAt(analysis, offset);
+  return found ? occurrences(found.symbol, includeDeclaration) : [];
+}
+
+export interface Highlight {
+  readonly range: TextRange;
+  /** The definition is a write; uses are reads. */
+  readonly kind: 'read' | 'write';
+}
+
+export function highlightsAt(analysis: DocumentAnalysis, offset: number): Highlight[] {
+  const found = symbolAt(analysis, offset);
+  if (!found) return [];
+  const def = found.symbol.definition;
+  return occurrences(found.symbol).map((range) => ({
+    range,
+    kind: def && def.start === range.start ? 'write' : 'read',
+  }));
+}
+
+export type PrepareRenameResult =
+  { readonly range: TextRange; readonly placeholder: string } | { readonly error: string };
+
+export function prepareRename(analysis: DocumentAnalysis, offset: number): PrepareRenameResult {
+  const found = symbolAt(analysis, offset);
+  if (!found) return { error: 'Only names defined in the scenario can be renamed' };
+  if (!found.symbol.definition)
+    return { error: `\`${found.symbol.name}\` is built in and cannot be renamed` };
+  return { range: found.range, placeholder: found.symbol.name };
+}
+
+export type RenameResult = { readonly edits: readonly TextEdit[] } | { readonly error: string };
+
+export function rename(analysis: DocumentAnalysis, offset: number, newName: string): RenameResult {
+  const found = symbolAt(analysis, offset);
+  if (!found) return { error: 'Only names defined in the scenario can be renamed' };
+  if (!found.symbol.definition)
+    return { error: `\`${found.symbol.name}\` is built in and cannot be renamed` };
+  if (newName === found.symbol.name) return { edits: [] };
+  const problem = nameProblem(newName, found.scenario);
+  if (problem) return { error: problem };
+  return { edits: occurrences(found.symbol).map((range) => ({ range, newText: newName })) };
+}
+
+const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+let vocabularyWords: Set<string> | undefined;
+
+/** Every word the parser may read as part of the language somewhere. */
+function languageWords(): Set<string> {
+  if (vocabularyWords) return vocabularyWords;
+  const words = new Set<string>();
+  for (const v of VERBS) {
+    words.add(v.verb);
+    for (const g of v.wordGroups) for (const w of g.words) words.add(w.name);
+    for (const o of v.options) words.add(o.name);
+  }
+  for (const s of SETTINGS) {
+    words.add(s.keyword);
+    for (const w of s.words ?? []) words.add(w.name);
+  }
+  for (const t of DRIVER_TRAITS) {
+    words.add(t.keyword);
+    for (const w of t.words ?? []) words.add(w.name);
+  }
+  for (const w of STRATEGY_WORDS) words.add(w.name);
+  for (const a of BUILTIN_ACTORS) words.add(a.name);
+  for (const c of RULE_BY_CODE.keys()) words.add(c);
+  for (const w of [
+    'read',
+    'write',
+    'reads',
+    'writes',
+    'driver',
+    'actor',
+    'expect',
+    'scenario',
+    'mapped',
+    'unmapped',
+    'diagnostic',
+  ])
+    words.add(w);
+  vocabularyWords = words;
+  return words;
+}
+
+/** Why `name` cannot be a name in this scenario, or undefined when it can. */
+export function nameProblem(name: string, scenario: ScenarioAnalysis | undefined): string | undefined {
+  if (!NAME_PATTERN.test(name))
+    return `\`${name}\` is not a valid name: letters, digits, \`_\`, and \`-\` between words; it must start with a letter`;
+  if (isUnit(name)) return `\`${name}\` is a unit and would read as part of a number`;
+  if (isReservedWord(name) || languageWords().has(name))
+    return `\`${name}\` is a word of the language; choose another name`;
+  if (scenario) {
+    if (scenario.run.simulation.symbols.get(name)) return `\`${name}\` is already defined in this scenario`;
+    if (scenario.run.drivers.has(name)) return `\`${name}\` is already a driver in this scenario`;
+  }
+  return undefined;
+}

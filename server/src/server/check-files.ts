@@ -1,0 +1,35 @@
+// `drvmap/checkFiles`: diagnostics for files the editor has not opened ("Check Workspace").
+// Open documents are checked in their editor state; others are read from disk.
+import { readFile } from 'node:fs/promises';
+import { URI } from 'vscode-uri';
+import type { CheckFilesParams, CheckFilesResult, CheckedDiagnostic } from '../../../protocol/requests';
+import { lspDiagnostics } from './diagnostics';
+import type { DocumentStore } from './documents';
+
+export async function checkFiles(store: DocumentStore, params: CheckFilesParams): Promise<CheckFilesResult> {
+  const files: CheckFilesResult['files'][number][] = [];
+  for (const file of params.files ?? []) {
+    const uri = file.uri.startsWith('/') ? URI.file(file.uri).toString() : file.uri;
+    try {
+      const open = store.analysed(uri);
+      let analysis = open?.analysis;
+      if (!analysis) {
+        const text = file.text ?? (await readFile(URI.parse(uri).fsPath, 'utf8'));
+        analysis = store.analyse(text);
+      }
+      files.push({
+        uri,
+        diagnostics: lspDiagnostics(analysis, uri).map((d) => ({
+          range: d.range,
+          severity: (d.severity ?? 1) as CheckedDiagnostic['severity'],
+          code: String(d.code),
+          source: 'drvmap',
+          message: d.message,
+        })),
+      });
+    } catch (error) {
+      files.push({ uri, diagnostics: [], error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return { files };
+}

@@ -1,0 +1,140 @@
+// The drvmap language server: LSP wiring only. Each feature is a small module over the engine;
+// this file lists the handlers. Transport (stdio, node-ipc, socket) comes from the command line.
+import {
+  createConnection,
+  DidChangeConfigurationNotification,
+  ProposedFeatures,
+  TextDocumentSyncKind,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { PANEL_STATE_REQUEST, type PanelStateParams } from '../../../protocol/panel';
+import { CHECK_FILES_REQUEST, type CheckFilesParams } from '../../../protocol/requests';
+import { checkFiles } from './check-files';
+import { codeAction } from './code-actions';
+import { completion } from './completion';
+import { DiagnosticsPublisher } from './diagnostics';
+import { DocumentStore } from './documents';
+import { foldingRange } from './folding';
+import { formatting, rangeFormatting } from './formatting';
+import { hover } from './hover';
+import { inlayHint } from './inlay-hints';
+import { definition, documentHighlight, prepareRename, references, rename } from './navigation';
+import { panelState } from './panel';
+import { safely } from './safe';
+import { selectionRange } from './selection-ranges';
+import { SEMANTIC_TOKENS_LEGEND, semanticTokensFull } from './semantic-tokens';
+import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings';
+import { documentSymbol, workspaceSymbol } from './symbols';
+
+const connection = createConnection(ProposedFeatures.all);
+const log = (message: string) => connection.console.error(message);
+
+function envDebounce(base: Settings): Settings {
+  const raw = process.env['DRVMAP_DEBOUNCE_MS'];
+  const value = raw === undefined ? NaN : Number(raw);
+  return Number.isFinite(value) && value >= 0 ? { ...base, debounceMs: value } : base;
+}
+
+let baseSettings = envDebounce(DEFAULT_SETTINGS);
+const store = new DocumentStore(baseSettings);
+const publisher = new DiagnosticsPublisher(connection, store, log);
+let configurationCapability = false;
+
+connection.onInitialize((params: InitializeParams): InitializeResult => {
+  configurationCapability = params.capabilities.workspace?.configuration === true;
+  const options = params.initializationOptions as { settings?: unknown; debounceMs?: unknown } | undefined;
+  if (options?.settings) baseSettings = readSettings(options.settings, baseSettings);
+  if (typeof options?.debounceMs === 'number')
+    baseSettings = { ...baseSettings, debounceMs: options.debounceMs };
+  store.updateSettings(baseSettings);
+  return {
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      hoverProvider: true,
+      completionProvider: { triggerCharacters: [' ', '=', '|', ','], resolveProvider: false },
+      definitionProvider: true,
+      referencesProvider: true,
+      renameProvider: { prepareProvider: true },
+      documentHighlightProvider: true,
+      documentSymbolProvider: true,
+      workspaceSymbolProvider: true,
+      foldingRangeProvider: true,
+      selectionRangeProvider: true,
+      semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true },
+      documentFormattingProvider: true,
+      documentRangeFormattingProvider: true,
+      inlayHintProvider: true,
+      codeActionProvider: { codeActionKinds: ['quickfix'] },
+    },
+    serverInfo: { name: 'drvmap', version: '0.1.0' },
+  };
+});
+
+connection.onInitialized(() => {
+  if (configurationCapability) {
+    void connection.client
+      .register(DidChangeConfigurationNotification.type, { section: 'drvmap' })
+      .catch(() => undefined);
+    void refreshSettings();
+  }
+});
+
+async function refreshSettings(pushed?: unknown): Promise<void> {
+  try {
+    let raw = pushed;
+    if (configurationCapability) raw = await connection.workspace.getConfiguration('drvmap');
+    const settings = readSettings(raw, baseSettings);
+    store.updateSettings(settings);
+    publisher.scheduleAll();
+    void connection.languages.inlayHint.refresh().catch(() => undefined);
+    void connection.languages.semanticTokens.refresh();
+  } catch (error) {
+    log(`drvmap: reading settings failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+connection.onDidChangeConfiguration((change) => {
+  const settings = (change.settings as { drvmap?: unknown } | undefined)?.drvmap;
+  void refreshSettings(settings);
+});
+
+store.documents.onDidOpen((e) => publisher.schedule(e.document.uri));
+store.documents.onDidChangeContent((e) => publisher.schedule(e.document.uri));
+store.documents.onDidClose((e) => {
+  store.forget(e.document.uri);
+  publisher.clear(e.document.uri);
+});
+
+connection.onHover(safely(log, 'hover', null, (p) => hover(store, p)));
+connection.onCompletion(safely(log, 'completion', [], (p) => completion(store, p)));
+connection.onDefinition(safely(log, 'definition', null, (p) => definition(store, p)));
+connection.onReferences(safely(log, 'references', [], (p) => references(store, p)));
+connection.onDocumentHighlight(safely(log, 'documentHighlight', [], (p) => documentHighlight(store, p)));
+connection.onPrepareRename(safely(log, 'prepareRename', null, (p) => prepareRename(store, p)));
+connection.onRenameRequest(safely(log, 'rename', null, (p) => rename(store, p)));
+connection.onDocumentSymbol(safely(log, 'documentSymbol', [], (p) => documentSymbol(store, p)));
+connection.onWorkspaceSymbol(safely(log, 'workspaceSymbol', [], (p) => workspaceSymbol(store, p)));
+connection.onFoldingRanges(safely(log, 'foldingRange', [], (p) => foldingRange(store, p)));
+connection.onSelectionRanges(safely(log, 'selectionRange', [], (p) => selectionRange(store, p)));
+connection.languages.semanticTokens.on(
+  safely(log, 'semanticTokens', { data: [] }, (p) => semanticTokensFull(store, p)),
+);
+connection.onDocumentFormatting(safely(log, 'formatting', [], (p) => formatting(store, p)));
+connection.onDocumentRangeFormatting(safely(log, 'rangeFormatting', [], (p) => rangeFormatting(store, p)));
+connection.languages.inlayHint.on(safely(log, 'inlayHint', [], (p) => inlayHint(store, p)));
+connection.onCodeAction(safely(log, 'codeAction', [], (p) => codeAction(store, p)));
+connection.onRequest(
+  PANEL_STATE_REQUEST,
+  safely(log, 'panelState', null, (p: PanelStateParams) => panelState(store, p)),
+);
+connection.onRequest(
+  CHECK_FILES_REQUEST,
+  safely(log, 'checkFiles', { files: [] }, (p: CheckFilesParams) => checkFiles(store, p)),
+);
+
+process.on('uncaughtException', (error) => log(`drvmap: uncaught: ${error.stack ?? error.message}`));
+process.on('unhandledRejection', (reason) => log(`drvmap: unhandled rejection: ${String(reason)}`));
+
+store.documents.listen(connection);
+connection.listen();

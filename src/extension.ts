@@ -1,0 +1,42 @@
+// Activation: the language client, the editor-state tracker that the status bar and the
+// address-map panel share, and the commands. Activated by drvmap documents and by the commands.
+import * as vscode from 'vscode';
+import { WorkspaceCheck } from './check-workspace';
+import { ServerConnection } from './client';
+import { registerCommands } from './commands';
+import { EditorStateTracker } from './editor-state';
+import { AddressMapPanel } from './panel-host';
+import { RuleDocumentation } from './rule-docs';
+import { ServerHealth } from './server-health';
+import { StatusBar } from './status-bar';
+
+let connection: ServerConnection | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = vscode.window.createOutputChannel('drvmap', { log: true });
+  const health = new ServerHealth(output);
+  connection = new ServerConnection(context, output, health);
+  const tracker = new EditorStateTracker(connection, output);
+  const panel = new AddressMapPanel(context, tracker, output);
+  const status = new StatusBar(connection, tracker);
+  const ruleDocs = new RuleDocumentation(context);
+  const workspaceCheck = new WorkspaceCheck(connection);
+  context.subscriptions.push(
+    output,
+    health,
+    connection,
+    tracker,
+    panel,
+    status,
+    workspaceCheck,
+    registerCommands({ connection, panel, ruleDocs, workspaceCheck, output }),
+  );
+  void vscode.commands.executeCommand('setContext', 'drvmap.clientActive', true);
+  await connection.start();
+}
+
+export async function deactivate(): Promise<void> {
+  const c = connection;
+  connection = undefined;
+  await c?.stop();
+}

@@ -1,0 +1,67 @@
+// The `drvmap.*` settings as the client hands them to the server (initializationOptions and
+// workspace/didChangeConfiguration). Pure: values from the user's settings.json are checked
+// here, so a typo cannot reach the server as a surprising type.
+
+export type RuleSeverity = 'error' | 'warning' | 'info' | 'hint' | 'off';
+const SEVERITIES: readonly RuleSeverity[] = ['error', 'warning', 'info', 'hint', 'off'];
+
+export interface DrvmapSettings {
+  /** Linux version used when a scenario has no `kernel` line, e.g. "6.18". */
+  readonly defaultKernel: string;
+  /** `START..END` (END exclusive) used when a scenario has no `window` line. */
+  readonly defaultWindow: string;
+  readonly inlayHints: { readonly enabled: boolean };
+  /** Rule code → severity override. */
+  readonly severity: Readonly<Record<string, RuleSeverity>>;
+  readonly maxFileSizeKiB: number;
+}
+
+export const DEFAULT_SETTINGS: DrvmapSettings = {
+  defaultKernel: '6.18',
+  defaultWindow: '0x10000..0x7fff0000',
+  inlayHints: { enabled: true },
+  severity: {},
+  maxFileSizeKiB: 512,
+};
+
+/** What the server receives in `initialize`: the settings and whether the workspace is trusted. */
+export interface DrvmapInitializationOptions {
+  readonly settings: DrvmapSettings;
+  /** Untrusted workspaces only simulate; a future native runner stays off. */
+  readonly workspaceTrusted: boolean;
+}
+
+const KERNEL = /^[0-9]+\.[0-9]+(\.[0-9]+)?$/;
+const WINDOW = /^\s*(0[xX][0-9a-fA-F_]+|[0-9][0-9_]*)\s*\.\.\s*(0[xX][0-9a-fA-F_]+|[0-9][0-9_]*)\s*$/;
+
+/** `get(key)` reads one `drvmap.<key>` value (undefined when unset or unreadable). */
+export function normalizeSettings(get: (key: string) => unknown): DrvmapSettings {
+  const kernel = get('defaultKernel');
+  const window = get('defaultWindow');
+  const inlay = get('inlayHints.enabled');
+  const maxSize = get('maxFileSizeKiB');
+  return {
+    defaultKernel:
+      typeof kernel === 'string' && KERNEL.test(kernel.trim())
+        ? kernel.trim()
+        : DEFAULT_SETTINGS.defaultKernel,
+    defaultWindow:
+      typeof window === 'string' && WINDOW.test(window) ? window.trim() : DEFAULT_SETTINGS.defaultWindow,
+    inlayHints: { enabled: typeof inlay === 'boolean' ? inlay : DEFAULT_SETTINGS.inlayHints.enabled },
+    severity: normalizeSeverity(get('severity')),
+    maxFileSizeKiB:
+      typeof maxSize === 'number' && Number.isFinite(maxSize) && maxSize >= 1
+        ? Math.floor(maxSize)
+        : DEFAULT_SETTINGS.maxFileSizeKiB,
+  };
+}
+
+function normalizeSeverity(raw: unknown): Record<string, RuleSeverity> {
+  const result: Record<string, RuleSeverity> = {};
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return result;
+  for (const [code, value] of Object.entries(raw as Record<string, unknown>)) {
+    const severity = typeof value === 'string' ? value.toLowerCase() : undefined;
+    if (SEVERITIES.includes(severity as RuleSeverity)) result[code] = severity as RuleSeverity;
+  }
+  return result;
+}

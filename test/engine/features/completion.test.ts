@@ -1,0 +1,148 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { completionsAt } from '../../../server/src/engine/features/completion';
+import { at } from './fixture';
+
+function labels(textWithCursor: string): string[] {
+  const c = at(textWithCursor);
+  return completionsAt(c.analysis, c.offset).map((i) => i.label);
+}
+
+const has = (list: string[], ...wanted: string[]) => {
+  for (const w of wanted) assert.ok(list.includes(w), `missing ${w} in ${list.join(', ')}`);
+};
+const lacks = (list: string[], ...unwanted: string[]) => {
+  for (const w of unwanted) assert.ok(!list.includes(w), `unexpected ${w}`);
+};
+
+describe('completion', () => {
+  test('top level: the scenario skeleton and a skeleton per strategy', () => {
+    const c = at('⟨|⟩');
+    const items = completionsAt(c.analysis, c.offset);
+    const skeleton = items.find((i) => i.label === 'scenario');
+    assert.ok(skeleton?.snippet && skeleton.insertText?.includes('scenario "${1:name}" {'));
+    has(
+      items.map((i) => i.label),
+      'scenario: placed',
+      'scenario: remap-dontunmap',
+      'scenario: shadow-copy',
+    );
+  });
+
+  test('line start in a scenario: settings, verbs, blocks, actors and strategy snippets', () => {
+    const list = labels('scenario "s" {\n  ⟨|⟩\n}\n');
+    has(
+      list,
+      'kernel',
+      'window',
+      'strategy',
+      'mmap',
+      'vkAllocateMemory',
+      'driver',
+      'expect',
+      'app',
+      'wine',
+      'strategy placed',
+    );
+  });
+
+  test('a partly typed word keeps the context', () => {
+    has(labels('scenario "s" {\n  vkA⟨|⟩\n}\n'), 'vkAllocateMemory');
+  });
+
+  test('after `name =`: verbs', () => {
+    const list = labels('scenario "s" {\n  a = ⟨|⟩\n}\n');
+    has(list, 'mmap', 'mremap', 'vkMapMemory');
+    lacks(list, 'kernel');
+  });
+
+  test('mmap flags: one protection only, used words left out', () => {
+    const list = labels('scenario "s" {\n  a = mmap 4KiB rw private ⟨|⟩\n}\n');
+    has(list, 'anon', 'fixed', 'fixed-noreplace', 'at', 'fd');
+    lacks(list, 'rw', 'r', 'private', 'maymove');
+  });
+
+  test('mremap flags and names of mappings defined above, not below', () => {
+    const list = labels(
+      'scenario "s" {\n  a = mmap 2MiB rw private anon\n  b = mremap ⟨|⟩\n  c = mmap 4KiB rw private anon\n}\n',
+    );
+    has(list, 'maymove', 'dontunmap', 'a');
+    lacks(list, 'c', 'b', 'anon');
+  });
+
+  test('memory arguments take memory names only', () => {
+    const list = labels(
+      'scenario "s" {\n  a = mmap 2MiB rw private anon\n  mem = vkAllocateMemory 16MiB host-visible\n  p = vkMapMemory ⟨|⟩\n}\n',
+    );
+    has(list, 'mem', 'placed', 'whole');
+    lacks(list, 'a');
+  });
+
+  test('option values: `by` takes actors, `fd` takes files', () => {
+    has(
+      labels('scenario "s" {\n  driver mesa {\n  }\n  r1 = reserve 4KiB by ⟨|⟩\n}\n'),
+      'app',
+      'wine',
+      'mesa',
+    );
+    const fd = labels('scenario "s" {\n  f = open memfd "x" 4KiB\n  a = mmap 4KiB rw shared fd ⟨|⟩\n}\n');
+    has(fd, 'f');
+  });
+
+  test('units after a number, spaced or glued', () => {
+    has(labels('scenario "s" {\n  a = mmap 16 ⟨|⟩\n}\n'), 'KiB', 'MiB', 'GiB');
+    const c = at('scenario "s" {\n  a = mmap 16M⟨|⟩\n}\n');
+    const items = completionsAt(c.analysis, c.offset);
+    const mib = items.find((i) => i.label === 'MiB');
+    assert.ok(mib?.replace);
+    assert.equal(c.text.slice(mib.replace.start, mib.replace.end), 'M');
+  });
+
+  test('strategy words with docs; kernel versions', () => {
+    const c = at('scenario "s" {\n  strategy ⟨|⟩\n}\n');
+    const items = completionsAt(c.analysis, c.offset);
+    assert.ok(items.find((i) => i.label === 'placed')?.documentation?.includes('Source:'));
+    has(labels('scenario "s" {\n  kernel ⟨|⟩\n}\n'), '5.13', '6.18');
+  });
+
+  test('driver blocks: traits, then their words', () => {
+    has(
+      labels('scenario "s" {\n  driver mesa {\n    ⟨|⟩\n  }\n}\n'),
+      'maps',
+      'backing',
+      'caches-pointer',
+      'placed-map',
+    );
+    const words = labels('scenario "s" {\n  driver mesa {\n    maps ⟨|⟩\n  }\n}\n');
+    has(words, 'at-map', 'at-alloc', 'pool');
+    lacks(words, 'mmap');
+  });
+
+  test('expectations: forms, rule codes, outcome words', () => {
+    has(
+      labels('scenario "s" {\n  a = mmap 4KiB rw private anon\n  expect ⟨|⟩\n}\n'),
+      'read',
+      'mapped',
+      'diagnostic',
+      'a',
+      'app',
+    );
+    has(labels('scenario "s" {\n  expect diagnostic ⟨|⟩\n}\n'), 'stale-pointer', 'pointer-outside-window');
+    has(
+      labels('scenario "s" {\n  a = mmap 4KiB rw private anon\n  expect a == ⟨|⟩\n}\n'),
+      'EINVAL',
+      'ok',
+      'SIGSEGV',
+    );
+    has(labels('scenario "s" {\n  expect app ⟨|⟩\n}\n'), 'reads');
+  });
+
+  test('nothing inside comments or strings', () => {
+    assert.deepEqual(labels('scenario "s" {\n  # mm⟨|⟩\n}\n'), []);
+    assert.deepEqual(labels('scenario "s⟨|⟩" {\n}\n'), []);
+  });
+
+  test('the access form after an actor', () => {
+    has(labels('scenario "s" {\n  app ⟨|⟩\n}\n'), 'writes', 'reads');
+  });
+});

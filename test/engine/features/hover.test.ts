@@ -1,0 +1,161 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { expectHover, hoverOf } from './fixture';
+
+const scenario = (body: string) => `scenario "s" {\n${body}\n}\n`;
+
+describe('hover: numbers and addresses', () => {
+  test('a hex literal: hex with groups, decimal, size, alignment, window', () => {
+    expectHover(
+      scenario('  a = mmap 4KiB rw private anon at 0x1000⟨|⟩_0000 fixed'),
+      '`0x1000_0000`',
+      '268_435_456',
+      '256 MiB',
+      '64 KiB-aligned',
+      'Inside the 32-bit window',
+    );
+  });
+
+  test('a size literal with a unit', () => {
+    expectHover(scenario('  a = mmap 2M⟨|⟩iB rw private anon'), '`0x20_0000`', '2_097_152', '2 MiB');
+  });
+
+  test('an address expression outside the window: by how much, truncated, what is mapped there and who made it', () => {
+    const md = expectHover(
+      scenario(
+        '  mem = vkAllocateMemory 16MiB host-visible coherent\n  p = vkMapMemory mem\n  app writes p + 0x1⟨|⟩00, 64',
+      ),
+      /`p \+ 0x100` = `0x7fff_[0-9a-f_]+100`/,
+      '**Outside** the 32-bit window',
+      'past its end',
+      /truncated to 32 bits: `0x[0-9a-f]{4}_[0-9a-f]{1}100`/,
+      'Mapped before step 3',
+      'device BO',
+      'of driver',
+      'made at step 2',
+      '`0x100` = `0x100`',
+    );
+    assert.match(md, /not page-aligned \(\+0x100\)/);
+  });
+
+  test('an address with nothing mapped', () => {
+    expectHover(
+      scenario('  a = mmap 4KiB rw private anon\n  expect mapped 0x5000⟨|⟩_0000'),
+      'Nothing mapped there after step 1',
+    );
+  });
+
+  test('a 64-bit value near 2^64 stays exact', () => {
+    expectHover(
+      scenario('  expect 0xffff_ffff_ffff_f⟨|⟩fff == 0'),
+      '`0xffff_ffff_ffff_ffff`',
+      '18_446_744_073_709_551_615',
+    );
+  });
+
+  test('a kernel version', () => {
+    expectHover(scenario('  kernel 5.1⟨|⟩5'), 'Linux 5.15');
+  });
+});
+
+describe('hover: names', () => {
+  test('a mapping name: its step, value and life (moved by DONTUNMAP, emptied)', () => {
+    expectHover(
+      scenario('  a = mmap 2MiB rw private anon\n  b = mremap a⟨|⟩, 2MiB, 2MiB, maymove | dontunmap'),
+      '**a** (mapping)',
+      'step 1, line 2',
+      /`→ 0x7fff_[0-9a-f_]+`/,
+      'created',
+      /step 2: (moved|emptied)/,
+      'reference',
+    );
+  });
+
+  test('a memory object: its history from VkMemory', () => {
+    expectHover(
+      scenario(
+        '  me⟨|⟩m = vkAllocateMemory 16MiB host-visible\n  p = vkMapMemory mem\n  vkUnmapMemory mem\n  vkFreeMemory mem',
+      ),
+      '**mem** (memory)',
+      'mapped',
+      'unmapped',
+      'freed',
+      '3 references',
+    );
+  });
+
+  test('a driver name: its traits', () => {
+    expectHover(
+      scenario('  driver me⟨|⟩sa {\n    maps at-alloc\n    caches-pointer\n  }'),
+      '**mesa** (driver)',
+      'maps at-alloc',
+      'caches-pointer',
+    );
+  });
+
+  test('a built-in actor', () => {
+    expectHover(
+      scenario('  mem = vkAllocateMemory 16MiB host-visible\n  p = vkMapMemory mem\n  ap⟨|⟩p writes p, 1'),
+      '**app** (actor)',
+      '32-bit',
+    );
+  });
+});
+
+describe('hover: steps and words', () => {
+  test('a verb: what the step expanded to and its result', () => {
+    expectHover(
+      scenario('  mem = vkAllocateMemory 16MiB host-visible\n  p = vkMap⟨|⟩Memory mem'),
+      '**vkMapMemory**',
+      'Step 2, by app',
+      'vkMapMemory(mem',
+      'mmap(NULL, 0x100_0000',
+      /Result: `0x7fff_[0-9a-f_]+`/,
+    );
+  });
+
+  test('a refused syscall: errno and reason', () => {
+    expectHover(
+      scenario('  c = mm⟨|⟩ap 4KiB rw private anon at 0x1234 fixed'),
+      'Result: **EINVAL**',
+      'align',
+    );
+  });
+
+  test('a flag word: its documentation and source', () => {
+    expectHover(
+      scenario('  a = mmap 2MiB rw private anon\n  b = mremap a, 2MiB, 2MiB, maymove | dont⟨|⟩unmap'),
+      '**dontunmap** (mremap flags)',
+      'MREMAP_DONTUNMAP',
+      'Source: facts linux-mm',
+    );
+  });
+
+  test('a strategy word and the strategy setting', () => {
+    expectHover(scenario('  strategy pla⟨|⟩ced'), '**placed**', 'VK_EXT_map_memory_placed', 'Source:');
+    expectHover(scenario('  strat⟨|⟩egy placed'), '**strategy** (setting)', 'Now: `placed`');
+  });
+
+  test('a driver trait and its word', () => {
+    expectHover(
+      scenario('  driver mesa {\n    ma⟨|⟩ps at-alloc\n  }'),
+      '**maps** (driver trait)',
+      'Source: facts vulkan-wine',
+    );
+    expectHover(scenario('  driver mesa {\n    maps at-al⟨|⟩loc\n  }'), '**at-alloc** (maps trait)', 'H3');
+  });
+
+  test('a rule code in `expect diagnostic`', () => {
+    expectHover(
+      scenario(
+        '  mem = vkAllocateMemory 16MiB host-visible\n  p = vkMapMemory mem\n  expect diagnostic pointer-outside⟨|⟩-window',
+      ),
+      '**pointer-outside-window**',
+      'rules.md#pointer-outside-window',
+    );
+  });
+
+  test('nothing outside scenarios', () => {
+    assert.equal(hoverOf('# com⟨|⟩ment\nscenario "s" {\n}\n'), undefined);
+  });
+});

@@ -1,0 +1,87 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyseDocument } from '../../../server/src/engine/analysis';
+import { applyEdits } from '../../../server/src/engine/features/edits';
+import {
+  definitionAt,
+  highlightsAt,
+  nameProblem,
+  prepareRename,
+  referencesAt,
+  rename,
+} from '../../../server/src/engine/features/navigation';
+import { codes, offsetOf } from './fixture';
+import { DONTUNMAP, REMAP_VULKAN, SAMPLES } from './samples';
+
+describe('navigation', () => {
+  test('definition from a reference', () => {
+    const text = DONTUNMAP;
+    const a = analyseDocument(text);
+    const use = offsetOf(text, 'a, 2MiB');
+    const def = definitionAt(a, use);
+    assert.ok(def);
+    assert.equal(text.slice(def.start, def.end), 'a');
+    assert.equal(def.start, offsetOf(text, 'a = mmap'));
+  });
+
+  test('references with and without the declaration', () => {
+    const text = DONTUNMAP;
+    const a = analyseDocument(text);
+    const refs = referencesAt(a, offsetOf(text, 'a = mmap'));
+    assert.deepEqual(
+      refs.map((r) => text.slice(r.start, r.end)),
+      ['a', 'a', 'a', 'a'],
+    );
+    assert.equal(referencesAt(a, offsetOf(text, 'a = mmap'), false).length, 3);
+  });
+
+  test('highlights: the definition writes, the uses read', () => {
+    const text = DONTUNMAP;
+    const a = analyseDocument(text);
+    const h = highlightsAt(a, offsetOf(text, 'b, 1'));
+    assert.deepEqual(
+      h.map((x) => x.kind),
+      ['write', 'read'],
+    );
+  });
+
+  test('drivers are names too', () => {
+    const text = `scenario "s" {\n  driver mesa {\n  }\n  mem = vkAllocateMemory 4KiB host-visible\n  mesa writes mem, 4\n}\n`;
+    const a = analyseDocument(text);
+    const refs = referencesAt(a, offsetOf(text, 'mesa writes'));
+    assert.equal(refs.length, 2);
+  });
+
+  test('rename everywhere in the scenario, keeping the diagnostics', () => {
+    const text = REMAP_VULKAN;
+    const a = analyseDocument(text);
+    const offset = offsetOf(text, 'mem + 0x100');
+    const prepared = prepareRename(a, offset);
+    assert.ok(!('error' in prepared));
+    assert.equal(prepared.placeholder, 'mem');
+    const result = rename(a, offset, 'memory0');
+    assert.ok('edits' in result);
+    const renamed = applyEdits(text, result.edits);
+    assert.ok(!/\bmem\b/.test(renamed));
+    assert.equal((renamed.match(/memory0/g) ?? []).length, 3);
+    assert.deepEqual(codes(analyseDocument(renamed)), codes(a));
+  });
+
+  test('rename is refused for reserved words, units, vocabulary, duplicates and bad spellings', () => {
+    const a = analyseDocument(SAMPLES.DONTUNMAP!);
+    const offset = offsetOf(SAMPLES.DONTUNMAP!, 'a = mmap');
+    for (const bad of ['mmap', 'EINVAL', 'MiB', 'rw', 'dontunmap', 'b', '1abc', 'a b', 'placed', 'app', '']) {
+      const r = rename(a, offset, bad);
+      assert.ok('error' in r, `renaming to ${JSON.stringify(bad)} should be refused`);
+    }
+    assert.equal(nameProblem('mapping_2', undefined), undefined);
+    assert.equal(nameProblem('low-map', undefined), undefined);
+  });
+
+  test('no rename for built-in actors or non-names', () => {
+    const text = `scenario "s" {\n  mem = vkAllocateMemory 4KiB host-visible\n  p = vkMapMemory mem\n  app writes p, 4\n}\n`;
+    const a = analyseDocument(text);
+    assert.ok('error' in prepareRename(a, offsetOf(text, 'app')));
+    assert.ok('error' in prepareRename(a, offsetOf(text, 'vkMapMemory')));
+  });
+});

@@ -1,0 +1,78 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyseDocument } from '../../../server/src/engine/analysis';
+import {
+  encodeSemanticTokens,
+  semanticTokens,
+  TOKEN_TYPES,
+} from '../../../server/src/engine/features/semantic-tokens';
+
+function classes(text: string): Map<string, string> {
+  const a = analyseDocument(text);
+  const out = new Map<string, string>();
+  for (const t of semanticTokens(a)) {
+    const start = a.lines.offset({ line: t.line, character: t.character });
+    const word = text.slice(start, start + t.length);
+    if (!out.has(word)) out.set(word, t.type + (t.modifiers.length ? `.${t.modifiers.join('.')}` : ''));
+  }
+  return out;
+}
+
+describe('semantic tokens', () => {
+  const text = `# note
+scenario "s" {
+  kernel 6.6
+  driver mesa {
+    maps at-alloc
+    pool-size 64MiB
+  }
+  strategy placed
+  a = mmap 2MiB rw private anon at 0x1000_0000
+  b = mremap a, 2MiB, 2MiB, maymove | dontunmap
+  mem = vkAllocateMemory 16 MiB host-visible
+  mesa writes mem + 0x10, 4 by app
+  expect b == EINVAL
+}
+`;
+  const c = classes(text);
+
+  test('addresses, sizes, flags, actors, names and keywords are distinct', () => {
+    assert.equal(c.get('0x1000_0000'), 'address');
+    assert.equal(c.get('2MiB'), 'number');
+    assert.equal(c.get('64MiB'), 'number');
+    assert.equal(c.get('rw'), 'enumMember');
+    assert.equal(c.get('dontunmap'), 'enumMember');
+    assert.equal(c.get('placed'), 'enumMember');
+    assert.equal(c.get('mesa'), 'type.declaration');
+    assert.equal(c.get('app'), 'type.defaultLibrary');
+    assert.equal(c.get('a'), 'variable.declaration.readonly');
+    assert.equal(c.get('mmap'), 'function');
+    assert.equal(c.get('scenario'), 'keyword');
+    assert.equal(c.get('kernel'), 'keyword');
+    assert.equal(c.get('at'), 'keyword');
+    assert.equal(c.get('maps'), 'property');
+    assert.equal(c.get('EINVAL'), 'enumMember.defaultLibrary');
+    assert.equal(c.get('# note'), 'comment');
+    assert.equal(c.get('"s"'), 'string');
+    assert.equal(c.get('|'), 'operator');
+  });
+
+  test('a unit written apart belongs to its number', () => {
+    assert.equal(c.get('16'), 'number');
+    assert.equal(c.get('MiB'), 'number');
+  });
+
+  test('an offset added to a name is a number, the name a variable', () => {
+    assert.equal(c.get('0x10'), 'number');
+  });
+
+  test('the encoding is relative and sorted', () => {
+    const a = analyseDocument(text);
+    const tokens = semanticTokens(a);
+    const data = encodeSemanticTokens(tokens);
+    assert.equal(data.length, tokens.length * 5);
+    for (let i = 0; i < data.length; i += 5) {
+      assert.ok(data[i]! >= 0 && data[i + 1]! >= 0 && data[i + 3]! < TOKEN_TYPES.length);
+    }
+  });
+});

@@ -1,0 +1,89 @@
+// Outline, workspace symbols, folding, selection ranges, inlay hints.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyseDocument } from '../../../server/src/engine/analysis';
+import { foldingRegions } from '../../../server/src/engine/features/folding';
+import { inlayHints } from '../../../server/src/engine/features/inlay-hints';
+import { selectionRanges } from '../../../server/src/engine/features/selection-ranges';
+import { documentSymbols, workspaceSymbols } from '../../../server/src/engine/features/symbols';
+import { at, offsetOf } from './fixture';
+import { REMAP_VULKAN, SAMPLES } from './samples';
+
+describe('document symbols', () => {
+  test('scenario → settings, drivers with traits, named steps, steps, expectations', () => {
+    const a = analyseDocument(REMAP_VULKAN);
+    const [s] = documentSymbols(a);
+    assert.ok(s);
+    assert.equal(s.name, 'remap a Vulkan mapping below 4 GiB');
+    assert.equal(s.detail, '4 steps');
+    assert.deepEqual(
+      s.children.map((c) => `${c.kind}:${c.name}`),
+      [
+        'setting:kernel',
+        'driver:mesa',
+        'setting:strategy',
+        'name:mem',
+        'name:p',
+        'step:app writes p + 0x100, 64',
+        'name:w',
+        'expect:expect app reads p + 0x100, 64 == w',
+      ],
+    );
+    assert.deepEqual(
+      s.children[1]!.children.map((c) => c.name),
+      ['maps', 'backing', 'caches-pointer'],
+    );
+    assert.equal(
+      REMAP_VULKAN.slice(s.children[3]!.selectionRange.start, s.children[3]!.selectionRange.end),
+      'mem',
+    );
+  });
+
+  test('workspace symbols match fuzzily and carry their scenario', () => {
+    const a = analyseDocument(SAMPLES.ALL!);
+    const found = workspaceSymbols(a, 'mm');
+    assert.ok(
+      found.some((s) => s.name === 'mem' && s.containerName === 'remap a Vulkan mapping below 4 GiB'),
+    );
+    assert.ok(workspaceSymbols(a, 'DONTUNMAP').some((s) => s.kind === 'scenario'));
+  });
+});
+
+describe('folding', () => {
+  test('scenario bodies, driver blocks and comment runs', () => {
+    const text = `# one\n# two\nscenario "s" {\n  driver mesa {\n    maps at-map\n  }\n  a = mmap 4KiB rw private anon\n}\n`;
+    const regions = foldingRegions(analyseDocument(text));
+    assert.deepEqual(regions, [
+      { startLine: 0, endLine: 1, kind: 'comment' },
+      { startLine: 2, endLine: 6, kind: 'region' },
+      { startLine: 3, endLine: 4, kind: 'region' },
+    ]);
+  });
+});
+
+describe('selection ranges', () => {
+  test('a literal inside an address expression grows to the expression, the step, the body, the scenario', () => {
+    const c = at('scenario "s" {\n  a = mmap 4KiB rw private anon\n  write a + 0x1⟨|⟩00, 4\n}\n');
+    const ranges = selectionRanges(c.analysis, c.offset).map((r) => c.text.slice(r.start, r.end));
+    assert.deepEqual(ranges.slice(0, 3), ['0x100', 'a + 0x100', 'write a + 0x100, 4']);
+    assert.ok(ranges[ranges.length - 1] === c.text);
+    for (let i = 1; i < ranges.length; i++) assert.ok(ranges[i]!.includes(ranges[i - 1]!));
+  });
+});
+
+describe('inlay hints', () => {
+  test('each step with a result gets it after the step', () => {
+    const text = SAMPLES.DONTUNMAP!;
+    const hints = inlayHints(analyseDocument(text));
+    assert.equal(hints.length, 3);
+    assert.equal(hints[0]!.offset, offsetOf(text, 'anon') + 4);
+    assert.match(hints[0]!.label, /^→ 0x7fff_/);
+    assert.match(hints[2]!.tooltip, /mremap\(/);
+  });
+
+  test('only in the requested range', () => {
+    const text = SAMPLES.DONTUNMAP!;
+    const start = offsetOf(text, 'write a');
+    assert.equal(inlayHints(analyseDocument(text), { start, end: start + 5 }).length, 1);
+  });
+});

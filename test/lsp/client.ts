@@ -1,0 +1,185 @@
+// A minimal LSP client for the protocol tests and the benchmark: starts the bundled server
+// (out/server.js) over stdio and talks JSON-RPC to it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import {
+  createMessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type MessageConnection,
+} from 'vscode-jsonrpc/node';
+import type {
+  Diagnostic,
+  InitializeResult,
+  PublishDiagnosticsParams,
+  TextDocumentContentChangeEvent,
+} from 'vscode-languageserver-protocol';
+
+export function repoRoot(): string {
+  let dir = resolve(__dirname);
+  while (!existsSync(join(dir, 'package.json')) || !existsSync(join(dir, 'server'))) {
+    const up = dirname(dir);
+    if (up === dir) return process.cwd();
+    dir = up;
+  }
+  return dir;
+}
+
+export interface StartOptions {
+  /** `drvmap` settings answered to workspace/configuration. */
+  readonly settings?: Record<string, unknown>;
+  readonly env?: Record<string, string>;
+}
+
+export class LspClient {
+  readonly connection: MessageConnection;
+  readonly stderr: string[] = [];
+  readonly logs: string[] = [];
+  private readonly latest = new Map<string, PublishDiagnosticsParams>();
+  private readonly waiters: {
+    uri: string;
+    predicate: (p: PublishDiagnosticsParams) => boolean;
+    resolve: (p: PublishDiagnosticsParams) => void;
+  }[] = [];
+  settings: Record<string, unknown>;
+  exited: number | null | undefined;
+
+  private constructor(
+    readonly child: ChildProcess,
+    settings: Record<string, unknown>,
+  ) {
+    this.settings = settings;
+    this.connection = createMessageConnection(
+      new StreamMessageReader(child.stdout!),
+      new StreamMessageWriter(child.stdin!),
+    );
+    child.stderr!.on('data', (d: Buffer) => this.stderr.push(d.toString()));
+    child.on('exit', (code) => (this.exited = code));
+    this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+      this.latest.set(p.uri, p);
+      for (let i = this.waiters.length - 1; i >= 0; i--) {
+        const w = this.waiters[i]!;
+        if (w.uri === p.uri && w.predicate(p)) {
+          this.waiters.splice(i, 1);
+          w.resolve(p);
+        }
+      }
+    });
+    this.connection.onNotification('window/logMessage', (p: { message: string }) =>
+      this.logs.push(p.message),
+    );
+    this.connection.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) =>
+      p.items.map(() => this.settings),
+    );
+    this.connection.onRequest('client/registerCapability', () => null);
+    this.connection.onRequest('workspace/inlayHint/refresh', () => null);
+    this.connection.onRequest('workspace/semanticTokens/refresh', () => null);
+    this.connection.listen();
+  }
+
+  static async start(
+    options: StartOptions = {},
+  ): Promise<{ client: LspClient; initialize: InitializeResult }> {
+    const server = join(repoRoot(), 'out', 'server.js');
+    if (!existsSync(server)) throw new Error(`${server} is missing: run node scripts/build.mjs`);
+    const child = spawn(process.execPath, [server, '--stdio'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, ...options.env },
+    });
+    const client = new LspClient(child, options.settings ?? {});
+    const initialize = (await client.connection.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: {
+        workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } },
+        textDocument: {
+          publishDiagnostics: {
+            relatedInformation: true,
+            versionSupport: true,
+            codeDescriptionSupport: true,
+            dataSupport: true,
+          },
+        },
+      },
+    })) as InitializeResult;
+    await client.connection.sendNotification('initialized', {});
+    return { client, initialize };
+  }
+
+  request<R>(method: string, params: unknown): Promise<R> {
+    return this.connection.sendRequest(method, params) as Promise<R>;
+  }
+
+  notify(method: string, params: unknown): Promise<void> {
+    return this.connection.sendNotification(method, params);
+  }
+
+  open(uri: string, text: string, version = 1): Promise<void> {
+    return this.notify('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'drvmap', version, text },
+    });
+  }
+
+  change(uri: string, version: number, changes: TextDocumentContentChangeEvent[]): Promise<void> {
+    return this.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: changes });
+  }
+
+  lastDiagnostics(uri: string): PublishDiagnosticsParams | undefined {
+    return this.latest.get(uri);
+  }
+
+  /** The next publication for the URI that satisfies the predicate (or the latest one, if it already does). */
+  diagnostics(
+    uri: string,
+    predicate: (p: PublishDiagnosticsParams) => boolean = () => true,
+    timeoutMs = 10_000,
+    acceptLatest = false,
+  ): Promise<PublishDiagnosticsParams> {
+    const latest = this.latest.get(uri);
+    if (acceptLatest && latest && predicate(latest)) return Promise.resolve(latest);
+    return new Promise((resolvePromise, reject) => {
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(`no diagnostics for ${uri} within ${timeoutMs} ms; stderr: ${this.stderr.join('')}`),
+          ),
+        timeoutMs,
+      );
+      this.waiters.push({
+        uri,
+        predicate,
+        resolve: (p) => {
+          clearTimeout(timer);
+          resolvePromise(p);
+        },
+      });
+    });
+  }
+
+  async stop(): Promise<void> {
+    try {
+      await Promise.race([this.request('shutdown', null), new Promise((r) => setTimeout(r, 2000))]);
+      await this.notify('exit', null);
+    } catch {
+      // already gone
+    }
+    this.connection.dispose();
+    if (this.exited === undefined) {
+      await new Promise<void>((r) => {
+        const timer = setTimeout(() => {
+          this.child.kill();
+          r();
+        }, 2000);
+        this.child.once('exit', () => {
+          clearTimeout(timer);
+          r();
+        });
+      });
+    }
+  }
+}
+
+export function codesOf(diagnostics: readonly Diagnostic[]): string[] {
+  return diagnostics.map((d) => String(d.code));
+}
