@@ -759,8 +759,23 @@ export function isReservedWord(name: string): boolean {
   );
 }
 
-export function verbWords(spec: VerbSpec): Set<string> {
-  const words = new Set<string>();
-  for (const g of spec.wordGroups) for (const word of g.words) words.add(word.name);
+const verbWordCache = new Map<VerbSpec, ReadonlySet<string>>();
+const verbOptionCache = new Map<VerbSpec, ReadonlySet<string>>();
+
+/** The bare words a verb accepts (computed once per verb: the parser asks on every step). */
+export function verbWords(spec: VerbSpec): ReadonlySet<string> {
+  let words = verbWordCache.get(spec);
+  if (!words) {
+    const set = new Set<string>();
+    for (const g of spec.wordGroups) for (const word of g.words) set.add(word.name);
+    verbWordCache.set(spec, (words = set));
+  }
   return words;
+}
+
+/** The keywords that take a value after a verb (`at`, `fd`, `by`…). */
+export function verbOptions(spec: VerbSpec): ReadonlySet<string> {
+  let options = verbOptionCache.get(spec);
+  if (!options) verbOptionCache.set(spec, (options = new Set(spec.options.map((o) => o.name))));
+  return options;
 }

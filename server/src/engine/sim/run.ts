@@ -219,13 +219,17 @@ class ScenarioRunner {
       outcome = this.dispatch(step, verbName, actor);
     }
     if (step.binding) this.bind(step, spec?.binds ?? 'result', outcome, index);
+    let resultText: string | undefined;
     const record: StepRecord = {
       index,
       node: step,
       actor,
       calls: this.sim.calls,
       outcome,
-      resultText: outcomeText(outcome),
+      // Formatted on first read: hover and inlay hints ask for a few, the run makes thousands.
+      get resultText(): string {
+        return (resultText ??= outcomeText(outcome));
+      },
     };
     this.sim.records.push(record);
     this.sim.space.markStep(index);
@@ -287,7 +291,7 @@ class ScenarioRunner {
       case 'munmap': {
         const [address, length] = this.exprArgs(step, ['address', 'length']);
         if (address === undefined || length === undefined) return skipped();
-        return syscallOutcome(this.sim.munmap(actor, address, length));
+        return syscallOutcome(this.sim.munmap(actor, address, length), false);
       }
       case 'mprotect': {
         const [address, length] = this.exprArgs(step, ['address', 'length']);
@@ -295,7 +299,7 @@ class ScenarioRunner {
         if (!prot)
           this.problem('missing-argument', step.verb, 'mprotect needs a protection: none, r, rw, rx, rwx');
         if (address === undefined || length === undefined || !prot) return skipped();
-        return syscallOutcome(this.sim.mprotect(actor, address, length, prot.prot));
+        return syscallOutcome(this.sim.mprotect(actor, address, length, prot.prot), false);
       }
       case 'mremap': {
         const values = this.exprArgs(step, ['old_address', 'old_size', 'new_size', 'new_address?']);
@@ -719,8 +723,8 @@ class ScenarioRunner {
         value = { kind: 'failed', step: index, reason: outcome.reason };
         break;
       case 'data': {
-        const tag = [...this.sim.tags.values()].reverse().find((t) => t.step === index);
-        value = tag ? { kind: 'data', datum: tag.datum, step: index } : { kind: 'status', step: index };
+        const datum = this.sim.tagOfStep.get(index);
+        value = datum !== undefined ? { kind: 'data', datum, step: index } : { kind: 'status', step: index };
         break;
       }
       default:
@@ -935,9 +939,12 @@ function skipped(): Outcome {
   return { kind: 'skipped', reason: 'missing or invalid arguments' };
 }
 
-export function syscallOutcome(result: import('../kernel/types').SyscallResult): Outcome {
+export function syscallOutcome(
+  result: import('../kernel/types').SyscallResult,
+  returnsAddress = true,
+): Outcome {
   if (!result.ok) return { kind: 'errno', errno: result.errno, reason: result.reason };
-  return { kind: 'address', value: result.value };
+  return returnsAddress ? { kind: 'address', value: result.value } : { kind: 'ok' };
 }
 
 function accessOutcome(result: AccessResult, summary: string): Outcome {

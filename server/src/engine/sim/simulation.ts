@@ -13,6 +13,31 @@ import type { LanguageProblem } from './problems';
 import { SymbolTable } from './symbols';
 import { mmapText, mprotectText, mremapText, munmapText, resultText } from './format-call';
 
+const EMPTY_EFFECTS: readonly Effect[] = [];
+
+/** A call record whose text and result are formatted on first read. */
+function lazyCall(
+  actor: string,
+  text: string | (() => string),
+  result: string | (() => string),
+  ok: boolean,
+  effects: readonly Effect[],
+): CallRecord {
+  let textValue = typeof text === 'string' ? text : undefined;
+  let resultValue = typeof result === 'string' ? result : undefined;
+  return {
+    actor,
+    ok,
+    effects,
+    get text(): string {
+      return (textValue ??= (text as () => string)());
+    },
+    get result(): string {
+      return (resultValue ??= (result as () => string)());
+    },
+  };
+}
+
 export interface DataTag {
   readonly datum: Datum;
   readonly label: string;
@@ -52,9 +77,13 @@ export class Simulation {
     return BigInt(page) * this.pageSize;
   }
 
+  /** The datum of the last write a step tagged, for binding its name. */
+  readonly tagOfStep = new Map<number, Datum>();
+
   newTag(label: string, actor: string): Datum {
     const datum = this.nextTag++;
     this.tags.set(datum, { datum, label, actor, step: this.stepIndex });
+    this.tagOfStep.set(this.stepIndex, datum);
     return datum;
   }
 
@@ -62,25 +91,25 @@ export class Simulation {
 
   mmap(actor: string, args: MmapArgs, label?: string): SyscallResult {
     const result = this.space.mmap(args, { step: this.stepIndex, actor }, label);
-    this.record(actor, mmapText(args), result, true);
+    this.record(actor, () => mmapText(args), result, true);
     return result;
   }
 
   munmap(actor: string, address: bigint, length: bigint): SyscallResult {
     const result = this.space.munmap(address, length, { step: this.stepIndex, actor });
-    this.record(actor, munmapText(address, length), result, false);
+    this.record(actor, () => munmapText(address, length), result, false);
     return result;
   }
 
   mremap(actor: string, args: MremapArgs, label?: string): SyscallResult {
     const result = this.space.mremap(args, { step: this.stepIndex, actor }, label);
-    this.record(actor, mremapText(args), result, true);
+    this.record(actor, () => mremapText(args), result, true);
     return result;
   }
 
   mprotect(actor: string, address: bigint, length: bigint, prot: number): SyscallResult {
     const result = this.space.mprotect(address, length, prot, { step: this.stepIndex, actor });
-    this.record(actor, mprotectText(address, length, prot), result, false);
+    this.record(actor, () => mprotectText(address, length, prot), result, false);
     return result;
   }
 
@@ -116,29 +145,33 @@ export class Simulation {
         return written;
       }
     }
-    this.note(actor, `memcpy(${formatHex(to)}, ${formatHex(from)}, ${length})`, '', true);
+    this.note(actor, () => `memcpy(${formatHex(to)}, ${formatHex(from)}, ${length})`, '', true);
     return source;
   }
 
-  /** A call that is not a syscall (a Vulkan entry point, a memcpy), for the trace. */
-  note(actor: string, text: string, result: string, ok: boolean): void {
-    this.calls.push({ actor, text, result, ok, effects: [] });
+  /**
+   * A call that is not a syscall (a Vulkan entry point, a memcpy), for the trace. Text may be a
+   * function: call records are read far less often than they are made, so formatting is lazy.
+   */
+  note(actor: string, text: string | (() => string), result: string | (() => string), ok: boolean): void {
+    this.calls.push(lazyCall(actor, text, result, ok, EMPTY_EFFECTS));
   }
 
-  private record(actor: string, text: string, result: SyscallResult, returnsAddress: boolean): void {
-    this.calls.push(
-      result.ok
-        ? { actor, text, result: resultText(result, returnsAddress), ok: true, effects: result.effects }
-        : {
-            actor,
-            text,
-            result: resultText(result, returnsAddress),
-            ok: false,
-            errno: result.errno,
-            reason: result.reason,
-            effects: result.effects,
-          },
+  private record(
+    actor: string,
+    describe: () => string,
+    result: SyscallResult,
+    returnsAddress: boolean,
+  ): void {
+    const call = lazyCall(
+      actor,
+      describe,
+      () => resultText(result, returnsAddress),
+      result.ok,
+      result.effects,
     );
+    if (!result.ok) Object.assign(call, { errno: result.errno, reason: result.reason });
+    this.calls.push(call);
   }
 
   // ---- the 32-bit window ----

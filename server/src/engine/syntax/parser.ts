@@ -29,10 +29,12 @@ import {
   SETTING_BY_NAME,
   TRAIT_BY_NAME,
   VERB_BY_NAME,
+  verbOptions,
   verbWords,
 } from '../language/vocabulary';
 
 const MAX_EXPRESSION_DEPTH = 64;
+const UNKNOWN_VERB_OPTIONS: ReadonlySet<string> = new Set(['by']);
 
 export function parse(text: string): FileNode {
   return new Parser(text).parseFile();
@@ -306,8 +308,7 @@ class Parser {
     const verb = this.ident();
     const spec = VERB_BY_NAME.get(ACCESS_VERBS[verb.name] ?? verb.name);
     const flagWords = spec ? verbWords(spec) : undefined;
-    const optionNames = new Set((spec?.options ?? []).map((o) => o.name));
-    if (!spec) optionNames.add('by');
+    const optionNames = spec ? verbOptions(spec) : UNKNOWN_VERB_OPTIONS;
     const args: Argument[] = [];
     const words: Word[] = [];
     const options: Option[] = [];
