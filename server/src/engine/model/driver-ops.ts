@@ -3,6 +3,7 @@
 import {
   MAP_ANONYMOUS,
   MAP_FIXED,
+  MAP_NORESERVE,
   MAP_PRIVATE,
   MAP_SHARED,
   PROT_NONE,
@@ -310,16 +311,34 @@ export class DriverOps {
       );
     // Map size + alignment, then trim both ends to an aligned block: the pattern drivers use
     // for large aligned reservations; the padding is address space the window loses meanwhile.
+    // A buffer object cannot be mapped past its end (EINVAL for a BO, SIGBUS for a memfd), and
+    // trimming the head would shift its file offset: reserve anonymous space instead, trim it,
+    // then map the BO over the aligned block with MAP_FIXED.
+    const fileBacked = o.backing !== 'anon';
     const padded = this.sim.mmap(
       this.name,
-      { addr: address, length: o.length + alignment, prot, flags, fd, offset: 0n },
-      o.label,
+      fileBacked
+        ? {
+            addr: address,
+            length: o.length + alignment,
+            prot: PROT_NONE,
+            flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+            fd: -1,
+            offset: 0n,
+          }
+        : { addr: address, length: o.length + alignment, prot, flags, fd, offset: 0n },
+      fileBacked ? 'reservation' : o.label,
     );
     if (!padded.ok) return padded;
     const aligned = alignUp(padded.value, alignment);
     if (aligned > padded.value) this.sim.munmap(this.name, padded.value, aligned - padded.value);
     const tail = padded.value + o.length + alignment - (aligned + o.length);
     if (tail > 0n) this.sim.munmap(this.name, aligned + o.length, tail);
-    return { ok: true, value: aligned, effects: padded.effects };
+    if (!fileBacked) return { ok: true, value: aligned, effects: padded.effects };
+    return this.sim.mmap(
+      this.name,
+      { addr: aligned, length: o.length, prot, flags: flags | MAP_FIXED, fd, offset: 0n },
+      o.label,
+    );
   }
 }

@@ -35,6 +35,11 @@ export interface DriverModel extends DriverTraits {
   readonly node: DriverNode | undefined;
   /** The trait lines that set each value, for hover and related information. */
   readonly traitSources: ReadonlyMap<string, TraitNode>;
+  /**
+   * Traits left open with `any` (`maps any`; an `any` line opens every trait, recorded as `*`):
+   * analysis uses the value above for them, exploration tries every value.
+   */
+  readonly openTraits?: ReadonlySet<string>;
 }
 
 const MESA_PLACED: PlacedSupport = {
@@ -92,9 +97,23 @@ export function readDriver(node: DriverNode, problems: LanguageProblem[]): Drive
       });
     }
   }
+  const open = new Set<string>();
   for (const trait of node.traits) {
     const name = trait.keyword.name;
     const spec = TRAIT_BY_NAME.get(name);
+    // `any`: the behaviour is left open for exploration (docs/explore.md).
+    if (name === 'any' && trait.words.length === 0 && trait.args.length === 0) {
+      open.add('*');
+      continue;
+    }
+    const isAny =
+      trait.words[0]?.name === 'any' || (trait.args[0]?.kind === 'name' && trait.args[0].name === 'any');
+    if (spec && name !== 'preset' && isAny && trait.words.length + trait.args.length === 1) {
+      open.add(name);
+      sources.set(name, trait);
+      continue;
+    }
+    open.delete(name);
     if (!spec) {
       problems.push({
         code: 'unknown-word',
@@ -217,5 +236,6 @@ export function readDriver(node: DriverNode, problems: LanguageProblem[]): Drive
     });
     traits.poolSize = DEFAULT_TRAITS.poolSize;
   }
-  return { ...traits, name: node.name?.name ?? 'driver', node, traitSources: sources };
+  const model = { ...traits, name: node.name?.name ?? 'driver', node, traitSources: sources };
+  return open.size > 0 ? { ...model, openTraits: open } : model;
 }

@@ -2,7 +2,7 @@
 // actor made. Replacing a reservation (PROT_NONE, or the range Wine allocated for exactly this
 // map) is what reservations are for and is not reported.
 import { formatHex, formatSize } from '../numbers';
-import type { Vma } from '../kernel/types';
+import { VM_SHARED, type Vma } from '../kernel/types';
 import type { Rule } from './rule';
 
 export const fixedClobber: Rule = {
@@ -16,7 +16,12 @@ export const fixedClobber: Rule = {
       for (const call of record.calls) {
         for (const effect of call.effects) {
           if (effect.kind !== 'replaced') continue;
-          const victims = effect.victims.filter((v) => v.owner !== call.actor && !isReservation(v));
+          const placedNow = call.effects.flatMap((e) =>
+            e.kind === 'moved' ? e.vmas : e.kind === 'mapped' ? [e.vma] : [],
+          );
+          const victims = effect.victims.filter(
+            (v) => v.owner !== call.actor && !isReservation(v) && !sameSharedPages(v, placedNow, effect),
+          );
           for (const victim of victims) {
             const start = sim.addressOfPage(Math.max(victim.startPage, effect.startPage));
             const end = sim.addressOfPage(Math.min(victim.endPage, effect.endPage));
@@ -31,6 +36,28 @@ export const fixedClobber: Rule = {
     }
   },
 };
+
+/**
+ * A shared mapping replaced by a mapping of the same object at the same file offsets (moving the
+ * pages of an MREMAP_DONTUNMAP'd shared mapping back over its old range) leaves every address
+ * showing the same pages: nothing is lost.
+ */
+function sameSharedPages(
+  victim: Vma,
+  placed: readonly Vma[],
+  range: { startPage: number; endPage: number },
+): boolean {
+  if (!(victim.vmFlags & VM_SHARED)) return false;
+  const from = Math.max(victim.startPage, range.startPage);
+  const to = Math.min(victim.endPage, range.endPage);
+  return placed.some(
+    (p) =>
+      p.object.id === victim.object.id &&
+      p.startPage <= from &&
+      p.endPage >= to &&
+      p.pgoff - p.startPage === victim.pgoff - victim.startPage,
+  );
+}
 
 function isReservation(vma: Vma): boolean {
   return vma.prot === 0 || (vma.label?.endsWith('(wine VM)') ?? false) || vma.label === 'reservation';

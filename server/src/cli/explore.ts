@@ -1,0 +1,213 @@
+// `drvmap explore FILE`: is a strategy safe for every driver behaviour? Runs the engine's
+// exploration (server/src/engine/explore) on the scenarios that leave their driver open and
+// prints the verdicts: a summary line, the traits that decide it, and per failing class a
+// counterexample with its expanded syscall trace. Parses its own arguments (main.ts hands it
+// everything after `explore`), so the rest of the CLI is untouched.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { explore, type ExploreResult, type ScenarioExploration } from '../engine/explore/explore';
+import { STRATEGY_NAMES, type StrategyName } from '../engine/sim/platform';
+import type { CliIo } from './io';
+
+export const EXPLORE_HELP = `Usage: drvmap explore [options] FILE
+
+Runs each scenario whose driver is left open (\`maps any\`, or an \`any\` line in the driver
+block) under every driver behaviour, and says under which ones its strategy is safe, refused
+(the kernel or driver says no) or unsafe (with the first hazard), with a counterexample for
+each failing class. See docs/explore.md.
+
+Options:
+  --scenario N|NAME   only this scenario (1-based index or name)
+  --kernels           also explore kernels 5.6, 5.10, 5.15, 6.18 (scenarios without \`kernel\`)
+  --all               open every driver trait, whatever the driver blocks say
+  --strategy NAME     explore this strategy instead of the scenario's
+  --format text|json  output format (default text)
+  --trace full|short  text format: every step of a counterexample, or the last few (default short)
+  -h, --help          this help
+
+Exit codes: 0 every explored strategy is safe under every behaviour, 1 some behaviour is not
+safe, 2 bad usage, unreadable input or nothing to explore.
+`;
+
+export interface ExploreCommand {
+  readonly file: string;
+  readonly scenario: string | undefined;
+  readonly kernels: boolean;
+  readonly all: boolean;
+  readonly strategy: StrategyName | undefined;
+  readonly format: 'text' | 'json';
+  readonly trace: 'full' | 'short';
+}
+
+export class ExploreUsageError extends Error {}
+
+export function parseExploreArgs(argv: readonly string[]): ExploreCommand | 'help' {
+  let file: string | undefined;
+  let scenario: string | undefined;
+  let kernels = false;
+  let all = false;
+  let strategy: StrategyName | undefined;
+  let format: 'text' | 'json' = 'text';
+  let trace: 'full' | 'short' = 'short';
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=')
+        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v === '') throw new ExploreUsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '-h':
+      case '--help':
+        return 'help';
+      case '--scenario':
+        scenario = value();
+        break;
+      case '--kernels':
+        kernels = true;
+        break;
+      case '--all':
+        all = true;
+        break;
+      case '--strategy': {
+        const v = value();
+        if (!(STRATEGY_NAMES as readonly string[]).includes(v))
+          throw new ExploreUsageError(`unknown strategy \`${v}\`; known: ${STRATEGY_NAMES.join(', ')}`);
+        strategy = v as StrategyName;
+        break;
+      }
+      case '--format': {
+        const v = value();
+        if (v !== 'text' && v !== 'json')
+          throw new ExploreUsageError(`--format takes text or json, not \`${v}\``);
+        format = v;
+        break;
+      }
+      case '--trace': {
+        const v = value();
+        if (v !== 'full' && v !== 'short')
+          throw new ExploreUsageError(`--trace takes full or short, not \`${v}\``);
+        trace = v;
+        break;
+      }
+      default:
+        if (arg.startsWith('-') && arg !== '-') throw new ExploreUsageError(`unknown option ${arg}`);
+        if (file !== undefined) throw new ExploreUsageError('explore takes one FILE');
+        file = arg;
+    }
+  }
+  if (file === undefined) throw new ExploreUsageError('explore needs a FILE');
+  return { file, scenario, kernels, all, strategy, format, trace };
+}
+
+/** `drvmap explore …` (argv without the word `explore`): exit code. */
+export function runExplore(argv: readonly string[], io: CliIo): number {
+  let command: ExploreCommand | 'help';
+  try {
+    command = parseExploreArgs(argv);
+  } catch (error) {
+    if (!(error instanceof ExploreUsageError)) throw error;
+    io.error(`drvmap: ${error.message}\nRun \`drvmap explore --help\` for usage.\n`);
+    return 2;
+  }
+  if (command === 'help') {
+    io.write(EXPLORE_HELP);
+    return 0;
+  }
+  let text: string;
+  try {
+    text = command.file === '-' ? io.readStdin() : readFileSync(resolve(io.cwd, command.file), 'utf8');
+  } catch (error) {
+    io.error(
+      `drvmap: cannot read ${command.file}: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    return 2;
+  }
+  const result = explore(text, {
+    ...(command.scenario !== undefined ? { scenario: command.scenario } : {}),
+    kernels: command.kernels,
+    openAll: command.all,
+    ...(command.strategy ? { strategy: command.strategy } : {}),
+  });
+  io.write(
+    command.format === 'json'
+      ? formatExploreJson(result)
+      : formatExploreText(result, { trace: command.trace }),
+  );
+  for (const problem of result.problems) io.error(`drvmap: ${problem}\n`);
+  if (result.scenarios.length === 0) return 2;
+  return result.scenarios.every((s) => s.counts.safe === s.total) ? 0 : 1;
+}
+
+export function formatExploreJson(result: ExploreResult): string {
+  return (
+    JSON.stringify(
+      result,
+      (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value),
+      2,
+    ) + '\n'
+  );
+}
+
+const SHORT_TRACE_STEPS = 6;
+
+export function formatExploreText(result: ExploreResult, options: { trace?: 'full' | 'short' } = {}): string {
+  const out: string[] = [];
+  for (const s of result.scenarios) out.push(...scenarioText(s, options.trace ?? 'short'), '');
+  return out.join('\n');
+}
+
+function scenarioText(s: ScenarioExploration, trace: 'full' | 'short'): string[] {
+  const out: string[] = [];
+  out.push(`scenario ${s.index} "${s.name}" (line ${s.line})`);
+  out.push(`  ${s.summary}`);
+  const dims = s.dimensions.map((d) => `${d.key} {${d.values.join(', ')}}`).join(' × ');
+  out.push(
+    `  explored: ${dims}: ${s.total} possible behaviours${s.impossible.count ? ` (${s.impossible.count} impossible left out)` : ''}, ${s.runs} simulations`,
+  );
+  out.push(`  counts: safe ${s.counts.safe}, refused ${s.counts.refused}, unsafe ${s.counts.unsafe}`);
+  out.push(
+    `  decided by: ${s.deciding.length ? s.deciding.join(', ') : '(nothing: the same for every behaviour)'}`,
+  );
+  for (const c of s.classes) {
+    const ce = c.counterexample;
+    out.push('');
+    out.push(`  ${c.verdict} (${c.hazard}) under ${c.count}: when ${c.when}`);
+    out.push(
+      `    counterexample: ${Object.entries(ce.behaviour)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}${s.dimensions.some((d) => d.key === 'kernel') ? '' : ` (kernel ${ce.kernel})`}`,
+    );
+    out.push(
+      `    breaks at line ${ce.breaksAt.line}${ce.breaksAt.step !== undefined ? ` (step ${ce.breaksAt.step})` : ''}: ${ce.breaksAt.text}`,
+    );
+    out.push(`    ${ce.hazard.code}: ${ce.hazard.message}`);
+    out.push('    trace:');
+    const steps =
+      trace === 'full' || ce.trace.length <= SHORT_TRACE_STEPS
+        ? ce.trace
+        : ce.trace.slice(-SHORT_TRACE_STEPS);
+    if (steps.length < ce.trace.length)
+      out.push(`      … ${ce.trace.length - steps.length} earlier steps (--trace full shows them)`);
+    for (const step of steps) {
+      out.push(
+        `      ${step.step === 0 ? 'set-up' : `${step.step}.`} line ${step.line}: ${step.text}${step.result ? `  ${step.result}` : ''}`,
+      );
+      for (const call of step.calls)
+        out.push(
+          `          ${call.ok ? ' ' : '!'} ${call.actor}: ${call.text}${call.result ? ` ${call.result}` : ''}`,
+        );
+    }
+  }
+  if (s.impossible.rules.length) {
+    out.push('');
+    out.push('  left out as impossible:');
+    for (const r of s.impossible.rules) out.push(`    ${r.when}: ${r.why}`);
+  }
+  for (const n of s.notes) out.push(`  note: ${n}`);
+  return out;
+}

@@ -1,0 +1,948 @@
+// "Is this strategy safe for every driver?" — a small model checker over driver behaviours.
+//
+// A scenario whose driver is left open (`maps any`, or an `any` line for every trait) is run
+// under every combination of the open traits' values (docs/explore.md), optionally on every
+// kernel version that changes a rule. Each combination is classified `safe`, `refused` (the
+// kernel or the driver says no: the call fails loudly) or `unsafe` (it goes wrong silently: the
+// first error of the unsafe family). The results are summarised: counts, the smallest set of
+// traits that decides safety, a condition for "safe", and one counterexample per failing class
+// with its expanded syscall trace.
+//
+// Pruning is exact. Every run records which traits it consulted (a Proxy over the driver model
+// notes each trait field read), in the order it first read them. A run is deterministic, so any
+// behaviour that agrees with it on the traits it read runs identically: the whole "cube" of such
+// behaviours shares its verdict. The search branches only on consulted traits, in the order they
+// were read, so the cubes partition the space and the verdicts equal those of exhaustive runs
+// (test/engine/explore/pruning.test.ts checks it against `exhaustive: true`).
+import { parse } from '../syntax/parser';
+import type { ScenarioNode } from '../syntax/ast';
+import { LineIndex, type TextRange } from '../syntax/text-range';
+import { runScenario, type RunOptions, type ScenarioRun } from '../sim/run';
+import type { StrategyName } from '../sim/platform';
+import { RULE_BY_CODE, RULES } from '../rules/registry';
+import { ERRNO_NAMES } from '../language/vocabulary';
+import type { Severity } from '../diagnostics';
+import { DEFAULT_TRAITS, type DriverModel, type DriverTraits } from '../model/driver';
+import type { KernelVersion } from '../kernel/types';
+import { formatKernelVersion, parseKernelVersion } from '../kernel/config';
+import { formatSize } from '../numbers';
+import {
+  DRIVER_SPACE,
+  fieldsOf,
+  matchesCondition,
+  traitsHaveValue,
+  type DriverSpace,
+  type TraitDimension,
+} from './driver-space';
+
+/** Kernel versions on either side of every rule change the simulator knows (DONTUNMAP: 5.7, 5.13; multi-VMA mremap: 6.17). */
+export const RULE_CHANGING_KERNELS: readonly string[] = ['5.6', '5.10', '5.15', '6.18'];
+
+export type Verdict = 'safe' | 'refused' | 'unsafe';
+
+/** Codes whose first occurrence means the call was refused (it fails loudly), not that it went wrong silently. */
+export const REFUSAL_CODES: ReadonlySet<string> = new Set([
+  'kernel-refused',
+  'placed-map-failed',
+  'vulkan-valid-usage',
+]);
+
+export interface ExploreOptions {
+  /** A scenario by 1-based index or by name; default: every scenario with an open driver trait. */
+  readonly scenario?: number | string;
+  /** Also explore kernels: `true` for RULE_CHANGING_KERNELS, or a list of versions. */
+  readonly kernels?: boolean | readonly string[];
+  /** The behaviour space (default DRIVER_SPACE). */
+  readonly space?: DriverSpace;
+  /** Open every trait of every driver, whatever the driver blocks say (`drvmap explore --all`). */
+  readonly openAll?: boolean;
+  /** Run every combination (no pruning): for tests that prove the pruning exact. */
+  readonly exhaustive?: boolean;
+  /** Explore this strategy instead of the scenario's. */
+  readonly strategy?: StrategyName;
+}
+
+export interface ExploreDimension {
+  /** `maps`, or `mesa.maps` when several drivers are open; `kernel` for kernel versions. */
+  readonly key: string;
+  readonly driver: string | undefined;
+  readonly trait: string;
+  readonly values: readonly string[];
+}
+
+export interface BehaviourResult {
+  /** Dimension key → value label. */
+  readonly values: Readonly<Record<string, string>>;
+  readonly verdict: Verdict;
+  /** The deciding diagnostic's code (undefined when safe). */
+  readonly hazard: string | undefined;
+}
+
+export interface TraceCall {
+  readonly actor: string;
+  readonly text: string;
+  readonly result: string;
+  readonly ok: boolean;
+}
+
+export interface TraceStep {
+  /** 1-based step number; 0 for the set-up before the first step. */
+  readonly step: number;
+  /** 1-based line. */
+  readonly line: number;
+  readonly text: string;
+  readonly result: string;
+  readonly calls: readonly TraceCall[];
+}
+
+export interface Counterexample {
+  /** The behaviour: dimension key → value label. */
+  readonly behaviour: Readonly<Record<string, string>>;
+  /** Every trait of each driver as it ran (driver name → trait keyword → value). */
+  readonly traits: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  readonly kernel: string;
+  readonly hazard: {
+    readonly code: string;
+    readonly severity: Severity;
+    readonly message: string;
+    readonly line: number;
+  };
+  /** Where it breaks: the step (1-based) or expectation line. */
+  readonly breaksAt: { readonly step: number | undefined; readonly line: number; readonly text: string };
+  /** The expanded trace up to and including the breaking step. */
+  readonly trace: readonly TraceStep[];
+}
+
+export interface FailureClass {
+  readonly verdict: Exclude<Verdict, 'safe'>;
+  readonly hazard: string;
+  readonly count: number;
+  /** The smallest set of dimensions that decides membership of this class. */
+  readonly deciding: readonly string[];
+  /** A short condition (a disjunction of trait conditions) that holds exactly for this class. */
+  readonly when: string;
+  readonly counterexample: Counterexample;
+}
+
+export interface ScenarioExploration {
+  /** 1-based. */
+  readonly index: number;
+  readonly name: string;
+  /** 1-based line of `scenario`. */
+  readonly line: number;
+  readonly strategy: StrategyName;
+  readonly dimensions: readonly ExploreDimension[];
+  /** Possible behaviours explored (kernel versions included). */
+  readonly total: number;
+  /** Combinations left out as impossible, and why. */
+  readonly impossible: {
+    readonly count: number;
+    readonly rules: readonly { readonly when: string; readonly why: string }[];
+  };
+  readonly counts: Readonly<Record<Verdict, number>>;
+  /** Simulations actually run (after pruning). */
+  readonly runs: number;
+  /** The smallest set of dimensions that decides safe vs not safe. */
+  readonly deciding: readonly string[];
+  /** A condition that holds exactly for the safe behaviours ('never', 'always' at the ends). */
+  readonly safeWhen: string;
+  readonly classes: readonly FailureClass[];
+  readonly behaviours: readonly BehaviourResult[];
+  /** One line: `remap-dontunmap: unsafe under 34 of 48 driver behaviours; safe only when …`. */
+  readonly summary: string;
+  readonly notes: readonly string[];
+}
+
+export interface ExploreResult {
+  readonly scenarios: readonly ScenarioExploration[];
+  /** Why nothing (or not everything asked for) was explored. */
+  readonly problems: readonly string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface Dim extends ExploreDimension {
+  /** For a trait dimension: the trait's definition. */
+  readonly def: TraitDimension | undefined;
+  readonly kernels: readonly KernelVersion[] | undefined;
+}
+
+interface Outcome {
+  readonly verdict: Verdict;
+  readonly hazard: string | undefined;
+}
+
+interface ScenarioDiagnostic {
+  readonly code: string;
+  readonly severity: Severity;
+  readonly range: TextRange;
+  readonly message: string;
+}
+
+export function explore(text: string, options: ExploreOptions = {}): ExploreResult {
+  const file = parse(text);
+  const lines = new LineIndex(text);
+  const problems: string[] = [];
+  const space = options.space ?? DRIVER_SPACE;
+  const selected = selectScenarios(file.scenarios, options.scenario, problems);
+  const scenarios: ScenarioExploration[] = [];
+  for (const { node, index } of selected) {
+    const explored = exploreScenario(
+      node,
+      index,
+      text,
+      lines,
+      space,
+      options,
+      problems,
+      options.scenario !== undefined,
+    );
+    if (explored) scenarios.push(explored);
+  }
+  if (scenarios.length === 0 && problems.length === 0) {
+    problems.push(
+      'no scenario leaves its driver open: write `maps any` (or an `any` line) in a driver block, or explore with every trait open (--all)',
+    );
+  }
+  return { scenarios, problems };
+}
+
+/**
+ * For the editor's code lens over a scenario: `safe for 12/48 — explore`, or undefined when the
+ * scenario leaves no driver trait open. `scenarioIndex` is 0-based (the analysis' order).
+ */
+export function exploreSummaryForLens(
+  text: string,
+  scenarioIndex: number,
+):
+  | { readonly title: string; readonly safe: number; readonly total: number; readonly summary: string }
+  | undefined {
+  const result = explore(text, { scenario: scenarioIndex + 1 });
+  const scenario = result.scenarios[0];
+  if (!scenario) return undefined;
+  return {
+    title: `safe for ${scenario.counts.safe}/${scenario.total} — explore`,
+    safe: scenario.counts.safe,
+    total: scenario.total,
+    summary: scenario.summary,
+  };
+}
+
+function selectScenarios(
+  scenarios: readonly ScenarioNode[],
+  wanted: number | string | undefined,
+  problems: string[],
+): { node: ScenarioNode; index: number }[] {
+  const all = scenarios.map((node, i) => ({ node, index: i + 1 }));
+  if (wanted === undefined) return all;
+  const byIndex =
+    typeof wanted === 'number' ? all[wanted - 1] : /^\d+$/.test(wanted) ? all[Number(wanted) - 1] : undefined;
+  const found = byIndex ?? all.find((s) => s.node.name?.value === wanted);
+  if (!found) {
+    problems.push(
+      `no scenario ${typeof wanted === 'number' || /^\d+$/.test(wanted) ? `#${wanted}` : `"${wanted}"`} (the file has ${all.length})`,
+    );
+    return [];
+  }
+  return [found];
+}
+
+function exploreScenario(
+  node: ScenarioNode,
+  index: number,
+  text: string,
+  lines: LineIndex,
+  space: DriverSpace,
+  options: ExploreOptions,
+  problems: string[],
+  asked: boolean,
+): ScenarioExploration | undefined {
+  const name = node.name?.value ?? `scenario ${index}`;
+  const notes: string[] = [];
+  const base = runScenario(node, text, options.strategy ? { strategyOverride: options.strategy } : {});
+  const languageErrors = scenarioDiagnostics(base).filter(
+    (d) => d.severity === 'error' && RULE_BY_CODE.get(d.code)?.family === 'language',
+  );
+  if (languageErrors.length > 0) {
+    const first = languageErrors[0]!;
+    problems.push(
+      `"${name}" has language errors (line ${lines.position(first.range.start).line + 1}: ${first.message}); fix them first`,
+    );
+    return undefined;
+  }
+
+  // The dimensions: each open trait of each driver, then the kernel.
+  const dims: Dim[] = [];
+  const drivers = [...base.drivers.values()];
+  const openDrivers = drivers.filter((d) => options.openAll || (d.openTraits?.size ?? 0) > 0);
+  for (const driver of openDrivers) {
+    const all = options.openAll || driver.openTraits?.has('*');
+    const open = driver.openTraits ?? new Set<string>();
+    for (const def of space.traits) {
+      if (!all && !open.has(def.trait)) continue;
+      const trait = def.trait;
+      dims.push({
+        key: openDrivers.length > 1 ? `${driver.name}.${trait}` : trait,
+        driver: driver.name,
+        trait,
+        values: def.values.map((v) => v.label),
+        def,
+        kernels: undefined,
+      });
+    }
+    for (const trait of open) {
+      if (trait !== '*' && !space.traits.some((t) => t.trait === trait)) {
+        notes.push(
+          `${driver.name}: \`${trait} any\` is not explored — the driver space has no values for it; the scenario's value is used`,
+        );
+      }
+    }
+  }
+  if (dims.length === 0) {
+    if (asked)
+      problems.push(
+        `"${name}" leaves no driver trait open: write \`maps any\` (or an \`any\` line) in its driver block, or explore with --all`,
+      );
+    return undefined;
+  }
+  const kernelLine = node.body.find((s) => s.kind === 'setting' && s.keyword.name === 'kernel');
+  const baseKernel = formatKernelVersion(base.simulation.platform.kernel.version);
+  if (options.kernels) {
+    const wanted = options.kernels === true ? RULE_CHANGING_KERNELS : options.kernels;
+    if (kernelLine) {
+      notes.push(
+        `kernel ${baseKernel} is fixed by the scenario (line ${lines.position(kernelLine.start).line + 1}); kernels are explored only where a scenario leaves the kernel open`,
+      );
+    } else {
+      const versions = wanted
+        .map((v) => parseKernelVersion(v))
+        .filter((v): v is KernelVersion => v !== undefined);
+      dims.push({
+        key: 'kernel',
+        driver: undefined,
+        trait: 'kernel',
+        values: versions.map(formatKernelVersion),
+        def: undefined,
+        kernels: versions,
+      });
+    }
+  }
+
+  const baseTraits = new Map<string, DriverTraits>(drivers.map((d) => [d.name, pickTraits(d)]));
+  const checker = new Checker(space, dims, baseTraits);
+  const strategy = base.simulation.platform.strategy;
+  const kernelDim = dims.findIndex((d) => d.kernels !== undefined);
+
+  // ---- one run ----
+  // Per driver: DriverTraits field → the dimension it belongs to.
+  const fieldDim = new Map<string, Map<string, number>>();
+  dims.forEach((dim, i) => {
+    if (!dim.def || dim.driver === undefined) return;
+    const fields = fieldDim.get(dim.driver) ?? new Map<string, number>();
+    for (const field of fieldsOf(dim.def)) fields.set(field, i);
+    fieldDim.set(dim.driver, fields);
+  });
+  const cubes: { assign: Int8Array; outcome: Outcome }[] = [];
+  const classRuns = new Map<string, { cost: number; example: Counterexample }>();
+  const defaultKernel = kernelDim >= 0 ? dims[kernelDim]!.values.indexOf(baseKernel) : -1;
+  const distanceFromDefault = (assign: Int8Array): number =>
+    dims.reduce(
+      (n, _, i) => n + (i === kernelDim ? (assign[i] === defaultKernel ? 0 : 1) : assign[i]! > 0 ? 1 : 0),
+      0,
+    );
+  const stepCount = node.body.filter((s) => s.kind === 'step').length;
+  const errnoExpectStarts = node.body
+    .filter(
+      (s) =>
+        s.kind === 'expect' &&
+        s.expectation.form === 'value' &&
+        s.expectation.value?.kind === 'name' &&
+        ERRNO_NAMES.includes(s.expectation.value.name),
+    )
+    .map((s) => s.start);
+  const runOne = (assign: Int8Array, track: boolean): { outcome: Outcome; reads: number[] } => {
+    const overrides = new Map<string, DriverTraits>();
+    for (const driver of openDrivers) {
+      let traits: DriverTraits = baseTraits.get(driver.name)!;
+      dims.forEach((dim, i) => {
+        if (dim.driver === driver.name && dim.def) traits = { ...traits, ...dim.def.values[assign[i]!]!.set };
+      });
+      overrides.set(driver.name, traits);
+    }
+    const reads: number[] = kernelDim >= 0 ? [kernelDim] : [];
+    const seen = new Set<number>(reads);
+    let recording = false;
+    const runOptions: RunOptions = {
+      driverOverrides: overrides,
+      ...(options.strategy ? { strategyOverride: options.strategy } : {}),
+      ...(kernelDim >= 0 ? { kernel: dims[kernelDim]!.kernels![assign[kernelDim]!]! } : {}),
+      ...(track
+        ? {
+            observeDriver: (model: DriverModel) => {
+              const fields = fieldDim.get(model.name);
+              if (!fields) return model;
+              return new Proxy(model, {
+                get(target, property, receiver) {
+                  if (recording && typeof property === 'string') {
+                    const dim = fields.get(property);
+                    if (dim !== undefined && !seen.has(dim)) {
+                      seen.add(dim);
+                      reads.push(dim);
+                    }
+                  }
+                  return Reflect.get(target, property, receiver) as unknown;
+                },
+              });
+            },
+          }
+        : {}),
+    };
+    // Iterative deepening: a prefix that already shows an error decides the verdict (the first
+    // error of the whole run is in it: every diagnostic sits on the step or line that caused it,
+    // and later steps cannot change earlier ones), so failing behaviours rarely run to the end.
+    let run: ScenarioRun;
+    let classified: ReturnType<typeof classify>;
+    for (let limit = FIRST_PREFIX; ; limit *= PREFIX_GROWTH) {
+      const whole = limit >= stepCount;
+      reads.length = kernelDim >= 0 ? 1 : 0;
+      seen.clear();
+      for (const d of reads) seen.add(d);
+      recording = true;
+      run = runScenarioRecording(
+        node,
+        text,
+        whole ? runOptions : { ...runOptions, maxSteps: limit },
+        () => (recording = false),
+      );
+      classified = classify(run);
+      if (whole || (classified.error && prefixDecides(classified.error, run, errnoExpectStarts))) break;
+    }
+    const outcome: Outcome = { verdict: classified.verdict, hazard: classified.first?.code };
+    if (classified.first && outcome.verdict !== 'safe') {
+      // Keep, per class, the counterexample closest to the default driver (and kernel).
+      const key = `${outcome.verdict}\u0000${outcome.hazard}`;
+      const cost = distanceFromDefault(assign);
+      const best = classRuns.get(key);
+      if (!best || cost < best.cost)
+        classRuns.set(key, {
+          cost,
+          example: counterexample(run, classified.first, assign, dims, lines, text),
+        });
+    }
+    return { outcome, reads };
+  };
+
+  // ---- the search ----
+  const D = dims.length;
+  if (options.exhaustive) {
+    checker.forEachCompletion(new Int8Array(D).fill(-1), (assign) => {
+      const { outcome } = runOne(assign, false);
+      cubes.push({ assign: assign.slice(), outcome });
+    });
+  } else {
+    const search = (fixed: Int8Array): void => {
+      const full = checker.firstCompletion(fixed);
+      if (!full) return;
+      const { outcome, reads } = runOne(full, true);
+      // The cube: the fixed values and every value the run read; the rest is free.
+      const cube = fixed.slice();
+      for (const d of reads) cube[d] = full[d]!;
+      cubes.push({ assign: cube, outcome });
+      const prefix = fixed.slice();
+      for (const d of reads) {
+        if (fixed[d] !== -1) continue;
+        for (let v = 0; v < dims[d]!.values.length; v++) {
+          if (v === full[d]) continue;
+          const branch = prefix.slice();
+          branch[d] = v;
+          search(branch);
+        }
+        prefix[d] = full[d]!;
+      }
+    };
+    search(new Int8Array(D).fill(-1));
+  }
+
+  // ---- every possible behaviour, with the verdict of its cube ----
+  const points: { assign: Int8Array; outcome: Outcome }[] = [];
+  for (const cube of cubes)
+    checker.forEachCompletion(cube.assign, (assign) =>
+      points.push({ assign: assign.slice(), outcome: cube.outcome }),
+    );
+  const totalCombinations = dims.reduce((n, d) => n * d.values.length, 1);
+  const counts: Record<Verdict, number> = { safe: 0, refused: 0, unsafe: 0 };
+  for (const p of points) counts[p.outcome.verdict]++;
+
+  const isSafe = points.map((p) => p.outcome.verdict === 'safe');
+  const deciding = smallestDecidingSet(dims, points, isSafe);
+  const safeWhen = describeCondition(dims, points, isSafe, deciding);
+  const classes: FailureClass[] = [];
+  for (const [key, { example }] of classRuns) {
+    const [verdict, hazard] = key.split('\u0000') as [Exclude<Verdict, 'safe'>, string];
+    const member = points.map((p) => p.outcome.verdict === verdict && p.outcome.hazard === hazard);
+    const count = member.filter(Boolean).length;
+    const classDeciding = smallestDecidingSet(dims, points, member);
+    classes.push({
+      verdict,
+      hazard,
+      count,
+      deciding: classDeciding.map((d) => dims[d]!.key),
+      when: describeCondition(dims, points, member, classDeciding),
+      counterexample: example,
+    });
+  }
+  classes.sort((a, b) => b.count - a.count || a.hazard.localeCompare(b.hazard));
+
+  const behaviours: BehaviourResult[] = points.map((p) => ({
+    values: labelsOf(p.assign, dims),
+    verdict: p.outcome.verdict,
+    hazard: p.outcome.hazard,
+  }));
+  const appliedRules = space.impossible.filter((rule) =>
+    Object.keys(rule.when).some((t) => dims.some((d) => d.trait === t)),
+  );
+  return {
+    index,
+    name,
+    line: lines.position(node.start).line + 1,
+    strategy,
+    dimensions: dims.map(({ key, driver, trait, values }) => ({ key, driver, trait, values })),
+    total: points.length,
+    impossible: {
+      count: totalCombinations - points.length,
+      rules: appliedRules.map((r) => ({
+        when: Object.entries(r.when)
+          .map(([t, v]) => (v.startsWith('!') ? `${t} other than ${v.slice(1)}` : `${t} ${v}`))
+          .join(' with '),
+        why: r.why,
+      })),
+    },
+    counts,
+    runs: cubes.length,
+    deciding: deciding.map((d) => dims[d]!.key),
+    safeWhen,
+    classes,
+    behaviours,
+    summary: summaryLine(strategy, counts, points.length, safeWhen),
+    notes,
+  };
+}
+
+/** The first prefix run's length, and the factor each next one grows by (a safe run costs ~3% more). */
+const FIRST_PREFIX = 32;
+const PREFIX_GROWTH = 32;
+
+/**
+ * Whether a refusal seen in a prefix run stands: an `expect NAME == ERRNO` further down could make
+ * it intended (kernel-refused is then not reported), so it stands only when there is none.
+ */
+function prefixDecides(
+  first: ScenarioDiagnostic,
+  run: ScenarioRun,
+  errnoExpectStarts: readonly number[],
+): boolean {
+  if (first.code !== 'kernel-refused') return true;
+  const last = run.simulation.records[run.simulation.records.length - 1];
+  const end = last ? last.node.end : 0;
+  return !errnoExpectStarts.some((start) => start > end);
+}
+
+/** Runs the scenario; `done` is called as soon as the run returns (before classification reads the models). */
+function runScenarioRecording(
+  node: ScenarioNode,
+  text: string,
+  options: RunOptions,
+  done: () => void,
+): ScenarioRun {
+  try {
+    return runScenario(node, text, options);
+  } finally {
+    done();
+  }
+}
+
+function pickTraits(model: DriverModel): DriverTraits {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(DEFAULT_TRAITS)) out[key] = model[key as keyof DriverTraits];
+  return out as unknown as DriverTraits;
+}
+
+function labelsOf(assign: Int8Array, dims: readonly Dim[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  dims.forEach((d, i) => (out[d.key] = d.values[assign[i]!] ?? '?'));
+  return out;
+}
+
+// ---- possible combinations ----
+
+/** Which (partial) assignments are possible, per the space's impossible combinations. */
+class Checker {
+  /** Per rule and open driver: the (dimension, value) pairs that must all hold, or undefined when a fixed trait already rules it out. */
+  private readonly constraints: { dim: number; values: ReadonlySet<number> }[][] = [];
+
+  constructor(
+    space: DriverSpace,
+    private readonly dims: readonly Dim[],
+    baseTraits: ReadonlyMap<string, DriverTraits>,
+  ) {
+    const driverNames = [...new Set(dims.filter((d) => d.driver !== undefined).map((d) => d.driver!))];
+    for (const rule of space.impossible) {
+      for (const driver of driverNames) {
+        const pairs: { dim: number; values: ReadonlySet<number> }[] = [];
+        let applies = true;
+        for (const [trait, condition] of Object.entries(rule.when)) {
+          const def = space.traits.find((t) => t.trait === trait);
+          const matching = new Set(
+            (def?.values ?? []).flatMap((v, i) => (matchesCondition(v.label, condition) ? [i] : [])),
+          );
+          const dim = dims.findIndex((d) => d.driver === driver && d.trait === trait);
+          if (dim >= 0) {
+            pairs.push({ dim, values: matching });
+            continue;
+          }
+          const fixed = baseTraits.get(driver) ?? DEFAULT_TRAITS;
+          if (!def || ![...matching].some((i) => traitsHaveValue(fixed, def.values[i]!))) applies = false;
+        }
+        if (applies && pairs.length > 0) this.constraints.push(pairs);
+      }
+    }
+  }
+
+  /** False when some impossible combination is fully assigned and holds. */
+  possible(assign: Int8Array): boolean {
+    for (const pairs of this.constraints) {
+      if (pairs.every((p) => p.values.has(assign[p.dim]!))) return false;
+    }
+    return true;
+  }
+
+  /** The first possible completion, dimensions and values in order (defaults first). */
+  firstCompletion(fixed: Int8Array): Int8Array | undefined {
+    let found: Int8Array | undefined;
+    this.walk(fixed.slice(), 0, (a) => {
+      found = a.slice();
+      return true;
+    });
+    return found;
+  }
+
+  forEachCompletion(fixed: Int8Array, visit: (assign: Int8Array) => void): void {
+    this.walk(fixed.slice(), 0, (a) => {
+      visit(a);
+      return false;
+    });
+  }
+
+  /** Depth-first over the unassigned dimensions; `visit` returns true to stop. */
+  private walk(assign: Int8Array, d: number, visit: (assign: Int8Array) => boolean): boolean {
+    if (!this.possible(assign)) return false;
+    if (d === this.dims.length) return visit(assign);
+    if (assign[d] !== -1) return this.walk(assign, d + 1, visit);
+    for (let v = 0; v < this.dims[d]!.values.length; v++) {
+      assign[d] = v;
+      if (this.walk(assign, d + 1, visit)) return true;
+    }
+    assign[d] = -1;
+    return false;
+  }
+}
+
+// ---- classification ----
+
+/** The scenario's diagnostics as analyseDocument gives them (default severities), in text order. */
+export function scenarioDiagnostics(run: ScenarioRun): ScenarioDiagnostic[] {
+  const out: ScenarioDiagnostic[] = [];
+  const make = (code: string, range: TextRange, message: string): ScenarioDiagnostic => ({
+    code,
+    severity: RULE_BY_CODE.get(code)?.severity ?? 'error',
+    range: { start: range.start, end: range.end },
+    message,
+  });
+  for (const p of run.problems) out.push(make(p.code, p.range, p.message));
+  for (const f of run.simulation.findings) out.push(make(f.code, f.range, f.message));
+  for (const rule of RULES) rule.check?.(run, (range, message) => out.push(make(rule.code, range, message)));
+  // `expect diagnostic CODE` makes the diagnostic on the step above expected (analysis.ts).
+  for (const expectation of run.simulation.expects) {
+    const form = expectation.node.expectation;
+    if (form.form !== 'diagnostic' || !form.code) continue;
+    const step = run.simulation.records[expectation.afterStep];
+    const code = form.code.name;
+    let matched = false;
+    out.forEach((d, i) => {
+      if (step && d.code === code && d.range.start >= step.node.start && d.range.end <= step.node.end) {
+        out[i] = { ...d, severity: 'info' };
+        matched = true;
+      }
+    });
+    if (!matched)
+      out.push(
+        make(
+          'expectation-failed',
+          expectation.node,
+          `expectation failed: step ${expectation.afterStep + 1} has no \`${code}\` diagnostic`,
+        ),
+      );
+  }
+  out.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
+  return out;
+}
+
+/** safe: no error; refused: the first error is a refusal (or a Vulkan call failed); unsafe: the first error is anything else. */
+export function classify(run: ScenarioRun): {
+  verdict: Verdict;
+  /** What decides it: the first error, or the first failed Vulkan call. */
+  first: ScenarioDiagnostic | undefined;
+  /** The first error-severity diagnostic, if any. */
+  error: ScenarioDiagnostic | undefined;
+} {
+  const first = scenarioDiagnostics(run).find((d) => d.severity === 'error');
+  if (first) return { verdict: REFUSAL_CODES.has(first.code) ? 'refused' : 'unsafe', first, error: first };
+  const failed = run.simulation.records.find(
+    (r) => r.outcome.kind === 'vk' && r.outcome.result !== 'VK_SUCCESS',
+  );
+  if (failed && failed.outcome.kind === 'vk') {
+    return {
+      verdict: 'refused',
+      first: {
+        code: failed.outcome.result,
+        severity: 'error',
+        range: failed.node,
+        message: `${failed.node.verb.name} returns ${failed.outcome.result}: ${failed.outcome.reason}`,
+      },
+      error: undefined,
+    };
+  }
+  return { verdict: 'safe', first: undefined, error: undefined };
+}
+
+function counterexample(
+  run: ScenarioRun,
+  first: ScenarioDiagnostic,
+  assign: Int8Array,
+  dims: readonly Dim[],
+  lines: LineIndex,
+  text: string,
+): Counterexample {
+  const lineOf = (offset: number) => lines.position(offset).line + 1;
+  const lineText = (offset: number) => {
+    const line = lines.position(offset).line;
+    const all = text.split(/\r\n|\r|\n/);
+    return (all[line] ?? '').trim();
+  };
+  const records = run.simulation.records;
+  const breakRecord = records.find(
+    (r) => first.range.start >= r.node.start && first.range.start <= r.node.end,
+  );
+  const expectation = breakRecord
+    ? undefined
+    : run.simulation.expects.find(
+        (e) => first.range.start >= e.node.start && first.range.start <= e.node.end,
+      );
+  const lastStep = breakRecord ? breakRecord.index : expectation ? expectation.afterStep : records.length - 1;
+  const trace: TraceStep[] = [];
+  const setup = run.vulkan.setupCalls;
+  if (setup.length > 0)
+    trace.push({
+      step: 0,
+      line: lineOf(run.node.start),
+      text: '(set-up: the layer and device creation)',
+      result: '',
+      calls: setup.map(traceCall),
+    });
+  for (const record of records.slice(0, lastStep + 1)) {
+    trace.push({
+      step: record.index + 1,
+      line: lineOf(record.node.start),
+      text: text.slice(record.node.start, record.node.end).trim(),
+      result: record.resultText,
+      calls: record.calls.map(traceCall),
+    });
+  }
+  const traits: Record<string, Record<string, string>> = {};
+  for (const [name, model] of run.drivers) traits[name] = describeTraits(model);
+  return {
+    behaviour: labelsOf(assign, dims),
+    traits,
+    kernel: formatKernelVersion(run.simulation.platform.kernel.version),
+    hazard: {
+      code: first.code,
+      severity: first.severity,
+      message: first.message,
+      line: lineOf(first.range.start),
+    },
+    breaksAt: {
+      step: breakRecord ? breakRecord.index + 1 : undefined,
+      line: lineOf(first.range.start),
+      text: lineText(first.range.start),
+    },
+    trace,
+  };
+}
+
+function traceCall(call: { actor: string; text: string; result: string; ok: boolean }): TraceCall {
+  return { actor: call.actor, text: call.text, result: call.result, ok: call.ok };
+}
+
+/** A driver's traits in the words of a driver block. */
+export function describeTraits(t: DriverTraits): Record<string, string> {
+  return {
+    maps: t.maps,
+    backing: t.backing,
+    'caches-pointer': t.cachesPointer ? 'yes' : 'no',
+    reuses: t.reuses,
+    'placed-map': t.placed.supported
+      ? `${formatSize(t.placed.alignment).replace(' ', '')}${t.placed.rangePlaced ? ' range-placed' : ''}${t.placed.unmapReserve ? '' : ' no-unmap-reserve'}`
+      : 'none',
+    'mmap-via': t.mmapVia,
+    alignment: formatSize(t.alignment).replace(' ', ''),
+    'pool-size': formatSize(t.poolSize).replace(' ', ''),
+    'internal-mappings': formatSize(t.internalMappings).replace(' ', ''),
+  };
+}
+
+// ---- what decides it ----
+
+/** The smallest set of dimensions whose values decide `predicate` over the possible behaviours. */
+function smallestDecidingSet(
+  dims: readonly Dim[],
+  points: readonly { assign: Int8Array }[],
+  predicate: readonly boolean[],
+): number[] {
+  const D = dims.length;
+  const subsets: number[][] = [];
+  for (let mask = 0; mask < 1 << D; mask++) {
+    const set: number[] = [];
+    for (let d = 0; d < D; d++) if (mask & (1 << d)) set.push(d);
+    subsets.push(set);
+  }
+  subsets.sort((a, b) => a.length - b.length);
+  for (const set of subsets) {
+    const seen = new Map<string, boolean>();
+    let decides = true;
+    for (let i = 0; i < points.length && decides; i++) {
+      const key = set.map((d) => points[i]!.assign[d]).join(',');
+      const value = predicate[i]!;
+      const before = seen.get(key);
+      if (before === undefined) seen.set(key, value);
+      else if (before !== value) decides = false;
+    }
+    if (decides) return set;
+  }
+  return [...Array(D).keys()];
+}
+
+/**
+ * A short condition over the deciding dimensions that holds exactly where `predicate` holds: a
+ * greedy cover of the true projections by the most general terms (each dimension free, one
+ * value, all but one value, or a set) that cover no false projection.
+ */
+function describeCondition(
+  dims: readonly Dim[],
+  points: readonly { assign: Int8Array }[],
+  predicate: readonly boolean[],
+  deciding: readonly number[],
+): string {
+  const positives = new Map<string, number[]>();
+  const negatives = new Map<string, number[]>();
+  points.forEach((p, i) => {
+    const projection = deciding.map((d) => p.assign[d]!);
+    (predicate[i] ? positives : negatives).set(projection.join(','), projection);
+  });
+  if (positives.size === 0) return 'never';
+  if (negatives.size === 0) return 'always';
+  // Per dimension, the value sets a term may require: all (free) first, then larger sets first.
+  const choices = deciding.map((d) => {
+    const n = dims[d]!.values.length;
+    const sets: number[] = [];
+    for (let mask = (1 << n) - 1; mask > 0; mask--) sets.push(mask);
+    return sets.sort((a, b) => popcount(b) - popcount(a));
+  });
+  const combos = choices.reduce((n, c) => n * c.length, 1);
+  const terms: { masks: number[]; cost: number }[] = [];
+  if (combos <= 200_000) {
+    const masks: number[] = [];
+    const build = (i: number): void => {
+      if (i === deciding.length) {
+        const matches = (projection: number[]) => projection.every((v, j) => (masks[j]! >> v) & 1);
+        if ([...negatives.values()].some(matches)) return;
+        if (![...positives.values()].some(matches)) return;
+        // Fewer conditions first; then `=`/`≠` before `∈ {…}`.
+        const cost = masks.reduce((c, m, j) => {
+          const n = dims[deciding[j]!]!.values.length;
+          const k = popcount(m);
+          return c + (k === n ? 0 : k === 1 || k === n - 1 ? 10 : 11);
+        }, 0);
+        terms.push({ masks: [...masks], cost });
+        return;
+      }
+      for (const m of choices[i]!) {
+        masks[i] = m;
+        build(i + 1);
+      }
+    };
+    build(0);
+  }
+  if (terms.length === 0)
+    for (const p of positives.values()) terms.push({ masks: p.map((v) => 1 << v), cost: p.length * 10 });
+  const uncovered = new Map(positives);
+  const chosen: { masks: number[]; cost: number }[] = [];
+  while (uncovered.size > 0) {
+    let best: { term: (typeof terms)[number]; covers: string[] } | undefined;
+    for (const term of terms) {
+      const covers = [...uncovered]
+        .filter(([, p]) => p.every((v, j) => (term.masks[j]! >> v) & 1))
+        .map(([k]) => k);
+      if (covers.length === 0) continue;
+      if (
+        !best ||
+        covers.length > best.covers.length ||
+        (covers.length === best.covers.length && term.cost < best.term.cost)
+      )
+        best = { term, covers };
+    }
+    if (!best) break;
+    chosen.push(best.term);
+    for (const k of best.covers) uncovered.delete(k);
+  }
+  return chosen
+    .map((term) => {
+      const parts = term.masks
+        .map((mask, j) => literal(dims[deciding[j]!]!, mask))
+        .filter((s): s is string => s !== undefined);
+      return parts.length === 0 ? 'always' : parts.join(' and ');
+    })
+    .join('; or ');
+}
+
+function literal(dim: Dim, mask: number): string | undefined {
+  const n = dim.values.length;
+  const inSet = dim.values.filter((_, v) => (mask >> v) & 1);
+  if (inSet.length === n) return undefined;
+  if (inSet.length === 1) return `${dim.key} = ${inSet[0]}`;
+  const out = dim.values.filter((_, v) => !((mask >> v) & 1));
+  if (out.length === 1) return `${dim.key} ≠ ${out[0]}`;
+  return `${dim.key} ∈ {${inSet.join(', ')}}`;
+}
+
+function popcount(n: number): number {
+  let c = 0;
+  for (; n; n &= n - 1) c++;
+  return c;
+}
+
+function summaryLine(
+  strategy: string,
+  counts: Readonly<Record<Verdict, number>>,
+  total: number,
+  safeWhen: string,
+): string {
+  const behaviours = `${total} driver behaviour${total === 1 ? '' : 's'}`;
+  if (counts.safe === total) return `${strategy}: safe under all ${behaviours}`;
+  const failing =
+    counts.refused === 0
+      ? `unsafe under ${counts.unsafe} of ${behaviours}`
+      : counts.unsafe === 0
+        ? `refused under ${counts.refused} of ${behaviours}`
+        : `unsafe under ${counts.unsafe} and refused under ${counts.refused} of ${behaviours}`;
+  return `${strategy}: ${failing}; ${counts.safe === 0 ? 'never safe' : `safe only when ${safeWhen}`}`;
+}

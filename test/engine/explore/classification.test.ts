@@ -1,0 +1,157 @@
+// The four exploration examples read like the design's argument (docs/explore.md).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { explore, exploreSummaryForLens } from '../../../server/src/engine/explore/explore';
+import { analyseDocument } from '../../../server/src/engine/analysis';
+import { exampleText } from './helpers';
+
+const result = explore(exampleText());
+const byStrategy = new Map(result.scenarios.map((s) => [s.strategy, s]));
+
+test('every scenario of examples/12 is explored over the whole driver space', () => {
+  assert.deepEqual(result.problems, []);
+  assert.deepEqual([...byStrategy.keys()], ['remap-dontunmap', 'hook-mmap', 'placed', 'alias']);
+  for (const s of result.scenarios) {
+    assert.deepEqual(
+      s.dimensions.map((d) => d.key),
+      ['maps', 'backing', 'caches-pointer', 'reuses', 'placed-map', 'mmap-via'],
+    );
+    // 3·3·2·3·2·2 = 216 combinations, 54 of them impossible (anon with placed maps or without a cached pointer).
+    assert.equal(s.total, 162);
+    assert.equal(s.impossible.count, 54);
+    assert.equal(s.counts.safe + s.counts.refused + s.counts.unsafe, s.total);
+    assert.ok(s.runs < s.total, `${s.strategy}: pruning ran ${s.runs} of ${s.total}`);
+  }
+});
+
+test('remap-dontunmap: refused for device BOs, stale under private anonymous memory, safe only for shmem', () => {
+  const s = byStrategy.get('remap-dontunmap')!;
+  assert.equal(
+    s.summary,
+    'remap-dontunmap: unsafe under 18 and refused under 72 of 162 driver behaviours; safe only when backing = shmem',
+  );
+  assert.deepEqual(s.deciding, ['backing']);
+  const refused = s.classes.find((c) => c.hazard === 'kernel-refused')!;
+  assert.equal(refused.verdict, 'refused');
+  assert.equal(refused.when, 'backing = device');
+  assert.match(refused.counterexample.hazard.message, /MREMAP_DONTUNMAP refuses VM_PFNMAP/);
+  const stale = s.classes.find((c) => c.hazard === 'stale-pointer')!;
+  assert.equal(stale.verdict, 'unsafe');
+  assert.equal(stale.when, 'backing = anon');
+  assert.equal(stale.counterexample.traits.gpu?.['caches-pointer'], 'yes');
+});
+
+test('hook-mmap: bypassed by pools, allocation-time maps and raw syscalls', () => {
+  const s = byStrategy.get('hook-mmap')!;
+  assert.equal(
+    s.summary,
+    'hook-mmap: unsafe under 135 of 162 driver behaviours; safe only when maps = at-map and mmap-via = libc',
+  );
+  assert.deepEqual(s.deciding, ['maps', 'mmap-via']);
+  assert.deepEqual(
+    s.classes.map((c) => [c.verdict, c.hazard, c.when]),
+    [['unsafe', 'hook-bypassed', 'maps ≠ at-map; or mmap-via = syscall']],
+  );
+});
+
+test('placed: holds wherever the driver can place this BO; refused (not unsafe) where it mapped it already', () => {
+  const s = byStrategy.get('placed')!;
+  assert.equal(
+    s.summary,
+    'placed: unsafe under 90 and refused under 48 of 162 driver behaviours; safe only when maps = at-map and placed-map = 4KiB',
+  );
+  const failed = s.classes.find((c) => c.hazard === 'placed-map-failed')!;
+  assert.equal(failed.verdict, 'refused');
+  assert.equal(failed.when, 'maps ≠ at-map and placed-map = 4KiB');
+  const outside = s.classes.find((c) => c.hazard === 'pointer-outside-window')!;
+  assert.equal(outside.when, 'placed-map = none');
+});
+
+test('alias: holds where the kernel allows a second mapping (shared memory), refused elsewhere', () => {
+  const s = byStrategy.get('alias')!;
+  assert.equal(s.summary, 'alias: refused under 90 of 162 driver behaviours; safe only when backing = shmem');
+  assert.equal(s.counts.unsafe, 0);
+});
+
+test('a counterexample carries the concrete traits, the expanded trace and the breaking step', () => {
+  const s = byStrategy.get('remap-dontunmap')!;
+  const ce = s.classes.find((c) => c.hazard === 'kernel-refused')!.counterexample;
+  // Closest to the default driver: only what must differ differs.
+  assert.deepEqual(ce.behaviour, {
+    maps: 'at-map',
+    backing: 'device',
+    'caches-pointer': 'no',
+    reuses: 'never',
+    'placed-map': '4KiB',
+    'mmap-via': 'libc',
+  });
+  assert.equal(ce.traits.gpu?.backing, 'device');
+  assert.equal(ce.breaksAt.step, 3);
+  assert.equal(ce.breaksAt.text, 'p = vkMapMemory mem');
+  assert.equal(ce.trace.length, 3);
+  const calls = ce.trace[2]!.calls;
+  assert.ok(
+    calls.some((c) => !c.ok && c.actor === 'wine' && /MREMAP_DONTUNMAP/.test(c.text)),
+    JSON.stringify(calls),
+  );
+  const stale = s.classes.find((c) => c.hazard === 'stale-pointer')!.counterexample;
+  assert.equal(stale.breaksAt.text, 'gpu writes mem + 0x200, 64');
+});
+
+test('kernels: remap-dontunmap also needs 5.13+ for shared memory, and DONTUNMAP itself 5.7+', () => {
+  const r = explore(exampleText(), { scenario: 1, kernels: true });
+  const s = r.scenarios[0]!;
+  assert.equal(s.total, 162 * 4);
+  assert.equal(s.safeWhen, 'backing = shmem and kernel ∈ {5.15, 6.18}');
+  assert.deepEqual(s.deciding, ['backing', 'kernel']);
+});
+
+test('a scenario that fixes its kernel is not explored over kernels, and says so', () => {
+  const text = exampleText().replace('strategy remap-dontunmap', 'strategy remap-dontunmap\n  kernel 5.10');
+  const s = explore(text, { scenario: 1, kernels: true }).scenarios[0]!;
+  assert.ok(!s.dimensions.some((d) => d.key === 'kernel'));
+  assert.ok(
+    s.notes.some((n) => /kernel 5\.10 is fixed/.test(n)),
+    s.notes.join('\n'),
+  );
+  assert.equal(s.safeWhen, 'never');
+});
+
+test('the editor lens summary', () => {
+  const analysis = analyseDocument(exampleText());
+  assert.equal(analysis.scenarios.length, 4);
+  const lens = exploreSummaryForLens(exampleText(), 2);
+  assert.deepEqual(lens && { title: lens.title, safe: lens.safe, total: lens.total }, {
+    title: 'safe for 24/162 — explore',
+    safe: 24,
+    total: 162,
+  });
+  const closed = 'scenario "closed" {\n  a = mmap 4KiB rw private anon\n}\n';
+  assert.equal(exploreSummaryForLens(closed, 0), undefined);
+});
+
+test('scenarios without an open driver are not explored; --all opens every trait', () => {
+  const text =
+    'scenario "fixed" {\n  driver mesa {\n    preset radv\n  }\n  strategy placed\n  m = vkAllocateMemory 1MiB host-visible\n  p = vkMapMemory m\n}\n';
+  const none = explore(text);
+  assert.equal(none.scenarios.length, 0);
+  assert.match(none.problems[0] ?? '', /no scenario leaves its driver open/);
+  const all = explore(text, { openAll: true });
+  assert.equal(all.scenarios[0]?.total, 162);
+  assert.equal(all.scenarios[0]?.safeWhen, 'maps = at-map and placed-map = 4KiB');
+});
+
+test('scenario selection by index and by name', () => {
+  assert.equal(explore(exampleText(), { scenario: 2 }).scenarios[0]?.strategy, 'hook-mmap');
+  assert.equal(
+    explore(exampleText(), { scenario: 'alias under any driver' }).scenarios[0]?.strategy,
+    'alias',
+  );
+  assert.match(explore(exampleText(), { scenario: 9 }).problems[0] ?? '', /no scenario #9/);
+});
+
+test('a strategy override explores another strategy on the same workload', () => {
+  const s = explore(exampleText(), { scenario: 1, strategy: 'placed' }).scenarios[0]!;
+  assert.equal(s.strategy, 'placed');
+  assert.equal(s.safeWhen, 'maps = at-map and placed-map = 4KiB');
+});

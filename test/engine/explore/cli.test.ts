@@ -1,0 +1,51 @@
+// `drvmap explore`, run in memory.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { parseExploreArgs, runExplore } from '../../../server/src/cli/explore';
+import { memoryIo } from '../../../server/src/cli/io';
+import { root } from './helpers';
+
+const file = join('examples', '12-explore-strategies.drvmap');
+
+test('text output: the summary, the deciding traits and a counterexample trace; exit 1 when not safe', () => {
+  const io = memoryIo(root);
+  assert.equal(runExplore([file, '--scenario', '3'], io), 1);
+  assert.match(
+    io.stdout,
+    /placed: unsafe under 90 and refused under 48 of 162 driver behaviours; safe only when maps = at-map and placed-map = 4KiB/,
+  );
+  assert.match(io.stdout, /decided by: maps, placed-map/);
+  assert.match(io.stdout, /refused \(placed-map-failed\) under 48: when maps ≠ at-map and placed-map = 4KiB/);
+  assert.match(io.stdout, /breaks at line \d+ \(step 3\): p = vkMapMemory mem/);
+  assert.match(io.stdout, /gpu: mmap\(NULL, 0x10_0000/);
+  assert.equal(io.stderr, '');
+});
+
+test('json output parses and carries every behaviour', () => {
+  const io = memoryIo(root);
+  runExplore([file, '--format=json', '--scenario', 'alias under any driver', '--kernels'], io);
+  const result = JSON.parse(io.stdout) as {
+    scenarios: { total: number; behaviours: unknown[]; summary: string }[];
+  };
+  assert.equal(result.scenarios.length, 1);
+  assert.equal(result.scenarios[0]!.behaviours.length, result.scenarios[0]!.total);
+  assert.equal(result.scenarios[0]!.total, 162 * 4);
+});
+
+test('exit 0 when safe everywhere, 2 for bad usage or nothing to explore', () => {
+  const safe =
+    'scenario "s" {\n  strategy placed\n  driver gpu {\n    reuses any\n  }\n  m = vkAllocateMemory 1MiB host-visible\n  p = vkMapMemory m\n}\n';
+  const io = memoryIo(root, { stdin: safe });
+  assert.equal(runExplore(['-'], io), 0);
+  assert.match(io.stdout, /placed: safe under all 3 driver behaviours/);
+  const closed = memoryIo(root, { stdin: 'scenario "s" {\n  a = mmap 4KiB rw private anon\n}\n' });
+  assert.equal(runExplore(['-'], closed), 2);
+  assert.match(closed.stderr, /no scenario leaves its driver open/);
+  const bad = memoryIo(root);
+  assert.equal(runExplore(['--format', 'xml', file], bad), 2);
+  assert.match(bad.stderr, /--format takes text or json/);
+  assert.equal(runExplore(['--help'], memoryIo(root)), 0);
+  assert.throws(() => parseExploreArgs([]), /needs a FILE/);
+  assert.equal(runExplore(['missing.drvmap'], memoryIo(root)), 2);
+});
