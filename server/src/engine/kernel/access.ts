@@ -2,7 +2,7 @@
 // (SIGSEGV) and the backing object's size (SIGBUS), and read or write the symbolic contents.
 import { formatHexPlain } from '../numbers';
 import { PROT_READ, PROT_WRITE } from './types';
-import { isPrivateAnon, isShared } from './vma';
+import { isPrivateAnon, isShared, vmaWith } from './vma';
 import type { Run } from './contents';
 import type { KernelState } from './state';
 import type { AccessResult, Datum, Segment, Vma } from './types';
@@ -19,7 +19,11 @@ class SegmentBuilder {
   add(offset: number, length: number, datum: Datum): void {
     if (length <= 0) return;
     const last = this.data.length - 1;
-    if (last >= 0 && this.data[last] === datum && (this.offsets[last] as number) + (this.lengths[last] as number) === offset) {
+    if (
+      last >= 0 &&
+      this.data[last] === datum &&
+      (this.offsets[last] as number) + (this.lengths[last] as number) === offset
+    ) {
       this.lengths[last] = (this.lengths[last] as number) + length;
       return;
     }
@@ -29,7 +33,11 @@ class SegmentBuilder {
   }
 
   segments(): Segment[] {
-    return this.data.map((datum, k) => ({ offset: BigInt(this.offsets[k] as number), length: BigInt(this.lengths[k] as number), datum }));
+    return this.data.map((datum, k) => ({
+      offset: BigInt(this.offsets[k] as number),
+      length: BigInt(this.lengths[k] as number),
+      datum,
+    }));
   }
 }
 
@@ -53,7 +61,13 @@ function baseDatum(state: KernelState, vma: Vma): Datum {
   return state.fileOfObject.get(vma.object.id)?.initialDatum ?? 0;
 }
 
-export function access(state: KernelState, addrIn: bigint, lengthIn: bigint, write: boolean, datum: Datum): AccessResult {
+export function access(
+  state: KernelState,
+  addrIn: bigint,
+  lengthIn: bigint,
+  write: boolean,
+  datum: Datum,
+): AccessResult {
   const P = state.geo.pageSize;
   const p = state.geo.pageBytes;
   const addr = BigInt.asUintN(64, addrIn);
@@ -75,7 +89,10 @@ export function access(state: KernelState, addrIn: bigint, lengthIn: bigint, wri
     const vma = state.vmas.vmaAt(page);
     if (vma === undefined) return fault('SIGSEGV', `${formatHexPlain(cursor)} is not mapped`);
     if (!permits(vma, write)) {
-      return fault('SIGSEGV', `${formatHexPlain(cursor)} is mapped without ${write ? 'PROT_WRITE' : 'PROT_READ'} (prot ${vma.prot})`);
+      return fault(
+        'SIGSEGV',
+        `${formatHexPlain(cursor)} is mapped without ${write ? 'PROT_WRITE' : 'PROT_READ'} (prot ${vma.prot})`,
+      );
     }
     const vmaEnd = BigInt(vma.endPage) * P;
     const stop = end < vmaEnd ? end : vmaEnd;
@@ -91,7 +108,10 @@ export function access(state: KernelState, addrIn: bigint, lengthIn: bigint, wri
     if (endPos > startPos) transfer(state, vma, startPos, endPos, write, datum, accessOffset, out);
     cursor += BigInt(endPos - startPos);
     if (beyond) {
-      return fault('SIGBUS', `${formatHexPlain(cursor)} lies beyond the end of ${vma.object.name || 'the object'} (${formatHexPlain(vma.object.sizeBytes ?? 0n)} bytes)`);
+      return fault(
+        'SIGBUS',
+        `${formatHexPlain(cursor)} lies beyond the end of ${vma.object.name || 'the object'} (${formatHexPlain(vma.object.sizeBytes ?? 0n)} bytes)`,
+      );
     }
   }
   return { ok: true, segments: out.segments(), faults: out.faults };
@@ -118,7 +138,8 @@ function transfer(
       countFresh(run);
       out.add(accessOffset + (run.start - startPos), run.end - run.start, run.datum);
     };
-    if (privateFile) contents.readLayered(vma.anon?.id, vma.object.id, startPos, endPos, baseDatum(state, vma), emit);
+    if (privateFile)
+      contents.readLayered(vma.anon?.id, vma.object.id, startPos, endPos, baseDatum(state, vma), emit);
     else contents.read(vma.object.id, startPos, endPos, isPrivateAnon(vma) ? 0 : baseDatum(state, vma), emit);
     return;
   }
@@ -128,12 +149,13 @@ function transfer(
     let anon = vma.anon;
     if (anon === undefined) {
       anon = state.objects.createAnon(false);
-      state.vmas.splice(vma.startPage, vma.endPage, [{ ...vma, anon }], 'none');
+      state.vmas.splice(vma.startPage, vma.endPage, [vmaWith(vma, { anon })], 'none');
     }
     const pageStart = Math.floor(startPos / p) * p;
     const pageEnd = Math.ceil(endPos / p) * p;
     contents.read(anon.id, pageStart, pageEnd, -1, (run) => {
-      if (run.fresh) contents.copy(anon.id, anon.id, run.start, run.end, baseDatum(state, vma), vma.object.id);
+      if (run.fresh)
+        contents.copy(anon.id, anon.id, run.start, run.end, baseDatum(state, vma), vma.object.id);
     });
     target = anon;
   } else {

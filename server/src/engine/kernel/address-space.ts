@@ -7,11 +7,11 @@ import { doMremap } from './mremap';
 import { doMprotect } from './mprotect';
 import { doMseal } from './mseal';
 import { doMunmap } from './munmap';
-import { AnonUsers, ObjectTable } from './objects';
+import { ObjectTable } from './objects';
 import { Placer } from './placement';
 import { Timeline } from './timeline';
 import { VM_UFFD_MISSING } from './types';
-import { sliceVma } from './vma';
+import { sliceVma, vmaWith } from './vma';
 import { kernelView, VmaSet } from './vma-set';
 import type { MsealResult } from './mseal';
 import type { KernelState } from './state';
@@ -55,16 +55,15 @@ export class AddressSpace implements AddressSpaceApi {
       placer: new Placer(config, geo, vmas),
       files: new Map(),
       fileOfObject: new Map(),
-      anonUsers: new AnonUsers(),
     };
     this.timeline = new Timeline(
       () => vmas.toArray(),
       () => vmas.size,
     );
-    const anonUsers = this.state.anonUsers;
+    const objects = this.state.objects;
     vmas.listener = (anchor, removed, inserted) => {
-      if (process.env.NOTL === undefined) this.timeline.record(anchor, removed.length, inserted);
-      anonUsers.update(removed, inserted);
+      this.timeline.record(anchor, removed.length, inserted);
+      objects.updateUsers(removed, inserted);
     };
   }
 
@@ -120,7 +119,12 @@ export class AddressSpace implements AddressSpaceApi {
     if (cursor < end) return false;
     for (const v of vmas) {
       const piece = sliceVma(v, Math.max(start, v.startPage), Math.min(end, v.endPage));
-      this.state.vmas.splice(piece.startPage, piece.endPage, [{ ...piece, vmFlags: piece.vmFlags | VM_UFFD_MISSING }], 'both');
+      this.state.vmas.splice(
+        piece.startPage,
+        piece.endPage,
+        [vmaWith(piece, { vmFlags: piece.vmFlags | VM_UFFD_MISSING })],
+        'both',
+      );
     }
     return true;
   }

@@ -27,11 +27,13 @@ class Extents {
   clear(start: number, end: number): void {
     let k = this.firstAfter(start);
     const removeFrom = k;
-    const headStart = k < this.starts.length && (this.starts[k] as number) < start ? (this.starts[k] as number) : -1;
+    const headStart =
+      k < this.starts.length && (this.starts[k] as number) < start ? (this.starts[k] as number) : -1;
     const headDatum = this.data[k];
     while (k < this.starts.length && (this.starts[k] as number) < end) k++;
     const last = k - 1;
-    const tailEnd = last >= removeFrom && (this.ends[last] as number) > end ? (this.ends[last] as number) : -1;
+    const tailEnd =
+      last >= removeFrom && (this.ends[last] as number) > end ? (this.ends[last] as number) : -1;
     const tailDatum = this.data[last];
     const s: number[] = [];
     const e: number[] = [];
@@ -143,7 +145,14 @@ export class ContentStore {
   }
 
   /** Copy [start, end) of one object into another at the same positions (whole pages for COW). */
-  copy(fromId: number | undefined, toId: number, start: number, end: number, base: Datum, lowerId?: number): void {
+  copy(
+    fromId: number | undefined,
+    toId: number,
+    start: number,
+    end: number,
+    base: Datum,
+    lowerId?: number,
+  ): void {
     const runs: Run[] = [];
     if (lowerId !== undefined) this.readLayered(fromId, lowerId, start, end, base, (r) => runs.push(r));
     else if (fromId !== undefined) this.read(fromId, start, end, base, (r) => runs.push(r));

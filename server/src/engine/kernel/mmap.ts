@@ -7,7 +7,7 @@ import { describeRange, exceedsAddressSpaceLimit } from './state';
 import * as T from './types';
 import { checkUnmap, pagesInRange, removeRange } from './unmap-range';
 import { flagBits, pageAlign, u64 } from './u64';
-import { VM_MAYEXEC, VM_MAYREAD, VM_MAYWRITE } from './vma';
+import { makeVma, VM_MAYEXEC, VM_MAYREAD, VM_MAYWRITE } from './vma';
 import type { PlacementKind } from './placement';
 import type { KernelState } from './state';
 import type { Effect, MemoryObject, MmapArgs, Origin, OpenFile, SyscallResult, Vma } from './types';
@@ -48,19 +48,30 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
 
   // 1. arch/x86/kernel/sys_x86_64.c: the byte offset must be page aligned, even for anonymous maps.
   if (off % P !== 0n) {
-    return fail('EINVAL', `the offset ${formatHexPlain(off)} is not page aligned (x86-64 sys_mmap checks off & ~PAGE_MASK, even for MAP_ANONYMOUS)`);
+    return fail(
+      'EINVAL',
+      `the offset ${formatHexPlain(off)} is not page aligned (x86-64 sys_mmap checks off & ~PAGE_MASK, even for MAP_ANONYMOUS)`,
+    );
   }
   // 2. ksys_mmap_pgoff: the fd must be open unless MAP_ANONYMOUS.
   let file: OpenFile | undefined;
   if ((flags & T.MAP_ANONYMOUS) === 0) {
     file = state.files.get(args.fd);
-    if (file === undefined) return fail('EBADF', `fd ${args.fd} is not an open file and MAP_ANONYMOUS is not set (ksys_mmap_pgoff)`);
-    if ((flags & T.MAP_HUGETLB) !== 0) return fail('EINVAL', 'MAP_HUGETLB on a file that is not on hugetlbfs (ksys_mmap_pgoff)');
+    if (file === undefined)
+      return fail(
+        'EBADF',
+        `fd ${args.fd} is not an open file and MAP_ANONYMOUS is not set (ksys_mmap_pgoff)`,
+      );
+    if ((flags & T.MAP_HUGETLB) !== 0)
+      return fail('EINVAL', 'MAP_HUGETLB on a file that is not on hugetlbfs (ksys_mmap_pgoff)');
   }
   // 3. do_mmap
   if (len === 0n) return fail('EINVAL', 'the length is 0 (mmap(2): EINVAL since Linux 2.6.12)');
   if (file === undefined && (flags & T.MAP_HUGETLB) !== 0) {
-    return fail('ENOMEM', 'MAP_HUGETLB: hugetlb pages are not modelled; with no huge pages reserved (vm.nr_hugepages=0) the kernel fails with ENOMEM');
+    return fail(
+      'ENOMEM',
+      'MAP_HUGETLB: hugetlb pages are not modelled; with no huge pages reserved (vm.nr_hugepages=0) the kernel fails with ENOMEM',
+    );
   }
   // 4. MAP_FIXED_NOREPLACE implies MAP_FIXED (Linux 4.17, commit a4ff8e8620d3); older kernels ignore the bit.
   const noReplace = (flags & T.MAP_FIXED_NOREPLACE) !== 0 && versionAtLeast(v, 4, 17);
@@ -73,26 +84,43 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
   }
   // 6. PAGE_ALIGN(len) overflow.
   const alignedLen = pageAlign(len, P);
-  if (alignedLen === 0n) return fail('ENOMEM', `PAGE_ALIGN(length ${formatHexPlain(len)}) wraps to 0 (do_mmap: "Careful about overflows")`);
+  if (alignedLen === 0n)
+    return fail(
+      'ENOMEM',
+      `PAGE_ALIGN(length ${formatHexPlain(len)}) wraps to 0 (do_mmap: "Careful about overflows")`,
+    );
   const pagesBig = alignedLen / P;
   const pgoffBig = off / P;
   // 7. pgoff + len/PAGE_SIZE must not wrap.
-  if (pgoffBig + pagesBig >= TWO_64) return fail('EOVERFLOW', 'offset/PAGE_SIZE + length/PAGE_SIZE overflows (do_mmap)');
+  if (pgoffBig + pagesBig >= TWO_64)
+    return fail('EOVERFLOW', 'offset/PAGE_SIZE + length/PAGE_SIZE overflows (do_mmap)');
   // 8. Too many mappings.
   if (state.vmas.size > config.maxMapCount) {
-    return fail('ENOMEM', `map_count (${state.vmas.size}) exceeds vm.max_map_count (${config.maxMapCount}) (do_mmap)`);
+    return fail(
+      'ENOMEM',
+      `map_count (${state.vmas.size}) exceeds vm.max_map_count (${config.maxMapCount}) (do_mmap)`,
+    );
   }
   // 9–12. __get_unmapped_area
-  if (alignedLen > config.taskSize) return fail('ENOMEM', `the length ${formatHexPlain(alignedLen)} exceeds TASK_SIZE (__get_unmapped_area)`);
+  if (alignedLen > config.taskSize)
+    return fail('ENOMEM', `the length ${formatHexPlain(alignedLen)} exceeds TASK_SIZE (__get_unmapped_area)`);
   const pages = Number(pagesBig);
   const type = flags & T.MAP_TYPE;
-  const kind: PlacementKind = file !== undefined ? 'file' : (flags & T.MAP_SHARED) !== 0 ? 'shared-anon' : 'private-anon';
+  const kind: PlacementKind =
+    file !== undefined ? 'file' : (flags & T.MAP_SHARED) !== 0 ? 'shared-anon' : 'private-anon';
   let startPage: number;
   if (fixed) {
     if (addr > config.taskSize - alignedLen) {
-      return fail('ENOMEM', `MAP_FIXED range [${formatHexPlain(addr)}, +${formatHexPlain(alignedLen)}) ends beyond TASK_SIZE ${formatHexPlain(config.taskSize)} (__get_unmapped_area: addr > TASK_SIZE - len)`);
+      return fail(
+        'ENOMEM',
+        `MAP_FIXED range [${formatHexPlain(addr)}, +${formatHexPlain(alignedLen)}) ends beyond TASK_SIZE ${formatHexPlain(config.taskSize)} (__get_unmapped_area: addr > TASK_SIZE - len)`,
+      );
     }
-    if (addr % P !== 0n) return fail('EINVAL', `MAP_FIXED address ${formatHexPlain(addr)} is not page aligned (__get_unmapped_area)`);
+    if (addr % P !== 0n)
+      return fail(
+        'EINVAL',
+        `MAP_FIXED address ${formatHexPlain(addr)} is not page aligned (__get_unmapped_area)`,
+      );
     startPage = Number(addr / P);
   } else {
     const placed = state.placer.place({
@@ -105,17 +133,24 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
     });
     if (!placed.ok) return fail(placed.errno, placed.reason);
     startPage = placed.page;
-    if (startPage > geo.taskPages - pages) return fail('ENOMEM', 'the chosen range ends beyond TASK_SIZE (__get_unmapped_area)');
+    if (startPage > geo.taskPages - pages)
+      return fail('ENOMEM', 'the chosen range ends beyond TASK_SIZE (__get_unmapped_area)');
   }
   const chosen = BigInt(startPage) * P;
   if (chosen < config.dacMmapMinAddr && !config.capSysRawio) {
-    return fail('EPERM', `address ${formatHexPlain(chosen)} is below vm.mmap_min_addr (${formatHexPlain(config.dacMmapMinAddr)}) and the process lacks CAP_SYS_RAWIO (security/commoncap.c cap_mmap_addr)`);
+    return fail(
+      'EPERM',
+      `address ${formatHexPlain(chosen)} is below vm.mmap_min_addr (${formatHexPlain(config.dacMmapMinAddr)}) and the process lacks CAP_SYS_RAWIO (security/commoncap.c cap_mmap_addr)`,
+    );
   }
   const endPage = startPage + pages;
   // 13. MAP_FIXED_NOREPLACE: any overlap, even partial, is EEXIST.
   if (noReplace && state.vmas.intersects(startPage, endPage)) {
     const hit = state.vmas.overlapping(startPage, endPage)[0] as Vma;
-    return fail('EEXIST', `MAP_FIXED_NOREPLACE: ${describeRange(state, startPage, endPage)} overlaps the existing mapping ${describeRange(state, hit.startPage, hit.endPage)} (any overlap, even partial, counts; Linux 4.17+)`);
+    return fail(
+      'EEXIST',
+      `MAP_FIXED_NOREPLACE: ${describeRange(state, startPage, endPage)} overlaps the existing mapping ${describeRange(state, hit.startPage, hit.endPage)} (any overlap, even partial, counts; Linux 4.17+)`,
+    );
   }
   // 14. MAP_LOCKED limits are not modelled (treated as allowed).
   // 15–17. The mapping type and the file's access mode.
@@ -124,39 +159,67 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
   if ((flags & T.MAP_LOCKED) !== 0) vmFlags |= T.VM_LOCKED;
   let pgoff = Number(pgoffBig);
   if (file !== undefined) {
-    if (file.kind !== 'device' && (alignedLen > MAX_LFS_FILESIZE || pgoffBig > (MAX_LFS_FILESIZE - alignedLen) / P)) {
+    if (
+      file.kind !== 'device' &&
+      (alignedLen > MAX_LFS_FILESIZE || pgoffBig > (MAX_LFS_FILESIZE - alignedLen) / P)
+    ) {
       return fail('EOVERFLOW', 'offset + length lie beyond the largest possible file size (file_mmap_ok)');
     }
     if (type === T.MAP_SHARED || type === T.MAP_SHARED_VALIDATE) {
       if (type === T.MAP_SHARED) flags &= LEGACY_MAP_MASK;
       else if ((flags & ~LEGACY_MAP_MASK) !== 0 || highBits) {
-        return fail('EOPNOTSUPP', `MAP_SHARED_VALIDATE with flags this file does not support (${formatHexPlain(BigInt(flags & ~LEGACY_MAP_MASK))}) (do_mmap, Linux 4.15+)`);
+        return fail(
+          'EOPNOTSUPP',
+          `MAP_SHARED_VALIDATE with flags this file does not support (${formatHexPlain(BigInt(flags & ~LEGACY_MAP_MASK))}) (do_mmap, Linux 4.15+)`,
+        );
       }
       if ((rawProt & T.PROT_WRITE) !== 0 && !file.writable) {
-        return fail('EACCES', `MAP_SHARED with PROT_WRITE needs fd ${file.fd} open for writing (do_mmap; a MAP_PRIVATE writable mapping of it would succeed)`);
+        return fail(
+          'EACCES',
+          `MAP_SHARED with PROT_WRITE needs fd ${file.fd} open for writing (do_mmap; a MAP_PRIVATE writable mapping of it would succeed)`,
+        );
       }
       vmFlags |= T.VM_SHARED | T.VM_MAYSHARE;
       if (!file.writable) vmFlags &= ~(VM_MAYWRITE | T.VM_SHARED);
     } else if (type !== T.MAP_PRIVATE) {
-      return fail('EINVAL', `the mapping type (flags & MAP_TYPE = ${type}) is none of MAP_PRIVATE, MAP_SHARED, MAP_SHARED_VALIDATE (do_mmap)`);
+      return fail(
+        'EINVAL',
+        `the mapping type (flags & MAP_TYPE = ${type}) is none of MAP_PRIVATE, MAP_SHARED, MAP_SHARED_VALIDATE (do_mmap)`,
+      );
     }
-    if (!file.readable) return fail('EACCES', `fd ${file.fd} is not open for reading (do_mmap: every file mapping needs FMODE_READ)`);
-    if ((vmFlags & T.VM_GROWSDOWN) !== 0) return fail('EINVAL', 'MAP_GROWSDOWN is not allowed on a file mapping (do_mmap)');
+    if (!file.readable)
+      return fail(
+        'EACCES',
+        `fd ${file.fd} is not open for reading (do_mmap: every file mapping needs FMODE_READ)`,
+      );
+    if ((vmFlags & T.VM_GROWSDOWN) !== 0)
+      return fail('EINVAL', 'MAP_GROWSDOWN is not allowed on a file mapping (do_mmap)');
   } else if (type === T.MAP_SHARED) {
-    if ((vmFlags & T.VM_GROWSDOWN) !== 0) return fail('EINVAL', 'MAP_GROWSDOWN is not allowed on a shared anonymous mapping (do_mmap)');
+    if ((vmFlags & T.VM_GROWSDOWN) !== 0)
+      return fail('EINVAL', 'MAP_GROWSDOWN is not allowed on a shared anonymous mapping (do_mmap)');
     pgoff = 0;
     vmFlags |= T.VM_SHARED | T.VM_MAYSHARE;
   } else if (type === T.MAP_PRIVATE || (type === T.MAP_DROPPABLE && versionAtLeast(v, 6, 11))) {
-    if (type === T.MAP_DROPPABLE && ((flags & (T.MAP_LOCKED | T.MAP_HUGETLB)) !== 0 || (vmFlags & T.VM_GROWSDOWN) !== 0)) {
-      return fail('EINVAL', 'MAP_DROPPABLE cannot be combined with MAP_LOCKED, MAP_HUGETLB or MAP_GROWSDOWN (do_mmap, Linux 6.11+)');
+    if (
+      type === T.MAP_DROPPABLE &&
+      ((flags & (T.MAP_LOCKED | T.MAP_HUGETLB)) !== 0 || (vmFlags & T.VM_GROWSDOWN) !== 0)
+    ) {
+      return fail(
+        'EINVAL',
+        'MAP_DROPPABLE cannot be combined with MAP_LOCKED, MAP_HUGETLB or MAP_GROWSDOWN (do_mmap, Linux 6.11+)',
+      );
     }
     pgoff = startPage; // "Set pgoff according to addr for anon_vma"
   } else {
-    return fail('EINVAL', `the mapping type (flags & MAP_TYPE = ${type}) is none of MAP_PRIVATE, MAP_SHARED${versionAtLeast(v, 6, 11) ? ', MAP_DROPPABLE' : ''} for an anonymous mapping (do_mmap)`);
+    return fail(
+      'EINVAL',
+      `the mapping type (flags & MAP_TYPE = ${type}) is none of MAP_PRIVATE, MAP_SHARED${versionAtLeast(v, 6, 11) ? ', MAP_DROPPABLE' : ''} for an anonymous mapping (do_mmap)`,
+    );
   }
   if ((flags & T.MAP_NORESERVE) !== 0) vmFlags |= T.VM_NORESERVE;
   // accountable_mapping(): private writable memory is charged (VM_ACCOUNT); it takes part in merging.
-  if ((vmFlags & (T.VM_NORESERVE | T.VM_SHARED)) === 0 && (prot & T.PROT_WRITE) !== 0) vmFlags |= T.VM_ACCOUNT;
+  if ((vmFlags & (T.VM_NORESERVE | T.VM_SHARED)) === 0 && (prot & T.PROT_WRITE) !== 0)
+    vmFlags |= T.VM_ACCOUNT;
 
   // 18–19. mmap_region: replace what is there (MAP_FIXED), check RLIMIT_AS.
   const effects: Effect[] = [];
@@ -165,11 +228,17 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
   const unmapCheck = overlapped > 0 ? checkUnmap(state, startPage, endPage, 'MAP_FIXED') : undefined;
   if (newRegionSince612 && unmapCheck !== undefined) return unmapCheck;
   if (exceedsAddressSpaceLimit(state, pages - overlapped)) {
-    return fail('ENOMEM', `RLIMIT_AS (${formatHexPlain(config.rlimitAs ?? 0n)} bytes) would be exceeded (mmap_region: may_expand_vm)`);
+    return fail(
+      'ENOMEM',
+      `RLIMIT_AS (${formatHexPlain(config.rlimitAs ?? 0n)} bytes) would be exceeded (mmap_region: may_expand_vm)`,
+    );
   }
   if (unmapCheck !== undefined) {
     if (unmapCheck.errno === 'EPERM') return unmapCheck;
-    return fail('ENOMEM', `${unmapCheck.reason}; before Linux 6.12 mmap_region turned any failure of that unmap into ENOMEM`);
+    return fail(
+      'ENOMEM',
+      `${unmapCheck.reason}; before Linux 6.12 mmap_region turned any failure of that unmap into ENOMEM`,
+    );
   }
   if (overlapped > 0) {
     const victims = removeRange(state, startPage, endPage);
@@ -181,14 +250,15 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
   if (file !== undefined && device !== undefined) {
     const refusal = deviceRefusal(file, pgoffBig, alignedLen, vmFlags);
     if (refusal !== undefined) {
-      const suffix = effects.length > 0 ? '; the MAP_FIXED destination had already been unmapped and stays unmapped' : '';
+      const suffix =
+        effects.length > 0 ? '; the MAP_FIXED destination had already been unmapped and stays unmapped' : '';
       return withEffects(fail(refusal.errno, refusal.reason + suffix), effects);
     }
     vmFlags |= device.vmFlags;
   }
 
   const { object, anon } = chooseObjects(state, file, kind, startPage, endPage, prot, vmFlags, alignedLen);
-  const vma: Vma = {
+  const vma: Vma = makeVma({
     startPage,
     endPage,
     prot,
@@ -199,7 +269,7 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
     owner: origin.actor,
     createdStep: origin.step,
     label,
-  };
+  });
   state.vmas.splice(startPage, endPage, [vma], 'both');
   effects.push({ kind: 'mapped', vma });
   return succeed(chosen, effects);
@@ -213,7 +283,10 @@ function deviceRefusal(
 ): { errno: T.Errno; reason: string } | undefined {
   const device = file.device as T.DeviceTraits;
   if (pgoff !== 0n) {
-    return { errno: 'EINVAL', reason: `${file.name}: the offset must be exactly the buffer object's mmap offset (drm_vma_offset_exact_lookup_locked; the model places each BO at offset 0)` };
+    return {
+      errno: 'EINVAL',
+      reason: `${file.name}: the offset must be exactly the buffer object's mmap offset (drm_vma_offset_exact_lookup_locked; the model places each BO at offset 0)`,
+    };
   }
   if (len > file.sizeBytes) {
     return {
@@ -223,7 +296,10 @@ function deviceRefusal(
   }
   const isCow = (vmFlags & (T.VM_SHARED | VM_MAYWRITE)) === VM_MAYWRITE;
   if (device.rejectsCow && isCow) {
-    return { errno: 'EINVAL', reason: `${file.name}: the driver refuses copy-on-write (MAP_PRIVATE) mappings (ttm_bo_mmap_obj: is_cow_mapping → EINVAL)` };
+    return {
+      errno: 'EINVAL',
+      reason: `${file.name}: the driver refuses copy-on-write (MAP_PRIVATE) mappings (ttm_bo_mmap_obj: is_cow_mapping → EINVAL)`,
+    };
   }
   return undefined;
 }
@@ -255,4 +331,3 @@ function chooseObjects(
   const fresh = state.objects.createAnon();
   return { object: fresh, anon: fresh };
 }
-

@@ -6,7 +6,7 @@ import { fail, succeed, withEffects } from './result';
 import { describeRange, hexPage, isSealed } from './state';
 import * as T from './types';
 import { pageAlign, u64 } from './u64';
-import { sliceVma, VM_MAYEXEC, VM_MAYREAD, VM_MAYWRITE } from './vma';
+import { sliceVma, vmaWith, VM_MAYEXEC, VM_MAYREAD, VM_MAYWRITE } from './vma';
 import type { KernelState } from './state';
 import type { Effect, Origin, SyscallResult, Vma } from './types';
 
@@ -14,7 +14,13 @@ export const PROT_SEM = 0x8;
 export const PROT_GROWSDOWN = 0x01000000;
 export const PROT_GROWSUP = 0x02000000;
 
-export function doMprotect(state: KernelState, addrIn: bigint, lengthIn: bigint, protIn: number, _origin: Origin): SyscallResult {
+export function doMprotect(
+  state: KernelState,
+  addrIn: bigint,
+  lengthIn: bigint,
+  protIn: number,
+  _origin: Origin,
+): SyscallResult {
   const { config, geo } = state;
   const P = geo.pageSize;
   const v = config.version;
@@ -24,14 +30,20 @@ export function doMprotect(state: KernelState, addrIn: bigint, lengthIn: bigint,
   let prot = protValid ? protIn >>> 0 : 0xffffffff;
   const grows = prot & (PROT_GROWSDOWN | PROT_GROWSUP);
   prot &= ~(PROT_GROWSDOWN | PROT_GROWSUP);
-  if (grows === (PROT_GROWSDOWN | PROT_GROWSUP)) return fail('EINVAL', 'PROT_GROWSDOWN and PROT_GROWSUP together (do_mprotect_pkey)');
-  if (addr % P !== 0n) return fail('EINVAL', `the address ${formatHexPlain(addr)} is not page aligned (do_mprotect_pkey)`);
+  if (grows === (PROT_GROWSDOWN | PROT_GROWSUP))
+    return fail('EINVAL', 'PROT_GROWSDOWN and PROT_GROWSUP together (do_mprotect_pkey)');
+  if (addr % P !== 0n)
+    return fail('EINVAL', `the address ${formatHexPlain(addr)} is not page aligned (do_mprotect_pkey)`);
   if (len === 0n) return succeed(0n); // len == 0 is a no-op, even with bad prot bits (facts 6.1)
   const alignedLen = pageAlign(len, P);
   const end = addr + alignedLen;
-  if (alignedLen === 0n || end >= 1n << 64n) return fail('ENOMEM', 'addr + len wraps around (do_mprotect_pkey: end <= start)');
+  if (alignedLen === 0n || end >= 1n << 64n)
+    return fail('ENOMEM', 'addr + len wraps around (do_mprotect_pkey: end <= start)');
   if ((prot & ~(T.PROT_READ | T.PROT_WRITE | T.PROT_EXEC | PROT_SEM)) !== 0) {
-    return fail('EINVAL', `unknown protection bits ${formatHexPlain(BigInt(prot & ~(T.PROT_READ | T.PROT_WRITE | T.PROT_EXEC | PROT_SEM)))} (arch_validate_prot)`);
+    return fail(
+      'EINVAL',
+      `unknown protection bits ${formatHexPlain(BigInt(prot & ~(T.PROT_READ | T.PROT_WRITE | T.PROT_EXEC | PROT_SEM)))} (arch_validate_prot)`,
+    );
   }
   let startPage = Number(addr / P);
   const endPage = Number(end / P);
@@ -41,20 +53,32 @@ export function doMprotect(state: KernelState, addrIn: bigint, lengthIn: bigint,
   const sealedUpFront = versionAtLeast(v, 6, 10) && !versionAtLeast(v, 6, 12);
   if (sealedUpFront) {
     const sealed = state.vmas.overlapping(startPage, endPage).find(isSealed);
-    if (sealed) return fail('EPERM', `the VMA ${describeRange(state, sealed.startPage, sealed.endPage)} is sealed with mseal() (Linux 6.10–6.11 check the whole range first)`);
+    if (sealed)
+      return fail(
+        'EPERM',
+        `the VMA ${describeRange(state, sealed.startPage, sealed.endPage)} is sealed with mseal() (Linux 6.10–6.11 check the whole range first)`,
+      );
   }
   const first = state.vmas.firstEndingAfter(startPage);
   if (first === undefined || first.startPage >= endPage) {
-    return fail('ENOMEM', `nothing is mapped in [${formatHexPlain(addr)}, ${formatHexPlain(end)}) (do_mprotect_pkey; ENOMEM, not EFAULT)`);
+    return fail(
+      'ENOMEM',
+      `nothing is mapped in [${formatHexPlain(addr)}, ${formatHexPlain(end)}) (do_mprotect_pkey; ENOMEM, not EFAULT)`,
+    );
   }
   if ((grows & PROT_GROWSDOWN) !== 0) {
     startPage = first.startPage;
-    if ((first.vmFlags & T.VM_GROWSDOWN) === 0) return fail('EINVAL', 'PROT_GROWSDOWN on a mapping without VM_GROWSDOWN (do_mprotect_pkey)');
+    if ((first.vmFlags & T.VM_GROWSDOWN) === 0)
+      return fail('EINVAL', 'PROT_GROWSDOWN on a mapping without VM_GROWSDOWN (do_mprotect_pkey)');
   } else {
     if (first.startPage > startPage) {
-      return fail('ENOMEM', `${hexPage(state, startPage)} is not mapped (the range starts in a hole; do_mprotect_pkey)`);
+      return fail(
+        'ENOMEM',
+        `${hexPage(state, startPage)} is not mapped (the range starts in a hole; do_mprotect_pkey)`,
+      );
     }
-    if ((grows & PROT_GROWSUP) !== 0) return fail('EINVAL', 'PROT_GROWSUP: x86-64 has no VM_GROWSUP mappings (do_mprotect_pkey)');
+    if ((grows & PROT_GROWSUP) !== 0)
+      return fail('EINVAL', 'PROT_GROWSUP: x86-64 has no VM_GROWSUP mappings (do_mprotect_pkey)');
   }
 
   const effects: Effect[] = [];
@@ -62,7 +86,10 @@ export function doMprotect(state: KernelState, addrIn: bigint, lengthIn: bigint,
   for (const vma of state.vmas.overlapping(startPage, endPage)) {
     if (vma.startPage > cursor) {
       return withEffects(
-        fail('ENOMEM', `hole at ${hexPage(state, cursor)} inside the range: the mappings before it were already changed (mprotect is not atomic; facts 6.1)`),
+        fail(
+          'ENOMEM',
+          `hole at ${hexPage(state, cursor)} inside the range: the mappings before it were already changed (mprotect is not atomic; facts 6.1)`,
+        ),
         effects,
       );
     }
@@ -82,7 +109,10 @@ export function doMprotect(state: KernelState, addrIn: bigint, lengthIn: bigint,
   }
   if (cursor < endPage) {
     return withEffects(
-      fail('ENOMEM', `${hexPage(state, cursor)} is not mapped (the range ends in a hole; the mappings before it were already changed)`),
+      fail(
+        'ENOMEM',
+        `${hexPage(state, cursor)} is not mapped (the range ends in a hole; the mappings before it were already changed)`,
+      ),
       effects,
     );
   }
@@ -100,16 +130,25 @@ function applyToVma(
 ): { errno: T.Errno; reason: string } | undefined {
   // newflags & ~(newflags >> 4): a permission without its VM_MAY* twin.
   if ((prot & T.PROT_WRITE) !== 0 && (vma.vmFlags & VM_MAYWRITE) === 0) {
-    return { errno: 'EACCES', reason: `PROT_WRITE on ${describeRange(state, vma.startPage, vma.endPage)}, a MAP_SHARED mapping of a file not open for writing (no VM_MAYWRITE; do_mprotect_pkey)` };
+    return {
+      errno: 'EACCES',
+      reason: `PROT_WRITE on ${describeRange(state, vma.startPage, vma.endPage)}, a MAP_SHARED mapping of a file not open for writing (no VM_MAYWRITE; do_mprotect_pkey)`,
+    };
   }
   if ((prot & T.PROT_EXEC) !== 0 && (vma.vmFlags & VM_MAYEXEC) === 0) {
-    return { errno: 'EACCES', reason: 'PROT_EXEC on a mapping without VM_MAYEXEC (noexec mount; do_mprotect_pkey)' };
+    return {
+      errno: 'EACCES',
+      reason: 'PROT_EXEC on a mapping without VM_MAYEXEC (noexec mount; do_mprotect_pkey)',
+    };
   }
   if ((prot & T.PROT_READ) !== 0 && (vma.vmFlags & VM_MAYREAD) === 0) {
     return { errno: 'EACCES', reason: 'PROT_READ on a mapping without VM_MAYREAD (do_mprotect_pkey)' };
   }
   if (versionAtLeast(version, 6, 12) && isSealed(vma)) {
-    return { errno: 'EPERM', reason: `the VMA ${describeRange(state, vma.startPage, vma.endPage)} is sealed with mseal() (Linux 6.10+)` };
+    return {
+      errno: 'EPERM',
+      reason: `the VMA ${describeRange(state, vma.startPage, vma.endPage)} is sealed with mseal() (Linux 6.10+)`,
+    };
   }
   let vmFlags = vma.vmFlags;
   if ((prot & T.PROT_WRITE) !== 0) {
@@ -120,9 +159,12 @@ function applyToVma(
   if (prot === vma.prot && vmFlags === vma.vmFlags) return undefined; // nothing changes, nothing splits
   const splits = (start > vma.startPage ? 1 : 0) + (end < vma.endPage ? 1 : 0);
   if (splits > 0 && state.vmas.size >= state.config.maxMapCount) {
-    return { errno: 'ENOMEM', reason: `splitting ${describeRange(state, vma.startPage, vma.endPage)} would exceed vm.max_map_count (${state.config.maxMapCount}) (split_vma)` };
+    return {
+      errno: 'ENOMEM',
+      reason: `splitting ${describeRange(state, vma.startPage, vma.endPage)} would exceed vm.max_map_count (${state.config.maxMapCount}) (split_vma)`,
+    };
   }
   const piece = sliceVma(vma, start, end);
-  state.vmas.splice(start, end, [{ ...piece, prot, vmFlags }], 'both');
+  state.vmas.splice(start, end, [vmaWith(piece, { prot, vmFlags })], 'both');
   return undefined;
 }

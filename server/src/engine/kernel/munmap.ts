@@ -6,15 +6,25 @@ import { pageAlign, u64 } from './u64';
 import type { KernelState } from './state';
 import type { Origin, SyscallResult } from './types';
 
-export function doMunmap(state: KernelState, addrIn: bigint, lengthIn: bigint, _origin: Origin): SyscallResult {
+export function doMunmap(
+  state: KernelState,
+  addrIn: bigint,
+  lengthIn: bigint,
+  _origin: Origin,
+): SyscallResult {
   const { config, geo } = state;
   const P = geo.pageSize;
   const addr = u64(addrIn);
   const len = u64(lengthIn);
-  if (addr % P !== 0n) return fail('EINVAL', `the address ${formatHexPlain(addr)} is not page aligned (do_vmi_munmap)`);
-  if (addr > config.taskSize) return fail('EINVAL', `the address ${formatHexPlain(addr)} lies above TASK_SIZE (do_vmi_munmap)`);
+  if (addr % P !== 0n)
+    return fail('EINVAL', `the address ${formatHexPlain(addr)} is not page aligned (do_vmi_munmap)`);
+  if (addr > config.taskSize)
+    return fail('EINVAL', `the address ${formatHexPlain(addr)} lies above TASK_SIZE (do_vmi_munmap)`);
   if (len > config.taskSize - addr) {
-    return fail('EINVAL', `the range [${formatHexPlain(addr)}, +${formatHexPlain(len)}) runs past TASK_SIZE (do_vmi_munmap: len > TASK_SIZE - start)`);
+    return fail(
+      'EINVAL',
+      `the range [${formatHexPlain(addr)}, +${formatHexPlain(len)}) runs past TASK_SIZE (do_vmi_munmap: len > TASK_SIZE - start)`,
+    );
   }
   const alignedLen = pageAlign(len, P);
   if (alignedLen === 0n) return fail('EINVAL', 'the length is 0 (do_vmi_munmap: start == end)');

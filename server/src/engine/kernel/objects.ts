@@ -10,15 +10,18 @@ import type { FileSpec, MemoryObject, ObjectKind, Vma } from './types';
  */
 interface AnonMeta {
   homeOnly: boolean;
+  /** Live VMAs using this anon object (usually one to three). */
+  users: Vma[];
 }
 
 export class ObjectTable {
   private nextId = 1;
-  private readonly anonMeta = new Map<number, AnonMeta>();
+  /** Indexed by object id (ids are dense). */
+  private readonly anonMeta: (AnonMeta | undefined)[] = [];
 
   create(kind: ObjectKind, name: string, sizeBytes: bigint | undefined): MemoryObject {
     const object: MemoryObject = { id: this.nextId++, kind, name, sizeBytes };
-    if (kind === 'anon') this.anonMeta.set(object.id, { homeOnly: true });
+    if (kind === 'anon') this.anonMeta[object.id] = { homeOnly: true, users: [] };
     return object;
   }
 
@@ -40,38 +43,30 @@ export class ObjectTable {
   }
 
   isHomeOnly(object: MemoryObject): boolean {
-    return this.anonMeta.get(object.id)?.homeOnly ?? false;
+    return this.anonMeta[object.id]?.homeOnly ?? false;
+  }
+
+  /** Keep the users lists current: called for every VmaSet change. */
+  updateUsers(removed: readonly Vma[], inserted: readonly Vma[]): void {
+    for (const v of removed) {
+      if (v.anon === undefined) continue;
+      const users = this.anonMeta[v.anon.id]?.users;
+      if (users === undefined) continue;
+      const k = users.indexOf(v);
+      if (k >= 0) {
+        users[k] = users[users.length - 1] as Vma;
+        users.pop();
+      }
+    }
+    for (const v of inserted) if (v.anon !== undefined) this.anonMeta[v.anon.id]?.users.push(v);
+  }
+
+  usersOf(object: MemoryObject): readonly Vma[] {
+    return this.anonMeta[object.id]?.users ?? [];
   }
 
   markDisplaced(object: MemoryObject): void {
-    const meta = this.anonMeta.get(object.id);
+    const meta = this.anonMeta[object.id];
     if (meta) meta.homeOnly = false;
-  }
-}
-
-/** Which live VMAs use each anon object; kept up to date from every VmaSet change. */
-export class AnonUsers {
-  private readonly users = new Map<number, Set<Vma>>();
-
-  update(removed: readonly Vma[], inserted: readonly Vma[]): void {
-    for (const v of removed) {
-      if (v.anon === undefined) continue;
-      const set = this.users.get(v.anon.id);
-      set?.delete(v);
-      if (set?.size === 0) this.users.delete(v.anon.id);
-    }
-    for (const v of inserted) {
-      if (v.anon === undefined) continue;
-      let set = this.users.get(v.anon.id);
-      if (set === undefined) {
-        set = new Set();
-        this.users.set(v.anon.id, set);
-      }
-      set.add(v);
-    }
-  }
-
-  of(anon: MemoryObject): Iterable<Vma> {
-    return this.users.get(anon.id) ?? [];
   }
 }

@@ -40,7 +40,11 @@ export class Placer {
   place(req: PlacementRequest): Placement {
     const geo = this.geo;
     if (req.pages > geo.taskPages) {
-      return { ok: false, errno: 'ENOMEM', reason: 'the length exceeds TASK_SIZE (__get_unmapped_area: len > TASK_SIZE)' };
+      return {
+        ok: false,
+        errno: 'ENOMEM',
+        reason: 'the length exceeds TASK_SIZE (__get_unmapped_area: len > TASK_SIZE)',
+      };
     }
     if (req.fixed) return { ok: true, page: req.hintPage, how: 'fixed' };
     if (req.kind === 'private-anon' && this.thpApplies(req)) return this.placeThp(req);
@@ -66,7 +70,11 @@ export class Placer {
     if (req.hintPage !== 0 && padded.page === req.hintPage) return padded;
     const offSub = (pmd - (padded.page % pmd)) % pmd;
     if (this.config.layout === 'topdown' && offSub === 0) {
-      return { ok: true, page: padded.page + pmd, how: 'THP-aligned (+2 MiB quirk: the padded gap was already aligned)' };
+      return {
+        ok: true,
+        page: padded.page + pmd,
+        how: 'THP-aligned (+2 MiB quirk: the padded gap was already aligned)',
+      };
     }
     return { ok: true, page: padded.page + offSub, how: 'THP-aligned to 2 MiB' };
   }
@@ -84,7 +92,11 @@ export class Placer {
     const low = Math.max(req.above4g ? geo.fourGiBPage : 1, geo.minAddrPage);
     const found = this.vmas.findTopDown(low, geo.mmapBasePage, pages);
     if (found >= 0) {
-      return { ok: true, page: found, how: hintPage !== 0 ? 'top-down (hint occupied, ignored)' : 'top-down' };
+      return {
+        ok: true,
+        page: found,
+        how: hintPage !== 0 ? 'top-down (hint occupied, ignored)' : 'top-down',
+      };
     }
     // "A failed mmap() very likely causes application failure, so fall back to the bottom-up function".
     return this.bottomUp(hintPage, pages, req);

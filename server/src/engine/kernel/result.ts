@@ -1,7 +1,12 @@
 // Building SyscallResults: success with effects, or an errno with the precise reason.
 import type { Effect, Errno, SyscallResult } from './types';
 
-export type Failure = { readonly ok: false; readonly errno: Errno; readonly reason: string; readonly effects: readonly Effect[] };
+export type Failure = {
+  readonly ok: false;
+  readonly errno: Errno;
+  readonly reason: string;
+  readonly effects: readonly Effect[];
+};
 
 export function succeed(value: bigint, effects: readonly Effect[] = []): SyscallResult {
   return { ok: true, value, effects };

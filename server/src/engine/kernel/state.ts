@@ -3,7 +3,7 @@ import { formatHexPlain } from '../numbers';
 import { VM_SEALED } from './types';
 import type { PageGeometry } from './config';
 import type { ContentStore } from './contents';
-import type { AnonUsers, ObjectTable } from './objects';
+import type { ObjectTable } from './objects';
 import type { Placer } from './placement';
 import type { DeviceTraits, KernelConfig, OpenFile, Vma } from './types';
 import type { VmaSet } from './vma-set';
@@ -18,8 +18,6 @@ export interface KernelState {
   readonly files: Map<number, OpenFile>;
   /** Object id → the open file it belongs to (files, memfds, devices). */
   readonly fileOfObject: Map<number, OpenFile>;
-  /** Anon object id → the live VMAs using it (to check pgoff collisions without scanning every VMA). */
-  readonly anonUsers: AnonUsers;
 }
 
 export function deviceOf(state: KernelState, vma: Vma): DeviceTraits | undefined {

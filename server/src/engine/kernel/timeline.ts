@@ -1,14 +1,10 @@
 // "The VMAs at step N", cheaply. Every VmaSet change is logged as a splice (anchor page, how many
 // VMAs removed, which inserted); a step mark remembers the log position. Snapshots (plain arrays)
-// are taken adaptively — once the changes since the last one reach a sixteenth of the set's size —
-// so snapshot copying costs O(1) amortised per change and answering replays a bounded stretch.
+// are taken adaptively — once the changes since the last one reach an eighth of the set's size —
+// so snapshot copying costs O(1) amortised per change (8 references) and answering replays at most
+// n/8 changes. The log is kept in parallel arrays, and a one-VMA insert is stored without an array,
+// to keep the retained memory small (it lives as long as the document).
 import type { Vma } from './types';
-
-interface Change {
-  readonly anchorPage: number;
-  readonly removeCount: number;
-  readonly inserted: readonly Vma[];
-}
 
 interface Checkpoint {
   readonly logPosition: number;
@@ -18,7 +14,9 @@ interface Checkpoint {
 const MIN_REPLAY = 32;
 
 export class Timeline {
-  private readonly log: Change[] = [];
+  private readonly anchors: number[] = [];
+  private readonly removeCounts: number[] = [];
+  private readonly insertions: (Vma | readonly Vma[] | undefined)[] = [];
   private readonly markSteps: number[] = [];
   private readonly markPositions: number[] = [];
   private readonly checkpoints: Checkpoint[];
@@ -34,12 +32,14 @@ export class Timeline {
 
   /** Hooked to VmaSet.listener. */
   record(anchorPage: number, removeCount: number, inserted: readonly Vma[]): void {
-    this.log.push({ anchorPage, removeCount, inserted });
+    this.anchors.push(anchorPage);
+    this.removeCounts.push(removeCount);
+    this.insertions.push(inserted.length === 0 ? undefined : inserted.length === 1 ? inserted[0] : inserted);
   }
 
   /** The state now is the state after step `step` (steps are marked in increasing order). */
   markStep(step: number): void {
-    const position = this.log.length;
+    const position = this.anchors.length;
     const last = this.markSteps.length - 1;
     if (last >= 0 && (this.markSteps[last] as number) >= step) {
       // Re-marking the same step (or going back) replaces the newest marks.
@@ -51,7 +51,7 @@ export class Timeline {
     this.markSteps.push(step);
     this.markPositions.push(position);
     const checkpoint = this.checkpoints[this.checkpoints.length - 1] as Checkpoint;
-    if (position - checkpoint.logPosition >= Math.max(MIN_REPLAY, this.currentSize() >> 4)) {
+    if (position - checkpoint.logPosition >= Math.max(MIN_REPLAY, this.currentSize() >> 3)) {
       this.checkpoints.push({ logPosition: position, vmas: Object.freeze(this.current()) });
     }
     if (step <= this.cachedStep) this.cachedStep = Number.NaN;
@@ -67,7 +67,9 @@ export class Timeline {
       vmas = checkpoint.vmas;
     } else {
       const work = [...checkpoint.vmas];
-      for (let k = checkpoint.logPosition; k < position; k++) apply(work, this.log[k] as Change);
+      for (let k = checkpoint.logPosition; k < position; k++) {
+        apply(work, this.anchors[k] as number, this.removeCounts[k] as number, this.insertions[k]);
+      }
       vmas = Object.freeze(work);
     }
     this.cachedStep = step;
@@ -116,13 +118,20 @@ export class Timeline {
   }
 }
 
-function apply(vmas: Vma[], change: Change): void {
+function apply(
+  vmas: Vma[],
+  anchorPage: number,
+  removeCount: number,
+  inserted: Vma | readonly Vma[] | undefined,
+): void {
   let lo = 0;
   let hi = vmas.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if ((vmas[mid] as Vma).startPage < change.anchorPage) lo = mid + 1;
+    if ((vmas[mid] as Vma).startPage < anchorPage) lo = mid + 1;
     else hi = mid;
   }
-  vmas.splice(lo, change.removeCount, ...change.inserted);
+  if (inserted === undefined) vmas.splice(lo, removeCount);
+  else if (Array.isArray(inserted)) vmas.splice(lo, removeCount, ...(inserted as readonly Vma[]));
+  else vmas.splice(lo, removeCount, inserted as Vma);
 }

@@ -188,12 +188,43 @@ export interface Vma {
 /** What a syscall changed, so rules can reason about it and the timeline can replay it. */
 export type Effect =
   | { readonly kind: 'mapped'; readonly vma: Vma }
-  | { readonly kind: 'unmapped'; readonly startPage: number; readonly endPage: number; readonly victims: readonly Vma[] }
-  | { readonly kind: 'replaced'; readonly startPage: number; readonly endPage: number; readonly victims: readonly Vma[] }
-  | { readonly kind: 'moved'; readonly fromPage: number; readonly toPage: number; readonly pages: number; readonly vmas: readonly Vma[] }
-  | { readonly kind: 'emptied'; readonly startPage: number; readonly endPage: number; readonly aliasOfNew: boolean }
-  | { readonly kind: 'aliased'; readonly startPage: number; readonly endPage: number; readonly sourcePage: number }
-  | { readonly kind: 'protected'; readonly startPage: number; readonly endPage: number; readonly prot: number };
+  | {
+      readonly kind: 'unmapped';
+      readonly startPage: number;
+      readonly endPage: number;
+      readonly victims: readonly Vma[];
+    }
+  | {
+      readonly kind: 'replaced';
+      readonly startPage: number;
+      readonly endPage: number;
+      readonly victims: readonly Vma[];
+    }
+  | {
+      readonly kind: 'moved';
+      readonly fromPage: number;
+      readonly toPage: number;
+      readonly pages: number;
+      readonly vmas: readonly Vma[];
+    }
+  | {
+      readonly kind: 'emptied';
+      readonly startPage: number;
+      readonly endPage: number;
+      readonly aliasOfNew: boolean;
+    }
+  | {
+      readonly kind: 'aliased';
+      readonly startPage: number;
+      readonly endPage: number;
+      readonly sourcePage: number;
+    }
+  | {
+      readonly kind: 'protected';
+      readonly startPage: number;
+      readonly endPage: number;
+      readonly prot: number;
+    };
 
 export type SyscallResult =
   | { readonly ok: true; readonly value: bigint; readonly effects: readonly Effect[] }

@@ -8,7 +8,12 @@ import type { KernelState } from './state';
 import type { Vma } from './types';
 
 /** vms_gather_munmap_vmas(): the split-count, mseal and may_split checks, in kernel order. */
-export function checkUnmap(state: KernelState, startPage: number, endPage: number, what: string): Failure | undefined {
+export function checkUnmap(
+  state: KernelState,
+  startPage: number,
+  endPage: number,
+  what: string,
+): Failure | undefined {
   const victims = state.vmas.overlapping(startPage, endPage);
   const first = victims[0];
   if (first === undefined) return undefined;
@@ -47,7 +52,12 @@ function splitRefused(state: KernelState, vma: Vma, atPage: number, what: string
  * Remove everything in [startPage, endPage). Returns the removed parts (clipped to the range).
  * Private pages of the removed parts are freed unless `keepPrivatePages` (their pages moved).
  */
-export function removeRange(state: KernelState, startPage: number, endPage: number, keepPrivatePages = false): Vma[] {
+export function removeRange(
+  state: KernelState,
+  startPage: number,
+  endPage: number,
+  keepPrivatePages = false,
+): Vma[] {
   const { removed } = state.vmas.splice(startPage, endPage, [], 'none');
   const victims = removed.map((v) => sliceVma(v, startPage, endPage));
   if (!keepPrivatePages) for (const v of victims) freePrivatePages(state, v);
@@ -69,11 +79,19 @@ export function pagesInRange(state: KernelState, startPage: number, endPage: num
 }
 
 /** do_munmap() on a byte range: argument checks (facts 2), gather checks, removal. Returns the victims. */
-export function unmapBytes(state: KernelState, addr: bigint, len: bigint, what: string): Failure | { victims: Vma[]; startPage: number; endPage: number } {
+export function unmapBytes(
+  state: KernelState,
+  addr: bigint,
+  len: bigint,
+  what: string,
+): Failure | { victims: Vma[]; startPage: number; endPage: number } {
   const { config, geo } = state;
   const P = geo.pageSize;
   if (addr % P !== 0n || addr > config.taskSize || len > config.taskSize - addr) {
-    return fail('EINVAL', `${what}: the range to unmap [0x${addr.toString(16)}, +0x${len.toString(16)}) is unaligned or runs past TASK_SIZE (do_vmi_munmap)`);
+    return fail(
+      'EINVAL',
+      `${what}: the range to unmap [0x${addr.toString(16)}, +0x${len.toString(16)}) is unaligned or runs past TASK_SIZE (do_vmi_munmap)`,
+    );
   }
   const rest = len % P;
   const alignedLen = rest === 0n ? len : len + (P - rest);

@@ -70,7 +70,8 @@ export class VmaSet {
   overlapping(startPage: number, endPage: number): Vma[] {
     const out: Vma[] = [];
     const pos = this.posFirstEndingAfter(startPage);
-    for (let v = this.at(pos); v !== undefined && v.startPage < endPage; v = this.at(this.step(pos))) out.push(v);
+    for (let v = this.at(pos); v !== undefined && v.startPage < endPage; v = this.at(this.step(pos)))
+      out.push(v);
     return out;
   }
 
@@ -98,15 +99,22 @@ export class VmaSet {
    * VMAs crossing the boundaries are split and keep their outer parts. With a merge mode, the
    * replacement merges with compatible neighbours (simulation rule: same owner and label too).
    */
-  splice(startPage: number, endPage: number, replacement: readonly Vma[], merge: MergeMode = 'both'): SpliceOutcome {
+  splice(
+    startPage: number,
+    endPage: number,
+    replacement: readonly Vma[],
+    merge: MergeMode = 'both',
+  ): SpliceOutcome {
     const startPos = this.posFirstEndingAfter(startPage);
     const removed: Vma[] = [];
     const scan = { c: startPos.c, i: startPos.i };
-    for (let v = this.at(scan); v !== undefined && v.startPage < endPage; v = this.at(this.step(scan))) removed.push(v);
+    for (let v = this.at(scan); v !== undefined && v.startPage < endPage; v = this.at(this.step(scan)))
+      removed.push(v);
     const first = removed[0];
     const last = removed[removed.length - 1];
     const fresh: Vma[] = [];
-    if (first !== undefined && first.startPage < startPage) fresh.push(sliceVma(first, first.startPage, startPage));
+    if (first !== undefined && first.startPage < startPage)
+      fresh.push(sliceVma(first, first.startPage, startPage));
     const repStart = fresh.length;
     for (const v of replacement) fresh.push(v);
     const repEnd = fresh.length;
@@ -265,9 +273,17 @@ export class VmaSet {
       this.account([], vmas);
       return [];
     }
-    let c = from.c;
+    const c = from.c;
     let i = from.i;
     const firstChunk = this.chunks[c] as Chunk;
+    const resulting = firstChunk.vmas.length - removeCount + vmas.length;
+    if (i + removeCount <= firstChunk.vmas.length && resulting > 0 && resulting <= CHUNK_MAX) {
+      // The common case: the change stays inside one chunk; edit it in place.
+      const outgoing = firstChunk.vmas.splice(i, removeCount, ...vmas);
+      firstChunk.maxGap = internalMaxGap(firstChunk.vmas, this.guardPages);
+      this.account(outgoing, vmas);
+      return outgoing;
+    }
     const segment: Vma[] = firstChunk.vmas.slice(0, i);
     const outgoing: Vma[] = [];
     let remaining = removeCount;

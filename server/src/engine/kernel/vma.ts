@@ -21,12 +21,47 @@ export function startGap(vma: Vma, guardPages: number): number {
   return (vma.vmFlags & VM_GROWSDOWN) !== 0 ? Math.max(0, vma.startPage - guardPages) : vma.startPage;
 }
 
+/**
+ * A copy of `vma` with some fields replaced. Every Vma is built here or in `makeVma`, with the
+ * fields in one order, so all Vma objects share one hidden class (object spread would not, and
+ * the binary searches would go megamorphic).
+ */
+export function vmaWith(vma: Vma, patch: Partial<Vma>): Vma {
+  return makeVma({ ...vma, ...patch });
+}
+
+export function makeVma(f: Vma): Vma {
+  return {
+    startPage: f.startPage,
+    endPage: f.endPage,
+    prot: f.prot,
+    vmFlags: f.vmFlags,
+    object: f.object,
+    pgoff: f.pgoff,
+    anon: f.anon,
+    owner: f.owner,
+    createdStep: f.createdStep,
+    label: f.label,
+  };
+}
+
 /** The part of `vma` inside [startPage, endPage), with pgoff adjusted. */
 export function sliceVma(vma: Vma, startPage: number, endPage: number): Vma {
   const start = Math.max(vma.startPage, startPage);
   const end = Math.min(vma.endPage, endPage);
   if (start === vma.startPage && end === vma.endPage) return vma;
-  return { ...vma, startPage: start, endPage: end, pgoff: vma.pgoff + (start - vma.startPage) };
+  return {
+    startPage: start,
+    endPage: end,
+    prot: vma.prot,
+    vmFlags: vma.vmFlags,
+    object: vma.object,
+    pgoff: vma.pgoff + (start - vma.startPage),
+    anon: vma.anon,
+    owner: vma.owner,
+    createdStep: vma.createdStep,
+    label: vma.label,
+  };
 }
 
 /** is_mergeable_vma + anon_vma + pgoff contiguity, as vma_merge() decides (facts 1.2 "VMA merging"). */
@@ -47,5 +82,16 @@ export function simMergeable(left: Vma, right: Vma): boolean {
 }
 
 export function joinVmas(left: Vma, right: Vma): Vma {
-  return { ...left, endPage: right.endPage, createdStep: Math.min(left.createdStep, right.createdStep) };
+  return {
+    startPage: left.startPage,
+    endPage: right.endPage,
+    prot: left.prot,
+    vmFlags: left.vmFlags,
+    object: left.object,
+    pgoff: left.pgoff,
+    anon: left.anon,
+    owner: left.owner,
+    createdStep: Math.min(left.createdStep, right.createdStep),
+    label: left.label,
+  };
 }

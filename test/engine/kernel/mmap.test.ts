@@ -1,0 +1,257 @@
+// mmap(2) errno table (facts 1.1): each row with a call that triggers it and one that does not.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as T from '../../../server/src/engine/kernel/index';
+import { errno, fill, MiB, mmap, ok, PG, PRIV_ANON, readByte, RW, SHARED_ANON, space } from './helpers';
+
+const U64_MAX = (1n << 64n) - 1n;
+
+test('row 1: unaligned offset is EINVAL even for anonymous maps; an aligned one is accepted and ignored (row 20)', () => {
+  const as = space();
+  assert.equal(errno(mmap(as, PG, { offset: 1n })), 'EINVAL');
+  const file = as.openFile({
+    kind: 'regular',
+    name: '/tmp/f',
+    sizeBytes: 4n * PG,
+    readable: true,
+    writable: true,
+  });
+  assert.equal(errno(mmap(as, PG, { flags: T.MAP_PRIVATE, fd: file.fd, offset: 100n })), 'EINVAL');
+  ok(mmap(as, PG, { offset: PG }));
+});
+
+test('row 2: a bad fd without MAP_ANONYMOUS is EBADF; fds start at 3', () => {
+  const as = space();
+  assert.equal(errno(mmap(as, PG, { flags: T.MAP_PRIVATE, fd: 3 })), 'EBADF');
+  const file = as.openFile({ kind: 'memfd', name: 'm', sizeBytes: PG, readable: true, writable: true });
+  assert.equal(file.fd, 3);
+  assert.equal(
+    as.openFile({ kind: 'memfd', name: 'n', sizeBytes: PG, readable: true, writable: true }).fd,
+    4,
+  );
+  ok(mmap(as, PG, { flags: T.MAP_SHARED, fd: 3 }));
+});
+
+test('row 3: len == 0 is EINVAL; len == 1 maps a page', () => {
+  const as = space();
+  assert.equal(errno(mmap(as, 0n)), 'EINVAL');
+  const a = ok(mmap(as, 1n));
+  assert.equal(as.vmaAt(Number(a / PG))?.endPage, Number(a / PG) + 1);
+});
+
+test('row 5: round_hint_to_min raises a low hint to mmap_min_addr; a sub-page hint is no hint', () => {
+  const as = space();
+  assert.equal(ok(mmap(as, PG, { addr: 0x1000n })), 0x10000n);
+  const nullHint = ok(mmap(as, PG));
+  const tiny = ok(mmap(as, PG, { addr: 0x100n }));
+  assert.equal(tiny, nullHint - PG, 'a 0x100 hint rounds to 0 and behaves like NULL (top-down)');
+});
+
+test('row 6: PAGE_ALIGN(len) overflow is ENOMEM (len = -1, len = 2^64-1)', () => {
+  const as = space();
+  assert.equal(errno(mmap(as, -1n)), 'ENOMEM');
+  assert.equal(errno(mmap(as, U64_MAX)), 'ENOMEM');
+  ok(mmap(as, 2n * PG));
+});
+
+test('row 8: map_count > vm.max_map_count is ENOMEM', () => {
+  const as = space('6.18', { maxMapCount: 4 });
+  for (let k = 0; k < 5; k++) ok(mmap(as, PG, { prot: k % 2 === 0 ? T.PROT_READ : RW })); // alternating prot: no merging
+  assert.equal(as.mapCount, 5);
+  assert.equal(errno(mmap(as, PG)), 'ENOMEM');
+});
+
+test('row 9: len > TASK_SIZE is ENOMEM; a large mapping that fits succeeds', () => {
+  const as = space();
+  assert.equal(errno(mmap(as, 1n << 47n)), 'ENOMEM');
+  ok(mmap(as, 1n << 40n));
+});
+
+test('row 10: a MAP_FIXED range ending past TASK_SIZE is ENOMEM; the last page itself is fine', () => {
+  const as = space();
+  assert.equal(
+    errno(mmap(as, 2n * PG, { addr: 0x7ffffffff000n - PG + PG, flags: PRIV_ANON | T.MAP_FIXED })),
+    'ENOMEM',
+  );
+  assert.equal(ok(mmap(as, PG, { addr: 0x7fffffffe000n, flags: PRIV_ANON | T.MAP_FIXED })), 0x7fffffffe000n);
+});
+
+test('row 11: MAP_FIXED / MAP_FIXED_NOREPLACE with an unaligned address is EINVAL', () => {
+  const as = space();
+  assert.equal(errno(mmap(as, PG, { addr: 0x20000001n, flags: PRIV_ANON | T.MAP_FIXED })), 'EINVAL');
+  assert.equal(
+    errno(mmap(as, PG, { addr: 0x20000001n, flags: PRIV_ANON | T.MAP_FIXED_NOREPLACE })),
+    'EINVAL',
+  );
+  assert.equal(ok(mmap(as, PG, { addr: 0x20000000n, flags: PRIV_ANON | T.MAP_FIXED })), 0x20000000n);
+});
+
+test('row 12: below vm.mmap_min_addr without CAP_SYS_RAWIO is EPERM; root may map at 0', () => {
+  const user = space('6.18', { capSysRawio: false });
+  assert.equal(errno(mmap(user, PG, { addr: 0n, flags: PRIV_ANON | T.MAP_FIXED })), 'EPERM');
+  assert.equal(errno(mmap(user, PG, { addr: 0n, flags: PRIV_ANON | T.MAP_FIXED_NOREPLACE })), 'EPERM');
+  assert.equal(
+    ok(mmap(user, PG, { addr: 0x1000n, flags: PRIV_ANON | T.MAP_FIXED })),
+    0x1000n,
+    'dac_mmap_min_addr is 4096',
+  );
+  const root = space();
+  assert.equal(ok(mmap(root, PG, { addr: 0n, flags: PRIV_ANON | T.MAP_FIXED })), 0n);
+});
+
+test('row 13: MAP_FIXED_NOREPLACE over any overlap (full or partial) is EEXIST; a free range is taken exactly', () => {
+  const as = space();
+  const base = ok(mmap(as, 4n * PG, { addr: 0x30000000n, flags: PRIV_ANON | T.MAP_FIXED }));
+  assert.equal(errno(mmap(as, 4n * PG, { addr: base, flags: PRIV_ANON | T.MAP_FIXED_NOREPLACE })), 'EEXIST');
+  assert.equal(
+    errno(mmap(as, 4n * PG, { addr: base + 3n * PG, flags: PRIV_ANON | T.MAP_FIXED_NOREPLACE })),
+    'EEXIST',
+  );
+  assert.equal(
+    ok(mmap(as, 4n * PG, { addr: base + 4n * PG, flags: PRIV_ANON | T.MAP_FIXED_NOREPLACE })),
+    base + 4n * PG,
+  );
+});
+
+test('MAP_FIXED_NOREPLACE before Linux 4.17 is an unknown (ignored) bit: the address is only a hint', () => {
+  const as = space('4.14');
+  const base = ok(mmap(as, 4n * PG, { addr: 0x30000000n, flags: PRIV_ANON | T.MAP_FIXED }));
+  const r = ok(mmap(as, 4n * PG, { addr: base, flags: PRIV_ANON | T.MAP_FIXED_NOREPLACE }));
+  assert.notEqual(r, base);
+});
+
+test('row 15: MAP_SHARED + PROT_WRITE on an fd not open for writing is EACCES; MAP_PRIVATE writable is fine', () => {
+  const as = space();
+  const ro = as.openFile({
+    kind: 'regular',
+    name: '/tmp/ro',
+    sizeBytes: 4n * PG,
+    readable: true,
+    writable: false,
+  });
+  assert.equal(errno(mmap(as, PG, { flags: T.MAP_SHARED, fd: ro.fd })), 'EACCES');
+  ok(mmap(as, PG, { flags: T.MAP_PRIVATE, fd: ro.fd }));
+  ok(mmap(as, PG, { flags: T.MAP_SHARED, fd: ro.fd, prot: T.PROT_READ }));
+});
+
+test('row 16: MAP_SHARED_VALIDATE with an unsupported flag is EOPNOTSUPP; plain MAP_SHARED ignores it', () => {
+  const as = space();
+  const f = as.openFile({ kind: 'memfd', name: 'm', sizeBytes: 4n * PG, readable: true, writable: true });
+  assert.equal(errno(mmap(as, PG, { flags: T.MAP_SHARED_VALIDATE | T.MAP_SYNC, fd: f.fd })), 'EOPNOTSUPP');
+  ok(mmap(as, PG, { flags: T.MAP_SHARED | T.MAP_SYNC, fd: f.fd }));
+  ok(mmap(as, PG, { flags: T.MAP_SHARED_VALIDATE, fd: f.fd }));
+});
+
+test('row 17: no mapping type (neither PRIVATE nor SHARED) is EINVAL', () => {
+  const as = space();
+  assert.equal(errno(mmap(as, PG, { flags: T.MAP_ANONYMOUS })), 'EINVAL');
+  ok(mmap(as, PG, { flags: SHARED_ANON }));
+});
+
+test('row 18: RLIMIT_AS is enforced (2 GiB into a 1 GiB limit is ENOMEM)', () => {
+  const as = space('6.18', { rlimitAs: 1024n * MiB });
+  assert.equal(errno(mmap(as, 2048n * MiB)), 'ENOMEM');
+  ok(mmap(as, 512n * MiB));
+});
+
+test('row 19: MAP_FIXED over existing memory discards it, reports the victims, and merges with the neighbours', () => {
+  const as = space();
+  const base = ok(mmap(as, 4n * PG, { label: 'a' }));
+  fill(as, base, 4n * PG, 0x5a);
+  const r = mmap(as, PG, { addr: base + 2n * PG, flags: PRIV_ANON | T.MAP_FIXED, label: 'a' });
+  assert.ok(r.ok);
+  const replaced = r.effects.find((e) => e.kind === 'replaced');
+  assert.ok(replaced && replaced.kind === 'replaced' && replaced.victims.length === 1);
+  assert.equal(readByte(as, base + 2n * PG), 0, 'byte at base+2PG after MAP_FIXED replace = 0');
+  assert.equal(readByte(as, base + PG), 0x5a);
+  assert.equal(as.vmas().length, 1, 'same owner/label/flags: one VMA again');
+});
+
+test('MAP_FIXED over another actor’s mapping reports that actor as the victim and keeps the VMAs apart', () => {
+  const as = space();
+  const base = ok(mmap(as, 4n * PG, { actor: 'driver' }));
+  const r = mmap(as, PG, { addr: base, flags: PRIV_ANON | T.MAP_FIXED, actor: 'wine' });
+  assert.ok(r.ok);
+  const replaced = r.effects.find((e) => e.kind === 'replaced');
+  assert.equal(replaced?.kind === 'replaced' ? replaced.victims[0]?.owner : undefined, 'driver');
+  assert.equal(as.vmas().length, 2);
+  assert.equal(as.kernelView().length, 1, '/proc/PID/maps shows one line');
+});
+
+test('row 21: a file offset beyond EOF maps, and touching it is SIGBUS', () => {
+  const as = space();
+  const f = as.openFile({
+    kind: 'regular',
+    name: '/tmp/small',
+    sizeBytes: PG,
+    readable: true,
+    writable: true,
+  });
+  const a = ok(mmap(as, PG, { flags: T.MAP_SHARED, fd: f.fd, offset: 4n * PG }));
+  const r = as.read(a, 1n, { step: 0, actor: 'app' });
+  assert.equal(r.ok ? 'ok' : r.signal, 'SIGBUS');
+});
+
+test('device BOs: COW refusal, size check, driver flags; a failed MAP_FIXED leaves the destination unmapped', () => {
+  const as = space();
+  const bo = as.openFile({
+    kind: 'device',
+    name: '/dev/dri/renderD128',
+    sizeBytes: 4n * PG,
+    readable: true,
+    writable: true,
+    device: {
+      vmFlags: T.VM_IO | T.VM_PFNMAP | T.VM_DONTEXPAND | T.VM_DONTDUMP,
+      rejectsCow: true,
+      customGetUnmappedArea: false,
+      refusesSplit: false,
+    },
+  });
+  assert.equal(errno(mmap(as, 4n * PG, { flags: T.MAP_PRIVATE, fd: bo.fd })), 'EINVAL');
+  assert.equal(errno(mmap(as, 8n * PG, { flags: T.MAP_SHARED, fd: bo.fd })), 'EINVAL');
+  const a = ok(mmap(as, 4n * PG, { flags: T.MAP_SHARED, fd: bo.fd }));
+  const v = as.vmaAt(Number(a / PG));
+  assert.ok(v && (v.vmFlags & T.VM_PFNMAP) !== 0 && (v.vmFlags & T.VM_DONTEXPAND) !== 0);
+  const victim = ok(mmap(as, 4n * PG, { addr: 0x50000000n, flags: PRIV_ANON | T.MAP_FIXED }));
+  const r = mmap(as, 4n * PG, { addr: victim, flags: T.MAP_PRIVATE | T.MAP_FIXED, fd: bo.fd });
+  assert.equal(errno(r), 'EINVAL');
+  assert.ok(r.effects.some((e) => e.kind === 'replaced'));
+  assert.equal(as.vmaAt(Number(victim / PG)), undefined);
+});
+
+test('NVIDIA-style size mismatch errno is configurable (ENXIO)', () => {
+  const as = space();
+  const nv = as.openFile({
+    kind: 'device',
+    name: '/dev/nvidia0',
+    sizeBytes: PG,
+    readable: true,
+    writable: true,
+    device: {
+      vmFlags: T.VM_IO | T.VM_PFNMAP | T.VM_DONTEXPAND,
+      rejectsCow: false,
+      customGetUnmappedArea: false,
+      refusesSplit: false,
+      sizeMismatchErrno: 'ENXIO',
+    },
+  });
+  assert.equal(errno(mmap(as, 2n * PG, { flags: T.MAP_SHARED, fd: nv.fd })), 'ENXIO');
+});
+
+test('never throws on hostile arguments', () => {
+  const as = space();
+  for (const addr of [-1n, 1n << 70n, U64_MAX, 0x7fffffffffffn])
+    for (const length of [-PG, 0n, 1n, U64_MAX, 1n << 64n])
+      for (const flags of [-1, 0, PRIV_ANON | T.MAP_FIXED, Number.NaN, 2 ** 40, PRIV_ANON | T.MAP_32BIT])
+        for (const offset of [0n, -PG, U64_MAX]) {
+          const r = as.mmap({ addr, length, prot: RW, flags, fd: -1, offset }, { step: 0, actor: 'x' });
+          assert.equal(typeof r.ok, 'boolean');
+          as.munmap(addr, length, { step: 0, actor: 'x' });
+          as.mremap(
+            { oldAddress: addr, oldSize: length, newSize: length, flags, newAddress: addr },
+            { step: 0, actor: 'x' },
+          );
+          as.mprotect(addr, length, flags, { step: 0, actor: 'x' });
+          as.read(addr, length, { step: 0, actor: 'x' });
+        }
+});

@@ -1,0 +1,72 @@
+// mprotect(2) (facts 6.1).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as T from '../../../server/src/engine/kernel/index';
+import { errno, lines, mmap, O, ok, PG, PRIV_ANON, space } from './helpers';
+
+const GROWSDOWN = 0x01000000;
+const GROWSUP = 0x02000000;
+
+test('unaligned address EINVAL; len 0 is a no-op (even with bad bits); len 1 rounds up to a page', () => {
+  const as = space();
+  const a = ok(mmap(as, 2n * PG));
+  assert.equal(errno(as.mprotect(a + 1n, PG, T.PROT_READ, O)), 'EINVAL');
+  assert.equal(ok(as.mprotect(a, 0n, 0x100, O)), 0n);
+  ok(as.mprotect(a, 1n, T.PROT_READ, O));
+  assert.equal(as.vmaAt(Number(a / PG))?.prot, T.PROT_READ);
+  assert.equal(as.vmaAt(Number(a / PG) + 1)?.prot, T.PROT_READ | T.PROT_WRITE);
+});
+
+test('unknown prot bits and GROWSDOWN|GROWSUP are EINVAL; GROWSDOWN needs a VM_GROWSDOWN VMA', () => {
+  const as = space();
+  const a = ok(mmap(as, 2n * PG));
+  assert.equal(errno(as.mprotect(a, PG, 0x100, O)), 'EINVAL');
+  assert.equal(errno(as.mprotect(a, PG, T.PROT_READ | GROWSDOWN | GROWSUP, O)), 'EINVAL');
+  assert.equal(errno(as.mprotect(a, PG, T.PROT_READ | GROWSDOWN, O)), 'EINVAL');
+  const s = ok(mmap(as, 4n * PG, { flags: PRIV_ANON | T.MAP_GROWSDOWN }));
+  ok(as.mprotect(s + 2n * PG, PG, T.PROT_READ | GROWSDOWN, O));
+  assert.equal(as.vmaAt(Number(s / PG))?.prot, T.PROT_READ, 'GROWSDOWN extends the change to the VMA start');
+});
+
+test('a hole is ENOMEM (not EFAULT) and the VMAs before it were already changed', () => {
+  const as = space();
+  const a = ok(mmap(as, 8n * PG));
+  ok(as.munmap(a + 4n * PG, PG, O));
+  const r = as.mprotect(a, 8n * PG, T.PROT_NONE, O);
+  assert.equal(errno(r), 'ENOMEM');
+  assert.equal(as.vmaAt(Number(a / PG))?.prot, T.PROT_NONE, 'applied before the hole');
+  assert.equal(as.vmaAt(Number(a / PG) + 5)?.prot, T.PROT_READ | T.PROT_WRITE, 'untouched after it');
+  assert.ok(r.effects.some((e) => e.kind === 'protected'));
+  assert.equal(errno(as.mprotect(0x10000000n, PG, T.PROT_READ, O)), 'ENOMEM');
+});
+
+test('PROT_WRITE on a MAP_SHARED mapping of a read-only fd is EACCES; on MAP_PRIVATE it is allowed', () => {
+  const as = space();
+  const f = as.openFile({
+    kind: 'regular',
+    name: '/tmp/ro',
+    sizeBytes: 4n * PG,
+    readable: true,
+    writable: false,
+  });
+  const s = ok(mmap(as, PG, { prot: T.PROT_READ, flags: T.MAP_SHARED, fd: f.fd }));
+  assert.equal(errno(as.mprotect(s, PG, T.PROT_READ | T.PROT_WRITE, O)), 'EACCES');
+  const p = ok(mmap(as, PG, { prot: T.PROT_READ, flags: T.MAP_PRIVATE, fd: f.fd }));
+  ok(as.mprotect(p, PG, T.PROT_READ | T.PROT_WRITE, O));
+});
+
+test('sealed: EPERM', () => {
+  const as = space();
+  const a = ok(mmap(as, 2n * PG));
+  as.mseal(a, 2n * PG, O);
+  assert.equal(errno(as.mprotect(a, PG, T.PROT_READ, O)), 'EPERM');
+});
+
+test('changing the middle splits into 3; restoring the protection merges back into one', () => {
+  const as = space();
+  const a = ok(mmap(as, 6n * PG));
+  ok(as.mprotect(a + 2n * PG, 2n * PG, T.PROT_READ, O));
+  assert.equal(lines(as).length, 3);
+  ok(as.mprotect(a + 2n * PG, 2n * PG, T.PROT_READ | T.PROT_WRITE, O));
+  assert.equal(lines(as).length, 1);
+});

@@ -1,0 +1,163 @@
+// mremap(2) parameter and per-VMA checks (facts 3.1, 3.2, 3.6).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as T from '../../../server/src/engine/kernel/index';
+import { DRM_BO, errno, mmap, mremap, O, ok, PG, PRIV_ANON, SHARED_ANON, space } from './helpers';
+
+const { MREMAP_MAYMOVE: MAYMOVE, MREMAP_FIXED: FIXED, MREMAP_DONTUNMAP: DONTUNMAP } = T;
+
+test('3.1 row 1: unknown flag bits (0x8 RELOCATE_ANON, 0x10) are EINVAL', () => {
+  const as = space();
+  const a = ok(mmap(as, PG));
+  assert.equal(errno(mremap(as, a, PG, PG, 0x8)), 'EINVAL');
+  assert.equal(errno(mremap(as, a, PG, PG, 0x10)), 'EINVAL');
+  assert.equal(ok(mremap(as, a, PG, PG, MAYMOVE)), a);
+});
+
+test('3.1 rows 2–4: unaligned old_address, new_size 0, new_size > TASK_SIZE are EINVAL', () => {
+  const as = space();
+  const a = ok(mmap(as, PG));
+  assert.equal(errno(mremap(as, a + 1n, PG, PG, 0)), 'EINVAL');
+  assert.equal(errno(mremap(as, a, PG, 0n, 0)), 'EINVAL');
+  assert.equal(errno(mremap(as, a, PG, 1n << 47n, MAYMOVE)), 'EINVAL');
+  ok(mremap(as, a, PG, 2n * PG, MAYMOVE));
+});
+
+test('3.1 rows 5–9: FIXED/DONTUNMAP address checks', () => {
+  const as = space();
+  const a = ok(mmap(as, 2n * PG));
+  assert.equal(errno(mremap(as, a, PG, 2n * PG, MAYMOVE | FIXED, 0x7ffffffff000n - PG)), 'EINVAL', 'row 5');
+  assert.equal(errno(mremap(as, a, PG, PG, MAYMOVE | FIXED, 0x30000001n)), 'EINVAL', 'row 6 FIXED');
+  assert.equal(
+    errno(mremap(as, a, PG, PG, MAYMOVE | DONTUNMAP, 0x30000001n)),
+    'EINVAL',
+    'row 6 DONTUNMAP hint',
+  );
+  assert.equal(errno(mremap(as, a, PG, PG, FIXED, 0x30000000n)), 'EINVAL', 'row 7 FIXED');
+  assert.equal(errno(mremap(as, a, PG, PG, DONTUNMAP, 0n)), 'EINVAL', 'row 7 DONTUNMAP');
+  assert.equal(errno(mremap(as, a, PG, 2n * PG, MAYMOVE | DONTUNMAP)), 'EINVAL', 'row 8');
+  assert.equal(errno(mremap(as, a, 2n * PG, 2n * PG, MAYMOVE | FIXED, a + PG)), 'EINVAL', 'row 9');
+  assert.equal(ok(mremap(as, a, 2n * PG, 2n * PG, MAYMOVE | FIXED, 0x30000000n)), 0x30000000n);
+});
+
+test('3.1 row 10: the early split-count guard is ENOMEM', () => {
+  const as = space('6.18', { maxMapCount: 6 });
+  const a = ok(mmap(as, PG, { prot: T.PROT_READ }));
+  ok(mmap(as, PG));
+  assert.equal(errno(mremap(as, a, PG, PG, MAYMOVE | FIXED, 0x30000000n)), 'ENOMEM');
+  const b = space('6.18', { maxMapCount: 8 });
+  const c = ok(mmap(b, PG));
+  ok(mremap(b, c, PG, PG, MAYMOVE | FIXED, 0x30000000n));
+});
+
+test('3.2: no VMA at old_address is EFAULT (also with FIXED)', () => {
+  const as = space();
+  assert.equal(errno(mremap(as, 0x20000000n, PG, PG, 0)), 'EFAULT');
+  assert.equal(errno(mremap(as, 0x20000000n, PG, 2n * PG, MAYMOVE | FIXED, 0x30000000n)), 'EFAULT');
+});
+
+test('3.2: sealed VMAs refuse move and shrink with EPERM', () => {
+  const as = space();
+  const a = ok(mmap(as, 4n * PG));
+  as.mseal(a, 4n * PG, O);
+  assert.equal(errno(mremap(as, a, 4n * PG, 4n * PG, MAYMOVE | FIXED, 0x30000000n)), 'EPERM');
+  assert.equal(errno(mremap(as, a, 4n * PG, PG, 0)), 'EPERM');
+});
+
+test('3.2: old_size 0 on a private mapping is EINVAL (4.14+); on a shared one it duplicates', () => {
+  const as = space();
+  const p = ok(mmap(as, PG));
+  assert.equal(errno(mremap(as, p, 0n, PG, MAYMOVE)), 'EINVAL');
+  const f = as.openFile({
+    kind: 'regular',
+    name: '/tmp/f',
+    sizeBytes: 4n * PG,
+    readable: true,
+    writable: true,
+  });
+  const pf = ok(mmap(as, PG, { flags: T.MAP_PRIVATE, fd: f.fd }));
+  assert.equal(errno(mremap(as, pf, 0n, PG, MAYMOVE)), 'EINVAL');
+  const s = ok(mmap(as, PG, { flags: SHARED_ANON }));
+  ok(mremap(as, s, 0n, PG, MAYMOVE));
+});
+
+test('3.2: DONTUNMAP refuses VM_PFNMAP / VM_DONTEXPAND (5.13+) with EINVAL', () => {
+  const as = space();
+  const bo = as.openFile({
+    kind: 'device',
+    name: '/dev/dri/renderD128',
+    sizeBytes: 4n * PG,
+    readable: true,
+    writable: true,
+    device: DRM_BO,
+  });
+  const a = ok(mmap(as, 4n * PG, { flags: T.MAP_SHARED, fd: bo.fd }));
+  const r = mremap(as, a, 4n * PG, 4n * PG, MAYMOVE | DONTUNMAP);
+  assert.equal(errno(r), 'EINVAL');
+  assert.match(
+    r.ok ? '' : r.reason,
+    /MREMAP_DONTUNMAP refuses VM_PFNMAP\/VM_DONTEXPAND mappings \(Linux 5\.13\+, commit a4609387859f\)/,
+  );
+  assert.equal(
+    ok(mremap(as, a, 4n * PG, 4n * PG, MAYMOVE | FIXED, 0x30000000n)),
+    0x30000000n,
+    'a plain move is allowed',
+  );
+  assert.equal(as.vmaAt(Number(a / PG)), undefined, '…and the old address is gone');
+});
+
+test('3.2: growing across the VMA end is EFAULT; a grow spanning two VMAs with MAYMOVE is EFAULT', () => {
+  const as = space();
+  const a = ok(mmap(as, 2n * PG, { addr: 0x20000000n, flags: PRIV_ANON | T.MAP_FIXED }));
+  ok(mmap(as, 2n * PG, { addr: a + 2n * PG, flags: PRIV_ANON | T.MAP_FIXED, prot: T.PROT_READ }));
+  assert.equal(errno(mremap(as, a, 4n * PG, 8n * PG, MAYMOVE)), 'EFAULT');
+  ok(mremap(as, a, 2n * PG, 3n * PG, MAYMOVE));
+});
+
+test('3.2: growing a DONTEXPAND/PFNMAP VMA is EFAULT, also via old_size 0 duplication', () => {
+  const as = space();
+  const bo = as.openFile({
+    kind: 'device',
+    name: 'anon_inode:[io_uring]',
+    sizeBytes: 8n * PG,
+    readable: true,
+    writable: true,
+    device: { ...DRM_BO, rejectsCow: false },
+  });
+  const a = ok(mmap(as, 4n * PG, { flags: T.MAP_SHARED, fd: bo.fd }));
+  assert.equal(errno(mremap(as, a, 4n * PG, 8n * PG, MAYMOVE)), 'EFAULT');
+  assert.equal(errno(mremap(as, a, 0n, 4n * PG, MAYMOVE)), 'EFAULT');
+  ok(mremap(as, a, 4n * PG, 2n * PG, 0));
+});
+
+test('3.2: growing past RLIMIT_AS is ENOMEM', () => {
+  const as = space('6.18', { rlimitAs: 8n * PG });
+  const a = ok(mmap(as, 4n * PG));
+  assert.equal(errno(mremap(as, a, 4n * PG, 16n * PG, MAYMOVE)), 'ENOMEM');
+  ok(mremap(as, a, 4n * PG, 6n * PG, MAYMOVE));
+});
+
+test('3.2: may_split refuses a partial move (EINVAL); the whole special mapping moves', () => {
+  const as = space();
+  const vvar = as.openFile({
+    kind: 'device',
+    name: '[vvar]',
+    sizeBytes: 4n * PG,
+    readable: true,
+    writable: false,
+    device: { ...DRM_BO, rejectsCow: false, refusesSplit: true },
+  });
+  const a = ok(mmap(as, 4n * PG, { prot: T.PROT_READ, flags: T.MAP_PRIVATE, fd: vvar.fd }));
+  assert.equal(errno(mremap(as, a, PG, PG, MAYMOVE | FIXED, 0x60000000n)), 'EINVAL');
+  assert.equal(errno(mremap(as, a, 4n * PG, PG, 0)), 'EINVAL', 'shrink in place splits too');
+  assert.equal(ok(mremap(as, a, 4n * PG, 4n * PG, MAYMOVE | FIXED, 0x60000000n)), 0x60000000n);
+});
+
+test('3.6: old_size 0 without MAYMOVE is ENOMEM; with DONTUNMAP EINVAL; FIXED places the duplicate', () => {
+  const as = space();
+  const s = ok(mmap(as, 2n * PG, { flags: SHARED_ANON }));
+  assert.equal(errno(mremap(as, s, 0n, 2n * PG, 0)), 'ENOMEM');
+  assert.equal(errno(mremap(as, s, 0n, 2n * PG, MAYMOVE | DONTUNMAP)), 'EINVAL');
+  assert.equal(ok(mremap(as, s, 0n, 2n * PG, MAYMOVE | FIXED, 0x40000000n)), 0x40000000n);
+  assert.ok(as.vmaAt(Number(s / PG)), 'the original is untouched');
+});

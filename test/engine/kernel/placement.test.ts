@@ -1,0 +1,130 @@
+// get_unmapped_area (facts 1.2, 1.3).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as T from '../../../server/src/engine/kernel/index';
+import { errno, MiB, mmap, O, ok, PG, PRIV_ANON, SHARED_ANON, space } from './helpers';
+
+test('top-down: consecutive NULL maps come back directly below each other, below mmap_base', () => {
+  const as = space();
+  const a = ok(mmap(as, PG));
+  assert.equal(a, T.DEFAULT_MMAP_BASE - PG);
+  assert.equal(ok(mmap(as, PG, { prot: T.PROT_READ })), a - PG);
+  assert.equal(ok(mmap(as, PG)), a - 2n * PG);
+});
+
+test('top-down picks the highest gap that fits: a lower 2-page hole is not reused while a higher gap exists', () => {
+  const as = space();
+  const low = ok(mmap(as, 8n * PG, { addr: 0x20000000n, flags: PRIV_ANON | T.MAP_FIXED }));
+  ok(as.munmap(low + 2n * PG, 2n * PG, O));
+  const r = ok(mmap(as, 2n * PG));
+  assert.notEqual(r, low + 2n * PG);
+  assert.equal(r, T.DEFAULT_MMAP_BASE - 2n * PG);
+  const top = ok(mmap(as, 8n * PG, { flags: PRIV_ANON }));
+  ok(as.munmap(top + 3n * PG, 2n * PG, O));
+  assert.equal(ok(mmap(as, 2n * PG)), top + 3n * PG, 'a hole just below the top is the highest fitting gap');
+});
+
+test('hint: used exactly if free (rounded down), ignored completely if occupied or above TASK_SIZE', () => {
+  const as = space();
+  assert.equal(ok(mmap(as, PG, { addr: 0x10000000n })), 0x10000000n);
+  const base = ok(mmap(as, 4n * PG));
+  assert.equal(ok(mmap(as, PG, { addr: base })), base - PG, 'occupied hint: same as a NULL-hint mmap');
+  assert.equal(ok(mmap(as, PG, { addr: 0x20000005n + 9n * PG })), 0x20000000n + 9n * PG);
+  const high = ok(mmap(as, PG, { addr: 0x800000000000n }));
+  assert.ok(high < 0x7ffffffff000n);
+});
+
+test('MAP_32BIT: bottom-up first fit in [1 GiB, 2 GiB); free hint honoured even below 1 GiB; hint above 2 GiB ignored', () => {
+  const as = space();
+  assert.equal(ok(mmap(as, PG, { flags: PRIV_ANON | T.MAP_32BIT })), 0x40000000n);
+  assert.equal(ok(mmap(as, PG, { flags: PRIV_ANON | T.MAP_32BIT, prot: T.PROT_READ })), 0x40001000n);
+  assert.equal(ok(mmap(as, PG, { addr: 0x20000000n, flags: PRIV_ANON | T.MAP_32BIT })), 0x20000000n);
+  const r = ok(mmap(as, PG, { addr: 0x90000000n, flags: PRIV_ANON | T.MAP_32BIT }));
+  assert.ok(r >= 0x40000000n && r < 0x80000000n);
+  assert.equal(
+    ok(mmap(as, PG, { addr: 0x300000000n, flags: PRIV_ANON | T.MAP_32BIT | T.MAP_FIXED })),
+    0x300000000n,
+  );
+});
+
+test('MAP_32BIT runs out after ~1 GiB: 62 chunks of 16 MiB + 4 KiB fit, then ENOMEM', () => {
+  const as = space();
+  let n = 0;
+  for (; n < 100; n++) if (!mmap(as, 16n * MiB + PG, { flags: PRIV_ANON | T.MAP_32BIT }).ok) break;
+  assert.equal(n, 63);
+  assert.equal(errno(mmap(as, 16n * MiB + PG, { flags: PRIV_ANON | T.MAP_32BIT })), 'ENOMEM');
+});
+
+test('MAP_32BIT + THP: 16 MiB chunks come out 2 MiB-aligned with 2 MiB gaps (the +2 MiB quirk)', () => {
+  const as = space();
+  const got = [0, 1, 2].map(() => ok(mmap(as, 16n * MiB, { flags: PRIV_ANON | T.MAP_32BIT })));
+  assert.deepEqual(got, [0x40200000n, 0x41400000n, 0x42600000n]);
+});
+
+test('MAP_ABOVE4G (6.6+): the search stays above 4 GiB, but a free hint still wins', () => {
+  const as = space('6.18', { mmapBase: 0x200000000n });
+  const r = ok(mmap(as, PG, { flags: PRIV_ANON | T.MAP_ABOVE4G }));
+  assert.ok(r >= 0x100000000n);
+  assert.equal(ok(mmap(as, PG, { addr: 0x30000000n, flags: PRIV_ANON | T.MAP_ABOVE4G })), 0x30000000n);
+});
+
+test('THP alignment (6.12+): PMD-multiple private anon without hint is 2 MiB aligned; other lengths and shared anon are not', () => {
+  const as = space();
+  const a = ok(mmap(as, 2n * MiB));
+  assert.equal(a, 0x7ffff7c00000n, 'base 0x7ffff7fff000: padded search at base - 4 MiB, aligned up');
+  assert.equal(ok(mmap(as, 4n * MiB)) % (2n * MiB), 0n);
+  const odd = ok(mmap(as, 2n * MiB + PG));
+  assert.notEqual(odd % (2n * MiB), 0n);
+  const shared = ok(mmap(as, 2n * MiB, { flags: SHARED_ANON }));
+  assert.equal(shared, odd - 2n * MiB, 'shared anon: plain placement directly below');
+});
+
+test('THP +2 MiB quirk: when the padded top-down result is already aligned, the kernel returns ret + 2 MiB', () => {
+  // mmap_base 2 MiB-aligned: the padded search returns base - 4 MiB, aligned, so the result is base - 2 MiB.
+  const as = space('6.18', { mmapBase: 0x7f0000000000n });
+  assert.equal(ok(mmap(as, 2n * MiB)), 0x7f0000000000n - 2n * MiB);
+  // Unaligned base: base - 4 MiB rounded up to 2 MiB.
+  const bs = space('6.18', { mmapBase: 0x7f0000100000n });
+  assert.equal(ok(mmap(bs, 2n * MiB)), 0x7f0000000000n - 2n * MiB);
+});
+
+test('THP history: none before 6.7; 6.7–6.11 any length ≥ 2 MiB; 6.12+ PMD multiples only', () => {
+  const v66 = space('6.6', { mmapBase: 0x7f0000100000n });
+  assert.equal(ok(mmap(v66, 2n * MiB)), 0x7f0000100000n - 2n * MiB);
+  const v610 = space('6.10', { mmapBase: 0x7f0000100000n });
+  assert.equal(ok(mmap(v610, 2n * MiB + PG)) % (2n * MiB), 0n);
+  const v612 = space('6.12', { mmapBase: 0x7f0000100000n });
+  assert.notEqual(ok(mmap(v612, 2n * MiB + PG)) % (2n * MiB), 0n);
+  const nothp = space('6.18', { thp: false, mmapBase: 0x7f0000100000n });
+  assert.equal(ok(mmap(nothp, 2n * MiB)), 0x7f0000100000n - 2n * MiB);
+});
+
+test('the 1 MiB stack guard gap is kept only below VM_GROWSDOWN VMAs', () => {
+  const as = space();
+  const stack = ok(mmap(as, 4n * PG, { flags: PRIV_ANON | T.MAP_GROWSDOWN }));
+  const below = ok(mmap(as, PG));
+  assert.equal(below, stack - MiB - PG);
+  const plain = ok(mmap(as, PG));
+  assert.equal(ok(mmap(as, PG, { prot: T.PROT_READ })), plain - PG);
+  assert.notEqual(
+    ok(mmap(as, PG, { addr: stack - PG })),
+    stack - PG,
+    'a hint inside the guard gap is not free',
+  );
+  const noGuard = ok(mmap(as, PG, { addr: 0x20000000n, prot: T.PROT_READ }));
+  assert.equal(ok(mmap(as, PG, { addr: noGuard - PG })), noGuard - PG, 'no guard gap below an ordinary VMA');
+});
+
+test('legacy layout: bottom-up from TASK_SIZE/3, hint used if free', () => {
+  const as = space('6.18', { layout: 'legacy', mmapBase: T.legacyMmapBase(T.defaultKernelConfig()) });
+  const a = ok(mmap(as, PG));
+  const b = ok(mmap(as, PG, { prot: T.PROT_READ }));
+  assert.equal(a, 0x2aaaaaaab000n);
+  assert.equal(b, a + PG);
+});
+
+test('no room: ENOMEM', () => {
+  const as = space('6.18', { taskSize: 0x40000000n, mmapBase: 0x40000000n });
+  ok(mmap(as, 0x30000000n));
+  assert.equal(errno(mmap(as, 0x30000000n)), 'ENOMEM');
+});
