@@ -1,0 +1,57 @@
+// Details of one mapping (hovered or selected): everything the protocol knows about it, as text.
+import type { PanelMapping, PanelStep } from '../../../protocol/panel';
+import { addressToBigInt, formatBytes, formatHex, sizeBytes } from '../layout/address';
+import { actorLabel } from '../layout/lanes';
+import { KIND_STYLE } from '../render/draw-map';
+import { clear, el } from './dom';
+
+export function mappingFacts(m: PanelMapping, steps: readonly PanelStep[]): [string, string][] {
+  const size = sizeBytes(m.start, m.end);
+  const step = steps[m.createdStep];
+  const facts: [string, string][] = [
+    ['Range', `${formatHex(addressToBigInt(m.start))} – ${formatHex(addressToBigInt(m.end))}`],
+    ['Size', `${formatBytes(size)} (${size.toString()} bytes)`],
+    ['Protection', m.perms],
+    ['Kind', KIND_STYLE[m.kind]?.short ?? m.kind],
+    ['Backing', m.backing],
+    ['Owner', actorLabel(m.owner)],
+    ['Label', m.label],
+    [
+      'Made by',
+      m.createdStep < 0
+        ? `setup (line ${m.line + 1})`
+        : `step ${m.createdStep + 1}, line ${m.line + 1}${step ? ': ' + step.text : ''}`,
+    ],
+  ];
+  if (m.stale) facts.push(['Stale', 'yes: moved away or emptied (DONTUNMAP); old pointers see other memory']);
+  if (m.hazard) facts.push(['Hazard', m.hazard]);
+  return facts;
+}
+
+export class Details {
+  readonly element = el('section', { id: 'details', class: 'details', 'aria-label': 'Mapping details' });
+  private readonly body = el('div', { 'aria-live': 'polite' });
+
+  constructor(private readonly onReveal: (line: number) => void) {
+    this.element.append(el('h2', {}, 'Details'), this.body);
+    this.show(undefined, []);
+  }
+
+  show(mapping: PanelMapping | undefined, steps: readonly PanelStep[], heading?: string): void {
+    clear(this.body);
+    if (!mapping) {
+      this.body.append(
+        el('p', { class: 'muted' }, 'Hover or select a mapping (click, or arrow keys on the map).'),
+      );
+      return;
+    }
+    if (heading) this.body.append(el('p', { class: 'muted' }, heading));
+    const list = el('dl');
+    for (const [name, value] of mappingFacts(mapping, steps)) {
+      list.append(el('dt', {}, name), el('dd', { class: name === 'Hazard' ? 'hazard' : undefined }, value));
+    }
+    const reveal = el('button', { type: 'button', class: 'link' }, `Go to line ${mapping.line + 1}`);
+    reveal.addEventListener('click', () => this.onReveal(mapping.line));
+    this.body.append(list, reveal);
+  }
+}

@@ -1,0 +1,57 @@
+// The window's free space in words: share in use, the largest free block, the gaps with sizes.
+import { formatPageAddress, formatPages } from '../layout/address';
+import type { PageInterval } from '../layout/axis';
+import type { PreparedState } from '../layout/model';
+import { clear, el } from './dom';
+
+const LISTED_GAPS = 8;
+
+export class WindowStats {
+  readonly element = el('section', { id: 'stats', class: 'stats', 'aria-label': 'Free space in the window' });
+
+  constructor(private readonly onShowGap: (gap: PageInterval) => void) {}
+
+  update(prepared: PreparedState): void {
+    clear(this.element);
+    const u = prepared.usage;
+    const w = prepared.window;
+    this.element.append(
+      el('h2', {}, 'Free space in the 32-bit window'),
+      el(
+        'p',
+        { id: 'window-summary' },
+        `Window ${formatPageAddress(w.startPage)} – ${formatPageAddress(w.endPage)} (${formatPages(u.sizePages)}): ` +
+          `${(u.usedFraction * 100).toFixed(1)}% in use, ${formatPages(u.sizePages - u.usedPages)} free in ${u.gaps.length} ` +
+          `gap${u.gaps.length === 1 ? '' : 's'}` +
+          (u.largest
+            ? `; largest free block ${formatPages(u.largest.endPage - u.largest.startPage)} at ${formatPageAddress(u.largest.startPage)}.`
+            : '; no free block.'),
+      ),
+    );
+    const meter = el('meter', {
+      min: 0,
+      max: 1,
+      value: u.usedFraction.toFixed(4),
+      'aria-label': 'Share of the window in use',
+    });
+    this.element.append(meter);
+    if (u.gaps.length === 0) return;
+    const list = el('ol', { class: 'gaps', 'aria-label': 'Largest free gaps' });
+    for (const gap of u.gaps.slice(0, LISTED_GAPS)) {
+      const button = el(
+        'button',
+        {
+          type: 'button',
+          class: 'link',
+          'aria-label': `Show free gap at ${formatPageAddress(gap.startPage)}`,
+        },
+        `${formatPages(gap.endPage - gap.startPage)} at ${formatPageAddress(gap.startPage)}`,
+      );
+      button.addEventListener('click', () => this.onShowGap(gap));
+      list.append(el('li', {}, button));
+    }
+    this.element.append(list);
+    if (u.gaps.length > LISTED_GAPS)
+      this.element.append(el('p', { class: 'muted' }, `and ${u.gaps.length - LISTED_GAPS} smaller gaps`));
+  }
+}

@@ -1,0 +1,355 @@
+// The panel in headless Chromium: the page panelHtml() generates (strict CSP) with a stubbed
+// acquireVsCodeApi, fed hand-made states. Screenshots go to test-output/panel/.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import type { FromPanelMessage } from '../../protocol/panel';
+import {
+  clearPosted,
+  launchChromium,
+  nextFrame,
+  openPanel,
+  posted,
+  send,
+  type ThemeKind,
+} from './fixture/browser';
+import { findRepoRoot, startFixtureServer, type FixtureServer } from './fixture/server';
+import { largeState, wineScenarioState } from './fixture/states';
+
+interface Region {
+  pane: number;
+  start: string;
+  end: string;
+  owner: string;
+  label: string;
+  line: number;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+const OUTPUT = join(findRepoRoot(), 'test-output', 'panel');
+let browser: Browser;
+let server: FixtureServer;
+
+async function newPanel(theme: ThemeKind = 'light', width = 1280): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
+  page.on('dialog', (d) => {
+    problems.push(`dialog: ${d.message()}`);
+    void d.dismiss();
+  });
+  (page as Page & { problems: string[] }).problems = problems;
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) =>
+      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`),
+    );
+  });
+  await openPanel(page, server.url, theme);
+  return page;
+}
+
+function problemsOf(page: Page): string[] {
+  return (page as Page & { problems: string[] }).problems;
+}
+
+const regions = (page: Page): Promise<Region[]> =>
+  page.evaluate(() =>
+    (window as unknown as { __drvmapPanel: { regions(): Region[] } }).__drvmapPanel.regions(),
+  );
+
+const hook = <T>(page: Page, fn: string): Promise<T> =>
+  page.evaluate((name) => {
+    const h = (window as unknown as { __drvmapPanel: Record<string, unknown> }).__drvmapPanel;
+    const value = h[name];
+    return (typeof value === 'function' ? (value as () => unknown).call(h) : value) as T;
+  }, fn);
+
+async function canvasPoint(page: Page, r: Region): Promise<{ x: number; y: number }> {
+  const box = await page.locator('#map').boundingBox();
+  assert.ok(box);
+  return { x: box.x + r.x + Math.min(r.w / 2, 40), y: box.y + r.y + r.h / 2 };
+}
+
+before(async () => {
+  mkdirSync(OUTPUT, { recursive: true });
+  server = await startFixtureServer();
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('panel', () => {
+  test('posts ready, then draws a region for every mapping and lists it in the table', async () => {
+    const page = await newPanel();
+    assert.deepEqual((await posted(page))[0], { type: 'ready' });
+    const state = wineScenarioState(7);
+    await send(page, { type: 'state', state });
+    const drawn = await regions(page);
+    assert.equal(drawn.length, state.mappings.length);
+    const hitAt = (x: number, y: number): Promise<Region | undefined> =>
+      page.evaluate(
+        ([hx, hy]) =>
+          (
+            window as unknown as { __drvmapPanel: { hitTest(x: number, y: number): Region | undefined } }
+          ).__drvmapPanel.hitTest(hx!, hy!),
+        [x, y],
+      );
+    for (const m of state.mappings) {
+      let r = drawn.find((d) => d.start === m.start && d.owner === m.owner);
+      assert.ok(r, `no region for ${m.label} ${m.start}`);
+      assert.ok(r.w >= 1);
+      if (r.w < 3) {
+        // Several sub-pixel mappings share a pixel: zoom to this one, then it is hit alone.
+        await page.evaluate(
+          ([s, e]) =>
+            (
+              window as unknown as { __drvmapPanel: { showRange(s: string, e: string): void } }
+            ).__drvmapPanel.showRange(s!, e!),
+          [m.start, m.end],
+        );
+        await nextFrame(page);
+        r = (await regions(page)).find((d) => d.start === m.start && d.owner === m.owner);
+        assert.ok(r && r.w > 100, `${m.label} fills the view after zooming to it`);
+      }
+      // The point in the middle of the band hits that mapping.
+      const hit = await hitAt(r.x + Math.min(r.w / 2, 40), r.y + r.h / 2);
+      assert.equal(hit?.start, m.start, `hit test of ${m.label}`);
+      await page.evaluate(() =>
+        (window as unknown as { __drvmapPanel: { fitAll(): void } }).__drvmapPanel.fitAll(),
+      );
+      await nextFrame(page);
+    }
+    const rows = page.locator('#mapping-table tbody tr');
+    assert.equal(await rows.count(), state.mappings.length);
+    const bo = page.locator('#mapping-table tbody tr[data-start="0x7ffff6e00000"]');
+    assert.match((await bo.textContent()) ?? '', /device BO/);
+    assert.match((await bo.textContent()) ?? '', /16 MiB/);
+    assert.match((await page.locator('#scenario-position').textContent()) ?? '', /scenario 2 of 3/);
+    assert.match((await page.locator('#window-summary').textContent()) ?? '', /largest free block/);
+    assert.deepEqual(problemsOf(page), []);
+    await page.close();
+  });
+
+  test('clicking a mapping posts reveal with its line and shows its details', async () => {
+    const page = await newPanel();
+    await send(page, { type: 'state', state: wineScenarioState(4) });
+    const bo = (await regions(page)).find((r) => r.label === 'mem');
+    assert.ok(bo);
+    await clearPosted(page);
+    const point = await canvasPoint(page, bo);
+    await page.mouse.click(point.x, point.y);
+    await nextFrame(page);
+    assert.deepEqual(await posted(page), [{ type: 'reveal', line: 11 }]);
+    const details = (await page.locator('#details').textContent()) ?? '';
+    assert.match(details, /0x7fff_f6e0_0000 – 0x7fff_f7e0_0000/);
+    assert.match(details, /VM_PFNMAP/);
+    assert.match(details, /driver mesa/);
+    // Keyboard on the map: Enter reveals the selected mapping again.
+    await clearPosted(page);
+    await page.keyboard.press('Enter');
+    assert.deepEqual(await posted(page), [{ type: 'reveal', line: 11 }]);
+    await page.close();
+  });
+
+  test('arrow keys on the timeline post selectStep; the echo is followed, not re-posted', async () => {
+    const page = await newPanel();
+    await send(page, { type: 'state', state: wineScenarioState(4) });
+    await clearPosted(page);
+    await page.locator('#timeline').focus();
+    await page.keyboard.press('ArrowRight');
+    assert.deepEqual(await posted(page), [{ type: 'selectStep', stepIndex: 5 }]);
+    // Two more before the extension answers: the thumb stays on the newest request.
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await send(page, { type: 'state', state: wineScenarioState(5) });
+    assert.equal(await page.locator('#timeline').getAttribute('aria-valuenow'), '7');
+    await send(page, { type: 'state', state: wineScenarioState(6) });
+    await send(page, { type: 'state', state: wineScenarioState(7) });
+    assert.equal(await page.locator('#timeline').getAttribute('aria-valuenow'), '7');
+    const messages = await posted(page);
+    assert.deepEqual(
+      messages.map((m) => (m.type === 'selectStep' ? m.stepIndex : m.type)),
+      [5, 6, 7],
+      'no message caused by the echoed states',
+    );
+    // A state from elsewhere (the cursor moved in the editor) is followed at once.
+    await send(page, { type: 'state', state: wineScenarioState(2) });
+    assert.equal(await page.locator('#timeline').getAttribute('aria-valuenow'), '2');
+    assert.equal((await posted(page)).length, 3);
+    // Home goes before the first step; the step text says so.
+    await page.keyboard.press('Home');
+    assert.deepEqual((await posted(page)).at(-1), { type: 'selectStep', stepIndex: -1 });
+    await page.close();
+  });
+
+  test('a scenario name with markup renders as text', async () => {
+    const page = await newPanel();
+    const name = '<img src=x onerror=alert(1)>';
+    const state = wineScenarioState(3, name);
+    const evil = {
+      ...state,
+      mappings: state.mappings.map((m, i) => (i === 0 ? { ...m, label: '<b>bold</b>' } : m)),
+    };
+    await send(page, { type: 'state', state: evil });
+    assert.equal(await page.locator('#scenario-name').textContent(), name);
+    assert.equal(await page.locator('img').count(), 0);
+    assert.equal(await page.locator('b').count(), 0);
+    assert.match((await page.locator('#mapping-table').textContent()) ?? '', /<b>bold<\/b>/);
+    assert.deepEqual(problemsOf(page), []);
+    await page.close();
+  });
+
+  test('compare shows both steps and what changed; the control posts compareWith', async () => {
+    const page = await newPanel();
+    await send(page, { type: 'state', state: wineScenarioState(7) });
+    await clearPosted(page);
+    await page.locator('#compare').selectOption('4');
+    assert.deepEqual(await posted(page), [{ type: 'compareWith', stepIndex: 4 }]);
+    await send(page, { type: 'compare', state: wineScenarioState(4) });
+    const changes = (await page.locator('#changes').textContent()) ?? '';
+    // Step 4 → 7: t and s appear, the reservation t landed in is split (one piece removed, one added).
+    assert.match(changes, /3 added, 1 removed, 0 changed/);
+    const drawn = await regions(page);
+    assert.ok(drawn.some((r) => r.pane === 0) && drawn.some((r) => r.pane === 1));
+    assert.match((await page.locator('#mapping-table').textContent()) ?? '', /added/);
+    await page.screenshot({ path: join(OUTPUT, 'compare-light.png'), fullPage: true });
+    await send(page, { type: 'compare', state: undefined });
+    assert.ok((await regions(page)).every((r) => r.pane === 0));
+    await page.close();
+  });
+
+  test('zoom: fit window, keyboard zoom down to single pages, ticks stay readable', async () => {
+    const page = await newPanel();
+    await send(page, { type: 'state', state: wineScenarioState(7) });
+    await page.locator('#map').focus();
+    await page.keyboard.press('w');
+    await nextFrame(page);
+    const view = (await hook<{ view: { startPage: number; endPage: number } }>(page, 'state')).view;
+    assert.ok(view.startPage <= 0x10 && view.endPage >= 0x7fff0, JSON.stringify(view));
+    assert.ok(view.endPage - view.startPage < 0x7fff0 * 1.2);
+    await page.screenshot({ path: join(OUTPUT, 'fit-window-light.png'), fullPage: true });
+    for (let i = 0; i < 40; i++) await page.keyboard.press('+');
+    await nextFrame(page);
+    const zoomed = (await hook<{ view: { startPage: number; endPage: number } }>(page, 'state')).view;
+    assert.equal(zoomed.endPage - zoomed.startPage, 1, 'one page fills the view');
+    await page.screenshot({ path: join(OUTPUT, 'single-page-light.png') });
+    await page.keyboard.press('0');
+    await nextFrame(page);
+    assert.ok((await hook<{ view: { endPage: number } }>(page, 'state')).view.endPage >= 0x800000000);
+    await page.close();
+  });
+
+  test('exports SVG and PNG in the light palette, even from a dark theme', async () => {
+    const page = await newPanel('dark');
+    const name = '<img src=x onerror=alert(1)>';
+    await send(page, { type: 'state', state: wineScenarioState(7, name) });
+    await clearPosted(page);
+    await page.locator('#export-svg').click();
+    await page.locator('#export-png').click();
+    const [svg, png] = (await posted(page)) as Extract<FromPanelMessage, { type: 'export' }>[];
+    assert.equal(svg?.format, 'svg');
+    assert.match(svg!.data, /^<svg xmlns/);
+    assert.match(svg!.data, /fill="#ffffff"/);
+    assert.ok(!svg!.data.includes('<img'), 'the name is escaped in the SVG');
+    assert.match(svg!.data, /&#60;img/);
+    assert.equal(png?.format, 'png');
+    assert.match(png!.data, /^data:image\/png;base64,/);
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(OUTPUT, 'export.svg'), svg!.data);
+    writeFileSync(join(OUTPUT, 'export.png'), Buffer.from(png!.data.split(',')[1]!, 'base64'));
+    await page.close();
+  });
+
+  test('restores zoom and step after being hidden and shown again', async () => {
+    const page = await newPanel();
+    await send(page, { type: 'state', state: wineScenarioState(6) });
+    await page.locator('#fit-window').click();
+    await nextFrame(page);
+    const before = await hook<{ view: unknown; stepIndex: number }>(page, 'state');
+    await page.waitForTimeout(400);
+    await page.reload();
+    await page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 0);
+    await nextFrame(page);
+    const restored = await hook<{ view: unknown; stepIndex: number }>(page, 'state');
+    assert.deepEqual(restored.view, before.view);
+    assert.equal(restored.stepIndex, 6);
+    assert.equal(await page.locator('#timeline').getAttribute('aria-valuenow'), '6');
+    // The extension's fresh state for the same document keeps the restored zoom.
+    await send(page, { type: 'state', state: wineScenarioState(6) });
+    assert.deepEqual((await hook<{ view: unknown }>(page, 'state')).view, before.view);
+    await page.close();
+  });
+
+  test('every control is reachable by keyboard and has a name', async () => {
+    const page = await newPanel();
+    await send(page, { type: 'state', state: wineScenarioState(7) });
+    const names = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('button, select, [tabindex="0"]'))
+        .filter((e) => !(e as HTMLElement).hidden && (e as HTMLElement).closest('[hidden]') === null)
+        .map((e) => ({
+          tag: e.tagName,
+          name: (e.getAttribute('aria-label') ?? e.textContent ?? '').trim(),
+          tabIndex: (e as HTMLElement).tabIndex,
+        })),
+    );
+    for (const n of names) {
+      assert.ok(n.name.length > 0, `${n.tag} without a name`);
+      assert.ok(n.tabIndex >= 0, `${n.tag} ${n.name} not focusable`);
+    }
+    // Tab from the top reaches the map and the timeline.
+    const reached = new Set<string>();
+    await page.locator('#step-previous').focus();
+    for (let i = 0; i < 20; i++) {
+      await page.keyboard.press('Tab');
+      reached.add(await page.evaluate(() => document.activeElement?.id ?? ''));
+    }
+    for (const id of ['zoom-in', 'fit-window', 'compare', 'export-png', 'map', 'timeline'])
+      assert.ok(reached.has(id), id);
+    await page.close();
+  });
+
+  test('screenshots in light, dark and both high-contrast themes', async () => {
+    for (const theme of ['light', 'dark', 'hc', 'hc-light'] as const) {
+      const page = await newPanel(theme);
+      await send(page, { type: 'state', state: wineScenarioState(7) });
+      const bo = (await regions(page)).find((r) => r.label.startsWith('s ('));
+      assert.ok(bo);
+      const point = await canvasPoint(page, bo);
+      await page.mouse.click(point.x, point.y);
+      await nextFrame(page);
+      await page.screenshot({ path: join(OUTPUT, `panel-${theme}.png`), fullPage: true });
+      await page.locator('#map-wrap').screenshot({ path: join(OUTPUT, `map-${theme}.png`) });
+      assert.deepEqual(problemsOf(page), [], theme);
+      await page.close();
+    }
+  });
+
+  test('10,000 mappings: drawn on a canvas, table paged', async () => {
+    const page = await newPanel();
+    const state = largeState(10_000, 0);
+    const ms = await page.evaluate((s) => {
+      const started = performance.now();
+      window.dispatchEvent(new MessageEvent('message', { data: { type: 'state', state: s } }));
+      (window as unknown as { __drvmapPanel: { renderNow(): number } }).__drvmapPanel.renderNow();
+      return performance.now() - started;
+    }, state);
+    const drawn = await regions(page);
+    assert.equal(drawn.length, state.mappings.length);
+    assert.equal(await page.locator('#mapping-table tbody tr').count(), 100);
+    assert.ok(await page.locator('#table-more').isVisible());
+    assert.ok(ms < 2000, `first paint took ${ms} ms`);
+    await page.screenshot({ path: join(OUTPUT, 'large-light.png'), fullPage: false });
+    await page.close();
+  });
+});
