@@ -21,7 +21,7 @@ import type {
   TraitNode,
   Word,
 } from './ast';
-import { tokenize } from './lexer';
+import { Lexer } from './lexer';
 import { isUnit, parseNumberText } from './number-literal';
 import type { Token } from './tokens';
 import {
@@ -41,26 +41,23 @@ export function parse(text: string): FileNode {
 }
 
 class Parser {
-  private readonly tokens: Token[];
-  private pos = 0;
+  private readonly lexer: Lexer;
+  /** Look-ahead tokens (at most three are ever needed); comments are set aside as they come. */
+  private readonly ahead: Token[] = [];
+  private previous: Token | undefined;
   private readonly errors: SyntaxDiagnostic[] = [];
   private readonly comments: Comment[] = [];
   private depth = 0;
 
   constructor(private readonly text: string) {
-    const all = tokenize(text);
-    this.tokens = [];
-    for (const t of all) {
-      if (t.kind === 'comment') this.comments.push({ start: t.start, end: t.end, text: t.text });
-      else this.tokens.push(t);
-    }
+    this.lexer = new Lexer(text);
   }
 
   parseFile(): FileNode {
     const scenarios: ScenarioNode[] = [];
     while (!this.at('eof')) {
       if (this.at('newline')) {
-        this.pos++;
+        this.advance();
         continue;
       }
       const t = this.peek();
@@ -111,11 +108,11 @@ class Parser {
     let closed = false;
     while (!this.at('eof')) {
       if (this.at('newline')) {
-        this.pos++;
+        this.advance();
         continue;
       }
       if (this.at('rbrace')) {
-        this.pos++;
+        this.advance();
         closed = true;
         break;
       }
@@ -171,14 +168,14 @@ class Parser {
     while (!this.atLineEnd()) {
       const t = this.peek();
       if (t.kind === 'dotdot') {
-        this.pos++;
+        this.advance();
         rangeEnd = this.parseExpression();
         if (!rangeEnd) this.error(this.peek(), 'expected the end of the range after `..`');
         continue;
       }
       if (t.kind === 'number' && spec?.args === 'version') {
         // `kernel 5.15` is a version, not a fractional byte count: keep the text, no value.
-        this.pos++;
+        this.advance();
         args.push({
           kind: 'number',
           text: t.text,
@@ -192,7 +189,7 @@ class Parser {
       }
       if (t.kind === 'ident' && (spec?.args === 'word' || !isUnit(t.text))) {
         if (spec?.args === 'word' || spec?.args === 'none') {
-          this.pos++;
+          this.advance();
           words.push({ kind: 'word', name: t.text, start: t.start, end: t.end });
           continue;
         }
@@ -222,14 +219,14 @@ class Parser {
         closed: true,
       };
     }
-    this.pos++;
+    this.advance();
     while (!this.at('eof')) {
       if (this.at('newline')) {
-        this.pos++;
+        this.advance();
         continue;
       }
       if (this.at('rbrace')) {
-        this.pos++;
+        this.advance();
         closed = true;
         break;
       }
@@ -260,7 +257,7 @@ class Parser {
     while (!this.atLineEnd()) {
       const t = this.peek();
       if (t.kind === 'ident' && spec?.args !== 'expr' && !isUnit(t.text)) {
-        this.pos++;
+        this.advance();
         words.push({ kind: 'word', name: t.text, start: t.start, end: t.end });
         continue;
       }
@@ -284,7 +281,7 @@ class Parser {
     let actor: Identifier | undefined;
     if (this.peekAt(1).kind === 'assign') {
       binding = this.ident();
-      this.pos++;
+      this.advance();
     }
     if (
       this.at('ident') &&
@@ -315,7 +312,7 @@ class Parser {
     while (!this.atLineEnd()) {
       const t = this.peek();
       if (t.kind === 'comma' || t.kind === 'pipe') {
-        this.pos++;
+        this.advance();
         continue;
       }
       if (t.kind === 'ident' && optionNames.has(t.text)) {
@@ -328,7 +325,7 @@ class Parser {
         continue;
       }
       if (t.kind === 'ident' && (flagWords === undefined ? true : flagWords.has(t.text))) {
-        this.pos++;
+        this.advance();
         words.push({ kind: 'word', name: t.text, start: t.start, end: t.end });
         continue;
       }
@@ -368,7 +365,7 @@ class Parser {
     const t = this.peek();
     let expectation: ExpectForm;
     if (t.kind === 'ident' && t.text === 'diagnostic') {
-      this.pos++;
+      this.advance();
       const code = this.at('ident') ? this.ident() : undefined;
       if (!code)
         this.error(this.peek(), 'expected a diagnostic code, e.g. `expect diagnostic stale-pointer`');
@@ -379,10 +376,10 @@ class Parser {
       this.peekAt(1).kind !== 'eq' &&
       this.peekAt(1).kind !== 'neq'
     ) {
-      this.pos++;
+      this.advance();
       const address = this.parseExpression();
       if (!address) this.error(this.peek(), `expected an address after \`${t.text}\``);
-      if (this.at('comma')) this.pos++;
+      if (this.at('comma')) this.advance();
       const length = this.atLineEnd() ? undefined : this.parseExpression();
       expectation = { form: 'mapped', negated: t.text === 'unmapped', address, length };
     } else if (
@@ -390,10 +387,10 @@ class Parser {
       (t.text === 'read' || (this.peekAt(1).kind === 'ident' && this.peekAt(1).text === 'reads'))
     ) {
       const actor = t.text === 'read' ? undefined : this.ident();
-      this.pos++; // `read` / `reads`
+      this.advance(); // `read` / `reads`
       const address = this.parseExpression();
       if (!address) this.error(this.peek(), 'expected the address to read');
-      if (this.at('comma')) this.pos++;
+      if (this.at('comma')) this.advance();
       const length = this.at('eq') || this.at('neq') ? undefined : this.parseExpression();
       if (!length)
         this.error(this.peek(), 'expected the number of bytes to read: `expect read a, 1 == 0xAB`');
@@ -459,7 +456,7 @@ class Parser {
     let left = this.parseUnary();
     if (!left) return undefined;
     while (this.at('star')) {
-      this.pos++;
+      this.advance();
       const right = this.parseUnary();
       if (!right) this.error(this.peek(), 'expected a value after `*`');
       left = {
@@ -487,14 +484,14 @@ class Parser {
   private parsePrimary(): Expression | undefined {
     const t = this.peek();
     if (t.kind === 'number') {
-      this.pos++;
+      this.advance();
       let unit: string | undefined;
       let end = t.end;
       const after = this.peek();
       if (after.kind === 'ident' && isUnit(after.text) && after.start > t.end) {
         unit = after.text;
         end = after.end;
-        this.pos++;
+        this.advance();
       }
       const parsed = parseNumberText(t.text, unit);
       const literal: NumberLiteral = {
@@ -510,14 +507,14 @@ class Parser {
       return literal;
     }
     if (t.kind === 'ident') {
-      this.pos++;
+      this.advance();
       return { kind: 'name', name: t.text, start: t.start, end: t.end };
     }
     if (t.kind === 'lparen') {
-      this.pos++;
+      this.advance();
       const inner = this.parseExpression();
       if (!inner) this.error(this.peek(), 'expected a value inside `( )`');
-      if (this.at('rparen')) this.pos++;
+      if (this.at('rparen')) this.advance();
       else this.error(this.peek(), 'expected `)`');
       return { kind: 'paren', inner, start: t.start, end: this.prevEnd() };
     }
@@ -526,26 +523,44 @@ class Parser {
 
   // ---- token helpers ----
 
+  private fill(count: number): void {
+    while (this.ahead.length < count) {
+      const last = this.ahead[this.ahead.length - 1];
+      if (last?.kind === 'eof') return;
+      const t = this.lexer.next();
+      if (t.kind === 'comment') this.comments.push({ start: t.start, end: t.end, text: t.text });
+      else this.ahead.push(t);
+    }
+  }
+
   private peek(): Token {
-    return this.tokens[this.pos] ?? this.tokens[this.tokens.length - 1]!;
+    this.fill(1);
+    return this.ahead[0]!;
   }
 
   private peekAt(ahead: number): Token {
-    return this.tokens[this.pos + ahead] ?? this.tokens[this.tokens.length - 1]!;
+    this.fill(ahead + 1);
+    return this.ahead[Math.min(ahead, this.ahead.length - 1)]!;
   }
 
   private at(kind: Token['kind']): boolean {
     return this.peek().kind === kind;
   }
 
+  private advance(): void {
+    const t = this.peek();
+    if (t.kind === 'eof') return;
+    this.previous = this.ahead.shift();
+  }
+
   private next(): Token {
     const t = this.peek();
-    if (t.kind !== 'eof') this.pos++;
+    this.advance();
     return t;
   }
 
   private prevEnd(): number {
-    return this.pos > 0 ? (this.tokens[this.pos - 1]?.end ?? 0) : 0;
+    return this.previous?.end ?? 0;
   }
 
   private atLineEnd(): boolean {
@@ -554,11 +569,8 @@ class Parser {
   }
 
   private isLineStart(): boolean {
-    return (
-      this.pos === 0 ||
-      this.tokens[this.pos - 1]?.kind === 'newline' ||
-      this.tokens[this.pos - 1]?.kind === 'lbrace'
-    );
+    const kind = this.previous?.kind;
+    return kind === undefined || kind === 'newline' || kind === 'lbrace';
   }
 
   private ident(): Identifier {
@@ -578,11 +590,11 @@ class Parser {
   }
 
   private skipLine(): void {
-    while (!this.at('newline') && !this.at('eof')) this.pos++;
+    while (!this.at('newline') && !this.at('eof')) this.advance();
   }
 
   private skipLineOrBrace(): void {
-    while (!this.atLineEnd()) this.pos++;
+    while (!this.atLineEnd()) this.advance();
   }
 
   /** After a statement: anything left before the newline is an error; a `}` may close the block. */
