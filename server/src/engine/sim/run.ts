@@ -219,18 +219,7 @@ class ScenarioRunner {
       outcome = this.dispatch(step, verbName, actor);
     }
     if (step.binding) this.bind(step, spec?.binds ?? 'result', outcome, index);
-    let resultText: string | undefined;
-    const record: StepRecord = {
-      index,
-      node: step,
-      actor,
-      calls: this.sim.calls,
-      outcome,
-      // Formatted on first read: hover and inlay hints ask for a few, the run makes thousands.
-      get resultText(): string {
-        return (resultText ??= outcomeText(outcome));
-      },
-    };
+    const record = new RecordedStep(index, step, actor, this.sim.calls, outcome);
     this.sim.records.push(record);
     this.sim.space.markStep(index);
   }
@@ -932,6 +921,23 @@ class ScenarioRunner {
         ? { code, range: { start: range.start, end: range.end }, message, related }
         : { code, range: { start: range.start, end: range.end }, message },
     );
+  }
+}
+
+/** A step's record; its result text is formatted on first read (hover and hints ask for few). */
+class RecordedStep implements StepRecord {
+  private text: string | undefined;
+
+  constructor(
+    readonly index: number,
+    readonly node: StepNode,
+    readonly actor: string,
+    readonly calls: readonly import('./records').CallRecord[],
+    readonly outcome: Outcome,
+  ) {}
+
+  get resultText(): string {
+    return (this.text ??= outcomeText(this.outcome));
   }
 }
 

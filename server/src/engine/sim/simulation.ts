@@ -15,27 +15,43 @@ import { mmapText, mprotectText, mremapText, munmapText, resultText } from './fo
 
 const EMPTY_EFFECTS: readonly Effect[] = [];
 
-/** A call record whose text and result are formatted on first read. */
+/**
+ * A call record whose text and result are formatted on first read. A class, so that every
+ * record shares one hidden class and its getters live on the prototype (object literals with
+ * accessors are slow to create, and runs make one per syscall).
+ */
+class LazyCall implements CallRecord {
+  errno?: CallRecord['errno'];
+  reason?: string;
+  private textValue: string | undefined;
+  private resultValue: string | undefined;
+
+  constructor(
+    readonly actor: string,
+    private readonly describe: string | (() => string),
+    private readonly describeResult: string | (() => string),
+    readonly ok: boolean,
+    readonly effects: readonly Effect[],
+  ) {}
+
+  get text(): string {
+    return (this.textValue ??= typeof this.describe === 'string' ? this.describe : this.describe());
+  }
+
+  get result(): string {
+    return (this.resultValue ??=
+      typeof this.describeResult === 'string' ? this.describeResult : this.describeResult());
+  }
+}
+
 function lazyCall(
   actor: string,
   text: string | (() => string),
   result: string | (() => string),
   ok: boolean,
   effects: readonly Effect[],
-): CallRecord {
-  let textValue = typeof text === 'string' ? text : undefined;
-  let resultValue = typeof result === 'string' ? result : undefined;
-  return {
-    actor,
-    ok,
-    effects,
-    get text(): string {
-      return (textValue ??= (text as () => string)());
-    },
-    get result(): string {
-      return (resultValue ??= (result as () => string)());
-    },
-  };
+): LazyCall {
+  return new LazyCall(actor, text, result, ok, effects);
 }
 
 export interface DataTag {
