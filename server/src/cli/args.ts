@@ -1,0 +1,263 @@
+// Command-line parsing: argv in, a typed command out. Anything malformed is a UsageError, which
+// the CLI reports on stderr with exit code 2. No I/O here, so every case is unit-testable.
+import type { Severity } from '../engine/diagnostics';
+import type { KernelVersion } from '../engine/kernel/types';
+import { parseKernelVersion } from '../engine/kernel/config';
+import { RULE_BY_CODE } from '../engine/rules/registry';
+
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info', 'hint'];
+
+/** error > warning > info > hint. */
+export function severityRank(severity: Severity): number {
+  return 3 - SEVERITIES.indexOf(severity);
+}
+
+export type CheckFormat = 'text' | 'json' | 'sarif';
+export type TraceFormat = 'text' | 'json';
+/** `auto`: colour when stdout is a terminal and NO_COLOR is not set. */
+export type ColorMode = 'auto' | 'always' | 'never';
+
+export interface CommonOptions {
+  readonly color: ColorMode;
+  /** `--kernel X.Y`: the kernel version of scenarios that do not say `kernel`. */
+  readonly kernel: KernelVersion | undefined;
+  /** `--rule CODE=LEVEL|off`, repeatable: per-rule severity overrides. */
+  readonly severities: Readonly<Record<string, Severity | 'off'>>;
+}
+
+export interface CheckCommand extends CommonOptions {
+  readonly kind: 'check';
+  readonly files: readonly string[];
+  readonly format: CheckFormat;
+  /** Diagnostics below this severity are not reported (default: hint, i.e. everything). */
+  readonly threshold: Severity;
+  /** Exit 1 when a reported diagnostic is at least this severe (default: error). */
+  readonly failOn: Severity;
+  /** `--output FILE`: write the report there instead of stdout. */
+  readonly output: string | undefined;
+}
+
+export interface TraceCommand extends CommonOptions {
+  readonly kind: 'trace';
+  readonly file: string;
+  /** A scenario name, or a 1-based index; undefined traces every scenario. */
+  readonly scenario: string | undefined;
+  readonly format: TraceFormat;
+  /** `--no-maps`: leave the mappings listing out of each step. */
+  readonly maps: boolean;
+  readonly output: string | undefined;
+}
+
+export type Command =
+  | { readonly kind: 'help'; readonly topic: 'main' | 'check' | 'trace' }
+  | { readonly kind: 'version' }
+  | CheckCommand
+  | TraceCommand;
+
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly topic: 'main' | 'check' | 'trace' = 'main',
+  ) {
+    super(message);
+  }
+}
+
+export const MAIN_HELP = `drvmap — check and trace driver mapping scenarios (*.drvmap)
+
+Usage:
+  drvmap check [options] FILE|DIR…      report diagnostics (for editors' users and CI)
+  drvmap trace [options] FILE           the step-by-step timeline of a scenario
+  drvmap --help | help [check|trace]    this help, or a command's
+  drvmap --version
+
+Exit codes: 0 clean, 1 problems found (check), 2 bad usage or unreadable input.
+Documentation: docs/cli.md; rule codes: docs/rules.md.
+`;
+
+export const CHECK_HELP = `Usage: drvmap check [options] FILE|DIR|-…
+
+Checks each file (a directory: every *.drvmap below it; -: standard input) and prints the
+diagnostics the editor shows.
+
+Options:
+  --format text|json|sarif      output format (default text)
+  --severity-threshold LEVEL    report only diagnostics at least this severe:
+                                error, warning, info or hint (default hint: everything)
+  --fail-on LEVEL               exit 1 when a reported diagnostic is at least this severe
+                                (default error: warnings alone still exit 0)
+  --rule CODE=LEVEL             override a rule's severity (LEVEL: error|warning|info|hint|off);
+                                repeatable
+  --kernel X.Y                  kernel version for scenarios without a \`kernel\` line
+  -o, --output FILE             write the report to FILE instead of standard output
+  --color, --no-color           force colour on or off (default: on a terminal, unless NO_COLOR)
+
+Exit codes: 0 nothing at or above --fail-on, 1 something is, 2 bad usage or an unreadable file.
+`;
+
+export const TRACE_HELP = `Usage: drvmap trace [options] FILE
+
+Prints each step of a scenario: its line and text, the calls it expanded to (actor, call,
+result), its result, its diagnostics and the mappings after it (like /proc/PID/maps).
+
+Options:
+  --scenario NAME|N             the scenario to trace: its name or 1-based number (default: all)
+  --format text|json            output format (default text)
+  --no-maps                     leave out the mappings after each step
+  --rule CODE=LEVEL             override a rule's severity; repeatable
+  --kernel X.Y                  kernel version for scenarios without a \`kernel\` line
+  -o, --output FILE             write to FILE instead of standard output
+  --color, --no-color           force colour on or off
+
+Exit codes: 0 traced, 2 bad usage, unreadable file or no such scenario.
+`;
+
+export function helpText(topic: 'main' | 'check' | 'trace'): string {
+  return topic === 'check' ? CHECK_HELP : topic === 'trace' ? TRACE_HELP : MAIN_HELP;
+}
+
+function isSeverity(value: string): value is Severity {
+  return (SEVERITIES as readonly string[]).includes(value);
+}
+
+/** Options that take a value, per command; `--name=value` and `--name value` both work. */
+const VALUE_OPTIONS: Record<'check' | 'trace', readonly string[]> = {
+  check: ['--format', '--severity-threshold', '--fail-on', '--rule', '--kernel', '--output', '-o'],
+  trace: ['--format', '--scenario', '--rule', '--kernel', '--output', '-o'],
+};
+const FLAG_OPTIONS: Record<'check' | 'trace', readonly string[]> = {
+  check: ['--color', '--no-color'],
+  trace: ['--color', '--no-color', '--no-maps'],
+};
+
+export function parseArgs(argv: readonly string[]): Command {
+  const [first, ...rest] = argv;
+  if (first === undefined) throw new UsageError('no command given; try `drvmap check FILE`');
+  if (first === '--help' || first === '-h') return { kind: 'help', topic: 'main' };
+  if (first === 'help') {
+    const topic = rest[0];
+    if (topic === undefined) return { kind: 'help', topic: 'main' };
+    if (topic === 'check' || topic === 'trace') return { kind: 'help', topic };
+    throw new UsageError(`no help for \`${topic}\`; commands are check and trace`);
+  }
+  if (first === '--version' || first === '-V' || first === 'version') return { kind: 'version' };
+  if (first !== 'check' && first !== 'trace') {
+    throw new UsageError(
+      first.startsWith('-')
+        ? `unknown option ${first}`
+        : `unknown command \`${first}\`; commands are check and trace`,
+    );
+  }
+  const command = first;
+  const values = new Map<string, string[]>();
+  const flags = new Set<string>();
+  const positional: string[] = [];
+  let onlyPositional = false;
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i] as string;
+    if (onlyPositional || arg === '-' || !arg.startsWith('-')) {
+      positional.push(arg);
+      continue;
+    }
+    if (arg === '--') {
+      onlyPositional = true;
+      continue;
+    }
+    if (arg === '--help' || arg === '-h') return { kind: 'help', topic: command };
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    if (VALUE_OPTIONS[command].includes(name)) {
+      let value: string | undefined;
+      if (eq > 0) value = arg.slice(eq + 1);
+      else {
+        value = rest[i + 1];
+        i++;
+      }
+      if (value === undefined) throw new UsageError(`${name} needs a value`, command);
+      const key = name === '-o' ? '--output' : name;
+      values.set(key, [...(values.get(key) ?? []), value]);
+    } else if (FLAG_OPTIONS[command].includes(name) && eq < 0) {
+      flags.add(name);
+    } else {
+      throw new UsageError(`unknown option ${name} for \`drvmap ${command}\``, command);
+    }
+  }
+
+  const single = (name: string): string | undefined => {
+    const all = values.get(name);
+    if (all && all.length > 1) throw new UsageError(`${name} is given more than once`, command);
+    return all?.[0];
+  };
+  const severityOption = (name: string, fallback: Severity): Severity => {
+    const value = single(name);
+    if (value === undefined) return fallback;
+    if (!isSeverity(value))
+      throw new UsageError(`${name} takes error, warning, info or hint, not \`${value}\``, command);
+    return value;
+  };
+
+  const color: ColorMode =
+    flags.has('--color') && flags.has('--no-color')
+      ? fail('--color and --no-color contradict each other')
+      : flags.has('--color')
+        ? 'always'
+        : flags.has('--no-color')
+          ? 'never'
+          : 'auto';
+  function fail(message: string): never {
+    throw new UsageError(message, command);
+  }
+
+  const kernelText = single('--kernel');
+  let kernel: KernelVersion | undefined;
+  if (kernelText !== undefined) {
+    kernel = parseKernelVersion(kernelText);
+    if (!kernel) fail(`--kernel takes a version such as 6.6, not \`${kernelText}\``);
+  }
+
+  const severities: Record<string, Severity | 'off'> = {};
+  for (const spec of values.get('--rule') ?? []) {
+    const eq = spec.indexOf('=');
+    const code = eq > 0 ? spec.slice(0, eq) : '';
+    const level = eq > 0 ? spec.slice(eq + 1) : '';
+    if (!code || !level) fail(`--rule takes CODE=LEVEL, e.g. --rule stale-pointer=warning, not \`${spec}\``);
+    if (!RULE_BY_CODE.has(code)) fail(`--rule: \`${code}\` is not a rule code (see docs/rules.md)`);
+    if (level !== 'off' && !isSeverity(level))
+      fail(`--rule ${code}: the level is error, warning, info, hint or off, not \`${level}\``);
+    severities[code] = level as Severity | 'off';
+  }
+
+  const output = single('--output');
+  if (command === 'check') {
+    const format = single('--format') ?? 'text';
+    if (format !== 'text' && format !== 'json' && format !== 'sarif')
+      fail(`--format takes text, json or sarif, not \`${format}\``);
+    if (positional.length === 0) fail('no files given; usage: drvmap check FILE…');
+    return {
+      kind: 'check',
+      files: positional,
+      format,
+      threshold: severityOption('--severity-threshold', 'hint'),
+      failOn: severityOption('--fail-on', 'error'),
+      output,
+      color,
+      kernel,
+      severities,
+    };
+  }
+  const format = single('--format') ?? 'text';
+  if (format !== 'text' && format !== 'json') fail(`--format takes text or json, not \`${format}\``);
+  if (positional.length === 0) fail('no file given; usage: drvmap trace FILE [--scenario NAME|N]');
+  if (positional.length > 1) fail(`trace takes one file, not ${positional.length}`);
+  return {
+    kind: 'trace',
+    file: positional[0] as string,
+    scenario: single('--scenario'),
+    format,
+    maps: !flags.has('--no-maps'),
+    output,
+    color,
+    kernel,
+    severities,
+  };
+}

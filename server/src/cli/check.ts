@@ -1,0 +1,236 @@
+// `drvmap check`: analyse files with the engine and turn its diagnostics into a report that every
+// output format (text, JSON, SARIF) renders. `checkSources` is pure; `runCheck` does the I/O.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { analyseDocument, type AnalysisOptions, type DocumentAnalysis } from '../engine/analysis';
+import type { EngineDiagnostic, Severity } from '../engine/diagnostics';
+import { ruleDocUrl } from '../engine/rules/registry';
+import type { LineColumn, LineIndex } from '../engine/syntax/text-range';
+import { SEVERITIES, severityRank, type CheckCommand } from './args';
+import type { CliIo } from './io';
+import { formatCheckText } from './formats/text';
+import { formatCheckJson } from './formats/json';
+import { formatCheckSarif } from './formats/sarif';
+
+/** A file to check: its path as shown to the user (relative to the working directory when inside it). */
+export interface SourceFile {
+  readonly path: string;
+  readonly text: string;
+}
+
+export interface UnreadableFile {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** A position both ways: the engine's UTF-16 offset and the 0-based line / UTF-16 column. */
+export interface Place extends LineColumn {
+  readonly offset: number;
+}
+
+export interface ReportedRelated {
+  readonly message: string;
+  readonly start: Place;
+  readonly end: Place;
+}
+
+export interface ReportedDiagnostic {
+  readonly code: string;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly start: Place;
+  readonly end: Place;
+  readonly related: readonly ReportedRelated[];
+  /** The name of the scenario the diagnostic is in, if any. */
+  readonly scenario: string | undefined;
+  readonly docUrl: string;
+}
+
+export interface FileReport {
+  readonly path: string;
+  readonly text: string;
+  readonly diagnostics: readonly ReportedDiagnostic[];
+  readonly analysis: DocumentAnalysis;
+}
+
+export type SeverityCounts = Record<Severity, number>;
+
+export interface CheckReport {
+  readonly files: readonly FileReport[];
+  readonly unreadable: readonly UnreadableFile[];
+  /** Counts of the reported diagnostics (after the threshold). */
+  readonly counts: SeverityCounts;
+  readonly threshold: Severity;
+  readonly failOn: Severity;
+  /** 0 clean, 1 a reported diagnostic at or above failOn, 2 an unreadable file. */
+  readonly exitCode: 0 | 1 | 2;
+}
+
+export interface CheckOptions {
+  readonly threshold?: Severity;
+  readonly failOn?: Severity;
+  readonly analysis?: AnalysisOptions;
+}
+
+export function emptyCounts(): SeverityCounts {
+  return { error: 0, warning: 0, info: 0, hint: 0 };
+}
+
+function place(lines: LineIndex, offset: number): Place {
+  const { line, character } = lines.position(offset);
+  return { offset, line, character };
+}
+
+/** Turns one engine diagnostic into the report's form (positions resolved, scenario named). */
+export function reportDiagnostic(analysis: DocumentAnalysis, d: EngineDiagnostic): ReportedDiagnostic {
+  const scenario = analysis.file.scenarios.find((s) => d.range.start >= s.start && d.range.start <= s.end);
+  return {
+    code: d.code,
+    severity: d.severity,
+    message: d.message,
+    start: place(analysis.lines, d.range.start),
+    end: place(analysis.lines, d.range.end),
+    related: d.related.map((r) => ({
+      message: r.message,
+      start: place(analysis.lines, r.range.start),
+      end: place(analysis.lines, r.range.end),
+    })),
+    scenario: scenario?.name?.value,
+    docUrl: ruleDocUrl(d.code),
+  };
+}
+
+export function checkSource(source: SourceFile, options: CheckOptions = {}): FileReport {
+  const threshold = severityRank(options.threshold ?? 'hint');
+  const analysis = analyseDocument(source.text, options.analysis ?? {});
+  const diagnostics = analysis.diagnostics
+    .filter((d) => severityRank(d.severity) >= threshold)
+    .map((d) => reportDiagnostic(analysis, d));
+  return { path: source.path, text: source.text, diagnostics, analysis };
+}
+
+export function checkSources(
+  sources: readonly SourceFile[],
+  unreadable: readonly UnreadableFile[] = [],
+  options: CheckOptions = {},
+): CheckReport {
+  const files = sources.map((s) => checkSource(s, options));
+  const counts = emptyCounts();
+  for (const f of files) for (const d of f.diagnostics) counts[d.severity]++;
+  const failOn = options.failOn ?? 'error';
+  const failing = SEVERITIES.filter((s) => severityRank(s) >= severityRank(failOn)).some(
+    (s) => counts[s] > 0,
+  );
+  return {
+    files,
+    unreadable,
+    counts,
+    threshold: options.threshold ?? 'hint',
+    failOn,
+    exitCode: unreadable.length > 0 ? 2 : failing ? 1 : 0,
+  };
+}
+
+/** The path to show for a file: relative to cwd when inside it, with the platform's separators. */
+export function displayPath(cwd: string, path: string): string {
+  if (path === '-') return '<stdin>';
+  const absolute = resolve(cwd, path);
+  const rel = relative(cwd, absolute);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : absolute;
+}
+
+function describeReadError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return 'no such file or directory';
+  if (code === 'EACCES') return 'permission denied';
+  if (code === 'EISDIR') return 'is a directory';
+  return error instanceof Error ? error.message : String(error);
+}
+
+function findDrvmapFiles(dir: string, found: string[]): void {
+  for (const name of readdirSync(dir).sort()) {
+    if (name === 'node_modules' || name.startsWith('.')) continue;
+    const path = join(dir, name);
+    const stat = statSync(path);
+    if (stat.isDirectory()) findDrvmapFiles(path, found);
+    else if (name.endsWith('.drvmap')) found.push(path);
+  }
+}
+
+/** Reads the inputs: files, directories (every *.drvmap below) and `-` (standard input). */
+export function readInputs(
+  inputs: readonly string[],
+  io: CliIo,
+): { sources: SourceFile[]; unreadable: UnreadableFile[] } {
+  const sources: SourceFile[] = [];
+  const unreadable: UnreadableFile[] = [];
+  const seen = new Set<string>();
+  const add = (path: string, read: () => string) => {
+    const shown = displayPath(io.cwd, path);
+    if (seen.has(shown)) return;
+    seen.add(shown);
+    try {
+      sources.push({ path: shown, text: read() });
+    } catch (error) {
+      unreadable.push({ path: shown, message: describeReadError(error) });
+    }
+  };
+  for (const input of inputs) {
+    if (input === '-') {
+      add('-', () => io.readStdin());
+      continue;
+    }
+    const absolute = resolve(io.cwd, input);
+    let isDirectory = false;
+    try {
+      isDirectory = statSync(absolute).isDirectory();
+    } catch {
+      // Reported by the read below, with the reason.
+    }
+    if (isDirectory) {
+      const found: string[] = [];
+      try {
+        findDrvmapFiles(absolute, found);
+      } catch (error) {
+        unreadable.push({ path: displayPath(io.cwd, absolute), message: describeReadError(error) });
+        continue;
+      }
+      if (found.length === 0)
+        unreadable.push({
+          path: displayPath(io.cwd, absolute),
+          message: 'no *.drvmap files in this directory',
+        });
+      for (const file of found) add(file, () => readFileSync(file, 'utf8'));
+    } else add(absolute, () => readFileSync(absolute, 'utf8'));
+  }
+  return { sources, unreadable };
+}
+
+export function analysisOptions(command: Pick<CheckCommand, 'kernel' | 'severities'>): AnalysisOptions {
+  return command.kernel
+    ? { kernel: command.kernel, severities: command.severities }
+    : { severities: command.severities };
+}
+
+/** Forward slashes for URIs and SARIF, whatever the platform. */
+export function portablePath(path: string): string {
+  return sep === '\\' ? path.split(sep).join('/') : path;
+}
+
+export function runCheck(command: CheckCommand, io: CliIo): number {
+  const { sources, unreadable } = readInputs(command.files, io);
+  const report = checkSources(sources, unreadable, {
+    threshold: command.threshold,
+    failOn: command.failOn,
+    analysis: analysisOptions(command),
+  });
+  for (const u of unreadable) io.error(`drvmap: cannot read ${u.path}: ${u.message}\n`);
+  const text =
+    command.format === 'json'
+      ? formatCheckJson(report)
+      : command.format === 'sarif'
+        ? formatCheckSarif(report, { cwd: io.cwd })
+        : formatCheckText(report, { color: io.useColor(command.color, command.output !== undefined) });
+  io.emit(text, command.output);
+  return report.exitCode;
+}

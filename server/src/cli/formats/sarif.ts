@@ -1,0 +1,125 @@
+// SARIF 2.1.0 for code-scanning tools (GitHub code scanning, the SARIF viewer, Azure DevOps).
+// Every rule is listed in tool.driver.rules with its documentation link; each result points at
+// its rule by id and index. Locations are relative to %SRCROOT% (the working directory) so the
+// report is portable; regions are 1-based with an exclusive end column, in UTF-16 code units.
+import { pathToFileURL } from 'node:url';
+import { isAbsolute, resolve } from 'node:path';
+import type { Severity } from '../../engine/diagnostics';
+import { RULES, ruleDocUrl } from '../../engine/rules/registry';
+import type { CheckReport, Place } from '../check';
+import { portablePath } from '../check';
+import { TOOL_INFORMATION_URI, TOOL_NAME, TOOL_VERSION } from '../version';
+
+export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+export const SRCROOT = '%SRCROOT%';
+
+export type SarifLevel = 'error' | 'warning' | 'note' | 'none';
+
+/** SARIF has no "hint": info and hint are both notes. */
+export function sarifLevel(severity: Severity): SarifLevel {
+  return severity === 'error' ? 'error' : severity === 'warning' ? 'warning' : 'note';
+}
+
+export interface SarifOptions {
+  /** The directory relative paths are relative to (%SRCROOT%). */
+  readonly cwd: string;
+}
+
+interface ArtifactLocation {
+  uri: string;
+  uriBaseId?: string;
+  index?: number;
+}
+
+/** A relative path as a relative URI reference (each segment percent-encoded), or a file: URI. */
+export function artifactLocation(path: string): ArtifactLocation {
+  if (path === '<stdin>') return { uri: 'stdin' };
+  if (isAbsolute(path)) return { uri: pathToFileURL(path).href };
+  const uri = portablePath(path).split('/').map(encodeURIComponent).join('/');
+  return { uri, uriBaseId: SRCROOT };
+}
+
+function region(start: Place, end: Place) {
+  return {
+    startLine: start.line + 1,
+    startColumn: start.character + 1,
+    endLine: end.line + 1,
+    endColumn: end.character + 1,
+  };
+}
+
+export function checkSarif(report: CheckReport, options: SarifOptions): object {
+  const ruleIndex = new Map(RULES.map((r, i) => [r.code, i]));
+  const rules = RULES.map((r) => ({
+    id: r.code,
+    shortDescription: { text: r.title },
+    fullDescription: { text: r.title },
+    helpUri: ruleDocUrl(r.code),
+    help: {
+      text: `${r.title} See ${ruleDocUrl(r.code)}`,
+      markdown: `${r.title} [Documentation](${ruleDocUrl(r.code)})`,
+    },
+    defaultConfiguration: { level: sarifLevel(r.severity) },
+    properties: { family: r.family, tags: ['drvmap', r.family] },
+  }));
+  const artifacts = report.files.map((f) => ({
+    location: artifactLocation(f.path),
+    sourceLanguage: 'drvmap',
+  }));
+  const results = report.files.flatMap((file, fileIndex) => {
+    const location = { ...artifactLocation(file.path), index: fileIndex };
+    return file.diagnostics.map((d) => {
+      const index = ruleIndex.get(d.code);
+      return {
+        ruleId: d.code,
+        ...(index !== undefined ? { ruleIndex: index } : {}),
+        level: sarifLevel(d.severity),
+        message: { text: d.message },
+        locations: [{ physicalLocation: { artifactLocation: location, region: region(d.start, d.end) } }],
+        ...(d.related.length > 0
+          ? {
+              relatedLocations: d.related.map((r, id) => ({
+                id,
+                message: { text: r.message },
+                physicalLocation: { artifactLocation: location, region: region(r.start, r.end) },
+              })),
+            }
+          : {}),
+        ...(d.scenario !== undefined ? { properties: { scenario: d.scenario } } : {}),
+      };
+    });
+  });
+  const notifications = report.unreadable.map((u) => ({
+    level: 'error',
+    message: { text: `cannot read ${u.path}: ${u.message}` },
+    locations: [{ physicalLocation: { artifactLocation: artifactLocation(u.path) } }],
+  }));
+  return {
+    $schema: SARIF_SCHEMA,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: TOOL_NAME,
+            version: TOOL_VERSION,
+            semanticVersion: TOOL_VERSION,
+            informationUri: TOOL_INFORMATION_URI,
+            rules,
+          },
+        },
+        originalUriBaseIds: { [SRCROOT]: { uri: pathToFileURL(resolve(options.cwd) + '/').href } },
+        artifacts,
+        invocations: [
+          { executionSuccessful: report.unreadable.length === 0, toolExecutionNotifications: notifications },
+        ],
+        columnKind: 'utf16CodeUnits',
+        results,
+      },
+    ],
+  };
+}
+
+export function formatCheckSarif(report: CheckReport, options: SarifOptions): string {
+  return JSON.stringify(checkSarif(report, options), null, 2) + '\n';
+}

@@ -1,0 +1,125 @@
+// Human-readable output: `file:line:col: severity [code] message` (the form compilers print, so
+// editors and CI logs link it), related locations indented below, a summary line last.
+import type { Severity } from '../../engine/diagnostics';
+import type { CheckReport, ReportedDiagnostic, SeverityCounts } from '../check';
+import type { ScenarioTrace, Trace, TraceMapping, TraceStep } from '../trace';
+
+export interface TextOptions {
+  readonly color: boolean;
+}
+
+type Paint = (text: string) => string;
+
+interface Palette {
+  readonly bold: Paint;
+  readonly dim: Paint;
+  readonly severity: (severity: Severity) => Paint;
+  readonly ok: Paint;
+  readonly bad: Paint;
+}
+
+const sgr =
+  (open: string, close: string): Paint =>
+  (text) =>
+    `\u001b[${open}m${text}\u001b[${close}m`;
+const plain: Paint = (text) => text;
+
+function palette(color: boolean): Palette {
+  if (!color) return { bold: plain, dim: plain, severity: () => plain, ok: plain, bad: plain };
+  const red = sgr('31', '39');
+  const yellow = sgr('33', '39');
+  const cyan = sgr('36', '39');
+  const dim = sgr('2', '22');
+  const bold = sgr('1', '22');
+  return {
+    bold,
+    dim,
+    severity: (s) =>
+      s === 'error'
+        ? (t) => bold(red(t))
+        : s === 'warning'
+          ? (t) => bold(yellow(t))
+          : s === 'info'
+            ? cyan
+            : dim,
+    ok: sgr('32', '39'),
+    bad: red,
+  };
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+export function describeCounts(counts: SeverityCounts): string {
+  const parts = [plural(counts.error, 'error'), plural(counts.warning, 'warning')];
+  if (counts.info) parts.push(`${counts.info} info`);
+  if (counts.hint) parts.push(plural(counts.hint, 'hint'));
+  return parts.join(', ');
+}
+
+/** One diagnostic: the headline, then each related location indented. Lines and columns 1-based. */
+export function formatDiagnosticText(path: string, d: ReportedDiagnostic, options: TextOptions): string {
+  const p = palette(options.color);
+  const at = (line: number, character: number) => `${path}:${line + 1}:${character + 1}`;
+  let out = `${p.bold(at(d.start.line, d.start.character))}: ${p.severity(d.severity)(d.severity)} ${p.dim(`[${d.code}]`)} ${d.message}\n`;
+  for (const r of d.related) out += `    ${p.dim(at(r.start.line, r.start.character) + ':')} ${r.message}\n`;
+  return out;
+}
+
+export function formatCheckText(report: CheckReport, options: TextOptions): string {
+  const p = palette(options.color);
+  let out = '';
+  for (const file of report.files)
+    for (const d of file.diagnostics) out += formatDiagnosticText(file.path, d, options);
+  const total = report.counts.error + report.counts.warning + report.counts.info + report.counts.hint;
+  const checked = `${plural(report.files.length, 'file')} checked`;
+  const unreadable = report.unreadable.length ? `, ${report.unreadable.length} unreadable` : '';
+  const mark = report.exitCode === 0 ? p.ok('✓') : p.bad('✗');
+  out += `${mark} ${checked}${unreadable}: ${total === 0 ? 'no problems' : describeCounts(report.counts)}\n`;
+  return out;
+}
+
+// ---- trace ----
+
+/** `7ffff7c00000-7ffff7e00000 rw-p 00000000 [anon:a]  (app, step 1)` */
+export function formatMappingLine(m: TraceMapping): string {
+  const head = `${m.startPlain}-${m.endPlain} ${m.perms} ${m.offsetPlain} ${m.name}`;
+  // Anonymous mappings carry their label in the name ([anon:a]); file mappings get it here.
+  const label = m.label !== null && !m.name.startsWith('[anon:') ? `, ${m.label}` : '';
+  return `${head}  (${m.owner}, step ${m.createdStep}${label})`;
+}
+
+function formatStep(step: TraceStep, p: Palette, maps: boolean): string {
+  let out = `\n${p.bold(`step ${step.step}`)}  ${p.dim(`line ${step.line}`)}  ${step.text}\n`;
+  for (const call of step.calls) {
+    const result = call.result ? ` ${call.ok ? call.result : p.bad(call.result)}` : '';
+    const reason = !call.ok && call.reason ? p.dim(`  (${call.reason})`) : '';
+    out += `  ${p.dim(call.actor.padEnd(6))} ${call.text}${result}${reason}\n`;
+  }
+  out += `  → ${step.failed ? p.bad(step.result) : step.result}\n`;
+  for (const d of step.diagnostics)
+    out += `  ${p.severity(d.severity)(d.severity)} ${p.dim(`[${d.code}]`)} ${d.message}\n`;
+  for (const e of step.expectations)
+    out += `  ${e.passed === false ? p.bad('✗') : e.passed ? p.ok('✓') : '?'} line ${e.line}: ${e.text}${e.detail ? p.dim(`  (${e.detail})`) : ''}\n`;
+  if (maps) {
+    out += `  ${p.dim(`mappings (${step.mappings.length}):`)}\n`;
+    for (const m of step.mappings) out += `    ${formatMappingLine(m)}\n`;
+  }
+  return out;
+}
+
+function formatScenario(s: ScenarioTrace, p: Palette, maps: boolean): string {
+  let out = `${p.bold(`scenario ${s.index}${s.name !== null ? ` "${s.name}"` : ''}`)}  ${p.dim(`line ${s.line}; kernel ${s.kernel}; window ${s.window.start}..${s.window.end}`)}\n`;
+  for (const e of s.expectationsBeforeSteps)
+    out += `  ${e.passed === false ? p.bad('✗') : e.passed ? p.ok('✓') : '?'} line ${e.line}: ${e.text}\n`;
+  for (const step of s.steps) out += formatStep(step, p, maps);
+  if (s.steps.length === 0) out += '  (no steps)\n';
+  if (s.truncated) out += p.dim(`\n  … stopped after ${s.steps.length} steps\n`);
+  return out;
+}
+
+export function formatTraceText(trace: Trace, options: TextOptions & { maps: boolean }): string {
+  const p = palette(options.color);
+  return trace.scenarios.map((s) => formatScenario(s, p, options.maps)).join('\n');
+}

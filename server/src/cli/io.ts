@@ -1,0 +1,78 @@
+// What the CLI needs from the outside world, in one small interface so that tests can run every
+// command in-process and capture what it prints.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { ColorMode } from './args';
+
+export interface CliIo {
+  readonly cwd: string;
+  /** Standard output. */
+  write(text: string): void;
+  /** Standard error. */
+  error(text: string): void;
+  readStdin(): string;
+  /** Writes a command's result to stdout, or to `outputPath` (relative to cwd) when given. */
+  emit(text: string, outputPath: string | undefined): void;
+  /** Whether to colour output written to stdout for this mode (never when writing to a file). */
+  useColor(mode: ColorMode, toFile: boolean): boolean;
+}
+
+/**
+ * Colour rules: `--color`/`--no-color` decide; otherwise colour only on a terminal, and never
+ * when NO_COLOR is set to a non-empty value (https://no-color.org). FORCE_COLOR (non-empty, not
+ * `0`) forces it on, as in most Node tools.
+ */
+export function decideColor(
+  mode: ColorMode,
+  env: Readonly<Record<string, string | undefined>>,
+  isTTY: boolean,
+): boolean {
+  if (mode !== 'auto') return mode === 'always';
+  if (env.NO_COLOR) return false;
+  if (env.FORCE_COLOR && env.FORCE_COLOR !== '0') return true;
+  return isTTY && env.TERM !== 'dumb';
+}
+
+export function nodeIo(): CliIo {
+  const cwd = process.cwd();
+  return {
+    cwd,
+    write: (text) => {
+      process.stdout.write(text);
+    },
+    error: (text) => {
+      process.stderr.write(text);
+    },
+    readStdin: () => readFileSync(0, 'utf8'),
+    emit(text, outputPath) {
+      if (outputPath === undefined) this.write(text);
+      else writeFileSync(resolve(cwd, outputPath), text);
+    },
+    useColor: (mode, toFile) => !toFile && decideColor(mode, process.env, process.stdout.isTTY === true),
+  };
+}
+
+/** An in-memory CliIo for tests: collects stdout and stderr. */
+export function memoryIo(
+  cwd: string,
+  options: { stdin?: string; color?: boolean } = {},
+): CliIo & { stdout: string; stderr: string } {
+  const io = {
+    cwd,
+    stdout: '',
+    stderr: '',
+    write(text: string) {
+      io.stdout += text;
+    },
+    error(text: string) {
+      io.stderr += text;
+    },
+    readStdin: () => options.stdin ?? '',
+    emit(text: string, outputPath: string | undefined) {
+      if (outputPath === undefined) io.write(text);
+      else writeFileSync(resolve(cwd, outputPath), text);
+    },
+    useColor: (mode: ColorMode, toFile: boolean) => !toFile && decideColor(mode, {}, options.color ?? false),
+  };
+  return io;
+}

@@ -1,0 +1,337 @@
+// `drvmap trace`: the step-by-step timeline of a scenario as plain data (every number a string,
+// so the JSON form is exact for 64-bit addresses), which formats/text and formats/json render.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { analyseDocument, type AnalysisOptions, type ScenarioAnalysis } from '../engine/analysis';
+import type { Severity } from '../engine/diagnostics';
+import { formatKernelVersion } from '../engine/kernel/config';
+import {
+  VM_MAYSHARE,
+  VM_SHARED,
+  PROT_EXEC,
+  PROT_READ,
+  PROT_WRITE,
+  type Errno,
+  type Vma,
+} from '../engine/kernel/types';
+import { formatHex } from '../engine/numbers';
+import type { ExpectRecord, Outcome } from '../engine/sim/records';
+import type { LineIndex } from '../engine/syntax/text-range';
+import { UsageError, type TraceCommand } from './args';
+import { analysisOptions, displayPath } from './check';
+import type { CliIo } from './io';
+import { formatTraceJson } from './formats/json';
+import { formatTraceText } from './formats/text';
+
+export interface TraceMapping {
+  /** `0x7fff_f7c0_0000`, as the language writes addresses. */
+  readonly start: string;
+  readonly end: string;
+  /** `7ffff7c00000`, as /proc/PID/maps prints them. */
+  readonly startPlain: string;
+  readonly endPlain: string;
+  readonly sizeBytes: string;
+  /** `rw-p`, `r--s`. */
+  readonly perms: string;
+  /** The file offset as /proc/PID/maps prints it (8 hex digits at least; 0 for anonymous memory). */
+  readonly offsetPlain: string;
+  /** What /proc/PID/maps shows: `/dev/zero (deleted)`, `/memfd:buf (deleted)`, or `[anon:LABEL]` for a named anonymous mapping. */
+  readonly name: string;
+  /** The scenario's name for the mapping (`a`, `reservation`), or null. */
+  readonly label: string | null;
+  readonly kind: string;
+  readonly owner: string;
+  /** The step that made it, 1-based. */
+  readonly createdStep: number;
+}
+
+export interface TraceCall {
+  readonly actor: string;
+  readonly text: string;
+  readonly result: string;
+  readonly ok: boolean;
+  /** Only on failed calls. */
+  readonly errno?: Errno;
+  readonly reason?: string;
+}
+
+export interface TraceDiagnostic {
+  readonly code: string;
+  readonly severity: Severity;
+  readonly message: string;
+  /** 1-based. */
+  readonly line: number;
+  readonly column: number;
+}
+
+export interface TraceExpectation {
+  readonly line: number;
+  readonly text: string;
+  /** null: could not be checked (a step before it failed to run). */
+  readonly passed: boolean | null;
+  readonly detail: string;
+}
+
+/** The step's outcome with bigint values as hex strings. */
+export type TraceOutcome =
+  | { readonly kind: 'address'; readonly value: string }
+  | { readonly kind: 'ok' }
+  | { readonly kind: 'errno'; readonly errno: Errno; readonly reason: string }
+  | { readonly kind: 'vk'; readonly result: string; readonly reason: string }
+  | { readonly kind: 'data'; readonly summary: string }
+  | {
+      readonly kind: 'fault';
+      readonly signal: 'SIGSEGV' | 'SIGBUS';
+      readonly address: string;
+      readonly reason: string;
+    }
+  | { readonly kind: 'skipped'; readonly reason: string };
+
+export interface TraceStep {
+  /** 1-based step number (execution order). */
+  readonly step: number;
+  /** 1-based line and column of the step. */
+  readonly line: number;
+  readonly column: number;
+  readonly text: string;
+  readonly actor: string;
+  readonly calls: readonly TraceCall[];
+  readonly outcome: TraceOutcome;
+  /** `0x7fff_f7c0_0000`, `EINVAL`, `ok`, `SIGSEGV`, or empty when skipped. */
+  readonly result: string;
+  /** The step failed: an errno, a fault, a Vulkan error, or a call that did not succeed. */
+  readonly failed: boolean;
+  readonly diagnostics: readonly TraceDiagnostic[];
+  /** The `expect` lines checked after this step (before the next one). */
+  readonly expectations: readonly TraceExpectation[];
+  /** The mappings after the step (empty with --no-maps). */
+  readonly mappings: readonly TraceMapping[];
+}
+
+export interface ScenarioTrace {
+  /** 1-based. */
+  readonly index: number;
+  readonly name: string | null;
+  readonly line: number;
+  readonly kernel: string;
+  readonly window: { readonly start: string; readonly end: string };
+  readonly strategy: string;
+  readonly expectationsBeforeSteps: readonly TraceExpectation[];
+  readonly steps: readonly TraceStep[];
+  /** Simulation stopped early (maxSteps). */
+  readonly truncated: boolean;
+}
+
+export interface Trace {
+  readonly path: string;
+  readonly scenarios: readonly ScenarioTrace[];
+}
+
+export interface TraceOptions {
+  readonly scenario?: string;
+  readonly maps?: boolean;
+  readonly analysis?: AnalysisOptions;
+}
+
+const plainHex = (value: bigint) => value.toString(16);
+
+export function permsOf(vma: Vma): string {
+  const shared = (vma.vmFlags & (VM_SHARED | VM_MAYSHARE)) !== 0;
+  return `${vma.prot & PROT_READ ? 'r' : '-'}${vma.prot & PROT_WRITE ? 'w' : '-'}${vma.prot & PROT_EXEC ? 'x' : '-'}${shared ? 's' : 'p'}`;
+}
+
+export function traceMapping(vma: Vma, pageSize: bigint): TraceMapping {
+  const start = BigInt(vma.startPage) * pageSize;
+  const end = BigInt(vma.endPage) * pageSize;
+  // /proc/PID/maps shows vm_pgoff only for mappings with a file (shared anonymous has /dev/zero).
+  const offset = vma.object.kind === 'anon' ? 0n : BigInt(vma.pgoff) * pageSize;
+  const name = vma.object.name || (vma.label ? `[anon:${vma.label}]` : '');
+  return {
+    start: formatHex(start),
+    end: formatHex(end),
+    startPlain: plainHex(start),
+    endPlain: plainHex(end),
+    sizeBytes: (end - start).toString(),
+    perms: permsOf(vma),
+    offsetPlain: plainHex(offset).padStart(8, '0'),
+    name,
+    label: vma.label ?? null,
+    kind: vma.object.kind,
+    owner: vma.owner,
+    createdStep: vma.createdStep + 1,
+  };
+}
+
+export function traceOutcome(outcome: Outcome): TraceOutcome {
+  switch (outcome.kind) {
+    case 'address':
+      return { kind: 'address', value: formatHex(outcome.value) };
+    case 'fault':
+      return {
+        kind: 'fault',
+        signal: outcome.signal,
+        address: formatHex(outcome.address),
+        reason: outcome.reason,
+      };
+    default:
+      return outcome;
+  }
+}
+
+function isFailure(outcome: Outcome): boolean {
+  return (
+    outcome.kind === 'errno' ||
+    outcome.kind === 'fault' ||
+    (outcome.kind === 'vk' && outcome.result !== 'VK_SUCCESS')
+  );
+}
+
+function expectation(record: ExpectRecord, text: string, lines: LineIndex): TraceExpectation {
+  return {
+    line: lines.position(record.node.start).line + 1,
+    text: text.slice(record.node.start, record.node.end),
+    passed: record.passed ?? null,
+    detail: record.detail,
+  };
+}
+
+/** Picks scenarios by name (exact) or by 1-based number; undefined selects all. */
+export function selectScenarios(
+  scenarios: readonly ScenarioAnalysis[],
+  selector: string | undefined,
+): { analysis: ScenarioAnalysis; index: number }[] {
+  const all = scenarios.map((analysis, i) => ({ analysis, index: i + 1 }));
+  if (selector === undefined) return all;
+  const byName = all.filter((s) => s.analysis.node.name?.value === selector);
+  if (byName.length > 0) return byName;
+  if (/^\d+$/.test(selector)) {
+    const n = Number(selector);
+    const found = all[n - 1];
+    if (found) return [found];
+    throw new UsageError(
+      `there is no scenario ${n}: the file has ${plural(all.length, 'scenario')}`,
+      'trace',
+    );
+  }
+  const names = all.map((s) => s.analysis.node.name?.value).filter((n): n is string => n !== undefined);
+  throw new UsageError(
+    `no scenario is called "${selector}"${names.length ? `; the scenarios are: ${names.map((n) => `"${n}"`).join(', ')}` : ''}`,
+    'trace',
+  );
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+export function traceScenario(
+  scenario: ScenarioAnalysis,
+  index: number,
+  text: string,
+  lines: LineIndex,
+  options: TraceOptions = {},
+): ScenarioTrace {
+  const { run } = scenario;
+  const sim = run.simulation;
+  const withMaps = options.maps ?? true;
+  const expectsAfter = new Map<number, TraceExpectation[]>();
+  for (const e of sim.expects) {
+    const list = expectsAfter.get(e.afterStep) ?? [];
+    list.push(expectation(e, text, lines));
+    expectsAfter.set(e.afterStep, list);
+  }
+  const steps: TraceStep[] = sim.records.map((record) => {
+    const at = lines.position(record.node.start);
+    const diagnostics = scenario.diagnostics
+      .filter(
+        (d) =>
+          d.range.start >= record.node.start &&
+          d.range.start < Math.max(record.node.end, record.node.start + 1),
+      )
+      .map((d) => {
+        const p = lines.position(d.range.start);
+        return {
+          code: d.code,
+          severity: d.severity,
+          message: d.message,
+          line: p.line + 1,
+          column: p.character + 1,
+        };
+      });
+    return {
+      step: record.index + 1,
+      line: at.line + 1,
+      column: at.character + 1,
+      text: record.node.text,
+      actor: record.actor,
+      calls: record.calls.map((c) => ({
+        actor: c.actor,
+        text: c.text,
+        result: c.result,
+        ok: c.ok,
+        ...(c.errno !== undefined ? { errno: c.errno } : {}),
+        ...(c.reason !== undefined ? { reason: c.reason } : {}),
+      })),
+      outcome: traceOutcome(record.outcome),
+      result: record.resultText.replace(/^→\s*/, ''),
+      failed: isFailure(record.outcome),
+      diagnostics,
+      expectations: expectsAfter.get(record.index) ?? [],
+      mappings: withMaps ? sim.space.vmasAt(record.index).map((v) => traceMapping(v, sim.pageSize)) : [],
+    };
+  });
+  const stepCount = run.node.body.filter((s) => s.kind === 'step').length;
+  const platform = sim.platform;
+  return {
+    index,
+    name: scenario.node.name?.value ?? null,
+    line: lines.position(scenario.node.start).line + 1,
+    kernel: formatKernelVersion(platform.kernel.version),
+    window: { start: formatHex(platform.window.start), end: formatHex(platform.window.end) },
+    strategy: platform.strategy,
+    expectationsBeforeSteps: expectsAfter.get(-1) ?? [],
+    steps,
+    truncated: steps.length < stepCount,
+  };
+}
+
+export function buildTrace(path: string, text: string, options: TraceOptions = {}): Trace {
+  const analysis = analyseDocument(text, options.analysis ?? {});
+  const selected = selectScenarios(analysis.scenarios, options.scenario);
+  return {
+    path,
+    scenarios: selected.map((s) => traceScenario(s.analysis, s.index, text, analysis.lines, options)),
+  };
+}
+
+export function runTrace(command: TraceCommand, io: CliIo): number {
+  const path = displayPath(io.cwd, command.file);
+  let text: string;
+  try {
+    text = command.file === '-' ? io.readStdin() : readFileSync(resolve(io.cwd, command.file), 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    io.error(
+      `drvmap: cannot read ${path}: ${code === 'ENOENT' ? 'no such file or directory' : code === 'EISDIR' ? 'is a directory' : String((error as Error).message)}\n`,
+    );
+    return 2;
+  }
+  const trace = buildTrace(path, text, {
+    scenario: command.scenario,
+    maps: command.maps,
+    analysis: analysisOptions(command),
+  });
+  if (trace.scenarios.length === 0) {
+    io.error(`drvmap: ${path} has no scenario\n`);
+    return 2;
+  }
+  const out =
+    command.format === 'json'
+      ? formatTraceJson(trace)
+      : formatTraceText(trace, {
+          color: io.useColor(command.color, command.output !== undefined),
+          maps: command.maps,
+        });
+  io.emit(out, command.output);
+  return 0;
+}

@@ -1,0 +1,223 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkSources, displayPath } from '../../../server/src/cli/check';
+import { runCli } from '../../../server/src/cli/cli';
+import { formatCheckText } from '../../../server/src/cli/formats/text';
+import { checkJson, JSON_SCHEMA_VERSION } from '../../../server/src/cli/formats/json';
+import { checkSarif } from '../../../server/src/cli/formats/sarif';
+import { decideColor, memoryIo } from '../../../server/src/cli/io';
+import { RULES, ruleDocUrl } from '../../../server/src/engine/rules/registry';
+import { assertSarifShape } from './sarif-shape';
+import { CLEAN, ERRORS, WARNING_ONLY } from './fixtures';
+
+function workspace(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'drvmap-cli-'));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return dir;
+}
+
+test('checkSources: exit code 0 clean, 0 with warnings only, 1 with errors', () => {
+  assert.equal(checkSources([{ path: 'a.drvmap', text: CLEAN }]).exitCode, 0);
+  const warnings = checkSources([{ path: 'w.drvmap', text: WARNING_ONLY }]);
+  assert.equal(warnings.counts.warning, 1);
+  assert.equal(warnings.counts.error, 0);
+  assert.equal(warnings.exitCode, 0);
+  assert.equal(
+    checkSources([{ path: 'w.drvmap', text: WARNING_ONLY }], [], { failOn: 'warning' }).exitCode,
+    1,
+  );
+  const errors = checkSources([{ path: 'e.drvmap', text: ERRORS }]);
+  assert.ok(errors.counts.error >= 1);
+  assert.equal(errors.exitCode, 1);
+  assert.equal(
+    checkSources(
+      [{ path: 'a.drvmap', text: CLEAN }],
+      [{ path: 'gone.drvmap', message: 'no such file or directory' }],
+    ).exitCode,
+    2,
+  );
+});
+
+test('the threshold drops lower severities from the report and from the exit code', () => {
+  const report = checkSources([{ path: 'w.drvmap', text: WARNING_ONLY }], [], {
+    threshold: 'error',
+    failOn: 'warning',
+  });
+  assert.equal(report.files[0]?.diagnostics.length, 0);
+  assert.equal(report.exitCode, 0);
+});
+
+test('severity overrides reach the engine: a rule turned off disappears', () => {
+  const report = checkSources([{ path: 'w.drvmap', text: WARNING_ONLY }], [], {
+    analysis: { severities: { 'duplicate-setting': 'off' } },
+  });
+  assert.equal(report.counts.warning, 0);
+  const raised = checkSources([{ path: 'w.drvmap', text: WARNING_ONLY }], [], {
+    analysis: { severities: { 'duplicate-setting': 'error' } },
+  });
+  assert.equal(raised.exitCode, 1);
+});
+
+test('text: file:line:col: severity [code] message, related lines indented, summary last', () => {
+  const report = checkSources([{ path: 'e.drvmap', text: ERRORS }]);
+  const text = formatCheckText(report, { color: false });
+  const lines = text.trimEnd().split('\n');
+  assert.match(lines[0] ?? '', /^e\.drvmap:2:\d+: error \[kernel-refused\] .*EINVAL/);
+  const related = lines.find((l) => l.startsWith('    e.drvmap:'));
+  assert.ok(related, 'a related location is printed indented under its diagnostic');
+  assert.match(lines[lines.length - 1] ?? '', /1 file checked: \d+ errors?, \d+ warnings?/);
+  assert.ok(!text.includes('\u001b['), 'no escape codes without colour');
+  assert.ok(formatCheckText(report, { color: true }).includes('\u001b[31m'));
+  assert.match(
+    formatCheckText(checkSources([{ path: 'a.drvmap', text: CLEAN }]), { color: false }),
+    /no problems/,
+  );
+});
+
+test('colour: on a TTY only, never with NO_COLOR, flags win', () => {
+  assert.equal(decideColor('auto', {}, true), true);
+  assert.equal(decideColor('auto', {}, false), false);
+  assert.equal(decideColor('auto', { NO_COLOR: '1' }, true), false);
+  assert.equal(decideColor('auto', { NO_COLOR: '' }, true), true);
+  assert.equal(decideColor('auto', { TERM: 'dumb' }, true), false);
+  assert.equal(decideColor('always', { NO_COLOR: '1' }, false), true);
+  assert.equal(decideColor('never', {}, true), false);
+});
+
+test('JSON: the documented shape, 1-based positions with offsets', () => {
+  const report = checkSources([{ path: 'e.drvmap', text: ERRORS }]);
+  const json = checkJson(report);
+  assert.equal(json.schemaVersion, JSON_SCHEMA_VERSION);
+  assert.equal(json.tool.name, 'drvmap');
+  assert.equal(json.files.length, 1);
+  const file = json.files[0]!;
+  assert.equal(file.path, 'e.drvmap');
+  const refused = file.diagnostics.find((d) => d.code === 'kernel-refused');
+  assert.ok(refused);
+  assert.equal(refused.severity, 'error');
+  assert.equal(refused.scenario, 'unaligned');
+  assert.equal(refused.docUrl, ruleDocUrl('kernel-refused'));
+  assert.equal(refused.range.start.line, 2);
+  assert.equal(
+    ERRORS.slice(refused.range.start.offset, refused.range.end.offset).length,
+    refused.range.end.column - refused.range.start.column,
+  );
+  assert.equal(file.counts.error, json.summary.error);
+  assert.equal(json.summary.files, 1);
+  assert.equal(json.exitCode, 1);
+  assert.deepEqual(Object.keys(json), [
+    'schemaVersion',
+    'tool',
+    'files',
+    'unreadable',
+    'summary',
+    'exitCode',
+  ]);
+  // Round-trips through JSON unchanged (no bigint, no undefined-only fields).
+  assert.deepEqual(JSON.parse(JSON.stringify(json)), json);
+});
+
+test('SARIF: valid shape, every rule listed, results point at rules and relative files', () => {
+  const report = checkSources([
+    { path: join('dir', 'e.drvmap'), text: ERRORS },
+    { path: 'a.drvmap', text: CLEAN },
+  ]);
+  const run = assertSarifShape(checkSarif(report, { cwd: '/work' }));
+  const driver = (
+    run.tool as { driver: { rules: { id: string; defaultConfiguration: { level: string } }[] } }
+  ).driver;
+  assert.deepEqual(
+    driver.rules.map((r) => r.id),
+    RULES.map((r) => r.code),
+  );
+  for (const rule of RULES) {
+    const level = driver.rules.find((r) => r.id === rule.code)?.defaultConfiguration.level;
+    assert.equal(
+      level,
+      rule.severity === 'error' ? 'error' : rule.severity === 'warning' ? 'warning' : 'note',
+    );
+  }
+  const results = run.results as {
+    ruleId: string;
+    locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId: string } } }[];
+    relatedLocations?: unknown[];
+  }[];
+  assert.ok(results.length >= 2);
+  assert.equal(results[0]?.locations[0]?.physicalLocation.artifactLocation.uri, 'dir/e.drvmap');
+  assert.equal(results[0]?.locations[0]?.physicalLocation.artifactLocation.uriBaseId, '%SRCROOT%');
+  assert.ok(results.some((r) => (r.relatedLocations?.length ?? 0) > 0));
+  assert.equal((run.invocations as { executionSuccessful: boolean }[])[0]?.executionSuccessful, true);
+  assert.equal(run.columnKind, 'utf16CodeUnits');
+});
+
+test('SARIF: paths with spaces and # are percent-encoded', () => {
+  const run = assertSarifShape(
+    checkSarif(checkSources([{ path: 'my dir/a#1.drvmap', text: ERRORS }]), { cwd: '/w' }),
+  );
+  const results = run.results as {
+    locations: { physicalLocation: { artifactLocation: { uri: string } } }[];
+  }[];
+  assert.equal(results[0]?.locations[0]?.physicalLocation.artifactLocation.uri, 'my%20dir/a%231.drvmap');
+});
+
+test('runCli check: exit codes 0 / 1 / 2, unreadable files on stderr, directories expanded', () => {
+  const dir = workspace({
+    'clean.drvmap': CLEAN,
+    'warn.drvmap': WARNING_ONLY,
+    'sub/bad.drvmap': ERRORS,
+    'sub/notes.txt': 'x',
+  });
+  let io = memoryIo(dir);
+  assert.equal(runCli(['check', 'clean.drvmap'], io), 0);
+  assert.match(io.stdout, /1 file checked: no problems/);
+  io = memoryIo(dir);
+  assert.equal(runCli(['check', 'warn.drvmap'], io), 0);
+  assert.match(io.stdout, /warn\.drvmap:3:\d+: warning \[duplicate-setting\]/);
+  io = memoryIo(dir);
+  assert.equal(runCli(['check', '--fail-on', 'warning', 'warn.drvmap'], io), 1);
+  io = memoryIo(dir);
+  assert.equal(runCli(['check', '.'], io), 1);
+  assert.match(io.stdout, /3 files checked/);
+  assert.match(io.stdout, new RegExp(`${join('sub', 'bad.drvmap').replace(/[\\.]/g, '\\$&')}:2:`));
+  io = memoryIo(dir);
+  assert.equal(runCli(['check', 'clean.drvmap', 'missing.drvmap'], io), 2);
+  assert.match(io.stderr, /cannot read missing\.drvmap: no such file or directory/);
+  io = memoryIo(dir);
+  assert.equal(runCli(['check', '--format', 'nope', 'clean.drvmap'], io), 2);
+  assert.match(io.stderr, /drvmap check --help/);
+  io = memoryIo(dir, { stdin: ERRORS });
+  assert.equal(runCli(['check', '-'], io), 1);
+  assert.match(io.stdout, /^<stdin>:2:/);
+});
+
+test('runCli check --output writes the report to a file', () => {
+  const dir = workspace({ 'bad.drvmap': ERRORS });
+  const io = memoryIo(dir);
+  assert.equal(runCli(['check', '--format', 'sarif', '-o', 'report.sarif', 'bad.drvmap'], io), 1);
+  assert.equal(io.stdout, '');
+  const log: unknown = JSON.parse(readFileSync(join(dir, 'report.sarif'), 'utf8'));
+  assertSarifShape(log);
+});
+
+test('displayPath: relative inside the working directory, absolute outside', () => {
+  assert.equal(displayPath('/work/p', '/work/p/a/b.drvmap'), join('a', 'b.drvmap'));
+  assert.equal(displayPath('/work/p', 'x.drvmap'), 'x.drvmap');
+  assert.equal(displayPath('/work/p', '/elsewhere/x.drvmap'), '/elsewhere/x.drvmap');
+});
+
+test('help and version', () => {
+  let io = memoryIo('/');
+  assert.equal(runCli(['--help'], io), 0);
+  assert.match(io.stdout, /drvmap check/);
+  io = memoryIo('/');
+  assert.equal(runCli(['--version'], io), 0);
+  assert.match(io.stdout, /^drvmap \d+\.\d+\.\d+/);
+  io = memoryIo('/');
+  assert.equal(runCli([], io), 2);
+});

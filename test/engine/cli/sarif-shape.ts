@@ -1,0 +1,108 @@
+// A structural check of a SARIF 2.1.0 log: the parts code-scanning tools (GitHub code scanning,
+// the SARIF viewer) require, with the types and value ranges the schema gives them.
+import assert from 'node:assert/strict';
+
+type Json = Record<string, unknown>;
+
+const LEVELS = ['none', 'note', 'warning', 'error'];
+
+function object(value: unknown, what: string): Json {
+  assert.ok(
+    value !== null && typeof value === 'object' && !Array.isArray(value),
+    `${what} must be an object`,
+  );
+  return value as Json;
+}
+
+function array(value: unknown, what: string): unknown[] {
+  assert.ok(Array.isArray(value), `${what} must be an array`);
+  return value;
+}
+
+function message(value: unknown, what: string): void {
+  const m = object(value, what);
+  assert.equal(typeof m.text, 'string', `${what}.text must be a string`);
+  assert.ok((m.text as string).length > 0, `${what}.text must not be empty`);
+}
+
+function positiveInteger(value: unknown, what: string): number {
+  assert.ok(
+    Number.isInteger(value) && (value as number) >= 1,
+    `${what} must be an integer ≥ 1, is ${String(value)}`,
+  );
+  return value as number;
+}
+
+function physicalLocation(value: unknown, what: string): void {
+  const p = object(value, what);
+  const artifact = object(p.artifactLocation, `${what}.artifactLocation`);
+  assert.equal(typeof artifact.uri, 'string', `${what}.artifactLocation.uri`);
+  const uri = artifact.uri as string;
+  // A relative reference (with a uriBaseId) or an absolute URI; never a raw Windows or POSIX absolute path.
+  assert.ok(
+    !uri.startsWith('/') && !/^[A-Za-z]:\\/.test(uri) && !uri.includes('\\'),
+    `${what}: ${uri} is not a URI reference`,
+  );
+  if (!/^[a-z][a-z0-9+.-]*:/i.test(uri))
+    assert.equal(typeof artifact.uriBaseId, 'string', `${what}: a relative uri needs a uriBaseId`);
+  if (p.region !== undefined) {
+    const r = object(p.region, `${what}.region`);
+    const startLine = positiveInteger(r.startLine, `${what}.region.startLine`);
+    const startColumn = positiveInteger(r.startColumn, `${what}.region.startColumn`);
+    const endLine = positiveInteger(r.endLine, `${what}.region.endLine`);
+    const endColumn = positiveInteger(r.endColumn, `${what}.region.endColumn`);
+    assert.ok(
+      endLine > startLine || (endLine === startLine && endColumn >= startColumn),
+      `${what}.region ends before it starts`,
+    );
+  }
+}
+
+/** Validates the log and returns its run for further checks. */
+export function assertSarifShape(log: unknown): Json {
+  const root = object(log, 'log');
+  assert.equal(root.version, '2.1.0');
+  assert.equal(typeof root.$schema, 'string');
+  assert.match(root.$schema as string, /sarif.*2\.1\.0.*\.json$/);
+  const runs = array(root.runs, 'runs');
+  assert.equal(runs.length, 1);
+  const run = object(runs[0], 'runs[0]');
+  const driver = object(object(run.tool, 'tool').driver, 'tool.driver');
+  assert.equal(driver.name, 'drvmap');
+  assert.match(driver.informationUri as string, /^https:\/\//);
+  const rules = array(driver.rules, 'driver.rules').map((r, i) => object(r, `rules[${i}]`));
+  const ids = new Set<string>();
+  rules.forEach((rule, i) => {
+    assert.equal(typeof rule.id, 'string', `rules[${i}].id`);
+    assert.ok(!ids.has(rule.id as string), `rule ${String(rule.id)} listed twice`);
+    ids.add(rule.id as string);
+    message(rule.shortDescription, `rules[${i}].shortDescription`);
+    assert.match(rule.helpUri as string, /^https:\/\/.*#/, `rules[${i}].helpUri`);
+    assert.ok(
+      LEVELS.includes(object(rule.defaultConfiguration, `rules[${i}].defaultConfiguration`).level as string),
+    );
+  });
+  array(run.results, 'results').forEach((value, i) => {
+    const result = object(value, `results[${i}]`);
+    assert.ok(
+      ids.has(result.ruleId as string),
+      `results[${i}].ruleId ${String(result.ruleId)} is not a listed rule`,
+    );
+    if (result.ruleIndex !== undefined)
+      assert.equal(rules[result.ruleIndex as number]?.id, result.ruleId, `results[${i}].ruleIndex`);
+    assert.ok(LEVELS.includes(result.level as string), `results[${i}].level`);
+    message(result.message, `results[${i}].message`);
+    const locations = array(result.locations, `results[${i}].locations`);
+    assert.ok(locations.length >= 1);
+    for (const location of locations)
+      physicalLocation(object(location, 'location').physicalLocation, `results[${i}].locations[]`);
+    if (result.relatedLocations !== undefined) {
+      for (const related of array(result.relatedLocations, `results[${i}].relatedLocations`)) {
+        const r = object(related, 'relatedLocation');
+        message(r.message, `results[${i}].relatedLocations[].message`);
+        physicalLocation(r.physicalLocation, `results[${i}].relatedLocations[]`);
+      }
+    }
+  });
+  return run;
+}

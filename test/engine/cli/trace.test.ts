@@ -1,0 +1,120 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UsageError } from '../../../server/src/cli/args';
+import { runCli } from '../../../server/src/cli/cli';
+import { formatMappingLine, formatTraceText } from '../../../server/src/cli/formats/text';
+import { traceJson } from '../../../server/src/cli/formats/json';
+import { memoryIo } from '../../../server/src/cli/io';
+import { buildTrace } from '../../../server/src/cli/trace';
+import { CLEAN, ERRORS } from './fixtures';
+
+test('trace: each step with its line, text, calls, result and the mappings after it', () => {
+  const trace = buildTrace('a.drvmap', CLEAN);
+  assert.equal(trace.scenarios.length, 1);
+  const s = trace.scenarios[0]!;
+  assert.equal(s.name, 'DONTUNMAP keeps the old range, but empty');
+  assert.equal(s.kernel, '6.6');
+  assert.equal(s.steps.length, 6);
+  const [mmap, write, remap, unmap, fixed, protect] = s.steps;
+  assert.equal(mmap?.step, 1);
+  assert.equal(mmap?.line, 3);
+  assert.equal(mmap?.text, 'a = mmap 2MiB rw private anon');
+  assert.match(
+    mmap?.calls[0]?.text ?? '',
+    /^mmap\(NULL, 0x20_0000, PROT_READ\|PROT_WRITE, MAP_PRIVATE\|MAP_ANONYMOUS, -1, 0x0\)$/,
+  );
+  assert.equal(mmap?.calls[0]?.ok, true);
+  assert.equal(mmap?.outcome.kind, 'address');
+  assert.equal(mmap?.mappings.length, 1);
+  assert.equal(mmap?.mappings[0]?.perms, 'rw-p');
+  assert.equal(mmap?.mappings[0]?.createdStep, 1);
+  assert.equal(write?.mappings.length, 1);
+  // DONTUNMAP: both ranges mapped after step 3, and both expectations checked right after it.
+  assert.equal(remap?.mappings.length, 2);
+  assert.deepEqual(
+    remap?.expectations.map((e) => [e.line, e.passed]),
+    [
+      [6, true],
+      [7, true],
+    ],
+  );
+  // munmap a: one mapping left, the moved one, made at step 3.
+  assert.equal(unmap?.mappings.length, 1);
+  assert.equal(unmap?.mappings[0]?.createdStep, 3);
+  const shared = fixed?.mappings.find((m) => m.startPlain === '10000000');
+  assert.ok(shared);
+  assert.equal(shared.perms, 'r--s');
+  assert.equal(shared.endPlain, '10001000');
+  assert.equal(protect?.mappings.find((m) => m.startPlain === '10000000')?.perms, 'rw-s');
+});
+
+test('trace: a failing call carries its errno and the step its diagnostics', () => {
+  const trace = buildTrace('e.drvmap', ERRORS);
+  const first = trace.scenarios[0]?.steps[0];
+  assert.equal(first?.failed, true);
+  assert.equal(first?.result, 'EINVAL');
+  assert.equal(first?.calls[0]?.ok, false);
+  assert.equal(first?.calls[0]?.errno, 'EINVAL');
+  assert.ok(first?.diagnostics.some((d) => d.code === 'kernel-refused' && d.severity === 'error'));
+  assert.equal(first?.mappings.length, 0);
+});
+
+test('trace text: a /proc/PID/maps-like listing with owner and step', () => {
+  const trace = buildTrace('a.drvmap', CLEAN);
+  const text = formatTraceText(trace, { color: false, maps: true });
+  assert.match(text, /^scenario 1 "DONTUNMAP keeps the old range, but empty"/);
+  assert.match(text, /step 3 {2}line 5 {2}b = mremap a, 2MiB, 2MiB, maymove \| dontunmap/);
+  assert.match(text, /\n {4}[0-9a-f]+-[0-9a-f]+ rw-p 00000000 \[anon:a\] {2}\(\w+, step 1\)\n/);
+  assert.match(text, /\n {4}10000000-10001000 r--s 00000000 \/dev\/zero \(deleted\) {2}\(\w+, step 5, c\)\n/);
+  const mapping = trace.scenarios[0]!.steps[0]!.mappings[0]!;
+  assert.equal(
+    formatMappingLine(mapping),
+    `${mapping.startPlain}-${mapping.endPlain} rw-p 00000000 [anon:a]  (${mapping.owner}, step 1)`,
+  );
+  assert.doesNotMatch(formatTraceText(trace, { color: false, maps: false }), /mappings \(/);
+});
+
+test('trace JSON: exact addresses as strings, round-trips', () => {
+  const json = traceJson(buildTrace('a.drvmap', CLEAN)) as {
+    scenarios: { steps: { outcome: { kind: string; value?: string } }[] }[];
+  };
+  const outcome = json.scenarios[0]?.steps[0]?.outcome;
+  assert.equal(outcome?.kind, 'address');
+  assert.match(outcome?.value ?? '', /^0x[0-9a-f_]+$/);
+  assert.deepEqual(JSON.parse(JSON.stringify(json)), json);
+});
+
+test('trace: scenario chosen by name or number; a wrong one is a usage error', () => {
+  const text = CLEAN + '\n' + ERRORS;
+  assert.equal(buildTrace('x', text).scenarios.length, 2);
+  assert.equal(buildTrace('x', text, { scenario: 'unaligned' }).scenarios[0]?.index, 2);
+  assert.equal(
+    buildTrace('x', text, { scenario: '1' }).scenarios[0]?.name,
+    'DONTUNMAP keeps the old range, but empty',
+  );
+  assert.throws(
+    () => buildTrace('x', text, { scenario: '3' }),
+    (e) => e instanceof UsageError && /no scenario 3/.test(e.message),
+  );
+  assert.throws(
+    () => buildTrace('x', text, { scenario: 'nope' }),
+    (e) => e instanceof UsageError && /"unaligned"/.test(e.message),
+  );
+});
+
+test('runCli trace: exit 0 when traced, 2 for a missing file or scenario', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'drvmap-trace-'));
+  writeFileSync(join(dir, 'a.drvmap'), CLEAN);
+  let io = memoryIo(dir);
+  assert.equal(runCli(['trace', 'a.drvmap', '--format', 'json'], io), 0);
+  assert.equal((JSON.parse(io.stdout) as { scenarios: unknown[] }).scenarios.length, 1);
+  io = memoryIo(dir);
+  assert.equal(runCli(['trace', 'missing.drvmap'], io), 2);
+  assert.match(io.stderr, /cannot read missing\.drvmap/);
+  io = memoryIo(dir);
+  assert.equal(runCli(['trace', 'a.drvmap', '--scenario', 'nope'], io), 2);
+  assert.match(io.stderr, /no scenario is called "nope"/);
+});
