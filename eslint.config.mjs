@@ -4,11 +4,22 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'out/**', 'out-tsc/**', '.cache/**', 'test-output/**', 'test/e2e/workspace/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'out/**',
+      'out-tsc/**',
+      '.cache/**',
+      'test-output/**',
+      'test/e2e/workspace/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { console: 'readonly', process: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' } },
+    languageOptions: {
+      globals: { console: 'readonly', process: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-constant-condition': ['error', { checkLoops: false }],
@@ -21,7 +32,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['vscode', 'vscode-*', 'vscode-languageserver*'], message: 'The engine is pure: no vscode or LSP imports.' },
+            {
+              group: ['vscode', 'vscode-*', 'vscode-languageserver*'],
+              message: 'The engine is pure: no vscode or LSP imports.',
+            },
             { group: ['node:*', 'fs', 'path', 'child_process'], message: 'The engine is pure: no Node I/O.' },
           ],
         },

@@ -68,6 +68,8 @@ export const MAIN_HELP = `drvmap — check and trace driver mapping scenarios (*
 Usage:
   drvmap check [options] FILE|DIR…      report diagnostics (for editors' users and CI)
   drvmap trace [options] FILE           the step-by-step timeline of a scenario
+  drvmap explore [options] FILE         is the strategy safe under every driver behaviour?
+                                        (options: --scenario, --kernels, --all, --format; docs/explore.md)
   drvmap --help | help [check|trace]    this help, or a command's
   drvmap --version
 

@@ -43,7 +43,14 @@ export function analyseDocument(text: string, options: AnalysisOptions = {}): Do
     if (override === 'off') return undefined;
     const severity = override ?? rule?.severity ?? 'error';
     return fix
-      ? { code, severity, range: { start: range.start, end: range.end }, message, related, fix }
+      ? {
+          code,
+          severity,
+          range: { start: range.start, end: range.end },
+          message,
+          related,
+          fix: plainFix(fix),
+        }
       : { code, severity, range: { start: range.start, end: range.end }, message, related };
   };
   for (const error of file.errors) {
@@ -136,4 +143,16 @@ export function scenarioAt(analysis: DocumentAnalysis, offset: number): Scenario
     if (offset <= s.node.end && offset >= s.node.start) return s;
   }
   return found;
+}
+
+/**
+ * The fix with plain `{ start, end }` ranges. Rules may hand a syntax node as the range; a node
+ * carries more (a number literal's bigint value), and the server sends the fix as the LSP
+ * diagnostic's `data`, which must be JSON.
+ */
+function plainFix(fix: FixData): FixData {
+  const plain = (r: TextRange): TextRange => ({ start: r.start, end: r.end });
+  return fix.kind === 'replace'
+    ? { ...fix, range: plain(fix.range) }
+    : { ...fix, fixes: fix.fixes.map((f) => ({ title: f.title, range: plain(f.range), text: f.text })) };
 }

@@ -67,7 +67,9 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
         // A device's offset is the BO's fake mmap offset, meaningful only to the driver: the model
         // gives each device file one BO at offset 0, sized to the mapping.
         const size = kind === 'device' ? end - start : offset + (end - start);
-        out.push(`  ${file} = open ${kind} "${path.replace(/"/g, "'")}" ${formatHex(size)}${mixed}`);
+        // The model names a memfd `/memfd:NAME (deleted)` itself, as the kernel does.
+        const openName = kind === 'memfd' ? path.replace(/^\/memfd:/, '') : path;
+        out.push(`  ${file} = open ${kind} "${openName.replace(/"/g, "'")}" ${formatHex(size)}${mixed}`);
         if (kind === 'device') deviceFiles.add(file);
       }
       const fileOffset = deviceFiles.has(file) ? 0n : offset;

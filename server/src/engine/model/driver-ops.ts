@@ -275,7 +275,7 @@ export class DriverOps {
     } else if (!file && o.backing === 'shmem') {
       file = this.sim.space.openFile({
         kind: 'memfd',
-        name: `/memfd:${this.name}-bo (deleted)`,
+        name: `${this.name}-bo`,
         sizeBytes: o.length,
         readable: true,
         writable: true,

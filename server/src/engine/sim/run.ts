@@ -411,7 +411,8 @@ class ScenarioRunner {
     } else {
       spec = {
         kind: kind.name === 'memfd' ? 'memfd' : 'regular',
-        name: kind.name === 'memfd' ? `/memfd:${rawName} (deleted)` : rawName,
+        // The kernel model names memfds as /proc/PID/maps does (`/memfd:NAME (deleted)`).
+        name: rawName,
         sizeBytes: size,
         readable: true,
         writable: !has('readonly'),
