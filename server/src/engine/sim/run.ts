@@ -530,32 +530,35 @@ class ScenarioRunner {
 
   // ---- names and arguments ----
 
-  private exprArgs(step: StepNode, names: string[]): (bigint | undefined)[] {
-    const exprs = step.args.filter((a): a is Expression => a.kind !== 'string');
+  private exprArgs(step: StepNode, names: readonly string[]): (bigint | undefined)[] {
     const out: (bigint | undefined)[] = [];
-    names.forEach((name, i) => {
-      const optional = name.endsWith('?');
-      const arg = exprs[i];
-      if (!arg) {
-        if (!optional)
-          this.problem(
-            'missing-argument',
-            step.verb,
-            `${step.verb.name} needs ${name}: \`${VERB_BY_NAME.get(step.verb.name)?.example ?? ''}\``,
-          );
-        out.push(undefined);
-        return;
+    let position = 0;
+    for (const arg of step.args) {
+      if (arg.kind === 'string') {
+        this.problem('syntax-error', arg, `${step.verb.name} takes no text`);
+        continue;
       }
-      out.push(this.evaluateArg(arg, name.replace('?', ''), this.sim.records.length >= 0 ? 'app' : 'app'));
-    });
-    for (const extra of exprs.slice(names.length))
-      this.problem(
-        'syntax-error',
-        extra,
-        `${step.verb.name} takes ${names.length} values; this one is extra`,
-      );
-    for (const s of step.args.filter((a) => a.kind === 'string'))
-      this.problem('syntax-error', s, `${step.verb.name} takes no text`);
+      if (position >= names.length) {
+        this.problem(
+          'syntax-error',
+          arg,
+          `${step.verb.name} takes ${names.length} values; this one is extra`,
+        );
+        continue;
+      }
+      out.push(this.evaluateArg(arg, names[position++] ?? '', 'host'));
+    }
+    for (; position < names.length; position++) {
+      const name = names[position] ?? '';
+      if (!name.endsWith('?')) {
+        this.problem(
+          'missing-argument',
+          step.verb,
+          `${step.verb.name} needs ${name}: \`${VERB_BY_NAME.get(step.verb.name)?.example ?? ''}\``,
+        );
+      }
+      out.push(undefined);
+    }
     return out;
   }
 
@@ -569,8 +572,12 @@ class ScenarioRunner {
     return this.evaluateArg(option.value, keyword, actor);
   }
 
+  private readonly nameValueOf = (node: NameExpression): bigint | undefined => this.nameValue(node);
+
   private evaluateArg(expression: Expression, _what: string, _actor: string): bigint | undefined {
-    return evaluate(expression, (node) => this.nameValue(node), this.problems);
+    // Plain numbers are most arguments: skip the evaluator.
+    if (expression.kind === 'number') return expression.value;
+    return evaluate(expression, this.nameValueOf, this.problems);
   }
 
   private memoryArg(node: Argument | undefined): import('../model/vk-memory').VkMemory | undefined {

@@ -32,7 +32,8 @@ export class SymbolTable {
 
   reference(name: string, range: TextRange): SymbolInfo | undefined {
     const symbol = this.byName.get(name);
-    if (symbol) symbol.references.push({ start: range.start, end: range.end });
+    // The range is an immutable syntax node: keep it rather than a copy.
+    if (symbol) symbol.references.push(range);
     return symbol;
   }
 

@@ -34,6 +34,7 @@ import {
 } from '../language/vocabulary';
 
 const MAX_EXPRESSION_DEPTH = 64;
+const EMPTY: readonly never[] = Object.freeze([]);
 const UNKNOWN_VERB_OPTIONS: ReadonlySet<string> = new Set(['by']);
 
 export function parse(text: string): FileNode {
@@ -341,11 +342,15 @@ class Parser {
     binding: Identifier | undefined,
     actor: Identifier | undefined,
     verb: Identifier,
-    args: Argument[],
-    words: Word[],
-    options: Option[],
+    args: readonly Argument[],
+    words: readonly Word[],
+    options: readonly Option[],
   ): StepNode {
     const end = Math.max(this.prevEnd(), verb.end);
+    // Most steps have no words or options: share one empty array (100k steps, 100k fewer arrays).
+    if (words.length === 0) words = EMPTY;
+    if (options.length === 0) options = EMPTY;
+    if (args.length === 0) args = EMPTY;
     return {
       kind: 'step',
       start,
