@@ -1,8 +1,8 @@
 // Wine 9.0: every HOST_VISIBLE allocation is low host memory imported into the driver
 // (VK_EXT_external_memory_host); map returns it without calling the driver. The window is
 // consumed from allocation to free, and DEVICE_LOCAL host-visible types are lost (facts §3.4).
-import { MAP_ANONYMOUS, MAP_FIXED_NOREPLACE, MAP_PRIVATE, PROT_READ, PROT_WRITE } from '../../kernel/types';
 import { alignUp, formatHex } from '../../numbers';
+import { allocateInWindow } from './window-allocation';
 import { passThrough, type Strategy } from './strategy';
 
 export const externalMemoryHost: Strategy = {
@@ -17,24 +17,8 @@ export const externalMemoryHost: Strategy = {
       );
     }
     const length = alignUp(memory.allocationSize, ctx.sim.pageSize);
-    const low = ctx.sim.findWindowSpace(length, ctx.sim.platform.allocationGranularity);
-    if (low === undefined) {
-      ctx.sim.finding('window-exhausted', ctx.sim.describeNoRoom(length));
-      return;
-    }
-    const result = ctx.sim.mmap(
-      'wine',
-      {
-        addr: low,
-        length,
-        prot: PROT_READ | PROT_WRITE,
-        flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
-        fd: -1,
-        offset: 0n,
-      },
-      `${memory.name} (host import)`,
-    );
-    if (!result.ok) return;
+    const low = allocateInWindow(ctx.sim, length, 'commit', `${memory.name} (host import)`);
+    if (low === undefined) return;
     ctx.sim.note(
       ctx.ops.name,
       `vkAllocateMemory(${memory.name}, VkImportMemoryHostPointerInfoEXT{pHostPointer=${formatHex(low)}})`,

@@ -2,10 +2,10 @@
 // (NtAllocateVirtualMemory with zero_bits), then vkMapMemory2 with VK_MEMORY_MAP_PLACED_BIT_EXT,
 // offset 0 and VK_WHOLE_SIZE; unmap with VK_MEMORY_UNMAP_RESERVE_BIT_EXT and free the range
 // (facts vulkan-wine §3.3). The driver maps the BO itself with MAP_FIXED over the reservation.
-import { MAP_ANONYMOUS, MAP_FIXED_NOREPLACE, MAP_PRIVATE, PROT_READ, PROT_WRITE } from '../../kernel/types';
 import { alignUp, formatHex, formatSize, maxBig } from '../../numbers';
 import { mapViolations } from '../placed-validity';
 import type { VkMemory } from '../vk-memory';
+import { allocateInWindow } from './window-allocation';
 import { passThrough, type MapOutcome, type Strategy, type StrategyContext } from './strategy';
 
 export const placed: Strategy = {
@@ -22,27 +22,14 @@ export const placed: Strategy = {
     }
     const granularity = ctx.sim.platform.allocationGranularity;
     const reservation = alignUp(memory.allocationSize, granularity);
-    const low = ctx.sim.findWindowSpace(reservation, granularity);
+    const low = allocateInWindow(ctx.sim, reservation, 'commit', `${memory.name} (wine VM)`);
     if (low === undefined) {
-      ctx.sim.finding('window-exhausted', ctx.sim.describeNoRoom(reservation));
       return {
         ok: false,
         vkResult: 'VK_ERROR_OUT_OF_HOST_MEMORY',
         reason: 'NtAllocateVirtualMemory found no room below the 32-bit limit',
       };
     }
-    ctx.sim.mmap(
-      'wine',
-      {
-        addr: low,
-        length: reservation,
-        prot: PROT_READ | PROT_WRITE,
-        flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
-        fd: -1,
-        offset: 0n,
-      },
-      `${memory.name} (wine VM)`,
-    );
     memory.windowRange = { start: low, size: reservation };
     const result = placeMap(ctx, memory, low, { offset: 0n, size: undefined, checkOnly: false });
     if (!result.ok) {

@@ -2,17 +2,9 @@
 // DONTUNMAP leaves the old range mapped but empty (private anonymous) or an alias (shared, 5.13+),
 // and is refused for VM_PFNMAP/VM_DONTEXPAND device BOs; a plain MAYMOVE|FIXED move works on BOs
 // but the driver's own pointer then points at nothing (facts linux-mm 3.5, 4.2; H2, H11).
-import {
-  MAP_ANONYMOUS,
-  MAP_FIXED_NOREPLACE,
-  MAP_NORESERVE,
-  MAP_PRIVATE,
-  MREMAP_DONTUNMAP,
-  MREMAP_FIXED,
-  MREMAP_MAYMOVE,
-  PROT_NONE,
-} from '../../kernel/types';
+import { MREMAP_DONTUNMAP, MREMAP_FIXED, MREMAP_MAYMOVE } from '../../kernel/types';
 import { alignDown, alignUp, formatHex, formatSize } from '../../numbers';
+import { allocateInWindow } from './window-allocation';
 import { passThrough, type Strategy } from './strategy';
 
 export function remapStrategy(dontUnmap: boolean): Strategy {
@@ -43,24 +35,11 @@ export function remapStrategy(dontUnmap: boolean): Strategy {
           neighbours.map((n) => ({ range: n.node, message: `${n.name} shares these pages` })),
         );
       }
-      const low = ctx.sim.findWindowSpace(length, ctx.sim.platform.allocationGranularity);
+      // Wine first reserves the destination, then moves onto its own reservation with FIXED.
+      const low = allocateInWindow(ctx.sim, length, 'reserve', 'reservation');
       if (low === undefined) {
-        ctx.sim.finding('window-exhausted', ctx.sim.describeNoRoom(length));
         return { ok: false, vkResult: 'VK_ERROR_OUT_OF_HOST_MEMORY', reason: 'no room in the 32-bit window' };
       }
-      // Wine first reserves the destination, then moves onto its own reservation with FIXED.
-      ctx.sim.mmap(
-        'wine',
-        {
-          addr: low,
-          length,
-          prot: PROT_NONE,
-          flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE,
-          fd: -1,
-          offset: 0n,
-        },
-        'reservation',
-      );
       const flags = MREMAP_MAYMOVE | MREMAP_FIXED | (dontUnmap ? MREMAP_DONTUNMAP : 0);
       const moved = ctx.sim.mremap(
         'wine',

@@ -2,9 +2,9 @@
 // back at unmap and flush. Costs a copy per map and cannot honour a persistent coherent mapping:
 // device writes after the copy are invisible, app writes reach the device only at unmap/flush
 // (facts vulkan-wine §3.6: "Doing a copy of a mapped buffer (expect performance issues)").
-import { MAP_ANONYMOUS, MAP_FIXED_NOREPLACE, MAP_PRIVATE, PROT_READ, PROT_WRITE } from '../../kernel/types';
 import { alignUp, formatHex } from '../../numbers';
 import { isCoherentPersistent } from '../vk-memory';
+import { allocateInWindow } from './window-allocation';
 import { passThrough, type Strategy } from './strategy';
 
 export const shadowCopy: Strategy = {
@@ -20,23 +20,10 @@ export const shadowCopy: Strategy = {
       );
     }
     const length = alignUp(size + (offset & 0xfn), ctx.sim.pageSize);
-    const low = ctx.sim.findWindowSpace(length, ctx.sim.platform.allocationGranularity);
+    const low = allocateInWindow(ctx.sim, length, 'commit', `${memory.name} (shadow)`);
     if (low === undefined) {
-      ctx.sim.finding('window-exhausted', ctx.sim.describeNoRoom(length));
       return { ok: false, vkResult: 'VK_ERROR_OUT_OF_HOST_MEMORY', reason: 'no room for the shadow buffer' };
     }
-    ctx.sim.mmap(
-      'wine',
-      {
-        addr: low,
-        length,
-        prot: PROT_READ | PROT_WRITE,
-        flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
-        fd: -1,
-        offset: 0n,
-      },
-      `${memory.name} (shadow)`,
-    );
     // Keeps the offset's 16-byte alignment, not minMemoryMapAlignment (facts §3.6, inferred).
     const shadowPointer = low + (offset & 0xfn);
     ctx.sim.copy('wine', own.pointer, shadowPointer, size);
