@@ -1,7 +1,7 @@
 // The whole suite, as `npm test` runs it: lint, typecheck, build, then every test layer.
 // `--only unit|lsp|panel|fidelity|e2e` runs one layer (after the build) for quick iteration.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const argv = process.argv.slice(2);
@@ -42,6 +42,11 @@ const layers = [
   ['fidelity', 'out-test/test/fidelity'],
   ['e2e', 'out-test/test/e2e'],
 ];
+// Every layer runs even when an earlier one failed, so one run shows every failure; the totals
+// close the output as "drvmap: N passed, N failed".
+let passed = 0;
+let failed = 0;
+const failedLayers = [];
 for (const [name, dir] of layers) {
   if (only && only !== name) continue;
   const files = testsUnder(dir);
@@ -49,5 +54,33 @@ for (const [name, dir] of layers) {
     console.log(`\n== ${name}: no tests`);
     continue;
   }
-  run(name, 'node', ['--test', '--test-reporter=spec', '--test-concurrency=2', ...files]);
+  const tap = `out-test/${name}.tap`;
+  const started = Date.now();
+  console.log(`\n== ${name}: ${files.length} test files`);
+  const r = spawnSync(
+    'node',
+    [
+      '--test',
+      '--test-concurrency=2',
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${tap}`,
+      ...files,
+    ],
+    { stdio: 'inherit' },
+  );
+  const counts = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
+  const layerPassed = Number(/^# pass (\d+)$/m.exec(counts)?.[1] ?? 0);
+  const layerFailed = Number(/^# fail (\d+)$/m.exec(counts)?.[1] ?? (r.status === 0 ? 0 : 1));
+  passed += layerPassed;
+  failed += layerFailed;
+  if (r.status !== 0) failedLayers.push(name);
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(
+    `== ${name}: ${r.status === 0 ? 'ok' : 'FAILED'} in ${seconds} s (${layerPassed} passed, ${layerFailed} failed)`,
+  );
 }
+if (failedLayers.length) console.log(`\nfailed layers: ${failedLayers.join(', ')}`);
+console.log(`\ndrvmap: ${passed} passed, ${failed} failed`);
+process.exit(failedLayers.length ? 1 : 0);
