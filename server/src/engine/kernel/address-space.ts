@@ -10,10 +10,13 @@ import { doMunmap } from './munmap';
 import { ObjectTable } from './objects';
 import { Placer } from './placement';
 import { Timeline } from './timeline';
+import { doMachVmRemap } from './mach-vm-remap';
+import { Userfaultfd } from './userfaultfd';
 import { VM_UFFD_MISSING } from './types';
 import { sliceVma, vmaWith } from './vma';
 import { kernelView, VmaSet } from './vma-set';
 import type { MsealResult } from './mseal';
+import type { MachVmRemapArgs, MachVmRemapResult } from './mach-vm-remap';
 import type { KernelState } from './state';
 import type {
   AccessResult,
@@ -129,6 +132,18 @@ export class AddressSpace implements AddressSpaceApi {
     return true;
   }
 
+  private uffd: Userfaultfd | undefined;
+
+  /** userfaultfd handlers registered in this process (kernel/userfaultfd.ts). */
+  get userfaultfd(): Userfaultfd {
+    return (this.uffd ??= new Userfaultfd(this.state, (a, l) => this.registerUserfaultfd(a, l)));
+  }
+
+  /** macOS mach_vm_remap: a second mapping of the same pages (kernel/mach-vm-remap.ts). */
+  machVmRemap(args: MachVmRemapArgs, origin: Origin, label?: string): MachVmRemapResult {
+    return doMachVmRemap(this.state, args, origin, label);
+  }
+
   read(addr: bigint, length: bigint, _origin: Origin): AccessResult {
     return access(this.state, addr, length, false, 0);
   }
@@ -146,6 +161,11 @@ export class AddressSpace implements AddressSpaceApi {
 
   tagName(datum: Datum): string | undefined {
     return this.tagNames.get(datum);
+  }
+
+  /** The VMAs that intersect [startPage, endPage), in order — without copying the whole set. */
+  overlapping(startPage: number, endPage: number): readonly Vma[] {
+    return this.state.vmas.overlapping(startPage, endPage);
   }
 
   vmas(): readonly Vma[] {

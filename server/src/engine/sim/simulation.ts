@@ -197,7 +197,11 @@ export class Simulation {
     const { start, end } = this.platform.window;
     const gaps: [bigint, bigint][] = [];
     let cursor = start;
-    for (const vma of this.space.vmas()) {
+    // Only the VMAs inside the window: a full copy of the set per call made placed maps O(n²).
+    for (const vma of this.space.overlapping(
+      this.pageOf(start),
+      Number((end + this.pageSize - 1n) / this.pageSize),
+    )) {
       const vStart = this.addressOfPage(vma.startPage);
       const vEnd = this.addressOfPage(vma.endPage);
       if (vEnd <= cursor) continue;

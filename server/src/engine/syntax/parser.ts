@@ -43,7 +43,8 @@ export function parse(text: string): FileNode {
 
 class Parser {
   private readonly lexer: Lexer;
-  /** Look-ahead tokens (at most three are ever needed); comments are set aside as they come. */
+  /** The token under the cursor, and the few after it that a decision needed to see. */
+  private current: Token;
   private readonly ahead: Token[] = [];
   private previous: Token | undefined;
   private readonly errors: SyntaxDiagnostic[] = [];
@@ -52,6 +53,7 @@ class Parser {
 
   constructor(private readonly text: string) {
     this.lexer = new Lexer(text);
+    this.current = this.pull();
   }
 
   parseFile(): FileNode {
@@ -528,38 +530,41 @@ class Parser {
 
   // ---- token helpers ----
 
-  private fill(count: number): void {
-    while (this.ahead.length < count) {
-      const last = this.ahead[this.ahead.length - 1];
-      if (last?.kind === 'eof') return;
+  /** The next token that is not a comment (comments are set aside as they come). */
+  private pull(): Token {
+    for (;;) {
       const t = this.lexer.next();
-      if (t.kind === 'comment') this.comments.push({ start: t.start, end: t.end, text: t.text });
-      else this.ahead.push(t);
+      if (t.kind !== 'comment') return t;
+      this.comments.push({ start: t.start, end: t.end, text: t.text });
     }
   }
 
   private peek(): Token {
-    this.fill(1);
-    return this.ahead[0]!;
+    return this.current;
   }
 
   private peekAt(ahead: number): Token {
-    this.fill(ahead + 1);
-    return this.ahead[Math.min(ahead, this.ahead.length - 1)]!;
+    if (ahead === 0) return this.current;
+    while (this.ahead.length < ahead) {
+      const last = this.ahead[this.ahead.length - 1] ?? this.current;
+      if (last.kind === 'eof') return last;
+      this.ahead.push(this.pull());
+    }
+    return this.ahead[ahead - 1]!;
   }
 
   private at(kind: Token['kind']): boolean {
-    return this.peek().kind === kind;
+    return this.current.kind === kind;
   }
 
   private advance(): void {
-    const t = this.peek();
-    if (t.kind === 'eof') return;
-    this.previous = this.ahead.shift();
+    if (this.current.kind === 'eof') return;
+    this.previous = this.current;
+    this.current = this.ahead.length > 0 ? this.ahead.shift()! : this.pull();
   }
 
   private next(): Token {
-    const t = this.peek();
+    const t = this.current;
     this.advance();
     return t;
   }
