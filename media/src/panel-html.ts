@@ -20,8 +20,15 @@ export function escapeHtml(text: string): string {
 export function panelHtml({ cspSource, nonce, scriptUri, styleUri }: PanelHtmlOptions): string {
   if (!/^[A-Za-z0-9+/=_-]+$/.test(nonce))
     throw new Error('panelHtml: the nonce must be base64 or alphanumeric');
-  // cspSource is a list of origins; anything that could end the directive or the attribute is refused.
-  if (/[;"'<>\n]/.test(cspSource)) throw new Error('panelHtml: invalid cspSource');
+  // cspSource is a list of origins, plus `'self'` in VS Code 1.100 (`'self' https://*.vscode-cdn.net`);
+  // anything that could end the directive or the attribute is refused.
+  if (
+    !cspSource
+      .trim()
+      .split(/\s+/)
+      .every((t) => t === "'self'" || /^[^;"'<>\s]+$/.test(t))
+  )
+    throw new Error('panelHtml: invalid cspSource');
   const csp = [
     "default-src 'none'",
     `img-src ${cspSource} data:`,

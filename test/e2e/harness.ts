@@ -24,7 +24,7 @@ import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { dirname, join, relative, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { TestContext } from 'node:test';
+import { after, type TestContext } from 'node:test';
 import {
   chromium,
   type Browser,
@@ -287,12 +287,20 @@ export class Harness {
     return editor;
   }
 
-  /** Text of the active editor's visible lines (non-breaking spaces normalised). */
+  /**
+   * Text of the active editor's visible lines (non-breaking spaces normalised), without the
+   * text VS Code injects into them (inlay hints are `dyn-rule-*` spans).
+   */
   async editorText(): Promise<string> {
     const lines = this.page.locator('.editor-group-container.active .monaco-editor .view-lines .view-line');
     const texts = await lines.evaluateAll((els) =>
       els
-        .map((el) => ({ top: parseFloat((el as HTMLElement).style.top || '0'), text: el.textContent ?? '' }))
+        .map((el) => {
+          const copy = el.cloneNode(true) as HTMLElement;
+          for (const injected of Array.from(copy.querySelectorAll('span[class*="dyn-rule-"]')))
+            injected.remove();
+          return { top: parseFloat((el as HTMLElement).style.top || '0'), text: copy.textContent ?? '' };
+        })
         .sort((a, b) => a.top - b.top)
         .map((l) => l.text),
     );
@@ -371,6 +379,57 @@ export class Harness {
     return this.hoverAt(target.x + Math.min(target.width / 2, 20), target.y + target.height / 2);
   }
 
+  /**
+   * Page coordinates of the character `delta` characters into the first `needle` on 1-based
+   * line `line` of the active editor (the line must be rendered: go to it first).
+   */
+  async characterPoint(line: number, needle: string, delta = 1): Promise<{ x: number; y: number }> {
+    const editor = this.page.locator('.editor-group-container.active .monaco-editor').first();
+    const point = await editor.evaluate(
+      (root, { line, needle, delta }) => {
+        let top: number | undefined;
+        for (const n of Array.from(root.querySelectorAll('.margin-view-overlays .line-numbers')))
+          if (Number((n.textContent ?? '').trim()) === line)
+            top = (n.parentElement ?? n).getBoundingClientRect().top;
+        if (top === undefined) return undefined;
+        const row = Array.from(root.querySelectorAll('.view-lines .view-line')).find(
+          (l) => Math.abs(l.getBoundingClientRect().top - top!) < 2,
+        );
+        if (!row) return undefined;
+        // The line's text nodes in order; inlay hints (dyn-rule spans) are not source text.
+        const walker = document.createTreeWalker(row, NodeFilter.SHOW_TEXT);
+        const nodes: Text[] = [];
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          if (!(n.parentElement?.className ?? '').includes('dyn-rule-')) nodes.push(n as Text);
+        }
+        const text = nodes.map((n) => (n.data ?? '').replace(/\u00a0/g, ' ')).join('');
+        const at = text.indexOf(needle);
+        if (at < 0) return undefined;
+        let target = at + delta;
+        for (const n of nodes) {
+          if (target < n.data.length) {
+            const range = document.createRange();
+            range.setStart(n, target);
+            range.setEnd(n, target + 1);
+            const r = range.getBoundingClientRect();
+            return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+          }
+          target -= n.data.length;
+        }
+        return undefined;
+      },
+      { line, needle, delta },
+    );
+    if (!point) throw new Error(`line ${line} is not rendered or has no ${JSON.stringify(needle)}`);
+    return point;
+  }
+
+  /** Hovers the character `delta` into `needle` on 1-based line `line`; returns the hover text. */
+  async hoverAtText(line: number, needle: string, delta = 1): Promise<string> {
+    const { x, y } = await this.characterPoint(line, needle, delta);
+    return this.hoverAt(x, y);
+  }
+
   /** The visible hover widget. */
   hoverWidget(): Locator {
     return this.page.locator('.monaco-hover:not(.hidden)').filter({ visible: true }).last();
@@ -429,6 +488,169 @@ export class Harness {
     await widget.waitFor({ state: 'hidden' });
   }
 
+  /** The editor of the first editor group (where files open before any "beside" panel). */
+  firstEditor(): Locator {
+    return this.page.locator('.editor-group-container').first().locator('.monaco-editor').first();
+  }
+
+  /** Focuses the first editor group's text editor (View: Focus First Editor Group). */
+  async focusFirstEditor(): Promise<void> {
+    await this.focusWorkbench();
+    await this.page.keyboard.press(`${mod}+Digit1`);
+    await this.page
+      .locator('.editor-group-container')
+      .first()
+      .locator('.monaco-editor.focused')
+      .first()
+      .waitFor({ state: 'attached' });
+  }
+
+  /**
+   * Puts the cursor of the first editor group's text editor on `line`:`column` (both 1-based)
+   * with Go to Line (Ctrl+G), and waits until the status bar shows it.
+   */
+  async goToLine(line: number, column = 1): Promise<void> {
+    await this.focusFirstEditor();
+    await this.page.keyboard.press(`${mod}+KeyG`);
+    const widget = await this.quickInput();
+    await widget.locator('input').fill(`:${line}:${column}`);
+    await widget.locator('input').press('Enter');
+    await widget.waitFor({ state: 'hidden' });
+    await this.waitForCursor(line, column);
+  }
+
+  /** The cursor position the status bar shows ("Ln 12, Col 3"), 1-based. */
+  async cursorPosition(): Promise<{ line: number; column: number }> {
+    const item = this.page.locator('[id="status.editor.selection"]');
+    await item.waitFor({ state: 'visible' });
+    const text = (await item.textContent()) ?? '';
+    const m = /Ln (\d+), Col (\d+)/.exec(text);
+    if (!m) throw new Error(`cannot read the cursor position from ${JSON.stringify(text)}`);
+    return { line: Number(m[1]), column: Number(m[2]) };
+  }
+
+  /** Waits until the status bar shows the cursor on `line` (and `column`, if given). */
+  async waitForCursor(line: number, column?: number, timeout = UI_TIMEOUT): Promise<void> {
+    const pattern = new RegExp(`Ln ${line}, Col ${column ?? '\\d+'}\\b`);
+    await this.page.locator('[id="status.editor.selection"]', { hasText: pattern }).waitFor({ timeout });
+  }
+
+  /**
+   * Waits until `editor` (default: the first group's) has its cursor on 1-based `line`, read from
+   * its highlighted line number: unlike the status bar, this also works while a webview has focus.
+   */
+  async waitForEditorCursorLine(
+    line: number,
+    editor: Locator = this.firstEditor(),
+    timeout = UI_TIMEOUT,
+  ): Promise<void> {
+    await editor
+      .locator('.margin-view-overlays .line-numbers.active-line-number', {
+        hasText: new RegExp(`^\\s*${line}\\s*$`),
+      })
+      .waitFor({ state: 'attached', timeout });
+  }
+
+  /**
+   * The 1-based line numbers of the rendered (visible) lines of the active editor that show a
+   * squiggle of that severity, sorted and unique. A squiggle is matched to its line number by
+   * the vertical position of its overlay row and of the line-number row.
+   */
+  async squiggleLines(
+    severity: 'error' | 'warning' | 'info' | 'hint' = 'error',
+    editor: Locator = this.page.locator('.editor-group-container.active .monaco-editor').first(),
+  ): Promise<number[]> {
+    return editor.evaluate((root, sev) => {
+      const rowTop = (el: Element) => Math.round((el.parentElement ?? el).getBoundingClientRect().top);
+      const numbers = new Map<number, number>();
+      for (const n of Array.from(root.querySelectorAll('.margin-view-overlays .line-numbers'))) {
+        const value = Number((n.textContent ?? '').trim());
+        if (Number.isFinite(value) && value > 0) numbers.set(rowTop(n), value);
+      }
+      const lines = new Set<number>();
+      for (const s of Array.from(root.querySelectorAll(`.view-overlays .squiggly-${sev}`))) {
+        const top = rowTop(s);
+        const line = numbers.get(top) ?? numbers.get(top - 1) ?? numbers.get(top + 1);
+        if (line !== undefined) lines.add(line);
+      }
+      return [...lines].sort((a, b) => a - b);
+    }, severity);
+  }
+
+  /** The 1-based line numbers the active editor renders now (its viewport). */
+  async visibleLineNumbers(
+    editor: Locator = this.page.locator('.editor-group-container.active .monaco-editor').first(),
+  ): Promise<number[]> {
+    return editor.evaluate((root) =>
+      Array.from(root.querySelectorAll('.margin-view-overlays .line-numbers'))
+        .map((n) => Number((n.textContent ?? '').trim()))
+        .filter((n) => Number.isFinite(n) && n > 0)
+        .sort((a, b) => a - b),
+    );
+  }
+
+  /**
+   * Inlay hints the active editor renders: VS Code injects them as text into the view lines,
+   * as spans whose class names start with `dyn-rule-` or contain `inlay`. Returns their texts
+   * with the 1-based line they are on.
+   */
+  async inlayHints(
+    editor: Locator = this.page.locator('.editor-group-container.active .monaco-editor').first(),
+  ): Promise<{ line: number; text: string }[]> {
+    return editor.evaluate((root) => {
+      const numbers = new Map<number, number>();
+      for (const n of Array.from(root.querySelectorAll('.margin-view-overlays .line-numbers'))) {
+        const value = Number((n.textContent ?? '').trim());
+        if (Number.isFinite(value) && value > 0)
+          numbers.set(Math.round((n.parentElement ?? n).getBoundingClientRect().top), value);
+      }
+      const out: { line: number; text: string }[] = [];
+      for (const line of Array.from(root.querySelectorAll('.view-lines .view-line'))) {
+        const top = Math.round(line.getBoundingClientRect().top);
+        const number = numbers.get(top) ?? numbers.get(top - 1) ?? numbers.get(top + 1) ?? -1;
+        for (const span of Array.from(line.querySelectorAll('span[class*="dyn-rule-"]'))) {
+          const text = (span.textContent ?? '').replace(/\u00a0/g, ' ').trim();
+          if (text) out.push({ line: number, text });
+        }
+      }
+      // The DOM keeps rendered lines in no particular order.
+      return out.sort((a, b) => a.line - b.line);
+    });
+  }
+
+  /**
+   * Opens the Problems panel (if it is not open) and returns the text of its rows once at least
+   * `min` rows show.
+   */
+  async problems(min = 1): Promise<string[]> {
+    const panel = this.page.locator('.markers-panel');
+    if (!(await panel.isVisible())) await this.press(`${mod}+Shift+KeyM`);
+    await panel.waitFor({ state: 'visible' });
+    const rows = panel.locator('.monaco-list-row');
+    await rows.nth(min - 1).waitFor({ state: 'visible' });
+    return (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+  }
+
+  /** Closes the bottom panel (Problems, Output…) if it is open. */
+  async closePanel(): Promise<void> {
+    const panel = this.page.locator('.part.panel');
+    if (!(await panel.isVisible())) return;
+    await this.runCommand('View: Hide Panel');
+    await panel.waitFor({ state: 'hidden' });
+  }
+
+  /**
+   * Opens the code actions at the cursor (Ctrl+.) and returns the widget; its rows are the
+   * actions' titles.
+   */
+  async openCodeActions(): Promise<Locator> {
+    await this.page.keyboard.press(`${mod}+Period`);
+    const widget = this.page.locator('.action-widget').filter({ visible: true }).first();
+    await widget.waitFor({ state: 'visible' });
+    await widget.locator('.monaco-list-row.action').first().waitFor({ state: 'visible' });
+    return widget;
+  }
+
   /** Presses a key chord in the workbench, e.g. "Control+Shift+KeyM". */
   async press(keys: string): Promise<void> {
     await this.focusWorkbench();
@@ -473,7 +695,10 @@ export class Harness {
 
   /** Output-channel logs written by extensions (e.g. the drvmap language client). */
   outputLogs(): string {
-    return findFiles(join(this.userDataDir, 'logs'), (f) => f.endsWith('.log') && f.includes('output_'))
+    return findFiles(
+      join(this.userDataDir, 'logs'),
+      (f) => f.endsWith('.log') && (f.includes('output_') || /[/\\]drvmap\.log$/.test(f)),
+    )
       .map((f) => `--- ${relative(this.userDataDir, f)}\n${readFileSync(f, 'utf8')}`)
       .join('\n');
   }
@@ -527,6 +752,46 @@ export async function withHarness(
   } finally {
     await h.stop();
   }
+}
+
+/**
+ * One harness shared by the tests of a file (starting code-server and Chromium costs seconds):
+ *
+ *   const withShared = sharedHarness('editor');
+ *   test('…', async (t) => withShared(t, 'label', async (h) => { … }));
+ *
+ * Started by the first test that runs, stopped after the file's last test. A failing test saves
+ * its screenshot and logs as test-output/e2e/<name>-failure-<label>*; the next tests go on with
+ * the same workbench, so each test should leave it usable (close what it opened).
+ */
+export function sharedHarness(
+  options: HarnessOptions | string,
+): (t: TestContext, label: string, fn: (h: Harness) => Promise<void>) => Promise<void> {
+  const opts = typeof options === 'string' ? { name: options } : options;
+  let started: Promise<Harness> | undefined;
+  after(async () => {
+    const h = await started?.catch(() => undefined);
+    await h?.stop();
+  });
+  return async (t, label, fn) => {
+    const reason = chromiumUnavailable();
+    if (reason) {
+      t.skip(reason);
+      return;
+    }
+    started ??= Harness.start(opts);
+    const h = await started;
+    try {
+      await fn(h);
+    } catch (err) {
+      const tag = `failure-${label.replace(/[^\w.-]+/g, '-')}`;
+      await h.saveDiagnostics(tag);
+      const log = h.server.logFile ? `\n(code-server log: ${relative(repoRoot, h.server.logFile)})` : '';
+      if (err instanceof Error)
+        err.message += `${log}\n(screenshot and logs: test-output/e2e/${h.name}-${tag}*)`;
+      throw err;
+    }
+  };
 }
 
 export interface ExtensionHostTestResult {
@@ -618,6 +883,29 @@ export async function runExtensionHostTests(
   } finally {
     await h.stop();
     rmSync(resultsDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Retries `check` (an assertion on UI state) until it passes or `timeout` ms pass, polling every
+ * 100 ms; rethrows its last error. For state with no single selector to wait on (the set of
+ * squiggled lines, the rows of the Problems panel).
+ */
+export async function eventually<T>(
+  check: () => Promise<T>,
+  { timeout = UI_TIMEOUT, what }: { timeout?: number; what?: string } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    try {
+      return await check();
+    } catch (err) {
+      if (Date.now() > deadline) {
+        if (what && err instanceof Error) err.message = `${what}: ${err.message}`;
+        throw err;
+      }
+    }
+    await sleep(100); // polling interval between two looks at the UI, not a wait for it
   }
 }
 

@@ -1,0 +1,138 @@
+// The extension-host suite: what @vscode/test-electron would run, run offline inside
+// code-server's extension host by runExtensionHostTests (../harness.ts) from ../exthost.test.ts.
+// It drives the extension through the VS Code API only: activation, diagnostics, hover, the
+// address-map webview. Expectations come from the engine on the same text (../expected.ts).
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { EngineView } from '../expected';
+import { runTests, waitUntil } from './runner';
+
+const EXAMPLE = '1-remap-dontunmap.drvmap';
+
+async function openExample(): Promise<{ doc: vscode.TextDocument; editor: vscode.TextEditor }> {
+  const [file] = await vscode.workspace.findFiles(`**/${EXAMPLE}`, undefined, 1);
+  assert.ok(file, `${EXAMPLE} is not in the workspace`);
+  const doc = await vscode.workspace.openTextDocument(file);
+  const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One });
+  return { doc, editor };
+}
+
+const severityName = (s: vscode.DiagnosticSeverity): string =>
+  ['error', 'warning', 'info', 'hint'][s] ?? String(s);
+
+function hoverText(hovers: vscode.Hover[]): string {
+  return hovers
+    .flatMap((h) => h.contents)
+    .map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))
+    .join('\n\n');
+}
+
+export function run(): Promise<void> {
+  return runTests({
+    'the extension activates on a .drvmap document': async () => {
+      const ext = vscode.extensions.getExtension('drvmap.drvmap');
+      assert.ok(ext, 'drvmap.drvmap is not loaded');
+      const { doc } = await openExample();
+      assert.equal(doc.languageId, 'drvmap');
+      await waitUntil(() => ext.isActive, 20_000, 'activation');
+      const commands = await vscode.commands.getCommands(true);
+      for (const id of [
+        'drvmap.showAddressMap',
+        'drvmap.checkWorkspace',
+        'drvmap.openRuleDocumentation',
+        'drvmap.restartServer',
+      ])
+        assert.ok(commands.includes(id), `${id} is not registered`);
+    },
+
+    'diagnostics match the engine: codes, lines, severities': async () => {
+      const { doc } = await openExample();
+      const want = new EngineView(doc.getText()).diagnostics
+        .map((d) => `${d.severity} ${d.code} ${d.line}:${d.column}`)
+        .sort();
+      const got = await waitUntil(
+        () => {
+          const list = vscode.languages.getDiagnostics(doc.uri);
+          return list.length >= want.length ? list : undefined;
+        },
+        30_000,
+        'diagnostics',
+      );
+      assert.ok(got);
+      assert.deepEqual(
+        got
+          .map(
+            (d) =>
+              `${severityName(d.severity)} ${typeof d.code === 'object' ? d.code.value : d.code} ${d.range.start.line + 1}:${d.range.start.character + 1}`,
+          )
+          .sort(),
+        want,
+      );
+      assert.ok(got.every((d) => d.source === 'drvmap'));
+      const withDoc = got.find((d) => typeof d.code === 'object');
+      assert.ok(
+        withDoc && typeof withDoc.code === 'object' && /rules\.md#/.test(String(withDoc.code.target)),
+      );
+    },
+
+    'hover on an address gives its facts': async () => {
+      const { doc } = await openExample();
+      const view = new EngineView(doc.getText());
+      const scenario = view.findLine('scenario "breaks: private anonymous');
+      const line = view.findLine('expect app reads p + 0x100', scenario);
+      const column = view.lines[line - 1]!.indexOf('p + 0x100') + 4;
+      const hovers = await waitUntil(
+        async () => {
+          const h = await vscode.commands.executeCommand<vscode.Hover[]>(
+            'vscode.executeHoverProvider',
+            doc.uri,
+            new vscode.Position(line - 1, column),
+          );
+          return h && hoverText(h).includes('0x1_0100') ? h : undefined;
+        },
+        20_000,
+        'a hover with the address',
+      );
+      assert.ok(hovers);
+      const text = hoverText(hovers);
+      assert.match(text, /`0x1_0100` · 65_792 · ≈64\.2 KiB/);
+      assert.match(text, /Inside the 32-bit window/);
+    },
+
+    'inlay hints give step results': async () => {
+      const { doc } = await openExample();
+      const hints = await vscode.commands.executeCommand<vscode.InlayHint[]>(
+        'vscode.executeInlayHintProvider',
+        doc.uri,
+        new vscode.Range(0, 0, doc.lineCount, 0),
+      );
+      const labels = hints.map((h) =>
+        typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join(''),
+      );
+      assert.deepEqual(
+        labels,
+        new EngineView(doc.getText()).inlayHints.map((h) => h.text),
+      );
+    },
+
+    'drvmap.showAddressMap opens the address map webview beside the editor': async () => {
+      await openExample();
+      await vscode.commands.executeCommand('drvmap.showAddressMap');
+      const tab = await waitUntil(
+        () =>
+          vscode.window.tabGroups.all
+            .flatMap((g) => g.tabs)
+            .find(
+              (t) =>
+                t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('drvmap.addressMap'),
+            ),
+        20_000,
+        'the address-map tab',
+      );
+      assert.ok(tab);
+      assert.equal(tab.label, 'drvmap: Address Map');
+      assert.notEqual(tab.group.viewColumn, vscode.ViewColumn.One, 'the panel should open beside the editor');
+      assert.equal(vscode.window.tabGroups.all.length, 2);
+    },
+  });
+}
