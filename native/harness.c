@@ -1,5 +1,8 @@
 // drvmap fidelity harness: runs syscall programs on the real kernel and prints what happened.
 //
+// Shared by the differential tests (test/fidelity/kernel-runner.ts) and the extension's
+// "drvmap: Run on This Kernel" (src/harness.ts), which compiles it into its global storage.
+//
 // Input (stdin, line format written by test/fidelity/kernel-runner.ts from the JSON program):
 //   H <mode>                          mode: maps (maps after every step) | final (maps once, at the
 //                                     end) | bench (no maps; time the step loop only)

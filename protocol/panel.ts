@@ -62,6 +62,91 @@ export interface PanelState {
   readonly windowSizeBytes: string;
   /** The highest user address + 1 (TASK_SIZE). */
   readonly addressSpaceEnd: string;
+  /** Set when the state replays a driver behaviour from exploration: `maps at-alloc, backing anon`. */
+  readonly replay?: string;
+}
+
+// ---- exploration (issue 7): every driver behaviour of one scenario, and its verdict ----
+
+export type ExploreVerdict = 'safe' | 'refused' | 'unsafe';
+
+export interface ExploreDimension {
+  /** `maps`, or `gpu.maps` when several drivers are open. */
+  readonly key: string;
+  /** The driver whose trait this is; absent for the kernel. */
+  readonly driver?: string;
+  /** The driver-block keyword: `maps`, `backing`, … */
+  readonly trait: string;
+  readonly values: readonly string[];
+}
+
+export interface ExploreBehaviour {
+  /** Dimension key → value label. */
+  readonly values: Readonly<Record<string, string>>;
+  readonly verdict: ExploreVerdict;
+  /** The deciding diagnostic's code; absent when safe. */
+  readonly hazard?: string;
+}
+
+export interface ExploreClass {
+  readonly verdict: Exclude<ExploreVerdict, 'safe'>;
+  readonly hazard: string;
+  readonly count: number;
+  readonly deciding: readonly string[];
+  /** `backing = anon and caches-pointer = yes`. */
+  readonly when: string;
+  /** 0-based line where its counterexample breaks. */
+  readonly breaksAtLine: number;
+  readonly message: string;
+}
+
+/** One scenario's exploration, as the panel draws it (a behaviours × verdict matrix). */
+export interface ExploreMatrix {
+  readonly uri: string;
+  readonly version: number;
+  /** 0-based. */
+  readonly scenarioIndex: number;
+  readonly scenario: string;
+  readonly strategy: string;
+  /** `remap-dontunmap: unsafe under 18 … of 162 driver behaviours; safe only when backing = shmem`. */
+  readonly summary: string;
+  readonly total: number;
+  readonly counts: Readonly<Record<ExploreVerdict, number>>;
+  readonly dimensions: readonly ExploreDimension[];
+  /** Dimension keys that decide safe vs not safe. */
+  readonly deciding: readonly string[];
+  readonly safeWhen: string;
+  readonly classes: readonly ExploreClass[];
+  readonly behaviours: readonly ExploreBehaviour[];
+  readonly notes: readonly string[];
+}
+
+// ---- "Run on This Kernel" (issue 6): where the real kernel and the simulation agree ----
+
+export type KernelStepStatus = 'agree' | 'differ' | 'not-run';
+
+export interface KernelStepComparison {
+  /** The scenario step (0-based, the timeline's index) and its 0-based line. */
+  readonly stepIndex: number;
+  readonly line: number;
+  readonly text: string;
+  readonly status: KernelStepStatus;
+  /** What each side did: `ok 0x7f…`, `EINVAL`, `SIGSEGV at …`. */
+  readonly kernel: string;
+  readonly simulation: string;
+  /** Why they differ, or why the step did not run. */
+  readonly detail: string;
+}
+
+export interface KernelRunView {
+  readonly uri: string;
+  readonly version: number;
+  readonly scenarioIndex: number;
+  readonly scenario: string;
+  /** `uname -r` of the machine. */
+  readonly kernelRelease: string;
+  readonly steps: readonly KernelStepComparison[];
+  readonly notes: readonly string[];
 }
 
 /** Extension → panel. */
@@ -69,7 +154,13 @@ export type ToPanelMessage =
   | { readonly type: 'state'; readonly state: PanelState }
   /** Compare view: the state at another step, to show side by side with `state`. */
   | { readonly type: 'compare'; readonly state: PanelState | undefined }
-  | { readonly type: 'empty'; readonly reason: string };
+  | { readonly type: 'empty'; readonly reason: string }
+  /** The exploration matrix of a scenario; `undefined` hides it. */
+  | { readonly type: 'explore'; readonly result: ExploreMatrix | undefined }
+  /** The behaviour being replayed (its index in the matrix), or none. */
+  | { readonly type: 'replaying'; readonly behaviourIndex: number | undefined }
+  /** A run on the real kernel, compared step by step; `undefined` hides it. */
+  | { readonly type: 'kernel'; readonly run: KernelRunView | undefined };
 
 /** Panel → extension. */
 export type FromPanelMessage =
@@ -79,7 +170,9 @@ export type FromPanelMessage =
   /** The user clicked a mapping: reveal the line of the step that made it. */
   | { readonly type: 'reveal'; readonly line: number }
   | { readonly type: 'compareWith'; readonly stepIndex: number | undefined }
-  | { readonly type: 'export'; readonly format: 'svg' | 'png'; readonly data: string };
+  | { readonly type: 'export'; readonly format: 'svg' | 'png'; readonly data: string }
+  /** Replay this behaviour of the exploration matrix (its index), or stop replaying (`null`). */
+  | { readonly type: 'replay'; readonly behaviourIndex: number | null };
 
 /** Custom LSP requests between client and server. */
 export const PANEL_STATE_REQUEST = 'drvmap/panelState';
@@ -89,4 +182,14 @@ export interface PanelStateParams {
   readonly line: number;
   readonly character: number;
   readonly stepIndex?: number;
+  /** Replay a driver behaviour in one scenario (from exploration); other scenarios are unchanged. */
+  readonly driverOverrides?: DriverOverrides;
+}
+
+/** Driver traits by their driver-block words, for one scenario: `{ gpu: { maps: 'at-alloc' } }`. */
+export interface DriverOverrides {
+  /** 0-based; the overrides apply only to this scenario. */
+  readonly scenarioIndex: number;
+  /** Driver name → trait keyword → value label (as in the exploration's dimensions). */
+  readonly drivers: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import {
   LanguageClient,
   ResponseError,
+  type RequestType,
   State,
   TransportKind,
   type Diagnostic,
@@ -117,6 +118,33 @@ export class ServerConnection implements vscode.Disposable {
       if (error instanceof ResponseError && error.code === -32800 /* RequestCancelled */) return undefined;
       throw error;
     }
+  }
+
+  /**
+   * A custom request (see protocol.ts); undefined when the server is not running or the request
+   * was cancelled. Other errors are thrown.
+   */
+  async request<P, R>(
+    type: RequestType<P, R, void>,
+    params: P,
+    token?: vscode.CancellationToken,
+  ): Promise<R | undefined> {
+    const client = this.client;
+    if (!client || !this.isRunning) return undefined;
+    try {
+      return await client.sendRequest(type, params, token);
+    } catch (error) {
+      if (token?.isCancellationRequested) return undefined;
+      if (error instanceof ResponseError && error.code === -32800 /* RequestCancelled */) return undefined;
+      throw error;
+    }
+  }
+
+  /** Converts LSP-shaped diagnostics (from a custom request) to VS Code's. */
+  async asDiagnostics(diagnostics: readonly unknown[]): Promise<vscode.Diagnostic[]> {
+    const client = this.client;
+    if (!client) return [];
+    return client.protocol2CodeConverter.asDiagnostics([...diagnostics] as Diagnostic[]);
   }
 
   /**

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { ServerConnection } from './client';
 import { LANGUAGE_ID } from './client';
 import { Debouncer } from './debounce';
-import type { PanelState } from './protocol';
+import type { DriverOverrides, PanelState } from './protocol';
 import { RequestSequencer } from './request-sequencer';
 import { SelfMoveGuard, type CursorSpot } from './self-move-guard';
 
@@ -36,6 +36,8 @@ export class EditorStateTracker implements vscode.Disposable {
   private readonly debouncer = new Debouncer();
   private readonly sequencer = new RequestSequencer();
   private pending: vscode.CancellationTokenSource | undefined;
+  /** A driver behaviour replayed from exploration, until the document changes or it is stopped. */
+  private replaying: { readonly uri: string; readonly overrides: DriverOverrides } | undefined;
   private readonly emitter = new vscode.EventEmitter<EditorStateEvent>();
   readonly onDidChange = this.emitter.event;
   private readonly disposables: vscode.Disposable[] = [this.emitter];
@@ -48,6 +50,7 @@ export class EditorStateTracker implements vscode.Disposable {
       vscode.window.onDidChangeActiveTextEditor((editor) => {
         if (!isDrvmapEditor(editor)) return; // keep following the last drvmap editor (the panel may have focus)
         const changed = editor.document.uri.toString() !== this.followed?.toString();
+        if (changed) this.replaying = undefined;
         this.follow(editor);
         if (changed) this.schedule(0);
       }),
@@ -59,7 +62,10 @@ export class EditorStateTracker implements vscode.Disposable {
         this.schedule(SELECTION_DELAY_MS);
       }),
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (this.isFollowed(e.document) && e.contentChanges.length > 0) this.schedule(EDIT_DELAY_MS);
+        if (!this.isFollowed(e.document) || e.contentChanges.length === 0) return;
+        // An edit ends a replay: the behaviour was explored on the old text.
+        this.replaying = undefined;
+        this.schedule(EDIT_DELAY_MS);
       }),
       vscode.workspace.onDidCloseTextDocument((document) => {
         if (!this.isFollowed(document)) return;
@@ -99,6 +105,18 @@ export class EditorStateTracker implements vscode.Disposable {
     return vscode.window.visibleTextEditors.find((e) => this.isFollowed(e.document));
   }
 
+  /** The behaviour replayed in the followed document, if any. */
+  get replay(): DriverOverrides | undefined {
+    return this.replaying?.uri === this.followed?.toString() ? this.replaying?.overrides : undefined;
+  }
+
+  /** Shows the followed document under a driver behaviour (or as written, with undefined). */
+  setReplay(overrides: DriverOverrides | undefined): void {
+    const uri = this.followed?.toString();
+    this.replaying = overrides && uri ? { uri, overrides } : undefined;
+    this.refresh();
+  }
+
   /** Asks again now (the panel opened, a setting changed). */
   refresh(): void {
     this.lastEmittedKey = undefined;
@@ -114,7 +132,14 @@ export class EditorStateTracker implements vscode.Disposable {
     if (!uri) return undefined;
     const line = this.event.state?.steps[0]?.line ?? this.cursor.line;
     try {
-      return await this.connection.requestPanelState({ uri: uri.toString(), line, character: 0, stepIndex });
+      const replay = this.replay;
+      return await this.connection.requestPanelState({
+        uri: uri.toString(),
+        line,
+        character: 0,
+        stepIndex,
+        ...(replay ? { driverOverrides: replay } : {}),
+      });
     } catch (error) {
       this.output.error(`drvmap/panelState at step ${stepIndex}: ${describeError(error)}`);
       return undefined;
@@ -185,7 +210,13 @@ export class EditorStateTracker implements vscode.Disposable {
     const ticket = this.sequencer.next();
     const cts = new vscode.CancellationTokenSource();
     this.pending = cts;
-    const params = { uri: uri.toString(), line: this.cursor.line, character: this.cursor.character };
+    const replay = this.replay;
+    const params = {
+      uri: uri.toString(),
+      line: this.cursor.line,
+      character: this.cursor.character,
+      ...(replay ? { driverOverrides: replay } : {}),
+    };
     let next: EditorStateEvent;
     try {
       const state = await this.connection.requestPanelState(params, cts.token);
@@ -216,7 +247,7 @@ export class EditorStateTracker implements vscode.Disposable {
     const s = event.state;
     // The cursor moved within the same step of the same version: nothing to redraw.
     const key = s
-      ? `${s.uri}|${s.version}|${s.scenarioIndex}|${s.stepIndex}`
+      ? `${s.uri}|${s.version}|${s.scenarioIndex}|${s.stepIndex}|${s.replay ?? ''}`
       : `none|${event.uri?.toString()}|${event.reason}`;
     this.event = event;
     if (key === this.lastEmittedKey) return;

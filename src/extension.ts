@@ -5,10 +5,14 @@ import { WorkspaceCheck } from './check-workspace';
 import { ServerConnection } from './client';
 import { registerCommands } from './commands';
 import { EditorStateTracker } from './editor-state';
+import { Explorer } from './explore';
+import { registerImportCommands } from './import-commands';
+import { KernelRunner } from './kernel-run';
 import { AddressMapPanel } from './panel-host';
 import { RuleDocumentation } from './rule-docs';
 import { ServerHealth } from './server-health';
 import { StatusBar } from './status-bar';
+import { TraceDocuments } from './trace-documents';
 
 let connection: ServerConnection | undefined;
 
@@ -21,6 +25,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const status = new StatusBar(connection, tracker);
   const ruleDocs = new RuleDocumentation(context);
   const workspaceCheck = new WorkspaceCheck(connection);
+  const traces = new TraceDocuments();
+  const explorer = new Explorer(connection, panel, tracker, traces, output);
+  const kernelRunner = new KernelRunner(context, connection, panel, output);
   context.subscriptions.push(
     output,
     health,
@@ -29,6 +36,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     panel,
     status,
     workspaceCheck,
+    traces,
+    explorer,
+    kernelRunner,
+    registerImportCommands(connection, output),
     registerCommands({ connection, panel, ruleDocs, workspaceCheck, output }),
   );
   void vscode.commands.executeCommand('setContext', 'drvmap.clientActive', true);

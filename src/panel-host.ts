@@ -8,7 +8,7 @@ import { panelHtml } from '../media/src/panel-html';
 import { describeError, type EditorStateEvent, type EditorStateTracker } from './editor-state';
 import { exportBytes, exportFileName, parseFromPanelMessage } from './panel-messages';
 import { sameScenario, stepLine } from './panel-state-summary';
-import type { FromPanelMessage, PanelState, ToPanelMessage } from './protocol';
+import type { ExploreMatrix, FromPanelMessage, KernelRunView, PanelState, ToPanelMessage } from './protocol';
 import { RequestSequencer } from './request-sequencer';
 
 export const ADDRESS_MAP_VIEW_TYPE = 'drvmap.addressMap';
@@ -23,6 +23,12 @@ export class AddressMapPanel implements vscode.Disposable {
   private compareFor: string | undefined;
   private shown: PanelState | undefined;
   private readonly compareSequencer = new RequestSequencer();
+  /** The exploration matrix, the behaviour replayed from it, and the last kernel run shown. */
+  private exploration: ExploreMatrix | undefined;
+  private replaying: number | undefined;
+  private kernelRun: KernelRunView | undefined;
+  /** Called when the user picks a behaviour in the matrix (or stops replaying, with null). */
+  onReplay: ((behaviourIndex: number | null) => void) | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly panelDisposables: vscode.Disposable[] = [];
 
@@ -45,6 +51,32 @@ export class AddressMapPanel implements vscode.Disposable {
 
   get isVisible(): boolean {
     return !!this.panel?.visible;
+  }
+
+  /** The column the panel is in, if it is open. */
+  get viewColumn(): vscode.ViewColumn | undefined {
+    return this.panel?.viewColumn;
+  }
+
+  /** Shows the exploration matrix (opening the panel); undefined hides it. */
+  showExplore(matrix: ExploreMatrix | undefined): void {
+    this.exploration = matrix;
+    this.replaying = undefined;
+    if (matrix) this.show();
+    this.post({ type: 'explore', result: matrix });
+  }
+
+  /** Marks the behaviour being replayed in the matrix. */
+  showReplaying(behaviourIndex: number | undefined): void {
+    this.replaying = behaviourIndex;
+    this.post({ type: 'replaying', behaviourIndex });
+  }
+
+  /** Shows a kernel run's comparison (opening the panel); undefined hides it. */
+  showKernelRun(run: KernelRunView | undefined): void {
+    this.kernelRun = run;
+    if (run) this.show();
+    this.post({ type: 'kernel', run });
   }
 
   dispose(): void {
@@ -138,6 +170,14 @@ export class AddressMapPanel implements vscode.Disposable {
         this.compareFor = undefined;
         this.send(this.tracker.latest);
         if (!this.tracker.latest.state) this.tracker.refresh();
+        if (this.exploration) {
+          this.post({ type: 'explore', result: this.exploration });
+          if (this.replaying !== undefined) this.post({ type: 'replaying', behaviourIndex: this.replaying });
+        }
+        if (this.kernelRun) this.post({ type: 'kernel', run: this.kernelRun });
+        return;
+      case 'replay':
+        this.onReplay?.(message.behaviourIndex);
         return;
       case 'selectStep':
         return this.selectStep(message.stepIndex);

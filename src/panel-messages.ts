@@ -26,6 +26,9 @@ export function parseFromPanelMessage(raw: unknown): FromPanelMessage | undefine
       if ((m.format !== 'svg' && m.format !== 'png') || typeof m.data !== 'string') return undefined;
       if (m.data.length > MAX_EXPORT_CHARS) return undefined;
       return { type: 'export', format: m.format, data: m.data };
+    case 'replay':
+      if (m.behaviourIndex === null) return { type: 'replay', behaviourIndex: null };
+      return isLine(m.behaviourIndex) ? { type: 'replay', behaviourIndex: m.behaviourIndex } : undefined;
     default:
       return undefined;
   }

@@ -13,7 +13,9 @@ import type { SceneInput } from './render/scene';
 import { Controls } from './ui/controls';
 import { Details } from './ui/details';
 import { el } from './ui/dom';
+import { ExploreMatrixView } from './ui/explore-matrix';
 import { exportPng, exportSvg } from './ui/export';
+import { KernelRunTable } from './ui/kernel-run';
 import { Legend } from './ui/legend';
 import { MapView, type MapHit } from './ui/map-view';
 import { WindowStats } from './ui/stats';
@@ -56,6 +58,12 @@ export class PanelController {
   private readonly header = el('header', { class: 'header' });
   private readonly scenarioName = el('h1', { id: 'scenario-name' });
   private readonly scenarioPosition = el('span', { id: 'scenario-position', class: 'muted' });
+  private readonly replayText = el('p', {
+    id: 'replay-text',
+    class: 'replay',
+    'aria-live': 'polite',
+    hidden: true,
+  });
   private readonly viewText = el('p', { id: 'view-text', class: 'muted' });
   private readonly stepText = el('p', { id: 'step-text', 'aria-live': 'polite' });
   private readonly changesText = el('p', { id: 'changes', 'aria-live': 'polite' });
@@ -69,6 +77,8 @@ export class PanelController {
   private readonly stats: WindowStats;
   private readonly table: MappingTable;
   private readonly legend = new Legend();
+  readonly exploreMatrix: ExploreMatrixView;
+  private readonly kernelRun: KernelRunTable;
   private readonly tooltip = new Tooltip();
 
   constructor(
@@ -110,7 +120,11 @@ export class PanelController {
       select: (m) => this.select(m, false),
       reveal: (line) => this.reveal(line),
     });
-    this.header.append(this.scenarioName, this.scenarioPosition);
+    this.exploreMatrix = new ExploreMatrixView({
+      replay: (index) => this.host.postMessage({ type: 'replay', behaviourIndex: index }),
+    });
+    this.kernelRun = new KernelRunTable((line) => this.reveal(line));
+    this.header.append(this.scenarioName, this.scenarioPosition, this.replayText);
     const mapWrap = el('div', { id: 'map-wrap', class: 'map-wrap' }, this.canvas);
     this.content.append(
       this.controls.element,
@@ -127,7 +141,18 @@ export class PanelController {
       el('div', { class: 'info' }, this.details.element, this.stats.element),
       this.table.element,
     );
-    root.append(el('main', { id: 'app' }, this.header, this.empty, this.content), this.tooltip.element);
+    root.append(
+      el(
+        'main',
+        { id: 'app' },
+        this.header,
+        this.empty,
+        this.content,
+        this.kernelRun.element,
+        this.exploreMatrix.element,
+      ),
+      this.tooltip.element,
+    );
     this.canvas.addEventListener('keydown', (e) => this.onMapKey(e));
     document.addEventListener('keydown', (e) => this.onDocumentKey(e));
     const themeObserver = new MutationObserver(() => this.onThemeChange());
@@ -145,6 +170,9 @@ export class PanelController {
     if (message.type === 'state') this.onState(message.state);
     else if (message.type === 'compare') this.onCompare(message.state);
     else if (message.type === 'empty') this.onEmpty(message.reason);
+    else if (message.type === 'explore') this.exploreMatrix.update(message.result);
+    else if (message.type === 'replaying') this.exploreMatrix.showReplaying(message.behaviourIndex);
+    else if (message.type === 'kernel') this.kernelRun.update(message.run);
   }
 
   private onState(state: PanelState): void {
@@ -238,6 +266,9 @@ export class PanelController {
     this.scenarioName.textContent = state.scenario || '(unnamed scenario)';
     this.scenarioPosition.textContent =
       state.scenarioCount > 1 ? `scenario ${state.scenarioIndex + 1} of ${state.scenarioCount}` : '';
+    this.replayText.hidden = state.replay === undefined;
+    this.replayText.textContent =
+      state.replay === undefined ? '' : `Replaying the driver behaviour: ${state.replay}`;
     if (!this.compareState) this.changesText.textContent = '';
     const displayed = this.pending.length > 0 ? this.pending[this.pending.length - 1]! : state.stepIndex;
     this.timeline.update(state.steps, displayed, this.compareState?.stepIndex, this.palette);

@@ -1,4 +1,5 @@
-// Runs syscall programs on the real kernel through test/fidelity/harness.c. The harness is compiled
+// Runs syscall programs on the real kernel through native/harness.c (shared with the extension's
+// "Run on This Kernel", which ships it). The harness is compiled
 // once with the machine's `cc` into test/fidelity/bin/ (git-ignored), cached by source hash.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -13,7 +14,7 @@ export type HarnessMode = 'maps' | 'final' | 'bench';
 export function repoRoot(): string {
   let dir = __dirname;
   for (;;) {
-    if (existsSync(join(dir, 'test', 'fidelity', 'harness.c'))) return dir;
+    if (existsSync(join(dir, 'native', 'harness.c'))) return dir;
     const up = dirname(dir);
     if (up === dir) return process.cwd();
     dir = up;
@@ -26,7 +27,7 @@ let compiled: string | undefined;
 export function harnessBinary(): string {
   if (compiled) return compiled;
   const root = repoRoot();
-  const source = join(root, 'test', 'fidelity', 'harness.c');
+  const source = join(root, 'native', 'harness.c');
   const text = readFileSync(source);
   const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
   const binDir = join(root, 'test', 'fidelity', 'bin');

@@ -2,6 +2,7 @@
 // rather than calling process.exit, so that piped output is flushed first.
 import { runCli } from './cli';
 import { runExplore } from './explore';
+import { runImport } from './import';
 import { nodeIo } from './io';
 
 // `drvmap trace big.drvmap | head`: a closed pipe is not an error.
@@ -11,5 +12,10 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 });
 
 const argv = process.argv.slice(2);
-// `drvmap explore` is its own module (server/src/cli/explore.ts), with its own arguments.
-process.exitCode = argv[0] === 'explore' ? runExplore(argv.slice(1), nodeIo()) : runCli(argv, nodeIo());
+// `drvmap explore` and `drvmap import` are their own modules, with their own arguments.
+process.exitCode =
+  argv[0] === 'explore'
+    ? runExplore(argv.slice(1), nodeIo())
+    : argv[0] === 'import'
+      ? runImport(argv.slice(1), nodeIo())
+      : runCli(argv, nodeIo());

@@ -9,16 +9,32 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { PANEL_STATE_REQUEST, type PanelStateParams } from '../../../protocol/panel';
-import { CHECK_FILES_REQUEST, type CheckFilesParams } from '../../../protocol/requests';
+import {
+  CHECK_FILES_REQUEST,
+  EXPLORE_REQUEST,
+  EXPLORE_TRACE_REQUEST,
+  IMPORT_REQUEST,
+  KERNEL_COMPARE_REQUEST,
+  SYSCALL_PROGRAM_REQUEST,
+  type CheckFilesParams,
+  type ExploreParams,
+  type ExploreTraceParams,
+  type ImportParams,
+  type KernelCompareParams,
+  type SyscallProgramParams,
+} from '../../../protocol/requests';
 import { checkFiles } from './check-files';
 import { codeAction } from './code-actions';
 import { completion } from './completion';
 import { DiagnosticsPublisher } from './diagnostics';
 import { DocumentStore } from './documents';
+import { ExploreLenses, exploreRequest, exploreTrace } from './explore';
 import { foldingRange } from './folding';
 import { formatting, rangeFormatting } from './formatting';
 import { hover } from './hover';
+import { importRequest } from './import';
 import { inlayHint } from './inlay-hints';
+import { kernelCompareRequest, syscallProgramRequest } from './kernel-run';
 import { definition, documentHighlight, prepareRename, references, rename } from './navigation';
 import { panelState } from './panel';
 import { safely } from './safe';
@@ -39,6 +55,7 @@ function envDebounce(base: Settings): Settings {
 let baseSettings = envDebounce(DEFAULT_SETTINGS);
 const store = new DocumentStore(baseSettings);
 const publisher = new DiagnosticsPublisher(connection, store, log);
+const exploreLenses = new ExploreLenses(store);
 let configurationCapability = false;
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
@@ -66,6 +83,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       documentRangeFormattingProvider: true,
       inlayHintProvider: true,
       codeActionProvider: { codeActionKinds: ['quickfix'] },
+      codeLensProvider: { resolveProvider: true },
     },
     serverInfo: { name: 'drvmap', version: '0.1.0' },
   };
@@ -103,6 +121,7 @@ store.documents.onDidOpen((e) => publisher.schedule(e.document.uri));
 store.documents.onDidChangeContent((e) => publisher.schedule(e.document.uri));
 store.documents.onDidClose((e) => {
   store.forget(e.document.uri);
+  exploreLenses.forget(e.document.uri);
   publisher.clear(e.document.uri);
 });
 
@@ -127,6 +146,42 @@ connection.onCodeAction(safely(log, 'codeAction', [], (p) => codeAction(store, p
 connection.onRequest(
   PANEL_STATE_REQUEST,
   safely(log, 'panelState', null, (p: PanelStateParams) => panelState(store, p)),
+);
+connection.onCodeLens(safely(log, 'codeLens', [], (p) => exploreLenses.codeLens(p)));
+connection.onCodeLensResolve(
+  safely(
+    log,
+    'codeLensResolve',
+    { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } },
+    (l) => exploreLenses.resolve(l),
+  ),
+);
+connection.onRequest(
+  EXPLORE_REQUEST,
+  safely(
+    log,
+    'explore',
+    { result: undefined, problems: ['the exploration failed; see the output'] },
+    (p: ExploreParams) => exploreRequest(store, p),
+  ),
+);
+connection.onRequest(
+  EXPLORE_TRACE_REQUEST,
+  safely(log, 'exploreTrace', null, (p: ExploreTraceParams) => exploreTrace(store, p)),
+);
+connection.onRequest(
+  SYSCALL_PROGRAM_REQUEST,
+  safely(log, 'syscallProgram', null, (p: SyscallProgramParams) => syscallProgramRequest(store, p)),
+);
+connection.onRequest(
+  KERNEL_COMPARE_REQUEST,
+  safely(log, 'kernelCompare', { run: undefined, diagnostics: [] }, (p: KernelCompareParams) =>
+    kernelCompareRequest(store, p),
+  ),
+);
+connection.onRequest(
+  IMPORT_REQUEST,
+  safely(log, 'import', { scenario: '', imported: 0, skipped: [] }, (p: ImportParams) => importRequest(p)),
 );
 connection.onRequest(
   CHECK_FILES_REQUEST,

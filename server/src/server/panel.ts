@@ -1,18 +1,43 @@
-// `drvmap/panelState`: the address-space panel's state at the cursor or at a step.
+// `drvmap/panelState`: the address-space panel's state at the cursor or at a step — optionally
+// under a driver behaviour replayed from exploration (`driverOverrides`), which re-analyses the
+// document with those traits (one replay cached at a time).
+import { analyseDocument, scenarioAt, type DocumentAnalysis } from '../engine/analysis';
+import { describeLabels, driverOverridesFor } from '../engine/explore/replay';
 import { panelState as buildPanelState } from '../engine/features/panel-state';
 import type { PanelState, PanelStateParams } from '../../../protocol/panel';
 import type { DocumentStore } from './documents';
+
+let replayCache: { key: string; analysis: DocumentAnalysis } | undefined;
 
 export function panelState(store: DocumentStore, params: PanelStateParams): PanelState | null {
   const a = store.analysed(params.uri);
   if (!a) return null;
   const offset = a.analysis.lines.offset({ line: params.line, character: params.character });
-  return (
-    buildPanelState(a.analysis, {
-      uri: params.uri,
-      version: a.document.version,
-      offset,
-      ...(params.stepIndex !== undefined ? { stepIndex: params.stepIndex } : {}),
-    }) ?? null
-  );
+  let analysis = a.analysis;
+  let replay: string | undefined;
+  const overrides = params.driverOverrides;
+  const scenario = overrides ? scenarioAt(a.analysis, offset) : undefined;
+  if (overrides && scenario && a.analysis.scenarios.indexOf(scenario) === overrides.scenarioIndex) {
+    const key = `${params.uri}|${a.document.version}|${JSON.stringify(overrides)}`;
+    if (replayCache?.key !== key) {
+      const { overrides: traits } = driverOverridesFor(scenario.run, overrides.drivers);
+      replayCache = {
+        key,
+        analysis: analyseDocument(a.document.getText(), {
+          ...store.analysisOptions,
+          driverOverrides: traits,
+        }),
+      };
+    }
+    analysis = replayCache.analysis;
+    replay = describeLabels(overrides.drivers);
+  }
+  const state = buildPanelState(analysis, {
+    uri: params.uri,
+    version: a.document.version,
+    offset,
+    ...(params.stepIndex !== undefined ? { stepIndex: params.stepIndex } : {}),
+  });
+  if (!state) return null;
+  return replay === undefined ? state : { ...state, replay };
 }

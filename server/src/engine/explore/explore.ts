@@ -60,6 +60,18 @@ export interface ExploreOptions {
   readonly exhaustive?: boolean;
   /** Explore this strategy instead of the scenario's. */
   readonly strategy?: StrategyName;
+  /**
+   * Give up when `Date.now()` passes this (the editor's code lens has a time budget): explore
+   * throws {@link ExploreBudgetExceeded}. A run is never interrupted; the check is between runs.
+   */
+  readonly deadline?: number;
+}
+
+/** Thrown by {@link explore} when its `deadline` passed. */
+export class ExploreBudgetExceeded extends Error {
+  constructor() {
+    super('exploration stopped: over its time budget');
+  }
 }
 
 export interface ExploreDimension {
@@ -172,7 +184,7 @@ interface Outcome {
   readonly hazard: string | undefined;
 }
 
-interface ScenarioDiagnostic {
+export interface ScenarioDiagnostic {
   readonly code: string;
   readonly severity: Severity;
   readonly range: TextRange;
@@ -214,10 +226,14 @@ export function explore(text: string, options: ExploreOptions = {}): ExploreResu
 export function exploreSummaryForLens(
   text: string,
   scenarioIndex: number,
+  options: { readonly deadline?: number } = {},
 ):
   | { readonly title: string; readonly safe: number; readonly total: number; readonly summary: string }
   | undefined {
-  const result = explore(text, { scenario: scenarioIndex + 1 });
+  const result = explore(text, {
+    scenario: scenarioIndex + 1,
+    ...(options.deadline !== undefined ? { deadline: options.deadline } : {}),
+  });
   const scenario = result.scenarios[0];
   if (!scenario) return undefined;
   return {
@@ -361,6 +377,7 @@ function exploreScenario(
     )
     .map((s) => s.start);
   const runOne = (assign: Int8Array, track: boolean): { outcome: Outcome; reads: number[] } => {
+    if (options.deadline !== undefined && Date.now() > options.deadline) throw new ExploreBudgetExceeded();
     const overrides = new Map<string, DriverTraits>();
     for (const driver of openDrivers) {
       let traits: DriverTraits = baseTraits.get(driver.name)!;
@@ -561,7 +578,8 @@ function runScenarioRecording(
   }
 }
 
-function pickTraits(model: DriverModel): DriverTraits {
+/** A driver model's traits alone (what a driver block sets). */
+export function pickTraits(model: DriverModel): DriverTraits {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(DEFAULT_TRAITS)) out[key] = model[key as keyof DriverTraits];
   return out as unknown as DriverTraits;
@@ -723,6 +741,24 @@ function counterexample(
   lines: LineIndex,
   text: string,
 ): Counterexample {
+  const { hazard, breaksAt, ...rest } = runTrace(run, first, lines, text);
+  if (!hazard || !breaksAt) throw new Error('a counterexample has a deciding diagnostic');
+  return { behaviour: labelsOf(assign, dims), ...rest, hazard, breaksAt };
+}
+
+/**
+ * What a run did, for a report: every driver's traits, the kernel, and the expanded trace up to
+ * the step where `first` (the deciding diagnostic) sits — the whole run when there is none.
+ */
+export function runTrace(
+  run: ScenarioRun,
+  first: ScenarioDiagnostic | undefined,
+  lines: LineIndex,
+  text: string,
+): Omit<Counterexample, 'behaviour' | 'hazard' | 'breaksAt'> & {
+  readonly hazard: Counterexample['hazard'] | undefined;
+  readonly breaksAt: Counterexample['breaksAt'] | undefined;
+} {
   const lineOf = (offset: number) => lines.position(offset).line + 1;
   const lineText = (offset: number) => {
     const line = lines.position(offset).line;
@@ -730,14 +766,15 @@ function counterexample(
     return (all[line] ?? '').trim();
   };
   const records = run.simulation.records;
-  const breakRecord = records.find(
-    (r) => first.range.start >= r.node.start && first.range.start <= r.node.end,
-  );
-  const expectation = breakRecord
-    ? undefined
-    : run.simulation.expects.find(
-        (e) => first.range.start >= e.node.start && first.range.start <= e.node.end,
-      );
+  const breakRecord = first
+    ? records.find((r) => first.range.start >= r.node.start && first.range.start <= r.node.end)
+    : undefined;
+  const expectation =
+    breakRecord || !first
+      ? undefined
+      : run.simulation.expects.find(
+          (e) => first.range.start >= e.node.start && first.range.start <= e.node.end,
+        );
   const lastStep = breakRecord ? breakRecord.index : expectation ? expectation.afterStep : records.length - 1;
   const trace: TraceStep[] = [];
   const setup = run.vulkan.setupCalls;
@@ -761,20 +798,23 @@ function counterexample(
   const traits: Record<string, Record<string, string>> = {};
   for (const [name, model] of run.drivers) traits[name] = describeTraits(model);
   return {
-    behaviour: labelsOf(assign, dims),
     traits,
     kernel: formatKernelVersion(run.simulation.platform.kernel.version),
-    hazard: {
-      code: first.code,
-      severity: first.severity,
-      message: first.message,
-      line: lineOf(first.range.start),
-    },
-    breaksAt: {
-      step: breakRecord ? breakRecord.index + 1 : undefined,
-      line: lineOf(first.range.start),
-      text: lineText(first.range.start),
-    },
+    hazard: first
+      ? {
+          code: first.code,
+          severity: first.severity,
+          message: first.message,
+          line: lineOf(first.range.start),
+        }
+      : undefined,
+    breaksAt: first
+      ? {
+          step: breakRecord ? breakRecord.index + 1 : undefined,
+          line: lineOf(first.range.start),
+          text: lineText(first.range.start),
+        }
+      : undefined,
     trace,
   };
 }

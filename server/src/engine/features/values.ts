@@ -25,11 +25,12 @@ export function addressOfName(run: ScenarioRun, name: string): bigint | undefine
   return outcome?.kind === 'address' ? outcome.value : undefined;
 }
 
-/** The Vulkan memory object a name stands for. */
+/** The Vulkan memory object (or GL buffer) a name stands for. */
 export function memoryOfName(run: ScenarioRun, name: string): VkMemory | undefined {
   const symbol = symbolOf(run, name);
   if (symbol?.kind !== 'memory' || symbol.stepIndex === undefined) return undefined;
-  return run.vulkan.memoryCreatedAt(symbol.stepIndex);
+  // A GL buffer is a memory object too (its driver's buffer object).
+  return run.vulkan.memoryCreatedAt(symbol.stepIndex) ?? run.gl.memoryCreatedAt(symbol.stepIndex);
 }
 
 export function evaluateIn(run: ScenarioRun, expression: Expression): Evaluated {

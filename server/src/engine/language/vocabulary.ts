@@ -21,6 +21,7 @@ export type BindingKind = 'mapping' | 'memory' | 'pointer' | 'file' | 'data' | '
 
 export interface VerbSpec {
   readonly verb: string;
+  /** `vulkan` is every graphics-API call the application makes through the layer (Vulkan and GL). */
   readonly family: 'syscall' | 'vulkan' | 'access' | 'object';
   readonly doc: string;
   readonly args: readonly ArgSpec[];
@@ -221,6 +222,105 @@ export const SIZE_WORDS: WordGroup = {
   group: 'size',
   one: true,
   words: [w('whole', 'VK_WHOLE_SIZE: from `offset` to the end of the allocation.')],
+};
+
+export const UFFD_WORDS: WordGroup = {
+  group: 'userfaultfd handler',
+  one: true,
+  words: [
+    w(
+      'zero',
+      'The handler answers each fault with UFFDIO_ZEROPAGE: a zero page, as with no handler, but every fault is counted.',
+      'man:ioctl_userfaultfd(2)',
+    ),
+    w(
+      'fail',
+      'The handler refuses every fault (UFFD_FEATURE_SIGBUS, or an error reply): the access gets SIGBUS.',
+      'man:userfaultfd(2) UFFD_FEATURE_SIGBUS',
+    ),
+  ],
+};
+
+export const MACH_REMAP_WORDS: WordGroup = {
+  group: 'mach_vm_remap flags',
+  one: false,
+  words: [
+    w(
+      'fixed',
+      'VM_FLAGS_FIXED: map at `at` exactly, "unless that space is already allocated" (KERN_NO_SPACE).',
+      'xnu osfmk/man/vm_remap.html; facts linux-mm 7.5',
+    ),
+    w('anywhere', 'VM_FLAGS_ANYWHERE (the default): the kernel picks a free range at or above `at`.'),
+    w(
+      'overwrite',
+      'VM_FLAGS_OVERWRITE (with fixed): replace whatever is mapped at the target — CrossOver remaps over its own low reservation.',
+      'CrossOver dlls/opengl32/unix_wgl.c remap_memory; facts vulkan-wine §6',
+    ),
+    w(
+      'copy',
+      'copy = TRUE: the target gets a copy of the pages. Without it (copy = FALSE) both mappings show the same pages and the source stays intact.',
+      'xnu osfmk/man/vm_remap.html',
+    ),
+  ],
+};
+
+export const GL_STORAGE_WORDS: WordGroup = {
+  group: 'buffer storage flags',
+  one: false,
+  words: [
+    w('map-read', 'GL_MAP_READ_BIT: the buffer may be mapped for reading.'),
+    w('map-write', 'GL_MAP_WRITE_BIT: the buffer may be mapped for writing.'),
+    w(
+      'persistent',
+      'GL_MAP_PERSISTENT_BIT: the buffer may stay mapped while the GPU uses it. Wine backs it with Vulkan memory placed low when it has an interop device; without one it hides GL_ARB_buffer_storage.',
+      'facts vulkan-wine §3.6',
+    ),
+    w('coherent', 'GL_MAP_COHERENT_BIT: persistent maps need no flush or barrier.'),
+    w(
+      'client-storage',
+      'GL_CLIENT_STORAGE_BIT: a hint for host memory; Wine then leaves out DEVICE_LOCAL from the Vulkan memory type.',
+      'facts vulkan-wine §3.6',
+    ),
+    w('dynamic-storage', 'GL_DYNAMIC_STORAGE_BIT: glBufferSubData is allowed.'),
+  ],
+};
+
+export const GL_ACCESS_WORDS: WordGroup = {
+  group: 'map access',
+  one: false,
+  words: [
+    w('read', "GL_MAP_READ_BIT: the map is read. On Wine's copy path the data is copied into the shadow."),
+    w(
+      'write',
+      "GL_MAP_WRITE_BIT: the map is written. Wine's copy path copies the shadow back at glUnmapBuffer only with this bit.",
+      'facts vulkan-wine §3.6 (copy_length)',
+    ),
+    w(
+      'invalidate-range',
+      'GL_MAP_INVALIDATE_RANGE_BIT: the old contents of the range may be discarded; Wine skips the copy-in.',
+    ),
+    w(
+      'invalidate-buffer',
+      'GL_MAP_INVALIDATE_BUFFER_BIT: the old contents of the whole buffer may be discarded; Wine skips the copy-in.',
+    ),
+    w(
+      'persistent',
+      'GL_MAP_PERSISTENT_BIT: the buffer stays mapped while in use. On the copy path Wine prints a FIXME and the map fails.',
+      'facts vulkan-wine §3.6',
+    ),
+    w('coherent', 'GL_MAP_COHERENT_BIT: writes are visible to the GPU without a flush.'),
+    w(
+      'flush-explicit',
+      'GL_MAP_FLUSH_EXPLICIT_BIT: only ranges given to glFlushMappedBufferRange are defined after unmap.',
+      'OpenGL 4.6 §6.3.1',
+    ),
+    w('unsynchronized', 'GL_MAP_UNSYNCHRONIZED_BIT: no implicit synchronisation with pending GPU work.'),
+    w(
+      'client-pointer',
+      'MAP_CLIENT_POINTER_BIT_MESA (0x4000): the driver places the map inside the client pointer ranges (GL_MESA_map_buffer_client_pointer). Wine sets it by itself when ranges are registered.',
+      'GLREG extensions/MESA/MESA_map_buffer_client_pointer.txt',
+    ),
+  ],
 };
 
 const by = w(
@@ -424,6 +524,143 @@ export const VERBS: readonly VerbSpec[] = [
     options: [w('offset', 'Offset of the range.'), w('size', 'Size, or `whole`.')],
     binds: 'result',
     example: 'vkInvalidateMappedMemoryRanges mem',
+  },
+  {
+    verb: 'uffd',
+    family: 'syscall',
+    doc: "userfaultfd(2) + UFFDIO_REGISTER (MODE_MISSING) on a range, with how the handler answers each fault on a missing page (after MREMAP_DONTUNMAP the old range has none): `copy-from ADDR` (UFFDIO_COPY: a snapshot of the moved page at fault time), `map-moved ADDR` (the moved pages themselves: an alias), `zero`, or `fail` (SIGBUS). A memory object instead of ADDRESS, LENGTH registers its driver's mapping. Every serviced fault is listed in the step that touched the page.",
+    args: [
+      {
+        name: 'address',
+        kind: 'expr',
+        doc: "Page-aligned start, or a memory object (its driver's mapping).",
+      },
+      { name: 'length', kind: 'expr', optional: true, doc: 'Length in bytes (page multiple).' },
+    ],
+    wordGroups: [UFFD_WORDS],
+    options: [
+      w(
+        'copy-from',
+        'UFFDIO_COPY: fill each missing page with a copy of the page at this address + its offset in the range, at fault time. Later writes on either side are not seen by the other.',
+        'man:ioctl_userfaultfd(2) UFFDIO_COPY',
+      ),
+      w(
+        'map-moved',
+        "Install the moved page at this address + its offset: an alias, so both sides see each other's writes. No Linux ioctl does this for private anonymous memory (UFFDIO_MOVE takes the page away); it stands for the ideal handler.",
+        'man:ioctl_userfaultfd(2); facts linux-mm 3.5',
+      ),
+      by,
+    ],
+    binds: 'result',
+    example: 'uffd a, 2MiB copy-from b',
+  },
+  {
+    verb: 'mach_vm_remap',
+    family: 'syscall',
+    doc: 'macOS mach_vm_remap on the task itself (`platform macos`): map the pages holding [source, source+size) a second time, page granular, leaving the source intact (copy = FALSE), or a copy. Result: the target address, or KERN_NO_SPACE, KERN_INVALID_ADDRESS, KERN_PROTECTION_FAILURE, KERN_INVALID_ARGUMENT.',
+    args: [
+      { name: 'source', kind: 'expr', doc: 'Source address (truncated to its page).' },
+      {
+        name: 'size',
+        kind: 'expr',
+        doc: 'Bytes from the source (the page range covering them is remapped).',
+      },
+    ],
+    wordGroups: [MACH_REMAP_WORDS],
+    options: [w('at', 'target_address: exact with `fixed`, where the search starts otherwise.'), by],
+    binds: 'mapping',
+    example: 'low = mach_vm_remap p, 64KiB at 0x1000_0000 fixed overwrite',
+  },
+  {
+    verb: 'glBufferData',
+    family: 'vulkan',
+    doc: "glBufferData: a buffer object with mutable storage; the GL driver allocates its BO (by its `maps` trait). Maps of it take Wine's first route that works: the driver's pointer fits, the client pointer range (GL_MESA_map_buffer_client_pointer), or the shadow copy.",
+    args: [{ name: 'size', kind: 'expr', doc: 'Size in bytes.' }],
+    wordGroups: [],
+    options: [w('driver', 'Which driver allocates (the only driver when omitted).')],
+    binds: 'memory',
+    example: 'b = glBufferData 64KiB',
+  },
+  {
+    verb: 'glBufferStorage',
+    family: 'vulkan',
+    doc: 'glBufferStorage: immutable storage with flags. With `persistent` and a Vulkan interop device (the driver supports placed maps with unmap reserve) Wine allocates Vulkan memory, exports it as an fd and imports it into GL (create_buffer_storage); maps are placed low.',
+    args: [{ name: 'size', kind: 'expr', doc: 'Size in bytes.' }],
+    wordGroups: [GL_STORAGE_WORDS],
+    options: [w('driver', 'Which driver allocates (the only driver when omitted).')],
+    binds: 'memory',
+    example: 'b = glBufferStorage 1MiB map-write persistent coherent',
+  },
+  {
+    verb: 'glMapBufferRange',
+    family: 'vulkan',
+    doc: 'glMapBufferRange as 32-bit code calls it through Wine (wow64_glMapBufferRange): the result is the pointer 32-bit code gets, from the first route that works — the driver\'s pointer fits ("we\'re lucky"), a Vulkan-backed persistent buffer placed low, the client pointer range, or a shadow copy in the window.',
+    args: [
+      { name: 'buffer', kind: 'memory', doc: 'The buffer (from glBufferData / glBufferStorage).' },
+      { name: 'offset', kind: 'expr', doc: 'Offset of the range.' },
+      { name: 'length', kind: 'expr', doc: 'Length of the range.' },
+    ],
+    wordGroups: [GL_ACCESS_WORDS],
+    options: [],
+    binds: 'pointer',
+    example: 'p = glMapBufferRange b, 0, 4KiB write invalidate-range',
+  },
+  {
+    verb: 'glUnmapBuffer',
+    family: 'vulkan',
+    doc: 'glUnmapBuffer: on the copy path Wine copies the shadow back first, if the map had `write`; a placed Vulkan map is unmapped with VK_MEMORY_UNMAP_RESERVE_BIT_EXT.',
+    args: [{ name: 'buffer', kind: 'memory', doc: 'The buffer.' }],
+    wordGroups: [],
+    options: [],
+    binds: 'result',
+    example: 'glUnmapBuffer b',
+  },
+  {
+    verb: 'glFlushMappedBufferRange',
+    family: 'vulkan',
+    doc: 'glFlushMappedBufferRange: with `flush-explicit`, the range (relative to the map) is defined after unmap. On the copy path Wine copies that range back; a Vulkan-backed buffer flushes with vkFlushMappedMemoryRanges.',
+    args: [
+      { name: 'buffer', kind: 'memory', doc: 'The buffer.' },
+      { name: 'offset', kind: 'expr', doc: 'Offset from the start of the mapped range.' },
+      { name: 'length', kind: 'expr', doc: 'Length.' },
+    ],
+    wordGroups: [],
+    options: [],
+    binds: 'result',
+    example: 'glFlushMappedBufferRange b, 0, 256',
+  },
+  {
+    verb: 'glAddClientPointerRangeMESA',
+    family: 'vulkan',
+    doc: 'GL_MESA_map_buffer_client_pointer: hand the driver a page-aligned, read-write range (global state) to place maps with MAP_CLIENT_POINTER_BIT_MESA in. While the driver holds its pages, any access other than through a map is undefined.',
+    args: [
+      { name: 'address', kind: 'expr', doc: 'Page-aligned start (mapped read-write).' },
+      { name: 'size', kind: 'expr', doc: 'Page-multiple size.' },
+    ],
+    wordGroups: [],
+    options: [by],
+    binds: 'result',
+    example: 'glAddClientPointerRangeMESA low, 16MiB by wine',
+  },
+  {
+    verb: 'glReleaseClientPointerRangeMESA',
+    family: 'vulkan',
+    doc: 'GL_MESA_map_buffer_client_pointer: take the client pointer ranges back. Allowed only after every buffer in them is unmapped and glFlush was called.',
+    args: [],
+    wordGroups: [],
+    options: [by],
+    binds: 'result',
+    example: 'glReleaseClientPointerRangeMESA by wine',
+  },
+  {
+    verb: 'glFlush',
+    family: 'vulkan',
+    doc: 'glFlush: submit pending GL commands (needed before glReleaseClientPointerRangeMESA).',
+    args: [],
+    wordGroups: [],
+    options: [],
+    binds: 'result',
+    example: 'glFlush',
   },
 ];
 
@@ -665,6 +902,13 @@ export const DRIVER_TRAITS: readonly TraitSpec[] = [
     example: 'mmap-via syscall',
   },
   {
+    keyword: 'gl-client-pointer',
+    doc: "The GL driver implements GL_MESA_map_buffer_client_pointer (a proposal, 2026): Wine registers a low range once and the driver places each map inside it. Without it Wine's GL maps fall back to the shadow copy unless the pointer fits. (Wine's Vulkan-backed persistent buffers need the driver's placed maps with unmap reserve: `placed-map`.)",
+    source: 'GLREG extensions/MESA/MESA_map_buffer_client_pointer.txt; facts vulkan-wine §3.6',
+    args: 'none',
+    example: 'gl-client-pointer',
+  },
+  {
     keyword: 'preset',
     doc: "Start from a known driver's behaviour, then override traits below.",
     source: 'facts vulkan-wine §2, §4',
@@ -709,12 +953,22 @@ export const ERRNO_NAMES: readonly string[] = [
   'EOPNOTSUPP',
 ];
 
+/** Results of API calls an expectation can name: VkResult, and also macOS kern_return_t and GL errors. */
 export const VK_RESULT_NAMES: readonly string[] = [
   'VK_SUCCESS',
   'VK_ERROR_MEMORY_MAP_FAILED',
   'VK_ERROR_OUT_OF_HOST_MEMORY',
   'VK_ERROR_OUT_OF_DEVICE_MEMORY',
   'VK_ERROR_VALIDATION',
+  'KERN_SUCCESS',
+  'KERN_INVALID_ADDRESS',
+  'KERN_PROTECTION_FAILURE',
+  'KERN_NO_SPACE',
+  'KERN_INVALID_ARGUMENT',
+  'GL_INVALID_VALUE',
+  'GL_INVALID_OPERATION',
+  'GL_OUT_OF_MEMORY',
+  'NULL',
 ];
 
 /** Values an expectation can compare with besides numbers and names. */

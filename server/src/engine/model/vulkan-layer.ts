@@ -444,6 +444,8 @@ export class VulkanLayer {
 
   /** The driver uses a pointer it cached: is its mapping still what it was (H2, H11)? */
   private checkStale(memory: VkMemory, address: bigint): void {
+    // A userfaultfd handler answers for the page: `uffd-snapshot-stale` reports what still goes wrong.
+    if (this.sim.space.userfaultfd.handlerAt(this.sim.pageOf(address))) return;
     const vma = this.sim.space.vmaAt(this.sim.pageOf(address));
     const made = memory.driverMapStep !== undefined ? this.sim.stepRange(memory.driverMapStep) : undefined;
     const related = made ? [{ range: made, message: `${memory.driver.name} cached this pointer here` }] : [];

@@ -60,5 +60,11 @@ function sameSharedPages(
 }
 
 function isReservation(vma: Vma): boolean {
-  return vma.prot === 0 || (vma.label?.endsWith('(wine VM)') ?? false) || vma.label === 'reservation';
+  return (
+    vma.prot === 0 ||
+    (vma.label?.endsWith('(wine VM)') ?? false) ||
+    vma.label === 'reservation' ||
+    // Handed to the GL driver with glAddClientPointerRangeMESA: it places maps there.
+    (vma.label?.startsWith('client pointer range') ?? false)
+  );
 }

@@ -7,7 +7,7 @@ import type { FixData } from '../diagnostics';
 import type { ScenarioRun } from '../sim/run';
 import type { Rule } from './rule';
 
-const RAW = new Set(['mmap', 'munmap', 'mremap', 'mprotect', 'reserve']);
+const RAW = new Set(['mmap', 'munmap', 'mremap', 'mprotect', 'reserve', 'uffd', 'mach_vm_remap']);
 
 export const kernelRefused: Rule = {
   code: 'kernel-refused',

@@ -27,6 +27,14 @@ import { memoryTypeLost } from './memory-type-lost';
 import { useAfterFree } from './use-after-free';
 import { vulkanValidUsage } from './vulkan-valid-usage';
 import { expectationFailed } from './expectation-failed';
+import { uffdSnapshotStale } from './uffd-snapshot-stale';
+import { aliasExposesNeighbours } from './alias-exposes-neighbours';
+import { glPersistentCopy } from './gl-persistent-copy';
+import { glWriteLost } from './gl-write-lost';
+import { glClientRangeTooSmall } from './gl-client-range-too-small';
+import { glClientRangeBusy } from './gl-client-range-busy';
+import { glError } from './gl-error';
+import { kernelMismatch } from './kernel-mismatch';
 
 export const RULES: readonly Rule[] = [
   syntaxError,
@@ -54,7 +62,15 @@ export const RULES: readonly Rule[] = [
   memoryTypeLost,
   useAfterFree,
   vulkanValidUsage,
+  uffdSnapshotStale,
+  aliasExposesNeighbours,
+  glPersistentCopy,
+  glWriteLost,
+  glClientRangeTooSmall,
+  glClientRangeBusy,
+  glError,
   expectationFailed,
+  kernelMismatch,
 ];
 
 export const RULE_BY_CODE: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.code, r]));

@@ -17,4 +17,9 @@ export interface Rule {
   readonly severity: Severity;
   readonly title: string;
   readonly check?: (run: ScenarioRun, emit: Emit) => void;
+  /**
+   * Reported only after a run on the real kernel ("drvmap: Run on This Kernel"), never by the
+   * analysis: its documentation can show no example that fires it.
+   */
+  readonly requiresKernel?: boolean;
 }

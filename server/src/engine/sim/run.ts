@@ -39,6 +39,9 @@ import {
 import { formatHex, formatSize } from '../numbers';
 import { defaultDriver, readDriver, type DriverModel } from '../model/driver';
 import { VulkanLayer } from '../model/vulkan-layer';
+import { GlLayer } from '../model/gl/gl-layer';
+import { afterUffdStep, uffdRangeOf, uffdStep } from '../model/uffd-step';
+import { machOutcome, machVmRemap } from '../model/mach-step';
 import { evaluate } from './evaluate';
 import { readPlatform, type PlatformDefaults } from './platform';
 import type { LanguageProblem } from './problems';
@@ -53,6 +56,8 @@ export interface ScenarioRun {
   readonly simulation: Simulation;
   readonly drivers: ReadonlyMap<string, DriverModel>;
   readonly vulkan: VulkanLayer;
+  /** The OpenGL buffers and maps (model/gl/). */
+  readonly gl: GlLayer;
   readonly problems: readonly LanguageProblem[];
   /** Step record index for each step node start offset. */
   readonly stepByOffset: ReadonlyMap<number, number>;
@@ -92,6 +97,7 @@ class ScenarioRunner {
   /** Names bound anywhere in the scenario with the offset of their binding, for "used before defined". */
   private readonly laterBindings = new Map<string, number>();
   private readonly vulkan: VulkanLayer;
+  private readonly gl: GlLayer;
   private readonly stepByOffset = new Map<number, number>();
 
   constructor(
@@ -117,6 +123,7 @@ class ScenarioRunner {
     const observe = options.observeDriver;
     if (observe) for (const [name, model] of this.drivers) this.drivers.set(name, observe(model));
     this.vulkan = new VulkanLayer(this.sim, this.drivers);
+    this.gl = new GlLayer(this.sim, this.drivers);
   }
 
   run(): ScenarioRun {
@@ -141,6 +148,7 @@ class ScenarioRunner {
       simulation: this.sim,
       drivers: this.drivers,
       vulkan: this.vulkan,
+      gl: this.gl,
       problems: this.problems,
       stepByOffset: this.stepByOffset,
       sourceText: this.sourceText,
@@ -216,7 +224,9 @@ class ScenarioRunner {
       outcome = { kind: 'skipped', reason: 'not a command' };
     } else {
       this.checkWords(step, spec.verb);
+      this.sim.space.userfaultfd.step = index;
       outcome = this.dispatch(step, verbName, actor);
+      afterUffdStep(this.sim);
     }
     if (step.binding) this.bind(step, spec?.binds ?? 'result', outcome, index);
     const record = new RecordedStep(index, step, actor, this.sim.calls, outcome);
@@ -305,10 +315,34 @@ class ScenarioRunner {
       }
       case 'open':
         return this.doOpen(step);
+      case 'uffd':
+        return this.doUffd(step, actor);
+      case 'mach_vm_remap': {
+        const [source, size] = this.exprArgs(step, ['source', 'size']);
+        if (source === undefined || size === undefined) return skipped();
+        const has = (word: string) => step.words.some((w) => w.name === word);
+        const args = {
+          source,
+          size,
+          target: this.optionValue(step, 'at', actor) ?? 0n,
+          fixed: has('fixed'),
+          overwrite: has('overwrite'),
+          copy: has('copy'),
+        };
+        return machOutcome(machVmRemap(this.sim, actor, args, step.binding?.name));
+      }
       case 'write':
       case 'read':
         return this.doAccess(step, verb, actor);
       default:
+        if (verb.startsWith('gl'))
+          return this.gl.execute(
+            step,
+            verb,
+            actor,
+            (e, kind) => this.evaluateArg(e, kind, actor),
+            (name) => this.memoryArg(name),
+          );
         return this.vulkan.execute(
           step,
           verb,
@@ -317,6 +351,31 @@ class ScenarioRunner {
           (name) => this.memoryArg(name),
         );
     }
+  }
+
+  /** `uffd ADDRESS, LENGTH …` or `uffd MEMORY …` (its driver's mapping). */
+  private doUffd(step: StepNode, actor: string): Outcome {
+    const first = step.args[0];
+    const memory =
+      first?.kind === 'name' && this.values.get(first.name)?.kind === 'memory'
+        ? this.memoryArg(first)
+        : undefined;
+    let range: { address: bigint; length: bigint } | undefined;
+    if (memory) {
+      range = uffdRangeOf(this.sim, memory);
+      if (!range)
+        this.problem('use-of-failed-result', first!, `${memory.name} has no driver mapping to register yet`);
+    } else {
+      const [address, length] = this.exprArgs(step, ['address', 'length']);
+      if (address !== undefined && length !== undefined) range = { address, length };
+    }
+    if (!range) return skipped();
+    return uffdStep(this.sim, step, actor, {
+      ...range,
+      memory,
+      copyFrom: this.optionValue(step, 'copy-from', actor),
+      mapMoved: this.optionValue(step, 'map-moved', actor),
+    });
   }
 
   private doMmap(step: StepNode, actor: string): Outcome {
@@ -464,6 +523,7 @@ class ScenarioRunner {
         result.ok,
       );
       this.vulkan.noteAppAccess(step, actor, address, length, 'write');
+      this.gl.noteAccess(actor, address, length, 'write');
       return accessOutcome(result, `${length} bytes written`);
     }
     const result = this.sim.read(actor, address, length);
@@ -727,7 +787,7 @@ class ScenarioRunner {
       default:
         value = { kind: 'status', step: index };
     }
-    const memory = this.vulkan.memoryCreatedAt(index);
+    const memory = this.vulkan.memoryCreatedAt(index) ?? this.gl.memoryCreatedAt(index);
     if (memory && binds === 'memory') value = { kind: 'memory', memory, step: index };
     this.values.set(name.name, value);
   }
@@ -812,6 +872,7 @@ class ScenarioRunner {
         break;
       }
     }
+    afterUffdStep(this.sim); // a read in an expectation can fault pages in too
     const record: ExpectRecord = { node, afterStep, passed, detail };
     this.sim.expects.push(record);
     if (passed === false) {

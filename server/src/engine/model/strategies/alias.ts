@@ -12,6 +12,7 @@ import {
   PROT_NONE,
 } from '../../kernel/types';
 import { alignDown, alignUp, formatHex } from '../../numbers';
+import { machAliasMap } from './mach-alias';
 import { passThrough, type Strategy } from './strategy';
 
 export const alias: Strategy = {
@@ -20,6 +21,8 @@ export const alias: Strategy = {
   map(ctx, memory, offset, size) {
     const own = passThrough.map(ctx, memory, offset, size);
     if (!own.ok) return own;
+    // macOS: mach_vm_remap aliases any memory, page granular (CrossOver 32on64).
+    if (ctx.sim.platform.os === 'macos') return machAliasMap(ctx, memory, own.pointer, size);
     const page = ctx.sim.pageSize;
     const driverPointer = own.pointer - offset;
     const start = alignDown(driverPointer, page);

@@ -1,0 +1,65 @@
+// "Run on This Kernel" in the panel: a marker per step — the running kernel and the simulation
+// agree (✓), differ (✗) or the step did not run on the kernel (–) — with what each side did.
+// Rows go to the step's line on Enter or click.
+import type { KernelRunView, KernelStepStatus } from '../../../protocol/panel';
+import { clear, el } from './dom';
+
+const MARK: Readonly<Record<KernelStepStatus, string>> = {
+  agree: '✓ agree',
+  differ: '✗ differ',
+  'not-run': '– not run',
+};
+
+export class KernelRunTable {
+  readonly element = el('section', {
+    id: 'kernel-section',
+    class: 'kernel-section',
+    'aria-label': 'Run on this kernel',
+    hidden: true,
+  });
+  private readonly heading = el('h2', {}, 'On this kernel');
+  private readonly notes = el('ul', { class: 'gaps' });
+  private readonly caption = el('caption');
+  private readonly body = el('tbody');
+
+  constructor(private readonly reveal: (line: number) => void) {
+    const head = el('tr');
+    for (const h of ['Step', 'Line', 'Kernel vs simulation', 'Kernel', 'Simulation', 'Why'])
+      head.append(el('th', { scope: 'col' }, h));
+    const table = el('table', { id: 'kernel-table' }, this.caption, el('thead', {}, head), this.body);
+    this.element.append(this.heading, this.notes, el('div', { class: 'table-scroll' }, table));
+  }
+
+  update(run: KernelRunView | undefined): void {
+    this.element.hidden = !run;
+    clear(this.body);
+    clear(this.notes);
+    if (!run) return;
+    this.heading.textContent = `On this kernel (${run.kernelRelease})`;
+    const count = (s: KernelStepStatus) => run.steps.filter((x) => x.status === s).length;
+    this.caption.textContent = `${run.scenario}: ${count('agree')} agree, ${count('differ')} differ, ${count('not-run')} not run`;
+    for (const note of run.notes) this.notes.append(el('li', { class: 'muted' }, note));
+    for (const step of run.steps) {
+      const row = el('tr', {
+        tabindex: 0,
+        'data-step': step.stepIndex,
+        'data-status': step.status,
+        class: step.status === 'differ' ? 'hazard' : step.status === 'not-run' ? 'muted' : undefined,
+      });
+      for (const text of [
+        String(step.stepIndex + 1),
+        String(step.line + 1),
+        MARK[step.status],
+        step.kernel,
+        step.simulation,
+        step.detail,
+      ])
+        row.append(el('td', {}, text));
+      row.addEventListener('click', () => this.reveal(step.line));
+      row.addEventListener('keydown', (e) => {
+        if (e.key === 'Enter') this.reveal(step.line);
+      });
+      this.body.append(row);
+    }
+  }
+}

@@ -1,0 +1,49 @@
+// `drvmap import strace FILE` / `drvmap import maps FILE`: a capture turned into a scenario.
+// The scenario goes to stdout; every input line that was not imported goes to stderr with its
+// reason. Exit 0 when the file was read (whatever was skipped), 2 for bad usage or an unreadable
+// file. Parses its own arguments (main.ts hands it everything after `import`).
+import { readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { importProcMaps } from '../engine/import/proc-maps';
+import { importStrace } from '../engine/import/strace';
+import type { CliIo } from './io';
+
+export const IMPORT_HELP = `Usage: drvmap import strace FILE
+       drvmap import maps FILE
+
+Turns a capture into a scenario of raw syscalls, printed on stdout:
+  strace   output of \`strace -f -e trace=memory\` (mmap, munmap, mremap, mprotect)
+  maps     a /proc/PID/maps dump (each mapping becomes an mmap at its address)
+FILE may be - for stdin. Lines that are not imported are listed on stderr with the reason.
+
+Exit codes: 0 imported (even with skipped lines), 2 bad usage or unreadable input.
+`;
+
+export function runImport(argv: readonly string[], io: CliIo): number {
+  if (argv.includes('-h') || argv.includes('--help')) {
+    io.write(IMPORT_HELP);
+    return 0;
+  }
+  const [format, file, ...rest] = argv;
+  if ((format !== 'strace' && format !== 'maps') || file === undefined || rest.length > 0) {
+    io.error(
+      `drvmap: ${format !== 'strace' && format !== 'maps' ? `import takes strace or maps, not \`${format ?? ''}\`` : rest.length > 0 ? 'import takes one FILE' : 'import needs a FILE'}\nRun \`drvmap import --help\` for usage.\n`,
+    );
+    return 2;
+  }
+  let text: string;
+  try {
+    text = file === '-' ? io.readStdin() : readFileSync(resolve(io.cwd, file), 'utf8');
+  } catch (error) {
+    io.error(`drvmap: cannot read ${file}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  }
+  const title = `imported from ${file === '-' ? (format === 'strace' ? 'strace' : '/proc/PID/maps') : basename(file)}`;
+  const result = format === 'strace' ? importStrace(text, title) : importProcMaps(text, title);
+  io.write(result.scenario.endsWith('\n') ? result.scenario : `${result.scenario}\n`);
+  const skipped = result.lines.filter((l) => l.status === 'skipped');
+  for (const l of skipped) io.error(`${file}:${l.line}: skipped: ${l.reason ?? 'not imported'}: ${l.text}\n`);
+  if (skipped.length > 0)
+    io.error(`drvmap: imported ${result.lines.length - skipped.length} line(s), skipped ${skipped.length}\n`);
+  return 0;
+}

@@ -1,0 +1,363 @@
+// A scenario's raw-syscall steps as a program for the kernel harness ("drvmap: Run on This
+// Kernel", issue 6). The program format is the differential tests' (test/fidelity/program.ts,
+// docs/fidelity.md): addresses relative to the harness's arena, `{ ref, plus }` for a value an
+// earlier step returned, `null` for NULL. Pure: the run itself happens outside the engine.
+//
+// Names bound by mmap/mremap/reserve become references, so the program means on the kernel what
+// the scenario means (the kernel places mappings elsewhere than the simulator). Absolute numbers
+// become arena-relative through `arenaBase`, where the harness put its arena (a probe run tells).
+// The program stops at the first step it cannot express — a Vulkan call, a file or device open,
+// an address computed from two names — and says why.
+import type { Expression, ScenarioNode, StepNode } from '../syntax/ast';
+import type { ScenarioRun } from '../sim/run';
+import type { Outcome } from '../sim/records';
+import { evaluate } from '../sim/evaluate';
+import type { LanguageProblem } from '../sim/problems';
+import { ACCESS_VERBS } from '../language/vocabulary';
+import {
+  MAP_ANONYMOUS,
+  MAP_FIXED,
+  MAP_FIXED_NOREPLACE,
+  MAP_NORESERVE,
+  MAP_PRIVATE,
+  MREMAP_FIXED,
+  PROT_NONE,
+} from '../kernel/types';
+import { flagsOf, MMAP_FLAG_BY_WORD, MREMAP_FLAG_BY_WORD, protOf } from '../sim/words';
+
+/** The value step `ref` of the program returned (0 if it failed), plus `plus` bytes. */
+export interface HarnessStepRef {
+  readonly ref: number;
+  readonly plus?: number;
+}
+
+/** Arena-relative bytes, NULL, or an earlier result (program.ts's `Addr`). */
+export type HarnessAddr = number | null | HarnessStepRef;
+
+/** One step of a harness program: structurally program.ts's `Step`. */
+export type HarnessStep =
+  | {
+      readonly op: 'mmap';
+      readonly addr: HarnessAddr;
+      readonly length: number;
+      readonly prot: number;
+      readonly flags: number;
+      readonly fdRef: number;
+      readonly offset: number;
+    }
+  | { readonly op: 'munmap'; readonly addr: HarnessAddr; readonly length: number }
+  | {
+      readonly op: 'mremap';
+      readonly old: HarnessAddr;
+      readonly oldSize: number;
+      readonly newSize: number;
+      readonly flags: number;
+      readonly newAddr: HarnessAddr;
+    }
+  | { readonly op: 'mprotect'; readonly addr: HarnessAddr; readonly length: number; readonly prot: number }
+  | { readonly op: 'write'; readonly addr: HarnessAddr; readonly length: number; readonly byte: number }
+  | { readonly op: 'read'; readonly addr: HarnessAddr; readonly length: number }
+  | { readonly op: 'memfd'; readonly name: string; readonly size: number };
+
+/** How a successful result is compared: an address the kernel chose is not (the arenas differ). */
+export type ResultCheck =
+  /** Not an address (munmap, mprotect, write, read, memfd): the outcome alone. */
+  | 'outcome'
+  /** An address the kernel picks (NULL or a hint it may ignore): whether the hint was taken. */
+  | 'placement'
+  /** An address the caller fixed: it must be that address. */
+  | 'fixed'
+  /** mremap without a fixed target: in place or moved. */
+  | 'remap';
+
+/** A program step and the scenario step it came from. */
+export interface PlannedStep {
+  /** The scenario step (0-based, the timeline's index). */
+  readonly stepIndex: number;
+  /** The step's source range (offsets). */
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+  readonly step: HarnessStep;
+  readonly check: ResultCheck;
+  /** For `placement`/`fixed`: the requested address; for `remap`: the old address. */
+  readonly anchor: HarnessAddr;
+  /** What the simulation did. */
+  readonly simulated: Outcome;
+}
+
+export interface SyscallProgram {
+  readonly steps: readonly PlannedStep[];
+  /** The scenario step where the program stops (and why), if it stops early. */
+  readonly stoppedAt:
+    { readonly stepIndex: number; readonly start: number; readonly reason: string } | undefined;
+  /** Write values standing for tagged data (no value given): datum → byte written. */
+  readonly tagBytes: ReadonlyMap<number, number>;
+}
+
+class Unsupported extends Error {}
+
+const SAFE = Number.MAX_SAFE_INTEGER;
+
+/** The scenario's raw-syscall prefix as a harness program. */
+export function syscallProgram(run: ScenarioRun, arenaBase: bigint): SyscallProgram {
+  const node: ScenarioNode = run.node;
+  const records = run.simulation.records;
+  /** Binding name → program step index (for results that are addresses or memfds). */
+  const programStepOf = new Map<string, number>();
+  const memfdOf = new Map<string, number>();
+  const tagBytes = new Map<number, number>();
+  let memfds = 0;
+  const steps: PlannedStep[] = [];
+  const stepNodes = node.body.filter((s): s is StepNode => s.kind === 'step');
+  for (const record of records) {
+    const step = stepNodes[record.index] ?? record.node;
+    const stop = (reason: string): SyscallProgram => ({
+      steps,
+      stoppedAt: { stepIndex: record.index, start: step.start, reason },
+      tagBytes,
+    });
+    if (record.outcome.kind === 'skipped')
+      return stop(`step ${record.index + 1} did not run in the simulation (${record.outcome.reason})`);
+    const verb = ACCESS_VERBS[step.verb.name] ?? step.verb.name;
+    const num = (e: Expression | undefined, what: string): number => constant(e, what);
+    const addr = (e: Expression | undefined): HarnessAddr => address(e, programStepOf, arenaBase);
+    let planned: Omit<PlannedStep, 'stepIndex' | 'start' | 'end' | 'text' | 'simulated'>;
+    try {
+      const exprs = step.args.filter((a): a is Expression => a.kind !== 'string');
+      const option = (keyword: string): Expression | undefined => {
+        const value = step.options.find((o) => o.keyword.name === keyword)?.value;
+        if (value?.kind === 'string') throw new Unsupported(`\`${keyword}\` takes a number`);
+        return value;
+      };
+      switch (verb) {
+        case 'mmap': {
+          const flags = flagsOf(step.words, MMAP_FLAG_BY_WORD);
+          const at = option('at');
+          const fdValue = option('fd');
+          let fdRef = -1;
+          if (fdValue) {
+            if (fdValue.kind !== 'name' || !memfdOf.has(fdValue.name))
+              throw new Unsupported('only files from `open memfd` can be mapped on the kernel');
+            fdRef = memfdOf.get(fdValue.name)!;
+          }
+          const request = at ? addr(at) : null;
+          planned = {
+            step: {
+              op: 'mmap',
+              addr: request,
+              length: num(exprs[0], 'length'),
+              prot: protOf(step.words)?.prot ?? PROT_NONE,
+              flags,
+              fdRef,
+              offset: option('offset') ? num(option('offset'), 'offset') : 0,
+            },
+            check: flags & (MAP_FIXED | MAP_FIXED_NOREPLACE) ? 'fixed' : 'placement',
+            anchor: request,
+          };
+          break;
+        }
+        case 'reserve': {
+          const at = option('at');
+          const request = at ? addr(at) : null;
+          planned = {
+            step: {
+              op: 'mmap',
+              addr: request,
+              length: num(exprs[0], 'length'),
+              prot: PROT_NONE,
+              flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | (at ? MAP_FIXED_NOREPLACE : 0),
+              fdRef: -1,
+              offset: 0,
+            },
+            check: at ? 'fixed' : 'placement',
+            anchor: request,
+          };
+          break;
+        }
+        case 'munmap':
+          planned = {
+            step: { op: 'munmap', addr: addr(exprs[0]), length: num(exprs[1], 'length') },
+            check: 'outcome',
+            anchor: null,
+          };
+          break;
+        case 'mprotect':
+          planned = {
+            step: {
+              op: 'mprotect',
+              addr: addr(exprs[0]),
+              length: num(exprs[1], 'length'),
+              prot: protOf(step.words)?.prot ?? PROT_NONE,
+            },
+            check: 'outcome',
+            anchor: null,
+          };
+          break;
+        case 'mremap': {
+          const flags = flagsOf(step.words, MREMAP_FLAG_BY_WORD);
+          const old = addr(exprs[0]);
+          planned = {
+            step: {
+              op: 'mremap',
+              old,
+              oldSize: num(exprs[1], 'old size'),
+              newSize: num(exprs[2], 'new size'),
+              flags,
+              newAddr: exprs[3] ? addr(exprs[3]) : null,
+            },
+            check: flags & MREMAP_FIXED ? 'fixed' : 'remap',
+            anchor: flags & MREMAP_FIXED && exprs[3] ? addr(exprs[3]) : old,
+          };
+          break;
+        }
+        case 'open': {
+          if (!step.words.some((w) => w.name === 'memfd'))
+            throw new Unsupported('only `open memfd` runs on the kernel (files and devices are not opened)');
+          const label = step.args.find((a) => a.kind === 'string');
+          const name = (label?.kind === 'string' ? label.value : (step.binding?.name ?? 'file'))
+            .replace(/[^A-Za-z0-9_.-]/g, '_')
+            .slice(0, 40);
+          planned = {
+            step: { op: 'memfd', name: name || 'file', size: num(exprs[0], 'size') },
+            check: 'outcome',
+            anchor: null,
+          };
+          if (step.binding) memfdOf.set(step.binding.name, memfds);
+          memfds++;
+          break;
+        }
+        case 'write':
+        case 'read': {
+          if (verb === 'read') {
+            planned = {
+              step: { op: 'read', addr: addr(exprs[0]), length: num(exprs[1], 'length') },
+              check: 'outcome',
+              anchor: null,
+            };
+            break;
+          }
+          let byte: number;
+          if (exprs[2]) byte = num(exprs[2], 'value') & 0xff;
+          else {
+            // Tagged data: a distinct byte per write, so reads can tell them apart.
+            const datum = run.simulation.tagOfStep.get(record.index);
+            byte = 0x11 * ((tagBytes.size % 15) + 1);
+            if (datum !== undefined) tagBytes.set(datum, byte);
+          }
+          planned = {
+            step: { op: 'write', addr: addr(exprs[0]), length: num(exprs[1], 'length'), byte },
+            check: 'outcome',
+            anchor: null,
+          };
+          break;
+        }
+        default:
+          throw new Unsupported(`\`${step.verb.name}\` is not a raw syscall`);
+      }
+    } catch (error) {
+      if (error instanceof Unsupported)
+        return stop(`step ${record.index + 1} cannot run on the kernel: ${error.message}`);
+      throw error;
+    }
+    if (step.binding && (verb === 'mmap' || verb === 'mremap' || verb === 'reserve'))
+      programStepOf.set(step.binding.name, steps.length);
+    steps.push({
+      stepIndex: record.index,
+      start: step.start,
+      end: step.end,
+      text: step.text.replace(/\s+/g, ' ').trim(),
+      simulated: record.outcome,
+      ...planned,
+    });
+  }
+  return { steps, stoppedAt: undefined, tagBytes };
+}
+
+function names(e: Expression | undefined, out: string[] = []): string[] {
+  if (!e) return out;
+  switch (e.kind) {
+    case 'name':
+      out.push(e.name);
+      break;
+    case 'binary':
+      names(e.left, out);
+      names(e.right, out);
+      break;
+    case 'negate':
+      names(e.operand, out);
+      break;
+    case 'paren':
+      names(e.inner, out);
+      break;
+    case 'number':
+      break;
+  }
+  return out;
+}
+
+function valueWith(e: Expression, name: string | undefined, value: bigint): bigint | undefined {
+  return evaluateSigned(e, (n) => (n.name === name ? value : undefined));
+}
+
+/** Evaluates allowing negative results (an offset below a mapping). */
+function evaluateSigned(
+  e: Expression,
+  nameValue: (n: { name: string }) => bigint | undefined,
+): bigint | undefined {
+  const problems: LanguageProblem[] = [];
+  const direct = evaluate(e, nameValue, problems);
+  if (direct !== undefined) return direct;
+  // `evaluate` refuses negative results: evaluate `e + 2^63` and take it back.
+  const shifted = evaluate(
+    { kind: 'binary', op: '+', left: e, right: big(1n << 63n), start: e.start, end: e.end },
+    nameValue,
+    problems,
+  );
+  return shifted === undefined ? undefined : shifted - (1n << 63n);
+}
+
+function big(value: bigint): Expression {
+  return { kind: 'number', text: '', value, unit: undefined, error: undefined, start: 0, end: 0 };
+}
+
+function constant(e: Expression | undefined, what: string): number {
+  if (!e) throw new Unsupported(`the ${what} is missing`);
+  if (names(e).length > 0) throw new Unsupported(`the ${what} depends on a name`);
+  const v = evaluateSigned(e, () => undefined);
+  if (v === undefined) throw new Unsupported(`the ${what} is not a number`);
+  // program.ts: a negative number stands for its 64-bit two's complement.
+  const signed = BigInt.asIntN(64, v);
+  if (signed > BigInt(SAFE) || signed < -BigInt(SAFE))
+    throw new Unsupported(`the ${what} ${v} is too large for the harness`);
+  return Number(signed);
+}
+
+function address(
+  e: Expression | undefined,
+  programStepOf: ReadonlyMap<string, number>,
+  arenaBase: bigint,
+): HarnessAddr {
+  if (!e) throw new Unsupported('an address is missing');
+  const used = names(e);
+  if (used.length === 0) {
+    const v = evaluateSigned(e, () => undefined);
+    if (v === undefined) throw new Unsupported('the address is not a number');
+    if (v === 0n) return null;
+    const relative = v - arenaBase;
+    if (relative > BigInt(SAFE) || relative < -BigInt(SAFE))
+      throw new Unsupported('the address is too far from the harness arena');
+    return Number(relative);
+  }
+  const name = used[0]!;
+  if (used.length > 1) throw new Unsupported('an address computed from more than one name');
+  const ref = programStepOf.get(name);
+  if (ref === undefined)
+    throw new Unsupported(`\`${name}\` is not the result of an mmap or mremap of this program`);
+  const at0 = valueWith(e, name, 0n);
+  const at1 = valueWith(e, name, 1n);
+  if (at0 === undefined || at1 === undefined || at1 - at0 !== 1n)
+    throw new Unsupported(`the address is not \`${name}\` plus or minus a number`);
+  if (at0 > BigInt(SAFE) || at0 < -BigInt(SAFE)) throw new Unsupported('the offset is too large');
+  return at0 === 0n ? { ref } : { ref, plus: Number(at0) };
+}

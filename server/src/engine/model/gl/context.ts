@@ -1,0 +1,33 @@
+// What every GL route needs: the simulation, and the GL driver's operations on its buffer objects.
+import type { Simulation } from '../../sim/simulation';
+import type { DriverOps } from '../driver-ops';
+import type { DriverModel } from '../driver';
+
+export interface GlContext {
+  readonly sim: Simulation;
+  readonly ops: DriverOps;
+}
+
+/** A map attempt: the pointer for 32-bit code, or the GL result (`NULL`, a GL error). */
+export type GlMapOutcome =
+  | {
+      readonly ok: true;
+      readonly pointer: bigint;
+      readonly hostPointer: bigint | undefined;
+      readonly slot?: { start: bigint; size: bigint };
+    }
+  | { readonly ok: false; readonly result: string; readonly reason: string };
+
+/** GL_MESA_map_buffer_client_pointer: the `gl-client-pointer` driver trait. */
+export function hasClientPointer(driver: DriverModel): boolean {
+  return driver.traitSources.has('gl-client-pointer');
+}
+
+/**
+ * Wine's Vulkan interop device for GL (initialize_vk_device): needs memoryMapPlaced and
+ * memoryUnmapReserve on a Vulkan device of the same GPU (facts vulkan-wine §3.6). drvmap takes it
+ * from the driver's `placed-map` trait.
+ */
+export function hasVulkanInterop(driver: DriverModel): boolean {
+  return driver.placed.supported && driver.placed.unmapReserve;
+}

@@ -1,0 +1,503 @@
+// The OpenGL side of a scenario, as 32-bit code calls it through Wine's wow64 thunks
+// (dlls/opengl32/unix_wgl.c): buffer objects, and for each glMapBufferRange the first route that
+// works, in Wine's order — the driver's pointer fits ("we're lucky"); a Vulkan-backed persistent
+// buffer placed low; the client pointer range (GL_MESA_map_buffer_client_pointer, proposed); the
+// shadow copy. Mirrors model/vulkan-layer.ts: run.ts hands it the GL steps.
+//
+// What selects the behaviour: the driver's `gl-client-pointer` trait (the extension) and its
+// `placed-map` trait (Wine's Vulkan interop device needs memoryMapPlaced + memoryUnmapReserve).
+import type { Argument, Expression, StepNode } from '../../syntax/ast';
+import { formatHex, formatSize } from '../../numbers';
+import type { Outcome } from '../../sim/records';
+import type { Simulation } from '../../sim/simulation';
+import type { DriverModel } from '../driver';
+import { DriverOps } from '../driver-ops';
+import type { VkMemory } from '../vk-memory';
+import { uncovered, type GlBuffer, type GlMap, type GlRange } from './buffer';
+import { ClientPointerRanges, clientPointerMap, clientPointerUnmap } from './client-pointer';
+import { hasClientPointer, hasVulkanInterop, type GlContext, type GlMapOutcome } from './context';
+import { copyFlush, copyMap, copyUnmap } from './shadow-copy';
+import { createBufferStorage, vulkanMap, vulkanUnmap } from './vulkan-backed';
+
+type EvaluateArg = (e: Expression, what: string, actor: string) => bigint | undefined;
+type MemoryArg = (argument: Argument | undefined) => VkMemory | undefined;
+
+export class GlLayer {
+  private readonly buffers = new Map<VkMemory, GlBuffer>();
+  private readonly byStep = new Map<number, VkMemory>();
+  private readonly ops = new Map<string, DriverOps>();
+  readonly clientRanges = new ClientPointerRanges();
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly drivers: ReadonlyMap<string, DriverModel>,
+  ) {}
+
+  memoryCreatedAt(step: number): VkMemory | undefined {
+    return this.byStep.get(step);
+  }
+
+  bufferOf(memory: VkMemory): GlBuffer | undefined {
+    return this.buffers.get(memory);
+  }
+
+  get allBuffers(): readonly GlBuffer[] {
+    return [...this.buffers.values()];
+  }
+
+  private context(driver: DriverModel): GlContext {
+    let ops = this.ops.get(driver.name);
+    // The GL driver is its own driver instance (radeonsi beside radv): its own pools and caches.
+    if (!ops) this.ops.set(driver.name, (ops = new DriverOps(this.sim, driver)));
+    return { sim: this.sim, ops };
+  }
+
+  private glError(
+    result: string,
+    message: string,
+    related: { range: { start: number; end: number }; message: string }[] = [],
+  ): Outcome {
+    this.sim.finding('gl-error', `${result}: ${message}`, related);
+    return { kind: 'vk', result, reason: message };
+  }
+
+  execute(
+    step: StepNode,
+    verb: string,
+    actor: string,
+    evaluateArg: EvaluateArg,
+    memoryArg: MemoryArg,
+  ): Outcome {
+    const expr = (k: number, what: string): bigint | undefined => {
+      const e = step.args[k];
+      if (!e || e.kind === 'string') {
+        this.sim.problems.push({
+          code: 'missing-argument',
+          range: step.verb,
+          message: `${verb} needs ${what}`,
+        });
+        return undefined;
+      }
+      return evaluateArg(e, what, actor);
+    };
+    switch (verb) {
+      case 'glBufferData':
+      case 'glBufferStorage':
+        return this.create(step, verb, actor, expr(0, 'a size'));
+      case 'glFlush':
+        this.sim.note(actor, 'glFlush()', '', true);
+        this.clientRanges.flushed = true;
+        return { kind: 'ok' };
+      case 'glAddClientPointerRangeMESA':
+        return this.addClientRange(actor, expr(0, 'an address'), expr(1, 'a size'));
+      case 'glReleaseClientPointerRangeMESA':
+        return this.releaseClientRanges(actor);
+    }
+    const memory = memoryArg(step.args[0]);
+    const buffer = memory ? this.buffers.get(memory) : undefined;
+    if (!buffer) {
+      if (memory)
+        this.sim.problems.push({
+          code: 'wrong-kind',
+          range: step.args[0] ?? step.verb,
+          message: `\`${memory.name}\` is Vulkan memory, not a GL buffer from glBufferData / glBufferStorage`,
+        });
+      else if (!step.args[0])
+        this.sim.problems.push({
+          code: 'missing-argument',
+          range: step.verb,
+          message: `${verb} needs a buffer`,
+        });
+      return { kind: 'skipped', reason: 'no buffer' };
+    }
+    const ctx = this.context(buffer.memory.driver);
+    switch (verb) {
+      case 'glMapBufferRange': {
+        const offset = expr(1, 'an offset');
+        const length = expr(2, 'a length');
+        if (offset === undefined || length === undefined)
+          return { kind: 'skipped', reason: 'missing arguments' };
+        return this.map(ctx, step, buffer, offset, length);
+      }
+      case 'glUnmapBuffer':
+        return this.unmap(ctx, buffer);
+      case 'glFlushMappedBufferRange': {
+        const offset = expr(1, 'an offset');
+        const length = expr(2, 'a length');
+        if (offset === undefined || length === undefined)
+          return { kind: 'skipped', reason: 'missing arguments' };
+        return this.flushRange(ctx, buffer, offset, length);
+      }
+    }
+    return { kind: 'skipped', reason: `${verb} is not modelled` };
+  }
+
+  // ---- buffers ----
+
+  private create(step: StepNode, verb: string, actor: string, size: bigint | undefined): Outcome {
+    if (size === undefined) return { kind: 'skipped', reason: 'no size' };
+    if (size === 0n && verb === 'glBufferStorage')
+      return this.glError('GL_INVALID_VALUE', 'glBufferStorage size must be greater than 0');
+    const driverOption = step.options.find((o) => o.keyword.name === 'driver');
+    let driver: DriverModel | undefined;
+    if (driverOption?.value?.kind === 'name') {
+      driver = this.drivers.get(driverOption.value.name);
+      if (!driver)
+        this.sim.problems.push({
+          code: 'unknown-name',
+          range: driverOption.value,
+          message: `unknown driver \`${driverOption.value.name}\``,
+        });
+      else this.sim.symbols.reference(driver.name, driverOption.value);
+    }
+    driver ??= [...this.drivers.values()][0];
+    if (!driver) return { kind: 'skipped', reason: 'no driver' };
+    const flags = new Set(step.words.map((w) => w.name));
+    const storage = verb === 'glBufferStorage' ? 'immutable' : 'mutable';
+    const vulkanBacked = storage === 'immutable' && flags.has('persistent') && hasVulkanInterop(driver);
+    const name = step.binding?.name ?? `buffer@${this.sim.stepIndex + 1}`;
+    const memory: VkMemory = {
+      name,
+      node: step,
+      driver,
+      allocationSize: size,
+      properties: new Set([
+        'host-visible',
+        ...(flags.has('coherent') ? ['coherent'] : []),
+        ...(flags.has('persistent') ? ['persistent'] : []),
+      ]),
+      allocStep: this.sim.stepIndex,
+      file: undefined,
+      poolOffset: 0n,
+      driverPointer: undefined,
+      driverObject: undefined,
+      driverMapStep: undefined,
+      appPointer: undefined,
+      mapStep: undefined,
+      mapOffset: 0n,
+      mapSize: 0n,
+      windowRange: undefined,
+      movedFrom: undefined,
+      freed: false,
+      history: [{ step: this.sim.stepIndex, text: `GL buffer of ${formatSize(size)} by ${driver.name}` }],
+    };
+    const buffer: GlBuffer = {
+      name,
+      memory,
+      storage,
+      flags,
+      vulkanBacked,
+      map: undefined,
+      shadow: undefined,
+    };
+    this.buffers.set(memory, buffer);
+    this.byStep.set(this.sim.stepIndex, memory);
+    this.sim.note(
+      actor,
+      `${verb}(${formatSize(size)}${flags.size ? ', ' + [...flags].join('|') : ''})`,
+      '',
+      true,
+    );
+    const ctx = this.context(driver);
+    if (vulkanBacked) createBufferStorage(ctx, buffer);
+    else {
+      if (storage === 'immutable' && flags.has('persistent'))
+        this.sim.note(
+          'wine',
+          `no Vulkan interop device for ${driver.name} (needs placed maps with unmap reserve): GL capped at 4.3, GL_ARB_buffer_storage hidden on wow64`,
+          '',
+          false,
+        );
+      ctx.ops.allocate(memory);
+    }
+    return { kind: 'ok' };
+  }
+
+  // ---- map ----
+
+  private map(ctx: GlContext, step: StepNode, buffer: GlBuffer, offset: bigint, length: bigint): Outcome {
+    const access = new Set(step.words.map((w) => w.name));
+    const invalid = this.validateMap(buffer, offset, length, access);
+    if (invalid) return invalid;
+    const driver = buffer.memory.driver;
+    this.sim.note(
+      'app',
+      `glMapBufferRange(${buffer.name}, ${formatHex(offset)}, ${formatSize(length)}, ${[...access].join('|') || '0'})`,
+      '',
+      true,
+    );
+    let route: GlMap['route'];
+    let result: GlMapOutcome;
+    const clientPointer =
+      hasClientPointer(driver) && (access.has('client-pointer') || this.clientRanges.ranges.length > 0);
+    if (buffer.vulkanBacked) {
+      route = 'vulkan';
+      result = vulkanMap(ctx, buffer, offset);
+    } else if (clientPointer) {
+      route = 'client-pointer';
+      result = clientPointerMap(ctx, this.clientRanges, buffer, offset, length);
+    } else {
+      const own = ctx.ops.mapOwnPointer(buffer.memory);
+      if (!own.ok)
+        return { kind: 'vk', result: 'NULL', reason: `the driver's mmap failed with ${own.errno}` };
+      const host = own.value + offset;
+      const { start, end } = this.sim.platform.window;
+      if (host >= start && host + length <= end) {
+        route = 'lucky';
+        this.sim.note(
+          'wine',
+          `the driver's pointer ${formatHex(host)} fits in 32 bits ("we're lucky")`,
+          '',
+          true,
+        );
+        result = { ok: true, pointer: host, hostPointer: host };
+      } else {
+        route = 'copy';
+        result = copyMap(ctx, buffer, host, offset, length, access);
+      }
+    }
+    if (!result.ok) return { kind: 'vk', result: result.result, reason: result.reason };
+    buffer.map = {
+      route,
+      pointer: result.pointer,
+      hostPointer: result.hostPointer,
+      offset,
+      length,
+      access,
+      step: this.sim.stepIndex,
+      writes: [],
+      flushed: [],
+      ...(result.slot ? { slot: result.slot } : {}),
+    };
+    const memory = buffer.memory;
+    memory.appPointer = result.pointer;
+    memory.mapStep = this.sim.stepIndex;
+    memory.mapOffset = offset;
+    memory.mapSize = length;
+    memory.history.push({
+      step: this.sim.stepIndex,
+      text: `mapped for 32-bit code at ${formatHex(result.pointer)} (${route})`,
+    });
+    return { kind: 'address', value: result.pointer };
+  }
+
+  /** The GL errors glMapBufferRange raises (OpenGL 4.6 §6.3, and the extension's new bit). */
+  private validateMap(
+    buffer: GlBuffer,
+    offset: bigint,
+    length: bigint,
+    access: ReadonlySet<string>,
+  ): Outcome | undefined {
+    const created = [{ range: buffer.memory.node, message: `${buffer.name} created here` }];
+    if (length === 0n || offset + length > buffer.memory.allocationSize)
+      return this.glError(
+        'GL_INVALID_VALUE',
+        `the range ${formatHex(offset)} + ${formatSize(length)} is empty or runs past the ${formatSize(buffer.memory.allocationSize)} buffer`,
+        created,
+      );
+    if (buffer.map)
+      return this.glError(
+        'GL_INVALID_OPERATION',
+        `${buffer.name} is already mapped (since step ${buffer.map.step + 1})`,
+      );
+    if (!access.has('read') && !access.has('write'))
+      return this.glError('GL_INVALID_OPERATION', 'neither GL_MAP_READ_BIT nor GL_MAP_WRITE_BIT is set');
+    if (
+      access.has('read') &&
+      (access.has('invalidate-range') || access.has('invalidate-buffer') || access.has('unsynchronized'))
+    )
+      return this.glError('GL_INVALID_OPERATION', 'GL_MAP_READ_BIT with an INVALIDATE or UNSYNCHRONIZED bit');
+    if (access.has('flush-explicit') && !access.has('write'))
+      return this.glError('GL_INVALID_OPERATION', 'GL_MAP_FLUSH_EXPLICIT_BIT without GL_MAP_WRITE_BIT');
+    if (buffer.storage === 'immutable') {
+      for (const [bit, flag] of [
+        ['read', 'map-read'],
+        ['write', 'map-write'],
+        ['persistent', 'persistent'],
+        ['coherent', 'coherent'],
+      ] as const) {
+        if (access.has(bit) && !buffer.flags.has(flag))
+          return this.glError(
+            'GL_INVALID_OPERATION',
+            `the map asks for \`${bit}\` but ${buffer.name}'s storage flags lack \`${flag}\``,
+            created,
+          );
+      }
+    } else if (access.has('persistent') || access.has('coherent'))
+      return this.glError(
+        'GL_INVALID_OPERATION',
+        `${buffer.name} has mutable storage (glBufferData): persistent and coherent maps need glBufferStorage with those flags`,
+        created,
+      );
+    if (access.has('client-pointer') && !hasClientPointer(buffer.memory.driver))
+      return this.glError(
+        'GL_INVALID_VALUE',
+        `${buffer.memory.driver.name} does not expose GL_MESA_map_buffer_client_pointer: MAP_CLIENT_POINTER_BIT_MESA is an unknown bit`,
+      );
+    return undefined;
+  }
+
+  // ---- unmap and flush ----
+
+  private unmap(ctx: GlContext, buffer: GlBuffer): Outcome {
+    const map = buffer.map;
+    if (!map) return this.glError('GL_INVALID_OPERATION', `${buffer.name} is not mapped`);
+    this.sim.note('app', `glUnmapBuffer(${buffer.name})`, '= GL_TRUE', true);
+    this.checkLostWrites(buffer, map);
+    switch (map.route) {
+      case 'copy':
+        copyUnmap(ctx, buffer, map);
+        ctx.ops.unmapOwnPointer(buffer.memory);
+        break;
+      case 'vulkan':
+        vulkanUnmap(ctx, buffer);
+        break;
+      case 'client-pointer':
+        if (map.slot) clientPointerUnmap(ctx, this.clientRanges, map.slot);
+        break;
+      case 'lucky':
+        ctx.ops.unmapOwnPointer(buffer.memory);
+        break;
+    }
+    buffer.map = undefined;
+    const memory = buffer.memory;
+    memory.appPointer = undefined;
+    memory.mapStep = undefined;
+    memory.history.push({ step: this.sim.stepIndex, text: 'unmapped' });
+    return { kind: 'ok' };
+  }
+
+  /** `gl-write-lost`: writes the copy back drops, or that no flush covered under FLUSH_EXPLICIT. */
+  private checkLostWrites(buffer: GlBuffer, map: GlMap): void {
+    if (map.writes.length === 0) return;
+    let lost: GlRange[] = [];
+    let why = '';
+    if (map.route === 'copy' && !map.access.has('write')) {
+      lost = map.writes;
+      why = `it was mapped without GL_MAP_WRITE_BIT, so Wine's copy path does not copy the shadow back at unmap (copy_length is 0): the writes stay in the shadow at ${formatHex(map.pointer)}`;
+    } else if (map.access.has('flush-explicit')) {
+      lost = uncovered(map.writes, map.flushed);
+      why =
+        'it was mapped with GL_MAP_FLUSH_EXPLICIT_BIT and no glFlushMappedBufferRange covered them before glUnmapBuffer: their contents are undefined after unmap (OpenGL 4.6 §6.3.1)';
+    }
+    if (lost.length === 0) return;
+    const first = lost[0]!;
+    const bytes = lost.reduce((sum, r) => sum + (r.end - r.start), 0n);
+    this.sim.finding(
+      'gl-write-lost',
+      `${formatSize(bytes)} written by 32-bit code into ${buffer.name} (first at map + ${formatHex(first.start)}) never reach the buffer: ${why}`,
+      [
+        { range: this.sim.stepRange(map.step) ?? buffer.memory.node, message: 'mapped here' },
+        ...lost
+          .slice(0, 3)
+          .map((r) => ({ range: this.sim.stepRange(r.step) ?? buffer.memory.node, message: 'written here' })),
+      ],
+    );
+  }
+
+  private flushRange(ctx: GlContext, buffer: GlBuffer, offset: bigint, length: bigint): Outcome {
+    const map = buffer.map;
+    if (!map) return this.glError('GL_INVALID_OPERATION', `${buffer.name} is not mapped`);
+    if (!map.access.has('flush-explicit'))
+      return this.glError(
+        'GL_INVALID_OPERATION',
+        `${buffer.name} was not mapped with GL_MAP_FLUSH_EXPLICIT_BIT`,
+      );
+    if (offset + length > map.length)
+      return this.glError(
+        'GL_INVALID_VALUE',
+        `the range ${formatHex(offset)} + ${formatSize(length)} runs past the ${formatSize(map.length)} mapped`,
+      );
+    this.sim.note(
+      'app',
+      `glFlushMappedBufferRange(${buffer.name}, ${formatHex(offset)}, ${formatSize(length)})`,
+      '',
+      true,
+    );
+    map.flushed.push({ start: offset, end: offset + length, step: this.sim.stepIndex });
+    if (map.route === 'copy') copyFlush(ctx, map, offset, length);
+    else if (map.route === 'vulkan')
+      this.sim.note('wine', `vkFlushMappedMemoryRanges(${buffer.name})`, '', true);
+    return { kind: 'ok' };
+  }
+
+  // ---- client pointer ranges ----
+
+  private addClientRange(actor: string, address: bigint | undefined, size: bigint | undefined): Outcome {
+    if (address === undefined || size === undefined) return { kind: 'skipped', reason: 'missing arguments' };
+    const driver = [...this.drivers.values()].find(hasClientPointer);
+    if (!driver)
+      return this.glError(
+        'GL_INVALID_OPERATION',
+        'no driver exposes GL_MESA_map_buffer_client_pointer (driver trait `gl-client-pointer`): the entry point is missing',
+      );
+    const page = this.sim.pageSize;
+    if (address % page !== 0n || size % page !== 0n || size === 0n)
+      return this.glError(
+        'GL_INVALID_VALUE',
+        `the client pointer range ${formatHex(address)} + ${formatSize(size)} must be page aligned and not empty`,
+      );
+    for (let a = address; a < address + size;) {
+      const vma = this.sim.space.vmaAt(this.sim.pageOf(a));
+      if (!vma || (vma.prot & 3) !== 3)
+        return this.glError(
+          'GL_INVALID_VALUE',
+          `${formatHex(a)} is not mapped read-write: a client pointer range must be`,
+        );
+      a = this.sim.addressOfPage(vma.endPage);
+    }
+    this.sim.note(actor, `glAddClientPointerRangeMESA(${formatHex(address)}, ${formatSize(size)})`, '', true);
+    this.clientRanges.add(address, size, this.sim.stepIndex);
+    this.sim.space.relabel(address, size, `client pointer range (${driver.name})`);
+    return { kind: 'ok' };
+  }
+
+  private releaseClientRanges(actor: string): Outcome {
+    const mapped = this.allBuffers.filter((b) => b.map?.route === 'client-pointer');
+    if (mapped.length > 0)
+      return this.busy(
+        `${mapped.map((b) => b.name).join(', ')} ${mapped.length === 1 ? 'is' : 'are'} still mapped in the client pointer range`,
+        mapped,
+      );
+    if (!this.clientRanges.flushed)
+      return this.busy(
+        'glFlush was not called since the last buffer in the range was unmapped: the driver may still use the pages',
+        [],
+      );
+    this.sim.note(
+      actor,
+      'glReleaseClientPointerRangeMESA(&size)',
+      `→ ${formatSize(this.clientRanges.ranges.reduce((s, r) => s + r.size, 0n))}`,
+      true,
+    );
+    this.clientRanges.ranges.length = 0;
+    return { kind: 'ok' };
+  }
+
+  private busy(why: string, mapped: GlBuffer[]): Outcome {
+    this.sim.finding(
+      'gl-client-range-busy',
+      `glReleaseClientPointerRangeMESA fails with GL_INVALID_OPERATION: ${why}. The extension allows the release only after every buffer in the range is unmapped and glFlush has been called`,
+      mapped.map((b) => ({
+        range: this.sim.stepRange(b.map?.step ?? 0) ?? b.memory.node,
+        message: `${b.name} mapped here`,
+      })),
+    );
+    return { kind: 'vk', result: 'GL_INVALID_OPERATION', reason: why };
+  }
+
+  // ---- accesses ----
+
+  /** 32-bit code writing into a mapped buffer: remembered for `gl-write-lost`. */
+  noteAccess(actor: string, address: bigint, length: bigint, kind: 'read' | 'write'): void {
+    if (kind !== 'write' || actor !== 'app') return;
+    for (const buffer of this.buffers.values()) {
+      const map = buffer.map;
+      if (!map) continue;
+      const start = address > map.pointer ? address : map.pointer;
+      const end = address + length < map.pointer + map.length ? address + length : map.pointer + map.length;
+      if (start < end)
+        map.writes.push({ start: start - map.pointer, end: end - map.pointer, step: this.sim.stepIndex });
+    }
+  }
+}

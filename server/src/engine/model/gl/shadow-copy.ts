@@ -1,0 +1,84 @@
+// Wine's GL copy path (wow64_map_buffer / wow64_unmap_buffer, dlls/opengl32/unix_wgl.c; facts
+// vulkan-wine §3.6): buffer_vm_alloc(length + (offset & 0xf)) allocates a per-buffer shadow in the
+// window (NtAllocateVirtualMemory with zero_bits, MEM_COMMIT) and reuses it while large enough;
+// the host data is copied in unless an INVALIDATE bit is set ("Doing a copy of a mapped buffer
+// (expect performance issues)"); at unmap the shadow is copied back only if the map had
+// GL_MAP_WRITE_BIT (copy_length = length). Only the offset's 16-byte alignment is kept.
+// GL_MAP_PERSISTENT_BIT cannot work on a copy: FIXME, and the map fails.
+import { MAP_ANONYMOUS, MAP_FIXED_NOREPLACE, MAP_PRIVATE, PROT_READ, PROT_WRITE } from '../../kernel/types';
+import { alignUp, formatHex, formatSize } from '../../numbers';
+import type { GlBuffer, GlMap } from './buffer';
+import type { GlContext, GlMapOutcome } from './context';
+
+export function copyMap(
+  ctx: GlContext,
+  buffer: GlBuffer,
+  hostPointer: bigint,
+  offset: bigint,
+  length: bigint,
+  access: ReadonlySet<string>,
+): GlMapOutcome {
+  const sim = ctx.sim;
+  if (access.has('persistent')) {
+    sim.note('wine', 'FIXME: GL_MAP_PERSISTENT_BIT not supported on wow64 (copy path)', '', false);
+    sim.finding(
+      'gl-persistent-copy',
+      `${buffer.name} is mapped GL_MAP_PERSISTENT_BIT, but its pointer ${formatHex(hostPointer)} does not fit and there is no Vulkan-backed buffer for it: Wine's copy path cannot keep a persistent map in sync, so it prints a FIXME, unmaps the buffer and glMapBufferRange returns NULL`,
+      [{ range: buffer.memory.node, message: `${buffer.name} created here` }],
+    );
+    sim.note(ctx.ops.name, `glUnmapBuffer(${buffer.name})`, '', true);
+    ctx.ops.unmapOwnPointer(buffer.memory);
+    return { ok: false, result: 'NULL', reason: 'GL_MAP_PERSISTENT_BIT on the copy path' };
+  }
+  const need = length + (offset & 0xfn);
+  if (!buffer.shadow || buffer.shadow.size < need) {
+    if (buffer.shadow) sim.munmap('wine', buffer.shadow.start, buffer.shadow.size);
+    const granularity = sim.platform.allocationGranularity;
+    const size = alignUp(need, sim.pageSize);
+    const low = sim.findWindowSpace(size, granularity);
+    if (low === undefined) {
+      sim.finding('window-exhausted', sim.describeNoRoom(size));
+      buffer.shadow = undefined;
+      return { ok: false, result: 'GL_OUT_OF_MEMORY', reason: 'no room in the window for the shadow copy' };
+    }
+    const made = sim.mmap(
+      'wine',
+      {
+        addr: low,
+        length: size,
+        prot: PROT_READ | PROT_WRITE,
+        flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
+        fd: -1,
+        offset: 0n,
+      },
+      `${buffer.name} (GL shadow)`,
+    );
+    if (!made.ok) return { ok: false, result: 'GL_OUT_OF_MEMORY', reason: made.reason };
+    buffer.shadow = { start: low, size };
+  }
+  const pointer = buffer.shadow.start + (offset & 0xfn);
+  if (access.has('invalidate-range') || access.has('invalidate-buffer'))
+    sim.note('wine', `skip the copy-in of ${buffer.name} (GL_MAP_INVALIDATE_*_BIT)`, '', true);
+  else {
+    sim.note('wine', 'FIXME: Doing a copy of a mapped buffer (expect performance issues)', '', true);
+    sim.copy('wine', hostPointer, pointer, length);
+  }
+  buffer.memory.history.push({
+    step: sim.stepIndex,
+    text: `wine copied ${formatSize(length)} into its GL shadow at ${formatHex(pointer)}`,
+  });
+  return { ok: true, pointer, hostPointer };
+}
+
+/** glUnmapBuffer on the copy path: copy back if the map was for writing. */
+export function copyUnmap(ctx: GlContext, buffer: GlBuffer, map: GlMap): void {
+  if (map.hostPointer === undefined) return;
+  if (map.access.has('write')) ctx.sim.copy('wine', map.pointer, map.hostPointer, map.length);
+  else ctx.sim.note('wine', `no copy-back of ${buffer.name}: mapped without GL_MAP_WRITE_BIT`, '', true);
+}
+
+/** glFlushMappedBufferRange on the copy path: that range goes back to the host map [inference]. */
+export function copyFlush(ctx: GlContext, map: GlMap, offset: bigint, length: bigint): void {
+  if (map.hostPointer === undefined) return;
+  ctx.sim.copy('wine', map.pointer + offset, map.hostPointer + offset, length);
+}

@@ -1,0 +1,72 @@
+// Wine's Vulkan-backed persistent GL buffers (current upstream, dlls/opengl32/unix_wgl.c; facts
+// vulkan-wine §3.6): wow64_glBufferStorage with GL_MAP_PERSISTENT_BIT calls create_buffer_storage
+// — vkAllocateMemory (HOST_VISIBLE|HOST_COHERENT, plus DEVICE_LOCAL unless GL_CLIENT_STORAGE_BIT,
+// exportable as an OPAQUE_FD), vkGetMemoryFdKHR, glImportMemoryFdEXT, glBufferStorageMemEXT. A map
+// is buffer_vm_alloc(buffer->size) in the window plus vkMapMemory2KHR(PLACED, WHOLE_SIZE), and
+// returns vm_ptr + offset; unmap is vkUnmapMemory2KHR(UNMAP_RESERVE).
+import { MAP_ANONYMOUS, MAP_FIXED_NOREPLACE, MAP_PRIVATE, PROT_READ, PROT_WRITE } from '../../kernel/types';
+import { alignUp, formatSize } from '../../numbers';
+import { placeMap, unplace } from '../strategies/placed';
+import type { GlBuffer } from './buffer';
+import type { GlContext, GlMapOutcome } from './context';
+
+/** The calls create_buffer_storage makes, for the trace. */
+export function createBufferStorage(ctx: GlContext, buffer: GlBuffer): void {
+  const props = [
+    'HOST_VISIBLE',
+    'HOST_COHERENT',
+    ...(buffer.flags.has('client-storage') ? [] : ['DEVICE_LOCAL']),
+  ];
+  ctx.sim.note(
+    'wine',
+    `vkAllocateMemory(${formatSize(buffer.memory.allocationSize)}, ${props.join('|')}, export OPAQUE_FD)`,
+    '= VK_SUCCESS',
+    true,
+  );
+  ctx.sim.note('wine', `vkGetMemoryFdKHR(${buffer.name})`, '= fd', true);
+  ctx.sim.note('wine', `glImportMemoryFdEXT + glBufferStorageMemEXT(${buffer.name})`, '', true);
+}
+
+export function vulkanMap(ctx: GlContext, buffer: GlBuffer, offset: bigint): GlMapOutcome {
+  const sim = ctx.sim;
+  const memory = buffer.memory;
+  const granularity = sim.platform.allocationGranularity;
+  const size = alignUp(memory.allocationSize, granularity);
+  const low = sim.findWindowSpace(size, granularity);
+  if (low === undefined) {
+    sim.finding('window-exhausted', sim.describeNoRoom(size));
+    return { ok: false, result: 'NULL', reason: 'buffer_vm_alloc found no room in the window' };
+  }
+  sim.mmap(
+    'wine',
+    {
+      addr: low,
+      length: size,
+      prot: PROT_READ | PROT_WRITE,
+      flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
+      fd: -1,
+      offset: 0n,
+    },
+    `${buffer.name} (wine VM)`,
+  );
+  memory.windowRange = { start: low, size };
+  const result = placeMap({ sim, ops: ctx.ops, memories: [] }, memory, low, {
+    offset: 0n,
+    size: undefined,
+    checkOnly: false,
+  });
+  if (!result.ok) {
+    sim.munmap('wine', low, size);
+    memory.windowRange = undefined;
+    return { ok: false, result: 'NULL', reason: result.reason };
+  }
+  return { ok: true, pointer: low + offset, hostPointer: low + offset };
+}
+
+export function vulkanUnmap(ctx: GlContext, buffer: GlBuffer): void {
+  const memory = buffer.memory;
+  ctx.sim.note('wine', `vkUnmapMemory2KHR(${buffer.name}, VK_MEMORY_UNMAP_RESERVE_BIT_EXT)`, '', true);
+  unplace({ sim: ctx.sim, ops: ctx.ops, memories: [] }, memory, true);
+  if (memory.windowRange) ctx.sim.munmap('wine', memory.windowRange.start, memory.windowRange.size);
+  memory.windowRange = undefined;
+}

@@ -1,0 +1,111 @@
+// The alias strategy on `platform macos`: what CrossOver's 32on64 does for GL maps above 4 GiB
+// (CrossOver dlls/opengl32/unix_wgl.c, remap_memory / wow64_gl_map_buffer under __APPLE__; facts
+// vulkan-wine §6, linux-mm 7.5):
+//
+//   base = ptr & ~PAGE_MASK; mapping_size = page-rounded (ptr + size - base)
+//   buffer_vm_alloc(): reserve low memory (NtAllocateVirtualMemory with zero_bits)
+//   mach_vm_remap(task, &lowaddr, mapping_size, 0, VM_FLAGS_FIXED|VM_FLAGS_OVERWRITE,
+//                 task, base, FALSE, &cur, &max, VM_INHERIT_DEFAULT)
+//   map_ptr = lowaddr + (ptr - base)
+//
+// The driver's mapping stays and shares the pages, so a cached pointer keeps working. The alias
+// is page granular: whatever else lies in the pages holding [ptr, ptr + size) — other
+// suballocations of the driver's pool (H1) — becomes readable and writable from 32-bit code.
+import {
+  MAP_ANONYMOUS,
+  MAP_FIXED_NOREPLACE,
+  MAP_NORESERVE,
+  MAP_PRIVATE,
+  PROT_NONE,
+} from '../../kernel/types';
+import { alignDown, alignUp, formatHex, formatSize } from '../../numbers';
+import { machVmRemap } from '../mach-step';
+import type { VkMemory } from '../vk-memory';
+import type { MapOutcome, StrategyContext } from './strategy';
+
+export function machAliasMap(
+  ctx: StrategyContext,
+  memory: VkMemory,
+  pointer: bigint,
+  size: bigint,
+): MapOutcome {
+  const sim = ctx.sim;
+  const page = sim.pageSize;
+  const base = alignDown(pointer, page);
+  const mappingSize = alignUp(pointer + size, page) - base;
+  const granularity = sim.platform.allocationGranularity;
+  const reservation = alignUp(mappingSize, granularity);
+  const low = sim.findWindowSpace(reservation, granularity);
+  if (low === undefined) {
+    sim.finding('window-exhausted', sim.describeNoRoom(reservation));
+    return { ok: false, vkResult: 'VK_ERROR_OUT_OF_HOST_MEMORY', reason: 'no room in the 32-bit window' };
+  }
+  sim.mmap(
+    'wine',
+    {
+      addr: low,
+      length: reservation,
+      prot: PROT_NONE,
+      flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE,
+      fd: -1,
+      offset: 0n,
+    },
+    `${memory.name} (low reservation)`,
+  );
+  const result = machVmRemap(
+    sim,
+    'wine',
+    { target: low, size: mappingSize, source: base, fixed: true, overwrite: true, copy: false },
+    `${memory.name} (mach alias)`,
+  );
+  if (!result.ok) {
+    sim.munmap('wine', low, reservation);
+    return {
+      ok: false,
+      vkResult: 'VK_ERROR_MEMORY_MAP_FAILED',
+      reason: `mach_vm_remap failed with ${result.kr}: ${result.reason}`,
+    };
+  }
+  memory.windowRange = { start: low, size: reservation };
+  memory.history.push({
+    step: sim.stepIndex,
+    text: `wine aliased its pages at ${formatHex(low)} with mach_vm_remap; the driver's mapping stays`,
+  });
+  reportNeighbours(ctx, memory, pointer, size, base, mappingSize, low);
+  return { ok: true, pointer: low + (pointer - base) };
+}
+
+/** `alias-exposes-neighbours`: other live memory objects in the pages the alias covers. */
+function reportNeighbours(
+  ctx: StrategyContext,
+  memory: VkMemory,
+  pointer: bigint,
+  size: bigint,
+  base: bigint,
+  mappingSize: bigint,
+  low: bigint,
+): void {
+  const end = base + mappingSize;
+  const neighbours: string[] = [];
+  const related = [];
+  for (const other of ctx.memories) {
+    if (other === memory || other.freed || other.driverPointer === undefined) continue;
+    const start = other.driverPointer;
+    const stop = start + other.allocationSize;
+    if (stop <= base || start >= end) continue;
+    const from = start > base ? start : base;
+    const to = stop < end ? stop : end;
+    neighbours.push(
+      `${other.name} (${formatSize(to - from)} at ${formatHex(low + (from - base))}..${formatHex(low + (to - base))})`,
+    );
+    related.push({ range: other.node, message: `${other.name} allocated here, in the same pages` });
+  }
+  if (neighbours.length === 0) return;
+  const before = pointer - base;
+  const after = end - (pointer + size);
+  ctx.sim.finding(
+    'alias-exposes-neighbours',
+    `mach_vm_remap is page granular: the alias of ${memory.name} covers ${formatHex(base)}..${formatHex(end)} (${formatSize(before)} before it and ${formatSize(after)} after it), so 32-bit code can read and write ${neighbours.join(', ')} through the low alias`,
+    related,
+  );
+}

@@ -1,0 +1,143 @@
+// The `uffd` step and what the simulator shows of a userfaultfd handler: the registration (a call
+// with its label and owner), every fault the handler serviced (listed in the calls of the step
+// whose access touched the page, with a count per registration), and the `uffd-snapshot-stale`
+// finding when a copying handler's snapshot and the moved page drift apart. The kernel side is
+// kernel/userfaultfd.ts.
+import type { Errno } from '../kernel/types';
+import type { UffdMode, UffdRegistration } from '../kernel/userfaultfd';
+import { alignUp, formatHex, formatSize } from '../numbers';
+import type { Outcome } from '../sim/records';
+import type { Simulation } from '../sim/simulation';
+import type { StepNode } from '../syntax/ast';
+import type { VkMemory } from './vk-memory';
+
+export interface UffdStepArgs {
+  readonly address: bigint;
+  readonly length: bigint;
+  /** The memory object whose driver mapping is registered (`uffd mem …`). */
+  readonly memory: VkMemory | undefined;
+  readonly copyFrom: bigint | undefined;
+  readonly mapMoved: bigint | undefined;
+}
+
+function modeText(mode: UffdMode): string {
+  switch (mode.kind) {
+    case 'zero':
+      return 'UFFDIO_ZEROPAGE';
+    case 'fail':
+      return 'refuse (SIGBUS)';
+    case 'copy':
+      return `UFFDIO_COPY from ${formatHex(mode.source)}`;
+    case 'map-moved':
+      return `map the moved pages at ${formatHex(mode.source)}`;
+  }
+}
+
+export function uffdStep(sim: Simulation, step: StepNode, actor: string, args: UffdStepArgs): Outcome {
+  const words = new Set(step.words.map((w) => w.name));
+  const given = [
+    args.copyFrom !== undefined ? 'copy-from' : undefined,
+    args.mapMoved !== undefined ? 'map-moved' : undefined,
+    words.has('zero') ? 'zero' : undefined,
+    words.has('fail') ? 'fail' : undefined,
+  ].filter((x): x is string => x !== undefined);
+  if (given.length === 0) {
+    sim.problems.push({
+      code: 'missing-argument',
+      range: step.verb,
+      message: 'uffd needs a handler: `copy-from ADDR`, `map-moved ADDR`, `zero` or `fail`',
+    });
+    return { kind: 'skipped', reason: 'no handler' };
+  }
+  if (given.length > 1) {
+    sim.problems.push({
+      code: 'duplicate-setting',
+      range: step,
+      message: `a userfaultfd range has one handler; \`${given[0]}\` and \`${given[1]}\` are both given`,
+    });
+  }
+  const mode: UffdMode =
+    args.copyFrom !== undefined
+      ? { kind: 'copy', source: args.copyFrom }
+      : args.mapMoved !== undefined
+        ? { kind: 'map-moved', source: args.mapMoved }
+        : words.has('zero')
+          ? { kind: 'zero' }
+          : { kind: 'fail' };
+  const label = `${args.memory?.name ?? step.binding?.name ?? 'range'} (userfaultfd ${mode.kind})`;
+  const result = sim.space.userfaultfd.register(args.address, args.length, mode, actor, label);
+  const text = `ioctl(uffd, UFFDIO_REGISTER, {start=${formatHex(args.address)}, len=${formatSize(args.length)}, mode=MISSING}) — handler: ${modeText(mode)}`;
+  if (!result.ok) {
+    sim.calls.push({
+      actor,
+      text,
+      result: `= -1 ${result.errno}`,
+      ok: false,
+      errno: result.errno,
+      reason: result.reason,
+      effects: [],
+    });
+    return { kind: 'errno', errno: result.errno, reason: result.reason };
+  }
+  sim.note(actor, 'userfaultfd(O_CLOEXEC) + UFFDIO_API', '= uffd', true);
+  sim.note(actor, text, '= 0', true);
+  args.memory?.history.push({
+    step: sim.stepIndex,
+    text: `${actor} registered a userfaultfd handler on its driver mapping (${modeText(mode)})`,
+  });
+  return { kind: 'ok' };
+}
+
+/** After a step (or an expectation): list the faults the handlers serviced, check snapshots. */
+export function afterUffdStep(sim: Simulation): void {
+  const uffd = sim.space.userfaultfd;
+  if (uffd.registrations.length === 0) return;
+  const events = uffd.takeEvents();
+  const byRegistration = new Map<UffdRegistration, number[]>();
+  for (const e of events) {
+    const pages = byRegistration.get(e.registration) ?? [];
+    pages.push(e.page);
+    byRegistration.set(e.registration, pages);
+  }
+  for (const [registration, pages] of byRegistration) {
+    const first = sim.addressOfPage(Math.min(...pages));
+    const total = registration.faults;
+    const answer =
+      registration.mode.kind === 'fail'
+        ? 'SIGBUS'
+        : `${modeText(registration.mode)}, ${pages.length} page(s)`;
+    sim.note(
+      `${registration.owner} (uffd handler)`,
+      () =>
+        `userfaultfd: ${pages.length} fault(s) on missing page(s) from ${formatHex(first)} (${registration.label ?? 'range'})`,
+      () => `→ ${answer}; ${total} fault(s) serviced so far`,
+      registration.mode.kind !== 'fail',
+    );
+  }
+  for (const { registration, copy } of uffd.divergedCopies()) {
+    const page = sim.addressOfPage(copy.page);
+    const made = sim.stepRange(registration.step);
+    const copied = sim.stepRange(copy.step);
+    sim.finding(
+      'uffd-snapshot-stale',
+      `the userfaultfd handler copied ${formatHex(copy.sourceAddress)} into ${formatHex(page)} at step ${copy.step + 1} (UFFDIO_COPY: a snapshot), and now the two differ: ${copy.step === sim.stepIndex ? 'the access that faulted wrote into the copy, which the moved pages never see' : 'a write after the copy reached only one side'} — the driver's pointer and 32-bit code's pointer no longer show the same memory`,
+      [
+        ...(made ? [{ range: made, message: 'handler registered here' }] : []),
+        ...(copied && copy.step !== sim.stepIndex ? [{ range: copied, message: 'page copied here' }] : []),
+      ],
+    );
+  }
+}
+
+/** `uffd mem …`: the driver mapping of a memory object, page-rounded. */
+export function uffdRangeOf(
+  sim: Simulation,
+  memory: VkMemory,
+): { address: bigint; length: bigint } | undefined {
+  if (memory.driverPointer === undefined) return undefined;
+  const page = sim.pageSize;
+  const start = memory.driverPointer - (memory.driverPointer % page);
+  return { address: start, length: alignUp(memory.driverPointer + memory.allocationSize, page) - start };
+}
+
+export type { Errno };

@@ -1,0 +1,178 @@
+// Exploration in the editor (issue 7): a code lens on each scenario that leaves a driver trait
+// open (`safe for 12 / 48 driver behaviours — explore`), `drvmap/explore` for the full matrix and
+// `drvmap/exploreTrace` for one behaviour's trace. The lens is listed cheaply and counted in
+// codeLens/resolve, once per document version, within a time budget: exploration runs on the
+// server's only thread.
+import type { CodeLens, CodeLensParams } from 'vscode-languageserver/node';
+import { explore, exploreSummaryForLens, ExploreBudgetExceeded } from '../engine/explore/explore';
+import { replayBehaviour } from '../engine/explore/replay';
+import { scenarioAt } from '../engine/analysis';
+import type { ExploreMatrix } from '../../../protocol/panel';
+import type {
+  ExploreParams,
+  ExploreResponse,
+  ExploreTraceParams,
+  ExploreTraceResult,
+} from '../../../protocol/requests';
+import type { DocumentStore } from './documents';
+
+/** The command the lens runs (registered by the client). */
+export const EXPLORE_COMMAND = 'drvmap.explore';
+/** How long one lens may explore before it gives up and offers the command without counts. */
+export const LENS_BUDGET_MS = Number(process.env['DRVMAP_LENS_BUDGET_MS'] ?? 1500);
+
+interface LensData {
+  readonly uri: string;
+  readonly version: number;
+  readonly scenarioIndex: number;
+}
+
+type LensSummary =
+  { readonly safe: number; readonly total: number; readonly summary: string } | 'over-budget';
+
+export class ExploreLenses {
+  /** Per document: the version counted, and each scenario's summary. */
+  private readonly cache = new Map<string, { version: number; summaries: Map<number, LensSummary | null> }>();
+
+  constructor(private readonly store: DocumentStore) {}
+
+  forget(uri: string): void {
+    this.cache.delete(uri);
+  }
+
+  /** One unresolved lens per scenario with an open driver trait, on its `strategy` line. */
+  codeLens(params: CodeLensParams): CodeLens[] {
+    const a = this.store.analysed(params.textDocument.uri);
+    if (!a) return [];
+    const lenses: CodeLens[] = [];
+    a.analysis.scenarios.forEach((scenario, scenarioIndex) => {
+      const open = [...scenario.run.drivers.values()].some((d) => (d.openTraits?.size ?? 0) > 0);
+      if (!open) return;
+      const strategy = scenario.node.body.find((s) => s.kind === 'setting' && s.keyword.name === 'strategy');
+      const anchor = strategy ?? scenario.node;
+      const start = a.analysis.lines.position(anchor.start);
+      const data: LensData = { uri: params.textDocument.uri, version: a.document.version, scenarioIndex };
+      lenses.push({ range: { start, end: start }, data });
+    });
+    return lenses;
+  }
+
+  resolve(lens: CodeLens): CodeLens {
+    const data = lens.data as LensData | undefined;
+    const document = data ? this.store.get(data.uri) : undefined;
+    if (!data || !document) return { ...lens, command: { title: 'explore', command: '' } };
+    const summary = this.summary(data.uri, document.version, document.getText(), data.scenarioIndex);
+    const args = [data.uri, data.scenarioIndex];
+    if (summary === null) return { ...lens, command: { title: 'explore (nothing to explore)', command: '' } };
+    if (summary === 'over-budget')
+      return {
+        ...lens,
+        command: {
+          title: 'explore driver behaviours (too many to count here)',
+          command: EXPLORE_COMMAND,
+          arguments: args,
+        },
+      };
+    return {
+      ...lens,
+      command: {
+        title: lensTitle(summary.safe, summary.total),
+        command: EXPLORE_COMMAND,
+        arguments: args,
+      },
+    };
+  }
+
+  private summary(uri: string, version: number, text: string, scenarioIndex: number): LensSummary | null {
+    let entry = this.cache.get(uri);
+    if (!entry || entry.version !== version) {
+      entry = { version, summaries: new Map() };
+      this.cache.set(uri, entry);
+    }
+    const known = entry.summaries.get(scenarioIndex);
+    if (known !== undefined) return known;
+    let summary: LensSummary | null;
+    try {
+      const s = exploreSummaryForLens(text, scenarioIndex, { deadline: Date.now() + LENS_BUDGET_MS });
+      summary = s ? { safe: s.safe, total: s.total, summary: s.summary } : null;
+    } catch (error) {
+      if (!(error instanceof ExploreBudgetExceeded)) throw error;
+      summary = 'over-budget';
+    }
+    entry.summaries.set(scenarioIndex, summary);
+    return summary;
+  }
+}
+
+export function lensTitle(safe: number, total: number): string {
+  return `safe for ${safe} / ${total} driver behaviour${total === 1 ? '' : 's'} — explore`;
+}
+
+/** `drvmap/explore`: the whole exploration of one scenario, as the panel's matrix. */
+export function exploreRequest(store: DocumentStore, params: ExploreParams): ExploreResponse {
+  const a = store.analysed(params.uri);
+  if (!a) return { result: undefined, problems: ['the document is not open'] };
+  let index = params.scenarioIndex;
+  if (index === undefined) {
+    const offset = a.analysis.lines.offset({ line: params.line ?? 0, character: params.character ?? 0 });
+    const scenario = scenarioAt(a.analysis, offset);
+    index = scenario ? a.analysis.scenarios.indexOf(scenario) : -1;
+  }
+  if (index < 0 || index >= a.analysis.scenarios.length)
+    return { result: undefined, problems: ['there is no scenario here'] };
+  const result = explore(a.document.getText(), { scenario: index + 1 });
+  const s = result.scenarios[0];
+  if (!s) return { result: undefined, problems: [...result.problems] };
+  const matrix: ExploreMatrix = {
+    uri: params.uri,
+    version: a.document.version,
+    scenarioIndex: index,
+    scenario: s.name,
+    strategy: s.strategy,
+    summary: s.summary,
+    total: s.total,
+    counts: s.counts,
+    dimensions: s.dimensions.map((d) => ({
+      key: d.key,
+      ...(d.driver !== undefined ? { driver: d.driver } : {}),
+      trait: d.trait,
+      values: d.values,
+    })),
+    deciding: s.deciding,
+    safeWhen: s.safeWhen,
+    classes: s.classes.map((c) => ({
+      verdict: c.verdict,
+      hazard: c.hazard,
+      count: c.count,
+      deciding: c.deciding,
+      when: c.when,
+      breaksAtLine: c.counterexample.breaksAt.line - 1,
+      message: c.counterexample.hazard.message,
+    })),
+    behaviours: s.behaviours.map((b) => ({
+      values: b.values,
+      verdict: b.verdict,
+      ...(b.hazard !== undefined ? { hazard: b.hazard } : {}),
+    })),
+    notes: s.notes,
+  };
+  return { result: matrix, problems: [...result.problems] };
+}
+
+/** `drvmap/exploreTrace`: one behaviour's expanded trace. */
+export function exploreTrace(store: DocumentStore, params: ExploreTraceParams): ExploreTraceResult | null {
+  const document = store.get(params.uri);
+  if (!document) return null;
+  const replay = replayBehaviour(
+    document.getText(),
+    params.overrides.scenarioIndex,
+    params.overrides.drivers,
+    store.analysisOptions,
+  );
+  if (!replay) return null;
+  return {
+    title: `${replay.scenario} — ${replay.behaviour}`,
+    text: replay.text,
+    breaksAtLine: replay.breaksAtLine === undefined ? undefined : replay.breaksAtLine - 1,
+  };
+}

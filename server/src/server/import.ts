@@ -1,0 +1,17 @@
+// `drvmap/import`: an strace capture or a /proc/PID/maps dump turned into a scenario (the
+// client's import commands). The engine's importers report every line they skip.
+import { importProcMaps } from '../engine/import/proc-maps';
+import { importStrace } from '../engine/import/strace';
+import type { ImportParams, ImportResponse } from '../../../protocol/requests';
+
+export function importRequest(params: ImportParams): ImportResponse {
+  const importer = params.format === 'maps' ? importProcMaps : importStrace;
+  const result = params.title ? importer(params.text, params.title) : importer(params.text);
+  return {
+    scenario: result.scenario,
+    imported: result.lines.filter((l) => l.status === 'imported').length,
+    skipped: result.lines
+      .filter((l) => l.status === 'skipped')
+      .map((l) => ({ line: l.line, text: l.text, reason: l.reason ?? 'not imported' })),
+  };
+}

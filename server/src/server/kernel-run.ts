@@ -1,0 +1,107 @@
+// "Run on This Kernel" (issue 6), the server's half: the scenario at the cursor as a harness
+// program (`drvmap/syscallProgram`), and the harness's results compared with the simulation
+// (`drvmap/kernelCompare`) as a panel view and `kernel-mismatch` diagnostics. The client runs the
+// harness; the server never runs native code.
+import { scenarioAt, type ScenarioAnalysis } from '../engine/analysis';
+import { compareKernelRun, parseHarnessOutput } from '../engine/export/kernel-compare';
+import { syscallProgram } from '../engine/export/syscall-program';
+import { parseKernelVersion, formatKernelVersion } from '../engine/kernel/config';
+import { RULE_BY_CODE } from '../engine/rules/registry';
+import type { KernelRunView } from '../../../protocol/panel';
+import type {
+  CheckedDiagnostic,
+  KernelCompareParams,
+  KernelCompareResult,
+  SyscallProgramParams,
+  SyscallProgramResult,
+} from '../../../protocol/requests';
+import { ResponseError } from 'vscode-languageserver/node';
+import type { DocumentStore } from './documents';
+
+const CODE = 'kernel-mismatch';
+const SEVERITY = { error: 1, warning: 2, info: 3, hint: 4 } as const;
+
+function arenaBaseOf(hex: string): bigint {
+  if (!/^(0x)?[0-9a-fA-F_]{1,20}$/.test(hex)) throw new ResponseError(-32602, `bad arena base ${hex}`);
+  return BigInt(hex.startsWith('0x') ? hex.replace(/_/g, '') : `0x${hex.replace(/_/g, '')}`);
+}
+
+export function syscallProgramRequest(
+  store: DocumentStore,
+  params: SyscallProgramParams,
+): SyscallProgramResult | null {
+  const a = store.analysed(params.uri);
+  if (!a) return null;
+  const scenario = scenarioAt(
+    a.analysis,
+    a.analysis.lines.offset({ line: params.line, character: params.character }),
+  );
+  if (!scenario) return null;
+  const program = syscallProgram(scenario.run, arenaBaseOf(params.arenaBase));
+  const notes: string[] = [];
+  if (program.stoppedAt) notes.push(`${program.stoppedAt.reason}; steps from there on are not run`);
+  return {
+    uri: params.uri,
+    version: a.document.version,
+    scenarioIndex: a.analysis.scenarios.indexOf(scenario),
+    scenario: scenario.node.name?.value ?? '',
+    program: { steps: program.steps.map((s) => s.step) },
+    notes,
+  };
+}
+
+export function kernelCompareRequest(store: DocumentStore, params: KernelCompareParams): KernelCompareResult {
+  const a = store.analysed(params.uri);
+  const scenario: ScenarioAnalysis | undefined = a?.analysis.scenarios[params.scenarioIndex];
+  if (!a || !scenario || a.document.version !== params.version) return { run: undefined, diagnostics: [] };
+  const output = parseHarnessOutput(params.harness);
+  if (!output) throw new ResponseError(-32602, 'the harness output is not what harness.c prints');
+  const program = syscallProgram(scenario.run, arenaBaseOf(params.arenaBase));
+  const lines = a.analysis.lines;
+  const allSteps = scenario.run.simulation.records.map((r) => ({
+    stepIndex: r.index,
+    start: r.node.start,
+    end: r.node.end,
+    text: r.node.text.replace(/\s+/g, ' ').trim(),
+  }));
+  const compared = compareKernelRun(program, output, allSteps);
+  const notes: string[] = [];
+  const simulated = scenario.run.simulation.platform.kernel.version;
+  const running = parseKernelVersion(params.kernelRelease);
+  if (running && (running.major !== simulated.major || running.minor !== simulated.minor))
+    notes.push(
+      `The scenario simulates kernel ${formatKernelVersion(simulated)}; this machine runs ${params.kernelRelease}. A difference may be the version's.`,
+    );
+  if (program.stoppedAt) notes.push(program.stoppedAt.reason);
+  const view: KernelRunView = {
+    uri: params.uri,
+    version: params.version,
+    scenarioIndex: params.scenarioIndex,
+    scenario: scenario.node.name?.value ?? '',
+    kernelRelease: params.kernelRelease,
+    steps: compared.map((c) => ({
+      stepIndex: c.stepIndex,
+      line: lines.position(c.start).line,
+      text: c.text,
+      status: c.status,
+      kernel: c.kernel,
+      simulation: c.simulation,
+      detail: c.detail,
+    })),
+    notes,
+  };
+  const level = store.analysisOptions.severities?.[CODE] ?? RULE_BY_CODE.get(CODE)?.severity ?? 'warning';
+  const diagnostics: CheckedDiagnostic[] =
+    level === 'off'
+      ? []
+      : compared
+          .filter((c) => c.status === 'differ')
+          .map((c) => ({
+            range: { start: lines.position(c.start), end: lines.position(c.end) },
+            severity: SEVERITY[level],
+            code: CODE,
+            source: 'drvmap',
+            message: `the kernel (${params.kernelRelease}) and the simulation disagree: ${c.detail}`,
+          }));
+  return { run: view, diagnostics };
+}

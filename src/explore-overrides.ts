@@ -1,0 +1,29 @@
+// From a cell of the exploration matrix to what the server needs to replay it: the behaviour's
+// values as driver traits by their driver-block words, and a readable name for its trace. Pure.
+import type { DriverOverrides, ExploreMatrix } from '../protocol/panel';
+
+/** The driver traits behaviour `index` stands for; undefined for an index out of range. */
+export function overridesForBehaviour(matrix: ExploreMatrix, index: number): DriverOverrides | undefined {
+  const behaviour = matrix.behaviours[index];
+  if (!behaviour) return undefined;
+  const drivers: Record<string, Record<string, string>> = {};
+  for (const dimension of matrix.dimensions) {
+    // The kernel is not a driver trait; the editor's exploration does not open it.
+    if (dimension.driver === undefined) continue;
+    const value = behaviour.values[dimension.key];
+    if (value === undefined) continue;
+    (drivers[dimension.driver] ??= {})[dimension.trait] = value;
+  }
+  return { scenarioIndex: matrix.scenarioIndex, drivers };
+}
+
+/** `/remap-dontunmap-under-any-driver/behaviour-12.trace`: the trace document's path. */
+export function traceDocumentPath(scenario: string, index: number): string {
+  const slug =
+    scenario
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'scenario';
+  return `/${slug}/behaviour-${index + 1}.trace`;
+}

@@ -1,0 +1,152 @@
+// The kernel harness (native/harness.c) from the extension: compiled once with the machine's C
+// compiler into the extension's global storage (cached by source hash), fed a program in its
+// line format, its JSON output parsed. No `vscode` here: the command (kernel-run.ts) drives it.
+// The line format is the one test/fidelity/kernel-runner.ts writes, documented in harness.c.
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** Why the harness cannot run on this machine, or undefined when it can. */
+export function harnessUnavailable(platform: string, arch: string): string | undefined {
+  if (platform !== 'linux') return `drvmap runs scenarios on the kernel only on Linux (this is ${platform})`;
+  if (arch !== 'x64') return `the simulator models x86-64; this machine is ${arch}`;
+  return undefined;
+}
+
+interface Spawned {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly error: Error | undefined;
+}
+
+function run(
+  command: string,
+  args: readonly string[],
+  input: string | undefined,
+  timeoutMs: number,
+): Promise<Spawned> {
+  return new Promise((resolve) => {
+    let child;
+    try {
+      child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    } catch (error) {
+      resolve({ code: null, stdout: '', stderr: '', error: error as Error });
+      return;
+    }
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let error: Error | undefined;
+    const timer = setTimeout(() => {
+      error = new Error(`${command} did not finish within ${timeoutMs} ms`);
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.on('error', (e) => (error ??= e));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({
+        code,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        error,
+      });
+    });
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(input ?? '');
+  });
+}
+
+/** The compiler's `--version` first line, or undefined when there is no such compiler. */
+export async function compilerVersion(cc: string): Promise<string | undefined> {
+  const r = await run(cc, ['--version'], undefined, 10_000);
+  if (r.error || r.code !== 0) return undefined;
+  return r.stdout.split('\n')[0]?.trim() || cc;
+}
+
+/** Compiles the harness into `binDir` unless that source was compiled already; returns the binary. */
+export async function compileHarness(source: string, binDir: string, cc: string): Promise<string> {
+  const text = await readFile(source);
+  const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
+  const bin = join(binDir, `harness-${hash}`);
+  if (existsSync(bin)) return bin;
+  await mkdir(binDir, { recursive: true });
+  const tmp = `${bin}.${process.pid}.tmp`;
+  const r = await run(cc, ['-O2', '-std=gnu11', '-Wall', '-o', tmp, source], undefined, 120_000);
+  if (r.error || r.code !== 0) {
+    await rm(tmp, { force: true });
+    throw new Error(`compiling the harness with ${cc} failed: ${r.error?.message ?? ''}${r.stderr}`);
+  }
+  await rename(tmp, bin);
+  return bin;
+}
+
+const int = (x: unknown): string => {
+  if (typeof x !== 'number' || !Number.isFinite(x)) throw new Error(`not a number: ${String(x)}`);
+  return String(Math.trunc(x));
+};
+
+function address(a: unknown): string {
+  if (a === null) return 'N';
+  if (typeof a === 'number') return int(a);
+  if (a && typeof a === 'object' && typeof (a as { ref?: unknown }).ref === 'number') {
+    const r = a as { ref: number; plus?: unknown };
+    return `S${int(r.ref)}:${int(r.plus ?? 0)}`;
+  }
+  throw new Error(`not an address: ${JSON.stringify(a)}`);
+}
+
+/** One program step (test/fidelity/program.ts's format, as JSON from the server) in harness lines. */
+export function encodeHarnessStep(step: unknown): string {
+  const s = step as Record<string, unknown>;
+  switch (s['op']) {
+    case 'mmap':
+      return `M ${address(s['addr'])} ${int(s['length'])} ${int(s['prot'])} ${int(s['flags'])} ${int(s['fdRef'])} ${int(s['offset'])}`;
+    case 'munmap':
+      return `U ${address(s['addr'])} ${int(s['length'])}`;
+    case 'mremap':
+      return `R ${address(s['old'])} ${int(s['oldSize'])} ${int(s['newSize'])} ${int(s['flags'])} ${address(s['newAddr'])}`;
+    case 'mprotect':
+      return `X ${address(s['addr'])} ${int(s['length'])} ${int(s['prot'])}`;
+    case 'write':
+      return `W ${address(s['addr'])} ${int(s['length'])} ${int(s['byte'])}`;
+    case 'read':
+      return `D ${address(s['addr'])} ${int(s['length'])}`;
+    case 'memfd': {
+      const name = String(s['name']);
+      if (!/^[A-Za-z0-9_.-]{1,40}$/.test(name)) throw new Error(`memfd name not supported: ${name}`);
+      return `F ${name} ${int(s['size'])}`;
+    }
+    default:
+      throw new Error(`not a harness step: ${JSON.stringify(step)}`);
+  }
+}
+
+/** A whole input: one program, results without per-step maps. */
+export function encodeHarnessInput(steps: readonly unknown[]): string {
+  return ['H final', 'P', ...steps.map(encodeHarnessStep), 'E'].join('\n') + '\n';
+}
+
+/** Runs one program and returns its result line, parsed (checked by the server). */
+export async function runHarness(
+  bin: string,
+  steps: readonly unknown[],
+  timeoutMs = 30_000,
+): Promise<unknown> {
+  const r = await run(bin, [], encodeHarnessInput(steps), timeoutMs);
+  if (r.error) throw r.error;
+  if (r.code !== 0) throw new Error(`the harness exited with ${r.code}: ${r.stderr}`);
+  const line = r.stdout.split('\n').find((l) => l.trim().length > 0);
+  if (!line) throw new Error(`the harness printed nothing: ${r.stderr}`);
+  return JSON.parse(line) as unknown;
+}
+
+/** Where the harness puts its arena: an empty program's result says. */
+export async function probeArenaBase(bin: string): Promise<bigint> {
+  const result = (await runHarness(bin, [])) as { arenaBase?: unknown };
+  if (typeof result.arenaBase !== 'number') throw new Error('the harness did not report its arena');
+  return BigInt(result.arenaBase);
+}

@@ -1,0 +1,85 @@
+// "drvmap: Import strace Output…" and "drvmap: Import /proc/PID/maps…" (issue 6): pick a file, the
+// server turns it into a scenario, which opens beside as an untitled drvmap document. Every line
+// the importer skipped is listed with its reason in the output channel.
+import * as vscode from 'vscode';
+import type { ServerConnection } from './client';
+import { LANGUAGE_ID } from './client';
+import { describeError } from './editor-state';
+import { importRequest, type ImportParams } from './protocol';
+
+export const IMPORT_STRACE_COMMAND = 'drvmap.importStrace';
+export const IMPORT_MAPS_COMMAND = 'drvmap.importProcMaps';
+
+/** Files larger than this are refused (a capture of a whole program run is far smaller). */
+const MAX_IMPORT_BYTES = 32 * 1024 * 1024;
+
+export function registerImportCommands(
+  connection: ServerConnection,
+  output: vscode.LogOutputChannel,
+): vscode.Disposable {
+  return vscode.Disposable.from(
+    vscode.commands.registerCommand(IMPORT_STRACE_COMMAND, (uri?: unknown) =>
+      importFile(connection, output, 'strace', uri instanceof vscode.Uri ? uri : undefined),
+    ),
+    vscode.commands.registerCommand(IMPORT_MAPS_COMMAND, (uri?: unknown) =>
+      importFile(connection, output, 'maps', uri instanceof vscode.Uri ? uri : undefined),
+    ),
+  );
+}
+
+async function importFile(
+  connection: ServerConnection,
+  output: vscode.LogOutputChannel,
+  format: ImportParams['format'],
+  given: vscode.Uri | undefined,
+): Promise<void> {
+  const what = format === 'strace' ? 'strace output' : '/proc/PID/maps';
+  const uri =
+    given ??
+    (
+      await vscode.window.showOpenDialog({
+        canSelectMany: false,
+        openLabel: 'Import',
+        title: `Import ${what} as a drvmap scenario`,
+        defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+      })
+    )?.[0];
+  if (!uri) return;
+  let text: string;
+  try {
+    const stat = await vscode.workspace.fs.stat(uri);
+    if (stat.size > MAX_IMPORT_BYTES) {
+      void vscode.window.showErrorMessage(
+        `drvmap: ${uri.fsPath} is ${Math.ceil(stat.size / 1024 / 1024)} MiB; imports are limited to 32 MiB.`,
+      );
+      return;
+    }
+    text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+  } catch (error) {
+    void vscode.window.showErrorMessage(`drvmap: cannot read ${uri.fsPath}: ${describeError(error)}`);
+    return;
+  }
+  const name = uri.path.split('/').pop() ?? what;
+  const result = await connection.request(importRequest, { format, text, title: `imported from ${name}` });
+  if (!result) {
+    void vscode.window.showWarningMessage('drvmap: the language server is not running.');
+    return;
+  }
+  const document = await vscode.workspace.openTextDocument({
+    language: LANGUAGE_ID,
+    content: result.scenario,
+  });
+  await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside });
+  output.info(
+    `drvmap: imported ${result.imported} line(s) of ${uri.fsPath}; skipped ${result.skipped.length}.`,
+  );
+  for (const s of result.skipped) output.info(`  line ${s.line}: ${s.reason}: ${s.text}`);
+  const summary = `drvmap: imported ${result.imported} line(s) of ${name}${
+    result.skipped.length ? `; skipped ${result.skipped.length} (reasons in the output)` : ''
+  }.`;
+  const choice = await vscode.window.showInformationMessage(
+    summary,
+    ...(result.skipped.length ? ['Show Skipped Lines'] : []),
+  );
+  if (choice) output.show();
+}

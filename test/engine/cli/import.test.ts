@@ -1,0 +1,44 @@
+// `drvmap import strace|maps FILE` as a user runs it (node out/cli.js): the scenario on stdout,
+// skipped lines with reasons on stderr, exit 0; bad usage and unreadable files exit 2.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '../../../..');
+const CLI = join(ROOT, 'out', 'cli.js');
+const FIXTURES = join(ROOT, 'test', 'engine', 'import', 'fixtures');
+
+function drvmap(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: FIXTURES, encoding: 'utf8', input });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('import strace: the scenario on stdout, each skipped line on stderr with its reason', () => {
+  const r = drvmap(['import', 'strace', 'c-dontunmap.strace']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^scenario "imported from c-dontunmap.strace" \{\n/);
+  assert.match(r.stdout, /mremap m13, 20480, 20480, maymove \| dontunmap/);
+  assert.match(r.stderr, /^c-dontunmap.strace:1: skipped: brk is not modelled/m);
+  assert.match(r.stderr, /imported \d+ line\(s\), skipped 2\n$/);
+});
+
+test('import maps, from a file and from stdin', () => {
+  const r = drvmap(['import', 'maps', 'python.maps']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^scenario "imported from python.maps" \{/);
+  const piped = drvmap(['import', 'maps', '-'], '7f57e0ac1000-7f57e0ac3000 rw-p 00000000 00:00 0 \n');
+  assert.equal(piped.status, 0, piped.stderr);
+  assert.match(piped.stdout, /mmap/);
+});
+
+test('import: usage errors and unreadable files exit 2; --help exits 0', () => {
+  assert.equal(drvmap(['import', 'pcap', 'x']).status, 2);
+  assert.equal(drvmap(['import', 'strace']).status, 2);
+  const missing = drvmap(['import', 'strace', 'no-such-file']);
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /cannot read no-such-file/);
+  const help = drvmap(['import', '--help']);
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /drvmap import strace FILE/);
+});

@@ -1,0 +1,38 @@
+// Replaying a behaviour gives the verdict exploration gave it: the driver traits built from its
+// words (driverOverridesFor) are the ones exploration ran with.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { explore } from '../../../server/src/engine/explore/explore';
+import { replayBehaviour, describeLabels } from '../../../server/src/engine/explore/replay';
+
+const root = join(__dirname, '..', '..', '..', '..');
+const text = readFileSync(join(root, 'examples', '12-explore-strategies.drvmap'), 'utf8');
+
+test('every behaviour of every explored scenario replays to its explored verdict', () => {
+  const result = explore(text);
+  assert.ok(result.scenarios.length >= 4);
+  for (const s of result.scenarios) {
+    for (const b of s.behaviours) {
+      const labels: Record<string, Record<string, string>> = {};
+      for (const d of s.dimensions) if (d.driver) (labels[d.driver] ??= {})[d.trait] = b.values[d.key]!;
+      const replay = replayBehaviour(text, s.index - 1, labels);
+      assert.equal(replay?.verdict, b.verdict, `${s.name}: ${describeLabels(labels)}`);
+    }
+  }
+});
+
+test('the trace names the behaviour, the traits, where it breaks, and the calls', () => {
+  const replay = replayBehaviour(text, 0, { gpu: { backing: 'anon', 'caches-pointer': 'yes' } });
+  assert.ok(replay);
+  assert.equal(replay.verdict, 'unsafe');
+  assert.match(replay.text, /^# remap-dontunmap under any driver — gpu: backing anon, caches-pointer yes\n/);
+  assert.match(replay.text, /# driver gpu: maps at-map, backing anon, caches-pointer yes/);
+  assert.match(replay.text, /# unsafe: breaks at line \d+ \(step \d+\)/);
+  assert.match(replay.text, /mremap\(/);
+  const unknown = replayBehaviour(text, 0, { gpu: { backing: 'granite' }, nobody: {} });
+  assert.match(unknown?.text ?? '', /# ignored: gpu: no value `granite` for `backing`/);
+  assert.match(unknown?.text ?? '', /# ignored: no driver `nobody`/);
+  assert.equal(replayBehaviour(text, 99, {}), undefined);
+});

@@ -1,0 +1,77 @@
+// macOS mach_vm_remap (kernel/mach-vm-remap.ts), the alias strategy on `platform macos`
+// (model/strategies/mach-alias.ts) and the `alias-exposes-neighbours` rule.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { codes } from './helpers';
+
+const pool = (platform: string, strategy: string, sizes: [string, string]) => `scenario "pool" {
+  ${platform}
+  driver gpu {
+    backing device
+    maps pool
+    pool-size 2MiB
+    caches-pointer
+  }
+  strategy ${strategy}
+  a = vkAllocateMemory ${sizes[0]} host-visible
+  b = vkAllocateMemory ${sizes[1]} host-visible
+  pa = vkMapMemory a
+  w = gpu writes a + 0x10, 16
+  expect app reads pa + 0x10, 16 == w
+  x = app writes pa + 0x20, 16
+  expect gpu reads a + 0x20, 16 == x
+}
+`;
+
+test('macOS alias of a suballocation: works both ways, and exposes the neighbour (fires)', () => {
+  assert.deepEqual(codes(pool('platform macos', 'alias', ['1KiB', '1KiB'])), ['alias-exposes-neighbours']);
+});
+
+test('macOS alias with page-sized allocations: nothing else in the pages (does not fire)', () => {
+  assert.deepEqual(codes(pool('platform macos', 'alias', ['4KiB', '4KiB'])), []);
+});
+
+test('the same workload on Linux: mremap(old_size = 0) refuses the buffer object', () => {
+  const got = codes(pool('platform linux', 'alias', ['4KiB', '4KiB']));
+  assert.ok(got.includes('kernel-refused'), got.join(', '));
+});
+
+test('mach_vm_remap: FIXED needs OVERWRITE over a mapping; aliases share pages; copy does not', () => {
+  const text = `scenario "raw" {
+  platform macos
+  f = open device "renderD128" 64KiB
+  hi = mmap 64KiB rw shared fd f
+  write hi + 0x10, 1, 0xAB
+  res = reserve 64KiB at 0x1000_0000 by wine
+  busy = mach_vm_remap hi, 4KiB at 0x1000_0000 fixed
+  expect busy == KERN_NO_SPACE
+  bad = mach_vm_remap hi, 4KiB at 0x1000_0000 overwrite
+  expect bad == KERN_INVALID_ARGUMENT
+  low = mach_vm_remap hi + 0x10, 1 at 0x1000_0000 fixed overwrite
+  expect low == 0x1000_0000
+  expect read low + 0x10, 1 == 0xAB
+  write low, 1, 0x01
+  expect read hi, 1 == 0x01
+  expect mapped hi, 64KiB
+  c = mach_vm_remap hi, 4KiB at 0x2000_0000 copy
+  expect read c, 1 == 0x01
+  write c, 1, 0x02
+  expect read hi, 1 == 0x01
+  gone = mach_vm_remap 0x5000_0000, 4KiB
+  expect gone == KERN_INVALID_ADDRESS
+  n = reserve 4KiB at 0x3000_0000
+  nr = mach_vm_remap n, 4KiB at 0x4000_0000 copy
+  expect nr == KERN_PROTECTION_FAILURE
+}
+`;
+  assert.deepEqual(codes(text), []);
+});
+
+test('mach_vm_remap on Linux is refused', () => {
+  const text = `scenario "linux" {
+  a = mmap 4KiB rw private anon
+  b = mach_vm_remap a, 4KiB
+}
+`;
+  assert.deepEqual(codes(text), ['kernel-refused']);
+});

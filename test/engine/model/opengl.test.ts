@@ -1,0 +1,122 @@
+// The OpenGL route (model/gl/): Wine's routes in order, and the GL rules.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyse, codes } from './helpers';
+
+test('copy path: copied in, the 16-byte offset alignment kept, copied back with write', () => {
+  const text = `scenario "copy" {
+  driver mesa {
+    maps at-alloc
+    caches-pointer
+  }
+  b = glBufferData 64KiB
+  g = mesa writes b + 0x104, 16
+  p = glMapBufferRange b, 0x104, 256 read write
+  expect p == 0x1_0004
+  expect app reads p, 16 == g
+  w = app writes p + 0x10, 16
+  glUnmapBuffer b
+  expect mesa reads b + 0x114, 16 == w
+}
+`;
+  const analysis = analyse(text);
+  assert.deepEqual(
+    analysis.diagnostics.map((d) => d.code),
+    [],
+  );
+  const labels = analysis.scenarios[0]!.run.simulation.space.vmasAt(2).map((v) => v.label);
+  assert.ok(labels.includes('b (GL shadow)'), labels.join(', '));
+});
+
+test('gl-persistent-copy fires without a Vulkan interop device, not with one', () => {
+  const map = (driver: string) => `scenario "p" {
+  driver mesa {
+    ${driver}
+  }
+  b = glBufferStorage 1MiB map-write persistent coherent
+  p = glMapBufferRange b, 0, 1MiB write persistent coherent
+}
+`;
+  assert.deepEqual(codes(map('placed-map none')), ['gl-persistent-copy']);
+  assert.deepEqual(codes(map('preset nvk')), []);
+});
+
+test('Vulkan-backed: placed low, the driver and 32-bit code share the pages', () => {
+  const text = `scenario "vk" {
+  driver mesa {
+    preset radv
+  }
+  b = glBufferStorage 1MiB map-write persistent coherent
+  p = glMapBufferRange b, 0x100, 4KiB write persistent coherent
+  expect p == 0x1_0100
+  w = app writes p, 16
+  expect mesa reads b + 0x100, 16 == w
+  glUnmapBuffer b
+}
+`;
+  assert.deepEqual(codes(text), []);
+});
+
+test('gl-write-lost: a read map written to (copy path), and an unflushed flush-explicit range', () => {
+  const lost = `scenario "lost" {
+  b = glBufferData 64KiB
+  p = glMapBufferRange b, 0, 4KiB read
+  app writes p, 16
+  glUnmapBuffer b
+  q = glMapBufferRange b, 0, 4KiB write flush-explicit
+  app writes q + 0x800, 16
+  glUnmapBuffer b
+}
+`;
+  assert.deepEqual(codes(lost), ['gl-write-lost', 'gl-write-lost']);
+  const kept = `scenario "kept" {
+  b = glBufferData 64KiB
+  q = glMapBufferRange b, 0, 4KiB write flush-explicit
+  app writes q + 0x800, 16
+  glFlushMappedBufferRange b, 0x800, 16
+  glUnmapBuffer b
+}
+`;
+  assert.deepEqual(codes(kept), []);
+});
+
+test('client pointer: placed in the range; too small says the size needed; busy release', () => {
+  const text = (size: string, release: string) => `scenario "client" {
+  driver mesa {
+    gl-client-pointer
+  }
+  low = mmap ${size} rw private anon at 0x1000_0000 by wine
+  glAddClientPointerRangeMESA low, ${size} by wine
+  b = glBufferData 64KiB
+  p = glMapBufferRange b, 0x10, 16KiB write
+${release}
+}
+`;
+  assert.deepEqual(
+    codes(text('64KiB', '  glUnmapBuffer b\n  glFlush\n  glReleaseClientPointerRangeMESA')),
+    [],
+  );
+  const small = analyse(text('16KiB', ''));
+  assert.deepEqual(
+    small.diagnostics.map((d) => d.code),
+    ['gl-client-range-too-small'],
+  );
+  assert.match(small.diagnostics[0]!.message, /BUFFER_CLIENT_POINTER_SIZE_MESA is 20 KiB/);
+  assert.deepEqual(codes(text('64KiB', '  glReleaseClientPointerRangeMESA')), ['gl-client-range-busy']);
+  assert.deepEqual(codes(text('64KiB', '  glUnmapBuffer b\n  glReleaseClientPointerRangeMESA')), [
+    'gl-client-range-busy',
+  ]);
+});
+
+test('gl-error: range past the end, double map, access bits the storage lacks', () => {
+  const text = `scenario "errors" {
+  b = glBufferData 64KiB
+  p = glMapBufferRange b, 60KiB, 8KiB write
+  expect p == GL_INVALID_VALUE
+  s = glBufferStorage 64KiB map-read
+  q = glMapBufferRange s, 0, 4KiB write
+  expect q == GL_INVALID_OPERATION
+}
+`;
+  assert.deepEqual(codes(text), ['gl-error', 'gl-error']);
+});
