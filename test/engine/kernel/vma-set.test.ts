@@ -26,12 +26,22 @@ test('VMAs with different prot, objects or non-contiguous pgoff do not merge', (
   assert.equal(as.kernelView().length, 4, 'file pgoff 4..6 then 6..8 merge; the others do not');
 });
 
-test('a moved private anon VMA keeps its pgoff and does not merge with an unrelated neighbour (kernel view too)', () => {
+test('a moved, written private anon VMA keeps its pgoff and does not merge with an unrelated neighbour (kernel view too)', () => {
+  const as = space();
+  const a = ok(mmap(as, 2n * PG));
+  fill(as, a, PG, 7);
+  ok(mmap(as, 2n * PG, { addr: 0x30000000n, flags: PRIV_ANON | T.MAP_FIXED }));
+  ok(mremap(as, a, 2n * PG, 2n * PG, T.MREMAP_MAYMOVE | T.MREMAP_FIXED, 0x30000000n + 2n * PG));
+  assert.equal(as.kernelView().filter((v) => v.startPage >= 0x30000).length, 2);
+});
+
+test('a moved, never-written private anon VMA takes its pgoff from the new address and merges (copy_vma)', () => {
   const as = space();
   const a = ok(mmap(as, 2n * PG));
   ok(mmap(as, 2n * PG, { addr: 0x30000000n, flags: PRIV_ANON | T.MAP_FIXED }));
   ok(mremap(as, a, 2n * PG, 2n * PG, T.MREMAP_MAYMOVE | T.MREMAP_FIXED, 0x30000000n + 2n * PG));
-  assert.equal(as.kernelView().filter((v) => v.startPage >= 0x30000).length, 2);
+  assert.equal(as.kernelView().filter((v) => v.startPage >= 0x30000).length, 1);
+  assert.equal(as.mapCount, 1);
 });
 
 test('timeline: vmasAt(step) returns the state after that step, old and new, many checkpoints later', () => {

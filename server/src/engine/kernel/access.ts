@@ -1,7 +1,9 @@
 // Reads and writes by an actor: walk the VMAs page range by page range, check permissions
 // (SIGSEGV) and the backing object's size (SIGBUS), and read or write the symbolic contents.
 import { formatHexPlain } from '../numbers';
-import { PROT_READ, PROT_WRITE } from './types';
+import { PROT_READ, PROT_WRITE, VM_UFFD_MISSING } from './types';
+import { userfaultfdFault } from './userfaultfd';
+import { prepareAnonVma } from './anon-vma';
 import { isPrivateAnon, isShared, vmaWith } from './vma';
 import type { Run } from './contents';
 import type { KernelState } from './state';
@@ -94,7 +96,21 @@ export function access(
         `${formatHexPlain(cursor)} is mapped without ${write ? 'PROT_WRITE' : 'PROT_READ'} (prot ${vma.prot})`,
       );
     }
-    const vmaEnd = BigInt(vma.endPage) * P;
+    let vmaEnd = BigInt(vma.endPage) * P;
+    if ((vma.vmFlags & VM_UFFD_MISSING) !== 0) {
+      // userfaultfd-armed: one page at a time, each missing page through the handler (userfaultfd.ts).
+      vmaEnd = BigInt(page + 1) * P;
+      const answer = userfaultfdFault(state, vma, page, write);
+      if (answer?.kind === 'sigbus') return fault('SIGBUS', answer.reason);
+      if (answer?.kind === 'redirect') {
+        const n = (end < vmaEnd ? end : vmaEnd) - cursor;
+        const moved = access(state, answer.address + (cursor % P), n, write, datum);
+        if (!moved.ok) return fault(moved.signal, moved.reason);
+        for (const s of moved.segments) out.add(Number(cursor - addr + s.offset), Number(s.length), s.datum);
+        cursor += n;
+        continue;
+      }
+    }
     const stop = end < vmaEnd ? end : vmaEnd;
     // Object positions of [cursor, stop).
     const objStartPage = vma.pgoff + (page - vma.startPage);
@@ -143,13 +159,15 @@ function transfer(
     else contents.read(vma.object.id, startPos, endPos, isPrivateAnon(vma) ? 0 : baseDatum(state, vma), emit);
     return;
   }
+  // A write fault on private memory: anon_vma_prepare() first (the whole VMA gets an anon_vma).
+  if (!isShared(vma)) vma = prepareAnonVma(state, vma.startPage) ?? vma;
   let target = vma.object;
   if (privateFile) {
     // Copy-on-write: the touched pages are copied whole from the file into the VMA's anon object.
     let anon = vma.anon;
     if (anon === undefined) {
       anon = state.objects.createAnon(false);
-      state.vmas.splice(vma.startPage, vma.endPage, [vmaWith(vma, { anon })], 'none');
+      state.vmas.splice(vma.startPage, vma.endPage, [vmaWith(vma, { anon })], 'keep');
     }
     const pageStart = Math.floor(startPos / p) * p;
     const pageEnd = Math.ceil(endPos / p) * p;

@@ -139,6 +139,17 @@ export class AddressSpace implements AddressSpaceApi {
     return (this.uffd ??= new Userfaultfd(this.state, (a, l) => this.registerUserfaultfd(a, l)));
   }
 
+  /** Simulation-only: give the VMAs of a range a new label (hover, trace, panel); no kernel effect. */
+  relabel(addr: bigint, length: bigint, label: string): void {
+    const P = this.state.geo.pageSize;
+    const start = Number(addr / P);
+    const end = Number((addr + length + P - 1n) / P);
+    for (const v of this.state.vmas.overlapping(start, end)) {
+      const piece = sliceVma(v, Math.max(start, v.startPage), Math.min(end, v.endPage));
+      this.state.vmas.splice(piece.startPage, piece.endPage, [vmaWith(piece, { label })], 'none');
+    }
+  }
+
   /** macOS mach_vm_remap: a second mapping of the same pages (kernel/mach-vm-remap.ts). */
   machVmRemap(args: MachVmRemapArgs, origin: Origin, label?: string): MachVmRemapResult {
     return doMachVmRemap(this.state, args, origin, label);
@@ -182,7 +193,7 @@ export class AddressSpace implements AddressSpaceApi {
   }
 
   get mapCount(): number {
-    return this.state.vmas.size;
+    return this.state.vmas.kernelSize;
   }
 
   /** Record that the current state is the state after scenario step `step`. */

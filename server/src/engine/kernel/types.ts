@@ -178,7 +178,21 @@ export interface Vma {
    * indexed by object page number. Shared with the VMA's split pieces.
    */
   readonly anon: MemoryObject | undefined;
-  /** Simulation-only attributes (never affect kernel behaviour except that VMAs with different ones do not merge). */
+  /**
+   * The kernel's anon_vma, by identity; 0 (or absent) = none yet. Private memory gets one on its
+   * first write fault (anon_vma_prepare, which reuses a compatible neighbour's), split pieces and
+   * moved copies keep it. It decides merging (is_mergeable_anon_vma: either side without one, or
+   * the same one) and whether a move keeps vm_pgoff (copy_vma resets it for a never-faulted
+   * private anonymous VMA).
+   */
+  readonly anonVma?: number;
+  /**
+   * True when the kernel has merged this VMA with the one just below it: /proc/PID/maps shows one
+   * line. The simulation keeps them as separate records because their attribution differs (owner,
+   * label, creation step, or the backing object of their pages); see docs/kernel-model.md.
+   */
+  readonly joinsPrev?: boolean;
+  /** Simulation-only attributes: they never affect kernel behaviour (merging ignores them). */
   readonly owner: Actor;
   readonly createdStep: number;
   /** A user-facing label: a scenario name (`mem`, `a`), `reservation`, `[heap]`… */

@@ -1,0 +1,279 @@
+// userfaultfd(2) in MISSING mode: a handler thread that services the faults of a registered
+// range. After MREMAP_DONTUNMAP the old range has no pages; its next touch is "handled by a
+// userfaultfd(2) handler … Otherwise, the kernel allocates a zero-filled page" (man:mremap(2),
+// facts linux-mm 3.5). The handler answers each fault with an ioctl; drvmap models four answers:
+//
+//   zero       UFFDIO_ZEROPAGE: a zero page (what no handler gives, but counted)
+//   copy       UFFDIO_COPY from a source address: a snapshot of the source page at fault time
+//   map-moved  install the moved pages themselves: an alias (no Linux ioctl does this for private
+//              anonymous memory — UFFDIO_MOVE takes the page away from the new range; it is
+//              modelled as the ideal handler, to show what the best case would be)
+//   fail       the handler refuses (UFFD_FEATURE_SIGBUS, or an error reply): SIGBUS
+//
+// The access walk (access.ts) calls `userfaultfdFault` for each page of a VM_UFFD_MISSING VMA.
+// A page is "missing" when its backing object has no contents there. State lives beside the
+// KernelState (a WeakMap), so the kernel's own state shape is unchanged.
+import { formatHexPlain } from '../numbers';
+import { access } from './access';
+import { fail } from './result';
+import { deviceOf, describeRange } from './state';
+import { isPrivateAnon, isShared, sliceVma, vmaWith } from './vma';
+import type { KernelState } from './state';
+import type { Segment, SyscallResult } from './types';
+
+export type UffdMode =
+  | { readonly kind: 'zero' }
+  | { readonly kind: 'copy'; readonly source: bigint }
+  | { readonly kind: 'map-moved'; readonly source: bigint }
+  | { readonly kind: 'fail' };
+
+/** A page the handler filled with UFFDIO_COPY: the copy is a snapshot of the source page. */
+export interface UffdCopy {
+  readonly page: number;
+  readonly sourceAddress: bigint;
+  readonly step: number;
+  /** The two sides differed after this step (reported once until they agree again). */
+  divergedAt: number | undefined;
+}
+
+export interface UffdRegistration {
+  readonly id: number;
+  readonly startPage: number;
+  readonly endPage: number;
+  readonly mode: UffdMode;
+  readonly owner: string;
+  readonly step: number;
+  readonly label: string | undefined;
+  /** Faults the handler serviced (one per missing page touched). */
+  faults: number;
+  /** Pages serviced (an alias page counts once; later touches hit the installed mapping). */
+  readonly serviced: Set<number>;
+  readonly copies: Map<number, UffdCopy>;
+}
+
+export interface UffdEvent {
+  readonly registration: UffdRegistration;
+  readonly page: number;
+  readonly write: boolean;
+  readonly answer: 'zeroed' | 'copied' | 'aliased' | 'sigbus';
+}
+
+/** What the access walk does with one page of an armed VMA. */
+export type UffdAnswer =
+  | undefined
+  | { readonly kind: 'redirect'; readonly address: bigint }
+  | { readonly kind: 'sigbus'; readonly reason: string };
+
+class UffdState {
+  readonly registrations: UffdRegistration[] = [];
+  events: UffdEvent[] = [];
+  nextId = 1;
+  /** The step the simulator is at (set by the caller; the kernel itself has no steps). */
+  step = -1;
+}
+
+const STATES = new WeakMap<KernelState, UffdState>();
+
+function uffdState(state: KernelState): UffdState {
+  let s = STATES.get(state);
+  if (s === undefined) STATES.set(state, (s = new UffdState()));
+  return s;
+}
+
+/** The userfaultfd side of one address space (AddressSpace.userfaultfd). */
+export class Userfaultfd {
+  constructor(
+    private readonly state: KernelState,
+    /** Marks the VMAs VM_UFFD_MISSING (AddressSpace.registerUserfaultfd). */
+    private readonly arm: (addr: bigint, length: bigint) => boolean,
+  ) {}
+
+  private get s(): UffdState {
+    return uffdState(this.state);
+  }
+
+  /**
+   * userfaultfd() + UFFDIO_API + UFFDIO_REGISTER(MODE_MISSING) on [addr, addr+length), with the
+   * handler's answer. Checks as userfaultfd_register() does: page alignment, a fully mapped
+   * range, and vma_can_userfault() (anonymous and shmem memory only for MISSING mode).
+   */
+  register(addr: bigint, length: bigint, mode: UffdMode, owner: string, label?: string): SyscallResult {
+    const state = this.state;
+    const P = state.geo.pageSize;
+    if (addr % P !== 0n || length % P !== 0n || length === 0n)
+      return fail(
+        'EINVAL',
+        `UFFDIO_REGISTER: the range ${formatHexPlain(addr)} +${formatHexPlain(length)} must be page aligned and not empty (validate_range)`,
+      );
+    const startPage = Number(addr / P);
+    const endPage = startPage + Number(length / P);
+    let cursor = startPage;
+    for (const v of state.vmas.overlapping(startPage, endPage)) {
+      if (v.startPage > cursor) break;
+      const device = deviceOf(state, v);
+      if (device !== undefined || (!isPrivateAnon(v) && !(isShared(v) && v.object.kind !== 'regular')))
+        return fail(
+          'EINVAL',
+          `UFFDIO_REGISTER: the VMA ${describeRange(state, v.startPage, v.endPage)} is ${device ? 'a device mapping (VM_PFNMAP/VM_IO)' : 'a file mapping'}: MISSING mode takes anonymous and shmem memory only (vma_can_userfault)`,
+        );
+      cursor = v.endPage;
+    }
+    if (cursor < endPage)
+      return fail(
+        'EINVAL',
+        `UFFDIO_REGISTER: ${describeRange(state, cursor, endPage)} is not mapped; the whole range must be (userfaultfd_register)`,
+      );
+    if (!this.arm(addr, length))
+      return fail('EINVAL', `UFFDIO_REGISTER: ${describeRange(state, startPage, endPage)} cannot be armed`);
+    if (label !== undefined) {
+      // Simulation-only: the armed VMAs say so in hover, the trace and the panel.
+      for (const v of state.vmas.overlapping(startPage, endPage)) {
+        const piece = sliceVma(v, Math.max(startPage, v.startPage), Math.min(endPage, v.endPage));
+        state.vmas.splice(piece.startPage, piece.endPage, [vmaWith(piece, { label })], 'none');
+      }
+    }
+    const s = this.s;
+    s.registrations.push({
+      id: s.nextId++,
+      startPage,
+      endPage,
+      mode,
+      owner,
+      step: s.step,
+      label,
+      faults: 0,
+      serviced: new Set(),
+      copies: new Map(),
+    });
+    return { ok: true, value: 0n, effects: [] };
+  }
+
+  /** Set by the simulator before each step, so registrations and copies know when they happened. */
+  set step(step: number) {
+    this.s.step = step;
+  }
+
+  get registrations(): readonly UffdRegistration[] {
+    return this.s.registrations;
+  }
+
+  /** The registration whose handler services `page`, if any. */
+  handlerAt(page: number): UffdRegistration | undefined {
+    return registrationAt(this.s, page);
+  }
+
+  /** The faults serviced since the last call (the simulator shows them in the step's calls). */
+  takeEvents(): UffdEvent[] {
+    const s = this.s;
+    const events = s.events;
+    s.events = [];
+    return events;
+  }
+
+  /**
+   * Copied pages whose two sides now differ, first time only: the handler's copy (what a driver
+   * reads through the old range) and the source page (the moved pages 32-bit code uses).
+   */
+  divergedCopies(): { registration: UffdRegistration; copy: UffdCopy }[] {
+    const state = this.state;
+    const P = state.geo.pageSize;
+    const out: { registration: UffdRegistration; copy: UffdCopy }[] = [];
+    for (const registration of this.s.registrations) {
+      for (const copy of registration.copies.values()) {
+        const mine = access(state, BigInt(copy.page) * P, P, false, 0);
+        const theirs = access(state, copy.sourceAddress, P, false, 0);
+        if (!mine.ok || !theirs.ok) continue; // one side is gone: other rules say so
+        const same = sameSegments(mine.segments, theirs.segments);
+        if (same) copy.divergedAt = undefined;
+        else if (copy.divergedAt === undefined) {
+          copy.divergedAt = this.s.step;
+          out.push({ registration, copy });
+        }
+      }
+    }
+    return out;
+  }
+}
+
+function sameSegments(a: readonly Segment[], b: readonly Segment[]): boolean {
+  if (a.length !== b.length) return false;
+  return a.every((s, k) => {
+    const t = b[k] as Segment;
+    return s.offset === t.offset && s.length === t.length && s.datum === t.datum;
+  });
+}
+
+function registrationAt(s: UffdState, page: number): UffdRegistration | undefined {
+  for (let k = s.registrations.length - 1; k >= 0; k--) {
+    const r = s.registrations[k] as UffdRegistration;
+    if (page >= r.startPage && page < r.endPage) return r;
+  }
+  return undefined;
+}
+
+/**
+ * The access walk reached `page` of a VM_UFFD_MISSING VMA: if the page is missing and a handler
+ * is registered, service the fault. Undefined: go on as usual (the page is present now, or no
+ * handler is registered and the kernel zero-fills). `redirect`: the access goes to the moved
+ * page (map-moved). `sigbus`: the handler refused.
+ */
+export function userfaultfdFault(
+  state: KernelState,
+  vma: { readonly startPage: number; readonly pgoff: number; readonly object: { readonly id: number } },
+  page: number,
+  write: boolean,
+): UffdAnswer {
+  const s = STATES.get(state);
+  if (s === undefined) return undefined;
+  const registration = registrationAt(s, page);
+  if (registration === undefined) return undefined;
+  const p = state.geo.pageBytes;
+  const P = state.geo.pageSize;
+  const pos = (vma.pgoff + (page - vma.startPage)) * p;
+  if (state.contents.hasData(vma.object.id, pos, pos + p)) return undefined;
+  const mode = registration.mode;
+  const first = !registration.serviced.has(page);
+  const record = (answer: UffdEvent['answer']): void => {
+    if (!first) return;
+    registration.serviced.add(page);
+    registration.faults++;
+    s.events.push({ registration, page, write, answer });
+  };
+  const sourceOf = (source: bigint): bigint => source + BigInt(page - registration.startPage) * P;
+  switch (mode.kind) {
+    case 'zero':
+      state.contents.write(vma.object.id, pos, pos + p, 0);
+      record('zeroed');
+      return undefined;
+    case 'fail':
+      registration.serviced.delete(page);
+      registration.faults++;
+      s.events.push({ registration, page, write, answer: 'sigbus' });
+      return {
+        kind: 'sigbus',
+        reason: `the userfaultfd handler registered at step ${registration.step + 1} refuses the fault on ${formatHexPlain(BigInt(page) * P)} (SIGBUS)`,
+      };
+    case 'map-moved':
+      record('aliased');
+      return { kind: 'redirect', address: sourceOf(mode.source) };
+    case 'copy': {
+      const source = sourceOf(mode.source);
+      const read = access(state, source, P, false, 0);
+      if (!read.ok)
+        return {
+          kind: 'sigbus',
+          reason: `the userfaultfd handler's UFFDIO_COPY from ${formatHexPlain(source)} fails (${read.signal}: ${read.reason}), so the fault is never resolved`,
+        };
+      for (const seg of read.segments)
+        state.contents.write(
+          vma.object.id,
+          pos + Number(seg.offset),
+          pos + Number(seg.offset + seg.length),
+          seg.datum,
+        );
+      registration.copies.set(page, { page, sourceAddress: source, step: s.step, divergedAt: undefined });
+      record('copied');
+      return undefined;
+    }
+  }
+}
