@@ -127,7 +127,7 @@ describe('hover: steps and words', () => {
       scenario('  a = mmap 2MiB rw private anon\n  b = mremap a, 2MiB, 2MiB, maymove | dont⟨|⟩unmap'),
       '**dontunmap** (mremap flags)',
       'MREMAP_DONTUNMAP',
-      'Source: facts linux-mm',
+      'Source: man:mremap(2)',
     );
   });
 
@@ -140,7 +140,7 @@ describe('hover: steps and words', () => {
     expectHover(
       scenario('  driver mesa {\n    ma⟨|⟩ps at-alloc\n  }'),
       '**maps** (driver trait)',
-      'Source: facts vulkan-wine',
+      'Source: docs/hazards.md (H1, H3)',
     );
     expectHover(scenario('  driver mesa {\n    maps at-al⟨|⟩loc\n  }'), '**at-alloc** (maps trait)', 'H3');
   });

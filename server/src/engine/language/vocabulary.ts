@@ -74,27 +74,27 @@ export const MMAP_FLAG_WORDS: WordGroup = {
     w(
       'fixed',
       'MAP_FIXED: map exactly at `at`, silently replacing whatever is there.',
-      'facts linux-mm 1.1 row 19',
+      'man:mmap(2); mm/mmap.c do_mmap',
     ),
     w(
       'fixed-noreplace',
       'MAP_FIXED_NOREPLACE (4.17+): map exactly at `at`, or fail with EEXIST if anything is mapped in the range (a partial overlap counts).',
-      'facts linux-mm 1.1 row 13',
+      'man:mmap(2); mm/mmap.c do_mmap',
     ),
     w(
       '32bit',
       'MAP_32BIT (x86-64): search bottom-up in [1 GiB, 2 GiB) — not "the first 2 GB" as the man page says.',
-      'facts linux-mm 1.3',
+      'arch/x86/kernel/sys_x86_64.c',
     ),
     w(
       'above4g',
       'MAP_ABOVE4G (x86, 6.6+): the search starts at 4 GiB; a free hint still wins.',
-      'facts linux-mm 1.3',
+      'arch/x86/kernel/sys_x86_64.c',
     ),
     w(
       'growsdown',
       'MAP_GROWSDOWN: a stack-like mapping; the 1 MiB stack guard gap is kept below it.',
-      'facts linux-mm 1.2',
+      'mm/mmap.c get_unmapped_area',
     ),
     w('locked', 'MAP_LOCKED: lock the pages (mlock).'),
     w('noreserve', 'MAP_NORESERVE: no swap reservation (Wine reservations use it).'),
@@ -113,12 +113,12 @@ export const MREMAP_FLAG_WORDS: WordGroup = {
     w(
       'fixed',
       'MREMAP_FIXED: move to exactly `new_address`, unmapping whatever is there first (needs MAYMOVE).',
-      'facts linux-mm 3.3',
+      'man:mremap(2); mm/mremap.c',
     ),
     w(
       'dontunmap',
       'MREMAP_DONTUNMAP (5.7+): move the pages but leave the old range mapped — empty (private anonymous: zero-fill on the next touch) or, for shared mappings, an alias (5.13+). Needs MAYMOVE and old_size == new_size; refused for VM_PFNMAP/VM_DONTEXPAND (every DRM BO).',
-      'facts linux-mm 3.3, 3.5; commits e346b3813067, a4609387859f',
+      'man:mremap(2); mm/mremap.c, 3.5; commits e346b3813067, a4609387859f',
     ),
   ],
 };
@@ -135,17 +135,17 @@ export const MEMORY_PROPERTY_WORDS: WordGroup = {
     w(
       'cached',
       'VK_MEMORY_PROPERTY_HOST_CACHED_BIT. Turnip maps HOST_CACHED non-coherent BOs at allocation (H3).',
-      'facts vulkan-wine §4 H3',
+      'docs/hazards.md (H3)',
     ),
     w(
       'device-local',
       'VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT. Not importable as host memory: external-memory-host loses it.',
-      'facts vulkan-wine §3.4',
+      'Wine sources (win32u/vulkan.c, opengl32/unix_wgl.c)',
     ),
     w(
       'persistent',
       'The application keeps the memory mapped for its whole life (DXVK maps everything: H10).',
-      'facts vulkan-wine §4 H10',
+      'docs/hazards.md (H10)',
     ),
     w(
       'imported-host',
@@ -161,13 +161,13 @@ export const OPEN_KIND_WORDS: WordGroup = {
     w(
       'memfd',
       'memfd_create: a shmem file; MAP_SHARED mappings of it alias each other (DONTUNMAP leaves an alias, 5.13+).',
-      "facts linux-mm 3.5 (b')",
+      'man:mremap(2) (MREMAP_DONTUNMAP on shmem)',
     ),
     w('file', 'A regular file (page cache).'),
     w(
       'device',
       'A GPU device node (DRM render node): mappings get VM_IO|VM_PFNMAP|VM_DONTEXPAND|VM_DONTDUMP; MAP_PRIVATE writable mappings are refused (TTM).',
-      'facts linux-mm 4.1',
+      'drivers/gpu/drm (drm_gem.c, ttm_bo_vm.c)',
     ),
   ],
 };
@@ -179,17 +179,17 @@ export const OPEN_OPTION_WORDS: WordGroup = {
     w(
       'readonly',
       'Opened O_RDONLY: a MAP_SHARED PROT_WRITE mapping fails with EACCES.',
-      'facts linux-mm 1.1 row 15',
+      'man:mmap(2); mm/mmap.c do_mmap',
     ),
     w(
       'mixedmap',
       'Device mapping with VM_MIXEDMAP|VM_SHARED|VM_DONTEXPAND (NVIDIA system memory) instead of VM_PFNMAP.',
-      'facts linux-mm 4.1',
+      'drivers/gpu/drm (drm_gem.c, ttm_bo_vm.c)',
     ),
     w(
       'custom-placement',
       'The device has its own get_unmapped_area (io_uring; DRM with drm_gem_get_unmapped_area): it cannot take part in a multi-VMA move.',
-      'facts linux-mm 3.4',
+      'mm/mremap.c remap_move (6.17)',
     ),
   ],
 };
@@ -201,7 +201,7 @@ export const UNMAP_WORDS: WordGroup = {
     w(
       'reserve',
       'VK_MEMORY_UNMAP_RESERVE_BIT_EXT: leave the range reserved (the driver maps a PROT_NONE anonymous mapping over it).',
-      'facts vulkan-wine §1.1',
+      'Vulkan spec: VK_EXT_map_memory_placed',
     ),
   ],
 };
@@ -213,7 +213,7 @@ export const MAP_WORDS: WordGroup = {
     w(
       'placed',
       'VK_MEMORY_MAP_PLACED_BIT_EXT: map at `at` (pPlacedAddress), replacing what is there (like MAP_FIXED).',
-      'facts vulkan-wine §1.1',
+      'Vulkan spec: VK_EXT_map_memory_placed',
     ),
   ],
 };
@@ -248,13 +248,13 @@ export const MACH_REMAP_WORDS: WordGroup = {
     w(
       'fixed',
       'VM_FLAGS_FIXED: map at `at` exactly, "unless that space is already allocated" (KERN_NO_SPACE).',
-      'xnu osfmk/man/vm_remap.html; facts linux-mm 7.5',
+      'xnu osfmk/man/vm_remap.html; xnu vm_remap; CrossOver unix_wgl.c',
     ),
     w('anywhere', 'VM_FLAGS_ANYWHERE (the default): the kernel picks a free range at or above `at`.'),
     w(
       'overwrite',
       'VM_FLAGS_OVERWRITE (with fixed): replace whatever is mapped at the target — CrossOver remaps over its own low reservation.',
-      'CrossOver dlls/opengl32/unix_wgl.c remap_memory; facts vulkan-wine §6',
+      'CrossOver dlls/opengl32/unix_wgl.c remap_memory',
     ),
     w(
       'copy',
@@ -273,13 +273,13 @@ export const GL_STORAGE_WORDS: WordGroup = {
     w(
       'persistent',
       'GL_MAP_PERSISTENT_BIT: the buffer may stay mapped while the GPU uses it. Wine backs it with Vulkan memory placed low when it has an interop device; without one it hides GL_ARB_buffer_storage.',
-      'facts vulkan-wine §3.6',
+      'Wine sources (win32u/vulkan.c, opengl32/unix_wgl.c)',
     ),
     w('coherent', 'GL_MAP_COHERENT_BIT: persistent maps need no flush or barrier.'),
     w(
       'client-storage',
       'GL_CLIENT_STORAGE_BIT: a hint for host memory; Wine then leaves out DEVICE_LOCAL from the Vulkan memory type.',
-      'facts vulkan-wine §3.6',
+      'Wine sources (win32u/vulkan.c, opengl32/unix_wgl.c)',
     ),
     w('dynamic-storage', 'GL_DYNAMIC_STORAGE_BIT: glBufferSubData is allowed.'),
   ],
@@ -293,7 +293,7 @@ export const GL_ACCESS_WORDS: WordGroup = {
     w(
       'write',
       "GL_MAP_WRITE_BIT: the map is written. Wine's copy path copies the shadow back at glUnmapBuffer only with this bit.",
-      'facts vulkan-wine §3.6 (copy_length)',
+      'Wine sources (win32u/vulkan.c, opengl32/unix_wgl.c) (copy_length)',
     ),
     w(
       'invalidate-range',
@@ -306,7 +306,7 @@ export const GL_ACCESS_WORDS: WordGroup = {
     w(
       'persistent',
       'GL_MAP_PERSISTENT_BIT: the buffer stays mapped while in use. On the copy path Wine prints a FIXME and the map fails.',
-      'facts vulkan-wine §3.6',
+      'Wine sources (win32u/vulkan.c, opengl32/unix_wgl.c)',
     ),
     w('coherent', 'GL_MAP_COHERENT_BIT: writes are visible to the GPU without a flush.'),
     w(
@@ -547,7 +547,7 @@ export const VERBS: readonly VerbSpec[] = [
       w(
         'map-moved',
         "Install the moved page at this address + its offset: an alias, so both sides see each other's writes. No Linux ioctl does this for private anonymous memory (UFFDIO_MOVE takes the page away); it stands for the ideal handler.",
-        'man:ioctl_userfaultfd(2); facts linux-mm 3.5',
+        'man:ioctl_userfaultfd(2); man:mremap(2) (MREMAP_DONTUNMAP)',
       ),
       by,
     ],
@@ -681,47 +681,47 @@ export const STRATEGY_WORDS: readonly WordDoc[] = [
   w(
     'none',
     'The layer hands the driver\'s pointer to 32-bit code as it is ("we\'re lucky" when it fits; otherwise truncated).',
-    'facts vulkan-wine §3.5',
+    'Wine sources (win32u/vulkan.c, opengl32/unix_wgl.c)',
   ),
   w(
     'remap-dontunmap',
     "Move the driver's mapping into the window with mremap(MAYMOVE|DONTUNMAP): refused for device BOs; leaves private anonymous memory empty behind the driver.",
-    'design strategy 1; facts linux-mm 3.5, H11',
+    'drvmap design, strategy 1; man:mremap(2) (MREMAP_DONTUNMAP), H11',
   ),
   w(
     'remap-move',
     "Move the driver's mapping into the window with mremap(MAYMOVE|FIXED): works on BOs, but the driver's pointer dies.",
-    'facts linux-mm 4.2',
+    'drivers/gpu/drm; mm/mremap.c',
   ),
   w(
     'hook-mmap',
     "Intercept the driver's mmap calls made during vkMapMemory and force them into the window. Misses mappings made at allocation, from pools, or by raw syscalls.",
-    'design strategy 2; facts vulkan-wine §6 (box64)',
+    'drvmap design, strategy 2; FEX, box64 and CrossOver sources (box64)',
   ),
   w(
     'placed',
     'VK_EXT_map_memory_placed: reserve 64 KiB-granular space in the window and let the driver map there (Wine ≥ 9.4).',
-    'facts vulkan-wine §3.3',
+    'Wine sources (win32u/vulkan.c, opengl32/unix_wgl.c)',
   ),
   w(
     'alias',
     'Map the same pages a second time in the window, leaving the original (mremap old_size 0 on Linux; mach_vm_remap on macOS).',
-    'design strategy 4; facts linux-mm 3.6, 7.5',
+    'drvmap design, strategy 4; mm/mremap.c (old_size == 0), 7.5',
   ),
   w(
     'shadow-copy',
     'Map a low shadow buffer, copy in at map and back at unmap/flush: always possible, costs bandwidth, breaks persistent coherent maps.',
-    'facts vulkan-wine §3.6',
+    'Wine sources (win32u/vulkan.c, opengl32/unix_wgl.c)',
   ),
   w(
     'external-memory-host',
     'Allocate host memory in the window at vkAllocateMemory and import it (VK_EXT_external_memory_host, Wine 9.0): window consumed from allocation to free.',
-    'facts vulkan-wine §3.4',
+    'Wine sources (win32u/vulkan.c, opengl32/unix_wgl.c)',
   ),
   w(
     'reserve-high',
     'Reserve everything above 4 GiB so every mmap(NULL) lands low (FEX): all driver-internal mappings consume the window (H9).',
-    'facts vulkan-wine §6',
+    'FEX, box64 and CrossOver sources',
   ),
 ];
 
@@ -811,7 +811,7 @@ export const DRIVER_TRAITS: readonly TraitSpec[] = [
   {
     keyword: 'maps',
     doc: 'When the driver calls mmap: at each vkMapMemory (`at-map`), at vkAllocateMemory (`at-alloc`), or once for a pool it suballocates from (`pool`).',
-    source: 'facts vulkan-wine §4 H1, H3',
+    source: 'docs/hazards.md (H1, H3)',
     args: 'word',
     words: [
       w('at-map', 'mmap on every vkMapMemory, munmap on vkUnmapMemory (RADV-like without caching).'),
@@ -826,7 +826,7 @@ export const DRIVER_TRAITS: readonly TraitSpec[] = [
   {
     keyword: 'backing',
     doc: "What the driver's mapping is: a device buffer object (VM_PFNMAP|VM_DONTEXPAND), shmem/memfd, or private anonymous memory.",
-    source: 'facts linux-mm 4.1',
+    source: 'drivers/gpu/drm (drm_gem.c, ttm_bo_vm.c)',
     args: 'word',
     words: [
       w(
@@ -841,14 +841,14 @@ export const DRIVER_TRAITS: readonly TraitSpec[] = [
   {
     keyword: 'caches-pointer',
     doc: 'The driver keeps its own CPU pointer to the mapping and writes through it later (uploads, descriptor pools, bookkeeping): H2.',
-    source: 'facts vulkan-wine §4 H2',
+    source: 'docs/hazards.md (H2)',
     args: 'none',
     example: 'caches-pointer',
   },
   {
     keyword: 'reuses',
     doc: 'Whether the driver hands out the same memory again: after vkUnmapMemory (a preallocated pool) or after vkFreeMemory (BO caches): H5.',
-    source: 'facts vulkan-wine §4 H5; wine-devel 2022-04-25',
+    source: 'docs/hazards.md (H5); wine-devel 2022-04-25',
     args: 'word',
     words: [
       w('never', 'No reuse.'),
@@ -860,28 +860,28 @@ export const DRIVER_TRAITS: readonly TraitSpec[] = [
   {
     keyword: 'pool-size',
     doc: 'Size of the pool a `maps pool` driver maps at its first allocation (ANV slab parents are at least 2 MiB).',
-    source: 'facts vulkan-wine §4 H1, H8',
+    source: 'docs/hazards.md (H1, H8)',
     args: 'expr',
     example: 'pool-size 64MiB',
   },
   {
     keyword: 'alignment',
     doc: 'Alignment the driver asks of its own mappings (large aligned reservations waste a small window): H8.',
-    source: 'facts vulkan-wine §4 H8',
+    source: 'docs/hazards.md (H8)',
     args: 'expr',
     example: 'alignment 2MiB',
   },
   {
     keyword: 'internal-mappings',
     doc: 'Bytes the driver maps for itself at start (command buffers, descriptor and shader pools): under hook-mmap and reserve-high they all land in the window (H9).',
-    source: 'facts vulkan-wine §4 H9',
+    source: 'docs/hazards.md (H9)',
     args: 'expr',
     example: 'internal-mappings 96MiB',
   },
   {
     keyword: 'placed-map',
     doc: 'VK_EXT_map_memory_placed support: `none`, or the minPlacedMemoryMapAlignment, optionally with `range-placed` (memoryMapRangePlaced) and `no-unmap-reserve`. Every Mesa driver: memoryMapPlaced, no range placement, unmap reserve, page alignment.',
-    source: 'facts vulkan-wine §2',
+    source: 'Mesa driver sources',
     args: 'words',
     words: [
       w('none', 'The extension is not exposed (lavapipe, proprietary Qualcomm).'),
@@ -893,7 +893,7 @@ export const DRIVER_TRAITS: readonly TraitSpec[] = [
   {
     keyword: 'mmap-via',
     doc: 'How the driver calls mmap: through libc (`libc`, hookable) or a raw syscall (`syscall`, invisible to a symbol hook).',
-    source: 'facts vulkan-wine §6 (ptitSeb/box64#1946)',
+    source: 'FEX, box64 and CrossOver sources (ptitSeb/box64#1946)',
     args: 'word',
     words: [
       w('libc', 'Calls libc mmap (box64 hooks it).'),
@@ -904,14 +904,15 @@ export const DRIVER_TRAITS: readonly TraitSpec[] = [
   {
     keyword: 'gl-client-pointer',
     doc: "The GL driver implements GL_MESA_map_buffer_client_pointer (a proposal, 2026): Wine registers a low range once and the driver places each map inside it. Without it Wine's GL maps fall back to the shadow copy unless the pointer fits. (Wine's Vulkan-backed persistent buffers need the driver's placed maps with unmap reserve: `placed-map`.)",
-    source: 'GLREG extensions/MESA/MESA_map_buffer_client_pointer.txt; facts vulkan-wine §3.6',
+    source:
+      'GLREG extensions/MESA/MESA_map_buffer_client_pointer.txt; Wine sources (win32u/vulkan.c, opengl32/unix_wgl.c)',
     args: 'none',
     example: 'gl-client-pointer',
   },
   {
     keyword: 'preset',
     doc: "Start from a known driver's behaviour, then override traits below.",
-    source: 'facts vulkan-wine §2, §4',
+    source: 'Mesa driver sources',
     args: 'word',
     words: [
       w('radv', 'RADV: maps at vkMapMemory, device BOs, caches pointers, placed maps at page alignment.'),
