@@ -10,3 +10,20 @@ export interface LanguageProblem {
   readonly related?: readonly RelatedInformation[];
   readonly fix?: FixData;
 }
+
+/**
+ * Where a scenario run reports its problems. `list` is shared with the platform reader, the
+ * simulation and the evaluator, which push to it directly, so every problem keeps its order.
+ */
+export class ProblemSink {
+  readonly list: LanguageProblem[] = [];
+
+  report(code: string, range: TextRange, message: string, related?: LanguageProblem['related']): void {
+    // Copy only the offsets: callers pass whole syntax nodes.
+    this.list.push(
+      related
+        ? { code, range: { start: range.start, end: range.end }, message, related }
+        : { code, range: { start: range.start, end: range.end }, message },
+    );
+  }
+}

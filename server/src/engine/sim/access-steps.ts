@@ -1,0 +1,117 @@
+// `write ADDRESS, LENGTH [, BYTE]` and `read ADDRESS, LENGTH`: an actor touching memory through
+// an address, or a driver through its own pointer when the address starts with a memory object.
+import { VERB_BY_NAME } from '../language/vocabulary';
+import type { VkMemory } from '../model/vk-memory';
+import { formatHex } from '../numbers';
+import type { Expression, StepNode } from '../syntax/ast';
+import { accessOutcome, describeSegments, skippedForArguments } from './outcome';
+import type { Outcome } from './records';
+import type { StepContext } from './step-context';
+
+export function accessStep(
+  context: StepContext,
+  step: StepNode,
+  verb: 'write' | 'read',
+  actor: string,
+): Outcome {
+  const { sim, scope, vulkan, gl, problems } = context;
+  const addressArg = step.args[0];
+  const lengthArg = step.args[1];
+  if (!addressArg || addressArg.kind === 'string' || !lengthArg || lengthArg.kind === 'string') {
+    problems.report(
+      'missing-argument',
+      step.verb,
+      `${verb} needs an address and a length: \`${VERB_BY_NAME.get(verb)?.example}\``,
+    );
+    return skippedForArguments();
+  }
+  const length = scope.evaluate(lengthArg);
+  // A driver naming a memory object writes through its own pointer (or the GPU does).
+  if (addressArg.kind !== 'number') {
+    const target = memoryTarget(context, addressArg, actor);
+    if (target && length !== undefined) {
+      const datum = verb === 'write' ? writeDatum(context, step, actor) : undefined;
+      return vulkan.driverAccess(step, actor, target.memory, target.offset, length, datum);
+    }
+    if (target === null) return skippedForArguments();
+  }
+  const address = scope.evaluate(addressArg);
+  if (address === undefined || length === undefined) return skippedForArguments();
+  if (verb === 'write') {
+    const datum = writeDatum(context, step, actor);
+    const result = sim.write(actor, address, length, datum);
+    sim.note(
+      actor,
+      `write ${formatHex(address)}, ${length}`,
+      result.ok ? '' : `${result.signal} at ${formatHex(result.address)}`,
+      result.ok,
+    );
+    vulkan.noteAppAccess(step, actor, address, length, 'write');
+    gl.noteAccess(actor, address, length, 'write');
+    return accessOutcome(result, `${length} bytes written`);
+  }
+  const result = sim.read(actor, address, length);
+  sim.note(
+    actor,
+    `read ${formatHex(address)}, ${length}`,
+    result.ok ? describeSegments(result, sim) : `${result.signal} at ${formatHex(result.address)}`,
+    result.ok,
+  );
+  vulkan.noteAppAccess(step, actor, address, length, 'read');
+  return accessOutcome(result, result.ok ? describeSegments(result, sim) : '');
+}
+
+/**
+ * What a write leaves: the fill byte when one is given, otherwise a new tag named after the
+ * step, so a later read can tell whose data it sees.
+ */
+function writeDatum(context: StepContext, step: StepNode, actor: string): number {
+  const { sim, scope, problems } = context;
+  const valueArg = step.args[2];
+  if (valueArg && valueArg.kind !== 'string') {
+    const value = scope.evaluate(valueArg);
+    if (value !== undefined) {
+      if (value > 0xffn)
+        problems.report(
+          'number-out-of-range',
+          valueArg,
+          `a fill value is one byte (0x00..0xff), not ${formatHex(value)}`,
+        );
+      else return Number(value);
+    }
+  }
+  return sim.newTag(step.binding?.name ?? `data written by ${actor} at step ${sim.stepIndex + 1}`, actor);
+}
+
+/**
+ * `mem + 0x100` where `mem` is a memory object: undefined when the expression does not start
+ * with a memory name, null when it does but is unusable (already reported).
+ */
+export function memoryTarget(
+  context: StepContext,
+  expression: Expression,
+  actor: string,
+): { memory: VkMemory; offset: bigint } | undefined | null {
+  const { sim, scope, drivers, problems } = context;
+  let base: Expression = expression;
+  let offsetExpr: Expression | undefined;
+  if (expression.kind === 'binary' && expression.op === '+' && expression.left.kind === 'name') {
+    base = expression.left;
+    offsetExpr = expression.right;
+  }
+  if (base.kind !== 'name') return undefined;
+  const value = scope.get(base.name);
+  if (value?.kind !== 'memory') return undefined;
+  sim.symbols.reference(base.name, base);
+  if (!drivers.has(actor) && actor !== 'driver') {
+    problems.report(
+      'wrong-kind',
+      base,
+      `\`${base.name}\` is a memory object: only its driver has a pointer to it; ${actor} must map it first (\`p = vkMapMemory ${base.name}\`) and use \`p\``,
+    );
+    return null;
+  }
+  const offset = offsetExpr ? scope.evaluate(offsetExpr) : 0n;
+  if (offset === undefined) return null;
+  return { memory: value.memory, offset };
+}

@@ -1,0 +1,64 @@
+// What a step's name (`p = mmap …`) stands for after the step: its address, its data, its
+// memory object, its status, or the failure that later uses will report.
+import { isReservedWord, type BindingKind } from '../language/vocabulary';
+import type { StepNode } from '../syntax/ast';
+import type { Outcome } from './records';
+import type { StepContext } from './step-context';
+import type { SymbolKind } from './symbols';
+import type { RuntimeValue } from './values';
+
+export function bindStepResult(
+  context: StepContext,
+  step: StepNode,
+  binds: BindingKind,
+  outcome: Outcome,
+  index: number,
+): void {
+  const { sim, scope, problems } = context;
+  const name = step.binding;
+  if (!name) return;
+  if (isReservedWord(name.name)) {
+    problems.report('reserved-name', name, `\`${name.name}\` is a word of the language; choose another name`);
+  }
+  const existing = sim.symbols.get(name.name);
+  if (existing) {
+    problems.report(
+      'duplicate-name',
+      name,
+      `\`${name.name}\` is already defined; names are defined once per scenario`,
+      existing.definition ? [{ range: existing.definition, message: 'first defined here' }] : [],
+    );
+    return;
+  }
+  const kind: SymbolKind = binds;
+  sim.symbols.define({ name: name.name, kind, definition: name, statement: step, stepIndex: index });
+  if (scope.has(name.name)) return; // open() and the Vulkan layer bind their own values
+  let value = valueOfOutcome(context, outcome, index);
+  const memory = context.vulkan.memoryCreatedAt(index) ?? context.gl.memoryCreatedAt(index);
+  if (memory && binds === 'memory') value = { kind: 'memory', memory, step: index };
+  scope.set(name.name, value);
+}
+
+function valueOfOutcome(context: StepContext, outcome: Outcome, index: number): RuntimeValue {
+  switch (outcome.kind) {
+    case 'address':
+      return { kind: 'address', value: outcome.value, step: index };
+    case 'errno':
+      return { kind: 'failed', step: index, reason: outcome.errno };
+    case 'vk':
+      return outcome.result === 'VK_SUCCESS'
+        ? { kind: 'status', step: index }
+        : { kind: 'failed', step: index, reason: outcome.result };
+    case 'fault':
+      return { kind: 'failed', step: index, reason: outcome.signal };
+    case 'skipped':
+      return { kind: 'failed', step: index, reason: outcome.reason };
+    case 'data': {
+      // A write's name stands for the data it left, for `expect … reads … == NAME`.
+      const datum = context.sim.tagOfStep.get(index);
+      return datum !== undefined ? { kind: 'data', datum, step: index } : { kind: 'status', step: index };
+    }
+    default:
+      return { kind: 'status', step: index };
+  }
+}

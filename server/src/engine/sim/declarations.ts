@@ -1,0 +1,111 @@
+// Who takes part in a scenario: its `driver` blocks and `actor` lines, the built-in actors, and
+// the driver behaviours an exploration substitutes without editing the text.
+import { defaultDriver, readDriver, type DriverModel, type DriverTraits } from '../model/driver';
+import type { DriverNode, Identifier, ScenarioNode } from '../syntax/ast';
+import type { ProblemSink } from './problems';
+import type { Simulation } from './simulation';
+
+/** Actors every scenario has without declaring them. */
+export const BUILTIN_ACTORS = ['app', 'wine', 'host'];
+
+export interface DriverOptions {
+  /**
+   * Replace drivers' traits by name (`*` for every driver, including the implicit one): how
+   * exploration runs one workload under many driver behaviours without editing the text.
+   */
+  readonly driverOverrides?: ReadonlyMap<string, DriverTraits>;
+  /**
+   * Called once per driver with its final model (after overrides); the run uses what it returns.
+   * Exploration wraps the model to record which traits the run reads.
+   */
+  readonly observeDriver?: (model: DriverModel) => DriverModel;
+}
+
+export interface Participants {
+  readonly drivers: Map<string, DriverModel>;
+  readonly actors: ReadonlySet<string>;
+}
+
+/**
+ * Declares the scenario's drivers and actors as symbols, then applies the driver options. A
+ * scenario without a driver block gets one named `driver`.
+ */
+export function declareParticipants(
+  node: ScenarioNode,
+  sim: Simulation,
+  problems: ProblemSink,
+  options: DriverOptions,
+): Participants {
+  const drivers = new Map<string, DriverModel>();
+  const actors = new Set<string>(BUILTIN_ACTORS);
+  for (const statement of node.body) {
+    if (statement.kind === 'driver') declareDriver(statement, { sim, problems, drivers, actors });
+    else if (statement.kind === 'actor' && statement.name)
+      declareActor(statement.name, { sim, problems, actors });
+  }
+  if (drivers.size === 0) drivers.set('driver', defaultDriver('driver'));
+  applyDriverOptions(drivers, options);
+  return { drivers, actors };
+}
+
+interface Declaring {
+  readonly sim: Simulation;
+  readonly problems: ProblemSink;
+  readonly drivers: Map<string, DriverModel>;
+  readonly actors: Set<string>;
+}
+
+function declareDriver(statement: DriverNode, declaring: Declaring): void {
+  const { sim, problems, drivers, actors } = declaring;
+  const model = readDriver(statement, problems.list);
+  if (!statement.name) return;
+  if (drivers.has(model.name) || BUILTIN_ACTORS.includes(model.name)) {
+    problems.list.push({
+      code: 'duplicate-name',
+      range: statement.name,
+      message: `\`${model.name}\` is already an actor`,
+    });
+    return;
+  }
+  drivers.set(model.name, model);
+  actors.add(model.name);
+  sim.symbols.define({
+    name: model.name,
+    kind: 'driver',
+    definition: statement.name,
+    statement,
+    stepIndex: undefined,
+  });
+}
+
+function declareActor(name: Identifier, declaring: Omit<Declaring, 'drivers'>): void {
+  const { sim, problems, actors } = declaring;
+  if (actors.has(name.name)) {
+    problems.list.push({
+      code: 'duplicate-name',
+      range: name,
+      message: `\`${name.name}\` is already an actor`,
+    });
+    return;
+  }
+  actors.add(name.name);
+  sim.symbols.define({
+    name: name.name,
+    kind: 'actor',
+    definition: name,
+    statement: name,
+    stepIndex: undefined,
+  });
+}
+
+function applyDriverOptions(drivers: Map<string, DriverModel>, options: DriverOptions): void {
+  const overrides = options.driverOverrides;
+  if (overrides) {
+    for (const [name, model] of drivers) {
+      const traits = overrides.get(name) ?? overrides.get('*');
+      if (traits) drivers.set(name, { ...model, ...traits });
+    }
+  }
+  const observe = options.observeDriver;
+  if (observe) for (const [name, model] of drivers) drivers.set(name, observe(model));
+}

@@ -1,0 +1,221 @@
+// `expect …` lines, checked where they stand in the scenario: whether a range is mapped, what an
+// actor reads, or what a step returned. A failed expectation is a finding for its rule.
+import type { Vma } from '../kernel/types';
+import { ERRNO_NAMES, VK_RESULT_NAMES } from '../language/vocabulary';
+import { afterUffdStep } from '../model/uffd-step';
+import { formatHex } from '../numbers';
+import type { Argument, ExpectForm, ExpectNode, Expression, NameExpression } from '../syntax/ast';
+import { memoryTarget } from './access-steps';
+import { describeSegments, outcomeName, outcomeText } from './outcome';
+import type { ExpectRecord } from './records';
+import type { StepContext } from './step-context';
+
+type FormOf<F extends ExpectForm['form']> = Extract<ExpectForm, { form: F }>;
+
+/** Whether an expectation held (undefined: not checkable here) and what was seen. */
+interface Verdict {
+  readonly passed: boolean | undefined;
+  readonly detail: string;
+}
+
+/** Not checked: its arguments are missing or invalid (already reported). */
+const UNCHECKED: Verdict = { passed: undefined, detail: '' };
+
+export function checkExpectation(context: StepContext, node: ExpectNode): void {
+  const { sim } = context;
+  const afterStep = sim.records.length - 1;
+  const e = node.expectation;
+  let verdict: Verdict;
+  switch (e.form) {
+    case 'diagnostic':
+      // Checked after the rules ran (analysis.ts), against the step before this line.
+      verdict = { passed: undefined, detail: e.code ? `diagnostic ${e.code} on step ${afterStep + 1}` : '' };
+      break;
+    case 'mapped':
+      verdict = checkMapped(context, e);
+      break;
+    case 'read':
+      verdict = checkRead(context, node, e);
+      break;
+    case 'value':
+      verdict = checkValue(context, e);
+      break;
+  }
+  afterUffdStep(sim); // a read in an expectation can fault pages in too
+  const { passed, detail } = verdict;
+  const record: ExpectRecord = { node, afterStep, passed, detail };
+  sim.expects.push(record);
+  if (passed === false) {
+    sim.findings.push({
+      code: 'expectation-failed',
+      range: node,
+      message: `expectation failed: ${detail}`,
+    });
+  }
+}
+
+/** `expect [not] mapped ADDRESS [, LENGTH]` (one page when no length is given). */
+function checkMapped(context: StepContext, e: FormOf<'mapped'>): Verdict {
+  const { sim, scope } = context;
+  const address = e.address ? scope.evaluate(e.address) : undefined;
+  const length = e.length ? scope.evaluate(e.length) : sim.pageSize;
+  if (address === undefined || length === undefined) return UNCHECKED;
+  const firstPage = sim.pageOf(address);
+  const lastPage = sim.pageOf(address + (length > 0n ? length - 1n : 0n));
+  let allMapped = true;
+  let anyMapped = false;
+  for (let page = firstPage; page <= lastPage;) {
+    const vma = sim.space.vmaAt(page);
+    if (vma) {
+      anyMapped = true;
+      page = vma.endPage;
+    } else {
+      allMapped = false;
+      page++;
+      const next = sim.space.vmas().find((v: Vma) => v.startPage > page);
+      page = next ? Math.min(next.startPage, lastPage + 1) : lastPage + 1;
+    }
+  }
+  return {
+    passed: e.negated ? !anyMapped : allMapped,
+    detail: `${formatHex(address)}..${formatHex(address + length)} is ${allMapped ? 'mapped' : anyMapped ? 'partly mapped' : 'not mapped'}`,
+  };
+}
+
+/** `expect [ACTOR] reads ADDRESS, LENGTH ==|!= BYTE|zero|WRITE|SIGSEGV|SIGBUS` */
+function checkRead(context: StepContext, node: ExpectNode, e: FormOf<'read'>): Verdict {
+  const { sim, scope, vulkan, problems } = context;
+  const reader = e.actor ? e.actor.name : 'host';
+  if (e.actor) sim.symbols.reference(e.actor.name, e.actor);
+  const target = e.address ? memoryTarget(context, e.address, reader) : undefined;
+  if (target === null) return UNCHECKED;
+  const address = target ? undefined : e.address ? scope.evaluate(e.address) : undefined;
+  const length = e.length ? scope.evaluate(e.length) : undefined;
+  if ((address === undefined && !target) || length === undefined || !e.value) return UNCHECKED;
+  const result = target
+    ? vulkan.driverRead(reader, target.memory, target.offset, length)
+    : sim.read(reader, address ?? 0n, length);
+  if (!result) {
+    const detail = `${reader} has no mapping of ${target?.memory.name} to read`;
+    problems.report('expectation-failed', node, `cannot check: ${detail}`);
+    return { passed: undefined, detail };
+  }
+  const actual = result.ok ? describeSegments(result, sim) : result.signal;
+  const expected = expectedData(context, e.value);
+  if (!expected) return UNCHECKED;
+  const matches = result.ok
+    ? expected.kind === 'datum' &&
+      result.segments.every((s) => s.datum === expected.datum) &&
+      result.segments.length > 0
+    : expected.kind === 'signal' && expected.signal === result.signal;
+  return {
+    passed: e.op === '==' ? matches : !matches,
+    detail: `${reader} reads ${actual}${address !== undefined ? ` at ${formatHex(address)}` : ` from ${target?.memory.name}`}`,
+  };
+}
+
+/** What a read is compared with: one byte value (a write's name stands for its data) or a signal. */
+function expectedData(
+  context: StepContext,
+  value: Argument,
+): { kind: 'datum'; datum: number } | { kind: 'signal'; signal: 'SIGSEGV' | 'SIGBUS' } | undefined {
+  const { sim, scope, problems } = context;
+  if (value.kind === 'name') {
+    if (value.name === 'zero') return { kind: 'datum', datum: 0 };
+    if (value.name === 'SIGSEGV' || value.name === 'SIGBUS') return { kind: 'signal', signal: value.name };
+    const bound = scope.get(value.name);
+    if (bound?.kind === 'data') {
+      sim.symbols.reference(value.name, value);
+      return { kind: 'datum', datum: bound.datum };
+    }
+  }
+  if (value.kind === 'string') {
+    problems.report(
+      'wrong-kind',
+      value,
+      'expected a byte (`0xAB`), `zero`, the name of a write, SIGSEGV or SIGBUS',
+    );
+    return undefined;
+  }
+  const v = scope.evaluate(value);
+  if (v === undefined) return undefined;
+  if (v > 0xffn) {
+    problems.report(
+      'number-out-of-range',
+      value,
+      'a read is compared with one byte value (0x00..0xff), `zero`, or the name of a write',
+    );
+    return undefined;
+  }
+  return { kind: 'datum', datum: Number(v) };
+}
+
+/** `expect SUBJECT ==|!= VALUE` */
+function checkValue(context: StepContext, e: FormOf<'value'>): Verdict {
+  if (!e.subject || !e.value) return UNCHECKED;
+  const comparison = compareValue(context, e.subject, e.value);
+  if (!comparison) return UNCHECKED;
+  return { passed: e.op === '==' ? comparison.equal : !comparison.equal, detail: comparison.actual };
+}
+
+function compareValue(
+  context: StepContext,
+  subject: Expression,
+  value: Argument,
+): { equal: boolean; actual: string } | undefined {
+  const { sim, scope, problems } = context;
+  // `expect b == EINVAL` / `== ok` / `== VK_ERROR_…`: compare a step's outcome.
+  const stepValue = subject.kind === 'name' ? scope.get(subject.name) : undefined;
+  const symbol = subject.kind === 'name' ? sim.symbols.get(subject.name) : undefined;
+  const outcomeWord =
+    value.kind === 'name' &&
+    (ERRNO_NAMES.includes(value.name) ||
+      VK_RESULT_NAMES.includes(value.name) ||
+      value.name === 'ok' ||
+      value.name === 'SIGSEGV' ||
+      value.name === 'SIGBUS');
+  if (
+    subject.kind === 'name' &&
+    symbol?.stepIndex !== undefined &&
+    (outcomeWord || stepValue?.kind !== 'address')
+  ) {
+    sim.symbols.reference(subject.name, subject);
+    const record = sim.records[symbol.stepIndex];
+    if (!record) return undefined;
+    const actual = outcomeWord ? outcomeName(record.outcome) : outcomeText(record.outcome).replace(/^→ /, '');
+    if (!outcomeWord) {
+      if (value.kind === 'string') return undefined;
+      const expected = scope.evaluate(value);
+      if (expected === undefined) return undefined;
+      return {
+        equal: record.outcome.kind === 'address' && record.outcome.value === expected,
+        actual: `${subject.name} is ${actual}`,
+      };
+    }
+    const expectedName = (value as NameExpression).name;
+    return {
+      equal: actual === expectedName,
+      actual: `${subject.name} is ${actual}${record.outcome.kind === 'errno' ? ` (${record.outcome.reason})` : ''}`,
+    };
+  }
+  if (value.kind === 'string') {
+    problems.report('wrong-kind', value, 'expected a number, an address expression, an errno or ok');
+    return undefined;
+  }
+  if (outcomeWord) {
+    problems.report(
+      'wrong-kind',
+      subject,
+      `only a step's name can be compared with ${(value as NameExpression).name}`,
+    );
+    return undefined;
+  }
+  const left = scope.evaluate(subject);
+  const right = scope.evaluate(value);
+  if (left === undefined || right === undefined) return undefined;
+  const subjectText = subject.kind === 'name' ? subject.name : 'the value';
+  return {
+    equal: left === right,
+    actual: `${subjectText} is ${formatHex(left)}, expected ${formatHex(right)}`,
+  };
+}

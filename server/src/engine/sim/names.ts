@@ -1,0 +1,168 @@
+// The names a scenario has bound so far, and how a use of a name resolves: its value, a
+// reference for go-to-definition, or a problem that says why it cannot be used there.
+import type { Argument, Expression, NameExpression, Statement } from '../syntax/ast';
+import type { VkMemory } from '../model/vk-memory';
+import { evaluate } from './evaluate';
+import type { ProblemSink } from './problems';
+import type { Simulation } from './simulation';
+import type { RuntimeValue } from './values';
+
+/** A name as written, whether an expression or a bare identifier. */
+type NameUse = NameExpression | { name: string; start: number; end: number };
+
+export class NameScope {
+  private readonly values = new Map<string, RuntimeValue>();
+  /** Names bound anywhere in the scenario with the offset of their binding, for "used before defined". */
+  private readonly laterBindings = new Map<string, number>();
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly problems: ProblemSink,
+  ) {}
+
+  /** Notes every step binding up front, so a use before its step can say where it is defined. */
+  noteBindings(body: readonly Statement[]): void {
+    for (const statement of body) {
+      if (statement.kind === 'step' && statement.binding) {
+        if (!this.laterBindings.has(statement.binding.name))
+          this.laterBindings.set(statement.binding.name, statement.binding.start);
+      }
+    }
+  }
+
+  /** The bound value, without recording a reference or reporting anything. */
+  get(name: string): RuntimeValue | undefined {
+    return this.values.get(name);
+  }
+
+  has(name: string): boolean {
+    return this.values.has(name);
+  }
+
+  set(name: string, value: RuntimeValue): void {
+    this.values.set(name, value);
+  }
+
+  /** An address expression's value; undefined when it has none (already reported). */
+  readonly evaluate = (expression: Expression): bigint | undefined => {
+    // Plain numbers are most arguments: skip the evaluator.
+    if (expression.kind === 'number') return expression.value;
+    return evaluate(expression, this.nameValueOf, this.problems.list);
+  };
+
+  /** The memory object an argument names (`vkMapMemory mem`). */
+  readonly memoryNamed = (node: Argument | undefined): VkMemory | undefined => {
+    if (!node) return undefined;
+    if (node.kind !== 'name') {
+      this.problems.report(
+        'wrong-kind',
+        node,
+        'expected the name of a memory object from `vkAllocateMemory`',
+      );
+      return undefined;
+    }
+    const value = this.lookup(node, 'memory');
+    return value?.kind === 'memory' ? value.memory : undefined;
+  };
+
+  private readonly nameValueOf = (node: NameExpression): bigint | undefined => this.nameValue(node);
+
+  /** The numeric value of a name in an address expression. */
+  private nameValue(node: NameExpression): bigint | undefined {
+    const value = this.lookup(node, 'address');
+    if (!value) return undefined;
+    switch (value.kind) {
+      case 'address':
+        return value.value;
+      case 'failed':
+        this.problems.report(
+          'use-of-failed-result',
+          node,
+          `\`${node.name}\` has no value: step ${value.step + 1} failed (${value.reason})`,
+          [{ range: this.sim.stepRange(value.step) ?? node, message: 'failed here' }],
+        );
+        return undefined;
+      case 'memory':
+        this.problems.report(
+          'wrong-kind',
+          node,
+          `\`${node.name}\` is a memory object, not an address: map it (\`p = vkMapMemory ${node.name}\`) and use the pointer`,
+        );
+        return undefined;
+      case 'file':
+        this.problems.report('wrong-kind', node, `\`${node.name}\` is a file; use it as \`fd ${node.name}\``);
+        return undefined;
+      case 'data':
+        this.problems.report(
+          'wrong-kind',
+          node,
+          `\`${node.name}\` names written data; it can only be compared in \`expect … reads … == ${node.name}\``,
+        );
+        return undefined;
+      case 'status':
+        this.problems.report(
+          'wrong-kind',
+          node,
+          `\`${node.name}\` is the status of a step that returns no address`,
+        );
+        return undefined;
+    }
+  }
+
+  /**
+   * Resolves a use of a name, recording the reference. Reports a name of the wrong kind, a
+   * driver or actor used as a value, a use before its step, or an unknown name.
+   */
+  lookup(node: NameUse, wanted: 'address' | 'memory' | 'file' | 'any'): RuntimeValue | undefined {
+    const value = this.values.get(node.name);
+    if (value) {
+      this.sim.symbols.reference(node.name, node);
+      if (wanted === 'file' && value.kind !== 'file') {
+        this.problems.report('wrong-kind', node, `\`${node.name}\` is not a file from \`open\``);
+        return undefined;
+      }
+      if (wanted === 'memory' && value.kind !== 'memory') {
+        this.problems.report(
+          'wrong-kind',
+          node,
+          `\`${node.name}\` is not a memory object from \`vkAllocateMemory\``,
+        );
+        return undefined;
+      }
+      return value;
+    }
+    const symbol = this.sim.symbols.get(node.name);
+    if (symbol && (symbol.kind === 'driver' || symbol.kind === 'actor')) {
+      this.sim.symbols.reference(node.name, node);
+      this.problems.report(
+        'wrong-kind',
+        node,
+        `\`${node.name}\` is ${symbol.kind === 'driver' ? 'a driver' : 'an actor'}, not a value`,
+      );
+      return undefined;
+    }
+    const later = this.laterBindings.get(node.name);
+    if (later !== undefined && later > node.start) {
+      this.problems.report(
+        'used-before-defined',
+        node,
+        `\`${node.name}\` is defined later in the scenario; steps run in order`,
+        [{ range: { start: later, end: later + node.name.length }, message: 'defined here' }],
+      );
+    } else if (symbol) {
+      // Defined, but its step produced nothing usable (already reported there).
+      this.sim.symbols.reference(node.name, node);
+    } else {
+      const similar = [...this.values.keys()].find((k) => k.toLowerCase() === node.name.toLowerCase());
+      const dash = node.name.includes('-') && node.name.split('-').every((part) => this.values.has(part));
+      this.problems.report(
+        'unknown-name',
+        node,
+        dash
+          ? `\`${node.name}\` reads as one name; write subtraction with spaces: \`${node.name.split('-').join(' - ')}\``
+          : `unknown name \`${node.name}\`${similar ? `; did you mean \`${similar}\`?` : ''}`,
+      );
+    }
+    return undefined;
+  }
+}

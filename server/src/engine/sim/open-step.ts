@@ -1,0 +1,84 @@
+// `open memfd|file|device "NAME" SIZE`: creates the object a later `mmap … fd NAME` maps, and
+// binds the step's name to the open file.
+import {
+  VM_DONTDUMP,
+  VM_DONTEXPAND,
+  VM_IO,
+  VM_MIXEDMAP,
+  VM_PFNMAP,
+  VM_SHARED,
+  type FileSpec,
+} from '../kernel/types';
+import { formatSize } from '../numbers';
+import type { Expression, StepNode } from '../syntax/ast';
+import { skippedForArguments } from './outcome';
+import type { Outcome } from './records';
+import type { StepContext } from './step-context';
+
+export function openStep(context: StepContext, step: StepNode): Outcome {
+  const { sim, scope, problems } = context;
+  const kind = step.words.find((w) => w.name === 'memfd' || w.name === 'file' || w.name === 'device');
+  if (!kind) {
+    problems.report('missing-argument', step.verb, 'open needs a kind: memfd, file or device');
+    return skippedForArguments();
+  }
+  const nameArg = step.args.find((a) => a.kind === 'string');
+  const sizeArg = step.args.find((a) => a.kind !== 'string') as Expression | undefined;
+  if (!sizeArg) {
+    problems.report(
+      'missing-argument',
+      step.verb,
+      'open needs the object size, e.g. `open memfd "buf" 20KiB`',
+    );
+    return skippedForArguments();
+  }
+  const size = scope.evaluate(sizeArg);
+  if (size === undefined) return skippedForArguments();
+  const rawName = nameArg?.kind === 'string' ? nameArg.value : (step.binding?.name ?? 'file');
+  const has = (w: string) => step.words.some((x) => x.name === w);
+  const spec: FileSpec =
+    kind.name === 'device'
+      ? deviceSpec(rawName, size, has)
+      : {
+          kind: kind.name === 'memfd' ? 'memfd' : 'regular',
+          // The kernel model names memfds as /proc/PID/maps does (`/memfd:NAME (deleted)`).
+          name: rawName,
+          sizeBytes: size,
+          readable: true,
+          writable: !has('readonly'),
+        };
+  const file = sim.space.openFile(spec);
+  sim.note(
+    'app',
+    kind.name === 'memfd'
+      ? `memfd_create("${rawName}") + ftruncate(${formatSize(size)})`
+      : `open("${spec.name}")`,
+    `= ${file.fd}`,
+    true,
+  );
+  if (step.binding) scope.set(step.binding.name, { kind: 'file', file, step: sim.stepIndex });
+  return { kind: 'ok' };
+}
+
+/**
+ * A DRM device node: a plain one maps as VM_IO|VM_PFNMAP (no COW), `mixedmap` as a
+ * VM_MIXEDMAP object; `custom-placement` gives it its own get_unmapped_area.
+ */
+function deviceSpec(rawName: string, sizeBytes: bigint, has: (word: string) => boolean): FileSpec {
+  const mixed = has('mixedmap');
+  return {
+    kind: 'device',
+    name: /[/:]/.test(rawName) ? rawName : `/dev/dri/${rawName}`,
+    sizeBytes,
+    readable: true,
+    writable: !has('readonly'),
+    device: {
+      vmFlags: mixed
+        ? VM_MIXEDMAP | VM_SHARED | VM_DONTEXPAND | VM_DONTDUMP
+        : VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP,
+      rejectsCow: !mixed,
+      customGetUnmappedArea: has('custom-placement'),
+      refusesSplit: false,
+    },
+  };
+}

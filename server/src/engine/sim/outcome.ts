@@ -1,0 +1,87 @@
+// What a step came to (`Outcome`), and how it reads in hints, hovers and expectations.
+import type { AccessResult, SyscallResult } from '../kernel/types';
+import { formatHex } from '../numbers';
+import type { StepNode } from '../syntax/ast';
+import type { CallRecord, Outcome, StepRecord } from './records';
+import type { Simulation } from './simulation';
+
+/** A step's record; its result text is formatted on first read (hover and hints ask for few). */
+export class RecordedStep implements StepRecord {
+  private text: string | undefined;
+
+  constructor(
+    readonly index: number,
+    readonly node: StepNode,
+    readonly actor: string,
+    readonly calls: readonly CallRecord[],
+    readonly outcome: Outcome,
+  ) {}
+
+  get resultText(): string {
+    return (this.text ??= outcomeText(this.outcome));
+  }
+}
+
+/** A step not run because an argument was missing or invalid (already reported). */
+export function skippedForArguments(): Outcome {
+  return { kind: 'skipped', reason: 'missing or invalid arguments' };
+}
+
+export function syscallOutcome(result: SyscallResult, returnsAddress = true): Outcome {
+  if (!result.ok) return { kind: 'errno', errno: result.errno, reason: result.reason };
+  return returnsAddress ? { kind: 'address', value: result.value } : { kind: 'ok' };
+}
+
+export function accessOutcome(result: AccessResult, summary: string): Outcome {
+  if (!result.ok)
+    return { kind: 'fault', signal: result.signal, address: result.address, reason: result.reason };
+  return { kind: 'data', summary };
+}
+
+/** The inlay-hint text: `→ 0x7f3a_c000_0000`, `→ EINVAL`, or nothing for a skipped step. */
+export function outcomeText(outcome: Outcome): string {
+  switch (outcome.kind) {
+    case 'address':
+      return `→ ${formatHex(outcome.value)}`;
+    case 'ok':
+      return '→ ok';
+    case 'errno':
+      return `→ ${outcome.errno}`;
+    case 'vk':
+      return `→ ${outcome.result}`;
+    case 'data':
+      return outcome.summary ? `→ ${outcome.summary}` : '';
+    case 'fault':
+      return `→ ${outcome.signal}`;
+    case 'skipped':
+      return '';
+  }
+}
+
+/** The word an expectation compares with: `ok`, an errno, a VkResult or a signal. */
+export function outcomeName(outcome: Outcome): string {
+  switch (outcome.kind) {
+    case 'errno':
+      return outcome.errno;
+    case 'vk':
+      return outcome.result === 'VK_SUCCESS' ? 'ok' : outcome.result;
+    case 'fault':
+      return outcome.signal;
+    case 'skipped':
+      return 'skipped';
+    default:
+      return 'ok';
+  }
+}
+
+/** What a read saw: each run of bytes as its byte value or the label of the write that left it. */
+export function describeSegments(result: AccessResult, sim: Simulation): string {
+  if (!result.ok) return result.signal;
+  const parts = result.segments.map((s) => {
+    const tag = sim.tags.get(s.datum);
+    const what =
+      s.datum < 256 ? `0x${s.datum.toString(16).padStart(2, '0')}` : tag ? tag.label : `data#${s.datum}`;
+    return result.segments.length === 1 ? what : `${what}×${s.length}`;
+  });
+  return parts.join(', ');
+}

@@ -1,0 +1,136 @@
+// The raw syscall steps: mmap, reserve, munmap, mprotect, mremap, uffd and mach_vm_remap, each
+// turned into one call on the simulated kernel.
+import { MAP_ANONYMOUS, MAP_FIXED_NOREPLACE, MAP_NORESERVE, MAP_PRIVATE, PROT_NONE } from '../kernel/types';
+import { machOutcome, machVmRemap } from '../model/mach-step';
+import { uffdRangeOf, uffdStep } from '../model/uffd-step';
+import type { StepNode } from '../syntax/ast';
+import { skippedForArguments, syscallOutcome } from './outcome';
+import type { Outcome } from './records';
+import { optionValue, positionalValues } from './step-arguments';
+import type { StepContext } from './step-context';
+import { flagsOf, MMAP_FLAG_BY_WORD, MREMAP_FLAG_BY_WORD, protOf } from './words';
+
+/** `mmap LENGTH PROT FLAGS… [at ADDRESS] [fd FILE] [offset N]` */
+export function mmapStep(context: StepContext, step: StepNode, actor: string): Outcome {
+  const { sim, scope, problems } = context;
+  const [length] = positionalValues(context, step, ['length']);
+  const prot = protOf(step.words);
+  if (!prot)
+    problems.report('missing-argument', step.verb, 'mmap needs a protection: none, r, rw, rx or rwx');
+  let flags = flagsOf(step.words, MMAP_FLAG_BY_WORD);
+  const at = optionValue(context, step, 'at');
+  const offset = optionValue(context, step, 'offset') ?? 0n;
+  const fdOption = step.options.find((o) => o.keyword.name === 'fd');
+  let fd = -1;
+  if (fdOption) {
+    const value = fdOption.value;
+    if (value?.kind === 'name') {
+      const file = scope.lookup(value, 'file');
+      if (file?.kind === 'file') fd = file.file.fd;
+    } else if (value) problems.report('wrong-kind', value, '`fd` takes the name of a file from `open`');
+  } else if (!(flags & MAP_ANONYMOUS) && step.words.length > 0) {
+    // A file mapping without a file: the kernel answers EBADF for fd -1.
+    problems.report(
+      'missing-argument',
+      step.verb,
+      'a mapping without `anon` needs `fd NAME` (a file from `open`); the kernel would answer EBADF',
+    );
+  }
+  if (length === undefined || !prot) return skippedForArguments();
+  if (!(flags & 0x0f) && step.words.every((w) => w.name !== 'private' && w.name !== 'shared')) {
+    // Kept: the kernel's EINVAL for a missing mapping type is a useful thing to demonstrate.
+    flags |= 0;
+  }
+  return syscallOutcome(
+    sim.mmap(actor, { addr: at ?? 0n, length, prot: prot.prot, flags, fd, offset }, step.binding?.name),
+  );
+}
+
+/** `reserve LENGTH [at ADDRESS]`: inaccessible address space held for later fixed mappings. */
+export function reserveStep(context: StepContext, step: StepNode, actor: string): Outcome {
+  const [length] = positionalValues(context, step, ['length']);
+  const at = optionValue(context, step, 'at');
+  if (length === undefined) return skippedForArguments();
+  const flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | (at !== undefined ? MAP_FIXED_NOREPLACE : 0);
+  return syscallOutcome(
+    context.sim.mmap(
+      actor,
+      { addr: at ?? 0n, length, prot: PROT_NONE, flags, fd: -1, offset: 0n },
+      step.binding?.name ?? 'reservation',
+    ),
+  );
+}
+
+export function munmapStep(context: StepContext, step: StepNode, actor: string): Outcome {
+  const [address, length] = positionalValues(context, step, ['address', 'length']);
+  if (address === undefined || length === undefined) return skippedForArguments();
+  return syscallOutcome(context.sim.munmap(actor, address, length), false);
+}
+
+export function mprotectStep(context: StepContext, step: StepNode, actor: string): Outcome {
+  const [address, length] = positionalValues(context, step, ['address', 'length']);
+  const prot = protOf(step.words);
+  if (!prot)
+    context.problems.report(
+      'missing-argument',
+      step.verb,
+      'mprotect needs a protection: none, r, rw, rx, rwx',
+    );
+  if (address === undefined || length === undefined || !prot) return skippedForArguments();
+  return syscallOutcome(context.sim.mprotect(actor, address, length, prot.prot), false);
+}
+
+export function mremapStep(context: StepContext, step: StepNode, actor: string): Outcome {
+  const values = positionalValues(context, step, ['old_address', 'old_size', 'new_size', 'new_address?']);
+  const [oldAddress, oldSize, newSize, newAddress] = values;
+  if (oldAddress === undefined || oldSize === undefined || newSize === undefined)
+    return skippedForArguments();
+  const flags = flagsOf(step.words, MREMAP_FLAG_BY_WORD);
+  return syscallOutcome(
+    context.sim.mremap(
+      actor,
+      { oldAddress, oldSize, newSize, flags, newAddress: newAddress ?? 0n },
+      step.binding?.name,
+    ),
+  );
+}
+
+/** `uffd ADDRESS, LENGTH …` or `uffd MEMORY …` (its driver's mapping). */
+export function uffdRegisterStep(context: StepContext, step: StepNode, actor: string): Outcome {
+  const { sim, scope, problems } = context;
+  const first = step.args[0];
+  const memory =
+    first?.kind === 'name' && scope.get(first.name)?.kind === 'memory' ? scope.memoryNamed(first) : undefined;
+  let range: { address: bigint; length: bigint } | undefined;
+  if (memory) {
+    range = uffdRangeOf(sim, memory);
+    if (!range)
+      problems.report('use-of-failed-result', first!, `${memory.name} has no driver mapping to register yet`);
+  } else {
+    const [address, length] = positionalValues(context, step, ['address', 'length']);
+    if (address !== undefined && length !== undefined) range = { address, length };
+  }
+  if (!range) return skippedForArguments();
+  return uffdStep(sim, step, actor, {
+    ...range,
+    memory,
+    copyFrom: optionValue(context, step, 'copy-from'),
+    mapMoved: optionValue(context, step, 'map-moved'),
+  });
+}
+
+/** `mach_vm_remap SOURCE, SIZE [at TARGET] [fixed] [overwrite] [copy]` (the macOS alias). */
+export function machVmRemapStep(context: StepContext, step: StepNode, actor: string): Outcome {
+  const [source, size] = positionalValues(context, step, ['source', 'size']);
+  if (source === undefined || size === undefined) return skippedForArguments();
+  const has = (word: string) => step.words.some((w) => w.name === word);
+  const args = {
+    source,
+    size,
+    target: optionValue(context, step, 'at') ?? 0n,
+    fixed: has('fixed'),
+    overwrite: has('overwrite'),
+    copy: has('copy'),
+  };
+  return machOutcome(machVmRemap(context.sim, actor, args, step.binding?.name));
+}

@@ -1,0 +1,45 @@
+// Who performs a step: `wine writes …`, `… by driver`, or the default for its verb.
+import { ACCESS_VERBS, VERB_BY_NAME } from '../language/vocabulary';
+import type { StepNode } from '../syntax/ast';
+import type { ProblemSink } from './problems';
+import type { Simulation } from './simulation';
+
+export interface ActorContext {
+  readonly sim: Simulation;
+  readonly drivers: ReadonlyMap<string, unknown>;
+  readonly actors: ReadonlySet<string>;
+  readonly problems: ProblemSink;
+}
+
+export function stepActor(context: ActorContext, step: StepNode): string {
+  const { sim, drivers, actors, problems } = context;
+  const by = step.options.find((o) => o.keyword.name === 'by');
+  const named =
+    step.actor ??
+    (by?.value?.kind === 'name'
+      ? { name: by.value.name, start: by.value.start, end: by.value.end }
+      : undefined);
+  if (by && by.value && by.value.kind !== 'name')
+    problems.report('wrong-kind', by.value, '`by` takes an actor name: app, wine, or a driver');
+  // Raw syscalls and plain reads/writes are 64-bit host code unless an actor is named; only
+  // `app` is held to the 32-bit window.
+  if (!named)
+    return VERB_BY_NAME.get(ACCESS_VERBS[step.verb.name] ?? step.verb.name)?.family === 'vulkan'
+      ? 'app'
+      : 'host';
+  if (named.name === 'driver' && !drivers.has('driver')) {
+    // `driver writes …` means the scenario's driver when there is one.
+    const only = [...drivers.keys()];
+    return only.length === 1 ? (only[0] ?? 'driver') : 'driver';
+  }
+  if (!actors.has(named.name) && !drivers.has(named.name)) {
+    problems.report(
+      'unknown-name',
+      named,
+      `unknown actor \`${named.name}\`; declare it with \`actor ${named.name}\` or use app, wine or a driver's name`,
+    );
+    return named.name;
+  }
+  sim.symbols.reference(named.name, named);
+  return named.name;
+}
