@@ -2,7 +2,7 @@
 // (SIGSEGV) and the backing object's size (SIGBUS), and read or write the symbolic contents.
 import { formatHexPlain } from '../numbers';
 import { PROT_READ, PROT_WRITE, VM_UFFD_MISSING } from './types';
-import { userfaultfdFault } from './userfaultfd';
+import { FAULT_LOOP_REASON, nestedFault, userfaultfdFault } from './userfaultfd';
 import { prepareAnonVma } from './anon-vma';
 import { isPrivateAnon, isShared, vmaWith } from './vma';
 import type { Run } from './contents';
@@ -104,7 +104,17 @@ export function access(
       if (answer?.kind === 'sigbus') return fault('SIGBUS', answer.reason);
       if (answer?.kind === 'redirect') {
         const n = (end < vmaEnd ? end : vmaEnd) - cursor;
-        const moved = access(state, answer.address + (cursor % P), n, write, datum);
+        const target = answer.address + (cursor % P);
+        const moved = nestedFault(
+          () => access(state, target, n, write, datum),
+          () => ({
+            ok: false as const,
+            signal: 'SIGBUS' as const,
+            address: target,
+            reason: FAULT_LOOP_REASON,
+            segments: [],
+          }),
+        );
         if (!moved.ok) return fault(moved.signal, moved.reason);
         for (const s of moved.segments) out.add(Number(cursor - addr + s.offset), Number(s.length), s.datum);
         cursor += n;

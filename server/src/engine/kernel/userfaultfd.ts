@@ -217,6 +217,27 @@ function registrationAt(s: UffdState, page: number): UffdRegistration | undefine
  * handler is registered and the kernel zero-fills). `redirect`: the access goes to the moved
  * page (map-moved). `sigbus`: the handler refused.
  */
+/**
+ * Handlers that read or redirect into another armed range fault again; a handler whose source is
+ * itself (or a cycle of registrations) would recurse forever. Real handlers would deadlock; here
+ * the access fails with SIGBUS after a few nested faults.
+ */
+const MAX_NESTED_FAULTS = 8;
+let nestedFaults = 0;
+
+export function nestedFault<T>(work: () => T, onLoop: () => T): T {
+  if (nestedFaults >= MAX_NESTED_FAULTS) return onLoop();
+  nestedFaults++;
+  try {
+    return work();
+  } finally {
+    nestedFaults--;
+  }
+}
+
+export const FAULT_LOOP_REASON =
+  'the userfaultfd handler resolves this fault from a page that is itself missing under userfaultfd (a loop of handlers): the fault is never resolved';
+
 export function userfaultfdFault(
   state: KernelState,
   vma: { readonly startPage: number; readonly pgoff: number; readonly object: { readonly id: number } },
@@ -258,7 +279,16 @@ export function userfaultfdFault(
       return { kind: 'redirect', address: sourceOf(mode.source) };
     case 'copy': {
       const source = sourceOf(mode.source);
-      const read = access(state, source, P, false, 0);
+      const read = nestedFault(
+        () => access(state, source, P, false, 0),
+        () => ({
+          ok: false as const,
+          signal: 'SIGBUS' as const,
+          address: source,
+          reason: FAULT_LOOP_REASON,
+          segments: [],
+        }),
+      );
       if (!read.ok)
         return {
           kind: 'sigbus',
