@@ -9,6 +9,8 @@ export default tseslint.config(
       'node_modules/**',
       'out/**',
       'out-tsc/**',
+      'out-test/**',
+      'out-bench/**',
       '.cache/**',
       'test-output/**',
       'test/e2e/workspace/**',
