@@ -2,6 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as T from '../../../server/src/engine/kernel/index';
+import { makeVma } from '../../../server/src/engine/kernel/vma';
+import { VmaSet } from '../../../server/src/engine/kernel/vma-set';
 import { fill, lines, mmap, mremap, O, ok, PG, PRIV_ANON, readByte, space } from './helpers';
 
 test('adjacent compatible anonymous mappings merge; different owners or labels stay apart in the simulation only', () => {
@@ -93,4 +95,82 @@ test('splitting keeps contents: a partial mprotect does not disturb the pages', 
   fill(as, a, 4n * PG, 0x12);
   ok(as.mprotect(a + PG, PG, T.PROT_READ, O));
   assert.equal(readByte(as, a, 4n * PG), 0x12);
+});
+
+test('the gap searches and the record/kernel-VMA bookkeeping agree with brute force over random changes', () => {
+  const guard = 4;
+  const set = new VmaSet(guard);
+  const object = { id: 1, kind: 'anon' as const, name: '', sizeBytes: undefined };
+  let seed = 12345;
+  const rnd = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const record = (start: number, end: number): T.Vma =>
+    makeVma({
+      startPage: start,
+      endPage: end,
+      prot: rnd(2) + 1,
+      vmFlags: rnd(8) === 0 ? T.VM_GROWSDOWN : 0,
+      object,
+      pgoff: start,
+      anon: undefined,
+      anonVma: rnd(3),
+      owner: rnd(2) ? 'a' : 'b',
+      createdStep: 0,
+      label: undefined,
+    });
+  const startGapOf = (v: T.Vma): number =>
+    (v.vmFlags & T.VM_GROWSDOWN) !== 0 ? Math.max(0, v.startPage - guard) : v.startPage;
+  const bruteGaps = (low: number, high: number, pages: number): [number, number] => {
+    const vs = set.toArray();
+    let top = -1;
+    let bottom = -1;
+    for (let k = 0; k <= vs.length; k++) {
+      const gapStart = k === 0 ? 0 : (vs[k - 1] as T.Vma).endPage;
+      const gapEnd = k === vs.length ? Number.POSITIVE_INFINITY : startGapOf(vs[k] as T.Vma);
+      const lo = Math.max(gapStart, low);
+      const hi = Math.min(gapEnd, high);
+      if (hi - lo >= pages) {
+        if (bottom < 0) bottom = lo;
+        top = hi - pages;
+      }
+    }
+    return [top, bottom];
+  };
+  for (let step = 0; step < 3000; step++) {
+    const start = rnd(4000);
+    const len = 1 + rnd(12);
+    const mode = (['both', 'none', 'both', 'keep'] as const)[rnd(4)];
+    if (rnd(3) === 0) set.splice(start, start + len, [], 'none');
+    else if (mode === 'keep') {
+      const inside = set
+        .overlapping(start, start + len)
+        .filter((v) => v.startPage >= start && v.endPage <= start + len);
+      if (inside.length > 0)
+        set.splice(
+          inside[0]!.startPage,
+          inside[inside.length - 1]!.endPage,
+          inside.map((v) => makeVma({ ...v, owner: 'c' })),
+          'keep',
+        );
+    } else set.splice(start, start + len, [record(start, start + len)], mode);
+    const vs = set.toArray();
+    for (let k = 1; k < vs.length; k++) {
+      const a = vs[k - 1] as T.Vma;
+      const b = vs[k] as T.Vma;
+      assert.ok(a.endPage <= b.startPage, 'sorted, disjoint');
+      if (b.joinsPrev) {
+        assert.equal(a.endPage, b.startPage, 'a link joins adjacent records');
+        assert.equal(a.anonVma, b.anonVma, 'one anon_vma per kernel VMA');
+      }
+    }
+    assert.equal(set.kernelSize, T.kernelView(vs).length);
+    const low = rnd(2000);
+    const high = low + rnd(3000);
+    const pages = 1 + rnd(20);
+    const [top, bottom] = bruteGaps(low, high, pages);
+    assert.equal(set.findTopDown(low, high, pages), top, `top-down at step ${step}`);
+    assert.equal(set.findBottomUp(low, high, pages), bottom, `bottom-up at step ${step}`);
+  }
 });

@@ -63,6 +63,35 @@ function baseDatum(state: KernelState, vma: Vma): Datum {
   return state.fileOfObject.get(vma.object.id)?.initialDatum ?? 0;
 }
 
+const FAST_LIMIT = 1n << 52n;
+
+/**
+ * The common case in JS numbers: the access lies inside one VMA that permits it, is not
+ * userfaultfd-armed and does not reach past the end of its object. Undefined: take the general walk.
+ */
+function accessInsideVma(
+  state: KernelState,
+  addrIn: bigint,
+  lengthIn: bigint,
+  write: boolean,
+  datum: Datum,
+): AccessResult | undefined {
+  if (addrIn < 0n || lengthIn <= 0n || addrIn >= FAST_LIMIT || lengthIn >= FAST_LIMIT) return undefined;
+  const p = state.geo.pageBytes;
+  const addr = Number(addrIn);
+  const end = addr + Number(lengthIn);
+  const page = Math.floor(addr / p);
+  const vma = state.vmas.vmaAt(page);
+  if (vma === undefined || !permits(vma, write) || (vma.vmFlags & VM_UFFD_MISSING) !== 0) return undefined;
+  if (end > vma.endPage * p) return undefined;
+  const startPos = (vma.pgoff + (page - vma.startPage)) * p + (addr - page * p);
+  const endPos = startPos + (end - addr);
+  if (endPos > objectPages(state, vma) * p) return undefined;
+  const out = new SegmentBuilder();
+  transfer(state, vma, startPos, endPos, write, datum, 0, out);
+  return { ok: true, segments: out.segments(), faults: out.faults };
+}
+
 export function access(
   state: KernelState,
   addrIn: bigint,
@@ -70,6 +99,8 @@ export function access(
   write: boolean,
   datum: Datum,
 ): AccessResult {
+  const quick = accessInsideVma(state, addrIn, lengthIn, write, datum);
+  if (quick !== undefined) return quick;
   const P = state.geo.pageSize;
   const p = state.geo.pageBytes;
   const addr = BigInt.asUintN(64, addrIn);

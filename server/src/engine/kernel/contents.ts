@@ -26,6 +26,7 @@ class Extents {
   /** Remove [start, end), trimming extents that cross the edges. */
   clear(start: number, end: number): void {
     let k = this.firstAfter(start);
+    if (k >= this.starts.length || (this.starts[k] as number) >= end) return; // nothing there
     const removeFrom = k;
     const headStart =
       k < this.starts.length && (this.starts[k] as number) < start ? (this.starts[k] as number) : -1;

@@ -95,10 +95,10 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
   if (pgoffBig + pagesBig >= TWO_64)
     return fail('EOVERFLOW', 'offset/PAGE_SIZE + length/PAGE_SIZE overflows (do_mmap)');
   // 8. Too many mappings.
-  if (state.vmas.size > config.maxMapCount) {
+  if (state.vmas.kernelSize > config.maxMapCount) {
     return fail(
       'ENOMEM',
-      `map_count (${state.vmas.size}) exceeds vm.max_map_count (${config.maxMapCount}) (do_mmap)`,
+      `map_count (${state.vmas.kernelSize}) exceeds vm.max_map_count (${config.maxMapCount}) (do_mmap)`,
     );
   }
   // 9–12. __get_unmapped_area

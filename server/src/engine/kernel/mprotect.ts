@@ -6,7 +6,7 @@ import { fail, succeed, withEffects } from './result';
 import { describeRange, hexPage, isSealed } from './state';
 import * as T from './types';
 import { pageAlign, u64 } from './u64';
-import { sliceVma, vmaWith, VM_MAYEXEC, VM_MAYREAD, VM_MAYWRITE } from './vma';
+import { anonVmaOf, isPrivateAnon, sliceVma, vmaWith, VM_MAYEXEC, VM_MAYREAD, VM_MAYWRITE } from './vma';
 import type { KernelState } from './state';
 import type { Effect, Origin, SyscallResult, Vma } from './types';
 
@@ -83,12 +83,16 @@ export function doMprotect(
 
   const effects: Effect[] = [];
   let cursor = startPage;
-  for (const vma of state.vmas.overlapping(startPage, endPage)) {
-    if (vma.startPage > cursor) {
+  while (cursor < endPage) {
+    const vma = state.vmas.kernelVmaAt(cursor);
+    if (vma === undefined) {
+      const inside = state.vmas.intersects(cursor, endPage);
       return withEffects(
         fail(
           'ENOMEM',
-          `hole at ${hexPage(state, cursor)} inside the range: the mappings before it were already changed (mprotect is not atomic; facts 6.1)`,
+          inside
+            ? `hole at ${hexPage(state, cursor)} inside the range: the mappings before it were already changed (mprotect is not atomic; facts 6.1)`
+            : `${hexPage(state, cursor)} is not mapped (the range ends in a hole; the mappings before it were already changed)`,
         ),
         effects,
       );
@@ -106,15 +110,6 @@ export function doMprotect(
       effects.push({ kind: 'protected', startPage: cursor, endPage: pieceEnd, prot: newProt });
     }
     cursor = pieceEnd;
-  }
-  if (cursor < endPage) {
-    return withEffects(
-      fail(
-        'ENOMEM',
-        `${hexPage(state, cursor)} is not mapped (the range ends in a hole; the mappings before it were already changed)`,
-      ),
-      effects,
-    );
   }
   return succeed(0n, effects);
 }
@@ -155,16 +150,28 @@ function applyToVma(
     if ((vmFlags & (T.VM_ACCOUNT | T.VM_SHARED | T.VM_NORESERVE)) === 0 && (vma.prot & T.PROT_WRITE) === 0) {
       vmFlags |= T.VM_ACCOUNT; // becoming private writable memory: charged from now on
     }
+  } else if (
+    (vmFlags & T.VM_ACCOUNT) !== 0 &&
+    isPrivateAnon(vma) &&
+    anonVmaOf(vma) === 0 &&
+    versionAtLeast(version, 6, 2)
+  ) {
+    // 6.2+ (commit "mm/mprotect: allow unfaulted VMAs to be unaccounted on mprotect()"): read-only
+    // anonymous memory that was never written gives its charge back.
+    vmFlags &= ~T.VM_ACCOUNT;
   }
   if (prot === vma.prot && vmFlags === vma.vmFlags) return undefined; // nothing changes, nothing splits
   const splits = (start > vma.startPage ? 1 : 0) + (end < vma.endPage ? 1 : 0);
-  if (splits > 0 && state.vmas.size >= state.config.maxMapCount) {
+  if (splits > 0 && state.vmas.kernelSize >= state.config.maxMapCount) {
     return {
       errno: 'ENOMEM',
       reason: `splitting ${describeRange(state, vma.startPage, vma.endPage)} would exceed vm.max_map_count (${state.config.maxMapCount}) (split_vma)`,
     };
   }
-  const piece = sliceVma(vma, start, end);
-  state.vmas.splice(start, end, [vmaWith(piece, { prot, vmFlags })], 'both');
+  // The kernel VMA's records (one per attribution) all change.
+  for (const record of state.vmas.overlapping(start, end)) {
+    const piece = sliceVma(record, start, end);
+    state.vmas.splice(piece.startPage, piece.endPage, [vmaWith(piece, { prot, vmFlags })], 'both');
+  }
   return undefined;
 }

@@ -8,7 +8,7 @@ import { describeRange, deviceOf, exceedsAddressSpaceLimit, hexPage, isSealed } 
 import * as T from './types';
 import { unmapBytes } from './unmap-range';
 import { flagBits, pageAlign, u64 } from './u64';
-import { isPrivateAnon, isShared, sliceVma, vmaWith } from './vma';
+import { anonVmaOf, isPrivateAnon, isShared, sliceVma, vmaWith } from './vma';
 import type { Failure } from './result';
 import type { PlacementKind } from './placement';
 import type { KernelState } from './state';
@@ -92,7 +92,7 @@ function mremap617(call: Call, addr: bigint, rawOld: bigint, rawNew: bigint, new
   const oldPages = Number(oldLen / P);
   const newPages = Number(newLen / P);
   if (call.fixed && oldLen === newLen) return remapMove(call, addrPage, oldPages, Number(newAddr / P));
-  const vma = state.vmas.vmaAt(addrPage);
+  const vma = state.vmas.kernelVmaAt(addrPage);
   const prep = checkPrepVma617(call, vma, addrPage, oldPages, newPages);
   if (prep !== undefined) return prep;
   const target = vma as Vma;
@@ -146,10 +146,10 @@ function overlaps(addr: bigint, oldLen: bigint, newAddr: bigint, newLen: bigint)
 }
 
 function mapCountGuard(state: KernelState): Failure | undefined {
-  if (state.vmas.size + 2 >= state.config.maxMapCount - 3) {
+  if (state.vmas.kernelSize + 2 >= state.config.maxMapCount - 3) {
     return fail(
       'ENOMEM',
-      `map_count (${state.vmas.size}) + 2 would come within 3 of vm.max_map_count (${state.config.maxMapCount}) (mremap's early split-count guard)`,
+      `map_count (${state.vmas.kernelSize}) + 2 would come within 3 of vm.max_map_count (${state.config.maxMapCount}) (mremap's early split-count guard)`,
     );
   }
   return undefined;
@@ -350,13 +350,21 @@ function mremapTo(
         victims: result.victims,
       });
   }
+  if (flavour === '6.17' && state.vmas.vmaAt(addrPage) === undefined) {
+    // 6.17+ looks the VMA up again after unmapping the destination: a destination that wrapped
+    // past the overlap check (old_size near 2^64) and covered old_address took the VMA away.
+    return fail(
+      'EFAULT',
+      `unmapping the MREMAP_FIXED destination removed the mapping at old_address ${hexPage(state, addrPage)} (the overlap check wrapped around 2^64)`,
+    );
+  }
   let old = oldPages;
   if (old > newPages) {
     const shrink = shrinkTail(call, addrPage, old, newPages);
     if (shrink !== undefined) return shrink;
     old = newPages;
   }
-  const vma = state.vmas.vmaAt(addrPage);
+  const vma = state.vmas.kernelVmaAt(addrPage);
   if (vma === undefined)
     return fail('EFAULT', `no mapping contains old_address ${hexPage(state, addrPage)} any more`);
   if (flavour === 'legacy') {
@@ -380,7 +388,7 @@ function mremapTo(
 function remapMove(call: Call, addrPage: number, pages: number, newPage: number): SyscallResult {
   const { state } = call;
   const end = addrPage + pages;
-  const sources = state.vmas.overlapping(addrPage, end);
+  const sources = state.vmas.kernelOverlapping(addrPage, end);
   let result: number | undefined;
   let seen = false;
   let lastEnd = 0;
@@ -416,7 +424,7 @@ function remapMove(call: Call, addrPage: number, pages: number, newPage: number)
         ),
       );
     }
-    const vma = state.vmas.vmaAt(pieceStart);
+    const vma = state.vmas.kernelVmaAt(pieceStart);
     const prep = checkPrepVma617(call, vma, pieceStart, len, len);
     if (prep !== undefined) return finish(call, prep);
     const moved = mremapTo(call, pieceStart, len, len, target + offset, '6.17');
@@ -456,7 +464,7 @@ function mremapLegacy(
   const addrPage = Number(addr / P);
   const oldPages = Number(oldLen / P);
   const newPages = Number(newLen / P);
-  const vma = state.vmas.vmaAt(addrPage);
+  const vma = state.vmas.kernelVmaAt(addrPage);
   if (vma === undefined)
     return fail('EFAULT', `no mapping contains old_address ${formatHexPlain(addr)} (vma_lookup)`);
   if (isSealed(vma))
@@ -493,14 +501,16 @@ function finish(call: Call, outcome: number | Failure): SyscallResult {
 
 function growInPlace(call: Call, vma: Vma, delta: number): void {
   const { state } = call;
-  let grown: Vma = vmaWith(vma, { endPage: vma.endPage + delta });
+  // The kernel VMA grows; in the model its last record does.
+  const last = state.vmas.vmaAt(vma.endPage - 1) as Vma;
+  let grown: Vma = vmaWith(last, { endPage: last.endPage + delta });
   if (
     grown.anon !== undefined &&
-    !anonRangeFree(state, grown.anon, vma.pgoff + (vma.endPage - vma.startPage), delta, vma)
+    !anonRangeFree(state, grown.anon, last.pgoff + (last.endPage - last.startPage), delta, last)
   ) {
-    grown = rekey(state, grown, vma);
+    grown = rekey(state, grown, last);
   }
-  const { inserted } = state.vmas.splice(vma.startPage, grown.endPage, [grown], 'right');
+  const { inserted } = state.vmas.splice(last.startPage, grown.endPage, [grown], 'right');
   const covering = inserted.find((v) => v.startPage <= vma.endPage && v.endPage > vma.endPage) ?? grown;
   call.effects.push({ kind: 'mapped', vma: sliceVma(covering, vma.endPage, vma.endPage + delta) });
 }
@@ -535,9 +545,11 @@ function rekey(state: KernelState, vma: Vma, source: Vma): Vma {
 }
 
 /**
- * move_vma(): a new VMA at `newPage` over the same object (pgoff preserved, so private pages move
- * with it); then the source is unmapped, or with DONTUNMAP left in place with no pages (facts 3.5).
- * `oldPages == 0` duplicates a shared mapping (facts 3.6).
+ * move_vma(): a new VMA at `newPage` over the same objects (copy_vma), then the source is
+ * unmapped, or with DONTUNMAP left in place with no pages (facts 3.5). vm_pgoff is kept, so private
+ * pages move with it — except for a private anonymous VMA that was never written (no anon_vma):
+ * copy_vma() then sets pgoff from the new address, "to increase its chance of merging".
+ * `oldPages == 0` duplicates a shared mapping (facts 3.6). `vma` is the whole kernel VMA.
  */
 function moveVma(
   call: Call,
@@ -548,8 +560,8 @@ function moveVma(
   newPage: number,
 ): number | Failure {
   const { state } = call;
-  if (state.vmas.size >= state.config.maxMapCount - 3) {
-    return fail('ENOMEM', `map_count (${state.vmas.size}) is within 3 of vm.max_map_count (move_vma)`);
+  if (state.vmas.kernelSize >= state.config.maxMapCount - 3) {
+    return fail('ENOMEM', `map_count (${state.vmas.kernelSize}) is within 3 of vm.max_map_count (move_vma)`);
   }
   if (
     deviceOf(state, vma)?.refusesSplit &&
@@ -560,73 +572,141 @@ function moveVma(
       `the mapping ${describeRange(state, vma.startPage, vma.endPage)} refuses to be split (vm_ops->may_split) and only part of it would move`,
     );
   }
-  const pgoff = vma.pgoff + (addrPage - vma.startPage);
-  const source = oldPages > 0 ? sliceVma(vma, addrPage, addrPage + oldPages) : undefined;
-  let moved: Vma = vmaWith(vma, {
-    startPage: newPage,
-    endPage: newPage + newPages,
-    pgoff,
-    owner: call.origin.actor,
-    createdStep: call.origin.step,
-    label: call.label ?? vma.label,
-  });
-  if (source === undefined) {
+  const origin = call.origin;
+  if (oldPages === 0) {
     // Duplication. Shared: the same object. ≤ 4.13 private: "a fresh/new mapping unrelated to the original".
-    if (isPrivateAnon(vma)) {
-      const fresh = state.objects.createAnon(false);
-      moved = vmaWith(moved, { object: fresh, anon: fresh });
-    } else if (vma.anon !== undefined) moved = vmaWith(moved, { anon: undefined });
-  } else if (moved.anon !== undefined) {
-    if (isPrivateAnon(vma)) state.objects.markDisplaced(vma.object);
-    if (
-      newPages > oldPages &&
-      !anonRangeFree(state, moved.anon, pgoff + oldPages, newPages - oldPages, source)
-    ) {
-      moved = rekey(state, moved, source);
-    }
-  }
-  const { inserted } = state.vmas.splice(newPage, newPage + newPages, [moved], 'both');
-  if (source !== undefined) {
-    if (call.dontunmap) {
-      const emptied = emptiedSource(state, source);
-      state.vmas.splice(source.startPage, source.endPage, [emptied], 'none');
-      call.effects.push({
-        kind: 'emptied',
-        startPage: source.startPage,
-        endPage: source.endPage,
-        aliasOfNew: isShared(source),
-      });
-    } else {
-      state.vmas.splice(source.startPage, source.endPage, [], 'none');
-    }
-    call.effects.push({
-      kind: 'moved',
-      fromPage: addrPage,
-      toPage: newPage,
-      pages: oldPages,
-      vmas: inserted,
+    const record = state.vmas.vmaAt(addrPage) as Vma;
+    let dup: Vma = vmaWith(record, {
+      startPage: newPage,
+      endPage: newPage + newPages,
+      pgoff: record.pgoff + (addrPage - record.startPage),
+      joinsPrev: false,
+      owner: origin.actor,
+      createdStep: origin.step,
+      label: call.label ?? record.label,
     });
-  } else {
+    if (isPrivateAnon(record)) {
+      const fresh = state.objects.createAnon(false);
+      dup = vmaWith(dup, { object: fresh, anon: fresh, anonVma: 0 });
+    } else if (record.anon !== undefined) dup = vmaWith(dup, { anon: undefined });
+    state.vmas.splice(newPage, newPage + newPages, [dup], 'both');
     call.effects.push({
       kind: 'aliased',
       startPage: newPage,
       endPage: newPage + newPages,
       sourcePage: addrPage,
     });
+    return newPage;
   }
+  const endPage = addrPage + oldPages;
+  const records = state.vmas.overlapping(addrPage, endPage).map((r) => sliceVma(r, addrPage, endPage));
+  const resetPgoff = isPrivateAnon(vma) && anonVmaOf(vma) === 0 && !records.some((r) => hasPages(state, r));
+  const moved: Vma[] = [];
+  for (let k = 0; k < records.length; k++) {
+    const r = records[k] as Vma;
+    const offset = r.startPage - addrPage;
+    if (!resetPgoff && isPrivateAnon(r)) state.objects.markDisplaced(r.object);
+    moved.push(
+      vmaWith(r, {
+        startPage: newPage + offset,
+        endPage: newPage + offset + (r.endPage - r.startPage),
+        pgoff: resetPgoff ? newPage + offset : r.pgoff,
+        joinsPrev: k > 0,
+        owner: origin.actor,
+        createdStep: origin.step,
+        label: call.label ?? r.label,
+      }),
+    );
+  }
+  if (newPages > oldPages) {
+    // expand: the last piece grows (its private pages need a pgoff range nobody else uses).
+    const k = moved.length - 1;
+    const source = records[k] as Vma;
+    let grown = vmaWith(moved[k] as Vma, { endPage: newPage + newPages });
+    if (
+      grown.anon !== undefined &&
+      !anonRangeFree(
+        state,
+        grown.anon,
+        grown.pgoff + (source.endPage - source.startPage),
+        newPages - oldPages,
+        source,
+      )
+    ) {
+      grown = rekey(state, grown, source);
+    }
+    moved[k] = grown;
+  }
+  const { inserted } = state.vmas.splice(newPage, newPage + newPages, moved, 'both');
+  if (call.dontunmap) {
+    dontunmapSource(state, vma, addrPage, endPage, newPage);
+    call.effects.push({
+      kind: 'emptied',
+      startPage: addrPage,
+      endPage,
+      aliasOfNew: isShared(vma),
+    });
+  } else {
+    state.vmas.splice(addrPage, endPage, [], 'none');
+  }
+  call.effects.push({
+    kind: 'moved',
+    fromPage: addrPage,
+    toPage: newPage,
+    pages: oldPages,
+    vmas: inserted,
+  });
   return newPage;
 }
 
+/** Does the record hold private pages (written anonymous memory, COW copies)? */
+function hasPages(state: KernelState, r: Vma): boolean {
+  const object = r.anon ?? (isPrivateAnon(r) ? r.object : undefined);
+  if (object === undefined) return false;
+  const p = state.geo.pageBytes;
+  return state.contents.hasData(object.id, r.pgoff * p, (r.pgoff + (r.endPage - r.startPage)) * p);
+}
+
 /**
- * The old range after MREMAP_DONTUNMAP (facts 3.5): same flags minus VM_LOCKED, no pages. Private
- * anonymous memory gets a fresh, empty anon object (reads zero); a private file mapping loses its
- * COW copies (refaults from the file); shared mappings keep the object (an alias of the new range).
+ * What MREMAP_DONTUNMAP leaves behind (facts 3.5, dontunmap_complete): the old VMA is not split;
+ * it loses VM_LOCKED and the moved range has no pages — private anonymous memory reads zero
+ * (a fresh page object), a private file mapping refaults from the file, shared mappings alias the
+ * new range. If the whole VMA moved, its anon_vma is unlinked. If copy_vma merged the old VMA
+ * into the new one (possible only without an anon_vma), that merged VMA is the one left.
  */
-function emptiedSource(state: KernelState, source: Vma): Vma {
-  const vmFlags = source.vmFlags & ~T.VM_LOCKED;
-  if (isPrivateAnon(source)) {
-    const fresh = state.objects.createAnon(source.pgoff === source.startPage);
-    return vmaWith(source, { vmFlags, object: fresh, anon: fresh });
+function dontunmapSource(
+  state: KernelState,
+  vma: Vma,
+  startPage: number,
+  endPage: number,
+  newPage: number,
+): void {
+  const now = state.vmas.kernelVmaAt(startPage) as Vma;
+  const mergedIntoNew = now.startPage <= newPage && newPage < now.endPage;
+  const whole = !mergedIntoNew && startPage === vma.startPage && endPage === vma.endPage;
+  const rewritten: Vma[] = [];
+  for (const r of state.vmas.overlapping(now.startPage, now.endPage)) {
+    const vmFlags = r.vmFlags & ~T.VM_LOCKED;
+    const inRange = r.startPage < endPage && r.endPage > startPage;
+    if (mergedIntoNew || !inRange || isShared(r)) {
+      rewritten.push(vmFlags === r.vmFlags ? r : vmaWith(r, { vmFlags }));
+      continue;
+    }
+    const anonVma = whole ? 0 : anonVmaOf(r);
+    for (const piece of [
+      sliceVma(r, r.startPage, startPage),
+      sliceVma(r, startPage, endPage),
+      sliceVma(r, endPage, r.endPage),
+    ]) {
+      if (piece.startPage >= piece.endPage) continue;
+      const joinsPrev = rewritten.length > 0;
+      if (piece.startPage >= startPage && piece.endPage <= endPage) {
+        if (isPrivateAnon(piece)) {
+          const fresh = state.objects.createAnon(piece.pgoff === piece.startPage);
+          rewritten.push(vmaWith(piece, { vmFlags, object: fresh, anon: fresh, anonVma, joinsPrev }));
+        } else rewritten.push(vmaWith(piece, { vmFlags, anon: undefined, anonVma, joinsPrev }));
+      } else rewritten.push(vmaWith(piece, { vmFlags, joinsPrev }));
+    }
   }
-  return vmaWith(source, { vmFlags, anon: undefined });
+  state.vmas.splice(now.startPage, now.endPage, rewritten, 'keep');
 }

@@ -16,6 +16,7 @@ interface AnonMeta {
 
 export class ObjectTable {
   private nextId = 1;
+  private nextAnonVma = 1;
   /** Indexed by object id (ids are dense). */
   private readonly anonMeta: (AnonMeta | undefined)[] = [];
 
@@ -40,6 +41,11 @@ export class ObjectTable {
   createForFile(spec: FileSpec): MemoryObject {
     const name = spec.kind === 'memfd' ? `/memfd:${spec.name} (deleted)` : spec.name;
     return this.create(spec.kind, name, spec.sizeBytes);
+  }
+
+  /** A new anon_vma identity (anon_vma_prepare found none to reuse). */
+  newAnonVma(): number {
+    return this.nextAnonVma++;
   }
 
   isHomeOnly(object: MemoryObject): boolean {

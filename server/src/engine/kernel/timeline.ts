@@ -1,9 +1,11 @@
 // "The VMAs at step N", cheaply. Every VmaSet change is logged as a splice (anchor page, how many
 // VMAs removed, which inserted); a step mark remembers the log position. Snapshots (plain arrays)
-// are taken adaptively — once the changes since the last one reach an eighth of the set's size —
-// so snapshot copying costs O(1) amortised per change (8 references) and answering replays at most
-// n/8 changes. The log is kept in parallel arrays, and a one-VMA insert is stored without an array,
-// to keep the retained memory small (it lives as long as the document).
+// are taken adaptively — once the changes since the last one reach half the set's size — so
+// snapshot copying costs O(1) amortised per change (2 references) and answering replays at most
+// n/2 changes. A query replays from the nearest snapshot or, when that is closer (stepping
+// forward through a run, as the CLI trace and the panel do), from the previous answer's state.
+// The log is kept in parallel arrays, and a one-VMA insert is stored without an array, to keep
+// the retained memory small (it lives as long as the document).
 import type { Vma } from './types';
 
 interface Checkpoint {
@@ -22,6 +24,9 @@ export class Timeline {
   private readonly checkpoints: Checkpoint[];
   private cachedStep = Number.NaN;
   private cachedVmas: readonly Vma[] = [];
+  /** A private working copy of the state at log position `workPosition` (-1: none). */
+  private work: Vma[] = [];
+  private workPosition = -1;
 
   constructor(
     private readonly current: () => readonly Vma[],
@@ -51,7 +56,7 @@ export class Timeline {
     this.markSteps.push(step);
     this.markPositions.push(position);
     const checkpoint = this.checkpoints[this.checkpoints.length - 1] as Checkpoint;
-    if (position - checkpoint.logPosition >= Math.max(MIN_REPLAY, this.currentSize() >> 3)) {
+    if (position - checkpoint.logPosition >= Math.max(MIN_REPLAY, this.currentSize() >> 1)) {
       this.checkpoints.push({ logPosition: position, vmas: Object.freeze(this.current()) });
     }
     if (step <= this.cachedStep) this.cachedStep = Number.NaN;
@@ -66,11 +71,16 @@ export class Timeline {
     if (checkpoint.logPosition === position) {
       vmas = checkpoint.vmas;
     } else {
-      const work = [...checkpoint.vmas];
-      for (let k = checkpoint.logPosition; k < position; k++) {
+      if (this.workPosition < checkpoint.logPosition || this.workPosition > position) {
+        this.work = [...checkpoint.vmas];
+        this.workPosition = checkpoint.logPosition;
+      }
+      const work = this.work;
+      for (let k = this.workPosition; k < position; k++) {
         apply(work, this.anchors[k] as number, this.removeCounts[k] as number, this.insertions[k]);
       }
-      vmas = Object.freeze(work);
+      this.workPosition = position;
+      vmas = Object.freeze(work.slice());
     }
     this.cachedStep = step;
     this.cachedVmas = vmas;

@@ -14,14 +14,26 @@ export function checkUnmap(
   endPage: number,
   what: string,
 ): Failure | undefined {
-  const victims = state.vmas.overlapping(startPage, endPage);
+  // Fast path: nothing sealed, no driver with may_split, and room for a split.
+  let special = state.vmas.kernelSize >= state.config.maxMapCount;
+  if (!special) {
+    for (const r of state.vmas.overlapping(startPage, endPage)) {
+      if (isSealed(r) || (r.object.kind !== 'anon' && deviceOf(state, r) !== undefined)) {
+        special = true;
+        break;
+      }
+    }
+    if (!special) return undefined;
+  }
+  const victims = state.vmas.kernelOverlapping(startPage, endPage);
   const first = victims[0];
   if (first === undefined) return undefined;
   if (startPage > first.startPage) {
-    if (endPage < first.endPage && state.vmas.size >= state.config.maxMapCount) {
+    const mapCount = state.vmas.kernelSize;
+    if (endPage < first.endPage && mapCount >= state.config.maxMapCount) {
       return fail(
         'ENOMEM',
-        `${what}: punching a hole in the VMA at ${hexPage(state, first.startPage)} needs one more VMA, but map_count (${state.vmas.size}) has reached vm.max_map_count (${state.config.maxMapCount}) (do_vmi_munmap)`,
+        `${what}: punching a hole in the VMA at ${hexPage(state, first.startPage)} needs one more VMA, but map_count (${mapCount}) has reached vm.max_map_count (${state.config.maxMapCount}) (do_vmi_munmap)`,
       );
     }
     if (isSealed(first)) return sealedFailure(state, first, what);

@@ -1,15 +1,32 @@
-// The ordered VMA set. A list of sorted chunks (at most CHUNK_MAX VMAs each) that remembers, per
-// chunk, its largest internal gap: the top-down search (facts 1.2) can then skip whole chunks the
-// way the maple tree's gap tracking does, and an insert moves at most one chunk's elements.
-// Every change goes through `splice`, which reports itself to a listener (the timeline's log).
-import { kernelMergeable, joinVmas, simMergeable, sliceVma, startGap } from './vma';
+// The ordered VMA set: a list of sorted chunks (at most CHUNK_MAX records each). Each chunk knows
+// the largest gap below any of its records (its internal gaps and the one between it and the
+// chunk before), and a max-segment tree over the chunks answers "the nearest chunk with a gap of
+// at least N pages" in O(log chunks): the top-down and bottom-up searches (facts 1.2) are
+// logarithmic, the way the maple tree's gap tracking makes unmapped_area_topdown logarithmic.
+// An insert moves at most one chunk's elements. Every change goes through `splice`, which reports
+// itself to a listener (the timeline's log).
+//
+// Records and kernel VMAs: a record is a `Vma`; consecutive records joined by `joinsPrev` form one
+// kernel VMA (the kernel merged them; the simulation keeps them apart because their attribution
+// differs). `size` counts records, `kernelSize` kernel VMAs (map_count).
+import {
+  anonVmaOf,
+  anonVmasMergeable,
+  joinVmas,
+  kernelMergeable,
+  sameAttribution,
+  sliceVma,
+  startGap,
+  vmaWith,
+  withLink,
+} from './vma';
 import type { Vma } from './types';
 
 const CHUNK_MAX = 64;
 
 interface Chunk {
   vmas: Vma[];
-  /** Largest gap between consecutive VMAs inside the chunk (guard gaps applied). */
+  /** Largest gap between consecutive records inside the chunk (guard gaps applied). */
   maxGap: number;
 }
 
@@ -17,7 +34,7 @@ interface Chunk {
 export type SpliceListener = (anchorPage: number, removed: readonly Vma[], inserted: readonly Vma[]) => void;
 
 /** Which neighbours of the inserted VMAs may merge with them (Linux merges on mmap, mprotect, mremap; not on munmap or for a DONTUNMAP source). */
-export type MergeMode = 'none' | 'both' | 'right';
+export type MergeMode = 'none' | 'both' | 'right' | 'keep';
 
 export interface SpliceOutcome {
   /** The VMA objects that left the set (whole, unclipped). */
@@ -31,9 +48,20 @@ interface Pos {
   i: number;
 }
 
+const linked = (v: Vma): boolean => v.joinsPrev === true;
+
 export class VmaSet {
   private chunks: Chunk[] = [];
+  /** Max-segment tree over the chunks' gap values (leaves at `leafBase + c`). */
+  private tree: number[] = [0, 0];
+  /** The end page of each chunk's last record: the chunk-level binary search reads only this. */
+  private chunkEnds: number[] = [];
+  /** The chunk of the last lookup. */
+  private finger = 0;
+  private leafBase = 1;
   private count = 0;
+  /** Records with `joinsPrev` (count - links = the kernel's map_count). */
+  private links = 0;
   private pages = 0;
   listener: SpliceListener | undefined;
 
@@ -43,14 +71,20 @@ export class VmaSet {
     return this.count;
   }
 
+  /** Number of kernel VMAs (mm->map_count): records joined by `joinsPrev` count once. */
+  get kernelSize(): number {
+    return this.count - this.links;
+  }
+
   /** Sum of VMA lengths in pages (mm->total_vm, for RLIMIT_AS). */
   get totalPages(): number {
     return this.pages;
   }
 
   toArray(): Vma[] {
-    const out: Vma[] = [];
-    for (const chunk of this.chunks) for (const v of chunk.vmas) out.push(v);
+    const out: Vma[] = new Array<Vma>(this.count);
+    let k = 0;
+    for (const chunk of this.chunks) for (const v of chunk.vmas) out[k++] = v;
     return out;
   }
 
@@ -62,8 +96,30 @@ export class VmaSet {
 
   /** find_vma(): the first VMA that ends above `page`. */
   firstEndingAfter(page: number): Vma | undefined {
-    const pos = this.posFirstEndingAfter(page);
-    return this.at(pos);
+    const c = this.chunkOf(page);
+    if (c === this.chunks.length) return undefined;
+    const vmas = (this.chunks[c] as Chunk).vmas;
+    return vmas[indexEndingAfter(vmas, page)];
+  }
+
+  /**
+   * The first chunk whose last record ends above `page` (chunks.length if none). Lookups cluster
+   * (a syscall looks at one place several times), so the last answer is tried first.
+   */
+  private chunkOf(page: number): number {
+    const ends = this.chunkEnds;
+    const n = ends.length;
+    const f = this.finger;
+    if (f < n && (ends[f] as number) > page && (f === 0 || (ends[f - 1] as number) <= page)) return f;
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((ends[mid] as number) > page) hi = mid;
+      else lo = mid + 1;
+    }
+    if (lo < n) this.finger = lo;
+    return lo;
   }
 
   /** All VMAs intersecting [startPage, endPage), in order. */
@@ -79,7 +135,8 @@ export class VmaSet {
   before(page: number): Vma | undefined {
     const pos = this.posFirstEndingAfter(page);
     this.back(pos);
-    return this.at(pos);
+    const v = this.at(pos);
+    return v !== undefined && v.endPage <= page ? v : undefined;
   }
 
   /** The mapping test of get_unmapped_area's hint path: `!vma || addr + len <= vm_start_gap(vma)` (facts 1.2). */
@@ -94,10 +151,42 @@ export class VmaSet {
     return v !== undefined && v.startPage < endPage;
   }
 
+  /** The kernel VMA containing `page`: one record, or its records joined (a new object). */
+  kernelVmaAt(page: number): Vma | undefined {
+    const pos = this.posFirstEndingAfter(page);
+    const v = this.at(pos);
+    if (v === undefined || v.startPage > page) return undefined;
+    return this.runAround(pos);
+  }
+
+  /** The kernel VMAs intersecting [startPage, endPage), whole (not clipped), in order. */
+  kernelOverlapping(startPage: number, endPage: number): Vma[] {
+    const out: Vma[] = [];
+    const pos = this.posFirstEndingAfter(startPage);
+    let v = this.at(pos);
+    while (v !== undefined && v.startPage < endPage) {
+      out.push(this.runAround(pos));
+      // Skip the rest of the run.
+      for (v = this.at(this.step(pos)); v !== undefined && linked(v); v = this.at(this.step(pos)));
+    }
+    return out;
+  }
+
   /**
    * Replace whatever lies in [startPage, endPage) with `replacement` (VMAs inside that range, sorted).
-   * VMAs crossing the boundaries are split and keep their outer parts. With a merge mode, the
-   * replacement merges with compatible neighbours (simulation rule: same owner and label too).
+   * VMAs crossing the boundaries are split and keep their outer parts. The merge mode says which
+   * new boundaries the kernel merges across (vma_merge; facts 1.2):
+   * - `both`: the replacement joins compatible neighbours on either side (mmap, mprotect, mremap's
+   *   destination); adjacent replacement pieces join too;
+   * - `right`: only the last piece may join the VMA after it (in-place growth); the first piece
+   *   keeps its own `joinsPrev`;
+   * - `none`: nothing joins across the range's edges (munmap; the pieces' own `joinsPrev` inside);
+   * - `keep`: the kernel VMAs stay as they were: the pieces are rewrites of what they replace, and
+   *   their `joinsPrev` flags (the first one's included) are taken as given.
+   * A join is a `joinsPrev` link (one kernel VMA, two records) or, when the two records have the
+   * same attribution, one record. Joining a VMA without an anon_vma to one with an anon_vma gives
+   * the whole kernel VMA that anon_vma (is_mergeable_anon_vma: prev and next with different
+   * anon_vmas do not both merge).
    */
   splice(
     startPage: number,
@@ -105,53 +194,178 @@ export class VmaSet {
     replacement: readonly Vma[],
     merge: MergeMode = 'both',
   ): SpliceOutcome {
+    const chunks = this.chunks;
     const startPos = this.posFirstEndingAfter(startPage);
-    const removed: Vma[] = [];
-    const scan = { c: startPos.c, i: startPos.i };
-    for (let v = this.at(scan); v !== undefined && v.startPage < endPage; v = this.at(this.step(scan)))
-      removed.push(v);
-    const first = removed[0];
-    const last = removed[removed.length - 1];
-    const fresh: Vma[] = [];
-    if (first !== undefined && first.startPage < startPage)
-      fresh.push(sliceVma(first, first.startPage, startPage));
-    const repStart = fresh.length;
-    for (const v of replacement) fresh.push(v);
-    const repEnd = fresh.length;
-    if (last !== undefined && last.endPage > endPage) fresh.push(sliceVma(last, endPage, last.endPage));
-    if (removed.length === 0 && fresh.length === 0) return { removed, inserted: [] };
-
-    let fromPos: Pos = startPos;
-    let removeCount = removed.length;
-    if (merge !== 'none' && repEnd > repStart) {
-      // A neighbour outside the range joins the window if it will merge with the replacement.
-      const firstRep = fresh[repStart] as Vma;
-      if (merge === 'both' && repStart === 0) {
-        const prevPos = { c: startPos.c, i: startPos.i };
-        if (this.back(prevPos)) {
-          const prev = this.at(prevPos);
-          if (prev !== undefined && simMergeable(prev, firstRep)) {
-            fresh.unshift(prev);
-            fromPos = prevPos;
-            removeCount++;
-          }
-        }
+    let sc = startPos.c;
+    let si = startPos.i;
+    let removeCount = 0;
+    let first: Vma | undefined;
+    let last: Vma | undefined;
+    // Scan the records intersecting the range; (sc, si) ends at the record after them.
+    for (;;) {
+      const chunk = chunks[sc];
+      if (chunk === undefined) break;
+      if (si >= chunk.vmas.length) {
+        if (sc + 1 >= chunks.length) break;
+        sc++;
+        si = 0;
+        continue;
       }
-      const lastRep = fresh[fresh.length - 1] as Vma;
-      if (fresh[fresh.length - 1] === replacement[replacement.length - 1]) {
-        const nextPos = { c: scan.c, i: scan.i };
-        const next = this.at(nextPos);
-        if (next !== undefined && simMergeable(lastRep, next)) {
-          fresh.push(next);
+      const v = chunk.vmas[si] as Vma;
+      if (v.startPage >= endPage) break;
+      if (removeCount === 0) first = v;
+      last = v;
+      removeCount++;
+      si++;
+    }
+    const both = merge === 'both';
+    const hasRep = replacement.length > 0;
+    // The window: [prev] [left part] replacement [right part] [next].
+    const fresh: Vma[] = [];
+    let fromPos: Pos = startPos;
+    const leftPart = first !== undefined && first.startPage < startPage;
+    if (both && hasRep && !leftPart) {
+      // The left neighbour joins the window if the first new piece merges with it.
+      const prevPos = { c: startPos.c, i: startPos.i };
+      if (this.back(prevPos)) {
+        const prev = this.at(prevPos) as Vma;
+        if (kernelMergeable(prev, replacement[0] as Vma)) {
+          fresh.push(prev);
+          fromPos = prevPos;
           removeCount++;
         }
       }
     }
-    const merged = merge === 'none' ? fresh : mergeRun(fresh, merge === 'right');
+    if (leftPart) fresh.push(sliceVma(first as Vma, (first as Vma).startPage, startPage));
+    const repStart = fresh.length;
+    const keepLeft = merge === 'keep' || merge === 'right';
+    for (let k = 0; k < replacement.length; k++) {
+      const v = replacement[k] as Vma;
+      fresh.push(k === 0 && !keepLeft ? withLink(v, false) : v);
+    }
+    const repEnd = fresh.length;
+    const rightPart = last !== undefined && last.endPage > endPage;
+    if (rightPart)
+      fresh.push(withLink(sliceVma(last as Vma, endPage, (last as Vma).endPage), merge === 'keep' && hasRep));
+    // The right neighbour: joins the last new piece, or loses its link to what was removed.
+    let nextJoinable = false;
+    let nc = sc;
+    let ni = si;
+    const next = chunks[nc]?.vmas[ni];
+    if (next !== undefined && next.startPage === endPage && merge !== 'keep') {
+      const tail = fresh[fresh.length - 1];
+      nextJoinable =
+        (both || merge === 'right') &&
+        hasRep &&
+        !rightPart &&
+        tail !== undefined &&
+        tail.endPage === endPage &&
+        kernelMergeable(tail, next);
+      if (nextJoinable || linked(next)) {
+        fresh.push(withLink(next, false));
+        removeCount++;
+        ni++;
+        const chunk = chunks[nc] as Chunk;
+        if (ni >= chunk.vmas.length && nc + 1 < chunks.length) {
+          nc++;
+          ni = 0;
+        }
+      }
+    }
+    const n = fresh.length;
+    if (n === 0) {
+      if (removeCount === 0) return { removed: [], inserted: [] };
+      const anchor = (this.at(fromPos) as Vma).startPage;
+      const outgoing = this.replaceAt(fromPos, removeCount, fresh);
+      this.listener?.(anchor, outgoing, fresh);
+      return { removed: outgoing, inserted: fresh };
+    }
+    // Decide the links left to right, tracking each kernel VMA's anon_vma.
+    let runId = anonVmaOf(fresh[0] as Vma);
+    let idsDiffer = false;
+    let joinable = false;
+    for (let k = 1; k < n; k++) {
+      let v = fresh[k] as Vma;
+      const id = anonVmaOf(v);
+      let open: boolean;
+      if (k < repStart) open = false;
+      else if (k < repEnd) open = both && (k === repStart || !linked(v));
+      else if (k === repEnd && rightPart) open = both && hasRep;
+      else open = nextJoinable;
+      if (open && !linked(v) && anonVmasMergeable(runId, id) && kernelMergeable(fresh[k - 1] as Vma, v)) {
+        v = withLink(v, true);
+        fresh[k] = v;
+      }
+      if (linked(v)) {
+        if (id !== runId) {
+          idsDiffer = true;
+          if (runId === 0) runId = id;
+        }
+        if (!joinable && sameAttribution(fresh[k - 1] as Vma, v)) joinable = true;
+      } else runId = id;
+    }
+    if (idsDiffer) this.unifyAnonVmas(fresh);
+    // A kernel VMA whose anon_vma changed gets it in all its records, also those outside the window.
+    if (idsDiffer && linked(fresh[0] as Vma)) {
+      const headId = anonVmaOf(fresh[0] as Vma);
+      const p = { c: fromPos.c, i: fromPos.i };
+      while (this.back(p)) {
+        const v = this.at(p) as Vma;
+        if (anonVmaOf(v) === headId) break;
+        fresh.unshift(vmaWith(v, { anonVma: headId }));
+        fromPos = { c: p.c, i: p.i };
+        removeCount++;
+        if (!linked(v)) break;
+      }
+    }
+    if (idsDiffer) {
+      const tailId = anonVmaOf(fresh[fresh.length - 1] as Vma);
+      const p = { c: nc, i: ni };
+      for (let v = this.at(p); v !== undefined && linked(v); v = this.at(this.step(p))) {
+        if (anonVmaOf(v) === tailId) break;
+        fresh.push(vmaWith(v, { anonVma: tailId }));
+        removeCount++;
+      }
+      joinable = true;
+    }
+    const merged = joinable ? mergeRun(fresh) : fresh;
     const anchor = this.at(fromPos)?.startPage ?? (merged[0] as Vma).startPage;
     const outgoing = this.replaceAt(fromPos, removeCount, merged);
     this.listener?.(anchor, outgoing, merged);
     return { removed: outgoing, inserted: merged };
+  }
+
+  /** Every kernel VMA (run of linked records) of the window gets the one anon_vma it now has. */
+  private unifyAnonVmas(fresh: Vma[]): void {
+    let s = 0;
+    while (s < fresh.length) {
+      let e = s + 1;
+      let id = anonVmaOf(fresh[s] as Vma);
+      while (e < fresh.length && linked(fresh[e] as Vma)) {
+        if (id === 0) id = anonVmaOf(fresh[e] as Vma);
+        e++;
+      }
+      for (let k = s; k < e; k++) {
+        const v = fresh[k] as Vma;
+        if (anonVmaOf(v) !== id) fresh[k] = vmaWith(v, { anonVma: id });
+      }
+      s = e;
+    }
+  }
+
+  /** The kernel VMA of the record at `pos` (which must exist). */
+  private runAround(pos: Pos): Vma {
+    const v = this.at(pos) as Vma;
+    const after = { c: pos.c, i: pos.i };
+    const nextV = this.at(this.step(after));
+    if (!linked(v) && (nextV === undefined || !linked(nextV))) return v;
+    const p = { c: pos.c, i: pos.i };
+    let head = v;
+    while (linked(head) && this.back(p)) head = this.at(p) as Vma;
+    let joined = head;
+    for (let w = this.at(this.step(p)); w !== undefined && linked(w); w = this.at(this.step(p)))
+      joined = joinVmas(joined, w);
+    return joined;
   }
 
   // ---- gap search (facts 1.2: unmapped_area_topdown / unmapped_area) ----
@@ -159,45 +373,141 @@ export class VmaSet {
   /** The highest `pages`-long free range inside [low, high), or -1. */
   findTopDown(low: number, high: number, pages: number): number {
     if (pages <= 0 || high - low < pages) return -1;
+    const chunks = this.chunks;
+    if (chunks.length === 0) return high - Math.max(0, low) >= pages ? high - pages : -1;
     const pos = this.posFirstStartingAtOrAbove(high);
+    const c = pos.c;
+    let i = pos.i;
+    // The gaps below (c, i) inside chunk c, from the top; i may be one past the last record.
     for (;;) {
-      const upper = this.at(pos);
-      const lowerPos = { c: pos.c, i: pos.i };
-      const hasLower = this.back(lowerPos);
-      const lower = hasLower ? this.at(lowerPos) : undefined;
+      const vmas = (chunks[c] as Chunk).vmas;
+      const upper = vmas[i];
+      const lower = i > 0 ? vmas[i - 1] : c > 0 ? lastOf(chunks[c - 1] as Chunk) : undefined;
       const gapEnd = upper === undefined ? Number.POSITIVE_INFINITY : startGap(upper, this.guardPages);
       const gapStart = lower === undefined ? 0 : lower.endPage;
       const top = Math.min(gapEnd, high);
       const bottom = Math.max(gapStart, low);
       if (top - bottom >= pages) return top - pages;
       if (lower === undefined || gapStart <= low) return -1;
-      pos.c = lowerPos.c;
-      pos.i = lowerPos.i;
-      // Entering a chunk at its last VMA: skip its internal gaps if none is big enough.
-      const chunk = this.chunks[pos.c] as Chunk;
-      if (pos.i === chunk.vmas.length - 1 && chunk.maxGap < pages) pos.i = 0;
+      if (i === 0) break;
+      // Below the chunk's top record: its internal gaps, unless none is big enough.
+      i = (chunks[c] as Chunk).maxGap < pages ? 0 : i - 1;
     }
+    // The nearest chunk below with a big enough gap, then its highest such gap.
+    const target = this.lastChunkWithGap(c - 1, pages);
+    if (target < 0) return -1;
+    const vmas = (chunks[target] as Chunk).vmas;
+    for (let k = vmas.length - 1; k >= 0; k--) {
+      const upper = vmas[k] as Vma;
+      const lower = k > 0 ? vmas[k - 1] : target > 0 ? lastOf(chunks[target - 1] as Chunk) : undefined;
+      const gapEnd = startGap(upper, this.guardPages);
+      const gapStart = lower === undefined ? 0 : lower.endPage;
+      if (gapEnd - gapStart < pages) continue;
+      return gapEnd - Math.max(gapStart, low) >= pages ? gapEnd - pages : -1;
+    }
+    return -1;
   }
 
   /** The lowest `pages`-long free range inside [low, high), or -1. */
   findBottomUp(low: number, high: number, pages: number): number {
     if (pages <= 0 || high - low < pages) return -1;
+    const chunks = this.chunks;
+    if (chunks.length === 0) return Math.max(0, low) + pages <= high ? Math.max(0, low) : -1;
     const pos = this.posFirstEndingAfter(low);
+    const c = pos.c;
+    let i = pos.i;
     for (;;) {
-      const upper = this.at(pos);
-      const lowerPos = { c: pos.c, i: pos.i };
-      const lower = this.back(lowerPos) ? this.at(lowerPos) : undefined;
+      const vmas = (chunks[c] as Chunk).vmas;
+      const upper = vmas[i];
+      const lower = i > 0 ? vmas[i - 1] : c > 0 ? lastOf(chunks[c - 1] as Chunk) : undefined;
       const gapEnd = upper === undefined ? Number.POSITIVE_INFINITY : startGap(upper, this.guardPages);
       const gapStart = lower === undefined ? 0 : lower.endPage;
       const top = Math.min(gapEnd, high);
       const bottom = Math.max(gapStart, low);
       if (top - bottom >= pages) return bottom;
       if (upper === undefined || gapEnd >= high) return -1;
-      // Leaving a chunk's first VMA: skip the chunk's internal gaps if none is big enough.
-      const chunk = this.chunks[pos.c] as Chunk;
-      if (pos.i === 0 && chunk.maxGap < pages) pos.i = chunk.vmas.length - 1;
-      this.step(pos);
+      i++;
+      if (i >= vmas.length) {
+        if (c === chunks.length - 1) continue; // the gap above the last record
+        break;
+      }
     }
+    const target = this.firstChunkWithGap(c + 1, pages);
+    if (target < 0) {
+      const top = lastOf(chunks[chunks.length - 1] as Chunk);
+      const bottom = Math.max(top.endPage, low);
+      return high - bottom >= pages ? bottom : -1;
+    }
+    const vmas = (chunks[target] as Chunk).vmas;
+    for (let k = 0; k < vmas.length; k++) {
+      const upper = vmas[k] as Vma;
+      const lower = k > 0 ? vmas[k - 1] : lastOf(chunks[target - 1] as Chunk);
+      const gapEnd = startGap(upper, this.guardPages);
+      const gapStart = lower === undefined ? 0 : lower.endPage;
+      if (gapEnd - gapStart < pages) continue;
+      return Math.min(gapEnd, high) - gapStart >= pages ? gapStart : -1;
+    }
+    return -1;
+  }
+
+  // ---- the chunks' gap tree ----
+
+  /** The largest gap below any record of chunk c (the one below its first record included). */
+  private chunkGap(c: number): number {
+    const chunk = this.chunks[c] as Chunk;
+    const first = chunk.vmas[0] as Vma;
+    const below = c > 0 ? lastOf(this.chunks[c - 1] as Chunk).endPage : 0;
+    return Math.max(chunk.maxGap, startGap(first, this.guardPages) - below);
+  }
+
+  private rebuildTree(): void {
+    const n = this.chunks.length;
+    const ends = new Array<number>(n);
+    for (let c = 0; c < n; c++) ends[c] = lastOf(this.chunks[c] as Chunk).endPage;
+    this.chunkEnds = ends;
+    let base = 1;
+    while (base < n) base <<= 1;
+    const tree = new Array<number>(2 * base).fill(-1);
+    for (let c = 0; c < n; c++) tree[base + c] = this.chunkGap(c);
+    for (let k = base - 1; k >= 1; k--) tree[k] = Math.max(tree[2 * k] as number, tree[2 * k + 1] as number);
+    this.tree = tree;
+    this.leafBase = base;
+  }
+
+  private updateTree(c: number): void {
+    if (c < 0 || c >= this.chunks.length) return;
+    this.chunkEnds[c] = lastOf(this.chunks[c] as Chunk).endPage;
+    const tree = this.tree;
+    let k = this.leafBase + c;
+    tree[k] = this.chunkGap(c);
+    for (k >>= 1; k >= 1; k >>= 1) tree[k] = Math.max(tree[2 * k] as number, tree[2 * k + 1] as number);
+  }
+
+  /** The highest chunk index ≤ `upTo` whose gap value is at least `pages`, or -1. */
+  private lastChunkWithGap(upTo: number, pages: number): number {
+    if (upTo < 0) return -1;
+    return this.descend(1, 0, this.leafBase, upTo, pages, true);
+  }
+
+  /** The lowest chunk index ≥ `from` whose gap value is at least `pages`, or -1. */
+  private firstChunkWithGap(from: number, pages: number): number {
+    if (from >= this.chunks.length) return -1;
+    return this.descend(1, 0, this.leafBase, from, pages, false);
+  }
+
+  /** Tree search in node k covering [lo, lo + width): the last (first) leaf ≤ (≥) bound with value ≥ pages. */
+  private descend(k: number, lo: number, width: number, bound: number, pages: number, last: boolean): number {
+    const tree = this.tree;
+    if ((tree[k] as number) < pages) return -1;
+    if (last ? lo > bound : lo + width - 1 < bound) return -1;
+    if (width === 1) return lo;
+    const half = width >> 1;
+    if (last) {
+      const right = this.descend(2 * k + 1, lo + half, half, bound, pages, true);
+      return right >= 0 ? right : this.descend(2 * k, lo, half, bound, pages, true);
+    }
+    const left = this.descend(2 * k, lo, half, bound, pages, false);
+    return left >= 0 ? left : this.descend(2 * k + 1, lo + half, half, bound, pages, false);
   }
 
   // ---- positions ----
@@ -238,25 +548,9 @@ export class VmaSet {
   }
 
   private posFirstEndingAfter(page: number): Pos {
-    const chunks = this.chunks;
-    let lo = 0;
-    let hi = chunks.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const vmas = (chunks[mid] as Chunk).vmas;
-      if ((vmas[vmas.length - 1] as Vma).endPage > page) hi = mid;
-      else lo = mid + 1;
-    }
-    if (lo === chunks.length) return this.endPos();
-    const vmas = (chunks[lo] as Chunk).vmas;
-    let a = 0;
-    let b = vmas.length - 1;
-    while (a < b) {
-      const mid = (a + b) >>> 1;
-      if ((vmas[mid] as Vma).endPage > page) b = mid;
-      else a = mid + 1;
-    }
-    return { c: lo, i: a };
+    const c = this.chunkOf(page);
+    if (c === this.chunks.length) return this.endPos();
+    return { c, i: indexEndingAfter((this.chunks[c] as Chunk).vmas, page) };
   }
 
   private posFirstStartingAtOrAbove(page: number): Pos {
@@ -270,7 +564,8 @@ export class VmaSet {
   private replaceAt(from: Pos, removeCount: number, vmas: readonly Vma[]): Vma[] {
     if (this.chunks.length === 0) {
       this.chunks = buildChunks(vmas, this.guardPages);
-      this.account([], vmas);
+      this.rebuildTree();
+      this.account(EMPTY, vmas);
       return [];
     }
     const c = from.c;
@@ -279,8 +574,27 @@ export class VmaSet {
     const resulting = firstChunk.vmas.length - removeCount + vmas.length;
     if (i + removeCount <= firstChunk.vmas.length && resulting > 0 && resulting <= CHUNK_MAX) {
       // The common case: the change stays inside one chunk; edit it in place.
-      const outgoing = firstChunk.vmas.splice(i, removeCount, ...vmas);
-      firstChunk.maxGap = internalMaxGap(firstChunk.vmas, this.guardPages);
+      const list = firstChunk.vmas;
+      // The old maximum survives unless one of the gaps the edit removes was it.
+      const guard = this.guardPages;
+      let survives = true;
+      for (let k = Math.max(1, i); k <= Math.min(i + removeCount, list.length - 1); k++) {
+        if (startGap(list[k] as Vma, guard) - (list[k - 1] as Vma).endPage >= firstChunk.maxGap) {
+          survives = false;
+          break;
+        }
+      }
+      const outgoing = spliceArray(list, i, removeCount, vmas);
+      if (survives) {
+        let max = firstChunk.maxGap;
+        for (let k = Math.max(1, i); k <= Math.min(i + vmas.length, list.length - 1); k++) {
+          const gap = startGap(list[k] as Vma, guard) - (list[k - 1] as Vma).endPage;
+          if (gap > max) max = gap;
+        }
+        firstChunk.maxGap = max;
+      } else firstChunk.maxGap = internalMaxGap(list, guard);
+      this.updateTree(c);
+      if (i + vmas.length >= firstChunk.vmas.length - 1) this.updateTree(c + 1);
       this.account(outgoing, vmas);
       return outgoing;
     }
@@ -308,14 +622,55 @@ export class VmaSet {
       span++;
     }
     this.chunks.splice(c, span, ...buildChunks(segment, this.guardPages));
+    this.rebuildTree();
     this.account(outgoing, vmas);
     return outgoing;
   }
 
   private account(outgoing: readonly Vma[], incoming: readonly Vma[]): void {
-    for (const v of outgoing) this.pages -= v.endPage - v.startPage;
-    for (const v of incoming) this.pages += v.endPage - v.startPage;
+    for (const v of outgoing) {
+      this.pages -= v.endPage - v.startPage;
+      if (linked(v)) this.links--;
+    }
+    for (const v of incoming) {
+      this.pages += v.endPage - v.startPage;
+      if (linked(v)) this.links++;
+    }
     this.count += incoming.length - outgoing.length;
+  }
+}
+
+const EMPTY: readonly Vma[] = [];
+
+/** Index of the first record ending above `page` (the last index if none does). */
+function indexEndingAfter(vmas: readonly Vma[], page: number): number {
+  let a = 0;
+  let b = vmas.length - 1;
+  while (a < b) {
+    const mid = (a + b) >>> 1;
+    if ((vmas[mid] as Vma).endPage > page) b = mid;
+    else a = mid + 1;
+  }
+  return a;
+}
+
+function lastOf(chunk: Chunk): Vma {
+  return chunk.vmas[chunk.vmas.length - 1] as Vma;
+}
+
+/** Array.prototype.splice without spreading the insertion (returns the removed elements). */
+function spliceArray(array: Vma[], at: number, removeCount: number, insert: readonly Vma[]): Vma[] {
+  switch (insert.length) {
+    case 0:
+      return array.splice(at, removeCount);
+    case 1:
+      return array.splice(at, removeCount, insert[0] as Vma);
+    case 2:
+      return array.splice(at, removeCount, insert[0] as Vma, insert[1] as Vma);
+    case 3:
+      return array.splice(at, removeCount, insert[0] as Vma, insert[1] as Vma, insert[2] as Vma);
+    default:
+      return array.splice(at, removeCount, ...insert);
   }
 }
 
@@ -340,28 +695,27 @@ function internalMaxGap(vmas: readonly Vma[], guardPages: number): number {
   return max;
 }
 
-/** Merge adjacent mergeable VMAs of a run (`rightOnly`: only the last pair may merge). */
-function mergeRun(run: readonly Vma[], rightOnly: boolean): Vma[] {
+/** Records joined by `joinsPrev` with the same attribution become one record. */
+function mergeRun(run: readonly Vma[]): Vma[] {
   const out: Vma[] = [];
-  for (let k = 0; k < run.length; k++) {
-    const v = run[k] as Vma;
+  for (const v of run) {
     const prev = out[out.length - 1];
-    const allowed = !rightOnly || k === run.length - 1;
-    if (prev !== undefined && allowed && simMergeable(prev, v)) out[out.length - 1] = joinVmas(prev, v);
+    if (prev !== undefined && linked(v) && sameAttribution(prev, v)) out[out.length - 1] = joinVmas(prev, v);
     else out.push(v);
   }
   return out;
 }
 
 /**
- * What /proc/PID/maps would show: adjacent VMAs merged whenever the kernel would merge them,
- * regardless of the simulation's owner/label (for differential tests against the real kernel).
+ * What /proc/PID/maps would show: the records of each kernel VMA (joined by `joinsPrev`) as one,
+ * whatever their owner, label or page objects (for differential tests against the real kernel).
  */
 export function kernelView(vmas: readonly Vma[]): Vma[] {
   const out: Vma[] = [];
   for (const v of vmas) {
     const prev = out[out.length - 1];
-    if (prev !== undefined && kernelMergeable(prev, v)) out[out.length - 1] = joinVmas(prev, v);
+    if (prev !== undefined && linked(v) && prev.endPage === v.startPage)
+      out[out.length - 1] = joinVmas(prev, v);
     else out.push(v);
   }
   return out;

@@ -21,13 +21,32 @@ export function startGap(vma: Vma, guardPages: number): number {
   return (vma.vmFlags & VM_GROWSDOWN) !== 0 ? Math.max(0, vma.startPage - guardPages) : vma.startPage;
 }
 
+/** The VMA's anon_vma identity (0 = none yet). */
+export function anonVmaOf(vma: Vma): number {
+  return vma.anonVma ?? 0;
+}
+
 /**
  * A copy of `vma` with some fields replaced. Every Vma is built here or in `makeVma`, with the
  * fields in one order, so all Vma objects share one hidden class (object spread would not, and
  * the binary searches would go megamorphic).
  */
 export function vmaWith(vma: Vma, patch: Partial<Vma>): Vma {
-  return makeVma({ ...vma, ...patch });
+  // Field by field rather than `{ ...vma, ...patch }`: one allocation, one hidden class.
+  return {
+    startPage: 'startPage' in patch ? (patch.startPage as number) : vma.startPage,
+    endPage: 'endPage' in patch ? (patch.endPage as number) : vma.endPage,
+    prot: 'prot' in patch ? (patch.prot as number) : vma.prot,
+    vmFlags: 'vmFlags' in patch ? (patch.vmFlags as number) : vma.vmFlags,
+    object: 'object' in patch ? (patch.object as Vma['object']) : vma.object,
+    pgoff: 'pgoff' in patch ? (patch.pgoff as number) : vma.pgoff,
+    anon: 'anon' in patch ? patch.anon : vma.anon,
+    anonVma: ('anonVma' in patch ? patch.anonVma : vma.anonVma) ?? 0,
+    joinsPrev: ('joinsPrev' in patch ? patch.joinsPrev : vma.joinsPrev) ?? false,
+    owner: 'owner' in patch ? (patch.owner as string) : vma.owner,
+    createdStep: 'createdStep' in patch ? (patch.createdStep as number) : vma.createdStep,
+    label: 'label' in patch ? patch.label : vma.label,
+  };
 }
 
 export function makeVma(f: Vma): Vma {
@@ -39,13 +58,15 @@ export function makeVma(f: Vma): Vma {
     object: f.object,
     pgoff: f.pgoff,
     anon: f.anon,
+    anonVma: f.anonVma ?? 0,
+    joinsPrev: f.joinsPrev ?? false,
     owner: f.owner,
     createdStep: f.createdStep,
     label: f.label,
   };
 }
 
-/** The part of `vma` inside [startPage, endPage), with pgoff adjusted. */
+/** The part of `vma` inside [startPage, endPage), with pgoff adjusted. A piece cut off on the left is no longer joined to what was before it. */
 export function sliceVma(vma: Vma, startPage: number, endPage: number): Vma {
   const start = Math.max(vma.startPage, startPage);
   const end = Math.min(vma.endPage, endPage);
@@ -58,27 +79,86 @@ export function sliceVma(vma: Vma, startPage: number, endPage: number): Vma {
     object: vma.object,
     pgoff: vma.pgoff + (start - vma.startPage),
     anon: vma.anon,
+    anonVma: vma.anonVma ?? 0,
+    joinsPrev: start === vma.startPage ? (vma.joinsPrev ?? false) : false,
     owner: vma.owner,
     createdStep: vma.createdStep,
     label: vma.label,
   };
 }
 
-/** is_mergeable_vma + anon_vma + pgoff contiguity, as vma_merge() decides (facts 1.2 "VMA merging"). */
+/** The same VMA with `joinsPrev` set as given (no copy when it already is). */
+export function withLink(vma: Vma, joinsPrev: boolean): Vma {
+  if ((vma.joinsPrev ?? false) === joinsPrev) return vma;
+  return {
+    startPage: vma.startPage,
+    endPage: vma.endPage,
+    prot: vma.prot,
+    vmFlags: vma.vmFlags,
+    object: vma.object,
+    pgoff: vma.pgoff,
+    anon: vma.anon,
+    anonVma: vma.anonVma ?? 0,
+    joinsPrev,
+    owner: vma.owner,
+    createdStep: vma.createdStep,
+    label: vma.label,
+  };
+}
+
+/** vm_file equality: private anonymous memory has no file (all alike); everything else by object. */
+function sameFile(left: Vma, right: Vma): boolean {
+  return left.object === right.object || (left.object.kind === 'anon' && right.object.kind === 'anon');
+}
+
+/**
+ * anon_vma_compatible() (mm/rmap.c): may `right` reuse `left`'s anon_vma (or the other way round)
+ * on its first fault? Adjacent, same file, same flags apart from the access bits, contiguous pgoff.
+ */
+export function anonVmaCompatible(left: Vma, right: Vma): boolean {
+  return (
+    left.endPage === right.startPage &&
+    left.vmFlags === right.vmFlags &&
+    sameFile(left, right) &&
+    left.pgoff + (left.endPage - left.startPage) === right.pgoff
+  );
+}
+
+/** is_mergeable_anon_vma() without fork: either side has none yet, or both have the same. */
+export function anonVmasMergeable(a: number, b: number): boolean {
+  return a === 0 || b === 0 || a === b;
+}
+
+/**
+ * The kernel's merge test (vma_merge: is_mergeable_vma + is_mergeable_anon_vma + pgoff contiguity;
+ * facts 1.2 "VMA merging"). Owner, label and the model's page objects play no part: private
+ * anonymous VMAs have no file, and anon_vma identity is `anonVma`.
+ */
 export function kernelMergeable(left: Vma, right: Vma): boolean {
   return (
     left.endPage === right.startPage &&
     left.prot === right.prot &&
     left.vmFlags === right.vmFlags &&
-    left.object === right.object &&
-    left.anon === right.anon &&
+    sameFile(left, right) &&
+    anonVmasMergeable(left.anonVma ?? 0, right.anonVma ?? 0) &&
     left.pgoff + (left.endPage - left.startPage) === right.pgoff
   );
 }
 
-/** The simulation also keeps mappings of different owners/labels apart, so the editor can attribute them. */
+/** Same attribution and page objects: two joined kernel VMA pieces can be one simulation record. */
+export function sameAttribution(left: Vma, right: Vma): boolean {
+  return (
+    left.owner === right.owner &&
+    left.label === right.label &&
+    left.object === right.object &&
+    left.anon === right.anon &&
+    (left.anonVma ?? 0) === (right.anonVma ?? 0)
+  );
+}
+
+/** The kernel would merge them and the simulation can keep them as one record. */
 export function simMergeable(left: Vma, right: Vma): boolean {
-  return kernelMergeable(left, right) && left.owner === right.owner && left.label === right.label;
+  return kernelMergeable(left, right) && sameAttribution(left, right);
 }
 
 export function joinVmas(left: Vma, right: Vma): Vma {
@@ -89,7 +169,9 @@ export function joinVmas(left: Vma, right: Vma): Vma {
     vmFlags: left.vmFlags,
     object: left.object,
     pgoff: left.pgoff,
-    anon: left.anon,
+    anon: left.anon ?? right.anon,
+    anonVma: (left.anonVma ?? 0) || (right.anonVma ?? 0),
+    joinsPrev: left.joinsPrev ?? false,
     owner: left.owner,
     createdStep: Math.min(left.createdStep, right.createdStep),
     label: left.label,
