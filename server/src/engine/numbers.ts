@@ -65,7 +65,9 @@ export function formatSize(bytes: bigint): string {
   const exactText = `${sign}${abs / exact[1]} ${exact[0]}`;
   if (largest[0] === exact[0]) return exactText;
   const tenths = (abs * 10n) / largest[1];
-  return `${sign}≈${tenths / 10n}.${tenths % 10n} ${largest[0]} (${exactText})`;
+  const approximate = `${sign}≈${tenths / 10n}.${tenths % 10n} ${largest[0]}`;
+  // A count of single bytes adds nothing next to the decimal value callers show anyway.
+  return exact[0] === 'B' ? approximate : `${approximate} (${exactText})`;
 }
 
 export function alignDown(value: bigint, alignment: bigint): bigint {
