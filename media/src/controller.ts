@@ -1,5 +1,6 @@
 // The panel's state and its wiring: follows state messages from the extension, owns the view
 // (zoom/pan), the selection and the step the user asked for, and keeps the parts in step.
+import { formatUsedPercent } from './layout/window-usage';
 import type { PanelState, ToPanelMessage } from '../../protocol/panel';
 import { addressToPages, formatPageAddress, formatPages } from './layout/address';
 import type { PageInterval } from './layout/axis';
@@ -287,7 +288,7 @@ export class PanelController {
     this.canvas.setAttribute(
       'aria-label',
       `Address space map, ${describeStep(state.steps, state.stepIndex)}: ${state.mappings.length} mappings; ` +
-        `window ${(prepared.usage.usedFraction * 100).toFixed(1)}% in use. ` +
+        `window ${formatUsedPercent(prepared.usage.usedFraction)} in use. ` +
         'Arrow keys select mappings, plus and minus zoom, W fits the window, Enter goes to the line. The table below lists every mapping.',
     );
   }

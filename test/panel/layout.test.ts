@@ -24,7 +24,7 @@ import { buildLaneIndex, hitTestLane, visibleRange } from '../../media/src/layou
 import { laneOrder } from '../../media/src/layout/lanes';
 import { prepareState } from '../../media/src/layout/model';
 import { chooseTicks, tickStepBytes } from '../../media/src/layout/ticks';
-import { windowUsage } from '../../media/src/layout/window-usage';
+import { formatUsedPercent, windowUsage } from '../../media/src/layout/window-usage';
 import { MIN_SPAN_PAGES, clampView, fitRange, panBy, zoomAround } from '../../media/src/layout/zoom';
 import { largeState, wineScenarioState } from './fixture/states';
 
@@ -357,4 +357,10 @@ describe('diff and lanes', () => {
   test('lane order: application, layer, then drivers by name', () => {
     assert.deepEqual(laneOrder(['radv', 'mesa', 'wine', 'app', 'mesa']), ['app', 'wine', 'mesa', 'radv']);
   });
+});
+
+test('window usage never reads 0.0% when something is mapped', () => {
+  assert.equal(formatUsedPercent(0), '0.0%');
+  assert.equal(formatUsedPercent(1 / 2048), '<0.1%');
+  assert.equal(formatUsedPercent(0.375), '37.5%');
 });

@@ -28,3 +28,9 @@ export function windowUsage(occupied: readonly PageInterval[], window: PageInter
     largest: gaps[0],
   };
 }
+
+/** `37.5%`; a small but non-zero use reads `<0.1%`, never a misleading `0.0%`. */
+export function formatUsedPercent(usedFraction: number): string {
+  if (usedFraction > 0 && usedFraction < 0.001) return '<0.1%';
+  return `${(usedFraction * 100).toFixed(1)}%`;
+}

@@ -1,5 +1,6 @@
 // Draws the address-space map with a Painter: lanes of bands per actor, kinds as hatching,
 // the window outlined, stale and hazard marks, free gaps, collapsed breaks and the axis.
+import { formatUsedPercent } from '../layout/window-usage';
 import type { MappingKind } from '../../../protocol/panel';
 import { formatPages } from '../layout/address';
 import { type Axis, pageToX } from '../layout/axis';
@@ -98,7 +99,7 @@ function drawPane(p: Painter, scene: MapScene, pane: Pane, paneIndex: number, pg
     const u = prepared.usage;
     const text = fitText(
       p,
-      `32-bit window ${formatPages(u.sizePages)} · ${(u.usedFraction * 100).toFixed(1)}% used` +
+      `32-bit window ${formatPages(u.sizePages)} · ${formatUsedPercent(u.usedFraction)} used` +
         (u.largest ? ` · largest free ${formatPages(u.largest.endPage - u.largest.startPage)}` : ''),
       wx1 - wx0 - 12,
       { size: 10 },

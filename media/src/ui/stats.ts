@@ -1,4 +1,5 @@
 // The window's free space in words: share in use, the largest free block, the gaps with sizes.
+import { formatUsedPercent } from '../layout/window-usage';
 import { formatPageAddress, formatPages } from '../layout/address';
 import type { PageInterval } from '../layout/axis';
 import type { PreparedState } from '../layout/model';
@@ -21,7 +22,7 @@ export class WindowStats {
         'p',
         { id: 'window-summary' },
         `Window ${formatPageAddress(w.startPage)} – ${formatPageAddress(w.endPage)} (${formatPages(u.sizePages)}): ` +
-          `${(u.usedFraction * 100).toFixed(1)}% in use, ${formatPages(u.sizePages - u.usedPages)} free in ${u.gaps.length} ` +
+          `${formatUsedPercent(u.usedFraction)} in use, ${formatPages(u.sizePages - u.usedPages)} free in ${u.gaps.length} ` +
           `gap${u.gaps.length === 1 ? '' : 's'}` +
           (u.largest
             ? `; largest free block ${formatPages(u.largest.endPage - u.largest.startPage)} at ${formatPageAddress(u.largest.startPage)}.`
