@@ -45,9 +45,11 @@ export function evaluateIn(run: ScenarioRun, expression: Expression): Evaluated 
         const record = symbol?.stepIndex !== undefined ? run.simulation.records[symbol.stepIndex] : undefined;
         why = !symbol
           ? `\`${node.name}\` is not defined`
-          : record && record.outcome.kind !== 'address'
-            ? `\`${node.name}\` has no address (step ${record.index + 1}${record.resultText ? ` ${record.resultText}` : ' did not run'})`
-            : `\`${node.name}\` is a ${symbol.kind}, not an address`;
+          : symbol.kind === 'memory'
+            ? `\`${node.name}\` is a memory object: its driver reaches it through its own mapping (hover the step to see the address that access used)`
+            : record && record.outcome.kind !== 'address'
+              ? `\`${node.name}\` has no address (step ${record.index + 1}${record.resultText ? ` ${record.resultText}` : ' did not run'})`
+              : `\`${node.name}\` is a ${symbol.kind}, not an address`;
       }
       return v;
     },
