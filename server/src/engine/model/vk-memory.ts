@@ -40,3 +40,36 @@ export interface VkMemory {
 export function isCoherentPersistent(memory: VkMemory): boolean {
   return memory.properties.has('coherent') && memory.properties.has('persistent');
 }
+
+/** A freshly allocated memory object: nothing mapped yet, by either side. */
+export function newMemory(o: {
+  readonly name: string;
+  readonly node: StepNode;
+  readonly driver: DriverModel;
+  readonly allocationSize: bigint;
+  readonly properties: ReadonlySet<string>;
+  readonly step: number;
+  readonly history: string;
+}): VkMemory {
+  return {
+    name: o.name,
+    node: o.node,
+    driver: o.driver,
+    allocationSize: o.allocationSize,
+    properties: o.properties,
+    allocStep: o.step,
+    file: undefined,
+    poolOffset: 0n,
+    driverPointer: undefined,
+    driverObject: undefined,
+    driverMapStep: undefined,
+    appPointer: undefined,
+    mapStep: undefined,
+    mapOffset: 0n,
+    mapSize: 0n,
+    windowRange: undefined,
+    movedFrom: undefined,
+    freed: false,
+    history: [{ step: o.step, text: o.history }],
+  };
+}

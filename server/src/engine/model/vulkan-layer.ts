@@ -9,7 +9,7 @@ import type { CallRecord, Outcome } from '../sim/records';
 import type { DriverModel } from './driver';
 import { DriverOps } from './driver-ops';
 import { mapViolations, unmapViolations } from './placed-validity';
-import type { VkMemory } from './vk-memory';
+import { newMemory, type VkMemory } from './vk-memory';
 import type { StrategyName } from '../sim/platform';
 import { passThrough, type Strategy, type StrategyContext } from './strategies/strategy';
 import { remapStrategy } from './strategies/remap';
@@ -275,27 +275,15 @@ export class VulkanLayer {
     }
     driver ??= [...this.drivers.values()][0];
     if (!driver) return { kind: 'skipped', reason: 'no driver' };
-    const memory: VkMemory = {
+    const memory = newMemory({
       name: step.binding?.name ?? `memory@${this.sim.stepIndex + 1}`,
       node: step,
       driver,
       allocationSize: size,
       properties: new Set(step.words.map((w) => w.name)),
-      allocStep: this.sim.stepIndex,
-      file: undefined,
-      poolOffset: 0n,
-      driverPointer: undefined,
-      driverObject: undefined,
-      driverMapStep: undefined,
-      appPointer: undefined,
-      mapStep: undefined,
-      mapOffset: 0n,
-      mapSize: 0n,
-      windowRange: undefined,
-      movedFrom: undefined,
-      freed: false,
-      history: [{ step: this.sim.stepIndex, text: `allocated ${formatSize(size)} by ${driver.name}` }],
-    };
+      step: this.sim.stepIndex,
+      history: `allocated ${formatSize(size)} by ${driver.name}`,
+    });
     this.memories.push(memory);
     this.byStep.set(this.sim.stepIndex, memory);
     this.sim.note(

@@ -12,7 +12,7 @@ import type { Outcome } from '../../sim/records';
 import type { Simulation } from '../../sim/simulation';
 import type { DriverModel } from '../driver';
 import { DriverOps } from '../driver-ops';
-import type { VkMemory } from '../vk-memory';
+import { newMemory, type VkMemory } from '../vk-memory';
 import { uncovered, type GlBuffer, type GlMap, type GlRange } from './buffer';
 import { ClientPointerRanges, clientPointerMap, clientPointerUnmap } from './client-pointer';
 import { hasClientPointer, hasVulkanInterop, type GlContext, type GlMapOutcome } from './context';
@@ -156,7 +156,7 @@ export class GlLayer {
     const storage = verb === 'glBufferStorage' ? 'immutable' : 'mutable';
     const vulkanBacked = storage === 'immutable' && flags.has('persistent') && hasVulkanInterop(driver);
     const name = step.binding?.name ?? `buffer@${this.sim.stepIndex + 1}`;
-    const memory: VkMemory = {
+    const memory = newMemory({
       name,
       node: step,
       driver,
@@ -166,21 +166,9 @@ export class GlLayer {
         ...(flags.has('coherent') ? ['coherent'] : []),
         ...(flags.has('persistent') ? ['persistent'] : []),
       ]),
-      allocStep: this.sim.stepIndex,
-      file: undefined,
-      poolOffset: 0n,
-      driverPointer: undefined,
-      driverObject: undefined,
-      driverMapStep: undefined,
-      appPointer: undefined,
-      mapStep: undefined,
-      mapOffset: 0n,
-      mapSize: 0n,
-      windowRange: undefined,
-      movedFrom: undefined,
-      freed: false,
-      history: [{ step: this.sim.stepIndex, text: `GL buffer of ${formatSize(size)} by ${driver.name}` }],
-    };
+      step: this.sim.stepIndex,
+      history: `GL buffer of ${formatSize(size)} by ${driver.name}`,
+    });
     const buffer: GlBuffer = {
       name,
       memory,
