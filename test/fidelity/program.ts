@@ -21,37 +21,19 @@
  * /proc/PID/maps shows them, with arena-relative start/end.
  */
 
+// The step format is defined once, by the engine that also emits it for "Run on This Kernel".
+import type {
+  HarnessAddr,
+  HarnessStep,
+  HarnessStepRef,
+} from '../../server/src/engine/export/syscall-program';
+
 /** The value an earlier step of the same program returned (0 if it failed), plus `plus` bytes. */
-export interface StepRef {
-  readonly ref: number;
-  readonly plus?: number;
-}
+export type StepRef = HarnessStepRef;
 
-export type Addr = number | null | StepRef;
+export type Addr = HarnessAddr;
 
-export type Step =
-  | {
-      readonly op: 'mmap';
-      readonly addr: Addr;
-      readonly length: number;
-      readonly prot: number;
-      readonly flags: number;
-      readonly fdRef: number;
-      readonly offset: number;
-    }
-  | { readonly op: 'munmap'; readonly addr: Addr; readonly length: number }
-  | {
-      readonly op: 'mremap';
-      readonly old: Addr;
-      readonly oldSize: number;
-      readonly newSize: number;
-      readonly flags: number;
-      readonly newAddr: Addr;
-    }
-  | { readonly op: 'mprotect'; readonly addr: Addr; readonly length: number; readonly prot: number }
-  | { readonly op: 'write'; readonly addr: Addr; readonly length: number; readonly byte: number }
-  | { readonly op: 'read'; readonly addr: Addr; readonly length: number }
-  | { readonly op: 'memfd'; readonly name: string; readonly size: number };
+export type Step = HarnessStep;
 
 export interface Program {
   readonly steps: readonly Step[];
