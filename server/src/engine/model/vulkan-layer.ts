@@ -10,6 +10,7 @@ import type { DriverModel } from './driver';
 import { DriverOps } from './driver-ops';
 import { mapViolations, unmapViolations } from './placed-validity';
 import { newMemory, type VkMemory } from './vk-memory';
+import { allocatingDriver } from './allocating-driver';
 import type { StrategyName } from '../sim/platform';
 import { passThrough, type Strategy, type StrategyContext } from './strategies/strategy';
 import { remapStrategy } from './strategies/remap';
@@ -255,25 +256,7 @@ export class VulkanLayer {
       );
       return { kind: 'vk', result: 'VK_ERROR_VALIDATION', reason: 'allocationSize is 0' };
     }
-    const driverOption = step.options.find((o) => o.keyword.name === 'driver');
-    let driver: DriverModel | undefined;
-    if (driverOption?.value?.kind === 'name') {
-      driver = this.drivers.get(driverOption.value.name);
-      if (!driver)
-        this.sim.problems.push({
-          code: 'unknown-name',
-          range: driverOption.value,
-          message: `unknown driver \`${driverOption.value.name}\``,
-        });
-      else this.sim.symbols.reference(driver.name, driverOption.value);
-    } else if (this.drivers.size > 1) {
-      this.sim.problems.push({
-        code: 'missing-argument',
-        range: step.verb,
-        message: `several drivers are declared; say which one allocates: \`driver ${[...this.drivers.keys()][0]}\``,
-      });
-    }
-    driver ??= [...this.drivers.values()][0];
+    const driver = allocatingDriver(this.sim, this.drivers, step, true);
     if (!driver) return { kind: 'skipped', reason: 'no driver' };
     const memory = newMemory({
       name: step.binding?.name ?? `memory@${this.sim.stepIndex + 1}`,

@@ -13,6 +13,7 @@ import type { Simulation } from '../../sim/simulation';
 import type { DriverModel } from '../driver';
 import { DriverOps } from '../driver-ops';
 import { newMemory, type VkMemory } from '../vk-memory';
+import { allocatingDriver } from '../allocating-driver';
 import { uncovered, type GlBuffer, type GlMap, type GlRange } from './buffer';
 import { ClientPointerRanges, clientPointerMap, clientPointerUnmap } from './client-pointer';
 import { hasClientPointer, hasVulkanInterop, type GlContext, type GlMapOutcome } from './context';
@@ -138,19 +139,7 @@ export class GlLayer {
     if (size === undefined) return { kind: 'skipped', reason: 'no size' };
     if (size === 0n && verb === 'glBufferStorage')
       return this.glError('GL_INVALID_VALUE', 'glBufferStorage size must be greater than 0');
-    const driverOption = step.options.find((o) => o.keyword.name === 'driver');
-    let driver: DriverModel | undefined;
-    if (driverOption?.value?.kind === 'name') {
-      driver = this.drivers.get(driverOption.value.name);
-      if (!driver)
-        this.sim.problems.push({
-          code: 'unknown-name',
-          range: driverOption.value,
-          message: `unknown driver \`${driverOption.value.name}\``,
-        });
-      else this.sim.symbols.reference(driver.name, driverOption.value);
-    }
-    driver ??= [...this.drivers.values()][0];
+    const driver = allocatingDriver(this.sim, this.drivers, step, false);
     if (!driver) return { kind: 'skipped', reason: 'no driver' };
     const flags = new Set(step.words.map((w) => w.name));
     const storage = verb === 'glBufferStorage' ? 'immutable' : 'mutable';
