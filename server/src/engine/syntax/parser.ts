@@ -50,6 +50,13 @@ class Parser {
   private readonly errors: SyntaxDiagnostic[] = [];
   private readonly comments: Comment[] = [];
   private depth = 0;
+  /**
+   * A step's parts are collected here and copied out at their exact length: an array grown by
+   * `push` from `[]` keeps room for 17 elements, and the AST lives as long as the document.
+   */
+  private readonly stepArgs: Argument[] = [];
+  private readonly stepWords: Word[] = [];
+  private readonly stepOptions: Option[] = [];
 
   constructor(private readonly text: string) {
     this.lexer = new Lexer(text);
@@ -201,7 +208,15 @@ class Parser {
       if (arg) args.push(arg);
       else this.skipToken();
     }
-    return { kind: 'setting', start: keyword.start, end: this.prevEnd(), keyword, args, words, rangeEnd };
+    return {
+      kind: 'setting',
+      start: keyword.start,
+      end: this.prevEnd(),
+      keyword,
+      args: exact(args),
+      words: exact(words),
+      rangeEnd,
+    };
   }
 
   private parseDriver(): DriverNode {
@@ -268,7 +283,14 @@ class Parser {
       if (arg) args.push(arg);
       else this.skipToken();
     }
-    return { kind: 'trait', start: keyword.start, end: this.prevEnd(), keyword, args, words };
+    return {
+      kind: 'trait',
+      start: keyword.start,
+      end: this.prevEnd(),
+      keyword,
+      args: exact(args),
+      words: exact(words),
+    };
   }
 
   private parseActor(): ActorNode {
@@ -303,15 +325,18 @@ class Parser {
       );
       const verb: Identifier = { kind: 'ident', name: '', start: t.start, end: t.start };
       this.skipLine();
-      return this.step(first.start, binding, actor, verb, [], [], []);
+      return this.step(first.start, binding, actor, verb, EMPTY, EMPTY, EMPTY);
     }
     const verb = this.ident();
     const spec = VERB_BY_NAME.get(ACCESS_VERBS[verb.name] ?? verb.name);
     const flagWords = spec ? verbWords(spec) : undefined;
     const optionNames = spec ? verbOptions(spec) : UNKNOWN_VERB_OPTIONS;
-    const args: Argument[] = [];
-    const words: Word[] = [];
-    const options: Option[] = [];
+    const args = this.stepArgs;
+    const words = this.stepWords;
+    const options = this.stepOptions;
+    args.length = 0;
+    words.length = 0;
+    options.length = 0;
     while (!this.atLineEnd()) {
       const t = this.peek();
       if (t.kind === 'comma' || t.kind === 'pipe') {
@@ -336,7 +361,7 @@ class Parser {
       if (arg) args.push(arg);
       else this.skipToken();
     }
-    return this.step(first.start, binding, actor, verb, args, words, options);
+    return this.step(first.start, binding, actor, verb, exact(args), exact(words), exact(options));
   }
 
   private step(
@@ -349,10 +374,6 @@ class Parser {
     options: readonly Option[],
   ): StepNode {
     const end = Math.max(this.prevEnd(), verb.end);
-    // Most steps have no words or options: share one empty array (100k steps, 100k fewer arrays).
-    if (words.length === 0) words = EMPTY;
-    if (options.length === 0) options = EMPTY;
-    if (args.length === 0) args = EMPTY;
     return {
       kind: 'step',
       start,
@@ -626,6 +647,11 @@ class Parser {
     if (last && last.start === range.start && last.message === message) return;
     this.errors.push({ start: range.start, end: Math.max(range.end, range.start), message });
   }
+}
+
+/** The items at their exact length; most lists are empty, and those share one frozen array. */
+function exact<T>(items: readonly T[]): readonly T[] {
+  return items.length === 0 ? EMPTY : items.slice();
 }
 
 function describe(t: Token): string {
