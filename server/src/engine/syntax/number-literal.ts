@@ -13,6 +13,84 @@ export function isUnit(word: string): boolean {
 }
 
 export function parseNumberText(text: string, separateUnit?: string): ParsedNumber {
+  return parseCommonNumber(text, separateUnit) ?? parseAnyNumber(text, separateUnit);
+}
+
+const UNIT_NAMES = Object.keys(UNIT_BYTES);
+/** Every unit is a power of two, so a JS number times it stays exact (only the exponent moves). */
+const UNIT_SCALE: ReadonlyMap<string, number> = new Map(
+  UNIT_NAMES.map((name) => [name, Number(UNIT_BYTES[name])]),
+);
+const TWO_TO_THE_64 = 2 ** 64;
+/** Sizes repeat (`64KiB`, `4096`): one bigint per small value instead of one per literal. */
+const SMALL_VALUES = new Map<number, bigint>();
+const SMALL_VALUE_LIMIT = 2 ** 32;
+const SMALL_VALUES_MAX = 4096;
+
+/**
+ * The literals people write nearly always (`64KiB`, `4096`, `0x7f3a_c000_0000`, `16 MiB`), read
+ * with plain arithmetic: no regex, no slices, no BigInt of a string. Anything unusual (binary,
+ * fractions, more than 53 bits of digits, any error) returns undefined and takes the full path,
+ * which alone decides the error messages.
+ */
+function parseCommonNumber(text: string, separateUnit: string | undefined): ParsedNumber | undefined {
+  const n = text.length;
+  let i = 0;
+  let base = 10;
+  const second = n > 1 ? text.charCodeAt(1) | 0x20 : 0;
+  if (text.charCodeAt(0) === 48 /* 0 */ && second === 120 /* x */) {
+    base = 16;
+    i = 2;
+  } else if (text.charCodeAt(0) === 48 && second === 98 /* b */) return undefined;
+  const maxDigits = base === 16 ? 13 : 15; // both below 2^53, so `value` stays exact
+  let value = 0;
+  let digits = 0;
+  let afterDigit = false;
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    const d = digitValue(c, base);
+    if (d >= 0) {
+      value = value * base + d;
+      digits++;
+      afterDigit = true;
+    } else if (c === 95 /* _ */ && afterDigit) afterDigit = false;
+    else break;
+  }
+  if (digits === 0 || digits > maxDigits || !afterDigit) return undefined;
+  let unit = separateUnit;
+  if (i < n) {
+    if (separateUnit !== undefined) return undefined;
+    unit = UNIT_NAMES.find((name) => name.length === n - i && text.startsWith(name, i));
+    if (unit === undefined) return undefined;
+  }
+  const scale = unit === undefined ? 1 : UNIT_SCALE.get(unit);
+  if (scale === undefined) return undefined;
+  const bytes = value * scale;
+  if (bytes >= TWO_TO_THE_64) return undefined;
+  return { value: exactBigInt(bytes), unit, error: undefined };
+}
+
+function digitValue(c: number, base: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (base === 16) {
+    const lower = c | 0x20;
+    if (lower >= 97 && lower <= 102) return lower - 87;
+  }
+  return -1;
+}
+
+/** `bytes` is an integer below 2^64 held exactly (a value below 2^53 times a power of two). */
+function exactBigInt(bytes: number): bigint {
+  if (bytes >= SMALL_VALUE_LIMIT) return BigInt(bytes);
+  let value = SMALL_VALUES.get(bytes);
+  if (value === undefined) {
+    value = BigInt(bytes);
+    if (SMALL_VALUES.size < SMALL_VALUES_MAX) SMALL_VALUES.set(bytes, value);
+  }
+  return value;
+}
+
+function parseAnyNumber(text: string, separateUnit: string | undefined): ParsedNumber {
   let digits = text;
   let base = 10n;
   let prefix = '';
