@@ -4,6 +4,7 @@ import type { Token, TokenKind } from './tokens';
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const isAlpha = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95; /* _ */
+const isBinaryDigit = (c: number) => c === 48 || c === 49;
 const isHexDigit = (c: number) => isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
 
 const PUNCTUATION_TEXT: Readonly<Record<TokenKind, string>> = {
@@ -30,6 +31,20 @@ const PUNCTUATION_TEXT: Readonly<Record<TokenKind, string>> = {
   eof: '',
 };
 
+/** A token's text: a constant for punctuation, a slice of the source otherwise. */
+export function textOf(kind: TokenKind, source: string, start: number, end: number): string {
+  switch (kind) {
+    case 'ident':
+    case 'number':
+    case 'string':
+    case 'comment':
+    case 'invalid':
+      return source.slice(start, end);
+    default:
+      return PUNCTUATION_TEXT[kind];
+  }
+}
+
 /** All tokens at once (comments included), for features that scan the whole text. */
 export function tokenize(text: string): Token[] {
   const lexer = new Lexer(text);
@@ -41,22 +56,35 @@ export function tokenize(text: string): Token[] {
 }
 
 /**
- * A pull lexer: the parser asks for one token at a time, so tokens die young instead of a
- * whole-file array living through the parse (most of the parse's garbage-collection cost).
+ * A cursor over the tokens: `advance()` moves to the next one and leaves its kind and range in
+ * fields, with no object and no text slice per token (the parser asks for the text of the few
+ * tokens it keeps or compares). Comments are tokens too; the parser sets them aside.
  */
 export class Lexer {
+  /** The current token. Before the first `advance()` and after the end of the text: `eof`. */
+  kind: TokenKind = 'eof';
+  start = 0;
+  end = 0;
   private i = 0;
 
   constructor(private readonly text: string) {}
 
+  /** The next token as an object, for callers that keep tokens (`tokenize`). */
   next(): Token {
+    const kind = this.advance();
+    return { kind, start: this.start, end: this.end, text: this.tokenText() };
+  }
+
+  /** The current token's text: a constant for punctuation, a slice of the source otherwise. */
+  tokenText(): string {
+    return textOf(this.kind, this.text, this.start, this.end);
+  }
+
+  /** Moves to the next token and returns its kind. */
+  advance(): TokenKind {
     const text = this.text;
     const n = text.length;
     let i = this.i;
-    const make = (kind: TokenKind, start: number, end: number): Token => {
-      this.i = end;
-      return { kind, start, end, text: text.slice(start, end) };
-    };
     while (i < n) {
       const c = text.charCodeAt(i);
       const start = i;
@@ -66,27 +94,27 @@ export class Lexer {
       }
       if (c === 10 || c === 13) {
         i += c === 13 && text.charCodeAt(i + 1) === 10 ? 2 : 1;
-        this.i = i;
-        return { kind: 'newline', start, end: i, text: '\n' };
+        return this.found('newline', start, i);
       }
       if (c === 35 /* # */ || (c === 47 /* / */ && text.charCodeAt(i + 1) === 47)) {
         while (i < n && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) i++;
-        return make('comment', start, i);
+        return this.found('comment', start, i);
       }
       if (isDigit(c)) {
         // Hex (0x…), binary (0b…) or decimal with `_` separators; a unit glued on (`16MiB`) is part
         // of the token so that `16MiB` and `16 MiB` both read naturally. A `.digits` tail allows
         // versions (`6.6`) and exact fractional sizes (`1.5GiB`).
-        if (c === 48 && (text[i + 1] === 'x' || text[i + 1] === 'X')) {
+        const second = text.charCodeAt(i + 1);
+        if (c === 48 && (second === 120 /* x */ || second === 88) /* X */) {
           i += 2;
           while (i < n && (isHexDigit(text.charCodeAt(i)) || text.charCodeAt(i) === 95)) i++;
         } else if (
           c === 48 &&
-          (text[i + 1] === 'b' || text[i + 1] === 'B') &&
-          (text[i + 2] === '0' || text[i + 2] === '1')
+          (second === 98 /* b */ || second === 66) /* B */ &&
+          isBinaryDigit(text.charCodeAt(i + 2))
         ) {
           i += 2;
-          while (i < n && (text[i] === '0' || text[i] === '1' || text[i] === '_')) i++;
+          while (i < n && (isBinaryDigit(text.charCodeAt(i)) || text.charCodeAt(i) === 95)) i++;
         } else {
           while (i < n && (isDigit(text.charCodeAt(i)) || text.charCodeAt(i) === 95)) i++;
           if (text.charCodeAt(i) === 46 /* . */ && isDigit(text.charCodeAt(i + 1))) {
@@ -96,7 +124,7 @@ export class Lexer {
         }
         while (i < n && (isAlpha(text.charCodeAt(i)) || isDigit(text.charCodeAt(i)))) i++;
         // `32bit` (MAP_32BIT) is the one word that starts with a digit.
-        return make(text.slice(start, i) === '32bit' ? 'ident' : 'number', start, i);
+        return this.found(i - start === 5 && text.startsWith('32bit', start) ? 'ident' : 'number', start, i);
       }
       if (isAlpha(c)) {
         // Identifiers may contain `-` between letters/digits (`fixed-noreplace`, `host-visible`);
@@ -108,7 +136,7 @@ export class Lexer {
           else if (d === 45 /* - */ && isAlpha(text.charCodeAt(i + 1))) i += 2;
           else break;
         }
-        return make('ident', start, i);
+        return this.found('ident', start, i);
       }
       if (c === 34 /* " */) {
         i++;
@@ -118,9 +146,9 @@ export class Lexer {
         }
         if (text.charCodeAt(i) === 34) {
           i++;
-          return make('string', start, i);
+          return this.found('string', start, i);
         }
-        return make('invalid', start, i); // unterminated: reported by the parser
+        return this.found('invalid', start, i); // unterminated: reported by the parser
       }
       // Punctuation: constant texts, no per-token tables or slices (the lexer runs per keystroke).
       const next = text.charCodeAt(i + 1);
@@ -128,16 +156,13 @@ export class Lexer {
       let width = 1;
       switch (c) {
         case 61 /* = */:
-          if (next === 61) [kind, width] = ['eq', 2];
-          else kind = 'assign';
+          kind = next === 61 ? 'eq' : 'assign';
           break;
         case 33 /* ! */:
-          if (next === 61) [kind, width] = ['neq', 2];
-          else kind = 'invalid';
+          kind = next === 61 ? 'neq' : 'invalid';
           break;
         case 46 /* . */:
-          if (next === 46) [kind, width] = ['dotdot', 2];
-          else kind = 'invalid';
+          kind = next === 46 ? 'dotdot' : 'invalid';
           break;
         case 123:
           kind = 'lbrace';
@@ -174,16 +199,17 @@ export class Lexer {
           // A surrogate pair stays one invalid token.
           if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) width = 2;
       }
-      i += width;
-      this.i = i;
-      return {
-        kind,
-        start,
-        end: i,
-        text: kind === 'invalid' ? text.slice(start, i) : PUNCTUATION_TEXT[kind],
-      };
+      if (kind === 'eq' || kind === 'neq' || kind === 'dotdot') width = 2;
+      return this.found(kind, start, i + width);
     }
-    this.i = n;
-    return { kind: 'eof', start: n, end: n, text: '' };
+    return this.found('eof', n, n);
+  }
+
+  private found(kind: TokenKind, start: number, end: number): TokenKind {
+    this.kind = kind;
+    this.start = start;
+    this.end = end;
+    this.i = end;
+    return kind;
   }
 }

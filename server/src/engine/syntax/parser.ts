@@ -21,9 +21,9 @@ import type {
   TraitNode,
   Word,
 } from './ast';
-import { Lexer } from './lexer';
+import { Lexer, textOf } from './lexer';
 import { isUnit, parseNumberText } from './number-literal';
-import type { Token } from './tokens';
+import type { Token, TokenKind } from './tokens';
 import {
   ACCESS_VERBS,
   SETTING_BY_NAME,
@@ -43,10 +43,23 @@ export function parse(text: string): FileNode {
 
 class Parser {
   private readonly lexer: Lexer;
-  /** The token under the cursor, and the few after it that a decision needed to see. */
-  private current: Token;
-  private readonly ahead: Token[] = [];
-  private previous: Token | undefined;
+  /**
+   * The token under the cursor, as fields: tokens are not objects (one per token was most of the
+   * parse's garbage). Its text is sliced only when asked for, once.
+   */
+  private kind: TokenKind = 'eof';
+  private start = 0;
+  private end = 0;
+  private text: string | undefined;
+  /** The token after it, when a decision needed to see it (never more than one). */
+  private hasAhead = false;
+  private aheadKind: TokenKind = 'eof';
+  private aheadStart = 0;
+  private aheadEnd = 0;
+  private aheadText: string | undefined;
+  /** The token before it: where the last node ended, and whether a line just started. */
+  private previousKind: TokenKind | undefined;
+  private previousEnd = 0;
   private readonly errors: SyntaxDiagnostic[] = [];
   private readonly comments: Comment[] = [];
   private depth = 0;
@@ -58,9 +71,10 @@ class Parser {
   private readonly stepWords: Word[] = [];
   private readonly stepOptions: Option[] = [];
 
-  constructor(private readonly text: string) {
-    this.lexer = new Lexer(text);
-    this.current = this.pull();
+  constructor(private readonly source: string) {
+    this.lexer = new Lexer(source);
+    this.pull();
+    this.takeFromLexer();
   }
 
   parseFile(): FileNode {
@@ -70,11 +84,11 @@ class Parser {
         this.advance();
         continue;
       }
-      const t = this.peek();
-      if (t.kind === 'ident' && t.text === 'scenario') {
+      if (this.atWord('scenario')) {
         scenarios.push(this.parseScenario());
         continue;
       }
+      const t = this.peek();
       this.error(
         t,
         t.kind === 'invalid'
@@ -86,7 +100,7 @@ class Parser {
     return {
       kind: 'file',
       start: 0,
-      end: this.text.length,
+      end: this.source.length,
       scenarios,
       comments: this.comments,
       errors: this.errors,
@@ -99,8 +113,10 @@ class Parser {
     if (this.at('string')) name = this.stringLiteral();
     else this.error(this.peek(), 'expected the scenario\'s name in quotes: `scenario "name" {`');
     let bodyStart: number | undefined;
-    if (this.at('lbrace')) bodyStart = this.next().start;
-    else {
+    if (this.at('lbrace')) {
+      bodyStart = this.start;
+      this.advance();
+    } else {
       this.error(this.peek(), 'expected `{` after the scenario name');
       this.skipLine();
       return {
@@ -126,8 +142,7 @@ class Parser {
         closed = true;
         break;
       }
-      const t = this.peek();
-      if (t.kind === 'ident' && t.text === 'scenario' && this.isLineStart()) {
+      if (this.atWord('scenario') && this.isLineStart()) {
         break; // a missing `}`: the next scenario starts here
       }
       const statement = this.parseStatement();
@@ -150,8 +165,8 @@ class Parser {
   }
 
   private parseStatement(): Statement | undefined {
-    const t = this.peek();
-    if (t.kind !== 'ident') {
+    if (this.kind !== 'ident') {
+      const t = this.peek();
       this.error(
         t,
         t.kind === 'invalid'
@@ -161,11 +176,12 @@ class Parser {
       this.skipLine();
       return undefined;
     }
-    if (t.text === 'driver' && (this.peekAt(1).kind === 'ident' || this.peekAt(1).kind === 'lbrace'))
+    const word = this.currentText();
+    if (word === 'driver' && (this.peekKind() === 'ident' || this.peekKind() === 'lbrace'))
       return this.parseDriver();
-    if (t.text === 'actor') return this.parseActor();
-    if (t.text === 'expect') return this.parseExpect();
-    if (SETTING_BY_NAME.has(t.text) && this.peekAt(1).kind !== 'assign') return this.parseSetting();
+    if (word === 'actor') return this.parseActor();
+    if (word === 'expect') return this.parseExpect();
+    if (SETTING_BY_NAME.has(word) && this.peekKind() !== 'assign') return this.parseSetting();
     return this.parseStep();
   }
 
@@ -301,18 +317,14 @@ class Parser {
   }
 
   private parseStep(): StepNode {
-    const first = this.peek();
+    const start = this.start;
     let binding: Identifier | undefined;
     let actor: Identifier | undefined;
-    if (this.peekAt(1).kind === 'assign') {
+    if (this.peekKind() === 'assign') {
       binding = this.ident();
       this.advance();
     }
-    if (
-      this.at('ident') &&
-      this.peekAt(1).kind === 'ident' &&
-      ACCESS_VERBS[this.peekAt(1).text] !== undefined
-    ) {
+    if (this.at('ident') && this.peekKind() === 'ident' && ACCESS_VERBS[this.peekText()] !== undefined) {
       actor = this.ident();
     }
     if (!this.at('ident')) {
@@ -325,7 +337,7 @@ class Parser {
       );
       const verb: Identifier = { kind: 'ident', name: '', start: t.start, end: t.start };
       this.skipLine();
-      return this.step(first.start, binding, actor, verb, EMPTY, EMPTY, EMPTY);
+      return this.step(start, binding, actor, verb, EMPTY, EMPTY, EMPTY);
     }
     const verb = this.ident();
     const spec = VERB_BY_NAME.get(ACCESS_VERBS[verb.name] ?? verb.name);
@@ -338,12 +350,13 @@ class Parser {
     words.length = 0;
     options.length = 0;
     while (!this.atLineEnd()) {
-      const t = this.peek();
-      if (t.kind === 'comma' || t.kind === 'pipe') {
+      const kind = this.kind;
+      if (kind === 'comma' || kind === 'pipe') {
         this.advance();
         continue;
       }
-      if (t.kind === 'ident' && optionNames.has(t.text)) {
+      const word = kind === 'ident' ? this.currentText() : undefined;
+      if (word !== undefined && optionNames.has(word)) {
         const keyword = this.ident();
         let value: Expression | StringLiteral | undefined;
         if (this.at('string')) value = this.stringLiteral();
@@ -352,16 +365,16 @@ class Parser {
         options.push({ kind: 'option', start: keyword.start, end: this.prevEnd(), keyword, value });
         continue;
       }
-      if (t.kind === 'ident' && (flagWords === undefined ? true : flagWords.has(t.text))) {
+      if (word !== undefined && (flagWords === undefined ? true : flagWords.has(word))) {
+        words.push({ kind: 'word', name: word, start: this.start, end: this.end });
         this.advance();
-        words.push({ kind: 'word', name: t.text, start: t.start, end: t.end });
         continue;
       }
       const arg = this.parseArgument();
       if (arg) args.push(arg);
       else this.skipToken();
     }
-    return this.step(first.start, binding, actor, verb, exact(args), exact(words), exact(options));
+    return this.step(start, binding, actor, verb, exact(args), exact(words), exact(options));
   }
 
   private step(
@@ -384,37 +397,36 @@ class Parser {
       args,
       words,
       options,
-      text: this.text.slice(start, end),
+      text: this.source.slice(start, end),
     };
   }
 
   private parseExpect(): ExpectNode {
     const keyword = this.ident();
-    const t = this.peek();
+    const word = this.kind === 'ident' ? this.currentText() : undefined;
     let expectation: ExpectForm;
-    if (t.kind === 'ident' && t.text === 'diagnostic') {
+    if (word === 'diagnostic') {
       this.advance();
       const code = this.at('ident') ? this.ident() : undefined;
       if (!code)
         this.error(this.peek(), 'expected a diagnostic code, e.g. `expect diagnostic stale-pointer`');
       expectation = { form: 'diagnostic', code };
     } else if (
-      t.kind === 'ident' &&
-      (t.text === 'mapped' || t.text === 'unmapped') &&
-      this.peekAt(1).kind !== 'eq' &&
-      this.peekAt(1).kind !== 'neq'
+      (word === 'mapped' || word === 'unmapped') &&
+      this.peekKind() !== 'eq' &&
+      this.peekKind() !== 'neq'
     ) {
       this.advance();
       const address = this.parseExpression();
-      if (!address) this.error(this.peek(), `expected an address after \`${t.text}\``);
+      if (!address) this.error(this.peek(), `expected an address after \`${word}\``);
       if (this.at('comma')) this.advance();
       const length = this.atLineEnd() ? undefined : this.parseExpression();
-      expectation = { form: 'mapped', negated: t.text === 'unmapped', address, length };
+      expectation = { form: 'mapped', negated: word === 'unmapped', address, length };
     } else if (
-      t.kind === 'ident' &&
-      (t.text === 'read' || (this.peekAt(1).kind === 'ident' && this.peekAt(1).text === 'reads'))
+      word !== undefined &&
+      (word === 'read' || (this.peekKind() === 'ident' && this.peekText() === 'reads'))
     ) {
-      const actor = t.text === 'read' ? undefined : this.ident();
+      const actor = word === 'read' ? undefined : this.ident();
       this.advance(); // `read` / `reads`
       const address = this.parseExpression();
       if (!address) this.error(this.peek(), 'expected the address to read');
@@ -444,7 +456,8 @@ class Parser {
       else this.error(this.peek(), 'expected `==` or `!=` and the expected value');
       return { op: '==', value: undefined };
     }
-    const op = this.next().kind === 'eq' ? '==' : '!=';
+    const op = this.kind === 'eq' ? '==' : '!=';
+    this.advance();
     const value = this.parseArgument();
     if (!value) this.error(this.peek(), 'expected the expected value after `' + op + '`');
     return { op, value };
@@ -472,7 +485,8 @@ class Parser {
     let left = this.parseMultiplicative();
     if (!left) return undefined;
     while (this.at('plus') || this.at('minus')) {
-      const op = this.next().kind === 'plus' ? '+' : '-';
+      const op = this.kind === 'plus' ? '+' : '-';
+      this.advance();
       const right = this.parseMultiplicative();
       if (!right) this.error(this.peek(), `expected a value after \`${op}\``);
       left = { kind: 'binary', op, left, right, start: left.start, end: right ? right.end : this.prevEnd() };
@@ -501,112 +515,154 @@ class Parser {
 
   private parseUnary(): Expression | undefined {
     if (this.at('minus')) {
-      const minus = this.next();
+      const start = this.start;
+      const minusEnd = this.end;
+      this.advance();
       const operand = this.parseUnary();
       if (!operand) this.error(this.peek(), 'expected a value after `-`');
-      return { kind: 'negate', operand, start: minus.start, end: operand ? operand.end : minus.end };
+      return { kind: 'negate', operand, start, end: operand ? operand.end : minusEnd };
     }
     return this.parsePrimary();
   }
 
   private parsePrimary(): Expression | undefined {
-    const t = this.peek();
-    if (t.kind === 'number') {
+    const kind = this.kind;
+    const start = this.start;
+    if (kind === 'number') {
+      const digits = this.currentText();
+      const digitsEnd = this.end;
       this.advance();
       let unit: string | undefined;
-      let end = t.end;
-      const after = this.peek();
-      if (after.kind === 'ident' && isUnit(after.text) && after.start > t.end) {
-        unit = after.text;
-        end = after.end;
+      let end = digitsEnd;
+      if (this.kind === 'ident' && this.start > digitsEnd && isUnit(this.currentText())) {
+        unit = this.currentText();
+        end = this.end;
         this.advance();
       }
-      const parsed = parseNumberText(t.text, unit);
+      const parsed = parseNumberText(digits, unit);
       const literal: NumberLiteral = {
         kind: 'number',
-        text: this.text.slice(t.start, end),
+        text: end === digitsEnd ? digits : this.source.slice(start, end),
         value: parsed.value,
         unit: parsed.unit,
         error: parsed.error,
-        start: t.start,
+        start,
         end,
       };
       if (parsed.error) this.error(literal, parsed.error);
       return literal;
     }
-    if (t.kind === 'ident') {
+    if (kind === 'ident') {
+      const name: Expression = { kind: 'name', name: this.currentText(), start, end: this.end };
       this.advance();
-      return { kind: 'name', name: t.text, start: t.start, end: t.end };
+      return name;
     }
-    if (t.kind === 'lparen') {
+    if (kind === 'lparen') {
       this.advance();
       const inner = this.parseExpression();
       if (!inner) this.error(this.peek(), 'expected a value inside `( )`');
       if (this.at('rparen')) this.advance();
       else this.error(this.peek(), 'expected `)`');
-      return { kind: 'paren', inner, start: t.start, end: this.prevEnd() };
+      return { kind: 'paren', inner, start, end: this.prevEnd() };
     }
     return undefined;
   }
 
   // ---- token helpers ----
 
-  /** The next token that is not a comment (comments are set aside as they come). */
-  private pull(): Token {
-    for (;;) {
-      const t = this.lexer.next();
-      if (t.kind !== 'comment') return t;
-      this.comments.push({ start: t.start, end: t.end, text: t.text });
-    }
+  /** Moves the lexer to the next token that is not a comment (comments are set aside). */
+  private pull(): void {
+    const lexer = this.lexer;
+    while (lexer.advance() === 'comment')
+      this.comments.push({ start: lexer.start, end: lexer.end, text: lexer.tokenText() });
   }
 
+  private takeFromLexer(): void {
+    this.kind = this.lexer.kind;
+    this.start = this.lexer.start;
+    this.end = this.lexer.end;
+    this.text = undefined;
+  }
+
+  /** The current token's text. */
+  private currentText(): string {
+    return (this.text ??= textOf(this.kind, this.source, this.start, this.end));
+  }
+
+  /** The current token as an object, for error messages and the rarely taken paths. */
   private peek(): Token {
-    return this.current;
+    return { kind: this.kind, start: this.start, end: this.end, text: this.currentText() };
   }
 
-  private peekAt(ahead: number): Token {
-    if (ahead === 0) return this.current;
-    while (this.ahead.length < ahead) {
-      const last = this.ahead[this.ahead.length - 1] ?? this.current;
-      if (last.kind === 'eof') return last;
-      this.ahead.push(this.pull());
+  /** The kind of the token after the current one. */
+  private peekKind(): TokenKind {
+    if (this.kind === 'eof') return 'eof';
+    if (!this.hasAhead) {
+      this.pull();
+      this.hasAhead = true;
+      this.aheadKind = this.lexer.kind;
+      this.aheadStart = this.lexer.start;
+      this.aheadEnd = this.lexer.end;
+      this.aheadText = undefined;
     }
-    return this.ahead[ahead - 1]!;
+    return this.aheadKind;
   }
 
-  private at(kind: Token['kind']): boolean {
-    return this.current.kind === kind;
+  /** The text of the token after the current one. */
+  private peekText(): string {
+    if (this.kind === 'eof') return '';
+    this.peekKind();
+    return (this.aheadText ??= textOf(this.aheadKind, this.source, this.aheadStart, this.aheadEnd));
+  }
+
+  private at(kind: TokenKind): boolean {
+    return this.kind === kind;
+  }
+
+  private atWord(word: string): boolean {
+    return this.kind === 'ident' && this.currentText() === word;
   }
 
   private advance(): void {
-    if (this.current.kind === 'eof') return;
-    this.previous = this.current;
-    this.current = this.ahead.length > 0 ? this.ahead.shift()! : this.pull();
+    if (this.kind === 'eof') return;
+    this.previousKind = this.kind;
+    this.previousEnd = this.end;
+    if (this.hasAhead) {
+      this.hasAhead = false;
+      this.kind = this.aheadKind;
+      this.start = this.aheadStart;
+      this.end = this.aheadEnd;
+      this.text = this.aheadText;
+    } else {
+      this.pull();
+      this.takeFromLexer();
+    }
   }
 
   private next(): Token {
-    const t = this.current;
+    const t = this.peek();
     this.advance();
     return t;
   }
 
   private prevEnd(): number {
-    return this.previous?.end ?? 0;
+    return this.previousEnd;
   }
 
   private atLineEnd(): boolean {
-    const k = this.peek().kind;
+    const k = this.kind;
     return k === 'newline' || k === 'eof' || k === 'rbrace';
   }
 
   private isLineStart(): boolean {
-    const kind = this.previous?.kind;
+    const kind = this.previousKind;
     return kind === undefined || kind === 'newline' || kind === 'lbrace';
   }
 
   private ident(): Identifier {
-    const t = this.next();
-    return { kind: 'ident', name: t.text, start: t.start, end: t.end };
+    const node: Identifier = { kind: 'ident', name: this.currentText(), start: this.start, end: this.end };
+    this.advance();
+    return node;
   }
 
   private stringLiteral(): StringLiteral {
