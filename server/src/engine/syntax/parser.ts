@@ -67,9 +67,9 @@ class Parser {
    * A step's parts are collected here and copied out at their exact length: an array grown by
    * `push` from `[]` keeps room for 17 elements, and the AST lives as long as the document.
    */
-  private readonly stepArgs: Argument[] = [];
-  private readonly stepWords: Word[] = [];
-  private readonly stepOptions: Option[] = [];
+  private readonly stepArgs = new ListBuilder<Argument>();
+  private readonly stepWords = new ListBuilder<Word>();
+  private readonly stepOptions = new ListBuilder<Option>();
 
   constructor(private readonly source: string) {
     this.lexer = new Lexer(source);
@@ -346,9 +346,6 @@ class Parser {
     const args = this.stepArgs;
     const words = this.stepWords;
     const options = this.stepOptions;
-    args.length = 0;
-    words.length = 0;
-    options.length = 0;
     while (!this.atLineEnd()) {
       const kind = this.kind;
       if (kind === 'comma' || kind === 'pipe') {
@@ -362,19 +359,19 @@ class Parser {
         if (this.at('string')) value = this.stringLiteral();
         else if (!this.atLineEnd() && !this.at('comma')) value = this.parseExpression();
         if (!value) this.error(keyword, `\`${keyword.name}\` needs a value`);
-        options.push({ kind: 'option', start: keyword.start, end: this.prevEnd(), keyword, value });
+        options.add({ kind: 'option', start: keyword.start, end: this.prevEnd(), keyword, value });
         continue;
       }
       if (word !== undefined && (flagWords === undefined ? true : flagWords.has(word))) {
-        words.push({ kind: 'word', name: word, start: this.start, end: this.end });
+        words.add({ kind: 'word', name: word, start: this.start, end: this.end });
         this.advance();
         continue;
       }
       const arg = this.parseArgument();
-      if (arg) args.push(arg);
+      if (arg) args.add(arg);
       else this.skipToken();
     }
-    return this.step(start, binding, actor, verb, exact(args), exact(words), exact(options));
+    return this.step(start, binding, actor, verb, args.take(), words.take(), options.take());
   }
 
   private step(
@@ -387,18 +384,7 @@ class Parser {
     options: readonly Option[],
   ): StepNode {
     const end = Math.max(this.prevEnd(), verb.end);
-    return {
-      kind: 'step',
-      start,
-      end,
-      binding,
-      actor,
-      verb,
-      args,
-      words,
-      options,
-      text: this.source.slice(start, end),
-    };
+    return new SourceStep(this.source, start, end, binding, actor, verb, args, words, options);
   }
 
   private parseExpect(): ExpectNode {
@@ -702,6 +688,55 @@ class Parser {
     // One error per position is enough: recovery may revisit the same token.
     if (last && last.start === range.start && last.message === message) return;
     this.errors.push({ start: range.start, end: Math.max(range.end, range.start), message });
+  }
+}
+
+/**
+ * A step whose `text` is sliced from the source when read. Only display code reads it (hover,
+ * the panel, exports), so holding a string per step would cost memory for every step to serve a
+ * few.
+ */
+class SourceStep implements StepNode {
+  readonly kind = 'step';
+  readonly #source: string;
+
+  constructor(
+    source: string,
+    readonly start: number,
+    readonly end: number,
+    readonly binding: Identifier | undefined,
+    readonly actor: Identifier | undefined,
+    readonly verb: Identifier,
+    readonly args: readonly Argument[],
+    readonly words: readonly Word[],
+    readonly options: readonly Option[],
+  ) {
+    this.#source = source;
+  }
+
+  get text(): string {
+    return this.#source.slice(this.start, this.end);
+  }
+}
+
+/**
+ * Collects a list's items to copy them out at their exact length. The array is reused from one
+ * list to the next (`length = 0` would drop its storage and regrow it for every step).
+ */
+class ListBuilder<T> {
+  private readonly items: T[] = [];
+  private count = 0;
+
+  add(item: T): void {
+    this.items[this.count++] = item;
+  }
+
+  /** The items added since the last `take()`, at their exact length. */
+  take(): readonly T[] {
+    const count = this.count;
+    if (count === 0) return EMPTY;
+    this.count = 0;
+    return this.items.slice(0, count);
   }
 }
 
