@@ -31,11 +31,21 @@ import {
   VERB_BY_NAME,
   verbOptions,
   verbWords,
+  type VerbSpec,
 } from '../language/vocabulary';
 
 const MAX_EXPRESSION_DEPTH = 64;
 const EMPTY: readonly never[] = Object.freeze([]);
 const UNKNOWN_VERB_OPTIONS: ReadonlySet<string> = new Set(['by']);
+/**
+ * The words for which `ACCESS_VERBS[word] !== undefined`, as a set: indexing an object with a
+ * freshly sliced string makes V8 internalise it first, which was the parse's costliest line.
+ * Inherited names (`constructor`…) are in, because the object lookup finds them too.
+ */
+const ACCESS_VERB_NAMES: ReadonlySet<string> = new Set([
+  ...Object.keys(ACCESS_VERBS),
+  ...Object.getOwnPropertyNames(Object.prototype),
+]);
 
 export function parse(text: string): FileNode {
   return new Parser(text).parseFile();
@@ -324,7 +334,7 @@ class Parser {
       binding = this.ident();
       this.advance();
     }
-    if (this.at('ident') && this.peekKind() === 'ident' && ACCESS_VERBS[this.peekText()] !== undefined) {
+    if (this.at('ident') && this.peekKind() === 'ident' && ACCESS_VERB_NAMES.has(this.peekText())) {
       actor = this.ident();
     }
     if (!this.at('ident')) {
@@ -339,9 +349,14 @@ class Parser {
       this.skipLine();
       return this.step(start, binding, actor, verb, EMPTY, EMPTY, EMPTY);
     }
-    const verb = this.ident();
-    const spec = VERB_BY_NAME.get(ACCESS_VERBS[verb.name] ?? verb.name);
-    const flagWords = spec ? verbWords(spec) : undefined;
+    const verbText = this.currentText();
+    const accessVerb = ACCESS_VERB_NAMES.has(verbText) ? ACCESS_VERBS[verbText] : undefined;
+    const spec = VERB_BY_NAME.get(accessVerb ?? verbText);
+    // The vocabulary's own strings, so that 100k `mmap`s and `rw`s share one string each.
+    const name = spec?.verb === verbText ? spec.verb : verbText;
+    const verb: Identifier = { kind: 'ident', name, start: this.start, end: this.end };
+    this.advance();
+    const flagWords = spec ? flagWordsOf(spec) : undefined;
     const optionNames = spec ? verbOptions(spec) : UNKNOWN_VERB_OPTIONS;
     const args = this.stepArgs;
     const words = this.stepWords;
@@ -362,8 +377,9 @@ class Parser {
         options.add({ kind: 'option', start: keyword.start, end: this.prevEnd(), keyword, value });
         continue;
       }
-      if (word !== undefined && (flagWords === undefined ? true : flagWords.has(word))) {
-        words.add({ kind: 'word', name: word, start: this.start, end: this.end });
+      const flag = word === undefined || flagWords === undefined ? word : flagWords.get(word);
+      if (flag !== undefined) {
+        words.add({ kind: 'word', name: flag, start: this.start, end: this.end });
         this.advance();
         continue;
       }
@@ -689,6 +705,18 @@ class Parser {
     if (last && last.start === range.start && last.message === message) return;
     this.errors.push({ start: range.start, end: Math.max(range.end, range.start), message });
   }
+}
+
+const flagWordCache = new Map<VerbSpec, ReadonlyMap<string, string>>();
+
+/** A verb's flag words, each to the vocabulary's own string for it. */
+function flagWordsOf(spec: VerbSpec): ReadonlyMap<string, string> {
+  let words = flagWordCache.get(spec);
+  if (!words) {
+    words = new Map([...verbWords(spec)].map((word) => [word, word]));
+    flagWordCache.set(spec, words);
+  }
+  return words;
 }
 
 /**
