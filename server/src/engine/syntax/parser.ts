@@ -22,7 +22,7 @@ import type {
   Word,
 } from './ast';
 import { Lexer, textOf } from './lexer';
-import { isUnit, parseNumberText } from './number-literal';
+import { isUnit, parseNumberText, type ParsedNumber } from './number-literal';
 import type { Token, TokenKind } from './tokens';
 import {
   ACCESS_VERBS,
@@ -35,6 +35,7 @@ import {
 } from '../language/vocabulary';
 
 const MAX_EXPRESSION_DEPTH = 64;
+const SHORT_LITERAL_LENGTH = 8;
 const EMPTY: readonly never[] = Object.freeze([]);
 const UNKNOWN_VERB_OPTIONS: ReadonlySet<string> = new Set(['by']);
 /**
@@ -70,6 +71,7 @@ class Parser {
   /** The token before it: where the last node ended, and whether a line just started. */
   private previousKind: TokenKind | undefined;
   private previousEnd = 0;
+  private readonly shortLiterals = new Map<string, ParsedNumber & { readonly text: string }>();
   private readonly errors: SyntaxDiagnostic[] = [];
   private readonly comments: Comment[] = [];
   private depth = 0;
@@ -541,10 +543,11 @@ class Parser {
         end = this.end;
         this.advance();
       }
-      const parsed = parseNumberText(digits, unit);
+      const known = unit === undefined ? this.shortLiteral(digits) : undefined;
+      const parsed = known ?? parseNumberText(digits, unit);
       const literal: NumberLiteral = {
         kind: 'number',
-        text: end === digitsEnd ? digits : this.source.slice(start, end),
+        text: known ? known.text : end === digitsEnd ? digits : this.source.slice(start, end),
         value: parsed.value,
         unit: parsed.unit,
         error: parsed.error,
@@ -568,6 +571,21 @@ class Parser {
       return { kind: 'paren', inner, start, end: this.prevEnd() };
     }
     return undefined;
+  }
+
+  /**
+   * Short literals are sizes and offsets that repeat (`64KiB`, `4096`, `0x40`): each distinct
+   * one is read once and its text kept once. Long ones are addresses, nearly all distinct.
+   */
+  private shortLiteral(text: string): (ParsedNumber & { readonly text: string }) | undefined {
+    if (text.length > SHORT_LITERAL_LENGTH) return undefined;
+    let known = this.shortLiterals.get(text);
+    if (!known) {
+      const { value, unit, error } = parseNumberText(text);
+      known = { text, value, unit, error };
+      this.shortLiterals.set(text, known);
+    }
+    return known;
   }
 
   // ---- token helpers ----
