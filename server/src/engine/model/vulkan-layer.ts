@@ -54,10 +54,10 @@ export class VulkanLayer {
 
   /** Set-up before step 1: the strategy's reservations, then device creation (internal mappings). */
   start(): void {
-    this.sim.calls = [];
+    this.sim.takeCalls(); // set-up starts with no calls
     this.strategy.start?.(this.sim);
     if (this.usesVulkan()) for (const ops of this.ops.values()) ops.start();
-    this.setupCalls = this.sim.calls;
+    this.setupCalls = this.sim.takeCalls();
   }
 
   private usesVulkan(): boolean {

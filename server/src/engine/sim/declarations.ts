@@ -69,13 +69,7 @@ function declareDriver(statement: DriverNode, declaring: Declaring): void {
   }
   drivers.set(model.name, model);
   actors.add(model.name);
-  sim.symbols.define({
-    name: model.name,
-    kind: 'driver',
-    definition: statement.name,
-    statement,
-    stepIndex: undefined,
-  });
+  sim.symbols.define(model.name, 'driver', statement.name, statement, undefined);
 }
 
 function declareActor(name: Identifier, declaring: Omit<Declaring, 'drivers'>): void {
@@ -89,13 +83,7 @@ function declareActor(name: Identifier, declaring: Omit<Declaring, 'drivers'>): 
     return;
   }
   actors.add(name.name);
-  sim.symbols.define({
-    name: name.name,
-    kind: 'actor',
-    definition: name,
-    statement: name,
-    stepIndex: undefined,
-  });
+  sim.symbols.define(name.name, 'actor', name, name, undefined);
 }
 
 function applyDriverOptions(drivers: Map<string, DriverModel>, options: DriverOptions): void {
