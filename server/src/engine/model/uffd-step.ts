@@ -90,7 +90,7 @@ export function uffdStep(sim: Simulation, step: StepNode, actor: string, args: U
 
 /** After a step (or an expectation): list the faults the handlers serviced, check snapshots. */
 export function afterUffdStep(sim: Simulation): void {
-  const uffd = sim.space.userfaultfd;
+  const uffd = sim.userfaultfd;
   if (uffd.registrations.length === 0) return;
   const events = uffd.takeEvents();
   const byRegistration = new Map<UffdRegistration, number[]>();

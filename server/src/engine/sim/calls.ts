@@ -5,12 +5,24 @@
 // fields, never in a closure: a closure per call also keeps a context object alive.
 import type { Effect, Errno, MmapArgs, MremapArgs, SyscallResult } from '../kernel/types';
 import { formatHex } from '../numbers';
+import type { Failure } from '../kernel/result';
 import { mmapText, mprotectText, mremapText, munmapText, resultText } from './format-call';
 import type { CallRecord } from './records';
 
 /** Shared by every call without effects and every step without calls (most of them). */
 export const NO_EFFECTS: readonly Effect[] = [];
 export const NO_CALLS: readonly CallRecord[] = [];
+
+/**
+ * One item, or a list of several. Records keep a lone call (or effect) without an array around
+ * it: most steps make one call, and most calls have at most one effect.
+ */
+export type OneOrList<T extends object> = T | readonly T[];
+
+/** The items as a list: a new one-item array for a lone item (cheap: it dies young). */
+export function listOf<T extends object>(items: OneOrList<T>): readonly T[] {
+  return Array.isArray(items) ? (items as readonly T[]) : [items as T];
+}
 
 /** `munmap` and `mprotect` take a range (and a protection), the other syscalls an args struct. */
 export interface RangeArgs {
@@ -24,29 +36,44 @@ export type SyscallCallArgs =
   | { readonly syscall: 'mremap'; readonly args: MremapArgs }
   | { readonly syscall: 'munmap' | 'mprotect'; readonly args: RangeArgs };
 
-/** A raw syscall on the simulated kernel: its arguments and the kernel's answer. */
+/**
+ * A raw syscall on the simulated kernel: its arguments and the kernel's answer. The answer's
+ * effects are kept alone or in an array of their exact size (the kernel grows its list by push).
+ */
 export class SyscallCall implements CallRecord {
+  private readonly effectData: OneOrList<Effect>;
+  /** What a successful call returned. */
+  private readonly value: bigint | undefined;
+  /** Why a failed call failed. */
+  private readonly failure: Failure | undefined;
+
   constructor(
     readonly actor: string,
     private readonly syscall: SyscallCallArgs['syscall'],
     private readonly args: SyscallCallArgs['args'],
-    private readonly answer: SyscallResult,
-  ) {}
-
-  get ok(): boolean {
-    return this.answer.ok;
-  }
-
-  get errno(): Errno | undefined {
-    return this.answer.ok ? undefined : this.answer.errno;
-  }
-
-  get reason(): string | undefined {
-    return this.answer.ok ? undefined : this.answer.reason;
+    answer: SyscallResult,
+  ) {
+    const effects = answer.effects;
+    this.effectData =
+      effects.length === 1 ? effects[0]! : effects.length === 0 ? NO_EFFECTS : effects.slice();
+    this.value = answer.ok ? answer.value : undefined;
+    this.failure = answer.ok ? undefined : answer;
   }
 
   get effects(): readonly Effect[] {
-    return this.answer.effects;
+    return listOf(this.effectData);
+  }
+
+  get ok(): boolean {
+    return this.failure === undefined;
+  }
+
+  get errno(): Errno | undefined {
+    return this.failure?.errno;
+  }
+
+  get reason(): string | undefined {
+    return this.failure?.reason;
   }
 
   get text(): string {
@@ -67,8 +94,9 @@ export class SyscallCall implements CallRecord {
   }
 
   get result(): string {
+    const answer = this.failure ?? { ok: true, value: this.value!, effects: this.effects };
     // mmap and mremap return an address, munmap and mprotect 0.
-    return resultText(this.answer, this.syscall === 'mmap' || this.syscall === 'mremap');
+    return resultText(answer, this.syscall === 'mmap' || this.syscall === 'mremap');
   }
 }
 

@@ -38,7 +38,9 @@ export function declareParticipants(
 ): Participants {
   const drivers = new Map<string, DriverModel>();
   const actors = new Set<string>(BUILTIN_ACTORS);
-  for (const statement of node.body) {
+  // Indexed: this runs once, in the interpreter, where `for…of` makes an iterator result per statement.
+  for (let i = 0; i < node.body.length; i++) {
+    const statement = node.body[i]!;
     if (statement.kind === 'driver') declareDriver(statement, { sim, problems, drivers, actors });
     else if (statement.kind === 'actor' && statement.name)
       declareActor(statement.name, { sim, problems, actors });

@@ -3,6 +3,7 @@ import type { AccessResult, SyscallResult } from '../kernel/types';
 import { formatHex } from '../numbers';
 import type { StepNode } from '../syntax/ast';
 import type { CallRecord, Outcome, StepRecord } from './records';
+import { listOf, type OneOrList } from './calls';
 import type { Simulation } from './simulation';
 
 /** A step's record; its result text is formatted when read (hover and hints ask for few). */
@@ -11,12 +12,12 @@ export class RecordedStep implements StepRecord {
     readonly index: number,
     readonly node: StepNode,
     readonly actor: string,
-    private callList: readonly CallRecord[],
+    private callsMade: OneOrList<CallRecord>,
     readonly outcome: Outcome,
   ) {}
 
   get calls(): readonly CallRecord[] {
-    return this.callList;
+    return listOf(this.callsMade);
   }
 
   get resultText(): string {
@@ -25,18 +26,22 @@ export class RecordedStep implements StepRecord {
 
   /** Calls made after the step, by the expectations that follow it. */
   addCalls(calls: readonly CallRecord[]): void {
-    this.callList = this.callList.concat(calls);
+    this.callsMade = listOf(this.callsMade).concat(calls);
   }
 }
 
+/** Outcomes are read-only: the common fixed ones are shared rather than made per step. */
+export const OK_OUTCOME: Outcome = { kind: 'ok' };
+const SKIPPED_FOR_ARGUMENTS: Outcome = { kind: 'skipped', reason: 'missing or invalid arguments' };
+
 /** A step not run because an argument was missing or invalid (already reported). */
 export function skippedForArguments(): Outcome {
-  return { kind: 'skipped', reason: 'missing or invalid arguments' };
+  return SKIPPED_FOR_ARGUMENTS;
 }
 
 export function syscallOutcome(result: SyscallResult, returnsAddress = true): Outcome {
   if (!result.ok) return { kind: 'errno', errno: result.errno, reason: result.reason };
-  return returnsAddress ? { kind: 'address', value: result.value } : { kind: 'ok' };
+  return returnsAddress ? { kind: 'address', value: result.value } : OK_OUTCOME;
 }
 
 export function accessOutcome(result: AccessResult, summary: string): Outcome {

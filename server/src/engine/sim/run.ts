@@ -11,6 +11,7 @@ import { afterUffdStep } from '../model/uffd-step';
 import { accessStep } from './access-steps';
 import { bindStepResult } from './bind-step';
 import { declareParticipants, type DriverOptions } from './declarations';
+import { listOf } from './calls';
 import { checkExclusiveWords } from './exclusive-words';
 import { checkExpectation } from './expectations';
 import { NameScope } from './names';
@@ -53,6 +54,12 @@ export interface RunOptions extends PlatformDefaults, DriverOptions {
   /** Override the scenario's strategy (exploration compares strategies on one workload). */
   readonly strategyOverride?: StrategyName;
 }
+
+/**
+ * `writes` → `write`: a Map, since a property lookup keyed by a string from the text makes V8
+ * look the string up in its string table on every step.
+ */
+const ACCESS_VERB_BY_WORD: ReadonlyMap<string, string> = new Map(Object.entries(ACCESS_VERBS));
 
 export function runScenario(node: ScenarioNode, sourceText: string, options: RunOptions = {}): ScenarioRun {
   return new ScenarioRunner(node, sourceText, options).run();
@@ -110,7 +117,10 @@ class ScenarioRunner {
     const maxSteps = this.options.maxSteps ?? Number.POSITIVE_INFINITY;
     vulkan.start();
     sim.space.markStep(-1);
-    for (const statement of this.node.body) {
+    const body = this.node.body;
+    // Indexed: this loop starts in the interpreter, where `for…of` makes an iterator result per statement.
+    for (let i = 0; i < body.length; i++) {
+      const statement = body[i]!;
       if (statement.kind === 'step') {
         if (sim.records.length >= maxSteps) break;
         this.executeStep(statement);
@@ -137,9 +147,9 @@ class ScenarioRunner {
     const index = sim.records.length;
     sim.stepIndex = index;
     sim.stepNode = step;
-    const verbName = ACCESS_VERBS[step.verb.name] ?? step.verb.name;
+    const verbName = ACCESS_VERB_BY_WORD.get(step.verb.name) ?? step.verb.name;
     const spec = VERB_BY_NAME.get(verbName);
-    const actor = stepActor(this.actorContext, step);
+    const actor = stepActor(this.actorContext, step, spec);
     let outcome: Outcome;
     if (!spec) {
       if (step.verb.name) {
@@ -154,8 +164,8 @@ class ScenarioRunner {
       }
       outcome = { kind: 'skipped', reason: 'not a command' };
     } else {
-      checkExclusiveWords(this.problems, step, spec.verb);
-      sim.space.userfaultfd.step = index;
+      checkExclusiveWords(this.problems, step, spec);
+      sim.userfaultfd.step = index;
       outcome = this.dispatch(step, verbName, actor);
       afterUffdStep(sim);
     }
@@ -171,7 +181,7 @@ class ScenarioRunner {
    */
   private keepCallsOfExpectation(): void {
     const { sim, vulkan } = this.context;
-    const calls = sim.takeCalls();
+    const calls = listOf(sim.takeCalls());
     if (calls.length === 0) return;
     const last = sim.records[sim.records.length - 1];
     if (last instanceof RecordedStep) last.addCalls(calls);

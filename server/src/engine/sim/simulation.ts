@@ -2,6 +2,7 @@
 // actor uses to make calls. Every syscall goes through here so that it is recorded with its
 // actor, text and result — that record is what hover, the trace and the rules read.
 import { AddressSpace } from '../kernel/address-space';
+import type { Userfaultfd } from '../kernel/userfaultfd';
 import type { AccessResult, Datum, Effect, MmapArgs, MremapArgs, SyscallResult, Vma } from '../kernel/types';
 import type { StepNode } from '../syntax/ast';
 import type { TextRange } from '../syntax/text-range';
@@ -11,7 +12,7 @@ import type { Platform } from './platform';
 import type { CallRecord, ExpectRecord, Finding, StepRecord } from './records';
 import type { LanguageProblem } from './problems';
 import { SymbolTable } from './symbols';
-import { AccessCall, NO_CALLS, NoteCall, SyscallCall } from './calls';
+import { AccessCall, NO_CALLS, NoteCall, SyscallCall, type OneOrList } from './calls';
 
 export interface DataTag {
   readonly datum: Datum;
@@ -22,6 +23,8 @@ export interface DataTag {
 
 export class Simulation {
   readonly space: AddressSpace;
+  /** The space's userfaultfd, held once: every step sets its step, and the getter allocates. */
+  readonly userfaultfd: Userfaultfd;
   readonly records: StepRecord[] = [];
   readonly expects: ExpectRecord[] = [];
   readonly findings: Finding[] = [];
@@ -38,6 +41,7 @@ export class Simulation {
     readonly problems: LanguageProblem[],
   ) {
     this.space = new AddressSpace(platform.kernel);
+    this.userfaultfd = this.space.userfaultfd;
   }
 
   get pageSize(): bigint {
@@ -151,11 +155,11 @@ export class Simulation {
     else this.pendingCalls.push(call);
   }
 
-  /** The calls made since the last take, in an array of their exact size; starts a new list. */
-  takeCalls(): readonly CallRecord[] {
+  /** The calls made since the last take (alone, or in an array of their exact size); starts a new list. */
+  takeCalls(): OneOrList<CallRecord> {
     const calls = this.pendingCalls;
     this.pendingCalls = NO_CALLS as CallRecord[];
-    return calls.length > 1 ? calls.slice() : calls;
+    return calls.length === 1 ? calls[0]! : calls.length === 0 ? NO_CALLS : calls.slice();
   }
 
   // ---- the 32-bit window ----

@@ -42,9 +42,17 @@ class DefinedSymbol implements SymbolInfo {
   addReference(range: TextRange): void {
     const list = this.referenceList;
     if (!list) this.referenceList = [range];
-    else if (list.length < 8) this.referenceList = [...list, range];
+    else if (list.length < 8) this.referenceList = withOneMore(list, range);
     else list.push(range);
   }
+}
+
+/** A copy of the list with one more item, of its exact size (a spread leaves spare room, concat is slow). */
+function withOneMore<T>(list: readonly T[], item: T): T[] {
+  const longer = new Array<T>(list.length + 1);
+  for (let i = 0; i < list.length; i++) longer[i] = list[i]!;
+  longer[list.length] = item;
+  return longer;
 }
 
 export class SymbolTable {
