@@ -328,7 +328,8 @@ export class VmaSet {
       }
       joinable = true;
     }
-    const merged = joinable ? mergeRun(fresh) : fresh;
+    // Exact length: the timeline keeps the inserted list for the whole run (and a move's effect too).
+    const merged = (joinable ? mergeRun(fresh) : fresh).slice();
     const anchor = this.at(fromPos)?.startPage ?? (merged[0] as Vma).startPage;
     const outgoing = this.replaceAt(fromPos, removeCount, merged);
     this.listener?.(anchor, outgoing, merged);
