@@ -106,7 +106,11 @@ export class ContentStore {
 
   /** Forget [start, end) of an object (unmapped private pages are freed). */
   discard(objectId: number, start: number, end: number): void {
-    this.extents(objectId, false)?.clear(start, end);
+    const ext = this.extents(objectId, false);
+    if (ext === undefined) return;
+    ext.clear(start, end);
+    // An object with nothing written reads as its base datum: forget it (unmapped memory adds up).
+    if (ext.starts.length === 0) this.byObject.delete(objectId);
   }
 
   /** Runs covering [start, end) of one object; gaps read as `base`. */

@@ -2,7 +2,7 @@
 // __get_unmapped_area → mmap_region → the driver's ->mmap), so the first failing check decides.
 import { formatHexPlain } from '../numbers';
 import { versionAtLeast } from './config';
-import { fail, succeed, withEffects } from './result';
+import { fail, NO_EFFECTS, succeed, withEffects } from './result';
 import { describeRange, exceedsAddressSpaceLimit } from './state';
 import * as T from './types';
 import { checkUnmap, pagesInRange, removeRange } from './unmap-range';
@@ -222,7 +222,7 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
     vmFlags |= T.VM_ACCOUNT;
 
   // 18–19. mmap_region: replace what is there (MAP_FIXED), check RLIMIT_AS.
-  const effects: Effect[] = [];
+  let replaced: Effect | undefined;
   const overlapped = fixed ? pagesInRange(state, startPage, endPage) : 0;
   const newRegionSince612 = versionAtLeast(v, 6, 12);
   const unmapCheck = overlapped > 0 ? checkUnmap(state, startPage, endPage, 'MAP_FIXED') : undefined;
@@ -242,7 +242,7 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
   }
   if (overlapped > 0) {
     const victims = removeRange(state, startPage, endPage);
-    effects.push({ kind: 'replaced', startPage, endPage, victims });
+    replaced = { kind: 'replaced', startPage, endPage, victims };
   }
 
   // 20. The driver's ->mmap runs after the old mappings are gone: a refusal leaves a hole (vms_abort_munmap_vmas).
@@ -251,8 +251,10 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
     const refusal = deviceRefusal(file, pgoffBig, alignedLen, vmFlags);
     if (refusal !== undefined) {
       const suffix =
-        effects.length > 0 ? '; the MAP_FIXED destination had already been unmapped and stays unmapped' : '';
-      return withEffects(fail(refusal.errno, refusal.reason + suffix), effects);
+        replaced !== undefined
+          ? '; the MAP_FIXED destination had already been unmapped and stays unmapped'
+          : '';
+      return withEffects(fail(refusal.errno, refusal.reason + suffix), replaced ? [replaced] : NO_EFFECTS);
     }
     vmFlags |= device.vmFlags;
   }
@@ -271,8 +273,8 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
     label,
   });
   state.vmas.splice(startPage, endPage, [vma], 'both');
-  effects.push({ kind: 'mapped', vma });
-  return succeed(chosen, effects);
+  const mapped: Effect = { kind: 'mapped', vma };
+  return succeed(chosen, replaced !== undefined ? [replaced, mapped] : [mapped]);
 }
 
 function deviceRefusal(

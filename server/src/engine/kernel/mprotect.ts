@@ -2,7 +2,7 @@
 // sealed VMA on 6.12+) have already changed when ENOMEM (EPERM) comes back.
 import { formatHexPlain } from '../numbers';
 import { versionAtLeast } from './config';
-import { fail, succeed, withEffects } from './result';
+import { exactEffects, fail, succeed, withEffects } from './result';
 import { describeRange, hexPage, isSealed } from './state';
 import * as T from './types';
 import { pageAlign, u64 } from './u64';
@@ -111,7 +111,7 @@ export function doMprotect(
     }
     cursor = pieceEnd;
   }
-  return succeed(0n, effects);
+  return succeed(0n, exactEffects(effects));
 }
 
 /** mprotect_fixup() for one VMA piece. */

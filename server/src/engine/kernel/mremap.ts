@@ -3,7 +3,7 @@
 // vma_to_resize() running *after* the MREMAP_FIXED destination was unmapped (the ordering hazard).
 import { formatHexPlain } from '../numbers';
 import { versionAtLeast } from './config';
-import { fail, succeed, withEffects } from './result';
+import { exactEffects, fail, succeed, withEffects } from './result';
 import { describeRange, deviceOf, exceedsAddressSpaceLimit, hexPage, isSealed } from './state';
 import * as T from './types';
 import { unmapBytes } from './unmap-range';
@@ -496,7 +496,7 @@ function mremapLegacy(
 
 function finish(call: Call, outcome: number | Failure): SyscallResult {
   if (typeof outcome !== 'number') return withEffects(outcome, call.effects);
-  return succeed(BigInt(outcome) * call.state.geo.pageSize, call.effects);
+  return succeed(BigInt(outcome) * call.state.geo.pageSize, exactEffects(call.effects));
 }
 
 function growInPlace(call: Call, vma: Vma, delta: number): void {

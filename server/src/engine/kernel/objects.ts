@@ -1,28 +1,32 @@
 // Backing objects (MemoryObject) and the bookkeeping the model keeps about private anon objects.
 import type { FileSpec, MemoryObject, ObjectKind, Vma } from './types';
 
+/** What the table knows about an object id: not private anon, or anon still home-only, or displaced. */
+const NOT_ANON = 0;
+const HOME_ONLY = 1;
+const DISPLACED = 2;
+
 /**
  * Per anon-object facts needed to keep page identities apart. Private anonymous pages are keyed
  * by (anon object, pgoff) and pgoff starts as the page number of the address (facts 1.1 row 20,
  * do_mmap: `pgoff = addr >> PAGE_SHIFT`). While every VMA of an object still sits at its "home"
  * (pgoff == startPage), pgoff ranges of live VMAs cannot collide because address ranges cannot.
  * Once a piece moves (mremap keeps vm_pgoff), that shortcut is gone and the model checks.
+ * Kept in parallel arrays indexed by object id (ids are dense), and a users list of one VMA is
+ * the VMA itself: a run creates thousands of anon objects and keeps this table to the end.
  */
-interface AnonMeta {
-  homeOnly: boolean;
-  /** Live VMAs using this anon object (usually one to three). */
-  users: Vma[];
-}
-
 export class ObjectTable {
   private nextId = 1;
   private nextAnonVma = 1;
-  /** Indexed by object id (ids are dense). */
-  private readonly anonMeta: (AnonMeta | undefined)[] = [];
+  /** NOT_ANON / HOME_ONLY / DISPLACED by object id. */
+  private readonly anonState: number[] = [NOT_ANON];
+  /** Live VMAs using each anon object (usually one to three): none, one, or a list of two or more. */
+  private readonly users: (Vma | Vma[] | undefined)[] = [undefined];
 
   create(kind: ObjectKind, name: string, sizeBytes: bigint | undefined): MemoryObject {
     const object: MemoryObject = { id: this.nextId++, kind, name, sizeBytes };
-    if (kind === 'anon') this.anonMeta[object.id] = { homeOnly: true, users: [] };
+    this.anonState.push(kind === 'anon' ? HOME_ONLY : NOT_ANON);
+    this.users.push(undefined);
     return object;
   }
 
@@ -49,30 +53,42 @@ export class ObjectTable {
   }
 
   isHomeOnly(object: MemoryObject): boolean {
-    return this.anonMeta[object.id]?.homeOnly ?? false;
+    return this.anonState[object.id] === HOME_ONLY;
   }
 
   /** Keep the users lists current: called for every VmaSet change. */
   updateUsers(removed: readonly Vma[], inserted: readonly Vma[]): void {
+    const users = this.users;
     for (const v of removed) {
       if (v.anon === undefined) continue;
-      const users = this.anonMeta[v.anon.id]?.users;
-      if (users === undefined) continue;
-      const k = users.indexOf(v);
-      if (k >= 0) {
-        users[k] = users[users.length - 1] as Vma;
-        users.pop();
+      const id = v.anon.id;
+      const list = users[id];
+      if (list === v) users[id] = undefined;
+      else if (Array.isArray(list)) {
+        const k = list.indexOf(v);
+        if (k >= 0) {
+          list[k] = list[list.length - 1] as Vma;
+          list.pop();
+          if (list.length === 1) users[id] = list[0];
+        }
       }
     }
-    for (const v of inserted) if (v.anon !== undefined) this.anonMeta[v.anon.id]?.users.push(v);
+    for (const v of inserted) {
+      if (v.anon === undefined || this.anonState[v.anon.id] === NOT_ANON) continue;
+      const id = v.anon.id;
+      const list = users[id];
+      if (list === undefined) users[id] = v;
+      else if (Array.isArray(list)) list.push(v);
+      else users[id] = [list, v];
+    }
   }
 
   usersOf(object: MemoryObject): readonly Vma[] {
-    return this.anonMeta[object.id]?.users ?? [];
+    const list = this.users[object.id];
+    return list === undefined ? [] : Array.isArray(list) ? list : [list];
   }
 
   markDisplaced(object: MemoryObject): void {
-    const meta = this.anonMeta[object.id];
-    if (meta) meta.homeOnly = false;
+    if (this.anonState[object.id] === HOME_ONLY) this.anonState[object.id] = DISPLACED;
   }
 }

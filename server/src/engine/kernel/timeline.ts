@@ -15,12 +15,33 @@ interface Checkpoint {
 
 const MIN_REPLAY = 32;
 
+/** An Int32Array that grows by doubling (4 bytes an entry, where a JS array of numbers takes 8). */
+class IntLog {
+  values = new Int32Array(64);
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === this.values.length) {
+      const grown = new Int32Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.length++] = value;
+  }
+}
+
 export class Timeline {
+  /** Anchor pages exceed 2^31: a JS array of numbers keeps them as unboxed doubles. */
   private readonly anchors: number[] = [];
-  private readonly removeCounts: number[] = [];
+  private readonly removeCounts = new IntLog();
   private readonly insertions: (Vma | readonly Vma[] | undefined)[] = [];
-  private readonly markSteps: number[] = [];
-  private readonly markPositions: number[] = [];
+  /**
+   * The log position of each marked step, indexed by `step - firstStep`. Steps are marked in
+   * increasing order, one after another (a step skipped repeats the previous position), so the
+   * step numbers themselves need not be stored.
+   */
+  private readonly markPositions = new IntLog();
+  private firstStep = 0;
   private readonly checkpoints: Checkpoint[];
   private cachedStep = Number.NaN;
   private cachedVmas: readonly Vma[] = [];
@@ -42,19 +63,26 @@ export class Timeline {
     this.insertions.push(inserted.length === 0 ? undefined : inserted.length === 1 ? inserted[0] : inserted);
   }
 
-  /** The state now is the state after step `step` (steps are marked in increasing order). */
+  /** The state now is the state after step `step` (integer steps, marked in increasing order). */
   markStep(step: number): void {
     const position = this.anchors.length;
-    const last = this.markSteps.length - 1;
-    if (last >= 0 && (this.markSteps[last] as number) >= step) {
-      // Re-marking the same step (or going back) replaces the newest marks.
-      while (this.markSteps.length > 0 && (this.markSteps[this.markSteps.length - 1] as number) >= step) {
-        this.markSteps.pop();
-        this.markPositions.pop();
+    const marks = this.markPositions;
+    if (marks.length === 0 || step < this.firstStep) {
+      // The first mark (or one before all others, which replaces them all).
+      this.firstStep = step;
+      marks.length = 0;
+    } else {
+      const index = step - this.firstStep;
+      if (index < marks.length) {
+        // Re-marking the same step (or going back) replaces the newest marks.
+        marks.length = index;
+      } else {
+        // Steps not marked in between show the state of the last marked one.
+        const previous = marks.values[marks.length - 1] as number;
+        while (marks.length < index) marks.push(previous);
       }
     }
-    this.markSteps.push(step);
-    this.markPositions.push(position);
+    marks.push(position);
     const checkpoint = this.checkpoints[this.checkpoints.length - 1] as Checkpoint;
     if (position - checkpoint.logPosition >= Math.max(MIN_REPLAY, this.currentSize() >> 1)) {
       this.checkpoints.push({ logPosition: position, vmas: Object.freeze(this.current()) });
@@ -77,7 +105,7 @@ export class Timeline {
       }
       const work = this.work;
       for (let k = this.workPosition; k < position; k++) {
-        apply(work, this.anchors[k] as number, this.removeCounts[k] as number, this.insertions[k]);
+        apply(work, this.anchors[k] as number, this.removeCounts.values[k] as number, this.insertions[k]);
       }
       this.workPosition = position;
       vmas = Object.freeze(work.slice());
@@ -101,19 +129,12 @@ export class Timeline {
     return v !== undefined && v.startPage <= page ? v : undefined;
   }
 
-  get stepsMarked(): number {
-    return this.markSteps.length;
-  }
-
+  /** The log position after the last marked step ≤ `step` (0, the initial state, before any mark). */
   private positionFor(step: number): number {
-    let lo = 0;
-    let hi = this.markSteps.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((this.markSteps[mid] as number) <= step) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo === 0 ? 0 : (this.markPositions[lo - 1] as number);
+    const marks = this.markPositions;
+    if (marks.length === 0 || step < this.firstStep) return 0;
+    const index = Math.min(Math.floor(step - this.firstStep), marks.length - 1);
+    return marks.values[index] as number;
   }
 
   private checkpointAtOrBefore(position: number): Checkpoint {

@@ -24,8 +24,15 @@ import type { Vma } from './types';
 
 const CHUNK_MAX = 64;
 
+/**
+ * Records in order, with each record's end page and guard-gapped start page (vm_start_gap) in
+ * parallel number arrays: the binary searches and gap scans read those contiguous doubles rather
+ * than chase a pointer to each record (and from it to a boxed page number).
+ */
 interface Chunk {
   vmas: Vma[];
+  ends: number[];
+  gapStarts: number[];
   /** Largest gap between consecutive records inside the chunk (guard gaps applied). */
   maxGap: number;
 }
@@ -98,8 +105,8 @@ export class VmaSet {
   firstEndingAfter(page: number): Vma | undefined {
     const c = this.chunkOf(page);
     if (c === this.chunks.length) return undefined;
-    const vmas = (this.chunks[c] as Chunk).vmas;
-    return vmas[indexEndingAfter(vmas, page)];
+    const chunk = this.chunks[c] as Chunk;
+    return chunk.vmas[indexEndingAfter(chunk.ends, page)];
   }
 
   /**
@@ -328,7 +335,8 @@ export class VmaSet {
       }
       joinable = true;
     }
-    const merged = joinable ? mergeRun(fresh) : fresh;
+    // Exact length: the timeline keeps the inserted list for the whole run (and a move's effect too).
+    const merged = (joinable ? mergeRun(fresh) : fresh).slice();
     const anchor = this.at(fromPos)?.startPage ?? (merged[0] as Vma).startPage;
     const outgoing = this.replaceAt(fromPos, removeCount, merged);
     this.listener?.(anchor, outgoing, merged);
@@ -380,15 +388,14 @@ export class VmaSet {
     let i = pos.i;
     // The gaps below (c, i) inside chunk c, from the top; i may be one past the last record.
     for (;;) {
-      const vmas = (chunks[c] as Chunk).vmas;
-      const upper = vmas[i];
-      const lower = i > 0 ? vmas[i - 1] : c > 0 ? lastOf(chunks[c - 1] as Chunk) : undefined;
-      const gapEnd = upper === undefined ? Number.POSITIVE_INFINITY : startGap(upper, this.guardPages);
-      const gapStart = lower === undefined ? 0 : lower.endPage;
+      const chunk = chunks[c] as Chunk;
+      const hasLower = i > 0 || c > 0;
+      const gapEnd = i < chunk.ends.length ? (chunk.gapStarts[i] as number) : Number.POSITIVE_INFINITY;
+      const gapStart = i > 0 ? (chunk.ends[i - 1] as number) : c > 0 ? lastEnd(chunks[c - 1] as Chunk) : 0;
       const top = Math.min(gapEnd, high);
       const bottom = Math.max(gapStart, low);
       if (top - bottom >= pages) return top - pages;
-      if (lower === undefined || gapStart <= low) return -1;
+      if (!hasLower || gapStart <= low) return -1;
       if (i === 0) break;
       // Below the chunk's top record: its internal gaps, unless none is big enough.
       i = (chunks[c] as Chunk).maxGap < pages ? 0 : i - 1;
@@ -396,12 +403,11 @@ export class VmaSet {
     // The nearest chunk below with a big enough gap, then its highest such gap.
     const target = this.lastChunkWithGap(c - 1, pages);
     if (target < 0) return -1;
-    const vmas = (chunks[target] as Chunk).vmas;
-    for (let k = vmas.length - 1; k >= 0; k--) {
-      const upper = vmas[k] as Vma;
-      const lower = k > 0 ? vmas[k - 1] : target > 0 ? lastOf(chunks[target - 1] as Chunk) : undefined;
-      const gapEnd = startGap(upper, this.guardPages);
-      const gapStart = lower === undefined ? 0 : lower.endPage;
+    const chunk = chunks[target] as Chunk;
+    for (let k = chunk.ends.length - 1; k >= 0; k--) {
+      const gapEnd = chunk.gapStarts[k] as number;
+      const gapStart =
+        k > 0 ? (chunk.ends[k - 1] as number) : target > 0 ? lastEnd(chunks[target - 1] as Chunk) : 0;
       if (gapEnd - gapStart < pages) continue;
       return gapEnd - Math.max(gapStart, low) >= pages ? gapEnd - pages : -1;
     }
@@ -417,33 +423,29 @@ export class VmaSet {
     const c = pos.c;
     let i = pos.i;
     for (;;) {
-      const vmas = (chunks[c] as Chunk).vmas;
-      const upper = vmas[i];
-      const lower = i > 0 ? vmas[i - 1] : c > 0 ? lastOf(chunks[c - 1] as Chunk) : undefined;
-      const gapEnd = upper === undefined ? Number.POSITIVE_INFINITY : startGap(upper, this.guardPages);
-      const gapStart = lower === undefined ? 0 : lower.endPage;
+      const chunk = chunks[c] as Chunk;
+      const hasUpper = i < chunk.ends.length;
+      const gapEnd = hasUpper ? (chunk.gapStarts[i] as number) : Number.POSITIVE_INFINITY;
+      const gapStart = i > 0 ? (chunk.ends[i - 1] as number) : c > 0 ? lastEnd(chunks[c - 1] as Chunk) : 0;
       const top = Math.min(gapEnd, high);
       const bottom = Math.max(gapStart, low);
       if (top - bottom >= pages) return bottom;
-      if (upper === undefined || gapEnd >= high) return -1;
+      if (!hasUpper || gapEnd >= high) return -1;
       i++;
-      if (i >= vmas.length) {
+      if (i >= chunk.ends.length) {
         if (c === chunks.length - 1) continue; // the gap above the last record
         break;
       }
     }
     const target = this.firstChunkWithGap(c + 1, pages);
     if (target < 0) {
-      const top = lastOf(chunks[chunks.length - 1] as Chunk);
-      const bottom = Math.max(top.endPage, low);
+      const bottom = Math.max(lastEnd(chunks[chunks.length - 1] as Chunk), low);
       return high - bottom >= pages ? bottom : -1;
     }
-    const vmas = (chunks[target] as Chunk).vmas;
-    for (let k = 0; k < vmas.length; k++) {
-      const upper = vmas[k] as Vma;
-      const lower = k > 0 ? vmas[k - 1] : lastOf(chunks[target - 1] as Chunk);
-      const gapEnd = startGap(upper, this.guardPages);
-      const gapStart = lower === undefined ? 0 : lower.endPage;
+    const chunk = chunks[target] as Chunk;
+    for (let k = 0; k < chunk.ends.length; k++) {
+      const gapEnd = chunk.gapStarts[k] as number;
+      const gapStart = k > 0 ? (chunk.ends[k - 1] as number) : lastEnd(chunks[target - 1] as Chunk);
       if (gapEnd - gapStart < pages) continue;
       return Math.min(gapEnd, high) - gapStart >= pages ? gapStart : -1;
     }
@@ -455,15 +457,14 @@ export class VmaSet {
   /** The largest gap below any record of chunk c (the one below its first record included). */
   private chunkGap(c: number): number {
     const chunk = this.chunks[c] as Chunk;
-    const first = chunk.vmas[0] as Vma;
-    const below = c > 0 ? lastOf(this.chunks[c - 1] as Chunk).endPage : 0;
-    return Math.max(chunk.maxGap, startGap(first, this.guardPages) - below);
+    const below = c > 0 ? lastEnd(this.chunks[c - 1] as Chunk) : 0;
+    return Math.max(chunk.maxGap, (chunk.gapStarts[0] as number) - below);
   }
 
   private rebuildTree(): void {
     const n = this.chunks.length;
     const ends = new Array<number>(n);
-    for (let c = 0; c < n; c++) ends[c] = lastOf(this.chunks[c] as Chunk).endPage;
+    for (let c = 0; c < n; c++) ends[c] = lastEnd(this.chunks[c] as Chunk);
     this.chunkEnds = ends;
     let base = 1;
     while (base < n) base <<= 1;
@@ -476,7 +477,7 @@ export class VmaSet {
 
   private updateTree(c: number): void {
     if (c < 0 || c >= this.chunks.length) return;
-    this.chunkEnds[c] = lastOf(this.chunks[c] as Chunk).endPage;
+    this.chunkEnds[c] = lastEnd(this.chunks[c] as Chunk);
     const tree = this.tree;
     let k = this.leafBase + c;
     tree[k] = this.chunkGap(c);
@@ -550,7 +551,7 @@ export class VmaSet {
   private posFirstEndingAfter(page: number): Pos {
     const c = this.chunkOf(page);
     if (c === this.chunks.length) return this.endPos();
-    return { c, i: indexEndingAfter((this.chunks[c] as Chunk).vmas, page) };
+    return { c, i: indexEndingAfter((this.chunks[c] as Chunk).ends, page) };
   }
 
   private posFirstStartingAtOrAbove(page: number): Pos {
@@ -575,24 +576,25 @@ export class VmaSet {
     if (i + removeCount <= firstChunk.vmas.length && resulting > 0 && resulting <= CHUNK_MAX) {
       // The common case: the change stays inside one chunk; edit it in place.
       const list = firstChunk.vmas;
+      const { ends, gapStarts } = firstChunk;
       // The old maximum survives unless one of the gaps the edit removes was it.
-      const guard = this.guardPages;
       let survives = true;
       for (let k = Math.max(1, i); k <= Math.min(i + removeCount, list.length - 1); k++) {
-        if (startGap(list[k] as Vma, guard) - (list[k - 1] as Vma).endPage >= firstChunk.maxGap) {
+        if ((gapStarts[k] as number) - (ends[k - 1] as number) >= firstChunk.maxGap) {
           survives = false;
           break;
         }
       }
       const outgoing = spliceArray(list, i, removeCount, vmas);
+      spliceKeys(firstChunk, i, removeCount, vmas, this.guardPages);
       if (survives) {
         let max = firstChunk.maxGap;
         for (let k = Math.max(1, i); k <= Math.min(i + vmas.length, list.length - 1); k++) {
-          const gap = startGap(list[k] as Vma, guard) - (list[k - 1] as Vma).endPage;
+          const gap = (gapStarts[k] as number) - (ends[k - 1] as number);
           if (gap > max) max = gap;
         }
         firstChunk.maxGap = max;
-      } else firstChunk.maxGap = internalMaxGap(list, guard);
+      } else firstChunk.maxGap = internalMaxGap(firstChunk);
       this.updateTree(c);
       if (i + vmas.length >= firstChunk.vmas.length - 1) this.updateTree(c + 1);
       this.account(outgoing, vmas);
@@ -642,20 +644,56 @@ export class VmaSet {
 
 const EMPTY: readonly Vma[] = [];
 
-/** Index of the first record ending above `page` (the last index if none does). */
-function indexEndingAfter(vmas: readonly Vma[], page: number): number {
+/** Index of the first record ending above `page` (the last index if none does), given the records' ends. */
+function indexEndingAfter(ends: readonly number[], page: number): number {
   let a = 0;
-  let b = vmas.length - 1;
+  let b = ends.length - 1;
   while (a < b) {
     const mid = (a + b) >>> 1;
-    if ((vmas[mid] as Vma).endPage > page) b = mid;
+    if ((ends[mid] as number) > page) b = mid;
     else a = mid + 1;
   }
   return a;
 }
 
-function lastOf(chunk: Chunk): Vma {
-  return chunk.vmas[chunk.vmas.length - 1] as Vma;
+/** The end page of the chunk's last record. */
+function lastEnd(chunk: Chunk): number {
+  return chunk.ends[chunk.ends.length - 1] as number;
+}
+
+/** The same edit as `spliceArray` on the chunk's `ends` and `gapStarts`, in place (no spread, no copy). */
+function spliceKeys(
+  chunk: Chunk,
+  at: number,
+  removeCount: number,
+  insert: readonly Vma[],
+  guardPages: number,
+): void {
+  const { ends, gapStarts } = chunk;
+  const delta = insert.length - removeCount;
+  const length = ends.length;
+  if (delta > 0) {
+    for (let k = 0; k < delta; k++) {
+      ends.push(0);
+      gapStarts.push(0);
+    }
+    for (let k = length - 1; k >= at + removeCount; k--) {
+      ends[k + delta] = ends[k] as number;
+      gapStarts[k + delta] = gapStarts[k] as number;
+    }
+  } else if (delta < 0) {
+    for (let k = at + removeCount; k < length; k++) {
+      ends[k + delta] = ends[k] as number;
+      gapStarts[k + delta] = gapStarts[k] as number;
+    }
+    ends.length = length + delta;
+    gapStarts.length = length + delta;
+  }
+  for (let k = 0; k < insert.length; k++) {
+    const v = insert[k] as Vma;
+    ends[at + k] = v.endPage;
+    gapStarts[at + k] = startGap(v, guardPages);
+  }
 }
 
 /** Array.prototype.splice without spreading the insertion (returns the removed elements). */
@@ -681,15 +719,25 @@ function buildChunks(vmas: readonly Vma[], guardPages: number): Chunk[] {
   const out: Chunk[] = [];
   for (let s = 0; s < vmas.length; s += per) {
     const part = vmas.slice(s, s + per);
-    out.push({ vmas: part, maxGap: internalMaxGap(part, guardPages) });
+    const ends = new Array<number>(part.length);
+    const gapStarts = new Array<number>(part.length);
+    for (let k = 0; k < part.length; k++) {
+      const v = part[k] as Vma;
+      ends[k] = v.endPage;
+      gapStarts[k] = startGap(v, guardPages);
+    }
+    const chunk: Chunk = { vmas: part, ends, gapStarts, maxGap: 0 };
+    chunk.maxGap = internalMaxGap(chunk);
+    out.push(chunk);
   }
   return out;
 }
 
-function internalMaxGap(vmas: readonly Vma[], guardPages: number): number {
+function internalMaxGap(chunk: Chunk): number {
+  const { ends, gapStarts } = chunk;
   let max = 0;
-  for (let k = 1; k < vmas.length; k++) {
-    const gap = startGap(vmas[k] as Vma, guardPages) - (vmas[k - 1] as Vma).endPage;
+  for (let k = 1; k < ends.length; k++) {
+    const gap = (gapStarts[k] as number) - (ends[k - 1] as number);
     if (gap > max) max = gap;
   }
   return max;

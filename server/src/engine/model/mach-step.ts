@@ -27,7 +27,7 @@ export function machVmRemap(
   if (sim.platform.os !== 'macos') {
     const reason = 'mach_vm_remap is a Mach call: it exists on macOS only (`platform macos`)';
     // Recorded like an errno so `kernel-refused` reports it; the name is the kern_return_t.
-    sim.calls.push({
+    sim.addCall({
       actor,
       text: machVmRemapText(args),
       result: '= KERN_NOT_SUPPORTED',
@@ -39,7 +39,7 @@ export function machVmRemap(
     return { ok: false, kr: 'KERN_NOT_SUPPORTED' as KernReturn, reason, effects: [] };
   }
   const result = sim.space.machVmRemap(args, { step: sim.stepIndex, actor }, label);
-  sim.calls.push({
+  sim.addCall({
     actor,
     text: machVmRemapText(args),
     result: result.ok ? `= KERN_SUCCESS, target ${formatHex(result.value)}` : `= ${result.kr}`,

@@ -68,7 +68,7 @@ export function uffdStep(sim: Simulation, step: StepNode, actor: string, args: U
   const result = sim.space.userfaultfd.register(args.address, args.length, mode, actor, label);
   const text = `ioctl(uffd, UFFDIO_REGISTER, {start=${formatHex(args.address)}, len=${formatSize(args.length)}, mode=MISSING}) — handler: ${modeText(mode)}`;
   if (!result.ok) {
-    sim.calls.push({
+    sim.addCall({
       actor,
       text,
       result: `= -1 ${result.errno}`,
@@ -90,7 +90,7 @@ export function uffdStep(sim: Simulation, step: StepNode, actor: string, args: U
 
 /** After a step (or an expectation): list the faults the handlers serviced, check snapshots. */
 export function afterUffdStep(sim: Simulation): void {
-  const uffd = sim.space.userfaultfd;
+  const uffd = sim.userfaultfd;
   if (uffd.registrations.length === 0) return;
   const events = uffd.takeEvents();
   const byRegistration = new Map<UffdRegistration, number[]>();

@@ -6,6 +6,7 @@ import type { Argument, Expression, StepNode } from '../syntax/ast';
 import { alignUp, formatHex, formatSize, truncate32 } from '../numbers';
 import type { Simulation } from '../sim/simulation';
 import type { CallRecord, Outcome } from '../sim/records';
+import { listOf } from '../sim/calls';
 import type { DriverModel } from './driver';
 import { DriverOps } from './driver-ops';
 import { mapViolations, unmapViolations } from './placed-validity';
@@ -54,10 +55,10 @@ export class VulkanLayer {
 
   /** Set-up before step 1: the strategy's reservations, then device creation (internal mappings). */
   start(): void {
-    this.sim.calls = [];
+    this.sim.takeCalls(); // set-up starts with no calls
     this.strategy.start?.(this.sim);
     if (this.usesVulkan()) for (const ops of this.ops.values()) ops.start();
-    this.setupCalls = this.sim.calls;
+    this.setupCalls = listOf(this.sim.takeCalls());
   }
 
   private usesVulkan(): boolean {

@@ -1,5 +1,6 @@
 // `write ADDRESS, LENGTH [, BYTE]` and `read ADDRESS, LENGTH`: an actor touching memory through
 // an address, or a driver through its own pointer when the address starts with a memory object.
+import type { AccessResult } from '../kernel/types';
 import { VERB_BY_NAME } from '../language/vocabulary';
 import type { VkMemory } from '../model/vk-memory';
 import { formatHex } from '../numbers';
@@ -40,25 +41,30 @@ export function accessStep(
   if (verb === 'write') {
     const datum = writeDatum(context, step, actor);
     const result = sim.write(actor, address, length, datum);
-    sim.note(
-      actor,
-      `write ${formatHex(address)}, ${length}`,
-      result.ok ? '' : `${result.signal} at ${formatHex(result.address)}`,
-      result.ok,
-    );
+    sim.noteAccess(actor, 'write', address, length, result.ok ? '' : faultText(result), result.ok);
     vulkan.noteAppAccess(step, actor, address, length, 'write');
     gl.noteAccess(actor, address, length, 'write');
-    return accessOutcome(result, `${length} bytes written`);
+    return accessOutcome(result, bytesWrittenText(length));
   }
   const result = sim.read(actor, address, length);
-  sim.note(
-    actor,
-    `read ${formatHex(address)}, ${length}`,
-    result.ok ? describeSegments(result, sim) : `${result.signal} at ${formatHex(result.address)}`,
-    result.ok,
-  );
+  // The call's result and the step's summary are the same text: describe the read once.
+  const seen = result.ok ? describeSegments(result, sim) : '';
+  sim.noteAccess(actor, 'read', address, length, result.ok ? seen : faultText(result), result.ok);
   vulkan.noteAppAccess(step, actor, address, length, 'read');
-  return accessOutcome(result, result.ok ? describeSegments(result, sim) : '');
+  return accessOutcome(result, seen);
+}
+
+function faultText(result: Extract<AccessResult, { ok: false }>): string {
+  return `${result.signal} at ${formatHex(result.address)}`;
+}
+
+/** `17 bytes written`, kept once per length for the usual small ones: most writes repeat a few. */
+const bytesWrittenTexts: (string | undefined)[] = new Array<string | undefined>(4096);
+
+function bytesWrittenText(length: bigint): string {
+  if (length >= 4096n) return `${length} bytes written`;
+  const n = Number(length);
+  return (bytesWrittenTexts[n] ??= `${length} bytes written`);
 }
 
 /**

@@ -31,11 +31,13 @@ export function bindStepResult(
     return;
   }
   const kind: SymbolKind = binds;
-  sim.symbols.define({ name: name.name, kind, definition: name, statement: step, stepIndex: index });
+  sim.symbols.define(name.name, kind, name, step, index);
   if (scope.has(name.name)) return; // open() and the Vulkan layer bind their own values
   let value = valueOfOutcome(context, outcome, index);
-  const memory = context.vulkan.memoryCreatedAt(index) ?? context.gl.memoryCreatedAt(index);
-  if (memory && binds === 'memory') value = { kind: 'memory', memory, step: index };
+  if (binds === 'memory') {
+    const memory = context.vulkan.memoryCreatedAt(index) ?? context.gl.memoryCreatedAt(index);
+    if (memory) value = { kind: 'memory', memory, step: index };
+  }
   scope.set(name.name, value);
 }
 

@@ -38,7 +38,9 @@ export function declareParticipants(
 ): Participants {
   const drivers = new Map<string, DriverModel>();
   const actors = new Set<string>(BUILTIN_ACTORS);
-  for (const statement of node.body) {
+  // Indexed: this runs once, in the interpreter, where `for…of` makes an iterator result per statement.
+  for (let i = 0; i < node.body.length; i++) {
+    const statement = node.body[i]!;
     if (statement.kind === 'driver') declareDriver(statement, { sim, problems, drivers, actors });
     else if (statement.kind === 'actor' && statement.name)
       declareActor(statement.name, { sim, problems, actors });
@@ -69,13 +71,7 @@ function declareDriver(statement: DriverNode, declaring: Declaring): void {
   }
   drivers.set(model.name, model);
   actors.add(model.name);
-  sim.symbols.define({
-    name: model.name,
-    kind: 'driver',
-    definition: statement.name,
-    statement,
-    stepIndex: undefined,
-  });
+  sim.symbols.define(model.name, 'driver', statement.name, statement, undefined);
 }
 
 function declareActor(name: Identifier, declaring: Omit<Declaring, 'drivers'>): void {
@@ -89,13 +85,7 @@ function declareActor(name: Identifier, declaring: Omit<Declaring, 'drivers'>): 
     return;
   }
   actors.add(name.name);
-  sim.symbols.define({
-    name: name.name,
-    kind: 'actor',
-    definition: name,
-    statement: name,
-    stepIndex: undefined,
-  });
+  sim.symbols.define(name.name, 'actor', name, name, undefined);
 }
 
 function applyDriverOptions(drivers: Map<string, DriverModel>, options: DriverOptions): void {

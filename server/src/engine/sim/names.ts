@@ -12,22 +12,37 @@ type NameUse = NameExpression | { name: string; start: number; end: number };
 
 export class NameScope {
   private readonly values = new Map<string, RuntimeValue>();
-  /** Names bound anywhere in the scenario with the offset of their binding, for "used before defined". */
-  private readonly laterBindings = new Map<string, number>();
+  /** The scenario's statements, for finding where an unbound name is bound. */
+  private body: readonly Statement[] = [];
+  /**
+   * Names bound anywhere in the scenario with the offset of their binding, for "used before
+   * defined". Made on the first unresolved name: a scenario without one never needs it.
+   */
+  private laterBindings: Map<string, number> | undefined;
 
   constructor(
     private readonly sim: Simulation,
     private readonly problems: ProblemSink,
   ) {}
 
-  /** Notes every step binding up front, so a use before its step can say where it is defined. */
+  /** The statements whose bindings a use before its step can point at. */
   noteBindings(body: readonly Statement[]): void {
-    for (const statement of body) {
+    this.body = body;
+    this.laterBindings = undefined;
+  }
+
+  /** Where each name is first bound in the scenario. */
+  private bindingOffsets(): Map<string, number> {
+    if (this.laterBindings) return this.laterBindings;
+    const offsets = new Map<string, number>();
+    for (let i = 0; i < this.body.length; i++) {
+      const statement = this.body[i]!;
       if (statement.kind === 'step' && statement.binding) {
-        if (!this.laterBindings.has(statement.binding.name))
-          this.laterBindings.set(statement.binding.name, statement.binding.start);
+        if (!offsets.has(statement.binding.name))
+          offsets.set(statement.binding.name, statement.binding.start);
       }
     }
+    return (this.laterBindings = offsets);
   }
 
   /** The bound value, without recording a reference or reporting anything. */
@@ -141,7 +156,7 @@ export class NameScope {
       );
       return undefined;
     }
-    const later = this.laterBindings.get(node.name);
+    const later = this.bindingOffsets().get(node.name);
     if (later !== undefined && later > node.start) {
       this.problems.report(
         'used-before-defined',

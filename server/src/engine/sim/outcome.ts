@@ -3,33 +3,45 @@ import type { AccessResult, SyscallResult } from '../kernel/types';
 import { formatHex } from '../numbers';
 import type { StepNode } from '../syntax/ast';
 import type { CallRecord, Outcome, StepRecord } from './records';
+import { listOf, type OneOrList } from './calls';
 import type { Simulation } from './simulation';
 
-/** A step's record; its result text is formatted on first read (hover and hints ask for few). */
+/** A step's record; its result text is formatted when read (hover and hints ask for few). */
 export class RecordedStep implements StepRecord {
-  private text: string | undefined;
-
   constructor(
     readonly index: number,
     readonly node: StepNode,
     readonly actor: string,
-    readonly calls: readonly CallRecord[],
+    private callsMade: OneOrList<CallRecord>,
     readonly outcome: Outcome,
   ) {}
 
+  get calls(): readonly CallRecord[] {
+    return listOf(this.callsMade);
+  }
+
   get resultText(): string {
-    return (this.text ??= outcomeText(this.outcome));
+    return outcomeText(this.outcome);
+  }
+
+  /** Calls made after the step, by the expectations that follow it. */
+  addCalls(calls: readonly CallRecord[]): void {
+    this.callsMade = listOf(this.callsMade).concat(calls);
   }
 }
 
+/** Outcomes are read-only: the common fixed ones are shared rather than made per step. */
+export const OK_OUTCOME: Outcome = { kind: 'ok' };
+const SKIPPED_FOR_ARGUMENTS: Outcome = { kind: 'skipped', reason: 'missing or invalid arguments' };
+
 /** A step not run because an argument was missing or invalid (already reported). */
 export function skippedForArguments(): Outcome {
-  return { kind: 'skipped', reason: 'missing or invalid arguments' };
+  return SKIPPED_FOR_ARGUMENTS;
 }
 
 export function syscallOutcome(result: SyscallResult, returnsAddress = true): Outcome {
   if (!result.ok) return { kind: 'errno', errno: result.errno, reason: result.reason };
-  return returnsAddress ? { kind: 'address', value: result.value } : { kind: 'ok' };
+  return returnsAddress ? { kind: 'address', value: result.value } : OK_OUTCOME;
 }
 
 export function accessOutcome(result: AccessResult, summary: string): Outcome {
@@ -74,14 +86,21 @@ export function outcomeName(outcome: Outcome): string {
   }
 }
 
+/** `0x00` … `0xff`: made once, since most reads see one byte value. */
+const BYTE_TEXTS: readonly string[] = Array.from(
+  { length: 256 },
+  (_, b) => `0x${b.toString(16).padStart(2, '0')}`,
+);
+
 /** What a read saw: each run of bytes as its byte value or the label of the write that left it. */
 export function describeSegments(result: AccessResult, sim: Simulation): string {
   if (!result.ok) return result.signal;
-  const parts = result.segments.map((s) => {
-    const tag = sim.tags.get(s.datum);
-    const what =
-      s.datum < 256 ? `0x${s.datum.toString(16).padStart(2, '0')}` : tag ? tag.label : `data#${s.datum}`;
-    return result.segments.length === 1 ? what : `${what}×${s.length}`;
-  });
-  return parts.join(', ');
+  const segments = result.segments;
+  if (segments.length === 1) return datumText(segments[0]!.datum, sim);
+  return segments.map((s) => `${datumText(s.datum, sim)}×${s.length}`).join(', ');
+}
+
+function datumText(datum: number, sim: Simulation): string {
+  if (datum < 256) return BYTE_TEXTS[datum] ?? `0x${datum.toString(16).padStart(2, '0')}`;
+  return sim.tags.get(datum)?.label ?? `data#${datum}`;
 }

@@ -71,7 +71,9 @@ export function readPlatform(
   let strategy: StrategyName = 'none';
   const overrides: { -readonly [K in keyof KernelConfig]?: KernelConfig[K] } = {};
 
-  for (const statement of scenario.body) {
+  // Indexed: this runs once, in the interpreter, where `for…of` makes an iterator result per statement.
+  for (let i = 0; i < scenario.body.length; i++) {
+    const statement = scenario.body[i]!;
     if (statement.kind !== 'setting') continue;
     const name = statement.keyword.name;
     const previous = sources.get(name);

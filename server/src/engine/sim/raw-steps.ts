@@ -6,21 +6,27 @@ import { uffdRangeOf, uffdStep } from '../model/uffd-step';
 import type { StepNode } from '../syntax/ast';
 import { skippedForArguments, syscallOutcome } from './outcome';
 import type { Outcome } from './records';
-import { optionValue, positionalValues } from './step-arguments';
+import { optionNamed, optionValue, positionalValues } from './step-arguments';
 import type { StepContext } from './step-context';
 import { flagsOf, MMAP_FLAG_BY_WORD, MREMAP_FLAG_BY_WORD, protOf } from './words';
+
+// The positional values of each verb (made once: an array literal is a new array per step).
+const LENGTH = ['length'];
+const ADDRESS_LENGTH = ['address', 'length'];
+const MREMAP_VALUES = ['old_address', 'old_size', 'new_size', 'new_address?'];
+const SOURCE_SIZE = ['source', 'size'];
 
 /** `mmap LENGTH PROT FLAGS… [at ADDRESS] [fd FILE] [offset N]` */
 export function mmapStep(context: StepContext, step: StepNode, actor: string): Outcome {
   const { sim, scope, problems } = context;
-  const [length] = positionalValues(context, step, ['length']);
+  const [length] = positionalValues(context, step, LENGTH);
   const prot = protOf(step.words);
   if (!prot)
     problems.report('missing-argument', step.verb, 'mmap needs a protection: none, r, rw, rx or rwx');
   let flags = flagsOf(step.words, MMAP_FLAG_BY_WORD);
   const at = optionValue(context, step, 'at');
   const offset = optionValue(context, step, 'offset') ?? 0n;
-  const fdOption = step.options.find((o) => o.keyword.name === 'fd');
+  const fdOption = optionNamed(step, 'fd');
   let fd = -1;
   if (fdOption) {
     const value = fdOption.value;
@@ -48,7 +54,7 @@ export function mmapStep(context: StepContext, step: StepNode, actor: string): O
 
 /** `reserve LENGTH [at ADDRESS]`: inaccessible address space held for later fixed mappings. */
 export function reserveStep(context: StepContext, step: StepNode, actor: string): Outcome {
-  const [length] = positionalValues(context, step, ['length']);
+  const [length] = positionalValues(context, step, LENGTH);
   const at = optionValue(context, step, 'at');
   if (length === undefined) return skippedForArguments();
   const flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | (at !== undefined ? MAP_FIXED_NOREPLACE : 0);
@@ -62,13 +68,13 @@ export function reserveStep(context: StepContext, step: StepNode, actor: string)
 }
 
 export function munmapStep(context: StepContext, step: StepNode, actor: string): Outcome {
-  const [address, length] = positionalValues(context, step, ['address', 'length']);
+  const [address, length] = positionalValues(context, step, ADDRESS_LENGTH);
   if (address === undefined || length === undefined) return skippedForArguments();
   return syscallOutcome(context.sim.munmap(actor, address, length), false);
 }
 
 export function mprotectStep(context: StepContext, step: StepNode, actor: string): Outcome {
-  const [address, length] = positionalValues(context, step, ['address', 'length']);
+  const [address, length] = positionalValues(context, step, ADDRESS_LENGTH);
   const prot = protOf(step.words);
   if (!prot)
     context.problems.report(
@@ -81,7 +87,7 @@ export function mprotectStep(context: StepContext, step: StepNode, actor: string
 }
 
 export function mremapStep(context: StepContext, step: StepNode, actor: string): Outcome {
-  const values = positionalValues(context, step, ['old_address', 'old_size', 'new_size', 'new_address?']);
+  const values = positionalValues(context, step, MREMAP_VALUES);
   const [oldAddress, oldSize, newSize, newAddress] = values;
   if (oldAddress === undefined || oldSize === undefined || newSize === undefined)
     return skippedForArguments();
@@ -107,7 +113,7 @@ export function uffdRegisterStep(context: StepContext, step: StepNode, actor: st
     if (!range)
       problems.report('use-of-failed-result', first!, `${memory.name} has no driver mapping to register yet`);
   } else {
-    const [address, length] = positionalValues(context, step, ['address', 'length']);
+    const [address, length] = positionalValues(context, step, ADDRESS_LENGTH);
     if (address !== undefined && length !== undefined) range = { address, length };
   }
   if (!range) return skippedForArguments();
@@ -121,7 +127,7 @@ export function uffdRegisterStep(context: StepContext, step: StepNode, actor: st
 
 /** `mach_vm_remap SOURCE, SIZE [at TARGET] [fixed] [overwrite] [copy]` (the macOS alias). */
 export function machVmRemapStep(context: StepContext, step: StepNode, actor: string): Outcome {
-  const [source, size] = positionalValues(context, step, ['source', 'size']);
+  const [source, size] = positionalValues(context, step, SOURCE_SIZE);
   if (source === undefined || size === undefined) return skippedForArguments();
   const has = (word: string) => step.words.some((w) => w.name === word);
   const args = {

@@ -11,6 +11,7 @@ import { afterUffdStep } from '../model/uffd-step';
 import { accessStep } from './access-steps';
 import { bindStepResult } from './bind-step';
 import { declareParticipants, type DriverOptions } from './declarations';
+import { listOf } from './calls';
 import { checkExclusiveWords } from './exclusive-words';
 import { checkExpectation } from './expectations';
 import { NameScope } from './names';
@@ -27,7 +28,7 @@ import {
   reserveStep,
   uffdRegisterStep,
 } from './raw-steps';
-import type { Outcome } from './records';
+import type { Outcome, StepRecord } from './records';
 import { Simulation } from './simulation';
 import { stepActor, type ActorContext } from './step-actor';
 import type { StepContext } from './step-context';
@@ -41,7 +42,7 @@ export interface ScenarioRun {
   readonly gl: GlLayer;
   readonly problems: readonly LanguageProblem[];
   /** Step record index for each step node start offset. */
-  readonly stepByOffset: ReadonlyMap<number, number>;
+  readonly stepByOffset: StepIndexByOffset;
   /** The document text, for fixes that reuse what the user wrote. */
   readonly sourceText: string;
 }
@@ -54,15 +55,41 @@ export interface RunOptions extends PlatformDefaults, DriverOptions {
   readonly strategyOverride?: StrategyName;
 }
 
+/**
+ * `writes` → `write`: a Map, since a property lookup keyed by a string from the text makes V8
+ * look the string up in its string table on every step.
+ */
+const ACCESS_VERB_BY_WORD: ReadonlyMap<string, string> = new Map(Object.entries(ACCESS_VERBS));
+
 export function runScenario(node: ScenarioNode, sourceText: string, options: RunOptions = {}): ScenarioRun {
   return new ScenarioRunner(node, sourceText, options).run();
+}
+
+/**
+ * Finds a step's record by where its step starts. Records are in text order, so a binary search
+ * answers without a map entry per step.
+ */
+export class StepIndexByOffset {
+  constructor(private readonly records: readonly StepRecord[]) {}
+
+  get(offset: number): number | undefined {
+    let low = 0;
+    let high = this.records.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const start = this.records[middle]!.node.start;
+      if (start === offset) return middle;
+      if (start < offset) low = middle + 1;
+      else high = middle - 1;
+    }
+    return undefined;
+  }
 }
 
 class ScenarioRunner {
   private readonly problems = new ProblemSink();
   private readonly context: StepContext;
   private readonly actorContext: ActorContext;
-  private readonly stepByOffset = new Map<number, number>();
 
   constructor(
     private readonly node: ScenarioNode,
@@ -90,11 +117,17 @@ class ScenarioRunner {
     const maxSteps = this.options.maxSteps ?? Number.POSITIVE_INFINITY;
     vulkan.start();
     sim.space.markStep(-1);
-    for (const statement of this.node.body) {
+    const body = this.node.body;
+    // Indexed: this loop starts in the interpreter, where `for…of` makes an iterator result per statement.
+    for (let i = 0; i < body.length; i++) {
+      const statement = body[i]!;
       if (statement.kind === 'step') {
         if (sim.records.length >= maxSteps) break;
         this.executeStep(statement);
-      } else if (statement.kind === 'expect') checkExpectation(this.context, statement);
+      } else if (statement.kind === 'expect') {
+        checkExpectation(this.context, statement);
+        this.keepCallsOfExpectation();
+      }
     }
     sim.space.markStep(sim.records.length - 1);
     return {
@@ -104,7 +137,7 @@ class ScenarioRunner {
       vulkan,
       gl: this.context.gl,
       problems: this.problems.list,
-      stepByOffset: this.stepByOffset,
+      stepByOffset: new StepIndexByOffset(sim.records),
       sourceText: this.sourceText,
     };
   }
@@ -114,11 +147,9 @@ class ScenarioRunner {
     const index = sim.records.length;
     sim.stepIndex = index;
     sim.stepNode = step;
-    sim.calls = [];
-    this.stepByOffset.set(step.start, index);
-    const verbName = ACCESS_VERBS[step.verb.name] ?? step.verb.name;
+    const verbName = ACCESS_VERB_BY_WORD.get(step.verb.name) ?? step.verb.name;
     const spec = VERB_BY_NAME.get(verbName);
-    const actor = stepActor(this.actorContext, step);
+    const actor = stepActor(this.actorContext, step, spec);
     let outcome: Outcome;
     if (!spec) {
       if (step.verb.name) {
@@ -133,15 +164,28 @@ class ScenarioRunner {
       }
       outcome = { kind: 'skipped', reason: 'not a command' };
     } else {
-      checkExclusiveWords(this.problems, step, spec.verb);
-      sim.space.userfaultfd.step = index;
+      checkExclusiveWords(this.problems, step, spec);
+      sim.userfaultfd.step = index;
       outcome = this.dispatch(step, verbName, actor);
       afterUffdStep(sim);
     }
     if (step.binding) bindStepResult(this.context, step, spec?.binds ?? 'result', outcome, index);
-    const record = new RecordedStep(index, step, actor, sim.calls, outcome);
+    const record = new RecordedStep(index, step, actor, sim.takeCalls(), outcome);
     sim.records.push(record);
     sim.space.markStep(index);
+  }
+
+  /**
+   * Calls an expectation makes (a read that faults pages in through a userfaultfd handler) belong
+   * to the step before it, or to the set-up before the first step.
+   */
+  private keepCallsOfExpectation(): void {
+    const { sim, vulkan } = this.context;
+    const calls = listOf(sim.takeCalls());
+    if (calls.length === 0) return;
+    const last = sim.records[sim.records.length - 1];
+    if (last instanceof RecordedStep) last.addCalls(calls);
+    else vulkan.setupCalls = vulkan.setupCalls.concat(calls);
   }
 
   private dispatch(step: StepNode, verb: string, actor: string): Outcome {

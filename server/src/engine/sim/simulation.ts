@@ -2,6 +2,7 @@
 // actor uses to make calls. Every syscall goes through here so that it is recorded with its
 // actor, text and result — that record is what hover, the trace and the rules read.
 import { AddressSpace } from '../kernel/address-space';
+import type { Userfaultfd } from '../kernel/userfaultfd';
 import type { AccessResult, Datum, Effect, MmapArgs, MremapArgs, SyscallResult, Vma } from '../kernel/types';
 import type { StepNode } from '../syntax/ast';
 import type { TextRange } from '../syntax/text-range';
@@ -11,48 +12,7 @@ import type { Platform } from './platform';
 import type { CallRecord, ExpectRecord, Finding, StepRecord } from './records';
 import type { LanguageProblem } from './problems';
 import { SymbolTable } from './symbols';
-import { mmapText, mprotectText, mremapText, munmapText, resultText } from './format-call';
-
-const EMPTY_EFFECTS: readonly Effect[] = [];
-
-/**
- * A call record whose text and result are formatted on first read. A class, so that every
- * record shares one hidden class and its getters live on the prototype (object literals with
- * accessors are slow to create, and runs make one per syscall).
- */
-class LazyCall implements CallRecord {
-  errno?: CallRecord['errno'];
-  reason?: string;
-  private textValue: string | undefined;
-  private resultValue: string | undefined;
-
-  constructor(
-    readonly actor: string,
-    private readonly describe: string | (() => string),
-    private readonly describeResult: string | (() => string),
-    readonly ok: boolean,
-    readonly effects: readonly Effect[],
-  ) {}
-
-  get text(): string {
-    return (this.textValue ??= typeof this.describe === 'string' ? this.describe : this.describe());
-  }
-
-  get result(): string {
-    return (this.resultValue ??=
-      typeof this.describeResult === 'string' ? this.describeResult : this.describeResult());
-  }
-}
-
-function lazyCall(
-  actor: string,
-  text: string | (() => string),
-  result: string | (() => string),
-  ok: boolean,
-  effects: readonly Effect[],
-): LazyCall {
-  return new LazyCall(actor, text, result, ok, effects);
-}
+import { AccessCall, NO_CALLS, NoteCall, SyscallCall, type OneOrList } from './calls';
 
 export interface DataTag {
   readonly datum: Datum;
@@ -63,14 +23,16 @@ export interface DataTag {
 
 export class Simulation {
   readonly space: AddressSpace;
+  /** The space's userfaultfd, held once: every step sets its step, and the getter allocates. */
+  readonly userfaultfd: Userfaultfd;
   readonly records: StepRecord[] = [];
   readonly expects: ExpectRecord[] = [];
   readonly findings: Finding[] = [];
   readonly symbols = new SymbolTable();
   readonly tags = new Map<Datum, DataTag>();
   private nextTag = 256;
-  /** Calls made by the step being executed. */
-  calls: CallRecord[] = [];
+  /** Calls made by the step being executed, until `takeCalls` hands them to its record. */
+  private pendingCalls: CallRecord[] = NO_CALLS as CallRecord[];
   stepIndex = -1;
   stepNode: StepNode | undefined;
 
@@ -79,6 +41,7 @@ export class Simulation {
     readonly problems: LanguageProblem[],
   ) {
     this.space = new AddressSpace(platform.kernel);
+    this.userfaultfd = this.space.userfaultfd;
   }
 
   get pageSize(): bigint {
@@ -107,25 +70,25 @@ export class Simulation {
 
   mmap(actor: string, args: MmapArgs, label?: string): SyscallResult {
     const result = this.space.mmap(args, { step: this.stepIndex, actor }, label);
-    this.record(actor, () => mmapText(args), result, true);
+    this.addCall(new SyscallCall(actor, 'mmap', args, result));
     return result;
   }
 
   munmap(actor: string, address: bigint, length: bigint): SyscallResult {
     const result = this.space.munmap(address, length, { step: this.stepIndex, actor });
-    this.record(actor, () => munmapText(address, length), result, false);
+    this.addCall(new SyscallCall(actor, 'munmap', { address, length, prot: 0 }, result));
     return result;
   }
 
   mremap(actor: string, args: MremapArgs, label?: string): SyscallResult {
     const result = this.space.mremap(args, { step: this.stepIndex, actor }, label);
-    this.record(actor, () => mremapText(args), result, true);
+    this.addCall(new SyscallCall(actor, 'mremap', args, result));
     return result;
   }
 
   mprotect(actor: string, address: bigint, length: bigint, prot: number): SyscallResult {
     const result = this.space.mprotect(address, length, prot, { step: this.stepIndex, actor });
-    this.record(actor, () => mprotectText(address, length, prot), result, false);
+    this.addCall(new SyscallCall(actor, 'mprotect', { address, length, prot }, result));
     return result;
   }
 
@@ -170,24 +133,33 @@ export class Simulation {
    * function: call records are read far less often than they are made, so formatting is lazy.
    */
   note(actor: string, text: string | (() => string), result: string | (() => string), ok: boolean): void {
-    this.calls.push(lazyCall(actor, text, result, ok, EMPTY_EFFECTS));
+    this.addCall(new NoteCall(actor, text, result, ok));
   }
 
-  private record(
+  /** An actor's read or write through an address; the text is formatted when read. */
+  noteAccess(
     actor: string,
-    describe: () => string,
-    result: SyscallResult,
-    returnsAddress: boolean,
+    verb: 'write' | 'read',
+    address: bigint,
+    length: bigint,
+    result: string,
+    ok: boolean,
   ): void {
-    const call = lazyCall(
-      actor,
-      describe,
-      () => resultText(result, returnsAddress),
-      result.ok,
-      result.effects,
-    );
-    if (!result.ok) Object.assign(call, { errno: result.errno, reason: result.reason });
-    this.calls.push(call);
+    this.addCall(new AccessCall(actor, verb, address, length, result, ok));
+  }
+
+  addCall(call: CallRecord): void {
+    // Most steps make one call: an array literal of one has room for exactly one, while an
+    // empty array grown by push keeps room for 17.
+    if (this.pendingCalls.length === 0) this.pendingCalls = [call];
+    else this.pendingCalls.push(call);
+  }
+
+  /** The calls made since the last take (alone, or in an array of their exact size); starts a new list. */
+  takeCalls(): OneOrList<CallRecord> {
+    const calls = this.pendingCalls;
+    this.pendingCalls = NO_CALLS as CallRecord[];
+    return calls.length === 1 ? calls[0]! : calls.length === 0 ? NO_CALLS : calls.slice();
   }
 
   // ---- the 32-bit window ----
@@ -266,7 +238,7 @@ export class Simulation {
   /** The most recent call whose effect touched the page (moved away, emptied, replaced, unmapped). */
   lastChangeAt(page: number): { step: number; call: CallRecord; effect: Effect } | undefined {
     for (let i = this.records.length - 1; i >= -1; i--) {
-      const calls = i === this.stepIndex ? this.calls : (this.records[i]?.calls ?? []);
+      const calls = i === this.stepIndex ? this.pendingCalls : (this.records[i]?.calls ?? NO_CALLS);
       for (let c = calls.length - 1; c >= 0; c--) {
         const call = calls[c]!;
         for (const effect of call.effects) {

@@ -1,8 +1,9 @@
 // Who performs a step: `wine writes …`, `… by driver`, or the default for its verb.
-import { ACCESS_VERBS, VERB_BY_NAME } from '../language/vocabulary';
+import type { VerbSpec } from '../language/vocabulary';
 import type { StepNode } from '../syntax/ast';
 import type { ProblemSink } from './problems';
 import type { Simulation } from './simulation';
+import { optionNamed } from './step-arguments';
 
 export interface ActorContext {
   readonly sim: Simulation;
@@ -11,9 +12,10 @@ export interface ActorContext {
   readonly problems: ProblemSink;
 }
 
-export function stepActor(context: ActorContext, step: StepNode): string {
+/** `spec` is the step's verb (after `writes` → `write`), undefined when it is not a command. */
+export function stepActor(context: ActorContext, step: StepNode, spec: VerbSpec | undefined): string {
   const { sim, drivers, actors, problems } = context;
-  const by = step.options.find((o) => o.keyword.name === 'by');
+  const by = step.options.length === 0 ? undefined : optionNamed(step, 'by');
   const named =
     step.actor ??
     (by?.value?.kind === 'name'
@@ -23,10 +25,7 @@ export function stepActor(context: ActorContext, step: StepNode): string {
     problems.report('wrong-kind', by.value, '`by` takes an actor name: app, wine, or a driver');
   // Raw syscalls and plain reads/writes are 64-bit host code unless an actor is named; only
   // `app` is held to the 32-bit window.
-  if (!named)
-    return VERB_BY_NAME.get(ACCESS_VERBS[step.verb.name] ?? step.verb.name)?.family === 'vulkan'
-      ? 'app'
-      : 'host';
+  if (!named) return spec?.family === 'vulkan' ? 'app' : 'host';
   if (named.name === 'driver' && !drivers.has('driver')) {
     // `driver writes …` means the scenario's driver when there is one.
     const only = [...drivers.keys()];

@@ -1,7 +1,8 @@
 // A step's numeric arguments: its positional values (`mremap old, size, new`) and its keyword
-// options (`at 0x7000_0000`), each evaluated in the name scope.
+// options (`at 0x7000_0000`), each evaluated in the name scope. Every step reads them, so they
+// are plain loops: a `find` with an arrow makes a closure per call.
 import { VERB_BY_NAME } from '../language/vocabulary';
-import type { StepNode } from '../syntax/ast';
+import type { Option, StepNode } from '../syntax/ast';
 import type { StepContext } from './step-context';
 
 type ArgumentContext = Pick<StepContext, 'scope' | 'problems'>;
@@ -16,7 +17,8 @@ export function positionalValues(
   names: readonly string[],
 ): (bigint | undefined)[] {
   const { scope, problems } = context;
-  const out: (bigint | undefined)[] = [];
+  // Exactly one slot per name (an array grown by push keeps room for 17).
+  const out = new Array<bigint | undefined>(names.length);
   let position = 0;
   for (const arg of step.args) {
     if (arg.kind === 'string') {
@@ -31,8 +33,7 @@ export function positionalValues(
       );
       continue;
     }
-    position++;
-    out.push(scope.evaluate(arg));
+    out[position++] = scope.evaluate(arg);
   }
   for (; position < names.length; position++) {
     const name = names[position] ?? '';
@@ -43,14 +44,21 @@ export function positionalValues(
         `${step.verb.name} needs ${name}: \`${VERB_BY_NAME.get(step.verb.name)?.example ?? ''}\``,
       );
     }
-    out.push(undefined);
+    out[position] = undefined;
   }
   return out;
 }
 
+/** The step's `KEYWORD …` option, when given. */
+export function optionNamed(step: StepNode, keyword: string): Option | undefined {
+  const options = step.options;
+  for (let i = 0; i < options.length; i++) if (options[i]!.keyword.name === keyword) return options[i];
+  return undefined;
+}
+
 /** The value of `KEYWORD VALUE` among the step's options, when given. */
 export function optionValue(context: ArgumentContext, step: StepNode, keyword: string): bigint | undefined {
-  const option = step.options.find((o) => o.keyword.name === keyword);
+  const option = optionNamed(step, keyword);
   if (!option?.value) return undefined;
   if (option.value.kind === 'string') {
     context.problems.report('wrong-kind', option.value, `\`${keyword}\` takes a number or an address`);

@@ -14,15 +14,59 @@ export interface SymbolInfo {
   readonly statement: TextRange | undefined;
   /** Step index of the defining step, for "used before defined" and lifetimes. */
   readonly stepIndex: number | undefined;
-  readonly references: TextRange[];
+  readonly references: readonly TextRange[];
+}
+
+const NO_REFERENCES: readonly TextRange[] = [];
+
+/**
+ * A class, so that every symbol shares one hidden class (object spreads made one per symbol).
+ * References are kept in an array of their exact size while there are few: most names are used
+ * a handful of times, and an array grown by push keeps room for 17.
+ */
+class DefinedSymbol implements SymbolInfo {
+  private referenceList: TextRange[] | undefined;
+
+  constructor(
+    readonly name: string,
+    readonly kind: SymbolKind,
+    readonly definition: TextRange | undefined,
+    readonly statement: TextRange | undefined,
+    readonly stepIndex: number | undefined,
+  ) {}
+
+  get references(): readonly TextRange[] {
+    return this.referenceList ?? NO_REFERENCES;
+  }
+
+  addReference(range: TextRange): void {
+    const list = this.referenceList;
+    if (!list) this.referenceList = [range];
+    else if (list.length < 8) this.referenceList = withOneMore(list, range);
+    else list.push(range);
+  }
+}
+
+/** A copy of the list with one more item, of its exact size (a spread leaves spare room, concat is slow). */
+function withOneMore<T>(list: readonly T[], item: T): T[] {
+  const longer = new Array<T>(list.length + 1);
+  for (let i = 0; i < list.length; i++) longer[i] = list[i]!;
+  longer[list.length] = item;
+  return longer;
 }
 
 export class SymbolTable {
-  private readonly byName = new Map<string, SymbolInfo>();
+  private readonly byName = new Map<string, DefinedSymbol>();
 
-  define(info: Omit<SymbolInfo, 'references'>): SymbolInfo {
-    const symbol: SymbolInfo = { ...info, references: [] };
-    this.byName.set(info.name, symbol);
+  define(
+    name: string,
+    kind: SymbolKind,
+    definition: TextRange | undefined,
+    statement: TextRange | undefined,
+    stepIndex: number | undefined,
+  ): SymbolInfo {
+    const symbol = new DefinedSymbol(name, kind, definition, statement, stepIndex);
+    this.byName.set(name, symbol);
     return symbol;
   }
 
@@ -33,7 +77,7 @@ export class SymbolTable {
   reference(name: string, range: TextRange): SymbolInfo | undefined {
     const symbol = this.byName.get(name);
     // The range is an immutable syntax node: keep it rather than a copy.
-    if (symbol) symbol.references.push(range);
+    if (symbol) symbol.addReference(range);
     return symbol;
   }
 

@@ -1,0 +1,164 @@
+// The call records a run keeps: one per syscall, access or API call a step makes. A run makes
+// one or more per step and keeps them all, while hover, the trace and the rules read the text of
+// only a few: so each record keeps the data it was made from and formats its text on read. Each
+// kind is a class (getters on the prototype, one hidden class per kind) that holds its data in
+// fields, never in a closure: a closure per call also keeps a context object alive.
+import type { Effect, Errno, MmapArgs, MremapArgs, SyscallResult } from '../kernel/types';
+import { formatHex } from '../numbers';
+import type { Failure } from '../kernel/result';
+import { mmapText, mprotectText, mremapText, munmapText, resultText } from './format-call';
+import type { CallRecord } from './records';
+
+/** Shared by every call without effects and every step without calls (most of them). */
+export const NO_EFFECTS: readonly Effect[] = [];
+export const NO_CALLS: readonly CallRecord[] = [];
+
+/**
+ * One item, or a list of several. Records keep a lone call (or effect) without an array around
+ * it: most steps make one call, and most calls have at most one effect.
+ */
+export type OneOrList<T extends object> = T | readonly T[];
+
+/** The items as a list: a new one-item array for a lone item (cheap: it dies young). */
+export function listOf<T extends object>(items: OneOrList<T>): readonly T[] {
+  return Array.isArray(items) ? (items as readonly T[]) : [items as T];
+}
+
+/** `munmap` and `mprotect` take a range (and a protection), the other syscalls an args struct. */
+export interface RangeArgs {
+  readonly address: bigint;
+  readonly length: bigint;
+  readonly prot: number;
+}
+
+export type SyscallCallArgs =
+  | { readonly syscall: 'mmap'; readonly args: MmapArgs }
+  | { readonly syscall: 'mremap'; readonly args: MremapArgs }
+  | { readonly syscall: 'munmap' | 'mprotect'; readonly args: RangeArgs };
+
+/**
+ * A raw syscall on the simulated kernel: its arguments and the kernel's answer. The answer's
+ * effects are kept alone or in an array of their exact size (the kernel grows its list by push).
+ */
+export class SyscallCall implements CallRecord {
+  private readonly effectData: OneOrList<Effect>;
+  /** What a successful call returned. */
+  private readonly value: bigint | undefined;
+  /** Why a failed call failed. */
+  private readonly failure: Failure | undefined;
+
+  constructor(
+    readonly actor: string,
+    private readonly syscall: SyscallCallArgs['syscall'],
+    private readonly args: SyscallCallArgs['args'],
+    answer: SyscallResult,
+  ) {
+    const effects = answer.effects;
+    this.effectData =
+      effects.length === 1 ? effects[0]! : effects.length === 0 ? NO_EFFECTS : effects.slice();
+    this.value = answer.ok ? answer.value : undefined;
+    this.failure = answer.ok ? undefined : answer;
+  }
+
+  get effects(): readonly Effect[] {
+    return listOf(this.effectData);
+  }
+
+  get ok(): boolean {
+    return this.failure === undefined;
+  }
+
+  get errno(): Errno | undefined {
+    return this.failure?.errno;
+  }
+
+  get reason(): string | undefined {
+    return this.failure?.reason;
+  }
+
+  get text(): string {
+    switch (this.syscall) {
+      case 'mmap':
+        return mmapText(this.args as MmapArgs);
+      case 'mremap':
+        return mremapText(this.args as MremapArgs);
+      case 'munmap': {
+        const { address, length } = this.args as RangeArgs;
+        return munmapText(address, length);
+      }
+      case 'mprotect': {
+        const { address, length, prot } = this.args as RangeArgs;
+        return mprotectText(address, length, prot);
+      }
+    }
+  }
+
+  get result(): string {
+    const answer = this.failure ?? { ok: true, value: this.value!, effects: this.effects };
+    // mmap and mremap return an address, munmap and mprotect 0.
+    return resultText(answer, this.syscall === 'mmap' || this.syscall === 'mremap');
+  }
+}
+
+/** `write 0x7f…, 17` / `read 0x7f…, 64` by an actor: the result is what it read, or the fault. */
+export class AccessCall implements CallRecord {
+  constructor(
+    readonly actor: string,
+    private readonly verb: 'write' | 'read',
+    private readonly address: bigint,
+    private readonly length: bigint,
+    readonly result: string,
+    readonly ok: boolean,
+  ) {}
+
+  get text(): string {
+    return `${this.verb} ${formatHex(this.address)}, ${this.length}`;
+  }
+
+  get effects(): readonly Effect[] {
+    return NO_EFFECTS;
+  }
+
+  get errno(): undefined {
+    return undefined;
+  }
+
+  get reason(): undefined {
+    return undefined;
+  }
+}
+
+/**
+ * A call that is not a syscall (a Vulkan entry point, a memcpy), for the trace. Its text and
+ * result may be functions, formatted on first read; callers pass a string when it is cheap.
+ */
+export class NoteCall implements CallRecord {
+  constructor(
+    readonly actor: string,
+    private textSource: string | (() => string),
+    private resultSource: string | (() => string),
+    readonly ok: boolean,
+  ) {}
+
+  get text(): string {
+    if (typeof this.textSource !== 'string') this.textSource = this.textSource();
+    return this.textSource;
+  }
+
+  get result(): string {
+    if (typeof this.resultSource !== 'string') this.resultSource = this.resultSource();
+    return this.resultSource;
+  }
+
+  get effects(): readonly Effect[] {
+    return NO_EFFECTS;
+  }
+
+  get errno(): undefined {
+    return undefined;
+  }
+
+  get reason(): undefined {
+    return undefined;
+  }
+}
