@@ -358,8 +358,7 @@ class Parser {
     const name = spec?.verb === verbText ? spec.verb : verbText;
     const verb: Identifier = { kind: 'ident', name, start: this.start, end: this.end };
     this.advance();
-    const flagWords = spec ? flagWordsOf(spec) : undefined;
-    const optionNames = spec ? verbOptions(spec) : UNKNOWN_VERB_OPTIONS;
+    const vocabulary = spec ? vocabularyOf(spec) : UNKNOWN_VERB_VOCABULARY;
     const args = this.stepArgs;
     const words = this.stepWords;
     const options = this.stepOptions;
@@ -370,7 +369,8 @@ class Parser {
         continue;
       }
       const word = kind === 'ident' ? this.currentText() : undefined;
-      if (word !== undefined && optionNames.has(word)) {
+      const role = word === undefined ? undefined : vocabulary.roles.get(word);
+      if (role === OPTION) {
         const keyword = this.ident();
         let value: Expression | StringLiteral | undefined;
         if (this.at('string')) value = this.stringLiteral();
@@ -379,7 +379,7 @@ class Parser {
         options.add({ kind: 'option', start: keyword.start, end: this.prevEnd(), keyword, value });
         continue;
       }
-      const flag = word === undefined || flagWords === undefined ? word : flagWords.get(word);
+      const flag = role ?? (vocabulary.anyWord ? word : undefined);
       if (flag !== undefined) {
         words.add({ kind: 'word', name: flag, start: this.start, end: this.end });
         this.advance();
@@ -478,11 +478,9 @@ class Parser {
       return undefined;
     }
     this.depth++;
-    try {
-      return this.parseAdditive();
-    } finally {
-      this.depth--;
-    }
+    const expression = this.parseAdditive();
+    this.depth--;
+    return expression;
   }
 
   private parseAdditive(): Expression | undefined {
@@ -725,16 +723,32 @@ class Parser {
   }
 }
 
-const flagWordCache = new Map<VerbSpec, ReadonlyMap<string, string>>();
+/**
+ * The words a verb knows, for one lookup per word: an option keyword (`at`) maps to OPTION, a
+ * flag word (`rw`) to the vocabulary's own string for it, so that the AST's 100k `rw`s share one.
+ */
+interface VerbVocabulary {
+  readonly roles: ReadonlyMap<string, string | typeof OPTION>;
+  /** An unknown verb takes any word as a flag (the rules report it, not the parser). */
+  readonly anyWord: boolean;
+}
 
-/** A verb's flag words, each to the vocabulary's own string for it. */
-function flagWordsOf(spec: VerbSpec): ReadonlyMap<string, string> {
-  let words = flagWordCache.get(spec);
-  if (!words) {
-    words = new Map([...verbWords(spec)].map((word) => [word, word]));
-    flagWordCache.set(spec, words);
+const OPTION = null;
+const UNKNOWN_VERB_VOCABULARY: VerbVocabulary = {
+  roles: new Map([...UNKNOWN_VERB_OPTIONS].map((name) => [name, OPTION])),
+  anyWord: true,
+};
+const vocabularyCache = new Map<VerbSpec, VerbVocabulary>();
+
+function vocabularyOf(spec: VerbSpec): VerbVocabulary {
+  let vocabulary = vocabularyCache.get(spec);
+  if (!vocabulary) {
+    const roles = new Map<string, string | typeof OPTION>();
+    for (const word of verbWords(spec)) roles.set(word, word);
+    for (const name of verbOptions(spec)) roles.set(name, OPTION); // an option wins over a flag
+    vocabularyCache.set(spec, (vocabulary = { roles, anyWord: false }));
   }
-  return words;
+  return vocabulary;
 }
 
 /**
