@@ -22,7 +22,8 @@ import type {
   Word,
 } from './ast';
 import { Lexer, textOf } from './lexer';
-import { isUnit, parseNumberText, type ParsedNumber } from './number-literal';
+import { isUnit, parseNumberAt } from './number-literal';
+import { SourceNumber, SourceStep } from './source-nodes';
 import type { Token, TokenKind } from './tokens';
 import {
   ACCESS_VERBS,
@@ -35,7 +36,6 @@ import {
 } from '../language/vocabulary';
 
 const MAX_EXPRESSION_DEPTH = 64;
-const SHORT_LITERAL_LENGTH = 8;
 const EMPTY: readonly never[] = Object.freeze([]);
 const UNKNOWN_VERB_OPTIONS: ReadonlySet<string> = new Set(['by']);
 /**
@@ -71,7 +71,6 @@ class Parser {
   /** The token before it: where the last node ended, and whether a line just started. */
   private previousKind: TokenKind | undefined;
   private previousEnd = 0;
-  private readonly shortLiterals = new Map<string, ParsedNumber & { readonly text: string }>();
   private readonly errors: SyntaxDiagnostic[] = [];
   private readonly comments: Comment[] = [];
   private depth = 0;
@@ -531,7 +530,6 @@ class Parser {
     const kind = this.kind;
     const start = this.start;
     if (kind === 'number') {
-      const digits = this.currentText();
       const digitsEnd = this.end;
       this.advance();
       let unit: string | undefined;
@@ -541,17 +539,8 @@ class Parser {
         end = this.end;
         this.advance();
       }
-      const known = unit === undefined ? this.shortLiteral(digits) : undefined;
-      const parsed = known ?? parseNumberText(digits, unit);
-      const literal: NumberLiteral = {
-        kind: 'number',
-        text: known ? known.text : end === digitsEnd ? digits : this.source.slice(start, end),
-        value: parsed.value,
-        unit: parsed.unit,
-        error: parsed.error,
-        start,
-        end,
-      };
+      const parsed = parseNumberAt(this.source, start, digitsEnd, unit);
+      const literal: NumberLiteral = new SourceNumber(this.source, start, end, parsed);
       if (parsed.error) this.error(literal, parsed.error);
       return literal;
     }
@@ -569,21 +558,6 @@ class Parser {
       return { kind: 'paren', inner, start, end: this.prevEnd() };
     }
     return undefined;
-  }
-
-  /**
-   * Short literals are sizes and offsets that repeat (`64KiB`, `4096`, `0x40`): each distinct
-   * one is read once and its text kept once. Long ones are addresses, nearly all distinct.
-   */
-  private shortLiteral(text: string): (ParsedNumber & { readonly text: string }) | undefined {
-    if (text.length > SHORT_LITERAL_LENGTH) return undefined;
-    let known = this.shortLiterals.get(text);
-    if (!known) {
-      const { value, unit, error } = parseNumberText(text);
-      known = { text, value, unit, error };
-      this.shortLiterals.set(text, known);
-    }
-    return known;
   }
 
   // ---- token helpers ----
@@ -749,34 +723,6 @@ function vocabularyOf(spec: VerbSpec): VerbVocabulary {
     vocabularyCache.set(spec, (vocabulary = { roles, anyWord: false }));
   }
   return vocabulary;
-}
-
-/**
- * A step whose `text` is sliced from the source when read. Only display code reads it (hover,
- * the panel, exports), so holding a string per step would cost memory for every step to serve a
- * few.
- */
-class SourceStep implements StepNode {
-  readonly kind = 'step';
-  readonly #source: string;
-
-  constructor(
-    source: string,
-    readonly start: number,
-    readonly end: number,
-    readonly binding: Identifier | undefined,
-    readonly actor: Identifier | undefined,
-    readonly verb: Identifier,
-    readonly args: readonly Argument[],
-    readonly words: readonly Word[],
-    readonly options: readonly Option[],
-  ) {
-    this.#source = source;
-  }
-
-  get text(): string {
-    return this.#source.slice(this.start, this.end);
-  }
 }
 
 /**
