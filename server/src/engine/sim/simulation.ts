@@ -12,7 +12,7 @@ import type { Platform } from './platform';
 import type { CallRecord, ExpectRecord, Finding, StepRecord } from './records';
 import type { LanguageProblem } from './problems';
 import { SymbolTable } from './symbols';
-import { AccessCall, NO_CALLS, NoteCall, SyscallCall, type OneOrList } from './calls';
+import { AccessCall, FormattedCall, NO_CALLS, NoteCall, SyscallCall, type OneOrList } from './calls';
 
 function noteStep(steps: number[], step: number): void {
   if (steps[steps.length - 1] !== step) steps.push(step);
@@ -152,6 +152,11 @@ export class Simulation {
    */
   note(actor: string, text: string | (() => string), result: string | (() => string), ok: boolean): void {
     this.addCall(new NoteCall(actor, text, result, ok));
+  }
+
+  /** A call whose text `format` makes from `data` when it is read (see FormattedCall). */
+  noteFormatted<T>(actor: string, format: (data: T) => string, data: T, result: string, ok: boolean): void {
+    this.addCall(new FormattedCall(actor, format, data, result, ok));
   }
 
   /** An actor's read or write through an address; the text is formatted when read. */
