@@ -10,7 +10,7 @@ import { listOf } from '../sim/calls';
 import type { DriverModel } from './driver';
 import { DriverOps } from './driver-ops';
 import { mapViolations, unmapViolations } from './placed-validity';
-import { newMemory, type VkMemory } from './vk-memory';
+import { FormattedEvent, newMemory, type VkMemory } from './vk-memory';
 import { allocatingDriver } from './allocating-driver';
 import type { StrategyName } from '../sim/platform';
 import { passThrough, type Strategy, type StrategyContext } from './strategies/strategy';
@@ -43,6 +43,10 @@ const vkAllocateMemoryText = (memory: VkMemory) =>
   `vkAllocateMemory(${formatSize(memory.allocationSize)}${memory.properties.size ? ', ' + [...memory.properties].join('|') : ''})`;
 const vkMapMemoryText = (map: { memory: VkMemory; offset: bigint; size: bigint | undefined }) =>
   `vkMapMemory(${map.memory.name}, offset=${formatHex(map.offset)}, size=${map.size === undefined ? 'VK_WHOLE_SIZE' : formatSize(map.size)})`;
+
+const allocatedText = (a: { size: bigint; driver: string }) =>
+  `allocated ${formatSize(a.size)} by ${a.driver}`;
+const mappedForAppText = (pointer: bigint) => `mapped for 32-bit code at ${formatHex(pointer)}`;
 
 /** The expression of the step's `KEYWORD VALUE` option, when it has a number or name. */
 function optionExpression(step: StepNode, keyword: string): Expression | undefined {
@@ -164,10 +168,7 @@ export class VulkanLayer {
         memory.mapStep = this.sim.stepIndex;
         memory.mapOffset = offset;
         memory.mapSize = size;
-        memory.history.push({
-          step: this.sim.stepIndex,
-          text: `mapped for 32-bit code at ${formatHex(result.pointer)}`,
-        });
+        memory.history.push(new FormattedEvent(this.sim.stepIndex, mappedForAppText, result.pointer));
         this.checkWindow(memory, result.pointer, size);
         return { kind: 'address', value: result.pointer };
       }
@@ -281,7 +282,7 @@ export class VulkanLayer {
       allocationSize: size,
       properties: new Set(step.words.map((w) => w.name)),
       step: this.sim.stepIndex,
-      history: `allocated ${formatSize(size)} by ${driver.name}`,
+      history: new FormattedEvent(this.sim.stepIndex, allocatedText, { size, driver: driver.name }),
     });
     this.memories.push(memory);
     this.byStep.set(this.sim.stepIndex, memory);

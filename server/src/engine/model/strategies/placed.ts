@@ -4,7 +4,7 @@
 // (facts vulkan-wine §3.3). The driver maps the BO itself with MAP_FIXED over the reservation.
 import { alignUp, formatHex, formatSize, maxBig } from '../../numbers';
 import { mapViolations } from '../placed-validity';
-import type { VkMemory } from '../vk-memory';
+import { FormattedEvent, type VkMemory } from '../vk-memory';
 import { allocateInWindow } from './window-allocation';
 import { passThrough, type MapOutcome, type Strategy, type StrategyContext } from './strategy';
 
@@ -53,6 +53,8 @@ export const placed: Strategy = {
   },
 };
 
+const placedAtText = (p: { driver: string; address: bigint }) =>
+  `${p.driver} placed its map at ${formatHex(p.address)}`;
 const unmapReserveText = (name: string) => `vkUnmapMemory2KHR(${name}, VK_MEMORY_UNMAP_RESERVE_BIT_EXT)`;
 
 /** vkMapMemory2KHR's text, formatted when a trace or hover reads it. */
@@ -129,10 +131,7 @@ export function placeMap(
       vkResult: 'VK_ERROR_MEMORY_MAP_FAILED',
       reason: `the driver's mmap failed with ${result.errno}`,
     };
-  memory.history.push({
-    step: ctx.sim.stepIndex,
-    text: `${driver.name} placed its map at ${formatHex(address)}`,
-  });
+  memory.history.push(new FormattedEvent(ctx.sim.stepIndex, placedAtText, { driver: driver.name, address }));
   return { ok: true, pointer: address };
 }
 
