@@ -79,13 +79,44 @@ class Extents {
   }
 }
 
-/** A run of bytes in object positions. */
-export interface Run {
-  readonly start: number;
-  readonly end: number;
-  readonly datum: Datum;
-  /** No extent covered it: the page would be faulted in fresh (zero fill or from the file). */
-  readonly fresh: boolean;
+/**
+ * Receives the runs of a read, in order: bytes [start, end) of object positions hold `datum`;
+ * `fresh` when no extent covered them (the page would be faulted in fresh: zero fill or from the
+ * file). An object with a method rather than a callback taking a record: reads are the hot path of
+ * every access, and this way a read allocates nothing.
+ */
+export interface RunSink {
+  run(start: number, end: number, datum: Datum, fresh: boolean): void;
+}
+
+/** Runs of the upper layer pass through; its fresh gaps read the lower object. */
+class LayeredSink implements RunSink {
+  constructor(
+    private readonly store: ContentStore,
+    private readonly lowerId: number,
+    private readonly lowerBase: Datum,
+    private readonly out: RunSink,
+  ) {}
+
+  run(start: number, end: number, datum: Datum, fresh: boolean): void {
+    if (!fresh) this.out.run(start, end, datum, false);
+    else this.store.read(this.lowerId, start, end, this.lowerBase, this.out);
+  }
+}
+
+/** Collects runs into parallel arrays (for copies, which read before they write). */
+class RunList implements RunSink {
+  readonly starts: number[] = [];
+  readonly ends: number[] = [];
+  readonly data: Datum[] = [];
+  readonly fresh: boolean[] = [];
+
+  run(start: number, end: number, datum: Datum, fresh: boolean): void {
+    this.starts.push(start);
+    this.ends.push(end);
+    this.data.push(datum);
+    this.fresh.push(fresh);
+  }
 }
 
 export class ContentStore {
@@ -114,7 +145,7 @@ export class ContentStore {
   }
 
   /** Runs covering [start, end) of one object; gaps read as `base`. */
-  read(objectId: number, start: number, end: number, base: Datum, out: (run: Run) => void): void {
+  read(objectId: number, start: number, end: number, base: Datum, out: RunSink): void {
     const ext = this.extents(objectId, false);
     let pos = start;
     if (ext !== undefined) {
@@ -122,15 +153,15 @@ export class ContentStore {
         const s = ext.starts[k] as number;
         if (s >= end) break;
         if (s > pos) {
-          out({ start: pos, end: s, datum: base, fresh: true });
+          out.run(pos, s, base, true);
           pos = s;
         }
         const e = Math.min(ext.ends[k] as number, end);
-        out({ start: pos, end: e, datum: ext.data[k] as Datum, fresh: false });
+        out.run(pos, e, ext.data[k] as Datum, false);
         pos = e;
       }
     }
-    if (pos < end) out({ start: pos, end, datum: base, fresh: true });
+    if (pos < end) out.run(pos, end, base, true);
   }
 
   /** Reads through an overlay (COW copies) onto a lower object (the file). */
@@ -140,13 +171,10 @@ export class ContentStore {
     start: number,
     end: number,
     lowerBase: Datum,
-    out: (run: Run) => void,
+    out: RunSink,
   ): void {
     if (upperId === undefined) return this.read(lowerId, start, end, lowerBase, out);
-    this.read(upperId, start, end, -1, (run) => {
-      if (!run.fresh) out(run);
-      else this.read(lowerId, run.start, run.end, lowerBase, out);
-    });
+    this.read(upperId, start, end, -1, new LayeredSink(this, lowerId, lowerBase, out));
   }
 
   /** Copy [start, end) of one object into another at the same positions (whole pages for COW). */
@@ -158,10 +186,13 @@ export class ContentStore {
     base: Datum,
     lowerId?: number,
   ): void {
-    const runs: Run[] = [];
-    if (lowerId !== undefined) this.readLayered(fromId, lowerId, start, end, base, (r) => runs.push(r));
-    else if (fromId !== undefined) this.read(fromId, start, end, base, (r) => runs.push(r));
-    for (const r of runs) if (!(r.fresh && lowerId === undefined)) this.write(toId, r.start, r.end, r.datum);
+    const runs = new RunList();
+    if (lowerId !== undefined) this.readLayered(fromId, lowerId, start, end, base, runs);
+    else if (fromId !== undefined) this.read(fromId, start, end, base, runs);
+    for (let k = 0; k < runs.starts.length; k++) {
+      if (!(runs.fresh[k] && lowerId === undefined))
+        this.write(toId, runs.starts[k] as number, runs.ends[k] as number, runs.data[k] as Datum);
+    }
   }
 
   /** True if any extent of the object intersects [start, end). */

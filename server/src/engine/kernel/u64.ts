@@ -5,7 +5,8 @@ import type { PageGeometry } from './config';
 const TWO_64 = 1n << 64n;
 
 export function u64(value: bigint): bigint {
-  return BigInt.asUintN(64, value);
+  // The common in-range argument is returned as is: BigInt.asUintN would allocate a copy.
+  return value >= 0n && value < TWO_64 ? value : BigInt.asUintN(64, value);
 }
 
 /** PAGE_ALIGN(len) as the kernel computes it: wraps to 0 for lengths within a page of 2^64. */
