@@ -47,7 +47,7 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
   const v = config.version;
 
   // 1. arch/x86/kernel/sys_x86_64.c: the byte offset must be page aligned, even for anonymous maps.
-  if (off % P !== 0n) {
+  if (off !== 0n && off % P !== 0n) {
     return fail(
       'EINVAL',
       `the offset ${formatHexPlain(off)} is not page aligned (x86-64 sys_mmap checks off & ~PAGE_MASK, even for MAP_ANONYMOUS)`,
@@ -79,7 +79,7 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
   // 5. round_hint_to_min(): hint &= PAGE_MASK; a nonzero hint below mmap_min_addr becomes mmap_min_addr.
   let hint = addr;
   if (!fixed) {
-    hint = addr - (addr % P);
+    hint = addr === 0n ? 0n : addr - (addr % P);
     if (hint !== 0n && hint < config.mmapMinAddr) hint = pageAlign(config.mmapMinAddr, P);
   }
   // 6. PAGE_ALIGN(len) overflow.
@@ -90,9 +90,9 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
       `PAGE_ALIGN(length ${formatHexPlain(len)}) wraps to 0 (do_mmap: "Careful about overflows")`,
     );
   const pagesBig = alignedLen / P;
-  const pgoffBig = off / P;
+  const pgoffBig = off === 0n ? 0n : off / P;
   // 7. pgoff + len/PAGE_SIZE must not wrap.
-  if (pgoffBig + pagesBig >= TWO_64)
+  if (pgoffBig !== 0n && pgoffBig + pagesBig >= TWO_64)
     return fail('EOVERFLOW', 'offset/PAGE_SIZE + length/PAGE_SIZE overflows (do_mmap)');
   // 8. Too many mappings.
   if (state.vmas.kernelSize > config.maxMapCount) {
@@ -124,7 +124,7 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
     startPage = Number(addr / P);
   } else {
     const placed = state.placer.place({
-      hintPage: Number(hint / P),
+      hintPage: hint === 0n ? 0 : Number(hint / P),
       pages,
       fixed: false,
       map32bit: (flags & T.MAP_32BIT) !== 0,
