@@ -5,41 +5,72 @@ import { PROT_READ, PROT_WRITE, VM_UFFD_MISSING } from './types';
 import { FAULT_LOOP_REASON, nestedFault, userfaultfdFault } from './userfaultfd';
 import { prepareAnonVma } from './anon-vma';
 import { isPrivateAnon, isShared, vmaWith } from './vma';
-import type { Run } from './contents';
+import type { RunSink } from './contents';
 import type { KernelState } from './state';
 import type { AccessResult, Datum, Segment, Vma } from './types';
 
 const TWO_64 = 1n << 64n;
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
-/** Collects runs into coalesced segments relative to the start of the access. */
-class SegmentBuilder {
-  private readonly offsets: number[] = [];
-  private readonly lengths: number[] = [];
-  private readonly data: Datum[] = [];
+/**
+ * Collects runs into coalesced segments relative to the start of the access, and counts the pages
+ * faulted in fresh. Most accesses make one segment: it is kept in fields, and lists are made only
+ * for a second one.
+ */
+class SegmentBuilder implements RunSink {
   faults = 0;
+  private count = 0;
+  private lastOffset = 0;
+  private lastLength = 0;
+  private lastDatum: Datum = 0;
+  /** Segments before the last one (undefined until there are two). */
+  private earlier: Segment[] | undefined;
+  /** How `run` maps object positions to access offsets: position `runBase` is offset `runOffset`. */
+  private runBase = 0;
+  private runOffset = 0;
+  /** Whether `run` adds segments (a read) or only counts fresh pages (before a write). */
+  private runAdds = true;
+  private pageBytes = 1;
+
+  /** Route the next reads' runs: count fresh pages; add segments too when `adds`. */
+  route(runBase: number, runOffset: number, adds: boolean, pageBytes: number): this {
+    this.runBase = runBase;
+    this.runOffset = runOffset;
+    this.runAdds = adds;
+    this.pageBytes = pageBytes;
+    return this;
+  }
+
+  run(start: number, end: number, datum: Datum, fresh: boolean): void {
+    const p = this.pageBytes;
+    if (fresh) this.faults += Math.ceil(end / p) - Math.floor(start / p);
+    if (this.runAdds) this.add(this.runOffset + (start - this.runBase), end - start, datum);
+  }
 
   add(offset: number, length: number, datum: Datum): void {
     if (length <= 0) return;
-    const last = this.data.length - 1;
-    if (
-      last >= 0 &&
-      this.data[last] === datum &&
-      (this.offsets[last] as number) + (this.lengths[last] as number) === offset
-    ) {
-      this.lengths[last] = (this.lengths[last] as number) + length;
+    if (this.count > 0 && this.lastDatum === datum && this.lastOffset + this.lastLength === offset) {
+      this.lastLength += length;
       return;
     }
-    this.offsets.push(offset);
-    this.lengths.push(length);
-    this.data.push(datum);
+    if (this.count > 0) (this.earlier ??= []).push(this.lastSegment());
+    this.count++;
+    this.lastOffset = offset;
+    this.lastLength = length;
+    this.lastDatum = datum;
   }
 
   segments(): Segment[] {
-    return this.data.map((datum, k) => ({
-      offset: BigInt(this.offsets[k] as number),
-      length: BigInt(this.lengths[k] as number),
-      datum,
-    }));
+    if (this.count === 0) return [];
+    const last = this.lastSegment();
+    if (this.earlier === undefined) return [last];
+    const out = this.earlier.slice();
+    out.push(last);
+    return out;
+  }
+
+  private lastSegment(): Segment {
+    return { offset: BigInt(this.lastOffset), length: BigInt(this.lastLength), datum: this.lastDatum };
   }
 }
 
@@ -54,9 +85,17 @@ function permits(vma: Vma, write: boolean): boolean {
 
 /** Pages of the backing object that exist (SIGBUS at or beyond), or Infinity for anonymous memory. */
 function objectPages(state: KernelState, vma: Vma): number {
-  if (isPrivateAnon(vma) || vma.object.sizeBytes === undefined) return Number.POSITIVE_INFINITY;
+  const size = vma.object.sizeBytes;
+  if (isPrivateAnon(vma) || size === undefined) return Number.POSITIVE_INFINITY;
+  if (size <= MAX_SAFE) {
+    // Exact in doubles (no bigint allocated on every access): the multiple of p below is exact.
+    const bytes = Number(size);
+    const p = state.geo.pageBytes;
+    const rest = bytes % p;
+    return (bytes - rest) / p + (rest === 0 ? 0 : 1);
+  }
   const P = state.geo.pageSize;
-  return Number((vma.object.sizeBytes + P - 1n) / P);
+  return Number((size + P - 1n) / P);
 }
 
 function baseDatum(state: KernelState, vma: Vma): Datum {
@@ -186,18 +225,12 @@ function transfer(
 ): void {
   const contents = state.contents;
   const p = state.geo.pageBytes;
-  const countFresh = (run: Run): void => {
-    if (run.fresh) out.faults += Math.ceil(run.end / p) - Math.floor(run.start / p);
-  };
   const privateFile = !isShared(vma) && !isPrivateAnon(vma);
   if (!write) {
-    const emit = (run: Run): void => {
-      countFresh(run);
-      out.add(accessOffset + (run.start - startPos), run.end - run.start, run.datum);
-    };
+    out.route(startPos, accessOffset, true, p);
     if (privateFile)
-      contents.readLayered(vma.anon?.id, vma.object.id, startPos, endPos, baseDatum(state, vma), emit);
-    else contents.read(vma.object.id, startPos, endPos, isPrivateAnon(vma) ? 0 : baseDatum(state, vma), emit);
+      contents.readLayered(vma.anon?.id, vma.object.id, startPos, endPos, baseDatum(state, vma), out);
+    else contents.read(vma.object.id, startPos, endPos, isPrivateAnon(vma) ? 0 : baseDatum(state, vma), out);
     return;
   }
   // A write fault on private memory: anon_vma_prepare() first (the whole VMA gets an anon_vma).
@@ -212,13 +245,17 @@ function transfer(
     }
     const pageStart = Math.floor(startPos / p) * p;
     const pageEnd = Math.ceil(endPos / p) * p;
-    contents.read(anon.id, pageStart, pageEnd, -1, (run) => {
-      if (run.fresh)
-        contents.copy(anon.id, anon.id, run.start, run.end, baseDatum(state, vma), vma.object.id);
+    const anonId = anon.id;
+    const fileId = vma.object.id;
+    const fileBase = baseDatum(state, vma);
+    contents.read(anonId, pageStart, pageEnd, -1, {
+      run(start, end, _datum, fresh) {
+        if (fresh) contents.copy(anonId, anonId, start, end, fileBase, fileId);
+      },
     });
     target = anon;
   } else {
-    contents.read(target.id, startPos, endPos, 0, countFresh);
+    contents.read(target.id, startPos, endPos, 0, out.route(startPos, accessOffset, false, p));
   }
   contents.write(target.id, startPos, endPos, datum);
   out.add(accessOffset, endPos - startPos, datum);

@@ -58,6 +58,8 @@ export interface PageGeometry {
   readonly pageSize: bigint;
   readonly pageBytes: number;
   readonly taskPages: number;
+  /** TASK_SIZE in bytes as a double (exact below 2^53; above, larger than any small argument anyway). */
+  readonly taskBytes: number;
   readonly mmapBasePage: number;
   /** PAGE_ALIGN(effective mmap_min_addr) in pages: the lowest page the gap search may return. */
   readonly minAddrPage: number;
@@ -86,6 +88,7 @@ export function pageGeometry(config: KernelConfig): PageGeometry {
     pageSize: p,
     pageBytes: Number(p),
     taskPages: pagesDown(config.taskSize, p),
+    taskBytes: Number(config.taskSize),
     mmapBasePage: pagesDown(config.mmapBase, p),
     minAddrPage: Math.max(1, pagesUp(config.mmapMinAddr, p)),
     map32BeginPage: pagesUp(config.map32bitBegin, p),

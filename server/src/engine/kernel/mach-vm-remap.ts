@@ -177,9 +177,10 @@ export function doMachVmRemap(
       const to = (targetPage + (piece.startPage - srcStartPage)) * p;
       const length = (piece.endPage - piece.startPage) * p;
       const id = piece.anon?.id ?? piece.object.id;
-      state.contents.read(id, base, base + length, 0, (run) => {
-        if (!run.fresh)
-          state.contents.write(copyObject.id, to + (run.start - base), to + (run.end - base), run.datum);
+      state.contents.read(id, base, base + length, 0, {
+        run(start, end, datum, fresh) {
+          if (!fresh) state.contents.write(copyObject.id, to + (start - base), to + (end - base), datum);
+        },
       });
     }
   }

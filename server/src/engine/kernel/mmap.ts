@@ -7,7 +7,7 @@ import { describeRange, exceedsAddressSpaceLimit } from './state';
 import * as T from './types';
 import { checkUnmap, pagesInRange, removeRange } from './unmap-range';
 import { flagBits, pageAlign, u64 } from './u64';
-import { makeVma, VM_MAYEXEC, VM_MAYREAD, VM_MAYWRITE } from './vma';
+import { VM_MAYEXEC, VM_MAYREAD, VM_MAYWRITE } from './vma';
 import type { PlacementKind } from './placement';
 import type { KernelState } from './state';
 import type { Effect, MemoryObject, MmapArgs, Origin, OpenFile, SyscallResult, Vma } from './types';
@@ -47,7 +47,7 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
   const v = config.version;
 
   // 1. arch/x86/kernel/sys_x86_64.c: the byte offset must be page aligned, even for anonymous maps.
-  if (off % P !== 0n) {
+  if (off !== 0n && off % P !== 0n) {
     return fail(
       'EINVAL',
       `the offset ${formatHexPlain(off)} is not page aligned (x86-64 sys_mmap checks off & ~PAGE_MASK, even for MAP_ANONYMOUS)`,
@@ -79,7 +79,7 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
   // 5. round_hint_to_min(): hint &= PAGE_MASK; a nonzero hint below mmap_min_addr becomes mmap_min_addr.
   let hint = addr;
   if (!fixed) {
-    hint = addr - (addr % P);
+    hint = addr === 0n ? 0n : addr - (addr % P);
     if (hint !== 0n && hint < config.mmapMinAddr) hint = pageAlign(config.mmapMinAddr, P);
   }
   // 6. PAGE_ALIGN(len) overflow.
@@ -90,9 +90,9 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
       `PAGE_ALIGN(length ${formatHexPlain(len)}) wraps to 0 (do_mmap: "Careful about overflows")`,
     );
   const pagesBig = alignedLen / P;
-  const pgoffBig = off / P;
+  const pgoffBig = off === 0n ? 0n : off / P;
   // 7. pgoff + len/PAGE_SIZE must not wrap.
-  if (pgoffBig + pagesBig >= TWO_64)
+  if (pgoffBig !== 0n && pgoffBig + pagesBig >= TWO_64)
     return fail('EOVERFLOW', 'offset/PAGE_SIZE + length/PAGE_SIZE overflows (do_mmap)');
   // 8. Too many mappings.
   if (state.vmas.kernelSize > config.maxMapCount) {
@@ -124,7 +124,7 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
     startPage = Number(addr / P);
   } else {
     const placed = state.placer.place({
-      hintPage: Number(hint / P),
+      hintPage: hint === 0n ? 0 : Number(hint / P),
       pages,
       fixed: false,
       map32bit: (flags & T.MAP_32BIT) !== 0,
@@ -259,8 +259,11 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
     vmFlags |= device.vmFlags;
   }
 
-  const { object, anon } = chooseObjects(state, file, kind, startPage, endPage, prot, vmFlags, alignedLen);
-  const vma: Vma = makeVma({
+  const object = chooseObject(state, file, kind, startPage, endPage, prot, vmFlags, alignedLen);
+  // Private anonymous memory: the object is its own anon object.
+  const anon = kind === 'private-anon' ? object : undefined;
+  // Built in place, in makeVma's field order (one hidden class), without an argument object to copy.
+  const vma: Vma = {
     startPage,
     endPage,
     prot,
@@ -268,10 +271,12 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
     object,
     pgoff,
     anon,
+    anonVma: 0,
+    joinsPrev: false,
     owner: origin.actor,
     createdStep: origin.step,
     label,
-  });
+  };
   state.vmas.splice(startPage, endPage, [vma], 'both');
   const mapped: Effect = { kind: 'mapped', vma };
   return succeed(chosen, replaced !== undefined ? [replaced, mapped] : [mapped]);
@@ -307,7 +312,7 @@ function deviceRefusal(
 }
 
 /** The backing object of a new VMA. A new private anon VMA joins its neighbour's anon object when Linux would merge them. */
-function chooseObjects(
+function chooseObject(
   state: KernelState,
   file: OpenFile | undefined,
   kind: PlacementKind,
@@ -316,20 +321,24 @@ function chooseObjects(
   prot: number,
   vmFlags: number,
   alignedLen: bigint,
-): { object: MemoryObject; anon: MemoryObject | undefined } {
-  if (file !== undefined) return { object: file.object, anon: undefined };
-  if (kind === 'shared-anon') return { object: state.objects.createSharedAnon(alignedLen), anon: undefined };
-  const compatible = (n: Vma | undefined): n is Vma =>
+): MemoryObject {
+  if (file !== undefined) return file.object;
+  if (kind === 'shared-anon') return state.objects.createSharedAnon(alignedLen);
+  const left = state.vmas.before(startPage);
+  if (sharesAnonObject(state, left, prot, vmFlags) && left.endPage === startPage) return left.object;
+  const right = state.vmas.firstEndingAfter(startPage);
+  if (sharesAnonObject(state, right, prot, vmFlags) && right.startPage === endPage) return right.object;
+  return state.objects.createAnon();
+}
+
+/** Could a new private anon VMA with this prot and these flags use the neighbour's anon object? */
+function sharesAnonObject(state: KernelState, n: Vma | undefined, prot: number, vmFlags: number): n is Vma {
+  return (
     n !== undefined &&
     n.object.kind === 'anon' &&
     n.prot === prot &&
     n.vmFlags === vmFlags &&
     n.pgoff === n.startPage &&
-    state.objects.isHomeOnly(n.object);
-  const left = state.vmas.before(startPage);
-  if (compatible(left) && left.endPage === startPage) return { object: left.object, anon: left.object };
-  const right = state.vmas.firstEndingAfter(startPage);
-  if (compatible(right) && right.startPage === endPage) return { object: right.object, anon: right.object };
-  const fresh = state.objects.createAnon();
-  return { object: fresh, anon: fresh };
+    state.objects.isHomeOnly(n.object)
+  );
 }

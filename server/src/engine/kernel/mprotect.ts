@@ -5,7 +5,7 @@ import { versionAtLeast } from './config';
 import { exactEffects, fail, succeed, withEffects } from './result';
 import { describeRange, hexPage, isSealed } from './state';
 import * as T from './types';
-import { pageAlign, u64 } from './u64';
+import { bytesToPagesUp, pageAlign, smallNumber, u64 } from './u64';
 import { anonVmaOf, isPrivateAnon, sliceVma, vmaWith, VM_MAYEXEC, VM_MAYREAD, VM_MAYWRITE } from './vma';
 import type { KernelState } from './state';
 import type { Effect, Origin, SyscallResult, Vma } from './types';
@@ -32,21 +32,32 @@ export function doMprotect(
   prot &= ~(PROT_GROWSDOWN | PROT_GROWSUP);
   if (grows === (PROT_GROWSDOWN | PROT_GROWSUP))
     return fail('EINVAL', 'PROT_GROWSDOWN and PROT_GROWSUP together (do_mprotect_pkey)');
-  if (addr % P !== 0n)
-    return fail('EINVAL', `the address ${formatHexPlain(addr)} is not page aligned (do_mprotect_pkey)`);
-  if (len === 0n) return succeed(0n); // len == 0 is a no-op, even with bad prot bits (facts 6.1)
-  const alignedLen = pageAlign(len, P);
-  const end = addr + alignedLen;
-  if (alignedLen === 0n || end >= 1n << 64n)
-    return fail('ENOMEM', 'addr + len wraps around (do_mprotect_pkey: end <= start)');
+  let startPage: number;
+  let endPage: number;
+  // The usual call (aligned, nonzero, no wrap) in doubles; the exact bigint checks otherwise.
+  const a = smallNumber(addrIn);
+  const l = smallNumber(lengthIn);
+  const p = geo.pageBytes;
+  if (a >= 0 && l > 0 && a % p === 0) {
+    startPage = a / p;
+    endPage = startPage + bytesToPagesUp(l, p);
+  } else {
+    if (addr % P !== 0n)
+      return fail('EINVAL', `the address ${formatHexPlain(addr)} is not page aligned (do_mprotect_pkey)`);
+    if (len === 0n) return succeed(0n); // len == 0 is a no-op, even with bad prot bits (facts 6.1)
+    const alignedLen = pageAlign(len, P);
+    const end = addr + alignedLen;
+    if (alignedLen === 0n || end >= 1n << 64n)
+      return fail('ENOMEM', 'addr + len wraps around (do_mprotect_pkey: end <= start)');
+    startPage = Number(addr / P);
+    endPage = Number(end / P);
+  }
   if ((prot & ~(T.PROT_READ | T.PROT_WRITE | T.PROT_EXEC | PROT_SEM)) !== 0) {
     return fail(
       'EINVAL',
       `unknown protection bits ${formatHexPlain(BigInt(prot & ~(T.PROT_READ | T.PROT_WRITE | T.PROT_EXEC | PROT_SEM)))} (arch_validate_prot)`,
     );
   }
-  let startPage = Number(addr / P);
-  const endPage = Number(end / P);
   const newProt = prot & (T.PROT_READ | T.PROT_WRITE | T.PROT_EXEC);
 
   // Linux 6.10–6.11 checked sealing for the whole range up front (can_modify_mm); 6.12+ per VMA.
@@ -63,7 +74,7 @@ export function doMprotect(
   if (first === undefined || first.startPage >= endPage) {
     return fail(
       'ENOMEM',
-      `nothing is mapped in [${formatHexPlain(addr)}, ${formatHexPlain(end)}) (do_mprotect_pkey; ENOMEM, not EFAULT)`,
+      `nothing is mapped in [${formatHexPlain(addr)}, ${formatHexPlain(BigInt(endPage) * P)}) (do_mprotect_pkey; ENOMEM, not EFAULT)`,
     );
   }
   if ((grows & PROT_GROWSDOWN) !== 0) {

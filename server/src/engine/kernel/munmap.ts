@@ -2,7 +2,7 @@
 import { formatHexPlain } from '../numbers';
 import { fail, succeed } from './result';
 import { checkUnmap, removeRange } from './unmap-range';
-import { pageAlign, u64 } from './u64';
+import { bytesToPagesUp, pageAlign, smallNumber, u64 } from './u64';
 import type { KernelState } from './state';
 import type { Origin, SyscallResult } from './types';
 
@@ -13,6 +13,15 @@ export function doMunmap(
   _origin: Origin,
 ): SyscallResult {
   const { config, geo } = state;
+  // The usual call (aligned, inside TASK_SIZE, nonzero) in doubles; anything else takes the exact
+  // bigint checks below, which give the errno and its message.
+  const a = smallNumber(addrIn);
+  const l = smallNumber(lengthIn);
+  const p = geo.pageBytes;
+  if (a >= 0 && l > 0 && a % p === 0 && a <= geo.taskBytes && l <= geo.taskBytes - a) {
+    const startPage = a / p;
+    return unmapPages(state, startPage, startPage + bytesToPagesUp(l, p));
+  }
   const P = geo.pageSize;
   const addr = u64(addrIn);
   const len = u64(lengthIn);
@@ -29,7 +38,11 @@ export function doMunmap(
   const alignedLen = pageAlign(len, P);
   if (alignedLen === 0n) return fail('EINVAL', 'the length is 0 (do_vmi_munmap: start == end)');
   const startPage = Number(addr / P);
-  const endPage = startPage + Number(alignedLen / P);
+  return unmapPages(state, startPage, startPage + Number(alignedLen / P));
+}
+
+/** do_vmi_munmap() once the arguments are checked: the gather checks, then the removal. */
+function unmapPages(state: KernelState, startPage: number, endPage: number): SyscallResult {
   const refusal = checkUnmap(state, startPage, endPage, 'munmap');
   if (refusal !== undefined) return refusal;
   // Nothing mapped in the range is not an error (facts 2).

@@ -5,7 +5,8 @@ import type { PageGeometry } from './config';
 const TWO_64 = 1n << 64n;
 
 export function u64(value: bigint): bigint {
-  return BigInt.asUintN(64, value);
+  // The common in-range argument is returned as is: BigInt.asUintN would allocate a copy.
+  return value >= 0n && value < TWO_64 ? value : BigInt.asUintN(64, value);
 }
 
 /** PAGE_ALIGN(len) as the kernel computes it: wraps to 0 for lengths within a page of 2^64. */
@@ -13,6 +14,23 @@ export function pageAlign(len: bigint, pageSize: bigint): bigint {
   const rest = len % pageSize;
   const aligned = rest === 0n ? len : len + (pageSize - rest);
   return aligned >= TWO_64 ? aligned - TWO_64 : aligned;
+}
+
+const SMALL = 1n << 52n;
+
+/**
+ * The value as a JS number when 0 <= value < 2^52, else -1. Sums of two such numbers stay exact,
+ * so a syscall whose arguments are small can do its page arithmetic in doubles: bigint arithmetic
+ * allocates a new bigint for every operation.
+ */
+export function smallNumber(value: bigint): number {
+  return value >= 0n && value < SMALL ? Number(value) : -1;
+}
+
+/** ceil(bytes / pageBytes), exact in doubles for bytes < 2^53 (the multiple below is exact). */
+export function bytesToPagesUp(bytes: number, pageBytes: number): number {
+  const rest = bytes % pageBytes;
+  return (bytes - rest) / pageBytes + (rest === 0 ? 0 : 1);
 }
 
 export function toPage(addr: bigint, geo: PageGeometry): number {

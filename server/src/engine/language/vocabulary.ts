@@ -980,38 +980,37 @@ export const EXPECT_WORDS: readonly WordDoc[] = [
   w('SIGBUS', 'The access is past the end of a shared object.'),
 ];
 
-let verbWordSet: Set<string> | undefined;
+let reservedWords: ReadonlySet<string> | undefined;
 
 /** Words a name may not take, because they would read as part of the language. */
 export function isReservedWord(name: string): boolean {
-  // Flag words (`r`, `shared`, `fixed`…) would be read as flags where a verb takes them.
-  verbWordSet ??= new Set(VERBS.flatMap((v) => v.wordGroups.flatMap((g) => g.words.map((x) => x.name))));
-  return (
-    verbWordSet.has(name) ||
-    BUILTIN_ACTORS.some((a) => a.name === name) ||
-    VERB_BY_NAME.has(name) ||
-    SETTING_BY_NAME.has(name) ||
-    [
-      'scenario',
-      'driver',
-      'actor',
-      'expect',
-      'by',
-      'at',
-      'fd',
-      'offset',
-      'size',
-      'whole',
-      'mapped',
-      'unmapped',
-      'diagnostic',
-      'reads',
-      'writes',
-    ].includes(name) ||
-    ERRNO_NAMES.includes(name) ||
-    VK_RESULT_NAMES.includes(name) ||
-    EXPECT_WORDS.some((e) => e.name === name)
-  );
+  // One set, made on first use: every bound step asks, and the lists it comes from are fixed.
+  reservedWords ??= new Set([
+    // Flag words (`r`, `shared`, `fixed`…) would be read as flags where a verb takes them.
+    ...VERBS.flatMap((v) => v.wordGroups.flatMap((g) => g.words.map((x) => x.name))),
+    ...BUILTIN_ACTORS.map((a) => a.name),
+    ...VERB_BY_NAME.keys(),
+    ...SETTING_BY_NAME.keys(),
+    'scenario',
+    'driver',
+    'actor',
+    'expect',
+    'by',
+    'at',
+    'fd',
+    'offset',
+    'size',
+    'whole',
+    'mapped',
+    'unmapped',
+    'diagnostic',
+    'reads',
+    'writes',
+    ...ERRNO_NAMES,
+    ...VK_RESULT_NAMES,
+    ...EXPECT_WORDS.map((e) => e.name),
+  ]);
+  return reservedWords.has(name);
 }
 
 const verbWordCache = new Map<VerbSpec, ReadonlySet<string>>();

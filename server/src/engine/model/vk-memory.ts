@@ -9,6 +9,22 @@ export interface MemoryEvent {
   readonly text: string;
 }
 
+/**
+ * An event whose text one shared function formats from its data when read: every allocation
+ * and map adds one, and only a hover or a diagnostic about that memory reads them.
+ */
+export class FormattedEvent<T> implements MemoryEvent {
+  constructor(
+    readonly step: number,
+    private readonly format: (data: T) => string,
+    private readonly data: T,
+  ) {}
+
+  get text(): string {
+    return this.format(this.data);
+  }
+}
+
 export interface VkMemory {
   readonly name: string;
   readonly node: StepNode;
@@ -49,7 +65,8 @@ export function newMemory(o: {
   readonly allocationSize: bigint;
   readonly properties: ReadonlySet<string>;
   readonly step: number;
-  readonly history: string;
+  /** The first event (at `step`), or its text. */
+  readonly history: string | MemoryEvent;
 }): VkMemory {
   return {
     name: o.name,
@@ -70,6 +87,6 @@ export function newMemory(o: {
     windowRange: undefined,
     movedFrom: undefined,
     freed: false,
-    history: [{ step: o.step, text: o.history }],
+    history: [typeof o.history === 'string' ? { step: o.step, text: o.history } : o.history],
   };
 }

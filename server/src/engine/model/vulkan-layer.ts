@@ -10,7 +10,7 @@ import { listOf } from '../sim/calls';
 import type { DriverModel } from './driver';
 import { DriverOps } from './driver-ops';
 import { mapViolations, unmapViolations } from './placed-validity';
-import { newMemory, type VkMemory } from './vk-memory';
+import { FormattedEvent, newMemory, type VkMemory } from './vk-memory';
 import { allocatingDriver } from './allocating-driver';
 import type { StrategyName } from '../sim/platform';
 import { passThrough, type Strategy, type StrategyContext } from './strategies/strategy';
@@ -33,6 +33,33 @@ const STRATEGIES: Readonly<Record<StrategyName, Strategy>> = {
   'external-memory-host': externalMemoryHost,
   'reserve-high': reserveHigh,
 };
+
+// The texts of the application's calls, formatted when a trace or hover reads them.
+const vkUnmapMemoryText = (name: string) => `vkUnmapMemory(${name})`;
+const vkFreeMemoryText = (name: string) => `vkFreeMemory(${name})`;
+const vkFlushText = (name: string) => `vkFlushMappedMemoryRanges(${name})`;
+const vkInvalidateText = (name: string) => `vkInvalidateMappedMemoryRanges(${name})`;
+const vkAllocateMemoryText = (memory: VkMemory) =>
+  `vkAllocateMemory(${formatSize(memory.allocationSize)}${memory.properties.size ? ', ' + [...memory.properties].join('|') : ''})`;
+const vkMapMemoryText = (map: { memory: VkMemory; offset: bigint; size: bigint | undefined }) =>
+  `vkMapMemory(${map.memory.name}, offset=${formatHex(map.offset)}, size=${map.size === undefined ? 'VK_WHOLE_SIZE' : formatSize(map.size)})`;
+
+const allocatedText = (a: { size: bigint; driver: string }) =>
+  `allocated ${formatSize(a.size)} by ${a.driver}`;
+const mappedForAppText = (pointer: bigint) => `mapped for 32-bit code at ${formatHex(pointer)}`;
+
+/** The expression of the step's `KEYWORD VALUE` option, when it has a number or name. */
+function optionExpression(step: StepNode, keyword: string): Expression | undefined {
+  for (const option of step.options)
+    if (option.keyword.name === keyword)
+      return option.value && option.value.kind !== 'string' ? option.value : undefined;
+  return undefined;
+}
+
+function hasWord(step: StepNode, word: string): boolean {
+  for (const w of step.words) if (w.name === word) return true;
+  return false;
+}
 
 export type EvaluateArg = (expression: Expression, what: string) => bigint | undefined;
 export type MemoryArg = (argument: Argument | undefined) => VkMemory | undefined;
@@ -87,15 +114,12 @@ export class VulkanLayer {
     evaluateArg: (e: Expression, what: string, actor: string) => bigint | undefined,
     memoryArg: MemoryArg,
   ): Outcome {
-    const option = (name: string): Expression | undefined => {
-      const o = step.options.find((x) => x.keyword.name === name);
-      return o?.value && o.value.kind !== 'string' ? o.value : undefined;
-    };
+    // Helpers over the step rather than closures: every Vulkan step comes through here.
     const optionValue = (name: string): bigint | undefined => {
-      const e = option(name);
+      const e = optionExpression(step, name);
       return e ? evaluateArg(e, name, actor) : undefined;
     };
-    const has = (word: string) => step.words.some((w) => w.name === word);
+    const has = (word: string) => hasWord(step, word);
     if (verb === 'vkAllocateMemory') return this.allocate(step, actor, evaluateArg);
     const memory = memoryArg(step.args[0]);
     if (!memory) {
@@ -137,22 +161,14 @@ export class VulkanLayer {
           return { kind: 'vk', result: 'VK_ERROR_MEMORY_MAP_FAILED', reason: 'already mapped' };
         }
         const size = sizeOption ?? memory.allocationSize - offset;
-        this.sim.note(
-          'app',
-          `vkMapMemory(${memory.name}, offset=${formatHex(offset)}, size=${sizeOption === undefined ? 'VK_WHOLE_SIZE' : formatSize(sizeOption)})`,
-          '',
-          true,
-        );
+        this.sim.noteFormatted('app', vkMapMemoryText, { memory, offset, size: sizeOption }, '', true);
         const result = this.strategy.map(ctx, memory, offset, size);
         if (!result.ok) return { kind: 'vk', result: result.vkResult, reason: result.reason };
         memory.appPointer = result.pointer;
         memory.mapStep = this.sim.stepIndex;
         memory.mapOffset = offset;
         memory.mapSize = size;
-        memory.history.push({
-          step: this.sim.stepIndex,
-          text: `mapped for 32-bit code at ${formatHex(result.pointer)}`,
-        });
+        memory.history.push(new FormattedEvent(this.sim.stepIndex, mappedForAppText, result.pointer));
         this.checkWindow(memory, result.pointer, size);
         return { kind: 'address', value: result.pointer };
       }
@@ -185,7 +201,7 @@ export class VulkanLayer {
           );
           return { kind: 'vk', result: 'VK_ERROR_VALIDATION', reason: 'not mapped' };
         }
-        this.sim.note('app', `vkUnmapMemory(${memory.name})`, '', true);
+        this.sim.noteFormatted('app', vkUnmapMemoryText, memory.name, '', true);
         this.strategy.unmap(ctx, memory);
         this.markUnmapped(memory);
         return { kind: 'ok' };
@@ -216,18 +232,18 @@ export class VulkanLayer {
           this.strategy.unmap(ctx, memory);
           this.markUnmapped(memory);
         }
-        this.sim.note('app', `vkFreeMemory(${memory.name})`, '', true);
+        this.sim.noteFormatted('app', vkFreeMemoryText, memory.name, '', true);
         this.strategy.free(ctx, memory);
         memory.freed = true;
         memory.history.push({ step: this.sim.stepIndex, text: 'freed' });
         return { kind: 'ok' };
       }
       case 'vkFlushMappedMemoryRanges':
-        this.sim.note('app', `vkFlushMappedMemoryRanges(${memory.name})`, '', true);
+        this.sim.noteFormatted('app', vkFlushText, memory.name, '', true);
         this.strategy.flush(ctx, memory);
         return { kind: 'ok' };
       case 'vkInvalidateMappedMemoryRanges':
-        this.sim.note('app', `vkInvalidateMappedMemoryRanges(${memory.name})`, '', true);
+        this.sim.noteFormatted('app', vkInvalidateText, memory.name, '', true);
         this.strategy.invalidate(ctx, memory);
         return { kind: 'ok' };
     }
@@ -266,16 +282,11 @@ export class VulkanLayer {
       allocationSize: size,
       properties: new Set(step.words.map((w) => w.name)),
       step: this.sim.stepIndex,
-      history: `allocated ${formatSize(size)} by ${driver.name}`,
+      history: new FormattedEvent(this.sim.stepIndex, allocatedText, { size, driver: driver.name }),
     });
     this.memories.push(memory);
     this.byStep.set(this.sim.stepIndex, memory);
-    this.sim.note(
-      'app',
-      `vkAllocateMemory(${formatSize(size)}${memory.properties.size ? ', ' + [...memory.properties].join('|') : ''})`,
-      '= VK_SUCCESS',
-      true,
-    );
+    this.sim.noteFormatted('app', vkAllocateMemoryText, memory, '= VK_SUCCESS', true);
     const ops = this.opsFor(memory);
     ops.start();
     this.strategy.allocate(this.context(memory), memory);

@@ -10,7 +10,9 @@ export const accessFault: Rule = {
   title:
     "A read or write by an actor faults: SIGSEGV (unmapped or protected) or SIGBUS (past a shared object's end).",
   check(run, emit) {
-    for (const record of run.simulation.records) {
+    const { records, stepsWith } = run.simulation;
+    for (const step of stepsWith.fault) {
+      const record = records[step]!;
       if (record.outcome.kind !== 'fault') continue;
       const o = record.outcome;
       emit(record.node, `${record.actor} gets ${o.signal} at ${formatHex(o.address)}: ${o.reason}`);

@@ -12,7 +12,9 @@ export const fixedClobber: Rule = {
   title: "MAP_FIXED / MREMAP_FIXED / a placed map silently replaced another actor's mapping.",
   check(run, emit) {
     const sim = run.simulation;
-    for (const record of sim.records) {
+    for (const step of sim.stepsWith.replacement) {
+      const record = sim.records[step];
+      if (!record) continue; // set-up calls before the first step are not a step's
       for (const call of record.calls) {
         for (const effect of call.effects) {
           if (effect.kind !== 'replaced') continue;

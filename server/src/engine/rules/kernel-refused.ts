@@ -17,7 +17,10 @@ export const kernelRefused: Rule = {
     'The kernel refuses the call: the message names the errno, the check and the kernel version that decides it.',
   check(run, emit) {
     const expected = expectedErrnos(run);
-    for (const record of run.simulation.records) {
+    const { records, stepsWith } = run.simulation;
+    for (const step of stepsWith.failedCall) {
+      const record = records[step];
+      if (!record) continue; // set-up calls before the first step are not a step's
       const raw = RAW.has(record.node.verb.name);
       for (const call of record.calls) {
         if (call.ok || !call.errno) continue;

@@ -162,3 +162,33 @@ export class NoteCall implements CallRecord {
     return undefined;
   }
 }
+
+/**
+ * A call whose text one shared function formats from the data the call keeps (`vkFreeMemory(mem)`
+ * from the memory's name): lazy like a closure, without a closure and its context per call.
+ */
+export class FormattedCall<T> implements CallRecord {
+  constructor(
+    readonly actor: string,
+    private readonly format: (data: T) => string,
+    private readonly data: T,
+    readonly result: string,
+    readonly ok: boolean,
+  ) {}
+
+  get text(): string {
+    return this.format(this.data);
+  }
+
+  get effects(): readonly Effect[] {
+    return NO_EFFECTS;
+  }
+
+  get errno(): undefined {
+    return undefined;
+  }
+
+  get reason(): undefined {
+    return undefined;
+  }
+}

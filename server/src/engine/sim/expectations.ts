@@ -15,7 +15,33 @@ type FormOf<F extends ExpectForm['form']> = Extract<ExpectForm, { form: F }>;
 /** Whether an expectation held (undefined: not checkable here) and what was seen. */
 interface Verdict {
   readonly passed: boolean | undefined;
-  readonly detail: string;
+  readonly detail: string | ReadSeen;
+}
+
+/** What a read expectation saw, formatted into its detail when read (most pass, unread). */
+interface ReadSeen {
+  readonly reader: string;
+  readonly actual: string;
+  readonly address: bigint | undefined;
+  readonly memory: string | undefined;
+}
+
+function readDetail(seen: ReadSeen): string {
+  return `${seen.reader} reads ${seen.actual}${seen.address !== undefined ? ` at ${formatHex(seen.address)}` : ` from ${seen.memory}`}`;
+}
+
+/** An expectation's record; a read's detail is formatted when read. */
+class CheckedExpectation implements ExpectRecord {
+  constructor(
+    readonly node: ExpectNode,
+    readonly afterStep: number,
+    readonly passed: boolean | undefined,
+    private readonly seen: string | ReadSeen,
+  ) {}
+
+  get detail(): string {
+    return typeof this.seen === 'string' ? this.seen : readDetail(this.seen);
+  }
 }
 
 /** Not checked: its arguments are missing or invalid (already reported). */
@@ -42,14 +68,13 @@ export function checkExpectation(context: StepContext, node: ExpectNode): void {
       break;
   }
   afterUffdStep(sim); // a read in an expectation can fault pages in too
-  const { passed, detail } = verdict;
-  const record: ExpectRecord = { node, afterStep, passed, detail };
+  const record = new CheckedExpectation(node, afterStep, verdict.passed, verdict.detail);
   sim.expects.push(record);
-  if (passed === false) {
+  if (record.passed === false) {
     sim.findings.push({
       code: 'expectation-failed',
       range: node,
-      message: `expectation failed: ${detail}`,
+      message: `expectation failed: ${record.detail}`,
     });
   }
 }
@@ -110,7 +135,7 @@ function checkRead(context: StepContext, node: ExpectNode, e: FormOf<'read'>): V
     : expected.kind === 'signal' && expected.signal === result.signal;
   return {
     passed: e.op === '==' ? matches : !matches,
-    detail: `${reader} reads ${actual}${address !== undefined ? ` at ${formatHex(address)}` : ` from ${target?.memory.name}`}`,
+    detail: { reader, actual, address, memory: target?.memory.name },
   };
 }
 

@@ -171,6 +171,7 @@ class ScenarioRunner {
     }
     if (step.binding) bindStepResult(this.context, step, spec?.binds ?? 'result', outcome, index);
     const record = new RecordedStep(index, step, actor, sim.takeCalls(), outcome);
+    if (outcome.kind === 'fault') sim.stepsWith.fault.push(index);
     sim.records.push(record);
     sim.space.markStep(index);
   }

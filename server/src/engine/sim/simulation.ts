@@ -12,7 +12,15 @@ import type { Platform } from './platform';
 import type { CallRecord, ExpectRecord, Finding, StepRecord } from './records';
 import type { LanguageProblem } from './problems';
 import { SymbolTable } from './symbols';
-import { AccessCall, NO_CALLS, NoteCall, SyscallCall, type OneOrList } from './calls';
+import { AccessCall, FormattedCall, NO_CALLS, NoteCall, SyscallCall, type OneOrList } from './calls';
+
+function noteStep(steps: number[], step: number): void {
+  if (steps[steps.length - 1] !== step) steps.push(step);
+}
+
+function isReplacement(effect: Effect): boolean {
+  return effect.kind === 'replaced';
+}
 
 export interface DataTag {
   readonly datum: Datum;
@@ -31,6 +39,16 @@ export class Simulation {
   readonly symbols = new SymbolTable();
   readonly tags = new Map<Datum, DataTag>();
   private nextTag = 256;
+  /**
+   * The steps (record indexes, ascending) whose calls a rule looks for, noted as the calls are
+   * made: a rule over a finished run of 100k steps then reads a few records, not all of them.
+   */
+  readonly stepsWith: {
+    readonly failedCall: number[];
+    readonly replacement: number[];
+    /** Steps whose outcome is a fault (`access-fault`). */
+    readonly fault: number[];
+  } = { failedCall: [], replacement: [], fault: [] };
   /** Calls made by the step being executed, until `takeCalls` hands them to its record. */
   private pendingCalls: CallRecord[] = NO_CALLS as CallRecord[];
   stepIndex = -1;
@@ -70,25 +88,25 @@ export class Simulation {
 
   mmap(actor: string, args: MmapArgs, label?: string): SyscallResult {
     const result = this.space.mmap(args, { step: this.stepIndex, actor }, label);
-    this.addCall(new SyscallCall(actor, 'mmap', args, result));
+    this.addSyscall(new SyscallCall(actor, 'mmap', args, result), result);
     return result;
   }
 
   munmap(actor: string, address: bigint, length: bigint): SyscallResult {
     const result = this.space.munmap(address, length, { step: this.stepIndex, actor });
-    this.addCall(new SyscallCall(actor, 'munmap', { address, length, prot: 0 }, result));
+    this.addSyscall(new SyscallCall(actor, 'munmap', { address, length, prot: 0 }, result), result);
     return result;
   }
 
   mremap(actor: string, args: MremapArgs, label?: string): SyscallResult {
     const result = this.space.mremap(args, { step: this.stepIndex, actor }, label);
-    this.addCall(new SyscallCall(actor, 'mremap', args, result));
+    this.addSyscall(new SyscallCall(actor, 'mremap', args, result), result);
     return result;
   }
 
   mprotect(actor: string, address: bigint, length: bigint, prot: number): SyscallResult {
     const result = this.space.mprotect(address, length, prot, { step: this.stepIndex, actor });
-    this.addCall(new SyscallCall(actor, 'mprotect', { address, length, prot }, result));
+    this.addSyscall(new SyscallCall(actor, 'mprotect', { address, length, prot }, result), result);
     return result;
   }
 
@@ -136,6 +154,11 @@ export class Simulation {
     this.addCall(new NoteCall(actor, text, result, ok));
   }
 
+  /** A call whose text `format` makes from `data` when it is read (see FormattedCall). */
+  noteFormatted<T>(actor: string, format: (data: T) => string, data: T, result: string, ok: boolean): void {
+    this.addCall(new FormattedCall(actor, format, data, result, ok));
+  }
+
   /** An actor's read or write through an address; the text is formatted when read. */
   noteAccess(
     actor: string,
@@ -149,6 +172,25 @@ export class Simulation {
   }
 
   addCall(call: CallRecord): void {
+    this.noteForRules(!call.ok && call.errno !== undefined, call.effects);
+    this.keep(call);
+  }
+
+  /** A syscall's record, with the kernel's answer (its effects, without the record's copy). */
+  private addSyscall(call: SyscallCall, result: SyscallResult): void {
+    this.noteForRules(!result.ok, result.effects);
+    this.keep(call);
+  }
+
+  /** `refused`: the call failed with an errno (`kernel-refused`); replacements are `fixed-clobber`'s. */
+  private noteForRules(refused: boolean, effects: readonly Effect[]): void {
+    // A call belongs to the step being run, or (made by an expectation) to the last one.
+    if (refused) noteStep(this.stepsWith.failedCall, this.stepIndex);
+    if (effects.length !== 0 && effects.some(isReplacement))
+      noteStep(this.stepsWith.replacement, this.stepIndex);
+  }
+
+  private keep(call: CallRecord): void {
     // Most steps make one call: an array literal of one has room for exactly one, while an
     // empty array grown by push keeps room for 17.
     if (this.pendingCalls.length === 0) this.pendingCalls = [call];

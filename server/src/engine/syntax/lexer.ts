@@ -4,6 +4,9 @@ import type { Token, TokenKind } from './tokens';
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const isAlpha = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95; /* _ */
+/** Letters, digits and `_`, by character code (ASCII only: other characters are never in words). */
+const WORD_CHAR = new Uint8Array(128).map((_, c) => (isAlpha(c) || isDigit(c) ? 1 : 0));
+const isWordChar = (c: number) => c < 128 && WORD_CHAR[c] === 1;
 const isBinaryDigit = (c: number) => c === 48 || c === 49;
 const isHexDigit = (c: number) => isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
 
@@ -122,7 +125,7 @@ export class Lexer {
             while (i < n && (isDigit(text.charCodeAt(i)) || text.charCodeAt(i) === 95)) i++;
           }
         }
-        while (i < n && (isAlpha(text.charCodeAt(i)) || isDigit(text.charCodeAt(i)))) i++;
+        while (i < n && isWordChar(text.charCodeAt(i))) i++;
         // `32bit` (MAP_32BIT) is the one word that starts with a digit.
         return this.found(i - start === 5 && text.startsWith('32bit', start) ? 'ident' : 'number', start, i);
       }
@@ -132,7 +135,7 @@ export class Lexer {
         i++;
         while (i < n) {
           const d = text.charCodeAt(i);
-          if (isAlpha(d) || isDigit(d)) i++;
+          if (isWordChar(d)) i++;
           else if (d === 45 /* - */ && isAlpha(text.charCodeAt(i + 1))) i += 2;
           else break;
         }

@@ -8,12 +8,29 @@ export interface ParsedNumber {
   readonly error: string | undefined;
 }
 
+// A set, not `hasOwnProperty` on UNIT_BYTES: a keyed lookup makes V8 internalise the freshly
+// sliced word first, and the parser asks this after every number (`64KiB rw`).
+const UNIT_NAME_SET: ReadonlySet<string> = new Set(Object.keys(UNIT_BYTES));
+
 export function isUnit(word: string): boolean {
-  return Object.prototype.hasOwnProperty.call(UNIT_BYTES, word);
+  return UNIT_NAME_SET.has(word);
 }
 
 export function parseNumberText(text: string, separateUnit?: string): ParsedNumber {
-  return parseCommonNumber(text, separateUnit) ?? parseAnyNumber(text, separateUnit);
+  return parseNumberAt(text, 0, text.length, separateUnit);
+}
+
+/** `parseNumberText` of `source.slice(start, end)`, without the slice for the common shapes. */
+export function parseNumberAt(
+  source: string,
+  start: number,
+  end: number,
+  separateUnit: string | undefined,
+): ParsedNumber {
+  return (
+    parseCommonNumber(source, start, end, separateUnit) ??
+    parseAnyNumber(source.slice(start, end), separateUnit)
+  );
 }
 
 const UNIT_NAMES = Object.keys(UNIT_BYTES);
@@ -24,7 +41,8 @@ const UNIT_SCALE: ReadonlyMap<string, number> = new Map(
 const TWO_TO_THE_64 = 2 ** 64;
 /** Sizes repeat (`64KiB`, `4096`): one bigint per small value instead of one per literal. */
 const SMALL_VALUES = new Map<number, bigint>();
-const SMALL_VALUE_LIMIT = 2 ** 32;
+/** Below 2^31, `bytes | 0` is a small integer: a map key that needs no boxing. */
+const SMALL_VALUE_LIMIT = 2 ** 31;
 const SMALL_VALUES_MAX = 4096;
 
 /**
@@ -33,20 +51,25 @@ const SMALL_VALUES_MAX = 4096;
  * fractions, more than 53 bits of digits, any error) returns undefined and takes the full path,
  * which alone decides the error messages.
  */
-function parseCommonNumber(text: string, separateUnit: string | undefined): ParsedNumber | undefined {
-  const n = text.length;
-  let i = 0;
+function parseCommonNumber(
+  text: string,
+  start: number,
+  end: number,
+  separateUnit: string | undefined,
+): ParsedNumber | undefined {
+  let i = start;
   let base = 10;
-  const second = n > 1 ? text.charCodeAt(1) | 0x20 : 0;
-  if (text.charCodeAt(0) === 48 /* 0 */ && second === 120 /* x */) {
+  const first = end > start ? text.charCodeAt(start) : 0;
+  const second = end > start + 1 ? text.charCodeAt(start + 1) | 0x20 : 0;
+  if (first === 48 /* 0 */ && second === 120 /* x */) {
     base = 16;
-    i = 2;
-  } else if (text.charCodeAt(0) === 48 && second === 98 /* b */) return undefined;
+    i += 2;
+  } else if (first === 48 && second === 98 /* b */) return undefined;
   const maxDigits = base === 16 ? 13 : 15; // both below 2^53, so `value` stays exact
   let value = 0;
   let digits = 0;
   let afterDigit = false;
-  for (; i < n; i++) {
+  for (; i < end; i++) {
     const c = text.charCodeAt(i);
     const d = digitValue(c, base);
     if (d >= 0) {
@@ -58,9 +81,9 @@ function parseCommonNumber(text: string, separateUnit: string | undefined): Pars
   }
   if (digits === 0 || digits > maxDigits || !afterDigit) return undefined;
   let unit = separateUnit;
-  if (i < n) {
+  if (i < end) {
     if (separateUnit !== undefined) return undefined;
-    unit = UNIT_NAMES.find((name) => name.length === n - i && text.startsWith(name, i));
+    unit = unitAt(text, i, end);
     if (unit === undefined) return undefined;
   }
   const scale = unit === undefined ? 1 : UNIT_SCALE.get(unit);
@@ -68,6 +91,12 @@ function parseCommonNumber(text: string, separateUnit: string | undefined): Pars
   const bytes = value * scale;
   if (bytes >= TWO_TO_THE_64) return undefined;
   return { value: exactBigInt(bytes), unit, error: undefined };
+}
+
+/** The unit spelled exactly by `text[start..end)`, as the vocabulary's own string. */
+function unitAt(text: string, start: number, end: number): string | undefined {
+  for (const name of UNIT_NAMES) if (name.length === end - start && text.startsWith(name, start)) return name;
+  return undefined;
 }
 
 function digitValue(c: number, base: number): number {
@@ -82,10 +111,11 @@ function digitValue(c: number, base: number): number {
 /** `bytes` is an integer below 2^64 held exactly (a value below 2^53 times a power of two). */
 function exactBigInt(bytes: number): bigint {
   if (bytes >= SMALL_VALUE_LIMIT) return BigInt(bytes);
-  let value = SMALL_VALUES.get(bytes);
+  const key = bytes | 0;
+  let value = SMALL_VALUES.get(key);
   if (value === undefined) {
-    value = BigInt(bytes);
-    if (SMALL_VALUES.size < SMALL_VALUES_MAX) SMALL_VALUES.set(bytes, value);
+    value = BigInt(key);
+    if (SMALL_VALUES.size < SMALL_VALUES_MAX) SMALL_VALUES.set(key, value);
   }
   return value;
 }

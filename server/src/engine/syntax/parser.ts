@@ -22,7 +22,8 @@ import type {
   Word,
 } from './ast';
 import { Lexer, textOf } from './lexer';
-import { isUnit, parseNumberText, type ParsedNumber } from './number-literal';
+import { isUnit, parseNumberAt } from './number-literal';
+import { SourceNumber, SourceStep } from './source-nodes';
 import type { Token, TokenKind } from './tokens';
 import {
   ACCESS_VERBS,
@@ -35,7 +36,6 @@ import {
 } from '../language/vocabulary';
 
 const MAX_EXPRESSION_DEPTH = 64;
-const SHORT_LITERAL_LENGTH = 8;
 const EMPTY: readonly never[] = Object.freeze([]);
 const UNKNOWN_VERB_OPTIONS: ReadonlySet<string> = new Set(['by']);
 /**
@@ -71,7 +71,6 @@ class Parser {
   /** The token before it: where the last node ended, and whether a line just started. */
   private previousKind: TokenKind | undefined;
   private previousEnd = 0;
-  private readonly shortLiterals = new Map<string, ParsedNumber & { readonly text: string }>();
   private readonly errors: SyntaxDiagnostic[] = [];
   private readonly comments: Comment[] = [];
   private depth = 0;
@@ -358,8 +357,7 @@ class Parser {
     const name = spec?.verb === verbText ? spec.verb : verbText;
     const verb: Identifier = { kind: 'ident', name, start: this.start, end: this.end };
     this.advance();
-    const flagWords = spec ? flagWordsOf(spec) : undefined;
-    const optionNames = spec ? verbOptions(spec) : UNKNOWN_VERB_OPTIONS;
+    const vocabulary = spec ? vocabularyOf(spec) : UNKNOWN_VERB_VOCABULARY;
     const args = this.stepArgs;
     const words = this.stepWords;
     const options = this.stepOptions;
@@ -370,7 +368,8 @@ class Parser {
         continue;
       }
       const word = kind === 'ident' ? this.currentText() : undefined;
-      if (word !== undefined && optionNames.has(word)) {
+      const role = word === undefined ? undefined : vocabulary.roles.get(word);
+      if (role === OPTION) {
         const keyword = this.ident();
         let value: Expression | StringLiteral | undefined;
         if (this.at('string')) value = this.stringLiteral();
@@ -379,7 +378,7 @@ class Parser {
         options.add({ kind: 'option', start: keyword.start, end: this.prevEnd(), keyword, value });
         continue;
       }
-      const flag = word === undefined || flagWords === undefined ? word : flagWords.get(word);
+      const flag = role ?? (vocabulary.anyWord ? word : undefined);
       if (flag !== undefined) {
         words.add({ kind: 'word', name: flag, start: this.start, end: this.end });
         this.advance();
@@ -478,11 +477,9 @@ class Parser {
       return undefined;
     }
     this.depth++;
-    try {
-      return this.parseAdditive();
-    } finally {
-      this.depth--;
-    }
+    const expression = this.parseAdditive();
+    this.depth--;
+    return expression;
   }
 
   private parseAdditive(): Expression | undefined {
@@ -533,7 +530,6 @@ class Parser {
     const kind = this.kind;
     const start = this.start;
     if (kind === 'number') {
-      const digits = this.currentText();
       const digitsEnd = this.end;
       this.advance();
       let unit: string | undefined;
@@ -543,17 +539,8 @@ class Parser {
         end = this.end;
         this.advance();
       }
-      const known = unit === undefined ? this.shortLiteral(digits) : undefined;
-      const parsed = known ?? parseNumberText(digits, unit);
-      const literal: NumberLiteral = {
-        kind: 'number',
-        text: known ? known.text : end === digitsEnd ? digits : this.source.slice(start, end),
-        value: parsed.value,
-        unit: parsed.unit,
-        error: parsed.error,
-        start,
-        end,
-      };
+      const parsed = parseNumberAt(this.source, start, digitsEnd, unit);
+      const literal: NumberLiteral = new SourceNumber(this.source, start, end, parsed);
       if (parsed.error) this.error(literal, parsed.error);
       return literal;
     }
@@ -571,21 +558,6 @@ class Parser {
       return { kind: 'paren', inner, start, end: this.prevEnd() };
     }
     return undefined;
-  }
-
-  /**
-   * Short literals are sizes and offsets that repeat (`64KiB`, `4096`, `0x40`): each distinct
-   * one is read once and its text kept once. Long ones are addresses, nearly all distinct.
-   */
-  private shortLiteral(text: string): (ParsedNumber & { readonly text: string }) | undefined {
-    if (text.length > SHORT_LITERAL_LENGTH) return undefined;
-    let known = this.shortLiterals.get(text);
-    if (!known) {
-      const { value, unit, error } = parseNumberText(text);
-      known = { text, value, unit, error };
-      this.shortLiterals.set(text, known);
-    }
-    return known;
   }
 
   // ---- token helpers ----
@@ -725,44 +697,32 @@ class Parser {
   }
 }
 
-const flagWordCache = new Map<VerbSpec, ReadonlyMap<string, string>>();
-
-/** A verb's flag words, each to the vocabulary's own string for it. */
-function flagWordsOf(spec: VerbSpec): ReadonlyMap<string, string> {
-  let words = flagWordCache.get(spec);
-  if (!words) {
-    words = new Map([...verbWords(spec)].map((word) => [word, word]));
-    flagWordCache.set(spec, words);
-  }
-  return words;
+/**
+ * The words a verb knows, for one lookup per word: an option keyword (`at`) maps to OPTION, a
+ * flag word (`rw`) to the vocabulary's own string for it, so that the AST's 100k `rw`s share one.
+ */
+interface VerbVocabulary {
+  readonly roles: ReadonlyMap<string, string | typeof OPTION>;
+  /** An unknown verb takes any word as a flag (the rules report it, not the parser). */
+  readonly anyWord: boolean;
 }
 
-/**
- * A step whose `text` is sliced from the source when read. Only display code reads it (hover,
- * the panel, exports), so holding a string per step would cost memory for every step to serve a
- * few.
- */
-class SourceStep implements StepNode {
-  readonly kind = 'step';
-  readonly #source: string;
+const OPTION = null;
+const UNKNOWN_VERB_VOCABULARY: VerbVocabulary = {
+  roles: new Map([...UNKNOWN_VERB_OPTIONS].map((name) => [name, OPTION])),
+  anyWord: true,
+};
+const vocabularyCache = new Map<VerbSpec, VerbVocabulary>();
 
-  constructor(
-    source: string,
-    readonly start: number,
-    readonly end: number,
-    readonly binding: Identifier | undefined,
-    readonly actor: Identifier | undefined,
-    readonly verb: Identifier,
-    readonly args: readonly Argument[],
-    readonly words: readonly Word[],
-    readonly options: readonly Option[],
-  ) {
-    this.#source = source;
+function vocabularyOf(spec: VerbSpec): VerbVocabulary {
+  let vocabulary = vocabularyCache.get(spec);
+  if (!vocabulary) {
+    const roles = new Map<string, string | typeof OPTION>();
+    for (const word of verbWords(spec)) roles.set(word, word);
+    for (const name of verbOptions(spec)) roles.set(name, OPTION); // an option wins over a flag
+    vocabularyCache.set(spec, (vocabulary = { roles, anyWord: false }));
   }
-
-  get text(): string {
-    return this.#source.slice(this.start, this.end);
-  }
+  return vocabulary;
 }
 
 /**

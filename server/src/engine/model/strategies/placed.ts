@@ -4,7 +4,7 @@
 // (facts vulkan-wine §3.3). The driver maps the BO itself with MAP_FIXED over the reservation.
 import { alignUp, formatHex, formatSize, maxBig } from '../../numbers';
 import { mapViolations } from '../placed-validity';
-import type { VkMemory } from '../vk-memory';
+import { FormattedEvent, type VkMemory } from '../vk-memory';
 import { allocateInWindow } from './window-allocation';
 import { passThrough, type MapOutcome, type Strategy, type StrategyContext } from './strategy';
 
@@ -42,7 +42,7 @@ export const placed: Strategy = {
   unmap(ctx, memory) {
     const range = memory.windowRange;
     if (!range) return passThrough.unmap(ctx, memory);
-    ctx.sim.note('wine', `vkUnmapMemory2KHR(${memory.name}, VK_MEMORY_UNMAP_RESERVE_BIT_EXT)`, '', true);
+    ctx.sim.noteFormatted('wine', unmapReserveText, memory.name, '', true);
     unplace(ctx, memory, true);
     ctx.sim.munmap('wine', range.start, range.size);
     memory.windowRange = undefined;
@@ -52,6 +52,20 @@ export const placed: Strategy = {
     passThrough.free(ctx, memory);
   },
 };
+
+const placedAtText = (p: { driver: string; address: bigint }) =>
+  `${p.driver} placed its map at ${formatHex(p.address)}`;
+const unmapReserveText = (name: string) => `vkUnmapMemory2KHR(${name}, VK_MEMORY_UNMAP_RESERVE_BIT_EXT)`;
+
+/** vkMapMemory2KHR's text, formatted when a trace or hover reads it. */
+function placedMapText(map: {
+  name: string;
+  address: bigint;
+  offset: bigint;
+  size: bigint | undefined;
+}): string {
+  return `vkMapMemory2KHR(${map.name}, PLACED, pPlacedAddress=${formatHex(map.address)}, offset=${formatHex(map.offset)}, size=${map.size === undefined ? 'VK_WHOLE_SIZE' : formatSize(map.size)})`;
+}
 
 /**
  * The driver's side of vkMapMemory2 with PLACED: checks the valid-usage rules, then maps the
@@ -72,9 +86,10 @@ export function placeMap(
     ctx.memories,
   );
   for (const v of violations) ctx.sim.finding('vulkan-valid-usage', `${v.vuid}: ${v.message}`);
-  ctx.sim.note(
+  ctx.sim.noteFormatted(
     ctx.ops.name,
-    `vkMapMemory2KHR(${memory.name}, PLACED, pPlacedAddress=${formatHex(address)}, offset=${formatHex(o.offset)}, size=${o.size === undefined ? 'VK_WHOLE_SIZE' : formatSize(o.size)})`,
+    placedMapText,
+    { name: memory.name, address, offset: o.offset, size: o.size },
     '',
     violations.length === 0,
   );
@@ -116,10 +131,7 @@ export function placeMap(
       vkResult: 'VK_ERROR_MEMORY_MAP_FAILED',
       reason: `the driver's mmap failed with ${result.errno}`,
     };
-  memory.history.push({
-    step: ctx.sim.stepIndex,
-    text: `${driver.name} placed its map at ${formatHex(address)}`,
-  });
+  memory.history.push(new FormattedEvent(ctx.sim.stepIndex, placedAtText, { driver: driver.name, address }));
   return { ok: true, pointer: address };
 }
 
