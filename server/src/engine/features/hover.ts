@@ -313,7 +313,10 @@ function lifeOf(ctx: HoverContext, name: string, record: StepRecord | undefined)
       events.push(
         `step ${record.index + 1}: created ${code(formatHex(vmaStart(run, vma)))}..${code(formatHex(vmaEnd(run, vma)))} by ${vma.owner}`,
       );
-      for (const later of run.simulation.records.slice(record.index + 1)) {
+      const records = run.simulation.records;
+      // Indexed: a slice would copy every later record on each hover.
+      for (let i = record.index + 1; i < records.length; i++) {
+        const later = records[i]!;
         for (const call of later.calls) {
           for (const effect of call.effects) {
             const what = effectTouching(effect, startPage, endPage, run);

@@ -6,6 +6,7 @@ import { FAULT_LOOP_REASON, nestedFault, userfaultfdFault } from './userfaultfd'
 import { prepareAnonVma } from './anon-vma';
 import { isPrivateAnon, isShared, vmaWith } from './vma';
 import type { RunSink } from './contents';
+import { fileOf } from './state';
 import type { KernelState } from './state';
 import type { AccessResult, Datum, Segment, Vma } from './types';
 
@@ -99,7 +100,7 @@ function objectPages(state: KernelState, vma: Vma): number {
 }
 
 function baseDatum(state: KernelState, vma: Vma): Datum {
-  return state.fileOfObject.get(vma.object.id)?.initialDatum ?? 0;
+  return fileOf(state, vma)?.initialDatum ?? 0;
 }
 
 const FAST_LIMIT = 1n << 52n;

@@ -20,8 +20,14 @@ export interface KernelState {
   readonly fileOfObject: Map<number, OpenFile>;
 }
 
+/** The open file a VMA maps, if any. Anonymous memory (private or shmem) has none: no map lookup. */
+export function fileOf(state: KernelState, vma: Vma): OpenFile | undefined {
+  const kind = vma.object.kind;
+  return kind === 'anon' || kind === 'shmem' ? undefined : state.fileOfObject.get(vma.object.id);
+}
+
 export function deviceOf(state: KernelState, vma: Vma): DeviceTraits | undefined {
-  return state.fileOfObject.get(vma.object.id)?.device;
+  return fileOf(state, vma)?.device;
 }
 
 export function isSealed(vma: Vma): boolean {

@@ -132,7 +132,8 @@ export class Timeline {
   /** The log position after the last marked step ≤ `step` (0, the initial state, before any mark). */
   private positionFor(step: number): number {
     const marks = this.markPositions;
-    if (marks.length === 0 || step < this.firstStep) return 0;
+    // `!(step >= firstStep)` also sends NaN to the initial state, as the binary search over step numbers did.
+    if (marks.length === 0 || !(step >= this.firstStep)) return 0;
     const index = Math.min(Math.floor(step - this.firstStep), marks.length - 1);
     return marks.values[index] as number;
   }

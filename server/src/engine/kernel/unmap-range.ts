@@ -17,12 +17,7 @@ export function checkUnmap(
   // Fast path: nothing sealed, no driver with may_split, and room for a split.
   let special = state.vmas.kernelSize >= state.config.maxMapCount;
   if (!special) {
-    for (const r of state.vmas.overlapping(startPage, endPage)) {
-      if (isSealed(r) || (r.object.kind !== 'anon' && deviceOf(state, r) !== undefined)) {
-        special = true;
-        break;
-      }
-    }
+    special = state.vmas.someOverlapping(startPage, endPage, needsGatherChecks, state);
     if (!special) return undefined;
   }
   const victims = state.vmas.kernelOverlapping(startPage, endPage);
@@ -44,6 +39,11 @@ export function checkUnmap(
     if (v.endPage > endPage && deviceOf(state, v)?.refusesSplit) return splitRefused(state, v, endPage, what);
   }
   return undefined;
+}
+
+/** A sealed VMA, or a driver's (which may refuse a split), needs the full gather checks. */
+function needsGatherChecks(r: Vma, state: KernelState): boolean {
+  return isSealed(r) || deviceOf(state, r) !== undefined;
 }
 
 function sealedFailure(state: KernelState, vma: Vma, what: string): Failure {

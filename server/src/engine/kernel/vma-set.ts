@@ -138,6 +138,14 @@ export class VmaSet {
     return out;
   }
 
+  /** True if a record intersecting [startPage, endPage) passes `test` (without building a list). */
+  someOverlapping<A>(startPage: number, endPage: number, test: (v: Vma, arg: A) => boolean, arg: A): boolean {
+    const pos = this.posFirstEndingAfter(startPage);
+    for (let v = this.at(pos); v !== undefined && v.startPage < endPage; v = this.at(this.step(pos)))
+      if (test(v, arg)) return true;
+    return false;
+  }
+
   /** The VMA just below `page` (the last one ending at or before it). */
   before(page: number): Vma | undefined {
     const pos = this.posFirstEndingAfter(page);

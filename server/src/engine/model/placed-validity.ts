@@ -22,6 +22,7 @@ export interface Violation {
   readonly message: string;
 }
 
+/** `otherMappings`: the memory objects to check for overlap (those without an app pointer are skipped). */
 export function mapViolations(
   memory: VkMemory,
   driver: DriverModel,

@@ -66,6 +66,8 @@ export type MemoryArg = (argument: Argument | undefined) => VkMemory | undefined
 
 export class VulkanLayer {
   readonly memories: VkMemory[] = [];
+  /** The memories with an app pointer now, in allocation order (see StrategyContext.appMapped). */
+  private readonly appMapped: VkMemory[] = [];
   private readonly byStep = new Map<number, VkMemory>();
   private readonly ops = new Map<string, DriverOps>();
   readonly strategy: Strategy;
@@ -104,7 +106,7 @@ export class VulkanLayer {
   }
 
   private context(memory: VkMemory): StrategyContext {
-    return { sim: this.sim, ops: this.opsFor(memory), memories: this.memories };
+    return { sim: this.sim, ops: this.opsFor(memory), memories: this.memories, appMapped: this.appMapped };
   }
 
   execute(
@@ -149,7 +151,7 @@ export class VulkanLayer {
             memory,
             memory.driver,
             { placed: true, placedAddress: undefined, offset, size: sizeOption, legacyEntryPoint: true },
-            this.memories,
+            this.appMapped,
           );
           for (const x of v) this.sim.finding('vulkan-valid-usage', `${x.vuid}: ${x.message}`);
         }
@@ -165,6 +167,7 @@ export class VulkanLayer {
         const result = this.strategy.map(ctx, memory, offset, size);
         if (!result.ok) return { kind: 'vk', result: result.vkResult, reason: result.reason };
         memory.appPointer = result.pointer;
+        this.noteAppMapped(memory);
         memory.mapStep = this.sim.stepIndex;
         memory.mapOffset = offset;
         memory.mapSize = size;
@@ -180,7 +183,7 @@ export class VulkanLayer {
             memory,
             memory.driver,
             { placed: false, placedAddress: undefined, offset, size: sizeOption, legacyEntryPoint: false },
-            this.memories,
+            this.appMapped,
           );
           for (const x of v) this.sim.finding('vulkan-valid-usage', `${x.vuid}: ${x.message}`);
           const result = passThrough.map(ctx, memory, offset, sizeOption ?? memory.allocationSize - offset);
@@ -293,8 +296,17 @@ export class VulkanLayer {
     return { kind: 'vk', result: 'VK_SUCCESS', reason: '' };
   }
 
+  /** Keeps appMapped in allocation order (the order the overlap check reports in). */
+  private noteAppMapped(memory: VkMemory): void {
+    if (this.appMapped.includes(memory)) return;
+    let at = this.appMapped.length;
+    while (at > 0 && this.appMapped[at - 1]!.allocStep > memory.allocStep) at--;
+    this.appMapped.splice(at, 0, memory);
+  }
+
   private markMapped(memory: VkMemory, pointer: bigint, offset: bigint, size: bigint | undefined): void {
     memory.appPointer = pointer;
+    this.noteAppMapped(memory);
     memory.mapStep = this.sim.stepIndex;
     memory.mapOffset = offset;
     memory.mapSize = size ?? memory.allocationSize - offset;
@@ -303,6 +315,8 @@ export class VulkanLayer {
 
   private markUnmapped(memory: VkMemory): void {
     memory.appPointer = undefined;
+    const at = this.appMapped.lastIndexOf(memory);
+    if (at >= 0) this.appMapped.splice(at, 1);
     memory.mapStep = undefined;
     memory.history.push({ step: this.sim.stepIndex, text: 'unmapped' });
   }

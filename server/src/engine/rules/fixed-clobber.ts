@@ -16,15 +16,18 @@ export const fixedClobber: Rule = {
       const record = sim.records[step];
       if (!record) continue; // set-up calls before the first step are not a step's
       for (const call of record.calls) {
-        for (const effect of call.effects) {
+        const effects = call.effects;
+        for (const effect of effects) {
           if (effect.kind !== 'replaced') continue;
-          const placedNow = call.effects.flatMap((e) =>
-            e.kind === 'moved' ? e.vmas : e.kind === 'mapped' ? [e.vma] : [],
-          );
-          const victims = effect.victims.filter(
-            (v) => v.owner !== call.actor && !isReservation(v) && !sameSharedPages(v, placedNow, effect),
-          );
-          for (const victim of victims) {
+          // Most replacements are of the actor's own mappings or of reservations (a placed map
+          // over Wine's): the cheap checks first, what the call placed only when needed.
+          let placedNow: Vma[] | undefined;
+          for (const victim of effect.victims) {
+            if (victim.owner === call.actor || isReservation(victim)) continue;
+            placedNow ??= effects.flatMap((e) =>
+              e.kind === 'moved' ? e.vmas : e.kind === 'mapped' ? [e.vma] : [],
+            );
+            if (sameSharedPages(victim, placedNow, effect)) continue;
             const start = sim.addressOfPage(Math.max(victim.startPage, effect.startPage));
             const end = sim.addressOfPage(Math.min(victim.endPage, effect.endPage));
             emit(

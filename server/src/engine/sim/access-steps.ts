@@ -5,7 +5,7 @@ import { VERB_BY_NAME } from '../language/vocabulary';
 import type { VkMemory } from '../model/vk-memory';
 import { formatHex } from '../numbers';
 import type { Expression, StepNode } from '../syntax/ast';
-import { accessOutcome, describeSegments, skippedForArguments } from './outcome';
+import { accessOutcome, byteReadOutcome, describeSegments, skippedForArguments } from './outcome';
 import type { Outcome } from './records';
 import type { StepContext } from './step-context';
 
@@ -44,27 +44,29 @@ export function accessStep(
     sim.noteAccess(actor, 'write', address, length, result.ok ? '' : faultText(result), result.ok);
     vulkan.noteAppAccess(step, actor, address, length, 'write');
     gl.noteAccess(actor, address, length, 'write');
-    return accessOutcome(result, bytesWrittenText(length));
+    return result.ok ? writtenOutcome(length) : accessOutcome(result, '');
   }
   const result = sim.read(actor, address, length);
   // The call's result and the step's summary are the same text: describe the read once.
   const seen = result.ok ? describeSegments(result, sim) : '';
   sim.noteAccess(actor, 'read', address, length, result.ok ? seen : faultText(result), result.ok);
   vulkan.noteAppAccess(step, actor, address, length, 'read');
-  return accessOutcome(result, seen);
+  return byteReadOutcome(result) ?? accessOutcome(result, seen);
 }
 
 function faultText(result: Extract<AccessResult, { ok: false }>): string {
   return `${result.signal} at ${formatHex(result.address)}`;
 }
 
-/** `17 bytes written`, kept once per length for the usual small ones: most writes repeat a few. */
-const bytesWrittenTexts: (string | undefined)[] = new Array<string | undefined>(4096);
+/**
+ * `17 bytes written`, made once per length for the usual small ones: outcomes are read-only,
+ * and most writes repeat a few lengths.
+ */
+const writtenOutcomes: (Outcome | undefined)[] = new Array<Outcome | undefined>(4096);
 
-function bytesWrittenText(length: bigint): string {
-  if (length >= 4096n) return `${length} bytes written`;
-  const n = Number(length);
-  return (bytesWrittenTexts[n] ??= `${length} bytes written`);
+function writtenOutcome(length: bigint): Outcome {
+  if (length >= 4096n) return { kind: 'data', summary: `${length} bytes written` };
+  return (writtenOutcomes[Number(length)] ??= { kind: 'data', summary: `${length} bytes written` });
 }
 
 /**
@@ -86,7 +88,7 @@ function writeDatum(context: StepContext, step: StepNode, actor: string): number
       else return Number(value);
     }
   }
-  return sim.newTag(step.binding?.name ?? `data written by ${actor} at step ${sim.stepIndex + 1}`, actor);
+  return sim.newTag(step.binding?.name, actor);
 }
 
 /**

@@ -31,14 +31,14 @@ export function bindStepResult(
     return;
   }
   const kind: SymbolKind = binds;
-  sim.symbols.define(name.name, kind, name, step, index);
-  if (scope.has(name.name)) return; // open() and the Vulkan layer bind their own values
+  const symbol = sim.symbols.define(name.name, kind, name, step, index);
+  if (scope.attachSymbol(name.name, symbol)) return; // open() binds its own value
   let value = valueOfOutcome(context, outcome, index);
   if (binds === 'memory') {
     const memory = context.vulkan.memoryCreatedAt(index) ?? context.gl.memoryCreatedAt(index);
     if (memory) value = { kind: 'memory', memory, step: index };
   }
-  scope.set(name.name, value);
+  scope.set(name.name, value, symbol);
 }
 
 function valueOfOutcome(context: StepContext, outcome: Outcome, index: number): RuntimeValue {

@@ -5,13 +5,25 @@ import type { VkMemory } from '../model/vk-memory';
 import { evaluate } from './evaluate';
 import type { ProblemSink } from './problems';
 import type { Simulation } from './simulation';
+import type { DefinedSymbol } from './symbols';
 import type { RuntimeValue } from './values';
 
 /** A name as written, whether an expression or a bare identifier. */
 type NameUse = NameExpression | { name: string; start: number; end: number };
 
+/**
+ * A bound name: its value and, once its step defines it, its symbol. Kept together so that a
+ * use finds both with one map lookup (in a long scenario each lookup is a few cache misses).
+ */
+class Binding {
+  constructor(
+    public value: RuntimeValue,
+    public symbol: DefinedSymbol | undefined,
+  ) {}
+}
+
 export class NameScope {
-  private readonly values = new Map<string, RuntimeValue>();
+  private readonly values = new Map<string, Binding>();
   /** The scenario's statements, for finding where an unbound name is bound. */
   private body: readonly Statement[] = [];
   /**
@@ -47,15 +59,31 @@ export class NameScope {
 
   /** The bound value, without recording a reference or reporting anything. */
   get(name: string): RuntimeValue | undefined {
-    return this.values.get(name);
+    return this.values.get(name)?.value;
   }
 
   has(name: string): boolean {
     return this.values.has(name);
   }
 
-  set(name: string, value: RuntimeValue): void {
-    this.values.set(name, value);
+  /** Binds (or rebinds) the name's value; a rebound name keeps its symbol. */
+  set(name: string, value: RuntimeValue, symbol?: DefinedSymbol): void {
+    const binding = this.values.get(name);
+    if (binding) {
+      binding.value = value;
+      if (symbol) binding.symbol = symbol;
+    } else this.values.set(name, new Binding(value, symbol));
+  }
+
+  /**
+   * Gives a name its symbol when a value is already bound (open() binds its own file before
+   * its step defines the name); false when the name has no value yet.
+   */
+  attachSymbol(name: string, symbol: DefinedSymbol): boolean {
+    const binding = this.values.get(name);
+    if (!binding) return false;
+    binding.symbol = symbol;
+    return true;
   }
 
   /** An address expression's value; undefined when it has none (already reported). */
@@ -129,9 +157,11 @@ export class NameScope {
    * driver or actor used as a value, a use before its step, or an unknown name.
    */
   lookup(node: NameUse, wanted: 'address' | 'memory' | 'file' | 'any'): RuntimeValue | undefined {
-    const value = this.values.get(node.name);
-    if (value) {
-      this.sim.symbols.reference(node.name, node);
+    const binding = this.values.get(node.name);
+    if (binding) {
+      const value = binding.value;
+      if (binding.symbol) binding.symbol.addReference(node);
+      else this.sim.symbols.reference(node.name, node);
       if (wanted === 'file' && value.kind !== 'file') {
         this.problems.report('wrong-kind', node, `\`${node.name}\` is not a file from \`open\``);
         return undefined;

@@ -92,6 +92,15 @@ const BYTE_TEXTS: readonly string[] = Array.from(
   (_, b) => `0x${b.toString(16).padStart(2, '0')}`,
 );
 
+/** A read that saw one byte value throughout (`→ 0x00`): one shared outcome per value. */
+const BYTE_READ_OUTCOMES: readonly Outcome[] = BYTE_TEXTS.map((summary) => ({ kind: 'data', summary }));
+
+/** The shared outcome of a read that saw one byte value, or undefined for any other read. */
+export function byteReadOutcome(result: AccessResult): Outcome | undefined {
+  if (!result.ok || result.segments.length !== 1) return undefined;
+  return BYTE_READ_OUTCOMES[result.segments[0]!.datum];
+}
+
 /** What a read saw: each run of bytes as its byte value or the label of the write that left it. */
 export function describeSegments(result: AccessResult, sim: Simulation): string {
   if (!result.ok) return result.signal;

@@ -29,6 +29,20 @@ export interface DataTag {
   readonly step: number;
 }
 
+/** A write's tag; an unnamed write's label is made when a read or hover shows it. */
+class WriteTag implements DataTag {
+  constructor(
+    readonly datum: Datum,
+    private readonly name: string | undefined,
+    readonly actor: string,
+    readonly step: number,
+  ) {}
+
+  get label(): string {
+    return this.name ?? `data written by ${this.actor} at step ${this.step + 1}`;
+  }
+}
+
 export class Simulation {
   readonly space: AddressSpace;
   /** The space's userfaultfd, held once: every step sets its step, and the getter allocates. */
@@ -77,9 +91,10 @@ export class Simulation {
   /** The datum of the last write a step tagged, for binding its name. */
   readonly tagOfStep = new Map<number, Datum>();
 
-  newTag(label: string, actor: string): Datum {
+  /** A new datum for a write by `actor`, labelled with the step's name when it has one. */
+  newTag(name: string | undefined, actor: string): Datum {
     const datum = this.nextTag++;
-    this.tags.set(datum, { datum, label, actor, step: this.stepIndex });
+    this.tags.set(datum, new WriteTag(datum, name, actor, this.stepIndex));
     this.tagOfStep.set(this.stepIndex, datum);
     return datum;
   }

@@ -24,7 +24,7 @@ const NO_REFERENCES: readonly TextRange[] = [];
  * References are kept in an array of their exact size while there are few: most names are used
  * a handful of times, and an array grown by push keeps room for 17.
  */
-class DefinedSymbol implements SymbolInfo {
+export class DefinedSymbol implements SymbolInfo {
   private referenceList: TextRange[] | undefined;
 
   constructor(
@@ -64,7 +64,7 @@ export class SymbolTable {
     definition: TextRange | undefined,
     statement: TextRange | undefined,
     stepIndex: number | undefined,
-  ): SymbolInfo {
+  ): DefinedSymbol {
     const symbol = new DefinedSymbol(name, kind, definition, statement, stepIndex);
     this.byName.set(name, symbol);
     return symbol;

@@ -50,7 +50,7 @@ export function vulkanMap(ctx: GlContext, buffer: GlBuffer, offset: bigint): GlM
     `${buffer.name} (wine VM)`,
   );
   memory.windowRange = { start: low, size };
-  const result = placeMap({ sim, ops: ctx.ops, memories: [] }, memory, low, {
+  const result = placeMap({ sim, ops: ctx.ops, memories: [], appMapped: [] }, memory, low, {
     offset: 0n,
     size: undefined,
     checkOnly: false,
@@ -66,7 +66,7 @@ export function vulkanMap(ctx: GlContext, buffer: GlBuffer, offset: bigint): GlM
 export function vulkanUnmap(ctx: GlContext, buffer: GlBuffer): void {
   const memory = buffer.memory;
   ctx.sim.note('wine', `vkUnmapMemory2KHR(${buffer.name}, VK_MEMORY_UNMAP_RESERVE_BIT_EXT)`, '', true);
-  unplace({ sim: ctx.sim, ops: ctx.ops, memories: [] }, memory, true);
+  unplace({ sim: ctx.sim, ops: ctx.ops, memories: [], appMapped: [] }, memory, true);
   if (memory.windowRange) ctx.sim.munmap('wine', memory.windowRange.start, memory.windowRange.size);
   memory.windowRange = undefined;
 }

@@ -83,7 +83,7 @@ export function placeMap(
     memory,
     driver,
     { placed: true, placedAddress: address, offset: o.offset, size: o.size, legacyEntryPoint: false },
-    ctx.memories,
+    ctx.appMapped,
   );
   for (const v of violations) ctx.sim.finding('vulkan-valid-usage', `${v.vuid}: ${v.message}`);
   ctx.sim.noteFormatted(

@@ -13,6 +13,11 @@ export interface StrategyContext {
   readonly ops: DriverOps;
   /** All memory objects, for overlap checks. */
   readonly memories: readonly VkMemory[];
+  /**
+   * The memory objects 32-bit code has mapped now (an app pointer), in allocation order: the
+   * placed-map overlap check needs only these, not every object ever allocated.
+   */
+  readonly appMapped: readonly VkMemory[];
 }
 
 export interface Strategy {
