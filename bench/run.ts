@@ -174,7 +174,9 @@ function runEngine(results: Results, runs: number, sizes: readonly number[]): vo
       memory.retainedHeapMb.toFixed(1),
     ]);
   }
-  log('\nengine memory (a fresh process per size that loads only the engine and reads the scenario from a file):');
+  log(
+    '\nengine memory (a fresh process per size that loads only the engine and reads the scenario from a file):',
+  );
   log(table(memoryRows));
 }
 
