@@ -269,9 +269,11 @@ export function benchSize(steps: number, runs = 5): EngineTimes {
 
 export interface MemoryFigures {
   readonly steps: number;
-  /** Peak resident set size of the process that generated and analysed the scenario. */
+  /** Peak resident set size of the process that read and analysed the scenario. */
   readonly peakRssMb: number;
-  /** Peak RSS growth during analyseDocument (over the RSS after generating the text). */
+  /** RSS of that process before the analysis: Node itself and the text. */
+  readonly baselineRssMb: number;
+  /** Peak RSS growth during analyseDocument (over the RSS before it). */
   readonly analysisRssMb: number;
   /** V8 heap in use afterwards, with the analysis still referenced (what an editor keeps). */
   readonly retainedHeapMb: number;
@@ -280,21 +282,22 @@ export interface MemoryFigures {
 const MB = 1024 * 1024;
 
 /**
- * Meant to run alone in a fresh child process (bench/run.ts --memory-child N): the process's
- * peak RSS is then the analysis's own, not the leftovers of earlier sizes.
+ * Meant to run alone in a fresh process that loads only the engine (bench/memory-child.ts): the
+ * process's peak RSS is then the analysis's own, not the leftovers of earlier sizes.
  */
-export function measureMemory(steps: number): MemoryFigures {
-  const text = generateScenario(steps);
+export function measureMemory(text: string): MemoryFigures {
   collectGarbage();
   const before = process.memoryUsage().rss;
   const analysis = analyseDocument(text);
   collectGarbage();
   const peakRss = process.resourceUsage().maxRSS * 1024;
   const heap = process.memoryUsage().heapUsed;
-  if (analysis.scenarios.length === 0) throw new Error('no scenario');
+  const scenario = analysis.scenarios[0];
+  if (!scenario) throw new Error('no scenario');
   return {
-    steps,
+    steps: scenario.run.simulation.records.length,
     peakRssMb: peakRss / MB,
+    baselineRssMb: before / MB,
     analysisRssMb: Math.max(0, peakRss - before) / MB,
     retainedHeapMb: heap / MB,
   };

@@ -3,9 +3,10 @@
 // run when their modules exist and export their function — scripts/bench.mjs passes whatever it
 // found. Everything lands in bench-results.json as flat keys, plus a table on stdout.
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { cpus, totalmem, platform, release, arch } from 'node:os';
-import { benchSize, measureMemory, type EngineTimes, type MemoryFigures } from './engine-bench';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem, platform, release, arch, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { benchSize, generateScenario, type EngineTimes, type MemoryFigures } from './engine-bench';
 
 /** A module that may or may not exist (undefined) and may or may not export what we need. */
 export type OptionalModule = Record<string, unknown> | undefined;
@@ -84,20 +85,34 @@ function engineResults(times: EngineTimes, into: Results): void {
   into[`${k}.diagnostics`] = times.diagnostics;
 }
 
-/** Runs one size's memory measurement in a fresh Node process (this same bundle, --memory-child). */
+/**
+ * Runs one size's memory measurement in a fresh Node process that loads only the engine
+ * (out-bench/memory-child.js, next to this bundle) and reads the generated scenario from a file.
+ */
 function memoryInChild(steps: number): MemoryFigures | string {
   const script = process.argv[1];
   if (!script) return 'no script path';
-  const child = spawnSync(process.execPath, ['--expose-gc', script, '--memory-child', String(steps)], {
-    encoding: 'utf8',
-    timeout: 600_000,
-  });
-  if (child.status !== 0)
-    return `child failed (${child.status ?? child.signal}): ${child.stderr.trim().split('\n').slice(-3).join(' ')}`;
+  const dir = mkdtempSync(join(tmpdir(), 'drvmap-bench-'));
   try {
-    return JSON.parse(child.stdout.trim().split('\n').pop() ?? '') as MemoryFigures;
-  } catch {
-    return `unreadable child output: ${child.stdout.slice(0, 200)}`;
+    const file = join(dir, `bench-${steps}.drvmap`);
+    writeFileSync(file, generateScenario(steps));
+    const child = spawnSync(
+      process.execPath,
+      ['--expose-gc', join(dirname(script), 'memory-child.js'), file],
+      {
+        encoding: 'utf8',
+        timeout: 600_000,
+      },
+    );
+    if (child.status !== 0)
+      return `child failed (${child.status ?? child.signal}): ${child.stderr.trim().split('\n').slice(-3).join(' ')}`;
+    try {
+      return JSON.parse(child.stdout.trim().split('\n').pop() ?? '') as MemoryFigures;
+    } catch {
+      return `unreadable child output: ${child.stdout.slice(0, 200)}`;
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -138,26 +153,30 @@ function runEngine(results: Results, runs: number, sizes: readonly number[]): vo
     if (typeof a === 'number' && typeof b === 'number' && a > 0)
       results[`engine.scaling.${sizeLabel(small)}_to_${sizeLabel(large)}`] = round(b / a, 3);
   }
-  const memoryRows: string[][] = [['steps', 'peak RSS MB', 'RSS growth MB', 'retained heap MB']];
+  const memoryRows: string[][] = [['steps', 'peak RSS MB', 'before MB', 'RSS growth MB', 'retained heap MB']];
   for (const steps of MEMORY_SIZES.filter((s) => sizes.includes(s))) {
     const memory = memoryInChild(steps);
     const k = `engine.${sizeLabel(steps)}`;
     if (typeof memory === 'string') {
       results[`${k}.peak_mb`] = `failed: ${memory}`;
-      memoryRows.push([sizeLabel(steps), 'failed', memory, '']);
+      memoryRows.push([sizeLabel(steps), 'failed', memory, '', '']);
       continue;
     }
     results[`${k}.peak_mb`] = round(memory.peakRssMb, 1);
+    results[`${k}.baseline_rss_mb`] = round(memory.baselineRssMb, 1);
     results[`${k}.analysis_rss_mb`] = round(memory.analysisRssMb, 1);
     results[`${k}.retained_heap_mb`] = round(memory.retainedHeapMb, 1);
     memoryRows.push([
       sizeLabel(steps),
       memory.peakRssMb.toFixed(1),
+      memory.baselineRssMb.toFixed(1),
       memory.analysisRssMb.toFixed(1),
       memory.retainedHeapMb.toFixed(1),
     ]);
   }
-  log('\nengine memory (one fresh process per size):');
+  log(
+    '\nengine memory (a fresh process per size that loads only the engine and reads the scenario from a file):',
+  );
   log(table(memoryRows));
 }
 
@@ -291,12 +310,6 @@ export async function runBenchmarks(parts: OptionalParts, options: BenchOptions 
 /** The bundle's entry calls this with the optional modules it could import. */
 export async function main(parts: OptionalParts): Promise<void> {
   const argv = process.argv.slice(2);
-  const child = argv.indexOf('--memory-child');
-  if (child >= 0) {
-    // One size, alone in this process: print the figures as the last line of JSON.
-    process.stdout.write(JSON.stringify(measureMemory(Number(argv[child + 1]))) + '\n');
-    return;
-  }
   const value = (name: string) => {
     const i = argv.indexOf(name);
     return i >= 0 ? argv[i + 1] : undefined;

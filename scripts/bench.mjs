@@ -40,6 +40,17 @@ await esbuild.build({
   logLevel: 'warning',
 });
 
+// The memory measurement runs in a process that loads only the engine (bench/memory-child.ts).
+await esbuild.build({
+  entryPoints: ['bench/memory-child.ts'],
+  outfile: 'out-bench/memory-child.js',
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  logLevel: 'warning',
+});
+
 const run = spawnSync(process.execPath, ['--expose-gc', 'out-bench/run.js', ...process.argv.slice(2)], {
   stdio: 'inherit',
 });

@@ -52,6 +52,9 @@ export class DocumentStore {
     const cached = this.cache.get(uri);
     if (cached && cached.version === document.version && cached.generation === this.generation)
       return { document, analysis: cached.analysis };
+    // Drop the stale analysis first: on a large file it is most of the heap, and keeping it alive
+    // while the new one is built doubles what the garbage collector has to walk.
+    this.cache.delete(uri);
     const analysis = this.analyse(document.getText());
     this.cache.set(uri, { version: document.version, generation: this.generation, analysis });
     return { document, analysis };
