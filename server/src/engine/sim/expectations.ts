@@ -1,6 +1,6 @@
 // `expect …` lines, checked where they stand in the scenario: whether a range is mapped, what an
 // actor reads, or what a step returned. A failed expectation is a finding for its rule.
-import type { Vma } from '../kernel/types';
+import type { Segment, Vma } from '../kernel/types';
 import { ERRNO_NAMES, VK_RESULT_NAMES } from '../language/vocabulary';
 import { afterUffdStep } from '../model/uffd-step';
 import { formatHex } from '../numbers';
@@ -129,14 +129,18 @@ function checkRead(context: StepContext, node: ExpectNode, e: FormOf<'read'>): V
   const expected = expectedData(context, e.value);
   if (!expected) return UNCHECKED;
   const matches = result.ok
-    ? expected.kind === 'datum' &&
-      result.segments.every((s) => s.datum === expected.datum) &&
-      result.segments.length > 0
+    ? expected.kind === 'datum' && allOf(result.segments, expected.datum) && result.segments.length > 0
     : expected.kind === 'signal' && expected.signal === result.signal;
   return {
     passed: e.op === '==' ? matches : !matches,
     detail: { reader, actual, address, memory: target?.memory.name },
   };
+}
+
+/** Every run of bytes holds the datum (a loop: an arrow capturing it allocates per expectation). */
+function allOf(segments: readonly Segment[], datum: number): boolean {
+  for (const segment of segments) if (segment.datum !== datum) return false;
+  return true;
 }
 
 /** What a read is compared with: one byte value (a write's name stands for its data) or a signal. */

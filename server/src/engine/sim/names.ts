@@ -197,17 +197,23 @@ export class NameScope {
     } else if (symbol) {
       // Defined, but its step produced nothing usable (already reported there).
       this.sim.symbols.reference(node.name, node);
-    } else {
-      const similar = [...this.values.keys()].find((k) => k.toLowerCase() === node.name.toLowerCase());
-      const dash = node.name.includes('-') && node.name.split('-').every((part) => this.values.has(part));
-      this.problems.report(
-        'unknown-name',
-        node,
-        dash
-          ? `\`${node.name}\` reads as one name; write subtraction with spaces: \`${node.name.split('-').join(' - ')}\``
-          : `unknown name \`${node.name}\`${similar ? `; did you mean \`${similar}\`?` : ''}`,
-      );
-    }
+    } else this.reportUnknown(node);
     return undefined;
+  }
+
+  /**
+   * Apart from lookup: arrows there capturing the name would make V8 allocate a context on
+   * every lookup, not only for an unknown name.
+   */
+  private reportUnknown(node: NameUse): void {
+    const similar = [...this.values.keys()].find((k) => k.toLowerCase() === node.name.toLowerCase());
+    const dash = node.name.includes('-') && node.name.split('-').every((part) => this.values.has(part));
+    this.problems.report(
+      'unknown-name',
+      node,
+      dash
+        ? `\`${node.name}\` reads as one name; write subtraction with spaces: \`${node.name.split('-').join(' - ')}\``
+        : `unknown name \`${node.name}\`${similar ? `; did you mean \`${similar}\`?` : ''}`,
+    );
   }
 }

@@ -1,5 +1,5 @@
 // What a step came to (`Outcome`), and how it reads in hints, hovers and expectations.
-import type { AccessResult, SyscallResult } from '../kernel/types';
+import type { AccessResult, Segment, SyscallResult } from '../kernel/types';
 import { formatHex } from '../numbers';
 import type { StepNode } from '../syntax/ast';
 import type { CallRecord, Outcome, StepRecord } from './records';
@@ -106,6 +106,11 @@ export function describeSegments(result: AccessResult, sim: Simulation): string 
   if (!result.ok) return result.signal;
   const segments = result.segments;
   if (segments.length === 1) return datumText(segments[0]!.datum, sim);
+  return runsText(segments, sim);
+}
+
+/** Apart from describeSegments, so that its arrow (capturing `sim`) costs only for several runs. */
+function runsText(segments: readonly Segment[], sim: Simulation): string {
   return segments.map((s) => `${datumText(s.datum, sim)}×${s.length}`).join(', ');
 }
 

@@ -58,6 +58,20 @@ export interface PlatformDefaults {
   readonly window?: AddressWindow;
 }
 
+/**
+ * The scenario's settings, in order. Found in a loop of its own: the loop below makes closures
+ * over each statement, so V8 gives every iteration a context, even for the steps it skips.
+ * (Indexed: this runs once, in the interpreter, where `for…of` makes an iterator result each.)
+ */
+function settingsOf(scenario: ScenarioNode): SettingNode[] {
+  const settings: SettingNode[] = [];
+  for (let i = 0; i < scenario.body.length; i++) {
+    const statement = scenario.body[i]!;
+    if (statement.kind === 'setting') settings.push(statement);
+  }
+  return settings;
+}
+
 export function readPlatform(
   scenario: ScenarioNode,
   problems: LanguageProblem[],
@@ -71,10 +85,7 @@ export function readPlatform(
   let strategy: StrategyName = 'none';
   const overrides: { -readonly [K in keyof KernelConfig]?: KernelConfig[K] } = {};
 
-  // Indexed: this runs once, in the interpreter, where `for…of` makes an iterator result per statement.
-  for (let i = 0; i < scenario.body.length; i++) {
-    const statement = scenario.body[i]!;
-    if (statement.kind !== 'setting') continue;
+  for (const statement of settingsOf(scenario)) {
     const name = statement.keyword.name;
     const previous = sources.get(name);
     if (previous) {
