@@ -117,7 +117,11 @@ function memoryInChild(steps: number): MemoryFigures | string {
 }
 
 function runEngine(results: Results, runs: number, sizes: readonly number[]): void {
-  log('engine: generated raw-syscall scenarios, median of ' + runs + ' runs after a warm-up');
+  log(
+    'engine: generated raw-syscall scenarios, median of ' +
+      runs +
+      ' runs after a warm-up in one warm process (no forced garbage collection between runs)',
+  );
   const rows: string[][] = [
     [
       'steps',
@@ -153,25 +157,29 @@ function runEngine(results: Results, runs: number, sizes: readonly number[]): vo
     if (typeof a === 'number' && typeof b === 'number' && a > 0)
       results[`engine.scaling.${sizeLabel(small)}_to_${sizeLabel(large)}`] = round(b / a, 3);
   }
-  const memoryRows: string[][] = [['steps', 'peak RSS MB', 'before MB', 'RSS growth MB', 'retained heap MB']];
+  const memoryRows: string[][] = [
+    ['steps', 'peak RSS MB', 'before MB', 'RSS growth MB', 'retained heap MB', 'cold analysis ms'],
+  ];
   for (const steps of MEMORY_SIZES.filter((s) => sizes.includes(s))) {
     const memory = memoryInChild(steps);
     const k = `engine.${sizeLabel(steps)}`;
     if (typeof memory === 'string') {
       results[`${k}.peak_mb`] = `failed: ${memory}`;
-      memoryRows.push([sizeLabel(steps), 'failed', memory, '', '']);
+      memoryRows.push([sizeLabel(steps), 'failed', memory, '', '', '']);
       continue;
     }
     results[`${k}.peak_mb`] = round(memory.peakRssMb, 1);
     results[`${k}.baseline_rss_mb`] = round(memory.baselineRssMb, 1);
     results[`${k}.analysis_rss_mb`] = round(memory.analysisRssMb, 1);
     results[`${k}.retained_heap_mb`] = round(memory.retainedHeapMb, 1);
+    results[`${k}.cold_ms`] = round(memory.coldMs);
     memoryRows.push([
       sizeLabel(steps),
       memory.peakRssMb.toFixed(1),
       memory.baselineRssMb.toFixed(1),
       memory.analysisRssMb.toFixed(1),
       memory.retainedHeapMb.toFixed(1),
+      memory.coldMs.toFixed(1),
     ]);
   }
   log(

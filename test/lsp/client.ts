@@ -83,7 +83,9 @@ export class LspClient {
   ): Promise<{ client: LspClient; initialize: InitializeResult }> {
     const server = join(repoRoot(), 'out', 'server.js');
     if (!existsSync(server)) throw new Error(`${server} is missing: run node scripts/build.mjs`);
-    const child = spawn(process.execPath, [server, '--stdio'], {
+    // DRVMAP_SERVER_NODE_ARGS (e.g. `--cpu-prof`) profiles the server under a test or benchmark.
+    const nodeArgs = process.env.DRVMAP_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+    const child = spawn(process.execPath, [...nodeArgs, server, '--stdio'], {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, ...options.env },
     });
