@@ -71,6 +71,8 @@ export class VmaSet {
   private links = 0;
   private pages = 0;
   listener: SpliceListener | undefined;
+  /** splice's working list (see there). */
+  private readonly scratch: Vma[] = [];
 
   constructor(private readonly guardPages: number) {}
 
@@ -235,8 +237,11 @@ export class VmaSet {
     }
     const both = merge === 'both';
     const hasRep = replacement.length > 0;
-    // The window: [prev] [left part] replacement [right part] [next].
-    const fresh: Vma[] = [];
+    // The window: [prev] [left part] replacement [right part] [next]. Built in a scratch list the
+    // set reuses (what it keeps is an exact-size copy): a new list per call grew by push to room
+    // for 17, garbage on every syscall.
+    const fresh = this.scratch;
+    fresh.length = 0;
     let fromPos: Pos = startPos;
     const leftPart = first !== undefined && first.startPage < startPage;
     if (both && hasRep && !leftPart) {
@@ -289,11 +294,11 @@ export class VmaSet {
     }
     const n = fresh.length;
     if (n === 0) {
-      if (removeCount === 0) return { removed: [], inserted: [] };
+      if (removeCount === 0) return { removed: EMPTY, inserted: EMPTY };
       const anchor = (this.at(fromPos) as Vma).startPage;
-      const outgoing = this.replaceAt(fromPos, removeCount, fresh);
-      this.listener?.(anchor, outgoing, fresh);
-      return { removed: outgoing, inserted: fresh };
+      const outgoing = this.replaceAt(fromPos, removeCount, EMPTY);
+      this.listener?.(anchor, outgoing, EMPTY);
+      return { removed: outgoing, inserted: EMPTY };
     }
     // Decide the links left to right, tracking each kernel VMA's anon_vma.
     let runId = anonVmaOf(fresh[0] as Vma);
@@ -650,7 +655,7 @@ export class VmaSet {
   }
 }
 
-const EMPTY: readonly Vma[] = [];
+const EMPTY: readonly Vma[] = Object.freeze([]);
 
 /** Index of the first record ending above `page` (the last index if none does), given the records' ends. */
 function indexEndingAfter(ends: readonly number[], page: number): number {

@@ -13,6 +13,7 @@ import {
   VM_DONTEXPAND,
   VM_IO,
   VM_PFNMAP,
+  type DeviceTraits,
   type OpenFile,
   type SyscallResult,
 } from '../kernel/types';
@@ -20,6 +21,14 @@ import { alignUp, formatHex, formatSize } from '../numbers';
 import type { Simulation } from '../sim/simulation';
 import type { DriverModel } from './driver';
 import type { VkMemory } from './vk-memory';
+
+/** What a render node's BO mappings are like: one read-only object shared by every BO. */
+const RENDER_NODE_TRAITS: DeviceTraits = Object.freeze({
+  vmFlags: VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP,
+  rejectsCow: true,
+  customGetUnmappedArea: false,
+  refusesSplit: false,
+});
 
 export interface MapRequest {
   /** Where to map (a hint, or exact with `fixed`). */
@@ -265,12 +274,7 @@ export class DriverOps {
         sizeBytes: o.length,
         readable: true,
         writable: true,
-        device: {
-          vmFlags: VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP,
-          rejectsCow: true,
-          customGetUnmappedArea: false,
-          refusesSplit: false,
-        },
+        device: RENDER_NODE_TRAITS,
       });
     } else if (!file && o.backing === 'shmem') {
       file = this.sim.space.openFile({

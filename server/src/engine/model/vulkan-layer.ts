@@ -7,6 +7,7 @@ import { alignUp, formatHex, formatSize, truncate32 } from '../numbers';
 import type { Simulation } from '../sim/simulation';
 import type { CallRecord, Outcome } from '../sim/records';
 import { listOf } from '../sim/calls';
+import { OK_OUTCOME } from '../sim/outcome';
 import type { DriverModel } from './driver';
 import { DriverOps } from './driver-ops';
 import { mapViolations, unmapViolations } from './placed-validity';
@@ -56,6 +57,21 @@ function optionExpression(step: StepNode, keyword: string): Expression | undefin
   return undefined;
 }
 
+/** The value of the step's `KEYWORD VALUE` option (a function, not a closure over the step: every Vulkan step asks). */
+function optionValue(
+  step: StepNode,
+  keyword: string,
+  actor: string,
+  evaluateArg: (e: Expression, what: string, actor: string) => bigint | undefined,
+): bigint | undefined {
+  const e = optionExpression(step, keyword);
+  return e ? evaluateArg(e, keyword, actor) : undefined;
+}
+
+/** Shared outcomes (read-only) for the answers most Vulkan steps give. */
+const VK_SUCCESS_OUTCOME: Outcome = { kind: 'vk', result: 'VK_SUCCESS', reason: '' };
+const NO_MEMORY_OUTCOME: Outcome = { kind: 'skipped', reason: 'no memory object' };
+
 function hasWord(step: StepNode, word: string): boolean {
   for (const w of step.words) if (w.name === word) return true;
   return false;
@@ -70,6 +86,9 @@ export class VulkanLayer {
   private readonly appMapped: VkMemory[] = [];
   private readonly byStep = new Map<number, VkMemory>();
   private readonly ops = new Map<string, DriverOps>();
+  private readonly contexts = new Map<string, StrategyContext>();
+  /** Memory property sets by their words: most allocations name the same few, and sets are read-only. */
+  private readonly propertySets = new Map<string, ReadonlySet<string>>();
   readonly strategy: Strategy;
   /** Calls made before the first step: the layer's and the drivers' set-up. */
   setupCalls: readonly CallRecord[] = [];
@@ -105,8 +124,20 @@ export class VulkanLayer {
     return this.ops.get(memory.driver.name)!;
   }
 
+  /** One context per driver, made on first use: its fields never change, and every Vulkan step needs one. */
   private context(memory: VkMemory): StrategyContext {
-    return { sim: this.sim, ops: this.opsFor(memory), memories: this.memories, appMapped: this.appMapped };
+    const name = memory.driver.name;
+    let context = this.contexts.get(name);
+    if (context === undefined) {
+      context = {
+        sim: this.sim,
+        ops: this.opsFor(memory),
+        memories: this.memories,
+        appMapped: this.appMapped,
+      };
+      this.contexts.set(name, context);
+    }
+    return context;
   }
 
   execute(
@@ -116,12 +147,6 @@ export class VulkanLayer {
     evaluateArg: (e: Expression, what: string, actor: string) => bigint | undefined,
     memoryArg: MemoryArg,
   ): Outcome {
-    // Helpers over the step rather than closures: every Vulkan step comes through here.
-    const optionValue = (name: string): bigint | undefined => {
-      const e = optionExpression(step, name);
-      return e ? evaluateArg(e, name, actor) : undefined;
-    };
-    const has = (word: string) => hasWord(step, word);
     if (verb === 'vkAllocateMemory') return this.allocate(step, actor, evaluateArg);
     const memory = memoryArg(step.args[0]);
     if (!memory) {
@@ -131,7 +156,7 @@ export class VulkanLayer {
           range: step.verb,
           message: `${verb} needs a memory object: \`${verb} mem\``,
         });
-      return { kind: 'skipped', reason: 'no memory object' };
+      return NO_MEMORY_OUTCOME;
     }
     if (memory.freed && verb !== 'vkFreeMemory') {
       this.sim.finding(
@@ -142,11 +167,11 @@ export class VulkanLayer {
       return { kind: 'vk', result: 'VK_ERROR_VALIDATION', reason: 'memory already freed' };
     }
     const ctx = this.context(memory);
-    const offset = optionValue('offset') ?? 0n;
-    const sizeOption = has('whole') ? undefined : optionValue('size');
+    const offset = optionValue(step, 'offset', actor, evaluateArg) ?? 0n;
+    const sizeOption = hasWord(step, 'whole') ? undefined : optionValue(step, 'size', actor, evaluateArg);
     switch (verb) {
       case 'vkMapMemory': {
-        if (has('placed')) {
+        if (hasWord(step, 'placed')) {
           const v = mapViolations(
             memory,
             memory.driver,
@@ -176,8 +201,8 @@ export class VulkanLayer {
         return { kind: 'address', value: result.pointer };
       }
       case 'vkMapMemory2': {
-        const address = optionValue('at');
-        const isPlaced = has('placed');
+        const address = optionValue(step, 'at', actor, evaluateArg);
+        const isPlaced = hasWord(step, 'placed');
         if (!isPlaced) {
           const v = mapViolations(
             memory,
@@ -207,10 +232,10 @@ export class VulkanLayer {
         this.sim.noteFormatted('app', vkUnmapMemoryText, memory.name, '', true);
         this.strategy.unmap(ctx, memory);
         this.markUnmapped(memory);
-        return { kind: 'ok' };
+        return OK_OUTCOME;
       }
       case 'vkUnmapMemory2': {
-        const reserve = has('reserve');
+        const reserve = hasWord(step, 'reserve');
         for (const x of unmapViolations(memory, memory.driver, reserve))
           this.sim.finding('vulkan-valid-usage', `${x.vuid}: ${x.message}`);
         this.sim.note(
@@ -221,7 +246,7 @@ export class VulkanLayer {
         );
         unplace(ctx, memory, reserve);
         this.markUnmapped(memory);
-        return { kind: 'ok' };
+        return OK_OUTCOME;
       }
       case 'vkFreeMemory': {
         if (memory.freed) {
@@ -239,16 +264,16 @@ export class VulkanLayer {
         this.strategy.free(ctx, memory);
         memory.freed = true;
         memory.history.push({ step: this.sim.stepIndex, text: 'freed' });
-        return { kind: 'ok' };
+        return OK_OUTCOME;
       }
       case 'vkFlushMappedMemoryRanges':
         this.sim.noteFormatted('app', vkFlushText, memory.name, '', true);
         this.strategy.flush(ctx, memory);
-        return { kind: 'ok' };
+        return OK_OUTCOME;
       case 'vkInvalidateMappedMemoryRanges':
         this.sim.noteFormatted('app', vkInvalidateText, memory.name, '', true);
         this.strategy.invalidate(ctx, memory);
-        return { kind: 'ok' };
+        return OK_OUTCOME;
     }
     return { kind: 'skipped', reason: `${verb} is not modelled` };
   }
@@ -283,7 +308,7 @@ export class VulkanLayer {
       node: step,
       driver,
       allocationSize: size,
-      properties: new Set(step.words.map((w) => w.name)),
+      properties: this.propertiesOf(step),
       step: this.sim.stepIndex,
       history: new FormattedEvent(this.sim.stepIndex, allocatedText, { size, driver: driver.name }),
     });
@@ -293,7 +318,18 @@ export class VulkanLayer {
     const ops = this.opsFor(memory);
     ops.start();
     this.strategy.allocate(this.context(memory), memory);
-    return { kind: 'vk', result: 'VK_SUCCESS', reason: '' };
+    return VK_SUCCESS_OUTCOME;
+  }
+
+  private propertiesOf(step: StepNode): ReadonlySet<string> {
+    let key = '';
+    for (const w of step.words) key += w.name + ' ';
+    let set = this.propertySets.get(key);
+    if (set === undefined) {
+      set = new Set(step.words.map((w) => w.name));
+      this.propertySets.set(key, set);
+    }
+    return set;
   }
 
   /** Keeps appMapped in allocation order (the order the overlap check reports in). */
