@@ -71,8 +71,6 @@ export class VmaSet {
   private links = 0;
   private pages = 0;
   listener: SpliceListener | undefined;
-  /** splice's working list (see there). */
-  private readonly scratch: Vma[] = [];
 
   constructor(private readonly guardPages: number) {}
 
@@ -237,11 +235,9 @@ export class VmaSet {
     }
     const both = merge === 'both';
     const hasRep = replacement.length > 0;
-    // The window: [prev] [left part] replacement [right part] [next]. Built in a scratch list the
-    // set reuses (what it keeps is an exact-size copy): a new list per call grew by push to room
-    // for 17, garbage on every syscall.
-    const fresh = this.scratch;
-    fresh.length = 0;
+    // The window: [prev] [left part] replacement [right part] [next]. A new list each time: a
+    // reused one emptied with `length = 0` costs more (V8 trims its store, and push regrows it).
+    const fresh: Vma[] = [];
     let fromPos: Pos = startPos;
     const leftPart = first !== undefined && first.startPage < startPage;
     if (both && hasRep && !leftPart) {

@@ -45,6 +45,14 @@ interface CachedBo {
   readonly previousOwner: string;
 }
 
+/** Where a mapping escaped the hook: the step it was made at, and whether it is a pool's. */
+class Escape {
+  constructor(
+    readonly step: number,
+    readonly viaPool: boolean,
+  ) {}
+}
+
 export class DriverOps {
   private pool:
     | {
@@ -60,8 +68,11 @@ export class DriverOps {
   private started = false;
   /** Set by the hook-mmap strategy while the layer is inside vkMapMemory: libc mmaps go low. */
   hookArmed = false;
-  /** Mappings made while the hook was not armed (or by raw syscall): why a pointer escaped. */
-  readonly escapes = new Map<VkMemory, string>();
+  /**
+   * Mappings made while the hook was not armed (or by raw syscall): where a pointer escaped. The
+   * reason's text is made only when asked (escapeOf): every map notes one, few are ever read.
+   */
+  private readonly escapes = new Map<VkMemory, Escape>();
 
   constructor(
     private readonly sim: Simulation,
@@ -156,10 +167,7 @@ export class DriverOps {
     memory.driverPointer = pool.base + offset;
     memory.driverObject = this.sim.space.vmaAt(this.sim.pageOf(pool.base))?.object;
     memory.driverMapStep = pool.step;
-    this.escapes.set(
-      memory,
-      `${memory.name} is a suballocation of the pool ${this.name} mapped at step ${pool.step + 1}, long before this vkMapMemory`,
-    );
+    this.escapes.set(memory, new Escape(pool.step, true));
     this.sim.note(
       this.name,
       `suballocate ${formatSize(memory.allocationSize)} at pool+${formatHex(offset)}`,
@@ -180,18 +188,23 @@ export class DriverOps {
       memory.driverObject = this.sim.space.vmaAt(this.sim.pageOf(result.value))?.object;
       memory.driverMapStep = this.sim.stepIndex;
       if (!this.hookArmed || this.model.mmapVia === 'syscall')
-        this.escapes.set(memory, this.escapeReason(memory));
+        this.escapes.set(memory, new Escape(this.sim.stepIndex, false));
       else this.escapes.delete(memory);
     }
     return result;
   }
 
-  private escapeReason(memory: VkMemory): string {
+  /** Why the memory's pointer escaped the mmap hook, if it did. */
+  escapeOf(memory: VkMemory): string | undefined {
+    const escape = this.escapes.get(memory);
+    if (escape === undefined) return undefined;
+    if (escape.viaPool)
+      return `${memory.name} is a suballocation of the pool ${this.name} mapped at step ${escape.step + 1}, long before this vkMapMemory`;
     if (this.model.mmapVia === 'syscall')
       return `${this.name} calls the mmap syscall directly, so no symbol hook sees it`;
     if (this.model.maps === 'at-alloc')
-      return `${this.name} mapped ${memory.name} at vkAllocateMemory (step ${this.sim.stepIndex + 1}), before any vkMapMemory hook was armed`;
-    return `${this.name} mapped ${memory.name} outside vkMapMemory (step ${this.sim.stepIndex + 1})`;
+      return `${this.name} mapped ${memory.name} at vkAllocateMemory (step ${escape.step + 1}), before any vkMapMemory hook was armed`;
+    return `${this.name} mapped ${memory.name} outside vkMapMemory (step ${escape.step + 1})`;
   }
 
   /** The driver's unmap at vkUnmapMemory: at-map drivers drop the mapping unless they cache it. */

@@ -72,6 +72,12 @@ function optionValue(
 const VK_SUCCESS_OUTCOME: Outcome = { kind: 'vk', result: 'VK_SUCCESS', reason: '' };
 const NO_MEMORY_OUTCOME: Outcome = { kind: 'skipped', reason: 'no memory object' };
 
+function sameWords(names: readonly string[], words: readonly { readonly name: string }[]): boolean {
+  if (names.length !== words.length) return false;
+  for (let i = 0; i < names.length; i++) if (names[i] !== words[i]!.name) return false;
+  return true;
+}
+
 function hasWord(step: StepNode, word: string): boolean {
   for (const w of step.words) if (w.name === word) return true;
   return false;
@@ -87,8 +93,12 @@ export class VulkanLayer {
   private readonly byStep = new Map<number, VkMemory>();
   private readonly ops = new Map<string, DriverOps>();
   private readonly contexts = new Map<string, StrategyContext>();
-  /** Memory property sets by their words: most allocations name the same few, and sets are read-only. */
-  private readonly propertySets = new Map<string, ReadonlySet<string>>();
+  /**
+   * Memory property sets by their words, in the order written: most allocations name the same
+   * few, and the sets are read-only. Compared word by word, without building a key per step.
+   */
+  private readonly propertySets: { readonly words: readonly string[]; readonly set: ReadonlySet<string> }[] =
+    [];
   readonly strategy: Strategy;
   /** Calls made before the first step: the layer's and the drivers' set-up. */
   setupCalls: readonly CallRecord[] = [];
@@ -321,14 +331,12 @@ export class VulkanLayer {
     return VK_SUCCESS_OUTCOME;
   }
 
+  /** The step's property words as a set, shared with earlier steps that named the same words. */
   private propertiesOf(step: StepNode): ReadonlySet<string> {
-    let key = '';
-    for (const w of step.words) key += w.name + ' ';
-    let set = this.propertySets.get(key);
-    if (set === undefined) {
-      set = new Set(step.words.map((w) => w.name));
-      this.propertySets.set(key, set);
-    }
+    const words = step.words;
+    for (const known of this.propertySets) if (sameWords(known.words, words)) return known.set;
+    const set = new Set(words.map((w) => w.name));
+    this.propertySets.push({ words: words.map((w) => w.name), set });
     return set;
   }
 
@@ -363,7 +371,7 @@ export class VulkanLayer {
     if (pointer >= start && pointer + size <= end) return;
     const truncated = truncate32(pointer);
     const escaped =
-      this.sim.platform.strategy === 'hook-mmap' ? this.opsFor(memory).escapes.get(memory) : undefined;
+      this.sim.platform.strategy === 'hook-mmap' ? this.opsFor(memory).escapeOf(memory) : undefined;
     this.sim.finding(
       'pointer-outside-window',
       `32-bit code gets ${formatHex(pointer)}${pointer + size > end && pointer < end ? ` (its last byte ${formatHex(pointer + size - 1n)})` : ''}, outside the window ${formatHex(start)}..${formatHex(end)}; truncated to 32 bits it is ${formatHex(truncated)}, which points at ${this.describeAddress(truncated)}. Wine answers VK_ERROR_OUT_OF_HOST_MEMORY ("does not fit 32-bit pointer"); a thunk that truncates corrupts memory${escaped ? ` — ${escaped}` : ''}`,

@@ -11,8 +11,8 @@ export const hookMmap: Strategy = {
     ctx.ops.hookArmed = true;
     try {
       const result = passThrough.map(ctx, memory, offset, size);
-      if (result.ok && ctx.ops.escapes.has(memory)) {
-        const why = ctx.ops.escapes.get(memory) ?? '';
+      const why = result.ok ? ctx.ops.escapeOf(memory) : undefined;
+      if (why !== undefined) {
         const made = memory.driverMapStep !== undefined ? ctx.sim.stepRange(memory.driverMapStep) : undefined;
         ctx.sim.finding(
           'hook-bypassed',
