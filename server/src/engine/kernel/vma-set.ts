@@ -695,8 +695,11 @@ function spliceKeys(
       ends[k + delta] = ends[k] as number;
       gapStarts[k + delta] = gapStarts[k] as number;
     }
-    ends.length = length + delta;
-    gapStarts.length = length + delta;
+    // pop, not `length =`: TurboFan inlines pop, while the length setter is a runtime call.
+    for (let k = delta; k < 0; k++) {
+      ends.pop();
+      gapStarts.pop();
+    }
   }
   for (let k = 0; k < insert.length; k++) {
     const v = insert[k] as Vma;

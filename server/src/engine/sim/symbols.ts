@@ -21,11 +21,12 @@ const NO_REFERENCES: readonly TextRange[] = [];
 
 /**
  * A class, so that every symbol shares one hidden class (object spreads made one per symbol).
- * References are kept in an array of their exact size while there are few: most names are used
- * a handful of times, and an array grown by push keeps room for 17.
+ * A lone reference is kept as it is (most names are used once: no array per symbol for the
+ * collector to copy); more are kept in an array of their exact size while there are few, since
+ * an array grown by push keeps room for 17.
  */
 export class DefinedSymbol implements SymbolInfo {
-  private referenceList: TextRange[] | undefined;
+  private referenceList: TextRange[] | TextRange | undefined;
 
   constructor(
     readonly name: string,
@@ -36,12 +37,23 @@ export class DefinedSymbol implements SymbolInfo {
   ) {}
 
   get references(): readonly TextRange[] {
-    return this.referenceList ?? NO_REFERENCES;
+    const list = this.referenceList;
+    return list === undefined ? NO_REFERENCES : Array.isArray(list) ? list : [list];
+  }
+
+  /** Whether a reference contains the offset (without a list for a lone reference). */
+  referencedAt(offset: number): boolean {
+    const list = this.referenceList;
+    if (list === undefined) return false;
+    if (!Array.isArray(list)) return offset >= list.start && offset <= list.end;
+    for (const ref of list) if (offset >= ref.start && offset <= ref.end) return true;
+    return false;
   }
 
   addReference(range: TextRange): void {
     const list = this.referenceList;
-    if (!list) this.referenceList = [range];
+    if (list === undefined) this.referenceList = range;
+    else if (!Array.isArray(list)) this.referenceList = [list, range];
     else if (list.length < 8) this.referenceList = withOneMore(list, range);
     else list.push(range);
   }
@@ -90,7 +102,7 @@ export class SymbolTable {
     for (const symbol of this.byName.values()) {
       if (symbol.definition && offset >= symbol.definition.start && offset <= symbol.definition.end)
         return symbol;
-      for (const ref of symbol.references) if (offset >= ref.start && offset <= ref.end) return symbol;
+      if (symbol.referencedAt(offset)) return symbol;
     }
     return undefined;
   }
