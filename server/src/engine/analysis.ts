@@ -89,7 +89,26 @@ export function analyseDocument(text: string, options: AnalysisOptions = {}): Do
     diagnostics.push(...checked);
   }
   diagnostics.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
-  return { text, file, lines: new LineIndex(text), scenarios, diagnostics };
+  return new AnalysedDocument(text, file, scenarios, diagnostics);
+}
+
+/**
+ * The result of analyseDocument. Its LineIndex (an entry per line) is built on first use: only
+ * conversions to line/column need it, and publishing an empty diagnostic list makes none.
+ */
+class AnalysedDocument implements DocumentAnalysis {
+  private lineIndex: LineIndex | undefined;
+
+  constructor(
+    readonly text: string,
+    readonly file: FileNode,
+    readonly scenarios: readonly ScenarioAnalysis[],
+    readonly diagnostics: readonly EngineDiagnostic[],
+  ) {}
+
+  get lines(): LineIndex {
+    return (this.lineIndex ??= new LineIndex(this.text));
+  }
 }
 
 /**
