@@ -90,7 +90,6 @@ export class VulkanLayer {
   readonly memories: VkMemory[] = [];
   /** The memories with an app pointer now, in allocation order (see StrategyContext.appMapped). */
   private readonly appMapped: VkMemory[] = [];
-  private readonly byStep = new Map<number, VkMemory>();
   private readonly ops = new Map<string, DriverOps>();
   private readonly contexts = new Map<string, StrategyContext>();
   /**
@@ -126,8 +125,22 @@ export class VulkanLayer {
     );
   }
 
+  /**
+   * Memories are allocated at most one per step and in step order: a binary search over them
+   * answers without a map entry per allocation.
+   */
   memoryCreatedAt(step: number): VkMemory | undefined {
-    return this.byStep.get(step);
+    const memories = this.memories;
+    let low = 0;
+    let high = memories.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const memory = memories[middle]!;
+      if (memory.allocStep === step) return memory;
+      if (memory.allocStep < step) low = middle + 1;
+      else high = middle - 1;
+    }
+    return undefined;
   }
 
   opsFor(memory: VkMemory): DriverOps {
@@ -323,7 +336,6 @@ export class VulkanLayer {
       history: new FormattedEvent(this.sim.stepIndex, allocatedText, { size, driver: driver.name }),
     });
     this.memories.push(memory);
-    this.byStep.set(this.sim.stepIndex, memory);
     this.sim.noteFormatted('app', vkAllocateMemoryText, memory, '= VK_SUCCESS', true);
     const ops = this.opsFor(memory);
     ops.start();
