@@ -23,6 +23,7 @@ import type {
 } from './ast';
 import { Lexer, textOf } from './lexer';
 import { isUnit, parseNumberAt } from './number-literal';
+import { BinaryNode, IdentifierNode, NameNode, WordNode } from './compact-nodes';
 import { SourceNumber, SourceStep } from './source-nodes';
 import type { Token, TokenKind } from './tokens';
 import {
@@ -227,7 +228,7 @@ class Parser {
       if (t.kind === 'ident' && (spec?.args === 'word' || !isUnit(t.text))) {
         if (spec?.args === 'word' || spec?.args === 'none') {
           this.advance();
-          words.push({ kind: 'word', name: t.text, start: t.start, end: t.end });
+          words.push(new WordNode(t.text, t.start));
           continue;
         }
       }
@@ -303,7 +304,7 @@ class Parser {
       const t = this.peek();
       if (t.kind === 'ident' && spec?.args !== 'expr' && !isUnit(t.text)) {
         this.advance();
-        words.push({ kind: 'word', name: t.text, start: t.start, end: t.end });
+        words.push(new WordNode(t.text, t.start));
         continue;
       }
       const arg = this.parseArgument();
@@ -346,7 +347,7 @@ class Parser {
           ? `expected a command after \`${binding.name} =\``
           : `expected a command, found ${describe(t)}`,
       );
-      const verb: Identifier = { kind: 'ident', name: '', start: t.start, end: t.start };
+      const verb: Identifier = new IdentifierNode('', t.start);
       this.skipLine();
       return this.step(start, binding, actor, verb, EMPTY, EMPTY, EMPTY);
     }
@@ -355,7 +356,7 @@ class Parser {
     const spec = VERB_BY_NAME.get(accessVerb ?? verbText);
     // The vocabulary's own strings, so that 100k `mmap`s and `rw`s share one string each.
     const name = spec?.verb === verbText ? spec.verb : verbText;
-    const verb: Identifier = { kind: 'ident', name, start: this.start, end: this.end };
+    const verb: Identifier = new IdentifierNode(name, this.start);
     this.advance();
     const vocabulary = spec ? vocabularyOf(spec) : UNKNOWN_VERB_VOCABULARY;
     const args = this.stepArgs;
@@ -380,7 +381,7 @@ class Parser {
       }
       const flag = role ?? (vocabulary.anyWord ? word : undefined);
       if (flag !== undefined) {
-        words.add({ kind: 'word', name: flag, start: this.start, end: this.end });
+        words.add(new WordNode(flag, this.start));
         this.advance();
         continue;
       }
@@ -490,7 +491,7 @@ class Parser {
       this.advance();
       const right = this.parseMultiplicative();
       if (!right) this.error(this.peek(), `expected a value after \`${op}\``);
-      left = { kind: 'binary', op, left, right, start: left.start, end: right ? right.end : this.prevEnd() };
+      left = new BinaryNode(op, left, right, right ? right.end : this.prevEnd());
     }
     return left;
   }
@@ -502,14 +503,7 @@ class Parser {
       this.advance();
       const right = this.parseUnary();
       if (!right) this.error(this.peek(), 'expected a value after `*`');
-      left = {
-        kind: 'binary',
-        op: '*',
-        left,
-        right,
-        start: left.start,
-        end: right ? right.end : this.prevEnd(),
-      };
+      left = new BinaryNode('*', left, right, right ? right.end : this.prevEnd());
     }
     return left;
   }
@@ -540,12 +534,12 @@ class Parser {
         this.advance();
       }
       const parsed = parseNumberAt(this.source, start, digitsEnd, unit);
-      const literal: NumberLiteral = new SourceNumber(this.source, start, end, parsed);
+      const literal: NumberLiteral = new SourceNumber(this.source, start, end, parsed.value);
       if (parsed.error) this.error(literal, parsed.error);
       return literal;
     }
     if (kind === 'ident') {
-      const name: Expression = { kind: 'name', name: this.currentText(), start, end: this.end };
+      const name: Expression = new NameNode(this.currentText(), start);
       this.advance();
       return name;
     }
@@ -652,7 +646,7 @@ class Parser {
   }
 
   private ident(): Identifier {
-    const node: Identifier = { kind: 'ident', name: this.currentText(), start: this.start, end: this.end };
+    const node: Identifier = new IdentifierNode(this.currentText(), this.start);
     this.advance();
     return node;
   }

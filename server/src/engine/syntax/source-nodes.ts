@@ -1,12 +1,14 @@
 // AST nodes whose `text` is read from the document when asked for instead of held. Only display
 // code reads these texts (hover, the panel, exports, `kernel 6.6`), so holding a string per node
 // cost memory and time for every step of a long scenario to serve a few. The fields consumers
-// read are the ones in ast.ts; the source is a private field, invisible to them.
+// read are the ones in ast.ts; the source is a private field, invisible to them. As in
+// compact-nodes.ts, `kind` is on the prototype.
 import type { Argument, Identifier, NumberLiteral, Option, StepNode, Word } from './ast';
-import type { ParsedNumber } from './number-literal';
+import { kindOnPrototype } from './compact-nodes';
+import { parseNumberAt, type ParsedNumber } from './number-literal';
 
 export class SourceStep implements StepNode {
-  readonly kind = 'step';
+  declare readonly kind: 'step';
   readonly #source: string;
 
   constructor(
@@ -27,23 +29,23 @@ export class SourceStep implements StepNode {
     return this.#source.slice(this.start, this.end);
   }
 }
+kindOnPrototype(SourceStep, 'step');
 
+/**
+ * A number literal holds its value and range; its unit and its error are read again from the
+ * text when asked for (hover and semantic tokens ask for the unit; the parser has already
+ * reported the error), two fields less on the most numerous node.
+ */
 export class SourceNumber implements NumberLiteral {
-  readonly kind = 'number';
-  readonly value: bigint | undefined;
-  readonly unit: string | undefined;
-  readonly error: string | undefined;
+  declare readonly kind: 'number';
   readonly #source: string;
 
   constructor(
     source: string,
     readonly start: number,
     readonly end: number,
-    parsed: ParsedNumber,
+    readonly value: bigint | undefined,
   ) {
-    this.value = parsed.value;
-    this.unit = parsed.unit;
-    this.error = parsed.error;
     this.#source = source;
   }
 
@@ -51,4 +53,30 @@ export class SourceNumber implements NumberLiteral {
   get text(): string {
     return this.#source.slice(this.start, this.end);
   }
+
+  get unit(): string | undefined {
+    return this.reparse().unit;
+  }
+
+  get error(): string | undefined {
+    return this.reparse().error;
+  }
+
+  /** The parse the parser made: the digits token, then a separate unit after blanks, if any. */
+  private reparse(): ParsedNumber {
+    const source = this.#source;
+    const end = this.end;
+    let digitsEnd = this.start;
+    while (digitsEnd < end && !isBlank(source.charCodeAt(digitsEnd))) digitsEnd++;
+    let unitStart = digitsEnd;
+    while (unitStart < end && isBlank(source.charCodeAt(unitStart))) unitStart++;
+    const separateUnit = unitStart < end ? source.slice(unitStart, end) : undefined;
+    return parseNumberAt(source, this.start, digitsEnd, separateUnit);
+  }
+}
+kindOnPrototype(SourceNumber, 'number');
+
+/** The characters the lexer skips between tokens on a line. */
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9 || c === 0xfeff;
 }
