@@ -25,6 +25,7 @@ import { Lexer, textOf } from './lexer';
 import { isUnit, parseNumberAt } from './number-literal';
 import { BinaryNode, IdentifierNode, NameNode, WordNode } from './compact-nodes';
 import { SourceNumber, SourceStep } from './source-nodes';
+import { WordTexts } from './word-texts';
 import type { Token, TokenKind } from './tokens';
 import {
   ACCESS_VERBS,
@@ -82,9 +83,12 @@ class Parser {
   private readonly stepArgs = new ListBuilder<Argument>();
   private readonly stepWords = new ListBuilder<Word>();
   private readonly stepOptions = new ListBuilder<Option>();
+  /** Names and words are read through this, so that their repeats share one string. */
+  private readonly wordTexts: WordTexts;
 
   constructor(private readonly source: string) {
     this.lexer = new Lexer(source);
+    this.wordTexts = new WordTexts(source);
     this.pull();
     this.takeFromLexer();
   }
@@ -329,7 +333,6 @@ class Parser {
   }
 
   private parseStep(): StepNode {
-    const start = this.start;
     let binding: Identifier | undefined;
     let actor: Identifier | undefined;
     if (this.peekKind() === 'assign') {
@@ -347,16 +350,15 @@ class Parser {
           ? `expected a command after \`${binding.name} =\``
           : `expected a command, found ${describe(t)}`,
       );
-      const verb: Identifier = new IdentifierNode('', t.start);
       this.skipLine();
-      return this.step(start, binding, actor, verb, EMPTY, EMPTY, EMPTY);
+      return this.step(binding, actor, '', t.start, EMPTY, EMPTY, EMPTY);
     }
     const verbText = this.currentText();
     const accessVerb = ACCESS_VERB_NAMES.has(verbText) ? ACCESS_VERBS[verbText] : undefined;
     const spec = VERB_BY_NAME.get(accessVerb ?? verbText);
     // The vocabulary's own strings, so that 100k `mmap`s and `rw`s share one string each.
     const name = spec?.verb === verbText ? spec.verb : verbText;
-    const verb: Identifier = new IdentifierNode(name, this.start);
+    const verbStart = this.start;
     this.advance();
     const vocabulary = spec ? vocabularyOf(spec) : UNKNOWN_VERB_VOCABULARY;
     const args = this.stepArgs;
@@ -389,20 +391,20 @@ class Parser {
       if (arg) args.add(arg);
       else this.skipToken();
     }
-    return this.step(start, binding, actor, verb, args.take(), words.take(), options.take());
+    return this.step(binding, actor, name, verbStart, args.take(), words.take(), options.take());
   }
 
   private step(
-    start: number,
     binding: Identifier | undefined,
     actor: Identifier | undefined,
-    verb: Identifier,
+    verbName: string,
+    verbStart: number,
     args: readonly Argument[],
     words: readonly Word[],
     options: readonly Option[],
   ): StepNode {
-    const end = Math.max(this.prevEnd(), verb.end);
-    return new SourceStep(this.source, start, end, binding, actor, verb, args, words, options);
+    const end = Math.max(this.prevEnd(), verbStart + verbName.length);
+    return new SourceStep(this.source, end, binding, actor, verbName, verbStart, args, words, options);
   }
 
   private parseExpect(): ExpectNode {
@@ -572,7 +574,7 @@ class Parser {
 
   /** The current token's text. */
   private currentText(): string {
-    return (this.text ??= textOf(this.kind, this.source, this.start, this.end));
+    return (this.text ??= this.tokenText(this.kind, this.start, this.end));
   }
 
   /** The current token as an object, for error messages and the rarely taken paths. */
@@ -598,7 +600,11 @@ class Parser {
   private peekText(): string {
     if (this.kind === 'eof') return '';
     this.peekKind();
-    return (this.aheadText ??= textOf(this.aheadKind, this.source, this.aheadStart, this.aheadEnd));
+    return (this.aheadText ??= this.tokenText(this.aheadKind, this.aheadStart, this.aheadEnd));
+  }
+
+  private tokenText(kind: TokenKind, start: number, end: number): string {
+    return kind === 'ident' ? this.wordTexts.text(start, end) : textOf(kind, this.source, start, end);
   }
 
   private at(kind: TokenKind): boolean {

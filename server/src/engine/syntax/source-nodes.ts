@@ -4,25 +4,42 @@
 // read are the ones in ast.ts; the source is a private field, invisible to them. As in
 // compact-nodes.ts, `kind` is on the prototype.
 import type { Argument, Identifier, NumberLiteral, Option, StepNode, Word } from './ast';
-import { kindOnPrototype } from './compact-nodes';
+import { IdentifierNode, kindOnPrototype } from './compact-nodes';
 import { parseNumberAt, type ParsedNumber } from './number-literal';
 
+/**
+ * A step holds its verb's name and start instead of an Identifier (an object per step for a
+ * name every step has): `verb` builds one when asked for. Its start is its first token's:
+ * the binding's, the actor's or the verb's.
+ */
 export class SourceStep implements StepNode {
   declare readonly kind: 'step';
   readonly #source: string;
+  readonly #verbName: string;
+  readonly #verbStart: number;
 
   constructor(
     source: string,
-    readonly start: number,
     readonly end: number,
     readonly binding: Identifier | undefined,
     readonly actor: Identifier | undefined,
-    readonly verb: Identifier,
+    verbName: string,
+    verbStart: number,
     readonly args: readonly Argument[],
     readonly words: readonly Word[],
     readonly options: readonly Option[],
   ) {
     this.#source = source;
+    this.#verbName = verbName;
+    this.#verbStart = verbStart;
+  }
+
+  get start(): number {
+    return (this.binding ?? this.actor)?.start ?? this.#verbStart;
+  }
+
+  get verb(): Identifier {
+    return new IdentifierNode(this.#verbName, this.#verbStart);
   }
 
   get text(): string {
