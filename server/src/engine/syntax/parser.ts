@@ -24,7 +24,7 @@ import type {
 import { Lexer, textOf } from './lexer';
 import { isUnit, parseNumberAt } from './number-literal';
 import { BinaryNode, IdentifierNode, NameNode, WordNode } from './compact-nodes';
-import { SourceNumber, SourceStep } from './source-nodes';
+import { SourceNumber, SourceStep, SourceStepWithExtras } from './source-nodes';
 import { WordTexts } from './word-texts';
 import type { Token, TokenKind } from './tokens';
 import {
@@ -404,7 +404,9 @@ class Parser {
     options: readonly Option[],
   ): StepNode {
     const end = Math.max(this.prevEnd(), verbStart + verbName.length);
-    return new SourceStep(this.source, end, binding, actor, verbName, verbStart, args, words, options);
+    return actor === undefined && options.length === 0
+      ? new SourceStep(this.source, end, binding, verbName, verbStart, args, words)
+      : new SourceStepWithExtras(this.source, end, binding, actor, verbName, verbStart, args, words, options);
   }
 
   private parseExpect(): ExpectNode {
@@ -493,7 +495,7 @@ class Parser {
       this.advance();
       const right = this.parseMultiplicative();
       if (!right) this.error(this.peek(), `expected a value after \`${op}\``);
-      left = new BinaryNode(op, left, right, right ? right.end : this.prevEnd());
+      left = new BinaryNode(op, left, right, this.prevEnd());
     }
     return left;
   }
@@ -505,7 +507,7 @@ class Parser {
       this.advance();
       const right = this.parseUnary();
       if (!right) this.error(this.peek(), 'expected a value after `*`');
-      left = new BinaryNode('*', left, right, right ? right.end : this.prevEnd());
+      left = new BinaryNode('*', left, right, this.prevEnd());
     }
     return left;
   }
@@ -536,8 +538,8 @@ class Parser {
         this.advance();
       }
       const parsed = parseNumberAt(this.source, start, digitsEnd, unit);
-      const literal: NumberLiteral = new SourceNumber(this.source, start, end, parsed.value);
-      if (parsed.error) this.error(literal, parsed.error);
+      const literal: NumberLiteral = new SourceNumber(this.source, start, parsed.value);
+      if (parsed.error) this.error({ start, end }, parsed.error);
       return literal;
     }
     if (kind === 'ident') {

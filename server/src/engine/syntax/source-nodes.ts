@@ -5,15 +5,20 @@
 // compact-nodes.ts, `kind` is on the prototype.
 import type { Argument, Identifier, NumberLiteral, Option, StepNode, Word } from './ast';
 import { IdentifierNode, kindOnPrototype } from './compact-nodes';
-import { parseNumberAt, type ParsedNumber } from './number-literal';
+import { numberTokenEnd, isWordStart, wordTokenEnd } from './lexer';
+import { parseNumberAt, unitAt, type ParsedNumber } from './number-literal';
 
 /**
  * A step holds its verb's name and start instead of an Identifier (an object per step for a
  * name every step has): `verb` builds one when asked for. Its start is its first token's:
- * the binding's, the actor's or the verb's.
+ * the binding's, the actor's or the verb's. Few steps have an actor (`app writes …`) or
+ * options (`at …`): theirs are fields of SourceStepWithExtras; the others read the
+ * prototype's `undefined` and empty list.
  */
 export class SourceStep implements StepNode {
   declare readonly kind: 'step';
+  declare readonly actor: Identifier | undefined;
+  declare readonly options: readonly Option[];
   readonly #source: string;
   readonly #verbName: string;
   readonly #verbStart: number;
@@ -22,12 +27,10 @@ export class SourceStep implements StepNode {
     source: string,
     readonly end: number,
     readonly binding: Identifier | undefined,
-    readonly actor: Identifier | undefined,
     verbName: string,
     verbStart: number,
     readonly args: readonly Argument[],
     readonly words: readonly Word[],
-    readonly options: readonly Option[],
   ) {
     this.#source = source;
     this.#verbName = verbName;
@@ -47,11 +50,36 @@ export class SourceStep implements StepNode {
   }
 }
 kindOnPrototype(SourceStep, 'step');
+Object.defineProperty(SourceStep.prototype, 'actor', { value: undefined, writable: true });
+Object.defineProperty(SourceStep.prototype, 'options', { value: Object.freeze([]), writable: true });
+
+export class SourceStepWithExtras extends SourceStep {
+  declare readonly actor: Identifier | undefined;
+  declare readonly options: readonly Option[];
+
+  constructor(
+    source: string,
+    end: number,
+    binding: Identifier | undefined,
+    actor: Identifier | undefined,
+    verbName: string,
+    verbStart: number,
+    args: readonly Argument[],
+    words: readonly Word[],
+    options: readonly Option[],
+  ) {
+    super(source, end, binding, verbName, verbStart, args, words);
+    // Own properties over the prototype's defaults (writable there, so assignment makes them).
+    (this as { actor: Identifier | undefined }).actor = actor;
+    (this as { options: readonly Option[] }).options = options;
+  }
+}
 
 /**
- * A number literal holds its value and range; its unit and its error are read again from the
- * text when asked for (hover and semantic tokens ask for the unit; the parser has already
- * reported the error), two fields less on the most numerous node.
+ * A number literal holds its value and start; its end, unit and error are read again from the
+ * text when asked for (the sim reads values; ranges, units and errors serve diagnostics, hover
+ * and semantic tokens, and the parser has already reported the error): three fields less on
+ * the most numerous node.
  */
 export class SourceNumber implements NumberLiteral {
   declare readonly kind: 'number';
@@ -60,10 +88,20 @@ export class SourceNumber implements NumberLiteral {
   constructor(
     source: string,
     readonly start: number,
-    readonly end: number,
     readonly value: bigint | undefined,
   ) {
     this.#source = source;
+  }
+
+  /** As the parser read it: the number token, then a unit word after blanks, if one follows. */
+  get end(): number {
+    const source = this.#source;
+    const digitsEnd = numberTokenEnd(source, this.start);
+    let unitStart = digitsEnd;
+    while (unitStart < source.length && isBlank(source.charCodeAt(unitStart))) unitStart++;
+    if (unitStart === digitsEnd || !isWordStart(source.charCodeAt(unitStart))) return digitsEnd;
+    const unitEnd = wordTokenEnd(source, unitStart);
+    return unitAt(source, unitStart, unitEnd) === undefined ? digitsEnd : unitEnd;
   }
 
   /** The literal as written, unit included (`16MiB`, `16 MiB`). */
@@ -83,8 +121,7 @@ export class SourceNumber implements NumberLiteral {
   private reparse(): ParsedNumber {
     const source = this.#source;
     const end = this.end;
-    let digitsEnd = this.start;
-    while (digitsEnd < end && !isBlank(source.charCodeAt(digitsEnd))) digitsEnd++;
+    const digitsEnd = numberTokenEnd(source, this.start);
     let unitStart = digitsEnd;
     while (unitStart < end && isBlank(source.charCodeAt(unitStart))) unitStart++;
     const separateUnit = unitStart < end ? source.slice(unitStart, end) : undefined;
