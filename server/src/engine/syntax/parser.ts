@@ -26,6 +26,7 @@ import { isUnit, parseNumberAt } from './number-literal';
 import { BinaryNode, IdentifierNode, NameNode, WordNode } from './compact-nodes';
 import { SourceNumber, SourceStep, SourceStepWithExtras } from './source-nodes';
 import { WordTexts } from './word-texts';
+import { registerWord, StepWordsBuilder, type HeldWords } from './packed-words';
 import type { Token, TokenKind } from './tokens';
 import {
   ACCESS_VERBS,
@@ -81,7 +82,7 @@ class Parser {
    * `push` from `[]` keeps room for 17 elements, and the AST lives as long as the document.
    */
   private readonly stepArgs = new ListBuilder<Argument>();
-  private readonly stepWords = new ListBuilder<Word>();
+  private readonly stepWords = new StepWordsBuilder();
   private readonly stepOptions = new ListBuilder<Option>();
   /** Names and words are read through this, so that their repeats share one string. */
   private readonly wordTexts: WordTexts;
@@ -383,7 +384,7 @@ class Parser {
       }
       const flag = role ?? (vocabulary.anyWord ? word : undefined);
       if (flag !== undefined) {
-        words.add(new WordNode(flag, this.start));
+        words.add(flag, this.start);
         this.advance();
         continue;
       }
@@ -391,7 +392,7 @@ class Parser {
       if (arg) args.add(arg);
       else this.skipToken();
     }
-    return this.step(binding, actor, name, verbStart, args.take(), words.take(), options.take());
+    return this.step(binding, actor, name, verbStart, args.take(), words.take(verbStart), options.take());
   }
 
   private step(
@@ -400,7 +401,7 @@ class Parser {
     verbName: string,
     verbStart: number,
     args: readonly Argument[],
-    words: readonly Word[],
+    words: HeldWords,
     options: readonly Option[],
   ): StepNode {
     const end = Math.max(this.prevEnd(), verbStart + verbName.length);
@@ -720,7 +721,10 @@ function vocabularyOf(spec: VerbSpec): VerbVocabulary {
   let vocabulary = vocabularyCache.get(spec);
   if (!vocabulary) {
     const roles = new Map<string, string | typeof OPTION>();
-    for (const word of verbWords(spec)) roles.set(word, word);
+    for (const word of verbWords(spec)) {
+      roles.set(word, word);
+      registerWord(word);
+    }
     for (const name of verbOptions(spec)) roles.set(name, OPTION); // an option wins over a flag
     vocabularyCache.set(spec, (vocabulary = { roles, anyWord: false }));
   }

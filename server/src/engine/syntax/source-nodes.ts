@@ -5,6 +5,7 @@
 // compact-nodes.ts, `kind` is on the prototype.
 import type { Argument, Identifier, NumberLiteral, Option, StepNode, Word } from './ast';
 import { IdentifierNode, kindOnPrototype } from './compact-nodes';
+import { wordsOf, type HeldWords } from './packed-words';
 import { numberTokenEnd, isWordStart, wordTokenEnd } from './lexer';
 import { parseNumberAt, unitAt, type ParsedNumber } from './number-literal';
 
@@ -22,6 +23,7 @@ export class SourceStep implements StepNode {
   readonly #source: string;
   readonly #verbName: string;
   readonly #verbStart: number;
+  readonly #words: HeldWords;
 
   constructor(
     source: string,
@@ -30,11 +32,17 @@ export class SourceStep implements StepNode {
     verbName: string,
     verbStart: number,
     readonly args: readonly Argument[],
-    readonly words: readonly Word[],
+    words: HeldWords,
   ) {
     this.#source = source;
     this.#verbName = verbName;
     this.#verbStart = verbStart;
+    this.#words = words;
+  }
+
+  /** Packed while held (packed-words.ts). */
+  get words(): readonly Word[] {
+    return wordsOf(this.#words, this.#verbStart);
   }
 
   get start(): number {
@@ -65,7 +73,7 @@ export class SourceStepWithExtras extends SourceStep {
     verbName: string,
     verbStart: number,
     args: readonly Argument[],
-    words: readonly Word[],
+    words: HeldWords,
     options: readonly Option[],
   ) {
     super(source, end, binding, verbName, verbStart, args, words);
