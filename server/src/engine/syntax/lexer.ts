@@ -48,6 +48,59 @@ export function textOf(kind: TokenKind, source: string, start: number, end: numb
   }
 }
 
+/**
+ * Where the number token starting at `i` (a digit) ends. Hex (0x…), binary (0b…) or decimal
+ * with `_` separators; a unit glued on (`16MiB`) is part of the token so that `16MiB` and
+ * `16 MiB` both read naturally. A `.digits` tail allows versions (`6.6`) and exact fractional
+ * sizes (`1.5GiB`). Also used to find a number literal's end again (source-nodes.ts).
+ */
+export function numberTokenEnd(text: string, i: number): number {
+  const n = text.length;
+  const c = text.charCodeAt(i);
+  const second = text.charCodeAt(i + 1);
+  if (c === 48 && (second === 120 /* x */ || second === 88) /* X */) {
+    i += 2;
+    while (i < n && (isHexDigit(text.charCodeAt(i)) || text.charCodeAt(i) === 95)) i++;
+  } else if (
+    c === 48 &&
+    (second === 98 /* b */ || second === 66) /* B */ &&
+    isBinaryDigit(text.charCodeAt(i + 2))
+  ) {
+    i += 2;
+    while (i < n && (isBinaryDigit(text.charCodeAt(i)) || text.charCodeAt(i) === 95)) i++;
+  } else {
+    while (i < n && (isDigit(text.charCodeAt(i)) || text.charCodeAt(i) === 95)) i++;
+    if (text.charCodeAt(i) === 46 /* . */ && isDigit(text.charCodeAt(i + 1))) {
+      i++;
+      while (i < n && (isDigit(text.charCodeAt(i)) || text.charCodeAt(i) === 95)) i++;
+    }
+  }
+  while (i < n && isWordChar(text.charCodeAt(i))) i++;
+  return i;
+}
+
+/**
+ * Where the word starting at `i` (a letter or `_`) ends. Words may contain `-` between
+ * letters/digits (`fixed-noreplace`, `host-visible`); `p-0x100` still lexes as `p - 0x100`
+ * because a `-` must be followed by a letter.
+ */
+export function wordTokenEnd(text: string, i: number): number {
+  const n = text.length;
+  i++;
+  while (i < n) {
+    const d = text.charCodeAt(i);
+    if (isWordChar(d)) i++;
+    else if (d === 45 /* - */ && isAlpha(text.charCodeAt(i + 1))) i += 2;
+    else break;
+  }
+  return i;
+}
+
+/** A letter or `_`: what a word starts with. */
+export function isWordStart(c: number): boolean {
+  return isAlpha(c);
+}
+
 /** All tokens at once (comments included), for features that scan the whole text. */
 export function tokenize(text: string): Token[] {
   const lexer = new Lexer(text);
@@ -104,43 +157,11 @@ export class Lexer {
         return this.found('comment', start, i);
       }
       if (isDigit(c)) {
-        // Hex (0x…), binary (0b…) or decimal with `_` separators; a unit glued on (`16MiB`) is part
-        // of the token so that `16MiB` and `16 MiB` both read naturally. A `.digits` tail allows
-        // versions (`6.6`) and exact fractional sizes (`1.5GiB`).
-        const second = text.charCodeAt(i + 1);
-        if (c === 48 && (second === 120 /* x */ || second === 88) /* X */) {
-          i += 2;
-          while (i < n && (isHexDigit(text.charCodeAt(i)) || text.charCodeAt(i) === 95)) i++;
-        } else if (
-          c === 48 &&
-          (second === 98 /* b */ || second === 66) /* B */ &&
-          isBinaryDigit(text.charCodeAt(i + 2))
-        ) {
-          i += 2;
-          while (i < n && (isBinaryDigit(text.charCodeAt(i)) || text.charCodeAt(i) === 95)) i++;
-        } else {
-          while (i < n && (isDigit(text.charCodeAt(i)) || text.charCodeAt(i) === 95)) i++;
-          if (text.charCodeAt(i) === 46 /* . */ && isDigit(text.charCodeAt(i + 1))) {
-            i++;
-            while (i < n && (isDigit(text.charCodeAt(i)) || text.charCodeAt(i) === 95)) i++;
-          }
-        }
-        while (i < n && isWordChar(text.charCodeAt(i))) i++;
+        i = numberTokenEnd(text, i);
         // `32bit` (MAP_32BIT) is the one word that starts with a digit.
         return this.found(i - start === 5 && text.startsWith('32bit', start) ? 'ident' : 'number', start, i);
       }
-      if (isAlpha(c)) {
-        // Identifiers may contain `-` between letters/digits (`fixed-noreplace`, `host-visible`);
-        // `p-0x100` still lexes as `p - 0x100` because a `-` must be followed by a letter.
-        i++;
-        while (i < n) {
-          const d = text.charCodeAt(i);
-          if (isWordChar(d)) i++;
-          else if (d === 45 /* - */ && isAlpha(text.charCodeAt(i + 1))) i += 2;
-          else break;
-        }
-        return this.found('ident', start, i);
-      }
+      if (isAlpha(c)) return this.found('ident', start, wordTokenEnd(text, i));
       if (c === 34 /* " */) {
         i++;
         while (i < n && text.charCodeAt(i) !== 34 && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) {

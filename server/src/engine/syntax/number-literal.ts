@@ -94,7 +94,7 @@ function parseCommonNumber(
 }
 
 /** The unit spelled exactly by `text[start..end)`, as the vocabulary's own string. */
-function unitAt(text: string, start: number, end: number): string | undefined {
+export function unitAt(text: string, start: number, end: number): string | undefined {
   for (const name of UNIT_NAMES) if (name.length === end - start && text.startsWith(name, start)) return name;
   return undefined;
 }

@@ -23,7 +23,10 @@ import type {
 } from './ast';
 import { Lexer, textOf } from './lexer';
 import { isUnit, parseNumberAt } from './number-literal';
-import { SourceNumber, SourceStep } from './source-nodes';
+import { BinaryNode, IdentifierNode, NameNode, WordNode } from './compact-nodes';
+import { SourceNumber, SourceStep, SourceStepWithExtras } from './source-nodes';
+import { WordTexts } from './word-texts';
+import { registerWord, StepWordsBuilder, type HeldWords } from './packed-words';
 import type { Token, TokenKind } from './tokens';
 import {
   ACCESS_VERBS,
@@ -79,11 +82,14 @@ class Parser {
    * `push` from `[]` keeps room for 17 elements, and the AST lives as long as the document.
    */
   private readonly stepArgs = new ListBuilder<Argument>();
-  private readonly stepWords = new ListBuilder<Word>();
+  private readonly stepWords = new StepWordsBuilder();
   private readonly stepOptions = new ListBuilder<Option>();
+  /** Names and words are read through this, so that their repeats share one string. */
+  private readonly wordTexts: WordTexts;
 
   constructor(private readonly source: string) {
     this.lexer = new Lexer(source);
+    this.wordTexts = new WordTexts(source);
     this.pull();
     this.takeFromLexer();
   }
@@ -227,7 +233,7 @@ class Parser {
       if (t.kind === 'ident' && (spec?.args === 'word' || !isUnit(t.text))) {
         if (spec?.args === 'word' || spec?.args === 'none') {
           this.advance();
-          words.push({ kind: 'word', name: t.text, start: t.start, end: t.end });
+          words.push(new WordNode(t.text, t.start));
           continue;
         }
       }
@@ -303,7 +309,7 @@ class Parser {
       const t = this.peek();
       if (t.kind === 'ident' && spec?.args !== 'expr' && !isUnit(t.text)) {
         this.advance();
-        words.push({ kind: 'word', name: t.text, start: t.start, end: t.end });
+        words.push(new WordNode(t.text, t.start));
         continue;
       }
       const arg = this.parseArgument();
@@ -328,7 +334,6 @@ class Parser {
   }
 
   private parseStep(): StepNode {
-    const start = this.start;
     let binding: Identifier | undefined;
     let actor: Identifier | undefined;
     if (this.peekKind() === 'assign') {
@@ -346,16 +351,15 @@ class Parser {
           ? `expected a command after \`${binding.name} =\``
           : `expected a command, found ${describe(t)}`,
       );
-      const verb: Identifier = { kind: 'ident', name: '', start: t.start, end: t.start };
       this.skipLine();
-      return this.step(start, binding, actor, verb, EMPTY, EMPTY, EMPTY);
+      return this.step(binding, actor, '', t.start, EMPTY, EMPTY, EMPTY);
     }
     const verbText = this.currentText();
     const accessVerb = ACCESS_VERB_NAMES.has(verbText) ? ACCESS_VERBS[verbText] : undefined;
     const spec = VERB_BY_NAME.get(accessVerb ?? verbText);
     // The vocabulary's own strings, so that 100k `mmap`s and `rw`s share one string each.
     const name = spec?.verb === verbText ? spec.verb : verbText;
-    const verb: Identifier = { kind: 'ident', name, start: this.start, end: this.end };
+    const verbStart = this.start;
     this.advance();
     const vocabulary = spec ? vocabularyOf(spec) : UNKNOWN_VERB_VOCABULARY;
     const args = this.stepArgs;
@@ -380,7 +384,7 @@ class Parser {
       }
       const flag = role ?? (vocabulary.anyWord ? word : undefined);
       if (flag !== undefined) {
-        words.add({ kind: 'word', name: flag, start: this.start, end: this.end });
+        words.add(flag, this.start);
         this.advance();
         continue;
       }
@@ -388,20 +392,22 @@ class Parser {
       if (arg) args.add(arg);
       else this.skipToken();
     }
-    return this.step(start, binding, actor, verb, args.take(), words.take(), options.take());
+    return this.step(binding, actor, name, verbStart, args.take(), words.take(verbStart), options.take());
   }
 
   private step(
-    start: number,
     binding: Identifier | undefined,
     actor: Identifier | undefined,
-    verb: Identifier,
+    verbName: string,
+    verbStart: number,
     args: readonly Argument[],
-    words: readonly Word[],
+    words: HeldWords,
     options: readonly Option[],
   ): StepNode {
-    const end = Math.max(this.prevEnd(), verb.end);
-    return new SourceStep(this.source, start, end, binding, actor, verb, args, words, options);
+    const end = Math.max(this.prevEnd(), verbStart + verbName.length);
+    return actor === undefined && options.length === 0
+      ? new SourceStep(this.source, end, binding, verbName, verbStart, args, words)
+      : new SourceStepWithExtras(this.source, end, binding, actor, verbName, verbStart, args, words, options);
   }
 
   private parseExpect(): ExpectNode {
@@ -490,7 +496,7 @@ class Parser {
       this.advance();
       const right = this.parseMultiplicative();
       if (!right) this.error(this.peek(), `expected a value after \`${op}\``);
-      left = { kind: 'binary', op, left, right, start: left.start, end: right ? right.end : this.prevEnd() };
+      left = new BinaryNode(op, left, right, this.prevEnd());
     }
     return left;
   }
@@ -502,14 +508,7 @@ class Parser {
       this.advance();
       const right = this.parseUnary();
       if (!right) this.error(this.peek(), 'expected a value after `*`');
-      left = {
-        kind: 'binary',
-        op: '*',
-        left,
-        right,
-        start: left.start,
-        end: right ? right.end : this.prevEnd(),
-      };
+      left = new BinaryNode('*', left, right, this.prevEnd());
     }
     return left;
   }
@@ -540,12 +539,12 @@ class Parser {
         this.advance();
       }
       const parsed = parseNumberAt(this.source, start, digitsEnd, unit);
-      const literal: NumberLiteral = new SourceNumber(this.source, start, end, parsed);
-      if (parsed.error) this.error(literal, parsed.error);
+      const literal: NumberLiteral = new SourceNumber(this.source, start, parsed.value);
+      if (parsed.error) this.error({ start, end }, parsed.error);
       return literal;
     }
     if (kind === 'ident') {
-      const name: Expression = { kind: 'name', name: this.currentText(), start, end: this.end };
+      const name: Expression = new NameNode(this.currentText(), start);
       this.advance();
       return name;
     }
@@ -578,7 +577,7 @@ class Parser {
 
   /** The current token's text. */
   private currentText(): string {
-    return (this.text ??= textOf(this.kind, this.source, this.start, this.end));
+    return (this.text ??= this.tokenText(this.kind, this.start, this.end));
   }
 
   /** The current token as an object, for error messages and the rarely taken paths. */
@@ -604,7 +603,11 @@ class Parser {
   private peekText(): string {
     if (this.kind === 'eof') return '';
     this.peekKind();
-    return (this.aheadText ??= textOf(this.aheadKind, this.source, this.aheadStart, this.aheadEnd));
+    return (this.aheadText ??= this.tokenText(this.aheadKind, this.aheadStart, this.aheadEnd));
+  }
+
+  private tokenText(kind: TokenKind, start: number, end: number): string {
+    return kind === 'ident' ? this.wordTexts.text(start, end) : textOf(kind, this.source, start, end);
   }
 
   private at(kind: TokenKind): boolean {
@@ -652,7 +655,7 @@ class Parser {
   }
 
   private ident(): Identifier {
-    const node: Identifier = { kind: 'ident', name: this.currentText(), start: this.start, end: this.end };
+    const node: Identifier = new IdentifierNode(this.currentText(), this.start);
     this.advance();
     return node;
   }
@@ -718,7 +721,10 @@ function vocabularyOf(spec: VerbSpec): VerbVocabulary {
   let vocabulary = vocabularyCache.get(spec);
   if (!vocabulary) {
     const roles = new Map<string, string | typeof OPTION>();
-    for (const word of verbWords(spec)) roles.set(word, word);
+    for (const word of verbWords(spec)) {
+      roles.set(word, word);
+      registerWord(word);
+    }
     for (const name of verbOptions(spec)) roles.set(name, OPTION); // an option wins over a flag
     vocabularyCache.set(spec, (vocabulary = { roles, anyWord: false }));
   }

@@ -1,0 +1,82 @@
+// A step's flag words (`rw private anon`, `maymove | dontunmap`), packed into one short string
+// while the document is held, and made into Word nodes when read. A Word node and its slot in an
+// array cost 48 bytes and most steps have one to three words, so 100k steps held ~6 MB of them;
+// packed, a step's words are one string of two character codes a word: the word's offset from
+// the verb and its index among the vocabulary's words (~24 bytes a step).
+// A read makes the nodes again: the simulator reads a step's words a few times in a row
+// (protection, flags, checks), so the last nodes made are handed out again.
+import type { Word } from './ast';
+import { WordNode } from './compact-nodes';
+
+/** The vocabulary's word strings, by index: only words that verbs name are packed. */
+const WORD_NAMES: string[] = [];
+const WORD_INDEX = new Map<string, number>();
+/** Both codes of a word must fit a UTF-16 code unit. */
+const MAX_CODE = 0xffff;
+const EMPTY: readonly never[] = Object.freeze([]);
+
+/** Makes a vocabulary word packable (verbs' flag words, registered as the parser meets them). */
+export function registerWord(name: string): void {
+  if (!WORD_INDEX.has(name)) {
+    WORD_INDEX.set(name, WORD_NAMES.length);
+    WORD_NAMES.push(name);
+  }
+}
+
+/** A step's words as the step holds them: packed, or (unusual words, far offsets) the nodes. */
+export type HeldWords = string | readonly Word[];
+
+/** Collects a step's words, reused from one step to the next. */
+export class StepWordsBuilder {
+  private readonly names: string[] = [];
+  private readonly starts: number[] = [];
+  private count = 0;
+
+  add(name: string, start: number): void {
+    this.names[this.count] = name;
+    this.starts[this.count++] = start;
+  }
+
+  /** The words added since the last `take()`, packed relative to `base` (the verb's start) if they can be. */
+  take(base: number): HeldWords {
+    const count = this.count;
+    this.count = 0;
+    if (count === 0) return EMPTY;
+    let packed = '';
+    for (let i = 0; i < count; i++) {
+      const index = WORD_INDEX.get(this.names[i]!);
+      const offset = this.starts[i]! - base;
+      if (index === undefined || offset < 0 || offset > MAX_CODE || index > MAX_CODE)
+        return this.nodes(count);
+      packed += String.fromCharCode(offset, index);
+    }
+    return packed;
+  }
+
+  private nodes(count: number): readonly Word[] {
+    const words = new Array<Word>(count);
+    for (let i = 0; i < count; i++) words[i] = new WordNode(this.names[i]!, this.starts[i]!);
+    return words;
+  }
+}
+
+/**
+ * The last words made, by what they were made from: same packed words at the same base are the
+ * same words, whichever step (or version of the document) asks, and nothing else is kept.
+ */
+let lastHeld = '';
+let lastBase = -1;
+let lastWords: readonly Word[] = EMPTY;
+
+/** The Word nodes of `held`, a step's words relative to `base` (its verb's start). */
+export function wordsOf(held: HeldWords, base: number): readonly Word[] {
+  if (typeof held !== 'string') return held;
+  if (held === lastHeld && base === lastBase) return lastWords;
+  const words = new Array<Word>(held.length >> 1);
+  for (let i = 0; i < words.length; i++)
+    words[i] = new WordNode(WORD_NAMES[held.charCodeAt(2 * i + 1)]!, base + held.charCodeAt(2 * i));
+  lastHeld = held;
+  lastBase = base;
+  lastWords = words;
+  return words;
+}
