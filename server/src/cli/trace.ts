@@ -72,20 +72,12 @@ export interface TraceExpectation {
   readonly detail: string;
 }
 
-/** The step's outcome with bigint values as hex strings. */
-export type TraceOutcome =
-  | { readonly kind: 'address'; readonly value: string }
-  | { readonly kind: 'ok' }
-  | { readonly kind: 'errno'; readonly errno: Errno; readonly reason: string }
-  | { readonly kind: 'vk'; readonly result: string; readonly reason: string }
-  | { readonly kind: 'data'; readonly summary: string }
-  | {
-      readonly kind: 'fault';
-      readonly signal: 'SIGSEGV' | 'SIGBUS';
-      readonly address: string;
-      readonly reason: string;
-    }
-  | { readonly kind: 'skipped'; readonly reason: string };
+/** The step's outcome with bigint values as hex strings: derived, so a new outcome kind follows. */
+export type TraceOutcome = Outcome extends infer Each
+  ? Each extends unknown
+    ? { readonly [K in keyof Each]: Each[K] extends bigint ? string : Each[K] }
+    : never
+  : never;
 
 export interface TraceStep {
   /** 1-based step number (execution order). */

@@ -5,12 +5,11 @@
 // fields, never in a closure: a closure per call also keeps a context object alive.
 import type { Effect, Errno, MmapArgs, MremapArgs, SyscallResult } from '../kernel/types';
 import { formatHex } from '../numbers';
-import type { Failure } from '../kernel/result';
+import { NO_EFFECTS, type Failure } from '../kernel/result';
 import { mmapText, mprotectText, mremapText, munmapText, resultText } from './format-call';
 import type { CallRecord } from './records';
 
-/** Shared by every call without effects and every step without calls (most of them). */
-export const NO_EFFECTS: readonly Effect[] = [];
+/** Shared by every step without calls (most of them). */
 export const NO_CALLS: readonly CallRecord[] = [];
 
 /**
@@ -100,21 +99,8 @@ export class SyscallCall implements CallRecord {
   }
 }
 
-/** `write 0x7f…, 17` / `read 0x7f…, 64` by an actor: the result is what it read, or the fault. */
-export class AccessCall implements CallRecord {
-  constructor(
-    readonly actor: string,
-    private readonly verb: 'write' | 'read',
-    private readonly address: bigint,
-    private readonly length: bigint,
-    readonly result: string,
-    readonly ok: boolean,
-  ) {}
-
-  get text(): string {
-    return `${this.verb} ${formatHex(this.address)}, ${this.length}`;
-  }
-
+/** A call the kernel does not answer (an access, an API call): no effects, no errno. */
+abstract class CallWithoutEffects {
   get effects(): readonly Effect[] {
     return NO_EFFECTS;
   }
@@ -128,17 +114,37 @@ export class AccessCall implements CallRecord {
   }
 }
 
+/** `write 0x7f…, 17` / `read 0x7f…, 64` by an actor: the result is what it read, or the fault. */
+export class AccessCall extends CallWithoutEffects implements CallRecord {
+  constructor(
+    readonly actor: string,
+    private readonly verb: 'write' | 'read',
+    private readonly address: bigint,
+    private readonly length: bigint,
+    readonly result: string,
+    readonly ok: boolean,
+  ) {
+    super();
+  }
+
+  get text(): string {
+    return `${this.verb} ${formatHex(this.address)}, ${this.length}`;
+  }
+}
+
 /**
  * A call that is not a syscall (a Vulkan entry point, a memcpy), for the trace. Its text and
  * result may be functions, formatted on first read; callers pass a string when it is cheap.
  */
-export class NoteCall implements CallRecord {
+export class NoteCall extends CallWithoutEffects implements CallRecord {
   constructor(
     readonly actor: string,
     private textSource: string | (() => string),
     private resultSource: string | (() => string),
     readonly ok: boolean,
-  ) {}
+  ) {
+    super();
+  }
 
   get text(): string {
     if (typeof this.textSource !== 'string') this.textSource = this.textSource();
@@ -149,46 +155,24 @@ export class NoteCall implements CallRecord {
     if (typeof this.resultSource !== 'string') this.resultSource = this.resultSource();
     return this.resultSource;
   }
-
-  get effects(): readonly Effect[] {
-    return NO_EFFECTS;
-  }
-
-  get errno(): undefined {
-    return undefined;
-  }
-
-  get reason(): undefined {
-    return undefined;
-  }
 }
 
 /**
  * A call whose text one shared function formats from the data the call keeps (`vkFreeMemory(mem)`
  * from the memory's name): lazy like a closure, without a closure and its context per call.
  */
-export class FormattedCall<T> implements CallRecord {
+export class FormattedCall<T> extends CallWithoutEffects implements CallRecord {
   constructor(
     readonly actor: string,
     private readonly format: (data: T) => string,
     private readonly data: T,
     readonly result: string,
     readonly ok: boolean,
-  ) {}
+  ) {
+    super();
+  }
 
   get text(): string {
     return this.format(this.data);
-  }
-
-  get effects(): readonly Effect[] {
-    return NO_EFFECTS;
-  }
-
-  get errno(): undefined {
-    return undefined;
-  }
-
-  get reason(): undefined {
-    return undefined;
   }
 }

@@ -147,12 +147,14 @@ class ScenarioRunner {
     const index = sim.records.length;
     sim.stepIndex = index;
     sim.stepNode = step;
-    const verbName = ACCESS_VERB_BY_WORD.get(step.verb.name) ?? step.verb.name;
+    // `step.verb` is made when read (the tree keeps only its name and start): read it once.
+    const written = step.verb.name;
+    const verbName = ACCESS_VERB_BY_WORD.get(written) ?? written;
     const spec = VERB_BY_NAME.get(verbName);
     const actor = stepActor(this.actorContext, step, spec);
     let outcome: Outcome;
     if (!spec) {
-      if (step.verb.name) reportUnknownVerb(this.problems, step);
+      if (written) reportUnknownVerb(this.problems, step);
       outcome = { kind: 'skipped', reason: 'not a command' };
     } else {
       checkExclusiveWords(this.problems, step, spec);

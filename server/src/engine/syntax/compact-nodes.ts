@@ -7,6 +7,9 @@
 // copied field by field before they leave the engine).
 import type { BinaryExpression, Expression, Identifier, NameExpression, Word } from './ast';
 
+/** The one empty list of nodes: steps without args, words or options share it (frozen). */
+export const EMPTY: readonly never[] = Object.freeze([]);
+
 /** Puts the node kind on the class's prototype: a constant load for `node.kind`, no field. */
 export function kindOnPrototype(nodeClass: { prototype: object }, kind: string): void {
   Object.defineProperty(nodeClass.prototype, 'kind', { value: kind });

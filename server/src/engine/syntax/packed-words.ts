@@ -6,14 +6,13 @@
 // A read makes the nodes again: the simulator reads a step's words a few times in a row
 // (protection, flags, checks), so the last nodes made are handed out again.
 import type { Word } from './ast';
-import { WordNode } from './compact-nodes';
+import { EMPTY, WordNode } from './compact-nodes';
 
 /** The vocabulary's word strings, by index: only words that verbs name are packed. */
 const WORD_NAMES: string[] = [];
 const WORD_INDEX = new Map<string, number>();
 /** Both codes of a word must fit a UTF-16 code unit. */
 const MAX_CODE = 0xffff;
-const EMPTY: readonly never[] = Object.freeze([]);
 
 /** Makes a vocabulary word packable (verbs' flag words, registered as the parser meets them). */
 export function registerWord(name: string): void {

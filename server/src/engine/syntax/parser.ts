@@ -23,7 +23,7 @@ import type {
 } from './ast';
 import { Lexer, textOf } from './lexer';
 import { isUnit, parseNumberAt } from './number-literal';
-import { BinaryNode, IdentifierNode, NameNode, WordNode } from './compact-nodes';
+import { BinaryNode, EMPTY, IdentifierNode, NameNode, WordNode } from './compact-nodes';
 import { SourceNumber, SourceStep, SourceStepWithExtras } from './source-nodes';
 import { WordTexts } from './word-texts';
 import { registerWord, StepWordsBuilder, type HeldWords } from './packed-words';
@@ -39,7 +39,6 @@ import {
 } from '../language/vocabulary';
 
 const MAX_EXPRESSION_DEPTH = 64;
-const EMPTY: readonly never[] = Object.freeze([]);
 const UNKNOWN_VERB_OPTIONS: ReadonlySet<string> = new Set(['by']);
 /**
  * The words for which `ACCESS_VERBS[word] !== undefined`, as a set: indexing an object with a

@@ -4,7 +4,7 @@
 // read are the ones in ast.ts; the source is a private field, invisible to them. As in
 // compact-nodes.ts, `kind` is on the prototype.
 import type { Argument, Identifier, NumberLiteral, Option, StepNode, Word } from './ast';
-import { IdentifierNode, kindOnPrototype } from './compact-nodes';
+import { EMPTY, IdentifierNode, kindOnPrototype } from './compact-nodes';
 import { wordsOf, type HeldWords } from './packed-words';
 import { numberTokenEnd, isWordStart, wordTokenEnd } from './lexer';
 import { parseNumberAt, unitAt, type ParsedNumber } from './number-literal';
@@ -59,7 +59,7 @@ export class SourceStep implements StepNode {
 }
 kindOnPrototype(SourceStep, 'step');
 Object.defineProperty(SourceStep.prototype, 'actor', { value: undefined, writable: true });
-Object.defineProperty(SourceStep.prototype, 'options', { value: Object.freeze([]), writable: true });
+Object.defineProperty(SourceStep.prototype, 'options', { value: EMPTY, writable: true });
 
 export class SourceStepWithExtras extends SourceStep {
   declare readonly actor: Identifier | undefined;
