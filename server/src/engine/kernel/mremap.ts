@@ -510,7 +510,7 @@ function growInPlace(call: Call, vma: Vma, delta: number): void {
   ) {
     grown = rekey(state, grown, last);
   }
-  const { inserted } = state.vmas.splice(last.startPage, grown.endPage, [grown], 'right');
+  const inserted = state.vmas.splice(last.startPage, grown.endPage, [grown], 'right');
   const covering = inserted.find((v) => v.startPage <= vma.endPage && v.endPage > vma.endPage) ?? grown;
   call.effects.push({ kind: 'mapped', vma: sliceVma(covering, vma.endPage, vma.endPage + delta) });
 }
@@ -637,7 +637,7 @@ function moveVma(
     }
     moved[k] = grown;
   }
-  const { inserted } = state.vmas.splice(newPage, newPage + newPages, moved, 'both');
+  const inserted = state.vmas.splice(newPage, newPage + newPages, moved, 'both');
   if (call.dontunmap) {
     dontunmapSource(state, vma, addrPage, endPage, newPage);
     call.effects.push({

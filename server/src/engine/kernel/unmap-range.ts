@@ -7,6 +7,9 @@ import type { Failure } from './result';
 import type { KernelState } from './state';
 import type { Vma } from './types';
 
+/** The replacement of a plain removal (shared: splice only reads it). */
+const NO_VMAS: readonly Vma[] = [];
+
 /** vms_gather_munmap_vmas(): the split-count, mseal and may_split checks, in kernel order. */
 export function checkUnmap(
   state: KernelState,
@@ -70,9 +73,14 @@ export function removeRange(
   endPage: number,
   keepPrivatePages = false,
 ): Vma[] {
-  const { removed } = state.vmas.splice(startPage, endPage, [], 'none');
-  const victims = removed.map((v) => sliceVma(v, startPage, endPage));
-  if (!keepPrivatePages) for (const v of victims) freePrivatePages(state, v);
+  state.vmas.splice(startPage, endPage, NO_VMAS, 'none');
+  const removed = state.vmas.lastRemoved;
+  const victims = new Array<Vma>(removed.length);
+  for (let k = 0; k < removed.length; k++) {
+    const v = sliceVma(removed[k] as Vma, startPage, endPage);
+    victims[k] = v;
+    if (!keepPrivatePages) freePrivatePages(state, v);
+  }
   return victims;
 }
 
@@ -83,11 +91,7 @@ export function freePrivatePages(state: KernelState, vma: Vma): void {
 }
 
 export function pagesInRange(state: KernelState, startPage: number, endPage: number): number {
-  let pages = 0;
-  for (const v of state.vmas.overlapping(startPage, endPage)) {
-    pages += Math.min(v.endPage, endPage) - Math.max(v.startPage, startPage);
-  }
-  return pages;
+  return state.vmas.mappedPagesIn(startPage, endPage);
 }
 
 /** do_munmap() on a byte range: argument checks (facts 2), gather checks, removal. Returns the victims. */
