@@ -33,6 +33,14 @@ class SegmentBuilder implements RunSink {
   private runAdds = true;
   private pageBytes = 1;
 
+  /** Empty again, for reuse. */
+  reset(): this {
+    this.faults = 0;
+    this.count = 0;
+    this.earlier = undefined;
+    return this;
+  }
+
   /** Route the next reads' runs: count fresh pages; add segments too when `adds`. */
   route(runBase: number, runOffset: number, adds: boolean, pageBytes: number): this {
     this.runBase = runBase;
@@ -71,7 +79,9 @@ class SegmentBuilder implements RunSink {
   }
 
   private lastSegment(): Segment {
-    return { offset: BigInt(this.lastOffset), length: BigInt(this.lastLength), datum: this.lastDatum };
+    // Most segments start the access: the shared 0n rather than a new bigint.
+    const offset = this.lastOffset === 0 ? 0n : BigInt(this.lastOffset);
+    return { offset, length: BigInt(this.lastLength), datum: this.lastDatum };
   }
 }
 
@@ -127,10 +137,14 @@ function accessInsideVma(
   const startPos = (vma.pgoff + (page - vma.startPage)) * p + (addr - page * p);
   const endPos = startPos + (end - addr);
   if (endPos > objectPages(state, vma) * p) return undefined;
-  const out = new SegmentBuilder();
+  // One builder for every fast access: nothing on this path starts another access (only the
+  // general walk below does, through userfaultfd), so the builder is never in use twice.
+  const out = fastBuilder.reset();
   transfer(state, vma, startPos, endPos, write, datum, 0, out);
   return { ok: true, segments: out.segments(), faults: out.faults };
 }
+
+const fastBuilder = new SegmentBuilder();
 
 export function access(
   state: KernelState,

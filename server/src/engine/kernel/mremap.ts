@@ -307,25 +307,21 @@ function placementKind(vma: Vma): PlacementKind {
 /** vrm_set_new_addr(): get_unmapped_area(file, hint or fixed address, new_len, pgoff, MAP_SHARED?) and its result checks. */
 function placeFor(call: Call, vma: Vma, hintPage: number, pages: number, fixed: boolean): number | Failure {
   const { state } = call;
-  const placed = state.placer.place({
-    hintPage,
-    pages,
-    fixed,
-    map32bit: false,
-    above4g: false,
-    kind: placementKind(vma),
-  });
-  if (!placed.ok) return fail(placed.errno, `mremap: ${placed.reason}`);
-  if (placed.page > state.geo.taskPages - pages)
+  const placed = state.placer.place(hintPage, pages, fixed, false, false, placementKind(vma));
+  if (placed < 0) {
+    const failure = state.placer.failure;
+    return fail(failure.errno, `mremap: ${failure.reason}`);
+  }
+  if (placed > state.geo.taskPages - pages)
     return fail('ENOMEM', 'mremap: the new range ends beyond TASK_SIZE (get_unmapped_area)');
-  const chosen = BigInt(placed.page) * state.geo.pageSize;
-  if (chosen < state.config.dacMmapMinAddr && !state.config.capSysRawio) {
+  if (placed < state.geo.dacMinPage && !state.config.capSysRawio) {
+    const chosen = BigInt(placed) * state.geo.pageSize;
     return fail(
       'EPERM',
       `mremap: new address ${formatHexPlain(chosen)} is below vm.mmap_min_addr without CAP_SYS_RAWIO (cap_mmap_addr)`,
     );
   }
-  return placed.page;
+  return placed;
 }
 
 /** mremap_to(): FIXED unmaps the destination first, then shrink, DONTUNMAP accounting, placement, move. */

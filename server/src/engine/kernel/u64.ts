@@ -46,3 +46,13 @@ export function flagBits(flags: number): { readonly bits: number; readonly highB
   const valid = Number.isSafeInteger(flags) && flags >= 0 && flags <= 0xffffffff;
   return { bits: valid ? flags >>> 0 : Number.isSafeInteger(flags) ? flags >>> 0 : 0, highBits: !valid };
 }
+
+/** The `bits` of `flagBits` alone (no result object). */
+export function flagLowBits(flags: number): number {
+  return Number.isSafeInteger(flags) ? flags >>> 0 : 0;
+}
+
+/** The `highBits` of `flagBits` alone. */
+export function flagsHaveHighBits(flags: number): boolean {
+  return !(Number.isSafeInteger(flags) && flags >= 0 && flags <= 0xffffffff);
+}

@@ -177,3 +177,17 @@ export function joinVmas(left: Vma, right: Vma): Vma {
     label: left.label,
   };
 }
+
+/**
+ * Page numbers above 2^30 are not small integers to V8, and a field that has only ever held
+ * numbers gets the "double" representation: every object then owns a fresh box per such field,
+ * so each record copy (withLink, sliceVma, vmaWith, joinVmas) allocated three boxes, and every
+ * page number read from a record and passed on was boxed again. One record made at start-up with
+ * non-numbers in those fields generalises them (the map is shared by every Vma: see vmaWith) to
+ * "tagged": a copy then shares its source's number. Nothing keeps this record.
+ */
+makeVma({
+  startPage: undefined,
+  endPage: undefined,
+  pgoff: undefined,
+} as unknown as Vma);
