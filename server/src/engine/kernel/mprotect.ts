@@ -6,7 +6,7 @@ import { exactEffects, fail, succeed, withEffects } from './result';
 import { describeRange, hexPage, isSealed } from './state';
 import * as T from './types';
 import { bytesToPagesUp, pageAlign, smallNumber, u64 } from './u64';
-import { anonVmaOf, isPrivateAnon, sliceVma, vmaWith, VM_MAYEXEC, VM_MAYREAD, VM_MAYWRITE } from './vma';
+import { anonVmaOf, isPrivateAnon, reprotectedSlice, VM_MAYEXEC, VM_MAYREAD, VM_MAYWRITE } from './vma';
 import type { KernelState } from './state';
 import type { Effect, Origin, SyscallResult, Vma } from './types';
 
@@ -180,9 +180,10 @@ function applyToVma(
     };
   }
   // The kernel VMA's records (one per attribution) all change.
-  for (const record of state.vmas.overlapping(start, end)) {
-    const piece = sliceVma(record, start, end);
-    state.vmas.splice(piece.startPage, piece.endPage, [vmaWith(piece, { prot, vmFlags })], 'both');
+  const records = state.vmas.overlapping(start, end);
+  for (let k = 0; k < records.length; k++) {
+    const piece = reprotectedSlice(records[k] as Vma, start, end, prot, vmFlags);
+    state.vmas.splice(piece.startPage, piece.endPage, [piece], 'both');
   }
   return undefined;
 }

@@ -94,27 +94,28 @@ export function pagesInRange(state: KernelState, startPage: number, endPage: num
   return state.vmas.mappedPagesIn(startPage, endPage);
 }
 
-/** do_munmap() on a byte range: argument checks (facts 2), gather checks, removal. Returns the victims. */
-export function unmapBytes(
+/**
+ * do_munmap() on [startPage, startPage + pages): argument checks (facts 2), gather checks, removal.
+ * Returns the victims. Callers pass page multiples, so do_vmi_munmap's byte checks are exact in
+ * pages (start > TASK_SIZE, len > TASK_SIZE - start) and no bigint is made unless one fails.
+ */
+export function unmapPageRange(
   state: KernelState,
-  addr: bigint,
-  len: bigint,
+  startPage: number,
+  pages: number,
   what: string,
-): Failure | { victims: Vma[]; startPage: number; endPage: number } {
-  const { config, geo } = state;
-  const P = geo.pageSize;
-  if (addr % P !== 0n || addr > config.taskSize || len > config.taskSize - addr) {
+): Failure | Vma[] {
+  const taskPages = state.geo.taskPages;
+  if (startPage > taskPages || pages > taskPages - startPage) {
+    const P = state.geo.pageSize;
     return fail(
       'EINVAL',
-      `${what}: the range to unmap [0x${addr.toString(16)}, +0x${len.toString(16)}) is unaligned or runs past TASK_SIZE (do_vmi_munmap)`,
+      `${what}: the range to unmap [0x${(BigInt(startPage) * P).toString(16)}, +0x${(BigInt(pages) * P).toString(16)}) is unaligned or runs past TASK_SIZE (do_vmi_munmap)`,
     );
   }
-  const rest = len % P;
-  const alignedLen = rest === 0n ? len : len + (P - rest);
-  if (alignedLen === 0n) return fail('EINVAL', `${what}: empty range (do_vmi_munmap)`);
-  const startPage = Number(addr / P);
-  const endPage = startPage + Number(alignedLen / P);
+  if (pages === 0) return fail('EINVAL', `${what}: empty range (do_vmi_munmap)`);
+  const endPage = startPage + pages;
   const refusal = checkUnmap(state, startPage, endPage, what);
   if (refusal !== undefined) return refusal;
-  return { victims: removeRange(state, startPage, endPage), startPage, endPage };
+  return removeRange(state, startPage, endPage);
 }

@@ -106,6 +106,76 @@ export function withLink(vma: Vma, joinsPrev: boolean): Vma {
   };
 }
 
+/** The same VMA ending at `endPage` (vmaWith without a patch object: growth is frequent). */
+export function withEnd(vma: Vma, endPage: number): Vma {
+  return {
+    startPage: vma.startPage,
+    endPage,
+    prot: vma.prot,
+    vmFlags: vma.vmFlags,
+    object: vma.object,
+    pgoff: vma.pgoff,
+    anon: vma.anon,
+    anonVma: vma.anonVma ?? 0,
+    joinsPrev: vma.joinsPrev ?? false,
+    owner: vma.owner,
+    createdStep: vma.createdStep,
+    label: vma.label,
+  };
+}
+
+/** A moved copy of `vma` (move_vma's copy_vma) with its new place, link and attribution. */
+export function relocatedVma(
+  vma: Vma,
+  startPage: number,
+  endPage: number,
+  pgoff: number,
+  joinsPrev: boolean,
+  owner: Vma['owner'],
+  createdStep: number,
+  label: string | undefined,
+): Vma {
+  return {
+    startPage,
+    endPage,
+    prot: vma.prot,
+    vmFlags: vma.vmFlags,
+    object: vma.object,
+    pgoff,
+    anon: vma.anon,
+    anonVma: vma.anonVma ?? 0,
+    joinsPrev,
+    owner,
+    createdStep,
+    label,
+  };
+}
+
+/** The part of `vma` inside [startPage, endPage) with a new prot and flags (mprotect_fixup's result). */
+export function reprotectedSlice(
+  vma: Vma,
+  startPage: number,
+  endPage: number,
+  prot: number,
+  vmFlags: number,
+): Vma {
+  const start = Math.max(vma.startPage, startPage);
+  return {
+    startPage: start,
+    endPage: Math.min(vma.endPage, endPage),
+    prot,
+    vmFlags,
+    object: vma.object,
+    pgoff: vma.pgoff + (start - vma.startPage),
+    anon: vma.anon,
+    anonVma: vma.anonVma ?? 0,
+    joinsPrev: start === vma.startPage ? (vma.joinsPrev ?? false) : false,
+    owner: vma.owner,
+    createdStep: vma.createdStep,
+    label: vma.label,
+  };
+}
+
 /** vm_file equality: private anonymous memory has no file (all alike); everything else by object. */
 function sameFile(left: Vma, right: Vma): boolean {
   return left.object === right.object || (left.object.kind === 'anon' && right.object.kind === 'anon');
