@@ -68,6 +68,8 @@ export class VmaSet {
    */
   private pc = 0;
   private pi = 0;
+  /** The last chunk of a set that became empty, kept for reuse (its records are stale). */
+  private spare: Chunk | undefined;
 
   constructor(private readonly guardPages: number) {}
 
@@ -633,13 +635,34 @@ export class VmaSet {
   /** Remove `removeCount` VMAs from (c, i) on and insert `vmas` there; chunk sizes stay within CHUNK_MAX. */
   private replaceAt(c: number, i: number, removeCount: number, vmas: readonly Vma[]): readonly Vma[] {
     if (this.chunks.length === 0) {
-      this.chunks = buildChunks(vmas, this.guardPages);
-      this.rebuildTree();
+      const spare = this.spare;
+      if (spare !== undefined && vmas.length > 0 && vmas.length <= CHUNK_MAX && this.leafBase === 1) {
+        // Refill the emptied set's chunk: its arrays keep their room, the tree its two slots.
+        this.spare = undefined;
+        spliceChunk(spare, 0, spare.vmas.length, vmas, this.guardPages);
+        spare.maxGap = internalMaxGap(spare);
+        this.chunks.push(spare);
+        this.chunkEnds.push(lastEnd(spare));
+        this.tree[1] = this.chunkGap(0);
+      } else {
+        this.chunks = buildChunks(vmas, this.guardPages);
+        this.rebuildTree();
+      }
       this.account(EMPTY, vmas);
       return EMPTY;
     }
     const firstChunk = this.chunks[c] as Chunk;
     const resulting = firstChunk.vmas.length - removeCount + vmas.length;
+    if (resulting === 0 && this.chunks.length === 1) {
+      // The set empties (a process that maps and unmaps its only buffers does this all the time):
+      // the chunk is kept for the next insert rather than rebuilt with the tree.
+      const outgoing = firstChunk.vmas.slice();
+      this.chunks.pop();
+      this.chunkEnds.pop();
+      this.spare = firstChunk;
+      this.account(outgoing, EMPTY);
+      return outgoing;
+    }
     if (i + removeCount <= firstChunk.vmas.length && resulting > 0 && resulting <= CHUNK_MAX) {
       // The common case: the change stays inside one chunk; edit it in place.
       const list = firstChunk.vmas;
