@@ -6,7 +6,15 @@ import { fail, NO_EFFECTS, succeed, withEffects } from './result';
 import { describeRange, exceedsAddressSpaceLimit } from './state';
 import * as T from './types';
 import { checkUnmap, pagesInRange, removeRange } from './unmap-range';
-import { bytesToPagesUp, flagLowBits, flagsHaveHighBits, pageAlign, smallNumber, u64 } from './u64';
+import {
+  bytesToPagesUp,
+  flagLowBits,
+  flagsHaveHighBits,
+  pageAddress,
+  pageAlign,
+  smallNumber,
+  u64,
+} from './u64';
 import { VM_MAYEXEC, VM_MAYREAD, VM_MAYWRITE } from './vma';
 import type { PlacementKind } from './placement';
 import type { KernelState } from './state';
@@ -315,8 +323,7 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
   };
   state.vmas.splice(startPage, endPage, [vma], 'both');
   const mapped: Effect = { kind: 'mapped', vma };
-  // One bigint for the result: the address is exact in doubles below 2^53.
-  const chosen = startPage * p <= Number.MAX_SAFE_INTEGER ? BigInt(startPage * p) : BigInt(startPage) * P;
+  const chosen = pageAddress(startPage, geo);
   return succeed(chosen, replaced !== undefined ? [replaced, mapped] : [mapped]);
 }
 

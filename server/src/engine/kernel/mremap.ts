@@ -7,7 +7,7 @@ import { exactEffects, fail, succeed, withEffects } from './result';
 import { describeRange, deviceOf, exceedsAddressSpaceLimit, hexPage, isSealed } from './state';
 import * as T from './types';
 import { unmapPageRange } from './unmap-range';
-import { bytesToPagesUp, flagBits, pageAlign, smallNumber, u64 } from './u64';
+import { bytesToPagesUp, flagBits, pageAddress, pageAlign, smallNumber, u64 } from './u64';
 import { anonVmaOf, isPrivateAnon, isShared, relocatedVma, sliceVma, vmaWith, withEnd } from './vma';
 import type { Failure } from './result';
 import type { PlacementKind } from './placement';
@@ -542,10 +542,7 @@ function mremapLegacy(
 
 function finish(call: Call, outcome: number | Failure): SyscallResult {
   if (typeof outcome !== 'number') return withEffects(outcome, call.effects);
-  const address = outcome * call.state.geo.pageBytes;
-  // One bigint: the address is exact in doubles below 2^53.
-  const value =
-    address <= Number.MAX_SAFE_INTEGER ? BigInt(address) : BigInt(outcome) * call.state.geo.pageSize;
+  const value = pageAddress(outcome, call.state.geo);
   return succeed(value, exactEffects(call.effects));
 }
 

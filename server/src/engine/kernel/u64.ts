@@ -56,3 +56,25 @@ export function flagLowBits(flags: number): number {
 export function flagsHaveHighBits(flags: number): boolean {
   return !(Number.isSafeInteger(flags) && flags >= 0 && flags <= 0xffffffff);
 }
+
+/**
+ * BigInt(bytes) for a page-aligned address below 2^53, through a small direct-mapped cache:
+ * processes map, unmap and remap the same few addresses over and over, and every syscall
+ * result carries its address as a bigint (each one allocated, and kept by the call record).
+ * Bigints are immutable values, so sharing one is unobservable.
+ */
+const ADDRESS_SLOTS = 256;
+const cachedBytes = new Float64Array(ADDRESS_SLOTS).fill(-1);
+const cachedAddresses = new Array<bigint>(ADDRESS_SLOTS).fill(0n);
+
+/** The address of `page` as a bigint (page * pageBytes; exact for any page of a 64-bit space). */
+export function pageAddress(page: number, geo: PageGeometry): bigint {
+  const bytes = page * geo.pageBytes;
+  if (bytes > Number.MAX_SAFE_INTEGER) return BigInt(page) * geo.pageSize;
+  const slot = page & (ADDRESS_SLOTS - 1);
+  if (cachedBytes[slot] === bytes) return cachedAddresses[slot] as bigint;
+  const address = BigInt(bytes);
+  cachedBytes[slot] = bytes;
+  cachedAddresses[slot] = address;
+  return address;
+}
