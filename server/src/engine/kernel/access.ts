@@ -4,6 +4,7 @@ import { formatHexPlain } from '../numbers';
 import { PROT_READ, PROT_WRITE, VM_UFFD_MISSING } from './types';
 import { FAULT_LOOP_REASON, nestedFault, userfaultfdFault } from './userfaultfd';
 import { prepareAnonVma } from './anon-vma';
+import { countBigint } from './u64';
 import { isPrivateAnon, isShared, vmaWith } from './vma';
 import type { RunSink } from './contents';
 import { fileOf } from './state';
@@ -79,9 +80,12 @@ class SegmentBuilder implements RunSink {
   }
 
   private lastSegment(): Segment {
-    // Most segments start the access: the shared 0n rather than a new bigint.
-    const offset = this.lastOffset === 0 ? 0n : BigInt(this.lastOffset);
-    return { offset, length: BigInt(this.lastLength), datum: this.lastDatum };
+    // Offsets and lengths recur (most segments start the access, sizes repeat): shared bigints.
+    return {
+      offset: countBigint(this.lastOffset),
+      length: countBigint(this.lastLength),
+      datum: this.lastDatum,
+    };
   }
 }
 

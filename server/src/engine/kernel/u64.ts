@@ -78,3 +78,18 @@ export function pageAddress(page: number, geo: PageGeometry): bigint {
   cachedAddresses[slot] = address;
   return address;
 }
+
+/** The same kind of cache for byte counts and offsets (access segments: the same sizes recur). */
+const COUNT_SLOTS = 1024;
+const cachedCounts = new Float64Array(COUNT_SLOTS).fill(-1);
+const cachedCountValues = new Array<bigint>(COUNT_SLOTS).fill(0n);
+
+/** BigInt(n) for a safe integer n >= 0, shared with earlier calls for the same n when cached. */
+export function countBigint(n: number): bigint {
+  const slot = n & (COUNT_SLOTS - 1);
+  if (cachedCounts[slot] === n) return cachedCountValues[slot] as bigint;
+  const value = BigInt(n);
+  cachedCounts[slot] = n;
+  cachedCountValues[slot] = value;
+  return value;
+}
