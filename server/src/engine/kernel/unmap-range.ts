@@ -75,10 +75,16 @@ export function removeRange(
 ): Vma[] {
   state.vmas.splice(startPage, endPage, NO_VMAS, 'none');
   const removed = state.vmas.lastRemoved;
-  const victims = new Array<Vma>(removed.length);
+  if (removed.length === 0) return [];
+  // Usually only the ends can be clipped: the removed list (a fresh exact-size one) serves as the victims list unless a record is.
+  let victims = removed as Vma[];
   for (let k = 0; k < removed.length; k++) {
-    const v = sliceVma(removed[k] as Vma, startPage, endPage);
-    victims[k] = v;
+    const whole = removed[k] as Vma;
+    const v = sliceVma(whole, startPage, endPage);
+    if (v !== whole) {
+      if (victims === removed) victims = removed.slice();
+      victims[k] = v;
+    }
     if (!keepPrivatePages) freePrivatePages(state, v);
   }
   return victims;

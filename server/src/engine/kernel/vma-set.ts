@@ -17,7 +17,7 @@ import {
   sameAttribution,
   sliceVma,
   startGap,
-  vmaWith,
+  withAnonVma,
   withLink,
 } from './vma';
 import type { Vma } from './types';
@@ -378,7 +378,7 @@ export class VmaSet {
         while (this.prev()) {
           const v = this.current() as Vma;
           if (anonVmaOf(v) === headId) break;
-          fresh.unshift(vmaWith(v, { anonVma: headId }));
+          fresh.unshift(withAnonVma(v, headId));
           fromC = this.pc;
           fromI = this.pi;
           removeCount++;
@@ -390,7 +390,7 @@ export class VmaSet {
       this.pi = ni;
       for (let v = this.current(); v !== undefined && linked(v); v = this.next()) {
         if (anonVmaOf(v) === tailId) break;
-        fresh.push(vmaWith(v, { anonVma: tailId }));
+        fresh.push(withAnonVma(v, tailId));
         removeCount++;
       }
       joinable = true;
@@ -416,7 +416,7 @@ export class VmaSet {
       }
       for (let k = s; k < e; k++) {
         const v = fresh[k] as Vma;
-        if (anonVmaOf(v) !== id) fresh[k] = vmaWith(v, { anonVma: id });
+        if (anonVmaOf(v) !== id) fresh[k] = withAnonVma(v, id);
       }
       s = e;
     }
@@ -691,19 +691,22 @@ export class VmaSet {
       return outgoing;
     }
     const segment: Vma[] = firstChunk.vmas.slice(0, i);
-    const outgoing: Vma[] = [];
+    // Exact length: unmapping hands this list on as the victims of its effect.
+    let outgoing = new Array<Vma>(removeCount);
+    let taken = 0;
     let remaining = removeCount;
     let lastC = c;
     for (;;) {
       const chunk = this.chunks[lastC] as Chunk;
       const take = Math.min(remaining, chunk.vmas.length - i);
-      for (let k = 0; k < take; k++) outgoing.push(chunk.vmas[i + k] as Vma);
+      for (let k = 0; k < take; k++) outgoing[taken++] = chunk.vmas[i + k] as Vma;
       remaining -= take;
       i += take;
       if (remaining === 0 || lastC === this.chunks.length - 1) break;
       lastC++;
       i = 0;
     }
+    if (taken < removeCount) outgoing = outgoing.slice(0, taken);
     for (let k = 0; k < vmas.length; k++) segment.push(vmas[k] as Vma);
     const tail = (this.chunks[lastC] as Chunk).vmas;
     for (let k = i; k < tail.length; k++) segment.push(tail[k] as Vma);

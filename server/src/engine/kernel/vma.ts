@@ -124,6 +124,24 @@ export function withEnd(vma: Vma, endPage: number): Vma {
   };
 }
 
+/** The same VMA with another anon_vma (vmaWith without a patch object: every first write does this). */
+export function withAnonVma(vma: Vma, anonVma: number): Vma {
+  return {
+    startPage: vma.startPage,
+    endPage: vma.endPage,
+    prot: vma.prot,
+    vmFlags: vma.vmFlags,
+    object: vma.object,
+    pgoff: vma.pgoff,
+    anon: vma.anon,
+    anonVma,
+    joinsPrev: vma.joinsPrev ?? false,
+    owner: vma.owner,
+    createdStep: vma.createdStep,
+    label: vma.label,
+  };
+}
+
 /** A moved copy of `vma` (move_vma's copy_vma) with its new place, link and attribution. */
 export function relocatedVma(
   vma: Vma,
