@@ -171,8 +171,20 @@ class RunList implements RunSink {
   }
 }
 
+/** Writes the runs it receives into one object; fresh runs (nothing written there) are skipped. */
+class CopySink implements RunSink {
+  toId = 0;
+
+  constructor(private readonly store: ContentStore) {}
+
+  run(start: number, end: number, datum: Datum, fresh: boolean): void {
+    if (!fresh) this.store.write(this.toId, start, end, datum);
+  }
+}
+
 export class ContentStore {
   private readonly byObject = new Map<number, Extents>();
+  private readonly copySink = new CopySink(this);
 
   private extents(objectId: number): Extents | undefined {
     return this.byObject.get(objectId);
@@ -237,6 +249,13 @@ export class ContentStore {
     base: Datum,
     lowerId?: number,
   ): void {
+    if (lowerId === undefined && fromId !== undefined && fromId !== toId) {
+      // Two different objects: the runs go straight into the target (its writes cannot disturb
+      // the source's walk), through one reused sink rather than four collected lists.
+      this.copySink.toId = toId;
+      this.read(fromId, start, end, base, this.copySink);
+      return;
+    }
     const runs = new RunList();
     if (lowerId !== undefined) this.readLayered(fromId, lowerId, start, end, base, runs);
     else if (fromId !== undefined) this.read(fromId, start, end, base, runs);
