@@ -2,7 +2,7 @@
 // sealed VMA on 6.12+) have already changed when ENOMEM (EPERM) comes back.
 import { formatHexPlain } from '../numbers';
 import { versionAtLeast } from './config';
-import { exactEffects, fail, succeed, withEffects } from './result';
+import { fail, NO_EFFECTS, succeed, withEffects } from './result';
 import { describeRange, hexPage, isSealed } from './state';
 import * as T from './types';
 import { bytesToPagesUp, pageAlign, smallNumber, u64 } from './u64';
@@ -92,7 +92,9 @@ export function doMprotect(
       return fail('EINVAL', 'PROT_GROWSUP: x86-64 has no VM_GROWSUP mappings (do_mprotect_pkey)');
   }
 
-  const effects: Effect[] = [];
+  // The pieces are contiguous, so what has changed is always one 'protected' range
+  // [firstPage, cursor): its effect is made once, when the call returns.
+  const firstPage = startPage;
   let cursor = startPage;
   while (cursor < endPage) {
     const vma = state.vmas.kernelVmaAt(cursor);
@@ -105,24 +107,26 @@ export function doMprotect(
             ? `hole at ${hexPage(state, cursor)} inside the range: the mappings before it were already changed (mprotect is not atomic; facts 6.1)`
             : `${hexPage(state, cursor)} is not mapped (the range ends in a hole; the mappings before it were already changed)`,
         ),
-        effects,
+        protectedSoFar(firstPage, cursor, newProt),
       );
     }
     const pieceEnd = Math.min(vma.endPage, endPage);
     const refusal = applyToVma(state, vma, cursor, pieceEnd, newProt, v);
     if (refusal !== undefined) {
-      const note = effects.length > 0 ? ' (the mappings before it were already changed)' : '';
-      return withEffects(fail(refusal.errno, refusal.reason + note), effects);
-    }
-    const lastEffect = effects[effects.length - 1];
-    if (lastEffect?.kind === 'protected' && lastEffect.endPage === cursor) {
-      effects[effects.length - 1] = { ...lastEffect, endPage: pieceEnd };
-    } else {
-      effects.push({ kind: 'protected', startPage: cursor, endPage: pieceEnd, prot: newProt });
+      const note = cursor > firstPage ? ' (the mappings before it were already changed)' : '';
+      return withEffects(
+        fail(refusal.errno, refusal.reason + note),
+        protectedSoFar(firstPage, cursor, newProt),
+      );
     }
     cursor = pieceEnd;
   }
-  return succeed(0n, exactEffects(effects));
+  return succeed(0n, protectedSoFar(firstPage, cursor, newProt));
+}
+
+/** The effect list of an mprotect that has changed [startPage, endPage) (none if empty). */
+function protectedSoFar(startPage: number, endPage: number, prot: number): readonly Effect[] {
+  return endPage > startPage ? [{ kind: 'protected', startPage, endPage, prot }] : NO_EFFECTS;
 }
 
 /** mprotect_fixup() for one VMA piece. */
