@@ -46,9 +46,14 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
   const { config, geo } = state;
   const P = geo.pageSize;
   const p = geo.pageBytes;
-  const addr = u64(args.addr);
-  const len = u64(args.length);
-  const off = u64(args.offset);
+  // An argument in [0, 2^52) is its own u64 value: only the others go through u64 (each bigint
+  // comparison is a call).
+  const a = smallNumber(args.addr);
+  const l = smallNumber(args.length);
+  const o = smallNumber(args.offset);
+  const addr = a >= 0 ? args.addr : u64(args.addr);
+  const len = l >= 0 ? args.length : u64(args.length);
+  const off = o >= 0 ? args.offset : u64(args.offset);
   let flags = flagLowBits(args.flags);
   const rawProt = Number.isSafeInteger(args.prot) ? args.prot : 0;
   const prot = rawProt & (T.PROT_READ | T.PROT_WRITE | T.PROT_EXEC);
@@ -60,9 +65,6 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
   // TASK_SIZE, a MAP_FIXED address aligned and in range) pass every arithmetic check of steps 1–12:
   // `fast` says so, worked out in doubles, and those checks are skipped with their bigint
   // arithmetic (every bigint operation allocates). Any other argument takes the exact checks.
-  const a = smallNumber(addr);
-  const l = smallNumber(len);
-  const o = smallNumber(off);
   let pages = l > 0 ? bytesToPagesUp(l, p) : 0;
   const fast =
     a >= 0 &&

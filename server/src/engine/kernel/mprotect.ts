@@ -24,8 +24,6 @@ export function doMprotect(
   const { config, geo } = state;
   const P = geo.pageSize;
   const v = config.version;
-  const addr = u64(addrIn);
-  const len = u64(lengthIn);
   const protValid = Number.isSafeInteger(protIn) && protIn >= -0x80000000 && protIn <= 0xffffffff;
   let prot = protValid ? protIn >>> 0 : 0xffffffff;
   const grows = prot & (PROT_GROWSDOWN | PROT_GROWSUP);
@@ -42,6 +40,8 @@ export function doMprotect(
     startPage = a / p;
     endPage = startPage + bytesToPagesUp(l, p);
   } else {
+    const addr = u64(addrIn);
+    const len = u64(lengthIn);
     if (addr % P !== 0n)
       return fail('EINVAL', `the address ${formatHexPlain(addr)} is not page aligned (do_mprotect_pkey)`);
     if (len === 0n) return succeed(0n); // len == 0 is a no-op, even with bad prot bits (facts 6.1)
@@ -74,7 +74,7 @@ export function doMprotect(
   if (first === undefined || first.startPage >= endPage) {
     return fail(
       'ENOMEM',
-      `nothing is mapped in [${formatHexPlain(addr)}, ${formatHexPlain(BigInt(endPage) * P)}) (do_mprotect_pkey; ENOMEM, not EFAULT)`,
+      `nothing is mapped in [${formatHexPlain(u64(addrIn))}, ${formatHexPlain(BigInt(endPage) * P)}) (do_mprotect_pkey; ENOMEM, not EFAULT)`,
     );
   }
   if ((grows & PROT_GROWSDOWN) !== 0) {
