@@ -675,7 +675,15 @@ export class VmaSet {
           break;
         }
       }
-      const outgoing = removeCount === 0 ? EMPTY : list.slice(i, i + removeCount);
+      // Literals for the usual one or two records: inline allocations, where slice is a call.
+      const outgoing =
+        removeCount === 0
+          ? EMPTY
+          : removeCount === 1
+            ? [list[i] as Vma]
+            : removeCount === 2
+              ? [list[i] as Vma, list[i + 1] as Vma]
+              : list.slice(i, i + removeCount);
       spliceChunk(firstChunk, i, removeCount, vmas, this.guardPages);
       if (survives) {
         let max = firstChunk.maxGap;
