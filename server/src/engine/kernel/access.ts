@@ -4,6 +4,7 @@ import { formatHexPlain } from '../numbers';
 import { PROT_READ, PROT_WRITE, VM_UFFD_MISSING } from './types';
 import { FAULT_LOOP_REASON, nestedFault, userfaultfdFault } from './userfaultfd';
 import { prepareAnonVma } from './anon-vma';
+import { countBigint } from './u64';
 import { isPrivateAnon, isShared, vmaWith } from './vma';
 import type { RunSink } from './contents';
 import { fileOf } from './state';
@@ -32,6 +33,14 @@ class SegmentBuilder implements RunSink {
   /** Whether `run` adds segments (a read) or only counts fresh pages (before a write). */
   private runAdds = true;
   private pageBytes = 1;
+
+  /** Empty again, for reuse. */
+  reset(): this {
+    this.faults = 0;
+    this.count = 0;
+    this.earlier = undefined;
+    return this;
+  }
 
   /** Route the next reads' runs: count fresh pages; add segments too when `adds`. */
   route(runBase: number, runOffset: number, adds: boolean, pageBytes: number): this {
@@ -71,7 +80,12 @@ class SegmentBuilder implements RunSink {
   }
 
   private lastSegment(): Segment {
-    return { offset: BigInt(this.lastOffset), length: BigInt(this.lastLength), datum: this.lastDatum };
+    // Offsets and lengths recur (most segments start the access, sizes repeat): shared bigints.
+    return {
+      offset: countBigint(this.lastOffset),
+      length: countBigint(this.lastLength),
+      datum: this.lastDatum,
+    };
   }
 }
 
@@ -127,10 +141,14 @@ function accessInsideVma(
   const startPos = (vma.pgoff + (page - vma.startPage)) * p + (addr - page * p);
   const endPos = startPos + (end - addr);
   if (endPos > objectPages(state, vma) * p) return undefined;
-  const out = new SegmentBuilder();
+  // One builder for every fast access: nothing on this path starts another access (only the
+  // general walk below does, through userfaultfd), so the builder is never in use twice.
+  const out = fastBuilder.reset();
   transfer(state, vma, startPos, endPos, write, datum, 0, out);
   return { ok: true, segments: out.segments(), faults: out.faults };
 }
+
+const fastBuilder = new SegmentBuilder();
 
 export function access(
   state: KernelState,

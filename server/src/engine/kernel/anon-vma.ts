@@ -2,7 +2,7 @@
 // anon_vma_prepare() gives the whole VMA one — the next or previous VMA's when
 // find_mergeable_anon_vma() finds it compatible, else a new one. Merging (is_mergeable_anon_vma)
 // and mremap's pgoff handling (copy_vma) depend on it; the model tracks it as `Vma.anonVma`.
-import { anonVmaCompatible, anonVmaOf, isShared, vmaWith } from './vma';
+import { anonVmaCompatible, anonVmaOf, isShared, withAnonVma } from './vma';
 import type { KernelState } from './state';
 import type { Vma } from './types';
 
@@ -16,7 +16,9 @@ export function prepareAnonVma(state: KernelState, page: number): Vma | undefine
   if (record === undefined || anonVmaOf(record) !== 0 || isShared(record)) return record;
   const vma = vmas.kernelVmaAt(page) as Vma;
   const id = findMergeableAnonVma(state, vma) || state.objects.newAnonVma();
-  const rewritten = vmas.overlapping(vma.startPage, vma.endPage).map((v) => vmaWith(v, { anonVma: id }));
+  // The overlapping list is a fresh one: rewrite it in place.
+  const rewritten = vmas.overlapping(vma.startPage, vma.endPage);
+  for (let k = 0; k < rewritten.length; k++) rewritten[k] = withAnonVma(rewritten[k] as Vma, id);
   vmas.splice(vma.startPage, vma.endPage, rewritten, 'keep');
   return vmas.vmaAt(page);
 }

@@ -1,5 +1,6 @@
 // Kernel configuration: the defaults of the observed Linux 6.18 x86-64 machine (facts preamble,
 // 1.2–1.4), kernel-version parsing and the page geometry every syscall module works in.
+import { pageAlign } from './u64';
 import type { KernelConfig, KernelVersion } from './types';
 
 export const DEFAULT_KERNEL_VERSION: KernelVersion = { major: 6, minor: 18 };
@@ -72,6 +73,15 @@ export interface PageGeometry {
   /** stack_guard_gap: 256 pages (facts 1.2). */
   readonly stackGuardPages: number;
   readonly rlimitAsPages: number | undefined;
+  /**
+   * ceil(dac_mmap_min_addr / page size): a page-aligned address is below dac_mmap_min_addr
+   * exactly when its page is below this (cap_mmap_addr's test without a bigint).
+   */
+  readonly dacMinPage: number;
+  /** ceil(mmap_min_addr / page size): a nonzero page-aligned hint below it is raised (round_hint_to_min). */
+  readonly mmapMinPage: number;
+  /** The page round_hint_to_min raises such a hint to: PAGE_ALIGN(mmap_min_addr) (0 if that wraps). */
+  readonly mmapMinHintPage: number;
 }
 
 function pagesDown(bytes: bigint, pageSize: bigint): number {
@@ -98,5 +108,8 @@ export function pageGeometry(config: KernelConfig): PageGeometry {
     pmdPages: Math.max(1, pagesDown(2n * 1024n * 1024n, p)),
     stackGuardPages: 256,
     rlimitAsPages: config.rlimitAs === undefined ? undefined : pagesDown(config.rlimitAs, p),
+    dacMinPage: pagesUp(config.dacMmapMinAddr, p),
+    mmapMinPage: pagesUp(config.mmapMinAddr, p),
+    mmapMinHintPage: pagesDown(pageAlign(config.mmapMinAddr, p), p),
   };
 }

@@ -58,13 +58,51 @@ class Extents {
     const last = k - 1;
     const tailEnd = this.end(last) > end ? this.end(last) : -1;
     const tailDatum = this.datum(last);
-    const at = 3 * removeFrom;
-    const removeCount = 3 * (k - removeFrom);
     if (headStart >= 0 && tailEnd >= 0)
-      this.runs.splice(at, removeCount, headStart, start, headDatum, end, tailEnd, tailDatum);
-    else if (headStart >= 0) this.runs.splice(at, removeCount, headStart, start, headDatum);
-    else if (tailEnd >= 0) this.runs.splice(at, removeCount, end, tailEnd, tailDatum);
-    else this.runs.splice(at, removeCount);
+      this.replace(removeFrom, k - removeFrom, 2, headStart, start, headDatum, end, tailEnd, tailDatum);
+    else if (headStart >= 0)
+      this.replace(removeFrom, k - removeFrom, 1, headStart, start, headDatum, 0, 0, 0);
+    else if (tailEnd >= 0) this.replace(removeFrom, k - removeFrom, 1, end, tailEnd, tailDatum, 0, 0, 0);
+    else this.replace(removeFrom, k - removeFrom, 0, 0, 0, 0, 0, 0, 0);
+  }
+
+  /**
+   * Replace `removeCount` extents from index `at` on with `insertCount` (0–2) given ones, in place:
+   * Array.prototype.splice would allocate the array of removed values on every write.
+   */
+  private replace(
+    at: number,
+    removeCount: number,
+    insertCount: number,
+    s1: number,
+    e1: number,
+    d1: number,
+    s2: number,
+    e2: number,
+    d2: number,
+  ): void {
+    const runs = this.runs;
+    const length = runs.length;
+    const delta = 3 * (insertCount - removeCount);
+    const tail = 3 * (at + removeCount);
+    if (delta > 0) {
+      for (let k = 0; k < delta; k++) runs.push(0);
+      for (let k = length - 1; k >= tail; k--) runs[k + delta] = runs[k] as number;
+    } else if (delta < 0) {
+      for (let k = tail; k < length; k++) runs[k + delta] = runs[k] as number;
+      for (let k = delta; k < 0; k++) runs.pop();
+    }
+    const w = 3 * at;
+    if (insertCount > 0) {
+      runs[w] = s1;
+      runs[w + 1] = e1;
+      runs[w + 2] = d1;
+    }
+    if (insertCount > 1) {
+      runs[w + 3] = s2;
+      runs[w + 4] = e2;
+      runs[w + 5] = d2;
+    }
   }
 
   assign(start: number, end: number, datum: Datum): void {
@@ -74,7 +112,7 @@ class Extents {
       this.runs = [start, end, datum];
       return;
     }
-    let k = this.firstAfter(start);
+    const k = this.firstAfter(start);
     // Join with equal neighbours so long fills stay one extent.
     let s = start;
     let e = end;
@@ -89,8 +127,7 @@ class Extents {
       e = this.end(k);
       removeCount++;
     }
-    k = removeFrom;
-    this.runs.splice(3 * k, 3 * removeCount, s, e, datum);
+    this.replace(removeFrom, removeCount, 1, s, e, datum, 0, 0, 0);
   }
 }
 
@@ -134,8 +171,20 @@ class RunList implements RunSink {
   }
 }
 
+/** Writes the runs it receives into one object; fresh runs (nothing written there) are skipped. */
+class CopySink implements RunSink {
+  toId = 0;
+
+  constructor(private readonly store: ContentStore) {}
+
+  run(start: number, end: number, datum: Datum, fresh: boolean): void {
+    if (!fresh) this.store.write(this.toId, start, end, datum);
+  }
+}
+
 export class ContentStore {
   private readonly byObject = new Map<number, Extents>();
+  private readonly copySink = new CopySink(this);
 
   private extents(objectId: number): Extents | undefined {
     return this.byObject.get(objectId);
@@ -200,6 +249,13 @@ export class ContentStore {
     base: Datum,
     lowerId?: number,
   ): void {
+    if (lowerId === undefined && fromId !== undefined && fromId !== toId) {
+      // Two different objects: the runs go straight into the target (its writes cannot disturb
+      // the source's walk), through one reused sink rather than four collected lists.
+      this.copySink.toId = toId;
+      this.read(fromId, start, end, base, this.copySink);
+      return;
+    }
     const runs = new RunList();
     if (lowerId !== undefined) this.readLayered(fromId, lowerId, start, end, base, runs);
     else if (fromId !== undefined) this.read(fromId, start, end, base, runs);

@@ -6,7 +6,15 @@ import { fail, NO_EFFECTS, succeed, withEffects } from './result';
 import { describeRange, exceedsAddressSpaceLimit } from './state';
 import * as T from './types';
 import { checkUnmap, pagesInRange, removeRange } from './unmap-range';
-import { flagBits, pageAlign, u64 } from './u64';
+import {
+  bytesToPagesUp,
+  flagLowBits,
+  flagsHaveHighBits,
+  pageAddress,
+  pageAlign,
+  smallNumber,
+  u64,
+} from './u64';
 import { VM_MAYEXEC, VM_MAYREAD, VM_MAYWRITE } from './vma';
 import type { PlacementKind } from './placement';
 import type { KernelState } from './state';
@@ -37,17 +45,37 @@ const LEGACY_MAP_MASK =
 export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label?: string): SyscallResult {
   const { config, geo } = state;
   const P = geo.pageSize;
-  const addr = u64(args.addr);
-  const len = u64(args.length);
-  const off = u64(args.offset);
-  const { bits, highBits } = flagBits(args.flags);
-  let flags = bits;
+  const p = geo.pageBytes;
+  // An argument in [0, 2^52) is its own u64 value: only the others go through u64 (each bigint
+  // comparison is a call).
+  const a = smallNumber(args.addr);
+  const l = smallNumber(args.length);
+  const o = smallNumber(args.offset);
+  const addr = a >= 0 ? args.addr : u64(args.addr);
+  const len = l >= 0 ? args.length : u64(args.length);
+  const off = o >= 0 ? args.offset : u64(args.offset);
+  let flags = flagLowBits(args.flags);
   const rawProt = Number.isSafeInteger(args.prot) ? args.prot : 0;
   const prot = rawProt & (T.PROT_READ | T.PROT_WRITE | T.PROT_EXEC);
   const v = config.version;
+  // 4. MAP_FIXED_NOREPLACE implies MAP_FIXED (Linux 4.17, commit a4ff8e8620d3); older kernels ignore the bit.
+  const noReplace = (flags & T.MAP_FIXED_NOREPLACE) !== 0 && versionAtLeast(v, 4, 17);
+  const fixed = (flags & T.MAP_FIXED) !== 0 || noReplace;
+  // The usual arguments (each below 2^52, the offset aligned, the length nonzero and within
+  // TASK_SIZE, a MAP_FIXED address aligned and in range) pass every arithmetic check of steps 1–12:
+  // `fast` says so, worked out in doubles, and those checks are skipped with their bigint
+  // arithmetic (every bigint operation allocates). Any other argument takes the exact checks.
+  let pages = l > 0 ? bytesToPagesUp(l, p) : 0;
+  const fast =
+    a >= 0 &&
+    l > 0 &&
+    o >= 0 &&
+    o % p === 0 &&
+    pages <= geo.taskPages &&
+    (!fixed || (a % p === 0 && a / p + pages <= geo.taskPages));
 
   // 1. arch/x86/kernel/sys_x86_64.c: the byte offset must be page aligned, even for anonymous maps.
-  if (off !== 0n && off % P !== 0n) {
+  if (!fast && off !== 0n && off % P !== 0n) {
     return fail(
       'EINVAL',
       `the offset ${formatHexPlain(off)} is not page aligned (x86-64 sys_mmap checks off & ~PAGE_MASK, even for MAP_ANONYMOUS)`,
@@ -73,27 +101,36 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
       'MAP_HUGETLB: hugetlb pages are not modelled; with no huge pages reserved (vm.nr_hugepages=0) the kernel fails with ENOMEM',
     );
   }
-  // 4. MAP_FIXED_NOREPLACE implies MAP_FIXED (Linux 4.17, commit a4ff8e8620d3); older kernels ignore the bit.
-  const noReplace = (flags & T.MAP_FIXED_NOREPLACE) !== 0 && versionAtLeast(v, 4, 17);
-  const fixed = (flags & T.MAP_FIXED) !== 0 || noReplace;
   // 5. round_hint_to_min(): hint &= PAGE_MASK; a nonzero hint below mmap_min_addr becomes mmap_min_addr.
-  let hint = addr;
+  let hintPage = 0;
   if (!fixed) {
-    hint = addr === 0n ? 0n : addr - (addr % P);
-    if (hint !== 0n && hint < config.mmapMinAddr) hint = pageAlign(config.mmapMinAddr, P);
+    if (fast) hintPage = (a - (a % p)) / p;
+    else {
+      const hint = addr === 0n ? 0n : addr - (addr % P);
+      hintPage = hint === 0n ? 0 : Number(hint / P);
+    }
+    if (hintPage !== 0 && hintPage < geo.mmapMinPage) hintPage = geo.mmapMinHintPage;
   }
-  // 6. PAGE_ALIGN(len) overflow.
-  const alignedLen = pageAlign(len, P);
-  if (alignedLen === 0n)
-    return fail(
-      'ENOMEM',
-      `PAGE_ALIGN(length ${formatHexPlain(len)}) wraps to 0 (do_mmap: "Careful about overflows")`,
-    );
-  const pagesBig = alignedLen / P;
-  const pgoffBig = off === 0n ? 0n : off / P;
-  // 7. pgoff + len/PAGE_SIZE must not wrap.
-  if (pgoffBig !== 0n && pgoffBig + pagesBig >= TWO_64)
-    return fail('EOVERFLOW', 'offset/PAGE_SIZE + length/PAGE_SIZE overflows (do_mmap)');
+  // Exact in the fast case (offset below 2^52); pgoffBig is only read when not fast.
+  let pgoff = fast ? o / p : 0;
+  let alignedLen = 0n;
+  let pgoffBig = 0n;
+  if (!fast) {
+    // 6. PAGE_ALIGN(len) overflow.
+    alignedLen = pageAlign(len, P);
+    if (alignedLen === 0n)
+      return fail(
+        'ENOMEM',
+        `PAGE_ALIGN(length ${formatHexPlain(len)}) wraps to 0 (do_mmap: "Careful about overflows")`,
+      );
+    const pagesBig = alignedLen / P;
+    pgoffBig = off === 0n ? 0n : off / P;
+    // 7. pgoff + len/PAGE_SIZE must not wrap.
+    if (pgoffBig !== 0n && pgoffBig + pagesBig >= TWO_64)
+      return fail('EOVERFLOW', 'offset/PAGE_SIZE + length/PAGE_SIZE overflows (do_mmap)');
+    pages = Number(pagesBig);
+    pgoff = Number(pgoffBig);
+  }
   // 8. Too many mappings.
   if (state.vmas.kernelSize > config.maxMapCount) {
     return fail(
@@ -102,45 +139,44 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
     );
   }
   // 9–12. __get_unmapped_area
-  if (alignedLen > config.taskSize)
+  if (!fast && alignedLen > config.taskSize)
     return fail('ENOMEM', `the length ${formatHexPlain(alignedLen)} exceeds TASK_SIZE (__get_unmapped_area)`);
-  const pages = Number(pagesBig);
+  // From here on the length is at most TASK_SIZE: `alignedBytes` is exact whenever TASK_SIZE is.
+  const alignedBytes = pages * p;
   const type = flags & T.MAP_TYPE;
   const kind: PlacementKind =
     file !== undefined ? 'file' : (flags & T.MAP_SHARED) !== 0 ? 'shared-anon' : 'private-anon';
   let startPage: number;
   if (fixed) {
-    if (addr > config.taskSize - alignedLen) {
+    if (!fast && addr > config.taskSize - alignedLen) {
       return fail(
         'ENOMEM',
         `MAP_FIXED range [${formatHexPlain(addr)}, +${formatHexPlain(alignedLen)}) ends beyond TASK_SIZE ${formatHexPlain(config.taskSize)} (__get_unmapped_area: addr > TASK_SIZE - len)`,
       );
     }
-    if (addr % P !== 0n)
+    if (!fast && addr % P !== 0n)
       return fail(
         'EINVAL',
         `MAP_FIXED address ${formatHexPlain(addr)} is not page aligned (__get_unmapped_area)`,
       );
-    startPage = Number(addr / P);
+    startPage = fast ? a / p : Number(addr / P);
   } else {
-    const placed = state.placer.place({
-      hintPage: hint === 0n ? 0 : Number(hint / P),
+    startPage = state.placer.place(
+      hintPage,
       pages,
-      fixed: false,
-      map32bit: (flags & T.MAP_32BIT) !== 0,
-      above4g: (flags & T.MAP_ABOVE4G) !== 0 && versionAtLeast(v, 6, 6),
+      false,
+      (flags & T.MAP_32BIT) !== 0,
+      (flags & T.MAP_ABOVE4G) !== 0 && versionAtLeast(v, 6, 6),
       kind,
-    });
-    if (!placed.ok) return fail(placed.errno, placed.reason);
-    startPage = placed.page;
+    );
+    if (startPage < 0) return fail(state.placer.failure.errno, state.placer.failure.reason);
     if (startPage > geo.taskPages - pages)
       return fail('ENOMEM', 'the chosen range ends beyond TASK_SIZE (__get_unmapped_area)');
   }
-  const chosen = BigInt(startPage) * P;
-  if (chosen < config.dacMmapMinAddr && !config.capSysRawio) {
+  if (startPage < geo.dacMinPage && !config.capSysRawio) {
     return fail(
       'EPERM',
-      `address ${formatHexPlain(chosen)} is below vm.mmap_min_addr (${formatHexPlain(config.dacMmapMinAddr)}) and the process lacks CAP_SYS_RAWIO (security/commoncap.c cap_mmap_addr)`,
+      `address ${formatHexPlain(BigInt(startPage) * P)} is below vm.mmap_min_addr (${formatHexPlain(config.dacMmapMinAddr)}) and the process lacks CAP_SYS_RAWIO (security/commoncap.c cap_mmap_addr)`,
     );
   }
   const endPage = startPage + pages;
@@ -157,9 +193,10 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
   let vmFlags = VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
   if ((flags & T.MAP_GROWSDOWN) !== 0) vmFlags |= T.VM_GROWSDOWN;
   if ((flags & T.MAP_LOCKED) !== 0) vmFlags |= T.VM_LOCKED;
-  let pgoff = Number(pgoffBig);
   if (file !== undefined) {
+    // Fast arguments (offset and length below 2^52) always lie within MAX_LFS_FILESIZE.
     if (
+      !fast &&
       file.kind !== 'device' &&
       (alignedLen > MAX_LFS_FILESIZE || pgoffBig > (MAX_LFS_FILESIZE - alignedLen) / P)
     ) {
@@ -167,7 +204,7 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
     }
     if (type === T.MAP_SHARED || type === T.MAP_SHARED_VALIDATE) {
       if (type === T.MAP_SHARED) flags &= LEGACY_MAP_MASK;
-      else if ((flags & ~LEGACY_MAP_MASK) !== 0 || highBits) {
+      else if ((flags & ~LEGACY_MAP_MASK) !== 0 || flagsHaveHighBits(args.flags)) {
         return fail(
           'EOPNOTSUPP',
           `MAP_SHARED_VALIDATE with flags this file does not support (${formatHexPlain(BigInt(flags & ~LEGACY_MAP_MASK))}) (do_mmap, Linux 4.15+)`,
@@ -248,7 +285,7 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
   // 20. The driver's ->mmap runs after the old mappings are gone: a refusal leaves a hole (vms_abort_munmap_vmas).
   const device = file?.device;
   if (file !== undefined && device !== undefined) {
-    const refusal = deviceRefusal(file, pgoffBig, alignedLen, vmFlags);
+    const refusal = deviceRefusal(file, pgoff, fast ? alignedBytes : alignedLen, vmFlags);
     if (refusal !== undefined) {
       const suffix =
         replaced !== undefined
@@ -259,7 +296,16 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
     vmFlags |= device.vmFlags;
   }
 
-  const object = chooseObject(state, file, kind, startPage, endPage, prot, vmFlags, alignedLen);
+  const object = chooseObject(
+    state,
+    file,
+    kind,
+    startPage,
+    endPage,
+    prot,
+    vmFlags,
+    fast ? alignedBytes : alignedLen,
+  );
   // Private anonymous memory: the object is its own anon object.
   const anon = kind === 'private-anon' ? object : undefined;
   // Built in place, in makeVma's field order (one hidden class), without an argument object to copy.
@@ -279,17 +325,19 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
   };
   state.vmas.splice(startPage, endPage, [vma], 'both');
   const mapped: Effect = { kind: 'mapped', vma };
+  const chosen = pageAddress(startPage, geo);
   return succeed(chosen, replaced !== undefined ? [replaced, mapped] : [mapped]);
 }
 
+/** `len` in bytes: a number when exact in doubles (compared with the bigint size exactly), else a bigint. */
 function deviceRefusal(
   file: OpenFile,
-  pgoff: bigint,
-  len: bigint,
+  pgoff: number,
+  len: number | bigint,
   vmFlags: number,
 ): { errno: T.Errno; reason: string } | undefined {
   const device = file.device as T.DeviceTraits;
-  if (pgoff !== 0n) {
+  if (pgoff !== 0) {
     return {
       errno: 'EINVAL',
       reason: `${file.name}: the offset must be exactly the buffer object's mmap offset (drm_vma_offset_exact_lookup_locked; the model places each BO at offset 0)`,
@@ -298,7 +346,7 @@ function deviceRefusal(
   if (len > file.sizeBytes) {
     return {
       errno: device.sizeMismatchErrno ?? 'EINVAL',
-      reason: `${file.name}: the mapping (${formatHexPlain(len)} bytes) is larger than the object (${formatHexPlain(file.sizeBytes)} bytes) (drm_gem_mmap_obj: obj_size < vma size)`,
+      reason: `${file.name}: the mapping (${formatHexPlain(BigInt(len))} bytes) is larger than the object (${formatHexPlain(file.sizeBytes)} bytes) (drm_gem_mmap_obj: obj_size < vma size)`,
     };
   }
   const isCow = (vmFlags & (T.VM_SHARED | VM_MAYWRITE)) === VM_MAYWRITE;
@@ -320,10 +368,10 @@ function chooseObject(
   endPage: number,
   prot: number,
   vmFlags: number,
-  alignedLen: bigint,
+  alignedLen: number | bigint,
 ): MemoryObject {
   if (file !== undefined) return file.object;
-  if (kind === 'shared-anon') return state.objects.createSharedAnon(alignedLen);
+  if (kind === 'shared-anon') return state.objects.createSharedAnon(BigInt(alignedLen));
   const left = state.vmas.before(startPage);
   if (sharesAnonObject(state, left, prot, vmFlags) && left.endPage === startPage) return left.object;
   const right = state.vmas.firstEndingAfter(startPage);

@@ -2,11 +2,11 @@
 // sealed VMA on 6.12+) have already changed when ENOMEM (EPERM) comes back.
 import { formatHexPlain } from '../numbers';
 import { versionAtLeast } from './config';
-import { exactEffects, fail, succeed, withEffects } from './result';
+import { fail, NO_EFFECTS, succeed, withEffects } from './result';
 import { describeRange, hexPage, isSealed } from './state';
 import * as T from './types';
 import { bytesToPagesUp, pageAlign, smallNumber, u64 } from './u64';
-import { anonVmaOf, isPrivateAnon, sliceVma, vmaWith, VM_MAYEXEC, VM_MAYREAD, VM_MAYWRITE } from './vma';
+import { anonVmaOf, isPrivateAnon, reprotectedSlice, VM_MAYEXEC, VM_MAYREAD, VM_MAYWRITE } from './vma';
 import type { KernelState } from './state';
 import type { Effect, Origin, SyscallResult, Vma } from './types';
 
@@ -24,8 +24,6 @@ export function doMprotect(
   const { config, geo } = state;
   const P = geo.pageSize;
   const v = config.version;
-  const addr = u64(addrIn);
-  const len = u64(lengthIn);
   const protValid = Number.isSafeInteger(protIn) && protIn >= -0x80000000 && protIn <= 0xffffffff;
   let prot = protValid ? protIn >>> 0 : 0xffffffff;
   const grows = prot & (PROT_GROWSDOWN | PROT_GROWSUP);
@@ -42,6 +40,8 @@ export function doMprotect(
     startPage = a / p;
     endPage = startPage + bytesToPagesUp(l, p);
   } else {
+    const addr = u64(addrIn);
+    const len = u64(lengthIn);
     if (addr % P !== 0n)
       return fail('EINVAL', `the address ${formatHexPlain(addr)} is not page aligned (do_mprotect_pkey)`);
     if (len === 0n) return succeed(0n); // len == 0 is a no-op, even with bad prot bits (facts 6.1)
@@ -74,7 +74,7 @@ export function doMprotect(
   if (first === undefined || first.startPage >= endPage) {
     return fail(
       'ENOMEM',
-      `nothing is mapped in [${formatHexPlain(addr)}, ${formatHexPlain(BigInt(endPage) * P)}) (do_mprotect_pkey; ENOMEM, not EFAULT)`,
+      `nothing is mapped in [${formatHexPlain(u64(addrIn))}, ${formatHexPlain(BigInt(endPage) * P)}) (do_mprotect_pkey; ENOMEM, not EFAULT)`,
     );
   }
   if ((grows & PROT_GROWSDOWN) !== 0) {
@@ -92,7 +92,9 @@ export function doMprotect(
       return fail('EINVAL', 'PROT_GROWSUP: x86-64 has no VM_GROWSUP mappings (do_mprotect_pkey)');
   }
 
-  const effects: Effect[] = [];
+  // The pieces are contiguous, so what has changed is always one 'protected' range
+  // [firstPage, cursor): its effect is made once, when the call returns.
+  const firstPage = startPage;
   let cursor = startPage;
   while (cursor < endPage) {
     const vma = state.vmas.kernelVmaAt(cursor);
@@ -105,24 +107,26 @@ export function doMprotect(
             ? `hole at ${hexPage(state, cursor)} inside the range: the mappings before it were already changed (mprotect is not atomic; facts 6.1)`
             : `${hexPage(state, cursor)} is not mapped (the range ends in a hole; the mappings before it were already changed)`,
         ),
-        effects,
+        protectedSoFar(firstPage, cursor, newProt),
       );
     }
     const pieceEnd = Math.min(vma.endPage, endPage);
     const refusal = applyToVma(state, vma, cursor, pieceEnd, newProt, v);
     if (refusal !== undefined) {
-      const note = effects.length > 0 ? ' (the mappings before it were already changed)' : '';
-      return withEffects(fail(refusal.errno, refusal.reason + note), effects);
-    }
-    const lastEffect = effects[effects.length - 1];
-    if (lastEffect?.kind === 'protected' && lastEffect.endPage === cursor) {
-      effects[effects.length - 1] = { ...lastEffect, endPage: pieceEnd };
-    } else {
-      effects.push({ kind: 'protected', startPage: cursor, endPage: pieceEnd, prot: newProt });
+      const note = cursor > firstPage ? ' (the mappings before it were already changed)' : '';
+      return withEffects(
+        fail(refusal.errno, refusal.reason + note),
+        protectedSoFar(firstPage, cursor, newProt),
+      );
     }
     cursor = pieceEnd;
   }
-  return succeed(0n, exactEffects(effects));
+  return succeed(0n, protectedSoFar(firstPage, cursor, newProt));
+}
+
+/** The effect list of an mprotect that has changed [startPage, endPage) (none if empty). */
+function protectedSoFar(startPage: number, endPage: number, prot: number): readonly Effect[] {
+  return endPage > startPage ? [{ kind: 'protected', startPage, endPage, prot }] : NO_EFFECTS;
 }
 
 /** mprotect_fixup() for one VMA piece. */
@@ -180,9 +184,10 @@ function applyToVma(
     };
   }
   // The kernel VMA's records (one per attribution) all change.
-  for (const record of state.vmas.overlapping(start, end)) {
-    const piece = sliceVma(record, start, end);
-    state.vmas.splice(piece.startPage, piece.endPage, [vmaWith(piece, { prot, vmFlags })], 'both');
+  const records = state.vmas.overlapping(start, end);
+  for (let k = 0; k < records.length; k++) {
+    const piece = reprotectedSlice(records[k] as Vma, start, end, prot, vmFlags);
+    state.vmas.splice(piece.startPage, piece.endPage, [piece], 'both');
   }
   return undefined;
 }

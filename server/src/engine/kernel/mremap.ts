@@ -6,9 +6,9 @@ import { versionAtLeast } from './config';
 import { exactEffects, fail, succeed, withEffects } from './result';
 import { describeRange, deviceOf, exceedsAddressSpaceLimit, hexPage, isSealed } from './state';
 import * as T from './types';
-import { unmapBytes } from './unmap-range';
-import { flagBits, pageAlign, u64 } from './u64';
-import { anonVmaOf, isPrivateAnon, isShared, sliceVma, vmaWith } from './vma';
+import { unmapPageRange } from './unmap-range';
+import { bytesToPagesUp, flagBits, pageAddress, pageAlign, smallNumber, u64 } from './u64';
+import { anonVmaOf, isPrivateAnon, isShared, relocatedVma, sliceVma, vmaWith, withEnd } from './vma';
 import type { Failure } from './result';
 import type { PlacementKind } from './placement';
 import type { KernelState } from './state';
@@ -73,31 +73,60 @@ export function doMremap(
 
 function mremap617(call: Call, addr: bigint, rawOld: bigint, rawNew: bigint, newAddr: bigint): SyscallResult {
   const { state } = call;
-  const { config } = state;
-  const P = state.geo.pageSize;
-  const oldLen = pageAlign(rawOld, P);
-  const newLen = pageAlign(rawNew, P);
-  // check_mremap_params (facts 3.1)
-  if (addr % P !== 0n)
-    return fail('EINVAL', `old_address ${formatHexPlain(addr)} is not page aligned (check_mremap_params)`);
-  if (newLen === 0n) return fail('EINVAL', 'new_size is 0 (after PAGE_ALIGN) (check_mremap_params)');
-  if (newLen > config.taskSize)
-    return fail('EINVAL', `new_size ${formatHexPlain(newLen)} exceeds TASK_SIZE (check_mremap_params)`);
+  const { config, geo } = state;
+  const P = geo.pageSize;
+  const p = geo.pageBytes;
   const impliesNew = call.fixed || call.dontunmap;
-  if (impliesNew) {
-    const paramFailure = checkNewAddressParams617(call, addr, oldLen, newLen, newAddr);
-    if (paramFailure !== undefined) return paramFailure;
+  // The usual arguments (below 2^52, aligned, the new size nonzero and within TASK_SIZE, a new
+  // address aligned and in range) pass the arithmetic checks of check_mremap_params: worked out
+  // in pages, in doubles. Anything else takes the exact bigint checks.
+  const a = smallNumber(addr);
+  const o = smallNumber(rawOld);
+  const n = smallNumber(rawNew);
+  const na = impliesNew ? smallNumber(newAddr) : 0;
+  let addrPage = a / p;
+  let oldPages = o >= 0 ? bytesToPagesUp(o, p) : 0;
+  let newPages = n > 0 ? bytesToPagesUp(n, p) : 0;
+  let newPage = na / p;
+  const fast =
+    a >= 0 &&
+    a % p === 0 &&
+    o >= 0 &&
+    n > 0 &&
+    newPages <= geo.taskPages &&
+    (!impliesNew || (na >= 0 && na % p === 0 && newPage + newPages <= geo.taskPages));
+  if (fast) {
+    if (impliesNew) {
+      const overlap = addrPage + oldPages > newPage && newPage + newPages > addrPage;
+      const paramFailure = checkMoveParams617(call, oldPages === newPages, overlap);
+      if (paramFailure !== undefined) return paramFailure;
+    }
+  } else {
+    const oldLen = pageAlign(rawOld, P);
+    const newLen = pageAlign(rawNew, P);
+    // check_mremap_params (facts 3.1)
+    if (addr % P !== 0n)
+      return fail('EINVAL', `old_address ${formatHexPlain(addr)} is not page aligned (check_mremap_params)`);
+    if (newLen === 0n) return fail('EINVAL', 'new_size is 0 (after PAGE_ALIGN) (check_mremap_params)');
+    if (newLen > config.taskSize)
+      return fail('EINVAL', `new_size ${formatHexPlain(newLen)} exceeds TASK_SIZE (check_mremap_params)`);
+    if (impliesNew) {
+      const paramFailure = checkNewAddressParams617(call, addr, oldLen, newLen, newAddr);
+      if (paramFailure !== undefined) return paramFailure;
+    }
+    addrPage = Number(addr / P);
+    oldPages = Number(oldLen / P);
+    newPages = Number(newLen / P);
+    newPage = impliesNew ? Number(newAddr / P) : 0;
   }
-  const addrPage = Number(addr / P);
-  const oldPages = Number(oldLen / P);
-  const newPages = Number(newLen / P);
-  if (call.fixed && oldLen === newLen) return remapMove(call, addrPage, oldPages, Number(newAddr / P));
+  // oldLen === newLen: page-aligned lengths are equal exactly when their page counts are.
+  if (call.fixed && oldPages === newPages) return remapMove(call, addrPage, oldPages, newPage);
   const vma = state.vmas.kernelVmaAt(addrPage);
   const prep = checkPrepVma617(call, vma, addrPage, oldPages, newPages);
   if (prep !== undefined) return prep;
   const target = vma as Vma;
   if (impliesNew) {
-    const moved = mremapTo(call, addrPage, oldPages, newPages, Number(newAddr / P), '6.17');
+    const moved = mremapTo(call, addrPage, oldPages, newPages, newPage, '6.17');
     return finish(call, moved);
   }
   return finish(call, mremapAt(call, target, addrPage, oldPages, newPages));
@@ -124,19 +153,24 @@ function checkNewAddressParams617(
       `new_address ${formatHexPlain(newAddr)} is not page aligned (check_mremap_params; this applies to the MREMAP_DONTUNMAP hint too)`,
     );
   }
+  return checkMoveParams617(call, oldLen === newLen, overlaps(addr, oldLen, newAddr, newLen));
+}
+
+/** check_mremap_params() after the new address's own checks: MAYMOVE, DONTUNMAP's size, the overlap, map_count. */
+function checkMoveParams617(call: Call, sameSize: boolean, overlap: boolean): Failure | undefined {
   if (!call.maymove)
     return fail(
       'EINVAL',
       `${call.fixed ? 'MREMAP_FIXED' : 'MREMAP_DONTUNMAP'} requires MREMAP_MAYMOVE (check_mremap_params)`,
     );
-  if (call.dontunmap && oldLen !== newLen)
+  if (call.dontunmap && !sameSize)
     return fail(
       'EINVAL',
       'MREMAP_DONTUNMAP cannot resize: old_size must equal new_size (check_mremap_params)',
     );
-  if (overlaps(addr, oldLen, newAddr, newLen))
+  if (overlap)
     return fail('EINVAL', 'the new range overlaps the old one (check_mremap_params: vrm_overlaps)');
-  return mapCountGuard(state);
+  return mapCountGuard(call.state);
 }
 
 function overlaps(addr: bigint, oldLen: bigint, newAddr: bigint, newLen: bigint): boolean {
@@ -251,22 +285,12 @@ function mremapAt(
 }
 
 function shrinkTail(call: Call, addrPage: number, oldPages: number, newPages: number): Step {
-  const { state } = call;
-  const P = state.geo.pageSize;
-  const result = unmapBytes(
-    state,
-    BigInt(addrPage + newPages) * P,
-    BigInt(oldPages - newPages) * P,
-    'mremap shrink',
-  );
-  if ('errno' in result) return result;
-  if (result.victims.length > 0)
-    call.effects.push({
-      kind: 'unmapped',
-      startPage: result.startPage,
-      endPage: result.endPage,
-      victims: result.victims,
-    });
+  const startPage = addrPage + newPages;
+  const pages = oldPages - newPages;
+  const result = unmapPageRange(call.state, startPage, pages, 'mremap shrink');
+  if (!Array.isArray(result)) return result;
+  if (result.length > 0)
+    call.effects.push({ kind: 'unmapped', startPage, endPage: startPage + pages, victims: result });
   return undefined;
 }
 
@@ -307,25 +331,21 @@ function placementKind(vma: Vma): PlacementKind {
 /** vrm_set_new_addr(): get_unmapped_area(file, hint or fixed address, new_len, pgoff, MAP_SHARED?) and its result checks. */
 function placeFor(call: Call, vma: Vma, hintPage: number, pages: number, fixed: boolean): number | Failure {
   const { state } = call;
-  const placed = state.placer.place({
-    hintPage,
-    pages,
-    fixed,
-    map32bit: false,
-    above4g: false,
-    kind: placementKind(vma),
-  });
-  if (!placed.ok) return fail(placed.errno, `mremap: ${placed.reason}`);
-  if (placed.page > state.geo.taskPages - pages)
+  const placed = state.placer.place(hintPage, pages, fixed, false, false, placementKind(vma));
+  if (placed < 0) {
+    const failure = state.placer.failure;
+    return fail(failure.errno, `mremap: ${failure.reason}`);
+  }
+  if (placed > state.geo.taskPages - pages)
     return fail('ENOMEM', 'mremap: the new range ends beyond TASK_SIZE (get_unmapped_area)');
-  const chosen = BigInt(placed.page) * state.geo.pageSize;
-  if (chosen < state.config.dacMmapMinAddr && !state.config.capSysRawio) {
+  if (placed < state.geo.dacMinPage && !state.config.capSysRawio) {
+    const chosen = BigInt(placed) * state.geo.pageSize;
     return fail(
       'EPERM',
       `mremap: new address ${formatHexPlain(chosen)} is below vm.mmap_min_addr without CAP_SYS_RAWIO (cap_mmap_addr)`,
     );
   }
-  return placed.page;
+  return placed;
 }
 
 /** mremap_to(): FIXED unmaps the destination first, then shrink, DONTUNMAP accounting, placement, move. */
@@ -338,16 +358,15 @@ function mremapTo(
   flavour: '6.17' | 'legacy',
 ): number | Failure {
   const { state } = call;
-  const P = state.geo.pageSize;
   if (call.fixed) {
-    const result = unmapBytes(state, BigInt(newPage) * P, BigInt(newPages) * P, 'MREMAP_FIXED destination');
-    if ('errno' in result) return result;
-    if (result.victims.length > 0)
+    const result = unmapPageRange(state, newPage, newPages, 'MREMAP_FIXED destination');
+    if (!Array.isArray(result)) return result;
+    if (result.length > 0)
       call.effects.push({
         kind: 'replaced',
-        startPage: result.startPage,
-        endPage: result.endPage,
-        victims: result.victims,
+        startPage: newPage,
+        endPage: newPage + newPages,
+        victims: result,
       });
   }
   if (flavour === '6.17' && state.vmas.vmaAt(addrPage) === undefined) {
@@ -457,13 +476,29 @@ function mremapLegacy(
   if (call.dontunmap && (!call.maymove || rawOld !== rawNew)) {
     return fail('EINVAL', 'MREMAP_DONTUNMAP requires MREMAP_MAYMOVE and old_size == new_size (Linux 5.7+)');
   }
-  if (addr % P !== 0n) return fail('EINVAL', `old_address ${formatHexPlain(addr)} is not page aligned`);
-  const oldLen = pageAlign(rawOld, P);
-  const newLen = pageAlign(rawNew, P);
-  if (newLen === 0n) return fail('EINVAL', 'new_size is 0 (after PAGE_ALIGN)');
-  const addrPage = Number(addr / P);
-  const oldPages = Number(oldLen / P);
-  const newPages = Number(newLen / P);
+  // The usual arguments (below 2^52, addr aligned, new_size nonzero): page counts in doubles, no
+  // bigint; anything else takes the exact checks.
+  const p = state.geo.pageBytes;
+  const a = smallNumber(addr);
+  const o = smallNumber(rawOld);
+  const n = smallNumber(rawNew);
+  const fast = a >= 0 && a % p === 0 && o >= 0 && n > 0;
+  if (!fast && addr % P !== 0n)
+    return fail('EINVAL', `old_address ${formatHexPlain(addr)} is not page aligned`);
+  let addrPage: number;
+  let oldPages: number;
+  let newPages: number;
+  if (fast) {
+    addrPage = a / p;
+    oldPages = bytesToPagesUp(o, p);
+    newPages = bytesToPagesUp(n, p);
+  } else {
+    const newLen = pageAlign(rawNew, P);
+    if (newLen === 0n) return fail('EINVAL', 'new_size is 0 (after PAGE_ALIGN)');
+    addrPage = Number(addr / P);
+    oldPages = Number(pageAlign(rawOld, P) / P);
+    newPages = Number(newLen / P);
+  }
   const vma = state.vmas.kernelVmaAt(addrPage);
   if (vma === undefined)
     return fail('EFAULT', `no mapping contains old_address ${formatHexPlain(addr)} (vma_lookup)`);
@@ -473,15 +508,26 @@ function mremapLegacy(
       `the VMA ${describeRange(state, vma.startPage, vma.endPage)} is sealed with mseal() (Linux 6.10+)`,
     );
   if (call.fixed || call.dontunmap) {
-    if (newAddr % P !== 0n)
-      return fail('EINVAL', `new_address ${formatHexPlain(newAddr)} is not page aligned (mremap_to)`);
-    if (newLen > config.taskSize || newAddr > config.taskSize - newLen)
-      return fail('EINVAL', 'the new range runs past TASK_SIZE (mremap_to)');
-    if (overlaps(addr, oldLen, newAddr, newLen))
-      return fail('EINVAL', 'the new range overlaps the old one (mremap_to)');
+    const na = smallNumber(newAddr);
+    let newPage = na / p;
+    if (fast && na >= 0 && na % p === 0 && newPage + newPages <= state.geo.taskPages) {
+      // The alignment and TASK_SIZE checks pass; the overlap test is exact in pages.
+      if (addrPage + oldPages > newPage && newPage + newPages > addrPage)
+        return fail('EINVAL', 'the new range overlaps the old one (mremap_to)');
+    } else {
+      const oldLen = pageAlign(rawOld, P);
+      const newLen = pageAlign(rawNew, P);
+      if (newAddr % P !== 0n)
+        return fail('EINVAL', `new_address ${formatHexPlain(newAddr)} is not page aligned (mremap_to)`);
+      if (newLen > config.taskSize || newAddr > config.taskSize - newLen)
+        return fail('EINVAL', 'the new range runs past TASK_SIZE (mremap_to)');
+      if (overlaps(addr, oldLen, newAddr, newLen))
+        return fail('EINVAL', 'the new range overlaps the old one (mremap_to)');
+      newPage = Number(newAddr / P);
+    }
     const guard = mapCountGuard(state);
     if (guard !== undefined) return guard;
-    return finish(call, mremapTo(call, addrPage, oldPages, newPages, Number(newAddr / P), 'legacy'));
+    return finish(call, mremapTo(call, addrPage, oldPages, newPages, newPage, 'legacy'));
   }
   if (oldPages >= newPages) {
     if (oldPages === newPages) return succeed(addr);
@@ -496,22 +542,30 @@ function mremapLegacy(
 
 function finish(call: Call, outcome: number | Failure): SyscallResult {
   if (typeof outcome !== 'number') return withEffects(outcome, call.effects);
-  return succeed(BigInt(outcome) * call.state.geo.pageSize, exactEffects(call.effects));
+  const value = pageAddress(outcome, call.state.geo);
+  return succeed(value, exactEffects(call.effects));
 }
 
 function growInPlace(call: Call, vma: Vma, delta: number): void {
   const { state } = call;
   // The kernel VMA grows; in the model its last record does.
   const last = state.vmas.vmaAt(vma.endPage - 1) as Vma;
-  let grown: Vma = vmaWith(last, { endPage: last.endPage + delta });
+  let grown: Vma = withEnd(last, last.endPage + delta);
   if (
     grown.anon !== undefined &&
     !anonRangeFree(state, grown.anon, last.pgoff + (last.endPage - last.startPage), delta, last)
   ) {
     grown = rekey(state, grown, last);
   }
-  const { inserted } = state.vmas.splice(last.startPage, grown.endPage, [grown], 'right');
-  const covering = inserted.find((v) => v.startPage <= vma.endPage && v.endPage > vma.endPage) ?? grown;
+  const inserted = state.vmas.splice(last.startPage, grown.endPage, [grown], 'right');
+  let covering = grown;
+  for (let k = 0; k < inserted.length; k++) {
+    const v = inserted[k] as Vma;
+    if (v.startPage <= vma.endPage && v.endPage > vma.endPage) {
+      covering = v;
+      break;
+    }
+  }
   call.effects.push({ kind: 'mapped', vma: sliceVma(covering, vma.endPage, vma.endPage + delta) });
 }
 
@@ -599,30 +653,33 @@ function moveVma(
     return newPage;
   }
   const endPage = addrPage + oldPages;
-  const records = state.vmas.overlapping(addrPage, endPage).map((r) => sliceVma(r, addrPage, endPage));
-  const resetPgoff = isPrivateAnon(vma) && anonVmaOf(vma) === 0 && !records.some((r) => hasPages(state, r));
-  const moved: Vma[] = [];
+  // The overlapping list is a fresh one: clip its records in place.
+  const records = state.vmas.overlapping(addrPage, endPage);
+  for (let k = 0; k < records.length; k++) records[k] = sliceVma(records[k] as Vma, addrPage, endPage);
+  let resetPgoff = isPrivateAnon(vma) && anonVmaOf(vma) === 0;
+  for (let k = 0; resetPgoff && k < records.length; k++)
+    if (hasPages(state, records[k] as Vma)) resetPgoff = false;
+  const moved = new Array<Vma>(records.length);
   for (let k = 0; k < records.length; k++) {
     const r = records[k] as Vma;
-    const offset = r.startPage - addrPage;
+    const start = newPage + (r.startPage - addrPage);
     if (!resetPgoff && isPrivateAnon(r)) state.objects.markDisplaced(r.object);
-    moved.push(
-      vmaWith(r, {
-        startPage: newPage + offset,
-        endPage: newPage + offset + (r.endPage - r.startPage),
-        pgoff: resetPgoff ? newPage + offset : r.pgoff,
-        joinsPrev: k > 0,
-        owner: origin.actor,
-        createdStep: origin.step,
-        label: call.label ?? r.label,
-      }),
+    moved[k] = relocatedVma(
+      r,
+      start,
+      start + (r.endPage - r.startPage),
+      resetPgoff ? start : r.pgoff,
+      k > 0,
+      origin.actor,
+      origin.step,
+      call.label ?? r.label,
     );
   }
   if (newPages > oldPages) {
     // expand: the last piece grows (its private pages need a pgoff range nobody else uses).
     const k = moved.length - 1;
     const source = records[k] as Vma;
-    let grown = vmaWith(moved[k] as Vma, { endPage: newPage + newPages });
+    let grown = withEnd(moved[k] as Vma, newPage + newPages);
     if (
       grown.anon !== undefined &&
       !anonRangeFree(
@@ -637,7 +694,7 @@ function moveVma(
     }
     moved[k] = grown;
   }
-  const { inserted } = state.vmas.splice(newPage, newPage + newPages, moved, 'both');
+  const inserted = state.vmas.splice(newPage, newPage + newPages, moved, 'both');
   if (call.dontunmap) {
     dontunmapSource(state, vma, addrPage, endPage, newPage);
     call.effects.push({

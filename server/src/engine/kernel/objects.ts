@@ -59,7 +59,10 @@ export class ObjectTable {
   /** Keep the users lists current: called for every VmaSet change. */
   updateUsers(removed: readonly Vma[], inserted: readonly Vma[]): void {
     const users = this.users;
-    for (const v of removed) {
+    // Indexed loops: `for…of` here allocated an iterator result per element (the lists differ in
+    // elements kind, so V8 did not optimise the iteration away).
+    for (let k = 0; k < removed.length; k++) {
+      const v = removed[k] as Vma;
       if (v.anon === undefined) continue;
       const id = v.anon.id;
       const list = users[id];
@@ -73,7 +76,8 @@ export class ObjectTable {
         }
       }
     }
-    for (const v of inserted) {
+    for (let k = 0; k < inserted.length; k++) {
+      const v = inserted[k] as Vma;
       if (v.anon === undefined || this.anonState[v.anon.id] === NOT_ANON) continue;
       const id = v.anon.id;
       const list = users[id];

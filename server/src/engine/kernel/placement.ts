@@ -9,111 +9,111 @@ import type { VmaSet } from './vma-set';
 /** What the kernel's get_area callee depends on. */
 export type PlacementKind = 'private-anon' | 'shared-anon' | 'file';
 
-export interface PlacementRequest {
-  /** Page-aligned hint (0 = none). Ignored unless free; taken as is with `fixed`. */
-  readonly hintPage: number;
-  readonly pages: number;
-  readonly fixed: boolean;
-  readonly map32bit: boolean;
-  readonly above4g: boolean;
-  readonly kind: PlacementKind;
+/** Why a placement failed. */
+export interface PlacementFailure {
+  readonly errno: Errno;
+  readonly reason: string;
 }
 
-export type Placement =
-  | { readonly ok: true; readonly page: number; readonly how: string }
-  | { readonly ok: false; readonly errno: Errno; readonly reason: string };
-
-const NO_ROOM: Placement = {
-  ok: false,
+const NO_ROOM: PlacementFailure = {
   errno: 'ENOMEM',
   reason: 'no free gap is large enough (get_unmapped_area found no room; facts 1.2)',
 };
 
+const TOO_LONG: PlacementFailure = {
+  errno: 'ENOMEM',
+  reason: 'the length exceeds TASK_SIZE (__get_unmapped_area: len > TASK_SIZE)',
+};
+
+/**
+ * Placement answers with a page number, or -1 and the reason in `failure`: no request or result
+ * object per mmap (every mmap and most mremaps place).
+ */
 export class Placer {
+  /** Why the last `place` returned -1. */
+  failure: PlacementFailure = NO_ROOM;
+
   constructor(
     private readonly config: KernelConfig,
     private readonly geo: PageGeometry,
     private readonly vmas: VmaSet,
   ) {}
 
-  /** __get_unmapped_area() up to (not including) the TASK_SIZE / alignment / EPERM checks on the result. */
-  place(req: PlacementRequest): Placement {
-    const geo = this.geo;
-    if (req.pages > geo.taskPages) {
-      return {
-        ok: false,
-        errno: 'ENOMEM',
-        reason: 'the length exceeds TASK_SIZE (__get_unmapped_area: len > TASK_SIZE)',
-      };
+  /**
+   * __get_unmapped_area() up to (not including) the TASK_SIZE / alignment / EPERM checks on the
+   * result: the first page of the range, or -1. `hintPage` is page aligned (0 = none), ignored
+   * unless free; taken as is when `fixed`.
+   */
+  place(
+    hintPage: number,
+    pages: number,
+    fixed: boolean,
+    map32bit: boolean,
+    above4g: boolean,
+    kind: PlacementKind,
+  ): number {
+    if (pages > this.geo.taskPages) return this.fail(TOO_LONG);
+    if (fixed) return hintPage;
+    if (kind === 'private-anon' && this.thpApplies(hintPage, pages)) {
+      return this.placeThp(hintPage, pages, map32bit, above4g);
     }
-    if (req.fixed) return { ok: true, page: req.hintPage, how: 'fixed' };
-    if (req.kind === 'private-anon' && this.thpApplies(req)) return this.placeThp(req);
-    return this.arch(req.hintPage, req.pages, req);
+    return this.arch(hintPage, pages, map32bit, above4g);
+  }
+
+  private fail(failure: PlacementFailure): number {
+    this.failure = failure;
+    return -1;
   }
 
   /**
    * THP alignment of private anonymous mappings (facts 1.2): 6.7 (commit efa7df3e3bb5) for any
    * length of at least 2 MiB; 6.12 (commit d4148aeab412) only for PMD-multiple lengths without a hint.
    */
-  private thpApplies(req: PlacementRequest): boolean {
+  private thpApplies(hintPage: number, pages: number): boolean {
     const v = this.config.version;
     if (!this.config.thp || !versionAtLeast(v, 6, 7)) return false;
-    if (versionAtLeast(v, 6, 12)) return req.hintPage === 0 && req.pages % this.geo.pmdPages === 0;
-    return req.pages >= this.geo.pmdPages;
+    if (versionAtLeast(v, 6, 12)) return hintPage === 0 && pages % this.geo.pmdPages === 0;
+    return pages >= this.geo.pmdPages;
   }
 
   /** __thp_get_unmapped_area(): search len + 2 MiB, align up; top-down returns ret + 2 MiB when already aligned. */
-  private placeThp(req: PlacementRequest): Placement {
+  private placeThp(hintPage: number, pages: number, map32bit: boolean, above4g: boolean): number {
     const pmd = this.geo.pmdPages;
-    const padded = this.arch(req.hintPage, req.pages + pmd, req);
-    if (!padded.ok) return this.arch(req.hintPage, req.pages, req); // the caller retries without padding
-    if (req.hintPage !== 0 && padded.page === req.hintPage) return padded;
-    const offSub = (pmd - (padded.page % pmd)) % pmd;
-    if (this.config.layout === 'topdown' && offSub === 0) {
-      return {
-        ok: true,
-        page: padded.page + pmd,
-        how: 'THP-aligned (+2 MiB quirk: the padded gap was already aligned)',
-      };
-    }
-    return { ok: true, page: padded.page + offSub, how: 'THP-aligned to 2 MiB' };
+    const padded = this.arch(hintPage, pages + pmd, map32bit, above4g);
+    if (padded < 0) return this.arch(hintPage, pages, map32bit, above4g); // the caller retries without padding
+    if (hintPage !== 0 && padded === hintPage) return padded;
+    const offSub = (pmd - (padded % pmd)) % pmd;
+    // The +2 MiB quirk: the padded gap was already aligned.
+    if (this.config.layout === 'topdown' && offSub === 0) return padded + pmd;
+    return padded + offSub;
   }
 
   /** mm->get_unmapped_area: arch_get_unmapped_area_topdown, or the bottom-up one in the legacy layout. */
-  private arch(hintPage: number, pages: number, req: PlacementRequest): Placement {
-    if (this.config.layout === 'legacy') return this.bottomUp(hintPage, pages, req);
-    if (req.map32bit) return this.bottomUp(hintPage, pages, req); // MAP_32BIT forces the bottom-up path (facts 1.3)
+  private arch(hintPage: number, pages: number, map32bit: boolean, above4g: boolean): number {
+    if (this.config.layout === 'legacy') return this.bottomUp(hintPage, pages, map32bit, above4g);
+    if (map32bit) return this.bottomUp(hintPage, pages, map32bit, above4g); // MAP_32BIT forces the bottom-up path (facts 1.3)
     const geo = this.geo;
     if (hintPage !== 0) {
       // mmap_address_hint_valid() on 4-level paging: the range must end within TASK_SIZE.
       const valid = hintPage <= geo.taskPages - pages;
-      if (valid && this.vmas.isFree(hintPage, pages)) return { ok: true, page: hintPage, how: 'hint (free)' };
+      if (valid && this.vmas.isFree(hintPage, pages)) return hintPage;
     }
-    const low = Math.max(req.above4g ? geo.fourGiBPage : 1, geo.minAddrPage);
+    const low = Math.max(above4g ? geo.fourGiBPage : 1, geo.minAddrPage);
     const found = this.vmas.findTopDown(low, geo.mmapBasePage, pages);
-    if (found >= 0) {
-      return {
-        ok: true,
-        page: found,
-        how: hintPage !== 0 ? 'top-down (hint occupied, ignored)' : 'top-down',
-      };
-    }
+    if (found >= 0) return found;
     // "A failed mmap() very likely causes application failure, so fall back to the bottom-up function".
-    return this.bottomUp(hintPage, pages, req);
+    return this.bottomUp(hintPage, pages, map32bit, above4g);
   }
 
   /** x86 arch_get_unmapped_area(): first fit upward from the legacy base, or in [1 GiB, 2 GiB) for MAP_32BIT. */
-  private bottomUp(hintPage: number, pages: number, req: PlacementRequest): Placement {
+  private bottomUp(hintPage: number, pages: number, map32bit: boolean, above4g: boolean): number {
     const geo = this.geo;
-    const begin = req.map32bit ? geo.map32BeginPage : geo.legacyBasePage;
-    const end = req.map32bit ? geo.map32EndPage : geo.taskPages;
-    if (pages > end) return NO_ROOM;
-    if (hintPage !== 0 && end - pages >= hintPage && this.vmas.isFree(hintPage, pages)) {
-      return { ok: true, page: hintPage, how: 'hint (free)' };
-    }
-    const low = Math.max(req.above4g ? geo.fourGiBPage : begin, geo.minAddrPage);
+    const begin = map32bit ? geo.map32BeginPage : geo.legacyBasePage;
+    const end = map32bit ? geo.map32EndPage : geo.taskPages;
+    if (pages > end) return this.fail(NO_ROOM);
+    if (hintPage !== 0 && end - pages >= hintPage && this.vmas.isFree(hintPage, pages)) return hintPage;
+    const low = Math.max(above4g ? geo.fourGiBPage : begin, geo.minAddrPage);
     const found = this.vmas.findBottomUp(low, end, pages);
-    if (found < 0) return NO_ROOM;
-    return { ok: true, page: found, how: req.map32bit ? 'MAP_32BIT bottom-up first fit' : 'bottom-up' };
+    return found < 0 ? this.fail(NO_ROOM) : found;
   }
 }

@@ -7,6 +7,9 @@ import type { Failure } from './result';
 import type { KernelState } from './state';
 import type { Vma } from './types';
 
+/** The replacement of a plain removal (shared: splice only reads it). */
+const NO_VMAS: readonly Vma[] = [];
+
 /** vms_gather_munmap_vmas(): the split-count, mseal and may_split checks, in kernel order. */
 export function checkUnmap(
   state: KernelState,
@@ -70,9 +73,20 @@ export function removeRange(
   endPage: number,
   keepPrivatePages = false,
 ): Vma[] {
-  const { removed } = state.vmas.splice(startPage, endPage, [], 'none');
-  const victims = removed.map((v) => sliceVma(v, startPage, endPage));
-  if (!keepPrivatePages) for (const v of victims) freePrivatePages(state, v);
+  state.vmas.splice(startPage, endPage, NO_VMAS, 'none');
+  const removed = state.vmas.lastRemoved;
+  if (removed.length === 0) return [];
+  // Usually only the ends can be clipped: the removed list (a fresh exact-size one) serves as the victims list unless a record is.
+  let victims = removed as Vma[];
+  for (let k = 0; k < removed.length; k++) {
+    const whole = removed[k] as Vma;
+    const v = sliceVma(whole, startPage, endPage);
+    if (v !== whole) {
+      if (victims === removed) victims = removed.slice();
+      victims[k] = v;
+    }
+    if (!keepPrivatePages) freePrivatePages(state, v);
+  }
   return victims;
 }
 
@@ -83,34 +97,31 @@ export function freePrivatePages(state: KernelState, vma: Vma): void {
 }
 
 export function pagesInRange(state: KernelState, startPage: number, endPage: number): number {
-  let pages = 0;
-  for (const v of state.vmas.overlapping(startPage, endPage)) {
-    pages += Math.min(v.endPage, endPage) - Math.max(v.startPage, startPage);
-  }
-  return pages;
+  return state.vmas.mappedPagesIn(startPage, endPage);
 }
 
-/** do_munmap() on a byte range: argument checks (facts 2), gather checks, removal. Returns the victims. */
-export function unmapBytes(
+/**
+ * do_munmap() on [startPage, startPage + pages): argument checks (facts 2), gather checks, removal.
+ * Returns the victims. Callers pass page multiples, so do_vmi_munmap's byte checks are exact in
+ * pages (start > TASK_SIZE, len > TASK_SIZE - start) and no bigint is made unless one fails.
+ */
+export function unmapPageRange(
   state: KernelState,
-  addr: bigint,
-  len: bigint,
+  startPage: number,
+  pages: number,
   what: string,
-): Failure | { victims: Vma[]; startPage: number; endPage: number } {
-  const { config, geo } = state;
-  const P = geo.pageSize;
-  if (addr % P !== 0n || addr > config.taskSize || len > config.taskSize - addr) {
+): Failure | Vma[] {
+  const taskPages = state.geo.taskPages;
+  if (startPage > taskPages || pages > taskPages - startPage) {
+    const P = state.geo.pageSize;
     return fail(
       'EINVAL',
-      `${what}: the range to unmap [0x${addr.toString(16)}, +0x${len.toString(16)}) is unaligned or runs past TASK_SIZE (do_vmi_munmap)`,
+      `${what}: the range to unmap [0x${(BigInt(startPage) * P).toString(16)}, +0x${(BigInt(pages) * P).toString(16)}) is unaligned or runs past TASK_SIZE (do_vmi_munmap)`,
     );
   }
-  const rest = len % P;
-  const alignedLen = rest === 0n ? len : len + (P - rest);
-  if (alignedLen === 0n) return fail('EINVAL', `${what}: empty range (do_vmi_munmap)`);
-  const startPage = Number(addr / P);
-  const endPage = startPage + Number(alignedLen / P);
+  if (pages === 0) return fail('EINVAL', `${what}: empty range (do_vmi_munmap)`);
+  const endPage = startPage + pages;
   const refusal = checkUnmap(state, startPage, endPage, what);
   if (refusal !== undefined) return refusal;
-  return { victims: removeRange(state, startPage, endPage), startPage, endPage };
+  return removeRange(state, startPage, endPage);
 }

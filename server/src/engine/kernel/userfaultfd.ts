@@ -82,14 +82,15 @@ function uffdState(state: KernelState): UffdState {
 
 /** The userfaultfd side of one address space (AddressSpace.userfaultfd). */
 export class Userfaultfd {
+  /** The space's userfaultfd state, looked up once: the simulator sets `step` on every step. */
+  private readonly s: UffdState;
+
   constructor(
     private readonly state: KernelState,
     /** Marks the VMAs VM_UFFD_MISSING (AddressSpace.registerUserfaultfd). */
     private readonly arm: (addr: bigint, length: bigint) => boolean,
-  ) {}
-
-  private get s(): UffdState {
-    return uffdState(this.state);
+  ) {
+    this.s = uffdState(state);
   }
 
   /**

@@ -17,7 +17,7 @@ import {
   sameAttribution,
   sliceVma,
   startGap,
-  vmaWith,
+  withAnonVma,
   withLink,
 } from './vma';
 import type { Vma } from './types';
@@ -43,18 +43,6 @@ export type SpliceListener = (anchorPage: number, removed: readonly Vma[], inser
 /** Which neighbours of the inserted VMAs may merge with them (Linux merges on mmap, mprotect, mremap; not on munmap or for a DONTUNMAP source). */
 export type MergeMode = 'none' | 'both' | 'right' | 'keep';
 
-export interface SpliceOutcome {
-  /** The VMA objects that left the set (whole, unclipped). */
-  readonly removed: readonly Vma[];
-  /** The VMAs now in the set in their place (after merging). */
-  readonly inserted: readonly Vma[];
-}
-
-interface Pos {
-  c: number;
-  i: number;
-}
-
 const linked = (v: Vma): boolean => v.joinsPrev === true;
 
 export class VmaSet {
@@ -71,6 +59,17 @@ export class VmaSet {
   private links = 0;
   private pages = 0;
   listener: SpliceListener | undefined;
+  /** The VMA objects the last `splice` took out of the set (whole, unclipped). */
+  lastRemoved: readonly Vma[] = EMPTY;
+  /**
+   * The cursor (chunk, index) that `seek`, `next` and `prev` move: positions as two numbers in
+   * fields rather than `{c, i}` objects, which every lookup allocated. A method that needs two
+   * positions at once copies one into locals.
+   */
+  private pc = 0;
+  private pi = 0;
+  /** The last chunk of a set that became empty, kept for reuse (its records are stale). */
+  private spare: Chunk | undefined;
 
   constructor(private readonly guardPages: number) {}
 
@@ -91,7 +90,11 @@ export class VmaSet {
   toArray(): Vma[] {
     const out: Vma[] = new Array<Vma>(this.count);
     let k = 0;
-    for (const chunk of this.chunks) for (const v of chunk.vmas) out[k++] = v;
+    const chunks = this.chunks;
+    for (let c = 0; c < chunks.length; c++) {
+      const vmas = (chunks[c] as Chunk).vmas;
+      for (let i = 0; i < vmas.length; i++) out[k++] = vmas[i] as Vma;
+    }
     return out;
   }
 
@@ -129,28 +132,44 @@ export class VmaSet {
     return lo;
   }
 
-  /** All VMAs intersecting [startPage, endPage), in order. */
+  /** All VMAs intersecting [startPage, endPage), in order (an exact-size list: counted first). */
   overlapping(startPage: number, endPage: number): Vma[] {
-    const out: Vma[] = [];
-    const pos = this.posFirstEndingAfter(startPage);
-    for (let v = this.at(pos); v !== undefined && v.startPage < endPage; v = this.at(this.step(pos)))
-      out.push(v);
+    this.seek(startPage);
+    const c0 = this.pc;
+    const i0 = this.pi;
+    let n = 0;
+    for (let v = this.current(); v !== undefined && v.startPage < endPage; v = this.next()) n++;
+    if (n === 0) return [];
+    const out = new Array<Vma>(n);
+    this.pc = c0;
+    this.pi = i0;
+    out[0] = this.current() as Vma;
+    for (let k = 1; k < n; k++) out[k] = this.next() as Vma;
     return out;
   }
 
   /** True if a record intersecting [startPage, endPage) passes `test` (without building a list). */
   someOverlapping<A>(startPage: number, endPage: number, test: (v: Vma, arg: A) => boolean, arg: A): boolean {
-    const pos = this.posFirstEndingAfter(startPage);
-    for (let v = this.at(pos); v !== undefined && v.startPage < endPage; v = this.at(this.step(pos)))
+    this.seek(startPage);
+    for (let v = this.current(); v !== undefined && v.startPage < endPage; v = this.next())
       if (test(v, arg)) return true;
     return false;
   }
 
+  /** Pages of [startPage, endPage) that some VMA maps (without building a list). */
+  mappedPagesIn(startPage: number, endPage: number): number {
+    let pages = 0;
+    this.seek(startPage);
+    for (let v = this.current(); v !== undefined && v.startPage < endPage; v = this.next())
+      pages += Math.min(v.endPage, endPage) - Math.max(v.startPage, startPage);
+    return pages;
+  }
+
   /** The VMA just below `page` (the last one ending at or before it). */
   before(page: number): Vma | undefined {
-    const pos = this.posFirstEndingAfter(page);
-    this.back(pos);
-    const v = this.at(pos);
+    this.seek(page);
+    this.prev();
+    const v = this.current();
     return v !== undefined && v.endPage <= page ? v : undefined;
   }
 
@@ -168,21 +187,25 @@ export class VmaSet {
 
   /** The kernel VMA containing `page`: one record, or its records joined (a new object). */
   kernelVmaAt(page: number): Vma | undefined {
-    const pos = this.posFirstEndingAfter(page);
-    const v = this.at(pos);
+    this.seek(page);
+    const v = this.current();
     if (v === undefined || v.startPage > page) return undefined;
-    return this.runAround(pos);
+    return this.runAround();
   }
 
   /** The kernel VMAs intersecting [startPage, endPage), whole (not clipped), in order. */
   kernelOverlapping(startPage: number, endPage: number): Vma[] {
     const out: Vma[] = [];
-    const pos = this.posFirstEndingAfter(startPage);
-    let v = this.at(pos);
+    this.seek(startPage);
+    let v = this.current();
     while (v !== undefined && v.startPage < endPage) {
-      out.push(this.runAround(pos));
+      const c = this.pc;
+      const i = this.pi;
+      out.push(this.runAround());
+      this.pc = c;
+      this.pi = i;
       // Skip the rest of the run.
-      for (v = this.at(this.step(pos)); v !== undefined && linked(v); v = this.at(this.step(pos)));
+      for (v = this.next(); v !== undefined && linked(v); v = this.next());
     }
     return out;
   }
@@ -202,17 +225,21 @@ export class VmaSet {
    * same attribution, one record. Joining a VMA without an anon_vma to one with an anon_vma gives
    * the whole kernel VMA that anon_vma (is_mergeable_anon_vma: prev and next with different
    * anon_vmas do not both merge).
+   * Returns the VMAs now in the set in their place (after merging); `lastRemoved` holds the ones
+   * that left (no outcome object per change).
    */
   splice(
     startPage: number,
     endPage: number,
     replacement: readonly Vma[],
     merge: MergeMode = 'both',
-  ): SpliceOutcome {
+  ): readonly Vma[] {
     const chunks = this.chunks;
-    const startPos = this.posFirstEndingAfter(startPage);
-    let sc = startPos.c;
-    let si = startPos.i;
+    this.seek(startPage);
+    const startC = this.pc;
+    const startI = this.pi;
+    let sc = startC;
+    let si = startI;
     let removeCount = 0;
     let first: Vma | undefined;
     let last: Vma | undefined;
@@ -235,41 +262,40 @@ export class VmaSet {
     }
     const both = merge === 'both';
     const hasRep = replacement.length > 0;
-    // The window: [prev] [left part] replacement [right part] [next]. A new list each time: a
-    // reused one emptied with `length = 0` costs more (V8 trims its store, and push regrows it).
-    const fresh: Vma[] = [];
-    let fromPos: Pos = startPos;
+    // The window: [prev] [left part] replacement [right part] [next]. Its pieces are decided
+    // first, so that the list is allocated once at its exact length (the timeline keeps it).
+    let fromC = startC;
+    let fromI = startI;
     const leftPart = first !== undefined && first.startPage < startPage;
+    let prev: Vma | undefined;
     if (both && hasRep && !leftPart) {
       // The left neighbour joins the window if the first new piece merges with it.
-      const prevPos = { c: startPos.c, i: startPos.i };
-      if (this.back(prevPos)) {
-        const prev = this.at(prevPos) as Vma;
-        if (kernelMergeable(prev, replacement[0] as Vma)) {
-          fresh.push(prev);
-          fromPos = prevPos;
+      this.pc = startC;
+      this.pi = startI;
+      if (this.prev()) {
+        const candidate = this.current() as Vma;
+        if (kernelMergeable(candidate, replacement[0] as Vma)) {
+          prev = candidate;
+          fromC = this.pc;
+          fromI = this.pi;
           removeCount++;
         }
       }
     }
-    if (leftPart) fresh.push(sliceVma(first as Vma, (first as Vma).startPage, startPage));
-    const repStart = fresh.length;
-    const keepLeft = merge === 'keep' || merge === 'right';
-    for (let k = 0; k < replacement.length; k++) {
-      const v = replacement[k] as Vma;
-      fresh.push(k === 0 && !keepLeft ? withLink(v, false) : v);
-    }
-    const repEnd = fresh.length;
+    const left = leftPart ? sliceVma(first as Vma, (first as Vma).startPage, startPage) : undefined;
     const rightPart = last !== undefined && last.endPage > endPage;
-    if (rightPart)
-      fresh.push(withLink(sliceVma(last as Vma, endPage, (last as Vma).endPage), merge === 'keep' && hasRep));
+    const right = rightPart
+      ? withLink(sliceVma(last as Vma, endPage, (last as Vma).endPage), merge === 'keep' && hasRep)
+      : undefined;
     // The right neighbour: joins the last new piece, or loses its link to what was removed.
     let nextJoinable = false;
+    let nextPiece: Vma | undefined;
     let nc = sc;
     let ni = si;
     const next = chunks[nc]?.vmas[ni];
     if (next !== undefined && next.startPage === endPage && merge !== 'keep') {
-      const tail = fresh[fresh.length - 1];
+      // With new pieces and no right part, the window's last piece is the last new one.
+      const tail = replacement[replacement.length - 1];
       nextJoinable =
         (both || merge === 'right') &&
         hasRep &&
@@ -278,7 +304,7 @@ export class VmaSet {
         tail.endPage === endPage &&
         kernelMergeable(tail, next);
       if (nextJoinable || linked(next)) {
-        fresh.push(withLink(next, false));
+        nextPiece = withLink(next, false);
         removeCount++;
         ni++;
         const chunk = chunks[nc] as Chunk;
@@ -288,14 +314,36 @@ export class VmaSet {
         }
       }
     }
-    const n = fresh.length;
+    const n =
+      (prev !== undefined ? 1 : 0) +
+      (left !== undefined ? 1 : 0) +
+      replacement.length +
+      (right !== undefined ? 1 : 0) +
+      (nextPiece !== undefined ? 1 : 0);
     if (n === 0) {
-      if (removeCount === 0) return { removed: EMPTY, inserted: EMPTY };
-      const anchor = (this.at(fromPos) as Vma).startPage;
-      const outgoing = this.replaceAt(fromPos, removeCount, EMPTY);
-      this.listener?.(anchor, outgoing, EMPTY);
-      return { removed: outgoing, inserted: EMPTY };
+      if (removeCount === 0) {
+        this.lastRemoved = EMPTY;
+        return EMPTY;
+      }
+      const anchor = (chunks[fromC] as Chunk).vmas[fromI] as Vma;
+      const outgoing = this.replaceAt(fromC, fromI, removeCount, EMPTY);
+      this.lastRemoved = outgoing;
+      this.listener?.(anchor.startPage, outgoing, EMPTY);
+      return EMPTY;
     }
+    let fresh: Vma[] = new Array<Vma>(n);
+    let w = 0;
+    if (prev !== undefined) fresh[w++] = prev;
+    if (left !== undefined) fresh[w++] = left;
+    const repStart = w;
+    const keepLeft = merge === 'keep' || merge === 'right';
+    for (let k = 0; k < replacement.length; k++) {
+      const v = replacement[k] as Vma;
+      fresh[w++] = k === 0 && !keepLeft ? withLink(v, false) : v;
+    }
+    const repEnd = w;
+    if (right !== undefined) fresh[w++] = right;
+    if (nextPiece !== undefined) fresh[w++] = nextPiece;
     // Decide the links left to right, tracking each kernel VMA's anon_vma.
     let runId = anonVmaOf(fresh[0] as Vma);
     let idsDiffer = false;
@@ -320,36 +368,40 @@ export class VmaSet {
         if (!joinable && sameAttribution(fresh[k - 1] as Vma, v)) joinable = true;
       } else runId = id;
     }
-    if (idsDiffer) this.unifyAnonVmas(fresh);
-    // A kernel VMA whose anon_vma changed gets it in all its records, also those outside the window.
-    if (idsDiffer && linked(fresh[0] as Vma)) {
-      const headId = anonVmaOf(fresh[0] as Vma);
-      const p = { c: fromPos.c, i: fromPos.i };
-      while (this.back(p)) {
-        const v = this.at(p) as Vma;
-        if (anonVmaOf(v) === headId) break;
-        fresh.unshift(vmaWith(v, { anonVma: headId }));
-        fromPos = { c: p.c, i: p.i };
-        removeCount++;
-        if (!linked(v)) break;
-      }
-    }
     if (idsDiffer) {
+      this.unifyAnonVmas(fresh);
+      // A kernel VMA whose anon_vma changed gets it in all its records, also those outside the window.
+      if (linked(fresh[0] as Vma)) {
+        const headId = anonVmaOf(fresh[0] as Vma);
+        this.pc = fromC;
+        this.pi = fromI;
+        while (this.prev()) {
+          const v = this.current() as Vma;
+          if (anonVmaOf(v) === headId) break;
+          fresh.unshift(withAnonVma(v, headId));
+          fromC = this.pc;
+          fromI = this.pi;
+          removeCount++;
+          if (!linked(v)) break;
+        }
+      }
       const tailId = anonVmaOf(fresh[fresh.length - 1] as Vma);
-      const p = { c: nc, i: ni };
-      for (let v = this.at(p); v !== undefined && linked(v); v = this.at(this.step(p))) {
+      this.pc = nc;
+      this.pi = ni;
+      for (let v = this.current(); v !== undefined && linked(v); v = this.next()) {
         if (anonVmaOf(v) === tailId) break;
-        fresh.push(vmaWith(v, { anonVma: tailId }));
+        fresh.push(withAnonVma(v, tailId));
         removeCount++;
       }
       joinable = true;
     }
     // Exact length: the timeline keeps the inserted list for the whole run (and a move's effect too).
-    const merged = (joinable ? mergeRun(fresh) : fresh).slice();
-    const anchor = this.at(fromPos)?.startPage ?? (merged[0] as Vma).startPage;
-    const outgoing = this.replaceAt(fromPos, removeCount, merged);
-    this.listener?.(anchor, outgoing, merged);
-    return { removed: outgoing, inserted: merged };
+    if (joinable) fresh = mergeRun(fresh);
+    const anchor = chunks[fromC]?.vmas[fromI]?.startPage ?? (fresh[0] as Vma).startPage;
+    const outgoing = this.replaceAt(fromC, fromI, removeCount, fresh);
+    this.lastRemoved = outgoing;
+    this.listener?.(anchor, outgoing, fresh);
+    return fresh;
   }
 
   /** Every kernel VMA (run of linked records) of the window gets the one anon_vma it now has. */
@@ -364,24 +416,25 @@ export class VmaSet {
       }
       for (let k = s; k < e; k++) {
         const v = fresh[k] as Vma;
-        if (anonVmaOf(v) !== id) fresh[k] = vmaWith(v, { anonVma: id });
+        if (anonVmaOf(v) !== id) fresh[k] = withAnonVma(v, id);
       }
       s = e;
     }
   }
 
-  /** The kernel VMA of the record at `pos` (which must exist). */
-  private runAround(pos: Pos): Vma {
-    const v = this.at(pos) as Vma;
-    const after = { c: pos.c, i: pos.i };
-    const nextV = this.at(this.step(after));
+  /** The kernel VMA of the record at the cursor (which must exist). Moves the cursor. */
+  private runAround(): Vma {
+    const c = this.pc;
+    const i = this.pi;
+    const v = this.current() as Vma;
+    const nextV = this.next();
     if (!linked(v) && (nextV === undefined || !linked(nextV))) return v;
-    const p = { c: pos.c, i: pos.i };
+    this.pc = c;
+    this.pi = i;
     let head = v;
-    while (linked(head) && this.back(p)) head = this.at(p) as Vma;
+    while (linked(head) && this.prev()) head = this.current() as Vma;
     let joined = head;
-    for (let w = this.at(this.step(p)); w !== undefined && linked(w); w = this.at(this.step(p)))
-      joined = joinVmas(joined, w);
+    for (let w = this.next(); w !== undefined && linked(w); w = this.next()) joined = joinVmas(joined, w);
     return joined;
   }
 
@@ -392,9 +445,9 @@ export class VmaSet {
     if (pages <= 0 || high - low < pages) return -1;
     const chunks = this.chunks;
     if (chunks.length === 0) return high - Math.max(0, low) >= pages ? high - pages : -1;
-    const pos = this.posFirstStartingAtOrAbove(high);
-    const c = pos.c;
-    let i = pos.i;
+    this.seekStartingAtOrAbove(high);
+    const c = this.pc;
+    let i = this.pi;
     // The gaps below (c, i) inside chunk c, from the top; i may be one past the last record.
     for (;;) {
       const chunk = chunks[c] as Chunk;
@@ -428,9 +481,9 @@ export class VmaSet {
     if (pages <= 0 || high - low < pages) return -1;
     const chunks = this.chunks;
     if (chunks.length === 0) return Math.max(0, low) + pages <= high ? Math.max(0, low) : -1;
-    const pos = this.posFirstEndingAfter(low);
-    const c = pos.c;
-    let i = pos.i;
+    this.seek(low);
+    const c = this.pc;
+    let i = this.pi;
     for (;;) {
       const chunk = chunks[c] as Chunk;
       const hasUpper = i < chunk.ends.length;
@@ -520,68 +573,96 @@ export class VmaSet {
     return left >= 0 ? left : this.descend(2 * k + 1, lo + half, half, bound, pages, false);
   }
 
-  // ---- positions ----
+  // ---- the cursor ----
 
-  private at(pos: Pos): Vma | undefined {
-    return this.chunks[pos.c]?.vmas[pos.i];
+  /** The record at the cursor (undefined past the end). */
+  private current(): Vma | undefined {
+    return this.chunks[this.pc]?.vmas[this.pi];
   }
 
-  /** Advance to the next VMA (may run past the end). Returns the position for chaining. */
-  private step(pos: Pos): Pos {
-    const chunk = this.chunks[pos.c];
-    if (chunk === undefined) return pos;
-    pos.i++;
-    if (pos.i >= chunk.vmas.length && pos.c < this.chunks.length - 1) {
-      pos.c++;
-      pos.i = 0;
+  /** Advance the cursor to the next record (may run past the end) and return it. */
+  private next(): Vma | undefined {
+    const chunks = this.chunks;
+    const chunk = chunks[this.pc];
+    if (chunk === undefined) return undefined;
+    const i = this.pi + 1;
+    if (i >= chunk.vmas.length && this.pc < chunks.length - 1) {
+      this.pc++;
+      this.pi = 0;
+      return (chunks[this.pc] as Chunk).vmas[0];
     }
-    return pos;
+    this.pi = i;
+    return chunk.vmas[i];
   }
 
-  /** Move to the previous VMA; false (and unchanged) at the beginning. */
-  private back(pos: Pos): boolean {
-    if (pos.i > 0) {
-      pos.i--;
+  /** Move the cursor to the previous record; false (and unchanged) at the beginning. */
+  private prev(): boolean {
+    if (this.pi > 0) {
+      this.pi--;
       return true;
     }
-    if (pos.c > 0) {
-      pos.c--;
-      pos.i = (this.chunks[pos.c] as Chunk).vmas.length - 1;
+    if (this.pc > 0) {
+      this.pc--;
+      this.pi = (this.chunks[this.pc] as Chunk).vmas.length - 1;
       return true;
     }
     return false;
   }
 
-  private endPos(): Pos {
-    const c = this.chunks.length - 1;
-    return c < 0 ? { c: 0, i: 0 } : { c, i: (this.chunks[c] as Chunk).vmas.length };
-  }
-
-  private posFirstEndingAfter(page: number): Pos {
+  /** Put the cursor on the first record ending above `page` (one past the last record if none). */
+  private seek(page: number): void {
+    const chunks = this.chunks;
     const c = this.chunkOf(page);
-    if (c === this.chunks.length) return this.endPos();
-    return { c, i: indexEndingAfter((this.chunks[c] as Chunk).ends, page) };
-  }
-
-  private posFirstStartingAtOrAbove(page: number): Pos {
-    const pos = this.posFirstEndingAfter(page);
-    const v = this.at(pos);
-    if (v !== undefined && v.startPage < page) this.step(pos);
-    return pos;
-  }
-
-  /** Remove `removeCount` VMAs from `from` on and insert `vmas` there; chunk sizes stay within CHUNK_MAX. */
-  private replaceAt(from: Pos, removeCount: number, vmas: readonly Vma[]): Vma[] {
-    if (this.chunks.length === 0) {
-      this.chunks = buildChunks(vmas, this.guardPages);
-      this.rebuildTree();
-      this.account(EMPTY, vmas);
-      return [];
+    if (c < chunks.length) {
+      this.pc = c;
+      this.pi = indexEndingAfter((chunks[c] as Chunk).ends, page);
+    } else if (c === 0) {
+      this.pc = 0;
+      this.pi = 0;
+    } else {
+      this.pc = c - 1;
+      this.pi = (chunks[c - 1] as Chunk).vmas.length;
     }
-    const c = from.c;
-    let i = from.i;
+  }
+
+  /** Put the cursor on the first record starting at or above `page`. */
+  private seekStartingAtOrAbove(page: number): void {
+    this.seek(page);
+    const v = this.current();
+    if (v !== undefined && v.startPage < page) this.next();
+  }
+
+  /** Remove `removeCount` VMAs from (c, i) on and insert `vmas` there; chunk sizes stay within CHUNK_MAX. */
+  private replaceAt(c: number, i: number, removeCount: number, vmas: readonly Vma[]): readonly Vma[] {
+    if (this.chunks.length === 0) {
+      const spare = this.spare;
+      if (spare !== undefined && vmas.length > 0 && vmas.length <= CHUNK_MAX && this.leafBase === 1) {
+        // Refill the emptied set's chunk: its arrays keep their room, the tree its two slots.
+        this.spare = undefined;
+        spliceChunk(spare, 0, spare.vmas.length, vmas, this.guardPages);
+        spare.maxGap = internalMaxGap(spare);
+        this.chunks.push(spare);
+        this.chunkEnds.push(lastEnd(spare));
+        this.tree[1] = this.chunkGap(0);
+      } else {
+        this.chunks = buildChunks(vmas, this.guardPages);
+        this.rebuildTree();
+      }
+      this.account(EMPTY, vmas);
+      return EMPTY;
+    }
     const firstChunk = this.chunks[c] as Chunk;
     const resulting = firstChunk.vmas.length - removeCount + vmas.length;
+    if (resulting === 0 && this.chunks.length === 1) {
+      // The set empties (a process that maps and unmaps its only buffers does this all the time):
+      // the chunk is kept for the next insert rather than rebuilt with the tree.
+      const outgoing = firstChunk.vmas.slice();
+      this.chunks.pop();
+      this.chunkEnds.pop();
+      this.spare = firstChunk;
+      this.account(outgoing, EMPTY);
+      return outgoing;
+    }
     if (i + removeCount <= firstChunk.vmas.length && resulting > 0 && resulting <= CHUNK_MAX) {
       // The common case: the change stays inside one chunk; edit it in place.
       const list = firstChunk.vmas;
@@ -594,8 +675,16 @@ export class VmaSet {
           break;
         }
       }
-      const outgoing = spliceArray(list, i, removeCount, vmas);
-      spliceKeys(firstChunk, i, removeCount, vmas, this.guardPages);
+      // Literals for the usual one or two records: inline allocations, where slice is a call.
+      const outgoing =
+        removeCount === 0
+          ? EMPTY
+          : removeCount === 1
+            ? [list[i] as Vma]
+            : removeCount === 2
+              ? [list[i] as Vma, list[i + 1] as Vma]
+              : list.slice(i, i + removeCount);
+      spliceChunk(firstChunk, i, removeCount, vmas, this.guardPages);
       if (survives) {
         let max = firstChunk.maxGap;
         for (let k = Math.max(1, i); k <= Math.min(i + vmas.length, list.length - 1); k++) {
@@ -610,26 +699,30 @@ export class VmaSet {
       return outgoing;
     }
     const segment: Vma[] = firstChunk.vmas.slice(0, i);
-    const outgoing: Vma[] = [];
+    // Exact length: unmapping hands this list on as the victims of its effect.
+    let outgoing = new Array<Vma>(removeCount);
+    let taken = 0;
     let remaining = removeCount;
     let lastC = c;
     for (;;) {
       const chunk = this.chunks[lastC] as Chunk;
       const take = Math.min(remaining, chunk.vmas.length - i);
-      for (let k = 0; k < take; k++) outgoing.push(chunk.vmas[i + k] as Vma);
+      for (let k = 0; k < take; k++) outgoing[taken++] = chunk.vmas[i + k] as Vma;
       remaining -= take;
       i += take;
       if (remaining === 0 || lastC === this.chunks.length - 1) break;
       lastC++;
       i = 0;
     }
-    for (const v of vmas) segment.push(v);
+    if (taken < removeCount) outgoing = outgoing.slice(0, taken);
+    for (let k = 0; k < vmas.length; k++) segment.push(vmas[k] as Vma);
     const tail = (this.chunks[lastC] as Chunk).vmas;
     for (let k = i; k < tail.length; k++) segment.push(tail[k] as Vma);
     // Keep chunks from becoming tiny: absorb a small segment into its right neighbour.
     let span = lastC - c + 1;
     if (segment.length < CHUNK_MAX / 4 && lastC + 1 < this.chunks.length) {
-      for (const v of (this.chunks[lastC + 1] as Chunk).vmas) segment.push(v);
+      const absorbed = (this.chunks[lastC + 1] as Chunk).vmas;
+      for (let k = 0; k < absorbed.length; k++) segment.push(absorbed[k] as Vma);
       span++;
     }
     this.chunks.splice(c, span, ...buildChunks(segment, this.guardPages));
@@ -639,11 +732,13 @@ export class VmaSet {
   }
 
   private account(outgoing: readonly Vma[], incoming: readonly Vma[]): void {
-    for (const v of outgoing) {
+    for (let k = 0; k < outgoing.length; k++) {
+      const v = outgoing[k] as Vma;
       this.pages -= v.endPage - v.startPage;
       if (linked(v)) this.links--;
     }
-    for (const v of incoming) {
+    for (let k = 0; k < incoming.length; k++) {
+      const v = incoming[k] as Vma;
       this.pages += v.endPage - v.startPage;
       if (linked(v)) this.links++;
     }
@@ -670,57 +765,51 @@ function lastEnd(chunk: Chunk): number {
   return chunk.ends[chunk.ends.length - 1] as number;
 }
 
-/** The same edit as `spliceArray` on the chunk's `ends` and `gapStarts`, in place (no spread, no copy). */
-function spliceKeys(
+/**
+ * Array.prototype.splice on the chunk's three parallel arrays, in place: no removed-elements
+ * array (the caller copied those), no spread of the insertion.
+ */
+function spliceChunk(
   chunk: Chunk,
   at: number,
   removeCount: number,
   insert: readonly Vma[],
   guardPages: number,
 ): void {
-  const { ends, gapStarts } = chunk;
+  const { vmas, ends, gapStarts } = chunk;
   const delta = insert.length - removeCount;
   const length = ends.length;
   if (delta > 0) {
+    // Grow by pushing values of the arrays' own kinds (a hole or undefined would change them).
+    const filler = insert[0] as Vma;
     for (let k = 0; k < delta; k++) {
+      vmas.push(filler);
       ends.push(0);
       gapStarts.push(0);
     }
     for (let k = length - 1; k >= at + removeCount; k--) {
+      vmas[k + delta] = vmas[k] as Vma;
       ends[k + delta] = ends[k] as number;
       gapStarts[k + delta] = gapStarts[k] as number;
     }
   } else if (delta < 0) {
     for (let k = at + removeCount; k < length; k++) {
+      vmas[k + delta] = vmas[k] as Vma;
       ends[k + delta] = ends[k] as number;
       gapStarts[k + delta] = gapStarts[k] as number;
     }
     // pop, not `length =`: TurboFan inlines pop, while the length setter is a runtime call.
     for (let k = delta; k < 0; k++) {
+      vmas.pop();
       ends.pop();
       gapStarts.pop();
     }
   }
   for (let k = 0; k < insert.length; k++) {
     const v = insert[k] as Vma;
+    vmas[at + k] = v;
     ends[at + k] = v.endPage;
     gapStarts[at + k] = startGap(v, guardPages);
-  }
-}
-
-/** Array.prototype.splice without spreading the insertion (returns the removed elements). */
-function spliceArray(array: Vma[], at: number, removeCount: number, insert: readonly Vma[]): Vma[] {
-  switch (insert.length) {
-    case 0:
-      return array.splice(at, removeCount);
-    case 1:
-      return array.splice(at, removeCount, insert[0] as Vma);
-    case 2:
-      return array.splice(at, removeCount, insert[0] as Vma, insert[1] as Vma);
-    case 3:
-      return array.splice(at, removeCount, insert[0] as Vma, insert[1] as Vma, insert[2] as Vma);
-    default:
-      return array.splice(at, removeCount, ...insert);
   }
 }
 
@@ -755,13 +844,21 @@ function internalMaxGap(chunk: Chunk): number {
   return max;
 }
 
-/** Records joined by `joinsPrev` with the same attribution become one record. */
+/** Records joined by `joinsPrev` with the same attribution become one record (an exact-size list). */
 function mergeRun(run: readonly Vma[]): Vma[] {
-  const out: Vma[] = [];
-  for (const v of run) {
-    const prev = out[out.length - 1];
-    if (prev !== undefined && linked(v) && sameAttribution(prev, v)) out[out.length - 1] = joinVmas(prev, v);
-    else out.push(v);
+  let n = run.length;
+  for (let k = 1; k < run.length; k++) {
+    const v = run[k] as Vma;
+    // A record joins the one before it exactly when it would join the record that one became.
+    if (linked(v) && sameAttribution(run[k - 1] as Vma, v)) n--;
+  }
+  const out = new Array<Vma>(n);
+  let w = 0;
+  for (let k = 0; k < run.length; k++) {
+    const v = run[k] as Vma;
+    if (w > 0 && linked(v) && sameAttribution(out[w - 1] as Vma, v))
+      out[w - 1] = joinVmas(out[w - 1] as Vma, v);
+    else out[w++] = v;
   }
   return out;
 }

@@ -106,6 +106,94 @@ export function withLink(vma: Vma, joinsPrev: boolean): Vma {
   };
 }
 
+/** The same VMA ending at `endPage` (vmaWith without a patch object: growth is frequent). */
+export function withEnd(vma: Vma, endPage: number): Vma {
+  return {
+    startPage: vma.startPage,
+    endPage,
+    prot: vma.prot,
+    vmFlags: vma.vmFlags,
+    object: vma.object,
+    pgoff: vma.pgoff,
+    anon: vma.anon,
+    anonVma: vma.anonVma ?? 0,
+    joinsPrev: vma.joinsPrev ?? false,
+    owner: vma.owner,
+    createdStep: vma.createdStep,
+    label: vma.label,
+  };
+}
+
+/** The same VMA with another anon_vma (vmaWith without a patch object: every first write does this). */
+export function withAnonVma(vma: Vma, anonVma: number): Vma {
+  return {
+    startPage: vma.startPage,
+    endPage: vma.endPage,
+    prot: vma.prot,
+    vmFlags: vma.vmFlags,
+    object: vma.object,
+    pgoff: vma.pgoff,
+    anon: vma.anon,
+    anonVma,
+    joinsPrev: vma.joinsPrev ?? false,
+    owner: vma.owner,
+    createdStep: vma.createdStep,
+    label: vma.label,
+  };
+}
+
+/** A moved copy of `vma` (move_vma's copy_vma) with its new place, link and attribution. */
+export function relocatedVma(
+  vma: Vma,
+  startPage: number,
+  endPage: number,
+  pgoff: number,
+  joinsPrev: boolean,
+  owner: Vma['owner'],
+  createdStep: number,
+  label: string | undefined,
+): Vma {
+  return {
+    startPage,
+    endPage,
+    prot: vma.prot,
+    vmFlags: vma.vmFlags,
+    object: vma.object,
+    pgoff,
+    anon: vma.anon,
+    anonVma: vma.anonVma ?? 0,
+    joinsPrev,
+    owner,
+    createdStep,
+    label,
+  };
+}
+
+/** The part of `vma` inside [startPage, endPage) with a new prot and flags (mprotect_fixup's result). */
+export function reprotectedSlice(
+  vma: Vma,
+  startPage: number,
+  endPage: number,
+  prot: number,
+  vmFlags: number,
+): Vma {
+  const start = Math.max(vma.startPage, startPage);
+  return {
+    startPage: start,
+    endPage: Math.min(vma.endPage, endPage),
+    prot,
+    vmFlags,
+    object: vma.object,
+    pgoff: vma.pgoff + (start - vma.startPage),
+    anon: vma.anon,
+    anonVma: vma.anonVma ?? 0,
+    joinsPrev: start === vma.startPage ? (vma.joinsPrev ?? false) : false,
+    owner: vma.owner,
+    createdStep: vma.createdStep,
+    label: vma.label,
+  };
+}
+
 /** vm_file equality: private anonymous memory has no file (all alike); everything else by object. */
 function sameFile(left: Vma, right: Vma): boolean {
   return left.object === right.object || (left.object.kind === 'anon' && right.object.kind === 'anon');
@@ -177,3 +265,17 @@ export function joinVmas(left: Vma, right: Vma): Vma {
     label: left.label,
   };
 }
+
+/**
+ * Page numbers above 2^30 are not small integers to V8, and a field that has only ever held
+ * numbers gets the "double" representation: every object then owns a fresh box per such field,
+ * so each record copy (withLink, sliceVma, vmaWith, joinVmas) allocated three boxes, and every
+ * page number read from a record and passed on was boxed again. One record made at start-up with
+ * non-numbers in those fields generalises them (the map is shared by every Vma: see vmaWith) to
+ * "tagged": a copy then shares its source's number. Nothing keeps this record.
+ */
+makeVma({
+  startPage: undefined,
+  endPage: undefined,
+  pgoff: undefined,
+} as unknown as Vma);
