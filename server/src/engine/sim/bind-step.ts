@@ -20,7 +20,7 @@ export function bindStepResult(
   if (isReservedWord(name.name)) {
     problems.report('reserved-name', name, `\`${name.name}\` is a word of the language; choose another name`);
   }
-  const existing = sim.symbols.get(name.name);
+  const existing = sim.symbols.symbolNamed(name.name);
   if (existing) {
     problems.report(
       'duplicate-name',

@@ -19,7 +19,7 @@ const SOURCE_SIZE = ['source', 'size'];
 /** `mmap LENGTH PROT FLAGS… [at ADDRESS] [fd FILE] [offset N]` */
 export function mmapStep(context: StepContext, step: StepNode, actor: string): Outcome {
   const { sim, scope, problems } = context;
-  const [length] = positionalValues(context, step, LENGTH);
+  const length = positionalValues(context, step, LENGTH)[0];
   const prot = protOf(step.words);
   if (!prot)
     problems.report('missing-argument', step.verb, 'mmap needs a protection: none, r, rw, rx or rwx');
@@ -54,7 +54,7 @@ export function mmapStep(context: StepContext, step: StepNode, actor: string): O
 
 /** `reserve LENGTH [at ADDRESS]`: inaccessible address space held for later fixed mappings. */
 export function reserveStep(context: StepContext, step: StepNode, actor: string): Outcome {
-  const [length] = positionalValues(context, step, LENGTH);
+  const length = positionalValues(context, step, LENGTH)[0];
   const at = optionValue(context, step, 'at');
   if (length === undefined) return skippedForArguments();
   const flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | (at !== undefined ? MAP_FIXED_NOREPLACE : 0);
@@ -68,13 +68,17 @@ export function reserveStep(context: StepContext, step: StepNode, actor: string)
 }
 
 export function munmapStep(context: StepContext, step: StepNode, actor: string): Outcome {
-  const [address, length] = positionalValues(context, step, ADDRESS_LENGTH);
+  const values = positionalValues(context, step, ADDRESS_LENGTH);
+  const address = values[0];
+  const length = values[1];
   if (address === undefined || length === undefined) return skippedForArguments();
   return syscallOutcome(context.sim.munmap(actor, address, length), false);
 }
 
 export function mprotectStep(context: StepContext, step: StepNode, actor: string): Outcome {
-  const [address, length] = positionalValues(context, step, ADDRESS_LENGTH);
+  const values = positionalValues(context, step, ADDRESS_LENGTH);
+  const address = values[0];
+  const length = values[1];
   const prot = protOf(step.words);
   if (!prot)
     context.problems.report(
@@ -88,7 +92,10 @@ export function mprotectStep(context: StepContext, step: StepNode, actor: string
 
 export function mremapStep(context: StepContext, step: StepNode, actor: string): Outcome {
   const values = positionalValues(context, step, MREMAP_VALUES);
-  const [oldAddress, oldSize, newSize, newAddress] = values;
+  const oldAddress = values[0];
+  const oldSize = values[1];
+  const newSize = values[2];
+  const newAddress = values[3];
   if (oldAddress === undefined || oldSize === undefined || newSize === undefined)
     return skippedForArguments();
   const flags = flagsOf(step.words, MREMAP_FLAG_BY_WORD);
@@ -113,7 +120,9 @@ export function uffdRegisterStep(context: StepContext, step: StepNode, actor: st
     if (!range)
       problems.report('use-of-failed-result', first!, `${memory.name} has no driver mapping to register yet`);
   } else {
-    const [address, length] = positionalValues(context, step, ADDRESS_LENGTH);
+    const values = positionalValues(context, step, ADDRESS_LENGTH);
+    const address = values[0];
+    const length = values[1];
     if (address !== undefined && length !== undefined) range = { address, length };
   }
   if (!range) return skippedForArguments();
@@ -127,7 +136,9 @@ export function uffdRegisterStep(context: StepContext, step: StepNode, actor: st
 
 /** `mach_vm_remap SOURCE, SIZE [at TARGET] [fixed] [overwrite] [copy]` (the macOS alias). */
 export function machVmRemapStep(context: StepContext, step: StepNode, actor: string): Outcome {
-  const [source, size] = positionalValues(context, step, SOURCE_SIZE);
+  const values = positionalValues(context, step, SOURCE_SIZE);
+  const source = values[0];
+  const size = values[1];
   if (source === undefined || size === undefined) return skippedForArguments();
   const has = (word: string) => step.words.some((w) => w.name === word);
   const args = {

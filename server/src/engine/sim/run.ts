@@ -61,6 +61,9 @@ export interface RunOptions extends PlatformDefaults, DriverOptions {
  */
 const ACCESS_VERB_BY_WORD: ReadonlyMap<string, string> = new Map(Object.entries(ACCESS_VERBS));
 
+/** The outcome of every step whose verb is not a command (outcomes are read-only). */
+const NOT_A_COMMAND: Outcome = { kind: 'skipped', reason: 'not a command' };
+
 export function runScenario(node: ScenarioNode, sourceText: string, options: RunOptions = {}): ScenarioRun {
   return new ScenarioRunner(node, sourceText, options).run();
 }
@@ -155,7 +158,7 @@ class ScenarioRunner {
     let outcome: Outcome;
     if (!spec) {
       if (written) reportUnknownVerb(this.problems, step);
-      outcome = { kind: 'skipped', reason: 'not a command' };
+      outcome = NOT_A_COMMAND;
     } else {
       checkExclusiveWords(this.problems, step, spec);
       sim.userfaultfd.step = index;

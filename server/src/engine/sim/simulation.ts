@@ -12,7 +12,7 @@ import type { Platform } from './platform';
 import type { CallRecord, ExpectRecord, Finding, StepRecord } from './records';
 import type { LanguageProblem } from './problems';
 import { SymbolTable } from './symbols';
-import { AccessCall, FormattedCall, NO_CALLS, NoteCall, SyscallCall, type OneOrList } from './calls';
+import { AccessCall, FormattedCall, listOf, NO_CALLS, NoteCall, SyscallCall, type OneOrList } from './calls';
 
 function noteStep(steps: number[], step: number): void {
   if (steps[steps.length - 1] !== step) steps.push(step);
@@ -73,8 +73,12 @@ export class Simulation {
     /** Steps whose outcome is a fault (`access-fault`). */
     readonly fault: number[];
   } = { failedCall: [], replacement: [], fault: [] };
-  /** Calls made by the step being executed, until `takeCalls` hands them to its record. */
-  private pendingCalls: CallRecord[] = NO_CALLS as CallRecord[];
+  /**
+   * Calls made by the step being executed, until `takeCalls` hands them to its record: alone
+   * (most steps make one call, and an array of one is garbage once the record unwraps it), or
+   * in an array from the second call on.
+   */
+  private pendingCalls: OneOrList<CallRecord> = NO_CALLS;
   stepIndex = -1;
   stepNode: StepNode | undefined;
 
@@ -216,17 +220,22 @@ export class Simulation {
   }
 
   private keep(call: CallRecord): void {
-    // Most steps make one call: an array literal of one has room for exactly one, while an
-    // empty array grown by push keeps room for 17.
-    if (this.pendingCalls.length === 0) this.pendingCalls = [call];
-    else this.pendingCalls.push(call);
+    const pending = this.pendingCalls;
+    if (!Array.isArray(pending)) this.pendingCalls = [pending as CallRecord, call];
+    else if (pending.length === 0) this.pendingCalls = call;
+    else (pending as CallRecord[]).push(call);
   }
 
   /** The calls made since the last take (alone, or in an array of their exact size); starts a new list. */
   takeCalls(): OneOrList<CallRecord> {
     const calls = this.pendingCalls;
-    this.pendingCalls = NO_CALLS as CallRecord[];
-    return calls.length === 1 ? calls[0]! : calls.length === 0 ? NO_CALLS : calls.slice();
+    this.pendingCalls = NO_CALLS;
+    return Array.isArray(calls) && calls.length > 2 ? calls.slice() : calls;
+  }
+
+  /** The calls made so far by the step being executed. */
+  private pendingList(): readonly CallRecord[] {
+    return listOf(this.pendingCalls);
   }
 
   // ---- the 32-bit window ----
@@ -305,7 +314,7 @@ export class Simulation {
   /** The most recent call whose effect touched the page (moved away, emptied, replaced, unmapped). */
   lastChangeAt(page: number): { step: number; call: CallRecord; effect: Effect } | undefined {
     for (let i = this.records.length - 1; i >= -1; i--) {
-      const calls = i === this.stepIndex ? this.pendingCalls : (this.records[i]?.calls ?? NO_CALLS);
+      const calls = i === this.stepIndex ? this.pendingList() : (this.records[i]?.calls ?? NO_CALLS);
       for (let c = calls.length - 1; c >= 0; c--) {
         const call = calls[c]!;
         for (const effect of call.effects) {

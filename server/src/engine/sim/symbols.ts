@@ -2,6 +2,7 @@
 // recorded with exact ranges for go-to-definition, references, rename and highlights.
 import type { TextRange } from '../syntax/text-range';
 import type { BindingKind } from '../language/vocabulary';
+import type { RuntimeValue } from './values';
 
 export type SymbolKind = BindingKind | 'driver' | 'actor';
 
@@ -27,6 +28,11 @@ const NO_REFERENCES: readonly TextRange[] = [];
  */
 export class DefinedSymbol implements SymbolInfo {
   private referenceList: TextRange[] | TextRange | undefined;
+  /**
+   * What the name stands for while the scenario runs (NameScope's binding), kept here so that
+   * a use finds its value and its symbol with one lookup, and a binding costs no second map entry.
+   */
+  value: RuntimeValue | undefined = undefined;
 
   constructor(
     readonly name: string,
@@ -84,6 +90,18 @@ export class SymbolTable {
 
   get(name: string): SymbolInfo | undefined {
     return this.byName.get(name);
+  }
+
+  /** The symbol itself, for NameScope to read and bind its value. */
+  symbolNamed(name: string): DefinedSymbol | undefined {
+    return this.byName.get(name);
+  }
+
+  /** The names bound to a value, in the order their symbols were defined. */
+  boundNames(): string[] {
+    const names: string[] = [];
+    for (const symbol of this.byName.values()) if (symbol.value !== undefined) names.push(symbol.name);
+    return names;
   }
 
   reference(name: string, range: TextRange): SymbolInfo | undefined {
