@@ -7,7 +7,7 @@ import { alignUp, formatHex, formatSize, truncate32 } from '../numbers';
 import type { Simulation } from '../sim/simulation';
 import type { CallRecord, Outcome } from '../sim/records';
 import { listOf } from '../sim/calls';
-import { OK_OUTCOME } from '../sim/outcome';
+import { addressOutcome, OK_OUTCOME } from '../sim/outcome';
 import type { DriverModel } from './driver';
 import { DriverOps } from './driver-ops';
 import { mapViolations, unmapViolations } from './placed-validity';
@@ -221,7 +221,7 @@ export class VulkanLayer {
         memory.mapSize = size;
         memory.history.push(new FormattedEvent(this.sim.stepIndex, mappedForAppText, result.pointer));
         this.checkWindow(memory, result.pointer, size);
-        return { kind: 'address', value: result.pointer };
+        return addressOutcome(result.pointer, this.sim.stepIndex);
       }
       case 'vkMapMemory2': {
         const address = optionValue(step, 'at', actor, evaluateArg);
@@ -237,12 +237,12 @@ export class VulkanLayer {
           const result = passThrough.map(ctx, memory, offset, sizeOption ?? memory.allocationSize - offset);
           if (!result.ok) return { kind: 'vk', result: result.vkResult, reason: result.reason };
           this.markMapped(memory, result.pointer, offset, sizeOption);
-          return { kind: 'address', value: result.pointer };
+          return addressOutcome(result.pointer, this.sim.stepIndex);
         }
         const result = placeMap(ctx, memory, address ?? 0n, { offset, size: sizeOption, checkOnly: false });
         if (!result.ok) return { kind: 'vk', result: result.vkResult, reason: result.reason };
         this.markMapped(memory, result.pointer, offset, sizeOption);
-        return { kind: 'address', value: result.pointer };
+        return addressOutcome(result.pointer, this.sim.stepIndex);
       }
       case 'vkUnmapMemory': {
         if (memory.appPointer === undefined) {

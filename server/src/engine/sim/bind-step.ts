@@ -2,6 +2,7 @@
 // memory object, its status, or the failure that later uses will report.
 import { isReservedWord, type BindingKind } from '../language/vocabulary';
 import type { StepNode } from '../syntax/ast';
+import type { AddressOutcome } from './outcome';
 import type { Outcome } from './records';
 import type { StepContext } from './step-context';
 import type { SymbolKind } from './symbols';
@@ -44,7 +45,10 @@ export function bindStepResult(
 function valueOfOutcome(context: StepContext, outcome: Outcome, index: number): RuntimeValue {
   switch (outcome.kind) {
     case 'address':
-      return { kind: 'address', value: outcome.value, step: index };
+      // The outcome is the value already (see its `step`).
+      return (outcome as AddressOutcome).step === index
+        ? (outcome as AddressOutcome)
+        : { kind: 'address', value: outcome.value, step: index };
     case 'errno':
       return { kind: 'failed', step: index, reason: outcome.errno };
     case 'vk':

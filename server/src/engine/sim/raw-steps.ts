@@ -49,6 +49,7 @@ export function mmapStep(context: StepContext, step: StepNode, actor: string): O
   }
   return syscallOutcome(
     sim.mmap(actor, { addr: at ?? 0n, length, prot: prot.prot, flags, fd, offset }, step.binding?.name),
+    sim.stepIndex,
   );
 }
 
@@ -64,6 +65,7 @@ export function reserveStep(context: StepContext, step: StepNode, actor: string)
       { addr: at ?? 0n, length, prot: PROT_NONE, flags, fd: -1, offset: 0n },
       step.binding?.name ?? 'reservation',
     ),
+    context.sim.stepIndex,
   );
 }
 
@@ -72,7 +74,7 @@ export function munmapStep(context: StepContext, step: StepNode, actor: string):
   const address = values[0];
   const length = values[1];
   if (address === undefined || length === undefined) return skippedForArguments();
-  return syscallOutcome(context.sim.munmap(actor, address, length), false);
+  return syscallOutcome(context.sim.munmap(actor, address, length), context.sim.stepIndex, false);
 }
 
 export function mprotectStep(context: StepContext, step: StepNode, actor: string): Outcome {
@@ -87,7 +89,11 @@ export function mprotectStep(context: StepContext, step: StepNode, actor: string
       'mprotect needs a protection: none, r, rw, rx, rwx',
     );
   if (address === undefined || length === undefined || !prot) return skippedForArguments();
-  return syscallOutcome(context.sim.mprotect(actor, address, length, prot.prot), false);
+  return syscallOutcome(
+    context.sim.mprotect(actor, address, length, prot.prot),
+    context.sim.stepIndex,
+    false,
+  );
 }
 
 export function mremapStep(context: StepContext, step: StepNode, actor: string): Outcome {
@@ -105,6 +111,7 @@ export function mremapStep(context: StepContext, step: StepNode, actor: string):
       { oldAddress, oldSize, newSize, flags, newAddress: newAddress ?? 0n },
       step.binding?.name,
     ),
+    context.sim.stepIndex,
   );
 }
 
@@ -149,5 +156,5 @@ export function machVmRemapStep(context: StepContext, step: StepNode, actor: str
     overwrite: has('overwrite'),
     copy: has('copy'),
   };
-  return machOutcome(machVmRemap(context.sim, actor, args, step.binding?.name));
+  return machOutcome(machVmRemap(context.sim, actor, args, step.binding?.name), context.sim.stepIndex);
 }

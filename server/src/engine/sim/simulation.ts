@@ -12,7 +12,19 @@ import type { Platform } from './platform';
 import type { CallRecord, ExpectRecord, Finding, StepRecord } from './records';
 import type { LanguageProblem } from './problems';
 import { SymbolTable } from './symbols';
-import { AccessCall, FormattedCall, listOf, NO_CALLS, NoteCall, SyscallCall, type OneOrList } from './calls';
+import {
+  AccessCall,
+  FormattedCall,
+  listOf,
+  MmapCall,
+  MprotectCall,
+  MremapCall,
+  MunmapCall,
+  NO_CALLS,
+  NoteCall,
+  type OneOrList,
+  type SyscallCall,
+} from './calls';
 
 function noteStep(steps: number[], step: number): void {
   if (steps[steps.length - 1] !== step) steps.push(step);
@@ -117,25 +129,25 @@ export class Simulation {
 
   mmap(actor: string, args: MmapArgs, label?: string): SyscallResult {
     const result = this.space.mmap(args, { step: this.stepIndex, actor }, label);
-    this.addSyscall(new SyscallCall(actor, 'mmap', args, result), result);
+    this.addSyscall(new MmapCall(actor, args, result), result);
     return result;
   }
 
   munmap(actor: string, address: bigint, length: bigint): SyscallResult {
     const result = this.space.munmap(address, length, { step: this.stepIndex, actor });
-    this.addSyscall(new SyscallCall(actor, 'munmap', { address, length, prot: 0 }, result), result);
+    this.addSyscall(new MunmapCall(actor, address, length, result), result);
     return result;
   }
 
   mremap(actor: string, args: MremapArgs, label?: string): SyscallResult {
     const result = this.space.mremap(args, { step: this.stepIndex, actor }, label);
-    this.addSyscall(new SyscallCall(actor, 'mremap', args, result), result);
+    this.addSyscall(new MremapCall(actor, args, result), result);
     return result;
   }
 
   mprotect(actor: string, address: bigint, length: bigint, prot: number): SyscallResult {
     const result = this.space.mprotect(address, length, prot, { step: this.stepIndex, actor });
-    this.addSyscall(new SyscallCall(actor, 'mprotect', { address, length, prot }, result), result);
+    this.addSyscall(new MprotectCall(actor, address, length, prot, result), result);
     return result;
   }
 
