@@ -51,9 +51,13 @@ const mappedForAppText = (pointer: bigint) => `mapped for 32-bit code at ${forma
 
 /** The expression of the step's `KEYWORD VALUE` option, when it has a number or name. */
 function optionExpression(step: StepNode, keyword: string): Expression | undefined {
-  for (const option of step.options)
+  // Indexed loops here and in hasWord: every Vulkan step asks, and `for…of` leaves iterator results.
+  const options = step.options;
+  for (let i = 0; i < options.length; i++) {
+    const option = options[i]!;
     if (option.keyword.name === keyword)
       return option.value && option.value.kind !== 'string' ? option.value : undefined;
+  }
   return undefined;
 }
 
@@ -79,7 +83,8 @@ function sameWords(names: readonly string[], words: readonly { readonly name: st
 }
 
 function hasWord(step: StepNode, word: string): boolean {
-  for (const w of step.words) if (w.name === word) return true;
+  const words = step.words;
+  for (let i = 0; i < words.length; i++) if (words[i]!.name === word) return true;
   return false;
 }
 
@@ -131,6 +136,10 @@ export class VulkanLayer {
    */
   memoryCreatedAt(step: number): VkMemory | undefined {
     const memories = this.memories;
+    // Usually asked for the step that just ran, whose memory (if any) is the last one.
+    const last = memories[memories.length - 1];
+    if (last === undefined || last.allocStep < step) return undefined;
+    if (last.allocStep === step) return last;
     let low = 0;
     let high = memories.length - 1;
     while (low <= high) {
@@ -346,7 +355,8 @@ export class VulkanLayer {
   /** The step's property words as a set, shared with earlier steps that named the same words. */
   private propertiesOf(step: StepNode): ReadonlySet<string> {
     const words = step.words;
-    for (const known of this.propertySets) if (sameWords(known.words, words)) return known.set;
+    const known = this.propertySets;
+    for (let i = 0; i < known.length; i++) if (sameWords(known[i]!.words, words)) return known[i]!.set;
     const set = new Set(words.map((w) => w.name));
     this.propertySets.push({ words: words.map((w) => w.name), set });
     return set;
@@ -355,9 +365,13 @@ export class VulkanLayer {
   /** Keeps appMapped in allocation order (the order the overlap check reports in). */
   private noteAppMapped(memory: VkMemory): void {
     if (this.appMapped.includes(memory)) return;
-    let at = this.appMapped.length;
-    while (at > 0 && this.appMapped[at - 1]!.allocStep > memory.allocStep) at--;
-    this.appMapped.splice(at, 0, memory);
+    // By hand rather than by splice, which makes an array of what it removed on every call.
+    const mapped = this.appMapped;
+    let at = mapped.length;
+    while (at > 0 && mapped[at - 1]!.allocStep > memory.allocStep) at--;
+    mapped.push(memory);
+    for (let i = mapped.length - 1; i > at; i--) mapped[i] = mapped[i - 1]!;
+    mapped[at] = memory;
   }
 
   private markMapped(memory: VkMemory, pointer: bigint, offset: bigint, size: bigint | undefined): void {
@@ -371,8 +385,13 @@ export class VulkanLayer {
 
   private markUnmapped(memory: VkMemory): void {
     memory.appPointer = undefined;
-    const at = this.appMapped.lastIndexOf(memory);
-    if (at >= 0) this.appMapped.splice(at, 1);
+    const mapped = this.appMapped;
+    const at = mapped.lastIndexOf(memory);
+    if (at >= 0) {
+      // By hand rather than by splice (see noteAppMapped).
+      for (let i = at; i < mapped.length - 1; i++) mapped[i] = mapped[i + 1]!;
+      mapped.pop();
+    }
     memory.mapStep = undefined;
     memory.history.push({ step: this.sim.stepIndex, text: 'unmapped' });
   }

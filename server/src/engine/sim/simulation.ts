@@ -36,9 +36,13 @@ function noteStep(steps: number[], step: number): void {
  * caller's own mappings.
  */
 function replacesAnotherActors(effects: readonly Effect[], actor: string): boolean {
-  for (const effect of effects) {
+  // Indexed: every syscall passes here, and `for…of` leaves an iterator result where V8 does
+  // not optimise it away.
+  for (let i = 0; i < effects.length; i++) {
+    const effect = effects[i]!;
     if (effect.kind !== 'replaced') continue;
-    for (const victim of effect.victims) if (victim.owner !== actor) return true;
+    const victims = effect.victims;
+    for (let v = 0; v < victims.length; v++) if (victims[v]!.owner !== actor) return true;
   }
   return false;
 }
@@ -86,11 +90,13 @@ export class Simulation {
     readonly fault: number[];
   } = { failedCall: [], replacement: [], fault: [] };
   /**
-   * Calls made by the step being executed, until `takeCalls` hands them to its record: alone
-   * (most steps make one call, and an array of one is garbage once the record unwraps it), or
-   * in an array from the second call on.
+   * Calls made by the step being executed, until `takeCalls` hands them to its record: the
+   * first alone (most steps make one), and from the second on all of them in one array reused
+   * by every step, which `takeCalls` copies at their exact size: no array per step grown by push.
    */
-  private pendingCalls: OneOrList<CallRecord> = NO_CALLS;
+  private pendingCount = 0;
+  private pendingFirst: CallRecord | undefined;
+  private readonly pendingMany: CallRecord[] = [];
   stepIndex = -1;
   stepNode: StepNode | undefined;
 
@@ -232,22 +238,31 @@ export class Simulation {
   }
 
   private keep(call: CallRecord): void {
-    const pending = this.pendingCalls;
-    if (!Array.isArray(pending)) this.pendingCalls = [pending as CallRecord, call];
-    else if (pending.length === 0) this.pendingCalls = call;
-    else (pending as CallRecord[]).push(call);
+    const count = this.pendingCount++;
+    if (count === 0) this.pendingFirst = call;
+    else {
+      if (count === 1) this.pendingMany[0] = this.pendingFirst!;
+      this.pendingMany[count] = call;
+    }
   }
 
   /** The calls made since the last take (alone, or in an array of their exact size); starts a new list. */
   takeCalls(): OneOrList<CallRecord> {
-    const calls = this.pendingCalls;
-    this.pendingCalls = NO_CALLS;
-    return Array.isArray(calls) && calls.length > 2 ? calls.slice() : calls;
+    const calls = this.pendingSoFar();
+    this.pendingCount = 0;
+    this.pendingFirst = undefined;
+    return calls;
+  }
+
+  private pendingSoFar(): OneOrList<CallRecord> {
+    const count = this.pendingCount;
+    if (count === 0) return NO_CALLS;
+    return count === 1 ? this.pendingFirst! : this.pendingMany.slice(0, count);
   }
 
   /** The calls made so far by the step being executed. */
   private pendingList(): readonly CallRecord[] {
-    return listOf(this.pendingCalls);
+    return listOf(this.pendingSoFar());
   }
 
   // ---- the 32-bit window ----
