@@ -289,11 +289,34 @@ export class Simulation {
     return gaps;
   }
 
-  /** The lowest address in the window where `size` bytes fit at `alignment` (Wine's allocation granularity). */
+  /**
+   * The lowest address in the window where `size` bytes fit at `alignment` (Wine's allocation
+   * granularity). The first fit among windowGaps, walked here without a list of gap pairs: every
+   * map by a window strategy asks.
+   */
   findWindowSpace(size: bigint, alignment: bigint): bigint | undefined {
-    for (const [gapStart, gapEnd] of this.windowGaps()) {
-      const candidate = alignUp(gapStart, alignment);
-      if (candidate + size <= gapEnd) return candidate;
+    const { start, end } = this.platform.window;
+    const vmas = this.space.overlapping(
+      this.pageOf(start),
+      Number((end + this.pageSize - 1n) / this.pageSize),
+    );
+    let cursor = start;
+    for (let i = 0; i < vmas.length; i++) {
+      const vma = vmas[i]!;
+      const vEnd = this.addressOfPage(vma.endPage);
+      if (vEnd <= cursor) continue;
+      const vStart = this.addressOfPage(vma.startPage);
+      if (vStart >= end) break;
+      if (vStart > cursor) {
+        const candidate = alignUp(cursor, alignment);
+        if (candidate + size <= (vStart < end ? vStart : end)) return candidate;
+      }
+      cursor = vEnd;
+      if (cursor >= end) break;
+    }
+    if (cursor < end) {
+      const candidate = alignUp(cursor, alignment);
+      if (candidate + size <= end) return candidate;
     }
     return undefined;
   }

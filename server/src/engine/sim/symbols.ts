@@ -75,6 +75,13 @@ function withOneMore<T>(list: readonly T[], item: T): T[] {
 
 export class SymbolTable {
   private readonly byName = new Map<string, DefinedSymbol>();
+  /**
+   * The last name looked up and its symbol (or undefined): a step often asks for one name twice
+   * in a row (an access checks whether `m1 + 0x10` names memory, then evaluates it), and in a
+   * long scenario each map lookup is a few cache misses. `define` keeps it current.
+   */
+  private lastName = '';
+  private lastSymbol: DefinedSymbol | undefined;
 
   define(
     name: string,
@@ -85,16 +92,22 @@ export class SymbolTable {
   ): DefinedSymbol {
     const symbol = new DefinedSymbol(name, kind, definition, statement, stepIndex);
     this.byName.set(name, symbol);
+    this.lastName = name;
+    this.lastSymbol = symbol;
     return symbol;
   }
 
   get(name: string): SymbolInfo | undefined {
-    return this.byName.get(name);
+    return this.symbolNamed(name);
   }
 
   /** The symbol itself, for NameScope to read and bind its value. */
   symbolNamed(name: string): DefinedSymbol | undefined {
-    return this.byName.get(name);
+    if (name === this.lastName) return this.lastSymbol;
+    const symbol = this.byName.get(name);
+    this.lastName = name;
+    this.lastSymbol = symbol;
+    return symbol;
   }
 
   /** The names bound to a value, in the order their symbols were defined. */
@@ -105,7 +118,7 @@ export class SymbolTable {
   }
 
   reference(name: string, range: TextRange): SymbolInfo | undefined {
-    const symbol = this.byName.get(name);
+    const symbol = this.symbolNamed(name);
     // The range is an immutable syntax node: keep it rather than a copy.
     if (symbol) symbol.addReference(range);
     return symbol;
