@@ -150,8 +150,9 @@ class ScenarioRunner {
     const index = sim.records.length;
     sim.stepIndex = index;
     sim.stepNode = step;
-    // `step.verb` is made when read (the tree keeps only its name and start): read it once.
-    const written = step.verb.name;
+    // `step.verb` is made when read (the tree keeps only its name and start): read the name
+    // alone where the node offers it (SourceStep), else the verb once.
+    const written = (step as { readonly verbName?: string }).verbName ?? step.verb.name;
     const verbName = ACCESS_VERB_BY_WORD.get(written) ?? written;
     const spec = VERB_BY_NAME.get(verbName);
     const actor = stepActor(this.actorContext, step, spec);

@@ -53,6 +53,11 @@ export class SourceStep implements StepNode {
     return new IdentifierNode(this.#verbName, this.#verbStart);
   }
 
+  /** The verb's name without an Identifier around it (the runner reads it for every step). */
+  get verbName(): string {
+    return this.#verbName;
+  }
+
   get text(): string {
     return this.#source.slice(this.start, this.end);
   }
