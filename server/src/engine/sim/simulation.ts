@@ -11,6 +11,7 @@ import { alignUp, formatHex, formatSize } from '../numbers';
 import type { Platform } from './platform';
 import type { CallRecord, ExpectRecord, Finding, StepRecord } from './records';
 import type { LanguageProblem } from './problems';
+import { isReservation } from './reservations';
 import { SymbolTable } from './symbols';
 import {
   AccessCall,
@@ -31,9 +32,9 @@ function noteStep(steps: number[], step: number): void {
 }
 
 /**
- * Whether a call replaced a mapping another actor made: `fixed-clobber` reports nothing else, and
- * testing here, while the victims are fresh, spares the rule a visit to every MAP_FIXED over the
- * caller's own mappings.
+ * Whether a call replaced a mapping another actor made that is not a reservation: `fixed-clobber`
+ * reports nothing else, and testing here, while the victims are fresh, spares the rule a visit
+ * to every MAP_FIXED over the caller's own mappings or a reservation (every placed map).
  */
 function replacesAnotherActors(effects: readonly Effect[], actor: string): boolean {
   // Indexed: every syscall passes here, and `for…of` leaves an iterator result where V8 does
@@ -42,7 +43,8 @@ function replacesAnotherActors(effects: readonly Effect[], actor: string): boole
     const effect = effects[i]!;
     if (effect.kind !== 'replaced') continue;
     const victims = effect.victims;
-    for (let v = 0; v < victims.length; v++) if (victims[v]!.owner !== actor) return true;
+    for (let v = 0; v < victims.length; v++)
+      if (victims[v]!.owner !== actor && !isReservation(victims[v]!)) return true;
   }
   return false;
 }
@@ -84,7 +86,7 @@ export class Simulation {
    */
   readonly stepsWith: {
     readonly failedCall: number[];
-    /** Steps with a call that replaced another actor's mapping (`fixed-clobber`). */
+    /** Steps with a call that replaced another actor's mapping, not a reservation (`fixed-clobber`). */
     readonly replacement: number[];
     /** Steps whose outcome is a fault (`access-fault`). */
     readonly fault: number[];
