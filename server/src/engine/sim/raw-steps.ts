@@ -8,7 +8,7 @@ import { skippedForArguments, syscallOutcome } from './outcome';
 import type { Outcome } from './records';
 import { optionNamed, optionValue, positionalValues } from './step-arguments';
 import type { StepContext } from './step-context';
-import { flagsOf, MMAP_FLAG_BY_WORD, MREMAP_FLAG_BY_WORD, protOf } from './words';
+import { flagsOf, MMAP_FLAG_BY_WORD, MREMAP_FLAG_BY_WORD, protValueOf } from './words';
 
 // The positional values of each verb (made once: an array literal is a new array per step).
 const LENGTH = ['length'];
@@ -20,8 +20,8 @@ const SOURCE_SIZE = ['source', 'size'];
 export function mmapStep(context: StepContext, step: StepNode, actor: string): Outcome {
   const { sim, scope, problems } = context;
   const length = positionalValues(context, step, LENGTH)[0];
-  const prot = protOf(step.words);
-  if (!prot)
+  const prot = protValueOf(step.words);
+  if (prot === undefined)
     problems.report('missing-argument', step.verb, 'mmap needs a protection: none, r, rw, rx or rwx');
   let flags = flagsOf(step.words, MMAP_FLAG_BY_WORD);
   const at = optionValue(context, step, 'at');
@@ -42,13 +42,13 @@ export function mmapStep(context: StepContext, step: StepNode, actor: string): O
       'a mapping without `anon` needs `fd NAME` (a file from `open`); the kernel would answer EBADF',
     );
   }
-  if (length === undefined || !prot) return skippedForArguments();
+  if (length === undefined || prot === undefined) return skippedForArguments();
   if (!(flags & 0x0f) && step.words.every((w) => w.name !== 'private' && w.name !== 'shared')) {
     // Kept: the kernel's EINVAL for a missing mapping type is a useful thing to demonstrate.
     flags |= 0;
   }
   return syscallOutcome(
-    sim.mmap(actor, { addr: at ?? 0n, length, prot: prot.prot, flags, fd, offset }, step.binding?.name),
+    sim.mmap(actor, { addr: at ?? 0n, length, prot, flags, fd, offset }, step.binding?.name),
     sim.stepIndex,
   );
 }
@@ -81,19 +81,15 @@ export function mprotectStep(context: StepContext, step: StepNode, actor: string
   const values = positionalValues(context, step, ADDRESS_LENGTH);
   const address = values[0];
   const length = values[1];
-  const prot = protOf(step.words);
-  if (!prot)
+  const prot = protValueOf(step.words);
+  if (prot === undefined)
     context.problems.report(
       'missing-argument',
       step.verb,
       'mprotect needs a protection: none, r, rw, rx, rwx',
     );
-  if (address === undefined || length === undefined || !prot) return skippedForArguments();
-  return syscallOutcome(
-    context.sim.mprotect(actor, address, length, prot.prot),
-    context.sim.stepIndex,
-    false,
-  );
+  if (address === undefined || length === undefined || prot === undefined) return skippedForArguments();
+  return syscallOutcome(context.sim.mprotect(actor, address, length, prot), context.sim.stepIndex, false);
 }
 
 export function mremapStep(context: StepContext, step: StepNode, actor: string): Outcome {

@@ -68,6 +68,15 @@ export function protOf(words: readonly Word[]): { prot: number; word: Word } | u
   return undefined;
 }
 
+/** The protection alone (no object around it), for the steps that only need its value. */
+export function protValueOf(words: readonly Word[]): number | undefined {
+  for (let i = 0; i < words.length; i++) {
+    const prot = PROT_BY_WORD.get(words[i]!.name);
+    if (prot !== undefined) return prot;
+  }
+  return undefined;
+}
+
 export function flagsOf(words: readonly Word[], table: ReadonlyMap<string, number>): number {
   let flags = 0;
   for (let i = 0; i < words.length; i++) flags |= table.get(words[i]!.name) ?? 0;
