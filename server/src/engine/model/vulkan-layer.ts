@@ -7,6 +7,7 @@ import { alignUp, formatHex, formatSize, truncate32 } from '../numbers';
 import type { Simulation } from '../sim/simulation';
 import type { CallRecord, Outcome } from '../sim/records';
 import { listOf } from '../sim/calls';
+import { stepHasWord, wordCountOf, wordNameOf } from '../sim/words';
 import { addressOutcome, OK_OUTCOME } from '../sim/outcome';
 import type { DriverModel } from './driver';
 import { DriverOps } from './driver-ops';
@@ -76,16 +77,15 @@ function optionValue(
 const VK_SUCCESS_OUTCOME: Outcome = { kind: 'vk', result: 'VK_SUCCESS', reason: '' };
 const NO_MEMORY_OUTCOME: Outcome = { kind: 'skipped', reason: 'no memory object' };
 
-function sameWords(names: readonly string[], words: readonly { readonly name: string }[]): boolean {
-  if (names.length !== words.length) return false;
-  for (let i = 0; i < names.length; i++) if (names[i] !== words[i]!.name) return false;
+/** Whether the step's words are `names`, read by name (no Word nodes). */
+function sameWords(names: readonly string[], step: StepNode): boolean {
+  if (names.length !== wordCountOf(step)) return false;
+  for (let i = 0; i < names.length; i++) if (names[i] !== wordNameOf(step, i)) return false;
   return true;
 }
 
 function hasWord(step: StepNode, word: string): boolean {
-  const words = step.words;
-  for (let i = 0; i < words.length; i++) if (words[i]!.name === word) return true;
-  return false;
+  return stepHasWord(step, word);
 }
 
 export type EvaluateArg = (expression: Expression, what: string) => bigint | undefined;
@@ -354,9 +354,9 @@ export class VulkanLayer {
 
   /** The step's property words as a set, shared with earlier steps that named the same words. */
   private propertiesOf(step: StepNode): ReadonlySet<string> {
-    const words = step.words;
     const known = this.propertySets;
-    for (let i = 0; i < known.length; i++) if (sameWords(known[i]!.words, words)) return known[i]!.set;
+    for (let i = 0; i < known.length; i++) if (sameWords(known[i]!.words, step)) return known[i]!.set;
+    const words = step.words;
     const set = new Set(words.map((w) => w.name));
     this.propertySets.push({ words: words.map((w) => w.name), set });
     return set;

@@ -1,28 +1,28 @@
 // Some word groups allow one word per step (one protection, one file kind): a second is an
 // error at the second word, not a silent override.
 import type { VerbSpec, WordGroup } from '../language/vocabulary';
-import type { StepNode, Word } from '../syntax/ast';
+import type { StepNode } from '../syntax/ast';
+import { wordCountOf, wordNameOf } from './words';
 import type { ProblemSink } from './problems';
 
 export function checkExclusiveWords(problems: ProblemSink, step: StepNode, spec: VerbSpec): void {
-  // Every step passes here: plain loops, no per-step arrays or closures.
-  if (step.words.length < 2) return;
+  // Every step passes here: plain loops, no per-step arrays or closures, and word names read
+  // without Word nodes (made only for a word to report).
+  const count = wordCountOf(step);
+  if (count < 2) return;
   const groups = spec.wordGroups;
-  let words: readonly Word[] | undefined;
-  // Indexed loops: `for…of` leaves an iterator result per item where V8 does not optimise it away.
   for (let g = 0; g < groups.length; g++) {
     const group = groups[g]!;
     if (!group.one) continue;
-    words ??= step.words;
     let first: string | undefined;
-    for (let i = 0; i < words.length; i++) {
-      const word = words[i]!;
-      if (!inGroup(group, word.name)) continue;
-      if (first === undefined) first = word.name;
+    for (let i = 0; i < count; i++) {
+      const name = wordNameOf(step, i);
+      if (!inGroup(group, name)) continue;
+      if (first === undefined) first = name;
       else
         problems.report(
           'duplicate-setting',
-          word,
+          step.words[i]!,
           `only one ${group.group} word is allowed; \`${first}\` is already given`,
         );
     }

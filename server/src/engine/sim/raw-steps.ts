@@ -8,7 +8,7 @@ import { skippedForArguments, syscallOutcome } from './outcome';
 import type { Outcome } from './records';
 import { optionNamed, optionValue, positionalValues } from './step-arguments';
 import type { StepContext } from './step-context';
-import { flagsOf, MMAP_FLAG_BY_WORD, MREMAP_FLAG_BY_WORD, protValueOf } from './words';
+import { MMAP_FLAG_BY_WORD, MREMAP_FLAG_BY_WORD, stepFlags, stepProt, wordCountOf } from './words';
 
 // The positional values of each verb (made once: an array literal is a new array per step).
 const LENGTH = ['length'];
@@ -20,10 +20,10 @@ const SOURCE_SIZE = ['source', 'size'];
 export function mmapStep(context: StepContext, step: StepNode, actor: string): Outcome {
   const { sim, scope, problems } = context;
   const length = positionalValues(context, step, LENGTH)[0];
-  const prot = protValueOf(step.words);
+  const prot = stepProt(step);
   if (prot === undefined)
     problems.report('missing-argument', step.verb, 'mmap needs a protection: none, r, rw, rx or rwx');
-  let flags = flagsOf(step.words, MMAP_FLAG_BY_WORD);
+  let flags = stepFlags(step, MMAP_FLAG_BY_WORD);
   const at = optionValue(context, step, 'at');
   const offset = optionValue(context, step, 'offset') ?? 0n;
   const fdOption = optionNamed(step, 'fd');
@@ -34,7 +34,7 @@ export function mmapStep(context: StepContext, step: StepNode, actor: string): O
       const file = scope.lookup(value, 'file');
       if (file?.kind === 'file') fd = file.file.fd;
     } else if (value) problems.report('wrong-kind', value, '`fd` takes the name of a file from `open`');
-  } else if (!(flags & MAP_ANONYMOUS) && step.words.length > 0) {
+  } else if (!(flags & MAP_ANONYMOUS) && wordCountOf(step) > 0) {
     // A file mapping without a file: the kernel answers EBADF for fd -1.
     problems.report(
       'missing-argument',
@@ -81,7 +81,7 @@ export function mprotectStep(context: StepContext, step: StepNode, actor: string
   const values = positionalValues(context, step, ADDRESS_LENGTH);
   const address = values[0];
   const length = values[1];
-  const prot = protValueOf(step.words);
+  const prot = stepProt(step);
   if (prot === undefined)
     context.problems.report(
       'missing-argument',
@@ -100,7 +100,7 @@ export function mremapStep(context: StepContext, step: StepNode, actor: string):
   const newAddress = values[3];
   if (oldAddress === undefined || oldSize === undefined || newSize === undefined)
     return skippedForArguments();
-  const flags = flagsOf(step.words, MREMAP_FLAG_BY_WORD);
+  const flags = stepFlags(step, MREMAP_FLAG_BY_WORD);
   return syscallOutcome(
     context.sim.mremap(
       actor,
