@@ -70,6 +70,46 @@ class WriteTag implements DataTag {
   }
 }
 
+/** The first datum a write tag gets: lower ones are byte values. */
+const FIRST_TAG = 256;
+
+/**
+ * The run's write tags, in the order made (datum order, and step order): a list rather than two
+ * maps (by datum, by step), since data are numbered from FIRST_TAG on and steps only increase.
+ */
+class WriteTags {
+  private readonly list: WriteTag[] = [];
+
+  get size(): number {
+    return this.list.length;
+  }
+
+  /** The tag of a datum. */
+  get(datum: Datum): DataTag | undefined {
+    return datum >= FIRST_TAG ? this.list[datum - FIRST_TAG] : undefined;
+  }
+
+  add(tag: WriteTag): void {
+    this.list.push(tag);
+  }
+
+  /** The datum of the last tag a step made. */
+  lastOfStep(step: number): Datum | undefined {
+    const list = this.list;
+    let low = 0;
+    let high = list.length - 1;
+    let found: Datum | undefined;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const tagStep = list[middle]!.step;
+      if (tagStep === step) found = list[middle]!.datum;
+      if (tagStep <= step) low = middle + 1;
+      else high = middle - 1;
+    }
+    return found;
+  }
+}
+
 export class Simulation {
   readonly space: AddressSpace;
   /** The space's userfaultfd, held once: every step sets its step, and the getter allocates. */
@@ -78,8 +118,8 @@ export class Simulation {
   readonly expects: ExpectRecord[] = [];
   readonly findings: Finding[] = [];
   readonly symbols = new SymbolTable();
-  readonly tags = new Map<Datum, DataTag>();
-  private nextTag = 256;
+  readonly tags = new WriteTags();
+  private nextTag = FIRST_TAG;
   /**
    * The steps (record indexes, ascending) whose calls a rule looks for, noted as the calls are
    * made: a rule over a finished run of 100k steps then reads a few records, not all of them.
@@ -123,13 +163,14 @@ export class Simulation {
   }
 
   /** The datum of the last write a step tagged, for binding its name. */
-  readonly tagOfStep = new Map<number, Datum>();
+  readonly tagOfStep: { get(step: number): Datum | undefined } = {
+    get: (step: number) => this.tags.lastOfStep(step),
+  };
 
   /** A new datum for a write by `actor`, labelled with the step's name when it has one. */
   newTag(name: string | undefined, actor: string): Datum {
     const datum = this.nextTag++;
-    this.tags.set(datum, new WriteTag(datum, name, actor, this.stepIndex));
-    this.tagOfStep.set(this.stepIndex, datum);
+    this.tags.add(new WriteTag(datum, name, actor, this.stepIndex));
     return datum;
   }
 
