@@ -241,12 +241,13 @@ export class Simulation {
    * function: call records are read far less often than they are made, so formatting is lazy.
    */
   note(actor: string, text: string | (() => string), result: string | (() => string), ok: boolean): void {
-    this.addCall(new NoteCall(actor, text, result, ok));
+    // Calls without effects or an errno: nothing for the rules to note (see addCall).
+    this.keep(new NoteCall(actor, text, result, ok));
   }
 
   /** A call whose text `format` makes from `data` when it is read (see FormattedCall). */
   noteFormatted<T>(actor: string, format: (data: T) => string, data: T, result: string, ok: boolean): void {
-    this.addCall(new FormattedCall(actor, format, data, result, ok));
+    this.keep(new FormattedCall(actor, format, data, result, ok)); // as in note()
   }
 
   /** An actor's read or write through an address; the text is formatted when read. */
@@ -258,7 +259,7 @@ export class Simulation {
     result: string,
     ok: boolean,
   ): void {
-    this.addCall(new AccessCall(actor, verb, address, length, result, ok));
+    this.keep(new AccessCall(actor, verb, address, length, result, ok)); // as in note()
   }
 
   addCall(call: CallRecord): void {
