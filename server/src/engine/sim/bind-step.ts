@@ -32,7 +32,7 @@ export function bindStepResult(
     return;
   }
   const kind: SymbolKind = binds;
-  const symbol = sim.symbols.define(name.name, kind, name, step, index);
+  const symbol = sim.symbols.defineStep(kind, step as StepNode & { readonly binding: typeof name }, index);
   if (scope.attachSymbol(name.name, symbol)) return; // open() binds its own value
   let value = valueOfOutcome(context, outcome, index);
   if (binds === 'memory') {
