@@ -164,15 +164,21 @@ abstract class CallWithoutEffects {
   }
 }
 
-/** `write 0x7f…, 17` / `read 0x7f…, 64` by an actor: the result is what it read, or the fault. */
-export class AccessCall extends CallWithoutEffects implements CallRecord {
+/**
+ * `write 0x7f…, 17` / `read 0x7f…, 64` by an actor: the result is what it read, or the fault.
+ * Made for every access a run makes and kept: one class per verb and outcome, so that what
+ * those decide (the verb, `ok`, a successful write's empty result) is on the prototype, not in
+ * a field of every record. `accessCall` picks the class.
+ */
+abstract class AccessCall extends CallWithoutEffects implements CallRecord {
+  protected abstract readonly verb: 'write' | 'read';
+  abstract readonly result: string;
+  abstract readonly ok: boolean;
+
   constructor(
     readonly actor: string,
-    private readonly verb: 'write' | 'read',
     private readonly address: bigint,
     private readonly length: bigint,
-    readonly result: string,
-    readonly ok: boolean,
   ) {
     super();
   }
@@ -180,6 +186,69 @@ export class AccessCall extends CallWithoutEffects implements CallRecord {
   get text(): string {
     return `${this.verb} ${formatHex(this.address)}, ${this.length}`;
   }
+}
+
+/** A write that succeeded: its result is empty. */
+class WriteCall extends AccessCall {
+  protected get verb(): 'write' {
+    return 'write';
+  }
+
+  get result(): string {
+    return '';
+  }
+
+  get ok(): boolean {
+    return true;
+  }
+}
+
+/** A read that succeeded: its result is what it saw. */
+class ReadCall extends AccessCall {
+  constructor(
+    actor: string,
+    address: bigint,
+    length: bigint,
+    readonly result: string,
+  ) {
+    super(actor, address, length);
+  }
+
+  protected get verb(): 'read' {
+    return 'read';
+  }
+
+  get ok(): boolean {
+    return true;
+  }
+}
+
+/** Any other access: one that faulted (its result: the fault). */
+class AccessCallWithResult extends AccessCall {
+  constructor(
+    actor: string,
+    protected readonly verb: 'write' | 'read',
+    address: bigint,
+    length: bigint,
+    readonly result: string,
+    readonly ok: boolean,
+  ) {
+    super(actor, address, length);
+  }
+}
+
+/** An access's call record (see AccessCall). */
+export function accessCall(
+  actor: string,
+  verb: 'write' | 'read',
+  address: bigint,
+  length: bigint,
+  result: string,
+  ok: boolean,
+): CallRecord {
+  if (ok && verb === 'write' && result === '') return new WriteCall(actor, address, length);
+  if (ok && verb === 'read') return new ReadCall(actor, address, length, result);
+  return new AccessCallWithResult(actor, verb, address, length, result, ok);
 }
 
 /**

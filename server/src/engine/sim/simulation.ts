@@ -14,7 +14,7 @@ import type { LanguageProblem } from './problems';
 import { isReservation } from './reservations';
 import { SymbolTable } from './symbols';
 import {
-  AccessCall,
+  accessCall,
   FormattedCall,
   listOf,
   MmapCall,
@@ -259,7 +259,7 @@ export class Simulation {
     result: string,
     ok: boolean,
   ): void {
-    this.keep(new AccessCall(actor, verb, address, length, result, ok)); // as in note()
+    this.keep(accessCall(actor, verb, address, length, result, ok)); // as in note()
   }
 
   addCall(call: CallRecord): void {
