@@ -46,7 +46,7 @@ interface CachedBo {
 }
 
 /** Where a mapping escaped the hook: the step it was made at, and whether it is a pool's. */
-class Escape {
+export class Escape {
   constructor(
     readonly step: number,
     readonly viaPool: boolean,
@@ -68,11 +68,6 @@ export class DriverOps {
   private started = false;
   /** Set by the hook-mmap strategy while the layer is inside vkMapMemory: libc mmaps go low. */
   hookArmed = false;
-  /**
-   * Mappings made while the hook was not armed (or by raw syscall): where a pointer escaped. The
-   * reason's text is made only when asked (escapeOf): every map notes one, few are ever read.
-   */
-  private readonly escapes = new Map<VkMemory, Escape>();
 
   constructor(
     private readonly sim: Simulation,
@@ -167,7 +162,7 @@ export class DriverOps {
     memory.driverPointer = pool.base + offset;
     memory.driverObject = this.sim.space.vmaAt(this.sim.pageOf(pool.base))?.object;
     memory.driverMapStep = pool.step;
-    this.escapes.set(memory, new Escape(pool.step, true));
+    memory.escape = new Escape(pool.step, true);
     this.sim.note(
       this.name,
       `suballocate ${formatSize(memory.allocationSize)} at pool+${formatHex(offset)}`,
@@ -188,15 +183,15 @@ export class DriverOps {
       memory.driverObject = this.sim.space.vmaAt(this.sim.pageOf(result.value))?.object;
       memory.driverMapStep = this.sim.stepIndex;
       if (!this.hookArmed || this.model.mmapVia === 'syscall')
-        this.escapes.set(memory, new Escape(this.sim.stepIndex, false));
-      else this.escapes.delete(memory);
+        memory.escape = new Escape(this.sim.stepIndex, false);
+      else memory.escape = undefined;
     }
     return result;
   }
 
   /** Why the memory's pointer escaped the mmap hook, if it did. */
   escapeOf(memory: VkMemory): string | undefined {
-    const escape = this.escapes.get(memory);
+    const escape = memory.escape;
     if (escape === undefined) return undefined;
     if (escape.viaPool)
       return `${memory.name} is a suballocation of the pool ${this.name} mapped at step ${escape.step + 1}, long before this vkMapMemory`;

@@ -5,6 +5,7 @@ import type { Errno } from '../kernel/types';
 import type { KernReturn, MachVmRemapArgs, MachVmRemapResult } from '../kernel/mach-vm-remap';
 import { formatHex, formatSize } from '../numbers';
 import type { Outcome } from '../sim/records';
+import { addressOutcome } from '../sim/outcome';
 import type { Simulation } from '../sim/simulation';
 
 export function machVmRemapText(args: MachVmRemapArgs): string {
@@ -51,7 +52,7 @@ export function machVmRemap(
   return result;
 }
 
-export function machOutcome(result: MachVmRemapResult): Outcome {
-  if (result.ok) return { kind: 'address', value: result.value };
+export function machOutcome(result: MachVmRemapResult, step: number): Outcome {
+  if (result.ok) return addressOutcome(result.value, step);
   return { kind: 'errno', errno: result.kr as unknown as Errno, reason: result.reason };
 }

@@ -28,91 +28,105 @@ export function mapViolations(
   driver: DriverModel,
   info: MapInfo,
   otherMappings: readonly VkMemory[],
-): Violation[] {
-  const out: Violation[] = [];
+): readonly Violation[] {
+  // Most maps are valid: no list until a violation, and no closure per call.
+  let out: Violation[] | undefined;
   const size = memory.allocationSize;
   const placed = driver.placed;
   const align = placed.alignment;
-  const add = (vuid: string, message: string) => out.push({ vuid, message });
   if (memory.appPointer !== undefined || memory.mapStep !== undefined) {
-    add(
+    out = withViolation(
+      out,
       'VUID-VkMemoryMapInfo-memory-07958',
       `${memory.name} is already host-mapped (memory must not be currently mapped)`,
     );
   }
   if (info.offset >= size)
-    add(
+    out = withViolation(
+      out,
       'VUID-VkMemoryMapInfo-offset-07959',
       `offset ${formatHex(info.offset)} is not less than allocationSize ${formatSize(size)}`,
     );
   if (info.size !== undefined && info.size === 0n)
-    add('VUID-VkMemoryMapInfo-size-07960', 'size must be greater than 0');
+    out = withViolation(out, 'VUID-VkMemoryMapInfo-size-07960', 'size must be greater than 0');
   if (info.size !== undefined && info.offset + info.size > size)
-    add(
+    out = withViolation(
+      out,
       'VUID-VkMemoryMapInfo-size-07961',
       `offset + size = ${formatHex(info.offset + info.size)} exceeds allocationSize ${formatSize(size)}`,
     );
   if (!memory.properties.has('host-visible'))
-    add(
+    out = withViolation(
+      out,
       'VUID-VkMemoryMapInfo-memory-07962',
       `${memory.name} was not allocated from a HOST_VISIBLE memory type`,
     );
-  if (!info.placed) return out;
+  if (!info.placed) return out ?? NO_VIOLATIONS;
   if (info.legacyEntryPoint) {
-    add(
+    out = withViolation(
+      out,
       'VUID-vkMapMemory-flags-09568',
       'VK_MEMORY_MAP_PLACED_BIT_EXT must not be passed to vkMapMemory: there is no way to give an address; use vkMapMemory2',
     );
-    return out;
+    return out ?? NO_VIOLATIONS;
   }
   if (!placed.supported)
-    add(
+    out = withViolation(
+      out,
       'VUID-VkMemoryMapInfo-flags-09569',
       `the memoryMapPlaced feature is not enabled: ${driver.name} does not expose VK_EXT_map_memory_placed`,
     );
   if (info.placedAddress === undefined || info.placedAddress === 0n) {
-    add(
+    out = withViolation(
+      out,
       'VUID-VkMemoryMapInfo-flags-09570',
       'PLACED needs a VkMemoryMapPlacedInfoEXT with a non-NULL pPlacedAddress (`at ADDRESS`)',
     );
   }
   if (!placed.rangePlaced) {
     if (info.offset !== 0n)
-      add(
+      out = withViolation(
+        out,
         'VUID-VkMemoryMapInfo-flags-09571',
         `without memoryMapRangePlaced the offset must be 0, not ${formatHex(info.offset)} (no Mesa driver has range placement; Wine maps the whole object)`,
       );
     if (info.size !== undefined && info.size !== size)
-      add(
+      out = withViolation(
+        out,
         'VUID-VkMemoryMapInfo-flags-09572',
         `without memoryMapRangePlaced the size must be VK_WHOLE_SIZE or allocationSize (${formatSize(size)}), not ${formatSize(info.size)}`,
       );
   } else if (info.offset % align !== 0n) {
-    add(
+    out = withViolation(
+      out,
       'VUID-VkMemoryMapInfo-flags-09573',
       `offset ${formatHex(info.offset)} is not a multiple of minPlacedMemoryMapAlignment (${formatSize(align)})`,
     );
   }
   if (info.size !== undefined && info.size % align !== 0n) {
-    add(
+    out = withViolation(
+      out,
       'VUID-VkMemoryMapInfo-flags-09574',
       `size ${formatSize(info.size)} is not a multiple of minPlacedMemoryMapAlignment (${formatSize(align)})`,
     );
   }
   if (info.size === undefined && size % align !== 0n) {
-    add(
+    out = withViolation(
+      out,
       'VUID-VkMemoryMapInfo-flags-09651',
       `with VK_WHOLE_SIZE, allocationSize (${formatSize(size)}) must be a multiple of minPlacedMemoryMapAlignment (${formatSize(align)})`,
     );
   }
   if (memory.properties.has('imported-host')) {
-    add(
+    out = withViolation(
+      out,
       'VUID-VkMemoryMapInfo-flags-09575',
       `${memory.name} was imported as host memory (VK_EXT_external_memory_host); it cannot be placed`,
     );
   }
   if (info.placedAddress !== undefined && info.placedAddress % align !== 0n) {
-    add(
+    out = withViolation(
+      out,
       'VUID-VkMemoryMapPlacedInfoEXT-pPlacedAddress-09577',
       `pPlacedAddress ${formatHex(info.placedAddress)} is not aligned to minPlacedMemoryMapAlignment (${formatSize(align)})`,
     );
@@ -120,19 +134,30 @@ export function mapViolations(
   if (info.placedAddress !== undefined) {
     const start = info.placedAddress;
     const end = start + (info.size ?? size - info.offset);
-    for (const other of otherMappings) {
+    for (let i = 0; i < otherMappings.length; i++) {
+      const other = otherMappings[i]!;
       if (other === memory || other.appPointer === undefined) continue;
       const oStart = other.appPointer;
       const oEnd = oStart + other.mapSize;
       if (start < oEnd && oStart < end) {
-        add(
+        out = withViolation(
+          out,
           'VUID-VkMemoryMapPlacedInfoEXT-pPlacedAddress-09578',
           `[${formatHex(start)}, ${formatHex(end)}) overlaps the live mapping of ${other.name} at ${formatHex(oStart)}; the validation layers do not check this (VVL issue #11425)`,
         );
       }
     }
   }
-  return out;
+  return out ?? NO_VIOLATIONS;
+}
+
+/** The one empty list of violations (frozen: every valid map shares it). */
+const NO_VIOLATIONS: readonly Violation[] = Object.freeze([]);
+
+function withViolation(out: Violation[] | undefined, vuid: string, message: string): Violation[] {
+  const list = out ?? [];
+  list.push({ vuid, message });
+  return list;
 }
 
 export function unmapViolations(memory: VkMemory, driver: DriverModel, reserve: boolean): Violation[] {

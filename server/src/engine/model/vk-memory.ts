@@ -3,6 +3,7 @@
 import type { MemoryObject, OpenFile } from '../kernel/types';
 import type { StepNode } from '../syntax/ast';
 import type { DriverModel } from './driver';
+import type { Escape } from './driver-ops';
 
 export interface MemoryEvent {
   readonly step: number;
@@ -51,6 +52,12 @@ export interface VkMemory {
   movedFrom: bigint | undefined;
   freed: boolean;
   readonly history: MemoryEvent[];
+  /**
+   * Where the driver's mapping escaped the mmap hook, when it did (DriverOps.escapeOf): made
+   * while the hook was not armed, or by raw syscall. On the memory, not in a map beside it:
+   * every map notes one. The reason's text is made only when asked; few are ever read.
+   */
+  escape: Escape | undefined;
 }
 
 export function isCoherentPersistent(memory: VkMemory): boolean {
@@ -87,6 +94,7 @@ export function newMemory(o: {
     windowRange: undefined,
     movedFrom: undefined,
     freed: false,
+    escape: undefined,
     history: [typeof o.history === 'string' ? { step: o.step, text: o.history } : o.history],
   };
 }

@@ -7,7 +7,8 @@ import { alignUp, formatHex, formatSize, truncate32 } from '../numbers';
 import type { Simulation } from '../sim/simulation';
 import type { CallRecord, Outcome } from '../sim/records';
 import { listOf } from '../sim/calls';
-import { OK_OUTCOME } from '../sim/outcome';
+import { stepHasWord, wordCountOf, wordNameOf } from '../sim/words';
+import { addressOutcome, OK_OUTCOME } from '../sim/outcome';
 import type { DriverModel } from './driver';
 import { DriverOps } from './driver-ops';
 import { mapViolations, unmapViolations } from './placed-validity';
@@ -51,9 +52,13 @@ const mappedForAppText = (pointer: bigint) => `mapped for 32-bit code at ${forma
 
 /** The expression of the step's `KEYWORD VALUE` option, when it has a number or name. */
 function optionExpression(step: StepNode, keyword: string): Expression | undefined {
-  for (const option of step.options)
+  // Indexed loops here and in hasWord: every Vulkan step asks, and `for…of` leaves iterator results.
+  const options = step.options;
+  for (let i = 0; i < options.length; i++) {
+    const option = options[i]!;
     if (option.keyword.name === keyword)
       return option.value && option.value.kind !== 'string' ? option.value : undefined;
+  }
   return undefined;
 }
 
@@ -72,15 +77,15 @@ function optionValue(
 const VK_SUCCESS_OUTCOME: Outcome = { kind: 'vk', result: 'VK_SUCCESS', reason: '' };
 const NO_MEMORY_OUTCOME: Outcome = { kind: 'skipped', reason: 'no memory object' };
 
-function sameWords(names: readonly string[], words: readonly { readonly name: string }[]): boolean {
-  if (names.length !== words.length) return false;
-  for (let i = 0; i < names.length; i++) if (names[i] !== words[i]!.name) return false;
+/** Whether the step's words are `names`, read by name (no Word nodes). */
+function sameWords(names: readonly string[], step: StepNode): boolean {
+  if (names.length !== wordCountOf(step)) return false;
+  for (let i = 0; i < names.length; i++) if (names[i] !== wordNameOf(step, i)) return false;
   return true;
 }
 
 function hasWord(step: StepNode, word: string): boolean {
-  for (const w of step.words) if (w.name === word) return true;
-  return false;
+  return stepHasWord(step, word);
 }
 
 export type EvaluateArg = (expression: Expression, what: string) => bigint | undefined;
@@ -131,6 +136,10 @@ export class VulkanLayer {
    */
   memoryCreatedAt(step: number): VkMemory | undefined {
     const memories = this.memories;
+    // Usually asked for the step that just ran, whose memory (if any) is the last one.
+    const last = memories[memories.length - 1];
+    if (last === undefined || last.allocStep < step) return undefined;
+    if (last.allocStep === step) return last;
     let low = 0;
     let high = memories.length - 1;
     while (low <= high) {
@@ -221,7 +230,7 @@ export class VulkanLayer {
         memory.mapSize = size;
         memory.history.push(new FormattedEvent(this.sim.stepIndex, mappedForAppText, result.pointer));
         this.checkWindow(memory, result.pointer, size);
-        return { kind: 'address', value: result.pointer };
+        return addressOutcome(result.pointer, this.sim.stepIndex);
       }
       case 'vkMapMemory2': {
         const address = optionValue(step, 'at', actor, evaluateArg);
@@ -237,12 +246,12 @@ export class VulkanLayer {
           const result = passThrough.map(ctx, memory, offset, sizeOption ?? memory.allocationSize - offset);
           if (!result.ok) return { kind: 'vk', result: result.vkResult, reason: result.reason };
           this.markMapped(memory, result.pointer, offset, sizeOption);
-          return { kind: 'address', value: result.pointer };
+          return addressOutcome(result.pointer, this.sim.stepIndex);
         }
         const result = placeMap(ctx, memory, address ?? 0n, { offset, size: sizeOption, checkOnly: false });
         if (!result.ok) return { kind: 'vk', result: result.vkResult, reason: result.reason };
         this.markMapped(memory, result.pointer, offset, sizeOption);
-        return { kind: 'address', value: result.pointer };
+        return addressOutcome(result.pointer, this.sim.stepIndex);
       }
       case 'vkUnmapMemory': {
         if (memory.appPointer === undefined) {
@@ -345,8 +354,9 @@ export class VulkanLayer {
 
   /** The step's property words as a set, shared with earlier steps that named the same words. */
   private propertiesOf(step: StepNode): ReadonlySet<string> {
+    const known = this.propertySets;
+    for (let i = 0; i < known.length; i++) if (sameWords(known[i]!.words, step)) return known[i]!.set;
     const words = step.words;
-    for (const known of this.propertySets) if (sameWords(known.words, words)) return known.set;
     const set = new Set(words.map((w) => w.name));
     this.propertySets.push({ words: words.map((w) => w.name), set });
     return set;
@@ -355,9 +365,13 @@ export class VulkanLayer {
   /** Keeps appMapped in allocation order (the order the overlap check reports in). */
   private noteAppMapped(memory: VkMemory): void {
     if (this.appMapped.includes(memory)) return;
-    let at = this.appMapped.length;
-    while (at > 0 && this.appMapped[at - 1]!.allocStep > memory.allocStep) at--;
-    this.appMapped.splice(at, 0, memory);
+    // By hand rather than by splice, which makes an array of what it removed on every call.
+    const mapped = this.appMapped;
+    let at = mapped.length;
+    while (at > 0 && mapped[at - 1]!.allocStep > memory.allocStep) at--;
+    mapped.push(memory);
+    for (let i = mapped.length - 1; i > at; i--) mapped[i] = mapped[i - 1]!;
+    mapped[at] = memory;
   }
 
   private markMapped(memory: VkMemory, pointer: bigint, offset: bigint, size: bigint | undefined): void {
@@ -371,8 +385,13 @@ export class VulkanLayer {
 
   private markUnmapped(memory: VkMemory): void {
     memory.appPointer = undefined;
-    const at = this.appMapped.lastIndexOf(memory);
-    if (at >= 0) this.appMapped.splice(at, 1);
+    const mapped = this.appMapped;
+    const at = mapped.lastIndexOf(memory);
+    if (at >= 0) {
+      // By hand rather than by splice (see noteAppMapped).
+      for (let i = at; i < mapped.length - 1; i++) mapped[i] = mapped[i + 1]!;
+      mapped.pop();
+    }
     memory.mapStep = undefined;
     memory.history.push({ step: this.sim.stepIndex, text: 'unmapped' });
   }

@@ -3,6 +3,7 @@
 // map) is what reservations are for and is not reported.
 import { formatHex, formatSize } from '../numbers';
 import { VM_SHARED, type Vma } from '../kernel/types';
+import { isReservation } from '../sim/reservations';
 import type { Rule } from './rule';
 
 export const fixedClobber: Rule = {
@@ -12,6 +13,7 @@ export const fixedClobber: Rule = {
   title: "MAP_FIXED / MREMAP_FIXED / a placed map silently replaced another actor's mapping.",
   check(run, emit) {
     const sim = run.simulation;
+    // Only steps that replaced another actor's mapping other than a reservation are noted.
     for (const step of sim.stepsWith.replacement) {
       const record = sim.records[step];
       if (!record) continue; // set-up calls before the first step are not a step's
@@ -61,15 +63,5 @@ function sameSharedPages(
       p.startPage <= from &&
       p.endPage >= to &&
       p.pgoff - p.startPage === victim.pgoff - victim.startPage,
-  );
-}
-
-function isReservation(vma: Vma): boolean {
-  return (
-    vma.prot === 0 ||
-    (vma.label?.endsWith('(wine VM)') ?? false) ||
-    vma.label === 'reservation' ||
-    // Handed to the GL driver with glAddClientPointerRangeMESA: it places maps there.
-    (vma.label?.startsWith('client pointer range') ?? false)
   );
 }

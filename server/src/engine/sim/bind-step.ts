@@ -2,6 +2,7 @@
 // memory object, its status, or the failure that later uses will report.
 import { isReservedWord, type BindingKind } from '../language/vocabulary';
 import type { StepNode } from '../syntax/ast';
+import type { AddressOutcome } from './outcome';
 import type { Outcome } from './records';
 import type { StepContext } from './step-context';
 import type { SymbolKind } from './symbols';
@@ -20,7 +21,7 @@ export function bindStepResult(
   if (isReservedWord(name.name)) {
     problems.report('reserved-name', name, `\`${name.name}\` is a word of the language; choose another name`);
   }
-  const existing = sim.symbols.get(name.name);
+  const existing = sim.symbols.symbolNamed(name.name);
   if (existing) {
     problems.report(
       'duplicate-name',
@@ -31,7 +32,7 @@ export function bindStepResult(
     return;
   }
   const kind: SymbolKind = binds;
-  const symbol = sim.symbols.define(name.name, kind, name, step, index);
+  const symbol = sim.symbols.defineStep(kind, step as StepNode & { readonly binding: typeof name }, index);
   if (scope.attachSymbol(name.name, symbol)) return; // open() binds its own value
   let value = valueOfOutcome(context, outcome, index);
   if (binds === 'memory') {
@@ -44,7 +45,10 @@ export function bindStepResult(
 function valueOfOutcome(context: StepContext, outcome: Outcome, index: number): RuntimeValue {
   switch (outcome.kind) {
     case 'address':
-      return { kind: 'address', value: outcome.value, step: index };
+      // The outcome is the value already (see its `step`).
+      return (outcome as AddressOutcome).step === index
+        ? (outcome as AddressOutcome)
+        : { kind: 'address', value: outcome.value, step: index };
     case 'errno':
       return { kind: 'failed', step: index, reason: outcome.errno };
     case 'vk':

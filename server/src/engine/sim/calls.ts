@@ -23,79 +23,129 @@ export function listOf<T extends object>(items: OneOrList<T>): readonly T[] {
   return Array.isArray(items) ? (items as readonly T[]) : [items as T];
 }
 
-/** `munmap` and `mprotect` take a range (and a protection), the other syscalls an args struct. */
-export interface RangeArgs {
-  readonly address: bigint;
-  readonly length: bigint;
-  readonly prot: number;
-}
-
-export type SyscallCallArgs =
-  | { readonly syscall: 'mmap'; readonly args: MmapArgs }
-  | { readonly syscall: 'mremap'; readonly args: MremapArgs }
-  | { readonly syscall: 'munmap' | 'mprotect'; readonly args: RangeArgs };
-
 /**
  * A raw syscall on the simulated kernel: its arguments and the kernel's answer. The answer's
  * effects are kept alone or in an array of their exact size (the kernel grows its list by push).
+ * One subclass per syscall holds that syscall's arguments as its own fields (a range is two
+ * fields, not an object beside the record), and the answer is one field: what a successful call
+ * returned, or why it failed.
  */
-export class SyscallCall implements CallRecord {
+export abstract class SyscallCall implements CallRecord {
   private readonly effectData: OneOrList<Effect>;
-  /** What a successful call returned. */
-  private readonly value: bigint | undefined;
-  /** Why a failed call failed. */
-  private readonly failure: Failure | undefined;
+  private readonly answer: bigint | Failure;
 
   constructor(
     readonly actor: string,
-    private readonly syscall: SyscallCallArgs['syscall'],
-    private readonly args: SyscallCallArgs['args'],
     answer: SyscallResult,
   ) {
     const effects = answer.effects;
     this.effectData =
       effects.length === 1 ? effects[0]! : effects.length === 0 ? NO_EFFECTS : effects.slice();
-    this.value = answer.ok ? answer.value : undefined;
-    this.failure = answer.ok ? undefined : answer;
+    this.answer = answer.ok ? answer.value : answer;
   }
+
+  abstract get text(): string;
+
+  /** mmap and mremap return an address, munmap and mprotect 0. */
+  protected abstract get returnsAddress(): boolean;
 
   get effects(): readonly Effect[] {
     return listOf(this.effectData);
   }
 
   get ok(): boolean {
-    return this.failure === undefined;
+    return typeof this.answer === 'bigint';
   }
 
   get errno(): Errno | undefined {
-    return this.failure?.errno;
+    return typeof this.answer === 'bigint' ? undefined : this.answer.errno;
   }
 
   get reason(): string | undefined {
-    return this.failure?.reason;
-  }
-
-  get text(): string {
-    switch (this.syscall) {
-      case 'mmap':
-        return mmapText(this.args as MmapArgs);
-      case 'mremap':
-        return mremapText(this.args as MremapArgs);
-      case 'munmap': {
-        const { address, length } = this.args as RangeArgs;
-        return munmapText(address, length);
-      }
-      case 'mprotect': {
-        const { address, length, prot } = this.args as RangeArgs;
-        return mprotectText(address, length, prot);
-      }
-    }
+    return typeof this.answer === 'bigint' ? undefined : this.answer.reason;
   }
 
   get result(): string {
-    const answer = this.failure ?? { ok: true, value: this.value!, effects: this.effects };
-    // mmap and mremap return an address, munmap and mprotect 0.
-    return resultText(answer, this.syscall === 'mmap' || this.syscall === 'mremap');
+    const answer =
+      typeof this.answer === 'bigint'
+        ? { ok: true as const, value: this.answer, effects: this.effects }
+        : this.answer;
+    return resultText(answer, this.returnsAddress);
+  }
+}
+
+export class MmapCall extends SyscallCall {
+  constructor(
+    actor: string,
+    private readonly args: MmapArgs,
+    answer: SyscallResult,
+  ) {
+    super(actor, answer);
+  }
+
+  get text(): string {
+    return mmapText(this.args);
+  }
+
+  protected get returnsAddress(): boolean {
+    return true;
+  }
+}
+
+export class MremapCall extends SyscallCall {
+  constructor(
+    actor: string,
+    private readonly args: MremapArgs,
+    answer: SyscallResult,
+  ) {
+    super(actor, answer);
+  }
+
+  get text(): string {
+    return mremapText(this.args);
+  }
+
+  protected get returnsAddress(): boolean {
+    return true;
+  }
+}
+
+export class MunmapCall extends SyscallCall {
+  constructor(
+    actor: string,
+    private readonly address: bigint,
+    private readonly length: bigint,
+    answer: SyscallResult,
+  ) {
+    super(actor, answer);
+  }
+
+  get text(): string {
+    return munmapText(this.address, this.length);
+  }
+
+  protected get returnsAddress(): boolean {
+    return false;
+  }
+}
+
+export class MprotectCall extends SyscallCall {
+  constructor(
+    actor: string,
+    private readonly address: bigint,
+    private readonly length: bigint,
+    private readonly prot: number,
+    answer: SyscallResult,
+  ) {
+    super(actor, answer);
+  }
+
+  get text(): string {
+    return mprotectText(this.address, this.length, this.prot);
+  }
+
+  protected get returnsAddress(): boolean {
+    return false;
   }
 }
 
@@ -114,15 +164,21 @@ abstract class CallWithoutEffects {
   }
 }
 
-/** `write 0x7f…, 17` / `read 0x7f…, 64` by an actor: the result is what it read, or the fault. */
-export class AccessCall extends CallWithoutEffects implements CallRecord {
+/**
+ * `write 0x7f…, 17` / `read 0x7f…, 64` by an actor: the result is what it read, or the fault.
+ * Made for every access a run makes and kept: one class per verb and outcome, so that what
+ * those decide (the verb, `ok`, a successful write's empty result) is on the prototype, not in
+ * a field of every record. `accessCall` picks the class.
+ */
+abstract class AccessCall extends CallWithoutEffects implements CallRecord {
+  protected abstract readonly verb: 'write' | 'read';
+  abstract readonly result: string;
+  abstract readonly ok: boolean;
+
   constructor(
     readonly actor: string,
-    private readonly verb: 'write' | 'read',
     private readonly address: bigint,
     private readonly length: bigint,
-    readonly result: string,
-    readonly ok: boolean,
   ) {
     super();
   }
@@ -130,6 +186,69 @@ export class AccessCall extends CallWithoutEffects implements CallRecord {
   get text(): string {
     return `${this.verb} ${formatHex(this.address)}, ${this.length}`;
   }
+}
+
+/** A write that succeeded: its result is empty. */
+class WriteCall extends AccessCall {
+  protected get verb(): 'write' {
+    return 'write';
+  }
+
+  get result(): string {
+    return '';
+  }
+
+  get ok(): boolean {
+    return true;
+  }
+}
+
+/** A read that succeeded: its result is what it saw. */
+class ReadCall extends AccessCall {
+  constructor(
+    actor: string,
+    address: bigint,
+    length: bigint,
+    readonly result: string,
+  ) {
+    super(actor, address, length);
+  }
+
+  protected get verb(): 'read' {
+    return 'read';
+  }
+
+  get ok(): boolean {
+    return true;
+  }
+}
+
+/** Any other access: one that faulted (its result: the fault). */
+class AccessCallWithResult extends AccessCall {
+  constructor(
+    actor: string,
+    protected readonly verb: 'write' | 'read',
+    address: bigint,
+    length: bigint,
+    readonly result: string,
+    readonly ok: boolean,
+  ) {
+    super(actor, address, length);
+  }
+}
+
+/** An access's call record (see AccessCall). */
+export function accessCall(
+  actor: string,
+  verb: 'write' | 'read',
+  address: bigint,
+  length: bigint,
+  result: string,
+  ok: boolean,
+): CallRecord {
+  if (ok && verb === 'write' && result === '') return new WriteCall(actor, address, length);
+  if (ok && verb === 'read') return new ReadCall(actor, address, length, result);
+  return new AccessCallWithResult(actor, verb, address, length, result, ok);
 }
 
 /**

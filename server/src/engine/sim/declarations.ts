@@ -1,7 +1,7 @@
 // Who takes part in a scenario: its `driver` blocks and `actor` lines, the built-in actors, and
 // the driver behaviours an exploration substitutes without editing the text.
 import { defaultDriver, readDriver, type DriverModel, type DriverTraits } from '../model/driver';
-import type { DriverNode, Identifier, ScenarioNode } from '../syntax/ast';
+import type { DriverNode, Identifier, ScenarioNode, Statement } from '../syntax/ast';
 import type { ProblemSink } from './problems';
 import type { Simulation } from './simulation';
 
@@ -27,6 +27,9 @@ export interface Participants {
 }
 
 /**
+ * `declarations`: the scenario's `driver` and `actor` statements in order, when the caller has
+ * already found them (any statements will do: the others are skipped).
+ *
  * Declares the scenario's drivers and actors as symbols, then applies the driver options. A
  * scenario without a driver block gets one named `driver`.
  */
@@ -35,12 +38,13 @@ export function declareParticipants(
   sim: Simulation,
   problems: ProblemSink,
   options: DriverOptions,
+  declarations: readonly Statement[] = node.body,
 ): Participants {
   const drivers = new Map<string, DriverModel>();
   const actors = new Set<string>(BUILTIN_ACTORS);
   // Indexed: this runs once, in the interpreter, where `for…of` makes an iterator result per statement.
-  for (let i = 0; i < node.body.length; i++) {
-    const statement = node.body[i]!;
+  for (let i = 0; i < declarations.length; i++) {
+    const statement = declarations[i]!;
     if (statement.kind === 'driver') declareDriver(statement, { sim, problems, drivers, actors });
     else if (statement.kind === 'actor' && statement.name)
       declareActor(statement.name, { sim, problems, actors });

@@ -2,21 +2,27 @@
 // error at the second word, not a silent override.
 import type { VerbSpec, WordGroup } from '../language/vocabulary';
 import type { StepNode } from '../syntax/ast';
+import { wordCountOf, wordNameOf } from './words';
 import type { ProblemSink } from './problems';
 
 export function checkExclusiveWords(problems: ProblemSink, step: StepNode, spec: VerbSpec): void {
-  // Every step passes here: plain loops, no per-step arrays or closures.
-  if (step.words.length < 2) return;
-  for (const group of spec.wordGroups) {
+  // Every step passes here: plain loops, no per-step arrays or closures, and word names read
+  // without Word nodes (made only for a word to report).
+  const count = wordCountOf(step);
+  if (count < 2) return;
+  const groups = spec.wordGroups;
+  for (let g = 0; g < groups.length; g++) {
+    const group = groups[g]!;
     if (!group.one) continue;
     let first: string | undefined;
-    for (const word of step.words) {
-      if (!inGroup(group, word.name)) continue;
-      if (first === undefined) first = word.name;
+    for (let i = 0; i < count; i++) {
+      const name = wordNameOf(step, i);
+      if (!inGroup(group, name)) continue;
+      if (first === undefined) first = name;
       else
         problems.report(
           'duplicate-setting',
-          word,
+          step.words[i]!,
           `only one ${group.group} word is allowed; \`${first}\` is already given`,
         );
     }
@@ -24,6 +30,7 @@ export function checkExclusiveWords(problems: ProblemSink, step: StepNode, spec:
 }
 
 function inGroup(group: WordGroup, name: string): boolean {
-  for (const word of group.words) if (word.name === name) return true;
+  const words = group.words;
+  for (let i = 0; i < words.length; i++) if (words[i]!.name === name) return true;
   return false;
 }

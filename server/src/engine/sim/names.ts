@@ -12,18 +12,12 @@ import type { RuntimeValue } from './values';
 type NameUse = NameExpression | { name: string; start: number; end: number };
 
 /**
- * A bound name: its value and, once its step defines it, its symbol. Kept together so that a
- * use finds both with one map lookup (in a long scenario each lookup is a few cache misses).
+ * A name's value is held by its symbol (DefinedSymbol.value): one map entry and one lookup per
+ * name. Only a value bound before its step defines the name (open() binds its own file) waits
+ * here, without a symbol, until bindStepResult attaches it.
  */
-class Binding {
-  constructor(
-    public value: RuntimeValue,
-    public symbol: DefinedSymbol | undefined,
-  ) {}
-}
-
 export class NameScope {
-  private readonly values = new Map<string, Binding>();
+  private readonly unattached = new Map<string, RuntimeValue>();
   /** The scenario's statements, for finding where an unbound name is bound. */
   private body: readonly Statement[] = [];
   /**
@@ -59,20 +53,18 @@ export class NameScope {
 
   /** The bound value, without recording a reference or reporting anything. */
   get(name: string): RuntimeValue | undefined {
-    return this.values.get(name)?.value;
+    return this.sim.symbols.symbolNamed(name)?.value ?? this.unattachedValue(name);
   }
 
   has(name: string): boolean {
-    return this.values.has(name);
+    return this.get(name) !== undefined;
   }
 
-  /** Binds (or rebinds) the name's value; a rebound name keeps its symbol. */
+  /** Binds (or rebinds) the name's value; a name already defined keeps its symbol. */
   set(name: string, value: RuntimeValue, symbol?: DefinedSymbol): void {
-    const binding = this.values.get(name);
-    if (binding) {
-      binding.value = value;
-      if (symbol) binding.symbol = symbol;
-    } else this.values.set(name, new Binding(value, symbol));
+    const holder = symbol ?? this.sim.symbols.symbolNamed(name);
+    if (holder) holder.value = value;
+    else this.unattached.set(name, value);
   }
 
   /**
@@ -80,10 +72,16 @@ export class NameScope {
    * its step defines the name); false when the name has no value yet.
    */
   attachSymbol(name: string, symbol: DefinedSymbol): boolean {
-    const binding = this.values.get(name);
-    if (!binding) return false;
-    binding.symbol = symbol;
+    const value = this.unattachedValue(name);
+    if (value === undefined) return symbol.value !== undefined;
+    symbol.value = value;
+    this.unattached.delete(name);
     return true;
+  }
+
+  /** A value bound before its name's symbol (rare: the map is empty almost always). */
+  private unattachedValue(name: string): RuntimeValue | undefined {
+    return this.unattached.size === 0 ? undefined : this.unattached.get(name);
   }
 
   /** An address expression's value; undefined when it has none (already reported). */
@@ -157,11 +155,10 @@ export class NameScope {
    * driver or actor used as a value, a use before its step, or an unknown name.
    */
   lookup(node: NameUse, wanted: 'address' | 'memory' | 'file' | 'any'): RuntimeValue | undefined {
-    const binding = this.values.get(node.name);
-    if (binding) {
-      const value = binding.value;
-      if (binding.symbol) binding.symbol.addReference(node);
-      else this.sim.symbols.reference(node.name, node);
+    const symbol = this.sim.symbols.symbolNamed(node.name);
+    const value = symbol?.value ?? this.unattachedValue(node.name);
+    if (value !== undefined) {
+      symbol?.addReference(node);
       if (wanted === 'file' && value.kind !== 'file') {
         this.problems.report('wrong-kind', node, `\`${node.name}\` is not a file from \`open\``);
         return undefined;
@@ -176,9 +173,8 @@ export class NameScope {
       }
       return value;
     }
-    const symbol = this.sim.symbols.get(node.name);
     if (symbol && (symbol.kind === 'driver' || symbol.kind === 'actor')) {
-      this.sim.symbols.reference(node.name, node);
+      symbol.addReference(node);
       this.problems.report(
         'wrong-kind',
         node,
@@ -196,7 +192,7 @@ export class NameScope {
       );
     } else if (symbol) {
       // Defined, but its step produced nothing usable (already reported there).
-      this.sim.symbols.reference(node.name, node);
+      symbol.addReference(node);
     } else this.reportUnknown(node);
     return undefined;
   }
@@ -206,8 +202,9 @@ export class NameScope {
    * every lookup, not only for an unknown name.
    */
   private reportUnknown(node: NameUse): void {
-    const similar = [...this.values.keys()].find((k) => k.toLowerCase() === node.name.toLowerCase());
-    const dash = node.name.includes('-') && node.name.split('-').every((part) => this.values.has(part));
+    const bound = [...this.sim.symbols.boundNames(), ...this.unattached.keys()];
+    const similar = bound.find((k) => k.toLowerCase() === node.name.toLowerCase());
+    const dash = node.name.includes('-') && node.name.split('-').every((part) => this.has(part));
     this.problems.report(
       'unknown-name',
       node,

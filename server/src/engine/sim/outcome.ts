@@ -39,9 +39,21 @@ export function skippedForArguments(): Outcome {
   return SKIPPED_FOR_ARGUMENTS;
 }
 
-export function syscallOutcome(result: SyscallResult, returnsAddress = true): Outcome {
+/**
+ * An address outcome that also carries the step that returned it: it is then the value of the
+ * step's name as well (a RuntimeValue), and binding the name costs no second object. The extra
+ * field is not part of `Outcome`, so nothing that reads outcomes sees it.
+ */
+export type AddressOutcome = Extract<Outcome, { kind: 'address' }> & { readonly step: number };
+
+export function addressOutcome(value: bigint, step: number): AddressOutcome {
+  return { kind: 'address', value, step };
+}
+
+/** `step` is the step that made the call (see AddressOutcome). */
+export function syscallOutcome(result: SyscallResult, step: number, returnsAddress = true): Outcome {
   if (!result.ok) return { kind: 'errno', errno: result.errno, reason: result.reason };
-  return returnsAddress ? { kind: 'address', value: result.value } : OK_OUTCOME;
+  return returnsAddress ? addressOutcome(result.value, step) : OK_OUTCOME;
 }
 
 export function accessOutcome(result: AccessResult, summary: string): Outcome {

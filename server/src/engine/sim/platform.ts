@@ -72,10 +72,12 @@ function settingsOf(scenario: ScenarioNode): SettingNode[] {
   return settings;
 }
 
+/** `settings`: the scenario's settings in order, when the caller has already found them. */
 export function readPlatform(
   scenario: ScenarioNode,
   problems: LanguageProblem[],
   defaults: PlatformDefaults = {},
+  settings: readonly SettingNode[] = settingsOf(scenario),
 ): Platform {
   const sources = new Map<string, SettingNode>();
   let version: KernelVersion | undefined = defaults.kernel;
@@ -85,7 +87,7 @@ export function readPlatform(
   let strategy: StrategyName = 'none';
   const overrides: { -readonly [K in keyof KernelConfig]?: KernelConfig[K] } = {};
 
-  for (const statement of settingsOf(scenario)) {
+  for (const statement of settings) {
     const name = statement.keyword.name;
     const previous = sources.get(name);
     if (previous) {

@@ -8,7 +8,7 @@ import { skippedForArguments, syscallOutcome } from './outcome';
 import type { Outcome } from './records';
 import { optionNamed, optionValue, positionalValues } from './step-arguments';
 import type { StepContext } from './step-context';
-import { flagsOf, MMAP_FLAG_BY_WORD, MREMAP_FLAG_BY_WORD, protOf } from './words';
+import { MMAP_FLAG_BY_WORD, MREMAP_FLAG_BY_WORD, stepFlags, stepProt, wordCountOf } from './words';
 
 // The positional values of each verb (made once: an array literal is a new array per step).
 const LENGTH = ['length'];
@@ -19,11 +19,11 @@ const SOURCE_SIZE = ['source', 'size'];
 /** `mmap LENGTH PROT FLAGS… [at ADDRESS] [fd FILE] [offset N]` */
 export function mmapStep(context: StepContext, step: StepNode, actor: string): Outcome {
   const { sim, scope, problems } = context;
-  const [length] = positionalValues(context, step, LENGTH);
-  const prot = protOf(step.words);
-  if (!prot)
+  const length = positionalValues(context, step, LENGTH)[0];
+  const prot = stepProt(step);
+  if (prot === undefined)
     problems.report('missing-argument', step.verb, 'mmap needs a protection: none, r, rw, rx or rwx');
-  let flags = flagsOf(step.words, MMAP_FLAG_BY_WORD);
+  let flags = stepFlags(step, MMAP_FLAG_BY_WORD);
   const at = optionValue(context, step, 'at');
   const offset = optionValue(context, step, 'offset') ?? 0n;
   const fdOption = optionNamed(step, 'fd');
@@ -34,7 +34,7 @@ export function mmapStep(context: StepContext, step: StepNode, actor: string): O
       const file = scope.lookup(value, 'file');
       if (file?.kind === 'file') fd = file.file.fd;
     } else if (value) problems.report('wrong-kind', value, '`fd` takes the name of a file from `open`');
-  } else if (!(flags & MAP_ANONYMOUS) && step.words.length > 0) {
+  } else if (!(flags & MAP_ANONYMOUS) && wordCountOf(step) > 0) {
     // A file mapping without a file: the kernel answers EBADF for fd -1.
     problems.report(
       'missing-argument',
@@ -42,19 +42,20 @@ export function mmapStep(context: StepContext, step: StepNode, actor: string): O
       'a mapping without `anon` needs `fd NAME` (a file from `open`); the kernel would answer EBADF',
     );
   }
-  if (length === undefined || !prot) return skippedForArguments();
+  if (length === undefined || prot === undefined) return skippedForArguments();
   if (!(flags & 0x0f) && step.words.every((w) => w.name !== 'private' && w.name !== 'shared')) {
     // Kept: the kernel's EINVAL for a missing mapping type is a useful thing to demonstrate.
     flags |= 0;
   }
   return syscallOutcome(
-    sim.mmap(actor, { addr: at ?? 0n, length, prot: prot.prot, flags, fd, offset }, step.binding?.name),
+    sim.mmap(actor, { addr: at ?? 0n, length, prot, flags, fd, offset }, step.binding?.name),
+    sim.stepIndex,
   );
 }
 
 /** `reserve LENGTH [at ADDRESS]`: inaccessible address space held for later fixed mappings. */
 export function reserveStep(context: StepContext, step: StepNode, actor: string): Outcome {
-  const [length] = positionalValues(context, step, LENGTH);
+  const length = positionalValues(context, step, LENGTH)[0];
   const at = optionValue(context, step, 'at');
   if (length === undefined) return skippedForArguments();
   const flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | (at !== undefined ? MAP_FIXED_NOREPLACE : 0);
@@ -64,40 +65,49 @@ export function reserveStep(context: StepContext, step: StepNode, actor: string)
       { addr: at ?? 0n, length, prot: PROT_NONE, flags, fd: -1, offset: 0n },
       step.binding?.name ?? 'reservation',
     ),
+    context.sim.stepIndex,
   );
 }
 
 export function munmapStep(context: StepContext, step: StepNode, actor: string): Outcome {
-  const [address, length] = positionalValues(context, step, ADDRESS_LENGTH);
+  const values = positionalValues(context, step, ADDRESS_LENGTH);
+  const address = values[0];
+  const length = values[1];
   if (address === undefined || length === undefined) return skippedForArguments();
-  return syscallOutcome(context.sim.munmap(actor, address, length), false);
+  return syscallOutcome(context.sim.munmap(actor, address, length), context.sim.stepIndex, false);
 }
 
 export function mprotectStep(context: StepContext, step: StepNode, actor: string): Outcome {
-  const [address, length] = positionalValues(context, step, ADDRESS_LENGTH);
-  const prot = protOf(step.words);
-  if (!prot)
+  const values = positionalValues(context, step, ADDRESS_LENGTH);
+  const address = values[0];
+  const length = values[1];
+  const prot = stepProt(step);
+  if (prot === undefined)
     context.problems.report(
       'missing-argument',
       step.verb,
       'mprotect needs a protection: none, r, rw, rx, rwx',
     );
-  if (address === undefined || length === undefined || !prot) return skippedForArguments();
-  return syscallOutcome(context.sim.mprotect(actor, address, length, prot.prot), false);
+  if (address === undefined || length === undefined || prot === undefined) return skippedForArguments();
+  return syscallOutcome(context.sim.mprotect(actor, address, length, prot), context.sim.stepIndex, false);
 }
 
 export function mremapStep(context: StepContext, step: StepNode, actor: string): Outcome {
   const values = positionalValues(context, step, MREMAP_VALUES);
-  const [oldAddress, oldSize, newSize, newAddress] = values;
+  const oldAddress = values[0];
+  const oldSize = values[1];
+  const newSize = values[2];
+  const newAddress = values[3];
   if (oldAddress === undefined || oldSize === undefined || newSize === undefined)
     return skippedForArguments();
-  const flags = flagsOf(step.words, MREMAP_FLAG_BY_WORD);
+  const flags = stepFlags(step, MREMAP_FLAG_BY_WORD);
   return syscallOutcome(
     context.sim.mremap(
       actor,
       { oldAddress, oldSize, newSize, flags, newAddress: newAddress ?? 0n },
       step.binding?.name,
     ),
+    context.sim.stepIndex,
   );
 }
 
@@ -113,7 +123,9 @@ export function uffdRegisterStep(context: StepContext, step: StepNode, actor: st
     if (!range)
       problems.report('use-of-failed-result', first!, `${memory.name} has no driver mapping to register yet`);
   } else {
-    const [address, length] = positionalValues(context, step, ADDRESS_LENGTH);
+    const values = positionalValues(context, step, ADDRESS_LENGTH);
+    const address = values[0];
+    const length = values[1];
     if (address !== undefined && length !== undefined) range = { address, length };
   }
   if (!range) return skippedForArguments();
@@ -127,7 +139,9 @@ export function uffdRegisterStep(context: StepContext, step: StepNode, actor: st
 
 /** `mach_vm_remap SOURCE, SIZE [at TARGET] [fixed] [overwrite] [copy]` (the macOS alias). */
 export function machVmRemapStep(context: StepContext, step: StepNode, actor: string): Outcome {
-  const [source, size] = positionalValues(context, step, SOURCE_SIZE);
+  const values = positionalValues(context, step, SOURCE_SIZE);
+  const source = values[0];
+  const size = values[1];
   if (source === undefined || size === undefined) return skippedForArguments();
   const has = (word: string) => step.words.some((w) => w.name === word);
   const args = {
@@ -138,5 +152,5 @@ export function machVmRemapStep(context: StepContext, step: StepNode, actor: str
     overwrite: has('overwrite'),
     copy: has('copy'),
   };
-  return machOutcome(machVmRemap(context.sim, actor, args, step.binding?.name));
+  return machOutcome(machVmRemap(context.sim, actor, args, step.binding?.name), context.sim.stepIndex);
 }

@@ -2,7 +2,7 @@
 // step against the simulated kernel (through the Vulkan layer for API steps), and checks each
 // expectation where it stands. This file holds the loop and the dispatch by verb; each kind of
 // step lives in its own module and gets what it needs through a StepContext.
-import type { ScenarioNode, StepNode } from '../syntax/ast';
+import type { ScenarioNode, SettingNode, Statement, StepNode } from '../syntax/ast';
 import { ACCESS_VERBS, VERB_BY_NAME } from '../language/vocabulary';
 import type { DriverModel } from '../model/driver';
 import { VulkanLayer } from '../model/vulkan-layer';
@@ -61,6 +61,9 @@ export interface RunOptions extends PlatformDefaults, DriverOptions {
  */
 const ACCESS_VERB_BY_WORD: ReadonlyMap<string, string> = new Map(Object.entries(ACCESS_VERBS));
 
+/** The outcome of every step whose verb is not a command (outcomes are read-only). */
+const NOT_A_COMMAND: Outcome = { kind: 'skipped', reason: 'not a command' };
+
 export function runScenario(node: ScenarioNode, sourceText: string, options: RunOptions = {}): ScenarioRun {
   return new ScenarioRunner(node, sourceText, options).run();
 }
@@ -96,10 +99,11 @@ class ScenarioRunner {
     private readonly sourceText: string,
     private readonly options: RunOptions,
   ) {
-    const read = readPlatform(node, this.problems.list, options);
+    const { settings, declarations } = settingsAndDeclarations(node.body);
+    const read = readPlatform(node, this.problems.list, options, settings);
     const platform = options.strategyOverride ? { ...read, strategy: options.strategyOverride } : read;
     const sim = new Simulation(platform, this.problems.list);
-    const { drivers, actors } = declareParticipants(node, sim, this.problems, options);
+    const { drivers, actors } = declareParticipants(node, sim, this.problems, options, declarations);
     this.context = {
       sim,
       scope: new NameScope(sim, this.problems),
@@ -147,15 +151,16 @@ class ScenarioRunner {
     const index = sim.records.length;
     sim.stepIndex = index;
     sim.stepNode = step;
-    // `step.verb` is made when read (the tree keeps only its name and start): read it once.
-    const written = step.verb.name;
+    // `step.verb` is made when read (the tree keeps only its name and start): read the name
+    // alone where the node offers it (SourceStep), else the verb once.
+    const written = (step as { readonly verbName?: string }).verbName ?? step.verb.name;
     const verbName = ACCESS_VERB_BY_WORD.get(written) ?? written;
     const spec = VERB_BY_NAME.get(verbName);
     const actor = stepActor(this.actorContext, step, spec);
     let outcome: Outcome;
     if (!spec) {
       if (written) reportUnknownVerb(this.problems, step);
-      outcome = { kind: 'skipped', reason: 'not a command' };
+      outcome = NOT_A_COMMAND;
     } else {
       checkExclusiveWords(this.problems, step, spec);
       sim.userfaultfd.step = index;
@@ -212,6 +217,25 @@ class ScenarioRunner {
       }
     }
   }
+}
+
+/**
+ * The scenario's settings and its driver and actor declarations, each in order, found in one
+ * pass: each pass over a long scenario's statements is a cache miss per statement.
+ */
+function settingsAndDeclarations(body: readonly Statement[]): {
+  settings: SettingNode[];
+  declarations: Statement[];
+} {
+  const settings: SettingNode[] = [];
+  const declarations: Statement[] = [];
+  for (let i = 0; i < body.length; i++) {
+    const statement = body[i]!;
+    const kind = statement.kind;
+    if (kind === 'setting') settings.push(statement);
+    else if (kind === 'driver' || kind === 'actor') declarations.push(statement);
+  }
+  return { settings, declarations };
 }
 
 /**

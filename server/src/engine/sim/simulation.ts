@@ -11,22 +11,40 @@ import { alignUp, formatHex, formatSize } from '../numbers';
 import type { Platform } from './platform';
 import type { CallRecord, ExpectRecord, Finding, StepRecord } from './records';
 import type { LanguageProblem } from './problems';
+import { isReservation } from './reservations';
 import { SymbolTable } from './symbols';
-import { AccessCall, FormattedCall, NO_CALLS, NoteCall, SyscallCall, type OneOrList } from './calls';
+import {
+  accessCall,
+  FormattedCall,
+  listOf,
+  MmapCall,
+  MprotectCall,
+  MremapCall,
+  MunmapCall,
+  NO_CALLS,
+  NoteCall,
+  type OneOrList,
+  type SyscallCall,
+} from './calls';
 
 function noteStep(steps: number[], step: number): void {
   if (steps[steps.length - 1] !== step) steps.push(step);
 }
 
 /**
- * Whether a call replaced a mapping another actor made: `fixed-clobber` reports nothing else, and
- * testing here, while the victims are fresh, spares the rule a visit to every MAP_FIXED over the
- * caller's own mappings.
+ * Whether a call replaced a mapping another actor made that is not a reservation: `fixed-clobber`
+ * reports nothing else, and testing here, while the victims are fresh, spares the rule a visit
+ * to every MAP_FIXED over the caller's own mappings or a reservation (every placed map).
  */
 function replacesAnotherActors(effects: readonly Effect[], actor: string): boolean {
-  for (const effect of effects) {
+  // Indexed: every syscall passes here, and `for…of` leaves an iterator result where V8 does
+  // not optimise it away.
+  for (let i = 0; i < effects.length; i++) {
+    const effect = effects[i]!;
     if (effect.kind !== 'replaced') continue;
-    for (const victim of effect.victims) if (victim.owner !== actor) return true;
+    const victims = effect.victims;
+    for (let v = 0; v < victims.length; v++)
+      if (victims[v]!.owner !== actor && !isReservation(victims[v]!)) return true;
   }
   return false;
 }
@@ -52,6 +70,46 @@ class WriteTag implements DataTag {
   }
 }
 
+/** The first datum a write tag gets: lower ones are byte values. */
+const FIRST_TAG = 256;
+
+/**
+ * The run's write tags, in the order made (datum order, and step order): a list rather than two
+ * maps (by datum, by step), since data are numbered from FIRST_TAG on and steps only increase.
+ */
+class WriteTags {
+  private readonly list: WriteTag[] = [];
+
+  get size(): number {
+    return this.list.length;
+  }
+
+  /** The tag of a datum. */
+  get(datum: Datum): DataTag | undefined {
+    return datum >= FIRST_TAG ? this.list[datum - FIRST_TAG] : undefined;
+  }
+
+  add(tag: WriteTag): void {
+    this.list.push(tag);
+  }
+
+  /** The datum of the last tag a step made. */
+  lastOfStep(step: number): Datum | undefined {
+    const list = this.list;
+    let low = 0;
+    let high = list.length - 1;
+    let found: Datum | undefined;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const tagStep = list[middle]!.step;
+      if (tagStep === step) found = list[middle]!.datum;
+      if (tagStep <= step) low = middle + 1;
+      else high = middle - 1;
+    }
+    return found;
+  }
+}
+
 export class Simulation {
   readonly space: AddressSpace;
   /** The space's userfaultfd, held once: every step sets its step, and the getter allocates. */
@@ -60,21 +118,27 @@ export class Simulation {
   readonly expects: ExpectRecord[] = [];
   readonly findings: Finding[] = [];
   readonly symbols = new SymbolTable();
-  readonly tags = new Map<Datum, DataTag>();
-  private nextTag = 256;
+  readonly tags = new WriteTags();
+  private nextTag = FIRST_TAG;
   /**
    * The steps (record indexes, ascending) whose calls a rule looks for, noted as the calls are
    * made: a rule over a finished run of 100k steps then reads a few records, not all of them.
    */
   readonly stepsWith: {
     readonly failedCall: number[];
-    /** Steps with a call that replaced another actor's mapping (`fixed-clobber`). */
+    /** Steps with a call that replaced another actor's mapping, not a reservation (`fixed-clobber`). */
     readonly replacement: number[];
     /** Steps whose outcome is a fault (`access-fault`). */
     readonly fault: number[];
   } = { failedCall: [], replacement: [], fault: [] };
-  /** Calls made by the step being executed, until `takeCalls` hands them to its record. */
-  private pendingCalls: CallRecord[] = NO_CALLS as CallRecord[];
+  /**
+   * Calls made by the step being executed, until `takeCalls` hands them to its record: the
+   * first alone (most steps make one), and from the second on all of them in one array reused
+   * by every step, which `takeCalls` copies at their exact size: no array per step grown by push.
+   */
+  private pendingCount = 0;
+  private pendingFirst: CallRecord | undefined;
+  private readonly pendingMany: CallRecord[] = [];
   stepIndex = -1;
   stepNode: StepNode | undefined;
 
@@ -99,13 +163,14 @@ export class Simulation {
   }
 
   /** The datum of the last write a step tagged, for binding its name. */
-  readonly tagOfStep = new Map<number, Datum>();
+  readonly tagOfStep: { get(step: number): Datum | undefined } = {
+    get: (step: number) => this.tags.lastOfStep(step),
+  };
 
   /** A new datum for a write by `actor`, labelled with the step's name when it has one. */
   newTag(name: string | undefined, actor: string): Datum {
     const datum = this.nextTag++;
-    this.tags.set(datum, new WriteTag(datum, name, actor, this.stepIndex));
-    this.tagOfStep.set(this.stepIndex, datum);
+    this.tags.add(new WriteTag(datum, name, actor, this.stepIndex));
     return datum;
   }
 
@@ -113,25 +178,25 @@ export class Simulation {
 
   mmap(actor: string, args: MmapArgs, label?: string): SyscallResult {
     const result = this.space.mmap(args, { step: this.stepIndex, actor }, label);
-    this.addSyscall(new SyscallCall(actor, 'mmap', args, result), result);
+    this.addSyscall(new MmapCall(actor, args, result), result);
     return result;
   }
 
   munmap(actor: string, address: bigint, length: bigint): SyscallResult {
     const result = this.space.munmap(address, length, { step: this.stepIndex, actor });
-    this.addSyscall(new SyscallCall(actor, 'munmap', { address, length, prot: 0 }, result), result);
+    this.addSyscall(new MunmapCall(actor, address, length, result), result);
     return result;
   }
 
   mremap(actor: string, args: MremapArgs, label?: string): SyscallResult {
     const result = this.space.mremap(args, { step: this.stepIndex, actor }, label);
-    this.addSyscall(new SyscallCall(actor, 'mremap', args, result), result);
+    this.addSyscall(new MremapCall(actor, args, result), result);
     return result;
   }
 
   mprotect(actor: string, address: bigint, length: bigint, prot: number): SyscallResult {
     const result = this.space.mprotect(address, length, prot, { step: this.stepIndex, actor });
-    this.addSyscall(new SyscallCall(actor, 'mprotect', { address, length, prot }, result), result);
+    this.addSyscall(new MprotectCall(actor, address, length, prot, result), result);
     return result;
   }
 
@@ -176,12 +241,13 @@ export class Simulation {
    * function: call records are read far less often than they are made, so formatting is lazy.
    */
   note(actor: string, text: string | (() => string), result: string | (() => string), ok: boolean): void {
-    this.addCall(new NoteCall(actor, text, result, ok));
+    // Calls without effects or an errno: nothing for the rules to note (see addCall).
+    this.keep(new NoteCall(actor, text, result, ok));
   }
 
   /** A call whose text `format` makes from `data` when it is read (see FormattedCall). */
   noteFormatted<T>(actor: string, format: (data: T) => string, data: T, result: string, ok: boolean): void {
-    this.addCall(new FormattedCall(actor, format, data, result, ok));
+    this.keep(new FormattedCall(actor, format, data, result, ok)); // as in note()
   }
 
   /** An actor's read or write through an address; the text is formatted when read. */
@@ -193,7 +259,7 @@ export class Simulation {
     result: string,
     ok: boolean,
   ): void {
-    this.addCall(new AccessCall(actor, verb, address, length, result, ok));
+    this.keep(accessCall(actor, verb, address, length, result, ok)); // as in note()
   }
 
   addCall(call: CallRecord): void {
@@ -216,17 +282,31 @@ export class Simulation {
   }
 
   private keep(call: CallRecord): void {
-    // Most steps make one call: an array literal of one has room for exactly one, while an
-    // empty array grown by push keeps room for 17.
-    if (this.pendingCalls.length === 0) this.pendingCalls = [call];
-    else this.pendingCalls.push(call);
+    const count = this.pendingCount++;
+    if (count === 0) this.pendingFirst = call;
+    else {
+      if (count === 1) this.pendingMany[0] = this.pendingFirst!;
+      this.pendingMany[count] = call;
+    }
   }
 
   /** The calls made since the last take (alone, or in an array of their exact size); starts a new list. */
   takeCalls(): OneOrList<CallRecord> {
-    const calls = this.pendingCalls;
-    this.pendingCalls = NO_CALLS as CallRecord[];
-    return calls.length === 1 ? calls[0]! : calls.length === 0 ? NO_CALLS : calls.slice();
+    const calls = this.pendingSoFar();
+    this.pendingCount = 0;
+    this.pendingFirst = undefined;
+    return calls;
+  }
+
+  private pendingSoFar(): OneOrList<CallRecord> {
+    const count = this.pendingCount;
+    if (count === 0) return NO_CALLS;
+    return count === 1 ? this.pendingFirst! : this.pendingMany.slice(0, count);
+  }
+
+  /** The calls made so far by the step being executed. */
+  private pendingList(): readonly CallRecord[] {
+    return listOf(this.pendingSoFar());
   }
 
   // ---- the 32-bit window ----
@@ -253,11 +333,34 @@ export class Simulation {
     return gaps;
   }
 
-  /** The lowest address in the window where `size` bytes fit at `alignment` (Wine's allocation granularity). */
+  /**
+   * The lowest address in the window where `size` bytes fit at `alignment` (Wine's allocation
+   * granularity). The first fit among windowGaps, walked here without a list of gap pairs: every
+   * map by a window strategy asks.
+   */
   findWindowSpace(size: bigint, alignment: bigint): bigint | undefined {
-    for (const [gapStart, gapEnd] of this.windowGaps()) {
-      const candidate = alignUp(gapStart, alignment);
-      if (candidate + size <= gapEnd) return candidate;
+    const { start, end } = this.platform.window;
+    const vmas = this.space.overlapping(
+      this.pageOf(start),
+      Number((end + this.pageSize - 1n) / this.pageSize),
+    );
+    let cursor = start;
+    for (let i = 0; i < vmas.length; i++) {
+      const vma = vmas[i]!;
+      const vEnd = this.addressOfPage(vma.endPage);
+      if (vEnd <= cursor) continue;
+      const vStart = this.addressOfPage(vma.startPage);
+      if (vStart >= end) break;
+      if (vStart > cursor) {
+        const candidate = alignUp(cursor, alignment);
+        if (candidate + size <= (vStart < end ? vStart : end)) return candidate;
+      }
+      cursor = vEnd;
+      if (cursor >= end) break;
+    }
+    if (cursor < end) {
+      const candidate = alignUp(cursor, alignment);
+      if (candidate + size <= end) return candidate;
     }
     return undefined;
   }
@@ -305,7 +408,7 @@ export class Simulation {
   /** The most recent call whose effect touched the page (moved away, emptied, replaced, unmapped). */
   lastChangeAt(page: number): { step: number; call: CallRecord; effect: Effect } | undefined {
     for (let i = this.records.length - 1; i >= -1; i--) {
-      const calls = i === this.stepIndex ? this.pendingCalls : (this.records[i]?.calls ?? NO_CALLS);
+      const calls = i === this.stepIndex ? this.pendingList() : (this.records[i]?.calls ?? NO_CALLS);
       for (let c = calls.length - 1; c >= 0; c--) {
         const call = calls[c]!;
         for (const effect of call.effects) {

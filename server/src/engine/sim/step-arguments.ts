@@ -10,17 +10,21 @@ type ArgumentContext = Pick<StepContext, 'scope' | 'problems'>;
 /**
  * The positional values a verb takes, in order; a name ending in `?` is optional. Text and
  * extra values are reported; a missing value is undefined.
+ *
+ * The answer is one array the module reuses (every raw step asks, and reads its values at once):
+ * read it before the next call. Callers index it, since destructuring runs the iterator protocol.
  */
 export function positionalValues(
   context: ArgumentContext,
   step: StepNode,
   names: readonly string[],
-): (bigint | undefined)[] {
+): readonly (bigint | undefined)[] {
   const { scope, problems } = context;
-  // Exactly one slot per name (an array grown by push keeps room for 17).
-  const out = new Array<bigint | undefined>(names.length);
+  const out = scratchOf(names.length);
   let position = 0;
-  for (const arg of step.args) {
+  const args = step.args;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
     if (arg.kind === 'string') {
       problems.report('syntax-error', arg, `${step.verb.name} takes no text`);
       continue;
@@ -47,6 +51,13 @@ export function positionalValues(
     out[position] = undefined;
   }
   return out;
+}
+
+/** One reused array per count of values (verbs take 1, 2 or 4), each of its exact size. */
+const scratchArrays: (bigint | undefined)[][] = [];
+
+function scratchOf(length: number): (bigint | undefined)[] {
+  return (scratchArrays[length] ??= new Array<bigint | undefined>(length).fill(undefined));
 }
 
 /** The step's `KEYWORD …` option, when given. */

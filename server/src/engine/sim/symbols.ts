@@ -1,7 +1,9 @@
 // Names in a scenario: step results, drivers, actors, files. Definitions and references are
 // recorded with exact ranges for go-to-definition, references, rename and highlights.
+import type { Identifier, StepNode } from '../syntax/ast';
 import type { TextRange } from '../syntax/text-range';
 import type { BindingKind } from '../language/vocabulary';
+import type { RuntimeValue } from './values';
 
 export type SymbolKind = BindingKind | 'driver' | 'actor';
 
@@ -25,16 +27,19 @@ const NO_REFERENCES: readonly TextRange[] = [];
  * collector to copy); more are kept in an array of their exact size while there are few, since
  * an array grown by push keeps room for 17.
  */
-export class DefinedSymbol implements SymbolInfo {
-  private referenceList: TextRange[] | TextRange | undefined;
+export abstract class DefinedSymbol implements SymbolInfo {
+  private referenceList: TextRange[] | TextRange | undefined = undefined;
+  /**
+   * What the name stands for while the scenario runs (NameScope's binding), kept here so that
+   * a use finds its value and its symbol with one lookup, and a binding costs no second map entry.
+   */
+  value: RuntimeValue | undefined = undefined;
 
-  constructor(
-    readonly name: string,
-    readonly kind: SymbolKind,
-    readonly definition: TextRange | undefined,
-    readonly statement: TextRange | undefined,
-    readonly stepIndex: number | undefined,
-  ) {}
+  abstract readonly name: string;
+  abstract readonly kind: SymbolKind;
+  abstract readonly definition: TextRange | undefined;
+  abstract readonly statement: TextRange | undefined;
+  abstract readonly stepIndex: number | undefined;
 
   get references(): readonly TextRange[] {
     const list = this.referenceList;
@@ -59,6 +64,41 @@ export class DefinedSymbol implements SymbolInfo {
   }
 }
 
+/** A driver, an actor or a built-in actor: what it is, where it is declared (if it is). */
+class DeclaredSymbol extends DefinedSymbol {
+  constructor(
+    readonly name: string,
+    readonly kind: SymbolKind,
+    readonly definition: TextRange | undefined,
+    readonly statement: TextRange | undefined,
+    readonly stepIndex: number | undefined,
+  ) {
+    super();
+  }
+}
+
+/**
+ * A step's name (`p = mmap …`): its name and definition are the step's binding, read from the
+ * step rather than held (two fields less on the symbol every bound step makes).
+ */
+class StepSymbol extends DefinedSymbol {
+  constructor(
+    readonly kind: SymbolKind,
+    readonly statement: StepNode & { readonly binding: Identifier },
+    readonly stepIndex: number,
+  ) {
+    super();
+  }
+
+  get name(): string {
+    return this.statement.binding.name;
+  }
+
+  get definition(): Identifier {
+    return this.statement.binding;
+  }
+}
+
 /** A copy of the list with one more item, of its exact size (a spread leaves spare room, concat is slow). */
 function withOneMore<T>(list: readonly T[], item: T): T[] {
   const longer = new Array<T>(list.length + 1);
@@ -69,6 +109,13 @@ function withOneMore<T>(list: readonly T[], item: T): T[] {
 
 export class SymbolTable {
   private readonly byName = new Map<string, DefinedSymbol>();
+  /**
+   * The last name looked up and its symbol (or undefined): a step often asks for one name twice
+   * in a row (an access checks whether `m1 + 0x10` names memory, then evaluates it), and in a
+   * long scenario each map lookup is a few cache misses. `define` keeps it current.
+   */
+  private lastName = '';
+  private lastSymbol: DefinedSymbol | undefined;
 
   define(
     name: string,
@@ -77,17 +124,47 @@ export class SymbolTable {
     statement: TextRange | undefined,
     stepIndex: number | undefined,
   ): DefinedSymbol {
-    const symbol = new DefinedSymbol(name, kind, definition, statement, stepIndex);
+    return this.add(name, new DeclaredSymbol(name, kind, definition, statement, stepIndex));
+  }
+
+  /** The symbol of a step's name, defined at that step. */
+  defineStep(
+    kind: SymbolKind,
+    step: StepNode & { readonly binding: Identifier },
+    stepIndex: number,
+  ): DefinedSymbol {
+    return this.add(step.binding.name, new StepSymbol(kind, step, stepIndex));
+  }
+
+  private add(name: string, symbol: DefinedSymbol): DefinedSymbol {
     this.byName.set(name, symbol);
+    this.lastName = name;
+    this.lastSymbol = symbol;
     return symbol;
   }
 
   get(name: string): SymbolInfo | undefined {
-    return this.byName.get(name);
+    return this.symbolNamed(name);
+  }
+
+  /** The symbol itself, for NameScope to read and bind its value. */
+  symbolNamed(name: string): DefinedSymbol | undefined {
+    if (name === this.lastName) return this.lastSymbol;
+    const symbol = this.byName.get(name);
+    this.lastName = name;
+    this.lastSymbol = symbol;
+    return symbol;
+  }
+
+  /** The names bound to a value, in the order their symbols were defined. */
+  boundNames(): string[] {
+    const names: string[] = [];
+    for (const symbol of this.byName.values()) if (symbol.value !== undefined) names.push(symbol.name);
+    return names;
   }
 
   reference(name: string, range: TextRange): SymbolInfo | undefined {
-    const symbol = this.byName.get(name);
+    const symbol = this.symbolNamed(name);
     // The range is an immutable syntax node: keep it rather than a copy.
     if (symbol) symbol.addReference(range);
     return symbol;

@@ -67,6 +67,16 @@ let lastHeld = '';
 let lastBase = -1;
 let lastWords: readonly Word[] = EMPTY;
 
+/** How many words `held` has, without making their nodes. */
+export function wordCountOf(held: HeldWords): number {
+  return typeof held === 'string' ? held.length >> 1 : held.length;
+}
+
+/** The name of word `index` of `held`, without making its node. */
+export function wordNameOf(held: HeldWords, index: number): string {
+  return typeof held === 'string' ? WORD_NAMES[held.charCodeAt(2 * index + 1)]! : held[index]!.name;
+}
+
 /** The Word nodes of `held`, a step's words relative to `base` (its verb's start). */
 export function wordsOf(held: HeldWords, base: number): readonly Word[] {
   if (typeof held !== 'string') return held;

@@ -5,7 +5,7 @@
 // compact-nodes.ts, `kind` is on the prototype.
 import type { Argument, Identifier, NumberLiteral, Option, StepNode, Word } from './ast';
 import { EMPTY, IdentifierNode, kindOnPrototype } from './compact-nodes';
-import { wordsOf, type HeldWords } from './packed-words';
+import { wordCountOf, wordNameOf, wordsOf, type HeldWords } from './packed-words';
 import { numberTokenEnd, isWordStart, wordTokenEnd } from './lexer';
 import { parseNumberAt, unitAt, type ParsedNumber } from './number-literal';
 
@@ -51,6 +51,20 @@ export class SourceStep implements StepNode {
 
   get verb(): Identifier {
     return new IdentifierNode(this.#verbName, this.#verbStart);
+  }
+
+  /** How many words the step has, and each one's name, without making Word nodes (the runner reads names). */
+  get wordCount(): number {
+    return wordCountOf(this.#words);
+  }
+
+  wordNameAt(index: number): string {
+    return wordNameOf(this.#words, index);
+  }
+
+  /** The verb's name without an Identifier around it (the runner reads it for every step). */
+  get verbName(): string {
+    return this.#verbName;
   }
 
   get text(): string {

@@ -9,6 +9,7 @@
 import type { Argument, Expression, StepNode } from '../../syntax/ast';
 import { formatHex, formatSize } from '../../numbers';
 import type { Outcome } from '../../sim/records';
+import { addressOutcome } from '../../sim/outcome';
 import type { Simulation } from '../../sim/simulation';
 import type { DriverModel } from '../driver';
 import { DriverOps } from '../driver-ops';
@@ -255,7 +256,7 @@ export class GlLayer {
       step: this.sim.stepIndex,
       text: `mapped for 32-bit code at ${formatHex(result.pointer)} (${route})`,
     });
-    return { kind: 'address', value: result.pointer };
+    return addressOutcome(result.pointer, this.sim.stepIndex);
   }
 
   /** The GL errors glMapBufferRange raises (OpenGL 4.6 §6.3, and the extension's new bit). */

@@ -85,7 +85,8 @@ export function placeMap(
     { placed: true, placedAddress: address, offset: o.offset, size: o.size, legacyEntryPoint: false },
     ctx.appMapped,
   );
-  for (const v of violations) ctx.sim.finding('vulkan-valid-usage', `${v.vuid}: ${v.message}`);
+  for (let i = 0; i < violations.length; i++)
+    ctx.sim.finding('vulkan-valid-usage', `${violations[i]!.vuid}: ${violations[i]!.message}`);
   ctx.sim.noteFormatted(
     ctx.ops.name,
     placedMapText,
