@@ -27,10 +27,9 @@ export function parseNumberAt(
   end: number,
   separateUnit: string | undefined,
 ): ParsedNumber {
-  return (
-    parseCommonNumber(source, start, end, separateUnit) ??
-    parseAnyNumber(source.slice(start, end), separateUnit)
-  );
+  const value = commonNumberValue(source, start, end, separateUnit);
+  if (value === undefined) return parseAnyNumber(source.slice(start, end), separateUnit);
+  return { value, unit: commonUnit, error: undefined };
 }
 
 const UNIT_NAMES = Object.keys(UNIT_BYTES);
@@ -45,18 +44,22 @@ const SMALL_VALUES = new Map<number, bigint>();
 const SMALL_VALUE_LIMIT = 2 ** 31;
 const SMALL_VALUES_MAX = 4096;
 
+/** The unit of the last literal `commonNumberValue` read (a result without an object per number). */
+let commonUnit: string | undefined;
+
 /**
- * The literals people write nearly always (`64KiB`, `4096`, `0x7f3a_c000_0000`, `16 MiB`), read
- * with plain arithmetic: no regex, no slices, no BigInt of a string. Anything unusual (binary,
- * fractions, more than 53 bits of digits, any error) returns undefined and takes the full path,
- * which alone decides the error messages.
+ * The value of the literals people write nearly always (`64KiB`, `4096`, `0x7f3a_c000_0000`,
+ * `16 MiB`), read with plain arithmetic: no regex, no slices, no BigInt of a string, no result
+ * object. Such a literal is never an error. Anything unusual (binary, fractions, more than 53
+ * bits of digits, any error) returns undefined: `parseNumberAt` then takes the full path, which
+ * alone decides the error messages.
  */
-function parseCommonNumber(
+export function commonNumberValue(
   text: string,
   start: number,
   end: number,
   separateUnit: string | undefined,
-): ParsedNumber | undefined {
+): bigint | undefined {
   let i = start;
   let base = 10;
   const first = end > start ? text.charCodeAt(start) : 0;
@@ -90,7 +93,8 @@ function parseCommonNumber(
   if (scale === undefined) return undefined;
   const bytes = value * scale;
   if (bytes >= TWO_TO_THE_64) return undefined;
-  return { value: exactBigInt(bytes), unit, error: undefined };
+  commonUnit = unit;
+  return exactBigInt(bytes);
 }
 
 /** The unit spelled exactly by `text[start..end)`, as the vocabulary's own string. */

@@ -6,7 +6,7 @@
 // A read makes the nodes again: the simulator reads a step's words a few times in a row
 // (protection, flags, checks), so the last nodes made are handed out again.
 import type { Word } from './ast';
-import { EMPTY, WordNode } from './compact-nodes';
+import { EMPTY, transientWord, wordNode } from './compact-nodes';
 
 /** The vocabulary's word strings, by index: only words that verbs name are packed. */
 const WORD_NAMES: string[] = [];
@@ -54,7 +54,7 @@ export class StepWordsBuilder {
 
   private nodes(count: number): readonly Word[] {
     const words = new Array<Word>(count);
-    for (let i = 0; i < count; i++) words[i] = new WordNode(this.names[i]!, this.starts[i]!);
+    for (let i = 0; i < count; i++) words[i] = wordNode(this.names[i]!, this.starts[i]!);
     return words;
   }
 }
@@ -73,7 +73,7 @@ export function wordsOf(held: HeldWords, base: number): readonly Word[] {
   if (held === lastHeld && base === lastBase) return lastWords;
   const words = new Array<Word>(held.length >> 1);
   for (let i = 0; i < words.length; i++)
-    words[i] = new WordNode(WORD_NAMES[held.charCodeAt(2 * i + 1)]!, base + held.charCodeAt(2 * i));
+    words[i] = transientWord(WORD_NAMES[held.charCodeAt(2 * i + 1)]!, base + held.charCodeAt(2 * i));
   lastHeld = held;
   lastBase = base;
   lastWords = words;

@@ -10,7 +10,6 @@ import type {
   Expression,
   FileNode,
   Identifier,
-  NumberLiteral,
   Option,
   ScenarioNode,
   SettingNode,
@@ -22,9 +21,9 @@ import type {
   Word,
 } from './ast';
 import { Lexer, textOf } from './lexer';
-import { isUnit, parseNumberAt } from './number-literal';
-import { BinaryNode, EMPTY, IdentifierNode, NameNode, WordNode } from './compact-nodes';
-import { SourceNumber, SourceStep, SourceStepWithExtras } from './source-nodes';
+import { commonNumberValue, isUnit, parseNumberAt } from './number-literal';
+import { binaryNode, EMPTY, identifierNode, nameNode, wordNode } from './compact-nodes';
+import { sourceNumber, sourceStep, sourceStepWithExtras } from './source-nodes';
 import { WordTexts } from './word-texts';
 import { registerWord, StepWordsBuilder, type HeldWords } from './packed-words';
 import type { Token, TokenKind } from './tokens';
@@ -232,7 +231,7 @@ class Parser {
       if (t.kind === 'ident' && (spec?.args === 'word' || !isUnit(t.text))) {
         if (spec?.args === 'word' || spec?.args === 'none') {
           this.advance();
-          words.push(new WordNode(t.text, t.start));
+          words.push(wordNode(t.text, t.start));
           continue;
         }
       }
@@ -308,7 +307,7 @@ class Parser {
       const t = this.peek();
       if (t.kind === 'ident' && spec?.args !== 'expr' && !isUnit(t.text)) {
         this.advance();
-        words.push(new WordNode(t.text, t.start));
+        words.push(wordNode(t.text, t.start));
         continue;
       }
       const arg = this.parseArgument();
@@ -405,8 +404,8 @@ class Parser {
   ): StepNode {
     const end = Math.max(this.prevEnd(), verbStart + verbName.length);
     return actor === undefined && options.length === 0
-      ? new SourceStep(this.source, end, binding, verbName, verbStart, args, words)
-      : new SourceStepWithExtras(this.source, end, binding, actor, verbName, verbStart, args, words, options);
+      ? sourceStep(this.source, end, binding, verbName, verbStart, args, words)
+      : sourceStepWithExtras(this.source, end, binding, actor, verbName, verbStart, args, words, options);
   }
 
   private parseExpect(): ExpectNode {
@@ -495,7 +494,7 @@ class Parser {
       this.advance();
       const right = this.parseMultiplicative();
       if (!right) this.error(this.peek(), `expected a value after \`${op}\``);
-      left = new BinaryNode(op, left, right, this.prevEnd());
+      left = binaryNode(op, left, right, this.prevEnd());
     }
     return left;
   }
@@ -507,7 +506,7 @@ class Parser {
       this.advance();
       const right = this.parseUnary();
       if (!right) this.error(this.peek(), 'expected a value after `*`');
-      left = new BinaryNode('*', left, right, this.prevEnd());
+      left = binaryNode('*', left, right, this.prevEnd());
     }
     return left;
   }
@@ -537,13 +536,16 @@ class Parser {
         end = this.end;
         this.advance();
       }
-      const parsed = parseNumberAt(this.source, start, digitsEnd, unit);
-      const literal: NumberLiteral = new SourceNumber(this.source, start, parsed.value);
-      if (parsed.error) this.error({ start, end }, parsed.error);
-      return literal;
+      let value = commonNumberValue(this.source, start, digitsEnd, unit);
+      if (value === undefined) {
+        const parsed = parseNumberAt(this.source, start, digitsEnd, unit);
+        value = parsed.value;
+        if (parsed.error) this.error({ start, end }, parsed.error);
+      }
+      return sourceNumber(this.source, start, value);
     }
     if (kind === 'ident') {
-      const name: Expression = new NameNode(this.currentText(), start);
+      const name: Expression = nameNode(this.currentText(), start);
       this.advance();
       return name;
     }
@@ -654,7 +656,7 @@ class Parser {
   }
 
   private ident(): Identifier {
-    const node: Identifier = new IdentifierNode(this.currentText(), this.start);
+    const node: Identifier = identifierNode(this.currentText(), this.start);
     this.advance();
     return node;
   }
@@ -747,7 +749,21 @@ class ListBuilder<T> {
     const count = this.count;
     if (count === 0) return EMPTY;
     this.count = 0;
-    return this.items.slice(0, count);
+    const items = this.items;
+    // Array literals for the usual lengths: like nodes (compact-nodes.ts), they have an
+    // allocation site, so V8 can allocate these lasting lists straight in the old generation.
+    switch (count) {
+      case 1:
+        return [items[0]!];
+      case 2:
+        return [items[0]!, items[1]!];
+      case 3:
+        return [items[0]!, items[1]!, items[2]!];
+      case 4:
+        return [items[0]!, items[1]!, items[2]!, items[3]!];
+      default:
+        return items.slice(0, count);
+    }
   }
 }
 
