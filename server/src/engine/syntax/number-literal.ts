@@ -38,11 +38,16 @@ const UNIT_SCALE: ReadonlyMap<string, number> = new Map(
   UNIT_NAMES.map((name) => [name, Number(UNIT_BYTES[name])]),
 );
 const TWO_TO_THE_64 = 2 ** 64;
-/** Sizes repeat (`64KiB`, `4096`): one bigint per small value instead of one per literal. */
-const SMALL_VALUES = new Map<number, bigint>();
-/** Below 2^31, `bytes | 0` is a small integer: a map key that needs no boxing. */
-const SMALL_VALUE_LIMIT = 2 ** 31;
-const SMALL_VALUES_MAX = 4096;
+/**
+ * Values repeat (`64KiB`, `4096`, `+ 0x100`): one bigint per recent value instead of one per
+ * literal. A direct-mapped cache indexed by the value's low bits (sizes and offsets are page
+ * multiples, so a few bits above the page offset are mixed in): a typed-array compare per
+ * literal where a Map lookup hashed the key, and a newer value simply takes the slot. Any value
+ * below 2^53 is cached, so repeated addresses share one bigint too.
+ */
+const CACHE_SLOTS = 1 << 12;
+const cachedKeys = new Float64Array(CACHE_SLOTS).fill(-1);
+const cachedValues: bigint[] = new Array<bigint>(CACHE_SLOTS).fill(0n);
 
 /** The unit of the last literal `commonNumberValue` read (a result without an object per number). */
 let commonUnit: string | undefined;
@@ -114,13 +119,13 @@ function digitValue(c: number, base: number): number {
 
 /** `bytes` is an integer below 2^64 held exactly (a value below 2^53 times a power of two). */
 function exactBigInt(bytes: number): bigint {
-  if (bytes >= SMALL_VALUE_LIMIT) return BigInt(bytes);
-  const key = bytes | 0;
-  let value = SMALL_VALUES.get(key);
-  if (value === undefined) {
-    value = BigInt(key);
-    if (SMALL_VALUES.size < SMALL_VALUES_MAX) SMALL_VALUES.set(key, value);
-  }
+  if (bytes > Number.MAX_SAFE_INTEGER) return BigInt(bytes);
+  const low = bytes % 0x1_0000_0000; // the low 32 bits, exactly (bytes may exceed 2^32)
+  const slot = ((low ^ (low >>> 12) ^ (low >>> 24)) >>> 0) & (CACHE_SLOTS - 1);
+  if (cachedKeys[slot] === bytes) return cachedValues[slot]!;
+  const value = BigInt(bytes);
+  cachedKeys[slot] = bytes;
+  cachedValues[slot] = value;
   return value;
 }
 
