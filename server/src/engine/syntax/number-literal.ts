@@ -1,6 +1,7 @@
 // Reads number literals exactly: hex/binary/decimal with `_` separators, an optional unit
 // (`16MiB`, `16 MiB`), and exact decimal fractions of a unit (`1.5GiB`). Never rounds.
 import { U64_MAX, UNIT_BYTES } from '../numbers';
+import { WordTable } from './word-table';
 
 export interface ParsedNumber {
   readonly value: bigint | undefined;
@@ -33,6 +34,7 @@ export function parseNumberAt(
 }
 
 const UNIT_NAMES = Object.keys(UNIT_BYTES);
+const UNIT_TABLE = new WordTable(UNIT_NAMES.map((name) => [name, true] as const));
 /** Every unit is a power of two, so a JS number times it stays exact (only the exponent moves). */
 const UNIT_SCALE: ReadonlyMap<string, number> = new Map(
   UNIT_NAMES.map((name) => [name, Number(UNIT_BYTES[name])]),
@@ -104,8 +106,7 @@ export function commonNumberValue(
 
 /** The unit spelled exactly by `text[start..end)`, as the vocabulary's own string. */
 export function unitAt(text: string, start: number, end: number): string | undefined {
-  for (const name of UNIT_NAMES) if (name.length === end - start && text.startsWith(name, start)) return name;
-  return undefined;
+  return UNIT_TABLE.entryAt(text, start, end)?.word;
 }
 
 function digitValue(c: number, base: number): number {

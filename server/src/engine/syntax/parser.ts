@@ -21,11 +21,12 @@ import type {
   Word,
 } from './ast';
 import { Lexer, textOf } from './lexer';
-import { commonNumberValue, isUnit, parseNumberAt } from './number-literal';
+import { commonNumberValue, isUnit, parseNumberAt, unitAt } from './number-literal';
 import { binaryNode, EMPTY, identifierNode, nameNode, wordNode } from './compact-nodes';
 import { sourceNumber, sourceStep, sourceStepWithExtras } from './source-nodes';
 import { WordTexts } from './word-texts';
 import { registerWord, StepWordsBuilder, type HeldWords } from './packed-words';
+import { WordTable } from './word-table';
 import type { Token, TokenKind } from './tokens';
 import {
   ACCESS_VERBS,
@@ -40,14 +41,15 @@ import {
 const MAX_EXPRESSION_DEPTH = 64;
 const UNKNOWN_VERB_OPTIONS: ReadonlySet<string> = new Set(['by']);
 /**
- * The words for which `ACCESS_VERBS[word] !== undefined`, as a set: indexing an object with a
- * freshly sliced string makes V8 internalise it first, which was the parse's costliest line.
- * Inherited names (`constructor`…) are in, because the object lookup finds them too.
+ * The words for which `ACCESS_VERBS[word] !== undefined`, found from the source text (a word
+ * after an actor's name marks the name as an actor). Inherited names (`constructor`…) are in,
+ * because the object lookup this replaced found them too.
  */
-const ACCESS_VERB_NAMES: ReadonlySet<string> = new Set([
-  ...Object.keys(ACCESS_VERBS),
-  ...Object.getOwnPropertyNames(Object.prototype),
-]);
+const ACCESS_VERB_NAMES = new WordTable(
+  [...Object.keys(ACCESS_VERBS), ...Object.getOwnPropertyNames(Object.prototype)].map(
+    (name) => [name, true] as const,
+  ),
+);
 
 export function parse(text: string): FileNode {
   return new Parser(text).parseFile();
@@ -194,12 +196,12 @@ class Parser {
       this.skipLine();
       return undefined;
     }
-    const word = this.currentText();
-    if (word === 'driver' && (this.peekKind() === 'ident' || this.peekKind() === 'lbrace'))
+    const word = STATEMENT_WORDS.entryAt(this.source, this.start, this.end)?.value ?? 0;
+    if (word & DRIVER && (this.peekKind() === 'ident' || this.peekKind() === 'lbrace'))
       return this.parseDriver();
-    if (word === 'actor') return this.parseActor();
-    if (word === 'expect') return this.parseExpect();
-    if (SETTING_BY_NAME.has(word) && this.peekKind() !== 'assign') return this.parseSetting();
+    if (word & ACTOR) return this.parseActor();
+    if (word & EXPECT) return this.parseExpect();
+    if (word & SETTING && this.peekKind() !== 'assign') return this.parseSetting();
     return this.parseStep();
   }
 
@@ -341,7 +343,11 @@ class Parser {
       binding = this.ident();
       this.advance();
     }
-    if (this.at('ident') && this.peekKind() === 'ident' && ACCESS_VERB_NAMES.has(this.peekText())) {
+    if (
+      this.at('ident') &&
+      this.peekKind() === 'ident' &&
+      ACCESS_VERB_NAMES.hasAt(this.source, this.aheadStart, this.aheadEnd)
+    ) {
       actor = this.ident();
     }
     if (!this.at('ident')) {
@@ -355,14 +361,12 @@ class Parser {
       this.skipLine();
       return this.step(binding, actor, '', t.start, EMPTY, EMPTY, EMPTY);
     }
-    const verbText = this.currentText();
-    const accessVerb = ACCESS_VERB_NAMES.has(verbText) ? ACCESS_VERBS[verbText] : undefined;
-    const spec = VERB_BY_NAME.get(accessVerb ?? verbText);
     // The vocabulary's own strings, so that 100k `mmap`s and `rw`s share one string each.
-    const name = spec?.verb === verbText ? spec.verb : verbText;
+    const verb = VERBS_BY_WORD.entryAt(this.source, this.start, this.end)?.value;
+    const name = verb !== undefined ? verb.name : this.currentText();
     const verbStart = this.start;
     this.advance();
-    const vocabulary = spec ? vocabularyOf(spec) : UNKNOWN_VERB_VOCABULARY;
+    const vocabulary = verb !== undefined ? verb.vocabulary : UNKNOWN_VERB_VOCABULARY;
     const args = this.stepArgs;
     const words = this.stepWords;
     const options = this.stepOptions;
@@ -372,8 +376,8 @@ class Parser {
         this.advance();
         continue;
       }
-      const word = kind === 'ident' ? this.currentText() : undefined;
-      const role = word === undefined ? undefined : vocabulary.roles.get(word);
+      const role =
+        kind === 'ident' ? vocabulary.roles.entryAt(this.source, this.start, this.end)?.value : undefined;
       if (role === OPTION) {
         const keyword = this.ident();
         let value: Expression | StringLiteral | undefined;
@@ -383,7 +387,7 @@ class Parser {
         options.add({ kind: 'option', start: keyword.start, end: this.prevEnd(), keyword, value });
         continue;
       }
-      const flag = role ?? (vocabulary.anyWord ? word : undefined);
+      const flag = role ?? (vocabulary.anyWord && kind === 'ident' ? this.currentText() : undefined);
       if (flag !== undefined) {
         words.add(flag, this.start);
         this.advance();
@@ -534,10 +538,12 @@ class Parser {
       this.advance();
       let unit: string | undefined;
       let end = digitsEnd;
-      if (this.kind === 'ident' && this.start > digitsEnd && isUnit(this.currentText())) {
-        unit = this.currentText();
-        end = this.end;
-        this.advance();
+      if (this.kind === 'ident' && this.start > digitsEnd) {
+        unit = unitAt(this.source, this.start, this.end);
+        if (unit !== undefined) {
+          end = this.end;
+          this.advance();
+        }
       }
       let value = commonNumberValue(this.source, start, digitsEnd, unit);
       if (value === undefined) {
@@ -716,31 +722,68 @@ const STATEMENTS: Statement[] = [];
  * flag word (`rw`) to the vocabulary's own string for it, so that the AST's 100k `rw`s share one.
  */
 interface VerbVocabulary {
-  readonly roles: ReadonlyMap<string, string | typeof OPTION>;
+  readonly roles: WordTable<string | typeof OPTION>;
   /** An unknown verb takes any word as a flag (the rules report it, not the parser). */
   readonly anyWord: boolean;
 }
 
 const OPTION = null;
 const UNKNOWN_VERB_VOCABULARY: VerbVocabulary = {
-  roles: new Map([...UNKNOWN_VERB_OPTIONS].map((name) => [name, OPTION])),
+  roles: new WordTable([...UNKNOWN_VERB_OPTIONS].map((name) => [name, OPTION] as const)),
   anyWord: true,
 };
-const vocabularyCache = new Map<VerbSpec, VerbVocabulary>();
 
 function vocabularyOf(spec: VerbSpec): VerbVocabulary {
-  let vocabulary = vocabularyCache.get(spec);
-  if (!vocabulary) {
-    const roles = new Map<string, string | typeof OPTION>();
-    for (const word of verbWords(spec)) {
-      roles.set(word, word);
-      registerWord(word);
-    }
-    for (const name of verbOptions(spec)) roles.set(name, OPTION); // an option wins over a flag
-    vocabularyCache.set(spec, (vocabulary = { roles, anyWord: false }));
+  const roles = new Map<string, string | typeof OPTION>();
+  for (const word of verbWords(spec)) {
+    roles.set(word, word);
+    registerWord(word);
   }
-  return vocabulary;
+  for (const name of verbOptions(spec)) roles.set(name, OPTION); // an option wins over a flag
+  return { roles: new WordTable(roles), anyWord: false };
 }
+
+/** A word that starts a step's command: its verb's vocabulary, and the name the step keeps. */
+interface VerbWord {
+  readonly name: string;
+  readonly vocabulary: VerbVocabulary;
+}
+
+/**
+ * Every verb by the words that name it: the verb's own (`write`), and the access forms after an
+ * actor (`app writes …`), which keep their own name and take their verb's words.
+ */
+const VERBS_BY_WORD: WordTable<VerbWord> = (() => {
+  const vocabularies = new Map<VerbSpec, VerbVocabulary>();
+  const vocabulary = (spec: VerbSpec) => {
+    let known = vocabularies.get(spec);
+    if (!known) vocabularies.set(spec, (known = vocabularyOf(spec)));
+    return known;
+  };
+  const entries: [string, VerbWord][] = [];
+  for (const spec of VERB_BY_NAME.values())
+    entries.push([spec.verb, { name: spec.verb, vocabulary: vocabulary(spec) }]);
+  for (const [word, verb] of Object.entries(ACCESS_VERBS)) {
+    const spec = VERB_BY_NAME.get(verb);
+    if (spec) entries.push([word, { name: word, vocabulary: vocabulary(spec) }]);
+  }
+  return new WordTable(entries);
+})();
+
+/** What a statement's first word can start, as bits: a word may be a keyword and a setting. */
+const DRIVER = 1;
+const ACTOR = 2;
+const EXPECT = 4;
+const SETTING = 8;
+const STATEMENT_WORDS: WordTable<number> = (() => {
+  const bits = new Map<string, number>([
+    ['driver', DRIVER],
+    ['actor', ACTOR],
+    ['expect', EXPECT],
+  ]);
+  for (const name of SETTING_BY_NAME.keys()) bits.set(name, (bits.get(name) ?? 0) | SETTING);
+  return new WordTable(bits);
+})();
 
 /**
  * Collects a list's items to copy them out at their exact length. The array is reused from one
