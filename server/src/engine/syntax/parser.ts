@@ -24,7 +24,7 @@ import { Lexer, textOf } from './lexer';
 import { commonNumberValue, isUnit, parseNumberAt, unitAt } from './number-literal';
 import { binaryNode, EMPTY, identifierNode, nameNode, wordNode } from './compact-nodes';
 import { sourceNumber, sourceStep, sourceStepWithExtras } from './source-nodes';
-import { WordTexts } from './word-texts';
+import { forgetLongWordTexts, wordText } from './word-texts';
 import { registerWord, StepWordsBuilder, type HeldWords } from './packed-words';
 import { WordTable } from './word-table';
 import type { Token, TokenKind } from './tokens';
@@ -84,12 +84,10 @@ class Parser {
   private readonly stepArgs = new ListBuilder<Argument>();
   private readonly stepWords = new StepWordsBuilder();
   private readonly stepOptions = new ListBuilder<Option>();
-  /** Names and words are read through this, so that their repeats share one string. */
-  private readonly wordTexts: WordTexts;
 
   constructor(private readonly source: string) {
     this.lexer = new Lexer(source);
-    this.wordTexts = new WordTexts(source);
+    forgetLongWordTexts();
     this.pull();
     this.takeFromLexer();
   }
@@ -616,8 +614,9 @@ class Parser {
     return (this.aheadText ??= this.tokenText(this.aheadKind, this.aheadStart, this.aheadEnd));
   }
 
+  /** Names and words are read through `wordText`, so that their repeats share one string. */
   private tokenText(kind: TokenKind, start: number, end: number): string {
-    return kind === 'ident' ? this.wordTexts.text(start, end) : textOf(kind, this.source, start, end);
+    return kind === 'ident' ? wordText(this.source, start, end) : textOf(kind, this.source, start, end);
   }
 
   private at(kind: TokenKind): boolean {
