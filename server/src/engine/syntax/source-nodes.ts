@@ -2,8 +2,7 @@
 // code reads these texts (hover, the panel, exports, `kernel 6.6`), so holding a string per node
 // cost memory and time for every step of a long scenario to serve a few. The fields consumers
 // read are the ones in ast.ts; the others (the source, the verb's parts, the packed words) are
-// not in those types. As in compact-nodes.ts, nodes are literals over a prototype that holds
-// `kind` and the getters, so that V8 can allocate them straight in the old generation.
+// not in those types.
 import type { Argument, Identifier, NumberLiteral, Option, StepNode, Word } from './ast';
 import { EMPTY, nodePrototype, transientIdentifier } from './compact-nodes';
 import { wordsOf, type HeldWords } from './packed-words';
@@ -11,44 +10,64 @@ import { numberTokenEnd, isWordStart, wordTokenEnd } from './lexer';
 import { parseNumberAt, unitAt, type ParsedNumber } from './number-literal';
 
 /**
- * What a step holds. It holds its verb's name and start instead of an Identifier (an object per
- * step for a name every step has): `verb` builds one when asked for. Its start is its first
- * token's: the binding's, the actor's or the verb's. Few steps have an actor (`app writes …`)
- * or options (`at …`): theirs are own fields of the steps that have them; the others read the
- * prototype's `undefined` and empty list.
+ * A step holds its verb's name and start instead of an Identifier (an object per step for a
+ * name every step has): `verb` builds one when asked for. Its start is its first token's: the
+ * binding's, the actor's or the verb's. Few steps have an actor (`app writes …`) or options
+ * (`at …`): theirs are own fields of SourceStepWithExtras; the others read the prototype's
+ * `undefined` and empty list. A class, unlike the other nodes: a literal with a prototype costs
+ * a runtime call to set it, which measured no cheaper than the scavenger copying the step.
  */
-interface HeldStep {
-  readonly end: number;
-  readonly binding: Identifier | undefined;
-  readonly args: readonly Argument[];
-  readonly actor: Identifier | undefined;
-  readonly source: string;
-  readonly verbName: string;
-  readonly verbStart: number;
-  /** Packed while held (packed-words.ts). */
-  readonly heldWords: HeldWords;
-}
+class SourceStep {
+  declare readonly actor: Identifier | undefined;
+  declare readonly options: readonly Option[];
 
-const STEP = nodePrototype('step', {
-  actor: undefined,
-  options: EMPTY,
+  constructor(
+    readonly end: number,
+    readonly binding: Identifier | undefined,
+    readonly args: readonly Argument[],
+    readonly source: string,
+    readonly verbName: string,
+    readonly verbStart: number,
+    readonly heldWords: HeldWords,
+  ) {}
+
   get words(): readonly Word[] {
-    const step = this as unknown as HeldStep;
-    return wordsOf(step.heldWords, step.verbStart);
-  },
+    return wordsOf(this.heldWords, this.verbStart);
+  }
+
   get start(): number {
-    const step = this as unknown as HeldStep;
-    return (step.binding ?? step.actor)?.start ?? step.verbStart;
-  },
+    return (this.binding ?? this.actor)?.start ?? this.verbStart;
+  }
+
   get verb(): Identifier {
-    const step = this as unknown as HeldStep;
-    return transientIdentifier(step.verbName, step.verbStart);
-  },
+    return transientIdentifier(this.verbName, this.verbStart);
+  }
+
   get text(): string {
-    const step = this as unknown as HeldStep & StepNode;
-    return step.source.slice(step.start, step.end);
-  },
-});
+    return this.source.slice(this.start, this.end);
+  }
+}
+Object.defineProperty(SourceStep.prototype, 'kind', { value: 'step' });
+Object.defineProperty(SourceStep.prototype, 'actor', { value: undefined, writable: true });
+Object.defineProperty(SourceStep.prototype, 'options', { value: EMPTY, writable: true });
+
+class SourceStepWithExtras extends SourceStep {
+  constructor(
+    end: number,
+    binding: Identifier | undefined,
+    args: readonly Argument[],
+    source: string,
+    verbName: string,
+    verbStart: number,
+    heldWords: HeldWords,
+    actor: Identifier | undefined,
+    options: readonly Option[],
+  ) {
+    super(end, binding, args, source, verbName, verbStart, heldWords);
+    (this as { actor: Identifier | undefined }).actor = actor;
+    (this as { options: readonly Option[] }).options = options;
+  }
+}
 
 export function sourceStep(
   source: string,
@@ -59,16 +78,7 @@ export function sourceStep(
   args: readonly Argument[],
   heldWords: HeldWords,
 ): StepNode {
-  return {
-    __proto__: STEP,
-    end,
-    binding,
-    args,
-    source,
-    verbName,
-    verbStart,
-    heldWords,
-  } as unknown as StepNode;
+  return new SourceStep(end, binding, args, source, verbName, verbStart, heldWords) as unknown as StepNode;
 }
 
 /** A step with an actor or options: both are own fields over the prototype's defaults. */
@@ -83,8 +93,7 @@ export function sourceStepWithExtras(
   heldWords: HeldWords,
   options: readonly Option[],
 ): StepNode {
-  return {
-    __proto__: STEP,
+  return new SourceStepWithExtras(
     end,
     binding,
     args,
@@ -94,14 +103,16 @@ export function sourceStepWithExtras(
     heldWords,
     actor,
     options,
-  } as unknown as StepNode;
+  ) as unknown as StepNode;
 }
 
 /**
  * A number literal holds its value and start; its end, unit and error are read again from the
  * text when asked for (the sim reads values; ranges, units and errors serve diagnostics, hover
  * and semantic tokens, and the parser has already reported the error): three fields less on
- * the most numerous node.
+ * the most numerous node. A literal over a prototype (`kind` and the getters), unlike steps:
+ * V8 allocates these straight in the old generation (compact-nodes.ts), which halved a long
+ * document's parse; as a class, a 100k-step parse measured 160 → 238 ms.
  */
 interface HeldNumber {
   readonly start: number;
