@@ -623,8 +623,13 @@ class Parser {
     return this.kind === kind;
   }
 
+  /** Compared in the source: asked at every line, where the word is mostly a verb or a name. */
   private atWord(word: string): boolean {
-    return this.kind === 'ident' && this.currentText() === word;
+    return (
+      this.kind === 'ident' &&
+      this.end - this.start === word.length &&
+      this.source.startsWith(word, this.start)
+    );
   }
 
   private advance(): void {
