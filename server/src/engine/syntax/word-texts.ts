@@ -20,12 +20,16 @@ const slots: (string | undefined)[] = new Array<string | undefined>(SLOTS).fill(
  */
 const VIEW_LENGTH = 13;
 
+/** The slots given a text of VIEW_LENGTH or more since the last parse started (few: names are short). */
+const longSlots: number[] = [];
+
 /** Starts a parse: drops the texts that are views into an earlier version of a document. */
 export function forgetLongWordTexts(): void {
-  for (let i = 0; i < SLOTS; i++) {
-    const text = slots[i];
-    if (text !== undefined && text.length >= VIEW_LENGTH) slots[i] = undefined;
+  for (const slot of longSlots) {
+    const text = slots[slot];
+    if (text !== undefined && text.length >= VIEW_LENGTH) slots[slot] = undefined;
   }
+  longSlots.length = 0;
 }
 
 /** `source.slice(start, end)`, or the same text sliced before (in this parse or an earlier one). */
@@ -37,6 +41,7 @@ export function wordText(source: string, start: number, end: number): string {
   if (seen !== undefined && sameText(seen, source, start, end)) return seen;
   const text = source.slice(start, end);
   slots[slot] = text;
+  if (text.length >= VIEW_LENGTH) longSlots.push(slot);
   return text;
 }
 
