@@ -1,6 +1,7 @@
 // Reads number literals exactly: hex/binary/decimal with `_` separators, an optional unit
 // (`16MiB`, `16 MiB`), and exact decimal fractions of a unit (`1.5GiB`). Never rounds.
 import { U64_MAX, UNIT_BYTES } from '../numbers';
+import { WordTable } from './word-table';
 
 export interface ParsedNumber {
   readonly value: bigint | undefined;
@@ -27,36 +28,45 @@ export function parseNumberAt(
   end: number,
   separateUnit: string | undefined,
 ): ParsedNumber {
-  return (
-    parseCommonNumber(source, start, end, separateUnit) ??
-    parseAnyNumber(source.slice(start, end), separateUnit)
-  );
+  const value = commonNumberValue(source, start, end, separateUnit);
+  if (value === undefined) return parseAnyNumber(source.slice(start, end), separateUnit);
+  return { value, unit: commonUnit, error: undefined };
 }
 
 const UNIT_NAMES = Object.keys(UNIT_BYTES);
+const UNIT_TABLE = new WordTable(UNIT_NAMES.map((name) => [name, true] as const));
 /** Every unit is a power of two, so a JS number times it stays exact (only the exponent moves). */
 const UNIT_SCALE: ReadonlyMap<string, number> = new Map(
   UNIT_NAMES.map((name) => [name, Number(UNIT_BYTES[name])]),
 );
 const TWO_TO_THE_64 = 2 ** 64;
-/** Sizes repeat (`64KiB`, `4096`): one bigint per small value instead of one per literal. */
-const SMALL_VALUES = new Map<number, bigint>();
-/** Below 2^31, `bytes | 0` is a small integer: a map key that needs no boxing. */
-const SMALL_VALUE_LIMIT = 2 ** 31;
-const SMALL_VALUES_MAX = 4096;
+/**
+ * Values repeat (`64KiB`, `4096`, `+ 0x100`): one bigint per recent value instead of one per
+ * literal. A direct-mapped cache indexed by the value's low bits (sizes and offsets are page
+ * multiples, so a few bits above the page offset are mixed in): a typed-array compare per
+ * literal where a Map lookup hashed the key, and a newer value simply takes the slot. Any value
+ * below 2^53 is cached, so repeated addresses share one bigint too.
+ */
+const CACHE_SLOTS = 1 << 12;
+const cachedKeys = new Float64Array(CACHE_SLOTS).fill(-1);
+const cachedValues: bigint[] = new Array<bigint>(CACHE_SLOTS).fill(0n);
+
+/** The unit of the last literal `commonNumberValue` read (a result without an object per number). */
+let commonUnit: string | undefined;
 
 /**
- * The literals people write nearly always (`64KiB`, `4096`, `0x7f3a_c000_0000`, `16 MiB`), read
- * with plain arithmetic: no regex, no slices, no BigInt of a string. Anything unusual (binary,
- * fractions, more than 53 bits of digits, any error) returns undefined and takes the full path,
- * which alone decides the error messages.
+ * The value of the literals people write nearly always (`64KiB`, `4096`, `0x7f3a_c000_0000`,
+ * `16 MiB`), read with plain arithmetic: no regex, no slices, no BigInt of a string, no result
+ * object. Such a literal is never an error. Anything unusual (binary, fractions, more than 53
+ * bits of digits, any error) returns undefined: `parseNumberAt` then takes the full path, which
+ * alone decides the error messages.
  */
-function parseCommonNumber(
+export function commonNumberValue(
   text: string,
   start: number,
   end: number,
   separateUnit: string | undefined,
-): ParsedNumber | undefined {
+): bigint | undefined {
   let i = start;
   let base = 10;
   const first = end > start ? text.charCodeAt(start) : 0;
@@ -90,13 +100,13 @@ function parseCommonNumber(
   if (scale === undefined) return undefined;
   const bytes = value * scale;
   if (bytes >= TWO_TO_THE_64) return undefined;
-  return { value: exactBigInt(bytes), unit, error: undefined };
+  commonUnit = unit;
+  return exactBigInt(bytes);
 }
 
 /** The unit spelled exactly by `text[start..end)`, as the vocabulary's own string. */
 export function unitAt(text: string, start: number, end: number): string | undefined {
-  for (const name of UNIT_NAMES) if (name.length === end - start && text.startsWith(name, start)) return name;
-  return undefined;
+  return UNIT_TABLE.entryAt(text, start, end)?.word;
 }
 
 function digitValue(c: number, base: number): number {
@@ -110,13 +120,13 @@ function digitValue(c: number, base: number): number {
 
 /** `bytes` is an integer below 2^64 held exactly (a value below 2^53 times a power of two). */
 function exactBigInt(bytes: number): bigint {
-  if (bytes >= SMALL_VALUE_LIMIT) return BigInt(bytes);
-  const key = bytes | 0;
-  let value = SMALL_VALUES.get(key);
-  if (value === undefined) {
-    value = BigInt(key);
-    if (SMALL_VALUES.size < SMALL_VALUES_MAX) SMALL_VALUES.set(key, value);
-  }
+  if (bytes > Number.MAX_SAFE_INTEGER) return BigInt(bytes);
+  const low = bytes % 0x1_0000_0000; // the low 32 bits, exactly (bytes may exceed 2^32)
+  const slot = ((low ^ (low >>> 12) ^ (low >>> 24)) >>> 0) & (CACHE_SLOTS - 1);
+  if (cachedKeys[slot] === bytes) return cachedValues[slot]!;
+  const value = BigInt(bytes);
+  cachedKeys[slot] = bytes;
+  cachedValues[slot] = value;
   return value;
 }
 

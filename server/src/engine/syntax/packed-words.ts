@@ -6,7 +6,7 @@
 // A read makes the nodes again: the simulator reads a step's words a few times in a row
 // (protection, flags, checks), so the last nodes made are handed out again.
 import type { Word } from './ast';
-import { EMPTY, WordNode } from './compact-nodes';
+import { EMPTY, transientWord, wordNode } from './compact-nodes';
 
 /** The vocabulary's word strings, by index: only words that verbs name are packed. */
 const WORD_NAMES: string[] = [];
@@ -30,6 +30,8 @@ export class StepWordsBuilder {
   private readonly names: string[] = [];
   private readonly starts: number[] = [];
   private count = 0;
+  /** The packed codes of the words being taken: offset, index, offset, index… */
+  private readonly codes: number[] = [];
 
   add(name: string, start: number): void {
     this.names[this.count] = name;
@@ -41,22 +43,55 @@ export class StepWordsBuilder {
     const count = this.count;
     this.count = 0;
     if (count === 0) return EMPTY;
-    let packed = '';
+    const codes = this.codes;
+    let hash = count;
     for (let i = 0; i < count; i++) {
       const index = WORD_INDEX.get(this.names[i]!);
       const offset = this.starts[i]! - base;
       if (index === undefined || offset < 0 || offset > MAX_CODE || index > MAX_CODE)
         return this.nodes(count);
-      packed += String.fromCharCode(offset, index);
+      codes[2 * i] = offset;
+      codes[2 * i + 1] = index;
+      hash = (Math.imul(hash, 31) + offset * 64 + index) | 0;
     }
-    return packed;
+    return packedString(codes, 2 * count, hash);
   }
 
   private nodes(count: number): readonly Word[] {
     const words = new Array<Word>(count);
-    for (let i = 0; i < count; i++) words[i] = new WordNode(this.names[i]!, this.starts[i]!);
+    for (let i = 0; i < count; i++) words[i] = wordNode(this.names[i]!, this.starts[i]!);
     return words;
   }
+}
+
+/**
+ * Packed strings made before, by a hash of their codes. Steps of the same shape (`m1 = mmap
+ * 4KiB rw private anon`) pack the same string: sharing it saves a string per step, and a
+ * string is young when made, so each one held by the tree (allocated in the old generation,
+ * compact-nodes.ts) cost the scavenger a remembered pointer and two copies.
+ */
+const PACKED_SLOTS = 256;
+const packedStrings: (string | undefined)[] = new Array<string | undefined>(PACKED_SLOTS).fill(undefined);
+
+function packedString(codes: readonly number[], length: number, hash: number): string {
+  const slot = (hash ^ (hash >>> 8) ^ (hash >>> 16)) & (PACKED_SLOTS - 1);
+  const seen = packedStrings[slot];
+  if (seen !== undefined && sameCodes(seen, codes, length)) return seen;
+  let packed: string;
+  // One call for the usual one to three words: concatenating pairs made a string per pair.
+  if (length === 2) packed = String.fromCharCode(codes[0]!, codes[1]!);
+  else if (length === 4) packed = String.fromCharCode(codes[0]!, codes[1]!, codes[2]!, codes[3]!);
+  else if (length === 6)
+    packed = String.fromCharCode(codes[0]!, codes[1]!, codes[2]!, codes[3]!, codes[4]!, codes[5]!);
+  else packed = String.fromCharCode(...codes.slice(0, length));
+  packedStrings[slot] = packed;
+  return packed;
+}
+
+function sameCodes(text: string, codes: readonly number[], length: number): boolean {
+  if (text.length !== length) return false;
+  for (let i = 0; i < length; i++) if (text.charCodeAt(i) !== codes[i]) return false;
+  return true;
 }
 
 /**
@@ -83,7 +118,7 @@ export function wordsOf(held: HeldWords, base: number): readonly Word[] {
   if (held === lastHeld && base === lastBase) return lastWords;
   const words = new Array<Word>(held.length >> 1);
   for (let i = 0; i < words.length; i++)
-    words[i] = new WordNode(WORD_NAMES[held.charCodeAt(2 * i + 1)]!, base + held.charCodeAt(2 * i));
+    words[i] = transientWord(WORD_NAMES[held.charCodeAt(2 * i + 1)]!, base + held.charCodeAt(2 * i));
   lastHeld = held;
   lastBase = base;
   lastWords = words;

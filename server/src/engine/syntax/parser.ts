@@ -10,7 +10,6 @@ import type {
   Expression,
   FileNode,
   Identifier,
-  NumberLiteral,
   Option,
   ScenarioNode,
   SettingNode,
@@ -22,11 +21,12 @@ import type {
   Word,
 } from './ast';
 import { Lexer, textOf } from './lexer';
-import { isUnit, parseNumberAt } from './number-literal';
-import { BinaryNode, EMPTY, IdentifierNode, NameNode, WordNode } from './compact-nodes';
-import { SourceNumber, SourceStep, SourceStepWithExtras } from './source-nodes';
-import { WordTexts } from './word-texts';
+import { commonNumberValue, isUnit, parseNumberAt, unitAt } from './number-literal';
+import { binaryNode, EMPTY, identifierNode, nameNode, wordNode } from './compact-nodes';
+import { sourceNumber, sourceStep, sourceStepWithExtras } from './source-nodes';
+import { forgetLongWordTexts, wordText } from './word-texts';
 import { registerWord, StepWordsBuilder, type HeldWords } from './packed-words';
+import { WordTable } from './word-table';
 import type { Token, TokenKind } from './tokens';
 import {
   ACCESS_VERBS,
@@ -41,14 +41,15 @@ import {
 const MAX_EXPRESSION_DEPTH = 64;
 const UNKNOWN_VERB_OPTIONS: ReadonlySet<string> = new Set(['by']);
 /**
- * The words for which `ACCESS_VERBS[word] !== undefined`, as a set: indexing an object with a
- * freshly sliced string makes V8 internalise it first, which was the parse's costliest line.
- * Inherited names (`constructor`…) are in, because the object lookup finds them too.
+ * The words for which `ACCESS_VERBS[word] !== undefined`, found from the source text (a word
+ * after an actor's name marks the name as an actor). Inherited names (`constructor`…) are in,
+ * because the object lookup this replaced found them too.
  */
-const ACCESS_VERB_NAMES: ReadonlySet<string> = new Set([
-  ...Object.keys(ACCESS_VERBS),
-  ...Object.getOwnPropertyNames(Object.prototype),
-]);
+const ACCESS_VERB_NAMES = new WordTable(
+  [...Object.keys(ACCESS_VERBS), ...Object.getOwnPropertyNames(Object.prototype)].map(
+    (name) => [name, true] as const,
+  ),
+);
 
 export function parse(text: string): FileNode {
   return new Parser(text).parseFile();
@@ -83,12 +84,10 @@ class Parser {
   private readonly stepArgs = new ListBuilder<Argument>();
   private readonly stepWords = new StepWordsBuilder();
   private readonly stepOptions = new ListBuilder<Option>();
-  /** Names and words are read through this, so that their repeats share one string. */
-  private readonly wordTexts: WordTexts;
 
   constructor(private readonly source: string) {
     this.lexer = new Lexer(source);
-    this.wordTexts = new WordTexts(source);
+    forgetLongWordTexts();
     this.pull();
     this.takeFromLexer();
   }
@@ -146,7 +145,8 @@ class Parser {
         closed: false,
       };
     }
-    const body: Statement[] = [];
+    const statements = STATEMENTS;
+    let count = 0;
     let closed = false;
     while (!this.at('eof')) {
       if (this.at('newline')) {
@@ -162,12 +162,14 @@ class Parser {
         break; // a missing `}`: the next scenario starts here
       }
       const statement = this.parseStatement();
-      if (statement) body.push(statement);
+      if (statement) statements[count++] = statement;
       this.endOfLine();
     }
     if (!closed)
       this.error({ start: keyword.start, end: (name ?? keyword).end }, 'this scenario has no closing `}`');
     const end = this.prevEnd();
+    const body = statements.slice(0, count);
+    statements.fill(undefined as never, 0, count); // the builder must not keep this tree alive
     return {
       kind: 'scenario',
       start: keyword.start,
@@ -192,12 +194,12 @@ class Parser {
       this.skipLine();
       return undefined;
     }
-    const word = this.currentText();
-    if (word === 'driver' && (this.peekKind() === 'ident' || this.peekKind() === 'lbrace'))
+    const word = STATEMENT_WORDS.entryAt(this.source, this.start, this.end)?.value ?? 0;
+    if (word & DRIVER && (this.peekKind() === 'ident' || this.peekKind() === 'lbrace'))
       return this.parseDriver();
-    if (word === 'actor') return this.parseActor();
-    if (word === 'expect') return this.parseExpect();
-    if (SETTING_BY_NAME.has(word) && this.peekKind() !== 'assign') return this.parseSetting();
+    if (word & ACTOR) return this.parseActor();
+    if (word & EXPECT) return this.parseExpect();
+    if (word & SETTING && this.peekKind() !== 'assign') return this.parseSetting();
     return this.parseStep();
   }
 
@@ -232,7 +234,7 @@ class Parser {
       if (t.kind === 'ident' && (spec?.args === 'word' || !isUnit(t.text))) {
         if (spec?.args === 'word' || spec?.args === 'none') {
           this.advance();
-          words.push(new WordNode(t.text, t.start));
+          words.push(wordNode(t.text, t.start));
           continue;
         }
       }
@@ -308,7 +310,7 @@ class Parser {
       const t = this.peek();
       if (t.kind === 'ident' && spec?.args !== 'expr' && !isUnit(t.text)) {
         this.advance();
-        words.push(new WordNode(t.text, t.start));
+        words.push(wordNode(t.text, t.start));
         continue;
       }
       const arg = this.parseArgument();
@@ -339,7 +341,11 @@ class Parser {
       binding = this.ident();
       this.advance();
     }
-    if (this.at('ident') && this.peekKind() === 'ident' && ACCESS_VERB_NAMES.has(this.peekText())) {
+    if (
+      this.at('ident') &&
+      this.peekKind() === 'ident' &&
+      ACCESS_VERB_NAMES.hasAt(this.source, this.aheadStart, this.aheadEnd)
+    ) {
       actor = this.ident();
     }
     if (!this.at('ident')) {
@@ -353,14 +359,12 @@ class Parser {
       this.skipLine();
       return this.step(binding, actor, '', t.start, EMPTY, EMPTY, EMPTY);
     }
-    const verbText = this.currentText();
-    const accessVerb = ACCESS_VERB_NAMES.has(verbText) ? ACCESS_VERBS[verbText] : undefined;
-    const spec = VERB_BY_NAME.get(accessVerb ?? verbText);
     // The vocabulary's own strings, so that 100k `mmap`s and `rw`s share one string each.
-    const name = spec?.verb === verbText ? spec.verb : verbText;
+    const verb = VERBS_BY_WORD.entryAt(this.source, this.start, this.end)?.value;
+    const name = verb !== undefined ? verb.name : this.currentText();
     const verbStart = this.start;
     this.advance();
-    const vocabulary = spec ? vocabularyOf(spec) : UNKNOWN_VERB_VOCABULARY;
+    const vocabulary = verb !== undefined ? verb.vocabulary : UNKNOWN_VERB_VOCABULARY;
     const args = this.stepArgs;
     const words = this.stepWords;
     const options = this.stepOptions;
@@ -370,8 +374,8 @@ class Parser {
         this.advance();
         continue;
       }
-      const word = kind === 'ident' ? this.currentText() : undefined;
-      const role = word === undefined ? undefined : vocabulary.roles.get(word);
+      const role =
+        kind === 'ident' ? vocabulary.roles.entryAt(this.source, this.start, this.end)?.value : undefined;
       if (role === OPTION) {
         const keyword = this.ident();
         let value: Expression | StringLiteral | undefined;
@@ -381,7 +385,7 @@ class Parser {
         options.add({ kind: 'option', start: keyword.start, end: this.prevEnd(), keyword, value });
         continue;
       }
-      const flag = role ?? (vocabulary.anyWord ? word : undefined);
+      const flag = role ?? (vocabulary.anyWord && kind === 'ident' ? this.currentText() : undefined);
       if (flag !== undefined) {
         words.add(flag, this.start);
         this.advance();
@@ -405,8 +409,8 @@ class Parser {
   ): StepNode {
     const end = Math.max(this.prevEnd(), verbStart + verbName.length);
     return actor === undefined && options.length === 0
-      ? new SourceStep(this.source, end, binding, verbName, verbStart, args, words)
-      : new SourceStepWithExtras(this.source, end, binding, actor, verbName, verbStart, args, words, options);
+      ? sourceStep(this.source, end, binding, verbName, verbStart, args, words)
+      : sourceStepWithExtras(this.source, end, binding, actor, verbName, verbStart, args, words, options);
   }
 
   private parseExpect(): ExpectNode {
@@ -495,7 +499,7 @@ class Parser {
       this.advance();
       const right = this.parseMultiplicative();
       if (!right) this.error(this.peek(), `expected a value after \`${op}\``);
-      left = new BinaryNode(op, left, right, this.prevEnd());
+      left = binaryNode(op, left, right, this.prevEnd());
     }
     return left;
   }
@@ -507,7 +511,7 @@ class Parser {
       this.advance();
       const right = this.parseUnary();
       if (!right) this.error(this.peek(), 'expected a value after `*`');
-      left = new BinaryNode('*', left, right, this.prevEnd());
+      left = binaryNode('*', left, right, this.prevEnd());
     }
     return left;
   }
@@ -532,18 +536,23 @@ class Parser {
       this.advance();
       let unit: string | undefined;
       let end = digitsEnd;
-      if (this.kind === 'ident' && this.start > digitsEnd && isUnit(this.currentText())) {
-        unit = this.currentText();
-        end = this.end;
-        this.advance();
+      if (this.kind === 'ident' && this.start > digitsEnd) {
+        unit = unitAt(this.source, this.start, this.end);
+        if (unit !== undefined) {
+          end = this.end;
+          this.advance();
+        }
       }
-      const parsed = parseNumberAt(this.source, start, digitsEnd, unit);
-      const literal: NumberLiteral = new SourceNumber(this.source, start, parsed.value);
-      if (parsed.error) this.error({ start, end }, parsed.error);
-      return literal;
+      let value = commonNumberValue(this.source, start, digitsEnd, unit);
+      if (value === undefined) {
+        const parsed = parseNumberAt(this.source, start, digitsEnd, unit);
+        value = parsed.value;
+        if (parsed.error) this.error({ start, end }, parsed.error);
+      }
+      return sourceNumber(this.source, start, value);
     }
     if (kind === 'ident') {
-      const name: Expression = new NameNode(this.currentText(), start);
+      const name: Expression = nameNode(this.currentText(), start);
       this.advance();
       return name;
     }
@@ -605,16 +614,22 @@ class Parser {
     return (this.aheadText ??= this.tokenText(this.aheadKind, this.aheadStart, this.aheadEnd));
   }
 
+  /** Names and words are read through `wordText`, so that their repeats share one string. */
   private tokenText(kind: TokenKind, start: number, end: number): string {
-    return kind === 'ident' ? this.wordTexts.text(start, end) : textOf(kind, this.source, start, end);
+    return kind === 'ident' ? wordText(this.source, start, end) : textOf(kind, this.source, start, end);
   }
 
   private at(kind: TokenKind): boolean {
     return this.kind === kind;
   }
 
+  /** Compared in the source: asked at every line, where the word is mostly a verb or a name. */
   private atWord(word: string): boolean {
-    return this.kind === 'ident' && this.currentText() === word;
+    return (
+      this.kind === 'ident' &&
+      this.end - this.start === word.length &&
+      this.source.startsWith(word, this.start)
+    );
   }
 
   private advance(): void {
@@ -654,7 +669,7 @@ class Parser {
   }
 
   private ident(): Identifier {
-    const node: Identifier = new IdentifierNode(this.currentText(), this.start);
+    const node: Identifier = identifierNode(this.currentText(), this.start);
     this.advance();
     return node;
   }
@@ -700,35 +715,79 @@ class Parser {
 }
 
 /**
+ * A scenario's statements are collected here, then copied out at their exact length: pushed
+ * onto a fresh array, 100k statements regrew it ~25 times (2.4 MB of garbage a parse). One
+ * builder serves every parse: a parse runs to its end before another starts.
+ */
+const STATEMENTS: Statement[] = [];
+
+/**
  * The words a verb knows, for one lookup per word: an option keyword (`at`) maps to OPTION, a
  * flag word (`rw`) to the vocabulary's own string for it, so that the AST's 100k `rw`s share one.
  */
 interface VerbVocabulary {
-  readonly roles: ReadonlyMap<string, string | typeof OPTION>;
+  readonly roles: WordTable<string | typeof OPTION>;
   /** An unknown verb takes any word as a flag (the rules report it, not the parser). */
   readonly anyWord: boolean;
 }
 
 const OPTION = null;
 const UNKNOWN_VERB_VOCABULARY: VerbVocabulary = {
-  roles: new Map([...UNKNOWN_VERB_OPTIONS].map((name) => [name, OPTION])),
+  roles: new WordTable([...UNKNOWN_VERB_OPTIONS].map((name) => [name, OPTION] as const)),
   anyWord: true,
 };
-const vocabularyCache = new Map<VerbSpec, VerbVocabulary>();
 
 function vocabularyOf(spec: VerbSpec): VerbVocabulary {
-  let vocabulary = vocabularyCache.get(spec);
-  if (!vocabulary) {
-    const roles = new Map<string, string | typeof OPTION>();
-    for (const word of verbWords(spec)) {
-      roles.set(word, word);
-      registerWord(word);
-    }
-    for (const name of verbOptions(spec)) roles.set(name, OPTION); // an option wins over a flag
-    vocabularyCache.set(spec, (vocabulary = { roles, anyWord: false }));
+  const roles = new Map<string, string | typeof OPTION>();
+  for (const word of verbWords(spec)) {
+    roles.set(word, word);
+    registerWord(word);
   }
-  return vocabulary;
+  for (const name of verbOptions(spec)) roles.set(name, OPTION); // an option wins over a flag
+  return { roles: new WordTable(roles), anyWord: false };
 }
+
+/** A word that starts a step's command: its verb's vocabulary, and the name the step keeps. */
+interface VerbWord {
+  readonly name: string;
+  readonly vocabulary: VerbVocabulary;
+}
+
+/**
+ * Every verb by the words that name it: the verb's own (`write`), and the access forms after an
+ * actor (`app writes …`), which keep their own name and take their verb's words.
+ */
+const VERBS_BY_WORD: WordTable<VerbWord> = (() => {
+  const vocabularies = new Map<VerbSpec, VerbVocabulary>();
+  const vocabulary = (spec: VerbSpec) => {
+    let known = vocabularies.get(spec);
+    if (!known) vocabularies.set(spec, (known = vocabularyOf(spec)));
+    return known;
+  };
+  const entries: [string, VerbWord][] = [];
+  for (const spec of VERB_BY_NAME.values())
+    entries.push([spec.verb, { name: spec.verb, vocabulary: vocabulary(spec) }]);
+  for (const [word, verb] of Object.entries(ACCESS_VERBS)) {
+    const spec = VERB_BY_NAME.get(verb);
+    if (spec) entries.push([word, { name: word, vocabulary: vocabulary(spec) }]);
+  }
+  return new WordTable(entries);
+})();
+
+/** What a statement's first word can start, as bits: a word may be a keyword and a setting. */
+const DRIVER = 1;
+const ACTOR = 2;
+const EXPECT = 4;
+const SETTING = 8;
+const STATEMENT_WORDS: WordTable<number> = (() => {
+  const bits = new Map<string, number>([
+    ['driver', DRIVER],
+    ['actor', ACTOR],
+    ['expect', EXPECT],
+  ]);
+  for (const name of SETTING_BY_NAME.keys()) bits.set(name, (bits.get(name) ?? 0) | SETTING);
+  return new WordTable(bits);
+})();
 
 /**
  * Collects a list's items to copy them out at their exact length. The array is reused from one
@@ -747,7 +806,21 @@ class ListBuilder<T> {
     const count = this.count;
     if (count === 0) return EMPTY;
     this.count = 0;
-    return this.items.slice(0, count);
+    const items = this.items;
+    // Array literals for the usual lengths: like nodes (compact-nodes.ts), they have an
+    // allocation site, so V8 can allocate these lasting lists straight in the old generation.
+    switch (count) {
+      case 1:
+        return [items[0]!];
+      case 2:
+        return [items[0]!, items[1]!];
+      case 3:
+        return [items[0]!, items[1]!, items[2]!];
+      case 4:
+        return [items[0]!, items[1]!, items[2]!, items[3]!];
+      default:
+        return items.slice(0, count);
+    }
   }
 }
 
