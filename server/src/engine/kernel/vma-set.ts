@@ -331,6 +331,7 @@ export class VmaSet {
       this.listener?.(anchor.startPage, outgoing, EMPTY);
       return EMPTY;
     }
+    // A working list (it dies young); what the set and the timeline keep is copied from it below.
     let fresh: Vma[] = new Array<Vma>(n);
     let w = 0;
     if (prev !== undefined) fresh[w++] = prev;
@@ -396,7 +397,7 @@ export class VmaSet {
       joinable = true;
     }
     // Exact length: the timeline keeps the inserted list for the whole run (and a move's effect too).
-    if (joinable) fresh = mergeRun(fresh);
+    fresh = joinable ? mergeRun(fresh) : keptCopy(fresh);
     const anchor = chunks[fromC]?.vmas[fromI]?.startPage ?? (fresh[0] as Vma).startPage;
     const outgoing = this.replaceAt(fromC, fromI, removeCount, fresh);
     this.lastRemoved = outgoing;
@@ -844,6 +845,47 @@ function internalMaxGap(chunk: Chunk): number {
   return max;
 }
 
+const U = undefined as unknown as Vma;
+
+/**
+ * A copy of a splice's inserted list, which the timeline keeps, from an array literal for the
+ * usual lengths: V8 allocates a literal whose arrays survive straight in the old generation
+ * (pretenuring), where `new Array(n)` is always young and copied twice by the scavenger.
+ */
+function keptCopy(list: readonly Vma[]): Vma[] {
+  const a = list as Vma[];
+  switch (a.length) {
+    case 1:
+      return [a[0] as Vma];
+    case 2:
+      return [a[0] as Vma, a[1] as Vma];
+    case 3:
+      return [a[0] as Vma, a[1] as Vma, a[2] as Vma];
+    case 4:
+      return [a[0] as Vma, a[1] as Vma, a[2] as Vma, a[3] as Vma];
+    case 5:
+      return [a[0] as Vma, a[1] as Vma, a[2] as Vma, a[3] as Vma, a[4] as Vma];
+    default:
+      return a;
+  }
+}
+
+/** An exact-size list for mergeRun's result, from literals for the usual lengths (as keptCopy). */
+function mergedList(n: number): Vma[] {
+  switch (n) {
+    case 1:
+      return [U];
+    case 2:
+      return [U, U];
+    case 3:
+      return [U, U, U];
+    case 4:
+      return [U, U, U, U];
+    default:
+      return new Array<Vma>(n);
+  }
+}
+
 /** Records joined by `joinsPrev` with the same attribution become one record (an exact-size list). */
 function mergeRun(run: readonly Vma[]): Vma[] {
   let n = run.length;
@@ -852,7 +894,7 @@ function mergeRun(run: readonly Vma[]): Vma[] {
     // A record joins the one before it exactly when it would join the record that one became.
     if (linked(v) && sameAttribution(run[k - 1] as Vma, v)) n--;
   }
-  const out = new Array<Vma>(n);
+  const out = mergedList(n);
   let w = 0;
   for (let k = 0; k < run.length; k++) {
     const v = run[k] as Vma;
