@@ -13,6 +13,8 @@ import {
   anonVmaOf,
   anonVmasMergeable,
   joinVmas,
+  joinedRun,
+  mergedRun,
   kernelMergeable,
   sameAttribution,
   sliceVma,
@@ -434,9 +436,18 @@ export class VmaSet {
     this.pi = i;
     let head = v;
     while (linked(head) && this.prev()) head = this.current() as Vma;
-    let joined = head;
-    for (let w = this.next(); w !== undefined && linked(w); w = this.next()) joined = joinVmas(joined, w);
-    return joined;
+    // joinVmas folded over the run, in one allocation.
+    let last = head;
+    let anon = head.anon;
+    let anonVma = anonVmaOf(head);
+    let createdStep = head.createdStep;
+    for (let w = this.next(); w !== undefined && linked(w); w = this.next()) {
+      last = w;
+      anon = anon ?? w.anon;
+      anonVma = anonVma || anonVmaOf(w);
+      createdStep = Math.min(createdStep, w.createdStep);
+    }
+    return joinedRun(head, last, anon, anonVma, createdStep);
   }
 
   // ---- gap search (facts 1.2: unmapped_area_topdown / unmapped_area) ----
@@ -896,11 +907,37 @@ function mergeRun(run: readonly Vma[]): Vma[] {
   }
   const out = mergedList(n);
   let w = 0;
-  for (let k = 0; k < run.length; k++) {
-    const v = run[k] as Vma;
-    if (w > 0 && linked(v) && sameAttribution(out[w - 1] as Vma, v))
-      out[w - 1] = joinVmas(out[w - 1] as Vma, v);
-    else out[w++] = v;
+  // The group being joined: joinVmas folded over head … last, without its intermediate records.
+  let head = run[0] as Vma;
+  let last = head;
+  let anon = head.anon;
+  let anonVma = anonVmaOf(head);
+  let createdStep = head.createdStep;
+  for (let k = 1; k <= run.length; k++) {
+    const v = run[k];
+    // sameAttribution with the record the group has become so far.
+    if (
+      v !== undefined &&
+      linked(v) &&
+      v.owner === head.owner &&
+      v.label === head.label &&
+      v.object === head.object &&
+      v.anon === anon &&
+      anonVmaOf(v) === anonVma
+    ) {
+      last = v;
+      anon = anon ?? v.anon;
+      anonVma = anonVma || anonVmaOf(v);
+      createdStep = Math.min(createdStep, v.createdStep);
+      continue;
+    }
+    out[w++] = last === head ? head : mergedRun(head, last, anon, anonVma, createdStep);
+    if (v === undefined) break;
+    head = v;
+    last = v;
+    anon = v.anon;
+    anonVma = anonVmaOf(v);
+    createdStep = v.createdStep;
   }
   return out;
 }

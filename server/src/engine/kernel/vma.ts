@@ -277,6 +277,62 @@ export function simMergeable(left: Vma, right: Vma): boolean {
   return kernelMergeable(left, right) && sameAttribution(left, right);
 }
 
+/**
+ * The records `head` … `last` of a run as one record: what joinVmas folded over the run returns,
+ * in one allocation instead of one per record. `anon`, `anonVma` and `createdStep` are the
+ * fold's: the first defined anon object, the first non-zero anon_vma, the earliest step.
+ * (An answer of kernelVmaAt: a temporary; mergedRun is the same for records the set keeps.)
+ */
+export function joinedRun(
+  head: Vma,
+  last: Vma,
+  anon: Vma['anon'],
+  anonVma: number,
+  createdStep: number,
+): Vma {
+  return {
+    startPage: head.startPage,
+    endPage: last.endPage,
+    prot: head.prot,
+    vmFlags: head.vmFlags,
+    object: head.object,
+    pgoff: head.pgoff,
+    anon,
+    anonVma,
+    joinsPrev: head.joinsPrev ?? false,
+    owner: head.owner,
+    createdStep,
+    label: head.label,
+  };
+}
+
+/**
+ * joinedRun for a record the set keeps, from a literal site of its own: V8 pretenures a literal
+ * whose objects survive, and kernelVmaAt's joined answers die young.
+ */
+export function mergedRun(
+  head: Vma,
+  last: Vma,
+  anon: Vma['anon'],
+  anonVma: number,
+  createdStep: number,
+): Vma {
+  return {
+    startPage: head.startPage,
+    endPage: last.endPage,
+    prot: head.prot,
+    vmFlags: head.vmFlags,
+    object: head.object,
+    pgoff: head.pgoff,
+    anon,
+    anonVma,
+    joinsPrev: head.joinsPrev ?? false,
+    owner: head.owner,
+    createdStep,
+    label: head.label,
+  };
+}
+
 export function joinVmas(left: Vma, right: Vma): Vma {
   return {
     startPage: left.startPage,
