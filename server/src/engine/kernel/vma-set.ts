@@ -460,28 +460,32 @@ export class VmaSet {
     this.seekStartingAtOrAbove(high);
     const c = this.pc;
     let i = this.pi;
+    const chunk = chunks[c] as Chunk;
+    const { ends, gapStarts } = chunk;
+    // The end of the chunk below, read once (0 at the bottom). Read inside the loop, as a third
+    // choice beside a record's end and 0, it made V8 box every page number the loop read (a
+    // HeapNumber per gap looked at: 0.65 MB per raw10k analysis).
+    const floor = c > 0 ? lastEnd(chunks[c - 1] as Chunk) : 0;
     // The gaps below (c, i) inside chunk c, from the top; i may be one past the last record.
     for (;;) {
-      const chunk = chunks[c] as Chunk;
-      const hasLower = i > 0 || c > 0;
-      const gapEnd = i < chunk.ends.length ? (chunk.gapStarts[i] as number) : Number.POSITIVE_INFINITY;
-      const gapStart = i > 0 ? (chunk.ends[i - 1] as number) : c > 0 ? lastEnd(chunks[c - 1] as Chunk) : 0;
+      const gapEnd = i < ends.length ? (gapStarts[i] as number) : Number.POSITIVE_INFINITY;
+      const gapStart = i > 0 ? (ends[i - 1] as number) : floor;
       const top = Math.min(gapEnd, high);
       const bottom = Math.max(gapStart, low);
       if (top - bottom >= pages) return top - pages;
-      if (!hasLower || gapStart <= low) return -1;
+      if ((i === 0 && c === 0) || gapStart <= low) return -1;
       if (i === 0) break;
       // Below the chunk's top record: its internal gaps, unless none is big enough.
-      i = (chunks[c] as Chunk).maxGap < pages ? 0 : i - 1;
+      i = chunk.maxGap < pages ? 0 : i - 1;
     }
     // The nearest chunk below with a big enough gap, then its highest such gap.
     const target = this.lastChunkWithGap(c - 1, pages);
     if (target < 0) return -1;
-    const chunk = chunks[target] as Chunk;
-    for (let k = chunk.ends.length - 1; k >= 0; k--) {
-      const gapEnd = chunk.gapStarts[k] as number;
-      const gapStart =
-        k > 0 ? (chunk.ends[k - 1] as number) : target > 0 ? lastEnd(chunks[target - 1] as Chunk) : 0;
+    const found = chunks[target] as Chunk;
+    const foundFloor = target > 0 ? lastEnd(chunks[target - 1] as Chunk) : 0;
+    for (let k = found.ends.length - 1; k >= 0; k--) {
+      const gapEnd = found.gapStarts[k] as number;
+      const gapStart = k > 0 ? (found.ends[k - 1] as number) : foundFloor;
       if (gapEnd - gapStart < pages) continue;
       return gapEnd - Math.max(gapStart, low) >= pages ? gapEnd - pages : -1;
     }
@@ -496,17 +500,20 @@ export class VmaSet {
     this.seek(low);
     const c = this.pc;
     let i = this.pi;
+    const chunk = chunks[c] as Chunk;
+    const { ends, gapStarts } = chunk;
+    // The end of the chunk below, read once (0 at the bottom): see findTopDown.
+    const floor = c > 0 ? lastEnd(chunks[c - 1] as Chunk) : 0;
     for (;;) {
-      const chunk = chunks[c] as Chunk;
-      const hasUpper = i < chunk.ends.length;
-      const gapEnd = hasUpper ? (chunk.gapStarts[i] as number) : Number.POSITIVE_INFINITY;
-      const gapStart = i > 0 ? (chunk.ends[i - 1] as number) : c > 0 ? lastEnd(chunks[c - 1] as Chunk) : 0;
+      const hasUpper = i < ends.length;
+      const gapEnd = hasUpper ? (gapStarts[i] as number) : Number.POSITIVE_INFINITY;
+      const gapStart = i > 0 ? (ends[i - 1] as number) : floor;
       const top = Math.min(gapEnd, high);
       const bottom = Math.max(gapStart, low);
       if (top - bottom >= pages) return bottom;
       if (!hasUpper || gapEnd >= high) return -1;
       i++;
-      if (i >= chunk.ends.length) {
+      if (i >= ends.length) {
         if (c === chunks.length - 1) continue; // the gap above the last record
         break;
       }
@@ -516,10 +523,11 @@ export class VmaSet {
       const bottom = Math.max(lastEnd(chunks[chunks.length - 1] as Chunk), low);
       return high - bottom >= pages ? bottom : -1;
     }
-    const chunk = chunks[target] as Chunk;
-    for (let k = 0; k < chunk.ends.length; k++) {
-      const gapEnd = chunk.gapStarts[k] as number;
-      const gapStart = k > 0 ? (chunk.ends[k - 1] as number) : lastEnd(chunks[target - 1] as Chunk);
+    const found = chunks[target] as Chunk;
+    const foundFloor = lastEnd(chunks[target - 1] as Chunk);
+    for (let k = 0; k < found.ends.length; k++) {
+      const gapEnd = found.gapStarts[k] as number;
+      const gapStart = k > 0 ? (found.ends[k - 1] as number) : foundFloor;
       if (gapEnd - gapStart < pages) continue;
       return Math.min(gapEnd, high) - gapStart >= pages ? gapStart : -1;
     }
