@@ -536,11 +536,15 @@ export class VmaSet {
 
   // ---- the chunks' gap tree ----
 
-  /** The largest gap below any record of chunk c (the one below its first record included). */
-  private chunkGap(c: number): number {
+  /**
+   * tree[k] = the largest gap below any record of chunk c (the one below its first record
+   * included). Stored here rather than returned: a page-sized gap returned from a call that V8
+   * does not inline is boxed (a HeapNumber per tree update).
+   */
+  private storeChunkGap(tree: number[], k: number, c: number): void {
     const chunk = this.chunks[c] as Chunk;
     const below = c > 0 ? lastEnd(this.chunks[c - 1] as Chunk) : 0;
-    return Math.max(chunk.maxGap, (chunk.gapStarts[0] as number) - below);
+    tree[k] = Math.max(chunk.maxGap, (chunk.gapStarts[0] as number) - below);
   }
 
   private rebuildTree(): void {
@@ -551,7 +555,7 @@ export class VmaSet {
     let base = 1;
     while (base < n) base <<= 1;
     const tree = new Array<number>(2 * base).fill(-1);
-    for (let c = 0; c < n; c++) tree[base + c] = this.chunkGap(c);
+    for (let c = 0; c < n; c++) this.storeChunkGap(tree, base + c, c);
     for (let k = base - 1; k >= 1; k--) tree[k] = Math.max(tree[2 * k] as number, tree[2 * k + 1] as number);
     this.tree = tree;
     this.leafBase = base;
@@ -562,7 +566,7 @@ export class VmaSet {
     this.chunkEnds[c] = lastEnd(this.chunks[c] as Chunk);
     const tree = this.tree;
     let k = this.leafBase + c;
-    tree[k] = this.chunkGap(c);
+    this.storeChunkGap(tree, k, c);
     for (k >>= 1; k >= 1; k >>= 1) tree[k] = Math.max(tree[2 * k] as number, tree[2 * k + 1] as number);
   }
 
@@ -663,7 +667,7 @@ export class VmaSet {
         spare.maxGap = internalMaxGap(spare);
         this.chunks.push(spare);
         this.chunkEnds.push(lastEnd(spare));
-        this.tree[1] = this.chunkGap(0);
+        this.storeChunkGap(this.tree, 1, 0);
       } else {
         this.chunks = buildChunks(vmas, this.guardPages);
         this.rebuildTree();
@@ -768,6 +772,19 @@ export class VmaSet {
 
 const EMPTY: readonly Vma[] = Object.freeze([]);
 
+/**
+ * An array of `n` zeros whose elements kind is "double" from the start. A chunk whose page numbers
+ * all happened to be small started as a Smi array while the others were double arrays, and with
+ * both kinds at one site V8 does not inline push and pop (spliceChunk): the pop builtin boxed
+ * every page number it removed.
+ */
+function doubles(n: number): number[] {
+  const out = [0.5];
+  out.pop();
+  for (let k = 0; k < n; k++) out.push(0);
+  return out;
+}
+
 /** Index of the first record ending above `page` (the last index if none does), given the records' ends. */
 function indexEndingAfter(ends: readonly number[], page: number): number {
   let a = 0;
@@ -840,8 +857,8 @@ function buildChunks(vmas: readonly Vma[], guardPages: number): Chunk[] {
   const out: Chunk[] = [];
   for (let s = 0; s < vmas.length; s += per) {
     const part = vmas.slice(s, s + per);
-    const ends = new Array<number>(part.length);
-    const gapStarts = new Array<number>(part.length);
+    const ends = doubles(part.length);
+    const gapStarts = doubles(part.length);
     for (let k = 0; k < part.length; k++) {
       const v = part[k] as Vma;
       ends[k] = v.endPage;
