@@ -18,7 +18,8 @@ export function isPrivateAnon(vma: Vma): boolean {
 
 /** Below this a page number is a small integer (Smi) to V8 on every platform: nothing to share. */
 const SMI_PAGES = 2 ** 30;
-const BOX_SLOTS = 4096;
+// 16384 slots (128 KiB): raw10k keeps 2.2k young page boxes per analysis where 4096 slots kept 6.3k.
+const BOX_SLOTS = 16384;
 /** The last page number seen in each slot, as the boxed number a record field holds. */
 const boxes: unknown[] = new Array<unknown>(BOX_SLOTS).fill(undefined);
 
