@@ -15,7 +15,7 @@ import {
   smallNumber,
   u64,
 } from './u64';
-import { VM_MAYEXEC, VM_MAYREAD, VM_MAYWRITE } from './vma';
+import { VM_MAYEXEC, VM_MAYREAD, VM_MAYWRITE, sharedPage } from './vma';
 import type { PlacementKind } from './placement';
 import type { KernelState } from './state';
 import type { Effect, MemoryObject, MmapArgs, Origin, OpenFile, SyscallResult, Vma } from './types';
@@ -310,12 +310,12 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
   const anon = kind === 'private-anon' ? object : undefined;
   // Built in place, in makeVma's field order (one hidden class), without an argument object to copy.
   const vma: Vma = {
-    startPage,
-    endPage,
+    startPage: sharedPage(startPage),
+    endPage: sharedPage(endPage),
     prot,
     vmFlags,
     object,
-    pgoff,
+    pgoff: sharedPage(pgoff),
     anon,
     anonVma: 0,
     joinsPrev: false,

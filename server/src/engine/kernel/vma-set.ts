@@ -13,6 +13,8 @@ import {
   anonVmaOf,
   anonVmasMergeable,
   joinVmas,
+  joinedRun,
+  mergedRun,
   kernelMergeable,
   sameAttribution,
   sliceVma,
@@ -331,6 +333,7 @@ export class VmaSet {
       this.listener?.(anchor.startPage, outgoing, EMPTY);
       return EMPTY;
     }
+    // A working list (it dies young); what the set and the timeline keep is copied from it below.
     let fresh: Vma[] = new Array<Vma>(n);
     let w = 0;
     if (prev !== undefined) fresh[w++] = prev;
@@ -396,7 +399,7 @@ export class VmaSet {
       joinable = true;
     }
     // Exact length: the timeline keeps the inserted list for the whole run (and a move's effect too).
-    if (joinable) fresh = mergeRun(fresh);
+    fresh = joinable ? mergeRun(fresh) : keptCopy(fresh);
     const anchor = chunks[fromC]?.vmas[fromI]?.startPage ?? (fresh[0] as Vma).startPage;
     const outgoing = this.replaceAt(fromC, fromI, removeCount, fresh);
     this.lastRemoved = outgoing;
@@ -433,9 +436,18 @@ export class VmaSet {
     this.pi = i;
     let head = v;
     while (linked(head) && this.prev()) head = this.current() as Vma;
-    let joined = head;
-    for (let w = this.next(); w !== undefined && linked(w); w = this.next()) joined = joinVmas(joined, w);
-    return joined;
+    // joinVmas folded over the run, in one allocation.
+    let last = head;
+    let anon = head.anon;
+    let anonVma = anonVmaOf(head);
+    let createdStep = head.createdStep;
+    for (let w = this.next(); w !== undefined && linked(w); w = this.next()) {
+      last = w;
+      anon = anon ?? w.anon;
+      anonVma = anonVma || anonVmaOf(w);
+      createdStep = Math.min(createdStep, w.createdStep);
+    }
+    return joinedRun(head, last, anon, anonVma, createdStep);
   }
 
   // ---- gap search (facts 1.2: unmapped_area_topdown / unmapped_area) ----
@@ -448,28 +460,32 @@ export class VmaSet {
     this.seekStartingAtOrAbove(high);
     const c = this.pc;
     let i = this.pi;
+    const chunk = chunks[c] as Chunk;
+    const { ends, gapStarts } = chunk;
+    // The end of the chunk below, read once (0 at the bottom). Read inside the loop, as a third
+    // choice beside a record's end and 0, it made V8 box every page number the loop read (a
+    // HeapNumber per gap looked at: 0.65 MB per raw10k analysis).
+    const floor = c > 0 ? lastEnd(chunks[c - 1] as Chunk) : 0;
     // The gaps below (c, i) inside chunk c, from the top; i may be one past the last record.
     for (;;) {
-      const chunk = chunks[c] as Chunk;
-      const hasLower = i > 0 || c > 0;
-      const gapEnd = i < chunk.ends.length ? (chunk.gapStarts[i] as number) : Number.POSITIVE_INFINITY;
-      const gapStart = i > 0 ? (chunk.ends[i - 1] as number) : c > 0 ? lastEnd(chunks[c - 1] as Chunk) : 0;
+      const gapEnd = i < ends.length ? (gapStarts[i] as number) : Number.POSITIVE_INFINITY;
+      const gapStart = i > 0 ? (ends[i - 1] as number) : floor;
       const top = Math.min(gapEnd, high);
       const bottom = Math.max(gapStart, low);
       if (top - bottom >= pages) return top - pages;
-      if (!hasLower || gapStart <= low) return -1;
+      if ((i === 0 && c === 0) || gapStart <= low) return -1;
       if (i === 0) break;
       // Below the chunk's top record: its internal gaps, unless none is big enough.
-      i = (chunks[c] as Chunk).maxGap < pages ? 0 : i - 1;
+      i = chunk.maxGap < pages ? 0 : i - 1;
     }
     // The nearest chunk below with a big enough gap, then its highest such gap.
     const target = this.lastChunkWithGap(c - 1, pages);
     if (target < 0) return -1;
-    const chunk = chunks[target] as Chunk;
-    for (let k = chunk.ends.length - 1; k >= 0; k--) {
-      const gapEnd = chunk.gapStarts[k] as number;
-      const gapStart =
-        k > 0 ? (chunk.ends[k - 1] as number) : target > 0 ? lastEnd(chunks[target - 1] as Chunk) : 0;
+    const found = chunks[target] as Chunk;
+    const foundFloor = target > 0 ? lastEnd(chunks[target - 1] as Chunk) : 0;
+    for (let k = found.ends.length - 1; k >= 0; k--) {
+      const gapEnd = found.gapStarts[k] as number;
+      const gapStart = k > 0 ? (found.ends[k - 1] as number) : foundFloor;
       if (gapEnd - gapStart < pages) continue;
       return gapEnd - Math.max(gapStart, low) >= pages ? gapEnd - pages : -1;
     }
@@ -484,17 +500,20 @@ export class VmaSet {
     this.seek(low);
     const c = this.pc;
     let i = this.pi;
+    const chunk = chunks[c] as Chunk;
+    const { ends, gapStarts } = chunk;
+    // The end of the chunk below, read once (0 at the bottom): see findTopDown.
+    const floor = c > 0 ? lastEnd(chunks[c - 1] as Chunk) : 0;
     for (;;) {
-      const chunk = chunks[c] as Chunk;
-      const hasUpper = i < chunk.ends.length;
-      const gapEnd = hasUpper ? (chunk.gapStarts[i] as number) : Number.POSITIVE_INFINITY;
-      const gapStart = i > 0 ? (chunk.ends[i - 1] as number) : c > 0 ? lastEnd(chunks[c - 1] as Chunk) : 0;
+      const hasUpper = i < ends.length;
+      const gapEnd = hasUpper ? (gapStarts[i] as number) : Number.POSITIVE_INFINITY;
+      const gapStart = i > 0 ? (ends[i - 1] as number) : floor;
       const top = Math.min(gapEnd, high);
       const bottom = Math.max(gapStart, low);
       if (top - bottom >= pages) return bottom;
       if (!hasUpper || gapEnd >= high) return -1;
       i++;
-      if (i >= chunk.ends.length) {
+      if (i >= ends.length) {
         if (c === chunks.length - 1) continue; // the gap above the last record
         break;
       }
@@ -504,10 +523,11 @@ export class VmaSet {
       const bottom = Math.max(lastEnd(chunks[chunks.length - 1] as Chunk), low);
       return high - bottom >= pages ? bottom : -1;
     }
-    const chunk = chunks[target] as Chunk;
-    for (let k = 0; k < chunk.ends.length; k++) {
-      const gapEnd = chunk.gapStarts[k] as number;
-      const gapStart = k > 0 ? (chunk.ends[k - 1] as number) : lastEnd(chunks[target - 1] as Chunk);
+    const found = chunks[target] as Chunk;
+    const foundFloor = lastEnd(chunks[target - 1] as Chunk);
+    for (let k = 0; k < found.ends.length; k++) {
+      const gapEnd = found.gapStarts[k] as number;
+      const gapStart = k > 0 ? (found.ends[k - 1] as number) : foundFloor;
       if (gapEnd - gapStart < pages) continue;
       return Math.min(gapEnd, high) - gapStart >= pages ? gapStart : -1;
     }
@@ -516,11 +536,15 @@ export class VmaSet {
 
   // ---- the chunks' gap tree ----
 
-  /** The largest gap below any record of chunk c (the one below its first record included). */
-  private chunkGap(c: number): number {
+  /**
+   * tree[k] = the largest gap below any record of chunk c (the one below its first record
+   * included). Stored here rather than returned: a page-sized gap returned from a call that V8
+   * does not inline is boxed (a HeapNumber per tree update).
+   */
+  private storeChunkGap(tree: number[], k: number, c: number): void {
     const chunk = this.chunks[c] as Chunk;
     const below = c > 0 ? lastEnd(this.chunks[c - 1] as Chunk) : 0;
-    return Math.max(chunk.maxGap, (chunk.gapStarts[0] as number) - below);
+    tree[k] = Math.max(chunk.maxGap, (chunk.gapStarts[0] as number) - below);
   }
 
   private rebuildTree(): void {
@@ -531,7 +555,7 @@ export class VmaSet {
     let base = 1;
     while (base < n) base <<= 1;
     const tree = new Array<number>(2 * base).fill(-1);
-    for (let c = 0; c < n; c++) tree[base + c] = this.chunkGap(c);
+    for (let c = 0; c < n; c++) this.storeChunkGap(tree, base + c, c);
     for (let k = base - 1; k >= 1; k--) tree[k] = Math.max(tree[2 * k] as number, tree[2 * k + 1] as number);
     this.tree = tree;
     this.leafBase = base;
@@ -542,7 +566,7 @@ export class VmaSet {
     this.chunkEnds[c] = lastEnd(this.chunks[c] as Chunk);
     const tree = this.tree;
     let k = this.leafBase + c;
-    tree[k] = this.chunkGap(c);
+    this.storeChunkGap(tree, k, c);
     for (k >>= 1; k >= 1; k >>= 1) tree[k] = Math.max(tree[2 * k] as number, tree[2 * k + 1] as number);
   }
 
@@ -643,7 +667,7 @@ export class VmaSet {
         spare.maxGap = internalMaxGap(spare);
         this.chunks.push(spare);
         this.chunkEnds.push(lastEnd(spare));
-        this.tree[1] = this.chunkGap(0);
+        this.storeChunkGap(this.tree, 1, 0);
       } else {
         this.chunks = buildChunks(vmas, this.guardPages);
         this.rebuildTree();
@@ -748,6 +772,19 @@ export class VmaSet {
 
 const EMPTY: readonly Vma[] = Object.freeze([]);
 
+/**
+ * An array of `n` zeros whose elements kind is "double" from the start. A chunk whose page numbers
+ * all happened to be small started as a Smi array while the others were double arrays, and with
+ * both kinds at one site V8 does not inline push and pop (spliceChunk): the pop builtin boxed
+ * every page number it removed.
+ */
+function doubles(n: number): number[] {
+  const out = [0.5];
+  out.pop();
+  for (let k = 0; k < n; k++) out.push(0);
+  return out;
+}
+
 /** Index of the first record ending above `page` (the last index if none does), given the records' ends. */
 function indexEndingAfter(ends: readonly number[], page: number): number {
   let a = 0;
@@ -820,8 +857,8 @@ function buildChunks(vmas: readonly Vma[], guardPages: number): Chunk[] {
   const out: Chunk[] = [];
   for (let s = 0; s < vmas.length; s += per) {
     const part = vmas.slice(s, s + per);
-    const ends = new Array<number>(part.length);
-    const gapStarts = new Array<number>(part.length);
+    const ends = doubles(part.length);
+    const gapStarts = doubles(part.length);
     for (let k = 0; k < part.length; k++) {
       const v = part[k] as Vma;
       ends[k] = v.endPage;
@@ -844,6 +881,47 @@ function internalMaxGap(chunk: Chunk): number {
   return max;
 }
 
+const U = undefined as unknown as Vma;
+
+/**
+ * A copy of a splice's inserted list, which the timeline keeps, from an array literal for the
+ * usual lengths: V8 allocates a literal whose arrays survive straight in the old generation
+ * (pretenuring), where `new Array(n)` is always young and copied twice by the scavenger.
+ */
+function keptCopy(list: readonly Vma[]): Vma[] {
+  const a = list as Vma[];
+  switch (a.length) {
+    case 1:
+      return [a[0] as Vma];
+    case 2:
+      return [a[0] as Vma, a[1] as Vma];
+    case 3:
+      return [a[0] as Vma, a[1] as Vma, a[2] as Vma];
+    case 4:
+      return [a[0] as Vma, a[1] as Vma, a[2] as Vma, a[3] as Vma];
+    case 5:
+      return [a[0] as Vma, a[1] as Vma, a[2] as Vma, a[3] as Vma, a[4] as Vma];
+    default:
+      return a;
+  }
+}
+
+/** An exact-size list for mergeRun's result, from literals for the usual lengths (as keptCopy). */
+function mergedList(n: number): Vma[] {
+  switch (n) {
+    case 1:
+      return [U];
+    case 2:
+      return [U, U];
+    case 3:
+      return [U, U, U];
+    case 4:
+      return [U, U, U, U];
+    default:
+      return new Array<Vma>(n);
+  }
+}
+
 /** Records joined by `joinsPrev` with the same attribution become one record (an exact-size list). */
 function mergeRun(run: readonly Vma[]): Vma[] {
   let n = run.length;
@@ -852,13 +930,39 @@ function mergeRun(run: readonly Vma[]): Vma[] {
     // A record joins the one before it exactly when it would join the record that one became.
     if (linked(v) && sameAttribution(run[k - 1] as Vma, v)) n--;
   }
-  const out = new Array<Vma>(n);
+  const out = mergedList(n);
   let w = 0;
-  for (let k = 0; k < run.length; k++) {
-    const v = run[k] as Vma;
-    if (w > 0 && linked(v) && sameAttribution(out[w - 1] as Vma, v))
-      out[w - 1] = joinVmas(out[w - 1] as Vma, v);
-    else out[w++] = v;
+  // The group being joined: joinVmas folded over head … last, without its intermediate records.
+  let head = run[0] as Vma;
+  let last = head;
+  let anon = head.anon;
+  let anonVma = anonVmaOf(head);
+  let createdStep = head.createdStep;
+  for (let k = 1; k <= run.length; k++) {
+    const v = run[k];
+    // sameAttribution with the record the group has become so far.
+    if (
+      v !== undefined &&
+      linked(v) &&
+      v.owner === head.owner &&
+      v.label === head.label &&
+      v.object === head.object &&
+      v.anon === anon &&
+      anonVmaOf(v) === anonVma
+    ) {
+      last = v;
+      anon = anon ?? v.anon;
+      anonVma = anonVma || anonVmaOf(v);
+      createdStep = Math.min(createdStep, v.createdStep);
+      continue;
+    }
+    out[w++] = last === head ? head : mergedRun(head, last, anon, anonVma, createdStep);
+    if (v === undefined) break;
+    head = v;
+    last = v;
+    anon = v.anon;
+    anonVma = anonVmaOf(v);
+    createdStep = v.createdStep;
   }
   return out;
 }
