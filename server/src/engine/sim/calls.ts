@@ -74,17 +74,30 @@ export abstract class SyscallCall implements CallRecord {
   }
 }
 
-export class MmapCall extends SyscallCall {
-  constructor(
-    actor: string,
-    private readonly args: MmapArgs,
-    answer: SyscallResult,
-  ) {
+/**
+ * The arguments are the record's own fields (it is an MmapArgs itself): an arguments object
+ * beside each kept record was one more object per call for the collector to copy.
+ */
+export class MmapCall extends SyscallCall implements MmapArgs {
+  readonly addr: bigint;
+  readonly length: bigint;
+  readonly prot: number;
+  readonly flags: number;
+  readonly fd: number;
+  readonly offset: bigint;
+
+  constructor(actor: string, args: MmapArgs, answer: SyscallResult) {
     super(actor, answer);
+    this.addr = args.addr;
+    this.length = args.length;
+    this.prot = args.prot;
+    this.flags = args.flags;
+    this.fd = args.fd;
+    this.offset = args.offset;
   }
 
   get text(): string {
-    return mmapText(this.args);
+    return mmapText(this);
   }
 
   protected get returnsAddress(): boolean {
@@ -92,17 +105,25 @@ export class MmapCall extends SyscallCall {
   }
 }
 
-export class MremapCall extends SyscallCall {
-  constructor(
-    actor: string,
-    private readonly args: MremapArgs,
-    answer: SyscallResult,
-  ) {
+/** As MmapCall: the arguments are the record's own fields. */
+export class MremapCall extends SyscallCall implements MremapArgs {
+  readonly oldAddress: bigint;
+  readonly oldSize: bigint;
+  readonly newSize: bigint;
+  readonly flags: number;
+  readonly newAddress: bigint;
+
+  constructor(actor: string, args: MremapArgs, answer: SyscallResult) {
     super(actor, answer);
+    this.oldAddress = args.oldAddress;
+    this.oldSize = args.oldSize;
+    this.newSize = args.newSize;
+    this.flags = args.flags;
+    this.newAddress = args.newAddress;
   }
 
   get text(): string {
-    return mremapText(this.args);
+    return mremapText(this);
   }
 
   protected get returnsAddress(): boolean {
