@@ -16,7 +16,7 @@ import { checkExclusiveWords } from './exclusive-words';
 import { checkExpectation } from './expectations';
 import { NameScope } from './names';
 import { openStep } from './open-step';
-import { RecordedStep } from './outcome';
+import { BoundStepRecord, RecordedStep } from './outcome';
 import { readPlatform, type PlatformDefaults, type StrategyName } from './platform';
 import { ProblemSink, type LanguageProblem } from './problems';
 import {
@@ -167,8 +167,11 @@ class ScenarioRunner {
       outcome = this.dispatch(step, verbName, actor);
       afterUffdStep(sim);
     }
-    if (step.binding) bindStepResult(this.context, step, spec?.binds ?? 'result', outcome, index);
-    const record = new RecordedStep(index, step, actor, sim.takeCalls(), outcome);
+    const calls = sim.takeCalls();
+    // A bound step's record is also its name's symbol (bindStepResult makes it).
+    const record = step.binding
+      ? bindStepResult(this.context, step, spec?.binds ?? 'result', outcome, index, actor, calls)
+      : new RecordedStep(index, step, actor, calls, outcome);
     if (outcome.kind === 'fault') sim.stepsWith.fault.push(index);
     sim.records.push(record);
     sim.space.markStep(index);
@@ -183,7 +186,7 @@ class ScenarioRunner {
     const calls = listOf(sim.takeCalls());
     if (calls.length === 0) return;
     const last = sim.records[sim.records.length - 1];
-    if (last instanceof RecordedStep) last.addCalls(calls);
+    if (last instanceof RecordedStep || last instanceof BoundStepRecord) last.addCalls(calls);
     else vulkan.setupCalls = vulkan.setupCalls.concat(calls);
   }
 

@@ -1,6 +1,5 @@
 // Names in a scenario: step results, drivers, actors, files. Definitions and references are
 // recorded with exact ranges for go-to-definition, references, rename and highlights.
-import type { Identifier, StepNode } from '../syntax/ast';
 import type { TextRange } from '../syntax/text-range';
 import type { BindingKind } from '../language/vocabulary';
 import type { RuntimeValue } from './values';
@@ -77,28 +76,6 @@ class DeclaredSymbol extends DefinedSymbol {
   }
 }
 
-/**
- * A step's name (`p = mmap …`): its name and definition are the step's binding, read from the
- * step rather than held (two fields less on the symbol every bound step makes).
- */
-class StepSymbol extends DefinedSymbol {
-  constructor(
-    readonly kind: SymbolKind,
-    readonly statement: StepNode & { readonly binding: Identifier },
-    readonly stepIndex: number,
-  ) {
-    super();
-  }
-
-  get name(): string {
-    return this.statement.binding.name;
-  }
-
-  get definition(): Identifier {
-    return this.statement.binding;
-  }
-}
-
 /** A copy of the list with one more item, of its exact size (a spread leaves spare room, concat is slow). */
 function withOneMore<T>(list: readonly T[], item: T): T[] {
   const longer = new Array<T>(list.length + 1);
@@ -127,13 +104,9 @@ export class SymbolTable {
     return this.add(name, new DeclaredSymbol(name, kind, definition, statement, stepIndex));
   }
 
-  /** The symbol of a step's name, defined at that step. */
-  defineStep(
-    kind: SymbolKind,
-    step: StepNode & { readonly binding: Identifier },
-    stepIndex: number,
-  ): DefinedSymbol {
-    return this.add(step.binding.name, new StepSymbol(kind, step, stepIndex));
+  /** The symbol of a step's name, defined at that step: the step's record (BoundStepRecord). */
+  defineStep(name: string, symbol: DefinedSymbol): DefinedSymbol {
+    return this.add(name, symbol);
   }
 
   private add(name: string, symbol: DefinedSymbol): DefinedSymbol {
