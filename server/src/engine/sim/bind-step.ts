@@ -25,7 +25,7 @@ export function bindStepResult(
   if (isReservedWord(name.name)) {
     problems.report('reserved-name', name, `\`${name.name}\` is a word of the language; choose another name`);
   }
-  const existing = sim.symbols.symbolNamed(name.name);
+  const existing = sim.symbols.symbolIfDefined(name.name);
   if (existing) {
     problems.report(
       'duplicate-name',
