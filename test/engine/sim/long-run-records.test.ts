@@ -67,3 +67,14 @@ test('records made as literals (long runs) read the same as records made by cons
     setLongRunStatements(previous);
   }
 });
+
+test('a duplicate name is found among thousands (the symbol table filters absent names past 2048)', () => {
+  const lines = ['scenario "many names" {'];
+  for (let i = 0; i < 2100; i++) lines.push(`  m${i} = mmap 4k rw private anon`);
+  lines.push('  m7 = mmap 4k rw private anon', '  m2099 = mmap 4k rw private anon', '}');
+  const codes = analyseDocument(lines.join('\n')).diagnostics.map((d) => d.code);
+  assert.deepEqual(
+    codes.filter((c) => c === 'duplicate-name'),
+    ['duplicate-name', 'duplicate-name'],
+  );
+});

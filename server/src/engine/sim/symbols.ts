@@ -87,6 +87,14 @@ function withOneMore<T>(list: readonly T[], item: T): T[] {
 /** 2^19 bits (64 KiB): a 100k-step scenario's ~35k names leave ~6 % of absent names to the map. */
 const NAME_BITS = 1 << 19;
 
+/** The filter is made when this many names are defined: below, the map is small and cached. */
+const FILTERED_NAMES = 2048;
+
+function setNameBit(bits: Int32Array, name: string): void {
+  const bit = nameBit(name);
+  bits[bit >>> 5]! |= 1 << (bit & 31);
+}
+
 /** A bit for the name: a hash of its characters (names are short). */
 function nameBit(name: string): number {
   let hash = name.length;
@@ -105,11 +113,12 @@ export class SymbolTable {
   private lastName = '';
   private lastSymbol: DefinedSymbol | undefined;
   /**
-   * One bit per hash of every name defined so far. Each bound step asks whether its new name is
-   * already defined, and in a long scenario a lookup of an absent name in a map of tens of
-   * thousands is several cache misses: a clear bit says "absent" from one word of this array.
+   * One bit per hash of every name defined so far, once there are many (FILTERED_NAMES). Each
+   * bound step asks whether its new name is already defined, and in a long scenario a lookup of
+   * an absent name in a map of tens of thousands is several cache misses: a clear bit says
+   * "absent" from one word of this array. Small scenarios (and explore's many runs) never make it.
    */
-  private readonly definedBits = new Int32Array(NAME_BITS >>> 5);
+  private definedBits: Int32Array | undefined;
 
   define(
     name: string,
@@ -128,8 +137,11 @@ export class SymbolTable {
 
   private add(name: string, symbol: DefinedSymbol): DefinedSymbol {
     this.byName.set(name, symbol);
-    const bit = nameBit(name);
-    this.definedBits[bit >>> 5]! |= 1 << (bit & 31);
+    if (this.definedBits !== undefined) setNameBit(this.definedBits, name);
+    else if (this.byName.size >= FILTERED_NAMES) {
+      const bits = (this.definedBits = new Int32Array(NAME_BITS >>> 5));
+      for (const defined of this.byName.keys()) setNameBit(bits, defined);
+    }
     this.lastName = name;
     this.lastSymbol = symbol;
     return symbol;
@@ -150,8 +162,11 @@ export class SymbolTable {
 
   /** As symbolNamed, answering at once for most names never defined (see definedBits). */
   symbolIfDefined(name: string): DefinedSymbol | undefined {
-    const bit = nameBit(name);
-    if ((this.definedBits[bit >>> 5]! & (1 << (bit & 31))) === 0) return undefined;
+    const bits = this.definedBits;
+    if (bits !== undefined) {
+      const bit = nameBit(name);
+      if ((bits[bit >>> 5]! & (1 << (bit & 31))) === 0) return undefined;
+    }
     return this.symbolNamed(name);
   }
 
