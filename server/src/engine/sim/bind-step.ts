@@ -2,8 +2,10 @@
 // memory object, its status, or the failure that later uses will report.
 import { isReservedWord, type BindingKind } from '../language/vocabulary';
 import type { StepNode } from '../syntax/ast';
-import type { AddressOutcome } from './outcome';
-import type { Outcome } from './records';
+import { BoundStepRecord, RecordedStep, type AddressOutcome } from './outcome';
+import type { OneOrList } from './calls';
+import { longRunBoundStep } from './long-run-records';
+import type { CallRecord, Outcome, StepRecord } from './records';
 import type { StepContext } from './step-context';
 import type { SymbolKind } from './symbols';
 import type { RuntimeValue } from './values';
@@ -14,14 +16,16 @@ export function bindStepResult(
   binds: BindingKind,
   outcome: Outcome,
   index: number,
-): void {
+  actor: string,
+  calls: OneOrList<CallRecord>,
+): StepRecord {
   const { sim, scope, problems } = context;
   const name = step.binding;
-  if (!name) return;
+  if (!name) return new RecordedStep(index, step, actor, calls, outcome);
   if (isReservedWord(name.name)) {
     problems.report('reserved-name', name, `\`${name.name}\` is a word of the language; choose another name`);
   }
-  const existing = sim.symbols.symbolNamed(name.name);
+  const existing = sim.symbols.symbolIfDefined(name.name);
   if (existing) {
     problems.report(
       'duplicate-name',
@@ -29,17 +33,23 @@ export function bindStepResult(
       `\`${name.name}\` is already defined; names are defined once per scenario`,
       existing.definition ? [{ range: existing.definition, message: 'first defined here' }] : [],
     );
-    return;
+    return new RecordedStep(index, step, actor, calls, outcome);
   }
   const kind: SymbolKind = binds;
-  const symbol = sim.symbols.defineStep(kind, step as StepNode & { readonly binding: typeof name }, index);
-  if (scope.attachSymbol(name.name, symbol)) return; // open() binds its own value
+  const bound = step as StepNode & { readonly binding: typeof name };
+  // The record is the name's symbol too (BoundStepRecord).
+  const symbol = sim.longRun
+    ? longRunBoundStep(index, bound, actor, calls, outcome, kind)
+    : new BoundStepRecord(index, bound, actor, calls, outcome, kind);
+  sim.symbols.defineStep(name.name, symbol);
+  if (scope.attachSymbol(name.name, symbol)) return symbol; // open() binds its own value
   let value = valueOfOutcome(context, outcome, index);
   if (binds === 'memory') {
     const memory = context.vulkan.memoryCreatedAt(index) ?? context.gl.memoryCreatedAt(index);
     if (memory) value = { kind: 'memory', memory, step: index };
   }
   scope.set(name.name, value, symbol);
+  return symbol;
 }
 
 function valueOfOutcome(context: StepContext, outcome: Outcome, index: number): RuntimeValue {

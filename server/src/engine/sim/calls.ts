@@ -23,6 +23,16 @@ export function listOf<T extends object>(items: OneOrList<T>): readonly T[] {
   return Array.isArray(items) ? (items as readonly T[]) : [items as T];
 }
 
+/** A syscall's effects alone, or in an array of their exact size (the kernel grows its list by push). */
+export function heldEffects(effects: readonly Effect[]): OneOrList<Effect> {
+  return effects.length === 1 ? effects[0]! : effects.length === 0 ? NO_EFFECTS : effects.slice();
+}
+
+/** What a successful syscall returned, or why it failed: one field. */
+export function heldAnswer(answer: SyscallResult): bigint | Failure {
+  return answer.ok ? answer.value : answer;
+}
+
 /**
  * A raw syscall on the simulated kernel: its arguments and the kernel's answer. The answer's
  * effects are kept alone or in an array of their exact size (the kernel grows its list by push).
@@ -38,10 +48,8 @@ export abstract class SyscallCall implements CallRecord {
     readonly actor: string,
     answer: SyscallResult,
   ) {
-    const effects = answer.effects;
-    this.effectData =
-      effects.length === 1 ? effects[0]! : effects.length === 0 ? NO_EFFECTS : effects.slice();
-    this.answer = answer.ok ? answer.value : answer;
+    this.effectData = heldEffects(answer.effects);
+    this.answer = heldAnswer(answer);
   }
 
   abstract get text(): string;
@@ -74,17 +82,30 @@ export abstract class SyscallCall implements CallRecord {
   }
 }
 
-export class MmapCall extends SyscallCall {
-  constructor(
-    actor: string,
-    private readonly args: MmapArgs,
-    answer: SyscallResult,
-  ) {
+/**
+ * The arguments are the record's own fields (it is an MmapArgs itself): an arguments object
+ * beside each kept record was one more object per call for the collector to copy.
+ */
+export class MmapCall extends SyscallCall implements MmapArgs {
+  readonly addr: bigint;
+  readonly length: bigint;
+  readonly prot: number;
+  readonly flags: number;
+  readonly fd: number;
+  readonly offset: bigint;
+
+  constructor(actor: string, args: MmapArgs, answer: SyscallResult) {
     super(actor, answer);
+    this.addr = args.addr;
+    this.length = args.length;
+    this.prot = args.prot;
+    this.flags = args.flags;
+    this.fd = args.fd;
+    this.offset = args.offset;
   }
 
   get text(): string {
-    return mmapText(this.args);
+    return mmapText(this);
   }
 
   protected get returnsAddress(): boolean {
@@ -92,17 +113,25 @@ export class MmapCall extends SyscallCall {
   }
 }
 
-export class MremapCall extends SyscallCall {
-  constructor(
-    actor: string,
-    private readonly args: MremapArgs,
-    answer: SyscallResult,
-  ) {
+/** As MmapCall: the arguments are the record's own fields. */
+export class MremapCall extends SyscallCall implements MremapArgs {
+  readonly oldAddress: bigint;
+  readonly oldSize: bigint;
+  readonly newSize: bigint;
+  readonly flags: number;
+  readonly newAddress: bigint;
+
+  constructor(actor: string, args: MremapArgs, answer: SyscallResult) {
     super(actor, answer);
+    this.oldAddress = args.oldAddress;
+    this.oldSize = args.oldSize;
+    this.newSize = args.newSize;
+    this.flags = args.flags;
+    this.newAddress = args.newAddress;
   }
 
   get text(): string {
-    return mremapText(this.args);
+    return mremapText(this);
   }
 
   protected get returnsAddress(): boolean {
@@ -189,7 +218,7 @@ abstract class AccessCall extends CallWithoutEffects implements CallRecord {
 }
 
 /** A write that succeeded: its result is empty. */
-class WriteCall extends AccessCall {
+export class WriteCall extends AccessCall {
   protected get verb(): 'write' {
     return 'write';
   }
@@ -204,7 +233,7 @@ class WriteCall extends AccessCall {
 }
 
 /** A read that succeeded: its result is what it saw. */
-class ReadCall extends AccessCall {
+export class ReadCall extends AccessCall {
   constructor(
     actor: string,
     address: bigint,
@@ -224,7 +253,7 @@ class ReadCall extends AccessCall {
 }
 
 /** Any other access: one that faulted (its result: the fault). */
-class AccessCallWithResult extends AccessCall {
+export class AccessCallWithResult extends AccessCall {
   constructor(
     actor: string,
     protected readonly verb: 'write' | 'read',

@@ -1,10 +1,11 @@
 // What a step came to (`Outcome`), and how it reads in hints, hovers and expectations.
 import type { AccessResult, Segment, SyscallResult } from '../kernel/types';
 import { formatHex } from '../numbers';
-import type { StepNode } from '../syntax/ast';
+import type { Identifier, StepNode } from '../syntax/ast';
 import type { CallRecord, Outcome, StepRecord } from './records';
 import { listOf, type OneOrList } from './calls';
 import type { Simulation } from './simulation';
+import { DefinedSymbol, type SymbolKind } from './symbols';
 
 /** A step's record; its result text is formatted when read (hover and hints ask for few). */
 export class RecordedStep implements StepRecord {
@@ -27,6 +28,53 @@ export class RecordedStep implements StepRecord {
   /** Calls made after the step, by the expectations that follow it. */
   addCalls(calls: readonly CallRecord[]): void {
     this.callsMade = listOf(this.callsMade).concat(calls);
+  }
+}
+
+/**
+ * A bound step's record (`p = mmap …`) is also its name's symbol: the symbol's definition,
+ * statement and step index are the record's binding, node and index, so one object serves
+ * both instead of a record and a symbol per bound step for the collector to copy.
+ */
+export class BoundStepRecord extends DefinedSymbol implements StepRecord {
+  constructor(
+    readonly index: number,
+    readonly node: StepNode & { readonly binding: Identifier },
+    readonly actor: string,
+    private callsMade: OneOrList<CallRecord>,
+    readonly outcome: Outcome,
+    readonly kind: SymbolKind,
+  ) {
+    super();
+  }
+
+  get calls(): readonly CallRecord[] {
+    return listOf(this.callsMade);
+  }
+
+  get resultText(): string {
+    return outcomeText(this.outcome);
+  }
+
+  /** Calls made after the step, by the expectations that follow it. */
+  addCalls(calls: readonly CallRecord[]): void {
+    this.callsMade = listOf(this.callsMade).concat(calls);
+  }
+
+  get name(): string {
+    return this.node.binding.name;
+  }
+
+  get definition(): Identifier {
+    return this.node.binding;
+  }
+
+  get statement(): StepNode {
+    return this.node;
+  }
+
+  get stepIndex(): number {
+    return this.index;
   }
 }
 

@@ -16,7 +16,8 @@ import { checkExclusiveWords } from './exclusive-words';
 import { checkExpectation } from './expectations';
 import { NameScope } from './names';
 import { openStep } from './open-step';
-import { RecordedStep } from './outcome';
+import { BoundStepRecord, RecordedStep } from './outcome';
+import { isLongRun, longRunRecordedStep } from './long-run-records';
 import { readPlatform, type PlatformDefaults, type StrategyName } from './platform';
 import { ProblemSink, type LanguageProblem } from './problems';
 import {
@@ -118,6 +119,7 @@ class ScenarioRunner {
   run(): ScenarioRun {
     const { sim, scope, vulkan } = this.context;
     scope.noteBindings(this.node.body);
+    sim.longRun = isLongRun(this.node.body.length);
     const maxSteps = this.options.maxSteps ?? Number.POSITIVE_INFINITY;
     vulkan.start();
     sim.space.markStep(-1);
@@ -167,8 +169,13 @@ class ScenarioRunner {
       outcome = this.dispatch(step, verbName, actor);
       afterUffdStep(sim);
     }
-    if (step.binding) bindStepResult(this.context, step, spec?.binds ?? 'result', outcome, index);
-    const record = new RecordedStep(index, step, actor, sim.takeCalls(), outcome);
+    const calls = sim.takeCalls();
+    // A bound step's record is also its name's symbol (bindStepResult makes it).
+    const record = step.binding
+      ? bindStepResult(this.context, step, spec?.binds ?? 'result', outcome, index, actor, calls)
+      : sim.longRun
+        ? longRunRecordedStep(index, step, actor, calls, outcome)
+        : new RecordedStep(index, step, actor, calls, outcome);
     if (outcome.kind === 'fault') sim.stepsWith.fault.push(index);
     sim.records.push(record);
     sim.space.markStep(index);
@@ -183,7 +190,7 @@ class ScenarioRunner {
     const calls = listOf(sim.takeCalls());
     if (calls.length === 0) return;
     const last = sim.records[sim.records.length - 1];
-    if (last instanceof RecordedStep) last.addCalls(calls);
+    if (last instanceof RecordedStep || last instanceof BoundStepRecord) last.addCalls(calls);
     else vulkan.setupCalls = vulkan.setupCalls.concat(calls);
   }
 

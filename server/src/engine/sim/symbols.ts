@@ -1,6 +1,5 @@
 // Names in a scenario: step results, drivers, actors, files. Definitions and references are
 // recorded with exact ranges for go-to-definition, references, rename and highlights.
-import type { Identifier, StepNode } from '../syntax/ast';
 import type { TextRange } from '../syntax/text-range';
 import type { BindingKind } from '../language/vocabulary';
 import type { RuntimeValue } from './values';
@@ -77,34 +76,31 @@ class DeclaredSymbol extends DefinedSymbol {
   }
 }
 
-/**
- * A step's name (`p = mmap …`): its name and definition are the step's binding, read from the
- * step rather than held (two fields less on the symbol every bound step makes).
- */
-class StepSymbol extends DefinedSymbol {
-  constructor(
-    readonly kind: SymbolKind,
-    readonly statement: StepNode & { readonly binding: Identifier },
-    readonly stepIndex: number,
-  ) {
-    super();
-  }
-
-  get name(): string {
-    return this.statement.binding.name;
-  }
-
-  get definition(): Identifier {
-    return this.statement.binding;
-  }
-}
-
 /** A copy of the list with one more item, of its exact size (a spread leaves spare room, concat is slow). */
 function withOneMore<T>(list: readonly T[], item: T): T[] {
   const longer = new Array<T>(list.length + 1);
   for (let i = 0; i < list.length; i++) longer[i] = list[i]!;
   longer[list.length] = item;
   return longer;
+}
+
+/** 2^19 bits (64 KiB): a 100k-step scenario's ~35k names leave ~6 % of absent names to the map. */
+const NAME_BITS = 1 << 19;
+
+/** The filter is made when this many names are defined: below, the map is small and cached. */
+const FILTERED_NAMES = 2048;
+
+function setNameBit(bits: Int32Array, name: string): void {
+  const bit = nameBit(name);
+  bits[bit >>> 5]! |= 1 << (bit & 31);
+}
+
+/** A bit for the name: a hash of its characters (names are short). */
+function nameBit(name: string): number {
+  let hash = name.length;
+  for (let i = 0; i < name.length; i++) hash = (Math.imul(hash, 31) + name.charCodeAt(i)) | 0;
+  hash = Math.imul(hash ^ (hash >>> 15), 0x2c1b3c6d);
+  return (hash ^ (hash >>> 13)) & (NAME_BITS - 1);
 }
 
 export class SymbolTable {
@@ -116,6 +112,13 @@ export class SymbolTable {
    */
   private lastName = '';
   private lastSymbol: DefinedSymbol | undefined;
+  /**
+   * One bit per hash of every name defined so far, once there are many (FILTERED_NAMES). Each
+   * bound step asks whether its new name is already defined, and in a long scenario a lookup of
+   * an absent name in a map of tens of thousands is several cache misses: a clear bit says
+   * "absent" from one word of this array. Small scenarios (and explore's many runs) never make it.
+   */
+  private definedBits: Int32Array | undefined;
 
   define(
     name: string,
@@ -127,17 +130,18 @@ export class SymbolTable {
     return this.add(name, new DeclaredSymbol(name, kind, definition, statement, stepIndex));
   }
 
-  /** The symbol of a step's name, defined at that step. */
-  defineStep(
-    kind: SymbolKind,
-    step: StepNode & { readonly binding: Identifier },
-    stepIndex: number,
-  ): DefinedSymbol {
-    return this.add(step.binding.name, new StepSymbol(kind, step, stepIndex));
+  /** The symbol of a step's name, defined at that step: the step's record (BoundStepRecord). */
+  defineStep(name: string, symbol: DefinedSymbol): DefinedSymbol {
+    return this.add(name, symbol);
   }
 
   private add(name: string, symbol: DefinedSymbol): DefinedSymbol {
     this.byName.set(name, symbol);
+    if (this.definedBits !== undefined) setNameBit(this.definedBits, name);
+    else if (this.byName.size >= FILTERED_NAMES) {
+      const bits = (this.definedBits = new Int32Array(NAME_BITS >>> 5));
+      for (const defined of this.byName.keys()) setNameBit(bits, defined);
+    }
     this.lastName = name;
     this.lastSymbol = symbol;
     return symbol;
@@ -154,6 +158,16 @@ export class SymbolTable {
     this.lastName = name;
     this.lastSymbol = symbol;
     return symbol;
+  }
+
+  /** As symbolNamed, answering at once for most names never defined (see definedBits). */
+  symbolIfDefined(name: string): DefinedSymbol | undefined {
+    const bits = this.definedBits;
+    if (bits !== undefined) {
+      const bit = nameBit(name);
+      if ((bits[bit >>> 5]! & (1 << (bit & 31))) === 0) return undefined;
+    }
+    return this.symbolNamed(name);
   }
 
   /** The names bound to a value, in the order their symbols were defined. */
