@@ -4,7 +4,6 @@ import { isReservedWord, type BindingKind } from '../language/vocabulary';
 import type { StepNode } from '../syntax/ast';
 import { BoundStepRecord, RecordedStep, type AddressOutcome } from './outcome';
 import type { OneOrList } from './calls';
-import { longRunBoundStep } from './long-run-records';
 import type { CallRecord, Outcome, StepRecord } from './records';
 import type { StepContext } from './step-context';
 import type { SymbolKind } from './symbols';
@@ -38,9 +37,7 @@ export function bindStepResult(
   const kind: SymbolKind = binds;
   const bound = step as StepNode & { readonly binding: typeof name };
   // The record is the name's symbol too (BoundStepRecord).
-  const symbol = sim.longRun
-    ? longRunBoundStep(index, bound, actor, calls, outcome, kind)
-    : new BoundStepRecord(index, bound, actor, calls, outcome, kind);
+  const symbol = new BoundStepRecord(index, bound, actor, calls, outcome, kind);
   sim.symbols.defineStep(name.name, symbol);
   if (scope.attachSymbol(name.name, symbol)) return symbol; // open() binds its own value
   let value = valueOfOutcome(context, outcome, index);

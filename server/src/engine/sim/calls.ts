@@ -23,16 +23,6 @@ export function listOf<T extends object>(items: OneOrList<T>): readonly T[] {
   return Array.isArray(items) ? (items as readonly T[]) : [items as T];
 }
 
-/** A syscall's effects alone, or in an array of their exact size (the kernel grows its list by push). */
-export function heldEffects(effects: readonly Effect[]): OneOrList<Effect> {
-  return effects.length === 1 ? effects[0]! : effects.length === 0 ? NO_EFFECTS : effects.slice();
-}
-
-/** What a successful syscall returned, or why it failed: one field. */
-export function heldAnswer(answer: SyscallResult): bigint | Failure {
-  return answer.ok ? answer.value : answer;
-}
-
 /**
  * A raw syscall on the simulated kernel: its arguments and the kernel's answer. The answer's
  * effects are kept alone or in an array of their exact size (the kernel grows its list by push).
@@ -48,8 +38,10 @@ export abstract class SyscallCall implements CallRecord {
     readonly actor: string,
     answer: SyscallResult,
   ) {
-    this.effectData = heldEffects(answer.effects);
-    this.answer = heldAnswer(answer);
+    const effects = answer.effects;
+    this.effectData =
+      effects.length === 1 ? effects[0]! : effects.length === 0 ? NO_EFFECTS : effects.slice();
+    this.answer = answer.ok ? answer.value : answer;
   }
 
   abstract get text(): string;
@@ -218,7 +210,7 @@ abstract class AccessCall extends CallWithoutEffects implements CallRecord {
 }
 
 /** A write that succeeded: its result is empty. */
-export class WriteCall extends AccessCall {
+class WriteCall extends AccessCall {
   protected get verb(): 'write' {
     return 'write';
   }
@@ -233,7 +225,7 @@ export class WriteCall extends AccessCall {
 }
 
 /** A read that succeeded: its result is what it saw. */
-export class ReadCall extends AccessCall {
+class ReadCall extends AccessCall {
   constructor(
     actor: string,
     address: bigint,
@@ -253,7 +245,7 @@ export class ReadCall extends AccessCall {
 }
 
 /** Any other access: one that faulted (its result: the fault). */
-export class AccessCallWithResult extends AccessCall {
+class AccessCallWithResult extends AccessCall {
   constructor(
     actor: string,
     protected readonly verb: 'write' | 'read',

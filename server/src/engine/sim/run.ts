@@ -17,7 +17,6 @@ import { checkExpectation } from './expectations';
 import { NameScope } from './names';
 import { openStep } from './open-step';
 import { BoundStepRecord, RecordedStep } from './outcome';
-import { isLongRun, longRunRecordedStep } from './long-run-records';
 import { readPlatform, type PlatformDefaults, type StrategyName } from './platform';
 import { ProblemSink, type LanguageProblem } from './problems';
 import {
@@ -119,7 +118,6 @@ class ScenarioRunner {
   run(): ScenarioRun {
     const { sim, scope, vulkan } = this.context;
     scope.noteBindings(this.node.body);
-    sim.longRun = isLongRun(this.node.body.length);
     const maxSteps = this.options.maxSteps ?? Number.POSITIVE_INFINITY;
     vulkan.start();
     sim.space.markStep(-1);
@@ -173,9 +171,7 @@ class ScenarioRunner {
     // A bound step's record is also its name's symbol (bindStepResult makes it).
     const record = step.binding
       ? bindStepResult(this.context, step, spec?.binds ?? 'result', outcome, index, actor, calls)
-      : sim.longRun
-        ? longRunRecordedStep(index, step, actor, calls, outcome)
-        : new RecordedStep(index, step, actor, calls, outcome);
+      : new RecordedStep(index, step, actor, calls, outcome);
     if (outcome.kind === 'fault') sim.stepsWith.fault.push(index);
     sim.records.push(record);
     sim.space.markStep(index);

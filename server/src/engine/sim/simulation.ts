@@ -24,16 +24,8 @@ import {
   NO_CALLS,
   NoteCall,
   type OneOrList,
+  type SyscallCall,
 } from './calls';
-import {
-  longRunAccessCall,
-  longRunFormattedCall,
-  longRunMmapCall,
-  longRunMprotectCall,
-  longRunMremapCall,
-  longRunMunmapCall,
-  longRunNoteCall,
-} from './long-run-records';
 
 function noteStep(steps: number[], step: number): void {
   if (steps[steps.length - 1] !== step) steps.push(step);
@@ -123,11 +115,6 @@ export class Simulation {
   /** The space's userfaultfd, held once: every step sets its step, and the getter allocates. */
   readonly userfaultfd: Userfaultfd;
   readonly records: StepRecord[] = [];
-  /**
-   * Whether the run is long enough to make its records as literals that V8 can allocate in the
-   * old generation (long-run-records.ts); the runner sets it before the first step.
-   */
-  longRun = false;
   readonly expects: ExpectRecord[] = [];
   readonly findings: Finding[] = [];
   readonly symbols = new SymbolTable();
@@ -191,41 +178,25 @@ export class Simulation {
 
   mmap(actor: string, args: MmapArgs, label?: string): SyscallResult {
     const result = this.space.mmap(args, { step: this.stepIndex, actor }, label);
-    this.addSyscall(
-      this.longRun ? longRunMmapCall(actor, args, result) : new MmapCall(actor, args, result),
-      result,
-    );
+    this.addSyscall(new MmapCall(actor, args, result), result);
     return result;
   }
 
   munmap(actor: string, address: bigint, length: bigint): SyscallResult {
     const result = this.space.munmap(address, length, { step: this.stepIndex, actor });
-    this.addSyscall(
-      this.longRun
-        ? longRunMunmapCall(actor, address, length, result)
-        : new MunmapCall(actor, address, length, result),
-      result,
-    );
+    this.addSyscall(new MunmapCall(actor, address, length, result), result);
     return result;
   }
 
   mremap(actor: string, args: MremapArgs, label?: string): SyscallResult {
     const result = this.space.mremap(args, { step: this.stepIndex, actor }, label);
-    this.addSyscall(
-      this.longRun ? longRunMremapCall(actor, args, result) : new MremapCall(actor, args, result),
-      result,
-    );
+    this.addSyscall(new MremapCall(actor, args, result), result);
     return result;
   }
 
   mprotect(actor: string, address: bigint, length: bigint, prot: number): SyscallResult {
     const result = this.space.mprotect(address, length, prot, { step: this.stepIndex, actor });
-    this.addSyscall(
-      this.longRun
-        ? longRunMprotectCall(actor, address, length, prot, result)
-        : new MprotectCall(actor, address, length, prot, result),
-      result,
-    );
+    this.addSyscall(new MprotectCall(actor, address, length, prot, result), result);
     return result;
   }
 
@@ -271,19 +242,12 @@ export class Simulation {
    */
   note(actor: string, text: string | (() => string), result: string | (() => string), ok: boolean): void {
     // Calls without effects or an errno: nothing for the rules to note (see addCall).
-    this.keep(
-      this.longRun ? longRunNoteCall(actor, text, result, ok) : new NoteCall(actor, text, result, ok),
-    );
+    this.keep(new NoteCall(actor, text, result, ok));
   }
 
   /** A call whose text `format` makes from `data` when it is read (see FormattedCall). */
   noteFormatted<T>(actor: string, format: (data: T) => string, data: T, result: string, ok: boolean): void {
-    // As in note().
-    this.keep(
-      this.longRun
-        ? longRunFormattedCall(actor, format, data, result, ok)
-        : new FormattedCall(actor, format, data, result, ok),
-    );
+    this.keep(new FormattedCall(actor, format, data, result, ok)); // as in note()
   }
 
   /** An actor's read or write through an address; the text is formatted when read. */
@@ -295,12 +259,7 @@ export class Simulation {
     result: string,
     ok: boolean,
   ): void {
-    // As in note().
-    this.keep(
-      this.longRun
-        ? longRunAccessCall(actor, verb, address, length, result, ok)
-        : accessCall(actor, verb, address, length, result, ok),
-    );
+    this.keep(accessCall(actor, verb, address, length, result, ok)); // as in note()
   }
 
   addCall(call: CallRecord): void {
@@ -309,7 +268,7 @@ export class Simulation {
   }
 
   /** A syscall's record, with the kernel's answer (its effects, without the record's copy). */
-  private addSyscall(call: CallRecord, result: SyscallResult): void {
+  private addSyscall(call: SyscallCall, result: SyscallResult): void {
     this.noteForRules(!result.ok, result.effects, call.actor);
     this.keep(call);
   }
