@@ -118,3 +118,25 @@ test('runCli trace: exit 0 when traced, 2 for a missing file or scenario', () =>
   assert.equal(runCli(['trace', 'a.drvmap', '--scenario', 'nope'], io), 2);
   assert.match(io.stderr, /no scenario is called "nope"/);
 });
+
+test('trace text: a step that could not run shows its diagnostic and no empty result arrow', () => {
+  const text = [
+    'scenario "unrun" {',
+    '  kernel 6.6',
+    '  a = mmap 4KiB rw private anon at 0x10_0000 fixed-noreplace',
+    '  b = mmap 4KiB rw private anon at 0x10_0000 fixed-noreplace',
+    '  write b, 4, 0x11',
+    '}',
+  ].join('\n');
+  const out = formatTraceText(buildTrace('u.drvmap', text), { color: false, maps: false });
+  const lines = out.split('\n');
+  const write = lines.findIndex((l) => l.includes('write b, 4, 0x11'));
+  assert.ok(write > 0, out);
+  assert.match(lines[write + 1] ?? '', /use-of-failed-result/);
+  assert.ok(!lines.some((l) => /^\s*→\s*$/.test(l)), out);
+  // A step with a result still shows it.
+  assert.ok(
+    lines.some((l) => /^\s*→ 0x10_0000$/.test(l)),
+    out,
+  );
+});

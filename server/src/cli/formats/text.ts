@@ -97,7 +97,8 @@ function formatStep(step: TraceStep, p: Palette, maps: boolean): string {
     const reason = !call.ok && call.reason ? p.dim(`  (${call.reason})`) : '';
     out += `  ${p.dim(call.actor.padEnd(6))} ${call.text}${result}${reason}\n`;
   }
-  out += `  → ${step.failed ? p.bad(step.result) : step.result}\n`;
+  // A step that could not run (an operand has no value) has no result: its diagnostic says why.
+  if (step.result) out += `  → ${step.failed ? p.bad(step.result) : step.result}\n`;
   for (const d of step.diagnostics)
     out += `  ${p.severity(d.severity)(d.severity)} ${p.dim(`[${d.code}]`)} ${d.message}\n`;
   for (const e of step.expectations)
