@@ -1,6 +1,7 @@
 // Arguments arrive as bigint (or number for flags/prot). The kernel sees them as unsigned longs:
 // negative or oversized values wrap modulo 2^64, exactly as a C caller's value would.
 import type { PageGeometry } from './config';
+import { BigintCache } from '../bigint-cache';
 
 const TWO_64 = 1n << 64n;
 
@@ -58,38 +59,21 @@ export function flagsHaveHighBits(flags: number): boolean {
 }
 
 /**
- * BigInt(bytes) for a page-aligned address below 2^53, through a small direct-mapped cache:
- * processes map, unmap and remap the same few addresses over and over, and every syscall
- * result carries its address as a bigint (each one allocated, and kept by the call record).
- * Bigints are immutable values, so sharing one is unobservable.
+ * Processes map, unmap and remap the same few addresses over and over, and every syscall result
+ * carries its address as a bigint kept by the call record: recent ones are shared.
  */
-const ADDRESS_SLOTS = 256;
-const cachedBytes = new Float64Array(ADDRESS_SLOTS).fill(-1);
-const cachedAddresses = new Array<bigint>(ADDRESS_SLOTS).fill(0n);
+const ADDRESSES = new BigintCache(256);
+/** Access segments' byte counts and offsets: the same sizes recur. */
+const COUNTS = new BigintCache(1024);
 
 /** The address of `page` as a bigint (page * pageBytes; exact for any page of a 64-bit space). */
 export function pageAddress(page: number, geo: PageGeometry): bigint {
   const bytes = page * geo.pageBytes;
   if (bytes > Number.MAX_SAFE_INTEGER) return BigInt(page) * geo.pageSize;
-  const slot = page & (ADDRESS_SLOTS - 1);
-  if (cachedBytes[slot] === bytes) return cachedAddresses[slot] as bigint;
-  const address = BigInt(bytes);
-  cachedBytes[slot] = bytes;
-  cachedAddresses[slot] = address;
-  return address;
+  return ADDRESSES.of(bytes);
 }
-
-/** The same kind of cache for byte counts and offsets (access segments: the same sizes recur). */
-const COUNT_SLOTS = 1024;
-const cachedCounts = new Float64Array(COUNT_SLOTS).fill(-1);
-const cachedCountValues = new Array<bigint>(COUNT_SLOTS).fill(0n);
 
 /** BigInt(n) for a safe integer n >= 0, shared with earlier calls for the same n when cached. */
 export function countBigint(n: number): bigint {
-  const slot = n & (COUNT_SLOTS - 1);
-  if (cachedCounts[slot] === n) return cachedCountValues[slot] as bigint;
-  const value = BigInt(n);
-  cachedCounts[slot] = n;
-  cachedCountValues[slot] = value;
-  return value;
+  return COUNTS.of(n);
 }

@@ -7,7 +7,7 @@ import { alignUp, formatHex, formatSize, truncate32 } from '../numbers';
 import type { Simulation } from '../sim/simulation';
 import type { CallRecord, Outcome } from '../sim/records';
 import { listOf } from '../sim/calls';
-import { stepHasWord, wordCountOf, wordNameOf } from '../sim/words';
+import { stepHasWord } from '../sim/words';
 import { addressOutcome, OK_OUTCOME } from '../sim/outcome';
 import type { DriverModel } from './driver';
 import { DriverOps } from './driver-ops';
@@ -79,8 +79,8 @@ const NO_MEMORY_OUTCOME: Outcome = { kind: 'skipped', reason: 'no memory object'
 
 /** Whether the step's words are `names`, read by name (no Word nodes). */
 function sameWords(names: readonly string[], step: StepNode): boolean {
-  if (names.length !== wordCountOf(step)) return false;
-  for (let i = 0; i < names.length; i++) if (names[i] !== wordNameOf(step, i)) return false;
+  if (names.length !== step.wordCount) return false;
+  for (let i = 0; i < names.length; i++) if (names[i] !== step.wordNameAt(i)) return false;
   return true;
 }
 

@@ -2,13 +2,12 @@
 // error at the second word, not a silent override.
 import type { VerbSpec, WordGroup } from '../language/vocabulary';
 import type { StepNode } from '../syntax/ast';
-import { wordCountOf, wordNameOf } from './words';
 import type { ProblemSink } from './problems';
 
 export function checkExclusiveWords(problems: ProblemSink, step: StepNode, spec: VerbSpec): void {
   // Every step passes here: plain loops, no per-step arrays or closures, and word names read
   // without Word nodes (made only for a word to report).
-  const count = wordCountOf(step);
+  const count = step.wordCount;
   if (count < 2) return;
   const groups = spec.wordGroups;
   for (let g = 0; g < groups.length; g++) {
@@ -16,7 +15,7 @@ export function checkExclusiveWords(problems: ProblemSink, step: StepNode, spec:
     if (!group.one) continue;
     let first: string | undefined;
     for (let i = 0; i < count; i++) {
-      const name = wordNameOf(step, i);
+      const name = step.wordNameAt(i);
       if (!inGroup(group, name)) continue;
       if (first === undefined) first = name;
       else

@@ -8,7 +8,7 @@ import { skippedForArguments, syscallOutcome } from './outcome';
 import type { Outcome } from './records';
 import { optionNamed, optionValue, positionalValues } from './step-arguments';
 import type { StepContext } from './step-context';
-import { MMAP_FLAG_BY_WORD, MREMAP_FLAG_BY_WORD, stepFlags, stepProt, wordCountOf } from './words';
+import { MMAP_FLAG_BY_WORD, MREMAP_FLAG_BY_WORD, stepFlags, stepProt } from './words';
 
 // The positional values of each verb (made once: an array literal is a new array per step).
 const LENGTH = ['length'];
@@ -34,7 +34,7 @@ export function mmapStep(context: StepContext, step: StepNode, actor: string): O
       const file = scope.lookup(value, 'file');
       if (file?.kind === 'file') fd = file.file.fd;
     } else if (value) problems.report('wrong-kind', value, '`fd` takes the name of a file from `open`');
-  } else if (!(flags & MAP_ANONYMOUS) && wordCountOf(step) > 0) {
+  } else if (!(flags & MAP_ANONYMOUS) && step.wordCount > 0) {
     // A file mapping without a file: the kernel answers EBADF for fd -1.
     problems.report(
       'missing-argument',

@@ -153,7 +153,7 @@ class ScenarioRunner {
     sim.stepNode = step;
     // `step.verb` is made when read (the tree keeps only its name and start): read the name
     // alone where the node offers it (SourceStep), else the verb once.
-    const written = (step as { readonly verbName?: string }).verbName ?? step.verb.name;
+    const written = step.verbName;
     const verbName = ACCESS_VERB_BY_WORD.get(written) ?? written;
     const spec = VERB_BY_NAME.get(verbName);
     const actor = stepActor(this.actorContext, step, spec);

@@ -59,41 +59,20 @@ export const MREMAP_FLAG_BY_WORD: ReadonlyMap<string, number> = new Map([
   ['dontunmap', MREMAP_DONTUNMAP],
 ]);
 
-/**
- * A step's word names, read without making its Word nodes where the node can (SourceStep):
- * every raw step reads its protection and flags, and every step is checked for exclusive words.
- */
-interface WordNames {
-  readonly wordCount: number;
-  wordNameAt(index: number): string;
-}
-
-function namesOf(step: StepNode): WordNames | undefined {
-  return typeof (step as Partial<WordNames>).wordNameAt === 'function'
-    ? (step as unknown as WordNames)
-    : undefined;
-}
-
-export function wordCountOf(step: StepNode): number {
-  return namesOf(step)?.wordCount ?? step.words.length;
-}
-
-export function wordNameOf(step: StepNode, index: number): string {
-  const names = namesOf(step);
-  return names ? names.wordNameAt(index) : step.words[index]!.name;
-}
+// A step's word names are read without making its Word nodes (StepNode.wordNameAt): every raw
+// step reads its protection and flags, and every step is checked for exclusive words.
 
 export function stepHasWord(step: StepNode, word: string): boolean {
-  const count = wordCountOf(step);
-  for (let i = 0; i < count; i++) if (wordNameOf(step, i) === word) return true;
+  const count = step.wordCount;
+  for (let i = 0; i < count; i++) if (step.wordNameAt(i) === word) return true;
   return false;
 }
 
 /** The step's protection value, when it names one. */
 export function stepProt(step: StepNode): number | undefined {
-  const count = wordCountOf(step);
+  const count = step.wordCount;
   for (let i = 0; i < count; i++) {
-    const prot = PROT_BY_WORD.get(wordNameOf(step, i));
+    const prot = PROT_BY_WORD.get(step.wordNameAt(i));
     if (prot !== undefined) return prot;
   }
   return undefined;
@@ -102,8 +81,8 @@ export function stepProt(step: StepNode): number | undefined {
 /** The step's flags by `table`. */
 export function stepFlags(step: StepNode, table: ReadonlyMap<string, number>): number {
   let flags = 0;
-  const count = wordCountOf(step);
-  for (let i = 0; i < count; i++) flags |= table.get(wordNameOf(step, i)) ?? 0;
+  const count = step.wordCount;
+  for (let i = 0; i < count; i++) flags |= table.get(step.wordNameAt(i)) ?? 0;
   return flags;
 }
 

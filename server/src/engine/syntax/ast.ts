@@ -72,8 +72,13 @@ export interface StepNode extends TextRange {
   /** `driver writes …`: the actor named before the verb; `by wine` is in `options`. */
   readonly actor: Identifier | undefined;
   readonly verb: Identifier;
+  /** The verb's name, without making the `verb` node (the runner reads it for every step). */
+  readonly verbName: string;
   readonly args: readonly Argument[];
   readonly words: readonly Word[];
+  /** How many words, and each one's name, without making the Word nodes `words` builds. */
+  readonly wordCount: number;
+  wordNameAt(index: number): string;
   readonly options: readonly Option[];
   /** `maymove | dontunmap`: the `|` separators are only syntax; the words are in `words`. */
   readonly text: string;

@@ -2,6 +2,7 @@
 // (`16MiB`, `16 MiB`), and exact decimal fractions of a unit (`1.5GiB`). Never rounds.
 import { U64_MAX, UNIT_BYTES } from '../numbers';
 import { WordTable } from './word-table';
+import { BigintCache } from '../bigint-cache';
 
 export interface ParsedNumber {
   readonly value: bigint | undefined;
@@ -40,16 +41,8 @@ const UNIT_SCALE: ReadonlyMap<string, number> = new Map(
   UNIT_NAMES.map((name) => [name, Number(UNIT_BYTES[name])]),
 );
 const TWO_TO_THE_64 = 2 ** 64;
-/**
- * Values repeat (`64KiB`, `4096`, `+ 0x100`): one bigint per recent value instead of one per
- * literal. A direct-mapped cache indexed by the value's low bits (sizes and offsets are page
- * multiples, so a few bits above the page offset are mixed in): a typed-array compare per
- * literal where a Map lookup hashed the key, and a newer value simply takes the slot. Any value
- * below 2^53 is cached, so repeated addresses share one bigint too.
- */
-const CACHE_SLOTS = 1 << 12;
-const cachedKeys = new Float64Array(CACHE_SLOTS).fill(-1);
-const cachedValues: bigint[] = new Array<bigint>(CACHE_SLOTS).fill(0n);
+/** Values repeat (`64KiB`, `4096`, `+ 0x100`): one bigint per recent value, not one per literal. */
+const LITERAL_VALUES = new BigintCache(1 << 12);
 
 /** The unit of the last literal `commonNumberValue` read (a result without an object per number). */
 let commonUnit: string | undefined;
@@ -120,14 +113,7 @@ function digitValue(c: number, base: number): number {
 
 /** `bytes` is an integer below 2^64 held exactly (a value below 2^53 times a power of two). */
 function exactBigInt(bytes: number): bigint {
-  if (bytes > Number.MAX_SAFE_INTEGER) return BigInt(bytes);
-  const low = bytes % 0x1_0000_0000; // the low 32 bits, exactly (bytes may exceed 2^32)
-  const slot = ((low ^ (low >>> 12) ^ (low >>> 24)) >>> 0) & (CACHE_SLOTS - 1);
-  if (cachedKeys[slot] === bytes) return cachedValues[slot]!;
-  const value = BigInt(bytes);
-  cachedKeys[slot] = bytes;
-  cachedValues[slot] = value;
-  return value;
+  return LITERAL_VALUES.of(bytes);
 }
 
 function parseAnyNumber(text: string, separateUnit: string | undefined): ParsedNumber {
