@@ -2,6 +2,7 @@
 // benchmarks all call this; nothing here knows about LSP or VS Code.
 import type { EngineDiagnostic, Severity } from './diagnostics';
 import { parse } from './syntax/parser';
+import { reparse, type ParsedVersion } from './syntax/incremental-parse';
 import type { FileNode, ScenarioNode } from './syntax/ast';
 import { LineIndex } from './syntax/text-range';
 import { runScenario, type RunOptions, type ScenarioRun } from './sim/run';
@@ -28,8 +29,17 @@ export interface DocumentAnalysis {
   readonly diagnostics: readonly EngineDiagnostic[];
 }
 
-export function analyseDocument(text: string, options: AnalysisOptions = {}): DocumentAnalysis {
-  const file = parse(text);
+/**
+ * `previous`: the analysis of the document's last version, whose tree the parse reuses outside
+ * the edited lines (syntax/incremental-parse.ts). It is consumed: reused nodes move to the new
+ * tree, so the previous analysis must not be read afterwards.
+ */
+export function analyseDocument(
+  text: string,
+  options: AnalysisOptions = {},
+  previous?: ParsedVersion,
+): DocumentAnalysis {
+  const file = previous ? reparse(previous, text) : parse(text);
   const diagnostics: EngineDiagnostic[] = [];
   const make = (
     code: string,

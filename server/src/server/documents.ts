@@ -53,15 +53,20 @@ export class DocumentStore {
     if (cached && cached.version === document.version && cached.generation === this.generation)
       return { document, analysis: cached.analysis };
     // Drop the stale analysis first: on a large file it is most of the heap, and keeping it alive
-    // while the new one is built doubles what the garbage collector has to walk.
+    // while the new one is built doubles what the garbage collector has to walk. Its tree is
+    // handed to the new parse, which reuses it outside the edited lines and consumes it.
+    const previous = cached?.generation === this.generation ? cached.analysis : undefined;
     this.cache.delete(uri);
-    const analysis = this.analyse(document.getText());
+    const analysis = this.analyse(document.getText(), previous);
     this.cache.set(uri, { version: document.version, generation: this.generation, analysis });
     return { document, analysis };
   }
 
-  /** Analyses text that need not be open (Check Workspace). */
-  analyse(text: string): DocumentAnalysis {
+  /**
+   * Analyses text that need not be open (Check Workspace), or the next version of an open
+   * document's `previous` analysis, which is consumed (analyseDocument).
+   */
+  analyse(text: string, previous?: DocumentAnalysis): DocumentAnalysis {
     const limit = this.settings.maxFileSizeKiB * 1024;
     if (text.length > limit) {
       return parseOnlyAnalysis(
@@ -70,7 +75,7 @@ export class DocumentStore {
         this.options,
       );
     }
-    return analyseDocument(text, this.options);
+    return analyseDocument(text, this.options, previous);
   }
 
   forget(uri: string): void {

@@ -121,9 +121,15 @@ export class Lexer {
   kind: TokenKind = 'eof';
   start = 0;
   end = 0;
-  private i = 0;
+  private i: number;
 
-  constructor(private readonly text: string) {}
+  /** `start`: where to begin, at a line start (a reparse of a few lines, incremental-parse.ts). */
+  constructor(
+    private readonly text: string,
+    start = 0,
+  ) {
+    this.i = start;
+  }
 
   /** The next token as an object, for callers that keep tokens (`tokenize`). */
   next(): Token {

@@ -55,6 +55,23 @@ export function parse(text: string): FileNode {
   return new Parser(text).parseFile();
 }
 
+/** Statements parsed from whole lines of a scenario's body (incremental-parse.ts). */
+export interface BodyLines {
+  readonly statements: readonly Statement[];
+  readonly comments: readonly Comment[];
+  readonly errors: readonly SyntaxDiagnostic[];
+}
+
+/**
+ * The statements of the lines from `start` (a line start inside a scenario's body) to the
+ * newline that ends at `newlineEnd`, parsed exactly as parseFile parses them there; undefined
+ * when those lines do not stand alone as whole statements of a body (a `}` or a `scenario`
+ * line among them, or a block running past them), where only a full parse can tell.
+ */
+export function parseBodyLines(source: string, start: number, newlineEnd: number): BodyLines | undefined {
+  return new Parser(source, start).parseBodyLines(newlineEnd);
+}
+
 class Parser {
   private readonly lexer: Lexer;
   /**
@@ -85,8 +102,11 @@ class Parser {
   private readonly stepWords = new StepWordsBuilder();
   private readonly stepOptions = new ListBuilder<Option>();
 
-  constructor(private readonly source: string) {
-    this.lexer = new Lexer(source);
+  constructor(
+    private readonly source: string,
+    start = 0,
+  ) {
+    this.lexer = new Lexer(source, start);
     forgetLongWordTexts();
     this.pull();
     this.takeFromLexer();
@@ -161,9 +181,8 @@ class Parser {
       if (this.atWord('scenario') && this.isLineStart()) {
         break; // a missing `}`: the next scenario starts here
       }
-      const statement = this.parseStatement();
+      const statement = this.parseBodyStatement();
       if (statement) statements[count++] = statement;
-      this.endOfLine();
     }
     if (!closed)
       this.error({ start: keyword.start, end: (name ?? keyword).end }, 'this scenario has no closing `}`');
@@ -180,6 +199,31 @@ class Parser {
       bodyRange: { start: bodyStart, end },
       closed,
     };
+  }
+
+  /** See parseBodyLines: the body loop of parseScenario over a few lines, stopping at their end. */
+  parseBodyLines(newlineEnd: number): BodyLines | undefined {
+    const statements: Statement[] = [];
+    for (;;) {
+      if (this.start >= newlineEnd) return undefined; // a block ran past the lines
+      if (this.kind === 'newline') {
+        if (this.end === newlineEnd) break;
+        this.advance();
+        continue;
+      }
+      if (this.kind === 'eof' || this.kind === 'rbrace' || (this.atWord('scenario') && this.isLineStart()))
+        return undefined;
+      const statement = this.parseBodyStatement();
+      if (statement) statements.push(statement);
+    }
+    return { statements, comments: this.comments, errors: this.errors };
+  }
+
+  /** One statement of a scenario's body and the rest of its line. */
+  private parseBodyStatement(): Statement | undefined {
+    const statement = this.parseStatement();
+    this.endOfLine();
+    return statement;
   }
 
   private parseStatement(): Statement | undefined {
