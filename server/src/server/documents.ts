@@ -3,6 +3,7 @@
 import { TextDocuments } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyseDocument, type AnalysisOptions, type DocumentAnalysis } from '../engine/analysis';
+import type { ParsedVersion } from '../engine/syntax/incremental-parse';
 import { parseOnlyAnalysis } from '../engine/features/limited-analysis';
 import { analysisOptions, type Settings } from './settings';
 
@@ -53,9 +54,13 @@ export class DocumentStore {
     if (cached && cached.version === document.version && cached.generation === this.generation)
       return { document, analysis: cached.analysis };
     // Drop the stale analysis first: on a large file it is most of the heap, and keeping it alive
-    // while the new one is built doubles what the garbage collector has to walk. Its tree is
-    // handed to the new parse, which reuses it outside the edited lines and consumes it.
-    const previous = cached?.generation === this.generation ? cached.analysis : undefined;
+    // while the new one is built doubles what the garbage collector has to walk. Only its text
+    // and tree are handed on: the new parse reuses the tree outside the edited lines (and
+    // consumes it); its simulation is garbage from here on.
+    const previous =
+      cached?.generation === this.generation
+        ? { text: cached.analysis.text, file: cached.analysis.file }
+        : undefined;
     this.cache.delete(uri);
     const analysis = this.analyse(document.getText(), previous);
     this.cache.set(uri, { version: document.version, generation: this.generation, analysis });
@@ -66,7 +71,7 @@ export class DocumentStore {
    * Analyses text that need not be open (Check Workspace), or the next version of an open
    * document's `previous` analysis, which is consumed (analyseDocument).
    */
-  analyse(text: string, previous?: DocumentAnalysis): DocumentAnalysis {
+  analyse(text: string, previous?: ParsedVersion): DocumentAnalysis {
     const limit = this.settings.maxFileSizeKiB * 1024;
     if (text.length > limit) {
       return parseOnlyAnalysis(
