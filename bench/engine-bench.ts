@@ -10,6 +10,7 @@ import { RULES } from '../server/src/engine/rules/registry';
 import { runScenario, type ScenarioRun } from '../server/src/engine/sim/run';
 import type { FileNode } from '../server/src/engine/syntax/ast';
 import { parse } from '../server/src/engine/syntax/parser';
+import { reparse } from '../server/src/engine/syntax/incremental-parse';
 
 // ---- the scenario generator ----
 
@@ -200,6 +201,8 @@ export interface EngineTimes {
   readonly diagnostics: number;
   readonly liveMappings: number;
   readonly parseMs: number;
+  /** Parsing again after a one-character edit in the middle, from the last version's tree (incremental-parse.ts). */
+  readonly reparseMs: number;
   readonly simulateMs: number;
   /** Rules + diagnostics: analyseDocument minus parse and simulate (medians), at least rulesMs. */
   readonly checkMs: number;
@@ -231,6 +234,8 @@ export function benchSize(steps: number, runs = 5): EngineTimes {
     };
   })();
   const parse_: number[] = [];
+  const reparse_: number[] = [];
+  const edited = editInTheMiddle(text);
   const simulate: number[] = [];
   const rules: number[] = [];
   const total: number[] = [];
@@ -250,6 +255,14 @@ export function benchSize(steps: number, runs = 5): EngineTimes {
     );
     file = undefined;
     run = undefined;
+    // Keystrokes back and forth, each version reparsed from the last, as the server does.
+    let last = { text, file: parse(text) };
+    for (let k = 0; k < 4; k++) {
+      const next = last.text === text ? edited : text;
+      let file: FileNode | undefined;
+      reparse_.push(timeMs(() => (file = reparse(last, next))));
+      last = { text: next, file: file as FileNode };
+    }
     total.push(timeMs(() => analyseDocument(text)));
   }
   const parseMs = median(parse_);
@@ -260,6 +273,7 @@ export function benchSize(steps: number, runs = 5): EngineTimes {
     lines: text.split('\n').length,
     ...counts,
     parseMs,
+    reparseMs: median(reparse_),
     simulateMs,
     // On a noisy machine the difference of medians can dip below the directly timed rules.
     checkMs: Math.max(median(rules), totalMs - parseMs - simulateMs),
@@ -267,6 +281,14 @@ export function benchSize(steps: number, runs = 5): EngineTimes {
     totalMs,
     runs,
   };
+}
+
+/** The text with one hex digit of the middle step's last number changed, as a keystroke would. */
+function editInTheMiddle(text: string): string {
+  const middle = text.indexOf('\n', text.length >> 1) + 1;
+  const digit = text.indexOf('0x', middle) + 2;
+  const replacement = text[digit] === '1' ? '2' : '1';
+  return text.slice(0, digit) + replacement + text.slice(digit + 1);
 }
 
 export interface MemoryFigures {

@@ -77,6 +77,7 @@ function engineResults(times: EngineTimes, into: Results): void {
   const k = `engine.${sizeLabel(times.steps)}`;
   into[`${k}.total_ms`] = round(times.totalMs);
   into[`${k}.parse_ms`] = round(times.parseMs);
+  into[`${k}.reparse_ms`] = round(times.reparseMs);
   into[`${k}.simulate_ms`] = round(times.simulateMs);
   into[`${k}.check_ms`] = round(times.checkMs);
   into[`${k}.rules_ms`] = round(times.rulesMs);
@@ -126,6 +127,7 @@ function runEngine(results: Results, runs: number, sizes: readonly number[]): vo
     [
       'steps',
       'parse ms',
+      'reparse ms',
       'simulate ms',
       'check ms',
       '(rules ms)',
@@ -141,6 +143,7 @@ function runEngine(results: Results, runs: number, sizes: readonly number[]): vo
     rows.push([
       sizeLabel(steps),
       times.parseMs.toFixed(1),
+      times.reparseMs.toFixed(2),
       times.simulateMs.toFixed(1),
       times.checkMs.toFixed(1),
       times.rulesMs.toFixed(1),

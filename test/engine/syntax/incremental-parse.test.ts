@@ -131,6 +131,12 @@ const snippet = fc.constantFrom(
   '  at 0x1000_0000',
   ' | dontunmap',
   'a_very_long_name_indeed',
+  ' -5',
+  ' - 0x10',
+  ' (1 + 2) * 4KiB',
+  ' 16 MiB',
+  '0x1000_',
+  '\t',
 );
 const edit: fc.Arbitrary<Edit> = fc.record({
   at: fc.nat(1_000_000),

@@ -11,9 +11,9 @@
 // spanning the edited lines, a line that closes the body) is parsed in full. The result equals
 // `parse(text)` field for field, which test/engine/syntax/incremental-parse.test.ts checks on
 // random edits of every example.
-import type { Comment, FileNode, ScenarioNode, Statement, SyntaxDiagnostic } from './ast';
+import type { FileNode, ScenarioNode, Statement } from './ast';
 import { moveRange, moveStatement } from './move-nodes';
-import { parse, parseBodyLines, type BodyLines } from './parser';
+import { parse, parseBodyLines, setSourceText, sourceTextOf, type BodyLines } from './parser';
 
 /** A version of a document and its tree. */
 export interface ParsedVersion {
@@ -23,8 +23,8 @@ export interface ParsedVersion {
 
 /**
  * `parse(text)`, reusing `previous` where the edit did not reach. `previous.file` is consumed:
- * its nodes may now belong to the new tree, moved onto the new text, so the caller must not
- * read it again (the language server drops the old analysis before it asks for the new one).
+ * its nodes may now belong to the new tree and read the new text, so the caller must not read
+ * it again (the language server drops the old analysis before it asks for the new one).
  */
 export function reparse(previous: ParsedVersion, text: string): FileNode {
   const reuses = (REUSES.get(previous.file) ?? 0) + 1;
@@ -35,9 +35,9 @@ export function reparse(previous: ParsedVersion, text: string): FileNode {
 }
 
 /**
- * How many reparses in a row a tree has been through. Names and strings of 13 characters or
- * more are views into the version they were cut from (word-texts.ts), so a node kept across
- * many versions keeps its version alive; a full parse now and then bounds that to a few texts.
+ * How many reparses in a row a tree has been through. Names, strings and comments of 13
+ * characters or more are views into the version they were cut from (word-texts.ts), so a node
+ * kept across many versions keeps its version alive; a full parse now and then bounds that.
  */
 const REUSES = new WeakMap<FileNode, number>();
 const MAX_REUSES = 32;
@@ -94,10 +94,17 @@ function reparseEditedLines(previous: ParsedVersion, text: string): FileNode | u
   const comments = partition(previous.file.comments, linesStart, newline);
   if (!errors || !comments) return undefined;
 
-  const lines = parseBodyLines(text, linesStart, newline + delta + 1);
+  const source = sourceTextOf(previous.file);
+  if (!source) return undefined;
+  // The old tree now reads the new text (the parser may read a new node's text back, e.g. a
+  // negated number's end). Past this point a failed check leaves it inconsistent, which is why
+  // the previous version is consumed whichever way the parse goes.
+  source.text = text;
+  const lines = parseBodyLines(source, text, linesStart, newline + delta + 1);
   if (!lines) return undefined;
-  // From here on the old tree is changed: every check that can send us to a full parse is above.
-  return assemble(previous.file, text, delta, index, first, after, lines, errors, comments);
+  const file = assemble(previous.file, text, delta, index, first, after, lines, errors, comments);
+  setSourceText(file, source);
+  return file;
 }
 
 /** The index of the first statement that starts at or after `offset` (statements are in text order). */
@@ -142,11 +149,10 @@ function assemble(
   comments: { before: number; after: number },
 ): FileNode {
   const scenarios = file.scenarios.map((scenario, i) => {
-    if (i < index) return moveScenario(scenario, 0, text);
-    if (i > index) return moveScenario(scenario, delta, text);
+    if (i < index) return scenario;
+    if (i > index) return moveScenario(scenario, delta);
     const body = scenario.body;
-    for (let s = 0; s < first; s++) moveStatement(body[s]!, 0, text);
-    for (let s = after; s < body.length; s++) moveStatement(body[s]!, delta, text);
+    if (delta !== 0) for (let s = after; s < body.length; s++) moveStatement(body[s]!, delta);
     const edited: ScenarioNode = {
       kind: 'scenario',
       start: scenario.start,
@@ -168,38 +174,30 @@ function assemble(
     end: text.length,
     scenarios,
     comments: [
-      ...file.comments.slice(0, comments.before).map((c) => comment(c, 0, text)),
+      ...file.comments.slice(0, comments.before),
       ...lines.comments,
-      ...file.comments.slice(comments.after).map((c) => comment(c, delta, text)),
+      ...file.comments.slice(comments.after).map((c) => moved(c, delta)),
     ],
     errors: [
       ...file.errors.slice(0, errors.before),
       ...lines.errors,
-      ...file.errors.slice(errors.after).map((e) => error(e, delta)),
+      ...file.errors.slice(errors.after).map((e) => moved(e, delta)),
     ],
   };
 }
 
-/** A scenario the edit did not reach: its nodes stay, moved by `delta` onto the new text. */
-function moveScenario(scenario: ScenarioNode, delta: number, text: string): ScenarioNode {
+/** A scenario after the edited one: its nodes stay, moved by `delta`. */
+function moveScenario(scenario: ScenarioNode, delta: number): ScenarioNode {
+  if (delta === 0) return scenario;
   moveRange(scenario, delta);
   moveRange(scenario.keyword, delta);
   if (scenario.name) moveRange(scenario.name, delta);
   if (scenario.bodyRange) moveRange(scenario.bodyRange, delta);
-  for (const statement of scenario.body) moveStatement(statement, delta, text);
+  for (const statement of scenario.body) moveStatement(statement, delta);
   return scenario;
 }
 
-/**
- * A comment's text is cut from the new text again: a cut of 13 characters or more is a view
- * into the text it was cut from, and would keep the old version of the document alive.
- */
-function comment(c: Comment, delta: number, text: string): Comment {
-  const start = c.start + delta;
-  const end = c.end + delta;
-  return { start, end, text: text.slice(start, end) };
-}
-
-function error(e: SyntaxDiagnostic, delta: number): SyntaxDiagnostic {
-  return delta === 0 ? e : { start: e.start + delta, end: e.end + delta, message: e.message };
+/** A comment or an error after the edit, as a new object: these lists are rebuilt anyway. */
+function moved<T extends { readonly start: number; readonly end: number }>(item: T, delta: number): T {
+  return delta === 0 ? item : { ...item, start: item.start + delta, end: item.end + delta };
 }

@@ -1,8 +1,7 @@
-// Moves nodes of an earlier parse onto a new version of the document (incremental-parse.ts):
-// their offsets shift by the edit's change in length, and the nodes that read their text from
-// the document (steps, number literals: source-nodes.ts) are pointed at the new text, which is
-// equal where they are. Nodes are changed in place: reusing them is the point, and the earlier
-// parse they belonged to is not read again.
+// Moves nodes of an earlier parse past an edit (incremental-parse.ts): their offsets shift by
+// the edit's change in length. (The text they read moves with one write for the whole tree:
+// source-nodes.ts SourceText.) Nodes are changed in place: reusing them is the point, and the
+// earlier parse they belonged to is not read again.
 import type { Argument, ExpectForm, Expression, Option, Statement, StepNode, TraitNode, Word } from './ast';
 
 /** The fields this module writes, which ast.ts declares read-only to everything else. */
@@ -14,35 +13,29 @@ interface Movable {
 interface MovableStep {
   end: number;
   verbStart: number;
-  source: string;
   heldWords: string | readonly Word[];
-}
-
-interface HeldNumberNode {
-  start: number;
-  source: string;
 }
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
-/** Moves a statement and every node under it `delta` characters and onto `source`. */
-export function moveStatement(statement: Statement, delta: number, source: string): void {
+/** Moves a statement and every node under it `delta` characters. */
+export function moveStatement(statement: Statement, delta: number): void {
   switch (statement.kind) {
     case 'step':
-      moveStep(statement, delta, source);
+      moveStep(statement, delta);
       return;
     case 'setting':
       moveRange(statement, delta);
       moveRange(statement.keyword, delta);
-      moveArguments(statement.args, delta, source);
+      moveArguments(statement.args, delta);
       moveRanges(statement.words, delta);
-      if (statement.rangeEnd) moveExpression(statement.rangeEnd, delta, source);
+      if (statement.rangeEnd) moveExpression(statement.rangeEnd, delta);
       return;
     case 'driver':
       moveRange(statement, delta);
       moveRange(statement.keyword, delta);
       if (statement.name) moveRange(statement.name, delta);
-      for (const trait of statement.traits) moveTrait(trait, delta, source);
+      for (const trait of statement.traits) moveTrait(trait, delta);
       return;
     case 'actor':
       moveRange(statement, delta);
@@ -52,7 +45,7 @@ export function moveStatement(statement: Statement, delta: number, source: strin
     case 'expect':
       moveRange(statement, delta);
       moveRange(statement.keyword, delta);
-      moveExpectation(statement.expectation, delta, source);
+      moveExpectation(statement.expectation, delta);
       return;
   }
 }
@@ -70,48 +63,47 @@ function moveRanges(nodes: readonly Movable[] | readonly Word[], delta: number):
   for (let i = 0; i < nodes.length; i++) moveRange(nodes[i]!, delta);
 }
 
-function moveStep(step: StepNode, delta: number, source: string): void {
+function moveStep(step: StepNode, delta: number): void {
   // A step's start is read from its first part (source-nodes.ts): it moves with them.
   const held = step as unknown as MovableStep;
   held.end += delta;
   held.verbStart += delta;
-  held.source = source;
   // Packed words are offsets from the verb; words kept as nodes (unusual ones) hold their own.
   if (typeof held.heldWords !== 'string') moveRanges(held.heldWords, delta);
   if (step.binding) moveRange(step.binding, delta);
   if (step.actor) moveRange(step.actor, delta);
-  moveArguments(step.args, delta, source);
+  moveArguments(step.args, delta);
   const options: readonly Option[] = step.options;
   for (let i = 0; i < options.length; i++) {
     const option = options[i]!;
     moveRange(option, delta);
     moveRange(option.keyword, delta);
-    if (option.value) moveArgument(option.value, delta, source);
+    if (option.value) moveArgument(option.value, delta);
   }
 }
 
-function moveTrait(trait: TraitNode, delta: number, source: string): void {
+function moveTrait(trait: TraitNode, delta: number): void {
   moveRange(trait, delta);
   moveRange(trait.keyword, delta);
-  moveArguments(trait.args, delta, source);
+  moveArguments(trait.args, delta);
   moveRanges(trait.words, delta);
 }
 
-function moveExpectation(form: ExpectForm, delta: number, source: string): void {
+function moveExpectation(form: ExpectForm, delta: number): void {
   switch (form.form) {
     case 'value':
-      if (form.subject) moveExpression(form.subject, delta, source);
-      if (form.value) moveArgument(form.value, delta, source);
+      if (form.subject) moveExpression(form.subject, delta);
+      if (form.value) moveArgument(form.value, delta);
       return;
     case 'read':
       if (form.actor) moveRange(form.actor, delta);
-      if (form.address) moveExpression(form.address, delta, source);
-      if (form.length) moveExpression(form.length, delta, source);
-      if (form.value) moveArgument(form.value, delta, source);
+      if (form.address) moveExpression(form.address, delta);
+      if (form.length) moveExpression(form.length, delta);
+      if (form.value) moveArgument(form.value, delta);
       return;
     case 'mapped':
-      if (form.address) moveExpression(form.address, delta, source);
-      if (form.length) moveExpression(form.length, delta, source);
+      if (form.address) moveExpression(form.address, delta);
+      if (form.length) moveExpression(form.length, delta);
       return;
     case 'diagnostic':
       if (form.code) moveRange(form.code, delta);
@@ -119,40 +111,38 @@ function moveExpectation(form: ExpectForm, delta: number, source: string): void 
   }
 }
 
-function moveArguments(args: readonly Argument[], delta: number, source: string): void {
-  for (let i = 0; i < args.length; i++) moveArgument(args[i]!, delta, source);
+function moveArguments(args: readonly Argument[], delta: number): void {
+  for (let i = 0; i < args.length; i++) moveArgument(args[i]!, delta);
 }
 
-function moveArgument(arg: Argument, delta: number, source: string): void {
+function moveArgument(arg: Argument, delta: number): void {
   if (arg.kind === 'string') moveRange(arg, delta);
-  else moveExpression(arg, delta, source);
+  else moveExpression(arg, delta);
 }
 
-function moveExpression(expression: Expression, delta: number, source: string): void {
+function moveExpression(expression: Expression, delta: number): void {
   switch (expression.kind) {
     case 'number':
-      if (hasOwn.call(expression, 'source')) {
-        // Its end, unit and error are read from the text at its start (source-nodes.ts).
-        const held = expression as unknown as HeldNumberNode;
-        held.start += delta;
-        held.source = source;
-      } else moveRange(expression, delta); // `kernel 6.6`: a version, held whole
+      // Its end, unit and error are read from the text at its start (source-nodes.ts), but a
+      // version (`kernel 6.6`) holds its end.
+      if (hasOwn.call(expression, 'end')) moveRange(expression, delta);
+      else (expression as { start: number }).start += delta;
       return;
     case 'name':
       moveRange(expression, delta);
       return;
     case 'binary':
       moveRange(expression, delta);
-      moveExpression(expression.left, delta, source);
-      if (expression.right) moveExpression(expression.right, delta, source);
+      moveExpression(expression.left, delta);
+      if (expression.right) moveExpression(expression.right, delta);
       return;
     case 'negate':
       moveRange(expression, delta);
-      if (expression.operand) moveExpression(expression.operand, delta, source);
+      if (expression.operand) moveExpression(expression.operand, delta);
       return;
     case 'paren':
       moveRange(expression, delta);
-      if (expression.inner) moveExpression(expression.inner, delta, source);
+      if (expression.inner) moveExpression(expression.inner, delta);
       return;
   }
 }

@@ -23,7 +23,7 @@ import type {
 import { Lexer, textOf } from './lexer';
 import { commonNumberValue, isUnit, parseNumberAt, unitAt } from './number-literal';
 import { binaryNode, EMPTY, identifierNode, nameNode, wordNode } from './compact-nodes';
-import { sourceNumber, sourceStep, sourceStepWithExtras } from './source-nodes';
+import { sourceNumber, sourceStep, sourceStepWithExtras, type SourceText } from './source-nodes';
 import { forgetLongWordTexts, wordText } from './word-texts';
 import { registerWord, StepWordsBuilder, type HeldWords } from './packed-words';
 import { WordTable } from './word-table';
@@ -52,8 +52,20 @@ const ACCESS_VERB_NAMES = new WordTable(
 );
 
 export function parse(text: string): FileNode {
-  return new Parser(text).parseFile();
+  return new Parser({ text }).parseFile();
 }
+
+/** The text a tree's steps and numbers read (source-nodes.ts), for a reparse to move it on. */
+export function sourceTextOf(file: FileNode): SourceText | undefined {
+  return SOURCE_TEXTS.get(file);
+}
+
+/** Records that `file`'s nodes read `source` (a reparse's tree reads its predecessor's). */
+export function setSourceText(file: FileNode, source: SourceText): void {
+  SOURCE_TEXTS.set(file, source);
+}
+
+const SOURCE_TEXTS = new WeakMap<FileNode, SourceText>();
 
 /** Statements parsed from whole lines of a scenario's body (incremental-parse.ts). */
 export interface BodyLines {
@@ -63,13 +75,19 @@ export interface BodyLines {
 }
 
 /**
- * The statements of the lines from `start` (a line start inside a scenario's body) to the
+ * The statements of `text`'s lines from `start` (a line start inside a scenario's body) to the
  * newline that ends at `newlineEnd`, parsed exactly as parseFile parses them there; undefined
  * when those lines do not stand alone as whole statements of a body (a `}` or a `scenario`
- * line among them, or a block running past them), where only a full parse can tell.
+ * line among them, or a block running past them), where only a full parse can tell. The nodes
+ * read their text from `source`, which the caller moves to `text` if it keeps them.
  */
-export function parseBodyLines(source: string, start: number, newlineEnd: number): BodyLines | undefined {
-  return new Parser(source, start).parseBodyLines(newlineEnd);
+export function parseBodyLines(
+  source: SourceText,
+  text: string,
+  start: number,
+  newlineEnd: number,
+): BodyLines | undefined {
+  return new Parser(source, text, start).parseBodyLines(newlineEnd);
 }
 
 class Parser {
@@ -102,10 +120,15 @@ class Parser {
   private readonly stepWords = new StepWordsBuilder();
   private readonly stepOptions = new ListBuilder<Option>();
 
+  /** The text being parsed (the tree's nodes hold `sourceText`, which reads it). */
+  private readonly source: string;
+
   constructor(
-    private readonly source: string,
+    private readonly sourceText: SourceText,
+    source = sourceText.text,
     start = 0,
   ) {
+    this.source = source;
     this.lexer = new Lexer(source, start);
     forgetLongWordTexts();
     this.pull();
@@ -132,7 +155,7 @@ class Parser {
       );
       this.skipLine();
     }
-    return {
+    const file: FileNode = {
       kind: 'file',
       start: 0,
       end: this.source.length,
@@ -140,6 +163,8 @@ class Parser {
       comments: this.comments,
       errors: this.errors,
     };
+    setSourceText(file, this.sourceText);
+    return file;
   }
 
   private parseScenario(): ScenarioNode {
@@ -453,8 +478,8 @@ class Parser {
   ): StepNode {
     const end = Math.max(this.prevEnd(), verbStart + verbName.length);
     return actor === undefined && options.length === 0
-      ? sourceStep(this.source, end, binding, verbName, verbStart, args, words)
-      : sourceStepWithExtras(this.source, end, binding, actor, verbName, verbStart, args, words, options);
+      ? sourceStep(this.sourceText, end, binding, verbName, verbStart, args, words)
+      : sourceStepWithExtras(this.sourceText, end, binding, actor, verbName, verbStart, args, words, options);
   }
 
   private parseExpect(): ExpectNode {
@@ -593,7 +618,7 @@ class Parser {
         value = parsed.value;
         if (parsed.error) this.error({ start, end }, parsed.error);
       }
-      return sourceNumber(this.source, start, value);
+      return sourceNumber(this.sourceText, start, value);
     }
     if (kind === 'ident') {
       const name: Expression = nameNode(this.currentText(), start);

@@ -10,6 +10,14 @@ import { numberTokenEnd, isWordStart, wordTokenEnd } from './lexer';
 import { parseNumberAt, unitAt, type ParsedNumber } from './number-literal';
 
 /**
+ * The text a tree's nodes read from, one per tree: a reparse (incremental-parse.ts) moves the
+ * whole tree onto the next version of the document with one write here, instead of one per node.
+ */
+export interface SourceText {
+  text: string;
+}
+
+/**
  * A step holds its verb's name and start instead of an Identifier (an object per step for a
  * name every step has): `verb` builds one when asked for. Its start is its first token's: the
  * binding's, the actor's or the verb's. Few steps have an actor (`app writes …`) or options
@@ -25,7 +33,7 @@ class SourceStep {
     readonly end: number,
     readonly binding: Identifier | undefined,
     readonly args: readonly Argument[],
-    readonly source: string,
+    readonly source: SourceText,
     readonly verbName: string,
     readonly verbStart: number,
     readonly heldWords: HeldWords,
@@ -53,7 +61,7 @@ class SourceStep {
   }
 
   get text(): string {
-    return this.source.slice(this.start, this.end);
+    return this.source.text.slice(this.start, this.end);
   }
 }
 Object.defineProperty(SourceStep.prototype, 'kind', { value: 'step' });
@@ -65,7 +73,7 @@ class SourceStepWithExtras extends SourceStep {
     end: number,
     binding: Identifier | undefined,
     args: readonly Argument[],
-    source: string,
+    source: SourceText,
     verbName: string,
     verbStart: number,
     heldWords: HeldWords,
@@ -79,7 +87,7 @@ class SourceStepWithExtras extends SourceStep {
 }
 
 export function sourceStep(
-  source: string,
+  source: SourceText,
   end: number,
   binding: Identifier | undefined,
   verbName: string,
@@ -92,7 +100,7 @@ export function sourceStep(
 
 /** A step with an actor or options: both are own fields over the prototype's defaults. */
 export function sourceStepWithExtras(
-  source: string,
+  source: SourceText,
   end: number,
   binding: Identifier | undefined,
   actor: Identifier | undefined,
@@ -126,13 +134,14 @@ export function sourceStepWithExtras(
 interface HeldNumber {
   readonly start: number;
   readonly value: bigint | undefined;
-  readonly source: string;
+  readonly source: SourceText;
 }
 
 const NUMBER = nodePrototype('number', {
   /** As the parser read it: the number token, then a unit word after blanks, if one follows. */
   get end(): number {
-    const { source, start } = this as unknown as HeldNumber;
+    const { start } = this as unknown as HeldNumber;
+    const source = (this as unknown as HeldNumber).source.text;
     const digitsEnd = numberTokenEnd(source, start);
     let unitStart = digitsEnd;
     while (unitStart < source.length && isBlank(source.charCodeAt(unitStart))) unitStart++;
@@ -144,7 +153,7 @@ const NUMBER = nodePrototype('number', {
   /** The literal as written, unit included (`16MiB`, `16 MiB`). */
   get text(): string {
     const literal = this as unknown as HeldNumber & NumberLiteral;
-    return literal.source.slice(literal.start, literal.end);
+    return literal.source.text.slice(literal.start, literal.end);
   },
 
   get unit(): string | undefined {
@@ -156,13 +165,14 @@ const NUMBER = nodePrototype('number', {
   },
 });
 
-export function sourceNumber(source: string, start: number, value: bigint | undefined): NumberLiteral {
+export function sourceNumber(source: SourceText, start: number, value: bigint | undefined): NumberLiteral {
   return { __proto__: NUMBER, start, value, source } as unknown as NumberLiteral;
 }
 
 /** The parse the parser made: the digits token, then a separate unit after blanks, if any. */
 function reparse(literal: HeldNumber & NumberLiteral): ParsedNumber {
-  const { source, start } = literal;
+  const source = literal.source.text;
+  const start = literal.start;
   const end = literal.end;
   const digitsEnd = numberTokenEnd(source, start);
   let unitStart = digitsEnd;
