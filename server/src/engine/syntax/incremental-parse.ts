@@ -40,7 +40,7 @@ export function reparse(previous: ParsedVersion, text: string): FileNode {
  * kept across many versions keeps its version alive; a full parse now and then bounds that.
  */
 const REUSES = new WeakMap<FileNode, number>();
-const MAX_REUSES = 32;
+const MAX_REUSES = 64;
 
 /** Where two versions differ: `[start, oldEnd)` of the old text became `[start, newEnd)`. */
 export interface TextChange {
