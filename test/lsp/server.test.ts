@@ -261,6 +261,40 @@ describe('LSP server', () => {
     assert.equal(client.lastDiagnostics(uri)!.version, 4, 'an older version was published after the newest');
   });
 
+  test('edits analysed one by one (each version reparsed from the last) keep ranges and hovers right', async () => {
+    const uri = 'file:///work/test/typing.drvmap';
+    let text =
+      'scenario "t" {\n  a = mmap 4KiB rw private anon\n  write a, 16, 0x5c\n  b = mmap 8KiB rw private anon\n  munmap b, 8KiB\n}\n';
+    await client.open(uri, text);
+    await client.diagnostics(uri, () => true, 10_000, true);
+    let version = 1;
+    const edit = async (needle: string, remove: number, insert: string) => {
+      const at = pos(text, needle);
+      const offset = text.indexOf(needle);
+      text = text.slice(0, offset) + insert + text.slice(offset + remove);
+      version++;
+      const v = version;
+      const published = client.diagnostics(uri, (p) => p.version === v);
+      await client.change(uri, v, [
+        { range: { start: at, end: { line: at.line, character: at.character + remove } }, text: insert },
+      ]);
+      return published;
+    };
+    // Longer line above the rest: everything below moves right and down.
+    assert.deepEqual(codesOf((await edit('16, 0x5c', 2, '4096')).diagnostics), []);
+    assert.deepEqual(codesOf((await edit('  b = mmap', 0, '  # a new line\n')).diagnostics), []);
+    // A misaligned unmap below the edits: reported on its own line and columns.
+    const published = await edit('b, 8KiB', 1, 'b + 1');
+    assert.deepEqual(codesOf(published.diagnostics), ['kernel-refused']);
+    assert.deepEqual(published.diagnostics[0]!.range.start, pos(text, 'munmap'));
+    const hover = await client.request<Hover>('textDocument/hover', {
+      textDocument: { uri },
+      position: pos(text, 'b + 1'),
+    });
+    assert.match((hover.contents as { value: string }).value, /\*\*b\*\*/);
+    assert.equal(text.split('\n')[3], '  # a new line');
+  });
+
   test('settings change re-analyses without reload: severity off, default window', async () => {
     client.settings = { severity: { 'pointer-outside-window': 'off' } };
     await client.notify('workspace/didChangeConfiguration', { settings: { drvmap: client.settings } });
