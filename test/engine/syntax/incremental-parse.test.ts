@@ -9,13 +9,15 @@ import fc from 'fast-check';
 import { parse } from '../../../server/src/engine/syntax/parser';
 import { reparse, textChange } from '../../../server/src/engine/syntax/incremental-parse';
 import { analyseDocument } from '../../../server/src/engine/analysis';
-import type { FileNode } from '../../../server/src/engine/syntax/ast';
+import type { FileNode, StepNode } from '../../../server/src/engine/syntax/ast';
 import { generateScenario } from '../../../bench/lsp-bench';
 
 const examplesDir = join(__dirname, '..', '..', '..', '..', 'examples');
-const examples = readdirSync(examplesDir)
+const examplesLf = readdirSync(examplesDir)
   .filter((f) => f.endsWith('.drvmap'))
   .map((f) => readFileSync(join(examplesDir, f), 'utf8'));
+/** Each example as written and with Windows line ends. */
+const examples = [...examplesLf, ...examplesLf.map((text) => text.replace(/\n/g, '\r\n'))];
 
 /** Every field a consumer can read, getters included (steps and numbers compute some). */
 const FIELDS = [
@@ -66,6 +68,10 @@ function snapshot(value: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const field of FIELDS)
     if (field in value) out[field] = snapshot((value as Record<string, unknown>)[field]);
+  if ('wordNameAt' in value) {
+    const step = value as StepNode;
+    out.wordNames = Array.from({ length: step.wordCount }, (_, i) => step.wordNameAt(i));
+  }
   return out;
 }
 
@@ -131,6 +137,8 @@ const snippet = fc.constantFrom(
   '  at 0x1000_0000',
   ' | dontunmap',
   'a_very_long_name_indeed',
+  '\r',
+  '// c',
   ' -5',
   ' - 0x10',
   ' (1 + 2) * 4KiB',
@@ -152,6 +160,24 @@ test('a reparse gives the tree a full parse gives, after any sequence of edits o
     fc.property(fc.constantFrom(...examples), fc.array(edit, { minLength: 1, maxLength: 6 }), checkEdits),
     { numRuns: 400 },
   );
+});
+
+test('typing a long run of keystrokes, each version reparsed from the last, stays equal to a full parse', () => {
+  const random = (() => {
+    let seed = 7;
+    return () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000;
+  })();
+  const keys = ['a', '1', ' ', ',', 'x', '\n', '_', '0', 'K', 'i', 'B', '#', '-'];
+  const edits: Edit[] = [];
+  for (let i = 0; i < 200; i++) {
+    const remove = random() < 0.3 ? 1 : 0;
+    edits.push({
+      at: Math.floor(random() * 1_000_000),
+      remove,
+      insert: keys[Math.floor(random() * keys.length)]!,
+    });
+  }
+  checkEdits(generateScenario(120), edits);
 });
 
 test('a reparse of a single-character edit on one line reuses every other statement', () => {
