@@ -9,12 +9,21 @@
 // its warm-up run apart from its medians.
 import { performance } from 'node:perf_hooks';
 import { LspClient } from '../test/lsp/client';
-import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import type {
+  PublishDiagnosticsParams,
+  TextDocumentContentChangeEvent,
+} from 'vscode-languageserver-protocol';
 
 export interface LspBenchResult {
   readonly diagP50Ms: number;
   readonly diagP95Ms: number;
   readonly hoverP95Ms: number;
+  /**
+   * Typing: a character inserted, then deleted, in the same place (30 edits). Unlike the flips
+   * above, each changes the text's length, so the reparse shifts every statement after it.
+   */
+  readonly typingP50Ms: number;
+  readonly typingP95Ms: number;
   /** The first edit after opening the file, and the slowest of the warm-up edits (not in p50/p95). */
   readonly firstEditMs: number;
   readonly warmupMaxMs: number;
@@ -85,7 +94,13 @@ function percentile(values: readonly number[], p: number): number {
 }
 
 export async function benchLsp(
-  options: { lines?: number; edits?: number; hovers?: number; warmupEdits?: number } = {},
+  options: {
+    lines?: number;
+    edits?: number;
+    hovers?: number;
+    warmupEdits?: number;
+    typingEdits?: number;
+  } = {},
 ): Promise<LspBenchResult> {
   const text = generateScenario(options.lines ?? 10_000);
   const lines = text.split('\n');
@@ -104,20 +119,30 @@ export async function benchLsp(
     let version = 1;
     const warmup = options.warmupEdits ?? WARMUP_EDITS;
     const edits = warmup + (options.edits ?? 60);
-    for (let k = 0; k < edits; k++) {
+    const timeEdit = async (change: TextDocumentContentChangeEvent): Promise<number> => {
       version++;
       const v = version;
       const waiting = client.diagnostics(uri, (p: PublishDiagnosticsParams) => p.version === v, 60_000);
       const started = performance.now();
-      await client.change(uri, v, [
-        {
-          range: { start: { line: target, character: column }, end: { line: target, character: column + 1 } },
-          text: k % 2 ? '0' : '1',
-        },
-      ]);
+      await client.change(uri, v, [change]);
       await waiting;
-      diag.push(performance.now() - started);
-    }
+      return performance.now() - started;
+    };
+    const at = (character: number) => ({ line: target, character });
+    for (let k = 0; k < edits; k++)
+      diag.push(
+        await timeEdit({ range: { start: at(column), end: at(column + 1) }, text: k % 2 ? '0' : '1' }),
+      );
+    // Typing: `0x01` → `0x010` → `0x01`, a byte value still.
+    const typing: number[] = [];
+    for (let k = 0; k < (options.typingEdits ?? 30); k++)
+      typing.push(
+        await timeEdit(
+          k % 2
+            ? { range: { start: at(column + 1), end: at(column + 2) }, text: '' }
+            : { range: { start: at(column + 1), end: at(column + 1) }, text: '0' },
+        ),
+      );
     const hover: number[] = [];
     let seed = 12345;
     const random = () => {
@@ -136,6 +161,8 @@ export async function benchLsp(
       diagP50Ms: percentile(steady, 50),
       diagP95Ms: percentile(steady, 95),
       hoverP95Ms: percentile(hover, 95),
+      typingP50Ms: percentile(typing, 50),
+      typingP95Ms: percentile(typing, 95),
       firstEditMs: diag[0] ?? NaN,
       warmupMaxMs: warmup > 0 ? Math.max(...diag.slice(0, warmup)) : NaN,
       warmupEdits: warmup,
