@@ -14,6 +14,7 @@
 import type { FileNode, ScenarioNode, Statement } from './ast';
 import { moveRange, moveStatement } from './move-nodes';
 import { parse, parseBodyLines, setSourceText, sourceTextOf, type BodyLines } from './parser';
+import type { SourceText } from './source-nodes';
 
 /** A version of a document and its tree. */
 export interface ParsedVersion {
@@ -27,22 +28,19 @@ export interface ParsedVersion {
  * it again (the language server drops the old analysis before it asks for the new one).
  */
 export function reparse(previous: ParsedVersion, text: string): FileNode {
-  const reuses = (REUSES.get(previous.file) ?? 0) + 1;
-  const file = reuses * text.length <= KEPT_VERSIONS_CHARS ? reparseEditedLines(previous, text) : undefined;
-  if (!file) return parse(text);
-  REUSES.set(file, reuses);
-  return file;
+  const source = sourceTextOf(previous.file);
+  const withinBound = source !== undefined && (source.reparses + 1) * text.length <= KEPT_VERSIONS_CHARS;
+  return (withinBound && reparseEditedLines(previous, source, text)) || parse(text);
 }
 
 /**
- * How many reparses in a row a tree has been through. Names, strings, comments and messages of
- * 13 characters or more are views into the version they were cut from (word-texts.ts), so a
- * node kept across versions keeps its version alive: in the worst case (long names edited on
- * many different lines) every version since the last full parse. A full parse once the versions
- * since then add up to KEPT_VERSIONS_CHARS bounds that: for a 10k-line scenario (300 KB) one
- * keystroke in about 50 parses in full; for 100k steps (3 MB), one in 5.
+ * Names, strings, comments and messages of 13 characters or more are views into the version
+ * they were cut from (word-texts.ts), so a node kept across versions keeps its version alive: in
+ * the worst case (long names edited on many different lines) every version since the last full
+ * parse. A full parse once the versions since then add up to this many characters bounds that:
+ * for a 10k-line scenario (300 KB) one keystroke in about 50 parses in full; for 100k steps
+ * (3 MB), one in 5.
  */
-const REUSES = new WeakMap<FileNode, number>();
 const KEPT_VERSIONS_CHARS = 16 * 1024 * 1024;
 
 /** Where two versions differ: `[start, oldEnd)` of the old text became `[start, newEnd)`. */
@@ -81,7 +79,7 @@ function sameSlice(a: string, b: string, aStart: number, bStart: number, length:
   return a.slice(aStart, aStart + length) === b.slice(bStart, bStart + length);
 }
 
-function reparseEditedLines(previous: ParsedVersion, text: string): FileNode | undefined {
+function reparseEditedLines(previous: ParsedVersion, source: SourceText, text: string): FileNode | undefined {
   const old = previous.text;
   const change = textChange(old, text);
   if (change.start === 0) return undefined;
@@ -111,12 +109,11 @@ function reparseEditedLines(previous: ParsedVersion, text: string): FileNode | u
   const comments = partition(previous.file.comments, linesStart, newline);
   if (!errors || !comments) return undefined;
 
-  const source = sourceTextOf(previous.file);
-  if (!source) return undefined;
   // The old tree now reads the new text (the parser may read a new node's text back, e.g. a
   // negated number's end). Past this point a failed check leaves it inconsistent, which is why
   // the previous version is consumed whichever way the parse goes.
   source.text = text;
+  source.reparses++;
   const lines = parseBodyLines(source, text, linesStart, newline + delta + 1);
   if (!lines) return undefined;
   const file = assemble(previous.file, text, delta, index, first, after, lines, errors, comments);

@@ -2,7 +2,7 @@
 // the edit's change in length. (The text they read moves with one write for the whole tree:
 // source-nodes.ts SourceText.) Nodes are changed in place: reusing them is the point, and the
 // earlier parse they belonged to is not read again.
-import type { Argument, ExpectForm, Expression, Option, Statement, StepNode, TraitNode, Word } from './ast';
+import type { Argument, ExpectForm, Expression, Option, Statement, StepNode, Word } from './ast';
 
 /** The fields this module writes, which ast.ts declares read-only to everything else. */
 interface Movable {
@@ -20,31 +20,30 @@ const hasOwn = Object.prototype.hasOwnProperty;
 
 /** Moves a statement and every node under it `delta` characters. */
 export function moveStatement(statement: Statement, delta: number): void {
+  if (statement.kind === 'step') {
+    moveStep(statement, delta);
+    return;
+  }
+  // Every other statement is a range that starts with its keyword.
+  moveRange(statement, delta);
+  moveRange(statement.keyword, delta);
   switch (statement.kind) {
-    case 'step':
-      moveStep(statement, delta);
-      return;
     case 'setting':
-      moveRange(statement, delta);
-      moveRange(statement.keyword, delta);
-      moveArguments(statement.args, delta);
-      moveRanges(statement.words, delta);
+      moveArgumentsAndWords(statement, delta);
       if (statement.rangeEnd) moveExpression(statement.rangeEnd, delta);
       return;
     case 'driver':
-      moveRange(statement, delta);
-      moveRange(statement.keyword, delta);
       if (statement.name) moveRange(statement.name, delta);
-      for (const trait of statement.traits) moveTrait(trait, delta);
+      for (const trait of statement.traits) {
+        moveRange(trait, delta);
+        moveRange(trait.keyword, delta);
+        moveArgumentsAndWords(trait, delta);
+      }
       return;
     case 'actor':
-      moveRange(statement, delta);
-      moveRange(statement.keyword, delta);
       if (statement.name) moveRange(statement.name, delta);
       return;
     case 'expect':
-      moveRange(statement, delta);
-      moveRange(statement.keyword, delta);
       moveExpectation(statement.expectation, delta);
       return;
   }
@@ -82,11 +81,13 @@ function moveStep(step: StepNode, delta: number): void {
   }
 }
 
-function moveTrait(trait: TraitNode, delta: number): void {
-  moveRange(trait, delta);
-  moveRange(trait.keyword, delta);
-  moveArguments(trait.args, delta);
-  moveRanges(trait.words, delta);
+/** A setting's or a driver trait's values after its keyword. */
+function moveArgumentsAndWords(
+  node: { readonly args: readonly Argument[]; readonly words: readonly Word[] },
+  delta: number,
+): void {
+  moveArguments(node.args, delta);
+  moveRanges(node.words, delta);
 }
 
 function moveExpectation(form: ExpectForm, delta: number): void {

@@ -52,7 +52,7 @@ const ACCESS_VERB_NAMES = new WordTable(
 );
 
 export function parse(text: string): FileNode {
-  return new Parser({ text }).parseFile();
+  return new Parser({ text, reparses: 0 }).parseFile();
 }
 
 /** The text a tree's steps and numbers read (source-nodes.ts), for a reparse to move it on. */

@@ -15,6 +15,8 @@ import { parseNumberAt, unitAt, type ParsedNumber } from './number-literal';
  */
 export interface SourceText {
   text: string;
+  /** How many reparses in a row have moved this tree on (incremental-parse.ts); 0 after a parse. */
+  reparses: number;
 }
 
 /**
