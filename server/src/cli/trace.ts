@@ -178,11 +178,16 @@ function isFailure(outcome: Outcome): boolean {
   );
 }
 
-function expectation(record: ExpectRecord, text: string, lines: LineIndex): TraceExpectation {
+function expectation(
+  record: ExpectRecord,
+  scenario: ScenarioAnalysis,
+  text: string,
+  lines: LineIndex,
+): TraceExpectation {
   return {
     line: lines.position(record.node.start).line + 1,
     text: text.slice(record.node.start, record.node.end),
-    passed: record.passed ?? null,
+    passed: record.passed ?? scenario.diagnosticVerdicts.get(record) ?? null,
     detail: record.detail,
   };
 }
@@ -229,7 +234,7 @@ export function traceScenario(
   const expectsAfter = new Map<number, TraceExpectation[]>();
   for (const e of sim.expects) {
     const list = expectsAfter.get(e.afterStep) ?? [];
-    list.push(expectation(e, text, lines));
+    list.push(expectation(e, scenario, text, lines));
     expectsAfter.set(e.afterStep, list);
   }
   const steps: TraceStep[] = sim.records.map((record) => {

@@ -6,6 +6,7 @@ import { reparse, type ParsedVersion } from './syntax/incremental-parse';
 import type { FileNode, ScenarioNode } from './syntax/ast';
 import { LineIndex } from './syntax/text-range';
 import { runScenario, type RunOptions, type ScenarioRun } from './sim/run';
+import type { ExpectRecord } from './sim/records';
 import { RULE_BY_CODE, RULES } from './rules/registry';
 import type { RelatedInformation, FixData } from './diagnostics';
 import type { TextRange } from './syntax/text-range';
@@ -19,6 +20,11 @@ export interface ScenarioAnalysis {
   readonly node: ScenarioNode;
   readonly run: ScenarioRun;
   readonly diagnostics: readonly EngineDiagnostic[];
+  /**
+   * Whether each `expect diagnostic CODE` held. The simulation cannot know (its record says
+   * `passed: undefined`): the rules run after it, and this verdict is taken after them.
+   */
+  readonly diagnosticVerdicts: ReadonlyMap<ExpectRecord, boolean>;
 }
 
 export interface DocumentAnalysis {
@@ -94,8 +100,9 @@ export function analyseDocument(
         push(make(rule.code, range, message, related, fix)),
       );
     }
-    const checked = applyDiagnosticExpectations(run, own, make);
-    scenarios.push({ node, run, diagnostics: checked });
+    const diagnosticVerdicts = new Map<ExpectRecord, boolean>();
+    const checked = applyDiagnosticExpectations(run, own, make, diagnosticVerdicts);
+    scenarios.push({ node, run, diagnostics: checked, diagnosticVerdicts });
     diagnostics.push(...checked);
   }
   diagnostics.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
@@ -130,6 +137,7 @@ function applyDiagnosticExpectations(
   run: ScenarioRun,
   diagnostics: EngineDiagnostic[],
   make: (code: string, range: TextRange, message: string) => EngineDiagnostic | undefined,
+  verdicts: Map<ExpectRecord, boolean>,
 ): EngineDiagnostic[] {
   const out = [...diagnostics];
   for (const expectation of run.simulation.expects) {
@@ -139,14 +147,23 @@ function applyDiagnosticExpectations(
     if (!RULE_BY_CODE.has(code.name)) {
       const d = make('unknown-word', code, `\`${code.name}\` is not a rule code; see docs/rules.md`);
       if (d) out.push(d);
+      verdicts.set(expectation, false);
       continue;
     }
     const step = run.simulation.records[expectation.afterStep];
-    const matches = step
-      ? out.filter(
-          (d) => d.code === code.name && d.range.start >= step.node.start && d.range.end <= step.node.end,
-        )
-      : [];
+    verdicts.set(expectation, false);
+    if (!step) {
+      const d = make(
+        'expectation-failed',
+        expectation.node,
+        `expectation failed: \`expect diagnostic ${code.name}\` checks the step before it, and no step comes before this line`,
+      );
+      if (d) out.push(d);
+      continue;
+    }
+    const matches = out.filter(
+      (d) => d.code === code.name && d.range.start >= step.node.start && d.range.end <= step.node.end,
+    );
     if (matches.length === 0) {
       const d = make(
         'expectation-failed',
@@ -156,6 +173,7 @@ function applyDiagnosticExpectations(
       if (d) out.push(d);
       continue;
     }
+    verdicts.set(expectation, true);
     for (const m of matches) {
       const index = out.indexOf(m);
       out[index] = { ...m, severity: 'info', message: `(expected) ${m.message}` };

@@ -140,3 +140,32 @@ test('trace text: a step that could not run shows its diagnostic and no empty re
     out,
   );
 });
+
+test('trace: `expect diagnostic` shows whether the step before it had the diagnostic', () => {
+  const text = [
+    'scenario "faults" {',
+    '  expect diagnostic access-fault',
+    '  a = mmap 8KiB rw private anon',
+    '  mprotect a + 4KiB, 4KiB, r',
+    '  write a + 4KiB, 1, 0x1',
+    '  expect diagnostic access-fault',
+    '  write a, 1, 0x1',
+    '  expect diagnostic access-fault',
+    '}',
+  ].join('\n');
+  const s = buildTrace('d.drvmap', text).scenarios[0]!;
+  assert.deepEqual(
+    s.expectationsBeforeSteps.map((e) => e.passed),
+    [false],
+  );
+  const verdicts = s.steps.flatMap((step) => step.expectations.map((e) => [e.line, e.passed, e.detail]));
+  assert.deepEqual(verdicts, [
+    [6, true, 'diagnostic access-fault on step 3'],
+    [8, false, 'diagnostic access-fault on step 4'],
+  ]);
+  const printed = formatTraceText(buildTrace('d.drvmap', text), { color: false, maps: false });
+  assert.doesNotMatch(printed, /\[object Object\]|\? line/);
+  assert.match(printed, /✓ line 6: expect diagnostic access-fault/);
+  assert.match(printed, /✗ line 8: expect diagnostic access-fault/);
+  assert.match(printed, /→ 1 byte written/);
+});

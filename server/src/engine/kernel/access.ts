@@ -2,6 +2,7 @@
 // (SIGSEGV) and the backing object's size (SIGBUS), and read or write the symbolic contents.
 import { formatHexPlain } from '../numbers';
 import { PROT_READ, PROT_WRITE, VM_UFFD_MISSING } from './types';
+import { protText } from './prot-text';
 import { FAULT_LOOP_REASON, nestedFault, userfaultfdFault } from './userfaultfd';
 import { prepareAnonVma } from './anon-vma';
 import { countBigint } from './u64';
@@ -182,7 +183,7 @@ export function access(
     if (!permits(vma, write)) {
       return fault(
         'SIGSEGV',
-        `${formatHexPlain(cursor)} is mapped without ${write ? 'PROT_WRITE' : 'PROT_READ'} (prot ${vma.prot})`,
+        `${formatHexPlain(cursor)} is mapped without ${write ? 'PROT_WRITE' : 'PROT_READ'} (it is ${protText(vma.prot)})`,
       );
     }
     let vmaEnd = BigInt(vma.endPage) * P;

@@ -66,7 +66,10 @@ const writtenOutcomes: (Outcome | undefined)[] = new Array<Outcome | undefined>(
 
 function writtenOutcome(length: bigint): Outcome {
   if (length >= 4096n) return { kind: 'data', summary: `${length} bytes written` };
-  return (writtenOutcomes[Number(length)] ??= { kind: 'data', summary: `${length} bytes written` });
+  return (writtenOutcomes[Number(length)] ??= {
+    kind: 'data',
+    summary: length === 1n ? '1 byte written' : `${length} bytes written`,
+  });
 }
 
 /**

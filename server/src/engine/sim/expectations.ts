@@ -55,7 +55,10 @@ export function checkExpectation(context: StepContext, node: ExpectNode): void {
   switch (e.form) {
     case 'diagnostic':
       // Checked after the rules ran (analysis.ts), against the step before this line.
-      verdict = { passed: undefined, detail: e.code ? `diagnostic ${e.code} on step ${afterStep + 1}` : '' };
+      verdict = {
+        passed: undefined,
+        detail: e.code ? `diagnostic ${e.code.name} on step ${afterStep + 1}` : '',
+      };
       break;
     case 'mapped':
       verdict = checkMapped(context, e);

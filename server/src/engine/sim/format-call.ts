@@ -28,17 +28,7 @@ import {
   type SyscallResult,
 } from '../kernel/types';
 import { formatHex } from '../numbers';
-
-export function protText(prot: number): string {
-  if (prot === 0) return 'PROT_NONE';
-  const parts: string[] = [];
-  if (prot & PROT_READ) parts.push('PROT_READ');
-  if (prot & PROT_WRITE) parts.push('PROT_WRITE');
-  if (prot & PROT_EXEC) parts.push('PROT_EXEC');
-  const rest = prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC);
-  if (rest) parts.push('0x' + rest.toString(16));
-  return parts.join('|');
-}
+import { protText } from '../kernel/prot-text';
 
 const MAP_FLAG_NAMES: [number, string][] = [
   [MAP_FIXED, 'MAP_FIXED'],
