@@ -93,7 +93,9 @@ export function formatMappingLine(m: TraceMapping): string {
 function formatStep(step: TraceStep, p: Palette, maps: boolean): string {
   let out = `\n${p.bold(`step ${step.step}`)}  ${p.dim(`line ${step.line}`)}  ${step.text}\n`;
   for (const call of step.calls) {
-    const result = call.result ? ` ${call.ok ? call.result : p.bad(call.result)}` : '';
+    // A syscall's return reads `= value`; any other result is prose, set off by a colon.
+    const separator = call.result.startsWith('=') ? ' ' : ': ';
+    const result = call.result ? `${separator}${call.ok ? call.result : p.bad(call.result)}` : '';
     const reason = !call.ok && call.reason ? p.dim(`  (${call.reason})`) : '';
     out += `  ${p.dim(call.actor.padEnd(6))} ${call.text}${result}${reason}\n`;
   }

@@ -17,7 +17,7 @@ import {
   type OpenFile,
   type SyscallResult,
 } from '../kernel/types';
-import { alignUp, formatHex, formatSize } from '../numbers';
+import { alignUp, formatHex, formatSize, minBig } from '../numbers';
 import type { Simulation } from '../sim/simulation';
 import type { DriverModel } from './driver';
 import type { VkMemory } from './vk-memory';
@@ -185,8 +185,29 @@ export class DriverOps {
       if (!this.hookArmed || this.model.mmapVia === 'syscall')
         memory.escape = new Escape(this.sim.stepIndex, false);
       else memory.escape = undefined;
+      this.showDeviceWrites(memory, result.value);
     }
     return result;
+  }
+
+  /**
+   * The new CPU mapping at `pointer` shows what the GPU wrote while none did: the pages are the
+   * buffer object's, and the object kept the data (VkMemory.deviceWrites).
+   */
+  private showDeviceWrites(memory: VkMemory, pointer: bigint): void {
+    const writes = memory.deviceWrites;
+    if (writes === undefined) return;
+    memory.deviceWrites = undefined;
+    for (const write of writes) {
+      const length = minBig(write.length, memory.allocationSize - write.offset);
+      if (length > 0n) this.sim.write(this.name, pointer + write.offset, length, write.datum);
+    }
+    this.sim.note(
+      this.name,
+      `the new mapping shows ${writes.length === 1 ? 'the GPU write' : `${writes.length} GPU writes`} made while ${memory.name} was not mapped`,
+      '',
+      true,
+    );
   }
 
   /** Why the memory's pointer escaped the mmap hook, if it did. */

@@ -1,7 +1,8 @@
 // A Vulkan memory object as the simulator tracks it: the driver's side (its BO, its own CPU
 // pointer) and the application's side (the pointer 32-bit code got), with its history.
-import type { MemoryObject, OpenFile } from '../kernel/types';
+import type { Datum, MemoryObject, OpenFile, Segment } from '../kernel/types';
 import type { StepNode } from '../syntax/ast';
+import { maxBig, minBig } from '../numbers';
 import type { DriverModel } from './driver';
 import type { Escape } from './driver-ops';
 
@@ -58,6 +59,19 @@ export interface VkMemory {
    * every map notes one. The reason's text is made only when asked; few are ever read.
    */
   escape: Escape | undefined;
+  /**
+   * What the GPU wrote while no CPU mapping showed the memory, oldest first. Device memory keeps
+   * its contents whether or not the host has it mapped: the next CPU mapping of the memory shows
+   * them (VulkanLayer.driverAccess, DriverOps.mapOwnPointer). Undefined until there is one.
+   */
+  deviceWrites: DeviceWrite[] | undefined;
+}
+
+/** A GPU write into the memory that no CPU mapping showed when it was made. */
+export interface DeviceWrite {
+  readonly offset: bigint;
+  readonly length: bigint;
+  readonly datum: Datum;
 }
 
 export function isCoherentPersistent(memory: VkMemory): boolean {
@@ -95,6 +109,46 @@ export function newMemory(o: {
     movedFrom: undefined,
     freed: false,
     escape: undefined,
+    deviceWrites: undefined,
     history: [typeof o.history === 'string' ? { step: o.step, text: o.history } : o.history],
   };
+}
+
+/**
+ * What `memory` holds at [offset, offset + length) from its device writes alone, as the runs a
+ * read returns (offsets from `offset`): zero where nothing was written, as a fresh buffer object
+ * reads (the kernel hands out zeroed pages for GEM objects and memfds).
+ */
+export function deviceContents(memory: VkMemory, offset: bigint, length: bigint): Segment[] {
+  let runs: Segment[] = length > 0n ? [{ offset: 0n, length, datum: 0 }] : [];
+  for (const write of memory.deviceWrites ?? []) {
+    const start = maxBig(write.offset - offset, 0n);
+    const end = minBig(write.offset + write.length - offset, length);
+    if (start >= end) continue;
+    const next: Segment[] = [];
+    for (const run of runs) {
+      const runEnd = run.offset + run.length;
+      if (runEnd <= start || run.offset >= end) {
+        next.push(run);
+        continue;
+      }
+      if (run.offset < start) next.push({ offset: run.offset, length: start - run.offset, datum: run.datum });
+      if (runEnd > end) next.push({ offset: end, length: runEnd - end, datum: run.datum });
+    }
+    next.push({ offset: start, length: end - start, datum: write.datum });
+    next.sort((a, b) => (a.offset < b.offset ? -1 : a.offset > b.offset ? 1 : 0));
+    runs = mergeRuns(next);
+  }
+  return runs;
+}
+
+function mergeRuns(runs: readonly Segment[]): Segment[] {
+  const out: Segment[] = [];
+  for (const run of runs) {
+    const last = out[out.length - 1];
+    if (last && last.datum === run.datum && last.offset + last.length === run.offset)
+      out[out.length - 1] = { offset: last.offset, length: last.length + run.length, datum: last.datum };
+    else out.push(run);
+  }
+  return out;
 }

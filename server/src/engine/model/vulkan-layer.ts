@@ -8,11 +8,11 @@ import type { Simulation } from '../sim/simulation';
 import type { CallRecord, Outcome } from '../sim/records';
 import { listOf } from '../sim/calls';
 import { stepHasWord } from '../sim/words';
-import { addressOutcome, OK_OUTCOME } from '../sim/outcome';
+import { addressOutcome, describeSegments, OK_OUTCOME } from '../sim/outcome';
 import type { DriverModel } from './driver';
 import { DriverOps } from './driver-ops';
 import { mapViolations, unmapViolations } from './placed-validity';
-import { FormattedEvent, newMemory, type VkMemory } from './vk-memory';
+import { deviceContents, FormattedEvent, newMemory, type VkMemory } from './vk-memory';
 import { allocatingDriver } from './allocating-driver';
 import type { StrategyName } from '../sim/platform';
 import { passThrough, type Strategy, type StrategyContext } from './strategies/strategy';
@@ -460,12 +460,15 @@ export class VulkanLayer {
     // No CPU pointer: the GPU writes the buffer object itself, so every mapping of it sees the data.
     const through = this.mappingOfObject(memory, offset);
     if (through === undefined) {
-      this.sim.note(
-        actor,
-        `GPU ${verbText} ${memory.name}+${formatHex(offset)}, ${length}`,
-        'no CPU mapping shows it now',
-        true,
-      );
+      // Device memory keeps its contents unmapped: the next CPU mapping shows them (mapOwnPointer).
+      let seen = 'kept in the buffer object; no CPU mapping shows it yet';
+      if (datum !== undefined) (memory.deviceWrites ??= []).push({ offset, length, datum });
+      else
+        seen = describeSegments(
+          { ok: true, segments: deviceContents(memory, offset, length), faults: 0 },
+          this.sim,
+        );
+      this.sim.note(actor, `GPU ${verbText} ${memory.name}+${formatHex(offset)}, ${length}`, seen, true);
       return { kind: 'data', summary: `GPU ${verbText}` };
     }
     const result =
@@ -494,7 +497,9 @@ export class VulkanLayer {
       return this.sim.read(actor, memory.driverPointer + offset, length);
     }
     const through = this.mappingOfObject(memory, offset);
-    return through === undefined ? undefined : this.sim.read(actor, through, length);
+    if (through !== undefined) return this.sim.read(actor, through, length);
+    // Not mapped on the CPU: what the device holds (its own writes over a zeroed object).
+    return { ok: true, segments: deviceContents(memory, offset, length), faults: 0 };
   }
 
   /** An address where the memory's object is mapped now (driver's own mapping first). */
@@ -502,7 +507,14 @@ export class VulkanLayer {
     const object = memory.driverObject;
     if (!object)
       return memory.appPointer !== undefined ? memory.appPointer - memory.mapOffset + offset : undefined;
-    const objectOffset = memory.poolOffset + offset;
+    // A file or device object counts its pages from the mapping's file offset (0 here, plus the
+    // pool's); an anonymous object from the virtual page it was first mapped at (vm_pgoff of an
+    // anonymous VMA is its address >> PAGE_SHIFT, kept across mremap), as with host memory
+    // imported by external-memory-host.
+    const objectOffset =
+      object.kind === 'anon' && memory.driverPointer !== undefined
+        ? memory.driverPointer + offset
+        : memory.poolOffset + offset;
     const page = this.sim.pageSize;
     for (const vma of this.sim.space.vmas()) {
       if (vma.object.id !== object.id) continue;
