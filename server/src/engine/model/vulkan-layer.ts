@@ -400,12 +400,18 @@ export class VulkanLayer {
   private checkWindow(memory: VkMemory, pointer: bigint, size: bigint): void {
     const { start, end } = this.sim.platform.window;
     if (pointer >= start && pointer + size <= end) return;
-    const truncated = truncate32(pointer);
     const escaped =
       this.sim.platform.strategy === 'hook-mmap' ? this.opsFor(memory).escapeOf(memory) : undefined;
+    const gets = `32-bit code gets ${formatHex(pointer)}${pointer + size > end && pointer < end ? ` (its last byte ${formatHex(pointer + size - 1n)})` : ''}, outside the window ${formatHex(start)}..${formatHex(end)}`;
+    // Wine refuses a pointer only when it has bits above 32 (vulkan-wine §3.3 step 5); one that
+    // fits is handed over unchanged, and the window is what the process's 32-bit code expects.
+    const consequence =
+      pointer > 0xffff_ffffn
+        ? `; truncated to 32 bits it is ${formatHex(truncate32(pointer))}, which points at ${this.describeAddress(truncate32(pointer))}. Wine answers VK_ERROR_OUT_OF_HOST_MEMORY ("does not fit 32-bit pointer"); a thunk that truncates corrupts memory`
+        : `. It fits in 32 bits, so Wine hands it over unchanged, but the process's 32-bit code is not given addresses there${this.sim.platform.largeAddressAware ? '' : ' (it is not large-address-aware: pointers above 2 GiB break code that treats them as signed)'}`;
     this.sim.finding(
       'pointer-outside-window',
-      `32-bit code gets ${formatHex(pointer)}${pointer + size > end && pointer < end ? ` (its last byte ${formatHex(pointer + size - 1n)})` : ''}, outside the window ${formatHex(start)}..${formatHex(end)}; truncated to 32 bits it is ${formatHex(truncated)}, which points at ${this.describeAddress(truncated)}. Wine answers VK_ERROR_OUT_OF_HOST_MEMORY ("does not fit 32-bit pointer"); a thunk that truncates corrupts memory${escaped ? ` — ${escaped}` : ''}`,
+      `${gets}${consequence}${escaped ? ` — ${escaped}` : ''}`,
       [{ range: memory.node, message: `${memory.name} allocated here` }],
       undefined,
     );
@@ -586,9 +592,12 @@ export class VulkanLayer {
     if (actor !== 'app') return;
     const { start, end } = this.sim.platform.window;
     if (address >= start && address + length <= end) return;
+    const window = `the window ${formatHex(start)}..${formatHex(end)}`;
     this.sim.finding(
       'pointer-outside-window',
-      `32-bit code cannot ${kind} ${formatHex(address)}: it is outside the window ${formatHex(start)}..${formatHex(end)}; its truncated pointer ${formatHex(truncate32(address))} is used instead`,
+      address > 0xffff_ffffn
+        ? `32-bit code cannot hold ${formatHex(address)}, outside ${window}: it keeps only the low 32 bits, so it ${kind}s ${formatHex(truncate32(address))} instead`
+        : `32-bit code ${kind}s ${formatHex(address)}, outside ${window}: the address fits in 32 bits, but this process's 32-bit code is not given addresses there${this.sim.platform.largeAddressAware ? '' : ' (it is not large-address-aware: pointers above 2 GiB break code that treats them as signed)'}`,
       [],
       step,
     );

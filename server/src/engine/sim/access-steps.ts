@@ -8,6 +8,7 @@ import type { Expression, StepNode } from '../syntax/ast';
 import { accessOutcome, byteReadOutcome, describeSegments, skippedForArguments } from './outcome';
 import type { Outcome } from './records';
 import type { StepContext } from './step-context';
+import { addressReached } from './step-actor';
 
 export function accessStep(
   context: StepContext,
@@ -38,18 +39,19 @@ export function accessStep(
   }
   const address = scope.evaluate(addressArg);
   if (address === undefined || length === undefined) return skippedForArguments();
+  const reached = addressReached(actor, address);
   if (verb === 'write') {
     const datum = writeDatum(context, step, actor);
-    const result = sim.write(actor, address, length, datum);
-    sim.noteAccess(actor, 'write', address, length, result.ok ? '' : faultText(result), result.ok);
+    const result = sim.write(actor, reached, length, datum);
+    sim.noteAccess(actor, 'write', reached, length, result.ok ? '' : faultText(result), result.ok);
     vulkan.noteAppAccess(step, actor, address, length, 'write');
-    gl.noteAccess(actor, address, length, 'write');
+    gl.noteAccess(actor, reached, length, 'write');
     return result.ok ? writtenOutcome(length) : accessOutcome(result, '');
   }
-  const result = sim.read(actor, address, length);
+  const result = sim.read(actor, reached, length);
   // The call's result and the step's summary are the same text: describe the read once.
   const seen = result.ok ? describeSegments(result, sim) : '';
-  sim.noteAccess(actor, 'read', address, length, result.ok ? seen : faultText(result), result.ok);
+  sim.noteAccess(actor, 'read', reached, length, result.ok ? seen : faultText(result), result.ok);
   vulkan.noteAppAccess(step, actor, address, length, 'read');
   return byteReadOutcome(result) ?? accessOutcome(result, seen);
 }

@@ -9,6 +9,7 @@ import { memoryTarget } from './access-steps';
 import { describeSegments, outcomeName, outcomeText } from './outcome';
 import type { ExpectRecord } from './records';
 import type { StepContext } from './step-context';
+import { addressReached } from './step-actor';
 
 type FormOf<F extends ExpectForm['form']> = Extract<ExpectForm, { form: F }>;
 
@@ -117,7 +118,8 @@ function checkRead(context: StepContext, node: ExpectNode, e: FormOf<'read'>): V
   if (e.actor) sim.symbols.reference(e.actor.name, e.actor);
   const target = e.address ? memoryTarget(context, e.address, reader) : undefined;
   if (target === null) return UNCHECKED;
-  const address = target ? undefined : e.address ? scope.evaluate(e.address) : undefined;
+  const evaluated = target ? undefined : e.address ? scope.evaluate(e.address) : undefined;
+  const address = evaluated === undefined ? undefined : addressReached(reader, evaluated);
   const length = e.length ? scope.evaluate(e.length) : undefined;
   if ((address === undefined && !target) || length === undefined || !e.value) return UNCHECKED;
   const result = target

@@ -4,6 +4,7 @@ import type { StepNode } from '../syntax/ast';
 import type { ProblemSink } from './problems';
 import type { Simulation } from './simulation';
 import { optionNamed } from './step-arguments';
+import { truncate32 } from '../numbers';
 
 export interface ActorContext {
   readonly sim: Simulation;
@@ -41,4 +42,13 @@ export function stepActor(context: ActorContext, step: StepNode, spec: VerbSpec 
   }
   sim.symbols.reference(named.name, named);
   return named.name;
+}
+
+/**
+ * The address an access by `actor` reaches. `app` is 32-bit code: a pointer it holds has only
+ * 32 bits, so an address above 4 GiB (handed over by a thunk that truncates, as the
+ * pointer-outside-window diagnostic says) reaches its low 32 bits. Every other actor is 64-bit.
+ */
+export function addressReached(actor: string, address: bigint): bigint {
+  return actor === 'app' && address > 0xffff_ffffn ? truncate32(address) : address;
 }
