@@ -117,7 +117,7 @@ export const DRIVER_SPACE: DriverSpace = {
         'A placed map is the driver mapping its buffer object again, with MAP_FIXED, at the address ' +
         'the caller reserved (VK_EXT_map_memory_placed; docs/hazards.md H7). Private anonymous memory has no object to map a second ' +
         'time: its pages live at one address, mremap can move them but never duplicate them ' +
-        '(linux-mm 3.6), and a fresh MAP_FIXED anonymous map there is new zero-filled memory. A ' +
+        '(docs/facts/linux-mm.md §3.6), and a fresh MAP_FIXED anonymous map there is new zero-filled memory. A ' +
         'software driver that offers placed maps backs its memory with a memfd: that is `backing shmem`.',
     },
     {

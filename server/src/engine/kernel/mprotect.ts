@@ -104,7 +104,7 @@ export function doMprotect(
         fail(
           'ENOMEM',
           inside
-            ? `hole at ${hexPage(state, cursor)} inside the range: the mappings before it were already changed (mprotect is not atomic; facts 6.1)`
+            ? `hole at ${hexPage(state, cursor)} inside the range: the mappings before it were already changed (mprotect is not atomic; docs/facts/linux-mm.md §6.1)`
             : `${hexPage(state, cursor)} is not mapped (the range ends in a hole; the mappings before it were already changed)`,
         ),
         protectedSoFar(firstPage, cursor, newProt),

@@ -17,7 +17,7 @@ export interface PlacementFailure {
 
 const NO_ROOM: PlacementFailure = {
   errno: 'ENOMEM',
-  reason: 'no free gap is large enough (get_unmapped_area found no room; facts 1.2)',
+  reason: 'no free gap is large enough (get_unmapped_area found no room; docs/facts/linux-mm.md §1.2)',
 };
 
 const TOO_LONG: PlacementFailure = {

@@ -59,7 +59,7 @@ function sealedFailure(state: KernelState, vma: Vma, what: string): Failure {
 function splitRefused(state: KernelState, vma: Vma, atPage: number, what: string): Failure {
   return fail(
     'EINVAL',
-    `${what}: the mapping ${describeRange(state, vma.startPage, vma.endPage)} (${vma.object.name || 'special mapping'}) refuses to be split at ${hexPage(state, atPage)} (vm_ops->may_split, as for [vvar]/[vdso]; facts 2)`,
+    `${what}: the mapping ${describeRange(state, vma.startPage, vma.endPage)} (${vma.object.name || 'special mapping'}) refuses to be split at ${hexPage(state, atPage)} (vm_ops->may_split, as for [vvar]/[vdso]; docs/facts/linux-mm.md §2)`,
   );
 }
 
