@@ -70,7 +70,8 @@ Usage:
   drvmap trace [options] FILE           the step-by-step timeline of a scenario
   drvmap explore [options] FILE         is the strategy safe under every driver behaviour?
                                         (options: --scenario, --kernels, --all, --format; docs/explore.md)
-  drvmap --help | help [check|trace]    this help, or a command's
+  drvmap import strace|maps FILE        a scenario from strace output or /proc/PID/maps
+  drvmap --help | help [check|trace]    this help, or a command's (also explore --help, import --help)
   drvmap --version
 
 Exit codes: 0 clean, 1 problems found (check), 2 bad usage or unreadable input.
@@ -140,14 +141,14 @@ export function parseArgs(argv: readonly string[]): Command {
     const topic = rest[0];
     if (topic === undefined) return { kind: 'help', topic: 'main' };
     if (topic === 'check' || topic === 'trace') return { kind: 'help', topic };
-    throw new UsageError(`no help for \`${topic}\`; commands are check and trace`);
+    throw new UsageError(`no help for \`${topic}\`; commands are check, trace, explore and import`);
   }
   if (first === '--version' || first === '-V' || first === 'version') return { kind: 'version' };
   if (first !== 'check' && first !== 'trace') {
     throw new UsageError(
       first.startsWith('-')
         ? `unknown option ${first}`
-        : `unknown command \`${first}\`; commands are check and trace`,
+        : `unknown command \`${first}\`; commands are check, trace, explore and import`,
     );
   }
   const command = first;

@@ -27,7 +27,7 @@ export function runImport(argv: readonly string[], io: CliIo): number {
   const [format, file, ...rest] = argv;
   if ((format !== 'strace' && format !== 'maps') || file === undefined || rest.length > 0) {
     io.error(
-      `drvmap: ${format !== 'strace' && format !== 'maps' ? `import takes strace or maps, not \`${format ?? ''}\`` : rest.length > 0 ? 'import takes one FILE' : 'import needs a FILE'}\nRun \`drvmap import --help\` for usage.\n`,
+      `drvmap: ${format !== 'strace' && format !== 'maps' ? (format === undefined ? 'import needs a format, strace or maps, and a FILE' : `import takes strace or maps, not \`${format}\``) : rest.length > 0 ? 'import takes one FILE' : 'import needs a FILE'}\nRun \`drvmap import --help\` for usage.\n`,
     );
     return 2;
   }

@@ -188,6 +188,8 @@ test('runCli check: exit codes 0 / 1 / 2, unreadable files on stderr, directorie
   io = memoryIo(dir);
   assert.equal(runCli(['check', 'clean.drvmap', 'missing.drvmap'], io), 2);
   assert.match(io.stderr, /cannot read missing\.drvmap: no such file or directory/);
+  // An unreadable file is a problem: the summary does not say "no problems" alone.
+  assert.match(io.stdout, /✗ 1 file checked, 1 unreadable: no problems in the files read/);
   io = memoryIo(dir);
   assert.equal(runCli(['check', '--format', 'nope', 'clean.drvmap'], io), 2);
   assert.match(io.stderr, /drvmap check --help/);

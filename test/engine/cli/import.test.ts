@@ -35,6 +35,9 @@ test('import maps, from a file and from stdin', () => {
 test('import: usage errors and unreadable files exit 2; --help exits 0', () => {
   assert.equal(drvmap(['import', 'pcap', 'x']).status, 2);
   assert.equal(drvmap(['import', 'strace']).status, 2);
+  const bare = drvmap(['import']);
+  assert.equal(bare.status, 2);
+  assert.match(bare.stderr, /import needs a format, strace or maps, and a FILE/);
   const missing = drvmap(['import', 'strace', 'no-such-file']);
   assert.equal(missing.status, 2);
   assert.match(missing.stderr, /cannot read no-such-file/);

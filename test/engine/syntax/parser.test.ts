@@ -158,3 +158,10 @@ test('deeply nested parentheses are a diagnostic, not a stack overflow', () => {
   const file = parse(text);
   assert.ok(file.errors.some((e) => /nested too deeply/.test(e.message)));
 });
+
+test('an invisible character is named by its code point, a visible one quoted', () => {
+  const messages = (text: string) => parse(text).errors.map((e) => e.message);
+  assert.deepEqual(messages('scenario "b" {\n  \u0000 = mmap 4KiB\n}\n'), ['unexpected character U+0000']);
+  assert.deepEqual(messages('scenario "b" {\n  \u007f\n}\n'), ['unexpected character U+007F']);
+  assert.deepEqual(messages('scenario "b" {\n  §\n}\n'), ['unexpected character `§`']);
+});

@@ -76,7 +76,14 @@ export function formatCheckText(report: CheckReport, options: TextOptions): stri
   const checked = `${plural(report.files.length, 'file')} checked`;
   const unreadable = report.unreadable.length ? `, ${report.unreadable.length} unreadable` : '';
   const mark = report.exitCode === 0 ? p.ok('✓') : p.bad('✗');
-  out += `${mark} ${checked}${unreadable}: ${total === 0 ? 'no problems' : describeCounts(report.counts)}\n`;
+  // "no problems" only when every file was read: an unreadable one is the problem.
+  const found =
+    total > 0
+      ? describeCounts(report.counts)
+      : report.unreadable.length
+        ? 'no problems in the files read'
+        : 'no problems';
+  out += `${mark} ${checked}${unreadable}: ${found}\n`;
   return out;
 }
 

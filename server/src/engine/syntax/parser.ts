@@ -772,7 +772,7 @@ class Parser {
 
   private invalidMessage(t: Token): string {
     if (t.text.startsWith('"')) return 'this string has no closing `"`';
-    return `unexpected character \`${t.text}\``;
+    return `unexpected character ${characterName(t.text)}`;
   }
 
   private error(range: { start: number; end: number }, message: string): void {
@@ -781,6 +781,17 @@ class Parser {
     if (last && last.start === range.start && last.message === message) return;
     this.errors.push({ start: range.start, end: Math.max(range.end, range.start), message });
   }
+}
+
+/**
+ * `x` in backticks, or the code point of an invisible character (`U+0000`): a message must not
+ * carry raw control bytes into a terminal, the Problems panel or a SARIF log.
+ */
+function characterName(text: string): string {
+  const code = text.codePointAt(0) ?? 0;
+  const invisible =
+    code < 0x20 || (code >= 0x7f && code < 0xa0) || code === 0xfeff || (code >= 0x200b && code <= 0x200f);
+  return invisible ? `U+${code.toString(16).toUpperCase().padStart(4, '0')}` : `\`${text}\``;
 }
 
 /**
