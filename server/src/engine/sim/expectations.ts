@@ -187,7 +187,7 @@ function expectedData(
 /** `expect SUBJECT ==|!= VALUE` */
 function checkValue(context: StepContext, e: FormOf<'value'>): Verdict {
   if (!e.subject || !e.value) return UNCHECKED;
-  const comparison = compareValue(context, e.subject, e.value);
+  const comparison = compareValue(context, e.subject, e.value, e.op === '==' ? '' : 'anything but ');
   if (!comparison) return UNCHECKED;
   return { passed: e.op === '==' ? comparison.equal : !comparison.equal, detail: comparison.actual };
 }
@@ -196,6 +196,8 @@ function compareValue(
   context: StepContext,
   subject: Expression,
   value: Argument,
+  /** Before the expected value in the detail: '' for `==`, 'anything but ' for `!=`. */
+  expectedPrefix: string,
 ): { equal: boolean; actual: string } | undefined {
   const { sim, scope, problems } = context;
   // `expect b == EINVAL` / `== ok` / `== VK_ERROR_…`: compare a step's outcome.
@@ -223,13 +225,16 @@ function compareValue(
       if (expected === undefined) return undefined;
       return {
         equal: record.outcome.kind === 'address' && record.outcome.value === expected,
-        actual: `${subject.name} is ${actual}`,
+        actual: `${subject.name} is ${actual}, expected ${expectedPrefix}${formatHex(expected)}`,
       };
     }
     const expectedName = (value as NameExpression).name;
+    const outcome = record.outcome;
+    // An address is shown as itself: "a is ok" hid what the call returned.
+    const shown = outcome.kind === 'address' ? `${formatHex(outcome.value)} (it succeeded)` : actual;
     return {
       equal: actual === expectedName,
-      actual: `${subject.name} is ${actual}${record.outcome.kind === 'errno' ? ` (${record.outcome.reason})` : ''}`,
+      actual: `${subject.name} is ${shown}${outcome.kind === 'errno' ? ` (${outcome.reason})` : ''}, expected ${expectedPrefix}${expectedName}`,
     };
   }
   if (value.kind === 'string') {
@@ -250,6 +255,6 @@ function compareValue(
   const subjectText = subject.kind === 'name' ? subject.name : 'the value';
   return {
     equal: left === right,
-    actual: `${subjectText} is ${formatHex(left)}, expected ${formatHex(right)}`,
+    actual: `${subjectText} is ${formatHex(left)}, expected ${expectedPrefix}${formatHex(right)}`,
   };
 }

@@ -1,0 +1,38 @@
+// What a failed `expect NAME ==|!= VALUE` says: what the step gave and what was expected.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyseDocument } from '../../../server/src/engine/analysis';
+
+function failures(body: string): string[] {
+  return analyseDocument(`scenario "e" {\n${body}\n}`)
+    .diagnostics.filter((d) => d.code === 'expectation-failed')
+    .map((d) => d.message);
+}
+
+test('an address compared with an errno shows the address, not "ok"', () => {
+  const [message] = failures('  a = mmap 4KiB rw private anon\n  expect a == EINVAL');
+  assert.match(
+    message ?? '',
+    /^expectation failed: a is 0x7fff_[0-9a-f_]+ \(it succeeded\), expected EINVAL$/,
+  );
+});
+
+test('`!=` says the value was expected to differ', () => {
+  const [message] = failures('  b = mmap 4KiB rw private anon\n  expect b != b');
+  assert.match(message ?? '', /^expectation failed: b is (0x[0-9a-f_]+), expected anything but \1$/);
+});
+
+test('an errno compared with an address: the errno and its reason, then what was expected', () => {
+  assert.deepEqual(failures('  c = mmap 0 rw private anon\n  expect c == 0x1000'), [
+    'expectation failed: c is EINVAL, expected 0x1000',
+  ]);
+});
+
+test('expectations that hold say nothing', () => {
+  assert.deepEqual(
+    failures(
+      '  a = mmap 4KiB rw private anon\n  c = mmap 0 rw private anon\n  expect a != 0x1000\n  expect c == EINVAL\n  expect a == ok',
+    ),
+    [],
+  );
+});
