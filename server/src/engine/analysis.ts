@@ -8,6 +8,7 @@ import { LineIndex } from './syntax/text-range';
 import { runScenario, type RunOptions, type ScenarioRun } from './sim/run';
 import type { ExpectRecord } from './sim/records';
 import { RULE_BY_CODE, RULES } from './rules/registry';
+import { withIntendedFailures } from './intended-failures';
 import type { RelatedInformation, FixData } from './diagnostics';
 import type { TextRange } from './syntax/text-range';
 
@@ -101,7 +102,12 @@ export function analyseDocument(
       );
     }
     const diagnosticVerdicts = new Map<ExpectRecord, boolean>();
-    const checked = applyDiagnosticExpectations(run, own, make, diagnosticVerdicts);
+    const checked = applyDiagnosticExpectations(
+      run,
+      withIntendedFailures(run, own),
+      make,
+      diagnosticVerdicts,
+    );
     scenarios.push({ node, run, diagnostics: checked, diagnosticVerdicts });
     diagnostics.push(...checked);
   }

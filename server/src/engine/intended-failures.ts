@@ -1,0 +1,52 @@
+// A step whose failure an `expect NAME == FAILURE` line names, and that failed exactly so, failed
+// on purpose: the scenario documents the refusal (a VK_ERROR_…, a GL error, an errno). The
+// diagnostics that explain that failure (a refused syscall the layer made, the GL rule broken)
+// are then shown as information, "(expected) …", as for `expect diagnostic`: the explanation stays
+// in view and `drvmap check` passes. A raw syscall's own refusal says nothing the expectation does
+// not, so kernel-refused leaves it out altogether.
+import type { EngineDiagnostic } from './diagnostics';
+import type { ScenarioRun } from './sim/run';
+import { outcomeName } from './sim/outcome';
+import type { Outcome } from './sim/records';
+
+/** The codes that report a step's failure itself (not a hazard the failure leaves behind). */
+const FAILURE_CODES: ReadonlySet<string> = new Set(['kernel-refused', 'gl-error']);
+
+/** Indexes of the steps that failed as an expectation says they would. */
+export function intendedFailures(run: ScenarioRun): Set<number> {
+  const out = new Set<number>();
+  const { expects, symbols, records } = run.simulation;
+  for (const e of expects) {
+    const x = e.node.expectation;
+    if (x.form !== 'value' || x.op !== '==' || x.subject?.kind !== 'name' || x.value?.kind !== 'name')
+      continue;
+    const step = symbols.get(x.subject.name)?.stepIndex;
+    const record = step === undefined ? undefined : records[step];
+    if (!record || !isFailure(record.outcome)) continue;
+    if (outcomeName(record.outcome) === x.value.name) out.add(record.index);
+  }
+  return out;
+}
+
+function isFailure(outcome: Outcome): boolean {
+  return (
+    outcome.kind === 'errno' ||
+    outcome.kind === 'fault' ||
+    (outcome.kind === 'vk' && outcome.result !== 'VK_SUCCESS')
+  );
+}
+
+/** `diagnostics`, those explaining a failure the scenario expects shown as expected (info). */
+export function withIntendedFailures(
+  run: ScenarioRun,
+  diagnostics: readonly EngineDiagnostic[],
+): EngineDiagnostic[] {
+  const intended = intendedFailures(run);
+  if (intended.size === 0) return [...diagnostics];
+  const ranges = [...intended].map((i) => run.simulation.records[i]!.node);
+  return diagnostics.map((d) =>
+    FAILURE_CODES.has(d.code) && ranges.some((r) => d.range.start >= r.start && d.range.end <= r.end)
+      ? { ...d, severity: 'info', message: `(expected) ${d.message}` }
+      : d,
+  );
+}

@@ -1,0 +1,50 @@
+// An expectation that names a step's failure, and holds, makes it intended: a raw refusal is not
+// reported; what explains a Vulkan or GL failure is shown as information, "(expected) …".
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyseDocument } from '../../../server/src/engine/analysis';
+
+function shown(text: string): string[] {
+  return analyseDocument(text).diagnostics.map((d) => `${d.severity} ${d.code} ${d.message.slice(0, 11)}`);
+}
+
+const ALIAS_OF_A_BO = (expectation: string) => `scenario "s" {
+  driver radv {
+    preset radv
+  }
+  strategy alias
+  mem = vkAllocateMemory 1MiB host-visible
+  p = vkMapMemory mem
+${expectation}
+}`;
+
+test('a Vulkan failure the scenario expects: its kernel refusal is information', () => {
+  assert.deepEqual(shown(ALIAS_OF_A_BO('  expect p == VK_ERROR_MEMORY_MAP_FAILED')), [
+    'info kernel-refused (expected) ',
+  ]);
+});
+
+test('not expected, or expected otherwise: the refusal stays an error', () => {
+  assert.deepEqual(shown(ALIAS_OF_A_BO('')), ["error kernel-refused wine's mrem"]);
+  assert.deepEqual(shown(ALIAS_OF_A_BO('  expect p == VK_ERROR_OUT_OF_HOST_MEMORY')), [
+    "error kernel-refused wine's mrem",
+    'error expectation-failed expectation',
+  ]);
+});
+
+test('a GL error the scenario expects is information', () => {
+  const text = (expectation: string) => `scenario "gl" {
+  b = glBufferData 64KiB
+  p = glMapBufferRange b, 0, 0 write
+${expectation}
+}`;
+  assert.deepEqual(shown(text('  expect p == GL_INVALID_VALUE')), ['info gl-error (expected) ']);
+  assert.deepEqual(shown(text('')), ['error gl-error GL_INVALID_']);
+});
+
+test('a raw syscall refusal the scenario expects is not reported at all', () => {
+  assert.deepEqual(shown('scenario "r" {\n  a = mmap 0 rw private anon\n  expect a == EINVAL\n}'), []);
+  assert.deepEqual(shown('scenario "r" {\n  a = mmap 0 rw private anon\n}'), [
+    'error kernel-refused mmap(NULL, ',
+  ]);
+});
