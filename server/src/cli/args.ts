@@ -14,6 +14,8 @@ export function severityRank(severity: Severity): number {
 
 export type CheckFormat = 'text' | 'json' | 'sarif';
 export type TraceFormat = 'text' | 'json';
+/** Which mappings `drvmap trace` lists after each step. */
+export type MapsShown = 'all' | 'changed' | 'none';
 /** `auto`: colour when stdout is a terminal and NO_COLOR is not set. */
 export type ColorMode = 'auto' | 'always' | 'never';
 
@@ -43,8 +45,8 @@ export interface TraceCommand extends CommonOptions {
   /** A scenario name, or a 1-based index; undefined traces every scenario. */
   readonly scenario: string | undefined;
   readonly format: TraceFormat;
-  /** `--no-maps`: leave the mappings listing out of each step. */
-  readonly maps: boolean;
+  /** `--maps all|changed|none` (`--no-maps` is `none`): which mappings each step lists. */
+  readonly maps: MapsShown;
   readonly output: string | undefined;
 }
 
@@ -106,7 +108,9 @@ result), its result, its diagnostics and the mappings after it (like /proc/PID/m
 Options:
   --scenario NAME|N             the scenario to trace: its name or 1-based number (default: all)
   --format text|json            output format (default text)
-  --no-maps                     leave out the mappings after each step
+  --maps all|changed|none       the mappings after each step: all of them (default), only
+                                those the step added or removed (+/-), or none
+  --no-maps                     the same as --maps none
   --rule CODE=LEVEL             override a rule's severity; repeatable
   --kernel X.Y                  kernel version for scenarios without a \`kernel\` line
   -o, --output FILE             write to FILE instead of standard output
@@ -126,7 +130,7 @@ function isSeverity(value: string): value is Severity {
 /** Options that take a value, per command; `--name=value` and `--name value` both work. */
 const VALUE_OPTIONS: Record<'check' | 'trace', readonly string[]> = {
   check: ['--format', '--severity-threshold', '--fail-on', '--rule', '--kernel', '--output', '-o'],
-  trace: ['--format', '--scenario', '--rule', '--kernel', '--output', '-o'],
+  trace: ['--format', '--scenario', '--maps', '--rule', '--kernel', '--output', '-o'],
 };
 const FLAG_OPTIONS: Record<'check' | 'trace', readonly string[]> = {
   check: ['--color', '--no-color'],
@@ -252,12 +256,16 @@ export function parseArgs(argv: readonly string[]): Command {
   if (format !== 'text' && format !== 'json') fail(`--format takes text or json, not \`${format}\``);
   if (positional.length === 0) fail('no file given; usage: drvmap trace FILE [--scenario NAME|N]');
   if (positional.length > 1) fail(`trace takes one file, not ${positional.length}`);
+  const maps = single('--maps') ?? (flags.has('--no-maps') ? 'none' : 'all');
+  if (maps !== 'all' && maps !== 'changed' && maps !== 'none')
+    fail(`--maps takes all, changed or none, not \`${maps}\``);
+  if (flags.has('--no-maps') && maps !== 'none') fail('--no-maps and --maps disagree');
   return {
     kind: 'trace',
     file: positional[0] as string,
     scenario: single('--scenario'),
     format,
-    maps: !flags.has('--no-maps'),
+    maps,
     output,
     color,
     kernel,

@@ -17,7 +17,7 @@ import {
 import { formatHex } from '../engine/numbers';
 import type { ExpectRecord, Outcome } from '../engine/sim/records';
 import type { LineIndex } from '../engine/syntax/text-range';
-import { UsageError, type TraceCommand } from './args';
+import { UsageError, type MapsShown, type TraceCommand } from './args';
 import { analysisOptions, displayPath } from './check';
 import type { CliIo } from './io';
 import { formatTraceJson } from './formats/json';
@@ -96,8 +96,13 @@ export interface TraceStep {
   readonly diagnostics: readonly TraceDiagnostic[];
   /** The `expect` lines checked after this step (before the next one). */
   readonly expectations: readonly TraceExpectation[];
-  /** The mappings after the step (empty with --no-maps). */
+  /**
+   * The mappings after the step: all of them, or with `--maps changed` only those the step
+   * added (new or changed); empty with `--maps none`.
+   */
   readonly mappings: readonly TraceMapping[];
+  /** With `--maps changed`: the mappings the step removed (or changed: listed again in `mappings`). */
+  readonly removedMappings?: readonly TraceMapping[];
 }
 
 export interface ScenarioTrace {
@@ -121,7 +126,7 @@ export interface Trace {
 
 export interface TraceOptions {
   readonly scenario?: string;
-  readonly maps?: boolean;
+  readonly maps?: MapsShown;
   readonly analysis?: AnalysisOptions;
 }
 
@@ -230,7 +235,24 @@ export function traceScenario(
 ): ScenarioTrace {
   const { run } = scenario;
   const sim = run.simulation;
-  const withMaps = options.maps ?? true;
+  const maps = options.maps ?? 'all';
+  const shown = (list: readonly Vma[]) => list.map((v) => traceMapping(v, sim.pageSize));
+  let before: readonly Vma[] = sim.space.vmasAt(-1);
+  /** What step `index` lists; steps are listed in order, so `before` is the previous step's. */
+  const listedMappings = (index: number): Pick<TraceStep, 'mappings' | 'removedMappings'> => {
+    if (maps === 'none') return { mappings: [] };
+    const after = sim.space.vmasAt(index);
+    if (maps === 'all') return { mappings: shown(after) };
+    // Mappings are immutable records, so a change is a new object: compare by identity.
+    const old = new Set(before);
+    const now = new Set(after);
+    const changed = {
+      mappings: shown(after.filter((v) => !old.has(v))),
+      removedMappings: shown(before.filter((v) => !now.has(v))),
+    };
+    before = after;
+    return changed;
+  };
   const expectsAfter = new Map<number, TraceExpectation[]>();
   for (const e of sim.expects) {
     const list = expectsAfter.get(e.afterStep) ?? [];
@@ -274,7 +296,7 @@ export function traceScenario(
       failed: isFailure(record.outcome),
       diagnostics,
       expectations: expectsAfter.get(record.index) ?? [],
-      mappings: withMaps ? sim.space.vmasAt(record.index).map((v) => traceMapping(v, sim.pageSize)) : [],
+      ...listedMappings(record.index),
     };
   });
   const stepCount = run.node.body.filter((s) => s.kind === 'step').length;

@@ -80,7 +80,10 @@ test('trace: options', () => {
   assert.equal(t.file, 'a.drvmap');
   assert.equal(t.scenario, '2');
   assert.equal(t.format, 'json');
-  assert.equal(t.maps, false);
+  assert.equal(t.maps, 'none');
+  assert.equal((parseArgs(['trace', 'a.drvmap']) as TraceCommand).maps, 'all');
+  assert.equal((parseArgs(['trace', '--maps', 'changed', 'a.drvmap']) as TraceCommand).maps, 'changed');
+  assert.equal((parseArgs(['trace', '--maps=none', 'a.drvmap']) as TraceCommand).maps, 'none');
 });
 
 test('bad usage is a UsageError naming the problem', () => {
@@ -101,6 +104,8 @@ test('bad usage is a UsageError naming the problem', () => {
   assert.match(usage(['trace', 'a', 'b']).message, /one file/);
   assert.match(usage(['trace', '--format', 'sarif', 'a']).message, /text or json/);
   assert.equal(usage(['trace', '--bogus', 'a']).topic, 'trace');
+  assert.match(usage(['trace', '--maps', 'some', 'a']).message, /all, changed or none/);
+  assert.match(usage(['trace', '--maps', 'all', '--no-maps', 'a']).message, /disagree/);
 });
 
 test('severity ranks order error > warning > info > hint', () => {

@@ -64,7 +64,7 @@ test('trace: a failing call carries its errno and the step its diagnostics', () 
 
 test('trace text: a /proc/PID/maps-like listing with owner and step', () => {
   const trace = buildTrace('a.drvmap', CLEAN);
-  const text = formatTraceText(trace, { color: false, maps: true });
+  const text = formatTraceText(trace, { color: false, maps: 'all' });
   assert.match(text, /^scenario 1 "DONTUNMAP keeps the old range, but empty"/);
   assert.match(text, /step 3 {2}line 5 {2}b = mremap a, 2MiB, 2MiB, maymove \| dontunmap/);
   assert.match(text, /\n {4}[0-9a-f]+-[0-9a-f]+ rw-p 00000000 \[anon:a\] {2}\(\w+, step 1\)\n/);
@@ -74,7 +74,7 @@ test('trace text: a /proc/PID/maps-like listing with owner and step', () => {
     formatMappingLine(mapping),
     `${mapping.startPlain}-${mapping.endPlain} rw-p 00000000 [anon:a]  (${mapping.owner}, step 1)`,
   );
-  assert.doesNotMatch(formatTraceText(trace, { color: false, maps: false }), /mappings \(/);
+  assert.doesNotMatch(formatTraceText(trace, { color: false, maps: 'none' }), /mappings \(/);
 });
 
 test('trace JSON: exact addresses as strings, round-trips', () => {
@@ -128,7 +128,7 @@ test('trace text: a step that could not run shows its diagnostic and no empty re
     '  write b, 4, 0x11',
     '}',
   ].join('\n');
-  const out = formatTraceText(buildTrace('u.drvmap', text), { color: false, maps: false });
+  const out = formatTraceText(buildTrace('u.drvmap', text), { color: false, maps: 'none' });
   const lines = out.split('\n');
   const write = lines.findIndex((l) => l.includes('write b, 4, 0x11'));
   assert.ok(write > 0, out);
@@ -163,9 +163,52 @@ test('trace: `expect diagnostic` shows whether the step before it had the diagno
     [6, true, 'diagnostic access-fault on step 3'],
     [8, false, 'diagnostic access-fault on step 4'],
   ]);
-  const printed = formatTraceText(buildTrace('d.drvmap', text), { color: false, maps: false });
+  const printed = formatTraceText(buildTrace('d.drvmap', text), { color: false, maps: 'none' });
   assert.doesNotMatch(printed, /\[object Object\]|\? line/);
   assert.match(printed, /✓ line 6: expect diagnostic access-fault/);
   assert.match(printed, /✗ line 8: expect diagnostic access-fault/);
   assert.match(printed, /→ 1 byte written/);
+});
+
+test('trace --maps changed: each step lists only the mappings it added (+) and removed (-)', () => {
+  const text = [
+    'scenario "moves" {',
+    '  a = mmap 8KiB rw private anon',
+    '  b = mmap 4KiB rw private anon at 0x1000_0000',
+    '  mprotect a, 4KiB, r',
+    '  munmap b, 4KiB',
+    '  read a, 1',
+    '}',
+  ].join('\n');
+  const all = buildTrace('m.drvmap', text).scenarios[0]!.steps;
+  const changed = buildTrace('m.drvmap', text, { maps: 'changed' }).scenarios[0]!.steps;
+  const starts = (list: readonly { startPlain: string }[] | undefined) =>
+    (list ?? []).map((m) => m.startPlain);
+  // Step 1 adds a; step 2 adds b; step 3 splits a (one removed, two added); step 4 removes b;
+  // step 5 changes nothing.
+  assert.deepEqual(
+    changed.map((s) => [starts(s.mappings).length, starts(s.removedMappings).length]),
+    [
+      [1, 0],
+      [1, 0],
+      [2, 1],
+      [0, 1],
+      [0, 0],
+    ],
+  );
+  assert.deepEqual(starts(changed[1]?.mappings), ['10000000']);
+  assert.deepEqual(starts(changed[3]?.removedMappings), ['10000000']);
+  // Replaying the changes from nothing gives every step's full listing.
+  let live: string[] = [];
+  changed.forEach((step, i) => {
+    const removed = new Set(step.removedMappings?.map((m) => formatMappingLine(m)));
+    live = live.filter((line) => !removed.has(line)).concat(step.mappings.map((m) => formatMappingLine(m)));
+    assert.deepEqual([...live].sort(), all[i]!.mappings.map((m) => formatMappingLine(m)).sort());
+  });
+  const printed = formatTraceText(buildTrace('m.drvmap', text, { maps: 'changed' }), {
+    color: false,
+    maps: 'changed',
+  });
+  assert.match(printed, /step 4 .*\n(.*\n)*? {2}- 10000000-10001000 rw-p/);
+  assert.doesNotMatch(printed, /mappings \(/);
 });

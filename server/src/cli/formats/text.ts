@@ -3,6 +3,7 @@
 import type { Severity } from '../../engine/diagnostics';
 import type { CheckReport, ReportedDiagnostic, SeverityCounts } from '../check';
 import type { ScenarioTrace, Trace, TraceMapping, TraceStep } from '../trace';
+import type { MapsShown } from '../args';
 
 export interface TextOptions {
   readonly color: boolean;
@@ -97,7 +98,7 @@ export function formatMappingLine(m: TraceMapping): string {
   return `${head}  (${m.owner}, step ${m.createdStep}${label})`;
 }
 
-function formatStep(step: TraceStep, p: Palette, maps: boolean): string {
+function formatStep(step: TraceStep, p: Palette, maps: MapsShown): string {
   let out = `\n${p.bold(`step ${step.step}`)}  ${p.dim(`line ${step.line}`)}  ${step.text}\n`;
   for (const call of step.calls) {
     // A syscall's return reads `= value`; any other result is prose, set off by a colon.
@@ -112,14 +113,17 @@ function formatStep(step: TraceStep, p: Palette, maps: boolean): string {
     out += `  ${p.severity(d.severity)(d.severity)} ${p.dim(`[${d.code}]`)} ${d.message}\n`;
   for (const e of step.expectations)
     out += `  ${e.passed === false ? p.bad('✗') : e.passed ? p.ok('✓') : '?'} line ${e.line}: ${e.text}${e.detail ? p.dim(`  (${e.detail})`) : ''}\n`;
-  if (maps) {
+  if (maps === 'all') {
     out += `  ${p.dim(`mappings (${step.mappings.length}):`)}\n`;
     for (const m of step.mappings) out += `    ${formatMappingLine(m)}\n`;
+  } else if (maps === 'changed') {
+    for (const m of step.removedMappings ?? []) out += `  ${p.bad('-')} ${formatMappingLine(m)}\n`;
+    for (const m of step.mappings) out += `  ${p.ok('+')} ${formatMappingLine(m)}\n`;
   }
   return out;
 }
 
-function formatScenario(s: ScenarioTrace, p: Palette, maps: boolean): string {
+function formatScenario(s: ScenarioTrace, p: Palette, maps: MapsShown): string {
   let out = `${p.bold(`scenario ${s.index}${s.name !== null ? ` "${s.name}"` : ''}`)}  ${p.dim(`line ${s.line}; kernel ${s.kernel}; window ${s.window.start}..${s.window.end}`)}\n`;
   for (const e of s.expectationsBeforeSteps)
     out += `  ${e.passed === false ? p.bad('✗') : e.passed ? p.ok('✓') : '?'} line ${e.line}: ${e.text}\n`;
@@ -129,7 +133,7 @@ function formatScenario(s: ScenarioTrace, p: Palette, maps: boolean): string {
   return out;
 }
 
-export function formatTraceText(trace: Trace, options: TextOptions & { maps: boolean }): string {
+export function formatTraceText(trace: Trace, options: TextOptions & { maps: MapsShown }): string {
   const p = palette(options.color);
   return trace.scenarios.map((s) => formatScenario(s, p, options.maps)).join('\n');
 }
