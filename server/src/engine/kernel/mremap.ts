@@ -2,7 +2,7 @@
 // check_prep_vma → mremap_to / mremap_at / remap_move; ≤ 6.16 follows the older syscall body with
 // vma_to_resize() running *after* the MREMAP_FIXED destination was unmapped (the ordering hazard).
 import { formatHexPlain } from '../numbers';
-import { versionAtLeast } from './config';
+import { formatKernelVersion, versionAtLeast } from './config';
 import { exactEffects, fail, succeed, withEffects } from './result';
 import { describeRange, deviceOf, exceedsAddressSpaceLimit, hexPage, isSealed } from './state';
 import * as T from './types';
@@ -390,8 +390,9 @@ function mremapTo(
     // ≤ 6.16: vma_to_resize() runs only now, after the destination is gone (facts 3.3 "Failure hazard").
     const refusal = checkResize(call, vma, addrPage, old, old, newPages);
     if (refusal !== undefined) {
+      // Only this legacy path gets here, so the scenario's kernel is one that loses the destination.
       const lost = call.effects.some((e) => e.kind === 'replaced')
-        ? '; on Linux ≤ 6.16 the MREMAP_FIXED destination was already unmapped and stays destroyed'
+        ? `; Linux ${formatKernelVersion(state.config.version)} had already unmapped the MREMAP_FIXED destination, which stays destroyed (Linux ≤ 6.16 check the source only after that; 6.17 checks it first)`
         : '';
       return fail(refusal.errno, refusal.reason + lost);
     }
