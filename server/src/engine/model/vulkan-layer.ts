@@ -93,6 +93,8 @@ export type MemoryArg = (argument: Argument | undefined) => VkMemory | undefined
 
 export class VulkanLayer {
   readonly memories: VkMemory[] = [];
+  /** The memory each successful map step mapped for the app: a pointer name's provenance (H5). */
+  private readonly appMapAt = new Map<number, VkMemory>();
   /** The memories with an app pointer now, in allocation order (see StrategyContext.appMapped). */
   private readonly appMapped: VkMemory[] = [];
   private readonly ops = new Map<string, DriverOps>();
@@ -226,6 +228,7 @@ export class VulkanLayer {
         memory.appPointer = result.pointer;
         this.noteAppMapped(memory);
         memory.mapStep = this.sim.stepIndex;
+        this.appMapAt.set(this.sim.stepIndex, memory);
         memory.mapOffset = offset;
         memory.mapSize = size;
         memory.history.push(new FormattedEvent(this.sim.stepIndex, mappedForAppText, result.pointer));
@@ -378,6 +381,7 @@ export class VulkanLayer {
     memory.appPointer = pointer;
     this.noteAppMapped(memory);
     memory.mapStep = this.sim.stepIndex;
+    this.appMapAt.set(this.sim.stepIndex, memory);
     memory.mapOffset = offset;
     memory.mapSize = size ?? memory.allocationSize - offset;
     memory.history.push({ step: this.sim.stepIndex, text: `mapped at ${formatHex(pointer)}` });
@@ -578,6 +582,45 @@ export class VulkanLayer {
             : this.sim.madeAt(vma, 'what is there now was made here')),
         ],
       );
+    }
+  }
+
+  /**
+   * An access through a pointer that a vkMapMemory gave, made after that mapping ended
+   * (vkUnmapMemory, vkFreeMemory): the application's H5. `mapSteps` are the steps whose results
+   * the address expression names.
+   */
+  checkPointerAfterUnmap(
+    actor: string,
+    kind: 'read' | 'write',
+    address: bigint,
+    mapSteps: readonly number[],
+  ): void {
+    for (const mapStep of mapSteps) {
+      const memory = this.appMapAt.get(mapStep);
+      if (memory === undefined || memory.mapStep === mapStep) continue;
+      const after = (text: string) => memory.history.find((e) => e.step > mapStep && e.text === text);
+      const unmapped = after('unmapped');
+      const freed = after('freed');
+      const ends = [
+        ...(unmapped ? [{ event: unmapped, what: 'unmapped' }] : []),
+        ...(freed ? [{ event: freed, what: 'freed' }] : []),
+      ];
+      const owner = this.appMapped.find(
+        (m) => m.appPointer !== undefined && address >= m.appPointer && address < m.appPointer + m.mapSize,
+      );
+      this.sim.finding(
+        'use-after-free',
+        `${actor} ${kind}s ${formatHex(address)} through the pointer vkMapMemory gave for ${memory.name} at step ${mapStep + 1}, but ${memory.name} was ${ends.map((e) => `${e.what} at step ${e.event.step + 1}`).join(' and ') || 'unmapped'}${owner === undefined ? '' : owner === memory ? `; it is mapped again at step ${(owner.mapStep ?? 0) + 1} at this address, which Vulkan does not promise` : `: the address is ${owner.name}'s now (mapped at step ${(owner.mapStep ?? 0) + 1}), so the access reaches another object`} (H5)`,
+        [
+          { range: this.sim.stepRange(mapStep) ?? memory.node, message: `${memory.name} mapped here` },
+          ...ends.map((e) => ({
+            range: this.sim.stepRange(e.event.step) ?? memory.node,
+            message: `${memory.name} ${e.what} here`,
+          })),
+        ],
+      );
+      return;
     }
   }
 

@@ -40,6 +40,8 @@ export function accessStep(
   const address = scope.evaluate(addressArg);
   if (address === undefined || length === undefined) return skippedForArguments();
   const reached = addressReached(actor, address);
+  if (addressArg.kind !== 'number')
+    vulkan.checkPointerAfterUnmap(actor, verb, address, stepsNamedIn(context, addressArg));
   if (verb === 'write') {
     const datum = writeDatum(context, step, actor);
     const result = sim.write(actor, reached, length, datum);
@@ -54,6 +56,24 @@ export function accessStep(
   sim.noteAccess(actor, 'read', reached, length, result.ok ? seen : faultText(result), result.ok);
   vulkan.noteAppAccess(step, actor, address, length, 'read');
   return byteReadOutcome(result) ?? accessOutcome(result, seen);
+}
+
+/** The steps whose results an address expression names (`p + 0x10` → the step that bound `p`). */
+function stepsNamedIn(context: StepContext, expression: Expression): number[] {
+  const steps: number[] = [];
+  const visit = (e: Expression | undefined): void => {
+    if (e === undefined) return;
+    if (e.kind === 'name') {
+      const step = context.sim.symbols.get(e.name)?.stepIndex;
+      if (step !== undefined) steps.push(step);
+    } else if (e.kind === 'binary') {
+      visit(e.left);
+      visit(e.right);
+    } else if (e.kind === 'negate') visit(e.operand);
+    else if (e.kind === 'paren') visit(e.inner);
+  };
+  visit(expression);
+  return steps;
 }
 
 function faultText(result: Extract<AccessResult, { ok: false }>): string {

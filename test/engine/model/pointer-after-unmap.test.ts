@@ -1,0 +1,48 @@
+// H5 from the application's side: a pointer vkMapMemory gave, used after its memory was
+// unmapped or freed. The window address may hold another object by then.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyse } from './helpers';
+
+const messages = (text: string) =>
+  analyse(text)
+    .diagnostics.filter((d) => d.code === 'use-after-free')
+    .map((d) => d.message);
+
+const PREFIX = `scenario "h5" {
+  strategy placed
+  m1 = vkAllocateMemory 64KiB host-visible coherent
+  p1 = vkMapMemory m1
+`;
+
+test('a pointer used after its memory was unmapped and freed reaches the next object there', () => {
+  const found = messages(`${PREFIX}  vkUnmapMemory m1
+  vkFreeMemory m1
+  m2 = vkAllocateMemory 64KiB host-visible coherent
+  p2 = vkMapMemory m2
+  app writes p1 + 0x10, 4
+  app writes p2, 4
+}`);
+  assert.deepEqual(found, [
+    "app writes 0x1_0010 through the pointer vkMapMemory gave for m1 at step 2, but m1 was unmapped at step 3 and freed at step 4: the address is m2's now (mapped at step 6), so the access reaches another object (H5)",
+  ]);
+});
+
+test('mapped again: the old pointer is still not one Vulkan promises', () => {
+  const [found] = messages(`${PREFIX}  vkUnmapMemory m1
+  q1 = vkMapMemory m1
+  app reads p1, 4
+}`);
+  assert.match(found ?? '', /m1 was unmapped at step 3; it is mapped again at step 4 at this address/);
+});
+
+test('while the mapping lasts, and through the new pointer, nothing is reported', () => {
+  assert.deepEqual(
+    messages(`${PREFIX}  app writes p1, 4
+  vkUnmapMemory m1
+  q1 = vkMapMemory m1
+  app writes q1, 4
+}`),
+    [],
+  );
+});
