@@ -410,7 +410,7 @@ export const VERBS: readonly VerbSpec[] = [
       { name: 'size', kind: 'expr', doc: 'Object size in bytes; touching past it raises SIGBUS.' },
     ],
     wordGroups: [OPEN_KIND_WORDS, OPEN_OPTION_WORDS],
-    options: [],
+    options: [by],
     binds: 'file',
     example: 'f = open memfd "wow64buf" 20KiB',
   },

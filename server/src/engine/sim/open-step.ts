@@ -12,10 +12,12 @@ import {
 import { formatSize } from '../numbers';
 import type { Expression, StepNode } from '../syntax/ast';
 import { skippedForArguments } from './outcome';
+import { reportExtraArgument } from './step-arguments';
 import type { Outcome } from './records';
 import type { StepContext } from './step-context';
 
-export function openStep(context: StepContext, step: StepNode): Outcome {
+/** `actor`: who opens it (host unless the step names one, as for any raw syscall). */
+export function openStep(context: StepContext, step: StepNode, actor: string): Outcome {
   const { sim, scope, problems } = context;
   const kind = step.words.find((w) => w.name === 'memfd' || w.name === 'file' || w.name === 'device');
   if (!kind) {
@@ -24,6 +26,8 @@ export function openStep(context: StepContext, step: StepNode): Outcome {
   }
   const nameArg = step.args.find((a) => a.kind === 'string');
   const sizeArg = step.args.find((a) => a.kind !== 'string') as Expression | undefined;
+  for (const arg of step.args)
+    if (arg !== nameArg && arg !== sizeArg) reportExtraArgument(context, step, arg, 'a name and a size');
   if (!sizeArg) {
     problems.report(
       'missing-argument',
@@ -49,7 +53,7 @@ export function openStep(context: StepContext, step: StepNode): Outcome {
         };
   const file = sim.space.openFile(spec);
   sim.note(
-    'app',
+    actor,
     kind.name === 'memfd'
       ? `memfd_create("${rawName}") + ftruncate(${formatSize(size)})`
       : `open("${spec.name}")`,

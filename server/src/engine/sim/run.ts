@@ -204,7 +204,7 @@ class ScenarioRunner {
       case 'mremap':
         return mremapStep(context, step, actor);
       case 'open':
-        return openStep(context, step);
+        return openStep(context, step, actor);
       case 'uffd':
         return uffdRegisterStep(context, step, actor);
       case 'mach_vm_remap':

@@ -1,8 +1,9 @@
 // A step's numeric arguments: its positional values (`mremap old, size, new`) and its keyword
 // options (`at 0x7000_0000`), each evaluated in the name scope. Every step reads them, so they
 // are plain loops: a `find` with an arrow makes a closure per call.
-import { VERB_BY_NAME } from '../language/vocabulary';
-import type { Option, StepNode } from '../syntax/ast';
+import { VERB_BY_NAME, verbOptions, verbWords } from '../language/vocabulary';
+import type { Argument, Option, StepNode } from '../syntax/ast';
+import { closestWord } from '../language/closest-word';
 import type { StepContext } from './step-context';
 
 type ArgumentContext = Pick<StepContext, 'scope' | 'problems'>;
@@ -30,11 +31,7 @@ export function positionalValues(
       continue;
     }
     if (position >= names.length) {
-      problems.report(
-        'syntax-error',
-        arg,
-        `${step.verb.name} takes ${names.length} values; this one is extra`,
-      );
+      reportExtraArgument(context, step, arg, `${names.length} ${names.length === 1 ? 'value' : 'values'}`);
       continue;
     }
     out[position++] = scope.evaluate(arg);
@@ -51,6 +48,31 @@ export function positionalValues(
     out[position] = undefined;
   }
   return out;
+}
+
+/**
+ * An argument past the last a verb takes. A bare word that names nothing is most likely a flag
+ * the verb does not know (`mmap 4KiB rw privat anon`): say that, with the verb's words.
+ */
+export function reportExtraArgument(
+  context: ArgumentContext,
+  step: StepNode,
+  arg: Argument,
+  takes: string,
+): void {
+  const verb = step.verb.name;
+  if (arg.kind === 'name' && !context.scope.has(arg.name)) {
+    const spec = VERB_BY_NAME.get(verb);
+    const known = spec ? [...verbWords(spec), ...verbOptions(spec)] : [];
+    const similar = closestWord(arg.name, known);
+    context.problems.report(
+      'unknown-word',
+      arg,
+      `\`${arg.name}\` is not a word ${verb} knows${similar ? `; did you mean \`${similar}\`?` : known.length ? ` (it knows: ${known.join(', ')})` : ''}`,
+    );
+    return;
+  }
+  context.problems.report('syntax-error', arg, `${verb} takes ${takes}; this one is extra`);
 }
 
 /** One reused array per count of values (verbs take 1, 2 or 4), each of its exact size. */

@@ -1,0 +1,37 @@
+// "Did you mean …?": the known word nearest a misspelt one, when one is near enough to be a
+// likely typo (an edit or two, never more than a third of the word).
+
+/** The word of `known` closest to `word` by edit distance, or undefined when none is close. */
+export function closestWord(word: string, known: Iterable<string>): string | undefined {
+  const lower = word.toLowerCase();
+  const limit = Math.min(2, Math.floor(lower.length / 3));
+  let best: string | undefined;
+  let bestDistance = limit + 1;
+  for (const candidate of known) {
+    const distance = editDistance(lower, candidate.toLowerCase(), bestDistance);
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/** Levenshtein distance, or `cap` as soon as it is known to be at least that. */
+function editDistance(a: string, b: string, cap: number): number {
+  if (Math.abs(a.length - b.length) >= cap) return cap;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      current.push(value);
+      rowMin = Math.min(rowMin, value);
+    }
+    if (rowMin >= cap) return cap;
+    previous = current;
+  }
+  return Math.min(previous[b.length]!, cap);
+}

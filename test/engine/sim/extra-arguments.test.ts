@@ -1,0 +1,58 @@
+// What a step says about words and values it cannot use: a misspelt flag is an unknown word (with
+// the likely one, which a quick fix applies), a value past the last is extra; `open` too.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyseDocument } from '../../../server/src/engine/analysis';
+import { codeActions } from '../../../server/src/engine/features/code-actions';
+import { applyEdits } from '../../../server/src/engine/features/edits';
+import { closestWord } from '../../../server/src/engine/language/closest-word';
+
+const problems = (body: string) =>
+  analyseDocument(`scenario "s" {\n${body}\n}`).diagnostics.map((d) => `${d.code}: ${d.message}`);
+
+test('a misspelt flag: unknown-word with the word meant, and the quick fix removes it', () => {
+  const text = 'scenario "s" {\n  a = mmap 8KiB rw privat anon\n}';
+  const analysis = analyseDocument(text);
+  const typo = analysis.diagnostics.find((d) => d.code === 'unknown-word');
+  assert.equal(typo?.message, '`privat` is not a word mmap knows; did you mean `private`?');
+  const [fix] = codeActions(analysis, typo!.range).filter((a) => a.diagnostic.code === 'unknown-word');
+  assert.ok(fix);
+  const fixed = applyEdits(text, fix.edits);
+  assert.match(fixed, /mmap 8KiB rw private anon/);
+  assert.deepEqual(analyseDocument(fixed).diagnostics, []);
+});
+
+test('a word nothing resembles lists the words the verb knows', () => {
+  const [first] = problems('  a = mmap 8KiB rw private anon frobnicate');
+  assert.match(
+    first ?? '',
+    /^unknown-word: `frobnicate` is not a word mmap knows \(it knows: none, r, rw, .*\bat, fd, offset, by\)$/,
+  );
+});
+
+test('a value past the last is extra, counted right', () => {
+  assert.deepEqual(problems('  a = mmap 8KiB rw private anon 5'), [
+    'syntax-error: mmap takes 1 value; this one is extra',
+  ]);
+  assert.deepEqual(problems('  a = mmap 8KiB rw private anon\n  munmap a, 8KiB, 3'), [
+    'syntax-error: munmap takes 2 values; this one is extra',
+  ]);
+});
+
+test('open reports what it cannot use, and takes `by`', () => {
+  assert.deepEqual(problems('  g = open memfd "x" 8KiB at 0x1000'), [
+    'unknown-word: `at` is not a word open knows (it knows: memfd, file, device, readonly, mixedmap, custom-placement, by)',
+    'syntax-error: open takes a name and a size; this one is extra',
+  ]);
+  const run = analyseDocument('scenario "s" {\n  actor fex\n  g = open memfd "x" 8KiB by fex\n}')
+    .scenarios[0]!.run;
+  assert.equal(run.simulation.records[0]?.calls[0]?.actor, 'fex');
+});
+
+test('closestWord: an edit or two away, never more than a third of the word', () => {
+  assert.equal(closestWord('privat', ['private', 'shared']), 'private');
+  assert.equal(closestWord('mayomve', ['maymove', 'fixed']), 'maymove');
+  assert.equal(closestWord('RW', ['rw', 'r']), 'rw');
+  assert.equal(closestWord('xyz', ['rw', 'rx']), undefined);
+  assert.equal(closestWord('frobnicate', ['fixed', 'private']), undefined);
+});
