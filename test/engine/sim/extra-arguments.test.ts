@@ -53,6 +53,7 @@ test('closestWord: an edit or two away, never more than a third of the word', ()
   assert.equal(closestWord('privat', ['private', 'shared']), 'private');
   assert.equal(closestWord('mayomve', ['maymove', 'fixed']), 'maymove');
   assert.equal(closestWord('RW', ['rw', 'r']), 'rw');
+  assert.equal(closestWord('mmpa', ['mmap', 'munmap']), 'mmap');
   assert.equal(closestWord('xyz', ['rw', 'rx']), undefined);
   assert.equal(closestWord('frobnicate', ['fixed', 'private']), undefined);
 });

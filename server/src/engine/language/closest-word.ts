@@ -1,5 +1,6 @@
 // "Did you mean …?": the known word nearest a misspelt one, when one is near enough to be a
-// likely typo (an edit or two, never more than a third of the word).
+// likely typo (an edit or two, a swap of neighbours counting as one; never more than a third of
+// the word).
 
 /** The word of `known` closest to `word` by edit distance, or undefined when none is close. */
 export function closestWord(word: string, known: Iterable<string>): string | undefined {
@@ -17,20 +18,27 @@ export function closestWord(word: string, known: Iterable<string>): string | und
   return best;
 }
 
-/** Levenshtein distance, or `cap` as soon as it is known to be at least that. */
+/**
+ * Edit distance counting a swap of two neighbours as one edit (`mmpa` → `mmap`), as typos are;
+ * `cap` as soon as it is known to be at least that.
+ */
 function editDistance(a: string, b: string, cap: number): number {
   if (Math.abs(a.length - b.length) >= cap) return cap;
+  let before: number[] = [];
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      let value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        value = Math.min(value, before[j - 2]! + 1);
       current.push(value);
       rowMin = Math.min(rowMin, value);
     }
     if (rowMin >= cap) return cap;
+    before = previous;
     previous = current;
   }
   return Math.min(previous[b.length]!, cap);

@@ -4,6 +4,7 @@
 // step lives in its own module and gets what it needs through a StepContext.
 import type { ScenarioNode, SettingNode, Statement, StepNode } from '../syntax/ast';
 import { ACCESS_VERBS, VERB_BY_NAME } from '../language/vocabulary';
+import { closestWord } from '../language/closest-word';
 import type { DriverModel } from '../model/driver';
 import { VulkanLayer } from '../model/vulkan-layer';
 import { GlLayer } from '../model/gl/gl-layer';
@@ -246,7 +247,7 @@ function settingsAndDeclarations(body: readonly Statement[]): {
  * on every step, not only for an unknown verb.
  */
 function reportUnknownVerb(problems: ProblemSink, step: StepNode): void {
-  const suggestion = [...VERB_BY_NAME.keys()].find((v) => v.toLowerCase() === step.verb.name.toLowerCase());
+  const suggestion = closestWord(step.verb.name, VERB_BY_NAME.keys());
   problems.report(
     'unknown-word',
     step.verb,
