@@ -165,3 +165,11 @@ test('an invisible character is named by its code point, a visible one quoted', 
   assert.deepEqual(messages('scenario "b" {\n  \u007f\n}\n'), ['unexpected character U+007F']);
   assert.deepEqual(messages('scenario "b" {\n  §\n}\n'), ['unexpected character `§`']);
 });
+
+test('an expectation with another comparison is one error, not two', () => {
+  const errors = parse('scenario "x" {\n  a = mmap 8KiB rw private anon\n  expect a < 0x1000\n}\n').errors;
+  assert.deepEqual(
+    errors.map((e) => e.message),
+    ['expected `==` or `!=`, found `<`'],
+  );
+});

@@ -532,9 +532,11 @@ class Parser {
 
   private comparison(): { op: '==' | '!='; value: Argument | undefined } {
     if (!this.at('eq') && !this.at('neq')) {
-      if (!this.atLineEnd())
+      if (!this.atLineEnd()) {
         this.error(this.peek(), `expected \`==\` or \`!=\`, found ${describe(this.peek())}`);
-      else this.error(this.peek(), 'expected `==` or `!=` and the expected value');
+        // One mistake, one error: the rest of the line is what that comparison would have read.
+        this.skipLineOrBrace();
+      } else this.error(this.peek(), 'expected `==` or `!=` and the expected value');
       return { op: '==', value: undefined };
     }
     const op = this.kind === 'eq' ? '==' : '!=';
