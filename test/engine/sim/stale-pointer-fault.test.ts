@@ -31,3 +31,24 @@ test('a fault with no stale pointer behind it is still an access-fault', () => {
   const text = 'scenario "f" {\n  a = mmap 4KiB rw private anon\n  munmap a, 4KiB\n  write a, 1\n}';
   assert.deepEqual(codes(text), ['error access-fault']);
 });
+
+test("a failed expectation of the driver's read says its cached pointer was left empty", () => {
+  const text = (kernel: string) => `scenario "lvp" {
+  kernel ${kernel}
+  driver lvp {
+    preset lavapipe
+  }
+  strategy remap-dontunmap
+  mem = vkAllocateMemory 64KiB host-visible coherent
+  p = vkMapMemory mem
+  w = app writes p, 4
+  expect lvp reads mem, 4 == w
+}`;
+  const failed = (k: string) =>
+    analyseDocument(text(k))
+      .diagnostics.filter((d) => d.code === 'expectation-failed')
+      .map((d) => d.message);
+  assert.deepEqual(failed('5.10'), [
+    "expectation failed: lvp reads 0x00 from mem, through its cached pointer 0x7fff_f7fe_f000, which wine's MREMAP_DONTUNMAP at step 2 left empty: it reads fresh memory, not mem's pages (H11)",
+  ]);
+});

@@ -537,6 +537,27 @@ export class VulkanLayer {
   }
 
   /** The driver uses a pointer it cached: is its mapping still what it was (H2, H11)? */
+  /**
+   * For an expectation's read by the driver (`expect lvp reads mem …`): when it goes through a
+   * cached pointer that no longer shows the memory, why, so a failed expectation says it; the
+   * read itself is a probe, and stale-pointer is reported where the driver really uses it.
+   */
+  staleReadNote(memory: VkMemory): string | undefined {
+    const driver = memory.driver;
+    const address = memory.driverPointer;
+    if (address === undefined || !(driver.cachesPointer || driver.backing === 'anon')) return undefined;
+    if (this.sim.space.userfaultfd.handlerAt(this.sim.pageOf(address))) return undefined;
+    const vma = this.sim.space.vmaAt(this.sim.pageOf(address));
+    const through = `through its cached pointer ${formatHex(address)}`;
+    if (!vma) return `${through}, where nothing is mapped any more (H2)`;
+    const object = memory.driverObject;
+    if (!object || vma.object.id === object.id || vma.anon?.id === object.id) return undefined;
+    const change = this.sim.lastChangeAt(this.sim.pageOf(address));
+    if (change?.effect.kind === 'emptied' || (change && change.call.text.includes('MREMAP_DONTUNMAP')))
+      return `${through}, which ${change.call.actor}'s MREMAP_DONTUNMAP at step ${change.step + 1} left empty: it reads fresh memory, not ${memory.name}'s pages (H11)`;
+    return `${through}, which no longer shows ${memory.name}: ${vma.label ?? 'another mapping'} of ${vma.owner} (step ${vma.createdStep + 1}) is there (H2)`;
+  }
+
   private checkStale(memory: VkMemory, address: bigint): void {
     // A userfaultfd handler answers for the page: `uffd-snapshot-stale` reports what still goes wrong.
     if (this.sim.space.userfaultfd.handlerAt(this.sim.pageOf(address))) return;

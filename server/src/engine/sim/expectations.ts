@@ -25,10 +25,12 @@ interface ReadSeen {
   readonly actual: string;
   readonly address: bigint | undefined;
   readonly memory: string | undefined;
+  /** How a failed read by a driver got its bytes, when that explains it (a stale pointer). */
+  readonly via: string | undefined;
 }
 
 function readDetail(seen: ReadSeen): string {
-  return `${seen.reader} reads ${seen.actual}${seen.address !== undefined ? ` at ${formatHex(seen.address)}` : ` from ${seen.memory}`}`;
+  return `${seen.reader} reads ${seen.actual}${seen.address !== undefined ? ` at ${formatHex(seen.address)}` : ` from ${seen.memory}`}${seen.via ? `, ${seen.via}` : ''}`;
 }
 
 /** An expectation's record; a read's detail is formatted when read. */
@@ -136,10 +138,9 @@ function checkRead(context: StepContext, node: ExpectNode, e: FormOf<'read'>): V
   const matches = result.ok
     ? expected.kind === 'datum' && allOf(result.segments, expected.datum) && result.segments.length > 0
     : expected.kind === 'signal' && expected.signal === result.signal;
-  return {
-    passed: e.op === '==' ? matches : !matches,
-    detail: { reader, actual, address, memory: target?.memory.name },
-  };
+  const passed = e.op === '==' ? matches : !matches;
+  const via = !passed && target ? vulkan.staleReadNote(target.memory) : undefined;
+  return { passed, detail: { reader, actual, address, memory: target?.memory.name, via } };
 }
 
 /** Every run of bytes holds the datum (a loop: an arrow capturing it allocates per expectation). */
