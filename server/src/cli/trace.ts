@@ -15,6 +15,7 @@ import {
   type Vma,
 } from '../engine/kernel/types';
 import { formatHex } from '../engine/numbers';
+import { isFailedOutcome } from '../engine/sim/outcome';
 import type { ExpectRecord, Outcome } from '../engine/sim/records';
 import type { LineIndex } from '../engine/syntax/text-range';
 import { UsageError, type MapsShown, type TraceCommand } from './args';
@@ -175,14 +176,6 @@ export function traceOutcome(outcome: Outcome): TraceOutcome {
   }
 }
 
-function isFailure(outcome: Outcome): boolean {
-  return (
-    outcome.kind === 'errno' ||
-    outcome.kind === 'fault' ||
-    (outcome.kind === 'vk' && outcome.result !== 'VK_SUCCESS')
-  );
-}
-
 function expectation(
   record: ExpectRecord,
   scenario: ScenarioAnalysis,
@@ -293,7 +286,7 @@ export function traceScenario(
       })),
       outcome: traceOutcome(record.outcome),
       result: record.resultText.replace(/^→\s*/, ''),
-      failed: isFailure(record.outcome),
+      failed: isFailedOutcome(record.outcome),
       diagnostics,
       expectations: expectsAfter.get(record.index) ?? [],
       ...listedMappings(record.index),

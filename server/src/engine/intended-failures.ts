@@ -6,8 +6,7 @@
 // not, so kernel-refused leaves it out altogether.
 import type { EngineDiagnostic } from './diagnostics';
 import type { ScenarioRun } from './sim/run';
-import { outcomeName } from './sim/outcome';
-import type { Outcome } from './sim/records';
+import { isFailedOutcome, outcomeName } from './sim/outcome';
 
 /** The codes that report a step's failure itself (not a hazard the failure leaves behind). */
 const FAILURE_CODES: ReadonlySet<string> = new Set(['kernel-refused', 'gl-error']);
@@ -22,18 +21,10 @@ export function intendedFailures(run: ScenarioRun): Set<number> {
       continue;
     const step = symbols.get(x.subject.name)?.stepIndex;
     const record = step === undefined ? undefined : records[step];
-    if (!record || !isFailure(record.outcome)) continue;
+    if (!record || !isFailedOutcome(record.outcome)) continue;
     if (outcomeName(record.outcome) === x.value.name) out.add(record.index);
   }
   return out;
-}
-
-function isFailure(outcome: Outcome): boolean {
-  return (
-    outcome.kind === 'errno' ||
-    outcome.kind === 'fault' ||
-    (outcome.kind === 'vk' && outcome.result !== 'VK_SUCCESS')
-  );
 }
 
 /** `diagnostics`, those explaining a failure the scenario expects shown as expected (info). */

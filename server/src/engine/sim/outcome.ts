@@ -131,6 +131,15 @@ export function outcomeText(outcome: Outcome): string {
 }
 
 /** The word an expectation compares with: `ok`, an errno, a VkResult or a signal. */
+/** The step failed: an errno, a fault, or a Vulkan or GL error. */
+export function isFailedOutcome(outcome: Outcome): boolean {
+  return (
+    outcome.kind === 'errno' ||
+    outcome.kind === 'fault' ||
+    (outcome.kind === 'vk' && outcome.result !== 'VK_SUCCESS')
+  );
+}
+
 export function outcomeName(outcome: Outcome): string {
   switch (outcome.kind) {
     case 'errno':
