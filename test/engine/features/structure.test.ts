@@ -81,9 +81,24 @@ describe('inlay hints', () => {
     assert.match(hints[2]!.tooltip, /mremap\(/);
   });
 
-  test('only in the requested range', () => {
+  test('only in the requested range, the hint (at the step end) included', () => {
     const text = SAMPLES.DONTUNMAP!;
+    const analysis = analyseDocument(text);
     const start = offsetOf(text, 'write a');
-    assert.equal(inlayHints(analyseDocument(text), { start, end: start + 5 }).length, 1);
+    const end = text.indexOf('\n', start);
+    // The step's line: its hint, at the line's end.
+    assert.deepEqual(
+      inlayHints(analysis, { start, end }).map((h) => h.offset),
+      [end],
+    );
+    // Part of the line only: the hint would lie past the range's end.
+    assert.deepEqual(inlayHints(analysis, { start, end: start + 5 }), []);
+    for (const range of [
+      { start: 0, end: 40 },
+      { start: 30, end: 120 },
+      { start: 100, end: text.length },
+    ])
+      for (const h of inlayHints(analysis, range))
+        assert.ok(h.offset >= range.start && h.offset <= range.end);
   });
 });

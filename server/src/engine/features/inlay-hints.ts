@@ -19,8 +19,10 @@ export function inlayHints(
     if (scenario.node.end < range.start || scenario.node.start > range.end) continue;
     for (const record of scenario.run.simulation.records) {
       const node = record.node;
+      // The hint sits at the step's end: it must lie inside the range asked for (LSP 3.17).
       if (node.end < range.start) continue;
       if (node.start > range.end) break;
+      if (node.end > range.end) continue;
       if (!record.resultText) continue;
       out.push({
         offset: node.end,
