@@ -1,6 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { analyseDocument } from '../../../server/src/engine/analysis';
+import { tokenize } from '../../../server/src/engine/syntax/lexer';
 import { applyEdits } from '../../../server/src/engine/features/edits';
 import { formatDocument } from '../../../server/src/engine/features/formatting';
 import { codes } from './fixture';
@@ -68,5 +70,46 @@ scenario "messy" {
     const edits = formatDocument(a, {}, { start, end: start + 3 });
     assert.equal(edits.length, 1);
     assert.equal(edits[0]!.newText, '  a = mmap 4KiB rw private anon');
+  });
+
+  test('any text, lone surrogates and every line end included: only spaces change, and once', () => {
+    const pieces = fc.constantFrom(
+      'scenario "s" {',
+      '}',
+      '  a = mmap 4KiB rw private anon',
+      ' # c',
+      '\n',
+      '\r\n',
+      '\r',
+      '\ud800',
+      '\udc00',
+      '😀',
+      ' ',
+      'write a, 1',
+      '{',
+      ',',
+      '-1',
+      '(',
+      ')',
+      '"x',
+      '\t',
+    );
+    const spaceless = (text: string) => text.replace(/[ \t]/g, '');
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 30 }), (parts) => {
+        const text = parts.join('');
+        const once = format(text);
+        assert.equal(spaceless(once), spaceless(text), JSON.stringify(text));
+        assert.equal(format(once), once, JSON.stringify(text));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  test('a lone high surrogate is one invalid token and keeps the newline after it', () => {
+    const kinds = [...tokenize(')\ud800\nwrite')].map((t) => `${t.kind}:${t.start}-${t.end}`);
+    assert.deepEqual(kinds.slice(0, 3), ['rparen:0-1', 'invalid:1-2', 'newline:2-3']);
+    const pair = [...tokenize('\ud83d\ude00\n')].map((t) => `${t.kind}:${t.start}-${t.end}`);
+    assert.deepEqual(pair.slice(0, 2), ['invalid:0-2', 'newline:2-3']);
   });
 });

@@ -226,8 +226,12 @@ export class Lexer {
           break;
         default:
           kind = 'invalid';
-          // A surrogate pair stays one invalid token.
-          if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) width = 2;
+          // A surrogate pair stays one invalid token; a lone high surrogate is one on its own
+          // (taking the next unit with it swallowed a newline, and the line count with it).
+          if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
+            const low = text.charCodeAt(i + 1);
+            if (low >= 0xdc00 && low <= 0xdfff) width = 2;
+          }
       }
       if (kind === 'eq' || kind === 'neq' || kind === 'dotdot') width = 2;
       return this.found(kind, start, i + width);
