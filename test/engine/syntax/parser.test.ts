@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { parse } from '../../../server/src/engine/syntax/parser';
+import { analyseDocument } from '../../../server/src/engine/analysis';
+import { formatDocument } from '../../../server/src/engine/features/formatting';
 import { tokenize } from '../../../server/src/engine/syntax/lexer';
 import type { StepNode } from '../../../server/src/engine/syntax/ast';
 
@@ -172,4 +174,25 @@ test('an expectation with another comparison is one error, not two', () => {
     errors.map((e) => e.message),
     ['expected `==` or `!=`, found `<`'],
   );
+});
+
+test('an expression of thousands of operators is a syntax error, not a stack overflow anywhere', () => {
+  const chain =
+    'scenario "c" {\n  a = mmap ' +
+    '1 + '.repeat(7000) +
+    '4KiB rw private anon\n  b = mmap 4KiB rw private anon\n}\n';
+  const negations =
+    'scenario "c" {\n  a = mmap 4KiB rw private anon\n  write a + ' + '- '.repeat(20000) + '1, 16\n}\n';
+  for (const text of [chain, negations]) {
+    const syntax = parse(text).errors.map((e) => e.message);
+    assert.deepEqual(syntax, ['expression too long: more than 1000 operators']);
+    const analysis = analyseDocument(text);
+    assert.ok(analysis.diagnostics.some((d) => d.code === 'syntax-error'));
+    assert.ok(formatDocument(analysis).length >= 0);
+  }
+  // The next line is unaffected.
+  assert.equal(steps(chain).length, 2);
+  // Up to the limit, nested in parentheses too, an expression works.
+  const within = `scenario "c" {\n  a = mmap 4KiB rw private anon\n  write a + ${'('.repeat(60)}${'1 + '.repeat(900)}1${')'.repeat(60)}, 16\n}\n`;
+  assert.deepEqual(analyseDocument(within).diagnostics, []);
 });

@@ -39,6 +39,12 @@ import {
 } from '../language/vocabulary';
 
 const MAX_EXPRESSION_DEPTH = 64;
+/**
+ * Operators (`+ - *`, unary `-`) in one expression, parentheses included. Every walker over an
+ * expression recurses (evaluation, moving nodes, formatting); a line of 7,000 `1 +` overflowed
+ * their stack, so such an expression is a syntax error instead. No scenario comes near it.
+ */
+const MAX_EXPRESSION_OPERATORS = 1000;
 const UNKNOWN_VERB_OPTIONS: ReadonlySet<string> = new Set(['by']);
 /**
  * The words for which `ACCESS_VERBS[word] !== undefined`, found from the source text (a word
@@ -112,6 +118,8 @@ class Parser {
   private readonly errors: SyntaxDiagnostic[] = [];
   private readonly comments: Comment[] = [];
   private depth = 0;
+  /** Operators of the expression being parsed (MAX_EXPRESSION_OPERATORS). */
+  private operators = 0;
   /**
    * A step's parts are collected here and copied out at their exact length: an array grown by
    * `push` from `[]` keeps room for 17 elements, and the AST lives as long as the document.
@@ -556,16 +564,34 @@ class Parser {
       this.error(this.peek(), 'expression nested too deeply');
       return undefined;
     }
+    if (this.depth === 0) this.operators = 0;
     this.depth++;
     const expression = this.parseAdditive();
     this.depth--;
     return expression;
   }
 
+  /**
+   * Counts one operator; past the limit, reports the expression as too long and skips the rest
+   * of the line (false: stop parsing it).
+   */
+  private countOperator(): boolean {
+    if (++this.operators <= MAX_EXPRESSION_OPERATORS) return true;
+    if (this.operators === MAX_EXPRESSION_OPERATORS + 1)
+      this.error(this.peek(), `expression too long: more than ${MAX_EXPRESSION_OPERATORS} operators`);
+    this.skipLineOrBrace();
+    return false;
+  }
+
+  /** The expression went past MAX_EXPRESSION_OPERATORS (reported once). */
+  private tooLong(): boolean {
+    return this.operators > MAX_EXPRESSION_OPERATORS;
+  }
+
   private parseAdditive(): Expression | undefined {
     let left = this.parseMultiplicative();
     if (!left) return undefined;
-    while (this.at('plus') || this.at('minus')) {
+    while ((this.at('plus') || this.at('minus')) && this.countOperator()) {
       const op = this.kind === 'plus' ? '+' : '-';
       this.advance();
       const right = this.parseMultiplicative();
@@ -578,7 +604,7 @@ class Parser {
   private parseMultiplicative(): Expression | undefined {
     let left = this.parseUnary();
     if (!left) return undefined;
-    while (this.at('star')) {
+    while (this.at('star') && this.countOperator()) {
       this.advance();
       const right = this.parseUnary();
       if (!right) this.error(this.peek(), 'expected a value after `*`');
@@ -589,11 +615,12 @@ class Parser {
 
   private parseUnary(): Expression | undefined {
     if (this.at('minus')) {
+      if (!this.countOperator()) return undefined;
       const start = this.start;
       const minusEnd = this.end;
       this.advance();
       const operand = this.parseUnary();
-      if (!operand) this.error(this.peek(), 'expected a value after `-`');
+      if (!operand && !this.tooLong()) this.error(this.peek(), 'expected a value after `-`');
       return { kind: 'negate', operand, start, end: operand ? operand.end : minusEnd };
     }
     return this.parsePrimary();
