@@ -20,6 +20,11 @@ import type { DocumentStore } from './documents';
 export const EXPLORE_COMMAND = 'drvmap.explore';
 /** How long one lens may explore before it gives up and offers the command without counts. */
 export const LENS_BUDGET_MS = Number(process.env['DRVMAP_LENS_BUDGET_MS'] ?? 1500);
+/**
+ * The panel's exploration: longer, since the user asked for it, but bounded. The server has
+ * one thread, and every hover and edit waits while it explores.
+ */
+export const EXPLORE_BUDGET_MS = Number(process.env['DRVMAP_EXPLORE_BUDGET_MS'] ?? 15_000);
 
 interface LensData {
   readonly uri: string;
@@ -120,7 +125,18 @@ export function exploreRequest(store: DocumentStore, params: ExploreParams): Exp
   }
   if (index < 0 || index >= a.analysis.scenarios.length)
     return { result: undefined, problems: ['there is no scenario here'] };
-  const result = explore(a.document.getText(), { scenario: index + 1 });
+  let result: ReturnType<typeof explore>;
+  try {
+    result = explore(a.document.getText(), { scenario: index + 1, deadline: Date.now() + EXPLORE_BUDGET_MS });
+  } catch (error) {
+    if (!(error instanceof ExploreBudgetExceeded)) throw error;
+    return {
+      result: undefined,
+      problems: [
+        `exploration stopped after ${EXPLORE_BUDGET_MS / 1000} s: leave fewer traits \`any\`, or run \`drvmap explore\` in a terminal, which has no time limit`,
+      ],
+    };
+  }
   const s = result.scenarios[0];
   if (!s) return { result: undefined, problems: [...result.problems] };
   const matrix: ExploreMatrix = {

@@ -38,6 +38,13 @@ import {
 /** Kernel versions on either side of every rule change the simulator knows (DONTUNMAP: 5.7, 5.13; multi-VMA mremap: 6.17). */
 export const RULE_CHANGING_KERNELS: readonly string[] = ['5.6', '5.10', '5.15', '6.18'];
 
+/**
+ * The most driver behaviours one exploration takes on. Every behaviour is listed in the answer,
+ * and the space multiplies per open driver (162 for one with every trait open, 26,244 for two,
+ * 4.25 million for three): two drivers take ≈ 2 s, three would take hours and gigabytes.
+ */
+export const MAX_BEHAVIOURS = 50_000;
+
 export type Verdict = 'safe' | 'refused' | 'unsafe';
 
 /** Codes whose first occurrence means the call was refused (it fails loudly), not that it went wrong silently. */
@@ -344,6 +351,13 @@ function exploreScenario(
     }
   }
 
+  const combinations = dims.reduce((n, d) => n * d.values.length, 1);
+  if (combinations > MAX_BEHAVIOURS) {
+    problems.push(
+      `"${name}" opens ${combinations.toLocaleString('en-US')} driver behaviours (${dims.length} open traits${openDrivers.length > 1 ? ` over ${openDrivers.length} drivers` : ''}), more than drvmap explores at once (${MAX_BEHAVIOURS.toLocaleString('en-US')}): leave fewer traits \`any\`, or open one driver at a time`,
+    );
+    return undefined;
+  }
   const baseTraits = new Map<string, DriverTraits>(drivers.map((d) => [d.name, pickTraits(d)]));
   const checker = new Checker(space, dims, baseTraits);
   const strategy = base.simulation.platform.strategy;

@@ -1,0 +1,44 @@
+// An exploration is bounded: a space past MAX_BEHAVIOURS is refused up front with a message,
+// and a deadline stops one that runs too long (the server's request passes one).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { explore, ExploreBudgetExceeded, MAX_BEHAVIOURS } from '../../../server/src/engine/explore/explore';
+
+function openDrivers(count: number): string {
+  const names = ['gpu', 'igpu', 'third'].slice(0, count);
+  return [
+    'scenario "open" {',
+    '  strategy placed',
+    ...names.flatMap((n) => [`  driver ${n} {`, '    any', '  }']),
+    ...names.flatMap((n) => [
+      `  m${n} = vkAllocateMemory 1MiB host-visible coherent driver ${n}`,
+      `  p${n} = vkMapMemory m${n}`,
+      `  ${n} writes m${n}, 4`,
+    ]),
+    '}',
+  ].join('\n');
+}
+
+test('three drivers with every trait open are refused at once, saying how many behaviours', () => {
+  const started = Date.now();
+  const result = explore(openDrivers(3));
+  assert.deepEqual(result.scenarios, []);
+  assert.equal(result.problems.length, 1);
+  assert.match(
+    result.problems[0]!,
+    new RegExp(
+      `opens [\\d,]+ driver behaviours \\(18 open traits over 3 drivers\\), more than drvmap explores at once \\(${MAX_BEHAVIOURS.toLocaleString('en-US')}\\)`,
+    ),
+  );
+  assert.ok(Date.now() - started < 5000);
+});
+
+test('one open driver is explored as before', () => {
+  const result = explore(openDrivers(1));
+  assert.deepEqual(result.problems, []);
+  assert.ok((result.scenarios[0]?.total ?? 0) > 0);
+});
+
+test('a deadline already passed stops the exploration with ExploreBudgetExceeded', () => {
+  assert.throws(() => explore(openDrivers(1), { deadline: Date.now() - 1 }), ExploreBudgetExceeded);
+});
