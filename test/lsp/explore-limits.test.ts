@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Hover } from 'vscode-languageserver-protocol';
-import type { ExploreResponse } from '../../protocol/requests';
+import { SYSCALL_PROGRAM_REQUEST, type ExploreResponse } from '../../protocol/requests';
 import { LspClient } from './client';
 
 const open = (names: readonly string[]) =>
@@ -56,4 +56,24 @@ test('past the time budget the request answers that it stopped', async () => {
   const response = await client.request<ExploreResponse>('drvmap/explore', { uri, scenarioIndex: 0 });
   assert.equal(response.result, undefined);
   assert.match(response.problems.join(' '), /exploration stopped after 0.001 s/);
+});
+
+test('drvmap/syscallProgram: an arena base with no digit is invalid params, not a logged crash', async () => {
+  const uri = 'file:///work/test/program.drvmap';
+  await client.open(uri, 'scenario "p" {\n  a = mmap 4KiB rw private anon\n}\n');
+  await client.diagnostics(uri, () => true, 10_000, true);
+  for (const arenaBase of ['_', '0x_', '', 'zz']) {
+    await assert.rejects(
+      client.request(SYSCALL_PROGRAM_REQUEST, { uri, line: 1, character: 2, arenaBase }),
+      (error: { code?: number }) => error.code === -32602,
+      arenaBase,
+    );
+  }
+  const ok = await client.request<{ program: unknown } | null>(SYSCALL_PROGRAM_REQUEST, {
+    uri,
+    line: 1,
+    character: 2,
+    arenaBase: '0x1000_0000',
+  });
+  assert.ok(ok);
 });

@@ -22,7 +22,9 @@ const CODE = 'kernel-mismatch';
 const SEVERITY = { error: 1, warning: 2, info: 3, hint: 4 } as const;
 
 function arenaBaseOf(hex: string): bigint {
-  if (!/^(0x)?[0-9a-fA-F_]{1,20}$/.test(hex)) throw new ResponseError(-32602, `bad arena base ${hex}`);
+  // At least one digit: `_` alone (or `0x_`) passed this and failed in BigInt.
+  if (typeof hex !== 'string' || !/^(0x)?_*[0-9a-fA-F][0-9a-fA-F_]{0,19}$/.test(hex))
+    throw new ResponseError(-32602, `bad arena base ${String(hex)}`);
   return BigInt(hex.startsWith('0x') ? hex.replace(/_/g, '') : `0x${hex.replace(/_/g, '')}`);
 }
 

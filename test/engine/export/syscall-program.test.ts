@@ -139,6 +139,14 @@ test('comparison: outcomes, errnos and what a caller relies on about addresses',
   assert.match(differ[4]!.detail, /asked for 0x2000_0000: the kernel returned 0x3000_0000/);
   assert.equal(parseHarnessOutput({ steps: [] }), undefined);
   assert.equal(parseHarnessOutput({ arenaBase: 1, steps: [{ op: 'M' }] }), undefined);
+  // Malformed entries make a malformed run, never an exception later.
+  const step = (extra: object) => ({ arenaBase: 1, steps: [{ op: 'write', ok: true, ...extra }] });
+  assert.equal(parseHarnessOutput(step({ bytes: [null] })), undefined);
+  assert.equal(parseHarnessOutput(step({ bytes: [5] })), undefined);
+  assert.equal(parseHarnessOutput(step({ bytes: [[256, 1]] })), undefined);
+  assert.equal(parseHarnessOutput(step({ v: Infinity })), undefined);
+  assert.equal(parseHarnessOutput(step({ v: 'x' })), undefined);
+  assert.deepEqual(parseHarnessOutput(step({ bytes: [[0xab, 4]] }))?.steps[0]?.bytes, [[0xab, 4]]);
 });
 
 test('on the running kernel, the docs example agrees step by step', { timeout: 120_000 }, async (t) => {

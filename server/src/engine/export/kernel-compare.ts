@@ -51,6 +51,9 @@ export function parseHarnessOutput(raw: unknown): HarnessOutput | undefined {
     if (!s || typeof s !== 'object') return undefined;
     const x = s as Record<string, unknown>;
     if (typeof x['op'] !== 'string' || typeof x['ok'] !== 'boolean') return undefined;
+    // The harness's own output, but read as untrusted: a malformed entry is a malformed run.
+    if (x['v'] !== undefined && (typeof x['v'] !== 'number' || !Number.isFinite(x['v']))) return undefined;
+    if (x['bytes'] !== undefined && !isByteRuns(x['bytes'])) return undefined;
     steps.push({
       op: x['op'],
       ok: x['ok'],
@@ -66,6 +69,23 @@ export function parseHarnessOutput(raw: unknown): HarnessOutput | undefined {
     steps,
     ...(typeof r['crash'] === 'number' ? { crash: r['crash'] } : {}),
   };
+}
+
+/** `[[byte, count], …]`: what a read saw, as the harness prints it. */
+function isByteRuns(value: unknown): value is [number, number][] {
+  return (
+    Array.isArray(value) &&
+    value.every(
+      (run) =>
+        Array.isArray(run) &&
+        run.length === 2 &&
+        Number.isInteger(run[0]) &&
+        run[0] >= 0 &&
+        run[0] <= 255 &&
+        Number.isInteger(run[1]) &&
+        run[1] >= 0,
+    )
+  );
 }
 
 type Side =
