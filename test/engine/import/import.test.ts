@@ -106,3 +106,20 @@ test('a fresh capture made now imports completely', (t) => {
     checkEveryLineAccounted(text, result);
   }
 });
+
+test('titles and file names with quotes, backslashes and line breaks become strings that read back', () => {
+  const title = 'trace of "a\\b\\"\nnext line\\';
+  const strace = importStrace(
+    '1234  openat(AT_FDCWD, "/tmp/we\\"ird\\\\name", O_RDWR) = 3\n1234  mmap(NULL, 4096, PROT_READ, MAP_SHARED, 3, 0) = 0x7f0000000000\n',
+    title,
+  );
+  const maps = importProcMaps(
+    '7f0000000000-7f0000001000 r--s 00000000 00:05 1 /dev/dri/render"D\\128\n',
+    title,
+  );
+  for (const result of [strace, maps]) {
+    const file = parse(result.scenario);
+    assert.deepEqual(file.errors, [], result.scenario);
+    assert.equal(file.scenarios[0]?.name?.value, 'trace of "a\\b\\" next line\\');
+  }
+});

@@ -3,6 +3,7 @@
 // (/dev/dri/…, anon_inode:i915.gem, /dev/nvidia…) get device backing; memfd and SysV shm are
 // shared objects; [heap], [stack] and anonymous lines are private anonymous memory. Lines that
 // cannot be mapped from user space ([vsyscall], [vvar], [vdso]) are reported as skipped.
+import { stringLiteral } from '../syntax/string-literal';
 import { formatHex } from '../numbers';
 import type { ImportedLine, ImportResult } from './strace';
 import { isReservedWord } from '../language/vocabulary';
@@ -12,7 +13,7 @@ const LINE =
 
 export function importProcMaps(text: string, title = 'imported from /proc/PID/maps'): ImportResult {
   const lines: ImportedLine[] = [];
-  const out: string[] = [`scenario "${title.replace(/"/g, "'")}" {`];
+  const out: string[] = [`scenario ${stringLiteral(title)} {`];
   const files = new Map<string, string>();
   const used = new Set<string>();
   const deviceFiles = new Set<string>();
@@ -69,7 +70,7 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
         const size = kind === 'device' ? end - start : offset + (end - start);
         // The model names a memfd `/memfd:NAME (deleted)` itself, as the kernel does.
         const openName = kind === 'memfd' ? path.replace(/^\/memfd:/, '') : path;
-        out.push(`  ${file} = open ${kind} "${openName.replace(/"/g, "'")}" ${formatHex(size)}${mixed}`);
+        out.push(`  ${file} = open ${kind} ${stringLiteral(openName)} ${formatHex(size)}${mixed}`);
         if (kind === 'device') deviceFiles.add(file);
       }
       const fileOffset = deviceFiles.has(file) ? 0n : offset;

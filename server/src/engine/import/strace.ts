@@ -3,6 +3,7 @@
 // reason — never silently dropped. Addresses the trace returned become names (`m1`), and later
 // arguments inside those mappings are written relative to them (`m1 + 0x1000`), so the scenario
 // still means the same thing when the simulator places mappings elsewhere.
+import { stringLiteral } from '../syntax/string-literal';
 import { formatHex } from '../numbers';
 
 export interface ImportedLine {
@@ -128,7 +129,7 @@ interface Known {
 }
 
 function render(calls: readonly Call[], title: string): string {
-  const out: string[] = [`scenario "${title.replace(/"/g, "'")}" {`];
+  const out: string[] = [`scenario ${stringLiteral(title)} {`];
   const known: Known[] = [];
   const files = new Map<string, string>();
   let counter = 0;
@@ -181,7 +182,7 @@ function render(calls: readonly Call[], title: string): string {
             const size = (parseNumber(offset) ?? 0n) + (parseNumber(len) ?? 0n);
             const kind = /^\/dev\/dri\//.test(path) ? 'device' : /^\/memfd:/.test(path) ? 'memfd' : 'file';
             out.push(
-              `  ${fileName} = open ${kind} "${path.replace(/"/g, "'")}" ${formatHex(size > 0n ? size : 4096n)}`,
+              `  ${fileName} = open ${kind} ${stringLiteral(path)} ${formatHex(size > 0n ? size : 4096n)}`,
             );
           }
           fdPart = ` fd ${files.get(fdName)}${offset !== '0' ? ` offset ${offset}` : ''}`;
