@@ -67,6 +67,17 @@ describe('navigation', () => {
     assert.deepEqual(codes(analyseDocument(renamed)), codes(a));
   });
 
+  test('names JavaScript objects inherit (constructor, toString) are names like any other', () => {
+    const text = REMAP_VULKAN;
+    const a = analyseDocument(text);
+    const offset = offsetOf(text, 'mem + 0x100');
+    for (const name of ['constructor', 'toString', 'valueOf', 'hasOwnProperty']) {
+      const result = rename(a, offset, name);
+      assert.ok('edits' in result, name);
+      assert.deepEqual(codes(analyseDocument(applyEdits(text, result.edits))), codes(a), name);
+    }
+  });
+
   test('rename is refused for reserved words, units, vocabulary, duplicates and bad spellings', () => {
     const a = analyseDocument(SAMPLES.DONTUNMAP!);
     const offset = offsetOf(SAMPLES.DONTUNMAP!, 'a = mmap');

@@ -47,15 +47,11 @@ const MAX_EXPRESSION_DEPTH = 64;
 const MAX_EXPRESSION_OPERATORS = 1000;
 const UNKNOWN_VERB_OPTIONS: ReadonlySet<string> = new Set(['by']);
 /**
- * The words for which `ACCESS_VERBS[word] !== undefined`, found from the source text (a word
- * after an actor's name marks the name as an actor). Inherited names (`constructor`…) are in,
- * because the object lookup this replaced found them too.
+ * The words that make the word before them an actor (`wine writes …`). Only the verbs' own
+ * forms: names inherited from Object.prototype (`constructor`, `toString`) were in once, and
+ * made `p = vkMapMemory constructor` read as an access by an actor named `vkMapMemory`.
  */
-const ACCESS_VERB_NAMES = new WordTable(
-  [...Object.keys(ACCESS_VERBS), ...Object.getOwnPropertyNames(Object.prototype)].map(
-    (name) => [name, true] as const,
-  ),
-);
+const ACCESS_VERB_NAMES = new WordTable(Object.keys(ACCESS_VERBS).map((name) => [name, true] as const));
 
 export function parse(text: string): FileNode {
   return new Parser({ text, reparses: 0 }).parseFile();
