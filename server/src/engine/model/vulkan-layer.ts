@@ -95,6 +95,11 @@ export class VulkanLayer {
   readonly memories: VkMemory[] = [];
   /** The memory each successful map step mapped for the app: a pointer name's provenance (H5). */
   private readonly appMapAt = new Map<number, VkMemory>();
+
+  /** Some step has mapped memory for the app (so an address may name such a pointer). */
+  get mappedForApp(): boolean {
+    return this.appMapAt.size > 0;
+  }
   /** The memories with an app pointer now, in allocation order (see StrategyContext.appMapped). */
   private readonly appMapped: VkMemory[] = [];
   private readonly ops = new Map<string, DriverOps>();

@@ -40,7 +40,8 @@ export function accessStep(
   const address = scope.evaluate(addressArg);
   if (address === undefined || length === undefined) return skippedForArguments();
   const reached = addressReached(actor, address);
-  if (addressArg.kind !== 'number')
+  // Only where a vkMapMemory pointer can be named: raw scenarios pay nothing for it.
+  if (addressArg.kind !== 'number' && vulkan.mappedForApp)
     vulkan.checkPointerAfterUnmap(actor, verb, address, stepsNamedIn(context, addressArg));
   if (verb === 'write') {
     const datum = writeDatum(context, step, actor);
