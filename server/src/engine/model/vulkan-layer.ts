@@ -613,41 +613,33 @@ export class VulkanLayer {
 
   /**
    * An access through a pointer that a vkMapMemory gave, made after that mapping ended
-   * (vkUnmapMemory, vkFreeMemory): the application's H5. `mapSteps` are the steps whose results
-   * the address expression names.
+   * (vkUnmapMemory, vkFreeMemory): the application's H5. `mapStep` is the step whose result the
+   * address starts from.
    */
-  checkPointerAfterUnmap(
-    actor: string,
-    kind: 'read' | 'write',
-    address: bigint,
-    mapSteps: readonly number[],
-  ): void {
-    for (const mapStep of mapSteps) {
-      const memory = this.appMapAt.get(mapStep);
-      if (memory === undefined || memory.mapStep === mapStep) continue;
-      const after = (text: string) => memory.history.find((e) => e.step > mapStep && e.text === text);
-      const unmapped = after('unmapped');
-      const freed = after('freed');
-      const ends = [
-        ...(unmapped ? [{ event: unmapped, what: 'unmapped' }] : []),
-        ...(freed ? [{ event: freed, what: 'freed' }] : []),
-      ];
-      const owner = this.appMapped.find(
-        (m) => m.appPointer !== undefined && address >= m.appPointer && address < m.appPointer + m.mapSize,
-      );
-      this.sim.finding(
-        'use-after-free',
-        `${actor} ${kind}s ${formatHex(address)} through the pointer vkMapMemory gave for ${memory.name} at step ${mapStep + 1}, but ${memory.name} was ${ends.map((e) => `${e.what} at step ${e.event.step + 1}`).join(' and ') || 'unmapped'}${owner === undefined ? '' : owner === memory ? `; it is mapped again at step ${(owner.mapStep ?? 0) + 1} at this address, which Vulkan does not promise` : `: the address is ${owner.name}'s now (mapped at step ${(owner.mapStep ?? 0) + 1}), so the access reaches another object`} (H5)`,
-        [
-          { range: this.sim.stepRange(mapStep) ?? memory.node, message: `${memory.name} mapped here` },
-          ...ends.map((e) => ({
-            range: this.sim.stepRange(e.event.step) ?? memory.node,
-            message: `${memory.name} ${e.what} here`,
-          })),
-        ],
-      );
-      return;
-    }
+  checkPointerAfterUnmap(actor: string, kind: 'read' | 'write', address: bigint, mapStep: number): void {
+    const memory = this.appMapAt.get(mapStep);
+    if (memory === undefined || memory.mapStep === mapStep) return;
+    const after = (text: string) => memory.history.find((e) => e.step > mapStep && e.text === text);
+    const unmapped = after('unmapped');
+    const freed = after('freed');
+    const ends = [
+      ...(unmapped ? [{ event: unmapped, what: 'unmapped' }] : []),
+      ...(freed ? [{ event: freed, what: 'freed' }] : []),
+    ];
+    const owner = this.appMapped.find(
+      (m) => m.appPointer !== undefined && address >= m.appPointer && address < m.appPointer + m.mapSize,
+    );
+    this.sim.finding(
+      'use-after-free',
+      `${actor} ${kind}s ${formatHex(address)} through the pointer vkMapMemory gave for ${memory.name} at step ${mapStep + 1}, but ${memory.name} was ${ends.map((e) => `${e.what} at step ${e.event.step + 1}`).join(' and ') || 'unmapped'}${owner === undefined ? '' : owner === memory ? `; it is mapped again at step ${(owner.mapStep ?? 0) + 1} at this address, which Vulkan does not promise` : `: the address is ${owner.name}'s now (mapped at step ${(owner.mapStep ?? 0) + 1}), so the access reaches another object`} (H5)`,
+      [
+        { range: this.sim.stepRange(mapStep) ?? memory.node, message: `${memory.name} mapped here` },
+        ...ends.map((e) => ({
+          range: this.sim.stepRange(e.event.step) ?? memory.node,
+          message: `${memory.name} ${e.what} here`,
+        })),
+      ],
+    );
   }
 
   /** 32-bit code touching an address it cannot hold. */

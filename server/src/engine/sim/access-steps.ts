@@ -41,8 +41,10 @@ export function accessStep(
   if (address === undefined || length === undefined) return skippedForArguments();
   const reached = addressReached(actor, address);
   // Only where a vkMapMemory pointer can be named: raw scenarios pay nothing for it.
-  if (addressArg.kind !== 'number' && vulkan.mappedForApp)
-    vulkan.checkPointerAfterUnmap(actor, verb, address, stepsNamedIn(context, addressArg));
+  if (addressArg.kind !== 'number' && vulkan.mappedForApp) {
+    const base = baseStep(context, addressArg);
+    if (base !== undefined) vulkan.checkPointerAfterUnmap(actor, verb, address, base);
+  }
   if (verb === 'write') {
     const datum = writeDatum(context, step, actor);
     const result = sim.write(actor, reached, length, datum);
@@ -59,22 +61,16 @@ export function accessStep(
   return byteReadOutcome(result) ?? accessOutcome(result, seen);
 }
 
-/** The steps whose results an address expression names (`p + 0x10` → the step that bound `p`). */
-function stepsNamedIn(context: StepContext, expression: Expression): number[] {
-  const steps: number[] = [];
-  const visit = (e: Expression | undefined): void => {
-    if (e === undefined) return;
-    if (e.kind === 'name') {
-      const step = context.sim.symbols.get(e.name)?.stepIndex;
-      if (step !== undefined) steps.push(step);
-    } else if (e.kind === 'binary') {
-      visit(e.left);
-      visit(e.right);
-    } else if (e.kind === 'negate') visit(e.operand);
-    else if (e.kind === 'paren') visit(e.inner);
-  };
-  visit(expression);
-  return steps;
+/**
+ * The step whose result an address expression starts from (`p + 0x10`, `(p + 4) * 1` → the step
+ * that bound `p`), if any: a pointer is the left operand of its offsets. Allocation free, as every
+ * access of a Vulkan scenario asks.
+ */
+function baseStep(context: StepContext, expression: Expression): number | undefined {
+  let e: Expression | undefined = expression;
+  while (e !== undefined && (e.kind === 'binary' || e.kind === 'paren'))
+    e = e.kind === 'binary' ? e.left : e.inner;
+  return e?.kind === 'name' ? context.sim.symbols.get(e.name)?.stepIndex : undefined;
 }
 
 function faultText(result: Extract<AccessResult, { ok: false }>): string {
