@@ -5,20 +5,9 @@ import assert from 'node:assert/strict';
 import type { Hover } from 'vscode-languageserver-protocol';
 import { SYSCALL_PROGRAM_REQUEST, type ExploreResponse } from '../../protocol/requests';
 import { LspClient } from './client';
+import { openDriversScenario } from '../engine/explore/helpers';
 
-const open = (names: readonly string[]) =>
-  [
-    'scenario "open" {',
-    '  strategy placed',
-    ...names.flatMap((n) => [`  driver ${n} {`, '    any', '  }']),
-    ...names.flatMap((n) => [
-      `  m${n} = vkAllocateMemory 1MiB host-visible coherent driver ${n}`,
-      `  p${n} = vkMapMemory m${n}`,
-      `  ${n} writes m${n}, 4`,
-    ]),
-    '}',
-    '',
-  ].join('\n');
+const open = openDriversScenario;
 
 let client: LspClient;
 

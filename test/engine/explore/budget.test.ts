@@ -3,21 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { explore, ExploreBudgetExceeded, MAX_BEHAVIOURS } from '../../../server/src/engine/explore/explore';
+import { openDriversScenario } from './helpers';
 
-function openDrivers(count: number): string {
-  const names = ['gpu', 'igpu', 'third'].slice(0, count);
-  return [
-    'scenario "open" {',
-    '  strategy placed',
-    ...names.flatMap((n) => [`  driver ${n} {`, '    any', '  }']),
-    ...names.flatMap((n) => [
-      `  m${n} = vkAllocateMemory 1MiB host-visible coherent driver ${n}`,
-      `  p${n} = vkMapMemory m${n}`,
-      `  ${n} writes m${n}, 4`,
-    ]),
-    '}',
-  ].join('\n');
-}
+const openDrivers = (count: number) => openDriversScenario(['gpu', 'igpu', 'third'].slice(0, count));
 
 test('three drivers with every trait open are refused at once, saying how many behaviours', () => {
   const started = Date.now();

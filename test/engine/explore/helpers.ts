@@ -51,3 +51,19 @@ export const WORKLOAD = [
   'vkUnmapMemory mem',
   'vkFreeMemory mem',
 ];
+
+/** A placed-strategy scenario with one driver per name, every trait open, each mapping memory. */
+export function openDriversScenario(names: readonly string[]): string {
+  return [
+    'scenario "open" {',
+    '  strategy placed',
+    ...names.flatMap((n) => [`  driver ${n} {`, '    any', '  }']),
+    ...names.flatMap((n) => [
+      `  m${n} = vkAllocateMemory 1MiB host-visible coherent driver ${n}`,
+      `  p${n} = vkMapMemory m${n}`,
+      `  ${n} writes m${n}, 4`,
+    ]),
+    '}',
+    '',
+  ].join('\n');
+}
