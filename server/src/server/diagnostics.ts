@@ -47,7 +47,8 @@ export function lspDiagnostics(analysis: DocumentAnalysis, uri: string): Diagnos
 }
 
 export class DiagnosticsPublisher {
-  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Per document, how to cancel its pending publication. */
+  private readonly pending = new Map<string, () => void>();
 
   constructor(
     private readonly connection: Connection,
@@ -58,17 +59,23 @@ export class DiagnosticsPublisher {
   schedule(uri: string): void {
     this.cancel(uri);
     const delay = this.store.currentSettings.debounceMs;
-    const timer = setTimeout(() => {
-      this.timers.delete(uri);
+    const run = () => {
+      this.pending.delete(uri);
       this.publish(uri);
-    }, delay);
-    this.timers.set(uri, timer);
+    };
+    // No debounce: the next turn of the event loop. A 0 ms timer waits at least 1 ms.
+    if (delay <= 0) {
+      const immediate = setImmediate(run);
+      this.pending.set(uri, () => clearImmediate(immediate));
+    } else {
+      const timer = setTimeout(run, delay);
+      this.pending.set(uri, () => clearTimeout(timer));
+    }
   }
 
   cancel(uri: string): void {
-    const timer = this.timers.get(uri);
-    if (timer !== undefined) clearTimeout(timer);
-    this.timers.delete(uri);
+    this.pending.get(uri)?.();
+    this.pending.delete(uri);
   }
 
   scheduleAll(): void {
