@@ -1,6 +1,6 @@
 // Reads and writes by an actor: walk the VMAs page range by page range, check permissions
 // (SIGSEGV) and the backing object's size (SIGBUS), and read or write the symbolic contents.
-import { formatHexPlain } from '../numbers';
+import { formatHex } from '../numbers';
 import { PROT_READ, PROT_WRITE, VM_UFFD_MISSING } from './types';
 import { protText } from './prot-text';
 import { FAULT_LOOP_REASON, nestedFault, userfaultfdFault } from './userfaultfd';
@@ -179,11 +179,11 @@ export function access(
     if (cursor >= TWO_64) return fault('SIGSEGV', 'the access runs past the end of the 64-bit address space');
     const page = Number(cursor / P);
     const vma = state.vmas.vmaAt(page);
-    if (vma === undefined) return fault('SIGSEGV', `${formatHexPlain(cursor)} is not mapped`);
+    if (vma === undefined) return fault('SIGSEGV', `${formatHex(cursor)} is not mapped`);
     if (!permits(vma, write)) {
       return fault(
         'SIGSEGV',
-        `${formatHexPlain(cursor)} is mapped without ${write ? 'PROT_WRITE' : 'PROT_READ'} (it is ${protText(vma.prot)})`,
+        `${formatHex(cursor)} is mapped without ${write ? 'PROT_WRITE' : 'PROT_READ'} (it is ${protText(vma.prot)})`,
       );
     }
     let vmaEnd = BigInt(vma.endPage) * P;
@@ -226,7 +226,7 @@ export function access(
     if (beyond) {
       return fault(
         'SIGBUS',
-        `${formatHexPlain(cursor)} lies beyond the end of ${vma.object.name || 'the object'} (${formatHexPlain(vma.object.sizeBytes ?? 0n)} bytes)`,
+        `${formatHex(cursor)} lies beyond the end of ${vma.object.name || 'the object'} (${formatHex(vma.object.sizeBytes ?? 0n)} bytes)`,
       );
     }
   }

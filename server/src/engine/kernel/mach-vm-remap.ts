@@ -14,7 +14,7 @@
 //   KERN_PROTECTION_FAILURE  copy = TRUE and the source is not readable (vm_map_copyin's VM_PROT_READ check)
 //   KERN_NO_SPACE            FIXED without OVERWRITE onto something mapped ("unless that space is
 //                            already allocated"), a target outside the map, or no free range (anywhere)
-import { formatHexPlain } from '../numbers';
+import { formatHex } from '../numbers';
 import { removeRange } from './unmap-range';
 import { describeRange } from './state';
 import { makeVma } from './vma';
@@ -87,7 +87,7 @@ export function doMachVmRemap(
   if (srcEnd > state.config.taskSize)
     return refuse(
       'KERN_INVALID_ADDRESS',
-      `the source range runs past the end of the map (${formatHexPlain(srcEnd)})`,
+      `the source range runs past the end of the map (${formatHex(srcEnd)})`,
     );
   const srcStartPage = Number(srcStart / P);
   const srcEndPage = Number(srcEnd / P);
@@ -119,7 +119,7 @@ export function doMachVmRemap(
     const target = args.target - (args.target % P);
     targetPage = Number(target / P);
     if (targetPage < lowest || targetPage + pages > top)
-      return refuse('KERN_NO_SPACE', `${formatHexPlain(target)} + ${pages} pages lies outside the map`);
+      return refuse('KERN_NO_SPACE', `${formatHex(target)} + ${pages} pages lies outside the map`);
     if (!args.overwrite && state.vmas.intersects(targetPage, targetPage + pages)) {
       const there = state.vmas.overlapping(targetPage, targetPage + pages)[0] as Vma;
       return refuse(

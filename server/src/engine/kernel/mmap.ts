@@ -1,6 +1,6 @@
 // mmap(2): every check of facts 1.1 in kernel order (sys_mmap → ksys_mmap_pgoff → do_mmap →
 // __get_unmapped_area → mmap_region → the driver's ->mmap), so the first failing check decides.
-import { formatHexPlain } from '../numbers';
+import { formatHex } from '../numbers';
 import { versionAtLeast } from './config';
 import { fail, NO_EFFECTS, succeed, withEffects } from './result';
 import { describeRange, exceedsAddressSpaceLimit } from './state';
@@ -78,7 +78,7 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
   if (!fast && off !== 0n && off % P !== 0n) {
     return fail(
       'EINVAL',
-      `the offset ${formatHexPlain(off)} is not page aligned (x86-64 sys_mmap checks off & ~PAGE_MASK, even for MAP_ANONYMOUS)`,
+      `the offset ${formatHex(off)} is not page aligned (x86-64 sys_mmap checks off & ~PAGE_MASK, even for MAP_ANONYMOUS)`,
     );
   }
   // 2. ksys_mmap_pgoff: the fd must be open unless MAP_ANONYMOUS.
@@ -121,7 +121,7 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
     if (alignedLen === 0n)
       return fail(
         'ENOMEM',
-        `PAGE_ALIGN(length ${formatHexPlain(len)}) wraps to 0 (do_mmap: "Careful about overflows")`,
+        `PAGE_ALIGN(length ${formatHex(len)}) wraps to 0 (do_mmap: "Careful about overflows")`,
       );
     const pagesBig = alignedLen / P;
     pgoffBig = off === 0n ? 0n : off / P;
@@ -140,7 +140,7 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
   }
   // 9–12. __get_unmapped_area
   if (!fast && alignedLen > config.taskSize)
-    return fail('ENOMEM', `the length ${formatHexPlain(alignedLen)} exceeds TASK_SIZE (__get_unmapped_area)`);
+    return fail('ENOMEM', `the length ${formatHex(alignedLen)} exceeds TASK_SIZE (__get_unmapped_area)`);
   // From here on the length is at most TASK_SIZE: `alignedBytes` is exact whenever TASK_SIZE is.
   const alignedBytes = pages * p;
   const type = flags & T.MAP_TYPE;
@@ -151,13 +151,13 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
     if (!fast && addr > config.taskSize - alignedLen) {
       return fail(
         'ENOMEM',
-        `MAP_FIXED range [${formatHexPlain(addr)}, +${formatHexPlain(alignedLen)}) ends beyond TASK_SIZE ${formatHexPlain(config.taskSize)} (__get_unmapped_area: addr > TASK_SIZE - len)`,
+        `MAP_FIXED range [${formatHex(addr)}, +${formatHex(alignedLen)}) ends beyond TASK_SIZE ${formatHex(config.taskSize)} (__get_unmapped_area: addr > TASK_SIZE - len)`,
       );
     }
     if (!fast && addr % P !== 0n)
       return fail(
         'EINVAL',
-        `MAP_FIXED address ${formatHexPlain(addr)} is not page aligned (__get_unmapped_area)`,
+        `MAP_FIXED address ${formatHex(addr)} is not page aligned (__get_unmapped_area)`,
       );
     startPage = fast ? a / p : Number(addr / P);
   } else {
@@ -176,7 +176,7 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
   if (startPage < geo.dacMinPage && !config.capSysRawio) {
     return fail(
       'EPERM',
-      `address ${formatHexPlain(BigInt(startPage) * P)} is below vm.mmap_min_addr (${formatHexPlain(config.dacMmapMinAddr)}) and the process lacks CAP_SYS_RAWIO (security/commoncap.c cap_mmap_addr)`,
+      `address ${formatHex(BigInt(startPage) * P)} is below vm.mmap_min_addr (${formatHex(config.dacMmapMinAddr)}) and the process lacks CAP_SYS_RAWIO (security/commoncap.c cap_mmap_addr)`,
     );
   }
   const endPage = startPage + pages;
@@ -207,7 +207,7 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
       else if ((flags & ~LEGACY_MAP_MASK) !== 0 || flagsHaveHighBits(args.flags)) {
         return fail(
           'EOPNOTSUPP',
-          `MAP_SHARED_VALIDATE with flags this file does not support (${formatHexPlain(BigInt(flags & ~LEGACY_MAP_MASK))}) (do_mmap, Linux 4.15+)`,
+          `MAP_SHARED_VALIDATE with flags this file does not support (${formatHex(BigInt(flags & ~LEGACY_MAP_MASK))}) (do_mmap, Linux 4.15+)`,
         );
       }
       if ((rawProt & T.PROT_WRITE) !== 0 && !file.writable) {
@@ -267,7 +267,7 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
   if (exceedsAddressSpaceLimit(state, pages - overlapped)) {
     return fail(
       'ENOMEM',
-      `RLIMIT_AS (${formatHexPlain(config.rlimitAs ?? 0n)} bytes) would be exceeded (mmap_region: may_expand_vm)`,
+      `RLIMIT_AS (${formatHex(config.rlimitAs ?? 0n)} bytes) would be exceeded (mmap_region: may_expand_vm)`,
     );
   }
   if (unmapCheck !== undefined) {
@@ -346,7 +346,7 @@ function deviceRefusal(
   if (len > file.sizeBytes) {
     return {
       errno: device.sizeMismatchErrno ?? 'EINVAL',
-      reason: `${file.name}: the mapping (${formatHexPlain(BigInt(len))} bytes) is larger than the object (${formatHexPlain(file.sizeBytes)} bytes) (drm_gem_mmap_obj: obj_size < vma size)`,
+      reason: `${file.name}: the mapping (${formatHex(BigInt(len))} bytes) is larger than the object (${formatHex(file.sizeBytes)} bytes) (drm_gem_mmap_obj: obj_size < vma size)`,
     };
   }
   const isCow = (vmFlags & (T.VM_SHARED | VM_MAYWRITE)) === VM_MAYWRITE;

@@ -1,6 +1,6 @@
 // mprotect(2) (facts 6.1, K:mm/mprotect.c:do_mprotect_pkey). Not atomic: VMAs before a hole (or a
 // sealed VMA on 6.12+) have already changed when ENOMEM (EPERM) comes back.
-import { formatHexPlain } from '../numbers';
+import { formatHex } from '../numbers';
 import { versionAtLeast } from './config';
 import { fail, NO_EFFECTS, succeed, withEffects } from './result';
 import { describeRange, hexPage, isSealed } from './state';
@@ -43,7 +43,7 @@ export function doMprotect(
     const addr = u64(addrIn);
     const len = u64(lengthIn);
     if (addr % P !== 0n)
-      return fail('EINVAL', `the address ${formatHexPlain(addr)} is not page aligned (do_mprotect_pkey)`);
+      return fail('EINVAL', `the address ${formatHex(addr)} is not page aligned (do_mprotect_pkey)`);
     if (len === 0n) return succeed(0n); // len == 0 is a no-op, even with bad prot bits (facts 6.1)
     const alignedLen = pageAlign(len, P);
     const end = addr + alignedLen;
@@ -55,7 +55,7 @@ export function doMprotect(
   if ((prot & ~(T.PROT_READ | T.PROT_WRITE | T.PROT_EXEC | PROT_SEM)) !== 0) {
     return fail(
       'EINVAL',
-      `unknown protection bits ${formatHexPlain(BigInt(prot & ~(T.PROT_READ | T.PROT_WRITE | T.PROT_EXEC | PROT_SEM)))} (arch_validate_prot)`,
+      `unknown protection bits ${formatHex(BigInt(prot & ~(T.PROT_READ | T.PROT_WRITE | T.PROT_EXEC | PROT_SEM)))} (arch_validate_prot)`,
     );
   }
   const newProt = prot & (T.PROT_READ | T.PROT_WRITE | T.PROT_EXEC);
@@ -74,7 +74,7 @@ export function doMprotect(
   if (first === undefined || first.startPage >= endPage) {
     return fail(
       'ENOMEM',
-      `nothing is mapped in [${formatHexPlain(u64(addrIn))}, ${formatHexPlain(BigInt(endPage) * P)}) (do_mprotect_pkey; ENOMEM, not EFAULT)`,
+      `nothing is mapped in [${formatHex(u64(addrIn))}, ${formatHex(BigInt(endPage) * P)}) (do_mprotect_pkey; ENOMEM, not EFAULT)`,
     );
   }
   if ((grows & PROT_GROWSDOWN) !== 0) {

@@ -1,7 +1,7 @@
 // mremap(2), version-gated (facts 3.1–3.8). Linux 6.17+ follows check_mremap_params →
 // check_prep_vma → mremap_to / mremap_at / remap_move; ≤ 6.16 follows the older syscall body with
 // vma_to_resize() running *after* the MREMAP_FIXED destination was unmapped (the ordering hazard).
-import { formatHexPlain } from '../numbers';
+import { formatHex } from '../numbers';
 import { formatKernelVersion, versionAtLeast } from './config';
 import { exactEffects, fail, succeed, withEffects } from './result';
 import { describeRange, deviceOf, exceedsAddressSpaceLimit, hexPage, isSealed } from './state';
@@ -48,7 +48,7 @@ export function doMremap(
     }
     return fail(
       'EINVAL',
-      `unknown flag bits ${formatHexPlain(BigInt(flags & ~valid))} (only MREMAP_MAYMOVE, MREMAP_FIXED and MREMAP_DONTUNMAP exist; MREMAP_RELOCATE_ANON was never merged)`,
+      `unknown flag bits ${formatHex(BigInt(flags & ~valid))} (only MREMAP_MAYMOVE, MREMAP_FIXED and MREMAP_DONTUNMAP exist; MREMAP_RELOCATE_ANON was never merged)`,
     );
   }
   const call: Call = {
@@ -106,10 +106,10 @@ function mremap617(call: Call, addr: bigint, rawOld: bigint, rawNew: bigint, new
     const newLen = pageAlign(rawNew, P);
     // check_mremap_params (facts 3.1)
     if (addr % P !== 0n)
-      return fail('EINVAL', `old_address ${formatHexPlain(addr)} is not page aligned (check_mremap_params)`);
+      return fail('EINVAL', `old_address ${formatHex(addr)} is not page aligned (check_mremap_params)`);
     if (newLen === 0n) return fail('EINVAL', 'new_size is 0 (after PAGE_ALIGN) (check_mremap_params)');
     if (newLen > config.taskSize)
-      return fail('EINVAL', `new_size ${formatHexPlain(newLen)} exceeds TASK_SIZE (check_mremap_params)`);
+      return fail('EINVAL', `new_size ${formatHex(newLen)} exceeds TASK_SIZE (check_mremap_params)`);
     if (impliesNew) {
       const paramFailure = checkNewAddressParams617(call, addr, oldLen, newLen, newAddr);
       if (paramFailure !== undefined) return paramFailure;
@@ -144,13 +144,13 @@ function checkNewAddressParams617(
   if (newAddr > state.config.taskSize - newLen) {
     return fail(
       'EINVAL',
-      `new_address ${formatHexPlain(newAddr)} + new_size runs past TASK_SIZE (check_mremap_params)`,
+      `new_address ${formatHex(newAddr)} + new_size runs past TASK_SIZE (check_mremap_params)`,
     );
   }
   if (newAddr % P !== 0n) {
     return fail(
       'EINVAL',
-      `new_address ${formatHexPlain(newAddr)} is not page aligned (check_mremap_params; this applies to the MREMAP_DONTUNMAP hint too)`,
+      `new_address ${formatHex(newAddr)} is not page aligned (check_mremap_params; this applies to the MREMAP_DONTUNMAP hint too)`,
     );
   }
   return checkMoveParams617(call, oldLen === newLen, overlaps(addr, oldLen, newAddr, newLen));
@@ -342,7 +342,7 @@ function placeFor(call: Call, vma: Vma, hintPage: number, pages: number, fixed: 
     const chosen = BigInt(placed) * state.geo.pageSize;
     return fail(
       'EPERM',
-      `mremap: new address ${formatHexPlain(chosen)} is below vm.mmap_min_addr without CAP_SYS_RAWIO (cap_mmap_addr)`,
+      `mremap: new address ${formatHex(chosen)} is below vm.mmap_min_addr without CAP_SYS_RAWIO (cap_mmap_addr)`,
     );
   }
   return placed;
@@ -485,7 +485,7 @@ function mremapLegacy(
   const n = smallNumber(rawNew);
   const fast = a >= 0 && a % p === 0 && o >= 0 && n > 0;
   if (!fast && addr % P !== 0n)
-    return fail('EINVAL', `old_address ${formatHexPlain(addr)} is not page aligned`);
+    return fail('EINVAL', `old_address ${formatHex(addr)} is not page aligned`);
   let addrPage: number;
   let oldPages: number;
   let newPages: number;
@@ -502,7 +502,7 @@ function mremapLegacy(
   }
   const vma = state.vmas.kernelVmaAt(addrPage);
   if (vma === undefined)
-    return fail('EFAULT', `no mapping contains old_address ${formatHexPlain(addr)} (vma_lookup)`);
+    return fail('EFAULT', `no mapping contains old_address ${formatHex(addr)} (vma_lookup)`);
   if (isSealed(vma))
     return fail(
       'EPERM',
@@ -519,7 +519,7 @@ function mremapLegacy(
       const oldLen = pageAlign(rawOld, P);
       const newLen = pageAlign(rawNew, P);
       if (newAddr % P !== 0n)
-        return fail('EINVAL', `new_address ${formatHexPlain(newAddr)} is not page aligned (mremap_to)`);
+        return fail('EINVAL', `new_address ${formatHex(newAddr)} is not page aligned (mremap_to)`);
       if (newLen > config.taskSize || newAddr > config.taskSize - newLen)
         return fail('EINVAL', 'the new range runs past TASK_SIZE (mremap_to)');
       if (overlaps(addr, oldLen, newAddr, newLen))

@@ -1,6 +1,6 @@
 // mseal(2) (Linux 6.10+, K:mm/mseal.c do_mseal): seals every VMA in a fully mapped range. Sealed
 // VMAs refuse munmap, mremap, mprotect and MAP_FIXED replacement with EPERM (facts 2, 3.2, 6.1).
-import { formatHexPlain } from '../numbers';
+import { formatHex } from '../numbers';
 import { versionAtLeast } from './config';
 import { fail, succeed } from './result';
 import { hexPage } from './state';
@@ -28,7 +28,7 @@ export function doMseal(state: KernelState, addrIn: bigint, lengthIn: bigint): M
   const addr = u64(addrIn);
   const len = u64(lengthIn);
   if (addr % P !== 0n)
-    return fail('EINVAL', `the address ${formatHexPlain(addr)} is not page aligned (do_mseal)`);
+    return fail('EINVAL', `the address ${formatHex(addr)} is not page aligned (do_mseal)`);
   const alignedLen = pageAlign(len, P);
   if (len !== 0n && alignedLen === 0n)
     return fail('EINVAL', 'the length wraps to 0 when page aligned (do_mseal)');

@@ -1,5 +1,5 @@
 // munmap(2) (facts 2, K:mm/vma.c:do_vmi_munmap): argument checks, then the gather checks, then removal.
-import { formatHexPlain } from '../numbers';
+import { formatHex } from '../numbers';
 import { fail, succeed } from './result';
 import { checkUnmap, removeRange } from './unmap-range';
 import { bytesToPagesUp, pageAlign, smallNumber, u64 } from './u64';
@@ -26,13 +26,13 @@ export function doMunmap(
   const addr = u64(addrIn);
   const len = u64(lengthIn);
   if (addr % P !== 0n)
-    return fail('EINVAL', `the address ${formatHexPlain(addr)} is not page aligned (do_vmi_munmap)`);
+    return fail('EINVAL', `the address ${formatHex(addr)} is not page aligned (do_vmi_munmap)`);
   if (addr > config.taskSize)
-    return fail('EINVAL', `the address ${formatHexPlain(addr)} lies above TASK_SIZE (do_vmi_munmap)`);
+    return fail('EINVAL', `the address ${formatHex(addr)} lies above TASK_SIZE (do_vmi_munmap)`);
   if (len > config.taskSize - addr) {
     return fail(
       'EINVAL',
-      `the range [${formatHexPlain(addr)}, +${formatHexPlain(len)}) runs past TASK_SIZE (do_vmi_munmap: len > TASK_SIZE - start)`,
+      `the range [${formatHex(addr)}, +${formatHex(len)}) runs past TASK_SIZE (do_vmi_munmap: len > TASK_SIZE - start)`,
     );
   }
   const alignedLen = pageAlign(len, P);

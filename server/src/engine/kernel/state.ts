@@ -1,5 +1,5 @@
 // The mutable state one simulated process carries, shared by the syscall modules.
-import { formatHexPlain } from '../numbers';
+import { formatHex } from '../numbers';
 import { VM_SEALED } from './types';
 import type { PageGeometry } from './config';
 import type { ContentStore } from './contents';
@@ -35,7 +35,7 @@ export function isSealed(vma: Vma): boolean {
 }
 
 export function hexPage(state: KernelState, page: number): string {
-  return formatHexPlain(BigInt(page) * state.geo.pageSize);
+  return formatHex(BigInt(page) * state.geo.pageSize);
 }
 
 export function describeRange(state: KernelState, startPage: number, endPage: number): string {

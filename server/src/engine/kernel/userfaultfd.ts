@@ -13,7 +13,7 @@
 // The access walk (access.ts) calls `userfaultfdFault` for each page of a VM_UFFD_MISSING VMA.
 // A page is "missing" when its backing object has no contents there. State lives beside the
 // KernelState (a WeakMap), so the kernel's own state shape is unchanged.
-import { formatHexPlain } from '../numbers';
+import { formatHex } from '../numbers';
 import { access } from './access';
 import { fail } from './result';
 import { deviceOf, describeRange } from './state';
@@ -104,7 +104,7 @@ export class Userfaultfd {
     if (addr % P !== 0n || length % P !== 0n || length === 0n)
       return fail(
         'EINVAL',
-        `UFFDIO_REGISTER: the range ${formatHexPlain(addr)} +${formatHexPlain(length)} must be page aligned and not empty (validate_range)`,
+        `UFFDIO_REGISTER: the range ${formatHex(addr)} +${formatHex(length)} must be page aligned and not empty (validate_range)`,
       );
     const startPage = Number(addr / P);
     const endPage = startPage + Number(length / P);
@@ -273,7 +273,7 @@ export function userfaultfdFault(
       s.events.push({ registration, page, write, answer: 'sigbus' });
       return {
         kind: 'sigbus',
-        reason: `the userfaultfd handler registered at step ${registration.step + 1} refuses the fault on ${formatHexPlain(BigInt(page) * P)} (SIGBUS)`,
+        reason: `the userfaultfd handler registered at step ${registration.step + 1} refuses the fault on ${formatHex(BigInt(page) * P)} (SIGBUS)`,
       };
     case 'map-moved':
       record('aliased');
@@ -293,7 +293,7 @@ export function userfaultfdFault(
       if (!read.ok)
         return {
           kind: 'sigbus',
-          reason: `the userfaultfd handler's UFFDIO_COPY from ${formatHexPlain(source)} fails (${read.signal}: ${read.reason}), so the fault is never resolved`,
+          reason: `the userfaultfd handler's UFFDIO_COPY from ${formatHex(source)} fails (${read.signal}: ${read.reason}), so the fault is never resolved`,
         };
       for (const seg of read.segments)
         state.contents.write(
