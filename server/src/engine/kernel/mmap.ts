@@ -155,10 +155,7 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
       );
     }
     if (!fast && addr % P !== 0n)
-      return fail(
-        'EINVAL',
-        `MAP_FIXED address ${formatHex(addr)} is not page aligned (__get_unmapped_area)`,
-      );
+      return fail('EINVAL', `MAP_FIXED address ${formatHex(addr)} is not page aligned (__get_unmapped_area)`);
     startPage = fast ? a / p : Number(addr / P);
   } else {
     startPage = state.placer.place(

@@ -484,8 +484,7 @@ function mremapLegacy(
   const o = smallNumber(rawOld);
   const n = smallNumber(rawNew);
   const fast = a >= 0 && a % p === 0 && o >= 0 && n > 0;
-  if (!fast && addr % P !== 0n)
-    return fail('EINVAL', `old_address ${formatHex(addr)} is not page aligned`);
+  if (!fast && addr % P !== 0n) return fail('EINVAL', `old_address ${formatHex(addr)} is not page aligned`);
   let addrPage: number;
   let oldPages: number;
   let newPages: number;

@@ -27,8 +27,7 @@ export function doMseal(state: KernelState, addrIn: bigint, lengthIn: bigint): M
   const P = state.geo.pageSize;
   const addr = u64(addrIn);
   const len = u64(lengthIn);
-  if (addr % P !== 0n)
-    return fail('EINVAL', `the address ${formatHex(addr)} is not page aligned (do_mseal)`);
+  if (addr % P !== 0n) return fail('EINVAL', `the address ${formatHex(addr)} is not page aligned (do_mseal)`);
   const alignedLen = pageAlign(len, P);
   if (len !== 0n && alignedLen === 0n)
     return fail('EINVAL', 'the length wraps to 0 when page aligned (do_mseal)');
