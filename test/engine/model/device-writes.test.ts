@@ -75,3 +75,21 @@ test('GL: a GPU write before glMapBufferRange reaches the shadow copy', () => {
   const run = analyse(text).scenarios[0]!.run;
   assert.equal(run.simulation.expects[0]?.passed, true);
 });
+
+test('after vkUnmapMemory the buffer object keeps what the CPU wrote, and takes the GPU writes', () => {
+  const text = `scenario "s" {
+  strategy placed
+  mem = vkAllocateMemory 64KiB host-visible coherent
+  p = vkMapMemory mem
+  w = app writes p, 4
+  vkUnmapMemory mem
+  expect driver reads mem, 4 == w
+  g = driver writes mem + 8, 4
+  expect driver reads mem + 8, 4 == g
+  expect driver reads mem, 4 == w
+  q = vkMapMemory mem
+  expect read q, 4 == w
+  expect read q + 8, 4 == g
+}`;
+  assert.deepEqual(codes(text), []);
+});

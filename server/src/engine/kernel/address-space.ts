@@ -28,6 +28,7 @@ import type {
   MremapArgs,
   OpenFile,
   Origin,
+  Segment,
   SyscallResult,
   Vma,
 } from './types';
@@ -173,6 +174,27 @@ export class AddressSpace implements AddressSpaceApi {
 
   write(addr: bigint, length: bigint, datum: Datum, _origin: Origin): AccessResult {
     return access(this.state, addr, length, true, datum);
+  }
+
+  /**
+   * A write into a file's object itself, not through a mapping: a GPU writing a buffer object
+   * that no CPU mapping shows. Clipped to the file's size. Offsets are bytes into the file.
+   */
+  writeFile(file: OpenFile, offset: bigint, length: bigint, datum: Datum): void {
+    const end = offset + length < file.sizeBytes ? offset + length : file.sizeBytes;
+    if (end > offset) this.state.contents.write(file.object.id, Number(offset), Number(end), datum);
+  }
+
+  /** What a file's object holds at [offset, offset + length), as a read's runs (offsets from `offset`). */
+  readFile(file: OpenFile, offset: bigint, length: bigint): Segment[] {
+    const segments: Segment[] = [];
+    const start = Number(offset);
+    this.state.contents.read(file.object.id, start, start + Number(length), file.initialDatum ?? 0, {
+      run(runStart, runEnd, datum) {
+        segments.push({ offset: BigInt(runStart - start), length: BigInt(runEnd - runStart), datum });
+      },
+    });
+    return segments;
   }
 
   /** A new symbolic datum (≥ 256) naming a write, e.g. "driver-data". */

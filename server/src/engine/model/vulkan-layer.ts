@@ -3,6 +3,7 @@
 // through the strategy; vkMapMemory2/vkUnmapMemory2 are direct host calls checked against the
 // valid-usage rules.
 import type { Argument, Expression, StepNode } from '../syntax/ast';
+import type { Segment } from '../kernel/types';
 import { alignUp, formatHex, formatSize, truncate32 } from '../numbers';
 import type { Simulation } from '../sim/simulation';
 import type { CallRecord, Outcome } from '../sim/records';
@@ -475,12 +476,12 @@ export class VulkanLayer {
     // No CPU pointer: the GPU writes the buffer object itself, so every mapping of it sees the data.
     const through = this.mappingOfObject(memory, offset);
     if (through === undefined) {
-      // Device memory keeps its contents unmapped: the next CPU mapping shows them (mapOwnPointer).
-      let seen = 'kept in the buffer object; no CPU mapping shows it yet';
-      if (datum !== undefined) (memory.deviceWrites ??= []).push({ offset, length, datum });
+      // Device memory keeps its contents unmapped: the next CPU mapping shows them.
+      let seen = 'kept in the buffer object; no CPU mapping shows it now';
+      if (datum !== undefined) this.writeUnmapped(memory, offset, length, datum);
       else
         seen = describeSegments(
-          { ok: true, segments: deviceContents(memory, offset, length), faults: 0 },
+          { ok: true, segments: this.unmappedContents(memory, offset, length), faults: 0 },
           this.sim,
         );
       this.sim.note(actor, `GPU ${verbText} ${memory.name}+${formatHex(offset)}, ${length}`, seen, true);
@@ -513,8 +514,26 @@ export class VulkanLayer {
     }
     const through = this.mappingOfObject(memory, offset);
     if (through !== undefined) return this.sim.read(actor, through, length);
-    // Not mapped on the CPU: what the device holds (its own writes over a zeroed object).
-    return { ok: true, segments: deviceContents(memory, offset, length), faults: 0 };
+    // Not mapped on the CPU: what the device holds.
+    return { ok: true, segments: this.unmappedContents(memory, offset, length), faults: 0 };
+  }
+
+  /**
+   * A GPU write while no CPU mapping shows the memory. A buffer object that has its file (device
+   * node or memfd, opened at its first mapping) takes it into the file's pages, which keep what
+   * the CPU wrote before too; before that, the memory keeps it until its first mapping
+   * (VkMemory.deviceWrites, DriverOps.mapOwnPointer).
+   */
+  private writeUnmapped(memory: VkMemory, offset: bigint, length: bigint, datum: number): void {
+    if (memory.file) this.sim.space.writeFile(memory.file, memory.poolOffset + offset, length, datum);
+    else (memory.deviceWrites ??= []).push({ offset, length, datum });
+  }
+
+  /** What the memory holds at [offset, offset + length) while no CPU mapping shows it. */
+  private unmappedContents(memory: VkMemory, offset: bigint, length: bigint): Segment[] {
+    return memory.file
+      ? this.sim.space.readFile(memory.file, memory.poolOffset + offset, length)
+      : deviceContents(memory, offset, length);
   }
 
   /** An address where the memory's object is mapped now (driver's own mapping first). */
