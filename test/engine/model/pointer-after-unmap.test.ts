@@ -46,3 +46,13 @@ test('while the mapping lasts, and through the new pointer, nothing is reported'
     [],
   );
 });
+
+test('an old pointer into nothing: one use-after-free that says the access faults, no access-fault', () => {
+  const text = `${PREFIX}  vkUnmapMemory m1
+  app writes p1 + 0x10, 4
+  expect diagnostic use-after-free
+}`;
+  const all = analyse(text).diagnostics.map((d) => `${d.severity} ${d.code}`);
+  assert.deepEqual(all, ['info use-after-free']);
+  assert.match(messages(text)[0] ?? '', /m1 was unmapped at step 3: the access faults \(SIGSEGV\) \(H5\)$/);
+});

@@ -52,3 +52,22 @@ test("a failed expectation of the driver's read says its cached pointer was left
     "expectation failed: lvp reads 0x00 from mem, through its cached pointer 0x7fff_f7fe_f000, which wine's MREMAP_DONTUNMAP at step 2 left empty: it reads fresh memory, not mem's pages (H11)",
   ]);
 });
+
+test('a stale pointer onto another mapping that refuses the access: the report says it faults', () => {
+  const text = `scenario "s" {
+  driver lvp {
+    caches-pointer
+  }
+  mem = vkAllocateMemory 64KiB host-visible coherent
+  p = vkMapMemory mem
+  munmap p, 64KiB
+  hole = reserve 64KiB at p by wine
+  lvp writes mem, 4
+}`;
+  const found = analyseDocument(text).diagnostics.filter((d) => d.code !== 'pointer-outside-window');
+  assert.deepEqual(
+    found.map((d) => d.code),
+    ['stale-pointer'],
+  );
+  assert.match(found[0]!.message, /hole of wine \(step 4\) is there now: the access faults \(SIGSEGV\)$/);
+});

@@ -454,11 +454,12 @@ export class VulkanLayer {
     const cpu = (driver.cachesPointer || driver.backing === 'anon') && memory.driverPointer !== undefined;
     if (cpu && memory.driverPointer !== undefined) {
       const address = memory.driverPointer + offset;
-      this.checkStale(memory, address);
       const result =
         datum === undefined
           ? this.sim.read(actor, address, length)
           : this.sim.write(actor, address, length, datum);
+      // After the access (which changes no mapping), so that the report can say it faulted.
+      this.checkStale(memory, address, result.ok ? undefined : result.signal);
       this.sim.note(
         actor,
         `${verbText} through its cached pointer ${formatHex(address)}, ${length}`,
@@ -582,7 +583,8 @@ export class VulkanLayer {
     return `${through}, which no longer shows ${memory.name}: ${vma.label ?? 'another mapping'} of ${vma.owner} (step ${vma.createdStep + 1}) is there (H2)`;
   }
 
-  private checkStale(memory: VkMemory, address: bigint): void {
+  /** `fault`: the signal the access got, when it faulted. */
+  private checkStale(memory: VkMemory, address: bigint, fault: string | undefined): void {
     // A userfaultfd handler answers for the page: `uffd-snapshot-stale` reports what still goes wrong.
     if (this.sim.space.userfaultfd.handlerAt(this.sim.pageOf(address))) return;
     const vma = this.sim.space.vmaAt(this.sim.pageOf(address));
@@ -599,6 +601,8 @@ export class VulkanLayer {
             ? [{ range: this.sim.stepRange(moved.step) ?? memory.node, message: 'the mapping left here' }]
             : []),
         ],
+        undefined,
+        fault !== undefined,
       );
       return;
     }
@@ -619,13 +623,15 @@ export class VulkanLayer {
       }
       this.sim.finding(
         'stale-pointer',
-        `${memory.driver.name} uses its cached pointer ${formatHex(address)} for ${memory.name}, but ${detail}`,
+        `${memory.driver.name} uses its cached pointer ${formatHex(address)} for ${memory.name}, but ${detail}${fault !== undefined ? `: the access faults (${fault})` : ''}`,
         [
           ...related,
           ...(changeRange
             ? [{ range: changeRange, message: 'the pages left here' }]
             : this.sim.madeAt(vma, 'what is there now was made here')),
         ],
+        undefined,
+        fault !== undefined,
       );
     }
   }
@@ -635,7 +641,13 @@ export class VulkanLayer {
    * (vkUnmapMemory, vkFreeMemory): the application's H5. `mapStep` is the step whose result the
    * address starts from.
    */
-  checkPointerAfterUnmap(actor: string, kind: 'read' | 'write', address: bigint, mapStep: number): void {
+  checkPointerAfterUnmap(
+    actor: string,
+    kind: 'read' | 'write',
+    address: bigint,
+    mapStep: number,
+    fault: string | undefined,
+  ): void {
     const memory = this.appMapAt.get(mapStep);
     if (memory === undefined || memory.mapStep === mapStep) return;
     const after = (text: string) => memory.history.find((e) => e.step > mapStep && e.text === text);
@@ -650,7 +662,7 @@ export class VulkanLayer {
     );
     this.sim.finding(
       'use-after-free',
-      `${actor} ${kind}s ${formatHex(address)} through the pointer vkMapMemory gave for ${memory.name} at step ${mapStep + 1}, but ${memory.name} was ${ends.map((e) => `${e.what} at step ${e.event.step + 1}`).join(' and ') || 'unmapped'}${owner === undefined ? '' : owner === memory ? `; it is mapped again at step ${(owner.mapStep ?? 0) + 1} at this address, which Vulkan does not promise` : `: the address is ${owner.name}'s now (mapped at step ${(owner.mapStep ?? 0) + 1}), so the access reaches another object`} (H5)`,
+      `${actor} ${kind}s ${formatHex(address)} through the pointer vkMapMemory gave for ${memory.name} at step ${mapStep + 1}, but ${memory.name} was ${ends.map((e) => `${e.what} at step ${e.event.step + 1}`).join(' and ') || 'unmapped'}${owner === undefined ? '' : owner === memory ? `; it is mapped again at step ${(owner.mapStep ?? 0) + 1} at this address, which Vulkan does not promise` : `: the address is ${owner.name}'s now (mapped at step ${(owner.mapStep ?? 0) + 1}), so the access reaches another object`}${fault !== undefined ? `: the access faults (${fault})` : ''} (H5)`,
       [
         { range: this.sim.stepRange(mapStep) ?? memory.node, message: `${memory.name} mapped here` },
         ...ends.map((e) => ({
@@ -658,6 +670,8 @@ export class VulkanLayer {
           message: `${memory.name} ${e.what} here`,
         })),
       ],
+      undefined,
+      fault !== undefined,
     );
   }
 

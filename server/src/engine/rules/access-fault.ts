@@ -11,11 +11,11 @@ export const accessFault: Rule = {
     "A read or write by an actor faults: SIGSEGV (unmapped or protected) or SIGBUS (past a shared object's end).",
   check(run, emit) {
     const { records, stepsWith, findings } = run.simulation;
-    // A driver's stale cached pointer that faults is reported once, by stale-pointer, whose
-    // message says the access faults: a second error would make `expect diagnostic
-    // stale-pointer` unable to mark the step as expected.
+    // An access through a stale pointer (a driver's cached one, an app's after unmap) that
+    // faults is reported once, by the finding whose message says so: a second error would make
+    // `expect diagnostic stale-pointer` unable to mark the step as expected.
     const explained = new Set<number>();
-    for (const f of findings) if (f.code === 'stale-pointer') explained.add(f.range.start);
+    for (const f of findings) if (f.explainsFault) explained.add(f.range.start);
     for (const step of stepsWith.fault) {
       const record = records[step]!;
       if (record.outcome.kind !== 'fault' || explained.has(record.node.start)) continue;

@@ -41,19 +41,21 @@ export function accessStep(
   if (address === undefined || length === undefined) return skippedForArguments();
   const reached = addressReached(actor, address);
   // Only where a vkMapMemory pointer can be named: raw scenarios pay nothing for it.
-  if (addressArg.kind !== 'number' && vulkan.mappedForApp) {
-    const base = baseStep(context, addressArg);
-    if (base !== undefined) vulkan.checkPointerAfterUnmap(actor, verb, address, base);
-  }
+  const base =
+    addressArg.kind !== 'number' && vulkan.mappedForApp ? baseStep(context, addressArg) : undefined;
   if (verb === 'write') {
     const datum = writeDatum(context, step, actor);
     const result = sim.write(actor, reached, length, datum);
+    if (base !== undefined)
+      vulkan.checkPointerAfterUnmap(actor, verb, address, base, result.ok ? undefined : result.signal);
     sim.noteAccess(actor, 'write', reached, length, result.ok ? '' : faultText(result), result.ok);
     vulkan.noteAppAccess(step, actor, address, length, 'write');
     gl.noteAccess(actor, reached, length, 'write');
     return result.ok ? writtenOutcome(length) : accessOutcome(result, '');
   }
   const result = sim.read(actor, reached, length);
+  if (base !== undefined)
+    vulkan.checkPointerAfterUnmap(actor, verb, address, base, result.ok ? undefined : result.signal);
   // The call's result and the step's summary are the same text: describe the read once.
   const seen = result.ok ? describeSegments(result, sim) : '';
   sim.noteAccess(actor, 'read', reached, length, result.ok ? seen : faultText(result), result.ok);

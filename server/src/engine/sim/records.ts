@@ -42,6 +42,8 @@ export interface Finding {
   readonly message: string;
   readonly related?: readonly RelatedInformation[];
   readonly fix?: import('../diagnostics').FixData;
+  /** The message says the step's access faults, and why: access-fault need not say it again. */
+  readonly explainsFault?: true;
 }
 
 export interface StepRecord {

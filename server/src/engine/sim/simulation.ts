@@ -391,10 +391,16 @@ export class Simulation {
     message: string,
     related: readonly RelatedInformation[] = [],
     range?: TextRange,
+    explainsFault = false,
   ): void {
     const at = range ?? this.stepNode;
     if (!at) return;
-    this.findings.push({ code, range: { start: at.start, end: at.end }, message, related });
+    const where = { start: at.start, end: at.end };
+    this.findings.push(
+      explainsFault
+        ? { code, range: where, message, related, explainsFault: true }
+        : { code, range: where, message, related },
+    );
   }
 
   /** Related information pointing at the step that made a VMA. */
