@@ -182,7 +182,9 @@ function applyDiagnosticExpectations(
     verdicts.set(expectation, true);
     for (const m of matches) {
       const index = out.indexOf(m);
-      out[index] = { ...m, severity: 'info', message: `(expected) ${m.message}` };
+      // Already marked when an expected failure explained it (intended-failures.ts).
+      const message = m.message.startsWith('(expected) ') ? m.message : `(expected) ${m.message}`;
+      out[index] = { ...m, severity: 'info', message };
     }
   }
   return out;

@@ -15,7 +15,7 @@ test('three drivers with every trait open are refused at once, saying how many b
   assert.match(
     result.problems[0]!,
     new RegExp(
-      `opens [\\d,]+ driver behaviours \\(18 open traits over 3 drivers\\), more than drvmap explores at once \\(${MAX_BEHAVIOURS.toLocaleString('en-US')}\\)`,
+      `opens [\\d,]+ behaviours \\(18 open driver traits over 3 drivers\\), more than drvmap explores at once \\(${MAX_BEHAVIOURS.toLocaleString('en-US')}\\)`,
     ),
   );
   assert.ok(Date.now() - started < 5000);
@@ -29,4 +29,12 @@ test('one open driver is explored as before', () => {
 
 test('a deadline already passed stops the exploration with ExploreBudgetExceeded', () => {
   assert.throws(() => explore(openDrivers(1), { deadline: Date.now() - 1 }), ExploreBudgetExceeded);
+});
+
+test('kernel versions count too, and the message says so', () => {
+  const result = explore(openDrivers(2), { kernels: true });
+  assert.match(
+    result.problems[0] ?? '',
+    /\(12 open driver traits over 2 drivers × 4 kernels\).*or explore without --kernels$/,
+  );
 });

@@ -56,3 +56,13 @@ test('an old pointer into nothing: one use-after-free that says the access fault
   assert.deepEqual(all, ['info use-after-free']);
   assert.match(messages(text)[0] ?? '', /m1 was unmapped at step 3: the access faults \(SIGSEGV\) \(H5\)$/);
 });
+
+test('the pointer is the name counted once with a plus sign, wherever it stands', () => {
+  const prefix = `${PREFIX}  m2 = vkAllocateMemory 64KiB host-visible coherent
+  p2 = vkMapMemory m2
+  vkUnmapMemory m1
+`;
+  assert.equal(messages(`${prefix}  app writes 0x10 + p1, 4\n}`).length, 1);
+  assert.deepEqual(messages(`${prefix}  app writes p1 - p1 + p2, 4\n}`), []);
+  assert.deepEqual(messages(`${prefix}  app writes p2 + 0x10, 4\n}`), []);
+});

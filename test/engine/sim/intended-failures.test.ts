@@ -48,3 +48,10 @@ test('a raw syscall refusal the scenario expects is not reported at all', () => 
     'error kernel-refused mmap(NULL, ',
   ]);
 });
+
+test('an expected failure that an `expect diagnostic` also names is marked once', () => {
+  const text = ALIAS_OF_A_BO('  expect p == VK_ERROR_MEMORY_MAP_FAILED\n  expect diagnostic kernel-refused');
+  const [only] = analyseDocument(text).diagnostics;
+  assert.match(only?.message ?? '', /^\(expected\) wine's mremap/);
+  assert.doesNotMatch(only?.message ?? '', /\(expected\) \(expected\)/);
+});

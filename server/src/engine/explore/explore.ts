@@ -353,8 +353,10 @@ function exploreScenario(
 
   const combinations = dims.reduce((n, d) => n * d.values.length, 1);
   if (combinations > MAX_BEHAVIOURS) {
+    const traits = dims.filter((d) => d.kernels === undefined).length;
+    const kernels = dims.find((d) => d.kernels !== undefined)?.values.length;
     problems.push(
-      `"${name}" opens ${combinations.toLocaleString('en-US')} driver behaviours (${dims.length} open traits${openDrivers.length > 1 ? ` over ${openDrivers.length} drivers` : ''}), more than drvmap explores at once (${MAX_BEHAVIOURS.toLocaleString('en-US')}): leave fewer traits \`any\`, or open one driver at a time`,
+      `"${name}" opens ${combinations.toLocaleString('en-US')} behaviours (${traits} open driver traits${openDrivers.length > 1 ? ` over ${openDrivers.length} drivers` : ''}${kernels ? ` × ${kernels} kernels` : ''}), more than drvmap explores at once (${MAX_BEHAVIOURS.toLocaleString('en-US')}): leave fewer traits \`any\`, open one driver at a time${kernels ? ', or explore without --kernels' : ''}`,
     );
     return undefined;
   }

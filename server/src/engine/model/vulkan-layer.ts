@@ -101,6 +101,11 @@ export class VulkanLayer {
   get mappedForApp(): boolean {
     return this.appMapAt.size > 0;
   }
+
+  /** The step mapped memory for the app: its result is a pointer 32-bit code holds. */
+  isAppMapStep(step: number): boolean {
+    return this.appMapAt.has(step);
+  }
   /** The memories with an app pointer now, in allocation order (see StrategyContext.appMapped). */
   private readonly appMapped: VkMemory[] = [];
   private readonly ops = new Map<string, DriverOps>();

@@ -64,15 +64,33 @@ export function accessStep(
 }
 
 /**
- * The step whose result an address expression starts from (`p + 0x10`, `(p + 4) * 1` → the step
- * that bound `p`), if any: a pointer is the left operand of its offsets. Allocation free, as every
- * access of a Vulkan scenario asks.
+ * The step whose result is the pointer an address expression offsets (`p + 0x10`, `0x10 + p`,
+ * `q - q + p` → the step that bound `p`): the one name of a vkMapMemory step counted once with a
+ * plus sign. A plain name, the common case, is answered without allocating.
  */
 function baseStep(context: StepContext, expression: Expression): number | undefined {
-  let e: Expression | undefined = expression;
-  while (e !== undefined && (e.kind === 'binary' || e.kind === 'paren'))
-    e = e.kind === 'binary' ? e.left : e.inner;
-  return e?.kind === 'name' ? context.sim.symbols.get(e.name)?.stepIndex : undefined;
+  const stepOf = (name: string) => context.sim.symbols.get(name)?.stepIndex;
+  if (expression.kind === 'name') return stepOf(expression.name);
+  const signs = new Map<string, number>();
+  const visit = (e: Expression | undefined, sign: number): void => {
+    if (e === undefined) return;
+    if (e.kind === 'name') signs.set(e.name, (signs.get(e.name) ?? 0) + sign);
+    else if (e.kind === 'paren') visit(e.inner, sign);
+    else if (e.kind === 'negate') visit(e.operand, -sign);
+    else if (e.kind === 'binary' && e.op !== '*') {
+      visit(e.left, sign);
+      visit(e.right, e.op === '-' ? -sign : sign);
+    }
+  };
+  visit(expression, 1);
+  let found: number | undefined;
+  for (const [name, sign] of signs) {
+    const step = sign === 1 ? stepOf(name) : undefined;
+    if (step === undefined || !context.vulkan.isAppMapStep(step)) continue;
+    if (found !== undefined) return undefined; // two pointers: not an offset of one
+    found = step;
+  }
+  return found;
 }
 
 function faultText(result: Extract<AccessResult, { ok: false }>): string {

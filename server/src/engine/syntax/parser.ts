@@ -653,9 +653,9 @@ class Parser {
     if (kind === 'lparen') {
       this.advance();
       const inner = this.parseExpression();
-      if (!inner) this.error(this.peek(), 'expected a value inside `( )`');
+      if (!inner && !this.tooLong()) this.error(this.peek(), 'expected a value inside `( )`');
       if (this.at('rparen')) this.advance();
-      else this.error(this.peek(), 'expected `)`');
+      else if (!this.tooLong()) this.error(this.peek(), 'expected `)`');
       return { kind: 'paren', inner, start, end: this.prevEnd() };
     }
     return undefined;
