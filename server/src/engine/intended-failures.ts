@@ -9,7 +9,7 @@ import type { ScenarioRun } from './sim/run';
 import { isFailedOutcome, outcomeName } from './sim/outcome';
 
 /** The codes that report a step's failure itself (not a hazard the failure leaves behind). */
-const FAILURE_CODES: ReadonlySet<string> = new Set(['kernel-refused', 'gl-error']);
+const FAILURE_CODES: ReadonlySet<string> = new Set(['kernel-refused', 'gl-error', 'access-fault']);
 
 /** Indexes of the steps that failed as an expectation says they would. */
 export function intendedFailures(run: ScenarioRun): Set<number> {

@@ -55,3 +55,12 @@ test('an expected failure that an `expect diagnostic` also names is marked once'
   assert.match(only?.message ?? '', /^\(expected\) wine's mremap/);
   assert.doesNotMatch(only?.message ?? '', /\(expected\) \(expected\)/);
 });
+
+test('an expected fault: the access-fault that explains it is information', () => {
+  assert.deepEqual(shown('scenario "f" {\n  w = host writes 0x1000, 4\n  expect w == SIGSEGV\n}'), [
+    'info access-fault (expected) ',
+  ]);
+  assert.deepEqual(shown('scenario "f" {\n  w = host writes 0x1000, 4\n}'), [
+    'error access-fault host gets ',
+  ]);
+});

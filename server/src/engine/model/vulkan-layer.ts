@@ -566,7 +566,6 @@ export class VulkanLayer {
     return undefined;
   }
 
-  /** The driver uses a pointer it cached: is its mapping still what it was (H2, H11)? */
   /**
    * For an expectation's read by the driver (`expect lvp reads mem …`): when it goes through a
    * cached pointer that no longer shows the memory, why, so a failed expectation says it; the
@@ -588,7 +587,10 @@ export class VulkanLayer {
     return `${through}, which no longer shows ${memory.name}: ${vma.label ?? 'another mapping'} of ${vma.owner} (step ${vma.createdStep + 1}) is there (H2)`;
   }
 
-  /** `fault`: the signal the access got, when it faulted. */
+  /**
+   * The driver uses a pointer it cached: is its mapping still what it was (H2, H11)? `fault`: the
+   * signal the access got, when it faulted.
+   */
   private checkStale(memory: VkMemory, address: bigint, fault: string | undefined): void {
     // A userfaultfd handler answers for the page: `uffd-snapshot-stale` reports what still goes wrong.
     if (this.sim.space.userfaultfd.handlerAt(this.sim.pageOf(address))) return;

@@ -130,7 +130,6 @@ export function outcomeText(outcome: Outcome): string {
   }
 }
 
-/** The word an expectation compares with: `ok`, an errno, a VkResult or a signal. */
 /** The step failed: an errno, a fault, or a Vulkan or GL error. */
 export function isFailedOutcome(outcome: Outcome): boolean {
   return (
@@ -140,6 +139,7 @@ export function isFailedOutcome(outcome: Outcome): boolean {
   );
 }
 
+/** The word an expectation compares with: `ok`, an errno, a VkResult or a signal. */
 export function outcomeName(outcome: Outcome): string {
   switch (outcome.kind) {
     case 'errno':
