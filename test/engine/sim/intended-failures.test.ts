@@ -61,6 +61,6 @@ test('an expected fault: the access-fault that explains it is information', () =
     'info access-fault (expected) ',
   ]);
   assert.deepEqual(shown('scenario "f" {\n  w = host writes 0x1000, 4\n}'), [
-    'error access-fault host gets ',
+    'error access-fault host gets S',
   ]);
 });
