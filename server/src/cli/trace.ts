@@ -236,15 +236,21 @@ export function traceScenario(
     if (maps === 'none') return { mappings: [] };
     const after = sim.space.vmasAt(index);
     if (maps === 'all') return { mappings: shown(after) };
-    // Mappings are immutable records, so a change is a new object: compare by identity.
+    // Mappings are immutable records, so a change is a new object: compare by identity. A new
+    // record that lists the same as an old one (only a field the listing leaves out changed,
+    // such as the anon_vma a first write fault attaches) is no change to show.
     const old = new Set(before);
     const now = new Set(after);
-    const changed = {
-      mappings: shown(after.filter((v) => !old.has(v))),
-      removedMappings: shown(before.filter((v) => !now.has(v))),
-    };
+    const added = shown(after.filter((v) => !old.has(v)));
+    const removed = shown(before.filter((v) => !now.has(v)));
+    const key = (m: TraceMapping) => JSON.stringify(m);
+    const removedKeys = new Set(removed.map(key));
+    const addedKeys = new Set(added.map(key));
     before = after;
-    return changed;
+    return {
+      mappings: added.filter((m) => !removedKeys.has(key(m))),
+      removedMappings: removed.filter((m) => !addedKeys.has(key(m))),
+    };
   };
   const expectsAfter = new Map<number, TraceExpectation[]>();
   for (const e of sim.expects) {

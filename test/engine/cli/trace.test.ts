@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../../server/src/cli/args';
@@ -211,4 +211,22 @@ test('trace --maps changed: each step lists only the mappings it added (+) and r
   });
   assert.match(printed, /step 4 .*\n(.*\n)*? {2}- 10000000-10001000 rw-p/);
   assert.doesNotMatch(printed, /mappings \(/);
+});
+
+test('trace --maps changed never lists a mapping as both removed and added (on every example)', () => {
+  const dir = join(__dirname, '..', '..', '..', '..', 'examples');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.drvmap'));
+  assert.ok(files.length >= 10);
+  let steps = 0;
+  for (const f of files) {
+    const trace = buildTrace(f, readFileSync(join(dir, f), 'utf8'), { maps: 'changed' });
+    for (const s of trace.scenarios)
+      for (const step of s.steps) {
+        steps++;
+        const removed = new Set((step.removedMappings ?? []).map((m) => formatMappingLine(m)));
+        for (const m of step.mappings)
+          assert.ok(!removed.has(formatMappingLine(m)), `${f} step ${step.step}`);
+      }
+  }
+  assert.ok(steps > 100);
 });

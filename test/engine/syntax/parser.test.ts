@@ -166,6 +166,8 @@ test('an invisible character is named by its code point, a visible one quoted', 
   assert.deepEqual(messages('scenario "b" {\n  \u0000 = mmap 4KiB\n}\n'), ['unexpected character U+0000']);
   assert.deepEqual(messages('scenario "b" {\n  \u007f\n}\n'), ['unexpected character U+007F']);
   assert.deepEqual(messages('scenario "b" {\n  §\n}\n'), ['unexpected character `§`']);
+  assert.deepEqual(messages('scenario "b" {\n  \u202e\n}\n'), ['unexpected character U+202E']);
+  assert.deepEqual(messages('scenario "b" {\n  \ud800\n}\n'), ['unexpected character U+D800']);
 });
 
 test('an expectation with another comparison is one error, not two', () => {

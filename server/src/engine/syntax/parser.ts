@@ -815,7 +815,13 @@ class Parser {
 function characterName(text: string): string {
   const code = text.codePointAt(0) ?? 0;
   const invisible =
-    code < 0x20 || (code >= 0x7f && code < 0xa0) || code === 0xfeff || (code >= 0x200b && code <= 0x200f);
+    code < 0x20 ||
+    (code >= 0x7f && code < 0xa0) ||
+    code === 0xfeff ||
+    (code >= 0x200b && code <= 0x200f) ||
+    (code >= 0x202a && code <= 0x202e) || // bidi embeddings and overrides
+    (code >= 0x2066 && code <= 0x2069) || // bidi isolates
+    (code >= 0xd800 && code <= 0xdfff); // a lone surrogate
   return invisible ? `U+${code.toString(16).toUpperCase().padStart(4, '0')}` : `\`${text}\``;
 }
 
