@@ -92,6 +92,7 @@ scenario "messy" {
       '(',
       ')',
       '"x',
+      '\\',
       '\t',
     );
     const spaceless = (text: string) => text.replace(/[ \t]/g, '');

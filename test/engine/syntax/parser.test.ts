@@ -198,3 +198,16 @@ test('an expression of thousands of operators is a syntax error, not a stack ove
   const within = `scenario "c" {\n  a = mmap 4KiB rw private anon\n  write a + ${'('.repeat(60)}${'1 + '.repeat(900)}1${')'.repeat(60)}, 16\n}\n`;
   assert.deepEqual(analyseDocument(within).diagnostics, []);
 });
+
+test('a backslash at the end of an unterminated string does not join the next line, whatever its line end', () => {
+  for (const eol of ['\n', '\r\n', '\r']) {
+    const text = ['scenario "s" {', '  " closed { \\', '  a = mmap 4KiB rw private anon', '}', ''].join(eol);
+    const file = parse(text);
+    assert.deepEqual(
+      file.errors.map((e) => e.message),
+      ['this string has no closing `"`'],
+      JSON.stringify(eol),
+    );
+    assert.equal(steps(text).length, 1, JSON.stringify(eol));
+  }
+});

@@ -171,7 +171,12 @@ export class Lexer {
       if (c === 34 /* " */) {
         i++;
         while (i < n && text.charCodeAt(i) !== 34 && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) {
-          if (text.charCodeAt(i) === 92 /* \ */ && i + 1 < n && text.charCodeAt(i + 1) !== 10) i++;
+          // `\` escapes the next character, but never a line end (`\n` or `\r`: CRLF and lone-CR
+          // documents end lines with `\r`, and a string never runs onto the next line).
+          if (text.charCodeAt(i) === 92 /* \ */ && i + 1 < n) {
+            const next = text.charCodeAt(i + 1);
+            if (next !== 10 && next !== 13) i++;
+          }
           i++;
         }
         if (text.charCodeAt(i) === 34) {
