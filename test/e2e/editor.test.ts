@@ -166,7 +166,7 @@ test('typing a fix removes the diagnostic, breaking it again brings it back', T,
     const diagnostic = await eventually(
       async () => {
         const text = (await h.hoverAtText(line, 'mmap', 1)).replace(/\s+/g, ' ');
-        assert.match(text, /MAP_FIXED address 0x10000800 is not page aligned/);
+        assert.match(text, /MAP_FIXED address 0x1000_0800 is not page aligned/);
         return text;
       },
       { what: 'hover on the squiggle' },
