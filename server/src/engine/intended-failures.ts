@@ -9,7 +9,16 @@ import type { ScenarioRun } from './sim/run';
 import { isFailedOutcome, outcomeName } from './sim/outcome';
 
 /** The codes that report a step's failure itself (not a hazard the failure leaves behind). */
-const FAILURE_CODES: ReadonlySet<string> = new Set(['kernel-refused', 'gl-error', 'access-fault']);
+const FAILURE_CODES: ReadonlySet<string> = new Set([
+  'kernel-refused',
+  'gl-error',
+  'access-fault',
+  // What makes an expected fault happen: a pointer used after its mapping ended or moved, or
+  // held truncated by 32-bit code.
+  'use-after-free',
+  'stale-pointer',
+  'pointer-outside-window',
+]);
 
 /** Indexes of the steps that failed as an expectation says they would. */
 export function intendedFailures(run: ScenarioRun): Set<number> {

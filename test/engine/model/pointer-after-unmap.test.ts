@@ -66,3 +66,43 @@ test('the pointer is the name counted once with a plus sign, wherever it stands'
   assert.deepEqual(messages(`${prefix}  app writes p1 - p1 + p2, 4\n}`), []);
   assert.deepEqual(messages(`${prefix}  app writes p2 + 0x10, 4\n}`), []);
 });
+
+test('a driver access to freed memory is use-after-free, and nothing is kept or read', () => {
+  const text = `scenario "f" {
+  mem = vkAllocateMemory 64KiB host-visible
+  vkFreeMemory mem
+  w = driver writes mem, 8
+  expect driver reads mem, 8 == zero
+}`;
+  const all = analyse(text).diagnostics.map((d) => `${d.code}: ${d.message}`);
+  assert.deepEqual(all, [
+    'use-after-free: driver writes mem, which was freed at step 2: the memory object no longer exists',
+    'expectation-failed: cannot check: mem was freed: there is nothing to read',
+  ]);
+});
+
+test('an expected fault through an old pointer: the use-after-free behind it is information', () => {
+  const text = `${PREFIX}  vkFreeMemory m1
+  w = app writes p1, 4
+  expect w == SIGSEGV
+}`;
+  assert.deepEqual(
+    analyse(text).diagnostics.map((d) => `${d.severity} ${d.code}`),
+    ['info use-after-free'],
+  );
+});
+
+test('lavapipe: vkUnmapMemory2 keeps the allocation-time mapping, so what was written stays', () => {
+  const text = `scenario "l" {
+  driver lvp {
+    preset lavapipe
+  }
+  mem = vkAllocateMemory 64KiB host-visible coherent
+  w = lvp writes mem, 8
+  p = vkMapMemory2 mem
+  vkUnmapMemory2 mem
+  q = vkMapMemory2 mem
+  expect read q, 8 == w
+}`;
+  assert.deepEqual(analyse(text).diagnostics, []);
+});

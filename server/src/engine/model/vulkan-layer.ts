@@ -96,6 +96,8 @@ export class VulkanLayer {
   readonly memories: VkMemory[] = [];
   /** The memory each successful map step mapped for the app: a pointer name's provenance (H5). */
   private readonly appMapAt = new Map<number, VkMemory>();
+  /** Memories mapped with VK_MEMORY_MAP_PLACED_BIT_EXT now: vkUnmapMemory2 undoes the placement. */
+  private readonly placedNow = new Set<VkMemory>();
 
   /** Some step has mapped memory for the app (so an address may name such a pointer). */
   get mappedForApp(): boolean {
@@ -264,6 +266,7 @@ export class VulkanLayer {
         }
         const result = placeMap(ctx, memory, address ?? 0n, { offset, size: sizeOption, checkOnly: false });
         if (!result.ok) return { kind: 'vk', result: result.vkResult, reason: result.reason };
+        this.placedNow.add(memory);
         this.markMapped(memory, result.pointer, offset, sizeOption);
         return addressOutcome(result.pointer, this.sim.stepIndex);
       }
@@ -290,7 +293,10 @@ export class VulkanLayer {
           '',
           true,
         );
-        unplace(ctx, memory, reserve);
+        // A placed map is undone (munmap, or a reservation with UNMAP_RESERVE); any other is the
+        // driver's own unmap, as for vkUnmapMemory (lavapipe's is a no-op: its pointer lives on).
+        if (this.placedNow.delete(memory)) unplace(ctx, memory, reserve);
+        else passThrough.unmap(ctx, memory);
         this.markUnmapped(memory);
         return OK_OUTCOME;
       }
@@ -450,6 +456,17 @@ export class VulkanLayer {
   ): Outcome {
     const driver = memory.driver;
     const verbText = datum === undefined ? 'reads' : 'writes';
+    if (memory.freed) {
+      const freed = memory.history.find((e) => e.text === 'freed');
+      this.sim.finding(
+        'use-after-free',
+        `${actor} ${verbText} ${memory.name}, which was freed${freed ? ` at step ${freed.step + 1}` : ''}: the memory object no longer exists`,
+        freed
+          ? [{ range: this.sim.stepRange(freed.step) ?? memory.node, message: `${memory.name} freed here` }]
+          : [],
+      );
+      return { kind: 'skipped', reason: `${memory.name} was freed` };
+    }
     if (offset + length > memory.allocationSize) {
       this.sim.finding(
         'access-fault',
@@ -514,6 +531,7 @@ export class VulkanLayer {
     offset: bigint,
     length: bigint,
   ): import('../kernel/types').AccessResult | undefined {
+    if (memory.freed) return undefined; // nothing to read: the expectation says why
     const driver = memory.driver;
     if ((driver.cachesPointer || driver.backing === 'anon') && memory.driverPointer !== undefined) {
       return this.sim.read(actor, memory.driverPointer + offset, length);
@@ -689,18 +707,24 @@ export class VulkanLayer {
     address: bigint,
     length: bigint,
     kind: 'read' | 'write',
+    fault: string | undefined,
   ): void {
     if (actor !== 'app') return;
     const { start, end } = this.sim.platform.window;
     if (address >= start && address + length <= end) return;
     const window = `the window ${formatHex(start)}..${formatHex(end)}`;
+    // Above 4 GiB the access went to the truncated address: when that faulted, this says so, and
+    // access-fault need not report the same access again.
+    const truncated = address > 0xffff_ffffn;
+    const faults = truncated && fault !== undefined;
     this.sim.finding(
       'pointer-outside-window',
-      address > 0xffff_ffffn
-        ? `32-bit code cannot hold ${formatHex(address)}, outside ${window}: it keeps only the low 32 bits, so it ${kind}s ${formatHex(truncate32(address))} instead`
+      truncated
+        ? `32-bit code cannot hold ${formatHex(address)}, outside ${window}: it keeps only the low 32 bits, so it ${kind}s ${formatHex(truncate32(address))} instead${faults ? `: the access faults (${fault})` : ''}`
         : `32-bit code ${kind}s ${formatHex(address)}, outside ${window}: the address fits in 32 bits, but this process's 32-bit code is not given addresses there${this.sim.platform.largeAddressAware ? '' : ' (it is not large-address-aware: pointers above 2 GiB break code that treats them as signed)'}`,
       [],
       step,
+      faults,
     );
   }
 }

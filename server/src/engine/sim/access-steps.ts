@@ -47,19 +47,19 @@ export function accessStep(
     const datum = writeDatum(context, step, actor);
     const result = sim.write(actor, reached, length, datum);
     if (base !== undefined)
-      vulkan.checkPointerAfterUnmap(actor, verb, address, base, result.ok ? undefined : result.signal);
+      vulkan.checkPointerAfterUnmap(actor, verb, reached, base, result.ok ? undefined : result.signal);
     sim.noteAccess(actor, 'write', reached, length, result.ok ? '' : faultText(result), result.ok);
-    vulkan.noteAppAccess(step, actor, address, length, 'write');
+    vulkan.noteAppAccess(step, actor, address, length, 'write', result.ok ? undefined : result.signal);
     gl.noteAccess(actor, reached, length, 'write');
     return result.ok ? writtenOutcome(length) : accessOutcome(result, '');
   }
   const result = sim.read(actor, reached, length);
   if (base !== undefined)
-    vulkan.checkPointerAfterUnmap(actor, verb, address, base, result.ok ? undefined : result.signal);
+    vulkan.checkPointerAfterUnmap(actor, verb, reached, base, result.ok ? undefined : result.signal);
   // The call's result and the step's summary are the same text: describe the read once.
   const seen = result.ok ? describeSegments(result, sim) : '';
   sim.noteAccess(actor, 'read', reached, length, result.ok ? seen : faultText(result), result.ok);
-  vulkan.noteAppAccess(step, actor, address, length, 'read');
+  vulkan.noteAppAccess(step, actor, address, length, 'read', result.ok ? undefined : result.signal);
   return byteReadOutcome(result) ?? accessOutcome(result, seen);
 }
 

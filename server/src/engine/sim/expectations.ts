@@ -128,7 +128,9 @@ function checkRead(context: StepContext, node: ExpectNode, e: FormOf<'read'>): V
     ? vulkan.driverRead(reader, target.memory, target.offset, length)
     : sim.read(reader, address ?? 0n, length);
   if (!result) {
-    const detail = `${reader} has no mapping of ${target?.memory.name} to read`;
+    const detail = target?.memory.freed
+      ? `${target.memory.name} was freed: there is nothing to read`
+      : `${reader} has no mapping of ${target?.memory.name} to read`;
     problems.report('expectation-failed', node, `cannot check: ${detail}`);
     return { passed: undefined, detail };
   }
