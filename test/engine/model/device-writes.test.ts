@@ -93,3 +93,22 @@ test('after vkUnmapMemory the buffer object keeps what the CPU wrote, and takes 
 }`;
   assert.deepEqual(codes(text), []);
 });
+
+test('offsets into a memory object: any sum of terms after it; before its start is an error', () => {
+  const all = (text: string) => analyse(text).diagnostics.map((d) => `${d.code}: ${d.message}`);
+  const scenario = (steps: string) => `scenario "o" {
+  strategy placed
+  mem = vkAllocateMemory 64KiB host-visible coherent
+${steps}
+}`;
+  assert.deepEqual(
+    all(scenario('  w = driver writes mem + 8 - 4, 8\n  expect driver reads mem + 4, 8 == w')),
+    [],
+  );
+  assert.deepEqual(all(scenario('  w = driver writes mem - 4, 8')), [
+    'number-out-of-range: the offset into `mem` is -4, before its start',
+  ]);
+  assert.deepEqual(all(scenario('  w = driver writes mem + 0xfffc, 8')), [
+    'access-fault: mem is 64 KiB; a write of 8 bytes at +0xfffc runs past its end',
+  ]);
+});

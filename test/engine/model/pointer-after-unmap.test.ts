@@ -106,3 +106,11 @@ test('lavapipe: vkUnmapMemory2 keeps the allocation-time mapping, so what was wr
 }`;
   assert.deepEqual(analyse(text).diagnostics, []);
 });
+
+test('freed while mapped: the message says freed once', () => {
+  const [found] = messages(`${PREFIX}  vkFreeMemory m1
+  app writes p1, 4
+}`);
+  assert.match(found ?? '', /but m1 was freed at step 3: the access faults/);
+  assert.doesNotMatch(found ?? '', /unmapped at step 3/);
+});

@@ -470,7 +470,7 @@ export class VulkanLayer {
     if (offset + length > memory.allocationSize) {
       this.sim.finding(
         'access-fault',
-        `${memory.name} is ${formatSize(memory.allocationSize)}; ${verbText} at +${formatHex(offset)} for ${length} bytes runs past its end`,
+        `${memory.name} is ${formatSize(memory.allocationSize)}; a ${datum === undefined ? 'read' : 'write'} of ${length} bytes at +${formatHex(offset)} runs past its end`,
       );
     }
     const cpu = (driver.cachesPointer || driver.backing === 'anon') && memory.driverPointer !== undefined;
@@ -678,8 +678,9 @@ export class VulkanLayer {
     const after = (text: string) => memory.history.find((e) => e.step > mapStep && e.text === text);
     const unmapped = after('unmapped');
     const freed = after('freed');
+    // vkFreeMemory of mapped memory unmaps it in the same step: say freed once.
     const ends = [
-      ...(unmapped ? [{ event: unmapped, what: 'unmapped' }] : []),
+      ...(unmapped && unmapped.step !== freed?.step ? [{ event: unmapped, what: 'unmapped' }] : []),
       ...(freed ? [{ event: freed, what: 'freed' }] : []),
     ];
     const owner = this.appMapped.find(

@@ -143,11 +143,13 @@ export function memoryTarget(
   actor: string,
 ): { memory: VkMemory; offset: bigint } | undefined | null {
   const { sim, scope, drivers, problems } = context;
+  // `mem`, `mem + 0x100`, `mem + 8 - 4`: the memory object starts the left spine of `+`/`-`
+  // operators, and the terms after it add up to the offset.
   let base: Expression = expression;
-  let offsetExpr: Expression | undefined;
-  if (expression.kind === 'binary' && expression.op === '+' && expression.left.kind === 'name') {
-    base = expression.left;
-    offsetExpr = expression.right;
+  const terms: { op: '+' | '-'; term: Expression | undefined }[] = [];
+  while (base.kind === 'binary' && base.op !== '*') {
+    terms.push({ op: base.op, term: base.right });
+    base = base.left;
   }
   if (base.kind !== 'name') return undefined;
   const value = scope.get(base.name);
@@ -161,7 +163,20 @@ export function memoryTarget(
     );
     return null;
   }
-  const offset = offsetExpr ? scope.evaluate(offsetExpr) : 0n;
-  if (offset === undefined) return null;
+  let offset = 0n;
+  for (let i = terms.length - 1; i >= 0; i--) {
+    const { op, term } = terms[i]!;
+    const v = term ? scope.evaluate(term) : undefined;
+    if (v === undefined) return null;
+    offset = op === '+' ? offset + v : offset - v;
+  }
+  if (offset < 0n) {
+    problems.report(
+      'number-out-of-range',
+      expression,
+      `the offset into \`${base.name}\` is ${offset}, before its start`,
+    );
+    return null;
+  }
   return { memory: value.memory, offset };
 }
