@@ -272,7 +272,14 @@ export class Harness {
       .first();
     await row.waitFor({ state: 'visible' });
     await row.click();
-    await widget.waitFor({ state: 'hidden' });
+    try {
+      await widget.waitFor({ state: 'hidden', timeout: 5_000 });
+    } catch {
+      // The list re-rendered under the click (seen once on a loaded machine): the typed path
+      // leaves the file as the selected row, so Enter opens it.
+      await this.page.keyboard.press('Enter');
+      await widget.waitFor({ state: 'hidden' });
+    }
     return this.waitForActiveEditor(base);
   }
 
