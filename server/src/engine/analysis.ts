@@ -141,7 +141,7 @@ class AnalysedDocument implements DocumentAnalysis {
  */
 function applyDiagnosticExpectations(
   run: ScenarioRun,
-  diagnostics: EngineDiagnostic[],
+  diagnostics: readonly EngineDiagnostic[],
   make: (code: string, range: TextRange, message: string) => EngineDiagnostic | undefined,
   verdicts: Map<ExpectRecord, boolean>,
 ): EngineDiagnostic[] {

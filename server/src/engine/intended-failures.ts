@@ -40,9 +40,9 @@ export function intendedFailures(run: ScenarioRun): Set<number> {
 export function withIntendedFailures(
   run: ScenarioRun,
   diagnostics: readonly EngineDiagnostic[],
-): EngineDiagnostic[] {
+): readonly EngineDiagnostic[] {
   const intended = intendedFailures(run);
-  if (intended.size === 0) return [...diagnostics];
+  if (intended.size === 0) return diagnostics; // the caller copies what it changes
   const ranges = [...intended].map((i) => run.simulation.records[i]!.node);
   return diagnostics.map((d) =>
     FAILURE_CODES.has(d.code) && ranges.some((r) => d.range.start >= r.start && d.range.end <= r.end)

@@ -1,6 +1,6 @@
 // One simulated process: wires the VMA set, placement, contents, the syscalls and the timeline.
 import { pageGeometry } from './config';
-import { ContentStore } from './contents';
+import { ContentStore, readSegments } from './contents';
 import { access } from './access';
 import { doMmap } from './mmap';
 import { doMremap } from './mremap';
@@ -187,14 +187,7 @@ export class AddressSpace implements AddressSpaceApi {
 
   /** What a file's object holds at [offset, offset + length), as a read's runs (offsets from `offset`). */
   readFile(file: OpenFile, offset: bigint, length: bigint): Segment[] {
-    const segments: Segment[] = [];
-    const start = Number(offset);
-    this.state.contents.read(file.object.id, start, start + Number(length), file.initialDatum ?? 0, {
-      run(runStart, runEnd, datum) {
-        segments.push({ offset: BigInt(runStart - start), length: BigInt(runEnd - runStart), datum });
-      },
-    });
-    return segments;
+    return readSegments(this.state.contents, file.object.id, offset, length, file.initialDatum ?? 0);
   }
 
   /** A new symbolic datum (≥ 256) naming a write, e.g. "driver-data". */

@@ -3,7 +3,7 @@
 // Whatever no extent covers reads as the object's base datum: 0 for anonymous memory and shmem,
 // the file's initial datum for files. A private file mapping reads its COW copies (its anon
 // object) where they exist and the file elsewhere; a COW copy always covers whole pages.
-import type { Datum } from './types';
+import type { Datum, Segment } from './types';
 
 /**
  * The extents of one object, interleaved in one number array: extent k is
@@ -272,4 +272,25 @@ export class ContentStore {
     const k = ext.firstAfter(start);
     return k < ext.count && ext.start(k) < end;
   }
+}
+
+/**
+ * [offset, offset + length) of one object as a read's runs, offsets from `offset` (the shape
+ * AccessResult uses), for reads that go to an object rather than through a mapping.
+ */
+export function readSegments(
+  store: ContentStore,
+  objectId: number,
+  offset: bigint,
+  length: bigint,
+  base: Datum,
+): Segment[] {
+  const segments: Segment[] = [];
+  const start = Number(offset);
+  store.read(objectId, start, start + Number(length), base, {
+    run(runStart, runEnd, datum) {
+      segments.push({ offset: BigInt(runStart - start), length: BigInt(runEnd - runStart), datum });
+    },
+  });
+  return segments;
 }

@@ -2,7 +2,7 @@
 // pointer) and the application's side (the pointer 32-bit code got), with its history.
 import type { Datum, MemoryObject, OpenFile, Segment } from '../kernel/types';
 import type { StepNode } from '../syntax/ast';
-import { maxBig, minBig } from '../numbers';
+import { ContentStore, readSegments } from '../kernel/contents';
 import type { DriverModel } from './driver';
 import type { Escape } from './driver-ops';
 
@@ -120,35 +120,9 @@ export function newMemory(o: {
  * reads (the kernel hands out zeroed pages for GEM objects and memfds).
  */
 export function deviceContents(memory: VkMemory, offset: bigint, length: bigint): Segment[] {
-  let runs: Segment[] = length > 0n ? [{ offset: 0n, length, datum: 0 }] : [];
-  for (const write of memory.deviceWrites ?? []) {
-    const start = maxBig(write.offset - offset, 0n);
-    const end = minBig(write.offset + write.length - offset, length);
-    if (start >= end) continue;
-    const next: Segment[] = [];
-    for (const run of runs) {
-      const runEnd = run.offset + run.length;
-      if (runEnd <= start || run.offset >= end) {
-        next.push(run);
-        continue;
-      }
-      if (run.offset < start) next.push({ offset: run.offset, length: start - run.offset, datum: run.datum });
-      if (runEnd > end) next.push({ offset: end, length: runEnd - end, datum: run.datum });
-    }
-    next.push({ offset: start, length: end - start, datum: write.datum });
-    next.sort((a, b) => (a.offset < b.offset ? -1 : a.offset > b.offset ? 1 : 0));
-    runs = mergeRuns(next);
-  }
-  return runs;
-}
-
-function mergeRuns(runs: readonly Segment[]): Segment[] {
-  const out: Segment[] = [];
-  for (const run of runs) {
-    const last = out[out.length - 1];
-    if (last && last.datum === run.datum && last.offset + last.length === run.offset)
-      out[out.length - 1] = { offset: last.offset, length: last.length + run.length, datum: last.datum };
-    else out.push(run);
-  }
-  return out;
+  // The kernel's own content store lays the writes over each other, newest last.
+  const store = new ContentStore();
+  for (const w of memory.deviceWrites ?? [])
+    store.write(0, Number(w.offset), Number(w.offset + w.length), w.datum);
+  return readSegments(store, 0, offset, length, 0);
 }

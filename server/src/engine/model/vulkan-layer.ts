@@ -3,7 +3,7 @@
 // through the strategy; vkMapMemory2/vkUnmapMemory2 are direct host calls checked against the
 // valid-usage rules.
 import type { Argument, Expression, StepNode } from '../syntax/ast';
-import type { Segment } from '../kernel/types';
+import type { Segment, Vma } from '../kernel/types';
 import { alignUp, formatHex, formatSize, truncate32 } from '../numbers';
 import type { Simulation } from '../sim/simulation';
 import type { CallRecord, Outcome } from '../sim/records';
@@ -454,7 +454,6 @@ export class VulkanLayer {
     length: bigint,
     datum: number | undefined,
   ): Outcome {
-    const driver = memory.driver;
     const verbText = datum === undefined ? 'reads' : 'writes';
     if (memory.freed) {
       const freed = memory.history.find((e) => e.text === 'freed');
@@ -473,9 +472,9 @@ export class VulkanLayer {
         `${memory.name} is ${formatSize(memory.allocationSize)}; a ${datum === undefined ? 'read' : 'write'} of ${length} bytes at +${formatHex(offset)} runs past its end`,
       );
     }
-    const cpu = (driver.cachesPointer || driver.backing === 'anon') && memory.driverPointer !== undefined;
-    if (cpu && memory.driverPointer !== undefined) {
-      const address = memory.driverPointer + offset;
+    const pointer = cachedPointer(memory);
+    if (pointer !== undefined) {
+      const address = pointer + offset;
       const result =
         datum === undefined
           ? this.sim.read(actor, address, length)
@@ -532,10 +531,8 @@ export class VulkanLayer {
     length: bigint,
   ): import('../kernel/types').AccessResult | undefined {
     if (memory.freed) return undefined; // nothing to read: the expectation says why
-    const driver = memory.driver;
-    if ((driver.cachesPointer || driver.backing === 'anon') && memory.driverPointer !== undefined) {
-      return this.sim.read(actor, memory.driverPointer + offset, length);
-    }
+    const pointer = cachedPointer(memory);
+    if (pointer !== undefined) return this.sim.read(actor, pointer + offset, length);
     const through = this.mappingOfObject(memory, offset);
     if (through !== undefined) return this.sim.read(actor, through, length);
     // Not mapped on the CPU: what the device holds.
@@ -590,19 +587,43 @@ export class VulkanLayer {
    * read itself is a probe, and stale-pointer is reported where the driver really uses it.
    */
   staleReadNote(memory: VkMemory): string | undefined {
-    const driver = memory.driver;
-    const address = memory.driverPointer;
-    if (address === undefined || !(driver.cachesPointer || driver.backing === 'anon')) return undefined;
-    if (this.sim.space.userfaultfd.handlerAt(this.sim.pageOf(address))) return undefined;
-    const vma = this.sim.space.vmaAt(this.sim.pageOf(address));
+    const address = cachedPointer(memory);
+    if (address === undefined) return undefined;
+    const stale = this.staleness(memory, address);
+    if (stale === undefined) return undefined;
     const through = `through its cached pointer ${formatHex(address)}`;
-    if (!vma) return `${through}, where nothing is mapped any more (H2)`;
+    if (stale.vma === undefined) return `${through}, where nothing is mapped any more (H2)`;
+    if (stale.emptiedBy)
+      return `${through}, which ${stale.emptiedBy.call.actor}'s MREMAP_DONTUNMAP at step ${stale.emptiedBy.step + 1} left empty: it reads fresh memory, not ${memory.name}'s pages (H11)`;
+    return `${through}, which no longer shows ${memory.name}: ${stale.vma.label ?? 'another mapping'} of ${stale.vma.owner} (step ${stale.vma.createdStep + 1}) is there (H2)`;
+  }
+
+  /**
+   * Whether a driver's cached pointer still shows its memory: undefined when it does (or a
+   * userfaultfd handler answers for the page, which uffd-snapshot-stale covers); otherwise what is
+   * there now (no VMA: nothing) and the change that left it so.
+   */
+  private staleness(
+    memory: VkMemory,
+    address: bigint,
+  ):
+    | {
+        vma: Vma | undefined;
+        change: ReturnType<Simulation['lastChangeAt']>;
+        emptiedBy: ReturnType<Simulation['lastChangeAt']>;
+      }
+    | undefined {
+    const page = this.sim.pageOf(address);
+    if (this.sim.space.userfaultfd.handlerAt(page)) return undefined;
+    const vma = this.sim.space.vmaAt(page);
+    if (vma === undefined) return { vma, change: undefined, emptiedBy: undefined };
     const object = memory.driverObject;
     if (!object || vma.object.id === object.id || vma.anon?.id === object.id) return undefined;
-    const change = this.sim.lastChangeAt(this.sim.pageOf(address));
-    if (change?.effect.kind === 'emptied' || (change && change.call.text.includes('MREMAP_DONTUNMAP')))
-      return `${through}, which ${change.call.actor}'s MREMAP_DONTUNMAP at step ${change.step + 1} left empty: it reads fresh memory, not ${memory.name}'s pages (H11)`;
-    return `${through}, which no longer shows ${memory.name}: ${vma.label ?? 'another mapping'} of ${vma.owner} (step ${vma.createdStep + 1}) is there (H2)`;
+    const change = this.sim.lastChangeAt(page);
+    const emptied =
+      change?.effect.kind === 'emptied' ||
+      (change !== undefined && change.call.text.includes('MREMAP_DONTUNMAP'));
+    return { vma, change, emptiedBy: emptied ? change : undefined };
   }
 
   /**
@@ -610,12 +631,12 @@ export class VulkanLayer {
    * signal the access got, when it faulted.
    */
   private checkStale(memory: VkMemory, address: bigint, fault: string | undefined): void {
-    // A userfaultfd handler answers for the page: `uffd-snapshot-stale` reports what still goes wrong.
-    if (this.sim.space.userfaultfd.handlerAt(this.sim.pageOf(address))) return;
-    const vma = this.sim.space.vmaAt(this.sim.pageOf(address));
+    const stale = this.staleness(memory, address);
+    if (stale === undefined) return;
     const made = memory.driverMapStep !== undefined ? this.sim.stepRange(memory.driverMapStep) : undefined;
     const related = made ? [{ range: made, message: `${memory.driver.name} cached this pointer here` }] : [];
-    if (!vma) {
+    const { vma, change, emptiedBy } = stale;
+    if (vma === undefined) {
       const moved = memory.history.filter((h) => h.text.includes('moved')).pop();
       this.sim.finding(
         'stale-pointer',
@@ -631,34 +652,27 @@ export class VulkanLayer {
       );
       return;
     }
-    if (
-      memory.driverObject &&
-      vma.object.id !== memory.driverObject.id &&
-      vma.anon?.id !== memory.driverObject.id
-    ) {
-      const change = this.sim.lastChangeAt(this.sim.pageOf(address));
-      const changeRange = change ? this.sim.stepRange(change.step) : undefined;
-      let detail: string;
-      if (change?.effect.kind === 'emptied' || (change && change.call.text.includes('MREMAP_DONTUNMAP'))) {
-        detail = `${change.call.actor}'s MREMAP_DONTUNMAP at step ${change.step + 1} moved the pages away and left this range empty: the ${memory.driver.backing === 'anon' ? 'access lands in fresh zero-filled memory' : 'access lands in memory'} that 32-bit code never sees (H11)`;
-      } else if (change?.effect.kind === 'replaced') {
-        detail = `${change.call.actor} replaced the mapping at step ${change.step + 1}; ${vma.label ?? 'another mapping'} of ${vma.owner} is there now`;
-      } else {
-        detail = `${vma.label ?? 'another mapping'} of ${vma.owner} (step ${vma.createdStep + 1}) is there now`;
-      }
-      this.sim.finding(
-        'stale-pointer',
-        `${memory.driver.name} uses its cached pointer ${formatHex(address)} for ${memory.name}, but ${detail}${fault !== undefined ? `: the access faults (${fault})` : ''}`,
-        [
-          ...related,
-          ...(changeRange
-            ? [{ range: changeRange, message: 'the pages left here' }]
-            : this.sim.madeAt(vma, 'what is there now was made here')),
-        ],
-        undefined,
-        fault !== undefined,
-      );
+    const changeRange = change ? this.sim.stepRange(change.step) : undefined;
+    let detail: string;
+    if (emptiedBy) {
+      detail = `${emptiedBy.call.actor}'s MREMAP_DONTUNMAP at step ${emptiedBy.step + 1} moved the pages away and left this range empty: the ${memory.driver.backing === 'anon' ? 'access lands in fresh zero-filled memory' : 'access lands in memory'} that 32-bit code never sees (H11)`;
+    } else if (change?.effect.kind === 'replaced') {
+      detail = `${change.call.actor} replaced the mapping at step ${change.step + 1}; ${vma.label ?? 'another mapping'} of ${vma.owner} is there now`;
+    } else {
+      detail = `${vma.label ?? 'another mapping'} of ${vma.owner} (step ${vma.createdStep + 1}) is there now`;
     }
+    this.sim.finding(
+      'stale-pointer',
+      `${memory.driver.name} uses its cached pointer ${formatHex(address)} for ${memory.name}, but ${detail}${fault !== undefined ? `: the access faults (${fault})` : ''}`,
+      [
+        ...related,
+        ...(changeRange
+          ? [{ range: changeRange, message: 'the pages left here' }]
+          : this.sim.madeAt(vma, 'what is there now was made here')),
+      ],
+      undefined,
+      fault !== undefined,
+    );
   }
 
   /**
@@ -728,4 +742,13 @@ export class VulkanLayer {
       faults,
     );
   }
+}
+
+/**
+ * The pointer a driver reaches its memory through, when it has one: a driver that caches its
+ * pointer, or whose memory is its own anonymous pages, uses its mapping rather than the GPU.
+ */
+function cachedPointer(memory: VkMemory): bigint | undefined {
+  const driver = memory.driver;
+  return driver.cachesPointer || driver.backing === 'anon' ? memory.driverPointer : undefined;
 }

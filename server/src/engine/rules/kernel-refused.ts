@@ -1,11 +1,14 @@
 // `kernel-refused`: the kernel fails a call with an errno — a raw syscall step, or a syscall a
-// strategy made on the scenario's behalf. An `expect NAME == ERRNO` line makes a refusal intended.
+// strategy made on the scenario's behalf. An `expect NAME == ERRNO` line that holds makes a raw
+// call's refusal intended (it is left out); for a layer's call, analysis.ts shows it as expected
+// (intended-failures.ts).
 import { MREMAP_DONTUNMAP, MREMAP_MAYMOVE } from '../kernel/types';
 import { alignDown, alignUp, formatHex } from '../numbers';
 import type { StepNode } from '../syntax/ast';
 import type { FixData } from '../diagnostics';
 import type { ScenarioRun } from '../sim/run';
 import type { Rule } from './rule';
+import { intendedFailures } from '../intended-failures';
 
 const RAW = new Set(['mmap', 'munmap', 'mremap', 'mprotect', 'reserve', 'uffd', 'mach_vm_remap']);
 
@@ -16,7 +19,7 @@ export const kernelRefused: Rule = {
   title:
     'The kernel refuses the call: the message names the errno, the check and the kernel version that decides it.',
   check(run, emit) {
-    const expected = expectedErrnos(run);
+    const intended = intendedFailures(run);
     const { records, stepsWith } = run.simulation;
     for (const step of stepsWith.failedCall) {
       const record = records[step];
@@ -24,7 +27,8 @@ export const kernelRefused: Rule = {
       const raw = RAW.has(record.node.verb.name);
       for (const call of record.calls) {
         if (call.ok || !call.errno) continue;
-        if (raw && record.outcome.kind === 'errno' && expected.get(record.index) === call.errno) continue;
+        // A raw call's own refusal that an expectation names says nothing more than it.
+        if (raw && intended.has(record.index)) continue;
         const who = raw ? '' : `${call.actor}'s `;
         emit(
           raw ? record.node.verb : record.node,
@@ -36,18 +40,6 @@ export const kernelRefused: Rule = {
     }
   },
 };
-
-function expectedErrnos(run: ScenarioRun): Map<number, string> {
-  const out = new Map<number, string>();
-  for (const e of run.simulation.expects) {
-    const x = e.node.expectation;
-    if (x.form !== 'value' || x.op !== '==' || x.subject?.kind !== 'name' || x.value?.kind !== 'name')
-      continue;
-    const symbol = run.simulation.symbols.get(x.subject.name);
-    if (symbol?.stepIndex !== undefined) out.set(symbol.stepIndex, x.value.name);
-  }
-  return out;
-}
 
 /** The fixes that are clear from the step alone. */
 function quickFix(node: StepNode, errno: string, reason: string, run: ScenarioRun): FixData | undefined {

@@ -70,7 +70,10 @@ export function accessStep(
  */
 function baseStep(context: StepContext, expression: Expression): number | undefined {
   const stepOf = (name: string) => context.sim.symbols.get(name)?.stepIndex;
-  if (expression.kind === 'name') return stepOf(expression.name);
+  // The usual shapes, `p` and `p + 0x100` (every access of a Vulkan scenario): no allocation.
+  let left: Expression = expression;
+  while (left.kind === 'binary' && left.op !== '*' && left.right?.kind === 'number') left = left.left;
+  if (left.kind === 'name') return stepOf(left.name);
   const signs = new Map<string, number>();
   const visit = (e: Expression | undefined, sign: number): void => {
     if (e === undefined) return;
