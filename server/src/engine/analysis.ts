@@ -71,7 +71,8 @@ export function analyseDocument(
       : { code, severity, range: { start: range.start, end: range.end }, message, related };
   };
   for (const error of file.errors) {
-    const d = make('syntax-error', error, error.message);
+    const fix = error.fix && { kind: 'replace' as const, ...error.fix, range: error, preferred: true };
+    const d = make('syntax-error', error, error.message, [], fix);
     if (d) diagnostics.push(d);
   }
   const scenarios: ScenarioAnalysis[] = [];

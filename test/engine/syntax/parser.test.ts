@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { parse } from '../../../server/src/engine/syntax/parser';
 import { analyseDocument } from '../../../server/src/engine/analysis';
 import { formatDocument } from '../../../server/src/engine/features/formatting';
+import { applyEdits } from '../../../server/src/engine/features/edits';
 import { tokenize } from '../../../server/src/engine/syntax/lexer';
 import type { StepNode } from '../../../server/src/engine/syntax/ast';
 
@@ -101,6 +102,27 @@ test('one bad line does not hide the rest of the file', () => {
     steps(text).map((s) => s.binding?.name),
     ['a', 'b', 'c'],
   );
+});
+
+test('a scenario name without quotes is one error with a fix, and its body is still read', () => {
+  const text = 'scenario my test-1 {\n  kernel 6.6\n  m = mmap 4KiB rw private anon\n  expect m == 0x1234\n}\n';
+  const analysis = analyseDocument(text);
+  const syntax = analysis.diagnostics.filter((d) => d.code === 'syntax-error');
+  assert.equal(syntax.length, 1);
+  assert.match(syntax[0]!.message, /`scenario "my test-1" \{`/);
+  assert.deepEqual(syntax[0]!.range, { start: 9, end: 18 });
+  assert.equal(syntax[0]!.fix?.kind, 'replace');
+  // The body was simulated: the expectation on the mapping's address is checked (and fails).
+  assert.ok(analysis.diagnostics.some((d) => d.code === 'expectation-failed'));
+  const fix = syntax[0]!.fix as { range: { start: number; end: number }; text: string };
+  const fixed = text.slice(0, fix.range.start) + fix.text + text.slice(fix.range.end);
+  assert.ok(fixed.startsWith('scenario "my test-1" {'));
+  assert.equal(parse(fixed).errors.length, 0);
+  // Formatting keeps the unquoted name as written (spacing `test-1` would change what the fix quotes).
+  const formatted = applyEdits(text, formatDocument(analysis));
+  assert.ok(formatted.startsWith('scenario my test-1 {\n'));
+  // Without a brace on the line there is nothing to read as a body: the old two errors.
+  assert.equal(parse('scenario my test\n}').errors.filter((e) => /quotes/.test(e.message)).length, 1);
 });
 
 test('a missing closing brace ends the scenario at the next scenario keyword', () => {

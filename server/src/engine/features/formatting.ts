@@ -34,7 +34,12 @@ export function formatDocument(
       const first = lineTokens[0]!;
       if (first.kind === 'ident' && first.text === 'scenario') depth = 0;
       const indentDepth = first.kind === 'rbrace' ? Math.max(0, depth - 1) : depth;
-      const body = lineTokens.some((t) => t.kind === 'invalid')
+      // Kept as written: a line the lexer cannot read, and a scenario header whose name is not
+      // quoted (`scenario my-test {`: spacing its `-` would change the name the fix quotes).
+      const verbatim =
+        lineTokens.some((t) => t.kind === 'invalid') ||
+        (first.kind === 'ident' && first.text === 'scenario' && lineTokens[1]?.kind !== 'string');
+      const body = verbatim
         ? text.slice(first.start, lineTokens[lineTokens.length - 1]!.end)
         : renderLine(lineTokens, unary);
       formatted = unit.repeat(indentDepth) + body;

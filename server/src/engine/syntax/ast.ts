@@ -165,6 +165,8 @@ export interface Comment extends TextRange {
 
 export interface SyntaxDiagnostic extends TextRange {
   readonly message: string;
+  /** A replacement of the error's range that repairs it (offered as a quick fix). */
+  readonly fix?: { readonly title: string; readonly text: string };
 }
 
 export interface FileNode extends TextRange {

@@ -27,6 +27,7 @@ import { sourceNumber, sourceStep, sourceStepWithExtras, type SourceText } from 
 import { forgetLongWordTexts, wordText } from './word-texts';
 import { registerWord, StepWordsBuilder, type HeldWords } from './packed-words';
 import { WordTable } from './word-table';
+import { stringLiteral } from './string-literal';
 import type { Token, TokenKind } from './tokens';
 import {
   ACCESS_VERBS,
@@ -175,7 +176,8 @@ class Parser {
     const keyword = this.ident();
     let name: StringLiteral | undefined;
     if (this.at('string')) name = this.stringLiteral();
-    else this.error(this.peek(), 'expected the scenario\'s name in quotes: `scenario "name" {`');
+    else if (!this.skipUnquotedName())
+      this.error(this.peek(), 'expected the scenario\'s name in quotes: `scenario "name" {`');
     let bodyStart: number | undefined;
     if (this.at('lbrace')) {
       bodyStart = this.start;
@@ -228,6 +230,34 @@ class Parser {
       bodyRange: { start: bodyStart, end },
       closed,
     };
+  }
+
+  /**
+   * `scenario my test {`: the name written without quotes. Reported once, with a fix that quotes
+   * it, and the body is read as usual: without this, every line of the body was an error of its
+   * own and nothing was simulated. False (nothing consumed) unless words and a `{` follow.
+   */
+  private skipUnquotedName(): boolean {
+    if (this.kind !== 'ident' && this.kind !== 'number') return false;
+    const start = this.start;
+    let end = this.end;
+    let ahead = this.peekKind();
+    // Up to the `{` on the same line, through words, numbers and dashes only.
+    while (ahead === 'ident' || ahead === 'number' || ahead === 'minus') {
+      this.advance();
+      end = this.end;
+      ahead = this.peekKind();
+    }
+    if (ahead !== 'lbrace') return false; // leaves the words for the caller's error and recovery
+    const written = this.source.slice(start, end);
+    this.errors.push({
+      start,
+      end,
+      message: `a scenario's name is written in quotes: \`scenario ${stringLiteral(written)} {\``,
+      fix: { title: `Quote the name: ${stringLiteral(written)}`, text: stringLiteral(written) },
+    });
+    this.advance();
+    return true;
   }
 
   /** See parseBodyLines: the body loop of parseScenario over a few lines, stopping at their end. */
