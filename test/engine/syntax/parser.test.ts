@@ -105,7 +105,8 @@ test('one bad line does not hide the rest of the file', () => {
 });
 
 test('a scenario name without quotes is one error with a fix, and its body is still read', () => {
-  const text = 'scenario my test-1 {\n  kernel 6.6\n  m = mmap 4KiB rw private anon\n  expect m == 0x1234\n}\n';
+  const text =
+    'scenario my test-1 {\n  kernel 6.6\n  m = mmap 4KiB rw private anon\n  expect m == 0x1234\n}\n';
   const analysis = analyseDocument(text);
   const syntax = analysis.diagnostics.filter((d) => d.code === 'syntax-error');
   assert.equal(syntax.length, 1);
