@@ -77,6 +77,7 @@ export function analyseDocument(
   }
   const scenarios: ScenarioAnalysis[] = [];
   const names = new Map<string, ScenarioNode>();
+  let errorStarts: number[] | undefined;
   for (const node of file.scenarios) {
     if (node.name) {
       const previous = names.get(node.name.value);
@@ -95,7 +96,16 @@ export function analyseDocument(
     const push = (d: EngineDiagnostic | undefined) => {
       if (d) own.push(d);
     };
-    for (const p of run.problems) push(make(p.code, p.range, p.message, p.related ?? [], p.fix));
+    for (const p of run.problems) {
+      // A step the parser had to cut short (`expression too long`, a stray token) lacks the
+      // arguments after the cut: the syntax error says why, and saying it again is noise.
+      if (
+        p.code === 'missing-argument' &&
+        syntaxErrorOnLine(text, (errorStarts ??= sortedStarts(file.errors)), p.range.start)
+      )
+        continue;
+      push(make(p.code, p.range, p.message, p.related ?? [], p.fix));
+    }
     for (const f of run.simulation.findings) push(make(f.code, f.range, f.message, f.related ?? [], f.fix));
     for (const rule of RULES) {
       rule.check?.(run, (range, message, related = [], fix) =>
@@ -115,6 +125,31 @@ export function analyseDocument(
   diagnostics.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
   return new AnalysedDocument(text, file, scenarios, diagnostics);
 }
+
+/** Where the syntax errors start, in text order (a scenario's unclosed `{` is reported last). */
+function sortedStarts(errors: readonly TextRange[]): number[] {
+  return errors.map((e) => e.start).sort((a, b) => a - b);
+}
+
+/** Whether a syntax error starts on the line holding `offset`. */
+function syntaxErrorOnLine(text: string, errorStarts: readonly number[], offset: number): boolean {
+  if (errorStarts.length === 0) return false;
+  let lineStart = offset;
+  while (lineStart > 0 && !isLineBreak(text.charCodeAt(lineStart - 1))) lineStart--;
+  let lineEnd = offset;
+  while (lineEnd < text.length && !isLineBreak(text.charCodeAt(lineEnd))) lineEnd++;
+  // The first error at or after the line's start.
+  let low = 0;
+  let high = errorStarts.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (errorStarts[middle]! < lineStart) low = middle + 1;
+    else high = middle;
+  }
+  return low < errorStarts.length && errorStarts[low]! <= lineEnd;
+}
+
+const isLineBreak = (c: number): boolean => c === 10 || c === 13;
 
 /**
  * The result of analyseDocument. Its LineIndex (an entry per line) is built on first use: only

@@ -213,8 +213,16 @@ test('an expression of thousands of operators is a syntax error, not a stack ove
     assert.deepEqual(syntax, ['expression too long: more than 1000 operators']);
     const analysis = analyseDocument(text);
     assert.ok(analysis.diagnostics.some((d) => d.code === 'syntax-error'));
+    // The arguments cut off with the rest of the line are not reported missing as well.
+    assert.deepEqual(
+      analysis.diagnostics.filter((d) => d.code === 'missing-argument'),
+      [],
+    );
     assert.ok(formatDocument(analysis).length >= 0);
   }
+  // A step with no syntax error on its line still reports a missing argument.
+  const missing = analyseDocument('scenario "c" {\n  a = mmap 4KiB private anon\n  ) (\n}\n');
+  assert.equal(missing.diagnostics.filter((d) => d.code === 'missing-argument').length, 1);
   // The next line is unaffected.
   assert.equal(steps(chain).length, 2);
   // Up to the limit, nested in parentheses too, an expression works.
