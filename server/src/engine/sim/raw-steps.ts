@@ -23,7 +23,7 @@ export function mmapStep(context: StepContext, step: StepNode, actor: string): O
   const prot = stepProt(step);
   if (prot === undefined)
     problems.report('missing-argument', step.verb, 'mmap needs a protection: none, r, rw, rx or rwx');
-  let flags = stepFlags(step, MMAP_FLAG_BY_WORD);
+  const flags = stepFlags(step, MMAP_FLAG_BY_WORD);
   const at = optionValue(context, step, 'at');
   const offset = optionValue(context, step, 'offset') ?? 0n;
   const fdOption = optionNamed(step, 'fd');
@@ -43,10 +43,6 @@ export function mmapStep(context: StepContext, step: StepNode, actor: string): O
     );
   }
   if (length === undefined || prot === undefined) return skippedForArguments();
-  if (!(flags & 0x0f) && step.words.every((w) => w.name !== 'private' && w.name !== 'shared')) {
-    // Kept: the kernel's EINVAL for a missing mapping type is a useful thing to demonstrate.
-    flags |= 0;
-  }
   return syscallOutcome(
     sim.mmap(actor, { addr: at ?? 0n, length, prot, flags, fd, offset }, step.binding?.name),
     sim.stepIndex,
