@@ -18,6 +18,10 @@ const FAILURE_CODES: ReadonlySet<string> = new Set([
   'use-after-free',
   'stale-pointer',
   'pointer-outside-window',
+  // Why a vkMapMemory fails: a BO that cannot be placed (H4), or Wine's direct map without the
+  // extension returning a pointer above 4 GiB (vulkan-wine §3.3 step 5).
+  'placed-map-failed',
+  'placed-unsupported',
 ]);
 
 /** Indexes of the steps that failed as an expectation says they would. */

@@ -13,7 +13,7 @@ test('text output: the summary, the deciding traits and a counterexample trace; 
   assert.equal(runExplore([file, '--scenario', '3'], io), 1);
   assert.match(
     io.stdout,
-    /placed: unsafe under 90 and refused under 48 of 162 driver behaviours; safe only when maps = at-map and placed-map = 4KiB/,
+    /placed: refused under 138 of 162 driver behaviours; safe only when maps = at-map and placed-map = 4KiB/,
   );
   assert.match(io.stdout, /decided by: maps, placed-map/);
   assert.match(io.stdout, /refused \(placed-map-failed\) under 48: when maps ≠ at-map and placed-map = 4KiB/);

@@ -142,6 +142,31 @@ test('row 16: MAP_SHARED_VALIDATE with an unsupported flag is EOPNOTSUPP; plain 
   ok(mmap(as, PG, { flags: T.MAP_SHARED_VALIDATE, fd: f.fd }));
 });
 
+test('row 16: MAP_ABOVE4G is in LEGACY_MAP_MASK from 6.6 (before, 0x80 is unknown to MAP_SHARED_VALIDATE)', () => {
+  for (const [version, expected] of [
+    ['6.6', 'ok'],
+    ['6.5', 'EOPNOTSUPP'],
+  ] as const) {
+    const as = space(version);
+    const f = as.openFile({ kind: 'memfd', name: 'm', sizeBytes: 4n * PG, readable: true, writable: true });
+    const r = mmap(as, PG, { flags: T.MAP_SHARED_VALIDATE | T.MAP_ABOVE4G, fd: f.fd });
+    assert.equal(r.ok ? 'ok' : r.errno, expected, version);
+  }
+});
+
+test('row 16: MAP_SHARED_VALIDATE is new in 4.15: before, a file mapping of that type is EINVAL', () => {
+  for (const [version, expected] of [
+    ['4.14', 'EINVAL'],
+    ['4.15', 'ok'],
+  ] as const) {
+    const as = space(version);
+    const f = as.openFile({ kind: 'memfd', name: 'm', sizeBytes: 4n * PG, readable: true, writable: true });
+    const r = mmap(as, PG, { flags: T.MAP_SHARED_VALIDATE, fd: f.fd });
+    assert.equal(r.ok ? 'ok' : r.errno, expected, version);
+    if (!r.ok) assert.match(r.reason, /new in Linux 4\.15/);
+  }
+});
+
 test('row 17: no mapping type (neither PRIVATE nor SHARED) is EINVAL', () => {
   const as = space();
   assert.equal(errno(mmap(as, PG, { flags: T.MAP_ANONYMOUS })), 'EINVAL');

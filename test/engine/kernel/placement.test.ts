@@ -1,6 +1,7 @@
 // get_unmapped_area (facts 1.2, 1.3).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { analyseDocument } from '../../../server/src/engine/analysis';
 import * as T from '../../../server/src/engine/kernel/index';
 import { errno, MiB, mmap, O, ok, PG, PRIV_ANON, SHARED_ANON, space } from './helpers';
 
@@ -121,6 +122,16 @@ test('legacy layout: bottom-up from TASK_SIZE/3, hint used if free', () => {
   const b = ok(mmap(as, PG, { prot: T.PROT_READ }));
   assert.equal(a, 0x2aaaaaaab000n);
   assert.equal(b, a + PG);
+});
+
+test('`layout legacy` in a scenario starts at TASK_SIZE/3, not at the top-down base; `mmap-base` still moves it', () => {
+  const problems = (settings: string, expected: string) =>
+    analyseDocument(
+      `scenario "l" {\n  ${settings}\n  a = mmap 4KiB rw private anon\n  expect a == ${expected}\n}\n`,
+    ).diagnostics.map((d) => d.message);
+  assert.deepEqual(problems('layout legacy', '0x2aaa_aaaa_b000'), []);
+  assert.deepEqual(problems('layout legacy\n  mmap-base 0x1000_0000', '0x1000_0000'), []);
+  assert.deepEqual(problems('layout topdown', '0x7fff_f7ff_e000'), []);
 });
 
 test('no room: ENOMEM', () => {

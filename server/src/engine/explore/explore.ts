@@ -729,23 +729,31 @@ export function classify(run: ScenarioRun): {
   /** The first error-severity diagnostic, if any. */
   error: ScenarioDiagnostic | undefined;
 } {
-  const first = scenarioDiagnostics(run).find((d) => d.severity === 'error');
-  if (first) return { verdict: REFUSAL_CODES.has(first.code) ? 'refused' : 'unsafe', first, error: first };
+  const diagnostics = scenarioDiagnostics(run);
+  const first = diagnostics.find((d) => d.severity === 'error');
   const failed = run.simulation.records.find(
     (r) => r.outcome.kind === 'vk' && r.outcome.result !== 'VK_SUCCESS',
   );
-  if (failed && failed.outcome.kind === 'vk') {
+  // A Vulkan call that failed before the first error's step decides: what follows (an unmap of
+  // memory that never got mapped) is its consequence.
+  if (failed && failed.outcome.kind === 'vk' && (!first || failed.node.end <= first.range.start)) {
+    const node = failed.node;
+    // The warning that explains the failure on its own step (placed-unsupported), when there is one.
+    const explaining = diagnostics.find(
+      (d) => d.severity === 'warning' && d.range.start >= node.start && d.range.end <= node.end,
+    );
     return {
       verdict: 'refused',
-      first: {
+      first: explaining ?? {
         code: failed.outcome.result,
         severity: 'error',
-        range: failed.node,
-        message: `${failed.node.verb.name} returns ${failed.outcome.result}: ${failed.outcome.reason}`,
+        range: node,
+        message: `${node.verb.name} returns ${failed.outcome.result}: ${failed.outcome.reason}`,
       },
-      error: undefined,
+      error: first,
     };
   }
+  if (first) return { verdict: REFUSAL_CODES.has(first.code) ? 'refused' : 'unsafe', first, error: first };
   return { verdict: 'safe', first: undefined, error: undefined };
 }
 

@@ -59,7 +59,9 @@ export function fixesFor(
   options: AnalysisOptions = {},
 ): CodeAction[] {
   const out = ownFixes(diagnostic);
-  const candidates: { title: string; edits: TextEdit[]; preferred?: boolean }[] = [];
+  // `strict`: kept only if it brings no new warning or error either (a strategy that the driver
+  // cannot carry trades one problem for others).
+  const candidates: { title: string; edits: TextEdit[]; preferred?: boolean; strict?: boolean }[] = [];
   switch (diagnostic.code) {
     case 'pointer-outside-window':
       if (scenario.run.simulation.platform.strategy !== 'placed')
@@ -67,6 +69,7 @@ export function fixesFor(
           title: 'Switch the strategy to placed (VK_EXT_map_memory_placed)',
           edits: [setStrategy(analysis, scenario, 'placed')],
           preferred: true,
+          strict: true,
         });
       break;
     case 'window-exhausted':
@@ -97,7 +100,7 @@ export function fixesFor(
     }
   }
   for (const c of candidates) {
-    if (!removesDiagnostic(analysis, scenario, diagnostic, c.edits, options)) continue;
+    if (!removesDiagnostic(analysis, scenario, diagnostic, c.edits, options, c.strict)) continue;
     out.push({
       title: c.title,
       kind: 'quickfix',
@@ -222,10 +225,16 @@ export function removesDiagnostic(
   diagnostic: EngineDiagnostic,
   edits: readonly TextEdit[],
   options: AnalysisOptions = {},
+  strict = false,
 ): boolean {
   const isolated = isolate(analysis.text, scenario.node);
   const edited = applyEdits(isolated, edits);
   const after = analyseDocument(edited, options);
+  if (strict) {
+    const serious = (d: EngineDiagnostic) => d.severity === 'error' || d.severity === 'warning';
+    const before = new Set(scenario.diagnostics.filter(serious).map((d) => d.code));
+    if (after.diagnostics.some((d) => serious(d) && !before.has(d.code))) return false;
+  }
   // The statement that had the diagnostic, found again after the edit by its line.
   const line = analysis.lines.position(diagnostic.range.start).line;
   const shift = edits

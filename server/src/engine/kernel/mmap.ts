@@ -1,7 +1,7 @@
 // mmap(2): every check of facts 1.1 in kernel order (sys_mmap → ksys_mmap_pgoff → do_mmap →
 // __get_unmapped_area → mmap_region → the driver's ->mmap), so the first failing check decides.
 import { formatHex } from '../numbers';
-import { versionAtLeast } from './config';
+import { formatKernelVersion, versionAtLeast } from './config';
 import { fail, NO_EFFECTS, succeed, withEffects } from './result';
 import { describeRange, exceedsAddressSpaceLimit } from './state';
 import * as T from './types';
@@ -40,7 +40,7 @@ const LEGACY_MAP_MASK =
   T.MAP_STACK |
   T.MAP_HUGETLB |
   T.MAP_32BIT |
-  (0x3f << 26); // MAP_HUGE_2MB / MAP_HUGE_1GB size encodings
+  (0x3f << 26); // MAP_HUGE_2MB / MAP_HUGE_1GB size encodings; MAP_ABOVE4G from 6.6 (doMmap)
 
 export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label?: string): SyscallResult {
   const { config, geo } = state;
@@ -199,12 +199,20 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
     ) {
       return fail('EOVERFLOW', 'offset + length lie beyond the largest possible file size (file_mmap_ok)');
     }
+    if (type === T.MAP_SHARED_VALIDATE && !versionAtLeast(v, 4, 15)) {
+      return fail(
+        'EINVAL',
+        `the mapping type MAP_SHARED_VALIDATE (flags & MAP_TYPE = 3) is new in Linux 4.15; ${formatKernelVersion(v)} knows only MAP_PRIVATE and MAP_SHARED (do_mmap)`,
+      );
+    }
     if (type === T.MAP_SHARED || type === T.MAP_SHARED_VALIDATE) {
-      if (type === T.MAP_SHARED) flags &= LEGACY_MAP_MASK;
-      else if ((flags & ~LEGACY_MAP_MASK) !== 0 || flagsHaveHighBits(args.flags)) {
+      // MAP_ABOVE4G joined the mask with the flag itself (6.6): before, 0x80 is an unknown flag.
+      const legacyMask = versionAtLeast(v, 6, 6) ? LEGACY_MAP_MASK | T.MAP_ABOVE4G : LEGACY_MAP_MASK;
+      if (type === T.MAP_SHARED) flags &= legacyMask;
+      else if ((flags & ~legacyMask) !== 0 || flagsHaveHighBits(args.flags)) {
         return fail(
           'EOPNOTSUPP',
-          `MAP_SHARED_VALIDATE with flags this file does not support (${formatHex(BigInt(flags & ~LEGACY_MAP_MASK))}) (do_mmap, Linux 4.15+)`,
+          `MAP_SHARED_VALIDATE with flags this file does not support (${formatHex(BigInt(flags & ~legacyMask))}) (do_mmap, Linux 4.15+)`,
         );
       }
       if ((rawProt & T.PROT_WRITE) !== 0 && !file.writable) {

@@ -2,7 +2,7 @@
 // default is kept, so the rest of the scenario still simulates.
 import type { Expression, ScenarioNode, SettingNode } from '../syntax/ast';
 import type { KernelConfig, KernelVersion } from '../kernel/types';
-import { defaultKernelConfig } from '../kernel/config';
+import { defaultKernelConfig, legacyMmapBase } from '../kernel/config';
 import { formatHex, KiB } from '../numbers';
 import type { LanguageProblem } from './problems';
 import { evaluateConstant } from './evaluate';
@@ -234,7 +234,12 @@ export function readPlatform(
     }
   }
   const base = defaultKernelConfig(version);
-  const kernel: KernelConfig = { ...base, ...overrides };
+  const merged: KernelConfig = { ...base, ...overrides };
+  // The legacy layout's mm->mmap_base is TASK_UNMAPPED_BASE (facts 1.2), not the top-down base.
+  const kernel: KernelConfig =
+    merged.layout === 'legacy' && overrides.mmapBase === undefined
+      ? { ...merged, mmapBase: legacyMmapBase(merged) }
+      : merged;
   return {
     os,
     kernel,

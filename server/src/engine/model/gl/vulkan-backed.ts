@@ -53,7 +53,7 @@ export function vulkanMap(ctx: GlContext, buffer: GlBuffer, offset: bigint): GlM
   const result = placeMap({ sim, ops: ctx.ops, memories: [], appMapped: [] }, memory, low, {
     offset: 0n,
     size: undefined,
-    checkOnly: false,
+    byWine: true,
   });
   if (!result.ok) {
     sim.munmap('wine', low, size);

@@ -1,0 +1,84 @@
+// Wine's placed path (vulkan-wine §3.3, §3.5): without the extension it maps directly and refuses
+// a pointer with bits above 32; a rule its own WHOLE_SIZE map breaks is said to be Wine's.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyseDocument } from '../../../server/src/engine/analysis';
+import { callsOf } from './helpers';
+
+const NO_EXTENSION = (setup: string, expectation: string) => `scenario "no extension" {
+  driver closed {
+    preset proprietary
+  }
+${setup}
+  strategy placed
+  mem = vkAllocateMemory 64KiB host-visible
+  p = vkMapMemory mem
+${expectation}
+}
+`;
+
+function shown(text: string): string[] {
+  return analyseDocument(text).diagnostics.map((d) => `${d.severity} ${d.code}`);
+}
+
+test('a direct map above 4 GiB: Wine unmaps it and vkMapMemory answers VK_ERROR_OUT_OF_HOST_MEMORY', () => {
+  const text = NO_EXTENSION('', '  expect p == VK_ERROR_OUT_OF_HOST_MEMORY');
+  // The expectation holds, so the warning that explains the failure is information.
+  assert.deepEqual(shown(text), ['info placed-unsupported']);
+  const message = analyseDocument(text).diagnostics[0]!.message;
+  assert.match(
+    message,
+    /does not fit in 32 bits: Wine unmaps it and vkMapMemory fails with VK_ERROR_OUT_OF_HOST_MEMORY/,
+  );
+  const calls = callsOf(text, 1);
+  assert.match(calls[1]!, /^closed: mmap\(NULL, 0x1_0000/);
+  assert.match(calls[2]!, /^wine: vkUnmapMemory\(mem\)/);
+  // No pointer reached 32-bit code, so nothing is outside the window.
+  assert.ok(!shown(NO_EXTENSION('', '')).includes('error pointer-outside-window'));
+});
+
+test('a direct map that happens to land below 4 GiB is handed over, with the warning', () => {
+  const text = NO_EXTENSION('  mmap-base 0x7000_0000', '  expect p == 0x6fff_0000');
+  assert.deepEqual(shown(text), ['warning placed-unsupported']);
+  assert.match(
+    analyseDocument(text).diagnostics[0]!.message,
+    /works only while the driver's pointer happens to fit/,
+  );
+});
+
+test("09651 broken by Wine's own WHOLE_SIZE map is said to be Wine's, not the application's", () => {
+  const text = `scenario "unaligned allocation" {
+  strategy placed
+  m = vkAllocateMemory 0x10800 host-visible
+  p = vkMapMemory m offset 0x800
+}
+`;
+  const [d] = analyseDocument(text).diagnostics;
+  assert.equal(d?.code, 'vulkan-valid-usage');
+  assert.match(d!.message, /^VUID-VkMemoryMapInfo-flags-09651: Wine's placed map for this vkMapMemory/);
+  assert.match(d!.message, /Wine does not round allocationSize up/);
+  // The application's own placed call breaking it is the application's.
+  const own = `scenario "own call" {
+  res = reserve 128KiB at 0x1000_0000 by wine
+  m = vkAllocateMemory 0x10800 host-visible
+  p = vkMapMemory2 m placed at 0x1000_0000
+}
+`;
+  const mine = analyseDocument(own).diagnostics.find((x) => x.message.includes('09651'));
+  assert.ok(mine && !mine.message.includes('Wine'), mine?.message);
+});
+
+test('a placed map the scenario expects to fail: placed-map-failed is information', () => {
+  const text = (expectation: string) => `scenario "turnip" {
+  driver tu {
+    preset turnip
+  }
+  strategy placed
+  mem = vkAllocateMemory 64KiB host-visible cached
+  p = vkMapMemory mem
+${expectation}
+}
+`;
+  assert.deepEqual(shown(text('  expect p == VK_ERROR_MEMORY_MAP_FAILED')), ['info placed-map-failed']);
+  assert.deepEqual(shown(text('')), ['error placed-map-failed']);
+});
