@@ -82,3 +82,20 @@ ${expectation}
   assert.deepEqual(shown(text('  expect p == VK_ERROR_MEMORY_MAP_FAILED')), ['info placed-map-failed']);
   assert.deepEqual(shown(text('')), ['error placed-map-failed']);
 });
+
+test('placed maps without memoryUnmapReserve: Wine does not take the placed path (§3.2) and maps directly', () => {
+  const text = `scenario "no unmap-reserve" {
+  driver d {
+    placed-map 4KiB no-unmap-reserve
+  }
+  strategy placed
+  m = vkAllocateMemory 64KiB host-visible
+  p = vkMapMemory m
+  expect p == VK_ERROR_OUT_OF_HOST_MEMORY
+}
+`;
+  const [d] = analyseDocument(text).diagnostics;
+  assert.equal(d?.code, 'placed-unsupported');
+  assert.match(d!.message, /without memoryUnmapReserve, and Wine uses them only with both features/);
+  assert.ok(!callsOf(text, 1).some((c) => c.includes('PLACED')));
+});

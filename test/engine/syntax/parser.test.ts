@@ -126,6 +126,44 @@ test('a scenario name without quotes is one error with a fix, and its body is st
   assert.equal(parse('scenario my test\n}').errors.filter((e) => /quotes/.test(e.message)).length, 1);
 });
 
+test('`driver writes mem, 4` is a step by the actor `driver`; `driver NAME {` still declares one', () => {
+  const text =
+    'scenario "d" {\n  driver gpu {\n    maps at-map\n  }\n  mem = vkAllocateMemory 64KiB host-visible\n  driver writes mem, 4\n  w = driver reads mem, 4\n}\n';
+  const file = parse(text);
+  assert.deepEqual(file.errors, []);
+  const body = file.scenarios[0]!.body;
+  assert.deepEqual(
+    body.map((s) => s.kind),
+    ['driver', 'step', 'step', 'step'],
+  );
+  assert.deepEqual(
+    steps(text).map((s) => [s.actor?.name, s.verbName]),
+    [
+      [undefined, 'vkAllocateMemory'],
+      ['driver', 'writes'],
+      ['driver', 'reads'],
+    ],
+  );
+  assert.deepEqual(analyseDocument(text).diagnostics, []);
+});
+
+test('the KHR names of vkMapMemory2 and vkUnmapMemory2 are the same calls', () => {
+  const text = (map: string, unmap: string) =>
+    `scenario "k" {\n  res = reserve 64KiB at 0x2000_0000 by wine\n  m = vkAllocateMemory 64KiB host-visible\n  p = ${map} m placed at 0x2000_0000\n  ${unmap} m reserve\n  expect p == 0x2000_0000\n  expect mapped 0x2000_0000, 64KiB\n}\n`;
+  const khr = analyseDocument(text('vkMapMemory2KHR', 'vkUnmapMemory2KHR'));
+  assert.deepEqual(khr.diagnostics, []);
+  const core = analyseDocument(text('vkMapMemory2', 'vkUnmapMemory2'));
+  const calls = (a: typeof core) =>
+    a.scenarios[0]!.run.simulation.records.map((r) => r.calls.map((c) => c.text).join('; '));
+  assert.deepEqual(calls(khr), calls(core));
+  // A misspelt one is still unknown.
+  assert.ok(
+    analyseDocument(text('vkMapMemory2EXT', 'vkUnmapMemory2')).diagnostics.some(
+      (d) => d.code === 'unknown-word',
+    ),
+  );
+});
+
 test('a missing closing brace ends the scenario at the next scenario keyword', () => {
   const text =
     'scenario "a" {\n  x = mmap 4KiB rw private anon\nscenario "b" {\n  y = mmap 4KiB rw private anon\n}';

@@ -13,7 +13,7 @@ import type { ScenarioRun } from '../sim/run';
 import type { Outcome } from '../sim/records';
 import { evaluate } from '../sim/evaluate';
 import type { LanguageProblem } from '../sim/problems';
-import { ACCESS_VERBS } from '../language/vocabulary';
+import { canonicalVerb } from '../language/vocabulary';
 import {
   MAP_ANONYMOUS,
   MAP_FIXED,
@@ -119,7 +119,7 @@ export function syscallProgram(run: ScenarioRun, arenaBase: bigint): SyscallProg
     });
     if (record.outcome.kind === 'skipped')
       return stop(`step ${record.index + 1} did not run in the simulation (${record.outcome.reason})`);
-    const verb = ACCESS_VERBS[step.verb.name] ?? step.verb.name;
+    const verb = canonicalVerb(step.verb.name);
     const num = (e: Expression | undefined, what: string): number => constant(e, what);
     const addr = (e: Expression | undefined): HarnessAddr => address(e, programStepOf, arenaBase);
     let planned: Omit<PlannedStep, 'stepIndex' | 'start' | 'end' | 'text' | 'simulated'>;

@@ -5,6 +5,7 @@
 import type { DocumentAnalysis, ScenarioAnalysis } from '../analysis';
 import {
   ACCESS_VERBS,
+  canonicalVerb,
   BUILTIN_ACTORS,
   DRIVER_TRAITS,
   ERRNO_NAMES,
@@ -381,7 +382,7 @@ function stepCompletions(
   if (tokens.length > 1 && tokens[1]!.kind === 'ident' && ACCESS_VERBS[tokens[1]!.text] !== undefined) k = 1;
   const verbToken = tokens[k];
   if (!verbToken || verbToken.kind !== 'ident') return [];
-  const spec = VERB_BY_NAME.get(ACCESS_VERBS[verbToken.text] ?? verbToken.text);
+  const spec = VERB_BY_NAME.get(canonicalVerb(verbToken.text));
   if (!spec) return [];
   const rest = tokens.slice(k + 1);
   const previous = rest[rest.length - 1];

@@ -4,7 +4,7 @@
 import type { DocumentAnalysis, ScenarioAnalysis } from '../analysis';
 import type { Effect } from '../kernel/types';
 import {
-  ACCESS_VERBS,
+  canonicalVerb,
   BUILTIN_ACTORS,
   DRIVER_TRAITS,
   SETTING_BY_NAME,
@@ -113,7 +113,7 @@ function hoverTarget(ctx: HoverContext, target: Target): string | undefined {
       ].join('\n\n');
     }
     case 'option': {
-      const spec = VERB_BY_NAME.get(ACCESS_VERBS[target.step.verb.name] ?? target.step.verb.name);
+      const spec = VERB_BY_NAME.get(canonicalVerb(target.step.verb.name));
       const doc = spec?.options.find((o) => o.name === target.option.keyword.name);
       return doc ? `**${doc.name}** (option of ${code(spec?.verb ?? '')}) — ${doc.doc}` : undefined;
     }
@@ -377,7 +377,7 @@ function effectTouching(
 
 function stepHover(ctx: HoverContext, step: StepNode): string | undefined {
   const run = ctx.run;
-  const verbName = ACCESS_VERBS[step.verb.name] ?? step.verb.name;
+  const verbName = canonicalVerb(step.verb.name);
   const spec = VERB_BY_NAME.get(verbName);
   const lines: string[] = [spec ? `**${spec.verb}** — ${spec.doc}` : `**${step.verb.name}** — not a command`];
   const index = run.stepByOffset.get(step.start);
@@ -430,7 +430,7 @@ function wordHover(target: Extract<Target, { kind: 'word' }>): string | undefine
   let doc: WordDoc | undefined;
   let what = '';
   if (owner.kind === 'step') {
-    const spec = VERB_BY_NAME.get(ACCESS_VERBS[owner.verb.name] ?? owner.verb.name);
+    const spec = VERB_BY_NAME.get(canonicalVerb(owner.verb.name));
     for (const g of spec?.wordGroups ?? []) {
       const found = g.words.find((x) => x.name === name);
       if (found) {

@@ -18,7 +18,7 @@ import type {
   Word,
 } from '../syntax/ast';
 import type { TextRange } from '../syntax/text-range';
-import { ACCESS_VERBS, VERB_BY_NAME } from '../language/vocabulary';
+import { canonicalVerb, VERB_BY_NAME } from '../language/vocabulary';
 
 /** What a number stands for where it is written: decides hover wording and semantic tokens. */
 export type ValueRole = 'address' | 'size' | 'value' | 'version';
@@ -152,7 +152,7 @@ export function settingRole(keyword: string): ValueRole {
 }
 
 export function stepArgumentRoles(step: StepNode): ValueRole[] {
-  const spec = VERB_BY_NAME.get(ACCESS_VERBS[step.verb.name] ?? step.verb.name);
+  const spec = VERB_BY_NAME.get(canonicalVerb(step.verb.name));
   const exprArgs = spec?.args.filter((a) => a.kind !== 'string') ?? [];
   const roles: ValueRole[] = [];
   let k = 0;

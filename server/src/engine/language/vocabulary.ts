@@ -669,6 +669,25 @@ export const VERB_BY_NAME: ReadonlyMap<string, VerbSpec> = new Map(VERBS.map((v)
 /** `app writes …`: an actor followed by `writes`/`reads` is the access form of write/read. */
 export const ACCESS_VERBS: Readonly<Record<string, string>> = { writes: 'write', reads: 'read' };
 
+/**
+ * Other spellings of a verb: the KHR entry points VK_KHR_map_memory2 introduced, which Vulkan
+ * 1.4 promoted to the core names (facts vulkan-wine §1.1: the KHR names are aliases).
+ */
+export const VERB_ALIASES: Readonly<Record<string, string>> = {
+  vkMapMemory2KHR: 'vkMapMemory2',
+  vkUnmapMemory2KHR: 'vkUnmapMemory2',
+};
+
+const CANONICAL_VERBS: ReadonlyMap<string, string> = new Map([
+  ...Object.entries(ACCESS_VERBS),
+  ...Object.entries(VERB_ALIASES),
+]);
+
+/** The verb a written word stands for: `writes` → `write`, `vkMapMemory2KHR` → `vkMapMemory2`, else itself. */
+export function canonicalVerb(word: string): string {
+  return CANONICAL_VERBS.get(word) ?? word;
+}
+
 export interface SettingSpec {
   readonly keyword: string;
   readonly doc: string;

@@ -77,6 +77,15 @@ export const PRESETS: Readonly<Record<string, DriverTraits>> = {
   proprietary: { ...DEFAULT_TRAITS, cachesPointer: true, reuses: 'after-free', placed: NO_PLACED },
 };
 
+/**
+ * Whether Wine takes the placed path for this driver (vulkan-wine §3.2, init_physical_device):
+ * the extension with both memoryMapPlaced and memoryUnmapReserve (memoryMapRangePlaced is not
+ * needed). Wine's GL interop device asks the same (§3.6).
+ */
+export function winePlacesMaps(driver: DriverTraits): boolean {
+  return driver.placed.supported && driver.placed.unmapReserve;
+}
+
 export function defaultDriver(name: string): DriverModel {
   return { ...DEFAULT_TRAITS, name, node: undefined, traitSources: new Map() };
 }

@@ -34,31 +34,33 @@ export function mapViolations(
   const size = memory.allocationSize;
   const placed = driver.placed;
   const align = placed.alignment;
+  // The core rules, under the entry point's names (vkMapMemory-00678… or VkMemoryMapInfo-07958…).
+  const core = info.legacyEntryPoint ? LEGACY_CORE : INFO_CORE;
   if (memory.appPointer !== undefined || memory.mapStep !== undefined) {
     out = withViolation(
       out,
-      'VUID-VkMemoryMapInfo-memory-07958',
+      core.mapped,
       `${memory.name} is already host-mapped (memory must not be currently mapped)`,
     );
   }
   if (info.offset >= size)
     out = withViolation(
       out,
-      'VUID-VkMemoryMapInfo-offset-07959',
-      `offset ${formatHex(info.offset)} is not less than allocationSize ${formatSize(size)}`,
+      core.offset,
+      `offset ${formatHex(info.offset)} is not less than allocationSize ${exactSize(size)}`,
     );
   if (info.size !== undefined && info.size === 0n)
-    out = withViolation(out, 'VUID-VkMemoryMapInfo-size-07960', 'size must be greater than 0');
+    out = withViolation(out, core.sizeZero, 'size must be greater than 0');
   if (info.size !== undefined && info.offset + info.size > size)
     out = withViolation(
       out,
-      'VUID-VkMemoryMapInfo-size-07961',
-      `offset + size = ${formatHex(info.offset + info.size)} exceeds allocationSize ${formatSize(size)}`,
+      core.sizePast,
+      `offset + size = ${formatHex(info.offset + info.size)} exceeds allocationSize ${exactSize(size)}`,
     );
   if (!memory.properties.has('host-visible'))
     out = withViolation(
       out,
-      'VUID-VkMemoryMapInfo-memory-07962',
+      core.hostVisible,
       `${memory.name} was not allocated from a HOST_VISIBLE memory type`,
     );
   if (!info.placed) return out ?? NO_VIOLATIONS;
@@ -94,7 +96,7 @@ export function mapViolations(
       out = withViolation(
         out,
         'VUID-VkMemoryMapInfo-flags-09572',
-        `without memoryMapRangePlaced the size must be VK_WHOLE_SIZE or allocationSize (${formatSize(size)}), not ${formatSize(info.size)}`,
+        `without memoryMapRangePlaced the size must be VK_WHOLE_SIZE or allocationSize (${exactSize(size)}), not ${exactSize(info.size)}`,
       );
   } else if (info.offset % align !== 0n) {
     out = withViolation(
@@ -107,14 +109,14 @@ export function mapViolations(
     out = withViolation(
       out,
       'VUID-VkMemoryMapInfo-flags-09574',
-      `size ${formatSize(info.size)} is not a multiple of minPlacedMemoryMapAlignment (${formatSize(align)})`,
+      `size ${exactSize(info.size)} is not a multiple of minPlacedMemoryMapAlignment (${formatSize(align)})`,
     );
   }
   if (info.size === undefined && size % align !== 0n) {
     out = withViolation(
       out,
       'VUID-VkMemoryMapInfo-flags-09651',
-      `with VK_WHOLE_SIZE, allocationSize (${formatSize(size)}) must be a multiple of minPlacedMemoryMapAlignment (${formatSize(align)})`,
+      `with VK_WHOLE_SIZE, allocationSize (${exactSize(size)}) must be a multiple of minPlacedMemoryMapAlignment (${formatSize(align)})`,
     );
   }
   if (memory.properties.has('imported-host')) {
@@ -149,6 +151,27 @@ export function mapViolations(
     }
   }
   return out ?? NO_VIOLATIONS;
+}
+
+/** The core map rules' VUIDs for each entry point (facts vulkan-wine §1.2, the core table). */
+const LEGACY_CORE = {
+  mapped: 'VUID-vkMapMemory-memory-00678',
+  offset: 'VUID-vkMapMemory-offset-00679',
+  sizeZero: 'VUID-vkMapMemory-size-00680',
+  sizePast: 'VUID-vkMapMemory-size-00681',
+  hostVisible: 'VUID-vkMapMemory-memory-00682',
+};
+const INFO_CORE = {
+  mapped: 'VUID-VkMemoryMapInfo-memory-07958',
+  offset: 'VUID-VkMemoryMapInfo-offset-07959',
+  sizeZero: 'VUID-VkMemoryMapInfo-size-07960',
+  sizePast: 'VUID-VkMemoryMapInfo-size-07961',
+  hostVisible: 'VUID-VkMemoryMapInfo-memory-07962',
+};
+
+/** A size in a rule's message: exact in bytes when it is not a whole number of KiB (10000 bytes, not ≈9.8 KiB). */
+function exactSize(bytes: bigint): string {
+  return bytes % 1024n === 0n ? formatSize(bytes) : `${bytes} bytes (${formatHex(bytes)})`;
 }
 
 /** The one empty list of violations (frozen: every valid map shares it). */

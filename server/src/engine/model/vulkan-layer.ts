@@ -218,22 +218,32 @@ export class VulkanLayer {
     const sizeOption = hasWord(step, 'whole') ? undefined : optionValue(step, 'size', actor, evaluateArg);
     switch (verb) {
       case 'vkMapMemory': {
-        if (hasWord(step, 'placed')) {
-          const v = mapViolations(
-            memory,
-            memory.driver,
-            { placed: true, placedAddress: undefined, offset, size: sizeOption, legacyEntryPoint: true },
-            this.appMapped,
-          );
-          for (const x of v) this.sim.finding('vulkan-valid-usage', `${x.vuid}: ${x.message}`);
+        // The application's own call: its rules under vkMapMemory's names (00678–00682), before
+        // anything the layer does for it. A call that breaks a core rule is not simulated further
+        // (its behaviour is undefined); it is answered VK_ERROR_MEMORY_MAP_FAILED.
+        const v = mapViolations(
+          memory,
+          memory.driver,
+          {
+            placed: hasWord(step, 'placed'),
+            placedAddress: undefined,
+            offset,
+            size: sizeOption,
+            legacyEntryPoint: true,
+          },
+          this.appMapped,
+        );
+        let broken: string | undefined;
+        for (const x of v) {
+          const since =
+            x.vuid.endsWith('-00678') && memory.mapStep !== undefined
+              ? ` (since step ${memory.mapStep + 1})`
+              : '';
+          this.sim.finding('vulkan-valid-usage', `${x.vuid}: ${x.message}${since}`);
+          if (!x.vuid.endsWith('-09568')) broken ??= x.vuid;
         }
-        if (memory.appPointer !== undefined) {
-          this.sim.finding(
-            'vulkan-valid-usage',
-            `VUID-vkMapMemory-memory-00678: ${memory.name} is already mapped (since step ${(memory.mapStep ?? 0) + 1})`,
-          );
-          return { kind: 'vk', result: 'VK_ERROR_MEMORY_MAP_FAILED', reason: 'already mapped' };
-        }
+        if (broken !== undefined)
+          return { kind: 'vk', result: 'VK_ERROR_MEMORY_MAP_FAILED', reason: `the call breaks ${broken}` };
         const size = sizeOption ?? memory.allocationSize - offset;
         this.sim.noteFormatted('app', vkMapMemoryText, { memory, offset, size: sizeOption }, '', true);
         const result = this.strategy.map(ctx, memory, offset, size);

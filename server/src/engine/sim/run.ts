@@ -3,7 +3,7 @@
 // expectation where it stands. This file holds the loop and the dispatch by verb; each kind of
 // step lives in its own module and gets what it needs through a StepContext.
 import type { ScenarioNode, SettingNode, Statement, StepNode } from '../syntax/ast';
-import { ACCESS_VERBS, VERB_BY_NAME } from '../language/vocabulary';
+import { canonicalVerb, VERB_BY_NAME } from '../language/vocabulary';
 import { closestWord } from '../language/closest-word';
 import type { DriverModel } from '../model/driver';
 import { VulkanLayer } from '../model/vulkan-layer';
@@ -55,12 +55,6 @@ export interface RunOptions extends PlatformDefaults, DriverOptions {
   /** Override the scenario's strategy (exploration compares strategies on one workload). */
   readonly strategyOverride?: StrategyName;
 }
-
-/**
- * `writes` → `write`: a Map, since a property lookup keyed by a string from the text makes V8
- * look the string up in its string table on every step.
- */
-const ACCESS_VERB_BY_WORD: ReadonlyMap<string, string> = new Map(Object.entries(ACCESS_VERBS));
 
 /** The outcome of every step whose verb is not a command (outcomes are read-only). */
 const NOT_A_COMMAND: Outcome = { kind: 'skipped', reason: 'not a command' };
@@ -155,7 +149,7 @@ class ScenarioRunner {
     // `step.verb` is made when read (the tree keeps only its name and start): read the name
     // alone where the node offers it (SourceStep), else the verb once.
     const written = step.verbName;
-    const verbName = ACCESS_VERB_BY_WORD.get(written) ?? written;
+    const verbName = canonicalVerb(written);
     const spec = VERB_BY_NAME.get(verbName);
     const actor = stepActor(this.actorContext, step, spec);
     let outcome: Outcome;

@@ -31,6 +31,7 @@ import { stringLiteral } from './string-literal';
 import type { Token, TokenKind } from './tokens';
 import {
   ACCESS_VERBS,
+  VERB_ALIASES,
   SETTING_BY_NAME,
   TRAIT_BY_NAME,
   VERB_BY_NAME,
@@ -298,7 +299,11 @@ class Parser {
       return undefined;
     }
     const word = STATEMENT_WORDS.entryAt(this.source, this.start, this.end)?.value ?? 0;
-    if (word & DRIVER && (this.peekKind() === 'ident' || this.peekKind() === 'lbrace'))
+    // `driver NAME {` declares a driver; `driver writes mem, 4` is a step by the actor `driver`.
+    if (
+      word & DRIVER &&
+      (this.peekKind() === 'lbrace' || (this.peekKind() === 'ident' && !this.aheadIsAccessVerb()))
+    )
       return this.parseDriver();
     if (word & ACTOR) return this.parseActor();
     if (word & EXPECT) return this.parseExpect();
@@ -437,6 +442,13 @@ class Parser {
     return { kind: 'actor', start: keyword.start, end: this.prevEnd(), keyword, name };
   }
 
+  /** The token after the current one is `writes` or `reads`: the current word is an actor. */
+  private aheadIsAccessVerb(): boolean {
+    return (
+      this.peekKind() === 'ident' && ACCESS_VERB_NAMES.hasAt(this.source, this.aheadStart, this.aheadEnd)
+    );
+  }
+
   private parseStep(): StepNode {
     let binding: Identifier | undefined;
     let actor: Identifier | undefined;
@@ -444,13 +456,7 @@ class Parser {
       binding = this.ident();
       this.advance();
     }
-    if (
-      this.at('ident') &&
-      this.peekKind() === 'ident' &&
-      ACCESS_VERB_NAMES.hasAt(this.source, this.aheadStart, this.aheadEnd)
-    ) {
-      actor = this.ident();
-    }
+    if (this.at('ident') && this.peekKind() === 'ident' && this.aheadIsAccessVerb()) actor = this.ident();
     if (!this.at('ident')) {
       const t = this.peek();
       this.error(
@@ -908,7 +914,7 @@ const VERBS_BY_WORD: WordTable<VerbWord> = (() => {
   const entries: [string, VerbWord][] = [];
   for (const spec of VERB_BY_NAME.values())
     entries.push([spec.verb, { name: spec.verb, vocabulary: vocabulary(spec) }]);
-  for (const [word, verb] of Object.entries(ACCESS_VERBS)) {
+  for (const [word, verb] of [...Object.entries(ACCESS_VERBS), ...Object.entries(VERB_ALIASES)]) {
     const spec = VERB_BY_NAME.get(verb);
     if (spec) entries.push([word, { name: word, vocabulary: vocabulary(spec) }]);
   }

@@ -1,7 +1,7 @@
 // What every GL route needs: the simulation, and the GL driver's operations on its buffer objects.
 import type { Simulation } from '../../sim/simulation';
 import type { DriverOps } from '../driver-ops';
-import type { DriverModel } from '../driver';
+import { winePlacesMaps, type DriverModel } from '../driver';
 
 export interface GlContext {
   readonly sim: Simulation;
@@ -29,5 +29,5 @@ export function hasClientPointer(driver: DriverModel): boolean {
  * from the driver's `placed-map` trait.
  */
 export function hasVulkanInterop(driver: DriverModel): boolean {
-  return driver.placed.supported && driver.placed.unmapReserve;
+  return winePlacesMaps(driver);
 }

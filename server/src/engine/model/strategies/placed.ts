@@ -7,13 +7,14 @@ import { mapViolations } from '../placed-validity';
 import { FormattedEvent, type VkMemory } from '../vk-memory';
 import { allocateInWindow } from './window-allocation';
 import { passThrough, type MapOutcome, type Strategy, type StrategyContext } from './strategy';
+import { winePlacesMaps } from '../driver';
 
 export const placed: Strategy = {
   ...passThrough,
   name: 'placed',
   map(ctx, memory, offset, size) {
     const driver = ctx.ops.model;
-    if (!driver.placed.supported) return directMap(ctx, memory, offset, size);
+    if (!winePlacesMaps(driver)) return directMap(ctx, memory, offset, size);
     const granularity = ctx.sim.platform.allocationGranularity;
     const reservation = alignUp(memory.allocationSize, granularity);
     const low = allocateInWindow(ctx.sim, reservation, 'commit', `${memory.name} (wine VM)`);
@@ -54,13 +55,16 @@ export const placed: Strategy = {
  */
 function directMap(ctx: StrategyContext, memory: VkMemory, offset: bigint, size: bigint): MapOutcome {
   const driver = ctx.ops.model.name;
+  const lacks = ctx.ops.model.placed.supported
+    ? `${driver} has placed maps without memoryUnmapReserve, and Wine uses them only with both features`
+    : `${driver} does not expose VK_EXT_map_memory_placed`;
   const direct = passThrough.map(ctx, memory, offset, size);
   const fits = !direct.ok || direct.pointer <= 0xffff_ffffn;
   ctx.sim.finding(
     'placed-unsupported',
     fits
-      ? `${driver} does not expose VK_EXT_map_memory_placed; Wine falls back to mapping directly, which works only while the driver's pointer happens to fit in 32 bits`
-      : `${driver} does not expose VK_EXT_map_memory_placed; Wine falls back to mapping directly, and ${driver}'s pointer ${formatHex(direct.pointer)} does not fit in 32 bits: Wine unmaps it and vkMapMemory fails with VK_ERROR_OUT_OF_HOST_MEMORY (FIXME "returned mapping %p does not fit 32-bit pointer")`,
+      ? `${lacks}; Wine falls back to mapping directly, which works only while the driver's pointer happens to fit in 32 bits`
+      : `${lacks}; Wine falls back to mapping directly, and ${driver}'s pointer ${formatHex(direct.pointer)} does not fit in 32 bits: Wine unmaps it and vkMapMemory fails with VK_ERROR_OUT_OF_HOST_MEMORY (FIXME "returned mapping %p does not fit 32-bit pointer")`,
   );
   if (fits) return direct;
   ctx.sim.noteFormatted('wine', wineUnmapText, memory.name, '', true);

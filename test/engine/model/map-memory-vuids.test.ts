@@ -1,0 +1,52 @@
+// The application's own vkMapMemory breaks a core rule (facts vulkan-wine §1.2, the core table):
+// reported under vkMapMemory's names, whatever the strategy, and the call is not simulated on.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyseDocument } from '../../../server/src/engine/analysis';
+
+function map(call: string, strategy = 'none', props = 'host-visible'): string[] {
+  const text = `scenario "m" {\n  strategy ${strategy}\n  m = vkAllocateMemory 64KiB ${props}\n  p = ${call}\n}\n`;
+  return analyseDocument(text).diagnostics.map((d) => `${d.code} ${d.message.split(':')[0]}`);
+}
+
+test('offset, size and memory type: 00679, 00680, 00681, 00682 under every strategy', () => {
+  for (const strategy of ['none', 'placed', 'remap-dontunmap']) {
+    assert.deepEqual(map('vkMapMemory m offset 64KiB', strategy), [
+      'vulkan-valid-usage VUID-vkMapMemory-offset-00679',
+    ]);
+    assert.deepEqual(map('vkMapMemory m size 0', strategy), [
+      'vulkan-valid-usage VUID-vkMapMemory-size-00680',
+    ]);
+    assert.deepEqual(map('vkMapMemory m offset 32KiB size 64KiB', strategy), [
+      'vulkan-valid-usage VUID-vkMapMemory-size-00681',
+    ]);
+    // The application's call is at fault, not the VkMemoryMapInfo Wine would build from it.
+    assert.deepEqual(map('vkMapMemory m', strategy, 'device-local'), [
+      'vulkan-valid-usage VUID-vkMapMemory-memory-00682',
+    ]);
+  }
+});
+
+test('valid maps raise nothing, and a broken one answers VK_ERROR_MEMORY_MAP_FAILED without mapping', () => {
+  assert.deepEqual(map('vkMapMemory m offset 32KiB size 32KiB', 'placed'), []);
+  assert.deepEqual(map('vkMapMemory m whole', 'placed'), []);
+  const text =
+    'scenario "m" {\n  strategy placed\n  m = vkAllocateMemory 64KiB host-visible\n  p = vkMapMemory m offset 64KiB\n}\n';
+  const record = analyseDocument(text).scenarios[0]!.run.simulation.records[1]!;
+  assert.deepEqual(record.outcome, {
+    kind: 'vk',
+    result: 'VK_ERROR_MEMORY_MAP_FAILED',
+    reason: 'the call breaks VUID-vkMapMemory-offset-00679',
+  });
+  assert.deepEqual(
+    record.calls.map((c) => c.actor),
+    [],
+  );
+});
+
+test('mapping twice is 00678 with the step of the first map', () => {
+  const text =
+    'scenario "m" {\n  strategy placed\n  m = vkAllocateMemory 64KiB host-visible\n  p = vkMapMemory m\n  q = vkMapMemory m\n}\n';
+  const [d] = analyseDocument(text).diagnostics;
+  assert.match(d!.message, /^VUID-vkMapMemory-memory-00678: m is already host-mapped .*\(since step 2\)$/);
+});
