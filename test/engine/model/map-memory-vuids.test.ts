@@ -50,3 +50,18 @@ test('mapping twice is 00678 with the step of the first map', () => {
   const [d] = analyseDocument(text).diagnostics;
   assert.match(d!.message, /^VUID-vkMapMemory-memory-00678: m is already host-mapped .*\(since step 2\)$/);
 });
+
+test('memory the external-memory-host strategy imported is host memory: placing it is 09575, RESERVE is 09580', () => {
+  const text = (strategy: string) =>
+    `scenario "emh" {\n  strategy ${strategy}\n  m = vkAllocateMemory 64KiB host-visible\n  p = vkMapMemory2 m placed at 0x1_0000\n  vkUnmapMemory2 m reserve\n}\n`;
+  const vuids = (t: string) =>
+    analyseDocument(t)
+      .diagnostics.filter((d) => d.code === 'vulkan-valid-usage')
+      .map((d) => d.message.split(':')[0]);
+  assert.deepEqual(vuids(text('external-memory-host')), [
+    'VUID-VkMemoryMapInfo-flags-09575',
+    'VUID-VkMemoryUnmapInfo-flags-09580',
+  ]);
+  // Not imported under another strategy: neither rule applies.
+  assert.deepEqual(vuids(text('none')), []);
+});

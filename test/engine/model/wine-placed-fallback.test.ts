@@ -99,3 +99,16 @@ test('placed maps without memoryUnmapReserve: Wine does not take the placed path
   assert.match(d!.message, /without memoryUnmapReserve, and Wine uses them only with both features/);
   assert.ok(!callsOf(text, 1).some((c) => c.includes('PLACED')));
 });
+
+test('vkFreeMemory of a still-placed object: the RESERVE unmap, the free, then the range released (§3.3)', () => {
+  const text = `scenario "free mapped" {
+  strategy placed
+  m = vkAllocateMemory 64KiB host-visible
+  p = vkMapMemory m
+  vkFreeMemory m
+}
+`;
+  const calls = callsOf(text, 2).map((c) => c.replace(/\(.*$/, ''));
+  assert.deepEqual(calls, ['app: vkFreeMemory', 'wine: vkUnmapMemory2KHR', 'driver: mmap', 'wine: munmap']);
+  assert.deepEqual(analyseDocument(text).diagnostics, []);
+});

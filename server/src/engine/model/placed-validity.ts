@@ -4,7 +4,7 @@
 // validation layers do not check it (VVL issue #11425).
 import { formatHex, formatSize } from '../numbers';
 import type { DriverModel } from './driver';
-import type { VkMemory } from './vk-memory';
+import { isHostImport, type VkMemory } from './vk-memory';
 
 export interface MapInfo {
   readonly placed: boolean;
@@ -119,7 +119,7 @@ export function mapViolations(
       `with VK_WHOLE_SIZE, allocationSize (${exactSize(size)}) must be a multiple of minPlacedMemoryMapAlignment (${formatSize(align)})`,
     );
   }
-  if (memory.properties.has('imported-host')) {
+  if (isHostImport(memory)) {
     out = withViolation(
       out,
       'VUID-VkMemoryMapInfo-flags-09575',
@@ -197,7 +197,7 @@ export function unmapViolations(memory: VkMemory, driver: DriverModel, reserve: 
       message: `UNMAP_RESERVE needs the memoryUnmapReserve feature, which ${driver.name} lacks (the validation layers only check this on an already invalid unmap)`,
     });
   }
-  if (reserve && memory.properties.has('imported-host')) {
+  if (reserve && isHostImport(memory)) {
     out.push({
       vuid: 'VUID-VkMemoryUnmapInfo-flags-09580',
       message: `${memory.name} was imported as host memory; UNMAP_RESERVE is not allowed`,

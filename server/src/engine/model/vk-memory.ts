@@ -65,6 +65,16 @@ export interface VkMemory {
    * them (VulkanLayer.driverAccess, DriverOps.mapOwnPointer). Undefined until there is one.
    */
   deviceWrites: DeviceWrite[] | undefined;
+  /**
+   * Imported as host memory (VK_EXT_external_memory_host) by the layer, not by the application:
+   * the external-memory-host strategy imports every host-visible allocation (facts §3.4).
+   */
+  importedByLayer: boolean;
+}
+
+/** Whether the memory was imported as host memory, by the application (`imported-host`) or the layer. */
+export function isHostImport(memory: VkMemory): boolean {
+  return memory.importedByLayer || memory.properties.has('imported-host');
 }
 
 /** A GPU write into the memory that no CPU mapping showed when it was made. */
@@ -110,6 +120,7 @@ export function newMemory(o: {
     freed: false,
     escape: undefined,
     deviceWrites: undefined,
+    importedByLayer: false,
     history: [typeof o.history === 'string' ? { step: o.step, text: o.history } : o.history],
   };
 }

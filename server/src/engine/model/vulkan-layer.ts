@@ -303,9 +303,12 @@ export class VulkanLayer {
           '',
           true,
         );
-        // A placed map is undone (munmap, or a reservation with UNMAP_RESERVE); any other is the
-        // driver's own unmap, as for vkUnmapMemory (lavapipe's is a no-op: its pointer lives on).
-        if (this.placedNow.delete(memory)) unplace(ctx, memory, reserve);
+        // A placed map is undone (munmap, or a reservation with UNMAP_RESERVE). UNMAP_RESERVE
+        // keeps any map's range reserved, placed or not (vulkan-wine §1.1; the CTS
+        // normal_unmap_reserve case): RADV and ANV map PROT_NONE over it. Any other unmap is the
+        // driver's own, as for vkUnmapMemory (lavapipe's is a no-op: its pointer lives on).
+        const placedHere = this.placedNow.delete(memory);
+        if (placedHere || (reserve && memory.driver.placed.unmapReserve)) unplace(ctx, memory, reserve);
         else passThrough.unmap(ctx, memory);
         this.markUnmapped(memory);
         return OK_OUTCOME;
@@ -317,13 +320,17 @@ export class VulkanLayer {
           ]);
           return { kind: 'vk', result: 'VK_ERROR_VALIDATION', reason: 'double free' };
         }
+        // The application's call first, then what the layer makes of it.
+        this.sim.noteFormatted('app', vkFreeMemoryText, memory.name, '', true);
         if (memory.appPointer !== undefined) {
           // Freeing a mapped object implicitly unmaps it (vkFreeMemory spec).
-          this.strategy.unmap(ctx, memory);
+          if (this.strategy.freeMapped) this.strategy.freeMapped(ctx, memory);
+          else {
+            this.strategy.unmap(ctx, memory);
+            this.strategy.free(ctx, memory);
+          }
           this.markUnmapped(memory);
-        }
-        this.sim.noteFormatted('app', vkFreeMemoryText, memory.name, '', true);
-        this.strategy.free(ctx, memory);
+        } else this.strategy.free(ctx, memory);
         memory.freed = true;
         memory.history.push({ step: this.sim.stepIndex, text: 'freed' });
         return OK_OUTCOME;

@@ -26,6 +26,7 @@ export const externalMemoryHost: Strategy = {
       true,
     );
     memory.windowRange = { start: low, size: length };
+    memory.importedByLayer = true;
     memory.driverPointer = low;
     memory.driverObject = ctx.sim.space.vmaAt(ctx.sim.pageOf(low))?.object;
     memory.driverMapStep = ctx.sim.stepIndex;

@@ -35,16 +35,26 @@ export const placed: Strategy = {
     return { ok: true, pointer: result.pointer + offset };
   },
   unmap(ctx, memory) {
-    const range = memory.windowRange;
-    if (!range) return passThrough.unmap(ctx, memory);
+    if (!memory.windowRange) return passThrough.unmap(ctx, memory);
     ctx.sim.noteFormatted('wine', unmapReserveText, memory.name, '', true);
     unplace(ctx, memory, true);
-    ctx.sim.munmap('wine', range.start, range.size);
-    memory.windowRange = undefined;
+    releaseReservation(ctx, memory);
   },
   free(ctx, memory) {
     if (memory.windowRange) placed.unmap(ctx, memory);
     passThrough.free(ctx, memory);
+  },
+  // win32u_vkFreeMemory on a still-placed object (§3.3): the RESERVE unmap, then the host's
+  // vkFreeMemory, then NtFreeVirtualMemory of the range.
+  freeMapped(ctx, memory) {
+    if (!memory.windowRange) {
+      passThrough.unmap(ctx, memory);
+      return passThrough.free(ctx, memory);
+    }
+    ctx.sim.noteFormatted('wine', unmapReserveText, memory.name, '', true);
+    unplace(ctx, memory, true);
+    passThrough.free(ctx, memory);
+    releaseReservation(ctx, memory);
   },
 };
 
@@ -77,6 +87,14 @@ function directMap(ctx: StrategyContext, memory: VkMemory, offset: bigint, size:
 }
 
 const wineUnmapText = (name: string) => `vkUnmapMemory(${name}) (Wine: the mapping does not fit 32 bits)`;
+
+/** NtFreeVirtualMemory(MEM_RELEASE) of the window range Wine reserved for the map. */
+function releaseReservation(ctx: StrategyContext, memory: VkMemory): void {
+  const range = memory.windowRange;
+  if (!range) return;
+  ctx.sim.munmap('wine', range.start, range.size);
+  memory.windowRange = undefined;
+}
 
 const placedAtText = (p: { driver: string; address: bigint }) =>
   `${p.driver} placed its map at ${formatHex(p.address)}`;

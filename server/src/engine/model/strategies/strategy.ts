@@ -27,6 +27,11 @@ export interface Strategy {
   map(ctx: StrategyContext, memory: VkMemory, offset: bigint, size: bigint): MapOutcome;
   unmap(ctx: StrategyContext, memory: VkMemory): void;
   free(ctx: StrategyContext, memory: VkMemory): void;
+  /**
+   * vkFreeMemory of memory 32-bit code still has mapped, when the layer orders it its own way;
+   * otherwise `unmap`, then `free`.
+   */
+  freeMapped?(ctx: StrategyContext, memory: VkMemory): void;
   flush(ctx: StrategyContext, memory: VkMemory): void;
   invalidate(ctx: StrategyContext, memory: VkMemory): void;
   /** Once, before the first step (reserve-high reserves everything above 4 GiB). */
