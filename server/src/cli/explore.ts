@@ -170,6 +170,10 @@ function scenarioText(s: ScenarioExploration, trace: 'full' | 'short'): string[]
     `  explored: ${dims}: ${s.total} possible behaviours${s.impossible.count ? ` (${s.impossible.count} impossible left out)` : ''}, ${s.runs} simulations`,
   );
   out.push(`  counts: safe ${s.counts.safe}, refused ${s.counts.refused}, unsafe ${s.counts.unsafe}`);
+  if (s.counts.safe > 0)
+    out.push(
+      '  safe: no step of this scenario met a hazard; a hazard needs the step that shows it (the driver writing through its own pointer, the application reading after a move)',
+    );
   out.push(
     `  decided by: ${s.deciding.length ? s.deciding.join(', ') : '(nothing: the same for every behaviour)'}`,
   );

@@ -1001,7 +1001,9 @@ function summaryLine(
   safeWhen: string,
 ): string {
   const behaviours = `${total} driver behaviour${total === 1 ? '' : 's'}`;
-  if (counts.safe === total) return `${strategy}: safe under all ${behaviours}`;
+  // Safe means no step of this scenario met a hazard: what it does not do is not tested.
+  if (counts.safe === total)
+    return `${strategy}: safe under all ${behaviours} (for the steps this scenario makes)`;
   const failing =
     counts.refused === 0
       ? `unsafe under ${counts.unsafe} of ${behaviours}`
