@@ -65,3 +65,25 @@ test('memory the external-memory-host strategy imported is host memory: placing 
   // Not imported under another strategy: neither rule applies.
   assert.deepEqual(vuids(text('none')), []);
 });
+
+test('minPlacedMemoryMapAlignment is the page size for RADV, NVK and Turnip, 4096 for ANV (facts §2)', () => {
+  const text = (preset: string) =>
+    `scenario "f" {\n  page-size 16KiB\n  driver d {\n    preset ${preset}\n  }\n  res = reserve 64KiB at 0x2000_0000 by wine\n  m = vkAllocateMemory 64KiB host-visible\n  p = vkMapMemory2 m placed at 0x2000_1000\n}\n`;
+  const vuids = (preset: string) =>
+    analyseDocument(text(preset))
+      .diagnostics.filter((d) => d.code === 'vulkan-valid-usage')
+      .map((d) => d.message);
+  for (const preset of ['radv', 'nvk', 'turnip'])
+    assert.deepEqual(
+      vuids(preset).map((m) => m.replace(/:.*\((.*)\)$/, ' $1')),
+      ['VUID-VkMemoryMapPlacedInfoEXT-pPlacedAddress-09577 16 KiB'],
+      preset,
+    );
+  assert.deepEqual(vuids('anv'), []);
+  // On 4 KiB pages the address is aligned for every one of them.
+  for (const preset of ['radv', 'anv'])
+    assert.deepEqual(
+      analyseDocument(text(preset).replace('  page-size 16KiB\n', '')).diagnostics.map((d) => d.code),
+      [],
+    );
+});

@@ -16,6 +16,12 @@ export interface PlacedSupport {
   readonly alignment: bigint;
   readonly rangePlaced: boolean;
   readonly unmapReserve: boolean;
+  /**
+   * The driver reports the system page size (os_get_page_size: RADV, NVK, Turnip; facts §2), so
+   * `alignment` is its value on 4 KiB pages and a larger `page-size` raises it. ANV's is 4096
+   * whatever the page size; an explicit `placed-map` trait says exactly.
+   */
+  readonly followsPageSize?: boolean;
 }
 
 export interface DriverTraits {
@@ -47,6 +53,7 @@ const MESA_PLACED: PlacedSupport = {
   alignment: 4n * KiB,
   rangePlaced: false,
   unmapReserve: true,
+  followsPageSize: true,
 };
 const NO_PLACED: PlacedSupport = {
   supported: false,
@@ -70,12 +77,25 @@ export const DEFAULT_TRAITS: DriverTraits = {
 
 export const PRESETS: Readonly<Record<string, DriverTraits>> = {
   radv: { ...DEFAULT_TRAITS, cachesPointer: true, internalMappings: 32n * MiB },
-  anv: { ...DEFAULT_TRAITS, cachesPointer: true, internalMappings: 64n * MiB, alignment: 2n * MiB },
+  anv: {
+    ...DEFAULT_TRAITS,
+    cachesPointer: true,
+    internalMappings: 64n * MiB,
+    alignment: 2n * MiB,
+    placed: { ...MESA_PLACED, followsPageSize: false },
+  },
   nvk: { ...DEFAULT_TRAITS },
   turnip: { ...DEFAULT_TRAITS, maps: 'at-alloc', cachesPointer: true },
   lavapipe: { ...DEFAULT_TRAITS, maps: 'at-alloc', backing: 'anon', cachesPointer: true, placed: NO_PLACED },
   proprietary: { ...DEFAULT_TRAITS, cachesPointer: true, reuses: 'after-free', placed: NO_PLACED },
 };
+
+/** The driver's traits on a system of `pageSize` pages: see PlacedSupport.followsPageSize. */
+export function onPageSize<T extends DriverTraits>(driver: T, pageSize: bigint): T {
+  const placed = driver.placed;
+  if (!placed.followsPageSize || pageSize <= placed.alignment) return driver;
+  return { ...driver, placed: { ...placed, alignment: pageSize } };
+}
 
 /**
  * Whether Wine takes the placed path for this driver (vulkan-wine §3.2, init_physical_device):

@@ -1,6 +1,6 @@
 // Who takes part in a scenario: its `driver` blocks and `actor` lines, the built-in actors, and
 // the driver behaviours an exploration substitutes without editing the text.
-import { defaultDriver, readDriver, type DriverModel, type DriverTraits } from '../model/driver';
+import { defaultDriver, onPageSize, readDriver, type DriverModel, type DriverTraits } from '../model/driver';
 import type { DriverNode, Identifier, ScenarioNode, Statement } from '../syntax/ast';
 import type { ProblemSink } from './problems';
 import type { Simulation } from './simulation';
@@ -50,6 +50,8 @@ export function declareParticipants(
       declareActor(statement.name, { sim, problems, actors });
   }
   if (drivers.size === 0) drivers.set('driver', defaultDriver('driver'));
+  const pageSize = sim.platform.kernel.pageSize;
+  for (const [name, model] of drivers) drivers.set(name, onPageSize(model, pageSize));
   applyDriverOptions(drivers, options);
   return { drivers, actors };
 }
