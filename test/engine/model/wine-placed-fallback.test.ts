@@ -112,3 +112,23 @@ test('vkFreeMemory of a still-placed object: the RESERVE unmap, the free, then t
   assert.deepEqual(calls, ['app: vkFreeMemory', 'wine: vkUnmapMemory2KHR', 'driver: mmap', 'wine: munmap']);
   assert.deepEqual(analyseDocument(text).diagnostics, []);
 });
+
+test('Turnip maps at allocation only cached non-coherent memory (H3): placing coherent memory works', () => {
+  const text = (props: string) => `scenario "turnip" {
+  driver tu {
+    preset turnip
+  }
+  strategy placed
+  mem = vkAllocateMemory 64KiB ${props}
+  p = vkMapMemory mem
+}
+`;
+  assert.deepEqual(shown(text('host-visible coherent')), []);
+  assert.deepEqual(shown(text('host-visible cached coherent')), []);
+  assert.deepEqual(shown(text('host-visible cached')), ['error placed-map-failed']);
+  // The allocation maps only the cached non-coherent one.
+  assert.deepEqual(callsOf(text('host-visible coherent'), 0), [
+    'app: vkAllocateMemory(64 KiB, host-visible|coherent) = VK_SUCCESS',
+  ]);
+  assert.equal(callsOf(text('host-visible cached'), 0).length, 2);
+});

@@ -829,14 +829,15 @@ export interface TraitSpec {
 export const DRIVER_TRAITS: readonly TraitSpec[] = [
   {
     keyword: 'maps',
-    doc: 'When the driver calls mmap: at each vkMapMemory (`at-map`), at vkAllocateMemory (`at-alloc`), or once for a pool it suballocates from (`pool`).',
+    doc: 'When the driver calls mmap: at each vkMapMemory (`at-map`), at vkAllocateMemory (`at-alloc`; `at-alloc-cached` only for cached non-coherent memory), or once for a pool it suballocates from (`pool`).',
     source: 'docs/hazards.md (H1, H3)',
     args: 'word',
     words: [
       w('at-map', 'mmap on every vkMapMemory, munmap on vkUnmapMemory (RADV-like without caching).'),
+      w('at-alloc', 'mmap at allocation, before the application maps (lavapipe, ANV internal BOs): H3.'),
       w(
-        'at-alloc',
-        'mmap at allocation, before the application maps (Turnip cached non-coherent, lavapipe, ANV internal BOs): H3.',
+        'at-alloc-cached',
+        'mmap at allocation for HOST_CACHED non-coherent memory (to clean cache lines), at each vkMapMemory otherwise: Turnip on msm and virtio (H3).',
       ),
       w('pool', 'Suballocates from a big pool mapped at the first allocation (pb_slab, DXVK-style): H1.'),
     ],

@@ -19,7 +19,7 @@ import {
 } from '../kernel/types';
 import { alignUp, formatHex, formatSize, minBig } from '../numbers';
 import type { Simulation } from '../sim/simulation';
-import type { DriverModel } from './driver';
+import { mapsAtAllocation, mapsAtMap, type DriverModel } from './driver';
 import type { VkMemory } from './vk-memory';
 
 /** What a render node's BO mappings are like: one read-only object shared by every BO. */
@@ -104,7 +104,7 @@ export class DriverOps {
       this.allocateFromPool(memory);
       return;
     }
-    if (this.model.maps === 'at-alloc') this.mapOwnPointer(memory);
+    if (mapsAtAllocation(this.model, memory.properties)) this.mapOwnPointer(memory);
   }
 
   private takeFromCache(memory: VkMemory): boolean {
@@ -218,14 +218,18 @@ export class DriverOps {
       return `${memory.name} is a suballocation of the pool ${this.name} mapped at step ${escape.step + 1}, long before this vkMapMemory`;
     if (this.model.mmapVia === 'syscall')
       return `${this.name} calls the mmap syscall directly, so no symbol hook sees it`;
-    if (this.model.maps === 'at-alloc')
+    if (mapsAtAllocation(this.model, memory.properties))
       return `${this.name} mapped ${memory.name} at vkAllocateMemory (step ${escape.step + 1}), before any vkMapMemory hook was armed`;
     return `${this.name} mapped ${memory.name} outside vkMapMemory (step ${escape.step + 1})`;
   }
 
   /** The driver's unmap at vkUnmapMemory: at-map drivers drop the mapping unless they cache it. */
   unmapOwnPointer(memory: VkMemory): void {
-    if (this.model.maps !== 'at-map' || this.model.cachesPointer || this.model.reuses === 'after-unmap')
+    if (
+      !mapsAtMap(this.model, memory.properties) ||
+      this.model.cachesPointer ||
+      this.model.reuses === 'after-unmap'
+    )
       return;
     if (memory.driverPointer === undefined) return;
     this.sim.munmap(this.name, memory.driverPointer, alignUp(memory.allocationSize, this.page));

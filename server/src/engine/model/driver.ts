@@ -6,7 +6,7 @@ import { evaluateConstant } from '../sim/evaluate';
 import { formatSize, KiB, MiB } from '../numbers';
 import { TRAIT_BY_NAME } from '../language/vocabulary';
 
-export type MapTiming = 'at-map' | 'at-alloc' | 'pool';
+export type MapTiming = 'at-map' | 'at-alloc' | 'at-alloc-cached' | 'pool';
 export type Backing = 'device' | 'shmem' | 'anon';
 export type Reuse = 'never' | 'after-unmap' | 'after-free';
 
@@ -85,10 +85,27 @@ export const PRESETS: Readonly<Record<string, DriverTraits>> = {
     placed: { ...MESA_PLACED, followsPageSize: false },
   },
   nvk: { ...DEFAULT_TRAITS },
-  turnip: { ...DEFAULT_TRAITS, maps: 'at-alloc', cachesPointer: true },
+  turnip: { ...DEFAULT_TRAITS, maps: 'at-alloc-cached', cachesPointer: true },
   lavapipe: { ...DEFAULT_TRAITS, maps: 'at-alloc', backing: 'anon', cachesPointer: true, placed: NO_PLACED },
   proprietary: { ...DEFAULT_TRAITS, cachesPointer: true, reuses: 'after-free', placed: NO_PLACED },
 };
+
+/**
+ * Whether the driver maps this memory at vkAllocateMemory (H3): always for `at-alloc`; for
+ * `at-alloc-cached` only HOST_CACHED non-coherent memory, whose cache lines Turnip cleans
+ * through the mapping (`tu_bo_map` in `msm_bo_init`).
+ */
+export function mapsAtAllocation(driver: DriverTraits, properties: ReadonlySet<string>): boolean {
+  if (driver.maps === 'at-alloc') return true;
+  return driver.maps === 'at-alloc-cached' && properties.has('cached') && !properties.has('coherent');
+}
+
+/** Whether the driver maps this memory at each vkMapMemory (and drops it at vkUnmapMemory unless it caches it). */
+export function mapsAtMap(driver: DriverTraits, properties: ReadonlySet<string>): boolean {
+  return (
+    driver.maps === 'at-map' || (driver.maps === 'at-alloc-cached' && !mapsAtAllocation(driver, properties))
+  );
+}
 
 /** The driver's traits on a system of `pageSize` pages: see PlacedSupport.followsPageSize. */
 export function onPageSize<T extends DriverTraits>(driver: T, pageSize: bigint): T {
@@ -185,7 +202,7 @@ export function readDriver(node: DriverNode, problems: LanguageProblem[]): Drive
     };
     switch (name) {
       case 'maps':
-        traits.maps = oneOf(['at-map', 'at-alloc', 'pool'] as const) ?? traits.maps;
+        traits.maps = oneOf(['at-map', 'at-alloc', 'at-alloc-cached', 'pool'] as const) ?? traits.maps;
         break;
       case 'backing':
         traits.backing = oneOf(['device', 'shmem', 'anon'] as const) ?? traits.backing;

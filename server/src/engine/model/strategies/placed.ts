@@ -7,7 +7,7 @@ import { mapViolations } from '../placed-validity';
 import { FormattedEvent, type VkMemory } from '../vk-memory';
 import { allocateInWindow } from './window-allocation';
 import { passThrough, type MapOutcome, type Strategy, type StrategyContext } from './strategy';
-import { winePlacesMaps } from '../driver';
+import { mapsAtAllocation, winePlacesMaps } from '../driver';
 
 export const placed: Strategy = {
   ...passThrough,
@@ -149,7 +149,7 @@ export function placeMap(
     const why =
       driver.maps === 'pool'
         ? `it is a suballocation of a pool mapped at step ${(memory.driverMapStep ?? 0) + 1}`
-        : `${driver.name} already mapped it at ${formatHex(memory.driverPointer)}${driver.maps === 'at-alloc' ? ' at allocation (H3)' : ''}`;
+        : `${driver.name} already mapped it at ${formatHex(memory.driverPointer)}${mapsAtAllocation(driver, memory.properties) ? ' at allocation (H3)' : ''}`;
     const made = memory.driverMapStep !== undefined ? ctx.sim.stepRange(memory.driverMapStep) : undefined;
     ctx.sim.finding(
       'placed-map-failed',
