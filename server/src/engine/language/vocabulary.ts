@@ -860,9 +860,13 @@ export const DRIVER_TRAITS: readonly TraitSpec[] = [
   },
   {
     keyword: 'caches-pointer',
-    doc: 'The driver keeps its own CPU pointer to the mapping and writes through it later (uploads, descriptor pools, bookkeeping): H2.',
+    doc: "The driver keeps its own CPU pointer to the mapping and writes through it later (uploads, descriptor pools, bookkeeping): H2. Its mapping outlives vkUnmapMemory. `caches-pointer no` turns off a preset's.",
     source: 'docs/hazards.md (H2)',
-    args: 'none',
+    args: 'word',
+    words: [
+      w('yes', 'The default when the trait is written alone.'),
+      w('no', "The driver keeps no pointer: its writes are the GPU's, and it unmaps at vkUnmapMemory."),
+    ],
     example: 'caches-pointer',
   },
   {

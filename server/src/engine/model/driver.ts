@@ -208,7 +208,16 @@ export function readDriver(node: DriverNode, problems: LanguageProblem[]): Drive
         traits.backing = oneOf(['device', 'shmem', 'anon'] as const) ?? traits.backing;
         break;
       case 'caches-pointer':
-        traits.cachesPointer = true;
+        // Alone it means yes; `no` turns off a preset's (as `drvmap explore` prints the values).
+        traits.cachesPointer = word === undefined ? true : (oneOf(['yes', 'no'] as const) ?? 'yes') === 'yes';
+        break;
+      case 'gl-client-pointer':
+        if (trait.words.length + trait.args.length > 0)
+          problems.push({
+            code: 'syntax-error',
+            range: trait.words[0] ?? trait.args[0] ?? trait,
+            message: '`gl-client-pointer` takes no value: write it alone, or leave it out',
+          });
         break;
       case 'reuses':
         traits.reuses = oneOf(['never', 'after-unmap', 'after-free'] as const) ?? traits.reuses;
