@@ -68,6 +68,17 @@ describe('code actions', () => {
     const action = actions.find((a) => a.title.includes('large-address-aware'));
     assert.ok(action);
     assert.match(assertFixes(WINDOW_EXHAUSTED, action), /strategy placed\n {2}large-address-aware\n/);
+    // Written `large-address-aware no`: changed in place, not added a second time.
+    const said = WINDOW_EXHAUSTED.replace(
+      '  strategy placed\n',
+      '  strategy placed\n  large-address-aware no\n',
+    );
+    const inPlace = actionsFor(said, 'window-exhausted').actions.find((a) =>
+      a.title.includes('large-address-aware'),
+    );
+    assert.ok(inPlace);
+    const fixed = assertFixes(said, inPlace);
+    assert.match(fixed, /strategy placed\n {2}large-address-aware\n {2}mem =/);
   });
 
   test('a suggested spelling', () => {

@@ -52,3 +52,17 @@ ${extra}
     ['placed-map-failed'],
   );
 });
+
+test('`large-address-aware` alone or `yes` widens the window to 4 GiB; `no` keeps 2 GiB', () => {
+  const windowOf = (setting: string) => {
+    const analysis = analyseDocument(`scenario "w" {\n  ${setting}\n}\n`);
+    const { start, end } = analysis.scenarios[0]!.run.simulation.platform.window;
+    return [start, end, analysis.diagnostics.map((d) => d.message)];
+  };
+  assert.deepEqual(windowOf('large-address-aware'), [0x1_0000n, 0xffff_0000n, []]);
+  assert.deepEqual(windowOf('large-address-aware yes'), [0x1_0000n, 0xffff_0000n, []]);
+  assert.deepEqual(windowOf('large-address-aware no'), [0x1_0000n, 0x7fff_0000n, []]);
+  assert.deepEqual(windowOf('large-address-aware maybe')[2], [
+    '`maybe` is not a large-address-aware; expected one of: yes, no',
+  ]);
+});

@@ -77,9 +77,15 @@ export function fixesFor(
         !scenario.run.simulation.platform.largeAddressAware &&
         !scenario.run.simulation.platform.sources.has('window')
       ) {
+        // `large-address-aware no` is changed in place; otherwise the setting is added.
+        const written = settingOf(scenario, 'large-address-aware');
         candidates.push({
           title: 'Mark the program large-address-aware (a 4 GiB window)',
-          edits: [insertSetting(analysis, scenario, 'large-address-aware')],
+          edits: [
+            written
+              ? { range: { start: written.start, end: written.end }, newText: 'large-address-aware' }
+              : insertSetting(analysis, scenario, 'large-address-aware'),
+          ],
         });
       }
       break;

@@ -770,8 +770,12 @@ export const SETTINGS: readonly SettingSpec[] = [
   },
   {
     keyword: 'large-address-aware',
-    doc: 'The main image is LARGE_ADDRESS_AWARE: the window ends at 0xffff_0000 (4 GiB minus 64 KiB).',
-    args: 'none',
+    doc: 'The main image is LARGE_ADDRESS_AWARE: the window ends at 0xffff_0000 (4 GiB minus 64 KiB). `large-address-aware no` is the default: 2 GiB.',
+    args: 'word',
+    words: [
+      w('yes', 'The default when the setting is written alone.'),
+      w('no', 'Not large-address-aware: the window ends at 0x7fff_0000.'),
+    ],
     example: 'large-address-aware',
   },
   {

@@ -158,7 +158,8 @@ export function readPlatform(
         strategy = (expectWord(STRATEGY_NAMES) as StrategyName | undefined) ?? strategy;
         break;
       case 'large-address-aware':
-        largeAddressAware = true;
+        // Alone it means yes (as the PE header flag is set or not).
+        largeAddressAware = word === undefined || expectWord(['yes', 'no']) !== 'no';
         break;
       case 'thp': {
         const on = expectWord(['on', 'off']);
