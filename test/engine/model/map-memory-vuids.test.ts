@@ -87,3 +87,14 @@ test('minPlacedMemoryMapAlignment is the page size for RADV, NVK and Turnip, 409
       [],
     );
 });
+
+test("09578 checks Wine's whole-object mapping, not the sub-range 32-bit code asked for", () => {
+  const text = (m1Map: string) =>
+    `scenario "h01" {\n  strategy placed\n  m1 = vkAllocateMemory 128KiB host-visible\n  p1 = ${m1Map}\n  m2 = vkAllocateMemory 64KiB host-visible\n  p2 = vkMapMemory2 m2 placed at 0x1_0000\n}\n`;
+  const vuids = (t: string) => analyseDocument(t).diagnostics.map((d) => d.message.split(':')[0]);
+  // m1's host mapping is [0x1_0000, 0x3_0000) although p1 is 0x2_0000.
+  assert.deepEqual(vuids(text('vkMapMemory m1 offset 64KiB size 64KiB')), [
+    'VUID-VkMemoryMapPlacedInfoEXT-pPlacedAddress-09578',
+  ]);
+  assert.deepEqual(vuids(text('vkMapMemory m1')), ['VUID-VkMemoryMapPlacedInfoEXT-pPlacedAddress-09578']);
+});

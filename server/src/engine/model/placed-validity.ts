@@ -139,8 +139,11 @@ export function mapViolations(
     for (let i = 0; i < otherMappings.length; i++) {
       const other = otherMappings[i]!;
       if (other === memory || other.appPointer === undefined) continue;
-      const oStart = other.appPointer;
-      const oEnd = oStart + other.mapSize;
+      // The host's mapping of the other object: Wine's placed map covers the whole object at its
+      // reservation (offset 0, VK_WHOLE_SIZE, §3.3), whatever sub-range 32-bit code asked for.
+      const placedByWine = other.windowRange !== undefined && other.driverPointer === other.windowRange.start;
+      const oStart = placedByWine ? other.driverPointer! : other.appPointer;
+      const oEnd = oStart + (placedByWine ? other.allocationSize : other.mapSize);
       if (start < oEnd && oStart < end) {
         out = withViolation(
           out,
