@@ -132,3 +132,19 @@ test('Turnip maps at allocation only cached non-coherent memory (H3): placing co
   ]);
   assert.equal(callsOf(text('host-visible cached'), 0).length, 2);
 });
+
+test('an explicit placed map whose whole-BO map runs past its reservation into the next one is fixed-clobber (H7)', () => {
+  const text = (reservation: string, neighbour: string) => `scenario "spill" {
+  res = reserve ${reservation} at 0x2000_0000 by wine
+  nb = reserve 64KiB at ${neighbour} by wine
+  m = vkAllocateMemory 100KiB host-visible
+  p = vkMapMemory2 m placed at 0x2000_0000
+}
+`;
+  const [d, ...rest] = analyseDocument(text('64KiB', '0x2001_0000')).diagnostics;
+  assert.equal(d?.code, 'fixed-clobber');
+  assert.match(d!.message, /past the reservation there \(it ends at 0x2001_0000\) into nb of wine/);
+  assert.deepEqual(rest, []);
+  // A reservation large enough for the page-rounded BO: nothing spills.
+  assert.deepEqual(shown(text('128KiB', '0x2002_0000')), []);
+});

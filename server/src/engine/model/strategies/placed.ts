@@ -88,6 +88,31 @@ function directMap(ctx: StrategyContext, memory: VkMemory, offset: bigint, size:
 
 const wineUnmapText = (name: string) => `vkUnmapMemory(${name}) (Wine: the mapping does not fit 32 bits)`;
 
+/**
+ * An explicit placed map (`vkMapMemory2 m placed at X`): the reservation is what is mapped at X.
+ * The driver's whole-BO map running past it into another mapping replaces that one silently (H7).
+ */
+function checkSpill(ctx: StrategyContext, address: bigint, mapSize: bigint, alignment: bigint): void {
+  const sim = ctx.sim;
+  const first = sim.space.vmaAt(sim.pageOf(address));
+  if (!first) return;
+  const endPage = sim.pageOf(address + mapSize - 1n) + 1;
+  // The reservation: the records the mapping at X was made as (one step, one name), one after
+  // another. Adjacent reservations may be one kernel VMA; their records keep them apart.
+  const covered = sim.space.overlapping(first.startPage, endPage);
+  let reservationEnd = first.endPage;
+  for (const v of covered) {
+    if (v.createdStep !== first.createdStep || v.label !== first.label || v.startPage > reservationEnd) {
+      sim.finding(
+        'fixed-clobber',
+        `the driver maps ${formatSize(mapSize)} at ${formatHex(address)} (allocationSize rounded to ${formatSize(alignment)}), past the reservation there (it ends at ${formatHex(BigInt(reservationEnd) * sim.pageSize)}) into ${v.label ?? 'a mapping'} of ${v.owner}, which MAP_FIXED replaces (H7)`,
+      );
+      return;
+    }
+    reservationEnd = v.endPage;
+  }
+}
+
 /** NtFreeVirtualMemory(MEM_RELEASE) of the window range Wine reserved for the map. */
 function releaseReservation(ctx: StrategyContext, memory: VkMemory): void {
   const range = memory.windowRange;
@@ -169,7 +194,7 @@ export function placeMap(
       'fixed-clobber',
       `the driver maps ${formatSize(mapSize)} (allocationSize rounded to ${formatSize(driver.placed.alignment)}), past the ${formatSize(memory.windowRange.size)} reserved at ${formatHex(memory.windowRange.start)} (H7)`,
     );
-  }
+  } else if (!memory.windowRange) checkSpill(ctx, address, mapSize, driver.placed.alignment);
   const result = ctx.ops.mapOwnPointer(memory, { address, fixed: true });
   if (!result.ok)
     return {
