@@ -148,3 +148,23 @@ test('an explicit placed map whose whole-BO map runs past its reservation into t
   // A reservation large enough for the page-rounded BO: nothing spills.
   assert.deepEqual(shown(text('128KiB', '0x2002_0000')), []);
 });
+
+test("the trace names who makes each call: Wine's placed map and host import are Wine's, an explicit one the step's actor", () => {
+  const placedByWine = `scenario "w" {\n  strategy placed\n  m = vkAllocateMemory 64KiB host-visible\n  p = vkMapMemory m\n}\n`;
+  assert.deepEqual(
+    callsOf(placedByWine, 1).map((c) => c.replace(/\(.*$/, '')),
+    ['app: vkMapMemory', 'wine: mmap', 'wine: vkMapMemory2KHR', 'driver: mmap'],
+  );
+  const explicit = `scenario "e" {\n  res = reserve 64KiB at 0x2000_0000 by wine\n  m = vkAllocateMemory 64KiB host-visible\n  p = vkMapMemory2 m placed at 0x2000_0000\n}\n`;
+  assert.match(callsOf(explicit, 2)[0]!, /^app: vkMapMemory2KHR\(m, PLACED/);
+  const imported = `scenario "i" {\n  strategy external-memory-host\n  m = vkAllocateMemory 64KiB host-visible\n}\n`;
+  assert.deepEqual(
+    callsOf(imported, 0).map((c) => c.replace(/\(.*$/, '')),
+    [
+      'app: vkAllocateMemory',
+      'wine: mmap',
+      'wine: vkGetMemoryHostPointerPropertiesEXT',
+      'wine: vkAllocateMemory',
+    ],
+  );
+});

@@ -274,7 +274,12 @@ export class VulkanLayer {
           this.markMapped(memory, result.pointer, offset, sizeOption);
           return addressOutcome(result.pointer, this.sim.stepIndex);
         }
-        const result = placeMap(ctx, memory, address ?? 0n, { offset, size: sizeOption, byWine: false });
+        const result = placeMap(ctx, memory, address ?? 0n, {
+          offset,
+          size: sizeOption,
+          byWine: false,
+          caller: actor,
+        });
         if (!result.ok) return { kind: 'vk', result: result.vkResult, reason: result.reason };
         this.placedNow.add(memory);
         this.markMapped(memory, result.pointer, offset, sizeOption);

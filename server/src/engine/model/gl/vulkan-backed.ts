@@ -54,6 +54,7 @@ export function vulkanMap(ctx: GlContext, buffer: GlBuffer, offset: bigint): GlM
     offset: 0n,
     size: undefined,
     byWine: true,
+    caller: 'wine',
   });
   if (!result.ok) {
     sim.munmap('wine', low, size);

@@ -19,8 +19,15 @@ export const externalMemoryHost: Strategy = {
     const length = alignUp(memory.allocationSize, ctx.sim.pageSize);
     const low = allocateInWindow(ctx.sim, length, 'commit', `${memory.name} (host import)`);
     if (low === undefined) return;
+    // Wine asks which types can import the pointer, then imports it (§3.4 steps 2 and 4).
     ctx.sim.note(
-      ctx.ops.name,
+      'wine',
+      `vkGetMemoryHostPointerPropertiesEXT(HOST_ALLOCATION, ${formatHex(low)})`,
+      '= VK_SUCCESS',
+      true,
+    );
+    ctx.sim.note(
+      'wine',
       `vkAllocateMemory(${memory.name}, VkImportMemoryHostPointerInfoEXT{pHostPointer=${formatHex(low)}})`,
       '= VK_SUCCESS',
       true,

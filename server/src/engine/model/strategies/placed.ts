@@ -26,7 +26,7 @@ export const placed: Strategy = {
       };
     }
     memory.windowRange = { start: low, size: reservation };
-    const result = placeMap(ctx, memory, low, { offset: 0n, size: undefined, byWine: true });
+    const result = placeMap(ctx, memory, low, { offset: 0n, size: undefined, byWine: true, caller: 'wine' });
     if (!result.ok) {
       ctx.sim.munmap('wine', low, reservation);
       memory.windowRange = undefined;
@@ -144,7 +144,8 @@ export function placeMap(
   ctx: StrategyContext,
   memory: VkMemory,
   address: bigint,
-  o: { offset: bigint; size: bigint | undefined; byWine: boolean },
+  /** `caller`: who calls vkMapMemory2KHR (Wine for its own placed path, else the step's actor). */
+  o: { offset: bigint; size: bigint | undefined; byWine: boolean; caller: string },
 ): MapOutcome {
   const driver = ctx.ops.model;
   const violations = mapViolations(
@@ -158,7 +159,7 @@ export function placeMap(
     ctx.sim.finding('vulkan-valid-usage', `${vuid}: ${o.byWine ? byWineText(vuid, message) : message}`);
   }
   ctx.sim.noteFormatted(
-    ctx.ops.name,
+    o.caller,
     placedMapText,
     { name: memory.name, address, offset: o.offset, size: o.size },
     '',
