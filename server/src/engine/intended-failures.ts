@@ -22,6 +22,10 @@ const FAILURE_CODES: ReadonlySet<string> = new Set([
   // extension returning a pointer above 4 GiB (vulkan-wine §3.3 step 5).
   'placed-map-failed',
   'placed-unsupported',
+  // Why a GL call with GL_MESA_map_buffer_client_pointer fails: no room in the registered ranges
+  // (GL_OUT_OF_MEMORY), a range released while a buffer is mapped in it (GL_INVALID_OPERATION).
+  'gl-client-range-too-small',
+  'gl-client-range-busy',
 ]);
 
 /** Indexes of the steps that failed as an expectation says they would. */

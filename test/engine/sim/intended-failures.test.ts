@@ -64,3 +64,20 @@ test('an expected fault: the access-fault that explains it is information', () =
     'error access-fault host gets S',
   ]);
 });
+
+test('a GL client-pointer map the scenario expects to fail: the range that is too small is information', () => {
+  const text = (expectation: string) => `scenario "gl" {
+  driver mesa {
+    gl-client-pointer
+  }
+  low = mmap 16KiB rw private anon at 0x1000_0000 by wine
+  glAddClientPointerRangeMESA low, 16KiB by wine
+  b = glBufferData 64KiB
+  p = glMapBufferRange b, 0, 64KiB write
+${expectation}
+}`;
+  assert.deepEqual(shown(text('  expect p == GL_OUT_OF_MEMORY')), [
+    'info gl-client-range-too-small (expected) ',
+  ]);
+  assert.deepEqual(shown(text('')), ['error gl-client-range-too-small no room for']);
+});
