@@ -4,6 +4,7 @@
 // (facts vulkan-wine §3.3). The driver maps the BO itself with MAP_FIXED over the reservation.
 import { alignUp, formatHex, formatSize, maxBig } from '../../numbers';
 import { mapViolations } from '../placed-validity';
+import { PROT_NONE } from '../../kernel/types';
 import { FormattedEvent, type VkMemory } from '../vk-memory';
 import { allocateInWindow } from './window-allocation';
 import { passThrough, type MapOutcome, type Strategy, type StrategyContext } from './strategy';
@@ -95,7 +96,9 @@ const wineUnmapText = (name: string) => `vkUnmapMemory(${name}) (Wine: the mappi
 function checkSpill(ctx: StrategyContext, address: bigint, mapSize: bigint, alignment: bigint): void {
   const sim = ctx.sim;
   const first = sim.space.vmaAt(sim.pageOf(address));
-  if (!first) return;
+  // Only a reservation (PROT_NONE) is what a placed map is meant to replace; a placed map over
+  // live memory is another problem (09578 for a Vulkan mapping).
+  if (!first || first.prot !== PROT_NONE) return;
   const endPage = sim.pageOf(address + mapSize - 1n) + 1;
   // The reservation: the records the mapping at X was made as (one step, one name), one after
   // another. Adjacent reservations may be one kernel VMA; their records keep them apart.
