@@ -44,6 +44,11 @@ export interface TraceMapping {
   readonly owner: string;
   /** The step that made it, 1-based. */
   readonly createdStep: number;
+  /**
+   * The kernel merged it with the mapping listed just before (one VMA, one /proc/PID/maps line);
+   * drvmap lists them apart because different steps, actors or names made them.
+   */
+  readonly mergedWithPrevious: boolean;
 }
 
 export interface TraceCall {
@@ -104,6 +109,8 @@ export interface TraceStep {
   readonly mappings: readonly TraceMapping[];
   /** With `--maps changed`: the mappings the step removed (or changed: listed again in `mappings`). */
   readonly removedMappings?: readonly TraceMapping[];
+  /** The kernel's VMA count after the step (mm->map_count): the listing less the merged records. */
+  readonly kernelVmas: number;
 }
 
 export interface ScenarioTrace {
@@ -138,6 +145,13 @@ export function permsOf(vma: Vma): string {
   return `${vma.prot & PROT_READ ? 'r' : '-'}${vma.prot & PROT_WRITE ? 'w' : '-'}${vma.prot & PROT_EXEC ? 'x' : '-'}${shared ? 's' : 'p'}`;
 }
 
+/** mm->map_count of a listing: records the kernel merged into the one before count once. */
+function kernelVmaCount(vmas: readonly Vma[]): number {
+  let merged = 0;
+  for (const v of vmas) if (v.joinsPrev === true) merged++;
+  return vmas.length - merged;
+}
+
 export function traceMapping(vma: Vma, pageSize: bigint): TraceMapping {
   const start = BigInt(vma.startPage) * pageSize;
   const end = BigInt(vma.endPage) * pageSize;
@@ -157,6 +171,7 @@ export function traceMapping(vma: Vma, pageSize: bigint): TraceMapping {
     kind: vma.object.kind,
     owner: vma.owner,
     createdStep: vma.createdStep + 1,
+    mergedWithPrevious: vma.joinsPrev === true,
   };
 }
 
@@ -296,6 +311,7 @@ export function traceScenario(
       diagnostics,
       expectations: expectsAfter.get(record.index) ?? [],
       ...listedMappings(record.index),
+      kernelVmas: kernelVmaCount(sim.space.vmasAt(record.index)),
     };
   });
   const stepCount = run.node.body.filter((s) => s.kind === 'step').length;

@@ -77,6 +77,28 @@ test('trace text: a /proc/PID/maps-like listing with owner and step', () => {
   assert.doesNotMatch(formatTraceText(trace, { color: false, maps: 'none' }), /mappings \(/);
 });
 
+test('trace: mappings the kernel merged are marked, and the kernel VMA count is given when it differs', () => {
+  const text =
+    'scenario "merge" {\n  a = mmap 8KiB rw private anon at 0x1000_0000 fixed\n  b = mmap 4KiB rw private anon at 0x1000_2000 fixed\n  c = mmap 4KiB r private anon at 0x1000_3000 fixed\n}\n';
+  const trace = buildTrace('m.drvmap', text);
+  const last = trace.scenarios[0]!.steps[2]!;
+  assert.deepEqual(
+    last.mappings.map((m) => [m.label, m.mergedWithPrevious]),
+    [
+      ['a', false],
+      ['b', true], // same flags, adjacent: one VMA with a
+      ['c', false], // read-only: a VMA of its own
+    ],
+  );
+  assert.equal(last.kernelVmas, 2);
+  assert.equal(trace.scenarios[0]!.steps[0]!.kernelVmas, 1);
+  const shown = formatTraceText(trace, { color: false, maps: 'all' });
+  assert.match(shown, /mappings \(3; 2 kernel VMAs, as \/proc\/PID\/maps lists them\):/);
+  assert.match(shown, /\[anon:b\] {2}\(host, step 2; one VMA with the line above\)/);
+  // Nothing merged: the count is not repeated.
+  assert.match(shown, /\n {2}mappings \(1\):\n/);
+});
+
 test('trace JSON: exact addresses as strings, round-trips', () => {
   const json = traceJson(buildTrace('a.drvmap', CLEAN)) as {
     scenarios: { steps: { outcome: { kind: string; value?: string } }[] }[];

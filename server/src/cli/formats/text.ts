@@ -95,7 +95,8 @@ export function formatMappingLine(m: TraceMapping): string {
   const head = `${m.startPlain}-${m.endPlain} ${m.perms} ${m.offsetPlain} ${m.name}`;
   // Anonymous mappings carry their label in the name ([anon:a]); file mappings get it here.
   const label = m.label !== null && !m.name.startsWith('[anon:') ? `, ${m.label}` : '';
-  return `${head}  (${m.owner}, step ${m.createdStep}${label})`;
+  const merged = m.mergedWithPrevious ? '; one VMA with the line above' : '';
+  return `${head}  (${m.owner}, step ${m.createdStep}${label}${merged})`;
 }
 
 function formatStep(step: TraceStep, p: Palette, maps: MapsShown): string {
@@ -114,7 +115,12 @@ function formatStep(step: TraceStep, p: Palette, maps: MapsShown): string {
   for (const e of step.expectations)
     out += `  ${e.passed === false ? p.bad('✗') : e.passed ? p.ok('✓') : '?'} line ${e.line}: ${e.text}${e.detail ? p.dim(`  (${e.detail})`) : ''}\n`;
   if (maps === 'all') {
-    out += `  ${p.dim(`mappings (${step.mappings.length}):`)}\n`;
+    // The kernel's count differs when it merged mappings that different steps or names made.
+    const vmas =
+      step.kernelVmas === step.mappings.length
+        ? ''
+        : `; ${step.kernelVmas} kernel VMA${step.kernelVmas === 1 ? '' : 's'}, as /proc/PID/maps lists them`;
+    out += `  ${p.dim(`mappings (${step.mappings.length}${vmas}):`)}\n`;
     for (const m of step.mappings) out += `    ${formatMappingLine(m)}\n`;
   } else if (maps === 'changed') {
     for (const m of step.removedMappings ?? []) out += `  ${p.bad('-')} ${formatMappingLine(m)}\n`;
