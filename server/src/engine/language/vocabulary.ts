@@ -618,7 +618,7 @@ export const VERBS: readonly VerbSpec[] = [
   {
     verb: 'glFlushMappedBufferRange',
     family: 'vulkan',
-    doc: 'glFlushMappedBufferRange: with `flush-explicit`, the range (relative to the map) is defined after unmap. On the copy path Wine copies that range back; a Vulkan-backed buffer flushes with vkFlushMappedMemoryRanges.',
+    doc: 'glFlushMappedBufferRange: with `flush-explicit`, the range (relative to the map) is defined after unmap. On the copy path Wine flushes the host map and copies nothing: the shadow reaches the buffer at glUnmapBuffer. A Vulkan-backed buffer flushes with vkFlushMappedMemoryRanges.',
     args: [
       { name: 'buffer', kind: 'memory', doc: 'The buffer.' },
       { name: 'offset', kind: 'expr', doc: 'Offset from the start of the mapped range.' },

@@ -15,6 +15,7 @@ import { DriverOps } from './driver-ops';
 import { mapViolations, unmapViolations } from './placed-validity';
 import { deviceContents, FormattedEvent, newMemory, type VkMemory } from './vk-memory';
 import { allocatingDriver } from './allocating-driver';
+import { fitsButOutsideWindow } from './window-text';
 import type { StrategyName } from '../sim/platform';
 import { passThrough, type Strategy, type StrategyContext } from './strategies/strategy';
 import { remapStrategy } from './strategies/remap';
@@ -451,7 +452,7 @@ export class VulkanLayer {
     const consequence =
       pointer > 0xffff_ffffn
         ? `; truncated to 32 bits it is ${formatHex(truncate32(pointer))}, which points at ${this.describeAddress(truncate32(pointer))}. Wine answers VK_ERROR_OUT_OF_HOST_MEMORY ("does not fit 32-bit pointer"); a thunk that truncates corrupts memory`
-        : `. It fits in 32 bits, so Wine hands it over unchanged, but the process's 32-bit code is not given addresses there${this.sim.platform.largeAddressAware ? '' : ' (it is not large-address-aware: pointers above 2 GiB break code that treats them as signed)'}`;
+        : `. ${fitsButOutsideWindow(this.sim.platform)}`;
     this.sim.finding(
       'pointer-outside-window',
       `${gets}${consequence}${escaped ? ` — ${escaped}` : ''}`,

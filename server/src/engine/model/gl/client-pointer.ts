@@ -86,7 +86,12 @@ export function clientPointerMap(
   const page = sim.pageSize;
   const memory = buffer.memory;
   const objectOffset = memory.poolOffset + offset;
-  const needed = alignUp(objectOffset + length, page) - alignDown(objectOffset, page);
+  // A DRM BO is mapped from its start: the kernel wants vm_pgoff to be exactly the BO's fake
+  // offset (drm_vma_offset_exact_lookup_locked, linux-mm §4.1), so the driver maps the BO up to
+  // the end of the range and hands out a pointer into it. A memfd can be mapped from any page.
+  const fromStart = ctx.ops.model.backing === 'device';
+  const mapFrom = fromStart ? 0n : alignDown(objectOffset, page);
+  const needed = alignUp(objectOffset + length, page) - mapFrom;
   sim.note(
     'wine',
     `glMapBufferRange(${buffer.name}, ${formatHex(offset)}, ${formatSize(length)}, …|GL_MAP_CLIENT_POINTER_BIT_MESA)`,
@@ -122,7 +127,7 @@ export function clientPointerMap(
       prot: PROT_READ | PROT_WRITE,
       flags: (anon ? MAP_PRIVATE | MAP_ANONYMOUS : MAP_SHARED) | MAP_FIXED,
       fd: anon ? -1 : file.fd,
-      offset: anon ? 0n : alignDown(objectOffset, page),
+      offset: anon ? 0n : mapFrom,
     },
     `${buffer.name} (client pointer map)`,
   );
@@ -132,7 +137,7 @@ export function clientPointerMap(
     step: sim.stepIndex,
     text: `${ctx.ops.name} placed the map in the client pointer range at ${formatHex(found.start)}`,
   });
-  const pointer = found.start + (objectOffset % page);
+  const pointer = found.start + (objectOffset - mapFrom);
   return { ok: true, pointer, hostPointer: pointer, slot: { start: found.start, size: needed } };
 }
 

@@ -15,6 +15,7 @@ import type { DriverModel } from '../driver';
 import { DriverOps } from '../driver-ops';
 import { newMemory, type VkMemory } from '../vk-memory';
 import { allocatingDriver } from '../allocating-driver';
+import { fitsButOutsideWindow } from '../window-text';
 import { uncovered, type GlBuffer, type GlMap, type GlRange } from './buffer';
 import { ClientPointerRanges, clientPointerMap, clientPointerUnmap } from './client-pointer';
 import { hasClientPointer, hasVulkanInterop, type GlContext, type GlMapOutcome } from './context';
@@ -151,9 +152,10 @@ export class GlLayer {
       node: step,
       driver,
       allocationSize: size,
+      // Wine's create_buffer_storage always picks a HOST_VISIBLE|HOST_COHERENT type (§3.6).
       properties: new Set([
         'host-visible',
-        ...(flags.has('coherent') ? ['coherent'] : []),
+        ...(flags.has('coherent') || vulkanBacked ? ['coherent'] : []),
         ...(flags.has('persistent') ? ['persistent'] : []),
       ]),
       step: this.sim.stepIndex,
@@ -219,8 +221,9 @@ export class GlLayer {
       if (!own.ok)
         return { kind: 'vk', result: 'NULL', reason: `the driver's mmap failed with ${own.errno}` };
       const host = own.value + offset;
-      const { start, end } = this.sim.platform.window;
-      if (host >= start && host + length <= end) {
+      // Wine's test is the pointer's own bits (`ULongToPtr(PtrToUlong(ptr)) == ptr`, §3.6), not
+      // the window: a pointer between the window's end and 4 GiB is handed over as it is.
+      if (host <= 0xffff_ffffn) {
         route = 'lucky';
         this.sim.note(
           'wine',
@@ -228,6 +231,13 @@ export class GlLayer {
           '',
           true,
         );
+        const { start, end } = this.sim.platform.window;
+        if (host < start || host + length > end)
+          this.sim.finding(
+            'pointer-outside-window',
+            `32-bit code gets ${formatHex(host)}, outside the window ${formatHex(start)}..${formatHex(end)}. ${fitsButOutsideWindow(this.sim.platform)}`,
+            [{ range: buffer.memory.node, message: `${buffer.name} created here` }],
+          );
         result = { ok: true, pointer: host, hostPointer: host };
       } else {
         route = 'copy';
@@ -267,12 +277,15 @@ export class GlLayer {
     access: ReadonlySet<string>,
   ): Outcome | undefined {
     const created = [{ range: buffer.memory.node, message: `${buffer.name} created here` }];
-    if (length === 0n || offset + length > buffer.memory.allocationSize)
+    if (offset + length > buffer.memory.allocationSize)
       return this.glError(
         'GL_INVALID_VALUE',
-        `the range ${formatHex(offset)} + ${formatSize(length)} is empty or runs past the ${formatSize(buffer.memory.allocationSize)} buffer`,
+        `the range ${formatHex(offset)} + ${formatSize(length)} runs past the ${formatSize(buffer.memory.allocationSize)} buffer`,
         created,
       );
+    // OpenGL 4.5 moved a zero length from INVALID_VALUE to INVALID_OPERATION (Mesa's
+    // validate_map_buffer_range: "length = 0").
+    if (length === 0n) return this.glError('GL_INVALID_OPERATION', 'the length is zero');
     if (buffer.map)
       return this.glError(
         'GL_INVALID_OPERATION',
@@ -349,21 +362,23 @@ export class GlLayer {
   private checkLostWrites(buffer: GlBuffer, map: GlMap): void {
     if (map.writes.length === 0) return;
     let lost: GlRange[] = [];
-    let why = '';
+    let fate = '';
     if (map.route === 'copy' && !map.access.has('write')) {
       lost = map.writes;
-      why = `it was mapped without GL_MAP_WRITE_BIT, so Wine's copy path does not copy the shadow back at unmap (copy_length is 0): the writes stay in the shadow at ${formatHex(map.pointer)}`;
+      fate = `never reach the buffer: it was mapped without GL_MAP_WRITE_BIT, so Wine's copy path does not copy the shadow back at unmap (copy_length is 0): the writes stay in the shadow at ${formatHex(map.pointer)}`;
     } else if (map.access.has('flush-explicit')) {
       lost = uncovered(map.writes, map.flushed);
-      why =
-        'it was mapped with GL_MAP_FLUSH_EXPLICIT_BIT and no glFlushMappedBufferRange covered them before glUnmapBuffer: their contents are undefined after unmap (OpenGL 4.6 §6.3.1)';
+      // Whether they land is up to the driver and the route (Wine's copy-back copies them all):
+      // the application may not count on it.
+      fate =
+        'are undefined after glUnmapBuffer: it was mapped with GL_MAP_FLUSH_EXPLICIT_BIT and no glFlushMappedBufferRange covered them (OpenGL 4.6 §6.3.1); a driver may drop them even where this route happens to keep them';
     }
     if (lost.length === 0) return;
     const first = lost[0]!;
     const bytes = lost.reduce((sum, r) => sum + (r.end - r.start), 0n);
     this.sim.finding(
       'gl-write-lost',
-      `${formatSize(bytes)} written by 32-bit code into ${buffer.name} (first at map + ${formatHex(first.start)}) never reach the buffer: ${why}`,
+      `${formatSize(bytes)} written by 32-bit code into ${buffer.name} (first at map + ${formatHex(first.start)}) ${fate}`,
       [
         { range: this.sim.stepRange(map.step) ?? buffer.memory.node, message: 'mapped here' },
         ...lost
@@ -420,7 +435,7 @@ export class GlLayer {
       if (!vma || (vma.prot & 3) !== 3)
         return this.glError(
           'GL_INVALID_VALUE',
-          `${formatHex(a)} is not mapped read-write: a client pointer range must be`,
+          `${formatHex(a)} is not mapped read-write: a client pointer range must be mapped read-write memory of the process`,
         );
       a = this.sim.addressOfPage(vma.endPage);
     }

@@ -23,10 +23,11 @@ export function copyMap(
     sim.note('wine', 'FIXME: GL_MAP_PERSISTENT_BIT not supported on wow64 (copy path)', '', false);
     sim.finding(
       'gl-persistent-copy',
-      `${buffer.name} is mapped GL_MAP_PERSISTENT_BIT, but its pointer ${formatHex(hostPointer)} does not fit and there is no Vulkan-backed buffer for it: Wine's copy path cannot keep a persistent map in sync, so it prints a FIXME, unmaps the buffer and glMapBufferRange returns NULL`,
+      `${buffer.name} is mapped GL_MAP_PERSISTENT_BIT, but its pointer ${formatHex(hostPointer)} does not fit in 32 bits and there is no Vulkan-backed buffer for it: Wine's copy path cannot keep a persistent map in sync, so it prints a FIXME, unmaps the buffer and glMapBufferRange returns NULL`,
       [{ range: buffer.memory.node, message: `${buffer.name} created here` }],
     );
-    sim.note(ctx.ops.name, `glUnmapBuffer(${buffer.name})`, '', true);
+    // Wine's thunk unmaps on the host (goto unmap → unmap_buffer); the driver then drops its map.
+    sim.note('wine', `glUnmapBuffer(${buffer.name})`, '', true);
     ctx.ops.unmapOwnPointer(buffer.memory);
     return { ok: false, result: 'NULL', reason: 'GL_MAP_PERSISTENT_BIT on the copy path' };
   }
@@ -77,8 +78,17 @@ export function copyUnmap(ctx: GlContext, buffer: GlBuffer, map: GlMap): void {
   else ctx.sim.note('wine', `no copy-back of ${buffer.name}: mapped without GL_MAP_WRITE_BIT`, '', true);
 }
 
-/** glFlushMappedBufferRange on the copy path: that range goes back to the host map [inference]. */
+/**
+ * glFlushMappedBufferRange on the copy path: Wine's flush_buffer returns early for a buffer with
+ * no Vulkan memory, and the host flush runs on the host map before anything is copied. The
+ * shadow's bytes reach the buffer only at glUnmapBuffer's copy-back.
+ */
 export function copyFlush(ctx: GlContext, map: GlMap, offset: bigint, length: bigint): void {
   if (map.hostPointer === undefined) return;
-  ctx.sim.copy('wine', map.pointer + offset, map.hostPointer + offset, length);
+  ctx.sim.note(
+    'wine',
+    `glFlushMappedBufferRange on the host map (${formatHex(map.hostPointer + offset)}, ${formatSize(length)}): nothing is copied from the shadow until glUnmapBuffer`,
+    '',
+    true,
+  );
 }

@@ -3,7 +3,8 @@
 // — vkAllocateMemory (HOST_VISIBLE|HOST_COHERENT, plus DEVICE_LOCAL unless GL_CLIENT_STORAGE_BIT,
 // exportable as an OPAQUE_FD), vkGetMemoryFdKHR, glImportMemoryFdEXT, glBufferStorageMemEXT. A map
 // is buffer_vm_alloc(buffer->size) in the window plus vkMapMemory2KHR(PLACED, WHOLE_SIZE), and
-// returns vm_ptr + offset; unmap is vkUnmapMemory2KHR(UNMAP_RESERVE).
+// returns vm_ptr + offset; unmap is vkUnmapMemory2KHR(UNMAP_RESERVE), and the range stays the
+// buffer's for the next map.
 import { MAP_ANONYMOUS, MAP_FIXED_NOREPLACE, MAP_PRIVATE, PROT_READ, PROT_WRITE } from '../../kernel/types';
 import { alignUp, formatSize } from '../../numbers';
 import { placeMap, unplace } from '../strategies/placed';
@@ -23,6 +24,9 @@ export function createBufferStorage(ctx: GlContext, buffer: GlBuffer): void {
     '= VK_SUCCESS',
     true,
   );
+  // The driver allocates as it always does: one that maps at allocation (H3) has mapped the BO
+  // before any placed map, which then fails (H4).
+  ctx.ops.allocate(buffer.memory);
   ctx.sim.note('wine', `vkGetMemoryFdKHR(${buffer.name})`, '= fd', true);
   ctx.sim.note('wine', `glImportMemoryFdEXT + glBufferStorageMemEXT(${buffer.name})`, '', true);
 }
@@ -32,24 +36,32 @@ export function vulkanMap(ctx: GlContext, buffer: GlBuffer, offset: bigint): GlM
   const memory = buffer.memory;
   const granularity = sim.platform.allocationGranularity;
   const size = alignUp(memory.allocationSize, granularity);
-  const low = sim.findWindowSpace(size, granularity);
-  if (low === undefined) {
-    sim.finding('window-exhausted', sim.describeNoRoom(size));
-    return { ok: false, result: 'NULL', reason: 'buffer_vm_alloc found no room in the window' };
+  // buffer_vm_alloc reuses the buffer's range while it is large enough: an unmap leaves it
+  // reserved (UNMAP_RESERVE), and it is freed only with the buffer.
+  const kept = memory.windowRange;
+  let low: bigint;
+  if (kept && kept.size >= size) low = kept.start;
+  else {
+    const found = sim.findWindowSpace(size, granularity);
+    if (found === undefined) {
+      sim.finding('window-exhausted', sim.describeNoRoom(size));
+      return { ok: false, result: 'NULL', reason: 'buffer_vm_alloc found no room in the window' };
+    }
+    low = found;
+    sim.mmap(
+      'wine',
+      {
+        addr: low,
+        length: size,
+        prot: PROT_READ | PROT_WRITE,
+        flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
+        fd: -1,
+        offset: 0n,
+      },
+      `${buffer.name} (wine VM)`,
+    );
+    memory.windowRange = { start: low, size };
   }
-  sim.mmap(
-    'wine',
-    {
-      addr: low,
-      length: size,
-      prot: PROT_READ | PROT_WRITE,
-      flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
-      fd: -1,
-      offset: 0n,
-    },
-    `${buffer.name} (wine VM)`,
-  );
-  memory.windowRange = { start: low, size };
   const result = placeMap({ sim, ops: ctx.ops, memories: [], appMapped: [] }, memory, low, {
     offset: 0n,
     size: undefined,
@@ -57,17 +69,17 @@ export function vulkanMap(ctx: GlContext, buffer: GlBuffer, offset: bigint): GlM
     caller: 'wine',
   });
   if (!result.ok) {
-    sim.munmap('wine', low, size);
-    memory.windowRange = undefined;
+    // unix_wgl.c: ERR "vkMapMemory2KHR failed", and glMapBufferRange returns NULL; the range
+    // stays the buffer's.
+    sim.note('wine', 'ERR: vkMapMemory2KHR failed', '', false);
     return { ok: false, result: 'NULL', reason: result.reason };
   }
   return { ok: true, pointer: low + offset, hostPointer: low + offset };
 }
 
+/** unmap_vk_buffer: vkUnmapMemory2KHR(UNMAP_RESERVE); the range stays reserved for the next map. */
 export function vulkanUnmap(ctx: GlContext, buffer: GlBuffer): void {
   const memory = buffer.memory;
   ctx.sim.note('wine', `vkUnmapMemory2KHR(${buffer.name}, VK_MEMORY_UNMAP_RESERVE_BIT_EXT)`, '', true);
   unplace({ sim: ctx.sim, ops: ctx.ops, memories: [], appMapped: [] }, memory, true);
-  if (memory.windowRange) ctx.sim.munmap('wine', memory.windowRange.start, memory.windowRange.size);
-  memory.windowRange = undefined;
 }

@@ -1,0 +1,118 @@
+// Wine's OpenGL thunks (vulkan-wine §3.6): the routes a glMapBufferRange takes, checked against
+// what unix_wgl.c does.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyseDocument } from '../../../server/src/engine/analysis';
+import { callsOf } from './helpers';
+
+const shown = (text: string) => analyseDocument(text).diagnostics.map((d) => `${d.code}: ${d.message}`);
+
+test('"we\'re lucky" is a pointer that fits in 32 bits, not one inside the window', () => {
+  const text = (settings: string) => `scenario "lucky" {
+${settings}
+  driver mesa {
+    placed-map none
+  }
+  b = glBufferData 64KiB
+  p = glMapBufferRange b, 0x100, 4KiB write
+  expect p == 0x9fff_0100
+}
+`;
+  // Above the 2 GiB window but below 4 GiB: handed over as it is, and said to be outside the window.
+  const [d, ...rest] = shown(text('  mmap-base 0xa000_0000'));
+  assert.match(
+    d!,
+    /^pointer-outside-window: 32-bit code gets 0x9fff_0100, outside the window .*It fits in 32 bits, so Wine hands it over unchanged/,
+  );
+  assert.deepEqual(rest, []);
+  assert.ok(
+    callsOf(text('  mmap-base 0xa000_0000'), 1).some((c) => c.includes('fits in 32 bits ("we\'re lucky")')),
+  );
+  // Large-address-aware: inside the window, nothing to say.
+  assert.deepEqual(shown(text('  mmap-base 0xa000_0000\n  large-address-aware')), []);
+});
+
+test('a zero length is GL_INVALID_OPERATION (OpenGL 4.5+); a range past the end GL_INVALID_VALUE', () => {
+  const text = (range: string, error: string) =>
+    `scenario "e" {\n  b = glBufferData 64KiB\n  p = glMapBufferRange b, ${range} write\n  expect p == ${error}\n}\n`;
+  assert.deepEqual(shown(text('0, 0', 'GL_INVALID_OPERATION')), [
+    'gl-error: (expected) GL_INVALID_OPERATION: the length is zero',
+  ]);
+  assert.match(shown(text('60KiB, 8KiB', 'GL_INVALID_VALUE'))[0]!, /runs past the 64 KiB buffer/);
+});
+
+test('Vulkan-backed buffers keep their range at unmap and map there again; a stale write faults on it', () => {
+  const text = `scenario "vk" {
+  driver mesa {
+    preset radv
+  }
+  b = glBufferStorage 64KiB map-write persistent
+  c = glBufferData 64KiB
+  p = glMapBufferRange b, 0, 4KiB write persistent
+  glUnmapBuffer b
+  expect mapped 0x1_0000, 64KiB
+  q = glMapBufferRange c, 0, 4KiB write
+  expect q != p
+  p2 = glMapBufferRange b, 0, 4KiB write persistent
+  expect p2 == p
+}
+`;
+  assert.deepEqual(shown(text), []);
+  // The unmap is the RESERVE unmap alone: no munmap of Wine's range.
+  assert.deepEqual(
+    callsOf(text, 3).map((c) => c.replace(/\(.*$/, '')),
+    ['app: glUnmapBuffer', 'wine: vkUnmapMemory2KHR', 'mesa: mmap'],
+  );
+});
+
+test('a driver that maps at allocation cannot place a Vulkan-backed buffer (H3, H4): glMapBufferRange returns NULL', () => {
+  const text = (maps: string) => `scenario "h4" {
+  driver mesa {
+    preset radv
+    maps ${maps}
+  }
+  b = glBufferStorage 64KiB map-write persistent coherent
+  p = glMapBufferRange b, 0, 4KiB write persistent coherent
+  expect p == NULL
+}
+`;
+  const failed = shown(text('at-alloc'));
+  assert.equal(failed.length, 1);
+  assert.match(
+    failed[0]!,
+    /^placed-map-failed: \(expected\) the placed map fails with VK_ERROR_MEMORY_MAP_FAILED/,
+  );
+  assert.match(shown(text('at-map'))[0]!, /^expectation-failed: expectation failed: p is 0x1_0000/);
+});
+
+test('a client-pointer map of a DRM BO at a page offset maps the BO from its start and points into it', () => {
+  const text = `scenario "cp" {
+  driver mesa {
+    gl-client-pointer
+  }
+  low = mmap 64KiB rw private anon at 0x1000_0000 by wine
+  glAddClientPointerRangeMESA low, 64KiB by wine
+  b = glBufferData 64KiB
+  p = glMapBufferRange b, 0x2000, 4KiB write
+  expect p == 0x1000_2000
+  expect mapped 0x1000_0000, 64KiB
+}
+`;
+  assert.deepEqual(shown(text), []);
+});
+
+test('the copy path flushes nothing from the shadow: the bytes reach the buffer at glUnmapBuffer', () => {
+  const text = (after: string) => `scenario "flush" {
+  driver mesa {
+    caches-pointer
+  }
+  b = glBufferData 64KiB
+  q = glMapBufferRange b, 0, 4KiB write flush-explicit
+  w1 = app writes q + 0x100, 16
+  glFlushMappedBufferRange b, 0x100, 16
+${after}
+}
+`;
+  assert.deepEqual(shown(text('  expect mesa reads b + 0x100, 16 == zero')), []);
+  assert.deepEqual(shown(text('  glUnmapBuffer b\n  expect mesa reads b + 0x100, 16 == w1')), []);
+});
