@@ -116,3 +116,36 @@ ${after}
   assert.deepEqual(shown(text('  expect mesa reads b + 0x100, 16 == zero')), []);
   assert.deepEqual(shown(text('  glUnmapBuffer b\n  expect mesa reads b + 0x100, 16 == w1')), []);
 });
+
+test('a GL pointer used after glUnmapBuffer is use-after-free (H5), on every route', () => {
+  const text = (driver: string, create: string, access: string) => `scenario "stale" {
+  driver mesa {
+${driver}
+  }
+  b = ${create}
+  p = glMapBufferRange b, 0, 4KiB ${access}
+  glUnmapBuffer b
+  app writes p + 0x10, 4
+}
+`;
+  const copy = shown(text('    placed-map none', 'glBufferData 64KiB', 'write'));
+  assert.equal(copy.length, 1);
+  assert.match(
+    copy[0]!,
+    /^use-after-free: app writes 0x1_0010 through the pointer glMapBufferRange gave for b at step 2, but b was unmapped at step 3 \(H5\)$/,
+  );
+  // Vulkan-backed: the range stays reserved PROT_NONE, so the write faults there.
+  const vulkan = shown(
+    text('    preset radv', 'glBufferStorage 64KiB map-write persistent', 'write persistent'),
+  );
+  assert.equal(vulkan.length, 1);
+  assert.match(
+    vulkan[0]!,
+    /^use-after-free: .* but b was unmapped at step 3: the access faults \(SIGSEGV\) \(H5\)$/,
+  );
+  // While mapped, nothing.
+  assert.deepEqual(
+    shown(text('    placed-map none', 'glBufferData 64KiB', 'write').replace('  glUnmapBuffer b\n', '')),
+    [],
+  );
+});

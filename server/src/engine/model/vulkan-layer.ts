@@ -16,6 +16,7 @@ import { mapViolations, unmapViolations } from './placed-validity';
 import { deviceContents, FormattedEvent, newMemory, type VkMemory } from './vk-memory';
 import { allocatingDriver } from './allocating-driver';
 import { fitsButOutsideWindow } from './window-text';
+import { reportPointerAfterUnmap } from './pointer-after-unmap';
 import type { StrategyName } from '../sim/platform';
 import { passThrough, type Strategy, type StrategyContext } from './strategies/strategy';
 import { remapStrategy } from './strategies/remap';
@@ -711,30 +712,13 @@ export class VulkanLayer {
     fault: string | undefined,
   ): void {
     const memory = this.appMapAt.get(mapStep);
-    if (memory === undefined || memory.mapStep === mapStep) return;
-    const after = (text: string) => memory.history.find((e) => e.step > mapStep && e.text === text);
-    const unmapped = after('unmapped');
-    const freed = after('freed');
-    // vkFreeMemory of mapped memory unmaps it in the same step: say freed once.
-    const ends = [
-      ...(unmapped && unmapped.step !== freed?.step ? [{ event: unmapped, what: 'unmapped' }] : []),
-      ...(freed ? [{ event: freed, what: 'freed' }] : []),
-    ];
-    const owner = this.appMapped.find(
-      (m) => m.appPointer !== undefined && address >= m.appPointer && address < m.appPointer + m.mapSize,
-    );
-    this.sim.finding(
-      'use-after-free',
-      `${actor} ${kind}s ${formatHex(address)} through the pointer vkMapMemory gave for ${memory.name} at step ${mapStep + 1}, but ${memory.name} was ${ends.map((e) => `${e.what} at step ${e.event.step + 1}`).join(' and ') || 'unmapped'}${owner === undefined ? '' : owner === memory ? `; it is mapped again at step ${(owner.mapStep ?? 0) + 1} at this address, which Vulkan does not promise` : `: the address is ${owner.name}'s now (mapped at step ${(owner.mapStep ?? 0) + 1}), so the access reaches another object`}${fault !== undefined ? `: the access faults (${fault})` : ''} (H5)`,
-      [
-        { range: this.sim.stepRange(mapStep) ?? memory.node, message: `${memory.name} mapped here` },
-        ...ends.map((e) => ({
-          range: this.sim.stepRange(e.event.step) ?? memory.node,
-          message: `${memory.name} ${e.what} here`,
-        })),
-      ],
-      undefined,
-      fault !== undefined,
+    if (memory === undefined) return;
+    reportPointerAfterUnmap(
+      this.sim,
+      memory,
+      'vkMapMemory',
+      { actor, kind, address, mapStep, fault },
+      this.appMapped,
     );
   }
 

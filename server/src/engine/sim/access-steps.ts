@@ -40,27 +40,41 @@ export function accessStep(
   const address = scope.evaluate(addressArg);
   if (address === undefined || length === undefined) return skippedForArguments();
   const reached = addressReached(actor, address);
-  // Only where a vkMapMemory pointer can be named: raw scenarios pay nothing for it.
+  // Only where a vkMapMemory or glMapBufferRange pointer can be named: raw scenarios pay nothing.
   const base =
-    addressArg.kind !== 'number' && vulkan.mappedForApp ? baseStep(context, addressArg) : undefined;
+    addressArg.kind !== 'number' && (vulkan.mappedForApp || gl.mappedForApp)
+      ? baseStep(context, addressArg)
+      : undefined;
   if (verb === 'write') {
     const datum = writeDatum(context, step, actor);
     const result = sim.write(actor, reached, length, datum);
-    if (base !== undefined)
-      vulkan.checkPointerAfterUnmap(actor, verb, reached, base, result.ok ? undefined : result.signal);
+    if (base !== undefined) checkAfterUnmap(context, actor, verb, reached, base, result);
     sim.noteAccess(actor, 'write', reached, length, result.ok ? '' : faultText(result), result.ok);
     vulkan.noteAppAccess(step, actor, address, length, 'write', result.ok ? undefined : result.signal);
     gl.noteAccess(actor, reached, length, 'write');
     return result.ok ? writtenOutcome(length) : accessOutcome(result, '');
   }
   const result = sim.read(actor, reached, length);
-  if (base !== undefined)
-    vulkan.checkPointerAfterUnmap(actor, verb, reached, base, result.ok ? undefined : result.signal);
+  if (base !== undefined) checkAfterUnmap(context, actor, verb, reached, base, result);
   // The call's result and the step's summary are the same text: describe the read once.
   const seen = result.ok ? describeSegments(result, sim) : '';
   sim.noteAccess(actor, 'read', reached, length, result.ok ? seen : faultText(result), result.ok);
   vulkan.noteAppAccess(step, actor, address, length, 'read', result.ok ? undefined : result.signal);
   return byteReadOutcome(result) ?? accessOutcome(result, seen);
+}
+
+/** H5 for whichever API's map step gave the pointer. */
+function checkAfterUnmap(
+  context: StepContext,
+  actor: string,
+  verb: 'write' | 'read',
+  address: bigint,
+  mapStep: number,
+  result: AccessResult,
+): void {
+  const fault = result.ok ? undefined : result.signal;
+  const layer = context.vulkan.isAppMapStep(mapStep) ? context.vulkan : context.gl;
+  layer.checkPointerAfterUnmap(actor, verb, address, mapStep, fault);
 }
 
 /**
@@ -89,7 +103,7 @@ function baseStep(context: StepContext, expression: Expression): number | undefi
   let found: number | undefined;
   for (const [name, sign] of signs) {
     const step = sign === 1 ? stepOf(name) : undefined;
-    if (step === undefined || !context.vulkan.isAppMapStep(step)) continue;
+    if (step === undefined || !(context.vulkan.isAppMapStep(step) || context.gl.isAppMapStep(step))) continue;
     if (found !== undefined) return undefined; // two pointers: not an offset of one
     found = step;
   }

@@ -16,6 +16,7 @@ import { DriverOps } from '../driver-ops';
 import { newMemory, type VkMemory } from '../vk-memory';
 import { allocatingDriver } from '../allocating-driver';
 import { fitsButOutsideWindow } from '../window-text';
+import { reportPointerAfterUnmap } from '../pointer-after-unmap';
 import { uncovered, type GlBuffer, type GlMap, type GlRange } from './buffer';
 import { ClientPointerRanges, clientPointerMap, clientPointerUnmap } from './client-pointer';
 import { hasClientPointer, hasVulkanInterop, type GlContext, type GlMapOutcome } from './context';
@@ -27,6 +28,8 @@ type MemoryArg = (argument: Argument | undefined) => VkMemory | undefined;
 
 export class GlLayer {
   private readonly buffers = new Map<VkMemory, GlBuffer>();
+  /** The buffer each glMapBufferRange step mapped for 32-bit code, by step index (H5 checks). */
+  private readonly appMapAt = new Map<number, VkMemory>();
   private readonly byStep = new Map<number, VkMemory>();
   private readonly ops = new Map<string, DriverOps>();
   readonly clientRanges = new ClientPointerRanges();
@@ -260,6 +263,7 @@ export class GlLayer {
     const memory = buffer.memory;
     memory.appPointer = result.pointer;
     memory.mapStep = this.sim.stepIndex;
+    this.appMapAt.set(this.sim.stepIndex, memory);
     memory.mapOffset = offset;
     memory.mapSize = length;
     memory.history.push({
@@ -480,6 +484,36 @@ export class GlLayer {
   }
 
   // ---- accesses ----
+
+  /** Whether a step mapped a GL buffer for 32-bit code: the only pointers the H5 check follows. */
+  get mappedForApp(): boolean {
+    return this.appMapAt.size > 0;
+  }
+
+  isAppMapStep(step: number): boolean {
+    return this.appMapAt.has(step);
+  }
+
+  /** An access through the pointer glMapBufferRange gave at `mapStep`, after glUnmapBuffer (H5). */
+  checkPointerAfterUnmap(
+    actor: string,
+    kind: 'read' | 'write',
+    address: bigint,
+    mapStep: number,
+    fault: string | undefined,
+  ): void {
+    const memory = this.appMapAt.get(mapStep);
+    if (memory === undefined) return;
+    const mappedNow: VkMemory[] = [];
+    for (const [m, buffer] of this.buffers) if (buffer.map) mappedNow.push(m);
+    reportPointerAfterUnmap(
+      this.sim,
+      memory,
+      'glMapBufferRange',
+      { actor, kind, address, mapStep, fault },
+      mappedNow,
+    );
+  }
 
   /** 32-bit code writing into a mapped buffer: remembered for `gl-write-lost`. */
   noteAccess(actor: string, address: bigint, length: bigint, kind: 'read' | 'write'): void {

@@ -1,0 +1,61 @@
+// H5 for the application's own pointers: 32-bit code using a pointer a map call gave after the
+// memory was unmapped or freed. Vulkan (vkMapMemory) and OpenGL (glMapBufferRange) report it the
+// same way: what ended the mapping, and what the address is now.
+import { formatHex } from '../numbers';
+import type { Simulation } from '../sim/simulation';
+import type { VkMemory } from './vk-memory';
+
+export interface StalePointerUse {
+  readonly actor: string;
+  readonly kind: 'read' | 'write';
+  readonly address: bigint;
+  /** The step whose map call gave the pointer. */
+  readonly mapStep: number;
+  /** The signal when the access faulted. */
+  readonly fault: string | undefined;
+}
+
+/**
+ * Reports `use` when `memory` (mapped at `use.mapStep` by `mapCall`) is no longer mapped by that
+ * map. `mappedNow`: the objects 32-bit code has mapped now, to say whose the address is.
+ */
+export function reportPointerAfterUnmap(
+  sim: Simulation,
+  memory: VkMemory,
+  mapCall: string,
+  use: StalePointerUse,
+  mappedNow: readonly VkMemory[],
+): void {
+  const { actor, kind, address, mapStep, fault } = use;
+  if (memory.mapStep === mapStep) return;
+  const after = (text: string) => memory.history.find((e) => e.step > mapStep && e.text === text);
+  const unmapped = after('unmapped');
+  const freed = after('freed');
+  // vkFreeMemory of mapped memory unmaps it in the same step: say freed once.
+  const ends = [
+    ...(unmapped && unmapped.step !== freed?.step ? [{ event: unmapped, what: 'unmapped' }] : []),
+    ...(freed ? [{ event: freed, what: 'freed' }] : []),
+  ];
+  const owner = mappedNow.find(
+    (m) => m.appPointer !== undefined && address >= m.appPointer && address < m.appPointer + m.mapSize,
+  );
+  const now =
+    owner === undefined
+      ? ''
+      : owner === memory
+        ? `; it is mapped again at step ${(owner.mapStep ?? 0) + 1} at this address, which ${mapCall.startsWith('gl') ? 'OpenGL' : 'Vulkan'} does not promise`
+        : `: the address is ${owner.name}'s now (mapped at step ${(owner.mapStep ?? 0) + 1}), so the access reaches another object`;
+  sim.finding(
+    'use-after-free',
+    `${actor} ${kind}s ${formatHex(address)} through the pointer ${mapCall} gave for ${memory.name} at step ${mapStep + 1}, but ${memory.name} was ${ends.map((e) => `${e.what} at step ${e.event.step + 1}`).join(' and ') || 'unmapped'}${now}${fault !== undefined ? `: the access faults (${fault})` : ''} (H5)`,
+    [
+      { range: sim.stepRange(mapStep) ?? memory.node, message: `${memory.name} mapped here` },
+      ...ends.map((e) => ({
+        range: sim.stepRange(e.event.step) ?? memory.node,
+        message: `${memory.name} ${e.what} here`,
+      })),
+    ],
+    undefined,
+    fault !== undefined,
+  );
+}
