@@ -149,3 +149,16 @@ ${driver}
     [],
   );
 });
+
+test('glBufferStorage: persistent needs map-read or map-write, coherent needs persistent (GL_INVALID_VALUE)', () => {
+  const create = (flags: string) => shown(`scenario "s" {\n  b = glBufferStorage 64KiB ${flags}\n}\n`);
+  assert.match(
+    create('persistent')[0]!,
+    /^gl-error: GL_INVALID_VALUE: `persistent` needs `map-read` or `map-write`/,
+  );
+  assert.match(
+    create('map-write coherent')[0]!,
+    /^gl-error: GL_INVALID_VALUE: `coherent` needs `persistent`/,
+  );
+  assert.deepEqual(create('map-write persistent coherent'), []);
+});

@@ -144,6 +144,20 @@ export class GlLayer {
     if (size === undefined) return { kind: 'skipped', reason: 'no size' };
     if (size === 0n && verb === 'glBufferStorage')
       return this.glError('GL_INVALID_VALUE', 'glBufferStorage size must be greater than 0');
+    if (verb === 'glBufferStorage') {
+      // OpenGL 4.6 §6.2, BufferStorage errors.
+      const words = new Set(step.words.map((w) => w.name));
+      if (words.has('persistent') && !words.has('map-read') && !words.has('map-write'))
+        return this.glError(
+          'GL_INVALID_VALUE',
+          '`persistent` needs `map-read` or `map-write` (MAP_PERSISTENT_BIT without MAP_READ_BIT or MAP_WRITE_BIT)',
+        );
+      if (words.has('coherent') && !words.has('persistent'))
+        return this.glError(
+          'GL_INVALID_VALUE',
+          '`coherent` needs `persistent` (MAP_COHERENT_BIT without MAP_PERSISTENT_BIT)',
+        );
+    }
     const driver = allocatingDriver(this.sim, this.drivers, step, false);
     if (!driver) return { kind: 'skipped', reason: 'no driver' };
     const flags = new Set(step.words.map((w) => w.name));

@@ -40,6 +40,9 @@ export function copyMap(
     if (low === undefined) {
       sim.finding('window-exhausted', sim.describeNoRoom(size));
       buffer.shadow = undefined;
+      // unix_wgl.c: GL_OUT_OF_MEMORY, and the host map is undone before returning NULL.
+      sim.note('wine', `glUnmapBuffer(${buffer.name})`, '', true);
+      ctx.ops.unmapOwnPointer(buffer.memory);
       return { ok: false, result: 'GL_OUT_OF_MEMORY', reason: 'no room in the window for the shadow copy' };
     }
     const made = sim.mmap(

@@ -45,7 +45,8 @@ export function vulkanMap(ctx: GlContext, buffer: GlBuffer, offset: bigint): GlM
     const found = sim.findWindowSpace(size, granularity);
     if (found === undefined) {
       sim.finding('window-exhausted', sim.describeNoRoom(size));
-      return { ok: false, result: 'NULL', reason: 'buffer_vm_alloc found no room in the window' };
+      // As on the copy path: GL_OUT_OF_MEMORY, and glMapBufferRange returns NULL.
+      return { ok: false, result: 'GL_OUT_OF_MEMORY', reason: 'buffer_vm_alloc found no room in the window' };
     }
     low = found;
     sim.mmap(
