@@ -162,3 +162,35 @@ test('glBufferStorage: persistent needs map-read or map-write, coherent needs pe
   );
   assert.deepEqual(create('map-write persistent coherent'), []);
 });
+
+test('CrossOver on macOS: a GL map above 4 GiB is a live mach_vm_remap alias, released at the next unmap', () => {
+  const text = `scenario "cx" {
+  platform macos
+  driver mesa {
+    caches-pointer
+    placed-map none
+  }
+  b = glBufferData 64KiB
+  p = glMapBufferRange b, 0x100, 4KiB write
+  w = app writes p, 16
+  expect mesa reads b + 0x100, 16 == w
+  glUnmapBuffer b
+  expect mapped p, 4KiB
+  c = glBufferData 64KiB
+  q = glMapBufferRange c, 0, 4KiB write
+  glUnmapBuffer c
+  expect unmapped p, 4KiB
+}
+`;
+  assert.deepEqual(shown(text), []);
+  // The map: the driver's, a low reservation, the alias of the two pages holding [p, p + 4 KiB).
+  assert.deepEqual(
+    callsOf(text, 1).map((c) => c.replace(/\(.*$/, '')),
+    ['app: glMapBufferRange', 'mesa: mmap', 'wine: mmap', 'wine: mach_vm_remap'],
+  );
+  assert.match(callsOf(text, 1)[3]!, /8 KiB/);
+  // On Linux the same map is the shadow copy.
+  assert.ok(
+    callsOf(text.replace('  platform macos\n', ''), 1).some((c) => c.includes('FIXME: Doing a copy')),
+  );
+});

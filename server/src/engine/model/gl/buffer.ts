@@ -5,14 +5,19 @@ import type { VkMemory } from '../vk-memory';
 
 /** How Wine made the map reachable (facts vulkan-wine §3.6, current upstream, in this order). */
 export type GlRoute =
-  /** The driver's pointer already fits in the window ("we're lucky"). */
+  /** The driver's pointer already fits in 32 bits ("we're lucky"). */
   | 'lucky'
   /** A Vulkan-backed persistent buffer, mapped with vkMapMemory2 PLACED into low memory. */
   | 'vulkan'
   /** GL_MESA_map_buffer_client_pointer: the driver maps inside the client pointer range. */
   | 'client-pointer'
   /** The shadow copy in the window (buffer_vm_alloc), copied in and back. */
-  | 'copy';
+  | 'copy'
+  /**
+   * CrossOver on macOS (`#ifdef __APPLE__`, remap_memory; facts vulkan-wine §6): a low alias of
+   * the driver's pages made with mach_vm_remap, instead of the copy.
+   */
+  | 'mach-alias';
 
 export interface GlRange {
   readonly start: bigint;

@@ -2,7 +2,7 @@
 // (dlls/opengl32/unix_wgl.c): buffer objects, and for each glMapBufferRange the first route that
 // works, in Wine's order — the driver's pointer fits ("we're lucky"); a Vulkan-backed persistent
 // buffer placed low; the client pointer range (GL_MESA_map_buffer_client_pointer, proposed); the
-// shadow copy. Mirrors model/vulkan-layer.ts: run.ts hands it the GL steps.
+// shadow copy, or on `platform macos` CrossOver's mach_vm_remap alias instead. Mirrors model/vulkan-layer.ts: run.ts hands it the GL steps.
 //
 // What selects the behaviour: the driver's `gl-client-pointer` trait (the extension) and its
 // `placed-map` trait (Wine's Vulkan interop device needs memoryMapPlaced + memoryUnmapReserve).
@@ -16,6 +16,7 @@ import { DriverOps } from '../driver-ops';
 import { newMemory, type VkMemory } from '../vk-memory';
 import { allocatingDriver } from '../allocating-driver';
 import { fitsButOutsideWindow } from '../window-text';
+import { machAliasMap } from '../strategies/mach-alias';
 import { reportPointerAfterUnmap } from '../pointer-after-unmap';
 import { uncovered, type GlBuffer, type GlMap, type GlRange } from './buffer';
 import { ClientPointerRanges, clientPointerMap, clientPointerUnmap } from './client-pointer';
@@ -256,6 +257,9 @@ export class GlLayer {
             [{ range: buffer.memory.node, message: `${buffer.name} created here` }],
           );
         result = { ok: true, pointer: host, hostPointer: host };
+      } else if (this.sim.platform.os === 'macos') {
+        route = 'mach-alias';
+        result = this.machAlias(ctx, buffer, host, length);
       } else {
         route = 'copy';
         result = copyMap(ctx, buffer, host, offset, length, access);
@@ -365,6 +369,10 @@ export class GlLayer {
         if (map.slot) clientPointerUnmap(ctx, this.clientRanges, map.slot);
         break;
       case 'lucky':
+        ctx.ops.unmapOwnPointer(buffer.memory);
+        break;
+      case 'mach-alias':
+        this.releaseAliasLazily(buffer);
         ctx.ops.unmapOwnPointer(buffer.memory);
         break;
     }
@@ -495,6 +503,35 @@ export class GlLayer {
       })),
     );
     return { kind: 'vk', result: 'GL_INVALID_OPERATION', reason: why };
+  }
+
+  // ---- CrossOver on macOS ----
+
+  /** The alias of the last mach-alias map unmapped: CrossOver frees it only at the next unmap. */
+  private pendingAlias: { start: bigint; size: bigint } | undefined;
+
+  /** remap_memory: a low reservation, then a mach_vm_remap alias of the pages holding the map. */
+  private machAlias(ctx: GlContext, buffer: GlBuffer, host: bigint, length: bigint): GlMapOutcome {
+    const memories = [...this.buffers.keys()];
+    const result = machAliasMap(
+      { sim: this.sim, ops: ctx.ops, memories, appMapped: [] },
+      buffer.memory,
+      host,
+      length,
+    );
+    if (!result.ok) return { ok: false, result: 'GL_OUT_OF_MEMORY', reason: result.reason };
+    return { ok: true, pointer: result.pointer, hostPointer: host };
+  }
+
+  /**
+   * free_mapped_buffer: the alias stays mapped after glUnmapBuffer (pending_mapped) and the one
+   * left by the previous unmap is released now.
+   */
+  private releaseAliasLazily(buffer: GlBuffer): void {
+    const pending = this.pendingAlias;
+    if (pending) this.sim.munmap('wine', pending.start, pending.size);
+    this.pendingAlias = buffer.memory.windowRange;
+    buffer.memory.windowRange = undefined;
   }
 
   // ---- accesses ----
