@@ -46,7 +46,8 @@ export interface TraceMapping {
   readonly createdStep: number;
   /**
    * The kernel merged it with the mapping listed just before (one VMA, one /proc/PID/maps line);
-   * drvmap lists them apart because different steps, actors or names made them.
+   * drvmap lists them apart because different actors or names made them (or the backing object
+   * of their pages differs).
    */
   readonly mergedWithPrevious: boolean;
 }

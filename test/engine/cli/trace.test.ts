@@ -97,6 +97,11 @@ test('trace: mappings the kernel merged are marked, and the kernel VMA count is 
   assert.match(shown, /\[anon:b\] {2}\(host, step 2; one VMA with the line above\)/);
   // Nothing merged: the count is not repeated.
   assert.match(shown, /\n {2}mappings \(1\):\n/);
+  // `--maps changed` lists b without the line above it: no merge mark there.
+  assert.doesNotMatch(
+    formatTraceText(trace, { color: false, maps: 'changed' }),
+    /one VMA with the line above/,
+  );
 });
 
 test('trace JSON: exact addresses as strings, round-trips', () => {

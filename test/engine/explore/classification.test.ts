@@ -160,3 +160,26 @@ test('a strategy override explores another strategy on the same workload', () =>
   assert.equal(s.strategy, 'placed');
   assert.equal(s.safeWhen, 'maps = at-map and placed-map = 4KiB');
 });
+
+test('a failed map decides only what follows from it: an unrelated later error still decides', () => {
+  const text = (after: string) => `scenario "s" {
+  driver gpu {
+    placed-map any
+  }
+  strategy placed
+  a = vkAllocateMemory 64KiB host-visible coherent
+  p = vkMapMemory a
+${after}
+}
+`;
+  // The write through p uses the failed result: under placed-map none the map decides.
+  const consequence = explore(text('  app writes p, 4')).scenarios[0]!;
+  assert.equal(
+    consequence.summary,
+    'placed: refused under 1 of 2 driver behaviours; safe only when placed-map = 4KiB',
+  );
+  assert.equal(consequence.classes[0]!.hazard, 'placed-unsupported');
+  // A fault at a fixed address happens under every behaviour: it decides both.
+  const unrelated = explore(text('  app writes 0x5000_0000, 4')).scenarios[0]!;
+  assert.equal(unrelated.summary, 'placed: unsafe under 2 of 2 driver behaviours; never safe');
+});

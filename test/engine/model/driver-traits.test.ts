@@ -66,3 +66,84 @@ test('`large-address-aware` alone or `yes` widens the window to 4 GiB; `no` keep
     '`maybe` is not a large-address-aware; expected one of: yes, no',
   ]);
 });
+
+test('an unknown word after caches-pointer or large-address-aware is reported and changes nothing', () => {
+  const off = driverOf('    preset nvk\n    caches-pointer maybe');
+  assert.equal(off.model.cachesPointer, false);
+  assert.equal(driverOf('    preset radv\n    caches-pointer maybe').model.cachesPointer, true);
+  const analysis = analyseDocument('scenario "w" {\n  large-address-aware maybe\n}\n');
+  assert.equal(analysis.scenarios[0]!.run.simulation.platform.largeAddressAware, false);
+});
+
+test('a placed-map line without an alignment keeps following the page size; with one it says exactly', () => {
+  const alignmentOf = (line: string) =>
+    analyseDocument(
+      `scenario "d" {\n  page-size 16KiB\n  driver gpu {\n    ${line}\n  }\n}\n`,
+    ).scenarios[0]!.run.drivers.get('gpu')!.placed.alignment;
+  assert.equal(alignmentOf('placed-map no-unmap-reserve'), 16384n);
+  assert.equal(alignmentOf('placed-map range-placed'), 16384n);
+  assert.equal(alignmentOf('placed-map 4KiB'), 4096n);
+  assert.equal(alignmentOf('preset anv\n    placed-map range-placed'), 4096n);
+});
+
+test("UNMAP_RESERVE of a plain map reserves the BO's own pages only; a pool suballocation leaves its pool mapped", () => {
+  const own = `scenario "r" {
+  driver gpu {
+    placed-map 64KiB
+    caches-pointer
+  }
+  x = vkAllocateMemory 4KiB host-visible coherent
+  px = vkMapMemory2 x
+  a = vkAllocateMemory 4KiB host-visible coherent
+  pa = vkMapMemory2 a
+  vkUnmapMemory2 a reserve
+  gpu writes x, 16
+  expect mapped px, 4KiB
+}
+`;
+  assert.deepEqual(
+    analyseDocument(own).diagnostics.map((d) => d.code),
+    [],
+  );
+  const pool = `scenario "p" {
+  driver gpu {
+    maps pool
+    pool-size 2MiB
+    caches-pointer
+  }
+  a = vkAllocateMemory 1KiB host-visible coherent
+  b = vkAllocateMemory 1KiB host-visible coherent
+  pa = vkMapMemory2 a
+  vkUnmapMemory2 a reserve
+  gpu writes b, 16
+  pb = vkMapMemory2 b
+  vkUnmapMemory2 b reserve
+}
+`;
+  assert.deepEqual(
+    analyseDocument(pool).diagnostics.map((d) => d.code),
+    [],
+  );
+});
+
+test('reserve-high reserves everything above 4 GiB: maps land low top-down; the legacy layout never searches below mmap_base', () => {
+  const text = (layout: string) => `scenario "fex" {
+  layout ${layout}
+  strategy reserve-high
+  large-address-aware
+  mem = vkAllocateMemory 64KiB host-visible
+  p = vkMapMemory mem
+}
+`;
+  // Top-down: the driver's map lands just below 4 GiB (pointer-outside-window says the window
+  // ends there; that is H9's point).
+  const topdown = analyseDocument(text('topdown')).scenarios[0]!.run.simulation.records[1]!.outcome;
+  assert.deepEqual(topdown, { kind: 'address', value: 0xffff_0000n, step: 1 });
+  // Bottom-up from TASK_SIZE/3 upward only (find_start_end): with all of that reserved, ENOMEM.
+  const legacy = analyseDocument(text('legacy')).diagnostics;
+  assert.deepEqual(
+    legacy.map((d) => d.code),
+    ['kernel-refused'],
+  );
+  assert.match(legacy[0]!.message, /fails with ENOMEM/);
+});

@@ -194,3 +194,36 @@ test('CrossOver on macOS: a GL map above 4 GiB is a live mach_vm_remap alias, re
     callsOf(text.replace('  platform macos\n', ''), 1).some((c) => c.includes('FIXME: Doing a copy')),
   );
 });
+
+test('a GL mach-alias map with no room in the window undoes the host map and answers GL_OUT_OF_MEMORY', () => {
+  const text = `scenario "full" {
+  platform macos
+  window 0x1_0000 .. 0x2_0000
+  driver mesa {
+    placed-map none
+  }
+  fill = mmap 64KiB rw private anon at 0x1_0000 by wine
+  b = glBufferData 64KiB
+  p = glMapBufferRange b, 0, 4KiB write
+  expect p == GL_OUT_OF_MEMORY
+}
+`;
+  const calls = callsOf(text, 2).map((c) => c.replace(/\(.*$/, ''));
+  assert.deepEqual(calls.slice(-2), ['wine: glUnmapBuffer', 'mesa: munmap']);
+  const analysis = analyseDocument(text);
+  assert.equal(analysis.scenarios[0]!.run.simulation.space.vmas().length, 1);
+});
+
+test("a VUID Wine's placed map breaks for a GL buffer names glMapBufferRange, not vkMapMemory", () => {
+  const text = `scenario "gl09651" {
+  page-size 16KiB
+  driver mesa {
+    preset radv
+  }
+  b = glBufferStorage 20KiB map-write persistent
+  p = glMapBufferRange b, 0, 4KiB write persistent
+}
+`;
+  const vuid = analyseDocument(text).diagnostics.find((d) => d.message.includes('09651'));
+  assert.match(vuid!.message, /Wine's placed map for this glMapBufferRange \(vkMapMemory2KHR/);
+});

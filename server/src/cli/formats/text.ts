@@ -91,11 +91,12 @@ export function formatCheckText(report: CheckReport, options: TextOptions): stri
 // ---- trace ----
 
 /** `7ffff7c00000-7ffff7e00000 rw-p 00000000 [anon:a]  (app, step 1)` */
-export function formatMappingLine(m: TraceMapping): string {
+/** `markMerge`: say that the kernel merged it with the line above (only where that line is listed). */
+export function formatMappingLine(m: TraceMapping, markMerge = true): string {
   const head = `${m.startPlain}-${m.endPlain} ${m.perms} ${m.offsetPlain} ${m.name}`;
   // Anonymous mappings carry their label in the name ([anon:a]); file mappings get it here.
   const label = m.label !== null && !m.name.startsWith('[anon:') ? `, ${m.label}` : '';
-  const merged = m.mergedWithPrevious ? '; one VMA with the line above' : '';
+  const merged = markMerge && m.mergedWithPrevious ? '; one VMA with the line above' : '';
   return `${head}  (${m.owner}, step ${m.createdStep}${label}${merged})`;
 }
 
@@ -123,8 +124,8 @@ function formatStep(step: TraceStep, p: Palette, maps: MapsShown): string {
     out += `  ${p.dim(`mappings (${step.mappings.length}${vmas}):`)}\n`;
     for (const m of step.mappings) out += `    ${formatMappingLine(m)}\n`;
   } else if (maps === 'changed') {
-    for (const m of step.removedMappings ?? []) out += `  ${p.bad('-')} ${formatMappingLine(m)}\n`;
-    for (const m of step.mappings) out += `  ${p.ok('+')} ${formatMappingLine(m)}\n`;
+    for (const m of step.removedMappings ?? []) out += `  ${p.bad('-')} ${formatMappingLine(m, false)}\n`;
+    for (const m of step.mappings) out += `  ${p.ok('+')} ${formatMappingLine(m, false)}\n`;
   }
   return out;
 }

@@ -734,9 +734,14 @@ export function classify(run: ScenarioRun): {
   const failed = run.simulation.records.find(
     (r) => r.outcome.kind === 'vk' && r.outcome.result !== 'VK_SUCCESS',
   );
-  // A Vulkan call that failed before the first error's step decides: what follows (an unmap of
-  // memory that never got mapped) is its consequence.
-  if (failed && failed.outcome.kind === 'vk' && (!first || failed.node.end <= first.range.start)) {
+  // A Vulkan call that failed decides when no error follows, or when the first error is its
+  // consequence: its result used, or memory it never mapped unmapped. An unrelated later error
+  // still decides by itself.
+  if (
+    failed &&
+    failed.outcome.kind === 'vk' &&
+    (!first || (failed.node.end <= first.range.start && isConsequenceOfFailure(first)))
+  ) {
     const node = failed.node;
     // The warning that explains the failure on its own step (placed-unsupported), when there is one.
     const explaining = diagnostics.find(
@@ -755,6 +760,16 @@ export function classify(run: ScenarioRun): {
   }
   if (first) return { verdict: REFUSAL_CODES.has(first.code) ? 'refused' : 'unsafe', first, error: first };
   return { verdict: 'safe', first: undefined, error: undefined };
+}
+
+/** An error that a failed map call brings with it: its result used, or the unmap of what it did not map. */
+function isConsequenceOfFailure(d: ScenarioDiagnostic): boolean {
+  return (
+    d.code === 'use-of-failed-result' ||
+    (d.code === 'vulkan-valid-usage' &&
+      (d.message.startsWith('VUID-vkUnmapMemory-memory-00689') ||
+        d.message.startsWith('VUID-VkMemoryUnmapInfo-memory-07964')))
+  );
 }
 
 function counterexample(

@@ -334,7 +334,7 @@ function lifeOf(ctx: HoverContext, name: string, record: StepRecord | undefined)
 }
 
 function memoryMappedBy(run: ScenarioRun, record: StepRecord | undefined) {
-  if (!record || !/^vkMapMemory2?$/.test(record.node.verb.name)) return undefined;
+  if (!record || !/^vkMapMemory2?$/.test(canonicalVerb(record.node.verb.name))) return undefined;
   const arg = record.node.args[0];
   return arg?.kind === 'name' ? memoryOfName(run, arg.name) : undefined;
 }

@@ -780,7 +780,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   },
   {
     keyword: 'mmap-base',
-    doc: 'Top of the top-down mmap search (mm->mmap_base). Default 0x7fff_f7ff_f000.',
+    doc: 'mm->mmap_base: the top of the top-down mmap search, or under `layout legacy` where the bottom-up search starts. Default 0x7fff_f7ff_f000, and TASK_SIZE/3 (0x2aaa_aaaa_b000) with `layout legacy`.',
     args: 'expr',
     example: 'mmap-base 0x7f00_0000_0000',
   },

@@ -209,7 +209,10 @@ export function readDriver(node: DriverNode, problems: LanguageProblem[]): Drive
         break;
       case 'caches-pointer':
         // Alone it means yes; `no` turns off a preset's (as `drvmap explore` prints the values).
-        traits.cachesPointer = word === undefined ? true : (oneOf(['yes', 'no'] as const) ?? 'yes') === 'yes';
+        traits.cachesPointer =
+          word === undefined
+            ? true
+            : (oneOf(['yes', 'no'] as const) ?? (traits.cachesPointer ? 'yes' : 'no')) === 'yes';
         break;
       case 'gl-client-pointer':
         if (trait.words.length + trait.args.length > 0)
@@ -248,7 +251,10 @@ export function readDriver(node: DriverNode, problems: LanguageProblem[]): Drive
           traits.placed = NO_PLACED;
           break;
         }
-        let alignment = traits.placed.supported ? traits.placed.alignment : MESA_PLACED.alignment;
+        const base = traits.placed.supported ? traits.placed : MESA_PLACED;
+        let alignment = base.alignment;
+        // An ALIGN says exactly; without one the alignment is the preset's (page size or fixed).
+        let followsPageSize = base.followsPageSize;
         const arg = trait.args[0];
         if (arg && arg.kind !== 'string') {
           const v = evaluateConstant(arg, problems);
@@ -260,7 +266,10 @@ export function readDriver(node: DriverNode, problems: LanguageProblem[]): Drive
                 range: arg,
                 message: `minPlacedMemoryMapAlignment must be a power of two no larger than 64 KiB (the spec's required limit), not ${formatSize(v)}`,
               });
-            } else alignment = v;
+            } else {
+              alignment = v;
+              followsPageSize = false;
+            }
           }
         }
         for (const w of trait.words) {
@@ -278,6 +287,7 @@ export function readDriver(node: DriverNode, problems: LanguageProblem[]): Drive
           alignment,
           rangePlaced: trait.words.some((w) => w.name === 'range-placed'),
           unmapReserve: !trait.words.some((w) => w.name === 'no-unmap-reserve'),
+          followsPageSize,
         };
         break;
       }

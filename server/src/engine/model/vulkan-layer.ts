@@ -312,10 +312,12 @@ export class VulkanLayer {
         );
         // A placed map is undone (munmap, or a reservation with UNMAP_RESERVE). UNMAP_RESERVE
         // keeps any map's range reserved, placed or not (vulkan-wine §1.1; the CTS
-        // normal_unmap_reserve case): RADV and ANV map PROT_NONE over it. Any other unmap is the
-        // driver's own, as for vkUnmapMemory (lavapipe's is a no-op: its pointer lives on).
-        const placedHere = this.placedNow.delete(memory);
-        if (placedHere || (reserve && memory.driver.placed.unmapReserve)) unplace(ctx, memory, reserve);
+        // normal_unmap_reserve case): RADV and ANV map PROT_NONE over the BO's own pages (a pool
+        // suballocation's pool stays mapped anyway). Any other unmap is the driver's own, as for
+        // vkUnmapMemory (lavapipe's is a no-op: its pointer lives on).
+        if (this.placedNow.delete(memory)) unplace(ctx, memory, reserve);
+        else if (reserve && memory.driver.placed.unmapReserve && memory.driver.maps !== 'pool')
+          unplace(ctx, memory, true, alignUp(memory.allocationSize, this.sim.pageSize));
         else passThrough.unmap(ctx, memory);
         this.markUnmapped(memory);
         return OK_OUTCOME;

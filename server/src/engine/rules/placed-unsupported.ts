@@ -1,4 +1,4 @@
-// `placed-unsupported`: The placed strategy on a driver without VK_EXT_map_memory_placed: Wine falls back to a direct map.
+// `placed-unsupported`: The placed strategy on a driver without VK_EXT_map_memory_placed (or without memoryUnmapReserve): Wine falls back to a direct map.
 // Found by the simulator while it runs the step (see server/src/engine/model/).
 import type { Rule } from './rule';
 
@@ -6,5 +6,6 @@ export const placedUnsupported: Rule = {
   code: 'placed-unsupported',
   family: 'unsafe',
   severity: 'warning',
-  title: 'The placed strategy on a driver without VK_EXT_map_memory_placed: Wine falls back to a direct map.',
+  title:
+    'The placed strategy on a driver without VK_EXT_map_memory_placed (or without memoryUnmapReserve): Wine falls back to a direct map.',
 };

@@ -159,7 +159,11 @@ export function readPlatform(
         break;
       case 'large-address-aware':
         // Alone it means yes (as the PE header flag is set or not).
-        largeAddressAware = word === undefined || expectWord(['yes', 'no']) !== 'no';
+        // An unknown word is reported and changes nothing.
+        largeAddressAware =
+          word === undefined
+            ? true
+            : (expectWord(['yes', 'no']) ?? (largeAddressAware ? 'yes' : 'no')) === 'yes';
         break;
       case 'thp': {
         const on = expectWord(['on', 'off']);

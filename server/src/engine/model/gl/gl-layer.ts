@@ -519,7 +519,12 @@ export class GlLayer {
       host,
       length,
     );
-    if (!result.ok) return { ok: false, result: 'GL_OUT_OF_MEMORY', reason: result.reason };
+    if (!result.ok) {
+      // As on the copy path: the host map is undone and glMapBufferRange returns NULL.
+      this.sim.note('wine', `glUnmapBuffer(${buffer.name})`, '', true);
+      ctx.ops.unmapOwnPointer(buffer.memory);
+      return { ok: false, result: 'GL_OUT_OF_MEMORY', reason: result.reason };
+    }
     return { ok: true, pointer: result.pointer, hostPointer: host };
   }
 

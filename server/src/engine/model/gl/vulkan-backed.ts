@@ -68,6 +68,7 @@ export function vulkanMap(ctx: GlContext, buffer: GlBuffer, offset: bigint): GlM
     size: undefined,
     byWine: true,
     caller: 'wine',
+    forCall: 'glMapBufferRange',
   });
   if (!result.ok) {
     // unix_wgl.c: ERR "vkMapMemory2KHR failed", and glMapBufferRange returns NULL; the range

@@ -4,7 +4,7 @@
 // (facts vulkan-wine §3.3). The driver maps the BO itself with MAP_FIXED over the reservation.
 import { alignUp, formatHex, formatSize, maxBig } from '../../numbers';
 import { mapViolations } from '../placed-validity';
-import { PROT_NONE } from '../../kernel/types';
+import { isReservation } from '../../sim/reservations';
 import { FormattedEvent, type VkMemory } from '../vk-memory';
 import { allocateInWindow } from './window-allocation';
 import { passThrough, type MapOutcome, type Strategy, type StrategyContext } from './strategy';
@@ -90,30 +90,31 @@ function directMap(ctx: StrategyContext, memory: VkMemory, offset: bigint, size:
 const wineUnmapText = (name: string) => `vkUnmapMemory(${name}) (Wine: the mapping does not fit 32 bits)`;
 
 /**
- * An explicit placed map (`vkMapMemory2 m placed at X`): the reservation is what is mapped at X.
- * The driver's whole-BO map running past it into another mapping replaces that one silently (H7).
+ * H7 for an explicit placed map (`vkMapMemory2 m placed at X`): the driver maps the BO rounded to
+ * its alignment, past the pages the application placed. What lies there is replaced: a live
+ * mapping is reported by `fixed-clobber`'s own check, a reservation (address space held for
+ * another map) here.
  */
-function checkSpill(ctx: StrategyContext, address: bigint, mapSize: bigint, alignment: bigint): void {
+function checkSpill(
+  ctx: StrategyContext,
+  address: bigint,
+  placedSize: bigint,
+  mapSize: bigint,
+  alignment: bigint,
+): void {
   const sim = ctx.sim;
-  const first = sim.space.vmaAt(sim.pageOf(address));
-  // Only a reservation (PROT_NONE) is what a placed map is meant to replace; a placed map over
-  // live memory is another problem (09578 for a Vulkan mapping).
-  if (!first || first.prot !== PROT_NONE) return;
-  const endPage = sim.pageOf(address + mapSize - 1n) + 1;
-  // The reservation: the records the mapping at X was made as (one step, one name), one after
-  // another. Adjacent reservations may be one kernel VMA; their records keep them apart.
-  const covered = sim.space.overlapping(first.startPage, endPage);
-  let reservationEnd = first.endPage;
-  for (const v of covered) {
-    if (v.createdStep !== first.createdStep || v.label !== first.label || v.startPage > reservationEnd) {
-      sim.finding(
-        'fixed-clobber',
-        `the driver maps ${formatSize(mapSize)} at ${formatHex(address)} (allocationSize rounded to ${formatSize(alignment)}), past the reservation there (it ends at ${formatHex(BigInt(reservationEnd) * sim.pageSize)}) into ${v.label ?? 'a mapping'} of ${v.owner}, which MAP_FIXED replaces (H7)`,
-      );
-      return;
-    }
-    reservationEnd = v.endPage;
-  }
+  const placedEnd = address + alignUp(placedSize, sim.pageSize);
+  if (mapSize <= placedEnd - address) return;
+  // The rest of the reservation the map was placed in is the application's to fill.
+  const at = sim.space.vmaAt(sim.pageOf(address));
+  const victim = sim.space
+    .overlapping(sim.pageOf(placedEnd), sim.pageOf(address + mapSize - 1n) + 1)
+    .find((v) => isReservation(v) && !(at && v.label === at.label && v.owner === at.owner));
+  if (!victim) return;
+  sim.finding(
+    'fixed-clobber',
+    `the driver maps ${formatSize(mapSize)} at ${formatHex(address)} (allocationSize rounded to ${formatSize(alignment)}), past the ${formatSize(placedEnd - address)} placed there, over ${victim.label ?? 'a reservation'} of ${victim.owner}, which MAP_FIXED replaces (H7)`,
+  );
 }
 
 /** NtFreeVirtualMemory(MEM_RELEASE) of the window range Wine reserved for the map. */
@@ -148,7 +149,14 @@ export function placeMap(
   memory: VkMemory,
   address: bigint,
   /** `caller`: who calls vkMapMemory2KHR (Wine for its own placed path, else the step's actor). */
-  o: { offset: bigint; size: bigint | undefined; byWine: boolean; caller: string },
+  o: {
+    offset: bigint;
+    size: bigint | undefined;
+    byWine: boolean;
+    caller: string;
+    /** The application's call Wine makes the placed map for (vkMapMemory, glMapBufferRange). */
+    forCall?: string;
+  },
 ): MapOutcome {
   const driver = ctx.ops.model;
   const violations = mapViolations(
@@ -159,7 +167,10 @@ export function placeMap(
   );
   for (let i = 0; i < violations.length; i++) {
     const { vuid, message } = violations[i]!;
-    ctx.sim.finding('vulkan-valid-usage', `${vuid}: ${o.byWine ? byWineText(vuid, message) : message}`);
+    ctx.sim.finding(
+      'vulkan-valid-usage',
+      `${vuid}: ${o.byWine ? byWineText(vuid, message, o.forCall ?? 'vkMapMemory') : message}`,
+    );
   }
   ctx.sim.noteFormatted(
     o.caller,
@@ -198,7 +209,8 @@ export function placeMap(
       'fixed-clobber',
       `the driver maps ${formatSize(mapSize)} (allocationSize rounded to ${formatSize(driver.placed.alignment)}), past the ${formatSize(memory.windowRange.size)} reserved at ${formatHex(memory.windowRange.start)} (H7)`,
     );
-  } else if (!memory.windowRange) checkSpill(ctx, address, mapSize, driver.placed.alignment);
+  } else if (!memory.windowRange)
+    checkSpill(ctx, address, o.size ?? memory.allocationSize - o.offset, mapSize, driver.placed.alignment);
   const result = ctx.ops.mapOwnPointer(memory, { address, fixed: true });
   if (!result.ok)
     return {
@@ -215,18 +227,20 @@ export function placeMap(
  * its own reservation), not by anything the application wrote: said so, and for 09651 why it
  * happens and where it does no harm (vulkan-wine §3.3).
  */
-function byWineText(vuid: string, message: string): string {
-  const text = `Wine's placed map for this vkMapMemory (vkMapMemory2KHR, offset 0, VK_WHOLE_SIZE) breaks it: ${message}`;
+function byWineText(vuid: string, message: string, forCall: string): string {
+  const text = `Wine's placed map for this ${forCall} (vkMapMemory2KHR, offset 0, VK_WHOLE_SIZE) breaks it: ${message}`;
   return vuid.endsWith('-09651')
     ? `${text}. Wine does not round allocationSize up to the alignment; a driver that maps the page-rounded BO (every Mesa driver, H7) is not harmed, and the validation layers report it`
     : text;
 }
 
 /** vkUnmapMemory2, with or without VK_MEMORY_UNMAP_RESERVE_BIT_EXT. */
-export function unplace(ctx: StrategyContext, memory: VkMemory, reserve: boolean): void {
+/** `mappedSize`: what the driver mapped, when it was not a placed map (its page-rounded BO). */
+export function unplace(ctx: StrategyContext, memory: VkMemory, reserve: boolean, mappedSize?: bigint): void {
   const pointer = memory.driverPointer;
   if (pointer === undefined) return;
-  const size = alignUp(memory.allocationSize, maxBig(ctx.sim.pageSize, ctx.ops.model.placed.alignment));
+  const size =
+    mappedSize ?? alignUp(memory.allocationSize, maxBig(ctx.sim.pageSize, ctx.ops.model.placed.alignment));
   if (reserve && ctx.ops.model.placed.unmapReserve) ctx.ops.reserveOver(pointer, size);
   else ctx.sim.munmap(ctx.ops.name, pointer, size);
   memory.driverPointer = undefined;

@@ -16,7 +16,10 @@ export const reserveHigh: Strategy = {
   name: 'reserve-high',
   start(sim) {
     const from = 4n * GiB;
-    const to = sim.platform.kernel.mmapBase;
+    // Everything above 4 GiB, up to TASK_SIZE (FEX "reserves up all memory above 4GB"). With the
+    // top-down layout the search then falls below 4 GiB; with `layout legacy` it runs bottom-up
+    // from mmap_base = TASK_SIZE/3 and never looks lower, so mmap(NULL) fails with ENOMEM.
+    const to = sim.platform.kernel.taskSize;
     if (to > from) {
       sim.mmap(
         'wine',
