@@ -113,6 +113,8 @@ test('a scenario name without quotes is one error with a fix, and its body is st
   assert.match(syntax[0]!.message, /`scenario "my test-1" \{`/);
   assert.deepEqual(syntax[0]!.range, { start: 9, end: 18 });
   assert.equal(syntax[0]!.fix?.kind, 'replace');
+  // The words are still the scenario's name (outline, `trace --scenario NAME`, duplicate names).
+  assert.deepEqual(parse(text).scenarios[0]!.name, { kind: 'string', value: 'my test-1', start: 9, end: 18 });
   // The body was simulated: the expectation on the mapping's address is checked (and fails).
   assert.ok(analysis.diagnostics.some((d) => d.code === 'expectation-failed'));
   const fix = syntax[0]!.fix as { range: { start: number; end: number }; text: string };

@@ -177,8 +177,10 @@ class Parser {
     const keyword = this.ident();
     let name: StringLiteral | undefined;
     if (this.at('string')) name = this.stringLiteral();
-    else if (!this.skipUnquotedName())
-      this.error(this.peek(), 'expected the scenario\'s name in quotes: `scenario "name" {`');
+    else {
+      name = this.unquotedName();
+      if (!name) this.error(this.peek(), 'expected the scenario\'s name in quotes: `scenario "name" {`');
+    }
     let bodyStart: number | undefined;
     if (this.at('lbrace')) {
       bodyStart = this.start;
@@ -235,11 +237,13 @@ class Parser {
 
   /**
    * `scenario my test {`: the name written without quotes. Reported once, with a fix that quotes
-   * it, and the body is read as usual: without this, every line of the body was an error of its
-   * own and nothing was simulated. False (nothing consumed) unless words and a `{` follow.
+   * it; the words are the scenario's name (outline, `--scenario NAME`, duplicate names) and the
+   * body is read as usual: without this, every line of the body was an error of its own and
+   * nothing was simulated. Undefined unless words and a `{` follow (the words are then consumed,
+   * and the caller reports the missing name at the token after them).
    */
-  private skipUnquotedName(): boolean {
-    if (this.kind !== 'ident' && this.kind !== 'number') return false;
+  private unquotedName(): StringLiteral | undefined {
+    if (this.kind !== 'ident' && this.kind !== 'number') return undefined;
     const start = this.start;
     let end = this.end;
     let ahead = this.peekKind();
@@ -249,7 +253,7 @@ class Parser {
       end = this.end;
       ahead = this.peekKind();
     }
-    if (ahead !== 'lbrace') return false; // leaves the words for the caller's error and recovery
+    if (ahead !== 'lbrace') return undefined;
     const written = this.source.slice(start, end);
     this.errors.push({
       start,
@@ -258,7 +262,7 @@ class Parser {
       fix: { title: `Quote the name: ${stringLiteral(written)}`, text: stringLiteral(written) },
     });
     this.advance();
-    return true;
+    return { kind: 'string', value: written, start, end };
   }
 
   /** See parseBodyLines: the body loop of parseScenario over a few lines, stopping at their end. */
