@@ -227,3 +227,17 @@ test("a VUID Wine's placed map breaks for a GL buffer names glMapBufferRange, no
   const vuid = analyseDocument(text).diagnostics.find((d) => d.message.includes('09651'));
   assert.match(vuid!.message, /Wine's placed map for this glMapBufferRange \(vkMapMemory2KHR/);
 });
+
+test('a Vulkan-backed GL buffer is a BO of its own even on a pool driver, so it can be placed', () => {
+  const text = `scenario "pool" {
+  driver mesa {
+    preset radv
+    maps pool
+  }
+  b = glBufferStorage 64KiB map-write persistent
+  p = glMapBufferRange b, 0, 4KiB write persistent
+  expect p == 0x1_0000
+}
+`;
+  assert.deepEqual(shown(text), []);
+});

@@ -25,8 +25,9 @@ export function createBufferStorage(ctx: GlContext, buffer: GlBuffer): void {
     true,
   );
   // The driver allocates as it always does: one that maps at allocation (H3) has mapped the BO
-  // before any placed map, which then fails (H4).
-  ctx.ops.allocate(buffer.memory);
+  // before any placed map, which then fails (H4). Exportable memory is a BO of its own, never a
+  // suballocation of the driver's pool.
+  if (ctx.ops.model.maps !== 'pool') ctx.ops.allocate(buffer.memory);
   ctx.sim.note('wine', `vkGetMemoryFdKHR(${buffer.name})`, '= fd', true);
   ctx.sim.note('wine', `glImportMemoryFdEXT + glBufferStorageMemEXT(${buffer.name})`, '', true);
 }
