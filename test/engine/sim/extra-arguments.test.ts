@@ -57,3 +57,20 @@ test('closestWord: an edit or two away, never more than a third of the word', ()
   assert.equal(closestWord('xyz', ['rw', 'rx']), undefined);
   assert.equal(closestWord('frobnicate', ['fixed', 'private']), undefined);
 });
+
+test('a misspelt word on a Vulkan or GL call is reported too (it was dropped, and `placd` made a plain map)', () => {
+  const text =
+    'scenario "s" {\n  res = reserve 64KiB at 0x2000_0000 by wine\n  m = vkAllocateMemory 64KiB host-visible\n  p = vkMapMemory2 m placd at 0x2000_0000\n}';
+  const analysis = analyseDocument(text);
+  const typo = analysis.diagnostics.find((d) => d.code === 'unknown-word');
+  assert.equal(typo?.message, '`placd` is not a word vkMapMemory2 knows; did you mean `placed`?');
+  const [fix] = codeActions(analysis, typo!.range).filter((a) => a.diagnostic.code === 'unknown-word');
+  assert.ok(fix);
+  assert.deepEqual(analyseDocument(applyEdits(text, fix.edits)).diagnostics, []);
+  assert.deepEqual(problems('  b = glBufferData 64KiB\n  q = glMapBufferRange b, 0, 4KiB write wrte'), [
+    'unknown-word: `wrte` is not a word glMapBufferRange knows; did you mean `write`?',
+  ]);
+  assert.deepEqual(problems('  m = vkAllocateMemory 64KiB host-visible 8KiB'), [
+    'syntax-error: vkAllocateMemory takes 1 value; this one is extra',
+  ]);
+});

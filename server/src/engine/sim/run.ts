@@ -3,7 +3,7 @@
 // expectation where it stands. This file holds the loop and the dispatch by verb; each kind of
 // step lives in its own module and gets what it needs through a StepContext.
 import type { ScenarioNode, SettingNode, Statement, StepNode } from '../syntax/ast';
-import { canonicalVerb, VERB_BY_NAME } from '../language/vocabulary';
+import { canonicalVerb, VERB_BY_NAME, type VerbSpec } from '../language/vocabulary';
 import { closestWord } from '../language/closest-word';
 import type { DriverModel } from '../model/driver';
 import { VulkanLayer } from '../model/vulkan-layer';
@@ -15,6 +15,7 @@ import { declareParticipants, type DriverOptions } from './declarations';
 import { listOf } from './calls';
 import { checkExclusiveWords } from './exclusive-words';
 import { checkExpectation } from './expectations';
+import { reportExtraArgument } from './step-arguments';
 import { NameScope } from './names';
 import { openStep } from './open-step';
 import { BoundStepRecord, RecordedStep } from './outcome';
@@ -208,7 +209,10 @@ class ScenarioRunner {
       case 'read':
         return accessStep(context, step, verb, actor);
       default: {
-        // Every other verb is an API call: OpenGL's start with `gl`, the rest are Vulkan's.
+        // Every other verb is an API call: OpenGL's start with `gl`, the rest are Vulkan's. The
+        // layers read the values they take; a word they do not know parses as one more value
+        // (`vkMapMemory2 m placd`) and is reported here rather than silently dropped.
+        reportExtraValues(context, step, VERB_BY_NAME.get(verb));
         const { scope } = context;
         const layer = verb.startsWith('gl') ? context.gl : context.vulkan;
         return layer.execute(step, verb, actor, scope.evaluate, scope.memoryNamed);
@@ -234,6 +238,14 @@ function settingsAndDeclarations(body: readonly Statement[]): {
     else if (kind === 'driver' || kind === 'actor') declarations.push(statement);
   }
   return { settings, declarations };
+}
+
+/** The values after the last one an API verb takes: each is reported (a misspelt word, most likely). */
+function reportExtraValues(context: StepContext, step: StepNode, spec: VerbSpec | undefined): void {
+  if (!spec || step.args.length <= spec.args.length) return;
+  const takes = spec.args.length;
+  for (let i = takes; i < step.args.length; i++)
+    reportExtraArgument(context, step, step.args[i]!, `${takes} ${takes === 1 ? 'value' : 'values'}`);
 }
 
 /**
