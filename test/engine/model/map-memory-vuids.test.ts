@@ -98,3 +98,19 @@ test("09578 checks Wine's whole-object mapping, not the sub-range 32-bit code as
   ]);
   assert.deepEqual(vuids(text('vkMapMemory m1')), ['VUID-VkMemoryMapPlacedInfoEXT-pPlacedAddress-09578']);
 });
+
+test("a plain vkMapMemory2 is traced as the application's call, and one that breaks a core rule is not simulated on", () => {
+  const text =
+    'scenario "m2" {\n  m = vkAllocateMemory 64KiB host-visible\n  p = vkMapMemory2 m\n  q = vkMapMemory2 m\n}\n';
+  const analysis = analyseDocument(text);
+  const [first, second] = analysis.scenarios[0]!.run.simulation.records.slice(1);
+  assert.match(first!.calls[0]!.text, /^vkMapMemory2KHR\(m, offset=0x0, size=VK_WHOLE_SIZE\)$/);
+  assert.equal(first!.calls[0]!.actor, 'app');
+  assert.deepEqual(second!.outcome, {
+    kind: 'vk',
+    result: 'VK_ERROR_MEMORY_MAP_FAILED',
+    reason: 'the call breaks VUID-VkMemoryMapInfo-memory-07958',
+  });
+  // No second mapping of the BO.
+  assert.equal(second!.calls.length, 1);
+});

@@ -271,6 +271,19 @@ export class VulkanLayer {
             this.appMapped,
           );
           for (const x of v) this.sim.finding('vulkan-valid-usage', `${x.vuid}: ${x.message}`);
+          this.sim.note(
+            actor,
+            `vkMapMemory2KHR(${memory.name}, offset=${formatHex(offset)}, size=${sizeOption === undefined ? 'VK_WHOLE_SIZE' : formatSize(sizeOption)})`,
+            '',
+            v.length === 0,
+          );
+          // As for vkMapMemory: a call that breaks a core rule is not simulated further.
+          if (v.length > 0)
+            return {
+              kind: 'vk',
+              result: 'VK_ERROR_MEMORY_MAP_FAILED',
+              reason: `the call breaks ${v[0]!.vuid}`,
+            };
           const result = passThrough.map(ctx, memory, offset, sizeOption ?? memory.allocationSize - offset);
           if (!result.ok) return { kind: 'vk', result: result.vkResult, reason: result.reason };
           this.markMapped(memory, result.pointer, offset, sizeOption);
