@@ -183,3 +183,24 @@ ${after}
   const unrelated = explore(text('  app writes 0x5000_0000, 4')).scenarios[0]!;
   assert.equal(unrelated.summary, 'placed: unsafe under 2 of 2 driver behaviours; never safe');
 });
+
+test('after an `any` line, a concrete value closes that trait again, without a duplicate warning', () => {
+  const text = `scenario "a" {
+  strategy placed
+  driver gpu {
+    any
+    backing device
+    maps any
+    maps at-map
+  }
+  mem = vkAllocateMemory 64KiB host-visible coherent
+  p = vkMapMemory mem
+}
+`;
+  assert.deepEqual(analyseDocument(text).diagnostics, []);
+  const s = explore(text).scenarios[0]!;
+  assert.deepEqual(
+    s.dimensions.map((d) => d.key),
+    ['caches-pointer', 'reuses', 'placed-map', 'mmap-via'],
+  );
+});

@@ -22,7 +22,7 @@ import type { StrategyName } from '../sim/platform';
 import { RULE_BY_CODE, RULES } from '../rules/registry';
 import { ERRNO_NAMES } from '../language/vocabulary';
 import type { Severity } from '../diagnostics';
-import { DEFAULT_TRAITS, type DriverModel, type DriverTraits } from '../model/driver';
+import { DEFAULT_TRAITS, isTraitOpen, type DriverModel, type DriverTraits } from '../model/driver';
 import type { KernelVersion } from '../kernel/types';
 import { formatKernelVersion, parseKernelVersion } from '../kernel/config';
 import { formatSize } from '../numbers';
@@ -299,10 +299,9 @@ function exploreScenario(
   const drivers = [...base.drivers.values()];
   const openDrivers = drivers.filter((d) => options.openAll || (d.openTraits?.size ?? 0) > 0);
   for (const driver of openDrivers) {
-    const all = options.openAll || driver.openTraits?.has('*');
     const open = driver.openTraits ?? new Set<string>();
     for (const def of space.traits) {
-      if (!all && !open.has(def.trait)) continue;
+      if (!options.openAll && !isTraitOpen(driver, def.trait)) continue;
       const trait = def.trait;
       dims.push({
         key: openDrivers.length > 1 ? `${driver.name}.${trait}` : trait,
@@ -314,7 +313,7 @@ function exploreScenario(
       });
     }
     for (const trait of open) {
-      if (trait !== '*' && !space.traits.some((t) => t.trait === trait)) {
+      if (trait !== '*' && !trait.startsWith('!') && !space.traits.some((t) => t.trait === trait)) {
         notes.push(
           `${driver.name}: \`${trait} any\` is not explored — the driver space has no values for it; the scenario's value is used`,
         );

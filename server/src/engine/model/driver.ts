@@ -123,6 +123,19 @@ export function winePlacesMaps(driver: DriverTraits): boolean {
   return driver.placed.supported && driver.placed.unmapReserve;
 }
 
+/**
+ * In `openTraits`, `!NAME` marks a trait a later line closed again after an `any` line opened
+ * every trait (`*`): see isTraitOpen.
+ */
+const CLOSED = '!';
+
+/** Whether exploration varies `trait` of this driver. */
+export function isTraitOpen(driver: DriverModel, trait: string): boolean {
+  const open = driver.openTraits;
+  if (!open) return false;
+  return open.has(trait) || (open.has('*') && !open.has(CLOSED + trait));
+}
+
 export function defaultDriver(name: string): DriverModel {
   return { ...DEFAULT_TRAITS, name, node: undefined, traitSources: new Map() };
 }
@@ -156,10 +169,13 @@ export function readDriver(node: DriverNode, problems: LanguageProblem[]): Drive
       trait.words[0]?.name === 'any' || (trait.args[0]?.kind === 'name' && trait.args[0].name === 'any');
     if (spec && name !== 'preset' && isAny && trait.words.length + trait.args.length === 1) {
       open.add(name);
+      open.delete(CLOSED + name);
       sources.set(name, trait);
       continue;
     }
+    // A concrete value closes the trait again, also after an `any` line that opened them all.
     open.delete(name);
+    if (open.has('*')) open.add(CLOSED + name);
     if (!spec) {
       problems.push({
         code: 'unknown-word',
@@ -169,7 +185,11 @@ export function readDriver(node: DriverNode, problems: LanguageProblem[]): Drive
       continue;
     }
     const previous = sources.get(name);
-    if (previous && name !== 'preset') {
+    // `maps any` then `maps at-map` is how a trait is closed again: not a duplicate.
+    const previousWasAny =
+      previous?.words[0]?.name === 'any' ||
+      (previous?.args[0]?.kind === 'name' && previous.args[0].name === 'any');
+    if (previous && name !== 'preset' && !previousWasAny) {
       problems.push({
         code: 'duplicate-setting',
         range: trait.keyword,
