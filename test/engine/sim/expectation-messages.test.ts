@@ -36,3 +36,16 @@ test('expectations that hold say nothing', () => {
     [],
   );
 });
+
+test('an expectation whose operand has no value (its step failed) fails as not checked, so check does not pass it', () => {
+  const text = `scenario "s" {
+  a = mmap 0 rw private anon
+  expect read a, 4 == zero
+}`;
+  const failed = analyseDocument(text).diagnostics.filter((d) => d.code === 'expectation-failed');
+  assert.equal(failed.length, 1);
+  assert.match(failed[0]!.message, /^expectation failed: not checked: `a` has no value: step 1 failed/);
+  // An expectation about the failure itself is checked as usual.
+  const about = analyseDocument('scenario "s" {\n  a = mmap 0 rw private anon\n  expect a == EINVAL\n}');
+  assert.deepEqual(about.diagnostics, []);
+});

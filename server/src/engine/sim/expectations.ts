@@ -51,8 +51,9 @@ class CheckedExpectation implements ExpectRecord {
 const UNCHECKED: Verdict = { passed: undefined, detail: '' };
 
 export function checkExpectation(context: StepContext, node: ExpectNode): void {
-  const { sim } = context;
+  const { sim, problems } = context;
   const afterStep = sim.records.length - 1;
+  const problemsBefore = problems.list.length;
   const e = node.expectation;
   let verdict: Verdict;
   switch (e.form) {
@@ -74,6 +75,12 @@ export function checkExpectation(context: StepContext, node: ExpectNode): void {
       break;
   }
   afterUffdStep(sim); // a read in an expectation can fault pages in too
+  // An operand that has no value because its step failed (use-of-failed-result, a warning) left
+  // the expectation unchecked: a test that did not run fails rather than passing a check.
+  if (verdict.passed === undefined && e.form !== 'diagnostic') {
+    const unusable = problems.list.slice(problemsBefore).find((p) => p.code === 'use-of-failed-result');
+    if (unusable) verdict = { passed: false, detail: `not checked: ${unusable.message}` };
+  }
   const record = new CheckedExpectation(node, afterStep, verdict.passed, verdict.detail);
   sim.expects.push(record);
   if (record.passed === false) {
