@@ -71,9 +71,9 @@ Usage:
   drvmap check [options] FILE|DIR…      report diagnostics (for editors' users and CI)
   drvmap trace [options] FILE           the step-by-step timeline of a scenario
   drvmap explore [options] FILE         is the strategy safe under every driver behaviour?
-                                        (options: --scenario, --kernels, --all, --format; docs/explore.md)
+                                        (options: --scenario, --strategy, --kernels, --all, --format, --trace; docs/explore.md)
   drvmap import strace|maps FILE        a scenario from strace output or /proc/PID/maps
-  drvmap --help | help [check|trace]    this help, or a command's (also explore --help, import --help)
+  drvmap --help | help [COMMAND]        this help, or a command's (check, trace, explore, import)
   drvmap --version
 
 Exit codes: 0 clean, 1 problems found (check), 2 bad usage or unreadable input.

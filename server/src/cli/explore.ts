@@ -8,6 +8,8 @@ import { resolve } from 'node:path';
 import { explore, type ExploreResult, type ScenarioExploration } from '../engine/explore/explore';
 import { STRATEGY_NAMES, type StrategyName } from '../engine/sim/platform';
 import type { CliIo } from './io';
+import { JSON_SCHEMA_VERSION } from './formats/json';
+import { TOOL_NAME, TOOL_VERSION } from './version';
 
 export const EXPLORE_HELP = `Usage: drvmap explore [options] FILE
 
@@ -143,10 +145,11 @@ export function runExplore(argv: readonly string[], io: CliIo): number {
   return result.scenarios.every((s) => s.counts.safe === s.total) ? 0 : 1;
 }
 
+/** The exploration as JSON, versioned as `check` and `trace` output is (formats/json.ts). */
 export function formatExploreJson(result: ExploreResult): string {
   return (
     JSON.stringify(
-      result,
+      { schemaVersion: JSON_SCHEMA_VERSION, tool: { name: TOOL_NAME, version: TOOL_VERSION }, ...result },
       (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value),
       2,
     ) + '\n'

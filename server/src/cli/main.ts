@@ -11,7 +11,10 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-const argv = process.argv.slice(2);
+const given = process.argv.slice(2);
+// `drvmap help explore` is `drvmap explore --help` (and the same for import).
+const argv =
+  given[0] === 'help' && (given[1] === 'explore' || given[1] === 'import') ? [given[1], '--help'] : given;
 // `drvmap explore` and `drvmap import` are their own modules, with their own arguments.
 process.exitCode =
   argv[0] === 'explore'

@@ -81,3 +81,13 @@ test('trace and --version through bin/drvmap.js', () => {
   const version = spawnSync(process.execPath, [BIN, '--version'], { encoding: 'utf8' });
   assert.match(version.stdout, /^drvmap \d+\.\d+\.\d+\n$/);
 });
+
+test("`drvmap help explore` and `help import` print those commands' help", () => {
+  for (const command of ['explore', 'import']) {
+    const r = drvmap(['help', command], dir);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`^Usage: drvmap ${command}`));
+  }
+  const unknown = drvmap(['help', 'frobnicate'], dir);
+  assert.equal(unknown.status, 2);
+});

@@ -204,3 +204,18 @@ test('after an `any` line, a concrete value closes that trait again, without a d
     ['caches-pointer', 'reuses', 'placed-map', 'mmap-via'],
   );
 });
+
+test('a GL persistent map that Wine answers with NULL (copy path) is refused, not unsafe', () => {
+  const text = `scenario "gl" {
+  driver mesa {
+    placed-map any
+  }
+  b = glBufferStorage 64KiB map-write persistent
+  p = glMapBufferRange b, 0, 4KiB write persistent
+}
+`;
+  const s = explore(text).scenarios[0]!;
+  const copy = s.classes.find((c) => c.hazard === 'gl-persistent-copy');
+  assert.equal(copy?.verdict, 'refused');
+  assert.equal(copy?.when, 'placed-map = none');
+});

@@ -26,8 +26,13 @@ test('json output parses and carries every behaviour', () => {
   const io = memoryIo(root);
   runExplore([file, '--format=json', '--scenario', 'alias under any driver', '--kernels'], io);
   const result = JSON.parse(io.stdout) as {
+    schemaVersion: number;
+    tool: { name: string };
     scenarios: { total: number; behaviours: unknown[]; summary: string }[];
   };
+  // Versioned like check's and trace's JSON.
+  assert.equal(result.schemaVersion, 1);
+  assert.equal(result.tool.name, 'drvmap');
   assert.equal(result.scenarios.length, 1);
   assert.equal(result.scenarios[0]!.behaviours.length, result.scenarios[0]!.total);
   assert.equal(result.scenarios[0]!.total, 162 * 4);

@@ -52,6 +52,10 @@ export const REFUSAL_CODES: ReadonlySet<string> = new Set([
   'kernel-refused',
   'placed-map-failed',
   'vulkan-valid-usage',
+  // GL calls that fail loudly: a persistent map on the copy path returns NULL (Wine's FIXME),
+  // no room in the client pointer ranges is GL_OUT_OF_MEMORY.
+  'gl-persistent-copy',
+  'gl-client-range-too-small',
 ]);
 
 export interface ExploreOptions {
