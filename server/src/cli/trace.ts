@@ -123,6 +123,11 @@ export interface ScenarioTrace {
   readonly window: { readonly start: string; readonly end: string };
   readonly strategy: string;
   readonly expectationsBeforeSteps: readonly TraceExpectation[];
+  /**
+   * What is mapped before step 1: the driver's device-creation mappings (`internal-mappings`),
+   * reserve-high's reservation. Empty for most scenarios (and with `--maps none`).
+   */
+  readonly setupMappings: readonly TraceMapping[];
   readonly steps: readonly TraceStep[];
   /** Simulation stopped early (maxSteps). */
   readonly truncated: boolean;
@@ -325,6 +330,7 @@ export function traceScenario(
     window: { start: formatHex(platform.window.start), end: formatHex(platform.window.end) },
     strategy: platform.strategy,
     expectationsBeforeSteps: expectsAfter.get(-1) ?? [],
+    setupMappings: maps === 'none' ? [] : shown(sim.space.vmasAt(-1)),
     steps,
     truncated: steps.length < stepCount,
   };

@@ -104,6 +104,27 @@ test('trace: mappings the kernel merged are marked, and the kernel VMA count is 
   );
 });
 
+test('trace: what is mapped before step 1 (device creation, the strategy) is listed as the set-up', () => {
+  const text =
+    'scenario "s" {\n  driver radv {\n    preset radv\n  }\n  mem = vkAllocateMemory 1MiB host-visible\n}\n';
+  const trace = buildTrace('s.drvmap', text);
+  const setup = trace.scenarios[0]!.setupMappings;
+  assert.deepEqual(
+    setup.map((m) => [m.label, m.owner, m.createdStep]),
+    [['radv internal pools', 'radv', 0]],
+  );
+  for (const maps of ['all', 'changed'] as const)
+    assert.match(
+      formatTraceText(trace, { color: false, maps }),
+      /\nset-up {2}before step 1.*\n {2}mappings \(1\):\n {4}[0-9a-f]+-[0-9a-f]+ rw-p 00000000 \[anon:radv internal pools\] {2}\(radv, set-up\)\n/,
+    );
+  // Nothing before step 1: no set-up section.
+  assert.doesNotMatch(
+    formatTraceText(buildTrace('c.drvmap', CLEAN), { color: false, maps: 'all' }),
+    /set-up/,
+  );
+});
+
 test('trace JSON: exact addresses as strings, round-trips', () => {
   const json = traceJson(buildTrace('a.drvmap', CLEAN)) as {
     scenarios: { steps: { outcome: { kind: string; value?: string } }[] }[];

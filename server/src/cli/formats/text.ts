@@ -97,7 +97,9 @@ export function formatMappingLine(m: TraceMapping, markMerge = true): string {
   // Anonymous mappings carry their label in the name ([anon:a]); file mappings get it here.
   const label = m.label !== null && !m.name.startsWith('[anon:') ? `, ${m.label}` : '';
   const merged = markMerge && m.mergedWithPrevious ? '; one VMA with the line above' : '';
-  return `${head}  (${m.owner}, step ${m.createdStep}${label}${merged})`;
+  // Made before step 1 (createdStep 0): at device creation or by the strategy's set-up.
+  const made = m.createdStep === 0 ? 'set-up' : `step ${m.createdStep}`;
+  return `${head}  (${m.owner}, ${made}${label}${merged})`;
 }
 
 function formatStep(step: TraceStep, p: Palette, maps: MapsShown): string {
@@ -132,6 +134,11 @@ function formatStep(step: TraceStep, p: Palette, maps: MapsShown): string {
 
 function formatScenario(s: ScenarioTrace, p: Palette, maps: MapsShown): string {
   let out = `${p.bold(`scenario ${s.index}${s.name !== null ? ` "${s.name}"` : ''}`)}  ${p.dim(`line ${s.line}; kernel ${s.kernel}; window ${s.window.start}..${s.window.end}`)}\n`;
+  if (s.setupMappings.length > 0) {
+    out += `\n${p.bold('set-up')}  ${p.dim('before step 1: the driver at device creation, the strategy')}\n`;
+    out += `  ${p.dim(`mappings (${s.setupMappings.length}):`)}\n`;
+    for (const m of s.setupMappings) out += `    ${formatMappingLine(m)}\n`;
+  }
   for (const e of s.expectationsBeforeSteps)
     out += `  ${e.passed === false ? p.bad('✗') : e.passed ? p.ok('✓') : '?'} line ${e.line}: ${e.text}\n`;
   for (const step of s.steps) out += formatStep(step, p, maps);
