@@ -8,6 +8,18 @@ import { exampleText } from './helpers';
 const result = explore(exampleText());
 const byStrategy = new Map(result.scenarios.map((s) => [s.strategy, s]));
 
+test('pruning: each strategy runs only the behaviours its traits split (a plain map reads no placed-map support)', () => {
+  assert.deepEqual(
+    result.scenarios.map((s) => [s.strategy, s.runs]),
+    [
+      ['remap-dontunmap', 45],
+      ['hook-mmap', 75],
+      ['placed', 81],
+      ['alias', 45],
+    ],
+  );
+});
+
 test('every scenario of examples/12 is explored over the whole driver space', () => {
   assert.deepEqual(result.problems, []);
   assert.deepEqual([...byStrategy.keys()], ['remap-dontunmap', 'hook-mmap', 'placed', 'alias']);

@@ -32,8 +32,6 @@ export function mapViolations(
   // Most maps are valid: no list until a violation, and no closure per call.
   let out: Violation[] | undefined;
   const size = memory.allocationSize;
-  const placed = driver.placed;
-  const align = placed.alignment;
   // The core rules, under the entry point's names (vkMapMemory-00678… or VkMemoryMapInfo-07958…).
   const core = info.legacyEntryPoint ? LEGACY_CORE : INFO_CORE;
   if (memory.appPointer !== undefined || memory.mapStep !== undefined) {
@@ -64,6 +62,10 @@ export function mapViolations(
       `${memory.name} was not allocated from a HOST_VISIBLE memory type`,
     );
   if (!info.placed) return out ?? NO_VIOLATIONS;
+  // Read only for a placed map: exploration records each trait a run reads, and a plain map
+  // must not make the driver's placed-map support a dimension of it.
+  const placed = driver.placed;
+  const align = placed.alignment;
   if (info.legacyEntryPoint) {
     out = withViolation(
       out,
