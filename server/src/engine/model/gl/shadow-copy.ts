@@ -5,7 +5,7 @@
 // (expect performance issues)"); at unmap the shadow is copied back only if the map had
 // GL_MAP_WRITE_BIT (copy_length = length). Only the offset's 16-byte alignment is kept.
 // GL_MAP_PERSISTENT_BIT cannot work on a copy: FIXME, and the map fails.
-import { MAP_ANONYMOUS, MAP_FIXED_NOREPLACE, MAP_PRIVATE, PROT_READ, PROT_WRITE } from '../../kernel/types';
+import { allocateInWindow } from '../strategies/window-allocation';
 import { alignUp, formatHex, formatSize } from '../../numbers';
 import type { GlBuffer, GlMap } from './buffer';
 import type { GlContext, GlMapOutcome } from './context';
@@ -34,30 +34,15 @@ export function copyMap(
   const need = length + (offset & 0xfn);
   if (!buffer.shadow || buffer.shadow.size < need) {
     if (buffer.shadow) sim.munmap('wine', buffer.shadow.start, buffer.shadow.size);
-    const granularity = sim.platform.allocationGranularity;
     const size = alignUp(need, sim.pageSize);
-    const low = sim.findWindowSpace(size, granularity);
+    const low = allocateInWindow(sim, size, 'commit', `${buffer.name} (GL shadow)`);
     if (low === undefined) {
-      sim.finding('window-exhausted', sim.describeNoRoom(size));
       buffer.shadow = undefined;
       // unix_wgl.c: GL_OUT_OF_MEMORY, and the host map is undone before returning NULL.
       sim.note('wine', `glUnmapBuffer(${buffer.name})`, '', true);
       ctx.ops.unmapOwnPointer(buffer.memory);
       return { ok: false, result: 'GL_OUT_OF_MEMORY', reason: 'no room in the window for the shadow copy' };
     }
-    const made = sim.mmap(
-      'wine',
-      {
-        addr: low,
-        length: size,
-        prot: PROT_READ | PROT_WRITE,
-        flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
-        fd: -1,
-        offset: 0n,
-      },
-      `${buffer.name} (GL shadow)`,
-    );
-    if (!made.ok) return { ok: false, result: 'GL_OUT_OF_MEMORY', reason: made.reason };
     buffer.shadow = { start: low, size };
   }
   const pointer = buffer.shadow.start + (offset & 0xfn);

@@ -5,9 +5,9 @@
 // is buffer_vm_alloc(buffer->size) in the window plus vkMapMemory2KHR(PLACED, WHOLE_SIZE), and
 // returns vm_ptr + offset; unmap is vkUnmapMemory2KHR(UNMAP_RESERVE), and the range stays the
 // buffer's for the next map.
-import { MAP_ANONYMOUS, MAP_FIXED_NOREPLACE, MAP_PRIVATE, PROT_READ, PROT_WRITE } from '../../kernel/types';
 import { alignUp, formatSize } from '../../numbers';
 import { placeMap, unplace } from '../strategies/placed';
+import { allocateInWindow } from '../strategies/window-allocation';
 import type { GlBuffer } from './buffer';
 import type { GlContext, GlMapOutcome } from './context';
 
@@ -43,25 +43,11 @@ export function vulkanMap(ctx: GlContext, buffer: GlBuffer, offset: bigint): GlM
   let low: bigint;
   if (kept && kept.size >= size) low = kept.start;
   else {
-    const found = sim.findWindowSpace(size, granularity);
-    if (found === undefined) {
-      sim.finding('window-exhausted', sim.describeNoRoom(size));
-      // As on the copy path: GL_OUT_OF_MEMORY, and glMapBufferRange returns NULL.
+    const found = allocateInWindow(sim, size, 'commit', `${buffer.name} (wine VM)`);
+    // As on the copy path: GL_OUT_OF_MEMORY, and glMapBufferRange returns NULL.
+    if (found === undefined)
       return { ok: false, result: 'GL_OUT_OF_MEMORY', reason: 'buffer_vm_alloc found no room in the window' };
-    }
     low = found;
-    sim.mmap(
-      'wine',
-      {
-        addr: low,
-        length: size,
-        prot: PROT_READ | PROT_WRITE,
-        flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
-        fd: -1,
-        offset: 0n,
-      },
-      `${buffer.name} (wine VM)`,
-    );
     memory.windowRange = { start: low, size };
   }
   const result = placeMap({ sim, ops: ctx.ops, memories: [], appMapped: [] }, memory, low, {
