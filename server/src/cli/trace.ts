@@ -264,7 +264,9 @@ export function traceScenario(
     const now = new Set(after);
     const added = shown(after.filter((v) => !old.has(v)));
     const removed = shown(before.filter((v) => !now.has(v)));
-    const key = (m: TraceMapping) => JSON.stringify(m);
+    // What the listing prints: the merge mark is not shown with --maps changed, so a mapping
+    // whose only change is that mark is no change here.
+    const key = (m: TraceMapping) => JSON.stringify({ ...m, mergedWithPrevious: undefined });
     const removedKeys = new Set(removed.map(key));
     const addedKeys = new Set(added.map(key));
     before = after;

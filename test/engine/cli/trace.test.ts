@@ -97,10 +97,24 @@ test('trace: mappings the kernel merged are marked, and the kernel VMA count is 
   assert.match(shown, /\[anon:b\] {2}\(host, step 2; one VMA with the line above\)/);
   // Nothing merged: the count is not repeated.
   assert.match(shown, /\n {2}mappings \(1\):\n/);
-  // `--maps changed` lists b without the line above it: no merge mark there.
-  assert.doesNotMatch(
-    formatTraceText(trace, { color: false, maps: 'changed' }),
-    /one VMA with the line above/,
+  // `--maps changed` lists b without the line above it: no merge mark there, and a mapping whose
+  // only change is that mark is not listed as removed and added again.
+  const changed = formatTraceText(trace, { color: false, maps: 'changed' });
+  assert.doesNotMatch(changed, /one VMA with the line above/);
+  assert.doesNotMatch(changed, /\n {2}- /);
+  // Top-down, b lands below a and a becomes the merged one: still only `+ b` at step 2.
+  const below = buildTrace(
+    'b.drvmap',
+    'scenario "m" {\n  a = mmap 64KiB rw private anon\n  b = mmap 64KiB rw private anon\n}\n',
+    { maps: 'changed' },
+  );
+  const step2 = formatTraceText(below, { color: false, maps: 'changed' }).split('step 2  line')[1]!;
+  assert.deepEqual(
+    step2
+      .split('\n')
+      .filter((l) => /^ {2}[-+] /.test(l))
+      .map((l) => `${l.slice(2, 3)} ${/\[anon:\w+\]/.exec(l)?.[0]}`),
+    ['+ [anon:b]'],
   );
 });
 

@@ -231,3 +231,35 @@ test('a GL persistent map that Wine answers with NULL (copy path) is refused, no
   assert.equal(copy?.verdict, 'refused');
   assert.equal(copy?.when, 'placed-map = none');
 });
+
+test('an expectation left unchecked by a failed map follows from it: the map decides (refused)', () => {
+  const text = `scenario "refused then expect" {
+  strategy placed
+  driver gpu {
+    placed-map any
+  }
+  mem = vkAllocateMemory 1MiB host-visible coherent
+  p = vkMapMemory mem
+  w = app writes p, 64
+  expect app reads p, 64 == w
+}
+`;
+  const s = explore(text).scenarios[0]!;
+  assert.equal(s.summary, 'placed: refused under 1 of 2 driver behaviours; safe only when placed-map = 4KiB');
+  assert.equal(s.classes[0]!.hazard, 'placed-unsupported');
+});
+
+test('a bare `any` after a concrete line opens every trait again', () => {
+  const text = `scenario "a" {
+  strategy placed
+  driver gpu {
+    any
+    maps pool
+    any
+  }
+  mem = vkAllocateMemory 64KiB host-visible coherent
+  p = vkMapMemory mem
+}
+`;
+  assert.ok(explore(text).scenarios[0]!.dimensions.some((d) => d.key === 'maps'));
+});

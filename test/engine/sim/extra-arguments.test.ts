@@ -70,6 +70,10 @@ test('a misspelt word on a Vulkan or GL call is reported too (it was dropped, an
   assert.deepEqual(problems('  b = glBufferData 64KiB\n  q = glMapBufferRange b, 0, 4KiB write wrte'), [
     'unknown-word: `wrte` is not a word glMapBufferRange knows; did you mean `write`?',
   ]);
+  // The KHR spelling of the call knows the same words.
+  assert.deepEqual(problems('  m = vkAllocateMemory 64KiB host-visible\n  p = vkMapMemory2KHR m placd'), [
+    'unknown-word: `placd` is not a word vkMapMemory2KHR knows; did you mean `placed`?',
+  ]);
   assert.deepEqual(problems('  m = vkAllocateMemory 64KiB host-visible 8KiB'), [
     'syntax-error: vkAllocateMemory takes 1 value; this one is extra',
   ]);

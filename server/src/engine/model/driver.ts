@@ -162,6 +162,8 @@ export function readDriver(node: DriverNode, problems: LanguageProblem[]): Drive
     const spec = TRAIT_BY_NAME.get(name);
     // `any`: the behaviour is left open for exploration (docs/explore.md).
     if (name === 'any' && trait.words.length === 0 && trait.args.length === 0) {
+      // Every trait open again, also those an earlier line closed.
+      for (const entry of [...open]) if (entry.startsWith(CLOSED)) open.delete(entry);
       open.add('*');
       continue;
     }

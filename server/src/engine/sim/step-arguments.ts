@@ -1,7 +1,7 @@
 // A step's numeric arguments: its positional values (`mremap old, size, new`) and its keyword
 // options (`at 0x7000_0000`), each evaluated in the name scope. Every step reads them, so they
 // are plain loops: a `find` with an arrow makes a closure per call.
-import { VERB_BY_NAME, verbOptions, verbWords } from '../language/vocabulary';
+import { canonicalVerb, VERB_BY_NAME, verbOptions, verbWords } from '../language/vocabulary';
 import type { Argument, Option, StepNode } from '../syntax/ast';
 import { closestWord } from '../language/closest-word';
 import type { StepContext } from './step-context';
@@ -62,7 +62,7 @@ export function reportExtraArgument(
 ): void {
   const verb = step.verb.name;
   if (arg.kind === 'name' && !context.scope.has(arg.name)) {
-    const spec = VERB_BY_NAME.get(verb);
+    const spec = VERB_BY_NAME.get(canonicalVerb(verb));
     const known = spec ? [...verbWords(spec), ...verbOptions(spec)] : [];
     const similar = closestWord(arg.name, known);
     context.problems.report(
