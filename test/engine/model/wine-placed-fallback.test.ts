@@ -133,31 +133,6 @@ test('Turnip maps at allocation only cached non-coherent memory (H3): placing co
   assert.equal(callsOf(text('host-visible cached'), 0).length, 2);
 });
 
-test('an explicit placed map: the BO rounded to the driver alignment, past the placed pages, over another reservation is fixed-clobber (H7)', () => {
-  const text = (reservation: string, neighbour: string) => `scenario "spill" {
-  driver gpu {
-    placed-map 64KiB
-  }
-  res = reserve ${reservation} at 0x2000_0000 by wine
-  nb = reserve 64KiB at ${neighbour} by wine
-  m = vkAllocateMemory 68KiB host-visible
-  p = vkMapMemory2 m placed at 0x2000_0000 size 68KiB
-}
-`;
-  const found = analyseDocument(text('68KiB', '0x2001_1000')).diagnostics;
-  const spill = found.filter((d) => d.code === 'fixed-clobber');
-  assert.equal(spill.length, 1, found.map((d) => d.message).join('\n'));
-  assert.match(
-    spill[0]!.message,
-    /maps 128 KiB at 0x2000_0000 .*past the 68 KiB placed there, over nb of wine, .*\(H7\)/,
-  );
-  // The rest of the map's own reservation is no spill.
-  assert.deepEqual(
-    analyseDocument(text('128KiB', '0x2002_0000')).diagnostics.filter((d) => d.code === 'fixed-clobber'),
-    [],
-  );
-});
-
 test("the trace names who makes each call: Wine's placed map and host import are Wine's, an explicit one the step's actor", () => {
   const placedByWine = `scenario "w" {\n  strategy placed\n  m = vkAllocateMemory 64KiB host-visible\n  p = vkMapMemory m\n}\n`;
   assert.deepEqual(

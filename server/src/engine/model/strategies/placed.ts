@@ -4,7 +4,6 @@
 // (facts vulkan-wine §3.3). The driver maps the BO itself with MAP_FIXED over the reservation.
 import { alignUp, formatHex, formatSize, maxBig } from '../../numbers';
 import { mapViolations } from '../placed-validity';
-import { isReservation } from '../../sim/reservations';
 import { FormattedEvent, type VkMemory } from '../vk-memory';
 import { allocateInWindow } from './window-allocation';
 import { passThrough, type MapOutcome, type Strategy, type StrategyContext } from './strategy';
@@ -88,34 +87,6 @@ function directMap(ctx: StrategyContext, memory: VkMemory, offset: bigint, size:
 }
 
 const wineUnmapText = (name: string) => `vkUnmapMemory(${name}) (Wine: the mapping does not fit 32 bits)`;
-
-/**
- * H7 for an explicit placed map (`vkMapMemory2 m placed at X`): the driver maps the BO rounded to
- * its alignment, past the pages the application placed. What lies there is replaced: a live
- * mapping is reported by `fixed-clobber`'s own check, a reservation (address space held for
- * another map) here.
- */
-function checkSpill(
-  ctx: StrategyContext,
-  address: bigint,
-  placedSize: bigint,
-  mapSize: bigint,
-  alignment: bigint,
-): void {
-  const sim = ctx.sim;
-  const placedEnd = address + alignUp(placedSize, sim.pageSize);
-  if (mapSize <= placedEnd - address) return;
-  // The rest of the reservation the map was placed in is the application's to fill.
-  const at = sim.space.vmaAt(sim.pageOf(address));
-  const victim = sim.space
-    .overlapping(sim.pageOf(placedEnd), sim.pageOf(address + mapSize - 1n) + 1)
-    .find((v) => isReservation(v) && !(at && v.label === at.label && v.owner === at.owner));
-  if (!victim) return;
-  sim.finding(
-    'fixed-clobber',
-    `the driver maps ${formatSize(mapSize)} at ${formatHex(address)} (allocationSize rounded to ${formatSize(alignment)}), past the ${formatSize(placedEnd - address)} placed there, over ${victim.label ?? 'a reservation'} of ${victim.owner}, which MAP_FIXED replaces (H7)`,
-  );
-}
 
 /** NtFreeVirtualMemory(MEM_RELEASE) of the window range Wine reserved for the map. */
 function releaseReservation(ctx: StrategyContext, memory: VkMemory): void {
@@ -209,8 +180,7 @@ export function placeMap(
       'fixed-clobber',
       `the driver maps ${formatSize(mapSize)} (allocationSize rounded to ${formatSize(driver.placed.alignment)}), past the ${formatSize(memory.windowRange.size)} reserved at ${formatHex(memory.windowRange.start)} (H7)`,
     );
-  } else if (!memory.windowRange)
-    checkSpill(ctx, address, o.size ?? memory.allocationSize - o.offset, mapSize, driver.placed.alignment);
+  }
   const result = ctx.ops.mapOwnPointer(memory, { address, fixed: true });
   if (!result.ok)
     return {
