@@ -241,3 +241,13 @@ test('a Vulkan-backed GL buffer is a BO of its own even on a pool driver, so it 
 `;
   assert.deepEqual(shown(text), []);
 });
+
+test('a GL buffer is not a Vulkan memory object: vkFreeMemory and vkMapMemory refuse it', () => {
+  const problems = shown(
+    `scenario "g" {\n  b = glBufferData 64KiB\n  vkFreeMemory b\n  p = vkMapMemory b\n}\n`,
+  );
+  assert.deepEqual(problems, [
+    'wrong-kind: `b` is an OpenGL buffer, not a Vulkan memory object: vkFreeMemory does not take it',
+    'wrong-kind: `b` is an OpenGL buffer, not a Vulkan memory object: vkMapMemory does not take it',
+  ]);
+});

@@ -96,6 +96,8 @@ export type MemoryArg = (argument: Argument | undefined) => VkMemory | undefined
 
 export class VulkanLayer {
   readonly memories: VkMemory[] = [];
+  /** The same objects, for the check that a name is Vulkan's (GL buffers are memory objects too). */
+  private readonly ownMemories = new Set<VkMemory>();
   /** The memory each successful map step mapped for the app: a pointer name's provenance (H5). */
   private readonly appMapAt = new Map<number, VkMemory>();
   /** Memories mapped with VK_MEMORY_MAP_PLACED_BIT_EXT now: vkUnmapMemory2 undoes the placement. */
@@ -197,7 +199,17 @@ export class VulkanLayer {
     memoryArg: MemoryArg,
   ): Outcome {
     if (verb === 'vkAllocateMemory') return this.allocate(step, actor, evaluateArg);
-    const memory = memoryArg(step.args[0]);
+    const named = memoryArg(step.args[0]);
+    // A GL buffer is a memory object of the GL layer's: Vulkan calls do not take it.
+    const memory = named && this.ownMemories.has(named) ? named : undefined;
+    if (named && !memory) {
+      this.sim.problems.push({
+        code: 'wrong-kind',
+        range: step.args[0]!,
+        message: `\`${named.name}\` is an OpenGL buffer, not a Vulkan memory object: ${verb} does not take it`,
+      });
+      return NO_MEMORY_OUTCOME;
+    }
     if (!memory) {
       if (!step.args[0])
         this.sim.problems.push({
@@ -404,6 +416,7 @@ export class VulkanLayer {
       history: new FormattedEvent(this.sim.stepIndex, allocatedText, { size, driver: driver.name }),
     });
     this.memories.push(memory);
+    this.ownMemories.add(memory);
     this.sim.noteFormatted('app', vkAllocateMemoryText, memory, '= VK_SUCCESS', true);
     const ops = this.opsFor(memory);
     ops.start();
