@@ -147,3 +147,23 @@ test('reserve-high reserves everything above 4 GiB: maps land low top-down; the 
   );
   assert.match(legacy[0]!.message, /fails with ENOMEM/);
 });
+
+test('`caches-pointer no` with `backing anon` cannot hold and says so; `caches-pointer any` with it is for explore', () => {
+  const no = driverOf('    preset lavapipe\n    caches-pointer no');
+  assert.deepEqual(no.problems, [
+    'unknown-word: a driver with `backing anon` has no GPU: its accesses always go through its CPU pointer, so `caches-pointer no` cannot hold',
+  ]);
+  assert.deepEqual(driverOf('    backing anon\n    caches-pointer any').problems, []);
+});
+
+test('`vkMapMemory2 m at X` without `placed`: the address would be ignored, and that is said', () => {
+  const text = (words: string) =>
+    `scenario "a" {\n  res = reserve 64KiB at 0x2000_0000 by wine\n  m = vkAllocateMemory 64KiB host-visible\n  p = vkMapMemory2 m ${words}at 0x2000_0000\n}\n`;
+  assert.deepEqual(
+    analyseDocument(text('')).diagnostics.map((d) => d.message),
+    [
+      '`at` gives pPlacedAddress, which the driver reads only with `placed` (VK_MEMORY_MAP_PLACED_BIT_EXT): add `placed`, or drop `at` for a plain map',
+    ],
+  );
+  assert.deepEqual(analyseDocument(text('placed ')).diagnostics, []);
+});

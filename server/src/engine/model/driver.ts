@@ -315,6 +315,17 @@ export function readDriver(node: DriverNode, problems: LanguageProblem[]): Drive
       }
     }
   }
+  // A software driver's memory (backing anon) has no GPU: every access goes through its CPU
+  // pointer, whatever the line says (exploration leaves this combination out as impossible).
+  const cachesLine = sources.get('caches-pointer');
+  if (traits.backing === 'anon' && !traits.cachesPointer && cachesLine?.words[0]?.name === 'no') {
+    problems.push({
+      code: 'unknown-word',
+      range: cachesLine.words[0] ?? cachesLine,
+      message:
+        'a driver with `backing anon` has no GPU: its accesses always go through its CPU pointer, so `caches-pointer no` cannot hold',
+    });
+  }
   if (traits.maps === 'pool' && traits.poolSize < 4096n) {
     problems.push({
       code: 'number-out-of-range',

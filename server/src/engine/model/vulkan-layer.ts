@@ -275,6 +275,16 @@ export class VulkanLayer {
       case 'vkMapMemory2': {
         const address = optionValue(step, 'at', actor, evaluateArg);
         const isPlaced = hasWord(step, 'placed');
+        // (With an extra word on the line, a misspelt `placed` most likely, that word is reported.)
+        if (!isPlaced && address !== undefined && step.args.length <= 1)
+          // The placed info (pPlacedAddress) is read only with VK_MEMORY_MAP_PLACED_BIT_EXT: an
+          // address without `placed` is ignored by the driver, which is surely not what was meant.
+          this.sim.problems.push({
+            code: 'unknown-word',
+            range: step,
+            message:
+              '`at` gives pPlacedAddress, which the driver reads only with `placed` (VK_MEMORY_MAP_PLACED_BIT_EXT): add `placed`, or drop `at` for a plain map',
+          });
         if (!isPlaced) {
           const v = mapViolations(
             memory,
