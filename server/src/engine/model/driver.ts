@@ -129,6 +129,13 @@ export function winePlacesMaps(driver: DriverTraits): boolean {
  */
 const CLOSED = '!';
 
+/** `maps any`: the trait's one value is `any` (read as a word or as a name). */
+function isAnyLine(trait: TraitNode): boolean {
+  const isAny =
+    trait.words[0]?.name === 'any' || (trait.args[0]?.kind === 'name' && trait.args[0].name === 'any');
+  return isAny && trait.words.length + trait.args.length === 1;
+}
+
 /** Whether exploration varies `trait` of this driver. */
 export function isTraitOpen(driver: DriverModel, trait: string): boolean {
   const open = driver.openTraits;
@@ -167,9 +174,7 @@ export function readDriver(node: DriverNode, problems: LanguageProblem[]): Drive
       open.add('*');
       continue;
     }
-    const isAny =
-      trait.words[0]?.name === 'any' || (trait.args[0]?.kind === 'name' && trait.args[0].name === 'any');
-    if (spec && name !== 'preset' && isAny && trait.words.length + trait.args.length === 1) {
+    if (spec && name !== 'preset' && isAnyLine(trait)) {
       open.add(name);
       open.delete(CLOSED + name);
       sources.set(name, trait);
@@ -188,10 +193,7 @@ export function readDriver(node: DriverNode, problems: LanguageProblem[]): Drive
     }
     const previous = sources.get(name);
     // `maps any` then `maps at-map` is how a trait is closed again: not a duplicate.
-    const previousWasAny =
-      previous?.words[0]?.name === 'any' ||
-      (previous?.args[0]?.kind === 'name' && previous.args[0].name === 'any');
-    if (previous && name !== 'preset' && !previousWasAny) {
+    if (previous && name !== 'preset' && !isAnyLine(previous)) {
       problems.push({
         code: 'duplicate-setting',
         range: trait.keyword,

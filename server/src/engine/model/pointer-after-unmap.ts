@@ -16,10 +16,48 @@ export interface StalePointerUse {
 }
 
 /**
+ * Which step's map call gave 32-bit code a pointer into which object: the provenance an access
+ * through a named pointer is checked against. One per API layer (VulkanLayer, GlLayer).
+ */
+export class AppMapSteps {
+  private readonly byStep = new Map<number, VkMemory>();
+
+  /** `mapCall`: the call that gives the pointers, for the message (vkMapMemory, glMapBufferRange). */
+  constructor(private readonly mapCall: string) {}
+
+  note(step: number, memory: VkMemory): void {
+    this.byStep.set(step, memory);
+  }
+
+  /** Whether any step mapped memory for 32-bit code: raw scenarios skip the check altogether. */
+  get any(): boolean {
+    return this.byStep.size > 0;
+  }
+
+  has(step: number): boolean {
+    return this.byStep.has(step);
+  }
+
+  /**
+   * The memory `use` reaches through a pointer whose map has ended, or undefined (every access
+   * through a live pointer comes here first, so this is all it costs).
+   */
+  ended(use: StalePointerUse): VkMemory | undefined {
+    const memory = this.byStep.get(use.mapStep);
+    return memory === undefined || memory.mapStep === use.mapStep ? undefined : memory;
+  }
+
+  /** Reports `use` of `memory` (from `ended`). `mappedNow`: what 32-bit code has mapped now. */
+  report(sim: Simulation, memory: VkMemory, use: StalePointerUse, mappedNow: readonly VkMemory[]): void {
+    reportPointerAfterUnmap(sim, memory, this.mapCall, use, mappedNow);
+  }
+}
+
+/**
  * Reports `use` when `memory` (mapped at `use.mapStep` by `mapCall`) is no longer mapped by that
  * map. `mappedNow`: the objects 32-bit code has mapped now, to say whose the address is.
  */
-export function reportPointerAfterUnmap(
+function reportPointerAfterUnmap(
   sim: Simulation,
   memory: VkMemory,
   mapCall: string,
@@ -27,7 +65,6 @@ export function reportPointerAfterUnmap(
   mappedNow: readonly VkMemory[],
 ): void {
   const { actor, kind, address, mapStep, fault } = use;
-  if (memory.mapStep === mapStep) return;
   const after = (text: string) => memory.history.find((e) => e.step > mapStep && e.text === text);
   const unmapped = after('unmapped');
   const freed = after('freed');

@@ -12,11 +12,11 @@ import { stepHasWord } from '../sim/words';
 import { addressOutcome, describeSegments, OK_OUTCOME } from '../sim/outcome';
 import type { DriverModel } from './driver';
 import { DriverOps } from './driver-ops';
-import { mapViolations, unmapViolations } from './placed-validity';
+import { mapViolations, unmapViolations, type Violation } from './placed-validity';
 import { deviceContents, FormattedEvent, newMemory, type VkMemory } from './vk-memory';
 import { allocatingDriver } from './allocating-driver';
-import { fitsButOutsideWindow } from './window-text';
-import { reportPointerAfterUnmap } from './pointer-after-unmap';
+import { fitsButOutsideWindow, outsideWindow } from './window-text';
+import { AppMapSteps, type StalePointerUse } from './pointer-after-unmap';
 import type { StrategyName } from '../sim/platform';
 import { passThrough, type Strategy, type StrategyContext } from './strategies/strategy';
 import { remapStrategy } from './strategies/remap';
@@ -99,19 +99,10 @@ export class VulkanLayer {
   /** The same objects, for the check that a name is Vulkan's (GL buffers are memory objects too). */
   private readonly ownMemories = new Set<VkMemory>();
   /** The memory each successful map step mapped for the app: a pointer name's provenance (H5). */
-  private readonly appMapAt = new Map<number, VkMemory>();
+  readonly appMaps = new AppMapSteps('vkMapMemory');
   /** Memories mapped with VK_MEMORY_MAP_PLACED_BIT_EXT now: vkUnmapMemory2 undoes the placement. */
   private readonly placedNow = new Set<VkMemory>();
 
-  /** Some step has mapped memory for the app (so an address may name such a pointer). */
-  get mappedForApp(): boolean {
-    return this.appMapAt.size > 0;
-  }
-
-  /** The step mapped memory for the app: its result is a pointer 32-bit code holds. */
-  isAppMapStep(step: number): boolean {
-    return this.appMapAt.has(step);
-  }
   /** The memories with an app pointer now, in allocation order (see StrategyContext.appMapped). */
   private readonly appMapped: VkMemory[] = [];
   private readonly ops = new Map<string, DriverOps>();
@@ -247,15 +238,7 @@ export class VulkanLayer {
           },
           this.appMapped,
         );
-        let broken: string | undefined;
-        for (const x of v) {
-          const since =
-            x.vuid.endsWith('-00678') && memory.mapStep !== undefined
-              ? ` (since step ${memory.mapStep + 1})`
-              : '';
-          this.sim.finding('vulkan-valid-usage', `${x.vuid}: ${x.message}${since}`);
-          if (!x.vuid.endsWith('-09568')) broken ??= x.vuid;
-        }
+        const broken = this.reportMapRules(memory, v);
         if (broken !== undefined)
           return { kind: 'vk', result: 'VK_ERROR_MEMORY_MAP_FAILED', reason: `the call breaks ${broken}` };
         const size = sizeOption ?? memory.allocationSize - offset;
@@ -265,7 +248,7 @@ export class VulkanLayer {
         memory.appPointer = result.pointer;
         this.noteAppMapped(memory);
         memory.mapStep = this.sim.stepIndex;
-        this.appMapAt.set(this.sim.stepIndex, memory);
+        this.appMaps.note(this.sim.stepIndex, memory);
         memory.mapOffset = offset;
         memory.mapSize = size;
         memory.history.push(new FormattedEvent(this.sim.stepIndex, mappedForAppText, result.pointer));
@@ -292,20 +275,16 @@ export class VulkanLayer {
             { placed: false, placedAddress: undefined, offset, size: sizeOption, legacyEntryPoint: false },
             this.appMapped,
           );
-          for (const x of v) this.sim.finding('vulkan-valid-usage', `${x.vuid}: ${x.message}`);
+          const broken = this.reportMapRules(memory, v);
           this.sim.note(
             actor,
             `vkMapMemory2KHR(${memory.name}, offset=${formatHex(offset)}, size=${sizeOption === undefined ? 'VK_WHOLE_SIZE' : formatSize(sizeOption)})`,
             '',
-            v.length === 0,
+            broken === undefined,
           );
           // As for vkMapMemory: a call that breaks a core rule is not simulated further.
-          if (v.length > 0)
-            return {
-              kind: 'vk',
-              result: 'VK_ERROR_MEMORY_MAP_FAILED',
-              reason: `the call breaks ${v[0]!.vuid}`,
-            };
+          if (broken !== undefined)
+            return { kind: 'vk', result: 'VK_ERROR_MEMORY_MAP_FAILED', reason: `the call breaks ${broken}` };
           const result = passThrough.map(ctx, memory, offset, sizeOption ?? memory.allocationSize - offset);
           if (!result.ok) return { kind: 'vk', result: result.vkResult, reason: result.reason };
           this.markMapped(memory, result.pointer, offset, sizeOption);
@@ -314,7 +293,6 @@ export class VulkanLayer {
         const result = placeMap(ctx, memory, address ?? 0n, {
           offset,
           size: sizeOption,
-          byWine: false,
           caller: actor,
         });
         if (!result.ok) return { kind: 'vk', result: result.vkResult, reason: result.reason };
@@ -460,7 +438,7 @@ export class VulkanLayer {
     memory.appPointer = pointer;
     this.noteAppMapped(memory);
     memory.mapStep = this.sim.stepIndex;
-    this.appMapAt.set(this.sim.stepIndex, memory);
+    this.appMaps.note(this.sim.stepIndex, memory);
     memory.mapOffset = offset;
     memory.mapSize = size ?? memory.allocationSize - offset;
     memory.history.push({ step: this.sim.stepIndex, text: `mapped at ${formatHex(pointer)}` });
@@ -479,13 +457,31 @@ export class VulkanLayer {
     memory.history.push({ step: this.sim.stepIndex, text: 'unmapped' });
   }
 
+  /**
+   * Reports the rules an application's map call breaks, and answers the first core rule among
+   * them (undefined when none): such a call is not simulated further. The PLACED flag on
+   * vkMapMemory (09568) is reported but does not stop the map.
+   */
+  private reportMapRules(memory: VkMemory, violations: readonly Violation[]): string | undefined {
+    let broken: string | undefined;
+    for (const x of violations) {
+      // Already mapped (00678 / 07958): say since when.
+      const since =
+        (x.vuid.endsWith('-00678') || x.vuid.endsWith('-07958')) && memory.mapStep !== undefined
+          ? ` (since step ${memory.mapStep + 1})`
+          : '';
+      this.sim.finding('vulkan-valid-usage', `${x.vuid}: ${x.message}${since}`);
+      if (!x.vuid.endsWith('-09568')) broken ??= x.vuid;
+    }
+    return broken;
+  }
+
   /** A pointer handed to 32-bit code must lie inside the window: it sees only the low 32 bits. */
   private checkWindow(memory: VkMemory, pointer: bigint, size: bigint): void {
-    const { start, end } = this.sim.platform.window;
-    if (pointer >= start && pointer + size <= end) return;
+    const gets = outsideWindow(this.sim.platform, pointer, size);
+    if (gets === undefined) return;
     const escaped =
       this.sim.platform.strategy === 'hook-mmap' ? this.opsFor(memory).escapeOf(memory) : undefined;
-    const gets = `32-bit code gets ${formatHex(pointer)}${pointer + size > end && pointer < end ? ` (its last byte ${formatHex(pointer + size - 1n)})` : ''}, outside the window ${formatHex(start)}..${formatHex(end)}`;
     // Wine refuses a pointer only when it has bits above 32 (vulkan-wine §3.3 step 5); one that
     // fits is handed over unchanged, and the window is what the process's 32-bit code expects.
     const consequence =
@@ -737,27 +733,10 @@ export class VulkanLayer {
     );
   }
 
-  /**
-   * An access through a pointer that a vkMapMemory gave, made after that mapping ended
-   * (vkUnmapMemory, vkFreeMemory): the application's H5. `mapStep` is the step whose result the
-   * address starts from.
-   */
-  checkPointerAfterUnmap(
-    actor: string,
-    kind: 'read' | 'write',
-    address: bigint,
-    mapStep: number,
-    fault: string | undefined,
-  ): void {
-    const memory = this.appMapAt.get(mapStep);
-    if (memory === undefined) return;
-    reportPointerAfterUnmap(
-      this.sim,
-      memory,
-      'vkMapMemory',
-      { actor, kind, address, mapStep, fault },
-      this.appMapped,
-    );
+  /** An access through a pointer a vkMapMemory gave, after that mapping ended (H5). */
+  checkPointerAfterUnmap(use: StalePointerUse): void {
+    const memory = this.appMaps.ended(use);
+    if (memory) this.appMaps.report(this.sim, memory, use, this.appMapped);
   }
 
   /** 32-bit code touching an address it cannot hold. */

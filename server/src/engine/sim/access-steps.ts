@@ -42,7 +42,7 @@ export function accessStep(
   const reached = addressReached(actor, address);
   // Only where a vkMapMemory or glMapBufferRange pointer can be named: raw scenarios pay nothing.
   const base =
-    addressArg.kind !== 'number' && (vulkan.mappedForApp || gl.mappedForApp)
+    addressArg.kind !== 'number' && (vulkan.appMaps.any || gl.appMaps.any)
       ? baseStep(context, addressArg)
       : undefined;
   if (verb === 'write') {
@@ -67,14 +67,14 @@ export function accessStep(
 function checkAfterUnmap(
   context: StepContext,
   actor: string,
-  verb: 'write' | 'read',
+  kind: 'write' | 'read',
   address: bigint,
   mapStep: number,
   result: AccessResult,
 ): void {
-  const fault = result.ok ? undefined : result.signal;
-  const layer = context.vulkan.isAppMapStep(mapStep) ? context.vulkan : context.gl;
-  layer.checkPointerAfterUnmap(actor, verb, address, mapStep, fault);
+  const use = { actor, kind, address, mapStep, fault: result.ok ? undefined : result.signal };
+  if (context.vulkan.appMaps.has(mapStep)) context.vulkan.checkPointerAfterUnmap(use);
+  else context.gl.checkPointerAfterUnmap(use);
 }
 
 /**
@@ -103,7 +103,7 @@ function baseStep(context: StepContext, expression: Expression): number | undefi
   let found: number | undefined;
   for (const [name, sign] of signs) {
     const step = sign === 1 ? stepOf(name) : undefined;
-    if (step === undefined || !(context.vulkan.isAppMapStep(step) || context.gl.isAppMapStep(step))) continue;
+    if (step === undefined || !(context.vulkan.appMaps.has(step) || context.gl.appMaps.has(step))) continue;
     if (found !== undefined) return undefined; // two pointers: not an offset of one
     found = step;
   }

@@ -160,7 +160,7 @@ class ScenarioRunner {
     } else {
       checkExclusiveWords(this.problems, step, spec);
       sim.userfaultfd.step = index;
-      outcome = this.dispatch(step, verbName, actor);
+      outcome = this.dispatch(step, verbName, spec, actor);
       afterUffdStep(sim);
     }
     const calls = sim.takeCalls();
@@ -186,7 +186,7 @@ class ScenarioRunner {
     else vulkan.setupCalls = vulkan.setupCalls.concat(calls);
   }
 
-  private dispatch(step: StepNode, verb: string, actor: string): Outcome {
+  private dispatch(step: StepNode, verb: string, spec: VerbSpec, actor: string): Outcome {
     const context = this.context;
     switch (verb) {
       case 'mmap':
@@ -212,7 +212,7 @@ class ScenarioRunner {
         // Every other verb is an API call: OpenGL's start with `gl`, the rest are Vulkan's. The
         // layers read the values they take; a word they do not know parses as one more value
         // (`vkMapMemory2 m placd`) and is reported here rather than silently dropped.
-        reportExtraValues(context, step, VERB_BY_NAME.get(verb));
+        reportExtraValues(context, step, spec);
         const { scope } = context;
         const layer = verb.startsWith('gl') ? context.gl : context.vulkan;
         return layer.execute(step, verb, actor, scope.evaluate, scope.memoryNamed);
@@ -241,8 +241,8 @@ function settingsAndDeclarations(body: readonly Statement[]): {
 }
 
 /** The values after the last one an API verb takes: each is reported (a misspelt word, most likely). */
-function reportExtraValues(context: StepContext, step: StepNode, spec: VerbSpec | undefined): void {
-  if (!spec || step.args.length <= spec.args.length) return;
+function reportExtraValues(context: StepContext, step: StepNode, spec: VerbSpec): void {
+  if (step.args.length <= spec.args.length) return;
   const takes = spec.args.length;
   for (let i = takes; i < step.args.length; i++)
     reportExtraArgument(context, step, step.args[i]!, `${takes} ${takes === 1 ? 'value' : 'values'}`);

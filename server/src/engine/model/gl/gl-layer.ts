@@ -15,9 +15,9 @@ import type { DriverModel } from '../driver';
 import { DriverOps } from '../driver-ops';
 import { newMemory, type VkMemory } from '../vk-memory';
 import { allocatingDriver } from '../allocating-driver';
-import { fitsButOutsideWindow } from '../window-text';
+import { fitsButOutsideWindow, outsideWindow } from '../window-text';
 import { machAliasMap } from '../strategies/mach-alias';
-import { reportPointerAfterUnmap } from '../pointer-after-unmap';
+import { AppMapSteps, type StalePointerUse } from '../pointer-after-unmap';
 import { uncovered, type GlBuffer, type GlMap, type GlRange } from './buffer';
 import { ClientPointerRanges, clientPointerMap, clientPointerUnmap } from './client-pointer';
 import { hasClientPointer, hasVulkanInterop, type GlContext, type GlMapOutcome } from './context';
@@ -29,8 +29,8 @@ type MemoryArg = (argument: Argument | undefined) => VkMemory | undefined;
 
 export class GlLayer {
   private readonly buffers = new Map<VkMemory, GlBuffer>();
-  /** The buffer each glMapBufferRange step mapped for 32-bit code, by step index (H5 checks). */
-  private readonly appMapAt = new Map<number, VkMemory>();
+  /** The buffer each glMapBufferRange step mapped for 32-bit code (H5 checks). */
+  readonly appMaps = new AppMapSteps('glMapBufferRange');
   private readonly byStep = new Map<number, VkMemory>();
   private readonly ops = new Map<string, DriverOps>();
   readonly clientRanges = new ClientPointerRanges();
@@ -145,15 +145,15 @@ export class GlLayer {
     if (size === undefined) return { kind: 'skipped', reason: 'no size' };
     if (size === 0n && verb === 'glBufferStorage')
       return this.glError('GL_INVALID_VALUE', 'glBufferStorage size must be greater than 0');
+    const flags = new Set(step.words.map((w) => w.name));
     if (verb === 'glBufferStorage') {
       // OpenGL 4.6 §6.2, BufferStorage errors.
-      const words = new Set(step.words.map((w) => w.name));
-      if (words.has('persistent') && !words.has('map-read') && !words.has('map-write'))
+      if (flags.has('persistent') && !flags.has('map-read') && !flags.has('map-write'))
         return this.glError(
           'GL_INVALID_VALUE',
           '`persistent` needs `map-read` or `map-write` (MAP_PERSISTENT_BIT without MAP_READ_BIT or MAP_WRITE_BIT)',
         );
-      if (words.has('coherent') && !words.has('persistent'))
+      if (flags.has('coherent') && !flags.has('persistent'))
         return this.glError(
           'GL_INVALID_VALUE',
           '`coherent` needs `persistent` (MAP_COHERENT_BIT without MAP_PERSISTENT_BIT)',
@@ -161,7 +161,6 @@ export class GlLayer {
     }
     const driver = allocatingDriver(this.sim, this.drivers, step, false);
     if (!driver) return { kind: 'skipped', reason: 'no driver' };
-    const flags = new Set(step.words.map((w) => w.name));
     const storage = verb === 'glBufferStorage' ? 'immutable' : 'mutable';
     const vulkanBacked = storage === 'immutable' && flags.has('persistent') && hasVulkanInterop(driver);
     const name = step.binding?.name ?? `buffer@${this.sim.stepIndex + 1}`;
@@ -249,13 +248,11 @@ export class GlLayer {
           '',
           true,
         );
-        const { start, end } = this.sim.platform.window;
-        if (host < start || host + length > end)
-          this.sim.finding(
-            'pointer-outside-window',
-            `32-bit code gets ${formatHex(host)}, outside the window ${formatHex(start)}..${formatHex(end)}. ${fitsButOutsideWindow(this.sim.platform)}`,
-            [{ range: buffer.memory.node, message: `${buffer.name} created here` }],
-          );
+        const gets = outsideWindow(this.sim.platform, host, length);
+        if (gets !== undefined)
+          this.sim.finding('pointer-outside-window', `${gets}. ${fitsButOutsideWindow(this.sim.platform)}`, [
+            { range: buffer.memory.node, message: `${buffer.name} created here` },
+          ]);
         result = { ok: true, pointer: host, hostPointer: host };
       } else if (this.sim.platform.os === 'macos') {
         route = 'mach-alias';
@@ -281,7 +278,7 @@ export class GlLayer {
     const memory = buffer.memory;
     memory.appPointer = result.pointer;
     memory.mapStep = this.sim.stepIndex;
-    this.appMapAt.set(this.sim.stepIndex, memory);
+    this.appMaps.note(this.sim.stepIndex, memory);
     memory.mapOffset = offset;
     memory.mapSize = length;
     memory.history.push({
@@ -541,34 +538,13 @@ export class GlLayer {
 
   // ---- accesses ----
 
-  /** Whether a step mapped a GL buffer for 32-bit code: the only pointers the H5 check follows. */
-  get mappedForApp(): boolean {
-    return this.appMapAt.size > 0;
-  }
-
-  isAppMapStep(step: number): boolean {
-    return this.appMapAt.has(step);
-  }
-
-  /** An access through the pointer glMapBufferRange gave at `mapStep`, after glUnmapBuffer (H5). */
-  checkPointerAfterUnmap(
-    actor: string,
-    kind: 'read' | 'write',
-    address: bigint,
-    mapStep: number,
-    fault: string | undefined,
-  ): void {
-    const memory = this.appMapAt.get(mapStep);
-    if (memory === undefined) return;
+  /** An access through the pointer a glMapBufferRange gave, after glUnmapBuffer (H5). */
+  checkPointerAfterUnmap(use: StalePointerUse): void {
+    const ended = this.appMaps.ended(use);
+    if (!ended) return;
     const mappedNow: VkMemory[] = [];
-    for (const [m, buffer] of this.buffers) if (buffer.map) mappedNow.push(m);
-    reportPointerAfterUnmap(
-      this.sim,
-      memory,
-      'glMapBufferRange',
-      { actor, kind, address, mapStep, fault },
-      mappedNow,
-    );
+    for (const [memory, buffer] of this.buffers) if (buffer.map) mappedNow.push(memory);
+    this.appMaps.report(this.sim, ended, use, mappedNow);
   }
 
   /** 32-bit code writing into a mapped buffer: remembered for `gl-write-lost`. */

@@ -53,7 +53,6 @@ export function vulkanMap(ctx: GlContext, buffer: GlBuffer, offset: bigint): GlM
   const result = placeMap({ sim, ops: ctx.ops, memories: [], appMapped: [] }, memory, low, {
     offset: 0n,
     size: undefined,
-    byWine: true,
     caller: 'wine',
     forCall: 'glMapBufferRange',
   });

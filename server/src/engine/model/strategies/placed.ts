@@ -26,10 +26,14 @@ export const placed: Strategy = {
       };
     }
     memory.windowRange = { start: low, size: reservation };
-    const result = placeMap(ctx, memory, low, { offset: 0n, size: undefined, byWine: true, caller: 'wine' });
+    const result = placeMap(ctx, memory, low, {
+      offset: 0n,
+      size: undefined,
+      caller: 'wine',
+      forCall: 'vkMapMemory',
+    });
     if (!result.ok) {
-      ctx.sim.munmap('wine', low, reservation);
-      memory.windowRange = undefined;
+      releaseReservation(ctx, memory);
       return result;
     }
     return { ok: true, pointer: result.pointer + offset };
@@ -123,9 +127,12 @@ export function placeMap(
   o: {
     offset: bigint;
     size: bigint | undefined;
-    byWine: boolean;
     caller: string;
-    /** The application's call Wine makes the placed map for (vkMapMemory, glMapBufferRange). */
+    /**
+     * When Wine makes the placed map (offset 0, VK_WHOLE_SIZE, its own reservation) for the
+     * application's call: that call (vkMapMemory, glMapBufferRange). The rules it breaks are
+     * then said to be Wine's.
+     */
     forCall?: string;
   },
 ): MapOutcome {
@@ -140,7 +147,7 @@ export function placeMap(
     const { vuid, message } = violations[i]!;
     ctx.sim.finding(
       'vulkan-valid-usage',
-      `${vuid}: ${o.byWine ? byWineText(vuid, message, o.forCall ?? 'vkMapMemory') : message}`,
+      `${vuid}: ${o.forCall !== undefined ? byWineText(vuid, message, o.forCall) : message}`,
     );
   }
   ctx.sim.noteFormatted(
