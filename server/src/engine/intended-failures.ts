@@ -19,9 +19,10 @@ const FAILURE_CODES: ReadonlySet<string> = new Set([
   'stale-pointer',
   'pointer-outside-window',
   // Why a vkMapMemory fails: a BO that cannot be placed (H4), or Wine's direct map without the
-  // extension returning a pointer above 4 GiB (vulkan-wine §3.3 step 5).
+  // extensions returning a pointer above 4 GiB (vulkan-wine §3.3 step 5).
   'placed-map-failed',
   'placed-unsupported',
+  'host-import-unsupported',
   // Why a GL call with GL_MESA_map_buffer_client_pointer fails: no room in the registered ranges
   // (GL_OUT_OF_MEMORY), a range released while a buffer is mapped in it (GL_INVALID_OPERATION).
   'gl-client-range-too-small',

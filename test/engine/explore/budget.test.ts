@@ -15,7 +15,7 @@ test('three drivers with every trait open are refused at once, saying how many b
   assert.match(
     result.problems[0]!,
     new RegExp(
-      `opens [\\d,]+ behaviours \\(18 open driver traits over 3 drivers\\), more than drvmap explores at once \\(${MAX_BEHAVIOURS.toLocaleString('en-US')}\\)`,
+      `opens [\\d,]+ behaviours \\(21 open driver traits over 3 drivers\\), more than drvmap explores at once \\(${MAX_BEHAVIOURS.toLocaleString('en-US')}\\)`,
     ),
   );
   assert.ok(Date.now() - started < 5000);
@@ -35,6 +35,6 @@ test('kernel versions count too, and the message says so', () => {
   const result = explore(openDrivers(2), { kernels: true });
   assert.match(
     result.problems[0] ?? '',
-    /\(12 open driver traits over 2 drivers × 4 kernels\).*or explore without --kernels$/,
+    /\(14 open driver traits over 2 drivers × 4 kernels\).*or explore without --kernels$/,
   );
 });

@@ -14,7 +14,7 @@ test('pruning: each strategy runs only the behaviours its traits split (a plain 
     [
       ['remap-dontunmap', 45],
       ['hook-mmap', 75],
-      ['placed', 81],
+      ['placed', 84],
       ['alias', 45],
     ],
   );
@@ -26,11 +26,11 @@ test('every scenario of examples/12 is explored over the whole driver space', ()
   for (const s of result.scenarios) {
     assert.deepEqual(
       s.dimensions.map((d) => d.key),
-      ['maps', 'backing', 'caches-pointer', 'reuses', 'placed-map', 'mmap-via'],
+      ['maps', 'backing', 'caches-pointer', 'reuses', 'placed-map', 'external-memory-host', 'mmap-via'],
     );
-    // 3·3·2·3·2·2 = 216 combinations, 54 of them impossible (anon with placed maps or without a cached pointer).
-    assert.equal(s.total, 162);
-    assert.equal(s.impossible.count, 54);
+    // 3·3·2·3·2·2·2 = 432 combinations, 108 of them impossible (anon with placed maps or without a cached pointer).
+    assert.equal(s.total, 324);
+    assert.equal(s.impossible.count, 108);
     assert.equal(s.counts.safe + s.counts.refused + s.counts.unsafe, s.total);
     assert.ok(s.runs < s.total, `${s.strategy}: pruning ran ${s.runs} of ${s.total}`);
   }
@@ -40,7 +40,7 @@ test('remap-dontunmap: refused for device BOs, stale under private anonymous mem
   const s = byStrategy.get('remap-dontunmap')!;
   assert.equal(
     s.summary,
-    'remap-dontunmap: unsafe under 18 and refused under 72 of 162 driver behaviours; safe only when backing = shmem',
+    'remap-dontunmap: unsafe under 36 and refused under 144 of 324 driver behaviours; safe only when backing = shmem',
   );
   assert.deepEqual(s.deciding, ['backing']);
   const refused = s.classes.find((c) => c.hazard === 'kernel-refused')!;
@@ -57,7 +57,7 @@ test('hook-mmap: bypassed by pools, allocation-time maps and raw syscalls', () =
   const s = byStrategy.get('hook-mmap')!;
   assert.equal(
     s.summary,
-    'hook-mmap: unsafe under 135 of 162 driver behaviours; safe only when maps = at-map and mmap-via = libc',
+    'hook-mmap: unsafe under 270 of 324 driver behaviours; safe only when maps = at-map and mmap-via = libc',
   );
   assert.deepEqual(s.deciding, ['maps', 'mmap-via']);
   assert.deepEqual(
@@ -70,7 +70,7 @@ test('placed: holds wherever the driver can place this BO; refused (not unsafe) 
   const s = byStrategy.get('placed')!;
   assert.equal(
     s.summary,
-    'placed: refused under 138 of 162 driver behaviours; safe only when maps = at-map and placed-map = 4KiB',
+    'placed: refused under 186 of 324 driver behaviours; safe only when placed-map = none and external-memory-host = yes; or maps = at-map and placed-map = 4KiB',
   );
   const failed = s.classes.find((c) => c.hazard === 'placed-map-failed')!;
   assert.equal(failed.verdict, 'refused');
@@ -80,13 +80,16 @@ test('placed: holds wherever the driver can place this BO; refused (not unsafe) 
   // unmap of memory that never got mapped.
   const unsupported = s.classes.find((c) => c.hazard === 'placed-unsupported')!;
   assert.equal(unsupported.verdict, 'refused');
-  assert.equal(unsupported.when, 'placed-map = none');
+  assert.equal(unsupported.when, 'placed-map = none and external-memory-host = no');
   assert.equal(unsupported.counterexample.breaksAt.step, 3);
 });
 
 test('alias: holds where the kernel allows a second mapping (shared memory), refused elsewhere', () => {
   const s = byStrategy.get('alias')!;
-  assert.equal(s.summary, 'alias: refused under 90 of 162 driver behaviours; safe only when backing = shmem');
+  assert.equal(
+    s.summary,
+    'alias: refused under 180 of 324 driver behaviours; safe only when backing = shmem',
+  );
   assert.equal(s.counts.unsafe, 0);
 });
 
@@ -100,6 +103,7 @@ test('a counterexample carries the concrete traits, the expanded trace and the b
     'caches-pointer': 'no',
     reuses: 'never',
     'placed-map': '4KiB',
+    'external-memory-host': 'yes',
     'mmap-via': 'libc',
   });
   assert.equal(ce.traits.gpu?.backing, 'device');
@@ -118,7 +122,7 @@ test('a counterexample carries the concrete traits, the expanded trace and the b
 test('kernels: remap-dontunmap also needs 5.13+ for shared memory, and DONTUNMAP itself 5.7+', () => {
   const r = explore(exampleText(), { scenario: 1, kernels: true });
   const s = r.scenarios[0]!;
-  assert.equal(s.total, 162 * 4);
+  assert.equal(s.total, 324 * 4);
   assert.equal(s.safeWhen, 'backing = shmem and kernel ∈ {5.15, 6.18}');
   assert.deepEqual(s.deciding, ['backing', 'kernel']);
 });
@@ -139,9 +143,9 @@ test('the editor lens summary', () => {
   assert.equal(analysis.scenarios.length, 4);
   const lens = exploreSummaryForLens(exampleText(), 2);
   assert.deepEqual(lens && { title: lens.title, safe: lens.safe, total: lens.total }, {
-    title: 'safe for 24/162 — explore',
-    safe: 24,
-    total: 162,
+    title: 'safe for 138/324 — explore',
+    safe: 138,
+    total: 324,
   });
   const closed = 'scenario "closed" {\n  a = mmap 4KiB rw private anon\n}\n';
   assert.equal(exploreSummaryForLens(closed, 0), undefined);
@@ -154,8 +158,11 @@ test('scenarios without an open driver are not explored; --all opens every trait
   assert.equal(none.scenarios.length, 0);
   assert.match(none.problems[0] ?? '', /no scenario leaves its driver open/);
   const all = explore(text, { openAll: true });
-  assert.equal(all.scenarios[0]?.total, 162);
-  assert.equal(all.scenarios[0]?.safeWhen, 'maps = at-map and placed-map = 4KiB');
+  assert.equal(all.scenarios[0]?.total, 324);
+  assert.equal(
+    all.scenarios[0]?.safeWhen,
+    'placed-map = none and external-memory-host = yes; or maps = at-map and placed-map = 4KiB',
+  );
 });
 
 test('scenario selection by index and by name', () => {
@@ -170,13 +177,17 @@ test('scenario selection by index and by name', () => {
 test('a strategy override explores another strategy on the same workload', () => {
   const s = explore(exampleText(), { scenario: 1, strategy: 'placed' }).scenarios[0]!;
   assert.equal(s.strategy, 'placed');
-  assert.equal(s.safeWhen, 'maps = at-map and placed-map = 4KiB');
+  assert.equal(
+    s.safeWhen,
+    'placed-map = none and external-memory-host = yes; or maps = at-map and placed-map = 4KiB',
+  );
 });
 
 test('a failed map decides only what follows from it: an unrelated later error still decides', () => {
   const text = (after: string) => `scenario "s" {
   driver gpu {
     placed-map any
+    external-memory-host no
   }
   strategy placed
   a = vkAllocateMemory 64KiB host-visible coherent
@@ -213,7 +224,7 @@ test('after an `any` line, a concrete value closes that trait again, without a d
   const s = explore(text).scenarios[0]!;
   assert.deepEqual(
     s.dimensions.map((d) => d.key),
-    ['caches-pointer', 'reuses', 'placed-map', 'mmap-via'],
+    ['caches-pointer', 'reuses', 'placed-map', 'external-memory-host', 'mmap-via'],
   );
 });
 
@@ -237,6 +248,7 @@ test('an expectation left unchecked by a failed map follows from it: the map dec
   strategy placed
   driver gpu {
     placed-map any
+    external-memory-host no
   }
   mem = vkAllocateMemory 1MiB host-visible coherent
   p = vkMapMemory mem

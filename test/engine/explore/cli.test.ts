@@ -13,10 +13,10 @@ test('text output: the summary, the deciding traits and a counterexample trace; 
   assert.equal(runExplore([file, '--scenario', '3'], io), 1);
   assert.match(
     io.stdout,
-    /placed: refused under 138 of 162 driver behaviours; safe only when maps = at-map and placed-map = 4KiB/,
+    /placed: refused under 186 of 324 driver behaviours; safe only when placed-map = none and external-memory-host = yes; or maps = at-map and placed-map = 4KiB/,
   );
   assert.match(io.stdout, /decided by: maps, placed-map/);
-  assert.match(io.stdout, /refused \(placed-map-failed\) under 48: when maps ≠ at-map and placed-map = 4KiB/);
+  assert.match(io.stdout, /refused \(placed-map-failed\) under 96: when maps ≠ at-map and placed-map = 4KiB/);
   assert.match(io.stdout, /breaks at line \d+ \(step 3\): p = vkMapMemory mem/);
   assert.match(io.stdout, /gpu: mmap\(NULL, 0x10_0000/);
   assert.equal(io.stderr, '');
@@ -35,7 +35,7 @@ test('json output parses and carries every behaviour', () => {
   assert.equal(result.tool.name, 'drvmap');
   assert.equal(result.scenarios.length, 1);
   assert.equal(result.scenarios[0]!.behaviours.length, result.scenarios[0]!.total);
-  assert.equal(result.scenarios[0]!.total, 162 * 4);
+  assert.equal(result.scenarios[0]!.total, 324 * 4);
 });
 
 test('exit 0 when safe everywhere, 2 for bad usage or nothing to explore', () => {

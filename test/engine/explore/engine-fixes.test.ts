@@ -13,7 +13,7 @@ test('a 2 MiB-aligned driver maps device and shmem BOs (ANV-like), aligned, with
   for (const backing of ['device', 'shmem']) {
     const text = scenario(
       'placed',
-      ['preset anv', `backing ${backing}`, 'maps at-alloc', 'placed-map none'],
+      ['preset anv', `backing ${backing}`, 'maps at-alloc', 'placed-map none', 'external-memory-host no'],
       [
         'mem = vkAllocateMemory 1MiB host-visible',
         'w = gpu writes mem + 0x10, 16',

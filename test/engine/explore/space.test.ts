@@ -15,7 +15,7 @@ test('the built-in space is consistent', () => {
   assert.deepEqual(checkSpace(DRIVER_SPACE), []);
   assert.deepEqual(
     DRIVER_SPACE.traits.map((t) => t.trait),
-    ['maps', 'backing', 'caches-pointer', 'reuses', 'placed-map', 'mmap-via'],
+    ['maps', 'backing', 'caches-pointer', 'reuses', 'placed-map', 'external-memory-host', 'mmap-via'],
   );
 });
 
@@ -103,8 +103,11 @@ test('adding a value to a trait widens that dimension, with no other change', ()
   const s = explore(scenario('placed', ['any'], WORKLOAD), { space }).scenarios[0]!;
   assert.deepEqual(s.dimensions.find((d) => d.key === 'placed-map')?.values, ['4KiB', 'none', '64KiB']);
   // The impossible combination `backing anon with placed-map !none` covers the new value too.
-  assert.equal(s.total, 162 + 72);
-  assert.equal(s.safeWhen, 'maps = at-map and placed-map ≠ none');
+  assert.equal(s.total, (162 + 72) * 2);
+  assert.equal(
+    s.safeWhen,
+    'maps = at-map and placed-map ≠ none; or placed-map = none and external-memory-host = yes',
+  );
 });
 
 test('impossible combinations are left out and explained, also against fixed traits', () => {

@@ -1,5 +1,6 @@
-// Wine's placed path (vulkan-wine §3.3, §3.5): without the extension it maps directly and refuses
-// a pointer with bits above 32; a rule its own WHOLE_SIZE map breaks is said to be Wine's.
+// Wine's placed path (vulkan-wine §3.2–§3.5): without the extension it imports host memory when
+// the driver can, else maps directly and refuses a pointer with bits above 32; a rule its own
+// WHOLE_SIZE map breaks is said to be Wine's.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyseDocument } from '../../../server/src/engine/analysis';
@@ -87,6 +88,7 @@ test('placed maps without memoryUnmapReserve: Wine does not take the placed path
   const text = `scenario "no unmap-reserve" {
   driver d {
     placed-map 4KiB no-unmap-reserve
+    external-memory-host no
   }
   strategy placed
   m = vkAllocateMemory 64KiB host-visible
@@ -96,7 +98,10 @@ test('placed maps without memoryUnmapReserve: Wine does not take the placed path
 `;
   const [d] = analyseDocument(text).diagnostics;
   assert.equal(d?.code, 'placed-unsupported');
-  assert.match(d!.message, /without memoryUnmapReserve, and Wine uses them only with both features/);
+  assert.match(
+    d!.message,
+    /without memoryUnmapReserve \(Wine uses them only with both features\) and no VK_EXT_external_memory_host; Wine falls back to mapping directly/,
+  );
   assert.ok(!callsOf(text, 1).some((c) => c.includes('PLACED')));
 });
 
@@ -151,4 +156,117 @@ test("the trace names who makes each call: Wine's placed map and host import are
       'wine: vkAllocateMemory',
     ],
   );
+});
+
+const LAVAPIPE_PLACED = (extra: string, steps: string) => `scenario "lavapipe" {
+  driver lvp {
+    preset lavapipe
+${extra}
+  }
+  strategy placed
+${steps}
+}
+`;
+
+test('without placed maps but with VK_EXT_external_memory_host, Wine imports host memory at allocation (§3.2, §3.4)', () => {
+  const text = LAVAPIPE_PLACED(
+    '',
+    '  mem = vkAllocateMemory 64KiB host-visible\n  p = vkMapMemory mem\n  app writes p, 64\n  vkUnmapMemory mem\n  vkFreeMemory mem',
+  );
+  const diagnostics = analyseDocument(text).diagnostics;
+  assert.deepEqual(
+    diagnostics.map((d) => `${d.severity} ${d.code}`),
+    ['warning placed-unsupported'],
+  );
+  assert.match(
+    diagnostics[0]!.message,
+    /^lvp does not expose VK_EXT_map_memory_placed; Wine imports host memory instead .*mem holds 64 KiB of the 32-bit window from vkAllocateMemory to vkFreeMemory/,
+  );
+  // Reported at the allocation, where the window space is taken.
+  assert.equal(
+    text.slice(diagnostics[0]!.range.start, diagnostics[0]!.range.end),
+    'mem = vkAllocateMemory 64KiB host-visible',
+  );
+  assert.deepEqual(
+    callsOf(text, 0).map((c) => c.replace(/\(.*$/, '')),
+    [
+      'app: vkAllocateMemory',
+      'wine: mmap',
+      'wine: vkGetMemoryHostPointerPropertiesEXT',
+      'wine: vkAllocateMemory',
+    ],
+  );
+  // The map calls no driver; the free releases the window range.
+  assert.deepEqual(
+    callsOf(text, 1).map((c) => c.replace(/\(.*$/, '')),
+    ['app: vkMapMemory'],
+  );
+  assert.ok(
+    callsOf(text, 4).some((c) => c.startsWith('wine: munmap(0x1_0000, 0x1_0000)')),
+    callsOf(text, 4).join('\n'),
+  );
+});
+
+test('the import fallback loses DEVICE_LOCAL host-visible types, as Wine 9.0 did', () => {
+  const text = LAVAPIPE_PLACED('', '  mem = vkAllocateMemory 64KiB host-visible device-local');
+  assert.deepEqual(shown(text), ['warning placed-unsupported', 'info memory-type-lost']);
+});
+
+test('`external-memory-host no`: the placed strategy falls through to the direct map', () => {
+  const text = LAVAPIPE_PLACED(
+    '    external-memory-host no',
+    '  mem = vkAllocateMemory 64KiB host-visible\n  p = vkMapMemory mem',
+  );
+  const [d] = analyseDocument(text).diagnostics;
+  assert.equal(d?.code, 'placed-unsupported');
+  assert.match(
+    d!.message,
+    /^lvp exposes neither VK_EXT_map_memory_placed nor VK_EXT_external_memory_host; Wine falls back to mapping directly/,
+  );
+});
+
+test('Wine 9.0 (external-memory-host) on a driver without the extension maps directly: host-import-unsupported', () => {
+  const text = (preset: string, expectation: string) => `scenario "wine 9.0" {
+  driver gpu {
+    preset ${preset}
+  }
+  strategy external-memory-host
+  mem = vkAllocateMemory 64KiB host-visible
+  p = vkMapMemory mem
+${expectation}
+}
+`;
+  assert.deepEqual(shown(text('turnip', '')), ['warning host-import-unsupported']);
+  assert.deepEqual(shown(text('turnip', '  expect p == VK_ERROR_OUT_OF_HOST_MEMORY')), [
+    'info host-import-unsupported',
+  ]);
+  assert.match(
+    analyseDocument(text('nvk', '')).diagnostics[0]!.message,
+    /^gpu does not expose VK_EXT_external_memory_host; Wine falls back to mapping directly, and gpu's pointer 0x7fff_[0-9a-f_]+ does not fit in 32 bits/,
+  );
+  // No import was made: the allocation is the driver's own.
+  assert.deepEqual(
+    callsOf(text('turnip', ''), 0).map((c) => c.replace(/\(.*$/, '')),
+    ['app: vkAllocateMemory'],
+  );
+  assert.deepEqual(shown(text('radv', '')), []);
+});
+
+test('`external-memory-host` alone means yes; a value it does not take is reported', () => {
+  const text = (line: string) => `scenario "t" {
+  driver gpu {
+    preset turnip
+    ${line}
+  }
+  strategy external-memory-host
+  mem = vkAllocateMemory 64KiB host-visible
+  p = vkMapMemory mem
+}
+`;
+  assert.deepEqual(shown(text('external-memory-host')), []);
+  assert.deepEqual(shown(text('external-memory-host yes')), []);
+  assert.deepEqual(shown(text('external-memory-host maybe')), [
+    'error unknown-word',
+    'warning host-import-unsupported',
+  ]);
 });

@@ -102,6 +102,15 @@ export const DRIVER_SPACE: DriverSpace = {
       ],
     },
     {
+      // What Wine falls back to without placed maps, and what Wine 9.0 needs (vulkan-wine §3.2,
+      // §3.4); without it Wine maps directly (§3.5). Read only on those paths.
+      trait: 'external-memory-host',
+      values: [
+        { label: 'yes', set: { externalMemoryHost: true } },
+        { label: 'no', set: { externalMemoryHost: false } },
+      ],
+    },
+    {
       // box64#1946: a raw syscall escapes a symbol hook.
       trait: 'mmap-via',
       values: [

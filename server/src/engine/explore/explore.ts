@@ -39,9 +39,11 @@ import {
 export const RULE_CHANGING_KERNELS: readonly string[] = ['5.6', '5.10', '5.15', '6.18'];
 
 /**
- * The most driver behaviours one exploration takes on. Every behaviour is listed in the answer,
- * and the space multiplies per open driver (162 for one with every trait open, 26,244 for two,
- * 4.25 million for three): two drivers take ≈ 2 s, three would take hours and gigabytes.
+ * The most driver behaviours one exploration takes on, counted before impossible combinations
+ * are left out. Every behaviour is listed in the answer (the panel draws a row for each), and the
+ * space multiplies per open driver: 432 combinations for one with every trait open (324
+ * possible), 186,624 for two. Two drivers with every trait open are refused; one of them with a
+ * trait closed (216 × 432 = 93,312) too; with two closed they fit.
  */
 export const MAX_BEHAVIOURS = 50_000;
 
@@ -880,6 +882,7 @@ export function describeTraits(t: DriverTraits): Record<string, string> {
       ? `${formatSize(t.placed.alignment).replace(' ', '')}${t.placed.rangePlaced ? ' range-placed' : ''}${t.placed.unmapReserve ? '' : ' no-unmap-reserve'}`
       : 'none',
     'mmap-via': t.mmapVia,
+    'external-memory-host': t.externalMemoryHost ? 'yes' : 'no',
     alignment: formatSize(t.alignment).replace(' ', ''),
     'pool-size': formatSize(t.poolSize).replace(' ', ''),
     'internal-mappings': formatSize(t.internalMappings).replace(' ', ''),

@@ -874,6 +874,17 @@ export const DRIVER_TRAITS: readonly TraitSpec[] = [
     example: 'caches-pointer',
   },
   {
+    keyword: 'external-memory-host',
+    doc: "The driver exposes VK_EXT_external_memory_host (importing host memory as device memory). Wine's placed strategy falls back to it on a driver that cannot place maps, and Wine 9.0's `external-memory-host` strategy needs it; without it, Wine maps directly. `external-memory-host no` turns off a preset's.",
+    source: 'facts vulkan-wine §3.2, §3.4, §3.5',
+    args: 'word',
+    words: [
+      w('yes', 'The default when the trait is written alone (RADV, ANV, lavapipe).'),
+      w('no', 'No host-memory import (NVK, Turnip, the closed drivers): Wine maps directly.'),
+    ],
+    example: 'external-memory-host no',
+  },
+  {
     keyword: 'reuses',
     doc: 'Whether the driver hands out the same memory again: after vkUnmapMemory (a preallocated pool) or after vkFreeMemory (BO caches): H5.',
     source: 'docs/hazards.md (H5); wine-devel 2022-04-25',

@@ -34,6 +34,11 @@ export interface DriverTraits {
   readonly internalMappings: bigint;
   readonly placed: PlacedSupport;
   readonly mmapVia: 'libc' | 'syscall';
+  /**
+   * VK_EXT_external_memory_host with a nonzero minImportedHostPointerAlignment: what Wine falls
+   * back to when it cannot place maps (vulkan-wine §3.2), and what Wine 9.0 always uses (§3.4).
+   */
+  readonly externalMemoryHost: boolean;
 }
 
 export interface DriverModel extends DriverTraits {
@@ -73,6 +78,7 @@ export const DEFAULT_TRAITS: DriverTraits = {
   internalMappings: 0n,
   placed: MESA_PLACED,
   mmapVia: 'libc',
+  externalMemoryHost: true,
 };
 
 export const PRESETS: Readonly<Record<string, DriverTraits>> = {
@@ -84,10 +90,20 @@ export const PRESETS: Readonly<Record<string, DriverTraits>> = {
     alignment: 2n * MiB,
     placed: { ...MESA_PLACED, followsPageSize: false },
   },
-  nvk: { ...DEFAULT_TRAITS },
-  turnip: { ...DEFAULT_TRAITS, maps: 'at-alloc-cached', cachesPointer: true },
+  // VK_EXT_external_memory_host: RADV with userptr (every amdgpu kernel), ANV and lavapipe expose
+  // it; NVK and Turnip do not (their extension tables in nvk_physical_device.c, tu_device.cc);
+  // the closed drivers the fact sheet reports on (Qualcomm, Mali) end in Wine's direct map (§2
+  // note 7), so neither of Wine's fallbacks found an extension there.
+  nvk: { ...DEFAULT_TRAITS, externalMemoryHost: false },
+  turnip: { ...DEFAULT_TRAITS, maps: 'at-alloc-cached', cachesPointer: true, externalMemoryHost: false },
   lavapipe: { ...DEFAULT_TRAITS, maps: 'at-alloc', backing: 'anon', cachesPointer: true, placed: NO_PLACED },
-  proprietary: { ...DEFAULT_TRAITS, cachesPointer: true, reuses: 'after-free', placed: NO_PLACED },
+  proprietary: {
+    ...DEFAULT_TRAITS,
+    cachesPointer: true,
+    reuses: 'after-free',
+    placed: NO_PLACED,
+    externalMemoryHost: false,
+  },
 };
 
 /**
@@ -237,6 +253,13 @@ export function readDriver(node: DriverNode, problems: LanguageProblem[]): Drive
           word === undefined
             ? true
             : (oneOf(['yes', 'no'] as const) ?? (traits.cachesPointer ? 'yes' : 'no')) === 'yes';
+        break;
+      case 'external-memory-host':
+        // Alone it means yes, as for caches-pointer.
+        traits.externalMemoryHost =
+          word === undefined
+            ? true
+            : (oneOf(['yes', 'no'] as const) ?? (traits.externalMemoryHost ? 'yes' : 'no')) === 'yes';
         break;
       case 'gl-client-pointer':
         if (trait.words.length + trait.args.length > 0)

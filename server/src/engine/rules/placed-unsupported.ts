@@ -1,4 +1,4 @@
-// `placed-unsupported`: The placed strategy on a driver without VK_EXT_map_memory_placed (or without memoryUnmapReserve): Wine falls back to a direct map.
+// `placed-unsupported`: The placed strategy on a driver without VK_EXT_map_memory_placed (or without memoryUnmapReserve): Wine falls back to importing host memory, or to a direct map.
 // Found by the simulator while it runs the step (see server/src/engine/model/).
 import type { Rule } from './rule';
 
@@ -7,5 +7,5 @@ export const placedUnsupported: Rule = {
   family: 'unsafe',
   severity: 'warning',
   title:
-    'The placed strategy on a driver without VK_EXT_map_memory_placed (or without memoryUnmapReserve): Wine falls back to a direct map.',
+    'The placed strategy on a driver without VK_EXT_map_memory_placed (or without memoryUnmapReserve): Wine falls back to importing host memory, or to a direct map.',
 };

@@ -23,6 +23,7 @@ import { windowExhausted } from './window-exhausted';
 import { shadowCopyCoherent } from './shadow-copy-coherent';
 import { placedUnsupported } from './placed-unsupported';
 import { placedMapFailed } from './placed-map-failed';
+import { hostImportUnsupported } from './host-import-unsupported';
 import { memoryTypeLost } from './memory-type-lost';
 import { useAfterFree } from './use-after-free';
 import { vulkanValidUsage } from './vulkan-valid-usage';
@@ -59,6 +60,7 @@ export const RULES: readonly Rule[] = [
   shadowCopyCoherent,
   placedUnsupported,
   placedMapFailed,
+  hostImportUnsupported,
   memoryTypeLost,
   useAfterFree,
   vulkanValidUsage,

@@ -1,15 +1,18 @@
 // Wine 9.0: every HOST_VISIBLE allocation is low host memory imported into the driver
 // (VK_EXT_external_memory_host); map returns it without calling the driver. The window is
 // consumed from allocation to free, and DEVICE_LOCAL host-visible types are lost (facts §3.4).
+// On a driver without the extension Wine maps directly (§3.5).
 import { alignUp, formatHex } from '../../numbers';
 import { allocateInWindow } from './window-allocation';
 import { passThrough, type Strategy } from './strategy';
+import { wineDirectMap } from './wine-direct-map';
 
 export const externalMemoryHost: Strategy = {
   ...passThrough,
   name: 'external-memory-host',
   allocate(ctx, memory) {
-    if (!memory.properties.has('host-visible')) return ctx.ops.allocate(memory);
+    if (!memory.properties.has('host-visible') || !ctx.ops.model.externalMemoryHost)
+      return ctx.ops.allocate(memory);
     if (memory.properties.has('device-local')) {
       ctx.sim.finding(
         'memory-type-lost',
@@ -39,6 +42,15 @@ export const externalMemoryHost: Strategy = {
     memory.driverMapStep = ctx.sim.stepIndex;
   },
   map(ctx, memory, offset, size) {
+    if (!ctx.ops.model.externalMemoryHost)
+      return wineDirectMap(
+        ctx,
+        memory,
+        offset,
+        size,
+        'host-import-unsupported',
+        `${ctx.ops.model.name} does not expose VK_EXT_external_memory_host`,
+      );
     if (!memory.windowRange) return passThrough.map(ctx, memory, offset, size);
     return { ok: true, pointer: memory.windowRange.start + offset };
   },

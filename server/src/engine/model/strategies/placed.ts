@@ -3,6 +3,8 @@
 // offset 0 and VK_WHOLE_SIZE; unmap with VK_MEMORY_UNMAP_RESERVE_BIT_EXT and free the range
 // (facts vulkan-wine §3.3). The driver maps the BO itself with MAP_FIXED over the reservation.
 import { alignUp, formatHex, formatSize, maxBig } from '../../numbers';
+import { externalMemoryHost } from './external-memory-host';
+import { wineDirectMap } from './wine-direct-map';
 import { mapViolations } from '../placed-validity';
 import { FormattedEvent, type VkMemory } from '../vk-memory';
 import { allocateInWindow } from './window-allocation';
@@ -12,9 +14,12 @@ import { mapsAtAllocation, winePlacesMaps } from '../driver';
 export const placed: Strategy = {
   ...passThrough,
   name: 'placed',
+  allocate(ctx, memory) {
+    (fallbackOf(ctx) ?? passThrough).allocate(ctx, memory);
+  },
   map(ctx, memory, offset, size) {
-    const driver = ctx.ops.model;
-    if (!winePlacesMaps(driver)) return directMap(ctx, memory, offset, size);
+    const fallback = fallbackOf(ctx);
+    if (fallback) return fallback.map(ctx, memory, offset, size);
     const granularity = ctx.sim.platform.allocationGranularity;
     const reservation = alignUp(memory.allocationSize, granularity);
     const low = allocateInWindow(ctx.sim, reservation, 'commit', `${memory.name} (wine VM)`);
@@ -39,18 +44,27 @@ export const placed: Strategy = {
     return { ok: true, pointer: result.pointer + offset };
   },
   unmap(ctx, memory) {
+    const fallback = fallbackOf(ctx);
+    if (fallback) return fallback.unmap(ctx, memory);
     if (!memory.windowRange) return passThrough.unmap(ctx, memory);
     ctx.sim.noteFormatted('wine', unmapReserveText, memory.name, '', true);
     unplace(ctx, memory, true);
     releaseReservation(ctx, memory);
   },
   free(ctx, memory) {
+    const fallback = fallbackOf(ctx);
+    if (fallback) return fallback.free(ctx, memory);
     if (memory.windowRange) placed.unmap(ctx, memory);
     passThrough.free(ctx, memory);
   },
   // win32u_vkFreeMemory on a still-placed object (§3.3): the RESERVE unmap, then the host's
   // vkFreeMemory, then NtFreeVirtualMemory of the range.
   freeMapped(ctx, memory) {
+    const fallback = fallbackOf(ctx);
+    if (fallback) {
+      fallback.unmap(ctx, memory);
+      return fallback.free(ctx, memory);
+    }
     if (!memory.windowRange) {
       passThrough.unmap(ctx, memory);
       return passThrough.free(ctx, memory);
@@ -63,34 +77,48 @@ export const placed: Strategy = {
 };
 
 /**
- * Without the extension Wine maps directly (vulkan-wine §3.5) and keeps its safety net (§3.3
- * step 5): a pointer with bits above 32 gets the FIXME "returned mapping %p does not fit 32-bit
- * pointer", is unmapped, and the application gets VK_ERROR_OUT_OF_HOST_MEMORY.
+ * Without placed maps Wine imports host memory when the driver can (VK_EXT_external_memory_host,
+ * vulkan-wine §3.2): from then on it behaves as Wine 9.0 did (§3.4), reserving window space per
+ * allocation. Without either extension it maps directly (§3.5).
  */
-function directMap(ctx: StrategyContext, memory: VkMemory, offset: bigint, size: bigint): MapOutcome {
-  const driver = ctx.ops.model.name;
-  const lacks = ctx.ops.model.placed.supported
-    ? `${driver} has placed maps without memoryUnmapReserve, and Wine uses them only with both features`
-    : `${driver} does not expose VK_EXT_map_memory_placed`;
-  const direct = passThrough.map(ctx, memory, offset, size);
-  const fits = !direct.ok || direct.pointer <= 0xffff_ffffn;
-  ctx.sim.finding(
-    'placed-unsupported',
-    fits
-      ? `${lacks}; Wine falls back to mapping directly, which works only while the driver's pointer happens to fit in 32 bits`
-      : `${lacks}; Wine falls back to mapping directly, and ${driver}'s pointer ${formatHex(direct.pointer)} does not fit in 32 bits: Wine unmaps it and vkMapMemory fails with VK_ERROR_OUT_OF_HOST_MEMORY (FIXME "returned mapping %p does not fit 32-bit pointer")`,
-  );
-  if (fits) return direct;
-  ctx.sim.noteFormatted('wine', wineUnmapText, memory.name, '', true);
-  passThrough.unmap(ctx, memory);
-  return {
-    ok: false,
-    vkResult: 'VK_ERROR_OUT_OF_HOST_MEMORY',
-    reason: `the direct map at ${formatHex(direct.pointer)} does not fit a 32-bit pointer`,
-  };
+function fallbackOf(ctx: StrategyContext): Strategy | undefined {
+  const driver = ctx.ops.model;
+  if (winePlacesMaps(driver)) return undefined;
+  return driver.externalMemoryHost ? importFallback : directFallback;
 }
 
-const wineUnmapText = (name: string) => `vkUnmapMemory(${name}) (Wine: the mapping does not fit 32 bits)`;
+/**
+ * What the driver lacks for Wine's placed path, as the start of placed-unsupported's message;
+ * `andHostImport`: it lacks VK_EXT_external_memory_host too.
+ */
+function placedLack(ctx: StrategyContext, andHostImport: boolean): string {
+  const driver = ctx.ops.model;
+  if (driver.placed.supported)
+    return `${driver.name} has placed maps without memoryUnmapReserve (Wine uses them only with both features)${andHostImport ? ' and no VK_EXT_external_memory_host' : ''}`;
+  return andHostImport
+    ? `${driver.name} exposes neither VK_EXT_map_memory_placed nor VK_EXT_external_memory_host`
+    : `${driver.name} does not expose VK_EXT_map_memory_placed`;
+}
+
+/** The placed strategy on a driver that can import host memory: Wine 9.0's strategy, said once per allocation. */
+const importFallback: Strategy = {
+  ...externalMemoryHost,
+  allocate(ctx, memory) {
+    if (memory.properties.has('host-visible'))
+      ctx.sim.finding(
+        'placed-unsupported',
+        `${placedLack(ctx, false)}; Wine imports host memory instead (VK_EXT_external_memory_host, vulkan-wine §3.4): ${memory.name} holds ${formatSize(alignUp(memory.allocationSize, ctx.sim.pageSize))} of the 32-bit window from vkAllocateMemory to vkFreeMemory, mapped or not`,
+      );
+    externalMemoryHost.allocate(ctx, memory);
+  },
+};
+
+/** The placed strategy on a driver with neither extension: the direct map and its safety net. */
+const directFallback: Strategy = {
+  ...passThrough,
+  map: (ctx, memory, offset, size) =>
+    wineDirectMap(ctx, memory, offset, size, 'placed-unsupported', placedLack(ctx, true)),
+};
 
 /** NtFreeVirtualMemory(MEM_RELEASE) of the window range Wine reserved for the map. */
 function releaseReservation(ctx: StrategyContext, memory: VkMemory): void {
