@@ -251,3 +251,65 @@ test('a GL buffer is not a Vulkan memory object: vkFreeMemory and vkMapMemory re
     'wrong-kind: `b` is an OpenGL buffer, not a Vulkan memory object: vkMapMemory does not take it',
   ]);
 });
+
+const LEGACY = (access: string, after = '') => `scenario "legacy" {
+  driver mesa {
+    maps at-alloc
+    caches-pointer
+  }
+  b = glBufferData 64KiB
+  d = mesa writes b + 0x10, 8
+  p = glMapBuffer b${access}
+${after}
+}
+`;
+
+test('glMapBuffer maps the whole buffer with range bits from its access enum (map_range_flags_from_map_flags)', () => {
+  // A high driver pointer takes the copy path: the whole buffer, copied in even for write-only
+  // (a legacy map has no INVALIDATE bit).
+  const calls = callsOf(LEGACY(', write-only'), 2);
+  assert.equal(calls[0]!.trim(), 'app: glMapBuffer(b, GL_WRITE_ONLY)');
+  assert.ok(
+    calls.some((c) => c.startsWith('wine: mmap(0x1_0000, 0x1_0000,')),
+    calls.join('\n'),
+  );
+  assert.ok(
+    calls.some((c) => c.startsWith('wine: memcpy(0x1_0000, 0x7fff_')),
+    calls.join('\n'),
+  );
+  assert.deepEqual(shown(LEGACY(', read-only', '  expect app reads p + 0x10, 8 == d')), []);
+  // Written back at unmap unless read-only.
+  const back = (access: string) =>
+    shown(
+      LEGACY(access, '  w = app writes p + 0x20, 4\n  glUnmapBuffer b\n  expect mesa reads b + 0x20, 4 == w'),
+    );
+  assert.deepEqual(back(', read-write'), []);
+  assert.deepEqual(back(', write-only'), []);
+  // A read-only map's writes stay in the shadow (the GL write was never allowed).
+  assert.deepEqual(
+    back(', read-only').map((m) => m.split(':')[0]),
+    ['gl-write-lost', 'expectation-failed'],
+  );
+});
+
+test('glMapBuffer without an access, or of a mapped buffer, is reported', () => {
+  assert.deepEqual(shown(LEGACY('')), [
+    'missing-argument: glMapBuffer needs an access: `read-only`, `write-only` or `read-write`',
+  ]);
+  assert.deepEqual(
+    shown(LEGACY(', read-only read-write')).map((m) => m.split(':')[0]),
+    ['duplicate-setting'],
+  );
+  assert.match(
+    shown(LEGACY(', read-write', '  q = glMapBuffer b, read-write'))[0]!,
+    /^gl-error: GL_INVALID_OPERATION: b is already mapped/,
+  );
+});
+
+test('a use of a glMapBuffer pointer after glUnmapBuffer names glMapBuffer (H5)', () => {
+  const [d] = shown(LEGACY(', read-write', '  glUnmapBuffer b\n  app writes p, 4'));
+  assert.match(
+    d!,
+    /^use-after-free: app writes 0x1_0000 through the pointer glMapBuffer gave for b at step 3/,
+  );
+});

@@ -264,6 +264,19 @@ export const MACH_REMAP_WORDS: WordGroup = {
   ],
 };
 
+export const GL_LEGACY_ACCESS_WORDS: WordGroup = {
+  group: 'glMapBuffer access',
+  one: true,
+  words: [
+    w('read-only', 'GL_READ_ONLY: mapped with GL_MAP_READ_BIT.'),
+    w(
+      'write-only',
+      "GL_WRITE_ONLY: mapped with GL_MAP_WRITE_BIT. There is no INVALIDATE bit, so Wine's copy path still copies the buffer into the shadow first.",
+    ),
+    w('read-write', 'GL_READ_WRITE: mapped with GL_MAP_READ_BIT | GL_MAP_WRITE_BIT.'),
+  ],
+};
+
 export const GL_STORAGE_WORDS: WordGroup = {
   group: 'buffer storage flags',
   one: false,
@@ -604,6 +617,16 @@ export const VERBS: readonly VerbSpec[] = [
     options: [],
     binds: 'pointer',
     example: 'p = glMapBufferRange b, 0, 4KiB write invalidate-range',
+  },
+  {
+    verb: 'glMapBuffer',
+    family: 'vulkan',
+    doc: "glMapBuffer, the legacy whole-buffer map, as 32-bit code calls it through Wine (wow64_glMapBuffer): glMapBufferRange of the whole buffer with the access turned into range bits. A legacy map has no INVALIDATE bit, so on Wine's copy path the whole buffer is copied into the shadow at every map, and back at unmap unless it is `read-only`.",
+    args: [{ name: 'buffer', kind: 'memory', doc: 'The buffer (from glBufferData / glBufferStorage).' }],
+    wordGroups: [GL_LEGACY_ACCESS_WORDS],
+    options: [],
+    binds: 'pointer',
+    example: 'p = glMapBuffer b, write-only',
   },
   {
     verb: 'glUnmapBuffer',

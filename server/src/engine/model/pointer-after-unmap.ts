@@ -21,12 +21,16 @@ export interface StalePointerUse {
  */
 export class AppMapSteps {
   private readonly byStep = new Map<number, VkMemory>();
+  /** The steps whose map was another call than `mapCall` (glMapBuffer), with that call. */
+  private readonly otherCalls = new Map<number, string>();
 
   /** `mapCall`: the call that gives the pointers, for the message (vkMapMemory, glMapBufferRange). */
   constructor(private readonly mapCall: string) {}
 
-  note(step: number, memory: VkMemory): void {
+  /** `call`: the map call of this step, when it is not `mapCall`. */
+  note(step: number, memory: VkMemory, call?: string): void {
     this.byStep.set(step, memory);
+    if (call !== undefined && call !== this.mapCall) this.otherCalls.set(step, call);
   }
 
   /** Whether any step mapped memory for 32-bit code: raw scenarios skip the check altogether. */
@@ -49,7 +53,7 @@ export class AppMapSteps {
 
   /** Reports `use` of `memory` (from `ended`). `mappedNow`: what 32-bit code has mapped now. */
   report(sim: Simulation, memory: VkMemory, use: StalePointerUse, mappedNow: readonly VkMemory[]): void {
-    reportPointerAfterUnmap(sim, memory, this.mapCall, use, mappedNow);
+    reportPointerAfterUnmap(sim, memory, this.otherCalls.get(use.mapStep) ?? this.mapCall, use, mappedNow);
   }
 }
 

@@ -27,6 +27,13 @@ import { createBufferStorage, vulkanMap, vulkanUnmap } from './vulkan-backed';
 type EvaluateArg = (e: Expression, what: string, actor: string) => bigint | undefined;
 type MemoryArg = (argument: Argument | undefined) => VkMemory | undefined;
 
+/** glMapBuffer's access enum as the range bits Wine maps with (map_range_flags_from_map_flags). */
+const LEGACY_ACCESS_BITS: Readonly<Record<string, readonly string[]>> = {
+  'read-only': ['read'],
+  'write-only': ['write'],
+  'read-write': ['read', 'write'],
+};
+
 export class GlLayer {
   private readonly buffers = new Map<VkMemory, GlBuffer>();
   /** The buffer each glMapBufferRange step mapped for 32-bit code (H5 checks). */
@@ -124,7 +131,25 @@ export class GlLayer {
         const length = expr(2, 'a length');
         if (offset === undefined || length === undefined)
           return { kind: 'skipped', reason: 'missing arguments' };
-        return this.map(ctx, step, buffer, offset, length);
+        const access = new Set(step.words.map((w) => w.name));
+        const call = `glMapBufferRange(${buffer.name}, ${formatHex(offset)}, ${formatSize(length)}, ${[...access].join('|') || '0'})`;
+        return this.map(ctx, buffer, offset, length, access, call);
+      }
+      case 'glMapBuffer': {
+        // The whole buffer, with the access enum turned into range bits
+        // (map_range_flags_from_map_flags in unix_wgl.c; OpenGL 4.6 §6.3.1).
+        const word = step.words[0]?.name;
+        const bits = word === undefined ? undefined : LEGACY_ACCESS_BITS[word];
+        if (!bits) {
+          this.sim.problems.push({
+            code: 'missing-argument',
+            range: step.verb,
+            message: 'glMapBuffer needs an access: `read-only`, `write-only` or `read-write`',
+          });
+          return { kind: 'skipped', reason: 'no access' };
+        }
+        const call = `glMapBuffer(${buffer.name}, GL_${word!.toUpperCase().replace('-', '_')})`;
+        return this.map(ctx, buffer, 0n, buffer.memory.allocationSize, new Set(bits), call);
       }
       case 'glUnmapBuffer':
         return this.unmap(ctx, buffer);
@@ -212,17 +237,19 @@ export class GlLayer {
 
   // ---- map ----
 
-  private map(ctx: GlContext, step: StepNode, buffer: GlBuffer, offset: bigint, length: bigint): Outcome {
-    const access = new Set(step.words.map((w) => w.name));
+  /** `call`: the application's call as the trace shows it. */
+  private map(
+    ctx: GlContext,
+    buffer: GlBuffer,
+    offset: bigint,
+    length: bigint,
+    access: ReadonlySet<string>,
+    call: string,
+  ): Outcome {
     const invalid = this.validateMap(buffer, offset, length, access);
     if (invalid) return invalid;
     const driver = buffer.memory.driver;
-    this.sim.note(
-      'app',
-      `glMapBufferRange(${buffer.name}, ${formatHex(offset)}, ${formatSize(length)}, ${[...access].join('|') || '0'})`,
-      '',
-      true,
-    );
+    this.sim.note('app', call, '', true);
     let route: GlMap['route'];
     let result: GlMapOutcome;
     const clientPointer =
@@ -278,7 +305,7 @@ export class GlLayer {
     const memory = buffer.memory;
     memory.appPointer = result.pointer;
     memory.mapStep = this.sim.stepIndex;
-    this.appMaps.note(this.sim.stepIndex, memory);
+    this.appMaps.note(this.sim.stepIndex, memory, call.slice(0, call.indexOf('(')));
     memory.mapOffset = offset;
     memory.mapSize = length;
     memory.history.push({
