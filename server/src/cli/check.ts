@@ -1,6 +1,7 @@
 // `drvmap check`: analyse files with the engine and turn its diagnostics into a report that every
 // output format (text, JSON, SARIF) renders. `checkSources` is pure; `runCheck` does the I/O.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
+import { describeReadError, readInputText } from './read-input';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { analyseDocument, type AnalysisOptions, type DocumentAnalysis } from '../engine/analysis';
 import type { EngineDiagnostic, Severity } from '../engine/diagnostics';
@@ -139,20 +140,40 @@ export function displayPath(cwd: string, path: string): string {
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : absolute;
 }
 
-function describeReadError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ENOENT') return 'no such file or directory';
-  if (code === 'EACCES') return 'permission denied';
-  if (code === 'EISDIR') return 'is a directory';
-  return error instanceof Error ? error.message : String(error);
-}
-
-function findDrvmapFiles(dir: string, found: string[]): void {
-  for (const name of readdirSync(dir).sort()) {
+/**
+ * Every *.drvmap below `dir`. An entry that cannot be followed (a dangling symbolic link, a loop,
+ * no permission) is reported on its own; the rest of the directory is still checked. A directory
+ * reached again through a link is walked once.
+ */
+function findDrvmapFiles(
+  dir: string,
+  found: string[],
+  unreadable: (path: string, error: unknown) => void,
+  walked = new Set<string>(),
+): void {
+  let real: string;
+  let names: string[];
+  try {
+    real = realpathSync(dir);
+    names = readdirSync(dir).sort();
+  } catch (error) {
+    unreadable(dir, error);
+    return;
+  }
+  if (walked.has(real)) return;
+  walked.add(real);
+  for (const name of names) {
     if (name === 'node_modules' || name.startsWith('.')) continue;
     const path = join(dir, name);
-    const stat = statSync(path);
-    if (stat.isDirectory()) findDrvmapFiles(path, found);
+    let stat;
+    try {
+      stat = statSync(path);
+    } catch (error) {
+      // A dangling link to something that is not a scenario is not worth a word.
+      if (name.endsWith('.drvmap')) unreadable(path, error);
+      continue;
+    }
+    if (stat.isDirectory()) findDrvmapFiles(path, found, unreadable, walked);
     else if (name.endsWith('.drvmap')) found.push(path);
   }
 }
@@ -189,19 +210,17 @@ export function readInputs(
     }
     if (isDirectory) {
       const found: string[] = [];
-      try {
-        findDrvmapFiles(absolute, found);
-      } catch (error) {
-        unreadable.push({ path: displayPath(io.cwd, absolute), message: describeReadError(error) });
-        continue;
-      }
-      if (found.length === 0)
+      const before = unreadable.length;
+      findDrvmapFiles(absolute, found, (path, error) =>
+        unreadable.push({ path: displayPath(io.cwd, path), message: describeReadError(error) }),
+      );
+      if (found.length === 0 && unreadable.length === before)
         unreadable.push({
           path: displayPath(io.cwd, absolute),
           message: 'no *.drvmap files in this directory',
         });
-      for (const file of found) add(file, () => readFileSync(file, 'utf8'));
-    } else add(absolute, () => readFileSync(absolute, 'utf8'));
+      for (const file of found) add(file, () => readInputText(file));
+    } else add(absolute, () => readInputText(absolute));
   }
   return { sources, unreadable };
 }

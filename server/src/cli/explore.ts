@@ -3,7 +3,7 @@
 // prints the verdicts: a summary line, the traits that decide it, and per failing class a
 // counterexample with its expanded syscall trace. Parses its own arguments (main.ts hands it
 // everything after `explore`), so the rest of the CLI is untouched.
-import { readFileSync } from 'node:fs';
+import { describeReadError, readInputText } from './read-input';
 import { resolve } from 'node:path';
 import { explore, type ExploreResult, type ScenarioExploration } from '../engine/explore/explore';
 import { STRATEGY_NAMES, type StrategyName } from '../engine/sim/platform';
@@ -122,11 +122,9 @@ export function runExplore(argv: readonly string[], io: CliIo): number {
   }
   let text: string;
   try {
-    text = command.file === '-' ? io.readStdin() : readFileSync(resolve(io.cwd, command.file), 'utf8');
+    text = command.file === '-' ? io.readStdin() : readInputText(resolve(io.cwd, command.file));
   } catch (error) {
-    io.error(
-      `drvmap: cannot read ${command.file}: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
+    io.error(`drvmap: cannot read ${command.file}: ${describeReadError(error)}\n`);
     return 2;
   }
   const result = explore(text, {

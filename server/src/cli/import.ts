@@ -2,7 +2,7 @@
 // The scenario goes to stdout; every input line that was not imported goes to stderr with its
 // reason. Exit 0 when the file was read (whatever was skipped), 2 for bad usage or an unreadable
 // file. Parses its own arguments (main.ts hands it everything after `import`).
-import { readFileSync } from 'node:fs';
+import { describeReadError, readInputText } from './read-input';
 import { basename, resolve } from 'node:path';
 import { importProcMaps } from '../engine/import/proc-maps';
 import { importStrace } from '../engine/import/strace';
@@ -33,9 +33,9 @@ export function runImport(argv: readonly string[], io: CliIo): number {
   }
   let text: string;
   try {
-    text = file === '-' ? io.readStdin() : readFileSync(resolve(io.cwd, file), 'utf8');
+    text = file === '-' ? io.readStdin() : readInputText(resolve(io.cwd, file));
   } catch (error) {
-    io.error(`drvmap: cannot read ${file}: ${error instanceof Error ? error.message : String(error)}\n`);
+    io.error(`drvmap: cannot read ${file}: ${describeReadError(error)}\n`);
     return 2;
   }
   const title = `imported from ${file === '-' ? (format === 'strace' ? 'strace' : '/proc/PID/maps') : basename(file)}`;

@@ -1,8 +1,8 @@
 // What the CLI needs from the outside world, in one small interface so that tests can run every
 // command in-process and capture what it prints.
-import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ColorMode } from './args';
+import { readInputText, writeOutputFile } from './read-input';
 
 export interface CliIo {
   readonly cwd: string;
@@ -43,10 +43,10 @@ export function nodeIo(): CliIo {
     error: (text) => {
       process.stderr.write(text);
     },
-    readStdin: () => readFileSync(0, 'utf8'),
+    readStdin: () => readInputText(0),
     emit(text, outputPath) {
       if (outputPath === undefined) this.write(text);
-      else writeFileSync(resolve(cwd, outputPath), text);
+      else writeOutputFile(resolve(cwd, outputPath), outputPath, text);
     },
     useColor: (mode, toFile) => !toFile && decideColor(mode, process.env, process.stdout.isTTY === true),
   };
@@ -70,7 +70,7 @@ export function memoryIo(
     readStdin: () => options.stdin ?? '',
     emit(text: string, outputPath: string | undefined) {
       if (outputPath === undefined) io.write(text);
-      else writeFileSync(resolve(cwd, outputPath), text);
+      else writeOutputFile(resolve(cwd, outputPath), outputPath, text);
     },
     useColor: (mode: ColorMode, toFile: boolean) => !toFile && decideColor(mode, {}, options.color ?? false),
   };

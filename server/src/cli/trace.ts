@@ -1,6 +1,6 @@
 // `drvmap trace`: the step-by-step timeline of a scenario as plain data (every number a string,
 // so the JSON form is exact for 64-bit addresses), which formats/text and formats/json render.
-import { readFileSync } from 'node:fs';
+import { describeReadError, readInputText } from './read-input';
 import { resolve } from 'node:path';
 import { analyseDocument, type AnalysisOptions, type ScenarioAnalysis } from '../engine/analysis';
 import type { Severity } from '../engine/diagnostics';
@@ -351,12 +351,9 @@ export function runTrace(command: TraceCommand, io: CliIo): number {
   const path = displayPath(io.cwd, command.file);
   let text: string;
   try {
-    text = command.file === '-' ? io.readStdin() : readFileSync(resolve(io.cwd, command.file), 'utf8');
+    text = command.file === '-' ? io.readStdin() : readInputText(resolve(io.cwd, command.file));
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    io.error(
-      `drvmap: cannot read ${path}: ${code === 'ENOENT' ? 'no such file or directory' : code === 'EISDIR' ? 'is a directory' : String((error as Error).message)}\n`,
-    );
+    io.error(`drvmap: cannot read ${path}: ${describeReadError(error)}\n`);
     return 2;
   }
   const trace = buildTrace(path, text, {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkSources, displayPath } from '../../../server/src/cli/check';
@@ -222,4 +222,35 @@ test('help and version', () => {
   assert.match(io.stdout, /^drvmap \d+\.\d+\.\d+/);
   io = memoryIo('/');
   assert.equal(runCli([], io), 2);
+});
+
+test('a dangling link or a loop in a directory is reported alone; the other files are still checked', () => {
+  const dir = workspace({ 'd/ok.drvmap': CLEAN, 'd/sub/also.drvmap': CLEAN });
+  symlinkSync('nowhere', join(dir, 'd/gone.drvmap'));
+  symlinkSync('nowhere', join(dir, 'd/not-a-scenario'));
+  symlinkSync('..', join(dir, 'd/sub/up'));
+  const io = memoryIo(dir);
+  assert.equal(runCli(['check', '--format', 'json', 'd'], io), 2);
+  const report = JSON.parse(io.stdout) as { files: { path: string }[] };
+  assert.deepEqual(
+    report.files.map((f) => f.path),
+    ['d/ok.drvmap', 'd/sub/also.drvmap'],
+  );
+  assert.equal(io.stderr, 'drvmap: cannot read d/gone.drvmap: no such file or directory\n');
+});
+
+test('an output file that cannot be written is one line and exit 2; a byte-order mark is not a column', () => {
+  const dir = workspace({ 'a.drvmap': CLEAN, 'bom.drvmap': '\ufeffscenario "a" { zz\n}\n' });
+  const io = memoryIo(dir);
+  assert.equal(runCli(['check', '-o', 'missing/out.txt', 'a.drvmap'], io), 2);
+  assert.equal(io.stderr, 'drvmap: cannot write missing/out.txt: no such file or directory\n');
+  const bom = memoryIo(dir);
+  runCli(['check', 'bom.drvmap'], bom);
+  assert.match(bom.stdout, /^bom\.drvmap:1:16: error \[unknown-word\]/);
+});
+
+test('an endless input (a device) is refused at the size limit, not read until memory runs out', () => {
+  const io = memoryIo(tmpdir());
+  assert.equal(runCli(['check', '/dev/zero'], io), 2);
+  assert.match(io.stderr, /^drvmap: cannot read \/dev\/zero: larger than 128 MiB/);
 });
