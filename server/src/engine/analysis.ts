@@ -1,5 +1,6 @@
 // The engine's façade: text in, plain data out. The language server, the CLI, the tests and the
 // benchmarks all call this; nothing here knows about LSP or VS Code.
+import { diagnosticsByStep } from './diagnostics-by-step';
 import type { EngineDiagnostic, Severity } from './diagnostics';
 import { parse } from './syntax/parser';
 import { reparse, type ParsedVersion } from './syntax/incremental-parse';
@@ -182,6 +183,9 @@ function applyDiagnosticExpectations(
   verdicts: Map<ExpectRecord, boolean>,
 ): EngineDiagnostic[] {
   const out = [...diagnostics];
+  // Only the diagnostics found by the run can sit inside a step (those added below are on expect
+  // lines): grouped by step once, so that each expectation reads its step's alone.
+  let byStep: Map<number, number[]> | undefined;
   for (const expectation of run.simulation.expects) {
     const form = expectation.node.expectation;
     if (form.form !== 'diagnostic' || !form.code) continue;
@@ -203,9 +207,8 @@ function applyDiagnosticExpectations(
       if (d) out.push(d);
       continue;
     }
-    const matches = out.filter(
-      (d) => d.code === code.name && d.range.start >= step.node.start && d.range.end <= step.node.end,
-    );
+    byStep ??= diagnosticsByStep(run.simulation.records, diagnostics);
+    const matches = (byStep.get(step.index) ?? []).filter((i) => out[i]!.code === code.name);
     if (matches.length === 0) {
       const d = make(
         'expectation-failed',
@@ -216,8 +219,8 @@ function applyDiagnosticExpectations(
       continue;
     }
     verdicts.set(expectation, true);
-    for (const m of matches) {
-      const index = out.indexOf(m);
+    for (const index of matches) {
+      const m = out[index]!;
       // Already marked when an expected failure explained it (intended-failures.ts).
       const message = m.message.startsWith('(expected) ') ? m.message : `(expected) ${m.message}`;
       out[index] = { ...m, severity: 'info', message };

@@ -5,6 +5,7 @@
 // in view and `drvmap check` passes. A raw syscall's own refusal says nothing the expectation does
 // not, so kernel-refused leaves it out altogether.
 import type { EngineDiagnostic } from './diagnostics';
+import { diagnosticsByStep } from './diagnostics-by-step';
 import type { ScenarioRun } from './sim/run';
 import { isFailedOutcome, outcomeName } from './sim/outcome';
 
@@ -52,10 +53,13 @@ export function withIntendedFailures(
 ): readonly EngineDiagnostic[] {
   const intended = intendedFailures(run);
   if (intended.size === 0) return diagnostics; // the caller copies what it changes
-  const ranges = [...intended].map((i) => run.simulation.records[i]!.node);
-  return diagnostics.map((d) =>
-    FAILURE_CODES.has(d.code) && ranges.some((r) => d.range.start >= r.start && d.range.end <= r.end)
-      ? { ...d, severity: 'info', message: `(expected) ${d.message}` }
-      : d,
-  );
+  const byStep = diagnosticsByStep(run.simulation.records, diagnostics);
+  const out = [...diagnostics];
+  for (const step of intended) {
+    for (const i of byStep.get(step) ?? []) {
+      const d = out[i]!;
+      if (FAILURE_CODES.has(d.code)) out[i] = { ...d, severity: 'info', message: `(expected) ${d.message}` };
+    }
+  }
+  return out;
 }

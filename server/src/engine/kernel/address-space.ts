@@ -210,6 +210,14 @@ export class AddressSpace implements AddressSpaceApi {
     return this.state.vmas.toArray();
   }
 
+  /**
+   * The lowest page in [lowPage, highPage) where `pages` free pages start, or -1: the bottom-up
+   * gap search (logarithmic over the VMAs), without the kernel's mmap checks.
+   */
+  lowestFree(lowPage: number, highPage: number, pages: number): number {
+    return this.state.vmas.findBottomUp(lowPage, highPage, pages);
+  }
+
   vmaAt(page: number): Vma | undefined {
     return this.state.vmas.vmaAt(page);
   }

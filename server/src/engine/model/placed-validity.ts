@@ -5,6 +5,7 @@
 import { formatHex, formatSize } from '../numbers';
 import type { DriverModel } from './driver';
 import { isHostImport, type VkMemory } from './vk-memory';
+import { hostRangeOf, type MappedRanges } from './app-mapped';
 
 export interface MapInfo {
   readonly placed: boolean;
@@ -22,12 +23,12 @@ export interface Violation {
   readonly message: string;
 }
 
-/** `otherMappings`: the memory objects to check for overlap (those without an app pointer are skipped). */
+/** `otherMappings`: the mapped memory objects, for the overlap check. */
 export function mapViolations(
   memory: VkMemory,
   driver: DriverModel,
   info: MapInfo,
-  otherMappings: readonly VkMemory[],
+  otherMappings: MappedRanges,
 ): readonly Violation[] {
   // Most maps are valid: no list until a violation, and no closure per call.
   let out: Violation[] | undefined;
@@ -138,21 +139,15 @@ export function mapViolations(
   if (info.placedAddress !== undefined) {
     const start = info.placedAddress;
     const end = start + (info.size ?? size - info.offset);
-    for (let i = 0; i < otherMappings.length; i++) {
-      const other = otherMappings[i]!;
-      if (other === memory || other.appPointer === undefined) continue;
-      // The host's mapping of the other object: Wine's placed map covers the whole object at its
-      // reservation (offset 0, VK_WHOLE_SIZE, §3.3), whatever sub-range 32-bit code asked for.
-      const placedByWine = other.windowRange !== undefined && other.driverPointer === other.windowRange.start;
-      const oStart = placedByWine ? other.driverPointer! : other.appPointer;
-      const oEnd = oStart + (placedByWine ? other.allocationSize : other.mapSize);
-      if (start < oEnd && oStart < end) {
-        out = withViolation(
-          out,
-          'VUID-VkMemoryMapPlacedInfoEXT-pPlacedAddress-09578',
-          `[${formatHex(start)}, ${formatHex(end)}) overlaps the live mapping of ${other.name} at ${formatHex(oStart)}; the validation layers do not check this (VVL issue #11425)`,
-        );
-      }
+    const others = otherMappings.overlapping(start, end);
+    for (let i = 0; i < others.length; i++) {
+      const other = others[i]!;
+      if (other === memory) continue;
+      out = withViolation(
+        out,
+        'VUID-VkMemoryMapPlacedInfoEXT-pPlacedAddress-09578',
+        `[${formatHex(start)}, ${formatHex(end)}) overlaps the live mapping of ${other.name} at ${formatHex(hostRangeOf(other)!.start)}; the validation layers do not check this (VVL issue #11425)`,
+      );
     }
   }
   return out ?? NO_VIOLATIONS;

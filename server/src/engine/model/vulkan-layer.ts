@@ -2,6 +2,7 @@
 // compatibility layer uses. Application-level calls (vkMapMemory as 32-bit code makes it) go
 // through the strategy; vkMapMemory2/vkUnmapMemory2 are direct host calls checked against the
 // valid-usage rules.
+import { AppMapped } from './app-mapped';
 import type { Argument, Expression, StepNode } from '../syntax/ast';
 import type { Segment, Vma } from '../kernel/types';
 import { alignUp, formatHex, formatSize, truncate32 } from '../numbers';
@@ -103,8 +104,8 @@ export class VulkanLayer {
   /** Memories mapped with VK_MEMORY_MAP_PLACED_BIT_EXT now: vkUnmapMemory2 undoes the placement. */
   private readonly placedNow = new Set<VkMemory>();
 
-  /** The memories with an app pointer now, in allocation order (see StrategyContext.appMapped). */
-  private readonly appMapped: VkMemory[] = [];
+  /** The memories with an app pointer now (see StrategyContext.appMapped). */
+  private readonly appMapped = new AppMapped();
   private readonly ops = new Map<string, DriverOps>();
   private readonly contexts = new Map<string, StrategyContext>();
   /**
@@ -246,11 +247,11 @@ export class VulkanLayer {
         const result = this.strategy.map(ctx, memory, offset, size);
         if (!result.ok) return { kind: 'vk', result: result.vkResult, reason: result.reason };
         memory.appPointer = result.pointer;
-        this.noteAppMapped(memory);
         memory.mapStep = this.sim.stepIndex;
         this.appMaps.note(this.sim.stepIndex, memory);
         memory.mapOffset = offset;
         memory.mapSize = size;
+        this.appMapped.add(memory);
         memory.history.push(new FormattedEvent(this.sim.stepIndex, mappedForAppText, result.pointer));
         this.checkWindow(memory, result.pointer, size);
         return addressOutcome(result.pointer, this.sim.stepIndex);
@@ -422,37 +423,19 @@ export class VulkanLayer {
     return set;
   }
 
-  /** Keeps appMapped in allocation order (the order the overlap check reports in). */
-  private noteAppMapped(memory: VkMemory): void {
-    if (this.appMapped.includes(memory)) return;
-    // By hand rather than by splice, which makes an array of what it removed on every call.
-    const mapped = this.appMapped;
-    let at = mapped.length;
-    while (at > 0 && mapped[at - 1]!.allocStep > memory.allocStep) at--;
-    mapped.push(memory);
-    for (let i = mapped.length - 1; i > at; i--) mapped[i] = mapped[i - 1]!;
-    mapped[at] = memory;
-  }
-
   private markMapped(memory: VkMemory, pointer: bigint, offset: bigint, size: bigint | undefined): void {
     memory.appPointer = pointer;
-    this.noteAppMapped(memory);
     memory.mapStep = this.sim.stepIndex;
     this.appMaps.note(this.sim.stepIndex, memory);
     memory.mapOffset = offset;
     memory.mapSize = size ?? memory.allocationSize - offset;
+    this.appMapped.add(memory);
     memory.history.push({ step: this.sim.stepIndex, text: `mapped at ${formatHex(pointer)}` });
   }
 
   private markUnmapped(memory: VkMemory): void {
+    this.appMapped.remove(memory);
     memory.appPointer = undefined;
-    const mapped = this.appMapped;
-    const at = mapped.lastIndexOf(memory);
-    if (at >= 0) {
-      // By hand rather than by splice (see noteAppMapped).
-      for (let i = at; i < mapped.length - 1; i++) mapped[i] = mapped[i + 1]!;
-      mapped.pop();
-    }
     memory.mapStep = undefined;
     memory.history.push({ step: this.sim.stepIndex, text: 'unmapped' });
   }
@@ -736,7 +719,7 @@ export class VulkanLayer {
   /** An access through a pointer a vkMapMemory gave, after that mapping ended (H5). */
   checkPointerAfterUnmap(use: StalePointerUse): void {
     const memory = this.appMaps.ended(use);
-    if (memory) this.appMaps.report(this.sim, memory, use, this.appMapped);
+    if (memory) this.appMaps.report(this.sim, memory, use, this.appMapped.inOrder);
   }
 
   /** 32-bit code touching an address it cannot hold. */

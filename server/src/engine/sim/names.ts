@@ -202,8 +202,10 @@ export class NameScope {
    * every lookup, not only for an unknown name.
    */
   private reportUnknown(node: NameUse): void {
-    const bound = [...this.sim.symbols.boundNames(), ...this.unattached.keys()];
-    const similar = bound.find((k) => k.toLowerCase() === node.name.toLowerCase());
+    const lower = node.name.toLowerCase();
+    const similar =
+      this.sim.symbols.sameNameIgnoringCase(node.name) ??
+      [...this.unattached.keys()].find((k) => k.toLowerCase() === lower);
     const dash = node.name.includes('-') && node.name.split('-').every((part) => this.has(part));
     this.problems.report(
       'unknown-name',

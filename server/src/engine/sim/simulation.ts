@@ -335,34 +335,25 @@ export class Simulation {
 
   /**
    * The lowest address in the window where `size` bytes fit at `alignment` (Wine's allocation
-   * granularity). The first fit among windowGaps, walked here without a list of gap pairs: every
-   * map by a window strategy asks.
+   * granularity): the first fit among windowGaps, found by the VMA set's gap search. Every map by a
+   * window strategy asks, so a scan of the window's mappings made many maps quadratic.
    */
   findWindowSpace(size: bigint, alignment: bigint): bigint | undefined {
     const { start, end } = this.platform.window;
-    const vmas = this.space.overlapping(
-      this.pageOf(start),
-      Number((end + this.pageSize - 1n) / this.pageSize),
-    );
-    let cursor = start;
-    for (let i = 0; i < vmas.length; i++) {
-      const vma = vmas[i]!;
-      const vEnd = this.addressOfPage(vma.endPage);
-      if (vEnd <= cursor) continue;
-      const vStart = this.addressOfPage(vma.startPage);
-      if (vStart >= end) break;
-      if (vStart > cursor) {
-        const candidate = alignUp(cursor, alignment);
-        if (candidate + size <= (vStart < end ? vStart : end)) return candidate;
-      }
-      cursor = vEnd;
-      if (cursor >= end) break;
+    const pages = Number((size + this.pageSize - 1n) / this.pageSize);
+    const highPage = Number(end / this.pageSize);
+    let lowPage = Number((start + this.pageSize - 1n) / this.pageSize);
+    // The first gap with room, then the aligned address in it: when the alignment pushes the
+    // range past that gap's end, the search goes on from the aligned address (the next gap).
+    for (;;) {
+      const page = this.space.lowestFree(lowPage, highPage, pages);
+      if (page < 0) return undefined;
+      const candidate = alignUp(this.addressOfPage(page), alignment);
+      const candidatePage = this.pageOf(candidate);
+      if (candidatePage === page) return candidate + size <= end ? candidate : undefined;
+      if (candidatePage >= highPage) return undefined;
+      lowPage = candidatePage;
     }
-    if (cursor < end) {
-      const candidate = alignUp(cursor, alignment);
-      if (candidate + size <= end) return candidate;
-    }
-    return undefined;
   }
 
   windowStats(): { freeBytes: bigint; largestFree: bigint; sizeBytes: bigint } {

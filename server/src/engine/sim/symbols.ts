@@ -170,6 +170,25 @@ export class SymbolTable {
     return this.symbolNamed(name);
   }
 
+  /**
+   * A bound name spelt like `name` but for case, for "did you mean". The index of lower-case
+   * spellings is made on the first unknown name and extended from a live iterator of the table
+   * (it yields the names defined since), so many unknown names cost one pass, not one each.
+   */
+  sameNameIgnoringCase(name: string): string | undefined {
+    const index = (this.lowerCase ??= new Map());
+    const pending = (this.notLowerCased ??= this.byName.values());
+    for (let next = pending.next(); !next.done; next = pending.next()) {
+      const lower = next.value.name.toLowerCase();
+      if (!index.has(lower)) index.set(lower, next.value);
+    }
+    const symbol = index.get(name.toLowerCase());
+    return symbol?.value !== undefined ? symbol.name : undefined;
+  }
+
+  private lowerCase: Map<string, DefinedSymbol> | undefined;
+  private notLowerCased: Iterator<DefinedSymbol> | undefined;
+
   /** The names bound to a value, in the order their symbols were defined. */
   boundNames(): string[] {
     const names: string[] = [];

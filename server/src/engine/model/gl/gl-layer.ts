@@ -6,6 +6,7 @@
 //
 // What selects the behaviour: the driver's `gl-client-pointer` trait (the extension) and its
 // `placed-map` trait (Wine's Vulkan interop device needs memoryMapPlaced + memoryUnmapReserve).
+import { NO_MAPPED_RANGES } from '../app-mapped';
 import type { Argument, Expression, StepNode } from '../../syntax/ast';
 import { formatHex, formatSize } from '../../numbers';
 import type { Outcome } from '../../sim/records';
@@ -538,7 +539,7 @@ export class GlLayer {
   private machAlias(ctx: GlContext, buffer: GlBuffer, host: bigint, length: bigint): GlMapOutcome {
     const memories = [...this.buffers.keys()];
     const result = machAliasMap(
-      { sim: this.sim, ops: ctx.ops, memories, appMapped: [] },
+      { sim: this.sim, ops: ctx.ops, memories, appMapped: NO_MAPPED_RANGES },
       buffer.memory,
       host,
       length,

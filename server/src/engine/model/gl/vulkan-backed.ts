@@ -5,6 +5,7 @@
 // is buffer_vm_alloc(buffer->size) in the window plus vkMapMemory2KHR(PLACED, WHOLE_SIZE), and
 // returns vm_ptr + offset; unmap is vkUnmapMemory2KHR(UNMAP_RESERVE), and the range stays the
 // buffer's for the next map.
+import { NO_MAPPED_RANGES } from '../app-mapped';
 import { alignUp, formatSize } from '../../numbers';
 import { placeMap, unplace } from '../strategies/placed';
 import { allocateInWindow } from '../strategies/window-allocation';
@@ -50,7 +51,7 @@ export function vulkanMap(ctx: GlContext, buffer: GlBuffer, offset: bigint): GlM
     low = found;
     memory.windowRange = { start: low, size };
   }
-  const result = placeMap({ sim, ops: ctx.ops, memories: [], appMapped: [] }, memory, low, {
+  const result = placeMap({ sim, ops: ctx.ops, memories: [], appMapped: NO_MAPPED_RANGES }, memory, low, {
     offset: 0n,
     size: undefined,
     caller: 'wine',
@@ -69,5 +70,5 @@ export function vulkanMap(ctx: GlContext, buffer: GlBuffer, offset: bigint): GlM
 export function vulkanUnmap(ctx: GlContext, buffer: GlBuffer): void {
   const memory = buffer.memory;
   ctx.sim.note('wine', `vkUnmapMemory2KHR(${buffer.name}, VK_MEMORY_UNMAP_RESERVE_BIT_EXT)`, '', true);
-  unplace({ sim: ctx.sim, ops: ctx.ops, memories: [], appMapped: [] }, memory, true);
+  unplace({ sim: ctx.sim, ops: ctx.ops, memories: [], appMapped: NO_MAPPED_RANGES }, memory, true);
 }

@@ -3,6 +3,7 @@
 import type { Simulation } from '../../sim/simulation';
 import type { DriverOps } from '../driver-ops';
 import type { VkMemory } from '../vk-memory';
+import type { MappedRanges } from '../app-mapped';
 
 export type MapOutcome =
   | { readonly ok: true; readonly pointer: bigint }
@@ -14,10 +15,10 @@ export interface StrategyContext {
   /** All memory objects, for overlap checks. */
   readonly memories: readonly VkMemory[];
   /**
-   * The memory objects 32-bit code has mapped now (an app pointer), in allocation order: the
-   * placed-map overlap check needs only these, not every object ever allocated.
+   * The memory objects 32-bit code has mapped now (an app pointer): the placed-map overlap check
+   * needs only these, not every object ever allocated.
    */
-  readonly appMapped: readonly VkMemory[];
+  readonly appMapped: MappedRanges;
 }
 
 export interface Strategy {

@@ -1,0 +1,32 @@
+// Which step's text each diagnostic lies in: what `expect diagnostic` and the expected failures
+// of a scenario ask, once per scenario instead of a scan of every diagnostic per question.
+import type { EngineDiagnostic } from './diagnostics';
+import type { TextRange } from './syntax/text-range';
+
+/** The indexes of `diagnostics` that lie inside a step's text, by step index. */
+export function diagnosticsByStep(
+  records: readonly { readonly node: TextRange; readonly index: number }[],
+  diagnostics: readonly EngineDiagnostic[],
+): Map<number, number[]> {
+  const byStep = new Map<number, number[]>();
+  for (let i = 0; i < diagnostics.length; i++) {
+    const { start, end } = diagnostics[i]!.range;
+    // The last step starting at or before the diagnostic (steps are in text order).
+    let low = 0;
+    let high = records.length - 1;
+    let found = -1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      if (records[middle]!.node.start <= start) {
+        found = middle;
+        low = middle + 1;
+      } else high = middle - 1;
+    }
+    const step = found < 0 ? undefined : records[found]!;
+    if (step === undefined || end > step.node.end) continue;
+    const list = byStep.get(step.index);
+    if (list) list.push(i);
+    else byStep.set(step.index, [i]);
+  }
+  return byStep;
+}
