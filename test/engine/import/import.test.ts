@@ -123,3 +123,58 @@ test('titles and file names with quotes, backslashes and line breaks become stri
     assert.equal(file.scenarios[0]?.name?.value, 'trace of "a\\b\\" next line\\');
   }
 });
+
+test('strace -X raw and -X verbose flags are read as the names the default output prints', () => {
+  const raw = importStrace('100 mmap(NULL, 8192, 0x3, 0x22, -1, 0) = 0x7f66011d4000\n').scenario;
+  const verbose = importStrace(
+    '100 mmap(NULL, 8192, 0x3 /* PROT_READ|PROT_WRITE */, 0x22 /* MAP_PRIVATE|MAP_ANONYMOUS */, -1, 0) = 0x7f66011d4000\n',
+  ).scenario;
+  for (const scenario of [raw, verbose]) assert.match(scenario, /^ {2}m1 = mmap 8192 rw private anon$/m);
+  const moved = importStrace(
+    [
+      '1 mmap(NULL, 8192, 0x3, 0x22, -1, 0) = 0x7f0000000000',
+      '1 mremap(0x7f0000000000, 8192, 16384, 0x1) = 0x7f1000000000',
+      '1 mprotect(0x7f1000000000, 4096, 0) = 0',
+      '1 mmap(NULL, 4096, 0x1, 0x3, 3, 0) = 0x7f2000000000',
+    ].join('\n'),
+  ).scenario;
+  assert.match(moved, /m2 = mremap m1, 8192, 16384, maymove$/m);
+  assert.match(moved, /m3 = mprotect m2, 4096, none$/m);
+  assert.match(moved, /m4 = mmap 4096 r shared-validate fd f3$/m);
+  assert.deepEqual(analyseDocument(raw).diagnostics, []);
+});
+
+test('a flag drvmap has no word for is said in a comment, not dropped silently', () => {
+  const scenario = importStrace(
+    '100 mmap(NULL, 8192, PROT_READ, MAP_PRIVATE|MAP_DENYWRITE|0x40000000, 3, 0) = 0x7f66011d4000\n',
+  ).scenario;
+  assert.match(
+    scenario,
+    /# MAP_DENYWRITE\|0x40000000: no drvmap word, left out\n {2}m1 = mmap 8192 r private fd f3/,
+  );
+});
+
+test('an address inside a mapping the trace unmapped whole is not named after it; a live one is', () => {
+  const scenario = importStrace(
+    [
+      '1 mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000',
+      '1 mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000010000',
+      '1 munmap(0x7f0000000000, 8192) = 0',
+      '1 mprotect(0x7f0000000000, 4096, PROT_READ) = -1 ENOMEM (Cannot allocate memory)',
+      '1 mprotect(0x7f0000011000, 4096, PROT_READ) = 0',
+    ].join('\n'),
+  ).scenario;
+  assert.match(scenario, /m3 = munmap m1, 8192$/m);
+  assert.match(scenario, /m4 = mprotect 0x7f00_0000_0000, 4096, r$/m);
+  assert.match(scenario, /m5 = mprotect m2 \+ 0x1000, 4096, r$/m);
+});
+
+test('a long line of spaces is read in linear time (no backtracking regular expression)', () => {
+  // Read and skipped: the expression this replaced backtracked for seconds over such a line.
+  const result = importStrace(`mmap(${' '.repeat(200_000)}x`);
+  assert.equal(result.lines[0]?.status, 'skipped');
+  const resumed = importStrace(
+    '5 mmap(NULL, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0 <unfinished ...>\n5 <... mmap resumed>) = 0x7f0000000000\n',
+  ).scenario;
+  assert.match(resumed, /m1 = mmap 4096 r private anon$/m);
+});

@@ -5,6 +5,7 @@
 // still means the same thing when the simulator places mappings elsewhere.
 import { stringLiteral } from '../syntax/string-literal';
 import { formatHex } from '../numbers';
+import { KnownMappings } from './known-mappings';
 
 export interface ImportedLine {
   /** 1-based line in the input. */
@@ -30,6 +31,7 @@ interface Call {
 
 const PREFIX = /^(?:\[pid\s+(\d+)\]\s+|(\d+)\s+)?(?:(\d{2}:\d{2}:\d{2}(?:\.\d+)?|\d+\.\d+)\s+)?/;
 const MODELLED = new Set(['mmap', 'mmap2', 'munmap', 'mremap', 'mprotect']);
+const UNFINISHED = '<unfinished ...>';
 
 export function importStrace(text: string, title = 'imported from strace'): ImportResult {
   const lines: ImportedLine[] = [];
@@ -51,9 +53,11 @@ export function importStrace(text: string, title = 'imported from strace'): Impo
       });
     if (/^\+\+\+\s/.test(body))
       return void lines.push({ line: lineNo, text: raw, status: 'skipped', reason: 'process exit' });
-    const unfinishedMatch = /^(.*)\s*<unfinished \.\.\.>\s*$/.exec(body);
-    if (unfinishedMatch) {
-      unfinished.set(pid ?? '', { head: unfinishedMatch[1] ?? '', line: lineNo, text: raw });
+    // A string test, not a regular expression: `^(.*)\s*<unfinished` backtracks quadratically
+    // over a long line of spaces.
+    const trimmed = body.trimEnd();
+    if (trimmed.endsWith(UNFINISHED)) {
+      unfinished.set(pid ?? '', { head: trimmed.slice(0, -UNFINISHED.length), line: lineNo, text: raw });
       lines.push({ line: lineNo, text: raw, status: 'skipped', reason: 'continued on its "resumed" line' });
       return;
     }
@@ -91,7 +95,7 @@ export function importStrace(text: string, title = 'imported from strace'): Impo
       });
     calls.push({
       name: name === 'mmap2' ? 'mmap' : name,
-      args: splitArgs(parsed[2] ?? ''),
+      args: symbolicArgs(name, splitArgs(parsed[2] ?? '')),
       result: (parsed[3] ?? '').trim(),
       line: callLine,
       text: resumed ? callText : raw,
@@ -104,6 +108,80 @@ export function importStrace(text: string, title = 'imported from strace'): Impo
     if (entry) Object.assign(entry, { reason: 'unfinished and never resumed' });
   }
   return { scenario: render(calls, title), lines };
+}
+
+// `strace -X raw` prints flags as numbers (`0x22`), `-X verbose` as a number and a comment
+// (`0x22 /* MAP_PRIVATE|MAP_ANONYMOUS */`): both become the names the default output prints, so
+// that no flag is lost. The numbers are Linux's generic (and x86-64) values.
+const PROT_BITS: readonly [number, string][] = [
+  [0x1, 'PROT_READ'],
+  [0x2, 'PROT_WRITE'],
+  [0x4, 'PROT_EXEC'],
+  [0x8, 'PROT_SEM'],
+  [0x0100_0000, 'PROT_GROWSDOWN'],
+  [0x0200_0000, 'PROT_GROWSUP'],
+];
+const MAP_TYPES: Readonly<Record<number, string>> = {
+  0x1: 'MAP_SHARED',
+  0x2: 'MAP_PRIVATE',
+  0x3: 'MAP_SHARED_VALIDATE',
+};
+const MAP_BITS: readonly [number, string][] = [
+  [0x10, 'MAP_FIXED'],
+  [0x20, 'MAP_ANONYMOUS'],
+  [0x40, 'MAP_32BIT'],
+  [0x80, 'MAP_ABOVE4G'],
+  [0x100, 'MAP_GROWSDOWN'],
+  [0x800, 'MAP_DENYWRITE'],
+  [0x1000, 'MAP_EXECUTABLE'],
+  [0x2000, 'MAP_LOCKED'],
+  [0x4000, 'MAP_NORESERVE'],
+  [0x8000, 'MAP_POPULATE'],
+  [0x10000, 'MAP_NONBLOCK'],
+  [0x20000, 'MAP_STACK'],
+  [0x40000, 'MAP_HUGETLB'],
+  [0x80000, 'MAP_SYNC'],
+  [0x100000, 'MAP_FIXED_NOREPLACE'],
+  [0x4000000, 'MAP_UNINITIALIZED'],
+];
+const MREMAP_BITS: readonly [number, string][] = [
+  [0x1, 'MREMAP_MAYMOVE'],
+  [0x2, 'MREMAP_FIXED'],
+  [0x4, 'MREMAP_DONTUNMAP'],
+];
+
+/** The call's flag arguments by name, whatever `-X` form the trace used. */
+function symbolicArgs(name: string, args: string[]): string[] {
+  const at = (i: number, decode: (n: number) => string) => {
+    const arg = args[i];
+    if (arg === undefined) return;
+    const comment = /\/\*\s*(.*?)\s*\*\//.exec(arg);
+    if (comment) args[i] = comment[1] ?? arg;
+    else {
+      const value = parseNumber(arg);
+      if (value !== undefined && value <= 0xffff_ffffn) args[i] = decode(Number(value));
+    }
+  };
+  if (name === 'mmap' || name === 'mmap2') {
+    at(2, (n) => bitNames(n, PROT_BITS, 'PROT_NONE'));
+    at(3, (n) => [MAP_TYPES[n & 0xf], bitNames(n & ~0xf, MAP_BITS, '')].filter(Boolean).join('|') || '0');
+  } else if (name === 'mprotect') at(2, (n) => bitNames(n, PROT_BITS, 'PROT_NONE'));
+  else if (name === 'mremap') at(3, (n) => bitNames(n, MREMAP_BITS, '0'));
+  return args;
+}
+
+/** `n` as `NAME|NAME`, with bits no name covers kept as a hex number. */
+function bitNames(n: number, bits: readonly [number, string][], none: string): string {
+  const names: string[] = [];
+  let left = n;
+  for (const [bit, bitName] of bits) {
+    if ((n & bit) !== 0) {
+      names.push(bitName);
+      left &= ~bit;
+    }
+  }
+  if (left !== 0) names.push(`0x${(left >>> 0).toString(16)}`);
+  return names.length > 0 ? names.join('|') : none;
 }
 
 function splitArgs(text: string): string[] {
@@ -122,15 +200,9 @@ function splitArgs(text: string): string[] {
   return out;
 }
 
-interface Known {
-  readonly name: string;
-  readonly start: bigint;
-  end: bigint;
-}
-
 function render(calls: readonly Call[], title: string): string {
   const out: string[] = [`scenario ${stringLiteral(title)} {`];
-  const known: Known[] = [];
+  const known = new KnownMappings();
   const files = new Map<string, string>();
   let counter = 0;
   const pids = new Set(calls.map((c) => c.pid).filter((p) => p !== undefined));
@@ -149,11 +221,8 @@ function render(calls: readonly Call[], title: string): string {
   const addressExpr = (literal: string): string => {
     const value = parseNumber(literal);
     if (value === undefined || value === 0n) return literal === 'NULL' ? '0' : literal;
-    for (let i = known.length - 1; i >= 0; i--) {
-      const k = known[i]!;
-      if (value >= k.start && value < k.end)
-        return value === k.start ? k.name : `${k.name} + ${formatHex(value - k.start)}`;
-    }
+    const k = known.containing(value);
+    if (k) return value === k.start ? k.name : `${k.name} + ${formatHex(value - k.start)}`;
     unknownAddresses.push(formatHex(value));
     return formatHex(value);
   };
@@ -189,6 +258,8 @@ function render(calls: readonly Call[], title: string): string {
         }
         const at = addr === 'NULL' ? '' : ` at ${addressExpr(addr)}`;
         step = `${bind} = mmap ${len} ${words.join(' ')}${at}${fdPart}`;
+        const unsaid = unsaidMapFlags(flags);
+        if (unsaid.length > 0) out.push(`  # ${unsaid.join('|')}: no drvmap word, left out`);
         break;
       }
       case 'munmap':
@@ -211,13 +282,28 @@ function render(calls: readonly Call[], title: string): string {
       unknownAddresses.length = 0;
     }
     if (failed) out.push(`  expect ${bind} == ${failed[1]}`);
+    if (!failed) forgetUnmapped(known, call, returned);
     if (returned !== undefined && (call.name === 'mmap' || call.name === 'mremap')) {
       const length = parseNumber(call.name === 'mmap' ? (call.args[1] ?? '0') : (call.args[2] ?? '0')) ?? 0n;
-      known.push({ name: bind, start: returned, end: returned + length });
+      known.add(bind, returned, returned + length);
     }
   }
   out.push('}');
   return out.join('\n') + '\n';
+}
+
+/** A successful munmap, or an mremap that moved its pages away, ends the mappings it covers whole. */
+function forgetUnmapped(known: KnownMappings, call: Call, returned: bigint | undefined): void {
+  const start = parseNumber(call.args[0] ?? '');
+  if (start === undefined) return;
+  if (call.name === 'munmap') {
+    const length = parseNumber(call.args[1] ?? '');
+    if (length !== undefined) known.forget(start, start + length);
+  } else if (call.name === 'mremap' && returned !== undefined && returned !== start) {
+    const oldSize = parseNumber(call.args[1] ?? '');
+    if (oldSize !== undefined && !/MREMAP_DONTUNMAP/.test(call.args[3] ?? ''))
+      known.forget(start, start + oldSize);
+  }
 }
 
 function parseNumber(text: string): bigint | undefined {
@@ -246,12 +332,14 @@ const MAP_WORDS: Record<string, string> = {
   MAP_FIXED: 'fixed',
   MAP_FIXED_NOREPLACE: 'fixed-noreplace',
   MAP_32BIT: '32bit',
+  MAP_ABOVE4G: 'above4g',
   MAP_GROWSDOWN: 'growsdown',
   MAP_LOCKED: 'locked',
   MAP_NORESERVE: 'noreserve',
   MAP_POPULATE: 'populate',
   MAP_STACK: 'stack',
   MAP_HUGETLB: 'hugetlb',
+  MAP_UNINITIALIZED: 'uninitialized',
 };
 
 function mapFlagWords(flags: string): string[] {
@@ -259,6 +347,14 @@ function mapFlagWords(flags: string): string[] {
     .split('|')
     .map((f) => MAP_WORDS[f.trim()])
     .filter((w): w is string => w !== undefined);
+}
+
+/** The mmap flags the scenario cannot say (no drvmap word), to be said in a comment. */
+function unsaidMapFlags(flags: string): string[] {
+  return flags
+    .split('|')
+    .map((f) => f.trim())
+    .filter((f) => f !== '' && f !== '0' && MAP_WORDS[f] === undefined);
 }
 
 function mremapFlagWords(flags: string): string[] {
