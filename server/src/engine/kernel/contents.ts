@@ -185,6 +185,11 @@ class CopySink implements RunSink {
 export class ContentStore {
   private readonly byObject = new Map<number, Extents>();
   private readonly copySink = new CopySink(this);
+  /**
+   * Told of every change, as object byte ranges (set while a userfaultfd handler keeps copies
+   * whose two sides are compared after each step: userfaultfd.ts).
+   */
+  onChange: ((objectId: number, start: number, end: number) => void) | undefined;
 
   private extents(objectId: number): Extents | undefined {
     return this.byObject.get(objectId);
@@ -192,6 +197,7 @@ export class ContentStore {
 
   write(objectId: number, start: number, end: number, datum: Datum): void {
     if (end <= start) return;
+    if (this.onChange !== undefined) this.onChange(objectId, start, end);
     const ext = this.byObject.get(objectId);
     if (ext === undefined) this.byObject.set(objectId, new Extents(start, end, datum));
     else ext.assign(start, end, datum);
@@ -199,6 +205,7 @@ export class ContentStore {
 
   /** Forget [start, end) of an object (unmapped private pages are freed). */
   discard(objectId: number, start: number, end: number): void {
+    if (this.onChange !== undefined) this.onChange(objectId, start, end);
     const ext = this.extents(objectId);
     if (ext === undefined) return;
     ext.clear(start, end);

@@ -30,6 +30,8 @@ export type UffdMode =
 /** A page the handler filled with UFFDIO_COPY: the copy is a snapshot of the source page. */
 export interface UffdCopy {
   readonly page: number;
+  /** The order copies were made in (all registrations). */
+  readonly order: number;
   readonly sourceAddress: bigint;
   readonly step: number;
   /** The two sides differed after this step (reported once until they agree again). */
@@ -64,12 +66,99 @@ export type UffdAnswer =
   | { readonly kind: 'redirect'; readonly address: bigint }
   | { readonly kind: 'sigbus'; readonly reason: string };
 
+/** A copy with its registration, as divergedCopies reports it. */
+interface CopyOf {
+  readonly registration: UffdRegistration;
+  readonly copy: UffdCopy;
+}
+
+/**
+ * Which copies a step may have changed, so that divergedCopies compares only those: comparing
+ * every copy after every step made a handler that copies thousands of pages quadratic. A copy's
+ * two sides show the pages of backing objects; it is filed under each (object, page) it reads,
+ * and a change to one of those pages marks it. Any change to the VMAs, or a change too large to
+ * file page by page, makes the next comparison cover every copy (and file them again).
+ */
+class CopyWatch {
+  /** Copies by `objectId:page` of a page either side reads. */
+  private filed = new Map<string, CopyOf[]>();
+  /** Pages changed since the last comparison. */
+  readonly changed = new Set<string>();
+  /** Copies made since the last comparison. */
+  fresh: CopyOf[] = [];
+  /** Compare every copy next time. */
+  everything = true;
+  /** The VMA set's change count when the copies were filed. */
+  filedAt = -1;
+
+  constructor(private readonly pageBytes: number) {}
+
+  /** ContentStore.onChange: mark the pages, or everything for a change of many pages. */
+  readonly onChange = (objectId: number, start: number, end: number): void => {
+    if (this.everything) return;
+    const first = Math.floor(start / this.pageBytes);
+    const last = Math.ceil(end / this.pageBytes);
+    if (last - first > 64) this.everything = true;
+    else for (let p = first; p < last; p++) this.changed.add(`${objectId}:${p}`);
+  };
+
+  /** The copies to compare now, and the copies filed from now on (all of them after `everything`). */
+  candidates(all: () => CopyOf[], state: KernelState): CopyOf[] {
+    let out: CopyOf[];
+    if (this.everything || state.vmas.changes !== this.filedAt) {
+      out = all();
+      this.filed = new Map();
+      for (const c of out) this.file(c, state);
+    } else {
+      const seen = new Set<UffdCopy>();
+      out = [];
+      for (const key of this.changed)
+        for (const c of this.filed.get(key) ?? [])
+          if (!seen.has(c.copy)) {
+            seen.add(c.copy);
+            out.push(c);
+          }
+      for (const c of this.fresh) {
+        this.file(c, state);
+        if (!seen.has(c.copy)) out.push(c);
+      }
+    }
+    this.changed.clear();
+    this.fresh = [];
+    this.everything = false;
+    this.filedAt = state.vmas.changes;
+    return out;
+  }
+
+  /** Files a copy under the object pages its two sides read. */
+  private file(c: CopyOf, state: KernelState): void {
+    const P = this.pageBytes;
+    const source = Number(c.copy.sourceAddress / BigInt(P));
+    const sourceEnd = Number((c.copy.sourceAddress + BigInt(P) - 1n) / BigInt(P));
+    for (const page of [c.copy.page, source, ...(sourceEnd !== source ? [sourceEnd] : [])]) {
+      const v = state.vmas.vmaAt(page);
+      if (v === undefined) continue;
+      const objectPage = v.pgoff + (page - v.startPage);
+      const keys = [`${v.object.id}:${objectPage}`];
+      if (v.anon !== undefined && v.anon !== v.object) keys.push(`${v.anon.id}:${objectPage}`);
+      for (const key of keys) {
+        const list = this.filed.get(key);
+        if (list) list.push(c);
+        else this.filed.set(key, [c]);
+      }
+    }
+  }
+}
+
 class UffdState {
   readonly registrations: UffdRegistration[] = [];
   events: UffdEvent[] = [];
   nextId = 1;
   /** The step the simulator is at (set by the caller; the kernel itself has no steps). */
   step = -1;
+  /** Made with the first copy (userfaultfd.ts CopyWatch). */
+  watch: CopyWatch | undefined;
+  copiesMade = 0;
 }
 
 const STATES = new WeakMap<KernelState, UffdState>();
@@ -179,20 +268,25 @@ export class Userfaultfd {
     const state = this.state;
     const P = state.geo.pageSize;
     const out: { registration: UffdRegistration; copy: UffdCopy }[] = [];
-    for (const registration of this.s.registrations) {
-      for (const copy of registration.copies.values()) {
-        const mine = access(state, BigInt(copy.page) * P, P, false, 0);
-        const theirs = access(state, copy.sourceAddress, P, false, 0);
-        if (!mine.ok || !theirs.ok) continue; // one side is gone: other rules say so
-        const same = sameSegments(mine.segments, theirs.segments);
-        if (same) copy.divergedAt = undefined;
-        else if (copy.divergedAt === undefined) {
-          copy.divergedAt = this.s.step;
-          out.push({ registration, copy });
-        }
+    const watch = this.s.watch;
+    if (watch === undefined) return out;
+    const all = () =>
+      this.s.registrations.flatMap((registration) =>
+        [...registration.copies.values()].map((copy) => ({ registration, copy })),
+      );
+    for (const { registration, copy } of watch.candidates(all, state)) {
+      const mine = access(state, BigInt(copy.page) * P, P, false, 0);
+      const theirs = access(state, copy.sourceAddress, P, false, 0);
+      if (!mine.ok || !theirs.ok) continue; // one side is gone: other rules say so
+      const same = sameSegments(mine.segments, theirs.segments);
+      if (same) copy.divergedAt = undefined;
+      else if (copy.divergedAt === undefined) {
+        copy.divergedAt = this.s.step;
+        out.push({ registration, copy });
       }
     }
-    return out;
+    // In the order a walk over every registration's copies reports them.
+    return out.sort((a, b) => a.registration.id - b.registration.id || a.copy.order - b.copy.order);
   }
 }
 
@@ -302,7 +396,17 @@ export function userfaultfdFault(
           pos + Number(seg.offset + seg.length),
           seg.datum,
         );
-      registration.copies.set(page, { page, sourceAddress: source, step: s.step, divergedAt: undefined });
+      const copy: UffdCopy = {
+        page,
+        order: s.copiesMade++,
+        sourceAddress: source,
+        step: s.step,
+        divergedAt: undefined,
+      };
+      registration.copies.set(page, copy);
+      if (s.watch === undefined)
+        state.contents.onChange = (s.watch = new CopyWatch(Number(state.geo.pageSize))).onChange;
+      s.watch.fresh.push({ registration, copy });
       record('copied');
       return undefined;
     }

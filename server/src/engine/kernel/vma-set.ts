@@ -61,6 +61,8 @@ export class VmaSet {
   private links = 0;
   private pages = 0;
   listener: SpliceListener | undefined;
+  /** How many changes the set has had: equal counts, the same VMAs. */
+  changes = 0;
   /** The VMA objects the last `splice` took out of the set (whole, unclipped). */
   lastRemoved: readonly Vma[] = EMPTY;
   /**
@@ -236,6 +238,7 @@ export class VmaSet {
     replacement: readonly Vma[],
     merge: MergeMode = 'both',
   ): readonly Vma[] {
+    this.changes++;
     const chunks = this.chunks;
     this.seek(startPage);
     const startC = this.pc;
