@@ -24,6 +24,9 @@ const FAILURE_CODES: ReadonlySet<string> = new Set([
   'placed-map-failed',
   'placed-unsupported',
   'host-import-unsupported',
+  // Why Wine's own part of a call fails: no room in the 32-bit window (a host import at
+  // vkAllocateMemory, a placed map's reservation).
+  'window-exhausted',
   // Why a GL call with GL_MESA_map_buffer_client_pointer fails: no room in the registered ranges
   // (GL_OUT_OF_MEMORY), a range released while a buffer is mapped in it (GL_INVALID_OPERATION).
   'gl-client-range-too-small',

@@ -35,7 +35,7 @@ test('json output parses and carries every behaviour', () => {
   assert.equal(result.tool.name, 'drvmap');
   assert.equal(result.scenarios.length, 1);
   assert.equal(result.scenarios[0]!.behaviours.length, result.scenarios[0]!.total);
-  assert.equal(result.scenarios[0]!.total, 324 * 4);
+  assert.equal(result.scenarios[0]!.total, 162 * 4);
 });
 
 test('exit 0 when safe everywhere, 2 for bad usage or nothing to explore', () => {

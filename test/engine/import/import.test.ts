@@ -178,3 +178,22 @@ test('a long line of spaces is read in linear time (no backtracking regular expr
   ).scenario;
   assert.match(resumed, /m1 = mmap 4096 r private anon$/m);
 });
+
+test('-X raw hugetlb flags: the page-size field is not MAP_UNINITIALIZED', () => {
+  const named = importStrace(
+    '1 mmap(NULL, 4194304, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_HUGETLB|21<<MAP_HUGE_SHIFT, -1, 0) = 0x7f0000000000\n',
+  ).scenario;
+  const raw = importStrace('1 mmap(NULL, 4194304, 0x3, 0x54040022, -1, 0) = 0x7f0000000000\n').scenario;
+  const body = (s: string) =>
+    s
+      .split('\n')
+      .filter((l) => !l.startsWith('  # 1 mmap'))
+      .join('\n');
+  assert.equal(body(raw), body(named));
+  assert.match(raw, /m1 = mmap 4194304 rw private anon hugetlb$/m);
+  // Without MAP_HUGETLB, bit 26 is MAP_UNINITIALIZED.
+  assert.match(
+    importStrace('1 mmap(NULL, 4096, 0x3, 0x4000022, -1, 0) = 0x7f0000000000\n').scenario,
+    /m1 = mmap 4096 rw private anon uninitialized$/m,
+  );
+});

@@ -209,7 +209,7 @@ test('without placed maps but with VK_EXT_external_memory_host, Wine imports hos
 
 test('the import fallback loses DEVICE_LOCAL host-visible types, as Wine 9.0 did', () => {
   const text = LAVAPIPE_PLACED('', '  mem = vkAllocateMemory 64KiB host-visible device-local');
-  assert.deepEqual(shown(text), ['warning placed-unsupported', 'info memory-type-lost']);
+  assert.deepEqual(shown(text), ['info memory-type-lost', 'warning placed-unsupported']);
 });
 
 test('`external-memory-host no`: the placed strategy falls through to the direct map', () => {
@@ -268,5 +268,35 @@ test('`external-memory-host` alone means yes; a value it does not take is report
   assert.deepEqual(shown(text('external-memory-host maybe')), [
     'error unknown-word',
     'warning host-import-unsupported',
+  ]);
+});
+
+test('no room in the window for the host import: vkAllocateMemory fails, and no 64-bit pointer reaches 32-bit code', () => {
+  const text = (expectation: string) =>
+    LAVAPIPE_PLACED(
+      '',
+      `  a = vkAllocateMemory 1GiB host-visible\n  b = vkAllocateMemory 1GiB host-visible\n  p = vkMapMemory b\n${expectation}`,
+    );
+  const codes = shown(text(''));
+  assert.deepEqual(codes, [
+    'warning placed-unsupported',
+    'error window-exhausted',
+    'warning placed-unsupported',
+    'warning use-of-failed-result',
+  ]);
+  const failing = analyseDocument(text('')).diagnostics[2]!.message;
+  assert.match(
+    failing,
+    /found no 1 GiB in the 32-bit window for b, so vkAllocateMemory fails with VK_ERROR_OUT_OF_HOST_MEMORY/,
+  );
+  // The application's call carries the error; the driver never allocates.
+  assert.deepEqual(
+    callsOf(text(''), 1).map((c) => c.replace(/\(.*\) =/, '() =')),
+    ['app: vkAllocateMemory() = VK_ERROR_OUT_OF_HOST_MEMORY'],
+  );
+  // Expected: the failure and what explains it are information.
+  assert.deepEqual(shown(text('  expect b == VK_ERROR_OUT_OF_HOST_MEMORY')).slice(1, 3), [
+    'info window-exhausted',
+    'info placed-unsupported',
   ]);
 });

@@ -19,6 +19,11 @@ export interface TraitDimension {
   readonly trait: string;
   /** The values, the first one the default (it matches DEFAULT_TRAITS for the built-in traits). */
   readonly values: readonly TraitValue[];
+  /**
+   * The strategies whose runs can read the trait (all when absent). Under another strategy the
+   * trait is left out: a dimension no run reads would only multiply every count.
+   */
+  readonly onlyWith?: readonly string[];
 }
 
 /**
@@ -105,6 +110,7 @@ export const DRIVER_SPACE: DriverSpace = {
       // What Wine falls back to without placed maps, and what Wine 9.0 needs (vulkan-wine §3.2,
       // §3.4); without it Wine maps directly (§3.5). Read only on those paths.
       trait: 'external-memory-host',
+      onlyWith: ['placed', 'external-memory-host'],
       values: [
         { label: 'yes', set: { externalMemoryHost: true } },
         { label: 'no', set: { externalMemoryHost: false } },

@@ -41,9 +41,9 @@ export const RULE_CHANGING_KERNELS: readonly string[] = ['5.6', '5.10', '5.15', 
 /**
  * The most driver behaviours one exploration takes on, counted before impossible combinations
  * are left out. Every behaviour is listed in the answer (the panel draws a row for each), and the
- * space multiplies per open driver: 432 combinations for one with every trait open (324
- * possible), 186,624 for two. Two drivers with every trait open are refused; one of them with a
- * trait closed (216 × 432 = 93,312) too; with two closed they fit.
+ * space multiplies per open driver: 216 combinations for one with every trait open (432 under
+ * the placed and external-memory-host strategies), 46,656 for two (186,624), 10 million for
+ * three. Two drivers take about a second; three would take hours and gigabytes.
  */
 export const MAX_BEHAVIOURS = 50_000;
 
@@ -304,11 +304,19 @@ function exploreScenario(
   const dims: Dim[] = [];
   const drivers = [...base.drivers.values()];
   const openDrivers = drivers.filter((d) => options.openAll || (d.openTraits?.size ?? 0) > 0);
+  const strategyName = base.simulation.platform.strategy;
   for (const driver of openDrivers) {
     const open = driver.openTraits ?? new Set<string>();
     for (const def of space.traits) {
       if (!options.openAll && !isTraitOpen(driver, def.trait)) continue;
       const trait = def.trait;
+      if (def.onlyWith && !def.onlyWith.includes(strategyName)) {
+        if (open.has(trait))
+          notes.push(
+            `${driver.name}: \`${trait} any\` is not explored — only the ${def.onlyWith.join(' and ')} strategies read it, and this scenario's is ${strategyName}`,
+          );
+        continue;
+      }
       dims.push({
         key: openDrivers.length > 1 ? `${driver.name}.${trait}` : trait,
         driver: driver.name,

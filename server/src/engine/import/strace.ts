@@ -164,10 +164,26 @@ function symbolicArgs(name: string, args: string[]): string[] {
   };
   if (name === 'mmap' || name === 'mmap2') {
     at(2, (n) => bitNames(n, PROT_BITS, 'PROT_NONE'));
-    at(3, (n) => [MAP_TYPES[n & 0xf], bitNames(n & ~0xf, MAP_BITS, '')].filter(Boolean).join('|') || '0');
+    at(3, mapFlagNames);
   } else if (name === 'mprotect') at(2, (n) => bitNames(n, PROT_BITS, 'PROT_NONE'));
   else if (name === 'mremap') at(3, (n) => bitNames(n, MREMAP_BITS, '0'));
   return args;
+}
+
+/**
+ * mmap's flags by name. With MAP_HUGETLB the top six bits are the page size's log2
+ * (MAP_HUGE_SHIFT, 26), printed by strace as `21<<MAP_HUGE_SHIFT`; bit 26 is MAP_UNINITIALIZED
+ * only without it.
+ */
+function mapFlagNames(n: number): string {
+  const huge = (n & 0x40000) !== 0 ? (n >>> 26) & 0x3f : 0;
+  const rest = huge !== 0 ? n & ~(0x3f << 26) : n;
+  const names = [
+    MAP_TYPES[rest & 0xf],
+    bitNames(rest & ~0xf, MAP_BITS, ''),
+    huge ? `${huge}<<MAP_HUGE_SHIFT` : '',
+  ];
+  return names.filter(Boolean).join('|') || '0';
 }
 
 /** `n` as `NAME|NAME`, with bits no name covers kept as a hex number. */

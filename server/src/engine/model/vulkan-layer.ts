@@ -2,6 +2,7 @@
 // compatibility layer uses. Application-level calls (vkMapMemory as 32-bit code makes it) go
 // through the strategy; vkMapMemory2/vkUnmapMemory2 are direct host calls checked against the
 // valid-usage rules.
+import { CallSettledLater } from '../sim/calls';
 import { AppMapped } from './app-mapped';
 import type { Argument, Expression, StepNode } from '../syntax/ast';
 import type { Segment, Vma } from '../kernel/types';
@@ -406,10 +407,18 @@ export class VulkanLayer {
     });
     this.memories.push(memory);
     this.ownMemories.add(memory);
-    this.sim.noteFormatted('app', vkAllocateMemoryText, memory, '= VK_SUCCESS', true);
+    const call = new CallSettledLater('app', vkAllocateMemoryText, memory, '= VK_SUCCESS');
+    this.sim.noteCall(call);
     const ops = this.opsFor(memory);
     ops.start();
-    this.strategy.allocate(this.context(memory), memory);
+    const failed = this.strategy.allocate(this.context(memory), memory);
+    if (failed) {
+      // No memory object exists: later uses of the name are uses of a failed result.
+      call.settle(`= ${failed.vkResult}`, false);
+      this.memories.pop();
+      this.ownMemories.delete(memory);
+      return { kind: 'vk', result: failed.vkResult, reason: failed.reason };
+    }
     return VK_SUCCESS_OUTCOME;
   }
 

@@ -301,6 +301,35 @@ export class NoteCall extends CallWithoutEffects implements CallRecord {
  * A call whose text one shared function formats from the data the call keeps (`vkFreeMemory(mem)`
  * from the memory's name): lazy like a closure, without a closure and its context per call.
  */
+/**
+ * A call whose result is known only after what it sets off has run (the application's
+ * vkAllocateMemory, when Wine's own work for it can fail): noted first, so that it comes before
+ * the calls it causes, and settled once the result is known.
+ */
+export class CallSettledLater<T> extends CallWithoutEffects implements CallRecord {
+  result: string;
+  ok = true;
+
+  constructor(
+    readonly actor: string,
+    private readonly format: (data: T) => string,
+    private readonly data: T,
+    result: string,
+  ) {
+    super();
+    this.result = result;
+  }
+
+  get text(): string {
+    return this.format(this.data);
+  }
+
+  settle(result: string, ok: boolean): void {
+    this.result = result;
+    this.ok = ok;
+  }
+}
+
 export class FormattedCall<T> extends CallWithoutEffects implements CallRecord {
   constructor(
     readonly actor: string,

@@ -116,12 +116,7 @@ export class NameScope {
       case 'address':
         return value.value;
       case 'failed':
-        this.problems.report(
-          'use-of-failed-result',
-          node,
-          `\`${node.name}\` has no value: step ${value.step + 1} failed (${value.reason})`,
-          [{ range: this.sim.stepRange(value.step) ?? node, message: 'failed here' }],
-        );
+        this.reportFailed(node, value);
         return undefined;
       case 'memory':
         this.problems.report(
@@ -159,6 +154,11 @@ export class NameScope {
     const value = symbol?.value ?? this.unattachedValue(node.name);
     if (value !== undefined) {
       symbol?.addReference(node);
+      // A failed step (a vkAllocateMemory Wine could not serve) is not a value of another kind.
+      if (value.kind === 'failed' && (wanted === 'file' || wanted === 'memory')) {
+        this.reportFailed(node, value);
+        return undefined;
+      }
       if (wanted === 'file' && value.kind !== 'file') {
         this.problems.report('wrong-kind', node, `\`${node.name}\` is not a file from \`open\``);
         return undefined;
@@ -195,6 +195,15 @@ export class NameScope {
       symbol.addReference(node);
     } else this.reportUnknown(node);
     return undefined;
+  }
+
+  private reportFailed(node: NameUse, value: { readonly step: number; readonly reason: string }): void {
+    this.problems.report(
+      'use-of-failed-result',
+      node,
+      `\`${node.name}\` has no value: step ${value.step + 1} failed (${value.reason})`,
+      [{ range: this.sim.stepRange(value.step) ?? node, message: 'failed here' }],
+    );
   }
 
   /**

@@ -245,6 +245,11 @@ export class Simulation {
     this.keep(new NoteCall(actor, text, result, ok));
   }
 
+  /** A call made elsewhere (a CallSettledLater), kept in the step's calls. */
+  noteCall(call: CallRecord): void {
+    this.keep(call);
+  }
+
   /** A call whose text `format` makes from `data` when it is read (see FormattedCall). */
   noteFormatted<T>(actor: string, format: (data: T) => string, data: T, result: string, ok: boolean): void {
     this.keep(new FormattedCall(actor, format, data, result, ok)); // as in note()

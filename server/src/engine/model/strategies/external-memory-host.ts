@@ -2,7 +2,7 @@
 // (VK_EXT_external_memory_host); map returns it without calling the driver. The window is
 // consumed from allocation to free, and DEVICE_LOCAL host-visible types are lost (facts §3.4).
 // On a driver without the extension Wine maps directly (§3.5).
-import { alignUp, formatHex } from '../../numbers';
+import { alignUp, formatHex, formatSize } from '../../numbers';
 import { allocateInWindow } from './window-allocation';
 import { passThrough, type Strategy } from './strategy';
 import { wineDirectMap } from './wine-direct-map';
@@ -12,7 +12,7 @@ export const externalMemoryHost: Strategy = {
   name: 'external-memory-host',
   allocate(ctx, memory) {
     if (!memory.properties.has('host-visible') || !ctx.ops.model.externalMemoryHost)
-      return ctx.ops.allocate(memory);
+      return passThrough.allocate(ctx, memory);
     if (memory.properties.has('device-local')) {
       ctx.sim.finding(
         'memory-type-lost',
@@ -21,7 +21,13 @@ export const externalMemoryHost: Strategy = {
     }
     const length = alignUp(memory.allocationSize, ctx.sim.pageSize);
     const low = allocateInWindow(ctx.sim, length, 'commit', `${memory.name} (host import)`);
-    if (low === undefined) return;
+    // Wine gives up on the allocation when NtAllocateVirtualMemory fails (§3.4 step 1: the host
+    // memory comes first); the driver is never asked.
+    if (low === undefined)
+      return {
+        vkResult: 'VK_ERROR_OUT_OF_HOST_MEMORY',
+        reason: `NtAllocateVirtualMemory found no ${formatSize(length)} below the 32-bit limit for the host import`,
+      };
     // Wine asks which types can import the pointer, then imports it (§3.4 steps 2 and 4).
     ctx.sim.note(
       'wine',
@@ -40,6 +46,7 @@ export const externalMemoryHost: Strategy = {
     memory.driverPointer = low;
     memory.driverObject = ctx.sim.space.vmaAt(ctx.sim.pageOf(low))?.object;
     memory.driverMapStep = ctx.sim.stepIndex;
+    return undefined;
   },
   map(ctx, memory, offset, size) {
     if (!ctx.ops.model.externalMemoryHost)

@@ -15,7 +15,7 @@ export const placed: Strategy = {
   ...passThrough,
   name: 'placed',
   allocate(ctx, memory) {
-    (fallbackOf(ctx) ?? passThrough).allocate(ctx, memory);
+    return (fallbackOf(ctx) ?? passThrough).allocate(ctx, memory);
   },
   map(ctx, memory, offset, size) {
     const fallback = fallbackOf(ctx);
@@ -104,12 +104,19 @@ function placedLack(ctx: StrategyContext, andHostImport: boolean): string {
 const importFallback: Strategy = {
   ...externalMemoryHost,
   allocate(ctx, memory) {
-    if (memory.properties.has('host-visible'))
+    const failed = externalMemoryHost.allocate(ctx, memory);
+    if (memory.properties.has('host-visible')) {
+      const size = formatSize(alignUp(memory.allocationSize, ctx.sim.pageSize));
       ctx.sim.finding(
         'placed-unsupported',
-        `${placedLack(ctx, false)}; Wine imports host memory instead (VK_EXT_external_memory_host, vulkan-wine §3.4): ${memory.name} holds ${formatSize(alignUp(memory.allocationSize, ctx.sim.pageSize))} of the 32-bit window from vkAllocateMemory to vkFreeMemory, mapped or not`,
+        `${placedLack(ctx, false)}; Wine imports host memory instead (VK_EXT_external_memory_host, vulkan-wine §3.4): ${
+          failed
+            ? `it found no ${size} in the 32-bit window for ${memory.name}, so vkAllocateMemory fails with ${failed.vkResult}`
+            : `${memory.name} holds ${size} of the 32-bit window from vkAllocateMemory to vkFreeMemory, mapped or not`
+        }`,
       );
-    externalMemoryHost.allocate(ctx, memory);
+    }
+    return failed;
   },
 };
 

@@ -5,6 +5,12 @@ import type { DriverOps } from '../driver-ops';
 import type { VkMemory } from '../vk-memory';
 import type { MappedRanges } from '../app-mapped';
 
+/** vkAllocateMemory failing in the compatibility layer, before the driver allocates. */
+export interface AllocationFailure {
+  readonly vkResult: string;
+  readonly reason: string;
+}
+
 export type MapOutcome =
   | { readonly ok: true; readonly pointer: bigint }
   | { readonly ok: false; readonly vkResult: string; readonly reason: string };
@@ -23,8 +29,11 @@ export interface StrategyContext {
 
 export interface Strategy {
   readonly name: string;
-  /** At vkAllocateMemory, after (or instead of) the driver's allocation. */
-  allocate(ctx: StrategyContext, memory: VkMemory): void;
+  /**
+   * At vkAllocateMemory, after (or instead of) the driver's allocation; a failure (the layer
+   * found no room for its own part) is the call's result.
+   */
+  allocate(ctx: StrategyContext, memory: VkMemory): AllocationFailure | undefined;
   map(ctx: StrategyContext, memory: VkMemory, offset: bigint, size: bigint): MapOutcome;
   unmap(ctx: StrategyContext, memory: VkMemory): void;
   free(ctx: StrategyContext, memory: VkMemory): void;
@@ -44,6 +53,7 @@ export const passThrough: Strategy = {
   name: 'none',
   allocate(ctx, memory) {
     ctx.ops.allocate(memory);
+    return undefined;
   },
   map(ctx, memory, offset) {
     const result = ctx.ops.mapOwnPointer(memory);
