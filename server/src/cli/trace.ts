@@ -1,6 +1,6 @@
 // `drvmap trace`: the step-by-step timeline of a scenario as plain data (every number a string,
 // so the JSON form is exact for 64-bit addresses), which formats/text and formats/json render.
-import { describeReadError, readInputText } from './read-input';
+import { describeReadError, InputError, readInputText } from './read-input';
 import { resolve } from 'node:path';
 import { analyseDocument, type AnalysisOptions, type ScenarioAnalysis } from '../engine/analysis';
 import type { Severity } from '../engine/diagnostics';
@@ -141,6 +141,8 @@ export interface Trace {
 export interface TraceOptions {
   readonly scenario?: string;
   readonly maps?: MapsShown;
+  /** The output format, for the size limit of a `--maps all` listing (MAX_LISTED_MAPPINGS). */
+  readonly format?: 'text' | 'json';
   readonly analysis?: AnalysisOptions;
 }
 
@@ -151,11 +153,23 @@ export function permsOf(vma: Vma): string {
   return `${vma.prot & PROT_READ ? 'r' : '-'}${vma.prot & PROT_WRITE ? 'w' : '-'}${vma.prot & PROT_EXEC ? 'x' : '-'}${shared ? 's' : 'p'}`;
 }
 
-/** mm->map_count of a listing: records the kernel merged into the one before count once. */
-function kernelVmaCount(vmas: readonly Vma[]): number {
-  let merged = 0;
-  for (const v of vmas) if (v.joinsPrev === true) merged++;
-  return vmas.length - merged;
+/** The step whose text contains `offset` (a zero-length step its own start), by binary search. */
+function stepStartingIn(
+  records: readonly { readonly index: number; readonly node: { start: number; end: number } }[],
+  offset: number,
+): { readonly index: number } | undefined {
+  let low = 0;
+  let high = records.length - 1;
+  let found = -1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    if (records[middle]!.node.start <= offset) {
+      found = middle;
+      low = middle + 1;
+    } else high = middle - 1;
+  }
+  const record = found < 0 ? undefined : records[found]!;
+  return record && offset < Math.max(record.node.end, record.node.start + 1) ? record : undefined;
 }
 
 export function traceMapping(vma: Vma, pageSize: bigint): TraceMapping {
@@ -251,30 +265,47 @@ export function traceScenario(
   const sim = run.simulation;
   const maps = options.maps ?? 'all';
   const shown = (list: readonly Vma[]) => list.map((v) => traceMapping(v, sim.pageSize));
-  let before: readonly Vma[] = sim.space.vmasAt(-1);
-  /** What step `index` lists; steps are listed in order, so `before` is the previous step's. */
-  const listedMappings = (index: number): Pick<TraceStep, 'mappings' | 'removedMappings'> => {
-    if (maps === 'none') return { mappings: [] };
-    const after = sim.space.vmasAt(index);
-    if (maps === 'all') return { mappings: shown(after) };
-    // Mappings are immutable records, so a change is a new object: compare by identity. A new
-    // record that lists the same as an old one (only a field the listing leaves out changed,
-    // such as the anon_vma a first write fault attaches) is no change to show.
-    const old = new Set(before);
-    const now = new Set(after);
-    const added = shown(after.filter((v) => !old.has(v)));
-    const removed = shown(before.filter((v) => !now.has(v)));
+  // Steps are listed in order: the timeline is walked once, each step's change read from its
+  // log, not found by comparing two copies of the whole set (quadratic in a long trace).
+  const walk = sim.space.walkTimeline();
+  /** What step `index` lists, and the kernel's VMA count after it. */
+  const listedMappings = (index: number): Pick<TraceStep, 'mappings' | 'removedMappings' | 'kernelVmas'> => {
+    const change = walk.after(index);
+    if (maps === 'none') return { mappings: [], kernelVmas: change.kernelVmas };
+    if (maps === 'all') return { mappings: shown(sim.space.vmasAt(index)), kernelVmas: change.kernelVmas };
+    // Mappings are immutable records, so a change is a new object. A new record that lists the
+    // same as an old one (only a field the listing leaves out changed, such as the anon_vma a
+    // first write fault attaches) is no change to show.
+    const added = shown(change.added);
+    const removed = shown(change.removed);
     // What the listing prints: the merge mark is not shown with --maps changed, so a mapping
     // whose only change is that mark is no change here.
     const key = (m: TraceMapping) => JSON.stringify({ ...m, mergedWithPrevious: undefined });
     const removedKeys = new Set(removed.map(key));
     const addedKeys = new Set(added.map(key));
-    before = after;
     return {
       mappings: added.filter((m) => !removedKeys.has(key(m))),
       removedMappings: removed.filter((m) => !addedKeys.has(key(m))),
+      kernelVmas: change.kernelVmas,
     };
   };
+  // Each diagnostic with the step whose text it starts in (a search per diagnostic, not a scan
+  // of every diagnostic per step).
+  const diagnosticsOf = new Map<number, TraceDiagnostic[]>();
+  for (const d of scenario.diagnostics) {
+    const record = stepStartingIn(sim.records, d.range.start);
+    if (record === undefined) continue;
+    const p = lines.position(d.range.start);
+    const list = diagnosticsOf.get(record.index) ?? [];
+    list.push({
+      code: d.code,
+      severity: d.severity,
+      message: d.message,
+      line: p.line + 1,
+      column: p.character + 1,
+    });
+    diagnosticsOf.set(record.index, list);
+  }
   const expectsAfter = new Map<number, TraceExpectation[]>();
   for (const e of sim.expects) {
     const list = expectsAfter.get(e.afterStep) ?? [];
@@ -283,22 +314,7 @@ export function traceScenario(
   }
   const steps: TraceStep[] = sim.records.map((record) => {
     const at = lines.position(record.node.start);
-    const diagnostics = scenario.diagnostics
-      .filter(
-        (d) =>
-          d.range.start >= record.node.start &&
-          d.range.start < Math.max(record.node.end, record.node.start + 1),
-      )
-      .map((d) => {
-        const p = lines.position(d.range.start);
-        return {
-          code: d.code,
-          severity: d.severity,
-          message: d.message,
-          line: p.line + 1,
-          column: p.character + 1,
-        };
-      });
+    const diagnostics = diagnosticsOf.get(record.index) ?? [];
     return {
       step: record.index + 1,
       line: at.line + 1,
@@ -319,7 +335,6 @@ export function traceScenario(
       diagnostics,
       expectations: expectsAfter.get(record.index) ?? [],
       ...listedMappings(record.index),
-      kernelVmas: kernelVmaCount(sim.space.vmasAt(record.index)),
     };
   });
   const stepCount = run.node.body.filter((s) => s.kind === 'step').length;
@@ -338,9 +353,38 @@ export function traceScenario(
   };
 }
 
+/**
+ * The most mappings a `--maps all` trace lists (every mapping after every step: steps ×
+ * mappings lines). The listing is built whole before it is written: 2 million mappings took
+ * 2.7 GB and 9 s as text (207 MB), 4.5 million ran out of heap, and a JSON string past 512 MB
+ * cannot be made at all. Past the limit the trace is refused with the count and what to do
+ * instead. About 100 bytes a mapping as text, twice that as JSON.
+ */
+export const MAX_LISTED_MAPPINGS = { text: 1_000_000, json: 1_000_000 };
+
+/** What `--maps all` would list for these scenarios, counted without listing it. */
+function listedByAll(selected: readonly { analysis: ScenarioAnalysis }[]): number {
+  let total = 0;
+  for (const { analysis } of selected) {
+    const sim = analysis.run.simulation;
+    const walk = sim.space.walkTimeline();
+    total += sim.space.vmasAt(-1).length;
+    for (const record of sim.records) total += walk.after(record.index).records;
+  }
+  return total;
+}
+
 export function buildTrace(path: string, text: string, options: TraceOptions = {}): Trace {
   const analysis = analyseDocument(text, options.analysis ?? {});
   const selected = selectScenarios(analysis.scenarios, options.scenario);
+  if ((options.maps ?? 'all') === 'all') {
+    const listed = listedByAll(selected);
+    const limit = MAX_LISTED_MAPPINGS[options.format ?? 'text'];
+    if (listed > limit)
+      throw new InputError(
+        `the trace would list ${listed.toLocaleString('en-US')} mappings (every mapping after every step; at most ${limit.toLocaleString('en-US')}): use --maps changed (what each step changed) or --maps none, or --scenario N for one scenario`,
+      );
+  }
   return {
     path,
     scenarios: selected.map((s) => traceScenario(s.analysis, s.index, text, analysis.lines, options)),
@@ -356,11 +400,19 @@ export function runTrace(command: TraceCommand, io: CliIo): number {
     io.error(`drvmap: cannot read ${path}: ${describeReadError(error)}\n`);
     return 2;
   }
-  const trace = buildTrace(path, text, {
-    scenario: command.scenario,
-    maps: command.maps,
-    analysis: analysisOptions(command),
-  });
+  let trace: Trace;
+  try {
+    trace = buildTrace(path, text, {
+      scenario: command.scenario,
+      maps: command.maps,
+      format: command.format,
+      analysis: analysisOptions(command),
+    });
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    io.error(`drvmap: ${path}: ${error.message}\n`);
+    return 2;
+  }
   if (trace.scenarios.length === 0) {
     io.error(`drvmap: ${path} has no scenario\n`);
     return 2;

@@ -292,3 +292,59 @@ test('trace --maps changed never lists a mapping as both removed and added (on e
   }
   assert.ok(steps > 100);
 });
+
+/** A scenario of `n` mmaps that stay mapped: `--maps all` lists n(n+1)/2 mappings. */
+function manyMmaps(n: number): string {
+  const lines = ['scenario "many" {'];
+  for (let i = 0; i < n; i++) lines.push(`  a${i} = mmap 4KiB rw private anon`);
+  lines.push('}');
+  return lines.join('\n');
+}
+
+test('a --maps all trace past a million listed mappings is refused with the count; --maps changed is not', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'drvmap-trace-'));
+  writeFileSync(join(dir, 'many.drvmap'), manyMmaps(1500));
+  const all = memoryIo(dir);
+  assert.equal(runCli(['trace', 'many.drvmap'], all), 2);
+  assert.equal(all.stdout, '');
+  assert.match(
+    all.stderr,
+    /^drvmap: many\.drvmap: the trace would list 1,125,750 mappings .*use --maps changed/,
+  );
+  const changed = memoryIo(dir);
+  assert.equal(runCli(['trace', '--maps', 'changed', 'many.drvmap'], changed), 0);
+  assert.match(changed.stdout, /step 1500 {2}line 1501 {2}a1499 = mmap 4KiB rw private anon/);
+});
+
+test('--maps changed and none read each step from the timeline: the same as comparing whole listings', () => {
+  // A scenario whose steps split, merge, move and unmap mappings (what the walk must net out).
+  const lines = ['scenario "churn" {'];
+  for (let i = 0; i < 40; i++) {
+    lines.push(`  a${i} = mmap 64KiB rw private anon`);
+    if (i % 3 === 0) lines.push(`  mprotect a${i} + 0x4000, 4KiB, r`);
+    if (i % 4 === 1) lines.push(`  b${i} = mremap a${i}, 64KiB, 128KiB, maymove`);
+    if (i % 5 === 2) lines.push(`  munmap a${i} + 0x8000, 8KiB`);
+    if (i % 7 === 3) lines.push(`  c${i} = mremap a${i}, 64KiB, 64KiB, maymove | dontunmap`);
+  }
+  lines.push('}');
+  const text = lines.join('\n');
+  const all = buildTrace('c.drvmap', text).scenarios[0]!;
+  const changed = buildTrace('c.drvmap', text, { maps: 'changed' }).scenarios[0]!;
+  const none = buildTrace('c.drvmap', text, { maps: 'none' }).scenarios[0]!;
+  const key = (m: { start: string; end: string }) => `${m.start}-${m.end}`;
+  let before = new Map(
+    all.setupMappings.map((m) => [JSON.stringify({ ...m, mergedWithPrevious: undefined }), m]),
+  );
+  all.steps.forEach((step, i) => {
+    const after = new Map(
+      step.mappings.map((m) => [JSON.stringify({ ...m, mergedWithPrevious: undefined }), m]),
+    );
+    const added = [...after.keys()].filter((k) => !before.has(k)).map((k) => key(after.get(k)!));
+    const removed = [...before.keys()].filter((k) => !after.has(k)).map((k) => key(before.get(k)!));
+    assert.deepEqual(changed.steps[i]!.mappings.map(key), added, `step ${i + 1} added`);
+    assert.deepEqual((changed.steps[i]!.removedMappings ?? []).map(key), removed, `step ${i + 1} removed`);
+    assert.equal(changed.steps[i]!.kernelVmas, step.kernelVmas);
+    assert.equal(none.steps[i]!.kernelVmas, step.kernelVmas);
+    before = after;
+  });
+});

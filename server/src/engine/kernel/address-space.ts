@@ -9,7 +9,7 @@ import { doMseal } from './mseal';
 import { doMunmap } from './munmap';
 import { ObjectTable } from './objects';
 import { Placer } from './placement';
-import { Timeline } from './timeline';
+import { Timeline, type TimelineWalk } from './timeline';
 import { doMachVmRemap } from './mach-vm-remap';
 import { Userfaultfd } from './userfaultfd';
 import { VM_UFFD_MISSING } from './types';
@@ -239,6 +239,11 @@ export class AddressSpace implements AddressSpaceApi {
   /** The VMAs after step `step` (the latest marked step at or before it). */
   vmasAt(step: number): readonly Vma[] {
     return this.timeline.vmasAt(step);
+  }
+
+  /** Each step's change in order (Timeline.walk): for listings that show changes only. */
+  walkTimeline(): TimelineWalk {
+    return this.timeline.walk();
   }
 
   vmaAtStep(step: number, page: number): Vma | undefined {

@@ -6,7 +6,7 @@
 //
 // What selects the behaviour: the driver's `gl-client-pointer` trait (the extension) and its
 // `placed-map` trait (Wine's Vulkan interop device needs memoryMapPlaced + memoryUnmapReserve).
-import { NO_MAPPED_RANGES } from '../app-mapped';
+import { AppMapped, NO_MAPPED_RANGES } from '../app-mapped';
 import type { Argument, Expression, StepNode } from '../../syntax/ast';
 import { formatHex, formatSize } from '../../numbers';
 import type { Outcome } from '../../sim/records';
@@ -37,6 +37,8 @@ const LEGACY_ACCESS_BITS: Readonly<Record<string, readonly string[]>> = {
 
 export class GlLayer {
   private readonly buffers = new Map<VkMemory, GlBuffer>();
+  /** The buffers mapped for 32-bit code now, by where their mapping is (writes find theirs). */
+  private readonly mapped = new AppMapped();
   /** The buffer each glMapBufferRange step mapped for 32-bit code (H5 checks). */
   readonly appMaps = new AppMapSteps('glMapBufferRange');
   private readonly byStep = new Map<number, VkMemory>();
@@ -309,6 +311,7 @@ export class GlLayer {
     this.appMaps.note(this.sim.stepIndex, memory, call.slice(0, call.indexOf('(')));
     memory.mapOffset = offset;
     memory.mapSize = length;
+    this.mapped.add(memory);
     memory.history.push({
       step: this.sim.stepIndex,
       text: `mapped for 32-bit code at ${formatHex(result.pointer)} (${route})`,
@@ -403,6 +406,7 @@ export class GlLayer {
     }
     buffer.map = undefined;
     const memory = buffer.memory;
+    this.mapped.remove(memory);
     memory.appPointer = undefined;
     memory.mapStep = undefined;
     memory.history.push({ step: this.sim.stepIndex, text: 'unmapped' });
@@ -578,8 +582,11 @@ export class GlLayer {
   /** 32-bit code writing into a mapped buffer: remembered for `gl-write-lost`. */
   noteAccess(actor: string, address: bigint, length: bigint, kind: 'read' | 'write'): void {
     if (kind !== 'write' || actor !== 'app') return;
-    for (const buffer of this.buffers.values()) {
-      const map = buffer.map;
+    // Only the mapped buffers near the write: a walk over every buffer made each write cost as
+    // many steps as the scenario had made buffers.
+    const near = this.mapped.overlapping(address, address + length);
+    for (let i = 0; i < near.length; i++) {
+      const map = this.buffers.get(near[i]!)?.map;
       if (!map) continue;
       const start = address > map.pointer ? address : map.pointer;
       const end = address + length < map.pointer + map.length ? address + length : map.pointer + map.length;
