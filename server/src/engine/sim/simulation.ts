@@ -361,14 +361,55 @@ export class Simulation {
     }
   }
 
+  /**
+   * Free bytes in the window and its largest free block. Kept until the mappings change: a
+   * window-exhausted message asks for them on every map that finds no room, and a fragmented
+   * window has as many gaps as mappings.
+   */
   windowStats(): { freeBytes: bigint; largestFree: bigint; sizeBytes: bigint } {
-    let freeBytes = 0n;
-    let largestFree = 0n;
-    for (const [s, e] of this.windowGaps()) {
-      freeBytes += e - s;
-      if (e - s > largestFree) largestFree = e - s;
+    const cached = this.windowStatsCache;
+    if (cached !== undefined && cached.changes === this.space.changes) return cached.stats;
+    const stats = this.computeWindowStats();
+    this.windowStatsCache = { changes: this.space.changes, stats };
+    return stats;
+  }
+
+  private windowStatsCache:
+    | { changes: number; stats: { freeBytes: bigint; largestFree: bigint; sizeBytes: bigint } }
+    | undefined;
+
+  /**
+   * windowGaps summed in exact doubles (a window lies below 2^47): a bigint per mapping made a
+   * fragmented window's every failed map slow.
+   */
+  private computeWindowStats(): { freeBytes: bigint; largestFree: bigint; sizeBytes: bigint } {
+    const window = this.platform.window;
+    const start = Number(window.start);
+    const end = Number(window.end);
+    const P = Number(this.pageSize);
+    let cursor = start;
+    let free = 0;
+    let largest = 0;
+    const vmas = this.space.overlapping(this.pageOf(window.start), Math.ceil(end / P));
+    for (let i = 0; i < vmas.length; i++) {
+      const v = vmas[i]!;
+      const vEnd = v.endPage * P;
+      if (vEnd <= cursor) continue;
+      const vStart = v.startPage * P;
+      if (vStart >= end) break;
+      if (vStart > cursor) {
+        const gap = Math.min(vStart, end) - cursor;
+        free += gap;
+        if (gap > largest) largest = gap;
+      }
+      cursor = vEnd;
+      if (cursor >= end) break;
     }
-    return { freeBytes, largestFree, sizeBytes: this.platform.window.end - this.platform.window.start };
+    if (cursor < end) {
+      free += end - cursor;
+      if (end - cursor > largest) largest = end - cursor;
+    }
+    return { freeBytes: BigInt(free), largestFree: BigInt(largest), sizeBytes: window.end - window.start };
   }
 
   /** Why `size` bytes found no room: exhausted, or fragmented (enough in total, no block big enough). */
