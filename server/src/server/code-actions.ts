@@ -21,17 +21,17 @@ export function codeAction(store: DocumentStore, params: CodeActionParams): Code
   )
     return [];
   const uri = params.textDocument.uri;
+  // The client's diagnostics by what identifies one, looked up once per action (a selection of
+  // the whole document sends thousands; a search per action made the request quadratic).
+  const sent = new Map<string, Diagnostic>();
+  for (const d of params.context.diagnostics) {
+    const key = diagnosticKey(d);
+    if (!sent.has(key)) sent.set(key, d);
+  }
   return codeActions(a.analysis, toTextRange(a.analysis, params.range), store.analysisOptions).map(
     (action) => {
       const mine = toLspDiagnostic(a.analysis, uri, action.diagnostic);
-      const matching: Diagnostic =
-        params.context.diagnostics.find(
-          (d) =>
-            d.code === mine.code &&
-            d.range.start.line === mine.range.start.line &&
-            d.range.start.character === mine.range.start.character &&
-            d.message === mine.message,
-        ) ?? mine;
+      const matching: Diagnostic = sent.get(diagnosticKey(mine)) ?? mine;
       return {
         title: action.title,
         kind: CodeActionKind.QuickFix,
@@ -45,4 +45,8 @@ export function codeAction(store: DocumentStore, params: CodeActionParams): Code
       };
     },
   );
+}
+
+function diagnosticKey(d: Diagnostic): string {
+  return `${String(d.code)}\u0000${d.range.start.line}\u0000${d.range.start.character}\u0000${d.message}`;
 }

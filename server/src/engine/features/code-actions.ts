@@ -40,14 +40,11 @@ export function codeActions(
     }
   }
   // Syntax errors of the file belong to no scenario's run but may carry fixes too.
+  let ofScenarios: Set<EngineDiagnostic> | undefined;
   for (const diagnostic of analysis.diagnostics) {
-    if (
-      diagnostic.fix &&
-      overlaps(diagnostic.range, range) &&
-      !analysis.scenarios.some((s) => s.diagnostics.includes(diagnostic))
-    ) {
-      out.push(...ownFixes(diagnostic));
-    }
+    if (!diagnostic.fix || !overlaps(diagnostic.range, range)) continue;
+    ofScenarios ??= new Set(analysis.scenarios.flatMap((s) => s.diagnostics));
+    if (!ofScenarios.has(diagnostic)) out.push(...ownFixes(diagnostic));
   }
   return out;
 }
