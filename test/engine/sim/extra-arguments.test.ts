@@ -78,3 +78,30 @@ test('a misspelt word on a Vulkan or GL call is reported too (it was dropped, an
     'syntax-error: vkAllocateMemory takes 1 value; this one is extra',
   ]);
 });
+
+test('mremap with five values and no flag words reads the fourth as FLAGS written as a number', () => {
+  const text = `scenario "m" {
+  kernel 6.6
+  a = mmap 4KiB rw private anon
+  b = mremap a, 4KiB, 4KiB, 0, 0x4000_0000
+  expect b == a
+  c = mmap 8KiB rw private anon
+  d = mremap c, 4KiB, 4KiB, 3, 0x4000_0000
+  expect d == 0x4000_0000
+  e = mmap 4KiB rw private anon
+  f = mremap e, 4KiB, 4KiB, 8, 0x5000_0000
+  expect f == EINVAL
+}
+`;
+  assert.deepEqual(
+    analyseDocument(text).diagnostics.map((d) => `${d.severity} ${d.code}`),
+    [],
+  );
+  // With flag words the fourth value is the new address, and a fifth is one too many.
+  const words =
+    'scenario "w" {\n  a = mmap 4KiB rw private anon\n  b = mremap a, 4KiB, 4KiB, maymove, 0x4000_0000, 0x5000_0000\n}\n';
+  assert.deepEqual(
+    analyseDocument(words).diagnostics.map((d) => d.code),
+    ['syntax-error'],
+  );
+});

@@ -89,14 +89,27 @@ export function mprotectStep(context: StepContext, step: StepNode, actor: string
 }
 
 export function mremapStep(context: StepContext, step: StepNode, actor: string): Outcome {
-  const values = positionalValues(context, step, MREMAP_VALUES);
+  // `mremap a, 4KiB, 4KiB, 0, 0x4000_0000`: with five values and no flag words, the fourth is
+  // FLAGS written as a number (language.md: `FLAGS [, NEW_ADDRESS]`), as strace -X raw prints it.
+  const args = step.args;
+  const numericFlags =
+    args.length === 5 && step.wordCount === 0 && args[3]!.kind === 'number' ? args[3]!.value : undefined;
+  const values = positionalValues(
+    context,
+    step,
+    MREMAP_VALUES,
+    numericFlags === undefined ? args : [args[0]!, args[1]!, args[2]!, args[4]!],
+  );
   const oldAddress = values[0];
   const oldSize = values[1];
   const newSize = values[2];
   const newAddress = values[3];
   if (oldAddress === undefined || oldSize === undefined || newSize === undefined)
     return skippedForArguments();
-  const flags = stepFlags(step, MREMAP_FLAG_BY_WORD);
+  // Bits past 32 cannot be flags: kept as an undefined bit, which the kernel refuses (EINVAL).
+  const flags =
+    stepFlags(step, MREMAP_FLAG_BY_WORD) |
+    (numericFlags === undefined ? 0 : numericFlags > 0xffff_ffffn ? 0x8000_0000 : Number(numericFlags));
   return syscallOutcome(
     context.sim.mremap(
       actor,

@@ -19,11 +19,12 @@ export function positionalValues(
   context: ArgumentContext,
   step: StepNode,
   names: readonly string[],
+  /** The step's values to read (all of them unless the caller took some apart). */
+  args: readonly Argument[] = step.args,
 ): readonly (bigint | undefined)[] {
   const { scope, problems } = context;
   const out = scratchOf(names.length);
   let position = 0;
-  const args = step.args;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg.kind === 'string') {
