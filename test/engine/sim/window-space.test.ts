@@ -50,8 +50,14 @@ test('findWindowSpace is the first aligned fit among the window gaps', () => {
         // The stats a window-exhausted message quotes, summed over the same gaps.
         const sizes = gaps.map(([s, e]) => e - s);
         const stats = sim.windowStats();
-        assert.equal(stats.freeBytes, sizes.reduce((a, b) => a + b, 0n));
-        assert.equal(stats.largestFree, sizes.reduce((a, b) => (b > a ? b : a), 0n));
+        assert.equal(
+          stats.freeBytes,
+          sizes.reduce((a, b) => a + b, 0n),
+        );
+        assert.equal(
+          stats.largestFree,
+          sizes.reduce((a, b) => (b > a ? b : a), 0n),
+        );
         for (const q of queries) {
           const size = BigInt(q.pages * PAGE);
           const alignment = BigInt(q.align * PAGE);

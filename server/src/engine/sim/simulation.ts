@@ -375,8 +375,7 @@ export class Simulation {
   }
 
   private windowStatsCache:
-    | { changes: number; stats: { freeBytes: bigint; largestFree: bigint; sizeBytes: bigint } }
-    | undefined;
+    { changes: number; stats: { freeBytes: bigint; largestFree: bigint; sizeBytes: bigint } } | undefined;
 
   /**
    * windowGaps summed in exact doubles (a window lies below 2^47): a bigint per mapping made a
