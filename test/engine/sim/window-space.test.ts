@@ -68,3 +68,66 @@ test('findWindowSpace is the first aligned fit among the window gaps', () => {
     { numRuns: 300 },
   );
 });
+
+test('findWindowSpace stays the first fit through allocations and frees (its per-size memo of where fits start)', () => {
+  fc.assert(
+    fc.property(
+      fc.array(
+        fc.oneof(
+          fc.record({
+            kind: fc.constant('alloc' as const),
+            // Few sizes, so that a size is asked again after frees and fixed maps below its last fit.
+            pages: fc.constantFrom(1, 3, 16),
+            align: fc.constantFrom(1, 16),
+          }),
+          fc.record({ kind: fc.constant('free' as const), pick: fc.nat() }),
+          fc.record({
+            kind: fc.constant('fixed' as const),
+            page: fc.integer({ min: 0, max: 1023 }),
+            pages: fc.integer({ min: 1, max: 8 }),
+          }),
+        ),
+        { maxLength: 60 },
+      ),
+      (ops) => {
+        const text = 'scenario "w" {\n  window 0x10_0000 .. 0x50_0000\n}\n';
+        const sim = runScenario(parse(text).scenarios[0]!, text).simulation;
+        const live: [bigint, bigint][] = [];
+        for (const op of ops) {
+          if (op.kind === 'alloc') {
+            const size = BigInt(op.pages * PAGE);
+            const alignment = BigInt(op.align * PAGE);
+            const expected = firstFitByGaps(sim.windowGaps(), size, alignment);
+            const got = sim.findWindowSpace(size, alignment);
+            assert.equal(got, expected);
+            if (got !== undefined) {
+              sim.mmap('wine', {
+                addr: got,
+                length: size,
+                prot: 3,
+                flags: 0x22 | 0x100000,
+                fd: -1,
+                offset: 0n,
+              });
+              live.push([got, size]);
+            }
+          } else if (op.kind === 'free' && live.length > 0) {
+            const [addr, size] = live.splice(op.pick % live.length, 1)[0]!;
+            sim.munmap('wine', addr, size);
+          } else if (op.kind === 'fixed') {
+            const addr = BigInt(0x10_0000 + op.page * PAGE);
+            sim.mmap('app', {
+              addr,
+              length: BigInt(op.pages * PAGE),
+              prot: 3,
+              flags: 0x22 | 0x10,
+              fd: -1,
+              offset: 0n,
+            });
+          }
+        }
+      },
+    ),
+    { numRuns: 1000 },
+  );
+});

@@ -227,6 +227,11 @@ export class AddressSpace implements AddressSpaceApi {
     return kernelView(this.state.vmas.toArray());
   }
 
+  /** See VmaSet.takeLowWater: where free space may have grown since the last call. */
+  takeLowWater(): number {
+    return this.state.vmas.takeLowWater();
+  }
+
   /** Changes to the VMAs so far: equal counts, the same mappings (for caches of derived facts). */
   get changes(): number {
     return this.state.vmas.changes;

@@ -63,6 +63,11 @@ export class VmaSet {
   listener: SpliceListener | undefined;
   /** How many changes the set has had: equal counts, the same VMAs. */
   changes = 0;
+  /**
+   * The lowest page where free space may have grown since `takeLowWater` last asked (a removal,
+   * with the guard gap below it): no free range lying wholly below it is new.
+   */
+  private lowWater = Number.POSITIVE_INFINITY;
   /** The VMA objects the last `splice` took out of the set (whole, unclipped). */
   lastRemoved: readonly Vma[] = EMPTY;
   /**
@@ -334,6 +339,7 @@ export class VmaSet {
       const outgoing = this.replaceAt(fromC, fromI, removeCount, EMPTY);
       this.lastRemoved = outgoing;
       this.listener?.(anchor.startPage, outgoing, EMPTY);
+      this.noteRemoval(anchor.startPage);
       return EMPTY;
     }
     // A working list (it dies young); what the set and the timeline keep is copied from it below.
@@ -407,7 +413,20 @@ export class VmaSet {
     const outgoing = this.replaceAt(fromC, fromI, removeCount, fresh);
     this.lastRemoved = outgoing;
     this.listener?.(anchor, outgoing, fresh);
+    if (outgoing.length > 0) this.noteRemoval(anchor);
     return fresh;
+  }
+
+  private noteRemoval(anchor: number): void {
+    const low = anchor - this.guardPages;
+    if (low < this.lowWater) this.lowWater = low;
+  }
+
+  /** The low-water page since the last call (+Infinity when nothing was removed), and a new start. */
+  takeLowWater(): number {
+    const low = this.lowWater;
+    this.lowWater = Number.POSITIVE_INFINITY;
+    return low;
   }
 
   /** Every kernel VMA (run of linked records) of the window gets the one anon_vma it now has. */

@@ -347,7 +347,33 @@ export class Simulation {
     const { start, end } = this.platform.window;
     const pages = Number((size + this.pageSize - 1n) / this.pageSize);
     const highPage = Number(end / this.pageSize);
-    let lowPage = Number((start + this.pageSize - 1n) / this.pageSize);
+    const windowLow = Number((start + this.pageSize - 1n) / this.pageSize);
+    // Where the last search of this size and alignment found its fit: no fit starts below it
+    // until something below it is unmapped (a fit starting up to `pages` below a removal may
+    // reach into the space it freed). Many small ranges at a coarse alignment leave a gap after
+    // each that has no aligned room; without this every search walked all of them.
+    const low = this.space.takeLowWater();
+    if (low !== Number.POSITIVE_INFINITY)
+      for (const fit of this.windowFits.values()) if (low - fit.pages < fit.from) fit.from = low - fit.pages;
+    const key = `${size}/${alignment}`;
+    let fit = this.windowFits.get(key);
+    if (fit === undefined) this.windowFits.set(key, (fit = { pages, from: windowLow }));
+    const found = this.firstFitFrom(Math.max(windowLow, fit.from), highPage, pages, size, alignment, end);
+    fit.from = found === undefined ? highPage : this.pageOf(found);
+    return found;
+  }
+
+  /** Where the last window search of each size and alignment found its fit (findWindowSpace). */
+  private readonly windowFits = new Map<string, { readonly pages: number; from: number }>();
+
+  private firstFitFrom(
+    lowPage: number,
+    highPage: number,
+    pages: number,
+    size: bigint,
+    alignment: bigint,
+    end: bigint,
+  ): bigint | undefined {
     // The first gap with room, then the aligned address in it: when the alignment pushes the
     // range past that gap's end, the search goes on from the aligned address (the next gap).
     for (;;) {
