@@ -36,7 +36,7 @@ import { importRequest } from './import';
 import { inlayHint } from './inlay-hints';
 import { kernelCompareRequest, syscallProgramRequest } from './kernel-run';
 import { definition, documentHighlight, prepareRename, references, rename } from './navigation';
-import { panelState } from './panel';
+import { forgetPanelReplay, panelState } from './panel';
 import { safely } from './safe';
 import { selectionRange } from './selection-ranges';
 import { SEMANTIC_TOKENS_LEGEND, semanticTokensFull } from './semantic-tokens';
@@ -122,6 +122,7 @@ store.documents.onDidChangeContent((e) => publisher.schedule(e.document.uri));
 store.documents.onDidClose((e) => {
   store.forget(e.document.uri);
   exploreLenses.forget(e.document.uri);
+  forgetPanelReplay(e.document.uri);
   publisher.clear(e.document.uri);
 });
 

@@ -7,7 +7,12 @@ import { panelState as buildPanelState } from '../engine/features/panel-state';
 import type { PanelState, PanelStateParams } from '../../../protocol/panel';
 import type { DocumentStore } from './documents';
 
-let replayCache: { key: string; analysis: DocumentAnalysis } | undefined;
+let replayCache: { uri: string; key: string; analysis: DocumentAnalysis } | undefined;
+
+/** A closed document's replay is dropped with it (the analysis keeps the whole text alive). */
+export function forgetPanelReplay(uri: string): void {
+  if (replayCache?.uri === uri) replayCache = undefined;
+}
 
 export function panelState(store: DocumentStore, params: PanelStateParams): PanelState | null {
   const a = store.analysed(params.uri);
@@ -22,6 +27,7 @@ export function panelState(store: DocumentStore, params: PanelStateParams): Pane
     if (replayCache?.key !== key) {
       const { overrides: traits } = driverOverridesFor(scenario.run, overrides.drivers);
       replayCache = {
+        uri: params.uri,
         key,
         analysis: analyseDocument(a.document.getText(), {
           ...store.analysisOptions,

@@ -87,7 +87,7 @@ export function mappingKind(vma: Vma, vmas: readonly Vma[]): MappingKind {
   if (ALIAS_PATTERN.test(label)) return 'alias';
   if (vma.object.kind !== 'anon') {
     // A second mapping of the same object, made later, is an alias of the first.
-    const first = vmas.find(
+    const first = mappingsOfObject(vmas, vma.object.id).find(
       (v) =>
         v.object.id === vma.object.id &&
         v.pgoff <= vma.pgoff + (vma.endPage - vma.startPage) &&
@@ -98,6 +98,27 @@ export function mappingKind(vma: Vma, vmas: readonly Vma[]): MappingKind {
     return isShared(vma) ? 'shared' : 'private';
   }
   return isShared(vma) ? 'shared' : 'private';
+}
+
+/**
+ * The listing's mappings of one object, in its order: the panel asks for every mapping of a
+ * state, and a search of the whole listing for each made a state of many file mappings quadratic.
+ */
+const byObject = new WeakMap<readonly Vma[], Map<number, Vma[]>>();
+
+function mappingsOfObject(vmas: readonly Vma[], objectId: number): readonly Vma[] {
+  let index = byObject.get(vmas);
+  if (index === undefined) {
+    index = new Map();
+    for (const v of vmas) {
+      if (v.object.kind === 'anon') continue;
+      const list = index.get(v.object.id);
+      if (list) list.push(v);
+      else index.set(v.object.id, [v]);
+    }
+    byObject.set(vmas, index);
+  }
+  return index.get(objectId) ?? [];
 }
 
 export function vmaLabel(vma: Vma): string {

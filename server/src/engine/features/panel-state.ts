@@ -49,7 +49,7 @@ export function panelState(analysis: DocumentAnalysis, request: PanelRequest): P
       backing: backingText(vma),
       createdStep: vma.createdStep,
       line: analysis.lines.position(made ? made.node.start : scenario.node.start).line,
-      stale: stale.some(([s, e]) => s < vma.endPage && vma.startPage < e),
+      stale: overlapsAny(stale, vma.startPage, vma.endPage),
       hazard: hazardFor(start, end, currentDiagnostics),
     };
   });
@@ -112,24 +112,63 @@ function diagnosticsByStep(scenario: ScenarioAnalysis): Map<number, EngineDiagno
   return out;
 }
 
-/** Page ranges left empty by MREMAP_DONTUNMAP (or moved away from) up to the step and not remapped since. */
+/**
+ * Page ranges left empty by MREMAP_DONTUNMAP (or moved away from) up to the step and not remapped
+ * since, as disjoint ranges in address order. Kept sorted by start while the steps are read, so
+ * that a mapping finds the ranges it covers by a search (a scan per effect, and one per mapping
+ * of the state, made a state after thousands of DONTUNMAP moves quadratic).
+ */
 function stalePages(scenario: ScenarioAnalysis, stepIndex: number): [number, number][] {
   const out: [number, number][] = [];
+  const firstStartingAtOrAbove = (page: number): number => {
+    let low = 0;
+    let high = out.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (out[middle]![0] < page) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  };
   const records = scenario.run.simulation.records;
   for (let i = 0; i <= stepIndex && i < records.length; i++) {
     for (const call of records[i]!.calls) {
       for (const effect of call.effects) {
-        if (effect.kind === 'emptied' && !effect.aliasOfNew) out.push([effect.startPage, effect.endPage]);
+        if (effect.kind === 'emptied' && !effect.aliasOfNew)
+          out.splice(firstStartingAtOrAbove(effect.startPage), 0, [effect.startPage, effect.endPage]);
         // A later mapping over the range makes it fresh again.
         if (effect.kind === 'mapped' || effect.kind === 'unmapped') {
           const s = effect.kind === 'mapped' ? effect.vma.startPage : effect.startPage;
           const e = effect.kind === 'mapped' ? effect.vma.endPage : effect.endPage;
-          for (let k = out.length - 1; k >= 0; k--) if (out[k]![0] >= s && out[k]![1] <= e) out.splice(k, 1);
+          const from = firstStartingAtOrAbove(s);
+          let to = from;
+          while (to < out.length && out[to]![0] < e) to++;
+          if (to > from) out.splice(from, to - from, ...out.slice(from, to).filter(([, end]) => end > e));
         }
       }
     }
   }
-  return out;
+  // Disjoint, for the search in overlapsAny.
+  const merged: [number, number][] = [];
+  for (const [s, e] of out) {
+    const last = merged[merged.length - 1];
+    if (last && s <= last[1]) last[1] = Math.max(last[1], e);
+    else merged.push([s, e]);
+  }
+  return merged;
+}
+
+/** Whether [start, end) meets one of `ranges` (disjoint, in address order). */
+function overlapsAny(ranges: readonly [number, number][], start: number, end: number): boolean {
+  let low = 0;
+  let high = ranges.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (ranges[middle]![0] < end) low = middle + 1;
+    else high = middle;
+  }
+  // The last range starting before `end` is the only one that can reach past `start`.
+  return low > 0 && ranges[low - 1]![1] > start;
 }
 
 const HEX = /0x[0-9a-f_]+/gi;
