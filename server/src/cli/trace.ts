@@ -1,5 +1,6 @@
 // `drvmap trace`: the step-by-step timeline of a scenario as plain data (every number a string,
 // so the JSON form is exact for 64-bit addresses), which formats/text and formats/json render.
+import { lastStepStartingAtOrBefore } from '../engine/diagnostics-by-step';
 import { describeReadError, InputError, readInputText } from './read-input';
 import { resolve } from 'node:path';
 import { analyseDocument, type AnalysisOptions, type ScenarioAnalysis } from '../engine/analysis';
@@ -153,22 +154,12 @@ export function permsOf(vma: Vma): string {
   return `${vma.prot & PROT_READ ? 'r' : '-'}${vma.prot & PROT_WRITE ? 'w' : '-'}${vma.prot & PROT_EXEC ? 'x' : '-'}${shared ? 's' : 'p'}`;
 }
 
-/** The step whose text contains `offset` (a zero-length step its own start), by binary search. */
+/** The step whose text contains `offset` (a zero-length step its own start). */
 function stepStartingIn(
   records: readonly { readonly index: number; readonly node: { start: number; end: number } }[],
   offset: number,
 ): { readonly index: number } | undefined {
-  let low = 0;
-  let high = records.length - 1;
-  let found = -1;
-  while (low <= high) {
-    const middle = (low + high) >>> 1;
-    if (records[middle]!.node.start <= offset) {
-      found = middle;
-      low = middle + 1;
-    } else high = middle - 1;
-  }
-  const record = found < 0 ? undefined : records[found]!;
+  const record = lastStepStartingAtOrBefore(records, offset);
   return record && offset < Math.max(record.node.end, record.node.start + 1) ? record : undefined;
 }
 

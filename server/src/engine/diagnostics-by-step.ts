@@ -11,22 +11,29 @@ export function diagnosticsByStep(
   const byStep = new Map<number, number[]>();
   for (let i = 0; i < diagnostics.length; i++) {
     const { start, end } = diagnostics[i]!.range;
-    // The last step starting at or before the diagnostic (steps are in text order).
-    let low = 0;
-    let high = records.length - 1;
-    let found = -1;
-    while (low <= high) {
-      const middle = (low + high) >>> 1;
-      if (records[middle]!.node.start <= start) {
-        found = middle;
-        low = middle + 1;
-      } else high = middle - 1;
-    }
-    const step = found < 0 ? undefined : records[found]!;
+    const step = lastStepStartingAtOrBefore(records, start);
     if (step === undefined || end > step.node.end) continue;
     const list = byStep.get(step.index);
     if (list) list.push(i);
     else byStep.set(step.index, [i]);
   }
   return byStep;
+}
+
+/** The last of `records` (steps, in text order) that starts at or before `offset`. */
+export function lastStepStartingAtOrBefore<R extends { readonly node: { readonly start: number } }>(
+  records: readonly R[],
+  offset: number,
+): R | undefined {
+  let low = 0;
+  let high = records.length - 1;
+  let found = -1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    if (records[middle]!.node.start <= offset) {
+      found = middle;
+      low = middle + 1;
+    } else high = middle - 1;
+  }
+  return found < 0 ? undefined : records[found];
 }
