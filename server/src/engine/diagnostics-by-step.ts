@@ -1,5 +1,6 @@
 // Which step's text each diagnostic lies in: what `expect diagnostic` and the expected failures
 // of a scenario ask, once per scenario instead of a scan of every diagnostic per question.
+import { firstIndex } from './first-index';
 import type { EngineDiagnostic } from './diagnostics';
 import type { TextRange } from './syntax/text-range';
 
@@ -25,15 +26,6 @@ export function lastStepStartingAtOrBefore<R extends { readonly node: { readonly
   records: readonly R[],
   offset: number,
 ): R | undefined {
-  let low = 0;
-  let high = records.length - 1;
-  let found = -1;
-  while (low <= high) {
-    const middle = (low + high) >>> 1;
-    if (records[middle]!.node.start <= offset) {
-      found = middle;
-      low = middle + 1;
-    } else high = middle - 1;
-  }
-  return found < 0 ? undefined : records[found];
+  const after = firstIndex(records.length, (i) => records[i]!.node.start <= offset);
+  return after > 0 ? records[after - 1] : undefined;
 }

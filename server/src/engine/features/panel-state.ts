@@ -1,6 +1,7 @@
 // The address-space panel's state for a cursor position or a step: the mappings after that step
 // (kind, owner, backing, stale and hazard marks), every step with its line and result, and the
 // window's free gaps. Addresses leave as exact hex strings.
+import { firstIndex } from '../first-index';
 import type { DocumentAnalysis, ScenarioAnalysis } from '../analysis';
 import { scenarioAt } from '../analysis';
 import type { EngineDiagnostic } from '../diagnostics';
@@ -120,16 +121,7 @@ function diagnosticsByStep(scenario: ScenarioAnalysis): Map<number, EngineDiagno
  */
 function stalePages(scenario: ScenarioAnalysis, stepIndex: number): [number, number][] {
   const out: [number, number][] = [];
-  const firstStartingAtOrAbove = (page: number): number => {
-    let low = 0;
-    let high = out.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (out[middle]![0] < page) low = middle + 1;
-      else high = middle;
-    }
-    return low;
-  };
+  const firstStartingAtOrAbove = (page: number): number => firstIndex(out.length, (i) => out[i]![0] < page);
   const records = scenario.run.simulation.records;
   for (let i = 0; i <= stepIndex && i < records.length; i++) {
     for (const call of records[i]!.calls) {
@@ -160,15 +152,9 @@ function stalePages(scenario: ScenarioAnalysis, stepIndex: number): [number, num
 
 /** Whether [start, end) meets one of `ranges` (disjoint, in address order). */
 function overlapsAny(ranges: readonly [number, number][], start: number, end: number): boolean {
-  let low = 0;
-  let high = ranges.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (ranges[middle]![0] < end) low = middle + 1;
-    else high = middle;
-  }
   // The last range starting before `end` is the only one that can reach past `start`.
-  return low > 0 && ranges[low - 1]![1] > start;
+  const after = firstIndex(ranges.length, (i) => ranges[i]![0] < end);
+  return after > 0 && ranges[after - 1]![1] > start;
 }
 
 const HEX = /0x[0-9a-f_]+/gi;

@@ -7,6 +7,8 @@
 // quadratic. Here the mappings are kept sorted by start; new ones wait in a list until the next
 // lookup sorts them in (one merge for a run of maps), and forgotten ones are only marked until
 // they are half the list.
+import { firstIndex } from '../first-index';
+
 interface KnownMapping {
   readonly name: string;
   readonly start: bigint;
@@ -81,14 +83,7 @@ export class KnownMappings {
   /** The index of the first mapping starting above `address`. */
   private firstStartingAbove(address: bigint): number {
     const list = this.sorted;
-    let low = 0;
-    let high = list.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (list[middle]!.start <= address) low = middle + 1;
-      else high = middle;
-    }
-    return low;
+    return firstIndex(list.length, (i) => list[i]!.start <= address);
   }
 }
 

@@ -2,6 +2,7 @@
 // placed-map overlap check (VUID 09578) asks which of them a range overlaps, on every placed map,
 // so they are also kept sorted by where their host mapping starts: a scan of all of them made a
 // scenario with thousands of live maps quadratic.
+import { firstIndex } from '../first-index';
 import type { VkMemory } from './vk-memory';
 
 /** What the overlap check needs: the mapped objects whose host mapping meets [start, end). */
@@ -96,13 +97,6 @@ export class AppMapped implements MappedRanges {
 
   private firstStartingAtOrAbove(address: bigint): number {
     const entries = this.byStart;
-    let low = 0;
-    let high = entries.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (entries[middle]!.start < address) low = middle + 1;
-      else high = middle;
-    }
-    return low;
+    return firstIndex(entries.length, (i) => entries[i]!.start < address);
   }
 }
