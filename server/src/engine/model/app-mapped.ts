@@ -10,7 +10,9 @@ export interface MappedRanges {
   overlapping(start: bigint, end: bigint): readonly VkMemory[];
 }
 
-export const NO_MAPPED_RANGES: MappedRanges = { overlapping: () => [] };
+const NONE: readonly VkMemory[] = [];
+
+export const NO_MAPPED_RANGES: MappedRanges = { overlapping: () => NONE };
 
 /**
  * The host's mapping of a mapped object: Wine's placed map covers the whole object at its
@@ -83,8 +85,10 @@ export class AppMapped implements MappedRanges {
   }
 
   /** The mapped objects whose host mapping (as it is now) meets [start, end), in allocation order. */
-  overlapping(start: bigint, end: bigint): VkMemory[] {
+  overlapping(start: bigint, end: bigint): readonly VkMemory[] {
     const entries = this.byStart;
+    // Every app write asks (GL's lost-write tracking): nothing mapped, no list.
+    if (entries.length === 0) return NONE;
     const out: VkMemory[] = [];
     for (let k = this.firstStartingAtOrAbove(end) - 1; k >= 0; k--) {
       const entry = entries[k]!;
