@@ -1,7 +1,7 @@
 // Exploration in the editor (issue 7): a code lens on each scenario that leaves a driver trait
 // open (`safe for 12 / 48 driver behaviours — explore`), `drvmap/explore` for the full matrix and
 // `drvmap/exploreTrace` for one behaviour's trace. The lens is listed cheaply and counted in
-// codeLens/resolve, once per document version, within a time budget: exploration runs on the
+// codeLens/resolve, once per text of the scenario, within a time budget: exploration runs on the
 // server's only thread.
 import type { CodeLens, CodeLensParams } from 'vscode-languageserver/node';
 import { explore, exploreSummaryForLens, ExploreBudgetExceeded } from '../engine/explore/explore';
@@ -14,7 +14,7 @@ import type {
   ExploreTraceParams,
   ExploreTraceResult,
 } from '../../../protocol/requests';
-import type { DocumentStore } from './documents';
+import type { Analysed, DocumentStore } from './documents';
 
 /** The command the lens runs (registered by the client). */
 export const EXPLORE_COMMAND = 'drvmap.explore';
@@ -26,6 +26,9 @@ export const LENS_BUDGET_MS = Number(process.env['DRVMAP_LENS_BUDGET_MS'] ?? 150
  */
 export const EXPLORE_BUDGET_MS = Number(process.env['DRVMAP_EXPLORE_BUDGET_MS'] ?? 15_000);
 
+/** Scenario texts whose lens counts a document keeps (an undo, or edits between scenarios, reuse them). */
+const LENS_CACHE_ENTRIES = 16;
+
 interface LensData {
   readonly uri: string;
   readonly version: number;
@@ -36,10 +39,18 @@ type LensSummary =
   { readonly safe: number; readonly total: number; readonly summary: string } | 'over-budget';
 
 export class ExploreLenses {
-  /** Per document: the version counted, and each scenario's summary. */
-  private readonly cache = new Map<string, { version: number; summaries: Map<number, LensSummary | null> }>();
+  /**
+   * Per document: summaries by the text of their scenario, the most recently used last. A
+   * scenario is self-contained (a file is only scenarios), so an edit elsewhere in the file, or an
+   * edit undone, answers from here; each document keeps the last LENS_CACHE_ENTRIES texts.
+   */
+  private readonly cache = new Map<string, Map<string, LensSummary | null>>();
 
-  constructor(private readonly store: DocumentStore) {}
+  constructor(
+    private readonly store: Pick<DocumentStore, 'analysed'>,
+    /** Counts one scenario's behaviours (a parameter so that tests can see when it runs). */
+    private readonly summarize: typeof exploreSummaryForLens = exploreSummaryForLens,
+  ) {}
 
   forget(uri: string): void {
     this.cache.delete(uri);
@@ -64,9 +75,9 @@ export class ExploreLenses {
 
   resolve(lens: CodeLens): CodeLens {
     const data = lens.data as LensData | undefined;
-    const document = data ? this.store.get(data.uri) : undefined;
-    if (!data || !document) return { ...lens, command: { title: 'explore', command: '' } };
-    const summary = this.summary(data.uri, document.version, document.getText(), data.scenarioIndex);
+    const analysed = data ? this.store.analysed(data.uri) : undefined;
+    if (!data || !analysed) return { ...lens, command: { title: 'explore', command: '' } };
+    const summary = this.summary(data.uri, analysed, data.scenarioIndex);
     const args = [data.uri, data.scenarioIndex];
     if (summary === null) return { ...lens, command: { title: 'explore (nothing to explore)', command: '' } };
     if (summary === 'over-budget')
@@ -88,23 +99,28 @@ export class ExploreLenses {
     };
   }
 
-  private summary(uri: string, version: number, text: string, scenarioIndex: number): LensSummary | null {
-    let entry = this.cache.get(uri);
-    if (!entry || entry.version !== version) {
-      entry = { version, summaries: new Map() };
-      this.cache.set(uri, entry);
+  private summary(uri: string, analysed: Analysed, scenarioIndex: number): LensSummary | null {
+    const text = analysed.document.getText();
+    const node = analysed.analysis.scenarios[scenarioIndex]?.node;
+    const key = node ? text.slice(node.start, node.end) : '';
+    let byText = this.cache.get(uri);
+    if (!byText) this.cache.set(uri, (byText = new Map()));
+    const known = byText.get(key);
+    if (known !== undefined) {
+      byText.delete(key);
+      byText.set(key, known);
+      return known;
     }
-    const known = entry.summaries.get(scenarioIndex);
-    if (known !== undefined) return known;
     let summary: LensSummary | null;
     try {
-      const s = exploreSummaryForLens(text, scenarioIndex, { deadline: Date.now() + LENS_BUDGET_MS });
+      const s = this.summarize(text, scenarioIndex, { deadline: Date.now() + LENS_BUDGET_MS });
       summary = s ? { safe: s.safe, total: s.total, summary: s.summary } : null;
     } catch (error) {
       if (!(error instanceof ExploreBudgetExceeded)) throw error;
       summary = 'over-budget';
     }
-    entry.summaries.set(scenarioIndex, summary);
+    byText.set(key, summary);
+    if (byText.size > LENS_CACHE_ENTRIES) byText.delete(byText.keys().next().value as string);
     return summary;
   }
 }
