@@ -114,3 +114,43 @@ test("a plain vkMapMemory2 is traced as the application's call, and one that bre
   // No second mapping of the BO.
   assert.equal(second!.calls.length, 1);
 });
+
+test('a placed vkMapMemory2 that breaks a core rule is not simulated: no H4 blamed on the driver', () => {
+  const text = `scenario "placed twice" {
+  res = reserve 1MiB at 0x2000_0000 by wine
+  m = vkAllocateMemory 64KiB host-visible
+  p = vkMapMemory2 m placed at 0x2000_0000
+  q = vkMapMemory2 m placed at 0x2001_0000
+}
+`;
+  const a = analyseDocument(text);
+  assert.deepEqual(
+    a.diagnostics.map((d) => `${d.code} ${d.message}`),
+    [
+      'vulkan-valid-usage VUID-VkMemoryMapInfo-memory-07958: m is already host-mapped (memory must not be currently mapped) (since step 3)',
+    ],
+  );
+  const record = a.scenarios[0]!.run.simulation.records[3]!;
+  assert.equal(record.resultText, '→ VK_ERROR_MEMORY_MAP_FAILED');
+  assert.deepEqual(
+    record.calls.map((c) => `${c.actor}: ${c.result} ${c.ok}`),
+    ['app: = VK_ERROR_MEMORY_MAP_FAILED false'],
+    'the driver makes no call',
+  );
+});
+
+test('calls that break a rule the layer cannot get past get no made-up VkResult', () => {
+  const text = `scenario "invalid calls" {
+  m = vkAllocateMemory 64KiB host-visible
+  vkUnmapMemory m
+  vkFreeMemory m
+  vkFreeMemory m
+  p = vkMapMemory m
+  z = vkAllocateMemory 0 host-visible
+}
+`;
+  const run = analyseDocument(text).scenarios[0]!.run;
+  const results = run.simulation.records.map((r) => r.resultText);
+  assert.deepEqual(results, ['→ VK_SUCCESS', '', '→ ok', '', '', '']);
+  assert.ok(!results.some((r) => r.includes('VALIDATION')));
+});

@@ -39,7 +39,7 @@ export function mapViolations(
     out = withViolation(
       out,
       core.mapped,
-      `${memory.name} is already host-mapped (memory must not be currently mapped)`,
+      `${memory.name} is already host-mapped (memory must not be currently mapped)${memory.mapStep !== undefined ? ` (since step ${memory.mapStep + 1})` : ''}`,
     );
   }
   if (info.offset >= size)
@@ -168,6 +168,16 @@ const INFO_CORE = {
   sizePast: 'VUID-VkMemoryMapInfo-size-07961',
   hostVisible: 'VUID-VkMemoryMapInfo-memory-07962',
 };
+
+const CORE_RULES: ReadonlySet<string> = new Set([...Object.values(LEGACY_CORE), ...Object.values(INFO_CORE)]);
+
+/**
+ * Whether a map rule is one of the core rules (memory mapped, offset, size, host-visible): a call
+ * that breaks one has undefined behaviour, and is not simulated further.
+ */
+export function isCoreMapRule(vuid: string): boolean {
+  return CORE_RULES.has(vuid);
+}
 
 /** A size in a rule's message: exact in bytes when it is not a whole number of KiB (10000 bytes, not ≈9.8 KiB). */
 function exactSize(bytes: bigint): string {

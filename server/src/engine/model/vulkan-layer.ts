@@ -218,7 +218,7 @@ export class VulkanLayer {
         `${memory.name} was freed at step ${(memory.history.find((h) => h.text.startsWith('freed'))?.step ?? 0) + 1}`,
         [{ range: memory.node, message: 'allocated here' }],
       );
-      return { kind: 'vk', result: 'VK_ERROR_VALIDATION', reason: 'memory already freed' };
+      return notSimulated('the memory was freed');
     }
     const ctx = this.context(memory);
     const offset = optionValue(step, 'offset', actor, evaluateArg) ?? 0n;
@@ -262,14 +262,12 @@ export class VulkanLayer {
         const isPlaced = hasWord(step, 'placed');
         // (With an extra word on the line, a misspelt `placed` most likely, that word is reported.)
         if (!isPlaced && address !== undefined && step.args.length <= 1)
-          // The placed info (pPlacedAddress) is read only with VK_MEMORY_MAP_PLACED_BIT_EXT: an
-          // address without `placed` is ignored by the driver, which is surely not what was meant.
-          this.sim.problems.push({
-            code: 'unknown-word',
-            range: step,
-            message:
-              '`at` gives pPlacedAddress, which the driver reads only with `placed` (VK_MEMORY_MAP_PLACED_BIT_EXT): add `placed`, or drop `at` for a plain map',
-          });
+          // The placed info (pPlacedAddress) is read only with VK_MEMORY_MAP_PLACED_BIT_EXT: valid,
+          // but the driver ignores the address, which is surely not what was meant.
+          this.sim.finding(
+            'placed-address-ignored',
+            '`at` gives pPlacedAddress, which the driver reads only with `placed` (VK_MEMORY_MAP_PLACED_BIT_EXT, vulkan-wine §1.1): the map goes wherever the driver puts it. Add `placed`, or drop `at`',
+          );
         if (!isPlaced) {
           const v = mapViolations(
             memory,
@@ -308,7 +306,7 @@ export class VulkanLayer {
             'vulkan-valid-usage',
             `VUID-vkUnmapMemory-memory-00689: ${memory.name} is not mapped`,
           );
-          return { kind: 'vk', result: 'VK_ERROR_VALIDATION', reason: 'not mapped' };
+          return notSimulated('the memory is not mapped');
         }
         this.sim.noteFormatted('app', vkUnmapMemoryText, memory.name, '', true);
         this.strategy.unmap(ctx, memory);
@@ -342,7 +340,7 @@ export class VulkanLayer {
           this.sim.finding('use-after-free', `${memory.name} is freed twice`, [
             { range: memory.node, message: 'allocated here' },
           ]);
-          return { kind: 'vk', result: 'VK_ERROR_VALIDATION', reason: 'double free' };
+          return notSimulated('the memory is freed twice');
         }
         // The application's call first, then what the layer makes of it.
         this.sim.noteFormatted('app', vkFreeMemoryText, memory.name, '', true);
@@ -392,7 +390,7 @@ export class VulkanLayer {
         'vulkan-valid-usage',
         'VUID-VkMemoryAllocateInfo-allocationSize-07897: allocationSize must be greater than 0',
       );
-      return { kind: 'vk', result: 'VK_ERROR_VALIDATION', reason: 'allocationSize is 0' };
+      return notSimulated('allocationSize is 0');
     }
     const driver = allocatingDriver(this.sim, this.drivers, step, true);
     if (!driver) return { kind: 'skipped', reason: 'no driver' };
@@ -457,12 +455,7 @@ export class VulkanLayer {
   private reportMapRules(memory: VkMemory, violations: readonly Violation[]): string | undefined {
     let broken: string | undefined;
     for (const x of violations) {
-      // Already mapped (00678 / 07958): say since when.
-      const since =
-        (x.vuid.endsWith('-00678') || x.vuid.endsWith('-07958')) && memory.mapStep !== undefined
-          ? ` (since step ${memory.mapStep + 1})`
-          : '';
-      this.sim.finding('vulkan-valid-usage', `${x.vuid}: ${x.message}${since}`);
+      this.sim.finding('vulkan-valid-usage', `${x.vuid}: ${x.message}`);
       if (!x.vuid.endsWith('-09568')) broken ??= x.vuid;
     }
     return broken;
@@ -478,7 +471,7 @@ export class VulkanLayer {
     // fits is handed over unchanged, and the window is what the process's 32-bit code expects.
     const consequence =
       pointer > 0xffff_ffffn
-        ? `; truncated to 32 bits it is ${formatHex(truncate32(pointer))}, which points at ${this.describeAddress(truncate32(pointer))}. Wine answers VK_ERROR_OUT_OF_HOST_MEMORY ("does not fit 32-bit pointer"); a thunk that truncates corrupts memory`
+        ? `; truncated to 32 bits it is ${formatHex(truncate32(pointer))}, which points at ${this.describeAddress(truncate32(pointer))}, so a thunk that truncates sends 32-bit code to the wrong memory. With \`strategy ${this.sim.platform.strategy}\` the layer hands the pointer over as it is, and the step's result is that pointer; Wine's own vkMapMemory would refuse it with VK_ERROR_OUT_OF_HOST_MEMORY ("does not fit 32-bit pointer", vulkan-wine §3.3), as the placed strategy shows when it falls back to a direct map`
         : `. ${fitsButOutsideWindow(this.sim.platform)}`;
     this.sim.finding(
       'pointer-outside-window',
@@ -767,4 +760,13 @@ export class VulkanLayer {
 function cachedPointer(memory: VkMemory): bigint | undefined {
   const driver = memory.driver;
   return driver.cachesPointer || driver.backing === 'anon' ? memory.driverPointer : undefined;
+}
+
+/**
+ * A call that breaks a valid-usage rule the layer cannot get past (its behaviour is undefined):
+ * reported, and not simulated. No VkResult is made up for it, and vkUnmapMemory and vkFreeMemory
+ * return none anyway.
+ */
+function notSimulated(why: string): Outcome {
+  return { kind: 'skipped', reason: `not simulated: ${why}, which breaks a valid-usage rule` };
 }

@@ -24,6 +24,7 @@ import { shadowCopyCoherent } from './shadow-copy-coherent';
 import { placedUnsupported } from './placed-unsupported';
 import { placedMapFailed } from './placed-map-failed';
 import { hostImportUnsupported } from './host-import-unsupported';
+import { placedAddressIgnored } from './placed-address-ignored';
 import { memoryTypeLost } from './memory-type-lost';
 import { useAfterFree } from './use-after-free';
 import { vulkanValidUsage } from './vulkan-valid-usage';
@@ -64,6 +65,7 @@ export const RULES: readonly Rule[] = [
   memoryTypeLost,
   useAfterFree,
   vulkanValidUsage,
+  placedAddressIgnored,
   uffdSnapshotStale,
   aliasExposesNeighbours,
   glPersistentCopy,

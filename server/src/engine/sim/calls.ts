@@ -298,10 +298,6 @@ export class NoteCall extends CallWithoutEffects implements CallRecord {
 }
 
 /**
- * A call whose text one shared function formats from the data the call keeps (`vkFreeMemory(mem)`
- * from the memory's name): lazy like a closure, without a closure and its context per call.
- */
-/**
  * A call whose result is known only after what it sets off has run (the application's
  * vkAllocateMemory, when Wine's own work for it can fail): noted first, so that it comes before
  * the calls it causes, and settled once the result is known.
@@ -330,6 +326,10 @@ export class CallSettledLater<T> extends CallWithoutEffects implements CallRecor
   }
 }
 
+/**
+ * A call whose text one shared function formats from the data the call keeps (`vkFreeMemory(mem)`
+ * from the memory's name): lazy like a closure, without a closure and its context per call.
+ */
 export class FormattedCall<T> extends CallWithoutEffects implements CallRecord {
   constructor(
     readonly actor: string,

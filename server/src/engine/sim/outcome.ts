@@ -80,7 +80,10 @@ export class BoundStepRecord extends DefinedSymbol implements StepRecord {
 
 /** Outcomes are read-only: the common fixed ones are shared rather than made per step. */
 export const OK_OUTCOME: Outcome = { kind: 'ok' };
-const SKIPPED_FOR_ARGUMENTS: Outcome = { kind: 'skipped', reason: 'missing or invalid arguments' };
+const SKIPPED_FOR_ARGUMENTS: Outcome = {
+  kind: 'skipped',
+  reason: 'not run: an argument is missing or has no value',
+};
 
 /** A step not run because an argument was missing or invalid (already reported). */
 export function skippedForArguments(): Outcome {

@@ -5,8 +5,9 @@
 import { alignUp, formatHex, formatSize, maxBig } from '../../numbers';
 import { externalMemoryHost } from './external-memory-host';
 import { wineDirectMap } from './wine-direct-map';
-import { mapViolations } from '../placed-validity';
+import { isCoreMapRule, mapViolations } from '../placed-validity';
 import { FormattedEvent, type VkMemory } from '../vk-memory';
+import { CallSettledLater } from '../../sim/calls';
 import { allocateInWindow } from './window-allocation';
 import { passThrough, type MapOutcome, type Strategy, type StrategyContext } from './strategy';
 import { mapsAtAllocation, winePlacesMaps } from '../driver';
@@ -38,6 +39,8 @@ export const placed: Strategy = {
       forCall: 'vkMapMemory',
     });
     if (!result.ok) {
+      // win32u's wine_vkMapMemory2KHR (facts §3.3, step 4): ERR, free the VM, return the error.
+      ctx.sim.note('wine', 'ERR: vkMapMemory2EXT failed', '', false);
       releaseReservation(ctx, memory);
       return result;
     }
@@ -185,13 +188,30 @@ export function placeMap(
       `${vuid}: ${o.forCall !== undefined ? byWineText(vuid, message, o.forCall) : message}`,
     );
   }
-  ctx.sim.noteFormatted(
+  // Noted before the driver's own calls, settled when the driver has answered (facts §1.1: a map
+  // that cannot be placed leaves the object unmapped and returns VK_ERROR_MEMORY_MAP_FAILED).
+  const call = new CallSettledLater(
     o.caller,
     placedMapText,
     { name: memory.name, address, offset: o.offset, size: o.size },
     '',
-    violations.length === 0,
   );
+  call.ok = violations.length === 0;
+  ctx.sim.noteCall(call);
+  // The application's own call that breaks a core rule is not simulated further, as a plain map
+  // is not (VulkanLayer.reportMapRules): the driver is not blamed for what the call did.
+  const core = o.forCall === undefined ? violations.find((v) => isCoreMapRule(v.vuid)) : undefined;
+  const outcome: MapOutcome = core
+    ? { ok: false, vkResult: 'VK_ERROR_MEMORY_MAP_FAILED', reason: `the call breaks ${core.vuid}` }
+    : placeDriverMap(ctx, memory, address);
+  if (outcome.ok) call.settle('= VK_SUCCESS', call.ok);
+  else call.settle(`= ${outcome.vkResult}`, false);
+  return outcome;
+}
+
+/** The driver's answer to a placed vkMapMemory2, after the valid-usage checks. */
+function placeDriverMap(ctx: StrategyContext, memory: VkMemory, address: bigint): MapOutcome {
+  const driver = ctx.ops.model;
   if (!driver.placed.supported)
     return {
       ok: false,
