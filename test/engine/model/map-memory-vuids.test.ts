@@ -68,7 +68,7 @@ test('memory the external-memory-host strategy imported is host memory: placing 
 
 test('minPlacedMemoryMapAlignment is the page size for RADV, NVK and Turnip, 4096 for ANV (facts §2)', () => {
   const text = (preset: string) =>
-    `scenario "f" {\n  page-size 16KiB\n  driver d {\n    preset ${preset}\n  }\n  res = reserve 64KiB at 0x2000_0000 by wine\n  m = vkAllocateMemory 64KiB host-visible\n  p = vkMapMemory2 m placed at 0x2000_1000\n}\n`;
+    `scenario "f" {\n  page-size 16KiB\n  driver d {\n    preset ${preset}\n  }\n  res = reserve 128KiB at 0x2000_0000 by wine\n  m = vkAllocateMemory 64KiB host-visible\n  p = vkMapMemory2 m placed at 0x2000_1000\n}\n`;
   const vuids = (preset: string) =>
     analyseDocument(text(preset))
       .diagnostics.filter((d) => d.code === 'vulkan-valid-usage')

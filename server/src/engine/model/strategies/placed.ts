@@ -8,6 +8,8 @@ import { wineDirectMap } from './wine-direct-map';
 import { isCoreMapRule, mapViolations } from '../placed-validity';
 import { FormattedEvent, type VkMemory } from '../vk-memory';
 import { CallSettledLater } from '../../sim/calls';
+import { isReservation } from '../../sim/reservations';
+import type { Vma } from '../../kernel/types';
 import { allocateInWindow } from './window-allocation';
 import { passThrough, type MapOutcome, type Strategy, type StrategyContext } from './strategy';
 import { mapsAtAllocation, winePlacesMaps } from '../driver';
@@ -243,6 +245,7 @@ function placeDriverMap(ctx: StrategyContext, memory: VkMemory, address: bigint)
       `the driver maps ${formatSize(mapSize)} (allocationSize rounded to ${formatSize(driver.placed.alignment)}), past the ${formatSize(memory.windowRange.size)} reserved at ${formatHex(memory.windowRange.start)} (H7)`,
     );
   }
+  if (!memory.windowRange) reportSpill(ctx, address, mapSize);
   const result = ctx.ops.mapOwnPointer(memory, { address, fixed: true });
   if (!result.ok)
     return {
@@ -252,6 +255,40 @@ function placeDriverMap(ctx: StrategyContext, memory: VkMemory, address: bigint)
     };
   memory.history.push(new FormattedEvent(ctx.sim.stepIndex, placedAtText, { driver: driver.name, address }));
   return { ok: true, pointer: address };
+}
+
+/**
+ * H7 for the application's own placed map: the driver maps the page-rounded BO with MAP_FIXED, so
+ * a reservation smaller than that is overrun, and whatever lies past it (another reservation, which
+ * fixed-clobber does not report on its own) is silently replaced (vulkan-wine §4 H7, Appendix A.1).
+ * Only a map into a reservation is judged: one placed anywhere else has no reservation to spill.
+ */
+function reportSpill(ctx: StrategyContext, address: bigint, mapSize: bigint): void {
+  const sim = ctx.sim;
+  const first = sim.space.vmaAt(sim.pageOf(address));
+  if (!first || !isReservation(first)) return;
+  const endPage = sim.pageOf(address + mapSize - 1n) + 1;
+  // The reservation: the VMAs from `first` on with its owner and label, without a gap.
+  let reservedEnd = first.endPage;
+  const past: Vma[] = [];
+  for (const vma of sim.space.overlapping(first.endPage, endPage)) {
+    if (
+      past.length === 0 &&
+      vma.startPage === reservedEnd &&
+      vma.owner === first.owner &&
+      vma.label === first.label
+    )
+      reservedEnd = vma.endPage;
+    else past.push(vma);
+  }
+  if (reservedEnd >= endPage) return;
+  const over = past.length
+    ? `it replaces ${past.map((v) => `${v.label ?? 'a mapping'} of ${v.owner}`).join(', ')}`
+    : 'it maps over space nobody reserved, where the next reservation may land';
+  sim.finding(
+    'fixed-clobber',
+    `the driver maps ${formatSize(mapSize)} with MAP_FIXED at ${formatHex(address)} (the BO rounded up to whole pages), ${formatSize(sim.addressOfPage(endPage) - sim.addressOfPage(reservedEnd))} past the reservation ${first.label ?? ''} that ends at ${formatHex(sim.addressOfPage(reservedEnd))}: ${over} (H7)`,
+  );
 }
 
 /**

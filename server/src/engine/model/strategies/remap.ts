@@ -16,11 +16,14 @@ export function remapStrategy(dontUnmap: boolean): Strategy {
       if (!own.ok) return own;
       const page = ctx.sim.pageSize;
       const driverPointer = own.pointer - offset;
-      // mremap works on whole pages: a suballocation drags its neighbours along (H1).
+      // mremap works on whole pages of the parent BO: a suballocation drags its neighbours along,
+      // and even a page-aligned child is carved out of the pool the driver still manages (H1:
+      // "flag any remap of a sub-page or slab-child object").
       const start = alignDown(driverPointer, page);
       const end = alignUp(driverPointer + memory.allocationSize, page);
       const length = end - start;
-      if (driverPointer !== start || (ctx.ops.model.maps === 'pool' && length !== memory.allocationSize)) {
+      const poolChild = ctx.ops.model.maps === 'pool';
+      if (driverPointer !== start || poolChild) {
         const neighbours = ctx.memories.filter(
           (m) =>
             m !== memory &&
@@ -29,9 +32,12 @@ export function remapStrategy(dontUnmap: boolean): Strategy {
             m.driverPointer < end &&
             m.driverPointer + m.allocationSize > start,
         );
+        const wholePages = driverPointer === start && length === memory.allocationSize;
         ctx.sim.finding(
           'remap-granularity',
-          `mremap moves whole pages: ${memory.name} is a suballocation at ${formatHex(driverPointer)}, so ${formatSize(length)} of pages around it move too${neighbours.length ? ` — including ${neighbours.map((n) => n.name).join(', ')}` : ''} (H1)`,
+          wholePages && neighbours.length === 0
+            ? `mremap moves pages of the parent BO: ${memory.name} is a child of ${ctx.ops.name}'s pool at ${formatHex(driverPointer)}, so the move carves ${formatSize(length)} out of the pool mapping the driver still manages (H1)`
+            : `mremap moves whole pages: ${memory.name} is a suballocation at ${formatHex(driverPointer)}, so ${formatSize(length)} of pages around it move too${neighbours.length ? ` — including ${neighbours.map((n) => n.name).join(', ')}` : ''} (H1)`,
           neighbours.map((n) => ({ range: n.node, message: `${n.name} shares these pages` })),
         );
       }

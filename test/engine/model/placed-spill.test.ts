@@ -1,0 +1,36 @@
+// H7 for the application's placed map (vulkan-wine §4, Appendix A.1): the driver maps the BO
+// rounded up to whole pages with MAP_FIXED, so a smaller reservation is overrun.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyse } from './helpers';
+
+const placed = (reservations: string, size: string) => `scenario "spill" {
+${reservations}
+  m = vkAllocateMemory ${size} host-visible
+  p = vkMapMemory2 m placed at 0x2000_0000
+}
+`;
+
+function clobbers(text: string): string[] {
+  return analyse(text)
+    .diagnostics.filter((d) => d.code === 'fixed-clobber')
+    .map((d) => d.message);
+}
+
+test('a BO larger than its reservation replaces the next reservation (fires)', () => {
+  const two = '  r1 = reserve 64KiB at 0x2000_0000 by wine\n  r2 = reserve 64KiB at 0x2001_0000 by host';
+  assert.deepEqual(clobbers(placed(two, '68KiB')), [
+    'the driver maps 68 KiB with MAP_FIXED at 0x2000_0000 (the BO rounded up to whole pages), 4 KiB past the reservation r1 that ends at 0x2001_0000: it replaces r2 of host (H7)',
+  ]);
+});
+
+test('a BO larger than its reservation maps over unreserved space (fires)', () => {
+  const [message] = clobbers(placed('  r1 = reserve 64KiB at 0x2000_0000 by wine', '68KiB'));
+  assert.match(message ?? '', /4 KiB past the reservation r1 .*: it maps over space nobody reserved/);
+});
+
+test('a BO that fits, or fills, its reservation: nothing spills (does not fire)', () => {
+  const two = '  r1 = reserve 64KiB at 0x2000_0000 by wine\n  r2 = reserve 64KiB at 0x2001_0000 by wine';
+  assert.deepEqual(clobbers(placed(two, '64KiB')), []);
+  assert.deepEqual(clobbers(placed('  r1 = reserve 1MiB at 0x2000_0000 by wine', '68KiB')), []);
+});
