@@ -94,6 +94,56 @@ test('/proc/PID/maps: names kept, devices get device backing, special mappings s
   );
 });
 
+test('/proc/PID/maps: two BOs of one render node keep their offsets, so their pages stay apart', () => {
+  const text = [
+    '7f0000000000-7f0000100000 rw-s 1a2b3000 00:06 4   /dev/dri/renderD128',
+    '7f0000200000-7f0000300000 rw-s 1c000000 00:06 4   /dev/dri/renderD128',
+    '7f0000400000-7f0000401000 r--p 00000000 08:01 10  /usr/lib/libfoo.so',
+    '7f0000401000-7f0000403000 r-xp 00001000 08:01 10  /usr/lib/libfoo.so',
+    '',
+  ].join('\n');
+  const result = importProcMaps(text);
+  assert.equal(
+    (result.scenario.match(/= open device "\/dev\/dri\/renderD128" 0x10_0000/g) ?? []).length,
+    2,
+    'a BO each',
+  );
+  assert.match(
+    result.scenario,
+    /# a buffer object at fake mmap offset 0x1a2b_3000 of \/dev\/dri\/renderD128/,
+  );
+  // One library, sized to reach its last segment.
+  assert.equal((result.scenario.match(/= open file "\/usr\/lib\/libfoo\.so" 0x3000/g) ?? []).length, 1);
+  const probe = result.scenario.replace(
+    /\}\n$/,
+    '  write renderd128, 1, 0xAB\n  expect read renderd128_2, 1 == 0x00\n  expect read libfoo_so_2 + 0x1000, 1 == 0x00\n}\n',
+  );
+  assert.deepEqual(
+    analyseDocument(probe).diagnostics.map((d) => `${d.code}: ${d.message}`),
+    [],
+  );
+});
+
+test('strace: a call that succeeded on memory exec mapped is a comment; a DONTUNMAP hint strace hides is said', () => {
+  const text = [
+    '100 mprotect(0x55828f8e1000, 4096, PROT_READ) = 0',
+    '100 mmap(NULL, 2097152, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f7855600000',
+    '100 mremap(0x7f7855600000, 2097152, 2097152, MREMAP_MAYMOVE|MREMAP_DONTUNMAP) = 0x7f7855200000',
+    '',
+  ].join('\n');
+  const { scenario } = importStrace(text);
+  assert.match(scenario, /^ {2}# m1 = mprotect 0x5582_8f8e_1000, 4096, r$/m);
+  assert.match(scenario, /the call above succeeded there, so it is left as a comment/);
+  assert.match(scenario, /# MREMAP_DONTUNMAP without MREMAP_FIXED: the kernel used new_address as a hint/);
+  assert.deepEqual(
+    analyseDocument(scenario)
+      .diagnostics.filter((d) => d.severity === 'error')
+      .map((d) => d.message),
+    [],
+    'nothing the real process did is refused',
+  );
+});
+
 test('a fresh capture made now imports completely', (t) => {
   const strace = spawnSync('strace', ['-V']);
   if (strace.status !== 0)

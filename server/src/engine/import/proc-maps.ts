@@ -16,8 +16,9 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
   const out: string[] = [`scenario ${stringLiteral(title)} {`];
   const files = new Map<string, string>();
   const used = new Set<string>();
-  const deviceFiles = new Set<string>();
-  text.split(/\r?\n/).forEach((raw, index) => {
+  const rows = text.split(/\r?\n/);
+  const sizes = fileSizes(rows);
+  rows.forEach((raw, index) => {
     const lineNo = index + 1;
     if (raw.trim() === '') return;
     const m = LINE.exec(raw.trimEnd());
@@ -55,25 +56,25 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
       );
     } else {
       const path = name.replace(/ \(deleted\)$/, '');
-      let file = files.get(path);
+      const device = DEVICE.test(path);
+      // A device's offset is a BO's fake mmap offset (drm_vma_offset_manager): each BO is an
+      // object of its own, which the model opens as a device file mapped from offset 0. Other
+      // files are one object, sized to reach the furthest line of them (a library's segments).
+      const key = device ? `${path}@${offset}` : path;
+      let file = files.get(key);
       if (!file) {
         file = uniqueName('f_' + nameFor(path, start), used);
-        files.set(path, file);
-        const kind = /^\/dev\/(dri\/|nvidia)|^anon_inode:i915\.gem/.test(path)
-          ? 'device'
-          : /^\/memfd:|^\/SYSV|^\/dev\/zero/.test(path)
-            ? 'memfd'
-            : 'file';
+        files.set(key, file);
+        const kind = device ? 'device' : /^\/memfd:|^\/SYSV|^\/dev\/zero/.test(path) ? 'memfd' : 'file';
         const mixed = /^\/dev\/nvidia/.test(path) ? ' mixedmap' : '';
-        // A device's offset is the BO's fake mmap offset, meaningful only to the driver: the model
-        // gives each device file one BO at offset 0, sized to the mapping.
-        const size = kind === 'device' ? end - start : offset + (end - start);
+        const size = sizes.get(key) ?? offset + (end - start);
         // The model names a memfd `/memfd:NAME (deleted)` itself, as the kernel does.
         const openName = kind === 'memfd' ? path.replace(/^\/memfd:/, '') : path;
+        if (device && offset !== 0n)
+          out.push(`  # a buffer object at fake mmap offset ${formatHex(offset)} of ${path}`);
         out.push(`  ${file} = open ${kind} ${stringLiteral(openName)} ${formatHex(size)}${mixed}`);
-        if (kind === 'device') deviceFiles.add(file);
       }
-      const fileOffset = deviceFiles.has(file) ? 0n : offset;
+      const fileOffset = device ? 0n : offset;
       out.push(
         `  ${binding} = mmap ${length} ${prot} ${ps ? 'shared' : 'private'} at ${formatHex(start)} fixed fd ${file}${fileOffset ? ` offset ${formatHex(fileOffset)}` : ''} by host`,
       );
@@ -82,6 +83,29 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
   });
   out.push('}');
   return { scenario: out.join('\n') + '\n', lines };
+}
+
+const DEVICE = /^\/dev\/(dri\/|nvidia)|^anon_inode:i915\.gem/;
+
+/**
+ * For each file-backed path: the end of its furthest mapped range (offset + length); for each
+ * device BO (`path@offset`): its longest mapping.
+ */
+function fileSizes(rows: readonly string[]): Map<string, bigint> {
+  const sizes = new Map<string, bigint>();
+  for (const raw of rows) {
+    const m = LINE.exec(raw.trimEnd());
+    if (!m) continue;
+    const path = (m[10] ?? '').trim().replace(/ \(deleted\)$/, '');
+    if (path === '' || path.startsWith('[')) continue;
+    const offset = BigInt('0x' + m[7]);
+    const length = BigInt('0x' + m[2]) - BigInt('0x' + m[1]);
+    const device = DEVICE.test(path);
+    const key = device ? `${path}@${offset}` : path;
+    const end = device ? length : offset + length;
+    if (end > (sizes.get(key) ?? 0n)) sizes.set(key, end);
+  }
+  return sizes;
 }
 
 function nameFor(label: string, start: bigint): string {

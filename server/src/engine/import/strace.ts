@@ -288,18 +288,30 @@ function render(calls: readonly Call[], title: string): string {
         const [old = '0', oldSize = '0', newSize = '0', flags = '0', newAddr] = call.args;
         const words = mremapFlagWords(flags);
         step = `${bind} = mremap ${addressExpr(old)}, ${oldSize}, ${newSize}, ${words.length ? words.join(' | ') : '0'}${newAddr ? `, ${addressExpr(newAddr)}` : ''}`;
+        // strace prints new_address only with MREMAP_FIXED, but with MREMAP_DONTUNMAP alone the
+        // kernel reads it as a hint (facts linux-mm 3.2), and glibc's four-argument mremap passes
+        // whatever the register holds: the kernel may have refused a hint this step does not show.
+        if (!newAddr && words.includes('dontunmap'))
+          out.push(
+            '  # MREMAP_DONTUNMAP without MREMAP_FIXED: the kernel used new_address as a hint, which strace does not print; the result here may differ',
+          );
       }
     }
-    out.push(`  ${step}`);
+    // A call that succeeded on memory this trace never mapped (ld.so's RELRO mprotect of what
+    // exec mapped) would fail here, where nothing is mapped: kept as a comment, not as a step
+    // that says the opposite of what happened. An munmap of nothing succeeds here too: kept.
+    const onUnmapped =
+      unknownAddresses.length > 0 && !failed && call.name !== 'munmap' && call.name !== 'mmap';
+    out.push(onUnmapped ? `  # ${step}` : `  ${step}`);
     if (unknownAddresses.length) {
       out.push(
-        `  # ${unknownAddresses.join(', ')}: not mapped by any call in this trace (mapped at exec? import /proc/PID/maps for the initial state)`,
+        `  # ${unknownAddresses.join(', ')}: not mapped by any call in this trace (mapped at exec? import /proc/PID/maps for the initial state)${onUnmapped ? '; the call above succeeded there, so it is left as a comment' : ''}`,
       );
       unknownAddresses.length = 0;
     }
     if (failed) out.push(`  expect ${bind} == ${failed[1]}`);
     if (!failed) forgetUnmapped(known, call, returned);
-    if (returned !== undefined && (call.name === 'mmap' || call.name === 'mremap')) {
+    if (returned !== undefined && !onUnmapped && (call.name === 'mmap' || call.name === 'mremap')) {
       const length = parseNumber(call.name === 'mmap' ? (call.args[1] ?? '0') : (call.args[2] ?? '0')) ?? 0n;
       known.add(bind, returned, returned + length);
     }

@@ -173,6 +173,8 @@ export function memoryTarget(
   if (value?.kind !== 'memory') return undefined;
   sim.symbols.reference(base.name, base);
   if (!drivers.has(actor) && actor !== 'driver') {
+    // An unknown actor is reported where it is named; the memory object is not blamed too.
+    if (!context.actors.has(actor)) return null;
     problems.report(
       'wrong-kind',
       base,

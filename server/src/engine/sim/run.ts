@@ -104,6 +104,7 @@ class ScenarioRunner {
       sim,
       scope: new NameScope(sim, this.problems),
       drivers,
+      actors,
       vulkan: new VulkanLayer(sim, drivers),
       gl: new GlLayer(sim, drivers),
       problems: this.problems,

@@ -13,6 +13,8 @@ export interface StepContext {
   /** The names bound so far. */
   readonly scope: NameScope;
   readonly drivers: ReadonlyMap<string, DriverModel>;
+  /** The actors declared or built in (drivers are in `drivers`). */
+  readonly actors: ReadonlySet<string>;
   readonly vulkan: VulkanLayer;
   readonly gl: GlLayer;
   readonly problems: ProblemSink;

@@ -1,0 +1,24 @@
+// An unknown actor (`mesa writes mem` with no driver called mesa): one diagnostic that says how a
+// driver is declared and which actors exist, and no second one blaming the memory object.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyseDocument } from '../../../server/src/engine/analysis';
+
+const text = (declarations: string) => `scenario "a" {
+${declarations}  mem = vkAllocateMemory 64KiB host-visible
+  mesa writes mem, 4
+}
+`;
+
+test('an unknown actor: how to declare a driver, the actors there are, nothing else (fires)', () => {
+  assert.deepEqual(
+    analyseDocument(text('')).diagnostics.map((d) => `${d.code}: ${d.message}`),
+    [
+      'unknown-name: unknown actor `mesa`: a driver is declared with a `driver mesa { … }` block, any other actor with `actor mesa`; the actors here are `app`, `wine`, `host`, `driver`',
+    ],
+  );
+});
+
+test('the same access by a declared driver: no diagnostic (does not fire)', () => {
+  assert.deepEqual(analyseDocument(text('  driver mesa {\n  }\n')).diagnostics, []);
+});
