@@ -282,3 +282,19 @@ test('a backslash at the end of an unterminated string does not join the next li
     assert.equal(steps(text).length, 1, JSON.stringify(eol));
   }
 });
+
+test('`kernel 6.6.12` (as uname -r gives it) is a version, read as 6.6; four parts are not', () => {
+  const diagnostics = (version: string) =>
+    analyseDocument(`scenario "k" {\n  kernel ${version}\n}\n`).diagnostics.map(
+      (d) => `${d.code}: ${d.message}`,
+    );
+  assert.deepEqual(diagnostics('6.6.12'), []);
+  assert.equal(
+    analyseDocument('scenario "k" {\n  kernel 6.6.12\n}\n').scenarios[0]!.run.simulation.platform.kernel
+      .version.minor,
+    6,
+  );
+  assert.deepEqual(diagnostics('5.10.0.1'), ['syntax-error: expected a kernel version such as `kernel 6.6`']);
+  // Apart, the dot is not part of the version.
+  assert.ok(diagnostics('6.6 .12').length > 0);
+});

@@ -330,16 +330,32 @@ class Parser {
         continue;
       }
       if (t.kind === 'number' && spec?.args === 'version') {
-        // `kernel 5.15` is a version, not a fractional byte count: keep the text, no value.
+        // `kernel 5.15` is a version, not a fractional byte count: keep the text, no value. A
+        // third part (`6.6.12`, as `uname -r` gives it) is taken too, as the CLI's --kernel does.
         this.advance();
+        let text = t.text;
+        let end = t.end;
+        while (
+          this.kind === 'invalid' &&
+          this.start === end &&
+          this.end === end + 1 &&
+          this.source.charCodeAt(end) === 46 /* . */ &&
+          this.peekKind() === 'number' &&
+          this.aheadStart === this.end
+        ) {
+          this.advance();
+          text += '.' + this.currentText();
+          end = this.end;
+          this.advance();
+        }
         args.push({
           kind: 'number',
-          text: t.text,
+          text,
           value: undefined,
           unit: undefined,
           error: undefined,
           start: t.start,
-          end: t.end,
+          end,
         });
         continue;
       }
