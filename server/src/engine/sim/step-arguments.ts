@@ -3,6 +3,7 @@
 // are plain loops: a `find` with an arrow makes a closure per call.
 import { canonicalVerb, VERB_BY_NAME, verbOptions, verbWords } from '../language/vocabulary';
 import type { Argument, Option, StepNode } from '../syntax/ast';
+import { wordHint } from '../language/word-hint';
 import { closestWord } from '../language/closest-word';
 import type { StepContext } from './step-context';
 
@@ -65,11 +66,12 @@ export function reportExtraArgument(
   if (arg.kind === 'name' && !context.scope.has(arg.name)) {
     const spec = VERB_BY_NAME.get(canonicalVerb(verb));
     const known = spec ? [...verbWords(spec), ...verbOptions(spec)] : [];
-    const similar = closestWord(arg.name, known);
+    const hint = wordHint(arg.name, known);
+    const similar = hint === undefined ? closestWord(arg.name, known) : undefined;
     context.problems.report(
       'unknown-word',
       arg,
-      `\`${arg.name}\` is not a word ${verb} knows${similar ? `; did you mean \`${similar}\`?` : known.length ? ` (it knows: ${known.join(', ')})` : ''}`,
+      `\`${arg.name}\` is not a word ${verb} knows${hint ? `; ${hint}` : similar ? `; did you mean \`${similar}\`?` : known.length ? ` (it knows: ${known.join(', ')})` : ''}`,
     );
     return;
   }

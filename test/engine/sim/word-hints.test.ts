@@ -1,0 +1,35 @@
+// What an unknown word most likely meant: a unit apart from its number in the wrong case, a C
+// constant, a two-letter word reversed; otherwise the nearest known word, or the list.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyseDocument } from '../../../server/src/engine/analysis';
+
+function unknownWords(step: string): string[] {
+  return analyseDocument(`scenario "w" {\n  ${step}\n}\n`)
+    .diagnostics.filter((d) => d.code === 'unknown-word')
+    .map((d) => d.message.replace(/^`[^`]+` is not a word mmap knows; /, ''));
+}
+
+test('a unit in the wrong case, apart from its number (fires with the spelling)', () => {
+  assert.deepEqual(unknownWords('a = mmap 4 kib rw private anon'), [
+    'a unit is spelt `KiB` and goes with its number: `4KiB` or `4 KiB`',
+  ]);
+});
+
+test('C constants: the drvmap word, or the protection words', () => {
+  assert.deepEqual(unknownWords('a = mmap 4KiB rw MAP_PRIVATE MAP_ANONYMOUS MAP_HUGE_2MB'), [
+    'drvmap writes `MAP_PRIVATE` as `private`',
+    'drvmap writes `MAP_ANONYMOUS` as `anon`',
+    'drvmap has no word for `MAP_HUGE_2MB`',
+  ]);
+  assert.match(
+    unknownWords('a = mmap 4KiB PROT_READ private anon')[0] ?? '',
+    /one word: none, r, rw, rx or rwx/,
+  );
+});
+
+test('a two-letter word reversed, and a typo, get their word; right words get nothing', () => {
+  assert.deepEqual(unknownWords('a = mmap 4KiB wr private anon'), ['did you mean `rw`?']);
+  assert.deepEqual(unknownWords('a = mmap 4KiB rw privat anon'), ['did you mean `private`?']);
+  assert.deepEqual(unknownWords('a = mmap 4 KiB rw private anon'), []);
+});
