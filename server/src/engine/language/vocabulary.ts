@@ -99,7 +99,11 @@ export const MMAP_FLAG_WORDS: WordGroup = {
     w('locked', 'MAP_LOCKED: lock the pages (mlock).'),
     w('noreserve', 'MAP_NORESERVE: no swap reservation (Wine reservations use it).'),
     w('populate', 'MAP_POPULATE: prefault the pages.'),
-    w('stack', 'MAP_STACK: no effect on x86-64 placement.'),
+    w(
+      'stack',
+      'MAP_STACK: no effect on x86-64 placement; from 6.7 (with THP) it sets VM_NOHUGEPAGE, so it does not merge with a plain neighbour.',
+      'mm/mmap.c calc_vm_flag_bits; commit c4608d1bf7c6',
+    ),
     w('hugetlb', 'MAP_HUGETLB: huge pages (not modelled beyond the flag).'),
     w('uninitialized', 'MAP_UNINITIALIZED: ignored unless CONFIG_MMAP_ALLOW_UNINITIALIZED.'),
   ],
