@@ -90,8 +90,10 @@ export class Placer {
 
   /** mm->get_unmapped_area: arch_get_unmapped_area_topdown, or the bottom-up one in the legacy layout. */
   private arch(hintPage: number, pages: number, map32bit: boolean, above4g: boolean): number {
-    if (this.config.layout === 'legacy') return this.bottomUp(hintPage, pages, map32bit, above4g);
-    if (map32bit) return this.bottomUp(hintPage, pages, map32bit, above4g); // MAP_32BIT forces the bottom-up path (facts 1.3)
+    if (this.config.layout === 'legacy') return this.bottomUp(hintPage, pages, map32bit);
+    // MAP_32BIT forces the bottom-up path (facts 1.3) before MAP_ABOVE4G's 4 GiB floor is applied,
+    // so MAP_32BIT|MAP_ABOVE4G lands in [1 GiB, 2 GiB) (arch_get_unmapped_area_topdown; checked on 6.18).
+    if (map32bit) return this.bottomUp(hintPage, pages, map32bit);
     const geo = this.geo;
     if (hintPage !== 0) {
       // mmap_address_hint_valid() on 4-level paging: the range must end within TASK_SIZE.
@@ -102,17 +104,20 @@ export class Placer {
     const found = this.vmas.findTopDown(low, geo.mmapBasePage, pages);
     if (found >= 0) return found;
     // "A failed mmap() very likely causes application failure, so fall back to the bottom-up function".
-    return this.bottomUp(hintPage, pages, map32bit, above4g);
+    return this.bottomUp(hintPage, pages, map32bit);
   }
 
-  /** x86 arch_get_unmapped_area(): first fit upward from the legacy base, or in [1 GiB, 2 GiB) for MAP_32BIT. */
-  private bottomUp(hintPage: number, pages: number, map32bit: boolean, above4g: boolean): number {
+  /**
+   * x86 arch_get_unmapped_area(): first fit upward from the legacy base, or in [1 GiB, 2 GiB) for
+   * MAP_32BIT. MAP_ABOVE4G plays no part: only the top-down search sets its low limit (6.6+).
+   */
+  private bottomUp(hintPage: number, pages: number, map32bit: boolean): number {
     const geo = this.geo;
     const begin = map32bit ? geo.map32BeginPage : geo.legacyBasePage;
     const end = map32bit ? geo.map32EndPage : geo.taskPages;
     if (pages > end) return this.fail(NO_ROOM);
     if (hintPage !== 0 && end - pages >= hintPage && this.vmas.isFree(hintPage, pages)) return hintPage;
-    const low = Math.max(above4g ? geo.fourGiBPage : begin, geo.minAddrPage);
+    const low = Math.max(begin, geo.minAddrPage);
     const found = this.vmas.findBottomUp(low, end, pages);
     return found < 0 ? this.fail(NO_ROOM) : found;
   }

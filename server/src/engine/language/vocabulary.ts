@@ -88,7 +88,7 @@ export const MMAP_FLAG_WORDS: WordGroup = {
     ),
     w(
       'above4g',
-      'MAP_ABOVE4G (x86, 6.6+): the search starts at 4 GiB; a free hint still wins.',
+      'MAP_ABOVE4G (x86, 6.6+): the top-down search starts at 4 GiB; a free hint still wins, and with MAP_32BIT the flag is ignored.',
       'arch/x86/kernel/sys_x86_64.c',
     ),
     w(
