@@ -5,6 +5,7 @@ import { PROT_READ, PROT_WRITE, VM_UFFD_MISSING } from './types';
 import { protText } from './prot-text';
 import { FAULT_LOOP_REASON, nestedFault, userfaultfdFault } from './userfaultfd';
 import { prepareAnonVma } from './anon-vma';
+import { expandDownwards } from './stack-growth';
 import { countBigint } from './u64';
 import { isPrivateAnon, isShared, vmaWith } from './vma';
 import type { RunSink } from './contents';
@@ -122,7 +123,8 @@ const FAST_LIMIT = 1n << 52n;
 
 /**
  * The common case in JS numbers: the access lies inside one VMA that permits it, is not
- * userfaultfd-armed and does not reach past the end of its object. Undefined: take the general walk.
+ * userfaultfd-armed and does not reach past the end of its object. Undefined: take the general walk
+ * (which also grows a MAP_GROWSDOWN VMA down to an unmapped page below it).
  */
 function accessInsideVma(
   state: KernelState,
@@ -178,8 +180,14 @@ export function access(
     });
     if (cursor >= TWO_64) return fault('SIGSEGV', 'the access runs past the end of the 64-bit address space');
     const page = Number(cursor / P);
-    const vma = state.vmas.vmaAt(page);
-    if (vma === undefined) return fault('SIGSEGV', `${formatHex(cursor)} is not mapped`);
+    let vma = state.vmas.vmaAt(page);
+    if (vma === undefined) {
+      // A MAP_GROWSDOWN VMA just above grows down to the page, if it may (stack-growth.ts).
+      const grown = expandDownwards(state, page);
+      if (grown === undefined) return fault('SIGSEGV', `${formatHex(cursor)} is not mapped`);
+      if (typeof grown === 'string') return fault('SIGSEGV', grown);
+      vma = grown;
+    }
     if (!permits(vma, write)) {
       return fault(
         'SIGSEGV',

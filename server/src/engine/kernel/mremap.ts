@@ -13,6 +13,7 @@ import {
   isSealed,
 } from './state';
 import * as T from './types';
+import { anonRangeFree, rekey } from './page-identity';
 import { unmapPageRange } from './unmap-range';
 import { bytesToPagesUp, flagBits, pageAddress, pageAlign, smallNumber, u64 } from './u64';
 import { anonVmaOf, isPrivateAnon, isShared, relocatedVma, sliceVma, vmaWith, withEnd } from './vma';
@@ -593,35 +594,6 @@ function growInPlace(call: Call, vma: Vma, delta: number): void {
     }
   }
   call.effects.push({ kind: 'mapped', vma: sliceVma(covering, vma.endPage, vma.endPage + delta) });
-}
-
-/** Is [pgoff, pgoff + pages) of an anon object unused by every live VMA except `except`? */
-function anonRangeFree(
-  state: KernelState,
-  anon: T.MemoryObject,
-  pgoff: number,
-  pages: number,
-  except: Vma,
-): boolean {
-  if (isPrivateAnon(except) && state.objects.isHomeOnly(anon)) return true;
-  for (const v of state.objects.usersOf(anon)) {
-    if (v === except) continue;
-    const end = v.pgoff + (v.endPage - v.startPage);
-    if (v.pgoff < pgoff + pages && end > pgoff) return false;
-  }
-  return true;
-}
-
-/** Give `vma` a fresh anon object holding the pages `source` had (the model's stand-in for per-page rmap). */
-function rekey(state: KernelState, vma: Vma, source: Vma): Vma {
-  const old = source.anon as T.MemoryObject;
-  const fresh = state.objects.createAnon(false);
-  const p = state.geo.pageBytes;
-  const from = source.pgoff * p;
-  const to = (source.pgoff + (source.endPage - source.startPage)) * p;
-  state.contents.copy(old.id, fresh.id, from, to, 0);
-  state.contents.discard(old.id, from, to);
-  return isPrivateAnon(vma) ? vmaWith(vma, { object: fresh, anon: fresh }) : vmaWith(vma, { anon: fresh });
 }
 
 /**

@@ -93,8 +93,8 @@ export const MMAP_FLAG_WORDS: WordGroup = {
     ),
     w(
       'growsdown',
-      'MAP_GROWSDOWN: a stack-like mapping; the 1 MiB stack guard gap is kept below it.',
-      'mm/mmap.c get_unmapped_area',
+      'MAP_GROWSDOWN: a stack-like mapping; the 1 MiB stack guard gap is kept below it, and a touch just below it grows it (up to RLIMIT_STACK, 8 MiB assumed).',
+      'mm/mmap.c get_unmapped_area; mm/vma.c expand_downwards',
     ),
     w('locked', 'MAP_LOCKED: lock the pages (mlock).'),
     w('noreserve', 'MAP_NORESERVE: no swap reservation (Wine reservations use it).'),
