@@ -1,7 +1,7 @@
 // Reads and writes by an actor: walk the VMAs page range by page range, check permissions
 // (SIGSEGV) and the backing object's size (SIGBUS), and read or write the symbolic contents.
 import { formatHex } from '../numbers';
-import { PROT_READ, PROT_WRITE, VM_UFFD_MISSING } from './types';
+import { PROT_READ, PROT_WRITE, VM_HUGETLB, VM_UFFD_MISSING } from './types';
 import { protText } from './prot-text';
 import { FAULT_LOOP_REASON, nestedFault, userfaultfdFault } from './userfaultfd';
 import { prepareAnonVma } from './anon-vma';
@@ -139,7 +139,8 @@ function accessInsideVma(
   const end = addr + Number(lengthIn);
   const page = Math.floor(addr / p);
   const vma = state.vmas.vmaAt(page);
-  if (vma === undefined || !permits(vma, write) || (vma.vmFlags & VM_UFFD_MISSING) !== 0) return undefined;
+  if (vma === undefined || !permits(vma, write) || (vma.vmFlags & (VM_UFFD_MISSING | VM_HUGETLB)) !== 0)
+    return undefined;
   if (end > vma.endPage * p) return undefined;
   const startPos = (vma.pgoff + (page - vma.startPage)) * p + (addr - page * p);
   const endPos = startPos + (end - addr);
@@ -192,6 +193,12 @@ export function access(
       return fault(
         'SIGSEGV',
         `${formatHex(cursor)} is mapped without ${write ? 'PROT_WRITE' : 'PROT_READ'} (it is ${protText(vma.prot)})`,
+      );
+    }
+    if ((vma.vmFlags & VM_HUGETLB) !== 0) {
+      return fault(
+        'SIGBUS',
+        `${formatHex(cursor)} is in a MAP_HUGETLB mapping and there is no huge page to fault in (the model assumes vm.nr_hugepages = 0; hugetlb_no_page → VM_FAULT_SIGBUS)`,
       );
     }
     let vmaEnd = BigInt(vma.endPage) * P;

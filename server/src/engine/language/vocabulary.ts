@@ -104,7 +104,11 @@ export const MMAP_FLAG_WORDS: WordGroup = {
       'MAP_STACK: no effect on x86-64 placement; from 6.7 (with THP) it sets VM_NOHUGEPAGE, so it does not merge with a plain neighbour.',
       'mm/mmap.c calc_vm_flag_bits; commit c4608d1bf7c6',
     ),
-    w('hugetlb', 'MAP_HUGETLB: huge pages (not modelled beyond the flag).'),
+    w(
+      'hugetlb',
+      'MAP_HUGETLB: 2 MiB huge pages; none are reserved (vm.nr_hugepages = 0), so only `noreserve` maps, huge-page aligned, and a touch is SIGBUS.',
+      'mm/mmap.c ksys_mmap_pgoff; fs/hugetlbfs/inode.c',
+    ),
     w('uninitialized', 'MAP_UNINITIALIZED: ignored unless CONFIG_MMAP_ALLOW_UNINITIALIZED.'),
   ],
 };
