@@ -192,6 +192,23 @@ test('row 19: MAP_FIXED over existing memory discards it, reports the victims, a
   assert.equal(as.vmas().length, 1, 'same owner/label/flags: one VMA again');
 });
 
+test('MAP_STACK sets VM_NOHUGEPAGE (6.7+, commit c4608d1bf7c6): it does not merge with a plain neighbour, but with another MAP_STACK map', () => {
+  const at = 0x7f0000000000n;
+  const fixed = PRIV_ANON | T.MAP_FIXED_NOREPLACE;
+  const as = space('6.18');
+  ok(mmap(as, 4n * PG, { addr: at, flags: fixed, label: 'x' }));
+  ok(mmap(as, 4n * PG, { addr: at + 4n * PG, flags: fixed | T.MAP_STACK, label: 'y' }));
+  assert.equal(as.mapCount, 2, 'plain + MAP_STACK: two VMAs, as /proc/PID/maps shows on 6.18');
+  ok(mmap(as, 4n * PG, { addr: at + 8n * PG, flags: fixed | T.MAP_STACK, label: 'z' }));
+  assert.equal(as.mapCount, 2, 'two MAP_STACK maps side by side merge');
+  // Before 6.7 MAP_STACK was a no-op; without THP it still is (the bit is under CONFIG_TRANSPARENT_HUGEPAGE).
+  for (const as of [space('6.6'), space('6.18', { thp: false })]) {
+    ok(mmap(as, 4n * PG, { addr: at, flags: fixed }));
+    ok(mmap(as, 4n * PG, { addr: at + 4n * PG, flags: fixed | T.MAP_STACK }));
+    assert.equal(as.mapCount, 1);
+  }
+});
+
 test('MAP_FIXED over another actor’s mapping reports that actor as the victim and keeps the VMAs apart', () => {
   const as = space();
   const base = ok(mmap(as, 4n * PG, { actor: 'driver' }));

@@ -68,6 +68,26 @@ test('grow with no room: ENOMEM without MAYMOVE; with MAYMOVE the data moves top
   assert.equal(ok(mmap(as, 4n * PG)), b - 4n * PG);
 });
 
+test('the ENOMEM of an in-place grow names what is in the way: a merged neighbour, a mapping after the VMA, or the VMA itself', () => {
+  const reason = (r: T.SyscallResult): string => (r.ok ? assert.fail('expected ENOMEM') : r.reason);
+  const as = space();
+  const a = ok(mmap(as, 2n * PG, { addr: 0x7f0000000000n, flags: PRIV_ANON | T.MAP_FIXED, label: 'a' }));
+  ok(mmap(as, PG, { addr: a + 2n * PG, flags: PRIV_ANON | T.MAP_FIXED, label: 'b' }));
+  // a and b are one kernel VMA: the range ends where `a` ends, but b follows it in the same VMA.
+  const merged = reason(mremap(as, a, 2n * PG, 4n * PG, 0));
+  assert.match(merged, /the mapping `b` \[0x7f00_0000_2000, 0x7f00_0000_3000\) follows the range directly/);
+  assert.doesNotMatch(merged, /^cannot grow in place \(the range does not end/);
+  // Growing the whole VMA: the next mapping (another prot, so not merged) is in the way.
+  ok(mmap(as, PG, { addr: a + 3n * PG, flags: PRIV_ANON | T.MAP_FIXED, prot: T.PROT_READ, label: 'c' }));
+  assert.match(
+    reason(mremap(as, a, 3n * PG, 4n * PG, 0)),
+    /the mapping `c` \[0x7f00_0000_3000, 0x7f00_0000_4000\) lies in \[0x7f00_0000_3000, 0x7f00_0000_4000\)/,
+  );
+  // A range ending inside one record of its own VMA: nothing else to blame.
+  const d = ok(mmap(as, 4n * PG, { addr: 0x7f0000100000n, flags: PRIV_ANON | T.MAP_FIXED, label: 'd' }));
+  assert.match(reason(mremap(as, d, PG, 2n * PG, 0)), /the range ends inside its VMA/);
+});
+
 test('growing a middle sub-range: ENOMEM without MAYMOVE, with MAYMOVE only it moves and the source splits', () => {
   const as = space();
   const a = ok(mmap(as, 6n * PG, { addr: 0x20000000n, flags: PRIV_ANON | T.MAP_FIXED }));

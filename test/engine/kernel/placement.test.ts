@@ -69,6 +69,18 @@ test('MAP_ABOVE4G (6.6+): the search stays above 4 GiB, but a free hint still wi
   assert.equal(ok(mmap(as, PG, { addr: 0x30000000n, flags: PRIV_ANON | T.MAP_ABOVE4G })), 0x30000000n);
 });
 
+test('MAP_32BIT|MAP_ABOVE4G: MAP_32BIT jumps to the bottom-up search before the 4 GiB floor is set, so [1 GiB, 2 GiB) wins', () => {
+  const as = space('6.18');
+  const r = ok(mmap(as, PG, { flags: PRIV_ANON | T.MAP_32BIT | T.MAP_ABOVE4G }));
+  assert.equal(r, 0x40000000n, 'as on 6.18: 0x4xxxxxxx, not ENOMEM');
+  // Without MAP_32BIT the flag still sets the top-down floor: with [4 GiB, mmap_base) full, a plain
+  // map goes below 4 GiB, a MAP_ABOVE4G one falls back to the bottom-up search from the legacy base.
+  const low = space('6.18', { mmapBase: 0x200000000n });
+  ok(mmap(low, 0x100000000n, { addr: 0x100000000n, flags: PRIV_ANON | T.MAP_FIXED }));
+  assert.equal(ok(mmap(low, PG, { prot: T.PROT_READ })), 0x100000000n - PG);
+  assert.equal(ok(mmap(low, PG, { flags: PRIV_ANON | T.MAP_ABOVE4G, prot: T.PROT_READ })), 0x2aaaaaaab000n);
+});
+
 test('THP alignment (6.12+): PMD-multiple private anon without hint is 2 MiB aligned; other lengths and shared anon are not', () => {
   const as = space();
   const a = ok(mmap(as, 2n * MiB));

@@ -74,6 +74,8 @@ export function backingText(vma: Vma): string {
       return `shmem ${o.name}`;
     case 'regular':
       return `file ${o.name}${isShared(vma) ? '' : ' (private copy-on-write)'}`;
+    case 'hugetlb':
+      return `hugetlb ${o.name}${isShared(vma) ? '' : ' (private)'}`;
   }
 }
 

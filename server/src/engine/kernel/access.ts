@@ -1,10 +1,11 @@
 // Reads and writes by an actor: walk the VMAs page range by page range, check permissions
 // (SIGSEGV) and the backing object's size (SIGBUS), and read or write the symbolic contents.
 import { formatHex } from '../numbers';
-import { PROT_READ, PROT_WRITE, VM_UFFD_MISSING } from './types';
+import { PROT_READ, PROT_WRITE, VM_HUGETLB, VM_UFFD_MISSING } from './types';
 import { protText } from './prot-text';
 import { FAULT_LOOP_REASON, nestedFault, userfaultfdFault } from './userfaultfd';
 import { prepareAnonVma } from './anon-vma';
+import { expandDownwards } from './stack-growth';
 import { countBigint } from './u64';
 import { isPrivateAnon, isShared, vmaWith } from './vma';
 import type { RunSink } from './contents';
@@ -122,7 +123,8 @@ const FAST_LIMIT = 1n << 52n;
 
 /**
  * The common case in JS numbers: the access lies inside one VMA that permits it, is not
- * userfaultfd-armed and does not reach past the end of its object. Undefined: take the general walk.
+ * userfaultfd-armed and does not reach past the end of its object. Undefined: take the general walk
+ * (which also grows a MAP_GROWSDOWN VMA down to an unmapped page below it).
  */
 function accessInsideVma(
   state: KernelState,
@@ -137,7 +139,8 @@ function accessInsideVma(
   const end = addr + Number(lengthIn);
   const page = Math.floor(addr / p);
   const vma = state.vmas.vmaAt(page);
-  if (vma === undefined || !permits(vma, write) || (vma.vmFlags & VM_UFFD_MISSING) !== 0) return undefined;
+  if (vma === undefined || !permits(vma, write) || (vma.vmFlags & (VM_UFFD_MISSING | VM_HUGETLB)) !== 0)
+    return undefined;
   if (end > vma.endPage * p) return undefined;
   const startPos = (vma.pgoff + (page - vma.startPage)) * p + (addr - page * p);
   const endPos = startPos + (end - addr);
@@ -178,12 +181,24 @@ export function access(
     });
     if (cursor >= TWO_64) return fault('SIGSEGV', 'the access runs past the end of the 64-bit address space');
     const page = Number(cursor / P);
-    const vma = state.vmas.vmaAt(page);
-    if (vma === undefined) return fault('SIGSEGV', `${formatHex(cursor)} is not mapped`);
+    let vma = state.vmas.vmaAt(page);
+    if (vma === undefined) {
+      // A MAP_GROWSDOWN VMA just above grows down to the page, if it may (stack-growth.ts).
+      const grown = expandDownwards(state, page);
+      if (grown === undefined) return fault('SIGSEGV', `${formatHex(cursor)} is not mapped`);
+      if (typeof grown === 'string') return fault('SIGSEGV', grown);
+      vma = grown;
+    }
     if (!permits(vma, write)) {
       return fault(
         'SIGSEGV',
         `${formatHex(cursor)} is mapped without ${write ? 'PROT_WRITE' : 'PROT_READ'} (it is ${protText(vma.prot)})`,
+      );
+    }
+    if ((vma.vmFlags & VM_HUGETLB) !== 0) {
+      return fault(
+        'SIGBUS',
+        `${formatHex(cursor)} is in a MAP_HUGETLB mapping and there is no huge page to fault in (the model assumes vm.nr_hugepages = 0; hugetlb_no_page → VM_FAULT_SIGBUS)`,
       );
     }
     let vmaEnd = BigInt(vma.endPage) * P;

@@ -15,6 +15,12 @@ export const X86_64_TASK_SIZE = 0x7ffffffff000n;
  */
 export const DEFAULT_MMAP_BASE = 0x7ffff7fff000n;
 
+/**
+ * RLIMIT_STACK: 8 MiB, the usual soft limit (`ulimit -s 8192`) and the one the mmap_base above
+ * assumes. Not configurable: it bounds how far a MAP_GROWSDOWN VMA may grow (acct_stack_growth).
+ */
+export const ASSUMED_RLIMIT_STACK = 8n * 1024n * 1024n;
+
 /** The x86-64 defaults; `version` changes only the version gates, not the geometry. */
 export function defaultKernelConfig(version: KernelVersion = DEFAULT_KERNEL_VERSION): KernelConfig {
   return {
@@ -72,6 +78,8 @@ export interface PageGeometry {
   readonly pmdPages: number;
   /** stack_guard_gap: 256 pages (facts 1.2). */
   readonly stackGuardPages: number;
+  /** RLIMIT_STACK in pages (ASSUMED_RLIMIT_STACK): the largest a growsdown VMA may grow to. */
+  readonly stackLimitPages: number;
   readonly rlimitAsPages: number | undefined;
   /**
    * ceil(dac_mmap_min_addr / page size): a page-aligned address is below dac_mmap_min_addr
@@ -107,6 +115,7 @@ export function pageGeometry(config: KernelConfig): PageGeometry {
     legacyBasePage: pagesDown(config.layout === 'legacy' ? config.mmapBase : legacyMmapBase(config), p),
     pmdPages: Math.max(1, pagesDown(2n * 1024n * 1024n, p)),
     stackGuardPages: 256,
+    stackLimitPages: pagesDown(ASSUMED_RLIMIT_STACK, p),
     rlimitAsPages: config.rlimitAs === undefined ? undefined : pagesDown(config.rlimitAs, p),
     dacMinPage: pagesUp(config.dacMmapMinAddr, p),
     mmapMinPage: pagesUp(config.mmapMinAddr, p),

@@ -49,12 +49,23 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
   // An argument in [0, 2^52) is its own u64 value: only the others go through u64 (each bigint
   // comparison is a call).
   const a = smallNumber(args.addr);
-  const l = smallNumber(args.length);
+  let l = smallNumber(args.length);
   const o = smallNumber(args.offset);
   const addr = a >= 0 ? args.addr : u64(args.addr);
-  const len = l >= 0 ? args.length : u64(args.length);
+  let len = l >= 0 ? args.length : u64(args.length);
   const off = o >= 0 ? args.offset : u64(args.offset);
   let flags = flagLowBits(args.flags);
+  // ksys_mmap_pgoff(): MAP_ANONYMOUS|MAP_HUGETLB maps a fresh hugetlbfs file (hugetlb_file_setup)
+  // whose huge page size MAP_HUGE_SHIFT picks, and first rounds the length up to it (ALIGN, which
+  // may wrap to 0). No check comes before that needs the length.
+  const hugetlb = (flags & (T.MAP_ANONYMOUS | T.MAP_HUGETLB)) === (T.MAP_ANONYMOUS | T.MAP_HUGETLB);
+  const hugeBytes = hugetlb ? hugePageBytes(flags) : 0n;
+  const hugePages = Number(hugeBytes / geo.pageSize);
+  if (hugeBytes > 0n) {
+    len = ((len + hugeBytes - 1n) / hugeBytes) * hugeBytes;
+    if (len >= TWO_64) len -= TWO_64;
+    l = smallNumber(len);
+  }
   const rawProt = Number.isSafeInteger(args.prot) ? args.prot : 0;
   const prot = rawProt & (T.PROT_READ | T.PROT_WRITE | T.PROT_EXEC);
   const v = config.version;
@@ -93,12 +104,20 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
     if ((flags & T.MAP_HUGETLB) !== 0)
       return fail('EINVAL', 'MAP_HUGETLB on a file that is not on hugetlbfs (ksys_mmap_pgoff)');
   }
-  // 3. do_mmap
-  if (len === 0n) return fail('EINVAL', 'the length is 0 (mmap(2): EINVAL since Linux 2.6.12)');
-  if (file === undefined && (flags & T.MAP_HUGETLB) !== 0) {
+  if (hugetlb && hugeBytes === 0n) {
     return fail(
-      'ENOMEM',
-      'MAP_HUGETLB: hugetlb pages are not modelled; with no huge pages reserved (vm.nr_hugepages=0) the kernel fails with ENOMEM',
+      'EINVAL',
+      `MAP_HUGETLB with MAP_HUGE_SHIFT size 2^${(flags >>> 26) & 0x3f}: x86-64 has huge pages of 2 MiB and 1 GiB only (ksys_mmap_pgoff: hstate_sizelog)`,
+    );
+  }
+  // 3. do_mmap
+  if (len === 0n) {
+    const wrapped = hugeBytes > 0n && u64(args.length) !== 0n;
+    return fail(
+      'EINVAL',
+      wrapped
+        ? 'the length rounded up to the huge page size wraps to 0 (ksys_mmap_pgoff ALIGN, then do_mmap: len == 0)'
+        : 'the length is 0 (mmap(2): EINVAL since Linux 2.6.12)',
     );
   }
   // 5. round_hint_to_min(): hint &= PAGE_MASK; a nonzero hint below mmap_min_addr becomes mmap_min_addr.
@@ -110,6 +129,11 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
       hintPage = hint === 0n ? 0 : Number(hint / P);
     }
     if (hintPage !== 0 && hintPage < geo.mmapMinPage) hintPage = geo.mmapMinHintPage;
+    // hugetlb_get_unmapped_area(): the hint is aligned up to the huge page (0 if that wraps).
+    if (hugePages > 1) {
+      hintPage = Math.ceil(hintPage / hugePages) * hugePages;
+      if (hintPage * p >= 2 ** 64) hintPage = 0;
+    }
   }
   // Exact in the fast case (offset below 2^52); pgoffBig is only read when not fast.
   let pgoff = fast ? o / p : 0;
@@ -145,9 +169,16 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
   const alignedBytes = pages * p;
   const type = flags & T.MAP_TYPE;
   const kind: PlacementKind =
-    file !== undefined ? 'file' : (flags & T.MAP_SHARED) !== 0 ? 'shared-anon' : 'private-anon';
+    file !== undefined || hugetlb ? 'file' : (flags & T.MAP_SHARED) !== 0 ? 'shared-anon' : 'private-anon';
   let startPage: number;
   if (fixed) {
+    // hugetlb_get_unmapped_area() runs before the TASK_SIZE test on the result.
+    if (hugetlb && addr % hugeBytes !== 0n) {
+      return fail(
+        'EINVAL',
+        `MAP_HUGETLB: the MAP_FIXED address ${formatHex(addr)} is not aligned to the huge page size ${formatHex(hugeBytes)} (hugetlb_get_unmapped_area)`,
+      );
+    }
     if (!fast && addr > config.taskSize - alignedLen) {
       return fail(
         'ENOMEM',
@@ -165,6 +196,7 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
       (flags & T.MAP_32BIT) !== 0,
       (flags & T.MAP_ABOVE4G) !== 0 && versionAtLeast(v, 6, 6),
       kind,
+      hugetlb ? hugePages : 1,
     );
     if (startPage < 0) return fail(state.placer.failure.errno, state.placer.failure.reason);
     if (startPage > geo.taskPages - pages)
@@ -190,11 +222,16 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
   let vmFlags = VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
   if ((flags & T.MAP_GROWSDOWN) !== 0) vmFlags |= T.VM_GROWSDOWN;
   if ((flags & T.MAP_LOCKED) !== 0) vmFlags |= T.VM_LOCKED;
-  if (file !== undefined) {
+  // calc_vm_flag_bits(): MAP_STACK → VM_NOHUGEPAGE under CONFIG_TRANSPARENT_HUGEPAGE since 6.7
+  // (commit c4608d1bf7c6), so a MAP_STACK mapping no longer merges with a plain neighbour (smaps
+  // shows `nh`). Placement does not look at it: a 2 MiB MAP_STACK map is still THP-aligned.
+  if ((flags & T.MAP_STACK) !== 0 && config.thp && versionAtLeast(v, 6, 7)) vmFlags |= T.VM_NOHUGEPAGE;
+  if (file !== undefined || hugetlb) {
+    // MAP_HUGETLB: do_mmap sees the hugetlbfs file (open for reading and writing), so the file rules apply.
     // Fast arguments (offset and length below 2^52) always lie within MAX_LFS_FILESIZE.
     if (
       !fast &&
-      file.kind !== 'device' &&
+      file?.kind !== 'device' &&
       (alignedLen > MAX_LFS_FILESIZE || pgoffBig > (MAX_LFS_FILESIZE - alignedLen) / P)
     ) {
       return fail('EOVERFLOW', 'offset + length lie beyond the largest possible file size (file_mmap_ok)');
@@ -215,27 +252,31 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
           `MAP_SHARED_VALIDATE with flags this file does not support (${formatHex(BigInt(flags & ~legacyMask))}) (do_mmap, Linux 4.15+)`,
         );
       }
-      if ((rawProt & T.PROT_WRITE) !== 0 && !file.writable) {
+      if ((rawProt & T.PROT_WRITE) !== 0 && file !== undefined && !file.writable) {
         return fail(
           'EACCES',
           `MAP_SHARED with PROT_WRITE needs fd ${file.fd} open for writing (do_mmap; a MAP_PRIVATE writable mapping of it would succeed)`,
         );
       }
       vmFlags |= T.VM_SHARED | T.VM_MAYSHARE;
-      if (!file.writable) vmFlags &= ~(VM_MAYWRITE | T.VM_SHARED);
+      if (file !== undefined && !file.writable) vmFlags &= ~(VM_MAYWRITE | T.VM_SHARED);
     } else if (type !== T.MAP_PRIVATE) {
       return fail(
         'EINVAL',
         `the mapping type (flags & MAP_TYPE = ${type}) is none of MAP_PRIVATE, MAP_SHARED, MAP_SHARED_VALIDATE (do_mmap)`,
       );
     }
-    if (!file.readable)
+    if (file !== undefined && !file.readable)
       return fail(
         'EACCES',
         `fd ${file.fd} is not open for reading (do_mmap: every file mapping needs FMODE_READ)`,
       );
-    if ((vmFlags & T.VM_GROWSDOWN) !== 0)
-      return fail('EINVAL', 'MAP_GROWSDOWN is not allowed on a file mapping (do_mmap)');
+    if ((vmFlags & T.VM_GROWSDOWN) !== 0) {
+      return fail(
+        'EINVAL',
+        `MAP_GROWSDOWN is not allowed on a file mapping${hugetlb ? ' (MAP_HUGETLB maps a hugetlbfs file)' : ''} (do_mmap)`,
+      );
+    }
   } else if (type === T.MAP_SHARED) {
     if ((vmFlags & T.VM_GROWSDOWN) !== 0)
       return fail('EINVAL', 'MAP_GROWSDOWN is not allowed on a shared anonymous mapping (do_mmap)');
@@ -259,8 +300,9 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
     );
   }
   if ((flags & T.MAP_NORESERVE) !== 0) vmFlags |= T.VM_NORESERVE;
-  // accountable_mapping(): private writable memory is charged (VM_ACCOUNT); it takes part in merging.
-  if ((vmFlags & (T.VM_NORESERVE | T.VM_SHARED)) === 0 && (prot & T.PROT_WRITE) !== 0)
+  // accountable_mapping(): private writable memory is charged (VM_ACCOUNT); it takes part in
+  // merging. hugetlb memory is not (it has its own reservations).
+  if ((vmFlags & (T.VM_NORESERVE | T.VM_SHARED)) === 0 && (prot & T.PROT_WRITE) !== 0 && !hugetlb)
     vmFlags |= T.VM_ACCOUNT;
 
   // 18–19. mmap_region: replace what is there (MAP_FIXED), check RLIMIT_AS.
@@ -289,8 +331,11 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
 
   // 20. The driver's ->mmap runs after the old mappings are gone: a refusal leaves a hole (vms_abort_munmap_vmas).
   const device = file?.device;
-  if (file !== undefined && device !== undefined) {
-    const refusal = deviceRefusal(file, pgoff, fast ? alignedBytes : alignedLen, vmFlags);
+  if ((file !== undefined && device !== undefined) || hugetlb) {
+    const refusal =
+      file !== undefined && device !== undefined
+        ? deviceRefusal(file, pgoff, fast ? alignedBytes : alignedLen, vmFlags)
+        : hugetlbRefusal(pgoff, hugePages, vmFlags);
     if (refusal !== undefined) {
       const suffix =
         replaced !== undefined
@@ -298,19 +343,12 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
           : '';
       return withEffects(fail(refusal.errno, refusal.reason + suffix), replaced ? [replaced] : NO_EFFECTS);
     }
-    vmFlags |= device.vmFlags;
+    vmFlags |= device !== undefined ? device.vmFlags : T.VM_HUGETLB | T.VM_DONTEXPAND;
   }
 
-  const object = chooseObject(
-    state,
-    file,
-    kind,
-    startPage,
-    endPage,
-    prot,
-    vmFlags,
-    fast ? alignedBytes : alignedLen,
-  );
+  const object = hugetlb
+    ? state.objects.createAnonHugetlb(fast ? BigInt(alignedBytes) : alignedLen, hugePages)
+    : chooseObject(state, file, kind, startPage, endPage, prot, vmFlags, fast ? alignedBytes : alignedLen);
   // Private anonymous memory: the object is its own anon object.
   const anon = kind === 'private-anon' ? object : undefined;
   // Built in place, in makeVma's field order (one hidden class), without an argument object to copy.
@@ -332,6 +370,43 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
   const mapped: Effect = { kind: 'mapped', vma };
   const chosen = pageAddress(startPage, geo);
   return succeed(chosen, replaced !== undefined ? [replaced, mapped] : [mapped]);
+}
+
+/**
+ * MAP_HUGE_SHIFT's size (flags >> 26, a log2; 0 = the default) as an x86-64 huge page size in
+ * bytes, or 0 when there is no such pool (hstate_sizelog → EINVAL). 1 GiB pages assume a CPU with
+ * pdpe1gb, as on the observed machine.
+ */
+function hugePageBytes(flags: number): bigint {
+  const sizeLog = (flags >>> 26) & 0x3f;
+  if (sizeLog === 0 || sizeLog === 21) return 1n << 21n;
+  return sizeLog === 30 ? 1n << 30n : 0n;
+}
+
+/**
+ * hugetlbfs_file_mmap() for the file behind MAP_HUGETLB: the offset must be huge page aligned,
+ * then hugetlb_reserve_pages() needs free huge pages unless VM_NORESERVE. The model has none
+ * (vm.nr_hugepages = 0, as on the observed machine): only MAP_NORESERVE maps.
+ */
+function hugetlbRefusal(
+  pgoff: number,
+  hugePages: number,
+  vmFlags: number,
+): { errno: T.Errno; reason: string } | undefined {
+  if (pgoff % hugePages !== 0) {
+    return {
+      errno: 'EINVAL',
+      reason: 'MAP_HUGETLB: the offset is not aligned to the huge page size (hugetlbfs_file_mmap)',
+    };
+  }
+  if ((vmFlags & T.VM_NORESERVE) === 0) {
+    return {
+      errno: 'ENOMEM',
+      reason:
+        'MAP_HUGETLB without MAP_NORESERVE reserves huge pages, and there are none (the model assumes vm.nr_hugepages = 0) (hugetlbfs_file_mmap: hugetlb_reserve_pages)',
+    };
+  }
+  return undefined;
 }
 
 /** `len` in bytes: a number when exact in doubles (compared with the bigint size exactly), else a bigint. */

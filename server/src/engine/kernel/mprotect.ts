@@ -6,6 +6,7 @@ import { fail, NO_EFFECTS, succeed, withEffects } from './result';
 import { describeRange, hexPage, isSealed } from './state';
 import * as T from './types';
 import { bytesToPagesUp, pageAlign, smallNumber, u64 } from './u64';
+import { splitRefusal } from './unmap-range';
 import { anonVmaOf, isPrivateAnon, reprotectedSlice, VM_MAYEXEC, VM_MAYREAD, VM_MAYWRITE } from './vma';
 import type { KernelState } from './state';
 import type { Effect, Origin, SyscallResult, Vma } from './types';
@@ -183,6 +184,11 @@ function applyToVma(
       reason: `splitting ${describeRange(state, vma.startPage, vma.endPage)} would exceed vm.max_map_count (${state.config.maxMapCount}) (split_vma)`,
     };
   }
+  // __split_vma asks vm_ops->may_split: a hugetlb VMA splits only at huge page boundaries.
+  const refusal =
+    (start > vma.startPage ? splitRefusal(state, vma, start, 'mprotect') : undefined) ??
+    (end < vma.endPage ? splitRefusal(state, vma, end, 'mprotect') : undefined);
+  if (refusal !== undefined) return refusal;
   // The kernel VMA's records (one per attribution) all change.
   const records = state.vmas.overlapping(start, end);
   for (let k = 0; k < records.length; k++) {

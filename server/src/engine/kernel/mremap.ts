@@ -4,8 +4,16 @@
 import { formatHex } from '../numbers';
 import { formatKernelVersion, versionAtLeast } from './config';
 import { exactEffects, fail, succeed, withEffects } from './result';
-import { describeRange, deviceOf, exceedsAddressSpaceLimit, hexPage, isSealed } from './state';
+import {
+  describeMapping,
+  describeRange,
+  deviceOf,
+  exceedsAddressSpaceLimit,
+  hexPage,
+  isSealed,
+} from './state';
 import * as T from './types';
+import { anonRangeFree, rekey } from './page-identity';
 import { unmapPageRange } from './unmap-range';
 import { bytesToPagesUp, flagBits, pageAddress, pageAlign, smallNumber, u64 } from './u64';
 import { anonVmaOf, isPrivateAnon, isShared, relocatedVma, sliceVma, vmaWith, withEnd } from './vma';
@@ -315,12 +323,31 @@ function expandVma(
   if (!call.maymove) {
     return fail(
       'ENOMEM',
-      `cannot grow in place (${addrPage + oldPages === vma.endPage ? `${describeRange(state, vma.endPage, vma.endPage + delta)} is not free` : 'the range does not end at the end of its VMA'}) and MREMAP_MAYMOVE is not set`,
+      `cannot grow in place: ${whyNotInPlace(state, vma, addrPage + oldPages, delta)}, and MREMAP_MAYMOVE is not set`,
     );
   }
   const placed = placeFor(call, vma, 0, newPages, false);
   if (typeof placed !== 'number') return placed;
   return moveVma(call, vma, addrPage, oldPages, newPages, placed);
+}
+
+/**
+ * Why vma_expandable() (or the vm_end test before it) refused: name what is in the way. A
+ * neighbour the kernel merged into the range's VMA is a separate record here, so the range can
+ * end where the user's mapping ends and still not at its VMA's end.
+ */
+function whyNotInPlace(state: KernelState, vma: Vma, rangeEndPage: number, delta: number): string {
+  if (rangeEndPage < vma.endPage) {
+    const after = state.vmas.vmaAt(rangeEndPage) as Vma;
+    if (after.startPage === rangeEndPage) {
+      return `${describeMapping(state, after)} follows the range directly and the kernel merged the two into one VMA ${describeRange(state, vma.startPage, vma.endPage)}, so the range does not end at its VMA's end (vm_end)`;
+    }
+    return `the range ends inside its VMA ${describeRange(state, vma.startPage, vma.endPage)}, not at its end (vm_end)`;
+  }
+  if (vma.endPage + delta > state.geo.taskPages)
+    return `${describeRange(state, vma.endPage, vma.endPage + delta)} would run past TASK_SIZE`;
+  const blocker = state.vmas.overlapping(vma.endPage, vma.endPage + delta)[0] as Vma;
+  return `${describeMapping(state, blocker)} lies in ${describeRange(state, vma.endPage, vma.endPage + delta)}, the space the VMA would grow into (vma_expandable)`;
 }
 
 function placementKind(vma: Vma): PlacementKind {
@@ -567,35 +594,6 @@ function growInPlace(call: Call, vma: Vma, delta: number): void {
     }
   }
   call.effects.push({ kind: 'mapped', vma: sliceVma(covering, vma.endPage, vma.endPage + delta) });
-}
-
-/** Is [pgoff, pgoff + pages) of an anon object unused by every live VMA except `except`? */
-function anonRangeFree(
-  state: KernelState,
-  anon: T.MemoryObject,
-  pgoff: number,
-  pages: number,
-  except: Vma,
-): boolean {
-  if (isPrivateAnon(except) && state.objects.isHomeOnly(anon)) return true;
-  for (const v of state.objects.usersOf(anon)) {
-    if (v === except) continue;
-    const end = v.pgoff + (v.endPage - v.startPage);
-    if (v.pgoff < pgoff + pages && end > pgoff) return false;
-  }
-  return true;
-}
-
-/** Give `vma` a fresh anon object holding the pages `source` had (the model's stand-in for per-page rmap). */
-function rekey(state: KernelState, vma: Vma, source: Vma): Vma {
-  const old = source.anon as T.MemoryObject;
-  const fresh = state.objects.createAnon(false);
-  const p = state.geo.pageBytes;
-  const from = source.pgoff * p;
-  const to = (source.pgoff + (source.endPage - source.startPage)) * p;
-  state.contents.copy(old.id, fresh.id, from, to, 0);
-  state.contents.discard(old.id, from, to);
-  return isPrivateAnon(vma) ? vmaWith(vma, { object: fresh, anon: fresh }) : vmaWith(vma, { anon: fresh });
 }
 
 /**

@@ -42,6 +42,23 @@ export class ObjectTable {
     return this.create('shmem', '/dev/zero (deleted)', sizeBytes);
   }
 
+  /**
+   * The unlinked hugetlbfs file ksys_mmap_pgoff() sets up for MAP_ANONYMOUS|MAP_HUGETLB
+   * (hugetlb_file_setup), one per mmap; /proc/PID/maps names it `/anon_hugepage (deleted)`.
+   */
+  createAnonHugetlb(sizeBytes: bigint, pagesPerHugePage: number): MemoryObject {
+    const object: MemoryObject = {
+      id: this.nextId++,
+      kind: 'hugetlb',
+      name: '/anon_hugepage (deleted)',
+      sizeBytes,
+      pagesPerHugePage,
+    };
+    this.anonState.push(NOT_ANON);
+    this.users.push(undefined);
+    return object;
+  }
+
   createForFile(spec: FileSpec): MemoryObject {
     const name = spec.kind === 'memfd' ? `/memfd:${spec.name} (deleted)` : spec.name;
     return this.create(spec.kind, name, spec.sizeBytes);

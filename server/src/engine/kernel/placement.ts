@@ -42,7 +42,9 @@ export class Placer {
   /**
    * __get_unmapped_area() up to (not including) the TASK_SIZE / alignment / EPERM checks on the
    * result: the first page of the range, or -1. `hintPage` is page aligned (0 = none), ignored
-   * unless free; taken as is when `fixed`.
+   * unless free; taken as is when `fixed`. `alignPages` > 1 is a hugetlbfs file's huge page size:
+   * the search's align_mask (get_align_mask), and the caller has aligned the hint up to it
+   * (hugetlb_get_unmapped_area).
    */
   place(
     hintPage: number,
@@ -51,9 +53,11 @@ export class Placer {
     map32bit: boolean,
     above4g: boolean,
     kind: PlacementKind,
+    alignPages = 1,
   ): number {
     if (pages > this.geo.taskPages) return this.fail(TOO_LONG);
     if (fixed) return hintPage;
+    if (alignPages > 1) return this.arch(hintPage, pages, map32bit, above4g, alignPages);
     if (kind === 'private-anon' && this.thpApplies(hintPage, pages)) {
       return this.placeThp(hintPage, pages, map32bit, above4g);
     }
@@ -89,9 +93,11 @@ export class Placer {
   }
 
   /** mm->get_unmapped_area: arch_get_unmapped_area_topdown, or the bottom-up one in the legacy layout. */
-  private arch(hintPage: number, pages: number, map32bit: boolean, above4g: boolean): number {
-    if (this.config.layout === 'legacy') return this.bottomUp(hintPage, pages, map32bit, above4g);
-    if (map32bit) return this.bottomUp(hintPage, pages, map32bit, above4g); // MAP_32BIT forces the bottom-up path (facts 1.3)
+  private arch(hintPage: number, pages: number, map32bit: boolean, above4g: boolean, align = 1): number {
+    if (this.config.layout === 'legacy') return this.bottomUp(hintPage, pages, map32bit, align);
+    // MAP_32BIT forces the bottom-up path (facts 1.3) before MAP_ABOVE4G's 4 GiB floor is applied,
+    // so MAP_32BIT|MAP_ABOVE4G lands in [1 GiB, 2 GiB) (arch_get_unmapped_area_topdown; checked on 6.18).
+    if (map32bit) return this.bottomUp(hintPage, pages, map32bit, align);
     const geo = this.geo;
     if (hintPage !== 0) {
       // mmap_address_hint_valid() on 4-level paging: the range must end within TASK_SIZE.
@@ -99,21 +105,30 @@ export class Placer {
       if (valid && this.vmas.isFree(hintPage, pages)) return hintPage;
     }
     const low = Math.max(above4g ? geo.fourGiBPage : 1, geo.minAddrPage);
-    const found = this.vmas.findTopDown(low, geo.mmapBasePage, pages);
-    if (found >= 0) return found;
+    // vm_unmapped_area() with an align_mask: the gap must hold pages + align - 1, and the highest
+    // aligned start in it is the padded result aligned up.
+    const found = this.vmas.findTopDown(low, geo.mmapBasePage, pages + align - 1);
+    if (found >= 0) return alignUp(found, align);
     // "A failed mmap() very likely causes application failure, so fall back to the bottom-up function".
-    return this.bottomUp(hintPage, pages, map32bit, above4g);
+    return this.bottomUp(hintPage, pages, map32bit, align);
   }
 
-  /** x86 arch_get_unmapped_area(): first fit upward from the legacy base, or in [1 GiB, 2 GiB) for MAP_32BIT. */
-  private bottomUp(hintPage: number, pages: number, map32bit: boolean, above4g: boolean): number {
+  /**
+   * x86 arch_get_unmapped_area(): first fit upward from the legacy base, or in [1 GiB, 2 GiB) for
+   * MAP_32BIT. MAP_ABOVE4G plays no part: only the top-down search sets its low limit (6.6+).
+   */
+  private bottomUp(hintPage: number, pages: number, map32bit: boolean, align = 1): number {
     const geo = this.geo;
     const begin = map32bit ? geo.map32BeginPage : geo.legacyBasePage;
     const end = map32bit ? geo.map32EndPage : geo.taskPages;
     if (pages > end) return this.fail(NO_ROOM);
     if (hintPage !== 0 && end - pages >= hintPage && this.vmas.isFree(hintPage, pages)) return hintPage;
-    const low = Math.max(above4g ? geo.fourGiBPage : begin, geo.minAddrPage);
-    const found = this.vmas.findBottomUp(low, end, pages);
-    return found < 0 ? this.fail(NO_ROOM) : found;
+    const low = Math.max(begin, geo.minAddrPage);
+    const found = this.vmas.findBottomUp(low, end, pages + align - 1);
+    return found < 0 ? this.fail(NO_ROOM) : alignUp(found, align);
   }
+}
+
+function alignUp(page: number, align: number): number {
+  return align === 1 ? page : Math.ceil(page / align) * align;
 }

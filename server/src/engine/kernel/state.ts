@@ -42,6 +42,12 @@ export function describeRange(state: KernelState, startPage: number, endPage: nu
   return `[${hexPage(state, startPage)}, ${hexPage(state, endPage)})`;
 }
 
+/** A record for a reason text: `the mapping \`b\` [0x…, 0x…)` (the label when it has one). */
+export function describeMapping(state: KernelState, vma: Vma): string {
+  const name = vma.label !== undefined ? `\`${vma.label}\` ` : '';
+  return `the mapping ${name}${describeRange(state, vma.startPage, vma.endPage)}`;
+}
+
 /** RLIMIT_AS (may_expand_vm): would the address space grow past the limit by `pages`? */
 export function exceedsAddressSpaceLimit(state: KernelState, pages: number): boolean {
   const limit = state.geo.rlimitAsPages;

@@ -76,6 +76,10 @@ export const VM_ACCOUNT = 1 << 9;
 export const VM_NORESERVE = 1 << 10;
 export const VM_SEALED = 1 << 11;
 export const VM_UFFD_MISSING = 1 << 12;
+/** MAP_STACK sets it from 6.7 (commit c4608d1bf7c6) when THP is built in; only merging sees it here. */
+export const VM_NOHUGEPAGE = 1 << 16;
+/** A MAP_HUGETLB mapping (hugetlbfs_file_mmap sets it with VM_DONTEXPAND). */
+export const VM_HUGETLB = 1 << 17;
 
 export interface KernelVersion {
   readonly major: number;
@@ -116,7 +120,7 @@ export interface Origin {
   readonly actor: Actor;
 }
 
-export type ObjectKind = 'anon' | 'shmem' | 'memfd' | 'regular' | 'device';
+export type ObjectKind = 'anon' | 'shmem' | 'memfd' | 'regular' | 'device' | 'hugetlb';
 
 /** A backing object: what pages a mapping shows. Private anonymous memory gets one per mapping. */
 export interface MemoryObject {
@@ -126,6 +130,8 @@ export interface MemoryObject {
   readonly name: string;
   /** Object size for shared objects (SIGBUS beyond it); undefined for anonymous memory. */
   readonly sizeBytes: bigint | undefined;
+  /** The huge page size in base pages, for the hugetlbfs file behind a MAP_HUGETLB mapping. */
+  readonly pagesPerHugePage?: number;
 }
 
 /** How a device file behaves when mapped (DRM/TTM, i915, NVIDIA…: facts 4.1). */

@@ -1,6 +1,8 @@
 // Unmapping a page range, shared by munmap, MAP_FIXED, MREMAP_FIXED and the shrink of mremap:
 // do_vmi_munmap()'s gather step checks first (facts 2), then the VMAs go and private pages are freed.
+import { formatHex } from '../numbers';
 import { fail } from './result';
+import { VM_HUGETLB } from './types';
 import { deviceOf, describeRange, hexPage, isSealed } from './state';
 import { sliceVma } from './vma';
 import type { Failure } from './result';
@@ -35,18 +37,43 @@ export function checkUnmap(
       );
     }
     if (isSealed(first)) return sealedFailure(state, first, what);
-    if (deviceOf(state, first)?.refusesSplit) return splitRefused(state, first, startPage, what);
+    const refusal = splitRefusal(state, first, startPage, what);
+    if (refusal !== undefined) return refusal;
   }
   for (const v of victims) {
     if (isSealed(v)) return sealedFailure(state, v, what);
-    if (v.endPage > endPage && deviceOf(state, v)?.refusesSplit) return splitRefused(state, v, endPage, what);
+    if (v.endPage > endPage) {
+      const refusal = splitRefusal(state, v, endPage, what);
+      if (refusal !== undefined) return refusal;
+    }
   }
   return undefined;
 }
 
-/** A sealed VMA, or a driver's (which may refuse a split), needs the full gather checks. */
+/** A sealed VMA, a driver's or a hugetlb one (which may refuse a split) needs the full gather checks. */
 function needsGatherChecks(r: Vma, state: KernelState): boolean {
-  return isSealed(r) || deviceOf(state, r) !== undefined;
+  return isSealed(r) || (r.vmFlags & VM_HUGETLB) !== 0 || deviceOf(state, r) !== undefined;
+}
+
+/**
+ * vm_ops->may_split() at `atPage`: a driver's special mapping refuses any split; a hugetlb VMA
+ * one that is not aligned to its huge page size (hugetlb_vm_op_split → EINVAL).
+ */
+export function splitRefusal(
+  state: KernelState,
+  vma: Vma,
+  atPage: number,
+  what: string,
+): Failure | undefined {
+  if (deviceOf(state, vma)?.refusesSplit) return splitRefused(state, vma, atPage, what);
+  const hugePages = vma.object.pagesPerHugePage ?? 1;
+  if ((vma.vmFlags & VM_HUGETLB) !== 0 && atPage % hugePages !== 0) {
+    return fail(
+      'EINVAL',
+      `${what}: the MAP_HUGETLB mapping ${describeRange(state, vma.startPage, vma.endPage)} cannot be split at ${hexPage(state, atPage)}, which is not aligned to its huge page size (${formatHex(BigInt(hugePages) * state.geo.pageSize)}) (hugetlb_vm_op_split)`,
+    );
+  }
+  return undefined;
 }
 
 function sealedFailure(state: KernelState, vma: Vma, what: string): Failure {

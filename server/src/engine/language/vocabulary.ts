@@ -88,19 +88,27 @@ export const MMAP_FLAG_WORDS: WordGroup = {
     ),
     w(
       'above4g',
-      'MAP_ABOVE4G (x86, 6.6+): the search starts at 4 GiB; a free hint still wins.',
+      'MAP_ABOVE4G (x86, 6.6+): the top-down search starts at 4 GiB; a free hint still wins, and with MAP_32BIT the flag is ignored.',
       'arch/x86/kernel/sys_x86_64.c',
     ),
     w(
       'growsdown',
-      'MAP_GROWSDOWN: a stack-like mapping; the 1 MiB stack guard gap is kept below it.',
-      'mm/mmap.c get_unmapped_area',
+      'MAP_GROWSDOWN: a stack-like mapping; the 1 MiB stack guard gap is kept below it, and a touch just below it grows it (up to RLIMIT_STACK, 8 MiB assumed).',
+      'mm/mmap.c get_unmapped_area; mm/vma.c expand_downwards',
     ),
     w('locked', 'MAP_LOCKED: lock the pages (mlock).'),
     w('noreserve', 'MAP_NORESERVE: no swap reservation (Wine reservations use it).'),
     w('populate', 'MAP_POPULATE: prefault the pages.'),
-    w('stack', 'MAP_STACK: no effect on x86-64 placement.'),
-    w('hugetlb', 'MAP_HUGETLB: huge pages (not modelled beyond the flag).'),
+    w(
+      'stack',
+      'MAP_STACK: no effect on x86-64 placement; from 6.7 (with THP) it sets VM_NOHUGEPAGE, so it does not merge with a plain neighbour.',
+      'mm/mmap.c calc_vm_flag_bits; commit c4608d1bf7c6',
+    ),
+    w(
+      'hugetlb',
+      'MAP_HUGETLB: 2 MiB huge pages; none are reserved (vm.nr_hugepages = 0), so only `noreserve` maps, huge-page aligned, and a touch is SIGBUS.',
+      'mm/mmap.c ksys_mmap_pgoff; fs/hugetlbfs/inode.c',
+    ),
     w('uninitialized', 'MAP_UNINITIALIZED: ignored unless CONFIG_MMAP_ALLOW_UNINITIALIZED.'),
   ],
 };

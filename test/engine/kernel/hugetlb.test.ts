@@ -1,0 +1,116 @@
+// MAP_HUGETLB with no huge pages reserved (vm.nr_hugepages = 0, as on the observed 6.18 machine):
+// each rule with a call that triggers it and one that does not; results checked on Linux 6.18.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as T from '../../../server/src/engine/kernel/index';
+import { errno, lines, MiB, mmap, O, ok, PG, PRIV_ANON, RW, SHARED_ANON, space } from './helpers';
+
+const HUGE = PRIV_ANON | T.MAP_HUGETLB;
+const NORESERVE = HUGE | T.MAP_NORESERVE;
+const MAP_HUGE_1GB = 30 << 26;
+const GiB = 1024n * MiB;
+
+test('without MAP_NORESERVE the reservation fails (ENOMEM); with it the map succeeds, private or shared', () => {
+  const as = space();
+  assert.equal(errno(mmap(as, 2n * MiB, { flags: HUGE })), 'ENOMEM');
+  assert.equal(errno(mmap(as, 2n * MiB, { flags: HUGE, prot: T.PROT_NONE })), 'ENOMEM');
+  assert.equal(errno(mmap(as, 2n * MiB, { flags: SHARED_ANON | T.MAP_HUGETLB })), 'ENOMEM');
+  ok(mmap(as, 2n * MiB, { flags: NORESERVE }));
+  ok(mmap(as, PG, { flags: SHARED_ANON | T.MAP_HUGETLB | T.MAP_NORESERVE }));
+  assert.equal(as.mapCount, 2);
+});
+
+test('the length rounds up to the huge page and the place is huge-page aligned, named /anon_hugepage (deleted)', () => {
+  const as = space('6.18', { mmapBase: 0x7fffc0000000n });
+  const h = ok(mmap(as, PG, { flags: NORESERVE }));
+  assert.equal(h, 0x7fffbfe00000n, 'the survey: 7fffbfe00000-7fffc0000000');
+  const vma = as.vmaAt(Number(h / PG)) as T.Vma;
+  assert.equal(BigInt(vma.endPage - vma.startPage) * PG, 2n * MiB);
+  assert.equal(vma.object.name, '/anon_hugepage (deleted)');
+  assert.equal(vma.vmFlags & T.VM_ACCOUNT, 0, 'accountable_mapping() leaves hugetlb out');
+  // A plain map below it is not aligned (the alignment is the hugetlbfs file's, not THP's).
+  assert.equal(ok(mmap(as, PG)), 0x7fffbfdff000n);
+  // The next hugetlb map skips down to the next 2 MiB boundary that fits.
+  assert.equal(ok(mmap(as, PG, { flags: NORESERVE })), 0x7fffbfa00000n);
+  // Two hugetlb maps side by side are two files: no merge.
+  ok(mmap(as, 2n * MiB, { addr: 0x7e2000000000n, flags: NORESERVE | T.MAP_FIXED }));
+  ok(mmap(as, 2n * MiB, { addr: 0x7e2000200000n, flags: NORESERVE | T.MAP_FIXED }));
+  assert.equal(lines(as).filter((l) => l.startsWith('7e2')).length, 2);
+});
+
+test('MAP_HUGE_SHIFT: 30 maps 1 GiB pages (1 GiB length and alignment); an unknown size is EINVAL', () => {
+  const as = space();
+  const g = ok(mmap(as, 1n, { flags: NORESERVE | MAP_HUGE_1GB }));
+  assert.equal(g % GiB, 0n);
+  const vma = as.vmaAt(Number(g / PG)) as T.Vma;
+  assert.equal(BigInt(vma.endPage - vma.startPage) * PG, GiB);
+  assert.equal(errno(mmap(as, GiB, { flags: NORESERVE | (25 << 26) })), 'EINVAL');
+  assert.equal(errno(mmap(as, 2n * MiB, { flags: HUGE | (21 << 26) })), 'ENOMEM', '21 is the 2 MiB default');
+});
+
+test('a MAP_FIXED / MAP_FIXED_NOREPLACE address off the huge page is EINVAL, before the reservation', () => {
+  const as = space();
+  const off = 0x7ff000001000n;
+  assert.equal(errno(mmap(as, 2n * MiB, { addr: off, flags: HUGE | T.MAP_FIXED })), 'EINVAL');
+  assert.equal(errno(mmap(as, 2n * MiB, { addr: off, flags: HUGE | T.MAP_FIXED_NOREPLACE })), 'EINVAL');
+  // Past TASK_SIZE: unaligned is still EINVAL (hugetlb_get_unmapped_area first), aligned is ENOMEM.
+  assert.equal(
+    errno(mmap(as, 2n * MiB, { addr: 0x7ffffff00000n, flags: NORESERVE | T.MAP_FIXED })),
+    'EINVAL',
+  );
+  assert.equal(
+    errno(mmap(as, 4n * MiB, { addr: 0x7fffffe00000n, flags: NORESERVE | T.MAP_FIXED })),
+    'ENOMEM',
+  );
+  assert.equal(
+    ok(mmap(as, 2n * MiB, { addr: 0x7ff000200000n, flags: NORESERVE | T.MAP_FIXED })),
+    0x7ff000200000n,
+  );
+  // A hint is aligned up, and used if free.
+  assert.equal(ok(mmap(as, 2n * MiB, { addr: 0x7fe000001000n, flags: NORESERVE })), 0x7fe000200000n);
+});
+
+test('an aligned MAP_FIXED whose reservation fails has already unmapped the destination (checked on 6.18)', () => {
+  const as = space();
+  const x = ok(mmap(as, 4n * MiB, { addr: 0x7e0000000000n, flags: PRIV_ANON | T.MAP_FIXED }));
+  const r = mmap(as, 2n * MiB, { addr: x, flags: HUGE | T.MAP_FIXED });
+  assert.equal(errno(r), 'ENOMEM');
+  assert.ok(r.effects.some((e) => e.kind === 'replaced'));
+  assert.deepEqual(lines(as), ['7e0000200000-7e0000400000 3']);
+});
+
+test('touching a hugetlb mapping is SIGBUS (no huge page to fault in); without the permission it is SIGSEGV first', () => {
+  const as = space();
+  const h = ok(mmap(as, 2n * MiB, { flags: NORESERVE }));
+  const r = as.read(h, 1n, O);
+  assert.equal(r.ok ? 'ok' : r.signal, 'SIGBUS');
+  const w = as.write(h + MiB, PG, 1, O);
+  assert.equal(w.ok ? 'ok' : w.signal, 'SIGBUS');
+  const none = ok(mmap(as, 2n * MiB, { flags: NORESERVE, prot: T.PROT_NONE }));
+  const n = as.read(none, 1n, O);
+  assert.equal(n.ok ? 'ok' : n.signal, 'SIGSEGV');
+});
+
+test('MAP_GROWSDOWN with MAP_HUGETLB is EINVAL (a file mapping)', () => {
+  const as = space();
+  assert.equal(errno(mmap(as, 2n * MiB, { flags: NORESERVE | T.MAP_GROWSDOWN })), 'EINVAL');
+});
+
+test('munmap and mprotect split a hugetlb VMA only at huge page boundaries (hugetlb_vm_op_split)', () => {
+  const as = space();
+  const f = ok(mmap(as, 4n * MiB, { addr: 0x7e0000000000n, flags: NORESERVE | T.MAP_FIXED }));
+  assert.equal(errno(as.munmap(f + PG, PG, O)), 'EINVAL');
+  assert.equal(errno(as.munmap(f, PG, O)), 'EINVAL');
+  assert.equal(errno(as.mprotect(f, PG, T.PROT_READ, O)), 'EINVAL');
+  assert.equal(errno(as.mprotect(f + 2n * MiB, PG, T.PROT_READ, O)), 'EINVAL');
+  assert.equal(errno(as.mprotect(f, 3n * MiB, T.PROT_READ, O)), 'EINVAL');
+  assert.deepEqual(lines(as), ['7e0000000000-7e0000400000 3'], 'nothing changed');
+  ok(as.mprotect(f, 2n * MiB, T.PROT_READ, O));
+  assert.deepEqual(lines(as), ['7e0000000000-7e0000200000 1', '7e0000200000-7e0000400000 3']);
+  ok(as.munmap(f + 2n * MiB, 2n * MiB, O));
+  assert.equal(errno(as.munmap(f + 2n * MiB - PG, 2n * PG, O)), 'EINVAL');
+  assert.deepEqual(lines(as), ['7e0000000000-7e0000200000 1']);
+  // A plain mapping next to it still splits anywhere.
+  const plain = ok(mmap(as, 4n * PG, { addr: 0x7e1000000000n, flags: PRIV_ANON | T.MAP_FIXED, prot: RW }));
+  ok(as.munmap(plain + PG, PG, O));
+});
