@@ -105,3 +105,23 @@ test('mremap with five values and no flag words reads the fourth as FLAGS writte
     ['syntax-error'],
   );
 });
+
+test('mremap with four values and no flag words reads the fourth as FLAGS too (strace -X raw without FIXED)', () => {
+  const text = `scenario "m" {
+  kernel 6.18
+  a = mmap 8KiB rw private anon at 0x7f00_0000_0000 fixed
+  b = mmap 4KiB rw private anon at 0x7f00_0000_2000 fixed
+  c = mremap a, 8KiB, 16KiB, 1
+  expect c != 0x7f00_0000_0000
+  d = mremap b, 4KiB, 4KiB, 8
+  expect d == EINVAL
+  e = mremap b, 4KiB, 8KiB, 0
+  expect e == b
+}
+`;
+  assert.deepEqual(
+    analyseDocument(text).diagnostics.map((d) => `${d.severity} ${d.code}`),
+    [],
+    'MREMAP_MAYMOVE moves the grown mapping; bit 8 is refused; flags 0 grows in place where a moved away',
+  );
+});

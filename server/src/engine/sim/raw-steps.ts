@@ -89,16 +89,22 @@ export function mprotectStep(context: StepContext, step: StepNode, actor: string
 }
 
 export function mremapStep(context: StepContext, step: StepNode, actor: string): Outcome {
-  // `mremap a, 4KiB, 4KiB, 0, 0x4000_0000`: with five values and no flag words, the fourth is
-  // FLAGS written as a number (language.md: `FLAGS [, NEW_ADDRESS]`), as strace -X raw prints it.
+  // `mremap a, 4KiB, 8KiB, 1` or `mremap a, 4KiB, 4KiB, 3, 0x4000_0000`: with no flag words, a
+  // number fourth is FLAGS (language.md: `FLAGS [, NEW_ADDRESS]`), as strace -X raw prints it.
   const args = step.args;
   const numericFlags =
-    args.length === 5 && step.wordCount === 0 && args[3]!.kind === 'number' ? args[3]!.value : undefined;
+    (args.length === 4 || args.length === 5) && step.wordCount === 0 && args[3]!.kind === 'number'
+      ? args[3]!.value
+      : undefined;
   const values = positionalValues(
     context,
     step,
     MREMAP_VALUES,
-    numericFlags === undefined ? args : [args[0]!, args[1]!, args[2]!, args[4]!],
+    numericFlags === undefined
+      ? args
+      : args.length === 5
+        ? [args[0]!, args[1]!, args[2]!, args[4]!]
+        : [args[0]!, args[1]!, args[2]!],
   );
   const oldAddress = values[0];
   const oldSize = values[1];
