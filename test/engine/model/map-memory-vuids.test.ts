@@ -154,3 +154,16 @@ test('calls that break a rule the layer cannot get past get no made-up VkResult'
   assert.deepEqual(results, ['→ VK_SUCCESS', '', '→ ok', '', '', '']);
   assert.ok(!results.some((r) => r.includes('VALIDATION')));
 });
+
+test('unmapping what was never mapped says when its map failed, if it did (00689)', () => {
+  const text = (map: string) =>
+    `scenario "u" {\n  driver tu {\n    preset turnip\n  }\n  strategy placed\n  mem = vkAllocateMemory 64KiB host-visible cached\n${map}  vkUnmapMemory mem\n}\n`;
+  const messages = (t: string) =>
+    analyseDocument(t)
+      .diagnostics.filter((d) => d.code === 'vulkan-valid-usage')
+      .map((d) => d.message);
+  assert.deepEqual(messages(text('  p = vkMapMemory mem\n')), [
+    'VUID-vkUnmapMemory-memory-00689: mem is not mapped (its map at step 2 failed)',
+  ]);
+  assert.deepEqual(messages(text('')), ['VUID-vkUnmapMemory-memory-00689: mem is not mapped']);
+});

@@ -120,3 +120,15 @@ test('gl-error: range past the end, double map, access bits the storage lacks', 
 `;
   assert.deepEqual(codes(text), ['gl-error', 'gl-error']);
 });
+
+test('glUnmapBuffer of a buffer whose map failed: GL_INVALID_OPERATION says the map failed', () => {
+  const text = (map: string) => `scenario "g" {\n  b = glBufferData 64KiB\n${map}  glUnmapBuffer b\n}\n`;
+  const errors = (t: string) =>
+    analyse(t)
+      .diagnostics.filter((d) => d.code === 'gl-error')
+      .map((d) => d.message);
+  const failedMap = errors(text('  p = glMapBufferRange b, 0, 128KiB read\n'));
+  assert.equal(failedMap.length, 2, failedMap.join(' | '));
+  assert.match(failedMap[1]!, /b is not mapped \(its map at step 2 failed\)/);
+  assert.ok(errors(text('')).every((m) => !m.includes('failed')));
+});

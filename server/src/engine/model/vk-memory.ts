@@ -47,6 +47,8 @@ export interface VkMemory {
   mapStep: number | undefined;
   mapOffset: bigint;
   mapSize: bigint;
+  /** The step of the last map attempt, when it failed (what a later "not mapped" error follows from). */
+  mapFailedStep: number | undefined;
   /** Address-space the layer holds for this memory in the window (placed reservation, shadow, host import). */
   windowRange: { start: bigint; size: bigint } | undefined;
   /** Where the layer moved the driver's pages (remap strategies), to move them back on unmap. */
@@ -115,6 +117,7 @@ export function newMemory(o: {
     mapStep: undefined,
     mapOffset: 0n,
     mapSize: 0n,
+    mapFailedStep: undefined,
     windowRange: undefined,
     movedFrom: undefined,
     freed: false,

@@ -11,7 +11,7 @@ import type { Simulation } from '../sim/simulation';
 import type { CallRecord, Outcome } from '../sim/records';
 import { listOf } from '../sim/calls';
 import { stepHasWord } from '../sim/words';
-import { addressOutcome, describeSegments, OK_OUTCOME } from '../sim/outcome';
+import { addressOutcome, describeSegments, isFailedOutcome, OK_OUTCOME } from '../sim/outcome';
 import type { DriverModel } from './driver';
 import { DriverOps } from './driver-ops';
 import { mapViolations, unmapViolations, type Violation } from './placed-validity';
@@ -220,6 +220,20 @@ export class VulkanLayer {
       );
       return notSimulated('the memory was freed');
     }
+    const outcome = this.callOn(memory, step, verb, actor, evaluateArg);
+    if (verb === 'vkMapMemory' || verb === 'vkMapMemory2')
+      memory.mapFailedStep = isFailedOutcome(outcome) ? this.sim.stepIndex : undefined;
+    return outcome;
+  }
+
+  /** A call on a live memory object. */
+  private callOn(
+    memory: VkMemory,
+    step: StepNode,
+    verb: string,
+    actor: string,
+    evaluateArg: (e: Expression, what: string, actor: string) => bigint | undefined,
+  ): Outcome {
     const ctx = this.context(memory);
     const offset = optionValue(step, 'offset', actor, evaluateArg) ?? 0n;
     const sizeOption = hasWord(step, 'whole') ? undefined : optionValue(step, 'size', actor, evaluateArg);
@@ -304,7 +318,7 @@ export class VulkanLayer {
         if (memory.appPointer === undefined) {
           this.sim.finding(
             'vulkan-valid-usage',
-            `VUID-vkUnmapMemory-memory-00689: ${memory.name} is not mapped`,
+            `VUID-vkUnmapMemory-memory-00689: ${memory.name} is not mapped${memory.mapFailedStep !== undefined ? ` (its map at step ${memory.mapFailedStep + 1} failed)` : ''}`,
           );
           return notSimulated('the memory is not mapped');
         }

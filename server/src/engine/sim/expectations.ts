@@ -7,7 +7,7 @@ import { formatHex } from '../numbers';
 import type { Argument, ExpectForm, ExpectNode, Expression, NameExpression } from '../syntax/ast';
 import { memoryTarget } from './access-steps';
 import { describeSegments, outcomeName, outcomeText } from './outcome';
-import type { ExpectRecord } from './records';
+import type { ExpectRecord, Finding } from './records';
 import type { StepContext } from './step-context';
 import { addressReached } from './step-actor';
 
@@ -77,9 +77,19 @@ export function checkExpectation(context: StepContext, node: ExpectNode): void {
   afterUffdStep(sim); // a read in an expectation can fault pages in too
   // An operand that has no value because its step failed (use-of-failed-result, a warning) left
   // the expectation unchecked: a test that did not run fails rather than passing a check.
+  // The expectation's failure says why, with the failed step as its related location: the
+  // operand's own use-of-failed-result would say the same thing twice.
+  let related: Finding['related'];
   if (verdict.passed === undefined && e.form !== 'diagnostic') {
-    const unusable = problems.list.slice(problemsBefore).find((p) => p.code === 'use-of-failed-result');
-    if (unusable) verdict = { passed: false, detail: `not checked: ${unusable.message}` };
+    const list = problems.list;
+    let at = problemsBefore;
+    while (at < list.length && list[at]!.code !== 'use-of-failed-result') at++;
+    const unusable = list[at];
+    if (unusable) {
+      verdict = { passed: false, detail: `not checked: ${unusable.message}` };
+      related = unusable.related;
+      list.splice(at, 1);
+    }
   }
   const record = new CheckedExpectation(node, afterStep, verdict.passed, verdict.detail);
   sim.expects.push(record);
@@ -88,6 +98,7 @@ export function checkExpectation(context: StepContext, node: ExpectNode): void {
       code: 'expectation-failed',
       range: node,
       message: `expectation failed: ${record.detail}`,
+      ...(related ? { related } : {}),
     });
   }
 }

@@ -52,6 +52,8 @@ export interface GlBuffer {
   /** Wine made it from exported Vulkan memory (create_buffer_storage). */
   readonly vulkanBacked: boolean;
   map: GlMap | undefined;
+  /** The step of the last map attempt, when it failed (what a later "not mapped" error follows from). */
+  mapFailedStep: number | undefined;
   /** Wine's per-buffer shadow in the window, reused while large enough (buffer_vm_alloc). */
   shadow: { start: bigint; size: bigint } | undefined;
 }

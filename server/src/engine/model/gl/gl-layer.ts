@@ -10,7 +10,7 @@ import { AppMapped, NO_MAPPED_RANGES } from '../app-mapped';
 import type { Argument, Expression, StepNode } from '../../syntax/ast';
 import { formatHex, formatSize } from '../../numbers';
 import type { Outcome } from '../../sim/records';
-import { addressOutcome } from '../../sim/outcome';
+import { addressOutcome, isFailedOutcome } from '../../sim/outcome';
 import type { Simulation } from '../../sim/simulation';
 import type { DriverModel } from '../driver';
 import { DriverOps } from '../driver-ops';
@@ -136,7 +136,7 @@ export class GlLayer {
           return { kind: 'skipped', reason: 'missing arguments' };
         const access = new Set(step.words.map((w) => w.name));
         const call = `glMapBufferRange(${buffer.name}, ${formatHex(offset)}, ${formatSize(length)}, ${[...access].join('|') || '0'})`;
-        return this.map(ctx, buffer, offset, length, access, call);
+        return this.noteMapOutcome(buffer, this.map(ctx, buffer, offset, length, access, call));
       }
       case 'glMapBuffer': {
         // The whole buffer, with the access enum turned into range bits
@@ -152,7 +152,10 @@ export class GlLayer {
           return { kind: 'skipped', reason: 'no access' };
         }
         const call = `glMapBuffer(${buffer.name}, GL_${word!.toUpperCase().replace('-', '_')})`;
-        return this.map(ctx, buffer, 0n, buffer.memory.allocationSize, new Set(bits), call);
+        return this.noteMapOutcome(
+          buffer,
+          this.map(ctx, buffer, 0n, buffer.memory.allocationSize, new Set(bits), call),
+        );
       }
       case 'glUnmapBuffer':
         return this.unmap(ctx, buffer);
@@ -214,6 +217,7 @@ export class GlLayer {
       vulkanBacked,
       map: undefined,
       shadow: undefined,
+      mapFailedStep: undefined,
     };
     this.buffers.set(memory, buffer);
     this.byStep.set(this.sim.stepIndex, memory);
@@ -241,6 +245,11 @@ export class GlLayer {
   // ---- map ----
 
   /** `call`: the application's call as the trace shows it. */
+  private noteMapOutcome(buffer: GlBuffer, outcome: Outcome): Outcome {
+    buffer.mapFailedStep = isFailedOutcome(outcome) ? this.sim.stepIndex : undefined;
+    return outcome;
+  }
+
   private map(
     ctx: GlContext,
     buffer: GlBuffer,
@@ -382,7 +391,7 @@ export class GlLayer {
 
   private unmap(ctx: GlContext, buffer: GlBuffer): Outcome {
     const map = buffer.map;
-    if (!map) return this.glError('GL_INVALID_OPERATION', `${buffer.name} is not mapped`);
+    if (!map) return this.glError('GL_INVALID_OPERATION', notMappedText(buffer));
     this.sim.note('app', `glUnmapBuffer(${buffer.name})`, '= GL_TRUE', true);
     this.checkLostWrites(buffer, map);
     switch (map.route) {
@@ -445,7 +454,7 @@ export class GlLayer {
 
   private flushRange(ctx: GlContext, buffer: GlBuffer, offset: bigint, length: bigint): Outcome {
     const map = buffer.map;
-    if (!map) return this.glError('GL_INVALID_OPERATION', `${buffer.name} is not mapped`);
+    if (!map) return this.glError('GL_INVALID_OPERATION', notMappedText(buffer));
     if (!map.access.has('flush-explicit'))
       return this.glError(
         'GL_INVALID_OPERATION',
@@ -594,4 +603,10 @@ export class GlLayer {
         map.writes.push({ start: start - map.pointer, end: end - map.pointer, step: this.sim.stepIndex });
     }
   }
+}
+
+/** `b is not mapped`, and why when its last map failed: the error follows from that failure. */
+function notMappedText(buffer: GlBuffer): string {
+  const failed = buffer.mapFailedStep;
+  return `${buffer.name} is not mapped${failed !== undefined ? ` (its map at step ${failed + 1} failed)` : ''}`;
 }
