@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { parse } from '../../../server/src/engine/syntax/parser';
 import { runScenario } from '../../../server/src/engine/sim/run';
 import { alignUp } from '../../../server/src/engine/numbers';
+import { analyseDocument } from '../../../server/src/engine/analysis';
 
 const PAGE = 0x1000;
 
@@ -130,4 +131,23 @@ test('findWindowSpace stays the first fit through allocations and frees (its per
     ),
     { numRuns: 1000 },
   );
+});
+
+test('window-exhausted says how many mappings the window holds, and whose: how many maps fitted', () => {
+  const text = `scenario "budget" {
+  window 0x1_0000 .. 0x31_0000
+  strategy placed
+  a = vkAllocateMemory 1MiB host-visible
+  pa = vkMapMemory a
+  b = vkAllocateMemory 1MiB host-visible
+  pb = vkMapMemory b
+  c = vkAllocateMemory 2MiB host-visible
+  pc = vkMapMemory c
+}
+`;
+  const messages = analyseDocument(text)
+    .diagnostics.filter((d) => d.code === 'window-exhausted')
+    .map((d) => d.message);
+  assert.equal(messages.length, 1, messages.join(' | '));
+  assert.match(messages[0]!, /; 2 mappings lie in it \(driver 2\)$/);
 });

@@ -110,6 +110,16 @@ class WriteTags {
   }
 }
 
+/** The 32-bit window now: free space, and the mappings in it by owner. */
+export interface WindowStats {
+  readonly freeBytes: bigint;
+  readonly largestFree: bigint;
+  readonly sizeBytes: bigint;
+  /** Records (VMAs as the simulation keeps them) overlapping the window. */
+  readonly mappings: number;
+  readonly holders: ReadonlyMap<string, number>;
+}
+
 export class Simulation {
   readonly space: AddressSpace;
   /** The space's userfaultfd, held once: every step sets its step, and the getter allocates. */
@@ -392,7 +402,7 @@ export class Simulation {
    * window-exhausted message asks for them on every map that finds no room, and a fragmented
    * window has as many gaps as mappings.
    */
-  windowStats(): { freeBytes: bigint; largestFree: bigint; sizeBytes: bigint } {
+  windowStats(): WindowStats {
     const cached = this.windowStatsCache;
     if (cached !== undefined && cached.changes === this.space.changes) return cached.stats;
     const stats = this.computeWindowStats();
@@ -400,14 +410,13 @@ export class Simulation {
     return stats;
   }
 
-  private windowStatsCache:
-    { changes: number; stats: { freeBytes: bigint; largestFree: bigint; sizeBytes: bigint } } | undefined;
+  private windowStatsCache: { changes: number; stats: WindowStats } | undefined;
 
   /**
    * windowGaps summed in exact doubles (a window lies below 2^47): a bigint per mapping made a
    * fragmented window's every failed map slow.
    */
-  private computeWindowStats(): { freeBytes: bigint; largestFree: bigint; sizeBytes: bigint } {
+  private computeWindowStats(): WindowStats {
     const window = this.platform.window;
     const start = Number(window.start);
     const end = Number(window.end);
@@ -416,8 +425,10 @@ export class Simulation {
     let free = 0;
     let largest = 0;
     const vmas = this.space.overlapping(this.pageOf(window.start), Math.ceil(end / P));
+    const holders = new Map<string, number>();
     for (let i = 0; i < vmas.length; i++) {
       const v = vmas[i]!;
+      holders.set(v.owner, (holders.get(v.owner) ?? 0) + 1);
       const vEnd = v.endPage * P;
       if (vEnd <= cursor) continue;
       const vStart = v.startPage * P;
@@ -434,16 +445,29 @@ export class Simulation {
       free += end - cursor;
       if (end - cursor > largest) largest = end - cursor;
     }
-    return { freeBytes: BigInt(free), largestFree: BigInt(largest), sizeBytes: window.end - window.start };
+    return {
+      freeBytes: BigInt(free),
+      largestFree: BigInt(largest),
+      sizeBytes: window.end - window.start,
+      mappings: vmas.length,
+      holders,
+    };
   }
 
   /** Why `size` bytes found no room: exhausted, or fragmented (enough in total, no block big enough). */
   describeNoRoom(size: bigint): string {
     const stats = this.windowStats();
     const base = `no ${formatSize(size)} block is free in the 32-bit window ${formatHex(this.platform.window.start)}..${formatHex(this.platform.window.end)}`;
+    // Who holds the window: how many maps fitted before this one, which is what a window-budget
+    // question asks.
+    const holders = [...stats.holders]
+      .sort((a, b) => b[1] - a[1])
+      .map(([owner, n]) => `${owner} ${n.toLocaleString('en-US')}`)
+      .join(', ');
+    const held = `; ${stats.mappings.toLocaleString('en-US')} mapping${stats.mappings === 1 ? '' : 's'} lie in it${holders ? ` (${holders})` : ''}`;
     if (stats.freeBytes >= size)
-      return `${base}: ${formatSize(stats.freeBytes)} is free in total, but fragmented — the largest free block is ${formatSize(stats.largestFree)}`;
-    return `${base}: only ${formatSize(stats.freeBytes)} is free (largest block ${formatSize(stats.largestFree)})`;
+      return `${base}: ${formatSize(stats.freeBytes)} is free in total, but fragmented — the largest free block is ${formatSize(stats.largestFree)}${held}`;
+    return `${base}: only ${formatSize(stats.freeBytes)} is free (largest block ${formatSize(stats.largestFree)})${held}`;
   }
 
   // ---- findings ----
