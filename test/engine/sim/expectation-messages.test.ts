@@ -49,3 +49,21 @@ test('an expectation whose operand has no value (its step failed) fails as not c
   const about = analyseDocument('scenario "s" {\n  a = mmap 0 rw private anon\n  expect a == EINVAL\n}');
   assert.deepEqual(about.diagnostics, []);
 });
+
+test('a failed read of a memory object at an offset names the offset', () => {
+  const text = `scenario "o" {
+  driver mesa {
+    backing shmem
+    maps at-alloc
+    caches-pointer
+  }
+  b = vkAllocateMemory 64KiB host-visible
+  expect mesa reads b + 0x100, 1 == 0xab
+  expect mesa reads b, 1 == 0xab
+}
+`;
+  assert.deepEqual(
+    analyseDocument(text).diagnostics.map((d) => d.message),
+    ['expectation failed: mesa reads 0x00 from b + 0x100', 'expectation failed: mesa reads 0x00 from b'],
+  );
+});

@@ -22,3 +22,13 @@ test('an unknown actor: how to declare a driver, the actors there are, nothing e
 test('the same access by a declared driver: no diagnostic (does not fire)', () => {
   assert.deepEqual(analyseDocument(text('  driver mesa {\n  }\n')).diagnostics, []);
 });
+
+test("another driver's memory object: that driver has no pointer to it (fires); its own does (does not)", () => {
+  const text = (actor: string) =>
+    `scenario "two" {\n  driver mesa {\n  }\n  driver other {\n  }\n  mem = vkAllocateMemory 64KiB host-visible driver mesa\n  ${actor} writes mem, 4\n}\n`;
+  assert.deepEqual(
+    analyseDocument(text('other')).diagnostics.map((d) => `${d.code}: ${d.message}`),
+    ["wrong-kind: `mem` is mesa's memory object: only mesa has a pointer to it, not other"],
+  );
+  assert.deepEqual(analyseDocument(text('mesa')).diagnostics, []);
+});

@@ -21,6 +21,8 @@ export function wordHint(word: string, known: readonly string[]): string | undef
     if (known.includes(mine)) return `drvmap writes \`${word}\` as \`${mine}\``;
     return `drvmap has no word for \`${word}\``;
   }
+  if (word === 'by' && known.includes('driver'))
+    return "the allocating driver is named with `driver NAME` (calls are the application's)";
   if (word.length === 2) {
     const reversed = word[1]! + word[0]!;
     if (known.includes(reversed)) return `did you mean \`${reversed}\`?`;

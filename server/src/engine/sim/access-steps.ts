@@ -182,6 +182,16 @@ export function memoryTarget(
     );
     return null;
   }
+  const owner = value.memory.driver.name;
+  if (drivers.has(actor) && owner !== actor) {
+    // Another driver has no pointer to this memory: it is not silently the owner's access.
+    problems.report(
+      'wrong-kind',
+      base,
+      `\`${base.name}\` is ${owner}'s memory object: only ${owner} has a pointer to it, not ${actor}`,
+    );
+    return null;
+  }
   let offset = 0n;
   for (let i = terms.length - 1; i >= 0; i--) {
     const { op, term } = terms[i]!;

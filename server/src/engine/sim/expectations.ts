@@ -160,7 +160,10 @@ function checkRead(context: StepContext, node: ExpectNode, e: FormOf<'read'>): V
     : expected.kind === 'signal' && expected.signal === result.signal;
   const passed = e.op === '==' ? matches : !matches;
   const via = !passed && target ? vulkan.staleReadNote(target.memory) : undefined;
-  return { passed, detail: { reader, actual, address, memory: target?.memory.name, via } };
+  const memory = target
+    ? `${target.memory.name}${target.offset !== 0n ? ` + ${formatHex(target.offset)}` : ''}`
+    : undefined;
+  return { passed, detail: { reader, actual, address, memory, via } };
 }
 
 /** Every run of bytes holds the datum (a loop: an arrow capturing it allocates per expectation). */
