@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as T from '../../../server/src/engine/kernel/index';
-import { errno, lines, MiB, mmap, O, ok, PG, PRIV_ANON, RW, SHARED_ANON, space } from './helpers';
+import { errno, lines, MiB, mmap, mremap, O, ok, PG, PRIV_ANON, RW, SHARED_ANON, space } from './helpers';
 
 const HUGE = PRIV_ANON | T.MAP_HUGETLB;
 const NORESERVE = HUGE | T.MAP_NORESERVE;
@@ -113,4 +113,29 @@ test('munmap and mprotect split a hugetlb VMA only at huge page boundaries (huge
   // A plain mapping next to it still splits anywhere.
   const plain = ok(mmap(as, 4n * PG, { addr: 0x7e1000000000n, flags: PRIV_ANON | T.MAP_FIXED, prot: RW }));
   ok(as.munmap(plain + PG, PG, O));
+});
+
+test('mremap of a MAP_HUGETLB mapping: whole huge pages, aligned addresses, no growth (align_hugetlb, 5.16+)', () => {
+  for (const version of ['6.6', '6.18']) {
+    const as = space(version);
+    const h = ok(mmap(as, 2n * MiB, { flags: NORESERVE }));
+    assert.equal(errno(mremap(as, h, 2n * MiB, 4n * MiB, T.MREMAP_MAYMOVE)), 'EINVAL', `${version}: grow`);
+    const fixed = T.MREMAP_MAYMOVE | T.MREMAP_FIXED;
+    assert.equal(errno(mremap(as, h, 2n * MiB, 2n * MiB, fixed, 0x4000_1000n)), 'EINVAL', `${version}: new`);
+    assert.equal(errno(mremap(as, h + PG, PG, PG, fixed, 0x4000_0000n)), 'EINVAL', `${version}: old`);
+    // An unaligned shrink rounds up to the whole huge page: nothing changes.
+    assert.equal(ok(mremap(as, h, 2n * MiB, 2n * MiB - PG, 0)), h, `${version}: shrink`);
+    assert.equal(
+      ok(mremap(as, h, 2n * MiB, 2n * MiB, fixed, 0x4000_0000n)),
+      0x4000_0000n,
+      `${version}: move`,
+    );
+  }
+});
+
+test('before 5.16 a MAP_HUGETLB mapping cannot be moved at all (vma_to_resize)', () => {
+  const as = space('5.15');
+  const h = ok(mmap(as, 2n * MiB, { flags: NORESERVE }));
+  const fixed = T.MREMAP_MAYMOVE | T.MREMAP_FIXED;
+  assert.equal(errno(mremap(as, h, 2n * MiB, 2n * MiB, fixed, 0x4000_0000n)), 'EINVAL');
 });

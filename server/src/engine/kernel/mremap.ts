@@ -130,9 +130,11 @@ function mremap617(call: Call, addr: bigint, rawOld: bigint, rawNew: bigint, new
   // oldLen === newLen: page-aligned lengths are equal exactly when their page counts are.
   if (call.fixed && oldPages === newPages) return remapMove(call, addrPage, oldPages, newPage);
   const vma = state.vmas.kernelVmaAt(addrPage);
-  const prep = checkPrepVma617(call, vma, addrPage, oldPages, newPages);
+  const prep = checkPrepVma617(call, vma, addrPage, oldPages, newPages, newAddr);
   if (prep !== undefined) return prep;
   const target = vma as Vma;
+  // align_hugetlb rounds both lengths up to the huge page (an unaligned shrink is a no-op).
+  [oldPages, newPages] = hugeRounded(target, oldPages, newPages);
   if (impliesNew) {
     const moved = mremapTo(call, addrPage, oldPages, newPages, newPage, '6.17');
     return finish(call, moved);
@@ -204,6 +206,7 @@ function checkPrepVma617(
   addrPage: number,
   oldPages: number,
   newPages: number,
+  newAddr: bigint,
 ): Failure | undefined {
   const { state } = call;
   if (vma === undefined)
@@ -216,6 +219,8 @@ function checkPrepVma617(
       'EPERM',
       `the VMA ${describeRange(state, vma.startPage, vma.endPage)} is sealed with mseal() (Linux 6.10+)`,
     );
+  const huge = hugetlbRefusal(state, vma, addrPage, newAddr, oldPages, newPages);
+  if (huge !== undefined) return huge;
   const expand = newPages > oldPages;
   const willMapNew = expand || call.fixed || call.dontunmap;
   if (!willMapNew) return undefined;
@@ -237,6 +242,11 @@ function checkResize(
 ): Failure | undefined {
   const { state } = call;
   const v = state.config.version;
+  if ((vma.vmFlags & T.VM_HUGETLB) !== 0 && !versionAtLeast(v, 5, 16))
+    return fail(
+      'EINVAL',
+      'a MAP_HUGETLB mapping cannot be moved or grown before Linux 5.16 (vma_to_resize; commit 550a7d60bd5e added hugetlb mremap)',
+    );
   if (oldPages === 0 && !isShared(vma) && versionAtLeast(v, 4, 14)) {
     return fail(
       'EINVAL',
@@ -323,7 +333,9 @@ function expandVma(
   if (!call.maymove) {
     return fail(
       'ENOMEM',
-      `cannot grow in place: ${whyNotInPlace(state, vma, addrPage + oldPages, delta)}, and MREMAP_MAYMOVE is not set`,
+      oldPages === 0
+        ? 'old_size == 0 asks for a second mapping of the pages, which the expand path can only make by moving, and MREMAP_MAYMOVE is not set'
+        : `cannot grow in place: ${whyNotInPlace(state, vma, addrPage + oldPages, delta)}, and MREMAP_MAYMOVE is not set`,
     );
   }
   const placed = placeFor(call, vma, 0, newPages, false);
@@ -348,6 +360,51 @@ function whyNotInPlace(state: KernelState, vma: Vma, rangeEndPage: number, delta
     return `${describeRange(state, vma.endPage, vma.endPage + delta)} would run past TASK_SIZE`;
   const blocker = state.vmas.overlapping(vma.endPage, vma.endPage + delta)[0] as Vma;
   return `${describeMapping(state, blocker)} lies in ${describeRange(state, vma.endPage, vma.endPage + delta)}, the space the VMA would grow into (vma_expandable)`;
+}
+
+/**
+ * align_hugetlb() (5.16+, facts 3.2): a MAP_HUGETLB VMA is remapped in whole huge pages. Both
+ * addresses must be huge-page aligned (new_address as passed, even without MREMAP_FIXED), and the
+ * reservation cannot be split, so no expansion.
+ */
+function hugetlbRefusal(
+  state: KernelState,
+  vma: Vma,
+  addrPage: number,
+  newAddr: bigint,
+  oldPages: number,
+  newPages: number,
+): Failure | undefined {
+  if ((vma.vmFlags & T.VM_HUGETLB) === 0) return undefined;
+  const huge = vma.object.pagesPerHugePage ?? 1;
+  const size = formatHex(BigInt(huge) * state.geo.pageSize);
+  if (addrPage % huge !== 0)
+    return fail(
+      'EINVAL',
+      `old_address ${hexPage(state, addrPage)} is not aligned to the MAP_HUGETLB mapping's huge page size ${size} (align_hugetlb)`,
+    );
+  if (newAddr % (BigInt(huge) * state.geo.pageSize) !== 0n)
+    return fail(
+      'EINVAL',
+      `new_address is not aligned to the MAP_HUGETLB mapping's huge page size ${size} (align_hugetlb)`,
+    );
+  if (roundUp(newPages, huge) > roundUp(oldPages, huge))
+    return fail(
+      'EINVAL',
+      `a MAP_HUGETLB mapping cannot grow: its huge page reservation cannot be split (align_hugetlb)`,
+    );
+  return undefined;
+}
+
+/** The lengths align_hugetlb() leaves: rounded up to the huge page of a MAP_HUGETLB VMA. */
+function hugeRounded(vma: Vma, oldPages: number, newPages: number): [number, number] {
+  if ((vma.vmFlags & T.VM_HUGETLB) === 0) return [oldPages, newPages];
+  const huge = vma.object.pagesPerHugePage ?? 1;
+  return [roundUp(oldPages, huge), roundUp(newPages, huge)];
+}
+
+function roundUp(pages: number, multiple: number): number {
+  return Math.ceil(pages / multiple) * multiple;
 }
 
 function placementKind(vma: Vma): PlacementKind {
@@ -472,7 +529,7 @@ function remapMove(call: Call, addrPage: number, pages: number, newPage: number)
       );
     }
     const vma = state.vmas.kernelVmaAt(pieceStart);
-    const prep = checkPrepVma617(call, vma, pieceStart, len, len);
+    const prep = checkPrepVma617(call, vma, pieceStart, len, len, pageAddress(target + offset, state.geo));
     if (prep !== undefined) return finish(call, prep);
     const moved = mremapTo(call, pieceStart, len, len, target + offset, '6.17');
     if (typeof moved !== 'number') return finish(call, moved);
@@ -534,6 +591,11 @@ function mremapLegacy(
       'EPERM',
       `the VMA ${describeRange(state, vma.startPage, vma.endPage)} is sealed with mseal() (Linux 6.10+)`,
     );
+  if (versionAtLeast(config.version, 5, 16)) {
+    const huge = hugetlbRefusal(state, vma, addrPage, newAddr, oldPages, newPages);
+    if (huge !== undefined) return huge;
+    [oldPages, newPages] = hugeRounded(vma, oldPages, newPages);
+  }
   if (call.fixed || call.dontunmap) {
     const na = smallNumber(newAddr);
     let newPage = na / p;
