@@ -20,7 +20,8 @@ import {
 import { alignUp, formatHex, formatSize, minBig } from '../numbers';
 import type { Simulation } from '../sim/simulation';
 import { mapsAtAllocation, mapsAtMap, type DriverModel } from './driver';
-import type { VkMemory } from './vk-memory';
+import { isHostImport, type VkMemory } from './vk-memory';
+import { allocateInWindow } from './strategies/window-allocation';
 
 /** What a render node's BO mappings are like: one read-only object shared by every BO. */
 const RENDER_NODE_TRAITS: DeviceTraits = Object.freeze({
@@ -98,6 +99,10 @@ export class DriverOps {
   // ---- allocation ----
 
   allocate(memory: VkMemory): void {
+    if (memory.properties.has('imported-host')) {
+      this.importHostMemory(memory);
+      return;
+    }
     const reused = this.model.reuses === 'after-free' ? this.takeFromCache(memory) : false;
     if (reused) return;
     if (this.model.maps === 'pool') {
@@ -105,6 +110,26 @@ export class DriverOps {
       return;
     }
     if (mapsAtAllocation(this.model, memory.properties)) this.mapOwnPointer(memory);
+  }
+
+  /**
+   * The application imports its own host memory (VK_EXT_external_memory_host): the driver wraps
+   * the pointer (RADV's user_ptr BO, facts §2 note 1) and maps nothing; vkMapMemory returns that
+   * pointer. The memory is 32-bit code's, so it comes from the window, committed through Wine.
+   */
+  private importHostMemory(memory: VkMemory): void {
+    const length = alignUp(memory.allocationSize, this.page);
+    const host = allocateInWindow(
+      this.sim,
+      length,
+      'commit',
+      `${memory.name} (the application's host memory)`,
+    );
+    if (host === undefined) return;
+    memory.driverPointer = host;
+    memory.driverObject = this.sim.space.vmaAt(this.sim.pageOf(host))?.object;
+    memory.driverMapStep = this.sim.stepIndex;
+    this.sim.note(this.name, `import host pointer ${formatHex(host)} (no mapping of its own)`, '', true);
   }
 
   private takeFromCache(memory: VkMemory): boolean {
@@ -225,6 +250,8 @@ export class DriverOps {
 
   /** The driver's unmap at vkUnmapMemory: at-map drivers drop the mapping unless they cache it. */
   unmapOwnPointer(memory: VkMemory): void {
+    // Imported host memory is the application's: the driver never maps or unmaps it.
+    if (isHostImport(memory)) return;
     if (
       !mapsAtMap(this.model, memory.properties) ||
       this.model.cachesPointer ||
@@ -238,6 +265,11 @@ export class DriverOps {
   }
 
   free(memory: VkMemory): void {
+    if (memory.properties.has('imported-host')) {
+      // The driver drops its wrapper; the host memory stays the application's to free.
+      memory.driverPointer = undefined;
+      return;
+    }
     if (this.model.maps === 'pool' && this.pool) {
       this.pool.free.push({ offset: memory.poolOffset, size: alignUp(memory.allocationSize, 256n) });
       this.sim.note(this.name, `return pool+${formatHex(memory.poolOffset)} to the pool`, '', true);

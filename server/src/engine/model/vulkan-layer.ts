@@ -15,7 +15,7 @@ import { addressOutcome, describeSegments, isFailedOutcome, OK_OUTCOME } from '.
 import type { DriverModel } from './driver';
 import { DriverOps } from './driver-ops';
 import { mapViolations, unmapViolations, type Violation } from './placed-validity';
-import { deviceContents, FormattedEvent, newMemory, type VkMemory } from './vk-memory';
+import { deviceContents, FormattedEvent, isHostImport, newMemory, type VkMemory } from './vk-memory';
 import { allocatingDriver } from './allocating-driver';
 import { fitsButOutsideWindow, outsideWindow } from './window-text';
 import { AppMapSteps, type StalePointerUse } from './pointer-after-unmap';
@@ -343,7 +343,12 @@ export class VulkanLayer {
         // suballocation's pool stays mapped anyway). Any other unmap is the driver's own, as for
         // vkUnmapMemory (lavapipe's is a no-op: its pointer lives on).
         if (this.placedNow.delete(memory)) unplace(ctx, memory, reserve);
-        else if (reserve && memory.driver.placed.unmapReserve && memory.driver.maps !== 'pool')
+        else if (
+          reserve &&
+          memory.driver.placed.unmapReserve &&
+          memory.driver.maps !== 'pool' &&
+          !isHostImport(memory) // 09580: not the driver's mapping to reserve over
+        )
           unplace(ctx, memory, true, alignUp(memory.allocationSize, this.sim.pageSize));
         else passThrough.unmap(ctx, memory);
         this.markUnmapped(memory);

@@ -6,7 +6,7 @@ import { alignUp, formatHex, formatSize, maxBig } from '../../numbers';
 import { externalMemoryHost } from './external-memory-host';
 import { wineDirectMap } from './wine-direct-map';
 import { isCoreMapRule, mapViolations } from '../placed-validity';
-import { FormattedEvent, type VkMemory } from '../vk-memory';
+import { FormattedEvent, isHostImport, type VkMemory } from '../vk-memory';
 import { CallSettledLater } from '../../sim/calls';
 import { isReservation } from '../../sim/reservations';
 import type { Vma } from '../../kernel/types';
@@ -219,6 +219,13 @@ function placeDriverMap(ctx: StrategyContext, memory: VkMemory, address: bigint)
       ok: false,
       vkResult: 'VK_ERROR_MEMORY_MAP_FAILED',
       reason: `${driver.name} has no VK_EXT_map_memory_placed`,
+    };
+  // Imported host memory (09575, already reported): the driver has no mapping of its own to place.
+  if (isHostImport(memory))
+    return {
+      ok: false,
+      vkResult: 'VK_ERROR_MEMORY_MAP_FAILED',
+      reason: `${memory.name} is imported host memory: the driver returns its pointer and cannot place it`,
     };
   if (memory.driverPointer !== undefined && memory.driverPointer !== address) {
     const why =
