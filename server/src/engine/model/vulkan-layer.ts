@@ -11,7 +11,7 @@ import type { Simulation } from '../sim/simulation';
 import type { CallRecord, Outcome } from '../sim/records';
 import { listOf } from '../sim/calls';
 import { stepHasWord } from '../sim/words';
-import { addressOutcome, describeSegments, isFailedOutcome, OK_OUTCOME } from '../sim/outcome';
+import { addressOutcome, describeSegments, failedMapNote, isFailedOutcome, OK_OUTCOME } from '../sim/outcome';
 import type { DriverModel } from './driver';
 import { DriverOps } from './driver-ops';
 import { mapViolations, unmapViolations, type Violation } from './placed-validity';
@@ -318,7 +318,7 @@ export class VulkanLayer {
         if (memory.appPointer === undefined) {
           this.sim.finding(
             'vulkan-valid-usage',
-            `VUID-vkUnmapMemory-memory-00689: ${memory.name} is not mapped${memory.mapFailedStep !== undefined ? ` (its map at step ${memory.mapFailedStep + 1} failed)` : ''}`,
+            `VUID-vkUnmapMemory-memory-00689: ${memory.name} is not mapped${failedMapNote(memory.mapFailedStep)}`,
           );
           return notSimulated('the memory is not mapped');
         }

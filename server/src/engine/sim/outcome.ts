@@ -133,6 +133,14 @@ export function outcomeText(outcome: Outcome): string {
   }
 }
 
+/**
+ * ` (its map at step N failed)` after a "not mapped" error whose object's last map failed: the
+ * error follows from that failure, which the user should fix first.
+ */
+export function failedMapNote(step: number | undefined): string {
+  return step === undefined ? '' : ` (its map at step ${step + 1} failed)`;
+}
+
 /** The step failed: an errno, a fault, or a Vulkan or GL error. */
 export function isFailedOutcome(outcome: Outcome): boolean {
   return (

@@ -10,7 +10,7 @@ import { AppMapped, NO_MAPPED_RANGES } from '../app-mapped';
 import type { Argument, Expression, StepNode } from '../../syntax/ast';
 import { formatHex, formatSize } from '../../numbers';
 import type { Outcome } from '../../sim/records';
-import { addressOutcome, isFailedOutcome } from '../../sim/outcome';
+import { addressOutcome, failedMapNote, isFailedOutcome } from '../../sim/outcome';
 import type { Simulation } from '../../sim/simulation';
 import type { DriverModel } from '../driver';
 import { DriverOps } from '../driver-ops';
@@ -244,12 +244,13 @@ export class GlLayer {
 
   // ---- map ----
 
-  /** `call`: the application's call as the trace shows it. */
+  /** Keeps the step of a failed map, for the "not mapped" errors that follow from it. */
   private noteMapOutcome(buffer: GlBuffer, outcome: Outcome): Outcome {
     buffer.mapFailedStep = isFailedOutcome(outcome) ? this.sim.stepIndex : undefined;
     return outcome;
   }
 
+  /** `call`: the application's call as the trace shows it. */
   private map(
     ctx: GlContext,
     buffer: GlBuffer,
@@ -605,8 +606,6 @@ export class GlLayer {
   }
 }
 
-/** `b is not mapped`, and why when its last map failed: the error follows from that failure. */
 function notMappedText(buffer: GlBuffer): string {
-  const failed = buffer.mapFailedStep;
-  return `${buffer.name} is not mapped${failed !== undefined ? ` (its map at step ${failed + 1} failed)` : ''}`;
+  return `${buffer.name} is not mapped${failedMapNote(buffer.mapFailedStep)}`;
 }
