@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeLens } from 'vscode-languageserver/node';
 import { analyseDocument } from '../../server/src/engine/analysis';
-import { exploreSummaryForLens } from '../../server/src/engine/explore/explore';
+import { ExploreBudgetExceeded, exploreSummaryForLens } from '../../server/src/engine/explore/explore';
 import { ExploreLenses } from '../../server/src/server/explore';
 import type { Analysed } from '../../server/src/server/documents';
 
@@ -71,4 +71,30 @@ test('an edit undone answers from the cache; a changed scenario is counted', () 
   f.show(text.replace('1MiB', '8KiB'));
   f.resolveAll();
   assert.deepEqual(f.counted, [0, 0, 0]);
+});
+
+test('a count that ran out of time is tried again at the next version, not before', () => {
+  let current: Analysed | undefined;
+  let version = 0;
+  let calls = 0;
+  const lenses = new ExploreLenses({ analysed: () => current }, () => {
+    calls++;
+    throw new ExploreBudgetExceeded();
+  });
+  const text = OPEN('a', '1MiB');
+  const show = () => {
+    current = {
+      document: TextDocument.create(URI, 'drvmap', ++version, text),
+      analysis: analyseDocument(text),
+    };
+  };
+  const titles = () =>
+    lenses.codeLens({ textDocument: { uri: URI } }).map((lens) => lenses.resolve(lens).command?.title);
+  show();
+  assert.deepEqual(titles(), ['explore driver behaviours (too many to count here)']);
+  titles();
+  assert.equal(calls, 1, 'the same version answers from the cache');
+  show();
+  titles();
+  assert.equal(calls, 2, 'a new version tries again');
 });

@@ -44,7 +44,7 @@ export class ExploreLenses {
    * scenario is self-contained (a file is only scenarios), so an edit elsewhere in the file, or an
    * edit undone, answers from here; each document keeps the last LENS_CACHE_ENTRIES texts.
    */
-  private readonly cache = new Map<string, Map<string, LensSummary | null>>();
+  private readonly cache = new Map<string, Map<string, { counted: LensSummary | null; version: number }>>();
 
   constructor(
     private readonly store: Pick<DocumentStore, 'analysed'>,
@@ -106,10 +106,14 @@ export class ExploreLenses {
     let byText = this.cache.get(uri);
     if (!byText) this.cache.set(uri, (byText = new Map()));
     const known = byText.get(key);
-    if (known !== undefined) {
+    // A count that ran out of time is tried again at the next version: the budget may have been
+    // spent waiting on a busy machine, and an edit is when the user looks again.
+    const stale =
+      known !== undefined && known.counted === 'over-budget' && known.version !== analysed.document.version;
+    if (known !== undefined && !stale) {
       byText.delete(key);
       byText.set(key, known);
-      return known;
+      return known.counted;
     }
     let summary: LensSummary | null;
     try {
@@ -119,7 +123,8 @@ export class ExploreLenses {
       if (!(error instanceof ExploreBudgetExceeded)) throw error;
       summary = 'over-budget';
     }
-    byText.set(key, summary);
+    byText.delete(key);
+    byText.set(key, { counted: summary, version: analysed.document.version });
     if (byText.size > LENS_CACHE_ENTRIES) byText.delete(byText.keys().next().value as string);
     return summary;
   }

@@ -144,6 +144,38 @@ test('strace: a call that succeeded on memory exec mapped is a comment; a DONTUN
   );
 });
 
+test('strace: a FIXED move to a free destination is a step, and what follows it too', () => {
+  const text = [
+    'mmap(NULL, 65536, PROT_READ|PROT_WRITE, MAP_SHARED|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000',
+    'mremap(0x7f0000000000, 65536, 65536, MREMAP_MAYMOVE|MREMAP_FIXED, 0x20000000) = 0x20000000',
+    'mremap(0x20000000, 65536, 65536, MREMAP_MAYMOVE|MREMAP_FIXED|MREMAP_DONTUNMAP, 0x30000000) = 0x30000000',
+    'mprotect(0x30000000, 4096, PROT_READ) = 0',
+    'mmap(0x40000000, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED, -1, 0) = 0x40000000',
+    '',
+  ].join('\n');
+  const { scenario } = importStrace(text);
+  assert.match(scenario, /^ {2}m2 = mremap m1, 65536, 65536, maymove \| fixed, 0x2000_0000$/m);
+  assert.match(scenario, /^ {2}m3 = mremap m2, 65536, 65536, maymove \| fixed \| dontunmap, 0x3000_0000$/m);
+  assert.match(scenario, /^ {2}m4 = mprotect m3, 4096, r$/m);
+  assert.doesNotMatch(scenario, /not mapped by any call/, 'a destination need not be mapped');
+  assert.deepEqual(analyseDocument(scenario).diagnostics, []);
+});
+
+test('/proc/PID/maps: NVIDIA mappings (offset always 0) are an object each', () => {
+  const text = [
+    '7f1000000000-7f1000020000 rw-s 00000000 00:06 5   /dev/nvidia0',
+    '7f1000020000-7f1000040000 rw-s 00000000 00:06 5   /dev/nvidia0',
+    '',
+  ].join('\n');
+  const { scenario } = importProcMaps(text);
+  assert.equal((scenario.match(/= open device "\/dev\/nvidia0" 0x2_0000 mixedmap/g) ?? []).length, 2);
+  const probe = scenario.replace(
+    /\}\n$/,
+    '  write nvidia0, 4, 0x5a\n  expect read nvidia0_2, 4 == zero\n}\n',
+  );
+  assert.deepEqual(analyseDocument(probe).diagnostics, []);
+});
+
 test('a fresh capture made now imports completely', (t) => {
   const strace = spawnSync('strace', ['-V']);
   if (strace.status !== 0)

@@ -123,8 +123,11 @@ test('mremap of a MAP_HUGETLB mapping: whole huge pages, aligned addresses, no g
     const fixed = T.MREMAP_MAYMOVE | T.MREMAP_FIXED;
     assert.equal(errno(mremap(as, h, 2n * MiB, 2n * MiB, fixed, 0x4000_1000n)), 'EINVAL', `${version}: new`);
     assert.equal(errno(mremap(as, h + PG, PG, PG, fixed, 0x4000_0000n)), 'EINVAL', `${version}: old`);
-    // An unaligned shrink rounds up to the whole huge page: nothing changes.
+    // Lengths round up to the whole huge page first: an unaligned shrink, or a "grow" within
+    // the huge page, changes nothing.
     assert.equal(ok(mremap(as, h, 2n * MiB, 2n * MiB - PG, 0)), h, `${version}: shrink`);
+    assert.equal(ok(mremap(as, h, PG, 2n * PG, 0)), h, `${version}: within the huge page`);
+    assert.equal(ok(mremap(as, h, MiB, 2n * MiB, T.MREMAP_MAYMOVE)), h, `${version}: to the huge page`);
     assert.equal(
       ok(mremap(as, h, 2n * MiB, 2n * MiB, fixed, 0x4000_0000n)),
       0x4000_0000n,

@@ -171,6 +171,19 @@ test('unmapping what was never mapped says when its map failed, if it did (00689
   assert.deepEqual(messages(text('')), ['VUID-vkUnmapMemory-memory-00689: mem is not mapped']);
 });
 
+test('a double unmap after a failed redundant map blames the unmap, not the map', () => {
+  const text = `scenario "twice" {
+  m = vkAllocateMemory 64KiB host-visible
+  p = vkMapMemory m
+  q = vkMapMemory m
+  vkUnmapMemory m
+  vkUnmapMemory m
+}
+`;
+  const last = analyseDocument(text).diagnostics.at(-1)!;
+  assert.equal(last.message, 'VUID-vkUnmapMemory-memory-00689: m is not mapped');
+});
+
 test('memory the application imported from its host memory: the driver maps nothing, the map returns that memory', () => {
   const text = `scenario "app import" {
   m = vkAllocateMemory 64KiB host-visible imported-host

@@ -34,3 +34,11 @@ test('a BO that fits, or fills, its reservation: nothing spills (does not fire)'
   assert.deepEqual(clobbers(placed(two, '64KiB')), []);
   assert.deepEqual(clobbers(placed('  r1 = reserve 1MiB at 0x2000_0000 by wine', '68KiB')), []);
 });
+
+test("a spill over another actor's ordinary mapping is reported once, by fixed-clobber's own check", () => {
+  const mapped =
+    '  r1 = reserve 64KiB at 0x2000_0000 by wine\n  d = mmap 64KiB rw private anon at 0x2001_0000 fixed by app';
+  const messages = clobbers(placed(mapped, '68KiB'));
+  assert.equal(messages.length, 1, messages.join(' | '));
+  assert.match(messages[0]!, /silently replaced 4 KiB of d made by app/);
+});

@@ -67,3 +67,20 @@ test('a failed read of a memory object at an offset names the offset', () => {
     ['expectation failed: mesa reads 0x00 from b + 0x100', 'expectation failed: mesa reads 0x00 from b'],
   );
 });
+
+test('an expectation with two failed operands is still one diagnostic, naming both', () => {
+  const text = `scenario "two" {
+  a = mmap 0 rw private anon
+  b = mmap 0 rw private anon
+  expect a + 1 == b + 1
+}
+`;
+  const found = analyseDocument(text).diagnostics.filter((d) => d.code !== 'kernel-refused');
+  assert.deepEqual(
+    found.map((d) => `${d.code}: ${d.message}`),
+    [
+      'expectation-failed: expectation failed: not checked: `a` has no value: step 1 failed (EINVAL); `b` has no value: step 2 failed (EINVAL)',
+    ],
+  );
+  assert.equal(found[0]!.related?.length, 2);
+});

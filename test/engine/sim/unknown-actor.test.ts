@@ -32,3 +32,9 @@ test("another driver's memory object: that driver has no pointer to it (fires); 
   );
   assert.deepEqual(analyseDocument(text('mesa')).diagnostics, []);
 });
+
+test('the actors listed include the declared ones', () => {
+  const text = 'scenario "a" {\n  actor fex\n  a = mmap 4KiB rw private anon\n  fx writes a, 4\n}\n';
+  const [message] = analyseDocument(text).diagnostics.map((d) => d.message);
+  assert.match(message ?? '', /the actors here are `app`, `wine`, `host`, `fex`, `driver`$/);
+});

@@ -60,7 +60,7 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
       // A device's offset is a BO's fake mmap offset (drm_vma_offset_manager): each BO is an
       // object of its own, which the model opens as a device file mapped from offset 0. Other
       // files are one object, sized to reach the furthest line of them (a library's segments).
-      const key = device ? `${path}@${offset}` : path;
+      const key = deviceKey(path, offset, start) ?? path;
       let file = files.get(key);
       if (!file) {
         file = uniqueName('f_' + nameFor(path, start), used);
@@ -101,11 +101,21 @@ function fileSizes(rows: readonly string[]): Map<string, bigint> {
     const offset = BigInt('0x' + m[7]);
     const length = BigInt('0x' + m[2]) - BigInt('0x' + m[1]);
     const device = DEVICE.test(path);
-    const key = device ? `${path}@${offset}` : path;
+    const key = deviceKey(path, offset, BigInt('0x' + m[1])) ?? path;
     const end = device ? length : offset + length;
     if (end > (sizes.get(key) ?? 0n)) sizes.set(key, end);
   }
   return sizes;
+}
+
+/**
+ * Which device object a line maps: a render node's BO by its fake mmap offset; an NVIDIA
+ * mapping, whose offset is always 0 (facts linux-mm §6.2), by its own line, since nothing tells
+ * two allocations apart. Undefined for a file that is not a device.
+ */
+function deviceKey(path: string, offset: bigint, start: bigint): string | undefined {
+  if (!DEVICE.test(path)) return undefined;
+  return /^\/dev\/nvidia/.test(path) ? `${path}@at${start}` : `${path}@${offset}`;
 }
 
 function nameFor(label: string, start: bigint): string {

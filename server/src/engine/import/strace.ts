@@ -234,12 +234,14 @@ function render(calls: readonly Call[], title: string): string {
     return name;
   };
   const unknownAddresses: string[] = [];
-  const addressExpr = (literal: string): string => {
+  // `destination`: where a call puts a mapping (an mmap address, mremap's new_address), which
+  // need not be mapped; only the memory a call acts on is noted when the trace never mapped it.
+  const addressExpr = (literal: string, destination = false): string => {
     const value = parseNumber(literal);
     if (value === undefined || value === 0n) return literal === 'NULL' ? '0' : literal;
     const k = known.containing(value);
     if (k) return value === k.start ? k.name : `${k.name} + ${formatHex(value - k.start)}`;
-    unknownAddresses.push(formatHex(value));
+    if (!destination) unknownAddresses.push(formatHex(value));
     return formatHex(value);
   };
   for (const call of calls) {
@@ -272,7 +274,7 @@ function render(calls: readonly Call[], title: string): string {
           }
           fdPart = ` fd ${files.get(fdName)}${offset !== '0' ? ` offset ${offset}` : ''}`;
         }
-        const at = addr === 'NULL' ? '' : ` at ${addressExpr(addr)}`;
+        const at = addr === 'NULL' ? '' : ` at ${addressExpr(addr, true)}`;
         step = `${bind} = mmap ${len} ${words.join(' ')}${at}${fdPart}`;
         const unsaid = unsaidMapFlags(flags);
         if (unsaid.length > 0) out.push(`  # ${unsaid.join('|')}: no drvmap word, left out`);
@@ -287,7 +289,7 @@ function render(calls: readonly Call[], title: string): string {
       default: {
         const [old = '0', oldSize = '0', newSize = '0', flags = '0', newAddr] = call.args;
         const words = mremapFlagWords(flags);
-        step = `${bind} = mremap ${addressExpr(old)}, ${oldSize}, ${newSize}, ${words.length ? words.join(' | ') : '0'}${newAddr ? `, ${addressExpr(newAddr)}` : ''}`;
+        step = `${bind} = mremap ${addressExpr(old)}, ${oldSize}, ${newSize}, ${words.length ? words.join(' | ') : '0'}${newAddr ? `, ${addressExpr(newAddr, true)}` : ''}`;
         // strace prints new_address only with MREMAP_FIXED, but with MREMAP_DONTUNMAP alone the
         // kernel reads it as a hint (facts linux-mm 3.2), and glibc's four-argument mremap passes
         // whatever the register holds: the kernel may have refused a hint this step does not show.
@@ -300,8 +302,7 @@ function render(calls: readonly Call[], title: string): string {
     // A call that succeeded on memory this trace never mapped (ld.so's RELRO mprotect of what
     // exec mapped) would fail here, where nothing is mapped: kept as a comment, not as a step
     // that says the opposite of what happened. An munmap of nothing succeeds here too: kept.
-    const onUnmapped =
-      unknownAddresses.length > 0 && !failed && call.name !== 'munmap' && call.name !== 'mmap';
+    const onUnmapped = unknownAddresses.length > 0 && !failed && call.name !== 'munmap';
     out.push(onUnmapped ? `  # ${step}` : `  ${step}`);
     if (unknownAddresses.length) {
       out.push(

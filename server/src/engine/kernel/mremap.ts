@@ -221,6 +221,8 @@ function checkPrepVma617(
     );
   const huge = hugetlbRefusal(state, vma, addrPage, newAddr, oldPages, newPages);
   if (huge !== undefined) return huge;
+  // align_hugetlb rounds the lengths before the checks that follow (the caller rounds its own).
+  [oldPages, newPages] = hugeRounded(vma, oldPages, newPages);
   const expand = newPages > oldPages;
   const willMapNew = expand || call.fixed || call.dontunmap;
   if (!willMapNew) return undefined;

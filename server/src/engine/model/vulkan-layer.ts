@@ -463,6 +463,8 @@ export class VulkanLayer {
     this.appMapped.remove(memory);
     memory.appPointer = undefined;
     memory.mapStep = undefined;
+    // Not mapped now because of this unmap, whatever a map before it did.
+    memory.mapFailedStep = undefined;
     memory.history.push({ step: this.sim.stepIndex, text: 'unmapped' });
   }
 

@@ -8,6 +8,7 @@ import type { Argument, ExpectForm, ExpectNode, Expression, NameExpression } fro
 import { memoryTarget } from './access-steps';
 import { describeSegments, outcomeName, outcomeText } from './outcome';
 import type { ExpectRecord, Finding } from './records';
+import type { LanguageProblem } from './problems';
 import type { StepContext } from './step-context';
 import { addressReached } from './step-actor';
 
@@ -82,13 +83,14 @@ export function checkExpectation(context: StepContext, node: ExpectNode): void {
   let related: Finding['related'];
   if (verdict.passed === undefined && e.form !== 'diagnostic') {
     const list = problems.list;
-    let at = problemsBefore;
-    while (at < list.length && list[at]!.code !== 'use-of-failed-result') at++;
-    const unusable = list[at];
-    if (unusable) {
-      verdict = { passed: false, detail: `not checked: ${unusable.message}` };
-      related = unusable.related;
-      list.splice(at, 1);
+    const unusable: LanguageProblem[] = [];
+    for (let at = problemsBefore; at < list.length;) {
+      if (list[at]!.code === 'use-of-failed-result') unusable.push(...list.splice(at, 1));
+      else at++;
+    }
+    if (unusable.length > 0) {
+      verdict = { passed: false, detail: `not checked: ${unusable.map((u) => u.message).join('; ')}` };
+      related = unusable.flatMap((u) => u.related ?? []);
     }
   }
   const record = new CheckedExpectation(node, afterStep, verdict.passed, verdict.detail);

@@ -464,7 +464,7 @@ export class Simulation {
       .sort((a, b) => b[1] - a[1])
       .map(([owner, n]) => `${owner} ${n.toLocaleString('en-US')}`)
       .join(', ');
-    const held = `; ${stats.mappings.toLocaleString('en-US')} mapping${stats.mappings === 1 ? '' : 's'} lie in it${holders ? ` (${holders})` : ''}`;
+    const held = `; ${stats.mappings.toLocaleString('en-US')} ${stats.mappings === 1 ? 'mapping lies' : 'mappings lie'} in it${holders ? ` (${holders})` : ''}`;
     if (stats.freeBytes >= size)
       return `${base}: ${formatSize(stats.freeBytes)} is free in total, but fragmented — the largest free block is ${formatSize(stats.largestFree)}${held}`;
     return `${base}: only ${formatSize(stats.freeBytes)} is free (largest block ${formatSize(stats.largestFree)})${held}`;

@@ -33,7 +33,7 @@ export function stepActor(context: ActorContext, step: StepNode, spec: VerbSpec 
     return only.length === 1 ? (only[0] ?? 'driver') : 'driver';
   }
   if (!actors.has(named.name) && !drivers.has(named.name)) {
-    problems.report('unknown-name', named, unknownActorText(named.name, [...drivers.keys()]));
+    problems.report('unknown-name', named, unknownActorText(named.name, [...actors], [...drivers.keys()]));
     return named.name;
   }
   sim.symbols.reference(named.name, named);
@@ -53,8 +53,8 @@ export function addressReached(actor: string, address: bigint): bigint {
  * Drivers are the actors most often misnamed (`mesa writes mem`): say how to declare one, and the
  * name of the scenario's implicit driver, before the plain `actor` declaration.
  */
-function unknownActorText(name: string, drivers: readonly string[]): string {
-  const known = ['app', 'wine', 'host', ...drivers].map((a) => `\`${a}\``).join(', ');
+function unknownActorText(name: string, actors: readonly string[], drivers: readonly string[]): string {
+  const known = [...actors, ...drivers].map((a) => `\`${a}\``).join(', ');
   const implicit = drivers.length === 0 ? " (without one, the scenario's driver is `driver`)" : '';
   return `unknown actor \`${name}\`: a driver is declared with a \`driver ${name} { … }\` block${implicit}, any other actor with \`actor ${name}\`; the actors here are ${known}`;
 }

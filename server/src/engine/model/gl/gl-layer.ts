@@ -394,6 +394,7 @@ export class GlLayer {
     const map = buffer.map;
     if (!map) return this.glError('GL_INVALID_OPERATION', notMappedText(buffer));
     this.sim.note('app', `glUnmapBuffer(${buffer.name})`, '= GL_TRUE', true);
+    buffer.mapFailedStep = undefined;
     this.checkLostWrites(buffer, map);
     switch (map.route) {
       case 'copy':

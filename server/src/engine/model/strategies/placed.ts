@@ -289,9 +289,19 @@ function reportSpill(ctx: StrategyContext, address: bigint, mapSize: bigint): vo
     else past.push(vma);
   }
   if (reservedEnd >= endPage) return;
-  const over = past.length
-    ? `it replaces ${past.map((v) => `${v.label ?? 'a mapping'} of ${v.owner}`).join(', ')}`
-    : 'it maps over space nobody reserved, where the next reservation may land';
+  // Another actor's ordinary mapping replaced is fixed-clobber's own finding, after the run; this
+  // one says what that rule leaves out: reservations, and space nobody reserved.
+  const reservations = past.filter(isReservation);
+  let covered = 0;
+  for (const v of past) covered += Math.min(v.endPage, endPage) - Math.max(v.startPage, reservedEnd);
+  const free = covered < endPage - reservedEnd;
+  if (reservations.length === 0 && !free) return;
+  const over = [
+    ...(reservations.length
+      ? [`it replaces ${reservations.map((v) => `${v.label ?? 'a reservation'} of ${v.owner}`).join(', ')}`]
+      : []),
+    ...(free ? ['it maps over space nobody reserved, where the next reservation may land'] : []),
+  ].join('; ');
   sim.finding(
     'fixed-clobber',
     `the driver maps ${formatSize(mapSize)} with MAP_FIXED at ${formatHex(address)} (the BO rounded up to whole pages), ${formatSize(sim.addressOfPage(endPage) - sim.addressOfPage(reservedEnd))} past the reservation ${first.label ?? ''} that ends at ${formatHex(sim.addressOfPage(reservedEnd))}: ${over} (H7)`,
