@@ -14,10 +14,19 @@ export class WorkspaceCheck implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('drvmap-workspace');
   private readonly disposables: vscode.Disposable[] = [this.collection];
 
+  /** The files the last run checked: a file closed after it goes back to its checked result. */
+  private readonly covered = new Set<string>();
+
   constructor(private readonly connection: ServerConnection) {
     this.disposables.push(
       vscode.workspace.onDidOpenTextDocument((d) => {
         if (d.languageId === LANGUAGE_ID) this.collection.delete(d.uri);
+      }),
+      // The server clears an open file's diagnostics when it closes; the workspace result for it
+      // stays, checked again from disk (unsaved edits are gone with the editor).
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        if (d.languageId === LANGUAGE_ID && d.uri.scheme === 'file' && this.covered.has(d.uri.toString()))
+          void this.recheckClosed(d.uri);
       }),
       vscode.workspace.onDidDeleteFiles((e) => e.files.forEach((uri) => this.collection.delete(uri))),
     );
@@ -51,6 +60,19 @@ export class WorkspaceCheck implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
   }
 
+  private async recheckClosed(uri: vscode.Uri): Promise<void> {
+    try {
+      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      const [result] =
+        (await this.connection.checkFiles([uri], undefined, new Map([[uri.toString(), text]]))) ?? [];
+      // Reopened meanwhile: the server publishes it again.
+      if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) return;
+      if (result && result.error === undefined) this.collection.set(uri, result.diagnostics);
+    } catch {
+      // Deleted or unreadable since: onDidDeleteFiles or the next run says so.
+    }
+  }
+
   private async check(
     progress: vscode.Progress<{ message?: string; increment?: number }>,
     token: vscode.CancellationToken,
@@ -72,6 +94,8 @@ export class WorkspaceCheck implements vscode.Disposable {
       vscode.workspace.textDocuments.filter((d) => d.languageId === LANGUAGE_ID).map((d) => d.uri.toString()),
     );
     this.collection.clear();
+    this.covered.clear();
+    for (const uri of files) this.covered.add(uri.toString());
     let checked = 0;
     let errors = 0;
     let warnings = 0;

@@ -154,15 +154,17 @@ export class ServerConnection implements vscode.Disposable {
   async checkFiles(
     uris: readonly vscode.Uri[],
     token?: vscode.CancellationToken,
+    /** The text to check for a URI, instead of what the server has open or reads. */
+    texts?: ReadonlyMap<string, string>,
   ): Promise<{ uri: vscode.Uri; diagnostics: vscode.Diagnostic[]; error: string | undefined }[] | undefined> {
     const client = this.client;
     if (!client || !this.isRunning) return undefined;
     try {
-      const result = await client.sendRequest(
-        checkFilesRequest,
-        { files: uris.map((u) => ({ uri: u.toString() })) },
-        token,
-      );
+      const files = uris.map((u) => {
+        const text = texts?.get(u.toString());
+        return text === undefined ? { uri: u.toString() } : { uri: u.toString(), text };
+      });
+      const result = await client.sendRequest(checkFilesRequest, { files }, token);
       return await Promise.all(
         result.files.map(async (f) => ({
           uri: vscode.Uri.parse(f.uri),

@@ -69,7 +69,7 @@ async function importFile(
     language: LANGUAGE_ID,
     content: result.scenario,
   });
-  await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside });
+  await vscode.window.showTextDocument(document, { viewColumn: importColumn() });
   output.info(
     `drvmap: imported ${result.imported} line(s) of ${uri.fsPath}; skipped ${result.skipped.length}.`,
   );
@@ -82,4 +82,15 @@ async function importFile(
     ...(result.skipped.length ? ['Show Skipped Lines'] : []),
   );
   if (choice) output.show();
+}
+
+/**
+ * Where an imported scenario opens: beside the editor it was asked from, but in the group an
+ * earlier import opened, so that importing again does not add a group each time.
+ */
+function importColumn(): vscode.ViewColumn {
+  const active = vscode.window.activeTextEditor;
+  const fromImport =
+    active !== undefined && active.document.isUntitled && active.document.languageId === LANGUAGE_ID;
+  return fromImport ? (active.viewColumn ?? vscode.ViewColumn.Active) : vscode.ViewColumn.Beside;
 }

@@ -295,13 +295,19 @@ export const BASE_SETTINGS = {
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
 };
 
-/** The files of the repo that make up the installed extension (what the .vsix holds, minus README). */
+/**
+ * The files of the repo that make up the installed extension: what the .vsix holds (.vscodeignore),
+ * linked whole. `native` has the harness "Run on This Kernel" compiles; `docs` has rules.md, which
+ * "Open Rule Documentation" opens (the .vsix ships only that file of it).
+ */
 export const EXTENSION_ENTRIES = [
   'package.json',
   'out',
   'syntaxes',
   'language-configuration.json',
   'media',
+  'native',
+  'docs',
   'README.md',
   'LICENSE',
 ];

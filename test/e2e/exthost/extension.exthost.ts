@@ -134,5 +134,24 @@ export function run(): Promise<void> {
       assert.notEqual(tab.group.viewColumn, vscode.ViewColumn.One, 'the panel should open beside the editor');
       assert.equal(vscode.window.tabGroups.all.length, 2);
     },
+
+    'a file opened and closed after Check Workspace gets its checked problems back': async () => {
+      const [file] = await vscode.workspace.findFiles('**/2-hook-mmap.drvmap', undefined, 1);
+      assert.ok(file, '2-hook-mmap.drvmap is not in the workspace');
+      const count = () => vscode.languages.getDiagnostics(file).length;
+      // Not awaited: the command ends with a notification that waits for the user.
+      void vscode.commands.executeCommand('drvmap.checkWorkspace');
+      const checked = await waitUntil(() => count() || undefined, 60_000, 'the workspace result');
+      const doc = await vscode.workspace.openTextDocument(file);
+      await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One });
+      await waitUntil(() => count() || undefined, 30_000, 'the open file published');
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      const after = await waitUntil(
+        () => (!vscode.workspace.textDocuments.includes(doc) && count() > 0 ? count() : undefined),
+        60_000,
+        'the checked result back after closing',
+      );
+      assert.equal(after, checked);
+    },
   });
 }

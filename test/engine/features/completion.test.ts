@@ -118,6 +118,15 @@ describe('completion', () => {
     lacks(words, 'mmap');
   });
 
+  test('driver blocks offer `any`: a line of it, and as the value of a trait exploration varies', () => {
+    has(labels('scenario "s" {\n  driver mesa {\n    ⟨|⟩\n  }\n}\n'), 'any');
+    has(labels('scenario "s" {\n  driver mesa {\n    maps ⟨|⟩\n  }\n}\n'), 'any');
+    has(labels('scenario "s" {\n  driver mesa {\n    backing ⟨|⟩\n  }\n}\n'), 'any');
+    // Not a trait explore varies, and not after a value.
+    lacks(labels('scenario "s" {\n  driver mesa {\n    preset ⟨|⟩\n  }\n}\n'), 'any');
+    lacks(labels('scenario "s" {\n  driver mesa {\n    maps pool ⟨|⟩\n  }\n}\n'), 'any');
+  });
+
   test('expectations: forms, rule codes, outcome words', () => {
     has(
       labels('scenario "s" {\n  a = mmap 4KiB rw private anon\n  expect ⟨|⟩\n}\n'),

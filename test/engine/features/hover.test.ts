@@ -11,8 +11,22 @@ describe('hover: numbers and addresses', () => {
       '`0x1000_0000`',
       '268_435_456',
       '256 MiB',
-      '64 KiB-aligned',
+      '2 MiB-aligned',
       'Inside the 32-bit window',
+    );
+  });
+
+  test('alignment is against the scenario page size, and the largest alignment that matters is named', () => {
+    const sized = (page: string, literal: string) =>
+      `scenario "s" {\n  page-size ${page}\n  a = mmap 64KiB rw private anon at ${literal} fixed\n}\n`;
+    expectHover(sized('16KiB', '0x2000_1⟨|⟩000'), 'not 16 KiB page-aligned (+0x1000)');
+    expectHover(sized('16KiB', '0x2000_4⟨|⟩000'), '16 KiB page-aligned, not 64 KiB-aligned');
+    expectHover(sized('64KiB', '0x2001_0⟨|⟩000'), '64 KiB page-aligned');
+    expectHover(scenario('  a = mmap 4KiB rw private anon at 0x7fff_f6e⟨|⟩0_0000 fixed'), '2 MiB-aligned');
+    expectHover(scenario('  a = mmap 4KiB rw private anon at 0x4000_0⟨|⟩000 fixed'), '1 GiB-aligned');
+    expectHover(
+      scenario('  a = mmap 4KiB rw private anon at 0x4000_1⟨|⟩000 fixed'),
+      'page-aligned, not 64 KiB-aligned',
     );
   });
 
@@ -157,5 +171,15 @@ describe('hover: steps and words', () => {
 
   test('nothing outside scenarios', () => {
     assert.equal(hoverOf('# com⟨|⟩ment\nscenario "s" {\n}\n'), undefined);
+  });
+});
+
+describe('hover: a step not run', () => {
+  test('says why once, without repeating "not run"', () => {
+    const md = expectHover(
+      scenario('  a = mmap 0 rw private anon\n  mun⟨|⟩map a, 4KiB'),
+      'Not run: an argument is missing or has no value',
+    );
+    assert.equal(md.match(/not run/gi)?.length, 1, md);
   });
 });

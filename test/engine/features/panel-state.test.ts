@@ -6,6 +6,18 @@ import { offsetOf } from './fixture';
 import { DONTUNMAP, NO_STRATEGY, SAMPLES } from './samples';
 
 describe('panel state', () => {
+  test("a cursor in a step's indentation (column 0, where a jump to its line lands) is on that step", () => {
+    const text = DONTUNMAP;
+    const a = analyseDocument(text);
+    const lineStart = text.lastIndexOf('\n', offsetOf(text, 'write a')) + 1;
+    const at = (offset: number) => panelState(a, { uri: 'u', version: 1, offset })?.stepIndex;
+    assert.equal(at(lineStart), 1, 'column 0');
+    assert.equal(at(lineStart + 1), 1, 'inside the indentation');
+    assert.equal(at(offsetOf(text, 'write a')), 1);
+    // The end of the line before still belongs to the step before.
+    assert.equal(at(lineStart - 1), 0);
+  });
+
   test('the state at the cursor: mappings after that step, steps with lines and results, the window', () => {
     const text = DONTUNMAP;
     const a = analyseDocument(text);

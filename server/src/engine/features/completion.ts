@@ -20,6 +20,7 @@ import {
   type VerbSpec,
 } from '../language/vocabulary';
 import { UNIT_BYTES } from '../numbers';
+import { DRIVER_SPACE } from '../explore/driver-space';
 import { RULES } from '../rules/registry';
 import type { SymbolKind } from '../sim/symbols';
 import type { DriverNode, ScenarioNode } from '../syntax/ast';
@@ -176,14 +177,24 @@ function strategySkeleton(strategy: string): string {
 
 // ---- driver blocks ----
 
+/** The traits `any` leaves open for exploration (the others keep their value). */
+const EXPLORED_TRAITS: readonly string[] = DRIVER_SPACE.traits.map((t) => t.trait);
+
 function driverCompletions(tokens: readonly Token[]): CompletionItem[] {
   if (tokens.length === 0 || (tokens.length === 1 && tokens[0]!.kind === 'lbrace')) {
-    return DRIVER_TRAITS.map((t) => ({
+    const traits: CompletionItem[] = DRIVER_TRAITS.map((t) => ({
       label: t.keyword,
       kind: 'trait' as const,
       detail: t.example,
       documentation: `${t.doc}\n\nSource: ${t.source}`,
     }));
+    traits.push({
+      label: 'any',
+      kind: 'trait' as const,
+      detail: 'any',
+      documentation: `Leaves open every trait exploration varies (${EXPLORED_TRAITS.join(', ')}): \`drvmap explore\` runs the scenario under each value (language.md, "Open traits").`,
+    });
+    return traits;
   }
   const keyword = tokens[0]!;
   const spec = keyword.kind === 'ident' ? TRAIT_BY_NAME.get(keyword.text) : undefined;
@@ -197,6 +208,13 @@ function driverCompletions(tokens: readonly Token[]): CompletionItem[] {
       detail: `${spec.keyword}`,
       documentation: `${w.doc}${w.source ? `\n\nSource: ${w.source}` : ''}`,
     }));
+  if (EXPLORED_TRAITS.includes(spec.keyword) && tokens.length === 1)
+    out.push({
+      label: 'any',
+      kind: 'flag' as const,
+      detail: spec.keyword,
+      documentation: `Leaves \`${spec.keyword}\` open: \`drvmap explore\` runs the scenario under each of its values; the analysis uses the default (or the preset's).`,
+    });
   if (spec.args === 'expr' || spec.keyword === 'placed-map') out.push(...unitsAfter(tokens));
   return out;
 }

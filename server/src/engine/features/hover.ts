@@ -165,7 +165,7 @@ function expressionHover(
     }
     const isLiteral = e.kind === 'number' && text === formatHex(evaluated.value);
     lines.push(
-      `${heading && !isLiteral ? `${code(text)} = ` : ''}${numberFacts(evaluated.value, e.kind === 'number' && e.unit ? 'size' : role)}`,
+      `${heading && !isLiteral ? `${code(text)} = ` : ''}${numberFacts(evaluated.value, e.kind === 'number' && e.unit ? 'size' : role, run.simulation.pageSize)}`,
     );
     return evaluated.value;
   };
@@ -185,15 +185,24 @@ function expressionHover(
   return lines.join('\n\n');
 }
 
-/** Hex, decimal, size, alignment. */
-export function numberFacts(value: bigint, role: ValueRole): string {
+/**
+ * The alignments that decide something here, largest first: 1 GiB and 2 MiB (huge pages, THP and
+ * drivers' large-BO alignment), 64 KiB (Wine's allocation granularity, the placed-map limit).
+ */
+const NOTED_ALIGNMENTS = [1n << 30n, 2n << 20n, 64n << 10n];
+
+/** Hex, decimal, size, alignment against the scenario's page size (`pageSize`). */
+export function numberFacts(value: bigint, role: ValueRole, pageSize: bigint): string {
   const parts = [`${code(formatHex(value))}`, formatDecimal(value)];
   if (value >= 1024n && role !== 'value') parts.push(formatSize(value));
   const alignment: string[] = [];
-  if (role !== 'value') {
-    if (value % 4096n === 0n)
-      alignment.push(value % 65536n === 0n ? '64 KiB-aligned' : 'page-aligned, not 64 KiB-aligned');
-    else alignment.push(`not page-aligned (+${formatHex(value % 4096n)})`);
+  if (role !== 'value' && value !== 0n) {
+    const page = pageSize === 4096n ? 'page' : `${formatSize(pageSize)} page`;
+    const largest = NOTED_ALIGNMENTS.find((a) => a > pageSize && value % a === 0n);
+    if (value % pageSize !== 0n) alignment.push(`not ${page}-aligned (+${formatHex(value % pageSize)})`);
+    else if (largest !== undefined) alignment.push(`${formatSize(largest)}-aligned`);
+    else if (pageSize < 65536n) alignment.push(`${page}-aligned, not 64 KiB-aligned`);
+    else alignment.push(`${page}-aligned`);
   }
   return parts.join(' · ') + (alignment.length ? ` · ${alignment.join(', ')}` : '');
 }
@@ -283,7 +292,7 @@ function nameHover(ctx: HoverContext, name: string, role: string): string | unde
   if (life.length) lines.push(life.map((l) => `- ${l}`).join('\n'));
   if (record?.outcome.kind === 'address') {
     const value = record.outcome.value;
-    lines.push(numberFacts(value, 'address'));
+    lines.push(numberFacts(value, 'address', run.simulation.pageSize));
     lines.push(...windowFacts(run, value));
     if (role === 'reference') lines.push(...mappedFacts(ctx, value));
   }

@@ -1,6 +1,7 @@
 // What is under the cursor: the scenario, the statement, and the innermost thing a feature can
 // talk about (a number or address expression, a name, a verb, a word, a keyword). Every
 // offset-based feature (hover, navigation, completion, selection ranges) starts here.
+import { isBlank } from '../syntax/source-nodes';
 import type { DocumentAnalysis, ScenarioAnalysis } from '../analysis';
 import { scenarioAt } from '../analysis';
 import type {
@@ -283,8 +284,13 @@ function innermostStep(expression: Expression, offset: number): Expression | und
   }
 }
 
-/** The step the state at an offset belongs to: the last step at or before it (-1: none yet). */
-export function stepIndexAt(scenario: ScenarioAnalysis, offset: number): number {
+/**
+ * The step the state at an offset belongs to: the last step at or before it (-1: none yet). With
+ * the text, an offset in a line's leading indentation counts as the line's first character: a
+ * cursor at column 0 of a step's line (where a jump to the line puts it) is on that step.
+ */
+export function stepIndexAt(scenario: ScenarioAnalysis, offset: number, text?: string): number {
+  if (text !== undefined) offset = pastIndentation(text, offset);
   const records = scenario.run.simulation.records;
   let lo = 0;
   let hi = records.length - 1;
@@ -297,4 +303,14 @@ export function stepIndexAt(scenario: ScenarioAnalysis, offset: number): number 
     } else hi = mid - 1;
   }
   return found;
+}
+
+/** `offset` moved past the blanks that follow it when only blanks lie between it and the line start. */
+function pastIndentation(text: string, offset: number): number {
+  let start = offset;
+  while (start > 0 && isBlank(text.charCodeAt(start - 1))) start--;
+  if (start > 0 && text.charCodeAt(start - 1) !== 10 /* \n */) return offset;
+  let end = offset;
+  while (end < text.length && isBlank(text.charCodeAt(end))) end++;
+  return end;
 }

@@ -31,7 +31,7 @@ export function panelState(analysis: DocumentAnalysis, request: PanelRequest): P
   const stepIndex =
     request.stepIndex !== undefined
       ? Math.max(-1, Math.min(records.length - 1, Math.floor(request.stepIndex)))
-      : stepIndexAt(scenario, request.offset);
+      : stepIndexAt(scenario, request.offset, analysis.text);
   const vmas = vmasAfter(run, stepIndex);
   const stepDiagnostics = diagnosticsByStep(scenario);
   const stale = stalePages(scenario, stepIndex);

@@ -789,5 +789,5 @@ function cachedPointer(memory: VkMemory): bigint | undefined {
  * return none anyway.
  */
 function notSimulated(why: string): Outcome {
-  return { kind: 'skipped', reason: `not simulated: ${why}, which breaks a valid-usage rule` };
+  return { kind: 'skipped', reason: `${why}, which breaks a valid-usage rule (not simulated)` };
 }

@@ -65,7 +65,7 @@ function valueOfOutcome(context: StepContext, outcome: Outcome, index: number): 
     case 'fault':
       return { kind: 'failed', step: index, reason: outcome.signal };
     case 'skipped':
-      return { kind: 'failed', step: index, reason: outcome.reason };
+      return { kind: 'failed', step: index, reason: `not run: ${outcome.reason}` };
     case 'data': {
       // A write's name stands for the data it left, for `expect … reads … == NAME`.
       const datum = context.sim.tagOfStep.get(index);

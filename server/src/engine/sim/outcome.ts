@@ -82,7 +82,7 @@ export class BoundStepRecord extends DefinedSymbol implements StepRecord {
 export const OK_OUTCOME: Outcome = { kind: 'ok' };
 const SKIPPED_FOR_ARGUMENTS: Outcome = {
   kind: 'skipped',
-  reason: 'not run: an argument is missing or has no value',
+  reason: 'an argument is missing or has no value',
 };
 
 /** A step not run because an argument was missing or invalid (already reported). */

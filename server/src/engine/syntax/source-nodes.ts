@@ -184,6 +184,6 @@ function reparse(literal: HeldNumber & NumberLiteral): ParsedNumber {
 }
 
 /** The characters the lexer skips between tokens on a line. */
-function isBlank(c: number): boolean {
+export function isBlank(c: number): boolean {
   return c === 32 || c === 9 || c === 0xfeff;
 }
