@@ -298,3 +298,15 @@ test('`kernel 6.6.12` (as uname -r gives it) is a version, read as 6.6; four par
   // Apart, the dot is not part of the version.
   assert.ok(diagnostics('6.6 .12').length > 0);
 });
+
+test('a scenario name without its closing quote: one error, the name before `{`, the body read', () => {
+  const a = analyseDocument('scenario "broken {\n  a = mmap 0 rw private anon\n}\n');
+  assert.deepEqual(
+    a.diagnostics.map((d) => `${d.code}: ${d.message}`),
+    [
+      'syntax-error: the scenario\'s name has no closing `"`: `scenario "name" {`',
+      'kernel-refused: mmap(NULL, 0, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0x0) fails with EINVAL: the length is 0 (mmap(2): EINVAL since Linux 2.6.12)',
+    ],
+  );
+  assert.equal(a.scenarios[0]?.node.name?.value, 'broken');
+});

@@ -176,16 +176,33 @@ class Parser {
   private parseScenario(): ScenarioNode {
     const keyword = this.ident();
     let name: StringLiteral | undefined;
-    if (this.at('string')) name = this.stringLiteral();
+    let bodyStart: number | undefined;
+    const unclosed = this.at('invalid') && this.source.charCodeAt(this.start) === 34; /* " */
+    if (unclosed) {
+      // `scenario "name {`: the string runs to the end of the line and swallows the `{`. Reported
+      // once; the name is what comes before the `{`, and the body is read as usual.
+      const t = this.peek();
+      this.error(t, 'the scenario\'s name has no closing `"`: `scenario "name" {`');
+      const brace = t.text.lastIndexOf('{');
+      const nameEnd = brace > 0 ? t.start + brace : t.end;
+      name = {
+        kind: 'string',
+        value: this.source.slice(t.start + 1, nameEnd).trim(),
+        start: t.start,
+        end: nameEnd,
+      };
+      if (brace > 0) bodyStart = nameEnd;
+      this.advance();
+    } else if (this.at('string')) name = this.stringLiteral();
     else {
       name = this.unquotedName();
       if (!name) this.error(this.peek(), 'expected the scenario\'s name in quotes: `scenario "name" {`');
     }
-    let bodyStart: number | undefined;
-    if (this.at('lbrace')) {
+    // (An unclosed name may have opened the body already.)
+    if (bodyStart === undefined && this.at('lbrace')) {
       bodyStart = this.start;
       this.advance();
-    } else {
+    } else if (bodyStart === undefined) {
       this.error(this.peek(), 'expected `{` after the scenario name');
       this.skipLine();
       return {
