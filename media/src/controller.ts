@@ -6,6 +6,7 @@ import { addressToPages, formatPageAddress, formatPages } from './layout/address
 import type { PageInterval } from './layout/axis';
 import { diffMappings } from './layout/diff';
 import { laneOrder } from './layout/lanes';
+import type { StepLabel } from './layout/step-ticks';
 import { prepareState, type PreparedMapping, type PreparedState } from './layout/model';
 import { clampView, fitRange, panBy, zoomAround, type View } from './layout/zoom';
 import { mappingKey, type Pane } from './render/draw-map';
@@ -635,6 +636,11 @@ export class PanelController {
       selectedKey: this.selectedKey,
       comparing: this.comparePrepared !== undefined,
     };
+  }
+
+  /** The timeline's step numbers as drawn (for the test hook). */
+  get timelineLabels(): readonly StepLabel[] {
+    return this.timeline.drawnLabels;
   }
 
   get prepared(): PreparedState | undefined {

@@ -29,6 +29,8 @@ export interface PanelTestHook {
   showRange(start: string, end: string): void;
   fitAll(): void;
   fitWindow(): void;
+  /** The timeline's step numbers: text and the span each takes on its canvas. */
+  timelineLabels(): { text: string; left: number; right: number }[];
 }
 
 export function installTestHook(controller: PanelController): PanelTestHook {
@@ -78,6 +80,7 @@ export function installTestHook(controller: PanelController): PanelTestHook {
     showRange: (start, end) => controller.showRange(start, end),
     fitAll: () => controller.fitAll(),
     fitWindow: () => controller.fitWindow(),
+    timelineLabels: () => controller.timelineLabels.map(({ text, left, right }) => ({ text, left, right })),
   };
   (window as unknown as { __drvmapPanel: PanelTestHook }).__drvmapPanel = hook;
   return hook;

@@ -335,6 +335,29 @@ describe('panel', () => {
     }
   });
 
+  test('timeline: 5,000 steps get step numbers that never touch, narrow or wide', async () => {
+    for (const width of [400, 1280]) {
+      const page = await newPanel('light', width);
+      await send(page, { type: 'state', state: largeState(200, 4321, 5000) });
+      const labels = await hook<{ text: string; left: number; right: number }[]>(page, 'timelineLabels');
+      assert.ok(labels.length >= 3, `${width} px: ${labels.map((l) => l.text).join(' ')}`);
+      labels.forEach((l, i) => {
+        if (i > 0)
+          assert.ok(
+            l.left > labels[i - 1]!.right + 4,
+            `${width} px: ${labels[i - 1]!.text} touches ${l.text}`,
+          );
+      });
+      const every = Number(labels[2]!.text) - Number(labels[1]!.text);
+      assert.match(String(every), /^(1|2|5)0*$/, 'a nice interval');
+      await page
+        .locator('.timeline-section')
+        .screenshot({ path: join(OUTPUT, `timeline-5000-${width}.png`) });
+      assert.deepEqual(problemsOf(page), []);
+      await page.close();
+    }
+  });
+
   test('10,000 mappings: drawn on a canvas, table paged', async () => {
     const page = await newPanel();
     const state = largeState(10_000, 0);
