@@ -62,6 +62,11 @@ export interface PanelState {
   readonly windowSizeBytes: string;
   /** The highest user address + 1 (TASK_SIZE). */
   readonly addressSpaceEnd: string;
+  /**
+   * The scenario's drivers by name (`driver` when it declares none). Only these owners are
+   * drivers; `app`, `wine`, `host` and declared actors are not.
+   */
+  readonly drivers: readonly string[];
   /** Set when the state replays a driver behaviour from exploration: `maps at-alloc, backing anon`. */
   readonly replay?: string;
 }

@@ -276,7 +276,7 @@ export class PanelController {
     this.timeline.update(state.steps, displayed, this.compareState?.stepIndex, this.palette);
     this.stepText.textContent = describeStep(state.steps, state.stepIndex);
     const lanes = this.panes[0]?.prepared.lanes ?? prepared.lanes;
-    this.legend.update(lanes, this.palette);
+    this.legend.update(lanes, this.panes[0]?.prepared.drivers ?? prepared.drivers, this.palette);
     this.controls.update(
       state.steps,
       this.compareState?.stepIndex,
@@ -312,7 +312,7 @@ export class PanelController {
 
   private showSelectionDetails(): void {
     const selected = this.selectedMapping();
-    this.details.show(selected?.mapping, this.current?.state.steps ?? []);
+    this.details.show(selected?.mapping, this.current?.state.steps ?? [], this.current?.drivers ?? new Set());
   }
 
   // ---- rendering ----
@@ -448,7 +448,7 @@ export class PanelController {
   private onHover(hit: MapHit | undefined, clientX: number, clientY: number): void {
     const changed = hit?.mapping.id !== this.hover?.mapping.id || hit?.pane !== this.hover?.pane;
     this.hover = hit;
-    this.tooltip.show(hit?.mapping.mapping, clientX, clientY);
+    this.tooltip.show(hit?.mapping.mapping, this.current?.drivers ?? new Set(), clientX, clientY);
     this.canvas.style.cursor = hit ? 'pointer' : 'default';
     if (changed) this.scheduleRender();
   }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import type { FromPanelMessage } from '../../protocol/panel';
+import type { FromPanelMessage, PanelMapping } from '../../protocol/panel';
 import {
   clearPosted,
   launchChromium,
@@ -333,6 +333,57 @@ describe('panel', () => {
       assert.deepEqual(problemsOf(page), [], theme);
       await page.close();
     }
+  });
+
+  test('only drivers are called drivers: host and a declared actor get their own names', async () => {
+    const page = await newPanel();
+    const state = wineScenarioState(7);
+    const extra = (start: string, end: string, owner: string, label: string): PanelMapping => ({
+      ...state.mappings[0]!,
+      start,
+      end,
+      perms: 'rw-p',
+      kind: 'private',
+      owner,
+      label,
+      backing: 'private anonymous',
+    });
+    await send(page, {
+      type: 'state',
+      state: {
+        ...state,
+        mappings: [
+          ...state.mappings,
+          extra('0x7f0000000000', '0x7f0000100000', 'host', 'h'),
+          extra('0x7f0000200000', '0x7f0000300000', 'tracer', 't2'),
+        ],
+      },
+    });
+    const legend = (await page.locator('#legend').textContent()) ?? '';
+    assert.match(legend, /driver mesa/);
+    assert.match(legend, /host \(other 64-bit code\)/);
+    assert.match(legend, /actor tracer/);
+    assert.doesNotMatch(legend, /driver (host|tracer)/);
+    const host = (await regions(page)).find((r) => r.owner === 'host');
+    assert.ok(host);
+    const point = await canvasPoint(page, host);
+    await page.mouse.click(point.x, point.y);
+    await nextFrame(page);
+    const details = (await page.locator('#details').textContent()) ?? '';
+    assert.match(details, /host \(other 64-bit code\)/);
+    assert.doesNotMatch(details, /driver host/);
+    // The lane names are drawn on the canvas; the SVG export draws the same text.
+    await clearPosted(page);
+    await page.locator('#export-svg').click();
+    const [svg] = (await posted(page)) as Extract<FromPanelMessage, { type: 'export' }>[];
+    assert.match(svg!.data, />mesa \(driver\)</);
+    assert.match(svg!.data, />host \(64-bit\)</);
+    assert.match(svg!.data, />tracer \(actor\)</);
+    assert.doesNotMatch(svg!.data, /(host|tracer) \(driver\)/);
+    await page.locator('#legend').screenshot({ path: join(OUTPUT, 'actors-legend.png') });
+    await page.locator('#map-wrap').screenshot({ path: join(OUTPUT, 'actors-map.png') });
+    assert.deepEqual(problemsOf(page), []);
+    await page.close();
   });
 
   test('timeline: 5,000 steps get step numbers that never touch, narrow or wide', async () => {

@@ -83,7 +83,7 @@ function drawPane(p: Painter, scene: MapScene, pane: Pane, paneIndex: number, pg
     const colour = actorColour(c, lane);
     p.fillRect(4, y + 9, 10, 10, colour);
     if (c.contrastBorder) p.strokeRect(4, y + 9, 10, 10, c.contrastBorder, 1);
-    p.text(18, y + ROW.lane / 2, fitText(p, laneLabel(owner), gx - 24), c.foreground);
+    p.text(18, y + ROW.lane / 2, fitText(p, laneLabel(owner, prepared.drivers), gx - 24), c.foreground);
   });
 
   // The window, as a bracket with its statistics and an outline over the rows.
