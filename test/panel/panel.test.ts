@@ -229,6 +229,68 @@ describe('panel', () => {
     await page.close();
   });
 
+  test('captions and the window label are never drawn under a break; cut ones have a tooltip', async () => {
+    interface Label {
+      x: number;
+      y: number;
+      w: number;
+      h: number;
+      text: string;
+      full: string;
+    }
+    interface Column {
+      x0: number;
+      x1: number;
+      top: number;
+      bottom: number;
+    }
+    const check = async (page: Page, what: string): Promise<Label[]> => {
+      await page.evaluate(() =>
+        (window as unknown as { __drvmapPanel: { renderNow(): number } }).__drvmapPanel.renderNow(),
+      );
+      const labels = await hook<Label[]>(page, 'mapLabels');
+      const columns = await hook<Column[]>(page, 'breakColumns');
+      assert.ok(columns.length > 0, `${what}: the view has breaks`);
+      for (const l of labels) {
+        for (const c of columns) {
+          const across = l.x < c.x1 && l.x + l.w > c.x0 && l.y < c.bottom && l.y + l.h > c.top;
+          assert.ok(!across, `${what}: "${l.text}" is under the break at ${c.x0}–${c.x1}`);
+        }
+        // Cut with an ellipsis, or a shorter form of the whole text (the tooltip has it all).
+        assert.ok(
+          l.text === l.full || l.text.endsWith('…') || l.full.includes(l.text),
+          `${what}: "${l.text}" is cut with an ellipsis`,
+        );
+      }
+      return labels;
+    };
+    for (const width of [640, 420]) {
+      const page = await newPanel('light', width);
+      await send(page, { type: 'state', state: wineScenarioState(7) });
+      const plain = await check(page, `plain at ${width} px`);
+      assert.ok(
+        plain.some((l) => l.full.startsWith('32-bit window 2 GiB')),
+        `${width} px: the window label is drawn`,
+      );
+      await page.locator('#map-wrap').screenshot({ path: join(OUTPUT, `window-label-${width}.png`) });
+      await send(page, { type: 'compare', state: wineScenarioState(0) });
+      const compared = await check(page, `compare at ${width} px`);
+      assert.equal(compared.filter((l) => /^(Before|After) — /.test(l.full)).length, 2);
+      await page.locator('#map-wrap').screenshot({ path: join(OUTPUT, `compare-captions-${width}.png`) });
+      if (width < 500) {
+        // Narrow, the captions are cut with an ellipsis and show their whole text when hovered.
+        const cut = compared.find((l) => /^After — /.test(l.full) && l.text.endsWith('…'));
+        assert.ok(cut, `${width} px: the After caption is cut`);
+        const box = await page.locator('#map').boundingBox();
+        assert.ok(box);
+        await page.mouse.move(box.x + cut.x + cut.w / 2, box.y + cut.y + cut.h / 2);
+        assert.equal(await page.locator('#map').getAttribute('title'), cut.full);
+      }
+      assert.deepEqual(problemsOf(page), []);
+      await page.close();
+    }
+  });
+
   test('zoom: fit window, keyboard zoom down to single pages, ticks stay readable', async () => {
     const page = await newPanel();
     await send(page, { type: 'state', state: wineScenarioState(7) });
