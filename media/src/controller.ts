@@ -1,7 +1,8 @@
 // The panel's state and its wiring: follows state messages from the extension, owns the view
 // (zoom/pan), the selection and the step the user asked for, and keeps the parts in step.
+import { explorationFate } from './explore-follow';
 import { formatUsedPercent } from './layout/window-usage';
-import type { PanelState, ToPanelMessage } from '../../protocol/panel';
+import type { ExploreMatrix, PanelState, ToPanelMessage } from '../../protocol/panel';
 import { addressToPages, formatPageAddress, formatPages } from './layout/address';
 import type { PageInterval } from './layout/axis';
 import { diffMappings } from './layout/diff';
@@ -54,6 +55,8 @@ export class PanelController {
   private frame: number | undefined;
   private palette: Palette;
   private restoredFor: string | undefined;
+  /** The followed state has shown the explored scenario (see explorationFate). */
+  private exploreAnchored = false;
   lastRenderMs = 0;
   renderCount = 0;
 
@@ -172,7 +175,7 @@ export class PanelController {
     if (message.type === 'state') this.onState(message.state);
     else if (message.type === 'compare') this.onCompare(message.state);
     else if (message.type === 'empty') this.onEmpty(message.reason);
-    else if (message.type === 'explore') this.exploreMatrix.update(message.result);
+    else if (message.type === 'explore') this.onExplore(message.result);
     else if (message.type === 'replaying') this.exploreMatrix.showReplaying(message.behaviourIndex);
     else if (message.type === 'kernel') this.kernelRun.update(message.run);
   }
@@ -192,6 +195,7 @@ export class PanelController {
       this.view = undefined;
     }
     if (this.compareState && this.compareState.uri !== state.uri) this.compareState = undefined;
+    this.followExploration(state);
     this.prepare(state);
     if (!this.view) this.view = this.fullView();
     else this.view = clampView(this.view, this.limit!);
@@ -199,6 +203,27 @@ export class PanelController {
     this.updateParts();
     this.scheduleRender();
     this.persistSoon();
+  }
+
+  private onExplore(matrix: ExploreMatrix | undefined): void {
+    this.exploreMatrix.update(matrix);
+    // Anchored at once if the map already shows the explored scenario. Nothing is dropped here:
+    // the state of a document exploring just opened may come after the matrix.
+    const state = this.current?.state;
+    this.exploreAnchored =
+      !!matrix && state?.uri === matrix.uri && state.scenarioIndex === matrix.scenarioIndex;
+  }
+
+  /** Hides the exploration (and its replay) once the map follows another document or scenario. */
+  private followExploration(state: PanelState): void {
+    const explored = this.exploreMatrix.shown;
+    if (!explored) return;
+    const fate = explorationFate(explored, state, this.exploreAnchored);
+    if (fate === 'anchor') this.exploreAnchored = true;
+    else if (fate === 'drop') {
+      this.exploreAnchored = false;
+      this.exploreMatrix.update(undefined);
+    }
   }
 
   private onCompare(state: PanelState | undefined): void {
