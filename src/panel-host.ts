@@ -4,7 +4,7 @@
 // current state when it comes back (the webview keeps its own view state with setState).
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { explorationFate } from '../media/src/explore-follow';
+import { explorationFate } from '../protocol/panel';
 import { panelHtml } from '../media/src/panel-html';
 import { describeError, type EditorStateEvent, type EditorStateTracker } from './editor-state';
 import { exportBytes, exportFileName, parseFromPanelMessage } from './panel-messages';

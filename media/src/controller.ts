@@ -1,8 +1,12 @@
 // The panel's state and its wiring: follows state messages from the extension, owns the view
 // (zoom/pan), the selection and the step the user asked for, and keeps the parts in step.
-import { explorationFate } from './explore-follow';
 import { formatUsedPercent } from './layout/window-usage';
-import type { ExploreMatrix, PanelState, ToPanelMessage } from '../../protocol/panel';
+import {
+  explorationFate,
+  type ExploreMatrix,
+  type PanelState,
+  type ToPanelMessage,
+} from '../../protocol/panel';
 import { addressToPages, formatPageAddress, formatPages } from './layout/address';
 import type { PageInterval } from './layout/axis';
 import { diffMappings } from './layout/diff';

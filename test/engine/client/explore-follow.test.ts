@@ -2,7 +2,7 @@
 // the extension host both ask explorationFate).
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { explorationFate } from '../../../media/src/explore-follow';
+import { explorationFate } from '../../../protocol/panel';
 
 const explored = { uri: 'file:///w/a.drvmap', scenarioIndex: 1 };
 const at = (uri: string | undefined, scenarioIndex: number | undefined) => ({ uri, scenarioIndex });
