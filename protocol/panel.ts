@@ -62,6 +62,11 @@ export interface PanelState {
   readonly windowSizeBytes: string;
   /** The highest user address + 1 (TASK_SIZE). */
   readonly addressSpaceEnd: string;
+  /**
+   * The scenario's drivers by name (`driver` when it declares none). Only these owners are
+   * drivers; `app`, `wine`, `host` and declared actors are not.
+   */
+  readonly drivers: readonly string[];
   /** Set when the state replays a driver behaviour from exploration: `maps at-alloc, backing anon`. */
   readonly replay?: string;
 }
@@ -119,6 +124,33 @@ export interface ExploreMatrix {
   readonly classes: readonly ExploreClass[];
   readonly behaviours: readonly ExploreBehaviour[];
   readonly notes: readonly string[];
+}
+
+/**
+ * Whether the exploration matrix still belongs to what the address map follows; the panel and
+ * the extension host both ask, so both drop it at the same moment. An exploration is of one
+ * scenario of one document; once dropped it comes back only when the user explores again.
+ *
+ * It is dropped when the map follows another document (or none), and, once the map has shown
+ * the explored scenario (`anchored`), when it follows another scenario of the document. Before
+ * that, another scenario keeps it: the code lens explores a scenario without moving the cursor
+ * into it, and a state asked for before the exploration may still arrive. With the cursor in no
+ * scenario of the explored document, or the server down, nothing is known and it is kept.
+ */
+export function explorationFate(
+  explored: { readonly uri: string; readonly scenarioIndex: number },
+  followed: {
+    /** The followed document; undefined when none is. */
+    readonly uri: string | undefined;
+    /** The scenario shown; undefined when the map shows none of the document's. */
+    readonly scenarioIndex: number | undefined;
+  },
+  anchored: boolean,
+): 'keep' | 'anchor' | 'drop' {
+  if (followed.uri !== explored.uri) return 'drop';
+  if (followed.scenarioIndex === undefined) return 'keep';
+  if (followed.scenarioIndex === explored.scenarioIndex) return 'anchor';
+  return anchored ? 'drop' : 'keep';
 }
 
 // ---- "Run on This Kernel" (issue 6): where the real kernel and the simulation agree ----

@@ -8,13 +8,12 @@ import type { ServerConnection } from './client';
 import { describeError, isDrvmapEditor, type EditorStateTracker } from './editor-state';
 import { overridesForBehaviour, traceDocumentPath } from './explore-overrides';
 import type { AddressMapPanel } from './panel-host';
-import { exploreRequest, exploreTraceRequest, type ExploreMatrix, type ExploreParams } from './protocol';
+import { exploreRequest, exploreTraceRequest, type ExploreParams } from './protocol';
 import type { TraceDocuments } from './trace-documents';
 
 export const EXPLORE_COMMAND = 'drvmap.explore';
 
 export class Explorer implements vscode.Disposable {
-  private matrix: ExploreMatrix | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -74,7 +73,6 @@ export class Explorer implements vscode.Disposable {
       );
       return;
     }
-    this.matrix = response.result;
     // The address map follows the explored document.
     if (this.tracker.followedUri?.toString() !== target) {
       const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(target));
@@ -86,7 +84,8 @@ export class Explorer implements vscode.Disposable {
 
   /** Replays behaviour `index` of the matrix (null: back to the scenario as written). */
   async replay(index: number | null): Promise<void> {
-    const matrix = this.matrix;
+    // The panel's: it is dropped when the map follows another document or scenario.
+    const matrix = this.panel.explored;
     if (index === null || !matrix) {
       this.tracker.setReplay(undefined);
       this.panel.showReplaying(undefined);

@@ -4,6 +4,7 @@
 // current state when it comes back (the webview keeps its own view state with setState).
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { explorationFate } from '../protocol/panel';
 import { panelHtml } from '../media/src/panel-html';
 import { describeError, type EditorStateEvent, type EditorStateTracker } from './editor-state';
 import { exportBytes, exportFileName, parseFromPanelMessage } from './panel-messages';
@@ -25,6 +26,8 @@ export class AddressMapPanel implements vscode.Disposable {
   private readonly compareSequencer = new RequestSequencer();
   /** The exploration matrix, the behaviour replayed from it, and the last kernel run shown. */
   private exploration: ExploreMatrix | undefined;
+  /** The followed state has shown the explored scenario (see explorationFate). */
+  private explorationAnchored = false;
   private replaying: number | undefined;
   private kernelRun: KernelRunView | undefined;
   /** Called when the user picks a behaviour in the matrix (or stops replaying, with null). */
@@ -61,9 +64,20 @@ export class AddressMapPanel implements vscode.Disposable {
   /** Shows the exploration matrix (opening the panel); undefined hides it. */
   showExplore(matrix: ExploreMatrix | undefined): void {
     this.exploration = matrix;
+    this.explorationAnchored = false;
     this.replaying = undefined;
     if (matrix) this.show();
     this.post({ type: 'explore', result: matrix });
+    // Anchored at once if the map already shows the explored scenario. Nothing is dropped here:
+    // the state of a document exploring just opened may not have come yet.
+    const shown = this.tracker.latest.state;
+    this.explorationAnchored =
+      !!matrix && shown?.uri === matrix.uri && shown.scenarioIndex === matrix.scenarioIndex;
+  }
+
+  /** The exploration shown, until the map follows another document or scenario. */
+  get explored(): ExploreMatrix | undefined {
+    return this.exploration;
   }
 
   /** Marks the behaviour being replayed in the matrix. */
@@ -137,8 +151,31 @@ export class AddressMapPanel implements vscode.Disposable {
   }
 
   private onEditorState(event: EditorStateEvent): void {
+    // Even while the panel is hidden: a dropped exploration must not come back with `ready`.
+    this.followExploration(event);
     if (!this.panel?.visible || !this.ready) return;
     this.send(event);
+  }
+
+  /**
+   * Drops the exploration, and the behaviour replayed from it, once the map follows another
+   * document or scenario (the panel does the same on its side); exploring again brings it back.
+   */
+  private followExploration(event: EditorStateEvent): void {
+    const explored = this.exploration;
+    if (!explored) return;
+    const followed = {
+      uri: event.state?.uri ?? event.uri?.toString(),
+      scenarioIndex: event.state?.scenarioIndex,
+    };
+    const fate = explorationFate(explored, followed, this.explorationAnchored);
+    if (fate === 'anchor') this.explorationAnchored = true;
+    if (fate !== 'drop') return;
+    this.exploration = undefined;
+    this.explorationAnchored = false;
+    this.replaying = undefined;
+    if (this.tracker.replay) this.tracker.setReplay(undefined);
+    this.post({ type: 'explore', result: undefined });
   }
 
   private send(event: EditorStateEvent): void {

@@ -1,11 +1,17 @@
 // The panel's state and its wiring: follows state messages from the extension, owns the view
 // (zoom/pan), the selection and the step the user asked for, and keeps the parts in step.
 import { formatUsedPercent } from './layout/window-usage';
-import type { PanelState, ToPanelMessage } from '../../protocol/panel';
+import {
+  explorationFate,
+  type ExploreMatrix,
+  type PanelState,
+  type ToPanelMessage,
+} from '../../protocol/panel';
 import { addressToPages, formatPageAddress, formatPages } from './layout/address';
 import type { PageInterval } from './layout/axis';
 import { diffMappings } from './layout/diff';
 import { laneOrder } from './layout/lanes';
+import type { StepLabel } from './layout/step-ticks';
 import { prepareState, type PreparedMapping, type PreparedState } from './layout/model';
 import { clampView, fitRange, panBy, zoomAround, type View } from './layout/zoom';
 import { mappingKey, type Pane } from './render/draw-map';
@@ -53,6 +59,8 @@ export class PanelController {
   private frame: number | undefined;
   private palette: Palette;
   private restoredFor: string | undefined;
+  /** The followed state has shown the explored scenario (see explorationFate). */
+  private exploreAnchored = false;
   lastRenderMs = 0;
   renderCount = 0;
 
@@ -171,7 +179,7 @@ export class PanelController {
     if (message.type === 'state') this.onState(message.state);
     else if (message.type === 'compare') this.onCompare(message.state);
     else if (message.type === 'empty') this.onEmpty(message.reason);
-    else if (message.type === 'explore') this.exploreMatrix.update(message.result);
+    else if (message.type === 'explore') this.onExplore(message.result);
     else if (message.type === 'replaying') this.exploreMatrix.showReplaying(message.behaviourIndex);
     else if (message.type === 'kernel') this.kernelRun.update(message.run);
   }
@@ -191,6 +199,7 @@ export class PanelController {
       this.view = undefined;
     }
     if (this.compareState && this.compareState.uri !== state.uri) this.compareState = undefined;
+    this.followExploration(state);
     this.prepare(state);
     if (!this.view) this.view = this.fullView();
     else this.view = clampView(this.view, this.limit!);
@@ -198,6 +207,27 @@ export class PanelController {
     this.updateParts();
     this.scheduleRender();
     this.persistSoon();
+  }
+
+  private onExplore(matrix: ExploreMatrix | undefined): void {
+    this.exploreMatrix.update(matrix);
+    // Anchored at once if the map already shows the explored scenario. Nothing is dropped here:
+    // the state of a document exploring just opened may come after the matrix.
+    const state = this.current?.state;
+    this.exploreAnchored =
+      !!matrix && state?.uri === matrix.uri && state.scenarioIndex === matrix.scenarioIndex;
+  }
+
+  /** Hides the exploration (and its replay) once the map follows another document or scenario. */
+  private followExploration(state: PanelState): void {
+    const explored = this.exploreMatrix.shown;
+    if (!explored) return;
+    const fate = explorationFate(explored, state, this.exploreAnchored);
+    if (fate === 'anchor') this.exploreAnchored = true;
+    else if (fate === 'drop') {
+      this.exploreAnchored = false;
+      this.exploreMatrix.update(undefined);
+    }
   }
 
   private onCompare(state: PanelState | undefined): void {
@@ -275,7 +305,7 @@ export class PanelController {
     this.timeline.update(state.steps, displayed, this.compareState?.stepIndex, this.palette);
     this.stepText.textContent = describeStep(state.steps, state.stepIndex);
     const lanes = this.panes[0]?.prepared.lanes ?? prepared.lanes;
-    this.legend.update(lanes, this.palette);
+    this.legend.update(lanes, this.panes[0]?.prepared.drivers ?? prepared.drivers, this.palette);
     this.controls.update(
       state.steps,
       this.compareState?.stepIndex,
@@ -311,7 +341,7 @@ export class PanelController {
 
   private showSelectionDetails(): void {
     const selected = this.selectedMapping();
-    this.details.show(selected?.mapping, this.current?.state.steps ?? []);
+    this.details.show(selected?.mapping, this.current?.state.steps ?? [], this.current?.drivers ?? new Set());
   }
 
   // ---- rendering ----
@@ -447,7 +477,7 @@ export class PanelController {
   private onHover(hit: MapHit | undefined, clientX: number, clientY: number): void {
     const changed = hit?.mapping.id !== this.hover?.mapping.id || hit?.pane !== this.hover?.pane;
     this.hover = hit;
-    this.tooltip.show(hit?.mapping.mapping, clientX, clientY);
+    this.tooltip.show(hit?.mapping.mapping, this.current?.drivers ?? new Set(), clientX, clientY);
     this.canvas.style.cursor = hit ? 'pointer' : 'default';
     if (changed) this.scheduleRender();
   }
@@ -635,6 +665,11 @@ export class PanelController {
       selectedKey: this.selectedKey,
       comparing: this.comparePrepared !== undefined,
     };
+  }
+
+  /** The timeline's step numbers as drawn (for the test hook). */
+  get timelineLabels(): readonly StepLabel[] {
+    return this.timeline.drawnLabels;
   }
 
   get prepared(): PreparedState | undefined {

@@ -3,6 +3,7 @@
 import { pageToX } from './layout/axis';
 import { ROW } from './layout/geometry';
 import type { PanelController } from './controller';
+import { breakSpans } from './render/draw-map';
 
 export interface DrawnRegion {
   readonly pane: number;
@@ -29,6 +30,12 @@ export interface PanelTestHook {
   showRange(start: string, end: string): void;
   fitAll(): void;
   fitWindow(): void;
+  /** Captions and labels drawn on the map: box, text on screen, whole text. */
+  mapLabels(): { x: number; y: number; w: number; h: number; text: string; full: string }[];
+  /** Screen spans (canvas pixels) of the breaks' columns, and the rows they cover. */
+  breakColumns(): { x0: number; x1: number; top: number; bottom: number }[];
+  /** The timeline's step numbers: text and the span each takes on its canvas. */
+  timelineLabels(): { text: string; left: number; right: number }[];
 }
 
 export function installTestHook(controller: PanelController): PanelTestHook {
@@ -78,6 +85,16 @@ export function installTestHook(controller: PanelController): PanelTestHook {
     showRange: (start, end) => controller.showRange(start, end),
     fitAll: () => controller.fitAll(),
     fitWindow: () => controller.fitWindow(),
+    mapLabels: () => controller.mapView.drawnLabels.map((l) => ({ ...l })),
+    breakColumns: () => {
+      const scene = controller.mapView.currentScene;
+      if (!scene) return [];
+      const gx = scene.geometry.gutterPx;
+      return scene.axis.segments
+        .filter((s) => s.kind === 'break')
+        .flatMap((s) => breakSpans(scene.geometry).map((row) => ({ x0: gx + s.x0, x1: gx + s.x1, ...row })));
+    },
+    timelineLabels: () => controller.timelineLabels.map(({ text, left, right }) => ({ text, left, right })),
   };
   (window as unknown as { __drvmapPanel: PanelTestHook }).__drvmapPanel = hook;
   return hook;

@@ -3,16 +3,20 @@
 // escaped text, the replay banner, and one marker per step of a kernel run.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { ExploreMatrix, KernelRunView } from '../../protocol/panel';
 import { clearPosted, launchChromium, openPanel, posted, send } from './fixture/browser';
-import { startFixtureServer, type FixtureServer } from './fixture/server';
+import { findRepoRoot, startFixtureServer, type FixtureServer } from './fixture/server';
 import { wineScenarioState } from './fixture/states';
 
+const OUTPUT = join(findRepoRoot(), 'test-output', 'panel');
 let browser: Browser;
 let server: FixtureServer;
 
 before(async () => {
+  mkdirSync(OUTPUT, { recursive: true });
   server = await startFixtureServer();
   browser = await launchChromium();
 });
@@ -22,9 +26,10 @@ after(async () => {
   await server?.close();
 });
 
+// The scenario wineScenarioState shows: the matrix belongs to what the map follows.
 const MATRIX: ExploreMatrix = {
-  uri: 'file:///w/a.drvmap',
-  version: 3,
+  uri: 'file:///work/examples/wow64.drvmap',
+  version: 7,
   scenarioIndex: 1,
   scenario: '<img src=x onerror=alert(1)> remap',
   strategy: 'remap-dontunmap',
@@ -153,6 +158,42 @@ test('keyboard: one row in the tab order, arrows move, Enter replays; the banner
   assert.equal(await page.locator('#replay-text').isHidden(), true);
   await send(page, { type: 'explore', result: undefined });
   assert.equal(await page.locator('#explore-section').isHidden(), true);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('the matrix and its replay go when the map follows another document, for good', async () => {
+  const page = await newPanel();
+  await send(page, { type: 'state', state: wineScenarioState(2) });
+  await send(page, { type: 'explore', result: MATRIX });
+  await send(page, { type: 'replaying', behaviourIndex: 2 });
+  assert.equal(await page.locator('#explore-section').isVisible(), true);
+  const other = { ...wineScenarioState(2), uri: 'file:///work/examples/other.drvmap', scenarioIndex: 0 };
+  await send(page, { type: 'state', state: other });
+  assert.equal(await page.locator('#explore-section').isHidden(), true, 'gone with the other document');
+  assert.equal(await page.locator('#explore-replaying').textContent(), '');
+  await page.screenshot({ path: join(OUTPUT, 'explore-gone-other-document.png'), fullPage: true });
+  // Back in the explored scenario: it stays gone until the user explores again.
+  await send(page, { type: 'state', state: wineScenarioState(2) });
+  assert.equal(await page.locator('#explore-section').isHidden(), true, 'not back by itself');
+  await send(page, { type: 'explore', result: MATRIX });
+  assert.equal(await page.locator('#explore-section').isVisible(), true, 'back when explored again');
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('the matrix goes when the map leaves the explored scenario, not before it got there', async () => {
+  const page = await newPanel();
+  const scenario = (index: number) => ({ ...wineScenarioState(2), scenarioIndex: index });
+  // The code lens explores scenario 2 while the cursor is in scenario 1: kept.
+  await send(page, { type: 'state', state: scenario(0) });
+  await send(page, { type: 'explore', result: MATRIX });
+  await send(page, { type: 'state', state: scenario(0) });
+  assert.equal(await page.locator('#explore-section').isVisible(), true, 'kept until the map gets there');
+  await send(page, { type: 'state', state: scenario(1) });
+  assert.equal(await page.locator('#explore-section').isVisible(), true);
+  await send(page, { type: 'state', state: scenario(2) });
+  assert.equal(await page.locator('#explore-section').isHidden(), true, 'gone with another scenario');
   assert.deepEqual(page.problems, []);
   await page.close();
 });

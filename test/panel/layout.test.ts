@@ -23,6 +23,7 @@ import { breakLabels, windowGapLabels } from '../../media/src/layout/gap-labels'
 import { buildLaneIndex, hitTestLane, visibleRange } from '../../media/src/layout/hit-test';
 import { laneOrder } from '../../media/src/layout/lanes';
 import { prepareState } from '../../media/src/layout/model';
+import { niceStepInterval, stepLabels } from '../../media/src/layout/step-ticks';
 import { chooseTicks, tickStepBytes } from '../../media/src/layout/ticks';
 import { formatUsedPercent, windowUsage } from '../../media/src/layout/window-usage';
 import { MIN_SPAN_PAGES, clampView, fitRange, panBy, zoomAround } from '../../media/src/layout/zoom';
@@ -356,6 +357,35 @@ describe('diff and lanes', () => {
 
   test('lane order: application, layer, then drivers by name', () => {
     assert.deepEqual(laneOrder(['radv', 'mesa', 'wine', 'app', 'mesa']), ['app', 'wine', 'mesa', 'radv']);
+  });
+});
+
+describe('timeline step numbers', () => {
+  test('intervals are 1, 2 or 5 × 10^k', () => {
+    assert.deepEqual(
+      [0, 1, 1.2, 2, 3, 7, 11, 190, 501].map(niceStepInterval),
+      [1, 1, 2, 2, 5, 10, 20, 200, 1000],
+    );
+  });
+
+  test('no two labels touch, from 1 to 5,000 steps, from 120 to 2,000 px', () => {
+    for (const count of [1, 3, 9, 10, 99, 100, 101, 999, 1000, 5000]) {
+      for (const widthPx of [120, 400, 777, 2000]) {
+        const xOf = (step: number): number => 10 + ((step + 1) / count) * (widthPx - 20);
+        const labels = stepLabels({ count, widthPx, xOf, labelWidthPx: charWidth });
+        const at = `${count} steps at ${widthPx} px`;
+        assert.ok(labels.length >= 1, at);
+        labels.forEach((l, i) => {
+          assert.ok(l.left >= 0 && l.right <= widthPx, `${at}: ${l.text} inside`);
+          assert.ok(i === 0 || l.left >= labels[i - 1]!.right + 8, `${at}: ${l.text} clear of the previous`);
+        });
+        // Every label but a leading "1" is a multiple of one nice interval.
+        const numbers = labels.map((l) => Number(l.text)).filter((n, i) => i > 0 || n !== 1);
+        const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+        const every = numbers.reduce(gcd, 0);
+        if (numbers.length > 0) assert.match(String(every), /^(1|2|5)0*$/, `${at}: ${numbers.join(' ')}`);
+      }
+    }
   });
 });
 

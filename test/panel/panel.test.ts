@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import type { FromPanelMessage } from '../../protocol/panel';
+import type { FromPanelMessage, PanelMapping } from '../../protocol/panel';
 import {
   clearPosted,
   launchChromium,
@@ -229,6 +229,68 @@ describe('panel', () => {
     await page.close();
   });
 
+  test('captions and the window label are never drawn under a break; cut ones have a tooltip', async () => {
+    interface Label {
+      x: number;
+      y: number;
+      w: number;
+      h: number;
+      text: string;
+      full: string;
+    }
+    interface Column {
+      x0: number;
+      x1: number;
+      top: number;
+      bottom: number;
+    }
+    const check = async (page: Page, what: string): Promise<Label[]> => {
+      await page.evaluate(() =>
+        (window as unknown as { __drvmapPanel: { renderNow(): number } }).__drvmapPanel.renderNow(),
+      );
+      const labels = await hook<Label[]>(page, 'mapLabels');
+      const columns = await hook<Column[]>(page, 'breakColumns');
+      assert.ok(columns.length > 0, `${what}: the view has breaks`);
+      for (const l of labels) {
+        for (const c of columns) {
+          const across = l.x < c.x1 && l.x + l.w > c.x0 && l.y < c.bottom && l.y + l.h > c.top;
+          assert.ok(!across, `${what}: "${l.text}" is under the break at ${c.x0}–${c.x1}`);
+        }
+        // Cut with an ellipsis, or a shorter form of the whole text (the tooltip has it all).
+        assert.ok(
+          l.text === l.full || l.text.endsWith('…') || l.full.includes(l.text),
+          `${what}: "${l.text}" is cut with an ellipsis`,
+        );
+      }
+      return labels;
+    };
+    for (const width of [640, 420]) {
+      const page = await newPanel('light', width);
+      await send(page, { type: 'state', state: wineScenarioState(7) });
+      const plain = await check(page, `plain at ${width} px`);
+      assert.ok(
+        plain.some((l) => l.full.startsWith('32-bit window 2 GiB')),
+        `${width} px: the window label is drawn`,
+      );
+      await page.locator('#map-wrap').screenshot({ path: join(OUTPUT, `window-label-${width}.png`) });
+      await send(page, { type: 'compare', state: wineScenarioState(0) });
+      const compared = await check(page, `compare at ${width} px`);
+      assert.equal(compared.filter((l) => /^(Before|After) — /.test(l.full)).length, 2);
+      await page.locator('#map-wrap').screenshot({ path: join(OUTPUT, `compare-captions-${width}.png`) });
+      if (width < 500) {
+        // Narrow, the captions are cut with an ellipsis and show their whole text when hovered.
+        const cut = compared.find((l) => /^After — /.test(l.full) && l.text.endsWith('…'));
+        assert.ok(cut, `${width} px: the After caption is cut`);
+        const box = await page.locator('#map').boundingBox();
+        assert.ok(box);
+        await page.mouse.move(box.x + cut.x + cut.w / 2, box.y + cut.y + cut.h / 2);
+        assert.equal(await page.locator('#map').getAttribute('title'), cut.full);
+      }
+      assert.deepEqual(problemsOf(page), []);
+      await page.close();
+    }
+  });
+
   test('zoom: fit window, keyboard zoom down to single pages, ticks stay readable', async () => {
     const page = await newPanel();
     await send(page, { type: 'state', state: wineScenarioState(7) });
@@ -331,6 +393,80 @@ describe('panel', () => {
       await page.screenshot({ path: join(OUTPUT, `panel-${theme}.png`), fullPage: true });
       await page.locator('#map-wrap').screenshot({ path: join(OUTPUT, `map-${theme}.png`) });
       assert.deepEqual(problemsOf(page), [], theme);
+      await page.close();
+    }
+  });
+
+  test('only drivers are called drivers: host and a declared actor get their own names', async () => {
+    const page = await newPanel();
+    const state = wineScenarioState(7);
+    const extra = (start: string, end: string, owner: string, label: string): PanelMapping => ({
+      ...state.mappings[0]!,
+      start,
+      end,
+      perms: 'rw-p',
+      kind: 'private',
+      owner,
+      label,
+      backing: 'private anonymous',
+    });
+    await send(page, {
+      type: 'state',
+      state: {
+        ...state,
+        mappings: [
+          ...state.mappings,
+          extra('0x7f0000000000', '0x7f0000100000', 'host', 'h'),
+          extra('0x7f0000200000', '0x7f0000300000', 'tracer', 't2'),
+        ],
+      },
+    });
+    const legend = (await page.locator('#legend').textContent()) ?? '';
+    assert.match(legend, /driver mesa/);
+    assert.match(legend, /host \(other 64-bit code\)/);
+    assert.match(legend, /actor tracer/);
+    assert.doesNotMatch(legend, /driver (host|tracer)/);
+    const host = (await regions(page)).find((r) => r.owner === 'host');
+    assert.ok(host);
+    const point = await canvasPoint(page, host);
+    await page.mouse.click(point.x, point.y);
+    await nextFrame(page);
+    const details = (await page.locator('#details').textContent()) ?? '';
+    assert.match(details, /host \(other 64-bit code\)/);
+    assert.doesNotMatch(details, /driver host/);
+    // The lane names are drawn on the canvas; the SVG export draws the same text.
+    await clearPosted(page);
+    await page.locator('#export-svg').click();
+    const [svg] = (await posted(page)) as Extract<FromPanelMessage, { type: 'export' }>[];
+    assert.match(svg!.data, />mesa \(driver\)</);
+    assert.match(svg!.data, />host \(64-bit\)</);
+    assert.match(svg!.data, />tracer \(actor\)</);
+    assert.doesNotMatch(svg!.data, /(host|tracer) \(driver\)/);
+    await page.locator('#legend').screenshot({ path: join(OUTPUT, 'actors-legend.png') });
+    await page.locator('#map-wrap').screenshot({ path: join(OUTPUT, 'actors-map.png') });
+    assert.deepEqual(problemsOf(page), []);
+    await page.close();
+  });
+
+  test('timeline: 5,000 steps get step numbers that never touch, narrow or wide', async () => {
+    for (const width of [400, 1280]) {
+      const page = await newPanel('light', width);
+      await send(page, { type: 'state', state: largeState(200, 4321, 5000) });
+      const labels = await hook<{ text: string; left: number; right: number }[]>(page, 'timelineLabels');
+      assert.ok(labels.length >= 3, `${width} px: ${labels.map((l) => l.text).join(' ')}`);
+      labels.forEach((l, i) => {
+        if (i > 0)
+          assert.ok(
+            l.left > labels[i - 1]!.right + 4,
+            `${width} px: ${labels[i - 1]!.text} touches ${l.text}`,
+          );
+      });
+      const every = Number(labels[2]!.text) - Number(labels[1]!.text);
+      assert.match(String(every), /^(1|2|5)0*$/, 'a nice interval');
+      await page
+        .locator('.timeline-section')
+        .screenshot({ path: join(OUTPUT, `timeline-5000-${width}.png`) });
+      assert.deepEqual(problemsOf(page), []);
       await page.close();
     }
   });

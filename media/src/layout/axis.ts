@@ -264,3 +264,18 @@ export function xToPage(axis: Axis, x: number): number {
   const segment = segmentAtX(axis, x) ?? last;
   return segment.startPage + (x - segment.x0) / segment.pxPerPage;
 }
+
+/**
+ * The widest stretch of screen, inside [x0, x1), that no break crosses: where a label for that
+ * range can go without a break's column drawn over it.
+ */
+export function widestLinearSpan(axis: Axis, x0: number, x1: number): { x0: number; x1: number } | undefined {
+  let best: { x0: number; x1: number } | undefined;
+  for (const s of axis.segments) {
+    if (s.kind !== 'linear') continue;
+    const left = Math.max(x0, s.x0);
+    const right = Math.min(x1, s.x1);
+    if (right > left && (!best || right - left > best.x1 - best.x0)) best = { x0: left, x1: right };
+  }
+  return best;
+}

@@ -22,6 +22,8 @@ export interface PreparedState {
   /** Sorted by start; for the axis and the window statistics. */
   readonly occupied: readonly PageInterval[];
   readonly lanes: readonly string[];
+  /** The owners that are drivers (see actorKind). */
+  readonly drivers: ReadonlySet<string>;
   readonly laneIndexes: readonly LaneIndex[];
   readonly window: PageInterval;
   readonly usage: WindowUsage;
@@ -49,6 +51,7 @@ export function prepareState(state: PanelState, lanes?: readonly string[]): Prep
     mappings,
     occupied,
     lanes: laneNames,
+    drivers: new Set(state.drivers),
     laneIndexes,
     window,
     usage: state.windowGaps.length > 0 ? usageFromState(state, window) : windowUsage(occupied, window),

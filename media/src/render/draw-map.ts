@@ -3,7 +3,7 @@
 import { formatUsedPercent } from '../layout/window-usage';
 import type { MappingKind } from '../../../protocol/panel';
 import { formatPages } from '../layout/address';
-import { type Axis, pageToX } from '../layout/axis';
+import { type Axis, pageToX, widestLinearSpan } from '../layout/axis';
 import type { ChangeKind } from '../layout/diff';
 import { breakLabels, windowGapLabels } from '../layout/gap-labels';
 import { ROW, type MapGeometry, type PaneGeometry } from '../layout/geometry';
@@ -47,12 +47,51 @@ export function mappingKey(m: { start: string; owner: string }): string {
   return m.start.replace(/_/g, '').toLowerCase() + '@' + m.owner;
 }
 
-export function drawMap(p: Painter, scene: MapScene): void {
+/** A caption or label as drawn: its box, the text on screen and the whole text (for a tooltip). */
+export interface DrawnLabel {
+  readonly x: number;
+  readonly y: number;
+  readonly w: number;
+  readonly h: number;
+  readonly text: string;
+  readonly full: string;
+}
+
+/** Draws the scene; returns the captions and labels drawn, so that a cut one can show its whole text. */
+export function drawMap(p: Painter, scene: MapScene): DrawnLabel[] {
   const { geometry: g, palette: c } = scene;
+  const labels: DrawnLabel[] = [];
   p.fillRect(0, 0, g.width, g.height, c.background);
-  scene.panes.forEach((pane, i) => drawPane(p, scene, pane, i, g.panes[i]!));
+  scene.panes.forEach((pane, i) => drawPane(p, scene, pane, i, g.panes[i]!, labels));
   drawBreaks(p, scene);
+  // Pane titles take the whole row, above the breaks' columns (which stop at the title rows).
+  scene.panes.forEach((pane, i) => {
+    const titleY = g.panes[i]!.titleY;
+    if (titleY === undefined || !pane.title) return;
+    const style = { bold: true };
+    const text = fitText(p, pane.title, g.width - 8, style);
+    p.fillRect(0, titleY, g.width, ROW.title, c.background);
+    p.text(4, titleY + ROW.title / 2, text, c.foreground, style);
+    labels.push({ x: 4, y: titleY, w: p.measureText(text, style), h: ROW.title, text, full: pane.title });
+  });
   drawAxis(p, scene);
+  return labels;
+}
+
+/**
+ * Vertical spans the breaks' columns cover: from the first pane down to the axis, except the
+ * pane title rows, which are written across the whole width.
+ */
+export function breakSpans(g: MapGeometry): { top: number; bottom: number }[] {
+  const spans: { top: number; bottom: number }[] = [];
+  let top = g.panes[0]?.top ?? 0;
+  for (const pg of g.panes) {
+    if (pg.titleY === undefined) continue;
+    if (pg.titleY > top) spans.push({ top, bottom: pg.titleY });
+    top = pg.titleY + ROW.title;
+  }
+  spans.push({ top, bottom: g.axisY + 4 });
+  return spans;
 }
 
 function bandX(scene: MapScene, startPage: number, endPage: number): [number, number] {
@@ -62,15 +101,18 @@ function bandX(scene: MapScene, startPage: number, endPage: number): [number, nu
   return [g.gutterPx + x0, Math.max(1, x1 - x0)];
 }
 
-function drawPane(p: Painter, scene: MapScene, pane: Pane, paneIndex: number, pg: PaneGeometry): void {
+function drawPane(
+  p: Painter,
+  scene: MapScene,
+  pane: Pane,
+  paneIndex: number,
+  pg: PaneGeometry,
+  labels: DrawnLabel[],
+): void {
   const { geometry: g, palette: c, axis } = scene;
   const prepared = pane.prepared;
   const gx = g.gutterPx;
   const aw = g.axisWidthPx;
-  if (pg.titleY !== undefined && pane.title)
-    p.text(4, pg.titleY + ROW.title / 2, fitText(p, pane.title, g.width - 8, { bold: true }), c.foreground, {
-      bold: true,
-    });
   // Row names in the gutter.
   const gutterText = (y: number, text: string): void =>
     p.text(4, y, fitText(p, text, gx - 8, { size: 10 }), c.muted, { size: 10 });
@@ -83,7 +125,7 @@ function drawPane(p: Painter, scene: MapScene, pane: Pane, paneIndex: number, pg
     const colour = actorColour(c, lane);
     p.fillRect(4, y + 9, 10, 10, colour);
     if (c.contrastBorder) p.strokeRect(4, y + 9, 10, 10, c.contrastBorder, 1);
-    p.text(18, y + ROW.lane / 2, fitText(p, laneLabel(owner), gx - 24), c.foreground);
+    p.text(18, y + ROW.lane / 2, fitText(p, laneLabel(owner, prepared.drivers), gx - 24), c.foreground);
   });
 
   // The window, as a bracket with its statistics and an outline over the rows.
@@ -97,18 +139,23 @@ function drawPane(p: Painter, scene: MapScene, pane: Pane, paneIndex: number, pg
     p.line([wx1, mid - 5, wx1, mid + 5], c.window, 2);
     p.line([wx0, mid, wx1, mid], c.window, 1);
     const u = prepared.usage;
-    const text = fitText(
-      p,
-      `32-bit window ${formatPages(u.sizePages)} · ${formatUsedPercent(u.usedFraction)} used` +
-        (u.largest ? ` · largest free ${formatPages(u.largest.endPage - u.largest.startPage)}` : ''),
-      wx1 - wx0 - 12,
-      { size: 10 },
-    );
-    if (text) {
-      const tw = p.measureText(text, { size: 10 });
-      const tx = (wx0 + wx1) / 2;
+    // The row is named "32-bit window" in the gutter, so the shortest form can leave that out.
+    const compact = `${formatPages(u.sizePages)} · ${formatUsedPercent(u.usedFraction)} used`;
+    const short = `32-bit window ${compact}`;
+    const full =
+      short + (u.largest ? ` · largest free ${formatPages(u.largest.endPage - u.largest.startPage)}` : '');
+    // In the widest part of the window no break crosses: a break's column would cover it.
+    const span = widestLinearSpan(axis, wx0 - gx, wx1 - gx);
+    const room = span ? span.x1 - span.x0 - 12 : 0;
+    const style = { size: 10 };
+    const text =
+      [full, short, compact].find((t) => p.measureText(t, style) <= room) ?? fitText(p, compact, room, style);
+    if (span && text) {
+      const tw = p.measureText(text, style);
+      const tx = gx + (span.x0 + span.x1) / 2;
       p.fillRect(tx - tw / 2 - 4, mid - 7, tw + 8, 14, c.background);
       p.text(tx, mid, text, c.window, { size: 10, align: 'center' });
+      labels.push({ x: tx - tw / 2, y: pg.windowY, w: tw, h: ROW.window, text, full });
     }
   }
 
@@ -269,16 +316,18 @@ function drawBandLabel(
 
 function drawBreaks(p: Painter, scene: MapScene): void {
   const { axis, geometry: g, palette: c } = scene;
-  const top = g.panes[0]?.top ?? 0;
   const labels = breakLabels(axis, (t) => p.measureText(t, { size: 10 }));
+  const spans = breakSpans(g);
   for (const label of labels) {
     const x0 = g.gutterPx + label.x0;
     const x1 = g.gutterPx + label.x1;
-    p.fillRect(x0 + 1, top, x1 - x0 - 2, g.axisY - top + 4, c.background);
-    for (const x of [x0 + 4, x1 - 4]) {
-      const zig: number[] = [];
-      for (let y = top, k = 0; y <= g.axisY; y += 6, k++) zig.push(x + (k % 2 === 0 ? -2 : 2), y);
-      p.line(zig, c.muted, 1);
+    for (const { top, bottom } of spans) {
+      p.fillRect(x0 + 1, top, x1 - x0 - 2, bottom - top, c.background);
+      for (const x of [x0 + 4, x1 - 4]) {
+        const zig: number[] = [];
+        for (let y = top, k = 0; y <= bottom - 4; y += 6, k++) zig.push(x + (k % 2 === 0 ? -2 : 2), y);
+        p.line(zig, c.muted, 1);
+      }
     }
     // The size of the hidden gap, written inside the break over each pane's lanes.
     const [size, unit] = label.text.split(' ');

@@ -5,7 +5,11 @@ import { actorLabel } from '../layout/lanes';
 import { KIND_STYLE } from '../render/draw-map';
 import { clear, el } from './dom';
 
-export function mappingFacts(m: PanelMapping, steps: readonly PanelStep[]): [string, string][] {
+export function mappingFacts(
+  m: PanelMapping,
+  steps: readonly PanelStep[],
+  drivers: ReadonlySet<string>,
+): [string, string][] {
   const size = sizeBytes(m.start, m.end);
   const step = steps[m.createdStep];
   const facts: [string, string][] = [
@@ -14,7 +18,7 @@ export function mappingFacts(m: PanelMapping, steps: readonly PanelStep[]): [str
     ['Protection', m.perms],
     ['Kind', KIND_STYLE[m.kind]?.short ?? m.kind],
     ['Backing', m.backing],
-    ['Owner', actorLabel(m.owner)],
+    ['Owner', actorLabel(m.owner, drivers)],
     ['Label', m.label],
     [
       'Made by',
@@ -34,10 +38,15 @@ export class Details {
 
   constructor(private readonly onReveal: (line: number) => void) {
     this.element.append(el('h2', {}, 'Details'), this.body);
-    this.show(undefined, []);
+    this.show(undefined, [], new Set());
   }
 
-  show(mapping: PanelMapping | undefined, steps: readonly PanelStep[], heading?: string): void {
+  show(
+    mapping: PanelMapping | undefined,
+    steps: readonly PanelStep[],
+    drivers: ReadonlySet<string>,
+    heading?: string,
+  ): void {
     clear(this.body);
     if (!mapping) {
       this.body.append(
@@ -47,7 +56,7 @@ export class Details {
     }
     if (heading) this.body.append(el('p', { class: 'muted' }, heading));
     const list = el('dl');
-    for (const [name, value] of mappingFacts(mapping, steps)) {
+    for (const [name, value] of mappingFacts(mapping, steps, drivers)) {
       list.append(el('dt', {}, name), el('dd', { class: name === 'Hazard' ? 'hazard' : undefined }, value));
     }
     const reveal = el('button', { type: 'button', class: 'link' }, `Go to line ${mapping.line + 1}`);

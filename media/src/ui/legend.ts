@@ -13,14 +13,16 @@ export class Legend {
   readonly element = el('section', { id: 'legend', class: 'legend', 'aria-label': 'Legend' });
   private lastKey = '';
 
-  update(lanes: readonly string[], palette: Palette): void {
-    const key = lanes.join('\u0000') + JSON.stringify(palette);
+  update(lanes: readonly string[], drivers: ReadonlySet<string>, palette: Palette): void {
+    const key = lanes.join('\u0000') + '\u0001' + [...drivers].join('\u0000') + JSON.stringify(palette);
     if (key === this.lastKey) return;
     this.lastKey = key;
     clear(this.element);
     const list = el('ul');
     lanes.forEach((owner, lane) =>
-      list.append(item(actorLabel(owner), palette, (p, c) => p.fillRect(1, 1, 26, 12, actorColour(c, lane)))),
+      list.append(
+        item(actorLabel(owner, drivers), palette, (p, c) => p.fillRect(1, 1, 26, 12, actorColour(c, lane))),
+      ),
     );
     for (const kind of KINDS)
       list.append(

@@ -5,7 +5,7 @@ import { ROW, rowAt } from '../layout/geometry';
 import { hitTestLane } from '../layout/hit-test';
 import type { PreparedMapping } from '../layout/model';
 import { CanvasPainter } from '../render/canvas-painter';
-import { drawMap, type MapScene } from '../render/draw-map';
+import { drawMap, type DrawnLabel, type MapScene } from '../render/draw-map';
 import type { Palette } from '../render/palette';
 import { buildScene, type SceneInput } from '../render/scene';
 
@@ -25,6 +25,7 @@ export interface MapViewHost {
 
 export class MapView {
   private scene: MapScene | undefined;
+  private labels: readonly DrawnLabel[] = [];
   private drag: { x: number; moved: boolean; pointerId: number } | undefined;
   /** Width of the container, kept by a ResizeObserver: reading clientWidth while drawing would force a layout. */
   private widthPx: number | undefined;
@@ -53,6 +54,19 @@ export class MapView {
     return this.scene;
   }
 
+  /** Captions and labels as last drawn (a cut one shows its whole text as the canvas's title). */
+  get drawnLabels(): readonly DrawnLabel[] {
+    return this.labels;
+  }
+
+  /** The whole text of a cut caption at a point, if any. */
+  private cutLabelAt(x: number, y: number): string | undefined {
+    const label = this.labels.find(
+      (l) => l.text !== l.full && x >= l.x && x < l.x + l.w && y >= l.y && y < l.y + l.h,
+    );
+    return label?.full;
+  }
+
   render(input: SceneInput, palette: Palette): MapScene {
     this.widthPx ??= Math.floor(this.canvas.parentElement?.clientWidth ?? 800);
     const width = Math.max(200, this.widthPx);
@@ -71,7 +85,7 @@ export class MapView {
       this.canvas.style.height = `${height}px`;
     }
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    drawMap(painter, scene);
+    this.labels = drawMap(painter, scene);
     this.scene = scene;
     return scene;
   }
@@ -137,7 +151,12 @@ export class MapView {
       if (segment && segment.kind !== 'break') this.host.pan(-dx / segment.pxPerPage);
       return;
     }
-    this.host.hover(this.hitTest(x, y), e.clientX, e.clientY);
+    const hit = this.hitTest(x, y);
+    const cut = hit ? undefined : this.cutLabelAt(x, y);
+    // A native tooltip: the canvas's title is plain text, never markup.
+    if (cut !== undefined) this.canvas.title = cut;
+    else this.canvas.removeAttribute('title');
+    this.host.hover(hit, e.clientX, e.clientY);
   }
 
   private onPointerUp(e: PointerEvent): void {

@@ -34,6 +34,7 @@ export class MappingTable {
   private readonly tbody = el('tbody');
   private readonly more = el('button', { type: 'button', id: 'table-more' });
   private rows: PreparedMapping[] = [];
+  private drivers: ReadonlySet<string> = new Set();
   private changes: readonly ChangeKind[] | undefined;
   private shown = 0;
   private selectedKey: string | undefined;
@@ -47,6 +48,7 @@ export class MappingTable {
   }
 
   update(prepared: PreparedState, changes: readonly ChangeKind[] | undefined, stepLabel: string): void {
+    this.drivers = prepared.drivers;
     this.rows = [...prepared.mappings].sort((a, b) => a.startPage - b.startPage || a.endPage - b.endPage);
     this.changes = changes;
     this.caption.textContent = `${this.rows.length} mapping${this.rows.length === 1 ? '' : 's'} — ${stepLabel}`;
@@ -103,7 +105,7 @@ export class MappingTable {
       formatBytes(sizeBytes(map.start, map.end)),
       map.perms,
       KIND_STYLE[map.kind]?.short ?? map.kind,
-      actorLabel(map.owner),
+      actorLabel(map.owner, this.drivers),
       map.label,
       map.backing,
       map.createdStep < 0 ? 'setup' : String(map.createdStep + 1),

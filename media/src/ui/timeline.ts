@@ -2,6 +2,7 @@
 // with a taller triangle (shape as well as colour). A slider for keyboard and screen readers;
 // drag or arrow keys to move. Step -1 is the state before the first step.
 import type { PanelStep } from '../../../protocol/panel';
+import { stepLabels, type StepLabel } from '../layout/step-ticks';
 import type { Palette } from '../render/palette';
 import { el } from './dom';
 
@@ -17,6 +18,7 @@ export class Timeline {
   private palette: Palette | undefined;
   private dragging = false;
   private widthPx: number | undefined;
+  private labels: readonly StepLabel[] = [];
 
   constructor(private readonly onSelect: (stepIndex: number) => void) {
     this.canvas = el('canvas', { 'aria-hidden': 'true' });
@@ -43,6 +45,11 @@ export class Timeline {
       this.dragging = false;
       if (this.element.hasPointerCapture(e.pointerId)) this.element.releasePointerCapture(e.pointerId);
     });
+  }
+
+  /** The step numbers drawn, where (for tests). */
+  get drawnLabels(): readonly StepLabel[] {
+    return this.labels;
   }
 
   get stepIndex(): number {
@@ -156,17 +163,18 @@ export class Timeline {
         else ctx.stroke();
       }
     }
-    // Step numbers, as many as fit.
-    const spacing = (width - 2 * PAD_PX) / Math.max(1, this.steps.length);
-    const every = Math.max(1, Math.ceil(22 / spacing));
+    // Step numbers at a nice interval, measured so that no two labels touch.
     ctx.fillStyle = c.muted;
     ctx.font = `10px ${c.font}`;
-    ctx.textAlign = 'center';
+    ctx.textAlign = 'left';
     ctx.textBaseline = 'middle';
-    for (let step = 0; step < this.steps.length; step++) {
-      if ((step + 1) % every !== 0 && step !== 0) continue;
-      ctx.fillText(String(step + 1), this.xOf(step, width), mid + 14);
-    }
+    this.labels = stepLabels({
+      count: this.steps.length,
+      widthPx: width,
+      xOf: (step) => this.xOf(step, width),
+      labelWidthPx: (text) => ctx.measureText(text).width,
+    });
+    for (const label of this.labels) ctx.fillText(label.text, label.left, mid + 14);
     if (this.compareStep !== undefined) {
       const x = this.xOf(this.compareStep, width);
       ctx.strokeStyle = c.info;

@@ -9,14 +9,14 @@ import { clear, el } from './dom';
 export class Tooltip {
   readonly element = el('div', { id: 'tooltip', class: 'tooltip', 'aria-hidden': 'true', hidden: true });
 
-  show(m: PanelMapping | undefined, clientX: number, clientY: number): void {
+  show(m: PanelMapping | undefined, drivers: ReadonlySet<string>, clientX: number, clientY: number): void {
     if (!m) {
       this.element.hidden = true;
       return;
     }
     clear(this.element);
     const lines = [
-      `${m.label} — ${KIND_STYLE[m.kind]?.short ?? m.kind}, ${actorLabel(m.owner)}`,
+      `${m.label} — ${KIND_STYLE[m.kind]?.short ?? m.kind}, ${actorLabel(m.owner, drivers)}`,
       `${formatHex(addressToBigInt(m.start))} – ${formatHex(addressToBigInt(m.end))} (${formatBytes(sizeBytes(m.start, m.end))})`,
       `${m.perms} · ${m.backing}`,
     ];

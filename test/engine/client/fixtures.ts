@@ -54,6 +54,7 @@ export function panelState(overrides: Partial<PanelState> = {}): PanelState {
     windowUsedBytes: '0x200000',
     windowSizeBytes: '0x7ffe0000',
     addressSpaceEnd: '0x7ffffffff000',
+    drivers: ['driver'],
     ...overrides,
   };
 }

@@ -47,6 +47,30 @@ describe('panel state', () => {
     assert.equal(state.addressSpaceEnd, '0x7ffffffff000');
   });
 
+  test('lists the drivers, so the panel calls only them drivers (not host, not a declared actor)', () => {
+    const text = [
+      'scenario "actors" {',
+      '  actor fex',
+      '  driver lvp {',
+      '    maps at-map',
+      '  }',
+      '  a = mmap 1MiB rw private anon by fex',
+      '  b = mmap 1MiB rw private anon',
+      '}',
+    ].join('\n');
+    const state = panelState(analyseDocument(text), {
+      uri: 'u',
+      version: 1,
+      offset: offsetOf(text, 'b = mmap'),
+    });
+    assert.ok(state);
+    assert.deepEqual(state.drivers, ['lvp']);
+    assert.deepEqual(state.mappings.map((m) => m.owner).sort(), ['fex', 'host']);
+    // Without a driver block the scenario's one driver is `driver`.
+    const plain = panelState(analyseDocument(DONTUNMAP), { uri: 'u', version: 1, offset: 0 });
+    assert.deepEqual(plain?.drivers, ['driver']);
+  });
+
   test('after DONTUNMAP the old range is marked stale', () => {
     const text = DONTUNMAP;
     const a = analyseDocument(text);

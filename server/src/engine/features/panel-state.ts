@@ -86,6 +86,7 @@ export function panelState(analysis: DocumentAnalysis, request: PanelRequest): P
     windowUsedBytes: (window.end - window.start - free).toString(),
     windowSizeBytes: (window.end - window.start).toString(),
     addressSpaceEnd: formatHexPlain(sim.platform.kernel.taskSize),
+    drivers: [...run.drivers.keys()],
   };
 }
 
