@@ -132,3 +132,42 @@ test('glUnmapBuffer of a buffer whose map failed: GL_INVALID_OPERATION says the 
   assert.match(failedMap[1]!, /b is not mapped \(its map at step 2 failed\)/);
   assert.ok(errors(text('')).every((m) => !m.includes('failed')));
 });
+
+test('client pointer route: GPU writes made before the first map show in it, and survive the unmap', () => {
+  const text = `scenario "gpu first" {
+  driver mesa {
+    gl-client-pointer
+  }
+  low = mmap 64KiB rw private anon at 0x1000_0000 by wine
+  glAddClientPointerRangeMESA low, 64KiB by wine
+  b = glBufferData 16KiB
+  g = mesa writes b + 0x20, 16
+  p = glMapBufferRange b, 0, 16KiB read
+  expect app reads p + 0x20, 16 == g
+  glUnmapBuffer b
+  expect mesa reads b + 0x20, 16 == g
+}
+`;
+  assert.deepEqual(codes(text), []);
+});
+
+test('client pointer route on a driver with private anonymous buffers: cannot hold, and said', () => {
+  const text = (backing: string) => `scenario "anon" {
+  driver soft {
+    gl-client-pointer
+${backing}  }
+  b = glBufferData 16KiB
+  g = soft writes b + 0x20, 16
+  p = glMapBufferRange b, 0, 16KiB read write
+  expect app reads p + 0x20, 16 == g
+}
+`;
+  const a = analyse(text('    backing anon\n'));
+  assert.deepEqual(
+    a.diagnostics.map((d) => d.code),
+    ['unknown-word'],
+  );
+  assert.match(a.diagnostics[0]!.message, /`gl-client-pointer` cannot hold/);
+  // The same driver on a memfd: the extension holds, and nothing is said.
+  assert.deepEqual(codes(text('    backing shmem\n')), []);
+});

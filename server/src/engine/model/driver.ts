@@ -351,6 +351,23 @@ export function readDriver(node: DriverNode, problems: LanguageProblem[]): Drive
         'a driver with `backing anon` has no GPU: its accesses always go through its CPU pointer, so `caches-pointer no` cannot hold',
     });
   }
+  // GL_MESA_map_buffer_client_pointer has the driver map the buffer's pages again inside the
+  // client range: private anonymous memory has no object to map twice (mremap only moves it), as
+  // for placed maps. The trait is then not in effect (gl/context.ts); said when the scenario
+  // wrote both (an explored `backing anon` says nothing: Wine just takes its other routes).
+  const clientPointerLine = sources.get('gl-client-pointer');
+  const backingWord = sources.get('backing')?.words[0]?.name;
+  const anonWritten =
+    backingWord === 'anon' ||
+    (backingWord === undefined && sources.get('preset')?.words[0]?.name === 'lavapipe');
+  if (traits.backing === 'anon' && clientPointerLine && anonWritten) {
+    problems.push({
+      code: 'unknown-word',
+      range: clientPointerLine,
+      message:
+        'a driver with `backing anon` keeps buffers in private anonymous memory, which cannot be mapped a second time inside a client pointer range (mremap only moves pages): `gl-client-pointer` cannot hold, and Wine takes its other routes',
+    });
+  }
   if (traits.maps === 'pool' && traits.poolSize < 4096n) {
     problems.push({
       code: 'number-out-of-range',

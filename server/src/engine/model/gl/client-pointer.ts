@@ -190,5 +190,10 @@ function openBo(ctx: GlContext, buffer: GlBuffer) {
   );
   memory.file = file;
   memory.driverObject ??= file.object;
+  // The buffer object keeps what the GPU wrote while nothing mapped it (VkMemory.deviceWrites):
+  // now that it has pages, they hold those writes, as a first mapping by the driver shows them.
+  for (const w of memory.deviceWrites ?? [])
+    ctx.sim.space.writeFile(file, memory.poolOffset + w.offset, w.length, w.datum);
+  memory.deviceWrites = undefined;
   return file;
 }

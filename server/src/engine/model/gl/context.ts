@@ -20,7 +20,8 @@ export type GlMapOutcome =
 
 /** GL_MESA_map_buffer_client_pointer: the `gl-client-pointer` driver trait. */
 export function hasClientPointer(driver: DriverModel): boolean {
-  return driver.traitSources.has('gl-client-pointer');
+  // Not with private anonymous buffers: nothing to map into the range (model/driver.ts).
+  return driver.traitSources.has('gl-client-pointer') && driver.backing !== 'anon';
 }
 
 /**

@@ -1,8 +1,9 @@
 // The OpenGL side of a scenario, as 32-bit code calls it through Wine's wow64 thunks
 // (dlls/opengl32/unix_wgl.c): buffer objects, and for each glMapBufferRange the first route that
-// works, in Wine's order — the driver's pointer fits ("we're lucky"); a Vulkan-backed persistent
-// buffer placed low; the client pointer range (GL_MESA_map_buffer_client_pointer, proposed); the
-// shadow copy, or on `platform macos` CrossOver's mach_vm_remap alias instead. Mirrors model/vulkan-layer.ts: run.ts hands it the GL steps.
+// works, in Wine's order — a Vulkan-backed persistent buffer placed low (wow64_map_buffer tests
+// it first); the client pointer range (GL_MESA_map_buffer_client_pointer, proposed); the driver's
+// pointer fits ("we're lucky"); the shadow copy, or on `platform macos` CrossOver's
+// mach_vm_remap alias instead. Mirrors model/vulkan-layer.ts: run.ts hands it the GL steps.
 //
 // What selects the behaviour: the driver's `gl-client-pointer` trait (the extension) and its
 // `placed-map` trait (Wine's Vulkan interop device needs memoryMapPlaced + memoryUnmapReserve).
