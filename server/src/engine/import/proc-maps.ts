@@ -17,23 +17,21 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
   const files = new Map<string, string>();
   const used = new Set<string>();
   const rows = text.split(/\r?\n/);
-  const sizes = fileSizes(rows);
+  const parsed = rows.map(parseLine);
+  const sizes = fileSizes(parsed);
   rows.forEach((raw, index) => {
     const lineNo = index + 1;
     if (raw.trim() === '') return;
-    const m = LINE.exec(raw.trimEnd());
-    if (!m)
+    const row = parsed[index];
+    if (!row)
       return void lines.push({
         line: lineNo,
         text: raw,
         status: 'skipped',
         reason: 'not a /proc/PID/maps line',
       });
-    const start = BigInt('0x' + m[1]);
-    const end = BigInt('0x' + m[2]);
-    const [r, w, x, ps] = [m[3] === 'r', m[4] === 'w', m[5] === 'x', m[6] === 's'];
-    const offset = BigInt('0x' + m[7]);
-    const name = (m[10] ?? '').trim();
+    const { start, end, offset, name } = row;
+    const { r, w, x, ps } = row;
     if (['[vsyscall]', '[vvar]', '[vvar_vclock]', '[vdso]'].includes(name)) {
       return void lines.push({
         line: lineNo,
@@ -55,7 +53,7 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
         `  ${binding} = mmap ${length} ${prot} ${ps ? 'shared' : 'private'} anon${name.startsWith('[stack') ? ' growsdown' : ''} at ${formatHex(start)} fixed by host`,
       );
     } else {
-      const path = name.replace(/ \(deleted\)$/, '');
+      const path = row.path;
       const device = DEVICE.test(path);
       // A device's offset is a BO's fake mmap offset (drm_vma_offset_manager): each BO is an
       // object of its own, which the model opens as a device file mapped from offset 0. Other
@@ -87,23 +85,51 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
 
 const DEVICE = /^\/dev\/(dri\/|nvidia)|^anon_inode:i915\.gem/;
 
+/** One line of /proc/PID/maps, read once for both passes. */
+interface MapsLine {
+  readonly start: bigint;
+  readonly end: bigint;
+  readonly r: boolean;
+  readonly w: boolean;
+  readonly x: boolean;
+  /** Shared (`s`) rather than private (`p`). */
+  readonly ps: boolean;
+  readonly offset: bigint;
+  /** The pathname column as written, and without ` (deleted)`. */
+  readonly name: string;
+  readonly path: string;
+}
+
+function parseLine(raw: string): MapsLine | undefined {
+  const m = LINE.exec(raw.trimEnd());
+  if (!m) return undefined;
+  const name = (m[10] ?? '').trim();
+  return {
+    start: BigInt('0x' + m[1]),
+    end: BigInt('0x' + m[2]),
+    r: m[3] === 'r',
+    w: m[4] === 'w',
+    x: m[5] === 'x',
+    ps: m[6] === 's',
+    offset: BigInt('0x' + m[7]),
+    name,
+    path: name.replace(/ \(deleted\)$/, ''),
+  };
+}
+
 /**
  * For each file-backed path: the end of its furthest mapped range (offset + length); for each
- * device BO (`path@offset`): its longest mapping.
+ * device BO (`deviceKey`): its longest mapping.
  */
-function fileSizes(rows: readonly string[]): Map<string, bigint> {
+function fileSizes(rows: readonly (MapsLine | undefined)[]): Map<string, bigint> {
   const sizes = new Map<string, bigint>();
-  for (const raw of rows) {
-    const m = LINE.exec(raw.trimEnd());
-    if (!m) continue;
-    const path = (m[10] ?? '').trim().replace(/ \(deleted\)$/, '');
-    if (path === '' || path.startsWith('[')) continue;
-    const offset = BigInt('0x' + m[7]);
-    const length = BigInt('0x' + m[2]) - BigInt('0x' + m[1]);
-    const device = DEVICE.test(path);
-    const key = deviceKey(path, offset, BigInt('0x' + m[1])) ?? path;
-    const end = device ? length : offset + length;
-    if (end > (sizes.get(key) ?? 0n)) sizes.set(key, end);
+  for (const row of rows) {
+    if (!row || row.path === '' || row.path.startsWith('[')) continue;
+    const length = row.end - row.start;
+    const key = deviceKey(row.path, row.offset, row.start);
+    const end = key !== undefined ? length : row.offset + length;
+    const at = key ?? row.path;
+    if (end > (sizes.get(at) ?? 0n)) sizes.set(at, end);
   }
   return sizes;
 }

@@ -20,7 +20,7 @@ import {
 import { alignUp, formatHex, formatSize, minBig } from '../numbers';
 import type { Simulation } from '../sim/simulation';
 import { mapsAtAllocation, mapsAtMap, type DriverModel } from './driver';
-import { isHostImport, type VkMemory } from './vk-memory';
+import { isHostImport, takeDeviceWrites, type VkMemory } from './vk-memory';
 import { allocateInWindow } from './strategies/window-allocation';
 
 /** What a render node's BO mappings are like: one read-only object shared by every BO. */
@@ -220,9 +220,8 @@ export class DriverOps {
    * buffer object's, and the object kept the data (VkMemory.deviceWrites).
    */
   private showDeviceWrites(memory: VkMemory, pointer: bigint): void {
-    const writes = memory.deviceWrites;
-    if (writes === undefined) return;
-    memory.deviceWrites = undefined;
+    const writes = takeDeviceWrites(memory);
+    if (writes.length === 0) return;
     for (const write of writes) {
       const length = minBig(write.length, memory.allocationSize - write.offset);
       if (length > 0n) this.sim.write(this.name, pointer + write.offset, length, write.datum);

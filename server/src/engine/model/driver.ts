@@ -357,9 +357,10 @@ export function readDriver(node: DriverNode, problems: LanguageProblem[]): Drive
   // wrote both (an explored `backing anon` says nothing: Wine just takes its other routes).
   const clientPointerLine = sources.get('gl-client-pointer');
   const backingWord = sources.get('backing')?.words[0]?.name;
+  const presetWord = sources.get('preset')?.words[0]?.name;
   const anonWritten =
     backingWord === 'anon' ||
-    (backingWord === undefined && sources.get('preset')?.words[0]?.name === 'lavapipe');
+    (backingWord === undefined && presetWord !== undefined && PRESETS[presetWord]?.backing === 'anon');
   if (traits.backing === 'anon' && clientPointerLine && anonWritten) {
     problems.push({
       code: 'unknown-word',

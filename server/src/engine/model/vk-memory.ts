@@ -79,6 +79,18 @@ export function isHostImport(memory: VkMemory): boolean {
   return memory.importedByLayer || memory.properties.has('imported-host');
 }
 
+/**
+ * The GPU writes kept while no CPU mapping showed the memory, handed over once: to the first
+ * mapping made (DriverOps.mapOwnPointer) or the object given pages (the GL client pointer route).
+ */
+export function takeDeviceWrites(memory: VkMemory): readonly DeviceWrite[] {
+  const writes = memory.deviceWrites ?? NO_DEVICE_WRITES;
+  memory.deviceWrites = undefined;
+  return writes;
+}
+
+const NO_DEVICE_WRITES: readonly DeviceWrite[] = [];
+
 /** A GPU write into the memory that no CPU mapping showed when it was made. */
 export interface DeviceWrite {
   readonly offset: bigint;

@@ -11,7 +11,7 @@ import type { Simulation } from '../sim/simulation';
 import type { CallRecord, Outcome } from '../sim/records';
 import { listOf } from '../sim/calls';
 import { stepHasWord } from '../sim/words';
-import { addressOutcome, describeSegments, failedMapNote, isFailedOutcome, OK_OUTCOME } from '../sim/outcome';
+import { addressOutcome, describeSegments, failedMapNote, noteMapAttempt, OK_OUTCOME } from '../sim/outcome';
 import type { DriverModel } from './driver';
 import { DriverOps } from './driver-ops';
 import { mapViolations, unmapViolations, type Violation } from './placed-validity';
@@ -221,9 +221,9 @@ export class VulkanLayer {
       return notSimulated('the memory was freed');
     }
     const outcome = this.callOn(memory, step, verb, actor, evaluateArg);
-    if (verb === 'vkMapMemory' || verb === 'vkMapMemory2')
-      memory.mapFailedStep = isFailedOutcome(outcome) ? this.sim.stepIndex : undefined;
-    return outcome;
+    return verb === 'vkMapMemory' || verb === 'vkMapMemory2'
+      ? noteMapAttempt(memory, outcome, this.sim.stepIndex)
+      : outcome;
   }
 
   /** A call on a live memory object. */

@@ -134,6 +134,19 @@ export function outcomeText(outcome: Outcome): string {
 }
 
 /**
+ * Keeps, on a Vulkan memory object or a GL buffer, the step of a map attempt that failed (cleared
+ * by one that succeeds, and by an unmap), for failedMapNote. Returns the outcome.
+ */
+export function noteMapAttempt(
+  target: { mapFailedStep: number | undefined },
+  outcome: Outcome,
+  step: number,
+): Outcome {
+  target.mapFailedStep = isFailedOutcome(outcome) ? step : undefined;
+  return outcome;
+}
+
+/**
  * ` (its map at step N failed)` after a "not mapped" error whose object's last map failed: the
  * error follows from that failure, which the user should fix first.
  */

@@ -20,6 +20,7 @@ import {
 import { alignDown, alignUp, formatHex, formatSize } from '../../numbers';
 import type { GlBuffer } from './buffer';
 import type { GlContext, GlMapOutcome } from './context';
+import { takeDeviceWrites } from '../vk-memory';
 
 export interface ClientRange {
   readonly start: bigint;
@@ -192,8 +193,7 @@ function openBo(ctx: GlContext, buffer: GlBuffer) {
   memory.driverObject ??= file.object;
   // The buffer object keeps what the GPU wrote while nothing mapped it (VkMemory.deviceWrites):
   // now that it has pages, they hold those writes, as a first mapping by the driver shows them.
-  for (const w of memory.deviceWrites ?? [])
+  for (const w of takeDeviceWrites(memory))
     ctx.sim.space.writeFile(file, memory.poolOffset + w.offset, w.length, w.datum);
-  memory.deviceWrites = undefined;
   return file;
 }

@@ -11,7 +11,7 @@ import { AppMapped, NO_MAPPED_RANGES } from '../app-mapped';
 import type { Argument, Expression, StepNode } from '../../syntax/ast';
 import { formatHex, formatSize } from '../../numbers';
 import type { Outcome } from '../../sim/records';
-import { addressOutcome, failedMapNote, isFailedOutcome } from '../../sim/outcome';
+import { addressOutcome, failedMapNote, noteMapAttempt } from '../../sim/outcome';
 import type { Simulation } from '../../sim/simulation';
 import type { DriverModel } from '../driver';
 import { DriverOps } from '../driver-ops';
@@ -137,7 +137,11 @@ export class GlLayer {
           return { kind: 'skipped', reason: 'missing arguments' };
         const access = new Set(step.words.map((w) => w.name));
         const call = `glMapBufferRange(${buffer.name}, ${formatHex(offset)}, ${formatSize(length)}, ${[...access].join('|') || '0'})`;
-        return this.noteMapOutcome(buffer, this.map(ctx, buffer, offset, length, access, call));
+        return noteMapAttempt(
+          buffer,
+          this.map(ctx, buffer, offset, length, access, call),
+          this.sim.stepIndex,
+        );
       }
       case 'glMapBuffer': {
         // The whole buffer, with the access enum turned into range bits
@@ -153,9 +157,10 @@ export class GlLayer {
           return { kind: 'skipped', reason: 'no access' };
         }
         const call = `glMapBuffer(${buffer.name}, GL_${word!.toUpperCase().replace('-', '_')})`;
-        return this.noteMapOutcome(
+        return noteMapAttempt(
           buffer,
           this.map(ctx, buffer, 0n, buffer.memory.allocationSize, new Set(bits), call),
+          this.sim.stepIndex,
         );
       }
       case 'glUnmapBuffer':
@@ -244,12 +249,6 @@ export class GlLayer {
   }
 
   // ---- map ----
-
-  /** Keeps the step of a failed map, for the "not mapped" errors that follow from it. */
-  private noteMapOutcome(buffer: GlBuffer, outcome: Outcome): Outcome {
-    buffer.mapFailedStep = isFailedOutcome(outcome) ? this.sim.stepIndex : undefined;
-    return outcome;
-  }
 
   /** `call`: the application's call as the trace shows it. */
   private map(
