@@ -299,6 +299,31 @@ test('`kernel 6.6.12` (as uname -r gives it) is a version, read as 6.6; four par
   assert.ok(diagnostics('6.6 .12').length > 0);
 });
 
+test('kernel versions: a `v` prefix is one error; a release Linux never had is out of range; one past the rules is a note', () => {
+  const diagnostics = (version: string) =>
+    analyseDocument(`scenario "k" {\n  kernel ${version}\n}\n`).diagnostics.map(
+      (d) => `${d.severity} ${d.code}: ${d.message}`,
+    );
+  assert.deepEqual(diagnostics('v6.6'), [
+    'error syntax-error: write the version without the `v`: `kernel 6.6`',
+  ]);
+  assert.deepEqual(diagnostics('5.25'), [
+    'error number-out-of-range: Linux 5.25 does not exist: the 5.x series ended with 5.19',
+  ]);
+  assert.deepEqual(diagnostics('2.4'), [
+    'error number-out-of-range: drvmap models Linux 2.6 and later, not 2.4',
+  ]);
+  assert.deepEqual(diagnostics('12.1'), ['error number-out-of-range: Linux 12.1 does not exist']);
+  const [note] = diagnostics('7.2');
+  assert.match(
+    note ?? '',
+    /^info kernel-unmodelled: drvmap's kernel rules go up to Linux 6\.19; 7\.2 is simulated as 6\.19/,
+  );
+  // The boundaries themselves are modelled releases.
+  for (const modelled of ['6.19', '4.20', '3.19', '2.6'])
+    assert.deepEqual(diagnostics(modelled), [], modelled);
+});
+
 test('a scenario name without its closing quote: one error, the name before `{`, the body read', () => {
   const a = analyseDocument('scenario "broken {\n  a = mmap 0 rw private anon\n}\n');
   assert.deepEqual(

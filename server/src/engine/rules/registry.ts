@@ -13,6 +13,7 @@ import { reservedName } from './reserved-name';
 import { missingArgument } from './missing-argument';
 import { useOfFailedResult } from './use-of-failed-result';
 import { kernelRefused } from './kernel-refused';
+import { kernelUnmodelled } from './kernel-unmodelled';
 import { accessFault } from './access-fault';
 import { fixedClobber } from './fixed-clobber';
 import { stalePointer } from './stale-pointer';
@@ -51,6 +52,7 @@ export const RULES: readonly Rule[] = [
   missingArgument,
   useOfFailedResult,
   kernelRefused,
+  kernelUnmodelled,
   accessFault,
   fixedClobber,
   stalePointer,

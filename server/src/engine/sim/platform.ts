@@ -134,21 +134,19 @@ export function readPlatform(
         const text = arg && arg.kind === 'number' ? arg.text : undefined;
         const match = text ? /^(\d+)\.(\d+)(?:\.\d+)?$/.exec(text) : null;
         if (!match) {
+          const tagged = text !== undefined ? /^v(\d+\.\d+(?:\.\d+)?)$/i.exec(text) : null;
           problems.push({
             code: 'syntax-error',
             range: arg ?? statement,
-            message: 'expected a kernel version such as `kernel 6.6`',
+            message: tagged
+              ? `write the version without the \`v\`: \`kernel ${tagged[1]}\``
+              : 'expected a kernel version such as `kernel 6.6`',
           });
           break;
         }
         version = { major: Number(match[1]), minor: Number(match[2]) };
-        if (version.major < 2 || version.major > 9) {
-          problems.push({
-            code: 'number-out-of-range',
-            range: arg ?? statement,
-            message: `Linux ${text} does not exist; drvmap models 2.6 to 6.x`,
-          });
-        }
+        const problem = kernelVersionProblem(version, text as string);
+        if (problem) problems.push({ ...problem, range: arg ?? statement });
         break;
       }
       case 'platform':
@@ -254,4 +252,43 @@ export function readPlatform(
     allocationGranularity: 64n * KiB,
     sources,
   };
+}
+
+/**
+ * The last minor release of each major series, and the newest kernel the facts describe
+ * (linux-mm.md: "the 6.16 to 6.19 era"). 2.6's patch level is not read, so any 2.6 is 2.6.
+ */
+const LAST_MINOR: Readonly<Record<number, number>> = { 3: 19, 4: 20, 5: 19, 6: 19 };
+const NEWEST_MODELLED: KernelVersion = { major: 6, minor: 19 };
+
+/**
+ * A version Linux never had is an error; one newer than the facts the simulator follows is
+ * simulated with the newest rules it knows, and says so (`kernel-unmodelled`): a later release
+ * may have changed a rule (linux-mm.md §3.4: DRM BO moves after 6.19), and a scenario must not
+ * look checked against it.
+ */
+function kernelVersionProblem(
+  version: KernelVersion,
+  text: string,
+): Omit<LanguageProblem, 'range'> | undefined {
+  const { major, minor } = version;
+  if (major === 2 ? minor !== 6 : major < 2) {
+    return { code: 'number-out-of-range', message: `drvmap models Linux 2.6 and later, not ${text}` };
+  }
+  if (major > 9) return { code: 'number-out-of-range', message: `Linux ${text} does not exist` };
+  const last = LAST_MINOR[major];
+  if (last !== undefined && minor > last) {
+    return {
+      code: 'number-out-of-range',
+      message: `Linux ${text} does not exist: the ${major}.x series ended with ${major}.${last}`,
+    };
+  }
+  if (major > NEWEST_MODELLED.major || (major === NEWEST_MODELLED.major && minor > NEWEST_MODELLED.minor)) {
+    const newest = `${NEWEST_MODELLED.major}.${NEWEST_MODELLED.minor}`;
+    return {
+      code: 'kernel-unmodelled',
+      message: `drvmap's kernel rules go up to Linux ${newest}; ${text} is simulated as ${newest}, so a change made after it (such as DRM buffer objects refused in multi-VMA moves, linux-mm §3.4) is not shown`,
+    };
+  }
+  return undefined;
 }

@@ -346,9 +346,13 @@ class Parser {
         if (!rangeEnd) this.error(this.peek(), 'expected the end of the range after `..`');
         continue;
       }
-      if (t.kind === 'number' && spec?.args === 'version') {
+      if (
+        spec?.args === 'version' &&
+        (t.kind === 'number' || (t.kind === 'ident' && /^v\d+$/i.test(t.text)))
+      ) {
         // `kernel 5.15` is a version, not a fractional byte count: keep the text, no value. A
         // third part (`6.6.12`, as `uname -r` gives it) is taken too, as the CLI's --kernel does.
+        // `v6.6` (as git tags spell it) is taken whole too, so that the platform reports it once.
         this.advance();
         let text = t.text;
         let end = t.end;

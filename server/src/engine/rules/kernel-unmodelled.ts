@@ -1,0 +1,13 @@
+// `kernel-unmodelled`: a `kernel` version newer than the facts the simulator follows. The
+// scenario still runs, with the newest rules drvmap knows; the note keeps a result from looking
+// checked against a release whose rules may differ (linux-mm.md §3.4 names one change expected
+// after 6.19). Reported while reading the platform settings (server/src/engine/sim/platform.ts).
+import type { Rule } from './rule';
+
+export const kernelUnmodelled: Rule = {
+  code: 'kernel-unmodelled',
+  family: 'kernel',
+  severity: 'info',
+  title:
+    'A kernel version newer than the rules drvmap follows: it is simulated with the newest rules drvmap has.',
+};
