@@ -116,6 +116,8 @@ export interface ImportParams {
   readonly text: string;
   /** The scenario's name (default: `imported from strace`). */
   readonly title?: string;
+  /** strace only: import this process's calls (and the lines without a pid, from before any fork). */
+  readonly pid?: string;
 }
 
 export interface ImportResponse {
@@ -124,4 +126,6 @@ export interface ImportResponse {
   readonly imported: number;
   /** Input lines not imported, 1-based, with why. */
   readonly skipped: readonly { readonly line: number; readonly text: string; readonly reason: string }[];
+  /** strace only: the process ids in the capture (`strace -f`), in order of first appearance. */
+  readonly processes: readonly string[];
 }

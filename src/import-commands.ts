@@ -60,10 +60,26 @@ async function importFile(
     return;
   }
   const name = uri.path.split('/').pop() ?? what;
-  const result = await connection.request(importRequest, { format, text, title: `imported from ${name}` });
+  const title = `imported from ${name}`;
+  let result = await connection.request(importRequest, { format, text, title });
   if (!result) {
     void vscode.window.showWarningMessage('drvmap: the language server is not running.');
     return;
+  }
+  if (result.processes.length > 1) {
+    // `strace -f` traced several processes; one address space holds them all only if they are
+    // threads, so the user says which (the CLI's --pid).
+    const pid = await pickProcess(result.processes, name);
+    if (pid === null) return;
+    if (pid !== undefined) {
+      result = await connection.request(importRequest, {
+        format,
+        text,
+        title: `${title} (process ${pid})`,
+        pid,
+      });
+      if (!result) return;
+    }
   }
   const document = await vscode.workspace.openTextDocument({
     language: LANGUAGE_ID,
@@ -82,6 +98,31 @@ async function importFile(
     ...(result.skipped.length ? ['Show Skipped Lines'] : []),
   );
   if (choice) output.show();
+}
+
+/**
+ * The process to import from a trace of several: its pid, undefined for all of them in one
+ * address space, null when the user dismissed the choice.
+ */
+async function pickProcess(processes: readonly string[], name: string): Promise<string | undefined | null> {
+  const all: vscode.QuickPickItem = {
+    label: 'All processes',
+    description: 'one address space: right only if they are threads',
+  };
+  const items: vscode.QuickPickItem[] = [
+    ...processes.map((pid, i) => ({
+      label: `Process ${pid}`,
+      description: i === 0 ? 'the first in the trace' : undefined,
+      detail: 'its calls, and the lines before the first fork (they have no pid)',
+    })),
+    all,
+  ];
+  const picked = await vscode.window.showQuickPick(items, {
+    title: `${name} traces ${processes.length} processes`,
+    placeHolder: 'Which process to import?',
+  });
+  if (!picked) return null;
+  return picked === all ? undefined : processes[items.indexOf(picked)];
 }
 
 /**

@@ -126,4 +126,16 @@ test('drvmap/import: strace and maps captures become scenarios, skipped lines wi
     text: '7f57e0ac1000-7f57e0ac3000 rw-p 00000000 00:00 0 \n',
   });
   assert.match(maps.scenario, /mmap/);
+  // An `strace -f` capture names its processes, and `pid` imports one of them.
+  const forked =
+    'mmap(NULL, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000001000\n[pid 7] munmap(0x7f0000001000, 4096) = 0\n[pid 8] mmap(NULL, 8192, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000010000\n';
+  const both = await client.request<ImportResponse>('drvmap/import', { format: 'strace', text: forked });
+  assert.deepEqual(both.processes, ['7', '8']);
+  const seven = await client.request<ImportResponse>('drvmap/import', {
+    format: 'strace',
+    text: forked,
+    pid: '7',
+  });
+  assert.equal(seven.imported, 2);
+  assert.match(seven.skipped[0]!.reason, /process 8, not the one chosen \(7\)/);
 });

@@ -8,13 +8,17 @@ import { importProcMaps } from '../engine/import/proc-maps';
 import { importStrace } from '../engine/import/strace';
 import type { CliIo } from './io';
 
-export const IMPORT_HELP = `Usage: drvmap import strace FILE
+export const IMPORT_HELP = `Usage: drvmap import strace [--pid PID] FILE
        drvmap import maps FILE
 
 Turns a capture into a scenario of raw syscalls, printed on stdout:
   strace   output of \`strace -f -e trace=memory\` (mmap, munmap, mremap, mprotect)
   maps     a /proc/PID/maps dump (each mapping becomes an mmap at its address)
 FILE may be - for stdin. Lines that are not imported are listed on stderr with the reason.
+
+Options:
+  --pid PID   strace only: import the calls of process PID (of an \`strace -f\` capture) and the
+              lines without a pid, which come before the first fork
 
 Exit codes: 0 imported (even with skipped lines), 2 bad usage or unreadable input.
 `;
@@ -24,7 +28,25 @@ export function runImport(argv: readonly string[], io: CliIo): number {
     io.write(IMPORT_HELP);
     return 0;
   }
-  const [format, file, ...rest] = argv;
+  const args = [...argv];
+  let pid: string | undefined;
+  const pidAt = args.findIndex((a) => a === '--pid' || a.startsWith('--pid='));
+  if (pidAt >= 0) {
+    const given = args[pidAt] as string;
+    pid = given.startsWith('--pid=') ? given.slice('--pid='.length) : args[pidAt + 1];
+    args.splice(pidAt, given.startsWith('--pid=') ? 1 : 2);
+    if (pid === undefined || !/^\d+$/.test(pid)) {
+      io.error(
+        `drvmap: --pid takes a process id, such as --pid 1234\nRun \`drvmap import --help\` for usage.\n`,
+      );
+      return 2;
+    }
+  }
+  const [format, file, ...rest] = args;
+  if (pid !== undefined && format === 'maps') {
+    io.error('drvmap: --pid is for strace captures; a /proc/PID/maps dump is one process already\n');
+    return 2;
+  }
   if ((format !== 'strace' && format !== 'maps') || file === undefined || rest.length > 0) {
     io.error(
       `drvmap: ${format !== 'strace' && format !== 'maps' ? (format === undefined ? 'import needs a format, strace or maps, and a FILE' : `import takes strace or maps, not \`${format}\``) : rest.length > 0 ? 'import takes one FILE' : 'import needs a FILE'}\nRun \`drvmap import --help\` for usage.\n`,
@@ -39,7 +61,14 @@ export function runImport(argv: readonly string[], io: CliIo): number {
     return 2;
   }
   const title = `imported from ${file === '-' ? (format === 'strace' ? 'strace' : '/proc/PID/maps') : basename(file)}`;
-  const result = format === 'strace' ? importStrace(text, title) : importProcMaps(text, title);
+  const result = format === 'strace' ? importStrace(text, title, { pid }) : importProcMaps(text, title);
+  if (pid !== undefined && !result.processes?.includes(pid)) {
+    const seen = result.processes?.length
+      ? `processes in it: ${result.processes.join(', ')}`
+      : 'it names no process';
+    io.error(`drvmap: process ${pid} is not in ${file} (${seen})\n`);
+    return 2;
+  }
   io.write(result.scenario.endsWith('\n') ? result.scenario : `${result.scenario}\n`);
   const skipped = result.lines.filter((l) => l.status === 'skipped');
   for (const l of skipped) io.error(`${file}:${l.line}: skipped: ${l.reason ?? 'not imported'}: ${l.text}\n`);

@@ -5,9 +5,12 @@ import { importStrace } from '../engine/import/strace';
 import type { ImportParams, ImportResponse } from '../../../protocol/requests';
 
 export function importRequest(params: ImportParams): ImportResponse {
-  const importer = params.format === 'maps' ? importProcMaps : importStrace;
-  const result = params.title ? importer(params.text, params.title) : importer(params.text);
+  const result =
+    params.format === 'maps'
+      ? importProcMaps(params.text, params.title)
+      : importStrace(params.text, params.title, { pid: params.pid });
   return {
+    processes: result.processes ?? [],
     scenario: result.scenario,
     imported: result.lines.filter((l) => l.status === 'imported').length,
     skipped: result.lines

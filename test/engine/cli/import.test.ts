@@ -43,5 +43,22 @@ test('import: usage errors and unreadable files exit 2; --help exits 0', () => {
   assert.match(missing.stderr, /cannot read no-such-file/);
   const help = drvmap(['import', '--help']);
   assert.equal(help.status, 0);
-  assert.match(help.stdout, /drvmap import strace FILE/);
+  assert.match(help.stdout, /drvmap import strace \[--pid PID\] FILE/);
+});
+
+test('import strace --pid: one process; a pid not in the capture, a bad pid or --pid with maps exit 2', () => {
+  const trace =
+    '100 mmap(NULL, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000001000\n' +
+    '101 mmap(NULL, 8192, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000010000\n';
+  const one = drvmap(['import', 'strace', '--pid', '101', '-'], trace);
+  assert.equal(one.status, 0, one.stderr);
+  assert.match(one.stdout, /mmap 8192 r private anon/);
+  assert.doesNotMatch(one.stdout, /mmap 4096/);
+  assert.match(one.stderr, /-:1: skipped: process 100, not the one chosen \(101\)/);
+  assert.equal(drvmap(['import', 'strace', '--pid=100', '-'], trace).status, 0);
+  const absent = drvmap(['import', 'strace', '--pid', '7', '-'], trace);
+  assert.equal(absent.status, 2);
+  assert.match(absent.stderr, /process 7 is not in - \(processes in it: 100, 101\)/);
+  assert.match(drvmap(['import', 'strace', '--pid', 'x', '-'], trace).stderr, /--pid takes a process id/);
+  assert.equal(drvmap(['import', 'maps', '--pid', '1', 'python.maps']).status, 2);
 });

@@ -76,6 +76,28 @@ test('strace forms: pids, timestamps, unfinished/resumed pairs, errors, signals,
   assert.match(result.scenario, /2 processes/);
 });
 
+test('strace --pid: one process of an `strace -f` capture, with the lines from before the first fork', () => {
+  const text = [
+    'mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000001000',
+    '[pid   123] mmap(NULL, 8192, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000010000',
+    '[pid   124] mmap(NULL, 12288, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000020000',
+    '[pid   124] munmap(0x7f0000001000, 4096) = 0',
+  ].join('\n');
+  const all = importStrace(text);
+  assert.deepEqual(all.processes, ['123', '124']);
+  assert.match(all.scenario, /2 processes in the trace \(123, 124\).*import one with --pid/);
+  const child = importStrace(text, 'child', { pid: '124' });
+  checkEveryLineAccounted(text, child);
+  assert.deepEqual(
+    child.lines.map((l) => `${l.status}${l.reason ? `: ${l.reason}` : ''}`),
+    ['imported', 'skipped: process 123, not the one chosen (124)', 'imported', 'imported'],
+  );
+  // The line from before the fork is the child's too: its munmap names that mapping.
+  assert.match(child.scenario, /m1 = mmap 4096 rw private anon/);
+  assert.match(child.scenario, /munmap m1, 4096/);
+  assert.doesNotMatch(child.scenario, /8192|processes in the trace/);
+});
+
 test('/proc/PID/maps: names kept, devices get device backing, special mappings skipped', () => {
   const text =
     readFileSync(join(fixtures, 'python.maps'), 'utf8') +

@@ -18,6 +18,18 @@ export interface ImportedLine {
 export interface ImportResult {
   readonly scenario: string;
   readonly lines: readonly ImportedLine[];
+  /** The process ids the trace's lines carry (`strace -f`), in order of first appearance. */
+  readonly processes?: readonly string[];
+}
+
+export interface StraceImportOptions {
+  /**
+   * Import only this process's calls (`strace -f` traces every child). Lines without a pid are
+   * kept: strace prefixes a pid only once it traces more than one process, so they come from the
+   * first process before its first fork or clone, and that address space is the one every child
+   * starts from (a copy for a process, the same one for a thread).
+   */
+  readonly pid?: string;
 }
 
 interface Call {
@@ -33,8 +45,13 @@ const PREFIX = /^(?:\[pid\s+(\d+)\]\s+|(\d+)\s+)?(?:(\d{2}:\d{2}:\d{2}(?:\.\d+)?
 const MODELLED = new Set(['mmap', 'mmap2', 'munmap', 'mremap', 'mprotect']);
 const UNFINISHED = '<unfinished ...>';
 
-export function importStrace(text: string, title = 'imported from strace'): ImportResult {
+export function importStrace(
+  text: string,
+  title = 'imported from strace',
+  options: StraceImportOptions = {},
+): ImportResult {
   const lines: ImportedLine[] = [];
+  const processes = new Set<string>();
   const calls: Call[] = [];
   const unfinished = new Map<string, { head: string; line: number; text: string }>();
   const rawLines = text.split(/\r?\n/);
@@ -44,6 +61,14 @@ export function importStrace(text: string, title = 'imported from strace'): Impo
     const prefix = PREFIX.exec(raw);
     const pid = prefix?.[1] ?? prefix?.[2];
     const body = raw.slice(prefix?.[0].length ?? 0);
+    if (pid !== undefined) processes.add(pid);
+    if (options.pid !== undefined && pid !== undefined && pid !== options.pid)
+      return void lines.push({
+        line: lineNo,
+        text: raw,
+        status: 'skipped',
+        reason: `process ${pid}, not the one chosen (${options.pid})`,
+      });
     if (/^---\s/.test(body))
       return void lines.push({
         line: lineNo,
@@ -107,7 +132,7 @@ export function importStrace(text: string, title = 'imported from strace'): Impo
     const entry = lines.find((l) => l.line === pending.line);
     if (entry) Object.assign(entry, { reason: 'unfinished and never resumed' });
   }
-  return { scenario: render(calls, title), lines };
+  return { scenario: render(calls, title), lines, processes: [...processes] };
 }
 
 // `strace -X raw` prints flags as numbers (`0x22`), `-X verbose` as a number and a comment
@@ -224,7 +249,7 @@ function render(calls: readonly Call[], title: string): string {
   const pids = new Set(calls.map((c) => c.pid).filter((p) => p !== undefined));
   if (pids.size > 1)
     out.push(
-      `  # ${pids.size} processes in the trace (${[...pids].join(', ')}); they share one address space here only if they are threads`,
+      `  # ${pids.size} processes in the trace (${[...pids].join(', ')}); they share one address space here only if they are threads (import one with --pid)`,
     );
   const fileNames = new Set<string>();
   const uniqueFileName = (base: string): string => {
