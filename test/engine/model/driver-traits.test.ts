@@ -151,7 +151,7 @@ test('reserve-high reserves everything above 4 GiB: maps land low top-down; the 
 test('`caches-pointer no` with `backing anon` cannot hold and says so; `caches-pointer any` with it is for explore', () => {
   const no = driverOf('    preset lavapipe\n    caches-pointer no');
   assert.deepEqual(no.problems, [
-    'unknown-word: a driver with `backing anon` has no GPU: its accesses always go through its CPU pointer, so `caches-pointer no` cannot hold',
+    'conflicting-traits: a driver with `backing anon` has no GPU: its accesses always go through its CPU pointer, so `caches-pointer no` cannot hold',
   ]);
   assert.deepEqual(driverOf('    backing anon\n    caches-pointer any').problems, []);
 });

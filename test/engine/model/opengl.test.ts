@@ -165,9 +165,13 @@ ${backing}  }
   const a = analyse(text('    backing anon\n'));
   assert.deepEqual(
     a.diagnostics.map((d) => d.code),
-    ['unknown-word'],
+    ['conflicting-traits'],
   );
   assert.match(a.diagnostics[0]!.message, /`gl-client-pointer` cannot hold/);
+  assert.equal(
+    a.diagnostics[0]!.related?.[0]?.range.start,
+    text('    backing anon\n').indexOf('backing anon'),
+  );
   // The same driver on a memfd: the extension holds, and nothing is said.
   assert.deepEqual(codes(text('    backing shmem\n')), []);
 });

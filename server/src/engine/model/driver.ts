@@ -343,12 +343,18 @@ export function readDriver(node: DriverNode, problems: LanguageProblem[]): Drive
   // A software driver's memory (backing anon) has no GPU: every access goes through its CPU
   // pointer, whatever the line says (exploration leaves this combination out as impossible).
   const cachesLine = sources.get('caches-pointer');
+  // Where the anonymous backing comes from: the `backing` line, or the preset that implies it.
+  const anonSource = sources.get('backing') ?? sources.get('preset');
+  const anonRelated = anonSource
+    ? [{ range: anonSource, message: 'the driver keeps its memory in private anonymous pages here' }]
+    : undefined;
   if (traits.backing === 'anon' && !traits.cachesPointer && cachesLine?.words[0]?.name === 'no') {
     problems.push({
-      code: 'unknown-word',
+      code: 'conflicting-traits',
       range: cachesLine.words[0] ?? cachesLine,
       message:
         'a driver with `backing anon` has no GPU: its accesses always go through its CPU pointer, so `caches-pointer no` cannot hold',
+      related: anonRelated,
     });
   }
   // GL_MESA_map_buffer_client_pointer has the driver map the buffer's pages again inside the
@@ -363,7 +369,8 @@ export function readDriver(node: DriverNode, problems: LanguageProblem[]): Drive
     (backingWord === undefined && presetWord !== undefined && PRESETS[presetWord]?.backing === 'anon');
   if (traits.backing === 'anon' && clientPointerLine && anonWritten) {
     problems.push({
-      code: 'unknown-word',
+      code: 'conflicting-traits',
+      related: anonRelated,
       range: clientPointerLine,
       message:
         'a driver with `backing anon` keeps buffers in private anonymous memory, which cannot be mapped a second time inside a client pointer range (mremap only moves pages): `gl-client-pointer` cannot hold, and Wine takes its other routes',

@@ -6,6 +6,7 @@ import { unknownName } from './unknown-name';
 import { unknownWord } from './unknown-word';
 import { duplicateName } from './duplicate-name';
 import { duplicateSetting } from './duplicate-setting';
+import { conflictingTraits } from './conflicting-traits';
 import { usedBeforeDefined } from './used-before-defined';
 import { wrongKind } from './wrong-kind';
 import { numberOutOfRange } from './number-out-of-range';
@@ -45,6 +46,7 @@ export const RULES: readonly Rule[] = [
   unknownWord,
   duplicateName,
   duplicateSetting,
+  conflictingTraits,
   usedBeforeDefined,
   wrongKind,
   numberOutOfRange,
