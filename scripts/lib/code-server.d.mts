@@ -10,7 +10,6 @@ export const vscodeDir: string;
 export const entryJs: string;
 export const NATIVE_MODULES: string[];
 export const BASE_SETTINGS: Record<string, unknown>;
-export const EXTENSION_ENTRIES: string[];
 
 export function isCodeServerReady(): boolean;
 export function setupCodeServer(options?: {

@@ -296,25 +296,16 @@ export const BASE_SETTINGS = {
 };
 
 /**
- * The files of the repo that make up the installed extension: what the .vsix holds (.vscodeignore),
- * linked whole. `native` has the harness "Run on This Kernel" compiles; `docs` has rules.md, which
- * "Open Rule Documentation" opens (the .vsix ships only that file of it).
- */
-export const EXTENSION_ENTRIES = [
-  'package.json',
-  'out',
-  'syntaxes',
-  'language-configuration.json',
-  'media',
-  'native',
-  'docs',
-  'README.md',
-  'LICENSE',
-];
-
-/**
- * Makes extensionsDir/drvmap.drvmap-<version>/ a folder of symlinks to the repo's extension
- * files, so a rebuild (`npm run watch`) is picked up by reloading the window.
+ * Makes extensionsDir/drvmap.drvmap-<version> a symlink to the repo, so a rebuild
+ * (`npm run watch`) is picked up by reloading the window.
+ *
+ * The whole folder is one link, not a folder of links to the repo's entries: the extension host
+ * finds which extension a `require('vscode')` comes from by the requiring file's path under the
+ * extension's *realpath* (extHostExtensionService `_realPathExtensionUri`), and Node loads
+ * out/extension.js by its realpath in the repo. With a folder of links the two never matched, so
+ * every API call was attributed to no extension: notifications said "Null Extension
+ * Description". Linked whole, the extension's realpath is the repo and out/extension.js lies in
+ * it; the repo also has `native/` (Run on This Kernel) and `docs/` (Open Rule Documentation).
  */
 export function linkExtensionInto(extensionsDir) {
   const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
@@ -326,13 +317,7 @@ export function linkExtensionInto(extensionsDir) {
       rmSync(join(extensionsDir, name), { recursive: true, force: true });
     }
   }
-  mkdirSync(folder, { recursive: true });
-  for (const entry of EXTENSION_ENTRIES) {
-    const target = join(repoRoot, entry);
-    const link = join(folder, entry);
-    if (existsSync(target)) ensureLink(link, target);
-    else rmSync(link, { force: true, recursive: true });
-  }
+  ensureLink(folder, repoRoot);
   // VS Code keeps a list of installed extensions; without one it scans the folder. Remove a
   // stale list so the scan always sees the linked folder.
   rmSync(join(extensionsDir, 'extensions.json'), { force: true });

@@ -13,6 +13,16 @@ test('a .drvmap file opens with the drvmap language mode', { timeout: 300_000 },
     await h.waitForLanguageMode('drvmap');
     assert.equal(await h.languageMode(), 'drvmap');
     await h.screenshot('drvmap-open');
+
+    // A notification names the extension as its source. The extension host attributes an API
+    // call by the caller's file under the extension's realpath; a linked install that breaks
+    // this says "Null Extension Description" (scripts/lib/code-server.mjs, linkExtensionInto).
+    await h.runCommand('drvmap: Check All Scenarios in the Workspace');
+    const toast = h.page.locator('.notification-toast', { hasText: 'scenario' }).first();
+    await toast.waitFor({ state: 'visible' });
+    const source = await toast.locator('.notification-list-item-source').textContent();
+    assert.match(source ?? '', /drvmap — driver mapping scenarios/);
+    await h.screenshot('notification-source');
   });
 });
 
