@@ -25,17 +25,23 @@ export class Explorer implements vscode.Disposable {
   ) {
     panel.onReplay = (index) => void this.replay(index);
     this.disposables.push(
-      vscode.commands.registerCommand(EXPLORE_COMMAND, (uri?: unknown, scenarioIndex?: unknown) =>
-        this.explore(
-          typeof uri === 'string' ? uri : undefined,
-          typeof scenarioIndex === 'number' ? scenarioIndex : undefined,
-        ),
+      vscode.commands.registerCommand(
+        EXPLORE_COMMAND,
+        (uri?: unknown, scenarioIndex?: unknown, lensLine?: unknown) =>
+          this.explore(
+            typeof uri === 'string' ? uri : undefined,
+            typeof scenarioIndex === 'number' ? scenarioIndex : undefined,
+            typeof lensLine === 'number' ? lensLine : undefined,
+          ),
       ),
     );
   }
 
-  /** Explores the scenario `scenarioIndex` of `uri`, or the one at the cursor. */
-  async explore(uri?: string, scenarioIndex?: number): Promise<void> {
+  /**
+   * Explores the scenario `scenarioIndex` of `uri`, or the one at the cursor. `lensLine` is the
+   * line of the code lens that asked (0-based).
+   */
+  async explore(uri?: string, scenarioIndex?: number, lensLine?: number): Promise<void> {
     const editor = vscode.window.activeTextEditor;
     const target = uri ?? (isDrvmapEditor(editor) ? editor.document.uri.toString() : undefined);
     if (!target) {
@@ -80,6 +86,16 @@ export class Explorer implements vscode.Disposable {
     }
     this.tracker.setReplay(undefined);
     this.panel.showExplore(response.result);
+    // From a lens of another scenario than the map shows: the cursor goes to the lens's line, as
+    // a click on that line would put it, so the map shows the explored scenario with its matrix.
+    const shown = this.tracker.latest.state;
+    if (
+      lensLine !== undefined &&
+      (shown?.uri !== target || shown.scenarioIndex !== response.result.scenarioIndex)
+    ) {
+      const position = new vscode.Position(lensLine, 0);
+      await this.tracker.moveSelection(new vscode.Selection(position, position));
+    }
   }
 
   /** Replays behaviour `index` of the matrix (null: back to the scenario as written). */

@@ -46,7 +46,7 @@ test('a code lens on the strategy line of each scenario with an open driver, cou
   const resolved = await client.request<CodeLens>('codeLens/resolve', lens);
   assert.match(resolved.command?.title ?? '', /^safe for \d+ \/ \d+ driver behaviours — explore$/);
   assert.equal(resolved.command?.command, 'drvmap.explore');
-  assert.deepEqual(resolved.command?.arguments, [URI, 1]);
+  assert.deepEqual(resolved.command?.arguments, [URI, 1, 5], 'the document, the scenario and the lens line');
   // Cached per version: a second resolve answers the same.
   const again = await client.request<CodeLens>('codeLens/resolve', lens);
   assert.equal(again.command?.title, resolved.command?.title);

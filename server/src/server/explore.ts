@@ -78,7 +78,9 @@ export class ExploreLenses {
     const analysed = data ? this.store.analysed(data.uri) : undefined;
     if (!data || !analysed) return { ...lens, command: { title: 'explore', command: '' } };
     const summary = this.summary(data.uri, analysed, data.scenarioIndex);
-    const args = [data.uri, data.scenarioIndex];
+    // The lens's line goes too: the client puts the cursor there when the map shows another
+    // scenario, so the map and the matrix are of the same scenario at once.
+    const args = [data.uri, data.scenarioIndex, lens.range.start.line];
     if (summary === null) return { ...lens, command: { title: 'explore (nothing to explore)', command: '' } };
     if (summary === 'over-budget')
       return {

@@ -155,5 +155,37 @@ export function run(): Promise<void> {
       );
       assert.equal(after, checked);
     },
+
+    "exploring from another scenario's lens puts the cursor on that lens's line": async () => {
+      const [file] = await vscode.workspace.findFiles('**/explore.drvmap', undefined, 1);
+      assert.ok(file, 'explore.drvmap is not in the workspace');
+      const doc = await vscode.workspace.openTextDocument(file);
+      const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One });
+      // The cursor in the first scenario; the lens of the second sits on its strategy line.
+      const first = doc.getText().indexOf('strategy remap-dontunmap');
+      editor.selection = new vscode.Selection(doc.positionAt(first), doc.positionAt(first));
+      const lensLine = doc.positionAt(doc.getText().indexOf('strategy hook-mmap')).line;
+      const lenses = await waitUntil(
+        async () => {
+          const found = await vscode.commands.executeCommand<vscode.CodeLens[]>(
+            'vscode.executeCodeLensProvider',
+            file,
+            10,
+          );
+          return found.find(
+            (l) => l.range.start.line === lensLine && l.command?.command === 'drvmap.explore',
+          );
+        },
+        60_000,
+        'the lens of the second scenario',
+      );
+      await vscode.commands.executeCommand('drvmap.explore', ...(lenses.command?.arguments ?? []));
+      const line = await waitUntil(
+        () => (vscode.window.activeTextEditor?.selection.active.line === lensLine ? lensLine : undefined),
+        30_000,
+        'the cursor on the lens line',
+      );
+      assert.equal(line, lensLine);
+    },
   });
 }
