@@ -63,6 +63,41 @@ scenario "messy" {
     assert.equal(format(text), 'scenario "s" {\r\n  a = mmap   4KiB @ rw\r\n}\r\n');
   });
 
+  test('a document whose braces do not pair up is left as written', () => {
+    for (const text of [
+      // The `{` is inside the unterminated name.
+      'scenario "unterminated {\n  a = mmap 4KiB rw private anon\n    b = mmap 4KiB rw private anon\n}\n',
+      // A driver block missing its `}`: the scenario's closes it.
+      'scenario "s" {\n  driver g {\n    maps at-map\n  a = mmap 4KiB rw private anon\n}\nscenario "t" {\n    b = mmap 4KiB rw private anon\n}\n',
+      // A stray `}`.
+      'scenario "s" {\n  a = mmap 4KiB rw private anon\n}\n}\n    # indented\nscenario "t" {\n}\n',
+    ]) {
+      assert.ok(
+        analyseDocument(text).diagnostics.some((d) => d.code === 'syntax-error'),
+        text,
+      );
+      assert.deepEqual(formatDocument(analyseDocument(text)), [], text);
+    }
+    // The same lines with their braces paired are formatted.
+    assert.equal(
+      format('scenario "s" {\n  driver g {\n    maps at-map\n}\n      a = mmap 4KiB rw private anon\n}\n'),
+      'scenario "s" {\n  driver g {\n    maps at-map\n  }\n  a = mmap 4KiB rw private anon\n}\n',
+    );
+  });
+
+  test('a range ending at the start of a line (a whole line selected) does not format that line', () => {
+    const text =
+      'scenario "r" {\n   a = mmap   4KiB rw private anon\n      b = mmap 4KiB   rw private anon\n c = mmap 4KiB rw  private anon\n}\n';
+    const a = analyseDocument(text);
+    const lineStart = (n: number) => a.lines.lineStart(n);
+    const lines = (start: number, end: number) =>
+      formatDocument(a, {}, { start, end }).map((e) => a.lines.position(e.range.start).line);
+    assert.deepEqual(lines(lineStart(1), lineStart(2)), [1]);
+    assert.deepEqual(lines(lineStart(1), lineStart(3)), [1, 2]);
+    // A cursor (an empty range) at the start of a line formats that line.
+    assert.deepEqual(lines(lineStart(2), lineStart(2)), [2]);
+  });
+
   test('range formatting touches only the lines in the range', () => {
     const text = 'scenario "s" {\n    kernel   6.6\n    a = mmap  4KiB rw private anon\n}\n';
     const a = analyseDocument(text);

@@ -2,7 +2,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyseDocument } from '../../../server/src/engine/analysis';
-import { foldingRegions } from '../../../server/src/engine/features/folding';
+import { foldingRegions, REGION_END, REGION_START } from '../../../server/src/engine/features/folding';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { inlayHints } from '../../../server/src/engine/features/inlay-hints';
 import { selectionRanges } from '../../../server/src/engine/features/selection-ranges';
 import { documentSymbols, workspaceSymbols } from '../../../server/src/engine/features/symbols';
@@ -58,6 +60,23 @@ describe('folding', () => {
       { startLine: 2, endLine: 6, kind: 'region' },
       { startLine: 3, endLine: 4, kind: 'region' },
     ]);
+  });
+});
+
+describe('region markers', () => {
+  test("`# region` / `# endregion` pairs fold, nested; unpaired markers fold nothing; the patterns are the manifest's", () => {
+    const text =
+      'scenario "f" {\n  # region setup\n  kernel 6.6\n  // region inner\n  a = mmap 4KiB rw private anon\n  // endregion\n  # endregion\n  write a, 1\n  # endregion without a start\n}\n# region never ended\n';
+    const regions = foldingRegions(analyseDocument(text)).filter((r) => r.startLine > 0 && r.kind === 'region');
+    assert.deepEqual(regions, [
+      { startLine: 1, endLine: 6, kind: 'region' },
+      { startLine: 3, endLine: 5, kind: 'region' },
+    ]);
+    const markers = JSON.parse(
+      readFileSync(join(__dirname, '../../../../language-configuration.json'), 'utf8'),
+    ).folding.markers as { start: string; end: string };
+    assert.equal(REGION_START.source, new RegExp(markers.start).source);
+    assert.equal(REGION_END.source, new RegExp(markers.end).source);
   });
 });
 

@@ -1,4 +1,7 @@
-// Folding: scenario bodies, driver blocks, and runs of comment lines.
+// Folding: scenario bodies, driver blocks, runs of comment lines, and `# region` / `# endregion`
+// marker pairs. VS Code reads the markers of language-configuration.json only for its own
+// indentation folding, which it does not run when a language server provides folding ranges: the
+// server must give them (the same patterns).
 import type { DocumentAnalysis } from '../analysis';
 
 export interface FoldingRegion {
@@ -39,5 +42,20 @@ export function foldingRegions(analysis: DocumentAnalysis): FoldingRegion[] {
     }
   }
   if (runEnd > runStart) out.push({ startLine: runStart, endLine: runEnd, kind: 'comment' });
+  // Region markers nest; an end without a start, or a start never ended, folds nothing.
+  const open: number[] = [];
+  for (const comment of analysis.file.comments) {
+    const line = lines.position(comment.start).line;
+    const lineText = text.slice(lines.lineStart(line), comment.end);
+    if (REGION_START.test(lineText)) open.push(line);
+    else if (REGION_END.test(lineText)) {
+      const startLine = open.pop();
+      if (startLine !== undefined && line > startLine) out.push({ startLine, endLine: line, kind: 'region' });
+    }
+  }
   return out.sort((a, b) => a.startLine - b.startLine);
 }
+
+/** language-configuration.json's `folding.markers`. */
+export const REGION_START = /^\s*(?:#|\/\/)\s*region\b/;
+export const REGION_END = /^\s*(?:#|\/\/)\s*endregion\b/;

@@ -2,7 +2,10 @@
 // before `,` or inside `( )`, comments kept. It works on tokens, never on characters, so the
 // token stream — and with it the meaning — cannot change: the only spaces removed are next to
 // punctuation that cannot glue onto its neighbour. Lines with a token the lexer did not
-// understand are only re-indented. Idempotent.
+// understand are only re-indented. Idempotent. A document whose braces do not pair up is left as
+// it is: its indentation would follow a block structure the author has not finished writing
+// (a `{` inside an unterminated name, a block missing its `}`), as prettier refuses a file that
+// does not parse.
 import type { DocumentAnalysis } from '../analysis';
 import type { Expression, Statement } from '../syntax/ast';
 import { tokenize } from '../syntax/lexer';
@@ -21,6 +24,8 @@ export function formatDocument(
   range?: TextRange,
 ): TextEdit[] {
   const { text, lines } = analysis;
+  const tokens = tokenize(text);
+  if (!bracesPairUp(tokens)) return [];
   const unary = unaryMinusOffsets(analysis);
   const unit = ' '.repeat(options.indentSize ?? 2);
   const edits: TextEdit[] = [];
@@ -49,13 +54,13 @@ export function formatDocument(
       }
     }
     const original = text.slice(lineStart, lineEnd);
-    if (formatted !== original && (!range || (lineEnd >= range.start && lineStart <= range.end))) {
+    if (formatted !== original && (!range || inRange(range, lineStart, lineEnd))) {
       edits.push({ range: { start: lineStart, end: lineEnd }, newText: formatted });
     }
     lineTokens = [];
   };
   let line = 0;
-  for (const token of tokenize(text)) {
+  for (const token of tokens) {
     if (token.kind === 'newline') {
       flush(line);
       line++;
@@ -66,6 +71,37 @@ export function formatDocument(
   }
   flush(line);
   return edits;
+}
+
+/**
+ * Whether the line [lineStart, lineEnd] is in the range to format. A selection that ends at the
+ * start of a line (a whole line selected by its number, or with Shift+Down) holds nothing of that
+ * line; an empty range (a cursor) formats its own line.
+ */
+function inRange(range: TextRange, lineStart: number, lineEnd: number): boolean {
+  if (lineEnd < range.start) return false;
+  return range.end > range.start ? lineStart < range.end : lineStart <= range.end;
+}
+
+/**
+ * Every `{` closed by a `}` before the next `scenario` line and the end, no `}` without its `{`,
+ * and no brace inside a token the lexer could not read (an unterminated name swallows its `{`).
+ */
+function bracesPairUp(tokens: readonly Token[]): boolean {
+  let depth = 0;
+  let lineStart = true;
+  for (const t of tokens) {
+    if (t.kind === 'newline') {
+      lineStart = true;
+      continue;
+    }
+    if (lineStart && t.kind === 'ident' && t.text === 'scenario' && depth !== 0) return false;
+    lineStart = false;
+    if (t.kind === 'lbrace') depth++;
+    else if (t.kind === 'rbrace' && --depth < 0) return false;
+    else if (t.kind === 'invalid' && /[{}]/.test(t.text)) return false;
+  }
+  return depth === 0;
 }
 
 function lineEndOffset(text: string, lineStart: number): number {
