@@ -223,7 +223,7 @@ function applyDiagnosticExpectations(
       const m = out[index]!;
       // Already marked when an expected failure explained it (intended-failures.ts).
       const message = m.message.startsWith('(expected) ') ? m.message : `(expected) ${m.message}`;
-      out[index] = { ...m, severity: 'info', message };
+      out[index] = { ...m, severity: 'info', message, intended: true };
     }
   }
   return out;

@@ -31,4 +31,9 @@ export interface EngineDiagnostic {
   readonly related: readonly RelatedInformation[];
   readonly fix?: FixData;
   readonly tags?: readonly ('unnecessary' | 'deprecated')[];
+  /**
+   * The scenario says this finding is intended (`expect diagnostic CODE`, or an expectation of
+   * the failure it explains): shown as information, "(expected) …", and offered no fix.
+   */
+  readonly intended?: true;
 }

@@ -179,7 +179,7 @@ export function run(): Promise<void> {
         60_000,
         'the lens of the second scenario',
       );
-      await vscode.commands.executeCommand('drvmap.explore', ...(lenses.command?.arguments ?? []));
+      await vscode.commands.executeCommand('drvmap.explore', ...(lenses?.command?.arguments ?? []));
       const line = await waitUntil(
         () => (vscode.window.activeTextEditor?.selection.active.line === lensLine ? lensLine : undefined),
         30_000,

@@ -95,6 +95,54 @@ describe('code actions', () => {
     assertFixes(text, actions[0]!);
   });
 
+  test('DONTUNMAP without MAYMOVE and with a new size: one preferred fix for both, and it works', () => {
+    const text =
+      'scenario "both" {\n  kernel 6.6\n  a = mmap 8KiB rw private anon\n  b = mremap a, 8KiB, 16KiB, dontunmap\n}\n';
+    const { actions } = actionsFor(text, 'kernel-refused');
+    assert.deepEqual(
+      actions.map((a) => `${a.preferred ? '*' : ''}${a.title}`),
+      ['*Add the `maymove` flag and keep the old size (DONTUNMAP needs MREMAP_MAYMOVE and cannot resize)'],
+    );
+    assert.match(assertFixes(text, actions[0]!), /b = mremap a, 8KiB, 8KiB, dontunmap \| maymove\n/);
+  });
+
+  test('page alignment fixes edit the operand the refusal names, and none is offered for an aligned one', () => {
+    const cases: [string, RegExp][] = [
+      [
+        'scenario "new address" {\n  a = mmap 8KiB rw private anon at 0x1000_0000 fixed\n  b = mremap 0x1000_0000, 8KiB, 8KiB, maymove | fixed, 0x2000_0010\n}\n',
+        /maymove \| fixed, 0x2000_0000\n/,
+      ],
+      [
+        'scenario "offset" {\n  f = open memfd "x" 64KiB\n  a = mmap 4KiB rw shared fd f offset 0x10 at 0x1000_0000\n}\n',
+        /offset 0x0 at 0x1000_0000/,
+      ],
+    ];
+    for (const [text, fixed] of cases) {
+      const { actions } = actionsFor(text, 'kernel-refused');
+      const down = actions.find((a) => a.title.startsWith('Align down'));
+      assert.ok(down, actions.map((a) => a.title).join('\n'));
+      assert.match(assertFixes(text, down), fixed);
+    }
+    // UFFDIO_REGISTER's unaligned length: the reason names the (aligned) address, which no
+    // alignment can fix; nothing is offered rather than a fix that changes nothing.
+    const uffd =
+      'scenario "uffd length" {\n  a = mmap 8KiB rw private anon at 0x1000_0000 fixed\n  uffd 0x1000_0000, 100 zero\n}\n';
+    assert.deepEqual(actionsFor(uffd, 'kernel-refused').actions, []);
+  });
+
+  test('no fix for a finding the scenario says is intended (`expect diagnostic`)', () => {
+    const text =
+      'scenario "intended" {\n  kernel 6.6\n  a = mmap 8KiB rw private anon\n  b = mremap a, 8KiB, 8KiB, dontunmap\n  expect diagnostic kernel-refused\n}\n';
+    const analysis = analyseDocument(text);
+    const intended = analysis.diagnostics.find((d) => d.code === 'kernel-refused');
+    assert.equal(intended?.severity, 'info');
+    assert.equal(intended?.intended, true);
+    assert.deepEqual(codeActions(analysis, intended.range), []);
+    // Without the expectation the same step has its fix.
+    const plain = text.replace('  expect diagnostic kernel-refused\n', '');
+    assert.equal(actionsFor(plain, 'kernel-refused').actions.length, 1);
+  });
+
   test('nothing outside the requested range', () => {
     const analysis = analyseDocument(NO_STRATEGY);
     assert.deepEqual(codeActions(analysis, { start: 0, end: 5 }), []);

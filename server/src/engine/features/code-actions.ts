@@ -1,7 +1,8 @@
-// Quick fixes. A diagnostic's own fix (EngineDiagnostic.fix) becomes edits as it is. The fixes
-// found here — switch to a placed mapping, align a placed address, widen the window, take a
-// suggested spelling — are only offered when they work: each candidate is applied to a copy of
-// its scenario and re-simulated, and kept only if the diagnostic is gone.
+// Quick fixes. Every fix is only offered when it works: a diagnostic's own fix
+// (EngineDiagnostic.fix) and the fixes found here — switch to a placed mapping, align a placed
+// address, widen the window, take a suggested spelling — are applied to a copy of their scenario
+// and re-simulated, and kept only if the diagnostic is gone. A finding the scenario says is
+// intended (`expect diagnostic`) gets none: removing it would fail the scenario's own test.
 import {
   analyseDocument,
   type AnalysisOptions,
@@ -35,7 +36,7 @@ export function codeActions(
   for (const scenario of analysis.scenarios) {
     if (!overlaps(scenario.node, range)) continue;
     for (const diagnostic of scenario.diagnostics) {
-      if (!overlaps(diagnostic.range, range)) continue;
+      if (!overlaps(diagnostic.range, range) || diagnostic.intended) continue;
       out.push(...fixesFor(analysis, scenario, diagnostic, options));
     }
   }
@@ -55,10 +56,12 @@ export function fixesFor(
   diagnostic: EngineDiagnostic,
   options: AnalysisOptions = {},
 ): CodeAction[] {
-  const out = ownFixes(diagnostic);
+  const out: CodeAction[] = [];
   // `strict`: kept only if it brings no new warning or error either (a strategy that the driver
   // cannot carry trades one problem for others).
   const candidates: { title: string; edits: TextEdit[]; preferred?: boolean; strict?: boolean }[] = [];
+  for (const own of ownFixes(diagnostic))
+    candidates.push({ title: own.title, edits: [...own.edits], preferred: own.preferred });
   switch (diagnostic.code) {
     case 'pointer-outside-window':
       if (scenario.run.simulation.platform.strategy !== 'placed')

@@ -4,7 +4,7 @@
 // (intended-failures.ts).
 import { MREMAP_DONTUNMAP, MREMAP_MAYMOVE } from '../kernel/types';
 import { alignDown, alignUp, formatHex } from '../numbers';
-import type { StepNode } from '../syntax/ast';
+import type { Argument, StepNode } from '../syntax/ast';
 import type { FixData } from '../diagnostics';
 import type { ScenarioRun } from '../sim/run';
 import type { Rule } from './rule';
@@ -41,7 +41,11 @@ export const kernelRefused: Rule = {
   },
 };
 
-/** The fixes that are clear from the step alone. */
+/**
+ * The fixes that are clear from the step alone. Each is checked by applying it before it is
+ * offered (features/code-actions.ts), so a fix here only has to name the operand the reason is
+ * about; it need not prove it removes the refusal.
+ */
 function quickFix(node: StepNode, errno: string, reason: string, run: ScenarioRun): FixData | undefined {
   if (errno !== 'EINVAL') return undefined;
   const words = new Set(node.words.map((w) => w.name));
@@ -50,57 +54,76 @@ function quickFix(node: StepNode, errno: string, reason: string, run: ScenarioRu
       (f, w) => f | (w === 'maymove' ? MREMAP_MAYMOVE : w === 'dontunmap' ? MREMAP_DONTUNMAP : 0),
       0,
     );
-    if ((words.has('dontunmap') || words.has('fixed')) && !(flags & MREMAP_MAYMOVE)) {
-      const last = node.words[node.words.length - 1];
-      if (last)
+    const oldSize = node.args[1];
+    const newSize = node.args[2];
+    const resizes =
+      words.has('dontunmap') &&
+      oldSize !== undefined &&
+      newSize !== undefined &&
+      !sameOperand(run, oldSize, newSize);
+    const last = node.words[node.words.length - 1];
+    if ((words.has('dontunmap') || words.has('fixed')) && !(flags & MREMAP_MAYMOVE) && last) {
+      // DONTUNMAP needs both MAYMOVE and equal sizes (check_mremap_params): one fix for both, so
+      // that applying it removes the refusal.
+      if (resizes && newSize.end <= last.start)
         return {
           kind: 'replace',
-          title: 'Add the `maymove` flag (DONTUNMAP and FIXED need MREMAP_MAYMOVE)',
-          range: { start: last.end, end: last.end },
-          text: ' | maymove',
+          title:
+            'Add the `maymove` flag and keep the old size (DONTUNMAP needs MREMAP_MAYMOVE and cannot resize)',
+          range: { start: newSize.start, end: last.end },
+          text: `${textOf(run, oldSize)}${run.sourceText.slice(newSize.end, last.end)} | maymove`,
           preferred: true,
         };
-    }
-    if (words.has('dontunmap') && /old_size|new_size|size/.test(reason)) {
-      const oldSize = node.args[1];
-      const newSize = node.args[2];
-      if (oldSize && newSize) {
-        return {
-          kind: 'replace',
-          title: 'Use the old size as the new size (DONTUNMAP cannot resize)',
-          range: newSize,
-          text: run.simulation.records.length ? textOf(run, oldSize) : '',
-          preferred: true,
-        };
-      }
-    }
-  }
-  if (/align/i.test(reason)) {
-    const target =
-      node.verb.name === 'mmap' || node.verb.name === 'reserve'
-        ? node.options.find((o) => o.keyword.name === 'at')?.value
-        : node.args[0];
-    const value = target && target.kind === 'number' ? target.value : undefined;
-    if (target && value !== undefined) {
-      const page = run.simulation.pageSize;
       return {
-        kind: 'choices',
-        fixes: [
-          {
-            title: `Align down to ${formatHex(alignDown(value, page))}`,
-            range: target,
-            text: formatHex(alignDown(value, page)),
-          },
-          {
-            title: `Align up to ${formatHex(alignUp(value, page))}`,
-            range: target,
-            text: formatHex(alignUp(value, page)),
-          },
-        ],
+        kind: 'replace',
+        title: 'Add the `maymove` flag (DONTUNMAP and FIXED need MREMAP_MAYMOVE)',
+        range: { start: last.end, end: last.end },
+        text: ' | maymove',
+        preferred: true,
+      };
+    }
+    if (resizes && /old_size|new_size|size/.test(reason)) {
+      return {
+        kind: 'replace',
+        title: 'Use the old size as the new size (DONTUNMAP cannot resize)',
+        range: newSize,
+        text: textOf(run, oldSize),
+        preferred: true,
       };
     }
   }
-  return undefined;
+  return alignFix(node, reason, run);
+}
+
+/**
+ * The page alignment fixes of "… 0x2000_0010 is not page aligned": for the literal operand whose
+ * value the reason names (the new address, the offset, the `at` address), not whichever comes
+ * first. No fix when no literal has that value, or when it is aligned already.
+ */
+function alignFix(node: StepNode, reason: string, run: ScenarioRun): FixData | undefined {
+  const named = /(0x[0-9a-f_]+) is not page aligned/i.exec(reason)?.[1];
+  if (named === undefined) return undefined;
+  const value = BigInt(named.replace(/_/g, ''));
+  const operands = [...node.args, ...node.options.map((o) => o.value)];
+  const target = operands.find((e) => e !== undefined && e.kind === 'number' && e.value === value);
+  const page = run.simulation.pageSize;
+  const down = alignDown(value, page);
+  if (target === undefined || down === value) return undefined;
+  const up = alignUp(value, page);
+  return {
+    kind: 'choices',
+    fixes: [
+      { title: `Align down to ${formatHex(down)}`, range: target, text: formatHex(down) },
+      { title: `Align up to ${formatHex(up)}`, range: target, text: formatHex(up) },
+    ],
+  };
+}
+
+/** Whether two operands are the same number (or, when not literals, the same text). */
+function sameOperand(run: ScenarioRun, a: Argument, b: Argument): boolean {
+  if (a.kind === 'number' && b.kind === 'number' && a.value !== undefined && b.value !== undefined)
+    return a.value === b.value;
+  return textOf(run, a) === textOf(run, b);
 }
 
 function textOf(run: ScenarioRun, range: { start: number; end: number }): string {
