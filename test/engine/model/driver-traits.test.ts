@@ -168,3 +168,35 @@ test('`vkMapMemory2 m at X` without `placed`: the address would be ignored, and 
   );
   assert.deepEqual(analyseDocument(text('placed ')).diagnostics, []);
 });
+
+test('the anv preset maps each BO with one mmap of its page-rounded size; only an explicit `alignment` pads and trims (H8)', () => {
+  // facts vulkan-wine §2 note 2: `map_size = align64(…, 4096)`; ANV's 2 MiB is its slab parents' size.
+  const text = (extra: string) => `scenario "h8" {
+  driver anv {
+    preset anv
+${extra}
+  }
+  strategy hook-mmap
+  m = vkAllocateMemory 64KiB host-visible
+  p = vkMapMemory m
+  m2 = vkAllocateMemory 64KiB host-visible
+  p2 = vkMapMemory m2
+}
+`;
+  const mmaps = (extra: string) => {
+    const run = analyseDocument(text(extra)).scenarios[0]!.run;
+    return run.simulation.records
+      .flatMap((r) => r.calls)
+      .filter((c) => c.actor === 'anv' && /^(mmap|munmap)\(/.test(c.text))
+      .map((c) => `${c.text} ${c.result}`);
+  };
+  assert.deepEqual(mmaps(''), [
+    'mmap(0x1_0000, 0x1_0000, PROT_READ|PROT_WRITE, MAP_SHARED, 3, 0x0) = 0x1_0000',
+    'mmap(0x2_0000, 0x1_0000, PROT_READ|PROT_WRITE, MAP_SHARED, 4, 0x0) = 0x2_0000',
+  ]);
+  const aligned = mmaps('    alignment 2MiB');
+  assert.equal(aligned.length, 8, 'reserve, trim head and tail, map over the block: twice');
+  assert.match(aligned[0]!, /^mmap\(0x1_0000, 0x21_0000, PROT_NONE, .*MAP_NORESERVE/);
+  assert.match(aligned[3]!, /^mmap\(0x20_0000, 0x1_0000, .*MAP_SHARED\|MAP_FIXED/);
+  assert.match(aligned[7]!, /^mmap\(0x40_0000, 0x1_0000, .*MAP_SHARED\|MAP_FIXED/);
+});

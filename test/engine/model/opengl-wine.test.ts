@@ -226,6 +226,7 @@ test("a VUID Wine's placed map breaks for a GL buffer names glMapBufferRange, no
 `;
   const vuid = analyseDocument(text).diagnostics.find((d) => d.message.includes('09651'));
   assert.match(vuid!.message, /Wine's placed map for this glMapBufferRange \(vkMapMemory2KHR/);
+  assert.equal(vuid!.code, 'wine-placed-size-unaligned');
 });
 
 test('a Vulkan-backed GL buffer is a BO of its own even on a pool driver, so it can be placed', () => {

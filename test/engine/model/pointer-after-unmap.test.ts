@@ -114,3 +114,49 @@ test('freed while mapped: the message says freed once', () => {
   assert.match(found ?? '', /but m1 was freed at step 3: the access faults/);
   assert.doesNotMatch(found ?? '', /unmapped at step 3/);
 });
+
+// facts vulkan-wine §4 H5/H11: a driver that "reuses after 'unmapping'" hands the kept memory out again.
+const AFTER_UNMAP = (reuses: string, rest: string) => `scenario "h5 after-unmap" {
+  driver gpu {
+    reuses ${reuses}
+  }
+  strategy hook-mmap
+  m1 = vkAllocateMemory 128KiB host-visible coherent
+  m2 = vkAllocateMemory 64KiB host-visible coherent
+  p = vkMapMemory m1
+  vkUnmapMemory m1
+${rest}
+}`;
+
+test('`reuses after-unmap`: the next map of another object gets the kept memory, so the old pointer reaches it', () => {
+  const text = AFTER_UNMAP('after-unmap', '  q = vkMapMemory m2\n  w = app writes q, 16\n  app writes p, 16');
+  const [m1, m2] = analyse(text).scenarios[0]!.run.vulkan.memories;
+  assert.equal(m2!.appPointer, 0x1_0000n, 'q is where p was');
+  assert.equal(m1!.driverPointer, undefined, 'm1 has no mapping of its own any more');
+  assert.deepEqual(messages(text), [
+    "app writes 0x1_0000 through the pointer vkMapMemory gave for m1 at step 3, but m1 was unmapped at step 4: the address is m2's now (mapped at step 5), so the access reaches another object (H5)",
+  ]);
+  // The tail of m1's kept block stays kept (mapped), and goes at m1's vkFreeMemory.
+  const freed = AFTER_UNMAP(
+    'after-unmap',
+    '  q = vkMapMemory m2\n  expect mapped p + 64KiB, 64KiB\n  vkFreeMemory m1\n  expect unmapped p + 64KiB, 64KiB',
+  );
+  assert.deepEqual(
+    analyse(freed).diagnostics.map((d) => `${d.code}: ${d.message}`),
+    [],
+  );
+});
+
+test('`reuses after-unmap`: the same object mapped again gets its kept mapping without a syscall', () => {
+  const text = AFTER_UNMAP('after-unmap', '  p1 = vkMapMemory m1\n  expect p1 == p');
+  const analysis = analyse(text);
+  const calls = analysis.scenarios[0]!.run.simulation.records[4]!.calls;
+  assert.deepEqual(
+    calls.map((c) => `${c.actor}: ${c.text}`),
+    [
+      'app: vkMapMemory(m1, offset=0x0, size=VK_WHOLE_SIZE)',
+      'gpu: reuse the mapping of m1 kept since its vkUnmapMemory',
+    ],
+  );
+  assert.deepEqual(analysis.diagnostics, []);
+});

@@ -922,7 +922,10 @@ export const DRIVER_TRAITS: readonly TraitSpec[] = [
     args: 'word',
     words: [
       w('never', 'No reuse.'),
-      w('after-unmap', 'The same pages are returned to the next map.'),
+      w(
+        'after-unmap',
+        'The mapping is kept at vkUnmapMemory and handed to the next map, of this or another object: the old pointer reaches the new object.',
+      ),
       w('after-free', 'Freed BOs stay mapped in a cache and are handed out again.'),
     ],
     example: 'reuses after-free',

@@ -46,6 +46,19 @@ interface CachedBo {
   readonly previousOwner: string;
 }
 
+/**
+ * A mapping a `reuses after-unmap` driver kept at vkUnmapMemory, to hand out at its next map
+ * (facts vulkan-wine §4 H5/H11: "a preallocated pool that it returns to the app when 'mapping'
+ * and reuses after 'unmapping'"). `owner` is the memory whose BO the pages still are; `whole`
+ * says the block is all of that memory's mapping, so mapping the owner again needs no syscall.
+ */
+interface KeptMapping {
+  readonly owner: VkMemory;
+  readonly address: bigint;
+  readonly size: bigint;
+  readonly whole: boolean;
+}
+
 /** Where a mapping escaped the hook: the step it was made at, and whether it is a pool's. */
 export class Escape {
   constructor(
@@ -66,6 +79,8 @@ export class DriverOps {
       }
     | undefined;
   private readonly cache: CachedBo[] = [];
+  /** `reuses after-unmap`: mappings kept at vkUnmapMemory, oldest first (KeptMapping). */
+  private readonly kept: KeptMapping[] = [];
   private started = false;
   /** Set by the hook-mmap strategy while the layer is inside vkMapMemory: libc mmaps go low. */
   hookArmed = false;
@@ -201,7 +216,16 @@ export class DriverOps {
   /** The driver's own CPU mapping of the memory (at-map: made now; otherwise the existing one). */
   mapOwnPointer(memory: VkMemory, request: MapRequest = {}): SyscallResult {
     if (memory.driverPointer !== undefined) return { ok: true, value: memory.driverPointer, effects: [] };
-    const result = this.mmapBo(alignUp(memory.allocationSize, this.page), request, memory.name, memory.file);
+    const size = alignUp(memory.allocationSize, this.page);
+    // A placed map (an address asked for) is the caller's to place: only a free choice reuses.
+    const reuse = request.address === undefined && !request.fixed ? this.takeKept(memory, size) : undefined;
+    if (reuse?.owner === memory && reuse.whole) return this.mapKeptOwn(memory, reuse);
+    const result = this.mmapBo(
+      size,
+      reuse ? { address: reuse.address, fixed: true } : request,
+      memory.name,
+      memory.file,
+    );
     if (result.ok) {
       memory.file = this.lastFile;
       memory.driverPointer = result.value;
@@ -213,6 +237,47 @@ export class DriverOps {
       this.showDeviceWrites(memory, result.value);
     }
     return result;
+  }
+
+  /**
+   * `reuses after-unmap`: the kept mapping the next map gets, of at least `size` bytes: the
+   * memory's own if it is still kept whole, else the oldest that is large enough (H5). What the
+   * new map does not cover stays kept; the block leaves the list.
+   */
+  private takeKept(memory: VkMemory, size: bigint): KeptMapping | undefined {
+    if (this.model.reuses !== 'after-unmap') return undefined;
+    let index = this.kept.findIndex((k) => k.owner === memory && k.whole);
+    if (index < 0) index = this.kept.findIndex((k) => k.size >= size);
+    if (index < 0) return undefined;
+    const block = this.kept.splice(index, 1)[0]!;
+    if (block.owner === memory && block.whole) return block;
+    if (block.size > size)
+      this.kept.push({
+        owner: block.owner,
+        address: block.address + size,
+        size: block.size - size,
+        whole: false,
+      });
+    // The old owner's pointer now reaches whatever is mapped here next: it aliases the new object.
+    block.owner.history.push({
+      step: this.sim.stepIndex,
+      text: `${this.name} handed the mapping kept since its vkUnmapMemory (${formatHex(block.address)}) to ${memory.name}`,
+    });
+    return block;
+  }
+
+  /** The memory's own mapping, kept since its vkUnmapMemory, given back without a syscall. */
+  private mapKeptOwn(memory: VkMemory, block: KeptMapping): SyscallResult {
+    memory.driverPointer = block.address;
+    memory.driverObject = this.sim.space.vmaAt(this.sim.pageOf(block.address))?.object;
+    memory.driverMapStep = this.sim.stepIndex;
+    this.sim.note(
+      this.name,
+      `reuse the mapping of ${memory.name} kept since its vkUnmapMemory`,
+      `= ${formatHex(block.address)}`,
+      true,
+    );
+    return { ok: true, value: block.address, effects: [] };
   }
 
   /**
@@ -247,20 +312,37 @@ export class DriverOps {
     return `${this.name} mapped ${memory.name} outside vkMapMemory (step ${escape.step + 1})`;
   }
 
-  /** The driver's unmap at vkUnmapMemory: at-map drivers drop the mapping unless they cache it. */
+  /**
+   * The driver's unmap at vkUnmapMemory: at-map drivers drop the mapping unless they cache it
+   * (then it stays the memory's own), or keep it to hand out again (`reuses after-unmap`).
+   */
   unmapOwnPointer(memory: VkMemory): void {
     // Imported host memory is the application's: the driver never maps or unmaps it.
     if (isHostImport(memory)) return;
-    if (
-      !mapsAtMap(this.model, memory.properties) ||
-      this.model.cachesPointer ||
-      this.model.reuses === 'after-unmap'
-    )
-      return;
+    if (!mapsAtMap(this.model, memory.properties) || this.model.cachesPointer) return;
     if (memory.driverPointer === undefined) return;
-    this.sim.munmap(this.name, memory.driverPointer, alignUp(memory.allocationSize, this.page));
+    const size = alignUp(memory.allocationSize, this.page);
+    if (this.model.reuses === 'after-unmap') {
+      this.kept.push({ owner: memory, address: memory.driverPointer, size, whole: true });
+      this.sim.note(
+        this.name,
+        `keep the mapping of ${memory.name} at ${formatHex(memory.driverPointer)} for the next map`,
+        '',
+        true,
+      );
+    } else this.sim.munmap(this.name, memory.driverPointer, size);
     memory.driverPointer = undefined;
     memory.driverObject = undefined;
+  }
+
+  /** At vkFreeMemory: the mappings kept of the memory's BO go with it. */
+  private dropKept(memory: VkMemory): void {
+    for (let i = this.kept.length - 1; i >= 0; i--) {
+      const block = this.kept[i]!;
+      if (block.owner !== memory) continue;
+      this.kept.splice(i, 1);
+      this.sim.munmap(this.name, block.address, block.size);
+    }
   }
 
   free(memory: VkMemory): void {
@@ -291,6 +373,7 @@ export class DriverOps {
       );
       return;
     }
+    this.dropKept(memory);
     if (memory.driverPointer !== undefined) {
       this.sim.munmap(this.name, memory.driverPointer, alignUp(memory.allocationSize, this.page));
       memory.driverPointer = undefined;

@@ -83,11 +83,13 @@ export const DEFAULT_TRAITS: DriverTraits = {
 
 export const PRESETS: Readonly<Record<string, DriverTraits>> = {
   radv: { ...DEFAULT_TRAITS, cachesPointer: true, internalMappings: 32n * MiB },
+  // No `alignment`: ANV maps a BO with one mmap of its page-rounded size (`map_size =
+  // align64(…, 4096)`, facts vulkan-wine §2 note 2). Its 2 MiB is the size of slab parents (§4
+  // H1/H8), not an alignment of CPU mappings; a driver that aligns them says `alignment 2MiB`.
   anv: {
     ...DEFAULT_TRAITS,
     cachesPointer: true,
     internalMappings: 64n * MiB,
-    alignment: 2n * MiB,
     placed: { ...MESA_PLACED, followsPageSize: false },
   },
   // VK_EXT_external_memory_host: RADV with userptr (every amdgpu kernel), ANV and lavapipe expose

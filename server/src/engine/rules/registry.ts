@@ -30,6 +30,7 @@ import { placedAddressIgnored } from './placed-address-ignored';
 import { memoryTypeLost } from './memory-type-lost';
 import { useAfterFree } from './use-after-free';
 import { vulkanValidUsage } from './vulkan-valid-usage';
+import { winePlacedSizeUnaligned } from './wine-placed-size-unaligned';
 import { expectationFailed } from './expectation-failed';
 import { uffdSnapshotStale } from './uffd-snapshot-stale';
 import { aliasExposesNeighbours } from './alias-exposes-neighbours';
@@ -69,6 +70,7 @@ export const RULES: readonly Rule[] = [
   memoryTypeLost,
   useAfterFree,
   vulkanValidUsage,
+  winePlacedSizeUnaligned,
   placedAddressIgnored,
   uffdSnapshotStale,
   aliasExposesNeighbours,
