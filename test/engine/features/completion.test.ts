@@ -96,6 +96,13 @@ describe('completion', () => {
     const mib = items.find((i) => i.label === 'MiB');
     assert.ok(mib?.replace);
     assert.equal(c.text.slice(mib.replace.start, mib.replace.end), 'M');
+    // Inside a unit, the letters after the cursor are replaced too: `16M|iB` → `16KiB`.
+    const inside = at('scenario "s" {\n  b = mmap 16M⟨|⟩iB rw private anon\n}\n');
+    const kib = completionsAt(inside.analysis, inside.offset).find((i) => i.label === 'KiB');
+    assert.ok(kib?.replace);
+    assert.equal(inside.text.slice(kib.replace.start, kib.replace.end), 'MiB');
+    const accepted = inside.text.slice(0, kib.replace.start) + 'KiB' + inside.text.slice(kib.replace.end);
+    assert.match(accepted, /b = mmap 16KiB rw private anon/);
   });
 
   test('strategy words with docs; kernel versions', () => {

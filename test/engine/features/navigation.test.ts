@@ -89,6 +89,25 @@ describe('navigation', () => {
     assert.equal(nameProblem('low-map', undefined), undefined);
   });
 
+  test('rename refuses a name the scenario already uses without defining it, and takes uses above the definition along', () => {
+    const captured = 'scenario "s" {\n  a = mmap 4KiB rw private anon\n  write a, 4\n  expect zz == 0\n}\n';
+    const r = rename(analyseDocument(captured), offsetOf(captured, 'a = mmap'), 'zz');
+    assert.deepEqual(r, {
+      error: '`zz` is already used in this scenario (line 4): that use would then mean the renamed value',
+    });
+    // The same name in another scenario is no reason to refuse.
+    const other = `${captured.replace('  expect zz == 0\n', '')}scenario "t" {\n  zz = mmap 4KiB rw private anon\n}\n`;
+    assert.ok('edits' in rename(analyseDocument(other), offsetOf(other, 'a = mmap'), 'zz'));
+
+    const early = 'scenario "s" {\n  write a, 4\n  a = mmap 4KiB rw private anon\n  write a, 4\n}\n';
+    const a = analyseDocument(early);
+    const result = rename(a, offsetOf(early, 'a = mmap'), 'x');
+    assert.ok('edits' in result);
+    const renamed = applyEdits(early, result.edits);
+    assert.equal(renamed, 'scenario "s" {\n  write x, 4\n  x = mmap 4KiB rw private anon\n  write x, 4\n}\n');
+    assert.deepEqual(codes(analyseDocument(renamed)), codes(a));
+  });
+
   test('no rename for built-in actors or non-names', () => {
     const text = `scenario "s" {\n  mem = vkAllocateMemory 4KiB host-visible\n  p = vkMapMemory mem\n  app writes p, 4\n}\n`;
     const a = analyseDocument(text);

@@ -69,7 +69,7 @@ export function completionsAt(analysis: DocumentAnalysis, offset: number): Compl
   // The word being typed is not context; the editor filters by it.
   let tokens = all;
   if (last && last.end === offset - lineStart && (last.kind === 'ident' || last.kind === 'number')) {
-    if (last.kind === 'number') return unitCompletions(last, lineStart);
+    if (last.kind === 'number') return unitCompletions(last, lineStart, lettersEnd(text, offset));
     tokens = all.slice(0, -1);
   }
   const block = blockAt(analysis, offset);
@@ -484,11 +484,15 @@ function unitsAfter(tokens: readonly Token[]): CompletionItem[] {
 }
 
 /** `16M|`: units for the letters glued to a number. */
-function unitCompletions(token: Token, lineStart: number): CompletionItem[] {
+/**
+ * A unit glued to a number is replaced whole, also the letters after the cursor: `16M|iB` with
+ * `KiB` accepted is `16KiB`, not `16KiBiB`. `unitEnd` is where those letters end.
+ */
+function unitCompletions(token: Token, lineStart: number, unitEnd: number): CompletionItem[] {
   const match = /^(\d[\d_]*(?:\.\d[\d_]*)?)([A-Za-z]*)$/.exec(token.text);
   if (!match) return [];
   const digits = match[1]!;
-  const replace = { start: lineStart + token.start + digits.length, end: lineStart + token.end };
+  const replace = { start: lineStart + token.start + digits.length, end: unitEnd };
   return UNITS.filter((u) => u !== 'B').map((u, i) => ({
     label: u,
     kind: 'unit' as const,
@@ -496,6 +500,13 @@ function unitCompletions(token: Token, lineStart: number): CompletionItem[] {
     replace,
     sortText: `0${i}`,
   }));
+}
+
+/** The end of the run of letters that starts at `offset`. */
+function lettersEnd(text: string, offset: number): number {
+  let i = offset;
+  while (i < text.length && /[A-Za-z]/.test(text[i]!)) i++;
+  return i;
 }
 
 // ---- expectations ----

@@ -12,6 +12,7 @@ import {
 } from '../language/vocabulary';
 import { RULE_BY_CODE } from '../rules/registry';
 import type { SymbolInfo } from '../sim/symbols';
+import { tokenize } from '../syntax/lexer';
 import { isUnit } from '../syntax/number-literal';
 import type { TextRange } from '../syntax/text-range';
 import type { TextEdit } from './edits';
@@ -96,9 +97,34 @@ export function rename(analysis: DocumentAnalysis, offset: number, newName: stri
   if (!found.symbol.definition)
     return { error: `\`${found.symbol.name}\` is built in and cannot be renamed` };
   if (newName === found.symbol.name) return { edits: [] };
-  const problem = nameProblem(newName, found.scenario);
+  const problem = nameProblem(newName, found.scenario) ?? captureProblem(analysis, found.scenario, newName);
   if (problem) return { error: problem };
-  return { edits: occurrences(found.symbol).map((range) => ({ range, newText: newName })) };
+  // Uses above the definition are this name too (used-before-defined links them to it).
+  const definition = found.symbol.definition;
+  const early = found.scenario.diagnostics
+    .filter((d) => d.code === 'used-before-defined' && d.related[0]?.range.start === definition.start)
+    .map((d) => ({ start: d.range.start, end: d.range.end }));
+  const ranges = [...early, ...occurrences(found.symbol)].sort((a, b) => a.start - b.start);
+  return { edits: ranges.map((range) => ({ range, newText: newName })) };
+}
+
+/**
+ * A new name that the scenario already uses, although nothing defines it (`expect zz == 0` with
+ * no `zz`): renaming to it would make that line mean the renamed value, silently.
+ */
+function captureProblem(
+  analysis: DocumentAnalysis,
+  scenario: ScenarioAnalysis,
+  newName: string,
+): string | undefined {
+  const { start, end } = scenario.node;
+  for (const token of tokenize(analysis.text.slice(start, end))) {
+    if (token.kind === 'ident' && token.text === newName) {
+      const line = analysis.lines.position(start + token.start).line + 1;
+      return `\`${newName}\` is already used in this scenario (line ${line}): that use would then mean the renamed value`;
+    }
+  }
+  return undefined;
 }
 
 const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z_][A-Za-z0-9_]*)*$/;
