@@ -63,7 +63,7 @@ test('`large-address-aware` alone or `yes` widens the window to 4 GiB; `no` keep
   assert.deepEqual(windowOf('large-address-aware yes'), [0x1_0000n, 0xffff_0000n, []]);
   assert.deepEqual(windowOf('large-address-aware no'), [0x1_0000n, 0x7fff_0000n, []]);
   assert.deepEqual(windowOf('large-address-aware maybe')[2], [
-    '`maybe` is not a large-address-aware; expected one of: yes, no',
+    '`maybe` is not a large-address-aware (one of: yes, no)',
   ]);
 });
 

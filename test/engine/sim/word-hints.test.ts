@@ -33,3 +33,54 @@ test('a two-letter word reversed, and a typo, get their word; right words get no
   assert.deepEqual(unknownWords('a = mmap 4KiB rw privat anon'), ['did you mean `private`?']);
   assert.deepEqual(unknownWords('a = mmap 4 KiB rw private anon'), []);
 });
+
+test('misspelt setting values, traits, presets, access verbs, line keywords and flags: the nearest word, as a quick fix', () => {
+  const text = `scenario "s" {
+  strategy plaed
+  driver d {
+    maps at-mapp
+    preset radvv
+    cachs-pointer
+  }
+  a = mmap 4KiB rw private anon
+  x = mremap a, 4KiB, 4KiB, maymove dontunmapp
+  app wrtes a, 4
+}
+scenario "t" {
+  kernal 6.6
+}
+`;
+  const a = analyseDocument(text);
+  const hints = a.diagnostics
+    .map(
+      (d) =>
+        /did you mean `([^`]+)`\?/.exec(d.message)?.[1] &&
+        `${text.slice(d.range.start, d.range.end)} → ${/did you mean `([^`]+)`\?/.exec(d.message)![1]}`,
+    )
+    .filter(Boolean);
+  assert.deepEqual(hints, [
+    'plaed → placed',
+    'at-mapp → at-map',
+    'radvv → radv',
+    'cachs-pointer → caches-pointer',
+    'dontunmapp → dontunmap',
+    'wrtes → writes',
+    'kernal → kernel',
+  ]);
+  // The code actions offer each suggestion (they read this wording); taking them all leaves no
+  // unknown word, unknown name or syntax error.
+  const fixed = text
+    .replace('plaed', 'placed')
+    .replace('at-mapp', 'at-map')
+    .replace('radvv', 'radv')
+    .replace('cachs-pointer', 'caches-pointer')
+    .replace('dontunmapp', 'dontunmap')
+    .replace('wrtes', 'writes')
+    .replace('kernal', 'kernel');
+  assert.deepEqual(
+    analyseDocument(fixed).diagnostics.filter(
+      (d) => d.code === 'unknown-word' || d.code === 'unknown-name' || d.code === 'syntax-error',
+    ),
+    [],
+  );
+});

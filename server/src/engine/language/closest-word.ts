@@ -43,3 +43,12 @@ function editDistance(a: string, b: string, cap: number): number {
   }
   return Math.min(previous[b.length]!, cap);
 }
+
+/**
+ * `; did you mean \`WORD\`?` for the closest known word, or '' when none is close. The wording is
+ * the one the code actions read to offer the spelling as a quick fix.
+ */
+export function didYouMean(word: string | undefined, known: Iterable<string>): string {
+  const similar = word === undefined ? undefined : closestWord(word, known);
+  return similar === undefined || similar === word ? '' : `; did you mean \`${similar}\`?`;
+}

@@ -1052,6 +1052,14 @@ export const EXPECT_WORDS: readonly WordDoc[] = [
   w('SIGBUS', 'The access is past the end of a shared object.'),
 ];
 
+let stepWords: readonly string[] | undefined;
+
+/** Every word a step takes (flags, protections, kinds), for "did you mean" on a misspelt one. */
+export function stepWordNames(): readonly string[] {
+  stepWords ??= [...new Set(VERBS.flatMap((v) => v.wordGroups.flatMap((g) => g.words.map((x) => x.name))))];
+  return stepWords;
+}
+
 let reservedWords: ReadonlySet<string> | undefined;
 
 /** Words a name may not take, because they would read as part of the language. */

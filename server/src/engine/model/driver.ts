@@ -5,6 +5,7 @@ import type { LanguageProblem } from '../sim/problems';
 import { evaluateConstant } from '../sim/evaluate';
 import { formatSize, KiB, MiB } from '../numbers';
 import { TRAIT_BY_NAME } from '../language/vocabulary';
+import { didYouMean } from '../language/closest-word';
 
 export type MapTiming = 'at-map' | 'at-alloc' | 'at-alloc-cached' | 'pool';
 export type Backing = 'device' | 'shmem' | 'anon';
@@ -177,7 +178,7 @@ export function readDriver(node: DriverNode, problems: LanguageProblem[]): Drive
       problems.push({
         code: 'unknown-word',
         range: presetTrait.words[0] ?? presetTrait,
-        message: `unknown preset${preset ? ` \`${preset}\`` : ''}; known: ${Object.keys(PRESETS).join(', ')}`,
+        message: `unknown preset${preset ? ` \`${preset}\`` : ''}${didYouMean(preset, Object.keys(PRESETS))} (known: ${Object.keys(PRESETS).join(', ')})`,
       });
     }
   }
@@ -205,7 +206,7 @@ export function readDriver(node: DriverNode, problems: LanguageProblem[]): Drive
       problems.push({
         code: 'unknown-word',
         range: trait.keyword,
-        message: `\`${name}\` is not a driver trait; known: ${[...TRAIT_BY_NAME.keys()].join(', ')}`,
+        message: `\`${name}\` is not a driver trait${didYouMean(name, TRAIT_BY_NAME.keys())} (known: ${[...TRAIT_BY_NAME.keys()].join(', ')})`,
       });
       continue;
     }
@@ -226,7 +227,7 @@ export function readDriver(node: DriverNode, problems: LanguageProblem[]): Drive
       problems.push({
         code: 'unknown-word',
         range: trait.words[0] ?? trait,
-        message: `\`${name}\` takes one of: ${allowed.join(', ')}`,
+        message: `\`${name}\` takes one of: ${allowed.join(', ')}${didYouMean(word, allowed)}`,
       });
       return undefined;
     };

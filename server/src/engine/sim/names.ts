@@ -7,6 +7,8 @@ import type { ProblemSink } from './problems';
 import type { Simulation } from './simulation';
 import type { DefinedSymbol } from './symbols';
 import type { RuntimeValue } from './values';
+import { closestWord } from '../language/closest-word';
+import { stepWordNames } from '../language/vocabulary';
 
 /** A name as written, whether an expression or a bare identifier. */
 type NameUse = NameExpression | { name: string; start: number; end: number };
@@ -212,9 +214,11 @@ export class NameScope {
    */
   private reportUnknown(node: NameUse): void {
     const lower = node.name.toLowerCase();
+    // A misspelt flag (`dontunmapp`) reads as a name: the nearest step word is the likelier fix.
     const similar =
       this.sim.symbols.sameNameIgnoringCase(node.name) ??
-      [...this.unattached.keys()].find((k) => k.toLowerCase() === lower);
+      [...this.unattached.keys()].find((k) => k.toLowerCase() === lower) ??
+      closestWord(node.name, stepWordNames());
     const dash = node.name.includes('-') && node.name.split('-').every((part) => this.has(part));
     this.problems.report(
       'unknown-name',

@@ -6,6 +6,7 @@ import { defaultKernelConfig, legacyMmapBase } from '../kernel/config';
 import { formatHex, KiB } from '../numbers';
 import type { LanguageProblem } from './problems';
 import { evaluateConstant } from './evaluate';
+import { didYouMean } from '../language/closest-word';
 
 export type StrategyName =
   | 'none'
@@ -113,7 +114,7 @@ export function readPlatform(
         problems.push({
           code: 'unknown-word',
           range: word,
-          message: `\`${word.name}\` is not a ${name}; expected one of: ${allowed.join(', ')}`,
+          message: `\`${word.name}\` is not a ${name}${didYouMean(word.name, allowed)} (one of: ${allowed.join(', ')})`,
         });
         return undefined;
       }

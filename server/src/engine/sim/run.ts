@@ -3,7 +3,7 @@
 // expectation where it stands. This file holds the loop and the dispatch by verb; each kind of
 // step lives in its own module and gets what it needs through a StepContext.
 import type { ScenarioNode, SettingNode, Statement, StepNode } from '../syntax/ast';
-import { canonicalVerb, VERB_BY_NAME, type VerbSpec } from '../language/vocabulary';
+import { canonicalVerb, SETTING_BY_NAME, VERB_BY_NAME, type VerbSpec } from '../language/vocabulary';
 import { closestWord } from '../language/closest-word';
 import type { DriverModel } from '../model/driver';
 import { VulkanLayer } from '../model/vulkan-layer';
@@ -254,12 +254,38 @@ function reportExtraValues(context: StepContext, step: StepNode, spec: VerbSpec)
  * on every step, not only for an unknown verb.
  */
 function reportUnknownVerb(problems: ProblemSink, step: StepNode): void {
-  const suggestion = closestWord(step.verb.name, VERB_BY_NAME.keys());
+  // `app wrtes p, 4`: the actor is right and the access verb misspelt; say so at the verb.
+  const next = nextWordAfterVerb(step);
+  const access = next && closestWord(next.name, ACCESS_VERBS);
+  if (next && access) {
+    problems.report(
+      'unknown-word',
+      next,
+      `\`${next.name}\` is not an access; did you mean \`${access}\`? (\`ACTOR reads|writes ADDRESS, LENGTH\`)`,
+    );
+    return;
+  }
+  // Settings and blocks are lines too (`kernal 6.6` is a misspelt `kernel`).
+  const suggestion = closestWord(step.verb.name, [...VERB_BY_NAME.keys(), ...LINE_KEYWORDS]);
   problems.report(
     'unknown-word',
     step.verb,
     `unknown command \`${step.verb.name}\`${suggestion ? `; did you mean \`${suggestion}\`?` : ''}`,
   );
+}
+
+const ACCESS_VERBS = ['reads', 'writes'];
+const LINE_KEYWORDS = [...SETTING_BY_NAME.keys(), 'driver', 'actor', 'expect'];
+
+/** The name or word written right after the verb, if any. */
+function nextWordAfterVerb(
+  step: StepNode,
+): { readonly name: string; readonly start: number; readonly end: number } | undefined {
+  const word = step.words[0];
+  const arg = step.args[0];
+  const name = arg?.kind === 'name' ? arg : undefined;
+  if (word && (!name || word.start < name.start)) return word;
+  return name;
 }
 
 // Kept importable from here for existing importers.
