@@ -168,3 +168,11 @@ test('`vkMapMemory2 m at X` without `placed`: the address would be ignored, and 
   );
   assert.deepEqual(analyseDocument(text('placed ')).diagnostics, []);
 });
+
+test('a preset is one of the listed presets, never a name every object inherits', () => {
+  for (const word of ['toString', '__proto__', 'constructor', 'hasOwnProperty']) {
+    const { problems } = driverOf(`    preset ${word}`);
+    assert.equal(problems.length, 1, word);
+    assert.match(problems[0]!, new RegExp(`^unknown-word: unknown preset \`${word}\`; known: radv,`));
+  }
+});
