@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { checkSummary, type CheckResult } from './check-summary';
 import { LANGUAGE_ID, readSettings, type ServerConnection } from './client';
+import { inert } from './notification-text';
 
 const MAX_FILES = 5000;
 const BATCH = 50;
@@ -103,7 +104,8 @@ export class WorkspaceCheck implements vscode.Disposable {
     for (let i = 0; i < files.length && !token.isCancellationRequested; i += BATCH) {
       const batch = files.slice(i, i + BATCH);
       progress.report({
-        message: vscode.workspace.asRelativePath(batch[0]!),
+        // A progress message is shown in a notification: a file name may look like a link.
+        message: inert(vscode.workspace.asRelativePath(batch[0]!)),
         increment: (batch.length / files.length) * 100,
       });
       const results = await this.connection.checkFiles(batch, token);
