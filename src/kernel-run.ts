@@ -8,7 +8,12 @@ import * as vscode from 'vscode';
 import type { ServerConnection } from './client';
 import { describeError, isDrvmapEditor } from './editor-state';
 import { compileHarness, compilerVersion, harnessUnavailable, probeArenaBase, runHarness } from './harness';
-import { failedMessage, inert, kernelRunSummaryMessage, noCompilerMessage } from './notification-text';
+import {
+  failedMessage,
+  harnessProgressMessage,
+  kernelRunSummaryMessage,
+  noCompilerMessage,
+} from './notification-text';
 import type { AddressMapPanel } from './panel-host';
 import { kernelCompareRequest, syscallProgramRequest, type KernelRunView } from './protocol';
 import { RULES_DOC_URL } from './rule-doc-anchor';
@@ -88,9 +93,15 @@ export class KernelRunner implements vscode.Disposable {
       void vscode.window.showWarningMessage(noCompilerMessage(cc));
       return;
     }
-    progress.report({ message: `compiling the harness (${inert(version)})` });
     const source = this.context.asAbsolutePath('native/harness.c');
-    const bin = await compileHarness(source, this.context.globalStorageUri.fsPath, cc);
+    const { bin, cached } = await compileHarness(
+      source,
+      this.context.globalStorageUri.fsPath,
+      cc,
+      version,
+      () => progress.report({ message: harnessProgressMessage(version, false) }),
+    );
+    if (cached) progress.report({ message: harnessProgressMessage(version, true) });
     const arenaBase = await probeArenaBase(bin);
     const document = editor.document;
     const position = editor.selection.active;

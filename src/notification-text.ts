@@ -54,6 +54,13 @@ export function noRuleSectionMessage(code: string): string {
   return `drvmap: docs/rules.md has no section for \`${inert(code)}\`.`;
 }
 
+/** Progress of Run on This Kernel: whether the harness is compiled now or was already. */
+export function harnessProgressMessage(compilerVersion: string, cached: boolean): string {
+  return cached
+    ? `using the harness already compiled with ${inert(compilerVersion)}`
+    : `compiling the harness (${inert(compilerVersion)})`;
+}
+
 export function kernelRunSummaryMessage(
   kernelRelease: string,
   agree: number,

@@ -165,7 +165,8 @@ test('on the running kernel, the docs example agrees step by step', { timeout: 1
   const dir = mkdtempSync(join(tmpdir(), 'drvmap-harness-'));
   try {
     const root = join(__dirname, '..', '..', '..', '..');
-    const bin = await compileHarness(join(root, 'native', 'harness.c'), dir, process.env.CC ?? 'cc');
+    const cc = process.env.CC ?? 'cc';
+    const { bin } = await compileHarness(join(root, 'native', 'harness.c'), dir, cc, cc);
     const arenaBase = await probeArenaBase(bin);
     const { run, steps } = scenario(`  a = mmap 2MiB rw private anon
   write a, 4KiB, 0xAB
