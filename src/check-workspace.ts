@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { checkSummary, type CheckResult } from './check-summary';
 import { LANGUAGE_ID, readSettings, type ServerConnection } from './client';
+import { inert } from './notification-text';
 
 const MAX_FILES = 5000;
 const BATCH = 50;
@@ -103,10 +104,11 @@ export class WorkspaceCheck implements vscode.Disposable {
     for (let i = 0; i < files.length && !token.isCancellationRequested; i += BATCH) {
       const batch = files.slice(i, i + BATCH);
       progress.report({
-        message: vscode.workspace.asRelativePath(batch[0]!),
+        // A progress message is shown in a notification: a file name may look like a link.
+        message: inert(vscode.workspace.asRelativePath(batch[0]!)),
         increment: (batch.length / files.length) * 100,
       });
-      const results = await this.connection.checkFiles(batch, token);
+      const results = await this.connection.checkFiles(batch, token, await textsOutsideDisk(batch));
       if (!results) break; // the server stopped or the user cancelled
       for (const r of results) {
         if (r.error !== undefined) {
@@ -133,4 +135,22 @@ export class WorkspaceCheck implements vscode.Disposable {
       cancelled: token.isCancellationRequested,
     };
   }
+}
+
+/**
+ * The text of the files that are not on this machine's disk (not `file:`), read through the
+ * editor's file system: the server reads only `file:` URIs itself. Unreadable ones are left
+ * out, and the server reports them as unreadable.
+ */
+async function textsOutsideDisk(uris: readonly vscode.Uri[]): Promise<Map<string, string>> {
+  const texts = new Map<string, string>();
+  for (const uri of uris) {
+    if (uri.scheme === 'file') continue;
+    try {
+      texts.set(uri.toString(), new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)));
+    } catch {
+      // Counted as unreadable from the server's answer.
+    }
+  }
+  return texts;
 }

@@ -6,15 +6,23 @@ import type { DriverOverrides, ExploreMatrix } from '../protocol/panel';
 export function overridesForBehaviour(matrix: ExploreMatrix, index: number): DriverOverrides | undefined {
   const behaviour = matrix.behaviours[index];
   if (!behaviour) return undefined;
-  const drivers: Record<string, Record<string, string>> = {};
+  // Keyed by driver names from the file, so gathered in Maps and made objects by fromEntries,
+  // which defines each key as the object's own: a driver named `__proto__` stays a driver (on
+  // `{}`, `drivers['__proto__']` is Object.prototype, which every extension in the host shares).
+  const drivers = new Map<string, Map<string, string>>();
   for (const dimension of matrix.dimensions) {
     // The kernel is not a driver trait; the editor's exploration does not open it.
     if (dimension.driver === undefined) continue;
     const value = behaviour.values[dimension.key];
     if (value === undefined) continue;
-    (drivers[dimension.driver] ??= {})[dimension.trait] = value;
+    let traits = drivers.get(dimension.driver);
+    if (!traits) drivers.set(dimension.driver, (traits = new Map()));
+    traits.set(dimension.trait, value);
   }
-  return { scenarioIndex: matrix.scenarioIndex, drivers };
+  return {
+    scenarioIndex: matrix.scenarioIndex,
+    drivers: Object.fromEntries([...drivers].map(([driver, traits]) => [driver, Object.fromEntries(traits)])),
+  };
 }
 
 /** `/remap-dontunmap-under-any-driver/behaviour-12.trace`: the trace document's path. */

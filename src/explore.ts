@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { ServerConnection } from './client';
 import { describeError, isDrvmapEditor, type EditorStateTracker } from './editor-state';
 import { overridesForBehaviour, traceDocumentPath } from './explore-overrides';
+import { failedMessage, nothingToExploreMessage } from './notification-text';
 import type { AddressMapPanel } from './panel-host';
 import { exploreRequest, exploreTraceRequest, type ExploreParams } from './protocol';
 import type { TraceDocuments } from './trace-documents';
@@ -66,7 +67,7 @@ export class Explorer implements vscode.Disposable {
       );
     } catch (error) {
       this.output.error(`drvmap/explore: ${describeError(error)}`);
-      void vscode.window.showErrorMessage(`drvmap: exploration failed: ${describeError(error)}`);
+      void vscode.window.showErrorMessage(failedMessage('exploration', describeError(error)));
       return;
     }
     if (!response) {
@@ -74,9 +75,7 @@ export class Explorer implements vscode.Disposable {
       return;
     }
     if (!response.result) {
-      void vscode.window.showInformationMessage(
-        `drvmap: nothing to explore — ${response.problems.join('; ')}`,
-      );
+      void vscode.window.showInformationMessage(nothingToExploreMessage(response.problems));
       return;
     }
     // The address map follows the explored document.

@@ -1,5 +1,5 @@
 // The kernel harness (native/harness.c) from the extension: compiled once with the machine's C
-// compiler into the extension's global storage (cached by source hash), fed a program in its
+// compiler into the extension's global storage (cached by source, compiler and its version), fed a program in its
 // line format, its JSON output parsed. No `vscode` here: the command (kernel-run.ts) drives it.
 // The line format is the one test/fidelity/kernel-runner.ts writes, documented in harness.c.
 import { spawn } from 'node:child_process';
@@ -67,12 +67,34 @@ export async function compilerVersion(cc: string): Promise<string | undefined> {
   return r.stdout.split('\n')[0]?.trim() || cc;
 }
 
-/** Compiles the harness into `binDir` unless that source was compiled already; returns the binary. */
-export async function compileHarness(source: string, binDir: string, cc: string): Promise<string> {
+export interface CompiledHarness {
+  readonly bin: string;
+  /** Compiled before, by the same compiler at the same version: no compiler ran this time. */
+  readonly cached: boolean;
+}
+
+/**
+ * Compiles the harness into `binDir` unless this source was compiled already by this compiler
+ * (`cc` as the setting names it) at this version (its `--version` line): changing
+ * drvmap.kernelRun.compiler, or upgrading the compiler, builds a new binary. `compiling` is
+ * called only when the compiler runs.
+ */
+export async function compileHarness(
+  source: string,
+  binDir: string,
+  cc: string,
+  version: string,
+  compiling?: () => void,
+): Promise<CompiledHarness> {
   const text = await readFile(source);
-  const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
+  const hash = createHash('sha256')
+    .update(text)
+    .update('\0' + cc + '\0' + version)
+    .digest('hex')
+    .slice(0, 16);
   const bin = join(binDir, `harness-${hash}`);
-  if (existsSync(bin)) return bin;
+  if (existsSync(bin)) return { bin, cached: true };
+  compiling?.();
   await mkdir(binDir, { recursive: true });
   const tmp = `${bin}.${process.pid}.tmp`;
   const r = await run(cc, ['-O2', '-std=gnu11', '-Wall', '-o', tmp, source], undefined, 120_000);
@@ -81,7 +103,7 @@ export async function compileHarness(source: string, binDir: string, cc: string)
     throw new Error(`compiling the harness with ${cc} failed: ${r.error?.message ?? ''}${r.stderr}`);
   }
   await rename(tmp, bin);
-  return bin;
+  return { bin, cached: false };
 }
 
 const int = (x: unknown): string => {

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { ServerConnection } from './client';
 import { LANGUAGE_ID } from './client';
 import { describeError } from './editor-state';
+import { cannotReadMessage, importedMessage, importTooLargeMessage } from './notification-text';
 import { importRequest, type ImportParams } from './protocol';
 
 export const IMPORT_STRACE_COMMAND = 'drvmap.importStrace';
@@ -50,13 +51,13 @@ async function importFile(
     const stat = await vscode.workspace.fs.stat(uri);
     if (stat.size > MAX_IMPORT_BYTES) {
       void vscode.window.showErrorMessage(
-        `drvmap: ${uri.fsPath} is ${Math.ceil(stat.size / 1024 / 1024)} MiB; imports are limited to 32 MiB.`,
+        importTooLargeMessage(uri.fsPath, stat.size, MAX_IMPORT_BYTES / 1024 / 1024),
       );
       return;
     }
     text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
   } catch (error) {
-    void vscode.window.showErrorMessage(`drvmap: cannot read ${uri.fsPath}: ${describeError(error)}`);
+    void vscode.window.showErrorMessage(cannotReadMessage(uri.fsPath, describeError(error)));
     return;
   }
   const name = uri.path.split('/').pop() ?? what;
@@ -90,11 +91,8 @@ async function importFile(
     `drvmap: imported ${result.imported} line(s) of ${uri.fsPath}; skipped ${result.skipped.length}.`,
   );
   for (const s of result.skipped) output.info(`  line ${s.line}: ${s.reason}: ${s.text}`);
-  const summary = `drvmap: imported ${result.imported} line(s) of ${name}${
-    result.skipped.length ? `; skipped ${result.skipped.length} (reasons in the output)` : ''
-  }.`;
   const choice = await vscode.window.showInformationMessage(
-    summary,
+    importedMessage(result.imported, name, result.skipped.length),
     ...(result.skipped.length ? ['Show Skipped Lines'] : []),
   );
   if (choice) output.show();

@@ -8,6 +8,12 @@ import * as vscode from 'vscode';
 import type { ServerConnection } from './client';
 import { describeError, isDrvmapEditor } from './editor-state';
 import { compileHarness, compilerVersion, harnessUnavailable, probeArenaBase, runHarness } from './harness';
+import {
+  failedMessage,
+  harnessProgressMessage,
+  kernelRunSummaryMessage,
+  noCompilerMessage,
+} from './notification-text';
 import type { AddressMapPanel } from './panel-host';
 import { kernelCompareRequest, syscallProgramRequest, type KernelRunView } from './protocol';
 import { RULES_DOC_URL } from './rule-doc-anchor';
@@ -69,7 +75,7 @@ export class KernelRunner implements vscode.Disposable {
     } catch (error) {
       this.output.error(`drvmap: Run on This Kernel: ${describeError(error)}`);
       void vscode.window
-        .showErrorMessage(`drvmap: Run on This Kernel failed: ${describeError(error)}`, 'Show Output')
+        .showErrorMessage(failedMessage('Run on This Kernel', describeError(error)), 'Show Output')
         .then((choice) => choice && this.output.show());
     } finally {
       this.running = false;
@@ -84,14 +90,18 @@ export class KernelRunner implements vscode.Disposable {
     progress.report({ message: 'looking for a C compiler' });
     const version = await compilerVersion(cc);
     if (!version) {
-      void vscode.window.showWarningMessage(
-        `drvmap: no C compiler found (\`${cc}\`). Running on the kernel compiles a small harness: install gcc or clang, or set drvmap.kernelRun.compiler.`,
-      );
+      void vscode.window.showWarningMessage(noCompilerMessage(cc));
       return;
     }
-    progress.report({ message: `compiling the harness (${version})` });
     const source = this.context.asAbsolutePath('native/harness.c');
-    const bin = await compileHarness(source, this.context.globalStorageUri.fsPath, cc);
+    const { bin, cached } = await compileHarness(
+      source,
+      this.context.globalStorageUri.fsPath,
+      cc,
+      version,
+      () => progress.report({ message: harnessProgressMessage(version, false) }),
+    );
+    if (cached) progress.report({ message: harnessProgressMessage(version, true) });
     const arenaBase = await probeArenaBase(bin);
     const document = editor.document;
     const position = editor.selection.active;
@@ -144,7 +154,7 @@ export class KernelRunner implements vscode.Disposable {
       );
     for (const note of run.notes) this.output.info(`  note: ${note}`);
     const differ = count('differ');
-    const message = `drvmap: on kernel ${run.kernelRelease}, ${count('agree')} step(s) agree with the simulation, ${differ} differ, ${count('not-run')} not run.`;
+    const message = kernelRunSummaryMessage(run.kernelRelease, count('agree'), differ, count('not-run'));
     const show = differ > 0 ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
     void show(message, 'Show Output').then((choice) => choice && this.output.show());
   }

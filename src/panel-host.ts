@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { explorationFate } from '../protocol/panel';
 import { panelHtml } from '../media/src/panel-html';
 import { describeError, type EditorStateEvent, type EditorStateTracker } from './editor-state';
+import { cannotWriteMessage, exportedMessage } from './notification-text';
 import { exportBytes, exportFileName, parseFromPanelMessage } from './panel-messages';
 import { sameScenario, stepLine } from './panel-state-summary';
 import type { ExploreMatrix, FromPanelMessage, KernelRunView, PanelState, ToPanelMessage } from './protocol';
@@ -290,13 +291,9 @@ export class AddressMapPanel implements vscode.Disposable {
     if (!target) return;
     try {
       await vscode.workspace.fs.writeFile(target, bytes);
-      void vscode.window.showInformationMessage(
-        `drvmap: exported the address map to ${vscode.workspace.asRelativePath(target)}.`,
-      );
+      void vscode.window.showInformationMessage(exportedMessage(vscode.workspace.asRelativePath(target)));
     } catch (error) {
-      void vscode.window.showErrorMessage(
-        `drvmap: could not write ${target.fsPath}: ${describeError(error)}`,
-      );
+      void vscode.window.showErrorMessage(cannotWriteMessage(target.fsPath, describeError(error)));
     }
   }
 }

@@ -4,6 +4,7 @@
 // no copy of the server's rule registry.
 import * as vscode from 'vscode';
 import { LANGUAGE_ID } from './client';
+import { noRuleSectionMessage } from './notification-text';
 import {
   diagnosticCodeValue,
   isRuleCode,
@@ -102,8 +103,7 @@ export class RuleDocumentation implements vscode.CodeActionProvider {
       return;
     }
     const line = ruleSectionLine(document.getText(), code);
-    if (line === undefined)
-      void vscode.window.showWarningMessage(`drvmap: docs/rules.md has no section for \`${code}\`.`);
+    if (line === undefined) void vscode.window.showWarningMessage(noRuleSectionMessage(code));
     const position = new vscode.Position(line ?? 0, 0);
     const editor = await vscode.window.showTextDocument(document, {
       preview: true,

@@ -1,6 +1,10 @@
 // What the status bar item says. Pure: the vscode side only copies these strings into the item.
 import type { PanelState } from '../protocol/panel';
+import { escapeMarkdown } from '../protocol/markdown';
 import { mappingsInWindow, windowUsedPercent } from './panel-state-summary';
+
+// Scenario names are user text: nothing in them may become a link or markup.
+export { escapeMarkdown };
 
 export type ServerHealthState = 'starting' | 'running' | 'stopped' | 'failed';
 
@@ -107,9 +111,4 @@ function tooltipMarkdown(s: StatusSnapshot, headline: string): string {
   lines.push('', '---', '');
   lines.push(STATUS_COMMANDS.map((c) => `[${c.title}](command:${c.command})`).join(' · '));
   return lines.join('\n');
-}
-
-/** Scenario names are user text: nothing in them may become a link or markup. */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`);
 }

@@ -16,6 +16,10 @@ import type {
   TextEdit,
   WorkspaceEdit,
 } from 'vscode-languageserver-protocol';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { PanelState } from '../../protocol/panel';
 import type { CheckFilesResult } from '../../protocol/requests';
@@ -236,6 +240,31 @@ describe('LSP server', () => {
     });
     assert.deepEqual(codesOf(result.files[0]!.diagnostics as never), ['unknown-word']);
     assert.ok(result.files[1]!.error);
+  });
+
+  test('check files: a URI that is not file: is never read from this disk, even where its path exists', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'drvmap-vfs-'));
+    const path = join(dir, 'local.drvmap');
+    writeFileSync(path, 'scenario "x" {\n  Munmap 0, 4KiB\n}\n');
+    try {
+      const result = await client.request<CheckFilesResult>('drvmap/checkFiles', {
+        files: [
+          { uri: `vscode-vfs://github${path}` },
+          { uri: `memfs:${path}` },
+          { uri: `memfs:${path}`, text: 'scenario "y" {\n  a = mmap 4KiB rw private anon\n}\n' },
+          { uri: pathToFileURL(path).href },
+        ],
+      });
+      const [vfs, memfs, given, local] = result.files;
+      assert.match(vfs!.error ?? '', /vscode-vfs: is not a file on this machine/);
+      assert.deepEqual(vfs!.diagnostics, []);
+      assert.match(memfs!.error ?? '', /memfs: is not a file on this machine/);
+      assert.equal(given!.error, undefined);
+      assert.deepEqual(codesOf(given!.diagnostics as never), []);
+      assert.deepEqual(codesOf(local!.diagnostics as never), ['unknown-word']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('incremental edits change the diagnostics; only the newest version is published', async () => {

@@ -333,6 +333,24 @@ describe('panel', () => {
     await page.close();
   });
 
+  test('the exported SVG is well-formed XML even when the scenario name has characters XML cannot hold', async () => {
+    const page = await newPanel();
+    // A string runs to its closing quote: controls, U+FFFE and a lone surrogate parse.
+    const name = 'a\u0001b\u000bc\u000cd\u001fe\ufffef\ud800g & <h>';
+    await send(page, { type: 'state', state: wineScenarioState(7, name) });
+    await clearPosted(page);
+    await page.locator('#export-svg').click();
+    const [svg] = (await posted(page)) as Extract<FromPanelMessage, { type: 'export' }>[];
+    const parsed = await page.evaluate((data) => {
+      const doc = new DOMParser().parseFromString(data, 'image/svg+xml');
+      const error = doc.querySelector('parsererror');
+      return { error: error?.textContent ?? null, title: doc.querySelector('title')?.textContent ?? '' };
+    }, svg!.data);
+    assert.equal(parsed.error, null);
+    assert.ok(parsed.title.includes('a\ufffdb\ufffdc\ufffdd\ufffde\ufffdf\ufffdg & <h>'), parsed.title);
+    await page.close();
+  });
+
   test('restores zoom and step after being hidden and shown again', async () => {
     const page = await newPanel();
     await send(page, { type: 'state', state: wineScenarioState(6) });

@@ -2,8 +2,18 @@
 // are user data.
 import { HATCH_SIZE, hatchSegments, type Hatch, type Painter, type TextStyle } from './painter';
 
+/**
+ * Code points XML 1.0 cannot hold at all, even as a character reference (the `Char`
+ * production, §2.2): C0 controls but tab, newline and return, U+FFFE, U+FFFF, and lone
+ * surrogates. A scenario name may contain them (a string runs to its closing quote); left in,
+ * no SVG reader opens the file.
+ */
+const NOT_XML_CHAR =
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return text.replace(NOT_XML_CHAR, '\ufffd').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 const n = (v: number): string => String(Math.round(v * 100) / 100);

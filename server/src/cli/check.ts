@@ -9,6 +9,7 @@ import { ruleDocUrl } from '../engine/rules/registry';
 import type { LineColumn, LineIndex } from '../engine/syntax/text-range';
 import { SEVERITIES, severityRank, type CheckCommand } from './args';
 import type { CliIo } from './io';
+import { printable } from './printable';
 import { formatCheckText } from './formats/text';
 import { formatCheckJson } from './formats/json';
 import { formatCheckSarif } from './formats/sarif';
@@ -243,7 +244,7 @@ export function runCheck(command: CheckCommand, io: CliIo): number {
     failOn: command.failOn,
     analysis: analysisOptions(command),
   });
-  for (const u of unreadable) io.error(`drvmap: cannot read ${u.path}: ${u.message}\n`);
+  for (const u of unreadable) io.error(printable(`drvmap: cannot read ${u.path}: ${u.message}\n`));
   const text =
     command.format === 'json'
       ? formatCheckJson(report)

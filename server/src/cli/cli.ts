@@ -3,6 +3,7 @@
 import { helpText, parseArgs, UsageError } from './args';
 import { runCheck } from './check';
 import type { CliIo } from './io';
+import { printable } from './printable';
 import { InputError } from './read-input';
 import { runTrace } from './trace';
 import { TOOL_NAME, TOOL_VERSION } from './version';
@@ -25,12 +26,14 @@ export function runCli(argv: readonly string[], io: CliIo): number {
   } catch (error) {
     if (error instanceof UsageError) {
       io.error(
-        `drvmap: ${error.message}\nRun \`drvmap ${error.topic === 'main' ? '' : error.topic + ' '}--help\` for usage.\n`,
+        printable(
+          `drvmap: ${error.message}\nRun \`drvmap ${error.topic === 'main' ? '' : error.topic + ' '}--help\` for usage.\n`,
+        ),
       );
       return 2;
     }
     if (error instanceof InputError) {
-      io.error(`drvmap: ${error.message}\n`);
+      io.error(printable(`drvmap: ${error.message}\n`));
       return 2;
     }
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);

@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { explore, type ExploreResult, type ScenarioExploration } from '../engine/explore/explore';
 import { STRATEGY_NAMES, type StrategyName } from '../engine/sim/platform';
 import type { CliIo } from './io';
+import { printable } from './printable';
 import { JSON_SCHEMA_VERSION } from './formats/json';
 import { TOOL_NAME, TOOL_VERSION } from './version';
 
@@ -113,7 +114,7 @@ export function runExplore(argv: readonly string[], io: CliIo): number {
     command = parseExploreArgs(argv);
   } catch (error) {
     if (!(error instanceof ExploreUsageError)) throw error;
-    io.error(`drvmap: ${error.message}\nRun \`drvmap explore --help\` for usage.\n`);
+    io.error(printable(`drvmap: ${error.message}\nRun \`drvmap explore --help\` for usage.\n`));
     return 2;
   }
   if (command === 'help') {
@@ -124,7 +125,7 @@ export function runExplore(argv: readonly string[], io: CliIo): number {
   try {
     text = command.file === '-' ? io.readStdin() : readInputText(resolve(io.cwd, command.file));
   } catch (error) {
-    io.error(`drvmap: cannot read ${command.file}: ${describeReadError(error)}\n`);
+    io.error(printable(`drvmap: cannot read ${command.file}: ${describeReadError(error)}\n`));
     return 2;
   }
   const result = explore(text, {
@@ -136,9 +137,10 @@ export function runExplore(argv: readonly string[], io: CliIo): number {
   io.write(
     command.format === 'json'
       ? formatExploreJson(result)
-      : formatExploreText(result, { trace: command.trace }),
+      : // Plain text (no colour): escaped whole, scenario names, step text and all.
+        printable(formatExploreText(result, { trace: command.trace })),
   );
-  for (const problem of result.problems) io.error(`drvmap: ${problem}\n`);
+  for (const problem of result.problems) io.error(printable(`drvmap: ${problem}\n`));
   if (result.scenarios.length === 0) return 2;
   return result.scenarios.every((s) => s.counts.safe === s.total) ? 0 : 1;
 }

@@ -7,6 +7,7 @@ import { basename, resolve } from 'node:path';
 import { importProcMaps } from '../engine/import/proc-maps';
 import { importStrace } from '../engine/import/strace';
 import type { CliIo } from './io';
+import { printable } from './printable';
 
 export const IMPORT_HELP = `Usage: drvmap import strace [--pid PID] FILE
        drvmap import maps FILE
@@ -57,7 +58,7 @@ export function runImport(argv: readonly string[], io: CliIo): number {
   try {
     text = file === '-' ? io.readStdin() : readInputText(resolve(io.cwd, file));
   } catch (error) {
-    io.error(`drvmap: cannot read ${file}: ${describeReadError(error)}\n`);
+    io.error(printable(`drvmap: cannot read ${file}: ${describeReadError(error)}\n`));
     return 2;
   }
   const title = `imported from ${file === '-' ? (format === 'strace' ? 'strace' : '/proc/PID/maps') : basename(file)}`;
@@ -66,12 +67,16 @@ export function runImport(argv: readonly string[], io: CliIo): number {
     const seen = result.processes?.length
       ? `processes in it: ${result.processes.join(', ')}`
       : 'it names no process';
-    io.error(`drvmap: process ${pid} is not in ${file} (${seen})\n`);
+    io.error(printable(`drvmap: process ${pid} is not in ${file} (${seen})\n`));
     return 2;
   }
   io.write(result.scenario.endsWith('\n') ? result.scenario : `${result.scenario}\n`);
   const skipped = result.lines.filter((l) => l.status === 'skipped');
-  for (const l of skipped) io.error(`${file}:${l.line}: skipped: ${l.reason ?? 'not imported'}: ${l.text}\n`);
+  // The capture's own text, which may hold terminal escapes: shown escaped.
+  for (const l of skipped)
+    io.error(
+      `${printable(file)}:${l.line}: skipped: ${printable(l.reason ?? 'not imported')}: ${printable(l.text)}\n`,
+    );
   if (skipped.length > 0)
     io.error(`drvmap: imported ${result.lines.length - skipped.length} line(s), skipped ${skipped.length}\n`);
   return 0;

@@ -22,6 +22,7 @@ import type { LineIndex } from '../engine/syntax/text-range';
 import { UsageError, type MapsShown, type TraceCommand } from './args';
 import { analysisOptions, displayPath } from './check';
 import type { CliIo } from './io';
+import { printable } from './printable';
 import { formatTraceJson } from './formats/json';
 import { formatTraceText } from './formats/text';
 
@@ -388,7 +389,7 @@ export function runTrace(command: TraceCommand, io: CliIo): number {
   try {
     text = command.file === '-' ? io.readStdin() : readInputText(resolve(io.cwd, command.file));
   } catch (error) {
-    io.error(`drvmap: cannot read ${path}: ${describeReadError(error)}\n`);
+    io.error(printable(`drvmap: cannot read ${path}: ${describeReadError(error)}\n`));
     return 2;
   }
   let trace: Trace;
@@ -401,11 +402,11 @@ export function runTrace(command: TraceCommand, io: CliIo): number {
     });
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
-    io.error(`drvmap: ${path}: ${error.message}\n`);
+    io.error(printable(`drvmap: ${path}: ${error.message}\n`));
     return 2;
   }
   if (trace.scenarios.length === 0) {
-    io.error(`drvmap: ${path} has no scenario\n`);
+    io.error(printable(`drvmap: ${path} has no scenario\n`));
     return 2;
   }
   const out =

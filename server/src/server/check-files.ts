@@ -1,5 +1,7 @@
 // `drvmap/checkFiles`: diagnostics for files the editor has not opened ("Check Workspace").
-// Open documents are checked in their editor state; others are read from disk.
+// Open documents are checked in their editor state; others are read from disk when they are
+// `file:` URIs. Any other scheme (a virtual workspace's `vscode-vfs:`, `memfs:`) names no file
+// on this machine: its path read from disk would be another file, so the client sends the text.
 import { readFile } from 'node:fs/promises';
 import { URI } from 'vscode-uri';
 import type { CheckFilesParams, CheckFilesResult, CheckedDiagnostic } from '../../../protocol/requests';
@@ -14,7 +16,7 @@ export async function checkFiles(store: DocumentStore, params: CheckFilesParams)
       const open = store.analysed(uri);
       let analysis = open?.analysis;
       if (!analysis) {
-        const text = file.text ?? (await readFile(URI.parse(uri).fsPath, 'utf8'));
+        const text = file.text ?? (await readLocalFile(uri));
         analysis = store.analyse(text);
       }
       files.push({
@@ -32,4 +34,11 @@ export async function checkFiles(store: DocumentStore, params: CheckFilesParams)
     }
   }
   return { files };
+}
+
+async function readLocalFile(uri: string): Promise<string> {
+  const parsed = URI.parse(uri);
+  if (parsed.scheme !== 'file')
+    throw new Error(`${parsed.scheme}: is not a file on this machine; the client sends such files' text`);
+  return readFile(parsed.fsPath, 'utf8');
 }

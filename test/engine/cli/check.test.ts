@@ -80,6 +80,21 @@ test('text: file:line:col: severity [code] message, related lines indented, summ
   );
 });
 
+test('text: a file name with control characters is shown escaped, in colour or not', () => {
+  const report = checkSources([{ path: 'e\u001b]8;;https://x.example\u0007.drvmap', text: ERRORS }]);
+  for (const color of [false, true]) {
+    const text = formatCheckText(report, { color });
+    // The only escapes left are the palette's own colours.
+    assert.equal(
+      text
+        .replace(new RegExp(String.raw`\x1b\[\d+m`, 'g'), '')
+        .match(new RegExp(String.raw`[\x00-\x08\x0b-\x1f]`)),
+      null,
+    );
+    assert.ok(text.includes('e\\x1b]8;;https://x.example\\x07.drvmap:2:'), text);
+  }
+});
+
 test('colour: on a TTY only, never with NO_COLOR, flags win', () => {
   assert.equal(decideColor('auto', {}, true), true);
   assert.equal(decideColor('auto', {}, false), false);

@@ -14,6 +14,8 @@ function drvmap(args: string[], input?: string) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+const hasEscOrBel = (text: string) => text.includes('\u001b') || text.includes('\u0007');
+
 test('import strace: the scenario on stdout, each skipped line on stderr with its reason', () => {
   const r = drvmap(['import', 'strace', 'c-dontunmap.strace']);
   assert.equal(r.status, 0, r.stderr);
@@ -61,4 +63,14 @@ test('import strace --pid: one process; a pid not in the capture, a bad pid or -
   assert.match(absent.stderr, /process 7 is not in - \(processes in it: 100, 101\)/);
   assert.match(drvmap(['import', 'strace', '--pid', 'x', '-'], trace).stderr, /--pid takes a process id/);
   assert.equal(drvmap(['import', 'maps', '--pid', '1', 'python.maps']).status, 2);
+});
+
+test('import: a skipped line is shown with its control characters escaped on stderr', () => {
+  const capture =
+    'mmap(NULL, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000\n' +
+    'foo\u001b[2Jbar\u001b]0;title\u0007(1) = 0\n';
+  const r = drvmap(['import', 'strace', '-'], capture);
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(!hasEscOrBel(r.stderr), JSON.stringify(r.stderr));
+  assert.match(r.stderr, /^-:2: skipped: .*: foo\\x1b\[2Jbar\\x1b\]0;title\\x07\(1\) = 0$/m);
 });

@@ -8,6 +8,7 @@ import { runCli } from '../../../server/src/cli/cli';
 import { formatMappingLine, formatTraceText } from '../../../server/src/cli/formats/text';
 import { traceJson } from '../../../server/src/cli/formats/json';
 import { memoryIo } from '../../../server/src/cli/io';
+import { printable } from '../../../server/src/cli/printable';
 import { buildTrace } from '../../../server/src/cli/trace';
 import { CLEAN, ERRORS } from './fixtures';
 
@@ -347,4 +348,43 @@ test('--maps changed and none read each step from the timeline: the same as comp
     assert.equal(none.steps[i]!.kernelVmas, step.kernelVmas);
     before = after;
   });
+});
+
+// Every ESC the text output holds is one of its own colours (SGR `ESC [ n m`); no BEL, no C1.
+const SGR = new RegExp(String.raw`\x1b\[\d+m`, 'g');
+const CONTROL = new RegExp(String.raw`[\x00-\x08\x0b-\x1f\x7f-\x9f]`, 'g');
+const onlyOwnEscapes = (text: string) => assert.deepEqual(text.replace(SGR, '').match(CONTROL), null);
+
+test('printable: control characters of user text are shown as \\xNN; tab, newline and other text are kept', () => {
+  assert.equal(
+    printable('A\u001b[31mRED\u001b]0;t\u0007\r\u009b2J'),
+    'A\\x1b[31mRED\\x1b]0;t\\x07\\x0d\\x9b2J',
+  );
+  assert.equal(printable('a\tb\nc é ✓ 0x7fff_f000'), 'a\tb\nc é ✓ 0x7fff_f000');
+  assert.equal(printable('\u007f\u0000'), '\\x7f\\x00');
+});
+
+test('trace text: escapes in the scenario name, memfd name and step text never reach the terminal', () => {
+  const hostile = `scenario "A\u001b[31mRED\u001b]0;pwned-title\u0007\u001b[2K" {
+  f = open memfd "B\u001b[32mGREEN" 8KiB
+  m = mmap 8KiB rw shared fd f
+  x = mmap 8KiB rw private fd f at 0x1001 fixed
+  expect reads m, 1 == 0
+}
+`;
+  const trace = buildTrace('e\u001b[1m.drvmap', hostile);
+  for (const color of [false, true]) {
+    const text = formatTraceText(trace, { color, maps: 'all' });
+    onlyOwnEscapes(text);
+    assert.match(text, /scenario 1 "A\\x1b\[31mRED\\x1b\]0;pwned-title\\x07\\x1b\[2K"/);
+    assert.match(text, /memfd_create\("B\\x1b\[32mGREEN"\)/);
+    assert.match(text, /\/memfd:B\\x1b\[32mGREEN \(deleted\)/);
+  }
+  // Errors quote the scenario the user asked for.
+  const dir = mkdtempSync(join(tmpdir(), 'drvmap-trace-'));
+  writeFileSync(join(dir, 'a.drvmap'), hostile);
+  const io = memoryIo(dir);
+  assert.equal(runCli(['trace', 'a.drvmap', '--scenario', 'n\u001b]0;t\u0007'], io), 2);
+  onlyOwnEscapes(io.stderr);
+  assert.match(io.stderr, /no scenario is called "n\\x1b\]0;t\\x07"; the scenarios are: "A\\x1b/);
 });

@@ -39,6 +39,28 @@ test('a behaviour becomes driver → trait → value, for its scenario only; the
   assert.equal(overridesForBehaviour(matrix, -1), undefined);
 });
 
+test('a driver named `__proto__` is a driver like any other, and no shared object changes', () => {
+  const proto: ExploreMatrix = {
+    ...matrix,
+    dimensions: [
+      { key: 'maps', driver: '__proto__', trait: 'maps', values: ['at-map', 'pool'] },
+      { key: 'backing', driver: '__proto__', trait: 'backing', values: ['device', 'anon'] },
+    ],
+    behaviours: [
+      { values: { maps: 'pool', backing: 'device' }, verdict: 'refused', hazard: 'kernel-refused' },
+    ],
+  };
+  const overrides = overridesForBehaviour(proto, 0);
+  // As the server receives it: JSON, where an own `__proto__` key survives.
+  assert.equal(
+    JSON.stringify(overrides),
+    '{"scenarioIndex":2,"drivers":{"__proto__":{"maps":"pool","backing":"device"}}}',
+  );
+  assert.equal(Object.getPrototypeOf(overrides!.drivers), Object.prototype);
+  assert.equal(({} as Record<string, unknown>)['maps'], undefined);
+  assert.equal(({} as Record<string, unknown>)['backing'], undefined);
+});
+
 test('trace documents are named for the scenario and the behaviour', () => {
   assert.equal(traceDocumentPath(matrix.scenario, 1), '/remap-under-any-driver/behaviour-2.trace');
   assert.equal(traceDocumentPath('***', 0), '/scenario/behaviour-1.trace');

@@ -14,7 +14,10 @@ interface Manifest {
   engines: { vscode: string };
   main: string;
   activationEvents: string[];
-  capabilities: { untrustedWorkspaces: { supported: string | boolean; description?: string } };
+  capabilities: {
+    untrustedWorkspaces: { supported: string | boolean; description?: string };
+    virtualWorkspaces?: { supported: string | boolean; description?: string };
+  };
   contributes: {
     languages: { id: string; extensions: string[]; configuration: string }[];
     grammars: { language: string; scopeName: string; path: string }[];
@@ -37,6 +40,14 @@ test('engine, activation and workspace trust', () => {
   assert.deepEqual(manifest.activationEvents, ['onLanguage:drvmap']);
   assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
   assert.ok((manifest.capabilities.untrustedWorkspaces.description ?? '').length > 20);
+  // The client serves file: and untitled documents only (client.ts): a virtual workspace's files
+  // would get nothing, so VS Code must not present drvmap as working there.
+  assert.equal(manifest.capabilities.virtualWorkspaces?.supported, false);
+  assert.ok((manifest.capabilities.virtualWorkspaces?.description ?? '').length > 20);
+  assert.match(
+    allSource,
+    /DOCUMENT_SELECTOR = \[\s*\{ language: LANGUAGE_ID, scheme: 'file' \},\s*\{ language: LANGUAGE_ID, scheme: 'untitled' \},\s*\]/,
+  );
 });
 
 test('the language, its configuration and its grammar', () => {
@@ -114,7 +125,7 @@ test('settings: the documented ones, with the severity schema listing exactly th
   for (const r of RULES) assert.equal(entries.find((e) => e.code === r.code)?.summary, r.title);
 });
 
-test('the client imports only the shared protocol and the panel HTML from outside src/', () => {
+test('the client imports only the shared protocol (with its Markdown escape) and the panel HTML from outside src/', () => {
   for (const file of clientSources) {
     const text = readRepoFile(join('src', file));
     for (const m of text.matchAll(
@@ -125,6 +136,7 @@ test('the client imports only the shared protocol and the panel HTML from outsid
         spec.startsWith('./') ||
         spec === '../protocol/panel' ||
         spec === '../protocol/requests' ||
+        spec === '../protocol/markdown' ||
         spec === '../media/src/panel-html' ||
         spec === 'vscode' ||
         spec === 'vscode-languageclient/node' ||

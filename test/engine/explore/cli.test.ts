@@ -8,6 +8,8 @@ import { root } from './helpers';
 
 const file = join('examples', '12-explore-strategies.drvmap');
 
+const hasEscOrBel = (text: string) => text.includes('\u001b') || text.includes('\u0007');
+
 test('text output: the summary, the deciding traits and a counterexample trace; exit 1 when not safe', () => {
   const io = memoryIo(root);
   assert.equal(runExplore([file, '--scenario', '3'], io), 1);
@@ -55,4 +57,27 @@ test('exit 0 when safe everywhere, 2 for bad usage or nothing to explore', () =>
   assert.equal(runExplore(['--help'], memoryIo(root)), 0);
   assert.throws(() => parseExploreArgs([]), /needs a FILE/);
   assert.equal(runExplore(['missing.drvmap'], memoryIo(root)), 2);
+});
+
+test('text output and problems show control characters of scenario names escaped', () => {
+  const text = `scenario "A\u001b]0;title\u0007" {
+  strategy remap-dontunmap
+  driver gpu {
+    any
+  }
+  mem = vkAllocateMemory 1MiB host-visible coherent
+  p = vkMapMemory mem
+}
+scenario "B\u001b[2K" {
+  a = mmap 4KiB rw private anon
+}
+`;
+  const io = memoryIo(root, { stdin: text });
+  runExplore(['-'], io);
+  assert.ok(!hasEscOrBel(io.stdout + io.stderr), JSON.stringify(io.stdout + io.stderr));
+  assert.match(io.stdout, /scenario 1 "A\\x1b\]0;title\\x07"/);
+  const second = memoryIo(root, { stdin: text });
+  runExplore(['-', '--scenario', '2'], second);
+  assert.ok(!hasEscOrBel(second.stderr), JSON.stringify(second.stderr));
+  assert.match(second.stderr, /"B\\x1b\[2K" leaves no driver trait open/);
 });

@@ -36,3 +36,26 @@ test('the trace names the behaviour, the traits, where it breaks, and the calls'
   assert.match(unknown?.text ?? '', /# ignored: no driver `nobody`/);
   assert.equal(replayBehaviour(text, 99, {}), undefined);
 });
+
+test('a driver named `__proto__` replays under the labelled traits and is named in the trace', () => {
+  const proto = `scenario "s" {
+  strategy remap-dontunmap
+  driver __proto__ {
+    any
+  }
+  mem = vkAllocateMemory 1MiB host-visible coherent
+  p = vkMapMemory mem
+  app writes p + 0x100, 64
+}
+`;
+  // JSON.parse, as the request arrives: `__proto__` is an own key there.
+  const labels = JSON.parse('{"__proto__":{"maps":"pool","backing":"anon"}}') as Record<
+    string,
+    Record<string, string>
+  >;
+  const replay = replayBehaviour(proto, 0, labels);
+  assert.ok(replay);
+  assert.match(replay.text, /^# s — __proto__: maps pool, backing anon\n/);
+  assert.match(replay.text, /# driver __proto__: maps pool, backing anon,/);
+  assert.doesNotMatch(replay.text, /# ignored/);
+});

@@ -91,6 +91,13 @@ test('the program stops at the first step the kernel cannot run, and says why', 
   assert.match(compared[2]!.detail, /stopped at step 2/);
 });
 
+test('a memfd name the kernel refuses is not sent to the harness under a shortened name', () => {
+  const { run } = scenario(`  f = open memfd "${'y'.repeat(250)}" 8KiB\n  expect f == EINVAL\n`);
+  const program = syscallProgram(run, ARENA);
+  assert.equal(program.steps.length, 0);
+  assert.match(program.stoppedAt?.reason ?? '', /memfd name over 249 bytes/);
+});
+
 test('comparison: outcomes, errnos and what a caller relies on about addresses', () => {
   const { run, steps } = scenario(DONTUNMAP);
   const program = syscallProgram(run, ARENA);
@@ -158,7 +165,8 @@ test('on the running kernel, the docs example agrees step by step', { timeout: 1
   const dir = mkdtempSync(join(tmpdir(), 'drvmap-harness-'));
   try {
     const root = join(__dirname, '..', '..', '..', '..');
-    const bin = await compileHarness(join(root, 'native', 'harness.c'), dir, process.env.CC ?? 'cc');
+    const cc = process.env.CC ?? 'cc';
+    const { bin } = await compileHarness(join(root, 'native', 'harness.c'), dir, cc, cc);
     const arenaBase = await probeArenaBase(bin);
     const { run, steps } = scenario(`  a = mmap 2MiB rw private anon
   write a, 4KiB, 0xAB

@@ -89,6 +89,17 @@ describe('completion', () => {
     has(fd, 'f');
   });
 
+  test("a name's documentation shows its step as one code span, even with backticks in a string", () => {
+    const c = at(
+      'scenario "s" {\n  f = open memfd "x` [click](https://example.com/c) ![px](https://example.com/p.png) `y" 8KiB\n  a = mmap 4KiB rw shared fd ⟨|⟩\n}\n',
+    );
+    const f = completionsAt(c.analysis, c.offset).find((i) => i.label === 'f');
+    assert.equal(
+      f?.documentation,
+      '`f = open memfd "x\' [click](https://example.com/c) ![px](https://example.com/p.png) \'y" 8KiB`',
+    );
+  });
+
   test('units after a number, spaced or glued', () => {
     has(labels('scenario "s" {\n  a = mmap 16 ⟨|⟩\n}\n'), 'KiB', 'MiB', 'GiB');
     const c = at('scenario "s" {\n  a = mmap 16M⟨|⟩\n}\n');

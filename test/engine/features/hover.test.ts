@@ -1,5 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { analyseDocument } from '../../../server/src/engine/analysis';
+import { hoverAt } from '../../../server/src/engine/features/hover';
 import { expectHover, hoverOf } from './fixture';
 
 const scenario = (body: string) => `scenario "s" {\n${body}\n}\n`;
@@ -181,5 +183,54 @@ describe('hover: a step not run', () => {
       'Not run: an argument is missing or has no value',
     );
     assert.equal(md.match(/not run/gi)?.length, 1, md);
+  });
+});
+
+describe('hover: names from the file are text, never markup', () => {
+  // A file name, memfd name or device path is the file's text: it must not become a link, an
+  // image fetched from the network, HTML or emphasis in the hover.
+  const HOSTILE =
+    '[click me](https://example.com/x) ![px](https://example.com/p.png) <img src=https://example.com/i.png> **bold** `x` _y_';
+  const text = `scenario "s" {
+  f = open memfd "${HOSTILE}" 8KiB
+  m = mmap 8KiB rw shared fd f
+  write m, 1, 1
+  g = open file "/tmp/${HOSTILE}" 8KiB
+  r = mmap 8KiB r private fd g
+  read r, 1
+  d = open device "/dev/dri/${HOSTILE}" 64KiB
+  b = mmap 64KiB rw shared fd d
+  write b + 0x10, 1
+}
+`;
+  const analysis = analyseDocument(text);
+  /** The markdown outside code spans: what VS Code would render as markup. */
+  const outsideCode = (markdown: string) => markdown.replace(/`[^`\n]*`/g, '');
+
+  test('no hover anywhere in the scenario has a link, image, tag or emphasis from a name', () => {
+    let mapped = 0;
+    for (let offset = 0; offset < text.length; offset++) {
+      const markdown = hoverAt(analysis, offset)?.markdown;
+      if (!markdown) continue;
+      if (markdown.includes('Mapped ')) mapped++;
+      const rendered = outsideCode(markdown);
+      for (const markup of ['](', '<img', '**bold**', 'example.com', '_y_'])
+        assert.ok(
+          !rendered.includes(markup),
+          `offset ${offset}: ${markup} outside a code span:\n${markdown}`,
+        );
+    }
+    assert.ok(mapped >= 3, 'the memfd, file and device mappings were hovered');
+  });
+
+  test('the name is still shown, whole, in a code span', () => {
+    const offset = text.indexOf('write m') + 'write '.length;
+    const markdown = hoverAt(analysis, offset)?.markdown ?? '';
+    assert.ok(
+      markdown.includes(
+        "`memfd /memfd:[click me](https://example.com/x) ![px](https://example.com/p.png) <img src=https://example.com/i.png> **bold** 'x' _y_ (deleted)`",
+      ),
+      markdown,
+    );
   });
 });

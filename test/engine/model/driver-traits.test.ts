@@ -200,3 +200,11 @@ ${extra}
   assert.match(aligned[3]!, /^mmap\(0x20_0000, 0x1_0000, .*MAP_SHARED\|MAP_FIXED/);
   assert.match(aligned[7]!, /^mmap\(0x40_0000, 0x1_0000, .*MAP_SHARED\|MAP_FIXED/);
 });
+
+test('a preset is one of the listed presets, never a name every object inherits', () => {
+  for (const word of ['toString', '__proto__', 'constructor', 'hasOwnProperty']) {
+    const { problems } = driverOf(`    preset ${word}`);
+    assert.equal(problems.length, 1, word);
+    assert.match(problems[0]!, new RegExp(`^unknown-word: unknown preset \`${word}\` \\(known: radv,`));
+  }
+});

@@ -1,9 +1,12 @@
 // Human-readable output: `file:line:col: severity [code] message` (the form compilers print, so
-// editors and CI logs link it), related locations indented below, a summary line last.
+// editors and CI logs link it), related locations indented below, a summary line last. Every
+// string from the file or the command line goes through `t` (printable): no control character
+// of the user's reaches the terminal; the palette's colours are the only escapes written.
 import type { Severity } from '../../engine/diagnostics';
 import type { CheckReport, ReportedDiagnostic, SeverityCounts } from '../check';
 import type { ScenarioTrace, Trace, TraceMapping, TraceStep } from '../trace';
 import type { MapsShown } from '../args';
+import { printable as t } from '../printable';
 
 export interface TextOptions {
   readonly color: boolean;
@@ -62,9 +65,10 @@ export function describeCounts(counts: SeverityCounts): string {
 /** One diagnostic: the headline, then each related location indented. Lines and columns 1-based. */
 export function formatDiagnosticText(path: string, d: ReportedDiagnostic, options: TextOptions): string {
   const p = palette(options.color);
-  const at = (line: number, character: number) => `${path}:${line + 1}:${character + 1}`;
-  let out = `${p.bold(at(d.start.line, d.start.character))}: ${p.severity(d.severity)(d.severity)} ${p.dim(`[${d.code}]`)} ${d.message}\n`;
-  for (const r of d.related) out += `    ${p.dim(at(r.start.line, r.start.character) + ':')} ${r.message}\n`;
+  const at = (line: number, character: number) => `${t(path)}:${line + 1}:${character + 1}`;
+  let out = `${p.bold(at(d.start.line, d.start.character))}: ${p.severity(d.severity)(d.severity)} ${p.dim(`[${d.code}]`)} ${t(d.message)}\n`;
+  for (const r of d.related)
+    out += `    ${p.dim(at(r.start.line, r.start.character) + ':')} ${t(r.message)}\n`;
   return out;
 }
 
@@ -93,30 +97,30 @@ export function formatCheckText(report: CheckReport, options: TextOptions): stri
 /** `7ffff7c00000-7ffff7e00000 rw-p 00000000 [anon:a]  (app, step 1)` */
 /** `markMerge`: say that the kernel merged it with the line above (only where that line is listed). */
 export function formatMappingLine(m: TraceMapping, markMerge = true): string {
-  const head = `${m.startPlain}-${m.endPlain} ${m.perms} ${m.offsetPlain} ${m.name}`;
+  const head = `${m.startPlain}-${m.endPlain} ${m.perms} ${m.offsetPlain} ${t(m.name)}`;
   // Anonymous mappings carry their label in the name ([anon:a]); file mappings get it here.
-  const label = m.label !== null && !m.name.startsWith('[anon:') ? `, ${m.label}` : '';
+  const label = m.label !== null && !m.name.startsWith('[anon:') ? `, ${t(m.label)}` : '';
   const merged = markMerge && m.mergedWithPrevious ? '; one VMA with the line above' : '';
   // Made before step 1 (createdStep 0): at device creation or by the strategy's set-up.
   const made = m.createdStep === 0 ? 'set-up' : `step ${m.createdStep}`;
-  return `${head}  (${m.owner}, ${made}${label}${merged})`;
+  return `${head}  (${t(m.owner)}, ${made}${label}${merged})`;
 }
 
 function formatStep(step: TraceStep, p: Palette, maps: MapsShown): string {
-  let out = `\n${p.bold(`step ${step.step}`)}  ${p.dim(`line ${step.line}`)}  ${step.text}\n`;
+  let out = `\n${p.bold(`step ${step.step}`)}  ${p.dim(`line ${step.line}`)}  ${t(step.text)}\n`;
   for (const call of step.calls) {
     // A syscall's return reads `= value`; any other result is prose, set off by a colon.
     const separator = call.result.startsWith('=') ? ' ' : ': ';
-    const result = call.result ? `${separator}${call.ok ? call.result : p.bad(call.result)}` : '';
-    const reason = !call.ok && call.reason ? p.dim(`  (${call.reason})`) : '';
-    out += `  ${p.dim(call.actor.padEnd(6))} ${call.text}${result}${reason}\n`;
+    const result = call.result ? `${separator}${call.ok ? t(call.result) : p.bad(t(call.result))}` : '';
+    const reason = !call.ok && call.reason ? p.dim(`  (${t(call.reason)})`) : '';
+    out += `  ${p.dim(t(call.actor).padEnd(6))} ${t(call.text)}${result}${reason}\n`;
   }
   // A step that could not run (an operand has no value) has no result: its diagnostic says why.
-  if (step.result) out += `  → ${step.failed ? p.bad(step.result) : step.result}\n`;
+  if (step.result) out += `  → ${step.failed ? p.bad(t(step.result)) : t(step.result)}\n`;
   for (const d of step.diagnostics)
-    out += `  ${p.severity(d.severity)(d.severity)} ${p.dim(`[${d.code}]`)} ${d.message}\n`;
+    out += `  ${p.severity(d.severity)(d.severity)} ${p.dim(`[${d.code}]`)} ${t(d.message)}\n`;
   for (const e of step.expectations)
-    out += `  ${e.passed === false ? p.bad('✗') : e.passed ? p.ok('✓') : '?'} line ${e.line}: ${e.text}${e.detail ? p.dim(`  (${e.detail})`) : ''}\n`;
+    out += `  ${e.passed === false ? p.bad('✗') : e.passed ? p.ok('✓') : '?'} line ${e.line}: ${t(e.text)}${e.detail ? p.dim(`  (${t(e.detail)})`) : ''}\n`;
   if (maps === 'all') {
     // The kernel's count differs when it merged mappings that different steps or names made.
     const vmas =
@@ -133,14 +137,14 @@ function formatStep(step: TraceStep, p: Palette, maps: MapsShown): string {
 }
 
 function formatScenario(s: ScenarioTrace, p: Palette, maps: MapsShown): string {
-  let out = `${p.bold(`scenario ${s.index}${s.name !== null ? ` "${s.name}"` : ''}`)}  ${p.dim(`line ${s.line}; kernel ${s.kernel}; window ${s.window.start}..${s.window.end}`)}\n`;
+  let out = `${p.bold(`scenario ${s.index}${s.name !== null ? ` "${t(s.name)}"` : ''}`)}  ${p.dim(`line ${s.line}; kernel ${s.kernel}; window ${s.window.start}..${s.window.end}`)}\n`;
   if (s.setupMappings.length > 0) {
     out += `\n${p.bold('set-up')}  ${p.dim('before step 1: the driver at device creation, the strategy')}\n`;
     out += `  ${p.dim(`mappings (${s.setupMappings.length}):`)}\n`;
     for (const m of s.setupMappings) out += `    ${formatMappingLine(m)}\n`;
   }
   for (const e of s.expectationsBeforeSteps)
-    out += `  ${e.passed === false ? p.bad('✗') : e.passed ? p.ok('✓') : '?'} line ${e.line}: ${e.text}\n`;
+    out += `  ${e.passed === false ? p.bad('✗') : e.passed ? p.ok('✓') : '?'} line ${e.line}: ${t(e.text)}\n`;
   for (const step of s.steps) out += formatStep(step, p, maps);
   if (s.steps.length === 0) out += '  (no steps)\n';
   if (s.truncated) out += p.dim(`\n  … stopped after ${s.steps.length} steps\n`);

@@ -851,8 +851,9 @@ export function runTrace(
       calls: record.calls.map(traceCall),
     });
   }
-  const traits: Record<string, Record<string, string>> = {};
-  for (const [name, model] of run.drivers) traits[name] = describeTraits(model);
+  // fromEntries defines each driver name as an own key: assigned into `{}`, a driver named
+  // `__proto__` would replace the object's prototype and vanish from the trace.
+  const traits = Object.fromEntries([...run.drivers].map(([name, model]) => [name, describeTraits(model)]));
   return {
     traits,
     kernel: formatKernelVersion(run.simulation.platform.kernel.version),

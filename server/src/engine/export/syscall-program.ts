@@ -24,6 +24,7 @@ import {
   PROT_NONE,
 } from '../kernel/types';
 import { flagsOf, MMAP_FLAG_BY_WORD, MREMAP_FLAG_BY_WORD, protOf } from '../sim/words';
+import { MEMFD_NAME_MAX_BYTES } from '../sim/open-step';
 
 /** The value step `ref` of the program returned (0 if it failed), plus `plus` bytes. */
 export interface HarnessStepRef {
@@ -215,6 +216,11 @@ export function syscallProgram(run: ScenarioRun, arenaBase: bigint): SyscallProg
           if (!step.words.some((w) => w.name === 'memfd'))
             throw new Unsupported('only `open memfd` runs on the kernel (files and devices are not opened)');
           const label = step.args.find((a) => a.kind === 'string');
+          // The harness gets a short safe name: a name the kernel would refuse cannot be asked.
+          if (label?.kind === 'string' && new TextEncoder().encode(label.value).length > MEMFD_NAME_MAX_BYTES)
+            throw new Unsupported(
+              `a memfd name over ${MEMFD_NAME_MAX_BYTES} bytes (memfd_create refuses it) is not run on the kernel`,
+            );
           const name = (label?.kind === 'string' ? label.value : (step.binding?.name ?? 'file'))
             .replace(/[^A-Za-z0-9_.-]/g, '_')
             .slice(0, 40);

@@ -27,6 +27,7 @@ import type { DriverNode, ScenarioNode } from '../syntax/ast';
 import { tokenize } from '../syntax/lexer';
 import type { TextRange } from '../syntax/text-range';
 import type { Token } from '../syntax/tokens';
+import { codeSpan } from '../../../../protocol/markdown';
 
 export type CompletionKind =
   | 'keyword'
@@ -381,7 +382,7 @@ function nameItems(
       label: s.name,
       kind: 'name',
       detail: `${s.kind}${record?.resultText ? ` ${record.resultText}` : ''}`,
-      documentation: record ? `\`${record.node.text.replace(/\s+/g, ' ')}\`` : undefined,
+      documentation: record ? codeSpan(record.node.text.replace(/\s+/g, ' ')) : undefined,
       sortText: `0${s.name}`,
     });
   }

@@ -21,13 +21,14 @@ import type { TextRange } from '../syntax/text-range';
 import { locate, stepIndexAt, type Target, type ValueRole } from './locate';
 import { backingText, permsText, vmaContaining, vmaEnd, vmaLabel, vmaStart } from './mappings';
 import { evaluateIn, memoryOfName, symbolOf } from './values';
+import { codeSpan, escapeMarkdown } from '../../../../protocol/markdown';
 
 export interface HoverResult {
   readonly markdown: string;
   readonly range: TextRange;
 }
 
-const code = (s: string) => '`' + s.replace(/`/g, "'") + '`';
+const code = codeSpan;
 
 export function hoverAt(analysis: DocumentAnalysis, offset: number): HoverResult | undefined {
   const { scenario, statement, target } = locate(analysis, offset);
@@ -249,7 +250,7 @@ function describeVma(ctx: HoverContext, vma: import('../kernel/types').Vma): str
   const where = made
     ? `step ${vma.createdStep + 1} (line ${ctx.analysis.lines.position(made.node.start).line + 1})`
     : 'set-up';
-  return `${code(formatHex(start))}..${code(formatHex(end))} (${formatSize(end - start)}) ${code(permsText(vma))}, ${backingText(vma)}, **${vmaLabel(vma)}** of ${vma.owner}, made at ${where}`;
+  return `${code(formatHex(start))}..${code(formatHex(end))} (${formatSize(end - start)}) ${code(permsText(vma))}, ${code(backingText(vma))}, **${escapeMarkdown(vmaLabel(vma))}** of ${vma.owner}, made at ${where}`;
 }
 
 // ---- names ----

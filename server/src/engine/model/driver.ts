@@ -6,6 +6,7 @@ import { evaluateConstant } from '../sim/evaluate';
 import { formatSize, KiB, MiB } from '../numbers';
 import { TRAIT_BY_NAME } from '../language/vocabulary';
 import { didYouMean } from '../language/closest-word';
+import { ownEntry } from '../own-entry';
 
 export type MapTiming = 'at-map' | 'at-alloc' | 'at-alloc-cached' | 'pool';
 export type Backing = 'device' | 'shmem' | 'anon';
@@ -172,7 +173,7 @@ export function readDriver(node: DriverNode, problems: LanguageProblem[]): Drive
   const presetTrait = node.traits.find((t) => t.keyword.name === 'preset');
   if (presetTrait) {
     const preset = presetTrait.words[0]?.name;
-    const values = preset ? PRESETS[preset] : undefined;
+    const values = preset ? ownEntry(PRESETS, preset) : undefined;
     if (values) Object.assign(traits, values);
     else {
       problems.push({
@@ -369,7 +370,9 @@ export function readDriver(node: DriverNode, problems: LanguageProblem[]): Drive
   const presetWord = sources.get('preset')?.words[0]?.name;
   const anonWritten =
     backingWord === 'anon' ||
-    (backingWord === undefined && presetWord !== undefined && PRESETS[presetWord]?.backing === 'anon');
+    (backingWord === undefined &&
+      presetWord !== undefined &&
+      ownEntry(PRESETS, presetWord)?.backing === 'anon');
   if (traits.backing === 'anon' && clientPointerLine && anonWritten) {
     problems.push({
       code: 'conflicting-traits',

@@ -39,6 +39,21 @@ export function openStep(context: StepContext, step: StepNode, actor: string): O
   const size = scope.evaluate(sizeArg);
   if (size === undefined) return skippedForArguments();
   const rawName = nameArg?.kind === 'string' ? nameArg.value : (step.binding?.name ?? 'file');
+  if (kind.name === 'memfd') {
+    const refused = memfdNameRefused(rawName);
+    if (refused) {
+      sim.addCall({
+        actor,
+        text: `memfd_create("${rawName}")`,
+        result: '= -1 EINVAL',
+        ok: false,
+        errno: 'EINVAL',
+        reason: refused,
+        effects: [],
+      });
+      return { kind: 'errno', errno: 'EINVAL', reason: refused };
+    }
+  }
   const has = (w: string) => step.words.some((x) => x.name === w);
   const spec: FileSpec =
     kind.name === 'device'
@@ -62,6 +77,20 @@ export function openStep(context: StepContext, step: StepNode, actor: string): O
   );
   if (step.binding) scope.set(step.binding.name, { kind: 'file', file, step: sim.stepIndex });
   return { kind: 'ok' };
+}
+
+/**
+ * memfd_create(2): "EINVAL The name was too long. (The limit is 249 bytes, excluding the
+ * terminating null byte.)" — mm/memfd.c: MFD_NAME_MAX_LEN = NAME_MAX - strlen("memfd:"), so
+ * that `memfd:NAME` fits a dentry name. Bytes, not characters: the name is UTF-8 on its way in.
+ */
+export const MEMFD_NAME_MAX_BYTES = 249;
+
+/** Why memfd_create refuses `name`, or undefined when it takes it. */
+function memfdNameRefused(name: string): string | undefined {
+  const bytes = new TextEncoder().encode(name).length;
+  if (bytes <= MEMFD_NAME_MAX_BYTES) return undefined;
+  return `the name is ${bytes} bytes; memfd_create takes at most ${MEMFD_NAME_MAX_BYTES} (NAME_MAX less the "memfd:" prefix, MFD_NAME_MAX_LEN in mm/memfd.c)`;
 }
 
 /**

@@ -1,0 +1,14 @@
+// User text inside Markdown that VS Code renders (hovers, completion documentation, the status
+// bar's tooltip): scenario, memfd, file and device names are the file's text, and nothing in
+// them may become a link, an image fetched from the network, HTML or emphasis. Shared by the
+// client and the language server.
+
+/** `text` with every character Markdown could read as syntax escaped by a backslash. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`);
+}
+
+/** `text` as one code span, shown literally: a backtick inside it would end the span, so it becomes `'`. */
+export function codeSpan(text: string): string {
+  return '`' + text.replace(/`/g, "'") + '`';
+}
