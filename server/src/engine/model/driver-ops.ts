@@ -19,7 +19,7 @@ import {
 } from '../kernel/types';
 import { alignUp, formatHex, formatSize, minBig } from '../numbers';
 import type { Simulation } from '../sim/simulation';
-import { mapsAtAllocation, mapsAtMap, type DriverModel } from './driver';
+import { keepsPointer, mapsAtAllocation, mapsAtMap, type DriverModel } from './driver';
 import { isHostImport, takeDeviceWrites, type VkMemory } from './vk-memory';
 import { allocateInWindow } from './strategies/window-allocation';
 
@@ -247,13 +247,16 @@ export class DriverOps {
     return `${this.name} mapped ${memory.name} outside vkMapMemory (step ${escape.step + 1})`;
   }
 
-  /** The driver's unmap at vkUnmapMemory: at-map drivers drop the mapping unless they cache it. */
+  /**
+   * The driver's unmap at vkUnmapMemory: at-map drivers drop the mapping unless they keep it
+   * (a cached pointer, or private anonymous memory, which the unmap would throw away).
+   */
   unmapOwnPointer(memory: VkMemory): void {
     // Imported host memory is the application's: the driver never maps or unmaps it.
     if (isHostImport(memory)) return;
     if (
       !mapsAtMap(this.model, memory.properties) ||
-      this.model.cachesPointer ||
+      keepsPointer(this.model) ||
       this.model.reuses === 'after-unmap'
     )
       return;

@@ -12,7 +12,7 @@ import type { CallRecord, Outcome } from '../sim/records';
 import { listOf } from '../sim/calls';
 import { stepHasWord } from '../sim/words';
 import { addressOutcome, describeSegments, failedMapNote, noteMapAttempt, OK_OUTCOME } from '../sim/outcome';
-import type { DriverModel } from './driver';
+import { keepsPointer, type DriverModel } from './driver';
 import { DriverOps } from './driver-ops';
 import { mapViolations, unmapViolations, type Violation } from './placed-validity';
 import { deviceContents, FormattedEvent, isHostImport, newMemory, type VkMemory } from './vk-memory';
@@ -780,7 +780,7 @@ export class VulkanLayer {
  */
 function cachedPointer(memory: VkMemory): bigint | undefined {
   const driver = memory.driver;
-  return driver.cachesPointer || driver.backing === 'anon' ? memory.driverPointer : undefined;
+  return keepsPointer(driver) ? memory.driverPointer : undefined;
 }
 
 /**
