@@ -179,11 +179,13 @@ export class DriverOps {
       offset = pool.next;
       pool.next += need;
     } else {
+      // No slot: the memory gets a dedicated BO at its first vkMapMemory (mapsOnEachMap).
       this.sim.note(this.name, `suballocate ${formatSize(need)} from pool`, 'pool full', false);
       return;
     }
     memory.file = pool.file;
     memory.poolOffset = offset;
+    memory.inPool = true;
     memory.driverPointer = pool.base + offset;
     memory.driverObject = this.sim.space.vmaAt(this.sim.pageOf(pool.base))?.object;
     memory.driverMapStep = pool.step;
@@ -255,7 +257,7 @@ export class DriverOps {
     // Imported host memory is the application's: the driver never maps or unmaps it.
     if (isHostImport(memory)) return;
     if (
-      !mapsAtMap(this.model, memory.properties) ||
+      !this.mapsOnEachMap(memory) ||
       keepsPointer(this.model) ||
       this.model.reuses === 'after-unmap'
     )
@@ -266,13 +268,23 @@ export class DriverOps {
     memory.driverObject = undefined;
   }
 
+  /**
+   * Whether the driver maps this memory at each vkMapMemory: an at-map driver's, and a `maps pool`
+   * driver's dedicated BO for what its pool had no room for.
+   */
+  private mapsOnEachMap(memory: VkMemory): boolean {
+    if (this.model.maps === 'pool') return !memory.inPool;
+    return mapsAtMap(this.model, memory.properties);
+  }
+
   free(memory: VkMemory): void {
     if (memory.properties.has('imported-host')) {
       // The driver drops its wrapper; the host memory stays the application's to free.
       memory.driverPointer = undefined;
       return;
     }
-    if (this.model.maps === 'pool' && this.pool) {
+    // Only a slot the pool handed out goes back to it; a dedicated BO is freed as one, below.
+    if (memory.inPool && this.pool) {
       this.pool.free.push({ offset: memory.poolOffset, size: alignUp(memory.allocationSize, 256n) });
       this.sim.note(this.name, `return pool+${formatHex(memory.poolOffset)} to the pool`, '', true);
       return;

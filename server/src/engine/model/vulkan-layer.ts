@@ -346,7 +346,7 @@ export class VulkanLayer {
         else if (
           reserve &&
           memory.driver.placed.unmapReserve &&
-          memory.driver.maps !== 'pool' &&
+          !memory.inPool &&
           !isHostImport(memory) // 09580: not the driver's mapping to reserve over
         )
           unplace(ctx, memory, true, alignUp(memory.allocationSize, this.sim.pageSize));
