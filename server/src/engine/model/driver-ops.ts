@@ -103,6 +103,9 @@ export class DriverOps {
       this.importHostMemory(memory);
       return;
     }
+    // Memory that is not HOST_VISIBLE is never mapped for the CPU: neither from the mapped pool
+    // nor as a cached BO that is still mapped, nor at allocation (mapsAtAllocation).
+    if (!memory.properties.has('host-visible')) return;
     const reused = this.model.reuses === 'after-free' ? this.takeFromCache(memory) : false;
     if (reused) return;
     if (this.model.maps === 'pool') {

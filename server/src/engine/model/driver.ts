@@ -109,9 +109,11 @@ export const PRESETS: Readonly<Record<string, DriverTraits>> = {
 /**
  * Whether the driver maps this memory at vkAllocateMemory (H3): always for `at-alloc`; for
  * `at-alloc-cached` only HOST_CACHED non-coherent memory, whose cache lines Turnip cleans
- * through the mapping (`tu_bo_map` in `msm_bo_init`).
+ * through the mapping (`tu_bo_map` in `msm_bo_init`). Never memory that is not HOST_VISIBLE:
+ * no driver has a CPU mapping of it.
  */
 export function mapsAtAllocation(driver: DriverTraits, properties: ReadonlySet<string>): boolean {
+  if (!properties.has('host-visible')) return false;
   if (driver.maps === 'at-alloc') return true;
   return driver.maps === 'at-alloc-cached' && properties.has('cached') && !properties.has('coherent');
 }
