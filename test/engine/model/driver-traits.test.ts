@@ -167,7 +167,10 @@ test('`backing anon` has no placed maps and keeps its mapping; a `placed-map` li
     assert.equal(model.cachesPointer, true, traits);
   }
   // A line that says the driver places maps: by `backing anon`, or by a preset that implies it.
-  for (const traits of ['    backing anon\n    placed-map 4KiB', '    preset lavapipe\n    placed-map 4KiB']) {
+  for (const traits of [
+    '    backing anon\n    placed-map 4KiB',
+    '    preset lavapipe\n    placed-map 4KiB',
+  ]) {
     const { model, problems } = driverOf(traits);
     assert.deepEqual(problems, [conflict], traits);
     assert.equal(model.placed.supported, false, traits);

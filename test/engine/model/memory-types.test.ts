@@ -22,7 +22,10 @@ test('`cached` or `coherent` without `host-visible` is no memory type: said on t
   );
   const text = turnip('cached');
   assert.equal(text.slice(diagnostics[0]!.range.start, diagnostics[0]!.range.end), 'cached');
-  assert.deepEqual(diagnostics[0]!.fix && diagnostics[0]!.fix.kind === 'replace' && diagnostics[0]!.fix.text, 'host-visible ');
+  assert.deepEqual(
+    diagnostics[0]!.fix && diagnostics[0]!.fix.kind === 'replace' && diagnostics[0]!.fix.text,
+    'host-visible ',
+  );
   assert.deepEqual(
     analyse(turnip('coherent device-local')).diagnostics.map((d) => d.code),
     ['missing-argument'],

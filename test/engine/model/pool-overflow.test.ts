@@ -18,8 +18,7 @@ ${steps}
 }
 `;
 
-const problems = (text: string) =>
-  analyse(text).diagnostics.map((d) => `${d.code}: ${d.message}`);
+const problems = (text: string) => analyse(text).diagnostics.map((d) => `${d.code}: ${d.message}`);
 
 test('freeing the dedicated BO of a full pool does not hand out a live slot again', () => {
   const text = slab(

@@ -259,11 +259,7 @@ export class DriverOps {
   unmapOwnPointer(memory: VkMemory): void {
     // Imported host memory is the application's: the driver never maps or unmaps it.
     if (isHostImport(memory)) return;
-    if (
-      !this.mapsOnEachMap(memory) ||
-      keepsPointer(this.model) ||
-      this.model.reuses === 'after-unmap'
-    )
+    if (!this.mapsOnEachMap(memory) || keepsPointer(this.model) || this.model.reuses === 'after-unmap')
       return;
     if (memory.driverPointer === undefined) return;
     this.sim.munmap(this.name, memory.driverPointer, alignUp(memory.allocationSize, this.page));

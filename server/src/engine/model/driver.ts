@@ -409,7 +409,7 @@ export function readDriver(node: DriverNode, problems: LanguageProblem[]): Drive
         related: anonRelated,
         range: placedLine,
         message:
-          'a driver with `backing anon` keeps its memory in private anonymous pages, which have no object to map a second time at the caller\'s address (a MAP_FIXED anonymous map there is new zero-filled memory): `placed-map` cannot hold, and the driver has no placed maps. A software driver that places maps backs its memory with a memfd: `backing shmem`',
+          "a driver with `backing anon` keeps its memory in private anonymous pages, which have no object to map a second time at the caller's address (a MAP_FIXED anonymous map there is new zero-filled memory): `placed-map` cannot hold, and the driver has no placed maps. A software driver that places maps backs its memory with a memfd: `backing shmem`",
       });
     }
     traits.placed = NO_PLACED;

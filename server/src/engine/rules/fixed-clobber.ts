@@ -35,8 +35,7 @@ export const fixedClobber: Rule = {
               e.kind === 'moved' ? e.vmas : e.kind === 'mapped' ? [e.vma] : [],
             );
             if (sameSharedPages(victim, placedNow, effect)) continue;
-            if (effect.victimsWithPages?.[v] === false && returnsOwnPages(sim, step, c, victim))
-              continue;
+            if (effect.victimsWithPages?.[v] === false && returnsOwnPages(sim, step, c, victim)) continue;
             const start = sim.addressOfPage(Math.max(victim.startPage, effect.startPage));
             const end = sim.addressOfPage(Math.min(victim.endPage, effect.endPage));
             emit(

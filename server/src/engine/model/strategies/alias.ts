@@ -80,7 +80,8 @@ export const alias: Strategy = {
       return {
         ok: false,
         vkResult: 'VK_ERROR_MEMORY_MAP_FAILED',
-        reason: 'mremap(old_size=0) of a private mapping made an unrelated mapping, not an alias (Linux < 4.14)',
+        reason:
+          'mremap(old_size=0) of a private mapping made an unrelated mapping, not an alias (Linux < 4.14)',
       };
     }
     memory.windowRange = { start: low, size: length };
