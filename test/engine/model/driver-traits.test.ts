@@ -156,6 +156,53 @@ test('`caches-pointer no` with `backing anon` cannot hold and says so; `caches-p
   assert.deepEqual(driverOf('    backing anon\n    caches-pointer any').problems, []);
 });
 
+test('`backing anon` has no placed maps and keeps its mapping; a `placed-map` line that says otherwise is a conflict', () => {
+  const conflict =
+    "conflicting-traits: a driver with `backing anon` keeps its memory in private anonymous pages, which have no object to map a second time at the caller's address (a MAP_FIXED anonymous map there is new zero-filled memory): `placed-map` cannot hold, and the driver has no placed maps. A software driver that places maps backs its memory with a memfd: `backing shmem`";
+  // The default (and a GPU preset's) placed-map support gives way to the backing, silently.
+  for (const traits of ['    backing anon', '    preset radv\n    backing anon', '    preset lavapipe']) {
+    const { model, problems } = driverOf(traits);
+    assert.deepEqual(problems, [], traits);
+    assert.equal(model.placed.supported, false, traits);
+    assert.equal(model.cachesPointer, true, traits);
+  }
+  // A line that says the driver places maps: by `backing anon`, or by a preset that implies it.
+  for (const traits of [
+    '    backing anon\n    placed-map 4KiB',
+    '    preset lavapipe\n    placed-map 4KiB',
+  ]) {
+    const { model, problems } = driverOf(traits);
+    assert.deepEqual(problems, [conflict], traits);
+    assert.equal(model.placed.supported, false, traits);
+  }
+  // `placed-map none`, an open placed-map, or an open backing: nothing to say.
+  assert.deepEqual(driverOf('    backing anon\n    placed-map none').problems, []);
+  assert.deepEqual(driverOf('    backing anon\n    placed-map any').problems, []);
+  const open = driverOf('    backing any\n    placed-map 4KiB');
+  assert.deepEqual(open.problems, []);
+  assert.equal(open.model.placed.supported, true);
+});
+
+test('a `backing anon` driver that maps at vkMapMemory keeps the mapping at vkUnmapMemory: the data stays', () => {
+  const analysis = analyseDocument(`scenario "anon at-map" {
+  driver x {
+    backing anon
+  }
+  mem = vkAllocateMemory 64KiB host-visible
+  p = vkMapMemory2 mem
+  write p, 16, 0xab
+  vkUnmapMemory2 mem
+  x writes mem, 1
+  expect x reads mem + 1, 1 == 0xab
+  expect mapped p, 64KiB
+}
+`);
+  assert.deepEqual(
+    analysis.diagnostics.map((d) => `${d.code}: ${d.message}`),
+    [],
+  );
+});
+
 test('`vkMapMemory2 m at X` without `placed`: the address would be ignored, and that is said', () => {
   const text = (words: string) =>
     `scenario "a" {\n  res = reserve 64KiB at 0x2000_0000 by wine\n  m = vkAllocateMemory 64KiB host-visible\n  p = vkMapMemory2 m ${words}at 0x2000_0000\n}\n`;

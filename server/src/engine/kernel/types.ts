@@ -219,6 +219,13 @@ export type Effect =
       readonly startPage: number;
       readonly endPage: number;
       readonly victims: readonly Vma[];
+      /**
+       * Parallel to `victims`, where the call knows it (an MREMAP_FIXED destination): whether the
+       * victim held private pages of its own (written anonymous memory, COW copies), which the
+       * replacement freed. `fixed-clobber` needs it to tell an emptied DONTUNMAP source that
+       * gets its pages back (nothing lost) from one something wrote into since.
+       */
+      readonly victimsWithPages?: readonly boolean[];
     }
   | {
       readonly kind: 'moved';

@@ -139,10 +139,13 @@ export const MEMORY_PROPERTY_WORDS: WordGroup = {
       'host-visible',
       'VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT: the memory can be mapped (VUID-vkMapMemory-memory-00682).',
     ),
-    w('coherent', 'VK_MEMORY_PROPERTY_HOST_COHERENT_BIT: no flush needed; a shadow copy cannot honour it.'),
+    w(
+      'coherent',
+      'VK_MEMORY_PROPERTY_HOST_COHERENT_BIT: no flush needed; a shadow copy cannot honour it. Only with `host-visible`.',
+    ),
     w(
       'cached',
-      'VK_MEMORY_PROPERTY_HOST_CACHED_BIT. Turnip maps HOST_CACHED non-coherent BOs at allocation (H3).',
+      'VK_MEMORY_PROPERTY_HOST_CACHED_BIT (only with `host-visible`). Turnip maps HOST_CACHED non-coherent BOs at allocation (H3).',
       'docs/hazards.md (H3)',
     ),
     w(

@@ -19,7 +19,7 @@ import {
 } from '../kernel/types';
 import { alignUp, formatHex, formatSize, minBig } from '../numbers';
 import type { Simulation } from '../sim/simulation';
-import { mapsAtAllocation, mapsAtMap, type DriverModel } from './driver';
+import { keepsPointer, mapsAtAllocation, mapsAtMap, type DriverModel } from './driver';
 import { isHostImport, takeDeviceWrites, type VkMemory } from './vk-memory';
 import { allocateInWindow } from './strategies/window-allocation';
 
@@ -118,6 +118,9 @@ export class DriverOps {
       this.importHostMemory(memory);
       return;
     }
+    // Memory that is not HOST_VISIBLE is never mapped for the CPU: neither from the mapped pool
+    // nor as a cached BO that is still mapped, nor at allocation (mapsAtAllocation).
+    if (!memory.properties.has('host-visible')) return;
     const reused = this.model.reuses === 'after-free' ? this.takeFromCache(memory) : false;
     if (reused) return;
     if (this.model.maps === 'pool') {
@@ -194,11 +197,13 @@ export class DriverOps {
       offset = pool.next;
       pool.next += need;
     } else {
+      // No slot: the memory gets a dedicated BO at its first vkMapMemory (mapsOnEachMap).
       this.sim.note(this.name, `suballocate ${formatSize(need)} from pool`, 'pool full', false);
       return;
     }
     memory.file = pool.file;
     memory.poolOffset = offset;
+    memory.inPool = true;
     memory.driverPointer = pool.base + offset;
     memory.driverObject = this.sim.space.vmaAt(this.sim.pageOf(pool.base))?.object;
     memory.driverMapStep = pool.step;
@@ -313,13 +318,14 @@ export class DriverOps {
   }
 
   /**
-   * The driver's unmap at vkUnmapMemory: at-map drivers drop the mapping unless they cache it
-   * (then it stays the memory's own), or keep it to hand out again (`reuses after-unmap`).
+   * The driver's unmap at vkUnmapMemory: at-map drivers drop the mapping unless they keep it as
+   * the memory's own (a cached pointer, or private anonymous memory, which the unmap would throw
+   * away), or keep it to hand out again (`reuses after-unmap`).
    */
   unmapOwnPointer(memory: VkMemory): void {
     // Imported host memory is the application's: the driver never maps or unmaps it.
     if (isHostImport(memory)) return;
-    if (!mapsAtMap(this.model, memory.properties) || this.model.cachesPointer) return;
+    if (!this.mapsOnEachMap(memory) || keepsPointer(this.model)) return;
     if (memory.driverPointer === undefined) return;
     const size = alignUp(memory.allocationSize, this.page);
     if (this.model.reuses === 'after-unmap') {
@@ -345,13 +351,23 @@ export class DriverOps {
     }
   }
 
+  /**
+   * Whether the driver maps this memory at each vkMapMemory: an at-map driver's, and a `maps pool`
+   * driver's dedicated BO for what its pool had no room for.
+   */
+  private mapsOnEachMap(memory: VkMemory): boolean {
+    if (this.model.maps === 'pool') return !memory.inPool;
+    return mapsAtMap(this.model, memory.properties);
+  }
+
   free(memory: VkMemory): void {
     if (memory.properties.has('imported-host')) {
       // The driver drops its wrapper; the host memory stays the application's to free.
       memory.driverPointer = undefined;
       return;
     }
-    if (this.model.maps === 'pool' && this.pool) {
+    // Only a slot the pool handed out goes back to it; a dedicated BO is freed as one, below.
+    if (memory.inPool && this.pool) {
       this.pool.free.push({ offset: memory.poolOffset, size: alignUp(memory.allocationSize, 256n) });
       this.sim.note(this.name, `return pool+${formatHex(memory.poolOffset)} to the pool`, '', true);
       return;

@@ -113,9 +113,11 @@ export const PRESETS: Readonly<Record<string, DriverTraits>> = {
 /**
  * Whether the driver maps this memory at vkAllocateMemory (H3): always for `at-alloc`; for
  * `at-alloc-cached` only HOST_CACHED non-coherent memory, whose cache lines Turnip cleans
- * through the mapping (`tu_bo_map` in `msm_bo_init`).
+ * through the mapping (`tu_bo_map` in `msm_bo_init`). Never memory that is not HOST_VISIBLE:
+ * no driver has a CPU mapping of it.
  */
 export function mapsAtAllocation(driver: DriverTraits, properties: ReadonlySet<string>): boolean {
+  if (!properties.has('host-visible')) return false;
   if (driver.maps === 'at-alloc') return true;
   return driver.maps === 'at-alloc-cached' && properties.has('cached') && !properties.has('coherent');
 }
@@ -132,6 +134,17 @@ export function onPageSize<T extends DriverTraits>(driver: T, pageSize: bigint):
   const placed = driver.placed;
   if (!placed.followsPageSize || pageSize <= placed.alignment) return driver;
   return { ...driver, placed: { ...placed, alignment: pageSize } };
+}
+
+/**
+ * Whether the driver reaches its memory through its own CPU mapping and keeps that mapping until
+ * vkFreeMemory: a driver that caches its pointer (H2), and every driver whose memory is private
+ * anonymous pages. Such a driver has no GPU and no object behind the pages, so unmapping would
+ * throw the contents away; lavapipe maps in lvp_AllocateMemory and its vkUnmapMemory is a no-op
+ * (facts vulkan-wine §2 note 6).
+ */
+export function keepsPointer(driver: DriverTraits): boolean {
+  return driver.cachesPointer || driver.backing === 'anon';
 }
 
 /**
@@ -159,7 +172,11 @@ function isAnyLine(trait: TraitNode): boolean {
 /** Whether exploration varies `trait` of this driver. */
 export function isTraitOpen(driver: DriverModel, trait: string): boolean {
   const open = driver.openTraits;
-  if (!open) return false;
+  return open !== undefined && isOpenIn(open, trait);
+}
+
+/** Whether `trait` is open in a set of open traits (see isTraitOpen). */
+function isOpenIn(open: ReadonlySet<string>, trait: string): boolean {
   return open.has(trait) || (open.has('*') && !open.has(CLOSED + trait));
 }
 
@@ -381,6 +398,27 @@ export function readDriver(node: DriverNode, problems: LanguageProblem[]): Drive
       message:
         'a driver with `backing anon` keeps buffers in private anonymous memory, which cannot be mapped a second time inside a client pointer range (mremap only moves pages): `gl-client-pointer` cannot hold, and Wine takes its other routes',
     });
+  }
+  // Private anonymous memory, when the backing is not left open for exploration (which leaves
+  // these combinations out itself, explore/driver-space.ts): its driver keeps the mapping for the
+  // object's life (keepsPointer), and it has no placed maps, because there is no object to map a
+  // second time at the caller's address: a MAP_FIXED anonymous map there is new zero-filled
+  // memory (linux-mm §3.6, §4.3), and lavapipe exposes no VK_EXT_map_memory_placed (vulkan-wine
+  // §2 note 6). A default or a preset's placed-map support silently gives way to the backing; a
+  // `placed-map` line that says the driver supports it is a contradiction, said as such.
+  if (traits.backing === 'anon' && !isOpenIn(open, 'backing')) {
+    traits.cachesPointer = true;
+    const placedLine = sources.get('placed-map');
+    if (traits.placed.supported && placedLine && !isAnyLine(placedLine)) {
+      problems.push({
+        code: 'conflicting-traits',
+        related: anonRelated,
+        range: placedLine,
+        message:
+          "a driver with `backing anon` keeps its memory in private anonymous pages, which have no object to map a second time at the caller's address (a MAP_FIXED anonymous map there is new zero-filled memory): `placed-map` cannot hold, and the driver has no placed maps. A software driver that places maps backs its memory with a memfd: `backing shmem`",
+      });
+    }
+    traits.placed = NO_PLACED;
   }
   if (traits.maps === 'pool' && traits.poolSize < 4096n) {
     problems.push({

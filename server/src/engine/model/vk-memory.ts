@@ -38,6 +38,12 @@ export interface VkMemory {
   file: OpenFile | undefined;
   /** Offset of this allocation inside the driver's pool (`maps pool`), or 0. */
   poolOffset: bigint;
+  /**
+   * Whether the memory is a suballocation of the driver's pool, at `poolOffset`. A `maps pool`
+   * driver whose pool has no room gives the memory a dedicated BO instead (pb_slab and
+   * tu_suballoc fall back to a real BO), mapped at vkMapMemory, unmapped and freed as one.
+   */
+  inPool: boolean;
   /** Where the driver's own CPU mapping is, and the object it showed when made. */
   driverPointer: bigint | undefined;
   driverObject: MemoryObject | undefined;
@@ -122,6 +128,7 @@ export function newMemory(o: {
     allocStep: o.step,
     file: undefined,
     poolOffset: 0n,
+    inPool: false,
     driverPointer: undefined,
     driverObject: undefined,
     driverMapStep: undefined,

@@ -12,7 +12,7 @@ import type { CallRecord, Outcome } from '../sim/records';
 import { listOf } from '../sim/calls';
 import { stepHasWord } from '../sim/words';
 import { addressOutcome, describeSegments, failedMapNote, noteMapAttempt, OK_OUTCOME } from '../sim/outcome';
-import type { DriverModel } from './driver';
+import { keepsPointer, type DriverModel } from './driver';
 import { DriverOps } from './driver-ops';
 import { mapViolations, unmapViolations, type Violation } from './placed-validity';
 import { deviceContents, FormattedEvent, isHostImport, newMemory, type VkMemory } from './vk-memory';
@@ -346,7 +346,7 @@ export class VulkanLayer {
         else if (
           reserve &&
           memory.driver.placed.unmapReserve &&
-          memory.driver.maps !== 'pool' &&
+          !memory.inPool &&
           !isHostImport(memory) // 09580: not the driver's mapping to reserve over
         )
           unplace(ctx, memory, true, alignUp(memory.allocationSize, this.sim.pageSize));
@@ -413,6 +413,7 @@ export class VulkanLayer {
     }
     const driver = allocatingDriver(this.sim, this.drivers, step, true);
     if (!driver) return { kind: 'skipped', reason: 'no driver' };
+    this.checkMemoryType(step);
     const memory = newMemory({
       name: step.binding?.name ?? `memory@${this.sim.stepIndex + 1}`,
       node: step,
@@ -437,6 +438,37 @@ export class VulkanLayer {
       return { kind: 'vk', result: failed.vkResult, reason: failed.reason };
     }
     return VK_SUCCESS_OUTCOME;
+  }
+
+  /**
+   * `cached` or `coherent` without `host-visible` names no memory type: the Vulkan spec allows
+   * HOST_CACHED and HOST_COHERENT only together with HOST_VISIBLE (Memory Types, the list of
+   * allowed propertyFlags combinations), so no driver exposes such a type. That list binds
+   * implementations, not applications, so no VUID applies (vulkan-valid-usage would cite one);
+   * the words are known ones (not unknown-word) and are not a driver's traits (not
+   * conflicting-traits): the step lacks the word its others need, which is missing-argument,
+   * with the fix that adds it. The memory is then simulated as written: not host-visible, so no
+   * driver maps it (mapsAtAllocation, DriverOps.allocate).
+   */
+  private checkMemoryType(step: StepNode): void {
+    const words = step.words;
+    if (words.some((w) => w.name === 'host-visible')) return;
+    const hostOnly = words.filter((w) => w.name === 'cached' || w.name === 'coherent');
+    const first = hostOnly[0];
+    if (!first) return;
+    const bits = hostOnly.map((w) => (w.name === 'cached' ? 'HOST_CACHED' : 'HOST_COHERENT')).join(' and ');
+    this.sim.problems.push({
+      code: 'missing-argument',
+      range: first,
+      message: `${hostOnly.map((w) => `\`${w.name}\``).join(' and ')} without \`host-visible\` is no Vulkan memory type: the spec allows ${bits} only together with HOST_VISIBLE, so no driver offers one. Add \`host-visible\` (the memory is simulated as device memory no one maps)`,
+      fix: {
+        kind: 'replace',
+        title: 'Add `host-visible`',
+        range: { start: first.start, end: first.start },
+        text: 'host-visible ',
+        preferred: true,
+      },
+    });
   }
 
   /** The step's property words as a set, shared with earlier steps that named the same words. */
@@ -780,7 +812,7 @@ export class VulkanLayer {
  */
 function cachedPointer(memory: VkMemory): bigint | undefined {
   const driver = memory.driver;
-  return driver.cachesPointer || driver.backing === 'anon' ? memory.driverPointer : undefined;
+  return keepsPointer(driver) ? memory.driverPointer : undefined;
 }
 
 /**

@@ -1,8 +1,11 @@
 // `fixed-clobber`: MAP_FIXED, MREMAP_FIXED or a placed map silently replaced a mapping another
 // actor made. Replacing a reservation (PROT_NONE, or the range Wine allocated for exactly this
-// map) is what reservations are for and is not reported.
+// map) is what reservations are for and is not reported, nor is moving pages back over the
+// range their own MREMAP_DONTUNMAP emptied (nothing there to lose).
 import { formatHex, formatSize } from '../numbers';
-import { VM_SHARED, type Vma } from '../kernel/types';
+import { VM_SHARED, type Effect, type Vma } from '../kernel/types';
+import { isPrivateAnon } from '../kernel/vma';
+import type { Simulation } from '../sim/simulation';
 import { isReservation } from '../sim/reservations';
 import type { Rule } from './rule';
 
@@ -17,19 +20,22 @@ export const fixedClobber: Rule = {
     for (const step of sim.stepsWith.replacement) {
       const record = sim.records[step];
       if (!record) continue; // set-up calls before the first step are not a step's
-      for (const call of record.calls) {
+      for (let c = 0; c < record.calls.length; c++) {
+        const call = record.calls[c]!;
         const effects = call.effects;
         for (const effect of effects) {
           if (effect.kind !== 'replaced') continue;
           // Most replacements are of the actor's own mappings or of reservations (a placed map
           // over Wine's): the cheap checks first, what the call placed only when needed.
           let placedNow: Vma[] | undefined;
-          for (const victim of effect.victims) {
+          for (let v = 0; v < effect.victims.length; v++) {
+            const victim = effect.victims[v]!;
             if (victim.owner === call.actor || isReservation(victim)) continue;
             placedNow ??= effects.flatMap((e) =>
               e.kind === 'moved' ? e.vmas : e.kind === 'mapped' ? [e.vma] : [],
             );
             if (sameSharedPages(victim, placedNow, effect)) continue;
+            if (effect.victimsWithPages?.[v] === false && returnsOwnPages(sim, step, c, victim)) continue;
             const start = sim.addressOfPage(Math.max(victim.startPage, effect.startPage));
             const end = sim.addressOfPage(Math.min(victim.endPage, effect.endPage));
             emit(
@@ -64,4 +70,70 @@ function sameSharedPages(
       p.endPage >= to &&
       p.pgoff - p.startPage === victim.pgoff - victim.startPage,
   );
+}
+
+/**
+ * Private anonymous pages moved back over the range their own MREMAP_DONTUNMAP emptied
+ * (remap-dontunmap's unmap), which holds no pages of its own (`victimsWithPages`): the range
+ * read as fresh zero-filled memory since (linux-mm §3.5 a), and now shows the pages it showed
+ * before, so nothing is lost. The last call that changed the range must be that DONTUNMAP, its
+ * destination the source of this move, and the pages moved back the ones it moved away. When
+ * something faulted pages into the emptied range since (stale-pointer reports the access), those
+ * are lost, and this does not hold.
+ */
+function returnsOwnPages(sim: Simulation, step: number, callIndex: number, victim: Vma): boolean {
+  if (!isPrivateAnon(victim) || victim.vmFlags & VM_SHARED) return false;
+  const current = sim.records[step]!.calls[callIndex]!;
+  const back = current.effects.find(
+    (e): e is Extract<Effect, { kind: 'moved' }> =>
+      e.kind === 'moved' && e.toPage <= victim.startPage && victim.endPage <= e.toPage + e.pages,
+  );
+  if (!back) return false;
+  const earlier = lastCallTouching(sim, step, callIndex, victim.startPage, victim.endPage);
+  if (!earlier) return false;
+  const emptied = earlier.effects.some(
+    (e) => e.kind === 'emptied' && e.startPage <= victim.startPage && victim.endPage <= e.endPage,
+  );
+  const away = earlier.effects.find(
+    (e): e is Extract<Effect, { kind: 'moved' }> =>
+      e.kind === 'moved' && e.fromPage <= victim.startPage && victim.endPage <= e.fromPage + e.pages,
+  );
+  if (!emptied || !away) return false;
+  // The pages come back from where the DONTUNMAP put them, to where they were…
+  if (away.toPage - away.fromPage !== back.fromPage - back.toPage) return false;
+  // …and they are still the same pages (the same objects), not something mapped there since.
+  const movedAway = new Set(away.vmas.map((m) => m.object.id));
+  return back.vmas.every(
+    (m) => m.endPage <= victim.startPage || m.startPage >= victim.endPage || movedAway.has(m.object.id),
+  );
+}
+
+/** The last call before call `callIndex` of `step` whose effects changed a page of [from, to). */
+function lastCallTouching(
+  sim: Simulation,
+  step: number,
+  callIndex: number,
+  from: number,
+  to: number,
+): { effects: readonly Effect[] } | undefined {
+  for (let i = step; i >= 0; i--) {
+    const calls = sim.records[i]?.calls ?? [];
+    for (let c = (i === step ? callIndex : calls.length) - 1; c >= 0; c--) {
+      const call = calls[c]!;
+      if (call.effects.some((e) => touches(e, from, to))) return call;
+    }
+  }
+  return undefined;
+}
+
+/** Whether an effect changed a page of [from, to) (as Simulation.lastChangeAt counts changes). */
+function touches(effect: Effect, from: number, to: number): boolean {
+  if (effect.kind === 'protected' || effect.kind === 'aliased') return false;
+  const [start, end] =
+    effect.kind === 'moved'
+      ? [effect.fromPage, effect.fromPage + effect.pages]
+      : effect.kind === 'mapped'
+        ? [effect.vma.startPage, effect.vma.endPage]
+        : [effect.startPage, effect.endPage];
+  return start < to && from < end;
 }

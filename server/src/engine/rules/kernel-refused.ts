@@ -1,7 +1,10 @@
 // `kernel-refused`: the kernel fails a call with an errno — a raw syscall step, or a syscall a
 // strategy made on the scenario's behalf. An `expect NAME == ERRNO` line that holds makes a raw
 // call's refusal intended (it is left out); for a layer's call, analysis.ts shows it as expected
-// (intended-failures.ts).
+// (intended-failures.ts). The alias strategy also reports under this code the one call the kernel
+// accepts but that fails the same way: mremap(old_size = 0) of a private mapping before Linux
+// 4.14 makes an unrelated mapping, not an alias (linux-mm §3.8); the map fails as with the EINVAL
+// of 4.14+, so one code (and one `expect … == VK_ERROR_MEMORY_MAP_FAILED`) covers both kernels.
 import { MREMAP_DONTUNMAP, MREMAP_MAYMOVE } from '../kernel/types';
 import { alignDown, alignUp, formatHex } from '../numbers';
 import type { Argument, StepNode } from '../syntax/ast';

@@ -1,6 +1,7 @@
 // Strategy 4: a second mapping of the same pages in the window, leaving the driver's intact.
 // On Linux the layer has no fd, so it uses mremap(old_size = 0): shared mappings only — private
-// memory gives EINVAL and device BOs (VM_DONTEXPAND/VM_PFNMAP) EFAULT (facts linux-mm 3.6, 4.3).
+// memory gives EINVAL (before 4.14 an unrelated new mapping, refused here as well) and device
+// BOs (VM_DONTEXPAND/VM_PFNMAP) EFAULT (facts linux-mm 3.6, 3.8, 4.3).
 // On macOS mach_vm_remap(copy=FALSE) aliases any memory (facts 7.5).
 import {
   MAP_ANONYMOUS,
@@ -11,6 +12,8 @@ import {
   MREMAP_MAYMOVE,
   PROT_NONE,
 } from '../../kernel/types';
+import { formatKernelVersion } from '../../kernel/config';
+import { isShared } from '../../kernel/vma';
 import { alignDown, alignUp, formatHex } from '../../numbers';
 import { machAliasMap } from './mach-alias';
 import { passThrough, type Strategy } from './strategy';
@@ -61,6 +64,24 @@ export const alias: Strategy = {
         ok: false,
         vkResult: 'VK_ERROR_MEMORY_MAP_FAILED',
         reason: `mremap(old_size=0) failed with ${dup.errno}: ${dup.reason}`,
+      };
+    }
+    // Before Linux 4.14 the kernel accepts old_size = 0 on a private mapping but makes a new,
+    // unrelated private mapping (linux-mm §3.8, commit dba58d3b8c50 made it EINVAL): an alias
+    // that shares nothing with the driver's pages. Not an alias, so it fails as the EINVAL does.
+    const source = ctx.sim.space.vmaAt(ctx.sim.pageOf(start));
+    if (source && !isShared(source)) {
+      ctx.sim.finding(
+        'kernel-refused',
+        `wine's mremap(old_size = 0) of ${memory.name}'s private mapping at ${formatHex(start)} succeeds on Linux ${formatKernelVersion(ctx.sim.space.config.version)}, but what it makes at ${formatHex(low)} is a new, unrelated zero-filled private mapping, not an alias: 32-bit code and ${memory.driver.name} would not share pages (before Linux 4.14; 4.14 refuses it with EINVAL, commit dba58d3b8c50). The alias strategy unmaps it and the map fails`,
+        ctx.sim.madeAt(source),
+      );
+      ctx.sim.munmap('wine', low, length);
+      return {
+        ok: false,
+        vkResult: 'VK_ERROR_MEMORY_MAP_FAILED',
+        reason:
+          'mremap(old_size=0) of a private mapping made an unrelated mapping, not an alias (Linux < 4.14)',
       };
     }
     memory.windowRange = { start: low, size: length };

@@ -228,10 +228,9 @@ function placeDriverMap(ctx: StrategyContext, memory: VkMemory, address: bigint)
       reason: `${memory.name} is imported host memory: the driver returns its pointer and cannot place it`,
     };
   if (memory.driverPointer !== undefined && memory.driverPointer !== address) {
-    const why =
-      driver.maps === 'pool'
-        ? `it is a suballocation of a pool mapped at step ${(memory.driverMapStep ?? 0) + 1}`
-        : `${driver.name} already mapped it at ${formatHex(memory.driverPointer)}${mapsAtAllocation(driver, memory.properties) ? ' at allocation (H3)' : driver.cachesPointer ? ` and keeps that mapping after vkUnmapMemory (caches-pointer; \`caches-pointer no\` models a driver that drops it)` : ''}`;
+    const why = memory.inPool
+      ? `it is a suballocation of a pool mapped at step ${(memory.driverMapStep ?? 0) + 1}`
+      : `${driver.name} already mapped it at ${formatHex(memory.driverPointer)}${mapsAtAllocation(driver, memory.properties) ? ' at allocation (H3)' : driver.cachesPointer ? ` and keeps that mapping after vkUnmapMemory (caches-pointer; \`caches-pointer no\` models a driver that drops it)` : ''}`;
     const made = memory.driverMapStep !== undefined ? ctx.sim.stepRange(memory.driverMapStep) : undefined;
     ctx.sim.finding(
       'placed-map-failed',

@@ -22,7 +22,7 @@ export function remapStrategy(dontUnmap: boolean): Strategy {
       const start = alignDown(driverPointer, page);
       const end = alignUp(driverPointer + memory.allocationSize, page);
       const length = end - start;
-      const poolChild = ctx.ops.model.maps === 'pool';
+      const poolChild = memory.inPool;
       if (driverPointer !== start || poolChild) {
         const neighbours = ctx.memories.filter(
           (m) =>

@@ -1,0 +1,41 @@
+// The alias strategy on Linux (model/strategies/alias.ts): mremap(old_size = 0) duplicates only
+// shared mappings. Before 4.14 the kernel accepts a private one and makes an unrelated mapping
+// (facts linux-mm §3.8), which is no alias: reported, and the map fails as the EINVAL does.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyse, callsOf } from './helpers';
+
+const aliasOf = (kernel: string, backing: string) => `scenario "alias" {
+  kernel ${kernel}
+  driver lvp {
+    backing ${backing}
+    maps at-alloc
+  }
+  strategy alias
+  mem = vkAllocateMemory 64KiB host-visible
+  w = lvp writes mem, 16
+  p = vkMapMemory mem
+  expect app reads p, 16 == w
+}
+`;
+
+const shown = (text: string) => analyse(text).diagnostics.map((d) => `${d.code}: ${d.message}`);
+
+test('alias of private memory before Linux 4.14: the unrelated mapping is reported, unmapped, and the map fails', () => {
+  assert.deepEqual(shown(aliasOf('4.9', 'anon')), [
+    "kernel-refused: wine's mremap(old_size = 0) of mem's private mapping at 0x7fff_f7fe_f000 succeeds on Linux 4.9, but what it makes at 0x1_0000 is a new, unrelated zero-filled private mapping, not an alias: 32-bit code and lvp would not share pages (before Linux 4.14; 4.14 refuses it with EINVAL, commit dba58d3b8c50). The alias strategy unmaps it and the map fails",
+    'expectation-failed: expectation failed: not checked: `p` has no value: step 3 failed (VK_ERROR_MEMORY_MAP_FAILED)',
+  ]);
+  assert.deepEqual(callsOf(aliasOf('4.9', 'anon'), 2).slice(-2), [
+    'wine: mremap(0x7fff_f7fe_f000, 0, 0x1_0000, MREMAP_MAYMOVE|MREMAP_FIXED, 0x1_0000) = 0x1_0000',
+    'wine: munmap(0x1_0000, 0x1_0000) = 0',
+  ]);
+});
+
+test('alias of private memory on 4.14+: EINVAL, the same failure; of shared memory on 4.9: a real alias', () => {
+  assert.deepEqual(
+    shown(aliasOf('6.6', 'anon')).map((d) => d.slice(0, 40)),
+    ["kernel-refused: wine's mremap(0x7fff_f7f", 'expectation-failed: expectation failed: '],
+  );
+  assert.deepEqual(shown(aliasOf('4.9', 'shmem')), []);
+});
