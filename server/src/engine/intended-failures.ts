@@ -61,7 +61,8 @@ export function withIntendedFailures(
   for (const step of intended) {
     for (const i of byStep.get(step) ?? []) {
       const d = out[i]!;
-      if (FAILURE_CODES.has(d.code)) out[i] = { ...d, severity: 'info', message: `(expected) ${d.message}`, intended: true };
+      if (FAILURE_CODES.has(d.code))
+        out[i] = { ...d, severity: 'info', message: `(expected) ${d.message}`, intended: true };
     }
   }
   return out;

@@ -182,7 +182,9 @@ connection.onRequest(
 );
 connection.onRequest(
   IMPORT_REQUEST,
-  safely(log, 'import', { scenario: '', imported: 0, skipped: [], processes: [] }, (p: ImportParams) => importRequest(p)),
+  safely(log, 'import', { scenario: '', imported: 0, skipped: [], processes: [] }, (p: ImportParams) =>
+    importRequest(p),
+  ),
 );
 connection.onRequest(
   CHECK_FILES_REQUEST,

@@ -67,7 +67,9 @@ describe('region markers', () => {
   test("`# region` / `# endregion` pairs fold, nested; unpaired markers fold nothing; the patterns are the manifest's", () => {
     const text =
       'scenario "f" {\n  # region setup\n  kernel 6.6\n  // region inner\n  a = mmap 4KiB rw private anon\n  // endregion\n  # endregion\n  write a, 1\n  # endregion without a start\n}\n# region never ended\n';
-    const regions = foldingRegions(analyseDocument(text)).filter((r) => r.startLine > 0 && r.kind === 'region');
+    const regions = foldingRegions(analyseDocument(text)).filter(
+      (r) => r.startLine > 0 && r.kind === 'region',
+    );
     assert.deepEqual(regions, [
       { startLine: 1, endLine: 6, kind: 'region' },
       { startLine: 3, endLine: 5, kind: 'region' },
