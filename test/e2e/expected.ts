@@ -88,10 +88,18 @@ export class EngineView {
     if (col < 0) throw new Error(`line ${line} has no ${JSON.stringify(needle)}`);
     const offset = this.analysis.lines.offset({ line: line - 1, character: col + delta });
     const markdown = hoverAt(this.analysis, offset)?.markdown ?? '';
-    return markdown
-      .split(/\n\n+/)
-      .map((p) => p.replace(/[`*]/g, '').replace(/\s+/g, ' ').trim())
-      .filter(Boolean);
+    return (
+      markdown
+        .split(/\n\n+/)
+        // Code and bold marks go; a backslash escape (user text, protocol/markdown.ts) shows its character.
+        .map((p) =>
+          p
+            .replace(/\\([\\`*_{}[\]()#+\-.!|<>~])|[`*]/g, (_m, escaped: string | undefined) => escaped ?? '')
+            .replace(/\s+/g, ' ')
+            .trim(),
+        )
+        .filter(Boolean)
+    );
   }
 
   /** The address-map state the server computes with the cursor at the start of 1-based `line`. */
