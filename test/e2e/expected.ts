@@ -90,7 +90,9 @@ export class EngineView {
     const markdown = hoverAt(this.analysis, offset)?.markdown ?? '';
     return (
       markdown
-        .split(/\n\n+/)
+        // Lines apart: a list renders as items, whose texts need not be separated by spaces.
+        .split(/\n+/)
+        .map((p) => p.replace(/^- /, ''))
         // Code and bold marks go; a backslash escape (user text, protocol/markdown.ts) shows its character.
         .map((p) =>
           p

@@ -234,3 +234,60 @@ describe('hover: names from the file are text, never markup', () => {
     );
   });
 });
+
+describe('hover: what the run did at the cursor', () => {
+  const at = (text: string, needle: string, delta = 1) =>
+    hoverAt(analyseDocument(text), text.indexOf(needle) + delta)?.markdown ?? '';
+
+  test('an app access above 4 GiB: where the 32-bit pointer reaches first, the 64-bit address second', () => {
+    const text = `scenario "s" {\n  mem = vkAllocateMemory 16MiB host-visible coherent\n  p = vkMapMemory mem\n  app writes p + 0x100, 64\n  host writes p + 0x100, 64\n}\n`;
+    const app = at(text, 'p + 0x100, 64\n  host', 4);
+    assert.match(
+      app,
+      /\*\*app\*\* reaches `0xf6ff_f100` \(a 32-bit pointer keeps the low 32 bits\)\n\nNothing mapped there before step 3\n\nAt the 64-bit address: Mapped before step 3: `0x7fff_f6ff_f000`/,
+    );
+    // 64-bit host code reaches the address itself.
+    const host = at(text, 'p + 0x100, 64\n}', 4);
+    assert.doesNotMatch(host, /reaches/);
+    assert.match(host, /\nMapped before step 4: `0x7fff_f6ff_f000`/);
+  });
+
+  test('an address over a name whose pages moved says what happened to them since', () => {
+    const text = `scenario "s" {\n  kernel 6.6\n  a = mmap 64KiB rw private anon\n  write a, 4KiB, 0xAB\n  b = mremap a, 64KiB, 64KiB, maymove | dontunmap\n  r2 = read a + 0x10, 1\n}\n`;
+    const moved = at(text, 'a + 0x10', 2);
+    assert.match(
+      moved,
+      /Since `a` was made:\n- step 3: emptied \(pages moved away; the next touch reads zeros\)/,
+    );
+    // Before the move nothing is said: `write a` on line 4.
+    assert.doesNotMatch(at(text, 'a, 4KiB, 0xAB', 0), /Since `a` was made/);
+  });
+
+  test('errnos, API results and the expectation words say what they mean', () => {
+    const text = `scenario "s" {\n  a = mmap 4KiB rw private anon\n  b = mremap a, 4KiB, 4KiB, dontunmap\n  expect b == EINVAL\n  expect read a, 1 == zero\n  expect a != VK_ERROR_MEMORY_MAP_FAILED\n}\n`;
+    assert.match(at(text, 'EINVAL'), /^\*\*EINVAL\*\* \(errno 22\) — the call fails with this error/);
+    assert.match(at(text, 'zero'), /^\*\*zero\*\* \(expected result\) — All bytes are 0x00\./);
+    assert.match(
+      at(text, 'VK_ERROR_MEMORY_MAP_FAILED'),
+      /^\*\*VK_ERROR_MEMORY_MAP_FAILED\*\* \(API result\)/,
+    );
+    assert.doesNotMatch(at(text, 'EINVAL'), /not defined/);
+  });
+
+  test('`expect` says whether it held and what was seen', () => {
+    const text = `scenario "s" {\n  a = mmap 4KiB rw private anon\n  expect read a, 1 == zero\n  expect a == 0x1000\n}\n`;
+    assert.match(at(text, 'expect read'), /^✓ \*\*Held\*\*: host reads 0x00 at 0x7fff\\_f7ff\\_e000/);
+    assert.match(at(text, 'expect a =='), /^✗ \*\*Failed\*\*: a is 0x7fff\\_f7ff\\_e000, expected 0x1000/);
+  });
+
+  test('a kernel newer than the rules is simulated with 6.19’s; a driver shows every trait and what is open', () => {
+    const text = `scenario "k" {\n  kernel 7.2\n  driver n1 {\n    preset nvk\n    maps any\n  }\n  driver g1 {\n    gl-client-pointer\n  }\n  a = mmap 4KiB rw private anon\n}\n`;
+    assert.match(at(text, 'kernel'), /Simulating Linux 7\.2 with 6\.19's rules/);
+    assert.match(at(text, '7.2'), /simulating Linux 7\.2 with 6\.19's rules/);
+    assert.match(at(text.replace('7.2', '6.6'), 'kernel'), /Simulating Linux 6\.6\n/);
+    const n1 = at(text, 'n1');
+    assert.match(n1, /no external-memory-host/);
+    assert.match(n1, /Left open for exploration: `maps`/);
+    assert.match(at(text, 'g1'), / · external-memory-host · gl-client-pointer/);
+  });
+});

@@ -8,15 +8,20 @@ import {
   BUILTIN_ACTORS,
   DRIVER_TRAITS,
   SETTING_BY_NAME,
+  EXPECT_WORDS,
   TRAIT_BY_NAME,
   VERB_BY_NAME,
+  VK_RESULT_NAMES,
   type WordDoc,
 } from '../language/vocabulary';
+import { ERRNO_NUMBER, type Errno } from '../kernel/types';
+import { addressReached } from '../sim/step-actor';
+import { rulesKernel } from '../sim/platform';
 import { formatDecimal, formatHex, formatSize, truncate32 } from '../numbers';
 import { RULE_BY_CODE, ruleDocUrl } from '../rules/registry';
 import type { StepRecord } from '../sim/records';
 import type { ScenarioRun } from '../sim/run';
-import type { Expression, StepNode } from '../syntax/ast';
+import type { ExpectNode, Expression, Statement, StepNode } from '../syntax/ast';
 import type { TextRange } from '../syntax/text-range';
 import { locate, stepIndexAt, type Target, type ValueRole } from './locate';
 import { backingText, permsText, vmaContaining, vmaEnd, vmaLabel, vmaStart } from './mappings';
@@ -38,6 +43,7 @@ export function hoverAt(analysis: DocumentAnalysis, offset: number): HoverResult
     scenario,
     run: scenario.run,
     stepNode: statement?.kind === 'step' ? statement : undefined,
+    statement,
     offset,
   };
   const markdown = hoverTarget(ctx, target);
@@ -50,6 +56,8 @@ interface HoverContext {
   readonly run: ScenarioRun;
   /** The step the cursor is in, if any. */
   readonly stepNode: StepNode | undefined;
+  /** The statement the cursor is in, if any. */
+  readonly statement: Statement | undefined;
   readonly offset: number;
 }
 
@@ -97,10 +105,7 @@ function hoverTarget(ctx: HoverContext, target: Target): string | undefined {
           `Window: ${code(formatHex(w.start))} .. ${code(formatHex(w.end))} (${formatSize(w.end - w.start)})`,
         );
       }
-      if (spec.keyword === 'kernel') {
-        const v = ctx.run.simulation.platform.kernel.version;
-        lines.push(`Simulating Linux ${v.major}.${v.minor}`);
-      }
+      if (spec.keyword === 'kernel') lines.push(`Simulating ${kernelText(ctx.run)}`);
       lines.push(`Example: ${code(spec.example)}`);
       return lines.join('\n\n');
     }
@@ -119,6 +124,8 @@ function hoverTarget(ctx: HoverContext, target: Target): string | undefined {
       return doc ? `**${doc.name}** (option of ${code(spec?.verb ?? '')}) — ${doc.doc}` : undefined;
     }
     case 'keyword':
+      if (target.keyword.name === 'expect' && ctx.statement?.kind === 'expect')
+        return [expectVerdict(ctx, ctx.statement), keywordHover('expect')].filter(Boolean).join('\n\n');
       return keywordHover(target.keyword.name);
     case 'rule-code': {
       const rule = RULE_BY_CODE.get(target.code.name);
@@ -153,8 +160,7 @@ function expressionHover(
 ): string | undefined {
   const run = ctx.run;
   if (role === 'version' && outer.kind === 'number') {
-    const v = run.simulation.platform.kernel.version;
-    return `**Linux ${outer.text}** — the kernel whose rules apply (simulating ${v.major}.${v.minor}). 5.7 adds MREMAP_DONTUNMAP, 5.13 extends it to shared mappings.`;
+    return `**Linux ${outer.text}** — the kernel whose rules apply (simulating ${kernelText(run)}). 5.7 adds MREMAP_DONTUNMAP, 5.13 extends it to shared mappings.`;
   }
   const lines: string[] = [];
   const show = (e: Expression, heading: boolean) => {
@@ -181,9 +187,83 @@ function expressionHover(
   }
   if (value !== undefined && role === 'address') {
     lines.push(...windowFacts(run, value));
-    lines.push(...mappedFacts(ctx, value));
+    const actor = accessingActor(ctx);
+    const reached = actor === undefined ? value : addressReached(actor, value);
+    if (reached !== value) {
+      // 32-bit code holds only the low 32 bits of the pointer: that is where the access goes.
+      lines.push(`**${actor}** reaches ${code(formatHex(reached))} (a 32-bit pointer keeps the low 32 bits)`);
+      lines.push(...mappedFacts(ctx, reached));
+      lines.push(...mappedFacts(ctx, value).map((l) => `At the 64-bit address: ${l}`));
+    } else lines.push(...mappedFacts(ctx, value));
+    lines.push(...movedNames(ctx, outer));
   }
   return lines.join('\n\n');
+}
+
+/** `Linux 6.6`, or `Linux 7.2 with 6.19's rules` for a kernel newer than the rules. */
+function kernelText(run: ScenarioRun): string {
+  const v = run.simulation.platform.kernel.version;
+  const rules = rulesKernel(v);
+  return rules === v
+    ? `Linux ${v.major}.${v.minor}`
+    : `Linux ${v.major}.${v.minor} with ${rules.major}.${rules.minor}'s rules, the newest drvmap follows`;
+}
+
+/** The actor that reads or writes the address at the cursor: an access step's, a read expectation's. */
+function accessingActor(ctx: HoverContext): string | undefined {
+  const statement = ctx.statement;
+  if (statement?.kind === 'expect') {
+    const e = statement.expectation;
+    return e.form === 'read' ? (e.actor?.name ?? 'host') : undefined;
+  }
+  if (statement?.kind !== 'step') return undefined;
+  if (VERB_BY_NAME.get(canonicalVerb(statement.verb.name))?.family !== 'access') return undefined;
+  const by = statement.options.find((o) => o.keyword.name === 'by')?.value;
+  return statement.actor?.name ?? (by?.kind === 'name' ? by.name : 'host');
+}
+
+/**
+ * The names in an address expression whose memory moved, was emptied or unmapped before the
+ * state the hover reads: `a + 0x10` after `mremap a … dontunmap` is an empty range, not `a`'s data.
+ */
+function movedNames(ctx: HoverContext, expression: Expression): string[] {
+  const { step } = stateStep(ctx);
+  const out: string[] = [];
+  for (const name of namesIn(expression)) {
+    const symbol = symbolOf(ctx.run, name);
+    const record = symbol?.stepIndex !== undefined ? ctx.run.simulation.records[symbol.stepIndex] : undefined;
+    if (!record) continue;
+    // What happened after the name's own step (its allocation and mapping are what it names).
+    const events = lifeOf(ctx, name, record, step).filter(
+      (e) => Number(/^step (\d+):/.exec(e)?.[1]) > record.index + 1,
+    );
+    if (events.length) out.push(`Since ${code(name)} was made:\n${events.map((e) => `- ${e}`).join('\n')}`);
+  }
+  return out;
+}
+
+function namesIn(e: Expression | undefined): string[] {
+  switch (e?.kind) {
+    case 'name':
+      return [e.name];
+    case 'binary':
+      return [...namesIn(e.left), ...namesIn(e.right)];
+    case 'paren':
+      return namesIn(e.inner);
+    case 'negate':
+      return namesIn(e.operand);
+    default:
+      return [];
+  }
+}
+
+/** Whether the expectation at the cursor held, with what the trace shows for it. */
+function expectVerdict(ctx: HoverContext, node: ExpectNode): string | undefined {
+  const record = ctx.run.simulation.expects.find((r) => r.node === node);
+  if (!record) return undefined;
+  const verdict =
+    record.passed === true ? '✓ **Held**' : record.passed === false ? '✗ **Failed**' : '**Not checked**';
+  return `${verdict}${record.detail ? `: ${escapeMarkdown(record.detail)}` : ''}`;
 }
 
 /**
@@ -270,15 +350,24 @@ function nameHover(ctx: HoverContext, name: string, role: string): string | unde
         : 'no placed maps',
       `mmap via ${driver.mmapVia}`,
     ];
+    traits.push(driver.externalMemoryHost ? 'external-memory-host' : 'no external-memory-host');
+    if (driver.traitSources.has('gl-client-pointer'))
+      traits.push(
+        driver.backing === 'anon' ? 'gl-client-pointer (cannot hold: backing anon)' : 'gl-client-pointer',
+      );
     if (driver.alignment > 4096n) traits.push(`alignment ${formatSize(driver.alignment)}`);
     if (driver.internalMappings > 0n) traits.push(`internal-mappings ${formatSize(driver.internalMappings)}`);
-    return `**${name}** (driver) — ${traits.join(' · ')}`;
+    const open = [...(driver.openTraits ?? [])].filter((t) => !t.startsWith('!'));
+    const openText = open.length
+      ? `\n\nLeft open for exploration: ${open.includes('*') ? 'every trait' : open.map((t) => code(t)).join(', ')} (the analysis uses the values above)`
+      : '';
+    return `**${name}** (driver) — ${traits.join(' · ')}${openText}`;
   }
   if (builtin && !symbolOf(run, name)) return `**${name}** (actor) — ${builtin.doc}`;
   if (name === 'driver' && (role === 'actor' || role === 'expect-word'))
     return `**driver** (actor) — the scenario's driver`;
   const symbol = symbolOf(run, name);
-  if (!symbol) return `**${name}** — not defined in this scenario`;
+  if (!symbol) return resultWordHover(name) ?? `**${name}** — not defined in this scenario`;
   if (symbol.kind === 'actor')
     return `**${name}** (actor) — declared on line ${line(ctx, symbol.definition?.start ?? 0)}`;
   const lines: string[] = [];
@@ -308,12 +397,18 @@ function line(ctx: HoverContext, offset: number): number {
 const MAX_LIFE_EVENTS = 8;
 
 /** What happened to a name after it was made: memory history, or what touched its range. */
-function lifeOf(ctx: HoverContext, name: string, record: StepRecord | undefined): string[] {
+/** What happened to a name's memory, step by step (up to step `until`, 0-based, when given). */
+function lifeOf(
+  ctx: HoverContext,
+  name: string,
+  record: StepRecord | undefined,
+  until = Number.POSITIVE_INFINITY,
+): string[] {
   const run = ctx.run;
   const memory = memoryOfName(run, name) ?? memoryMappedBy(run, record);
   const events: string[] = [];
   if (memory) {
-    for (const h of memory.history) events.push(`step ${h.step + 1}: ${h.text}`);
+    for (const h of memory.history) if (h.step <= until) events.push(`step ${h.step + 1}: ${h.text}`);
   }
   if (record?.outcome.kind === 'address') {
     const vma = vmaContaining(run, record.index, record.outcome.value);
@@ -325,7 +420,7 @@ function lifeOf(ctx: HoverContext, name: string, record: StepRecord | undefined)
       );
       const records = run.simulation.records;
       // Indexed: a slice would copy every later record on each hover.
-      for (let i = record.index + 1; i < records.length; i++) {
+      for (let i = record.index + 1; i < records.length && i <= until; i++) {
         const later = records[i]!;
         for (const call of later.calls) {
           for (const effect of call.effects) {
@@ -461,4 +556,15 @@ function wordHover(target: Extract<Target, { kind: 'word' }>): string | undefine
   }
   if (!doc) return `**${name}** — not a known word here`;
   return `**${doc.name}** (${what}) — ${doc.doc}${doc.source ? `\n\nSource: ${doc.source}` : ''}`;
+}
+
+/** The values an expectation compares a result with: errnos, API results, `ok`, `zero`, signals. */
+function resultWordHover(name: string): string | undefined {
+  const word = EXPECT_WORDS.find((w) => w.name === name);
+  if (word) return `**${name}** (expected result) — ${word.doc}`;
+  if (Object.hasOwn(ERRNO_NUMBER, name))
+    return `**${name}** (errno ${ERRNO_NUMBER[name as Errno]}) — the call fails with this error; \`expect NAME == ${name}\` makes the refusal intended`;
+  if (VK_RESULT_NAMES.includes(name))
+    return `**${name}** (API result) — what a Vulkan, GL or Mach call returns; \`expect NAME == ${name}\` checks it`;
+  return undefined;
 }

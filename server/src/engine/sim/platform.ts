@@ -263,6 +263,17 @@ const LAST_MINOR: Readonly<Record<number, number>> = { 3: 19, 4: 20, 5: 19, 6: 1
 const NEWEST_MODELLED: KernelVersion = { major: 6, minor: 19 };
 
 /**
+ * The kernel whose rules a scenario's `kernel` line gets: the version itself, or the newest the
+ * rules follow when it is later (`kernel-unmodelled`).
+ */
+export function rulesKernel(version: KernelVersion): KernelVersion {
+  const later =
+    version.major > NEWEST_MODELLED.major ||
+    (version.major === NEWEST_MODELLED.major && version.minor > NEWEST_MODELLED.minor);
+  return later ? NEWEST_MODELLED : version;
+}
+
+/**
  * A version Linux never had is an error; one newer than the facts the simulator follows is
  * simulated with the newest rules it knows, and says so (`kernel-unmodelled`): a later release
  * may have changed a rule (linux-mm.md §3.4: DRM BO moves after 6.19), and a scenario must not
@@ -284,7 +295,7 @@ function kernelVersionProblem(
       message: `Linux ${text} does not exist: the ${major}.x series ended with ${major}.${last}`,
     };
   }
-  if (major > NEWEST_MODELLED.major || (major === NEWEST_MODELLED.major && minor > NEWEST_MODELLED.minor)) {
+  if (rulesKernel(version) !== version) {
     const newest = `${NEWEST_MODELLED.major}.${NEWEST_MODELLED.minor}`;
     return {
       code: 'kernel-unmodelled',
