@@ -291,3 +291,21 @@ describe('hover: what the run did at the cursor', () => {
     assert.match(at(text, 'g1'), / · external-memory-host · gl-client-pointer/);
   });
 });
+
+describe('hover: every word of the language says something', () => {
+  const text = `scenario "kw" {\n  driver g {\n    any\n    maps any\n  }\n  a = mmap 4KiB rw private anon\n  expect read a, 1 == zero\n  expect mapped a\n  expect diagnostic kernel-refused\n}\n`;
+  const at = (needle: string, delta = 1) => hoverAt(analyseDocument(text), text.indexOf(needle) + delta);
+
+  test('`any` alone and as a trait value, and the form words of an expectation', () => {
+    assert.match(
+      at('    any\n', 5)?.markdown ?? '',
+      /^\*\*any\*\* \(open traits\) — every trait of this driver is left open/,
+    );
+    assert.match(at('any\n  }', 1)?.markdown ?? '', /^\*\*any\*\* \(open trait\) — `maps` is left open/);
+    const read = at('read a', 2);
+    assert.match(read?.markdown ?? '', /^✓ \*\*Held\*\*: host reads 0x00/);
+    assert.equal(text.slice(read!.range.start, read!.range.end), 'read');
+    assert.match(at('mapped a', 2)?.markdown ?? '', /\*\*Held\*\*/);
+    assert.match(at('diagnostic kernel', 2)?.markdown ?? '', /\*\*expect\*\* — an expectation/);
+  });
+});

@@ -110,6 +110,8 @@ function hoverTarget(ctx: HoverContext, target: Target): string | undefined {
       return lines.join('\n\n');
     }
     case 'trait': {
+      if (target.trait.keyword.name === 'any' && target.trait.words.length === 0)
+        return "**any** (open traits) — every trait of this driver is left open: `drvmap explore` runs the scenario under each combination of their values; the analysis uses the defaults (or the preset's). A later line that sets a trait closes it again. docs/explore.md";
       const spec = TRAIT_BY_NAME.get(target.trait.keyword.name);
       if (!spec) return undefined;
       return [
@@ -554,6 +556,8 @@ function wordHover(target: Extract<Target, { kind: 'word' }>): string | undefine
     doc = spec?.words?.find((x) => x.name === name);
     what = `${owner.keyword.name} trait`;
   }
+  if (!doc && name === 'any' && owner.kind === 'trait')
+    return `**any** (open trait) — \`${owner.keyword.name}\` is left open: \`drvmap explore\` runs the scenario under each of its values; the analysis uses the default (or the preset's). docs/explore.md`;
   if (!doc) return `**${name}** — not a known word here`;
   return `**${doc.name}** (${what}) — ${doc.doc}${doc.source ? `\n\nSource: ${doc.source}` : ''}`;
 }

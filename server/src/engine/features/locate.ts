@@ -82,7 +82,22 @@ export function locate(analysis: DocumentAnalysis, offset: number): Located {
       target: { kind: 'keyword', keyword: node.keyword, statement: node },
     };
   const statement = statementAt(node, offset);
-  return { scenario, statement, target: statement ? targetIn(statement, offset) : undefined };
+  let target = statement ? targetIn(statement, offset) : undefined;
+  // The form words of an expectation (`read`, `mapped`, `diagnostic`…) are not nodes: on one,
+  // the target is the expectation itself, spanning that word.
+  if (!target && statement?.kind === 'expect') target = expectFormWord(analysis.text, statement, offset);
+  return { scenario, statement, target };
+}
+
+const EXPECT_FORM_WORDS = new Set(['read', 'reads', 'mapped', 'unmapped', 'diagnostic']);
+
+function expectFormWord(text: string, node: ExpectNode, offset: number): Target | undefined {
+  let start = offset;
+  let end = offset;
+  while (start > node.start && /[a-z]/.test(text[start - 1]!)) start--;
+  while (end < node.end && /[a-z]/.test(text[end]!)) end++;
+  if (!EXPECT_FORM_WORDS.has(text.slice(start, end))) return undefined;
+  return { kind: 'keyword', keyword: { kind: 'ident', name: 'expect', start, end }, statement: node };
 }
 
 function targetIn(statement: Statement, offset: number): Target | undefined {
