@@ -445,11 +445,15 @@ function mremapTo(
 ): number | Failure {
   const { state } = call;
   if (call.fixed) {
-    // Which parts of the destination hold private pages, asked before the unmap frees them.
-    const written = new Set<number>();
-    for (const r of state.vmas.overlapping(newPage, newPage + newPages)) {
-      const part = sliceVma(r, newPage, newPage + newPages);
-      if (hasPages(state, part)) written.add(part.startPage);
+    // Which parts of the destination hold private pages, asked before the unmap frees them (the
+    // usual move to a free destination asks nothing).
+    let written: Set<number> | undefined;
+    if (state.vmas.intersects(newPage, newPage + newPages)) {
+      written = new Set<number>();
+      for (const r of state.vmas.overlapping(newPage, newPage + newPages)) {
+        const part = sliceVma(r, newPage, newPage + newPages);
+        if (hasPages(state, part)) written.add(part.startPage);
+      }
     }
     const result = unmapPageRange(state, newPage, newPages, 'MREMAP_FIXED destination');
     if (!Array.isArray(result)) return result;
@@ -459,7 +463,7 @@ function mremapTo(
         startPage: newPage,
         endPage: newPage + newPages,
         victims: result,
-        victimsWithPages: result.map((v) => written.has(v.startPage)),
+        victimsWithPages: result.map((v) => written?.has(v.startPage) ?? false),
       });
   }
   if (flavour === '6.17' && state.vmas.vmaAt(addrPage) === undefined) {
