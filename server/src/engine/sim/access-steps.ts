@@ -162,12 +162,10 @@ export function memoryTarget(
   const { sim, scope, drivers, problems } = context;
   // `mem`, `mem + 0x100`, `mem + 8 - 4`: the memory object starts the left spine of `+`/`-`
   // operators, and the terms after it add up to the offset.
+  // The base is found first, without allocating: nearly every access is to an address
+  // (`m1 + 0x100`), and only a memory object's terms are collected.
   let base: Expression = expression;
-  const terms: { op: '+' | '-'; term: Expression | undefined }[] = [];
-  while (base.kind === 'binary' && base.op !== '*') {
-    terms.push({ op: base.op, term: base.right });
-    base = base.left;
-  }
+  while (base.kind === 'binary' && base.op !== '*') base = base.left;
   if (base.kind !== 'name') return undefined;
   const value = scope.get(base.name);
   if (value?.kind !== 'memory') return undefined;
@@ -192,6 +190,9 @@ export function memoryTarget(
     );
     return null;
   }
+  const terms: { op: '+' | '-'; term: Expression | undefined }[] = [];
+  for (let e: Expression = expression; e.kind === 'binary' && e.op !== '*'; e = e.left)
+    terms.push({ op: e.op, term: e.right });
   let offset = 0n;
   for (let i = terms.length - 1; i >= 0; i--) {
     const { op, term } = terms[i]!;
