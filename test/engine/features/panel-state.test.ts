@@ -208,6 +208,36 @@ describe('panel state', () => {
     );
   });
 
+  test('a hazard marks the mappings holding the addresses it is about, not any number its message quotes', () => {
+    const hazards = (lines: string[], stepIndex: number) => {
+      const text = ['scenario "s" {', ...lines, '}'].join('\n');
+      const state = panelState(analyseDocument(text), { uri: 'u', version: 1, offset: 1, stepIndex });
+      assert.ok(state);
+      return Object.fromEntries(state.mappings.map((m) => [m.label, m.hazard?.split(':')[0]]));
+    };
+    // The message quotes the window's start, 0x1_0000, where wine's reservation begins: the
+    // hazard is the BO's pointer alone.
+    assert.deepEqual(
+      hazards(
+        [
+          '  res = reserve 1MiB at 0x1_0000 by wine',
+          '  mem = vkAllocateMemory 16MiB host-visible coherent',
+          '  p = vkMapMemory mem',
+        ],
+        2,
+      ),
+      { res: undefined, mem: 'pointer-outside-window' },
+    );
+    // A rule that checks the finished run (fixed-clobber) marks what replaced the victim.
+    assert.deepEqual(
+      hazards(
+        ['  a = mmap 64KiB rw private anon by driver', '  b = mmap 4KiB rw private anon at a fixed'],
+        1,
+      ),
+      { a: undefined, b: 'fixed-clobber' },
+    );
+  });
+
   test('the scenario under the cursor among several', () => {
     const text = SAMPLES.ALL!;
     const a = analyseDocument(text);

@@ -139,16 +139,15 @@ function stalePages(scenario: ScenarioAnalysis, stepIndex: number): PageRangeSet
   return stale;
 }
 
-const HEX = /0x[0-9a-f_]+/gi;
-
-/** A diagnostic of the shown step whose message names an address inside [start, end). */
+/**
+ * An error or warning of the shown step about an address inside [start, end): the addresses the
+ * rule reported with it, never numbers read from its message, which also quote window bounds,
+ * sizes and offsets that have nothing to do with the mapping.
+ */
 function hazardFor(start: bigint, end: bigint, diagnostics: readonly EngineDiagnostic[]): string | undefined {
   for (const d of diagnostics) {
     if (d.severity !== 'error' && d.severity !== 'warning') continue;
-    for (const m of d.message.matchAll(HEX)) {
-      const value = BigInt(m[0].replace(/_/g, ''));
-      if (value >= start && value < end) return `${d.code}: ${d.message}`;
-    }
+    if (d.addresses?.some((a) => a >= start && a < end)) return `${d.code}: ${d.message}`;
   }
   return undefined;
 }
