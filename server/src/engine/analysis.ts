@@ -55,21 +55,21 @@ export function analyseDocument(
     message: string,
     related: readonly RelatedInformation[] = [],
     fix?: FixData,
+    addresses: readonly bigint[] = [],
   ): EngineDiagnostic | undefined => {
     const rule = RULE_BY_CODE.get(code);
     const override = options.severities?.[code];
     if (override === 'off') return undefined;
     const severity = override ?? rule?.severity ?? 'error';
-    return fix
-      ? {
-          code,
-          severity,
-          range: { start: range.start, end: range.end },
-          message,
-          related,
-          fix: plainFix(fix),
-        }
-      : { code, severity, range: { start: range.start, end: range.end }, message, related };
+    return {
+      code,
+      severity,
+      range: { start: range.start, end: range.end },
+      message,
+      related,
+      ...(fix ? { fix: plainFix(fix) } : {}),
+      ...(addresses.length ? { addresses } : {}),
+    };
   };
   for (const error of file.errors) {
     const fix = error.fix && { kind: 'replace' as const, ...error.fix, range: error, preferred: true };
@@ -107,10 +107,11 @@ export function analyseDocument(
         continue;
       push(make(p.code, p.range, p.message, p.related ?? [], p.fix));
     }
-    for (const f of run.simulation.findings) push(make(f.code, f.range, f.message, f.related ?? [], f.fix));
+    for (const f of run.simulation.findings)
+      push(make(f.code, f.range, f.message, f.related ?? [], f.fix, f.addresses));
     for (const rule of RULES) {
-      rule.check?.(run, (range, message, related = [], fix) =>
-        push(make(rule.code, range, message, related, fix)),
+      rule.check?.(run, (range, message, related = [], fix, addresses) =>
+        push(make(rule.code, range, message, related, fix, addresses)),
       );
     }
     const diagnosticVerdicts = new Map<ExpectRecord, boolean>();

@@ -36,4 +36,10 @@ export interface EngineDiagnostic {
    * the failure it explains): shown as information, "(expected) …", and offered no fix.
    */
   readonly intended?: true;
+  /**
+   * The addresses the finding is about, when the rule knows them: the pointer handed out, the
+   * address accessed, the start of what was replaced. The panel marks the mappings holding them
+   * after the step (a message's numbers also name window bounds, sizes and offsets).
+   */
+  readonly addresses?: readonly bigint[];
 }

@@ -5,6 +5,13 @@ import { panelState } from '../../../server/src/engine/features/panel-state';
 import { offsetOf } from './fixture';
 import { DONTUNMAP, NO_STRATEGY, SAMPLES } from './samples';
 
+/** Each mapping's kind after a step, by label. */
+function kinds(text: string, stepIndex: number): Record<string, string> {
+  const state = panelState(analyseDocument(text), { uri: 'u', version: 1, offset: 1, stepIndex });
+  assert.ok(state);
+  return Object.fromEntries(state.mappings.map((m) => [m.label, m.kind]));
+}
+
 describe('panel state', () => {
   test("a cursor in a step's indentation (column 0, where a jump to its line lands) is on that step", () => {
     const text = DONTUNMAP;
@@ -84,6 +91,106 @@ describe('panel state', () => {
     );
   });
 
+  test('an alias is drawn as one wherever it lies, also below the mapping it aliases', () => {
+    const raw = [
+      'scenario "raw alias" {',
+      '  f = open memfd "buf" 64KiB',
+      '  a = mmap 64KiB rw shared fd f',
+      '  b = mremap a, 0, 64KiB, maymove | fixed, 0x1000_0000',
+      '}',
+    ].join('\n');
+    assert.deepEqual(kinds(raw, 2), { b: 'alias', a: 'shared' });
+    // docs/language.md's macOS example: `low` is a second mapping of `hi`'s pages, made later.
+    const mach = [
+      'scenario "an alias on macOS" {',
+      '  platform macos',
+      '  f = open device "renderD128" 64KiB',
+      '  hi = mmap 64KiB rw shared fd f',
+      '  res = reserve 64KiB at 0x1000_0000 by wine',
+      '  low = mach_vm_remap hi + 0x10, 0x100 at 0x1000_0000 fixed overwrite by wine',
+      '}',
+    ].join('\n');
+    assert.equal(kinds(mach, 3).low, 'alias');
+    assert.equal(kinds(mach, 3).hi, 'device');
+  });
+
+  test('two mappings of neighbouring pages of one object are not aliases of each other', () => {
+    const text = [
+      'scenario "two halves of one memfd" {',
+      '  f = open memfd "buf" 8KiB',
+      '  a = mmap 4KiB rw shared fd f at 0x1000_0000 fixed',
+      '  b = mmap 4KiB rw shared fd f offset 4KiB at 0x2000_0000 fixed',
+      '  c = mmap 8KiB rw shared fd f at 0x3000_0000 fixed',
+      '}',
+    ].join('\n');
+    assert.deepEqual(kinds(text, 2), { a: 'shared', b: 'shared' });
+    // A later mapping that shares a page with either is one.
+    assert.equal(kinds(text, 3).c, 'alias');
+  });
+
+  test('a mapping made over part of a DONTUNMAP-emptied range is fresh; the rest stays stale', () => {
+    const stale = (lines: string[]) => {
+      const text = ['scenario "s" {', '  kernel 6.6', ...lines, '}'].join('\n');
+      const state = panelState(analyseDocument(text), { uri: 'u', version: 1, offset: 1, stepIndex: 99 });
+      assert.ok(state);
+      return Object.fromEntries(state.mappings.map((m) => [m.label, m.stale]));
+    };
+    const emptied = ['  a = mmap 8KiB rw private anon', '  b = mremap a, 8KiB, 8KiB, maymove | dontunmap'];
+    // Over the first page: the emptied range starts with the new mapping and reaches past it.
+    assert.deepEqual(stale([...emptied, '  c = mmap 4KiB rw private anon at a fixed']), {
+      a: true,
+      b: false,
+      c: false,
+    });
+    // Over the last page: the emptied range starts below the new mapping.
+    assert.deepEqual(stale([...emptied, '  c = mmap 4KiB rw private anon at a + 4KiB fixed']), {
+      a: true,
+      b: false,
+      c: false,
+    });
+    // Over the middle page of three: both ends stay stale.
+    assert.deepEqual(
+      stale([
+        '  a = mmap 12KiB rw private anon',
+        '  b = mremap a, 12KiB, 12KiB, maymove | dontunmap',
+        '  c = mmap 4KiB rw private anon at a + 4KiB fixed',
+        '  d = mmap 4KiB rw private anon at a fixed',
+      ]),
+      { a: true, b: false, c: false, d: false },
+    );
+  });
+
+  test("a failed expectation marks the step it checks, as a failing step's own diagnostic does", () => {
+    const text = [
+      'scenario "s" {',
+      '  a = mmap 4KiB rw private anon',
+      '  expect read a, 1 == 0xAB',
+      '  b = mmap 4KiB rw private anon',
+      '  expect diagnostic fixed-clobber',
+      '  c = mmap 4KiB rw private anon',
+      '  expect read c, 1 == zero',
+      '}',
+      'scenario "before any step" {',
+      '  expect mapped 0x1000_0000',
+      '  a = mmap 4KiB rw private anon',
+      '}',
+    ].join('\n');
+    const a = analyseDocument(text);
+    const state = panelState(a, { uri: 'u', version: 1, offset: 1 });
+    assert.ok(state);
+    // Step 1's read fails, step 2 has no fixed-clobber, step 3's expectation holds.
+    assert.deepEqual(
+      state.steps.map((s) => s.severity),
+      ['error', 'error', undefined],
+    );
+    // An expectation before the first step has no step to mark.
+    const before = panelState(a, { uri: 'u', version: 1, offset: offsetOf(text, 'before any step') });
+    assert.deepEqual(
+      before?.steps.map((s) => s.severity),
+      [undefined],
+    );
+  });
+
   test('an explicit step index; -1 is before the first step', () => {
     const a = analyseDocument(DONTUNMAP);
     assert.equal(panelState(a, { uri: 'u', version: 1, offset: 0, stepIndex: -1 })?.mappings.length, 0);
@@ -98,6 +205,36 @@ describe('panel state', () => {
     assert.equal(state.steps[1]!.severity, 'error');
     assert.ok(
       state.mappings.some((m) => m.kind === 'device' && m.hazard?.startsWith('pointer-outside-window')),
+    );
+  });
+
+  test('a hazard marks the mappings holding the addresses it is about, not any number its message quotes', () => {
+    const hazards = (lines: string[], stepIndex: number) => {
+      const text = ['scenario "s" {', ...lines, '}'].join('\n');
+      const state = panelState(analyseDocument(text), { uri: 'u', version: 1, offset: 1, stepIndex });
+      assert.ok(state);
+      return Object.fromEntries(state.mappings.map((m) => [m.label, m.hazard?.split(':')[0]]));
+    };
+    // The message quotes the window's start, 0x1_0000, where wine's reservation begins: the
+    // hazard is the BO's pointer alone.
+    assert.deepEqual(
+      hazards(
+        [
+          '  res = reserve 1MiB at 0x1_0000 by wine',
+          '  mem = vkAllocateMemory 16MiB host-visible coherent',
+          '  p = vkMapMemory mem',
+        ],
+        2,
+      ),
+      { res: undefined, mem: 'pointer-outside-window' },
+    );
+    // A rule that checks the finished run (fixed-clobber) marks what replaced the victim.
+    assert.deepEqual(
+      hazards(
+        ['  a = mmap 64KiB rw private anon by driver', '  b = mmap 4KiB rw private anon at a fixed'],
+        1,
+      ),
+      { a: undefined, b: 'fixed-clobber' },
     );
   });
 

@@ -88,14 +88,19 @@ export function mappingKind(vma: Vma, vmas: readonly Vma[]): MappingKind {
   if (vma.prot === 0 && vma.object.kind === 'anon') return 'reservation';
   if (ALIAS_PATTERN.test(label)) return 'alias';
   if (vma.object.kind !== 'anon') {
-    // A second mapping of the same object, made later, is an alias of the first.
-    const first = mappingsOfObject(vmas, vma.object.id).find(
+    // A second mapping of the same object, made later, is an alias of the first: any earlier
+    // mapping showing one of its pages, wherever it lies (an alias usually goes below the
+    // original, into the window). File pages are half-open ranges [pgoff, pgoff + pages): two
+    // mappings of neighbouring pages share none.
+    const pages = vma.endPage - vma.startPage;
+    const earlier = mappingsOfObject(vmas, vma.object.id).some(
       (v) =>
-        v.object.id === vma.object.id &&
-        v.pgoff <= vma.pgoff + (vma.endPage - vma.startPage) &&
-        vma.pgoff <= v.pgoff + (v.endPage - v.startPage),
+        v !== vma &&
+        v.createdStep < vma.createdStep &&
+        v.pgoff < vma.pgoff + pages &&
+        vma.pgoff < v.pgoff + (v.endPage - v.startPage),
     );
-    if (first && first !== vma && first.createdStep < vma.createdStep) return 'alias';
+    if (earlier) return 'alias';
     if (vma.object.kind === 'device') return 'device';
     return isShared(vma) ? 'shared' : 'private';
   }

@@ -1,14 +1,15 @@
 // The address-space panel's state for a cursor position or a step: the mappings after that step
 // (kind, owner, backing, stale and hazard marks), every step with its line and result, and the
 // window's free gaps. Addresses leave as exact hex strings.
-import { firstIndex } from '../first-index';
 import type { DocumentAnalysis, ScenarioAnalysis } from '../analysis';
+import { lastStepStartingAtOrBefore } from '../diagnostics-by-step';
 import { scenarioAt } from '../analysis';
 import type { EngineDiagnostic } from '../diagnostics';
 import type { Vma } from '../kernel/types';
 import { formatHexPlain } from '../numbers';
 import type { PanelGap, PanelMapping, PanelState, PanelStep } from '../../../../protocol/panel';
 import { stepIndexAt } from './locate';
+import { PageRangeSet } from './page-range-set';
 import { backingText, mappingKind, permsText, vmaLabel, vmasAfter } from './mappings';
 
 export interface PanelRequest {
@@ -50,7 +51,7 @@ export function panelState(analysis: DocumentAnalysis, request: PanelRequest): P
       backing: backingText(vma),
       createdStep: vma.createdStep,
       line: analysis.lines.position(made ? made.node.start : scenario.node.start).line,
-      stale: overlapsAny(stale, vma.startPage, vma.endPage),
+      stale: stale.overlaps(vma.startPage, vma.endPage),
       hazard: hazardFor(start, end, currentDiagnostics),
     };
   });
@@ -90,84 +91,63 @@ export function panelState(analysis: DocumentAnalysis, request: PanelRequest): P
   };
 }
 
+/**
+ * The diagnostics of each step: those inside the step's text, and those on an `expect` line
+ * (failed, not checkable, or wrong), which belong to the step the expectation is checked after,
+ * as the trace prints them under it. An expectation before the first step marks none.
+ */
 function diagnosticsByStep(scenario: ScenarioAnalysis): Map<number, EngineDiagnostic[]> {
+  const sim = scenario.run.simulation;
   const out = new Map<number, EngineDiagnostic[]>();
-  const records = scenario.run.simulation.records;
+  const add = (step: number, d: EngineDiagnostic) => {
+    const list = out.get(step);
+    if (list) list.push(d);
+    else out.set(step, [d]);
+  };
   for (const d of scenario.diagnostics) {
-    // The step whose text holds the diagnostic's start.
-    let lo = 0;
-    let hi = records.length - 1;
-    let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (records[mid]!.node.start <= d.range.start) {
-        found = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
+    const start = d.range.start;
+    const record = lastStepStartingAtOrBefore(sim.records, start);
+    if (record && start <= record.node.end) {
+      add(record.index, d);
+      continue;
     }
-    const record = records[found];
-    if (!record || d.range.start > record.node.end) continue;
-    const list = out.get(found) ?? [];
-    list.push(d);
-    out.set(found, list);
+    const expectation = lastStepStartingAtOrBefore(sim.expects, start);
+    if (expectation && start <= expectation.node.end && expectation.afterStep >= 0)
+      add(expectation.afterStep, d);
   }
   return out;
 }
 
 /**
- * Page ranges left empty by MREMAP_DONTUNMAP (or moved away from) up to the step and not remapped
- * since, as disjoint ranges in address order. Kept sorted by start while the steps are read, so
- * that a mapping finds the ranges it covers by a search (a scan per effect, and one per mapping
- * of the state, made a state after thousands of DONTUNMAP moves quadratic).
+ * The pages left empty by MREMAP_DONTUNMAP (or moved away from) up to the step and not mapped
+ * or unmapped since.
  */
-function stalePages(scenario: ScenarioAnalysis, stepIndex: number): [number, number][] {
-  const out: [number, number][] = [];
-  const firstStartingAtOrAbove = (page: number): number => firstIndex(out.length, (i) => out[i]![0] < page);
+function stalePages(scenario: ScenarioAnalysis, stepIndex: number): PageRangeSet {
+  const stale = new PageRangeSet();
   const records = scenario.run.simulation.records;
   for (let i = 0; i <= stepIndex && i < records.length; i++) {
     for (const call of records[i]!.calls) {
       for (const effect of call.effects) {
-        if (effect.kind === 'emptied' && !effect.aliasOfNew)
-          out.splice(firstStartingAtOrAbove(effect.startPage), 0, [effect.startPage, effect.endPage]);
-        // A later mapping over the range makes it fresh again.
-        if (effect.kind === 'mapped' || effect.kind === 'unmapped') {
-          const s = effect.kind === 'mapped' ? effect.vma.startPage : effect.startPage;
-          const e = effect.kind === 'mapped' ? effect.vma.endPage : effect.endPage;
-          const from = firstStartingAtOrAbove(s);
-          let to = from;
-          while (to < out.length && out[to]![0] < e) to++;
-          if (to > from) out.splice(from, to - from, ...out.slice(from, to).filter(([, end]) => end > e));
-        }
+        if (effect.kind === 'emptied' && !effect.aliasOfNew) stale.add(effect.startPage, effect.endPage);
+        // A later mapping over the pages (or an unmap of them) makes them fresh again, however it
+        // overlaps the emptied range: only the pages it covers.
+        if (effect.kind === 'mapped') stale.remove(effect.vma.startPage, effect.vma.endPage);
+        if (effect.kind === 'unmapped') stale.remove(effect.startPage, effect.endPage);
       }
     }
   }
-  // Disjoint, for the search in overlapsAny.
-  const merged: [number, number][] = [];
-  for (const [s, e] of out) {
-    const last = merged[merged.length - 1];
-    if (last && s <= last[1]) last[1] = Math.max(last[1], e);
-    else merged.push([s, e]);
-  }
-  return merged;
+  return stale;
 }
 
-/** Whether [start, end) meets one of `ranges` (disjoint, in address order). */
-function overlapsAny(ranges: readonly [number, number][], start: number, end: number): boolean {
-  // The last range starting before `end` is the only one that can reach past `start`.
-  const after = firstIndex(ranges.length, (i) => ranges[i]![0] < end);
-  return after > 0 && ranges[after - 1]![1] > start;
-}
-
-const HEX = /0x[0-9a-f_]+/gi;
-
-/** A diagnostic of the shown step whose message names an address inside [start, end). */
+/**
+ * An error or warning of the shown step about an address inside [start, end): the addresses the
+ * rule reported with it, never numbers read from its message, which also quote window bounds,
+ * sizes and offsets that have nothing to do with the mapping.
+ */
 function hazardFor(start: bigint, end: bigint, diagnostics: readonly EngineDiagnostic[]): string | undefined {
   for (const d of diagnostics) {
     if (d.severity !== 'error' && d.severity !== 'warning') continue;
-    for (const m of d.message.matchAll(HEX)) {
-      const value = BigInt(m[0].replace(/_/g, ''));
-      if (value >= start && value < end) return `${d.code}: ${d.message}`;
-    }
+    if (d.addresses?.some((a) => a >= start && a < end)) return `${d.code}: ${d.message}`;
   }
   return undefined;
 }

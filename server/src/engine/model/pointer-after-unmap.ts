@@ -98,5 +98,6 @@ function reportPointerAfterUnmap(
     ],
     undefined,
     fault !== undefined,
+    [address],
   );
 }

@@ -125,6 +125,9 @@ export function afterUffdStep(sim: Simulation): void {
         ...(made ? [{ range: made, message: 'handler registered here' }] : []),
         ...(copied && copy.step !== sim.stepIndex ? [{ range: copied, message: 'page copied here' }] : []),
       ],
+      undefined,
+      false,
+      [page, copy.sourceAddress],
     );
   }
 }

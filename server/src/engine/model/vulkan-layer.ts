@@ -531,6 +531,8 @@ export class VulkanLayer {
       `${gets}${consequence}${escaped ? ` — ${escaped}` : ''}`,
       [{ range: memory.node, message: `${memory.name} allocated here` }],
       undefined,
+      false,
+      [pointer],
     );
     void alignUp;
   }
@@ -745,6 +747,7 @@ export class VulkanLayer {
         ],
         undefined,
         fault !== undefined,
+        [address],
       );
       return;
     }
@@ -768,6 +771,7 @@ export class VulkanLayer {
       ],
       undefined,
       fault !== undefined,
+      [address],
     );
   }
 
@@ -802,6 +806,8 @@ export class VulkanLayer {
       [],
       step,
       faults,
+      // The mapping the scenario's address is in, and, above 4 GiB, whatever the access reached.
+      truncated ? [address, truncate32(address)] : [address],
     );
   }
 }

@@ -20,7 +20,14 @@ export const accessFault: Rule = {
       const record = records[step]!;
       if (record.outcome.kind !== 'fault' || explained.has(record.node.start)) continue;
       const o = record.outcome;
-      emit(record.node, `${record.actor} gets ${o.signal} at ${formatHex(o.address)}: ${o.reason}`);
+      // The address that faulted: a mapping holds it when the protection forbade the access.
+      emit(
+        record.node,
+        `${record.actor} gets ${o.signal} at ${formatHex(o.address)}: ${o.reason}`,
+        [],
+        undefined,
+        [o.address],
+      );
     }
   },
 };

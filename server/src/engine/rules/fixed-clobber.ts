@@ -42,6 +42,9 @@ export const fixedClobber: Rule = {
               record.node,
               `${call.actor}'s ${call.text.split('(')[0]} at ${formatHex(start)} silently replaced ${formatSize(end - start)} of ${victim.label ?? 'a mapping'} made by ${victim.owner}; its contents are gone and ${victim.owner} does not know`,
               sim.madeAt(victim, `${victim.owner} made this mapping here`),
+              undefined,
+              // What replaced it lies there after the step.
+              [start],
             );
           }
         }

@@ -8,7 +8,14 @@ import type { TextRange } from '../syntax/text-range';
 export type RuleFamily = 'language' | 'kernel' | 'unsafe' | 'vulkan' | 'expectation';
 
 export interface Emit {
-  (range: TextRange, message: string, related?: readonly RelatedInformation[], fix?: FixData): void;
+  (
+    range: TextRange,
+    message: string,
+    related?: readonly RelatedInformation[],
+    fix?: FixData,
+    /** The addresses the finding is about (EngineDiagnostic.addresses). */
+    addresses?: readonly bigint[],
+  ): void;
 }
 
 export interface Rule {

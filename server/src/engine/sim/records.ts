@@ -44,6 +44,8 @@ export interface Finding {
   readonly fix?: import('../diagnostics').FixData;
   /** The message says the step's access faults, and why: access-fault need not say it again. */
   readonly explainsFault?: true;
+  /** The addresses the finding is about (see EngineDiagnostic.addresses). */
+  readonly addresses?: readonly bigint[];
 }
 
 export interface StepRecord {

@@ -478,15 +478,19 @@ export class Simulation {
     related: readonly RelatedInformation[] = [],
     range?: TextRange,
     explainsFault = false,
+    addresses: readonly bigint[] = [],
   ): void {
     const at = range ?? this.stepNode;
     if (!at) return;
     const where = { start: at.start, end: at.end };
-    this.findings.push(
-      explainsFault
-        ? { code, range: where, message, related, explainsFault: true }
-        : { code, range: where, message, related },
-    );
+    this.findings.push({
+      code,
+      range: where,
+      message,
+      related,
+      ...(explainsFault ? { explainsFault: true as const } : {}),
+      ...(addresses.length ? { addresses } : {}),
+    });
   }
 
   /** Related information pointing at the step that made a VMA. */

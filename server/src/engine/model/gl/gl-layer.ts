@@ -290,9 +290,14 @@ export class GlLayer {
         );
         const gets = outsideWindow(this.sim.platform, host, length);
         if (gets !== undefined)
-          this.sim.finding('pointer-outside-window', `${gets}. ${fitsButOutsideWindow(this.sim.platform)}`, [
-            { range: buffer.memory.node, message: `${buffer.name} created here` },
-          ]);
+          this.sim.finding(
+            'pointer-outside-window',
+            `${gets}. ${fitsButOutsideWindow(this.sim.platform)}`,
+            [{ range: buffer.memory.node, message: `${buffer.name} created here` }],
+            undefined,
+            false,
+            [host],
+          );
         result = { ok: true, pointer: host, hostPointer: host };
       } else if (this.sim.platform.os === 'macos') {
         route = 'mach-alias';

@@ -25,6 +25,9 @@ export function copyMap(
       'gl-persistent-copy',
       `${buffer.name} is mapped GL_MAP_PERSISTENT_BIT, but its pointer ${formatHex(hostPointer)} does not fit in 32 bits and there is no Vulkan-backed buffer for it: Wine's copy path cannot keep a persistent map in sync, so it prints a FIXME, unmaps the buffer and glMapBufferRange returns NULL`,
       [{ range: buffer.memory.node, message: `${buffer.name} created here` }],
+      undefined,
+      false,
+      [hostPointer],
     );
     // Wine's thunk unmaps on the host (goto unmap → unmap_buffer); the driver then drops its map.
     sim.note('wine', `glUnmapBuffer(${buffer.name})`, '', true);

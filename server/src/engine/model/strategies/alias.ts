@@ -75,6 +75,9 @@ export const alias: Strategy = {
         'kernel-refused',
         `wine's mremap(old_size = 0) of ${memory.name}'s private mapping at ${formatHex(start)} succeeds on Linux ${formatKernelVersion(ctx.sim.space.config.version)}, but what it makes at ${formatHex(low)} is a new, unrelated zero-filled private mapping, not an alias: 32-bit code and ${memory.driver.name} would not share pages (before Linux 4.14; 4.14 refuses it with EINVAL, commit dba58d3b8c50). The alias strategy unmaps it and the map fails`,
         ctx.sim.madeAt(source),
+        undefined,
+        false,
+        [start],
       );
       ctx.sim.munmap('wine', low, length);
       return {

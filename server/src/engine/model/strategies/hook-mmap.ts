@@ -18,6 +18,9 @@ export const hookMmap: Strategy = {
           'hook-bypassed',
           `the mmap hook never saw this mapping: ${why}`,
           made ? [{ range: made, message: 'the driver mapped it here, unhooked' }] : [],
+          undefined,
+          false,
+          result.ok ? [result.pointer] : [],
         );
       }
       return result;

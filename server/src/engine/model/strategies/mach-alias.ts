@@ -111,5 +111,8 @@ function reportNeighbours(
     'alias-exposes-neighbours',
     `mach_vm_remap is page granular: the alias of ${memory.name} covers ${formatHex(base)}..${formatHex(end)} (${formatSize(before)} before it and ${formatSize(after)} after it), so 32-bit code can read and write ${neighbours.join(', ')} through the low alias`,
     related,
+    undefined,
+    false,
+    [low],
   );
 }

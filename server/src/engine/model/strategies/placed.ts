@@ -236,6 +236,9 @@ function placeDriverMap(ctx: StrategyContext, memory: VkMemory, address: bigint)
       'placed-map-failed',
       `the placed map fails with VK_ERROR_MEMORY_MAP_FAILED: ${why}, and a mapped BO cannot be re-placed (H4)`,
       made ? [{ range: made, message: 'already mapped here' }] : [],
+      undefined,
+      false,
+      [memory.driverPointer],
     );
     return {
       ok: false,
@@ -249,6 +252,10 @@ function placeDriverMap(ctx: StrategyContext, memory: VkMemory, address: bigint)
     ctx.sim.finding(
       'fixed-clobber',
       `the driver maps ${formatSize(mapSize)} (allocationSize rounded to ${formatSize(driver.placed.alignment)}), past the ${formatSize(memory.windowRange.size)} reserved at ${formatHex(memory.windowRange.start)} (H7)`,
+      [],
+      undefined,
+      false,
+      [address],
     );
   }
   if (!memory.windowRange) reportSpill(ctx, address, mapSize);
@@ -304,6 +311,10 @@ function reportSpill(ctx: StrategyContext, address: bigint, mapSize: bigint): vo
   sim.finding(
     'fixed-clobber',
     `the driver maps ${formatSize(mapSize)} with MAP_FIXED at ${formatHex(address)} (the BO rounded up to whole pages), ${formatSize(sim.addressOfPage(endPage) - sim.addressOfPage(reservedEnd))} past the reservation ${first.label ?? ''} that ends at ${formatHex(sim.addressOfPage(reservedEnd))}: ${over} (H7)`,
+    [],
+    undefined,
+    false,
+    [address],
   );
 }
 

@@ -39,6 +39,9 @@ export function remapStrategy(dontUnmap: boolean): Strategy {
             ? `mremap moves pages of the parent BO: ${memory.name} is a child of ${ctx.ops.name}'s pool at ${formatHex(driverPointer)}, so the move carves ${formatSize(length)} out of the pool mapping the driver still manages (H1)`
             : `mremap moves whole pages: ${memory.name} is a suballocation at ${formatHex(driverPointer)}, so ${formatSize(length)} of pages around it move too${neighbours.length ? ` — including ${neighbours.map((n) => n.name).join(', ')}` : ''} (H1)`,
           neighbours.map((n) => ({ range: n.node, message: `${n.name} shares these pages` })),
+          undefined,
+          false,
+          [driverPointer],
         );
       }
       // Wine first reserves the destination, then moves onto its own reservation with FIXED.

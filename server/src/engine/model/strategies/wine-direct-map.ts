@@ -26,6 +26,10 @@ export function wineDirectMap(
     fits
       ? `${lacks}; Wine falls back to mapping directly, which works only while the driver's pointer happens to fit in 32 bits`
       : `${lacks}; Wine falls back to mapping directly, and ${driver}'s pointer ${formatHex(direct.pointer)} does not fit in 32 bits: Wine unmaps it and vkMapMemory fails with VK_ERROR_OUT_OF_HOST_MEMORY (FIXME "returned mapping %p does not fit 32-bit pointer")`,
+    [],
+    undefined,
+    false,
+    direct.ok ? [direct.pointer] : [],
   );
   if (fits) return direct;
   ctx.sim.noteFormatted('wine', wineUnmapText, memory.name, '', true);
