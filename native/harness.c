@@ -4,8 +4,10 @@
 // "drvmap: Run on This Kernel" (src/harness.ts), which compiles it into its global storage.
 //
 // Input (stdin, line format written by test/fidelity/kernel-runner.ts from the JSON program):
-//   H <mode>                          mode: maps (maps after every step) | final (maps once, at the
-//                                     end) | bench (no maps; time the step loop only)
+//   H <mode>                          mode: maps (the arena's maps after every step) | all (every
+//                                     maps line after every step, for programs that also map at
+//                                     fixed addresses outside the arena) | final (the arena's maps
+//                                     once, at the end) | bench (no maps; time the step loop only)
 //   P                                 a program starts
 //   M <addr> <len> <prot> <flags> <fdRef> <off>   mmap
 //   U <addr> <len>                    munmap
@@ -224,14 +226,15 @@ static void emit_json_string(const char *s, size_t n) {
   emit("\"", 1);
 }
 
-static void emit_maps(void) {
+// The maps lines inside the arena, or with `all` every line (still arena-relative numbers).
+static void emit_maps(int all) {
   read_maps();
   char *p = maps_buf;
   mapline_t m;
   int first = 1;
   emits("\"maps\":[");
   while (next_mapline(&p, &m)) {
-    if (m.end <= arena_base || m.start >= arena_top) continue;
+    if (!all && (m.end <= arena_base || m.start >= arena_top)) continue;
     if (!first) emits(",");
     first = 0;
     emitf("[%lld,%lld,\"%s\",%llu,", (long long)(m.start - arena_base), (long long)(m.end - arena_base),
@@ -431,7 +434,7 @@ static void run_step(const step_t *s, int with_maps, int quiet) {
   }
   if (with_maps) {
     emits(",");
-    emit_maps();
+    emit_maps(strcmp(mode, "all") == 0);
   }
   emits("}");
 }
@@ -439,7 +442,7 @@ static void run_step(const step_t *s, int with_maps, int quiet) {
 static void run_program(size_t p) {
   install_handlers();
   nmemfds = 0;
-  int per_step = strcmp(mode, "maps") == 0;
+  int per_step = strcmp(mode, "maps") == 0 || strcmp(mode, "all") == 0;
   int bench = strcmp(mode, "bench") == 0;
   emitf("{\"arenaBase\":%llu,\"arenaSize\":%llu,\"steps\":[", (unsigned long long)arena_base,
         (unsigned long long)ARENA_SIZE);
@@ -458,7 +461,7 @@ static void run_program(size_t p) {
   long long ns = (long long)(t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec);
   emitf("],\"ns\":%lld,\"okCount\":%lld,\"errCount\":%lld,", ns, count_ok, count_err);
   if (per_step) emits("\"maps\":null");
-  else emit_maps();
+  else emit_maps(0);
   emits("}\n");
   flush_out();
 }

@@ -147,9 +147,12 @@ export function encodeHarnessStep(step: unknown): string {
   }
 }
 
-/** A whole input: one program, results without per-step maps. */
+/**
+ * A whole input: one program, with every maps line after each step (`all`): the server compares
+ * the ranges a step changed, which may lie outside the harness's arena (a fixed address).
+ */
 export function encodeHarnessInput(steps: readonly unknown[]): string {
-  return ['H final', 'P', ...steps.map(encodeHarnessStep), 'E'].join('\n') + '\n';
+  return ['H all', 'P', ...steps.map(encodeHarnessStep), 'E'].join('\n') + '\n';
 }
 
 /** Runs one program and returns its result line, parsed (checked by the server). */

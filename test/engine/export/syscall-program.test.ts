@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { analyseDocument } from '../../../server/src/engine/analysis';
 import { syscallProgram, type HarnessStep } from '../../../server/src/engine/export/syscall-program';
 import { compareKernelRun, parseHarnessOutput } from '../../../server/src/engine/export/kernel-compare';
+import { formatHex } from '../../../server/src/engine/numbers';
 import type { Step } from '../../fidelity/program';
 import { kernelUnavailable } from '../../fidelity/env';
 import { compileHarness, encodeHarnessInput, probeArenaBase, runHarness } from '../../../src/harness';
@@ -66,7 +67,7 @@ test('raw syscalls become a harness program: references for names, arena-relativ
   // The harness's line format.
   assert.match(
     encodeHarnessInput(steps),
-    /^H final\nP\nM N 2097152 3 34 -1 0\nW S0:0 4096 171\nR S0:0 2097152 2097152 5 N\n/,
+    /^H all\nP\nM N 2097152 3 34 -1 0\nW S0:0 4096 171\nR S0:0 2097152 2097152 5 N\n/,
   );
 });
 
@@ -192,4 +193,267 @@ test('on the running kernel, the docs example agrees step by step', { timeout: 1
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('mremap with numeric flags sends those flags and the fifth value as the new address', () => {
+  const { run, steps } = scenario(`  a = mmap 64KiB rw private anon
+  b = mremap a, 64KiB, 64KiB, 3, 0x2000_0000
+  c = mremap b, 64KiB, 128KiB, 1
+`);
+  const sim = run.simulation.records;
+  assert.deepEqual(sim[1]!.outcome, { kind: 'address', value: 0x2000_0000n, step: 1 });
+  const program = syscallProgram(run, ARENA);
+  assert.equal(program.stoppedAt, undefined);
+  assert.deepEqual(program.steps[1]!.step, {
+    op: 'mremap',
+    old: { ref: 0 },
+    oldSize: 0x1_0000,
+    newSize: 0x1_0000,
+    flags: 3,
+    newAddr: Number(0x2000_0000n - ARENA),
+  });
+  assert.equal(program.steps[1]!.check, 'fixed');
+  assert.deepEqual(program.steps[1]!.anchor, Number(0x2000_0000n - ARENA));
+  assert.deepEqual(program.steps[2]!.step, {
+    op: 'mremap',
+    old: { ref: 1 },
+    oldSize: 0x1_0000,
+    newSize: 0x2_0000,
+    flags: 1,
+    newAddr: null,
+  });
+  assert.equal(program.steps[2]!.check, 'remap');
+  // The kernel moves it to 0x2000_0000 as asked: an agreement.
+  const simC = (sim[2]!.outcome as { value: bigint }).value;
+  const compared = compareKernelRun(
+    program,
+    {
+      arenaBase: Number(ARENA),
+      steps: [
+        { op: 'M', ok: true, v: 0xf_ffff_0000, rel: true },
+        { op: 'R', ok: true, v: 0x2000_0000, rel: false },
+        // In place when the simulation resized in place, moved when it moved.
+        simC === 0x2000_0000n
+          ? { op: 'R', ok: true, v: 0x2000_0000, rel: false }
+          : { op: 'R', ok: true, v: 0xf_fff0_0000, rel: true },
+      ],
+    },
+    steps,
+  );
+  assert.deepEqual(
+    compared.map((c) => `${c.status}: ${c.detail}`),
+    [`agree: ${compared[0]!.detail}`, 'agree: both succeed', 'agree: both succeed'],
+  );
+});
+
+test('an app access above 4 GiB is sent to the address the app reaches: the low 32 bits', () => {
+  const { run, steps } = scenario(`  a = mmap 4KiB rw private anon
+  app writes a, 1, 0x5
+  write a + 0x10, 1, 0x6
+  r1 = read a, 1
+`);
+  const records = run.simulation.records;
+  const a = (records[0]!.outcome as { value: bigint }).value;
+  assert.ok(a > 0xffff_ffffn);
+  assert.equal(records[1]!.outcome.kind, 'fault');
+  const program = syscallProgram(run, ARENA);
+  assert.deepEqual(program.steps[1]!.step, {
+    op: 'write',
+    addr: Number((a & 0xffff_ffffn) - ARENA),
+    length: 1,
+    byte: 5,
+  });
+  // The host is 64-bit: its access keeps the name.
+  assert.deepEqual(program.steps[2]!.step, { op: 'write', addr: { ref: 0, plus: 0x10 }, length: 1, byte: 6 });
+  // The kernel faults at the truncated address as the simulation did: no mismatch.
+  const compared = compareKernelRun(
+    program,
+    {
+      arenaBase: Number(ARENA),
+      steps: [
+        { op: 'M', ok: true, v: 0xf_ffff_f000, rel: true },
+        { op: 'W', ok: false, signal: 'SIGSEGV', v: Number(a & 0xffff_ffffn), rel: false },
+        { op: 'W', ok: true },
+        { op: 'D', ok: true, bytes: [[0, 1]] },
+      ],
+    },
+    steps,
+  );
+  assert.deepEqual(
+    compared.map((c) => c.status),
+    ['agree', 'agree', 'agree', 'agree'],
+    compared.map((c) => c.detail).join('\n'),
+  );
+});
+
+const READ_AFTER_DONTUNMAP = `  kernel 6.6
+  a = mmap 4KiB rw private anon
+  write a, 4KiB, 0xAB
+  b = mremap a, 4KiB, 4KiB, maymove | dontunmap
+  r1 = read a, 1
+  r2 = read b, 2
+  write b + 2, 2
+  r3 = read b, 8
+`;
+
+test('a read is compared by the bytes it returns, tagged data by the byte its write sent', () => {
+  const { run, steps } = scenario(READ_AFTER_DONTUNMAP);
+  const program = syscallProgram(run, ARENA);
+  assert.equal(program.stoppedAt, undefined);
+  const tagged = program.steps[5]!.step;
+  assert.equal(tagged.op, 'write');
+  const t = tagged.op === 'write' ? tagged.byte : -1;
+  assert.deepEqual(
+    program.steps.map((s) => s.readBytes),
+    [
+      undefined,
+      undefined,
+      undefined,
+      [[0, 1]],
+      [[0xab, 2]],
+      undefined,
+      [
+        [0xab, 2],
+        [t, 2],
+        [0xab, 4],
+      ],
+    ],
+  );
+  const output = (r1: number, r2: number) => ({
+    arenaBase: Number(ARENA),
+    steps: [
+      { op: 'M', ok: true, v: 0xf_ffff_f000, rel: true },
+      { op: 'W', ok: true },
+      { op: 'R', ok: true, v: 0xf_ffff_e000, rel: true },
+      { op: 'D', ok: true, bytes: [[r1, 1]] as [number, number][] },
+      {
+        op: 'D',
+        ok: true,
+        bytes: [
+          [r2, 1],
+          [r2, 1],
+        ] as [number, number][],
+      },
+      { op: 'W', ok: true },
+      {
+        op: 'D',
+        ok: true,
+        bytes: [
+          [0xab, 2],
+          [t, 2],
+          [0xab, 4],
+        ] as [number, number][],
+      },
+    ],
+  });
+  const agree = compareKernelRun(program, output(0, 0xab), steps);
+  assert.deepEqual(
+    agree.map((c) => c.status),
+    ['agree', 'agree', 'agree', 'agree', 'agree', 'agree', 'agree'],
+    agree.map((c) => c.detail).join('\n'),
+  );
+  assert.equal(agree[3]!.detail, 'both succeed and read the same bytes');
+  assert.equal(agree[3]!.simulation, 'ok (read 1×0x00)');
+  // A kernel that kept the old range's data: the read differs, and says how.
+  const differ = compareKernelRun(program, output(0xab, 0), steps);
+  assert.deepEqual(
+    differ.map((c) => c.status),
+    ['agree', 'agree', 'agree', 'differ', 'differ', 'agree', 'agree'],
+  );
+  assert.equal(differ[3]!.detail, "the kernel's read returns 1×0xab, the simulation's 1×0x00");
+  assert.equal(differ[4]!.detail, "the kernel's read returns 2×0x00, the simulation's 2×0xab");
+});
+
+test('an open memfd step shows ok on the kernel side, not the fd reference as an address', () => {
+  const { run, steps } = scenario(`  f = open memfd "buf" 8KiB
+  a = mmap 8KiB rw shared fd f
+  munmap a, 8KiB
+`);
+  const program = syscallProgram(run, ARENA);
+  const compared = compareKernelRun(
+    program,
+    {
+      arenaBase: Number(ARENA),
+      steps: [
+        { op: 'F', ok: true, v: 0, rel: false },
+        { op: 'M', ok: true, v: 0xf_ffff_e000, rel: true },
+        { op: 'U', ok: true, v: 0, rel: false },
+      ],
+    },
+    steps,
+  );
+  assert.deepEqual(
+    compared.map((c) => [c.status, c.kernel, c.simulation]),
+    [
+      ['agree', 'ok', 'ok'],
+      ['agree', `→ ${formatHex(ARENA + 0xf_ffff_e000n)}`, compared[1]!.simulation],
+      ['agree', 'ok', 'ok'],
+    ],
+  );
+});
+
+test('with maps from the harness, the ranges a step changed are compared relative to their start', () => {
+  const { run, steps } = scenario(`  a = mmap 8KiB rw private anon
+  mprotect a + 4KiB, 4KiB, r
+`);
+  const program = syscallProgram(run, ARENA);
+  const a = 0xf_ffff_e000;
+  // The kernel's /proc/self/maps lines: the program's mapping plus a harness mapping elsewhere.
+  const harness = (secondPerms: string) =>
+    parseHarnessOutput({
+      arenaBase: Number(ARENA),
+      steps: [
+        {
+          op: 'M',
+          ok: true,
+          v: a,
+          rel: true,
+          maps: [
+            [-0x1000_0000, -0xfff_f000, 'r-xp', 0, '/usr/lib/libc.so.6'],
+            [a, a + 0x2000, 'rw-p', 0, ''],
+          ],
+        },
+        {
+          op: 'X',
+          ok: true,
+          v: 0,
+          rel: false,
+          maps: [
+            [a, a + 0x1000, 'rw-p', 0, ''],
+            [a + 0x1000, a + 0x2000, secondPerms, 0, ''],
+          ],
+        },
+      ],
+    })!;
+  const agree = compareKernelRun(program, harness('r--p'), steps);
+  assert.deepEqual(
+    agree.map((c) => `${c.status}: ${c.detail}`),
+    [
+      'agree: both succeed and map the same; where the kernel put it is not compared (the harness runs in an arena of its own)',
+      'agree: both succeed and map the same',
+    ],
+  );
+  const differ = compareKernelRun(program, harness('rw-p'), steps);
+  assert.equal(differ[1]!.status, 'differ');
+  assert.equal(
+    differ[1]!.detail,
+    'after the step, the range maps differently: the kernel shows +0x0..+0x1000 rw-p, the simulation +0x0..+0x1000 r--p',
+  );
+  // Malformed maps make a malformed run.
+  const withMaps = (maps: unknown) => ({ arenaBase: 1, steps: [{ op: 'M', ok: true, maps }] });
+  assert.equal(parseHarnessOutput(withMaps([[0, 1, 'rw-p', 0]])), undefined);
+  assert.equal(parseHarnessOutput(withMaps([[0, 1, 'rwzp', 0, '']])), undefined);
+  assert.equal(parseHarnessOutput(withMaps([[0, 1, 'rw-p', -1, '']])), undefined);
+  assert.equal(parseHarnessOutput(withMaps([[0, 1.5, 'rw-p', 0, '']])), undefined);
+  assert.ok(parseHarnessOutput(withMaps([[0, 4096, 'rw-p', 0, '']])));
+});
+
+test('a read or write longer than the harness does is not run, rather than reported as EINVAL', () => {
+  const { run } = scenario(`  a = mmap 128MiB rw private anon\n  read a, 65MiB\n`);
+  const program = syscallProgram(run, ARENA);
+  assert.equal(program.steps.length, 1);
+  assert.match(
+    program.stoppedAt?.reason ?? '',
+    /step 2 cannot run on the kernel: the harness reads and writes at most 64 MiB/,
+  );
 });

@@ -2,13 +2,15 @@
 // (syscall-program.ts), compared step by step with what the simulation did. Pure; the harness's
 // JSON comes from outside and is checked here.
 //
-// What is compared: the outcome (success, which errno, which signal) of every step, and for
+// What is compared: the outcome (success, which errno, which signal) of every step, the bytes
+// every read returns, the mappings over the ranges a step changed (kernel-maps.ts), and for
 // addresses what the caller can rely on — a fixed address is that address, a hint is taken or
 // not, an mremap stays in place or moves. Where the kernel puts a NULL-hint mapping is not: the
 // harness runs the program in an arena of its own, the simulator in the scenario's layout.
 import type { Outcome } from '../sim/records';
 import { formatHex } from '../numbers';
-import type { HarnessAddr, PlannedStep, SyscallProgram } from './syscall-program';
+import type { ByteRuns, HarnessAddr, PlannedStep, SyscallProgram } from './syscall-program';
+import { kernelMapLines, rangeMapsDiffer, type HarnessMapLine } from './kernel-maps';
 
 /** One step of the harness's JSON output (harness.c, `run_step`). */
 export interface HarnessStepOutput {
@@ -18,7 +20,9 @@ export interface HarnessStepOutput {
   readonly rel?: boolean;
   readonly errno?: string;
   readonly signal?: 'SIGSEGV' | 'SIGBUS';
-  readonly bytes?: readonly (readonly [number, number])[];
+  readonly bytes?: ByteRuns;
+  /** The maps after the step (the harness's `all` mode): every line, arena-relative. */
+  readonly maps?: readonly HarnessMapLine[];
 }
 
 /** One program's line of harness output. */
@@ -54,6 +58,7 @@ export function parseHarnessOutput(raw: unknown): HarnessOutput | undefined {
     // The harness's own output, but read as untrusted: a malformed entry is a malformed run.
     if (x['v'] !== undefined && (typeof x['v'] !== 'number' || !Number.isFinite(x['v']))) return undefined;
     if (x['bytes'] !== undefined && !isByteRuns(x['bytes'])) return undefined;
+    if (x['maps'] !== undefined && !isMapLines(x['maps'])) return undefined;
     steps.push({
       op: x['op'],
       ok: x['ok'],
@@ -62,6 +67,7 @@ export function parseHarnessOutput(raw: unknown): HarnessOutput | undefined {
       ...(typeof x['errno'] === 'string' ? { errno: x['errno'] } : {}),
       ...(x['signal'] === 'SIGSEGV' || x['signal'] === 'SIGBUS' ? { signal: x['signal'] } : {}),
       ...(Array.isArray(x['bytes']) ? { bytes: x['bytes'] as [number, number][] } : {}),
+      ...(Array.isArray(x['maps']) ? { maps: x['maps'] as HarnessMapLine[] } : {}),
     });
   }
   return {
@@ -88,15 +94,35 @@ function isByteRuns(value: unknown): value is [number, number][] {
   );
 }
 
+/** `[[start, end, perms, offset, name], …]`: /proc/self/maps lines, as the harness prints them. */
+function isMapLines(value: unknown): value is HarnessMapLine[] {
+  return (
+    Array.isArray(value) &&
+    value.every(
+      (line) =>
+        Array.isArray(line) &&
+        line.length === 5 &&
+        Number.isSafeInteger(line[0]) &&
+        Number.isSafeInteger(line[1]) &&
+        typeof line[2] === 'string' &&
+        /^[r-][w-][x-][ps]$/.test(line[2]) &&
+        Number.isSafeInteger(line[3]) &&
+        line[3] >= 0 &&
+        typeof line[4] === 'string',
+    )
+  );
+}
+
 type Side =
   | { readonly kind: 'ok'; readonly value: bigint | undefined }
   | { readonly kind: 'errno'; readonly errno: string }
   | { readonly kind: 'signal'; readonly signal: string };
 
-function kernelSide(out: HarnessStepOutput, arenaBase: bigint): Side {
+function kernelSide(out: HarnessStepOutput, arenaBase: bigint, planned: PlannedStep): Side {
   if (out.signal) return { kind: 'signal', signal: out.signal };
   if (!out.ok) return { kind: 'errno', errno: out.errno ?? 'EUNKNOWN' };
-  if (out.v === undefined) return { kind: 'ok', value: undefined };
+  // munmap's 0, a memfd's fd reference: not addresses, and the simulation shows `ok` for them.
+  if (out.v === undefined || planned.check === 'outcome') return { kind: 'ok', value: undefined };
   return { kind: 'ok', value: (out.rel ? arenaBase : 0n) + BigInt(Math.trunc(out.v)) };
 }
 
@@ -116,12 +142,10 @@ function simSide(outcome: Outcome): Side | undefined {
   }
 }
 
-function describe(side: Side, bytes?: HarnessStepOutput['bytes']): string {
+function describe(side: Side, bytes?: ByteRuns): string {
   switch (side.kind) {
     case 'ok': {
-      const read = bytes
-        ? ` (read ${bytes.map(([b, n]) => `${n}×0x${b.toString(16).padStart(2, '0')}`).join(', ')})`
-        : '';
+      const read = bytes ? ` (read ${bytesText(bytes)})` : '';
       return side.value === undefined ? `ok${read}` : `→ ${formatHex(side.value)}`;
     }
     case 'errno':
@@ -129,6 +153,93 @@ function describe(side: Side, bytes?: HarnessStepOutput['bytes']): string {
     case 'signal':
       return side.signal;
   }
+}
+
+/** `4096×0x00`, `1×0xab, 4095×0x00`. */
+function bytesText(bytes: ByteRuns): string {
+  return bytes.length === 0
+    ? 'nothing'
+    : bytes.map(([b, n]) => `${n}×0x${b.toString(16).padStart(2, '0')}`).join(', ');
+}
+
+/** Runs with neighbours of the same byte merged and empty runs dropped (the harness never splits one). */
+function normalised(bytes: ByteRuns): ByteRuns {
+  const out: [number, number][] = [];
+  for (const [b, n] of bytes) {
+    const last = out[out.length - 1];
+    if (n === 0) continue;
+    if (last && last[0] === b) last[1] += n;
+    else out.push([b, n]);
+  }
+  return out;
+}
+
+/**
+ * A read whose outcome agreed but whose bytes did not (docs/fidelity.md: the same bytes for
+ * every read) — DONTUNMAP's emptied range reading zeros is the usual question.
+ */
+function bytesDiffer(planned: PlannedStep, out: HarnessStepOutput): string | undefined {
+  if (planned.step.op !== 'read' || !planned.readBytes || !out.bytes) return undefined;
+  const kernel = normalised(out.bytes);
+  const sim = normalised(planned.readBytes);
+  const same =
+    kernel.length === sim.length && kernel.every(([b, n], i) => sim[i]![0] === b && sim[i]![1] === n);
+  return same
+    ? undefined
+    : `the kernel's read returns ${bytesText(kernel)}, the simulation's ${bytesText(sim)}`;
+}
+
+/** The ranges a step changed, whose mappings are compared after it (`result`: what it returned). */
+function rangesOf(step: PlannedStep['step']): { what: string; at: HarnessAddr | 'result'; length: number }[] {
+  switch (step.op) {
+    case 'mmap':
+      return [{ what: 'the new mapping', at: 'result', length: step.length }];
+    case 'mremap':
+      return [
+        { what: 'the new range', at: 'result', length: step.newSize },
+        { what: 'the old range', at: step.old, length: step.oldSize },
+      ];
+    case 'munmap':
+    case 'mprotect':
+      return [{ what: 'the range', at: step.addr, length: step.length }];
+    default:
+      return [];
+  }
+}
+
+/**
+ * After a step both sides did, how /proc/self/maps differs over the ranges it changed (each
+ * side's own addresses: the arenas differ), or undefined. Needs the maps the harness prints in
+ * its `all` mode.
+ */
+function mapsDiffer(
+  program: SyscallProgram,
+  planned: PlannedStep,
+  out: HarnessStepOutput,
+  arenaBase: bigint,
+  kernelValue: bigint | undefined,
+  simValue: bigint | undefined,
+  kernelResults: readonly (bigint | undefined)[],
+  simResults: readonly (bigint | undefined)[],
+): string | undefined {
+  if (!out.maps) return undefined;
+  const ranges = rangesOf(planned.step).filter((r) => r.length > 0);
+  if (ranges.length === 0) return undefined;
+  const simLines = program.simulatedMapsAfter(planned.stepIndex);
+  if (!simLines) return undefined;
+  const kernelLines = kernelMapLines(out.maps, arenaBase);
+  for (const range of ranges) {
+    const kStart = range.at === 'result' ? kernelValue : resolve(range.at, arenaBase, kernelResults);
+    const sStart = range.at === 'result' ? simValue : resolve(range.at, arenaBase, simResults);
+    if (kStart === undefined || sStart === undefined) continue;
+    const differ = rangeMapsDiffer(
+      { lines: kernelLines, start: kStart },
+      { lines: simLines, start: sStart },
+      BigInt(range.length),
+    );
+    if (differ) return `after the step, ${range.what} maps differently: ${differ}`;
+  }
+  return undefined;
 }
 
 /** The absolute address an operand stands for on one side, given that side's earlier results. */
@@ -170,22 +281,27 @@ export function compareKernelRun(
       compared.set(planned.stepIndex, {
         ...where(planned),
         status: 'not-run',
-        kernel: out ? describe(kernelSide(out, arenaBase), out.bytes) : '—',
-        simulation: sim ? describe(sim) : '—',
+        kernel: out ? describe(kernelSide(out, arenaBase, planned), out.bytes) : '—',
+        simulation: sim ? describe(sim, planned.readBytes) : '—',
         detail: output.crash !== undefined ? `the harness child died (signal ${output.crash})` : 'no result',
       });
       return;
     }
-    const kernel = kernelSide(out, arenaBase);
+    const kernel = kernelSide(out, arenaBase, planned);
     kernelResults.push(kernel.kind === 'ok' ? (kernel.value ?? 0n) : 0n);
     simResults.push(sim.kind === 'ok' ? (sim.value ?? 0n) : 0n);
-    const detail = differs(planned, kernel, sim, arenaBase, kernelResults, simResults);
+    const detail =
+      differs(planned, kernel, sim, arenaBase, kernelResults, simResults) ??
+      bytesDiffer(planned, out) ??
+      (kernel.kind === 'ok' && sim.kind === 'ok'
+        ? mapsDiffer(program, planned, out, arenaBase, kernel.value, sim.value, kernelResults, simResults)
+        : undefined);
     compared.set(planned.stepIndex, {
       ...where(planned),
       status: detail === undefined ? 'agree' : 'differ',
       kernel: describe(kernel, out.bytes),
-      simulation: describe(sim),
-      detail: detail ?? agreement(planned, kernel),
+      simulation: describe(sim, planned.readBytes),
+      detail: detail ?? agreement(planned, kernel, out),
     });
   });
   const stop = program.stoppedAt;
@@ -210,10 +326,19 @@ function where(p: PlannedStep): Pick<StepComparison, 'stepIndex' | 'start' | 'en
   return { stepIndex: p.stepIndex, start: p.start, end: p.end, text: p.text };
 }
 
-function agreement(planned: PlannedStep, kernel: Side): string {
+function agreement(planned: PlannedStep, kernel: Side, out: HarnessStepOutput): string {
   if (kernel.kind !== 'ok') return 'both fail the same way';
+  const maps = out.maps && rangesOf(planned.step).some((r) => r.length > 0);
+  if (maps)
+    return planned.check === 'placement'
+      ? 'both succeed and map the same; where the kernel put it is not compared (the harness runs in an arena of its own)'
+      : 'both succeed and map the same';
   if (planned.check === 'placement')
     return 'both succeed; the address the kernel picked is not compared (the harness runs in an arena of its own)';
+  if (planned.step.op === 'read')
+    return planned.readBytes
+      ? 'both succeed and read the same bytes'
+      : 'both succeed; the bytes are not compared (the simulation read data the kernel run has no byte for)';
   return 'both succeed';
 }
 

@@ -11,6 +11,9 @@
 import type { Expression, ScenarioNode, StepNode } from '../syntax/ast';
 import type { ScenarioRun } from '../sim/run';
 import type { Outcome } from '../sim/records';
+import type { Segment } from '../kernel/types';
+import { addressReached } from '../sim/step-actor';
+import { simulatedMapLines, type MapLine } from './kernel-maps';
 import { evaluate } from '../sim/evaluate';
 import type { LanguageProblem } from '../sim/problems';
 import { canonicalVerb } from '../language/vocabulary';
@@ -23,7 +26,8 @@ import {
   MREMAP_FIXED,
   PROT_NONE,
 } from '../kernel/types';
-import { flagsOf, MMAP_FLAG_BY_WORD, MREMAP_FLAG_BY_WORD, protOf } from '../sim/words';
+import { flagsOf, MMAP_FLAG_BY_WORD, protOf } from '../sim/words';
+import { mremapArguments } from '../sim/raw-steps';
 import { MEMFD_NAME_MAX_BYTES } from '../sim/open-step';
 
 /** The value step `ref` of the program returned (0 if it failed), plus `plus` bytes. */
@@ -85,7 +89,19 @@ export interface PlannedStep {
   readonly anchor: HarnessAddr;
   /** What the simulation did. */
   readonly simulated: Outcome;
+  /**
+   * For a read: the bytes the simulation's read returned (up to a fault), as the harness reports
+   * them; tagged data as the byte its write sent (`tagBytes`). Absent when a byte has no value
+   * the kernel would see.
+   */
+  readonly readBytes?: ByteRuns;
 }
+
+/** `[[byte, count], …]`: bytes run-length encoded, as the harness prints a read. */
+export type ByteRuns = readonly (readonly [number, number])[];
+
+/** The longest read or write the harness does (MAX_READ in native/harness.c). */
+const HARNESS_MAX_ACCESS = 64 * 2 ** 20;
 
 export interface SyscallProgram {
   readonly steps: readonly PlannedStep[];
@@ -94,6 +110,12 @@ export interface SyscallProgram {
     { readonly stepIndex: number; readonly start: number; readonly reason: string } | undefined;
   /** Write values standing for tagged data (no value given): datum → byte written. */
   readonly tagBytes: ReadonlyMap<number, number>;
+  /**
+   * The simulation's mappings after a scenario step, as /proc/self/maps would list them; computed
+   * when asked (only a comparison with a kernel run reads them). Undefined when the scenario's
+   * pages are not the harness's 4 KiB.
+   */
+  readonly simulatedMapsAfter: (stepIndex: number) => readonly MapLine[] | undefined;
 }
 
 class Unsupported extends Error {}
@@ -106,10 +128,15 @@ export function syscallProgram(run: ScenarioRun, arenaBase: bigint): SyscallProg
   const records = run.simulation.records;
   /** Binding name → program step index (for results that are addresses or memfds). */
   const programStepOf = new Map<string, number>();
+  /** Binding name → the address the simulation's step returned (what the scenario's name means). */
+  const simAddressOf = new Map<string, bigint>();
   const memfdOf = new Map<string, number>();
   const tagBytes = new Map<number, number>();
   let memfds = 0;
   const steps: PlannedStep[] = [];
+  const pageSize = run.simulation.pageSize;
+  const simulatedMapsAfter = (stepIndex: number): readonly MapLine[] | undefined =>
+    pageSize === 4096n ? simulatedMapLines(run.simulation.space.vmasAt(stepIndex), pageSize) : undefined;
   const stepNodes = node.body.filter((s): s is StepNode => s.kind === 'step');
   for (const record of records) {
     const step = stepNodes[record.index] ?? record.node;
@@ -117,12 +144,21 @@ export function syscallProgram(run: ScenarioRun, arenaBase: bigint): SyscallProg
       steps,
       stoppedAt: { stepIndex: record.index, start: step.start, reason },
       tagBytes,
+      simulatedMapsAfter,
     });
     if (record.outcome.kind === 'skipped')
       return stop(`step ${record.index + 1} did not run in the simulation (${record.outcome.reason})`);
     const verb = canonicalVerb(step.verb.name);
     const num = (e: Expression | undefined, what: string): number => constant(e, what);
     const addr = (e: Expression | undefined): HarnessAddr => address(e, programStepOf, arenaBase);
+    // `app` is 32-bit code: its access reaches the low 32 bits of an address above 4 GiB
+    // (step-actor.ts). The kernel gets that address, absolute, as the simulation used it.
+    const accessAddress = (e: Expression | undefined, actor: string): HarnessAddr => {
+      const value = e && evaluateSigned(e, (n) => simAddressOf.get(n.name));
+      if (value === undefined || value < 0n) return addr(e);
+      const reached = addressReached(actor, value);
+      return reached === value ? addr(e) : addr(big(reached));
+    };
     let planned: Omit<PlannedStep, 'stepIndex' | 'start' | 'end' | 'text' | 'simulated'>;
     try {
       const exprs = step.args.filter((a): a is Expression => a.kind !== 'string');
@@ -196,19 +232,23 @@ export function syscallProgram(run: ScenarioRun, arenaBase: bigint): SyscallProg
           };
           break;
         case 'mremap': {
-          const flags = flagsOf(step.words, MREMAP_FLAG_BY_WORD);
-          const old = addr(exprs[0]);
+          // The simulator's reading of the arguments: a number fourth value is FLAGS.
+          const { values, flags } = mremapArguments(step);
+          const [oldValue, oldSize, newSize, newAddress] = values.filter(
+            (a): a is Expression => a.kind !== 'string',
+          );
+          const old = addr(oldValue);
           planned = {
             step: {
               op: 'mremap',
               old,
-              oldSize: num(exprs[1], 'old size'),
-              newSize: num(exprs[2], 'new size'),
+              oldSize: num(oldSize, 'old size'),
+              newSize: num(newSize, 'new size'),
               flags,
-              newAddr: exprs[3] ? addr(exprs[3]) : null,
+              newAddr: newAddress ? addr(newAddress) : null,
             },
             check: flags & MREMAP_FIXED ? 'fixed' : 'remap',
-            anchor: flags & MREMAP_FIXED && exprs[3] ? addr(exprs[3]) : old,
+            anchor: flags & MREMAP_FIXED && newAddress ? addr(newAddress) : old,
           };
           break;
         }
@@ -235,11 +275,18 @@ export function syscallProgram(run: ScenarioRun, arenaBase: bigint): SyscallProg
         }
         case 'write':
         case 'read': {
+          const at = accessAddress(exprs[0], record.actor);
+          const length = num(exprs[1], 'length');
+          if (length > HARNESS_MAX_ACCESS)
+            throw new Unsupported('the harness reads and writes at most 64 MiB at a time');
           if (verb === 'read') {
+            const segments = run.simulation.readOfStep.get(record.index);
+            const bytes = segments && byteRuns(segments, tagBytes);
             planned = {
-              step: { op: 'read', addr: addr(exprs[0]), length: num(exprs[1], 'length') },
+              step: { op: 'read', addr: at, length },
               check: 'outcome',
               anchor: null,
+              ...(bytes ? { readBytes: bytes } : {}),
             };
             break;
           }
@@ -252,7 +299,7 @@ export function syscallProgram(run: ScenarioRun, arenaBase: bigint): SyscallProg
             if (datum !== undefined) tagBytes.set(datum, byte);
           }
           planned = {
-            step: { op: 'write', addr: addr(exprs[0]), length: num(exprs[1], 'length'), byte },
+            step: { op: 'write', addr: at, length, byte },
             check: 'outcome',
             anchor: null,
           };
@@ -266,8 +313,11 @@ export function syscallProgram(run: ScenarioRun, arenaBase: bigint): SyscallProg
         return stop(`step ${record.index + 1} cannot run on the kernel: ${error.message}`);
       throw error;
     }
-    if (step.binding && (verb === 'mmap' || verb === 'mremap' || verb === 'reserve'))
+    if (step.binding && (verb === 'mmap' || verb === 'mremap' || verb === 'reserve')) {
       programStepOf.set(step.binding.name, steps.length);
+      if (record.outcome.kind === 'address') simAddressOf.set(step.binding.name, record.outcome.value);
+      else simAddressOf.delete(step.binding.name);
+    }
     steps.push({
       stepIndex: record.index,
       start: step.start,
@@ -277,7 +327,25 @@ export function syscallProgram(run: ScenarioRun, arenaBase: bigint): SyscallProg
       ...planned,
     });
   }
-  return { steps, stoppedAt: undefined, tagBytes };
+  return { steps, stoppedAt: undefined, tagBytes, simulatedMapsAfter };
+}
+
+/** A read's segments as the harness's byte runs, or undefined when a datum has no byte. */
+function byteRuns(segments: readonly Segment[], tagBytes: ReadonlyMap<number, number>): ByteRuns | undefined {
+  const runs: [number, number][] = [];
+  let next = 0n;
+  for (const segment of [...segments].sort((a, b) =>
+    a.offset < b.offset ? -1 : a.offset > b.offset ? 1 : 0,
+  )) {
+    if (segment.offset !== next) return undefined;
+    next += segment.length;
+    const byte = segment.datum < 256 ? segment.datum : tagBytes.get(segment.datum);
+    if (byte === undefined) return undefined;
+    const last = runs[runs.length - 1];
+    if (last && last[0] === byte) last[1] += Number(segment.length);
+    else if (segment.length > 0n) runs.push([byte, Number(segment.length)]);
+  }
+  return runs;
 }
 
 function names(e: Expression | undefined, out: string[] = []): string[] {

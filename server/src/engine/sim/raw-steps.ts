@@ -3,7 +3,7 @@
 import { MAP_ANONYMOUS, MAP_FIXED_NOREPLACE, MAP_NORESERVE, MAP_PRIVATE, PROT_NONE } from '../kernel/types';
 import { machOutcome, machVmRemap } from '../model/mach-step';
 import { uffdRangeOf, uffdStep } from '../model/uffd-step';
-import type { StepNode } from '../syntax/ast';
+import type { Argument, StepNode } from '../syntax/ast';
 import { skippedForArguments, syscallOutcome } from './outcome';
 import type { Outcome } from './records';
 import { optionNamed, optionValue, positionalValues } from './step-arguments';
@@ -89,33 +89,14 @@ export function mprotectStep(context: StepContext, step: StepNode, actor: string
 }
 
 export function mremapStep(context: StepContext, step: StepNode, actor: string): Outcome {
-  // `mremap a, 4KiB, 8KiB, 1` or `mremap a, 4KiB, 4KiB, 3, 0x4000_0000`: with no flag words, a
-  // number fourth is FLAGS (language.md: `FLAGS [, NEW_ADDRESS]`), as strace -X raw prints it.
-  const args = step.args;
-  const numericFlags =
-    (args.length === 4 || args.length === 5) && step.wordCount === 0 && args[3]!.kind === 'number'
-      ? args[3]!.value
-      : undefined;
-  const values = positionalValues(
-    context,
-    step,
-    MREMAP_VALUES,
-    numericFlags === undefined
-      ? args
-      : args.length === 5
-        ? [args[0]!, args[1]!, args[2]!, args[4]!]
-        : [args[0]!, args[1]!, args[2]!],
-  );
+  const { values: args, flags } = mremapArguments(step);
+  const values = positionalValues(context, step, MREMAP_VALUES, args);
   const oldAddress = values[0];
   const oldSize = values[1];
   const newSize = values[2];
   const newAddress = values[3];
   if (oldAddress === undefined || oldSize === undefined || newSize === undefined)
     return skippedForArguments();
-  // Bits past 32 cannot be flags: kept as an undefined bit, which the kernel refuses (EINVAL).
-  const flags =
-    stepFlags(step, MREMAP_FLAG_BY_WORD) |
-    (numericFlags === undefined ? 0 : numericFlags > 0xffff_ffffn ? 0x8000_0000 : Number(numericFlags));
   return syscallOutcome(
     context.sim.mremap(
       actor,
@@ -124,6 +105,27 @@ export function mremapStep(context: StepContext, step: StepNode, actor: string):
     ),
     context.sim.stepIndex,
   );
+}
+
+/**
+ * How an mremap step's arguments read: `values` are OLD_ADDRESS, OLD_SIZE, NEW_SIZE and the
+ * optional NEW_ADDRESS; `flags` the MREMAP_* bits. `mremap a, 4KiB, 8KiB, 1` or `mremap a, 4KiB,
+ * 4KiB, 3, 0x4000_0000`: with no flag words, a number fourth is FLAGS (language.md: `FLAGS [,
+ * NEW_ADDRESS]`), as strace -X raw prints it. Shared with "Run on This Kernel", which must send
+ * the kernel the call the simulation made.
+ */
+export function mremapArguments(step: StepNode): { values: readonly Argument[]; flags: number } {
+  const args = step.args;
+  const numericFlags =
+    (args.length === 4 || args.length === 5) && step.wordCount === 0 && args[3]!.kind === 'number'
+      ? args[3]!.value
+      : undefined;
+  if (numericFlags === undefined) return { values: args, flags: stepFlags(step, MREMAP_FLAG_BY_WORD) };
+  // Bits past 32 cannot be flags: kept as an undefined bit, which the kernel refuses (EINVAL).
+  return {
+    values: args.length === 5 ? [args[0]!, args[1]!, args[2]!, args[4]!] : [args[0]!, args[1]!, args[2]!],
+    flags: numericFlags > 0xffff_ffffn ? 0x8000_0000 : Number(numericFlags),
+  };
 }
 
 /** `uffd ADDRESS, LENGTH …` or `uffd MEMORY …` (its driver's mapping). */

@@ -3,7 +3,16 @@
 // actor, text and result — that record is what hover, the trace and the rules read.
 import { AddressSpace } from '../kernel/address-space';
 import type { Userfaultfd } from '../kernel/userfaultfd';
-import type { AccessResult, Datum, Effect, MmapArgs, MremapArgs, SyscallResult, Vma } from '../kernel/types';
+import type {
+  AccessResult,
+  Datum,
+  Effect,
+  MmapArgs,
+  MremapArgs,
+  Segment,
+  SyscallResult,
+  Vma,
+} from '../kernel/types';
 import type { StepNode } from '../syntax/ast';
 import type { TextRange } from '../syntax/text-range';
 import type { RelatedInformation } from '../diagnostics';
@@ -176,6 +185,12 @@ export class Simulation {
   readonly tagOfStep: { get(step: number): Datum | undefined } = {
     get: (step: number) => this.tags.lastOfStep(step),
   };
+
+  /**
+   * What each `read` step saw (its segments, up to a fault), by step index: "Run on This Kernel"
+   * compares them with the bytes the real kernel returned. Only read steps add an entry.
+   */
+  readonly readOfStep = new Map<number, readonly Segment[]>();
 
   /** A new datum for a write by `actor`, labelled with the step's name when it has one. */
   newTag(name: string | undefined, actor: string): Datum {

@@ -1,0 +1,182 @@
+// "Run on This Kernel" on the running kernel: scenarios become harness programs
+// (syscall-program.ts), run through the extension's harness module (src/harness.ts,
+// native/harness.c), and the comparison (kernel-compare.ts) must agree where the kernel and the
+// simulation agree — an app's 32-bit access, numeric mremap flags, what a read returns, the
+// mappings a step leaves — and report a real difference when the kernel did something else.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { analyseDocument } from '../../server/src/engine/analysis';
+import {
+  compareKernelRun,
+  parseHarnessOutput,
+  type StepComparison,
+} from '../../server/src/engine/export/kernel-compare';
+import { syscallProgram, type SyscallProgram } from '../../server/src/engine/export/syscall-program';
+import { compileHarness, probeArenaBase, runHarness } from '../../src/harness';
+import { kernelUnavailable } from './env';
+import { repoRoot } from './kernel-runner';
+
+const unavailable = kernelUnavailable();
+let dir = '';
+let bin = '';
+let arenaBase = 0n;
+
+before(async () => {
+  if (unavailable) return;
+  dir = mkdtempSync(join(tmpdir(), 'drvmap-kernel-run-'));
+  const cc = process.env.CC ?? 'cc';
+  bin = (await compileHarness(join(repoRoot(), 'native', 'harness.c'), dir, cc, cc)).bin;
+  arenaBase = await probeArenaBase(bin);
+});
+
+after(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** The scenario's program, optionally altered before it is sent (to make the kernel disagree). */
+async function runOnKernel(
+  body: string,
+  alter: (program: SyscallProgram) => SyscallProgram = (p) => p,
+): Promise<{ compared: StepComparison[]; program: SyscallProgram }> {
+  const analysis = analyseDocument(`scenario "s" {\n${body}}\n`);
+  const run = analysis.scenarios[0]!.run;
+  const program = syscallProgram(run, arenaBase);
+  const output = parseHarnessOutput(
+    await runHarness(
+      bin,
+      alter(program).steps.map((s) => s.step),
+    ),
+  );
+  assert.ok(output, 'the harness output parses');
+  const steps = run.simulation.records.map((r) => ({
+    stepIndex: r.index,
+    start: r.node.start,
+    end: r.node.end,
+    text: r.node.text,
+  }));
+  return { compared: compareKernelRun(program, output, steps), program };
+}
+
+const lines = (compared: readonly StepComparison[]): string[] =>
+  compared.map((c) => `${c.status}: ${c.text.trim()} | ${c.kernel} | ${c.simulation} | ${c.detail}`);
+
+function assertAllAgree(compared: readonly StepComparison[]): void {
+  assert.deepEqual(
+    compared.filter((c) => c.status !== 'agree').map((c) => `${c.text.trim()}: ${c.detail}`),
+    [],
+    lines(compared).join('\n'),
+  );
+}
+
+const APP_ABOVE_4GIB = `  a = mmap 4KiB rw private anon
+  app writes a, 1, 0x5
+  r1 = read a, 1
+`;
+
+test(
+  'an app write above 4 GiB faults at its low 32 bits on the kernel too',
+  { skip: unavailable },
+  async () => {
+    const { compared } = await runOnKernel(APP_ABOVE_4GIB);
+    assertAllAgree(compared);
+    assert.equal(compared[1]!.kernel, 'SIGSEGV');
+    assert.equal(compared[2]!.detail, 'both succeed and read the same bytes');
+    assert.equal(compared[2]!.kernel, 'ok (read 1×0x00)');
+  },
+);
+
+test('a read that returns other bytes on the kernel is a difference', { skip: unavailable }, async () => {
+  // The write sent with the untruncated address (what the app does not reach): the kernel writes
+  // 0x05 into `a`, and its read returns it where the simulation's returns 0x00.
+  const { compared } = await runOnKernel(APP_ABOVE_4GIB, (p) => ({
+    ...p,
+    steps: p.steps.map((s, i) =>
+      i === 1 ? { ...s, step: { op: 'write', addr: { ref: 0 }, length: 1, byte: 5 } } : s,
+    ),
+  }));
+  assert.equal(compared[2]!.status, 'differ', lines(compared).join('\n'));
+  assert.equal(compared[2]!.detail, "the kernel's read returns 1×0x05, the simulation's 1×0x00");
+});
+
+test('DONTUNMAP: both read the same bytes and map the same ranges', { skip: unavailable }, async () => {
+  const { compared } = await runOnKernel(`  a = mmap 2MiB rw private anon
+  write a, 4KiB, 0xAB
+  write a + 4KiB, 4KiB
+  b = mremap a, 2MiB, 2MiB, maymove | dontunmap
+  r1 = read a, 8KiB
+  r2 = read b, 12KiB
+  mprotect b + 4KiB, 4KiB, r
+  c = mmap 4KiB rw private anon at 0x3000_0000 fixed
+  munmap a + 8KiB, 4KiB
+`);
+  assertAllAgree(compared);
+  assert.equal(compared[4]!.kernel, 'ok (read 8192×0x00)');
+  assert.match(compared[5]!.kernel, /^ok \(read 4096×0xab, 4096×0x11, 4096×0x00\)$/);
+  assert.deepEqual(
+    compared.map((c) => c.detail),
+    [
+      'both succeed and map the same; where the kernel put it is not compared (the harness runs in an arena of its own)',
+      'both succeed',
+      'both succeed',
+      'both succeed and map the same',
+      'both succeed and read the same bytes',
+      'both succeed and read the same bytes',
+      'both succeed and map the same',
+      'both succeed and map the same',
+      'both succeed and map the same',
+    ],
+  );
+});
+
+test('mappings the kernel leaves otherwise are a difference', { skip: unavailable }, async () => {
+  // The mprotect sent as PROT_READ|PROT_WRITE: the kernel's page stays writable.
+  const { compared } = await runOnKernel(
+    `  a = mmap 8KiB rw private anon
+  mprotect a, 4KiB, r
+`,
+    (p) => ({
+      ...p,
+      steps: p.steps.map((s, i) =>
+        i === 1 && s.step.op === 'mprotect' ? { ...s, step: { ...s.step, prot: 3 } } : s,
+      ),
+    }),
+  );
+  assert.equal(compared[1]!.status, 'differ', lines(compared).join('\n'));
+  assert.equal(
+    compared[1]!.detail,
+    'after the step, the range maps differently: the kernel shows +0x0..+0x1000 rw-p, the simulation +0x0..+0x1000 r--p',
+  );
+});
+
+test(
+  'mremap with numeric flags runs as MAYMOVE|FIXED to the fifth value',
+  { skip: unavailable },
+  async () => {
+    const { compared, program } = await runOnKernel(`  a = mmap 64KiB rw private anon
+  b = mremap a, 64KiB, 64KiB, 3, 0x2000_0000
+  write b, 4KiB, 0x7
+  r = read b, 1
+`);
+    assert.equal(program.steps[1]!.step.op === 'mremap' && program.steps[1]!.step.flags, 3);
+    assertAllAgree(compared);
+    assert.equal(compared[1]!.kernel, '→ 0x2000_0000');
+  },
+);
+
+test('an open memfd step shows ok, and its shared mapping maps the same', { skip: unavailable }, async () => {
+  const { compared } = await runOnKernel(`  kernel 6.6
+  f = open memfd "buf" 8KiB
+  a = mmap 8KiB rw shared fd f
+  write a, 4KiB, 0x22
+  b = mremap a, 8KiB, 8KiB, maymove | dontunmap
+  r1 = read a, 1
+  c = mmap 4KiB r shared fd f offset 4KiB
+`);
+  assertAllAgree(compared);
+  assert.equal(compared[0]!.kernel, 'ok');
+  assert.equal(compared[0]!.simulation, 'ok');
+  assert.equal(compared[4]!.kernel, 'ok (read 1×0x22)');
+});
