@@ -280,7 +280,7 @@ export function syscallProgram(run: ScenarioRun, arenaBase: bigint): SyscallProg
           if (length > HARNESS_MAX_ACCESS)
             throw new Unsupported('the harness reads and writes at most 64 MiB at a time');
           if (verb === 'read') {
-            const segments = run.simulation.readOfStep.get(record.index);
+            const segments = readSegments(record.outcome, length);
             const bytes = segments && byteRuns(segments, tagBytes);
             planned = {
               step: { op: 'read', addr: at, length },
@@ -331,6 +331,17 @@ export function syscallProgram(run: ScenarioRun, arenaBase: bigint): SyscallProg
 }
 
 /** A read's segments as the harness's byte runs, or undefined when a datum has no byte. */
+/**
+ * What the simulated read saw: its segments, or one run of the byte a shared one-byte outcome
+ * names (`0x00`: every read of a fresh page).
+ */
+function readSegments(outcome: Outcome, length: number): readonly Segment[] | undefined {
+  if (outcome.kind !== 'data') return undefined;
+  if (outcome.segments) return outcome.segments;
+  const byte = /^0x([0-9a-f]{2})$/.exec(outcome.summary)?.[1];
+  return byte === undefined ? undefined : [{ offset: 0n, length: BigInt(length), datum: parseInt(byte, 16) }];
+}
+
 function byteRuns(segments: readonly Segment[], tagBytes: ReadonlyMap<number, number>): ByteRuns | undefined {
   const runs: [number, number][] = [];
   let next = 0n;

@@ -55,7 +55,6 @@ export function accessStep(
     return result.ok ? writtenOutcome(length) : accessOutcome(result, '');
   }
   const result = sim.read(actor, reached, length);
-  sim.readOfStep.set(sim.stepIndex, result.segments);
   if (base !== undefined) checkAfterUnmap(context, actor, verb, reached, base, result);
   // The call's result and the step's summary are the same text: describe the read once.
   const seen = result.ok ? describeSegments(result, sim) : '';

@@ -110,7 +110,7 @@ export function syscallOutcome(result: SyscallResult, step: number, returnsAddre
 export function accessOutcome(result: AccessResult, summary: string): Outcome {
   if (!result.ok)
     return { kind: 'fault', signal: result.signal, address: result.address, reason: result.reason };
-  return { kind: 'data', summary };
+  return { kind: 'data', summary, segments: result.segments };
 }
 
 /** The inlay-hint text: `→ 0x7f3a_c000_0000`, `→ EINVAL`, or nothing for a skipped step. */

@@ -1,6 +1,6 @@
 // What a simulation records: every step, what it expanded to, its outcome, and the facts the
 // rules read (findings). Plain data: hover, inlay hints, the panel and the CLI all read it.
-import type { Effect, Errno } from '../kernel/types';
+import type { Effect, Errno, Segment } from '../kernel/types';
 import type { RelatedInformation } from '../diagnostics';
 import type { ExpectNode, StepNode } from '../syntax/ast';
 import type { TextRange } from '../syntax/text-range';
@@ -23,7 +23,15 @@ export type Outcome =
   | { readonly kind: 'ok' }
   | { readonly kind: 'errno'; readonly errno: Errno; readonly reason: string }
   | { readonly kind: 'vk'; readonly result: string; readonly reason: string }
-  | { readonly kind: 'data'; readonly summary: string }
+  | {
+      readonly kind: 'data';
+      readonly summary: string;
+      /**
+       * What a read saw, run by run, when it was not one byte value throughout (those share one
+       * outcome per byte, whose summary says it): Run on This Kernel compares the bytes.
+       */
+      readonly segments?: readonly Segment[];
+    }
   | {
       readonly kind: 'fault';
       readonly signal: 'SIGSEGV' | 'SIGBUS';

@@ -9,7 +9,6 @@ import type {
   Effect,
   MmapArgs,
   MremapArgs,
-  Segment,
   SyscallResult,
   Vma,
 } from '../kernel/types';
@@ -185,12 +184,6 @@ export class Simulation {
   readonly tagOfStep: { get(step: number): Datum | undefined } = {
     get: (step: number) => this.tags.lastOfStep(step),
   };
-
-  /**
-   * What each `read` step saw (its segments, up to a fault), by step index: "Run on This Kernel"
-   * compares them with the bytes the real kernel returned. Only read steps add an entry.
-   */
-  readonly readOfStep = new Map<number, readonly Segment[]>();
 
   /** A new datum for a write by `actor`, labelled with the step's name when it has one. */
   newTag(name: string | undefined, actor: string): Datum {
