@@ -213,6 +213,11 @@ export class AddressSpace implements AddressSpaceApi {
     return readSegments(this.state.contents, object.id, offset, length, file.initialDatum ?? 0);
   }
 
+  /** The object whose pages are at `offset` of the file: on a DRM node, the BO's there. */
+  objectOfFile(file: OpenFile, offset: bigint): MemoryObject {
+    return this.objectAtOffset(file, offset).object;
+  }
+
   /**
    * The object whose pages are at `offset` of the file, and where it ends: the file's own, or on
    * a DRM node the buffer object at that fake offset (none: the node's own, which has no pages).

@@ -1,0 +1,57 @@
+// A Mesa driver maps every device BO through its one render-node fd, each at the BO's own fake
+// mmap offset; `preset proprietary` (NVIDIA's layout) opens an fd per BO mapped at offset 0
+// (facts linux-mm §4.1, §6.2).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyse, callsOf, codes } from './helpers';
+
+const twoMaps = (driver: string, strategy = 'none') => `scenario "bo" {
+  driver gpu { ${driver} }
+  strategy ${strategy}
+  a = vkAllocateMemory 64KiB host-visible
+  b = vkAllocateMemory 64KiB host-visible
+  pa = vkMapMemory a
+  pb = vkMapMemory b
+}`;
+
+const mmapsOf = (text: string, step: number) =>
+  callsOf(text, step).filter((c) => /^gpu: mmap\(.*MAP_SHARED/.test(c));
+
+test('a Mesa driver maps every BO through one fd, each at its own fake offset from 4 GiB', () => {
+  for (const preset of ['radv', 'anv', 'nvk', 'turnip']) {
+    const text = twoMaps(`preset ${preset}`);
+    assert.match(mmapsOf(text, 2)[0] ?? '', /MAP_SHARED, 3, 0x1_0000_0000\) = /, preset);
+    assert.match(mmapsOf(text, 3)[0] ?? '', /MAP_SHARED, 3, 0x1_0001_0000\) = /, preset);
+  }
+  // The maps listing shows the offset: two lines of one node, at different offsets.
+  const vmas = analyse(twoMaps('preset radv'))
+    .scenarios[0]!.run.simulation.space.vmas()
+    .filter((v) => v.object.name === '/dev/dri/renderD128');
+  assert.deepEqual(vmas.map((v) => v.pgoff * 4096).sort(), [0x1_0000_0000, 0x1_0001_0000]);
+});
+
+test('preset proprietary keeps NVIDIA’s layout: a new fd per BO, mapped at offset 0', () => {
+  const text = twoMaps('preset proprietary');
+  assert.match(mmapsOf(text, 2)[0] ?? '', /MAP_SHARED, 3, 0x0\) = /);
+  assert.match(mmapsOf(text, 3)[0] ?? '', /MAP_SHARED, 4, 0x0\) = /);
+});
+
+test('placed maps map the BO at its fake offset; GPU writes stay in their own BO', () => {
+  const text = `scenario "placed" {
+  driver gpu { preset nvk }
+  strategy placed
+  a = vkAllocateMemory 64KiB host-visible coherent
+  b = vkAllocateMemory 64KiB host-visible coherent
+  pa = vkMapMemory a
+  wa = app writes pa + 0x10, 8
+  vkUnmapMemory a
+  wb = driver writes b + 0x10, 8
+  pb = vkMapMemory b
+  expect read pb + 0x10, 8 == wb
+  pa2 = vkMapMemory a
+  expect read pa2 + 0x10, 8 == wa
+}`;
+  assert.deepEqual(codes(text), []);
+  assert.match(mmapsOf(text, 2)[0] ?? '', /MAP_SHARED\|MAP_FIXED, 3, 0x1_0000_0000\) = /);
+  assert.match(mmapsOf(text, 6)[0] ?? '', /MAP_SHARED\|MAP_FIXED, 3, 0x1_0001_0000\) = /);
+});
