@@ -4,7 +4,8 @@
 // "`vm_pgoff` must be exactly a BO's fake offset (`drm_vma_offset_exact_lookup_locked`), else
 // EINVAL"; `obj_size < vma size` → EINVAL). /proc/PID/maps shows that offset (§6.2: "typically
 // ≥ 4 GiB"). Each BO is a MemoryObject of its own, so its pages (and every identity check that
-// compares objects: stale pointers, aliases) are the BO's and never another's; its byte positions
+// compares objects: stale pointers, aliases) are the BO's and never another's, as `import maps`
+// keys a render node's BOs by path and offset (import/proc-maps.ts deviceKey). Its byte positions
 // are its fake offsets, so the object's size is the offset of its end.
 import type { MemoryObject } from './types';
 

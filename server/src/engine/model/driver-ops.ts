@@ -509,11 +509,7 @@ export class DriverOps {
       );
     }
     if (!wantsAlignment)
-      return this.sim.mmap(
-        this.name,
-        { addr: address, length: o.length, prot, flags, fd, offset },
-        o.label,
-      );
+      return this.sim.mmap(this.name, { addr: address, length: o.length, prot, flags, fd, offset }, o.label);
     // Map size + alignment, then trim both ends to an aligned block: the pattern drivers use
     // for large aligned reservations; the padding is address space the window loses meanwhile.
     // A buffer object cannot be mapped past its end (EINVAL for a BO, SIGBUS for a memfd), and

@@ -5,14 +5,7 @@
 // OUT_OF_MEMORY and BUFFER_CLIENT_POINTER_SIZE_MESA (0x9790) tells the size needed.
 // ReleaseClientPointerRangeMESA is allowed only after every buffer in the ranges is unmapped and
 // Flush has been called.
-import {
-  MAP_ANONYMOUS,
-  MAP_FIXED,
-  MAP_PRIVATE,
-  MAP_SHARED,
-  PROT_READ,
-  PROT_WRITE,
-} from '../../kernel/types';
+import { MAP_ANONYMOUS, MAP_FIXED, MAP_PRIVATE, MAP_SHARED, PROT_READ, PROT_WRITE } from '../../kernel/types';
 import { alignDown, alignUp, formatHex, formatSize } from '../../numbers';
 import type { GlBuffer } from './buffer';
 import type { GlContext, GlMapOutcome } from './context';
