@@ -55,3 +55,19 @@ test('placed maps map the BO at its fake offset; GPU writes stay in their own BO
   assert.match(mmapsOf(text, 2)[0] ?? '', /MAP_SHARED\|MAP_FIXED, 3, 0x1_0000_0000\) = /);
   assert.match(mmapsOf(text, 6)[0] ?? '', /MAP_SHARED\|MAP_FIXED, 3, 0x1_0001_0000\) = /);
 });
+
+test('a GL client-pointer map maps the buffer’s BO at its fake offset, and the driver reads the writes', () => {
+  const text = `scenario "cp" {
+  driver gpu {
+    gl-client-pointer
+  }
+  low = mmap 64KiB rw private anon at 0x1000_0000 by wine
+  glAddClientPointerRangeMESA low, 64KiB by wine
+  b = glBufferData 64KiB
+  p = glMapBufferRange b, 0x10, 16KiB write
+  w = app writes p, 16
+  expect gpu reads b + 0x10, 16 == w
+}`;
+  assert.deepEqual(codes(text), []);
+  assert.match(mmapsOf(text, 3)[0] ?? '', /MAP_SHARED\|MAP_FIXED, 3, 0x1_0000_0000\) = 0x1000_0000/);
+});
