@@ -71,3 +71,19 @@ test('a GL client-pointer map maps the buffer’s BO at its fake offset, and the
   assert.deepEqual(codes(text), []);
   assert.match(mmapsOf(text, 3)[0] ?? '', /MAP_SHARED\|MAP_FIXED, 3, 0x1_0000_0000\) = 0x1000_0000/);
 });
+
+test('`open device … offset X` is a DRM node’s BO at X: mmap needs X exactly; memfds take no offset', () => {
+  const text = `scenario "bo" {
+  f = open device "renderD128" 64KiB offset 0x1_0000_0000
+  a = mmap 64KiB rw shared fd f offset 0x1_0000_0000
+  b = mmap 4KiB rw shared fd f
+  expect b == EINVAL
+  c = mmap 4KiB rw shared fd f offset 0x1_0000_1000
+  expect c == EINVAL
+}`;
+  assert.deepEqual(codes(text), []);
+  assert.deepEqual(codes(`scenario "m" {\n  g = open memfd "x" 4KiB offset 0x1000\n}`), ['wrong-kind']);
+  assert.deepEqual(codes(`scenario "u" {\n  g = open device "d" 4KiB offset 0x1001\n}`), [
+    'number-out-of-range',
+  ]);
+});

@@ -99,17 +99,23 @@ export class AddressSpace implements AddressSpaceApi {
   /**
    * A buffer object of `sizeBytes` (rounded up to pages) made through a DRM node's fd, as a GEM
    * create ioctl and the driver's MMAP_OFFSET ioctl do: its fake mmap offset, which mmap of the fd
-   * must be given exactly (kernel/drm-offsets.ts). Undefined for a file that is not a DRM node.
+   * must be given exactly (kernel/drm-offsets.ts). `at`: the offset it must have (a trace's),
+   * refused (undefined) unless page aligned and free. Undefined for a file that is not a DRM node.
    */
-  createBufferObject(file: OpenFile, sizeBytes: bigint): bigint | undefined {
+  createBufferObject(file: OpenFile, sizeBytes: bigint, at?: bigint): bigint | undefined {
     const space = this.state.drmOffsets.get(file.object.id);
     if (space === undefined) return undefined;
     const P = this.state.geo.pageSize;
     const pages = Number((sizeBytes + P - 1n) / P);
-    const end = BigInt(space.nextStartPage + pages) * P;
-    const object = this.state.objects.create('device', file.name, end);
+    // Contents keep byte positions as exact doubles (kernel/contents.ts): up to 2^53.
+    if (at !== undefined && (at < 0n || at % P !== 0n || at + BigInt(pages) * P > 1n << 53n))
+      return undefined;
+    const startPage = at !== undefined ? Number(at / P) : space.nextStartPage;
+    const object = this.state.objects.create('device', file.name, BigInt(startPage + pages) * P);
+    if (at !== undefined && !space.addAt(object, startPage, pages)) return undefined;
+    if (at === undefined) space.add(object, pages);
     this.state.fileOfObject.set(object.id, file);
-    return BigInt(space.add(object, pages)) * P;
+    return BigInt(startPage) * P;
   }
 
   /** close(2): the fd goes away; existing mappings keep the file. */

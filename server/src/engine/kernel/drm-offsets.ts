@@ -31,7 +31,7 @@ interface FakeOffsetRange {
 export class DrmOffsetSpace {
   private nextPage: number;
   private readonly byStart = new Map<number, FakeOffsetRange>();
-  /** In creation order, which is offset order. */
+  /** In offset order. */
   private readonly ranges: FakeOffsetRange[] = [];
 
   constructor(private readonly pageBytes: number) {
@@ -50,6 +50,20 @@ export class DrmOffsetSpace {
     this.byStart.set(range.startPage, range);
     this.ranges.push(range);
     return range.startPage;
+  }
+
+  /**
+   * A BO at a given first page (an imported trace's offset): false when the range overlaps one
+   * already there. Later `add`s start after the highest range.
+   */
+  addAt(object: MemoryObject, startPage: number, pages: number): boolean {
+    const range = { object, startPage, endPage: startPage + pages };
+    if (this.ranges.some((r) => r.startPage < range.endPage && range.startPage < r.endPage)) return false;
+    const at = this.ranges.findIndex((r) => r.startPage > startPage);
+    this.ranges.splice(at < 0 ? this.ranges.length : at, 0, range);
+    this.byStart.set(startPage, range);
+    if (range.endPage > this.nextPage) this.nextPage = range.endPage;
+    return true;
   }
 
   /** drm_vma_offset_exact_lookup_locked: the BO whose range starts at `pgoff`, if any. */
