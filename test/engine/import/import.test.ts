@@ -130,10 +130,9 @@ test('/proc/PID/maps: two BOs of one render node keep their offsets, so their pa
     2,
     'a BO each',
   );
-  assert.match(
-    result.scenario,
-    /# a buffer object at fake mmap offset 0x1a2b_3000 of \/dev\/dri\/renderD128/,
-  );
+  // Each a BO of a DRM node at its fake offset, mapped with it: maps shows the offset again.
+  assert.match(result.scenario, /= open device "\/dev\/dri\/renderD128" 0x10_0000 offset 0x1a2b_3000\n/);
+  assert.match(result.scenario, / at 0x7f00_0020_0000 fixed fd f_renderd128_\d offset 0x1c00_0000 by host/);
   // One library, sized to reach its last segment.
   assert.equal((result.scenario.match(/= open file "\/usr\/lib\/libfoo\.so" 0x3000/g) ?? []).length, 1);
   const probe = result.scenario.replace(
@@ -299,5 +298,22 @@ test('-X raw hugetlb flags: the page-size field is not MAP_UNINITIALIZED', () =>
   assert.match(
     importStrace('1 mmap(NULL, 4096, 0x3, 0x4000022, -1, 0) = 0x7f0000000000\n').scenario,
     /m1 = mmap 4096 rw private anon uninitialized$/m,
+  );
+});
+
+test('strace: each BO a render node maps at its fake offset is opened as that BO, and maps cleanly', () => {
+  const text = [
+    'openat(AT_FDCWD, "/dev/dri/renderD128", O_RDWR|O_CLOEXEC) = 3',
+    'mmap(NULL, 65536, PROT_READ|PROT_WRITE, MAP_SHARED, 3</dev/dri/renderD128>, 0x100000000) = 0x7f0000000000',
+    'mmap(NULL, 65536, PROT_READ|PROT_WRITE, MAP_SHARED, 3</dev/dri/renderD128>, 0x100010000) = 0x7f0000010000',
+    '',
+  ].join('\n');
+  const { scenario } = importStrace(text);
+  assert.match(scenario, /f3 = open device "\/dev\/dri\/renderD128" 0x1_0000 offset 0x1_0000_0000\n/);
+  assert.match(scenario, /f3_2 = open device "\/dev\/dri\/renderD128" 0x1_0000 offset 0x1_0001_0000\n/);
+  assert.match(scenario, /m2 = mmap 65536 rw shared fd f3_2 offset 0x100010000/);
+  assert.deepEqual(
+    analyseDocument(scenario).diagnostics.map((d) => `${d.code}: ${d.message}`),
+    [],
   );
 });

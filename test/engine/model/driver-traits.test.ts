@@ -238,8 +238,8 @@ ${extra}
       .map((c) => `${c.text} ${c.result}`);
   };
   assert.deepEqual(mmaps(''), [
-    'mmap(0x1_0000, 0x1_0000, PROT_READ|PROT_WRITE, MAP_SHARED, 3, 0x0) = 0x1_0000',
-    'mmap(0x2_0000, 0x1_0000, PROT_READ|PROT_WRITE, MAP_SHARED, 4, 0x0) = 0x2_0000',
+    'mmap(0x1_0000, 0x1_0000, PROT_READ|PROT_WRITE, MAP_SHARED, 3, 0x1_0000_0000) = 0x1_0000',
+    'mmap(0x2_0000, 0x1_0000, PROT_READ|PROT_WRITE, MAP_SHARED, 3, 0x1_0001_0000) = 0x2_0000',
   ]);
   const aligned = mmaps('    alignment 2MiB');
   assert.equal(aligned.length, 8, 'reserve, trim head and tail, map over the block: twice');

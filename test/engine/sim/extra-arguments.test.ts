@@ -41,7 +41,7 @@ test('a value past the last is extra, counted right', () => {
 
 test('open reports what it cannot use, and takes `by`', () => {
   assert.deepEqual(problems('  g = open memfd "x" 8KiB at 0x1000'), [
-    'unknown-word: `at` is not a word open knows (it knows: memfd, file, device, readonly, mixedmap, custom-placement, by)',
+    'unknown-word: `at` is not a word open knows (it knows: memfd, file, device, readonly, mixedmap, custom-placement, by, offset)',
     'syntax-error: open takes a name and a size; this one is extra',
   ]);
   const run = analyseDocument('scenario "s" {\n  actor fex\n  g = open memfd "x" 8KiB by fex\n}')

@@ -56,8 +56,9 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
       const path = row.path;
       const device = DEVICE.test(path);
       // A device's offset is a BO's fake mmap offset (drm_vma_offset_manager): each BO is an
-      // object of its own, which the model opens as a device file mapped from offset 0. Other
-      // files are one object, sized to reach the furthest line of them (a library's segments).
+      // object of its own, opened as a DRM node's BO at that offset (`open device … offset`),
+      // and mapped with it. Other files are one object, sized to reach the furthest line of
+      // them (a library's segments).
       const key = deviceKey(path, offset, start) ?? path;
       let file = files.get(key);
       if (!file) {
@@ -68,11 +69,10 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
         const size = sizes.get(key) ?? offset + (end - start);
         // The model names a memfd `/memfd:NAME (deleted)` itself, as the kernel does.
         const openName = kind === 'memfd' ? path.replace(/^\/memfd:/, '') : path;
-        if (device && offset !== 0n)
-          out.push(`  # a buffer object at fake mmap offset ${formatHex(offset)} of ${path}`);
-        out.push(`  ${file} = open ${kind} ${stringLiteral(openName)} ${formatHex(size)}${mixed}`);
+        const bo = device && offset !== 0n ? ` offset ${formatHex(offset)}` : '';
+        out.push(`  ${file} = open ${kind} ${stringLiteral(openName)} ${formatHex(size)}${mixed}${bo}`);
       }
-      const fileOffset = device ? 0n : offset;
+      const fileOffset = offset;
       out.push(
         `  ${binding} = mmap ${length} ${prot} ${ps ? 'shared' : 'private'} at ${formatHex(start)} fixed fd ${file}${fileOffset ? ` offset ${formatHex(fileOffset)}` : ''} by host`,
       );

@@ -282,19 +282,27 @@ function render(calls: readonly Call[], title: string): string {
         const words = [protWord(prot), ...mapFlagWords(flags)];
         let fdPart = '';
         if (!/MAP_ANONYMOUS/.test(flags) && fd !== '-1') {
-          const fdName = fd.replace(/<.*>/, '');
+          const fdNumber = fd.replace(/<.*>/, '');
+          const path = /<(.*)>/.exec(fd)?.[1] ?? `fd ${fdNumber}`;
+          const device = /^\/dev\/dri\//.test(path);
+          // A render node's offset is a BO's fake mmap offset: each BO is an object of its own,
+          // opened as the node's BO at that offset (`open device … offset`), as `import maps`
+          // does (proc-maps.ts deviceKey).
+          const boOffset = device ? (parseNumber(offset) ?? 0n) : 0n;
+          const fdName = boOffset !== 0n ? `${fdNumber}@${boOffset}` : fdNumber;
           // Without -y strace does not name the file; an fd number is reused after close, and a
           // non-fixed map at offset 0 is how ld.so starts on each new library.
           if (files.has(fdName) && !/MAP_FIXED/.test(flags) && (parseNumber(offset) ?? 0n) === 0n)
             files.delete(fdName);
           if (!files.has(fdName)) {
-            const path = /<(.*)>/.exec(fd)?.[1] ?? `fd ${fdName}`;
-            const fileName = uniqueFileName(`f${fdName}`);
+            const fileName = uniqueFileName(`f${fdNumber}`);
             files.set(fdName, fileName);
-            const size = (parseNumber(offset) ?? 0n) + (parseNumber(len) ?? 0n);
-            const kind = /^\/dev\/dri\//.test(path) ? 'device' : /^\/memfd:/.test(path) ? 'memfd' : 'file';
+            const length = parseNumber(len) ?? 0n;
+            const size = boOffset !== 0n ? length : (parseNumber(offset) ?? 0n) + length;
+            const kind = device ? 'device' : /^\/memfd:/.test(path) ? 'memfd' : 'file';
+            const bo = boOffset !== 0n ? ` offset ${formatHex(boOffset)}` : '';
             out.push(
-              `  ${fileName} = open ${kind} ${stringLiteral(path)} ${formatHex(size > 0n ? size : 4096n)}`,
+              `  ${fileName} = open ${kind} ${stringLiteral(path)} ${formatHex(size > 0n ? size : 4096n)}${bo}`,
             );
           }
           fdPart = ` fd ${files.get(fdName)}${offset !== '0' ? ` offset ${offset}` : ''}`;

@@ -2,6 +2,7 @@
 import { pageGeometry } from './config';
 import { ContentStore, readSegments } from './contents';
 import { access } from './access';
+import { DrmOffsetSpace } from './drm-offsets';
 import { doMmap } from './mmap';
 import { doMremap } from './mremap';
 import { doMprotect } from './mprotect';
@@ -24,6 +25,7 @@ import type {
   Datum,
   FileSpec,
   KernelConfig,
+  MemoryObject,
   MmapArgs,
   MremapArgs,
   OpenFile,
@@ -59,6 +61,7 @@ export class AddressSpace implements AddressSpaceApi {
       placer: new Placer(config, geo, vmas),
       files: new Map(),
       fileOfObject: new Map(),
+      drmOffsets: new Map(),
     };
     this.timeline = new Timeline(
       () => vmas.toArray(),
@@ -88,7 +91,31 @@ export class AddressSpace implements AddressSpaceApi {
     };
     this.state.files.set(file.fd, file);
     this.state.fileOfObject.set(object.id, file);
+    if (spec.device?.fakeOffsets)
+      this.state.drmOffsets.set(object.id, new DrmOffsetSpace(this.state.geo.pageBytes));
     return file;
+  }
+
+  /**
+   * A buffer object of `sizeBytes` (rounded up to pages) made through a DRM node's fd, as a GEM
+   * create ioctl and the driver's MMAP_OFFSET ioctl do: its fake mmap offset, which mmap of the fd
+   * must be given exactly (kernel/drm-offsets.ts). `at`: the offset it must have (a trace's),
+   * refused (undefined) unless page aligned and free. Undefined for a file that is not a DRM node.
+   */
+  createBufferObject(file: OpenFile, sizeBytes: bigint, at?: bigint): bigint | undefined {
+    const space = this.state.drmOffsets.get(file.object.id);
+    if (space === undefined) return undefined;
+    const P = this.state.geo.pageSize;
+    const pages = Number((sizeBytes + P - 1n) / P);
+    // Contents keep byte positions as exact doubles (kernel/contents.ts): up to 2^53.
+    if (at !== undefined && (at < 0n || at % P !== 0n || at + BigInt(pages) * P > 1n << 53n))
+      return undefined;
+    const startPage = at !== undefined ? Number(at / P) : space.nextStartPage;
+    const object = this.state.objects.create('device', file.name, BigInt(startPage + pages) * P);
+    if (at !== undefined && !space.addAt(object, startPage, pages)) return undefined;
+    if (at === undefined) space.add(object, pages);
+    this.state.fileOfObject.set(object.id, file);
+    return BigInt(startPage) * P;
   }
 
   /** close(2): the fd goes away; existing mappings keep the file. */
@@ -181,13 +208,30 @@ export class AddressSpace implements AddressSpaceApi {
    * that no CPU mapping shows. Clipped to the file's size. Offsets are bytes into the file.
    */
   writeFile(file: OpenFile, offset: bigint, length: bigint, datum: Datum): void {
-    const end = offset + length < file.sizeBytes ? offset + length : file.sizeBytes;
-    if (end > offset) this.state.contents.write(file.object.id, Number(offset), Number(end), datum);
+    const { object, sizeBytes } = this.objectAtOffset(file, offset);
+    const end = offset + length < sizeBytes ? offset + length : sizeBytes;
+    if (end > offset) this.state.contents.write(object.id, Number(offset), Number(end), datum);
   }
 
   /** What a file's object holds at [offset, offset + length), as a read's runs (offsets from `offset`). */
   readFile(file: OpenFile, offset: bigint, length: bigint): Segment[] {
-    return readSegments(this.state.contents, file.object.id, offset, length, file.initialDatum ?? 0);
+    const { object } = this.objectAtOffset(file, offset);
+    return readSegments(this.state.contents, object.id, offset, length, file.initialDatum ?? 0);
+  }
+
+  /** The object whose pages are at `offset` of the file: on a DRM node, the BO's there. */
+  objectOfFile(file: OpenFile, offset: bigint): MemoryObject {
+    return this.objectAtOffset(file, offset).object;
+  }
+
+  /**
+   * The object whose pages are at `offset` of the file, and where it ends: the file's own, or on
+   * a DRM node the buffer object at that fake offset (none: the node's own, which has no pages).
+   */
+  private objectAtOffset(file: OpenFile, offset: bigint): { object: MemoryObject; sizeBytes: bigint } {
+    const bo = this.state.drmOffsets.get(file.object.id)?.containing(offset);
+    if (bo === undefined) return { object: file.object, sizeBytes: file.sizeBytes };
+    return { object: bo.object, sizeBytes: bo.object.sizeBytes ?? 0n };
   }
 
   /** A new symbolic datum (≥ 256) naming a write, e.g. "driver-data". */

@@ -331,10 +331,12 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
 
   // 20. The driver's ->mmap runs after the old mappings are gone: a refusal leaves a hole (vms_abort_munmap_vmas).
   const device = file?.device;
+  // A DRM node maps the buffer object whose fake offset the offset is (kernel/drm-offsets.ts).
+  const bo = file !== undefined ? state.drmOffsets.get(file.object.id)?.exact(pgoff)?.object : undefined;
   if ((file !== undefined && device !== undefined) || hugetlb) {
     const refusal =
       file !== undefined && device !== undefined
-        ? deviceRefusal(file, pgoff, fast ? alignedBytes : alignedLen, vmFlags)
+        ? deviceRefusal(file, bo, off, fast ? alignedBytes : alignedLen, vmFlags)
         : hugetlbRefusal(pgoff, hugePages, vmFlags);
     if (refusal !== undefined) {
       const suffix =
@@ -348,7 +350,8 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
 
   const object = hugetlb
     ? state.objects.createAnonHugetlb(fast ? BigInt(alignedBytes) : alignedLen, hugePages)
-    : chooseObject(state, file, kind, startPage, endPage, prot, vmFlags, fast ? alignedBytes : alignedLen);
+    : (bo ??
+      chooseObject(state, file, kind, startPage, endPage, prot, vmFlags, fast ? alignedBytes : alignedLen));
   // Private anonymous memory: the object is its own anon object.
   const anon = kind === 'private-anon' ? object : undefined;
   // Built in place, in makeVma's field order (one hidden class), without an argument object to copy.
@@ -409,24 +412,36 @@ function hugetlbRefusal(
   return undefined;
 }
 
-/** `len` in bytes: a number when exact in doubles (compared with the bigint size exactly), else a bigint. */
+/**
+ * The device driver's ->mmap refusal, if any. `bo`: on a DRM node, the buffer object whose fake
+ * offset `offset` (page aligned) is. `len` in bytes: a number when exact in doubles (compared with the bigint size
+ * exactly), else a bigint.
+ */
 function deviceRefusal(
   file: OpenFile,
-  pgoff: number,
+  bo: MemoryObject | undefined,
+  offset: bigint,
   len: number | bigint,
   vmFlags: number,
 ): { errno: T.Errno; reason: string } | undefined {
   const device = file.device as T.DeviceTraits;
-  if (pgoff !== 0) {
+  if (device.fakeOffsets && bo === undefined) {
+    return {
+      errno: 'EINVAL',
+      reason: `${file.name}: the offset ${formatHex(offset)} is not the fake mmap offset of any buffer object of fd ${file.fd} (drm_gem_mmap: drm_vma_offset_exact_lookup_locked finds none)`,
+    };
+  }
+  if (!device.fakeOffsets && offset !== 0n) {
     return {
       errno: 'EINVAL',
       reason: `${file.name}: the offset must be exactly the buffer object's mmap offset (drm_vma_offset_exact_lookup_locked; the model places each BO at offset 0)`,
     };
   }
-  if (len > file.sizeBytes) {
+  const objectBytes = bo !== undefined ? (bo.sizeBytes ?? 0n) - offset : file.sizeBytes;
+  if (len > objectBytes) {
     return {
       errno: device.sizeMismatchErrno ?? 'EINVAL',
-      reason: `${file.name}: the mapping (${formatHex(BigInt(len))} bytes) is larger than the object (${formatHex(file.sizeBytes)} bytes) (drm_gem_mmap_obj: obj_size < vma size)`,
+      reason: `${file.name}: the mapping (${formatHex(BigInt(len))} bytes) is larger than the ${bo !== undefined ? 'buffer object' : 'object'} (${formatHex(objectBytes)} bytes) (drm_gem_mmap_obj: obj_size < vma size)`,
     };
   }
   const isCow = (vmFlags & (T.VM_SHARED | VM_MAYWRITE)) === VM_MAYWRITE;

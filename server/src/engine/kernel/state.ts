@@ -3,6 +3,7 @@ import { formatHex } from '../numbers';
 import { VM_SEALED } from './types';
 import type { PageGeometry } from './config';
 import type { ContentStore } from './contents';
+import type { DrmOffsetSpace } from './drm-offsets';
 import type { ObjectTable } from './objects';
 import type { Placer } from './placement';
 import type { DeviceTraits, KernelConfig, OpenFile, Vma } from './types';
@@ -18,6 +19,8 @@ export interface KernelState {
   readonly files: Map<number, OpenFile>;
   /** Object id → the open file it belongs to (files, memfds, devices). */
   readonly fileOfObject: Map<number, OpenFile>;
+  /** A DRM node's file object id → the fake offsets of its buffer objects (DeviceTraits.fakeOffsets). */
+  readonly drmOffsets: Map<number, DrmOffsetSpace>;
 }
 
 /** The open file a VMA maps, if any. Anonymous memory (private or shmem) has none: no map lookup. */

@@ -146,6 +146,12 @@ export interface DeviceTraits {
   readonly refusesSplit: boolean;
   /** Errno when the mapping is larger than the object: EINVAL for DRM (default), ENXIO for NVIDIA (facts 4.1). */
   readonly sizeMismatchErrno?: Errno;
+  /**
+   * A DRM node: the fd maps each buffer object made through it (AddressSpace.createBufferObject)
+   * at the BO's own fake offset, and nothing else (facts 4.1; kernel/drm-offsets.ts). Absent, the
+   * file is one object mapped from offset 0, NVIDIA's layout (facts 4.1: `vm_pgoff` must be 0).
+   */
+  readonly fakeOffsets?: boolean;
 }
 
 /** An open file the scenario can map: memfd, shmem, regular file, or a device (a GPU BO). */

@@ -434,7 +434,13 @@ export const VERBS: readonly VerbSpec[] = [
       { name: 'size', kind: 'expr', doc: 'Object size in bytes; touching past it raises SIGBUS.' },
     ],
     wordGroups: [OPEN_KIND_WORDS, OPEN_OPTION_WORDS],
-    options: [by],
+    options: [
+      by,
+      w(
+        'offset',
+        "`device` only: the buffer object's fake mmap offset on a DRM node (a trace's); mmap it with that offset. Without it the device is one object at offset 0.",
+      ),
+    ],
     binds: 'file',
     example: 'f = open memfd "wow64buf" 20KiB',
   },

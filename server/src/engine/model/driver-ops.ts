@@ -23,13 +23,21 @@ import { keepsPointer, mapsAtAllocation, mapsAtMap, type DriverModel } from './d
 import { isHostImport, takeDeviceWrites, type VkMemory } from './vk-memory';
 import { allocateInWindow } from './strategies/window-allocation';
 
-/** What a render node's BO mappings are like: one read-only object shared by every BO. */
+/** What a render node's BO mappings are like (DRM/TTM, facts linux-mm §4.1). */
 const RENDER_NODE_TRAITS: DeviceTraits = Object.freeze({
   vmFlags: VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP,
   rejectsCow: true,
   customGetUnmappedArea: false,
   refusesSplit: false,
 });
+/** The same, for the one fd through which a Mesa driver maps every BO at its fake offset. */
+const DRM_NODE_TRAITS: DeviceTraits = Object.freeze({ ...RENDER_NODE_TRAITS, fakeOffsets: true });
+
+/** A BO the driver made: the file it is mapped through, and where it starts there (VkMemory.boOffset). */
+export interface DriverBo {
+  readonly file: OpenFile;
+  readonly offset: bigint;
+}
 
 export interface MapRequest {
   /** Where to map (a hint, or exact with `fixed`). */
@@ -40,6 +48,7 @@ export interface MapRequest {
 interface CachedBo {
   readonly size: bigint;
   readonly file: OpenFile | undefined;
+  readonly boOffset: bigint;
   readonly pointer: bigint | undefined;
   readonly object: VkMemory['driverObject'];
   readonly freedStep: number;
@@ -71,6 +80,7 @@ export class DriverOps {
   private pool:
     | {
         file: OpenFile | undefined;
+        boOffset: bigint;
         base: bigint;
         size: bigint;
         next: bigint;
@@ -82,6 +92,8 @@ export class DriverOps {
   /** `reuses after-unmap`: mappings kept at vkUnmapMemory, oldest first (KeptMapping). */
   private readonly kept: KeptMapping[] = [];
   private started = false;
+  /** The render node every BO is mapped through (`deviceFiles drm-node`), once opened. */
+  private renderNode: OpenFile | undefined;
   /** Set by the hook-mmap strategy while the layer is inside vkMapMemory: libc mmaps go low. */
   hookArmed = false;
 
@@ -155,6 +167,7 @@ export class DriverOps {
     if (index < 0) return false;
     const cached = this.cache.splice(index, 1)[0]!;
     memory.file = cached.file;
+    memory.boOffset = cached.boOffset;
     memory.driverPointer = cached.pointer;
     memory.driverObject = cached.object;
     memory.driverMapStep = this.sim.stepIndex;
@@ -176,7 +189,8 @@ export class DriverOps {
       const size = this.model.poolSize;
       const result = this.mmapBo(size, {}, `${this.name} pool`);
       this.pool = {
-        file: this.lastFile,
+        file: this.lastBo?.file,
+        boOffset: this.lastBo?.offset ?? 0n,
         base: result.ok ? result.value : 0n,
         size,
         next: 0n,
@@ -202,6 +216,7 @@ export class DriverOps {
       return;
     }
     memory.file = pool.file;
+    memory.boOffset = pool.boOffset;
     memory.poolOffset = offset;
     memory.inPool = true;
     memory.driverPointer = pool.base + offset;
@@ -229,10 +244,11 @@ export class DriverOps {
       size,
       reuse ? { address: reuse.address, fixed: true } : request,
       memory.name,
-      memory.file,
+      memory.file ? { file: memory.file, offset: memory.boOffset } : undefined,
     );
     if (result.ok) {
-      memory.file = this.lastFile;
+      memory.file = this.lastBo?.file;
+      memory.boOffset = this.lastBo?.offset ?? 0n;
       memory.driverPointer = result.value;
       memory.driverObject = this.sim.space.vmaAt(this.sim.pageOf(result.value))?.object;
       memory.driverMapStep = this.sim.stepIndex;
@@ -376,6 +392,7 @@ export class DriverOps {
       this.cache.push({
         size: memory.allocationSize,
         file: memory.file,
+        boOffset: memory.boOffset,
         pointer: memory.driverPointer,
         object: memory.driverObject,
         freedStep: this.sim.stepIndex,
@@ -414,11 +431,49 @@ export class DriverOps {
 
   // ---- syscalls ----
 
-  private lastFile: OpenFile | undefined;
+  /** The BO the last mmapRaw mapped (undefined for private anonymous memory). */
+  private lastBo: DriverBo | undefined;
 
   /** mmap of a BO by its backing; large driver alignments over-allocate and trim (H8). */
-  mmapBo(size: bigint, request: MapRequest, label: string, existingFile?: OpenFile): SyscallResult {
-    return this.mmapRaw({ length: size, label, backing: this.model.backing, request, existingFile });
+  mmapBo(size: bigint, request: MapRequest, label: string, existing?: DriverBo): SyscallResult {
+    return this.mmapRaw({ length: size, label, backing: this.model.backing, request, existing });
+  }
+
+  /**
+   * A new BO of `length` bytes for a `device` or `shmem` driver. A device BO is made through the
+   * driver's render node, at its own fake mmap offset (`deviceFiles drm-node`, facts linux-mm
+   * §4.1), or in an fd of its own mapped at 0 (`fd-per-bo`, NVIDIA); a shmem BO is a memfd.
+   */
+  newBo(length: bigint): DriverBo {
+    if (this.model.backing === 'device' && this.model.deviceFiles === 'drm-node') {
+      // The node is opened at the driver's first BO. The facts require only that every BO be
+      // mapped through the fd it was made on (linux-mm §4.1: drm_vma_node_is_allowed); when Mesa
+      // opens the node (physical-device probe) is not in them, and opening it here leaves the
+      // fds of what the scenario opened before the first BO as they were.
+      this.renderNode ??= this.sim.space.openFile({
+        kind: 'device',
+        name: '/dev/dri/renderD128',
+        sizeBytes: 0n,
+        readable: true,
+        writable: true,
+        device: DRM_NODE_TRAITS,
+      });
+      const offset = this.sim.space.createBufferObject(this.renderNode, length) ?? 0n;
+      return { file: this.renderNode, offset };
+    }
+    const file = this.sim.space.openFile(
+      this.model.backing === 'device'
+        ? {
+            kind: 'device',
+            name: '/dev/dri/renderD128',
+            sizeBytes: length,
+            readable: true,
+            writable: true,
+            device: RENDER_NODE_TRAITS,
+          }
+        : { kind: 'memfd', name: `${this.name}-bo`, sizeBytes: length, readable: true, writable: true },
+    );
+    return { file, offset: 0n };
   }
 
   private mmapRaw(o: {
@@ -426,32 +481,15 @@ export class DriverOps {
     label: string;
     backing: 'device' | 'shmem' | 'anon';
     request?: MapRequest;
-    existingFile?: OpenFile;
+    existing?: DriverBo;
   }): SyscallResult {
     const request = o.request ?? {};
-    let file = o.existingFile;
-    if (!file && o.backing === 'device') {
-      file = this.sim.space.openFile({
-        kind: 'device',
-        name: '/dev/dri/renderD128',
-        sizeBytes: o.length,
-        readable: true,
-        writable: true,
-        device: RENDER_NODE_TRAITS,
-      });
-    } else if (!file && o.backing === 'shmem') {
-      file = this.sim.space.openFile({
-        kind: 'memfd',
-        name: `${this.name}-bo`,
-        sizeBytes: o.length,
-        readable: true,
-        writable: true,
-      });
-    }
-    this.lastFile = file;
+    const bo = o.backing === 'anon' ? undefined : (o.existing ?? this.newBo(o.length));
+    this.lastBo = bo;
     const flags =
       (o.backing === 'anon' ? MAP_PRIVATE | MAP_ANONYMOUS : MAP_SHARED) | (request.fixed ? MAP_FIXED : 0);
-    const fd = o.backing === 'anon' ? -1 : (file?.fd ?? -1);
+    const fd = bo?.file.fd ?? -1;
+    const offset = bo?.offset ?? 0n;
     const prot = PROT_READ | PROT_WRITE;
     let address = request.address ?? 0n;
     const alignment = this.model.alignment;
@@ -471,11 +509,7 @@ export class DriverOps {
       );
     }
     if (!wantsAlignment)
-      return this.sim.mmap(
-        this.name,
-        { addr: address, length: o.length, prot, flags, fd, offset: 0n },
-        o.label,
-      );
+      return this.sim.mmap(this.name, { addr: address, length: o.length, prot, flags, fd, offset }, o.label);
     // Map size + alignment, then trim both ends to an aligned block: the pattern drivers use
     // for large aligned reservations; the padding is address space the window loses meanwhile.
     // A buffer object cannot be mapped past its end (EINVAL for a BO, SIGBUS for a memfd), and
@@ -493,7 +527,7 @@ export class DriverOps {
             fd: -1,
             offset: 0n,
           }
-        : { addr: address, length: o.length + alignment, prot, flags, fd, offset: 0n },
+        : { addr: address, length: o.length + alignment, prot, flags, fd, offset },
       fileBacked ? 'reservation' : o.label,
     );
     if (!padded.ok) return padded;
@@ -504,7 +538,7 @@ export class DriverOps {
     if (!fileBacked) return { ok: true, value: aligned, effects: padded.effects };
     return this.sim.mmap(
       this.name,
-      { addr: aligned, length: o.length, prot, flags: flags | MAP_FIXED, fd, offset: 0n },
+      { addr: aligned, length: o.length, prot, flags: flags | MAP_FIXED, fd, offset },
       o.label,
     );
   }

@@ -41,6 +41,13 @@ export interface DriverTraits {
    * back to when it cannot place maps (vulkan-wine §3.2), and what Wine 9.0 always uses (§3.4).
    */
   readonly externalMemoryHost: boolean;
+  /**
+   * How a `backing device` driver's BOs are reached (a preset property, no trait line sets it):
+   * `drm-node`, Mesa's, one render-node fd for every BO, each mapped at its own fake mmap offset
+   * (facts linux-mm §4.1, §6.2); `fd-per-bo`, NVIDIA's, a new fd per BO mapped at offset 0
+   * (§4.1: `vm_pgoff` must be 0, the target comes from a per-fd mmap context).
+   */
+  readonly deviceFiles: 'drm-node' | 'fd-per-bo';
 }
 
 export interface DriverModel extends DriverTraits {
@@ -81,6 +88,7 @@ export const DEFAULT_TRAITS: DriverTraits = {
   placed: MESA_PLACED,
   mmapVia: 'libc',
   externalMemoryHost: true,
+  deviceFiles: 'drm-node',
 };
 
 export const PRESETS: Readonly<Record<string, DriverTraits>> = {
@@ -107,6 +115,8 @@ export const PRESETS: Readonly<Record<string, DriverTraits>> = {
     reuses: 'after-free',
     placed: NO_PLACED,
     externalMemoryHost: false,
+    // The one closed driver whose mmap layout the facts give is NVIDIA's (linux-mm §4.1, §6.2).
+    deviceFiles: 'fd-per-bo',
   },
 };
 

@@ -36,6 +36,12 @@ export interface VkMemory {
   readonly allocStep: number;
   /** The BO's file (device node or memfd), when the backing has one. */
   file: OpenFile | undefined;
+  /**
+   * Where the BO starts in `file`: its fake mmap offset on the driver's DRM node (every mmap of
+   * the BO passes it), 0 in a file of its own (memfd, NVIDIA's fd per BO). The pool's BO's for a
+   * suballocation, whose place in it is `poolOffset`.
+   */
+  boOffset: bigint;
   /** Offset of this allocation inside the driver's pool (`maps pool`), or 0. */
   poolOffset: bigint;
   /**
@@ -127,6 +133,7 @@ export function newMemory(o: {
     properties: o.properties,
     allocStep: o.step,
     file: undefined,
+    boOffset: 0n,
     poolOffset: 0n,
     inPool: false,
     driverPointer: undefined,

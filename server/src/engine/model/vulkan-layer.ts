@@ -644,14 +644,15 @@ export class VulkanLayer {
    * (VkMemory.deviceWrites, DriverOps.mapOwnPointer).
    */
   private writeUnmapped(memory: VkMemory, offset: bigint, length: bigint, datum: number): void {
-    if (memory.file) this.sim.space.writeFile(memory.file, memory.poolOffset + offset, length, datum);
+    if (memory.file)
+      this.sim.space.writeFile(memory.file, memory.boOffset + memory.poolOffset + offset, length, datum);
     else (memory.deviceWrites ??= []).push({ offset, length, datum });
   }
 
   /** What the memory holds at [offset, offset + length) while no CPU mapping shows it. */
   private unmappedContents(memory: VkMemory, offset: bigint, length: bigint): Segment[] {
     return memory.file
-      ? this.sim.space.readFile(memory.file, memory.poolOffset + offset, length)
+      ? this.sim.space.readFile(memory.file, memory.boOffset + memory.poolOffset + offset, length)
       : deviceContents(memory, offset, length);
   }
 
@@ -660,14 +661,14 @@ export class VulkanLayer {
     const object = memory.driverObject;
     if (!object)
       return memory.appPointer !== undefined ? memory.appPointer - memory.mapOffset + offset : undefined;
-    // A file or device object counts its pages from the mapping's file offset (0 here, plus the
-    // pool's); an anonymous object from the virtual page it was first mapped at (vm_pgoff of an
+    // A file or device object counts its pages from the mapping's file offset (the BO's fake
+    // offset on a DRM node, else 0; plus the pool's); an anonymous object from the virtual page it was first mapped at (vm_pgoff of an
     // anonymous VMA is its address >> PAGE_SHIFT, kept across mremap), as with host memory
     // imported by external-memory-host.
     const objectOffset =
       object.kind === 'anon' && memory.driverPointer !== undefined
         ? memory.driverPointer + offset
-        : memory.poolOffset + offset;
+        : memory.boOffset + memory.poolOffset + offset;
     const page = this.sim.pageSize;
     for (const vma of this.sim.space.vmas()) {
       if (vma.object.id !== object.id) continue;

@@ -9,10 +9,10 @@ import {
   VM_SHARED,
   type FileSpec,
 } from '../kernel/types';
-import { formatSize } from '../numbers';
+import { formatHex, formatSize } from '../numbers';
 import type { Expression, StepNode } from '../syntax/ast';
 import { skippedForArguments } from './outcome';
-import { reportExtraArgument } from './step-arguments';
+import { optionNamed, optionValue, reportExtraArgument } from './step-arguments';
 import type { Outcome } from './records';
 import type { StepContext } from './step-context';
 
@@ -66,7 +66,29 @@ export function openStep(context: StepContext, step: StepNode, actor: string): O
           readable: true,
           writable: !has('readonly'),
         };
-  const file = sim.space.openFile(spec);
+  // `open device … offset X`: a BO of a DRM node at fake offset X (a trace's), which mmap must
+  // be given exactly (kernel/drm-offsets.ts); without it the device is one object at offset 0.
+  const boOffset = optionValue(context, step, 'offset');
+  if (boOffset !== undefined && kind.name !== 'device') {
+    problems.report(
+      'wrong-kind',
+      optionNamed(step, 'offset') ?? step.verb,
+      "`offset` is for `open device`: a buffer object's fake mmap offset",
+    );
+    return skippedForArguments();
+  }
+  const drm = boOffset !== undefined && spec.device !== undefined;
+  const file = sim.space.openFile(
+    drm ? { ...spec, sizeBytes: 0n, device: { ...spec.device!, fakeOffsets: true } } : spec,
+  );
+  if (drm && sim.space.createBufferObject(file, size, boOffset) === undefined) {
+    problems.report(
+      'number-out-of-range',
+      optionNamed(step, 'offset')?.value ?? step.verb,
+      `a buffer object's fake offset is page aligned and its end at most 2^53: ${formatHex(boOffset)}`,
+    );
+    return skippedForArguments();
+  }
   sim.note(
     actor,
     kind.name === 'memfd'

@@ -5,18 +5,7 @@
 // OUT_OF_MEMORY and BUFFER_CLIENT_POINTER_SIZE_MESA (0x9790) tells the size needed.
 // ReleaseClientPointerRangeMESA is allowed only after every buffer in the ranges is unmapped and
 // Flush has been called.
-import {
-  MAP_ANONYMOUS,
-  MAP_FIXED,
-  MAP_PRIVATE,
-  MAP_SHARED,
-  PROT_READ,
-  PROT_WRITE,
-  VM_DONTDUMP,
-  VM_DONTEXPAND,
-  VM_IO,
-  VM_PFNMAP,
-} from '../../kernel/types';
+import { MAP_ANONYMOUS, MAP_FIXED, MAP_PRIVATE, MAP_SHARED, PROT_READ, PROT_WRITE } from '../../kernel/types';
 import { alignDown, alignUp, formatHex, formatSize } from '../../numbers';
 import type { GlBuffer } from './buffer';
 import type { GlContext, GlMapOutcome } from './context';
@@ -119,6 +108,7 @@ export function clientPointerMap(
     };
   }
   const file = memory.file ?? openBo(ctx, buffer);
+  const boOffset = memory.boOffset;
   const anon = ctx.ops.model.backing === 'anon';
   const result = sim.mmap(
     ctx.ops.name,
@@ -128,7 +118,7 @@ export function clientPointerMap(
       prot: PROT_READ | PROT_WRITE,
       flags: (anon ? MAP_PRIVATE | MAP_ANONYMOUS : MAP_SHARED) | MAP_FIXED,
       fd: anon ? -1 : file.fd,
-      offset: anon ? 0n : mapFrom,
+      offset: anon ? 0n : boOffset + mapFrom,
     },
     `${buffer.name} (client pointer map)`,
   );
@@ -166,34 +156,14 @@ export function clientPointerUnmap(
 
 function openBo(ctx: GlContext, buffer: GlBuffer) {
   const memory = buffer.memory;
-  const file = ctx.sim.space.openFile(
-    ctx.ops.model.backing === 'device'
-      ? {
-          kind: 'device',
-          name: '/dev/dri/renderD128',
-          sizeBytes: alignUp(memory.allocationSize, ctx.sim.pageSize),
-          readable: true,
-          writable: true,
-          device: {
-            vmFlags: VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP,
-            rejectsCow: true,
-            customGetUnmappedArea: false,
-            refusesSplit: false,
-          },
-        }
-      : {
-          kind: 'memfd',
-          name: `${ctx.ops.name}-bo`,
-          sizeBytes: alignUp(memory.allocationSize, ctx.sim.pageSize),
-          readable: true,
-          writable: true,
-        },
-  );
+  const { file, offset } = ctx.ops.newBo(alignUp(memory.allocationSize, ctx.sim.pageSize));
   memory.file = file;
-  memory.driverObject ??= file.object;
+  memory.boOffset = offset;
+  // The BO's own object: the VMA that maps it, made next, shows it too.
+  memory.driverObject ??= ctx.sim.space.objectOfFile(file, offset);
   // The buffer object keeps what the GPU wrote while nothing mapped it (VkMemory.deviceWrites):
   // now that it has pages, they hold those writes, as a first mapping by the driver shows them.
   for (const w of takeDeviceWrites(memory))
-    ctx.sim.space.writeFile(file, memory.poolOffset + w.offset, w.length, w.datum);
+    ctx.sim.space.writeFile(file, offset + memory.poolOffset + w.offset, w.length, w.datum);
   return file;
 }

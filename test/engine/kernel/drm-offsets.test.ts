@@ -1,0 +1,94 @@
+// A DRM node (DeviceTraits.fakeOffsets): one fd, each buffer object at its own fake mmap offset
+// (facts linux-mm §4.1, §6.2; kernel/drm-offsets.ts).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as T from '../../../server/src/engine/kernel/index';
+import { errno, fill, mmap, mremap, ok, PG, readByte, space } from './helpers';
+
+function renderNode(as: T.AddressSpace): T.OpenFile {
+  return as.openFile({
+    kind: 'device',
+    name: '/dev/dri/renderD128',
+    sizeBytes: 0n,
+    readable: true,
+    writable: true,
+    device: {
+      vmFlags: T.VM_IO | T.VM_PFNMAP | T.VM_DONTEXPAND | T.VM_DONTDUMP,
+      rejectsCow: true,
+      customGetUnmappedArea: false,
+      refusesSplit: false,
+      fakeOffsets: true,
+    },
+  });
+}
+
+test('each BO of one fd gets its own page-aligned fake offset from 4 GiB up, shown as vm_pgoff', () => {
+  const as = space();
+  const fd = renderNode(as);
+  const first = as.createBufferObject(fd, 16n * PG);
+  const second = as.createBufferObject(fd, PG + 1n);
+  assert.equal(first, 0x1_0000_0000n);
+  assert.equal(second, 0x1_0001_0000n);
+  const a = ok(mmap(as, 16n * PG, { flags: T.MAP_SHARED, fd: fd.fd, offset: first }));
+  const b = ok(mmap(as, 2n * PG, { flags: T.MAP_SHARED, fd: fd.fd, offset: second }));
+  const va = as.vmaAt(Number(a / PG))!;
+  const vb = as.vmaAt(Number(b / PG))!;
+  assert.equal(BigInt(va.pgoff) * PG, first);
+  assert.equal(BigInt(vb.pgoff) * PG, second);
+  assert.equal(va.object.name, '/dev/dri/renderD128');
+  assert.notEqual(va.object.id, vb.object.id);
+  assert.ok((vb.vmFlags & T.VM_PFNMAP) !== 0 && (vb.vmFlags & T.VM_DONTEXPAND) !== 0);
+  // A file that is not a DRM node has no BOs to make.
+  const memfd = as.openFile({ kind: 'memfd', name: 'm', sizeBytes: PG, readable: true, writable: true });
+  assert.equal(as.createBufferObject(memfd, PG), undefined);
+});
+
+test('an offset that is not exactly a BO start is EINVAL; a BO start with more than the BO is EINVAL', () => {
+  const as = space();
+  const fd = renderNode(as);
+  const bo = as.createBufferObject(fd, 4n * PG)!;
+  as.createBufferObject(fd, 4n * PG);
+  assert.equal(errno(mmap(as, PG, { flags: T.MAP_SHARED, fd: fd.fd, offset: 0n })), 'EINVAL');
+  const inside = mmap(as, PG, { flags: T.MAP_SHARED, fd: fd.fd, offset: bo + PG });
+  assert.equal(errno(inside), 'EINVAL');
+  assert.match(inside.ok ? '' : inside.reason, /drm_vma_offset_exact_lookup_locked/);
+  // Running into the next BO is still too large for this one (drm_gem_mmap_obj).
+  assert.equal(errno(mmap(as, 5n * PG, { flags: T.MAP_SHARED, fd: fd.fd, offset: bo })), 'EINVAL');
+  assert.equal(errno(mmap(as, 4n * PG, { flags: T.MAP_PRIVATE, fd: fd.fd, offset: bo })), 'EINVAL');
+  ok(mmap(as, 2n * PG, { flags: T.MAP_SHARED, fd: fd.fd, offset: bo }));
+});
+
+test("a write through one BO never shows in another; a second mmap of a BO's offset is an alias", () => {
+  const as = space();
+  const fd = renderNode(as);
+  const x = as.createBufferObject(fd, 2n * PG)!;
+  const y = as.createBufferObject(fd, 2n * PG)!;
+  const a = ok(mmap(as, 2n * PG, { flags: T.MAP_SHARED, fd: fd.fd, offset: x }));
+  const b = ok(mmap(as, 2n * PG, { flags: T.MAP_SHARED, fd: fd.fd, offset: y }));
+  const alias = ok(mmap(as, 2n * PG, { flags: T.MAP_SHARED, fd: fd.fd, offset: x }));
+  fill(as, a, 2n * PG, 0xaa);
+  fill(as, b, 2n * PG, 0xbb);
+  assert.equal(readByte(as, a + PG), 0xaa);
+  assert.equal(readByte(as, alias + PG), 0xaa);
+  assert.equal(readByte(as, b), 0xbb);
+  // writeFile/readFile take the fd's offsets: the GPU writing BO y shows in y's mapping only.
+  as.writeFile(fd, y + PG, 16n, 0xcc);
+  assert.equal(readByte(as, b + PG), 0xcc);
+  assert.equal(readByte(as, a + PG), 0xaa);
+  assert.equal(as.readFile(fd, x, 1n)[0]?.datum, 0xaa);
+});
+
+test('device mapping rules stay: moves keep the BO and its offset, grow is EFAULT, DONTUNMAP EINVAL', () => {
+  const as = space();
+  const fd = renderNode(as);
+  const bo = as.createBufferObject(fd, 4n * PG)!;
+  const a = ok(mmap(as, 4n * PG, { flags: T.MAP_SHARED, fd: fd.fd, offset: bo }));
+  fill(as, a + 3n * PG, PG, 0x5a);
+  const MAYMOVE = T.MREMAP_MAYMOVE;
+  assert.equal(errno(mremap(as, a, 4n * PG, 8n * PG, MAYMOVE)), 'EFAULT');
+  assert.equal(errno(mremap(as, a, 4n * PG, 4n * PG, MAYMOVE | T.MREMAP_DONTUNMAP)), 'EINVAL');
+  const low = ok(mremap(as, a + 2n * PG, 2n * PG, 2n * PG, MAYMOVE | T.MREMAP_FIXED, 0x6000_0000n));
+  const moved = as.vmaAt(Number(low / PG))!;
+  assert.equal(BigInt(moved.pgoff) * PG, bo + 2n * PG);
+  assert.equal(readByte(as, low + PG), 0x5a);
+});

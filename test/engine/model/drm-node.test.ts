@@ -1,0 +1,89 @@
+// A Mesa driver maps every device BO through its one render-node fd, each at the BO's own fake
+// mmap offset; `preset proprietary` (NVIDIA's layout) opens an fd per BO mapped at offset 0
+// (facts linux-mm §4.1, §6.2).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyse, callsOf, codes } from './helpers';
+
+const twoMaps = (driver: string, strategy = 'none') => `scenario "bo" {
+  driver gpu { ${driver} }
+  strategy ${strategy}
+  a = vkAllocateMemory 64KiB host-visible
+  b = vkAllocateMemory 64KiB host-visible
+  pa = vkMapMemory a
+  pb = vkMapMemory b
+}`;
+
+const mmapsOf = (text: string, step: number) =>
+  callsOf(text, step).filter((c) => /^gpu: mmap\(.*MAP_SHARED/.test(c));
+
+test('a Mesa driver maps every BO through one fd, each at its own fake offset from 4 GiB', () => {
+  for (const preset of ['radv', 'anv', 'nvk', 'turnip']) {
+    const text = twoMaps(`preset ${preset}`);
+    assert.match(mmapsOf(text, 2)[0] ?? '', /MAP_SHARED, 3, 0x1_0000_0000\) = /, preset);
+    assert.match(mmapsOf(text, 3)[0] ?? '', /MAP_SHARED, 3, 0x1_0001_0000\) = /, preset);
+  }
+  // The maps listing shows the offset: two lines of one node, at different offsets.
+  const vmas = analyse(twoMaps('preset radv'))
+    .scenarios[0]!.run.simulation.space.vmas()
+    .filter((v) => v.object.name === '/dev/dri/renderD128');
+  assert.deepEqual(vmas.map((v) => v.pgoff * 4096).sort(), [0x1_0000_0000, 0x1_0001_0000]);
+});
+
+test('preset proprietary keeps NVIDIA’s layout: a new fd per BO, mapped at offset 0', () => {
+  const text = twoMaps('preset proprietary');
+  assert.match(mmapsOf(text, 2)[0] ?? '', /MAP_SHARED, 3, 0x0\) = /);
+  assert.match(mmapsOf(text, 3)[0] ?? '', /MAP_SHARED, 4, 0x0\) = /);
+});
+
+test('placed maps map the BO at its fake offset; GPU writes stay in their own BO', () => {
+  const text = `scenario "placed" {
+  driver gpu { preset nvk }
+  strategy placed
+  a = vkAllocateMemory 64KiB host-visible coherent
+  b = vkAllocateMemory 64KiB host-visible coherent
+  pa = vkMapMemory a
+  wa = app writes pa + 0x10, 8
+  vkUnmapMemory a
+  wb = driver writes b + 0x10, 8
+  pb = vkMapMemory b
+  expect read pb + 0x10, 8 == wb
+  pa2 = vkMapMemory a
+  expect read pa2 + 0x10, 8 == wa
+}`;
+  assert.deepEqual(codes(text), []);
+  assert.match(mmapsOf(text, 2)[0] ?? '', /MAP_SHARED\|MAP_FIXED, 3, 0x1_0000_0000\) = /);
+  assert.match(mmapsOf(text, 6)[0] ?? '', /MAP_SHARED\|MAP_FIXED, 3, 0x1_0001_0000\) = /);
+});
+
+test('a GL client-pointer map maps the buffer’s BO at its fake offset, and the driver reads the writes', () => {
+  const text = `scenario "cp" {
+  driver gpu {
+    gl-client-pointer
+  }
+  low = mmap 64KiB rw private anon at 0x1000_0000 by wine
+  glAddClientPointerRangeMESA low, 64KiB by wine
+  b = glBufferData 64KiB
+  p = glMapBufferRange b, 0x10, 16KiB write
+  w = app writes p, 16
+  expect gpu reads b + 0x10, 16 == w
+}`;
+  assert.deepEqual(codes(text), []);
+  assert.match(mmapsOf(text, 3)[0] ?? '', /MAP_SHARED\|MAP_FIXED, 3, 0x1_0000_0000\) = 0x1000_0000/);
+});
+
+test('`open device … offset X` is a DRM node’s BO at X: mmap needs X exactly; memfds take no offset', () => {
+  const text = `scenario "bo" {
+  f = open device "renderD128" 64KiB offset 0x1_0000_0000
+  a = mmap 64KiB rw shared fd f offset 0x1_0000_0000
+  b = mmap 4KiB rw shared fd f
+  expect b == EINVAL
+  c = mmap 4KiB rw shared fd f offset 0x1_0000_1000
+  expect c == EINVAL
+}`;
+  assert.deepEqual(codes(text), []);
+  assert.deepEqual(codes(`scenario "m" {\n  g = open memfd "x" 4KiB offset 0x1000\n}`), ['wrong-kind']);
+  assert.deepEqual(codes(`scenario "u" {\n  g = open device "d" 4KiB offset 0x1001\n}`), [
+    'number-out-of-range',
+  ]);
+});
