@@ -335,3 +335,20 @@ test('a scenario name without its closing quote: one error, the name before `{`,
   );
   assert.equal(a.scenarios[0]?.node.name?.value, 'broken');
 });
+
+test('a literal too big for 64 bits is number-out-of-range (its value is out of range, its spelling is fine)', () => {
+  const diagnostics = (literal: string, options = {}) =>
+    analyseDocument(`scenario "n" {\n  c = mmap ${literal} rw private anon\n}\n`, options).diagnostics.map(
+      (d) => `${d.severity} ${d.code}: ${d.message}`,
+    );
+  assert.deepEqual(diagnostics('0x1_0000_0000_0000_0000'), [
+    'error number-out-of-range: `0x1_0000_0000_0000_0000` does not fit in 64 bits (max 0xffff_ffff_ffff_ffff)',
+  ]);
+  assert.deepEqual(diagnostics('18446744073709551616'), [
+    'error number-out-of-range: `18446744073709551616` does not fit in 64 bits (max 0xffff_ffff_ffff_ffff)',
+  ]);
+  // The rule's severity setting reaches it.
+  assert.deepEqual(diagnostics('18446744073709551616', { severities: { 'number-out-of-range': 'warning' } }), [
+    'warning number-out-of-range: `18446744073709551616` does not fit in 64 bits (max 0xffff_ffff_ffff_ffff)',
+  ]);
+});

@@ -14,16 +14,11 @@ export function parseOnlyAnalysis(
 ): DocumentAnalysis {
   const file = parse(text);
   const diagnostics: EngineDiagnostic[] = [];
-  const syntax = options.severities?.['syntax-error'];
-  if (syntax !== 'off') {
-    for (const e of file.errors)
-      diagnostics.push({
-        code: 'syntax-error',
-        severity: syntax ?? 'error',
-        range: { start: e.start, end: e.end },
-        message: e.message,
-        related: [],
-      });
+  for (const e of file.errors) {
+    const code = e.code ?? 'syntax-error';
+    const severity = options.severities?.[code] ?? 'error';
+    if (severity !== 'off')
+      diagnostics.push({ code, severity, range: { start: e.start, end: e.end }, message: e.message, related: [] });
   }
   const firstLineEnd = Math.max(0, text.search(/\r|\n|$/));
   diagnostics.unshift({
