@@ -2,7 +2,7 @@
 // default is kept, so the rest of the scenario still simulates.
 import type { Expression, ScenarioNode, SettingNode } from '../syntax/ast';
 import type { KernelConfig, KernelVersion } from '../kernel/types';
-import { defaultKernelConfig, legacyMmapBase } from '../kernel/config';
+import { defaultKernelConfig, formatKernelVersion, legacyMmapBase } from '../kernel/config';
 import { formatHex, KiB } from '../numbers';
 import type { LanguageProblem } from './problems';
 import { evaluateConstant } from './evaluate';
@@ -216,19 +216,12 @@ export function readPlatform(
           break;
         }
         if (start === undefined || end === undefined) break;
-        if (end <= start) {
+        const problem = windowProblem({ start, end });
+        if (problem) {
           problems.push({
             code: 'number-out-of-range',
-            range: statement,
-            message: `the window is empty: ${formatHex(end)} is not above ${formatHex(start)}`,
-          });
-          break;
-        }
-        if (end > 1n << 32n) {
-          problems.push({
-            code: 'number-out-of-range',
-            range: statement.rangeEnd,
-            message: `a 32-bit window ends at 4 GiB at most, not ${formatHex(end)}`,
+            range: end > start ? statement.rangeEnd : statement,
+            message: problem,
           });
           break;
         }
@@ -236,6 +229,19 @@ export function readPlatform(
         break;
       }
     }
+  }
+  // A default kernel (`--kernel`, drvmap.defaultKernel) gets the note a `kernel` line would, on
+  // the scenario's first line: a run that thinks it checks 7.3 must not look checked against it.
+  if (!sources.has('kernel') && defaults.kernel) {
+    const problem = kernelVersionProblem(
+      defaults.kernel,
+      `${formatKernelVersion(defaults.kernel)} (the default kernel: this scenario has no \`kernel\` line)`,
+    );
+    if (problem)
+      problems.push({
+        ...problem,
+        range: { start: scenario.keyword.start, end: (scenario.name ?? scenario.keyword).end },
+      });
   }
   const base = defaultKernelConfig(version);
   const merged: KernelConfig = { ...base, ...overrides };
@@ -273,13 +279,21 @@ export function rulesKernel(version: KernelVersion): KernelVersion {
   return later ? NEWEST_MODELLED : version;
 }
 
+/** Why a 32-bit window is not one (empty, or past 4 GiB), or undefined when it is fine. */
+export function windowProblem(window: AddressWindow): string | undefined {
+  if (window.end <= window.start)
+    return `the window is empty: ${formatHex(window.end)} is not above ${formatHex(window.start)}`;
+  if (window.end > 1n << 32n) return `a 32-bit window ends at 4 GiB at most, not ${formatHex(window.end)}`;
+  return undefined;
+}
+
 /**
  * A version Linux never had is an error; one newer than the facts the simulator follows is
  * simulated with the newest rules it knows, and says so (`kernel-unmodelled`): a later release
  * may have changed a rule (linux-mm.md §3.4: DRM BO moves after 6.19), and a scenario must not
  * look checked against it.
  */
-function kernelVersionProblem(
+export function kernelVersionProblem(
   version: KernelVersion,
   text: string,
 ): Omit<LanguageProblem, 'range'> | undefined {
