@@ -36,12 +36,17 @@ export async function checkFiles(
       }
       files.push({
         uri,
-        diagnostics: lspDiagnostics(analysis, uri).map((d) => ({
+        // As published for an open document (toLspDiagnostic): the rule's link, the related
+        // locations and tags too. Not the quick fix's data: code actions need the file open.
+        diagnostics: lspDiagnostics(analysis, uri).map((d): CheckedDiagnostic => ({
           range: d.range,
           severity: (d.severity ?? 1) as CheckedDiagnostic['severity'],
           code: String(d.code),
           source: 'drvmap',
           message: d.message,
+          ...(d.codeDescription ? { codeDescription: d.codeDescription } : {}),
+          ...(d.relatedInformation ? { relatedInformation: d.relatedInformation } : {}),
+          ...(d.tags ? { tags: d.tags as (1 | 2)[] } : {}),
         })),
       });
     } catch (error) {
