@@ -374,3 +374,11 @@ test('a default kernel (--kernel, drvmap.defaultKernel) past the rules gets the 
     [],
   );
 });
+
+test('a setting given twice names the line of the first one', () => {
+  const text = 'scenario "w" {\n  a = mmap 4KiB rw private anon\n  kernel 6.6\n  kernel 6.6\n}\n';
+  assert.deepEqual(
+    analyseDocument(text).diagnostics.map((d) => `${d.code}: ${d.message}`),
+    ['duplicate-setting: `kernel` is already set on line 3; the later value wins'],
+  );
+});

@@ -73,12 +73,16 @@ function settingsOf(scenario: ScenarioNode): SettingNode[] {
   return settings;
 }
 
-/** `settings`: the scenario's settings in order, when the caller has already found them. */
+/**
+ * `settings`: the scenario's settings in order, when the caller has already found them;
+ * `text`: the document, for the line a message names.
+ */
 export function readPlatform(
   scenario: ScenarioNode,
   problems: LanguageProblem[],
   defaults: PlatformDefaults = {},
   settings: readonly SettingNode[] = settingsOf(scenario),
+  text?: string,
 ): Platform {
   const sources = new Map<string, SettingNode>();
   let version: KernelVersion | undefined = defaults.kernel;
@@ -95,7 +99,7 @@ export function readPlatform(
       problems.push({
         code: 'duplicate-setting',
         range: statement.keyword,
-        message: `\`${name}\` is already set on line of \`${previous.keyword.name}\`; the later value wins`,
+        message: `\`${name}\` is already set ${text === undefined ? 'above' : `on line ${lineNumber(text, previous.start)}`}; the later value wins`,
         related: [{ range: previous, message: 'first set here' }],
       });
     }
@@ -277,6 +281,13 @@ export function rulesKernel(version: KernelVersion): KernelVersion {
     version.major > NEWEST_MODELLED.major ||
     (version.major === NEWEST_MODELLED.major && version.minor > NEWEST_MODELLED.minor);
   return later ? NEWEST_MODELLED : version;
+}
+
+/** The 1-based line of an offset (a duplicate setting is rare: no line index for it). */
+function lineNumber(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
 }
 
 /** Why a 32-bit window is not one (empty, or past 4 GiB), or undefined when it is fine. */
