@@ -121,10 +121,13 @@ export class DocumentStore {
 
   private analyseWith(text: string, previous: ParsedVersion | undefined, own: Scoped): DocumentAnalysis {
     const limitKiB = own.settings.maxFileSizeKiB;
-    if (text.length > limitKiB * 1024) {
+    // Bytes of UTF-8, as the file on disk (and Check Workspace's size test) counts them; the
+    // UTF-16 length is a lower bound, so only a text that may be over the limit is measured.
+    const bytes = text.length > (limitKiB * 1024) / 3 ? Buffer.byteLength(text, 'utf8') : text.length;
+    if (bytes > limitKiB * 1024) {
       return parseOnlyAnalysis(
         text,
-        `drvmap did not simulate this file: it is ${Math.ceil(text.length / 1024)} KiB, above drvmap.maxFileSizeKiB (${limitKiB} KiB); only syntax is checked`,
+        `drvmap did not simulate this file: it is ${Math.ceil(bytes / 1024)} KiB, above drvmap.maxFileSizeKiB (${limitKiB} KiB); only syntax is checked`,
         own.options,
       );
     }
