@@ -887,7 +887,9 @@ class Parser {
     // One error per position is enough: recovery may revisit the same token.
     if (last && last.start === range.start && last.message === message) return;
     const end = Math.max(range.end, range.start);
-    this.errors.push(code ? { start: range.start, end, message, code } : { start: range.start, end, message });
+    this.errors.push(
+      code ? { start: range.start, end, message, code } : { start: range.start, end, message },
+    );
   }
 }
 
