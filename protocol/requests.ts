@@ -20,6 +20,15 @@ export interface CheckedDiagnostic {
   readonly code: string;
   readonly source: 'drvmap';
   readonly message: string;
+  /** The rule's documentation (docs/rules.md#CODE), as on a published diagnostic. */
+  readonly codeDescription?: { readonly href: string };
+  /** The earlier steps involved (where the mapping was made, moved, cached). */
+  readonly relatedInformation?: readonly {
+    readonly location: { readonly uri: string; readonly range: CheckedDiagnostic['range'] };
+    readonly message: string;
+  }[];
+  /** 1 unnecessary, 2 deprecated. */
+  readonly tags?: readonly (1 | 2)[];
 }
 
 export interface CheckFilesResult {

@@ -43,6 +43,12 @@ export class LspClient {
     resolve: (p: PublishDiagnosticsParams) => void;
   }[] = [];
   settings: Record<string, unknown>;
+  /** A folder's own `drvmap` settings: answered for a scopeUri that starts with the key. */
+  readonly folderSettings = new Map<string, Record<string, unknown>>();
+  /** Every workspace/configuration item the server asked for, in order. */
+  readonly configurationItems: { scopeUri?: string; section?: string }[] = [];
+  /** window/showMessage notifications. */
+  readonly messages: { type: number; message: string }[] = [];
   exited: number | null | undefined;
 
   private constructor(
@@ -69,8 +75,19 @@ export class LspClient {
     this.connection.onNotification('window/logMessage', (p: { message: string }) =>
       this.logs.push(p.message),
     );
-    this.connection.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) =>
-      p.items.map(() => this.settings),
+    this.connection.onRequest(
+      'workspace/configuration',
+      (p: { items: { scopeUri?: string; section?: string }[] }) => {
+        this.configurationItems.push(...p.items);
+        return p.items.map((item) => {
+          for (const [folder, own] of this.folderSettings)
+            if (item.scopeUri?.startsWith(folder)) return { ...this.settings, ...own };
+          return this.settings;
+        });
+      },
+    );
+    this.connection.onNotification('window/showMessage', (p: { type: number; message: string }) =>
+      this.messages.push(p),
     );
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.onRequest('workspace/inlayHint/refresh', () => null);

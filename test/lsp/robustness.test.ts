@@ -76,9 +76,20 @@ describe('robustness', () => {
     assert.deepEqual(codesOf(p.diagnostics), ['file-too-large', 'syntax-error']);
     assert.equal(p.diagnostics[0]!.severity, 3);
     assert.match(p.diagnostics[0]!.message, /maxFileSizeKiB \(64 KiB\)/);
+    assert.match(p.diagnostics[0]!.codeDescription?.href ?? '', /rules\.md#file-too-large$/);
     const symbols = await client.request<unknown[]>('textDocument/documentSymbol', { textDocument: { uri } });
     assert.equal(symbols.length, 1);
     await stillAlive();
+  });
+
+  test('the size limit counts bytes of UTF-8, as the file on disk has', async () => {
+    const uri = 'file:///wide.drvmap';
+    // 30 000 characters of comment, 90 000 bytes: over the 64 KiB limit.
+    const text = `# ${'仮'.repeat(30_000)}\nscenario "wide" {\n  a = mmap 4KiB rw private anon\n}\n`;
+    await client.open(uri, text);
+    const p = await client.diagnostics(uri, () => true, 20_000, true);
+    assert.deepEqual(codesOf(p.diagnostics), ['file-too-large']);
+    assert.match(p.diagnostics[0]!.message, /it is 88 KiB/);
   });
 
   test('requests for unknown documents and bad params answer empty', async () => {

@@ -242,6 +242,25 @@ describe('LSP server', () => {
     assert.ok(result.files[1]!.error);
   });
 
+  test("check files: a closed file's diagnostics carry the rule link and related locations, as published ones do", async () => {
+    const closed = 'file:///nowhere/closed-copy.drvmap';
+    const result = await client.request<CheckFilesResult>('drvmap/checkFiles', {
+      files: [{ uri: closed, text: TEXT }],
+    });
+    const published = await client.diagnostics(URI, () => true, 10_000, true);
+    // The open document's diagnostics, with its URI replaced by the closed copy's and without the
+    // quick fix's data (code actions need the file open).
+    const expected = JSON.parse(JSON.stringify(published.diagnostics).replaceAll(URI, closed)) as {
+      data?: unknown;
+    }[];
+    for (const d of expected) delete d.data;
+    assert.ok(
+      expected.some((d) => 'relatedInformation' in d),
+      'the scenario has a diagnostic with related locations',
+    );
+    assert.deepEqual(result.files[0]!.diagnostics, expected);
+  });
+
   test('check files: a URI that is not file: is never read from this disk, even where its path exists', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'drvmap-vfs-'));
     const path = join(dir, 'local.drvmap');

@@ -4,6 +4,7 @@ import type { Severity } from '../engine/diagnostics';
 import type { KernelVersion } from '../engine/kernel/types';
 import { parseKernelVersion } from '../engine/kernel/config';
 import { RULE_BY_CODE } from '../engine/rules/registry';
+import { kernelVersionProblem } from '../engine/sim/platform';
 
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info', 'hint'];
 
@@ -221,6 +222,10 @@ export function parseArgs(argv: readonly string[]): Command {
   if (kernelText !== undefined) {
     kernel = parseKernelVersion(kernelText);
     if (!kernel) fail(`--kernel takes a version such as 6.6, not \`${kernelText}\``);
+    // A release Linux never had is refused as a `kernel` line is; one past the rules is a note
+    // on each scenario that uses it (kernel-unmodelled), not an error.
+    const problem = kernelVersionProblem(kernel, kernelText);
+    if (problem?.code === 'number-out-of-range') fail(`--kernel: ${problem.message}`);
   }
 
   const severities: Record<string, Severity | 'off'> = {};

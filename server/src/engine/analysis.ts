@@ -73,7 +73,7 @@ export function analyseDocument(
   };
   for (const error of file.errors) {
     const fix = error.fix && { kind: 'replace' as const, ...error.fix, range: error, preferred: true };
-    const d = make('syntax-error', error, error.message, [], fix);
+    const d = make(error.code ?? 'syntax-error', error, error.message, [], fix);
     if (d) diagnostics.push(d);
   }
   const scenarios: ScenarioAnalysis[] = [];

@@ -7,26 +7,46 @@ import { URI } from 'vscode-uri';
 import type { CheckFilesParams, CheckFilesResult, CheckedDiagnostic } from '../../../protocol/requests';
 import { lspDiagnostics } from './diagnostics';
 import type { DocumentStore } from './documents';
+import type { Settings } from './settings';
 
-export async function checkFiles(store: DocumentStore, params: CheckFilesParams): Promise<CheckFilesResult> {
+/** Each file's own settings (its folder's, `resource` scope), or undefined for the workspace's. */
+export type SettingsOf = (uris: readonly string[]) => Promise<readonly (Settings | undefined)[]>;
+
+export async function checkFiles(
+  store: DocumentStore,
+  params: CheckFilesParams,
+  settingsOf?: SettingsOf,
+): Promise<CheckFilesResult> {
   const files: CheckFilesResult['files'][number][] = [];
-  for (const file of params.files ?? []) {
-    const uri = file.uri.startsWith('/') ? URI.file(file.uri).toString() : file.uri;
+  const uris = (params.files ?? []).map((f) => (f.uri.startsWith('/') ? URI.file(f.uri).toString() : f.uri));
+  const closed = uris.filter((uri) => !store.get(uri));
+  const closedSettings = new Map<string, Settings | undefined>();
+  if (settingsOf && closed.length) {
+    const read = await settingsOf(closed);
+    closed.forEach((uri, i) => closedSettings.set(uri, read[i]));
+  }
+  for (const [i, file] of (params.files ?? []).entries()) {
+    const uri = uris[i]!;
     try {
       const open = store.analysed(uri);
       let analysis = open?.analysis;
       if (!analysis) {
         const text = file.text ?? (await readLocalFile(uri));
-        analysis = store.analyse(text);
+        analysis = store.analyse(text, undefined, closedSettings.get(uri));
       }
       files.push({
         uri,
-        diagnostics: lspDiagnostics(analysis, uri).map((d) => ({
+        // As published for an open document (toLspDiagnostic): the rule's link, the related
+        // locations and tags too. Not the quick fix's data: code actions need the file open.
+        diagnostics: lspDiagnostics(analysis, uri).map((d): CheckedDiagnostic => ({
           range: d.range,
           severity: (d.severity ?? 1) as CheckedDiagnostic['severity'],
           code: String(d.code),
           source: 'drvmap',
           message: d.message,
+          ...(d.codeDescription ? { codeDescription: d.codeDescription } : {}),
+          ...(d.relatedInformation ? { relatedInformation: d.relatedInformation } : {}),
+          ...(d.tags ? { tags: d.tags as (1 | 2)[] } : {}),
         })),
       });
     } catch (error) {

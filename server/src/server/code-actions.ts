@@ -28,7 +28,7 @@ export function codeAction(store: DocumentStore, params: CodeActionParams): Code
     const key = diagnosticKey(d);
     if (!sent.has(key)) sent.set(key, d);
   }
-  return codeActions(a.analysis, toTextRange(a.analysis, params.range), store.analysisOptions).map(
+  return codeActions(a.analysis, toTextRange(a.analysis, params.range), store.optionsFor(uri)).map(
     (action) => {
       const mine = toLspDiagnostic(a.analysis, uri, action.diagnostic);
       const matching: Diagnostic = sent.get(diagnosticKey(mine)) ?? mine;

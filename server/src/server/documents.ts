@@ -18,29 +18,68 @@ export interface Analysed {
   readonly analysis: DocumentAnalysis;
 }
 
+/** One folder's (or file's) settings and the analysis options read from them. */
+interface Scoped {
+  readonly settings: Settings;
+  readonly options: AnalysisOptions;
+  /** To tell a value that changed from one read again (a settings object is new each time). */
+  readonly key: string;
+}
+
+function scoped(settings: Settings): Scoped {
+  return { settings, options: analysisOptions(settings), key: JSON.stringify(settings) };
+}
+
 export class DocumentStore {
   readonly documents = new TextDocuments(TextDocument);
   private readonly cache = new Map<string, Cached>();
   private generation = 0;
-  private options: AnalysisOptions;
+  private workspace: Scoped;
+  /**
+   * Per open document, the settings of its folder (the `resource` scope in package.json): a
+   * multi-root workspace may give each folder its own defaultKernel, window, severities, limit.
+   */
+  private readonly byDocument = new Map<string, Scoped>();
 
-  constructor(private settings: Settings) {
-    this.options = analysisOptions(settings);
+  constructor(settings: Settings) {
+    this.workspace = scoped(settings);
   }
 
+  /** The workspace-level settings (what a document without settings of its own uses). */
   get currentSettings(): Settings {
-    return this.settings;
+    return this.workspace.settings;
   }
 
-  get analysisOptions(): AnalysisOptions {
-    return this.options;
+  settingsFor(uri: string): Settings {
+    return (this.byDocument.get(uri) ?? this.workspace).settings;
   }
 
-  updateSettings(settings: Settings): void {
-    this.settings = settings;
-    this.options = analysisOptions(settings);
+  optionsFor(uri: string): AnalysisOptions {
+    return (this.byDocument.get(uri) ?? this.workspace).options;
+  }
+
+  /**
+   * New workspace-level settings, and each open document's own (`perDocument`); every analysis
+   * is redone.
+   */
+  updateSettings(settings: Settings, perDocument: ReadonlyMap<string, Settings> = new Map()): void {
+    this.workspace = scoped(settings);
+    this.byDocument.clear();
+    for (const [uri, own] of perDocument) this.byDocument.set(uri, scoped(own));
     this.generation++;
     this.cache.clear();
+  }
+
+  /** One document's own settings; true when they differ from what it was analysed with. */
+  setDocumentSettings(uri: string, settings: Settings): boolean {
+    const next = scoped(settings);
+    if ((this.byDocument.get(uri) ?? this.workspace).key === next.key) {
+      this.byDocument.set(uri, next);
+      return false;
+    }
+    this.byDocument.set(uri, next);
+    this.cache.delete(uri);
+    return true;
   }
 
   get(uri: string): TextDocument | undefined {
@@ -62,28 +101,41 @@ export class DocumentStore {
         ? { text: cached.analysis.text, file: cached.analysis.file }
         : undefined;
     this.cache.delete(uri);
-    const analysis = this.analyse(document.getText(), previous);
+    const analysis = this.analyseWith(
+      document.getText(),
+      previous,
+      this.byDocument.get(uri) ?? this.workspace,
+    );
     this.cache.set(uri, { version: document.version, generation: this.generation, analysis });
     return { document, analysis };
   }
 
   /**
    * Analyses text that need not be open (Check Workspace), or the next version of an open
-   * document's `previous` analysis, which is consumed (analyseDocument).
+   * document's `previous` analysis, which is consumed (analyseDocument). `settings`: the file's
+   * own, when not the workspace's.
    */
-  analyse(text: string, previous?: ParsedVersion): DocumentAnalysis {
-    const limit = this.settings.maxFileSizeKiB * 1024;
-    if (text.length > limit) {
+  analyse(text: string, previous?: ParsedVersion, settings?: Settings): DocumentAnalysis {
+    return this.analyseWith(text, previous, settings ? scoped(settings) : this.workspace);
+  }
+
+  private analyseWith(text: string, previous: ParsedVersion | undefined, own: Scoped): DocumentAnalysis {
+    const limitKiB = own.settings.maxFileSizeKiB;
+    // Bytes of UTF-8, as the file on disk (and Check Workspace's size test) counts them; the
+    // UTF-16 length is a lower bound, so only a text that may be over the limit is measured.
+    const bytes = text.length > (limitKiB * 1024) / 3 ? Buffer.byteLength(text, 'utf8') : text.length;
+    if (bytes > limitKiB * 1024) {
       return parseOnlyAnalysis(
         text,
-        `drvmap did not simulate this file: it is ${Math.ceil(text.length / 1024)} KiB, above drvmap.maxFileSizeKiB (${this.settings.maxFileSizeKiB} KiB); only syntax is checked`,
-        this.options,
+        `drvmap did not simulate this file: it is ${Math.ceil(bytes / 1024)} KiB, above drvmap.maxFileSizeKiB (${limitKiB} KiB); only syntax is checked`,
+        own.options,
       );
     }
-    return analyseDocument(text, this.options, previous);
+    return analyseDocument(text, own.options, previous);
   }
 
   forget(uri: string): void {
     this.cache.delete(uri);
+    this.byDocument.delete(uri);
   }
 }

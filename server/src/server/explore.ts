@@ -206,7 +206,7 @@ export function exploreTrace(store: DocumentStore, params: ExploreTraceParams): 
     document.getText(),
     params.overrides.scenarioIndex,
     params.overrides.drivers,
-    store.analysisOptions,
+    store.optionsFor(params.uri),
   );
   if (!replay) return null;
   return {

@@ -4,7 +4,7 @@ import { toPosition, toTextRange } from './convert';
 import type { DocumentStore } from './documents';
 
 export function inlayHint(store: DocumentStore, params: InlayHintParams): InlayHint[] {
-  if (!store.currentSettings.inlayHintsEnabled) return [];
+  if (!store.settingsFor(params.textDocument.uri).inlayHintsEnabled) return [];
   const a = store.analysed(params.textDocument.uri);
   if (!a) return [];
   return inlayHints(a.analysis, toTextRange(a.analysis, params.range)).map((h) => ({

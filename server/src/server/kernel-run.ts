@@ -92,7 +92,8 @@ export function kernelCompareRequest(store: DocumentStore, params: KernelCompare
     })),
     notes,
   };
-  const level = store.analysisOptions.severities?.[CODE] ?? RULE_BY_CODE.get(CODE)?.severity ?? 'warning';
+  const level =
+    store.optionsFor(params.uri).severities?.[CODE] ?? RULE_BY_CODE.get(CODE)?.severity ?? 'warning';
   const diagnostics: CheckedDiagnostic[] =
     level === 'off'
       ? []

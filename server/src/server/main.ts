@@ -41,6 +41,7 @@ import { safely } from './safe';
 import { selectionRange } from './selection-ranges';
 import { SEMANTIC_TOKENS_LEGEND, semanticTokensFull } from './semantic-tokens';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings';
+import { SettingsReporter } from './settings-reporter';
 import { documentSymbol, workspaceSymbol } from './symbols';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -57,6 +58,7 @@ const store = new DocumentStore(baseSettings);
 const publisher = new DiagnosticsPublisher(connection, store, log);
 const exploreLenses = new ExploreLenses(store);
 let configurationCapability = false;
+const settingsReporter = new SettingsReporter(connection, log);
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   configurationCapability = params.capabilities.workspace?.configuration === true;
@@ -65,6 +67,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   if (typeof options?.debounceMs === 'number')
     baseSettings = { ...baseSettings, debounceMs: options.debounceMs };
   store.updateSettings(baseSettings);
+  settingsReporter.report(baseSettings);
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -98,12 +101,28 @@ connection.onInitialized(() => {
   }
 });
 
+/**
+ * Reads the settings again: the workspace's, and each open document's with its own scopeUri
+ * (the settings are `resource`-scoped: a folder of a multi-root workspace may set its own).
+ */
 async function refreshSettings(pushed?: unknown): Promise<void> {
   try {
+    const uris = store.documents.all().map((d) => d.uri);
     let raw = pushed;
-    if (configurationCapability) raw = await connection.workspace.getConfiguration('drvmap');
+    let perDocument: unknown[] = [];
+    if (configurationCapability) {
+      const items = [{ section: 'drvmap' }, ...uris.map((scopeUri) => ({ scopeUri, section: 'drvmap' }))];
+      [raw, ...perDocument] = (await connection.workspace.getConfiguration(items)) as unknown[];
+    }
     const settings = readSettings(raw, baseSettings);
-    store.updateSettings(settings);
+    const own = new Map<string, Settings>();
+    uris.forEach((uri, i) => {
+      if (perDocument[i] !== undefined) own.set(uri, readSettings(perDocument[i], baseSettings));
+    });
+    store.updateSettings(settings, own);
+    settingsReporter.reset();
+    settingsReporter.report(settings);
+    for (const s of own.values()) settingsReporter.report(s);
     publisher.scheduleAll();
     void connection.languages.inlayHint.refresh().catch(() => undefined);
     void connection.languages.semanticTokens.refresh();
@@ -112,12 +131,41 @@ async function refreshSettings(pushed?: unknown): Promise<void> {
   }
 }
 
+/** An opened document's own settings (its folder's), then its diagnostics. */
+async function openDocument(uri: string): Promise<void> {
+  if (configurationCapability) {
+    try {
+      const [raw] = (await connection.workspace.getConfiguration([
+        { scopeUri: uri, section: 'drvmap' },
+      ])) as unknown[];
+      if (!store.get(uri)) return;
+      const settings = readSettings(raw, baseSettings);
+      settingsReporter.report(settings);
+      store.setDocumentSettings(uri, settings);
+    } catch (error) {
+      log(
+        `drvmap: reading settings for ${uri} failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+  publisher.schedule(uri);
+}
+
+/** Files' own settings for Check Workspace (files not open); the workspace's without the capability. */
+async function filesSettings(uris: readonly string[]): Promise<(Settings | undefined)[]> {
+  if (!configurationCapability) return uris.map(() => undefined);
+  const raw = (await connection.workspace.getConfiguration(
+    uris.map((scopeUri) => ({ scopeUri, section: 'drvmap' })),
+  )) as unknown[];
+  return uris.map((_, i) => readSettings(raw[i], baseSettings));
+}
+
 connection.onDidChangeConfiguration((change) => {
   const settings = (change.settings as { drvmap?: unknown } | undefined)?.drvmap;
   void refreshSettings(settings);
 });
 
-store.documents.onDidOpen((e) => publisher.schedule(e.document.uri));
+store.documents.onDidOpen((e) => void openDocument(e.document.uri));
 store.documents.onDidChangeContent((e) => publisher.schedule(e.document.uri));
 store.documents.onDidClose((e) => {
   store.forget(e.document.uri);
@@ -188,7 +236,7 @@ connection.onRequest(
 );
 connection.onRequest(
   CHECK_FILES_REQUEST,
-  safely(log, 'checkFiles', { files: [] }, (p: CheckFilesParams) => checkFiles(store, p)),
+  safely(log, 'checkFiles', { files: [] }, (p: CheckFilesParams) => checkFiles(store, p, filesSettings)),
 );
 
 process.on('uncaughtException', (error) => log(`drvmap: uncaught: ${error.stack ?? error.message}`));

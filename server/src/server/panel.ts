@@ -30,7 +30,7 @@ export function panelState(store: DocumentStore, params: PanelStateParams): Pane
         uri: params.uri,
         key,
         analysis: analyseDocument(a.document.getText(), {
-          ...store.analysisOptions,
+          ...store.optionsFor(params.uri),
           driverOverrides: traits,
         }),
       };

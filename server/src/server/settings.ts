@@ -3,6 +3,15 @@
 import type { AnalysisOptions } from '../engine/analysis';
 import type { Severity } from '../engine/diagnostics';
 import { parseNumberText } from '../engine/syntax/number-literal';
+import { defaultKernelConfig, formatKernelVersion } from '../engine/kernel/config';
+import type { KernelVersion } from '../engine/kernel/types';
+import { formatHex } from '../engine/numbers';
+import {
+  DEFAULT_WINDOW,
+  kernelVersionProblem,
+  windowProblem,
+  type AddressWindow,
+} from '../engine/sim/platform';
 
 export interface Settings {
   readonly defaultKernel: string;
@@ -58,20 +67,55 @@ export function readSettings(raw: unknown, base: Settings = DEFAULT_SETTINGS): S
 }
 
 export function analysisOptions(settings: Settings): AnalysisOptions {
-  const kernel = /^(\d+)\.(\d+)/.exec(settings.defaultKernel.trim());
-  const window = parseWindow(settings.defaultWindow);
+  const kernel = defaultKernelOf(settings);
+  const window = defaultWindowOf(settings);
   return {
-    ...(kernel ? { kernel: { major: Number(kernel[1]), minor: Number(kernel[2]) } } : {}),
-    ...(window ? { window } : {}),
+    ...('value' in kernel ? { kernel: kernel.value } : {}),
+    ...('value' in window ? { window: window.value } : {}),
     severities: settings.severity,
   };
 }
 
-function parseWindow(text: string): { start: bigint; end: bigint } | undefined {
-  const parts = text.split('..').map((p) => p.trim());
-  if (parts.length !== 2) return undefined;
-  const start = parseNumberText(parts[0]!).value;
-  const end = parseNumberText(parts[1]!).value;
-  if (start === undefined || end === undefined || end <= start || end > 1n << 32n) return undefined;
-  return { start, end };
+/**
+ * Why the defaultKernel or defaultWindow setting is not used, one message each: the server shows
+ * them (a bad value must not be replaced silently), and analyses with the built-in default.
+ */
+export function settingProblems(settings: Settings): string[] {
+  const problems: string[] = [];
+  const kernel = defaultKernelOf(settings);
+  if ('problem' in kernel)
+    problems.push(
+      `drvmap.defaultKernel \`${settings.defaultKernel}\` is not used: ${kernel.problem}; scenarios without a \`kernel\` line run under ${formatKernelVersion(defaultKernelConfig().version)}`,
+    );
+  const window = defaultWindowOf(settings);
+  if ('problem' in window)
+    problems.push(
+      `drvmap.defaultWindow \`${settings.defaultWindow}\` is not used: ${window.problem}; scenarios without a \`window\` line use ${formatHex(DEFAULT_WINDOW.start)}..${formatHex(DEFAULT_WINDOW.end)}`,
+    );
+  return problems;
+}
+
+type Checked<T> = { readonly value: T } | { readonly problem: string };
+
+/** The setting read as a `kernel` line would be: a release past 6.19 is kept (and noted per scenario). */
+function defaultKernelOf(settings: Settings): Checked<KernelVersion> {
+  const text = settings.defaultKernel.trim();
+  const match = /^(\d+)\.(\d+)(?:\.\d+)?$/.exec(text);
+  if (!match) return { problem: 'it is not a kernel version such as 6.6' };
+  const value = { major: Number(match[1]), minor: Number(match[2]) };
+  const problem = kernelVersionProblem(value, text);
+  return problem?.code === 'number-out-of-range' ? { problem: problem.message } : { value };
+}
+
+/** The setting read as a `window START .. END` line would be. */
+function defaultWindowOf(settings: Settings): Checked<AddressWindow> {
+  const parts = settings.defaultWindow.split('..').map((p) => p.trim());
+  if (parts.length !== 2) return { problem: 'it is not a range START..END' };
+  const start = parseNumberText(parts[0]!);
+  const end = parseNumberText(parts[1]!);
+  if (start.value === undefined || end.value === undefined)
+    return { problem: start.error ?? end.error ?? 'it is not a range START..END' };
+  const value = { start: start.value, end: end.value };
+  const problem = windowProblem(value);
+  return problem ? { problem } : { value };
 }

@@ -99,6 +99,11 @@ test('bad usage is a UsageError naming the problem', () => {
   assert.match(usage(['check', '--rule', 'no-such-rule=error', 'a']).message, /not a rule code/);
   assert.match(usage(['check', '--rule', 'stale-pointer', 'a']).message, /CODE=LEVEL/);
   assert.match(usage(['check', '--kernel', 'latest', 'a']).message, /version such as/);
+  assert.match(
+    usage(['check', '--kernel', '2.4', 'a']).message,
+    /drvmap models Linux 2\.6 and later, not 2\.4/,
+  );
+  assert.match(usage(['check', '--kernel', '5.25', 'a']).message, /the 5\.x series ended with 5\.19/);
   assert.match(usage(['check', '--frobnicate', 'a']).message, /unknown option --frobnicate/);
   assert.match(usage(['check', '--format', 'json', '--format', 'text', 'a']).message, /more than once/);
   assert.match(usage(['trace', 'a', 'b']).message, /one file/);

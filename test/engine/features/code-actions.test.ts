@@ -106,6 +106,53 @@ describe('code actions', () => {
     assert.match(assertFixes(text, actions[0]!), /b = mremap a, 8KiB, 8KiB, dontunmap \| maymove\n/);
   });
 
+  test('an mremap that cannot grow in place (ENOMEM, MREMAP_MAYMOVE not set) → add `maymove`, and it works', () => {
+    const grow = (flags: string) =>
+      `scenario "grow" {\n  a = mmap 4KiB rw private anon\n  b = mmap 4KiB rw private anon\n  c = mremap b, 4KiB, 8KiB${flags}\n}\n`;
+    const cases: [string, RegExp][] = [
+      [', 0', /c = mremap b, 4KiB, 8KiB, maymove\n/],
+      ['', /c = mremap b, 4KiB, 8KiB, maymove\n/],
+    ];
+    for (const [flags, fixedLine] of cases) {
+      const text = grow(flags);
+      const { actions } = actionsFor(text, 'kernel-refused');
+      assert.deepEqual(
+        actions.map((a) => `${a.preferred ? '*' : ''}${a.title}`),
+        ['*Add the `maymove` flag (the mapping cannot grow in place; MREMAP_MAYMOVE lets it move)'],
+        flags,
+      );
+      assert.match(assertFixes(text, actions[0]!), fixedLine);
+    }
+  });
+
+  test('an mmap with neither private nor shared (EINVAL) → add `private` or `shared`, both working', () => {
+    const cases: [string, string[]][] = [
+      ['e = mmap 4KiB rw anon', ['e = mmap 4KiB rw private anon', 'e = mmap 4KiB rw shared anon']],
+      [
+        'e = mmap 4KiB rw anon fixed at 0x3000_0000',
+        [
+          'e = mmap 4KiB rw private anon fixed at 0x3000_0000',
+          'e = mmap 4KiB rw shared anon fixed at 0x3000_0000',
+        ],
+      ],
+    ];
+    for (const [step, fixedSteps] of cases) {
+      const text = `scenario "type" {\n  ${step}\n}\n`;
+      const { actions } = actionsFor(text, 'kernel-refused');
+      assert.deepEqual(
+        actions.map((a) => a.title),
+        [
+          'Add `private` (MAP_PRIVATE: a copy-on-write mapping of its own)',
+          'Add `shared` (MAP_SHARED: writes reach the file or shared memory)',
+        ],
+      );
+      assert.deepEqual(
+        actions.map((a) => assertFixes(text, a).split('\n')[1]!.trim()),
+        fixedSteps,
+      );
+    }
+  });
+
   test('page alignment fixes edit the operand the refusal names, and none is offered for an aligned one', () => {
     const cases: [string, RegExp][] = [
       [

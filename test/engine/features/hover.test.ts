@@ -54,6 +54,21 @@ describe('hover: numbers and addresses', () => {
     assert.match(md, /not page-aligned \(\+0x100\)/);
   });
 
+  test("the window's end is exclusive: the end itself is outside, at the end; one byte below it is inside", () => {
+    expectHover(
+      scenario('  window 0x1_0000 .. 0xffff_0000\n  expect unmapped 0xffff_00⟨|⟩00'),
+      'at its end (the end is exclusive)',
+    );
+    expectHover(
+      scenario('  window 0x1_0000 .. 0xffff_0000\n  expect unmapped 0xffff_00⟨|⟩01'),
+      '1 B past its end',
+    );
+    expectHover(
+      scenario('  window 0x1_0000 .. 0xffff_0000\n  expect unmapped 0xfffe_ff⟨|⟩ff'),
+      '1 B below its end',
+    );
+  });
+
   test('an address with nothing mapped', () => {
     expectHover(
       scenario('  a = mmap 4KiB rw private anon\n  expect mapped 0x5000⟨|⟩_0000'),

@@ -42,3 +42,15 @@ test("a spill over another actor's ordinary mapping is reported once, by fixed-c
   assert.equal(messages.length, 1, messages.join(' | '));
   assert.match(messages[0]!, /silently replaced 4 KiB of d made by app/);
 });
+
+test('a placed map whose MAP_FIXED mmap fails (unaligned address) spills nothing (does not fire)', () => {
+  const text = `scenario "fc" {
+  res = reserve 64KiB at 0x2000_0000 by wine
+  m = vkAllocateMemory 64KiB host-visible
+  p = vkMapMemory2 m placed at 0x2000_0100
+}
+`;
+  const codes = analyse(text).diagnostics.map((d) => d.code);
+  assert.ok(codes.includes('kernel-refused'), codes.join(', '));
+  assert.deepEqual(clobbers(text), []);
+});

@@ -335,3 +335,50 @@ test('a scenario name without its closing quote: one error, the name before `{`,
   );
   assert.equal(a.scenarios[0]?.node.name?.value, 'broken');
 });
+
+test('a literal too big for 64 bits is number-out-of-range (its value is out of range, its spelling is fine)', () => {
+  const diagnostics = (literal: string, options = {}) =>
+    analyseDocument(`scenario "n" {\n  c = mmap ${literal} rw private anon\n}\n`, options).diagnostics.map(
+      (d) => `${d.severity} ${d.code}: ${d.message}`,
+    );
+  assert.deepEqual(diagnostics('0x1_0000_0000_0000_0000'), [
+    'error number-out-of-range: `0x1_0000_0000_0000_0000` does not fit in 64 bits (max 0xffff_ffff_ffff_ffff)',
+  ]);
+  assert.deepEqual(diagnostics('18446744073709551616'), [
+    'error number-out-of-range: `18446744073709551616` does not fit in 64 bits (max 0xffff_ffff_ffff_ffff)',
+  ]);
+  // The rule's severity setting reaches it.
+  assert.deepEqual(
+    diagnostics('18446744073709551616', { severities: { 'number-out-of-range': 'warning' } }),
+    [
+      'warning number-out-of-range: `18446744073709551616` does not fit in 64 bits (max 0xffff_ffff_ffff_ffff)',
+    ],
+  );
+});
+
+test('a default kernel (--kernel, drvmap.defaultKernel) past the rules gets the kernel-unmodelled note on the first line', () => {
+  const kernel = { major: 7, minor: 3 };
+  const withoutLine = analyseDocument('scenario "k" {\n  a = mmap 4KiB rw private anon\n}\n', { kernel });
+  assert.deepEqual(
+    withoutLine.diagnostics.map((d) => `${d.severity} ${d.code} ${d.range.start}-${d.range.end}`),
+    ['info kernel-unmodelled 0-12'],
+  );
+  assert.match(
+    withoutLine.diagnostics[0]!.message,
+    /7\.3 \(the default kernel: this scenario has no `kernel` line\) is simulated as 6\.19/,
+  );
+  // A scenario with its own `kernel` line does not use the default.
+  assert.deepEqual(analyseDocument('scenario "k" {\n  kernel 6.6\n}\n', { kernel }).diagnostics, []);
+  assert.deepEqual(
+    analyseDocument('scenario "k" {\n}\n', { kernel: { major: 6, minor: 19 } }).diagnostics,
+    [],
+  );
+});
+
+test('a setting given twice names the line of the first one', () => {
+  const text = 'scenario "w" {\n  a = mmap 4KiB rw private anon\n  kernel 6.6\n  kernel 6.6\n}\n';
+  assert.deepEqual(
+    analyseDocument(text).diagnostics.map((d) => `${d.code}: ${d.message}`),
+    ['duplicate-setting: `kernel` is already set on line 3; the later value wins'],
+  );
+});

@@ -295,10 +295,13 @@ function windowFacts(run: ScenarioRun, value: bigint): string[] {
   const window = `${code(formatHex(start))}..${code(formatHex(end))}`;
   if (value >= start && value < end)
     return [`Inside the 32-bit window ${window} (${formatSize(end - value)} below its end)`];
+  // The end is exclusive (docs/language.md): the end itself is the first address outside.
   const by =
     value < start
       ? `${formatSize(start - value)} below its start`
-      : `${formatSize(value - end + 1n)} past its end`;
+      : value === end
+        ? 'at its end (the end is exclusive)'
+        : `${formatSize(value - end)} past its end`;
   return [
     `**Outside** the 32-bit window ${window}, ${by}; truncated to 32 bits: ${code(formatHex(truncate32(value)))}`,
   ];

@@ -4,8 +4,9 @@ import type { AnalysisOptions, DocumentAnalysis } from '../analysis';
 import type { EngineDiagnostic } from '../diagnostics';
 import { parse } from '../syntax/parser';
 import { LineIndex } from '../syntax/text-range';
+import { fileTooLarge } from '../rules/file-too-large';
 
-export const FILE_TOO_LARGE = 'file-too-large';
+export const FILE_TOO_LARGE = fileTooLarge.code;
 
 export function parseOnlyAnalysis(
   text: string,
@@ -14,24 +15,27 @@ export function parseOnlyAnalysis(
 ): DocumentAnalysis {
   const file = parse(text);
   const diagnostics: EngineDiagnostic[] = [];
-  const syntax = options.severities?.['syntax-error'];
-  if (syntax !== 'off') {
-    for (const e of file.errors)
+  for (const e of file.errors) {
+    const code = e.code ?? 'syntax-error';
+    const severity = options.severities?.[code] ?? 'error';
+    if (severity !== 'off')
       diagnostics.push({
-        code: 'syntax-error',
-        severity: syntax ?? 'error',
+        code,
+        severity,
         range: { start: e.start, end: e.end },
         message: e.message,
         related: [],
       });
   }
   const firstLineEnd = Math.max(0, text.search(/\r|\n|$/));
-  diagnostics.unshift({
-    code: FILE_TOO_LARGE,
-    severity: 'info',
-    range: { start: 0, end: firstLineEnd },
-    message: reason,
-    related: [],
-  });
+  const severity = options.severities?.[FILE_TOO_LARGE] ?? fileTooLarge.severity;
+  if (severity !== 'off')
+    diagnostics.unshift({
+      code: FILE_TOO_LARGE,
+      severity,
+      range: { start: 0, end: firstLineEnd },
+      message: reason,
+      related: [],
+    });
   return { text, file, lines: new LineIndex(text), scenarios: [], diagnostics };
 }

@@ -50,6 +50,11 @@ export const kernelRefused: Rule = {
  * about; it need not prove it removes the refusal.
  */
 function quickFix(node: StepNode, errno: string, reason: string, run: ScenarioRun): FixData | undefined {
+  // The kernel's reason names the missing flag: MAYMOVE for a grow that cannot stay in place
+  // (ENOMEM), a mapping type for an mmap with neither MAP_PRIVATE nor MAP_SHARED (EINVAL).
+  if (node.verb.name === 'mremap' && reason.endsWith('MREMAP_MAYMOVE is not set')) return addMaymove(node);
+  if (node.verb.name === 'mmap' && /is none of MAP_PRIVATE, MAP_SHARED/.test(reason))
+    return addMappingType(node);
   if (errno !== 'EINVAL') return undefined;
   const words = new Set(node.words.map((w) => w.name));
   if (node.verb.name === 'mremap') {
@@ -96,6 +101,70 @@ function quickFix(node: StepNode, errno: string, reason: string, run: ScenarioRu
     }
   }
   return alignFix(node, reason, run);
+}
+
+/**
+ * `maymove` for an mremap whose flags lack it: after the last flag word (`fixed | maymove`), in
+ * place of a numeric flags operand `0`, or as the flags operand when there is none.
+ */
+function addMaymove(node: StepNode): FixData | undefined {
+  const title = 'Add the `maymove` flag (the mapping cannot grow in place; MREMAP_MAYMOVE lets it move)';
+  const lastWord = node.words[node.words.length - 1];
+  if (lastWord)
+    return {
+      kind: 'replace',
+      title,
+      range: { start: lastWord.end, end: lastWord.end },
+      text: ' | maymove',
+      preferred: true,
+    };
+  const flags = node.args[3];
+  if (flags?.kind === 'number' && flags.value === 0n)
+    return { kind: 'replace', title, range: flags, text: 'maymove', preferred: true };
+  if (flags)
+    return {
+      kind: 'replace',
+      title,
+      range: { start: flags.end, end: flags.end },
+      text: ' | maymove',
+      preferred: true,
+    };
+  const newSize = node.args[2];
+  if (!newSize) return undefined;
+  return {
+    kind: 'replace',
+    title,
+    range: { start: newSize.end, end: newSize.end },
+    text: ', maymove',
+    preferred: true,
+  };
+}
+
+/**
+ * `private` or `shared` for an mmap without a mapping type: two choices, since which one the
+ * program meant is not clear from the step. Written before `anon` (as the language's examples
+ * do), else after the protection.
+ */
+function addMappingType(node: StepNode): FixData | undefined {
+  const anon = node.words.find((w) => w.name === 'anon');
+  const at = anon ? anon.start : (node.words[0]?.end ?? node.args[0]?.end);
+  if (at === undefined) return undefined;
+  const text = (type: string) => (anon ? `${type} ` : ` ${type}`);
+  return {
+    kind: 'choices',
+    fixes: [
+      {
+        title: 'Add `private` (MAP_PRIVATE: a copy-on-write mapping of its own)',
+        range: { start: at, end: at },
+        text: text('private'),
+      },
+      {
+        title: 'Add `shared` (MAP_SHARED: writes reach the file or shared memory)',
+        range: { start: at, end: at },
+        text: text('shared'),
+      },
+    ],
+  };
 }
 
 /**

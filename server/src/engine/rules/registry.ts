@@ -40,6 +40,7 @@ import { glClientRangeTooSmall } from './gl-client-range-too-small';
 import { glClientRangeBusy } from './gl-client-range-busy';
 import { glError } from './gl-error';
 import { kernelMismatch } from './kernel-mismatch';
+import { fileTooLarge } from './file-too-large';
 
 export const RULES: readonly Rule[] = [
   syntaxError,
@@ -81,6 +82,7 @@ export const RULES: readonly Rule[] = [
   glError,
   expectationFailed,
   kernelMismatch,
+  fileTooLarge,
 ];
 
 export const RULE_BY_CODE: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.code, r]));

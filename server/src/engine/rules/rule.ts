@@ -29,4 +29,9 @@ export interface Rule {
    * analysis: its documentation can show no example that fires it.
    */
   readonly requiresKernel?: boolean;
+  /**
+   * Reported by the language server about a file as a whole (its size), never by the analysis of
+   * a text: its documentation can show no example that fires it either.
+   */
+  readonly reportedForFileOnly?: boolean;
 }

@@ -2,7 +2,7 @@
 // default is kept, so the rest of the scenario still simulates.
 import type { Expression, ScenarioNode, SettingNode } from '../syntax/ast';
 import type { KernelConfig, KernelVersion } from '../kernel/types';
-import { defaultKernelConfig, legacyMmapBase } from '../kernel/config';
+import { defaultKernelConfig, formatKernelVersion, legacyMmapBase } from '../kernel/config';
 import { formatHex, KiB } from '../numbers';
 import type { LanguageProblem } from './problems';
 import { evaluateConstant } from './evaluate';
@@ -73,12 +73,16 @@ function settingsOf(scenario: ScenarioNode): SettingNode[] {
   return settings;
 }
 
-/** `settings`: the scenario's settings in order, when the caller has already found them. */
+/**
+ * `settings`: the scenario's settings in order, when the caller has already found them;
+ * `text`: the document, for the line a message names.
+ */
 export function readPlatform(
   scenario: ScenarioNode,
   problems: LanguageProblem[],
   defaults: PlatformDefaults = {},
   settings: readonly SettingNode[] = settingsOf(scenario),
+  text?: string,
 ): Platform {
   const sources = new Map<string, SettingNode>();
   let version: KernelVersion | undefined = defaults.kernel;
@@ -95,7 +99,7 @@ export function readPlatform(
       problems.push({
         code: 'duplicate-setting',
         range: statement.keyword,
-        message: `\`${name}\` is already set on line of \`${previous.keyword.name}\`; the later value wins`,
+        message: `\`${name}\` is already set ${text === undefined ? 'above' : `on line ${lineNumber(text, previous.start)}`}; the later value wins`,
         related: [{ range: previous, message: 'first set here' }],
       });
     }
@@ -216,19 +220,12 @@ export function readPlatform(
           break;
         }
         if (start === undefined || end === undefined) break;
-        if (end <= start) {
+        const problem = windowProblem({ start, end });
+        if (problem) {
           problems.push({
             code: 'number-out-of-range',
-            range: statement,
-            message: `the window is empty: ${formatHex(end)} is not above ${formatHex(start)}`,
-          });
-          break;
-        }
-        if (end > 1n << 32n) {
-          problems.push({
-            code: 'number-out-of-range',
-            range: statement.rangeEnd,
-            message: `a 32-bit window ends at 4 GiB at most, not ${formatHex(end)}`,
+            range: end > start ? statement.rangeEnd : statement,
+            message: problem,
           });
           break;
         }
@@ -236,6 +233,19 @@ export function readPlatform(
         break;
       }
     }
+  }
+  // A default kernel (`--kernel`, drvmap.defaultKernel) gets the note a `kernel` line would, on
+  // the scenario's first line: a run that thinks it checks 7.3 must not look checked against it.
+  if (!sources.has('kernel') && defaults.kernel) {
+    const problem = kernelVersionProblem(
+      defaults.kernel,
+      `${formatKernelVersion(defaults.kernel)} (the default kernel: this scenario has no \`kernel\` line)`,
+    );
+    if (problem)
+      problems.push({
+        ...problem,
+        range: { start: scenario.keyword.start, end: (scenario.name ?? scenario.keyword).end },
+      });
   }
   const base = defaultKernelConfig(version);
   const merged: KernelConfig = { ...base, ...overrides };
@@ -273,13 +283,28 @@ export function rulesKernel(version: KernelVersion): KernelVersion {
   return later ? NEWEST_MODELLED : version;
 }
 
+/** The 1-based line of an offset (a duplicate setting is rare: no line index for it). */
+function lineNumber(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+/** Why a 32-bit window is not one (empty, or past 4 GiB), or undefined when it is fine. */
+export function windowProblem(window: AddressWindow): string | undefined {
+  if (window.end <= window.start)
+    return `the window is empty: ${formatHex(window.end)} is not above ${formatHex(window.start)}`;
+  if (window.end > 1n << 32n) return `a 32-bit window ends at 4 GiB at most, not ${formatHex(window.end)}`;
+  return undefined;
+}
+
 /**
  * A version Linux never had is an error; one newer than the facts the simulator follows is
  * simulated with the newest rules it knows, and says so (`kernel-unmodelled`): a later release
  * may have changed a rule (linux-mm.md §3.4: DRM BO moves after 6.19), and a scenario must not
  * look checked against it.
  */
-function kernelVersionProblem(
+export function kernelVersionProblem(
   version: KernelVersion,
   text: string,
 ): Omit<LanguageProblem, 'range'> | undefined {

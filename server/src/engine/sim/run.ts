@@ -96,7 +96,7 @@ class ScenarioRunner {
     private readonly options: RunOptions,
   ) {
     const { settings, declarations } = settingsAndDeclarations(node.body);
-    const read = readPlatform(node, this.problems.list, options, settings);
+    const read = readPlatform(node, this.problems.list, options, settings, sourceText);
     const platform = options.strategyOverride ? { ...read, strategy: options.strategyOverride } : read;
     const sim = new Simulation(platform, this.problems.list);
     const { drivers, actors } = declareParticipants(node, sim, this.problems, options, declarations);

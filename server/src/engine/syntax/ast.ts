@@ -167,6 +167,8 @@ export interface SyntaxDiagnostic extends TextRange {
   readonly message: string;
   /** A replacement of the error's range that repairs it (offered as a quick fix). */
   readonly fix?: { readonly title: string; readonly text: string };
+  /** The rule it is reported under when it is not a `syntax-error` (a literal too big for 64 bits). */
+  readonly code?: 'number-out-of-range';
 }
 
 export interface FileNode extends TextRange {

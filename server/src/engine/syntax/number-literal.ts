@@ -8,6 +8,11 @@ export interface ParsedNumber {
   readonly value: bigint | undefined;
   readonly unit: string | undefined;
   readonly error: string | undefined;
+  /**
+   * The literal is well formed but its value does not fit in 64 bits: `number-out-of-range`, as
+   * an overflowing expression is, not a syntax error (docs/rules.md).
+   */
+  readonly outOfRange?: true;
 }
 
 // A set, not `hasOwnProperty` on UNIT_BYTES: a keyed lookup makes V8 internalise the freshly
@@ -170,6 +175,7 @@ function parseAnyNumber(text: string, separateUnit: string | undefined): ParsedN
       value: undefined,
       unit,
       error: `\`${text}\` does not fit in 64 bits (max 0xffff_ffff_ffff_ffff)`,
+      outOfRange: true,
     };
   return { value, unit, error: undefined };
 }

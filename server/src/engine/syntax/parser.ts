@@ -718,7 +718,8 @@ class Parser {
       if (value === undefined) {
         const parsed = parseNumberAt(this.source, start, digitsEnd, unit);
         value = parsed.value;
-        if (parsed.error) this.error({ start, end }, parsed.error);
+        if (parsed.error)
+          this.error({ start, end }, parsed.error, parsed.outOfRange ? 'number-out-of-range' : undefined);
       }
       return sourceNumber(this.sourceText, start, value);
     }
@@ -877,11 +878,18 @@ class Parser {
     return `unexpected character ${characterName(t.text)}`;
   }
 
-  private error(range: { start: number; end: number }, message: string): void {
+  private error(
+    range: { start: number; end: number },
+    message: string,
+    code?: SyntaxDiagnostic['code'],
+  ): void {
     const last = this.errors[this.errors.length - 1];
     // One error per position is enough: recovery may revisit the same token.
     if (last && last.start === range.start && last.message === message) return;
-    this.errors.push({ start: range.start, end: Math.max(range.end, range.start), message });
+    const end = Math.max(range.end, range.start);
+    this.errors.push(
+      code ? { start: range.start, end, message, code } : { start: range.start, end, message },
+    );
   }
 }
 

@@ -248,17 +248,13 @@ function placeDriverMap(ctx: StrategyContext, memory: VkMemory, address: bigint)
   }
   // Drivers map the page-rounded BO, never less (H7); a larger alignment spills past the reservation.
   const mapSize = alignUp(memory.allocationSize, maxBig(ctx.sim.pageSize, driver.placed.alignment));
-  if (memory.windowRange && address + mapSize > memory.windowRange.start + memory.windowRange.size) {
-    ctx.sim.finding(
-      'fixed-clobber',
-      `the driver maps ${formatSize(mapSize)} (allocationSize rounded to ${formatSize(driver.placed.alignment)}), past the ${formatSize(memory.windowRange.size)} reserved at ${formatHex(memory.windowRange.start)} (H7)`,
-      [],
-      undefined,
-      false,
-      [address],
-    );
-  }
-  if (!memory.windowRange) reportSpill(ctx, address, mapSize);
+  // Judged on the space as it is before the map, reported only if the map is made: a MAP_FIXED
+  // mmap that fails (an unaligned address, EINVAL before any unmap, linux-mm §1.1) replaces nothing.
+  const spill = memory.windowRange
+    ? address + mapSize > memory.windowRange.start + memory.windowRange.size
+      ? `the driver maps ${formatSize(mapSize)} (allocationSize rounded to ${formatSize(driver.placed.alignment)}), past the ${formatSize(memory.windowRange.size)} reserved at ${formatHex(memory.windowRange.start)} (H7)`
+      : undefined
+    : spillText(ctx, address, mapSize);
   const result = ctx.ops.mapOwnPointer(memory, { address, fixed: true });
   if (!result.ok)
     return {
@@ -266,6 +262,7 @@ function placeDriverMap(ctx: StrategyContext, memory: VkMemory, address: bigint)
       vkResult: 'VK_ERROR_MEMORY_MAP_FAILED',
       reason: `the driver's mmap failed with ${result.errno}`,
     };
+  if (spill !== undefined) ctx.sim.finding('fixed-clobber', spill, [], undefined, false, [address]);
   memory.history.push(new FormattedEvent(ctx.sim.stepIndex, placedAtText, { driver: driver.name, address }));
   return { ok: true, pointer: address };
 }
@@ -275,11 +272,12 @@ function placeDriverMap(ctx: StrategyContext, memory: VkMemory, address: bigint)
  * a reservation smaller than that is overrun, and whatever lies past it (another reservation, which
  * fixed-clobber does not report on its own) is silently replaced (vulkan-wine §4 H7, Appendix A.1).
  * Only a map into a reservation is judged: one placed anywhere else has no reservation to spill.
+ * The finding's text, or undefined when nothing spills.
  */
-function reportSpill(ctx: StrategyContext, address: bigint, mapSize: bigint): void {
+function spillText(ctx: StrategyContext, address: bigint, mapSize: bigint): string | undefined {
   const sim = ctx.sim;
   const first = sim.space.vmaAt(sim.pageOf(address));
-  if (!first || !isReservation(first)) return;
+  if (!first || !isReservation(first)) return undefined;
   const endPage = sim.pageOf(address + mapSize - 1n) + 1;
   // The reservation: the VMAs from `first` on with its owner and label, without a gap.
   let reservedEnd = first.endPage;
@@ -294,35 +292,28 @@ function reportSpill(ctx: StrategyContext, address: bigint, mapSize: bigint): vo
       reservedEnd = vma.endPage;
     else past.push(vma);
   }
-  if (reservedEnd >= endPage) return;
+  if (reservedEnd >= endPage) return undefined;
   // Another actor's ordinary mapping replaced is fixed-clobber's own finding, after the run; this
   // one says what that rule leaves out: reservations, and space nobody reserved.
   const reservations = past.filter(isReservation);
   let covered = 0;
   for (const v of past) covered += Math.min(v.endPage, endPage) - Math.max(v.startPage, reservedEnd);
   const free = covered < endPage - reservedEnd;
-  if (reservations.length === 0 && !free) return;
+  if (reservations.length === 0 && !free) return undefined;
   const over = [
     ...(reservations.length
       ? [`it replaces ${reservations.map((v) => `${v.label ?? 'a reservation'} of ${v.owner}`).join(', ')}`]
       : []),
     ...(free ? ['it maps over space nobody reserved, where the next reservation may land'] : []),
   ].join('; ');
-  sim.finding(
-    'fixed-clobber',
-    `the driver maps ${formatSize(mapSize)} with MAP_FIXED at ${formatHex(address)} (the BO rounded up to whole pages), ${formatSize(sim.addressOfPage(endPage) - sim.addressOfPage(reservedEnd))} past the reservation ${first.label ?? ''} that ends at ${formatHex(sim.addressOfPage(reservedEnd))}: ${over} (H7)`,
-    [],
-    undefined,
-    false,
-    [address],
-  );
+  return `the driver maps ${formatSize(mapSize)} with MAP_FIXED at ${formatHex(address)} (the BO rounded up to whole pages), ${formatSize(sim.addressOfPage(endPage) - sim.addressOfPage(reservedEnd))} past the reservation ${first.label ?? ''} that ends at ${formatHex(sim.addressOfPage(reservedEnd))}: ${over} (H7)`;
 }
 
 /**
  * 09651 broken by Wine's own WHOLE_SIZE map of an unaligned allocation: a warning of its own code
  * (rules/wine-placed-size-unaligned.ts), not an error, because the application is valid and the
  * driver that maps the page-rounded BO is not harmed (vulkan-wine §3.3 [inference], §4 H7). A map
- * that would do harm, past Wine's reservation, is `fixed-clobber`'s error (reportSpill). The
+ * that would do harm, past Wine's reservation, is `fixed-clobber`'s error (spillText). The
  * application's own placed call breaking it stays `vulkan-valid-usage`.
  */
 function isWinesOwn09651(vuid: string, forCall: string | undefined): boolean {
