@@ -3,15 +3,7 @@
 // actor, text and result — that record is what hover, the trace and the rules read.
 import { AddressSpace } from '../kernel/address-space';
 import type { Userfaultfd } from '../kernel/userfaultfd';
-import type {
-  AccessResult,
-  Datum,
-  Effect,
-  MmapArgs,
-  MremapArgs,
-  SyscallResult,
-  Vma,
-} from '../kernel/types';
+import type { AccessResult, Datum, Effect, MmapArgs, MremapArgs, SyscallResult, Vma } from '../kernel/types';
 import type { StepNode } from '../syntax/ast';
 import type { TextRange } from '../syntax/text-range';
 import type { RelatedInformation } from '../diagnostics';
