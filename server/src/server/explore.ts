@@ -6,7 +6,8 @@
 import type { CodeLens, CodeLensParams } from 'vscode-languageserver/node';
 import { explore, exploreSummaryForLens, ExploreBudgetExceeded } from '../engine/explore/explore';
 import { replayBehaviour } from '../engine/explore/replay';
-import { scenarioAt } from '../engine/analysis';
+import { scenarioAt, type AnalysisOptions } from '../engine/analysis';
+import type { PlatformDefaults } from '../engine/sim/platform';
 import type { ExploreMatrix } from '../../../protocol/panel';
 import type {
   ExploreParams,
@@ -47,7 +48,7 @@ export class ExploreLenses {
   private readonly cache = new Map<string, Map<string, { counted: LensSummary | null; version: number }>>();
 
   constructor(
-    private readonly store: Pick<DocumentStore, 'analysed'>,
+    private readonly store: Pick<DocumentStore, 'analysed'> & Partial<Pick<DocumentStore, 'optionsFor'>>,
     /** Counts one scenario's behaviours (a parameter so that tests can see when it runs). */
     private readonly summarize: typeof exploreSummaryForLens = exploreSummaryForLens,
   ) {}
@@ -104,7 +105,9 @@ export class ExploreLenses {
   private summary(uri: string, analysed: Analysed, scenarioIndex: number): LensSummary | null {
     const text = analysed.document.getText();
     const node = analysed.analysis.scenarios[scenarioIndex]?.node;
-    const key = node ? text.slice(node.start, node.end) : '';
+    // The settings' default kernel and window decide the count too (of a scenario without its own).
+    const defaults = platformDefaults(this.store.optionsFor?.(uri) ?? {});
+    const key = `${JSON.stringify(defaults, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}\n${node ? text.slice(node.start, node.end) : ''}`;
     let byText = this.cache.get(uri);
     if (!byText) this.cache.set(uri, (byText = new Map()));
     const known = byText.get(key);
@@ -119,7 +122,10 @@ export class ExploreLenses {
     }
     let summary: LensSummary | null;
     try {
-      const s = this.summarize(text, scenarioIndex, { deadline: Date.now() + LENS_BUDGET_MS });
+      const s = this.summarize(text, scenarioIndex, {
+        deadline: Date.now() + LENS_BUDGET_MS,
+        defaults,
+      });
       summary = s ? { safe: s.safe, total: s.total, summary: s.summary } : null;
     } catch (error) {
       if (!(error instanceof ExploreBudgetExceeded)) throw error;
@@ -130,6 +136,14 @@ export class ExploreLenses {
     if (byText.size > LENS_CACHE_ENTRIES) byText.delete(byText.keys().next().value as string);
     return summary;
   }
+}
+
+/** The kernel and window the document's settings give scenarios that do not set them. */
+function platformDefaults(options: AnalysisOptions): PlatformDefaults {
+  return {
+    ...(options.kernel ? { kernel: options.kernel } : {}),
+    ...(options.window ? { window: options.window } : {}),
+  };
 }
 
 export function lensTitle(safe: number, total: number): string {
@@ -150,7 +164,11 @@ export function exploreRequest(store: DocumentStore, params: ExploreParams): Exp
     return { result: undefined, problems: ['there is no scenario here'] };
   let result: ReturnType<typeof explore>;
   try {
-    result = explore(a.document.getText(), { scenario: index + 1, deadline: Date.now() + EXPLORE_BUDGET_MS });
+    result = explore(a.document.getText(), {
+      scenario: index + 1,
+      deadline: Date.now() + EXPLORE_BUDGET_MS,
+      defaults: platformDefaults(store.optionsFor(params.uri)),
+    });
   } catch (error) {
     if (!(error instanceof ExploreBudgetExceeded)) throw error;
     return {

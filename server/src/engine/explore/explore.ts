@@ -18,6 +18,7 @@ import { parse } from '../syntax/parser';
 import type { ScenarioNode } from '../syntax/ast';
 import { LineIndex, type TextRange } from '../syntax/text-range';
 import { runScenario, type RunOptions, type ScenarioRun } from '../sim/run';
+import type { PlatformDefaults } from '../sim/platform';
 import type { StrategyName } from '../sim/platform';
 import { RULE_BY_CODE, RULES } from '../rules/registry';
 import { ERRNO_NAMES } from '../language/vocabulary';
@@ -78,6 +79,11 @@ export interface ExploreOptions {
    * throws {@link ExploreBudgetExceeded}. A run is never interrupted; the check is between runs.
    */
   readonly deadline?: number;
+  /**
+   * The kernel and window of scenarios that do not set them: the editor's `drvmap.defaultKernel`
+   * and `drvmap.defaultWindow`, the CLI's --kernel, as the analysis uses them.
+   */
+  readonly defaults?: PlatformDefaults;
 }
 
 /** Thrown by {@link explore} when its `deadline` passed. */
@@ -239,13 +245,14 @@ export function explore(text: string, options: ExploreOptions = {}): ExploreResu
 export function exploreSummaryForLens(
   text: string,
   scenarioIndex: number,
-  options: { readonly deadline?: number } = {},
+  options: { readonly deadline?: number; readonly defaults?: PlatformDefaults } = {},
 ):
   | { readonly title: string; readonly safe: number; readonly total: number; readonly summary: string }
   | undefined {
   const result = explore(text, {
     scenario: scenarioIndex + 1,
     ...(options.deadline !== undefined ? { deadline: options.deadline } : {}),
+    ...(options.defaults ? { defaults: options.defaults } : {}),
   });
   const scenario = result.scenarios[0];
   if (!scenario) return undefined;
@@ -288,7 +295,10 @@ function exploreScenario(
 ): ScenarioExploration | undefined {
   const name = node.name?.value ?? `scenario ${index}`;
   const notes: string[] = [];
-  const base = runScenario(node, text, options.strategy ? { strategyOverride: options.strategy } : {});
+  const base = runScenario(node, text, {
+    ...options.defaults,
+    ...(options.strategy ? { strategyOverride: options.strategy } : {}),
+  });
   const languageErrors = scenarioDiagnostics(base).filter(
     (d) => d.severity === 'error' && RULE_BY_CODE.get(d.code)?.family === 'language',
   );
@@ -419,6 +429,7 @@ function exploreScenario(
     const seen = new Set<number>(reads);
     let recording = false;
     const runOptions: RunOptions = {
+      ...options.defaults,
       driverOverrides: overrides,
       ...(options.strategy ? { strategyOverride: options.strategy } : {}),
       ...(kernelDim >= 0 ? { kernel: dims[kernelDim]!.kernels![assign[kernelDim]!]! } : {}),
