@@ -195,12 +195,6 @@ export function access(
         `${formatHex(cursor)} is mapped without ${write ? 'PROT_WRITE' : 'PROT_READ'} (it is ${protText(vma.prot)})`,
       );
     }
-    if ((vma.vmFlags & VM_HUGETLB) !== 0) {
-      return fault(
-        'SIGBUS',
-        `${formatHex(cursor)} is in a MAP_HUGETLB mapping and there is no huge page to fault in (the model assumes vm.nr_hugepages = 0; hugetlb_no_page → VM_FAULT_SIGBUS)`,
-      );
-    }
     let vmaEnd = BigInt(vma.endPage) * P;
     if ((vma.vmFlags & VM_UFFD_MISSING) !== 0) {
       // userfaultfd-armed: one page at a time, each missing page through the handler (userfaultfd.ts).
@@ -226,6 +220,13 @@ export function access(
         continue;
       }
     }
+    // After the userfaultfd handler: hugetlb_no_page() hands a registered VMA's fault to it first.
+    if ((vma.vmFlags & VM_HUGETLB) !== 0) {
+      return fault(
+        'SIGBUS',
+        `${formatHex(cursor)} is in a MAP_HUGETLB mapping and there is no huge page to fault in (the model assumes vm.nr_hugepages = 0; hugetlb_no_page → VM_FAULT_SIGBUS)`,
+      );
+    }
     const stop = end < vmaEnd ? end : vmaEnd;
     // Object positions of [cursor, stop).
     const objStartPage = vma.pgoff + (page - vma.startPage);
@@ -248,6 +249,9 @@ export function access(
   return { ok: true, segments: out.segments(), faults: out.faults };
 }
 
+/** Backing objects userfaultfd MISSING mode can register (vma_can_userfault). */
+const UFFD_KINDS: ReadonlySet<string> = new Set(['anon', 'shmem', 'memfd', 'hugetlb']);
+
 function transfer(
   state: KernelState,
   vma: Vma,
@@ -262,6 +266,10 @@ function transfer(
   const p = state.geo.pageBytes;
   const privateFile = !isShared(vma) && !isPrivateAnon(vma);
   if (!write) {
+    // The read faults the pages in (zero page, shmem page cache): a later userfaultfd finds them
+    // present. Only memory userfaultfd can register needs the record.
+    if (UFFD_KINDS.has(vma.object.kind))
+      contents.markFaulted(vma.object.id, Math.floor(startPos / p) * p, Math.ceil(endPos / p) * p);
     out.route(startPos, accessOffset, true, p);
     if (privateFile)
       contents.readLayered(vma.anon?.id, vma.object.id, startPos, endPos, baseDatum(state, vma), out);

@@ -1029,9 +1029,11 @@ export const ERRNO_NAMES: readonly string[] = [
   'ENOMEM',
   'EACCES',
   'EFAULT',
+  'EBUSY',
   'EEXIST',
   'ENODEV',
   'EINVAL',
+  'ENOSYS',
   'EOVERFLOW',
   'EOPNOTSUPP',
 ];
