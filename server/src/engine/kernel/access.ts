@@ -1,7 +1,7 @@
 // Reads and writes by an actor: walk the VMAs page range by page range, check permissions
 // (SIGSEGV) and the backing object's size (SIGBUS), and read or write the symbolic contents.
 import { formatHex } from '../numbers';
-import { PROT_READ, PROT_WRITE, VM_HUGETLB, VM_UFFD_MISSING } from './types';
+import { PROT_EXEC, PROT_READ, PROT_WRITE, VM_HUGETLB, VM_IO, VM_PFNMAP, VM_UFFD_MISSING } from './types';
 import { protText } from './prot-text';
 import { FAULT_LOOP_REASON, nestedFault, userfaultfdFault } from './userfaultfd';
 import { prepareAnonVma } from './anon-vma';
@@ -302,4 +302,50 @@ function transfer(
   }
   contents.write(target.id, startPos, endPos, datum);
   out.add(accessOffset, endPos - startPos, datum);
+}
+
+/**
+ * mm_populate() of [startPage, endPage) after an mmap with MAP_POPULATE or MAP_LOCKED (do_mmap sets
+ * `*populate` for VM_LOCKED, or MAP_POPULATE without MAP_NONBLOCK): populate_vma_page_range()
+ * faults every page in, with write faults when the mapping is private and writable (FOLL_WRITE).
+ * So a private writable VMA gets its anon_vma now (which decides merging: docs/kernel-model.md
+ * "mprotect"), a private file mapping gets its COW copies, and every page is present for a
+ * userfaultfd registered later. VM_IO/VM_PFNMAP and PROT_NONE VMAs are skipped (__mm_populate);
+ * so are hugetlb pages, which the model never has. Errors are ignored, as the kernel does.
+ */
+export function populate(state: KernelState, startPage: number, endPage: number): void {
+  const p = state.geo.pageBytes;
+  for (const found of state.vmas.overlapping(startPage, endPage)) {
+    if ((found.vmFlags & (VM_IO | VM_PFNMAP | VM_HUGETLB)) !== 0) continue;
+    if ((found.prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) === 0) continue;
+    const first = Math.max(startPage, found.startPage);
+    const last = Math.min(
+      endPage,
+      found.endPage,
+      found.startPage + (objectPages(state, found) - found.pgoff),
+    );
+    if (last <= first) continue;
+    const write = (found.prot & PROT_WRITE) !== 0 && !isShared(found);
+    let vma = write ? (prepareAnonVma(state, first) ?? found) : found;
+    const startPos = (vma.pgoff + (first - vma.startPage)) * p;
+    const endPos = startPos + (last - first) * p;
+    if (UFFD_KINDS.has(vma.object.kind)) state.contents.markFaulted(vma.object.id, startPos, endPos);
+    if (!write || isPrivateAnon(vma)) continue;
+    // Copy-on-write of every page, as transfer() does on a write fault, without the write.
+    let anon = vma.anon;
+    if (anon === undefined) {
+      anon = state.objects.createAnon(false);
+      vma = vmaWith(vma, { anon });
+      state.vmas.splice(vma.startPage, vma.endPage, [vma], 'keep');
+    }
+    const contents = state.contents;
+    const anonId = anon.id;
+    const fileId = vma.object.id;
+    const fileBase = baseDatum(state, vma);
+    contents.read(anonId, startPos, endPos, -1, {
+      run(start, end, _datum, fresh) {
+        if (fresh) contents.copy(anonId, anonId, start, end, fileBase, fileId);
+      },
+    });
+  }
 }
