@@ -267,3 +267,14 @@ test('the trace shows the calls a program makes: UFFD_USER_MODE_ONLY from 5.11, 
   assert.match(now, /UFFDIO_API, \{api=UFFD_API, features=UFFD_FEATURE_SIGBUS\}\) = 0/);
   assert.match(callsOf(text('5.10'), 1).join('\n'), /userfaultfd\(O_CLOEXEC\) = uffd/);
 });
+
+test('a droppable mapping is refused (EINVAL: vma_can_userfault)', () => {
+  const text = `scenario "droppable" {
+  kernel 6.18
+  a = mmap 4KiB rw droppable anon
+  h = uffd a, 4KiB zero
+  expect h == EINVAL
+}
+`;
+  assert.deepEqual(codes(text), []);
+});
