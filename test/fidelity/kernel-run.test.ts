@@ -180,3 +180,18 @@ test('an open memfd step shows ok, and its shared mapping maps the same', { skip
   assert.equal(compared[0]!.simulation, 'ok');
   assert.equal(compared[4]!.kernel, 'ok (read 1×0x22)');
 });
+
+test(
+  'the droppable word maps, writes and reads on the kernel as in the simulation (review9 rare 9)',
+  { skip: unavailable },
+  async () => {
+    const { compared } = await runOnKernel(`  kernel 6.18
+  a = mmap 4KiB rw private anon at 0x3000_0000 fixed-noreplace
+  d = mmap 4KiB rw droppable anon at a + 4KiB fixed-noreplace
+  e = mmap 4KiB rw droppable anon at a + 8KiB fixed-noreplace
+  w = write d, 8KiB, 0x5
+  r = read d, 8KiB
+`);
+    assertAllAgree(compared);
+  },
+);

@@ -317,3 +317,19 @@ test('strace: each BO a render node maps at its fake offset is opened as that BO
     [],
   );
 });
+
+test('strace: MAP_DROPPABLE is a word; a failed call whose flag has no word is a comment, not an expectation that can only fail', () => {
+  const text = [
+    'mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_DROPPABLE|MAP_ANONYMOUS, -1, 0) = 0x7f0000001000',
+    'mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_SHARED_VALIDATE|MAP_SYNC, 3, 0) = -1 EOPNOTSUPP (Operation not supported)',
+    '',
+  ].join('\n');
+  const { scenario } = importStrace(text);
+  assert.match(scenario, /^ {2}m1 = mmap 4096 rw droppable anon$/m);
+  assert.match(scenario, /^ {2}# expect m2 == EOPNOTSUPP$/m);
+  assert.match(scenario, /MAP_SYNC has no drvmap word and may be why the call failed/);
+  assert.deepEqual(
+    analyseDocument(scenario).diagnostics.map((d) => `${d.code}: ${d.message}`),
+    [],
+  );
+});

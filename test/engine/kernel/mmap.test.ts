@@ -209,6 +209,57 @@ test('MAP_STACK sets VM_NOHUGEPAGE (6.7+, commit c4608d1bf7c6): it does not merg
   }
 });
 
+test('MAP_POPULATE and MAP_LOCKED fault a private writable mapping in at mmap time: it has its anon_vma, so made read-only it keeps VM_ACCOUNT and does not merge (6.18, /tmp/rare/c1.c, c2.c)', () => {
+  const at = 0x200000000000n;
+  const fixed = PRIV_ANON | T.MAP_FIXED_NOREPLACE;
+  const lines = (extra: number, neighbourExtra = 0) => {
+    const as = space('6.18');
+    ok(mmap(as, 2n * PG, { addr: at, flags: fixed | extra }));
+    ok(as.mprotect(at, 2n * PG, T.PROT_READ, { step: 1, actor: 'app' }));
+    ok(mmap(as, PG, { addr: at + 2n * PG, prot: T.PROT_READ, flags: fixed | neighbourExtra }));
+    return as.mapCount;
+  };
+  assert.equal(lines(0), 1, 'never written: loses VM_ACCOUNT when read-only and merges');
+  assert.equal(lines(T.MAP_POPULATE), 2);
+  assert.equal(lines(T.MAP_LOCKED, T.MAP_LOCKED), 2);
+  assert.equal(lines(T.MAP_POPULATE | T.MAP_NONBLOCK), 1, 'MAP_NONBLOCK turns MAP_POPULATE off (do_mmap)');
+  // A read-only or shared mapping is populated with read faults: no anon_vma.
+  const as = space('6.18');
+  const a = ok(mmap(as, 2n * PG, { addr: at, prot: T.PROT_READ, flags: fixed | T.MAP_POPULATE }));
+  assert.equal(as.vmaAt(Number(a / PG))?.anonVma, 0);
+});
+
+test('MAP_POPULATE of a private writable file mapping makes its COW copies: later file changes are not seen', () => {
+  const as = space('6.18');
+  const file = as.openFile({ kind: 'memfd', name: 'm', sizeBytes: PG, readable: true, writable: true });
+  const shared = ok(mmap(as, PG, { flags: T.MAP_SHARED, fd: file.fd }));
+  fill(as, shared, PG, 0x11);
+  const populated = ok(mmap(as, PG, { flags: T.MAP_PRIVATE | T.MAP_POPULATE, fd: file.fd }));
+  const lazy = ok(mmap(as, PG, { flags: T.MAP_PRIVATE, fd: file.fd }));
+  fill(as, shared, PG, 0x22);
+  assert.equal(readByte(as, populated), 0x11, 'the copy was made at mmap time');
+  assert.equal(readByte(as, lazy), 0x22, 'never touched: still the file');
+});
+
+test('MAP_DROPPABLE (6.11+): not accounted, no merge with plain private memory, merges with another droppable map; EINVAL with a file or before 6.11', () => {
+  const at = 0x200000000000n;
+  const as = space('6.18');
+  ok(mmap(as, PG, { addr: at, flags: PRIV_ANON | T.MAP_FIXED_NOREPLACE }));
+  const droppable = T.MAP_DROPPABLE | T.MAP_ANONYMOUS | T.MAP_FIXED_NOREPLACE;
+  ok(mmap(as, PG, { addr: at + PG, flags: droppable }));
+  ok(mmap(as, PG, { addr: at + 2n * PG, flags: droppable }));
+  assert.equal(as.mapCount, 2, 'as /proc/self/maps on 6.18 (/tmp/rare/d1.c)');
+  const flags = as.vmaAt(Number((at + PG) / PG))!.vmFlags;
+  assert.equal(flags & T.VM_ACCOUNT, 0);
+  assert.equal(
+    flags & (T.VM_DROPPABLE | T.VM_NORESERVE | T.VM_WIPEONFORK | T.VM_DONTDUMP),
+    T.VM_DROPPABLE | T.VM_NORESERVE | T.VM_WIPEONFORK | T.VM_DONTDUMP,
+  );
+  assert.equal(errno(mmap(space('6.10'), PG, { flags: T.MAP_DROPPABLE | T.MAP_ANONYMOUS })), 'EINVAL');
+  const file = as.openFile({ kind: 'memfd', name: 'm', sizeBytes: PG, readable: true, writable: true });
+  assert.equal(errno(mmap(as, PG, { flags: T.MAP_DROPPABLE, fd: file.fd })), 'EINVAL');
+});
+
 test('MAP_FIXED over another actor’s mapping reports that actor as the victim and keeps the VMAs apart', () => {
   const as = space();
   const base = ok(mmap(as, 4n * PG, { actor: 'driver' }));

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyse, callsOf, codes } from './helpers';
+import { VM_UFFD_MISSING } from '../../../server/src/engine/kernel/types';
 
 const moved = (handler: string, rest: string) => `scenario "uffd" {
   kernel 6.6
@@ -98,4 +99,182 @@ test('the armed mapping is labelled, and a 6.17+ multi-mapping move stops at it 
   const run = analysis.scenarios[0]!.run;
   const labels = run.simulation.space.vmasAt(2).map((v) => v.label);
   assert.ok(labels.includes('range (userfaultfd zero)'), labels.join(', '));
+});
+
+// Differential findings against Linux 6.18 (review9 "rare", C programs in /tmp/rare/u*.c).
+
+test('a second userfaultfd on a registered range is refused with EBUSY; the first handler keeps it', () => {
+  const text = `scenario "twice" {
+  a = mmap 16KiB rw private anon at 0x2000_0000_0000 fixed-noreplace
+  h = uffd a, 16KiB zero
+  s = uffd a + 8KiB, 16KiB fail
+  expect s == EBUSY
+  expect read a, 1 == zero
+}
+`;
+  assert.deepEqual(codes(text), []);
+  assert.match(callsOf(text, 2).join('\n'), /UFFDIO_REGISTER.*= -1 EBUSY/);
+});
+
+test('a range with holes registers the VMAs in it; only a range with no VMA is EINVAL', () => {
+  const text = `scenario "hole" {
+  a = mmap 4KiB rw private anon at 0x2000_0000_1000 fixed-noreplace
+  b = mmap 4KiB rw private anon at 0x2000_0000_3000 fixed-noreplace
+  h = uffd 0x2000_0000_0000, 20KiB fail
+  expect h == ok
+  x = read a, 1
+  expect x == SIGBUS
+  y = read b, 1
+  expect y == SIGBUS
+  expect unmapped 0x2000_0000_2000, 4KiB
+  n = uffd 0x2000_0001_0000, 4KiB zero
+  expect n == EINVAL
+}
+`;
+  assert.deepEqual(codes(text), ['access-fault', 'access-fault']);
+});
+
+test('a MAP_SHARED mapping of a read-only file is refused with EPERM (no VM_MAYWRITE)', () => {
+  const text = `scenario "readonly memfd" {
+  f = open memfd "m" 8KiB readonly
+  a = mmap 8KiB r shared fd f
+  h = uffd a, 8KiB zero
+  expect h == EPERM
+}
+`;
+  assert.deepEqual(codes(text), []);
+});
+
+test('hugetlb and MAP_PRIVATE memfd mappings can be registered; a regular file cannot', () => {
+  const text = `scenario "kinds" {
+  a = mmap 2MiB rw private anon hugetlb noreserve at 0x2000_0000_0000 fixed-noreplace
+  h = uffd a, 2MiB fail
+  expect h == ok
+  f = open memfd "m" 8KiB
+  m = mmap 8KiB rw private fd f
+  k = uffd m, 8KiB fail
+  expect k == ok
+  x = read m, 1
+  expect x == SIGBUS
+  g = open file "x" 8KiB
+  p = mmap 8KiB r private fd g
+  u = uffd p, 8KiB zero
+  expect u == EINVAL
+}
+`;
+  assert.deepEqual(codes(text), ['access-fault']);
+});
+
+test('version gates: no userfaultfd before 4.3 (ENOSYS), anonymous only before 4.11, no SIGBUS feature before 4.14', () => {
+  const on = (version: string, map: string, handler: string) => `scenario "v" {
+  kernel ${version}
+  a = mmap 8KiB rw ${map} anon
+  h = uffd a, 8KiB ${handler}
+  expect h == ok
+}
+`;
+  assert.deepEqual(codes(on('4.3', 'private', 'zero')), []);
+  assert.match(callsOf(on('4.0', 'private', 'zero'), 1).join('\n'), /userfaultfd\(O_CLOEXEC\) = -1 ENOSYS/);
+  assert.match(callsOf(on('2.6', 'private', 'zero'), 1).join('\n'), /= -1 ENOSYS/);
+  assert.match(callsOf(on('4.9', 'shared', 'zero'), 1).join('\n'), /UFFDIO_REGISTER.*= -1 EINVAL/);
+  assert.deepEqual(codes(on('4.11', 'shared', 'zero')), []);
+  assert.match(callsOf(on('4.9', 'private', 'fail'), 1).join('\n'), /UFFDIO_API.*= -1 EINVAL/);
+  assert.deepEqual(codes(on('4.14', 'private', 'fail')), []);
+});
+
+test('a move drops the registration from the moved VMA: it merges, and a multi-VMA move takes it', () => {
+  const text = `scenario "moved armed VMA" {
+  kernel 6.18
+  a = mmap 4KiB rw private anon at 0x2000_0000_0000 fixed-noreplace
+  h = uffd a, 4KiB fail
+  m = mremap a, 4KiB, 4KiB, maymove fixed, 0x2000_0001_0000
+  c = mmap 4KiB r private anon at 0x2000_0001_1000 fixed-noreplace
+  d = mmap 4KiB rw private anon at 0x2000_0000_f000 fixed-noreplace
+  expect read m, 1 == zero
+  n = mremap m, 8KiB, 8KiB, maymove fixed, 0x2000_0002_0000
+  expect n == ok
+}
+`;
+  const analysis = analyse(text);
+  assert.deepEqual(
+    analysis.diagnostics.map((d) => d.code),
+    [],
+  );
+  const space = analysis.scenarios[0]!.run.simulation.space;
+  const lines = space.kernelView().map((v) => `${v.startPage.toString(16)}-${v.endPage.toString(16)}`);
+  assert.ok(lines.includes('20000000f-200000010'), lines.join(', '));
+});
+
+test('a move keeps the registration before 5.0, and the DONTUNMAP source stays registered', () => {
+  const armedAfter = (version: string, move: string) =>
+    analyse(`scenario "old" {
+  kernel ${version}
+  a = mmap 4KiB rw private anon at 0x2000_0000_0000 fixed-noreplace
+  h = uffd a, 4KiB fail
+  m = mremap a, 4KiB, 4KiB, ${move}
+}
+`)
+      .scenarios[0]!.run.simulation.space.vmas()
+      .map((v) => `${v.startPage.toString(16)} ${(v.vmFlags & VM_UFFD_MISSING) !== 0 ? 'armed' : 'plain'}`);
+  const fixed = 'maymove fixed, 0x2000_0001_0000';
+  assert.deepEqual(armedAfter('4.19', fixed), ['200000010 armed']);
+  assert.deepEqual(armedAfter('5.0', fixed), ['200000010 plain']);
+  assert.deepEqual(armedAfter('6.18', `${fixed} dontunmap`), ['200000000 armed', '200000010 plain']);
+});
+
+test('a page faulted in by a read before registration is present: no missing fault', () => {
+  const text = `scenario "read first" {
+  a = mmap 8KiB rw private anon at 0x2000_0000_0000 fixed-noreplace
+  x = read a, 1
+  h = uffd a, 8KiB fail
+  expect read a, 1 == zero
+  write a, 1, 1
+  z = read a + 4KiB, 1
+  expect z == SIGBUS
+  s = mmap 8KiB rw shared anon at 0x2000_0001_0000 fixed-noreplace
+  read s, 1
+  k = uffd s, 8KiB fail
+  expect read s, 1 == zero
+}
+`;
+  assert.deepEqual(codes(text), ['access-fault']);
+});
+
+test('a copying handler is not asked for a page read before it was registered (reads 0x00)', () => {
+  const text = `scenario "zero-filled before the handler" {
+  kernel 6.6
+  a = mmap 8KiB rw private anon
+  write a, 8KiB, 0xAB
+  b = mremap a, 8KiB, 8KiB, maymove | dontunmap
+  x = read a, 1
+  h = uffd a, 8KiB copy-from b
+  expect read a, 1 == zero
+  expect read a + 4KiB, 1 == 0xAB
+}
+`;
+  assert.deepEqual(codes(text), []);
+});
+
+test('the trace shows the calls a program makes: UFFD_USER_MODE_ONLY from 5.11, UFFD_FEATURE_SIGBUS for fail', () => {
+  const text = (version: string) => `scenario "calls" {
+  kernel ${version}
+  a = mmap 8KiB rw private anon
+  h = uffd a, 8KiB fail
+}
+`;
+  const now = callsOf(text('6.18'), 1).join('\n');
+  assert.match(now, /userfaultfd\(O_CLOEXEC\|UFFD_USER_MODE_ONLY\) = uffd/);
+  assert.match(now, /UFFDIO_API, \{api=UFFD_API, features=UFFD_FEATURE_SIGBUS\}\) = 0/);
+  assert.match(callsOf(text('5.10'), 1).join('\n'), /userfaultfd\(O_CLOEXEC\) = uffd/);
+});
+
+test('a droppable mapping is refused (EINVAL: vma_can_userfault)', () => {
+  const text = `scenario "droppable" {
+  kernel 6.18
+  a = mmap 4KiB rw droppable anon
+  h = uffd a, 4KiB zero
+  expect h == EINVAL
+}
+`;
+  assert.deepEqual(codes(text), []);
 });

@@ -150,6 +150,7 @@ const MAP_TYPES: Readonly<Record<number, string>> = {
   0x1: 'MAP_SHARED',
   0x2: 'MAP_PRIVATE',
   0x3: 'MAP_SHARED_VALIDATE',
+  0x8: 'MAP_DROPPABLE',
 };
 const MAP_BITS: readonly [number, string][] = [
   [0x10, 'MAP_FIXED'],
@@ -275,6 +276,7 @@ function render(calls: readonly Call[], title: string): string {
     const returned = failed ? undefined : parseNumber(call.result.split(/\s/)[0] ?? '');
     const bind = `m${++counter}`;
     let step: string;
+    let undecided: string | undefined;
     switch (call.name) {
       case 'mmap': {
         const [addr = 'NULL', len = '0', prot = 'PROT_NONE', flags = '0', fd = '-1', offset = '0'] =
@@ -310,7 +312,13 @@ function render(calls: readonly Call[], title: string): string {
         const at = addr === 'NULL' ? '' : ` at ${addressExpr(addr, true)}`;
         step = `${bind} = mmap ${len} ${words.join(' ')}${at}${fdPart}`;
         const unsaid = unsaidMapFlags(flags);
-        if (unsaid.length > 0) out.push(`  # ${unsaid.join('|')}: no drvmap word, left out`);
+        // A flag left out may be why the call failed (MAP_SYNC → EOPNOTSUPP): without it the step
+        // could succeed, so the step and its expectation stay comments rather than an expectation
+        // that can only fail. The flags every kernel ignores cannot decide anything.
+        const deciding = unsaid.filter((f) => !IGNORED_MAP_FLAGS.has(f));
+        if (failed && deciding.length > 0) {
+          undecided = `${deciding.join('|')} has no drvmap word and may be why the call failed with ${failed[1]}: the step and its expectation are left as comments`;
+        } else if (unsaid.length > 0) out.push(`  # ${unsaid.join('|')}: no drvmap word, left out`);
         break;
       }
       case 'munmap':
@@ -336,6 +344,11 @@ function render(calls: readonly Call[], title: string): string {
     // exec mapped) would fail here, where nothing is mapped: kept as a comment, not as a step
     // that says the opposite of what happened. An munmap of nothing succeeds here too: kept.
     const onUnmapped = unknownAddresses.length > 0 && !failed && call.name !== 'munmap';
+    if (undecided !== undefined) {
+      out.push(`  # ${step}`, `  # expect ${bind} == ${failed?.[1] ?? ''}`, `  # ${undecided}`);
+      unknownAddresses.length = 0;
+      continue;
+    }
     out.push(onUnmapped ? `  # ${step}` : `  ${step}`);
     if (unknownAddresses.length) {
       out.push(
@@ -402,6 +415,7 @@ const MAP_WORDS: Record<string, string> = {
   MAP_STACK: 'stack',
   MAP_HUGETLB: 'hugetlb',
   MAP_UNINITIALIZED: 'uninitialized',
+  MAP_DROPPABLE: 'droppable',
 };
 
 function mapFlagWords(flags: string): string[] {
@@ -410,6 +424,9 @@ function mapFlagWords(flags: string): string[] {
     .map((f) => MAP_WORDS[f.trim()])
     .filter((w): w is string => w !== undefined);
 }
+
+/** Flags with no drvmap word that no kernel acts on (LEGACY_MAP_MASK accepts them; do_mmap ignores them). */
+const IGNORED_MAP_FLAGS: ReadonlySet<string> = new Set(['MAP_DENYWRITE', 'MAP_EXECUTABLE', 'MAP_NONBLOCK']);
 
 /** The mmap flags the scenario cannot say (no drvmap word), to be said in a comment. */
 function unsaidMapFlags(flags: string): string[] {

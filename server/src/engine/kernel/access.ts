@@ -1,7 +1,7 @@
 // Reads and writes by an actor: walk the VMAs page range by page range, check permissions
 // (SIGSEGV) and the backing object's size (SIGBUS), and read or write the symbolic contents.
 import { formatHex } from '../numbers';
-import { PROT_READ, PROT_WRITE, VM_HUGETLB, VM_UFFD_MISSING } from './types';
+import { PROT_EXEC, PROT_READ, PROT_WRITE, VM_HUGETLB, VM_IO, VM_PFNMAP, VM_UFFD_MISSING } from './types';
 import { protText } from './prot-text';
 import { FAULT_LOOP_REASON, nestedFault, userfaultfdFault } from './userfaultfd';
 import { prepareAnonVma } from './anon-vma';
@@ -195,12 +195,6 @@ export function access(
         `${formatHex(cursor)} is mapped without ${write ? 'PROT_WRITE' : 'PROT_READ'} (it is ${protText(vma.prot)})`,
       );
     }
-    if ((vma.vmFlags & VM_HUGETLB) !== 0) {
-      return fault(
-        'SIGBUS',
-        `${formatHex(cursor)} is in a MAP_HUGETLB mapping and there is no huge page to fault in (the model assumes vm.nr_hugepages = 0; hugetlb_no_page → VM_FAULT_SIGBUS)`,
-      );
-    }
     let vmaEnd = BigInt(vma.endPage) * P;
     if ((vma.vmFlags & VM_UFFD_MISSING) !== 0) {
       // userfaultfd-armed: one page at a time, each missing page through the handler (userfaultfd.ts).
@@ -226,6 +220,13 @@ export function access(
         continue;
       }
     }
+    // After the userfaultfd handler: hugetlb_no_page() hands a registered VMA's fault to it first.
+    if ((vma.vmFlags & VM_HUGETLB) !== 0) {
+      return fault(
+        'SIGBUS',
+        `${formatHex(cursor)} is in a MAP_HUGETLB mapping and there is no huge page to fault in (the model assumes vm.nr_hugepages = 0; hugetlb_no_page → VM_FAULT_SIGBUS)`,
+      );
+    }
     const stop = end < vmaEnd ? end : vmaEnd;
     // Object positions of [cursor, stop).
     const objStartPage = vma.pgoff + (page - vma.startPage);
@@ -248,6 +249,9 @@ export function access(
   return { ok: true, segments: out.segments(), faults: out.faults };
 }
 
+/** Backing objects userfaultfd MISSING mode can register (vma_can_userfault). */
+const UFFD_KINDS: ReadonlySet<string> = new Set(['anon', 'shmem', 'memfd', 'hugetlb']);
+
 function transfer(
   state: KernelState,
   vma: Vma,
@@ -262,6 +266,10 @@ function transfer(
   const p = state.geo.pageBytes;
   const privateFile = !isShared(vma) && !isPrivateAnon(vma);
   if (!write) {
+    // The read faults the pages in (zero page, shmem page cache): a later userfaultfd finds them
+    // present. Only memory userfaultfd can register needs the record.
+    if (UFFD_KINDS.has(vma.object.kind))
+      contents.markFaulted(vma.object.id, Math.floor(startPos / p) * p, Math.ceil(endPos / p) * p);
     out.route(startPos, accessOffset, true, p);
     if (privateFile)
       contents.readLayered(vma.anon?.id, vma.object.id, startPos, endPos, baseDatum(state, vma), out);
@@ -294,4 +302,50 @@ function transfer(
   }
   contents.write(target.id, startPos, endPos, datum);
   out.add(accessOffset, endPos - startPos, datum);
+}
+
+/**
+ * mm_populate() of [startPage, endPage) after an mmap with MAP_POPULATE or MAP_LOCKED (do_mmap sets
+ * `*populate` for VM_LOCKED, or MAP_POPULATE without MAP_NONBLOCK): populate_vma_page_range()
+ * faults every page in, with write faults when the mapping is private and writable (FOLL_WRITE).
+ * So a private writable VMA gets its anon_vma now (which decides merging: docs/kernel-model.md
+ * "mprotect"), a private file mapping gets its COW copies, and every page is present for a
+ * userfaultfd registered later. VM_IO/VM_PFNMAP and PROT_NONE VMAs are skipped (__mm_populate);
+ * so are hugetlb pages, which the model never has. Errors are ignored, as the kernel does.
+ */
+export function populate(state: KernelState, startPage: number, endPage: number): void {
+  const p = state.geo.pageBytes;
+  for (const found of state.vmas.overlapping(startPage, endPage)) {
+    if ((found.vmFlags & (VM_IO | VM_PFNMAP | VM_HUGETLB)) !== 0) continue;
+    if ((found.prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) === 0) continue;
+    const first = Math.max(startPage, found.startPage);
+    const last = Math.min(
+      endPage,
+      found.endPage,
+      found.startPage + (objectPages(state, found) - found.pgoff),
+    );
+    if (last <= first) continue;
+    const write = (found.prot & PROT_WRITE) !== 0 && !isShared(found);
+    let vma = write ? (prepareAnonVma(state, first) ?? found) : found;
+    const startPos = (vma.pgoff + (first - vma.startPage)) * p;
+    const endPos = startPos + (last - first) * p;
+    if (UFFD_KINDS.has(vma.object.kind)) state.contents.markFaulted(vma.object.id, startPos, endPos);
+    if (!write || isPrivateAnon(vma)) continue;
+    // Copy-on-write of every page, as transfer() does on a write fault, without the write.
+    let anon = vma.anon;
+    if (anon === undefined) {
+      anon = state.objects.createAnon(false);
+      vma = vmaWith(vma, { anon });
+      state.vmas.splice(vma.startPage, vma.endPage, [vma], 'keep');
+    }
+    const contents = state.contents;
+    const anonId = anon.id;
+    const fileId = vma.object.id;
+    const fileBase = baseDatum(state, vma);
+    contents.read(anonId, startPos, endPos, -1, {
+      run(start, end, _datum, fresh) {
+        if (fresh) contents.copy(anonId, anonId, start, end, fileBase, fileId);
+      },
+    });
+  }
 }

@@ -191,6 +191,13 @@ export class ContentStore {
    */
   onChange: ((objectId: number, start: number, end: number) => void) | undefined;
 
+  /**
+   * Pages faulted in without being written (a read maps the zero page of private anonymous
+   * memory, allocates the shmem page): present, so a userfaultfd MISSING handler registered later
+   * never sees a fault there (userfaultfd.ts). Whole pages, object positions; freed with `discard`.
+   */
+  private readonly faulted = new Map<number, Extents>();
+
   private extents(objectId: number): Extents | undefined {
     return this.byObject.get(objectId);
   }
@@ -203,8 +210,42 @@ export class ContentStore {
     else ext.assign(start, end, datum);
   }
 
+  /** Record that [start, end) (whole pages) of an object were faulted in by a read. */
+  markFaulted(objectId: number, start: number, end: number): void {
+    const ext = this.faulted.get(objectId);
+    if (ext === undefined) {
+      this.faulted.set(objectId, new Extents(start, end, 1));
+      return;
+    }
+    const k = ext.firstAfter(start);
+    if (k < ext.count && ext.start(k) <= start && ext.end(k) >= end) return; // already (the usual re-read)
+    ext.assign(start, end, 1);
+  }
+
+  /** Is any page of [start, end) present: written, or faulted in by a read? */
+  isPresent(objectId: number, start: number, end: number): boolean {
+    if (this.hasData(objectId, start, end)) return true;
+    const ext = this.faulted.get(objectId);
+    if (ext === undefined) return false;
+    const k = ext.firstAfter(start);
+    return k < ext.count && ext.start(k) < end;
+  }
+
+  /** The faulted-in record of [start, end) of one object, carried to another (page-identity.ts rekey). */
+  copyFaulted(fromId: number, toId: number, start: number, end: number): void {
+    const ext = this.faulted.get(fromId);
+    if (ext === undefined) return;
+    for (let k = ext.firstAfter(start); k < ext.count && ext.start(k) < end; k++)
+      this.markFaulted(toId, Math.max(start, ext.start(k)), Math.min(end, ext.end(k)));
+  }
+
   /** Forget [start, end) of an object (unmapped private pages are freed). */
   discard(objectId: number, start: number, end: number): void {
+    const faulted = this.faulted.get(objectId);
+    if (faulted !== undefined) {
+      faulted.clear(start, end);
+      if (faulted.runs.length === 0) this.faulted.delete(objectId);
+    }
     if (this.onChange !== undefined) this.onChange(objectId, start, end);
     const ext = this.extents(objectId);
     if (ext === undefined) return;

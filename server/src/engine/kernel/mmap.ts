@@ -1,6 +1,7 @@
 // mmap(2): every check of facts 1.1 in kernel order (sys_mmap → ksys_mmap_pgoff → do_mmap →
 // __get_unmapped_area → mmap_region → the driver's ->mmap), so the first failing check decides.
 import { formatHex } from '../numbers';
+import { populate } from './access';
 import { formatKernelVersion, versionAtLeast } from './config';
 import { fail, NO_EFFECTS, succeed, withEffects } from './result';
 import { describeRange, exceedsAddressSpaceLimit } from './state';
@@ -217,7 +218,7 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
       `MAP_FIXED_NOREPLACE: ${describeRange(state, startPage, endPage)} overlaps the existing mapping ${describeRange(state, hit.startPage, hit.endPage)} (any overlap, even partial, counts; Linux 4.17+)`,
     );
   }
-  // 14. MAP_LOCKED limits are not modelled (treated as allowed).
+  // 14. MAP_LOCKED limits are not modelled (treated as allowed); its populate is (see the end).
   // 15–17. The mapping type and the file's access mode.
   let vmFlags = VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
   if ((flags & T.MAP_GROWSDOWN) !== 0) vmFlags |= T.VM_GROWSDOWN;
@@ -292,6 +293,10 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
         'MAP_DROPPABLE cannot be combined with MAP_LOCKED, MAP_HUGETLB or MAP_GROWSDOWN (do_mmap, Linux 6.11+)',
       );
     }
+    // "the pages can be dropped, then it doesn't make sense to reserve them … they shouldn't survive
+    // forks or coredumps" (do_mmap case MAP_DROPPABLE): not accounted, and no merge with plain memory.
+    if (type === T.MAP_DROPPABLE)
+      vmFlags |= T.VM_DROPPABLE | T.VM_NORESERVE | T.VM_WIPEONFORK | T.VM_DONTDUMP;
     pgoff = startPage; // "Set pgoff according to addr for anon_vma"
   } else {
     return fail(
@@ -370,6 +375,9 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
     label,
   };
   state.vmas.splice(startPage, endPage, [vma], 'both');
+  // vm_mmap_pgoff(): mm_populate() once the mapping exists (do_mmap's `*populate`).
+  if ((vmFlags & T.VM_LOCKED) !== 0 || (flags & (T.MAP_POPULATE | T.MAP_NONBLOCK)) === T.MAP_POPULATE)
+    populate(state, startPage, endPage);
   const mapped: Effect = { kind: 'mapped', vma };
   const chosen = pageAddress(startPage, geo);
   return succeed(chosen, replaced !== undefined ? [replaced, mapped] : [mapped]);

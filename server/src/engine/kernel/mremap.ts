@@ -15,6 +15,7 @@ import {
 import * as T from './types';
 import { anonRangeFree, rekey } from './page-identity';
 import { unmapPageRange } from './unmap-range';
+import { USERFAULTFD_HISTORY } from './userfaultfd-history';
 import { bytesToPagesUp, flagBits, pageAddress, pageAlign, smallNumber, u64 } from './u64';
 import { anonVmaOf, isPrivateAnon, isShared, relocatedVma, sliceVma, vmaWith, withEnd } from './vma';
 import type { Failure } from './result';
@@ -733,6 +734,13 @@ function moveVma(
   for (let k = 0; resetPgoff && k < records.length; k++)
     if (hasPages(state, records[k] as Vma)) resetPgoff = false;
   const moved = new Array<Vma>(records.length);
+  // mremap_userfaultfd_prep(): drvmap's handlers do not ask for UFFD_FEATURE_EVENT_REMAP, so the
+  // moved VMA loses VM_UFFD_MISSING (5.0+; the DONTUNMAP source stays registered) — it merges
+  // again and may take part in a multi-VMA move (kernel/userfaultfd.ts USERFAULTFD_HISTORY).
+  const dropsRegistration = versionAtLeast(
+    state.config.version,
+    ...USERFAULTFD_HISTORY.moveDropsRegistration,
+  );
   for (let k = 0; k < records.length; k++) {
     const r = records[k] as Vma;
     const start = newPage + (r.startPage - addrPage);
@@ -747,6 +755,7 @@ function moveVma(
       origin.step,
       call.label ?? r.label,
     );
+    if (dropsRegistration) moved[k] = unarmed(moved[k] as Vma);
   }
   if (newPages > oldPages) {
     // expand: the last piece grows (its private pages need a pgoff range nobody else uses).
@@ -839,4 +848,11 @@ function dontunmapSource(
     }
   }
   state.vmas.splice(now.startPage, now.endPage, rewritten, 'keep');
+}
+
+/** The moved copy of a userfaultfd-armed VMA without the registration (and its "(userfaultfd …)" label). */
+function unarmed(vma: Vma): Vma {
+  if ((vma.vmFlags & T.VM_UFFD_MISSING) === 0) return vma;
+  const label = vma.label?.replace(/ \(userfaultfd [a-z-]+\)$/, '');
+  return vmaWith(vma, { vmFlags: vma.vmFlags & ~T.VM_UFFD_MISSING, label });
 }

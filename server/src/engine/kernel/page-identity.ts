@@ -30,6 +30,7 @@ export function rekey(state: KernelState, vma: Vma, source: Vma): Vma {
   const from = source.pgoff * p;
   const to = (source.pgoff + (source.endPage - source.startPage)) * p;
   state.contents.copy(old.id, fresh.id, from, to, 0);
+  state.contents.copyFaulted(old.id, fresh.id, from, to);
   state.contents.discard(old.id, from, to);
   return isPrivateAnon(vma) ? vmaWith(vma, { object: fresh, anon: fresh }) : vmaWith(vma, { anon: fresh });
 }

@@ -10,9 +10,11 @@ export type Errno =
   | 'ENOMEM'
   | 'EACCES'
   | 'EFAULT'
+  | 'EBUSY'
   | 'EEXIST'
   | 'ENODEV'
   | 'EINVAL'
+  | 'ENOSYS'
   | 'EOVERFLOW'
   | 'EOPNOTSUPP';
 
@@ -24,9 +26,11 @@ export const ERRNO_NUMBER: Readonly<Record<Errno, number>> = {
   ENOMEM: 12,
   EACCES: 13,
   EFAULT: 14,
+  EBUSY: 16,
   EEXIST: 17,
   ENODEV: 19,
   EINVAL: 22,
+  ENOSYS: 38,
   EOVERFLOW: 75,
   EOPNOTSUPP: 95,
 };
@@ -80,6 +84,10 @@ export const VM_UFFD_MISSING = 1 << 12;
 export const VM_NOHUGEPAGE = 1 << 16;
 /** A MAP_HUGETLB mapping (hugetlbfs_file_mmap sets it with VM_DONTEXPAND). */
 export const VM_HUGETLB = 1 << 17;
+/** MAP_DROPPABLE (6.11+) sets it with VM_NORESERVE|VM_WIPEONFORK|VM_DONTDUMP; userfaultfd refuses it. */
+export const VM_DROPPABLE = 1 << 18;
+/** MADV_WIPEONFORK, or MAP_DROPPABLE: only merging sees it here (smaps `wf`). */
+export const VM_WIPEONFORK = 1 << 19;
 
 export interface KernelVersion {
   readonly major: number;

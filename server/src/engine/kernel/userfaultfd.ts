@@ -11,15 +11,36 @@
 //   fail       the handler refuses (UFFD_FEATURE_SIGBUS, or an error reply): SIGBUS
 //
 // The access walk (access.ts) calls `userfaultfdFault` for each page of a VM_UFFD_MISSING VMA.
-// A page is "missing" when its backing object has no contents there. State lives beside the
-// KernelState (a WeakMap), so the kernel's own state shape is unchanged.
+// A page is "missing" when nothing faulted it in: no contents and no read since it was mapped
+// (ContentStore.isPresent; a read maps the zero page or allocates the shmem page). State lives
+// beside the KernelState (a WeakMap), so the kernel's own state shape is unchanged.
 import { formatHex } from '../numbers';
 import { access } from './access';
 import { fail } from './result';
+import { formatKernelVersion, versionAtLeast } from './config';
 import { deviceOf, describeRange } from './state';
-import { isPrivateAnon, isShared, sliceVma, vmaWith } from './vma';
+import { USERFAULTFD_HISTORY } from './userfaultfd-history';
+import { VM_DROPPABLE, VM_HUGETLB, VM_UFFD_MISSING } from './types';
+import { isPrivateAnon, sliceVma, VM_MAYWRITE, vmaWith } from './vma';
 import type { KernelState } from './state';
-import type { Segment, SyscallResult } from './types';
+import type { Segment, SyscallResult, Vma } from './types';
+
+/**
+ * Why vma_can_userfault() refuses a VMA for MISSING mode, or undefined: it takes anonymous
+ * memory, hugetlb and shmem — vma_is_shmem() is true for a MAP_PRIVATE mapping of a shmem file
+ * (memfd) too — but not VM_DROPPABLE (6.11+), device (VM_PFNMAP/VM_IO) or regular file mappings.
+ * Before 4.11 only anonymous memory (no vm_ops).
+ */
+function cannotUserfault(state: KernelState, vma: Vma): string | undefined {
+  if (deviceOf(state, vma) !== undefined) return 'a device mapping (VM_PFNMAP/VM_IO)';
+  if ((vma.vmFlags & VM_DROPPABLE) !== 0) return 'a MAP_DROPPABLE mapping';
+  const kind = vma.object.kind;
+  if (kind === 'regular' || kind === 'device') return 'a regular file mapping';
+  if (isPrivateAnon(vma)) return undefined;
+  if (!versionAtLeast(state.config.version, ...USERFAULTFD_HISTORY.shmem))
+    return kind === 'hugetlb' ? 'a hugetlb mapping' : 'a shmem mapping';
+  return undefined;
+}
 
 export type UffdMode =
   | { readonly kind: 'zero' }
@@ -184,12 +205,26 @@ export class Userfaultfd {
 
   /**
    * userfaultfd() + UFFDIO_API + UFFDIO_REGISTER(MODE_MISSING) on [addr, addr+length), with the
-   * handler's answer. Checks as userfaultfd_register() does: page alignment, a fully mapped
-   * range, and vma_can_userfault() (anonymous and shmem memory only for MISSING mode).
+   * handler's answer. Each `uffd` step is a new userfaultfd. Checks in the kernel's order
+   * (fs/userfaultfd.c userfaultfd_register): the syscall and the features the handler needs exist
+   * on this kernel (USERFAULTFD_HISTORY), page alignment, at least one VMA in the range (holes are
+   * allowed and stay unarmed), then per VMA: vma_can_userfault() (EINVAL), VM_MAYWRITE (EPERM),
+   * a huge page aligned end inside a hugetlb VMA (EINVAL), and no other userfaultfd owns it (EBUSY).
    */
   register(addr: bigint, length: bigint, mode: UffdMode, owner: string, label?: string): SyscallResult {
     const state = this.state;
+    const v = state.config.version;
     const P = state.geo.pageSize;
+    if (!versionAtLeast(v, ...USERFAULTFD_HISTORY.syscall))
+      return fail(
+        'ENOSYS',
+        `userfaultfd(2) does not exist before Linux 4.3 (${formatKernelVersion(v)}): the syscall number is unknown`,
+      );
+    if (mode.kind === 'fail' && !versionAtLeast(v, ...USERFAULTFD_HISTORY.sigbus))
+      return fail(
+        'EINVAL',
+        `UFFDIO_API: the \`fail\` handler needs UFFD_FEATURE_SIGBUS, new in Linux 4.14; ${formatKernelVersion(v)} refuses an unknown feature bit`,
+      );
     if (addr % P !== 0n || length % P !== 0n || length === 0n)
       return fail(
         'EINVAL',
@@ -197,22 +232,45 @@ export class Userfaultfd {
       );
     const startPage = Number(addr / P);
     const endPage = startPage + Number(length / P);
-    let cursor = startPage;
-    for (const v of state.vmas.overlapping(startPage, endPage)) {
-      if (v.startPage > cursor) break;
-      const device = deviceOf(state, v);
-      if (device !== undefined || (!isPrivateAnon(v) && !(isShared(v) && v.object.kind !== 'regular')))
-        return fail(
-          'EINVAL',
-          `UFFDIO_REGISTER: the VMA ${describeRange(state, v.startPage, v.endPage)} is ${device ? 'a device mapping (VM_PFNMAP/VM_IO)' : 'a file mapping'}: MISSING mode takes anonymous and shmem memory only (vma_can_userfault)`,
-        );
-      cursor = v.endPage;
-    }
-    if (cursor < endPage)
+    const vmas = state.vmas.overlapping(startPage, endPage);
+    const first = vmas[0];
+    if (first === undefined)
       return fail(
         'EINVAL',
-        `UFFDIO_REGISTER: ${describeRange(state, cursor, endPage)} is not mapped; the whole range must be (userfaultfd_register)`,
+        `UFFDIO_REGISTER: nothing is mapped in ${describeRange(state, startPage, endPage)} (userfaultfd_register: vma_find finds no VMA)`,
       );
+    const hugeAligned = (page: number, vma: Vma): boolean =>
+      (vma.vmFlags & VM_HUGETLB) === 0 || page % (vma.object.pagesPerHugePage ?? 1) === 0;
+    if (!hugeAligned(startPage, first))
+      return fail(
+        'EINVAL',
+        `UFFDIO_REGISTER: ${formatHex(addr)} is not aligned to the huge page size of the hugetlb VMA ${describeRange(state, first.startPage, first.endPage)} (userfaultfd_register)`,
+      );
+    for (const vma of vmas) {
+      const refusal = cannotUserfault(state, vma);
+      if (refusal !== undefined)
+        return fail(
+          'EINVAL',
+          `UFFDIO_REGISTER: the VMA ${describeRange(state, vma.startPage, vma.endPage)} is ${refusal}: MISSING mode takes ${versionAtLeast(v, ...USERFAULTFD_HISTORY.shmem) ? 'anonymous, shmem and hugetlb memory' : `anonymous memory only before Linux 4.11 (${formatKernelVersion(v)})`} (vma_can_userfault)`,
+        );
+      if ((vma.vmFlags & VM_MAYWRITE) === 0 && versionAtLeast(v, ...USERFAULTFD_HISTORY.mayWrite))
+        return fail(
+          'EPERM',
+          `UFFDIO_REGISTER: the VMA ${describeRange(state, vma.startPage, vma.endPage)} is a MAP_SHARED mapping of a file not open for writing (no VM_MAYWRITE): UFFDIO_COPY could fill it (userfaultfd_register, Linux 4.20+)`,
+        );
+      if (endPage > vma.startPage && endPage <= vma.endPage && !hugeAligned(endPage, vma))
+        return fail(
+          'EINVAL',
+          `UFFDIO_REGISTER: the range ends inside a huge page of the hugetlb VMA ${describeRange(state, vma.startPage, vma.endPage)} (userfaultfd_register)`,
+        );
+      if ((vma.vmFlags & VM_UFFD_MISSING) !== 0) {
+        const holder = registrationAt(this.s, Math.max(startPage, vma.startPage));
+        return fail(
+          'EBUSY',
+          `UFFDIO_REGISTER: the VMA ${describeRange(state, vma.startPage, vma.endPage)} is already registered with another userfaultfd${holder !== undefined && holder.step >= 0 ? ` (step ${holder.step + 1})` : ''}; a VMA has one owner, so that handler keeps servicing it (userfaultfd_register)`,
+        );
+      }
+    }
     if (!this.arm(addr, length))
       return fail('EINVAL', `UFFDIO_REGISTER: ${describeRange(state, startPage, endPage)} cannot be armed`);
     if (label !== undefined) {
@@ -333,12 +391,7 @@ export function nestedFault<T>(work: () => T, onLoop: () => T): T {
 export const FAULT_LOOP_REASON =
   'the userfaultfd handler resolves this fault from a page that is itself missing under userfaultfd (a loop of handlers): the fault is never resolved';
 
-export function userfaultfdFault(
-  state: KernelState,
-  vma: { readonly startPage: number; readonly pgoff: number; readonly object: { readonly id: number } },
-  page: number,
-  write: boolean,
-): UffdAnswer {
+export function userfaultfdFault(state: KernelState, vma: Vma, page: number, write: boolean): UffdAnswer {
   const s = STATES.get(state);
   if (s === undefined) return undefined;
   const registration = registrationAt(s, page);
@@ -346,7 +399,13 @@ export function userfaultfdFault(
   const p = state.geo.pageBytes;
   const P = state.geo.pageSize;
   const pos = (vma.pgoff + (page - vma.startPage)) * p;
-  if (state.contents.hasData(vma.object.id, pos, pos + p)) return undefined;
+  // Missing means no page: never written nor read since it was mapped (a read maps the zero
+  // page or allocates the shmem page: MISSING mode no longer fires there), and for a private file
+  // mapping no COW copy either.
+  const contents = state.contents;
+  if (contents.isPresent(vma.object.id, pos, pos + p)) return undefined;
+  if (vma.anon !== undefined && vma.anon !== vma.object && contents.hasData(vma.anon.id, pos, pos + p))
+    return undefined;
   const mode = registration.mode;
   const first = !registration.serviced.has(page);
   const record = (answer: UffdEvent['answer']): void => {

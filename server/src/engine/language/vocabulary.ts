@@ -96,9 +96,15 @@ export const MMAP_FLAG_WORDS: WordGroup = {
       'MAP_GROWSDOWN: a stack-like mapping; the 1 MiB stack guard gap is kept below it, and a touch just below it grows it (up to RLIMIT_STACK, 8 MiB assumed).',
       'mm/mmap.c get_unmapped_area; mm/vma.c expand_downwards',
     ),
-    w('locked', 'MAP_LOCKED: lock the pages (mlock).'),
+    w(
+      'locked',
+      'MAP_LOCKED: VM_LOCKED, and the pages are faulted in at mmap time as with `populate` (so a private writable mapping has its anon_vma from the start, which changes merging). RLIMIT_MEMLOCK is not modelled.',
+    ),
     w('noreserve', 'MAP_NORESERVE: no swap reservation (Wine reservations use it).'),
-    w('populate', 'MAP_POPULATE: prefault the pages.'),
+    w(
+      'populate',
+      'MAP_POPULATE: the pages are faulted in at mmap time — write faults for a private writable mapping, which then has its anon_vma (it keeps VM_ACCOUNT when made read-only, so it does not merge with a never-written neighbour) and its COW copies; a later userfaultfd finds every page present.',
+    ),
     w(
       'stack',
       'MAP_STACK: no effect on x86-64 placement; from 6.7 (with THP) it sets VM_NOHUGEPAGE, so it does not merge with a plain neighbour.',
@@ -110,6 +116,10 @@ export const MMAP_FLAG_WORDS: WordGroup = {
       'mm/mmap.c ksys_mmap_pgoff; fs/hugetlbfs/inode.c',
     ),
     w('uninitialized', 'MAP_UNINITIALIZED: ignored unless CONFIG_MMAP_ALLOW_UNINITIALIZED.'),
+    w(
+      'droppable',
+      'MAP_DROPPABLE (Linux 6.11+, a mapping type: use it instead of `private`, with `anon`): pages the kernel may drop under memory pressure (the vDSO getrandom state). VM_DROPPABLE|VM_NORESERVE|VM_WIPEONFORK|VM_DONTDUMP: not accounted, does not merge with plain private memory, refused by userfaultfd; EINVAL with `locked`, `hugetlb`, `growsdown`, a file, or before 6.11.',
+    ),
   ],
 };
 
@@ -1029,9 +1039,11 @@ export const ERRNO_NAMES: readonly string[] = [
   'ENOMEM',
   'EACCES',
   'EFAULT',
+  'EBUSY',
   'EEXIST',
   'ENODEV',
   'EINVAL',
+  'ENOSYS',
   'EOVERFLOW',
   'EOPNOTSUPP',
 ];

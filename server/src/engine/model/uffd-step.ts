@@ -3,7 +3,9 @@
 // whose access touched the page, with a count per registration), and the `uffd-snapshot-stale`
 // finding when a copying handler's snapshot and the moved page drift apart. The kernel side is
 // kernel/userfaultfd.ts.
+import { versionAtLeast } from '../kernel/config';
 import type { Errno } from '../kernel/types';
+import { USERFAULTFD_HISTORY } from '../kernel/userfaultfd-history';
 import type { UffdMode, UffdRegistration } from '../kernel/userfaultfd';
 import { alignUp, formatHex, formatSize } from '../numbers';
 import type { Outcome } from '../sim/records';
@@ -31,6 +33,20 @@ function modeText(mode: UffdMode): string {
     case 'map-moved':
       return `map the moved pages at ${formatHex(mode.source)}`;
   }
+}
+
+/**
+ * The calls that make the userfaultfd, as a program would write them. From 5.11 an unprivileged
+ * process may only create one with UFFD_USER_MODE_ONLY (vm.unprivileged_userfaultfd defaults to
+ * 0; plain userfaultfd(O_CLOEXEC) then needs CAP_SYS_PTRACE), and that flag is enough for the
+ * user-space touches drvmap models. The `fail` handler asks for UFFD_FEATURE_SIGBUS (4.14+).
+ */
+function uffdCalls(sim: Simulation, mode: UffdMode): { open: string; api: string } {
+  const userModeOnly = versionAtLeast(sim.space.config.version, ...USERFAULTFD_HISTORY.userModeOnly);
+  return {
+    open: `userfaultfd(O_CLOEXEC${userModeOnly ? '|UFFD_USER_MODE_ONLY' : ''})`,
+    api: `ioctl(uffd, UFFDIO_API, {api=UFFD_API, features=${mode.kind === 'fail' ? 'UFFD_FEATURE_SIGBUS' : '0'}})`,
+  };
 }
 
 export function uffdStep(sim: Simulation, step: StepNode, actor: string, args: UffdStepArgs): Outcome {
@@ -66,11 +82,17 @@ export function uffdStep(sim: Simulation, step: StepNode, actor: string, args: U
           : { kind: 'fail' };
   const label = `${args.memory?.name ?? step.binding?.name ?? 'range'} (userfaultfd ${mode.kind})`;
   const result = sim.space.userfaultfd.register(args.address, args.length, mode, actor, label);
+  const calls = uffdCalls(sim, mode);
   const text = `ioctl(uffd, UFFDIO_REGISTER, {start=${formatHex(args.address)}, len=${formatSize(args.length)}, mode=MISSING}) — handler: ${modeText(mode)}`;
   if (!result.ok) {
+    // Which of the three calls failed: the syscall (ENOSYS), the API handshake, or the registration.
+    const failed =
+      result.errno === 'ENOSYS' ? calls.open : result.reason.startsWith('UFFDIO_API') ? calls.api : text;
+    if (failed !== calls.open) sim.note(actor, calls.open, '= uffd', true);
+    if (failed === text) sim.note(actor, calls.api, '= 0', true);
     sim.addCall({
       actor,
-      text,
+      text: failed,
       result: `= -1 ${result.errno}`,
       ok: false,
       errno: result.errno,
@@ -79,7 +101,8 @@ export function uffdStep(sim: Simulation, step: StepNode, actor: string, args: U
     });
     return { kind: 'errno', errno: result.errno, reason: result.reason };
   }
-  sim.note(actor, 'userfaultfd(O_CLOEXEC) + UFFDIO_API', '= uffd', true);
+  sim.note(actor, calls.open, '= uffd', true);
+  sim.note(actor, calls.api, '= 0', true);
   sim.note(actor, text, '= 0', true);
   args.memory?.history.push({
     step: sim.stepIndex,

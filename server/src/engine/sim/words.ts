@@ -3,6 +3,7 @@ import {
   MAP_32BIT,
   MAP_ABOVE4G,
   MAP_ANONYMOUS,
+  MAP_DROPPABLE,
   MAP_FIXED,
   MAP_FIXED_NOREPLACE,
   MAP_GROWSDOWN,
@@ -51,6 +52,7 @@ export const MMAP_FLAG_BY_WORD: ReadonlyMap<string, number> = new Map([
   ['stack', MAP_STACK],
   ['hugetlb', MAP_HUGETLB],
   ['uninitialized', MAP_UNINITIALIZED],
+  ['droppable', MAP_DROPPABLE],
 ]);
 
 export const MREMAP_FLAG_BY_WORD: ReadonlyMap<string, number> = new Map([
