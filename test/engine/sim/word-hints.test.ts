@@ -84,3 +84,15 @@ scenario "t" {
     [],
   );
 });
+
+test('`zero` outside a read expectation says where it belongs, never "did you mean `zero`"', () => {
+  const a = analyseDocument(
+    'scenario "s" {\n  m = mmap 4KiB rw private anon\n  x = read m, 1\n  expect x == zero\n}\n',
+  );
+  assert.deepEqual(
+    a.diagnostics.map((d) => `${d.code}: ${d.message}`),
+    [
+      'unknown-name: `zero` compares the bytes a read sees: write `expect read ADDRESS, LENGTH == zero` (or `expect app reads …`)',
+    ],
+  );
+});

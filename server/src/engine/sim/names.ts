@@ -215,10 +215,21 @@ export class NameScope {
   private reportUnknown(node: NameUse): void {
     const lower = node.name.toLowerCase();
     // A misspelt flag (`dontunmapp`) reads as a name: the nearest step word is the likelier fix.
+    const word = closestWord(node.name, stepWordNames());
     const similar =
       this.sim.symbols.sameNameIgnoringCase(node.name) ??
       [...this.unattached.keys()].find((k) => k.toLowerCase() === lower) ??
-      closestWord(node.name, stepWordNames());
+      (word !== node.name ? word : undefined);
+    if (node.name === 'zero') {
+      // `expect x == zero`, x a read's bytes: `zero` is a byte pattern, which only a read
+      // expectation compares with.
+      this.problems.report(
+        'unknown-name',
+        node,
+        '`zero` compares the bytes a read sees: write `expect read ADDRESS, LENGTH == zero` (or `expect app reads …`)',
+      );
+      return;
+    }
     const dash = node.name.includes('-') && node.name.split('-').every((part) => this.has(part));
     this.problems.report(
       'unknown-name',
