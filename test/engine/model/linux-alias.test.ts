@@ -39,3 +39,30 @@ test('alias of private memory on 4.14+: EINVAL, the same failure; of shared memo
   );
   assert.deepEqual(shown(aliasOf('4.9', 'shmem')), []);
 });
+
+// mremap(old_size = 0) duplicates whole pages, as mach_vm_remap does: a suballocation's
+// neighbours in the same pages are exposed to 32-bit code (H1), on Linux as on macOS.
+const shmemPool = (sizes: [string, string]) => `scenario "pool" {
+  driver gpu {
+    maps pool
+    backing shmem
+    pool-size 2MiB
+  }
+  strategy alias
+  a = vkAllocateMemory ${sizes[0]} host-visible
+  b = vkAllocateMemory ${sizes[1]} host-visible
+  p = vkMapMemory a
+  app writes p + 0x400, 16
+}
+`;
+
+test('Linux alias of a 1 KiB suballocation exposes its neighbour in the page (fires, naming mremap)', () => {
+  const found = shown(shmemPool(['1KiB', '1KiB']));
+  assert.deepEqual(found, [
+    'alias-exposes-neighbours: mremap(old_size = 0) is page granular: the alias of a covers 0x7fff_f7df_f000..0x7fff_f7e0_0000 (0 B before it and 3 KiB after it), so 32-bit code can read and write b (1 KiB at 0x1_0400..0x1_0800) through the low alias',
+  ]);
+});
+
+test('Linux alias of page-sized suballocations: nothing else in the pages (does not fire)', () => {
+  assert.deepEqual(shown(shmemPool(['4KiB', '4KiB'])), []);
+});

@@ -239,6 +239,16 @@ export const MAP_WORDS: WordGroup = {
   ],
 };
 
+/** The VkMappedMemoryRange of a flush or invalidate (model/mapped-memory-range.ts). */
+const RANGE_OFFSET = w(
+  'offset',
+  'Offset of the range from the start of the memory: a multiple of nonCoherentAtomSize (64 bytes).',
+);
+const RANGE_SIZE = w(
+  'size',
+  'Size of the range (a multiple of nonCoherentAtomSize, 64 bytes, unless it ends at the end of the memory), or `whole`: to the end of the mapping.',
+);
+
 export const SIZE_WORDS: WordGroup = {
   group: 'size',
   one: true,
@@ -548,20 +558,20 @@ export const VERBS: readonly VerbSpec[] = [
   {
     verb: 'vkFlushMappedMemoryRanges',
     family: 'vulkan',
-    doc: 'Make host writes visible to the device. Under a shadow copy this is where the copy back happens.',
+    doc: 'Make host writes visible to the device. Under a shadow copy this is where the copy back happens, of just this range.',
     args: [{ name: 'memory', kind: 'memory', doc: 'The memory object.' }],
     wordGroups: [SIZE_WORDS],
-    options: [w('offset', 'Offset of the range.'), w('size', 'Size, or `whole`.')],
+    options: [RANGE_OFFSET, RANGE_SIZE],
     binds: 'result',
     example: 'vkFlushMappedMemoryRanges mem',
   },
   {
     verb: 'vkInvalidateMappedMemoryRanges',
     family: 'vulkan',
-    doc: 'Make device writes visible to the host. Under a shadow copy this refreshes the shadow.',
+    doc: 'Make device writes visible to the host. Under a shadow copy this refreshes the shadow, in just this range.',
     args: [{ name: 'memory', kind: 'memory', doc: 'The memory object.' }],
     wordGroups: [SIZE_WORDS],
-    options: [w('offset', 'Offset of the range.'), w('size', 'Size, or `whole`.')],
+    options: [RANGE_OFFSET, RANGE_SIZE],
     binds: 'result',
     example: 'vkInvalidateMappedMemoryRanges mem',
   },

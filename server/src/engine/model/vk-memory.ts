@@ -84,6 +84,13 @@ export interface VkMemory {
    * the external-memory-host strategy imports every host-visible allocation (facts §3.4).
    */
   importedByLayer: boolean;
+  /**
+   * Under the shadow-copy strategy, while mapped: what each byte of the memory held when the
+   * shadow last synced with it (copy-in, flush, invalidate), as one object (id 0) in memory
+   * offsets. A copy-back compares against it to find device writes it would destroy
+   * (strategies/shadow-sync.ts).
+   */
+  shadowBaseline: ContentStore | undefined;
 }
 
 /** Whether the memory was imported as host memory, by the application (`imported-host`) or the layer. */
@@ -150,6 +157,7 @@ export function newMemory(o: {
     escape: undefined,
     deviceWrites: undefined,
     importedByLayer: false,
+    shadowBaseline: undefined,
     history: [typeof o.history === 'string' ? { step: o.step, text: o.history } : o.history],
   };
 }

@@ -20,6 +20,7 @@ import { allocatingDriver } from './allocating-driver';
 import { fitsButOutsideWindow, outsideWindow } from './window-text';
 import { AppMapSteps, type StalePointerUse } from './pointer-after-unmap';
 import type { StrategyName } from '../sim/platform';
+import { mappedRangeViolations, resolveMappedRange } from './mapped-memory-range';
 import { passThrough, type Strategy, type StrategyContext } from './strategies/strategy';
 import { remapStrategy } from './strategies/remap';
 import { hookMmap } from './strategies/hook-mmap';
@@ -377,13 +378,33 @@ export class VulkanLayer {
         return OK_OUTCOME;
       }
       case 'vkFlushMappedMemoryRanges':
-        this.sim.noteFormatted('app', vkFlushText, memory.name, '', true);
-        this.strategy.flush(ctx, memory);
+      case 'vkInvalidateMappedMemoryRanges': {
+        // One VkMappedMemoryRange: its rules first (a range that breaks one is not simulated:
+        // what the driver does with it is undefined), then the strategy syncs just that range.
+        const violations = mappedRangeViolations(memory, offset, sizeOption);
+        for (const x of violations)
+          this.sim.finding(
+            'vulkan-valid-usage',
+            `${x.vuid}: ${x.message}${x.vuid.endsWith('-00684') ? failedMapNote(memory.mapFailedStep) : ''}`,
+          );
+        const flush = verb === 'vkFlushMappedMemoryRanges';
+        const hasRange =
+          optionExpression(step, 'offset') !== undefined || optionExpression(step, 'size') !== undefined;
+        this.sim.noteFormatted(
+          'app',
+          flush ? vkFlushText : vkInvalidateText,
+          hasRange
+            ? `${memory.name}, offset=${formatHex(offset)}, size=${sizeOption === undefined ? 'VK_WHOLE_SIZE' : formatHex(sizeOption)}`
+            : memory.name,
+          '',
+          violations.length === 0,
+        );
+        if (violations.length > 0) return notSimulated(`the range breaks ${violations[0]!.vuid}`);
+        const range = resolveMappedRange(memory, offset, sizeOption);
+        if (flush) this.strategy.flush(ctx, memory, range);
+        else this.strategy.invalidate(ctx, memory, range);
         return OK_OUTCOME;
-      case 'vkInvalidateMappedMemoryRanges':
-        this.sim.noteFormatted('app', vkInvalidateText, memory.name, '', true);
-        this.strategy.invalidate(ctx, memory);
-        return OK_OUTCOME;
+      }
     }
     return { kind: 'skipped', reason: `${verb} is not modelled` };
   }

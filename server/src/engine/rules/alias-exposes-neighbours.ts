@@ -1,6 +1,7 @@
-// `alias-exposes-neighbours`: mach_vm_remap aliases whole pages, so other suballocations in the
-// pages of a mapped range become readable and writable from 32-bit code (CrossOver 32on64).
-// Found by the alias strategy on macOS (server/src/engine/model/strategies/mach-alias.ts).
+// `alias-exposes-neighbours`: an alias is made of whole pages (mach_vm_remap on macOS, as
+// CrossOver 32on64 does; mremap(old_size = 0) on Linux), so other suballocations in the pages of a
+// mapped range become readable and writable from 32-bit code. Found by the alias strategy
+// (server/src/engine/model/strategies/alias-neighbours.ts).
 import type { Rule } from './rule';
 
 export const aliasExposesNeighbours: Rule = {
@@ -8,5 +9,5 @@ export const aliasExposesNeighbours: Rule = {
   family: 'unsafe',
   severity: 'warning',
   title:
-    'A page-granular alias (mach_vm_remap) also exposes the other memory objects that share its pages to 32-bit code.',
+    'A page-granular alias (mach_vm_remap, or mremap(old_size = 0) on Linux) also exposes the other memory objects that share its pages to 32-bit code.',
 };

@@ -23,6 +23,7 @@ import { hookBypassed } from './hook-bypassed';
 import { remapGranularity } from './remap-granularity';
 import { windowExhausted } from './window-exhausted';
 import { shadowCopyCoherent } from './shadow-copy-coherent';
+import { shadowCopyClobbers } from './shadow-copy-clobbers';
 import { placedUnsupported } from './placed-unsupported';
 import { placedMapFailed } from './placed-map-failed';
 import { hostImportUnsupported } from './host-import-unsupported';
@@ -65,6 +66,7 @@ export const RULES: readonly Rule[] = [
   remapGranularity,
   windowExhausted,
   shadowCopyCoherent,
+  shadowCopyClobbers,
   placedUnsupported,
   placedMapFailed,
   hostImportUnsupported,

@@ -2,7 +2,8 @@
 // On Linux the layer has no fd, so it uses mremap(old_size = 0): shared mappings only — private
 // memory gives EINVAL (before 4.14 an unrelated new mapping, refused here as well) and device
 // BOs (VM_DONTEXPAND/VM_PFNMAP) EFAULT (facts linux-mm 3.6, 3.8, 4.3).
-// On macOS mach_vm_remap(copy=FALSE) aliases any memory (facts 7.5).
+// On macOS mach_vm_remap(copy=FALSE) aliases any memory (facts 7.5). Both are page granular, so
+// other suballocations in the pages are exposed (alias-neighbours.ts).
 import {
   MAP_ANONYMOUS,
   MAP_FIXED_NOREPLACE,
@@ -16,6 +17,7 @@ import { formatKernelVersion } from '../../kernel/config';
 import { isShared } from '../../kernel/vma';
 import { alignDown, alignUp, formatHex } from '../../numbers';
 import { machAliasMap } from './mach-alias';
+import { reportAliasNeighbours } from './alias-neighbours';
 import { passThrough, type Strategy } from './strategy';
 
 export const alias: Strategy = {
@@ -92,6 +94,13 @@ export const alias: Strategy = {
       step: ctx.sim.stepIndex,
       text: `wine aliased its pages at ${formatHex(low)}; the driver's mapping stays`,
     });
+    // Whole pages, as on macOS: the pool's other suballocations in them are exposed too (H1).
+    reportAliasNeighbours(
+      ctx,
+      memory,
+      { pointer: own.pointer, size, base: start, length, low },
+      'mremap(old_size = 0)',
+    );
     return { ok: true, pointer: low + (driverPointer - start) + offset };
   },
   unmap(ctx, memory) {

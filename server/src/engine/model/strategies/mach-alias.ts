@@ -18,10 +18,11 @@ import {
   MAP_PRIVATE,
   PROT_NONE,
 } from '../../kernel/types';
-import { alignDown, alignUp, formatHex, formatSize } from '../../numbers';
+import { alignDown, alignUp, formatHex } from '../../numbers';
 import { machVmRemap } from '../mach-step';
 import type { VkMemory } from '../vk-memory';
 import type { MapOutcome, StrategyContext } from './strategy';
+import { reportAliasNeighbours } from './alias-neighbours';
 
 export function machAliasMap(
   ctx: StrategyContext,
@@ -71,48 +72,6 @@ export function machAliasMap(
     step: sim.stepIndex,
     text: `wine aliased its pages at ${formatHex(low)} with mach_vm_remap; the driver's mapping stays`,
   });
-  reportNeighbours(ctx, memory, pointer, size, base, mappingSize, low);
+  reportAliasNeighbours(ctx, memory, { pointer, size, base, length: mappingSize, low }, 'mach_vm_remap');
   return { ok: true, pointer: low + (pointer - base) };
-}
-
-/** `alias-exposes-neighbours`: other live memory objects in the pages the alias covers. */
-function reportNeighbours(
-  ctx: StrategyContext,
-  memory: VkMemory,
-  pointer: bigint,
-  size: bigint,
-  base: bigint,
-  mappingSize: bigint,
-  low: bigint,
-): void {
-  const end = base + mappingSize;
-  const before = pointer - base;
-  const after = end - (pointer + size);
-  // Pages that hold nothing but the mapped range expose nothing else: no scan of every memory
-  // object per map (a macOS scenario of page-multiple maps was quadratic). Live objects that
-  // share the range itself are the driver's reuse, which its own rules report.
-  if (before === 0n && after === 0n) return;
-  const neighbours: string[] = [];
-  const related = [];
-  for (const other of ctx.memories) {
-    if (other === memory || other.freed || other.driverPointer === undefined) continue;
-    const start = other.driverPointer;
-    const stop = start + other.allocationSize;
-    if (stop <= base || start >= end) continue;
-    const from = start > base ? start : base;
-    const to = stop < end ? stop : end;
-    neighbours.push(
-      `${other.name} (${formatSize(to - from)} at ${formatHex(low + (from - base))}..${formatHex(low + (to - base))})`,
-    );
-    related.push({ range: other.node, message: `${other.name} allocated here, in the same pages` });
-  }
-  if (neighbours.length === 0) return;
-  ctx.sim.finding(
-    'alias-exposes-neighbours',
-    `mach_vm_remap is page granular: the alias of ${memory.name} covers ${formatHex(base)}..${formatHex(end)} (${formatSize(before)} before it and ${formatSize(after)} after it), so 32-bit code can read and write ${neighbours.join(', ')} through the low alias`,
-    related,
-    undefined,
-    false,
-    [low],
-  );
 }

@@ -1,11 +1,14 @@
 // The fallback that always works: a low shadow buffer, copied in at map (unless invalidated) and
 // back at unmap and flush. Costs a copy per map and cannot honour a persistent coherent mapping:
 // device writes after the copy are invisible, app writes reach the device only at unmap/flush
-// (facts vulkan-wine §3.6: "Doing a copy of a mapped buffer (expect performance issues)").
+// (facts vulkan-wine §3.6: "Doing a copy of a mapped buffer (expect performance issues)"), and a
+// copy-back puts the shadow over device writes made since (shadow-sync.ts).
 import { alignUp, formatHex } from '../../numbers';
 import { isCoherentPersistent } from '../vk-memory';
 import { allocateInWindow } from './window-allocation';
 import { passThrough, type Strategy } from './strategy';
+import { copyBack, copyIn, noteSynced } from './shadow-sync';
+import { wholeMapping } from '../mapped-memory-range';
 
 export const shadowCopy: Strategy = {
   ...passThrough,
@@ -26,7 +29,9 @@ export const shadowCopy: Strategy = {
     }
     // Keeps the offset's 16-byte alignment, not minMemoryMapAlignment (facts §3.6, inferred).
     const shadowPointer = low + (offset & 0xfn);
-    ctx.sim.copy('wine', own.pointer, shadowPointer, size);
+    const copied = ctx.sim.copy('wine', own.pointer, shadowPointer, size);
+    memory.shadowBaseline = undefined;
+    if (copied.ok) noteSynced(memory, offset, copied.segments);
     memory.windowRange = { start: low, size: length };
     memory.history.push({
       step: ctx.sim.stepIndex,
@@ -34,22 +39,19 @@ export const shadowCopy: Strategy = {
     });
     return { ok: true, pointer: shadowPointer };
   },
-  flush(ctx, memory) {
-    copyBack(ctx, memory);
+  flush(ctx, memory, range) {
+    copyBack(ctx.sim, memory, range, 'vkFlushMappedMemoryRanges copies the shadow back');
   },
-  invalidate(ctx, memory) {
-    if (memory.appPointer === undefined || memory.driverPointer === undefined) return;
-    ctx.sim.copy('wine', memory.driverPointer + memory.mapOffset, memory.appPointer, memory.mapSize);
+  invalidate(ctx, memory, range) {
+    copyIn(ctx.sim, memory, range);
   },
   unmap(ctx, memory) {
-    copyBack(ctx, memory);
+    // vkUnmapMemory flushes nothing, but the shadow is about to go: Wine copies back the whole
+    // mapping, as its GL path does at unmap (facts §3.6).
+    copyBack(ctx.sim, memory, wholeMapping(memory), 'At unmap Wine copies the whole shadow back');
+    memory.shadowBaseline = undefined;
     if (memory.windowRange) ctx.sim.munmap('wine', memory.windowRange.start, memory.windowRange.size);
     memory.windowRange = undefined;
     passThrough.unmap(ctx, memory);
   },
 };
-
-function copyBack(ctx: Parameters<Strategy['flush']>[0], memory: Parameters<Strategy['flush']>[1]): void {
-  if (memory.appPointer === undefined || memory.driverPointer === undefined) return;
-  ctx.sim.copy('wine', memory.appPointer, memory.driverPointer + memory.mapOffset, memory.mapSize);
-}

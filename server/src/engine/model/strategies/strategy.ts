@@ -4,6 +4,7 @@ import type { Simulation } from '../../sim/simulation';
 import type { DriverOps } from '../driver-ops';
 import type { VkMemory } from '../vk-memory';
 import type { MappedRanges } from '../app-mapped';
+import type { MemoryRange } from '../mapped-memory-range';
 
 /** vkAllocateMemory failing in the compatibility layer, before the driver allocates. */
 export interface AllocationFailure {
@@ -42,8 +43,10 @@ export interface Strategy {
    * otherwise `unmap`, then `free`.
    */
   freeMapped?(ctx: StrategyContext, memory: VkMemory): void;
-  flush(ctx: StrategyContext, memory: VkMemory): void;
-  invalidate(ctx: StrategyContext, memory: VkMemory): void;
+  /** vkFlushMappedMemoryRanges of a valid range of the current mapping (memory offsets). */
+  flush(ctx: StrategyContext, memory: VkMemory, range: MemoryRange): void;
+  /** vkInvalidateMappedMemoryRanges of a valid range of the current mapping (memory offsets). */
+  invalidate(ctx: StrategyContext, memory: VkMemory, range: MemoryRange): void;
   /** Once, before the first step (reserve-high reserves everything above 4 GiB). */
   start?(sim: Simulation): void;
 }

@@ -1,0 +1,90 @@
+// vkFlushMappedMemoryRanges / vkInvalidateMappedMemoryRanges take one VkMappedMemoryRange
+// (`offset N size N`, or `whole`): its valid-usage rules (Vulkan spec, VkMappedMemoryRange) are
+// checked, a range that breaks one is not simulated, and a valid range is the one synced.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyseDocument } from '../../../server/src/engine/analysis';
+
+function vuids(lines: string[], allocation = '64KiB'): string[] {
+  const text = [
+    'scenario "r" {',
+    '  strategy shadow-copy',
+    `  m = vkAllocateMemory ${allocation} host-visible`,
+    ...lines.map((l) => `  ${l}`),
+    '}',
+  ].join('\n');
+  return analyseDocument(text).diagnostics.map((d) => `${d.code} ${d.message.split(':')[0]}`);
+}
+
+test('a flush or invalidate of memory that is not mapped breaks 00684', () => {
+  assert.deepEqual(vuids(['vkFlushMappedMemoryRanges m']), [
+    'vulkan-valid-usage VUID-VkMappedMemoryRange-memory-00684',
+  ]);
+  assert.deepEqual(
+    vuids(['p = vkMapMemory m', 'vkUnmapMemory m', 'vkInvalidateMappedMemoryRanges m offset 0 size 64']),
+    ['vulkan-valid-usage VUID-VkMappedMemoryRange-memory-00684'],
+  );
+});
+
+test('a range outside the mapping breaks 00685 (a size) or 00686 (VK_WHOLE_SIZE)', () => {
+  assert.deepEqual(
+    vuids(['p = vkMapMemory m offset 0 size 32KiB', 'vkFlushMappedMemoryRanges m offset 0 size 64KiB']),
+    ['vulkan-valid-usage VUID-VkMappedMemoryRange-size-00685'],
+  );
+  assert.deepEqual(
+    vuids(['p = vkMapMemory m offset 32KiB', 'vkFlushMappedMemoryRanges m offset 0 size 64']),
+    ['vulkan-valid-usage VUID-VkMappedMemoryRange-size-00685'],
+  );
+  assert.deepEqual(
+    vuids(['p = vkMapMemory m offset 0 size 32KiB', 'vkInvalidateMappedMemoryRanges m offset 32KiB whole']),
+    ['vulkan-valid-usage VUID-VkMappedMemoryRange-size-00686'],
+  );
+});
+
+test('nonCoherentAtomSize (64 bytes): offset 00687, size 01390 unless the range ends at the end of the memory', () => {
+  assert.deepEqual(vuids(['p = vkMapMemory m', 'vkFlushMappedMemoryRanges m offset 16 size 64']), [
+    'vulkan-valid-usage VUID-VkMappedMemoryRange-offset-00687',
+  ]);
+  assert.deepEqual(vuids(['p = vkMapMemory m', 'vkFlushMappedMemoryRanges m offset 0 size 16']), [
+    'vulkan-valid-usage VUID-VkMappedMemoryRange-size-01390',
+  ]);
+  // A size that runs to the end of the memory may be anything.
+  assert.deepEqual(
+    vuids(['p = vkMapMemory m', 'vkFlushMappedMemoryRanges m offset 64 size 1000'], '1064'),
+    [],
+  );
+});
+
+test('VK_WHOLE_SIZE: the end of the mapping must be atom-aligned or the end of the memory (01389)', () => {
+  assert.deepEqual(vuids(['p = vkMapMemory m offset 0 size 100', 'vkFlushMappedMemoryRanges m']), [
+    'vulkan-valid-usage VUID-VkMappedMemoryRange-size-01389',
+  ]);
+  assert.deepEqual(
+    vuids(['p = vkMapMemory m', 'vkFlushMappedMemoryRanges m whole', 'vkFlushMappedMemoryRanges m']),
+    [],
+  );
+  assert.deepEqual(vuids(['p = vkMapMemory m offset 0 size 100'], '100'), []);
+});
+
+test('a valid range is the one copied back; a broken one copies nothing', () => {
+  const text = [
+    'scenario "r" {',
+    '  strategy shadow-copy',
+    '  m = vkAllocateMemory 64KiB host-visible',
+    '  p = vkMapMemory m',
+    '  vkFlushMappedMemoryRanges m offset 0x40 size 0x80',
+    '  vkFlushMappedMemoryRanges m offset 0x20000 size 64',
+    '}',
+  ].join('\n');
+  const records = analyseDocument(text).scenarios[0]!.run.simulation.records;
+  const calls = (i: number) => records[i]!.calls.map((c) => `${c.actor}: ${c.text}`);
+  assert.deepEqual(calls(2), [
+    'app: vkFlushMappedMemoryRanges(m, offset=0x40, size=0x80)',
+    'wine: memcpy(0x7fff_f7fe_f040, 0x1_0040, 128)',
+  ]);
+  assert.deepEqual(calls(3), ['app: vkFlushMappedMemoryRanges(m, offset=0x2_0000, size=0x40)']);
+  assert.match(
+    records[3]!.outcome.kind === 'skipped' ? records[3]!.outcome.reason : '',
+    /breaks VUID-VkMappedMemoryRange-size-00685/,
+  );
+});
