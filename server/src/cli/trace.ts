@@ -122,6 +122,8 @@ export interface ScenarioTrace {
   readonly name: string | null;
   readonly line: number;
   readonly kernel: string;
+  /** `x86_64` or `arm64` (the `arch` setting, or implied by a 16/64 KiB page size). */
+  readonly arch: string;
   readonly window: { readonly start: string; readonly end: string };
   readonly strategy: string;
   readonly expectationsBeforeSteps: readonly TraceExpectation[];
@@ -336,6 +338,7 @@ export function traceScenario(
     name: scenario.node.name?.value ?? null,
     line: lines.position(scenario.node.start).line + 1,
     kernel: formatKernelVersion(platform.kernel.version),
+    arch: platform.kernel.arch,
     window: { start: formatHex(platform.window.start), end: formatHex(platform.window.end) },
     strategy: platform.strategy,
     expectationsBeforeSteps: expectsAfter.get(-1) ?? [],

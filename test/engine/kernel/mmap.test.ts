@@ -348,3 +348,16 @@ test('never throws on hostile arguments', () => {
           as.read(addr, length, { step: 0, actor: 'x' });
         }
 });
+
+test('row 16 on arm64: MAP_32BIT and MAP_ABOVE4G are unknown bits, refused by MAP_SHARED_VALIDATE and ignored by MAP_SHARED', () => {
+  for (const flag of [T.MAP_32BIT, T.MAP_ABOVE4G]) {
+    const as = space('6.18', { arch: 'arm64' });
+    const f = as.openFile({ kind: 'memfd', name: 'm', sizeBytes: 4n * PG, readable: true, writable: true });
+    assert.equal(errno(mmap(as, PG, { flags: T.MAP_SHARED_VALIDATE | flag, fd: f.fd })), 'EOPNOTSUPP');
+    assert.equal(ok(mmap(as, PG, { flags: T.MAP_SHARED | flag, fd: f.fd })), T.DEFAULT_MMAP_BASE - PG);
+    // The same call on x86-64 is accepted.
+    const x86 = space('6.18');
+    const g = x86.openFile({ kind: 'memfd', name: 'm', sizeBytes: 4n * PG, readable: true, writable: true });
+    ok(mmap(x86, PG, { flags: T.MAP_SHARED_VALIDATE | flag, fd: g.fd }));
+  }
+});

@@ -151,3 +151,38 @@ test('no room: ENOMEM', () => {
   ok(mmap(as, 0x30000000n));
   assert.equal(errno(mmap(as, 0x30000000n)), 'ENOMEM');
 });
+
+test('arm64 has no MAP_32BIT or MAP_ABOVE4G (linux-mm §1.3): the bits are ignored, the map goes top-down like mmap(NULL)', () => {
+  const as = space('6.18', { arch: 'arm64' });
+  const plain = ok(mmap(as, PG, { flags: PRIV_ANON | T.MAP_32BIT }));
+  assert.equal(plain, T.DEFAULT_MMAP_BASE - PG, 'top-down from mmap_base, not 0x4000_0000');
+  const high = space('6.18', { arch: 'arm64', mmapBase: 0x200000000n });
+  ok(mmap(high, 0x100000000n, { addr: 0x100000000n, flags: PRIV_ANON | T.MAP_FIXED }));
+  // With [4 GiB, mmap_base) full, an x86 MAP_ABOVE4G map falls back to the legacy base; on arm64 the
+  // bit means nothing and the map goes just below 4 GiB, as a plain one does.
+  assert.equal(ok(mmap(high, PG, { flags: PRIV_ANON | T.MAP_ABOVE4G })), 0x100000000n - PG);
+});
+
+test('`arch`: 16 and 64 KiB pages imply arm64, where `32bit` is ignored; `arch arm64` with 4 KiB pages too; x86-64 with 16 KiB pages is refused', () => {
+  const result = (settings: string) =>
+    analyseDocument(
+      `scenario "a" {\n  ${settings}\n  a = mmap 4KiB rw private anon 32bit\n  expect a != 0x4000_0000\n}\n`,
+    ).diagnostics.map((d) => `${d.code}: ${d.message}`);
+  assert.deepEqual(result('page-size 16KiB'), []);
+  assert.deepEqual(result('page-size 64KiB'), []);
+  assert.deepEqual(result('arch arm64'), []);
+  assert.deepEqual(result('page-size 16KiB\n  arch arm64'), []);
+  const x86 = result('arch x86_64');
+  assert.equal(x86.length, 1);
+  assert.match(x86[0]!, /^expectation-failed/);
+  const fictional = result('arch x86_64\n  page-size 16KiB');
+  assert.ok(
+    fictional.some(
+      (m) =>
+        m ===
+        "number-out-of-range: x86-64 pages are 4 KiB; 16 KiB pages are an arm64 kernel's (`arch arm64`). The page size stays 4 KiB",
+    ),
+    fictional.join('\n'),
+  );
+  assert.match(result('arch riscv')[0]!, /^unknown-word: `riscv` is not a arch/);
+});

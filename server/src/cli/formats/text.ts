@@ -137,7 +137,7 @@ function formatStep(step: TraceStep, p: Palette, maps: MapsShown): string {
 }
 
 function formatScenario(s: ScenarioTrace, p: Palette, maps: MapsShown): string {
-  let out = `${p.bold(`scenario ${s.index}${s.name !== null ? ` "${t(s.name)}"` : ''}`)}  ${p.dim(`line ${s.line}; kernel ${s.kernel}; window ${s.window.start}..${s.window.end}`)}\n`;
+  let out = `${p.bold(`scenario ${s.index}${s.name !== null ? ` "${t(s.name)}"` : ''}`)}  ${p.dim(`line ${s.line}; kernel ${s.kernel}${s.arch === 'x86_64' ? '' : ` ${s.arch}`}; window ${s.window.start}..${s.window.end}`)}\n`;
   if (s.setupMappings.length > 0) {
     out += `\n${p.bold('set-up')}  ${p.dim('before step 1: the driver at device creation, the strategy')}\n`;
     out += `  ${p.dim(`mappings (${s.setupMappings.length}):`)}\n`;

@@ -26,7 +26,8 @@ import type { Severity } from '../diagnostics';
 import { DEFAULT_TRAITS, isTraitOpen, type DriverModel, type DriverTraits } from '../model/driver';
 import type { KernelVersion } from '../kernel/types';
 import { formatKernelVersion, parseKernelVersion } from '../kernel/config';
-import { formatSize } from '../numbers';
+import { formatHex, formatSize } from '../numbers';
+import { reserveHighTopPlacement } from '../model/window-text';
 import {
   DRIVER_SPACE,
   fieldsOf,
@@ -201,6 +202,12 @@ interface Dim extends ExploreDimension {
 interface Outcome {
   readonly verdict: Verdict;
   readonly hazard: string | undefined;
+  /**
+   * The deciding hazard is reserve-high's placement at the top of the 32-bit space, past the
+   * window's end (reserveHighTopPlacement): whether the application's mapping lands there depends
+   * on the order of the scenario's mmaps, not on the driver.
+   */
+  readonly byPlacement?: true;
 }
 
 export interface ScenarioDiagnostic {
@@ -474,10 +481,16 @@ function exploreScenario(
       classified = classify(run);
       if (whole || (classified.error && prefixDecides(classified.error, run, errnoExpectStarts))) break;
     }
-    const outcome: Outcome = { verdict: classified.verdict, hazard: classified.first?.code };
+    const outcome: Outcome = {
+      verdict: classified.verdict,
+      hazard: classified.first?.code,
+      ...(classified.first && isPlacementAccident(run, classified.first)
+        ? { byPlacement: true as const }
+        : {}),
+    };
     if (classified.first && outcome.verdict !== 'safe') {
       // Keep, per class, the counterexample closest to the default driver (and kernel).
-      const key = `${outcome.verdict}\u0000${outcome.hazard}`;
+      const key = classKey(outcome);
       const cost = distanceFromDefault(assign);
       const best = classRuns.get(key);
       if (!best || cost < best.cost)
@@ -535,19 +548,28 @@ function exploreScenario(
   const safeWhen = describeCondition(dims, points, isSafe, deciding);
   const classes: FailureClass[] = [];
   for (const [key, { example }] of classRuns) {
-    const [verdict, hazard] = key.split('\u0000') as [Exclude<Verdict, 'safe'>, string];
-    const member = points.map((p) => p.outcome.verdict === verdict && p.outcome.hazard === hazard);
+    const [verdict, hazard, byPlacement] = key.split('\u0000') as [Exclude<Verdict, 'safe'>, string, string];
+    const member = points.map((p) => classKey(p.outcome) === key);
     const count = member.filter(Boolean).length;
     const classDeciding = smallestDecidingSet(dims, points, member);
+    const when = describeCondition(dims, points, member, classDeciding);
     classes.push({
       verdict,
       hazard,
       count,
       deciding: classDeciding.map((d) => dims[d]!.key),
-      when: describeCondition(dims, points, member, classDeciding),
+      when: byPlacement ? `${when} (an accident of this scenario's mmap order, not a driver trait)` : when,
       counterexample: example,
     });
   }
+  const failing = points.filter((p) => p.outcome.verdict !== 'safe');
+  const placement = failing.filter((p) => p.outcome.byPlacement).length;
+  const window = base.simulation.platform.window;
+  const placementText = `with reserve-high the kernel hands out the top of the 32-bit space first, ${formatHex(window.end)}..0x1_0000_0000 (past the window's end) included, and whether the application's mapping lands there depends on the order and sizes of the scenario's mmaps, not on the driver`;
+  if (placement > 0)
+    notes.push(
+      `${placement === failing.length ? 'every failing behaviour fails' : `${placement} of the ${failing.length} failing behaviours fail`} by placement: ${placementText}. The trait condition only says which order this scenario makes: reordering its allocations changes the condition, not the hazard`,
+    );
   classes.sort((a, b) => b.count - a.count || a.hazard.localeCompare(b.hazard));
 
   const behaviours: BehaviourResult[] = points.map((p) => ({
@@ -580,9 +602,31 @@ function exploreScenario(
     safeWhen,
     classes,
     behaviours,
-    summary: summaryLine(strategy, counts, points.length, safeWhen),
+    summary:
+      placement > 0 && placement === failing.length
+        ? `${summaryLine(strategy, counts, points.length, safeWhen).split(';')[0]}; not a driver trait: ${placementText}`
+        : summaryLine(strategy, counts, points.length, safeWhen),
     notes,
   };
+}
+
+/** A failure class: verdict, hazard, and whether it is reserve-high's placement (Outcome.byPlacement). */
+function classKey(outcome: Outcome): string {
+  return `${outcome.verdict}\u0000${outcome.hazard}\u0000${outcome.byPlacement ? 'placement' : ''}`;
+}
+
+/**
+ * Whether the deciding diagnostic is a pointer-outside-window that reserve-high's placement at the
+ * top of the 32-bit space explains (reserveHighTopPlacement): the finding's first address is the
+ * pointer or address 32-bit code got.
+ */
+function isPlacementAccident(run: ScenarioRun, first: ScenarioDiagnostic): boolean {
+  if (first.code !== 'pointer-outside-window') return false;
+  const finding = run.simulation.findings.find(
+    (f) => f.code === first.code && f.range.start === first.range.start && f.range.end === first.range.end,
+  );
+  const pointer = finding?.addresses?.[0];
+  return pointer !== undefined && reserveHighTopPlacement(run.simulation.platform, pointer);
 }
 
 /** The first prefix run's length, and the factor each next one grows by (a safe run costs ~3% more). */

@@ -25,6 +25,7 @@ export const ASSUMED_RLIMIT_STACK = 8n * 1024n * 1024n;
 export function defaultKernelConfig(version: KernelVersion = DEFAULT_KERNEL_VERSION): KernelConfig {
   return {
     version,
+    arch: 'x86_64',
     pageSize: 4096n,
     taskSize: X86_64_TASK_SIZE,
     mmapBase: DEFAULT_MMAP_BASE,

@@ -70,6 +70,9 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
   const rawProt = Number.isSafeInteger(args.prot) ? args.prot : 0;
   const prot = rawProt & (T.PROT_READ | T.PROT_WRITE | T.PROT_EXEC);
   const v = config.version;
+  // arm64 has neither MAP_32BIT nor MAP_ABOVE4G (linux-mm §1.3): there both bits are unknown
+  // flags, which MAP_PRIVATE and MAP_SHARED ignore and MAP_SHARED_VALIDATE refuses (§1.1 row 16).
+  const x86 = config.arch === 'x86_64';
   // 4. MAP_FIXED_NOREPLACE implies MAP_FIXED (Linux 4.17, commit a4ff8e8620d3); older kernels ignore the bit.
   const noReplace = (flags & T.MAP_FIXED_NOREPLACE) !== 0 && versionAtLeast(v, 4, 17);
   const fixed = (flags & T.MAP_FIXED) !== 0 || noReplace;
@@ -194,8 +197,8 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
       hintPage,
       pages,
       false,
-      (flags & T.MAP_32BIT) !== 0,
-      (flags & T.MAP_ABOVE4G) !== 0 && versionAtLeast(v, 6, 6),
+      x86 && (flags & T.MAP_32BIT) !== 0,
+      x86 && (flags & T.MAP_ABOVE4G) !== 0 && versionAtLeast(v, 6, 6),
       kind,
       hugetlb ? hugePages : 1,
     );
@@ -245,7 +248,12 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
     }
     if (type === T.MAP_SHARED || type === T.MAP_SHARED_VALIDATE) {
       // MAP_ABOVE4G joined the mask with the flag itself (6.6): before, 0x80 is an unknown flag.
-      const legacyMask = versionAtLeast(v, 6, 6) ? LEGACY_MAP_MASK | T.MAP_ABOVE4G : LEGACY_MAP_MASK;
+      // On arm64 the mask has neither (include/linux/mman.h defines a missing MAP_32BIT as 0).
+      const legacyMask = !x86
+        ? LEGACY_MAP_MASK & ~T.MAP_32BIT
+        : versionAtLeast(v, 6, 6)
+          ? LEGACY_MAP_MASK | T.MAP_ABOVE4G
+          : LEGACY_MAP_MASK;
       if (type === T.MAP_SHARED) flags &= legacyMask;
       else if ((flags & ~legacyMask) !== 0 || flagsHaveHighBits(args.flags)) {
         return fail(

@@ -490,7 +490,7 @@ function mremapTo(
     if (refusal !== undefined) {
       // Only this legacy path gets here, so the scenario's kernel is one that loses the destination.
       const lost = call.effects.some((e) => e.kind === 'replaced')
-        ? `; Linux ${formatKernelVersion(state.config.version)} had already unmapped the MREMAP_FIXED destination, which stays destroyed (Linux ≤ 6.16 check the source only after that; 6.17 checks it first)`
+        ? `; on Linux ${formatKernelVersion(state.config.version)} the MREMAP_FIXED destination is unmapped before this check, so it stays destroyed (inferred from the 6.16-era code, where mremap_to() unmaps the destination before checking the source; unverified on older kernels, linux-mm §3.3. 6.17 checks the source first)`
         : '';
       return fail(refusal.errno, refusal.reason + lost);
     }

@@ -95,8 +95,16 @@ export interface KernelVersion {
 }
 
 /** The platform a scenario runs on. Defaults mirror the observed Linux 6.18 x86-64 machine of the facts. */
+/** The CPU architecture: it decides which mmap flags exist (linux-mm §1.3). */
+export type Arch = 'x86_64' | 'arm64';
+
 export interface KernelConfig {
   readonly version: KernelVersion;
+  /**
+   * x86_64 by default. On arm64 MAP_32BIT and MAP_ABOVE4G do not exist (linux-mm §1.3: "MAP_32BIT
+   * does not exist on arm64"; MAP_ABOVE4G is x86), so their bits are unknown flags to mmap.
+   */
+  readonly arch: Arch;
   /** 4096 on x86-64; 16 KiB / 64 KiB arm64 kernels exist. */
   readonly pageSize: bigint;
   /** 0x7ffffffff000 with 4-level paging. */

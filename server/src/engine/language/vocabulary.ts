@@ -83,12 +83,12 @@ export const MMAP_FLAG_WORDS: WordGroup = {
     ),
     w(
       '32bit',
-      'MAP_32BIT (x86-64): search bottom-up in [1 GiB, 2 GiB) — not "the first 2 GB" as the man page says.',
+      'MAP_32BIT (x86-64): search bottom-up in [1 GiB, 2 GiB) — not "the first 2 GB" as the man page says. arm64 has no MAP_32BIT: under `arch arm64` (or 16/64 KiB pages) the bit is ignored.',
       'arch/x86/kernel/sys_x86_64.c',
     ),
     w(
       'above4g',
-      'MAP_ABOVE4G (x86, 6.6+): the top-down search starts at 4 GiB; a free hint still wins, and with MAP_32BIT the flag is ignored.',
+      'MAP_ABOVE4G (x86, 6.6+): the top-down search starts at 4 GiB; a free hint still wins, and with MAP_32BIT the flag is ignored. Ignored under `arch arm64`.',
       'arch/x86/kernel/sys_x86_64.c',
     ),
     w(
@@ -821,7 +821,22 @@ export const SETTINGS: readonly SettingSpec[] = [
     ],
     example: 'platform linux',
   },
-  { keyword: 'page-size', doc: 'Kernel page size. Default 4 KiB.', args: 'expr', example: 'page-size 4KiB' },
+  {
+    keyword: 'page-size',
+    doc: 'Kernel page size: 4 KiB (default), 16 KiB or 64 KiB. 16 and 64 KiB pages are arm64 kernels (Apple M1, some arm64 distributions), so they imply `arch arm64`.',
+    args: 'expr',
+    example: 'page-size 4KiB',
+  },
+  {
+    keyword: 'arch',
+    doc: 'The CPU architecture: x86_64 (default, or arm64 when `page-size` is 16 or 64 KiB). On arm64 MAP_32BIT and MAP_ABOVE4G do not exist: mmap ignores the bits (MAP_SHARED_VALIDATE refuses them). The address-space defaults stay the x86-64 ones.',
+    args: 'word',
+    words: [
+      w('x86_64', 'x86-64: 4 KiB pages, MAP_32BIT and MAP_ABOVE4G exist.'),
+      w('arm64', 'arm64 (aarch64): no MAP_32BIT (linux-mm §1.3) and no MAP_ABOVE4G; 4, 16 or 64 KiB pages.'),
+    ],
+    example: 'arch arm64',
+  },
   {
     keyword: 'window',
     doc: 'The range 32-bit code can reach. Default 0x1_0000 .. 0x7fff_0000 (2 GiB, Wine without LARGE_ADDRESS_AWARE).',

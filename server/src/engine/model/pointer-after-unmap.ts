@@ -8,7 +8,10 @@ import type { VkMemory } from './vk-memory';
 export interface StalePointerUse {
   readonly actor: string;
   readonly kind: 'read' | 'write';
+  /** The address the actor reached: for 32-bit code the low 32 bits of `named`. */
   readonly address: bigint;
+  /** The address the scenario named. */
+  readonly named: bigint;
   /** The step whose map call gave the pointer. */
   readonly mapStep: number;
   /** The signal when the access faulted. */
@@ -68,7 +71,7 @@ function reportPointerAfterUnmap(
   use: StalePointerUse,
   mappedNow: readonly VkMemory[],
 ): void {
-  const { actor, kind, address, mapStep, fault } = use;
+  const { actor, kind, address, named, mapStep, fault } = use;
   const after = (text: string) => memory.history.find((e) => e.step > mapStep && e.text === text);
   const unmapped = after('unmapped');
   const freed = after('freed');
@@ -88,7 +91,7 @@ function reportPointerAfterUnmap(
         : `: the address is ${owner.name}'s now (mapped at step ${(owner.mapStep ?? 0) + 1}), so the access reaches another object`;
   sim.finding(
     'use-after-free',
-    `${actor} ${kind}s ${formatHex(address)} through the pointer ${mapCall} gave for ${memory.name} at step ${mapStep + 1}, but ${memory.name} was ${ends.map((e) => `${e.what} at step ${e.event.step + 1}`).join(' and ') || 'unmapped'}${now}${fault !== undefined ? `: the access faults (${fault})` : ''} (H5)`,
+    `${actor} ${kind}s ${formatHex(address)}${windowClause(sim, actor, named, address)} through the pointer ${mapCall} gave for ${memory.name} at step ${mapStep + 1}, but ${memory.name} was ${ends.map((e) => `${e.what} at step ${e.event.step + 1}`).join(' and ') || 'unmapped'}${now}${fault !== undefined ? `: the access faults (${fault})` : ''} (H5)`,
     [
       { range: sim.stepRange(mapStep) ?? memory.node, message: `${memory.name} mapped here` },
       ...ends.map((e) => ({
@@ -100,4 +103,17 @@ function reportPointerAfterUnmap(
     fault !== undefined,
     [address],
   );
+}
+
+/**
+ * Where 32-bit code's address lies when it is outside its window: said here, in the one report of
+ * the access, rather than by a second (pointer-outside-window) error for it.
+ */
+function windowClause(sim: Simulation, actor: string, named: bigint, address: bigint): string {
+  if (actor !== 'app') return '';
+  const { start, end } = sim.platform.window;
+  const window = `the window ${formatHex(start)}..${formatHex(end)}`;
+  if (named !== address)
+    return ` (32-bit code cannot hold ${formatHex(named)}, outside ${window}: it keeps only the low 32 bits)`;
+  return address >= start && address < end ? '' : ` (outside ${window})`;
 }

@@ -1,21 +1,52 @@
 // What a pointer below 4 GiB but outside the process's window means, said the same way for
 // Vulkan and OpenGL: Wine refuses a pointer only when it has bits above 32 (vulkan-wine §3.3 step
 // 5; GL's "we're lucky" test, §3.6), so one that fits is handed over unchanged.
-import { formatHex } from '../numbers';
+import { formatHex, formatSize } from '../numbers';
 import type { Platform } from '../sim/platform';
+
+const FOUR_GIB = 1n << 32n;
 
 /**
  * `32-bit code gets 0x…, outside the window A..B` for a pointer to `size` bytes that 32-bit code
- * cannot use, or undefined when it lies inside the window.
+ * cannot use, or undefined when it lies inside the window. A pointer inside the window whose
+ * memory runs past its end is not called outside: the message names the part that is.
  */
 export function outsideWindow(platform: Platform, pointer: bigint, size: bigint): string | undefined {
   const { start, end } = platform.window;
   if (pointer >= start && pointer + size <= end) return undefined;
-  const lastByte =
-    pointer + size > end && pointer < end ? ` (its last byte ${formatHex(pointer + size - 1n)})` : '';
-  return `32-bit code gets ${formatHex(pointer)}${lastByte}, outside the window ${formatHex(start)}..${formatHex(end)}`;
+  const window = `the window ${formatHex(start)}..${formatHex(end)}`;
+  if (pointer >= start && pointer < end)
+    return `32-bit code gets ${formatHex(pointer)}, inside ${window}, but the memory runs to ${formatHex(pointer + size)}, past the window's end: its last ${formatSize(pointer + size - end)} (${formatHex(end)}..${formatHex(pointer + size)}) lie outside`;
+  return `32-bit code gets ${formatHex(pointer)}, outside ${window}`;
 }
 
 export function fitsButOutsideWindow(platform: Platform): string {
-  return `It fits in 32 bits, so Wine hands it over unchanged, but the process's 32-bit code is not given addresses there${platform.largeAddressAware ? '' : ' (it is not large-address-aware: pointers above 2 GiB break code that treats them as signed)'}`;
+  return `It fits in 32 bits, so Wine hands it over unchanged, but the process's 32-bit code is not given addresses outside its window${platform.largeAddressAware ? '' : ' (it is not large-address-aware: pointers above 2 GiB break code that treats them as signed)'}`;
+}
+
+/**
+ * Whether 32-bit code's `pointer`, reported outside the window, is there because reserve-high
+ * left the top of the 32-bit space to the kernel: the reservation starts at 4 GiB, so the
+ * top-down search (linux-mm §1.2) hands out [window end, 4 GiB) first, whatever the driver does
+ * (WOW64's user range ends below 4 GiB, linux-mm §7.1). Which mappings land there depends only on
+ * the order and sizes of the process's mmaps.
+ */
+export function reserveHighTopPlacement(platform: Platform, pointer: bigint): boolean {
+  return (
+    platform.strategy === 'reserve-high' &&
+    platform.window.end < FOUR_GIB &&
+    pointer >= platform.window.start &&
+    pointer < FOUR_GIB
+  );
+}
+
+/** The sentence that gives {@link reserveHighTopPlacement}'s cause, or '' when it does not apply. */
+export function reserveHighTopText(platform: Platform, pointer: bigint): string {
+  if (!reserveHighTopPlacement(platform, pointer)) return '';
+  return `With \`strategy reserve-high\` the reservation starts at 4 GiB, so the kernel's top-down search hands out the top of the 32-bit space first, ${formatHex(platform.window.end)}..${formatHex(FOUR_GIB)} (past the window's end) included (linux-mm §1.2, §7.1). Which mappings land there, and whether the application's is among them, depends on the order and sizes of the process's mmaps, not on the driver`;
+}
+
+/** `. Text` after a sentence that has no full stop yet, or '' for no text. */
+export function sentence(text: string): string {
+  return text === '' ? '' : `. ${text}`;
 }

@@ -48,33 +48,42 @@ export function accessStep(
   if (verb === 'write') {
     const datum = writeDatum(context, step, actor);
     const result = sim.write(actor, reached, length, datum);
-    if (base !== undefined) checkAfterUnmap(context, actor, verb, reached, base, result);
+    const stale = base !== undefined && checkAfterUnmap(context, actor, verb, address, reached, base, result);
     sim.noteAccess(actor, 'write', reached, length, result.ok ? '' : faultText(result), result.ok);
-    vulkan.noteAppAccess(step, actor, address, length, 'write', result.ok ? undefined : result.signal);
+    // One access, one error: a stale pointer's report already says where the address lies.
+    if (!stale)
+      vulkan.noteAppAccess(step, actor, address, length, 'write', result.ok ? undefined : result.signal);
     gl.noteAccess(actor, reached, length, 'write');
     return result.ok ? writtenOutcome(length) : accessOutcome(result, '');
   }
   const result = sim.read(actor, reached, length);
-  if (base !== undefined) checkAfterUnmap(context, actor, verb, reached, base, result);
+  const stale = base !== undefined && checkAfterUnmap(context, actor, verb, address, reached, base, result);
   // The call's result and the step's summary are the same text: describe the read once.
   const seen = result.ok ? describeSegments(result, sim) : '';
   sim.noteAccess(actor, 'read', reached, length, result.ok ? seen : faultText(result), result.ok);
-  vulkan.noteAppAccess(step, actor, address, length, 'read', result.ok ? undefined : result.signal);
+  if (!stale)
+    vulkan.noteAppAccess(step, actor, address, length, 'read', result.ok ? undefined : result.signal);
   return byteReadOutcome(result) ?? accessOutcome(result, seen);
 }
 
-/** H5 for whichever API's map step gave the pointer. */
+/**
+ * H5 for whichever API's map step gave the pointer: whether it was reported. `named` is the
+ * address the scenario wrote, `address` the one the actor reached (its low 32 bits for 32-bit code).
+ */
 function checkAfterUnmap(
   context: StepContext,
   actor: string,
   kind: 'write' | 'read',
+  named: bigint,
   address: bigint,
   mapStep: number,
   result: AccessResult,
-): void {
-  const use = { actor, kind, address, mapStep, fault: result.ok ? undefined : result.signal };
+): boolean {
+  const use = { actor, kind, address, named, mapStep, fault: result.ok ? undefined : result.signal };
+  const findings = context.sim.findings.length;
   if (context.vulkan.appMaps.has(mapStep)) context.vulkan.checkPointerAfterUnmap(use);
   else context.gl.checkPointerAfterUnmap(use);
+  return context.sim.findings.length > findings;
 }
 
 /**

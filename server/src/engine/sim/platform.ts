@@ -1,9 +1,9 @@
 // The platform a scenario runs on, read from its settings. Bad settings are reported and the
 // default is kept, so the rest of the scenario still simulates.
 import type { Expression, ScenarioNode, SettingNode } from '../syntax/ast';
-import type { KernelConfig, KernelVersion } from '../kernel/types';
+import type { Arch, KernelConfig, KernelVersion } from '../kernel/types';
 import { defaultKernelConfig, formatKernelVersion, legacyMmapBase } from '../kernel/config';
-import { formatHex, KiB } from '../numbers';
+import { formatHex, formatSize, KiB } from '../numbers';
 import type { LanguageProblem } from './problems';
 import { evaluateConstant } from './evaluate';
 import { didYouMean } from '../language/closest-word';
@@ -90,6 +90,7 @@ export function readPlatform(
   let window: AddressWindow | undefined;
   let largeAddressAware = false;
   let strategy: StrategyName = 'none';
+  let arch: Arch | undefined;
   const overrides: { -readonly [K in keyof KernelConfig]?: KernelConfig[K] } = {};
 
   for (const statement of settings) {
@@ -178,6 +179,9 @@ export function readPlatform(
         if (layout) overrides.layout = layout as KernelConfig['layout'];
         break;
       }
+      case 'arch':
+        arch = (expectWord(ARCH_NAMES) as Arch | undefined) ?? arch;
+        break;
       case 'page-size': {
         const v = value(firstExpression);
         if (v === undefined) break;
@@ -247,8 +251,28 @@ export function readPlatform(
         range: { start: scenario.keyword.start, end: (scenario.name ?? scenario.keyword).end },
       });
   }
+  const pageSizeSetting = sources.get('page-size');
+  if (
+    arch === 'x86_64' &&
+    overrides.pageSize !== undefined &&
+    overrides.pageSize !== 4n * KiB &&
+    pageSizeSetting
+  ) {
+    // x86-64 pages are 4 KiB; 16 and 64 KiB kernels are arm64 ones (vulkan-wine §2: 16 KiB on Apple M1).
+    const at = pageSizeSetting.args[0];
+    problems.push({
+      code: 'number-out-of-range',
+      range: at && at.kind !== 'string' ? at : pageSizeSetting,
+      message: `x86-64 pages are 4 KiB; ${formatSize(overrides.pageSize)} pages are an arm64 kernel's (\`arch arm64\`). The page size stays 4 KiB`,
+    });
+    delete overrides.pageSize;
+  }
   const base = defaultKernelConfig(version);
-  const merged: KernelConfig = { ...base, ...overrides };
+  const merged: KernelConfig = {
+    ...base,
+    ...overrides,
+    arch: arch ?? impliedArch(overrides.pageSize),
+  };
   // The legacy layout's mm->mmap_base is TASK_UNMAPPED_BASE (facts 1.2), not the top-down base.
   const kernel: KernelConfig =
     merged.layout === 'legacy' && overrides.mmapBase === undefined
@@ -263,6 +287,16 @@ export function readPlatform(
     allocationGranularity: 64n * KiB,
     sources,
   };
+}
+
+export const ARCH_NAMES: readonly Arch[] = ['x86_64', 'arm64'];
+
+/**
+ * The architecture a scenario without an `arch` line runs on: x86-64 unless its page size is one
+ * only arm64 kernels have (16 KiB on Apple M1, 64 KiB on some arm64 kernels: vulkan-wine §2, H8).
+ */
+export function impliedArch(pageSize: bigint | undefined): Arch {
+  return pageSize === undefined || pageSize === 4n * KiB ? 'x86_64' : 'arm64';
 }
 
 /**

@@ -17,7 +17,7 @@ import type { DriverModel } from '../driver';
 import { DriverOps } from '../driver-ops';
 import { newMemory, type VkMemory } from '../vk-memory';
 import { allocatingDriver } from '../allocating-driver';
-import { fitsButOutsideWindow, outsideWindow } from '../window-text';
+import { fitsButOutsideWindow, outsideWindow, reserveHighTopText, sentence } from '../window-text';
 import { machAliasMap } from '../strategies/mach-alias';
 import { AppMapSteps, type StalePointerUse } from '../pointer-after-unmap';
 import { uncovered, type GlBuffer, type GlMap, type GlRange } from './buffer';
@@ -292,7 +292,7 @@ export class GlLayer {
         if (gets !== undefined)
           this.sim.finding(
             'pointer-outside-window',
-            `${gets}. ${fitsButOutsideWindow(this.sim.platform)}`,
+            `${gets}. ${fitsButOutsideWindow(this.sim.platform)}${sentence(reserveHighTopText(this.sim.platform, host))}`,
             [{ range: buffer.memory.node, message: `${buffer.name} created here` }],
             undefined,
             false,
