@@ -1,7 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyseDocument, type DocumentAnalysis } from '../../../server/src/engine/analysis';
-import { codeActions, type CodeAction } from '../../../server/src/engine/features/code-actions';
+import {
+  codeActions,
+  VERIFIED_DIAGNOSTICS,
+  type CodeAction,
+} from '../../../server/src/engine/features/code-actions';
 import { applyEdits } from '../../../server/src/engine/features/edits';
 import { NO_STRATEGY, PLACED_MISALIGNED, TYPO, WINDOW_EXHAUSTED } from './samples';
 
@@ -188,6 +192,34 @@ describe('code actions', () => {
     // Without the expectation the same step has its fix.
     const plain = text.replace('  expect diagnostic kernel-refused\n', '');
     assert.equal(actionsFor(plain, 'kernel-refused').actions.length, 1);
+  });
+
+  test('a refusal that follows from a misspelt word gets no fix of its own: the spelling is the fix', () => {
+    const text = 'scenario "t" {\n  y = mmap 4KiB rw privat anon\n}\n';
+    const analysis = analyseDocument(text);
+    const titles = codeActions(analysis, { start: 0, end: text.length }).map((a) => a.title);
+    assert.deepEqual(titles, ['Change to `private`']);
+  });
+
+  test('one request verifies the fixes of at most VERIFIED_DIAGNOSTICS diagnostics, the first in the range', () => {
+    const lines = Array.from(
+      { length: 20 },
+      (_, i) => `  munmap 0x7000_${(i + 1).toString(16).padStart(4, '0')}, 4KiB`,
+    );
+    const text = `scenario "many" {\n  m = mmap 64KiB rw private anon\n${lines.join('\n')}\n}\n`;
+    const analysis = analyseDocument(text);
+    assert.equal(analysis.diagnostics.filter((d) => d.code === 'kernel-refused').length, 20);
+    const actions = codeActions(analysis, { start: 0, end: text.length });
+    const fixed = new Set(actions.map((a) => a.diagnostic));
+    assert.equal(fixed.size, VERIFIED_DIAGNOSTICS);
+    const firstLines = [...fixed].map((d) => analysis.lines.position(d.range.start).line);
+    assert.deepEqual(
+      firstLines,
+      Array.from({ length: VERIFIED_DIAGNOSTICS }, (_, i) => i + 2),
+    );
+    // A range on one of the later lines still gets that line's fixes.
+    const last = analysis.diagnostics.filter((d) => d.code === 'kernel-refused').at(-1)!;
+    assert.ok(codeActions(analysis, last.range).some((a) => a.title.startsWith('Align down')));
   });
 
   test('nothing outside the requested range', () => {

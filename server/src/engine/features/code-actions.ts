@@ -3,6 +3,14 @@
 // address, widen the window, take a suggested spelling — are applied to a copy of their scenario
 // and re-simulated, and kept only if the diagnostic is gone. A finding the scenario says is
 // intended (`expect diagnostic`) gets none: removing it would fail the scenario's own test.
+//
+// Verifying costs a re-simulation of the scenario up to the diagnostic's step, and VS Code asks
+// for code actions on every cursor move (the light bulb) and for a whole selection at once. So
+// one request verifies the fixes of at most VERIFIED_DIAGNOSTICS diagnostics, those nearest the
+// start of the range; the fixes of the others are not offered (select fewer lines for them). A
+// diagnostic's own fix on a step past OWN_FIX_VERIFY_STEPS is offered as the rule made it, as
+// before verification existed: re-running tens of thousands of steps per cursor move would stall
+// the server, and the rules make those fixes from the step alone.
 import {
   analyseDocument,
   type AnalysisOptions,
@@ -10,6 +18,7 @@ import {
   type ScenarioAnalysis,
 } from '../analysis';
 import type { EngineDiagnostic } from '../diagnostics';
+import { RULE_BY_CODE } from '../rules/registry';
 import { alignDown, alignUp, formatHex, formatSize } from '../numbers';
 import type { Option, SettingNode, StepNode } from '../syntax/ast';
 import type { TextRange } from '../syntax/text-range';
@@ -33,11 +42,15 @@ export function codeActions(
   options: AnalysisOptions = {},
 ): CodeAction[] {
   const out: CodeAction[] = [];
+  let verified = 0;
   for (const scenario of analysis.scenarios) {
     if (!overlaps(scenario.node, range)) continue;
     for (const diagnostic of scenario.diagnostics) {
       if (!overlaps(diagnostic.range, range) || diagnostic.intended) continue;
-      out.push(...fixesFor(analysis, scenario, diagnostic, options));
+      if (verified >= VERIFIED_DIAGNOSTICS) return out;
+      const fixes = fixesFor(analysis, scenario, diagnostic, options);
+      if (fixes.verifiedAny) verified++;
+      out.push(...fixes);
     }
   }
   // Syntax errors of the file belong to no scenario's run but may carry fixes too.
@@ -50,18 +63,34 @@ export function codeActions(
   return out;
 }
 
+/** How many diagnostics' fixes one code-action request verifies (see the head of this file). */
+export const VERIFIED_DIAGNOSTICS = 8;
+
+/** The step count up to a diagnostic past which its own fix is not re-simulated (head of file). */
+export const OWN_FIX_VERIFY_STEPS = 5000;
+
 export function fixesFor(
   analysis: DocumentAnalysis,
   scenario: ScenarioAnalysis,
   diagnostic: EngineDiagnostic,
   options: AnalysisOptions = {},
-): CodeAction[] {
-  const out: CodeAction[] = [];
+): CodeAction[] & { verifiedAny?: boolean } {
+  const out: CodeAction[] & { verifiedAny?: boolean } = [];
+  // A step with a language error was not read as written (`mmap 4KiB rw privat anon`): what the
+  // kernel or a layer then said of it follows from that error, whose fix is the one to offer.
+  if (
+    RULE_BY_CODE.get(diagnostic.code)?.family !== 'language' &&
+    hasLanguageErrorOnLine(analysis, scenario, diagnostic)
+  )
+    return out;
   // `strict`: kept only if it brings no new warning or error either (a strategy that the driver
   // cannot carry trades one problem for others).
   const candidates: { title: string; edits: TextEdit[]; preferred?: boolean; strict?: boolean }[] = [];
-  for (const own of ownFixes(diagnostic))
-    candidates.push({ title: own.title, edits: [...own.edits], preferred: own.preferred });
+  const own = ownFixes(diagnostic);
+  if (stepsThrough(scenario, diagnostic.range.start) > OWN_FIX_VERIFY_STEPS) out.push(...own);
+  else
+    for (const fix of own)
+      candidates.push({ title: fix.title, edits: [...fix.edits], preferred: fix.preferred });
   switch (diagnostic.code) {
     case 'pointer-outside-window':
       if (scenario.run.simulation.platform.strategy !== 'placed')
@@ -106,6 +135,7 @@ export function fixesFor(
     }
   }
   for (const c of candidates) {
+    out.verifiedAny = true;
     if (!removesDiagnostic(analysis, scenario, diagnostic, c.edits, options, c.strict)) continue;
     out.push({
       title: c.title,
@@ -221,6 +251,21 @@ function alignPlacedAddress(
 
 // ---- verification ----
 
+function hasLanguageErrorOnLine(
+  analysis: DocumentAnalysis,
+  scenario: ScenarioAnalysis,
+  diagnostic: EngineDiagnostic,
+): boolean {
+  const line = analysis.lines.position(diagnostic.range.start).line;
+  return scenario.diagnostics.some(
+    (d) =>
+      d !== diagnostic &&
+      d.severity === 'error' &&
+      RULE_BY_CODE.get(d.code)?.family === 'language' &&
+      analysis.lines.position(d.range.start).line === line,
+  );
+}
+
 /**
  * Applies the edits to the scenario alone (the rest of the file blanked, offsets kept) and checks
  * that no diagnostic with the same code is left at the same statement.
@@ -235,7 +280,10 @@ export function removesDiagnostic(
 ): boolean {
   const isolated = isolate(analysis.text, scenario.node);
   const edited = applyEdits(isolated, edits);
-  const after = analyseDocument(edited, options);
+  // The simulation is causal: whether the step still has its diagnostic is decided by the steps
+  // up to it, so the rest is not run (a strict check looks for new problems anywhere).
+  const upTo = stepsThrough(scenario, diagnostic.range.start);
+  const after = analyseDocument(edited, strict ? options : { ...options, maxSteps: upTo });
   if (strict) {
     const serious = (d: EngineDiagnostic) => d.severity === 'error' || d.severity === 'warning';
     const before = new Set(scenario.diagnostics.filter(serious).map((d) => d.code));
@@ -256,6 +304,19 @@ export function removesDiagnostic(
       d.severity !== 'info' &&
       after.lines.position(d.range.start).line === newLine,
   );
+}
+
+/** How many steps start at or before `offset`: the run up to the step a diagnostic is on. */
+function stepsThrough(scenario: ScenarioAnalysis, offset: number): number {
+  const records = scenario.run.simulation.records;
+  let low = 0;
+  let high = records.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (records[mid]!.node.start <= offset) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 function countLines(s: string): number {
