@@ -72,7 +72,7 @@ Usage:
   drvmap check [options] FILE|DIR…      report diagnostics (for editors' users and CI)
   drvmap trace [options] FILE           the step-by-step timeline of a scenario
   drvmap explore [options] FILE         is the strategy safe under every driver behaviour?
-                                        (options: --scenario, --strategy, --kernels, --all, --format, --trace; docs/explore.md)
+                                        (options: --scenario, --strategy, --kernel, --kernels, --all, --format, --trace; docs/explore.md)
   drvmap import strace|maps FILE        a scenario from strace output or /proc/PID/maps
                                         (strace: --pid PID for one process of an strace -f capture)
   drvmap --help | help [COMMAND]        this help, or a command's (check, trace, explore, import)

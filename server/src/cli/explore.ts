@@ -6,7 +6,9 @@
 import { describeReadError, readInputText } from './read-input';
 import { resolve } from 'node:path';
 import { explore, type ExploreResult, type ScenarioExploration } from '../engine/explore/explore';
-import { STRATEGY_NAMES, type StrategyName } from '../engine/sim/platform';
+import { kernelVersionProblem, STRATEGY_NAMES, type StrategyName } from '../engine/sim/platform';
+import { parseKernelVersion } from '../engine/kernel/config';
+import type { KernelVersion } from '../engine/kernel/types';
 import type { CliIo } from './io';
 import { printable } from './printable';
 import { JSON_SCHEMA_VERSION } from './formats/json';
@@ -21,6 +23,7 @@ each failing class. See docs/explore.md.
 
 Options:
   --scenario N|NAME   only this scenario (1-based index or name)
+  --kernel X.Y        the kernel of scenarios without a \`kernel\` line (as check and trace take it)
   --kernels           also explore kernels 5.6, 5.10, 5.15, 6.18 (scenarios without \`kernel\`)
   --all               open every driver trait, whatever the driver blocks say
   --strategy NAME     explore this strategy instead of the scenario's
@@ -36,6 +39,8 @@ export interface ExploreCommand {
   readonly file: string;
   readonly scenario: string | undefined;
   readonly kernels: boolean;
+  /** `--kernel X.Y`: the default kernel, as `drvmap check --kernel` and the editor's setting give it. */
+  readonly kernel: KernelVersion | undefined;
   readonly all: boolean;
   readonly strategy: StrategyName | undefined;
   readonly format: 'text' | 'json';
@@ -48,6 +53,7 @@ export function parseExploreArgs(argv: readonly string[]): ExploreCommand | 'hel
   let file: string | undefined;
   let scenario: string | undefined;
   let kernels = false;
+  let kernel: KernelVersion | undefined;
   let all = false;
   let strategy: StrategyName | undefined;
   let format: 'text' | 'json' = 'text';
@@ -73,6 +79,15 @@ export function parseExploreArgs(argv: readonly string[]): ExploreCommand | 'hel
       case '--kernels':
         kernels = true;
         break;
+      case '--kernel': {
+        const v = value();
+        kernel = parseKernelVersion(v);
+        if (!kernel) throw new ExploreUsageError(`--kernel takes a version such as 6.6, not \`${v}\``);
+        const problem = kernelVersionProblem(kernel, v);
+        if (problem?.code === 'number-out-of-range')
+          throw new ExploreUsageError(`--kernel: ${problem.message}`);
+        break;
+      }
       case '--all':
         all = true;
         break;
@@ -104,7 +119,7 @@ export function parseExploreArgs(argv: readonly string[]): ExploreCommand | 'hel
     }
   }
   if (file === undefined) throw new ExploreUsageError('explore needs a FILE');
-  return { file, scenario, kernels, all, strategy, format, trace };
+  return { file, scenario, kernels, kernel, all, strategy, format, trace };
 }
 
 /** `drvmap explore …` (argv without the word `explore`): exit code. */
@@ -131,6 +146,7 @@ export function runExplore(argv: readonly string[], io: CliIo): number {
   const result = explore(text, {
     ...(command.scenario !== undefined ? { scenario: command.scenario } : {}),
     kernels: command.kernels,
+    ...(command.kernel ? { defaults: { kernel: command.kernel } } : {}),
     openAll: command.all,
     ...(command.strategy ? { strategy: command.strategy } : {}),
   });

@@ -81,3 +81,32 @@ scenario "B\u001b[2K" {
   assert.ok(!hasEscOrBel(second.stderr), JSON.stringify(second.stderr));
   assert.match(second.stderr, /"B\\x1b\[2K" leaves no driver trait open/);
 });
+
+test('--kernel gives scenarios without a `kernel` line their kernel, as check and trace take it', () => {
+  const text = `scenario "remap-dontunmap on shmem" {
+  strategy remap-dontunmap
+  driver gpu {
+    backing shmem
+    maps any
+  }
+  mem = vkAllocateMemory 64KiB host-visible coherent
+  p = vkMapMemory mem
+  app writes p, 16
+}
+`;
+  const now = memoryIo(root, { stdin: text });
+  assert.equal(runExplore(['-'], now), 0);
+  assert.match(now.stdout, /safe under all 3 driver behaviours/);
+  // Before 5.7 there is no MREMAP_DONTUNMAP.
+  const old = memoryIo(root, { stdin: text });
+  assert.equal(runExplore(['-', '--kernel', '5.4'], old), 1);
+  assert.match(old.stdout, /refused under 3 of 3 driver behaviours/);
+  const bad = memoryIo(root, { stdin: text });
+  assert.equal(runExplore(['-', '--kernel=5.99'], bad), 2);
+  assert.match(bad.stderr, /--kernel: Linux 5\.99 does not exist/);
+  assert.equal(
+    parseExploreArgs(['f', '--kernel', '6.6']) !== 'help' &&
+      parseExploreArgs(['f', '--kernel', '6.6']).kernel?.minor,
+    6,
+  );
+});
