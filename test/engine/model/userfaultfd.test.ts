@@ -251,6 +251,25 @@ test('before 5.0 the handler goes with a moved mapping: it still fires at the ne
   assert.deepEqual(codes(partial), []);
 });
 
+test('a duplicate (old size 0) of a registered shared mapping: armed and handled before 5.0, plain from 5.0', () => {
+  const dup = (version: string) => `scenario "dup" {
+  kernel ${version}
+  a = mmap 8KiB rw shared anon at 0x2000_0000_0000 fixed-noreplace
+  h = uffd a, 8KiB fail
+  d = mremap a, 0, 8KiB, maymove fixed, 0x2000_0001_0000
+  z = read d + 4KiB, 1
+}
+`;
+  const armed = (version: string) =>
+    analyse(dup(version))
+      .scenarios[0]!.run.simulation.space.vmas()
+      .map((v) => `${v.startPage.toString(16)} ${(v.vmFlags & VM_UFFD_MISSING) !== 0 ? 'armed' : 'plain'}`);
+  assert.deepEqual(armed('4.19'), ['200000000 armed', '200000010 armed']);
+  assert.deepEqual(codes(dup('4.19')), ['access-fault']);
+  assert.deepEqual(armed('5.0'), ['200000000 armed', '200000010 plain']);
+  assert.deepEqual(codes(dup('5.0')), []);
+});
+
 test('growing an armed mapping in place: its handler services the new pages', () => {
   const text = `scenario "grow armed" {
   a = mmap 8KiB rw private anon at 0x2000_0000_0000 fixed-noreplace
