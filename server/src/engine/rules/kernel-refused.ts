@@ -38,6 +38,7 @@ export const kernelRefused: Rule = {
           `${who}${call.text} fails with ${call.errno}: ${call.reason ?? ''}`,
           [],
           raw ? quickFix(record.node, call.errno, call.reason ?? '', run) : undefined,
+          call.addresses,
         );
       }
     }
