@@ -63,7 +63,7 @@ function quickFix(node: StepNode, errno: string, reason: string, run: ScenarioRu
     const numeric = node.args[3];
     const dontunmap =
       words.has('dontunmap') ||
-      (numeric?.kind === 'number' && (numeric.value & BigInt(MREMAP_DONTUNMAP)) !== 0n);
+      (numeric?.kind === 'number' && ((numeric.value ?? 0n) & BigInt(MREMAP_DONTUNMAP)) !== 0n);
     const oldSize = node.args[1];
     const newSize = node.args[2];
     const resizes =
