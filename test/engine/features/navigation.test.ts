@@ -98,6 +98,16 @@ describe('navigation', () => {
     // The same name in another scenario is no reason to refuse.
     const other = `${captured.replace('  expect zz == 0\n', '')}scenario "t" {\n  zz = mmap 4KiB rw private anon\n}\n`;
     assert.ok('edits' in rename(analyseDocument(other), offsetOf(other, 'a = mmap'), 'zz'));
+    // Only name uses count: a piece of a rule code or a word elsewhere is not one.
+    const words =
+      'scenario "w" {\n  a = mmap 4KiB rw private anon\n  munmap a + 0x10, 4KiB\n  expect diagnostic kernel-refused\n}\n';
+    assert.ok('edits' in rename(analyseDocument(words), offsetOf(words, 'a = mmap'), 'refused'));
+    // Uses in a step's options and an actor are names too.
+    const option = 'scenario "o" {\n  a = mmap 4KiB rw private anon\n  b = mmap 4KiB rw shared fd ff\n}\n';
+    assert.match(
+      (rename(analyseDocument(option), offsetOf(option, 'a = mmap'), 'ff') as { error: string }).error,
+      /`ff` is already used in this scenario \(line 3\)/,
+    );
 
     const early = 'scenario "s" {\n  write a, 4\n  a = mmap 4KiB rw private anon\n  write a, 4\n}\n';
     const a = analyseDocument(early);

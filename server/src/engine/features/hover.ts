@@ -27,6 +27,7 @@ import type { TextRange } from '../syntax/text-range';
 import { locate, stepIndexAt, type Target, type ValueRole } from './locate';
 import { backingText, permsText, vmaContaining, vmaEnd, vmaLabel, vmaStart } from './mappings';
 import { stepsTouching } from './range-events';
+import { nameExpressionsIn } from '../syntax/name-uses';
 import { evaluateIn, memoryOfName, symbolOf } from './values';
 import { codeSpan, escapeMarkdown } from '../../../../protocol/markdown';
 
@@ -233,7 +234,7 @@ function accessingActor(ctx: HoverContext): string | undefined {
 function movedNames(ctx: HoverContext, expression: Expression): string[] {
   const { step } = stateStep(ctx);
   const out: string[] = [];
-  for (const name of namesIn(expression)) {
+  for (const { name } of nameExpressionsIn(expression)) {
     const symbol = symbolOf(ctx.run, name);
     const record = symbol?.stepIndex !== undefined ? ctx.run.simulation.records[symbol.stepIndex] : undefined;
     if (!record) continue;
@@ -244,21 +245,6 @@ function movedNames(ctx: HoverContext, expression: Expression): string[] {
     if (events.length) out.push(`Since ${code(name)} was made:\n${events.map((e) => `- ${e}`).join('\n')}`);
   }
   return out;
-}
-
-function namesIn(e: Expression | undefined): string[] {
-  switch (e?.kind) {
-    case 'name':
-      return [e.name];
-    case 'binary':
-      return [...namesIn(e.left), ...namesIn(e.right)];
-    case 'paren':
-      return namesIn(e.inner);
-    case 'negate':
-      return namesIn(e.operand);
-    default:
-      return [];
-  }
 }
 
 /** Whether the expectation at the cursor held, with what the trace shows for it. */
