@@ -12,7 +12,7 @@ import type {
   SyscallResult,
   Vma,
 } from '../../server/src/engine/kernel/types';
-import { VM_MAYSHARE } from '../../server/src/engine/kernel/types';
+import { simulatedMapLines } from '../../server/src/engine/export/kernel-maps';
 import type { Addr, MapLine, Outcome, Program, Rle, RunResult, Step, StepResult } from './program';
 import { ARENA_SIZE, MAX_ACCESS, PAGE, SIM_ARENA_BASE, rleNormalise } from './program';
 
@@ -36,24 +36,23 @@ function valueOutcome(v: bigint): Outcome {
   return { kind: 'ok', value: n, rel: false };
 }
 
-function perms(v: Vma): string {
-  return `${v.prot & 1 ? 'r' : '-'}${v.prot & 2 ? 'w' : '-'}${v.prot & 4 ? 'x' : '-'}${v.vmFlags & VM_MAYSHARE ? 's' : 'p'}`;
-}
-
-/** The arena's VMAs as /proc/PID/maps lines, arena-relative. */
+/**
+ * The arena's VMAs as /proc/PID/maps lines, arena-relative: the product's own listing
+ * (export/kernel-maps.ts simulatedMapLines, what `drvmap export`'s program compares), so this
+ * differential test checks that text too.
+ */
 export function simMaps(vmas: readonly Vma[], pageSize = PAGE): MapLine[] {
   const out: MapLine[] = [];
-  for (const v of vmas) {
-    const start = v.startPage * pageSize;
-    const end = v.endPage * pageSize;
+  for (const line of simulatedMapLines(vmas, BigInt(pageSize))) {
+    const start = Number(line.start);
+    const end = Number(line.end);
     if (end <= BASE || start >= TOP) continue;
-    const fileBacked = v.object.kind !== 'anon';
     out.push({
       start: start - BASE,
       end: end - BASE,
-      perms: perms(v),
-      offset: fileBacked ? v.pgoff * pageSize : 0,
-      name: fileBacked ? v.object.name : '',
+      perms: line.perms,
+      offset: Number(line.offset),
+      name: line.name,
     });
   }
   return out;

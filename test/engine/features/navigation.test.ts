@@ -98,6 +98,27 @@ describe('navigation', () => {
     // The same name in another scenario is no reason to refuse.
     const other = `${captured.replace('  expect zz == 0\n', '')}scenario "t" {\n  zz = mmap 4KiB rw private anon\n}\n`;
     assert.ok('edits' in rename(analyseDocument(other), offsetOf(other, 'a = mmap'), 'zz'));
+    // Only name uses count: a misspelt rule code, setting word or driver trait is not one.
+    const words = [
+      'scenario "w" {',
+      '  strategy plced',
+      '  driver mesa {',
+      '    preset nvkk',
+      '  }',
+      '  a = mmap 4KiB rw private anon',
+      '  munmap a + 0x10, 4KiB',
+      '  expect diagnostic nosuchcode',
+      '}',
+      '',
+    ].join('\n');
+    for (const name of ['plced', 'nvkk', 'nosuchcode'])
+      assert.ok('edits' in rename(analyseDocument(words), offsetOf(words, 'a = mmap'), name), name);
+    // Uses in a step's options and an actor are names too.
+    const option = 'scenario "o" {\n  a = mmap 4KiB rw private anon\n  b = mmap 4KiB rw shared fd ff\n}\n';
+    assert.match(
+      (rename(analyseDocument(option), offsetOf(option, 'a = mmap'), 'ff') as { error: string }).error,
+      /`ff` is already used in this scenario \(line 3\)/,
+    );
 
     const early = 'scenario "s" {\n  write a, 4\n  a = mmap 4KiB rw private anon\n  write a, 4\n}\n';
     const a = analyseDocument(early);

@@ -236,6 +236,51 @@ describe('panel state', () => {
       ),
       { a: undefined, b: 'fixed-clobber' },
     );
+    // A refused raw call marks the mapping it names (its address operand).
+    assert.deepEqual(
+      hazards(
+        [
+          '  kernel 6.18',
+          '  bo = open device "renderD128" 2MiB',
+          '  a = mmap 2MiB rw shared fd bo',
+          '  b = mremap a, 2MiB, 2MiB, maymove | dontunmap',
+        ],
+        2,
+      ),
+      { a: 'kernel-refused' },
+    );
+    assert.deepEqual(
+      hazards(
+        ['  a = mmap 8KiB rw private anon', '  c = mmap 4KiB rw private anon', '  munmap a + 0x10, 4KiB'],
+        2,
+      ),
+      { a: 'kernel-refused', c: undefined },
+    );
+    // A shadow copy under a coherent mapping marks the driver's mapping it stands in for.
+    assert.deepEqual(
+      hazards(
+        [
+          '  strategy shadow-copy',
+          '  mem = vkAllocateMemory 64KiB host-visible coherent',
+          '  p = vkMapMemory mem',
+        ],
+        1,
+      ),
+      { 'mem (shadow)': undefined, mem: 'shadow-copy-coherent' },
+    );
+    // A lost GL write marks the map 32-bit code wrote through.
+    assert.deepEqual(
+      hazards(
+        [
+          '  b = glBufferData 64KiB',
+          '  p = glMapBufferRange b, 0, 4KiB read',
+          '  app writes p, 16',
+          '  glUnmapBuffer b',
+        ],
+        3,
+      ),
+      { 'b (GL shadow)': 'gl-write-lost' },
+    );
   });
 
   test('the scenario under the cursor among several', () => {

@@ -222,6 +222,67 @@ test('a move keeps the registration before 5.0, and the DONTUNMAP source stays r
   assert.deepEqual(armedAfter('6.18', `${fixed} dontunmap`), ['200000000 armed', '200000010 plain']);
 });
 
+test('before 5.0 the handler goes with a moved mapping: it still fires at the new address', () => {
+  const moveThenRead = (version: string) => `scenario "uffd move" {
+  kernel ${version}
+  a = mmap 16KiB rw private anon
+  g = mmap 4KiB none private anon at a + 16KiB fixed
+  uffd a, 16KiB fail
+  b = mremap a, 16KiB, 32KiB, maymove
+  x = read b, 16
+  y = read b + 16KiB, 16
+}
+`;
+  // 4.20: the moved VMA keeps VM_UFFD_MISSING and its context; the grown part is the same VMA.
+  assert.deepEqual(codes(moveThenRead('4.20')), ['access-fault', 'access-fault']);
+  assert.deepEqual(codes(moveThenRead('6.6')), []);
+  const partial = `scenario "part of a copying registration moves" {
+  kernel 4.19
+  src = mmap 8KiB rw private anon
+  write src, 4KiB, 0x11
+  write src + 4KiB, 4KiB, 0x22
+  a = mmap 8KiB rw private anon
+  uffd a, 8KiB copy-from src
+  b = mremap a + 4KiB, 4KiB, 4KiB, maymove
+  expect read b, 1 == 0x22
+  expect read a, 1 == 0x11
+}
+`;
+  assert.deepEqual(codes(partial), []);
+});
+
+test('a duplicate (old size 0) of a registered shared mapping: armed and handled before 5.0, plain from 5.0', () => {
+  const dup = (version: string) => `scenario "dup" {
+  kernel ${version}
+  a = mmap 8KiB rw shared anon at 0x2000_0000_0000 fixed-noreplace
+  h = uffd a, 8KiB fail
+  d = mremap a, 0, 8KiB, maymove fixed, 0x2000_0001_0000
+  z = read d + 4KiB, 1
+}
+`;
+  const armed = (version: string) =>
+    analyse(dup(version))
+      .scenarios[0]!.run.simulation.space.vmas()
+      .map((v) => `${v.startPage.toString(16)} ${(v.vmFlags & VM_UFFD_MISSING) !== 0 ? 'armed' : 'plain'}`);
+  assert.deepEqual(armed('4.19'), ['200000000 armed', '200000010 armed']);
+  assert.deepEqual(codes(dup('4.19')), ['access-fault']);
+  assert.deepEqual(armed('5.0'), ['200000000 armed', '200000010 plain']);
+  assert.deepEqual(codes(dup('5.0')), []);
+});
+
+test('growing an armed mapping in place: its handler services the new pages', () => {
+  const text = `scenario "grow armed" {
+  a = mmap 8KiB rw private anon at 0x2000_0000_0000 fixed-noreplace
+  h = uffd a, 8KiB fail
+  b = mremap a, 8KiB, 16KiB
+  expect b == a
+  z = read a + 8KiB, 1
+  expect z == SIGBUS
+}
+`;
+  assert.deepEqual(codes(text), ['access-fault']);
+});
+
 test('a page faulted in by a read before registration is present: no missing fault', () => {
   const text = `scenario "read first" {
   a = mmap 8KiB rw private anon at 0x2000_0000_0000 fixed-noreplace

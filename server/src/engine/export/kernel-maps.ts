@@ -42,7 +42,7 @@ export function kernelMapLines(lines: readonly HarnessMapLine[], arenaBase: bigi
   }));
 }
 
-/** The simulation's VMAs as /proc/self/maps would list them (test/fidelity/sim-runner.ts's simMaps). */
+/** The simulation's VMAs as /proc/self/maps would list them (the fidelity tests' simMaps uses it too). */
 export function simulatedMapLines(vmas: readonly Vma[], pageSize: bigint): MapLine[] {
   return kernelView(vmas).map((v) => {
     const fileBacked = v.object.kind !== 'anon';

@@ -330,7 +330,6 @@ export function syscallProgram(run: ScenarioRun, arenaBase: bigint): SyscallProg
   return { steps, stoppedAt: undefined, tagBytes, simulatedMapsAfter };
 }
 
-/** A read's segments as the harness's byte runs, or undefined when a datum has no byte. */
 /**
  * What the simulated read saw: its segments, or one run of the byte a shared one-byte outcome
  * names (`0x00`: every read of a fresh page).
@@ -342,6 +341,7 @@ function readSegments(outcome: Outcome, length: number): readonly Segment[] | un
   return byte === undefined ? undefined : [{ offset: 0n, length: BigInt(length), datum: parseInt(byte, 16) }];
 }
 
+/** A read's segments as the harness's byte runs, or undefined when a datum has no byte. */
 function byteRuns(segments: readonly Segment[], tagBytes: ReadonlyMap<number, number>): ByteRuns | undefined {
   const runs: [number, number][] = [];
   let next = 0n;

@@ -2,6 +2,7 @@
 // value, alignment, window, what is mapped there at that step), a name (its life), a step's verb
 // (what it expanded to and returned), or a word of the language (its documentation and source).
 import type { DocumentAnalysis, ScenarioAnalysis } from '../analysis';
+import { effectPages } from '../kernel/effect-pages';
 import type { Effect } from '../kernel/types';
 import {
   canonicalVerb,
@@ -25,6 +26,8 @@ import type { ExpectNode, Expression, Statement, StepNode } from '../syntax/ast'
 import type { TextRange } from '../syntax/text-range';
 import { locate, stepIndexAt, type Target, type ValueRole } from './locate';
 import { backingText, permsText, vmaContaining, vmaEnd, vmaLabel, vmaStart } from './mappings';
+import { stepsTouching } from './range-events';
+import { nameExpressionsIn } from '../syntax/name-uses';
 import { evaluateIn, memoryOfName, symbolOf } from './values';
 import { codeSpan, escapeMarkdown } from '../../../../protocol/markdown';
 
@@ -231,7 +234,7 @@ function accessingActor(ctx: HoverContext): string | undefined {
 function movedNames(ctx: HoverContext, expression: Expression): string[] {
   const { step } = stateStep(ctx);
   const out: string[] = [];
-  for (const name of namesIn(expression)) {
+  for (const { name } of nameExpressionsIn(expression)) {
     const symbol = symbolOf(ctx.run, name);
     const record = symbol?.stepIndex !== undefined ? ctx.run.simulation.records[symbol.stepIndex] : undefined;
     if (!record) continue;
@@ -242,21 +245,6 @@ function movedNames(ctx: HoverContext, expression: Expression): string[] {
     if (events.length) out.push(`Since ${code(name)} was made:\n${events.map((e) => `- ${e}`).join('\n')}`);
   }
   return out;
-}
-
-function namesIn(e: Expression | undefined): string[] {
-  switch (e?.kind) {
-    case 'name':
-      return [e.name];
-    case 'binary':
-      return [...namesIn(e.left), ...namesIn(e.right)];
-    case 'paren':
-      return namesIn(e.inner);
-    case 'negate':
-      return namesIn(e.operand);
-    default:
-      return [];
-  }
 }
 
 /** Whether the expectation at the cursor held, with what the trace shows for it. */
@@ -401,7 +389,6 @@ function line(ctx: HoverContext, offset: number): number {
 
 const MAX_LIFE_EVENTS = 8;
 
-/** What happened to a name after it was made: memory history, or what touched its range. */
 /** What happened to a name's memory, step by step (up to step `until`, 0-based, when given). */
 function lifeOf(
   ctx: HoverContext,
@@ -424,8 +411,16 @@ function lifeOf(
         `step ${record.index + 1}: created ${code(formatHex(vmaStart(run, vma)))}..${code(formatHex(vmaEnd(run, vma)))} by ${vma.owner}`,
       );
       const records = run.simulation.records;
-      // Indexed: a slice would copy every later record on each hover.
-      for (let i = record.index + 1; i < records.length && i <= until; i++) {
+      // Only the steps that touched the range (range-events.ts): walking every later record made
+      // each hover linear in the run. Each such step adds an event, so 2 × MAX + 1 of them suffice.
+      for (const i of stepsTouching(
+        records,
+        startPage,
+        endPage,
+        record.index,
+        until,
+        MAX_LIFE_EVENTS * 2 + 1,
+      )) {
         const later = records[i]!;
         for (const call of later.calls) {
           for (const effect of call.effects) {
@@ -455,31 +450,25 @@ function effectTouching(
   endPage: number,
   run: ScenarioRun,
 ): string | undefined {
-  const overlaps = (s: number, e: number) => s < endPage && startPage < e;
+  // The same pages the index files (range-events.ts).
+  const [from, to] = effectPages(effect);
+  if (!(from < endPage && startPage < to)) return undefined;
   const hex = (page: number) => code(formatHex(run.simulation.addressOfPage(page)));
   switch (effect.kind) {
     case 'mapped':
-      return overlaps(effect.vma.startPage, effect.vma.endPage)
-        ? `mapped over by ${effect.vma.owner}`
-        : undefined;
+      return `mapped over by ${effect.vma.owner}`;
     case 'unmapped':
-      return overlaps(effect.startPage, effect.endPage) ? 'unmapped' : undefined;
+      return 'unmapped';
     case 'replaced':
-      return overlaps(effect.startPage, effect.endPage) ? 'replaced' : undefined;
+      return 'replaced';
     case 'moved':
-      return overlaps(effect.fromPage, effect.fromPage + effect.pages)
-        ? `moved to ${hex(effect.toPage)}`
-        : undefined;
+      return `moved to ${hex(effect.toPage)}`;
     case 'emptied':
-      return overlaps(effect.startPage, effect.endPage)
-        ? `emptied${effect.aliasOfNew ? ' (now an alias of the new range)' : ' (pages moved away; the next touch reads zeros)'}`
-        : undefined;
+      return `emptied${effect.aliasOfNew ? ' (now an alias of the new range)' : ' (pages moved away; the next touch reads zeros)'}`;
     case 'aliased':
-      return overlaps(effect.sourcePage, effect.sourcePage + (effect.endPage - effect.startPage))
-        ? `aliased at ${hex(effect.startPage)}`
-        : undefined;
+      return `aliased at ${hex(effect.startPage)}`;
     case 'protected':
-      return overlaps(effect.startPage, effect.endPage) ? 'protection changed' : undefined;
+      return 'protection changed';
   }
 }
 

@@ -12,7 +12,7 @@ import {
 } from '../language/vocabulary';
 import { RULE_BY_CODE } from '../rules/registry';
 import type { SymbolInfo } from '../sim/symbols';
-import { tokenize } from '../syntax/lexer';
+import { nameUses } from '../syntax/name-uses';
 import { isUnit } from '../syntax/number-literal';
 import type { TextRange } from '../syntax/text-range';
 import type { TextEdit } from './edits';
@@ -117,10 +117,11 @@ function captureProblem(
   scenario: ScenarioAnalysis,
   newName: string,
 ): string | undefined {
-  const { start, end } = scenario.node;
-  for (const token of tokenize(analysis.text.slice(start, end))) {
-    if (token.kind === 'ident' && token.text === newName) {
-      const line = analysis.lines.position(start + token.start).line + 1;
+  // Only name uses: the same word as a flag, a rule code (`expect diagnostic kernel-refused`) or
+  // a driver trait means something else, and a rename does not change it.
+  for (const use of nameUses(scenario.node.body)) {
+    if (use.name === newName) {
+      const line = analysis.lines.position(use.start).line + 1;
       return `\`${newName}\` is already used in this scenario (line ${line}): that use would then mean the renamed value`;
     }
   }

@@ -16,6 +16,7 @@ import * as T from './types';
 import { anonRangeFree, rekey } from './page-identity';
 import { unmapPageRange } from './unmap-range';
 import { USERFAULTFD_HISTORY } from './userfaultfd-history';
+import { growRegisteredPages, moveRegisteredPages } from './userfaultfd';
 import { bytesToPagesUp, flagBits, pageAddress, pageAlign, smallNumber, u64 } from './u64';
 import { anonVmaOf, isPrivateAnon, isShared, relocatedVma, sliceVma, vmaWith, withEnd } from './vma';
 import type { Failure } from './result';
@@ -661,6 +662,7 @@ function growInPlace(call: Call, vma: Vma, delta: number): void {
     grown = rekey(state, grown, last);
   }
   const inserted = state.vmas.splice(last.startPage, grown.endPage, [grown], 'right');
+  if ((last.vmFlags & T.VM_UFFD_MISSING) !== 0) growRegisteredPages(state, last.endPage, delta);
   let covering = grown;
   for (let k = 0; k < inserted.length; k++) {
     const v = inserted[k] as Vma;
@@ -701,6 +703,14 @@ function moveVma(
     );
   }
   const origin = call.origin;
+  // mremap_userfaultfd_prep(): drvmap's handlers do not ask for UFFD_FEATURE_EVENT_REMAP, so the
+  // moved VMA loses VM_UFFD_MISSING (5.0+; the DONTUNMAP source stays registered) — it merges
+  // again and may take part in a multi-VMA move (kernel/userfaultfd.ts USERFAULTFD_HISTORY).
+  // Before 5.0 copy_vma() keeps the flag and the userfaultfd context: the handler goes along.
+  const dropsRegistration = versionAtLeast(
+    state.config.version,
+    ...USERFAULTFD_HISTORY.moveDropsRegistration,
+  );
   if (oldPages === 0) {
     // Duplication. Shared: the same object. ≤ 4.13 private: "a fresh/new mapping unrelated to the original".
     const record = state.vmas.vmaAt(addrPage) as Vma;
@@ -717,7 +727,10 @@ function moveVma(
       const fresh = state.objects.createAnon(false);
       dup = vmaWith(dup, { object: fresh, anon: fresh, anonVma: 0 });
     } else if (record.anon !== undefined) dup = vmaWith(dup, { anon: undefined });
+    if (dropsRegistration) dup = unarmed(dup);
     state.vmas.splice(newPage, newPage + newPages, [dup], 'both');
+    if (!dropsRegistration)
+      moveRegisteredPages(state, addrPage, Math.min(newPages, record.endPage - addrPage), newPage, true);
     call.effects.push({
       kind: 'aliased',
       startPage: newPage,
@@ -734,13 +747,6 @@ function moveVma(
   for (let k = 0; resetPgoff && k < records.length; k++)
     if (hasPages(state, records[k] as Vma)) resetPgoff = false;
   const moved = new Array<Vma>(records.length);
-  // mremap_userfaultfd_prep(): drvmap's handlers do not ask for UFFD_FEATURE_EVENT_REMAP, so the
-  // moved VMA loses VM_UFFD_MISSING (5.0+; the DONTUNMAP source stays registered) — it merges
-  // again and may take part in a multi-VMA move (kernel/userfaultfd.ts USERFAULTFD_HISTORY).
-  const dropsRegistration = versionAtLeast(
-    state.config.version,
-    ...USERFAULTFD_HISTORY.moveDropsRegistration,
-  );
   for (let k = 0; k < records.length; k++) {
     const r = records[k] as Vma;
     const start = newPage + (r.startPage - addrPage);
@@ -787,6 +793,12 @@ function moveVma(
     });
   } else {
     state.vmas.splice(addrPage, endPage, [], 'none');
+  }
+  if (!dropsRegistration) {
+    moveRegisteredPages(state, addrPage, oldPages, newPage);
+    const last = moved[moved.length - 1] as Vma;
+    if (newPages > oldPages && (last.vmFlags & T.VM_UFFD_MISSING) !== 0)
+      growRegisteredPages(state, newPage + oldPages, newPages - oldPages);
   }
   call.effects.push({
     kind: 'moved',

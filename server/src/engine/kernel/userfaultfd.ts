@@ -50,7 +50,8 @@ export type UffdMode =
 
 /** A page the handler filled with UFFDIO_COPY: the copy is a snapshot of the source page. */
 export interface UffdCopy {
-  readonly page: number;
+  /** The page the copy was made into (moves with the mapping before 5.0: moveRegisteredPages). */
+  page: number;
   /** The order copies were made in (all registrations). */
   readonly order: number;
   readonly sourceAddress: bigint;
@@ -171,8 +172,24 @@ class CopyWatch {
   }
 }
 
+/**
+ * Pages a registration's handler services now. The registered range at first; before Linux 5.0 a
+ * move takes the registration along with the mapping (moveRegisteredPages), so a registration may
+ * own several ranges, each still answering as the part of the registered range it came from.
+ * Ranges never overlap: a new registration or a move onto pages cuts them out of older ranges.
+ */
+interface HandledRange {
+  readonly registration: UffdRegistration;
+  readonly startPage: number;
+  readonly endPage: number;
+  /** The page of the registered range that `startPage` stands for (the handler's offsets). */
+  readonly registeredPage: number;
+}
+
 class UffdState {
   readonly registrations: UffdRegistration[] = [];
+  /** Where each handler fires (HandledRange). */
+  ranges: HandledRange[] = [];
   events: UffdEvent[] = [];
   nextId = 1;
   /** The step the simulator is at (set by the caller; the kernel itself has no steps). */
@@ -264,7 +281,7 @@ export class Userfaultfd {
           `UFFDIO_REGISTER: the range ends inside a huge page of the hugetlb VMA ${describeRange(state, vma.startPage, vma.endPage)} (userfaultfd_register)`,
         );
       if ((vma.vmFlags & VM_UFFD_MISSING) !== 0) {
-        const holder = registrationAt(this.s, Math.max(startPage, vma.startPage));
+        const holder = handledRangeAt(this.s, Math.max(startPage, vma.startPage))?.registration;
         return fail(
           'EBUSY',
           `UFFDIO_REGISTER: the VMA ${describeRange(state, vma.startPage, vma.endPage)} is already registered with another userfaultfd${holder !== undefined && holder.step >= 0 ? ` (step ${holder.step + 1})` : ''}; a VMA has one owner, so that handler keeps servicing it (userfaultfd_register)`,
@@ -281,7 +298,7 @@ export class Userfaultfd {
       }
     }
     const s = this.s;
-    s.registrations.push({
+    const registration: UffdRegistration = {
       id: s.nextId++,
       startPage,
       endPage,
@@ -292,7 +309,11 @@ export class Userfaultfd {
       faults: 0,
       serviced: new Set(),
       copies: new Map(),
-    });
+    };
+    s.registrations.push(registration);
+    // Older ranges here belong to mappings that are gone (these VMAs were not armed: EBUSY above).
+    cutRanges(s, startPage, endPage);
+    s.ranges.push({ registration, startPage, endPage, registeredPage: startPage });
     return { ok: true, value: 0n, effects: [] };
   }
 
@@ -307,7 +328,7 @@ export class Userfaultfd {
 
   /** The registration whose handler services `page`, if any. */
   handlerAt(page: number): UffdRegistration | undefined {
-    return registrationAt(this.s, page);
+    return handledRangeAt(this.s, page)?.registration;
   }
 
   /** The faults serviced since the last call (the simulator shows them in the step's calls). */
@@ -356,12 +377,92 @@ function sameSegments(a: readonly Segment[], b: readonly Segment[]): boolean {
   });
 }
 
-function registrationAt(s: UffdState, page: number): UffdRegistration | undefined {
-  for (let k = s.registrations.length - 1; k >= 0; k--) {
-    const r = s.registrations[k] as UffdRegistration;
-    if (page >= r.startPage && page < r.endPage) return r;
-  }
+function handledRangeAt(s: UffdState, page: number): HandledRange | undefined {
+  for (const r of s.ranges) if (page >= r.startPage && page < r.endPage) return r;
   return undefined;
+}
+
+/** Removes [start, end) from every handled range; returns the pieces removed. */
+function cutRanges(s: UffdState, start: number, end: number): HandledRange[] {
+  const kept: HandledRange[] = [];
+  const cut: HandledRange[] = [];
+  for (const r of s.ranges) {
+    if (r.endPage <= start || r.startPage >= end) {
+      kept.push(r);
+      continue;
+    }
+    const piece = (from: number, to: number): HandledRange => ({
+      registration: r.registration,
+      startPage: from,
+      endPage: to,
+      registeredPage: r.registeredPage + (from - r.startPage),
+    });
+    if (r.startPage < start) kept.push(piece(r.startPage, start));
+    if (r.endPage > end) kept.push(piece(end, r.endPage));
+    cut.push(piece(Math.max(start, r.startPage), Math.min(end, r.endPage)));
+  }
+  s.ranges = kept;
+  return cut;
+}
+
+/**
+ * mremap moved [fromPage, fromPage + pages) to `toPage` and the moved VMAs kept VM_UFFD_MISSING
+ * (before Linux 5.0, USERFAULTFD_HISTORY.moveDropsRegistration: copy_vma() copies
+ * vm_userfaultfd_ctx and nothing clears it), so the same handler services the moved pages at their
+ * new address. With `duplicate` (old_len 0) the source keeps its pages and the copy is handled too.
+ */
+export function moveRegisteredPages(
+  state: KernelState,
+  fromPage: number,
+  pages: number,
+  toPage: number,
+  duplicate = false,
+): void {
+  const s = STATES.get(state);
+  if (s === undefined || s.ranges.length === 0) return;
+  const moved = duplicate
+    ? s.ranges
+        .filter((r) => r.startPage < fromPage + pages && r.endPage > fromPage)
+        .map((r) => ({
+          ...r,
+          startPage: Math.max(r.startPage, fromPage),
+          endPage: Math.min(r.endPage, fromPage + pages),
+          registeredPage: r.registeredPage + Math.max(0, fromPage - r.startPage),
+        }))
+    : cutRanges(s, fromPage, fromPage + pages);
+  const delta = toPage - fromPage;
+  cutRanges(s, toPage, toPage + pages); // ranges of mappings the move replaced
+  for (const r of moved) {
+    s.ranges.push({ ...r, startPage: r.startPage + delta, endPage: r.endPage + delta });
+    if (!duplicate) rekeyPages(r.registration, r.startPage, r.endPage, delta);
+  }
+}
+
+/**
+ * mremap grew the armed VMA ending at `endPage` by `delta` pages (in place, or while moving it
+ * before 5.0): the userfaultfd context is the VMA's, so its handler services the new pages too.
+ */
+export function growRegisteredPages(state: KernelState, endPage: number, delta: number): void {
+  const s = STATES.get(state);
+  if (s === undefined) return;
+  const last = handledRangeAt(s, endPage - 1);
+  if (last === undefined || last.endPage !== endPage) return;
+  cutRanges(s, endPage, endPage + delta);
+  s.ranges = s.ranges.map((r) => (r === last ? { ...r, endPage: endPage + delta } : r));
+}
+
+/** The handler's per-page record of [start, end) now at `delta` pages further. */
+function rekeyPages(registration: UffdRegistration, start: number, end: number, delta: number): void {
+  const inRange = (page: number): boolean => page >= start && page < end;
+  const serviced = [...registration.serviced].filter(inRange);
+  for (const page of serviced) registration.serviced.delete(page);
+  for (const page of serviced) registration.serviced.add(page + delta);
+  const copies = [...registration.copies.values()].filter((c) => inRange(c.page));
+  for (const copy of copies) registration.copies.delete(copy.page);
+  for (const copy of copies) {
+    copy.page += delta;
+    registration.copies.set(copy.page, copy);
+  }
 }
 
 /**
@@ -394,8 +495,9 @@ export const FAULT_LOOP_REASON =
 export function userfaultfdFault(state: KernelState, vma: Vma, page: number, write: boolean): UffdAnswer {
   const s = STATES.get(state);
   if (s === undefined) return undefined;
-  const registration = registrationAt(s, page);
-  if (registration === undefined) return undefined;
+  const handled = handledRangeAt(s, page);
+  if (handled === undefined) return undefined;
+  const registration = handled.registration;
   const p = state.geo.pageBytes;
   const P = state.geo.pageSize;
   const pos = (vma.pgoff + (page - vma.startPage)) * p;
@@ -414,7 +516,9 @@ export function userfaultfdFault(state: KernelState, vma: Vma, page: number, wri
     registration.faults++;
     s.events.push({ registration, page, write, answer });
   };
-  const sourceOf = (source: bigint): bigint => source + BigInt(page - registration.startPage) * P;
+  // The handler answers for the page of its registered range (the same page unless it moved).
+  const registeredPage = handled.registeredPage + (page - handled.startPage);
+  const sourceOf = (source: bigint): bigint => source + BigInt(registeredPage - registration.startPage) * P;
   switch (mode.kind) {
     case 'zero':
       state.contents.write(vma.object.id, pos, pos + p, 0);

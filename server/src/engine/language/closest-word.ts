@@ -45,10 +45,15 @@ function editDistance(a: string, b: string, cap: number): number {
 }
 
 /**
- * `; did you mean \`WORD\`?` for the closest known word, or '' when none is close. The wording is
- * the one the code actions read to offer the spelling as a quick fix.
+ * `did you mean \`WORD\`?`: every message that suggests a spelling says it this way, because the
+ * code actions read this wording to offer the word as a quick fix (features/code-actions.ts).
  */
+export function didYouMeanText(similar: string): string {
+  return `did you mean \`${similar}\`?`;
+}
+
+/** `; did you mean \`WORD\`?` for the closest known word, or '' when none is close. */
 export function didYouMean(word: string | undefined, known: Iterable<string>): string {
   const similar = word === undefined ? undefined : closestWord(word, known);
-  return similar === undefined || similar === word ? '' : `; did you mean \`${similar}\`?`;
+  return similar === undefined || similar === word ? '' : `; ${didYouMeanText(similar)}`;
 }

@@ -3,6 +3,7 @@
 // a two-letter word reversed (`wr`). Undefined when none of these fits; the caller then tries the
 // nearest known word.
 import { UNIT_BYTES } from '../numbers';
+import { didYouMeanText } from './closest-word';
 
 const UNITS = Object.keys(UNIT_BYTES);
 const C_NAME = /^(PROT|MAP|MREMAP)_([A-Z0-9_]+)$/;
@@ -25,7 +26,7 @@ export function wordHint(word: string, known: readonly string[]): string | undef
     return "the allocating driver is named with `driver NAME` (calls are the application's)";
   if (word.length === 2) {
     const reversed = word[1]! + word[0]!;
-    if (known.includes(reversed)) return `did you mean \`${reversed}\`?`;
+    if (known.includes(reversed)) return didYouMeanText(reversed);
   }
   return undefined;
 }

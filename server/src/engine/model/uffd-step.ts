@@ -98,6 +98,7 @@ export function uffdStep(sim: Simulation, step: StepNode, actor: string, args: U
       errno: result.errno,
       reason: result.reason,
       effects: [],
+      addresses: [args.address],
     });
     return { kind: 'errno', errno: result.errno, reason: result.reason };
   }

@@ -4,6 +4,7 @@
 // range their own MREMAP_DONTUNMAP emptied (nothing there to lose).
 import { formatHex, formatSize } from '../numbers';
 import { VM_SHARED, type Effect, type Vma } from '../kernel/types';
+import { changesPages } from '../kernel/effect-pages';
 import { isPrivateAnon } from '../kernel/vma';
 import type { Simulation } from '../sim/simulation';
 import { isReservation } from '../sim/reservations';
@@ -123,20 +124,8 @@ function lastCallTouching(
     const calls = sim.records[i]?.calls ?? [];
     for (let c = (i === step ? callIndex : calls.length) - 1; c >= 0; c--) {
       const call = calls[c]!;
-      if (call.effects.some((e) => touches(e, from, to))) return call;
+      if (call.effects.some((e) => changesPages(e, from, to))) return call;
     }
   }
   return undefined;
-}
-
-/** Whether an effect changed a page of [from, to) (as Simulation.lastChangeAt counts changes). */
-function touches(effect: Effect, from: number, to: number): boolean {
-  if (effect.kind === 'protected' || effect.kind === 'aliased') return false;
-  const [start, end] =
-    effect.kind === 'moved'
-      ? [effect.fromPage, effect.fromPage + effect.pages]
-      : effect.kind === 'mapped'
-        ? [effect.vma.startPage, effect.vma.endPage]
-        : [effect.startPage, effect.endPage];
-  return start < to && from < end;
 }

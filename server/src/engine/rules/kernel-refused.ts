@@ -5,9 +5,10 @@
 // accepts but that fails the same way: mremap(old_size = 0) of a private mapping before Linux
 // 4.14 makes an unrelated mapping, not an alias (linux-mm §3.8); the map fails as with the EINVAL
 // of 4.14+, so one code (and one `expect … == VK_ERROR_MEMORY_MAP_FAILED`) covers both kernels.
-import { MREMAP_DONTUNMAP, MREMAP_MAYMOVE } from '../kernel/types';
+import { MREMAP_DONTUNMAP } from '../kernel/types';
 import { alignDown, alignUp, formatHex } from '../numbers';
 import type { Argument, StepNode } from '../syntax/ast';
+import type { TextRange } from '../syntax/text-range';
 import type { FixData } from '../diagnostics';
 import type { ScenarioRun } from '../sim/run';
 import type { Rule } from './rule';
@@ -38,6 +39,7 @@ export const kernelRefused: Rule = {
           `${who}${call.text} fails with ${call.errno}: ${call.reason ?? ''}`,
           [],
           raw ? quickFix(record.node, call.errno, call.reason ?? '', run) : undefined,
+          call.addresses,
         );
       }
     }
@@ -58,35 +60,31 @@ function quickFix(node: StepNode, errno: string, reason: string, run: ScenarioRu
   if (errno !== 'EINVAL') return undefined;
   const words = new Set(node.words.map((w) => w.name));
   if (node.verb.name === 'mremap') {
-    const flags = [...words].reduce(
-      (f, w) => f | (w === 'maymove' ? MREMAP_MAYMOVE : w === 'dontunmap' ? MREMAP_DONTUNMAP : 0),
-      0,
-    );
+    const numeric = node.args[3];
+    const dontunmap =
+      words.has('dontunmap') ||
+      (numeric?.kind === 'number' && ((numeric.value ?? 0n) & BigInt(MREMAP_DONTUNMAP)) !== 0n);
     const oldSize = node.args[1];
     const newSize = node.args[2];
     const resizes =
-      words.has('dontunmap') &&
-      oldSize !== undefined &&
-      newSize !== undefined &&
-      !sameOperand(run, oldSize, newSize);
-    const last = node.words[node.words.length - 1];
-    if ((words.has('dontunmap') || words.has('fixed')) && !(flags & MREMAP_MAYMOVE) && last) {
+      dontunmap && oldSize !== undefined && newSize !== undefined && !sameOperand(run, oldSize, newSize);
+    const maymove = maymoveEdit(node);
+    if (/requires MREMAP_MAYMOVE/.test(reason) && maymove) {
       // DONTUNMAP needs both MAYMOVE and equal sizes (check_mremap_params): one fix for both, so
       // that applying it removes the refusal.
-      if (resizes && newSize.end <= last.start)
+      if (resizes && newSize.end <= maymove.range.start)
         return {
           kind: 'replace',
           title:
             'Add the `maymove` flag and keep the old size (DONTUNMAP needs MREMAP_MAYMOVE and cannot resize)',
-          range: { start: newSize.start, end: last.end },
-          text: `${textOf(run, oldSize)}${run.sourceText.slice(newSize.end, last.end)} | maymove`,
+          range: { start: newSize.start, end: maymove.range.end },
+          text: `${textOf(run, oldSize)}${run.sourceText.slice(newSize.end, maymove.range.start)}${maymove.text}`,
           preferred: true,
         };
       return {
         kind: 'replace',
         title: 'Add the `maymove` flag (DONTUNMAP and FIXED need MREMAP_MAYMOVE)',
-        range: { start: last.end, end: last.end },
-        text: ' | maymove',
+        ...maymove,
         preferred: true,
       };
     }
@@ -103,41 +101,33 @@ function quickFix(node: StepNode, errno: string, reason: string, run: ScenarioRu
   return alignFix(node, reason, run);
 }
 
-/**
- * `maymove` for an mremap whose flags lack it: after the last flag word (`fixed | maymove`), in
- * place of a numeric flags operand `0`, or as the flags operand when there is none.
- */
+/** `maymove` for an mremap that cannot grow in place. */
 function addMaymove(node: StepNode): FixData | undefined {
-  const title = 'Add the `maymove` flag (the mapping cannot grow in place; MREMAP_MAYMOVE lets it move)';
-  const lastWord = node.words[node.words.length - 1];
-  if (lastWord)
-    return {
-      kind: 'replace',
-      title,
-      range: { start: lastWord.end, end: lastWord.end },
-      text: ' | maymove',
-      preferred: true,
-    };
-  const flags = node.args[3];
-  if (flags?.kind === 'number' && flags.value === 0n)
-    return { kind: 'replace', title, range: flags, text: 'maymove', preferred: true };
-  if (flags)
-    return {
-      kind: 'replace',
-      title,
-      range: { start: flags.end, end: flags.end },
-      text: ' | maymove',
-      preferred: true,
-    };
-  const newSize = node.args[2];
-  if (!newSize) return undefined;
+  const maymove = maymoveEdit(node);
+  if (!maymove) return undefined;
   return {
     kind: 'replace',
-    title,
-    range: { start: newSize.end, end: newSize.end },
-    text: ', maymove',
+    title: 'Add the `maymove` flag (the mapping cannot grow in place; MREMAP_MAYMOVE lets it move)',
+    ...maymove,
     preferred: true,
   };
+}
+
+/**
+ * How `maymove` joins an mremap's flags: after the last flag word (`fixed | maymove`) or the
+ * numeric flags operand (`4 | maymove`), in place of a flags operand `0`, or as the flags operand
+ * when there is none.
+ */
+function maymoveEdit(node: StepNode): { range: TextRange; text: string } | undefined {
+  const lastWord = node.words[node.words.length - 1];
+  if (lastWord) return { range: { start: lastWord.end, end: lastWord.end }, text: ' | maymove' };
+  const flags = node.args[3];
+  if (flags?.kind === 'number' && flags.value === 0n)
+    return { range: { start: flags.start, end: flags.end }, text: 'maymove' };
+  if (flags) return { range: { start: flags.end, end: flags.end }, text: ' | maymove' };
+  const newSize = node.args[2];
+  if (!newSize) return undefined;
+  return { range: { start: newSize.end, end: newSize.end }, text: ', maymove' };
 }
 
 /**

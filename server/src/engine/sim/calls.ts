@@ -4,6 +4,7 @@
 // kind is a class (getters on the prototype, one hidden class per kind) that holds its data in
 // fields, never in a closure: a closure per call also keeps a context object alive.
 import type { Effect, Errno, MmapArgs, MremapArgs, SyscallResult } from '../kernel/types';
+import { MAP_FIXED, MAP_FIXED_NOREPLACE, MREMAP_FIXED } from '../kernel/types';
 import { formatHex } from '../numbers';
 import { NO_EFFECTS, type Failure } from '../kernel/result';
 import { mmapText, mprotectText, mremapText, munmapText, resultText } from './format-call';
@@ -100,6 +101,11 @@ export class MmapCall extends SyscallCall implements MmapArgs {
     return mmapText(this);
   }
 
+  /** Only a fixed address names a mapping: a hint is where the search starts. */
+  get addresses(): readonly bigint[] {
+    return (this.flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) !== 0 ? [this.addr] : [];
+  }
+
   protected get returnsAddress(): boolean {
     return true;
   }
@@ -126,6 +132,10 @@ export class MremapCall extends SyscallCall implements MremapArgs {
     return mremapText(this);
   }
 
+  get addresses(): readonly bigint[] {
+    return (this.flags & MREMAP_FIXED) !== 0 ? [this.oldAddress, this.newAddress] : [this.oldAddress];
+  }
+
   protected get returnsAddress(): boolean {
     return true;
   }
@@ -143,6 +153,10 @@ export class MunmapCall extends SyscallCall {
 
   get text(): string {
     return munmapText(this.address, this.length);
+  }
+
+  get addresses(): readonly bigint[] {
+    return [this.address];
   }
 
   protected get returnsAddress(): boolean {
@@ -163,6 +177,10 @@ export class MprotectCall extends SyscallCall {
 
   get text(): string {
     return mprotectText(this.address, this.length, this.prot);
+  }
+
+  get addresses(): readonly bigint[] {
+    return [this.address];
   }
 
   protected get returnsAddress(): boolean {

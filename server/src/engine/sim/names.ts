@@ -7,7 +7,7 @@ import type { ProblemSink } from './problems';
 import type { Simulation } from './simulation';
 import type { DefinedSymbol } from './symbols';
 import type { RuntimeValue } from './values';
-import { closestWord } from '../language/closest-word';
+import { closestWord, didYouMeanText } from '../language/closest-word';
 import { stepWordNames } from '../language/vocabulary';
 
 /** A name as written, whether an expression or a bare identifier. */
@@ -236,7 +236,7 @@ export class NameScope {
       node,
       dash
         ? `\`${node.name}\` reads as one name; write subtraction with spaces: \`${node.name.split('-').join(' - ')}\``
-        : `unknown name \`${node.name}\`${similar ? `; did you mean \`${similar}\`?` : ''}`,
+        : `unknown name \`${node.name}\`${similar ? `; ${didYouMeanText(similar)}` : ''}`,
     );
   }
 }

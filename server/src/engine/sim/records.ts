@@ -16,6 +16,11 @@ export interface CallRecord {
   readonly errno?: Errno;
   readonly reason?: string;
   readonly effects: readonly Effect[];
+  /**
+   * The addresses the call acts on (a syscall's address operands): a refusal's diagnostic names
+   * them, so the panel marks the mapping the refused call was about.
+   */
+  readonly addresses?: readonly bigint[];
 }
 
 export type Outcome =

@@ -4,7 +4,7 @@
 // step lives in its own module and gets what it needs through a StepContext.
 import type { ScenarioNode, SettingNode, Statement, StepNode } from '../syntax/ast';
 import { canonicalVerb, SETTING_BY_NAME, VERB_BY_NAME, type VerbSpec } from '../language/vocabulary';
-import { closestWord } from '../language/closest-word';
+import { closestWord, didYouMean, didYouMeanText } from '../language/closest-word';
 import type { DriverModel } from '../model/driver';
 import { VulkanLayer } from '../model/vulkan-layer';
 import { GlLayer } from '../model/gl/gl-layer';
@@ -261,16 +261,15 @@ function reportUnknownVerb(problems: ProblemSink, step: StepNode): void {
     problems.report(
       'unknown-word',
       next,
-      `\`${next.name}\` is not an access; did you mean \`${access}\`? (\`ACTOR reads|writes ADDRESS, LENGTH\`)`,
+      `\`${next.name}\` is not an access; ${didYouMeanText(access)} (\`ACTOR reads|writes ADDRESS, LENGTH\`)`,
     );
     return;
   }
   // Settings and blocks are lines too (`kernal 6.6` is a misspelt `kernel`).
-  const suggestion = closestWord(step.verb.name, [...VERB_BY_NAME.keys(), ...LINE_KEYWORDS]);
   problems.report(
     'unknown-word',
     step.verb,
-    `unknown command \`${step.verb.name}\`${suggestion ? `; did you mean \`${suggestion}\`?` : ''}`,
+    `unknown command \`${step.verb.name}\`${didYouMean(step.verb.name, [...VERB_BY_NAME.keys(), ...LINE_KEYWORDS])}`,
   );
 }
 

@@ -2,6 +2,7 @@
 // actor uses to make calls. Every syscall goes through here so that it is recorded with its
 // actor, text and result — that record is what hover, the trace and the rules read.
 import { AddressSpace } from '../kernel/address-space';
+import { changesPages } from '../kernel/effect-pages';
 import type { Userfaultfd } from '../kernel/userfaultfd';
 import type { AccessResult, Datum, Effect, MmapArgs, MremapArgs, SyscallResult, Vma } from '../kernel/types';
 import type { StepNode } from '../syntax/ast';
@@ -507,16 +508,8 @@ export class Simulation {
       const calls = i === this.stepIndex ? this.pendingList() : (this.records[i]?.calls ?? NO_CALLS);
       for (let c = calls.length - 1; c >= 0; c--) {
         const call = calls[c]!;
-        for (const effect of call.effects) {
-          const [from, to] =
-            effect.kind === 'moved'
-              ? [effect.fromPage, effect.fromPage + effect.pages]
-              : effect.kind === 'mapped'
-                ? [effect.vma.startPage, effect.vma.endPage]
-                : [effect.startPage, effect.endPage];
-          if (page >= from && page < to && effect.kind !== 'protected' && effect.kind !== 'aliased')
-            return { step: i, call, effect };
-        }
+        for (const effect of call.effects)
+          if (changesPages(effect, page, page + 1)) return { step: i, call, effect };
       }
       if (i === this.stepIndex) continue;
     }

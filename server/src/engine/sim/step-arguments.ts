@@ -4,7 +4,7 @@
 import { canonicalVerb, VERB_BY_NAME, verbOptions, verbWords } from '../language/vocabulary';
 import type { Argument, Option, StepNode } from '../syntax/ast';
 import { wordHint } from '../language/word-hint';
-import { closestWord } from '../language/closest-word';
+import { closestWord, didYouMeanText } from '../language/closest-word';
 import type { StepContext } from './step-context';
 
 type ArgumentContext = Pick<StepContext, 'scope' | 'problems'>;
@@ -71,7 +71,7 @@ export function reportExtraArgument(
     context.problems.report(
       'unknown-word',
       arg,
-      `\`${arg.name}\` is not a word ${verb} knows${hint ? `; ${hint}` : similar ? `; did you mean \`${similar}\`?` : known.length ? ` (it knows: ${known.join(', ')})` : ''}`,
+      `\`${arg.name}\` is not a word ${verb} knows${hint ? `; ${hint}` : similar ? `; ${didYouMeanText(similar)}` : known.length ? ` (it knows: ${known.join(', ')})` : ''}`,
     );
     return;
   }

@@ -456,6 +456,10 @@ export class GlLayer {
           .slice(0, 3)
           .map((r) => ({ range: this.sim.stepRange(r.step) ?? buffer.memory.node, message: 'written here' })),
       ],
+      undefined,
+      false,
+      // The first lost write through 32-bit code's pointer, and where it should have landed.
+      [map.pointer + first.start, ...(map.hostPointer !== undefined ? [map.hostPointer + first.start] : [])],
     );
   }
 

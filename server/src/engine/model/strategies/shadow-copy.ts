@@ -20,6 +20,10 @@ export const shadowCopy: Strategy = {
       ctx.sim.finding(
         'shadow-copy-coherent',
         `${memory.name} is HOST_COHERENT${memory.properties.has('persistent') ? ' and stays mapped' : ''}: a shadow copy only syncs at flush and unmap, so device writes after the copy never reach 32-bit code and its writes reach the device late`,
+        [],
+        undefined,
+        false,
+        [own.pointer], // the driver's mapping the shadow stands in for
       );
     }
     const length = alignUp(size + (offset & 0xfn), ctx.sim.pageSize);
