@@ -22,7 +22,7 @@ import { formatDecimal, formatHex, formatSize, truncate32 } from '../numbers';
 import { RULE_BY_CODE, ruleDocUrl } from '../rules/registry';
 import type { StepRecord } from '../sim/records';
 import type { ScenarioRun } from '../sim/run';
-import type { ExpectNode, Expression, Statement, StepNode } from '../syntax/ast';
+import type { ExpectNode, Expression, NameExpression, Statement, StepNode } from '../syntax/ast';
 import type { TextRange } from '../syntax/text-range';
 import { locate, stepIndexAt, type Target, type ValueRole } from './locate';
 import { backingText, permsText, vmaContaining, vmaEnd, vmaLabel, vmaStart } from './mappings';
@@ -234,7 +234,7 @@ function accessingActor(ctx: HoverContext): string | undefined {
 function movedNames(ctx: HoverContext, expression: Expression): string[] {
   const { step } = stateStep(ctx);
   const out: string[] = [];
-  for (const { name } of nameExpressionsIn(expression)) {
+  for (const { name } of nameExpressionsIn(expression, [] as NameExpression[])) {
     const symbol = symbolOf(ctx.run, name);
     const record = symbol?.stepIndex !== undefined ? ctx.run.simulation.records[symbol.stepIndex] : undefined;
     if (!record) continue;

@@ -3,7 +3,10 @@
 import type { Argument, Expression, Identifier, NameExpression, Statement } from './ast';
 
 /** The name expressions in an expression (`a + 0x10` → `a`). */
-export function nameExpressionsIn(e: Argument | undefined, out: NameExpression[] = []): NameExpression[] {
+export function nameExpressionsIn<Out extends NameExpression[] | (NameExpression | Identifier)[]>(
+  e: Argument | undefined,
+  out: Out,
+): Out {
   switch (e?.kind) {
     case 'name':
       out.push(e);
