@@ -171,6 +171,11 @@ export class AddressSpace implements AddressSpaceApi {
 
   private uffd: Userfaultfd | undefined;
 
+  /** Record the pages reads fault in, for userfaultfd registrations to come (contents.tracksFaults). */
+  trackFaultedPages(): void {
+    this.state.contents.tracksFaults = true;
+  }
+
   /** userfaultfd handlers registered in this process (kernel/userfaultfd.ts). */
   get userfaultfd(): Userfaultfd {
     return (this.uffd ??= new Userfaultfd(this.state, (a, l) => this.registerUserfaultfd(a, l)));

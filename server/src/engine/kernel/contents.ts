@@ -210,8 +210,16 @@ export class ContentStore {
     else ext.assign(start, end, datum);
   }
 
+  /**
+   * Whether pages a read faults in are recorded (markFaulted): only a registration made later
+   * (userfaultfd) asks, so a run without a `uffd` step keeps no record (ScenarioRunner decides,
+   * before the first step). Every read of anonymous memory would otherwise add to it.
+   */
+  tracksFaults = false;
+
   /** Record that [start, end) (whole pages) of an object were faulted in by a read. */
   markFaulted(objectId: number, start: number, end: number): void {
+    if (!this.tracksFaults) return;
     const ext = this.faulted.get(objectId);
     if (ext === undefined) {
       this.faulted.set(objectId, new Extents(start, end, 1));

@@ -115,6 +115,9 @@ class ScenarioRunner {
   run(): ScenarioRun {
     const { sim, scope, vulkan } = this.context;
     scope.noteBindings(this.node.body);
+    // A page a read faulted in before a userfaultfd registration raises no fault: recorded only
+    // when a `uffd` step may register one later.
+    if (hasUffdStep(this.node.body)) sim.space.trackFaultedPages();
     const maxSteps = this.options.maxSteps ?? Number.POSITIVE_INFINITY;
     vulkan.start();
     sim.space.markStep(-1);
@@ -271,6 +274,15 @@ function reportUnknownVerb(problems: ProblemSink, step: StepNode): void {
     step.verb,
     `unknown command \`${step.verb.name}\`${didYouMean(step.verb.name, [...VERB_BY_NAME.keys(), ...LINE_KEYWORDS])}`,
   );
+}
+
+/** Indexed: it runs once per run, in the interpreter, where `for…of` makes an iterator result each. */
+function hasUffdStep(body: readonly Statement[]): boolean {
+  for (let i = 0; i < body.length; i++) {
+    const s = body[i]!;
+    if (s.kind === 'step' && s.verb.name === 'uffd') return true;
+  }
+  return false;
 }
 
 const ACCESS_VERBS = ['reads', 'writes'];
