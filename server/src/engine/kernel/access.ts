@@ -11,7 +11,7 @@ import { isPrivateAnon, isShared, vmaWith } from './vma';
 import type { RunSink } from './contents';
 import { fileOf } from './state';
 import type { KernelState } from './state';
-import type { AccessResult, Datum, Segment, Vma } from './types';
+import type { AccessResult, Datum, MemoryObject, Segment, Vma } from './types';
 
 const TWO_64 = 1n << 64n;
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
@@ -281,22 +281,7 @@ function transfer(
   let target = vma.object;
   if (privateFile) {
     // Copy-on-write: the touched pages are copied whole from the file into the VMA's anon object.
-    let anon = vma.anon;
-    if (anon === undefined) {
-      anon = state.objects.createAnon(false);
-      state.vmas.splice(vma.startPage, vma.endPage, [vmaWith(vma, { anon })], 'keep');
-    }
-    const pageStart = Math.floor(startPos / p) * p;
-    const pageEnd = Math.ceil(endPos / p) * p;
-    const anonId = anon.id;
-    const fileId = vma.object.id;
-    const fileBase = baseDatum(state, vma);
-    contents.read(anonId, pageStart, pageEnd, -1, {
-      run(start, end, _datum, fresh) {
-        if (fresh) contents.copy(anonId, anonId, start, end, fileBase, fileId);
-      },
-    });
-    target = anon;
+    target = copyOnWrite(state, vma, Math.floor(startPos / p) * p, Math.ceil(endPos / p) * p);
   } else {
     contents.read(target.id, startPos, endPos, 0, out.route(startPos, accessOffset, false, p));
   }
@@ -326,26 +311,35 @@ export function populate(state: KernelState, startPage: number, endPage: number)
     );
     if (last <= first) continue;
     const write = (found.prot & PROT_WRITE) !== 0 && !isShared(found);
-    let vma = write ? (prepareAnonVma(state, first) ?? found) : found;
+    const vma = write ? (prepareAnonVma(state, first) ?? found) : found;
     const startPos = (vma.pgoff + (first - vma.startPage)) * p;
     const endPos = startPos + (last - first) * p;
     if (UFFD_KINDS.has(vma.object.kind)) state.contents.markFaulted(vma.object.id, startPos, endPos);
     if (!write || isPrivateAnon(vma)) continue;
     // Copy-on-write of every page, as transfer() does on a write fault, without the write.
-    let anon = vma.anon;
-    if (anon === undefined) {
-      anon = state.objects.createAnon(false);
-      vma = vmaWith(vma, { anon });
-      state.vmas.splice(vma.startPage, vma.endPage, [vma], 'keep');
-    }
-    const contents = state.contents;
-    const anonId = anon.id;
-    const fileId = vma.object.id;
-    const fileBase = baseDatum(state, vma);
-    contents.read(anonId, startPos, endPos, -1, {
-      run(start, end, _datum, fresh) {
-        if (fresh) contents.copy(anonId, anonId, start, end, fileBase, fileId);
-      },
-    });
+    copyOnWrite(state, vma, startPos, endPos);
   }
+}
+
+/**
+ * The COW copy of a private file mapping's pages in [pageStart, pageEnd) (whole pages of the
+ * file): each page not yet in the VMA's anon object is copied there from the file, the anon
+ * object made first if the VMA has none. Returns that anon object, which writes then go to.
+ */
+function copyOnWrite(state: KernelState, vma: Vma, pageStart: number, pageEnd: number): MemoryObject {
+  let anon = vma.anon;
+  if (anon === undefined) {
+    anon = state.objects.createAnon(false);
+    state.vmas.splice(vma.startPage, vma.endPage, [vmaWith(vma, { anon })], 'keep');
+  }
+  const contents = state.contents;
+  const anonId = anon.id;
+  const fileId = vma.object.id;
+  const fileBase = baseDatum(state, vma);
+  contents.read(anonId, pageStart, pageEnd, -1, {
+    run(start, end, _datum, fresh) {
+      if (fresh) contents.copy(anonId, anonId, start, end, fileBase, fileId);
+    },
+  });
+  return anon;
 }
