@@ -8,7 +8,8 @@
 // become arena-relative through `arenaBase`, where the harness put its arena (a probe run tells).
 // The program stops at the first step it cannot express — a Vulkan call, a file or device open,
 // an address computed from two names — and says why.
-import type { Expression, ScenarioNode, StepNode } from '../syntax/ast';
+import type { Expression, NameExpression, ScenarioNode, StepNode } from '../syntax/ast';
+import { nameExpressionsIn } from '../syntax/name-uses';
 import type { ScenarioRun } from '../sim/run';
 import type { Outcome } from '../sim/records';
 import type { Segment } from '../kernel/types';
@@ -359,26 +360,9 @@ function byteRuns(segments: readonly Segment[], tagBytes: ReadonlyMap<number, nu
   return runs;
 }
 
-function names(e: Expression | undefined, out: string[] = []): string[] {
-  if (!e) return out;
-  switch (e.kind) {
-    case 'name':
-      out.push(e.name);
-      break;
-    case 'binary':
-      names(e.left, out);
-      names(e.right, out);
-      break;
-    case 'negate':
-      names(e.operand, out);
-      break;
-    case 'paren':
-      names(e.inner, out);
-      break;
-    case 'number':
-      break;
-  }
-  return out;
+/** The names an expression uses (`a + 0x10` → `a`). */
+function names(e: Expression | undefined): string[] {
+  return nameExpressionsIn(e, [] as NameExpression[]).map((n) => n.name);
 }
 
 function valueWith(e: Expression, name: string | undefined, value: bigint): bigint | undefined {
