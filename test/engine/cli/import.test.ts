@@ -52,12 +52,17 @@ test('import strace --pid: one process; a pid not in the capture, a bad pid or -
   const trace =
     '100 mmap(NULL, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000001000\n' +
     '101 mmap(NULL, 8192, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000010000\n';
-  const one = drvmap(['import', 'strace', '--pid', '101', '-'], trace);
+  // The first process (100) is the one chosen: the other's calls are skipped.
+  const one = drvmap(['import', 'strace', '--pid', '100', '-'], trace);
   assert.equal(one.status, 0, one.stderr);
-  assert.match(one.stdout, /mmap 8192 r private anon/);
-  assert.doesNotMatch(one.stdout, /mmap 4096/);
-  assert.match(one.stderr, /-:1: skipped: process 100, not the one chosen \(101\)/);
-  assert.equal(drvmap(['import', 'strace', '--pid=100', '-'], trace).status, 0);
+  assert.match(one.stdout, /mmap 4096 r private anon/);
+  assert.doesNotMatch(one.stdout, /mmap 8192/);
+  assert.match(one.stderr, /-:2: skipped: process 101, not the one chosen \(100\)/);
+  // The second: the first process's calls before its own first are what it starts from.
+  const child = drvmap(['import', 'strace', '--pid', '101', '-'], trace);
+  assert.match(child.stdout, /process 100's calls before process 101's first/);
+  assert.match(child.stdout, /mmap 8192 r private anon/);
+  assert.equal(drvmap(['import', 'strace', '--pid=100', '-'], trace).stdout, one.stdout);
   const absent = drvmap(['import', 'strace', '--pid', '7', '-'], trace);
   assert.equal(absent.status, 2);
   assert.match(absent.stderr, /process 7 is not in - \(processes in it: 100, 101\)/);

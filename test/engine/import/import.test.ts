@@ -98,6 +98,43 @@ test('strace --pid: one process of an `strace -f` capture, with the lines from b
   assert.doesNotMatch(child.scenario, /8192|processes in the trace/);
 });
 
+test("strace --pid on an `-o` capture (every line has a pid): the first process's calls before the child's first are what the child starts from", () => {
+  const text = [
+    '4101  mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f3a1c5f4000',
+    '4102  munmap(0x7f3a1c5f4000, 4096) = 0',
+    '4101  munmap(0x7f3a1c5f4000, 8192) = 0',
+  ].join('\n');
+  const child = importStrace(text, 'child', { pid: '4102' });
+  checkEveryLineAccounted(text, child);
+  assert.deepEqual(
+    child.lines.map((l) => `${l.status}${l.reason ? `: ${l.reason}` : ''}`),
+    ['imported', 'imported', 'skipped: process 4101, not the one chosen (4102)'],
+  );
+  assert.match(
+    child.scenario,
+    /# process 4101's calls before process 4102's first are the address space it starts from/,
+  );
+  assert.match(child.scenario, /m2 = munmap m1, 4096/);
+  assert.doesNotMatch(child.scenario, /not mapped by any call/);
+});
+
+test('strace --pid without `-o`: lines without a pid after the chosen process exited are not its own', () => {
+  const text = [
+    'mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f3a1c5f4000',
+    '[pid  4102] mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f3a1c5f3000',
+    '[pid  4102] +++ exited with 0 +++',
+    'munmap(0x7f3a1c5f4000, 8192) = 0',
+  ].join('\n');
+  const child = importStrace(text, 'child', { pid: '4102' });
+  checkEveryLineAccounted(text, child);
+  assert.equal(child.lines[3]?.reason, "no pid, after process 4102 exited: another process's");
+  assert.doesNotMatch(child.scenario, /munmap/);
+  // The parent, chosen by the pid strace gave it nowhere: its pid-less lines are its own once
+  // the child has exited.
+  const parent = importStrace(text.replace('[pid  4102] +++', '[pid  4102] +++'), 'parent', { pid: '4101' });
+  assert.match(parent.scenario, /munmap m1, 8192/);
+});
+
 test('/proc/PID/maps: names kept, devices get device backing, special mappings skipped', () => {
   const text =
     readFileSync(join(fixtures, 'python.maps'), 'utf8') +

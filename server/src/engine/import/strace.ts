@@ -23,12 +23,7 @@ export interface ImportResult {
 }
 
 export interface StraceImportOptions {
-  /**
-   * Import only this process's calls (`strace -f` traces every child). Lines without a pid are
-   * kept: strace prefixes a pid only once it traces more than one process, so they come from the
-   * first process before its first fork or clone, and that address space is the one every child
-   * starts from (a copy for a process, the same one for a thread).
-   */
+  /** Import only this process's calls (`strace -f` traces every child): see processOwnsLine. */
   readonly pid?: string;
 }
 
@@ -55,6 +50,8 @@ export function importStrace(
   const calls: Call[] = [];
   const unfinished = new Map<string, { head: string; line: number; text: string }>();
   const rawLines = text.split(/\r?\n/);
+  const owns = options.pid === undefined ? undefined : processOwnsLine(rawLines, options.pid);
+  let inheritedFrom: string | undefined;
   rawLines.forEach((raw, index) => {
     const lineNo = index + 1;
     if (raw.trim() === '') return;
@@ -62,13 +59,12 @@ export function importStrace(
     const pid = prefix?.[1] ?? prefix?.[2];
     const body = raw.slice(prefix?.[0].length ?? 0);
     if (pid !== undefined) processes.add(pid);
-    if (options.pid !== undefined && pid !== undefined && pid !== options.pid)
-      return void lines.push({
-        line: lineNo,
-        text: raw,
-        status: 'skipped',
-        reason: `process ${pid}, not the one chosen (${options.pid})`,
-      });
+    if (owns !== undefined) {
+      const verdict = owns(index, pid);
+      if (typeof verdict === 'object')
+        return void lines.push({ line: lineNo, text: raw, status: 'skipped', reason: verdict.skipped });
+      if (verdict === 'inherited' && pid !== undefined) inheritedFrom ??= pid;
+    }
     if (/^---\s/.test(body))
       return void lines.push({
         line: lineNo,
@@ -132,7 +128,66 @@ export function importStrace(
     const entry = lines.find((l) => l.line === pending.line);
     if (entry) Object.assign(entry, { reason: 'unfinished and never resumed' });
   }
-  return { scenario: render(calls, title), lines, processes: [...processes] };
+  const scenario = render(
+    calls,
+    title,
+    inheritedFrom && options.pid ? { from: inheritedFrom, chosen: options.pid } : undefined,
+  );
+  return { scenario, lines, processes: [...processes] };
+}
+
+/**
+ * Which lines are the chosen process's, for `--pid`. strace's memory trace has no fork or clone,
+ * so what a child starts from is read from where strace puts the pid (strace's printleader):
+ * - `strace -f -o FILE` prefixes every line with its pid (`1234  mmap(…)`). The first process of
+ *   the file is taken as the one that forked the chosen one: its lines before the chosen one's
+ *   first line are the address space the child starts from ('inherited').
+ * - Without `-o`, strace prefixes `[pid N]` only while it traces more than one process: the lines
+ *   without a pid before the first prefixed one are the first process before its first fork
+ *   (every child starts from them), and those after are whichever process is left once the others
+ *   exited — the chosen one's only if it is the one left.
+ * The result for each line: true (the chosen process's), 'inherited', or why it is not.
+ */
+function processOwnsLine(
+  rawLines: readonly string[],
+  chosen: string,
+): (index: number, pid: string | undefined) => true | 'inherited' | { readonly skipped: string } {
+  let firstPrefixed = Number.POSITIVE_INFINITY;
+  let chosenFirst = Number.POSITIVE_INFINITY;
+  let root: string | undefined;
+  let sawLine = false;
+  const exitedAt = new Map<string, number>();
+  const firstAt = new Map<string, number>();
+  rawLines.forEach((raw, index) => {
+    if (raw.trim() === '') return;
+    const prefix = PREFIX.exec(raw);
+    const pid = prefix?.[1] ?? prefix?.[2];
+    if (!sawLine) root = pid;
+    sawLine = true;
+    if (pid === undefined) return;
+    if (index < firstPrefixed) firstPrefixed = index;
+    if (!firstAt.has(pid)) firstAt.set(pid, index);
+    if (pid === chosen && index < chosenFirst) chosenFirst = index;
+    if (/^\+\+\+\s/.test(raw.slice(prefix?.[0].length ?? 0))) exitedAt.set(pid, index);
+  });
+  const exitedBefore = (pid: string, index: number) =>
+    (exitedAt.get(pid) ?? Number.POSITIVE_INFINITY) < index;
+  return (index, pid) => {
+    if (pid === chosen) return true;
+    if (pid !== undefined) {
+      if (pid === root && index < chosenFirst) return 'inherited';
+      return { skipped: `process ${pid}, not the one chosen (${chosen})` };
+    }
+    if (index < firstPrefixed) return true;
+    if (exitedBefore(chosen, index))
+      return { skipped: `no pid, after process ${chosen} exited: another process's` };
+    for (const [other, first] of firstAt)
+      if (other !== chosen && first < index && !exitedBefore(other, index))
+        return {
+          skipped: `no pid, while process ${other} may still run: not known to be process ${chosen}'s`,
+        };
+    return true;
+  };
 }
 
 // `strace -X raw` prints flags as numbers (`0x22`), `-X verbose` as a number and a comment
@@ -242,13 +297,21 @@ function splitArgs(text: string): string[] {
   return out;
 }
 
-function render(calls: readonly Call[], title: string): string {
+function render(
+  calls: readonly Call[],
+  title: string,
+  inherited?: { readonly from: string; readonly chosen: string },
+): string {
   const out: string[] = [`scenario ${stringLiteral(title)} {`];
+  if (inherited)
+    out.push(
+      `  # process ${inherited.from}'s calls before process ${inherited.chosen}'s first are the address space it starts from (taken as forked by ${inherited.from}: strace's memory trace does not show the fork)`,
+    );
   const known = new KnownMappings();
   const files = new Map<string, string>();
   let counter = 0;
   const pids = new Set(calls.map((c) => c.pid).filter((p) => p !== undefined));
-  if (pids.size > 1)
+  if (pids.size > 1 && !inherited)
     out.push(
       `  # ${pids.size} processes in the trace (${[...pids].join(', ')}); they share one address space here only if they are threads (import one with --pid)`,
     );
