@@ -81,3 +81,11 @@ test("Check Workspace reads a closed file's folder settings too", async () => {
     [['kernel-refused'], []],
   );
 });
+
+test("a document's first diagnostics already use its folder's settings (none published with the workspace's first)", async () => {
+  const uri = `${FOLDER_A}first.drvmap`;
+  client.folderSettings.set(FOLDER_A, { defaultKernel: '5.10' });
+  const first = client.diagnostics(uri, () => true, 10_000);
+  await client.open(uri, TEXT);
+  assert.deepEqual(codesOf((await first).diagnostics), ['kernel-refused']);
+});

@@ -131,9 +131,17 @@ async function refreshSettings(pushed?: unknown): Promise<void> {
   }
 }
 
+/**
+ * Documents just opened whose own settings (their folder's) have not arrived: their diagnostics
+ * wait for them, so that the first ones published are not the workspace's, corrected a moment
+ * later (`maxFileSizeKiB`, severities and the default kernel may differ per folder).
+ */
+const settingsPending = new Set<string>();
+
 /** An opened document's own settings (its folder's), then its diagnostics. */
 async function openDocument(uri: string): Promise<void> {
   if (configurationCapability) {
+    settingsPending.add(uri);
     try {
       const [raw] = (await connection.workspace.getConfiguration([
         { scopeUri: uri, section: 'drvmap' },
@@ -146,6 +154,8 @@ async function openDocument(uri: string): Promise<void> {
       log(
         `drvmap: reading settings for ${uri} failed: ${error instanceof Error ? error.message : String(error)}`,
       );
+    } finally {
+      settingsPending.delete(uri);
     }
   }
   publisher.schedule(uri);
@@ -166,7 +176,9 @@ connection.onDidChangeConfiguration((change) => {
 });
 
 store.documents.onDidOpen((e) => void openDocument(e.document.uri));
-store.documents.onDidChangeContent((e) => publisher.schedule(e.document.uri));
+store.documents.onDidChangeContent((e) => {
+  if (!settingsPending.has(e.document.uri)) publisher.schedule(e.document.uri);
+});
 store.documents.onDidClose((e) => {
   store.forget(e.document.uri);
   exploreLenses.forget(e.document.uri);

@@ -28,7 +28,8 @@ export const DEFAULT_SETTINGS: Settings = {
   defaultWindow: '0x10000..0x7fff0000',
   inlayHintsEnabled: true,
   severity: {},
-  maxFileSizeKiB: 2048,
+  // package.json's default: the same limit in every editor, not only in VS Code.
+  maxFileSizeKiB: 512,
   debounceMs: 150,
 };
 
@@ -111,6 +112,8 @@ function defaultKernelOf(settings: Settings): Checked<KernelVersion> {
 function defaultWindowOf(settings: Settings): Checked<AddressWindow> {
   const parts = settings.defaultWindow.split('..').map((p) => p.trim());
   if (parts.length !== 2) return { problem: 'it is not a range START..END' };
+  if (parts[0] === '') return { problem: 'its start is missing (START..END)' };
+  if (parts[1] === '') return { problem: 'its end is missing (START..END)' };
   const start = parseNumberText(parts[0]!);
   const end = parseNumberText(parts[1]!);
   if (start.value === undefined || end.value === undefined)

@@ -6,6 +6,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'node:test';
 import { RULES } from '../../../server/src/engine/rules/registry';
+import { DEFAULT_SETTINGS, readSettings, settingProblems } from '../../../server/src/server/settings';
 import { rulesFromManifest } from '../../../src/rule-doc-anchor';
 import { STATUS_COMMANDS } from '../../../src/status-text';
 import { readRepoFile, repoRoot } from './repo';
@@ -110,6 +111,13 @@ test('settings: the documented ones, with the severity schema listing exactly th
   assert.equal(props['drvmap.defaultKernel']?.default, '6.18');
   assert.equal(props['drvmap.defaultWindow']?.default, '0x10000..0x7fff0000');
   assert.equal(props['drvmap.inlayHints.enabled']?.default, true);
+  // The server's own defaults are the manifest's, for editors that send no settings.
+  assert.equal(props['drvmap.maxFileSizeKiB']?.default, DEFAULT_SETTINGS.maxFileSizeKiB);
+  assert.equal(props['drvmap.defaultKernel']?.default, DEFAULT_SETTINGS.defaultKernel);
+  assert.equal(props['drvmap.defaultWindow']?.default, DEFAULT_SETTINGS.defaultWindow);
+  assert.deepEqual(settingProblems(readSettings({ defaultWindow: '0x10000..' })), [
+    'drvmap.defaultWindow `0x10000..` is not used: its end is missing (START..END); scenarios without a `window` line use 0x1_0000..0x7fff_0000',
+  ]);
   assert.equal(props['drvmap.maxFileSizeKiB']?.default, 512);
   assert.ok(props['drvmap.trace.server']);
   const severity = props['drvmap.severity']?.properties ?? {};
