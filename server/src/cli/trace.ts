@@ -17,7 +17,7 @@ import {
 } from '../engine/kernel/types';
 import { formatHex } from '../engine/numbers';
 import { isFailedOutcome } from '../engine/sim/outcome';
-import type { ExpectRecord, Outcome } from '../engine/sim/records';
+import type { CallRecord, ExpectRecord, Outcome } from '../engine/sim/records';
 import type { LineIndex } from '../engine/syntax/text-range';
 import { UsageError, type MapsShown, type TraceCommand } from './args';
 import { analysisOptions, displayPath } from './check';
@@ -79,6 +79,8 @@ export interface TraceExpectation {
   /** null: could not be checked (a step before it failed to run). */
   readonly passed: boolean | null;
   readonly detail: string;
+  /** Calls the check made: a read that faulted pages in through a userfaultfd handler. */
+  readonly calls: readonly TraceCall[];
 }
 
 /** The step's outcome with bigint values as hex strings: derived, so a new outcome kind follows. */
@@ -205,6 +207,17 @@ export function traceOutcome(outcome: Outcome): TraceOutcome {
   }
 }
 
+function traceCall(c: CallRecord): TraceCall {
+  return {
+    actor: c.actor,
+    text: c.text,
+    result: c.result,
+    ok: c.ok,
+    ...(c.errno !== undefined ? { errno: c.errno } : {}),
+    ...(c.reason !== undefined ? { reason: c.reason } : {}),
+  };
+}
+
 function expectation(
   record: ExpectRecord,
   scenario: ScenarioAnalysis,
@@ -216,6 +229,7 @@ function expectation(
     text: text.slice(record.node.start, record.node.end),
     passed: record.passed ?? scenario.diagnosticVerdicts.get(record) ?? null,
     detail: record.detail,
+    calls: record.calls.map(traceCall),
   };
 }
 
@@ -301,7 +315,10 @@ export function traceScenario(
     diagnosticsOf.set(record.index, list);
   }
   const expectsAfter = new Map<number, TraceExpectation[]>();
+  /** Calls an expectation made: kept on the step before it for the timeline, listed with it here. */
+  const madeByExpectations = new Set<CallRecord>();
   for (const e of sim.expects) {
+    for (const call of e.calls) madeByExpectations.add(call);
     const list = expectsAfter.get(e.afterStep) ?? [];
     list.push(expectation(e, scenario, text, lines));
     expectsAfter.set(e.afterStep, list);
@@ -315,14 +332,8 @@ export function traceScenario(
       column: at.character + 1,
       text: record.node.text,
       actor: record.actor,
-      calls: record.calls.map((c) => ({
-        actor: c.actor,
-        text: c.text,
-        result: c.result,
-        ok: c.ok,
-        ...(c.errno !== undefined ? { errno: c.errno } : {}),
-        ...(c.reason !== undefined ? { reason: c.reason } : {}),
-      })),
+      // The calls an expectation after the step made are listed with it, not as the step's.
+      calls: record.calls.filter((c) => !madeByExpectations.has(c)).map(traceCall),
       outcome: traceOutcome(record.outcome),
       result: record.resultText.replace(/^→\s*/, ''),
       failed: isFailedOutcome(record.outcome),

@@ -388,3 +388,31 @@ test('trace text: escapes in the scenario name, memfd name and step text never r
   onlyOwnEscapes(io.stderr);
   assert.match(io.stderr, /no scenario is called "n\\x1b\]0;t\\x07"; the scenarios are: "A\\x1b/);
 });
+
+test('trace: a userfaultfd fault an `expect` line caused is listed with that expectation, not as the step above it', () => {
+  const text = `scenario "uffd" {
+  kernel 6.6
+  a = mmap 8KiB rw private anon
+  write a, 8KiB, 0xAB
+  b = mremap a, 8KiB, 8KiB, maymove | dontunmap
+  uffd a, 8KiB copy-from b
+  expect read a, 1 == 0xAB
+  write b, 1, 0xCD
+  expect read a + 4KiB, 1 == 0xAB
+}
+`;
+  const steps = buildTrace('u.drvmap', text).scenarios[0]!.steps;
+  const [, , , register, write] = steps;
+  for (const step of [register, write])
+    assert.ok(!step!.calls.some((c) => /userfaultfd: /.test(c.text)), `step ${step!.step} made no fault`);
+  assert.equal(register!.expectations[0]?.line, 7);
+  assert.match(register!.expectations[0]?.calls[0]?.text ?? '', /1 fault\(s\) on missing page\(s\)/);
+  assert.equal(write!.expectations[0]?.line, 9);
+  assert.match(write!.expectations[0]?.calls[0]?.result ?? '', /2 fault\(s\) serviced so far/);
+  // Text: the fault is indented under its expectation, after the step's result.
+  const out = formatTraceText(buildTrace('u.drvmap', text), { color: false, maps: 'none' });
+  assert.match(
+    out,
+    /→ 1 byte written\n.*\n {2}✓ line 9: [^\n]*\n {6}host \(uffd handler\) userfaultfd: 1 fault/,
+  );
+});

@@ -4,7 +4,7 @@
 // of the user's reaches the terminal; the palette's colours are the only escapes written.
 import type { Severity } from '../../engine/diagnostics';
 import type { CheckReport, ReportedDiagnostic, SeverityCounts } from '../check';
-import type { ScenarioTrace, Trace, TraceMapping, TraceStep } from '../trace';
+import type { ScenarioTrace, Trace, TraceCall, TraceExpectation, TraceMapping, TraceStep } from '../trace';
 import type { MapsShown } from '../args';
 import { printable as t } from '../printable';
 
@@ -106,21 +106,30 @@ export function formatMappingLine(m: TraceMapping, markMerge = true): string {
   return `${head}  (${t(m.owner)}, ${made}${label}${merged})`;
 }
 
+/** One call, `indent` before it: `  host   mmap(…) = 0x…`. */
+function formatCall(call: TraceCall, p: Palette, indent: string): string {
+  // A syscall's return reads `= value`; any other result is prose, set off by a colon.
+  const separator = call.result.startsWith('=') ? ' ' : ': ';
+  const result = call.result ? `${separator}${call.ok ? t(call.result) : p.bad(t(call.result))}` : '';
+  const reason = !call.ok && call.reason ? p.dim(`  (${t(call.reason)})`) : '';
+  return `${indent}${p.dim(t(call.actor).padEnd(6))} ${t(call.text)}${result}${reason}\n`;
+}
+
+/** `✓ line 6: expect …  (detail)`, then the calls its check made, indented under it. */
+function formatExpectation(e: TraceExpectation, p: Palette, detail: boolean): string {
+  let out = `  ${e.passed === false ? p.bad('✗') : e.passed ? p.ok('✓') : '?'} line ${e.line}: ${t(e.text)}${detail && e.detail ? p.dim(`  (${t(e.detail)})`) : ''}\n`;
+  for (const call of e.calls) out += formatCall(call, p, '      ');
+  return out;
+}
+
 function formatStep(step: TraceStep, p: Palette, maps: MapsShown): string {
   let out = `\n${p.bold(`step ${step.step}`)}  ${p.dim(`line ${step.line}`)}  ${t(step.text)}\n`;
-  for (const call of step.calls) {
-    // A syscall's return reads `= value`; any other result is prose, set off by a colon.
-    const separator = call.result.startsWith('=') ? ' ' : ': ';
-    const result = call.result ? `${separator}${call.ok ? t(call.result) : p.bad(t(call.result))}` : '';
-    const reason = !call.ok && call.reason ? p.dim(`  (${t(call.reason)})`) : '';
-    out += `  ${p.dim(t(call.actor).padEnd(6))} ${t(call.text)}${result}${reason}\n`;
-  }
+  for (const call of step.calls) out += formatCall(call, p, '  ');
   // A step that could not run (an operand has no value) has no result: its diagnostic says why.
   if (step.result) out += `  → ${step.failed ? p.bad(t(step.result)) : t(step.result)}\n`;
   for (const d of step.diagnostics)
     out += `  ${p.severity(d.severity)(d.severity)} ${p.dim(`[${d.code}]`)} ${t(d.message)}\n`;
-  for (const e of step.expectations)
-    out += `  ${e.passed === false ? p.bad('✗') : e.passed ? p.ok('✓') : '?'} line ${e.line}: ${t(e.text)}${e.detail ? p.dim(`  (${t(e.detail)})`) : ''}\n`;
+  for (const e of step.expectations) out += formatExpectation(e, p, true);
   if (maps === 'all') {
     // The kernel's count differs when it merged mappings that different steps or names made.
     const vmas =
@@ -143,8 +152,7 @@ function formatScenario(s: ScenarioTrace, p: Palette, maps: MapsShown): string {
     out += `  ${p.dim(`mappings (${s.setupMappings.length}):`)}\n`;
     for (const m of s.setupMappings) out += `    ${formatMappingLine(m)}\n`;
   }
-  for (const e of s.expectationsBeforeSteps)
-    out += `  ${e.passed === false ? p.bad('✗') : e.passed ? p.ok('✓') : '?'} line ${e.line}: ${t(e.text)}\n`;
+  for (const e of s.expectationsBeforeSteps) out += formatExpectation(e, p, false);
   for (const step of s.steps) out += formatStep(step, p, maps);
   if (s.steps.length === 0) out += '  (no steps)\n';
   if (s.truncated) out += p.dim(`\n  … stopped after ${s.steps.length} steps\n`);
