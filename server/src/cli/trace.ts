@@ -6,6 +6,8 @@ import { resolve } from 'node:path';
 import { analyseDocument, type AnalysisOptions, type ScenarioAnalysis } from '../engine/analysis';
 import type { Severity } from '../engine/diagnostics';
 import { formatKernelVersion } from '../engine/kernel/config';
+import { RULE_BY_CODE } from '../engine/rules/registry';
+import { rulesKernel } from '../engine/sim/platform';
 import {
   VM_MAYSHARE,
   VM_SHARED,
@@ -124,10 +126,26 @@ export interface ScenarioTrace {
   readonly name: string | null;
   readonly line: number;
   readonly kernel: string;
+  /**
+   * The kernel whose rules are simulated: `kernel` itself, or the newest drvmap models when
+   * `kernel` is later (`kernel-unmodelled`: 7.2 is simulated as 6.19).
+   */
+  readonly rulesKernel: string;
   /** `x86_64` or `arm64` (the `arch` setting, or implied by a 16/64 KiB page size). */
   readonly arch: string;
   readonly window: { readonly start: string; readonly end: string };
   readonly strategy: string;
+  /**
+   * Diagnostics on no step: a setting (`kernel v5.10`, `kernel 5.25`), a driver block, the
+   * scenario line. They change every step, so they come first. Those on an `expect` line are its
+   * ✓/✗ and are not repeated here.
+   */
+  readonly diagnostics: readonly TraceDiagnostic[];
+  /**
+   * The errors of the language (syntax, unknown words and names, values out of range) anywhere
+   * in the scenario: the trace is then not of what the file says, and `drvmap trace` exits 1.
+   */
+  readonly languageErrors: number;
   readonly expectationsBeforeSteps: readonly TraceExpectation[];
   /**
    * What is mapped before step 1: the driver's device-creation mappings (`internal-mappings`),
@@ -298,21 +316,28 @@ export function traceScenario(
     };
   };
   // Each diagnostic with the step whose text it starts in (a search per diagnostic, not a scan
-  // of every diagnostic per step).
+  // of every diagnostic per step); one on no step is the scenario's, unless an `expect` line's.
   const diagnosticsOf = new Map<number, TraceDiagnostic[]>();
+  const onNoStep: TraceDiagnostic[] = [];
+  let languageErrors = 0;
   for (const d of scenario.diagnostics) {
-    const record = stepStartingIn(sim.records, d.range.start);
-    if (record === undefined) continue;
+    if (d.severity === 'error' && RULE_BY_CODE.get(d.code)?.family === 'language') languageErrors++;
     const p = lines.position(d.range.start);
-    const list = diagnosticsOf.get(record.index) ?? [];
-    list.push({
+    const shown: TraceDiagnostic = {
       code: d.code,
       severity: d.severity,
       message: d.message,
       line: p.line + 1,
       column: p.character + 1,
-    });
-    diagnosticsOf.set(record.index, list);
+    };
+    const record = stepStartingIn(sim.records, d.range.start);
+    if (record !== undefined) {
+      const list = diagnosticsOf.get(record.index) ?? [];
+      list.push(shown);
+      diagnosticsOf.set(record.index, list);
+    } else if (!sim.expects.some((e) => e.node.start <= d.range.start && d.range.start < e.node.end)) {
+      onNoStep.push(shown);
+    }
   }
   const expectsAfter = new Map<number, TraceExpectation[]>();
   /** Calls an expectation made: kept on the step before it for the timeline, listed with it here. */
@@ -349,9 +374,12 @@ export function traceScenario(
     name: scenario.node.name?.value ?? null,
     line: lines.position(scenario.node.start).line + 1,
     kernel: formatKernelVersion(platform.kernel.version),
+    rulesKernel: formatKernelVersion(rulesKernel(platform.kernel.version)),
     arch: platform.kernel.arch,
     window: { start: formatHex(platform.window.start), end: formatHex(platform.window.end) },
     strategy: platform.strategy,
+    diagnostics: onNoStep,
+    languageErrors,
     expectationsBeforeSteps: expectsAfter.get(-1) ?? [],
     setupMappings: maps === 'none' ? [] : shown(sim.space.vmasAt(-1)),
     steps,
@@ -431,5 +459,14 @@ export function runTrace(command: TraceCommand, io: CliIo): number {
           maps: command.maps,
         });
   io.emit(out, command.output);
-  return 0;
+  // Traced, but not as the file says: a setting or step drvmap could not read (`kernel v5.10` is
+  // traced under the default kernel). The errors are in the trace; this says so on every format.
+  const unread = trace.scenarios.filter((s) => s.languageErrors > 0);
+  for (const s of unread)
+    io.error(
+      printable(
+        `drvmap: ${path}: scenario ${s.index}${s.name !== null ? ` "${s.name}"` : ''} has ${s.languageErrors} language error${s.languageErrors === 1 ? '' : 's'}: it was traced, but not as written (drvmap check ${path} lists them)\n`,
+      ),
+    );
+  return unread.length > 0 ? 1 : 0;
 }

@@ -416,3 +416,57 @@ test('trace: a userfaultfd fault an `expect` line caused is listed with that exp
     /→ 1 byte written\n.*\n {2}✓ line 9: [^\n]*\n {6}host \(uffd handler\) userfaultfd: 1 fault/,
   );
 });
+
+test('trace: a diagnostic on a setting line is shown before step 1, and a language error there makes trace exit 1', () => {
+  const scenario = (kernel: string) => `scenario "w" {
+  kernel ${kernel}
+  a = mmap 2MiB rw shared anon
+  b = mremap a, 2MiB, 2MiB, maymove | dontunmap
+}
+`;
+  // `kernel v5.10` is not read: the default kernel runs, and the error says why.
+  const tagged = buildTrace('w.drvmap', scenario('v5.10')).scenarios[0]!;
+  assert.equal(tagged.kernel, '6.18');
+  assert.deepEqual(
+    tagged.diagnostics.map((d) => [d.code, d.severity, d.line]),
+    [['syntax-error', 'error', 2]],
+  );
+  assert.equal(tagged.languageErrors, 1);
+  const text = formatTraceText(buildTrace('w.drvmap', scenario('v5.10')), { color: false, maps: 'none' });
+  assert.match(
+    text,
+    /^scenario 1 "w" {2}line 1; kernel 6\.18; [^\n]*\n {2}error \[syntax-error\] line 2: write the version without the `v`/,
+  );
+  const missing = buildTrace('w.drvmap', scenario('5.25')).scenarios[0]!;
+  assert.deepEqual(
+    missing.diagnostics.map((d) => d.code),
+    ['number-out-of-range'],
+  );
+  // 7.2: a note, not an error; the header says which rules run.
+  const later = buildTrace('w.drvmap', scenario('7.2')).scenarios[0]!;
+  assert.equal(later.kernel, '7.2');
+  assert.equal(later.rulesKernel, '6.19');
+  assert.deepEqual(
+    later.diagnostics.map((d) => d.code),
+    ['kernel-unmodelled'],
+  );
+  assert.equal(later.languageErrors, 0);
+  assert.match(
+    formatTraceText(buildTrace('w.drvmap', scenario('7.2')), { color: false, maps: 'none' }),
+    /kernel 7\.2 \(simulated as 6\.19\);/,
+  );
+  // Exit codes: 1 with an error of the language (on stderr too), 0 with only the note.
+  const dir = mkdtempSync(join(tmpdir(), 'drvmap-trace-'));
+  writeFileSync(join(dir, 'tagged.drvmap'), scenario('v5.10'));
+  writeFileSync(join(dir, 'later.drvmap'), scenario('7.2'));
+  const io = memoryIo(dir);
+  assert.equal(runCli(['trace', 'tagged.drvmap', '--format', 'json'], io), 1);
+  assert.match(io.stderr, /scenario 1 "w" has 1 language error: it was traced, but not as written/);
+  assert.equal(runCli(['trace', 'later.drvmap'], memoryIo(dir)), 0);
+  // A failed expectation stays its ✓/✗ line, not a diagnostic before step 1.
+  const failed = buildTrace(
+    'f.drvmap',
+    CLEAN.replace('expect read a, 1 == 0x00', 'expect read a, 1 == 0x01'),
+  );
+  assert.deepEqual(failed.scenarios[0]!.diagnostics, []);
+});

@@ -146,7 +146,12 @@ function formatStep(step: TraceStep, p: Palette, maps: MapsShown): string {
 }
 
 function formatScenario(s: ScenarioTrace, p: Palette, maps: MapsShown): string {
-  let out = `${p.bold(`scenario ${s.index}${s.name !== null ? ` "${t(s.name)}"` : ''}`)}  ${p.dim(`line ${s.line}; kernel ${s.kernel}${s.arch === 'x86_64' ? '' : ` ${s.arch}`}; window ${s.window.start}..${s.window.end}`)}\n`;
+  // The kernel whose rules run: 7.2 is simulated as 6.19 (kernel-unmodelled).
+  const kernel = s.rulesKernel === s.kernel ? s.kernel : `${s.kernel} (simulated as ${s.rulesKernel})`;
+  let out = `${p.bold(`scenario ${s.index}${s.name !== null ? ` "${t(s.name)}"` : ''}`)}  ${p.dim(`line ${s.line}; kernel ${kernel}${s.arch === 'x86_64' ? '' : ` ${s.arch}`}; window ${s.window.start}..${s.window.end}`)}\n`;
+  // Diagnostics on no step (a setting, a driver block) change every step: before them all.
+  for (const d of s.diagnostics)
+    out += `  ${p.severity(d.severity)(d.severity)} ${p.dim(`[${d.code}]`)} line ${d.line}: ${t(d.message)}\n`;
   if (s.setupMappings.length > 0) {
     out += `\n${p.bold('set-up')}  ${p.dim('before step 1: the driver at device creation, the strategy')}\n`;
     out += `  ${p.dim(`mappings (${s.setupMappings.length}):`)}\n`;

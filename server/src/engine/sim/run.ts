@@ -12,7 +12,6 @@ import { afterUffdStep } from '../model/uffd-step';
 import { accessStep } from './access-steps';
 import { bindStepResult } from './bind-step';
 import { declareParticipants, type DriverOptions } from './declarations';
-import { listOf } from './calls';
 import { checkExclusiveWords } from './exclusive-words';
 import { checkExpectation } from './expectations';
 import { reportExtraArgument } from './step-arguments';
