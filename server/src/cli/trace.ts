@@ -133,6 +133,8 @@ export interface ScenarioTrace {
   readonly rulesKernel: string;
   /** `x86_64` or `arm64` (the `arch` setting, or implied by a 16/64 KiB page size). */
   readonly arch: string;
+  /** The page size in bytes (`4096`, `16384`): every alignment and rounding depends on it. */
+  readonly pageSize: string;
   readonly window: { readonly start: string; readonly end: string };
   readonly strategy: string;
   /**
@@ -376,6 +378,7 @@ export function traceScenario(
     kernel: formatKernelVersion(platform.kernel.version),
     rulesKernel: formatKernelVersion(rulesKernel(platform.kernel.version)),
     arch: platform.kernel.arch,
+    pageSize: sim.pageSize.toString(),
     window: { start: formatHex(platform.window.start), end: formatHex(platform.window.end) },
     strategy: platform.strategy,
     diagnostics: onNoStep,

@@ -470,3 +470,34 @@ test('trace: a diagnostic on a setting line is shown before step 1, and a langua
   );
   assert.deepEqual(failed.scenarios[0]!.diagnostics, []);
 });
+
+test('trace on arm64: MAP_32BIT is printed as the number strace there prints, said to be ignored; the header gives the page size', () => {
+  const text = `scenario "asahi" {
+  kernel 6.6
+  page-size 16KiB
+  raw = mmap 16KiB rw private anon 32bit
+}
+`;
+  const s = buildTrace('a.drvmap', text).scenarios[0]!;
+  assert.equal(s.pageSize, '16384');
+  const call = s.steps[0]!.calls[0]!.text;
+  assert.match(
+    call,
+    /MAP_PRIVATE\|MAP_ANONYMOUS\|0x40 \/\* MAP_32BIT \(0x40\): x86 only, ignored on arm64 \*\//,
+  );
+  assert.doesNotMatch(call, /\|MAP_32BIT/);
+  assert.match(
+    formatTraceText(buildTrace('a.drvmap', text), { color: false, maps: 'none' }),
+    /; kernel 6\.6 arm64, 16 KiB pages; /,
+  );
+  // x86-64 keeps the name, and its header stays as it was.
+  const x86 = buildTrace('x.drvmap', text.replace('  page-size 16KiB\n', '')).scenarios[0]!;
+  assert.match(x86.steps[0]!.calls[0]!.text, /MAP_PRIVATE\|MAP_ANONYMOUS\|MAP_32BIT, /);
+  assert.match(
+    formatTraceText(buildTrace('x.drvmap', text.replace('  page-size 16KiB\n', '')), {
+      color: false,
+      maps: 'none',
+    }),
+    /; kernel 6\.6; window/,
+  );
+});

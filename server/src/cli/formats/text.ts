@@ -7,6 +7,7 @@ import type { CheckReport, ReportedDiagnostic, SeverityCounts } from '../check';
 import type { ScenarioTrace, Trace, TraceCall, TraceExpectation, TraceMapping, TraceStep } from '../trace';
 import type { MapsShown } from '../args';
 import { printable as t } from '../printable';
+import { formatSize } from '../../engine/numbers';
 
 export interface TextOptions {
   readonly color: boolean;
@@ -148,7 +149,10 @@ function formatStep(step: TraceStep, p: Palette, maps: MapsShown): string {
 function formatScenario(s: ScenarioTrace, p: Palette, maps: MapsShown): string {
   // The kernel whose rules run: 7.2 is simulated as 6.19 (kernel-unmodelled).
   const kernel = s.rulesKernel === s.kernel ? s.kernel : `${s.kernel} (simulated as ${s.rulesKernel})`;
-  let out = `${p.bold(`scenario ${s.index}${s.name !== null ? ` "${t(s.name)}"` : ''}`)}  ${p.dim(`line ${s.line}; kernel ${kernel}${s.arch === 'x86_64' ? '' : ` ${s.arch}`}; window ${s.window.start}..${s.window.end}`)}\n`;
+  // x86-64 has 4 KiB pages; on arm64 the page size (4, 16 or 64 KiB) changes every result.
+  const machine =
+    s.arch === 'x86_64' && s.pageSize === '4096' ? '' : ` ${s.arch}, ${formatSize(BigInt(s.pageSize))} pages`;
+  let out = `${p.bold(`scenario ${s.index}${s.name !== null ? ` "${t(s.name)}"` : ''}`)}  ${p.dim(`line ${s.line}; kernel ${kernel}${machine}; window ${s.window.start}..${s.window.end}`)}\n`;
   // Diagnostics on no step (a setting, a driver block) change every step: before them all.
   for (const d of s.diagnostics)
     out += `  ${p.severity(d.severity)(d.severity)} ${p.dim(`[${d.code}]`)} line ${d.line}: ${t(d.message)}\n`;
