@@ -106,6 +106,7 @@ export const TRACE_HELP = `Usage: drvmap trace [options] FILE
 
 Prints each step of a scenario: its line and text, the calls it expanded to (actor, call,
 result), its result, its diagnostics and the mappings after it (like /proc/PID/maps).
+Diagnostics on no step (a setting such as \`kernel v5.10\`) come first, under the header.
 
 Options:
   --scenario NAME|N             the scenario to trace: its name or 1-based number (default: all)
@@ -118,7 +119,8 @@ Options:
   -o, --output FILE             write to FILE instead of standard output
   --color, --no-color           force colour on or off
 
-Exit codes: 0 traced, 2 bad usage, unreadable file or no such scenario.
+Exit codes: 0 traced, 1 traced but a scenario has an error of the language (not traced as
+written), 2 bad usage, unreadable file or no such scenario.
 `;
 
 export function helpText(topic: 'main' | 'check' | 'trace'): string {

@@ -24,7 +24,8 @@ each failing class. See docs/explore.md.
 Options:
   --scenario N|NAME   only this scenario (1-based index or name)
   --kernel X.Y        the kernel of scenarios without a \`kernel\` line (as check and trace take it)
-  --kernels           also explore kernels 5.6, 5.10, 5.15, 6.18 (scenarios without \`kernel\`)
+  --kernels           also explore kernels 5.6, 5.10, 5.15, 6.18 (scenarios without \`kernel\`;
+                      a scenario with one says so in a note); not with --kernel
   --all               open every driver trait, whatever the driver blocks say
   --strategy NAME     explore this strategy instead of the scenario's
   --format text|json  output format (default text)
@@ -119,6 +120,11 @@ export function parseExploreArgs(argv: readonly string[]): ExploreCommand | 'hel
     }
   }
   if (file === undefined) throw new ExploreUsageError('explore needs a FILE');
+  // --kernel is one kernel instead of the sweep; both at once would drop one without a word.
+  if (kernel && kernels)
+    throw new ExploreUsageError(
+      '--kernel X.Y (one kernel) and --kernels (a sweep of kernels) exclude each other: give one',
+    );
   return { file, scenario, kernels, kernel, all, strategy, format, trace };
 }
 
@@ -203,7 +209,9 @@ function scenarioText(s: ScenarioExploration, trace: 'full' | 'short'): string[]
     out.push(
       `    counterexample: ${Object.entries(ce.behaviour)
         .map(([k, v]) => `${k} ${v}`)
-        .join(', ')}${s.dimensions.some((d) => d.key === 'kernel') ? '' : ` (kernel ${ce.kernel})`}`,
+        .join(
+          ', ',
+        )}${s.dimensions.some((d) => d.key === 'kernel') ? '' : ` (kernel ${ce.kernel}${ce.rulesKernel === ce.kernel ? '' : `, simulated as ${ce.rulesKernel}`})`}`,
     );
     out.push(
       `    breaks at line ${ce.breaksAt.line}${ce.breaksAt.step !== undefined ? ` (step ${ce.breaksAt.step})` : ''}: ${ce.breaksAt.text}`,

@@ -6,6 +6,8 @@ import { resolve } from 'node:path';
 import { analyseDocument, type AnalysisOptions, type ScenarioAnalysis } from '../engine/analysis';
 import type { Severity } from '../engine/diagnostics';
 import { formatKernelVersion } from '../engine/kernel/config';
+import { RULE_BY_CODE } from '../engine/rules/registry';
+import { rulesKernel } from '../engine/sim/platform';
 import {
   VM_MAYSHARE,
   VM_SHARED,
@@ -17,7 +19,7 @@ import {
 } from '../engine/kernel/types';
 import { formatHex } from '../engine/numbers';
 import { isFailedOutcome } from '../engine/sim/outcome';
-import type { ExpectRecord, Outcome } from '../engine/sim/records';
+import type { CallRecord, ExpectRecord, Outcome } from '../engine/sim/records';
 import type { LineIndex } from '../engine/syntax/text-range';
 import { UsageError, type MapsShown, type TraceCommand } from './args';
 import { analysisOptions, displayPath } from './check';
@@ -79,6 +81,8 @@ export interface TraceExpectation {
   /** null: could not be checked (a step before it failed to run). */
   readonly passed: boolean | null;
   readonly detail: string;
+  /** Calls the check made: a read that faulted pages in through a userfaultfd handler. */
+  readonly calls: readonly TraceCall[];
 }
 
 /** The step's outcome with bigint values as hex strings: derived, so a new outcome kind follows. */
@@ -122,10 +126,28 @@ export interface ScenarioTrace {
   readonly name: string | null;
   readonly line: number;
   readonly kernel: string;
+  /**
+   * The kernel whose rules are simulated: `kernel` itself, or the newest drvmap models when
+   * `kernel` is later (`kernel-unmodelled`: 7.2 is simulated as 6.19).
+   */
+  readonly rulesKernel: string;
   /** `x86_64` or `arm64` (the `arch` setting, or implied by a 16/64 KiB page size). */
   readonly arch: string;
+  /** The page size in bytes (`4096`, `16384`): every alignment and rounding depends on it. */
+  readonly pageSize: string;
   readonly window: { readonly start: string; readonly end: string };
   readonly strategy: string;
+  /**
+   * Diagnostics on no step: a setting (`kernel v5.10`, `kernel 5.25`), a driver block, the
+   * scenario line. They change every step, so they come first. Those on an `expect` line are its
+   * ✓/✗ and are not repeated here.
+   */
+  readonly diagnostics: readonly TraceDiagnostic[];
+  /**
+   * The errors of the language (syntax, unknown words and names, values out of range) anywhere
+   * in the scenario: the trace is then not of what the file says, and `drvmap trace` exits 1.
+   */
+  readonly languageErrors: number;
   readonly expectationsBeforeSteps: readonly TraceExpectation[];
   /**
    * What is mapped before step 1: the driver's device-creation mappings (`internal-mappings`),
@@ -205,6 +227,17 @@ export function traceOutcome(outcome: Outcome): TraceOutcome {
   }
 }
 
+function traceCall(c: CallRecord): TraceCall {
+  return {
+    actor: c.actor,
+    text: c.text,
+    result: c.result,
+    ok: c.ok,
+    ...(c.errno !== undefined ? { errno: c.errno } : {}),
+    ...(c.reason !== undefined ? { reason: c.reason } : {}),
+  };
+}
+
 function expectation(
   record: ExpectRecord,
   scenario: ScenarioAnalysis,
@@ -216,6 +249,7 @@ function expectation(
     text: text.slice(record.node.start, record.node.end),
     passed: record.passed ?? scenario.diagnosticVerdicts.get(record) ?? null,
     detail: record.detail,
+    calls: record.calls.map(traceCall),
   };
 }
 
@@ -284,24 +318,34 @@ export function traceScenario(
     };
   };
   // Each diagnostic with the step whose text it starts in (a search per diagnostic, not a scan
-  // of every diagnostic per step).
+  // of every diagnostic per step); one on no step is the scenario's, unless an `expect` line's.
   const diagnosticsOf = new Map<number, TraceDiagnostic[]>();
+  const onNoStep: TraceDiagnostic[] = [];
+  let languageErrors = 0;
   for (const d of scenario.diagnostics) {
-    const record = stepStartingIn(sim.records, d.range.start);
-    if (record === undefined) continue;
+    if (d.severity === 'error' && RULE_BY_CODE.get(d.code)?.family === 'language') languageErrors++;
     const p = lines.position(d.range.start);
-    const list = diagnosticsOf.get(record.index) ?? [];
-    list.push({
+    const shown: TraceDiagnostic = {
       code: d.code,
       severity: d.severity,
       message: d.message,
       line: p.line + 1,
       column: p.character + 1,
-    });
-    diagnosticsOf.set(record.index, list);
+    };
+    const record = stepStartingIn(sim.records, d.range.start);
+    if (record !== undefined) {
+      const list = diagnosticsOf.get(record.index) ?? [];
+      list.push(shown);
+      diagnosticsOf.set(record.index, list);
+    } else if (!sim.expects.some((e) => e.node.start <= d.range.start && d.range.start < e.node.end)) {
+      onNoStep.push(shown);
+    }
   }
   const expectsAfter = new Map<number, TraceExpectation[]>();
+  /** Calls an expectation made: kept on the step before it for the timeline, listed with it here. */
+  const madeByExpectations = new Set<CallRecord>();
   for (const e of sim.expects) {
+    for (const call of e.calls) madeByExpectations.add(call);
     const list = expectsAfter.get(e.afterStep) ?? [];
     list.push(expectation(e, scenario, text, lines));
     expectsAfter.set(e.afterStep, list);
@@ -315,14 +359,8 @@ export function traceScenario(
       column: at.character + 1,
       text: record.node.text,
       actor: record.actor,
-      calls: record.calls.map((c) => ({
-        actor: c.actor,
-        text: c.text,
-        result: c.result,
-        ok: c.ok,
-        ...(c.errno !== undefined ? { errno: c.errno } : {}),
-        ...(c.reason !== undefined ? { reason: c.reason } : {}),
-      })),
+      // The calls an expectation after the step made are listed with it, not as the step's.
+      calls: record.calls.filter((c) => !madeByExpectations.has(c)).map(traceCall),
       outcome: traceOutcome(record.outcome),
       result: record.resultText.replace(/^→\s*/, ''),
       failed: isFailedOutcome(record.outcome),
@@ -338,9 +376,13 @@ export function traceScenario(
     name: scenario.node.name?.value ?? null,
     line: lines.position(scenario.node.start).line + 1,
     kernel: formatKernelVersion(platform.kernel.version),
+    rulesKernel: formatKernelVersion(rulesKernel(platform.kernel.version)),
     arch: platform.kernel.arch,
+    pageSize: sim.pageSize.toString(),
     window: { start: formatHex(platform.window.start), end: formatHex(platform.window.end) },
     strategy: platform.strategy,
+    diagnostics: onNoStep,
+    languageErrors,
     expectationsBeforeSteps: expectsAfter.get(-1) ?? [],
     setupMappings: maps === 'none' ? [] : shown(sim.space.vmasAt(-1)),
     steps,
@@ -420,5 +462,14 @@ export function runTrace(command: TraceCommand, io: CliIo): number {
           maps: command.maps,
         });
   io.emit(out, command.output);
-  return 0;
+  // Traced, but not as the file says: a setting or step drvmap could not read (`kernel v5.10` is
+  // traced under the default kernel). The errors are in the trace; this says so on every format.
+  const unread = trace.scenarios.filter((s) => s.languageErrors > 0);
+  for (const s of unread)
+    io.error(
+      printable(
+        `drvmap: ${path}: scenario ${s.index}${s.name !== null ? ` "${s.name}"` : ''} has ${s.languageErrors} language error${s.languageErrors === 1 ? '' : 's'}: it was traced, but not as written (drvmap check ${path} lists them)\n`,
+      ),
+    );
+  return unread.length > 0 ? 1 : 0;
 }

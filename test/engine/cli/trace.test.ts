@@ -388,3 +388,116 @@ test('trace text: escapes in the scenario name, memfd name and step text never r
   onlyOwnEscapes(io.stderr);
   assert.match(io.stderr, /no scenario is called "n\\x1b\]0;t\\x07"; the scenarios are: "A\\x1b/);
 });
+
+test('trace: a userfaultfd fault an `expect` line caused is listed with that expectation, not as the step above it', () => {
+  const text = `scenario "uffd" {
+  kernel 6.6
+  a = mmap 8KiB rw private anon
+  write a, 8KiB, 0xAB
+  b = mremap a, 8KiB, 8KiB, maymove | dontunmap
+  uffd a, 8KiB copy-from b
+  expect read a, 1 == 0xAB
+  write b, 1, 0xCD
+  expect read a + 4KiB, 1 == 0xAB
+}
+`;
+  const steps = buildTrace('u.drvmap', text).scenarios[0]!.steps;
+  const [, , , register, write] = steps;
+  for (const step of [register, write])
+    assert.ok(!step!.calls.some((c) => /userfaultfd: /.test(c.text)), `step ${step!.step} made no fault`);
+  assert.equal(register!.expectations[0]?.line, 7);
+  assert.match(register!.expectations[0]?.calls[0]?.text ?? '', /1 fault\(s\) on missing page\(s\)/);
+  assert.equal(write!.expectations[0]?.line, 9);
+  assert.match(write!.expectations[0]?.calls[0]?.result ?? '', /2 fault\(s\) serviced so far/);
+  // Text: the fault is indented under its expectation, after the step's result.
+  const out = formatTraceText(buildTrace('u.drvmap', text), { color: false, maps: 'none' });
+  assert.match(
+    out,
+    /→ 1 byte written\n.*\n {2}✓ line 9: [^\n]*\n {6}host \(uffd handler\) userfaultfd: 1 fault/,
+  );
+});
+
+test('trace: a diagnostic on a setting line is shown before step 1, and a language error there makes trace exit 1', () => {
+  const scenario = (kernel: string) => `scenario "w" {
+  kernel ${kernel}
+  a = mmap 2MiB rw shared anon
+  b = mremap a, 2MiB, 2MiB, maymove | dontunmap
+}
+`;
+  // `kernel v5.10` is not read: the default kernel runs, and the error says why.
+  const tagged = buildTrace('w.drvmap', scenario('v5.10')).scenarios[0]!;
+  assert.equal(tagged.kernel, '6.18');
+  assert.deepEqual(
+    tagged.diagnostics.map((d) => [d.code, d.severity, d.line]),
+    [['syntax-error', 'error', 2]],
+  );
+  assert.equal(tagged.languageErrors, 1);
+  const text = formatTraceText(buildTrace('w.drvmap', scenario('v5.10')), { color: false, maps: 'none' });
+  assert.match(
+    text,
+    /^scenario 1 "w" {2}line 1; kernel 6\.18; [^\n]*\n {2}error \[syntax-error\] line 2: write the version without the `v`/,
+  );
+  const missing = buildTrace('w.drvmap', scenario('5.25')).scenarios[0]!;
+  assert.deepEqual(
+    missing.diagnostics.map((d) => d.code),
+    ['number-out-of-range'],
+  );
+  // 7.2: a note, not an error; the header says which rules run.
+  const later = buildTrace('w.drvmap', scenario('7.2')).scenarios[0]!;
+  assert.equal(later.kernel, '7.2');
+  assert.equal(later.rulesKernel, '6.19');
+  assert.deepEqual(
+    later.diagnostics.map((d) => d.code),
+    ['kernel-unmodelled'],
+  );
+  assert.equal(later.languageErrors, 0);
+  assert.match(
+    formatTraceText(buildTrace('w.drvmap', scenario('7.2')), { color: false, maps: 'none' }),
+    /kernel 7\.2 \(simulated as 6\.19\);/,
+  );
+  // Exit codes: 1 with an error of the language (on stderr too), 0 with only the note.
+  const dir = mkdtempSync(join(tmpdir(), 'drvmap-trace-'));
+  writeFileSync(join(dir, 'tagged.drvmap'), scenario('v5.10'));
+  writeFileSync(join(dir, 'later.drvmap'), scenario('7.2'));
+  const io = memoryIo(dir);
+  assert.equal(runCli(['trace', 'tagged.drvmap', '--format', 'json'], io), 1);
+  assert.match(io.stderr, /scenario 1 "w" has 1 language error: it was traced, but not as written/);
+  assert.equal(runCli(['trace', 'later.drvmap'], memoryIo(dir)), 0);
+  // A failed expectation stays its ✓/✗ line, not a diagnostic before step 1.
+  const failed = buildTrace(
+    'f.drvmap',
+    CLEAN.replace('expect read a, 1 == 0x00', 'expect read a, 1 == 0x01'),
+  );
+  assert.deepEqual(failed.scenarios[0]!.diagnostics, []);
+});
+
+test('trace on arm64: MAP_32BIT is printed as the number strace there prints, said to be ignored; the header gives the page size', () => {
+  const text = `scenario "asahi" {
+  kernel 6.6
+  page-size 16KiB
+  raw = mmap 16KiB rw private anon 32bit
+}
+`;
+  const s = buildTrace('a.drvmap', text).scenarios[0]!;
+  assert.equal(s.pageSize, '16384');
+  const call = s.steps[0]!.calls[0]!.text;
+  assert.match(
+    call,
+    /MAP_PRIVATE\|MAP_ANONYMOUS\|0x40 \/\* MAP_32BIT \(0x40\): x86 only, ignored on arm64 \*\//,
+  );
+  assert.doesNotMatch(call, /\|MAP_32BIT/);
+  assert.match(
+    formatTraceText(buildTrace('a.drvmap', text), { color: false, maps: 'none' }),
+    /; kernel 6\.6 arm64, 16 KiB pages; /,
+  );
+  // x86-64 keeps the name, and its header stays as it was.
+  const x86 = buildTrace('x.drvmap', text.replace('  page-size 16KiB\n', '')).scenarios[0]!;
+  assert.match(x86.steps[0]!.calls[0]!.text, /MAP_PRIVATE\|MAP_ANONYMOUS\|MAP_32BIT, /);
+  assert.match(
+    formatTraceText(buildTrace('x.drvmap', text.replace('  page-size 16KiB\n', '')), {
+      color: false,
+      maps: 'none',
+    }),
+    /; kernel 6\.6; window/,
+  );
+});

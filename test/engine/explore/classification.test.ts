@@ -139,7 +139,7 @@ test('a scenario that fixes its kernel is not explored over kernels, and says so
   const s = explore(text, { scenario: 1, kernels: true }).scenarios[0]!;
   assert.ok(!s.dimensions.some((d) => d.key === 'kernel'));
   assert.ok(
-    s.notes.some((n) => /kernel 5\.10 is fixed/.test(n)),
+    s.notes.some((n) => /^--kernels not applied: kernel 5\.10 is fixed/.test(n)),
     s.notes.join('\n'),
   );
   assert.equal(s.safeWhen, 'never');

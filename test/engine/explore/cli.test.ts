@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { parseExploreArgs, runExplore } from '../../../server/src/cli/explore';
+import { ExploreUsageError, parseExploreArgs, runExplore } from '../../../server/src/cli/explore';
 import { memoryIo } from '../../../server/src/cli/io';
 import { root } from './helpers';
 
@@ -106,4 +106,44 @@ test('--kernel gives scenarios without a `kernel` line their kernel, as check an
   assert.match(bad.stderr, /--kernel: Linux 5\.99 does not exist/);
   const parsed = parseExploreArgs(['f', '--kernel', '6.6']);
   assert.equal(parsed === 'help' ? undefined : parsed.kernel?.minor, 6);
+});
+
+test('--kernel past the rules: the kernel-unmodelled note, and counterexamples name the rules that ran', () => {
+  const text = `scenario "remap-dontunmap, driver open" {
+  strategy remap-dontunmap
+  driver gpu {
+    any
+  }
+  mem = vkAllocateMemory 1MiB host-visible coherent
+  p = vkMapMemory mem
+  w = gpu writes mem + 0x100, 64
+  expect app reads p + 0x100, 64 == w
+}
+`;
+  const io = memoryIo(root, { stdin: text });
+  assert.equal(runExplore(['-', '--kernel', '7.2'], io), 1);
+  assert.match(
+    io.stdout,
+    /note: drvmap's kernel rules go up to Linux 6\.19; 7\.2 [^\n]*is simulated as 6\.19/,
+  );
+  assert.match(io.stdout, /counterexample: [^\n]*\(kernel 7\.2, simulated as 6\.19\)/);
+  const json = memoryIo(root, { stdin: text });
+  runExplore(['-', '--kernel', '7.2', '--format', 'json'], json);
+  const scenario = JSON.parse(json.stdout).scenarios[0];
+  assert.ok(scenario.notes.some((n: string) => /simulated as 6\.19/.test(n)));
+  assert.equal(scenario.classes[0].counterexample.rulesKernel, '6.19');
+  // A kernel the rules know: no note, no "simulated as".
+  const known = memoryIo(root, { stdin: text });
+  runExplore(['-', '--kernel', '6.6'], known);
+  assert.doesNotMatch(known.stdout, /simulated as/);
+});
+
+test('--kernel with --kernels is a usage error: one kernel, or a sweep', () => {
+  const io = memoryIo(root, { stdin: 'scenario "s" {\n}\n' });
+  assert.equal(runExplore(['-', '--kernel', '5.10', '--kernels'], io), 2);
+  assert.match(
+    io.stderr,
+    /--kernel X\.Y \(one kernel\) and --kernels \(a sweep of kernels\) exclude each other/,
+  );
+  assert.throws(() => parseExploreArgs(['f', '--kernels', '--kernel=6.6']), ExploreUsageError);
 });

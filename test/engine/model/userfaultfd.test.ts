@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyse, callsOf, codes } from './helpers';
 import { VM_UFFD_MISSING } from '../../../server/src/engine/kernel/types';
+import { formatHex } from '../../../server/src/engine/numbers';
 
 const moved = (handler: string, rest: string) => `scenario "uffd" {
   kernel 6.6
@@ -64,6 +65,22 @@ test('faults are counted per page and listed in the calls of the step that touch
   assert.match(first, /userfaultfd: 2 fault\(s\)/);
   assert.match(first, /2 fault\(s\) serviced so far/);
   assert.doesNotMatch(callsOf(text, 5).join('\n'), /userfaultfd/, 'present pages do not fault again');
+});
+
+test('copy-from: a fault on a later page names the page copied (the source plus its offset), as UFFDIO_COPY gets it', () => {
+  // b is 2 pages below a: the fault on a + 4KiB copies b + 4KiB.
+  const text = moved('copy-from b', '  x = read a + 4KiB, 1\n  expect x == 0xAB');
+  const run = analyse(text).scenarios[0]!.run;
+  const b = run.simulation.records[2]!.outcome;
+  assert.equal(b.kind, 'address');
+  const faults = callsOf(text, 4).join('\n');
+  const page = (b as { value: bigint }).value + 4096n;
+  assert.match(faults, new RegExp(`UFFDIO_COPY from ${formatHex(page)}, 1 page\\(s\\)`));
+  // map-moved names the moved page it maps the same way.
+  assert.match(
+    callsOf(moved('map-moved b', '  x = read a + 4KiB, 1'), 4).join('\n'),
+    new RegExp(`map the moved pages at ${formatHex(page)}, 1 page\\(s\\)`),
+  );
 });
 
 test('registration is refused on device mappings and holes (EINVAL)', () => {

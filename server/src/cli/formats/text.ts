@@ -4,9 +4,10 @@
 // of the user's reaches the terminal; the palette's colours are the only escapes written.
 import type { Severity } from '../../engine/diagnostics';
 import type { CheckReport, ReportedDiagnostic, SeverityCounts } from '../check';
-import type { ScenarioTrace, Trace, TraceMapping, TraceStep } from '../trace';
+import type { ScenarioTrace, Trace, TraceCall, TraceExpectation, TraceMapping, TraceStep } from '../trace';
 import type { MapsShown } from '../args';
 import { printable as t } from '../printable';
+import { formatSize } from '../../engine/numbers';
 
 export interface TextOptions {
   readonly color: boolean;
@@ -106,21 +107,30 @@ export function formatMappingLine(m: TraceMapping, markMerge = true): string {
   return `${head}  (${t(m.owner)}, ${made}${label}${merged})`;
 }
 
+/** One call, `indent` before it: `  host   mmap(…) = 0x…`. */
+function formatCall(call: TraceCall, p: Palette, indent: string): string {
+  // A syscall's return reads `= value`; any other result is prose, set off by a colon.
+  const separator = call.result.startsWith('=') ? ' ' : ': ';
+  const result = call.result ? `${separator}${call.ok ? t(call.result) : p.bad(t(call.result))}` : '';
+  const reason = !call.ok && call.reason ? p.dim(`  (${t(call.reason)})`) : '';
+  return `${indent}${p.dim(t(call.actor).padEnd(6))} ${t(call.text)}${result}${reason}\n`;
+}
+
+/** `✓ line 6: expect …  (detail)`, then the calls its check made, indented under it. */
+function formatExpectation(e: TraceExpectation, p: Palette, detail: boolean): string {
+  let out = `  ${e.passed === false ? p.bad('✗') : e.passed ? p.ok('✓') : '?'} line ${e.line}: ${t(e.text)}${detail && e.detail ? p.dim(`  (${t(e.detail)})`) : ''}\n`;
+  for (const call of e.calls) out += formatCall(call, p, '      ');
+  return out;
+}
+
 function formatStep(step: TraceStep, p: Palette, maps: MapsShown): string {
   let out = `\n${p.bold(`step ${step.step}`)}  ${p.dim(`line ${step.line}`)}  ${t(step.text)}\n`;
-  for (const call of step.calls) {
-    // A syscall's return reads `= value`; any other result is prose, set off by a colon.
-    const separator = call.result.startsWith('=') ? ' ' : ': ';
-    const result = call.result ? `${separator}${call.ok ? t(call.result) : p.bad(t(call.result))}` : '';
-    const reason = !call.ok && call.reason ? p.dim(`  (${t(call.reason)})`) : '';
-    out += `  ${p.dim(t(call.actor).padEnd(6))} ${t(call.text)}${result}${reason}\n`;
-  }
+  for (const call of step.calls) out += formatCall(call, p, '  ');
   // A step that could not run (an operand has no value) has no result: its diagnostic says why.
   if (step.result) out += `  → ${step.failed ? p.bad(t(step.result)) : t(step.result)}\n`;
   for (const d of step.diagnostics)
     out += `  ${p.severity(d.severity)(d.severity)} ${p.dim(`[${d.code}]`)} ${t(d.message)}\n`;
-  for (const e of step.expectations)
-    out += `  ${e.passed === false ? p.bad('✗') : e.passed ? p.ok('✓') : '?'} line ${e.line}: ${t(e.text)}${e.detail ? p.dim(`  (${t(e.detail)})`) : ''}\n`;
+  for (const e of step.expectations) out += formatExpectation(e, p, true);
   if (maps === 'all') {
     // The kernel's count differs when it merged mappings that different steps or names made.
     const vmas =
@@ -137,14 +147,21 @@ function formatStep(step: TraceStep, p: Palette, maps: MapsShown): string {
 }
 
 function formatScenario(s: ScenarioTrace, p: Palette, maps: MapsShown): string {
-  let out = `${p.bold(`scenario ${s.index}${s.name !== null ? ` "${t(s.name)}"` : ''}`)}  ${p.dim(`line ${s.line}; kernel ${s.kernel}${s.arch === 'x86_64' ? '' : ` ${s.arch}`}; window ${s.window.start}..${s.window.end}`)}\n`;
+  // The kernel whose rules run: 7.2 is simulated as 6.19 (kernel-unmodelled).
+  const kernel = s.rulesKernel === s.kernel ? s.kernel : `${s.kernel} (simulated as ${s.rulesKernel})`;
+  // x86-64 has 4 KiB pages; on arm64 the page size (4, 16 or 64 KiB) changes every result.
+  const machine =
+    s.arch === 'x86_64' && s.pageSize === '4096' ? '' : ` ${s.arch}, ${formatSize(BigInt(s.pageSize))} pages`;
+  let out = `${p.bold(`scenario ${s.index}${s.name !== null ? ` "${t(s.name)}"` : ''}`)}  ${p.dim(`line ${s.line}; kernel ${kernel}${machine}; window ${s.window.start}..${s.window.end}`)}\n`;
+  // Diagnostics on no step (a setting, a driver block) change every step: before them all.
+  for (const d of s.diagnostics)
+    out += `  ${p.severity(d.severity)(d.severity)} ${p.dim(`[${d.code}]`)} line ${d.line}: ${t(d.message)}\n`;
   if (s.setupMappings.length > 0) {
     out += `\n${p.bold('set-up')}  ${p.dim('before step 1: the driver at device creation, the strategy')}\n`;
     out += `  ${p.dim(`mappings (${s.setupMappings.length}):`)}\n`;
     for (const m of s.setupMappings) out += `    ${formatMappingLine(m)}\n`;
   }
-  for (const e of s.expectationsBeforeSteps)
-    out += `  ${e.passed === false ? p.bad('✗') : e.passed ? p.ok('✓') : '?'} line ${e.line}: ${t(e.text)}\n`;
+  for (const e of s.expectationsBeforeSteps) out += formatExpectation(e, p, false);
   for (const step of s.steps) out += formatStep(step, p, maps);
   if (s.steps.length === 0) out += '  (no steps)\n';
   if (s.truncated) out += p.dim(`\n  … stopped after ${s.steps.length} steps\n`);

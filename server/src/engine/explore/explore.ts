@@ -20,6 +20,7 @@ import { LineIndex, type TextRange } from '../syntax/text-range';
 import { runScenario, type RunOptions, type ScenarioRun } from '../sim/run';
 import type { PlatformDefaults } from '../sim/platform';
 import type { StrategyName } from '../sim/platform';
+import { rulesKernel } from '../sim/platform';
 import { RULE_BY_CODE, RULES } from '../rules/registry';
 import { ERRNO_NAMES } from '../language/vocabulary';
 import type { Severity } from '../diagnostics';
@@ -133,6 +134,8 @@ export interface Counterexample {
   /** Every trait of each driver as it ran (driver name → trait keyword → value). */
   readonly traits: Readonly<Record<string, Readonly<Record<string, string>>>>;
   readonly kernel: string;
+  /** The kernel whose rules ran: `kernel`, or the newest drvmap models when it is later (7.2: 6.19). */
+  readonly rulesKernel: string;
   readonly hazard: {
     readonly code: string;
     readonly severity: Severity;
@@ -306,7 +309,8 @@ function exploreScenario(
     ...options.defaults,
     ...(options.strategy ? { strategyOverride: options.strategy } : {}),
   });
-  const languageErrors = scenarioDiagnostics(base).filter(
+  const baseDiagnostics = scenarioDiagnostics(base);
+  const languageErrors = baseDiagnostics.filter(
     (d) => d.severity === 'error' && RULE_BY_CODE.get(d.code)?.family === 'language',
   );
   if (languageErrors.length > 0) {
@@ -316,6 +320,9 @@ function exploreScenario(
     );
     return undefined;
   }
+  // A kernel past the rules (`kernel 7.2`, --kernel 7.2) is simulated as the newest they know:
+  // the same note `check` gives, so no verdict looks checked against 7.2.
+  for (const d of baseDiagnostics) if (d.code === 'kernel-unmodelled') notes.push(d.message);
 
   // The dimensions: each open trait of each driver, then the kernel.
   const dims: Dim[] = [];
@@ -364,7 +371,7 @@ function exploreScenario(
     const wanted = options.kernels === true ? RULE_CHANGING_KERNELS : options.kernels;
     if (kernelLine) {
       notes.push(
-        `kernel ${baseKernel} is fixed by the scenario (line ${lines.position(kernelLine.start).line + 1}); kernels are explored only where a scenario leaves the kernel open`,
+        `--kernels not applied: kernel ${baseKernel} is fixed by the scenario (line ${lines.position(kernelLine.start).line + 1}); kernels are explored only where a scenario leaves the kernel open`,
       );
     } else {
       const versions = wanted
@@ -912,6 +919,7 @@ export function runTrace(
   return {
     traits,
     kernel: formatKernelVersion(run.simulation.platform.kernel.version),
+    rulesKernel: formatKernelVersion(rulesKernel(run.simulation.platform.kernel.version)),
     hazard: first
       ? {
           code: first.code,

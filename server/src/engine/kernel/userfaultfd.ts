@@ -80,6 +80,11 @@ export interface UffdEvent {
   readonly page: number;
   readonly write: boolean;
   readonly answer: 'zeroed' | 'copied' | 'aliased' | 'sigbus';
+  /**
+   * copy and map-moved: the page the handler copied from or mapped, the handler's source plus
+   * the page's offset in its range (the `src` a UFFDIO_COPY handler passes), not the source's start.
+   */
+  readonly source?: bigint;
 }
 
 /** What the access walk does with one page of an armed VMA. */
@@ -510,11 +515,11 @@ export function userfaultfdFault(state: KernelState, vma: Vma, page: number, wri
     return undefined;
   const mode = registration.mode;
   const first = !registration.serviced.has(page);
-  const record = (answer: UffdEvent['answer']): void => {
+  const record = (answer: UffdEvent['answer'], source?: bigint): void => {
     if (!first) return;
     registration.serviced.add(page);
     registration.faults++;
-    s.events.push({ registration, page, write, answer });
+    s.events.push({ registration, page, write, answer, ...(source !== undefined ? { source } : {}) });
   };
   // The handler answers for the page of its registered range (the same page unless it moved).
   const registeredPage = handled.registeredPage + (page - handled.startPage);
@@ -533,7 +538,7 @@ export function userfaultfdFault(state: KernelState, vma: Vma, page: number, wri
         reason: `the userfaultfd handler registered at step ${registration.step + 1} refuses the fault on ${formatHex(BigInt(page) * P)} (SIGBUS)`,
       };
     case 'map-moved':
-      record('aliased');
+      record('aliased', sourceOf(mode.source));
       return { kind: 'redirect', address: sourceOf(mode.source) };
     case 'copy': {
       const source = sourceOf(mode.source);
@@ -570,7 +575,7 @@ export function userfaultfdFault(state: KernelState, vma: Vma, page: number, wri
       if (s.watch === undefined)
         state.contents.onChange = (s.watch = new CopyWatch(Number(state.geo.pageSize))).onChange;
       s.watch.fresh.push({ registration, copy });
-      record('copied');
+      record('copied', source);
       return undefined;
     }
   }

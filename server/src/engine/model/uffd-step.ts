@@ -6,7 +6,7 @@
 import { versionAtLeast } from '../kernel/config';
 import type { Errno } from '../kernel/types';
 import { USERFAULTFD_HISTORY } from '../kernel/userfaultfd-history';
-import type { UffdMode, UffdRegistration } from '../kernel/userfaultfd';
+import type { UffdEvent, UffdMode, UffdRegistration } from '../kernel/userfaultfd';
 import { alignUp, formatHex, formatSize } from '../numbers';
 import type { Outcome } from '../sim/records';
 import type { Simulation } from '../sim/simulation';
@@ -22,16 +22,17 @@ export interface UffdStepArgs {
   readonly mapMoved: bigint | undefined;
 }
 
-function modeText(mode: UffdMode): string {
+/** `source`: where the handler copies or maps from (the mode's source unless a later page's is given). */
+function modeText(mode: UffdMode, source: bigint | undefined = undefined): string {
   switch (mode.kind) {
     case 'zero':
       return 'UFFDIO_ZEROPAGE';
     case 'fail':
       return 'refuse (SIGBUS)';
     case 'copy':
-      return `UFFDIO_COPY from ${formatHex(mode.source)}`;
+      return `UFFDIO_COPY from ${formatHex(source ?? mode.source)}`;
     case 'map-moved':
-      return `map the moved pages at ${formatHex(mode.source)}`;
+      return `map the moved pages at ${formatHex(source ?? mode.source)}`;
   }
 }
 
@@ -117,19 +118,23 @@ export function afterUffdStep(sim: Simulation): void {
   const uffd = sim.userfaultfd;
   if (uffd.registrations.length === 0) return;
   const events = uffd.takeEvents();
-  const byRegistration = new Map<UffdRegistration, number[]>();
+  const byRegistration = new Map<UffdRegistration, UffdEvent[]>();
   for (const e of events) {
-    const pages = byRegistration.get(e.registration) ?? [];
-    pages.push(e.page);
-    byRegistration.set(e.registration, pages);
+    const list = byRegistration.get(e.registration) ?? [];
+    list.push(e);
+    byRegistration.set(e.registration, list);
   }
-  for (const [registration, pages] of byRegistration) {
-    const first = sim.addressOfPage(Math.min(...pages));
+  for (const [registration, list] of byRegistration) {
+    const pages = list.map((e) => e.page);
+    // The lowest page faulted, and the page the handler copied or mapped for it: the source of
+    // that page's offset in the range, not the start of the source.
+    const lowest = list.reduce((a, b) => (b.page < a.page ? b : a));
+    const first = sim.addressOfPage(lowest.page);
     const total = registration.faults;
     const answer =
       registration.mode.kind === 'fail'
         ? 'SIGBUS'
-        : `${modeText(registration.mode)}, ${pages.length} page(s)`;
+        : `${modeText(registration.mode, lowest.source)}, ${pages.length} page(s)`;
     sim.note(
       `${registration.owner} (uffd handler)`,
       () =>

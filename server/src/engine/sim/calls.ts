@@ -111,6 +111,13 @@ export class MmapCall extends SyscallCall implements MmapArgs {
   }
 }
 
+/** An mmap on arm64: the x86-only flag bits printed as numbers, as strace there prints them. */
+export class Arm64MmapCall extends MmapCall {
+  override get text(): string {
+    return mmapText(this, 'arm64');
+  }
+}
+
 /** As MmapCall: the arguments are the record's own fields. */
 export class MremapCall extends SyscallCall implements MremapArgs {
   readonly oldAddress: bigint;

@@ -7,7 +7,8 @@ import { formatHex } from '../numbers';
 import type { Argument, ExpectForm, ExpectNode, Expression, NameExpression } from '../syntax/ast';
 import { memoryTarget } from './access-steps';
 import { describeSegments, outcomeName, outcomeText } from './outcome';
-import type { ExpectRecord, Finding } from './records';
+import type { CallRecord, ExpectRecord, Finding } from './records';
+import { listOf } from './calls';
 import type { LanguageProblem } from './problems';
 import type { StepContext } from './step-context';
 import { addressReached } from './step-actor';
@@ -41,6 +42,7 @@ class CheckedExpectation implements ExpectRecord {
     readonly afterStep: number,
     readonly passed: boolean | undefined,
     private readonly seen: string | ReadSeen,
+    readonly calls: readonly CallRecord[],
   ) {}
 
   get detail(): string {
@@ -51,7 +53,7 @@ class CheckedExpectation implements ExpectRecord {
 /** Not checked: its arguments are missing or invalid (already reported). */
 const UNCHECKED: Verdict = { passed: undefined, detail: '' };
 
-export function checkExpectation(context: StepContext, node: ExpectNode): void {
+export function checkExpectation(context: StepContext, node: ExpectNode): ExpectRecord {
   const { sim, problems } = context;
   const afterStep = sim.records.length - 1;
   const problemsBefore = problems.list.length;
@@ -76,6 +78,7 @@ export function checkExpectation(context: StepContext, node: ExpectNode): void {
       break;
   }
   afterUffdStep(sim); // a read in an expectation can fault pages in too
+  const calls = listOf(sim.takeCalls());
   // An operand that has no value because its step failed (use-of-failed-result, a warning) left
   // the expectation unchecked: a test that did not run fails rather than passing a check.
   // The expectation's failure says why, with the failed step as its related location: the
@@ -93,7 +96,7 @@ export function checkExpectation(context: StepContext, node: ExpectNode): void {
       related = unusable.flatMap((u) => u.related ?? []);
     }
   }
-  const record = new CheckedExpectation(node, afterStep, verdict.passed, verdict.detail);
+  const record = new CheckedExpectation(node, afterStep, verdict.passed, verdict.detail, calls);
   sim.expects.push(record);
   if (record.passed === false) {
     sim.findings.push({
@@ -103,6 +106,7 @@ export function checkExpectation(context: StepContext, node: ExpectNode): void {
       ...(related ? { related } : {}),
     });
   }
+  return record;
 }
 
 /** `expect [not] mapped ADDRESS [, LENGTH]` (one page when no length is given). */

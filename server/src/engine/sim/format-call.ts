@@ -20,6 +20,7 @@ import {
   MREMAP_DONTUNMAP,
   MREMAP_FIXED,
   MREMAP_MAYMOVE,
+  type Arch,
   type MmapArgs,
   type MremapArgs,
   type SyscallResult,
@@ -42,7 +43,14 @@ const MAP_FLAG_NAMES: [number, string][] = [
   [MAP_UNINITIALIZED, 'MAP_UNINITIALIZED'],
 ];
 
-export function mmapFlagsText(flags: number): string {
+/**
+ * arm64 has neither MAP_32BIT nor MAP_ABOVE4G (linux-mm §1.3): strace there has no name for
+ * their bits and prints them as a number (`MAP_PRIVATE|MAP_ANONYMOUS|0x40`).
+ */
+const X86_ONLY_MAP_FLAGS = MAP_32BIT | MAP_ABOVE4G;
+const ARM64_MAP_FLAG_NAMES = MAP_FLAG_NAMES.filter(([bit]) => (bit & X86_ONLY_MAP_FLAGS) === 0);
+
+export function mmapFlagsText(flags: number, arch: Arch = 'x86_64'): string {
   const type = flags & MAP_TYPE;
   const parts: string[] = [];
   if (type === MAP_SHARED) parts.push('MAP_SHARED');
@@ -51,7 +59,7 @@ export function mmapFlagsText(flags: number): string {
   else if (type === MAP_DROPPABLE) parts.push('MAP_DROPPABLE');
   else if (type !== 0) parts.push('0x' + type.toString(16));
   let rest = flags & ~MAP_TYPE;
-  for (const [bit, name] of MAP_FLAG_NAMES) {
+  for (const [bit, name] of arch === 'arm64' ? ARM64_MAP_FLAG_NAMES : MAP_FLAG_NAMES) {
     if (rest & bit) {
       parts.push(name);
       rest &= ~bit;
@@ -74,8 +82,23 @@ export function mremapFlagsText(flags: number): string {
 const addr = (v: bigint) => (v === 0n ? 'NULL' : formatHex(v));
 const len = (v: bigint) => (v >= 4096n && v % 4096n === 0n ? formatHex(v) : v.toString());
 
-export function mmapText(a: MmapArgs): string {
-  return `mmap(${addr(a.addr)}, ${len(a.length)}, ${protText(a.prot)}, ${mmapFlagsText(a.flags)}, ${a.fd}, ${formatHex(a.offset)})`;
+export function mmapText(a: MmapArgs, arch: Arch = 'x86_64'): string {
+  return `mmap(${addr(a.addr)}, ${len(a.length)}, ${protText(a.prot)}, ${mmapFlagsText(a.flags, arch)}${arch === 'arm64' ? x86OnlyFlagsNote(a.flags) : ''}, ${a.fd}, ${formatHex(a.offset)})`;
+}
+
+/**
+ * On arm64, what the x86-only bits are, as a strace-style comment: the kernel ignores them with
+ * MAP_PRIVATE or MAP_SHARED (an unknown arch flag is 0 in include/linux/mman.h), and
+ * MAP_SHARED_VALIDATE checks them as unknown flags (language.md, `arch`).
+ */
+function x86OnlyFlagsNote(flags: number): string {
+  const named = [
+    ...(flags & MAP_32BIT ? [`MAP_32BIT (0x${MAP_32BIT.toString(16)})`] : []),
+    ...(flags & MAP_ABOVE4G ? [`MAP_ABOVE4G (0x${MAP_ABOVE4G.toString(16)})`] : []),
+  ];
+  if (named.length === 0) return '';
+  const validated = (flags & MAP_TYPE) === MAP_SHARED_VALIDATE;
+  return ` /* ${named.join(', ')}: x86 only, ${validated ? 'an unknown flag' : 'ignored'} on arm64 */`;
 }
 
 export function mremapText(a: MremapArgs): string {

@@ -78,4 +78,9 @@ export interface ExpectRecord {
   readonly afterStep: number;
   readonly passed: boolean | undefined;
   readonly detail: string;
+  /**
+   * The calls its check made (a read that faulted pages in through a userfaultfd handler). The
+   * timeline keeps them on the step before it too (run.ts): memory changes step by step.
+   */
+  readonly calls: readonly CallRecord[];
 }

@@ -12,7 +12,6 @@ import { afterUffdStep } from '../model/uffd-step';
 import { accessStep } from './access-steps';
 import { bindStepResult } from './bind-step';
 import { declareParticipants, type DriverOptions } from './declarations';
-import { listOf } from './calls';
 import { checkExclusiveWords } from './exclusive-words';
 import { checkExpectation } from './expectations';
 import { reportExtraArgument } from './step-arguments';
@@ -30,7 +29,7 @@ import {
   reserveStep,
   uffdRegisterStep,
 } from './raw-steps';
-import type { Outcome, StepRecord } from './records';
+import type { ExpectRecord, Outcome, StepRecord } from './records';
 import { Simulation } from './simulation';
 import { stepActor, type ActorContext } from './step-actor';
 import type { StepContext } from './step-context';
@@ -129,8 +128,7 @@ class ScenarioRunner {
         if (sim.records.length >= maxSteps) break;
         this.executeStep(statement);
       } else if (statement.kind === 'expect') {
-        checkExpectation(this.context, statement);
-        this.keepCallsOfExpectation();
+        this.keepCallsOfExpectation(checkExpectation(this.context, statement));
       }
     }
     sim.space.markStep(sim.records.length - 1);
@@ -178,12 +176,13 @@ class ScenarioRunner {
   }
 
   /**
-   * Calls an expectation makes (a read that faults pages in through a userfaultfd handler) belong
-   * to the step before it, or to the set-up before the first step.
+   * Calls an expectation made (a read that faults pages in through a userfaultfd handler) are its
+   * own (ExpectRecord.calls), and are kept on the step before it too, or the set-up before the
+   * first step: the timeline of the memory, which the panel and rules walk, runs through steps.
    */
-  private keepCallsOfExpectation(): void {
+  private keepCallsOfExpectation(expectation: ExpectRecord): void {
     const { sim, vulkan } = this.context;
-    const calls = listOf(sim.takeCalls());
+    const calls = expectation.calls;
     if (calls.length === 0) return;
     const last = sim.records[sim.records.length - 1];
     if (last instanceof RecordedStep || last instanceof BoundStepRecord) last.addCalls(calls);

@@ -16,6 +16,7 @@ import { isReservation } from './reservations';
 import { SymbolTable } from './symbols';
 import {
   accessCall,
+  Arm64MmapCall,
   FormattedCall,
   listOf,
   MmapCall,
@@ -189,7 +190,8 @@ export class Simulation {
 
   mmap(actor: string, args: MmapArgs, label?: string): SyscallResult {
     const result = this.space.mmap(args, { step: this.stepIndex, actor }, label);
-    this.addSyscall(new MmapCall(actor, args, result), result);
+    const Call = this.platform.kernel.arch === 'arm64' ? Arm64MmapCall : MmapCall;
+    this.addSyscall(new Call(actor, args, result), result);
     return result;
   }
 
