@@ -15,7 +15,7 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
   const lines: ImportedLine[] = [];
   const out: string[] = [`scenario ${stringLiteral(title)} {`];
   const files = new Map<string, string>();
-  const used = new Set<string>();
+  const used: UsedNames = { names: new Set<string>(), next: new Map<string, number>() };
   const rows = text.split(/\r?\n/);
   const parsed = rows.map(parseLine);
   const sizes = fileSizes(parsed);
@@ -155,9 +155,21 @@ function nameFor(label: string, start: bigint): string {
   return base;
 }
 
-function uniqueName(base: string, used: Set<string>): string {
+/**
+ * `base`, or `base_N` with the first free N. The names taken are `used`, and the next N to try
+ * per base is `used.next`: a maps dump can hold tens of thousands of one device's BOs, and
+ * counting up from 2 for each was quadratic.
+ */
+function uniqueName(base: string, used: UsedNames): string {
+  let i = used.next.get(base) ?? 2;
   let name = base;
-  for (let i = 2; used.has(name) || isReservedWord(name); i++) name = `${base}_${i}`;
-  used.add(name);
+  while (used.names.has(name) || isReservedWord(name)) name = `${base}_${i++}`;
+  if (name !== base) used.next.set(base, i);
+  used.names.add(name);
   return name;
+}
+
+interface UsedNames {
+  readonly names: Set<string>;
+  readonly next: Map<string, number>;
 }

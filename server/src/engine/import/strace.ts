@@ -316,9 +316,14 @@ function render(
       `  # ${pids.size} processes in the trace (${[...pids].join(', ')}); they share one address space here only if they are threads (import one with --pid)`,
     );
   const fileNames = new Set<string>();
+  // The next suffix to try per base name: a capture can open tens of thousands of BOs on one fd,
+  // and counting up from 2 each time was quadratic.
+  const nextSuffix = new Map<string, number>();
   const uniqueFileName = (base: string): string => {
-    let name = base;
-    for (let i = 2; fileNames.has(name); i++) name = `${base}_${i}`;
+    let i = nextSuffix.get(base) ?? 2;
+    let name = fileNames.has(base) ? `${base}_${i}` : base;
+    while (fileNames.has(name)) name = `${base}_${++i}`;
+    if (name !== base) nextSuffix.set(base, i + 1);
     fileNames.add(name);
     return name;
   };

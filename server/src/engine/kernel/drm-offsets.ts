@@ -58,12 +58,32 @@ export class DrmOffsetSpace {
    */
   addAt(object: MemoryObject, startPage: number, pages: number): boolean {
     const range = { object, startPage, endPage: startPage + pages };
-    if (this.ranges.some((r) => r.startPage < range.endPage && range.startPage < r.endPage)) return false;
-    const at = this.ranges.findIndex((r) => r.startPage > startPage);
-    this.ranges.splice(at < 0 ? this.ranges.length : at, 0, range);
+    // The ranges are sorted and disjoint: only the neighbours of the insertion point can overlap.
+    // (A capture can hold tens of thousands of BOs, in increasing offsets: appended at the end.)
+    const at = this.firstStartingAfter(startPage);
+    const before = this.ranges[at - 1];
+    const after = this.ranges[at];
+    if (
+      (before !== undefined && before.endPage > startPage) ||
+      (after !== undefined && after.startPage < range.endPage)
+    )
+      return false;
+    this.ranges.splice(at, 0, range);
     this.byStart.set(startPage, range);
     if (range.endPage > this.nextPage) this.nextPage = range.endPage;
     return true;
+  }
+
+  /** The index of the first range starting after `page` (binary search). */
+  private firstStartingAfter(page: number): number {
+    let lo = 0;
+    let hi = this.ranges.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.ranges[mid] as FakeOffsetRange).startPage > page) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
   }
 
   /** drm_vma_offset_exact_lookup_locked: the BO whose range starts at `pgoff`, if any. */
