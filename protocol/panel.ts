@@ -36,6 +36,11 @@ export interface PanelStep {
   readonly result: string;
   /** Highest diagnostic severity on this step, if any. */
   readonly severity: 'error' | 'warning' | 'info' | undefined;
+  /**
+   * The 0-based line of that diagnostic when it is not on the step's own line (an `expect` line
+   * checked after the step): the caption says where it is, so the step does not look failed.
+   */
+  readonly severityLine?: number;
 }
 
 export interface PanelGap {

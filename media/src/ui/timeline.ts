@@ -196,6 +196,8 @@ export function describeStep(steps: readonly PanelStep[], index: number): string
   if (index < 0) return `Before the first step (of ${steps.length})`;
   const step = steps[index];
   if (!step) return `Step ${index + 1}`;
-  const severity = step.severity ? ` — ${step.severity}` : '';
+  const severity = step.severity
+    ? ` — ${step.severity}${step.severityLine !== undefined ? ` on line ${step.severityLine + 1}` : ''}`
+    : '';
   return `Step ${index + 1} of ${steps.length}, line ${step.line + 1}: ${step.text}${step.result ? ' ' + step.result : ''}${severity}`;
 }

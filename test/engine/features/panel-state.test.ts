@@ -1,3 +1,4 @@
+import { describeStep } from '../../../media/src/ui/timeline';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyseDocument } from '../../../server/src/engine/analysis';
@@ -183,6 +184,15 @@ describe('panel state', () => {
       state.steps.map((s) => s.severity),
       ['error', 'error', undefined],
     );
+    // The caption says the mark is the expectation's line, so the mmap does not look failed.
+    assert.deepEqual(
+      state.steps.map((s) => s.severityLine),
+      [2, 4, undefined],
+    );
+    assert.equal(
+      describeStep(state.steps, 0),
+      'Step 1 of 3, line 2: a = mmap 4KiB rw private anon → 0x7fff_f7ff_e000 — error on line 3',
+    );
     // An expectation before the first step has no step to mark.
     const before = panelState(a, { uri: 'u', version: 1, offset: offsetOf(text, 'before any step') });
     assert.deepEqual(
@@ -280,6 +290,24 @@ describe('panel state', () => {
         3,
       ),
       { 'b (GL shadow)': 'gl-write-lost' },
+    );
+    // A copy-back over a device write marks the shadow and the memory it clobbers.
+    assert.deepEqual(
+      hazards(
+        [
+          '  strategy shadow-copy',
+          '  driver nvk {',
+          '    preset nvk',
+          '  }',
+          '  mem = vkAllocateMemory 64KiB host-visible',
+          '  p = vkMapMemory mem',
+          '  nvk writes mem + 0x1000, 16',
+          '  app writes p, 16',
+          '  vkFlushMappedMemoryRanges mem',
+        ],
+        4,
+      ),
+      { 'mem (shadow)': 'shadow-copy-clobbers', mem: 'shadow-copy-clobbers' },
     );
   });
 

@@ -71,3 +71,24 @@ test('raw mremaps: the moved pages back over their emptied source are fine; othe
   assert.deepEqual(codes(raw('m')), []);
   assert.deepEqual(codes(raw('o')), ['fixed-clobber']);
 });
+
+test("a MAP_FIXED over another actor's never-written mapping: reported, saying nothing is lost yet", () => {
+  const text = (write: string) => `scenario "fixed over" {
+  actor gpu
+  a = mmap 64KiB rw private anon by gpu
+${write}  b = mmap 16KiB rw private anon at a fixed
+}
+`;
+  const [unwritten] = analyse(text('')).diagnostics.filter((d) => d.code === 'fixed-clobber');
+  assert.match(
+    unwritten?.message ?? '',
+    /silently replaced 16 KiB of a made by gpu; it held no pages of its own \(emptied by a move, or never written\), so nothing is lost yet, but gpu does not know: its own later unmap or move of that range would take host's mapping/,
+  );
+  const [written] = analyse(text('  gpu writes a, 16\n')).diagnostics.filter(
+    (d) => d.code === 'fixed-clobber',
+  );
+  assert.match(
+    written?.message ?? '',
+    /silently replaced 16 KiB of a made by gpu; its contents are gone and gpu does not know/,
+  );
+});

@@ -57,14 +57,17 @@ export function panelState(analysis: DocumentAnalysis, request: PanelRequest): P
   });
   const steps: PanelStep[] = records.map((r) => {
     const ds = stepDiagnostics.get(r.index) ?? [];
-    let worst: EngineDiagnostic['severity'] | undefined;
-    for (const d of ds) if (!worst || SEVERITY_RANK[d.severity] > SEVERITY_RANK[worst]) worst = d.severity;
+    let worst: EngineDiagnostic | undefined;
+    for (const d of ds) if (!worst || SEVERITY_RANK[d.severity] > SEVERITY_RANK[worst.severity]) worst = d;
+    const line = analysis.lines.position(r.node.start).line;
+    const worstLine = worst ? analysis.lines.position(worst.range.start).line : line;
     return {
       index: r.index,
-      line: analysis.lines.position(r.node.start).line,
+      line,
       text: r.node.text.replace(/\s+/g, ' ').trim(),
       result: r.resultText,
-      severity: worst === 'hint' ? 'info' : worst,
+      severity: worst?.severity === 'hint' ? 'info' : worst?.severity,
+      ...(worstLine !== line ? { severityLine: worstLine } : {}),
     };
   });
   const window = sim.platform.window;

@@ -1,5 +1,6 @@
 // mmap(2): every check of facts 1.1 in kernel order (sys_mmap → ksys_mmap_pgoff → do_mmap →
 // __get_unmapped_area → mmap_region → the driver's ->mmap), so the first failing check decides.
+import { writtenParts } from './written-pages';
 import { formatHex } from '../numbers';
 import { populate } from './access';
 import { formatKernelVersion, versionAtLeast } from './config';
@@ -338,8 +339,15 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
     );
   }
   if (overlapped > 0) {
+    const written = writtenParts(state, startPage, endPage);
     const victims = removeRange(state, startPage, endPage);
-    replaced = { kind: 'replaced', startPage, endPage, victims };
+    replaced = {
+      kind: 'replaced',
+      startPage,
+      endPage,
+      victims,
+      victimsWithPages: victims.map((v) => written?.has(v.startPage) ?? false),
+    };
   }
 
   // 20. The driver's ->mmap runs after the old mappings are gone: a refusal leaves a hole (vms_abort_munmap_vmas).

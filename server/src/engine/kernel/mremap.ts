@@ -18,6 +18,7 @@ import { unmapPageRange } from './unmap-range';
 import { USERFAULTFD_HISTORY } from './userfaultfd-history';
 import { growRegisteredPages, moveRegisteredPages } from './userfaultfd';
 import { bytesToPagesUp, flagBits, pageAddress, pageAlign, smallNumber, u64 } from './u64';
+import { hasPages, writtenParts } from './written-pages';
 import { anonVmaOf, isPrivateAnon, isShared, relocatedVma, sliceVma, vmaWith, withEnd } from './vma';
 import type { Failure } from './result';
 import type { PlacementKind } from './placement';
@@ -449,14 +450,7 @@ function mremapTo(
   if (call.fixed) {
     // Which parts of the destination hold private pages, asked before the unmap frees them (the
     // usual move to a free destination asks nothing).
-    let written: Set<number> | undefined;
-    if (state.vmas.intersects(newPage, newPage + newPages)) {
-      written = new Set<number>();
-      for (const r of state.vmas.overlapping(newPage, newPage + newPages)) {
-        const part = sliceVma(r, newPage, newPage + newPages);
-        if (hasPages(state, part)) written.add(part.startPage);
-      }
-    }
+    const written = writtenParts(state, newPage, newPage + newPages);
     const result = unmapPageRange(state, newPage, newPages, 'MREMAP_FIXED destination');
     if (!Array.isArray(result)) return result;
     if (result.length > 0)
@@ -808,14 +802,6 @@ function moveVma(
     vmas: inserted,
   });
   return newPage;
-}
-
-/** Does the record hold private pages (written anonymous memory, COW copies)? */
-function hasPages(state: KernelState, r: Vma): boolean {
-  const object = r.anon ?? (isPrivateAnon(r) ? r.object : undefined);
-  if (object === undefined) return false;
-  const p = state.geo.pageBytes;
-  return state.contents.hasData(object.id, r.pgoff * p, (r.pgoff + (r.endPage - r.startPage)) * p);
 }
 
 /**

@@ -39,9 +39,15 @@ export const fixedClobber: Rule = {
             if (effect.victimsWithPages?.[v] === false && returnsOwnPages(sim, step, c, victim)) continue;
             const start = sim.addressOfPage(Math.max(victim.startPage, effect.startPage));
             const end = sim.addressOfPage(Math.min(victim.endPage, effect.endPage));
+            // A part that held no pages of its own (emptied by a DONTUNMAP move, never written)
+            // loses nothing now; what is still wrong is whose mapping lies there.
+            const lost =
+              effect.victimsWithPages?.[v] === false
+                ? `it held no pages of its own (emptied by a move, or never written), so nothing is lost yet, but ${victim.owner} does not know: its own later unmap or move of that range would take ${call.actor}'s mapping`
+                : `its contents are gone and ${victim.owner} does not know`;
             emit(
               record.node,
-              `${call.actor}'s ${call.text.split('(')[0]} at ${formatHex(start)} silently replaced ${formatSize(end - start)} of ${victim.label ?? 'a mapping'} made by ${victim.owner}; its contents are gone and ${victim.owner} does not know`,
+              `${call.actor}'s ${call.text.split('(')[0]} at ${formatHex(start)} silently replaced ${formatSize(end - start)} of ${victim.label ?? 'a mapping'} made by ${victim.owner}; ${lost}`,
               sim.madeAt(victim, `${victim.owner} made this mapping here`),
               undefined,
               // What replaced it lies there after the step.

@@ -37,7 +37,8 @@ export function copyBack(sim: Simulation, memory: VkMemory, range: MemoryRange, 
     if (device.ok && shadow.ok) {
       const before = readSegments(baseline, 0, range.offset, range.size, 0);
       const lost = clobberedRuns(device.segments, shadow.segments, before);
-      if (lost.length > 0) reportClobber(sim, memory, range.offset, lost, why);
+      if (lost.length > 0)
+        reportClobber(sim, memory, range.offset, lost, why, [shadowAddress, deviceAddress]);
     }
   }
   const copied = sim.copy('wine', shadowAddress, deviceAddress, range.size);
@@ -96,6 +97,8 @@ function reportClobber(
   rangeOffset: bigint,
   lost: readonly Segment[],
   why: string,
+  /** The shadow and the device mapping: the panel marks both. */
+  addresses: readonly bigint[],
 ): void {
   const first = lost[0]!;
   const start = rangeOffset + first.offset;
@@ -111,5 +114,8 @@ function reportClobber(
     'shadow-copy-clobbers',
     `${why} over ${memory.name}+${formatHex(start)}..${formatHex(start + first.length)}${more} and destroys ${what} after the shadow last synced; 32-bit code did not write those bytes. A shadow copy cannot tell which bytes 32-bit code wrote: it copies back the whole range (Wine's GL copy path copies back the whole length, vulkan-wine §3.6)`,
     writeStep ? [{ range: writeStep, message: 'the device write that is lost' }] : [],
+    undefined,
+    false,
+    addresses,
   );
 }
