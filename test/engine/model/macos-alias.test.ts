@@ -152,3 +152,16 @@ test('CrossOver GL alias on a software driver: releasing the alias keeps the dri
 `;
   assert.deepEqual(codes(text), []);
 });
+
+test('mach_vm_remap fixed anywhere: VM_FLAGS_FIXED is 0, so the remap goes anywhere (the next free range)', () => {
+  const text = `scenario "fixed and anywhere" {
+  platform macos
+  a = mmap 4KiB rw shared anon at 0x3000_0000
+  b = mach_vm_remap a, 4KiB at 0x3000_0000 fixed anywhere
+  expect b == 0x3000_1000
+  bad = mach_vm_remap a, 4KiB at 0x3000_0000 fixed anywhere overwrite
+  expect bad == KERN_INVALID_ARGUMENT
+}
+`;
+  assert.deepEqual(codes(text), []);
+});
