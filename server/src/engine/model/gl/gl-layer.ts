@@ -25,6 +25,7 @@ import { ClientPointerRanges, clientPointerMap, clientPointerUnmap } from './cli
 import { hasClientPointer, hasVulkanInterop, type GlContext, type GlMapOutcome } from './context';
 import { copyFlush, copyMap, copyUnmap } from './shadow-copy';
 import { createBufferStorage, vulkanMap, vulkanUnmap } from './vulkan-backed';
+import { mappedRangeViolations } from '../mapped-memory-range';
 
 type EvaluateArg = (e: Expression, what: string, actor: string) => bigint | undefined;
 type MemoryArg = (argument: Argument | undefined) => VkMemory | undefined;
@@ -484,9 +485,32 @@ export class GlLayer {
     );
     map.flushed.push({ start: offset, end: offset + length, step: this.sim.stepIndex });
     if (map.route === 'copy') copyFlush(ctx, map, offset, length);
-    else if (map.route === 'vulkan')
-      this.sim.note('wine', `vkFlushMappedMemoryRanges(${buffer.name})`, '', true);
+    else if (map.route === 'vulkan') this.vulkanFlush(buffer, map.offset + offset, length);
     return { kind: 'ok' };
+  }
+
+  /**
+   * flush_buffer() on the Vulkan-backed route: vkFlushMappedMemoryRanges of the application's
+   * range as it is, in memory offsets (Wine maps the whole memory: offset = map offset + flush
+   * offset, size = length; vulkan-wine §3.6), checked like a direct call. A range GL allowed but
+   * that is not atom-aligned is Wine's breach, harmless on its coherent memory:
+   * rules/wine-flush-range-unaligned.ts.
+   */
+  private vulkanFlush(buffer: GlBuffer, offset: bigint, length: bigint): void {
+    const violations = mappedRangeViolations(buffer.memory, offset, length);
+    for (const { vuid, message } of violations) {
+      const unaligned = vuid.endsWith('-00687') || vuid.endsWith('-01390');
+      this.sim.finding(
+        unaligned ? 'wine-flush-range-unaligned' : 'vulkan-valid-usage',
+        `${vuid}: Wine's vkFlushMappedMemoryRanges for this glFlushMappedBufferRange (flush_buffer) breaks it: ${message}${unaligned ? '. GL allows any byte range, and Wine passes it on unrounded; the memory is HOST_COHERENT, so the flush has nothing to do and no data is at risk' : ''}`,
+      );
+    }
+    this.sim.note(
+      'wine',
+      `vkFlushMappedMemoryRanges(${buffer.name}, offset=${formatHex(offset)}, size=${formatHex(length)})`,
+      '',
+      violations.length === 0,
+    );
   }
 
   // ---- client pointer ranges ----
