@@ -175,3 +175,41 @@ ${backing}  }
   // The same driver on a memfd: the extension holds, and nothing is said.
   assert.deepEqual(codes(text('    backing shmem\n')), []);
 });
+
+test('gl-write-lost: a write into a map without write is undefined on every route, not only the copy path', () => {
+  const routes: Record<string, string> = {
+    vulkan: `driver mesa {
+    preset radv
+  }
+  b = glBufferStorage 1MiB map-read map-write persistent
+  p = glMapBufferRange b, 0, 4KiB ACCESS persistent`,
+    'macOS alias': `platform macos
+  driver mesa {
+    maps at-alloc
+  }
+  b = glBufferData 64KiB
+  p = glMapBufferRange b, 0, 4KiB ACCESS`,
+    lucky: `mmap-base 0x7000_0000
+  driver mesa {
+    maps at-alloc
+  }
+  b = glBufferData 64KiB
+  p = glMapBufferRange b, 0, 4KiB ACCESS`,
+  };
+  for (const [route, setup] of Object.entries(routes)) {
+    const text = (access: string) => `scenario "${route}" {
+  ${setup.replace('ACCESS', access)}
+  app writes p, 16
+  glUnmapBuffer b
+}
+`;
+    const fired = analyse(text('read')).diagnostics.filter((d) => d.code === 'gl-write-lost');
+    assert.equal(fired.length, 1, route);
+    assert.match(
+      fired[0]!.message,
+      /are undefined: it was mapped without GL_MAP_WRITE_BIT.*OpenGL 4\.6 §6\.3\)/,
+      route,
+    );
+    assert.deepEqual(codes(text('read write')), [], route);
+  }
+});

@@ -430,14 +430,19 @@ export class GlLayer {
     return { kind: 'ok' };
   }
 
-  /** `gl-write-lost`: writes the copy back drops, or that no flush covered under FLUSH_EXPLICIT. */
+  /** `gl-write-lost`: writes into a map without WRITE (the copy back drops them), or that no flush covered under FLUSH_EXPLICIT. */
   private checkLostWrites(buffer: GlBuffer, map: GlMap): void {
     if (map.writes.length === 0) return;
     let lost: GlRange[] = [];
     let fate = '';
-    if (map.route === 'copy' && !map.access.has('write')) {
+    if (!map.access.has('write')) {
       lost = map.writes;
-      fate = `never reach the buffer: it was mapped without GL_MAP_WRITE_BIT, so Wine's copy path does not copy the shadow back at unmap (copy_length is 0): the writes stay in the shadow at ${formatHex(map.pointer)}`;
+      // OpenGL 4.6 §6.3 (MAP_WRITE_BIT): modifying the buffer through a map without it is
+      // undefined on every route; only the copy path says where the bytes certainly end up.
+      fate =
+        map.route === 'copy'
+          ? `never reach the buffer: it was mapped without GL_MAP_WRITE_BIT, so Wine's copy path does not copy the shadow back at unmap (copy_length is 0): the writes stay in the shadow at ${formatHex(map.pointer)}`
+          : 'are undefined: it was mapped without GL_MAP_WRITE_BIT, and modifying the buffer through such a map has an undefined result (OpenGL 4.6 §6.3); this route happens to put them in the buffer, a driver need not';
     } else if (map.access.has('flush-explicit')) {
       lost = uncovered(map.writes, map.flushed);
       // Whether they land is up to the driver and the route (Wine's copy-back copies them all):
