@@ -114,7 +114,10 @@ ${after}
 }
 `;
   assert.deepEqual(shown(text('  expect mesa reads b + 0x100, 16 == zero')), []);
-  assert.deepEqual(shown(text('  glUnmapBuffer b\n  expect mesa reads b + 0x100, 16 == w1')), []);
+  // They do reach it, but after the flush: the driver may drop them (gl-write-lost).
+  const [lost, ...rest] = shown(text('  glUnmapBuffer b\n  expect mesa reads b + 0x100, 16 == w1'));
+  assert.match(lost!, /^gl-write-lost: 16 B .*on Wine's copy path no glFlushMappedBufferRange covers them/);
+  assert.deepEqual(rest, []);
 });
 
 test('a GL pointer used after glUnmapBuffer is use-after-free (H5), on every route', () => {

@@ -443,10 +443,16 @@ export class GlLayer {
         map.route === 'copy'
           ? `never reach the buffer: it was mapped without GL_MAP_WRITE_BIT, so Wine's copy path does not copy the shadow back at unmap (copy_length is 0): the writes stay in the shadow at ${formatHex(map.pointer)}`
           : 'are undefined: it was mapped without GL_MAP_WRITE_BIT, and modifying the buffer through such a map has an undefined result (OpenGL 4.6 §6.3); this route happens to put them in the buffer, a driver need not';
+    } else if (map.access.has('flush-explicit') && map.route === 'copy') {
+      // Wine passes the flush to the host map while the bytes are still in the shadow, and copies
+      // them in only at unmap (vulkan-wine §3.6): to the driver, every byte is modified after the
+      // last flush of its range, so none is flushed (OpenGL 4.6 §6.3.1).
+      lost = map.writes;
+      fate =
+        "are undefined after glUnmapBuffer: it was mapped with GL_MAP_FLUSH_EXPLICIT_BIT, and on Wine's copy path no glFlushMappedBufferRange covers them: Wine flushes the host map while the bytes are still in its shadow and copies them in only at glUnmapBuffer (facts vulkan-wine §3.6), after the last flush, so to the driver they are unflushed modifications (OpenGL 4.6 §6.3.1) and it may drop them";
     } else if (map.access.has('flush-explicit')) {
       lost = uncovered(map.writes, map.flushed);
-      // Whether they land is up to the driver and the route (Wine's copy-back copies them all):
-      // the application may not count on it.
+      // Whether they land is up to the driver and the route: the application may not count on it.
       fate =
         'are undefined after glUnmapBuffer: it was mapped with GL_MAP_FLUSH_EXPLICIT_BIT and no glFlushMappedBufferRange covered them (OpenGL 4.6 §6.3.1); a driver may drop them even where this route happens to keep them';
     }
