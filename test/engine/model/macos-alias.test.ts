@@ -75,3 +75,93 @@ test('mach_vm_remap on Linux is refused', () => {
 `;
   assert.deepEqual(codes(text), ['kernel-refused']);
 });
+
+test('mach_vm_remap of private anon: unmapping either side keeps the pages the other still maps', () => {
+  const side = (body: string) => `scenario "alias of private memory" {
+  platform macos
+  a = mmap 8KiB rw private anon at 0x3000_0000
+  write a, 16, 0xAB
+  write a + 4KiB, 16, 0xCD
+${body}
+}
+`;
+  // Unmap the alias, then the source.
+  assert.deepEqual(
+    codes(
+      side(`  b = mach_vm_remap a, 4KiB at 0x4000_0000
+  munmap b, 4KiB
+  expect read a, 16 == 0xAB`),
+    ),
+    [],
+  );
+  assert.deepEqual(
+    codes(
+      side(`  b = mach_vm_remap a, 4KiB at 0x4000_0000
+  munmap a, 8KiB
+  expect read b, 16 == 0xAB`),
+    ),
+    [],
+  );
+  // The source replaced by a second alias; a page remapped onto itself.
+  assert.deepEqual(
+    codes(
+      side(`  b = mach_vm_remap a, 4KiB at 0x4000_0000
+  c = mach_vm_remap b, 4KiB at 0x3000_0000 fixed overwrite
+  expect read c, 16 == 0xAB
+  expect read b, 16 == 0xAB
+  expect read a + 4KiB, 16 == 0xCD`),
+    ),
+    [],
+  );
+  assert.deepEqual(
+    codes(
+      side(`  c = mach_vm_remap a, 4KiB at 0x3000_0000 fixed overwrite
+  expect read c, 16 == 0xAB`),
+    ),
+    [],
+  );
+  // Pages no mapping shows any more are freed: a fresh mapping at the same place reads zero.
+  assert.deepEqual(
+    codes(
+      side(`  b = mach_vm_remap a, 4KiB at 0x4000_0000
+  munmap b, 4KiB
+  munmap a, 8KiB
+  d = mmap 8KiB rw private anon at 0x3000_0000
+  expect read d, 16 == 0x00`),
+    ),
+    [],
+  );
+});
+
+test('CrossOver GL alias on a software driver: releasing the alias keeps the driver buffer', () => {
+  const text = `scenario "CrossOver GL alias on a software driver" {
+  platform macos
+  driver sw {
+    backing anon
+    maps at-alloc
+  }
+  b = glBufferData 64KiB
+  c = glBufferData 64KiB
+  g = sw writes b + 0x100, 16
+  p = glMapBufferRange b, 0, 4KiB read
+  glUnmapBuffer b
+  q = glMapBufferRange c, 0, 4KiB read
+  glUnmapBuffer c
+  expect sw reads b + 0x100, 16 == g
+}
+`;
+  assert.deepEqual(codes(text), []);
+});
+
+test('mach_vm_remap fixed anywhere: VM_FLAGS_FIXED is 0, so the remap goes anywhere (the next free range)', () => {
+  const text = `scenario "fixed and anywhere" {
+  platform macos
+  a = mmap 4KiB rw shared anon at 0x3000_0000
+  b = mach_vm_remap a, 4KiB at 0x3000_0000 fixed anywhere
+  expect b == 0x3000_1000
+  bad = mach_vm_remap a, 4KiB at 0x3000_0000 fixed anywhere overwrite
+  expect bad == KERN_INVALID_ARGUMENT
+}
+`;
+  assert.deepEqual(codes(text), []);
+});

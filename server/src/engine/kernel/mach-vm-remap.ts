@@ -15,7 +15,7 @@
 //   KERN_NO_SPACE            FIXED without OVERWRITE onto something mapped ("unless that space is
 //                            already allocated"), a target outside the map, or no free range (anywhere)
 import { formatHex } from '../numbers';
-import { removeRange } from './unmap-range';
+import { freePrivatePages, removeRange } from './unmap-range';
 import { describeRange } from './state';
 import { makeVma } from './vma';
 import { PROT_READ, PROT_WRITE } from './types';
@@ -158,7 +158,10 @@ export function doMachVmRemap(
       );
     } else {
       // The same object and offset: both mappings show the same pages.
-      if (piece.anon !== undefined) state.objects.markDisplaced(piece.anon);
+      if (piece.anon !== undefined) {
+        state.objects.markDisplaced(piece.anon);
+        state.objects.markAliased(piece.anon);
+      }
       if (piece.object.kind === 'anon') state.objects.markDisplaced(piece.object);
       built.push(
         makeVma({ ...piece, startPage, endPage, owner: origin.actor, createdStep: origin.step, label }),
@@ -179,10 +182,12 @@ export function doMachVmRemap(
       });
     }
   }
-  const victims = removeRange(state, targetPage, targetPage + pages);
+  // The victims' private pages are freed once the alias is in: remapping a page onto itself keeps it.
+  const victims = removeRange(state, targetPage, targetPage + pages, true);
   if (victims.length > 0)
     effects.push({ kind: 'replaced', startPage: targetPage, endPage: targetPage + pages, victims });
   state.vmas.splice(targetPage, targetPage + pages, built, 'none');
+  for (const victim of victims) freePrivatePages(state, victim);
   for (const vma of built) effects.push({ kind: 'mapped', vma });
   if (copyObject === undefined)
     effects.push({

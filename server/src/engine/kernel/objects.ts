@@ -22,6 +22,12 @@ export class ObjectTable {
   private readonly anonState: number[] = [NOT_ANON];
   /** Live VMAs using each anon object (usually one to three): none, one, or a list of two or more. */
   private readonly users: (Vma | Vma[] | undefined)[] = [undefined];
+  /**
+   * Anon objects whose pages two live VMAs may map at the same pgoff: mach_vm_remap copy = FALSE
+   * maps the same object again (facts linux-mm §7.5). Linux alone never does that, so the check
+   * before freeing pages is skipped for every object not in here.
+   */
+  private readonly aliased = new Set<number>();
 
   create(kind: ObjectKind, name: string, sizeBytes: bigint | undefined): MemoryObject {
     const object: MemoryObject = { id: this.nextId++, kind, name, sizeBytes };
@@ -107,6 +113,15 @@ export class ObjectTable {
   usersOf(object: MemoryObject): readonly Vma[] {
     const list = this.users[object.id];
     return list === undefined ? [] : Array.isArray(list) ? list : [list];
+  }
+
+  /** mach_vm_remap copy = FALSE mapped this object a second time: its pages may have several users. */
+  markAliased(object: MemoryObject): void {
+    this.aliased.add(object.id);
+  }
+
+  isAliased(object: MemoryObject): boolean {
+    return this.aliased.size !== 0 && this.aliased.has(object.id);
   }
 
   markDisplaced(object: MemoryObject): void {

@@ -117,10 +117,35 @@ export function removeRange(
   return victims;
 }
 
+/**
+ * Free the private pages `vma` (already out of the set) mapped. An object mach_vm_remap aliased
+ * keeps the pages another live VMA still maps: a memory object lives as long as any mapping of it
+ * (facts linux-mm §7.5, "the source mapping stays intact"). Other objects need no look.
+ */
 export function freePrivatePages(state: KernelState, vma: Vma): void {
-  if (vma.anon === undefined) return;
+  const anon = vma.anon;
+  if (anon === undefined) return;
   const p = state.geo.pageBytes;
-  state.contents.discard(vma.anon.id, vma.pgoff * p, (vma.pgoff + vma.endPage - vma.startPage) * p);
+  const from = vma.pgoff;
+  const to = vma.pgoff + vma.endPage - vma.startPage;
+  if (!state.objects.isAliased(anon)) {
+    state.contents.discard(anon.id, from * p, to * p);
+    return;
+  }
+  // Discard only the gaps between the pgoff ranges the object's other users still map.
+  const kept: [number, number][] = [];
+  for (const user of state.objects.usersOf(anon)) {
+    const start = Math.max(from, user.pgoff);
+    const end = Math.min(to, user.pgoff + user.endPage - user.startPage);
+    if (start < end) kept.push([start, end]);
+  }
+  kept.sort((x, y) => x[0] - y[0]);
+  let cursor = from;
+  for (const [start, end] of kept) {
+    if (start > cursor) state.contents.discard(anon.id, cursor * p, start * p);
+    cursor = Math.max(cursor, end);
+  }
+  if (cursor < to) state.contents.discard(anon.id, cursor * p, to * p);
 }
 
 export function pagesInRange(state: KernelState, startPage: number, endPage: number): number {

@@ -281,7 +281,11 @@ export const MACH_REMAP_WORDS: WordGroup = {
       'VM_FLAGS_FIXED: map at `at` exactly, "unless that space is already allocated" (KERN_NO_SPACE).',
       'xnu osfmk/man/vm_remap.html; xnu vm_remap; CrossOver unix_wgl.c',
     ),
-    w('anywhere', 'VM_FLAGS_ANYWHERE (the default): the kernel picks a free range at or above `at`.'),
+    w(
+      'anywhere',
+      'VM_FLAGS_ANYWHERE (the default): the kernel picks a free range at or above `at`. It wins over `fixed`: VM_FLAGS_FIXED is 0, so FIXED | ANYWHERE is ANYWHERE.',
+      '<mach/vm_statistics.h>; facts linux-mm 7.5',
+    ),
     w(
       'overwrite',
       'VM_FLAGS_OVERWRITE (with fixed): replace whatever is mapped at the target — CrossOver remaps over its own low reservation.',

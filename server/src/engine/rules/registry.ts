@@ -32,6 +32,7 @@ import { memoryTypeLost } from './memory-type-lost';
 import { useAfterFree } from './use-after-free';
 import { vulkanValidUsage } from './vulkan-valid-usage';
 import { winePlacedSizeUnaligned } from './wine-placed-size-unaligned';
+import { wineFlushRangeUnaligned } from './wine-flush-range-unaligned';
 import { expectationFailed } from './expectation-failed';
 import { uffdSnapshotStale } from './uffd-snapshot-stale';
 import { aliasExposesNeighbours } from './alias-exposes-neighbours';
@@ -74,6 +75,7 @@ export const RULES: readonly Rule[] = [
   useAfterFree,
   vulkanValidUsage,
   winePlacedSizeUnaligned,
+  wineFlushRangeUnaligned,
   placedAddressIgnored,
   uffdSnapshotStale,
   aliasExposesNeighbours,

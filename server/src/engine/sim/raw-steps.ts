@@ -154,7 +154,7 @@ export function uffdRegisterStep(context: StepContext, step: StepNode, actor: st
   });
 }
 
-/** `mach_vm_remap SOURCE, SIZE [at TARGET] [fixed] [overwrite] [copy]` (the macOS alias). */
+/** `mach_vm_remap SOURCE, SIZE [at TARGET] [fixed] [anywhere] [overwrite] [copy]` (the macOS alias). */
 export function machVmRemapStep(context: StepContext, step: StepNode, actor: string): Outcome {
   const values = positionalValues(context, step, SOURCE_SIZE);
   const source = values[0];
@@ -165,7 +165,9 @@ export function machVmRemapStep(context: StepContext, step: StepNode, actor: str
     source,
     size,
     target: optionValue(context, step, 'at') ?? 0n,
-    fixed: has('fixed'),
+    // VM_FLAGS_FIXED is 0 and VM_FLAGS_ANYWHERE 1 (<mach/vm_statistics.h>): "fixed" is only the
+    // absence of ANYWHERE (facts linux-mm 7.5, "FALSE / VM_FLAGS_FIXED"), so a caller passing both gets ANYWHERE.
+    fixed: has('fixed') && !has('anywhere'),
     overwrite: has('overwrite'),
     copy: has('copy'),
   };

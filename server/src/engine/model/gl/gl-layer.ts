@@ -25,6 +25,7 @@ import { ClientPointerRanges, clientPointerMap, clientPointerUnmap } from './cli
 import { hasClientPointer, hasVulkanInterop, type GlContext, type GlMapOutcome } from './context';
 import { copyFlush, copyMap, copyUnmap } from './shadow-copy';
 import { createBufferStorage, vulkanMap, vulkanUnmap } from './vulkan-backed';
+import { mappedRangeViolations } from '../mapped-memory-range';
 
 type EvaluateArg = (e: Expression, what: string, actor: string) => bigint | undefined;
 type MemoryArg = (argument: Argument | undefined) => VkMemory | undefined;
@@ -429,18 +430,29 @@ export class GlLayer {
     return { kind: 'ok' };
   }
 
-  /** `gl-write-lost`: writes the copy back drops, or that no flush covered under FLUSH_EXPLICIT. */
+  /** `gl-write-lost`: writes into a map without WRITE (the copy back drops them), or that no flush covered under FLUSH_EXPLICIT. */
   private checkLostWrites(buffer: GlBuffer, map: GlMap): void {
     if (map.writes.length === 0) return;
     let lost: GlRange[] = [];
     let fate = '';
-    if (map.route === 'copy' && !map.access.has('write')) {
+    if (!map.access.has('write')) {
       lost = map.writes;
-      fate = `never reach the buffer: it was mapped without GL_MAP_WRITE_BIT, so Wine's copy path does not copy the shadow back at unmap (copy_length is 0): the writes stay in the shadow at ${formatHex(map.pointer)}`;
+      // OpenGL 4.6 §6.3 (MAP_WRITE_BIT): modifying the buffer through a map without it is
+      // undefined on every route; only the copy path says where the bytes certainly end up.
+      fate =
+        map.route === 'copy'
+          ? `never reach the buffer: it was mapped without GL_MAP_WRITE_BIT, so Wine's copy path does not copy the shadow back at unmap (copy_length is 0): the writes stay in the shadow at ${formatHex(map.pointer)}`
+          : 'are undefined: it was mapped without GL_MAP_WRITE_BIT, and modifying the buffer through such a map has an undefined result (OpenGL 4.6 §6.3); this route happens to put them in the buffer, a driver need not';
+    } else if (map.access.has('flush-explicit') && map.route === 'copy') {
+      // Wine passes the flush to the host map while the bytes are still in the shadow, and copies
+      // them in only at unmap (vulkan-wine §3.6): to the driver, every byte is modified after the
+      // last flush of its range, so none is flushed (OpenGL 4.6 §6.3.1).
+      lost = map.writes;
+      fate =
+        "are undefined after glUnmapBuffer: it was mapped with GL_MAP_FLUSH_EXPLICIT_BIT, and on Wine's copy path no glFlushMappedBufferRange covers them: Wine flushes the host map while the bytes are still in its shadow and copies them in only at glUnmapBuffer (facts vulkan-wine §3.6), after the last flush, so to the driver they are unflushed modifications (OpenGL 4.6 §6.3.1) and it may drop them";
     } else if (map.access.has('flush-explicit')) {
       lost = uncovered(map.writes, map.flushed);
-      // Whether they land is up to the driver and the route (Wine's copy-back copies them all):
-      // the application may not count on it.
+      // Whether they land is up to the driver and the route: the application may not count on it.
       fate =
         'are undefined after glUnmapBuffer: it was mapped with GL_MAP_FLUSH_EXPLICIT_BIT and no glFlushMappedBufferRange covered them (OpenGL 4.6 §6.3.1); a driver may drop them even where this route happens to keep them';
     }
@@ -484,9 +496,32 @@ export class GlLayer {
     );
     map.flushed.push({ start: offset, end: offset + length, step: this.sim.stepIndex });
     if (map.route === 'copy') copyFlush(ctx, map, offset, length);
-    else if (map.route === 'vulkan')
-      this.sim.note('wine', `vkFlushMappedMemoryRanges(${buffer.name})`, '', true);
+    else if (map.route === 'vulkan') this.vulkanFlush(buffer, map.offset + offset, length);
     return { kind: 'ok' };
+  }
+
+  /**
+   * flush_buffer() on the Vulkan-backed route: vkFlushMappedMemoryRanges of the application's
+   * range as it is, in memory offsets (Wine maps the whole memory: offset = map offset + flush
+   * offset, size = length; vulkan-wine §3.6), checked like a direct call. A range GL allowed but
+   * that is not atom-aligned is Wine's breach, harmless on its coherent memory:
+   * rules/wine-flush-range-unaligned.ts.
+   */
+  private vulkanFlush(buffer: GlBuffer, offset: bigint, length: bigint): void {
+    const violations = mappedRangeViolations(buffer.memory, offset, length);
+    for (const { vuid, message } of violations) {
+      const unaligned = vuid.endsWith('-00687') || vuid.endsWith('-01390');
+      this.sim.finding(
+        unaligned ? 'wine-flush-range-unaligned' : 'vulkan-valid-usage',
+        `${vuid}: Wine's vkFlushMappedMemoryRanges for this glFlushMappedBufferRange (flush_buffer) breaks it: ${message}${unaligned ? '. GL allows any byte range, and Wine passes it on unrounded; the memory is HOST_COHERENT, so the flush has nothing to do and no data is at risk' : ''}`,
+      );
+    }
+    this.sim.note(
+      'wine',
+      `vkFlushMappedMemoryRanges(${buffer.name}, offset=${formatHex(offset)}, size=${formatHex(length)})`,
+      '',
+      violations.length === 0,
+    );
   }
 
   // ---- client pointer ranges ----
