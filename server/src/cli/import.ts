@@ -18,8 +18,10 @@ Turns a capture into a scenario of raw syscalls, printed on stdout:
 FILE may be - for stdin. Lines that are not imported are listed on stderr with the reason.
 
 Options:
-  --pid PID   strace only: import the calls of process PID (of an \`strace -f\` capture) and the
-              lines without a pid, which come before the first fork
+  --pid PID   strace only: import the calls of process PID (of an \`strace -f\` capture) and
+              what it started from: with -o, the first process's calls before PID's first;
+              without -o, the lines without a pid before the first fork, and after it once
+              every other process has exited (docs/cli.md)
 
 Exit codes: 0 imported (even with skipped lines), 2 bad usage or unreadable input.
 `;
