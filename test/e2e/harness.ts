@@ -339,8 +339,14 @@ export class Harness {
     { min = 1, timeout = UI_TIMEOUT }: { min?: number; timeout?: number } = {},
   ): Promise<number> {
     const loc = this.squiggles(severity);
-    await loc.nth(min - 1).waitFor({ state: 'attached', timeout });
-    return loc.count();
+    // The editor re-renders its decorations (a language server's second pass): a squiggle seen
+    // attached can be gone a moment later and back after. Count until at least `min` stay.
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      await loc.nth(min - 1).waitFor({ state: 'attached', timeout: Math.max(1, deadline - Date.now()) });
+      const count = await loc.count();
+      if (count >= min || Date.now() > deadline) return count;
+    }
   }
 
   /** Waits until there are no squiggles of that severity. */
