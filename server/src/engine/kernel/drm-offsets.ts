@@ -94,14 +94,8 @@ export class DrmOffsetSpace {
   /** The BO whose range holds the byte offset `offset`, if any. */
   containing(offset: bigint): FakeOffsetRange | undefined {
     const page = Number(offset / BigInt(this.pageBytes));
-    let lo = 0;
-    let hi = this.ranges.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((this.ranges[mid] as FakeOffsetRange).endPage > page) hi = mid;
-      else lo = mid + 1;
-    }
-    const range = this.ranges[lo];
-    return range !== undefined && range.startPage <= page ? range : undefined;
+    // Disjoint and sorted: the only candidate is the last range starting at or before the page.
+    const range = this.ranges[this.firstStartingAfter(page) - 1];
+    return range !== undefined && range.endPage > page ? range : undefined;
   }
 }
