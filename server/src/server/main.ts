@@ -137,11 +137,17 @@ async function refreshSettings(pushed?: unknown): Promise<void> {
  * later (`maxFileSizeKiB`, severities and the default kernel may differ per folder).
  */
 const settingsPending = new Set<string>();
+/** How long a document's diagnostics wait for its folder's settings before using the workspace's. */
+const SETTINGS_WAIT_MS = 2000;
 
 /** An opened document's own settings (its folder's), then its diagnostics. */
 async function openDocument(uri: string): Promise<void> {
   if (configurationCapability) {
     settingsPending.add(uri);
+    // A client that never answers must not leave the document without diagnostics.
+    const giveUp = setTimeout(() => {
+      if (settingsPending.delete(uri)) publisher.schedule(uri);
+    }, SETTINGS_WAIT_MS);
     try {
       const [raw] = (await connection.workspace.getConfiguration([
         { scopeUri: uri, section: 'drvmap' },
@@ -155,6 +161,7 @@ async function openDocument(uri: string): Promise<void> {
         `drvmap: reading settings for ${uri} failed: ${error instanceof Error ? error.message : String(error)}`,
       );
     } finally {
+      clearTimeout(giveUp);
       settingsPending.delete(uri);
     }
   }

@@ -217,6 +217,13 @@ describe('code actions', () => {
       firstLines,
       Array.from({ length: VERIFIED_DIAGNOSTICS }, (_, i) => i + 2),
     );
+    // The file's own syntax fixes are offered past the cap too.
+    const withSyntax = `${text}scenario unquoted-name {\n}\n`;
+    const all = codeActions(analyseDocument(withSyntax), { start: 0, end: withSyntax.length });
+    assert.ok(
+      all.some((a) => a.title.startsWith('Quote the name')),
+      all.map((a) => a.title).join('\n'),
+    );
     // A range on one of the later lines still gets that line's fixes.
     const last = analysis.diagnostics.filter((d) => d.code === 'kernel-refused').at(-1)!;
     assert.ok(codeActions(analysis, last.range).some((a) => a.title.startsWith('Align down')));

@@ -84,6 +84,11 @@ ${write}  b = mmap 16KiB rw private anon at a fixed
     unwritten?.message ?? '',
     /silently replaced 16 KiB of a made by gpu; it held no pages of its own \(emptied by a move, or never written\), so nothing is lost yet, but gpu does not know: its own later unmap or move of that range would take host's mapping/,
   );
+  // A shared mapping's pages are its object's: replacing its only mapping loses them.
+  const [shared] = analyse(
+    text('  gpu writes a, 16\n').replace('rw private anon by gpu', 'rw shared anon by gpu'),
+  ).diagnostics.filter((d) => d.code === 'fixed-clobber');
+  assert.match(shared?.message ?? '', /its contents are gone and gpu does not know/);
   const [written] = analyse(text('  gpu writes a, 16\n')).diagnostics.filter(
     (d) => d.code === 'fixed-clobber',
   );

@@ -43,11 +43,12 @@ export function codeActions(
 ): CodeAction[] {
   const out: CodeAction[] = [];
   let verified = 0;
-  for (const scenario of analysis.scenarios) {
+  scenarios: for (const scenario of analysis.scenarios) {
     if (!overlaps(scenario.node, range)) continue;
     for (const diagnostic of scenario.diagnostics) {
       if (!overlaps(diagnostic.range, range) || diagnostic.intended) continue;
-      if (verified >= VERIFIED_DIAGNOSTICS) return out;
+      // The file's own syntax fixes below cost nothing to offer and are still offered.
+      if (verified >= VERIFIED_DIAGNOSTICS) break scenarios;
       const fixes = fixesFor(analysis, scenario, diagnostic, options);
       if (fixes.verifiedAny) verified++;
       out.push(...fixes);

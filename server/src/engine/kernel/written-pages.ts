@@ -4,7 +4,7 @@
 // `fixed-clobber` says so instead of "its contents are gone".
 import type { KernelState } from './state';
 import type { Vma } from './types';
-import { isPrivateAnon, sliceVma } from './vma';
+import { isPrivateAnon, isShared, sliceVma } from './vma';
 
 /** Does the record hold private pages? */
 export function hasPages(state: KernelState, r: Vma): boolean {
@@ -15,9 +15,10 @@ export function hasPages(state: KernelState, r: Vma): boolean {
 }
 
 /**
- * For each record about to be replaced in [startPage, endPage), in order: whether its part of
- * the range held private pages. Undefined when nothing is mapped there (the usual case: nothing
- * is asked).
+ * The starts of the parts of [startPage, endPage) about to be replaced that may hold data: a
+ * shared mapping's part always counts (its pages are its object's, which the replacement may be
+ * the last mapping of), a private one when it has pages of its own. Undefined when nothing is
+ * mapped there (the usual case: nothing is asked).
  */
 export function writtenParts(
   state: KernelState,
@@ -28,7 +29,7 @@ export function writtenParts(
   const written = new Set<number>();
   for (const r of state.vmas.overlapping(startPage, endPage)) {
     const part = sliceVma(r, startPage, endPage);
-    if (hasPages(state, part)) written.add(part.startPage);
+    if (isShared(part) || hasPages(state, part)) written.add(part.startPage);
   }
   return written;
 }
