@@ -23,7 +23,7 @@ import { alignDown, alignUp, formatHex, formatSize } from '../numbers';
 import type { Option, SettingNode, StepNode } from '../syntax/ast';
 import type { TextRange } from '../syntax/text-range';
 import { applyEdits, type TextEdit } from './edits';
-import { statementAt } from './locate';
+import { statementAt, stepIndexAt } from './locate';
 import { evaluateIn, memoryOfName } from './values';
 
 export interface CodeAction {
@@ -309,15 +309,7 @@ export function removesDiagnostic(
 
 /** How many steps start at or before `offset`: the run up to the step a diagnostic is on. */
 function stepsThrough(scenario: ScenarioAnalysis, offset: number): number {
-  const records = scenario.run.simulation.records;
-  let low = 0;
-  let high = records.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (records[mid]!.node.start <= offset) low = mid + 1;
-    else high = mid;
-  }
-  return low;
+  return stepIndexAt(scenario, offset) + 1;
 }
 
 function countLines(s: string): number {

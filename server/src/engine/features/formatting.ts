@@ -8,6 +8,7 @@
 // does not parse.
 import type { DocumentAnalysis } from '../analysis';
 import type { Expression, Statement } from '../syntax/ast';
+import { expectationOperands } from '../syntax/expectation-operands';
 import { tokenize } from '../syntax/lexer';
 import type { TextRange } from '../syntax/text-range';
 import type { Token } from '../syntax/tokens';
@@ -164,20 +165,8 @@ function unaryMinusOffsets(analysis: DocumentAnalysis): Set<number> {
         return;
       case 'actor':
         return;
-      case 'expect': {
-        const e = s.expectation;
-        if (e.form === 'value') {
-          visit(e.subject);
-          visit(e.value);
-        } else if (e.form === 'read') {
-          visit(e.address);
-          visit(e.length);
-          visit(e.value);
-        } else if (e.form === 'mapped') {
-          visit(e.address);
-          visit(e.length);
-        }
-      }
+      case 'expect':
+        expectationOperands(s.expectation).forEach(visit);
     }
   };
   for (const scenario of analysis.file.scenarios) scenario.body.forEach(statement);

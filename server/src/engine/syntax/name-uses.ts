@@ -1,5 +1,6 @@
 // Where a scenario uses a name (as a value or an actor), read from the syntax alone: what a rename
 // must not capture. Settings and driver traits take words and literals, never names.
+import { expectationOperands } from './expectation-operands';
 import type { Argument, Expression, Identifier, NameExpression, Statement } from './ast';
 
 /** The name expressions in an expression (`a + 0x10` → `a`). */
@@ -40,24 +41,8 @@ export function nameUses(statements: readonly Statement[]): (NameExpression | Id
       for (const option of s.options) value(option.value);
     } else if (s.kind === 'expect') {
       const e = s.expectation;
-      switch (e.form) {
-        case 'value':
-          value(e.subject);
-          value(e.value);
-          break;
-        case 'read':
-          if (e.actor) out.push(e.actor);
-          value(e.address);
-          value(e.length);
-          value(e.value);
-          break;
-        case 'mapped':
-          value(e.address);
-          value(e.length);
-          break;
-        case 'diagnostic':
-          break;
-      }
+      if (e.form === 'read' && e.actor) out.push(e.actor);
+      for (const operand of expectationOperands(e)) value(operand);
     }
   }
   return out;
