@@ -47,6 +47,8 @@ export class LspClient {
   readonly folderSettings = new Map<string, Record<string, unknown>>();
   /** Every workspace/configuration item the server asked for, in order. */
   readonly configurationItems: { scopeUri?: string; section?: string }[] = [];
+  /** How long the client takes to answer workspace/configuration (a slow client, a remote window). */
+  configurationDelayMs = 0;
   /** window/showMessage notifications. */
   readonly messages: { type: number; message: string }[] = [];
   exited: number | null | undefined;
@@ -77,13 +79,16 @@ export class LspClient {
     );
     this.connection.onRequest(
       'workspace/configuration',
-      (p: { items: { scopeUri?: string; section?: string }[] }) => {
+      async (p: { items: { scopeUri?: string; section?: string }[] }) => {
         this.configurationItems.push(...p.items);
-        return p.items.map((item) => {
+        const answer = p.items.map((item) => {
           for (const [folder, own] of this.folderSettings)
             if (item.scopeUri?.startsWith(folder)) return { ...this.settings, ...own };
           return this.settings;
         });
+        if (this.configurationDelayMs > 0)
+          await new Promise((resolve) => setTimeout(resolve, this.configurationDelayMs));
+        return answer;
       },
     );
     this.connection.onNotification('window/showMessage', (p: { type: number; message: string }) =>

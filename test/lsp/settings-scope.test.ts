@@ -89,3 +89,21 @@ test("a document's first diagnostics already use its folder's settings (none pub
   await client.open(uri, TEXT);
   assert.deepEqual(codesOf((await first).diagnostics), ['kernel-refused']);
 });
+
+test("requests that arrive before a document's folder settings wait for them (a hover sent at open)", async () => {
+  const uri = `${FOLDER_A}slow.drvmap`;
+  client.folderSettings.set(FOLDER_A, { defaultKernel: '5.10' });
+  client.configurationDelayMs = 400;
+  try {
+    await client.open(uri, TEXT);
+    // Sent at once, as VS Code does on open: answered with the folder's kernel, not the workspace's.
+    const hover = await client.request<{ contents: { value: string } } | null>('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: 2, character: 3 },
+    });
+    assert.match(hover?.contents.value ?? '', /EINVAL/);
+    assert.doesNotMatch(hover?.contents.value ?? '', /6\.18/);
+  } finally {
+    client.configurationDelayMs = 0;
+  }
+});

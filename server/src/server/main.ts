@@ -132,40 +132,74 @@ async function refreshSettings(pushed?: unknown): Promise<void> {
 }
 
 /**
- * Documents just opened whose own settings (their folder's) have not arrived: their diagnostics
- * wait for them, so that the first ones published are not the workspace's, corrected a moment
- * later (`maxFileSizeKiB`, severities and the default kernel may differ per folder).
+ * Documents just opened whose own settings (their folder's) have not arrived, and when they will
+ * have: their diagnostics, and every request about them, wait for them, so that nothing is
+ * answered with the workspace's settings and corrected a moment later (`maxFileSizeKiB`,
+ * severities and the default kernel may differ per folder). VS Code asks for symbols, folding and
+ * semantic tokens the moment a file opens; a large file over the folder's size limit must not
+ * be simulated once for them.
  */
-const settingsPending = new Set<string>();
-/** How long a document's diagnostics wait for its folder's settings before using the workspace's. */
+const settingsPending = new Map<string, Promise<void>>();
+/** How long a document waits for its folder's settings before using the workspace's. */
 const SETTINGS_WAIT_MS = 2000;
 
 /** An opened document's own settings (its folder's), then its diagnostics. */
-async function openDocument(uri: string): Promise<void> {
-  if (configurationCapability) {
-    settingsPending.add(uri);
-    // A client that never answers must not leave the document without diagnostics.
-    const giveUp = setTimeout(() => {
-      if (settingsPending.delete(uri)) publisher.schedule(uri);
-    }, SETTINGS_WAIT_MS);
-    try {
-      const [raw] = (await connection.workspace.getConfiguration([
-        { scopeUri: uri, section: 'drvmap' },
-      ])) as unknown[];
-      if (!store.get(uri)) return;
-      const settings = readSettings(raw, baseSettings);
-      settingsReporter.report(settings);
-      store.setDocumentSettings(uri, settings);
-    } catch (error) {
-      log(
-        `drvmap: reading settings for ${uri} failed: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    } finally {
-      clearTimeout(giveUp);
-      settingsPending.delete(uri);
-    }
+function openDocument(uri: string): void {
+  if (!configurationCapability) {
+    publisher.schedule(uri);
+    return;
   }
-  publisher.schedule(uri);
+  let settled = false;
+  const ready = new Promise<void>((resolve) => {
+    const done = () => {
+      if (settled) return;
+      settled = true;
+      if (settingsPending.get(uri) === ready) settingsPending.delete(uri);
+      resolve();
+      if (store.get(uri)) publisher.schedule(uri);
+    };
+    // A client that never answers must not leave the document without diagnostics.
+    const giveUp = setTimeout(done, SETTINGS_WAIT_MS);
+    connection.workspace
+      .getConfiguration([{ scopeUri: uri, section: 'drvmap' }])
+      .then((answer: unknown) => {
+        const [raw] = answer as unknown[];
+        if (settled || !store.get(uri)) return;
+        const settings = readSettings(raw, baseSettings);
+        settingsReporter.report(settings);
+        store.setDocumentSettings(uri, settings);
+      })
+      .catch((error: unknown) =>
+        log(
+          `drvmap: reading settings for ${uri} failed: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+      )
+      .finally(() => {
+        clearTimeout(giveUp);
+        done();
+      });
+  });
+  settingsPending.set(uri, ready);
+}
+
+/** Runs a request about one document once that document's own settings are known. */
+function withOwnSettings<P extends { textDocument: { uri: string } } | { uri: string }, R>(
+  handler: (params: P) => R | Promise<R>,
+): (params: P) => R | Promise<R> {
+  return (params) => {
+    const uri = 'textDocument' in params ? params.textDocument.uri : params.uri;
+    const ready = settingsPending.get(uri);
+    return ready ? ready.then(() => handler(params)) : handler(params);
+  };
+}
+
+/** A request about one document: answered safely, once the document's own settings are known. */
+function onDocument<P extends { textDocument: { uri: string } } | { uri: string }, R>(
+  name: string,
+  fallback: R,
+  handler: (params: P) => R | Promise<R>,
+): (params: P) => Promise<R> {
+  return safely(log, name, fallback, withOwnSettings(handler));
 }
 
 /** Files' own settings for Check Workspace (files not open); the workspace's without the capability. */
@@ -182,7 +216,7 @@ connection.onDidChangeConfiguration((change) => {
   void refreshSettings(settings);
 });
 
-store.documents.onDidOpen((e) => void openDocument(e.document.uri));
+store.documents.onDidOpen((e) => openDocument(e.document.uri));
 store.documents.onDidChangeContent((e) => {
   if (!settingsPending.has(e.document.uri)) publisher.schedule(e.document.uri);
 });
@@ -193,29 +227,29 @@ store.documents.onDidClose((e) => {
   publisher.clear(e.document.uri);
 });
 
-connection.onHover(safely(log, 'hover', null, (p) => hover(store, p)));
-connection.onCompletion(safely(log, 'completion', [], (p) => completion(store, p)));
-connection.onDefinition(safely(log, 'definition', null, (p) => definition(store, p)));
-connection.onReferences(safely(log, 'references', [], (p) => references(store, p)));
-connection.onDocumentHighlight(safely(log, 'documentHighlight', [], (p) => documentHighlight(store, p)));
-connection.onPrepareRename(safely(log, 'prepareRename', null, (p) => prepareRename(store, p)));
-connection.onRenameRequest(safely(log, 'rename', null, (p) => rename(store, p)));
-connection.onDocumentSymbol(safely(log, 'documentSymbol', [], (p) => documentSymbol(store, p)));
+connection.onHover(onDocument('hover', null, (p) => hover(store, p)));
+connection.onCompletion(onDocument('completion', [], (p) => completion(store, p)));
+connection.onDefinition(onDocument('definition', null, (p) => definition(store, p)));
+connection.onReferences(onDocument('references', [], (p) => references(store, p)));
+connection.onDocumentHighlight(onDocument('documentHighlight', [], (p) => documentHighlight(store, p)));
+connection.onPrepareRename(onDocument('prepareRename', null, (p) => prepareRename(store, p)));
+connection.onRenameRequest(onDocument('rename', null, (p) => rename(store, p)));
+connection.onDocumentSymbol(onDocument('documentSymbol', [], (p) => documentSymbol(store, p)));
 connection.onWorkspaceSymbol(safely(log, 'workspaceSymbol', [], (p) => workspaceSymbol(store, p)));
-connection.onFoldingRanges(safely(log, 'foldingRange', [], (p) => foldingRange(store, p)));
-connection.onSelectionRanges(safely(log, 'selectionRange', [], (p) => selectionRange(store, p)));
+connection.onFoldingRanges(onDocument('foldingRange', [], (p) => foldingRange(store, p)));
+connection.onSelectionRanges(onDocument('selectionRange', [], (p) => selectionRange(store, p)));
 connection.languages.semanticTokens.on(
-  safely(log, 'semanticTokens', { data: [] }, (p) => semanticTokensFull(store, p)),
+  onDocument('semanticTokens', { data: [] }, (p) => semanticTokensFull(store, p)),
 );
-connection.onDocumentFormatting(safely(log, 'formatting', [], (p) => formatting(store, p)));
-connection.onDocumentRangeFormatting(safely(log, 'rangeFormatting', [], (p) => rangeFormatting(store, p)));
-connection.languages.inlayHint.on(safely(log, 'inlayHint', [], (p) => inlayHint(store, p)));
-connection.onCodeAction(safely(log, 'codeAction', [], (p) => codeAction(store, p)));
+connection.onDocumentFormatting(onDocument('formatting', [], (p) => formatting(store, p)));
+connection.onDocumentRangeFormatting(onDocument('rangeFormatting', [], (p) => rangeFormatting(store, p)));
+connection.languages.inlayHint.on(onDocument('inlayHint', [], (p) => inlayHint(store, p)));
+connection.onCodeAction(onDocument('codeAction', [], (p) => codeAction(store, p)));
 connection.onRequest(
   PANEL_STATE_REQUEST,
-  safely(log, 'panelState', null, (p: PanelStateParams) => panelState(store, p)),
+  onDocument('panelState', null, (p: PanelStateParams) => panelState(store, p)),
 );
-connection.onCodeLens(safely(log, 'codeLens', [], (p) => exploreLenses.codeLens(p)));
+connection.onCodeLens(onDocument('codeLens', [], (p) => exploreLenses.codeLens(p)));
 connection.onCodeLensResolve(
   safely(
     log,
@@ -226,8 +260,7 @@ connection.onCodeLensResolve(
 );
 connection.onRequest(
   EXPLORE_REQUEST,
-  safely(
-    log,
+  onDocument(
     'explore',
     { result: undefined, problems: ['the exploration failed; see the output'] },
     (p: ExploreParams) => exploreRequest(store, p),
@@ -235,15 +268,15 @@ connection.onRequest(
 );
 connection.onRequest(
   EXPLORE_TRACE_REQUEST,
-  safely(log, 'exploreTrace', null, (p: ExploreTraceParams) => exploreTrace(store, p)),
+  onDocument('exploreTrace', null, (p: ExploreTraceParams) => exploreTrace(store, p)),
 );
 connection.onRequest(
   SYSCALL_PROGRAM_REQUEST,
-  safely(log, 'syscallProgram', null, (p: SyscallProgramParams) => syscallProgramRequest(store, p)),
+  onDocument('syscallProgram', null, (p: SyscallProgramParams) => syscallProgramRequest(store, p)),
 );
 connection.onRequest(
   KERNEL_COMPARE_REQUEST,
-  safely(log, 'kernelCompare', { run: undefined, diagnostics: [] }, (p: KernelCompareParams) =>
+  onDocument('kernelCompare', { run: undefined, diagnostics: [] }, (p: KernelCompareParams) =>
     kernelCompareRequest(store, p),
   ),
 );
