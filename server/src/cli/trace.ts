@@ -19,6 +19,7 @@ import {
 } from '../engine/kernel/types';
 import { formatHex } from '../engine/numbers';
 import { isFailedOutcome } from '../engine/sim/outcome';
+import { expectationsByStep, ownCalls } from '../engine/sim/own-calls';
 import type { CallRecord, ExpectRecord, Outcome } from '../engine/sim/records';
 import type { LineIndex } from '../engine/syntax/text-range';
 import { UsageError, type MapsShown, type TraceCommand } from './args';
@@ -341,15 +342,13 @@ export function traceScenario(
       onNoStep.push(shown);
     }
   }
+  const checkedAfter = expectationsByStep(sim.expects);
   const expectsAfter = new Map<number, TraceExpectation[]>();
-  /** Calls an expectation made: kept on the step before it for the timeline, listed with it here. */
-  const madeByExpectations = new Set<CallRecord>();
-  for (const e of sim.expects) {
-    for (const call of e.calls) madeByExpectations.add(call);
-    const list = expectsAfter.get(e.afterStep) ?? [];
-    list.push(expectation(e, scenario, text, lines));
-    expectsAfter.set(e.afterStep, list);
-  }
+  for (const [after, list] of checkedAfter)
+    expectsAfter.set(
+      after,
+      list.map((e) => expectation(e, scenario, text, lines)),
+    );
   const steps: TraceStep[] = sim.records.map((record) => {
     const at = lines.position(record.node.start);
     const diagnostics = diagnosticsOf.get(record.index) ?? [];
@@ -360,7 +359,7 @@ export function traceScenario(
       text: record.node.text,
       actor: record.actor,
       // The calls an expectation after the step made are listed with it, not as the step's.
-      calls: record.calls.filter((c) => !madeByExpectations.has(c)).map(traceCall),
+      calls: ownCalls(record.calls, checkedAfter.get(record.index)).map(traceCall),
       outcome: traceOutcome(record.outcome),
       result: record.resultText.replace(/^→\s*/, ''),
       failed: isFailedOutcome(record.outcome),

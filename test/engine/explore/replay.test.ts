@@ -4,8 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { explore } from '../../../server/src/engine/explore/explore';
-import { replayBehaviour, describeLabels } from '../../../server/src/engine/explore/replay';
+import { analyseDocument } from '../../../server/src/engine/analysis';
+import { explore, runTrace } from '../../../server/src/engine/explore/explore';
+import { replayBehaviour, describeLabels, traceLines } from '../../../server/src/engine/explore/replay';
 
 const root = join(__dirname, '..', '..', '..', '..');
 const text = readFileSync(join(root, 'examples', '12-explore-strategies.drvmap'), 'utf8');
@@ -58,4 +59,28 @@ test('a driver named `__proto__` replays under the labelled traits and is named 
   assert.match(replay.text, /^# s — __proto__: maps pool, backing anon\n/);
   assert.match(replay.text, /# driver __proto__: maps pool, backing anon,/);
   assert.doesNotMatch(replay.text, /# ignored/);
+});
+
+test("a counterexample's trace lists the calls an `expect` line's check made with that line, not under the step above it", () => {
+  const uffd = `scenario "uffd" {
+  kernel 6.6
+  a = mmap 8KiB rw private anon
+  write a, 8KiB, 0xAB
+  b = mremap a, 8KiB, 8KiB, maymove | dontunmap
+  uffd a, 8KiB copy-from b
+  expect read a, 1 == 0xAB
+  write b, 1, 0xCD
+}
+`;
+  const analysis = analyseDocument(uffd);
+  const trace = runTrace(analysis.scenarios[0]!.run, undefined, analysis.lines, uffd).trace;
+  const register = trace.find((s) => s.text.startsWith('uffd a'));
+  assert.ok(register);
+  assert.ok(!register.calls.some((c) => /fault\(s\)/.test(c.text)), JSON.stringify(register.calls));
+  const checked = trace[trace.indexOf(register) + 1];
+  assert.equal(checked?.expectation, true);
+  assert.equal(checked?.line, 7);
+  assert.equal(checked?.text, 'expect read a, 1 == 0xAB');
+  assert.match(checked?.calls[0]?.text ?? '', /1 fault\(s\) on missing page\(s\)/);
+  assert.match(traceLines(trace).join('\n'), /^ {3}line 7: expect read a, 1 == 0xAB {2}passed$/m);
 });

@@ -145,6 +145,24 @@ describe('hover: steps and words', () => {
     );
   });
 
+  test("a step's calls do not include those an `expect` line after it made (a userfaultfd fault)", () => {
+    const md = expectHover(
+      scenario(
+        [
+          '  kernel 6.6',
+          '  a = mmap 8KiB rw private anon',
+          '  write a, 8KiB, 0xAB',
+          '  b = mremap a, 8KiB, 8KiB, maymove | dontunmap',
+          '  uf⟨|⟩fd a, 8KiB copy-from b',
+          '  expect read a, 1 == 0xAB',
+        ].join('\n'),
+      ),
+      'Step 4',
+      'UFFDIO_REGISTER',
+    );
+    assert.doesNotMatch(md, /fault\(s\)/);
+  });
+
   test('a refused syscall: errno and reason', () => {
     expectHover(
       scenario('  c = mm⟨|⟩ap 4KiB rw private anon at 0x1234 fixed'),

@@ -29,6 +29,7 @@ import type { KernelVersion } from '../kernel/types';
 import { formatKernelVersion, parseKernelVersion } from '../kernel/config';
 import { formatHex, formatSize } from '../numbers';
 import { reserveHighTopPlacement } from '../model/window-text';
+import { expectationsByStep, ownCalls } from '../sim/own-calls';
 import {
   DRIVER_SPACE,
   fieldsOf,
@@ -126,6 +127,8 @@ export interface TraceStep {
   readonly text: string;
   readonly result: string;
   readonly calls: readonly TraceCall[];
+  /** An `expect` line whose check made calls (a read that faulted pages in), after step `step`. */
+  readonly expectation?: true;
 }
 
 export interface Counterexample {
@@ -895,7 +898,26 @@ export function runTrace(
         );
   const lastStep = breakRecord ? breakRecord.index : expectation ? expectation.afterStep : records.length - 1;
   const trace: TraceStep[] = [];
-  const setup = run.vulkan.setupCalls;
+  const checkedAfter = expectationsByStep(run.simulation.expects);
+  // The expectations after the last step listed stop at the one that broke, if one did.
+  const listedAfter = (step: number) =>
+    (checkedAfter.get(step) ?? []).filter(
+      (e) =>
+        e.calls.length > 0 &&
+        (step < lastStep || (expectation !== undefined && e.node.start <= expectation.node.start)),
+    );
+  const pushExpectations = (step: number) => {
+    for (const e of listedAfter(step))
+      trace.push({
+        step: step + 1,
+        line: lineOf(e.node.start),
+        text: text.slice(e.node.start, e.node.end).trim(),
+        result: e.passed === false ? 'failed' : e.passed ? 'passed' : '',
+        calls: e.calls.map(traceCall),
+        expectation: true,
+      });
+  };
+  const setup = ownCalls(run.vulkan.setupCalls, checkedAfter.get(-1));
   if (setup.length > 0)
     trace.push({
       step: 0,
@@ -904,14 +926,16 @@ export function runTrace(
       result: '',
       calls: setup.map(traceCall),
     });
+  pushExpectations(-1);
   for (const record of records.slice(0, lastStep + 1)) {
     trace.push({
       step: record.index + 1,
       line: lineOf(record.node.start),
       text: text.slice(record.node.start, record.node.end).trim(),
       result: record.resultText,
-      calls: record.calls.map(traceCall),
+      calls: ownCalls(record.calls, checkedAfter.get(record.index)).map(traceCall),
     });
+    pushExpectations(record.index);
   }
   // fromEntries defines each driver name as an own key: assigned into `{}`, a driver named
   // `__proto__` would replace the object's prototype and vanish from the trace.

@@ -115,9 +115,8 @@ export function replayBehaviour(
 export function traceLines(trace: readonly TraceStep[]): string[] {
   const out: string[] = [];
   for (const step of trace) {
-    out.push(
-      `${step.step === 0 ? 'set-up' : `${step.step}.`} line ${step.line}: ${step.text}${step.result ? `  ${step.result}` : ''}`,
-    );
+    const label = step.expectation ? '  ' : step.step === 0 ? 'set-up' : `${step.step}.`;
+    out.push(`${label} line ${step.line}: ${step.text}${step.result ? `  ${step.result}` : ''}`);
     for (const call of step.calls)
       out.push(
         `    ${call.ok ? ' ' : '!'} ${call.actor}: ${call.text}${call.result ? ` ${call.result}` : ''}`,

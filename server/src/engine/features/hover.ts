@@ -20,6 +20,7 @@ import { addressReached } from '../sim/step-actor';
 import { rulesKernel } from '../sim/platform';
 import { formatDecimal, formatHex, formatSize, truncate32 } from '../numbers';
 import { RULE_BY_CODE, ruleDocUrl } from '../rules/registry';
+import { ownCalls } from '../sim/own-calls';
 import type { StepRecord } from '../sim/records';
 import type { ScenarioRun } from '../sim/run';
 import type { ExpectNode, Expression, NameExpression, Statement, StepNode } from '../syntax/ast';
@@ -486,15 +487,20 @@ function stepHover(ctx: HoverContext, step: StepNode): string | undefined {
     return lines.join('\n\n');
   }
   lines.push(`Step ${record.index + 1}, by ${record.actor}`);
-  if (record.calls.length) {
+  // Calls an expectation after the step made are the expectation's, not the step's.
+  const calls = ownCalls(
+    record.calls,
+    run.simulation.expects.filter((e) => e.afterStep === record.index),
+  );
+  if (calls.length) {
     lines.push(
-      record.calls
+      calls
         .slice(0, 12)
         .map(
           (c) =>
             `- ${c.actor}: ${code(c.text)}${c.result ? ` ${code(c.result)}` : ''}${!c.ok && c.reason ? ` — ${c.reason}` : ''}`,
         )
-        .join('\n') + (record.calls.length > 12 ? `\n- … ${record.calls.length - 12} more calls` : ''),
+        .join('\n') + (calls.length > 12 ? `\n- … ${calls.length - 12} more calls` : ''),
     );
   }
   lines.push(outcomeLine(record));
