@@ -312,3 +312,19 @@ test('multi-VMA FIXED moves: 6.17+ moves all (gaps kept); before 6.17 it is EFAU
     assert.equal(mappedAt(as, a), false);
   }
 });
+
+test('DONTUNMAP: the old VMA loses VM_ACCOUNT on 6.15–6.17 only (b714ccb02a76, fixed by 0e59f47c15ce in 6.18), so only there it stops merging with an accounted neighbour', () => {
+  const at = 0x20000000n;
+  const after = (version: string) => {
+    const as = space(version);
+    ok(mmap(as, 2n * PG, { addr: at, flags: PRIV_ANON | T.MAP_FIXED }));
+    ok(mremap(as, at, 2n * PG, 2n * PG, MAYMOVE | DONTUNMAP));
+    ok(mmap(as, PG, { addr: at + 2n * PG, flags: PRIV_ANON | T.MAP_FIXED }));
+    const old = as.vmaAt(Number(at / PG))!;
+    return { accounted: (old.vmFlags & T.VM_ACCOUNT) !== 0, merged: old.endPage === Number(at / PG) + 3 };
+  };
+  assert.deepEqual(after('6.14'), { accounted: true, merged: true });
+  assert.deepEqual(after('6.15'), { accounted: false, merged: false });
+  assert.deepEqual(after('6.17'), { accounted: false, merged: false });
+  assert.deepEqual(after('6.18'), { accounted: true, merged: true });
+});

@@ -811,6 +811,18 @@ function moveVma(
  * new range. If the whole VMA moved, its anon_vma is unlinked. If copy_vma merged the old VMA
  * into the new one (possible only without an anon_vma), that merged VMA is the one left.
  */
+/**
+ * 6.15's move_vma() refactor (b714ccb02a76, "mm/mremap: complete refactor of move_vma()",
+ * 6.15-rc1) made dontunmap_complete() clear VM_ACCOUNT on the old VMA as well as VM_LOCKED_MASK;
+ * "mm/mremap: correctly account old mapping after MREMAP_DONTUNMAP remap" (0e59f47c15ce, 6.18,
+ * and 6.17.6 stable, which a `kernel 6.17` line cannot name) put it back. Without VM_ACCOUNT the
+ * old VMA no longer merges with its accounted neighbours. Sources: the 6.16 mm/mremap.c and the
+ * fix's message (docs/kernel-model.md).
+ */
+function dontunmapClearsAccount(version: T.KernelVersion): boolean {
+  return versionAtLeast(version, 6, 15) && !versionAtLeast(version, 6, 18);
+}
+
 function dontunmapSource(
   state: KernelState,
   vma: Vma,
@@ -822,8 +834,9 @@ function dontunmapSource(
   const mergedIntoNew = now.startPage <= newPage && newPage < now.endPage;
   const whole = !mergedIntoNew && startPage === vma.startPage && endPage === vma.endPage;
   const rewritten: Vma[] = [];
+  const cleared = T.VM_LOCKED | (dontunmapClearsAccount(state.config.version) ? T.VM_ACCOUNT : 0);
   for (const r of state.vmas.overlapping(now.startPage, now.endPage)) {
-    const vmFlags = r.vmFlags & ~T.VM_LOCKED;
+    const vmFlags = r.vmFlags & ~cleared;
     const inRange = r.startPage < endPage && r.endPage > startPage;
     if (mergedIntoNew || !inRange || isShared(r)) {
       rewritten.push(vmFlags === r.vmFlags ? r : vmaWith(r, { vmFlags }));

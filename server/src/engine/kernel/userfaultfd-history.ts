@@ -12,7 +12,11 @@ export const USERFAULTFD_HISTORY = {
   shmem: [4, 11],
   /** UFFD_FEATURE_SIGBUS (commit 2d6d6f5a09a9, v4.14): UFFDIO_API refuses the bit (EINVAL) before. */
   sigbus: [4, 14],
-  /** Registration needs VM_MAYWRITE ("userfaultfd: shmem/hugetlbfs: only allow to register VM_MAYWRITE vmas", v4.20, also in stable kernels): EPERM. */
+  /**
+   * Registration needs VM_MAYWRITE (29ec90660d68, "userfaultfd: shmem/hugetlbfs: only allow to
+   * register VM_MAYWRITE vmas", v4.20; also 4.14.87 and 4.19.7, which a `kernel` line without a
+   * patch level does not name): EPERM.
+   */
   mayWrite: [4, 20],
   /** A move drops the registration unless UFFD_FEATURE_EVENT_REMAP ("userfaultfd: clear flag if remap event not enabled", v5.0). */
   moveDropsRegistration: [5, 0],

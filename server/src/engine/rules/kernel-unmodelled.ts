@@ -1,7 +1,8 @@
 // `kernel-unmodelled`: a `kernel` version newer than the facts the simulator follows. The
 // scenario still runs, with the newest rules drvmap knows; the note keeps a result from looking
 // checked against a release whose rules may differ (linux-mm.md §3.4 names one change expected
-// after 6.19). Reported while reading the platform settings (server/src/engine/sim/platform.ts).
+// after 6.19: DRM_GEM_FOPS drivers' and panthor's BOs leave multi-VMA moves; docs/kernel-model.md).
+// Reported while reading the platform settings (server/src/engine/sim/platform.ts).
 import type { Rule } from './rule';
 
 export const kernelUnmodelled: Rule = {

@@ -335,8 +335,9 @@ export function windowProblem(window: AddressWindow): string | undefined {
 /**
  * A version Linux never had is an error; one newer than the facts the simulator follows is
  * simulated with the newest rules it knows, and says so (`kernel-unmodelled`): a later release
- * may have changed a rule (linux-mm.md §3.4: DRM BO moves after 6.19), and a scenario must not
- * look checked against it.
+ * may have changed a rule (linux-mm.md §3.4: after 6.19 the BOs of drivers whose fops use
+ * DRM_GEM_FOPS, and panthor's, get a get_unmapped_area and leave multi-VMA moves; amdgpu's own
+ * fops do not), and a scenario must not look checked against it.
  */
 export function kernelVersionProblem(
   version: KernelVersion,
