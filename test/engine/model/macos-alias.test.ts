@@ -165,3 +165,21 @@ test('mach_vm_remap fixed anywhere: VM_FLAGS_FIXED is 0, so the remap goes anywh
 `;
   assert.deepEqual(codes(text), []);
 });
+
+test('mremap growing one side of a mach_vm_remap alias in place leaves the other side its pages', () => {
+  const text = `scenario "grow" {
+  platform macos
+  a = mmap 8KiB rw private anon at 0x2000_0000 fixed
+  write a, 8KiB, 0xAB
+  b = mach_vm_remap a, 8KiB at 0x3000_0000 fixed
+  c = mremap b, 8KiB, 16KiB
+  write c, 1, 0xCD
+  expect read a, 1 == 0xCD
+  d = mremap a, 8KiB, 16KiB
+  expect read d + 4KiB, 1 == 0xAB
+  expect read c + 4KiB, 1 == 0xAB
+  expect read c, 1 == 0xCD
+}
+`;
+  assert.deepEqual(codes(text), []);
+});

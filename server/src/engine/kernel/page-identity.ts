@@ -22,7 +22,13 @@ export function anonRangeFree(
   return true;
 }
 
-/** Give `vma` a fresh anon object holding the pages `source` had (the model's stand-in for per-page rmap). */
+/**
+ * Give `vma` a fresh anon object holding the pages `source` had (the model's stand-in for per-page
+ * rmap). The old object keeps the pages another live VMA still maps: only a macOS
+ * `mach_vm_remap` alias maps the same private pages twice, and growing one side of it with
+ * `mremap` (which macOS lacks; the address-space rules are Linux's) leaves the other side its
+ * data, while the grown side goes on with a copy (docs/kernel-model.md "Page identity").
+ */
 export function rekey(state: KernelState, vma: Vma, source: Vma): Vma {
   const old = source.anon as MemoryObject;
   const fresh = state.objects.createAnon(false);
@@ -31,6 +37,40 @@ export function rekey(state: KernelState, vma: Vma, source: Vma): Vma {
   const to = (source.pgoff + (source.endPage - source.startPage)) * p;
   state.contents.copy(old.id, fresh.id, from, to, 0);
   state.contents.copyFaulted(old.id, fresh.id, from, to);
-  state.contents.discard(old.id, from, to);
+  for (const [start, end] of unusedParts(
+    state,
+    old,
+    source,
+    source.pgoff,
+    source.pgoff + (source.endPage - source.startPage),
+  ))
+    state.contents.discard(old.id, start * p, end * p);
   return isPrivateAnon(vma) ? vmaWith(vma, { object: fresh, anon: fresh }) : vmaWith(vma, { anon: fresh });
+}
+
+/** The parts of pgoffs [start, end) of `object` that no live VMA but `except` maps, in order. */
+function unusedParts(
+  state: KernelState,
+  object: MemoryObject,
+  except: Vma,
+  start: number,
+  end: number,
+): [number, number][] {
+  const used: [number, number][] = [];
+  if (!state.objects.isHomeOnly(object))
+    for (const v of state.objects.usersOf(object)) {
+      if (v === except) continue;
+      const from = Math.max(start, v.pgoff);
+      const to = Math.min(end, v.pgoff + (v.endPage - v.startPage));
+      if (from < to) used.push([from, to]);
+    }
+  used.sort((a, b) => a[0] - b[0]);
+  const parts: [number, number][] = [];
+  let at = start;
+  for (const [from, to] of used) {
+    if (from > at) parts.push([at, from]);
+    at = Math.max(at, to);
+  }
+  if (at < end) parts.push([at, end]);
+  return parts;
 }
