@@ -123,10 +123,7 @@ describe('hover: names', () => {
       'caches-pointer',
       'non-coherent-atom 64',
     );
-    expectHover(
-      scenario('  driver me⟨|⟩sa {\n    non-coherent-atom 256\n  }'),
-      'non-coherent-atom 256',
-    );
+    expectHover(scenario('  driver me⟨|⟩sa {\n    non-coherent-atom 256\n  }'), 'non-coherent-atom 256');
   });
 
   test('the built-in `device` actor: the GPU, memory objects only', () => {

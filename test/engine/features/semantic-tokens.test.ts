@@ -67,7 +67,9 @@ scenario "s" {
 }
 `;
     const at = (line: number, character: number) => {
-      const t = semanticTokens(analyseDocument(text)).find((x) => x.line === line && x.character === character);
+      const t = semanticTokens(analyseDocument(text)).find(
+        (x) => x.line === line && x.character === character,
+      );
       return t ? [t.type, ...t.modifiers].join('.') : undefined;
     };
     assert.equal(at(2, 12), 'enumMember');

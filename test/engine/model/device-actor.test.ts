@@ -77,7 +77,10 @@ test('a GPU access to freed memory is use-after-free; a CPU address or a syscall
   assert.equal(found.length, 4, found.join('\n'));
   assert.match(found[0]!, /^use-after-free: device writes mem, which was freed at step 2/);
   assert.match(found[1]!, /^wrong-kind: the device reaches memory objects, not CPU addresses/);
-  assert.match(found[2]!, /^wrong-kind: `device` is the GPU: it only reads and writes memory objects .*does not call `mmap`/);
+  assert.match(
+    found[2]!,
+    /^wrong-kind: `device` is the GPU: it only reads and writes memory objects .*does not call `mmap`/,
+  );
   assert.match(found[3]!, /^wrong-kind: the device reaches memory objects, not CPU addresses/);
 });
 

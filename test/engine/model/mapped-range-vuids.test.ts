@@ -108,8 +108,14 @@ test("the atom is the driver's nonCoherentAtomSize: `non-coherent-atom 256` make
   assert.deepEqual(found('preset radv', 'offset 64 size 64'), []);
   const got = found('non-coherent-atom 256', 'offset 64 size 64');
   assert.equal(got.length, 2, got.join('\n'));
-  assert.match(got[0]!, /^vulkan-valid-usage VUID-VkMappedMemoryRange-offset-00687: offset 0x40 is not a multiple of nonCoherentAtomSize \(256 bytes\)/);
-  assert.match(got[1]!, /^vulkan-valid-usage VUID-VkMappedMemoryRange-size-01390: size 64 is not a multiple of nonCoherentAtomSize \(256 bytes\)/);
+  assert.match(
+    got[0]!,
+    /^vulkan-valid-usage VUID-VkMappedMemoryRange-offset-00687: offset 0x40 is not a multiple of nonCoherentAtomSize \(256 bytes\)/,
+  );
+  assert.match(
+    got[1]!,
+    /^vulkan-valid-usage VUID-VkMappedMemoryRange-size-01390: size 64 is not a multiple of nonCoherentAtomSize \(256 bytes\)/,
+  );
   assert.deepEqual(found('non-coherent-atom 256', 'offset 256 size 512'), []);
   // A smaller atom allows what 64 bytes does not.
   assert.deepEqual(found('non-coherent-atom 16', 'offset 16 size 48'), []);

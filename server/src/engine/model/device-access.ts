@@ -75,7 +75,8 @@ export function cpuAddressOf(sim: Simulation, memory: VkMemory, offset: bigint):
     if (vma.object.id !== object.id) continue;
     const first = BigInt(vma.pgoff) * page;
     const last = first + BigInt(vma.endPage - vma.startPage) * page;
-    if (objectOffset >= first && objectOffset < last) return sim.addressOfPage(vma.startPage) + (objectOffset - first);
+    if (objectOffset >= first && objectOffset < last)
+      return sim.addressOfPage(vma.startPage) + (objectOffset - first);
   }
   return undefined;
 }

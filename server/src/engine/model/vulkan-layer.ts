@@ -5,7 +5,7 @@
 import { CallSettledLater } from '../sim/calls';
 import { AppMapped } from './app-mapped';
 import type { Argument, Expression, StepNode } from '../syntax/ast';
-import type { Segment, Vma } from '../kernel/types';
+import type { Vma } from '../kernel/types';
 import { alignUp, formatHex, formatSize, truncate32 } from '../numbers';
 import type { Simulation } from '../sim/simulation';
 import type { CallRecord, Outcome } from '../sim/records';
