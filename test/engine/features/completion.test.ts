@@ -42,6 +42,7 @@ describe('completion', () => {
       'expect',
       'app',
       'wine',
+      'device',
       'strategy placed',
     );
   });
@@ -171,5 +172,6 @@ describe('completion', () => {
 
   test('the access form after an actor', () => {
     has(labels('scenario "s" {\n  app ⟨|⟩\n}\n'), 'writes', 'reads');
+    has(labels('scenario "s" {\n  device ⟨|⟩\n}\n'), 'writes', 'reads');
   });
 });

@@ -121,6 +121,17 @@ describe('hover: names', () => {
       '**mesa** (driver)',
       'maps at-alloc',
       'caches-pointer',
+      'non-coherent-atom 64',
+    );
+    expectHover(scenario('  driver me⟨|⟩sa {\n    non-coherent-atom 256\n  }'), 'non-coherent-atom 256');
+  });
+
+  test('the built-in `device` actor: the GPU, memory objects only', () => {
+    expectHover(
+      scenario('  mem = vkAllocateMemory 16MiB host-visible\n  dev⟨|⟩ice writes mem, 1'),
+      '**device** (actor)',
+      'The GPU',
+      'shadow copy',
     );
   });
 

@@ -57,6 +57,25 @@ scenario "s" {
     assert.equal(c.get('|'), 'operator');
   });
 
+  test('`device` is a built-in actor where it accesses memory, and a value in `backing device`', () => {
+    const text = `scenario "s" {
+  driver mesa {
+    backing device
+  }
+  mem = vkAllocateMemory 16 MiB host-visible
+  device writes mem + 0x10, 4
+}
+`;
+    const at = (line: number, character: number) => {
+      const t = semanticTokens(analyseDocument(text)).find(
+        (x) => x.line === line && x.character === character,
+      );
+      return t ? [t.type, ...t.modifiers].join('.') : undefined;
+    };
+    assert.equal(at(2, 12), 'enumMember');
+    assert.equal(at(5, 2), 'type.defaultLibrary');
+  });
+
   test('a unit written apart belongs to its number', () => {
     assert.equal(c.get('16'), 'number');
     assert.equal(c.get('MiB'), 'number');

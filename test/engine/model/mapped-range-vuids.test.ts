@@ -88,3 +88,61 @@ test('a valid range is the one copied back; a broken one copies nothing', () => 
     /breaks VUID-VkMappedMemoryRange-size-00685/,
   );
 });
+
+test("the atom is the driver's nonCoherentAtomSize: `non-coherent-atom 256` makes a 64-byte range break 00687 and 01390", () => {
+  const text = (atom: string, range: string) =>
+    [
+      'scenario "r" {',
+      '  strategy shadow-copy',
+      '  driver d {',
+      `    ${atom}`,
+      '  }',
+      '  m = vkAllocateMemory 64KiB host-visible',
+      '  p = vkMapMemory m',
+      `  vkFlushMappedMemoryRanges m ${range}`,
+      '}',
+    ].join('\n');
+  const found = (atom: string, range: string) =>
+    analyseDocument(text(atom, range)).diagnostics.map((d) => `${d.code} ${d.message}`);
+  // 64 bytes is the default's atom, not the 256-byte driver's.
+  assert.deepEqual(found('preset radv', 'offset 64 size 64'), []);
+  const got = found('non-coherent-atom 256', 'offset 64 size 64');
+  assert.equal(got.length, 2, got.join('\n'));
+  assert.match(
+    got[0]!,
+    /^vulkan-valid-usage VUID-VkMappedMemoryRange-offset-00687: offset 0x40 is not a multiple of nonCoherentAtomSize \(256 bytes\)/,
+  );
+  assert.match(
+    got[1]!,
+    /^vulkan-valid-usage VUID-VkMappedMemoryRange-size-01390: size 64 is not a multiple of nonCoherentAtomSize \(256 bytes\)/,
+  );
+  assert.deepEqual(found('non-coherent-atom 256', 'offset 256 size 512'), []);
+  // A smaller atom allows what 64 bytes does not.
+  assert.deepEqual(found('non-coherent-atom 16', 'offset 16 size 48'), []);
+});
+
+test('`non-coherent-atom` is a power of two from 1 to 256 bytes; another value is said and the atom stays 64', () => {
+  const text = (value: string) =>
+    [
+      'scenario "r" {',
+      '  strategy shadow-copy',
+      '  driver d {',
+      `    non-coherent-atom ${value}`,
+      '  }',
+      '  m = vkAllocateMemory 64KiB host-visible',
+      '  p = vkMapMemory m',
+      '  vkFlushMappedMemoryRanges m offset 64 size 64',
+      '}',
+    ].join('\n');
+  for (const bad of ['0', '48', '512'])
+    assert.deepEqual(
+      analyseDocument(text(bad)).diagnostics.map((d) => d.code),
+      ['number-out-of-range'],
+      bad,
+    );
+  assert.match(
+    analyseDocument(text('48')).diagnostics[0]!.message,
+    /nonCoherentAtomSize is a power of two from 1 to 256 bytes .*not 48 bytes/,
+  );
+  assert.deepEqual(analyseDocument(text('1')).diagnostics, []);
+});

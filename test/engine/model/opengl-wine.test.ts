@@ -343,4 +343,11 @@ test("Vulkan-backed GL: Wine's flush of an unaligned glFlushMappedBufferRange is
     ),
   );
   assert.deepEqual(shown(text('0', '0x40')), []);
+  // The atom is the driver's: 0x40 is not a multiple of a 256-byte one.
+  const wide = text('0', '0x40').replace('preset radv', 'preset radv\n    non-coherent-atom 256');
+  assert.deepEqual(
+    shown(wide).map((d) => d.split(':')[0]),
+    ['wine-flush-range-unaligned'],
+  );
+  assert.match(shown(wide)[0]!, /size 64 is not a multiple of nonCoherentAtomSize \(256 bytes\)/);
 });

@@ -14,7 +14,7 @@ test('an unknown actor: how to declare a driver, the actors there are, nothing e
   assert.deepEqual(
     analyseDocument(text('')).diagnostics.map((d) => `${d.code}: ${d.message}`),
     [
-      'unknown-name: unknown actor `mesa`: a driver is declared with a `driver mesa { … }` block, any other actor with `actor mesa`; the actors here are `app`, `wine`, `host`, `driver`',
+      'unknown-name: unknown actor `mesa`: a driver is declared with a `driver mesa { … }` block, any other actor with `actor mesa`; the actors here are `app`, `wine`, `host`, `device`, `driver`',
     ],
   );
 });
@@ -36,5 +36,5 @@ test("another driver's memory object: that driver has no pointer to it (fires); 
 test('the actors listed include the declared ones', () => {
   const text = 'scenario "a" {\n  actor fex\n  a = mmap 4KiB rw private anon\n  fx writes a, 4\n}\n';
   const [message] = analyseDocument(text).diagnostics.map((d) => d.message);
-  assert.match(message ?? '', /the actors here are `app`, `wine`, `host`, `fex`, `driver`$/);
+  assert.match(message ?? '', /the actors here are `app`, `wine`, `host`, `device`, `fex`, `driver`$/);
 });

@@ -351,6 +351,7 @@ function nameHover(ctx: HoverContext, name: string, role: string): string | unde
       );
     if (driver.alignment > 4096n) traits.push(`alignment ${formatSize(driver.alignment)}`);
     if (driver.internalMappings > 0n) traits.push(`internal-mappings ${formatSize(driver.internalMappings)}`);
+    traits.push(`non-coherent-atom ${driver.nonCoherentAtomSize}`);
     const open = [...(driver.openTraits ?? [])].filter((t) => !t.startsWith('!'));
     const openText = open.length
       ? `\n\nLeft open for exploration: ${open.includes('*') ? 'every trait' : open.map((t) => code(t)).join(', ')} (the analysis uses the values above)`

@@ -242,11 +242,11 @@ export const MAP_WORDS: WordGroup = {
 /** The VkMappedMemoryRange of a flush or invalidate (model/mapped-memory-range.ts). */
 const RANGE_OFFSET = w(
   'offset',
-  'Offset of the range from the start of the memory: a multiple of nonCoherentAtomSize (64 bytes).',
+  "Offset of the range from the start of the memory: a multiple of the driver's nonCoherentAtomSize (`non-coherent-atom`, 64 bytes unless the driver says).",
 );
 const RANGE_SIZE = w(
   'size',
-  'Size of the range (a multiple of nonCoherentAtomSize, 64 bytes, unless it ends at the end of the memory), or `whole`: to the end of the mapping.',
+  "Size of the range (a multiple of the driver's nonCoherentAtomSize, unless it ends at the end of the memory), or `whole`: to the end of the mapping.",
 );
 
 export const SIZE_WORDS: WordGroup = {
@@ -993,6 +993,13 @@ export const DRIVER_TRAITS: readonly TraitSpec[] = [
     example: 'alignment 2MiB',
   },
   {
+    keyword: 'non-coherent-atom',
+    doc: 'VkPhysicalDeviceLimits::nonCoherentAtomSize in bytes, a power of two from 1 to 256: vkFlushMappedMemoryRanges and vkInvalidateMappedMemoryRanges ranges are multiples of it (VUID-VkMappedMemoryRange-offset-00687, -size-01390). 64 for every preset (each Mesa driver reports 64).',
+    source: 'Vulkan spec: VkPhysicalDeviceLimits, VkMappedMemoryRange',
+    args: 'expr',
+    example: 'non-coherent-atom 256',
+  },
+  {
     keyword: 'internal-mappings',
     doc: 'Bytes the driver maps for itself at start (command buffers, descriptor and shader pools): under hook-mmap and reserve-high they all land in the window (H9).',
     source: 'docs/hazards.md (H9)',
@@ -1057,6 +1064,10 @@ export const BUILTIN_ACTORS: readonly WordDoc[] = [
   w(
     'host',
     '64-bit code of the process that is neither the layer nor a driver: the default actor of raw syscalls and plain reads and writes.',
+  ),
+  w(
+    'device',
+    "The GPU (a shader, a copy engine): `device writes mem + 0x200, 64` reaches the memory object's pages whatever the CPU mappings are, never faults on them, and shows in every CPU mapping of those pages, not in a shadow copy. It only reads and writes memory objects. A software driver (`backing anon`) has no GPU: its rasterizer writes through the driver's own mapping.",
   ),
 ];
 

@@ -48,6 +48,11 @@ export interface DriverTraits {
    * (§4.1: `vm_pgoff` must be 0, the target comes from a per-fd mmap context).
    */
   readonly deviceFiles: 'drm-node' | 'fd-per-bo';
+  /**
+   * VkPhysicalDeviceLimits::nonCoherentAtomSize in bytes: the granularity of flush and invalidate
+   * ranges (model/mapped-memory-range.ts). Every modelled driver reports 64; see PRESETS.
+   */
+  readonly nonCoherentAtomSize: bigint;
 }
 
 export interface DriverModel extends DriverTraits {
@@ -89,8 +94,20 @@ export const DEFAULT_TRAITS: DriverTraits = {
   mmapVia: 'libc',
   externalMemoryHost: true,
   deviceFiles: 'drm-node',
+  nonCoherentAtomSize: 64n,
 };
 
+/**
+ * The spec's bound on nonCoherentAtomSize (limits.adoc, Required Limits: "max 256"); it is a
+ * power of two. Real devices report 1 to 256.
+ */
+export const MAX_NON_COHERENT_ATOM_SIZE = 256n;
+
+// nonCoherentAtomSize: every preset keeps the default 64, each from its driver's limits table in
+// Mesa: radv_physical_device.c (radv_get_physical_device_properties), anv_physical_device.c
+// (get_properties), nvk_physical_device.c, tu_device.cc (tu_get_properties), lvp_device.c
+// (lvp_get_properties) all set `.nonCoherentAtomSize = 64`. `proprietary`: NVIDIA's desktop
+// driver reports 64 as well, but no source in the facts or Mesa says so: unsourced.
 export const PRESETS: Readonly<Record<string, DriverTraits>> = {
   radv: { ...DEFAULT_TRAITS, cachesPointer: true, internalMappings: 32n * MiB },
   // No `alignment`: ANV maps a BO with one mmap of its page-rounded size (`map_size =
@@ -306,6 +323,20 @@ export function readDriver(node: DriverNode, problems: LanguageProblem[]): Drive
       case 'mmap-via':
         traits.mmapVia = oneOf(['libc', 'syscall'] as const) ?? traits.mmapVia;
         break;
+      case 'non-coherent-atom': {
+        const v = size();
+        if (v === undefined) break;
+        if (v === 0n || (v & (v - 1n)) !== 0n || v > MAX_NON_COHERENT_ATOM_SIZE) {
+          problems.push({
+            code: 'number-out-of-range',
+            range: trait.args[0] ?? trait,
+            message: `nonCoherentAtomSize is a power of two from 1 to 256 bytes (the spec's limit; devices report 1 to 256), not ${v} bytes`,
+          });
+          break;
+        }
+        traits.nonCoherentAtomSize = v;
+        break;
+      }
       case 'pool-size':
       case 'alignment':
       case 'internal-mappings': {

@@ -5,13 +5,6 @@ import { formatHex, formatSize } from '../numbers';
 import type { VkMemory } from './vk-memory';
 import type { Violation } from './placed-validity';
 
-/**
- * VkPhysicalDeviceLimits::nonCoherentAtomSize. 64 bytes on the desktop and Mesa drivers drvmap
- * models (a cache line); the spec allows up to 256. One constant, not a driver trait: no
- * scenario's outcome depends on a driver's value beyond the rules below.
- */
-export const NON_COHERENT_ATOM_SIZE = 64n;
-
 /** A range of a memory object in memory offsets (not mapping offsets), size resolved. */
 export interface MemoryRange {
   readonly offset: bigint;
@@ -31,6 +24,9 @@ export function mappedRangeViolations(
     // Nothing else can be checked against a mapping that does not exist.
     return [{ vuid: 'VUID-VkMappedMemoryRange-memory-00684', message: `${memory.name} is not host-mapped` }];
   const out: Violation[] = [];
+  // VkPhysicalDeviceLimits::nonCoherentAtomSize of the memory's driver (`non-coherent-atom`).
+  const atom = memory.driver.nonCoherentAtomSize;
+  const atomText = `nonCoherentAtomSize (${atom} bytes)`;
   const mapStart = memory.mapOffset;
   const mapEnd = memory.mapOffset + memory.mapSize;
   const mapped = `the mapped range ${formatHex(mapStart)}..${formatHex(mapEnd)}`;
@@ -44,20 +40,20 @@ export function mappedRangeViolations(
       vuid: 'VUID-VkMappedMemoryRange-size-00686',
       message: `offset ${formatHex(offset)} (with VK_WHOLE_SIZE) is not within ${mapped}`,
     });
-  if (offset % NON_COHERENT_ATOM_SIZE !== 0n)
+  if (offset % atom !== 0n)
     out.push({
       vuid: 'VUID-VkMappedMemoryRange-offset-00687',
-      message: `offset ${formatHex(offset)} is not a multiple of nonCoherentAtomSize (${NON_COHERENT_ATOM_SIZE} bytes)`,
+      message: `offset ${formatHex(offset)} is not a multiple of ${atomText}`,
     });
-  if (size !== undefined && size % NON_COHERENT_ATOM_SIZE !== 0n && offset + size !== memory.allocationSize)
+  if (size !== undefined && size % atom !== 0n && offset + size !== memory.allocationSize)
     out.push({
       vuid: 'VUID-VkMappedMemoryRange-size-01390',
-      message: `size ${size} is not a multiple of nonCoherentAtomSize (${NON_COHERENT_ATOM_SIZE} bytes), and the range does not end at the end of ${memory.name} (${formatSize(memory.allocationSize)})`,
+      message: `size ${size} is not a multiple of ${atomText}, and the range does not end at the end of ${memory.name} (${formatSize(memory.allocationSize)})`,
     });
-  if (size === undefined && mapEnd % NON_COHERENT_ATOM_SIZE !== 0n && mapEnd !== memory.allocationSize)
+  if (size === undefined && mapEnd % atom !== 0n && mapEnd !== memory.allocationSize)
     out.push({
       vuid: 'VUID-VkMappedMemoryRange-size-01389',
-      message: `with VK_WHOLE_SIZE the mapping's end ${formatHex(mapEnd)} must be a multiple of nonCoherentAtomSize (${NON_COHERENT_ATOM_SIZE} bytes) or the end of ${memory.name}`,
+      message: `with VK_WHOLE_SIZE the mapping's end ${formatHex(mapEnd)} must be a multiple of ${atomText} or the end of ${memory.name}`,
     });
   return out;
 }

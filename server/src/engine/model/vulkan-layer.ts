@@ -5,7 +5,7 @@
 import { CallSettledLater } from '../sim/calls';
 import { AppMapped } from './app-mapped';
 import type { Argument, Expression, StepNode } from '../syntax/ast';
-import type { Segment, Vma } from '../kernel/types';
+import type { Vma } from '../kernel/types';
 import { alignUp, formatHex, formatSize, truncate32 } from '../numbers';
 import type { Simulation } from '../sim/simulation';
 import type { CallRecord, Outcome } from '../sim/records';
@@ -15,8 +15,9 @@ import { addressOutcome, describeSegments, failedMapNote, noteMapAttempt, OK_OUT
 import { keepsPointer, type DriverModel } from './driver';
 import { DriverOps } from './driver-ops';
 import { mapViolations, unmapViolations, type Violation } from './placed-validity';
-import { deviceContents, FormattedEvent, isHostImport, newMemory, type VkMemory } from './vk-memory';
+import { FormattedEvent, isHostImport, newMemory, type VkMemory } from './vk-memory';
 import { allocatingDriver } from './allocating-driver';
+import { DEVICE_ACTOR, deviceRead, deviceWrite } from './device-access';
 import { fitsButOutsideWindow, outsideWindow, reserveHighTopText, sentence } from './window-text';
 import { AppMapSteps, type StalePointerUse } from './pointer-after-unmap';
 import type { StrategyName } from '../sim/platform';
@@ -574,23 +575,7 @@ export class VulkanLayer {
     datum: number | undefined,
   ): Outcome {
     const verbText = datum === undefined ? 'reads' : 'writes';
-    if (memory.freed) {
-      const freed = memory.history.find((e) => e.text === 'freed');
-      this.sim.finding(
-        'use-after-free',
-        `${actor} ${verbText} ${memory.name}, which was freed${freed ? ` at step ${freed.step + 1}` : ''}: the memory object no longer exists`,
-        freed
-          ? [{ range: this.sim.stepRange(freed.step) ?? memory.node, message: `${memory.name} freed here` }]
-          : [],
-      );
-      return { kind: 'skipped', reason: `${memory.name} was freed` };
-    }
-    if (offset + length > memory.allocationSize) {
-      this.sim.finding(
-        'access-fault',
-        `${memory.name} is ${formatSize(memory.allocationSize)}; a ${datum === undefined ? 'read' : 'write'} of ${length} bytes at +${formatHex(offset)} runs past its end`,
-      );
-    }
+    if (!this.usableByDevice(actor, memory, offset, length, datum)) return freedOutcome(memory);
     const pointer = cachedPointer(memory);
     if (pointer !== undefined) {
       const address = pointer + offset;
@@ -614,31 +599,84 @@ export class VulkanLayer {
           datum === undefined ? `${result.segments.length} run(s)` : `${length} bytes via cached pointer`,
       };
     }
-    // No CPU pointer: the GPU writes the buffer object itself, so every mapping of it sees the data.
-    const through = this.mappingOfObject(memory, offset);
-    if (through === undefined) {
-      // Device memory keeps its contents unmapped: the next CPU mapping shows them.
-      let seen = 'kept in the buffer object; no CPU mapping shows it now';
-      if (datum !== undefined) this.writeUnmapped(memory, offset, length, datum);
-      else
-        seen = describeSegments(
-          { ok: true, segments: this.unmappedContents(memory, offset, length), faults: 0 },
-          this.sim,
-        );
-      this.sim.note(actor, `GPU ${verbText} ${memory.name}+${formatHex(offset)}, ${length}`, seen, true);
-      return { kind: 'data', summary: `GPU ${verbText}` };
-    }
-    const result =
-      datum === undefined
-        ? this.sim.read(actor, through, length)
-        : this.sim.write(actor, through, length, datum);
-    this.sim.note(
-      actor,
-      `GPU ${verbText} ${memory.name}+${formatHex(offset)}, ${length} (seen at ${formatHex(through)})`,
-      '',
-      result.ok,
-    );
     void step;
+    // No CPU pointer: the GPU reads or writes the buffer object itself.
+    return this.gpuAccess(actor, memory, offset, length, datum);
+  }
+
+  /**
+   * `device writes mem + off, len`: the GPU (a shader, a copy engine) reaches the memory's pages
+   * whatever the CPU mappings are (model/device-access.ts). A software driver (`backing anon`:
+   * lavapipe) has no GPU: its rasterizer runs on the CPU and writes through the driver's own
+   * mapping, so the device's access is the driver's, with what that pointer meets.
+   */
+  deviceAccess(
+    step: StepNode,
+    memory: VkMemory,
+    offset: bigint,
+    length: bigint,
+    datum: number | undefined,
+  ): Outcome {
+    if (memory.driver.backing === 'anon' && !isHostImport(memory))
+      return this.driverAccess(step, memory.driver.name, memory, offset, length, datum);
+    if (!this.usableByDevice(DEVICE_ACTOR, memory, offset, length, datum)) return freedOutcome(memory);
+    return this.gpuAccess(DEVICE_ACTOR, memory, offset, length, datum);
+  }
+
+  /**
+   * What a device access to a memory object checks first: the object exists (a freed one is
+   * `use-after-free`, and false), and the range lies in it (`access-fault`, and the access goes on).
+   */
+  private usableByDevice(
+    actor: string,
+    memory: VkMemory,
+    offset: bigint,
+    length: bigint,
+    datum: number | undefined,
+  ): boolean {
+    const verbText = datum === undefined ? 'reads' : 'writes';
+    if (memory.freed) {
+      const freed = memory.history.find((e) => e.text === 'freed');
+      this.sim.finding(
+        'use-after-free',
+        `${actor} ${verbText} ${memory.name}, which was freed${freed ? ` at step ${freed.step + 1}` : ''}: the memory object no longer exists`,
+        freed
+          ? [{ range: this.sim.stepRange(freed.step) ?? memory.node, message: `${memory.name} freed here` }]
+          : [],
+      );
+      return false;
+    }
+    if (offset + length > memory.allocationSize) {
+      this.sim.finding(
+        'access-fault',
+        `${memory.name} is ${formatSize(memory.allocationSize)}; a ${datum === undefined ? 'read' : 'write'} of ${length} bytes at +${formatHex(offset)} runs past its end`,
+      );
+    }
+    return true;
+  }
+
+  /** The GPU reads or writes the buffer object itself: every CPU mapping of its pages shows it. */
+  private gpuAccess(
+    actor: string,
+    memory: VkMemory,
+    offset: bigint,
+    length: bigint,
+    datum: number | undefined,
+  ): Outcome {
+    const verbText = datum === undefined ? 'reads' : 'writes';
+    const what = `GPU ${verbText} ${memory.name}+${formatHex(offset)}, ${length}`;
+    if (datum !== undefined) {
+      const through = deviceWrite(this.sim, memory, offset, length, datum);
+      // Device memory keeps its contents unmapped: the next CPU mapping shows them.
+      const seen =
+        through === undefined
+          ? 'kept in the buffer object; no CPU mapping shows it now'
+          : `seen at ${formatHex(through)}`;
+      this.sim.note(actor, what, seen, true);
+    } else {
+      const segments = deviceRead(this.sim, memory, offset, length);
+      this.sim.note(actor, what, describeSegments({ ok: true, segments, faults: 0 }, this.sim), true);
+    }
     return { kind: 'data', summary: `GPU ${verbText}` };
   }
 
@@ -652,53 +690,19 @@ export class VulkanLayer {
     if (memory.freed) return undefined; // nothing to read: the expectation says why
     const pointer = cachedPointer(memory);
     if (pointer !== undefined) return this.sim.read(actor, pointer + offset, length);
-    const through = this.mappingOfObject(memory, offset);
-    if (through !== undefined) return this.sim.read(actor, through, length);
-    // Not mapped on the CPU: what the device holds.
-    return { ok: true, segments: this.unmappedContents(memory, offset, length), faults: 0 };
+    return { ok: true, segments: deviceRead(this.sim, memory, offset, length), faults: 0 };
   }
 
-  /**
-   * A GPU write while no CPU mapping shows the memory. A buffer object that has its file (device
-   * node or memfd, opened at its first mapping) takes it into the file's pages, which keep what
-   * the CPU wrote before too; before that, the memory keeps it until its first mapping
-   * (VkMemory.deviceWrites, DriverOps.mapOwnPointer).
-   */
-  private writeUnmapped(memory: VkMemory, offset: bigint, length: bigint, datum: number): void {
-    if (memory.file)
-      this.sim.space.writeFile(memory.file, memory.boOffset + memory.poolOffset + offset, length, datum);
-    else (memory.deviceWrites ??= []).push({ offset, length, datum });
-  }
-
-  /** What the memory holds at [offset, offset + length) while no CPU mapping shows it. */
-  private unmappedContents(memory: VkMemory, offset: bigint, length: bigint): Segment[] {
-    return memory.file
-      ? this.sim.space.readFile(memory.file, memory.boOffset + memory.poolOffset + offset, length)
-      : deviceContents(memory, offset, length);
-  }
-
-  /** An address where the memory's object is mapped now (driver's own mapping first). */
-  private mappingOfObject(memory: VkMemory, offset: bigint): bigint | undefined {
-    const object = memory.driverObject;
-    if (!object)
-      return memory.appPointer !== undefined ? memory.appPointer - memory.mapOffset + offset : undefined;
-    // A file or device object counts its pages from the mapping's file offset (the BO's fake
-    // offset on a DRM node, else 0; plus the pool's); an anonymous object from the virtual page it was first mapped at (vm_pgoff of an
-    // anonymous VMA is its address >> PAGE_SHIFT, kept across mremap), as with host memory
-    // imported by external-memory-host.
-    const objectOffset =
-      object.kind === 'anon' && memory.driverPointer !== undefined
-        ? memory.driverPointer + offset
-        : memory.boOffset + memory.poolOffset + offset;
-    const page = this.sim.pageSize;
-    for (const vma of this.sim.space.vmas()) {
-      if (vma.object.id !== object.id) continue;
-      const first = BigInt(vma.pgoff) * page;
-      const last = first + BigInt(vma.endPage - vma.startPage) * page;
-      if (objectOffset >= first && objectOffset < last)
-        return this.sim.addressOfPage(vma.startPage) + (objectOffset - first);
-    }
-    return undefined;
+  /** What the device would read at `mem + offset` now (`expect device reads mem …`). */
+  deviceReadNow(
+    memory: VkMemory,
+    offset: bigint,
+    length: bigint,
+  ): import('../kernel/types').AccessResult | undefined {
+    if (memory.driver.backing === 'anon' && !isHostImport(memory))
+      return this.driverRead(memory.driver.name, memory, offset, length);
+    if (memory.freed) return undefined;
+    return { ok: true, segments: deviceRead(this.sim, memory, offset, length), faults: 0 };
   }
 
   /**
@@ -841,6 +845,11 @@ export class VulkanLayer {
 function cachedPointer(memory: VkMemory): bigint | undefined {
   const driver = memory.driver;
   return keepsPointer(driver) ? memory.driverPointer : undefined;
+}
+
+/** A device access to freed memory: reported (use-after-free), and nothing to access. */
+function freedOutcome(memory: VkMemory): Outcome {
+  return { kind: 'skipped', reason: `${memory.name} was freed` };
 }
 
 /**

@@ -2,6 +2,7 @@
 // an address, or a driver through its own pointer when the address starts with a memory object.
 import type { AccessResult } from '../kernel/types';
 import { VERB_BY_NAME } from '../language/vocabulary';
+import { DEVICE_ACTOR } from '../model/device-access';
 import type { VkMemory } from '../model/vk-memory';
 import { formatHex } from '../numbers';
 import type { Expression, StepNode } from '../syntax/ast';
@@ -28,6 +29,7 @@ export function accessStep(
     return skippedForArguments();
   }
   const length = scope.evaluate(lengthArg);
+  if (actor === DEVICE_ACTOR) return deviceStep(context, step, verb, addressArg, length);
   // A driver naming a memory object writes through its own pointer (or the GPU does).
   if (addressArg.kind !== 'number') {
     const target = memoryTarget(context, addressArg, actor);
@@ -64,6 +66,32 @@ export function accessStep(
   if (!stale)
     vulkan.noteAppAccess(step, actor, address, length, 'read', result.ok ? undefined : result.signal);
   return byteReadOutcome(result) ?? accessOutcome(result, seen);
+}
+
+/**
+ * `device writes mem + 0x200, 64`: the GPU reaches a memory object's pages, not a CPU address
+ * (model/device-access.ts); an address is `wrong-kind`.
+ */
+function deviceStep(
+  context: StepContext,
+  step: StepNode,
+  verb: 'write' | 'read',
+  addressArg: Expression,
+  length: bigint | undefined,
+): Outcome {
+  const target = addressArg.kind === 'number' ? undefined : memoryTarget(context, addressArg, DEVICE_ACTOR);
+  if (target === undefined) {
+    context.problems.report('wrong-kind', addressArg, deviceAddressText(verb));
+    return skippedForArguments();
+  }
+  if (target === null || length === undefined) return skippedForArguments();
+  const datum = verb === 'write' ? writeDatum(context, step, DEVICE_ACTOR) : undefined;
+  return context.vulkan.deviceAccess(step, target.memory, target.offset, length, datum);
+}
+
+/** Why `device` cannot take a CPU address. */
+export function deviceAddressText(verb: 'write' | 'read'): string {
+  return `the device reaches memory objects, not CPU addresses: name the memory (\`device ${verb}s mem + 0x200, 64\`); a CPU address is reached by a CPU actor (app, wine, host, a driver)`;
 }
 
 /**
@@ -179,7 +207,7 @@ export function memoryTarget(
   const value = scope.get(base.name);
   if (value?.kind !== 'memory') return undefined;
   sim.symbols.reference(base.name, base);
-  if (!drivers.has(actor) && actor !== 'driver') {
+  if (!drivers.has(actor) && actor !== 'driver' && actor !== DEVICE_ACTOR) {
     // An unknown actor is reported where it is named; the memory object is not blamed too.
     if (!context.actors.has(actor)) return null;
     problems.report(

@@ -1,12 +1,13 @@
 // Who takes part in a scenario: its `driver` blocks and `actor` lines, the built-in actors, and
 // the driver behaviours an exploration substitutes without editing the text.
+import { DEVICE_ACTOR } from '../model/device-access';
 import { defaultDriver, onPageSize, readDriver, type DriverModel, type DriverTraits } from '../model/driver';
 import type { DriverNode, Identifier, ScenarioNode, Statement } from '../syntax/ast';
 import type { ProblemSink } from './problems';
 import type { Simulation } from './simulation';
 
 /** Actors every scenario has without declaring them. */
-export const BUILTIN_ACTORS = ['app', 'wine', 'host'];
+export const BUILTIN_ACTORS = ['app', 'wine', 'host', DEVICE_ACTOR];
 
 export interface DriverOptions {
   /**

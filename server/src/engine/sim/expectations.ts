@@ -5,7 +5,8 @@ import { ERRNO_NAMES, VK_RESULT_NAMES } from '../language/vocabulary';
 import { afterUffdStep } from '../model/uffd-step';
 import { formatHex } from '../numbers';
 import type { Argument, ExpectForm, ExpectNode, Expression, NameExpression } from '../syntax/ast';
-import { memoryTarget } from './access-steps';
+import { deviceAddressText, memoryTarget } from './access-steps';
+import { DEVICE_ACTOR } from '../model/device-access';
 import { describeSegments, outcomeName, outcomeText } from './outcome';
 import type { CallRecord, ExpectRecord, Finding } from './records';
 import { listOf } from './calls';
@@ -144,12 +145,18 @@ function checkRead(context: StepContext, node: ExpectNode, e: FormOf<'read'>): V
   if (e.actor) sim.symbols.reference(e.actor.name, e.actor);
   const target = e.address ? memoryTarget(context, e.address, reader) : undefined;
   if (target === null) return UNCHECKED;
+  if (reader === DEVICE_ACTOR && !target) {
+    if (e.address) problems.report('wrong-kind', e.address, deviceAddressText('read'));
+    return UNCHECKED;
+  }
   const evaluated = target ? undefined : e.address ? scope.evaluate(e.address) : undefined;
   const address = evaluated === undefined ? undefined : addressReached(reader, evaluated);
   const length = e.length ? scope.evaluate(e.length) : undefined;
   if ((address === undefined && !target) || length === undefined || !e.value) return UNCHECKED;
   const result = target
-    ? vulkan.driverRead(reader, target.memory, target.offset, length)
+    ? reader === DEVICE_ACTOR
+      ? vulkan.deviceReadNow(target.memory, target.offset, length)
+      : vulkan.driverRead(reader, target.memory, target.offset, length)
     : sim.read(reader, address ?? 0n, length);
   if (!result) {
     const detail = target?.memory.freed
@@ -165,7 +172,9 @@ function checkRead(context: StepContext, node: ExpectNode, e: FormOf<'read'>): V
     ? expected.kind === 'datum' && allOf(result.segments, expected.datum) && result.segments.length > 0
     : expected.kind === 'signal' && expected.signal === result.signal;
   const passed = e.op === '==' ? matches : !matches;
-  const via = !passed && target ? vulkan.staleReadNote(target.memory) : undefined;
+  // The device reads the pages themselves; only a software driver's "device" has a pointer to go stale.
+  const throughPointer = reader !== DEVICE_ACTOR || target?.memory.driver.backing === 'anon';
+  const via = !passed && target && throughPointer ? vulkan.staleReadNote(target.memory) : undefined;
   const memory = target
     ? `${target.memory.name}${target.offset !== 0n ? ` + ${formatHex(target.offset)}` : ''}`
     : undefined;

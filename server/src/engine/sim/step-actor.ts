@@ -5,6 +5,7 @@ import type { ProblemSink } from './problems';
 import type { Simulation } from './simulation';
 import { optionNamed } from './step-arguments';
 import { truncate32 } from '../numbers';
+import { DEVICE_ACTOR } from '../model/device-access';
 
 export interface ActorContext {
   readonly sim: Simulation;
@@ -37,6 +38,15 @@ export function stepActor(context: ActorContext, step: StepNode, spec: VerbSpec 
     return named.name;
   }
   sim.symbols.reference(named.name, named);
+  if (named.name === DEVICE_ACTOR && spec !== undefined && spec.verb !== 'write' && spec.verb !== 'read') {
+    // The GPU makes no syscalls and no API calls: the step runs as it would without the actor.
+    problems.report(
+      'wrong-kind',
+      named,
+      `\`device\` is the GPU: it only reads and writes memory objects (\`device writes mem + 0x200, 64\`), it does not call \`${spec.verb}\``,
+    );
+    return spec.family === 'vulkan' ? 'app' : 'host';
+  }
   return named.name;
 }
 

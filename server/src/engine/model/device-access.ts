@@ -1,0 +1,82 @@
+// The device's (GPU's, copy engine's) own access to a memory object: it reaches the object's pages
+// through the GPU's page tables, not through a CPU address. So it never faults on a CPU mapping
+// (their protections, a range moved away or emptied by MREMAP_DONTUNMAP are the CPU's business),
+// every CPU mapping that shares the pages shows it (the driver's, a remap strategy's moved range,
+// an alias), and a copy of the pages (a shadow copy) does not, until something copies it. Facts
+// linux-mm §4.1: a BO's pages are the GEM object's, whichever VMA maps them.
+import type { Datum, Segment } from '../kernel/types';
+import type { Simulation } from '../sim/simulation';
+import { deviceContents, type VkMemory } from './vk-memory';
+
+/**
+ * The built-in actor that is the GPU: `device writes mem + 0x200, 64`. Named as the Vulkan spec
+ * names the two sides of memory access, host and device (`host` is already the 64-bit CPU code).
+ */
+export const DEVICE_ACTOR = 'device';
+
+/**
+ * The device writes [offset, offset + length) of the memory. Returns the CPU address that shows
+ * the bytes now, if any (for the trace).
+ */
+export function deviceWrite(
+  sim: Simulation,
+  memory: VkMemory,
+  offset: bigint,
+  length: bigint,
+  datum: Datum,
+): bigint | undefined {
+  const through = cpuAddressOf(sim, memory, offset);
+  // A BO or memfd: into its file's object, which every shared mapping of it reads; before its
+  // first mapping the file does not exist yet, and the memory keeps the write until then.
+  if (memory.file) sim.space.writeFile(memory.file, fileOffset(memory, offset), length, datum);
+  else if (through === undefined) (memory.deviceWrites ??= []).push({ offset, length, datum });
+  // Anonymous pages with no file (host memory imported with VK_EXT_external_memory_host): the
+  // pages are those of the mapping that holds them; the device writes them there.
+  else sim.write('device', through, length, datum);
+  return through;
+}
+
+/** What the device reads at [offset, offset + length) of the memory, as a read's runs. */
+export function deviceRead(
+  sim: Simulation,
+  memory: VkMemory,
+  offset: bigint,
+  length: bigint,
+): readonly Segment[] {
+  if (memory.file) return sim.space.readFile(memory.file, fileOffset(memory, offset), length);
+  const through = cpuAddressOf(sim, memory, offset);
+  if (through !== undefined) {
+    const read = sim.read('device', through, length);
+    if (read.ok) return read.segments;
+  }
+  return deviceContents(memory, offset, length);
+}
+
+/** Where `offset` of the memory lies in its file: the BO's offset on the node, plus the pool's. */
+function fileOffset(memory: VkMemory, offset: bigint): bigint {
+  return memory.boOffset + memory.poolOffset + offset;
+}
+
+/** An address where a CPU mapping shows the memory's object at `offset` now (the driver's own first). */
+export function cpuAddressOf(sim: Simulation, memory: VkMemory, offset: bigint): bigint | undefined {
+  const object = memory.driverObject;
+  if (!object)
+    return memory.appPointer !== undefined ? memory.appPointer - memory.mapOffset + offset : undefined;
+  // A file or device object counts its pages from the mapping's file offset (the BO's fake
+  // offset on a DRM node, else 0; plus the pool's); an anonymous object from the virtual page it
+  // was first mapped at (vm_pgoff of an anonymous VMA is its address >> PAGE_SHIFT, kept across
+  // mremap), as with host memory imported by external-memory-host.
+  const objectOffset =
+    object.kind === 'anon' && memory.driverPointer !== undefined
+      ? memory.driverPointer + offset
+      : fileOffset(memory, offset);
+  const page = sim.pageSize;
+  for (const vma of sim.space.vmas()) {
+    if (vma.object.id !== object.id) continue;
+    const first = BigInt(vma.pgoff) * page;
+    const last = first + BigInt(vma.endPage - vma.startPage) * page;
+    if (objectOffset >= first && objectOffset < last)
+      return sim.addressOfPage(vma.startPage) + (objectOffset - first);
+  }
+  return undefined;
+}

@@ -1,0 +1,121 @@
+// `device writes mem + OFF, LEN`: the GPU reaches a memory object's pages, whatever the CPU
+// mappings are. For a driver that caches its pointer (every preset but nvk) `DRIVER writes mem` is
+// a CPU write through that pointer (H2), so the device's write needs its own actor.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyse, callsOf, codes } from './helpers';
+
+const moved = (strategy: string, steps: string) => `scenario "gpu" {
+  kernel 6.6
+  strategy ${strategy}
+  driver radv {
+    preset radv
+  }
+  mem = vkAllocateMemory 1MiB host-visible coherent
+  p = vkMapMemory mem
+${steps}
+}`;
+
+test('radv under remap-move: the GPU write lands in the moved pages; the cached-pointer write still faults (H2)', () => {
+  const gpu = moved(
+    'remap-move',
+    `  g = device writes mem + 0x200, 64
+  expect app reads p + 0x200, 64 == g
+  expect device reads mem + 0x200, 64 == g`,
+  );
+  assert.deepEqual(codes(gpu), []);
+  assert.ok(callsOf(gpu, 2).some((c) => /^device: GPU writes mem\+0x200, 64 seen at 0x1_0200/.test(c)));
+  // The same write by the driver is a CPU write through the pointer the move left behind.
+  assert.deepEqual(codes(moved('remap-move', '  g = radv writes mem + 0x200, 64')), ['stale-pointer']);
+});
+
+test('the GPU write never faults on a CPU mapping: PROT_NONE over the mapping is the CPU’s business', () => {
+  const text = moved(
+    'remap-move',
+    `  mprotect p, 1MiB, none by wine
+  g = device writes mem + 0x200, 64
+  mprotect p, 1MiB, rw by wine
+  expect app reads p + 0x200, 64 == g`,
+  );
+  assert.deepEqual(codes(text), []);
+});
+
+test('shadow copy: the GPU write is not in the stale shadow until an invalidate, and an unmap over a later one clobbers it', () => {
+  const text = `scenario "shadow" {
+  strategy shadow-copy
+  driver radv {
+    preset radv
+  }
+  mem = vkAllocateMemory 1MiB host-visible
+  p = vkMapMemory mem
+  g = device writes mem + 0x200, 64
+  expect app reads p + 0x200, 64 == zero
+  vkInvalidateMappedMemoryRanges mem offset 0x200 size 64
+  expect app reads p + 0x200, 64 == g
+  h = device writes mem + 0x300, 64
+  vkUnmapMemory mem
+}`;
+  const found = analyse(text).diagnostics;
+  assert.deepEqual(
+    found.map((d) => d.code),
+    ['shadow-copy-clobbers'],
+  );
+  assert.match(found[0]!.message, /destroys what device wrote there at step 5 \(h\)/);
+});
+
+test('a GPU access to freed memory is use-after-free; a CPU address or a syscall by the device is wrong-kind', () => {
+  const text = `scenario "misuse" {
+  mem = vkAllocateMemory 1MiB host-visible
+  vkFreeMemory mem
+  device writes mem, 4
+  a = mmap 4KiB rw private anon
+  device writes a, 4
+  b = mmap 4KiB rw private anon by device
+  expect device reads a, 4 == zero
+}`;
+  const found = analyse(text).diagnostics.map((d) => `${d.code}: ${d.message}`);
+  assert.equal(found.length, 4, found.join('\n'));
+  assert.match(found[0]!, /^use-after-free: device writes mem, which was freed at step 2/);
+  assert.match(found[1]!, /^wrong-kind: the device reaches memory objects, not CPU addresses/);
+  assert.match(
+    found[2]!,
+    /^wrong-kind: `device` is the GPU: it only reads and writes memory objects .*does not call `mmap`/,
+  );
+  assert.match(found[3]!, /^wrong-kind: the device reaches memory objects, not CPU addresses/);
+});
+
+test('before vkMapMemory the GPU write is kept in the buffer object, and the mapping shows it', () => {
+  const text = `scenario "early" {
+  strategy placed
+  driver radv {
+    preset radv
+  }
+  mem = vkAllocateMemory 64KiB host-visible coherent
+  g = device writes mem + 0x20, 8
+  p = vkMapMemory mem
+  expect app reads p + 0x20, 8 == g
+  expect radv reads mem + 0x20, 8 == g
+}`;
+  assert.deepEqual(codes(text), []);
+  assert.ok(callsOf(text, 1).some((c) => /kept in the buffer object/.test(c)));
+});
+
+test('lavapipe has no GPU: its rasterizer writes through its own mapping, so a DONTUNMAP move leaves it stale (H11)', () => {
+  const text = `scenario "lvp" {
+  kernel 6.6
+  strategy remap-dontunmap
+  driver lvp {
+    preset lavapipe
+  }
+  mem = vkAllocateMemory 1MiB host-visible coherent
+  p = vkMapMemory mem
+  g = device writes mem + 0x200, 64
+}`;
+  assert.deepEqual(codes(text), ['stale-pointer']);
+  assert.ok(callsOf(text, 2).some((c) => /^lvp: writes through its cached pointer/.test(c)));
+});
+
+test('`device` is a built-in actor: a driver or actor of that name is a duplicate', () => {
+  assert.deepEqual(codes('scenario "d" {\n  actor device\n}'), ['duplicate-name']);
+  assert.deepEqual(codes('scenario "d" {\n  driver device {\n    preset radv\n  }\n}'), ['duplicate-name']);
+});
