@@ -806,6 +806,11 @@ export const STRATEGY_WORDS: readonly WordDoc[] = [
     'Reserve everything above 4 GiB so every mmap(NULL) lands low (FEX): all driver-internal mappings consume the window (H9).',
     'FEX, box64 and CrossOver sources',
   ),
+  w(
+    'mmap32',
+    "box64's BOX64_MMAP32 (on by default): box64's own mmap symbol adds MAP_32BIT to every libc mmap(NULL) for the whole process, so the driver's maps land in [1 GiB, 2 GiB) (below 2 GiB on arm64) — internal pools, slabs and allocation-time maps too (H9). Calls with an address are untouched; a raw mmap syscall escapes it (box64#1946).",
+    'box64 src/custommmap.c, docs/USAGE.md; linux-mm §1.3 (MAP_32BIT)',
+  ),
 ];
 
 export const SETTINGS: readonly SettingSpec[] = [
@@ -1001,7 +1006,7 @@ export const DRIVER_TRAITS: readonly TraitSpec[] = [
   },
   {
     keyword: 'internal-mappings',
-    doc: 'Bytes the driver maps for itself at start (command buffers, descriptor and shader pools): under hook-mmap and reserve-high they all land in the window (H9).',
+    doc: 'Bytes the driver maps for itself at start (command buffers, descriptor and shader pools): under mmap32 (box64) and reserve-high they all land in the window; hook-mmap, armed only inside vkMapMemory, leaves them high (H9).',
     source: 'docs/hazards.md (H9)',
     args: 'expr',
     example: 'internal-mappings 96MiB',
@@ -1024,7 +1029,7 @@ export const DRIVER_TRAITS: readonly TraitSpec[] = [
     source: 'FEX, box64 and CrossOver sources (ptitSeb/box64#1946)',
     args: 'word',
     words: [
-      w('libc', 'Calls libc mmap (box64 hooks it).'),
+      w('libc', "Calls libc mmap (hook-mmap and box64's mmap32 see it)."),
       w('syscall', 'Calls the syscall directly: no symbol hook sees it.'),
     ],
     example: 'mmap-via syscall',

@@ -1,6 +1,7 @@
 // What a driver does in the address space: map its buffer objects (device BO, memfd or private
 // anonymous memory), keep or drop its own pointer, suballocate from a pool, reuse freed BOs.
 import {
+  MAP_32BIT,
   MAP_ANONYMOUS,
   MAP_FIXED,
   MAP_NORESERVE,
@@ -22,6 +23,7 @@ import type { Simulation } from '../sim/simulation';
 import { keepsPointer, mapsAtAllocation, mapsAtMap, type DriverModel } from './driver';
 import { isHostImport, takeDeviceWrites, type VkMemory } from './vk-memory';
 import { allocateInWindow } from './strategies/window-allocation';
+import { box64Placement, reportBox64NoRoom } from './box64-mmap32';
 
 /** What a render node's BO mappings are like (DRM/TTM, facts linux-mm §4.1). */
 const RENDER_NODE_TRAITS: DeviceTraits = Object.freeze({
@@ -96,11 +98,18 @@ export class DriverOps {
   private renderNode: OpenFile | undefined;
   /** Set by the hook-mmap strategy while the layer is inside vkMapMemory: libc mmaps go low. */
   hookArmed = false;
+  /**
+   * `strategy mmap32` (BOX64_MMAP32): box64's mmap symbol is there for the whole process, so every
+   * libc mmap(NULL) this driver makes goes low, device creation's included (box64-mmap32.ts, H9).
+   */
+  private readonly box64Mmap32: boolean;
 
   constructor(
     private readonly sim: Simulation,
     readonly model: DriverModel,
-  ) {}
+  ) {
+    this.box64Mmap32 = sim.platform.strategy === 'mmap32';
+  }
 
   get name(): string {
     return this.model.name;
@@ -494,6 +503,8 @@ export class DriverOps {
     let address = request.address ?? 0n;
     const alignment = this.model.alignment;
     const wantsAlignment = alignment > this.page && !request.fixed;
+    // Flags box64 adds to this call (MAP_32BIT), never to the MAP_FIXED map over an aligned block.
+    let box64Flags = 0;
     if (this.hookArmed && !request.fixed && this.model.mmapVia === 'libc') {
       // The hook rewrites the hint to free space in the window, with room for the driver's alignment.
       const low = this.sim.findWindowSpace(
@@ -507,9 +518,39 @@ export class DriverOps {
         '',
         low !== undefined,
       );
+    } else if (this.box64Mmap32 && address === 0n && !request.fixed && this.model.mmapVia === 'libc') {
+      // Only mmap(NULL): a call with an address reaches the kernel untouched (custommmap.c `!addr`).
+      const placement = box64Placement(this.sim, o.length + (wantsAlignment ? alignment : 0n));
+      box64Flags = placement.flags;
+      if (placement.hint !== undefined) address = placement.hint;
+      if (box64Flags === 0 && placement.hint === undefined) reportBox64NoRoom(this.sim, this.name, o.length);
     }
-    if (!wantsAlignment)
+    const result = this.mmapAligned(o, {
+      address,
+      flags: flags | box64Flags,
+      prot,
+      fd,
+      offset,
+      wantsAlignment,
+    });
+    if (box64Flags !== 0 && !result.ok && result.errno === 'ENOMEM')
+      reportBox64NoRoom(this.sim, this.name, o.length);
+    return result;
+  }
+
+  /**
+   * The mmap itself at `address` (a hint, or exact with MAP_FIXED in `flags`), or for a large
+   * alignment the padded map and its trim. `flags` may carry MAP_32BIT (box64); the MAP_FIXED map
+   * of a BO over its aligned block never does.
+   */
+  private mmapAligned(
+    o: { length: bigint; label: string; backing: 'device' | 'shmem' | 'anon' },
+    a: { address: bigint; flags: number; prot: number; fd: number; offset: bigint; wantsAlignment: boolean },
+  ): SyscallResult {
+    const { address, flags, prot, fd, offset } = a;
+    if (!a.wantsAlignment)
       return this.sim.mmap(this.name, { addr: address, length: o.length, prot, flags, fd, offset }, o.label);
+    const alignment = this.model.alignment;
     // Map size + alignment, then trim both ends to an aligned block: the pattern drivers use
     // for large aligned reservations; the padding is address space the window loses meanwhile.
     // A buffer object cannot be mapped past its end (EINVAL for a BO, SIGBUS for a memfd), and
@@ -523,7 +564,7 @@ export class DriverOps {
             addr: address,
             length: o.length + alignment,
             prot: PROT_NONE,
-            flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+            flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | (flags & MAP_32BIT),
             fd: -1,
             offset: 0n,
           }
@@ -538,7 +579,7 @@ export class DriverOps {
     if (!fileBacked) return { ok: true, value: aligned, effects: padded.effects };
     return this.sim.mmap(
       this.name,
-      { addr: aligned, length: o.length, prot, flags: flags | MAP_FIXED, fd, offset },
+      { addr: aligned, length: o.length, prot, flags: (flags & ~MAP_32BIT) | MAP_FIXED, fd, offset },
       o.label,
     );
   }

@@ -30,6 +30,8 @@ import { alias } from './strategies/alias';
 import { shadowCopy } from './strategies/shadow-copy';
 import { externalMemoryHost } from './strategies/external-memory-host';
 import { reserveHigh } from './strategies/reserve-high';
+import { mmap32 } from './strategies/mmap32';
+import { box64MissedMapping } from './box64-mmap32';
 
 const STRATEGIES: Readonly<Record<StrategyName, Strategy>> = {
   none: passThrough,
@@ -41,6 +43,7 @@ const STRATEGIES: Readonly<Record<StrategyName, Strategy>> = {
   'shadow-copy': shadowCopy,
   'external-memory-host': externalMemoryHost,
   'reserve-high': reserveHigh,
+  mmap32,
 };
 
 // The texts of the application's calls, formatted when a trace or hover reads them.
@@ -540,8 +543,13 @@ export class VulkanLayer {
   private checkWindow(memory: VkMemory, pointer: bigint, size: bigint): void {
     const gets = outsideWindow(this.sim.platform, pointer, size);
     if (gets === undefined) return;
+    const strategy = this.sim.platform.strategy;
     const escaped =
-      this.sim.platform.strategy === 'hook-mmap' ? this.opsFor(memory).escapeOf(memory) : undefined;
+      strategy === 'hook-mmap'
+        ? this.opsFor(memory).escapeOf(memory)
+        : strategy === 'mmap32' && !isHostImport(memory)
+          ? box64MissedMapping(this.opsFor(memory).model)
+          : undefined;
     // Wine refuses a pointer only when it has bits above 32 (vulkan-wine §3.3 step 5); one that
     // fits is handed over unchanged, and the window is what the process's 32-bit code expects.
     const consequence =

@@ -17,7 +17,8 @@ export type StrategyName =
   | 'alias'
   | 'shadow-copy'
   | 'external-memory-host'
-  | 'reserve-high';
+  | 'reserve-high'
+  | 'mmap32';
 
 export const STRATEGY_NAMES: readonly StrategyName[] = [
   'none',
@@ -29,6 +30,7 @@ export const STRATEGY_NAMES: readonly StrategyName[] = [
   'shadow-copy',
   'external-memory-host',
   'reserve-high',
+  'mmap32',
 ];
 
 export interface AddressWindow {

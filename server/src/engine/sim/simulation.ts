@@ -376,6 +376,17 @@ export class Simulation {
     return found;
   }
 
+  /**
+   * The lowest `alignment`-aligned free block of `size` bytes in [start, end), or undefined: a
+   * first-fit search of a range other than the window (box64's MAP_32BIT emulation on arm64
+   * looks below 2 GiB). Not cached: it runs once per mapping, not per window-budget question.
+   */
+  findSpaceIn(start: bigint, end: bigint, size: bigint, alignment: bigint): bigint | undefined {
+    const pages = Number((size + this.pageSize - 1n) / this.pageSize);
+    const lowPage = Number((start + this.pageSize - 1n) / this.pageSize);
+    return this.firstFitFrom(lowPage, Number(end / this.pageSize), pages, size, alignment, end);
+  }
+
   /** Where the last window search of each size and alignment found its fit (findWindowSpace). */
   private readonly windowFits = new Map<string, { readonly pages: number; from: number }>();
 

@@ -1,0 +1,165 @@
+// `strategy mmap32`: box64's BOX64_MMAP32. box64's own mmap symbol adds MAP_32BIT to every libc
+// mmap(NULL) for the whole process (vulkan-wine §6 "Box64", H9), which x86-64 places bottom-up in
+// [1 GiB, 2 GiB) (linux-mm §1.3); calls with an address are untouched, a raw syscall escapes it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyse, callsOf, codes } from './helpers';
+import { explore } from '../../../server/src/engine/explore/explore';
+import { scenario } from '../explore/helpers';
+
+const mapping = (strategy: string, traits: readonly string[], steps: readonly string[], extra = '') => `
+scenario "box64" {
+  strategy ${strategy}
+${extra}
+  driver gpu {
+${traits.map((t) => `    ${t}\n`).join('')}  }
+${steps.map((s) => `  ${s}\n`).join('')}}
+`;
+
+test('mmap32: the driver mmap(NULL) at vkMapMemory gets MAP_32BIT and lands in [1 GiB, 2 GiB)', () => {
+  const text = mapping(
+    'mmap32',
+    [],
+    [
+      'mem = vkAllocateMemory 1MiB host-visible',
+      'p = vkMapMemory mem',
+      'expect p == 0x4000_0000',
+      'app writes p, 64',
+    ],
+  );
+  assert.deepEqual(codes(text), []);
+  const calls = callsOf(text, 1);
+  assert.ok(
+    calls.some((c) => /^gpu: mmap\(NULL, 0x10_0000, .*MAP_SHARED\|MAP_32BIT, /.test(c)),
+    calls.join('\n'),
+  );
+  assert.ok(calls.some((c) => /^box64: BOX64_MMAP32/.test(c)));
+});
+
+test('mmap32: internal pools made at device creation, pools and allocation-time maps land low too (H9)', () => {
+  for (const [traits, low] of [
+    [['internal-mappings 32MiB'], 'internal pools'],
+    [['maps pool', 'pool-size 8MiB'], 'gpu pool'],
+    [['maps at-alloc'], 'mem'],
+  ] as const) {
+    const text = mapping('mmap32', traits, [
+      'mem = vkAllocateMemory 1MiB host-visible',
+      'p = vkMapMemory mem',
+    ]);
+    const run = analyse(text).scenarios[0]!.run;
+    assert.deepEqual(
+      analyse(text).diagnostics.map((d) => d.code),
+      [],
+      traits.join(' '),
+    );
+    const vmas = run.simulation.space.kernelView();
+    assert.ok(vmas.length > 0);
+    for (const v of vmas) {
+      const start = BigInt(v.startPage) * 4096n;
+      const end = BigInt(v.endPage) * 4096n;
+      assert.ok(
+        start >= 0x4000_0000n && end <= 0x8000_0000n,
+        `${traits.join(' ')}: ${low} at ${start.toString(16)}`,
+      );
+    }
+  }
+});
+
+test('mmap32 exhausts the window sooner than hook-mmap: internal pools take the 1 GiB MAP_32BIT range', () => {
+  const steps = ['mem = vkAllocateMemory 64MiB host-visible', 'p = vkMapMemory mem'];
+  // hook-mmap is armed only inside vkMapMemory: the 960 MiB of pools stay high.
+  assert.deepEqual(codes(mapping('hook-mmap', ['internal-mappings 960MiB'], steps)), []);
+  const text = mapping('mmap32', ['internal-mappings 960MiB'], steps);
+  assert.deepEqual(codes(text), ['kernel-refused', 'window-exhausted']);
+  const message = analyse(text).diagnostics.find((d) => d.code === 'window-exhausted')!.message;
+  assert.match(message, /MAP_32BIT range 0x4000_0000\.\.0x8000_0000/);
+  assert.match(message, /it holds gpu 960 MiB/);
+  // Even without internal pools, MAP_32BIT's range is 1 GiB where the window is 2 GiB.
+  const big = ['a = vkAllocateMemory 768MiB host-visible', 'b = vkAllocateMemory 768MiB host-visible'];
+  const both = [...big, 'p = vkMapMemory a', 'q = vkMapMemory b'];
+  assert.deepEqual(codes(mapping('hook-mmap', [], both)), []);
+  assert.deepEqual(codes(mapping('mmap32', [], both)), ['kernel-refused', 'window-exhausted']);
+});
+
+test('mmap32: a driver that calls the mmap syscall directly escapes box64 and lands above 4 GiB', () => {
+  const text = mapping(
+    'mmap32',
+    ['mmap-via syscall'],
+    ['mem = vkAllocateMemory 1MiB host-visible', 'p = vkMapMemory mem'],
+  );
+  assert.deepEqual(codes(text), ['hook-bypassed', 'pointer-outside-window']);
+  const bypass = analyse(text).diagnostics.find((d) => d.code === 'hook-bypassed')!.message;
+  assert.match(
+    bypass,
+    /^BOX64_MMAP32 never saw this mapping: gpu calls the mmap syscall directly, not box64's mmap symbol/,
+  );
+  assert.ok(!callsOf(text, 1).some((c) => /MAP_32BIT|box64/.test(c)));
+});
+
+test('mmap32 changes only mmap(NULL): a placed map (MAP_FIXED) and the BO map over an aligned block get no MAP_32BIT', () => {
+  const placed = mapping(
+    'mmap32',
+    [],
+    [
+      'res = reserve 64KiB at 0x2000_0000 by wine',
+      'mem = vkAllocateMemory 64KiB host-visible',
+      'p = vkMapMemory2 mem placed at 0x2000_0000',
+      'expect p == 0x2000_0000',
+    ],
+  );
+  assert.deepEqual(codes(placed), []);
+  const fixed = callsOf(placed, 2).filter((c) => /^gpu: mmap/.test(c));
+  assert.equal(fixed.length, 1);
+  assert.match(fixed[0]!, /MAP_SHARED\|MAP_FIXED, /);
+  assert.doesNotMatch(fixed[0]!, /MAP_32BIT/);
+  // alignment 2MiB: the padded reservation is mmap(NULL) and goes low with MAP_32BIT; the BO is
+  // then mapped over the aligned block with MAP_FIXED, an address box64 passes on as it is.
+  const aligned = mapping(
+    'mmap32',
+    ['alignment 2MiB'],
+    ['mem = vkAllocateMemory 1MiB host-visible', 'p = vkMapMemory mem'],
+  );
+  const maps = callsOf(aligned, 1).filter((c) => /^gpu: mmap/.test(c));
+  assert.equal(maps.length, 2, maps.join('\n'));
+  assert.match(
+    maps[0]!,
+    /^gpu: mmap\(NULL, 0x30_0000, PROT_NONE, MAP_PRIVATE\|MAP_ANONYMOUS\|MAP_32BIT\|MAP_NORESERVE,/,
+  );
+  assert.match(maps[1]!, /MAP_SHARED\|MAP_FIXED, /);
+  assert.doesNotMatch(maps[1]!, /MAP_32BIT/);
+});
+
+test('mmap32 on arm64: no MAP_32BIT; box64 picks the first free 64 KiB-aligned block below 2 GiB as a hint', () => {
+  const text = mapping(
+    'mmap32',
+    [],
+    [
+      'low = mmap 64KiB rw private anon at 0x1_0000',
+      'mem = vkAllocateMemory 1MiB host-visible',
+      'p = vkMapMemory mem',
+      'expect p == 0x2_0000',
+    ],
+    '  arch arm64',
+  );
+  assert.deepEqual(codes(text), []);
+  const maps = callsOf(text, 2).filter((c) => /^gpu: mmap/.test(c));
+  assert.match(maps[0]!, /^gpu: mmap\(0x2_0000, 0x10_0000, PROT_READ\|PROT_WRITE, MAP_SHARED, /);
+});
+
+test('explore: mmap32 is explorable, and safe exactly when the driver maps through libc', () => {
+  const text = scenario(
+    'mmap32',
+    ['any'],
+    ['mem = vkAllocateMemory 1MiB host-visible coherent', 'p = vkMapMemory mem', 'app writes p, 64'],
+  );
+  const s = explore(text).scenarios[0]!;
+  assert.equal(s.strategy, 'mmap32');
+  assert.equal(s.safeWhen, 'mmap-via = libc');
+  // And `--strategy mmap32` explores it for a scenario written for another strategy.
+  const other = scenario(
+    'hook-mmap',
+    ['mmap-via any'],
+    ['mem = vkAllocateMemory 1MiB host-visible', 'p = vkMapMemory mem'],
+  );
+  assert.equal(explore(other, { strategy: 'mmap32' }).scenarios[0]!.safeWhen, 'mmap-via = libc');
+});
