@@ -368,6 +368,19 @@ test('strace: a BO mapped 4 KiB and then whole is sized by its largest map, so b
   assert.match(scenario, /f3 = open device "\/dev\/dri\/renderD128" 0x1_0000 offset 0x1_0000_0000\n/);
   assert.equal((scenario.match(/= open device/g) ?? []).length, 1);
   assert.match(scenario, /m3 = mmap 65536 rw shared fd f3 offset 0x100000000/);
+  // A BO first met in a refused map is sized by the first map that succeeds.
+  const refusedFirst = importStrace(
+    [
+      'mmap(NULL, 131072, PROT_READ|PROT_WRITE, MAP_SHARED, 3</dev/dri/renderD128>, 0x100000000) = -1 EINVAL (Invalid argument)',
+      'mmap(NULL, 65536, PROT_READ|PROT_WRITE, MAP_SHARED, 3</dev/dri/renderD128>, 0x100000000) = 0x7f0000010000',
+      '',
+    ].join('\n'),
+  ).scenario;
+  assert.match(refusedFirst, /f3 = open device "\/dev\/dri\/renderD128" 0x1_0000 offset 0x1_0000_0000\n/);
+  assert.deepEqual(
+    analyseDocument(refusedFirst).diagnostics.map((d) => d.code),
+    [],
+  );
   assert.deepEqual(
     analyseDocument(scenario).diagnostics.map((d) => `${d.code}: ${d.message}`),
     [],

@@ -302,6 +302,8 @@ interface OpenedFile {
   readonly name: string;
   readonly line: number;
   size: bigint;
+  /** Whether a successful map gave the size (a refused one only stands in until one does). */
+  sized: boolean;
   /** `open KIND "PATH"`, and what follows the size (`mixedmap`, `offset X`). */
   readonly opening: string;
   readonly options: string;
@@ -390,15 +392,18 @@ function render(
               name: uniqueFileName(`f${fdNumber}`),
               line: out.length,
               size: extent,
+              sized: !failed,
               opening: `open ${kind} ${stringLiteral(path)}`,
               options: `${nvidia ? ' mixedmap' : ''}${boOffset !== 0n ? ` offset ${formatHex(boOffset)}` : ''}`,
             };
             files.set(fdName, file);
             out.push(openLine(file));
-          } else if (!failed && extent > file.size) {
+          } else if (!failed && (extent > file.size || !file.sized)) {
             // The object is as large as the furthest any successful map of it reaches (a BO
-            // mapped 4 KiB, then whole): its open line, written at its first map, grows.
-            file.size = extent;
+            // mapped 4 KiB, then whole): its open line, written at its first map, is sized again.
+            // A refused map says nothing of the size (it may be refused for being too large).
+            file.size = file.sized && file.size > extent ? file.size : extent;
+            file.sized = true;
             out[file.line] = openLine(file);
           }
           fdPart = ` fd ${file.name}${offset !== '0' ? ` offset ${offset}` : ''}`;
