@@ -355,6 +355,48 @@ test('strace: each BO a render node maps at its fake offset is opened as that BO
   );
 });
 
+test('strace: a BO mapped 4 KiB and then whole is sized by its largest map, so both maps succeed', () => {
+  const text = [
+    'mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_SHARED, 3</dev/dri/renderD128>, 0x100000000) = 0x7f0000000000',
+    'munmap(0x7f0000000000, 4096) = 0',
+    'mmap(NULL, 65536, PROT_READ|PROT_WRITE, MAP_SHARED, 3</dev/dri/renderD128>, 0x100000000) = 0x7f0000010000',
+    // Refused, so it does not make the BO larger.
+    'mmap(NULL, 131072, PROT_READ|PROT_WRITE, MAP_SHARED, 3</dev/dri/renderD128>, 0x100000000) = -1 EINVAL (Invalid argument)',
+    '',
+  ].join('\n');
+  const { scenario } = importStrace(text);
+  assert.match(scenario, /f3 = open device "\/dev\/dri\/renderD128" 0x1_0000 offset 0x1_0000_0000\n/);
+  assert.equal((scenario.match(/= open device/g) ?? []).length, 1);
+  assert.match(scenario, /m3 = mmap 65536 rw shared fd f3 offset 0x100000000/);
+  // A BO first met in a refused map is sized by the first map that succeeds.
+  const refusedFirst = importStrace(
+    [
+      'mmap(NULL, 131072, PROT_READ|PROT_WRITE, MAP_SHARED, 3</dev/dri/renderD128>, 0x100000000) = -1 EINVAL (Invalid argument)',
+      'mmap(NULL, 65536, PROT_READ|PROT_WRITE, MAP_SHARED, 3</dev/dri/renderD128>, 0x100000000) = 0x7f0000010000',
+      '',
+    ].join('\n'),
+  ).scenario;
+  assert.match(refusedFirst, /f3 = open device "\/dev\/dri\/renderD128" 0x1_0000 offset 0x1_0000_0000\n/);
+  assert.deepEqual(
+    analyseDocument(refusedFirst).diagnostics.map((d) => d.code),
+    [],
+  );
+  assert.deepEqual(
+    analyseDocument(scenario).diagnostics.map((d) => `${d.code}: ${d.message}`),
+    [],
+  );
+});
+
+test('strace: an NVIDIA mapping is a device object (mixedmap), as import maps makes it', () => {
+  const text = 'mmap(NULL, 131072, PROT_READ|PROT_WRITE, MAP_SHARED, 5</dev/nvidia0>, 0) = 0x7f1000000000\n';
+  const { scenario } = importStrace(text);
+  assert.match(scenario, /f5 = open device "\/dev\/nvidia0" 0x2_0000 mixedmap\n/);
+  assert.deepEqual(
+    analyseDocument(scenario).diagnostics.map((d) => `${d.code}: ${d.message}`),
+    [],
+  );
+});
+
 test('strace: MAP_DROPPABLE is a word; a failed call whose flag has no word is a comment, not an expectation that can only fail', () => {
   const text = [
     'mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_DROPPABLE|MAP_ANONYMOUS, -1, 0) = 0x7f0000001000',

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as T from '../../../server/src/engine/kernel/index';
-import { errno, fill, mmap, mremap, ok, PG, readByte, space } from './helpers';
+import { errno, fill, mmap, mremap, O, ok, PG, readByte, space } from './helpers';
 
 function renderNode(as: T.AddressSpace): T.OpenFile {
   return as.openFile({
@@ -91,4 +91,42 @@ test('device mapping rules stay: moves keep the BO and its offset, grow is EFAUL
   const moved = as.vmaAt(Number(low / PG))!;
   assert.equal(BigInt(moved.pgoff) * PG, bo + 2n * PG);
   assert.equal(readByte(as, low + PG), 0x5a);
+});
+
+// Freed offsets are reused as drm_mm's DRM_MM_INSERT_BEST does (drm_vma_offset_add →
+// drm_mm_insert_node): the smallest hole that fits, the most recently added of equal ones, the
+// BO at the hole's start; a freed range merges with the holes beside it.
+test('a freed BO’s offset goes to a later BO that fits: the smallest hole, the newest of equal ones', () => {
+  const as = space();
+  const fd = renderNode(as);
+  const G = 0x1_0000_0000n;
+  const [a, b, c, d] = [4n, 2n, 4n, 8n].map((pages) => as.createBufferObject(fd, pages * PG)!);
+  assert.deepEqual([a, b, c, d], [G, G + 4n * PG, G + 6n * PG, G + 10n * PG]);
+  as.releaseBufferObject(fd, a!);
+  as.releaseBufferObject(fd, c!);
+  // Two holes of 4 pages: C's was added last.
+  assert.equal(as.createBufferObject(fd, 2n * PG), c);
+  // 3 pages: A's hole (4) is the smallest that fits; C's rest (2) is too small.
+  assert.equal(as.createBufferObject(fd, 3n * PG), a);
+  // 5 pages fit no hole: after the highest BO.
+  assert.equal(as.createBufferObject(fd, 5n * PG), G + 18n * PG);
+  // The new BO at a reused offset is a BO of its own: mmap takes its offset and its size.
+  const reused = ok(mmap(as, 2n * PG, { flags: T.MAP_SHARED, fd: fd.fd, offset: c! }));
+  assert.equal(BigInt(as.vmaAt(Number(reused / PG))!.pgoff) * PG, c);
+  assert.equal(errno(mmap(as, 3n * PG, { flags: T.MAP_SHARED, fd: fd.fd, offset: c! })), 'EINVAL');
+});
+
+test('freed neighbours make one hole; a closed BO keeps its offset while a mapping holds it', () => {
+  const as = space();
+  const fd = renderNode(as);
+  const G = 0x1_0000_0000n;
+  const [, b, c] = [2n, 2n, 2n, 2n].map((pages) => as.createBufferObject(fd, pages * PG)!);
+  const mapped = ok(mmap(as, 2n * PG, { flags: T.MAP_SHARED, fd: fd.fd, offset: b! }));
+  as.releaseBufferObject(fd, b!);
+  as.releaseBufferObject(fd, c!);
+  // B is still mapped (its VMA holds a reference), so only C's 2 pages are free.
+  assert.equal(as.createBufferObject(fd, 4n * PG), G + 8n * PG);
+  ok(as.munmap(mapped, 2n * PG, O));
+  // B's and C's pages are one hole now.
+  assert.equal(as.createBufferObject(fd, 4n * PG), b);
 });

@@ -87,3 +87,40 @@ test('`open device … offset X` is a DRM node’s BO at X: mmap needs X exactly
     'number-out-of-range',
   ]);
 });
+
+/** The names /proc/PID/maps shows for the scenario's shared device mappings at its end. */
+const deviceNames = (text: string) =>
+  analyse(text)
+    .scenarios[0]!.run.simulation.space.vmas()
+    .filter((v) => v.object.kind === 'device')
+    .map((v) => v.object.name);
+
+test('preset anv is ANV on i915: its BO mappings show as anon_inode:i915.gem from Linux 5.6', () => {
+  const text = twoMaps('preset anv');
+  assert.deepEqual(deviceNames(text), ['anon_inode:i915.gem', 'anon_inode:i915.gem']);
+  // The mmap calls still go through the render node, at the BOs' fake offsets.
+  assert.match(mmapsOf(text, 2)[0] ?? '', /MAP_SHARED, 3, 0x1_0000_0000\) = /);
+  // Before 5.6 i915 had no mmap-offset path; the model keeps the render node there.
+  const old = text.replace('strategy none', 'kernel 5.5\n  strategy none');
+  assert.deepEqual(deviceNames(old), ['/dev/dri/renderD128', '/dev/dri/renderD128']);
+  assert.deepEqual(deviceNames(twoMaps('preset radv')), ['/dev/dri/renderD128', '/dev/dri/renderD128']);
+});
+
+test('preset proprietary maps each BO through an fd of /dev/nvidia0, not a render node', () => {
+  assert.deepEqual(deviceNames(twoMaps('preset proprietary')), ['/dev/nvidia0', '/dev/nvidia0']);
+});
+
+test('a BO made after vkFreeMemory reuses the freed BO’s fake offset (drm_mm best fit)', () => {
+  const text = `scenario "reuse" {
+  driver gpu { preset radv }
+  strategy none
+  a = vkAllocateMemory 64KiB host-visible
+  b = vkAllocateMemory 64KiB host-visible
+  pa = vkMapMemory a
+  pb = vkMapMemory b
+  vkFreeMemory a
+  c = vkAllocateMemory 16KiB host-visible
+  pc = vkMapMemory c
+}`;
+  assert.match(mmapsOf(text, 6)[0] ?? '', /MAP_SHARED, 3, 0x1_0000_0000\) = /);
+});

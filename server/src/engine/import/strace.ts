@@ -297,6 +297,22 @@ function splitArgs(text: string): string[] {
   return out;
 }
 
+/** A file the import opened: its open line (`out` index), and the size written there. */
+interface OpenedFile {
+  readonly name: string;
+  readonly line: number;
+  size: bigint;
+  /** Whether a successful map gave the size (a refused one only stands in until one does). */
+  sized: boolean;
+  /** `open KIND "PATH"`, and what follows the size (`mixedmap`, `offset X`). */
+  readonly opening: string;
+  readonly options: string;
+}
+
+function openLine(file: OpenedFile): string {
+  return `  ${file.name} = ${file.opening} ${formatHex(file.size > 0n ? file.size : 4096n)}${file.options}`;
+}
+
 function render(
   calls: readonly Call[],
   title: string,
@@ -308,7 +324,7 @@ function render(
       `  # process ${inherited.from}'s calls before process ${inherited.chosen}'s first are the address space it starts from (taken as forked by ${inherited.from}: strace's memory trace does not show the fork)`,
     );
   const known = new KnownMappings();
-  const files = new Map<string, string>();
+  const files = new Map<string, OpenedFile>();
   let counter = 0;
   const pids = new Set(calls.map((c) => c.pid).filter((p) => p !== undefined));
   if (pids.size > 1 && !inherited)
@@ -354,28 +370,43 @@ function render(
         if (!/MAP_ANONYMOUS/.test(flags) && fd !== '-1') {
           const fdNumber = fd.replace(/<.*>/, '');
           const path = /<(.*)>/.exec(fd)?.[1] ?? `fd ${fdNumber}`;
-          const device = /^\/dev\/dri\//.test(path);
+          const drm = /^\/dev\/dri\//.test(path);
+          const nvidia = /^\/dev\/nvidia/.test(path);
+          const device = drm || nvidia;
           // A render node's offset is a BO's fake mmap offset: each BO is an object of its own,
           // opened as the node's BO at that offset (`open device … offset`), as `import maps`
-          // does (proc-maps.ts deviceKey).
-          const boOffset = device ? (parseNumber(offset) ?? 0n) : 0n;
+          // does (proc-maps.ts deviceKey). NVIDIA maps at offset 0 only (facts linux-mm §4.1).
+          const boOffset = drm ? (parseNumber(offset) ?? 0n) : 0n;
           const fdName = boOffset !== 0n ? `${fdNumber}@${boOffset}` : fdNumber;
           // Without -y strace does not name the file; an fd number is reused after close, and a
           // non-fixed map at offset 0 is how ld.so starts on each new library.
           if (files.has(fdName) && !/MAP_FIXED/.test(flags) && (parseNumber(offset) ?? 0n) === 0n)
             files.delete(fdName);
-          if (!files.has(fdName)) {
-            const fileName = uniqueFileName(`f${fdNumber}`);
-            files.set(fdName, fileName);
-            const length = parseNumber(len) ?? 0n;
-            const size = boOffset !== 0n ? length : (parseNumber(offset) ?? 0n) + length;
+          // How far this map reaches into the object: a BO's bytes start at its offset.
+          const length = parseNumber(len) ?? 0n;
+          const extent = boOffset !== 0n ? length : (parseNumber(offset) ?? 0n) + length;
+          let file = files.get(fdName);
+          if (file === undefined) {
             const kind = device ? 'device' : /^\/memfd:/.test(path) ? 'memfd' : 'file';
-            const bo = boOffset !== 0n ? ` offset ${formatHex(boOffset)}` : '';
-            out.push(
-              `  ${fileName} = open ${kind} ${stringLiteral(path)} ${formatHex(size > 0n ? size : 4096n)}${bo}`,
-            );
+            file = {
+              name: uniqueFileName(`f${fdNumber}`),
+              line: out.length,
+              size: extent,
+              sized: !failed,
+              opening: `open ${kind} ${stringLiteral(path)}`,
+              options: `${nvidia ? ' mixedmap' : ''}${boOffset !== 0n ? ` offset ${formatHex(boOffset)}` : ''}`,
+            };
+            files.set(fdName, file);
+            out.push(openLine(file));
+          } else if (!failed && (extent > file.size || !file.sized)) {
+            // The object is as large as the furthest any successful map of it reaches (a BO
+            // mapped 4 KiB, then whole): its open line, written at its first map, is sized again.
+            // A refused map says nothing of the size (it may be refused for being too large).
+            file.size = file.sized && file.size > extent ? file.size : extent;
+            file.sized = true;
+            out[file.line] = openLine(file);
           }
-          fdPart = ` fd ${files.get(fdName)}${offset !== '0' ? ` offset ${offset}` : ''}`;
+          fdPart = ` fd ${file.name}${offset !== '0' ? ` offset ${offset}` : ''}`;
         }
         const at = addr === 'NULL' ? '' : ` at ${addressExpr(addr, true)}`;
         step = `${bind} = mmap ${len} ${words.join(' ')}${at}${fdPart}`;

@@ -110,12 +110,36 @@ export class AddressSpace implements AddressSpaceApi {
     // Contents keep byte positions as exact doubles (kernel/contents.ts): up to 2^53.
     if (at !== undefined && (at < 0n || at % P !== 0n || at + BigInt(pages) * P > 1n << 53n))
       return undefined;
-    const startPage = at !== undefined ? Number(at / P) : space.nextStartPage;
-    const object = this.state.objects.create('device', file.name, BigInt(startPage + pages) * P);
-    if (at !== undefined && !space.addAt(object, startPage, pages)) return undefined;
-    if (at === undefined) space.add(object, pages);
-    this.state.fileOfObject.set(object.id, file);
-    return BigInt(startPage) * P;
+    const objectAt = (startPage: number): MemoryObject => {
+      const name = file.device?.boMapsName ?? file.name;
+      const object = this.state.objects.create('device', name, BigInt(startPage + pages) * P);
+      this.state.fileOfObject.set(object.id, file);
+      return object;
+    };
+    if (at === undefined) {
+      this.releaseUnmappedBufferObjects(space);
+      return BigInt(space.add(pages, objectAt)) * P;
+    }
+    const startPage = Number(at / P);
+    return space.addAt(objectAt(startPage), startPage, pages) ? at : undefined;
+  }
+
+  /**
+   * The driver closes a BO of a DRM node (GEM_CLOSE, at vkFreeMemory): its fake offset goes back
+   * to the offset space once nothing maps it (kernel/drm-offsets.ts), for a later BO to reuse.
+   */
+  releaseBufferObject(file: OpenFile, offset: bigint): void {
+    const space = this.state.drmOffsets.get(file.object.id);
+    const bo = space?.exact(Number(offset / this.state.geo.pageSize));
+    if (space !== undefined && bo !== undefined) space.close(bo.object);
+  }
+
+  /** Free the offsets of the closed BOs no VMA maps (checked before a new BO takes one). */
+  private releaseUnmappedBufferObjects(space: DrmOffsetSpace): void {
+    if (!space.hasClosed) return;
+    const mapped = new Set<MemoryObject>();
+    for (const vma of this.state.vmas.toArray()) if (vma.object.kind === 'device') mapped.add(vma.object);
+    space.freeClosed((object) => mapped.has(object));
   }
 
   /** close(2): the fd goes away; existing mappings keep the file. */

@@ -1,5 +1,5 @@
 // DRM GEM fake mmap offsets: a render-node fd is not one object. Each buffer object created
-// through it gets its own page range in the fd's offset space (drm_vma_offset_manager), and
+// through it gets its own page range in the device's offset space (drm_vma_offset_manager), and
 // mmap(fd, offset) maps the BO whose range starts exactly at `offset` (facts linux-mm §4.1:
 // "`vm_pgoff` must be exactly a BO's fake offset (`drm_vma_offset_exact_lookup_locked`), else
 // EINVAL"; `obj_size < vma size` → EINVAL). /proc/PID/maps shows that offset (§6.2: "typically
@@ -7,6 +7,14 @@
 // compares objects: stale pointers, aliases) are the BO's and never another's, as `import maps`
 // keys a render node's BOs by path and offset (import/proc-maps.ts deviceKey). Its byte positions
 // are its fake offsets, so the object's size is the offset of its end.
+//
+// Allocation is the kernel's, not from the facts (they do not cover it): drm_vma_offset_add is
+// drm_mm_insert_node (drivers/gpu/drm/drm_vma_manager.c), whose mode 0 is DRM_MM_INSERT_BEST
+// (include/drm/drm_mm.h). In drivers/gpu/drm/drm_mm.c, best_hole() walks the holes_size tree
+// (larger holes to the left, an equal one to the right of those already there) to the smallest
+// hole that fits, the most recently added of equal ones; without alignment the node starts at
+// the hole's start. drm_mm_remove_node re-adds the hole after the previous node, which now
+// reaches the next node (or the end of the space): freed ranges merge with their neighbours'.
 import type { MemoryObject } from './types';
 
 /**
@@ -23,38 +31,60 @@ interface FakeOffsetRange {
   readonly endPage: number;
 }
 
+/** The owner of the hole before the first range (drm_mm's head_node). */
+const HEAD = 'head';
+type HoleOwner = FakeOffsetRange | typeof HEAD;
+
 /**
- * The offset space of one DRM fd. The kernel allocates ranges with drm_mm, which reuses freed
- * ranges; the model hands out increasing offsets and never frees one (a BO is not closed while
- * the model runs), so a BO's offset depends only on the sizes of the BOs created before it.
+ * The offset space of one DRM fd (the kernel's is the device's, shared by its fds; a driver here
+ * maps through one fd). Ranges are handed out as drm_mm does (see the top of this file); a BO's
+ * range is freed (`remove`) when the BO is destroyed.
  */
 export class DrmOffsetSpace {
-  private nextPage: number;
+  /** The start of the hole after the highest range, which reaches the end of the space. */
+  private tailPage: number;
+  private readonly firstPage: number;
   private readonly byStart = new Map<number, FakeOffsetRange>();
   /** In offset order. */
   private readonly ranges: FakeOffsetRange[] = [];
+  /**
+   * The holes below the tail, by the range they follow, with when each was last added: drm_mm's
+   * best fit takes the most recently added of equal holes. Empty until a BO is freed (or a trace
+   * places BOs apart), so allocation is then a plain append.
+   */
+  private readonly holes = new Map<HoleOwner, number>();
+  private holeClock = 0;
+  /** BOs whose handle is closed but which a VMA still maps (close). */
+  private readonly closed = new Set<MemoryObject>();
 
   constructor(private readonly pageBytes: number) {
-    this.nextPage = Number(DRM_FAKE_OFFSET_START) / pageBytes;
+    this.firstPage = Number(DRM_FAKE_OFFSET_START) / pageBytes;
+    this.tailPage = this.firstPage;
   }
 
-  /** The first page the next BO gets. */
-  get nextStartPage(): number {
-    return this.nextPage;
-  }
-
-  /** drm_vma_offset_add: the next `pages` pages of the offset space go to `object`; its first page. */
-  add(object: MemoryObject, pages: number): number {
-    const range = { object, startPage: this.nextPage, endPage: this.nextPage + pages };
-    this.nextPage = range.endPage;
-    this.byStart.set(range.startPage, range);
-    this.ranges.push(range);
-    return range.startPage;
+  /**
+   * drm_vma_offset_add: the smallest hole that fits `pages` (drm_mm best fit) goes to the object
+   * `objectAt` makes for its first page (a BO's size is the offset of its end); that page.
+   */
+  add(pages: number, objectAt: (startPage: number) => MemoryObject): number {
+    let best: HoleOwner | undefined;
+    let bestPages = Infinity;
+    let bestStamp = -1;
+    for (const [owner, stamp] of this.holes) {
+      const size = this.holeEnd(owner) - this.holeStart(owner);
+      if (size < pages || size > bestPages || (size === bestPages && stamp < bestStamp)) continue;
+      best = owner;
+      bestPages = size;
+      bestStamp = stamp;
+    }
+    const startPage = best === undefined ? this.tailPage : this.holeStart(best);
+    this.insert({ object: objectAt(startPage), startPage, endPage: startPage + pages }, best);
+    return startPage;
   }
 
   /**
    * A BO at a given first page (an imported trace's offset): false when the range overlaps one
-   * already there. Later `add`s start after the highest range.
+   * already there (drm_mm_reserve_node).
    */
   addAt(object: MemoryObject, startPage: number, pages: number): boolean {
     const range = { object, startPage, endPage: startPage + pages };
@@ -68,10 +98,83 @@ export class DrmOffsetSpace {
       (after !== undefined && after.startPage < range.endPage)
     )
       return false;
-    this.ranges.splice(at, 0, range);
-    this.byStart.set(startPage, range);
-    if (range.endPage > this.nextPage) this.nextPage = range.endPage;
+    this.insert(range, before ?? HEAD);
     return true;
+  }
+
+  /**
+   * The BO's handle is closed (GEM_CLOSE at vkFreeMemory). Its offset is freed only when the BO is
+   * destroyed, and every VMA of it holds a reference (drm_gem_vm_open): `freeClosed` frees it
+   * once nothing maps it.
+   */
+  close(object: MemoryObject): void {
+    if (this.ranges.some((r) => r.object === object)) this.closed.add(object);
+  }
+
+  /** Free the ranges of closed BOs that nothing maps any more (`isMapped` says which are). */
+  freeClosed(isMapped: (object: MemoryObject) => boolean): void {
+    for (const object of this.closed) {
+      if (isMapped(object)) continue;
+      this.closed.delete(object);
+      this.remove(object);
+    }
+  }
+
+  /** Whether BOs are closed but not yet freed. */
+  get hasClosed(): boolean {
+    return this.closed.size > 0;
+  }
+
+  /**
+   * drm_vma_offset_remove when the BO is destroyed: its range joins the hole before it, which
+   * becomes the most recently added (drm_mm_remove_node: add_hole(prev_node)).
+   */
+  private remove(object: MemoryObject): void {
+    const index = this.ranges.findIndex((r) => r.object === object);
+    const range = this.ranges[index];
+    if (range === undefined) return;
+    this.ranges.splice(index, 1);
+    this.byStart.delete(range.startPage);
+    this.holes.delete(range);
+    const previous: HoleOwner = this.ranges[index - 1] ?? HEAD;
+    this.setHole(previous);
+  }
+
+  /** Put `range` in the hole after `owner` (undefined: the tail), keeping the holes current. */
+  private insert(range: FakeOffsetRange, owner: HoleOwner | undefined): void {
+    const at = this.firstStartingAfter(range.startPage);
+    this.ranges.splice(at, 0, range);
+    this.byStart.set(range.startPage, range);
+    if (owner === undefined) {
+      this.tailPage = range.endPage;
+      return;
+    }
+    // Both sides of the node are set again, as drm_mm re-adds them (rm_hole, then add_hole).
+    this.setHole(owner);
+    this.setHole(range);
+  }
+
+  /** Record the hole after `owner` as just added, or forget it when it is empty or the tail. */
+  private setHole(owner: HoleOwner): void {
+    this.holes.delete(owner);
+    const last = this.ranges[this.ranges.length - 1];
+    if (owner === (last ?? HEAD)) {
+      // The hole after the highest range is the tail.
+      this.tailPage = this.holeStart(owner);
+      return;
+    }
+    if (this.holeEnd(owner) > this.holeStart(owner)) this.holes.set(owner, ++this.holeClock);
+  }
+
+  /** Where the hole after `owner` starts: the space starts at DRM_FAKE_OFFSET_START (a trace may place BOs below). */
+  private holeStart(owner: HoleOwner): number {
+    return owner === HEAD ? this.firstPage : Math.max(owner.endPage, this.firstPage);
+  }
+
+  /** Where the hole after `owner` ends: the next range's start (a hole below the tail has one). */
+  private holeEnd(owner: HoleOwner): number {
+    const next = owner === HEAD ? this.ranges[0] : this.ranges[this.firstStartingAfter(owner.startPage)];
+    return next?.startPage ?? this.tailPage;
   }
 
   /** The index of the first range starting after `page` (binary search). */

@@ -168,6 +168,12 @@ export interface DeviceTraits {
    * file is one object mapped from offset 0, NVIDIA's layout (facts 4.1: `vm_pgoff` must be 0).
    */
   readonly fakeOffsets?: boolean;
+  /**
+   * The name /proc/PID/maps shows for the node's BO mappings when the driver's mmap gives the VMA
+   * another file: i915's `vma_set_file` to its per-device `anon_inode:i915.gem` (facts 4.1, 6.2).
+   * Absent: the node's own name.
+   */
+  readonly boMapsName?: string;
 }
 
 /** An open file the scenario can map: memfd, shmem, regular file, or a device (a GPU BO). */

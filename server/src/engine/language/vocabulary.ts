@@ -1049,11 +1049,17 @@ export const DRIVER_TRAITS: readonly TraitSpec[] = [
     args: 'word',
     words: [
       w('radv', 'RADV: maps at vkMapMemory, device BOs, caches pointers, placed maps at page alignment.'),
-      w('anv', 'ANV: device BOs, internal pools mapped at creation, placed maps at 4 KiB.'),
+      w(
+        'anv',
+        'ANV on i915: device BOs (shown as anon_inode:i915.gem from Linux 5.6), internal pools mapped at creation, placed maps at 4 KiB.',
+      ),
       w('nvk', 'NVK: device BOs, placed maps at page alignment.'),
       w('turnip', 'Turnip (msm): maps HOST_CACHED non-coherent memory at allocation (H3/H4).'),
       w('lavapipe', 'lavapipe: private anonymous memory mapped at allocation, no placed maps (H3, H6).'),
-      w('proprietary', 'A closed driver: device BOs, caches pointers, reuses after free, no placed maps.'),
+      w(
+        'proprietary',
+        "A closed driver (NVIDIA's layout): device BOs, each through an fd of /dev/nvidia0 at offset 0, caches pointers, reuses after free, no placed maps.",
+      ),
     ],
     example: 'preset radv',
   },

@@ -18,6 +18,7 @@ import {
   type OpenFile,
   type SyscallResult,
 } from '../kernel/types';
+import { versionAtLeast } from '../kernel/config';
 import { alignUp, formatHex, formatSize, minBig } from '../numbers';
 import type { Simulation } from '../sim/simulation';
 import { keepsPointer, mapsAtAllocation, mapsAtMap, type DriverModel } from './driver';
@@ -34,6 +35,23 @@ const RENDER_NODE_TRAITS: DeviceTraits = Object.freeze({
 });
 /** The same, for the one fd through which a Mesa driver maps every BO at its fake offset. */
 const DRM_NODE_TRAITS: DeviceTraits = Object.freeze({ ...RENDER_NODE_TRAITS, fakeOffsets: true });
+/** i915's node (5.6+): its mmap sets VM_PFNMAP|VM_DONTEXPAND|VM_DONTDUMP|VM_IO and swaps in its anon inode (facts 4.1). */
+const I915_NODE_TRAITS: DeviceTraits = Object.freeze({
+  ...DRM_NODE_TRAITS,
+  boMapsName: 'anon_inode:i915.gem',
+});
+/**
+ * An NVIDIA BO's fd (open kernel modules, BAR and vidmem row of facts 4.1): VM_IO|VM_PFNMAP|
+ * VM_DONTEXPAND, offset 0 only, and a size mismatch is ENXIO. Whether its mmap refuses private
+ * mappings the facts do not say (kept as a render node's); the driver maps MAP_SHARED anyway.
+ */
+const NVIDIA_TRAITS: DeviceTraits = Object.freeze({
+  vmFlags: VM_IO | VM_PFNMAP | VM_DONTEXPAND,
+  rejectsCow: true,
+  customGetUnmappedArea: false,
+  refusesSplit: false,
+  sizeMismatchErrno: 'ENXIO',
+});
 
 /** A BO the driver made: the file it is mapped through, and where it starts there (VkMemory.boOffset). */
 export interface DriverBo {
@@ -94,7 +112,7 @@ export class DriverOps {
   /** `reuses after-unmap`: mappings kept at vkUnmapMemory, oldest first (KeptMapping). */
   private readonly kept: KeptMapping[] = [];
   private started = false;
-  /** The render node every BO is mapped through (`deviceFiles drm-node`), once opened. */
+  /** The render node every BO is mapped through (`kernelDriver` drm or i915), once opened. */
   private renderNode: OpenFile | undefined;
   /** Set by the hook-mmap strategy while the layer is inside vkMapMemory: libc mmaps go low. */
   hookArmed = false;
@@ -420,6 +438,9 @@ export class DriverOps {
       this.sim.munmap(this.name, memory.driverPointer, alignUp(memory.allocationSize, this.page));
       memory.driverPointer = undefined;
     }
+    // The BO's handle is closed: its fake offset is free for a later BO once nothing maps it.
+    if (memory.file !== undefined && memory.file === this.renderNode)
+      this.sim.space.releaseBufferObject(memory.file, memory.boOffset);
   }
 
   /** VK_MEMORY_UNMAP_RESERVE_BIT_EXT: "simply mapping over the range with another anonymous mapping". */
@@ -450,11 +471,12 @@ export class DriverOps {
 
   /**
    * A new BO of `length` bytes for a `device` or `shmem` driver. A device BO is made through the
-   * driver's render node, at its own fake mmap offset (`deviceFiles drm-node`, facts linux-mm
-   * §4.1), or in an fd of its own mapped at 0 (`fd-per-bo`, NVIDIA); a shmem BO is a memfd.
+   * driver's render node, at its own fake mmap offset (`kernelDriver` drm or i915, facts linux-mm
+   * §4.1), or in an fd of its own mapped at 0 (`nvidia`); a shmem BO is a memfd.
    */
   newBo(length: bigint): DriverBo {
-    if (this.model.backing === 'device' && this.model.deviceFiles === 'drm-node') {
+    const kernelDriver = this.model.kernelDriver;
+    if (this.model.backing === 'device' && kernelDriver !== 'nvidia') {
       // The node is opened at the driver's first BO. The facts require only that every BO be
       // mapped through the fd it was made on (linux-mm §4.1: drm_vma_node_is_allowed); when Mesa
       // opens the node (physical-device probe) is not in them, and opening it here leaves the
@@ -465,7 +487,7 @@ export class DriverOps {
         sizeBytes: 0n,
         readable: true,
         writable: true,
-        device: DRM_NODE_TRAITS,
+        device: kernelDriver === 'i915' && this.i915MapsAnonInode() ? I915_NODE_TRAITS : DRM_NODE_TRAITS,
       });
       const offset = this.sim.space.createBufferObject(this.renderNode, length) ?? 0n;
       return { file: this.renderNode, offset };
@@ -474,15 +496,27 @@ export class DriverOps {
       this.model.backing === 'device'
         ? {
             kind: 'device',
-            name: '/dev/dri/renderD128',
+            name: '/dev/nvidia0',
             sizeBytes: length,
             readable: true,
             writable: true,
-            device: RENDER_NODE_TRAITS,
+            device: NVIDIA_TRAITS,
           }
         : { kind: 'memfd', name: `${this.name}-bo`, sizeBytes: length, readable: true, writable: true },
     );
     return { file, offset: 0n };
+  }
+
+  /**
+   * i915 maps a BO at its fake offset through its per-device anonymous inode since Linux 5.6,
+   * where DRM_I915_GEM_MMAP_OFFSET (cc662126b413) and its anon-inode mmap ("drm/i915/gem: Drop
+   * local vma->vm_file reference") came in one pull ("drm pull for 5.6-rc1"); the kernel's
+   * i915_gem_mman.c: `mmap_singleton`, `anon_inode_getfile("i915.gem", …)`, `vma_set_file`.
+   * Before, ANV mapped with the I915_GEM_MMAP ioctl, which the model does not have: it keeps the
+   * render node there.
+   */
+  private i915MapsAnonInode(): boolean {
+    return versionAtLeast(this.sim.space.config.version, 5, 6);
   }
 
   private mmapRaw(o: {

@@ -42,12 +42,15 @@ export interface DriverTraits {
    */
   readonly externalMemoryHost: boolean;
   /**
-   * How a `backing device` driver's BOs are reached (a preset property, no trait line sets it):
-   * `drm-node`, Mesa's, one render-node fd for every BO, each mapped at its own fake mmap offset
-   * (facts linux-mm §4.1, §6.2); `fd-per-bo`, NVIDIA's, a new fd per BO mapped at offset 0
-   * (§4.1: `vm_pgoff` must be 0, the target comes from a per-fd mmap context).
+   * The kernel driver a `backing device` driver's BOs come from (a preset property, no trait line
+   * sets it). `drm`: one render-node fd (`/dev/dri/renderD128`) for every BO, each mapped at its
+   * own fake mmap offset (facts linux-mm §4.1, §6.2; TTM and default GEM). `i915`: the same
+   * calls, but i915's mmap swaps the VMA's file for its per-device anonymous inode, so maps shows
+   * `anon_inode:i915.gem` (§4.1, §6.2; Linux 5.6+, DriverOps.newBo). `nvidia`: a new fd per BO,
+   * `/dev/nvidia0`, mapped at offset 0 (§4.1: `vm_pgoff` must be 0, the target comes from a
+   * per-fd mmap context; §6.2).
    */
-  readonly deviceFiles: 'drm-node' | 'fd-per-bo';
+  readonly kernelDriver: 'drm' | 'i915' | 'nvidia';
   /**
    * VkPhysicalDeviceLimits::nonCoherentAtomSize in bytes: the granularity of flush and invalidate
    * ranges (model/mapped-memory-range.ts). Every modelled driver reports 64; see PRESETS.
@@ -93,7 +96,7 @@ export const DEFAULT_TRAITS: DriverTraits = {
   placed: MESA_PLACED,
   mmapVia: 'libc',
   externalMemoryHost: true,
-  deviceFiles: 'drm-node',
+  kernelDriver: 'drm',
   nonCoherentAtomSize: 64n,
 };
 
@@ -118,6 +121,9 @@ export const PRESETS: Readonly<Record<string, DriverTraits>> = {
     cachesPointer: true,
     internalMappings: 64n * MiB,
     placed: { ...MESA_PLACED, followsPageSize: false },
+    // ANV on i915. On xe (TTM) maps shows the render node: a driver without the preset, or with
+    // another one, models that.
+    kernelDriver: 'i915',
   },
   // VK_EXT_external_memory_host: RADV with userptr (every amdgpu kernel), ANV and lavapipe expose
   // it; NVK and Turnip do not (their extension tables in nvk_physical_device.c, tu_device.cc);
@@ -133,7 +139,7 @@ export const PRESETS: Readonly<Record<string, DriverTraits>> = {
     placed: NO_PLACED,
     externalMemoryHost: false,
     // The one closed driver whose mmap layout the facts give is NVIDIA's (linux-mm §4.1, §6.2).
-    deviceFiles: 'fd-per-bo',
+    kernelDriver: 'nvidia',
   },
 };
 
