@@ -124,7 +124,9 @@ test('freed neighbours make one hole; a closed BO keeps its offset while a mappi
   const mapped = ok(mmap(as, 2n * PG, { flags: T.MAP_SHARED, fd: fd.fd, offset: b! }));
   as.releaseBufferObject(fd, b!);
   as.releaseBufferObject(fd, c!);
-  // B is still mapped (its VMA holds a reference), so only C's 2 pages are free.
+  // Splitting B's mapping replaces its VMA by two: B stays referenced throughout.
+  ok(as.mprotect(mapped, PG, T.PROT_READ, O));
+  // B is still mapped (its VMAs hold a reference), so only C's 2 pages are free.
   assert.equal(as.createBufferObject(fd, 4n * PG), G + 8n * PG);
   ok(as.munmap(mapped, 2n * PG, O));
   // B's and C's pages are one hole now.

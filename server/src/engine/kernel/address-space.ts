@@ -68,6 +68,11 @@ export class AddressSpace implements AddressSpaceApi {
       () => vmas.size,
     );
     const objects = this.state.objects;
+    // A closed BO is destroyed, and its fake offset freed, when its last mapping goes.
+    objects.onDeviceUnmapped = (object) => {
+      const file = this.state.fileOfObject.get(object.id);
+      if (file !== undefined) this.state.drmOffsets.get(file.object.id)?.unmapped(object);
+    };
     vmas.listener = (anchor, removed, inserted) => {
       this.timeline.record(anchor, removed.length, inserted);
       objects.updateUsers(removed, inserted);
@@ -116,10 +121,7 @@ export class AddressSpace implements AddressSpaceApi {
       this.state.fileOfObject.set(object.id, file);
       return object;
     };
-    if (at === undefined) {
-      this.releaseUnmappedBufferObjects(space);
-      return BigInt(space.add(pages, objectAt)) * P;
-    }
+    if (at === undefined) return BigInt(space.add(pages, objectAt)) * P;
     const startPage = Number(at / P);
     return space.addAt(objectAt(startPage), startPage, pages) ? at : undefined;
   }
@@ -131,15 +133,8 @@ export class AddressSpace implements AddressSpaceApi {
   releaseBufferObject(file: OpenFile, offset: bigint): void {
     const space = this.state.drmOffsets.get(file.object.id);
     const bo = space?.exact(Number(offset / this.state.geo.pageSize));
-    if (space !== undefined && bo !== undefined) space.close(bo.object);
-  }
-
-  /** Free the offsets of the closed BOs no VMA maps (checked before a new BO takes one). */
-  private releaseUnmappedBufferObjects(space: DrmOffsetSpace): void {
-    if (!space.hasClosed) return;
-    const mapped = new Set<MemoryObject>();
-    for (const vma of this.state.vmas.toArray()) if (vma.object.kind === 'device') mapped.add(vma.object);
-    space.freeClosed((object) => mapped.has(object));
+    if (space !== undefined && bo !== undefined)
+      space.close(bo.object, this.state.objects.isDeviceMapped(bo.object));
   }
 
   /** close(2): the fd goes away; existing mappings keep the file. */

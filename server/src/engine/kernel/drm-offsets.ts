@@ -104,25 +104,18 @@ export class DrmOffsetSpace {
 
   /**
    * The BO's handle is closed (GEM_CLOSE at vkFreeMemory). Its offset is freed only when the BO is
-   * destroyed, and every VMA of it holds a reference (drm_gem_vm_open): `freeClosed` frees it
-   * once nothing maps it.
+   * destroyed, and every VMA of it holds a reference (drm_gem_vm_open): at once if nothing maps
+   * it (`mapped` false), else when its last mapping goes (`unmapped`).
    */
-  close(object: MemoryObject): void {
-    if (this.ranges.some((r) => r.object === object)) this.closed.add(object);
+  close(object: MemoryObject, mapped: boolean): void {
+    if (!this.ranges.some((r) => r.object === object)) return;
+    if (mapped) this.closed.add(object);
+    else this.remove(object);
   }
 
-  /** Free the ranges of closed BOs that nothing maps any more (`isMapped` says which are). */
-  freeClosed(isMapped: (object: MemoryObject) => boolean): void {
-    for (const object of this.closed) {
-      if (isMapped(object)) continue;
-      this.closed.delete(object);
-      this.remove(object);
-    }
-  }
-
-  /** Whether BOs are closed but not yet freed. */
-  get hasClosed(): boolean {
-    return this.closed.size > 0;
+  /** The last VMA of `object` went away (drm_gem_vm_close): a closed BO is destroyed now. */
+  unmapped(object: MemoryObject): void {
+    if (this.closed.delete(object)) this.remove(object);
   }
 
   /**

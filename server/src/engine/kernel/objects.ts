@@ -79,13 +79,40 @@ export class ObjectTable {
     return this.anonState[object.id] === HOME_ONLY;
   }
 
+  /**
+   * How many records map each device object (a DRM BO), by object id: a closed BO's fake offset
+   * is freed once nothing maps it (kernel/drm-offsets.ts), asked at every new BO.
+   */
+  private readonly deviceRecords = new Map<number, number>();
+
+  /** Whether any VMA maps this device object. */
+  isDeviceMapped(object: MemoryObject): boolean {
+    return (this.deviceRecords.get(object.id) ?? 0) > 0;
+  }
+
+  /** Told when the last record of a device object goes (after the change that removed it). */
+  onDeviceUnmapped: ((object: MemoryObject) => void) | undefined;
+
+  /** Counts a record of a device object in or out; true when it was the object's last. */
+  private countDeviceRecord(v: Vma, delta: number): boolean {
+    const id = v.object.id;
+    const count = (this.deviceRecords.get(id) ?? 0) + delta;
+    if (count > 0) this.deviceRecords.set(id, count);
+    else this.deviceRecords.delete(id);
+    return count <= 0;
+  }
+
   /** Keep the users lists current: called for every VmaSet change. */
   updateUsers(removed: readonly Vma[], inserted: readonly Vma[]): void {
     const users = this.users;
+    let unmapped: MemoryObject[] | undefined;
     // Indexed loops: `for…of` here allocated an iterator result per element (the lists differ in
     // elements kind, so V8 did not optimise the iteration away).
     for (let k = 0; k < removed.length; k++) {
       const v = removed[k] as Vma;
+      // A change that replaces a device object's records (a split) takes them out before it puts
+      // the new ones in: whether the object is still mapped is known after both.
+      if (v.object.kind === 'device' && this.countDeviceRecord(v, -1)) (unmapped ??= []).push(v.object);
       if (v.anon === undefined) continue;
       const id = v.anon.id;
       const list = users[id];
@@ -101,6 +128,7 @@ export class ObjectTable {
     }
     for (let k = 0; k < inserted.length; k++) {
       const v = inserted[k] as Vma;
+      if (v.object.kind === 'device') this.countDeviceRecord(v, 1);
       if (v.anon === undefined || this.anonState[v.anon.id] === NOT_ANON) continue;
       const id = v.anon.id;
       const list = users[id];
@@ -108,6 +136,8 @@ export class ObjectTable {
       else if (Array.isArray(list)) list.push(v);
       else users[id] = [list, v];
     }
+    if (unmapped !== undefined && this.onDeviceUnmapped !== undefined)
+      for (const object of unmapped) if (!this.isDeviceMapped(object)) this.onDeviceUnmapped(object);
   }
 
   usersOf(object: MemoryObject): readonly Vma[] {
