@@ -47,6 +47,23 @@ describe('completion', () => {
     );
   });
 
+  test('exported memory: handle types after vkGetMemoryFdKHR, exported fds after `import`', () => {
+    has(
+      labels(
+        'scenario "s" {\n  m = vkAllocateMemory 4KiB host-visible exportable\n  h = vkGetMemoryFdKHR m ⟨|⟩\n}\n',
+      ),
+      'opaque-fd',
+      'dma-buf',
+    );
+    has(
+      labels(
+        'scenario "s" {\n  m = vkAllocateMemory 4KiB host-visible exportable\n  h = vkGetMemoryFdKHR m\n  m2 = vkAllocateMemory 4KiB host-visible import ⟨|⟩\n}\n',
+      ),
+      'h',
+    );
+    has(labels('scenario "s" {\n  m = vkAllocateMemory 4KiB host-visible ⟨|⟩\n}\n'), 'exportable', 'import');
+  });
+
   test('a partly typed word keeps the context', () => {
     has(labels('scenario "s" {\n  vkA⟨|⟩\n}\n'), 'vkAllocateMemory');
   });

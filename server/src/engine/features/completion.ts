@@ -453,6 +453,7 @@ function optionValueCompletions(
     case 'by':
       return actorItems(scenario, offset);
     case 'fd':
+    case 'import':
       return nameItems(scenario, offset, ['file']);
     case 'driver':
       return scenario

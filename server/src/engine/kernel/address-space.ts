@@ -137,6 +137,37 @@ export class AddressSpace implements AddressSpaceApi {
       space.close(bo.object, this.state.objects.isDeviceMapped(bo.object));
   }
 
+  /**
+   * A buffer object exported as an fd (vkGetMemoryFdKHR: a dma-buf or an opaque fd), its
+   * `sizeBytes` from the BO's `boOffset` in `source` (the fd the BO is mapped through). Mapping
+   * the new fd maps the same pages as the exporter's own mapping: the kernel's dma_buf_mmap hands
+   * the VMA to the exporter's mmap (drivers/dma-buf/dma-buf.c), so the mapping is the BO's, with
+   * the exporter's VM_ flags (a DRM BO: VM_PFNMAP|VM_DONTEXPAND, facts linux-mm §4.1). A memfd
+   * BO (`backing shmem`) exports as a second fd of the same memfd.
+   */
+  openExport(source: OpenFile, boOffset: bigint, sizeBytes: bigint): OpenFile {
+    const P = this.state.geo.pageSize;
+    const bo = this.state.drmOffsets.get(source.object.id)?.exact(Number(boOffset / P))?.object;
+    const object = bo ?? source.object;
+    const device = source.device
+      ? { ...source.device, fakeOffsets: false, exported: { object, firstPage: Number(boOffset / P) } }
+      : undefined;
+    const file: OpenFile = {
+      kind: source.kind,
+      // For messages only: the mapping's object is the BO, which /proc/PID/maps shows as the exporter's.
+      name: device ? `dma-buf of ${source.name}` : source.name,
+      sizeBytes,
+      readable: true,
+      writable: true,
+      device,
+      initialDatum: source.initialDatum,
+      fd: this.nextFd++,
+      object,
+    };
+    this.state.files.set(file.fd, file);
+    return file;
+  }
+
   /** close(2): the fd goes away; existing mappings keep the file. */
   closeFile(fd: number): boolean {
     return this.state.files.delete(fd);

@@ -353,7 +353,14 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
   // 20. The driver's ->mmap runs after the old mappings are gone: a refusal leaves a hole (vms_abort_munmap_vmas).
   const device = file?.device;
   // A DRM node maps the buffer object whose fake offset the offset is (kernel/drm-offsets.ts).
-  const bo = file !== undefined ? state.drmOffsets.get(file.object.id)?.exact(pgoff)?.object : undefined;
+  // An exported fd (a dma-buf) maps the exporter's BO, from the BO's first page (AddressSpace.openExport).
+  const exported = device?.exported;
+  const bo =
+    exported !== undefined
+      ? exported.object
+      : file !== undefined
+        ? state.drmOffsets.get(file.object.id)?.exact(pgoff)?.object
+        : undefined;
   if ((file !== undefined && device !== undefined) || hugetlb) {
     const refusal =
       file !== undefined && device !== undefined
@@ -382,7 +389,7 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
     prot,
     vmFlags,
     object,
-    pgoff: sharedPage(pgoff),
+    pgoff: sharedPage(exported !== undefined ? pgoff + exported.firstPage : pgoff),
     anon,
     anonVma: 0,
     joinsPrev: false,
@@ -449,6 +456,7 @@ function deviceRefusal(
   vmFlags: number,
 ): { errno: T.Errno; reason: string } | undefined {
   const device = file.device as T.DeviceTraits;
+  if (device.exported !== undefined) return exportedRefusal(file, device, offset, len, vmFlags);
   if (device.fakeOffsets && bo === undefined) {
     return {
       errno: 'EINVAL',
@@ -473,6 +481,34 @@ function deviceRefusal(
     return {
       errno: 'EINVAL',
       reason: `${file.name}: the driver refuses copy-on-write (MAP_PRIVATE) mappings (ttm_bo_mmap_obj: is_cow_mapping → EINVAL)`,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * mmap of an exported fd: dma_buf_mmap_internal refuses a mapping past the buffer's size
+ * (EINVAL, drivers/dma-buf/dma-buf.c), then the exporter's own mmap decides, as for its BO: a
+ * DRM BO refuses copy-on-write mappings (facts linux-mm §4.1).
+ */
+function exportedRefusal(
+  file: OpenFile,
+  device: T.DeviceTraits,
+  offset: bigint,
+  len: number | bigint,
+  vmFlags: number,
+): { errno: T.Errno; reason: string } | undefined {
+  const bytes = file.sizeBytes - offset;
+  if (len > bytes) {
+    return {
+      errno: 'EINVAL',
+      reason: `${file.name}: the mapping (${formatHex(BigInt(len))} bytes from offset ${formatHex(offset)}) runs past the exported buffer (${formatHex(file.sizeBytes)} bytes) (dma_buf_mmap_internal)`,
+    };
+  }
+  if (device.rejectsCow && (vmFlags & (T.VM_SHARED | VM_MAYWRITE)) === VM_MAYWRITE) {
+    return {
+      errno: 'EINVAL',
+      reason: `${file.name}: the exporting driver refuses copy-on-write (MAP_PRIVATE) mappings of its buffer object (ttm_bo_mmap_obj: is_cow_mapping → EINVAL)`,
     };
   }
   return undefined;

@@ -174,6 +174,13 @@ export interface DeviceTraits {
    * Absent: the node's own name.
    */
   readonly boMapsName?: string;
+  /**
+   * A dma-buf (or opaque fd) a driver exported: mmap(fd, offset) maps the exporting driver's
+   * buffer object `object` from its page `firstPage` (its fake offset in pages on a DRM node, 0
+   * in an fd of its own) plus `offset`, so both mappings show the same pages. The fd's size is the
+   * BO's (dma_buf_mmap_internal refuses a mapping past it). See AddressSpace.openExport.
+   */
+  readonly exported?: { readonly object: MemoryObject; readonly firstPage: number };
 }
 
 /** An open file the scenario can map: memfd, shmem, regular file, or a device (a GPU BO). */

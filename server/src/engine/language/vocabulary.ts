@@ -172,6 +172,28 @@ export const MEMORY_PROPERTY_WORDS: WordGroup = {
       'imported-host',
       'Imported with VK_EXT_external_memory_host (HOST_ALLOCATION): placed maps and RESERVE unmaps are invalid (VUID 09575, 09580).',
     ),
+    w(
+      'exportable',
+      'VkExportMemoryAllocateInfo (opaque fd and dma-buf): `vkGetMemoryFdKHR` may export it. The driver gives it a buffer object of its own (no pool slot, no reused BO).',
+      'facts vulkan-wine §2 (Android wrapper), §3.6 (Wine GL interop)',
+    ),
+  ],
+};
+
+export const HANDLE_TYPE_WORDS: WordGroup = {
+  group: 'handle type',
+  one: true,
+  words: [
+    w(
+      'opaque-fd',
+      'VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_FD_BIT (the default): what Wine exports to import into GL (glImportMemoryFdEXT).',
+      'facts vulkan-wine §3.6',
+    ),
+    w(
+      'dma-buf',
+      "VK_EXTERNAL_MEMORY_HANDLE_TYPE_DMA_BUF_BIT_EXT: a dma-buf; `mmap … shared fd NAME` maps the exporting driver's buffer object (the Android wrapper's placed map: MAP_SHARED|MAP_FIXED at pPlacedAddress).",
+      'facts vulkan-wine §2',
+    ),
   ],
 };
 
@@ -501,9 +523,25 @@ export const VERBS: readonly VerbSpec[] = [
     doc: 'vkAllocateMemory: the driver allocates a memory object. Depending on its `maps` trait it may mmap now (at-alloc) or suballocate from its pool.',
     args: [{ name: 'size', kind: 'expr', doc: 'allocationSize in bytes.' }],
     wordGroups: [MEMORY_PROPERTY_WORDS],
-    options: [w('driver', 'Which driver allocates (the only driver when omitted).')],
+    options: [
+      w('driver', 'Which driver allocates (the only driver when omitted).'),
+      w(
+        'import',
+        "Import a dma-buf or opaque fd (from `vkGetMemoryFdKHR`): the memory is the exporter's buffer object, and a write through one is read through the other.",
+      ),
+    ],
     binds: 'memory',
     example: 'mem = vkAllocateMemory 16MiB host-visible coherent',
+  },
+  {
+    verb: 'vkGetMemoryFdKHR',
+    family: 'vulkan',
+    doc: "vkGetMemoryFdKHR on the host driver: the memory's buffer object as an fd (`opaque-fd`, the default, or `dma-buf`). `mmap … fd NAME` maps it, `vkAllocateMemory … import NAME` imports it. The memory must be `exportable`.",
+    args: [{ name: 'memory', kind: 'memory', doc: 'The memory object, allocated `exportable`.' }],
+    wordGroups: [HANDLE_TYPE_WORDS],
+    options: [],
+    binds: 'file',
+    example: 'buf = vkGetMemoryFdKHR mem dma-buf',
   },
   {
     verb: 'vkMapMemory',

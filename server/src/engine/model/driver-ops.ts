@@ -22,7 +22,7 @@ import { versionAtLeast } from '../kernel/config';
 import { alignUp, formatHex, formatSize, minBig } from '../numbers';
 import type { Simulation } from '../sim/simulation';
 import { keepsPointer, mapsAtAllocation, mapsAtMap, type DriverModel } from './driver';
-import { isHostImport, takeDeviceWrites, type VkMemory } from './vk-memory';
+import { isHostImport, sharesBo, takeDeviceWrites, type VkMemory } from './vk-memory';
 import { allocateInWindow } from './strategies/window-allocation';
 import { box64Placement, reportBox64NoRoom } from './box64-mmap32';
 
@@ -159,10 +159,16 @@ export class DriverOps {
     }
     // Memory that is not HOST_VISIBLE is never mapped for the CPU: neither from the mapped pool
     // nor as a cached BO that is still mapped, nor at allocation (mapsAtAllocation).
+    if (memory.importedFrom !== undefined) {
+      // The exporter's BO, whichever driver maps it (ExportedFd).
+      memory.file = memory.importedFrom.bo.file;
+      memory.boOffset = memory.importedFrom.bo.offset;
+    }
     if (!memory.properties.has('host-visible')) return;
-    const reused = this.model.reuses === 'after-free' ? this.takeFromCache(memory) : false;
+    const shared = sharesBo(memory);
+    const reused = this.model.reuses === 'after-free' && !shared ? this.takeFromCache(memory) : false;
     if (reused) return;
-    if (this.model.maps === 'pool') {
+    if (this.model.maps === 'pool' && !shared) {
       this.allocateFromPool(memory);
       return;
     }
@@ -187,6 +193,21 @@ export class DriverOps {
     memory.driverObject = this.sim.space.vmaAt(this.sim.pageOf(host))?.object;
     memory.driverMapStep = this.sim.stepIndex;
     this.sim.note(this.name, `import host pointer ${formatHex(host)} (no mapping of its own)`, '', true);
+  }
+
+  /**
+   * vkGetMemoryFdKHR: the memory's BO, made now if the driver has not made it yet (an at-map
+   * driver makes it at the first map; the export needs it before). Undefined for a `backing anon`
+   * driver, whose memory is private anonymous pages with no object to export.
+   */
+  exportBo(memory: VkMemory): DriverBo | undefined {
+    if (this.model.backing === 'anon') return undefined;
+    if (memory.file === undefined) {
+      const bo = this.newBo(alignUp(memory.allocationSize, this.page));
+      memory.file = bo.file;
+      memory.boOffset = bo.offset;
+    }
+    return { file: memory.file, offset: memory.boOffset };
   }
 
   private takeFromCache(memory: VkMemory): boolean {
@@ -415,7 +436,7 @@ export class DriverOps {
       this.sim.note(this.name, `return pool+${formatHex(memory.poolOffset)} to the pool`, '', true);
       return;
     }
-    if (this.model.reuses === 'after-free') {
+    if (this.model.reuses === 'after-free' && !sharesBo(memory)) {
       this.cache.push({
         size: memory.allocationSize,
         file: memory.file,

@@ -85,12 +85,28 @@ export interface VkMemory {
    */
   importedByLayer: boolean;
   /**
+   * The fd the memory was imported from (`vkAllocateMemory … import FD`: a dma-buf or opaque fd
+   * from vkGetMemoryFdKHR): its BO is the exporter's, so both memories show the same pages.
+   */
+  readonly importedFrom: ExportedFd | undefined;
+  /**
    * Under the shadow-copy strategy, while mapped: what each byte of the memory held when the
    * shadow last synced with it (copy-in, flush, invalidate), as one object (id 0) in memory
    * offsets. A copy-back compares against it to find device writes it would destroy
    * (strategies/shadow-sync.ts).
    */
   shadowBaseline: ContentStore | undefined;
+}
+
+/**
+ * An fd vkGetMemoryFdKHR made, and the BO it stands for: the file the exporter maps it through and
+ * where it starts there (VkMemory.file, boOffset). An importer maps the BO as the exporter does,
+ * through the exporter's fd at the BO's offset: a real importer gets a handle on its own DRM fd,
+ * but the pages and the VM_ flags are the BO's either way (the facts say nothing of the handles).
+ */
+export interface ExportedFd {
+  readonly fd: OpenFile;
+  readonly bo: { readonly file: OpenFile; readonly offset: bigint };
 }
 
 /** Whether the memory was imported as host memory, by the application (`imported-host`) or the layer. */
@@ -106,6 +122,16 @@ export function takeDeviceWrites(memory: VkMemory): readonly DeviceWrite[] {
   const writes = memory.deviceWrites ?? NO_DEVICE_WRITES;
   memory.deviceWrites = undefined;
   return writes;
+}
+
+/**
+ * Whether the memory's BO is shared with another memory object or API: made exportable
+ * (VkExportMemoryAllocateInfo) or imported from an fd. The driver gives it a BO of its own — no
+ * pool slot, no cached BO another allocation would get — which is a choice: the facts say only
+ * that Wine allocates one VkDeviceMemory per exported buffer (vulkan-wine §3.6).
+ */
+export function sharesBo(memory: VkMemory): boolean {
+  return memory.importedFrom !== undefined || memory.properties.has('exportable');
 }
 
 const NO_DEVICE_WRITES: readonly DeviceWrite[] = [];
@@ -129,6 +155,7 @@ export function newMemory(o: {
   readonly allocationSize: bigint;
   readonly properties: ReadonlySet<string>;
   readonly step: number;
+  readonly importedFrom?: ExportedFd;
   /** The first event (at `step`), or its text. */
   readonly history: string | MemoryEvent;
 }): VkMemory {
@@ -157,6 +184,7 @@ export function newMemory(o: {
     escape: undefined,
     deviceWrites: undefined,
     importedByLayer: false,
+    importedFrom: o.importedFrom,
     shadowBaseline: undefined,
     history: [typeof o.history === 'string' ? { step: o.step, text: o.history } : o.history],
   };

@@ -5,7 +5,7 @@
 import { CallSettledLater } from '../sim/calls';
 import { AppMapped } from './app-mapped';
 import type { Argument, Expression, StepNode } from '../syntax/ast';
-import type { Vma } from '../kernel/types';
+import type { OpenFile, Vma } from '../kernel/types';
 import { alignUp, formatHex, formatSize, truncate32 } from '../numbers';
 import type { Simulation } from '../sim/simulation';
 import type { CallRecord, Outcome } from '../sim/records';
@@ -15,7 +15,7 @@ import { addressOutcome, describeSegments, failedMapNote, noteMapAttempt, OK_OUT
 import { keepsPointer, type DriverModel } from './driver';
 import { DriverOps } from './driver-ops';
 import { mapViolations, unmapViolations, type Violation } from './placed-validity';
-import { FormattedEvent, isHostImport, newMemory, type VkMemory } from './vk-memory';
+import { FormattedEvent, isHostImport, newMemory, type ExportedFd, type VkMemory } from './vk-memory';
 import { allocatingDriver } from './allocating-driver';
 import { DEVICE_ACTOR, deviceRead, deviceWrite } from './device-access';
 import { fitsButOutsideWindow, outsideWindow, reserveHighTopText, sentence } from './window-text';
@@ -52,7 +52,7 @@ const vkFreeMemoryText = (name: string) => `vkFreeMemory(${name})`;
 const vkFlushText = (name: string) => `vkFlushMappedMemoryRanges(${name})`;
 const vkInvalidateText = (name: string) => `vkInvalidateMappedMemoryRanges(${name})`;
 const vkAllocateMemoryText = (memory: VkMemory) =>
-  `vkAllocateMemory(${formatSize(memory.allocationSize)}${memory.properties.size ? ', ' + [...memory.properties].join('|') : ''})`;
+  `vkAllocateMemory(${formatSize(memory.allocationSize)}${memory.properties.size ? ', ' + [...memory.properties].join('|') : ''}${memory.importedFrom ? `, import fd ${memory.importedFrom.fd.fd}` : ''})`;
 const vkMapMemoryText = (map: { memory: VkMemory; offset: bigint; size: bigint | undefined }) =>
   `vkMapMemory(${map.memory.name}, offset=${formatHex(map.offset)}, size=${map.size === undefined ? 'VK_WHOLE_SIZE' : formatSize(map.size)})`;
 
@@ -100,6 +100,8 @@ function hasWord(step: StepNode, word: string): boolean {
 
 export type EvaluateArg = (expression: Expression, what: string) => bigint | undefined;
 export type MemoryArg = (argument: Argument | undefined) => VkMemory | undefined;
+/** The open file an argument names (`import FD`), reported when it names something else. */
+export type FileArg = (argument: Argument | undefined) => OpenFile | undefined;
 
 export class VulkanLayer {
   readonly memories: VkMemory[] = [];
@@ -121,6 +123,10 @@ export class VulkanLayer {
   private readonly propertySets: { readonly words: readonly string[]; readonly set: ReadonlySet<string> }[] =
     [];
   readonly strategy: Strategy;
+  /** The fd each vkGetMemoryFdKHR step exported, by step: what its name stands for. */
+  private readonly exports = new Map<number, OpenFile>();
+  /** The same fds, with the BO each stands for: what `import FD` imports. */
+  private readonly exportedBos = new Map<OpenFile, ExportedFd>();
   /** Calls made before the first step: the layer's and the drivers' set-up. */
   setupCalls: readonly CallRecord[] = [];
 
@@ -169,6 +175,11 @@ export class VulkanLayer {
     return undefined;
   }
 
+  /** The fd the vkGetMemoryFdKHR at `step` exported, if it did. */
+  exportedAt(step: number): OpenFile | undefined {
+    return this.exports.get(step);
+  }
+
   opsFor(memory: VkMemory): DriverOps {
     return this.ops.get(memory.driver.name)!;
   }
@@ -195,8 +206,9 @@ export class VulkanLayer {
     actor: string,
     evaluateArg: (e: Expression, what: string, actor: string) => bigint | undefined,
     memoryArg: MemoryArg,
+    fileArg?: FileArg,
   ): Outcome {
-    if (verb === 'vkAllocateMemory') return this.allocate(step, actor, evaluateArg);
+    if (verb === 'vkAllocateMemory') return this.allocate(step, actor, evaluateArg, fileArg);
     const named = memoryArg(step.args[0]);
     // A GL buffer is a memory object of the GL layer's: Vulkan calls do not take it.
     const memory = named && this.ownMemories.has(named) ? named : undefined;
@@ -381,6 +393,8 @@ export class VulkanLayer {
         memory.history.push({ step: this.sim.stepIndex, text: 'freed' });
         return OK_OUTCOME;
       }
+      case 'vkGetMemoryFdKHR':
+        return this.exportFd(memory, step, actor);
       case 'vkFlushMappedMemoryRanges':
       case 'vkInvalidateMappedMemoryRanges': {
         // One VkMappedMemoryRange: its rules first (a range that breaks one is not simulated:
@@ -413,10 +427,60 @@ export class VulkanLayer {
     return { kind: 'skipped', reason: `${verb} is not modelled` };
   }
 
+  /**
+   * vkGetMemoryFdKHR: the memory's buffer object as a dma-buf or opaque fd (vulkan-wine §2: the
+   * Android wrapper exports DMA_BUF; §3.6: Wine's GL interop exports OPAQUE_FD). The fd maps the
+   * BO's own pages (AddressSpace.openExport); `vkAllocateMemory … import FD` imports it. drvmap
+   * treats both handle types as the same kernel object, a choice: the facts name both but say
+   * nothing of how they differ in the kernel.
+   */
+  private exportFd(memory: VkMemory, step: StepNode, actor: string): Outcome {
+    const dmaBuf = hasWord(step, 'dma-buf');
+    const handle = dmaBuf
+      ? 'VK_EXTERNAL_MEMORY_HANDLE_TYPE_DMA_BUF_BIT_EXT'
+      : 'VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_FD_BIT';
+    const text = `vkGetMemoryFdKHR(${memory.name}, ${handle})`;
+    if (!memory.properties.has('exportable')) {
+      this.sim.finding(
+        'vulkan-valid-usage',
+        `VUID-VkMemoryGetFdInfoKHR-handleType-00671: ${memory.name} was allocated without VkExportMemoryAllocateInfo for this handle type: allocate it \`exportable\``,
+        [{ range: memory.node, message: `${memory.name} allocated here` }],
+      );
+      this.sim.note(actor, text, '', false);
+      return notSimulated('the memory is not exportable');
+    }
+    const bo = isHostImport(memory) ? undefined : this.opsFor(memory).exportBo(memory);
+    if (bo === undefined) {
+      const why = isHostImport(memory)
+        ? 'it is host memory the driver wraps (imported-host, or the external-memory-host strategy), not a buffer object of its own'
+        : `${memory.driver.name} keeps memory in private anonymous pages (\`backing anon\`), which are no object another mapping can share`;
+      this.sim.problems.push({
+        code: 'wrong-kind',
+        range: step.args[0] ?? step.verb,
+        message: `${memory.name} has no buffer object to export: ${why}`,
+      });
+      return notSimulated('no buffer object to export');
+    }
+    const file = this.sim.space.openExport(
+      bo.file,
+      bo.offset,
+      alignUp(memory.allocationSize, this.sim.pageSize),
+    );
+    this.sim.note(actor, text, `= ${file.fd}`, true);
+    this.exports.set(this.sim.stepIndex, file);
+    this.exportedBos.set(file, { fd: file, bo });
+    memory.history.push({
+      step: this.sim.stepIndex,
+      text: `exported as fd ${file.fd} (${dmaBuf ? 'dma-buf' : 'opaque fd'})`,
+    });
+    return VK_SUCCESS_OUTCOME;
+  }
+
   private allocate(
     step: StepNode,
     actor: string,
     evaluateArg: (e: Expression, what: string, actor: string) => bigint | undefined,
+    fileArg: FileArg | undefined,
   ): Outcome {
     const sizeArg = step.args[0];
     if (!sizeArg || sizeArg.kind === 'string') {
@@ -439,6 +503,26 @@ export class VulkanLayer {
     const driver = allocatingDriver(this.sim, this.drivers, step, true);
     if (!driver) return { kind: 'skipped', reason: 'no driver' };
     this.checkMemoryType(step);
+    const importOption = step.options.find((o) => o.keyword.name === 'import');
+    const importFile = importOption ? fileArg?.(importOption.value) : undefined;
+    if (importOption && !importFile) return { kind: 'skipped', reason: 'no fd to import' };
+    const importedFrom = importFile ? this.exportedBos.get(importFile) : undefined;
+    if (importFile && !importedFrom) {
+      this.sim.problems.push({
+        code: 'wrong-kind',
+        range: importOption!.value ?? step.verb,
+        message: `\`import\` takes an fd from \`vkGetMemoryFdKHR\`; fd ${importFile.fd} is a file from \`open\``,
+      });
+      return { kind: 'skipped', reason: 'not an exported fd' };
+    }
+    if (importedFrom && driver.backing === 'anon') {
+      this.sim.problems.push({
+        code: 'wrong-kind',
+        range: importOption!.value ?? step.verb,
+        message: `${driver.name} keeps memory in private anonymous pages (\`backing anon\`): it cannot map another driver's buffer object, so it cannot import one`,
+      });
+      return { kind: 'skipped', reason: 'the driver cannot import' };
+    }
     const memory = newMemory({
       name: step.binding?.name ?? `memory@${this.sim.stepIndex + 1}`,
       node: step,
@@ -446,6 +530,7 @@ export class VulkanLayer {
       allocationSize: size,
       properties: this.propertiesOf(step),
       step: this.sim.stepIndex,
+      importedFrom,
       history: new FormattedEvent(this.sim.stepIndex, allocatedText, { size, driver: driver.name }),
     });
     this.memories.push(memory);
@@ -676,10 +761,13 @@ export class VulkanLayer {
     if (datum !== undefined) {
       const through = deviceWrite(this.sim, memory, offset, length, datum);
       // Device memory keeps its contents unmapped: the next CPU mapping shows them.
+      // An exported BO can be mapped through its fd (a dma-buf) without the driver: say so then.
       const seen =
-        through === undefined
-          ? 'kept in the buffer object; no CPU mapping shows it now'
-          : `seen at ${formatHex(through)}`;
+        through !== undefined
+          ? `seen at ${formatHex(through)}`
+          : memory.file
+            ? 'written into the buffer object: any mapping of it shows it'
+            : 'kept in the buffer object; no CPU mapping shows it now';
       this.sim.note(actor, what, seen, true);
     } else {
       const segments = deviceRead(this.sim, memory, offset, length);

@@ -44,6 +44,10 @@ export function bindStepResult(
   if (binds === 'memory') {
     const memory = context.vulkan.memoryCreatedAt(index) ?? context.gl.memoryCreatedAt(index);
     if (memory) value = { kind: 'memory', memory, step: index };
+  } else if (binds === 'file') {
+    // `fd = vkGetMemoryFdKHR m`: the exported fd (open() binds its own file, above).
+    const file = context.vulkan.exportedAt(index);
+    if (file) value = { kind: 'file', file, step: index };
   }
   scope.set(name.name, value, symbol);
   return symbol;

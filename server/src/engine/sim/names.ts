@@ -2,6 +2,7 @@
 // reference for go-to-definition, or a problem that says why it cannot be used there.
 import type { Argument, Expression, NameExpression, Statement } from '../syntax/ast';
 import type { VkMemory } from '../model/vk-memory';
+import type { OpenFile } from '../kernel/types';
 import { evaluate } from './evaluate';
 import type { ProblemSink } from './problems';
 import type { Simulation } from './simulation';
@@ -108,6 +109,21 @@ export class NameScope {
     return value?.kind === 'memory' ? value.memory : undefined;
   };
 
+  /** The open file an argument names (`import fd`): from `open` or `vkGetMemoryFdKHR`. */
+  readonly fileNamed = (node: Argument | undefined): OpenFile | undefined => {
+    if (!node) return undefined;
+    if (node.kind !== 'name') {
+      this.problems.report(
+        'wrong-kind',
+        node,
+        'expected the name of a file, from `open` or `vkGetMemoryFdKHR`',
+      );
+      return undefined;
+    }
+    const value = this.lookup(node, 'file');
+    return value?.kind === 'file' ? value.file : undefined;
+  };
+
   private readonly nameValueOf = (node: NameExpression): bigint | undefined => this.nameValue(node);
 
   /** The numeric value of a name in an address expression. */
@@ -162,7 +178,11 @@ export class NameScope {
         return undefined;
       }
       if (wanted === 'file' && value.kind !== 'file') {
-        this.problems.report('wrong-kind', node, `\`${node.name}\` is not a file from \`open\``);
+        this.problems.report(
+          'wrong-kind',
+          node,
+          `\`${node.name}\` is not a file from \`open\` or \`vkGetMemoryFdKHR\``,
+        );
         return undefined;
       }
       if (wanted === 'memory' && value.kind !== 'memory') {

@@ -217,8 +217,9 @@ class ScenarioRunner {
         // (`vkMapMemory2 m placd`) and is reported here rather than silently dropped.
         reportExtraValues(context, step, spec);
         const { scope } = context;
-        const layer = verb.startsWith('gl') ? context.gl : context.vulkan;
-        return layer.execute(step, verb, actor, scope.evaluate, scope.memoryNamed);
+        if (verb.startsWith('gl'))
+          return context.gl.execute(step, verb, actor, scope.evaluate, scope.memoryNamed);
+        return context.vulkan.execute(step, verb, actor, scope.evaluate, scope.memoryNamed, scope.fileNamed);
       }
     }
   }

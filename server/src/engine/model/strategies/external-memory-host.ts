@@ -11,7 +11,13 @@ export const externalMemoryHost: Strategy = {
   ...passThrough,
   name: 'external-memory-host',
   allocate(ctx, memory) {
-    if (!memory.properties.has('host-visible') || !ctx.ops.model.externalMemoryHost)
+    // Wine imports host memory only for an allocation "without a user import" (§3.4 step 1): a
+    // memory the application imports from an fd is the driver's as usual.
+    if (
+      !memory.properties.has('host-visible') ||
+      !ctx.ops.model.externalMemoryHost ||
+      memory.importedFrom !== undefined
+    )
       return passThrough.allocate(ctx, memory);
     if (memory.properties.has('device-local')) {
       ctx.sim.finding(

@@ -1,0 +1,170 @@
+// Memory exported as a dma-buf or opaque fd (vkGetMemoryFdKHR) and imported by a second
+// allocation, or mapped for the CPU as a dma-buf: every mapping shows the exporter's BO pages,
+// with its flags (facts vulkan-wine §2 Android wrapper, §3.6 Wine GL interop; linux-mm §4.1, §4.2).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyse, callsOf, codes } from './helpers';
+
+const scenario = (body: string, driver = '') =>
+  `scenario "x" {\n${driver ? `  driver gpu {\n    ${driver}\n  }\n` : ''}${body
+    .trim()
+    .split('\n')
+    .map((l) => `  ${l.trim()}`)
+    .join('\n')}\n}\n`;
+
+const failedExpectations = (text: string) =>
+  analyse(text)
+    .scenarios[0]!.run.simulation.expects.filter((e) => e.passed !== true)
+    .map((e) => e.detail);
+
+test('an imported memory is the exporter’s BO: a write through one map is read through the other', () => {
+  for (const driver of ['preset radv', 'preset proprietary', 'backing shmem', 'maps pool']) {
+    const text = scenario(
+      `
+      m = vkAllocateMemory 64KiB host-visible coherent exportable
+      h = vkGetMemoryFdKHR m opaque-fd
+      m2 = vkAllocateMemory 64KiB host-visible coherent import h
+      p = vkMapMemory2 m
+      q = vkMapMemory2 m2
+      w = write p + 0x10, 16
+      expect read q + 0x10, 16 == w
+      v = gpu writes m2 + 0x40, 8
+      expect gpu reads m + 0x40, 8 == v`,
+      driver,
+    );
+    assert.deepEqual(codes(text), [], driver);
+    assert.deepEqual(failedExpectations(text), [], driver);
+  }
+});
+
+test('the Android wrapper’s placed map: mmap(MAP_SHARED|MAP_FIXED) of the dma-buf shows the BO, with device flags', () => {
+  const text = scenario(`
+    m = vkAllocateMemory 64KiB host-visible exportable
+    buf = vkGetMemoryFdKHR m dma-buf
+    low = reserve 64KiB at 0x1000_0000 by wine
+    p = mmap 64KiB rw shared fixed at 0x1000_0000 fd buf
+    w = app writes p + 0x20, 8
+    expect driver reads m + 0x20, 8 == w
+    moved = mremap p, 64KiB, 64KiB, maymove | dontunmap
+    expect moved == EINVAL
+    cow = mmap 64KiB rw private fd buf
+    expect cow == EINVAL
+    past = mmap 128KiB rw shared fd buf
+    expect past == EINVAL`);
+  assert.deepEqual(codes(text), []);
+  assert.deepEqual(failedExpectations(text), []);
+  // The placed mapping is the BO's own pages at its fake offset, VM_PFNMAP|VM_DONTEXPAND.
+  const space = analyse(text).scenarios[0]!.run.simulation.space;
+  const vma = space.vmaAt(0x1000_0000 / 4096)!;
+  assert.equal(vma.pgoff * 4096, 0x1_0000_0000);
+  assert.equal(vma.object.name, '/dev/dri/renderD128');
+  assert.match(
+    callsOf(text, 1).join('\n'),
+    /vkGetMemoryFdKHR\(m, VK_EXTERNAL_MEMORY_HANDLE_TYPE_DMA_BUF_BIT_EXT\) = 4/,
+  );
+});
+
+test('a GPU write before anything maps the exported BO shows in the dma-buf mapping', () => {
+  const text = scenario(
+    `
+    m = vkAllocateMemory 64KiB host-visible exportable
+    buf = vkGetMemoryFdKHR m dma-buf
+    p = mmap 64KiB rw shared fd buf
+    w = gpu writes m, 16
+    expect read p, 16 == w`,
+    'backing shmem',
+  );
+  assert.deepEqual(codes(text), []);
+  assert.deepEqual(failedExpectations(text), []);
+  assert.match(callsOf(text, 3).join('\n'), /any mapping of it shows it/);
+});
+
+test('exporting needs `exportable` (VUID 00671); private anonymous or wrapped host memory has no BO to export', () => {
+  const notExportable = scenario(`
+    m = vkAllocateMemory 64KiB host-visible
+    h = vkGetMemoryFdKHR m`);
+  const messages = analyse(notExportable).diagnostics.map((d) => `${d.code} ${d.message.split(':')[0]}`);
+  assert.deepEqual(messages, ['vulkan-valid-usage VUID-VkMemoryGetFdInfoKHR-handleType-00671']);
+  assert.deepEqual(
+    codes(
+      scenario(
+        `m = vkAllocateMemory 64KiB host-visible exportable\nh = vkGetMemoryFdKHR m`,
+        'preset lavapipe',
+      ),
+    ),
+    ['wrong-kind'],
+  );
+  assert.deepEqual(
+    codes(
+      scenario(`m = vkAllocateMemory 64KiB host-visible imported-host exportable\nh = vkGetMemoryFdKHR m`),
+    ),
+    ['wrong-kind'],
+  );
+  // A driver whose memory is private anonymous pages cannot import a BO either.
+  const lavapipeImport = `scenario "x" {
+  driver radv { preset radv }
+  driver lvp { preset lavapipe }
+  m = vkAllocateMemory 64KiB host-visible exportable driver radv
+  h = vkGetMemoryFdKHR m
+  m2 = vkAllocateMemory 64KiB host-visible import h driver lvp
+}`;
+  assert.deepEqual(codes(lavapipeImport), ['wrong-kind']);
+  // `import` takes an exported fd, not a file from `open`.
+  const plainFile = scenario(`
+    f = open memfd "buf" 64KiB
+    m = vkAllocateMemory 64KiB host-visible import f`);
+  assert.deepEqual(
+    analyse(plainFile).diagnostics.map((d) => d.message),
+    ['`import` takes an fd from `vkGetMemoryFdKHR`; fd 3 is a file from `open`'],
+  );
+});
+
+test('a pool driver gives exportable memory a BO of its own, and frees it without caching it', () => {
+  const text = scenario(
+    `
+    a = vkAllocateMemory 4KiB host-visible
+    m = vkAllocateMemory 4KiB host-visible exportable
+    h = vkGetMemoryFdKHR m dma-buf
+    p = mmap 4KiB rw shared fd h
+    w = write p, 8
+    expect read p, 8 == w
+    pa = vkMapMemory a
+    expect read pa, 8 == zero`,
+    'maps pool',
+  );
+  assert.deepEqual(
+    codes(text).filter((c) => c !== 'pointer-outside-window'),
+    [],
+  );
+  assert.deepEqual(failedExpectations(text), []);
+  const reuse = scenario(
+    `
+    m = vkAllocateMemory 64KiB host-visible exportable
+    h = vkGetMemoryFdKHR m dma-buf
+    vkFreeMemory m
+    m2 = vkAllocateMemory 64KiB host-visible`,
+    'preset radv\n    reuses after-free',
+  );
+  assert.doesNotMatch(callsOf(reuse, 3).join('\n'), /reuse cached BO/);
+});
+
+test('under external-memory-host, an imported memory is the driver’s BO, not a host import (§3.4 step 1)', () => {
+  const text = (body: string) => `scenario "x" {
+  strategy external-memory-host
+  driver radv { preset radv }
+${body}
+}`;
+  // A host-visible exporter is host memory Wine imported: no BO of the driver's to export.
+  assert.deepEqual(
+    codes(text('  m = vkAllocateMemory 64KiB host-visible exportable\n  h = vkGetMemoryFdKHR m')),
+    ['wrong-kind'],
+  );
+  // Device-local memory is the driver's BO; its import is a user import, which Wine leaves alone.
+  const imported = text(`  m = vkAllocateMemory 64KiB device-local exportable
+  h = vkGetMemoryFdKHR m
+  m2 = vkAllocateMemory 64KiB host-visible import h`);
+  assert.deepEqual(codes(imported), []);
+  const calls = callsOf(imported, 2).join('\n');
+  assert.doesNotMatch(calls, /VkImportMemoryHostPointerInfoEXT/);
+  assert.match(calls, /import fd 4/);
+});
