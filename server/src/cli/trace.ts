@@ -155,6 +155,11 @@ export interface ScenarioTrace {
    * reserve-high's reservation. Empty for most scenarios (and with `--maps none`).
    */
   readonly setupMappings: readonly TraceMapping[];
+  /**
+   * The calls made before step 1: the layer and the driver at device creation (the strategy's
+   * hook, a reservation, internal pools), as explore's counterexamples list them.
+   */
+  readonly setupCalls: readonly TraceCall[];
   readonly steps: readonly TraceStep[];
   /** Simulation stopped early (maxSteps). */
   readonly truncated: boolean;
@@ -384,6 +389,7 @@ export function traceScenario(
     languageErrors,
     expectationsBeforeSteps: expectsAfter.get(-1) ?? [],
     setupMappings: maps === 'none' ? [] : shown(sim.space.vmasAt(-1)),
+    setupCalls: ownCalls(run.vulkan.setupCalls, checkedAfter.get(-1)).map(traceCall),
     steps,
     truncated: steps.length < stepCount,
   };

@@ -131,7 +131,7 @@ test('trace: what is mapped before step 1 (device creation, the strategy) is lis
   for (const maps of ['all', 'changed'] as const)
     assert.match(
       formatTraceText(trace, { color: false, maps }),
-      /\nset-up {2}before step 1.*\n {2}mappings \(1\):\n {4}[0-9a-f]+-[0-9a-f]+ rw-p 00000000 \[anon:radv internal pools\] {2}\(radv, set-up\)\n/,
+      /\nset-up {2}before step 1.*\n {2}radv +mmap\(NULL, 0x200_0000, .*\n {2}mappings \(1\):\n {4}[0-9a-f]+-[0-9a-f]+ rw-p 00000000 \[anon:radv internal pools\] {2}\(radv, set-up\)\n/,
     );
   // Nothing before step 1: no set-up section.
   assert.doesNotMatch(
@@ -500,4 +500,28 @@ test('trace on arm64: MAP_32BIT is printed as the number strace there prints, sa
     }),
     /; kernel 6\.6; window/,
   );
+});
+
+test('trace: the set-up before step 1 lists its calls (a strategy hook, internal pools), in text and JSON', () => {
+  const text = `scenario "box64" {
+  driver gpu {
+    preset radv
+  }
+  strategy mmap32
+  mem = vkAllocateMemory 16MiB host-visible coherent
+}
+`;
+  const trace = buildTrace('b.drvmap', text);
+  const calls = trace.scenarios[0]!.setupCalls;
+  assert.ok(
+    calls.some((c) => c.actor === 'box64' && /BOX64_MMAP32/.test(c.text)),
+    JSON.stringify(calls),
+  );
+  assert.ok(
+    calls.some((c) => c.actor === 'gpu' && /MAP_32BIT/.test(c.text)),
+    JSON.stringify(calls),
+  );
+  const out = formatTraceText(trace, { color: false, maps: 'none' });
+  assert.match(out, /^set-up {2}before step 1.*\n {2}box64 +BOX64_MMAP32/m);
+  assert.ok(JSON.stringify(traceJson(trace)).includes('"setupCalls":[{"actor":"box64"'));
 });

@@ -174,6 +174,24 @@ describe('hover: steps and words', () => {
     assert.doesNotMatch(md, /fault\(s\)/);
   });
 
+  test('an `expect` line whose check made calls (a userfaultfd fault) lists them in its hover', () => {
+    expectHover(
+      scenario(
+        [
+          '  kernel 6.6',
+          '  a = mmap 8KiB rw private anon',
+          '  write a, 8KiB, 0xAB',
+          '  b = mremap a, 8KiB, 8KiB, maymove | dontunmap',
+          '  uffd a, 8KiB copy-from b',
+          '  exp⟨|⟩ect read a, 1 == 0xAB',
+        ].join('\n'),
+      ),
+      '✓ **Held**',
+      'Its check made:',
+      /1 fault\(s\) on missing page\(s\)/,
+    );
+  });
+
   test('a refused syscall: errno and reason', () => {
     expectHover(
       scenario('  c = mm⟨|⟩ap 4KiB rw private anon at 0x1234 fixed'),

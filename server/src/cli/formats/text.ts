@@ -156,9 +156,10 @@ function formatScenario(s: ScenarioTrace, p: Palette, maps: MapsShown): string {
   // Diagnostics on no step (a setting, a driver block) change every step: before them all.
   for (const d of s.diagnostics)
     out += `  ${p.severity(d.severity)(d.severity)} ${p.dim(`[${d.code}]`)} line ${d.line}: ${t(d.message)}\n`;
-  if (s.setupMappings.length > 0) {
+  if (s.setupMappings.length > 0 || s.setupCalls.length > 0) {
     out += `\n${p.bold('set-up')}  ${p.dim('before step 1: the driver at device creation, the strategy')}\n`;
-    out += `  ${p.dim(`mappings (${s.setupMappings.length}):`)}\n`;
+    for (const call of s.setupCalls) out += formatCall(call, p, '  ');
+    if (s.setupMappings.length > 0) out += `  ${p.dim(`mappings (${s.setupMappings.length}):`)}\n`;
     for (const m of s.setupMappings) out += `    ${formatMappingLine(m)}\n`;
   }
   for (const e of s.expectationsBeforeSteps) out += formatExpectation(e, p, false);

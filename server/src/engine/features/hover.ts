@@ -21,7 +21,7 @@ import { rulesKernel } from '../sim/platform';
 import { formatDecimal, formatHex, formatSize, truncate32 } from '../numbers';
 import { RULE_BY_CODE, ruleDocUrl } from '../rules/registry';
 import { ownCalls } from '../sim/own-calls';
-import type { StepRecord } from '../sim/records';
+import type { CallRecord, StepRecord } from '../sim/records';
 import type { ScenarioRun } from '../sim/run';
 import type { ExpectNode, Expression, NameExpression, Statement, StepNode } from '../syntax/ast';
 import type { TextRange } from '../syntax/text-range';
@@ -248,13 +248,30 @@ function movedNames(ctx: HoverContext, expression: Expression): string[] {
   return out;
 }
 
-/** Whether the expectation at the cursor held, with what the trace shows for it. */
+/**
+ * Whether the expectation at the cursor held, with what the trace shows for it: the calls its
+ * check made (a read that faulted pages in through a userfaultfd handler).
+ */
 function expectVerdict(ctx: HoverContext, node: ExpectNode): string | undefined {
   const record = ctx.run.simulation.expects.find((r) => r.node === node);
   if (!record) return undefined;
   const verdict =
     record.passed === true ? '✓ **Held**' : record.passed === false ? '✗ **Failed**' : '**Not checked**';
-  return `${verdict}${record.detail ? `: ${escapeMarkdown(record.detail)}` : ''}`;
+  const text = `${verdict}${record.detail ? `: ${escapeMarkdown(record.detail)}` : ''}`;
+  return record.calls.length ? `${text}\n\nIts check made:\n${callList(record.calls)}` : text;
+}
+
+/** Calls as a list, the first 12: actor, call, result, and why a refused one was refused. */
+function callList(calls: readonly CallRecord[]): string {
+  return (
+    calls
+      .slice(0, 12)
+      .map(
+        (c) =>
+          `- ${c.actor}: ${code(c.text)}${c.result ? ` ${code(c.result)}` : ''}${!c.ok && c.reason ? ` — ${c.reason}` : ''}`,
+      )
+      .join('\n') + (calls.length > 12 ? `\n- … ${calls.length - 12} more calls` : '')
+  );
 }
 
 /**
@@ -493,17 +510,7 @@ function stepHover(ctx: HoverContext, step: StepNode): string | undefined {
     record.calls,
     run.simulation.expects.filter((e) => e.afterStep === record.index),
   );
-  if (calls.length) {
-    lines.push(
-      calls
-        .slice(0, 12)
-        .map(
-          (c) =>
-            `- ${c.actor}: ${code(c.text)}${c.result ? ` ${code(c.result)}` : ''}${!c.ok && c.reason ? ` — ${c.reason}` : ''}`,
-        )
-        .join('\n') + (calls.length > 12 ? `\n- … ${calls.length - 12} more calls` : ''),
-    );
-  }
+  if (calls.length) lines.push(callList(calls));
   lines.push(outcomeLine(record));
   return lines.join('\n\n');
 }
