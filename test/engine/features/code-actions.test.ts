@@ -91,6 +91,21 @@ describe('code actions', () => {
     assertFixes(TYPO, actions[0]!);
   });
 
+  test('a misspelt actor: `devce writes` → `device`, `wnie writes` → `wine`, a driver by its name', () => {
+    const text = (actor: string) =>
+      `scenario "typos" {\n  driver gpu {\n    preset radv\n  }\n  mem = vkAllocateMemory 1MiB host-visible coherent\n  a = mmap 4KiB rw private anon\n  ${actor}\n}\n`;
+    for (const [line, fix] of [
+      ['devce writes mem, 4', 'device'],
+      ['devic reads mem, 4', 'device'],
+      ['wnie writes a, 4', 'wine'],
+      ['gpuu writes mem, 4', 'gpu'],
+    ] as const) {
+      const { actions } = actionsFor(text(line), 'unknown-name');
+      assert.equal(actions[0]?.title, `Change to \`${fix}\``, line);
+      assertFixes(text(line), actions[0]!);
+    }
+  });
+
   test("the engine's own fixes become edits and work (mremap DONTUNMAP without MAYMOVE)", () => {
     const text =
       'scenario "s" {\n  a = mmap 2MiB rw private anon\n  b = mremap a, 2MiB, 2MiB, dontunmap\n}\n';

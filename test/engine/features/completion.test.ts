@@ -182,6 +182,58 @@ describe('completion', () => {
     has(labels('scenario "s" {\n  expect app ⟨|⟩\n}\n'), 'reads');
   });
 
+  test('expect ACTOR reads: the device reaches memory objects only, a driver memory and addresses, others addresses', () => {
+    const body = (line: string) =>
+      labels(
+        `scenario "c" {\n  mem = vkAllocateMemory 1MiB host-visible coherent\n  a = mmap 4KiB rw private anon\n  ${line}\n}\n`,
+      );
+    const device = body('expect device reads ⟨|⟩');
+    has(device, 'mem');
+    lacks(device, 'a');
+    has(body('expect driver reads ⟨|⟩'), 'mem', 'a');
+    const app = body('expect app reads ⟨|⟩');
+    has(app, 'a');
+    lacks(app, 'mem');
+    has(body('expect read ⟨|⟩'), 'a');
+    lacks(body('expect read ⟨|⟩'), 'mem');
+  });
+
+  test('ACTOR writes: `device` takes memory objects only, no `by` after a leading actor', () => {
+    const body = (line: string) =>
+      labels(
+        `scenario "c" {\n  driver gpu {\n  }\n  mem = vkAllocateMemory 1MiB host-visible coherent\n  a = mmap 4KiB rw private anon\n  ${line}\n}\n`,
+      );
+    const device = body('device writes ⟨|⟩');
+    has(device, 'mem');
+    lacks(device, 'a', 'by');
+    const driver = body('gpu writes ⟨|⟩');
+    has(driver, 'mem', 'a');
+    lacks(driver, 'by');
+    const app = body('app writes ⟨|⟩');
+    has(app, 'a');
+    lacks(app, 'mem', 'by');
+    // Without a leading actor, `by` may still name a driver: its memory objects stay offered.
+    has(body('write ⟨|⟩'), 'a', 'mem', 'by');
+    has(body('g = device writes ⟨|⟩'), 'mem');
+    lacks(body('g = device writes ⟨|⟩'), 'a');
+  });
+
+  test('`by` of a syscall or API call offers no `device`; of a read or write it does', () => {
+    const body = (line: string) =>
+      labels(
+        `scenario "c" {\n  mem = vkAllocateMemory 1MiB host-visible coherent\n  a = mmap 4KiB rw private anon\n  ${line}\n}\n`,
+      );
+    const mmap = body('b = mmap 4KiB rw private anon by ⟨|⟩');
+    has(mmap, 'app', 'wine', 'host');
+    lacks(mmap, 'device');
+    has(body('write mem, 4 by ⟨|⟩'), 'device', 'app');
+  });
+
+  test('after `name =`: the actors of an access too, then their verbs', () => {
+    has(labels('scenario "s" {\n  g = ⟨|⟩\n}\n'), 'device', 'wine', 'app', 'mmap');
+    has(labels('scenario "s" {\n  g = device ⟨|⟩\n}\n'), 'writes', 'reads');
+  });
+
   test('nothing inside comments or strings', () => {
     assert.deepEqual(labels('scenario "s" {\n  # mm⟨|⟩\n}\n'), []);
     assert.deepEqual(labels('scenario "s⟨|⟩" {\n}\n'), []);

@@ -38,3 +38,19 @@ test('the actors listed include the declared ones', () => {
   const [message] = analyseDocument(text).diagnostics.map((d) => d.message);
   assert.match(message ?? '', /the actors here are `app`, `wine`, `host`, `device`, `fex`, `driver`$/);
 });
+
+test('a misspelt actor: did you mean first, each actor listed once (a declared driver is also an actor)', () => {
+  const text =
+    'scenario "typos" {\n  driver gpu {\n    preset radv\n  }\n  mem = vkAllocateMemory 1MiB host-visible coherent\n  devce writes mem, 4\n}\n';
+  assert.deepEqual(
+    analyseDocument(text).diagnostics.map((d) => `${d.code}: ${d.message}`),
+    [
+      'unknown-name: unknown actor `devce`: did you mean `device`? (the actors here are `app`, `wine`, `host`, `device`, `gpu`)',
+    ],
+  );
+});
+
+test('`drivr` is a misspelt `driver`, the name of the implicit driver', () => {
+  const text = 'scenario "a" {\n  mem = vkAllocateMemory 64KiB host-visible\n  drivr writes mem, 4\n}\n';
+  assert.match(analyseDocument(text).diagnostics[0]?.message ?? '', /did you mean `driver`\?/);
+});

@@ -21,6 +21,7 @@ import {
 } from '../language/vocabulary';
 import { UNIT_BYTES } from '../numbers';
 import { DRIVER_SPACE } from '../explore/driver-space';
+import { DEVICE_ACTOR } from '../model/device-access';
 import { RULES } from '../rules/registry';
 import type { SymbolKind } from '../sim/symbols';
 import type { DriverNode, ScenarioNode } from '../syntax/ast';
@@ -232,8 +233,13 @@ function scenarioCompletions(
   if (first.kind !== 'ident') return [];
   // `name = …`
   if (tokens[1]?.kind === 'assign') {
-    if (tokens.length === 2) return VERBS.map(verbItem);
-    return stepCompletions(scenario, tokens.slice(2), offset);
+    // `g = device writes mem + 0x200, 64` binds what an access wrote: its actor comes first.
+    if (tokens.length === 2)
+      return [
+        ...VERBS.map(verbItem),
+        ...actorItems(scenario, offset).map((a) => ({ ...a, sortText: `5${a.label}` })),
+      ];
+    return actionCompletions(scenario, tokens.slice(2), offset);
   }
   if (first.text === 'expect') return expectCompletions(scenario, tokens.slice(1), offset);
   const setting = SETTING_BY_NAME.get(first.text);
@@ -261,7 +267,17 @@ function scenarioCompletions(
     }));
   }
   if (first.text === 'driver' || first.text === 'actor') return [];
-  // `app writes …`: an actor before the access verb.
+  return actionCompletions(scenario, tokens, offset);
+}
+
+/** A step, bound or not: `mmap …`, or `app writes …` with an actor before the access verb. */
+function actionCompletions(
+  scenario: ScenarioAnalysis | undefined,
+  tokens: readonly Token[],
+  offset: number,
+): CompletionItem[] {
+  const first = tokens[0]!;
+  if (first.kind !== 'ident') return [];
   if (tokens.length === 1 && isActorName(scenario, first.text) && !VERB_BY_NAME.has(first.text)) {
     return [
       {
@@ -407,6 +423,8 @@ function stepCompletions(
   const previous = rest[rest.length - 1];
   const option = previous?.kind === 'ident' ? spec.options.find((o) => o.name === previous.text) : undefined;
   if (option) return optionValueCompletions(scenario, spec, option.name, offset);
+  // `device writes …`: the actor is named already, so no `by`, and what it reaches is known.
+  const actor = k === 1 ? tokens[0]!.text : undefined;
   const used = new Set(rest.filter((t) => t.kind === 'ident').map((t) => t.text));
   const out: CompletionItem[] = [];
   for (const g of spec.wordGroups) {
@@ -423,7 +441,7 @@ function stepCompletions(
     }
   }
   for (const o of spec.options) {
-    if (used.has(o.name)) continue;
+    if (used.has(o.name) || (actor !== undefined && o.name === 'by')) continue;
     out.push({
       label: o.name,
       kind: 'option',
@@ -434,13 +452,28 @@ function stepCompletions(
   }
   const wantsMemory = spec.args.some((a) => a.kind === 'memory');
   const wantsAddress = spec.args.some((a) => a.kind === 'expr');
-  if (wantsMemory) out.push(...nameItems(scenario, offset, ['memory']));
-  if (wantsAddress && !(spec.family === 'vulkan' && wantsMemory))
-    out.push(...nameItems(scenario, offset, ADDRESS_KINDS));
-  // A driver naming a memory object accesses it through its own pointer.
-  if (spec.family === 'access') out.push(...nameItems(scenario, offset, ['memory']));
+  if (spec.family === 'access') {
+    // Without a leading actor a `by DRIVER` may still follow, so memory objects stay offered.
+    out.push(...nameItems(scenario, offset, accessTargetKinds(scenario, actor ?? 'driver')));
+  } else {
+    if (wantsMemory) out.push(...nameItems(scenario, offset, ['memory']));
+    if (wantsAddress && !(spec.family === 'vulkan' && wantsMemory))
+      out.push(...nameItems(scenario, offset, ADDRESS_KINDS));
+  }
   out.push(...unitsAfter(rest));
   return out;
+}
+
+/**
+ * What an access by `actor` reaches (docs/language.md "Reads and writes"; sim/access-steps.ts
+ * memoryTarget): the GPU (`device`) memory objects only, a driver a memory object through its
+ * own pointer as well as addresses, any other actor CPU addresses only (`app writes mem` is
+ * `wrong-kind`: it must map the memory first).
+ */
+function accessTargetKinds(scenario: ScenarioAnalysis | undefined, actor: string): readonly SymbolKind[] {
+  if (actor === DEVICE_ACTOR) return ['memory'];
+  if (actor === 'driver' || scenario?.run.drivers.has(actor)) return [...ADDRESS_KINDS, 'memory'];
+  return ADDRESS_KINDS;
 }
 
 function optionValueCompletions(
@@ -451,7 +484,11 @@ function optionValueCompletions(
 ): CompletionItem[] {
   switch (option) {
     case 'by':
-      return actorItems(scenario, offset);
+      // The GPU only reads and writes memory objects: a syscall or API call `by device` is
+      // `wrong-kind` (sim/step-actor.ts).
+      return spec.family === 'access'
+        ? actorItems(scenario, offset)
+        : actorItems(scenario, offset).filter((a) => a.label !== DEVICE_ACTOR);
     case 'fd':
     case 'import':
       return nameItems(scenario, offset, ['file']);
@@ -469,7 +506,6 @@ function optionValueCompletions(
         ...nameItems(scenario, offset, ADDRESS_KINDS),
       ];
     default:
-      void spec;
       return nameItems(scenario, offset, ADDRESS_KINDS);
   }
 }
@@ -561,5 +597,8 @@ function expectCompletions(
       ...nameItems(scenario, offset, ['data', 'mapping', 'pointer']),
     ];
   }
-  return [...nameItems(scenario, offset, ADDRESS_KINDS), ...unitsAfter(tokens)];
+  // `expect device reads …` / `expect radv reads mem …`: what that actor reaches; `expect read`
+  // and the address forms (`expect mapped …`) take CPU addresses.
+  const reader = tokens[1]?.text === 'reads' ? first.text : 'host';
+  return [...nameItems(scenario, offset, accessTargetKinds(scenario, reader)), ...unitsAfter(tokens)];
 }

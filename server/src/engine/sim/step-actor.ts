@@ -6,6 +6,7 @@ import type { Simulation } from './simulation';
 import { optionNamed } from './step-arguments';
 import { truncate32 } from '../numbers';
 import { DEVICE_ACTOR } from '../model/device-access';
+import { closestWord, didYouMeanText } from '../language/closest-word';
 
 export interface ActorContext {
   readonly sim: Simulation;
@@ -60,11 +61,18 @@ export function addressReached(actor: string, address: bigint): bigint {
 }
 
 /**
- * Drivers are the actors most often misnamed (`mesa writes mem`): say how to declare one, and the
- * name of the scenario's implicit driver, before the plain `actor` declaration.
+ * A misspelt actor (`devce writes`) gets "did you mean" first, which the code actions offer as a
+ * quick fix. Otherwise drivers are the actors most often misnamed (`mesa writes mem`): say how to
+ * declare one, and the name of the scenario's implicit driver, before the plain `actor`
+ * declaration. A declared driver is in both `actors` and `drivers`: it is listed once.
  */
 function unknownActorText(name: string, actors: readonly string[], drivers: readonly string[]): string {
-  const known = [...actors, ...drivers].map((a) => `\`${a}\``).join(', ');
+  const names = [...new Set([...actors, ...drivers])];
+  const known = names.map((a) => `\`${a}\``).join(', ');
+  // `driver` names the scenario's only driver whatever it is called (stepActor, above).
+  const similar = closestWord(name, [...names, 'driver']);
+  if (similar !== undefined)
+    return `unknown actor \`${name}\`: ${didYouMeanText(similar)} (the actors here are ${known})`;
   const implicit = drivers.length === 0 ? " (without one, the scenario's driver is `driver`)" : '';
   return `unknown actor \`${name}\`: a driver is declared with a \`driver ${name} { … }\` block${implicit}, any other actor with \`actor ${name}\`; the actors here are ${known}`;
 }
