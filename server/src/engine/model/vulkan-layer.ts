@@ -668,7 +668,8 @@ export class VulkanLayer {
     datum: number | undefined,
   ): Outcome {
     const verbText = datum === undefined ? 'reads' : 'writes';
-    if (!this.usableByDevice(actor, memory, offset, length, datum)) return freedOutcome(memory);
+    const refused = this.refuseDeviceAccess(actor, memory, offset, length, datum);
+    if (refused) return refused;
     const pointer = cachedPointer(memory);
     if (pointer !== undefined) {
       const address = pointer + offset;
@@ -712,21 +713,23 @@ export class VulkanLayer {
   ): Outcome {
     if (memory.driver.backing === 'anon' && !isHostImport(memory))
       return this.driverAccess(step, memory.driver.name, memory, offset, length, datum);
-    if (!this.usableByDevice(DEVICE_ACTOR, memory, offset, length, datum)) return freedOutcome(memory);
+    const refused = this.refuseDeviceAccess(DEVICE_ACTOR, memory, offset, length, datum);
+    if (refused) return refused;
     return this.gpuAccess(DEVICE_ACTOR, memory, offset, length, datum);
   }
 
   /**
    * What a device access to a memory object checks first: the object exists (a freed one is
-   * `use-after-free`, and false), and the range lies in it (`access-fault`, and the access goes on).
+   * `use-after-free`) and the range lies in it (`access-fault`). An access that fails either is
+   * reported and not carried out, as a CPU access that faults is not: the returned outcome says why.
    */
-  private usableByDevice(
+  private refuseDeviceAccess(
     actor: string,
     memory: VkMemory,
     offset: bigint,
     length: bigint,
     datum: number | undefined,
-  ): boolean {
+  ): Outcome | undefined {
     const verbText = datum === undefined ? 'reads' : 'writes';
     if (memory.freed) {
       const freed = memory.history.find((e) => e.text === 'freed');
@@ -737,15 +740,17 @@ export class VulkanLayer {
           ? [{ range: this.sim.stepRange(freed.step) ?? memory.node, message: `${memory.name} freed here` }]
           : [],
       );
-      return false;
+      return freedOutcome(memory);
     }
     if (offset + length > memory.allocationSize) {
+      const kind = datum === undefined ? 'read' : 'write';
       this.sim.finding(
         'access-fault',
-        `${memory.name} is ${formatSize(memory.allocationSize)}; a ${datum === undefined ? 'read' : 'write'} of ${length} bytes at +${formatHex(offset)} runs past its end`,
+        `${memory.name} is ${formatSize(memory.allocationSize)}; a ${kind} of ${length} bytes at +${formatHex(offset)} runs past its end, so the ${kind} is not simulated`,
       );
+      return { kind: 'skipped', reason: `the ${kind} runs past the end of ${memory.name} (not simulated)` };
     }
-    return true;
+    return undefined;
   }
 
   /** The GPU reads or writes the buffer object itself: every CPU mapping of its pages shows it. */
