@@ -17,7 +17,7 @@ import { DriverOps } from './driver-ops';
 import { mapViolations, unmapViolations, type Violation } from './placed-validity';
 import { FormattedEvent, isHostImport, newMemory, type ExportedFd, type VkMemory } from './vk-memory';
 import { allocatingDriver } from './allocating-driver';
-import { DEVICE_ACTOR, deviceRead, deviceWrite } from './device-access';
+import { DEVICE_ACTOR, deviceRead, deviceWrite, type CpuView } from './device-access';
 import { fitsButOutsideWindow, outsideWindow, reserveHighTopText, sentence } from './window-text';
 import { AppMapSteps, type StalePointerUse } from './pointer-after-unmap';
 import type { StrategyName } from '../sim/platform';
@@ -764,12 +764,12 @@ export class VulkanLayer {
     const verbText = datum === undefined ? 'reads' : 'writes';
     const what = `GPU ${verbText} ${memory.name}+${formatHex(offset)}, ${length}`;
     if (datum !== undefined) {
-      const through = deviceWrite(this.sim, memory, offset, length, datum);
+      const views = deviceWrite(this.sim, memory, offset, length, datum);
       // Device memory keeps its contents unmapped: the next CPU mapping shows them.
       // An exported BO can be mapped through its fd (a dma-buf) without the driver: say so then.
       const seen =
-        through !== undefined
-          ? `seen at ${formatHex(through)}`
+        views.length > 0
+          ? `seen at ${seenAt(views)}`
           : memory.file
             ? 'written into the buffer object: any mapping of it shows it'
             : 'kept in the buffer object; no CPU mapping shows it now';
@@ -949,6 +949,16 @@ function cachedPointer(memory: VkMemory): bigint | undefined {
 }
 
 /** A device access to freed memory: reported (use-after-free), and nothing to access. */
+/**
+ * Where a device write shows: one address as it is; several (an alias, a range a remap strategy
+ * moved, beside the driver's own) each with whose mapping it is, so none is taken for the only one.
+ */
+function seenAt(views: readonly CpuView[]): string {
+  if (views.length === 1) return formatHex(views[0]!.address);
+  const named = views.map((v) => `${formatHex(v.address)} (${v.owner})`);
+  return `${named.slice(0, -1).join(', ')} and ${named[named.length - 1]!}`;
+}
+
 function freedOutcome(memory: VkMemory): Outcome {
   return { kind: 'skipped', reason: `${memory.name} was freed` };
 }
