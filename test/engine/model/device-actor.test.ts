@@ -119,3 +119,26 @@ test('`device` is a built-in actor: a driver or actor of that name is a duplicat
   assert.deepEqual(codes('scenario "d" {\n  actor device\n}'), ['duplicate-name']);
   assert.deepEqual(codes('scenario "d" {\n  driver device {\n    preset radv\n  }\n}'), ['duplicate-name']);
 });
+
+test('the trace names every CPU mapping that shows a GPU write, the driver’s own first', () => {
+  const shared = (strategy: string) => `scenario "gpu" {
+  strategy ${strategy}
+  driver d {
+    backing shmem
+  }
+  mem = vkAllocateMemory 1MiB host-visible coherent driver d
+  p = vkMapMemory mem
+  g = device writes mem + 0x200, 64
+  expect app reads p + 0x200, 64 == g
+  expect read 0x7fff_f7ef_f200, 64 == g
+}`;
+  for (const strategy of ['alias', 'remap-dontunmap']) {
+    assert.deepEqual(codes(shared(strategy)), [], strategy);
+    assert.ok(
+      callsOf(shared(strategy), 2).some((c) =>
+        c.endsWith('GPU writes mem+0x200, 64 seen at 0x7fff_f7ef_f200 (d) and 0x1_0200 (wine)'),
+      ),
+      `${strategy}: ${callsOf(shared(strategy), 2).join('\n')}`,
+    );
+  }
+});

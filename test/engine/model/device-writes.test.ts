@@ -109,6 +109,26 @@ ${steps}
     'number-out-of-range: the offset into `mem` is -4, before its start',
   ]);
   assert.deepEqual(all(scenario('  w = driver writes mem + 0xfffc, 8')), [
-    'access-fault: mem is 64 KiB; a write of 8 bytes at +0xfffc runs past its end',
+    'access-fault: mem is 64 KiB; a write of 8 bytes at +0xfffc runs past its end, so the write is not simulated',
   ]);
+});
+
+test('a device write past the end of its memory object is reported and not carried out: a pool neighbour keeps its bytes', () => {
+  const text = `scenario "pool oob into neighbour suballoc" {
+  driver d {
+    maps pool
+  }
+  a = vkAllocateMemory 64KiB host-visible coherent driver d
+  b = vkAllocateMemory 64KiB host-visible coherent driver d
+  device writes a + 0xf000, 0x2000, 0xAB
+  expect device reads b, 16 == zero
+  expect device reads a + 0xf000, 16 == zero
+}`;
+  assert.deepEqual(
+    analyse(text).diagnostics.map((d) => `${d.code}: ${d.message}`),
+    [
+      'access-fault: a is 64 KiB; a write of 8192 bytes at +0xf000 runs past its end, so the write is not simulated',
+    ],
+  );
+  assert.ok(!callsOf(text, 2).some((c) => c.includes('GPU writes')), callsOf(text, 2).join('\n'));
 });

@@ -351,3 +351,40 @@ test("Vulkan-backed GL: Wine's flush of an unaligned glFlushMappedBufferRange is
   );
   assert.match(shown(wide)[0]!, /size 64 is not a multiple of nonCoherentAtomSize \(256 bytes\)/);
 });
+
+test('a GPU write into a buffer mapped on the copy path is destroyed by the copy-back at glUnmapBuffer, and says so', () => {
+  const text = (before: string, map: string, during: string[]) =>
+    [
+      'scenario "gpu write under a GL shadow" {',
+      '  b = glBufferData 1MiB',
+      ...(before ? [`  ${before}`] : []),
+      `  p = glMapBufferRange b, 0, 4KiB ${map}`,
+      ...during.map((s) => `  ${s}`),
+      '  glUnmapBuffer b',
+      '}',
+    ].join('\n');
+  const lost = text('', 'read write', ['g = device writes b + 0x10, 16']);
+  const found = analyseDocument(lost).diagnostics;
+  assert.deepEqual(
+    found.map((d) => d.code),
+    ['shadow-copy-clobbers'],
+  );
+  assert.equal(lost.slice(found[0]!.range.start, found[0]!.range.end), 'glUnmapBuffer b');
+  assert.match(
+    found[0]!.message,
+    /^At glUnmapBuffer Wine copies the whole shadow back .* over b\+0x10\.\.0x20 and destroys what device wrote there at step 3 \(g\)/,
+  );
+  // The skipped copy-in (GL_MAP_INVALIDATE_RANGE_BIT) does not hide it: the shadow's old bytes go back.
+  assert.deepEqual(
+    shown(text('', 'write invalidate-range', ['device writes b + 0x10, 16'])).map((d) => d.split(':')[0]),
+    ['shadow-copy-clobbers'],
+  );
+  // A write before the map is copied in; a map without GL_MAP_WRITE_BIT copies nothing back; bytes
+  // 32-bit code wrote over the device's are its own race, not the layer's.
+  assert.deepEqual(shown(text('device writes b + 0x10, 16', 'read write', [])), []);
+  assert.deepEqual(shown(text('', 'read', ['device writes b + 0x10, 16'])), []);
+  assert.deepEqual(
+    shown(text('', 'read write', ['device writes b + 0x10, 16', 'app writes p + 0x10, 16'])),
+    [],
+  );
+});

@@ -15,8 +15,8 @@ import { deviceContents, type VkMemory } from './vk-memory';
 export const DEVICE_ACTOR = 'device';
 
 /**
- * The device writes [offset, offset + length) of the memory. Returns the CPU address that shows
- * the bytes now, if any (for the trace).
+ * The device writes [offset, offset + length) of the memory. Returns every CPU mapping that shows
+ * the bytes now, the driver's first (for the trace).
  */
 export function deviceWrite(
   sim: Simulation,
@@ -24,8 +24,9 @@ export function deviceWrite(
   offset: bigint,
   length: bigint,
   datum: Datum,
-): bigint | undefined {
-  const through = cpuAddressOf(sim, memory, offset);
+): CpuView[] {
+  const views = cpuViewsOf(sim, memory, offset);
+  const through = views[0]?.address;
   // A BO or memfd: into its file's object, which every shared mapping of it reads; before its
   // first mapping the file does not exist yet, and the memory keeps the write until then.
   if (memory.file) sim.space.writeFile(memory.file, fileOffset(memory, offset), length, datum);
@@ -33,7 +34,7 @@ export function deviceWrite(
   // Anonymous pages with no file (host memory imported with VK_EXT_external_memory_host): the
   // pages are those of the mapping that holds them; the device writes them there.
   else sim.write('device', through, length, datum);
-  return through;
+  return views;
 }
 
 /** What the device reads at [offset, offset + length) of the memory, as a read's runs. */
@@ -59,9 +60,25 @@ function fileOffset(memory: VkMemory, offset: bigint): bigint {
 
 /** An address where a CPU mapping shows the memory's object at `offset` now (the driver's own first). */
 export function cpuAddressOf(sim: Simulation, memory: VkMemory, offset: bigint): bigint | undefined {
+  return cpuViewsOf(sim, memory, offset)[0]?.address;
+}
+
+/** A CPU mapping that shows the memory's object: the address of `offset` in it, and whose it is. */
+export interface CpuView {
+  readonly address: bigint;
+  readonly owner: string;
+}
+
+/**
+ * Every CPU address that shows the memory's object at `offset` now, the driver's own mapping
+ * first: the driver's, a range a remap strategy moved into the window, an alias all share the pages.
+ */
+export function cpuViewsOf(sim: Simulation, memory: VkMemory, offset: bigint): CpuView[] {
   const object = memory.driverObject;
   if (!object)
-    return memory.appPointer !== undefined ? memory.appPointer - memory.mapOffset + offset : undefined;
+    return memory.appPointer !== undefined
+      ? [{ address: memory.appPointer - memory.mapOffset + offset, owner: 'app' }]
+      : [];
   // A file or device object counts its pages from the mapping's file offset (the BO's fake
   // offset on a DRM node, else 0; plus the pool's); an anonymous object from the virtual page it
   // was first mapped at (vm_pgoff of an anonymous VMA is its address >> PAGE_SHIFT, kept across
@@ -71,12 +88,14 @@ export function cpuAddressOf(sim: Simulation, memory: VkMemory, offset: bigint):
       ? memory.driverPointer + offset
       : fileOffset(memory, offset);
   const page = sim.pageSize;
+  const views: CpuView[] = [];
   for (const vma of sim.space.vmas()) {
     if (vma.object.id !== object.id) continue;
     const first = BigInt(vma.pgoff) * page;
     const last = first + BigInt(vma.endPage - vma.startPage) * page;
     if (objectOffset >= first && objectOffset < last)
-      return sim.addressOfPage(vma.startPage) + (objectOffset - first);
+      views.push({ address: sim.addressOfPage(vma.startPage) + (objectOffset - first), owner: vma.owner });
   }
-  return undefined;
+  const driver = memory.driver.name;
+  return [...views.filter((v) => v.owner === driver), ...views.filter((v) => v.owner !== driver)];
 }

@@ -17,7 +17,7 @@ import { DriverOps } from './driver-ops';
 import { mapViolations, unmapViolations, type Violation } from './placed-validity';
 import { FormattedEvent, isHostImport, newMemory, type ExportedFd, type VkMemory } from './vk-memory';
 import { allocatingDriver } from './allocating-driver';
-import { DEVICE_ACTOR, deviceRead, deviceWrite } from './device-access';
+import { DEVICE_ACTOR, deviceRead, deviceWrite, type CpuView } from './device-access';
 import { fitsButOutsideWindow, outsideWindow, reserveHighTopText, sentence } from './window-text';
 import { AppMapSteps, type StalePointerUse } from './pointer-after-unmap';
 import type { StrategyName } from '../sim/platform';
@@ -668,7 +668,8 @@ export class VulkanLayer {
     datum: number | undefined,
   ): Outcome {
     const verbText = datum === undefined ? 'reads' : 'writes';
-    if (!this.usableByDevice(actor, memory, offset, length, datum)) return freedOutcome(memory);
+    const refused = this.refuseDeviceAccess(actor, memory, offset, length, datum);
+    if (refused) return refused;
     const pointer = cachedPointer(memory);
     if (pointer !== undefined) {
       const address = pointer + offset;
@@ -712,21 +713,23 @@ export class VulkanLayer {
   ): Outcome {
     if (memory.driver.backing === 'anon' && !isHostImport(memory))
       return this.driverAccess(step, memory.driver.name, memory, offset, length, datum);
-    if (!this.usableByDevice(DEVICE_ACTOR, memory, offset, length, datum)) return freedOutcome(memory);
+    const refused = this.refuseDeviceAccess(DEVICE_ACTOR, memory, offset, length, datum);
+    if (refused) return refused;
     return this.gpuAccess(DEVICE_ACTOR, memory, offset, length, datum);
   }
 
   /**
    * What a device access to a memory object checks first: the object exists (a freed one is
-   * `use-after-free`, and false), and the range lies in it (`access-fault`, and the access goes on).
+   * `use-after-free`) and the range lies in it (`access-fault`). An access that fails either is
+   * reported and not carried out, as a CPU access that faults is not: the returned outcome says why.
    */
-  private usableByDevice(
+  private refuseDeviceAccess(
     actor: string,
     memory: VkMemory,
     offset: bigint,
     length: bigint,
     datum: number | undefined,
-  ): boolean {
+  ): Outcome | undefined {
     const verbText = datum === undefined ? 'reads' : 'writes';
     if (memory.freed) {
       const freed = memory.history.find((e) => e.text === 'freed');
@@ -737,15 +740,17 @@ export class VulkanLayer {
           ? [{ range: this.sim.stepRange(freed.step) ?? memory.node, message: `${memory.name} freed here` }]
           : [],
       );
-      return false;
+      return freedOutcome(memory);
     }
     if (offset + length > memory.allocationSize) {
+      const kind = datum === undefined ? 'read' : 'write';
       this.sim.finding(
         'access-fault',
-        `${memory.name} is ${formatSize(memory.allocationSize)}; a ${datum === undefined ? 'read' : 'write'} of ${length} bytes at +${formatHex(offset)} runs past its end`,
+        `${memory.name} is ${formatSize(memory.allocationSize)}; a ${kind} of ${length} bytes at +${formatHex(offset)} runs past its end, so the ${kind} is not simulated`,
       );
+      return { kind: 'skipped', reason: `the ${kind} runs past the end of ${memory.name} (not simulated)` };
     }
-    return true;
+    return undefined;
   }
 
   /** The GPU reads or writes the buffer object itself: every CPU mapping of its pages shows it. */
@@ -759,12 +764,12 @@ export class VulkanLayer {
     const verbText = datum === undefined ? 'reads' : 'writes';
     const what = `GPU ${verbText} ${memory.name}+${formatHex(offset)}, ${length}`;
     if (datum !== undefined) {
-      const through = deviceWrite(this.sim, memory, offset, length, datum);
+      const views = deviceWrite(this.sim, memory, offset, length, datum);
       // Device memory keeps its contents unmapped: the next CPU mapping shows them.
       // An exported BO can be mapped through its fd (a dma-buf) without the driver: say so then.
       const seen =
-        through !== undefined
-          ? `seen at ${formatHex(through)}`
+        views.length > 0
+          ? `seen at ${seenAt(views)}`
           : memory.file
             ? 'written into the buffer object: any mapping of it shows it'
             : 'kept in the buffer object; no CPU mapping shows it now';
@@ -944,6 +949,16 @@ function cachedPointer(memory: VkMemory): bigint | undefined {
 }
 
 /** A device access to freed memory: reported (use-after-free), and nothing to access. */
+/**
+ * Where a device write shows: one address as it is; several (an alias, a range a remap strategy
+ * moved, beside the driver's own) each with whose mapping it is, so none is taken for the only one.
+ */
+function seenAt(views: readonly CpuView[]): string {
+  if (views.length === 1) return formatHex(views[0]!.address);
+  const named = views.map((v) => `${formatHex(v.address)} (${v.owner})`);
+  return `${named.slice(0, -1).join(', ')} and ${named[named.length - 1]!}`;
+}
+
 function freedOutcome(memory: VkMemory): Outcome {
   return { kind: 'skipped', reason: `${memory.name} was freed` };
 }

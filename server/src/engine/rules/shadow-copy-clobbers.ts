@@ -1,7 +1,8 @@
 // `shadow-copy-clobbers`: a shadow copy's copy-back (at flush or unmap) puts the shadow's bytes
 // over bytes the device (or the driver's own pointer) wrote since the copy-in, where 32-bit code
 // wrote nothing: the device's data is lost without any error. Found by the shadow-copy strategy
-// (server/src/engine/model/strategies/shadow-copy.ts).
+// (server/src/engine/model/strategies/shadow-copy.ts) and by Wine's GL copy path at glUnmapBuffer
+// (server/src/engine/model/gl/shadow-copy.ts).
 import type { Rule } from './rule';
 
 export const shadowCopyClobbers: Rule = {

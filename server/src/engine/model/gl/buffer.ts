@@ -1,6 +1,7 @@
 // A GL buffer object as the simulator tracks it: the driver's buffer object (a VkMemory record,
 // so the driver model — its `maps`, `backing`, cached pointer — and `driver writes b + …` work as
 // for Vulkan memory), its storage, and the current map with the route Wine took for it.
+import type { Segment } from '../../kernel/types';
 import type { VkMemory } from '../vk-memory';
 
 /** How Wine made the map reachable (facts vulkan-wine §3.6, current upstream, in this order). */
@@ -55,7 +56,17 @@ export interface GlBuffer {
   /** The step of the last map attempt, when it failed (what a later "not mapped" error follows from). */
   mapFailedStep: number | undefined;
   /** Wine's per-buffer shadow in the window, reused while large enough (buffer_vm_alloc). */
-  shadow: { start: bigint; size: bigint } | undefined;
+  shadow: GlShadow | undefined;
+}
+
+export interface GlShadow {
+  readonly start: bigint;
+  readonly size: bigint;
+  /**
+   * What the buffer (through the host map) and the shadow held over the mapped length when the
+   * current map began: what the copy-back at unmap compares with to find device writes it destroys.
+   */
+  synced?: { readonly device: readonly Segment[]; readonly shadow: readonly Segment[] };
 }
 
 /** Bytes of `writes` that no range of `covered` contains, as [start, end) runs. */

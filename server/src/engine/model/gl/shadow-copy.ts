@@ -5,6 +5,7 @@
 // (expect performance issues)"); at unmap the shadow is copied back only if the map had
 // GL_MAP_WRITE_BIT (copy_length = length). Only the offset's 16-byte alignment is kept.
 // GL_MAP_PERSISTENT_BIT cannot work on a copy: FIXME, and the map fails.
+import { clobberedRuns, reportClobber } from '../strategies/shadow-sync';
 import { allocateInWindow } from '../strategies/window-allocation';
 import { alignUp, formatHex, formatSize } from '../../numbers';
 import type { GlBuffer, GlMap } from './buffer';
@@ -55,6 +56,10 @@ export function copyMap(
     sim.note('wine', 'FIXME: Doing a copy of a mapped buffer (expect performance issues)', '', true);
     sim.copy('wine', hostPointer, pointer, length);
   }
+  const device = sim.read('wine', hostPointer, length);
+  const shadow = sim.read('wine', pointer, length);
+  buffer.shadow.synced =
+    device.ok && shadow.ok ? { device: device.segments, shadow: shadow.segments } : undefined;
   buffer.memory.history.push({
     step: sim.stepIndex,
     text: `wine copied ${formatSize(length)} into its GL shadow at ${formatHex(pointer)}`,
@@ -62,11 +67,36 @@ export function copyMap(
   return { ok: true, pointer, hostPointer };
 }
 
-/** glUnmapBuffer on the copy path: copy back if the map was for writing. */
+/**
+ * glUnmapBuffer on the copy path: copy back if the map was for writing. The whole mapped length
+ * goes back, so a device write into the buffer since the map, on bytes 32-bit code left alone, is
+ * destroyed: `shadow-copy-clobbers`, as for a Vulkan shadow (strategies/shadow-sync.ts).
+ */
 export function copyUnmap(ctx: GlContext, buffer: GlBuffer, map: GlMap): void {
   if (map.hostPointer === undefined) return;
-  if (map.access.has('write')) ctx.sim.copy('wine', map.pointer, map.hostPointer, map.length);
-  else ctx.sim.note('wine', `no copy-back of ${buffer.name}: mapped without GL_MAP_WRITE_BIT`, '', true);
+  const sim = ctx.sim;
+  if (!map.access.has('write')) {
+    sim.note('wine', `no copy-back of ${buffer.name}: mapped without GL_MAP_WRITE_BIT`, '', true);
+    return;
+  }
+  const synced = buffer.shadow?.synced;
+  if (synced) {
+    const device = sim.read('wine', map.hostPointer, map.length);
+    const shadow = sim.read('wine', map.pointer, map.length);
+    if (device.ok && shadow.ok) {
+      const lost = clobberedRuns(device.segments, shadow.segments, synced.device, synced.shadow);
+      if (lost.length > 0)
+        reportClobber(
+          sim,
+          buffer.memory,
+          map.offset,
+          lost,
+          `At glUnmapBuffer Wine copies the whole shadow back (the map has GL_MAP_WRITE_BIT)`,
+          [map.pointer, map.hostPointer],
+        );
+    }
+  }
+  sim.copy('wine', map.pointer, map.hostPointer, map.length);
 }
 
 /**

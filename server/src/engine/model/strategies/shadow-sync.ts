@@ -61,23 +61,31 @@ export function copyIn(sim: Simulation, memory: VkMemory, range: MemoryRange): v
  * The runs (offsets from the range's start, with the device's datum) where the device changed a
  * byte since the last sync and the shadow did not: the copy-back puts the old byte back. A byte
  * both changed is the application's own race (it wrote what the device writes), not the layer's.
+ * `shadowBaseline` is what the shadow held at the sync when it did not receive the device's bytes
+ * (a GL map with GL_MAP_INVALIDATE_*_BIT skips the copy-in); otherwise both held `baseline`.
  */
 export function clobberedRuns(
   device: readonly Segment[],
   shadow: readonly Segment[],
   baseline: readonly Segment[],
+  shadowBaseline: readonly Segment[] = baseline,
 ): Segment[] {
   const out: Segment[] = [];
   let i = 0;
   let j = 0;
   let k = 0;
+  let l = 0;
   let pos = 0n;
-  while (i < device.length && j < shadow.length && k < baseline.length) {
+  while (i < device.length && j < shadow.length && k < baseline.length && l < shadowBaseline.length) {
     const d = device[i]!;
     const s = shadow[j]!;
     const b = baseline[k]!;
-    const end = minBig(minBig(d.offset + d.length, s.offset + s.length), b.offset + b.length);
-    if (s.datum === b.datum && d.datum !== b.datum) {
+    const sb = shadowBaseline[l]!;
+    const end = minBig(
+      minBig(d.offset + d.length, s.offset + s.length),
+      minBig(b.offset + b.length, sb.offset + sb.length),
+    );
+    if (s.datum === sb.datum && d.datum !== b.datum) {
       const last = out[out.length - 1];
       if (last !== undefined && last.datum === d.datum && last.offset + last.length === pos)
         out[out.length - 1] = { offset: last.offset, length: end - last.offset, datum: d.datum };
@@ -87,11 +95,16 @@ export function clobberedRuns(
     if (d.offset + d.length === end) i++;
     if (s.offset + s.length === end) j++;
     if (b.offset + b.length === end) k++;
+    if (sb.offset + sb.length === end) l++;
   }
   return out;
 }
 
-function reportClobber(
+/**
+ * Reports `shadow-copy-clobbers` for `lost` (runs from `rangeOffset` of the memory, as
+ * clobberedRuns gives them); `why` says who copies back, and when.
+ */
+export function reportClobber(
   sim: Simulation,
   memory: VkMemory,
   rangeOffset: bigint,
