@@ -46,7 +46,7 @@ export const RULE_CHANGING_KERNELS: readonly string[] = ['5.6', '5.10', '5.15', 
  * The most driver behaviours one exploration takes on, counted before impossible combinations
  * are left out. Every behaviour is listed in the answer (the panel draws a row for each), and the
  * space multiplies per open driver: 216 combinations for one with every trait open (432 under
- * the placed and external-memory-host strategies), 46,656 for two (186,624), 10 million for
+ * the placed, external-memory-host and mmap32 strategies), 46,656 for two (186,624), 10 million for
  * three. Two drivers take about a second; three would take hours and gigabytes.
  */
 export const MAX_BEHAVIOURS = 50_000;
