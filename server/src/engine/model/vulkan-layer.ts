@@ -18,7 +18,13 @@ import { mapViolations, unmapViolations, type Violation } from './placed-validit
 import { FormattedEvent, isHostImport, newMemory, type ExportedFd, type VkMemory } from './vk-memory';
 import { allocatingDriver } from './allocating-driver';
 import { DEVICE_ACTOR, deviceRead, deviceWrite } from './device-access';
-import { fitsButOutsideWindow, notGivenReason, outsideWindow, reserveHighTopText, sentence } from './window-text';
+import {
+  fitsButOutsideWindow,
+  notGivenReason,
+  outsideWindow,
+  reserveHighTopText,
+  sentence,
+} from './window-text';
 import { AppMapSteps, type StalePointerUse } from './pointer-after-unmap';
 import type { StrategyName } from '../sim/platform';
 import { mappedRangeViolations, resolveMappedRange } from './mapped-memory-range';
