@@ -340,7 +340,7 @@ function exploreScenario(
       if (def.onlyWith && !def.onlyWith.includes(strategyName)) {
         if (open.has(trait))
           notes.push(
-            `${driver.name}: \`${trait} any\` is not explored — only the ${def.onlyWith.join(' and ')} strategies read it, and this scenario's is ${strategyName}`,
+            `${driver.name}: \`${trait} any\` is not explored — only the ${def.onlyWith.slice(0, -1).join(', ')}${def.onlyWith.length > 1 ? ' and ' : ''}${def.onlyWith.at(-1)} strategies read it, and this scenario's is ${strategyName}`,
           );
         continue;
       }
