@@ -387,6 +387,31 @@ test('strace: a BO mapped 4 KiB and then whole is sized by its largest map, so b
   );
 });
 
+test('strace: a BO met only in refused (EINVAL) maps is written so that the replay refuses them too', () => {
+  // linux-mm §4.1: a BO smaller than the map, or no BO at the offset, is EINVAL.
+  const tooSmall = importStrace(
+    'mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_SHARED, 5</dev/dri/renderD128>, 0x100000000) = -1 EINVAL (Invalid argument)\n',
+  ).scenario;
+  assert.match(tooSmall, /f5 = open device "\/dev\/dri\/renderD128" 0x1000 offset 0x1_0000_0000\n/);
+  assert.deepEqual(
+    analyseDocument(tooSmall).diagnostics.map((d) => `${d.code}: ${d.message}`),
+    [],
+  );
+  // A one-page map at an offset where no BO starts (inside the BO mapped just before).
+  const notAStart = importStrace(
+    [
+      'mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_SHARED, 5</dev/dri/renderD128>, 0x100200000) = 0x7f0000000000',
+      'mmap(0x7f0000010000, 4096, PROT_READ|PROT_WRITE, MAP_SHARED|MAP_FIXED, 5</dev/dri/renderD128>, 0x100201000) = -1 EINVAL (Invalid argument)',
+      '',
+    ].join('\n'),
+  ).scenario;
+  assert.deepEqual(
+    analyseDocument(notAStart).diagnostics.map((d) => `${d.code}: ${d.message}`),
+    [],
+    notAStart,
+  );
+});
+
 test('strace: an NVIDIA mapping is a device object (mixedmap), as import maps makes it', () => {
   const text = 'mmap(NULL, 131072, PROT_READ|PROT_WRITE, MAP_SHARED, 5</dev/nvidia0>, 0) = 0x7f1000000000\n';
   const { scenario } = importStrace(text);

@@ -1,11 +1,16 @@
 // `strategy mmap32`: box64's BOX64_MMAP32. box64's own mmap symbol adds MAP_32BIT to every libc
 // mmap(NULL) for the whole process (vulkan-wine §6 "Box64", H9), which x86-64 places bottom-up in
 // [1 GiB, 2 GiB) (linux-mm §1.3); calls with an address are untouched, a raw syscall escapes it.
+// box64 hides no extension, so Wine maps directly only on a driver with neither placed maps nor
+// external_memory_host (vulkan-wine §3.2, §3.5): `direct` is such a driver, the one box64 is for.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyse, callsOf, codes } from './helpers';
 import { explore } from '../../../server/src/engine/explore/explore';
 import { scenario } from '../explore/helpers';
+
+/** A driver on which Wine maps directly (neither of its WOW64 extensions). */
+const direct = ['placed-map none', 'external-memory-host no'];
 
 const mapping = (strategy: string, traits: readonly string[], steps: readonly string[], extra = '') => `
 scenario "box64" {
@@ -17,16 +22,12 @@ ${steps.map((s) => `  ${s}\n`).join('')}}
 `;
 
 test('mmap32: the driver mmap(NULL) at vkMapMemory gets MAP_32BIT and lands in [1 GiB, 2 GiB)', () => {
-  const text = mapping(
-    'mmap32',
-    [],
-    [
-      'mem = vkAllocateMemory 1MiB host-visible',
-      'p = vkMapMemory mem',
-      'expect p == 0x4000_0000',
-      'app writes p, 64',
-    ],
-  );
+  const text = mapping('mmap32', direct, [
+    'mem = vkAllocateMemory 1MiB host-visible',
+    'p = vkMapMemory mem',
+    'expect p == 0x4000_0000',
+    'app writes p, 64',
+  ]);
   assert.deepEqual(codes(text), []);
   const calls = callsOf(text, 1);
   assert.ok(
@@ -42,10 +43,11 @@ test('mmap32: internal pools made at device creation, pools and allocation-time 
     [['maps pool', 'pool-size 8MiB'], 'gpu pool'],
     [['maps at-alloc'], 'mem'],
   ] as const) {
-    const text = mapping('mmap32', traits, [
-      'mem = vkAllocateMemory 1MiB host-visible',
-      'p = vkMapMemory mem',
-    ]);
+    const text = mapping(
+      'mmap32',
+      [...direct, ...traits],
+      ['mem = vkAllocateMemory 1MiB host-visible', 'p = vkMapMemory mem'],
+    );
     const run = analyse(text).scenarios[0]!.run;
     assert.deepEqual(
       analyse(text).diagnostics.map((d) => d.code),
@@ -69,7 +71,7 @@ test('mmap32 exhausts the window sooner than hook-mmap: internal pools take the 
   const steps = ['mem = vkAllocateMemory 64MiB host-visible', 'p = vkMapMemory mem'];
   // hook-mmap is armed only inside vkMapMemory: the 960 MiB of pools stay high.
   assert.deepEqual(codes(mapping('hook-mmap', ['internal-mappings 960MiB'], steps)), []);
-  const text = mapping('mmap32', ['internal-mappings 960MiB'], steps);
+  const text = mapping('mmap32', [...direct, 'internal-mappings 960MiB'], steps);
   assert.deepEqual(codes(text), ['kernel-refused', 'window-exhausted']);
   const message = analyse(text).diagnostics.find((d) => d.code === 'window-exhausted')!.message;
   assert.match(message, /MAP_32BIT range 0x4000_0000\.\.0x8000_0000/);
@@ -78,21 +80,34 @@ test('mmap32 exhausts the window sooner than hook-mmap: internal pools take the 
   const big = ['a = vkAllocateMemory 768MiB host-visible', 'b = vkAllocateMemory 768MiB host-visible'];
   const both = [...big, 'p = vkMapMemory a', 'q = vkMapMemory b'];
   assert.deepEqual(codes(mapping('hook-mmap', [], both)), []);
-  assert.deepEqual(codes(mapping('mmap32', [], both)), ['kernel-refused', 'window-exhausted']);
+  assert.deepEqual(codes(mapping('mmap32', direct, both)), ['kernel-refused', 'window-exhausted']);
 });
 
 test('mmap32: a driver that calls the mmap syscall directly escapes box64 and lands above 4 GiB', () => {
   const text = mapping(
     'mmap32',
-    ['mmap-via syscall'],
-    ['mem = vkAllocateMemory 1MiB host-visible', 'p = vkMapMemory mem'],
+    [...direct, 'mmap-via syscall'],
+    [
+      'mem = vkAllocateMemory 1MiB host-visible',
+      'p = vkMapMemory mem',
+      'expect p == VK_ERROR_OUT_OF_HOST_MEMORY',
+    ],
   );
-  assert.deepEqual(codes(text), ['hook-bypassed', 'pointer-outside-window']);
+  // Wine's safety net (vulkan-wine §3.3 step 5, §3.5): the pointer above 4 GiB is unmapped and the
+  // application gets VK_ERROR_OUT_OF_HOST_MEMORY, never the pointer.
+  assert.deepEqual(codes(text), ['hook-bypassed']);
+  assert.ok(
+    callsOf(text, 1).some((c) =>
+      /^wine: vkUnmapMemory\(mem\) \(Wine: the mapping does not fit 32 bits\)/.test(c),
+    ),
+    callsOf(text, 1).join('\n'),
+  );
   const bypass = analyse(text).diagnostics.find((d) => d.code === 'hook-bypassed')!.message;
   assert.match(
     bypass,
     /^BOX64_MMAP32 never saw this mapping: gpu calls the mmap syscall directly, not box64's mmap symbol/,
   );
+  assert.match(bypass, /Wine unmaps it and vkMapMemory fails with VK_ERROR_OUT_OF_HOST_MEMORY/);
   assert.ok(!callsOf(text, 1).some((c) => /MAP_32BIT|box64/.test(c)));
 });
 
@@ -116,7 +131,7 @@ test('mmap32 changes only mmap(NULL): a placed map (MAP_FIXED) and the BO map ov
   // then mapped over the aligned block with MAP_FIXED, an address box64 passes on as it is.
   const aligned = mapping(
     'mmap32',
-    ['alignment 2MiB'],
+    [...direct, 'alignment 2MiB'],
     ['mem = vkAllocateMemory 1MiB host-visible', 'p = vkMapMemory mem'],
   );
   const maps = callsOf(aligned, 1).filter((c) => /^gpu: mmap/.test(c));
@@ -132,7 +147,7 @@ test('mmap32 changes only mmap(NULL): a placed map (MAP_FIXED) and the BO map ov
 test('mmap32 on arm64: no MAP_32BIT; box64 picks the first free 64 KiB-aligned block below 2 GiB as a hint', () => {
   const text = mapping(
     'mmap32',
-    [],
+    direct,
     [
       'low = mmap 64KiB rw private anon at 0x1_0000',
       'mem = vkAllocateMemory 1MiB host-visible',
@@ -146,10 +161,10 @@ test('mmap32 on arm64: no MAP_32BIT; box64 picks the first free 64 KiB-aligned b
   assert.match(maps[0]!, /^gpu: mmap\(0x2_0000, 0x10_0000, PROT_READ\|PROT_WRITE, MAP_SHARED, /);
 });
 
-test('explore: mmap32 is explorable, and safe exactly when the driver maps through libc', () => {
+test('explore: mmap32 is explorable, and on the direct map safe exactly when the driver maps through libc', () => {
   const text = scenario(
     'mmap32',
-    ['any'],
+    [...direct, 'mmap-via any'],
     ['mem = vkAllocateMemory 1MiB host-visible coherent', 'p = vkMapMemory mem', 'app writes p, 64'],
   );
   const s = explore(text).scenarios[0]!;
@@ -158,8 +173,66 @@ test('explore: mmap32 is explorable, and safe exactly when the driver maps throu
   // And `--strategy mmap32` explores it for a scenario written for another strategy.
   const other = scenario(
     'hook-mmap',
-    ['mmap-via any'],
+    [...direct, 'mmap-via any'],
     ['mem = vkAllocateMemory 1MiB host-visible', 'p = vkMapMemory mem'],
   );
   assert.equal(explore(other, { strategy: 'mmap32' }).scenarios[0]!.safeWhen, 'mmap-via = libc');
+  // Wine's placed and host-import paths are explored too: a syscall driver with placed maps is
+  // safe, as Wine places the map itself (vulkan-wine §3.2).
+  const open = explore(
+    scenario(
+      'mmap32',
+      ['placed-map any', 'external-memory-host any', 'mmap-via any'],
+      ['mem = vkAllocateMemory 1MiB host-visible coherent', 'p = vkMapMemory mem', 'app writes p, 64'],
+    ),
+  ).scenarios[0]!;
+  assert.equal(
+    open.behaviours.find((b) => b.values['placed-map'] === '4KiB' && b.values['mmap-via'] === 'syscall')
+      ?.verdict,
+    'safe',
+  );
+});
+
+test('mmap32 on a driver with placed maps: Wine places the application map in space it reserved, box64 moves only the driver mmap(NULL)s', () => {
+  // vulkan-wine §3.2: box64 hides no extension, so Wine ≥ 9.4 places the map (a MAP_FIXED call
+  // box64 passes on); the driver's internal pools still take MAP_32BIT (H9).
+  for (const via of ['libc', 'syscall']) {
+    const text = mapping(
+      'mmap32',
+      ['internal-mappings 32MiB', `mmap-via ${via}`],
+      [
+        'mem = vkAllocateMemory 1MiB host-visible',
+        'p = vkMapMemory mem',
+        'expect p == 0x1_0000',
+        'app writes p, 64',
+      ],
+    );
+    // A raw syscall does not matter here: the driver's map is MAP_FIXED at Wine's address.
+    assert.deepEqual(codes(text), [], via);
+    const calls = callsOf(text, 1);
+    assert.ok(
+      calls.some((c) => /^wine: vkMapMemory2KHR\(mem, PLACED, pPlacedAddress=0x1_0000/.test(c)),
+      calls.join('\n'),
+    );
+    assert.ok(
+      calls.some((c) => /^gpu: mmap\(0x1_0000, 0x10_0000, .*MAP_SHARED\|MAP_FIXED, /.test(c)),
+      calls.join('\n'),
+    );
+    assert.ok(!calls.some((c) => /MAP_32BIT|box64/.test(c)), calls.join('\n'));
+    if (via === 'libc') {
+      const pools = analyse(text)
+        .scenarios[0]!.run.simulation.space.kernelView()
+        .find((v) => v.startPage !== 0x10)!;
+      const start = BigInt(pools.startPage) * 4096n;
+      assert.ok(start >= 0x4000_0000n && start < 0x8000_0000n, start.toString(16));
+    }
+  }
+  // With external_memory_host only, Wine 9.0's import: the map never calls the driver (§3.4).
+  const imported = mapping(
+    'mmap32',
+    ['placed-map none', 'external-memory-host yes'],
+    ['mem = vkAllocateMemory 1MiB host-visible', 'p = vkMapMemory mem', 'app writes p, 64'],
+  );
+  assert.deepEqual(codes(imported), []);
+  assert.ok(!callsOf(imported, 1).some((c) => /^gpu: mmap/.test(c)), callsOf(imported, 1).join('\n'));
 });

@@ -64,6 +64,27 @@ test('a pointer below 4 GiB but above the window: handed over unchanged, not tru
   assert.ok(!diagnostics.some((d) => d.startsWith('expectation-failed')), diagnostics.join('\n'));
 });
 
+test('an address in the last 64 KiB below 2 GiB: the reason is the end of the user range, not the sign', () => {
+  // MAP_32BIT's range ends at 2 GiB, Windows' user range at 0x7ffe_ffff (linux-mm §7.1).
+  const { diagnostics } = run(`scenario "s" {
+  driver gpu {
+    internal-mappings 1023MiB
+    placed-map none
+    external-memory-host no
+  }
+  strategy mmap32
+  mem = vkAllocateMemory 1MiB host-visible coherent
+  p = vkMapMemory mem
+  app writes p + 0xf_f000, 16
+}`);
+  const outside = diagnostics.filter((d) => d.startsWith('pointer-outside-window'));
+  assert.equal(outside.length, 2, diagnostics.join('\n'));
+  for (const d of outside) {
+    assert.doesNotMatch(d, /large-address-aware|signed/, d);
+    assert.match(d, /Windows' user range ends at 0x7ffe_ffff/, d);
+  }
+});
+
 test('a pointer inside the window: app reaches it as it is, nothing to report', () => {
   const { diagnostics } = run(`scenario "s" {
   strategy placed

@@ -108,9 +108,9 @@ export const DRIVER_SPACE: DriverSpace = {
     },
     {
       // What Wine falls back to without placed maps, and what Wine 9.0 needs (vulkan-wine §3.2,
-      // §3.4); without it Wine maps directly (§3.5). Read only on those paths.
+      // §3.4); without it Wine maps directly (§3.5). Read only on those paths (mmap32: box64 under the same Wine).
       trait: 'external-memory-host',
-      onlyWith: ['placed', 'external-memory-host'],
+      onlyWith: ['placed', 'external-memory-host', 'mmap32'],
       values: [
         { label: 'yes', set: { externalMemoryHost: true } },
         { label: 'no', set: { externalMemoryHost: false } },

@@ -46,7 +46,7 @@ export const RULE_CHANGING_KERNELS: readonly string[] = ['5.6', '5.10', '5.15', 
  * The most driver behaviours one exploration takes on, counted before impossible combinations
  * are left out. Every behaviour is listed in the answer (the panel draws a row for each), and the
  * space multiplies per open driver: 216 combinations for one with every trait open (432 under
- * the placed and external-memory-host strategies), 46,656 for two (186,624), 10 million for
+ * the placed, external-memory-host and mmap32 strategies), 46,656 for two (186,624), 10 million for
  * three. Two drivers take about a second; three would take hours and gigabytes.
  */
 export const MAX_BEHAVIOURS = 50_000;
@@ -340,7 +340,7 @@ function exploreScenario(
       if (def.onlyWith && !def.onlyWith.includes(strategyName)) {
         if (open.has(trait))
           notes.push(
-            `${driver.name}: \`${trait} any\` is not explored — only the ${def.onlyWith.join(' and ')} strategies read it, and this scenario's is ${strategyName}`,
+            `${driver.name}: \`${trait} any\` is not explored — only the ${def.onlyWith.slice(0, -1).join(', ')}${def.onlyWith.length > 1 ? ' and ' : ''}${def.onlyWith.at(-1)} strategies read it, and this scenario's is ${strategyName}`,
           );
         continue;
       }

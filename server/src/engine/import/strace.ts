@@ -306,7 +306,27 @@ interface OpenedFile {
   sized: boolean;
   /** `open KIND "PATH"`, and what follows the size (`mixedmap`, `offset X`). */
   readonly opening: string;
-  readonly options: string;
+  options: string;
+  /** A DRM BO: its fake offset (facts linux-mm §4.1). */
+  readonly boOffset?: bigint;
+  /** The shortest map of it refused with EINVAL, while no map of it has succeeded. */
+  refusedEinval?: bigint;
+}
+
+const PAGE = 4096n;
+
+/**
+ * A DRM BO the capture only ever failed to map with EINVAL: written so that the replay fails the
+ * same way (linux-mm §4.1: the offset must be exactly a BO's fake offset, and `obj_size < vma
+ * size` is EINVAL). Smaller than the shortest refused map when one page less is still a BO;
+ * otherwise one page further on, so that no BO starts at the offset the capture used.
+ */
+function refusedOnlyBo(file: OpenedFile): void {
+  const shortest = file.refusedEinval;
+  if (file.sized || shortest === undefined || file.boOffset === undefined) return;
+  const smaller = ((shortest - 1n) / PAGE) * PAGE;
+  if (smaller >= PAGE) file.size = smaller;
+  else file.options = file.options.replace(/ offset \S+/, ` offset ${formatHex(file.boOffset + PAGE)}`);
 }
 
 function openLine(file: OpenedFile): string {
@@ -325,6 +345,8 @@ function render(
     );
   const known = new KnownMappings();
   const files = new Map<string, OpenedFile>();
+  /** Every object opened, also those whose fd was reused since. */
+  const opened: OpenedFile[] = [];
   let counter = 0;
   const pids = new Set(calls.map((c) => c.pid).filter((p) => p !== undefined));
   if (pids.size > 1 && !inherited)
@@ -395,8 +417,10 @@ function render(
               sized: !failed,
               opening: `open ${kind} ${stringLiteral(path)}`,
               options: `${nvidia ? ' mixedmap' : ''}${boOffset !== 0n ? ` offset ${formatHex(boOffset)}` : ''}`,
+              ...(drm && boOffset !== 0n ? { boOffset } : {}),
             };
             files.set(fdName, file);
+            opened.push(file);
             out.push(openLine(file));
           } else if (!failed && (extent > file.size || !file.sized)) {
             // The object is as large as the furthest any successful map of it reaches (a BO
@@ -406,6 +430,8 @@ function render(
             file.sized = true;
             out[file.line] = openLine(file);
           }
+          if (failed?.[1] === 'EINVAL' && !file.sized && (file.refusedEinval ?? length + 1n) > length)
+            file.refusedEinval = length;
           fdPart = ` fd ${file.name}${offset !== '0' ? ` offset ${offset}` : ''}`;
         }
         const at = addr === 'NULL' ? '' : ` at ${addressExpr(addr, true)}`;
@@ -461,6 +487,10 @@ function render(
       const length = parseNumber(call.name === 'mmap' ? (call.args[1] ?? '0') : (call.args[2] ?? '0')) ?? 0n;
       known.add(bind, returned, returned + length);
     }
+  }
+  for (const file of opened) {
+    refusedOnlyBo(file);
+    if (!file.sized && file.refusedEinval !== undefined) out[file.line] = openLine(file);
   }
   out.push('}');
   return out.join('\n') + '\n';

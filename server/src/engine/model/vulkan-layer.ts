@@ -18,7 +18,13 @@ import { mapViolations, unmapViolations, type Violation } from './placed-validit
 import { FormattedEvent, isHostImport, newMemory, type ExportedFd, type VkMemory } from './vk-memory';
 import { allocatingDriver } from './allocating-driver';
 import { DEVICE_ACTOR, deviceRead, deviceWrite, type CpuView } from './device-access';
-import { fitsButOutsideWindow, outsideWindow, reserveHighTopText, sentence } from './window-text';
+import {
+  fitsButOutsideWindow,
+  notGivenReason,
+  outsideWindow,
+  reserveHighTopText,
+  sentence,
+} from './window-text';
 import { AppMapSteps, type StalePointerUse } from './pointer-after-unmap';
 import type { StrategyName } from '../sim/platform';
 import { mappedRangeViolations, resolveMappedRange } from './mapped-memory-range';
@@ -640,7 +646,7 @@ export class VulkanLayer {
     const consequence =
       pointer > 0xffff_ffffn
         ? `; truncated to 32 bits it is ${formatHex(truncate32(pointer))}, which points at ${this.describeAddress(truncate32(pointer))}, so a thunk that truncates sends 32-bit code to the wrong memory. With \`strategy ${this.sim.platform.strategy}\` the layer hands the pointer over as it is, and the step's result is that pointer; Wine's own vkMapMemory would refuse it with VK_ERROR_OUT_OF_HOST_MEMORY ("does not fit 32-bit pointer", vulkan-wine §3.3), as the placed strategy shows when it falls back to a direct map`
-        : `. ${fitsButOutsideWindow(this.sim.platform)}${sentence(reserveHighTopText(this.sim.platform, pointer))}`;
+        : `. ${fitsButOutsideWindow(this.sim.platform, pointer)}${sentence(reserveHighTopText(this.sim.platform, pointer))}`;
     this.sim.finding(
       'pointer-outside-window',
       `${gets}${consequence}${escaped ? ` — ${escaped}` : ''}`,
@@ -929,7 +935,7 @@ export class VulkanLayer {
       'pointer-outside-window',
       truncated
         ? `32-bit code cannot hold ${formatHex(address)}, outside ${window}: it keeps only the low 32 bits, so it ${kind}s ${formatHex(truncate32(address))} instead${faults ? `: the access faults (${fault})` : ''}`
-        : `32-bit code ${kind}s ${formatHex(address)}, outside ${window}: the address fits in 32 bits, but this process's 32-bit code is not given addresses there${this.sim.platform.largeAddressAware ? '' : ' (it is not large-address-aware: pointers above 2 GiB break code that treats them as signed)'}${sentence(reserveHighTopText(this.sim.platform, address))}`,
+        : `32-bit code ${kind}s ${formatHex(address)}, outside ${window}: the address fits in 32 bits, but this process's 32-bit code is not given addresses there${notGivenReason(this.sim.platform, address)}${sentence(reserveHighTopText(this.sim.platform, address))}`,
       [],
       step,
       faults,

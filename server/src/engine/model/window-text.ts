@@ -5,6 +5,9 @@ import { formatHex, formatSize } from '../numbers';
 import type { Platform } from '../sim/platform';
 
 const FOUR_GIB = 1n << 32n;
+const TWO_GIB = 1n << 31n;
+/** The 64 KiB Windows keeps out of the user range below its limit (linux-mm §7.1). */
+const USER_RANGE_GAP = 0x1_0000n;
 
 /**
  * `32-bit code gets 0x…, outside the window A..B` for a pointer to `size` bytes that 32-bit code
@@ -20,8 +23,27 @@ export function outsideWindow(platform: Platform, pointer: bigint, size: bigint)
   return `32-bit code gets ${formatHex(pointer)}, outside ${window}`;
 }
 
-export function fitsButOutsideWindow(platform: Platform): string {
-  return `It fits in 32 bits, so Wine hands it over unchanged, but the process's 32-bit code is not given addresses outside its window${platform.largeAddressAware ? '' : ' (it is not large-address-aware: pointers above 2 GiB break code that treats them as signed)'}`;
+export function fitsButOutsideWindow(platform: Platform, pointer: bigint): string {
+  // A pointer inside the window whose memory runs past its end: the part outside starts there.
+  const { start, end } = platform.window;
+  const outside = pointer >= start && pointer < end ? end : pointer;
+  return `It fits in 32 bits, so Wine hands it over unchanged, but the process's 32-bit code is not given addresses outside its window${notGivenReason(platform, outside)}`;
+}
+
+/**
+ * Why 32-bit code is not given `address`, which fits in 32 bits but lies outside the window, as a
+ * parenthesis ('' when the scenario's own window is the only reason). Above 2 GiB without
+ * large-address-awareness it is signed-pointer code; just under the 2 GiB or 4 GiB limit it is
+ * Windows' user range, which ends 64 KiB below it (linux-mm §7.1: lpMaximumApplicationAddress
+ * 0x7FFEFFFF, or 0xFFFEFFFF with LAA) — not the sign.
+ */
+export function notGivenReason(platform: Platform, address: bigint): string {
+  const limit = platform.largeAddressAware ? FOUR_GIB : TWO_GIB;
+  if (address >= limit)
+    return ' (it is not large-address-aware: pointers above 2 GiB break code that treats them as signed)';
+  if (address >= limit - USER_RANGE_GAP && address >= platform.window.end)
+    return ` (Windows' user range ends at ${formatHex(limit - USER_RANGE_GAP - 1n)}, lpMaximumApplicationAddress: the last 64 KiB below ${platform.largeAddressAware ? '4' : '2'} GiB are never user memory, linux-mm §7.1)`;
+  return '';
 }
 
 /**

@@ -1,31 +1,49 @@
 // box64's BOX64_MMAP32 (vulkan-wine §6 "Box64", H9): box64's own mmap symbol adds MAP_32BIT to
 // every mmap(NULL) native code makes while 32-bit code runs, so the driver's maps land low by
 // themselves — at device creation, at allocation, in pools, at vkMapMemory alike. The placement is
-// DriverOps' (box64-mmap32.ts), armed for the whole process; the layer in between is Wine's direct
-// map, which hands the driver's pointer over. What a symbol cannot catch is a raw syscall
-// (box64#1946): that mapping lands where mmap(NULL) does, far above 4 GiB.
+// DriverOps' (box64-mmap32.ts), armed for the whole process. box64 hides no extension, so Wine
+// (winevulkan on WOW64) picks its path as ever (§3.2): a placed map into space it reserved, a
+// MAP_FIXED call box64 leaves alone, when the driver can; else host memory imported at allocation;
+// only with neither does it map directly (§3.5), the path box64's MAP_32BIT is there for (Hangover
+// #168: Turnip "relied on the box64 MMAP32 hack until it added the extension"). What a symbol
+// cannot catch is a raw syscall (box64#1946): that mapping lands where mmap(NULL) does, far above
+// 4 GiB, and Wine's safety net (§3.3 step 5) refuses it.
 import { box64MissedMapping } from '../box64-mmap32';
 import { isHostImport } from '../vk-memory';
+import { formatHex } from '../../numbers';
+import { externalMemoryHost } from './external-memory-host';
+import { wineMapPath } from './placed';
 import { passThrough, type Strategy } from './strategy';
+import { wineSafetyNet } from './wine-direct-map';
 
-export const mmap32: Strategy = {
+/** Wine's direct map of a driver box64 has (or has not) pushed low. */
+const box64DirectMap: Strategy = {
   ...passThrough,
-  name: 'mmap32',
   map(ctx, memory, offset, size) {
     const result = passThrough.map(ctx, memory, offset, size);
     // Imported host memory is the application's, never the driver's mmap.
     const why = result.ok && !isHostImport(memory) ? box64MissedMapping(ctx.ops.model) : undefined;
     if (why !== undefined) {
       const made = memory.driverMapStep !== undefined ? ctx.sim.stepRange(memory.driverMapStep) : undefined;
+      const refused = result.ok && result.pointer > 0xffff_ffffn;
       ctx.sim.finding(
         'hook-bypassed',
-        `BOX64_MMAP32 never saw this mapping: ${why}`,
+        `BOX64_MMAP32 never saw this mapping: ${why}${
+          refused
+            ? `, ${formatHex(result.pointer)}, which does not fit in 32 bits: Wine unmaps it and vkMapMemory fails with VK_ERROR_OUT_OF_HOST_MEMORY (FIXME "returned mapping %p does not fit 32-bit pointer", vulkan-wine §3.3)`
+            : ''
+        }`,
         made ? [{ range: made, message: 'the driver mapped it here, with the syscall' }] : [],
         undefined,
         false,
         result.ok ? [result.pointer] : [],
       );
     }
-    return result;
+    return wineSafetyNet(ctx, memory, result);
   },
 };
+
+export const mmap32: Strategy = wineMapPath('mmap32', {
+  hostImport: externalMemoryHost,
+  direct: box64DirectMap,
+});

@@ -14,82 +14,90 @@ import { allocateInWindow } from './window-allocation';
 import { passThrough, type MapOutcome, type Strategy, type StrategyContext } from './strategy';
 import { mapsAtAllocation, winePlacesMaps } from '../driver';
 
-export const placed: Strategy = {
-  ...passThrough,
-  name: 'placed',
-  allocate(ctx, memory) {
-    return (fallbackOf(ctx) ?? passThrough).allocate(ctx, memory);
-  },
-  map(ctx, memory, offset, size) {
-    const fallback = fallbackOf(ctx);
-    if (fallback) return fallback.map(ctx, memory, offset, size);
-    const granularity = ctx.sim.platform.allocationGranularity;
-    const reservation = alignUp(memory.allocationSize, granularity);
-    const low = allocateInWindow(ctx.sim, reservation, 'commit', `${memory.name} (wine VM)`);
-    if (low === undefined) {
-      return {
-        ok: false,
-        vkResult: 'VK_ERROR_OUT_OF_HOST_MEMORY',
-        reason: 'NtAllocateVirtualMemory found no room below the 32-bit limit',
-      };
-    }
-    memory.windowRange = { start: low, size: reservation };
-    const result = placeMap(ctx, memory, low, {
-      offset: 0n,
-      size: undefined,
-      caller: 'wine',
-      forCall: 'vkMapMemory',
-    });
-    if (!result.ok) {
-      // win32u's wine_vkMapMemory2KHR (facts §3.3, step 4): ERR, free the VM, return the error.
-      ctx.sim.note('wine', 'ERR: vkMapMemory2EXT failed', '', false);
-      releaseReservation(ctx, memory);
-      return result;
-    }
-    return { ok: true, pointer: result.pointer + offset };
-  },
-  unmap(ctx, memory) {
-    const fallback = fallbackOf(ctx);
-    if (fallback) return fallback.unmap(ctx, memory);
-    if (!memory.windowRange) return passThrough.unmap(ctx, memory);
-    ctx.sim.noteFormatted('wine', unmapReserveText, memory.name, '', true);
-    unplace(ctx, memory, true);
-    releaseReservation(ctx, memory);
-  },
-  free(ctx, memory) {
-    const fallback = fallbackOf(ctx);
-    if (fallback) return fallback.free(ctx, memory);
-    if (memory.windowRange) placed.unmap(ctx, memory);
-    passThrough.free(ctx, memory);
-  },
-  // win32u_vkFreeMemory on a still-placed object (§3.3): the RESERVE unmap, then the host's
-  // vkFreeMemory, then NtFreeVirtualMemory of the range.
-  freeMapped(ctx, memory) {
-    const fallback = fallbackOf(ctx);
-    if (fallback) {
-      fallback.unmap(ctx, memory);
-      return fallback.free(ctx, memory);
-    }
-    if (!memory.windowRange) {
-      passThrough.unmap(ctx, memory);
-      return passThrough.free(ctx, memory);
-    }
-    ctx.sim.noteFormatted('wine', unmapReserveText, memory.name, '', true);
-    unplace(ctx, memory, true);
-    passThrough.free(ctx, memory);
-    releaseReservation(ctx, memory);
-  },
-};
-
 /**
- * Without placed maps Wine imports host memory when the driver can (VK_EXT_external_memory_host,
- * vulkan-wine §3.2): from then on it behaves as Wine 9.0 did (§3.4), reserving window space per
- * allocation. Without either extension it maps directly (§3.5).
+ * Wine's WOW64 map path with what it does when the driver cannot place maps: `fallbacks.hostImport`
+ * when the driver imports host memory, `fallbacks.direct` when it has neither extension (vulkan-wine
+ * §3.2). The `placed` strategy and box64's `mmap32` share the path and differ in those two.
  */
-function fallbackOf(ctx: StrategyContext): Strategy | undefined {
-  const driver = ctx.ops.model;
-  if (winePlacesMaps(driver)) return undefined;
-  return driver.externalMemoryHost ? importFallback : directFallback;
+export function wineMapPath(name: string, fallbacks: WineFallbacks): Strategy {
+  const fallbackOf = (ctx: StrategyContext): Strategy | undefined => {
+    const driver = ctx.ops.model;
+    if (winePlacesMaps(driver)) return undefined;
+    return driver.externalMemoryHost ? fallbacks.hostImport : fallbacks.direct;
+  };
+  const strategy: Strategy = {
+    ...passThrough,
+    name,
+    allocate(ctx, memory) {
+      return (fallbackOf(ctx) ?? passThrough).allocate(ctx, memory);
+    },
+    map(ctx, memory, offset, size) {
+      const fallback = fallbackOf(ctx);
+      if (fallback) return fallback.map(ctx, memory, offset, size);
+      const granularity = ctx.sim.platform.allocationGranularity;
+      const reservation = alignUp(memory.allocationSize, granularity);
+      const low = allocateInWindow(ctx.sim, reservation, 'commit', `${memory.name} (wine VM)`);
+      if (low === undefined) {
+        return {
+          ok: false,
+          vkResult: 'VK_ERROR_OUT_OF_HOST_MEMORY',
+          reason: 'NtAllocateVirtualMemory found no room below the 32-bit limit',
+        };
+      }
+      memory.windowRange = { start: low, size: reservation };
+      const result = placeMap(ctx, memory, low, {
+        offset: 0n,
+        size: undefined,
+        caller: 'wine',
+        forCall: 'vkMapMemory',
+      });
+      if (!result.ok) {
+        // win32u's wine_vkMapMemory2KHR (facts §3.3, step 4): ERR, free the VM, return the error.
+        ctx.sim.note('wine', 'ERR: vkMapMemory2EXT failed', '', false);
+        releaseReservation(ctx, memory);
+        return result;
+      }
+      return { ok: true, pointer: result.pointer + offset };
+    },
+    unmap(ctx, memory) {
+      const fallback = fallbackOf(ctx);
+      if (fallback) return fallback.unmap(ctx, memory);
+      if (!memory.windowRange) return passThrough.unmap(ctx, memory);
+      ctx.sim.noteFormatted('wine', unmapReserveText, memory.name, '', true);
+      unplace(ctx, memory, true);
+      releaseReservation(ctx, memory);
+    },
+    free(ctx, memory) {
+      const fallback = fallbackOf(ctx);
+      if (fallback) return fallback.free(ctx, memory);
+      if (memory.windowRange) strategy.unmap(ctx, memory);
+      passThrough.free(ctx, memory);
+    },
+    // win32u_vkFreeMemory on a still-placed object (§3.3): the RESERVE unmap, then the host's
+    // vkFreeMemory, then NtFreeVirtualMemory of the range.
+    freeMapped(ctx, memory) {
+      const fallback = fallbackOf(ctx);
+      if (fallback) {
+        fallback.unmap(ctx, memory);
+        return fallback.free(ctx, memory);
+      }
+      if (!memory.windowRange) {
+        passThrough.unmap(ctx, memory);
+        return passThrough.free(ctx, memory);
+      }
+      ctx.sim.noteFormatted('wine', unmapReserveText, memory.name, '', true);
+      unplace(ctx, memory, true);
+      passThrough.free(ctx, memory);
+      releaseReservation(ctx, memory);
+    },
+  };
+  return strategy;
+}
+
+/** What Wine does on a driver without placed maps (with VK_EXT_external_memory_host, or neither). */
+export interface WineFallbacks {
+  readonly hostImport: Strategy;
+  readonly direct: Strategy;
 }
 
 /**
@@ -131,6 +139,13 @@ const directFallback: Strategy = {
   map: (ctx, memory, offset, size) =>
     wineDirectMap(ctx, memory, offset, size, 'placed-unsupported', placedLack(ctx, true)),
 };
+
+/**
+ * Wine ≥ 9.4's path, each fallback said as `placed-unsupported`: without placed maps Wine imports
+ * host memory when the driver can (VK_EXT_external_memory_host, vulkan-wine §3.2), from then on
+ * as Wine 9.0 did (§3.4); without either extension it maps directly (§3.5).
+ */
+export const placed: Strategy = wineMapPath('placed', { hostImport: importFallback, direct: directFallback });
 
 /** NtFreeVirtualMemory(MEM_RELEASE) of the window range Wine reserved for the map. */
 function releaseReservation(ctx: StrategyContext, memory: VkMemory): void {

@@ -31,7 +31,15 @@ export function wineDirectMap(
     false,
     direct.ok ? [direct.pointer] : [],
   );
-  if (fits) return direct;
+  return wineSafetyNet(ctx, memory, direct);
+}
+
+/**
+ * §3.3 step 5 on a direct map's result: a pointer with bits above 32 is unmapped and the
+ * application gets VK_ERROR_OUT_OF_HOST_MEMORY; one that fits is handed over as it is.
+ */
+export function wineSafetyNet(ctx: StrategyContext, memory: VkMemory, direct: MapOutcome): MapOutcome {
+  if (!direct.ok || direct.pointer <= 0xffff_ffffn) return direct;
   ctx.sim.noteFormatted('wine', wineUnmapText, memory.name, '', true);
   passThrough.unmap(ctx, memory);
   return {
