@@ -209,6 +209,9 @@ function isAnyLine(trait: TraitNode): boolean {
  */
 function reportExtraValues(trait: TraitNode, spec: TraitSpec, problems: LanguageProblem[]): void {
   const name = trait.keyword.name;
+  // `maps any pool`: `any` stands alone, which the trait's own value check says once.
+  const first = trait.words[0] ?? trait.args[0];
+  if (first && (first.kind === 'word' || first.kind === 'name') && first.name === 'any') return;
   let extra: readonly (Word | Argument)[] = [];
   if (spec.args === 'expr') extra = [...trait.words, ...trait.args.slice(1)];
   else if (spec.args === 'words') extra = trait.args.slice(1);
