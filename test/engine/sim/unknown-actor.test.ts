@@ -53,7 +53,7 @@ test('a misspelt reader of `expect … reads` is unknown-name, and the expectati
   );
   const [expectation] = analysis.scenarios[0]!.run.simulation.expects;
   assert.equal(expectation?.passed, undefined);
-  assert.equal(expectation?.detail, 'not checked: unknown actor `devce`');
+  assert.equal(expectation?.detail, 'unknown actor `devce`');
   // A CPU address is not read by an actor that does not exist either.
   const cpu = 'scenario "cpu" {\n  a = mmap 4KiB rw private anon\n  expect nobody reads a, 4 == 0x11\n}\n';
   assert.deepEqual(

@@ -146,7 +146,7 @@ function checkRead(context: StepContext, e: FormOf<'read'>): Verdict {
     // A misspelt reader (`expect devce reads mem, 4 == g`) is an error where it is named, as in
     // a step: the line reads nothing, and says so rather than passing unseen.
     if (reportUnknownActor(context, e.actor))
-      return { passed: undefined, detail: `not checked: unknown actor \`${reader}\`` };
+      return { passed: undefined, detail: `unknown actor \`${reader}\`` };
     sim.symbols.reference(e.actor.name, e.actor);
   }
   const target = e.address ? memoryTarget(context, e.address, reader) : undefined;
