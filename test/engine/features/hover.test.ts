@@ -371,3 +371,13 @@ describe('hover: every word of the language says something', () => {
     assert.match(at('diagnostic kernel', 2)?.markdown ?? '', /\*\*expect\*\* — an expectation/);
   });
 });
+
+describe('hover: the access verbs', () => {
+  test("a `device` write or read is the GPU's, not called a CPU access", () => {
+    const body = '  mem = vkAllocateMemory 1MiB host-visible coherent\n';
+    for (const line of ['  g = device wri⟨|⟩tes mem + 0x200, 64', '  device rea⟨|⟩ds mem, 4']) {
+      const md = expectHover(scenario(body + line), "the GPU's own", 'by device');
+      assert.doesNotMatch(md, /A CPU (write|read) by an actor/);
+    }
+  });
+});

@@ -146,3 +146,30 @@ test('`non-coherent-atom` is a power of two from 1 to 256 bytes; another value i
   );
   assert.deepEqual(analyseDocument(text('1')).diagnostics, []);
 });
+
+test('a trait takes one value: a second one is reported, not silently dropped (`non-coherent-atom 64 128`)', () => {
+  const text = (traits: string) =>
+    `scenario "x" {\n  driver gpu {\n${traits}\n  }\n  mem = vkAllocateMemory 1MiB host-visible coherent\n}\n`;
+  const found = (traits: string) => {
+    const source = text(traits);
+    return analyseDocument(source).diagnostics.map(
+      (d) => `${d.code} ${source.slice(d.range.start, d.range.end)}`,
+    );
+  };
+  assert.deepEqual(found('    non-coherent-atom 64 128'), ['syntax-error 128']);
+  assert.deepEqual(found('    non-coherent-atom 128 junk'), ['unknown-word junk']);
+  assert.deepEqual(found('    pool-size 64MiB 128MiB'), ['syntax-error 128MiB']);
+  assert.deepEqual(found('    internal-mappings 32MiB junk'), ['unknown-word junk']);
+  assert.deepEqual(found('    maps at-map at-alloc'), ['unknown-word at-alloc']);
+  assert.deepEqual(found('    backing device 3'), ['syntax-error 3']);
+  assert.deepEqual(found('    placed-map 4096 8192'), ['syntax-error 8192']);
+  // A word trait that stands alone means yes; a number there is not silently yes.
+  assert.deepEqual(found('    caches-pointer 3'), ['unknown-word caches-pointer 3']);
+  // One value, or `any`: nothing to say.
+  assert.deepEqual(
+    found(
+      '    non-coherent-atom 128\n    pool-size 64MiB\n    maps at-map\n    caches-pointer\n    placed-map 4096 range-placed\n    backing any',
+    ),
+    [],
+  );
+});

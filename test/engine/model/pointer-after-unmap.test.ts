@@ -77,8 +77,25 @@ test('a driver access to freed memory is use-after-free, and nothing is kept or 
   const all = analyse(text).diagnostics.map((d) => `${d.code}: ${d.message}`);
   assert.deepEqual(all, [
     'use-after-free: driver writes mem, which was freed at step 2: the memory object no longer exists',
-    'expectation-failed: cannot check: mem was freed: there is nothing to read',
+    'expectation-failed: expectation failed: cannot check: mem was freed: there is nothing to read',
   ]);
+  // One verdict in every view: the error says failed, so the trace and the hover say it too.
+  const [expectation] = analyse(text).scenarios[0]!.run.simulation.expects;
+  assert.equal(expectation?.passed, false);
+});
+
+test('`expect device reads` of freed memory: failed, not "not checked"', () => {
+  const text = `scenario "freed" {
+  mem = vkAllocateMemory 1MiB host-visible coherent
+  vkFreeMemory mem
+  expect device reads mem, 4 == zero
+}`;
+  const analysis = analyse(text);
+  assert.deepEqual(
+    analysis.diagnostics.map((d) => `${d.code}: ${d.message}`),
+    ['expectation-failed: expectation failed: cannot check: mem was freed: there is nothing to read'],
+  );
+  assert.equal(analysis.scenarios[0]!.run.simulation.expects[0]?.passed, false);
 });
 
 test('an expected fault through an old pointer: the use-after-free behind it is information', () => {

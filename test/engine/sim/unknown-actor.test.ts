@@ -54,3 +54,67 @@ test('`drivr` is a misspelt `driver`, the name of the implicit driver', () => {
   const text = 'scenario "a" {\n  mem = vkAllocateMemory 64KiB host-visible\n  drivr writes mem, 4\n}\n';
   assert.match(analyseDocument(text).diagnostics[0]?.message ?? '', /did you mean `driver`\?/);
 });
+
+test('a misspelt reader of `expect … reads` is unknown-name, and the expectation is not checked (fires)', () => {
+  const gpu = `scenario "typo" {
+  mem = vkAllocateMemory 1MiB host-visible coherent
+  g = device writes mem, 4
+  expect devce reads mem, 4 == 0x55
+}
+`;
+  const analysis = analyseDocument(gpu);
+  assert.deepEqual(
+    analysis.diagnostics.map((d) => `${d.code} ${gpu.slice(d.range.start, d.range.end)}`),
+    ['unknown-name devce'],
+  );
+  const [expectation] = analysis.scenarios[0]!.run.simulation.expects;
+  assert.equal(expectation?.passed, undefined);
+  assert.equal(expectation?.detail, 'unknown actor `devce`');
+  // A CPU address is not read by an actor that does not exist either.
+  const cpu = 'scenario "cpu" {\n  a = mmap 4KiB rw private anon\n  expect nobody reads a, 4 == 0x11\n}\n';
+  assert.deepEqual(
+    analyseDocument(cpu).diagnostics.map((d) => d.code),
+    ['unknown-name'],
+  );
+});
+
+test('the right reader is checked: `device` and the scenario’s `driver` (does not fire)', () => {
+  const text = (reader: string) => `scenario "ok" {
+  mem = vkAllocateMemory 1MiB host-visible coherent
+  g = device writes mem, 4
+  expect ${reader} reads mem, 4 == g
+}
+`;
+  assert.deepEqual(analyseDocument(text('device')).diagnostics, []);
+  assert.deepEqual(analyseDocument(text('driver')).diagnostics, []);
+});
+
+test('`ACTOR writes … by OTHER`: the second actor is wrong-kind, not silently dropped (fires)', () => {
+  const text = `scenario "two actors" {
+  mem = vkAllocateMemory 1MiB host-visible coherent
+  a = mmap 4KiB rw private anon
+  host writes a, 4 by wine
+  device writes mem, 4 by nobody
+}
+`;
+  const found = analyseDocument(text).diagnostics;
+  assert.deepEqual(
+    found.map((d) => `${d.code} ${text.slice(d.range.start, d.range.end)}`),
+    ['wrong-kind by wine', 'wrong-kind by nobody'],
+  );
+  assert.equal(
+    found[1]?.message,
+    "`by nobody` would be a second actor: this line is already `device`'s (`device writes …`); name the actor once, before the verb or with `by`",
+  );
+});
+
+test('one actor, named once or the same twice: no diagnostic (does not fire)', () => {
+  const text = `scenario "one actor" {
+  a = mmap 4KiB rw private anon
+  wine writes a, 4
+  write a, 4 by wine
+  wine writes a, 4 by wine
+}
+`;
+  assert.deepEqual(analyseDocument(text).diagnostics, []);
+});

@@ -493,9 +493,9 @@ export const VERBS: readonly VerbSpec[] = [
   {
     verb: 'write',
     family: 'access',
-    doc: 'A CPU write by an actor (`host` when none is named). Without a value it writes data tagged with the step, which `expect … reads … == NAME` can recognise.',
+    doc: "A write by an actor (`host` when none is named): a CPU write at an address, or, to a memory object (`device writes mem + 0x200, 64`), the GPU's own write to its pages (a driver's goes through its cached pointer when it keeps one). Without a value it writes data tagged with the step, which `expect … reads … == NAME` can recognise.",
     args: [
-      { name: 'address', kind: 'expr', doc: 'Start address.' },
+      { name: 'address', kind: 'expr', doc: 'Start address, or a memory object and offset (`mem + 0x200`).' },
       { name: 'length', kind: 'expr', doc: 'Bytes written.' },
       { name: 'value', kind: 'value', optional: true, doc: 'A byte (`0xAB`) to fill with.' },
     ],
@@ -507,9 +507,9 @@ export const VERBS: readonly VerbSpec[] = [
   {
     verb: 'read',
     family: 'access',
-    doc: 'A CPU read by an actor (`host` when none is named).',
+    doc: "A read by an actor (`host` when none is named): a CPU read at an address, or, of a memory object (`device reads mem, 4`), the GPU's own read of its pages (a driver's goes through its cached pointer when it keeps one).",
     args: [
-      { name: 'address', kind: 'expr', doc: 'Start address.' },
+      { name: 'address', kind: 'expr', doc: 'Start address, or a memory object and offset (`mem + 0x200`).' },
       { name: 'length', kind: 'expr', doc: 'Bytes read.' },
     ],
     wordGroups: [],

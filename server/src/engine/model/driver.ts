@@ -1,10 +1,10 @@
 // A driver's behaviour: the traits that decide whether a strategy survives (facts vulkan-wine
 // §2 and §4). Declared in a `driver NAME { … }` block; a preset gives a known driver's values.
-import type { DriverNode, TraitNode } from '../syntax/ast';
+import type { Argument, DriverNode, TraitNode, Word } from '../syntax/ast';
 import type { LanguageProblem } from '../sim/problems';
 import { evaluateConstant } from '../sim/evaluate';
 import { formatSize, KiB, MiB } from '../numbers';
-import { TRAIT_BY_NAME } from '../language/vocabulary';
+import { TRAIT_BY_NAME, type TraitSpec } from '../language/vocabulary';
 import { didYouMean } from '../language/closest-word';
 import { ownEntry } from '../own-entry';
 
@@ -202,6 +202,33 @@ function isAnyLine(trait: TraitNode): boolean {
   return isAny && trait.words.length + trait.args.length === 1;
 }
 
+/**
+ * A trait line holds one value (docs/language.md, Drivers): `non-coherent-atom 64 128` would
+ * otherwise keep 64 and drop the 128 the user meant. A missing or wrong first value is reported
+ * by the trait itself; `placed-map` checks its own words, `gl-client-pointer` takes none.
+ */
+function reportExtraValues(trait: TraitNode, spec: TraitSpec, problems: LanguageProblem[]): void {
+  const name = trait.keyword.name;
+  // `maps any pool`: `any` stands alone, which the trait's own value check says once.
+  const first = trait.words[0] ?? trait.args[0];
+  if (first && (first.kind === 'word' || first.kind === 'name') && first.name === 'any') return;
+  let extra: readonly (Word | Argument)[] = [];
+  if (spec.args === 'expr') extra = [...trait.words, ...trait.args.slice(1)];
+  else if (spec.args === 'words') extra = trait.args.slice(1);
+  // With no word, a number is the (wrong) value itself, which the trait reports.
+  else if (spec.args === 'word')
+    extra = trait.words.length > 0 ? [...trait.words.slice(1), ...trait.args] : trait.args.slice(1);
+  const takes = `\`${name}\` takes one ${spec.args === 'words' ? 'alignment' : 'value'}${spec.example.includes(' ') ? `, as in \`${spec.example}\`` : ''}`;
+  for (const value of extra) {
+    const text = value.kind === 'word' || value.kind === 'name' ? value.name : undefined;
+    problems.push(
+      text === undefined
+        ? { code: 'syntax-error', range: value, message: `${takes}; this one is extra` }
+        : { code: 'unknown-word', range: value, message: `\`${text}\` is extra: ${takes}` },
+    );
+  }
+}
+
 /** Whether exploration varies `trait` of this driver. */
 export function isTraitOpen(driver: DriverModel, trait: string): boolean {
   const open = driver.openTraits;
@@ -272,6 +299,7 @@ export function readDriver(node: DriverNode, problems: LanguageProblem[]): Drive
       });
     }
     sources.set(name, trait);
+    reportExtraValues(trait, spec, problems);
     const word = trait.words[0]?.name;
     const oneOf = <T extends string>(allowed: readonly T[]): T | undefined => {
       if (word !== undefined && (allowed as readonly string[]).includes(word)) return word as T;
@@ -304,14 +332,14 @@ export function readDriver(node: DriverNode, problems: LanguageProblem[]): Drive
       case 'caches-pointer':
         // Alone it means yes; `no` turns off a preset's (as `drvmap explore` prints the values).
         traits.cachesPointer =
-          word === undefined
+          word === undefined && trait.args.length === 0
             ? true
             : (oneOf(['yes', 'no'] as const) ?? (traits.cachesPointer ? 'yes' : 'no')) === 'yes';
         break;
       case 'external-memory-host':
         // Alone it means yes, as for caches-pointer.
         traits.externalMemoryHost =
-          word === undefined
+          word === undefined && trait.args.length === 0
             ? true
             : (oneOf(['yes', 'no'] as const) ?? (traits.externalMemoryHost ? 'yes' : 'no')) === 'yes';
         break;

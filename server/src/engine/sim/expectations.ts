@@ -12,7 +12,7 @@ import type { CallRecord, ExpectRecord, Finding } from './records';
 import { listOf } from './calls';
 import type { LanguageProblem } from './problems';
 import type { StepContext } from './step-context';
-import { addressReached } from './step-actor';
+import { addressReached, reportUnknownActor } from './step-actor';
 
 type FormOf<F extends ExpectForm['form']> = Extract<ExpectForm, { form: F }>;
 
@@ -72,7 +72,7 @@ export function checkExpectation(context: StepContext, node: ExpectNode): Expect
       verdict = checkMapped(context, e);
       break;
     case 'read':
-      verdict = checkRead(context, node, e);
+      verdict = checkRead(context, e);
       break;
     case 'value':
       verdict = checkValue(context, e);
@@ -139,10 +139,16 @@ function checkMapped(context: StepContext, e: FormOf<'mapped'>): Verdict {
 }
 
 /** `expect [ACTOR] reads ADDRESS, LENGTH ==|!= BYTE|zero|WRITE|SIGSEGV|SIGBUS` */
-function checkRead(context: StepContext, node: ExpectNode, e: FormOf<'read'>): Verdict {
+function checkRead(context: StepContext, e: FormOf<'read'>): Verdict {
   const { sim, scope, vulkan, problems } = context;
   const reader = e.actor ? e.actor.name : 'host';
-  if (e.actor) sim.symbols.reference(e.actor.name, e.actor);
+  if (e.actor) {
+    // A misspelt reader (`expect devce reads mem, 4 == g`) is an error where it is named, as in
+    // a step: the line reads nothing, and says so rather than passing unseen.
+    if (reportUnknownActor(context, e.actor))
+      return { passed: undefined, detail: `unknown actor \`${reader}\`` };
+    sim.symbols.reference(e.actor.name, e.actor);
+  }
   const target = e.address ? memoryTarget(context, e.address, reader) : undefined;
   if (target === null) return UNCHECKED;
   if (reader === DEVICE_ACTOR && !target) {
@@ -162,8 +168,8 @@ function checkRead(context: StepContext, node: ExpectNode, e: FormOf<'read'>): V
     const detail = target?.memory.freed
       ? `${target.memory.name} was freed: there is nothing to read`
       : `${reader} has no mapping of ${target?.memory.name} to read`;
-    problems.report('expectation-failed', node, `cannot check: ${detail}`);
-    return { passed: undefined, detail };
+    // Nothing to read is a failed expectation (reported with it), in every view: check, trace, hover.
+    return { passed: false, detail: `cannot check: ${detail}` };
   }
   const actual = result.ok ? describeSegments(result, sim) : result.signal;
   const expected = expectedData(context, e.value);

@@ -8,6 +8,13 @@ import { truncate32 } from '../numbers';
 import { DEVICE_ACTOR } from '../model/device-access';
 import { closestWord, didYouMeanText } from '../language/closest-word';
 
+/** An actor's name where the text names it. */
+interface NamedActor {
+  readonly name: string;
+  readonly start: number;
+  readonly end: number;
+}
+
 export interface ActorContext {
   readonly sim: Simulation;
   readonly drivers: ReadonlyMap<string, unknown>;
@@ -17,7 +24,7 @@ export interface ActorContext {
 
 /** `spec` is the step's verb (after `writes` → `write`), undefined when it is not a command. */
 export function stepActor(context: ActorContext, step: StepNode, spec: VerbSpec | undefined): string {
-  const { sim, drivers, actors, problems } = context;
+  const { sim, drivers, problems } = context;
   const by = step.options.length === 0 ? undefined : optionNamed(step, 'by');
   const named =
     step.actor ??
@@ -26,6 +33,14 @@ export function stepActor(context: ActorContext, step: StepNode, spec: VerbSpec 
       : undefined);
   if (by && by.value && by.value.kind !== 'name')
     problems.report('wrong-kind', by.value, '`by` takes an actor name: app, wine, or a driver');
+  else if (step.actor && by?.value?.kind === 'name' && by.value.name !== step.actor.name)
+    // `device writes mem, 4 by app`: two actors for one access. The line's own actor runs it; the
+    // other is not silently dropped.
+    problems.report(
+      'wrong-kind',
+      by,
+      `\`by ${by.value.name}\` would be a second actor: this line is already \`${step.actor.name}\`'s (\`${step.actor.name} ${step.verb.name} …\`); name the actor once, before the verb or with \`by\``,
+    );
   // Raw syscalls and plain reads/writes are 64-bit host code unless an actor is named; only
   // `app` is held to the 32-bit window.
   if (!named) return spec?.family === 'vulkan' ? 'app' : 'host';
@@ -34,10 +49,7 @@ export function stepActor(context: ActorContext, step: StepNode, spec: VerbSpec 
     const only = [...drivers.keys()];
     return only.length === 1 ? (only[0] ?? 'driver') : 'driver';
   }
-  if (!actors.has(named.name) && !drivers.has(named.name)) {
-    problems.report('unknown-name', named, unknownActorText(named.name, [...actors], [...drivers.keys()]));
-    return named.name;
-  }
+  if (reportUnknownActor(context, named)) return named.name;
   sim.symbols.reference(named.name, named);
   if (named.name === DEVICE_ACTOR && spec !== undefined && spec.verb !== 'write' && spec.verb !== 'read') {
     // The GPU makes no syscalls and no API calls: the step runs as it would without the actor.
@@ -49,6 +61,18 @@ export function stepActor(context: ActorContext, step: StepNode, spec: VerbSpec 
     return spec.family === 'vulkan' ? 'app' : 'host';
   }
   return named.name;
+}
+
+/**
+ * Whether `named` is no actor of this scenario, reported where it is named: a step's leading
+ * actor, its `by`, or the reader of an `expect … reads` line (a misspelt reader there would
+ * leave the expectation silently unchecked). `driver` is always one: the scenario's driver.
+ */
+export function reportUnknownActor(context: ActorContext, named: NamedActor): boolean {
+  const { actors, drivers, problems } = context;
+  if (named.name === 'driver' || actors.has(named.name) || drivers.has(named.name)) return false;
+  problems.report('unknown-name', named, unknownActorText(named.name, [...actors], [...drivers.keys()]));
+  return true;
 }
 
 /**
