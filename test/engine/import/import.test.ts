@@ -182,6 +182,124 @@ test('/proc/PID/maps: two BOs of one render node keep their offsets, so their pa
   );
 });
 
+/**
+ * The errors and warnings of `scenario` with `probe` (steps and expectations) added at its end
+ * (an expected fault is reported as information).
+ */
+function diagnosticsWith(scenario: string, probe: readonly string[]): string[] {
+  const text = scenario.replace(/\}\n$/, probe.map((l) => `  ${l}\n`).join('') + '}\n');
+  return analyseDocument(text)
+    .diagnostics.filter((d) => d.severity === 'error' || d.severity === 'warning')
+    .map((d) => `${d.code}: ${d.message}`);
+}
+
+test('/proc/PID/maps: a BO mapping split by mprotect is one BO, mapped whole and mprotected, not a BO per piece', () => {
+  const text = [
+    '7f0000000000-7f0000001000 rw-s 100000000 00:06 4   /dev/dri/renderD128',
+    '7f0000001000-7f0000003000 r--s 100001000 00:06 4   /dev/dri/renderD128',
+    '',
+  ].join('\n');
+  const result = importProcMaps(text);
+  checkEveryLineAccounted(text, result);
+  assert.equal((result.scenario.match(/= open device/g) ?? []).length, 1, 'one BO');
+  assert.match(
+    result.scenario,
+    /f_renderd128 = open device "\/dev\/dri\/renderD128" 0x3000 offset 0x1_0000_0000\n/,
+  );
+  assert.match(
+    result.scenario,
+    /renderd128 = mmap 0x3000 rw shared at 0x7f00_0000_0000 fixed fd f_renderd128 offset 0x1_0000_0000 by host\n/,
+  );
+  assert.match(result.scenario, /\n {2}mprotect 0x7f00_0000_1000, 0x2000, r\n/);
+  assert.deepEqual(diagnosticsWith(result.scenario, []), []);
+  // The second piece is the BO's second page: a second mapping of the BO shows what it holds,
+  // and it is read-only, as in the capture.
+  assert.deepEqual(
+    diagnosticsWith(result.scenario, [
+      'again = mmap 0x3000 rw shared fd f_renderd128 offset 0x1_0000_0000',
+      'write again + 0x1000, 1, 0xAB',
+      'expect read renderd128 + 0x1000, 1 == 0xAB',
+      'w = write renderd128 + 0x1000, 1, 0xCD',
+      'expect w == SIGSEGV',
+    ]),
+    [],
+  );
+});
+
+test('/proc/PID/maps: a BO mapped twice is one BO, so a write through one mapping reads back through the other', () => {
+  const text = [
+    '7f0000000000-7f0000001000 rw-s 100000000 00:06 4   /dev/dri/renderD128',
+    '7f0000001000-7f0000003000 r--s 100001000 00:06 4   /dev/dri/renderD128',
+    // The same BO at another address, its first page unmapped: the head is not recreated.
+    '7f0000011000-7f0000013000 rw-s 100001000 00:06 4   /dev/dri/renderD128',
+    '',
+  ].join('\n');
+  const result = importProcMaps(text);
+  checkEveryLineAccounted(text, result);
+  assert.equal((result.scenario.match(/= open device/g) ?? []).length, 1, 'one BO');
+  assert.deepEqual(
+    diagnosticsWith(result.scenario, [
+      'write 0x7f0000012000, 1, 0xAB',
+      'expect read renderd128 + 0x2000, 1 == 0xAB',
+      'expect read 0x7f0000010000, 1 == SIGSEGV',
+    ]),
+    [],
+  );
+});
+
+test('/proc/PID/maps: a mapping whose start was unmapped, with another line in its gap, is moved piece by piece', () => {
+  const text = [
+    '7f0000000000-7f0000001000 r--s 100001000 00:06 4   /dev/dri/renderD128',
+    '7f0000001000-7f0000002000 rw-p 00000000 00:00 0 ',
+    '7f0000002000-7f0000003000 rw-s 100003000 00:06 4   /dev/dri/renderD128',
+    '7f0000010000-7f0000014000 rw-s 100000000 00:06 4   /dev/dri/renderD128',
+    '',
+  ].join('\n');
+  const result = importProcMaps(text);
+  checkEveryLineAccounted(text, result);
+  assert.equal((result.scenario.match(/= open device/g) ?? []).length, 1, 'one BO');
+  assert.match(result.scenario, /maymove \| fixed, 0x7f00_0000_2000\n/);
+  assert.deepEqual(
+    diagnosticsWith(result.scenario, [
+      'write map_7f0000001000, 1, 0x11',
+      'write 0x7f0000002000, 1, 0xAB',
+      'expect read 0x7f0000013000, 1 == 0xAB',
+      'write 0x7f0000011000, 1, 0xCD',
+      'expect read 0x7f0000000000, 1 == 0xCD',
+      'expect read map_7f0000001000, 1 == 0x11',
+    ]),
+    [],
+  );
+});
+
+test('/proc/PID/maps: a gap in the offsets, or offsets that only touch at other addresses, stay separate BOs', () => {
+  const text = [
+    // A gap: maybe one BO with its middle unmapped, maybe two; nothing tells.
+    '7f0000000000-7f0000001000 rw-s 100000000 00:06 4   /dev/dri/renderD128',
+    '7f0000002000-7f0000003000 rw-s 100002000 00:06 4   /dev/dri/renderD128',
+    // Consecutive fake offsets mapped top-down, as drm_mm and mmap hand them out.
+    '7f0000010000-7f0000011000 rw-s 100004000 00:06 4   /dev/dri/renderD128',
+    '7f0000011000-7f0000012000 rw-s 100003000 00:06 4   /dev/dri/renderD128',
+    '',
+  ].join('\n');
+  const result = importProcMaps(text);
+  assert.equal((result.scenario.match(/= open device/g) ?? []).length, 4);
+  assert.deepEqual(diagnosticsWith(result.scenario, []), []);
+});
+
+test('strace: a refused map at an offset inside a BO is made on that BO, where it is refused too', () => {
+  const text = [
+    'mmap(NULL, 12288, PROT_READ|PROT_WRITE, MAP_SHARED, 3</dev/dri/renderD128>, 0x100000000) = 0x7f0000000000',
+    'mprotect(0x7f0000001000, 4096, PROT_READ) = 0',
+    'mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_SHARED, 3</dev/dri/renderD128>, 0x100001000) = -1 EINVAL (Invalid argument)',
+    '',
+  ].join('\n');
+  const { scenario } = importStrace(text);
+  assert.equal((scenario.match(/= open device/g) ?? []).length, 1);
+  assert.match(scenario, /m3 = mmap 4096 rw shared fd f3 offset 0x100001000\n {2}expect m3 == EINVAL/);
+  assert.deepEqual(diagnosticsWith(scenario, ['w = write m1 + 0x1000, 1, 0xCD', 'expect w == SIGSEGV']), []);
+});
+
 test('strace: a call that succeeded on memory exec mapped is a comment; a DONTUNMAP hint strace hides is said', () => {
   const text = [
     '100 mprotect(0x55828f8e1000, 4096, PROT_READ) = 0',

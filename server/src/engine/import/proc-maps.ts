@@ -2,11 +2,14 @@
 // line, with its name kept as a comment and in the binding's name. Device mappings
 // (/dev/dri/…, anon_inode:i915.gem, /dev/nvidia…) get device backing; memfd and SysV shm are
 // shared objects; [heap], [stack] and anonymous lines are private anonymous memory. Lines that
-// cannot be mapped from user space ([vsyscall], [vvar], [vdso]) are reported as skipped.
+// cannot be mapped from user space ([vsyscall], [vvar], [vdso]) are reported as skipped. The
+// lines of one DRM buffer object (a VMA split by mprotect or munmap, a BO mapped twice) are one
+// BO, mapped whole from its fake offset and then cut to what the capture shows (bo-groups.ts).
 import { stringLiteral } from '../syntax/string-literal';
 import { formatHex } from '../numbers';
 import type { ImportedLine, ImportResult } from './strace';
 import { isReservedWord } from '../language/vocabulary';
+import { groupBufferObjects, type BoLine, type BoMapping, type BufferObjectGroup } from './bo-groups';
 
 const LINE =
   /^([0-9a-f]+)-([0-9a-f]+)\s+([r-])([w-])([x-])([ps])\s+([0-9a-f]+)\s+([0-9a-f]+:[0-9a-f]+)\s+(\d+)\s*(.*)$/i;
@@ -19,6 +22,10 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
   const rows = text.split(/\r?\n/);
   const parsed = rows.map(parseLine);
   const sizes = fileSizes(parsed);
+  const mappingOf = groupBufferObjects(boLines(parsed));
+  const extents = lineExtents(parsed);
+  const boFiles = new Map<BufferObjectGroup, string>();
+  const mappingProt = new Map<BoMapping, string>();
   rows.forEach((raw, index) => {
     const lineNo = index + 1;
     if (raw.trim() === '') return;
@@ -43,8 +50,28 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
     if (end <= start)
       return void lines.push({ line: lineNo, text: raw, status: 'skipped', reason: 'empty range' });
     const prot = r && w && x ? 'rwx' : r && w ? 'rw' : r && x ? 'rx' : r ? 'r' : w ? 'rw' : x ? 'rx' : 'none';
-    const binding = uniqueName(nameFor(name, start), used);
     out.push(`  # ${raw.trim()}`);
+    const mapping = mappingOf.get(index);
+    if (mapping !== undefined) {
+      if (mapping.first.index === index) {
+        let file = boFiles.get(mapping.bo);
+        if (file === undefined) {
+          file = uniqueName('f_' + nameFor(row.path, start), used);
+          boFiles.set(mapping.bo, file);
+          const { base, end: boEnd } = mapping.bo;
+          const at = base !== 0n ? ` offset ${formatHex(base)}` : '';
+          out.push(`  ${file} = open device ${stringLiteral(row.path)} ${formatHex(boEnd - base)}${at}`);
+        }
+        const binding = uniqueName(nameFor(name, start), used);
+        out.push(...recreateMapping(mapping, binding, file, prot, extents, used));
+        mappingProt.set(mapping, prot);
+      } else if (mappingProt.get(mapping) !== prot) {
+        // A piece of a mapping made above (at its first line), at another protection.
+        out.push(`  mprotect ${formatHex(start)}, ${formatHex(end - start)}, ${prot}`);
+      }
+      return void lines.push({ line: lineNo, text: raw, status: 'imported' });
+    }
+    const binding = uniqueName(nameFor(name, start), used);
     const anonymous =
       name === '' || name.startsWith('[heap') || name.startsWith('[stack') || name.startsWith('[anon:');
     const length = formatHex(end - start);
@@ -55,11 +82,10 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
     } else {
       const path = row.path;
       const device = DEVICE.test(path);
-      // A device's offset is a BO's fake mmap offset (drm_vma_offset_manager): each BO is an
-      // object of its own, opened as a DRM node's BO at that offset (`open device … offset`),
-      // and mapped with it. Other files are one object, sized to reach the furthest line of
-      // them (a library's segments).
-      const key = deviceKey(path, offset, start) ?? path;
+      // A DRM node's lines are its BOs' (above). An NVIDIA mapping is a device object of its own
+      // (deviceKey). Other files are one object, sized to reach the furthest line of them (a
+      // library's segments).
+      const key = deviceKey(path, start) ?? path;
       let file = files.get(key);
       if (!file) {
         file = uniqueName('f_' + nameFor(path, start), used);
@@ -84,6 +110,113 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
 }
 
 const DEVICE = /^\/dev\/(dri\/|nvidia)|^anon_inode:i915\.gem/;
+/** A DRM node's BO mappings, whose offset is the BO's fake mmap offset (facts linux-mm §6.2). */
+const DRM_NODE = /^\/dev\/dri\/|^anon_inode:i915\.gem/;
+
+/** The lines that map a DRM node's buffer objects, for grouping into BOs. */
+function boLines(rows: readonly (MapsLine | undefined)[]): BoLine[] {
+  const result: BoLine[] = [];
+  rows.forEach((row, index) => {
+    if (row === undefined || row.end <= row.start || !DRM_NODE.test(row.path)) return;
+    const { path, start, end, offset, ps } = row;
+    result.push({ index, path, start, end, offset, shared: ps });
+  });
+  return result;
+}
+
+/** Every line's address range, by start: to find what lies inside a range. */
+function lineExtents(
+  rows: readonly (MapsLine | undefined)[],
+): { start: bigint; end: bigint; index: number }[] {
+  const result: { start: bigint; end: bigint; index: number }[] = [];
+  rows.forEach((row, index) => {
+    if (row !== undefined && row.end > row.start) result.push({ start: row.start, end: row.end, index });
+  });
+  return result.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+}
+
+/**
+ * The lines that intersect [from, to), by binary search (a capture can hold tens of thousands of
+ * BOs). Lines do not overlap, so only the one before the first starting at `from` can reach in.
+ */
+function linesWithin(
+  extents: readonly { start: bigint; end: bigint; index: number }[],
+  from: bigint,
+  to: bigint,
+): { start: bigint; end: bigint; index: number }[] {
+  let lo = 0;
+  let hi = extents.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (extents[mid]!.start < from) lo = mid + 1;
+    else hi = mid;
+  }
+  const result = [];
+  const before = extents[lo - 1];
+  if (before !== undefined && before.end > from) result.push(before);
+  for (let i = lo; i < extents.length && extents[i]!.start < to; i++) result.push(extents[i]!);
+  return result;
+}
+
+/**
+ * The steps that recreate one mapping of a BO, at its first line. mmap takes only the BO's fake
+ * offset (facts linux-mm §4.1), so the mapping is made from the BO's start and what the capture
+ * does not show mapped is unmapped: a gap between its lines (a munmap of the middle), and a head
+ * no line of it maps. Lines at another protection are mprotected at their own line.
+ *
+ * When the whole range it is made over is free of other lines and starts at its lowest line, it
+ * is made there (MAP_FIXED). Otherwise (its head was unmunmapped, or another line lies in a gap)
+ * MAP_FIXED would replace lines already made, so it is made where the kernel chooses and each
+ * line is moved to its address (mremap of part of a BO mapping splits it; §4.2), the rest unmapped.
+ */
+function recreateMapping(
+  mapping: BoMapping,
+  binding: string,
+  file: string,
+  prot: string,
+  extents: readonly { start: bigint; end: bigint; index: number }[],
+  used: UsedNames,
+): string[] {
+  const { bo, lines, low, high } = mapping;
+  const delta = mapping.first.start - mapping.first.offset;
+  const flags = mapping.first.shared ? 'shared' : 'private';
+  const offset = bo.base !== 0n ? ` offset ${formatHex(bo.base)}` : '';
+  const length = formatHex(high - bo.base);
+  const own = new Set(lines.map((l) => l.index));
+  const foreign = linesWithin(extents, low + delta, high + delta).some((e) => !own.has(e.index));
+  // The offsets in [bo.base, high) that no line of the mapping shows.
+  const gaps: [bigint, bigint][] = [];
+  let at = bo.base;
+  for (const line of lines) {
+    if (line.offset > at) gaps.push([at, line.offset]);
+    const lineEnd = line.offset + (line.end - line.start);
+    if (lineEnd > at) at = lineEnd;
+  }
+  const steps: string[] = [];
+  if (low === bo.base && !foreign) {
+    steps.push(
+      `  ${binding} = mmap ${length} ${prot} ${flags} at ${formatHex(low + delta)} fixed fd ${file}${offset} by host`,
+    );
+    for (const [from, to] of gaps) steps.push(`  munmap ${formatHex(from + delta)}, ${formatHex(to - from)}`);
+    return steps;
+  }
+  const whole = uniqueName(`${binding}_whole`, used);
+  steps.push(
+    `  # The BO mapped whole from its fake offset, then each piece the capture shows moved to its address.`,
+    `  ${whole} = mmap ${length} ${prot} ${flags} fd ${file}${offset} by host`,
+  );
+  const inWhole = (offset: bigint) =>
+    offset === bo.base ? whole : `${whole} + ${formatHex(offset - bo.base)}`;
+  for (const line of lines) {
+    const size = formatHex(line.end - line.start);
+    const name = line === mapping.first ? `${binding} = ` : '';
+    steps.push(
+      `  ${name}mremap ${inWhole(line.offset)}, ${size}, ${size}, maymove | fixed, ${formatHex(line.start)}`,
+    );
+  }
+  for (const [from, to] of gaps) steps.push(`  munmap ${inWhole(from)}, ${formatHex(to - from)}`);
+  return steps;
+}
 
 /** One line of /proc/PID/maps, read once for both passes. */
 interface MapsLine {
@@ -119,14 +252,15 @@ function parseLine(raw: string): MapsLine | undefined {
 
 /**
  * For each file-backed path: the end of its furthest mapped range (offset + length); for each
- * device BO (`deviceKey`): its longest mapping.
+ * NVIDIA mapping (`deviceKey`): its length. (A DRM BO is sized by bo-groups.ts.)
  */
 function fileSizes(rows: readonly (MapsLine | undefined)[]): Map<string, bigint> {
   const sizes = new Map<string, bigint>();
   for (const row of rows) {
     if (!row || row.path === '' || row.path.startsWith('[')) continue;
     const length = row.end - row.start;
-    const key = deviceKey(row.path, row.offset, row.start);
+    if (DRM_NODE.test(row.path)) continue;
+    const key = deviceKey(row.path, row.start);
     const end = key !== undefined ? length : row.offset + length;
     const at = key ?? row.path;
     if (end > (sizes.get(at) ?? 0n)) sizes.set(at, end);
@@ -135,13 +269,12 @@ function fileSizes(rows: readonly (MapsLine | undefined)[]): Map<string, bigint>
 }
 
 /**
- * Which device object a line maps: a render node's BO by its fake mmap offset; an NVIDIA
- * mapping, whose offset is always 0 (facts linux-mm §6.2), by its own line, since nothing tells
- * two allocations apart. Undefined for a file that is not a device.
+ * Which device object a line maps: an NVIDIA mapping, whose offset is always 0 (facts linux-mm
+ * §6.2), by its own line, since nothing tells two allocations apart. (A DRM node's lines are
+ * grouped into BOs by bo-groups.ts.) Undefined for a file that is not a device.
  */
-function deviceKey(path: string, offset: bigint, start: bigint): string | undefined {
-  if (!DEVICE.test(path)) return undefined;
-  return /^\/dev\/nvidia/.test(path) ? `${path}@at${start}` : `${path}@${offset}`;
+function deviceKey(path: string, start: bigint): string | undefined {
+  return /^\/dev\/nvidia/.test(path) ? `${path}@at${start}` : undefined;
 }
 
 function nameFor(label: string, start: bigint): string {

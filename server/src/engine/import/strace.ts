@@ -365,6 +365,29 @@ function render(
     fileNames.add(name);
     return name;
   };
+  // Each fd's BOs by fake offset, in offset order: to tell an offset inside one (a capture
+  // holds tens of thousands of BOs: binary search).
+  const bos = new Map<string, { offset: bigint; file: OpenedFile }[]>();
+  const lastAtOrBelow = (list: readonly { offset: bigint }[], offset: bigint): number => {
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (list[mid]!.offset <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo - 1;
+  };
+  const addBo = (fd: string, offset: bigint, file: OpenedFile): void => {
+    const list = bos.get(fd) ?? [];
+    list.splice(lastAtOrBelow(list, offset) + 1, 0, { offset, file });
+    bos.set(fd, list);
+  };
+  const boContaining = (fd: string, offset: bigint): OpenedFile | undefined => {
+    const list = bos.get(fd) ?? [];
+    const bo = list[lastAtOrBelow(list, offset)];
+    return bo !== undefined && bo.file.sized && offset < bo.offset + bo.file.size ? bo.file : undefined;
+  };
   const unknownAddresses: string[] = [];
   // `destination`: where a call puts a mapping (an mmap address, mremap's new_address), which
   // need not be mapped; only the memory a call acts on is noted when the trace never mapped it.
@@ -397,7 +420,7 @@ function render(
           const device = drm || nvidia;
           // A render node's offset is a BO's fake mmap offset: each BO is an object of its own,
           // opened as the node's BO at that offset (`open device … offset`), as `import maps`
-          // does (proc-maps.ts deviceKey). NVIDIA maps at offset 0 only (facts linux-mm §4.1).
+          // does (import/bo-groups.ts). NVIDIA maps at offset 0 only (facts linux-mm §4.1).
           const boOffset = drm ? (parseNumber(offset) ?? 0n) : 0n;
           const fdName = boOffset !== 0n ? `${fdNumber}@${boOffset}` : fdNumber;
           // Without -y strace does not name the file; an fd number is reused after close, and a
@@ -407,7 +430,11 @@ function render(
           // How far this map reaches into the object: a BO's bytes start at its offset.
           const length = parseNumber(len) ?? 0n;
           const extent = boOffset !== 0n ? length : (parseNumber(offset) ?? 0n) + length;
-          let file = files.get(fdName);
+          // An offset inside a BO already mapped whole that far (by a successful map) is no BO's
+          // fake offset: mmap takes only a BO's exact one (facts linux-mm §4.1), so the call was
+          // refused, and it is made on that BO, where it is refused too, not on a BO of its own.
+          let file =
+            files.get(fdName) ?? (failed && boOffset !== 0n ? boContaining(fdNumber, boOffset) : undefined);
           if (file === undefined) {
             const kind = device ? 'device' : /^\/memfd:/.test(path) ? 'memfd' : 'file';
             file = {
@@ -421,6 +448,7 @@ function render(
             };
             files.set(fdName, file);
             opened.push(file);
+            if (boOffset !== 0n) addBo(fdNumber, boOffset, file);
             out.push(openLine(file));
           } else if (!failed && (extent > file.size || !file.sized)) {
             // The object is as large as the furthest any successful map of it reaches (a BO

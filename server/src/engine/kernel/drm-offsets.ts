@@ -5,7 +5,7 @@
 // EINVAL"; `obj_size < vma size` → EINVAL). /proc/PID/maps shows that offset (§6.2: "typically
 // ≥ 4 GiB"). Each BO is a MemoryObject of its own, so its pages (and every identity check that
 // compares objects: stale pointers, aliases) are the BO's and never another's, as `import maps`
-// keys a render node's BOs by path and offset (import/proc-maps.ts deviceKey). Its byte positions
+// groups a render node's lines into BOs by their offsets (import/bo-groups.ts). Its byte positions
 // are its fake offsets, so the object's size is the offset of its end.
 //
 // Allocation is the kernel's, not from the facts (they do not cover it): drm_vma_offset_add is
