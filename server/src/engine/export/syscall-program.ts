@@ -61,6 +61,8 @@ export type HarnessStep =
       readonly newAddr: HarnessAddr;
     }
   | { readonly op: 'mprotect'; readonly addr: HarnessAddr; readonly length: number; readonly prot: number }
+  /** madvise(2); `advice` is the kernel's MADV_* number. */
+  | { readonly op: 'madvise'; readonly addr: HarnessAddr; readonly length: number; readonly advice: number }
   | { readonly op: 'write'; readonly addr: HarnessAddr; readonly length: number; readonly byte: number }
   | { readonly op: 'read'; readonly addr: HarnessAddr; readonly length: number }
   | { readonly op: 'memfd'; readonly name: string; readonly size: number };
