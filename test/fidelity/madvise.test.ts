@@ -193,7 +193,12 @@ function checkExpectations(c: Case, run: RunResult): string[] {
       errors.push(`step ${index}: no result`);
       continue;
     }
-    const outcome = got.outcome.kind === 'ok' ? 'ok' : got.outcome.kind === 'errno' ? got.outcome.errno : got.outcome.signal;
+    const outcome =
+      got.outcome.kind === 'ok'
+        ? 'ok'
+        : got.outcome.kind === 'errno'
+          ? got.outcome.errno
+          : got.outcome.signal;
     if (want.outcome !== undefined && outcome !== want.outcome)
       errors.push(`step ${index}: ${outcome}, expected ${want.outcome}`);
     if (want.bytes !== undefined && JSON.stringify(got.bytes) !== JSON.stringify(want.bytes))

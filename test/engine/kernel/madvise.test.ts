@@ -39,7 +39,10 @@ test('MADV_DOFORK on a VM_IO mapping is EINVAL; MADV_DONTFORK on it is allowed',
 test('hugetlb MADV_DONTNEED needs a huge-page-aligned start; a short length is rounded up', () => {
   const as = space();
   const h = ok(
-    mmap(as, 4n * MiB, { addr: 0x7e0000000000n, flags: PRIV_ANON | T.MAP_HUGETLB | T.MAP_NORESERVE | T.MAP_FIXED }),
+    mmap(as, 4n * MiB, {
+      addr: 0x7e0000000000n,
+      flags: PRIV_ANON | T.MAP_HUGETLB | T.MAP_NORESERVE | T.MAP_FIXED,
+    }),
   );
   assert.equal(errno(as.madvise(h + PG, PG, T.MADV_DONTNEED, O)), 'EINVAL');
   ok(as.madvise(h, PG, T.MADV_DONTNEED, O));

@@ -57,7 +57,12 @@ const VALID_NOT_MODELLED = new Set([
 
 type Refusal = { errno: Errno; reason: string };
 
-export function doMadvise(state: KernelState, addrIn: bigint, lengthIn: bigint, advice: number): SyscallResult {
+export function doMadvise(
+  state: KernelState,
+  addrIn: bigint,
+  lengthIn: bigint,
+  advice: number,
+): SyscallResult {
   const version = state.config.version;
   if (VALID_NOT_MODELLED.has(advice)) throw new RangeError(`madvise advice ${advice} is not modelled`);
   const name = MADVISE_NAMES.get(advice);
@@ -72,7 +77,8 @@ export function doMadvise(state: KernelState, addrIn: bigint, lengthIn: bigint, 
   const len = u64(lengthIn);
   if (addr % P !== 0n) return fail('EINVAL', `the address ${formatHex(addr)} is not page aligned (madvise)`);
   const alignedLen = pageAlign(len, P);
-  if (len !== 0n && alignedLen === 0n) return fail('EINVAL', 'the length wraps to 0 when page aligned (madvise)');
+  if (len !== 0n && alignedLen === 0n)
+    return fail('EINVAL', 'the length wraps to 0 when page aligned (madvise)');
   // end < start: madvise answers EINVAL where mprotect answers ENOMEM.
   if (addr + alignedLen >= 1n << 64n) return fail('EINVAL', 'addr + len wraps around (madvise)');
   if (alignedLen === 0n) return succeed(0n);
@@ -82,7 +88,11 @@ export function doMadvise(state: KernelState, addrIn: bigint, lengthIn: bigint, 
   // Linux 6.10–6.11 checked sealing for the whole range first (can_modify_mm_madv); 6.12+ per VMA.
   if (versionAtLeast(version, 6, 10) && !versionAtLeast(version, 6, 12) && discards(advice)) {
     const sealed = state.vmas.overlapping(startPage, endPage).find(isSealedReadOnlyAnon);
-    if (sealed) return fail('EPERM', sealedReason(state, sealed, name) + ' (Linux 6.10–6.11 check the whole range first)');
+    if (sealed)
+      return fail(
+        'EPERM',
+        sealedReason(state, sealed, name) + ' (Linux 6.10–6.11 check the whole range first)',
+      );
   }
 
   let hole: number | undefined;
@@ -101,7 +111,8 @@ export function doMadvise(state: KernelState, addrIn: bigint, lengthIn: bigint, 
     const kernelVma = state.vmas.kernelVmaAt(cursor) ?? vma;
     const pieceEnd = Math.min(kernelVma.endPage, endPage);
     const refusal = adviseVma(state, kernelVma, cursor, pieceEnd, advice, name);
-    if (typeof refusal === 'object') return fail(refusal.errno, refusal.reason + doneBefore(cursor > startPage));
+    if (typeof refusal === 'object')
+      return fail(refusal.errno, refusal.reason + doneBefore(cursor > startPage));
     cursor = Math.max(pieceEnd, refusal);
   }
   if (hole !== undefined) {
@@ -155,18 +166,27 @@ function adviseVma(
       break;
     case MADV_DOFORK:
       if ((vma.vmFlags & VM_IO) !== 0)
-        return { errno: 'EINVAL', reason: `MADV_DOFORK on ${where}, a VM_IO mapping (a device's registers or BO)` };
+        return {
+          errno: 'EINVAL',
+          reason: `MADV_DOFORK on ${where}, a VM_IO mapping (a device's registers or BO)`,
+        };
       newFlags &= ~VM_DONTCOPY;
       break;
     case MADV_WIPEONFORK:
       // "only supported on anonymous memory": not a file, not shared (shared anonymous is shmem).
       if (!isPrivateAnon(vma) || (vma.vmFlags & VM_SHARED) !== 0)
-        return { errno: 'EINVAL', reason: `MADV_WIPEONFORK on ${where}: only private anonymous memory can be wiped on fork` };
+        return {
+          errno: 'EINVAL',
+          reason: `MADV_WIPEONFORK on ${where}: only private anonymous memory can be wiped on fork`,
+        };
       newFlags |= VM_WIPEONFORK;
       break;
     case MADV_KEEPONFORK:
       if ((vma.vmFlags & VM_DROPPABLE) !== 0)
-        return { errno: 'EINVAL', reason: `MADV_KEEPONFORK on ${where}, a MAP_DROPPABLE mapping: it is always wiped on fork` };
+        return {
+          errno: 'EINVAL',
+          reason: `MADV_KEEPONFORK on ${where}, a MAP_DROPPABLE mapping: it is always wiped on fork`,
+        };
       newFlags &= ~VM_WIPEONFORK;
       break;
   }
@@ -177,7 +197,13 @@ function adviseVma(
  * madvise_update_vma(): the new flags on [start, end), splitting the VMA and merging with
  * neighbours whose flags then match (VM_DONTCOPY and VM_WIPEONFORK take part in merging).
  */
-function updateFlags(state: KernelState, vma: Vma, start: number, end: number, newFlags: number): Refusal | undefined {
+function updateFlags(
+  state: KernelState,
+  vma: Vma,
+  start: number,
+  end: number,
+  newFlags: number,
+): Refusal | undefined {
   if (newFlags === vma.vmFlags) return undefined; // nothing changes, nothing splits
   const splits = (start > vma.startPage ? 1 : 0) + (end < vma.endPage ? 1 : 0);
   if (splits > 0 && state.vmas.kernelSize >= state.config.maxMapCount) {
@@ -209,9 +235,15 @@ function updateFlags(state: KernelState, vma: Vma, start: number, end: number, n
 function dontneed(state: KernelState, vma: Vma, start: number, end: number, where: string): Refusal | number {
   if ((vma.vmFlags & VM_HUGETLB) === 0) {
     if ((vma.vmFlags & VM_PFNMAP) !== 0)
-      return { errno: 'EINVAL', reason: `MADV_DONTNEED on ${where}, a VM_PFNMAP mapping (a driver's BO): its pages are not the kernel's to drop` };
+      return {
+        errno: 'EINVAL',
+        reason: `MADV_DONTNEED on ${where}, a VM_PFNMAP mapping (a driver's BO): its pages are not the kernel's to drop`,
+      };
     if ((vma.vmFlags & VM_LOCKED) !== 0)
-      return { errno: 'EINVAL', reason: `MADV_DONTNEED on ${where}, a VM_LOCKED mapping (mlock, MAP_LOCKED)` };
+      return {
+        errno: 'EINVAL',
+        reason: `MADV_DONTNEED on ${where}, a VM_LOCKED mapping (mlock, MAP_LOCKED)`,
+      };
   } else {
     const huge = vma.object.pagesPerHugePage ?? 1;
     if (start % huge !== 0)

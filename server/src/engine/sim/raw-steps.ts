@@ -8,7 +8,14 @@ import { skippedForArguments, syscallOutcome } from './outcome';
 import type { Outcome } from './records';
 import { optionNamed, optionValue, positionalValues } from './step-arguments';
 import type { StepContext } from './step-context';
-import { MADVISE_BY_WORD, MMAP_FLAG_BY_WORD, MREMAP_FLAG_BY_WORD, stepFlags, stepProt, stepWordValue } from './words';
+import {
+  MADVISE_BY_WORD,
+  MMAP_FLAG_BY_WORD,
+  MREMAP_FLAG_BY_WORD,
+  stepFlags,
+  stepProt,
+  stepWordValue,
+} from './words';
 
 // The positional values of each verb (made once: an array literal is a new array per step).
 const LENGTH = ['length'];

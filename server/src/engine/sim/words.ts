@@ -24,7 +24,13 @@ import {
   PROT_READ,
   PROT_WRITE,
 } from '../kernel/types';
-import { MADV_DOFORK, MADV_DONTFORK, MADV_DONTNEED, MADV_KEEPONFORK, MADV_WIPEONFORK } from '../kernel/madvise';
+import {
+  MADV_DOFORK,
+  MADV_DONTFORK,
+  MADV_DONTNEED,
+  MADV_KEEPONFORK,
+  MADV_WIPEONFORK,
+} from '../kernel/madvise';
 import type { StepNode, Word } from '../syntax/ast';
 
 // Maps rather than objects: a property lookup keyed by a string from the text makes V8 look the
