@@ -13,6 +13,7 @@
 //   U <addr> <len>                    munmap
 //   R <old> <oldSize> <newSize> <flags> <newAddr> mremap
 //   X <addr> <len> <prot>             mprotect
+//   A <addr> <len> <advice>           madvise
 //   W <addr> <len> <byte>             write (memset)
 //   D <addr> <len>                    read
 //   F <name> <size>                   memfd_create + ftruncate; result is the fd ref (0, 1, ...)
@@ -387,6 +388,9 @@ static void run_step(const step_t *s, int with_maps, int quiet) {
   case 'X':
     if (mprotect((void *)addr_of(s, 0, s->a[0]), (size_t)s->a[1], (int)s->a[2])) ok = 0, err = errno;
     break;
+  case 'A':
+    if (madvise((void *)addr_of(s, 0, s->a[0]), (size_t)s->a[1], (int)s->a[2])) ok = 0, err = errno;
+    break;
   case 'W':
   case 'D':
     acc = addr_of(s, 0, s->a[0]);
@@ -535,10 +539,11 @@ static void parse(char *buf) {
       break;
     case 'U':
     case 'X':
+    case 'A':
     case 'W':
     case 'D':
       s.a[0] = addr_tok(&p, &s, 0);
-      for (int i = 1; i < (line[0] == 'X' || line[0] == 'W' ? 3 : 2); i++) s.a[i] = num(&p);
+      for (int i = 1; i < (line[0] == 'U' || line[0] == 'D' ? 2 : 3); i++) s.a[i] = num(&p);
       break;
     case 'R':
       s.a[0] = addr_tok(&p, &s, 0);

@@ -133,6 +133,8 @@ export function encodeHarnessStep(step: unknown): string {
       return `R ${address(s['old'])} ${int(s['oldSize'])} ${int(s['newSize'])} ${int(s['flags'])} ${address(s['newAddr'])}`;
     case 'mprotect':
       return `X ${address(s['addr'])} ${int(s['length'])} ${int(s['prot'])}`;
+    case 'madvise':
+      return `A ${address(s['addr'])} ${int(s['length'])} ${int(s['advice'])}`;
     case 'write':
       return `W ${address(s['addr'])} ${int(s['length'])} ${int(s['byte'])}`;
     case 'read':

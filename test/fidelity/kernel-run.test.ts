@@ -131,6 +131,19 @@ test('DONTUNMAP: both read the same bytes and map the same ranges', { skip: unav
   );
 });
 
+test('madvise: a hole, splits and dropped pages agree with the kernel', { skip: unavailable }, async () => {
+  const { compared } = await runOnKernel(`  a = mmap 16KiB rw private anon
+  write a, 16KiB, 0x61
+  munmap a + 8KiB, 4KiB
+  r1 = madvise a + 4KiB, 12KiB, dontneed
+  r2 = madvise a, 4KiB, dontfork
+  r3 = read a, 8KiB
+`);
+  assertAllAgree(compared);
+  assert.equal(compared[3]!.kernel, 'fails with ENOMEM');
+  assert.equal(compared[5]!.kernel, 'ok (read 4096×0x61, 4096×0x00)');
+});
+
 test('mappings the kernel leaves otherwise are a difference', { skip: unavailable }, async () => {
   // The mprotect sent as PROT_READ|PROT_WRITE: the kernel's page stays writable.
   const { compared } = await runOnKernel(

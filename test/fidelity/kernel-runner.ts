@@ -69,6 +69,8 @@ export function encodeStep(s: Step): string {
       return `R ${addr(s.old)} ${n(s.oldSize)} ${n(s.newSize)} ${n(s.flags)} ${addr(s.newAddr)}`;
     case 'mprotect':
       return `X ${addr(s.addr)} ${n(s.length)} ${n(s.prot)}`;
+    case 'madvise':
+      return `A ${addr(s.addr)} ${n(s.length)} ${n(s.advice)}`;
     case 'write':
       return `W ${addr(s.addr)} ${n(s.length)} ${n(s.byte)}`;
     case 'read':

@@ -22,6 +22,7 @@
  */
 
 // The step format is defined once, by the engine that also emits it for "Run on This Kernel".
+import { MADVISE_NAMES } from '../../server/src/engine/kernel/madvise';
 import type {
   HarnessAddr,
   HarnessStep,
@@ -111,6 +112,8 @@ export function stepToString(s: Step): string {
       return `mremap(${a(s.old)}, ${hexLen(s.oldSize)}, ${hexLen(s.newSize)}, ${mremapFlagsName(s.flags)}, ${a(s.newAddr)})`;
     case 'mprotect':
       return `mprotect(${a(s.addr)}, ${hexLen(s.length)}, ${protName(s.prot)})`;
+    case 'madvise':
+      return `madvise(${a(s.addr)}, ${hexLen(s.length)}, ${MADVISE_NAMES.get(s.advice) ?? s.advice})`;
     case 'write':
       return `write(${a(s.addr)}, ${hexLen(s.length)}, 0x${s.byte.toString(16)})`;
     case 'read':

@@ -169,6 +169,8 @@ function runStep(
     }
     case 'mprotect':
       return syscallOut(as.mprotect(addr(step.addr), u64(step.length), step.prot, origin), false);
+    case 'madvise':
+      return syscallOut(as.madvise(addr(step.addr), u64(step.length), step.advice, origin), false);
     case 'write':
     case 'read': {
       if (step.length < 0 || step.length > MAX_ACCESS)

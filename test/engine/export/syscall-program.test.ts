@@ -457,3 +457,22 @@ test('a read or write longer than the harness does is not run, rather than repor
     /step 2 cannot run on the kernel: the harness reads and writes at most 64 MiB/,
   );
 });
+
+test('madvise becomes a harness step with its MADV_* number, and its line is `A ADDR LEN ADVICE`', () => {
+  const { run } = scenario(`  a = mmap 16KiB rw private anon
+  madvise a + 4KiB, 8KiB, dontfork
+  madvise a, 4KiB, dontneed
+`);
+  const program = syscallProgram(run, ARENA);
+  assert.equal(program.stoppedAt, undefined);
+  const steps = program.steps.map((s) => s.step);
+  assert.deepEqual(steps.slice(1), [
+    { op: 'madvise', addr: { ref: 0, plus: 0x1000 }, length: 8192, advice: 10 },
+    { op: 'madvise', addr: { ref: 0 }, length: 4096, advice: 4 },
+  ]);
+  assert.deepEqual(
+    program.steps.slice(1).map((s) => s.check),
+    ['outcome', 'outcome'],
+  );
+  assert.match(encodeHarnessInput(steps), /\nA S0:4096 8192 10\nA S0:0 4096 4\n/);
+});

@@ -201,6 +201,7 @@ function rangesOf(step: PlannedStep['step']): { what: string; at: HarnessAddr | 
       ];
     case 'munmap':
     case 'mprotect':
+    case 'madvise':
       return [{ what: 'the range', at: step.addr, length: step.length }];
     default:
       return [];

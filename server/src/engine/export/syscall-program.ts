@@ -27,7 +27,7 @@ import {
   MREMAP_FIXED,
   PROT_NONE,
 } from '../kernel/types';
-import { flagsOf, MMAP_FLAG_BY_WORD, protOf } from '../sim/words';
+import { flagsOf, MADVISE_BY_WORD, MMAP_FLAG_BY_WORD, protOf } from '../sim/words';
 import { mremapArguments } from '../sim/raw-steps';
 import { MEMFD_NAME_MAX_BYTES } from '../sim/open-step';
 
@@ -61,13 +61,15 @@ export type HarnessStep =
       readonly newAddr: HarnessAddr;
     }
   | { readonly op: 'mprotect'; readonly addr: HarnessAddr; readonly length: number; readonly prot: number }
+  /** madvise(2); `advice` is the kernel's MADV_* number. */
+  | { readonly op: 'madvise'; readonly addr: HarnessAddr; readonly length: number; readonly advice: number }
   | { readonly op: 'write'; readonly addr: HarnessAddr; readonly length: number; readonly byte: number }
   | { readonly op: 'read'; readonly addr: HarnessAddr; readonly length: number }
   | { readonly op: 'memfd'; readonly name: string; readonly size: number };
 
 /** How a successful result is compared: an address the kernel chose is not (the arenas differ). */
 export type ResultCheck =
-  /** Not an address (munmap, mprotect, write, read, memfd): the outcome alone. */
+  /** Not an address (munmap, mprotect, madvise, write, read, memfd): the outcome alone. */
   | 'outcome'
   /** An address the kernel picks (NULL or a hint it may ignore): whether the hint was taken. */
   | 'placement'
@@ -232,6 +234,16 @@ export function syscallProgram(run: ScenarioRun, arenaBase: bigint): SyscallProg
             anchor: null,
           };
           break;
+        case 'madvise': {
+          const advice = step.words.map((w) => MADVISE_BY_WORD.get(w.name)).find((a) => a !== undefined);
+          if (advice === undefined) throw new Unsupported('madvise needs an advice');
+          planned = {
+            step: { op: 'madvise', addr: addr(exprs[0]), length: num(exprs[1], 'length'), advice },
+            check: 'outcome',
+            anchor: null,
+          };
+          break;
+        }
         case 'mremap': {
           // The simulator's reading of the arguments: a number fourth value is FLAGS.
           const { values, flags } = mremapArguments(step);

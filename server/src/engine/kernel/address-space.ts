@@ -5,6 +5,7 @@ import { access } from './access';
 import { DrmOffsetSpace } from './drm-offsets';
 import { doMmap } from './mmap';
 import { doMremap } from './mremap';
+import { doMadvise } from './madvise';
 import { doMprotect } from './mprotect';
 import { doMseal } from './mseal';
 import { doMunmap } from './munmap';
@@ -187,6 +188,15 @@ export class AddressSpace implements AddressSpaceApi {
 
   mprotect(addr: bigint, length: bigint, prot: number, origin: Origin): SyscallResult {
     return doMprotect(this.state, addr, length, prot, origin);
+  }
+
+  /**
+   * madvise(2) with MADV_DONTNEED, MADV_DONTFORK/DOFORK or MADV_WIPEONFORK/KEEPONFORK
+   * (kernel/madvise.ts); an unknown advice is EINVAL. Throws for advice Linux accepts that the
+   * model does not (MADV_FREE, MADV_WILLNEED…): no step sends those.
+   */
+  madvise(addr: bigint, length: bigint, advice: number, _origin: Origin): SyscallResult {
+    return doMadvise(this.state, addr, length, advice);
   }
 
   /** mseal(2), Linux 6.10+ (ENOSYS before). */

@@ -16,4 +16,12 @@ export type { PageGeometry } from './config';
 export { kernelView } from './vma-set';
 export { kernelMergeable, simMergeable, VM_MAYEXEC, VM_MAYREAD, VM_MAYWRITE } from './vma';
 export type { MsealResult } from './mseal';
+export {
+  MADV_DOFORK,
+  MADV_DONTFORK,
+  MADV_DONTNEED,
+  MADV_KEEPONFORK,
+  MADV_WIPEONFORK,
+  MADVISE_NAMES,
+} from './madvise';
 export { Timeline } from './timeline';

@@ -86,8 +86,10 @@ export const VM_NOHUGEPAGE = 1 << 16;
 export const VM_HUGETLB = 1 << 17;
 /** MAP_DROPPABLE (6.11+) sets it with VM_NORESERVE|VM_WIPEONFORK|VM_DONTDUMP; userfaultfd refuses it. */
 export const VM_DROPPABLE = 1 << 18;
-/** MADV_WIPEONFORK, or MAP_DROPPABLE: only merging sees it here (smaps `wf`). */
+/** MADV_WIPEONFORK, or MAP_DROPPABLE: only merging and madvise see it here (smaps `wf`). */
 export const VM_WIPEONFORK = 1 << 19;
+/** MADV_DONTFORK: fork() leaves the range out of the child (smaps `dc`); only merging sees it here. */
+export const VM_DONTCOPY = 1 << 20;
 
 export interface KernelVersion {
   readonly major: number;

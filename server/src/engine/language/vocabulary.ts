@@ -55,6 +55,38 @@ export const PROT_WORDS: WordGroup = {
   ],
 };
 
+export const MADVISE_WORDS: WordGroup = {
+  group: 'advice',
+  one: true,
+  words: [
+    w(
+      'dontneed',
+      'MADV_DONTNEED: drop the pages. Private anonymous memory reads zero again, a private file mapping reads the file again, shared memory (shmem, memfd) keeps its data. EINVAL on VM_LOCKED and VM_PFNMAP (a DRM BO) mappings.',
+      'man madvise(2); K:mm/madvise.c madvise_dontneed_free_valid_vma',
+    ),
+    w(
+      'dontfork',
+      'MADV_DONTFORK (Linux 2.6.16+): VM_DONTCOPY, fork() leaves the range out of the child. The flag splits the mapping and keeps it from merging with neighbours without it.',
+      'man madvise(2); K:mm/madvise.c madvise_vma_behavior',
+    ),
+    w(
+      'dofork',
+      'MADV_DOFORK: clears VM_DONTCOPY; EINVAL on a VM_IO mapping (device memory).',
+      'man madvise(2); K:mm/madvise.c madvise_vma_behavior',
+    ),
+    w(
+      'wipeonfork',
+      'MADV_WIPEONFORK (Linux 4.14+): VM_WIPEONFORK, the child of fork() reads zero here. Private anonymous memory only (EINVAL on file and shared mappings).',
+      'man madvise(2); K:mm/madvise.c madvise_vma_behavior',
+    ),
+    w(
+      'keeponfork',
+      'MADV_KEEPONFORK (Linux 4.14+): clears VM_WIPEONFORK; EINVAL on a MAP_DROPPABLE mapping.',
+      'man madvise(2); K:mm/madvise.c madvise_vma_behavior',
+    ),
+  ],
+};
+
 export const MMAP_FLAG_WORDS: WordGroup = {
   group: 'mmap flags',
   one: false,
@@ -460,6 +492,19 @@ export const VERBS: readonly VerbSpec[] = [
     options: [by],
     binds: 'result',
     example: 'mprotect a, 4KiB, r',
+  },
+  {
+    verb: 'madvise',
+    family: 'syscall',
+    doc: 'madvise(2) with one advice. Unlike mprotect it skips holes: on a range with a hole it advises every mapped part, then fails with ENOMEM.',
+    args: [
+      { name: 'address', kind: 'expr', doc: 'Page-aligned start.' },
+      { name: 'length', kind: 'expr', doc: 'Length in bytes (rounded up to pages).' },
+    ],
+    wordGroups: [MADVISE_WORDS],
+    options: [by],
+    binds: 'result',
+    example: 'madvise a, 64KiB, dontfork',
   },
   {
     verb: 'reserve',

@@ -14,7 +14,17 @@ import type { ScenarioRun } from '../sim/run';
 import type { Rule } from './rule';
 import { intendedFailures } from '../intended-failures';
 
-const RAW = new Set(['mmap', 'munmap', 'mremap', 'mprotect', 'reserve', 'uffd', 'mach_vm_remap', 'open']);
+const RAW = new Set([
+  'mmap',
+  'munmap',
+  'mremap',
+  'mprotect',
+  'madvise',
+  'reserve',
+  'uffd',
+  'mach_vm_remap',
+  'open',
+]);
 
 export const kernelRefused: Rule = {
   code: 'kernel-refused',

@@ -7,7 +7,7 @@ import type { Effect, Errno, MmapArgs, MremapArgs, SyscallResult } from '../kern
 import { MAP_FIXED, MAP_FIXED_NOREPLACE, MREMAP_FIXED } from '../kernel/types';
 import { formatHex } from '../numbers';
 import { NO_EFFECTS, type Failure } from '../kernel/result';
-import { mmapText, mprotectText, mremapText, munmapText, resultText } from './format-call';
+import { madviseText, mmapText, mprotectText, mremapText, munmapText, resultText } from './format-call';
 import type { CallRecord } from './records';
 
 /** Shared by every step without calls (most of them). */
@@ -184,6 +184,30 @@ export class MprotectCall extends SyscallCall {
 
   get text(): string {
     return mprotectText(this.address, this.length, this.prot);
+  }
+
+  get addresses(): readonly bigint[] {
+    return [this.address];
+  }
+
+  protected get returnsAddress(): boolean {
+    return false;
+  }
+}
+
+export class MadviseCall extends SyscallCall {
+  constructor(
+    actor: string,
+    private readonly address: bigint,
+    private readonly length: bigint,
+    private readonly advice: number,
+    answer: SyscallResult,
+  ) {
+    super(actor, answer);
+  }
+
+  get text(): string {
+    return madviseText(this.address, this.length, this.advice);
   }
 
   get addresses(): readonly bigint[] {

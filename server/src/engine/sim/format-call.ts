@@ -27,6 +27,7 @@ import {
 } from '../kernel/types';
 import { formatHex } from '../numbers';
 import { protText } from '../kernel/prot-text';
+import { MADVISE_NAMES } from '../kernel/madvise';
 
 const MAP_FLAG_NAMES: [number, string][] = [
   [MAP_FIXED, 'MAP_FIXED'],
@@ -112,6 +113,11 @@ export function munmapText(address: bigint, length: bigint): string {
 
 export function mprotectText(address: bigint, length: bigint, prot: number): string {
   return `mprotect(${addr(address)}, ${len(length)}, ${protText(prot)})`;
+}
+
+/** strace's form: `madvise(0x7f…000, 65536, MADV_DONTFORK)`. */
+export function madviseText(address: bigint, length: bigint, advice: number): string {
+  return `madvise(${addr(address)}, ${len(length)}, ${MADVISE_NAMES.get(advice) ?? String(advice)})`;
 }
 
 export function resultText(result: SyscallResult, returnsAddress: boolean): string {

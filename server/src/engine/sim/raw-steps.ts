@@ -1,4 +1,4 @@
-// The raw syscall steps: mmap, reserve, munmap, mprotect, mremap, uffd and mach_vm_remap, each
+// The raw syscall steps: mmap, reserve, munmap, mprotect, madvise, mremap, uffd and mach_vm_remap, each
 // turned into one call on the simulated kernel.
 import { MAP_ANONYMOUS, MAP_FIXED_NOREPLACE, MAP_NORESERVE, MAP_PRIVATE, PROT_NONE } from '../kernel/types';
 import { machOutcome, machVmRemap } from '../model/mach-step';
@@ -8,7 +8,14 @@ import { skippedForArguments, syscallOutcome } from './outcome';
 import type { Outcome } from './records';
 import { optionNamed, optionValue, positionalValues } from './step-arguments';
 import type { StepContext } from './step-context';
-import { MMAP_FLAG_BY_WORD, MREMAP_FLAG_BY_WORD, stepFlags, stepProt } from './words';
+import {
+  MADVISE_BY_WORD,
+  MMAP_FLAG_BY_WORD,
+  MREMAP_FLAG_BY_WORD,
+  stepFlags,
+  stepProt,
+  stepWordValue,
+} from './words';
 
 // The positional values of each verb (made once: an array literal is a new array per step).
 const LENGTH = ['length'];
@@ -86,6 +93,22 @@ export function mprotectStep(context: StepContext, step: StepNode, actor: string
     );
   if (address === undefined || length === undefined || prot === undefined) return skippedForArguments();
   return syscallOutcome(context.sim.mprotect(actor, address, length, prot), context.sim.stepIndex, false);
+}
+
+/** `madvise ADDRESS, LENGTH, ADVICE` (kernel/madvise.ts). */
+export function madviseStep(context: StepContext, step: StepNode, actor: string): Outcome {
+  const values = positionalValues(context, step, ADDRESS_LENGTH);
+  const address = values[0];
+  const length = values[1];
+  const advice = stepWordValue(step, MADVISE_BY_WORD);
+  if (advice === undefined)
+    context.problems.report(
+      'missing-argument',
+      step.verb,
+      'madvise needs an advice: dontneed, dontfork, dofork, wipeonfork or keeponfork',
+    );
+  if (address === undefined || length === undefined || advice === undefined) return skippedForArguments();
+  return syscallOutcome(context.sim.madvise(actor, address, length, advice), context.sim.stepIndex, false);
 }
 
 export function mremapStep(context: StepContext, step: StepNode, actor: string): Outcome {

@@ -24,6 +24,7 @@ import {
   machVmRemapStep,
   mmapStep,
   mprotectStep,
+  madviseStep,
   mremapStep,
   munmapStep,
   reserveStep,
@@ -200,6 +201,8 @@ class ScenarioRunner {
         return munmapStep(context, step, actor);
       case 'mprotect':
         return mprotectStep(context, step, actor);
+      case 'madvise':
+        return madviseStep(context, step, actor);
       case 'mremap':
         return mremapStep(context, step, actor);
       case 'open':

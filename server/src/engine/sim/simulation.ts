@@ -21,6 +21,7 @@ import {
   listOf,
   MmapCall,
   MprotectCall,
+  MadviseCall,
   MremapCall,
   MunmapCall,
   NO_CALLS,
@@ -210,6 +211,12 @@ export class Simulation {
   mprotect(actor: string, address: bigint, length: bigint, prot: number): SyscallResult {
     const result = this.space.mprotect(address, length, prot, { step: this.stepIndex, actor });
     this.addSyscall(new MprotectCall(actor, address, length, prot, result), result);
+    return result;
+  }
+
+  madvise(actor: string, address: bigint, length: bigint, advice: number): SyscallResult {
+    const result = this.space.madvise(address, length, advice, { step: this.stepIndex, actor });
+    this.addSyscall(new MadviseCall(actor, address, length, advice, result), result);
     return result;
   }
 

@@ -24,6 +24,13 @@ import {
   PROT_READ,
   PROT_WRITE,
 } from '../kernel/types';
+import {
+  MADV_DOFORK,
+  MADV_DONTFORK,
+  MADV_DONTNEED,
+  MADV_KEEPONFORK,
+  MADV_WIPEONFORK,
+} from '../kernel/madvise';
 import type { StepNode, Word } from '../syntax/ast';
 
 // Maps rather than objects: a property lookup keyed by a string from the text makes V8 look the
@@ -61,6 +68,15 @@ export const MREMAP_FLAG_BY_WORD: ReadonlyMap<string, number> = new Map([
   ['dontunmap', MREMAP_DONTUNMAP],
 ]);
 
+/** madvise's advice words (`madvise a, 64KiB, dontfork`): the kernel's MADV_* numbers. */
+export const MADVISE_BY_WORD: ReadonlyMap<string, number> = new Map([
+  ['dontneed', MADV_DONTNEED],
+  ['dontfork', MADV_DONTFORK],
+  ['dofork', MADV_DOFORK],
+  ['wipeonfork', MADV_WIPEONFORK],
+  ['keeponfork', MADV_KEEPONFORK],
+]);
+
 // A step's word names are read without making its Word nodes (StepNode.wordNameAt): every raw
 // step reads its protection and flags, and every step is checked for exclusive words.
 
@@ -76,6 +92,16 @@ export function stepProt(step: StepNode): number | undefined {
   for (let i = 0; i < count; i++) {
     const prot = PROT_BY_WORD.get(step.wordNameAt(i));
     if (prot !== undefined) return prot;
+  }
+  return undefined;
+}
+
+/** The first of the step's words `table` knows, as its value (madvise's advice). */
+export function stepWordValue(step: StepNode, table: ReadonlyMap<string, number>): number | undefined {
+  const count = step.wordCount;
+  for (let i = 0; i < count; i++) {
+    const value = table.get(step.wordNameAt(i));
+    if (value !== undefined) return value;
   }
   return undefined;
 }

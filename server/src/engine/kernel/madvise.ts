@@ -1,0 +1,271 @@
+// madvise(2) for the advice that changes what a program sees (K:mm/madvise.c, Linux 6.18;
+// man madvise(2)). Checked against the running kernel by test/fidelity/madvise.test.ts.
+//
+// Unlike mprotect (which stops at the first hole), madvise_walk_vmas() skips holes: it applies the
+// advice to every mapped part of the range, after a hole too, and answers ENOMEM at the end. A VMA
+// that refuses the advice (EINVAL, EPERM) stops the walk at once, and that errno wins over ENOMEM.
+//
+// MADV_FREE is not modelled: its pages keep their contents until the kernel reclaims them under
+// memory pressure (or a write cancels the free), so what a later read returns is not decided by
+// the program — a simulation cannot say it exactly.
+import { formatHex } from '../numbers';
+import { versionAtLeast } from './config';
+import { fail, succeed } from './result';
+import { describeRange, hexPage, isSealed } from './state';
+import {
+  PROT_WRITE,
+  VM_DONTCOPY,
+  VM_DROPPABLE,
+  VM_HUGETLB,
+  VM_IO,
+  VM_LOCKED,
+  VM_PFNMAP,
+  VM_SHARED,
+  VM_WIPEONFORK,
+} from './types';
+import { pageAlign, u64 } from './u64';
+import { splitRefusal } from './unmap-range';
+import { isPrivateAnon, isShared, sliceVma, vmaWith } from './vma';
+import type { KernelState } from './state';
+import type { Errno, SyscallResult, Vma } from './types';
+
+// <uapi/asm-generic/mman-common.h>
+export const MADV_DONTNEED = 4;
+export const MADV_DONTFORK = 10;
+export const MADV_DOFORK = 11;
+export const MADV_WIPEONFORK = 18;
+export const MADV_KEEPONFORK = 19;
+
+/** The advice the model knows, by name: what strace prints. */
+export const MADVISE_NAMES: ReadonlyMap<number, string> = new Map([
+  [MADV_DONTNEED, 'MADV_DONTNEED'],
+  [MADV_DONTFORK, 'MADV_DONTFORK'],
+  [MADV_DOFORK, 'MADV_DOFORK'],
+  [MADV_WIPEONFORK, 'MADV_WIPEONFORK'],
+  [MADV_KEEPONFORK, 'MADV_KEEPONFORK'],
+]);
+
+/**
+ * Advice values Linux 6.18 accepts that the model does not (madvise_behavior_valid): MADV_NORMAL …
+ * MADV_WILLNEED, MADV_FREE, MADV_REMOVE, KSM, THP, dump, MADV_COLD … MADV_COLLAPSE, hwpoison and
+ * guard regions. Nothing in the language can send them; a caller that does is a bug (thrown), as
+ * answering EINVAL would be a lie.
+ */
+const VALID_NOT_MODELLED = new Set([
+  0, 1, 2, 3, 8, 9, 12, 13, 14, 15, 16, 17, 20, 21, 22, 23, 24, 25, 100, 101, 102, 103,
+]);
+
+type Refusal = { errno: Errno; reason: string };
+
+export function doMadvise(
+  state: KernelState,
+  addrIn: bigint,
+  lengthIn: bigint,
+  advice: number,
+): SyscallResult {
+  const version = state.config.version;
+  if (VALID_NOT_MODELLED.has(advice)) throw new RangeError(`madvise advice ${advice} is not modelled`);
+  const name = MADVISE_NAMES.get(advice);
+  // madvise_behavior_valid() comes first: a bad advice is EINVAL even with length 0.
+  if (name === undefined) return fail('EINVAL', `${advice} is not a madvise advice (madvise_behavior_valid)`);
+  if ((advice === MADV_WIPEONFORK || advice === MADV_KEEPONFORK) && !versionAtLeast(version, 4, 14))
+    return fail('EINVAL', `${name} exists from Linux 4.14 (commit d2cd9ede6e19); older kernels refuse it`);
+  // MADV_DONTNEED is as old as madvise; MADV_DONTFORK/MADV_DOFORK are 2.6.16, older than any
+  // kernel the model runs.
+  const P = state.geo.pageSize;
+  const addr = u64(addrIn);
+  const len = u64(lengthIn);
+  if (addr % P !== 0n) return fail('EINVAL', `the address ${formatHex(addr)} is not page aligned (madvise)`);
+  const alignedLen = pageAlign(len, P);
+  if (len !== 0n && alignedLen === 0n)
+    return fail('EINVAL', 'the length wraps to 0 when page aligned (madvise)');
+  // end < start: madvise answers EINVAL where mprotect answers ENOMEM.
+  if (addr + alignedLen >= 1n << 64n) return fail('EINVAL', 'addr + len wraps around (madvise)');
+  if (alignedLen === 0n) return succeed(0n);
+  const startPage = Number(addr / P);
+  const endPage = startPage + Number(alignedLen / P);
+
+  // Linux 6.10–6.11 checked sealing for the whole range first (can_modify_mm_madv); 6.12+ per VMA.
+  if (versionAtLeast(version, 6, 10) && !versionAtLeast(version, 6, 12) && discards(advice)) {
+    const sealed = state.vmas.overlapping(startPage, endPage).find(isSealedReadOnlyAnon);
+    if (sealed)
+      return fail(
+        'EPERM',
+        sealedReason(state, sealed, name) + ' (Linux 6.10–6.11 check the whole range first)',
+      );
+  }
+
+  let hole: number | undefined;
+  let cursor = startPage;
+  while (cursor < endPage) {
+    const vma = state.vmas.firstEndingAfter(cursor);
+    if (vma === undefined || vma.startPage >= endPage) {
+      hole ??= cursor;
+      break;
+    }
+    if (vma.startPage > cursor) {
+      hole ??= cursor;
+      cursor = vma.startPage;
+    }
+    // The kernel VMA: a record of the simulation may be one of several attributions of it.
+    const kernelVma = state.vmas.kernelVmaAt(cursor) ?? vma;
+    const pieceEnd = Math.min(kernelVma.endPage, endPage);
+    const refusal = adviseVma(state, kernelVma, cursor, pieceEnd, advice, name);
+    if (typeof refusal === 'object')
+      return fail(refusal.errno, refusal.reason + doneBefore(cursor > startPage));
+    cursor = Math.max(pieceEnd, refusal);
+  }
+  if (hole !== undefined) {
+    return fail(
+      'ENOMEM',
+      `${hexPage(state, hole)} is not mapped: madvise applied ${name} to the mapped parts of the range and then failed (madvise_walk_vmas skips holes)`,
+    );
+  }
+  return succeed(0n);
+}
+
+function doneBefore(some: boolean): string {
+  return some ? ' (the mapped parts before it were already advised)' : '';
+}
+
+/** is_madv_discard(): the advice an mseal'd read-only anonymous VMA refuses. */
+function discards(advice: number): boolean {
+  return advice === MADV_DONTNEED || advice === MADV_DONTFORK || advice === MADV_WIPEONFORK;
+}
+
+/** is_ro_anon() on a sealed VMA: private anonymous memory without VM_WRITE. */
+function isSealedReadOnlyAnon(vma: Vma): boolean {
+  return isSealed(vma) && isPrivateAnon(vma) && (vma.prot & PROT_WRITE) === 0;
+}
+
+function sealedReason(state: KernelState, vma: Vma, name: string): string {
+  return `${name} on ${describeRange(state, vma.startPage, vma.endPage)}, read-only anonymous memory sealed with mseal(): its pages cannot be discarded (can_madvise_modify, Linux 6.10+)`;
+}
+
+/**
+ * madvise_vma_behavior() on [start, end) of one kernel VMA. Returns a refusal, or the page the walk
+ * goes on from (a hugetlb MADV_DONTNEED can reach past `end`: it rounds up to its huge page).
+ */
+function adviseVma(
+  state: KernelState,
+  vma: Vma,
+  start: number,
+  end: number,
+  advice: number,
+  name: string,
+): Refusal | number {
+  if (versionAtLeast(state.config.version, 6, 12) && discards(advice) && isSealedReadOnlyAnon(vma))
+    return { errno: 'EPERM', reason: sealedReason(state, vma, name) };
+  const where = describeRange(state, vma.startPage, vma.endPage);
+  let newFlags = vma.vmFlags;
+  switch (advice) {
+    case MADV_DONTNEED:
+      return dontneed(state, vma, start, end, where);
+    case MADV_DONTFORK:
+      newFlags |= VM_DONTCOPY;
+      break;
+    case MADV_DOFORK:
+      if ((vma.vmFlags & VM_IO) !== 0)
+        return {
+          errno: 'EINVAL',
+          reason: `MADV_DOFORK on ${where}, a VM_IO mapping (a device's registers or BO)`,
+        };
+      newFlags &= ~VM_DONTCOPY;
+      break;
+    case MADV_WIPEONFORK:
+      // "only supported on anonymous memory": not a file, not shared (shared anonymous is shmem).
+      if (!isPrivateAnon(vma) || (vma.vmFlags & VM_SHARED) !== 0)
+        return {
+          errno: 'EINVAL',
+          reason: `MADV_WIPEONFORK on ${where}: only private anonymous memory can be wiped on fork`,
+        };
+      newFlags |= VM_WIPEONFORK;
+      break;
+    case MADV_KEEPONFORK:
+      if ((vma.vmFlags & VM_DROPPABLE) !== 0)
+        return {
+          errno: 'EINVAL',
+          reason: `MADV_KEEPONFORK on ${where}, a MAP_DROPPABLE mapping: it is always wiped on fork`,
+        };
+      newFlags &= ~VM_WIPEONFORK;
+      break;
+  }
+  return updateFlags(state, vma, start, end, newFlags) ?? end;
+}
+
+/**
+ * madvise_update_vma(): the new flags on [start, end), splitting the VMA and merging with
+ * neighbours whose flags then match (VM_DONTCOPY and VM_WIPEONFORK take part in merging).
+ */
+function updateFlags(
+  state: KernelState,
+  vma: Vma,
+  start: number,
+  end: number,
+  newFlags: number,
+): Refusal | undefined {
+  if (newFlags === vma.vmFlags) return undefined; // nothing changes, nothing splits
+  const splits = (start > vma.startPage ? 1 : 0) + (end < vma.endPage ? 1 : 0);
+  if (splits > 0 && state.vmas.kernelSize >= state.config.maxMapCount) {
+    // vma_modify's -ENOMEM becomes EAGAIN: "kernel resources temporarily unavailable".
+    return {
+      errno: 'EAGAIN',
+      reason: `splitting ${describeRange(state, vma.startPage, vma.endPage)} would exceed vm.max_map_count (${state.config.maxMapCount}); madvise answers EAGAIN, not ENOMEM`,
+    };
+  }
+  const refusal =
+    (start > vma.startPage ? splitRefusal(state, vma, start, 'madvise') : undefined) ??
+    (end < vma.endPage ? splitRefusal(state, vma, end, 'madvise') : undefined);
+  if (refusal !== undefined) return refusal;
+  // The kernel VMA's records (one per attribution) share its flags: all change.
+  for (const record of state.vmas.overlapping(start, end)) {
+    const piece = sliceVma(record, Math.max(start, record.startPage), Math.min(end, record.endPage));
+    state.vmas.splice(piece.startPage, piece.endPage, [vmaWith(piece, { vmFlags: newFlags })], 'both');
+  }
+  return undefined;
+}
+
+/**
+ * MADV_DONTNEED (madvise_dontneed_free): zap the page tables of [start, end). Private pages are
+ * freed — private anonymous memory reads zero again, a private file mapping reads the file — while
+ * shared memory keeps its pages in the page cache, so it reads the same. VM_LOCKED and VM_PFNMAP
+ * (a DRM BO's mapping: facts linux-mm §4.1) refuse it; hugetlb needs a huge-page-aligned start and
+ * rounds the end up to its huge page.
+ */
+function dontneed(state: KernelState, vma: Vma, start: number, end: number, where: string): Refusal | number {
+  if ((vma.vmFlags & VM_HUGETLB) === 0) {
+    if ((vma.vmFlags & VM_PFNMAP) !== 0)
+      return {
+        errno: 'EINVAL',
+        reason: `MADV_DONTNEED on ${where}, a VM_PFNMAP mapping (a driver's BO): its pages are not the kernel's to drop`,
+      };
+    if ((vma.vmFlags & VM_LOCKED) !== 0)
+      return {
+        errno: 'EINVAL',
+        reason: `MADV_DONTNEED on ${where}, a VM_LOCKED mapping (mlock, MAP_LOCKED)`,
+      };
+  } else {
+    const huge = vma.object.pagesPerHugePage ?? 1;
+    if (start % huge !== 0)
+      return {
+        errno: 'EINVAL',
+        reason: `MADV_DONTNEED at ${hexPage(state, start)} on the MAP_HUGETLB mapping ${where}: the start must be aligned to its huge page size (${formatHex(BigInt(huge) * state.geo.pageSize)})`,
+      };
+    end = Math.min(vma.endPage, Math.ceil(end / huge) * huge);
+  }
+  if (!isShared(vma)) {
+    for (const record of state.vmas.overlapping(start, end)) dropPrivatePages(state, record, start, end);
+  }
+  return end;
+}
+
+/** The private pages `record` maps in [start, end): freed, as a fault will find them again. */
+function dropPrivatePages(state: KernelState, record: Vma, start: number, end: number): void {
+  const object = record.anon ?? (isPrivateAnon(record) ? record.object : undefined);
+  // mach_vm_remap's aliases (macOS) share the pages with another mapping: leave them be.
+  if (object === undefined || state.objects.isAliased(object)) return;
+  const from = record.pgoff + Math.max(start, record.startPage) - record.startPage;
+  const to = record.pgoff + Math.min(end, record.endPage) - record.startPage;
+  const p = state.geo.pageBytes;
+  if (to > from) state.contents.discard(object.id, from * p, to * p);
+}

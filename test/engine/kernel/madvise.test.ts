@@ -1,0 +1,106 @@
+// madvise(2) (kernel/madvise.ts): what the running kernel cannot show without a GPU, huge pages,
+// an older kernel or an mseal step in the harness. The rest is checked on the kernel itself by
+// test/fidelity/madvise.test.ts.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as T from '../../../server/src/engine/kernel/index';
+import { DRM_BO, errno, fill, lines, MiB, mmap, O, ok, PG, PRIV_ANON, readByte, space } from './helpers';
+
+function driverMapping(as: T.AddressSpace, vmFlags: number): bigint {
+  const f = as.openFile({
+    kind: 'device',
+    name: '/dev/dri/renderD128',
+    sizeBytes: 4n * PG,
+    readable: true,
+    writable: true,
+    device: { ...DRM_BO, vmFlags },
+  });
+  return ok(mmap(as, 4n * PG, { flags: T.MAP_SHARED, fd: f.fd }));
+}
+
+test('MADV_DONTNEED on a DRM BO mapping (VM_PFNMAP) is EINVAL; VM_MIXEDMAP without it is zapped', () => {
+  const as = space();
+  const bo = driverMapping(as, DRM_BO.vmFlags);
+  assert.equal(errno(as.madvise(bo, PG, T.MADV_DONTNEED, O)), 'EINVAL');
+  const mixed = driverMapping(as, T.VM_MIXEDMAP | T.VM_DONTEXPAND);
+  fill(as, mixed, PG, 0x42);
+  ok(as.madvise(mixed, PG, T.MADV_DONTNEED, O));
+  assert.equal(readByte(as, mixed, PG), 0x42, "the device's pages stay its own");
+});
+
+test('MADV_DOFORK on a VM_IO mapping is EINVAL; MADV_DONTFORK on it is allowed', () => {
+  const as = space();
+  const bo = driverMapping(as, DRM_BO.vmFlags);
+  ok(as.madvise(bo, PG, T.MADV_DONTFORK, O));
+  assert.equal(errno(as.madvise(bo, PG, T.MADV_DOFORK, O)), 'EINVAL');
+  assert.equal(lines(as).length, 2, 'the DONTFORK split stays');
+});
+
+test('hugetlb MADV_DONTNEED needs a huge-page-aligned start; a short length is rounded up', () => {
+  const as = space();
+  const h = ok(
+    mmap(as, 4n * MiB, {
+      addr: 0x7e0000000000n,
+      flags: PRIV_ANON | T.MAP_HUGETLB | T.MAP_NORESERVE | T.MAP_FIXED,
+    }),
+  );
+  assert.equal(errno(as.madvise(h + PG, PG, T.MADV_DONTNEED, O)), 'EINVAL');
+  ok(as.madvise(h, PG, T.MADV_DONTNEED, O));
+  ok(as.madvise(h + 2n * MiB, PG, T.MADV_DONTNEED, O));
+});
+
+test('MADV_WIPEONFORK and MADV_KEEPONFORK are EINVAL before Linux 4.14', () => {
+  const old = space('4.13');
+  const a = ok(mmap(old, 2n * PG));
+  assert.equal(errno(old.madvise(a, PG, T.MADV_WIPEONFORK, O)), 'EINVAL');
+  assert.equal(errno(old.madvise(a, PG, T.MADV_KEEPONFORK, O)), 'EINVAL');
+  ok(old.madvise(a, PG, T.MADV_DONTFORK, O));
+  const now = space('4.14');
+  const b = ok(mmap(now, 2n * PG));
+  ok(now.madvise(b, PG, T.MADV_WIPEONFORK, O));
+});
+
+/** Three private anonymous mappings written with 1, 2, 3; the middle one read-only and sealed. */
+function sealedMiddle(version: string): { as: T.AddressSpace; a: bigint } {
+  const as = space(version);
+  const a = ok(mmap(as, 6n * PG, { addr: 0x7e0000000000n, flags: PRIV_ANON | T.MAP_FIXED }));
+  fill(as, a, 2n * PG, 1);
+  fill(as, a + 2n * PG, 2n * PG, 2);
+  fill(as, a + 4n * PG, 2n * PG, 3);
+  ok(as.mprotect(a + 2n * PG, 2n * PG, T.PROT_READ, O));
+  ok(as.mseal(a + 2n * PG, 2n * PG, O) as T.SyscallResult);
+  return { as, a };
+}
+
+test('sealed read-only anonymous memory refuses discarding advice (EPERM): per VMA on 6.12+, up front on 6.10–6.11', () => {
+  // Seen on 6.18: the mapping before the sealed one was already zapped, the one after kept.
+  const now = sealedMiddle('6.18');
+  assert.equal(errno(now.as.madvise(now.a, 6n * PG, T.MADV_DONTNEED, O)), 'EPERM');
+  assert.equal(readByte(now.as, now.a, 2n * PG), 0);
+  assert.equal(readByte(now.as, now.a + 2n * PG, 2n * PG), 2);
+  assert.equal(readByte(now.as, now.a + 4n * PG, 2n * PG), 3);
+  assert.equal(errno(now.as.madvise(now.a + 2n * PG, PG, T.MADV_DONTFORK, O)), 'EPERM');
+  ok(now.as.madvise(now.a + 2n * PG, PG, T.MADV_DOFORK, O));
+  // 6.10–6.11 (can_modify_mm_madv) refuse before touching anything.
+  const old = sealedMiddle('6.11');
+  assert.equal(errno(old.as.madvise(old.a, 6n * PG, T.MADV_DONTNEED, O)), 'EPERM');
+  assert.equal(readByte(old.as, old.a, 2n * PG), 1);
+});
+
+test('a sealed writable mapping still takes MADV_DONTNEED and MADV_DONTFORK (it splits)', () => {
+  const as = space();
+  const a = ok(mmap(as, 2n * PG));
+  fill(as, a, 2n * PG, 9);
+  ok(as.mseal(a, 2n * PG, O) as T.SyscallResult);
+  ok(as.madvise(a, PG, T.MADV_DONTNEED, O));
+  assert.equal(readByte(as, a, PG), 0);
+  ok(as.madvise(a, PG, T.MADV_DONTFORK, O));
+  assert.equal(lines(as).length, 2);
+});
+
+test('a flag change that would split past vm.max_map_count is EAGAIN, not ENOMEM', () => {
+  const as = space('6.18', { maxMapCount: 1 });
+  const a = ok(mmap(as, 4n * PG));
+  assert.equal(errno(as.madvise(a + PG, PG, T.MADV_DONTFORK, O)), 'EAGAIN');
+  ok(as.madvise(a, 4n * PG, T.MADV_DONTFORK, O));
+});
