@@ -125,3 +125,26 @@ test('mremap with four values and no flag words reads the fourth as FLAGS too (s
     'MREMAP_MAYMOVE moves the grown mapping; bit 8 is refused; flags 0 grows in place where a moved away',
   );
 });
+
+test('a setting takes one value: a second word or number is reported, not dropped (fires)', () => {
+  assert.deepEqual(
+    problems(
+      '  kernel 6.6 7\n  strategy none junk\n  window 0x1_0000..0x7fff_0000 extra\n  page-size 4KiB 8',
+    ),
+    [
+      'syntax-error: `kernel` takes one value; this one is extra',
+      'unknown-word: `junk` is extra: `strategy` takes one value',
+      'unknown-word: `extra` is extra: `window` takes one value, a range `START .. END`',
+      'syntax-error: `page-size` takes one value; this one is extra',
+    ],
+  );
+});
+
+test('settings with their one value, and `large-address-aware` alone: nothing extra (does not fire)', () => {
+  assert.deepEqual(
+    problems(
+      '  kernel 6.6.12\n  strategy none\n  window 0x1_0000..0x7fff_0000\n  page-size 4KiB\n  large-address-aware\n  thp off\n  a = mmap 4KiB rw private anon',
+    ),
+    [],
+  );
+});

@@ -1,6 +1,6 @@
 // The platform a scenario runs on, read from its settings. Bad settings are reported and the
 // default is kept, so the rest of the scenario still simulates.
-import type { Expression, ScenarioNode, SettingNode } from '../syntax/ast';
+import type { Argument, Expression, ScenarioNode, SettingNode, Word } from '../syntax/ast';
 import type { Arch, KernelConfig, KernelVersion } from '../kernel/types';
 import { defaultKernelConfig, formatKernelVersion, legacyMmapBase } from '../kernel/config';
 import { formatHex, formatSize, KiB } from '../numbers';
@@ -136,6 +136,7 @@ export function readPlatform(
     };
     const firstExpression =
       statement.args[0]?.kind !== 'string' ? (statement.args[0] as Expression | undefined) : undefined;
+    reportExtraSettingValues(statement, problems);
     switch (name) {
       case 'kernel': {
         const arg = statement.args[0];
@@ -332,6 +333,40 @@ export function windowProblem(window: AddressWindow): string | undefined {
     return `the window is empty: ${formatHex(window.end)} is not above ${formatHex(window.start)}`;
   if (window.end > 1n << 32n) return `a 32-bit window ends at 4 GiB at most, not ${formatHex(window.end)}`;
   return undefined;
+}
+
+/** Settings whose value is a word (`strategy placed`); the others take a number or a range. */
+const WORD_SETTINGS: ReadonlySet<string> = new Set([
+  'platform',
+  'strategy',
+  'large-address-aware',
+  'thp',
+  'layout',
+  'arch',
+]);
+
+/**
+ * A setting line holds one value (docs/language.md, Platform): `kernel 6.6 7` or `strategy none
+ * junk` would otherwise keep the first and drop what the user meant by the rest. A missing or
+ * wrong first value is the setting's own problem, reported where it is read.
+ */
+function reportExtraSettingValues(statement: SettingNode, problems: LanguageProblem[]): void {
+  const name = statement.keyword.name;
+  let extra: readonly (Word | Argument)[];
+  if (WORD_SETTINGS.has(name))
+    // With no word, a number is the (wrong) value itself, which the setting reports.
+    extra =
+      statement.words.length > 0 ? [...statement.words.slice(1), ...statement.args] : statement.args.slice(1);
+  else extra = [...statement.args.slice(1), ...statement.words];
+  const takes = `\`${name}\` takes one value${name === 'window' ? ', a range `START .. END`' : ''}`;
+  for (const value of extra) {
+    const text = value.kind === 'word' || value.kind === 'name' ? value.name : undefined;
+    problems.push(
+      text === undefined
+        ? { code: 'syntax-error', range: value, message: `${takes}; this one is extra` }
+        : { code: 'unknown-word', range: value, message: `\`${text}\` is extra: ${takes}` },
+    );
+  }
 }
 
 /**
