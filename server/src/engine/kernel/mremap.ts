@@ -805,13 +805,6 @@ function moveVma(
 }
 
 /**
- * What MREMAP_DONTUNMAP leaves behind (facts 3.5, dontunmap_complete): the old VMA is not split;
- * it loses VM_LOCKED and the moved range has no pages — private anonymous memory reads zero
- * (a fresh page object), a private file mapping refaults from the file, shared mappings alias the
- * new range. If the whole VMA moved, its anon_vma is unlinked. If copy_vma merged the old VMA
- * into the new one (possible only without an anon_vma), that merged VMA is the one left.
- */
-/**
  * 6.15's move_vma() refactor (b714ccb02a76, "mm/mremap: complete refactor of move_vma()",
  * 6.15-rc1) made dontunmap_complete() clear VM_ACCOUNT on the old VMA as well as VM_LOCKED_MASK;
  * "mm/mremap: correctly account old mapping after MREMAP_DONTUNMAP remap" (0e59f47c15ce, 6.18,
@@ -823,6 +816,13 @@ function dontunmapClearsAccount(version: T.KernelVersion): boolean {
   return versionAtLeast(version, 6, 15) && !versionAtLeast(version, 6, 18);
 }
 
+/**
+ * What MREMAP_DONTUNMAP leaves behind (facts 3.5, dontunmap_complete): the old VMA is not split;
+ * it loses VM_LOCKED (and VM_ACCOUNT on 6.15–6.17) and the moved range has no pages — private anonymous memory reads zero
+ * (a fresh page object), a private file mapping refaults from the file, shared mappings alias the
+ * new range. If the whole VMA moved, its anon_vma is unlinked. If copy_vma merged the old VMA
+ * into the new one (possible only without an anon_vma), that merged VMA is the one left.
+ */
 function dontunmapSource(
   state: KernelState,
   vma: Vma,

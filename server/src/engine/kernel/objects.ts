@@ -31,6 +31,7 @@ export class ObjectTable {
 
   create(kind: ObjectKind, name: string, sizeBytes: bigint | undefined): MemoryObject {
     const object: MemoryObject = { id: this.nextId++, kind, name, sizeBytes };
+    if (kind === 'device') this.hasDevices = true;
     this.anonState.push(kind === 'anon' ? HOME_ONLY : NOT_ANON);
     this.users.push(undefined);
     return object;
@@ -80,10 +81,12 @@ export class ObjectTable {
   }
 
   /**
-   * How many records map each device object (a DRM BO), by object id: a closed BO's fake offset
-   * is freed once nothing maps it (kernel/drm-offsets.ts), asked at every new BO.
+   * How many records map each device object (a DRM BO), by object id: a BO closed at vkFreeMemory
+   * is destroyed, and its fake offset freed, when its last mapping goes (kernel/drm-offsets.ts).
+   * Counted only once a device object exists, so a scenario without one pays nothing per VMA.
    */
   private readonly deviceRecords = new Map<number, number>();
+  private hasDevices = false;
 
   /** Whether any VMA maps this device object. */
   isDeviceMapped(object: MemoryObject): boolean {
@@ -105,6 +108,7 @@ export class ObjectTable {
   /** Keep the users lists current: called for every VmaSet change. */
   updateUsers(removed: readonly Vma[], inserted: readonly Vma[]): void {
     const users = this.users;
+    const devices = this.hasDevices;
     let unmapped: MemoryObject[] | undefined;
     // Indexed loops: `for…of` here allocated an iterator result per element (the lists differ in
     // elements kind, so V8 did not optimise the iteration away).
@@ -112,7 +116,8 @@ export class ObjectTable {
       const v = removed[k] as Vma;
       // A change that replaces a device object's records (a split) takes them out before it puts
       // the new ones in: whether the object is still mapped is known after both.
-      if (v.object.kind === 'device' && this.countDeviceRecord(v, -1)) (unmapped ??= []).push(v.object);
+      if (devices && v.object.kind === 'device' && this.countDeviceRecord(v, -1))
+        (unmapped ??= []).push(v.object);
       if (v.anon === undefined) continue;
       const id = v.anon.id;
       const list = users[id];
@@ -128,7 +133,7 @@ export class ObjectTable {
     }
     for (let k = 0; k < inserted.length; k++) {
       const v = inserted[k] as Vma;
-      if (v.object.kind === 'device') this.countDeviceRecord(v, 1);
+      if (devices && v.object.kind === 'device') this.countDeviceRecord(v, 1);
       if (v.anon === undefined || this.anonState[v.anon.id] === NOT_ANON) continue;
       const id = v.anon.id;
       const list = users[id];

@@ -37,14 +37,17 @@ export function rekey(state: KernelState, vma: Vma, source: Vma): Vma {
   const to = (source.pgoff + (source.endPage - source.startPage)) * p;
   state.contents.copy(old.id, fresh.id, from, to, 0);
   state.contents.copyFaulted(old.id, fresh.id, from, to);
-  for (const [start, end] of unusedParts(
-    state,
-    old,
-    source,
-    source.pgoff,
-    source.pgoff + (source.endPage - source.startPage),
-  ))
-    state.contents.discard(old.id, start * p, end * p);
+  // Only a mach_vm_remap alias maps the same private pages twice: else the whole range is free.
+  if (!state.objects.isAliased(old)) state.contents.discard(old.id, from, to);
+  else
+    for (const [start, end] of unusedParts(
+      state,
+      old,
+      source,
+      source.pgoff,
+      source.pgoff + (source.endPage - source.startPage),
+    ))
+      state.contents.discard(old.id, start * p, end * p);
   return isPrivateAnon(vma) ? vmaWith(vma, { object: fresh, anon: fresh }) : vmaWith(vma, { anon: fresh });
 }
 

@@ -3,6 +3,7 @@
 import type { Argument, DriverNode, TraitNode, Word } from '../syntax/ast';
 import type { LanguageProblem } from '../sim/problems';
 import { evaluateConstant } from '../sim/evaluate';
+import { reportExtraLineValues } from '../sim/extra-line-values';
 import { formatSize, KiB, MiB } from '../numbers';
 import { TRAIT_BY_NAME, type TraitSpec } from '../language/vocabulary';
 import { didYouMean } from '../language/closest-word';
@@ -203,9 +204,9 @@ function isAnyLine(trait: TraitNode): boolean {
 }
 
 /**
- * A trait line holds one value (docs/language.md, Drivers): `non-coherent-atom 64 128` would
- * otherwise keep 64 and drop the 128 the user meant. A missing or wrong first value is reported
- * by the trait itself; `placed-map` checks its own words, `gl-client-pointer` takes none.
+ * A trait line holds one value (docs/language.md, Drivers; sim/extra-line-values.ts). A missing
+ * or wrong first value is reported by the trait itself; `placed-map` checks its own words,
+ * `gl-client-pointer` takes none.
  */
 function reportExtraValues(trait: TraitNode, spec: TraitSpec, problems: LanguageProblem[]): void {
   const name = trait.keyword.name;
@@ -219,14 +220,7 @@ function reportExtraValues(trait: TraitNode, spec: TraitSpec, problems: Language
   else if (spec.args === 'word')
     extra = trait.words.length > 0 ? [...trait.words.slice(1), ...trait.args] : trait.args.slice(1);
   const takes = `\`${name}\` takes one ${spec.args === 'words' ? 'alignment' : 'value'}${spec.example.includes(' ') ? `, as in \`${spec.example}\`` : ''}`;
-  for (const value of extra) {
-    const text = value.kind === 'word' || value.kind === 'name' ? value.name : undefined;
-    problems.push(
-      text === undefined
-        ? { code: 'syntax-error', range: value, message: `${takes}; this one is extra` }
-        : { code: 'unknown-word', range: value, message: `\`${text}\` is extra: ${takes}` },
-    );
-  }
+  reportExtraLineValues(extra, takes, problems);
 }
 
 /** Whether exploration varies `trait` of this driver. */

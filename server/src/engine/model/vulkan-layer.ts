@@ -5,7 +5,7 @@
 import { CallSettledLater } from '../sim/calls';
 import { AppMapped } from './app-mapped';
 import type { Argument, Expression, StepNode } from '../syntax/ast';
-import type { OpenFile, Vma } from '../kernel/types';
+import type { AccessResult, OpenFile, Vma } from '../kernel/types';
 import { alignUp, formatHex, formatSize, truncate32 } from '../numbers';
 import type { Simulation } from '../sim/simulation';
 import type { CallRecord, Outcome } from '../sim/records';
@@ -666,7 +666,6 @@ export class VulkanLayer {
 
   /** `driver writes mem + off, len`: through the driver's cached pointer, or by the GPU. */
   driverAccess(
-    step: StepNode,
     actor: string,
     memory: VkMemory,
     offset: bigint,
@@ -699,7 +698,6 @@ export class VulkanLayer {
           datum === undefined ? `${result.segments.length} run(s)` : `${length} bytes via cached pointer`,
       };
     }
-    void step;
     // No CPU pointer: the GPU reads or writes the buffer object itself.
     return this.gpuAccess(actor, memory, offset, length, datum);
   }
@@ -718,7 +716,7 @@ export class VulkanLayer {
     datum: number | undefined,
   ): Outcome {
     if (memory.driver.backing === 'anon' && !isHostImport(memory))
-      return this.driverAccess(step, memory.driver.name, memory, offset, length, datum);
+      return this.driverAccess(memory.driver.name, memory, offset, length, datum);
     const refused = this.refuseDeviceAccess(DEVICE_ACTOR, memory, offset, length, datum);
     if (refused) return refused;
     return this.gpuAccess(DEVICE_ACTOR, memory, offset, length, datum);
@@ -788,12 +786,7 @@ export class VulkanLayer {
   }
 
   /** What the driver would read at `mem + offset` now (for expectations): its pointer, or the BO. */
-  driverRead(
-    actor: string,
-    memory: VkMemory,
-    offset: bigint,
-    length: bigint,
-  ): import('../kernel/types').AccessResult | undefined {
+  driverRead(actor: string, memory: VkMemory, offset: bigint, length: bigint): AccessResult | undefined {
     if (memory.freed) return undefined; // nothing to read: the expectation says why
     const pointer = cachedPointer(memory);
     if (pointer !== undefined) return this.sim.read(actor, pointer + offset, length);
@@ -801,11 +794,7 @@ export class VulkanLayer {
   }
 
   /** What the device would read at `mem + offset` now (`expect device reads mem …`). */
-  deviceReadNow(
-    memory: VkMemory,
-    offset: bigint,
-    length: bigint,
-  ): import('../kernel/types').AccessResult | undefined {
+  deviceReadNow(memory: VkMemory, offset: bigint, length: bigint): AccessResult | undefined {
     if (memory.driver.backing === 'anon' && !isHostImport(memory))
       return this.driverRead(memory.driver.name, memory, offset, length);
     if (memory.freed) return undefined;
@@ -954,7 +943,6 @@ function cachedPointer(memory: VkMemory): bigint | undefined {
   return keepsPointer(driver) ? memory.driverPointer : undefined;
 }
 
-/** A device access to freed memory: reported (use-after-free), and nothing to access. */
 /**
  * Where a device write shows: one address as it is; several (an alias, a range a remap strategy
  * moved, beside the driver's own) each with whose mapping it is, so none is taken for the only one.
@@ -965,6 +953,7 @@ function seenAt(views: readonly CpuView[]): string {
   return `${named.slice(0, -1).join(', ')} and ${named[named.length - 1]!}`;
 }
 
+/** A device access to freed memory: reported (use-after-free), and nothing to access. */
 function freedOutcome(memory: VkMemory): Outcome {
   return { kind: 'skipped', reason: `${memory.name} was freed` };
 }

@@ -35,7 +35,7 @@ export function accessStep(
     const target = memoryTarget(context, addressArg, actor);
     if (target && length !== undefined) {
       const datum = verb === 'write' ? writeDatum(context, step, actor) : undefined;
-      return vulkan.driverAccess(step, actor, target.memory, target.offset, length, datum);
+      return vulkan.driverAccess(actor, target.memory, target.offset, length, datum);
     }
     if (target === null) return skippedForArguments();
   }

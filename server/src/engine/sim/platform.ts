@@ -6,6 +6,7 @@ import { defaultKernelConfig, formatKernelVersion, legacyMmapBase } from '../ker
 import { formatHex, formatSize, KiB } from '../numbers';
 import type { LanguageProblem } from './problems';
 import { evaluateConstant } from './evaluate';
+import { reportExtraLineValues } from './extra-line-values';
 import { didYouMean } from '../language/closest-word';
 
 export type StrategyName =
@@ -346,9 +347,8 @@ const WORD_SETTINGS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * A setting line holds one value (docs/language.md, Platform): `kernel 6.6 7` or `strategy none
- * junk` would otherwise keep the first and drop what the user meant by the rest. A missing or
- * wrong first value is the setting's own problem, reported where it is read.
+ * A setting line holds one value (docs/language.md, Settings; sim/extra-line-values.ts). A
+ * missing or wrong first value is the setting's own problem, reported where it is read.
  */
 function reportExtraSettingValues(statement: SettingNode, problems: LanguageProblem[]): void {
   const name = statement.keyword.name;
@@ -359,14 +359,7 @@ function reportExtraSettingValues(statement: SettingNode, problems: LanguageProb
       statement.words.length > 0 ? [...statement.words.slice(1), ...statement.args] : statement.args.slice(1);
   else extra = [...statement.args.slice(1), ...statement.words];
   const takes = `\`${name}\` takes one value${name === 'window' ? ', a range `START .. END`' : ''}`;
-  for (const value of extra) {
-    const text = value.kind === 'word' || value.kind === 'name' ? value.name : undefined;
-    problems.push(
-      text === undefined
-        ? { code: 'syntax-error', range: value, message: `${takes}; this one is extra` }
-        : { code: 'unknown-word', range: value, message: `\`${text}\` is extra: ${takes}` },
-    );
-  }
+  reportExtraLineValues(extra, takes, problems);
 }
 
 /**
