@@ -10,6 +10,7 @@
 // the program — a simulation cannot say it exactly.
 import { formatHex } from '../numbers';
 import { versionAtLeast } from './config';
+import { checkedPageRange } from './range-args';
 import { fail, succeed } from './result';
 import { describeRange, hexPage, isSealed } from './state';
 import {
@@ -23,7 +24,6 @@ import {
   VM_SHARED,
   VM_WIPEONFORK,
 } from './types';
-import { pageAlign, u64 } from './u64';
 import { splitRefusal } from './unmap-range';
 import { isPrivateAnon, isShared, sliceVma, vmaWith } from './vma';
 import type { KernelState } from './state';
@@ -72,18 +72,9 @@ export function doMadvise(
     return fail('EINVAL', `${name} exists from Linux 4.14 (commit d2cd9ede6e19); older kernels refuse it`);
   // MADV_DONTNEED is as old as madvise; MADV_DONTFORK/MADV_DOFORK are 2.6.16, older than any
   // kernel the model runs.
-  const P = state.geo.pageSize;
-  const addr = u64(addrIn);
-  const len = u64(lengthIn);
-  if (addr % P !== 0n) return fail('EINVAL', `the address ${formatHex(addr)} is not page aligned (madvise)`);
-  const alignedLen = pageAlign(len, P);
-  if (len !== 0n && alignedLen === 0n)
-    return fail('EINVAL', 'the length wraps to 0 when page aligned (madvise)');
-  // end < start: madvise answers EINVAL where mprotect answers ENOMEM.
-  if (addr + alignedLen >= 1n << 64n) return fail('EINVAL', 'addr + len wraps around (madvise)');
-  if (alignedLen === 0n) return succeed(0n);
-  const startPage = Number(addr / P);
-  const endPage = startPage + Number(alignedLen / P);
+  const range = checkedPageRange(state.geo, addrIn, lengthIn, 'madvise');
+  if ('ok' in range) return range;
+  const { startPage, endPage } = range;
 
   // Linux 6.10–6.11 checked sealing for the whole range first (can_modify_mm_madv); 6.12+ per VMA.
   if (versionAtLeast(version, 6, 10) && !versionAtLeast(version, 6, 12) && discards(advice)) {
