@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as T from '../../../server/src/engine/kernel/index';
+import { hugetlbDontneedEnd } from '../../../server/src/engine/kernel/madvise';
 import { DRM_BO, errno, fill, lines, MiB, mmap, O, ok, PG, PRIV_ANON, readByte, space } from './helpers';
 
 function driverMapping(as: T.AddressSpace, vmFlags: number): bigint {
@@ -36,17 +37,35 @@ test('MADV_DOFORK on a VM_IO mapping is EINVAL; MADV_DONTFORK on it is allowed',
   assert.equal(lines(as).length, 2, 'the DONTFORK split stays');
 });
 
-test('hugetlb MADV_DONTNEED needs a huge-page-aligned start; a short length is rounded up', () => {
-  const as = space();
-  const h = ok(
+function hugetlbMapping(as: T.AddressSpace): bigint {
+  return ok(
     mmap(as, 4n * MiB, {
       addr: 0x7e0000000000n,
       flags: PRIV_ANON | T.MAP_HUGETLB | T.MAP_NORESERVE | T.MAP_FIXED,
     }),
   );
+}
+
+test('hugetlb MADV_DONTNEED is EINVAL before Linux 6.1 (can_madv_lru_vma) and allowed from 6.1', () => {
+  const old = space('6.0');
+  assert.equal(errno(old.madvise(hugetlbMapping(old), 2n * MiB, T.MADV_DONTNEED, O)), 'EINVAL');
+  const now = space('6.1');
+  ok(now.madvise(hugetlbMapping(now), 2n * MiB, T.MADV_DONTNEED, O));
+});
+
+test('hugetlb MADV_DONTNEED needs a huge-page-aligned start; the end is rounded down to the huge page', () => {
+  const as = space();
+  const h = hugetlbMapping(as);
   assert.equal(errno(as.madvise(h + PG, PG, T.MADV_DONTNEED, O)), 'EINVAL');
+  // Less than a huge page: nothing to zap, and still 0 (`if (start == end) return 0;`).
   ok(as.madvise(h, PG, T.MADV_DONTNEED, O));
   ok(as.madvise(h + 2n * MiB, PG, T.MADV_DONTNEED, O));
+  // With vm.nr_hugepages = 0 a hugetlb mapping has no contents to show the zapped range, so the
+  // rounding is asked directly: rounding up would give the next huge page's end.
+  const huge = Number((2n * MiB) / PG);
+  assert.equal(hugetlbDontneedEnd(1, huge), 0, 'one page into the first huge page zaps nothing');
+  assert.equal(hugetlbDontneedEnd(huge + 1, huge), huge, 'a huge page and one page zaps one huge page');
+  assert.equal(hugetlbDontneedEnd(2 * huge, huge), 2 * huge, 'an aligned end stays');
 });
 
 test('MADV_WIPEONFORK and MADV_KEEPONFORK are EINVAL before Linux 4.14', () => {

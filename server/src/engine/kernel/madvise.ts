@@ -10,6 +10,7 @@
 // the program — a simulation cannot say it exactly.
 import { formatHex } from '../numbers';
 import { versionAtLeast } from './config';
+import { checkedPageRange } from './range-args';
 import { fail, succeed } from './result';
 import { describeRange, hexPage, isSealed } from './state';
 import {
@@ -23,7 +24,6 @@ import {
   VM_SHARED,
   VM_WIPEONFORK,
 } from './types';
-import { pageAlign, u64 } from './u64';
 import { splitRefusal } from './unmap-range';
 import { isPrivateAnon, isShared, sliceVma, vmaWith } from './vma';
 import type { KernelState } from './state';
@@ -72,18 +72,9 @@ export function doMadvise(
     return fail('EINVAL', `${name} exists from Linux 4.14 (commit d2cd9ede6e19); older kernels refuse it`);
   // MADV_DONTNEED is as old as madvise; MADV_DONTFORK/MADV_DOFORK are 2.6.16, older than any
   // kernel the model runs.
-  const P = state.geo.pageSize;
-  const addr = u64(addrIn);
-  const len = u64(lengthIn);
-  if (addr % P !== 0n) return fail('EINVAL', `the address ${formatHex(addr)} is not page aligned (madvise)`);
-  const alignedLen = pageAlign(len, P);
-  if (len !== 0n && alignedLen === 0n)
-    return fail('EINVAL', 'the length wraps to 0 when page aligned (madvise)');
-  // end < start: madvise answers EINVAL where mprotect answers ENOMEM.
-  if (addr + alignedLen >= 1n << 64n) return fail('EINVAL', 'addr + len wraps around (madvise)');
-  if (alignedLen === 0n) return succeed(0n);
-  const startPage = Number(addr / P);
-  const endPage = startPage + Number(alignedLen / P);
+  const range = checkedPageRange(state.geo, addrIn, lengthIn, 'madvise');
+  if ('ok' in range) return range;
+  const { startPage, endPage } = range;
 
   // Linux 6.10–6.11 checked sealing for the whole range first (can_modify_mm_madv); 6.12+ per VMA.
   if (versionAtLeast(version, 6, 10) && !versionAtLeast(version, 6, 12) && discards(advice)) {
@@ -144,7 +135,7 @@ function sealedReason(state: KernelState, vma: Vma, name: string): string {
 
 /**
  * madvise_vma_behavior() on [start, end) of one kernel VMA. Returns a refusal, or the page the walk
- * goes on from (a hugetlb MADV_DONTNEED can reach past `end`: it rounds up to its huge page).
+ * goes on from (`end`: madvise_walk_vmas continues at the VMA's end whatever the advice did).
  */
 function adviseVma(
   state: KernelState,
@@ -229,8 +220,7 @@ function updateFlags(
  * MADV_DONTNEED (madvise_dontneed_free): zap the page tables of [start, end). Private pages are
  * freed — private anonymous memory reads zero again, a private file mapping reads the file — while
  * shared memory keeps its pages in the page cache, so it reads the same. VM_LOCKED and VM_PFNMAP
- * (a DRM BO's mapping: facts linux-mm §4.1) refuse it; hugetlb needs a huge-page-aligned start and
- * rounds the end up to its huge page.
+ * (a DRM BO's mapping: facts linux-mm §4.1) refuse it. hugetlb: see hugetlbDontneedEnd.
  */
 function dontneed(state: KernelState, vma: Vma, start: number, end: number, where: string): Refusal | number {
   if ((vma.vmFlags & VM_HUGETLB) === 0) {
@@ -245,18 +235,43 @@ function dontneed(state: KernelState, vma: Vma, start: number, end: number, wher
         reason: `MADV_DONTNEED on ${where}, a VM_LOCKED mapping (mlock, MAP_LOCKED)`,
       };
   } else {
+    // Before 6.1 madvise_dontneed_free() began with can_madv_lru_vma(), which refuses
+    // VM_LOCKED|VM_HUGETLB|VM_PFNMAP alike; 90e7e7f5ef3f ("mm: enable MADV_DONTNEED for hugetlb
+    // mappings", v6.1-rc1) added madvise_dontneed_free_valid_vma().
+    if (!versionAtLeast(state.config.version, 6, 1))
+      return {
+        errno: 'EINVAL',
+        reason: `MADV_DONTNEED on the MAP_HUGETLB mapping ${where}: hugetlb mappings refuse it before Linux 6.1 (can_madv_lru_vma; allowed by commit 90e7e7f5ef3f)`,
+      };
     const huge = vma.object.pagesPerHugePage ?? 1;
     if (start % huge !== 0)
       return {
         errno: 'EINVAL',
         reason: `MADV_DONTNEED at ${hexPage(state, start)} on the MAP_HUGETLB mapping ${where}: the start must be aligned to its huge page size (${formatHex(BigInt(huge) * state.geo.pageSize)})`,
       };
-    end = Math.min(vma.endPage, Math.ceil(end / huge) * huge);
+    const zapEnd = hugetlbDontneedEnd(end, huge);
+    // `if (start == end) return 0;`: less than one huge page asked for, nothing is zapped.
+    if (zapEnd === start) return end;
+    dropPrivatePagesOf(state, vma, start, zapEnd);
+    return end;
   }
-  if (!isShared(vma)) {
-    for (const record of state.vmas.overlapping(start, end)) dropPrivatePages(state, record, start, end);
-  }
+  dropPrivatePagesOf(state, vma, start, end);
   return end;
+}
+
+/**
+ * The end of the range a hugetlb MADV_DONTNEED zaps: rounded DOWN to the huge page
+ * (madvise_dontneed_free_valid_vma's `ALIGN_DOWN(end, huge_page_size)`, 8ebe0a5eaaeb "fix unexpected
+ * data loss with MADV_DONTNEED on hugetlbfs", v6.1-rc3, so no released 6.1 rounds up): a caller
+ * that passed a page-rounded length never loses the huge page it only partly named.
+ */
+export function hugetlbDontneedEnd(endPage: number, pagesPerHugePage: number): number {
+  return Math.floor(endPage / pagesPerHugePage) * pagesPerHugePage;
+}
+
+function dropPrivatePagesOf(state: KernelState, vma: Vma, start: number, end: number): void {
+  if (isShared(vma)) return;
+  for (const record of state.vmas.overlapping(start, end)) dropPrivatePages(state, record, start, end);
 }
 
 /** The private pages `record` maps in [start, end): freed, as a fault will find them again. */

@@ -1,11 +1,10 @@
 // mseal(2) (Linux 6.10+, K:mm/mseal.c do_mseal): seals every VMA in a fully mapped range. Sealed
 // VMAs refuse munmap, mremap, mprotect and MAP_FIXED replacement with EPERM (facts 2, 3.2, 6.1).
-import { formatHex } from '../numbers';
 import { versionAtLeast } from './config';
+import { checkedPageRange } from './range-args';
 import { fail, succeed } from './result';
 import { hexPage } from './state';
 import { VM_SEALED } from './types';
-import { pageAlign, u64 } from './u64';
 import { sliceVma, vmaWith } from './vma';
 import type { KernelState } from './state';
 import type { Effect, SyscallResult } from './types';
@@ -24,17 +23,9 @@ export function doMseal(state: KernelState, addrIn: bigint, lengthIn: bigint): M
   if (!versionAtLeast(state.config.version, 6, 10)) {
     return { ok: false, errno: 'ENOSYS', reason: 'mseal(2) does not exist before Linux 6.10', effects: [] };
   }
-  const P = state.geo.pageSize;
-  const addr = u64(addrIn);
-  const len = u64(lengthIn);
-  if (addr % P !== 0n) return fail('EINVAL', `the address ${formatHex(addr)} is not page aligned (do_mseal)`);
-  const alignedLen = pageAlign(len, P);
-  if (len !== 0n && alignedLen === 0n)
-    return fail('EINVAL', 'the length wraps to 0 when page aligned (do_mseal)');
-  if (addr + alignedLen >= 1n << 64n) return fail('EINVAL', 'addr + len wraps around (do_mseal)');
-  if (alignedLen === 0n) return succeed(0n);
-  const startPage = Number(addr / P);
-  const endPage = startPage + Number(alignedLen / P);
+  const range = checkedPageRange(state.geo, addrIn, lengthIn, 'do_mseal');
+  if ('ok' in range) return range;
+  const { startPage, endPage } = range;
   let cursor = startPage;
   const vmas = state.vmas.overlapping(startPage, endPage);
   for (const v of vmas) {
