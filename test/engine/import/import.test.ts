@@ -393,6 +393,42 @@ test('strace: a FIXED move to a free destination is a step, and what follows it 
   assert.deepEqual(analyseDocument(scenario).diagnostics, []);
 });
 
+test('strace: madvise with advice the language has is a step (names, -X raw and -X verbose); other advice is skipped, named', () => {
+  const text = [
+    'mmap(NULL, 65536, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000',
+    'madvise(0x7f0000000000, 16384, MADV_DONTFORK) = 0',
+    'madvise(0x7f0000004000, 4096, MADV_DONTNEED) = 0',
+    'madvise(0x7f0000004000, 4096, MADV_FREE) = 0',
+    'madvise(0x7f0000004000, 4096, 0x15) = 0',
+    'madvise(0x7f0000005000, 4096, 0x12 /* MADV_WIPEONFORK */) = 0',
+    'madvise(0x7f0000005000, 4096, 19) = 0',
+    'madvise(0x7f0000100000, 4096, MADV_DONTNEED) = -1 ENOMEM (Cannot allocate memory)',
+    '',
+  ].join('\n');
+  const result = importStrace(text);
+  checkEveryLineAccounted(text, result);
+  const { scenario, lines } = result;
+  assert.match(scenario, /^ {2}m2 = madvise m1, 16384, dontfork$/m);
+  assert.match(scenario, /^ {2}m3 = madvise m1 \+ 0x4000, 4096, dontneed$/m);
+  assert.match(scenario, /^ {2}m4 = madvise m1 \+ 0x5000, 4096, wipeonfork$/m);
+  assert.match(scenario, /^ {2}m5 = madvise m1 \+ 0x5000, 4096, keeponfork$/m);
+  assert.match(
+    scenario,
+    /^ {2}m6 = madvise 0x7f00_0010_0000, 4096, dontneed\n(?: {2}#.*\n)? {2}expect m6 == ENOMEM$/m,
+  );
+  const skipped = lines.filter((l) => l.status === 'skipped').map((l) => [l.line, l.reason]);
+  assert.deepEqual(
+    skipped.map(([line]) => line),
+    [4, 5],
+  );
+  assert.match(String(skipped[0]?.[1]), /^MADV_FREE is not modelled: its pages keep their data/);
+  assert.match(
+    String(skipped[1]?.[1]),
+    /^MADV_PAGEOUT is not modelled \(drvmap's madvise takes MADV_DONTNEED, /,
+  );
+  assert.deepEqual(analyseDocument(scenario).diagnostics, []);
+});
+
 test('/proc/PID/maps: NVIDIA mappings (offset always 0) are an object each', () => {
   const text = [
     '7f1000000000-7f1000020000 rw-s 00000000 00:06 5   /dev/nvidia0',

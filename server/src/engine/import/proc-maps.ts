@@ -250,7 +250,11 @@ function largestGap(extents: readonly { start: bigint; end: bigint }[]): Gap | u
   let reached = -1n;
   for (const e of extents) {
     if (e.start > X86_64_TASK_SIZE) break;
-    if (reached >= 0n && e.start > reached && (best === undefined || e.start - reached > best.end - best.start))
+    if (
+      reached >= 0n &&
+      e.start > reached &&
+      (best === undefined || e.start - reached > best.end - best.start)
+    )
       best = { start: reached, end: e.start };
     if (e.end > reached) reached = e.end;
   }
