@@ -272,6 +272,62 @@ test('/proc/PID/maps: a mapping whose start was unmapped, with another line in i
   );
 });
 
+test('/proc/PID/maps: a BO mapping moved piece by piece is made whole in a gap of the capture, not over its own piece', () => {
+  // The BO mapped whole, and again with its first 16 KiB unmapped: where the kernel would place
+  // the second whole mapping (top-down, under the lines made so far) overlaps its piece's address.
+  const text = [
+    '7ffff7f00000-7ffff7f10000 rw-s 100000000 00:05 1234   /dev/dri/renderD128',
+    '7ffff7ff8000-7ffff7ffc000 rw-s 100004000 00:05 1234   /dev/dri/renderD128',
+    '',
+  ].join('\n');
+  const result = importProcMaps(text);
+  checkEveryLineAccounted(text, result);
+  assert.match(result.scenario, /renderd128_2_whole = mmap 0x8000 rw shared at 0x7fff_f7f1_0000 fixed fd/);
+  assert.deepEqual(
+    diagnosticsWith(result.scenario, [
+      'write renderd128 + 0x4000, 1, 0xAB',
+      'expect read 0x7ffff7ff8000, 1 == 0xAB',
+      'expect read 0x7ffff7f10000, 1 == SIGSEGV',
+      'expect read 0x7ffff7ffc000, 1 == SIGSEGV',
+    ]),
+    [],
+  );
+});
+
+test('/proc/PID/maps: shmem objects of one name (shared anonymous, SysV IPC_PRIVATE, memfds) are told apart by inode', () => {
+  // Lines as a 6.18 kernel prints them for two of each.
+  const text = [
+    '7fb10a03b000-7fb10a03c000 rw-s 00000000 00:01 2          /SYSV00000000 (deleted)',
+    '7fb10a03c000-7fb10a03d000 rw-s 00000000 00:01 1          /SYSV00000000 (deleted)',
+    '7fb10a03d000-7fb10a03e000 rw-s 00000000 00:01 2565168    /memfd:buf (deleted)',
+    '7fb10a223000-7fb10a224000 rw-s 00000000 00:01 2565167    /memfd:buf (deleted)',
+    '7fb10a224000-7fb10a228000 rw-s 00000000 00:01 2565166    /dev/zero (deleted)',
+    '7fb10a229000-7fb10a22d000 rw-s 00000000 00:01 2565165    /dev/zero (deleted)',
+    // One memfd mapped twice: the same inode, one object.
+    '7fb10a300000-7fb10a301000 rw-s 00000000 00:01 2565170    /memfd:two (deleted)',
+    '7fb10a310000-7fb10a311000 rw-s 00000000 00:01 2565170    /memfd:two (deleted)',
+    '',
+  ].join('\n');
+  const result = importProcMaps(text);
+  checkEveryLineAccounted(text, result);
+  // A shared anonymous mapping is made as one, which maps names as the capture does.
+  assert.match(result.scenario, /= mmap 0x4000 rw shared anon at 0x7fb1_0a22_4000 fixed by host\n/);
+  assert.match(result.scenario, /open memfd "SYSV00000000" 0x1000\n/);
+  assert.deepEqual(
+    diagnosticsWith(result.scenario, [
+      'write 0x7fb10a03b000, 1, 0x11',
+      'expect read 0x7fb10a03c000, 1 == 0x00',
+      'write 0x7fb10a03d000, 1, 0x22',
+      'expect read 0x7fb10a223000, 1 == 0x00',
+      'write 0x7fb10a224000, 1, 0x33',
+      'expect read 0x7fb10a229000, 1 == 0x00',
+      'write 0x7fb10a300000, 1, 0x44',
+      'expect read 0x7fb10a310000, 1 == 0x44',
+    ]),
+    [],
+  );
+});
+
 test('/proc/PID/maps: a gap in the offsets, or offsets that only touch at other addresses, stay separate BOs', () => {
   const text = [
     // A gap: maybe one BO with its middle unmapped, maybe two; nothing tells.
@@ -334,6 +390,42 @@ test('strace: a FIXED move to a free destination is a step, and what follows it 
   assert.match(scenario, /^ {2}m3 = mremap m2, 65536, 65536, maymove \| fixed \| dontunmap, 0x3000_0000$/m);
   assert.match(scenario, /^ {2}m4 = mprotect m3, 4096, r$/m);
   assert.doesNotMatch(scenario, /not mapped by any call/, 'a destination need not be mapped');
+  assert.deepEqual(analyseDocument(scenario).diagnostics, []);
+});
+
+test('strace: madvise with advice the language has is a step (names, -X raw and -X verbose); other advice is skipped, named', () => {
+  const text = [
+    'mmap(NULL, 65536, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000',
+    'madvise(0x7f0000000000, 16384, MADV_DONTFORK) = 0',
+    'madvise(0x7f0000004000, 4096, MADV_DONTNEED) = 0',
+    'madvise(0x7f0000004000, 4096, MADV_FREE) = 0',
+    'madvise(0x7f0000004000, 4096, 0x15) = 0',
+    'madvise(0x7f0000005000, 4096, 0x12 /* MADV_WIPEONFORK */) = 0',
+    'madvise(0x7f0000005000, 4096, 19) = 0',
+    'madvise(0x7f0000100000, 4096, MADV_DONTNEED) = -1 ENOMEM (Cannot allocate memory)',
+    '',
+  ].join('\n');
+  const result = importStrace(text);
+  checkEveryLineAccounted(text, result);
+  const { scenario, lines } = result;
+  assert.match(scenario, /^ {2}m2 = madvise m1, 16384, dontfork$/m);
+  assert.match(scenario, /^ {2}m3 = madvise m1 \+ 0x4000, 4096, dontneed$/m);
+  assert.match(scenario, /^ {2}m4 = madvise m1 \+ 0x5000, 4096, wipeonfork$/m);
+  assert.match(scenario, /^ {2}m5 = madvise m1 \+ 0x5000, 4096, keeponfork$/m);
+  assert.match(
+    scenario,
+    /^ {2}m6 = madvise 0x7f00_0010_0000, 4096, dontneed\n(?: {2}#.*\n)? {2}expect m6 == ENOMEM$/m,
+  );
+  const skipped = lines.filter((l) => l.status === 'skipped').map((l) => [l.line, l.reason]);
+  assert.deepEqual(
+    skipped.map(([line]) => line),
+    [4, 5],
+  );
+  assert.match(String(skipped[0]?.[1]), /^MADV_FREE is not modelled: its pages keep their data/);
+  assert.match(
+    String(skipped[1]?.[1]),
+    /^MADV_PAGEOUT is not modelled \(drvmap's madvise takes MADV_DONTNEED, /,
+  );
   assert.deepEqual(analyseDocument(scenario).diagnostics, []);
 });
 

@@ -10,6 +10,7 @@ import { formatHex } from '../numbers';
 import type { ImportedLine, ImportResult } from './strace';
 import { isReservedWord } from '../language/vocabulary';
 import { groupBufferObjects, type BoLine, type BoMapping, type BufferObjectGroup } from './bo-groups';
+import { X86_64_TASK_SIZE } from '../kernel/config';
 
 const LINE =
   /^([0-9a-f]+)-([0-9a-f]+)\s+([r-])([w-])([x-])([ps])\s+([0-9a-f]+)\s+([0-9a-f]+:[0-9a-f]+)\s+(\d+)\s*(.*)$/i;
@@ -24,6 +25,8 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
   const sizes = fileSizes(parsed);
   const mappingOf = groupBufferObjects(boLines(parsed));
   const extents = lineExtents(parsed);
+  const spare = largestGap(extents);
+  const linesPerObject = countLinesPerObject(parsed);
   const boFiles = new Map<BufferObjectGroup, string>();
   const mappingProt = new Map<BoMapping, string>();
   rows.forEach((raw, index) => {
@@ -63,7 +66,7 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
           out.push(`  ${file} = open device ${stringLiteral(row.path)} ${formatHex(boEnd - base)}${at}`);
         }
         const binding = uniqueName(nameFor(name, start), used);
-        out.push(...recreateMapping(mapping, binding, file, prot, extents, used));
+        out.push(...recreateMapping(mapping, binding, file, prot, extents, spare, used));
         mappingProt.set(mapping, prot);
       } else if (mappingProt.get(mapping) !== prot) {
         // A piece of a mapping made above (at its first line), at another protection.
@@ -75,7 +78,11 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
     const anonymous =
       name === '' || name.startsWith('[heap') || name.startsWith('[stack') || name.startsWith('[anon:');
     const length = formatHex(end - start);
-    if (anonymous) {
+    // MAP_SHARED|MAP_ANONYMOUS is a shmem file of its own that maps names `/dev/zero (deleted)`
+    // (shmem_zero_setup; facts linux-mm §6.2). One line of it at offset 0 is that mapping as made.
+    const sharedAnon =
+      ps && name === '/dev/zero (deleted)' && offset === 0n && linesPerObject.get(objectKey(row)) === 1;
+    if (anonymous || sharedAnon) {
       out.push(
         `  ${binding} = mmap ${length} ${prot} ${ps ? 'shared' : 'private'} anon${name.startsWith('[stack') ? ' growsdown' : ''} at ${formatHex(start)} fixed by host`,
       );
@@ -85,7 +92,7 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
       // A DRM node's lines are its BOs' (above). An NVIDIA mapping is a device object of its own
       // (deviceKey). Other files are one object, sized to reach the furthest line of them (a
       // library's segments).
-      const key = deviceKey(path, start) ?? path;
+      const key = deviceKey(path, start) ?? objectKey(row);
       let file = files.get(key);
       if (!file) {
         file = uniqueName('f_' + nameFor(path, start), used);
@@ -93,8 +100,11 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
         const kind = device ? 'device' : /^\/memfd:|^\/SYSV|^\/dev\/zero/.test(path) ? 'memfd' : 'file';
         const mixed = /^\/dev\/nvidia/.test(path) ? ' mixedmap' : '';
         const size = sizes.get(key) ?? offset + (end - start);
-        // The model names a memfd `/memfd:NAME (deleted)` itself, as the kernel does.
-        const openName = kind === 'memfd' ? path.replace(/^\/memfd:/, '') : path;
+        // The model names a memfd `/memfd:NAME (deleted)` itself, as the kernel does. SysV shm and
+        // a shared anonymous mapping split or mapped again are shmem too, made here as a memfd.
+        const openName = kind === 'memfd' ? path.replace(/^\/(memfd:)?/, '') : path;
+        if (kind === 'memfd' && !path.startsWith('/memfd:'))
+          out.push(`  # ${path}: shmem, made as a memfd; the replay names it /memfd:${openName} (deleted)`);
         const bo = device && offset !== 0n ? ` offset ${formatHex(offset)}` : '';
         out.push(`  ${file} = open ${kind} ${stringLiteral(openName)} ${formatHex(size)}${mixed}${bo}`);
       }
@@ -168,6 +178,8 @@ function linesWithin(
  * is made there (MAP_FIXED). Otherwise (its head was unmunmapped, or another line lies in a gap)
  * MAP_FIXED would replace lines already made, so it is made where the kernel chooses and each
  * line is moved to its address (mremap of part of a BO mapping splits it; §4.2), the rest unmapped.
+ * It is made in the capture's largest gap (`spare`), so no piece is moved onto itself; only when no
+ * gap is large enough, where the kernel chooses.
  */
 function recreateMapping(
   mapping: BoMapping,
@@ -175,6 +187,7 @@ function recreateMapping(
   file: string,
   prot: string,
   extents: readonly { start: bigint; end: bigint; index: number }[],
+  spare: Gap | undefined,
   used: UsedNames,
 ): string[] {
   const { bo, lines, low, high } = mapping;
@@ -201,9 +214,16 @@ function recreateMapping(
     return steps;
   }
   const whole = uniqueName(`${binding}_whole`, used);
+  // Where the kernel would choose (top-down from mmap_base) may hold a piece's own destination,
+  // not made yet: mremap refuses a move onto an overlapping range (check_mremap_params). A gap
+  // the capture leaves is free of every destination, and empty again once the pieces are moved.
+  const place =
+    spare !== undefined && spare.end - spare.start >= high - bo.base
+      ? ` at ${formatHex(spare.start)} fixed`
+      : '';
   steps.push(
-    `  # The BO mapped whole from its fake offset, then each piece the capture shows moved to its address.`,
-    `  ${whole} = mmap ${length} ${prot} ${flags} fd ${file}${offset} by host`,
+    `  # The BO mapped whole from its fake offset${place ? ' in a gap of the capture' : ''}, then each piece the capture shows moved to its address.`,
+    `  ${whole} = mmap ${length} ${prot} ${flags}${place} fd ${file}${offset} by host`,
   );
   const inWhole = (offset: bigint) =>
     offset === bo.base ? whole : `${whole} + ${formatHex(offset - bo.base)}`;
@@ -218,6 +238,46 @@ function recreateMapping(
   return steps;
 }
 
+/** A free range between two lines of the capture. */
+interface Gap {
+  readonly start: bigint;
+  readonly end: bigint;
+}
+
+/** The largest range between two lines below TASK_SIZE ([vsyscall] lies above it). */
+function largestGap(extents: readonly { start: bigint; end: bigint }[]): Gap | undefined {
+  let best: Gap | undefined;
+  let reached = -1n;
+  for (const e of extents) {
+    if (e.start > X86_64_TASK_SIZE) break;
+    if (
+      reached >= 0n &&
+      e.start > reached &&
+      (best === undefined || e.start - reached > best.end - best.start)
+    )
+      best = { start: reached, end: e.start };
+    if (e.end > reached) reached = e.end;
+  }
+  return best;
+}
+
+/**
+ * Which object a file line maps: its path, device and inode. Shmem objects of one name are many
+ * (each MAP_SHARED|MAP_ANONYMOUS region is `/dev/zero (deleted)`, each IPC_PRIVATE segment
+ * `/SYSV00000000`, memfds may share a name); maps tells them apart by `dev inode` (proc(5): "inode
+ * is the inode on that device").
+ */
+function objectKey(row: MapsLine): string {
+  return `${row.path}\0${row.inode}`;
+}
+
+/** How many lines map each object (objectKey). */
+function countLinesPerObject(rows: readonly (MapsLine | undefined)[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const row of rows) if (row) counts.set(objectKey(row), (counts.get(objectKey(row)) ?? 0) + 1);
+  return counts;
+}
+
 /** One line of /proc/PID/maps, read once for both passes. */
 interface MapsLine {
   readonly start: bigint;
@@ -228,6 +288,8 @@ interface MapsLine {
   /** Shared (`s`) rather than private (`p`). */
   readonly ps: boolean;
   readonly offset: bigint;
+  /** The `dev inode` columns, as written (`00:01 2565166`). */
+  readonly inode: string;
   /** The pathname column as written, and without ` (deleted)`. */
   readonly name: string;
   readonly path: string;
@@ -245,6 +307,7 @@ function parseLine(raw: string): MapsLine | undefined {
     x: m[5] === 'x',
     ps: m[6] === 's',
     offset: BigInt('0x' + m[7]),
+    inode: `${m[8]} ${m[9]}`,
     name,
     path: name.replace(/ \(deleted\)$/, ''),
   };
@@ -262,7 +325,7 @@ function fileSizes(rows: readonly (MapsLine | undefined)[]): Map<string, bigint>
     if (DRM_NODE.test(row.path)) continue;
     const key = deviceKey(row.path, row.start);
     const end = key !== undefined ? length : row.offset + length;
-    const at = key ?? row.path;
+    const at = key ?? objectKey(row);
     if (end > (sizes.get(at) ?? 0n)) sizes.set(at, end);
   }
   return sizes;

@@ -6,6 +6,7 @@
 import { stringLiteral } from '../syntax/string-literal';
 import { formatHex } from '../numbers';
 import { KnownMappings } from './known-mappings';
+import { MADVISE_NAMES } from '../kernel/madvise';
 
 export interface ImportedLine {
   /** 1-based line in the input. */
@@ -37,7 +38,7 @@ interface Call {
 }
 
 const PREFIX = /^(?:\[pid\s+(\d+)\]\s+|(\d+)\s+)?(?:(\d{2}:\d{2}:\d{2}(?:\.\d+)?|\d+\.\d+)\s+)?/;
-const MODELLED = new Set(['mmap', 'mmap2', 'munmap', 'mremap', 'mprotect']);
+const MODELLED = new Set(['mmap', 'mmap2', 'munmap', 'mremap', 'mprotect', 'madvise']);
 const UNFINISHED = '<unfinished ...>';
 
 export function importStrace(
@@ -112,11 +113,20 @@ export function importStrace(
         line: lineNo,
         text: raw,
         status: 'skipped',
-        reason: `${name} is not modelled (drvmap models mmap, munmap, mremap, mprotect)`,
+        reason: `${name} is not modelled (drvmap models mmap, munmap, mremap, mprotect, madvise)`,
+      });
+    const args = symbolicArgs(name, splitArgs(parsed[2] ?? ''));
+    const advice = name === 'madvise' ? (args[2] ?? '') : undefined;
+    if (advice !== undefined && adviceWord(advice) === undefined)
+      return void lines.push({
+        line: lineNo,
+        text: raw,
+        status: 'skipped',
+        reason: adviceNotModelled(advice),
       });
     calls.push({
       name: name === 'mmap2' ? 'mmap' : name,
-      args: symbolicArgs(name, splitArgs(parsed[2] ?? '')),
+      args,
       result: (parsed[3] ?? '').trim(),
       line: callLine,
       text: resumed ? callText : raw,
@@ -248,7 +258,54 @@ function symbolicArgs(name: string, args: string[]): string[] {
     at(3, mapFlagNames);
   } else if (name === 'mprotect') at(2, (n) => bitNames(n, PROT_BITS, 'PROT_NONE'));
   else if (name === 'mremap') at(3, (n) => bitNames(n, MREMAP_BITS, '0'));
+  else if (name === 'madvise') at(2, (n) => MADVISE_NAMES.get(n) ?? OTHER_ADVICE.get(n) ?? String(n));
   return args;
+}
+
+/**
+ * The advice Linux 6.18 takes that madvise steps do not (<uapi/asm-generic/mman-common.h>), by
+ * number, to name it in the skip reason of a `-X raw` trace.
+ */
+const OTHER_ADVICE: ReadonlyMap<number, string> = new Map([
+  [0, 'MADV_NORMAL'],
+  [1, 'MADV_RANDOM'],
+  [2, 'MADV_SEQUENTIAL'],
+  [3, 'MADV_WILLNEED'],
+  [8, 'MADV_FREE'],
+  [9, 'MADV_REMOVE'],
+  [12, 'MADV_MERGEABLE'],
+  [13, 'MADV_UNMERGEABLE'],
+  [14, 'MADV_HUGEPAGE'],
+  [15, 'MADV_NOHUGEPAGE'],
+  [16, 'MADV_DONTDUMP'],
+  [17, 'MADV_DODUMP'],
+  [20, 'MADV_COLD'],
+  [21, 'MADV_PAGEOUT'],
+  [22, 'MADV_POPULATE_READ'],
+  [23, 'MADV_POPULATE_WRITE'],
+  [24, 'MADV_DONTNEED_LOCKED'],
+  [25, 'MADV_COLLAPSE'],
+  [100, 'MADV_HWPOISON'],
+  [101, 'MADV_SOFT_OFFLINE'],
+  [102, 'MADV_GUARD_INSTALL'],
+  [103, 'MADV_GUARD_REMOVE'],
+]);
+
+/** The madvise step's word for advice strace printed (`MADV_DONTFORK` → `dontfork`), if it has one. */
+function adviceWord(advice: string): string | undefined {
+  const name = advice.trim();
+  return [...MADVISE_NAMES.values()].includes(name) ? name.replace(/^MADV_/, '').toLowerCase() : undefined;
+}
+
+/** Why an madvise line is skipped: its advice is not one the madvise step takes. */
+function adviceNotModelled(advice: string): string {
+  const taken = [...MADVISE_NAMES.values()].join(', ');
+  const why =
+    advice === 'MADV_FREE'
+      ? ': its pages keep their data until the kernel reclaims them, which no trace decides'
+      : '';
+  const named = /^MADV_/.test(advice) ? advice : `advice ${advice || '(none)'}`;
+  return `${named} is not modelled${why} (drvmap's madvise takes ${taken})`;
 }
 
 /**
@@ -476,6 +533,9 @@ function render(
       }
       case 'munmap':
         step = `${bind} = munmap ${addressExpr(call.args[0] ?? '0')}, ${call.args[1] ?? '0'}`;
+        break;
+      case 'madvise':
+        step = `${bind} = madvise ${addressExpr(call.args[0] ?? '0')}, ${call.args[1] ?? '0'}, ${adviceWord(call.args[2] ?? '') ?? ''}`;
         break;
       case 'mprotect':
         step = `${bind} = mprotect ${addressExpr(call.args[0] ?? '0')}, ${call.args[1] ?? '0'}, ${protWord(call.args[2] ?? 'PROT_NONE')}`;
