@@ -275,6 +275,20 @@ export class AddressSpace implements AddressSpaceApi {
     if (end > offset) this.state.contents.write(object.id, Number(offset), Number(end), datum);
   }
 
+  /**
+   * A device's DMA into `object`'s pages at [offset, offset + length) of it (object positions, as
+   * an access counts them): through no CPU mapping, so no protection applies and nothing faults.
+   * For anonymous pages a driver pinned (host memory imported with VK_EXT_external_memory_host).
+   */
+  writeObject(object: MemoryObject, offset: bigint, length: bigint, datum: Datum): void {
+    if (length > 0n) this.state.contents.write(object.id, Number(offset), Number(offset + length), datum);
+  }
+
+  /** What `object`'s anonymous pages hold at [offset, offset + length), read as a device does (writeObject). */
+  readObject(object: MemoryObject, offset: bigint, length: bigint): Segment[] {
+    return readSegments(this.state.contents, object.id, offset, length, 0);
+  }
+
   /** What a file's object holds at [offset, offset + length), as a read's runs (offsets from `offset`). */
   readFile(file: OpenFile, offset: bigint, length: bigint): Segment[] {
     const { object } = this.objectAtOffset(file, offset);
