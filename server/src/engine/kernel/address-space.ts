@@ -61,6 +61,7 @@ export class AddressSpace implements AddressSpaceApi {
       contents: new ContentStore(),
       placer: new Placer(config, geo, vmas),
       files: new Map(),
+      closedBy: new Map(),
       fileOfObject: new Map(),
       drmOffsets: new Map(),
     };
@@ -169,9 +170,18 @@ export class AddressSpace implements AddressSpaceApi {
     return file;
   }
 
-  /** close(2): the fd goes away; existing mappings keep the file. */
-  closeFile(fd: number): boolean {
+  /**
+   * close(2): the fd goes away; existing mappings keep the file. `by`: who closed it, when not the
+   * application's own close (a driver that took the fd): why, for a later EBADF to say.
+   */
+  closeFile(fd: number, by?: string): boolean {
+    if (by !== undefined) this.state.closedBy.set(fd, by);
     return this.state.files.delete(fd);
+  }
+
+  /** Whether `fd` is open (made by openFile or openExport and not closed since). */
+  isOpen(fd: number): boolean {
+    return this.state.files.has(fd);
   }
 
   mmap(args: MmapArgs, origin: Origin, label?: string): SyscallResult {
