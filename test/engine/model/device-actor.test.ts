@@ -40,6 +40,28 @@ test('the GPU write never faults on a CPU mapping: PROT_NONE over the mapping is
   assert.deepEqual(codes(text), []);
 });
 
+test('host memory the driver imported: the GPU reads and writes its pages whatever the CPU mapping’s protection', () => {
+  // external-memory-host: the memory is anonymous host pages the driver pinned, no BO file.
+  const write = moved(
+    'external-memory-host',
+    `  mprotect p, 1MiB, r
+  g = device writes mem + 0x400, 64
+  expect app reads p + 0x400, 64 == g
+  mprotect p, 1MiB, none
+  h = device writes mem + 0x800, 64
+  mprotect p, 1MiB, rw
+  expect app reads p + 0x800, 64 == h`,
+  );
+  assert.deepEqual(codes(write), []);
+  const read = moved(
+    'external-memory-host',
+    `  w = app writes p + 0x200, 64
+  mprotect p, 1MiB, none
+  expect device reads mem + 0x200, 64 == w`,
+  );
+  assert.deepEqual(codes(read), []);
+});
+
 test('shadow copy: the GPU write is not in the stale shadow until an invalidate, and an unmap over a later one clobbers it', () => {
   const text = `scenario "shadow" {
   strategy shadow-copy

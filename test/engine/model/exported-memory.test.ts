@@ -168,3 +168,95 @@ ${body}
   assert.doesNotMatch(calls, /VkImportMemoryHostPointerInfoEXT/);
   assert.match(calls, /import fd 4/);
 });
+
+test('a successful import takes the fd: importing it again is VUID 00670, and an mmap of it is EBADF', () => {
+  const text = scenario(`
+    m = vkAllocateMemory 64KiB host-visible coherent exportable
+    h = vkGetMemoryFdKHR m dma-buf
+    a = vkAllocateMemory 64KiB host-visible coherent import h
+    b = vkAllocateMemory 64KiB host-visible coherent import h
+    p = mmap 64KiB rw shared fd h
+    expect p == EBADF`);
+  assert.deepEqual(codes(text), ['vulkan-valid-usage']);
+  assert.match(
+    analyse(text)
+      .diagnostics.map((d) => d.message)
+      .join('\n'),
+    /VUID-VkImportMemoryFdInfoKHR-handleType-00670: fd 4 is no longer a valid handle: the import into a took it/,
+  );
+  assert.deepEqual(failedExpectations(text), []);
+  // A fresh export of the same memory imports again.
+  const again = scenario(`
+    m = vkAllocateMemory 64KiB host-visible coherent exportable
+    h = vkGetMemoryFdKHR m dma-buf
+    a = vkAllocateMemory 64KiB host-visible coherent import h
+    h2 = vkGetMemoryFdKHR m dma-buf
+    b = vkAllocateMemory 64KiB host-visible coherent import h2`);
+  assert.deepEqual(codes(again), []);
+});
+
+test('an OPAQUE_FD imports only into the driver that exported it (VUID 01746); a dma-buf crosses drivers', () => {
+  const across = (handle: string, importer: string) => `scenario "x" {
+  driver a {
+    preset radv
+  }
+  driver b {
+    preset ${importer}
+  }
+  m = vkAllocateMemory 64KiB host-visible coherent exportable driver a
+  h = vkGetMemoryFdKHR m ${handle}
+  g = vkAllocateMemory 64KiB host-visible coherent import h driver b
+}`;
+  assert.deepEqual(codes(across('opaque-fd', 'nvk')), ['vulkan-valid-usage']);
+  assert.match(
+    analyse(across('opaque-fd', 'nvk'))
+      .diagnostics.map((d) => d.message)
+      .join('\n'),
+    /VUID-VkImportMemoryFdInfoKHR-fd-01746: .*driver a exported it and driver b imports it/,
+  );
+  assert.deepEqual(codes(across('dma-buf', 'nvk')), []);
+  // Two blocks of one preset are one driver on one device: the opaque fd imports.
+  assert.deepEqual(codes(across('opaque-fd', 'radv')), []);
+});
+
+test('freeing the importer or the exporter keeps the shared BO’s fake offset: a new allocation gets another', () => {
+  const freeing = (freed: string, reader: string) =>
+    scenario(
+      `
+      m = vkAllocateMemory 64KiB host-visible coherent exportable
+      h = vkGetMemoryFdKHR m dma-buf
+      gl = vkAllocateMemory 64KiB host-visible coherent import h
+      vkFreeMemory ${freed}
+      other = vkAllocateMemory 64KiB host-visible coherent
+      q = vkMapMemory2 other
+      w = host writes q + 0x10, 16
+      p = vkMapMemory2 ${reader}
+      expect host reads p + 0x10, 16 == zero`,
+      'preset radv',
+    );
+  for (const [freed, reader] of [
+    ['gl', 'm'],
+    ['m', 'gl'],
+  ]) {
+    const text = freeing(freed!, reader!);
+    assert.deepEqual(failedExpectations(text), [], `${freed} freed`);
+    const offsets = callsOf(text, 5)
+      .concat(callsOf(text, 7))
+      .join('\n')
+      .match(/MAP_SHARED, 3, (0x[0-9a-f_]+)\)/g);
+    assert.equal(new Set(offsets).size, 2, `${freed} freed: ${offsets}`);
+  }
+  // Once both are freed, the offset is free again: the next BO takes it (drm_mm best fit).
+  const both = scenario(
+    `
+    m = vkAllocateMemory 64KiB host-visible coherent exportable
+    h = vkGetMemoryFdKHR m dma-buf
+    gl = vkAllocateMemory 64KiB host-visible coherent import h
+    vkFreeMemory m
+    vkFreeMemory gl
+    other = vkAllocateMemory 64KiB host-visible coherent
+    q = vkMapMemory2 other`,
+    'preset radv',
+  );
+  assert.match(callsOf(both, 6).join('\n'), /MAP_SHARED, 3, 0x1_0000_0000\)/);
+});

@@ -61,6 +61,7 @@ export class AddressSpace implements AddressSpaceApi {
       contents: new ContentStore(),
       placer: new Placer(config, geo, vmas),
       files: new Map(),
+      closedBy: new Map(),
       fileOfObject: new Map(),
       drmOffsets: new Map(),
     };
@@ -169,9 +170,18 @@ export class AddressSpace implements AddressSpaceApi {
     return file;
   }
 
-  /** close(2): the fd goes away; existing mappings keep the file. */
-  closeFile(fd: number): boolean {
+  /**
+   * close(2): the fd goes away; existing mappings keep the file. `by`: who closed it, when not the
+   * application's own close (a driver that took the fd): why, for a later EBADF to say.
+   */
+  closeFile(fd: number, by?: string): boolean {
+    if (by !== undefined) this.state.closedBy.set(fd, by);
     return this.state.files.delete(fd);
+  }
+
+  /** Whether `fd` is open (made by openFile or openExport and not closed since). */
+  isOpen(fd: number): boolean {
+    return this.state.files.has(fd);
   }
 
   mmap(args: MmapArgs, origin: Origin, label?: string): SyscallResult {
@@ -273,6 +283,20 @@ export class AddressSpace implements AddressSpaceApi {
     const { object, sizeBytes } = this.objectAtOffset(file, offset);
     const end = offset + length < sizeBytes ? offset + length : sizeBytes;
     if (end > offset) this.state.contents.write(object.id, Number(offset), Number(end), datum);
+  }
+
+  /**
+   * A device's DMA into `object`'s pages at [offset, offset + length) of it (object positions, as
+   * an access counts them): through no CPU mapping, so no protection applies and nothing faults.
+   * For anonymous pages a driver pinned (host memory imported with VK_EXT_external_memory_host).
+   */
+  writeObject(object: MemoryObject, offset: bigint, length: bigint, datum: Datum): void {
+    if (length > 0n) this.state.contents.write(object.id, Number(offset), Number(offset + length), datum);
+  }
+
+  /** What `object`'s anonymous pages hold at [offset, offset + length), read as a device does (writeObject). */
+  readObject(object: MemoryObject, offset: bigint, length: bigint): Segment[] {
+    return readSegments(this.state.contents, object.id, offset, length, 0);
   }
 
   /** What a file's object holds at [offset, offset + length), as a read's runs (offsets from `offset`). */

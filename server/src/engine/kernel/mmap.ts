@@ -104,7 +104,7 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
     if (file === undefined)
       return fail(
         'EBADF',
-        `fd ${args.fd} is not an open file and MAP_ANONYMOUS is not set (ksys_mmap_pgoff)`,
+        `fd ${args.fd} is not an open file${closedByText(state, args.fd)} and MAP_ANONYMOUS is not set (ksys_mmap_pgoff)`,
       );
     if ((flags & T.MAP_HUGETLB) !== 0)
       return fail('EINVAL', 'MAP_HUGETLB on a file that is not on hugetlbfs (ksys_mmap_pgoff)');
@@ -544,4 +544,10 @@ function sharesAnonObject(state: KernelState, n: Vma | undefined, prot: number, 
     n.pgoff === n.startPage &&
     state.objects.isHomeOnly(n.object)
   );
+}
+
+/** Why `fd` is closed, when its close said (AddressSpace.closeFile): ` (why)`, else nothing. */
+function closedByText(state: KernelState, fd: number): string {
+  const by = state.closedBy.size === 0 ? undefined : state.closedBy.get(fd);
+  return by === undefined ? '' : ` (${by})`;
 }

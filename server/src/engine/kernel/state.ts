@@ -17,6 +17,8 @@ export interface KernelState {
   readonly contents: ContentStore;
   readonly placer: Placer;
   readonly files: Map<number, OpenFile>;
+  /** Fd → who closed it, for closes that say (closeFile): what an EBADF names as its cause. */
+  readonly closedBy: Map<number, string>;
   /** Object id → the open file it belongs to (files, memfds, devices). */
   readonly fileOfObject: Map<number, OpenFile>;
   /** A DRM node's file object id → the fake offsets of its buffer objects (DeviceTraits.fakeOffsets). */

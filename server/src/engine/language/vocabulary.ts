@@ -581,7 +581,7 @@ export const VERBS: readonly VerbSpec[] = [
   {
     verb: 'vkGetMemoryFdKHR',
     family: 'vulkan',
-    doc: "vkGetMemoryFdKHR on the host driver: the memory's buffer object as an fd (`opaque-fd`, the default, or `dma-buf`). `mmap … fd NAME` maps it, `vkAllocateMemory … import NAME` imports it. The memory must be `exportable`.",
+    doc: "vkGetMemoryFdKHR on the host driver: the memory's buffer object as an fd (`opaque-fd`, the default, or `dma-buf`). `mmap … fd NAME` maps it, `vkAllocateMemory … import NAME` imports it (and takes the fd: the driver closes it; an `opaque-fd` imports only into the same driver). The memory must be `exportable`.",
     args: [{ name: 'memory', kind: 'memory', doc: 'The memory object, allocated `exportable`.' }],
     wordGroups: [HANDLE_TYPE_WORDS],
     options: [],

@@ -4,7 +4,7 @@
 // every CPU mapping that shares the pages shows it (the driver's, a remap strategy's moved range,
 // an alias), and a copy of the pages (a shadow copy) does not, until something copies it. Facts
 // linux-mm §4.1: a BO's pages are the GEM object's, whichever VMA maps them.
-import type { Datum, Segment } from '../kernel/types';
+import type { Datum, MemoryObject, Segment } from '../kernel/types';
 import type { Simulation } from '../sim/simulation';
 import { deviceContents, type VkMemory } from './vk-memory';
 
@@ -32,7 +32,15 @@ export function deviceWrite(
   if (memory.file) sim.space.writeFile(memory.file, fileOffset(memory, offset), length, datum);
   else if (through === undefined) (memory.deviceWrites ??= []).push({ offset, length, datum });
   // Anonymous pages with no file (host memory imported with VK_EXT_external_memory_host): the
-  // pages are those of the mapping that holds them; the device writes them there.
+  // driver pinned them, and the device writes the pages themselves, whatever protection a CPU
+  // mapping of them has now.
+  else if (memory.driverObject)
+    sim.space.writeObject(
+      memory.driverObject,
+      objectOffset(memory, memory.driverObject, offset),
+      length,
+      datum,
+    );
   else sim.write('device', through, length, datum);
   return views;
 }
@@ -46,6 +54,13 @@ export function deviceRead(
 ): readonly Segment[] {
   if (memory.file) return sim.space.readFile(memory.file, fileOffset(memory, offset), length);
   const through = cpuAddressOf(sim, memory, offset);
+  // Pinned anonymous pages (deviceWrite): read as they are, not through the CPU's protection.
+  if (through !== undefined && memory.driverObject)
+    return sim.space.readObject(
+      memory.driverObject,
+      objectOffset(memory, memory.driverObject, offset),
+      length,
+    );
   if (through !== undefined) {
     const read = sim.read('device', through, length);
     if (read.ok) return read.segments;
@@ -56,6 +71,19 @@ export function deviceRead(
 /** Where `offset` of the memory lies in its file: the BO's offset on the node, plus the pool's. */
 function fileOffset(memory: VkMemory, offset: bigint): bigint {
   return memory.boOffset + memory.poolOffset + offset;
+}
+
+/**
+ * Where `offset` of the memory lies in `object`. A file or device object counts its pages from the
+ * mapping's file offset (the BO's fake offset on a DRM node, else 0; plus the pool's); an
+ * anonymous object from the virtual page it was first mapped at (vm_pgoff of an anonymous VMA is
+ * its address >> PAGE_SHIFT, kept across mremap), as with host memory imported by
+ * external-memory-host.
+ */
+function objectOffset(memory: VkMemory, object: MemoryObject, offset: bigint): bigint {
+  return object.kind === 'anon' && memory.driverPointer !== undefined
+    ? memory.driverPointer + offset
+    : fileOffset(memory, offset);
 }
 
 /** An address where a CPU mapping shows the memory's object at `offset` now (the driver's own first). */
@@ -79,22 +107,15 @@ export function cpuViewsOf(sim: Simulation, memory: VkMemory, offset: bigint): C
     return memory.appPointer !== undefined
       ? [{ address: memory.appPointer - memory.mapOffset + offset, owner: 'app' }]
       : [];
-  // A file or device object counts its pages from the mapping's file offset (the BO's fake
-  // offset on a DRM node, else 0; plus the pool's); an anonymous object from the virtual page it
-  // was first mapped at (vm_pgoff of an anonymous VMA is its address >> PAGE_SHIFT, kept across
-  // mremap), as with host memory imported by external-memory-host.
-  const objectOffset =
-    object.kind === 'anon' && memory.driverPointer !== undefined
-      ? memory.driverPointer + offset
-      : fileOffset(memory, offset);
+  const at = objectOffset(memory, object, offset);
   const page = sim.pageSize;
   const views: CpuView[] = [];
   for (const vma of sim.space.vmas()) {
     if (vma.object.id !== object.id) continue;
     const first = BigInt(vma.pgoff) * page;
     const last = first + BigInt(vma.endPage - vma.startPage) * page;
-    if (objectOffset >= first && objectOffset < last)
-      views.push({ address: sim.addressOfPage(vma.startPage) + (objectOffset - first), owner: vma.owner });
+    if (at >= first && at < last)
+      views.push({ address: sim.addressOfPage(vma.startPage) + (at - first), owner: vma.owner });
   }
   const driver = memory.driver.name;
   return [...views.filter((v) => v.owner === driver), ...views.filter((v) => v.owner !== driver)];

@@ -122,9 +122,15 @@ export class DriverOps {
    */
   private readonly box64Mmap32: boolean;
 
+  /**
+   * `boHeldElsewhere(memory)`: whether something besides `memory` still holds its shared BO (an
+   * importer, the exporter, an exported fd not yet imported): the BO lives on, and its fake
+   * offset with it, until the last of them lets go (VulkanLayer.sharedBoHeldElsewhere).
+   */
   constructor(
     private readonly sim: Simulation,
     readonly model: DriverModel,
+    private readonly boHeldElsewhere: (memory: VkMemory) => boolean = () => false,
   ) {
     this.box64Mmap32 = sim.platform.strategy === 'mmap32';
   }
@@ -459,8 +465,11 @@ export class DriverOps {
       this.sim.munmap(this.name, memory.driverPointer, alignUp(memory.allocationSize, this.page));
       memory.driverPointer = undefined;
     }
-    // The BO's handle is closed: its fake offset is free for a later BO once nothing maps it.
-    if (memory.file !== undefined && memory.file === this.renderNode)
+    // The BO's handle is closed: its fake offset is free for a later BO once nothing maps it. A
+    // shared BO is destroyed only when its last reference goes (an importer's handle, the
+    // exporter's, an exported fd: each holds the GEM object), whichever driver's memory that is;
+    // its offset is on the exporter's node (a file with no fake offsets releases nothing).
+    if (memory.file !== undefined && !this.boHeldElsewhere(memory))
       this.sim.space.releaseBufferObject(memory.file, memory.boOffset);
   }
 

@@ -107,6 +107,10 @@ export interface VkMemory {
 export interface ExportedFd {
   readonly fd: OpenFile;
   readonly bo: { readonly file: OpenFile; readonly offset: bigint };
+  /** The driver whose memory was exported: an OPAQUE_FD imports only into the same driver and device. */
+  readonly exporter: DriverModel;
+  /** VK_EXTERNAL_MEMORY_HANDLE_TYPE_DMA_BUF_BIT_EXT, else OPAQUE_FD. */
+  readonly dmaBuf: boolean;
 }
 
 /** Whether the memory was imported as host memory, by the application (`imported-host`) or the layer. */

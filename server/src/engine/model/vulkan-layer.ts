@@ -15,7 +15,14 @@ import { addressOutcome, describeSegments, failedMapNote, noteMapAttempt, OK_OUT
 import { keepsPointer, type DriverModel } from './driver';
 import { DriverOps } from './driver-ops';
 import { mapViolations, unmapViolations, type Violation } from './placed-validity';
-import { FormattedEvent, isHostImport, newMemory, type ExportedFd, type VkMemory } from './vk-memory';
+import {
+  FormattedEvent,
+  isHostImport,
+  newMemory,
+  sharesBo,
+  type ExportedFd,
+  type VkMemory,
+} from './vk-memory';
 import { allocatingDriver } from './allocating-driver';
 import { DEVICE_ACTOR, deviceRead, deviceWrite, type CpuView } from './device-access';
 import {
@@ -133,6 +140,8 @@ export class VulkanLayer {
   private readonly exports = new Map<number, OpenFile>();
   /** The same fds, with the BO each stands for: what `import FD` imports. */
   private readonly exportedBos = new Map<OpenFile, ExportedFd>();
+  /** Exported fds a successful import took, with the memory that took each (importRefusal). */
+  private readonly importedBy = new Map<OpenFile, VkMemory>();
   /** Calls made before the first step: the layer's and the drivers' set-up. */
   setupCalls: readonly CallRecord[] = [];
 
@@ -140,9 +149,28 @@ export class VulkanLayer {
     private readonly sim: Simulation,
     private readonly drivers: ReadonlyMap<string, DriverModel>,
   ) {
-    for (const [name, model] of drivers) this.ops.set(name, new DriverOps(sim, model));
+    for (const [name, model] of drivers)
+      this.ops.set(name, new DriverOps(sim, model, this.sharedBoHeldElsewhere));
     this.strategy = STRATEGIES[sim.platform.strategy];
   }
+
+  /**
+   * Whether a shared BO outlives `memory`'s vkFreeMemory: a GEM object lives while any handle or
+   * dma-buf references it (the exporter's and every importer's handle, an exported fd still
+   * open), and its fake offset is freed only when it is destroyed (kernel/drm-offsets.ts close).
+   * An fd an import took is closed (importFd), so it no longer counts.
+   */
+  private readonly sharedBoHeldElsewhere = (memory: VkMemory): boolean => {
+    if (!sharesBo(memory) || memory.file === undefined) return false;
+    const file = memory.file;
+    const offset = memory.boOffset;
+    for (const other of this.memories)
+      if (other !== memory && !other.freed && other.file === file && other.boOffset === offset) return true;
+    for (const exported of this.exportedBos.values())
+      if (exported.bo.file === file && exported.bo.offset === offset && this.sim.space.isOpen(exported.fd.fd))
+        return true;
+    return false;
+  };
 
   /** Set-up before step 1: the strategy's reservations, then device creation (internal mappings). */
   start(): void {
@@ -474,7 +502,7 @@ export class VulkanLayer {
     );
     this.sim.note(actor, text, `= ${file.fd}`, true);
     this.exports.set(this.sim.stepIndex, file);
-    this.exportedBos.set(file, { fd: file, bo });
+    this.exportedBos.set(file, { fd: file, bo, exporter: memory.driver, dmaBuf });
     memory.history.push({
       step: this.sim.stepIndex,
       text: `exported as fd ${file.fd} (${dmaBuf ? 'dma-buf' : 'opaque fd'})`,
@@ -529,6 +557,8 @@ export class VulkanLayer {
       });
       return { kind: 'skipped', reason: 'the driver cannot import' };
     }
+    if (importedFrom && this.importRefusal(importedFrom, driver))
+      return notSimulated('the import breaks valid usage');
     const memory = newMemory({
       name: step.binding?.name ?? `memory@${this.sim.stepIndex + 1}`,
       node: step,
@@ -553,7 +583,46 @@ export class VulkanLayer {
       this.ownMemories.delete(memory);
       return { kind: 'vk', result: failed.vkResult, reason: failed.reason };
     }
+    if (importFile) {
+      // A successful import transfers ownership of the fd to the implementation
+      // (VkImportMemoryFdInfoKHR; VK_KHR_external_memory_fd issue 1), and Mesa closes it at once
+      // (RADV's radv_alloc_memory after buffer_from_fd): a later mmap of it is EBADF.
+      this.importedBy.set(importFile, memory);
+      this.sim.space.closeFile(
+        importFile.fd,
+        `the import into ${memory.name} took it, and the driver closed it`,
+      );
+    }
     return VK_SUCCESS_OUTCOME;
+  }
+
+  /**
+   * Valid usage of VkImportMemoryFdInfoKHR the import breaks, reported; true if one is. 00670:
+   * the fd must be a valid handle, and one a successful import took is not (the application
+   * "must not perform any operations on the file descriptor after a successful import"). 01746:
+   * an OPAQUE_FD imports only into the driver and device it came from (matching driverUUID and
+   * deviceUUID, the spec's external memory handle types compatibility table); a DMA_BUF crosses
+   * drivers (PRIME). drvmap takes two `driver` blocks for one driver and device only when they
+   * name the same preset: vulkan-wine §3.6, Wine checks the device UUID before its GL route.
+   */
+  private importRefusal(from: ExportedFd, driver: DriverModel): boolean {
+    const takenBy = this.importedBy.get(from.fd);
+    if (takenBy !== undefined) {
+      this.sim.finding(
+        'vulkan-valid-usage',
+        `VUID-VkImportMemoryFdInfoKHR-handleType-00670: fd ${from.fd.fd} is no longer a valid handle: the import into ${takenBy.name} took it (a successful import transfers ownership of the fd to the implementation, which closes it; export again for a second import)`,
+        [{ range: takenBy.node, message: `${takenBy.name} imported fd ${from.fd.fd} here` }],
+      );
+      return true;
+    }
+    if (!from.dmaBuf && !sameDriverAndDevice(from.exporter, driver)) {
+      this.sim.finding(
+        'vulkan-valid-usage',
+        `VUID-VkImportMemoryFdInfoKHR-fd-01746: an OPAQUE_FD imports only into the driver and physical device it was exported from (driverUUID and deviceUUID must match); driver ${from.exporter.name} exported it and driver ${driver.name} imports it. Export it as \`dma-buf\` to share it across drivers`,
+      );
+      return true;
+    }
+    return false;
   }
 
   /**
@@ -965,4 +1034,14 @@ function freedOutcome(memory: VkMemory): Outcome {
  */
 function notSimulated(why: string): Outcome {
   return { kind: 'skipped', reason: `${why}, which breaks a valid-usage rule (not simulated)` };
+}
+
+/**
+ * Whether two drivers are one driver on one physical device, as OPAQUE_FD import needs: the same
+ * `driver` block, or two naming the same preset.
+ */
+function sameDriverAndDevice(a: DriverModel, b: DriverModel): boolean {
+  if (a === b) return true;
+  const preset = a.traitSources.get('preset')?.words[0]?.name;
+  return preset !== undefined && preset === b.traitSources.get('preset')?.words[0]?.name;
 }
