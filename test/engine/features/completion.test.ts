@@ -64,6 +64,15 @@ describe('completion', () => {
     has(labels('scenario "s" {\n  m = vkAllocateMemory 4KiB host-visible ⟨|⟩\n}\n'), 'exportable', 'import');
   });
 
+  test('`import` offers fds from vkGetMemoryFdKHR only; `mmap … fd` offers files from open too', () => {
+    const setup =
+      'scenario "s" {\n  m = vkAllocateMemory 64KiB host-visible exportable\n  h = vkGetMemoryFdKHR m dma-buf\n  o = open memfd "f" 64KiB\n';
+    const afterImport = labels(`${setup}  g = vkAllocateMemory 64KiB host-visible import ⟨|⟩\n}\n`);
+    has(afterImport, 'h');
+    lacks(afterImport, 'o');
+    has(labels(`${setup}  q = mmap 64KiB rw shared fd ⟨|⟩\n}\n`), 'h', 'o');
+  });
+
   test('a partly typed word keeps the context', () => {
     has(labels('scenario "s" {\n  vkA⟨|⟩\n}\n'), 'vkAllocateMemory');
   });

@@ -132,3 +132,16 @@ test('freed neighbours make one hole; a closed BO keeps its offset while a mappi
   // B's and C's pages are one hole now.
   assert.equal(as.createBufferObject(fd, 4n * PG), b);
 });
+
+test("the offset space ends where the kernel's does (DRM_FILE_PAGE_OFFSET_SIZE): a BO past it gets no offset (ENOSPC)", () => {
+  const as = space();
+  const fd = renderNode(as);
+  // (0xFFFFFFFF >> PAGE_SHIFT) * 256 pages from 4 GiB: 0xf_ffff * 256 pages of 4 KiB.
+  const pages = 0xf_ffffn * 256n;
+  assert.equal(as.createBufferObject(fd, pages * PG + PG), undefined, 'one page too many');
+  assert.equal(as.createBufferObject(fd, 0xffff_ffff_ffff_f000n), undefined, 'no offset past 2^64');
+  // A refused BO takes nothing: the space is whole for the next.
+  assert.equal(as.createBufferObject(fd, pages * PG - PG), 0x1_0000_0000n);
+  assert.equal(as.createBufferObject(fd, PG), 0x1_0000_0000n + (pages - 1n) * PG, 'the last page fits');
+  assert.equal(as.createBufferObject(fd, PG), undefined, 'then the space is full');
+});

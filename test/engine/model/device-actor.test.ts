@@ -164,3 +164,14 @@ test('the trace names every CPU mapping that shows a GPU write, the driver’s o
     );
   }
 });
+
+test('a half-typed `device writes` shows the device’s form (a memory object), not `write a, 4KiB, 0xAB`', () => {
+  const run = analyse(
+    'scenario "s" {\n  m = vkAllocateMemory 64KiB host-visible\n  device writes\n  device reads\n}\n',
+  );
+  const messages = run.diagnostics.filter((d) => d.code === 'missing-argument').map((d) => d.message);
+  assert.deepEqual(messages, [
+    'device writes needs a memory object and a length: `device writes mem + 0x200, 64`',
+    'device reads needs a memory object and a length: `device reads mem + 0x200, 64`',
+  ]);
+});

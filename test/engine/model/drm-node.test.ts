@@ -124,3 +124,17 @@ test('a BO made after vkFreeMemory reuses the freed BO’s fake offset (drm_mm b
 }`;
   assert.match(mmapsOf(text, 6)[0] ?? '', /MAP_SHARED, 3, 0x1_0000_0000\) = /);
 });
+
+test('a BO larger than the fake offset space fails at its own map; the next BO still gets 4 GiB', () => {
+  const text = `scenario "big" {
+  driver gpu { preset radv }
+  m = vkAllocateMemory 2TiB host-visible coherent
+  p = vkMapMemory m
+  n = vkAllocateMemory 64KiB host-visible coherent
+  q = vkMapMemory n
+}`;
+  assert.ok(codes(text).includes('kernel-refused'));
+  const refused = analyse(text).diagnostics.find((d) => d.code === 'kernel-refused')!;
+  assert.equal(refused.range.start, text.indexOf('p = vkMapMemory'), 'the big BO’s own map fails');
+  assert.match(mmapsOf(text, 3)[0] ?? '', /MAP_SHARED, 3, 0x1_0000_0000\) = 0x/);
+});

@@ -52,3 +52,23 @@ test('completion offers the advice words after madvise; hover explains one', () 
     '4.14',
   );
 });
+
+test('a misspelt advice is one unknown-word, not also "needs an advice"; free says why it is left out', () => {
+  const misspelt = scenario('  a = mmap 8KiB rw private anon\n  madvise a, 4KiB, dontned\n');
+  assert.deepEqual(
+    misspelt.diagnostics.map((d) => d.code),
+    ['unknown-word'],
+  );
+  assert.match(misspelt.diagnostics[0]!.message, /did you mean `dontneed`/);
+  const free = scenario('  a = mmap 8KiB rw private anon\n  madvise a, 4KiB, free\n');
+  assert.deepEqual(
+    free.diagnostics.map((d) => d.code),
+    ['unknown-word'],
+  );
+  assert.match(free.diagnostics[0]!.message, /MADV_FREE is not modelled/);
+  const prot = scenario('  a = mmap 8KiB rw private anon\n  mprotect a, 4KiB, rwq\n');
+  assert.deepEqual(
+    prot.diagnostics.map((d) => d.code),
+    ['unknown-word'],
+  );
+});

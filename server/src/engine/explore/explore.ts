@@ -18,6 +18,7 @@ import { parse } from '../syntax/parser';
 import type { ScenarioNode } from '../syntax/ast';
 import { LineIndex, type TextRange } from '../syntax/text-range';
 import { runScenario, type RunOptions, type ScenarioRun } from '../sim/run';
+import { isDriverCannotShare } from './driver-cannot-share';
 import type { PlatformDefaults } from '../sim/platform';
 import type { StrategyName } from '../sim/platform';
 import { rulesKernel } from '../sim/platform';
@@ -799,7 +800,10 @@ export function scenarioDiagnostics(run: ScenarioRun): ScenarioDiagnostic[] {
   return out;
 }
 
-/** safe: no error; refused: the first error is a refusal (or a Vulkan call failed); unsafe: the first error is anything else. */
+/**
+ * safe: no error; refused: the first error is a refusal (or a Vulkan call failed, or the driver
+ * cannot export or import the memory); unsafe: the first error is anything else.
+ */
 export function classify(run: ScenarioRun): {
   verdict: Verdict;
   /** What decides it: the first error, or the first failed Vulkan call. */
@@ -836,7 +840,10 @@ export function classify(run: ScenarioRun): {
       error: first,
     };
   }
-  if (first) return { verdict: REFUSAL_CODES.has(first.code) ? 'refused' : 'unsafe', first, error: first };
+  if (first) {
+    const refused = REFUSAL_CODES.has(first.code) || isDriverCannotShare(first, run);
+    return { verdict: refused ? 'refused' : 'unsafe', first, error: first };
+  }
   return { verdict: 'safe', first: undefined, error: undefined };
 }
 

@@ -388,12 +388,15 @@ function nameItems(
   scenario: ScenarioAnalysis | undefined,
   offset: number,
   kinds: readonly SymbolKind[],
+  /** Only names bound by this verb (`import` takes an fd from `vkGetMemoryFdKHR`, not `open`). */
+  boundBy?: string,
 ): CompletionItem[] {
   if (!scenario) return [];
   const out: CompletionItem[] = [];
   for (const s of scenario.run.simulation.symbols.all()) {
     if (!kinds.includes(s.kind) || !s.definition || s.definition.start >= offset) continue;
     const record = s.stepIndex !== undefined ? scenario.run.simulation.records[s.stepIndex] : undefined;
+    if (boundBy !== undefined && record?.node.verb.name !== boundBy) continue;
     out.push({
       label: s.name,
       kind: 'name',
@@ -490,8 +493,10 @@ function optionValueCompletions(
         ? actorItems(scenario, offset)
         : actorItems(scenario, offset).filter((a) => a.label !== DEVICE_ACTOR);
     case 'fd':
-    case 'import':
       return nameItems(scenario, offset, ['file']);
+    case 'import':
+      // A file from `open` is wrong-kind there (model/vulkan-layer.ts): offer exported fds only.
+      return nameItems(scenario, offset, ['file'], 'vkGetMemoryFdKHR');
     case 'driver':
       return scenario
         ? [...scenario.run.drivers.keys()].map((d) => ({

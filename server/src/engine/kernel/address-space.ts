@@ -107,7 +107,8 @@ export class AddressSpace implements AddressSpaceApi {
    * A buffer object of `sizeBytes` (rounded up to pages) made through a DRM node's fd, as a GEM
    * create ioctl and the driver's MMAP_OFFSET ioctl do: its fake mmap offset, which mmap of the fd
    * must be given exactly (kernel/drm-offsets.ts). `at`: the offset it must have (a trace's),
-   * refused (undefined) unless page aligned and free. Undefined for a file that is not a DRM node.
+   * refused (undefined) unless page aligned and free. Undefined for a file that is not a DRM node,
+   * and when the offset space has no room for the BO (drm_vma_offset_add: ENOSPC).
    */
   createBufferObject(file: OpenFile, sizeBytes: bigint, at?: bigint): bigint | undefined {
     const space = this.state.drmOffsets.get(file.object.id);
@@ -123,7 +124,10 @@ export class AddressSpace implements AddressSpaceApi {
       this.state.fileOfObject.set(object.id, file);
       return object;
     };
-    if (at === undefined) return BigInt(space.add(pages, objectAt)) * P;
+    if (at === undefined) {
+      const startPage = space.add(pages, objectAt);
+      return startPage === undefined ? undefined : BigInt(startPage) * P;
+    }
     const startPage = Number(at / P);
     return space.addAt(objectAt(startPage), startPage, pages) ? at : undefined;
   }

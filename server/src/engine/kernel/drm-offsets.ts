@@ -24,6 +24,16 @@ import type { MemoryObject } from './types';
  */
 export const DRM_FAKE_OFFSET_START = 0x1_0000_0000n;
 
+/**
+ * How many pages of fake offsets there are: the kernel's DRM_FILE_PAGE_OFFSET_SIZE,
+ * `(0xFFFFFFFFUL >> PAGE_SHIFT) * 256` on 64-bit (include/drm/drm_vma_manager.h; from the kernel
+ * source, not the facts), just under 1 TiB of offsets with 4 KiB pages. drm_vma_offset_add fails
+ * with ENOSPC for a BO that no hole and not the rest of the space can hold.
+ */
+export function drmFakeOffsetPages(pageBytes: number): number {
+  return Math.floor(0xffff_ffff / pageBytes) * 256;
+}
+
 /** One BO: its object and its page range [startPage, endPage) in the fd's offset space. */
 interface FakeOffsetRange {
   readonly object: MemoryObject;
@@ -44,6 +54,8 @@ export class DrmOffsetSpace {
   /** The start of the hole after the highest range, which reaches the end of the space. */
   private tailPage: number;
   private readonly firstPage: number;
+  /** The end of the space (DRM_FILE_PAGE_OFFSET_START + DRM_FILE_PAGE_OFFSET_SIZE pages). */
+  private readonly endPage: number;
   private readonly byStart = new Map<number, FakeOffsetRange>();
   /** In offset order. */
   private readonly ranges: FakeOffsetRange[] = [];
@@ -60,13 +72,15 @@ export class DrmOffsetSpace {
   constructor(private readonly pageBytes: number) {
     this.firstPage = Number(DRM_FAKE_OFFSET_START) / pageBytes;
     this.tailPage = this.firstPage;
+    this.endPage = this.firstPage + drmFakeOffsetPages(pageBytes);
   }
 
   /**
    * drm_vma_offset_add: the smallest hole that fits `pages` (drm_mm best fit) goes to the object
-   * `objectAt` makes for its first page (a BO's size is the offset of its end); that page.
+   * `objectAt` makes for its first page (a BO's size is the offset of its end); that page, or
+   * undefined (ENOSPC) when neither a hole nor the rest of the space holds it.
    */
-  add(pages: number, objectAt: (startPage: number) => MemoryObject): number {
+  add(pages: number, objectAt: (startPage: number) => MemoryObject): number | undefined {
     let best: HoleOwner | undefined;
     let bestPages = Infinity;
     let bestStamp = -1;
@@ -77,6 +91,7 @@ export class DrmOffsetSpace {
       bestPages = size;
       bestStamp = stamp;
     }
+    if (best === undefined && this.tailPage + pages > this.endPage) return undefined;
     const startPage = best === undefined ? this.tailPage : this.holeStart(best);
     this.insert({ object: objectAt(startPage), startPage, endPage: startPage + pages }, best);
     return startPage;

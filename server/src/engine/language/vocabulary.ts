@@ -440,7 +440,7 @@ export const VERBS: readonly VerbSpec[] = [
     wordGroups: [PROT_WORDS, MMAP_FLAG_WORDS],
     options: [
       at,
-      w('fd', 'The file to map (from `open`).'),
+      w('fd', 'The file to map: from `open` or `vkGetMemoryFdKHR`.'),
       w('offset', 'File offset in bytes; must be page aligned.'),
       by,
     ],

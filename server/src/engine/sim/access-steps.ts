@@ -21,10 +21,13 @@ export function accessStep(
   const addressArg = step.args[0];
   const lengthArg = step.args[1];
   if (!addressArg || addressArg.kind === 'string' || !lengthArg || lengthArg.kind === 'string') {
+    // The device names a memory object, never an address (language.md: `device writes MEM [+ OFFSET], LENGTH`).
     problems.report(
       'missing-argument',
       step.verb,
-      `${verb} needs an address and a length: \`${VERB_BY_NAME.get(verb)?.example}\``,
+      actor === DEVICE_ACTOR
+        ? `device ${verb}s needs a memory object and a length: \`device ${verb}s mem + 0x200, 64\``
+        : `${verb} needs an address and a length: \`${VERB_BY_NAME.get(verb)?.example}\``,
     );
     return skippedForArguments();
   }

@@ -6,7 +6,7 @@ import { uffdRangeOf, uffdStep } from '../model/uffd-step';
 import type { Argument, StepNode } from '../syntax/ast';
 import { skippedForArguments, syscallOutcome } from './outcome';
 import type { Outcome } from './records';
-import { optionNamed, optionValue, positionalValues } from './step-arguments';
+import { hasUnknownWordAfter, optionNamed, optionValue, positionalValues } from './step-arguments';
 import type { StepContext } from './step-context';
 import {
   MADVISE_BY_WORD,
@@ -36,11 +36,11 @@ export function mmapStep(context: StepContext, step: StepNode, actor: string): O
   const fdOption = optionNamed(step, 'fd');
   let fd = -1;
   if (fdOption) {
-    const value = fdOption.value;
-    if (value?.kind === 'name') {
-      const file = scope.lookup(value, 'file');
-      if (file?.kind === 'file') fd = file.file.fd;
-    } else if (value) problems.report('wrong-kind', value, '`fd` takes the name of a file from `open`');
+    // A written fd that names no open file (unknown, failed, wrong kind, not yet typed) is
+    // reported where it stands; the step is not run: the program never passes the kernel fd -1.
+    const file = scope.fileNamed(fdOption.value);
+    if (file === undefined) return skippedForArguments();
+    fd = file.fd;
   } else if (!(flags & MAP_ANONYMOUS) && step.wordCount > 0) {
     // A file mapping without a file: the kernel answers EBADF for fd -1.
     problems.report(
@@ -85,7 +85,7 @@ export function mprotectStep(context: StepContext, step: StepNode, actor: string
   const address = values[0];
   const length = values[1];
   const prot = stepProt(step);
-  if (prot === undefined)
+  if (prot === undefined && !hasUnknownWordAfter(context, step, ADDRESS_LENGTH.length))
     context.problems.report(
       'missing-argument',
       step.verb,
@@ -101,7 +101,7 @@ export function madviseStep(context: StepContext, step: StepNode, actor: string)
   const address = values[0];
   const length = values[1];
   const advice = stepWordValue(step, MADVISE_BY_WORD);
-  if (advice === undefined)
+  if (advice === undefined && !hasUnknownWordAfter(context, step, ADDRESS_LENGTH.length))
     context.problems.report(
       'missing-argument',
       step.verb,

@@ -78,6 +78,21 @@ export function reportExtraArgument(
   context.problems.report('syntax-error', arg, `${verb} takes ${takes}; this one is extra`);
 }
 
+/**
+ * Whether a bare word that names nothing follows the step's first `count` values: reportExtraArgument
+ * has reported it as a word the verb does not know. For a verb with one group of words
+ * (mprotect's protection, madvise's advice) it stands where that word goes, so the word was written,
+ * misspelt, and is not also missing.
+ */
+export function hasUnknownWordAfter(context: ArgumentContext, step: StepNode, count: number): boolean {
+  const args = step.args;
+  for (let i = count; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg.kind === 'name' && !context.scope.has(arg.name)) return true;
+  }
+  return false;
+}
+
 /** One reused array per count of values (verbs take 1, 2 or 4), each of its exact size. */
 const scratchArrays: (bigint | undefined)[][] = [];
 
