@@ -302,7 +302,7 @@ test('glMapBuffer without an access, or of a mapped buffer, is reported', () => 
   ]);
   assert.deepEqual(
     shown(LEGACY(', read-only read-write')).map((m) => m.split(':')[0]),
-    ['duplicate-setting'],
+    ['syntax-error'],
   );
   assert.match(
     shown(LEGACY(', read-write', '  q = glMapBuffer b, read-write'))[0]!,

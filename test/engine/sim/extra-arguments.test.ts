@@ -148,3 +148,24 @@ test('settings with their one value, and `large-address-aware` alone: nothing ex
     [],
   );
 });
+
+test('what `uname -r` adds after a release is not an extra value; a misspelt word glued to a number is one error', () => {
+  assert.deepEqual(problems('  kernel 6.8.0-45-generic\n  a = mmap 4KiB rw private anon'), []);
+  assert.deepEqual(problems('  kernel 6.1-rc3\n  a = mmap 4KiB rw private anon'), []);
+  assert.deepEqual(
+    problems('  arch x86-64').map((p) => p.split(':')[0]),
+    ['unknown-word'],
+  );
+});
+
+test('a second protection or advice word on a step is an error, as a second value on a setting line is', () => {
+  assert.deepEqual(
+    problems(
+      '  a = mmap 4KiB rw private anon\n  mprotect a, 4KiB, r rw\n  madvise a, 4KiB, dontneed dontfork',
+    ),
+    [
+      'syntax-error: only one protection word is allowed; `r` is already given',
+      'syntax-error: only one advice word is allowed; `dontneed` is already given',
+    ],
+  );
+});

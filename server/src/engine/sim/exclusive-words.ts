@@ -19,8 +19,10 @@ export function checkExclusiveWords(problems: ProblemSink, step: StepNode, spec:
       if (!inGroup(group, name)) continue;
       if (first === undefined) first = name;
       else
+        // An error, as a second value on a setting or trait line is: which one the user meant
+        // cannot be told, and a step that ran with either would answer for a line not written.
         problems.report(
-          'duplicate-setting',
+          'syntax-error',
           step.words[i]!,
           `only one ${group.group} word is allowed; \`${first}\` is already given`,
         );

@@ -359,7 +359,20 @@ function reportExtraSettingValues(statement: SettingNode, problems: LanguageProb
       statement.words.length > 0 ? [...statement.words.slice(1), ...statement.args] : statement.args.slice(1);
   else extra = [...statement.args.slice(1), ...statement.words];
   const takes = `\`${name}\` takes one value${name === 'window' ? ', a range `START .. END`' : ''}`;
-  reportExtraLineValues(extra, takes, problems);
+  reportExtraLineValues(apart(statement, extra), takes, problems);
+}
+
+/**
+ * The extra values written apart from the value before them. What is glued to it is part of one
+ * token as the user wrote it: the rest of a release as `uname -r` prints it (`kernel
+ * 6.8.0-45-generic`, `6.1-rc3`), which is not read, or of a misspelt word (`arch x86-64`), which
+ * the setting reports as a whole.
+ */
+function apart(statement: SettingNode, extra: readonly (Word | Argument)[]): (Word | Argument)[] {
+  const values = [...statement.words, ...statement.args].sort((a, b) => a.start - b.start);
+  const glued = new Set<Word | Argument>();
+  for (let i = 1; i < values.length; i++) if (values[i]!.start === values[i - 1]!.end) glued.add(values[i]!);
+  return extra.filter((value) => !glued.has(value));
 }
 
 /**
