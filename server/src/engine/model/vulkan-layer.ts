@@ -495,10 +495,12 @@ export class VulkanLayer {
       });
       return notSimulated('no buffer object to export');
     }
+    const fdName = step.binding?.name;
     const file = this.sim.space.openExport(
       bo.file,
       bo.offset,
       alignUp(memory.allocationSize, this.sim.pageSize),
+      `${memory.name}'s buffer object through ${dmaBuf ? 'dma-buf' : 'opaque'} fd ${fdName ?? ''}`.trimEnd(),
     );
     this.sim.note(actor, text, `= ${file.fd}`, true);
     this.exports.set(this.sim.stepIndex, file);
