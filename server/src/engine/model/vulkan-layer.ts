@@ -21,6 +21,7 @@ import {
   newMemory,
   sharesBo,
   type ExportedFd,
+  type ExportedFdFacts,
   type VkMemory,
 } from './vk-memory';
 import { allocatingDriver } from './allocating-driver';
@@ -212,6 +213,13 @@ export class VulkanLayer {
   /** The fd the vkGetMemoryFdKHR at `step` exported, if it did. */
   exportedAt(step: number): OpenFile | undefined {
     return this.exports.get(step);
+  }
+
+  /** The same fd with whose buffer object it is and the import that took it (at the end of the run). */
+  exportedFdAt(step: number): ExportedFdFacts | undefined {
+    const file = this.exports.get(step);
+    const exported = file && this.exportedBos.get(file);
+    return exported && { ...exported, takenBy: this.importedBy.get(file!) };
   }
 
   opsFor(memory: VkMemory): DriverOps {
@@ -504,7 +512,7 @@ export class VulkanLayer {
     );
     this.sim.note(actor, text, `= ${file.fd}`, true);
     this.exports.set(this.sim.stepIndex, file);
-    this.exportedBos.set(file, { fd: file, bo, exporter: memory.driver, dmaBuf });
+    this.exportedBos.set(file, { fd: file, bo, exporter: memory.driver, dmaBuf, memory });
     memory.history.push({
       step: this.sim.stepIndex,
       text: `exported as fd ${file.fd} (${dmaBuf ? 'dma-buf' : 'opaque fd'})`,
