@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { analyseDocument, type AnalysisOptions, type ScenarioAnalysis } from '../engine/analysis';
 import type { Severity } from '../engine/diagnostics';
 import { formatKernelVersion } from '../engine/kernel/config';
+import { mapsNameOf } from '../engine/kernel/vma';
 import { RULE_BY_CODE } from '../engine/rules/registry';
 import { rulesKernel } from '../engine/sim/platform';
 import {
@@ -45,6 +46,8 @@ export interface TraceMapping {
   readonly name: string;
   /** The scenario's name for the mapping (`a`, `reservation`), or null. */
   readonly label: string | null;
+  /** A mapping of an exported fd: whose buffer object it shows (`m's buffer object through dma-buf fd buf`), else null. */
+  readonly through: string | null;
   readonly kind: string;
   readonly owner: string;
   /** The step that made it, 1-based. */
@@ -199,7 +202,7 @@ export function traceMapping(vma: Vma, pageSize: bigint): TraceMapping {
   const end = BigInt(vma.endPage) * pageSize;
   // /proc/PID/maps shows vm_pgoff only for mappings with a file (shared anonymous has /dev/zero).
   const offset = vma.object.kind === 'anon' ? 0n : BigInt(vma.pgoff) * pageSize;
-  const name = vma.object.name || (vma.label ? `[anon:${vma.label}]` : '');
+  const name = mapsNameOf(vma) || (vma.label ? `[anon:${vma.label}]` : '');
   return {
     start: formatHex(start),
     end: formatHex(end),
@@ -210,6 +213,7 @@ export function traceMapping(vma: Vma, pageSize: bigint): TraceMapping {
     offsetPlain: plainHex(offset).padStart(8, '0'),
     name,
     label: vma.label ?? null,
+    through: vma.viaExport?.describes ?? null,
     kind: vma.object.kind,
     owner: vma.owner,
     createdStep: vma.createdStep + 1,

@@ -381,3 +381,26 @@ describe('hover: the access verbs', () => {
     }
   });
 });
+
+describe('hover: exported fds', () => {
+  test('an fd from vkGetMemoryFdKHR says its handle type, number and whose buffer object it is; after an import took it, that it is closed', () => {
+    const body = (uses: string) =>
+      scenario(
+        [
+          '  m = vkAllocateMemory 64KiB host-visible coherent exportable',
+          '  buf = vkGetMemoryFdKHR m dma-buf',
+          '  h = vkGetMemoryFdKHR m opaque-fd',
+          uses,
+        ].join('\n'),
+      );
+    const md = expectHover(
+      body('  p = mmap 64KiB rw shared fd b⟨|⟩uf'),
+      "**buf** (dma-buf fd 4 of m's buffer object)",
+    );
+    assert.doesNotMatch(md, /\(file\)|closed/);
+    expectHover(
+      body('  m2 = vkAllocateMemory 64KiB host-visible coherent import h⟨|⟩'),
+      "**h** (opaque fd 5 of m's buffer object; closed: the import into m2 at step 4 took it)",
+    );
+  });
+});

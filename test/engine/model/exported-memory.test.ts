@@ -4,6 +4,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyse, callsOf, codes } from './helpers';
+import { analyseDocument } from '../../../server/src/engine/analysis';
+import { panelState } from '../../../server/src/engine/features/panel-state';
+import { mapsNameOf } from '../../../server/src/engine/kernel/vma';
+import { simulatedMapLines } from '../../../server/src/engine/export/kernel-maps';
+import { formatMappingLine } from '../../../server/src/cli/formats/text';
+import { traceMapping } from '../../../server/src/cli/trace';
 
 const scenario = (body: string, driver = '') =>
   `scenario "x" {\n${driver ? `  driver gpu {\n    ${driver}\n  }\n` : ''}${body
@@ -259,4 +265,38 @@ test('freeing the importer or the exporter keeps the shared BO’s fake offset: 
     'preset radv',
   );
   assert.match(callsOf(both, 6).join('\n'), /MAP_SHARED, 3, 0x1_0000_0000\)/);
+});
+
+test('a mapping of a dma-buf fd is named /dmabuf: and says whose buffer object it shows; the driver’s own map keeps the render node', () => {
+  const text = scenario(`
+    m = vkAllocateMemory 64KiB host-visible coherent exportable
+    buf = vkGetMemoryFdKHR m dma-buf
+    p = mmap 64KiB rw shared fixed at 0x1000_0000 fd buf
+    q = vkMapMemory2 m`);
+  assert.deepEqual(codes(text), []);
+  const analysis = analyseDocument(text);
+  const run = analysis.scenarios[0]!.run;
+  const vmas = run.simulation.space.vmasAt(3);
+  const p = vmas.find((v) => v.label === 'p')!;
+  const q = vmas.find((v) => v.label === 'm')!;
+  // dma_buf_mmap_internal keeps the dma-buf as vm_file (dmabuffs_dname: `/dmabuf:`), and
+  // drm_gem_prime_mmap adds the BO's fake offset to vm_pgoff: same pages, another file.
+  assert.equal(p.object, q.object);
+  assert.equal(mapsNameOf(p), '/dmabuf:');
+  assert.equal(mapsNameOf(q), '/dev/dri/renderD128');
+  assert.equal(p.pgoff, q.pgoff);
+  const lines = simulatedMapLines(vmas, 4096n).map((l) => l.name);
+  assert.ok(lines.includes('/dmabuf:') && lines.includes('/dev/dri/renderD128'), lines.join(', '));
+  // The panel: the label names the memory object and the fd, the backing the dma-buf file.
+  const state = panelState(analysis, { uri: 'u', version: 1, offset: 1, stepIndex: 3 })!;
+  const row = state.mappings.find((m) => m.label.startsWith('p'))!;
+  assert.equal(row.label, "p (m's buffer object through dma-buf fd buf)");
+  assert.match(row.backing, /^device BO \/dmabuf: \(VM_IO\|VM_PFNMAP\|VM_DONTEXPAND\)$/);
+  assert.ok(state.mappings.some((m) => m.label === 'm' && /renderD128/.test(m.backing)));
+  // The trace line says the same.
+  const traced = formatMappingLine(traceMapping(p, 4096n));
+  assert.match(
+    traced,
+    /^10000000-10010000 rw-s 100000000 \/dmabuf: {2}\(host, step 3, p: m's buffer object through dma-buf fd buf\)$/,
+  );
 });

@@ -5,6 +5,7 @@
 // relative to its start on each side: which pages are mapped, with which permissions, shared or
 // private, at which file offset — not where.
 import { kernelView } from '../kernel/vma-set';
+import { mapsNameOf } from '../kernel/vma';
 import { VM_MAYSHARE, type Vma } from '../kernel/types';
 
 /** One /proc/self/maps line as the harness prints it: `[start, end, perms, offset, name]`, arena-relative. */
@@ -51,7 +52,7 @@ export function simulatedMapLines(vmas: readonly Vma[], pageSize: bigint): MapLi
       end: BigInt(v.endPage) * pageSize,
       perms: `${v.prot & 1 ? 'r' : '-'}${v.prot & 2 ? 'w' : '-'}${v.prot & 4 ? 'x' : '-'}${v.vmFlags & VM_MAYSHARE ? 's' : 'p'}`,
       offset: fileBacked ? BigInt(v.pgoff) * pageSize : 0n,
-      name: fileBacked ? v.object.name : '',
+      name: fileBacked ? mapsNameOf(v) : '',
     };
   });
 }

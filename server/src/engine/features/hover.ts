@@ -384,7 +384,7 @@ function nameHover(ctx: HoverContext, name: string, role: string): string | unde
     return `**${name}** (actor) — declared on line ${line(ctx, symbol.definition?.start ?? 0)}`;
   const lines: string[] = [];
   const record = symbol.stepIndex !== undefined ? run.simulation.records[symbol.stepIndex] : undefined;
-  const head = `**${name}** (${symbol.kind})`;
+  const head = `**${name}** (${symbolKindText(run, symbol)})`;
   if (record) {
     lines.push(
       `${head} — step ${record.index + 1}, line ${line(ctx, record.node.start)}: ${code(record.node.text.replace(/\s+/g, ' '))}${record.resultText ? ` ${code(record.resultText)}` : ''}`,
@@ -400,6 +400,23 @@ function nameHover(ctx: HoverContext, name: string, role: string): string | unde
   }
   lines.push(`${symbol.references.length} reference${symbol.references.length === 1 ? '' : 's'}`);
   return lines.join('\n\n');
+}
+
+/**
+ * What kind of thing a name is. An fd from vkGetMemoryFdKHR says which: its handle type, its
+ * number, whose buffer object, and whether an import took it (the driver closes it then).
+ */
+function symbolKindText(run: ScenarioRun, symbol: NonNullable<ReturnType<typeof symbolOf>>): string {
+  const exported =
+    symbol.kind === 'file' && symbol.stepIndex !== undefined
+      ? run.vulkan.exportedFdAt(symbol.stepIndex)
+      : undefined;
+  if (exported === undefined) return symbol.kind;
+  const what = `${exported.dmaBuf ? 'dma-buf' : 'opaque'} fd ${exported.fd.fd} of ${exported.memory.name}'s buffer object`;
+  const taken = exported.takenBy;
+  return taken === undefined
+    ? what
+    : `${what}; closed: the import into ${taken.name} at step ${taken.allocStep + 1} took it`;
 }
 
 function line(ctx: HoverContext, offset: number): number {

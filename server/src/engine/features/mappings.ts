@@ -2,7 +2,7 @@
 // share. The kernel keeps a timeline (`AddressSpace.vmasAt(step)`); step -1 is the state after
 // the layer's and drivers' set-up, before the first step.
 import type { ScenarioRun } from '../sim/run';
-import { isShared } from '../kernel/vma';
+import { isShared, mapsNameOf } from '../kernel/vma';
 import {
   PROT_EXEC,
   PROT_READ,
@@ -66,7 +66,7 @@ export function backingText(vma: Vma): string {
       ]
         .filter(Boolean)
         .join('|');
-      return `device BO ${o.name}${flags ? ` (${flags})` : ''}`;
+      return `device BO ${mapsNameOf(vma)}${flags ? ` (${flags})` : ''}`;
     }
     case 'memfd':
       return `memfd ${o.name}`;
@@ -128,6 +128,12 @@ function mappingsOfObject(vmas: readonly Vma[], objectId: number): readonly Vma[
   return index.get(objectId) ?? [];
 }
 
+/**
+ * The mapping's name for the user. A mapping of an exported fd says whose buffer object it shows
+ * (`p (m's buffer object through dma-buf fd buf)`): its file is the dma-buf's, which names no memory.
+ */
 export function vmaLabel(vma: Vma): string {
-  return vma.label ?? (vma.object.name || (vma.object.kind === 'anon' ? 'anonymous' : vma.object.kind));
+  const label =
+    vma.label ?? (mapsNameOf(vma) || (vma.object.kind === 'anon' ? 'anonymous' : vma.object.kind));
+  return vma.viaExport !== undefined ? `${label} (${vma.viaExport.describes})` : label;
 }

@@ -149,15 +149,18 @@ export class AddressSpace implements AddressSpaceApi {
    * the new fd maps the same pages as the exporter's own mapping: the kernel's dma_buf_mmap hands
    * the VMA to the exporter's mmap (drivers/dma-buf/dma-buf.c), so the mapping is the BO's, with
    * the exporter's VM_ flags (a DRM BO: VM_PFNMAP|VM_DONTEXPAND, facts linux-mm §4.1). A memfd
-   * BO (`backing shmem`) exports as a second fd of the same memfd.
+   * BO (`backing shmem`) exports as a second fd of the same memfd. `describes`: whose BO the fd
+   * is, for the user (ExportedBuffer.describes).
    */
-  openExport(source: OpenFile, boOffset: bigint, sizeBytes: bigint): OpenFile {
+  openExport(source: OpenFile, boOffset: bigint, sizeBytes: bigint, describes: string): OpenFile {
     const P = this.state.geo.pageSize;
     const bo = this.state.drmOffsets.get(source.object.id)?.exact(Number(boOffset / P))?.object;
     const object = bo ?? source.object;
-    const device = source.device
-      ? { ...source.device, fakeOffsets: false, exported: { object, firstPage: Number(boOffset / P) } }
-      : undefined;
+    // A mapping of the fd keeps the dma-buf's file, which maps names `/dmabuf:` (ExportedBuffer).
+    // radv exports both handle types through one path (radv_get_memory_fd, a dma-buf); the model
+    // treats both alike (VulkanLayer.exportFd).
+    const exported = { object, firstPage: Number(boOffset / P), mapsName: '/dmabuf:', describes };
+    const device = source.device ? { ...source.device, fakeOffsets: false, exported } : undefined;
     const file: OpenFile = {
       kind: source.kind,
       // For messages only: the mapping's object is the BO, which /proc/PID/maps shows as the exporter's.

@@ -396,6 +396,7 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
     owner: origin.actor,
     createdStep: origin.step,
     label,
+    viaExport: exported,
   };
   state.vmas.splice(startPage, endPage, [vma], 'both');
   // vm_mmap_pgoff(): mm_populate() once the mapping exists (do_mmap's `*populate`).

@@ -19,7 +19,16 @@ import { USERFAULTFD_HISTORY } from './userfaultfd-history';
 import { growRegisteredPages, moveRegisteredPages } from './userfaultfd';
 import { bytesToPagesUp, flagBits, pageAddress, pageAlign, smallNumber, u64 } from './u64';
 import { hasPages, writtenParts } from './written-pages';
-import { anonVmaOf, isPrivateAnon, isShared, relocatedVma, sliceVma, vmaWith, withEnd } from './vma';
+import {
+  anonVmaOf,
+  isPrivateAnon,
+  isShared,
+  mapsNameOf,
+  relocatedVma,
+  sliceVma,
+  vmaWith,
+  withEnd,
+} from './vma';
 import type { Failure } from './result';
 import type { PlacementKind } from './placement';
 import type { KernelState } from './state';
@@ -263,7 +272,7 @@ function checkResize(
       if ((vma.vmFlags & (T.VM_DONTEXPAND | T.VM_PFNMAP)) !== 0) {
         return fail(
           'EINVAL',
-          `MREMAP_DONTUNMAP refuses VM_PFNMAP/VM_DONTEXPAND mappings (${DONTUNMAP_513}); ${vma.object.name || 'this mapping'} is one (DRM/TTM buffer objects are)`,
+          `MREMAP_DONTUNMAP refuses VM_PFNMAP/VM_DONTEXPAND mappings (${DONTUNMAP_513}); ${mapsNameOf(vma) || 'this mapping'} is one (DRM/TTM buffer objects are)`,
         );
       }
     } else if (!isPrivateAnon(vma) || isShared(vma)) {
@@ -283,7 +292,7 @@ function checkResize(
   if ((vma.vmFlags & (T.VM_DONTEXPAND | T.VM_PFNMAP)) !== 0) {
     return fail(
       'EFAULT',
-      `the VMA is VM_DONTEXPAND/VM_PFNMAP and cannot grow${oldPages === 0 ? ' (old_size == 0 duplication counts as growing)' : ''} (${vma.object.name || 'device mapping'})`,
+      `the VMA is VM_DONTEXPAND/VM_PFNMAP and cannot grow${oldPages === 0 ? ' (old_size == 0 duplication counts as growing)' : ''} (${mapsNameOf(vma) || 'device mapping'})`,
     );
   }
   if (exceedsAddressSpaceLimit(state, newPages - spanPages))

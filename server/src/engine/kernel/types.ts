@@ -182,7 +182,27 @@ export interface DeviceTraits {
    * in an fd of its own) plus `offset`, so both mappings show the same pages. The fd's size is the
    * BO's (dma_buf_mmap_internal refuses a mapping past it). See AddressSpace.openExport.
    */
-  readonly exported?: { readonly object: MemoryObject; readonly firstPage: number };
+  readonly exported?: ExportedBuffer;
+}
+
+/**
+ * A buffer object exported as an fd (AddressSpace.openExport), as a mapping of that fd sees it.
+ * In the kernel such a VMA keeps the dma-buf's own file as vm_file: dma_buf_mmap_internal
+ * (drivers/dma-buf/dma-buf.c) only hands the VMA to the exporter's dma_buf_ops.mmap, which for a
+ * DRM GEM object is drm_gem_dmabuf_mmap → drm_gem_prime_mmap (drivers/gpu/drm/drm_prime.c): it
+ * adds the BO's fake offset to vm_pgoff and calls the object's own mmap, without replacing the
+ * file (amdgpu_dmabuf_ops.mmap is drm_gem_dmabuf_mmap). Kernel source, not the facts files.
+ */
+export interface ExportedBuffer {
+  readonly object: MemoryObject;
+  readonly firstPage: number;
+  /**
+   * The name /proc/PID/maps shows for a mapping of the fd: the dma-buf file's, `/dmabuf:` plus
+   * the buffer's name when DMA_BUF_SET_NAME gave it one (dmabuffs_dname, drivers/dma-buf/dma-buf.c).
+   */
+  readonly mapsName: string;
+  /** Simulation-only, for the user: whose buffer object the fd is, e.g. `m's buffer object, dma-buf fd buf`. */
+  readonly describes: string;
 }
 
 /** An open file the scenario can map: memfd, shmem, regular file, or a device (a GPU BO). */
@@ -240,6 +260,12 @@ export interface Vma {
   readonly createdStep: number;
   /** A user-facing label: a scenario name (`mem`, `a`), `reservation`, `[heap]`… */
   readonly label: string | undefined;
+  /**
+   * The exported fd (a dma-buf) the VMA maps `object` through, when it was mapped that way: its
+   * vm_file is the dma-buf's file, not the exporter's node (ExportedBuffer), so /proc/PID/maps
+   * names it differently and it never merges with a mapping made through the node.
+   */
+  readonly viaExport?: ExportedBuffer;
 }
 
 /** What a syscall changed, so rules can reason about it and the timeline can replay it. */

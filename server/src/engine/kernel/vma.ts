@@ -71,6 +71,7 @@ export function vmaWith(vma: Vma, patch: Partial<Vma>): Vma {
     owner: 'owner' in patch ? (patch.owner as string) : vma.owner,
     createdStep: 'createdStep' in patch ? (patch.createdStep as number) : vma.createdStep,
     label: 'label' in patch ? patch.label : vma.label,
+    viaExport: 'viaExport' in patch ? patch.viaExport : vma.viaExport,
   };
 }
 
@@ -88,6 +89,7 @@ export function makeVma(f: Vma): Vma {
     owner: f.owner,
     createdStep: f.createdStep,
     label: f.label,
+    viaExport: f.viaExport,
   };
 }
 
@@ -111,6 +113,7 @@ export function sliceVma(vma: Vma, startPage: number, endPage: number): Vma {
     owner: vma.owner,
     createdStep: vma.createdStep,
     label: vma.label,
+    viaExport: vma.viaExport,
   };
 }
 
@@ -130,6 +133,7 @@ export function withLink(vma: Vma, joinsPrev: boolean): Vma {
     owner: vma.owner,
     createdStep: vma.createdStep,
     label: vma.label,
+    viaExport: vma.viaExport,
   };
 }
 
@@ -148,6 +152,7 @@ export function withEnd(vma: Vma, endPage: number): Vma {
     owner: vma.owner,
     createdStep: vma.createdStep,
     label: vma.label,
+    viaExport: vma.viaExport,
   };
 }
 
@@ -166,6 +171,7 @@ export function withAnonVma(vma: Vma, anonVma: number): Vma {
     owner: vma.owner,
     createdStep: vma.createdStep,
     label: vma.label,
+    viaExport: vma.viaExport,
   };
 }
 
@@ -220,11 +226,22 @@ export function reprotectedSlice(
     owner: vma.owner,
     createdStep: vma.createdStep,
     label: vma.label,
+    viaExport: vma.viaExport,
   };
+}
+
+/**
+ * The name /proc/PID/maps shows for `vma`'s file: a mapping through a dma-buf fd shows the
+ * dma-buf's (`/dmabuf:`), not the name of the BO's exporter (ExportedBuffer).
+ */
+export function mapsNameOf(vma: Vma): string {
+  return vma.viaExport?.mapsName ?? vma.object.name;
 }
 
 /** vm_file equality: private anonymous memory has no file (all alike); everything else by object. */
 function sameFile(left: Vma, right: Vma): boolean {
+  // A mapping through a dma-buf fd has the dma-buf's file, not the exporter's (ExportedBuffer).
+  if (left.viaExport !== right.viaExport) return false;
   return left.object === right.object || (left.object.kind === 'anon' && right.object.kind === 'anon');
 }
 
@@ -304,6 +321,7 @@ export function joinedRun(
     owner: head.owner,
     createdStep,
     label: head.label,
+    viaExport: head.viaExport,
   };
 }
 
@@ -331,6 +349,7 @@ export function mergedRun(
     owner: head.owner,
     createdStep,
     label: head.label,
+    viaExport: head.viaExport,
   };
 }
 
@@ -348,6 +367,7 @@ export function joinVmas(left: Vma, right: Vma): Vma {
     owner: left.owner,
     createdStep: Math.min(left.createdStep, right.createdStep),
     label: left.label,
+    viaExport: left.viaExport,
   };
 }
 
@@ -374,4 +394,5 @@ Object.freeze({
   owner: '',
   createdStep: 0,
   label: undefined,
+  viaExport: undefined,
 });

@@ -111,6 +111,14 @@ export interface ExportedFd {
   readonly exporter: DriverModel;
   /** VK_EXTERNAL_MEMORY_HANDLE_TYPE_DMA_BUF_BIT_EXT, else OPAQUE_FD. */
   readonly dmaBuf: boolean;
+  /** The memory whose buffer object it is. */
+  readonly memory: VkMemory;
+}
+
+/** What an exported fd's name stands for (the hover's answer): the fd, and the import that took it, if one did. */
+export interface ExportedFdFacts extends ExportedFd {
+  /** The memory a successful `import` made from it: the driver closed the fd then (0-based step: its allocStep). */
+  readonly takenBy: VkMemory | undefined;
 }
 
 /** Whether the memory was imported as host memory, by the application (`imported-host`) or the layer. */

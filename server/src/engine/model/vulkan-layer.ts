@@ -21,6 +21,7 @@ import {
   newMemory,
   sharesBo,
   type ExportedFd,
+  type ExportedFdFacts,
   type VkMemory,
 } from './vk-memory';
 import { allocatingDriver } from './allocating-driver';
@@ -212,6 +213,13 @@ export class VulkanLayer {
   /** The fd the vkGetMemoryFdKHR at `step` exported, if it did. */
   exportedAt(step: number): OpenFile | undefined {
     return this.exports.get(step);
+  }
+
+  /** The same fd with whose buffer object it is and the import that took it (at the end of the run). */
+  exportedFdAt(step: number): ExportedFdFacts | undefined {
+    const file = this.exports.get(step);
+    const exported = file && this.exportedBos.get(file);
+    return exported && { ...exported, takenBy: this.importedBy.get(file!) };
   }
 
   opsFor(memory: VkMemory): DriverOps {
@@ -495,14 +503,16 @@ export class VulkanLayer {
       });
       return notSimulated('no buffer object to export');
     }
+    const fdName = step.binding?.name;
     const file = this.sim.space.openExport(
       bo.file,
       bo.offset,
       alignUp(memory.allocationSize, this.sim.pageSize),
+      `${memory.name}'s buffer object through ${dmaBuf ? 'dma-buf' : 'opaque'} fd ${fdName ?? ''}`.trimEnd(),
     );
     this.sim.note(actor, text, `= ${file.fd}`, true);
     this.exports.set(this.sim.stepIndex, file);
-    this.exportedBos.set(file, { fd: file, bo, exporter: memory.driver, dmaBuf });
+    this.exportedBos.set(file, { fd: file, bo, exporter: memory.driver, dmaBuf, memory });
     memory.history.push({
       step: this.sim.stepIndex,
       text: `exported as fd ${file.fd} (${dmaBuf ? 'dma-buf' : 'opaque fd'})`,
