@@ -588,10 +588,7 @@ export class VulkanLayer {
       // (VkImportMemoryFdInfoKHR; VK_KHR_external_memory_fd issue 1), and Mesa closes it at once
       // (RADV's radv_alloc_memory after buffer_from_fd): a later mmap of it is EBADF.
       this.importedBy.set(importFile, memory);
-      this.sim.space.closeFile(
-        importFile.fd,
-        `the import into ${memory.name} took it, and the driver closed it`,
-      );
+      this.sim.closeFile(importFile, `the import into ${memory.name} took it, and the driver closed it`);
     }
     return VK_SUCCESS_OUTCOME;
   }
