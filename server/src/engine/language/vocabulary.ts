@@ -1176,6 +1176,7 @@ export const ERRNO_NAMES: readonly string[] = [
   'EBUSY',
   'EEXIST',
   'ENODEV',
+  'ENOSPC',
   'EINVAL',
   'ENOSYS',
   'EOVERFLOW',

@@ -484,6 +484,10 @@ export class VulkanLayer {
       return notSimulated('the memory is not exportable');
     }
     const bo = isHostImport(memory) ? undefined : this.opsFor(memory).exportBo(memory);
+    // A device BO with no room in the fake-offset space: the refused ioctl is the step's call,
+    // and kernel-refused says so; it is not memory without a buffer object.
+    if (bo === undefined && !isHostImport(memory) && memory.driver.backing !== 'anon')
+      return notSimulated('the buffer object got no fake mmap offset (ENOSPC)');
     if (bo === undefined) {
       const why = isHostImport(memory)
         ? 'it is host memory the driver wraps (imported-host, or the external-memory-host strategy), not a buffer object of its own'
