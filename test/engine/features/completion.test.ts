@@ -73,6 +73,23 @@ describe('completion', () => {
     has(labels(`${setup}  q = mmap 64KiB rw shared fd ⟨|⟩\n}\n`), 'h', 'o');
   });
 
+  test('an fd an import took is offered neither to a second `import` nor to `mmap … fd`', () => {
+    const setup =
+      'scenario "s" {\n  m = vkAllocateMemory 64KiB host-visible exportable\n  h = vkGetMemoryFdKHR m dma-buf\n  o = open memfd "f" 64KiB\n';
+    const took = `${setup}  g = vkAllocateMemory 64KiB host-visible import h\n`;
+    lacks(labels(`${took}  g2 = vkAllocateMemory 64KiB host-visible import ⟨|⟩\n}\n`), 'h');
+    const mmapFd = labels(`${took}  q = mmap 64KiB rw shared fd ⟨|⟩\n}\n`);
+    lacks(mmapFd, 'h');
+    has(mmapFd, 'o');
+    // Above the import the fd is still open.
+    has(
+      labels(
+        `${setup}  q = mmap 64KiB rw shared fd ⟨|⟩\n  g = vkAllocateMemory 64KiB host-visible import h\n}\n`,
+      ),
+      'h',
+    );
+  });
+
   test('a partly typed word keeps the context', () => {
     has(labels('scenario "s" {\n  vkA⟨|⟩\n}\n'), 'vkAllocateMemory');
   });

@@ -115,6 +115,16 @@ describe('hover: names', () => {
     );
   });
 
+  test('an exported fd an import took: hover says which step closed it', () => {
+    expectHover(
+      scenario(
+        '  m = vkAllocateMemory 64KiB host-visible exportable\n  h = vkGetMemoryFdKHR m dma-buf\n  g = vkAllocateMemory 64KiB host-visible import h\n  q = mmap 64KiB rw shared fd h⟨|⟩',
+      ),
+      '**h** (dma-buf fd',
+      'step 3, line 4: closed: the import into g took it',
+    );
+  });
+
   test('a driver name: its traits', () => {
     expectHover(
       scenario('  driver me⟨|⟩sa {\n    maps at-alloc\n    caches-pointer\n  }'),

@@ -123,3 +123,12 @@ test('a flag change that would split past vm.max_map_count is EAGAIN, not ENOMEM
   assert.equal(errno(as.madvise(a + PG, PG, T.MADV_DONTFORK, O)), 'EAGAIN');
   ok(as.madvise(a, 4n * PG, T.MADV_DONTFORK, O));
 });
+
+test('MADV_WIPEONFORK on private anonymous MAP_HUGETLB memory is EINVAL because of its hugetlbfs file', () => {
+  const as = space('6.18');
+  const r = as.madvise(hugetlbMapping(as), PG, T.MADV_WIPEONFORK, O);
+  assert.equal(errno(r), 'EINVAL');
+  const reason = (r as { reason: string }).reason;
+  assert.match(reason, /MAP_HUGETLB mapping is backed by a hugetlbfs file/);
+  assert.doesNotMatch(reason, /only private anonymous memory/, 'the mapping is private anonymous');
+});

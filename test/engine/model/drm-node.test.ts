@@ -133,8 +133,24 @@ test('a BO larger than the fake offset space fails at its own map; the next BO s
   n = vkAllocateMemory 64KiB host-visible coherent
   q = vkMapMemory n
 }`;
-  assert.ok(codes(text).includes('kernel-refused'));
+  assert.deepEqual(
+    codes(text).filter((c) => c === 'kernel-refused'),
+    ['kernel-refused'],
+  );
   const refused = analyse(text).diagnostics.find((d) => d.code === 'kernel-refused')!;
   assert.equal(refused.range.start, text.indexOf('p = vkMapMemory'), 'the big BO’s own map fails');
+  // The cause is the mmap-offset ioctl's ENOSPC; no mmap at an offset that is no BO's is made.
+  assert.match(
+    refused.message,
+    /ioctl\(3, mmap offset of a 2 TiB BO\) fails with ENOSPC: .*drm_vma_offset_add/,
+  );
+  assert.ok(!mmapsOf(text, 1).some((m) => /, 0x0\) = /.test(m)), mmapsOf(text, 1).join('\n'));
+  // An export of such a BO is not `wrong-kind` (it is a device BO): the refused ioctl says why.
+  const exported = `scenario "x" {
+  driver gpu { preset radv }
+  m = vkAllocateMemory 2TiB host-visible exportable
+  h = vkGetMemoryFdKHR m dma-buf
+}`;
+  assert.deepEqual(codes(exported), ['kernel-refused']);
   assert.match(mmapsOf(text, 3)[0] ?? '', /MAP_SHARED, 3, 0x1_0000_0000\) = 0x/);
 });

@@ -300,3 +300,40 @@ test('a mapping of a dma-buf fd is named /dmabuf: and says whose buffer object i
     /^10000000-10010000 rw-s 100000000 \/dmabuf: {2}\(host, step 3, p: m's buffer object through dma-buf fd buf\)$/,
   );
 });
+
+test('an import larger than the export never reaches another allocation: opaque-fd is VUID 01742, a dma-buf import fails', () => {
+  const bigger = (handle: string) =>
+    scenario(`
+    m = vkAllocateMemory 64KiB host-visible coherent exportable
+    h = vkGetMemoryFdKHR m ${handle}
+    a = vkAllocateMemory 128KiB host-visible coherent import h
+    n = vkAllocateMemory 64KiB host-visible coherent
+    q = vkMapMemory2 n
+    expect device reads n + 0x8000, 16 == zero`);
+  const opaque = bigger('opaque-fd');
+  assert.deepEqual(codes(opaque), ['vulkan-valid-usage']);
+  assert.match(
+    analyse(opaque)
+      .diagnostics.map((d) => d.message)
+      .join('\n'),
+    /VUID-VkMemoryAllocateInfo-allocationSize-01742: .*fd 4 holds 64 KiB, and the import asks for 128 KiB/,
+  );
+  // The spec makes the implementation fail an import its payload cannot back.
+  const dmaBuf = `${bigger('dma-buf').replace(/\}\n$/, '')}  expect a == VK_ERROR_INVALID_EXTERNAL_HANDLE\n}\n`;
+  assert.deepEqual(codes(dmaBuf), []);
+  assert.deepEqual(failedExpectations(dmaBuf), []);
+  // A GPU write past the 64 KiB payload is a use of the failed import, not a write into n's BO.
+  const write = `${bigger('dma-buf').replace(/\}\n$/, '')}  g = device writes a + 0x1_8000, 16\n  expect host reads q + 0x8000, 16 == zero\n}\n`;
+  assert.deepEqual(failedExpectations(write), []);
+  // Smaller than the payload or an OPAQUE_FD of the same size: allowed.
+  for (const [handle, size] of [
+    ['dma-buf', '32KiB'],
+    ['opaque-fd', '64KiB'],
+  ] as const) {
+    const text = scenario(`
+      m = vkAllocateMemory 64KiB host-visible coherent exportable
+      h = vkGetMemoryFdKHR m ${handle}
+      a = vkAllocateMemory ${size} host-visible coherent import h`);
+    assert.deepEqual(codes(text), [], `${handle} ${size}`);
+  }
+});

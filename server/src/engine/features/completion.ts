@@ -29,6 +29,7 @@ import { tokenize } from '../syntax/lexer';
 import type { TextRange } from '../syntax/text-range';
 import type { Token } from '../syntax/tokens';
 import { codeSpan } from '../../../../protocol/markdown';
+import { closeOfFile } from './values';
 
 export type CompletionKind =
   | 'keyword'
@@ -397,6 +398,7 @@ function nameItems(
     if (!kinds.includes(s.kind) || !s.definition || s.definition.start >= offset) continue;
     const record = s.stepIndex !== undefined ? scenario.run.simulation.records[s.stepIndex] : undefined;
     if (boundBy !== undefined && record?.node.verb.name !== boundBy) continue;
+    if (s.kind === 'file' && isClosedBefore(scenario, s.name, offset)) continue;
     out.push({
       label: s.name,
       kind: 'name',
@@ -406,6 +408,17 @@ function nameItems(
     });
   }
   return out;
+}
+
+/**
+ * Whether a step above the cursor closed the file `name` stands for (a successful import takes the
+ * fd, docs/language.md): `mmap … fd` or a second `import` of it is then an error, so it is not offered.
+ */
+function isClosedBefore(scenario: ScenarioAnalysis, name: string, offset: number): boolean {
+  const closed = closeOfFile(scenario.run, name);
+  if (closed === undefined) return false;
+  const closing = scenario.run.simulation.records[closed.step];
+  return closing !== undefined && closing.node.start < offset;
 }
 
 const ADDRESS_KINDS: readonly SymbolKind[] = ['mapping', 'pointer'];

@@ -29,7 +29,7 @@ import { locate, stepIndexAt, type Target, type ValueRole } from './locate';
 import { backingText, permsText, vmaContaining, vmaEnd, vmaLabel, vmaStart } from './mappings';
 import { stepsTouching } from './range-events';
 import { nameExpressionsIn } from '../syntax/name-uses';
-import { evaluateIn, memoryOfName, symbolOf } from './values';
+import { closeOfFile, evaluateIn, memoryOfName, symbolOf } from './values';
 import { codeSpan, escapeMarkdown } from '../../../../protocol/markdown';
 
 export interface HoverResult {
@@ -467,6 +467,12 @@ function lifeOf(
         if (events.length > MAX_LIFE_EVENTS * 2) break;
       }
     }
+  }
+  const closed = closeOfFile(run, name);
+  if (closed !== undefined && closed.step <= until) {
+    const closing = run.simulation.records[closed.step];
+    const where = closing ? `, line ${line(ctx, closing.node.start)}` : '';
+    events.push(`step ${closed.step + 1}${where}: closed: ${closed.by}`);
   }
   const unique = [...new Set(events)];
   return unique.length > MAX_LIFE_EVENTS

@@ -33,6 +33,17 @@ export function memoryOfName(run: ScenarioRun, name: string): VkMemory | undefin
   return run.vulkan.memoryCreatedAt(symbol.stepIndex) ?? run.gl.memoryCreatedAt(symbol.stepIndex);
 }
 
+/** The step that closed the file a name stands for, and why (an import took the fd); none if open. */
+export function closeOfFile(
+  run: ScenarioRun,
+  name: string,
+): { readonly step: number; readonly by: string } | undefined {
+  const closed = run.simulation.closedFiles;
+  if (closed.size === 0) return undefined;
+  const value = run.simulation.symbols.symbolNamed(name)?.value;
+  return value?.kind === 'file' ? closed.get(value.file) : undefined;
+}
+
 export function evaluateIn(run: ScenarioRun, expression: Expression): Evaluated {
   const problems: LanguageProblem[] = [];
   let why: string | undefined;

@@ -165,6 +165,15 @@ function adviseVma(
       break;
     case MADV_WIPEONFORK:
       // "only supported on anonymous memory": not a file, not shared (shared anonymous is shmem).
+      // mm/madvise.c refuses `vma->vm_file || vma->vm_flags & VM_SHARED`; a MAP_HUGETLB mapping,
+      // private and anonymous to the caller, has a hugetlbfs file behind it, so say that.
+      if ((vma.vmFlags & VM_HUGETLB) !== 0)
+        return {
+          errno: 'EINVAL',
+          reason:
+            `MADV_WIPEONFORK on ${where}: a MAP_HUGETLB mapping is backed by a hugetlbfs file, ` +
+            'and only anonymous memory without a file can be wiped on fork',
+        };
       if (!isPrivateAnon(vma) || (vma.vmFlags & VM_SHARED) !== 0)
         return {
           errno: 'EINVAL',

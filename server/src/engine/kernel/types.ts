@@ -13,6 +13,7 @@ export type Errno =
   | 'EBUSY'
   | 'EEXIST'
   | 'ENODEV'
+  | 'ENOSPC'
   | 'EINVAL'
   | 'ENOSYS'
   | 'EOVERFLOW'
@@ -29,6 +30,7 @@ export const ERRNO_NUMBER: Readonly<Record<Errno, number>> = {
   EBUSY: 16,
   EEXIST: 17,
   ENODEV: 19,
+  ENOSPC: 28,
   EINVAL: 22,
   ENOSYS: 38,
   EOVERFLOW: 75,

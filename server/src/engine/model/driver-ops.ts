@@ -20,6 +20,7 @@ import {
 } from '../kernel/types';
 import { versionAtLeast } from '../kernel/config';
 import { alignUp, formatHex, formatSize, minBig } from '../numbers';
+import { RefusedIoctlCall } from '../sim/calls';
 import type { Simulation } from '../sim/simulation';
 import { keepsPointer, mapsAtAllocation, mapsAtMap, type DriverModel } from './driver';
 import { isHostImport, sharesBo, takeDeviceWrites, type VkMemory } from './vk-memory';
@@ -210,6 +211,7 @@ export class DriverOps {
     if (this.model.backing === 'anon') return undefined;
     if (memory.file === undefined) {
       const bo = this.newBo(alignUp(memory.allocationSize, this.page));
+      if (bo === undefined) return undefined;
       memory.file = bo.file;
       memory.boOffset = bo.offset;
     }
@@ -504,7 +506,7 @@ export class DriverOps {
    * driver's render node, at its own fake mmap offset (`kernelDriver` drm or i915, facts linux-mm
    * §4.1), or in an fd of its own mapped at 0 (`nvidia`); a shmem BO is a memfd.
    */
-  newBo(length: bigint): DriverBo {
+  newBo(length: bigint): DriverBo | undefined {
     const kernelDriver = this.model.kernelDriver;
     if (this.model.backing === 'device' && kernelDriver !== 'nvidia') {
       // The node is opened at the driver's first BO. The facts require only that every BO be
@@ -519,7 +521,11 @@ export class DriverOps {
         writable: true,
         device: kernelDriver === 'i915' && this.i915MapsAnonInode() ? I915_NODE_TRAITS : DRM_NODE_TRAITS,
       });
-      const offset = this.sim.space.createBufferObject(this.renderNode, length) ?? 0n;
+      const offset = this.sim.space.createBufferObject(this.renderNode, length);
+      if (offset === undefined) {
+        this.refuseFakeOffset(length);
+        return undefined;
+      }
       return { file: this.renderNode, offset };
     }
     const file = this.sim.space.openFile(
@@ -535,6 +541,23 @@ export class DriverOps {
         : { kind: 'memfd', name: `${this.name}-bo`, sizeBytes: length, readable: true, writable: true },
     );
     return { file, offset: 0n };
+  }
+
+  /**
+   * No room for the BO in the fake-offset space: drm_vma_offset_add fails with ENOSPC
+   * (include/drm/drm_vma_manager.h, DRM_FILE_PAGE_OFFSET_SIZE: just under 1 TiB of offsets), so
+   * the driver's mmap-offset ioctl (drm_gem_create_mmap_offset) fails and the driver makes no mmap.
+   */
+  private refuseFakeOffset(length: bigint): void {
+    const fd = this.renderNode!.fd;
+    this.sim.addCall(
+      new RefusedIoctlCall(
+        this.name,
+        `ioctl(${fd}, mmap offset of a ${formatSize(length)} BO)`,
+        'ENOSPC',
+        `drm_gem_create_mmap_offset: drm_vma_offset_add finds no room for ${formatSize(length)} in the fake-offset space of ${this.renderNode!.name} (DRM_FILE_PAGE_OFFSET_SIZE, just under 1 TiB with 4 KiB pages, less what other BOs hold), so the buffer object cannot be mapped`,
+      ),
+    );
   }
 
   /**
@@ -559,6 +582,8 @@ export class DriverOps {
     const request = o.request ?? {};
     const bo = o.backing === 'anon' ? undefined : (o.existing ?? this.newBo(o.length));
     this.lastBo = bo;
+    if (o.backing !== 'anon' && bo === undefined)
+      return { ok: false, errno: 'ENOSPC', reason: 'no fake mmap offset for the buffer object', effects: [] };
     const flags =
       (o.backing === 'anon' ? MAP_PRIVATE | MAP_ANONYMOUS : MAP_SHARED) | (request.fixed ? MAP_FIXED : 0);
     const fd = bo?.file.fd ?? -1;

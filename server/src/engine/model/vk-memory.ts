@@ -109,6 +109,8 @@ export interface ExportedFd {
   readonly bo: { readonly file: OpenFile; readonly offset: bigint };
   /** The driver whose memory was exported: an OPAQUE_FD imports only into the same driver and device. */
   readonly exporter: DriverModel;
+  /** The exporter's allocationSize: an OPAQUE_FD import must allocate the same (VUID 01742). */
+  readonly allocationSize: bigint;
   /** VK_EXTERNAL_MEMORY_HANDLE_TYPE_DMA_BUF_BIT_EXT, else OPAQUE_FD. */
   readonly dmaBuf: boolean;
   /** The memory whose buffer object it is. */

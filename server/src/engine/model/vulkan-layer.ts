@@ -492,6 +492,10 @@ export class VulkanLayer {
       return notSimulated('the memory is not exportable');
     }
     const bo = isHostImport(memory) ? undefined : this.opsFor(memory).exportBo(memory);
+    // A device BO with no room in the fake-offset space: the refused ioctl is the step's call,
+    // and kernel-refused says so; it is not memory without a buffer object.
+    if (bo === undefined && !isHostImport(memory) && memory.driver.backing !== 'anon')
+      return notSimulated('the buffer object got no fake mmap offset (ENOSPC)');
     if (bo === undefined) {
       const why = isHostImport(memory)
         ? 'it is host memory the driver wraps (imported-host, or the external-memory-host strategy), not a buffer object of its own'
@@ -512,7 +516,14 @@ export class VulkanLayer {
     );
     this.sim.note(actor, text, `= ${file.fd}`, true);
     this.exports.set(this.sim.stepIndex, file);
-    this.exportedBos.set(file, { fd: file, bo, exporter: memory.driver, dmaBuf, memory });
+    this.exportedBos.set(file, {
+      fd: file,
+      bo,
+      exporter: memory.driver,
+      allocationSize: memory.allocationSize,
+      dmaBuf,
+      memory,
+    });
     memory.history.push({
       step: this.sim.stepIndex,
       text: `exported as fd ${file.fd} (${dmaBuf ? 'dma-buf' : 'opaque fd'})`,
@@ -567,8 +578,25 @@ export class VulkanLayer {
       });
       return { kind: 'skipped', reason: 'the driver cannot import' };
     }
-    if (importedFrom && this.importRefusal(importedFrom, driver))
+    if (importedFrom && this.importRefusal(importedFrom, driver, size))
       return notSimulated('the import breaks valid usage');
+    if (importedFrom && importedFrom.dmaBuf && alignUp(size, this.sim.pageSize) > importedFrom.fd.sizeBytes) {
+      // No VUID bounds a DMA_BUF import's size, but the implementation "must perform sufficient
+      // validation of external handles and payloads" so that using the memory "as allowed
+      // according to its allocation parameters" corrupts no other resource, and fail the import
+      // with VK_ERROR_INVALID_EXTERNAL_HANDLE otherwise (VkMemoryAllocateInfo); anv rejects a
+      // dma-buf smaller than the aligned allocationSize. Without it a GPU access past the
+      // buffer would reach whatever object follows it.
+      const result = 'VK_ERROR_INVALID_EXTERNAL_HANDLE';
+      const reason = `the dma-buf (fd ${importedFrom.fd.fd}) is ${formatSize(importedFrom.fd.sizeBytes)}, smaller than the ${formatSize(size)} to import: the driver refuses a payload smaller than allocationSize`;
+      this.sim.note(
+        actor,
+        () => `vkAllocateMemory(${formatSize(size)}, import fd ${importedFrom.fd.fd})`,
+        `= ${result} (${reason})`,
+        false,
+      );
+      return { kind: 'vk', result, reason };
+    }
     const memory = newMemory({
       name: step.binding?.name ?? `memory@${this.sim.stepIndex + 1}`,
       node: step,
@@ -598,10 +626,7 @@ export class VulkanLayer {
       // (VkImportMemoryFdInfoKHR; VK_KHR_external_memory_fd issue 1), and Mesa closes it at once
       // (RADV's radv_alloc_memory after buffer_from_fd): a later mmap of it is EBADF.
       this.importedBy.set(importFile, memory);
-      this.sim.space.closeFile(
-        importFile.fd,
-        `the import into ${memory.name} took it, and the driver closed it`,
-      );
+      this.sim.closeFile(importFile, `the import into ${memory.name} took it, and the driver closed it`);
     }
     return VK_SUCCESS_OUTCOME;
   }
@@ -614,8 +639,9 @@ export class VulkanLayer {
    * deviceUUID, the spec's external memory handle types compatibility table); a DMA_BUF crosses
    * drivers (PRIME). drvmap takes two `driver` blocks for one driver and device only when they
    * name the same preset: vulkan-wine §3.6, Wine checks the device UUID before its GL route.
+   * VkMemoryAllocateInfo 01742: an OPAQUE_FD import allocates the size its payload was made with.
    */
-  private importRefusal(from: ExportedFd, driver: DriverModel): boolean {
+  private importRefusal(from: ExportedFd, driver: DriverModel, size: bigint): boolean {
     const takenBy = this.importedBy.get(from.fd);
     if (takenBy !== undefined) {
       this.sim.finding(
@@ -629,6 +655,13 @@ export class VulkanLayer {
       this.sim.finding(
         'vulkan-valid-usage',
         `VUID-VkImportMemoryFdInfoKHR-fd-01746: an OPAQUE_FD imports only into the driver and physical device it was exported from (driverUUID and deviceUUID must match); driver ${from.exporter.name} exported it and driver ${driver.name} imports it. Export it as \`dma-buf\` to share it across drivers`,
+      );
+      return true;
+    }
+    if (!from.dmaBuf && size !== from.allocationSize) {
+      this.sim.finding(
+        'vulkan-valid-usage',
+        `VUID-VkMemoryAllocateInfo-allocationSize-01742: an OPAQUE_FD import must allocate the allocationSize its payload was created with: fd ${from.fd.fd} holds ${formatSize(from.allocationSize)}, and the import asks for ${formatSize(size)}`,
       );
       return true;
     }

@@ -347,6 +347,25 @@ export class NoteCall extends CallWithoutEffects implements CallRecord {
 }
 
 /**
+ * A driver's ioctl the kernel refused with an errno (the mmap-offset ioctl with no room left in
+ * the DRM fake-offset space): `kernel-refused` reports it like a refused syscall.
+ */
+export class RefusedIoctlCall implements CallRecord {
+  readonly ok = false;
+  readonly effects: readonly Effect[] = NO_EFFECTS;
+  constructor(
+    readonly actor: string,
+    readonly text: string,
+    readonly errno: Errno,
+    readonly reason: string,
+  ) {}
+
+  get result(): string {
+    return `= -1 ${this.errno}`;
+  }
+}
+
+/**
  * A call whose result is known only after what it sets off has run (the application's
  * vkAllocateMemory, when Wine's own work for it can fail): noted first, so that it comes before
  * the calls it causes, and settled once the result is known.

@@ -4,7 +4,16 @@
 import { AddressSpace } from '../kernel/address-space';
 import { changesPages } from '../kernel/effect-pages';
 import type { Userfaultfd } from '../kernel/userfaultfd';
-import type { AccessResult, Datum, Effect, MmapArgs, MremapArgs, SyscallResult, Vma } from '../kernel/types';
+import type {
+  AccessResult,
+  Datum,
+  Effect,
+  MmapArgs,
+  MremapArgs,
+  OpenFile,
+  SyscallResult,
+  Vma,
+} from '../kernel/types';
 import type { StepNode } from '../syntax/ast';
 import type { TextRange } from '../syntax/text-range';
 import type { RelatedInformation } from '../diagnostics';
@@ -132,6 +141,11 @@ export class Simulation {
   readonly findings: Finding[] = [];
   readonly symbols = new SymbolTable();
   readonly tags = new WriteTags();
+  /**
+   * Files a step closed for the application (an import takes its fd), with the step and why:
+   * completion stops offering the name after that step, hover says who closed it.
+   */
+  readonly closedFiles = new Map<OpenFile, { readonly step: number; readonly by: string }>();
   private nextTag = FIRST_TAG;
   /**
    * The steps (record indexes, ascending) whose calls a rule looks for, noted as the calls are
@@ -185,6 +199,12 @@ export class Simulation {
     const datum = this.nextTag++;
     this.tags.add(new WriteTag(datum, name, actor, this.stepIndex));
     return datum;
+  }
+
+  /** close(2) of `file` by this step, on the application's behalf; `by` says who and why. */
+  closeFile(file: OpenFile, by: string): void {
+    this.space.closeFile(file.fd, by);
+    this.closedFiles.set(file, { step: this.stepIndex, by });
   }
 
   // ---- recorded kernel calls ----

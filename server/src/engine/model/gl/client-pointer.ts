@@ -108,6 +108,9 @@ export function clientPointerMap(
     };
   }
   const file = memory.file ?? openBo(ctx, buffer);
+  // No fake offset for the BO (the refused ioctl is in the step's calls): the map is not made.
+  if (file === undefined)
+    return { ok: false, result: 'GL_OUT_OF_MEMORY', reason: 'no fake mmap offset for the buffer object' };
   const boOffset = memory.boOffset;
   const anon = ctx.ops.model.backing === 'anon';
   const result = sim.mmap(
@@ -156,7 +159,9 @@ export function clientPointerUnmap(
 
 function openBo(ctx: GlContext, buffer: GlBuffer) {
   const memory = buffer.memory;
-  const { file, offset } = ctx.ops.newBo(alignUp(memory.allocationSize, ctx.sim.pageSize));
+  const bo = ctx.ops.newBo(alignUp(memory.allocationSize, ctx.sim.pageSize));
+  if (bo === undefined) return undefined;
+  const { file, offset } = bo;
   memory.file = file;
   memory.boOffset = offset;
   // The BO's own object: the VMA that maps it, made next, shows it too.
