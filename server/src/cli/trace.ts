@@ -19,6 +19,7 @@ import {
   type Vma,
 } from '../engine/kernel/types';
 import { formatHex } from '../engine/numbers';
+import { forkFlagNames } from '../engine/features/mappings';
 import { isFailedOutcome } from '../engine/sim/outcome';
 import { expectationsByStep, ownCalls } from '../engine/sim/own-calls';
 import type { CallRecord, ExpectRecord, Outcome } from '../engine/sim/records';
@@ -58,6 +59,8 @@ export interface TraceMapping {
    * of their pages differs).
    */
   readonly mergedWithPrevious: boolean;
+  /** The fork flags madvise set on it (`VM_DONTCOPY`, `VM_WIPEONFORK`): what split it from its neighbours. */
+  readonly forkFlags: readonly string[];
 }
 
 export interface TraceCall {
@@ -218,6 +221,7 @@ export function traceMapping(vma: Vma, pageSize: bigint): TraceMapping {
     owner: vma.owner,
     createdStep: vma.createdStep + 1,
     mergedWithPrevious: vma.joinsPrev === true,
+    forkFlags: forkFlagNames(vma),
   };
 }
 

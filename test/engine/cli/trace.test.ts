@@ -78,6 +78,25 @@ test('trace text: a /proc/PID/maps-like listing with owner and step', () => {
   assert.doesNotMatch(formatTraceText(trace, { color: false, maps: 'none' }), /mappings \(/);
 });
 
+test('trace: a mapping madvise split off says which fork flag it carries', () => {
+  const text =
+    'scenario "m" {\n  a = mmap 64KiB rw private anon at 0x1000_0000\n  madvise a + 16KiB, 16KiB, dontfork\n  madvise a + 32KiB, 16KiB, wipeonfork\n}\n';
+  const last = buildTrace('m.drvmap', text).scenarios[0]!.steps[2]!;
+  assert.deepEqual(
+    last.mappings.map((m) => m.forkFlags),
+    [[], ['VM_DONTCOPY'], ['VM_WIPEONFORK'], []],
+  );
+  assert.deepEqual(
+    last.mappings.map((m) => formatMappingLine(m)),
+    [
+      '10000000-10004000 rw-p 00000000 [anon:a]  (host, step 1)',
+      '10004000-10008000 rw-p 00000000 [anon:a]  (host, step 1, VM_DONTCOPY)',
+      '10008000-1000c000 rw-p 00000000 [anon:a]  (host, step 1, VM_WIPEONFORK)',
+      '1000c000-10010000 rw-p 00000000 [anon:a]  (host, step 1)',
+    ],
+  );
+});
+
 test('trace: mappings the kernel merged are marked, and the kernel VMA count is given when it differs', () => {
   const text =
     'scenario "merge" {\n  a = mmap 8KiB rw private anon at 0x1000_0000 fixed\n  b = mmap 4KiB rw private anon at 0x1000_2000 fixed\n  c = mmap 4KiB r private anon at 0x1000_3000 fixed\n}\n';

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { completionsAt } from '../../../server/src/engine/features/completion';
+import { completionsAt, type CompletionItem } from '../../../server/src/engine/features/completion';
 import { at } from './fixture';
 
 function labels(textWithCursor: string): string[] {
@@ -11,6 +11,15 @@ function labels(textWithCursor: string): string[] {
 const has = (list: string[], ...wanted: string[]) => {
   for (const w of wanted) assert.ok(list.includes(w), `missing ${w} in ${list.join(', ')}`);
 };
+/** The item the editor pre-selects: the first by sortText, then label (as VS Code sorts). */
+const first = (items: CompletionItem[]) =>
+  [...items].sort((x, y) =>
+    (x.sortText ?? x.label) < (y.sortText ?? y.label)
+      ? -1
+      : (x.sortText ?? x.label) > (y.sortText ?? y.label)
+        ? 1
+        : 0,
+  )[0];
 const lacks = (list: string[], ...unwanted: string[]) => {
   for (const w of unwanted) assert.ok(!list.includes(w), `unexpected ${w}`);
 };
@@ -110,16 +119,73 @@ describe('completion', () => {
     const list = labels(
       'scenario "s" {\n  a = mmap 2MiB rw private anon\n  b = mremap ⟨|⟩\n  c = mmap 4KiB rw private anon\n}\n',
     );
-    has(list, 'maymove', 'dontunmap', 'a');
-    lacks(list, 'c', 'b', 'anon');
+    has(list, 'a');
+    lacks(list, 'c', 'b', 'anon', 'maymove');
+    // The flags once the three sizes are there; the optional new address after them.
+    const flags = completionsAt(
+      at('scenario "s" {\n  a = mmap 2MiB rw private anon\n  b = mremap a, 2MiB, 2MiB, ⟨|⟩\n}\n').analysis,
+      at('scenario "s" {\n  a = mmap 2MiB rw private anon\n  b = mremap a, 2MiB, 2MiB, ⟨|⟩\n}\n').offset,
+    );
+    has(
+      flags.map((i) => i.label),
+      'maymove',
+      'dontunmap',
+      'a',
+    );
+    assert.equal(first(flags)?.kind, 'flag');
+  });
+
+  test('the argument being typed decides: names for a missing one, the words once all are given', () => {
+    const body = (line: string) =>
+      at(
+        `scenario "c" {\n  a = mmap 64KiB rw private anon\n  m = vkAllocateMemory 64KiB host-visible exportable\n  ${line}\n}\n`,
+      );
+    const items = (line: string) => {
+      const c = body(line);
+      return completionsAt(c.analysis, c.offset);
+    };
+    // `madvise a, 4KiB, |`: the advice, never a name that would be an extra argument.
+    const advice = items('madvise a, 4KiB, ⟨|⟩');
+    has(
+      advice.map((i) => i.label),
+      'dontneed',
+      'dontfork',
+      'dofork',
+      'wipeonfork',
+      'keeponfork',
+    );
+    lacks(
+      advice.map((i) => i.label),
+      'a',
+      'm',
+    );
+    assert.equal(first(advice)?.kind, 'flag');
+    // `madvise |` and `madvise a, |`: the address and the length, no advice yet.
+    for (const line of ['madvise ⟨|⟩', 'madvise a, ⟨|⟩', 'madvise a + ⟨|⟩']) {
+      const list = items(line).map((i) => i.label);
+      has(list, 'a');
+      lacks(list, 'dontneed', 'dontfork');
+    }
+    // `vkGetMemoryFdKHR m |`: the handle types only; `vkGetMemoryFdKHR |` the memory.
+    const handle = items('f = vkGetMemoryFdKHR m ⟨|⟩').map((i) => i.label);
+    assert.deepEqual(handle.sort(), ['dma-buf', 'opaque-fd']);
+    const memory = items('f = vkGetMemoryFdKHR ⟨|⟩').map((i) => i.label);
+    has(memory, 'm');
+    lacks(memory, 'dma-buf', 'a');
   });
 
   test('memory arguments take memory names only', () => {
     const list = labels(
       'scenario "s" {\n  a = mmap 2MiB rw private anon\n  mem = vkAllocateMemory 16MiB host-visible\n  p = vkMapMemory ⟨|⟩\n}\n',
     );
-    has(list, 'mem', 'placed', 'whole');
-    lacks(list, 'a');
+    has(list, 'mem');
+    lacks(list, 'a', 'placed');
+    has(
+      labels('scenario "s" {\n  mem = vkAllocateMemory 16MiB host-visible\n  p = vkMapMemory mem ⟨|⟩\n}\n'),
+      'placed',
+      'whole',
+      'offset',
+    );
   });
 
   test('option values: `by` takes actors, `fd` takes files', () => {
@@ -178,6 +244,23 @@ describe('completion', () => {
     const words = labels('scenario "s" {\n  driver mesa {\n    maps ⟨|⟩\n  }\n}\n');
     has(words, 'at-map', 'at-alloc', 'pool');
     lacks(words, 'mmap');
+  });
+
+  test('non-coherent-atom: the powers of two 1 to 256, the default 64 first', () => {
+    const c = at('scenario "s" {\n  driver gpu {\n    non-coherent-atom ⟨|⟩\n  }\n}\n');
+    const items = completionsAt(c.analysis, c.offset);
+    assert.deepEqual(
+      items.map((i) => i.label).sort((x, y) => Number(x) - Number(y)),
+      ['1', '2', '4', '8', '16', '32', '64', '128', '256'],
+    );
+    assert.equal(first(items)?.label, '64');
+    assert.deepEqual(
+      completionsAt(
+        at('scenario "s" {\n  driver gpu {\n    non-coherent-atom 64 ⟨|⟩\n  }\n}\n').analysis,
+        at('scenario "s" {\n  driver gpu {\n    non-coherent-atom 64 ⟨|⟩\n  }\n}\n').offset,
+      ).filter((i) => i.kind === 'value'),
+      [],
+    );
   });
 
   test('driver blocks offer `any`: a line of it, and as the value of a trait exploration varies', () => {

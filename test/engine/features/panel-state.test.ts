@@ -319,3 +319,43 @@ describe('panel state', () => {
     assert.equal(state?.scenarioCount, 5);
   });
 });
+
+describe('panel state: madvise', () => {
+  const text =
+    'scenario "m" {\n  a = mmap 64KiB rw private anon at 0x1000_0000\n  write a, 64KiB, 0xAB\n  madvise a, 4KiB, dontneed\n  madvise a + 16KiB, 16KiB, dontfork\n  madvise a + 32KiB, 16KiB, wipeonfork\n}\n';
+  const state = (stepIndex: number) => {
+    const s = panelState(analyseDocument(text), { uri: 'u', version: 1, offset: 1, stepIndex });
+    assert.ok(s);
+    return s;
+  };
+
+  test('the fork flags show on the pieces they split off, in the Backing text', () => {
+    assert.deepEqual(
+      state(4).mappings.map((m) => [m.start, m.backing]),
+      [
+        ['10000000', 'private anonymous'],
+        ['10004000', 'private anonymous (VM_DONTCOPY)'],
+        ['10008000', 'private anonymous (VM_WIPEONFORK)'],
+        ['1000c000', 'private anonymous'],
+      ].map(([s, b]) => [`0x${s}`, b]),
+    );
+  });
+
+  test('a dontneed step says which pages it dropped', () => {
+    const steps = state(4).steps;
+    assert.equal(
+      steps[2]!.result,
+      '→ ok; private pages 0x1000_0000..0x1000_1000 dropped (they read zero, or the file, again)',
+    );
+    assert.equal(steps[3]!.result, '→ ok');
+    assert.match(describeStep(steps, 2), /dropped/);
+  });
+});
+
+test('panel state: a dontneed on a hugetlb mapping gives no page range (whole huge pages only)', () => {
+  const text =
+    'scenario "h" {\n  h = mmap 4MiB rw private anon hugetlb noreserve\n  madvise h, 3MiB, dontneed\n}\n';
+  const s = panelState(analyseDocument(text), { uri: 'u', version: 1, offset: 1, stepIndex: 1 });
+  assert.ok(s);
+  assert.equal(s.steps[1]!.result, '→ ok; private pages dropped (hugetlb: whole huge pages only)');
+});

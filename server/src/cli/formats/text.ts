@@ -106,7 +106,10 @@ export function formatMappingLine(m: TraceMapping, markMerge = true): string {
   const merged = markMerge && m.mergedWithPrevious ? '; one VMA with the line above' : '';
   // Made before step 1 (createdStep 0): at device creation or by the strategy's set-up.
   const made = m.createdStep === 0 ? 'set-up' : `step ${m.createdStep}`;
-  return `${head}  (${t(m.owner)}, ${made}${label}${through}${merged})`;
+  // The fork flags (madvise dontfork, wipeonfork) are what split a mapping from a neighbour
+  // that looks the same: smaps' VmFlags.
+  const flags = m.forkFlags.length > 0 ? `, ${m.forkFlags.join('|')}` : '';
+  return `${head}  (${t(m.owner)}, ${made}${label}${flags}${through}${merged})`;
 }
 
 /** One call, `indent` before it: `  host   mmap(…) = 0x…`. */

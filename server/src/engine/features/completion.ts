@@ -22,6 +22,8 @@ import {
 import { UNIT_BYTES } from '../numbers';
 import { DRIVER_SPACE } from '../explore/driver-space';
 import { DEVICE_ACTOR } from '../model/device-access';
+import { DEFAULT_TRAITS, MAX_NON_COHERENT_ATOM_SIZE } from '../model/driver';
+import { argumentSlot, requiredArguments } from './argument-slot';
 import { RULES } from '../rules/registry';
 import type { SymbolKind } from '../sim/symbols';
 import type { DriverNode, ScenarioNode } from '../syntax/ast';
@@ -218,7 +220,26 @@ function driverCompletions(tokens: readonly Token[]): CompletionItem[] {
       detail: spec.keyword,
       documentation: `Leaves \`${spec.keyword}\` open: \`drvmap explore\` runs the scenario under each of its values; the analysis uses the default (or the preset's).`,
     });
+  if (spec.keyword === 'non-coherent-atom' && tokens.length === 1) out.push(...nonCoherentAtomValues());
   if (spec.args === 'expr' || spec.keyword === 'placed-map') out.push(...unitsAfter(tokens));
+  return out;
+}
+
+/**
+ * The values nonCoherentAtomSize may take, powers of two up to the spec's 256 (model/driver.ts
+ * MAX_NON_COHERENT_ATOM_SIZE), the default every preset keeps first: without them the editor
+ * falls back to words from open files, none of them valid here.
+ */
+function nonCoherentAtomValues(): CompletionItem[] {
+  const preferred = DEFAULT_TRAITS.nonCoherentAtomSize;
+  const out: CompletionItem[] = [];
+  for (let v = 1n; v <= MAX_NON_COHERENT_ATOM_SIZE; v *= 2n)
+    out.push({
+      label: String(v),
+      kind: 'value',
+      detail: v === preferred ? `${v} bytes (default; every preset)` : `${v} bytes`,
+      sortText: v === preferred ? '0' : `1${String(v).padStart(3, '0')}`,
+    });
   return out;
 }
 
@@ -441,19 +462,29 @@ function stepCompletions(
   if (option) return optionValueCompletions(scenario, spec, option.name, offset);
   // `device writes …`: the actor is named already, so no `by`, and what it reaches is known.
   const actor = k === 1 ? tokens[0]!.text : undefined;
+  const slot = argumentSlot(spec, rest);
+  // `a + |`: the rest of an expression, an address or an offset.
+  if (slot.midExpression) return nameItems(scenario, offset, ADDRESS_KINDS);
   const used = new Set(rest.filter((t) => t.kind === 'ident').map((t) => t.text));
-  const out: CompletionItem[] = [];
-  for (const g of spec.wordGroups) {
-    if (g.one && g.words.some((w) => used.has(w.name))) continue;
-    for (const w of g.words) {
-      if (used.has(w.name)) continue;
-      out.push({
-        label: w.name,
-        kind: 'flag',
-        detail: g.group,
-        documentation: `${w.doc}${w.source ? `\n\nSource: ${w.source}` : ''}`,
-        sortText: `1${w.name}`,
-      });
+  const out: CompletionItem[] = [...unitsAfter(rest)];
+  // A required argument still missing: its names only (`madvise |` takes an address, not an
+  // advice). The verb's words come once the positional arguments are all there
+  // (`madvise a, 4KiB, |`, `vkGetMemoryFdKHR m |`), so that the first item never makes an
+  // extra argument.
+  const complete = slot.given >= requiredArguments(spec);
+  if (complete) {
+    for (const g of spec.wordGroups) {
+      if (g.one && g.words.some((w) => used.has(w.name))) continue;
+      for (const w of g.words) {
+        if (used.has(w.name)) continue;
+        out.push({
+          label: w.name,
+          kind: 'flag',
+          detail: g.group,
+          documentation: `${w.doc}${w.source ? `\n\nSource: ${w.source}` : ''}`,
+          sortText: `1${w.name}`,
+        });
+      }
     }
   }
   for (const o of spec.options) {
@@ -466,18 +497,29 @@ function stepCompletions(
       sortText: `2${o.name}`,
     });
   }
-  const wantsMemory = spec.args.some((a) => a.kind === 'memory');
-  const wantsAddress = spec.args.some((a) => a.kind === 'expr');
-  if (spec.family === 'access') {
-    // Without a leading actor a `by DRIVER` may still follow, so memory objects stay offered.
-    out.push(...nameItems(scenario, offset, accessTargetKinds(scenario, actor ?? 'driver')));
-  } else {
-    if (wantsMemory) out.push(...nameItems(scenario, offset, ['memory']));
-    if (wantsAddress && !(spec.family === 'vulkan' && wantsMemory))
-      out.push(...nameItems(scenario, offset, ADDRESS_KINDS));
-  }
-  out.push(...unitsAfter(rest));
+  // An optional argument (mremap's new address) comes after the words.
+  const namesSort = complete ? '3' : '0';
+  for (const item of argumentNames(scenario, spec, slot.given, actor, offset))
+    out.push({ ...item, sortText: `${namesSort}${item.label}` });
   return out;
+}
+
+/** Names that fit positional argument `index` of the verb (none past its last one). */
+function argumentNames(
+  scenario: ScenarioAnalysis | undefined,
+  spec: VerbSpec,
+  index: number,
+  actor: string | undefined,
+  offset: number,
+): CompletionItem[] {
+  const arg = spec.args[index];
+  if (!arg) return [];
+  if (arg.kind === 'memory') return nameItems(scenario, offset, ['memory']);
+  if (arg.kind !== 'expr') return [];
+  // Without a leading actor a `by DRIVER` may still follow, so memory objects stay offered.
+  if (spec.family === 'access' && index === 0)
+    return nameItems(scenario, offset, accessTargetKinds(scenario, actor ?? 'driver'));
+  return nameItems(scenario, offset, ADDRESS_KINDS);
 }
 
 /**

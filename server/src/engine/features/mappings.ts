@@ -7,10 +7,12 @@ import {
   PROT_EXEC,
   PROT_READ,
   PROT_WRITE,
+  VM_DONTCOPY,
   VM_DONTEXPAND,
   VM_IO,
   VM_MIXEDMAP,
   VM_PFNMAP,
+  VM_WIPEONFORK,
   type Vma,
 } from '../kernel/types';
 import type { MappingKind } from '../../../../protocol/panel';
@@ -52,22 +54,44 @@ export function permsText(vma: Vma): string {
   );
 }
 
+/**
+ * The fork flags madvise sets (MADV_DONTFORK, MADV_WIPEONFORK; MAP_DROPPABLE sets VM_WIPEONFORK
+ * too): they split a mapping from its neighbours, so a listing that shows the pieces must say
+ * which carry them, as /proc/PID/smaps does (`VmFlags: dc`, `wf`).
+ */
+export function forkFlagNames(vma: Vma): string[] {
+  const out: string[] = [];
+  if (vma.vmFlags & VM_DONTCOPY) out.push('VM_DONTCOPY');
+  if (vma.vmFlags & VM_WIPEONFORK) out.push('VM_WIPEONFORK');
+  return out;
+}
+
 export function backingText(vma: Vma): string {
+  const o = vma.object;
+  if (o.kind === 'device') {
+    const flags = [
+      vma.vmFlags & VM_IO ? 'VM_IO' : '',
+      vma.vmFlags & VM_PFNMAP ? 'VM_PFNMAP' : '',
+      vma.vmFlags & VM_MIXEDMAP ? 'VM_MIXEDMAP' : '',
+      vma.vmFlags & VM_DONTEXPAND ? 'VM_DONTEXPAND' : '',
+      ...forkFlagNames(vma),
+    ]
+      .filter(Boolean)
+      .join('|');
+    return `device BO ${mapsNameOf(vma)}${flags ? ` (${flags})` : ''}`;
+  }
+  const forkFlags = forkFlagNames(vma);
+  const base = objectText(vma);
+  return forkFlags.length > 0 ? `${base} (${forkFlags.join('|')})` : base;
+}
+
+function objectText(vma: Vma): string {
   const o = vma.object;
   switch (o.kind) {
     case 'anon':
       return isShared(vma) ? 'shared anonymous' : 'private anonymous';
-    case 'device': {
-      const flags = [
-        vma.vmFlags & VM_IO ? 'VM_IO' : '',
-        vma.vmFlags & VM_PFNMAP ? 'VM_PFNMAP' : '',
-        vma.vmFlags & VM_MIXEDMAP ? 'VM_MIXEDMAP' : '',
-        vma.vmFlags & VM_DONTEXPAND ? 'VM_DONTEXPAND' : '',
-      ]
-        .filter(Boolean)
-        .join('|');
-      return `device BO ${mapsNameOf(vma)}${flags ? ` (${flags})` : ''}`;
-    }
+    case 'device':
+      return `device BO ${mapsNameOf(vma)}`;
     case 'memfd':
       return `memfd ${o.name}`;
     case 'shmem':

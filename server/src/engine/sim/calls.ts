@@ -198,9 +198,9 @@ export class MprotectCall extends SyscallCall {
 export class MadviseCall extends SyscallCall {
   constructor(
     actor: string,
-    private readonly address: bigint,
-    private readonly length: bigint,
-    private readonly advice: number,
+    readonly address: bigint,
+    readonly length: bigint,
+    readonly advice: number,
     answer: SyscallResult,
   ) {
     super(actor, answer);
