@@ -767,7 +767,6 @@ export class VulkanLayer {
       false,
       [pointer],
     );
-    void alignUp;
   }
 
   private describeAddress(address: bigint): string {
