@@ -97,7 +97,7 @@ test('trace: a mapping madvise split off says which fork flag it carries', () =>
   );
 });
 
-test('trace: a dontneed step\'s result gives the range whose pages it dropped, in text and JSON', () => {
+test("trace: a dontneed step's result gives the range whose pages it dropped, in text and JSON", () => {
   const text =
     'scenario "m" {\n  a = mmap 64KiB rw private anon at 0x1000_0000\n  madvise a, 4KiB, dontneed\n  madvise a, 8KiB, dontfork\n}\n';
   const trace = buildTrace('m.drvmap', text);

@@ -208,5 +208,8 @@ test('a pointer vkMapMemory2 gave is named so when used after the free', () => {
   vkFreeMemory mem
   expect host reads p + 0x10, 16 == w
 }`);
-  assert.match(found ?? '', /through the pointer vkMapMemory2KHR gave for mem at step 2, but mem was freed at step 4/);
+  assert.match(
+    found ?? '',
+    /through the pointer vkMapMemory2KHR gave for mem at step 2, but mem was freed at step 4/,
+  );
 });
