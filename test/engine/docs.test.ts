@@ -7,6 +7,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyseDocument } from '../../server/src/engine/analysis';
 import { RULES } from '../../server/src/engine/rules/registry';
+import {
+  BUILTIN_ACTORS,
+  ERRNO_NAMES,
+  EXPECT_WORDS,
+  SETTING_BY_NAME,
+  VERB_BY_NAME,
+  VERBS,
+  VK_RESULT_NAMES,
+  reservedWords,
+} from '../../server/src/engine/language/vocabulary';
 
 const root = join(__dirname, '..', '..', '..');
 
@@ -86,4 +96,32 @@ test('every rule code has a section in docs/rules.md with a firing and a clean e
       assert.ok(rule.check === undefined, `${rule.code} is not reported by the analysis, so it has no check`);
     assert.ok(/```drvmap\n(?!# expect)/.test(body), `${rule.code} has a clean example`);
   }
+});
+
+// docs/language.md "Lines, comments, names" says which words a name cannot be: by kind, with the
+// loose keywords listed. Every reserved word must fall under a kind it names or be listed, and
+// every word it gives as reserved (or as free) must be so.
+test('docs/language.md names every reserved word, by kind or by name', () => {
+  const text = readFileSync(join(root, 'docs/language.md'), 'utf8');
+  const paragraph = /^A name cannot be a word of the language[\s\S]*?\n\n/m.exec(text)?.[0] ?? '';
+  assert.ok(paragraph, 'the names section has the reserved-words paragraph');
+  const [reservedPart, freePart] = paragraph.split('Any\nother word is free');
+  const quoted = (part: string | undefined) =>
+    [...(part ?? '').matchAll(/`([^`]+)`/g)].map((m) => m[1]!).filter((w) => w !== 'reserved-name');
+  const listed = quoted(reservedPart);
+  const reserved = reservedWords();
+  for (const word of listed) assert.ok(reserved.has(word), `\`${word}\` is given as reserved but is not`);
+  for (const word of quoted(freePart))
+    assert.ok(!reserved.has(word), `\`${word}\` is given as free but is reserved`);
+  const byKind = new Set([
+    ...VERBS.flatMap((v) => v.wordGroups.flatMap((g) => g.words.map((x) => x.name))),
+    ...BUILTIN_ACTORS.map((a) => a.name),
+    ...VERB_BY_NAME.keys(),
+    ...SETTING_BY_NAME.keys(),
+    ...ERRNO_NAMES,
+    ...VK_RESULT_NAMES,
+    ...EXPECT_WORDS.map((e) => e.name),
+  ]);
+  const unnamed = [...reserved].filter((w) => !byKind.has(w) && !listed.includes(w));
+  assert.deepEqual(unnamed, [], 'reserved words the paragraph neither lists nor covers by kind');
 });

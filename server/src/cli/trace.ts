@@ -19,6 +19,7 @@ import {
   type Vma,
 } from '../engine/kernel/types';
 import { formatHex } from '../engine/numbers';
+import { droppedPagesNote } from '../engine/features/dropped-pages';
 import { forkFlagNames } from '../engine/features/mappings';
 import { isFailedOutcome } from '../engine/sim/outcome';
 import { expectationsByStep, ownCalls } from '../engine/sim/own-calls';
@@ -351,8 +352,16 @@ export function traceScenario(
       const list = diagnosticsOf.get(record.index) ?? [];
       list.push(shown);
       diagnosticsOf.set(record.index, list);
-    } else if (!sim.expects.some((e) => e.node.start <= d.range.start && d.range.start < e.node.end)) {
-      onNoStep.push(shown);
+    } else {
+      const on = sim.expects.find((e) => e.node.start <= d.range.start && d.range.start < e.node.end);
+      // An expectation's own verdict is its ✓/✗ line; anything else on the line (a stale pointer
+      // it read through) is listed with the step it is checked after.
+      if (on === undefined) onNoStep.push(shown);
+      else if (d.code !== 'expectation-failed' && on.afterStep >= 0) {
+        const list = diagnosticsOf.get(on.afterStep) ?? [];
+        list.push(shown);
+        diagnosticsOf.set(on.afterStep, list);
+      }
     }
   }
   const checkedAfter = expectationsByStep(sim.expects);
@@ -374,7 +383,8 @@ export function traceScenario(
       // The calls an expectation after the step made are listed with it, not as the step's.
       calls: ownCalls(record.calls, checkedAfter.get(record.index)).map(traceCall),
       outcome: traceOutcome(record.outcome),
-      result: record.resultText.replace(/^→\s*/, ''),
+      // As the panel's timeline: a dontneed's dropped range, which no mapping line shows.
+      result: record.resultText.replace(/^→\s*/, '') + droppedPagesNote(run, record),
       failed: isFailedOutcome(record.outcome),
       diagnostics,
       expectations: expectsAfter.get(record.index) ?? [],

@@ -97,6 +97,34 @@ test('trace: a mapping madvise split off says which fork flag it carries', () =>
   );
 });
 
+test("trace: a dontneed step's result gives the range whose pages it dropped, in text and JSON", () => {
+  const text =
+    'scenario "m" {\n  a = mmap 64KiB rw private anon at 0x1000_0000\n  madvise a, 4KiB, dontneed\n  madvise a, 8KiB, dontfork\n}\n';
+  const trace = buildTrace('m.drvmap', text);
+  const [, dontneed, dontfork] = trace.scenarios[0]!.steps;
+  const dropped = 'ok; private pages 0x1000_0000..0x1000_1000 dropped (they read zero, or the file, again)';
+  assert.equal(dontneed?.result, dropped);
+  assert.equal(dontfork?.result, 'ok');
+  assert.ok(formatTraceText(trace, { color: false, maps: 'none' }).includes(`  → ${dropped}\n`));
+  assert.ok(JSON.stringify(traceJson(trace)).includes(`"result":"${dropped}"`));
+});
+
+test('trace: a diagnostic an `expect` line draws (a stale pointer it reads through) is listed with the step before it', () => {
+  const text = `scenario "e" {
+  strategy placed
+  m1 = vkAllocateMemory 64KiB host-visible
+  p1 = vkMapMemory m1
+  vkFreeMemory m1
+  expect app reads p1, 4 == SIGSEGV
+}
+`;
+  const free = buildTrace('e.drvmap', text).scenarios[0]!.steps[2]!;
+  assert.deepEqual(
+    free.diagnostics.map((d) => [d.code, d.line]),
+    [['use-after-free', 6]],
+  );
+});
+
 test('trace: mappings the kernel merged are marked, and the kernel VMA count is given when it differs', () => {
   const text =
     'scenario "merge" {\n  a = mmap 8KiB rw private anon at 0x1000_0000 fixed\n  b = mmap 4KiB rw private anon at 0x1000_2000 fixed\n  c = mmap 4KiB r private anon at 0x1000_3000 fixed\n}\n';

@@ -388,3 +388,21 @@ test('a GPU write into a buffer mapped on the copy path is destroyed by the copy
     [],
   );
 });
+
+test("Wine's Vulkan-backed buffer: the trace names the handle type it exports and imports, not a placeholder fd", () => {
+  const calls = callsOf(
+    `scenario "g" {\n  driver mesa {\n    preset radv\n  }\n  b = glBufferStorage 64KiB map-write persistent\n}\n`,
+    0,
+  );
+  assert.ok(
+    calls.includes(
+      'wine: vkGetMemoryFdKHR(b, VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_FD_BIT) = an fd, handed to GL',
+    ),
+    calls.join('\n'),
+  );
+  assert.ok(
+    calls.some((c) =>
+      c.startsWith('wine: glImportMemoryFdEXT(64 KiB, GL_HANDLE_TYPE_OPAQUE_FD_EXT, that fd)'),
+    ),
+  );
+});

@@ -177,3 +177,39 @@ test('`reuses after-unmap`: the same object mapped again gets its kept mapping w
   );
   assert.deepEqual(analysis.diagnostics, []);
 });
+
+test('a read an `expect` line makes through an old pointer is use-after-free, on that line', () => {
+  const text = `${PREFIX}  vkFreeMemory m1
+  m2 = vkAllocateMemory 64KiB host-visible coherent
+  p2 = vkMapMemory m2
+  w = app writes p2, 4
+  expect app reads p1, 4 == w
+}`;
+  const found = analyse(text).diagnostics.filter((d) => d.code === 'use-after-free');
+  assert.equal(found.length, 1);
+  assert.equal(
+    found[0]!.message,
+    "app reads 0x1_0000 through the pointer vkMapMemory gave for m1 at step 2, but m1 was freed at step 3: the address is m2's now (mapped at step 5), so the access reaches another object (H5)",
+  );
+  assert.equal(text.slice(found[0]!.range.start, found[0]!.range.end), 'p1');
+  // Through the live pointer, nothing.
+  assert.deepEqual(messages(text.replace('reads p1, 4', 'reads p2, 4')), []);
+});
+
+test('a pointer vkMapMemory2 gave is named so when used after the free', () => {
+  const [found] = messages(`scenario "l" {
+  driver lvp {
+    preset lavapipe
+    maps pool
+  }
+  mem = vkAllocateMemory 1MiB host-visible coherent
+  p = vkMapMemory2 mem
+  w = host writes p + 0x10, 16
+  vkFreeMemory mem
+  expect host reads p + 0x10, 16 == w
+}`);
+  assert.match(
+    found ?? '',
+    /through the pointer vkMapMemory2KHR gave for mem at step 2, but mem was freed at step 4/,
+  );
+});

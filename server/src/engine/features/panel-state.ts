@@ -5,16 +5,13 @@ import type { DocumentAnalysis, ScenarioAnalysis } from '../analysis';
 import { lastStepStartingAtOrBefore } from '../diagnostics-by-step';
 import { scenarioAt } from '../analysis';
 import type { EngineDiagnostic } from '../diagnostics';
-import { VM_HUGETLB, type Vma } from '../kernel/types';
-import type { ScenarioRun } from '../sim/run';
-import { formatHex, formatHexPlain } from '../numbers';
-import { MADV_DONTNEED } from '../kernel/madvise';
-import { MadviseCall } from '../sim/calls';
-import type { StepRecord } from '../sim/records';
+import type { Vma } from '../kernel/types';
+import { formatHexPlain } from '../numbers';
 import type { PanelGap, PanelMapping, PanelState, PanelStep } from '../../../../protocol/panel';
 import { stepIndexAt } from './locate';
 import { PageRangeSet } from './page-range-set';
 import { backingText, mappingKind, permsText, vmaLabel, vmasAfter } from './mappings';
+import { droppedPagesNote } from './dropped-pages';
 
 export interface PanelRequest {
   readonly uri: string;
@@ -96,47 +93,6 @@ export function panelState(analysis: DocumentAnalysis, request: PanelRequest): P
     addressSpaceEnd: formatHexPlain(sim.platform.kernel.taskSize),
     drivers: [...run.drivers.keys()],
   };
-}
-
-/**
- * What a successful MADV_DONTNEED did, which no mapping shows (the VMA stays as it was): the
- * range whose private pages were dropped, so they read zero (anonymous memory) or the file
- * again; shared memory keeps its pages (kernel/madvise.ts dontneed, man madvise(2)). A hugetlb
- * mapping in the range drops only whole huge pages, so there the range is not given.
- */
-function droppedPagesNote(run: ScenarioRun, record: StepRecord): string {
-  const sim = run.simulation;
-  let note = '';
-  for (const call of record.calls) {
-    if (!(call instanceof MadviseCall) || call.advice !== MADV_DONTNEED || !call.ok) continue;
-    const end = call.address + ((call.length + sim.pageSize - 1n) / sim.pageSize) * sim.pageSize;
-    const first = sim.pageOf(call.address);
-    const last = sim.pageOf(end);
-    // Replaying the timeline to the step before is the costly part: only a run that made a
-    // hugetlb mapping needs it.
-    const hugetlb =
-      madeHugetlb(run) &&
-      vmasAfter(run, record.index - 1).some(
-        (v) => v.startPage < last && v.endPage > first && (v.vmFlags & VM_HUGETLB) !== 0,
-      );
-    note += hugetlb
-      ? '; private pages dropped (hugetlb: whole huge pages only)'
-      : `; private pages ${formatHex(call.address)}..${formatHex(end)} dropped (they read zero, or the file, again)`;
-  }
-  return note;
-}
-
-const hugetlbRuns = new WeakMap<ScenarioRun, boolean>();
-
-function madeHugetlb(run: ScenarioRun): boolean {
-  let made = hugetlbRuns.get(run);
-  if (made === undefined) {
-    made = run.simulation.records.some((r) =>
-      r.calls.some((c) => c.effects.some((e) => e.kind === 'mapped' && (e.vma.vmFlags & VM_HUGETLB) !== 0)),
-    );
-    hugetlbRuns.set(run, made);
-  }
-  return made;
 }
 
 /**

@@ -1217,12 +1217,17 @@ export function stepWordNames(): readonly string[] {
   return stepWords;
 }
 
-let reservedWords: ReadonlySet<string> | undefined;
+let reservedWordSet: ReadonlySet<string> | undefined;
 
 /** Words a name may not take, because they would read as part of the language. */
 export function isReservedWord(name: string): boolean {
+  return reservedWords().has(name);
+}
+
+/** Every reserved word (docs/language.md "Lines, comments, names" lists them by kind; the docs test checks it). */
+export function reservedWords(): ReadonlySet<string> {
   // One set, made on first use: every bound step asks, and the lists it comes from are fixed.
-  reservedWords ??= new Set([
+  reservedWordSet ??= new Set([
     // Flag words (`r`, `shared`, `fixed`…) would be read as flags where a verb takes them.
     ...VERBS.flatMap((v) => v.wordGroups.flatMap((g) => g.words.map((x) => x.name))),
     ...BUILTIN_ACTORS.map((a) => a.name),
@@ -1247,7 +1252,7 @@ export function isReservedWord(name: string): boolean {
     ...VK_RESULT_NAMES,
     ...EXPECT_WORDS.map((e) => e.name),
   ]);
-  return reservedWords.has(name);
+  return reservedWordSet;
 }
 
 const verbWordCache = new Map<VerbSpec, ReadonlySet<string>>();

@@ -3,6 +3,7 @@
 // same way: what ended the mapping, and what the address is now.
 import { formatHex } from '../numbers';
 import type { Simulation } from '../sim/simulation';
+import type { TextRange } from '../syntax/text-range';
 import type { VkMemory } from './vk-memory';
 
 export interface StalePointerUse {
@@ -16,6 +17,8 @@ export interface StalePointerUse {
   readonly mapStep: number;
   /** The signal when the access faulted. */
   readonly fault: string | undefined;
+  /** Where to report it when not on the current step: an `expect … reads` line. */
+  readonly at?: TextRange;
 }
 
 /**
@@ -71,7 +74,7 @@ function reportPointerAfterUnmap(
   use: StalePointerUse,
   mappedNow: readonly VkMemory[],
 ): void {
-  const { actor, kind, address, named, mapStep, fault } = use;
+  const { actor, kind, address, named, mapStep, fault, at } = use;
   const after = (text: string) => memory.history.find((e) => e.step > mapStep && e.text === text);
   const unmapped = after('unmapped');
   const freed = after('freed');
@@ -99,7 +102,7 @@ function reportPointerAfterUnmap(
         message: `${memory.name} ${e.what} here`,
       })),
     ],
-    undefined,
+    at,
     fault !== undefined,
     [address],
   );

@@ -712,7 +712,8 @@ export class VulkanLayer {
   private markMapped(memory: VkMemory, pointer: bigint, offset: bigint, size: bigint | undefined): void {
     memory.appPointer = pointer;
     memory.mapStep = this.sim.stepIndex;
-    this.appMaps.note(this.sim.stepIndex, memory);
+    // Only vkMapMemory2 maps here: a stale pointer's message names the call that gave it.
+    this.appMaps.note(this.sim.stepIndex, memory, 'vkMapMemory2KHR');
     memory.mapOffset = offset;
     memory.mapSize = size ?? memory.allocationSize - offset;
     this.appMapped.add(memory);

@@ -6,6 +6,7 @@ import { DEVICE_ACTOR } from '../model/device-access';
 import type { VkMemory } from '../model/vk-memory';
 import { formatHex } from '../numbers';
 import type { Expression, StepNode } from '../syntax/ast';
+import type { TextRange } from '../syntax/text-range';
 import { accessOutcome, byteReadOutcome, describeSegments, skippedForArguments } from './outcome';
 import type { Outcome } from './records';
 import type { StepContext } from './step-context';
@@ -98,6 +99,24 @@ export function deviceAddressText(verb: 'write' | 'read'): string {
 }
 
 /**
+ * H5 for a read an `expect` line makes (`expect app reads p1, 4 == w`): the same stale pointer as
+ * in a step, reported on the expectation (docs/rules.md `use-after-free` exempts no read).
+ */
+export function checkExpectReadAfterUnmap(
+  context: StepContext,
+  reader: string,
+  addressArg: Expression,
+  named: bigint,
+  address: bigint,
+  result: AccessResult,
+  at: TextRange,
+): void {
+  if (addressArg.kind === 'number' || !(context.vulkan.appMaps.any || context.gl.appMaps.any)) return;
+  const base = baseStep(context, addressArg);
+  if (base !== undefined) checkAfterUnmap(context, reader, 'read', named, address, base, result, at);
+}
+
+/**
  * H5 for whichever API's map step gave the pointer: whether it was reported. `named` is the
  * address the scenario wrote, `address` the one the actor reached (its low 32 bits for 32-bit code).
  */
@@ -109,8 +128,10 @@ function checkAfterUnmap(
   address: bigint,
   mapStep: number,
   result: AccessResult,
+  at?: TextRange,
 ): boolean {
-  const use = { actor, kind, address, named, mapStep, fault: result.ok ? undefined : result.signal };
+  const fault = result.ok ? undefined : result.signal;
+  const use = { actor, kind, address, named, mapStep, fault, ...(at ? { at } : {}) };
   const findings = context.sim.findings.length;
   if (context.vulkan.appMaps.has(mapStep)) context.vulkan.checkPointerAfterUnmap(use);
   else context.gl.checkPointerAfterUnmap(use);

@@ -5,7 +5,7 @@ import { ERRNO_NAMES, VK_RESULT_NAMES } from '../language/vocabulary';
 import { afterUffdStep } from '../model/uffd-step';
 import { formatHex } from '../numbers';
 import type { Argument, ExpectForm, ExpectNode, Expression, NameExpression } from '../syntax/ast';
-import { deviceAddressText, memoryTarget } from './access-steps';
+import { checkExpectReadAfterUnmap, deviceAddressText, memoryTarget } from './access-steps';
 import { DEVICE_ACTOR } from '../model/device-access';
 import { describeSegments, outcomeName, outcomeText } from './outcome';
 import type { CallRecord, ExpectRecord, Finding } from './records';
@@ -164,6 +164,8 @@ function checkRead(context: StepContext, e: FormOf<'read'>): Verdict {
       ? vulkan.deviceReadNow(target.memory, target.offset, length)
       : vulkan.driverRead(reader, target.memory, target.offset, length)
     : sim.read(reader, address ?? 0n, length);
+  if (result && !target && e.address && evaluated !== undefined && address !== undefined)
+    checkExpectReadAfterUnmap(context, reader, e.address, evaluated, address, result, e.address);
   if (!result) {
     const detail = target?.memory.freed
       ? `${target.memory.name} was freed: there is nothing to read`

@@ -29,8 +29,20 @@ export function createBufferStorage(ctx: GlContext, buffer: GlBuffer): void {
   // before any placed map, which then fails (H4). Exportable memory is a BO of its own, never a
   // suballocation of the driver's pool.
   if (ctx.ops.model.maps !== 'pool') ctx.ops.allocate(buffer.memory);
-  ctx.sim.note('wine', `vkGetMemoryFdKHR(${buffer.name})`, '= fd', true);
-  ctx.sim.note('wine', `glImportMemoryFdEXT + glBufferStorageMemEXT(${buffer.name})`, '', true);
+  // The fd goes straight to the GL driver, which owns it from glImportMemoryFdEXT on: drvmap opens
+  // no file for it (it never reaches the scenario), so the trace names it rather than a number.
+  ctx.sim.note(
+    'wine',
+    `vkGetMemoryFdKHR(${buffer.name}, VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_FD_BIT)`,
+    '= an fd, handed to GL',
+    true,
+  );
+  ctx.sim.note(
+    'wine',
+    `glImportMemoryFdEXT(${formatSize(buffer.memory.allocationSize)}, GL_HANDLE_TYPE_OPAQUE_FD_EXT, that fd) + glBufferStorageMemEXT(${buffer.name})`,
+    '',
+    true,
+  );
 }
 
 export function vulkanMap(ctx: GlContext, buffer: GlBuffer, offset: bigint): GlMapOutcome {
