@@ -2,6 +2,7 @@ import { describeStep } from '../../../media/src/ui/timeline';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyseDocument } from '../../../server/src/engine/analysis';
+import { droppedPagesNote } from '../../../server/src/engine/features/dropped-pages';
 import { panelState } from '../../../server/src/engine/features/panel-state';
 import { offsetOf } from './fixture';
 import { DONTUNMAP, NO_STRATEGY, SAMPLES } from './samples';
@@ -349,6 +350,26 @@ describe('panel state: madvise', () => {
     );
     assert.equal(steps[3]!.result, '→ ok');
     assert.match(describeStep(steps, 2), /dropped/);
+  });
+
+  test('a dontneed of shared memory says its pages are kept, and one of length 0 says nothing', () => {
+    const text = `scenario "shared" {
+  a = mmap 4KiB rw shared anon at 0x1000_0000 fixed
+  write a, 1, 0xAB
+  madvise a, 4KiB, dontneed
+  expect read a, 1 == 0xAB
+  madvise a, 0, dontneed
+}
+`;
+    const analysis = analyseDocument(text);
+    const run = analysis.scenarios[0]!.run;
+    const [, , kept, zero] = run.simulation.records;
+    assert.equal(
+      droppedPagesNote(run, kept!),
+      '; shared pages kept (the next access refaults them with their data)',
+    );
+    assert.equal(droppedPagesNote(run, zero!), '');
+    assert.deepEqual(analysis.diagnostics, []);
   });
 });
 
