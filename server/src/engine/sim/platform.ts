@@ -2,7 +2,12 @@
 // default is kept, so the rest of the scenario still simulates.
 import type { Argument, Expression, ScenarioNode, SettingNode, Word } from '../syntax/ast';
 import type { Arch, KernelConfig, KernelVersion } from '../kernel/types';
-import { defaultKernelConfig, formatKernelVersion, legacyMmapBase, parseKernelVersion } from '../kernel/config';
+import {
+  defaultKernelConfig,
+  formatKernelVersion,
+  legacyMmapBase,
+  parseKernelVersion,
+} from '../kernel/config';
 import { formatHex, formatSize, KiB } from '../numbers';
 import type { LanguageProblem } from './problems';
 import { evaluateConstant } from './evaluate';
