@@ -174,6 +174,57 @@ describe('completion', () => {
     lacks(memory, 'dma-buf', 'a');
   });
 
+  test('a unit written apart from its number is that number’s, not one more argument', () => {
+    const items = (line: string) => {
+      const c = at(`scenario "s" {\n  a = mmap 64KiB rw private anon\n  ${line}\n}\n`);
+      return completionsAt(c.analysis, c.offset);
+    };
+    // new_size is still missing after `4 KiB,`: names, as after `4KiB,`; no flag first.
+    for (const line of ['mremap a, 4 KiB, ⟨|⟩', 'mremap a, 0x10 KiB, ⟨|⟩', 'mremap a, 1 pages, ⟨|⟩']) {
+      const list = items(line).map((i) => i.label);
+      has(list, 'a');
+      lacks(list, 'maymove', 'fixed', 'dontunmap');
+    }
+    // All three sizes there: the flags first, and names still for the optional new address.
+    const flags = items('mremap a, 4 KiB, 8 KiB, ⟨|⟩');
+    has(
+      flags.map((i) => i.label),
+      'maymove',
+      'a',
+    );
+    assert.equal(first(flags)?.kind, 'flag');
+    // `madvise a, 1 pages, |`: the advice (the unit is not the length).
+    const advice = items('madvise a, 1 pages, ⟨|⟩');
+    has(
+      advice.map((i) => i.label),
+      'dontneed',
+    );
+    assert.equal(first(advice)?.kind, 'flag');
+  });
+
+  test('open: the file kind comes first and is offered until one is given', () => {
+    const items = (line: string) => {
+      const c = at(`scenario "s" {\n  a = mmap 64KiB rw private anon\n  ${line}\n}\n`);
+      return completionsAt(c.analysis, c.offset);
+    };
+    for (const line of ['f = open ⟨|⟩', 'f = open m⟨|⟩']) {
+      const kinds = items(line);
+      has(
+        kinds.map((i) => i.label),
+        'memfd',
+        'file',
+        'device',
+      );
+      assert.equal(first(kinds)?.detail, 'file kind');
+    }
+    lacks(
+      items('f = open memfd ⟨|⟩').map((i) => i.label),
+      'memfd',
+      'file',
+      'device',
+    );
+  });
+
   test('memory arguments take memory names only', () => {
     const list = labels(
       'scenario "s" {\n  a = mmap 2MiB rw private anon\n  mem = vkAllocateMemory 16MiB host-visible\n  p = vkMapMemory ⟨|⟩\n}\n',

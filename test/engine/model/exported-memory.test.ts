@@ -301,6 +301,44 @@ test('a mapping of a dma-buf fd is named /dmabuf: and says whose buffer object i
   );
 });
 
+test('mremap moves a /dmabuf: mapping with its file: the moved mapping is still the dma-buf’s', () => {
+  const text = scenario(
+    `
+    m = vkAllocateMemory 64KiB host-visible coherent exportable
+    buf = vkGetMemoryFdKHR m dma-buf
+    p = mmap 64KiB rw shared fd buf
+    q = mremap p, 64KiB, 64KiB, 0x2000_0000, maymove | fixed`,
+    'preset radv',
+  );
+  assert.deepEqual(codes(text), []);
+  const vmas = analyse(text).scenarios[0]!.run.simulation.space.vmasAt(4);
+  // mm/mremap.c move_vma → copy_vma duplicates the VMA, vm_file included.
+  const q = vmas.find((v) => v.label === 'q')!;
+  assert.equal(q.startPage * 4096, 0x2000_0000);
+  assert.equal(mapsNameOf(q), '/dmabuf:');
+  assert.match(
+    formatMappingLine(traceMapping(q, 4096n)),
+    /^20000000-20010000 rw-s 100000000 \/dmabuf: {2}\(host, step 4, q: m's buffer object through dma-buf fd buf\)$/,
+  );
+});
+
+test('trace line: whose buffer object a /dmabuf: mapping shows comes after its label, the fork flag after that', () => {
+  const text = scenario(
+    `
+    m = vkAllocateMemory 64KiB host-visible coherent exportable
+    buf = vkGetMemoryFdKHR m dma-buf
+    p = mmap 64KiB rw shared fixed at 0x1000_0000 fd buf
+    madvise p, 4KiB, dontfork`,
+    'preset radv',
+  );
+  const vmas = analyse(text).scenarios[0]!.run.simulation.space.vmasAt(4);
+  const head = vmas.find((v) => v.label === 'p' && v.startPage * 4096 === 0x1000_0000)!;
+  assert.equal(
+    formatMappingLine(traceMapping(head, 4096n)),
+    "10000000-10001000 rw-s 100000000 /dmabuf:  (host, step 3, p: m's buffer object through dma-buf fd buf, VM_DONTCOPY)",
+  );
+});
+
 test('an import larger than the export never reaches another allocation: opaque-fd is VUID 01742, a dma-buf import fails', () => {
   const bigger = (handle: string) =>
     scenario(`

@@ -356,3 +356,23 @@ test('a droppable mapping is refused (EINVAL: vma_can_userfault)', () => {
 `;
   assert.deepEqual(codes(text), []);
 });
+
+test('two handlers on one uffd step: one syntax-error at the second, whichever kinds they are', () => {
+  const problems = (line: string) => {
+    const text = `scenario "x" {\n  a = mmap 64KiB rw private anon\n  b = mmap 64KiB rw private anon\n  ${line}\n}\n`;
+    return analyse(text).diagnostics.map(
+      (d) => `${d.code} at ${text.slice(d.range.start, d.range.start + 4)}: ${d.message}`,
+    );
+  };
+  // Two words: checkExclusiveWords reports it; uffd-step does not add a second diagnostic.
+  assert.deepEqual(problems('uffd a, 4KiB zero fail'), [
+    'syntax-error at fail: only one userfaultfd handler word is allowed; `zero` is already given',
+  ]);
+  // A word and an option, in either order: the same error, not a warning.
+  assert.deepEqual(problems('uffd b, 4KiB zero copy-from a'), [
+    'syntax-error at copy: only one userfaultfd handler is allowed; `zero` is already given',
+  ]);
+  assert.deepEqual(problems('uffd b, 4KiB map-moved a zero'), [
+    'syntax-error at zero: only one userfaultfd handler is allowed; `map-moved` is already given',
+  ]);
+});

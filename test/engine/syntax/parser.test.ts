@@ -283,20 +283,37 @@ test('a backslash at the end of an unterminated string does not join the next li
   }
 });
 
-test('`kernel 6.6.12` (as uname -r gives it) is a version, read as 6.6; four parts are not', () => {
+test('`kernel` takes a release as `uname -r` prints it, read as major.minor; apart or a range is an error', () => {
   const diagnostics = (version: string) =>
     analyseDocument(`scenario "k" {\n  kernel ${version}\n}\n`).diagnostics.map(
       (d) => `${d.code}: ${d.message}`,
     );
-  assert.deepEqual(diagnostics('6.6.12'), []);
-  assert.equal(
-    analyseDocument('scenario "k" {\n  kernel 6.6.12\n}\n').scenarios[0]!.run.simulation.platform.kernel
-      .version.minor,
-    6,
-  );
-  assert.deepEqual(diagnostics('5.10.0.1'), ['syntax-error: expected a kernel version such as `kernel 6.6`']);
-  // Apart, the dot is not part of the version.
+  const read = (version: string) => {
+    const { major, minor } = analyseDocument(`scenario "k" {\n  kernel ${version}\n}\n`).scenarios[0]!.run
+      .simulation.platform.kernel.version;
+    return `${major}.${minor}`;
+  };
+  // Fedora, SUSE, Raspberry Pi OS, WSL2 (a fourth part), Ubuntu, and a plain third part.
+  for (const [release, version] of [
+    ['6.6.12', '6.6'],
+    ['6.10.6-200.fc40.x86_64', '6.10'],
+    ['6.4.0-150600.23.22-default', '6.4'],
+    ['6.6.31+rpt-rpi-v8', '6.6'],
+    ['5.15.153.1-microsoft-standard-WSL2', '5.15'],
+    ['6.8.0-45-generic', '6.8'],
+  ]) {
+    assert.deepEqual(diagnostics(release!), [], release);
+    assert.equal(read(release!), version, release);
+  }
+  // Apart, the rest is another value; `6.8-6.9` is not one kernel.
+  assert.deepEqual(diagnostics('6.6 7'), ['syntax-error: `kernel` takes one value; this one is extra']);
   assert.ok(diagnostics('6.6 .12').length > 0);
+  assert.deepEqual(diagnostics('6.8-6.9'), [
+    'syntax-error: `kernel` takes one version, not a range: a scenario runs on one kernel (`kernel 6.8`)',
+  ]);
+  assert.deepEqual(diagnostics('6'), [
+    'syntax-error: expected a kernel version such as `kernel 6.6` (or as `uname -r` prints it)',
+  ]);
 });
 
 test('kernel versions: a `v` prefix is one error; a release Linux never had is out of range; one past the rules is a note', () => {

@@ -109,7 +109,8 @@ export function formatMappingLine(m: TraceMapping, markMerge = true): string {
   // The fork flags (madvise dontfork, wipeonfork) are what split a mapping from a neighbour
   // that looks the same: smaps' VmFlags.
   const flags = m.forkFlags.length > 0 ? `, ${m.forkFlags.join('|')}` : '';
-  return `${head}  (${t(m.owner)}, ${made}${label}${flags}${through}${merged})`;
+  // `through` right after the label it describes, so that it never reads as defining a flag.
+  return `${head}  (${t(m.owner)}, ${made}${label}${through}${flags}${merged})`;
 }
 
 /** One call, `indent` before it: `  host   mmap(…) = 0x…`. */

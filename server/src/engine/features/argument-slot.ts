@@ -1,8 +1,10 @@
 // Which positional argument of a step the cursor is at, read from the tokens typed after the verb.
 // It walks them the way the parser reads a step (syntax/parser.ts parseStep): commas and `|` only
 // separate, a verb's words and options may come anywhere, and an expression ends where no operator
-// joins the next operand to it — so `vkGetMemoryFdKHR m m` is two arguments, one too many.
+// joins the next operand to it — so `vkGetMemoryFdKHR m m` is two arguments, one too many. A unit
+// written apart from its number (`4 KiB`, `2 pages`) is part of that number, as parsePrimary reads it.
 import type { VerbSpec } from '../language/vocabulary';
+import { isUnit } from '../syntax/number-literal';
 import type { Token } from '../syntax/tokens';
 
 export interface ArgumentSlot {
@@ -21,7 +23,11 @@ export function argumentSlot(spec: VerbSpec, rest: readonly Token[]): ArgumentSl
   /** The next expression is an option's value (`at ADDR`), not a positional argument. */
   let optionValue = false;
   let depth = 0;
+  let afterNumber = false;
   for (const t of rest) {
+    const unitOfNumber = afterNumber && t.kind === 'ident' && isUnit(t.text);
+    afterNumber = depth === 0 && t.kind === 'number';
+    if (unitOfNumber) continue;
     if (depth > 0) {
       if (t.kind === 'lparen') depth++;
       else if (t.kind === 'rparen' && --depth === 0) state = 'operand';

@@ -470,21 +470,21 @@ function stepCompletions(
   // A required argument still missing: its names only (`madvise |` takes an address, not an
   // advice). The verb's words come once the positional arguments are all there
   // (`madvise a, 4KiB, |`, `vkGetMemoryFdKHR m |`), so that the first item never makes an
-  // extra argument.
+  // extra argument. A leading group (open's file kind) is required and comes first: it is
+  // offered until one of its words is given.
   const complete = slot.given >= requiredArguments(spec);
-  if (complete) {
-    for (const g of spec.wordGroups) {
-      if (g.one && g.words.some((w) => used.has(w.name))) continue;
-      for (const w of g.words) {
-        if (used.has(w.name)) continue;
-        out.push({
-          label: w.name,
-          kind: 'flag',
-          detail: g.group,
-          documentation: `${w.doc}${w.source ? `\n\nSource: ${w.source}` : ''}`,
-          sortText: `1${w.name}`,
-        });
-      }
+  for (const g of spec.wordGroups) {
+    if (!complete && !g.leading) continue;
+    if (g.one && g.words.some((w) => used.has(w.name))) continue;
+    for (const w of g.words) {
+      if (used.has(w.name)) continue;
+      out.push({
+        label: w.name,
+        kind: 'flag',
+        detail: g.group,
+        documentation: `${w.doc}${w.source ? `\n\nSource: ${w.source}` : ''}`,
+        sortText: `${g.leading ? '0' : '1'}${w.name}`,
+      });
     }
   }
   for (const o of spec.options) {

@@ -199,6 +199,8 @@ export function relocatedVma(
     owner,
     createdStep,
     label,
+    // copy_vma keeps vm_file: a mapping through a dma-buf fd stays `/dmabuf:` after a move.
+    viaExport: vma.viaExport,
   };
 }
 

@@ -37,6 +37,11 @@ export interface VerbSpec {
 export interface WordGroup {
   readonly group: string;
   readonly one: boolean;
+  /**
+   * A required word written before the positional arguments (`open memfd "x" 4KiB`): completion
+   * offers it while none of its words is given, not only once the arguments are all there.
+   */
+  readonly leading?: true;
   readonly words: readonly WordDoc[];
 }
 
@@ -232,6 +237,7 @@ export const HANDLE_TYPE_WORDS: WordGroup = {
 export const OPEN_KIND_WORDS: WordGroup = {
   group: 'file kind',
   one: true,
+  leading: true,
   words: [
     w(
       'memfd',

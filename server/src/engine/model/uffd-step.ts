@@ -11,6 +11,7 @@ import { alignUp, formatHex, formatSize } from '../numbers';
 import type { Outcome } from '../sim/records';
 import type { Simulation } from '../sim/simulation';
 import type { StepNode } from '../syntax/ast';
+import type { TextRange } from '../syntax/text-range';
 import type { VkMemory } from './vk-memory';
 
 export interface UffdStepArgs {
@@ -66,13 +67,7 @@ export function uffdStep(sim: Simulation, step: StepNode, actor: string, args: U
     });
     return { kind: 'skipped', reason: 'no handler' };
   }
-  if (given.length > 1) {
-    sim.problems.push({
-      code: 'duplicate-setting',
-      range: step,
-      message: `a userfaultfd range has one handler; \`${given[0]}\` and \`${given[1]}\` are both given`,
-    });
-  }
+  if (given.length > 1) reportSecondHandlers(sim, step);
   const mode: UffdMode =
     args.copyFrom !== undefined
       ? { kind: 'copy', source: args.copyFrom }
@@ -173,3 +168,30 @@ export function uffdRangeOf(
 }
 
 export type { Errno };
+
+/**
+ * A range has one handler: each one after the first is a `syntax-error` at it, as a second word of
+ * a one-of group is (docs/rules.md `syntax-error`): which one was meant cannot be told. A second
+ * handler *word* (`zero fail`) is already reported by checkExclusiveWords; only a clash that
+ * involves `copy-from` or `map-moved` is reported here, so that each mistake gives one error.
+ */
+function reportSecondHandlers(sim: Simulation, step: StepNode): void {
+  const handlers: { name: string; isWord: boolean; range: TextRange }[] = [];
+  for (const o of step.options)
+    if (o.keyword.name === 'copy-from' || o.keyword.name === 'map-moved')
+      handlers.push({ name: o.keyword.name, isWord: false, range: o });
+  for (const w of step.words)
+    if (w.name === 'zero' || w.name === 'fail') handlers.push({ name: w.name, isWord: true, range: w });
+  handlers.sort((a, b) => a.range.start - b.range.start);
+  let wordSeen = handlers[0]?.isWord ?? false;
+  for (let i = 1; i < handlers.length; i++) {
+    const h = handlers[i]!;
+    if (h.isWord && wordSeen) continue;
+    wordSeen ||= h.isWord;
+    sim.problems.push({
+      code: 'syntax-error',
+      range: h.range,
+      message: `only one userfaultfd handler is allowed; \`${handlers[0]!.name}\` is already given`,
+    });
+  }
+}

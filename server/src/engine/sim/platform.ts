@@ -2,7 +2,12 @@
 // default is kept, so the rest of the scenario still simulates.
 import type { Argument, Expression, ScenarioNode, SettingNode, Word } from '../syntax/ast';
 import type { Arch, KernelConfig, KernelVersion } from '../kernel/types';
-import { defaultKernelConfig, formatKernelVersion, legacyMmapBase } from '../kernel/config';
+import {
+  defaultKernelConfig,
+  formatKernelVersion,
+  legacyMmapBase,
+  parseKernelVersion,
+} from '../kernel/config';
 import { formatHex, formatSize, KiB } from '../numbers';
 import type { LanguageProblem } from './problems';
 import { evaluateConstant } from './evaluate';
@@ -141,20 +146,25 @@ export function readPlatform(
     switch (name) {
       case 'kernel': {
         const arg = statement.args[0];
+        // The text as `uname -r` prints it: major.minor is read, the rest (`.12`, `-45-generic`,
+        // `.1-microsoft-standard-WSL2`, `+rpt-rpi-v8`) is not.
         const text = arg && arg.kind === 'number' ? arg.text : undefined;
-        const match = text ? /^(\d+)\.(\d+)(?:\.\d+)?$/.exec(text) : null;
-        if (!match) {
-          const tagged = text !== undefined ? /^v(\d+\.\d+(?:\.\d+)?)$/i.exec(text) : null;
+        const tagged = text !== undefined ? /^v(\d+\.\d+(?:\.\d+)?)$/i.exec(text) : null;
+        const range = text !== undefined ? /^(\d+\.\d+)-\d+\.\d+$/.exec(text) : null;
+        const read = text !== undefined && !tagged && !range ? parseKernelVersion(text) : undefined;
+        if (!read) {
           problems.push({
             code: 'syntax-error',
             range: arg ?? statement,
             message: tagged
               ? `write the version without the \`v\`: \`kernel ${tagged[1]}\``
-              : 'expected a kernel version such as `kernel 6.6`',
+              : range
+                ? `\`kernel\` takes one version, not a range: a scenario runs on one kernel (\`kernel ${range[1]}\`)`
+                : 'expected a kernel version such as `kernel 6.6` (or as `uname -r` prints it)',
           });
           break;
         }
-        version = { major: Number(match[1]), minor: Number(match[2]) };
+        version = read;
         const problem = kernelVersionProblem(version, text as string);
         if (problem) problems.push({ ...problem, range: arg ?? statement });
         break;

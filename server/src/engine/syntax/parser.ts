@@ -350,25 +350,18 @@ class Parser {
         spec?.args === 'version' &&
         (t.kind === 'number' || (t.kind === 'ident' && /^v\d+$/i.test(t.text)))
       ) {
-        // `kernel 5.15` is a version, not a fractional byte count: keep the text, no value. A
-        // third part (`6.6.12`, as `uname -r` gives it) is taken too, as the CLI's --kernel does.
-        // `v6.6` (as git tags spell it) is taken whole too, so that the platform reports it once.
+        // `kernel 5.15` is a version, not a fractional byte count: keep the text, no value. All
+        // that is glued to it is taken too, as `uname -r` prints it (`6.6.12`,
+        // `6.10.6-200.fc40.x86_64`, `6.6.31+rpt-rpi-v8`), as the CLI's --kernel does; the platform
+        // reads major.minor. `v6.6` (as git tags spell it) is taken whole too, so that the
+        // platform reports it once. A comma or a space still starts another (extra) value.
         this.advance();
-        let text = t.text;
         let end = t.end;
-        while (
-          this.kind === 'invalid' &&
-          this.start === end &&
-          this.end === end + 1 &&
-          this.source.charCodeAt(end) === 46 /* . */ &&
-          this.peekKind() === 'number' &&
-          this.aheadStart === this.end
-        ) {
-          this.advance();
-          text += '.' + this.currentText();
+        while (this.start === end && !this.atLineEnd() && this.kind !== 'comma' && this.kind !== 'comment') {
           end = this.end;
           this.advance();
         }
+        const text = this.source.slice(t.start, end);
         args.push({
           kind: 'number',
           text,
