@@ -184,5 +184,5 @@ test('`arch`: 16 and 64 KiB pages imply arm64, where `32bit` is ignored; `arch a
     ),
     fictional.join('\n'),
   );
-  assert.match(result('arch riscv')[0]!, /^unknown-word: `riscv` is not a arch/);
+  assert.match(result('arch riscv')[0]!, /^unknown-word: `riscv` is not an arch/);
 });

@@ -127,7 +127,7 @@ export function readPlatform(
         problems.push({
           code: 'unknown-word',
           range: word,
-          message: `\`${word.name}\` is not a ${name}${didYouMean(word.name, allowed)} (one of: ${allowed.join(', ')})`,
+          message: `\`${word.name}\` is not ${/^[aeiou]/.test(name) ? 'an' : 'a'} ${name}${didYouMean(word.name, allowed)} (one of: ${allowed.join(', ')})`,
         });
         return undefined;
       }
