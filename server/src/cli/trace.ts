@@ -356,11 +356,15 @@ export function traceScenario(
       const on = sim.expects.find((e) => e.node.start <= d.range.start && d.range.start < e.node.end);
       // An expectation's own verdict is its ✓/✗ line; anything else on the line (a stale pointer
       // it read through) is listed with the step it is checked after.
+      // Before the first step there is no step: below the scenario header, as a setting's.
       if (on === undefined) onNoStep.push(shown);
-      else if (d.code !== 'expectation-failed' && on.afterStep >= 0) {
-        const list = diagnosticsOf.get(on.afterStep) ?? [];
-        list.push(shown);
-        diagnosticsOf.set(on.afterStep, list);
+      else if (d.code !== 'expectation-failed') {
+        if (on.afterStep < 0) onNoStep.push(shown);
+        else {
+          const list = diagnosticsOf.get(on.afterStep) ?? [];
+          list.push(shown);
+          diagnosticsOf.set(on.afterStep, list);
+        }
       }
     }
   }

@@ -7,6 +7,7 @@
 import type { EngineDiagnostic } from './diagnostics';
 import { diagnosticsByStep } from './diagnostics-by-step';
 import type { ScenarioRun } from './sim/run';
+import type { TextRange } from './syntax/text-range';
 import { isFailedOutcome, outcomeName } from './sim/outcome';
 
 /** The codes that report a step's failure itself (not a hazard the failure leaves behind). */
@@ -55,15 +56,34 @@ export function withIntendedFailures(
   diagnostics: readonly EngineDiagnostic[],
 ): readonly EngineDiagnostic[] {
   const intended = intendedFailures(run);
-  if (intended.size === 0) return diagnostics; // the caller copies what it changes
-  const byStep = diagnosticsByStep(run.simulation.records, diagnostics);
+  const faultsRead = intendedFaultReads(run);
+  if (intended.size === 0 && faultsRead.length === 0) return diagnostics; // the caller copies what it changes
   const out = [...diagnostics];
-  for (const step of intended) {
-    for (const i of byStep.get(step) ?? []) {
-      const d = out[i]!;
-      if (FAILURE_CODES.has(d.code))
-        out[i] = { ...d, severity: 'info', message: `(expected) ${d.message}`, intended: true };
-    }
+  const markExpected = (i: number) => {
+    const d = out[i]!;
+    if (FAILURE_CODES.has(d.code))
+      out[i] = { ...d, severity: 'info', message: `(expected) ${d.message}`, intended: true };
+  };
+  if (intended.size > 0) {
+    const byStep = diagnosticsByStep(run.simulation.records, diagnostics);
+    for (const step of intended) for (const i of byStep.get(step) ?? []) markExpected(i);
+  }
+  // An `expect ACTOR reads P, N == SIGSEGV` that held: the read's own diagnostics (a stale or
+  // freed pointer) explain the fault it asserts, as for a step whose fault an expectation names.
+  for (const range of faultsRead)
+    out.forEach((d, i) => {
+      if (d.range.start >= range.start && d.range.end <= range.end) markExpected(i);
+    });
+  return out;
+}
+
+/** The `expect … reads … == SIGSEGV|SIGBUS` lines that held: the read faulted as they say. */
+function intendedFaultReads(run: ScenarioRun): TextRange[] {
+  const out: TextRange[] = [];
+  for (const e of run.simulation.expects) {
+    const x = e.node.expectation;
+    if (x.form !== 'read' || e.passed !== true || x.value?.kind !== 'name') continue;
+    if (x.value.name === 'SIGSEGV' || x.value.name === 'SIGBUS') out.push(e.node);
   }
   return out;
 }

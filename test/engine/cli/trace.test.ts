@@ -119,9 +119,19 @@ test('trace: a diagnostic an `expect` line draws (a stale pointer it reads throu
 }
 `;
   const free = buildTrace('e.drvmap', text).scenarios[0]!.steps[2]!;
+  // The expectation asserts the fault, so what explains it is information, marked expected.
   assert.deepEqual(
-    free.diagnostics.map((d) => [d.code, d.line]),
-    [['use-after-free', 6]],
+    free.diagnostics.map((d) => [d.code, d.line, d.severity]),
+    [['use-after-free', 6, 'info']],
+  );
+  // A diagnostic of an `expect` line above the first step is listed below the scenario header.
+  const early = buildTrace(
+    'q.drvmap',
+    'scenario "e" {\n  expect read q, 1 == 0\n  a = mmap 4KiB rw private anon\n}\n',
+  );
+  assert.deepEqual(
+    early.scenarios[0]!.diagnostics.map((d) => [d.code, d.line]),
+    [['unknown-name', 2]],
   );
 });
 

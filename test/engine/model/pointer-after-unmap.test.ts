@@ -196,6 +196,31 @@ test('a read an `expect` line makes through an old pointer is use-after-free, on
   assert.deepEqual(messages(text.replace('reads p1, 4', 'reads p2, 4')), []);
 });
 
+test('an `expect … reads … == SIGSEGV` through a freed pointer that held: its use-after-free is information, marked expected', () => {
+  const text = `scenario "e" {
+  strategy placed
+  m1 = vkAllocateMemory 64KiB host-visible
+  p1 = vkMapMemory m1
+  vkFreeMemory m1
+  expect app reads p1, 4 == SIGSEGV
+}`;
+  const found = analyse(text).diagnostics;
+  assert.deepEqual(
+    found.map((d) => [d.code, d.severity]),
+    [['use-after-free', 'info']],
+  );
+  assert.match(found[0]!.message, /^\(expected\) /);
+  // Expecting data instead: the read faults, the expectation fails, the stale read is an error.
+  const data = analyse(text.replace('== SIGSEGV', '== 0')).diagnostics;
+  assert.deepEqual(
+    data.map((d) => [d.code, d.severity]),
+    [
+      ['expectation-failed', 'error'],
+      ['use-after-free', 'error'],
+    ],
+  );
+});
+
 test('a pointer vkMapMemory2 gave is named so when used after the free', () => {
   const [found] = messages(`scenario "l" {
   driver lvp {
