@@ -2,7 +2,7 @@
 // the CLI reports on stderr with exit code 2. No I/O here, so every case is unit-testable.
 import type { Severity } from '../engine/diagnostics';
 import type { KernelVersion } from '../engine/kernel/types';
-import { parseKernelVersion } from '../engine/kernel/config';
+import { kernelVersionRange, parseKernelVersion } from '../engine/kernel/config';
 import { RULE_BY_CODE } from '../engine/rules/registry';
 import { kernelVersionProblem } from '../engine/sim/platform';
 
@@ -223,6 +223,9 @@ export function parseArgs(argv: readonly string[]): Command {
   const kernelText = single('--kernel');
   let kernel: KernelVersion | undefined;
   if (kernelText !== undefined) {
+    const range = kernelVersionRange(kernelText);
+    if (range)
+      fail(`--kernel takes one version, not a range: a scenario runs on one kernel (--kernel ${range})`);
     kernel = parseKernelVersion(kernelText);
     if (!kernel) fail(`--kernel takes a version such as 6.6, not \`${kernelText}\``);
     // A release Linux never had is refused as a `kernel` line is; one past the rules is a note

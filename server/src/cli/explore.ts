@@ -7,7 +7,7 @@ import { describeReadError, readInputText } from './read-input';
 import { resolve } from 'node:path';
 import { explore, type ExploreResult, type ScenarioExploration } from '../engine/explore/explore';
 import { kernelVersionProblem, STRATEGY_NAMES, type StrategyName } from '../engine/sim/platform';
-import { parseKernelVersion } from '../engine/kernel/config';
+import { kernelVersionRange, parseKernelVersion } from '../engine/kernel/config';
 import type { KernelVersion } from '../engine/kernel/types';
 import type { CliIo } from './io';
 import { printable } from './printable';
@@ -82,6 +82,11 @@ export function parseExploreArgs(argv: readonly string[]): ExploreCommand | 'hel
         break;
       case '--kernel': {
         const v = value();
+        const range = kernelVersionRange(v);
+        if (range)
+          throw new ExploreUsageError(
+            `--kernel takes one version, not a range: a scenario runs on one kernel (--kernel ${range})`,
+          );
         kernel = parseKernelVersion(v);
         if (!kernel) throw new ExploreUsageError(`--kernel takes a version such as 6.6, not \`${v}\``);
         const problem = kernelVersionProblem(kernel, v);

@@ -104,6 +104,13 @@ test('bad usage is a UsageError naming the problem', () => {
     /drvmap models Linux 2\.6 and later, not 2\.4/,
   );
   assert.match(usage(['check', '--kernel', '5.25', 'a']).message, /the 5\.x series ended with 5\.19/);
+  // A range, or two values, is refused as the file's `kernel` line refuses it: one run, one kernel.
+  for (const range of ['6.8-6.9', '6.8..6.9'])
+    assert.equal(
+      usage(['check', '--kernel', range, 'a']).message,
+      '--kernel takes one version, not a range: a scenario runs on one kernel (--kernel 6.8)',
+    );
+  assert.match(usage(['check', '--kernel', '6.6 7', 'a']).message, /version such as 6\.6, not `6\.6 7`/);
   assert.match(usage(['check', '--frobnicate', 'a']).message, /unknown option --frobnicate/);
   assert.match(usage(['check', '--format', 'json', '--format', 'text', 'a']).message, /more than once/);
   assert.match(usage(['trace', 'a', 'b']).message, /one file/);

@@ -582,3 +582,37 @@ test('trace: the set-up before step 1 lists its calls (a strategy hook, internal
   assert.match(out, /^set-up {2}before step 1.*\n {2}box64 +BOX64_MMAP32/m);
   assert.ok(JSON.stringify(traceJson(trace)).includes('"setupCalls":[{"actor":"box64"'));
 });
+
+test('trace: a dontneed over shared and private memory gives only the private pages as dropped, the shared ones as kept', () => {
+  const result = (body: string) =>
+    buildTrace('d.drvmap', `scenario "d" {\n${body}\n}\n`).scenarios[0]!.steps.at(-1)?.result;
+  assert.equal(
+    result(
+      '  b = mmap 4KiB rw shared anon at 0x1000_1000 fixed\n  c = mmap 4KiB rw private anon at 0x1000_2000 fixed\n  madvise b, 8KiB, dontneed',
+    ),
+    'ok; private pages 0x1000_2000..0x1000_3000 dropped (they read zero, or the file, again); shared ones (0x1000_1000..0x1000_2000) kept',
+  );
+  assert.equal(
+    result(
+      '  a = mmap 4KiB rw private anon at 0x1000_0000 fixed\n  b = mmap 4KiB rw shared anon at 0x1000_1000 fixed\n  c = mmap 4KiB rw private anon at 0x1000_2000 fixed\n  madvise a, 12KiB, dontneed',
+    ),
+    'ok; private pages 0x1000_0000..0x1000_1000, 0x1000_2000..0x1000_3000 dropped (they read zero, or the file, again); shared ones (0x1000_1000..0x1000_2000) kept',
+  );
+});
+
+test('trace: a dontneed that fails with ENOMEM after a hole still says which pages it dropped', () => {
+  const text = `scenario "hole" {
+  a = mmap 4KiB rw private anon at 0x1000_0000 fixed
+  b = mmap 4KiB rw private anon at 0x1000_2000 fixed
+  madvise a, 12KiB, dontneed
+}
+`;
+  const result = buildTrace('h.drvmap', text).scenarios[0]!.steps.at(-1)?.result ?? '';
+  assert.match(result, /^ENOMEM/);
+  assert.ok(
+    result.endsWith(
+      '; private pages 0x1000_0000..0x1000_1000, 0x1000_2000..0x1000_3000 dropped (they read zero, or the file, again)',
+    ),
+    result,
+  );
+});

@@ -339,6 +339,22 @@ test('trace line: whose buffer object a /dmabuf: mapping shows comes after its l
   );
 });
 
+test('trace line: a /dmabuf: mapping with no label says whose buffer object after a comma, not a colon', () => {
+  const text = scenario(
+    `
+    m = vkAllocateMemory 64KiB host-visible coherent exportable
+    buf = vkGetMemoryFdKHR m dma-buf
+    mmap 64KiB rw shared fixed at 0x1000_0000 fd buf`,
+    'preset radv',
+  );
+  const vmas = analyse(text).scenarios[0]!.run.simulation.space.vmasAt(3);
+  const mapping = vmas.find((v) => v.startPage * 4096 === 0x1000_0000)!;
+  assert.equal(
+    formatMappingLine(traceMapping(mapping, 4096n)),
+    "10000000-10010000 rw-s 100000000 /dmabuf:  (host, step 3, m's buffer object through dma-buf fd buf)",
+  );
+});
+
 test('an import larger than the export never reaches another allocation: opaque-fd is VUID 01742, a dma-buf import fails', () => {
   const bigger = (handle: string) =>
     scenario(`

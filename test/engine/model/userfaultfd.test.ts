@@ -376,3 +376,36 @@ test('two handlers on one uffd step: one syntax-error at the second, whichever k
     'syntax-error at zero: only one userfaultfd handler is allowed; `map-moved` is already given',
   ]);
 });
+
+test('the same handler option twice (`copy-from b copy-from c`): a syntax-error at the second', () => {
+  const text = (handlers: string) => `scenario "u" {
+  a = mmap 64KiB rw private anon
+  b = mmap 64KiB rw private anon
+  c = mmap 64KiB rw private anon
+  uffd a, 64KiB ${handlers}
+}
+`;
+  for (const [handlers, kept] of [
+    ['copy-from b copy-from c', 'copy-from'],
+    ['map-moved b map-moved c', 'map-moved'],
+  ] as const) {
+    const t = text(handlers);
+    const found = analyse(t).diagnostics.map((d) => `${d.code} at ${t.slice(d.range.start, d.range.end)}`);
+    assert.equal(found.length, 1, handlers);
+    assert.match(found[0]!, new RegExp(`^syntax-error at ${kept} c`), handlers);
+  }
+});
+
+test('two handlers: the first written is the one simulated, the one the error keeps', () => {
+  const text = (handlers: string, value: string) => `scenario "u" {
+  a = mmap 64KiB rw private anon
+  b = mmap 64KiB rw private anon
+  write b, 4KiB, 0xAB
+  uffd a, 64KiB ${handlers}
+  expect read a, 1 == ${value}
+}
+`;
+  // `zero` first: the read is zero-fill, not b's byte.
+  assert.deepEqual(codes(text('zero copy-from b', '0')), ['syntax-error']);
+  assert.deepEqual(codes(text('copy-from b zero', '0xAB')), ['syntax-error']);
+});

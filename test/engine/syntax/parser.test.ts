@@ -301,6 +301,9 @@ test('`kernel` takes a release as `uname -r` prints it, read as major.minor; apa
     ['6.6.31+rpt-rpi-v8', '6.6'],
     ['5.15.153.1-microsoft-standard-WSL2', '5.15'],
     ['6.8.0-45-generic', '6.8'],
+    // Debian and RHEL: a `-N.M` part after the release is no range.
+    ['4.19.0-0.bpo.20-amd64', '4.19'],
+    ['6.12.0-55.9.1.el10_0.x86_64', '6.12'],
   ]) {
     assert.deepEqual(diagnostics(release!), [], release);
     assert.equal(read(release!), version, release);
@@ -308,9 +311,10 @@ test('`kernel` takes a release as `uname -r` prints it, read as major.minor; apa
   // Apart, the rest is another value; `6.8-6.9` is not one kernel.
   assert.deepEqual(diagnostics('6.6 7'), ['syntax-error: `kernel` takes one value; this one is extra']);
   assert.ok(diagnostics('6.6 .12').length > 0);
-  assert.deepEqual(diagnostics('6.8-6.9'), [
-    'syntax-error: `kernel` takes one version, not a range: a scenario runs on one kernel (`kernel 6.8`)',
-  ]);
+  for (const range of ['6.8-6.9', '6.8..6.9'])
+    assert.deepEqual(diagnostics(range), [
+      'syntax-error: `kernel` takes one version, not a range: a scenario runs on one kernel (`kernel 6.8`)',
+    ]);
   assert.deepEqual(diagnostics('6'), [
     'syntax-error: expected a kernel version such as `kernel 6.6` (or as `uname -r` prints it)',
   ]);

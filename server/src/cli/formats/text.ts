@@ -101,8 +101,9 @@ export function formatMappingLine(m: TraceMapping, markMerge = true): string {
   const head = `${m.startPlain}-${m.endPlain} ${m.perms} ${m.offsetPlain} ${t(m.name)}`;
   // Anonymous mappings carry their label in the name ([anon:a]); file mappings get it here.
   const label = m.label !== null && !m.name.startsWith('[anon:') ? `, ${t(m.label)}` : '';
-  // A mapping of an exported fd is named by the dma-buf; say whose buffer object it is.
-  const through = m.through !== null ? `: ${t(m.through)}` : '';
+  // A mapping of an exported fd is named by the dma-buf; say whose buffer object it is: `: …`
+  // describes the label; with no label a comma, so that it never reads as describing the step.
+  const through = m.through !== null ? `${label !== '' ? ':' : ','} ${t(m.through)}` : '';
   const merged = markMerge && m.mergedWithPrevious ? '; one VMA with the line above' : '';
   // Made before step 1 (createdStep 0): at device creation or by the strategy's set-up.
   const made = m.createdStep === 0 ? 'set-up' : `step ${m.createdStep}`;

@@ -39,11 +39,23 @@ export function defaultKernelConfig(version: KernelVersion = DEFAULT_KERNEL_VERS
   };
 }
 
-/** `6.18`, `5.15.0-91-generic`, `v6.6` → {major, minor}; anything else → undefined. */
+/**
+ * `6.18`, `5.15.0-91-generic`, `v6.6` → {major, minor}; anything else → undefined, a range
+ * (kernelVersionRange) and a space inside (`6.6 7`: two values, not one release) included.
+ */
 export function parseKernelVersion(text: string): KernelVersion | undefined {
-  const match = /^\s*v?(\d{1,3})\.(\d{1,3})(?:[.\-+~_ ].*)?\s*$/.exec(text);
-  if (!match) return undefined;
+  const match = /^\s*v?(\d{1,3})\.(\d{1,3})(?:[.\-+~_]\S*)?\s*$/.exec(text);
+  if (!match || kernelVersionRange(text) !== undefined) return undefined;
   return { major: Number(match[1]), minor: Number(match[2]) };
+}
+
+/**
+ * `6.8-6.9` or `6.8..6.9`: a range, which one run cannot be (a scenario runs on one kernel); the
+ * first version. No `uname -r` release is `X.Y-Z.W` or has `..` (`6.1.0-21-amd64`,
+ * `6.12.0-55.9.1.el10_0.x86_64` are not ranges). The file's `kernel` line and --kernel share it.
+ */
+export function kernelVersionRange(text: string): string | undefined {
+  return /^\s*v?(\d{1,3}\.\d{1,3})(?:-v?\d+\.\d+\s*$|\.\.)/.exec(text)?.[1];
 }
 
 export function versionAtLeast(version: KernelVersion, major: number, minor: number): boolean {

@@ -51,6 +51,22 @@ function uffdCalls(sim: Simulation, mode: UffdMode): { open: string; api: string
   };
 }
 
+/**
+ * The handler simulated: the one written first (`first`, by source position), so that it is the
+ * one a syntax-error at a second handler says is kept. A `copy-from`/`map-moved` whose address did
+ * not resolve (already an error) gives way to the next handler given.
+ */
+function chosenMode(first: string | undefined, args: UffdStepArgs, words: ReadonlySet<string>): UffdMode {
+  const copy: UffdMode | undefined =
+    args.copyFrom !== undefined ? { kind: 'copy', source: args.copyFrom } : undefined;
+  const moved: UffdMode | undefined =
+    args.mapMoved !== undefined ? { kind: 'map-moved', source: args.mapMoved } : undefined;
+  if (first === 'copy-from' && copy) return copy;
+  if (first === 'map-moved' && moved) return moved;
+  if (first === 'zero' || first === 'fail') return { kind: first };
+  return copy ?? moved ?? (words.has('zero') ? { kind: 'zero' } : { kind: 'fail' });
+}
+
 export function uffdStep(sim: Simulation, step: StepNode, actor: string, args: UffdStepArgs): Outcome {
   const words = new Set(step.words.map((w) => w.name));
   const given = [
@@ -67,15 +83,9 @@ export function uffdStep(sim: Simulation, step: StepNode, actor: string, args: U
     });
     return { kind: 'skipped', reason: 'no handler' };
   }
-  if (given.length > 1) reportSecondHandlers(sim, step);
-  const mode: UffdMode =
-    args.copyFrom !== undefined
-      ? { kind: 'copy', source: args.copyFrom }
-      : args.mapMoved !== undefined
-        ? { kind: 'map-moved', source: args.mapMoved }
-        : words.has('zero')
-          ? { kind: 'zero' }
-          : { kind: 'fail' };
+  // The first handler written is the one simulated, the one the syntax-errors at the others keep.
+  const first = reportSecondHandlers(sim, step);
+  const mode = chosenMode(first, args, words);
   const label = `${args.memory?.name ?? step.binding?.name ?? 'range'} (userfaultfd ${mode.kind})`;
   const result = sim.space.userfaultfd.register(args.address, args.length, mode, actor, label);
   const calls = uffdCalls(sim, mode);
@@ -173,9 +183,11 @@ export type { Errno };
  * A range has one handler: each one after the first is a `syntax-error` at it, as a second word of
  * a one-of group is (docs/rules.md `syntax-error`): which one was meant cannot be told. A second
  * handler *word* (`zero fail`) is already reported by checkExclusiveWords; only a clash that
- * involves `copy-from` or `map-moved` is reported here, so that each mistake gives one error.
+ * involves `copy-from` or `map-moved` is reported here (a repeated option too: `copy-from b
+ * copy-from c`, which the step's arguments collapse into the first value), so that each mistake
+ * gives one error. Returns the handler written first, the one that is kept.
  */
-function reportSecondHandlers(sim: Simulation, step: StepNode): void {
+function reportSecondHandlers(sim: Simulation, step: StepNode): string | undefined {
   const handlers: { name: string; isWord: boolean; range: TextRange }[] = [];
   for (const o of step.options)
     if (o.keyword.name === 'copy-from' || o.keyword.name === 'map-moved')
@@ -194,4 +206,5 @@ function reportSecondHandlers(sim: Simulation, step: StepNode): void {
       message: `only one userfaultfd handler is allowed; \`${handlers[0]!.name}\` is already given`,
     });
   }
+  return handlers[0]?.name;
 }

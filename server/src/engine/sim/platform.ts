@@ -6,6 +6,7 @@ import {
   defaultKernelConfig,
   formatKernelVersion,
   legacyMmapBase,
+  kernelVersionRange,
   parseKernelVersion,
 } from '../kernel/config';
 import { formatHex, formatSize, KiB } from '../numbers';
@@ -150,7 +151,7 @@ export function readPlatform(
         // `.1-microsoft-standard-WSL2`, `+rpt-rpi-v8`) is not.
         const text = arg && arg.kind === 'number' ? arg.text : undefined;
         const tagged = text !== undefined ? /^v(\d+\.\d+(?:\.\d+)?)$/i.exec(text) : null;
-        const range = text !== undefined ? /^(\d+\.\d+)-\d+\.\d+$/.exec(text) : null;
+        const range = text !== undefined ? kernelVersionRange(text) : undefined;
         const read = text !== undefined && !tagged && !range ? parseKernelVersion(text) : undefined;
         if (!read) {
           problems.push({
@@ -159,7 +160,7 @@ export function readPlatform(
             message: tagged
               ? `write the version without the \`v\`: \`kernel ${tagged[1]}\``
               : range
-                ? `\`kernel\` takes one version, not a range: a scenario runs on one kernel (\`kernel ${range[1]}\`)`
+                ? `\`kernel\` takes one version, not a range: a scenario runs on one kernel (\`kernel ${range}\`)`
                 : 'expected a kernel version such as `kernel 6.6` (or as `uname -r` prints it)',
           });
           break;
