@@ -82,7 +82,7 @@ function intendedFaultReads(run: ScenarioRun): TextRange[] {
   const out: TextRange[] = [];
   for (const e of run.simulation.expects) {
     const x = e.node.expectation;
-    if (x.form !== 'read' || e.passed !== true || x.value?.kind !== 'name') continue;
+    if (x.form !== 'read' || x.op !== '==' || e.passed !== true || x.value?.kind !== 'name') continue;
     if (x.value.name === 'SIGSEGV' || x.value.name === 'SIGBUS') out.push(e.node);
   }
   return out;

@@ -210,6 +210,11 @@ test('an `expect … reads … == SIGSEGV` through a freed pointer that held: it
     [['use-after-free', 'info']],
   );
   assert.match(found[0]!.message, /^\(expected\) /);
+  // `!=` asserts no such fault: the stale read stays an error, whatever the expectation says.
+  assert.deepEqual(
+    analyse(text.replace('== SIGSEGV', '!= SIGBUS')).diagnostics.map((d) => [d.code, d.severity]),
+    [['use-after-free', 'error']],
+  );
   // Expecting data instead: the read faults, the expectation fails, the stale read is an error.
   const data = analyse(text.replace('== SIGSEGV', '== 0')).diagnostics;
   assert.deepEqual(
