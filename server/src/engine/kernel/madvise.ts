@@ -104,7 +104,8 @@ export function doMadvise(
     const kernelVma = state.vmas.kernelVmaAt(cursor) ?? vma;
     const pieceEnd = Math.min(kernelVma.endPage, endPage);
     const refusal = adviseVma(state, kernelVma, cursor, pieceEnd, advice, name);
-    if (typeof refusal === 'object') return fail(refusal.errno, refusal.reason + doneBefore(advisedSome));
+    if (typeof refusal === 'object')
+      return { ...fail(refusal.errno, refusal.reason + doneBefore(advisedSome)), refusedAtPage: cursor };
     advisedSome = true;
     cursor = Math.max(pieceEnd, refusal);
   }
