@@ -105,11 +105,15 @@ test('bad usage is a UsageError naming the problem', () => {
   );
   assert.match(usage(['check', '--kernel', '5.25', 'a']).message, /the 5\.x series ended with 5\.19/);
   // A range, or two values, is refused as the file's `kernel` line refuses it: one run, one kernel.
-  for (const range of ['6.8-6.9', '6.8..6.9'])
+  for (const range of ['6.8-6.9', '6.8..6.9', '6.8-6.9.1'])
     assert.equal(
       usage(['check', '--kernel', range, 'a']).message,
       '--kernel takes one version, not a range: a scenario runs on one kernel (--kernel 6.8)',
     );
+  assert.equal(
+    usage(['check', '--kernel', '6.6.12..6.6.14', 'a']).message,
+    '--kernel takes one version, not a range: a scenario runs on one kernel (--kernel 6.6)',
+  );
   assert.match(usage(['check', '--kernel', '6.6 7', 'a']).message, /version such as 6\.6, not `6\.6 7`/);
   assert.match(usage(['check', '--frobnicate', 'a']).message, /unknown option --frobnicate/);
   assert.match(usage(['check', '--format', 'json', '--format', 'text', 'a']).message, /more than once/);

@@ -380,3 +380,26 @@ test('panel state: a dontneed on a hugetlb mapping gives no page range (whole hu
   assert.ok(s);
   assert.equal(s.steps[1]!.result, '→ ok; private pages dropped (hugetlb: whole huge pages only)');
 });
+
+test('panel state: a dontneed refused part-way (EINVAL) gives the pages of the mappings before the refusing one as dropped', () => {
+  const text = `scenario "d" {
+  kernel 6.0
+  a = mmap 4KiB rw private anon at 0x1000_0000 fixed
+  write a, 4KiB, 0xAB
+  h = mmap 2MiB rw private anon hugetlb noreserve at 0x1020_0000 fixed
+  madvise a, 0x40_0000, dontneed
+  expect host reads a, 1 == 0
+}
+`;
+  const analysis = analyseDocument(text);
+  const run = analysis.scenarios[0]!.run;
+  const refused = run.simulation.records[3]!;
+  assert.equal(
+    droppedPagesNote(run, refused),
+    '; private pages 0x1000_0000..0x1000_1000 dropped (they read zero, or the file, again)',
+  );
+  // Refused at the first mapping in the range: nothing was dropped.
+  const first = analyseDocument(text.replace('madvise a, 0x40_0000', 'madvise h, 2MiB'));
+  const firstRun = first.scenarios[0]!.run;
+  assert.equal(droppedPagesNote(firstRun, firstRun.simulation.records[3]!), '');
+});

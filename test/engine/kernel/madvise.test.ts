@@ -132,3 +132,24 @@ test('MADV_WIPEONFORK on private anonymous MAP_HUGETLB memory is EINVAL because 
   assert.match(reason, /MAP_HUGETLB mapping is backed by a hugetlbfs file/);
   assert.doesNotMatch(reason, /only private anonymous memory/, 'the mapping is private anonymous');
 });
+
+test('madvise says what was advised before it failed: nothing when only a hole came before', () => {
+  const reason = (r: unknown) => (r as { reason: string }).reason;
+  // No VMA in the range: madvise_walk_vmas advises nothing.
+  const empty = space();
+  const nothing = empty.madvise(0x7e0000000000n, PG, T.MADV_DONTNEED, O);
+  assert.equal(errno(nothing), 'ENOMEM');
+  assert.match(reason(nothing), /nothing in the range is mapped, so madvise advised nothing/);
+  assert.doesNotMatch(reason(nothing), /mapped parts/);
+  // A hole, then a refusing VMA: nothing before it was advised.
+  const old = space('6.0');
+  const h = hugetlbMapping(old);
+  const holeFirst = old.madvise(h - 2n * MiB, 4n * MiB, T.MADV_DONTNEED, O);
+  assert.equal(errno(holeFirst), 'EINVAL');
+  assert.doesNotMatch(reason(holeFirst), /already advised/);
+  // A mapping, then the refusing VMA: the mapping was advised.
+  const a = ok(mmap(old, 2n * MiB, { addr: h - 2n * MiB, flags: PRIV_ANON | T.MAP_FIXED }));
+  const mappedFirst = old.madvise(a, 4n * MiB, T.MADV_DONTNEED, O);
+  assert.equal(errno(mappedFirst), 'EINVAL');
+  assert.match(reason(mappedFirst), /the mapped parts before it were already advised/);
+});

@@ -311,10 +311,13 @@ test('`kernel` takes a release as `uname -r` prints it, read as major.minor; apa
   // Apart, the rest is another value; `6.8-6.9` is not one kernel.
   assert.deepEqual(diagnostics('6.6 7'), ['syntax-error: `kernel` takes one value; this one is extra']);
   assert.ok(diagnostics('6.6 .12').length > 0);
-  for (const range of ['6.8-6.9', '6.8..6.9'])
+  for (const range of ['6.8-6.9', '6.8..6.9', '6.8-6.9.1'])
     assert.deepEqual(diagnostics(range), [
       'syntax-error: `kernel` takes one version, not a range: a scenario runs on one kernel (`kernel 6.8`)',
     ]);
+  assert.deepEqual(diagnostics('6.6.12..6.6.14'), [
+    'syntax-error: `kernel` takes one version, not a range: a scenario runs on one kernel (`kernel 6.6`)',
+  ]);
   assert.deepEqual(diagnostics('6'), [
     'syntax-error: expected a kernel version such as `kernel 6.6` (or as `uname -r` prints it)',
   ]);

@@ -15,18 +15,21 @@ import { vmasAfter } from './mappings';
  * or the file again. Shared memory keeps its pages: the next access refaults them with their data
  * (kernel/madvise.ts dontneed, man madvise(2)). A hugetlb mapping in the range drops only whole
  * huge pages, so there the range is not given. A call of length 0 dropped nothing; one that failed
- * with ENOMEM after a hole still advised every mapped part (madvise_walk_vmas), so it is said too.
+ * with ENOMEM after a hole still advised every mapped part (madvise_walk_vmas), so it is said too;
+ * one that a VMA refused part-way (EINVAL: a PFNMAP BO, pre-6.1 hugetlb) advised the VMAs before
+ * that one only, as madvise_walk_vmas returns at the first refusal.
  */
 export function droppedPagesNote(run: ScenarioRun, record: StepRecord): string {
   const sim = run.simulation;
   let note = '';
   for (const call of record.calls) {
     if (!(call instanceof MadviseCall) || call.advice !== MADV_DONTNEED) continue;
-    if (!call.ok && call.errno !== 'ENOMEM') continue;
+    const refusedAt = call.refusedAtPage;
+    if (!call.ok && call.errno !== 'ENOMEM' && refusedAt === undefined) continue;
     if (call.length === 0n) continue;
     const end = call.address + ((call.length + sim.pageSize - 1n) / sim.pageSize) * sim.pageSize;
     const first = sim.pageOf(call.address);
-    const last = sim.pageOf(end);
+    const last = refusedAt ?? sim.pageOf(end);
     // The mappings before the step (a timeline replay: only for a DONTNEED step).
     const touched = vmasAfter(run, record.index - 1).filter((v) => v.startPage < last && v.endPage > first);
     if (touched.length === 0) continue;

@@ -50,12 +50,17 @@ export function parseKernelVersion(text: string): KernelVersion | undefined {
 }
 
 /**
- * `6.8-6.9` or `6.8..6.9`: a range, which one run cannot be (a scenario runs on one kernel); the
- * first version. No `uname -r` release is `X.Y-Z.W` or has `..` (`6.1.0-21-amd64`,
+ * `6.8-6.9`, `6.8-6.9.1`, `6.8..6.9` or `6.6.12..6.6.14`: a range, which one run cannot be (a
+ * scenario runs on one kernel); the first version. No `uname -r` release has `..` anywhere, or is
+ * `X.Y-` followed by nothing but a second dotted version (`6.1.0-21-amd64`,
  * `6.12.0-55.9.1.el10_0.x86_64` are not ranges). The file's `kernel` line and --kernel share it.
  */
 export function kernelVersionRange(text: string): string | undefined {
-  return /^\s*v?(\d{1,3}\.\d{1,3})(?:-v?\d+\.\d+\s*$|\.\.)/.exec(text)?.[1];
+  const first = /^\s*v?(\d{1,3}\.\d{1,3})/.exec(text);
+  if (!first) return undefined;
+  const rest = text.slice(first[0].length);
+  const dashedSecondVersion = /^-v?\d+\.\d+(?:\.\d+)*\s*$/.test(rest);
+  return dashedSecondVersion || text.includes('..') ? first[1] : undefined;
 }
 
 export function versionAtLeast(version: KernelVersion, major: number, minor: number): boolean {

@@ -87,6 +87,8 @@ export function doMadvise(
   }
 
   let hole: number | undefined;
+  // Whether a VMA before the current one was advised: a hole alone advises nothing.
+  let advisedSome = false;
   let cursor = startPage;
   while (cursor < endPage) {
     const vma = state.vmas.firstEndingAfter(cursor);
@@ -103,14 +105,16 @@ export function doMadvise(
     const pieceEnd = Math.min(kernelVma.endPage, endPage);
     const refusal = adviseVma(state, kernelVma, cursor, pieceEnd, advice, name);
     if (typeof refusal === 'object')
-      return fail(refusal.errno, refusal.reason + doneBefore(cursor > startPage));
+      return { ...fail(refusal.errno, refusal.reason + doneBefore(advisedSome)), refusedAtPage: cursor };
+    advisedSome = true;
     cursor = Math.max(pieceEnd, refusal);
   }
   if (hole !== undefined) {
-    return fail(
-      'ENOMEM',
-      `${hexPage(state, hole)} is not mapped: madvise applied ${name} to the mapped parts of the range and then failed (madvise_walk_vmas skips holes)`,
-    );
+    // madvise_walk_vmas: no VMA in the range at all → -ENOMEM with nothing advised.
+    const what = advisedSome
+      ? `madvise applied ${name} to the mapped parts of the range and then failed (madvise_walk_vmas skips holes)`
+      : `nothing in the range is mapped, so madvise advised nothing (madvise_walk_vmas)`;
+    return fail('ENOMEM', `${hexPage(state, hole)} is not mapped: ${what}`);
   }
   return succeed(0n);
 }

@@ -8,6 +8,8 @@ export type Failure = {
   readonly errno: Errno;
   readonly reason: string;
   readonly effects: readonly Effect[];
+  /** madvise: the page where a VMA refused part-way through the walk; the VMAs before it were advised. */
+  readonly refusedAtPage?: number;
 };
 
 /** The one empty effect list (frozen: results share it). */

@@ -327,6 +327,8 @@ export type SyscallResult =
       readonly reason: string;
       /** Effects that happened before the failure (e.g. a FIXED destination already unmapped). */
       readonly effects: readonly Effect[];
+      /** madvise: the page where a VMA refused part-way through the walk; the VMAs before it were advised. */
+      readonly refusedAtPage?: number;
     };
 
 /**

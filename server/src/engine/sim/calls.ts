@@ -66,6 +66,11 @@ export abstract class SyscallCall implements CallRecord {
     return typeof this.answer === 'bigint' ? undefined : this.answer.reason;
   }
 
+  /** madvise: where a VMA refused part-way (the VMAs before it were advised); otherwise undefined. */
+  get refusedAtPage(): number | undefined {
+    return typeof this.answer === 'bigint' ? undefined : this.answer.refusedAtPage;
+  }
+
   get result(): string {
     const answer =
       typeof this.answer === 'bigint'
