@@ -169,3 +169,18 @@ test('a second protection or advice word on a step is an error, as a second valu
     ],
   );
 });
+
+test('an option given twice, or `size` with `whole`, is an error; each once is fine', () => {
+  const mapped = (options: string) =>
+    problems(
+      `  strategy placed\n  m = vkAllocateMemory 64KiB host-visible coherent\n  p = vkMapMemory m ${options}`,
+    );
+  assert.deepEqual(mapped('size 4KiB size 8KiB'), ['syntax-error: `size` is given twice; a step takes one']);
+  assert.deepEqual(mapped('size 4KiB whole'), [
+    'syntax-error: `whole` is VK_WHOLE_SIZE, and `size` gives a size too: give one of them',
+  ]);
+  assert.deepEqual(mapped('offset 0 size 4KiB'), []);
+  assert.deepEqual(problems('  a = mmap 4KiB rw private anon at 0x1000_0000 at 0x2000_0000'), [
+    'syntax-error: `at` is given twice; a step takes one',
+  ]);
+});
