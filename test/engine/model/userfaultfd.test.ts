@@ -408,4 +408,11 @@ test('two handlers: the first written is the one simulated, the one the error ke
   // `zero` first: the read is zero-fill, not b's byte.
   assert.deepEqual(codes(text('zero copy-from b', '0')), ['syntax-error']);
   assert.deepEqual(codes(text('copy-from b zero', '0xAB')), ['syntax-error']);
+  // A first handler whose address does not resolve gives way to the next one written: `fail`
+  // here (the read is SIGBUS), not the `map-moved` written after it.
+  assert.deepEqual(codes(text('copy-from x fail map-moved b', 'SIGBUS')).sort(), [
+    'syntax-error',
+    'syntax-error',
+    'unknown-name',
+  ]);
 });

@@ -52,19 +52,18 @@ function uffdCalls(sim: Simulation, mode: UffdMode): { open: string; api: string
 }
 
 /**
- * The handler simulated: the one written first (`first`, by source position), so that it is the
+ * The handler simulated: the one written first (`written`, in source order), so that it is the
  * one a syntax-error at a second handler says is kept. A `copy-from`/`map-moved` whose address did
- * not resolve (already an error) gives way to the next handler given.
+ * not resolve (already an error) gives way to the next handler written.
  */
-function chosenMode(first: string | undefined, args: UffdStepArgs, words: ReadonlySet<string>): UffdMode {
-  const copy: UffdMode | undefined =
-    args.copyFrom !== undefined ? { kind: 'copy', source: args.copyFrom } : undefined;
-  const moved: UffdMode | undefined =
-    args.mapMoved !== undefined ? { kind: 'map-moved', source: args.mapMoved } : undefined;
-  if (first === 'copy-from' && copy) return copy;
-  if (first === 'map-moved' && moved) return moved;
-  if (first === 'zero' || first === 'fail') return { kind: first };
-  return copy ?? moved ?? (words.has('zero') ? { kind: 'zero' } : { kind: 'fail' });
+function chosenMode(written: readonly string[], args: UffdStepArgs): UffdMode {
+  for (const name of written) {
+    if (name === 'copy-from' && args.copyFrom !== undefined) return { kind: 'copy', source: args.copyFrom };
+    if (name === 'map-moved' && args.mapMoved !== undefined)
+      return { kind: 'map-moved', source: args.mapMoved };
+    if (name === 'zero' || name === 'fail') return { kind: name };
+  }
+  return { kind: 'fail' };
 }
 
 export function uffdStep(sim: Simulation, step: StepNode, actor: string, args: UffdStepArgs): Outcome {
@@ -84,8 +83,7 @@ export function uffdStep(sim: Simulation, step: StepNode, actor: string, args: U
     return { kind: 'skipped', reason: 'no handler' };
   }
   // The first handler written is the one simulated, the one the syntax-errors at the others keep.
-  const first = reportSecondHandlers(sim, step);
-  const mode = chosenMode(first, args, words);
+  const mode = chosenMode(reportSecondHandlers(sim, step), args);
   const label = `${args.memory?.name ?? step.binding?.name ?? 'range'} (userfaultfd ${mode.kind})`;
   const result = sim.space.userfaultfd.register(args.address, args.length, mode, actor, label);
   const calls = uffdCalls(sim, mode);
@@ -185,9 +183,9 @@ export type { Errno };
  * handler *word* (`zero fail`) is already reported by checkExclusiveWords; only a clash that
  * involves `copy-from` or `map-moved` is reported here (a repeated option too: `copy-from b
  * copy-from c`, which the step's arguments collapse into the first value), so that each mistake
- * gives one error. Returns the handler written first, the one that is kept.
+ * gives one error. Returns the handlers in the order written: the first is the one kept.
  */
-function reportSecondHandlers(sim: Simulation, step: StepNode): string | undefined {
+function reportSecondHandlers(sim: Simulation, step: StepNode): string[] {
   const handlers: { name: string; isWord: boolean; range: TextRange }[] = [];
   for (const o of step.options)
     if (o.keyword.name === 'copy-from' || o.keyword.name === 'map-moved')
@@ -206,5 +204,5 @@ function reportSecondHandlers(sim: Simulation, step: StepNode): string | undefin
       message: `only one userfaultfd handler is allowed; \`${handlers[0]!.name}\` is already given`,
     });
   }
-  return handlers[0]?.name;
+  return handlers.map((h) => h.name);
 }
