@@ -7,7 +7,7 @@ import type { TextRange } from './syntax/text-range';
 /** The indexes of `diagnostics` that lie inside a step's text, by step index. */
 export function diagnosticsByStep(
   records: readonly { readonly node: TextRange; readonly index: number }[],
-  diagnostics: readonly EngineDiagnostic[],
+  diagnostics: readonly Pick<EngineDiagnostic, 'range'>[],
 ): Map<number, number[]> {
   const byStep = new Map<number, number[]>();
   for (let i = 0; i < diagnostics.length; i++) {

@@ -50,11 +50,14 @@ export function intendedFailures(run: ScenarioRun): Set<number> {
   return out;
 }
 
-/** `diagnostics`, those explaining a failure the scenario expects shown as expected (info). */
-export function withIntendedFailures(
-  run: ScenarioRun,
-  diagnostics: readonly EngineDiagnostic[],
-): readonly EngineDiagnostic[] {
+/**
+ * `diagnostics`, those explaining a failure the scenario expects shown as expected (info): the
+ * analysis's, and exploration's lighter ones (explore.ts scenarioDiagnostics), so that a verdict
+ * and `drvmap check` agree.
+ */
+export function withIntendedFailures<
+  D extends Pick<EngineDiagnostic, 'code' | 'severity' | 'range' | 'message'>,
+>(run: ScenarioRun, diagnostics: readonly D[]): readonly D[] {
   const intended = intendedFailures(run);
   const faultsRead = intendedFaultReads(run);
   if (intended.size === 0 && faultsRead.length === 0) return diagnostics; // the caller copies what it changes
@@ -62,7 +65,7 @@ export function withIntendedFailures(
   const markExpected = (i: number) => {
     const d = out[i]!;
     if (FAILURE_CODES.has(d.code))
-      out[i] = { ...d, severity: 'info', message: `(expected) ${d.message}`, intended: true };
+      out[i] = { ...d, severity: 'info', message: `(expected) ${d.message}`, intended: true } as D;
   };
   if (intended.size > 0) {
     const byStep = diagnosticsByStep(run.simulation.records, diagnostics);

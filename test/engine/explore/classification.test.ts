@@ -1,7 +1,7 @@
 // The four exploration examples read like the design's argument (docs/explore.md).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { explore, exploreSummaryForLens } from '../../../server/src/engine/explore/explore';
+import { classify, explore, exploreSummaryForLens } from '../../../server/src/engine/explore/explore';
 import { analyseDocument } from '../../../server/src/engine/analysis';
 import { exampleText } from './helpers';
 
@@ -332,4 +332,21 @@ test('two drivers with every trait open are explored (hook-mmap: 162 × 162 beha
   const r = explore(text);
   assert.deepEqual(r.problems, []);
   assert.equal(r.scenarios[0]!.total, 162 * 162);
+});
+
+test('a fault an expectation asserts is expected in a verdict too, as check says (safe, not unsafe)', () => {
+  const text = `scenario "e" {
+  strategy placed
+  m1 = vkAllocateMemory 64KiB host-visible
+  p1 = vkMapMemory m1
+  vkFreeMemory m1
+  expect app reads p1, 4 == SIGSEGV
+}
+`;
+  const run = analyseDocument(text).scenarios[0]!.run;
+  assert.equal(classify(run).verdict, 'safe');
+  // Asserting data instead: the failed expectation and the stale read are errors.
+  const data = analyseDocument(text.replace('== SIGSEGV', '== 0')).scenarios[0]!.run;
+  assert.equal(classify(data).verdict, 'unsafe');
+  assert.equal(classify(data).first?.code, 'expectation-failed');
 });

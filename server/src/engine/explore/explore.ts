@@ -29,6 +29,7 @@ import { DEFAULT_TRAITS, isTraitOpen, type DriverModel, type DriverTraits } from
 import type { KernelVersion } from '../kernel/types';
 import { formatKernelVersion, parseKernelVersion } from '../kernel/config';
 import { formatHex, formatSize } from '../numbers';
+import { withIntendedFailures } from '../intended-failures';
 import { reserveHighTopPlacement } from '../model/window-text';
 import { expectationsByStep, ownCalls } from '../sim/own-calls';
 import {
@@ -764,16 +765,19 @@ class Checker {
 
 /** The scenario's diagnostics as analyseDocument gives them (default severities), in text order. */
 export function scenarioDiagnostics(run: ScenarioRun): ScenarioDiagnostic[] {
-  const out: ScenarioDiagnostic[] = [];
+  const found: ScenarioDiagnostic[] = [];
   const make = (code: string, range: TextRange, message: string): ScenarioDiagnostic => ({
     code,
     severity: RULE_BY_CODE.get(code)?.severity ?? 'error',
     range: { start: range.start, end: range.end },
     message,
   });
-  for (const p of run.problems) out.push(make(p.code, p.range, p.message));
-  for (const f of run.simulation.findings) out.push(make(f.code, f.range, f.message));
-  for (const rule of RULES) rule.check?.(run, (range, message) => out.push(make(rule.code, range, message)));
+  for (const p of run.problems) found.push(make(p.code, p.range, p.message));
+  for (const f of run.simulation.findings) found.push(make(f.code, f.range, f.message));
+  for (const rule of RULES)
+    rule.check?.(run, (range, message) => found.push(make(rule.code, range, message)));
+  // A failure or fault an expectation names is expected, as `drvmap check` says (analysis.ts).
+  const out = [...withIntendedFailures(run, found)];
   // `expect diagnostic CODE` makes the diagnostic on the step above expected (analysis.ts).
   for (const expectation of run.simulation.expects) {
     const form = expectation.node.expectation;
