@@ -2,9 +2,8 @@
 // the CLI reports on stderr with exit code 2. No I/O here, so every case is unit-testable.
 import type { Severity } from '../engine/diagnostics';
 import type { KernelVersion } from '../engine/kernel/types';
-import { kernelVersionRange, parseKernelVersion } from '../engine/kernel/config';
 import { RULE_BY_CODE } from '../engine/rules/registry';
-import { kernelVersionProblem } from '../engine/sim/platform';
+import { readKernelOption } from './kernel-option';
 
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info', 'hint'];
 
@@ -223,15 +222,9 @@ export function parseArgs(argv: readonly string[]): Command {
   const kernelText = single('--kernel');
   let kernel: KernelVersion | undefined;
   if (kernelText !== undefined) {
-    const range = kernelVersionRange(kernelText);
-    if (range)
-      fail(`--kernel takes one version, not a range: a scenario runs on one kernel (--kernel ${range})`);
-    kernel = parseKernelVersion(kernelText);
-    if (!kernel) fail(`--kernel takes a version such as 6.6, not \`${kernelText}\``);
-    // A release Linux never had is refused as a `kernel` line is; one past the rules is a note
-    // on each scenario that uses it (kernel-unmodelled), not an error.
-    const problem = kernelVersionProblem(kernel, kernelText);
-    if (problem?.code === 'number-out-of-range') fail(`--kernel: ${problem.message}`);
+    const read = readKernelOption(kernelText);
+    if ('refused' in read) fail(read.refused);
+    kernel = read.version;
   }
 
   const severities: Record<string, Severity | 'off'> = {};

@@ -6,8 +6,8 @@
 import { describeReadError, readInputText } from './read-input';
 import { resolve } from 'node:path';
 import { explore, type ExploreResult, type ScenarioExploration } from '../engine/explore/explore';
-import { kernelVersionProblem, STRATEGY_NAMES, type StrategyName } from '../engine/sim/platform';
-import { kernelVersionRange, parseKernelVersion } from '../engine/kernel/config';
+import { STRATEGY_NAMES, type StrategyName } from '../engine/sim/platform';
+import { readKernelOption } from './kernel-option';
 import type { KernelVersion } from '../engine/kernel/types';
 import type { CliIo } from './io';
 import { printable } from './printable';
@@ -81,17 +81,9 @@ export function parseExploreArgs(argv: readonly string[]): ExploreCommand | 'hel
         kernels = true;
         break;
       case '--kernel': {
-        const v = value();
-        const range = kernelVersionRange(v);
-        if (range)
-          throw new ExploreUsageError(
-            `--kernel takes one version, not a range: a scenario runs on one kernel (--kernel ${range})`,
-          );
-        kernel = parseKernelVersion(v);
-        if (!kernel) throw new ExploreUsageError(`--kernel takes a version such as 6.6, not \`${v}\``);
-        const problem = kernelVersionProblem(kernel, v);
-        if (problem?.code === 'number-out-of-range')
-          throw new ExploreUsageError(`--kernel: ${problem.message}`);
+        const read = readKernelOption(value());
+        if ('refused' in read) throw new ExploreUsageError(read.refused);
+        kernel = read.version;
         break;
       }
       case '--all':

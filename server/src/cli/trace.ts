@@ -353,7 +353,9 @@ export function traceScenario(
       list.push(shown);
       diagnosticsOf.set(record.index, list);
     } else {
-      const on = sim.expects.find((e) => e.node.start <= d.range.start && d.range.start < e.node.end);
+      // Expectations are in text order and do not overlap: a search, not a scan per diagnostic.
+      const last = lastStepStartingAtOrBefore(sim.expects, d.range.start);
+      const on = last !== undefined && d.range.start < last.node.end ? last : undefined;
       // An expectation's own verdict is its ✓/✗ line; anything else on the line (a stale pointer
       // it read through) is listed with the step it is checked after.
       // Before the first step there is no step: below the scenario header, as a setting's.

@@ -3,7 +3,7 @@
 // separate, a verb's words and options may come anywhere, and an expression ends where no operator
 // joins the next operand to it — so `vkGetMemoryFdKHR m m` is two arguments, one too many. A unit
 // written apart from its number (`4 KiB`, `2 pages`) is part of that number, as parsePrimary reads it.
-import type { VerbSpec } from '../language/vocabulary';
+import { verbOptions, verbWords, type VerbSpec } from '../language/vocabulary';
 import { isUnit } from '../syntax/number-literal';
 import type { Token } from '../syntax/tokens';
 
@@ -15,8 +15,8 @@ export interface ArgumentSlot {
 }
 
 export function argumentSlot(spec: VerbSpec, rest: readonly Token[]): ArgumentSlot {
-  const words = new Set(spec.wordGroups.flatMap((g) => g.words.map((w) => w.name)));
-  const options = new Set(spec.options.map((o) => o.name));
+  const words = verbWords(spec);
+  const options = verbOptions(spec);
   let given = 0;
   /** none: between values; operand: after one; operator: after `+`, `-` or `*`. */
   let state: 'none' | 'operand' | 'operator' = 'none';

@@ -2,6 +2,7 @@
 // shown (the panel's timeline, the CLI trace's text and JSON): no mapping shows it.
 import { MADV_DONTNEED } from '../kernel/madvise';
 import { VM_HUGETLB, type Vma } from '../kernel/types';
+import { firstIndex } from '../first-index';
 import { formatHex } from '../numbers';
 import { MadviseCall } from '../sim/calls';
 import type { StepRecord } from '../sim/records';
@@ -20,6 +21,17 @@ import { vmasAfter } from './mappings';
  * that one only, as madvise_walk_vmas returns at the first refusal.
  */
 export function droppedPagesNote(run: ScenarioRun, record: StepRecord): string {
+  if (!record.calls.some((c) => c instanceof MadviseCall && c.advice === MADV_DONTNEED)) return '';
+  // The panel asks on every cursor move, and each note replays the timeline: once per record.
+  let note = NOTES.get(record);
+  if (note === undefined) NOTES.set(record, (note = dontneedNote(run, record)));
+  return note;
+}
+
+/** The notes made, by record: a finished run's records never change. */
+const NOTES = new WeakMap<StepRecord, string>();
+
+function dontneedNote(run: ScenarioRun, record: StepRecord): string {
   const sim = run.simulation;
   let note = '';
   for (const call of record.calls) {
@@ -31,7 +43,14 @@ export function droppedPagesNote(run: ScenarioRun, record: StepRecord): string {
     const first = sim.pageOf(call.address);
     const last = refusedAt ?? sim.pageOf(end);
     // The mappings before the step (a timeline replay: only for a DONTNEED step).
-    const touched = vmasAfter(run, record.index - 1).filter((v) => v.startPage < last && v.endPage > first);
+    const before = vmasAfter(run, record.index - 1);
+    const touched: Vma[] = [];
+    // Sorted by address: from the first that ends above `first`, while they start below `last`.
+    for (let i = firstIndex(before.length, (k) => before[k]!.endPage <= first); i < before.length; i++) {
+      const v = before[i]!;
+      if (v.startPage >= last) break;
+      touched.push(v);
+    }
     if (touched.length === 0) continue;
     const runsText = (vmas: readonly Vma[]) =>
       pageRuns(vmas, first, last)

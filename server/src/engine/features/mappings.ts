@@ -67,22 +67,19 @@ export function forkFlagNames(vma: Vma): string[] {
 }
 
 export function backingText(vma: Vma): string {
-  const o = vma.object;
-  if (o.kind === 'device') {
-    const flags = [
-      vma.vmFlags & VM_IO ? 'VM_IO' : '',
-      vma.vmFlags & VM_PFNMAP ? 'VM_PFNMAP' : '',
-      vma.vmFlags & VM_MIXEDMAP ? 'VM_MIXEDMAP' : '',
-      vma.vmFlags & VM_DONTEXPAND ? 'VM_DONTEXPAND' : '',
-      ...forkFlagNames(vma),
-    ]
-      .filter(Boolean)
-      .join('|');
-    return `device BO ${mapsNameOf(vma)}${flags ? ` (${flags})` : ''}`;
-  }
-  const forkFlags = forkFlagNames(vma);
+  const flags = [...(vma.object.kind === 'device' ? deviceFlagNames(vma) : []), ...forkFlagNames(vma)];
   const base = objectText(vma);
-  return forkFlags.length > 0 ? `${base} (${forkFlags.join('|')})` : base;
+  return flags.length > 0 ? `${base} (${flags.join('|')})` : base;
+}
+
+/** The flags a device mapping carries (DRM BOs: VM_PFNMAP|VM_DONTEXPAND; NVIDIA's VM_IO too). */
+function deviceFlagNames(vma: Vma): string[] {
+  const out: string[] = [];
+  if (vma.vmFlags & VM_IO) out.push('VM_IO');
+  if (vma.vmFlags & VM_PFNMAP) out.push('VM_PFNMAP');
+  if (vma.vmFlags & VM_MIXEDMAP) out.push('VM_MIXEDMAP');
+  if (vma.vmFlags & VM_DONTEXPAND) out.push('VM_DONTEXPAND');
+  return out;
 }
 
 function objectText(vma: Vma): string {

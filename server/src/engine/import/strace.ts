@@ -6,7 +6,7 @@
 import { stringLiteral } from '../syntax/string-literal';
 import { formatHex } from '../numbers';
 import { KnownMappings } from './known-mappings';
-import { MADVISE_NAMES } from '../kernel/madvise';
+import { MADVISE_NAMES, UNMODELLED_ADVICE } from '../kernel/madvise';
 
 export interface ImportedLine {
   /** 1-based line in the input. */
@@ -258,38 +258,9 @@ function symbolicArgs(name: string, args: string[]): string[] {
     at(3, mapFlagNames);
   } else if (name === 'mprotect') at(2, (n) => bitNames(n, PROT_BITS, 'PROT_NONE'));
   else if (name === 'mremap') at(3, (n) => bitNames(n, MREMAP_BITS, '0'));
-  else if (name === 'madvise') at(2, (n) => MADVISE_NAMES.get(n) ?? OTHER_ADVICE.get(n) ?? String(n));
+  else if (name === 'madvise') at(2, (n) => MADVISE_NAMES.get(n) ?? UNMODELLED_ADVICE.get(n) ?? String(n));
   return args;
 }
-
-/**
- * The advice Linux 6.18 takes that madvise steps do not (<uapi/asm-generic/mman-common.h>), by
- * number, to name it in the skip reason of a `-X raw` trace.
- */
-const OTHER_ADVICE: ReadonlyMap<number, string> = new Map([
-  [0, 'MADV_NORMAL'],
-  [1, 'MADV_RANDOM'],
-  [2, 'MADV_SEQUENTIAL'],
-  [3, 'MADV_WILLNEED'],
-  [8, 'MADV_FREE'],
-  [9, 'MADV_REMOVE'],
-  [12, 'MADV_MERGEABLE'],
-  [13, 'MADV_UNMERGEABLE'],
-  [14, 'MADV_HUGEPAGE'],
-  [15, 'MADV_NOHUGEPAGE'],
-  [16, 'MADV_DONTDUMP'],
-  [17, 'MADV_DODUMP'],
-  [20, 'MADV_COLD'],
-  [21, 'MADV_PAGEOUT'],
-  [22, 'MADV_POPULATE_READ'],
-  [23, 'MADV_POPULATE_WRITE'],
-  [24, 'MADV_DONTNEED_LOCKED'],
-  [25, 'MADV_COLLAPSE'],
-  [100, 'MADV_HWPOISON'],
-  [101, 'MADV_SOFT_OFFLINE'],
-  [102, 'MADV_GUARD_INSTALL'],
-  [103, 'MADV_GUARD_REMOVE'],
-]);
 
 /** The madvise step's word for advice strace printed (`MADV_DONTFORK` → `dontfork`), if it has one. */
 function adviceWord(advice: string): string | undefined {

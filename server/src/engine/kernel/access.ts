@@ -268,7 +268,8 @@ function transfer(
   if (!write) {
     // The read faults the pages in (zero page, shmem page cache): a later userfaultfd finds them
     // present. Only memory userfaultfd can register needs the record.
-    if (UFFD_KINDS.has(vma.object.kind))
+    // (Only a run with a `uffd` step keeps it: the test first costs every read one field load.)
+    if (contents.tracksFaults && UFFD_KINDS.has(vma.object.kind))
       contents.markFaulted(vma.object.id, Math.floor(startPos / p) * p, Math.ceil(endPos / p) * p);
     out.route(startPos, accessOffset, true, p);
     if (privateFile)
@@ -314,7 +315,8 @@ export function populate(state: KernelState, startPage: number, endPage: number)
     const vma = write ? (prepareAnonVma(state, first) ?? found) : found;
     const startPos = (vma.pgoff + (first - vma.startPage)) * p;
     const endPos = startPos + (last - first) * p;
-    if (UFFD_KINDS.has(vma.object.kind)) state.contents.markFaulted(vma.object.id, startPos, endPos);
+    if (state.contents.tracksFaults && UFFD_KINDS.has(vma.object.kind))
+      state.contents.markFaulted(vma.object.id, startPos, endPos);
     if (!write || isPrivateAnon(vma)) continue;
     // Copy-on-write of every page, as transfer() does on a write fault, without the write.
     copyOnWrite(state, vma, startPos, endPos);

@@ -46,13 +46,34 @@ export const MADVISE_NAMES: ReadonlyMap<number, string> = new Map([
 ]);
 
 /**
- * Advice values Linux 6.18 accepts that the model does not (madvise_behavior_valid): MADV_NORMAL …
- * MADV_WILLNEED, MADV_FREE, MADV_REMOVE, KSM, THP, dump, MADV_COLD … MADV_COLLAPSE, hwpoison and
- * guard regions. Nothing in the language can send them; a caller that does is a bug (thrown), as
+ * Advice values Linux 6.18 accepts that the model does not (madvise_behavior_valid;
+ * <uapi/asm-generic/mman-common.h>), by number, with their names (`import strace` names one it
+ * skips). Nothing in the language can send them; a caller that does is a bug (thrown), as
  * answering EINVAL would be a lie.
  */
-const VALID_NOT_MODELLED = new Set([
-  0, 1, 2, 3, 8, 9, 12, 13, 14, 15, 16, 17, 20, 21, 22, 23, 24, 25, 100, 101, 102, 103,
+export const UNMODELLED_ADVICE: ReadonlyMap<number, string> = new Map([
+  [0, 'MADV_NORMAL'],
+  [1, 'MADV_RANDOM'],
+  [2, 'MADV_SEQUENTIAL'],
+  [3, 'MADV_WILLNEED'],
+  [8, 'MADV_FREE'],
+  [9, 'MADV_REMOVE'],
+  [12, 'MADV_MERGEABLE'],
+  [13, 'MADV_UNMERGEABLE'],
+  [14, 'MADV_HUGEPAGE'],
+  [15, 'MADV_NOHUGEPAGE'],
+  [16, 'MADV_DONTDUMP'],
+  [17, 'MADV_DODUMP'],
+  [20, 'MADV_COLD'],
+  [21, 'MADV_PAGEOUT'],
+  [22, 'MADV_POPULATE_READ'],
+  [23, 'MADV_POPULATE_WRITE'],
+  [24, 'MADV_DONTNEED_LOCKED'],
+  [25, 'MADV_COLLAPSE'],
+  [100, 'MADV_HWPOISON'],
+  [101, 'MADV_SOFT_OFFLINE'],
+  [102, 'MADV_GUARD_INSTALL'],
+  [103, 'MADV_GUARD_REMOVE'],
 ]);
 
 type Refusal = { errno: Errno; reason: string };
@@ -64,7 +85,7 @@ export function doMadvise(
   advice: number,
 ): SyscallResult {
   const version = state.config.version;
-  if (VALID_NOT_MODELLED.has(advice)) throw new RangeError(`madvise advice ${advice} is not modelled`);
+  if (UNMODELLED_ADVICE.has(advice)) throw new RangeError(`madvise advice ${advice} is not modelled`);
   const name = MADVISE_NAMES.get(advice);
   // madvise_behavior_valid() comes first: a bad advice is EINVAL even with length 0.
   if (name === undefined) return fail('EINVAL', `${advice} is not a madvise advice (madvise_behavior_valid)`);

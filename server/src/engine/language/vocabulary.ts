@@ -1235,7 +1235,7 @@ export function reservedWords(): ReadonlySet<string> {
   // One set, made on first use: every bound step asks, and the lists it comes from are fixed.
   reservedWordSet ??= new Set([
     // Flag words (`r`, `shared`, `fixed`…) would be read as flags where a verb takes them.
-    ...VERBS.flatMap((v) => v.wordGroups.flatMap((g) => g.words.map((x) => x.name))),
+    ...stepWordNames(),
     ...BUILTIN_ACTORS.map((a) => a.name),
     ...VERB_BY_NAME.keys(),
     ...SETTING_BY_NAME.keys(),

@@ -4,7 +4,7 @@
 // every CPU mapping that shares the pages shows it (the driver's, a remap strategy's moved range,
 // an alias), and a copy of the pages (a shadow copy) does not, until something copies it. Facts
 // linux-mm §4.1: a BO's pages are the GEM object's, whichever VMA maps them.
-import type { Datum, MemoryObject, Segment } from '../kernel/types';
+import type { Datum, MemoryObject, Segment, Vma } from '../kernel/types';
 import type { Simulation } from '../sim/simulation';
 import { deviceContents, type VkMemory } from './vk-memory';
 
@@ -88,7 +88,27 @@ function objectOffset(memory: VkMemory, object: MemoryObject, offset: bigint): b
 
 /** An address where a CPU mapping shows the memory's object at `offset` now (the driver's own first). */
 export function cpuAddressOf(sim: Simulation, memory: VkMemory, offset: bigint): bigint | undefined {
-  return cpuViewsOf(sim, memory, offset)[0]?.address;
+  const object = memory.driverObject;
+  if (!object)
+    return memory.appPointer !== undefined ? memory.appPointer - memory.mapOffset + offset : undefined;
+  // One pass that stops at the driver's own mapping (cpuViewsOf lists them all, for the trace).
+  const at = objectOffset(memory, object, offset);
+  let other: bigint | undefined;
+  for (const vma of sim.space.vmas()) {
+    const address = addressIn(sim, vma, object, at);
+    if (address === undefined) continue;
+    if (vma.owner === memory.driver.name) return address;
+    other ??= address;
+  }
+  return other;
+}
+
+/** Where `vma` shows byte `at` of `object`, if it maps it. */
+function addressIn(sim: Simulation, vma: Vma, object: MemoryObject, at: bigint): bigint | undefined {
+  if (vma.object.id !== object.id) return undefined;
+  const first = BigInt(vma.pgoff) * sim.pageSize;
+  const last = first + BigInt(vma.endPage - vma.startPage) * sim.pageSize;
+  return at >= first && at < last ? sim.addressOfPage(vma.startPage) + (at - first) : undefined;
 }
 
 /** A CPU mapping that shows the memory's object: the address of `offset` in it, and whose it is. */
@@ -108,14 +128,10 @@ export function cpuViewsOf(sim: Simulation, memory: VkMemory, offset: bigint): C
       ? [{ address: memory.appPointer - memory.mapOffset + offset, owner: 'app' }]
       : [];
   const at = objectOffset(memory, object, offset);
-  const page = sim.pageSize;
   const views: CpuView[] = [];
   for (const vma of sim.space.vmas()) {
-    if (vma.object.id !== object.id) continue;
-    const first = BigInt(vma.pgoff) * page;
-    const last = first + BigInt(vma.endPage - vma.startPage) * page;
-    if (at >= first && at < last)
-      views.push({ address: sim.addressOfPage(vma.startPage) + (at - first), owner: vma.owner });
+    const address = addressIn(sim, vma, object, at);
+    if (address !== undefined) views.push({ address, owner: vma.owner });
   }
   const driver = memory.driver.name;
   return [...views.filter((v) => v.owner === driver), ...views.filter((v) => v.owner !== driver)];

@@ -107,13 +107,12 @@ export interface VkMemory {
 export interface ExportedFd {
   readonly fd: OpenFile;
   readonly bo: { readonly file: OpenFile; readonly offset: bigint };
-  /** The driver whose memory was exported: an OPAQUE_FD imports only into the same driver and device. */
-  readonly exporter: DriverModel;
-  /** The exporter's allocationSize: an OPAQUE_FD import must allocate the same (VUID 01742). */
-  readonly allocationSize: bigint;
   /** VK_EXTERNAL_MEMORY_HANDLE_TYPE_DMA_BUF_BIT_EXT, else OPAQUE_FD. */
   readonly dmaBuf: boolean;
-  /** The memory whose buffer object it is. */
+  /**
+   * The memory whose buffer object it is: its driver and allocationSize are what an OPAQUE_FD
+   * import must match (VUIDs 01746, 01742).
+   */
   readonly memory: VkMemory;
 }
 

@@ -11,6 +11,7 @@ import type { Simulation } from '../sim/simulation';
 import type { CallRecord, Outcome } from '../sim/records';
 import { listOf } from '../sim/calls';
 import { stepHasWord } from '../sim/words';
+import { optionNamed } from '../sim/step-arguments';
 import { addressOutcome, describeSegments, failedMapNote, noteMapAttempt, OK_OUTCOME } from '../sim/outcome';
 import { keepsPointer, type DriverModel } from './driver';
 import { DriverOps } from './driver-ops';
@@ -519,8 +520,6 @@ export class VulkanLayer {
     this.exportedBos.set(file, {
       fd: file,
       bo,
-      exporter: memory.driver,
-      allocationSize: memory.allocationSize,
       dmaBuf,
       memory,
     });
@@ -557,8 +556,9 @@ export class VulkanLayer {
     }
     const driver = allocatingDriver(this.sim, this.drivers, step, true);
     if (!driver) return { kind: 'skipped', reason: 'no driver' };
-    this.checkMemoryType(step);
-    const importOption = step.options.find((o) => o.keyword.name === 'import');
+    const properties = this.propertiesOf(step);
+    this.checkMemoryType(step, properties);
+    const importOption = optionNamed(step, 'import');
     const importFile = importOption ? fileArg?.(importOption.value) : undefined;
     if (importOption && !importFile) return { kind: 'skipped', reason: 'no fd to import' };
     const importedFrom = importFile ? this.exportedBos.get(importFile) : undefined;
@@ -602,7 +602,7 @@ export class VulkanLayer {
       node: step,
       driver,
       allocationSize: size,
-      properties: this.propertiesOf(step),
+      properties,
       step: this.sim.stepIndex,
       importedFrom,
       history: new FormattedEvent(this.sim.stepIndex, allocatedText, { size, driver: driver.name }),
@@ -651,17 +651,17 @@ export class VulkanLayer {
       );
       return true;
     }
-    if (!from.dmaBuf && !sameDriverAndDevice(from.exporter, driver)) {
+    if (!from.dmaBuf && !sameDriverAndDevice(from.memory.driver, driver)) {
       this.sim.finding(
         'vulkan-valid-usage',
-        `VUID-VkImportMemoryFdInfoKHR-fd-01746: an OPAQUE_FD imports only into the driver and physical device it was exported from (driverUUID and deviceUUID must match); driver ${from.exporter.name} exported it and driver ${driver.name} imports it. Export it as \`dma-buf\` to share it across drivers`,
+        `VUID-VkImportMemoryFdInfoKHR-fd-01746: an OPAQUE_FD imports only into the driver and physical device it was exported from (driverUUID and deviceUUID must match); driver ${from.memory.driver.name} exported it and driver ${driver.name} imports it. Export it as \`dma-buf\` to share it across drivers`,
       );
       return true;
     }
-    if (!from.dmaBuf && size !== from.allocationSize) {
+    if (!from.dmaBuf && size !== from.memory.allocationSize) {
       this.sim.finding(
         'vulkan-valid-usage',
-        `VUID-VkMemoryAllocateInfo-allocationSize-01742: an OPAQUE_FD import must allocate the allocationSize its payload was created with: fd ${from.fd.fd} holds ${formatSize(from.allocationSize)}, and the import asks for ${formatSize(size)}`,
+        `VUID-VkMemoryAllocateInfo-allocationSize-01742: an OPAQUE_FD import must allocate the allocationSize its payload was created with: fd ${from.fd.fd} holds ${formatSize(from.memory.allocationSize)}, and the import asks for ${formatSize(size)}`,
       );
       return true;
     }
@@ -678,10 +678,10 @@ export class VulkanLayer {
    * with the fix that adds it. The memory is then simulated as written: not host-visible, so no
    * driver maps it (mapsAtAllocation, DriverOps.allocate).
    */
-  private checkMemoryType(step: StepNode): void {
-    const words = step.words;
-    if (words.some((w) => w.name === 'host-visible')) return;
-    const hostOnly = words.filter((w) => w.name === 'cached' || w.name === 'coherent');
+  private checkMemoryType(step: StepNode, properties: ReadonlySet<string>): void {
+    // The set every allocation reads anyway: the step's Word nodes only for the report.
+    if (properties.has('host-visible') || !(properties.has('cached') || properties.has('coherent'))) return;
+    const hostOnly = step.words.filter((w) => w.name === 'cached' || w.name === 'coherent');
     const first = hostOnly[0];
     if (!first) return;
     const bits = hostOnly.map((w) => (w.name === 'cached' ? 'HOST_CACHED' : 'HOST_COHERENT')).join(' and ');

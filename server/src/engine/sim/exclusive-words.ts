@@ -3,6 +3,7 @@
 import type { VerbSpec, WordGroup } from '../language/vocabulary';
 import type { StepNode } from '../syntax/ast';
 import type { ProblemSink } from './problems';
+import { optionNamed } from './step-arguments';
 
 export function checkExclusiveWords(problems: ProblemSink, step: StepNode, spec: VerbSpec): void {
   // A uffd step's options are its handlers, which model/uffd-step.ts checks as a group.
@@ -54,7 +55,7 @@ function checkRepeatedOptions(problems: ProblemSink, step: StepNode): void {
       }
   }
   if (step.wordCount === 0) return;
-  const size = options.find((o) => o.keyword.name === 'size');
+  const size = optionNamed(step, 'size');
   if (size === undefined) return;
   for (let i = 0; i < step.wordCount; i++)
     if (step.wordNameAt(i) === 'whole')
