@@ -7,6 +7,18 @@ import { memoryTarget } from './access-steps';
 import type { StepContext } from './step-context';
 
 /**
+ * The verbs whose first value is the address their call acts on, read by syscallAddress
+ * (sim/raw-steps.ts addressIn); completion offers memory objects there.
+ */
+export const DRIVER_ADDRESS_VERBS: ReadonlySet<string> = new Set([
+  'munmap',
+  'mprotect',
+  'madvise',
+  'mremap',
+  'mach_vm_remap',
+]);
+
+/**
  * The value of a raw syscall's address argument. An address expression evaluates as usual; one
  * that starts with a memory object (`mem`, `mem + 0x10`) is the object's driver's own CPU address
  * of it (pool base + suballocation offset included: the address `DRIVER writes mem` writes
