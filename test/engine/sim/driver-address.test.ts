@@ -24,8 +24,6 @@ ${LVP_POOL}  mem = vkAllocateMemory 1MiB host-visible coherent
 ${tail}}
 `;
 
-const codes = (text: string) => analyseDocument(text).diagnostics.map((d) => d.code);
-
 test('remap-move: the driver madvises its own pool address, which the move emptied: ENOMEM, the app data survives', () => {
   const text = f2(
     'remap-move',
