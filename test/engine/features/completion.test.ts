@@ -239,6 +239,15 @@ describe('completion', () => {
     );
   });
 
+  test("a syscall's address offers memory objects (its driver's own address with `by DRIVER`), its length does not", () => {
+    const body = (line: string) =>
+      `scenario "s" {\n  a = mmap 2MiB rw private anon\n  mem = vkAllocateMemory 16MiB host-visible\n  ${line}\n}\n`;
+    for (const verb of ['madvise', 'munmap', 'mprotect', 'mremap'])
+      has(labels(body(`${verb} ⟨|⟩`)), 'a', 'mem');
+    lacks(labels(body('madvise a, ⟨|⟩')), 'mem');
+    lacks(labels(body('mmap 4KiB rw private anon at ⟨|⟩')), 'mem');
+  });
+
   test('option values: `by` takes actors, `fd` takes files', () => {
     has(
       labels('scenario "s" {\n  driver mesa {\n  }\n  r1 = reserve 4KiB by ⟨|⟩\n}\n'),

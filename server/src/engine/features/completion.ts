@@ -22,6 +22,7 @@ import {
 import { UNIT_BYTES } from '../numbers';
 import { DRIVER_SPACE } from '../explore/driver-space';
 import { DEVICE_ACTOR } from '../model/device-access';
+import { DRIVER_ADDRESS_VERBS } from '../sim/driver-address';
 import { DEFAULT_TRAITS, MAX_NON_COHERENT_ATOM_SIZE } from '../model/driver';
 import { argumentSlot, requiredArguments } from './argument-slot';
 import { RULES } from '../rules/registry';
@@ -443,6 +444,8 @@ function isClosedBefore(scenario: ScenarioAnalysis, name: string, offset: number
 }
 
 const ADDRESS_KINDS: readonly SymbolKind[] = ['mapping', 'pointer'];
+/** What a syscall's address may name: a memory object too, for its driver's own address. */
+const SYSCALL_ADDRESS_KINDS: readonly SymbolKind[] = [...ADDRESS_KINDS, 'memory'];
 
 function stepCompletions(
   scenario: ScenarioAnalysis | undefined,
@@ -519,6 +522,10 @@ function argumentNames(
   // Without a leading actor a `by DRIVER` may still follow, so memory objects stay offered.
   if (spec.family === 'access' && index === 0)
     return nameItems(scenario, offset, accessTargetKinds(scenario, actor ?? 'driver'));
+  // A syscall's address may be a memory object in a step its driver makes (`madvise mem, … by
+  // lvp`, sim/driver-address.ts); the `by` comes after it, so memory objects are offered.
+  if (index === 0 && DRIVER_ADDRESS_VERBS.has(spec.verb))
+    return nameItems(scenario, offset, SYSCALL_ADDRESS_KINDS);
   return nameItems(scenario, offset, ADDRESS_KINDS);
 }
 

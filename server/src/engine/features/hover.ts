@@ -93,6 +93,9 @@ function hoverTarget(ctx: HoverContext, target: Target): string | undefined {
     case 'expression':
       return expressionHover(ctx, target.outer, target.focus, target.role);
     case 'name':
+      // A memory object standing for its driver's address (`madvise mem, … by lvp`) is an address there.
+      if (target.role === 'reference' && ctx.run.simulation.driverAddresses?.has(target.range as Expression))
+        return expressionHover(ctx, target.range as Expression, target.range as Expression, 'address');
       return nameHover(ctx, target.name, target.role);
     case 'verb':
       return stepHover(ctx, target.step);
@@ -182,7 +185,7 @@ function expressionHover(
     );
     return evaluated.value;
   };
-  const value = show(outer, true);
+  const value = driverAddress(ctx, outer, lines) ?? show(outer, true);
   if (focus !== outer && focus.kind !== 'name') {
     const text = ctx.analysis.text.slice(focus.start, focus.end);
     const evaluated = evaluateIn(run, focus);
@@ -206,6 +209,27 @@ function expressionHover(
   return lines.join('\n\n');
 }
 
+/**
+ * `mem + 0x10` in a raw syscall step its driver makes (`madvise mem, 1MiB, dontneed by lvp`): the
+ * driver's own CPU address the run resolved it to (sim/driver-address.ts), shown as an address.
+ */
+function driverAddress(ctx: HoverContext, expression: Expression, lines: string[]): bigint | undefined {
+  const address = ctx.run.simulation.driverAddresses?.get(expression);
+  if (address === undefined) return undefined;
+  const text = ctx.analysis.text.slice(expression.start, expression.end);
+  const actor = ctx.stepNode ? stepActorName(ctx.stepNode) : undefined;
+  lines.push(
+    `${code(text)} = ${actor ? `${actor}'s` : "the driver's"} own CPU address: ${numberFacts(address, 'address', ctx.run.simulation.pageSize)}`,
+  );
+  return address;
+}
+
+/** The actor a step names (`lvp writes …`, `… by lvp`), if it names one. */
+function stepActorName(step: StepNode): string | undefined {
+  const by = step.options.find((o) => o.keyword.name === 'by')?.value;
+  return step.actor?.name ?? (by?.kind === 'name' ? by.name : undefined);
+}
+
 /** `Linux 6.6`, or `Linux 7.2 with 6.19's rules` for a kernel newer than the rules. */
 function kernelText(run: ScenarioRun): string {
   const v = run.simulation.platform.kernel.version;
@@ -224,8 +248,7 @@ function accessingActor(ctx: HoverContext): string | undefined {
   }
   if (statement?.kind !== 'step') return undefined;
   if (VERB_BY_NAME.get(canonicalVerb(statement.verb.name))?.family !== 'access') return undefined;
-  const by = statement.options.find((o) => o.keyword.name === 'by')?.value;
-  return statement.actor?.name ?? (by?.kind === 'name' ? by.name : 'host');
+  return stepActorName(statement) ?? 'host';
 }
 
 /**

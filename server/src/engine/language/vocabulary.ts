@@ -458,7 +458,11 @@ export const VERBS: readonly VerbSpec[] = [
     family: 'syscall',
     doc: 'munmap(2): unmap whole pages in the range; partial unmaps split mappings; unmapping nothing succeeds.',
     args: [
-      { name: 'address', kind: 'expr', doc: 'Page-aligned start.' },
+      {
+        name: 'address',
+        kind: 'expr',
+        doc: "Page-aligned start. In a step a driver makes (`by DRIVER`), a memory object (`mem + 0x1000`) is that driver's own CPU address of it.",
+      },
       { name: 'length', kind: 'expr', doc: 'Length in bytes (rounded up to pages).' },
     ],
     wordGroups: [],
@@ -471,7 +475,11 @@ export const VERBS: readonly VerbSpec[] = [
     family: 'syscall',
     doc: 'mremap(2): grow, shrink, move or duplicate a mapping.',
     args: [
-      { name: 'old_address', kind: 'expr', doc: 'Page-aligned start of the old range.' },
+      {
+        name: 'old_address',
+        kind: 'expr',
+        doc: "Page-aligned start of the old range. In a step a driver makes (`by DRIVER`), a memory object (`mem + 0x1000`) is that driver's own CPU address of it.",
+      },
       { name: 'old_size', kind: 'expr', doc: 'Old size; 0 duplicates a shared mapping.' },
       { name: 'new_size', kind: 'expr', doc: 'New size.' },
       {
@@ -491,7 +499,11 @@ export const VERBS: readonly VerbSpec[] = [
     family: 'syscall',
     doc: 'mprotect(2): change protection; on a range with a hole it changes the mapped part before failing with ENOMEM.',
     args: [
-      { name: 'address', kind: 'expr', doc: 'Page-aligned start.' },
+      {
+        name: 'address',
+        kind: 'expr',
+        doc: "Page-aligned start. In a step a driver makes (`by DRIVER`), a memory object (`mem + 0x1000`) is that driver's own CPU address of it.",
+      },
       { name: 'length', kind: 'expr', doc: 'Length in bytes.' },
     ],
     wordGroups: [PROT_WORDS],
@@ -504,7 +516,11 @@ export const VERBS: readonly VerbSpec[] = [
     family: 'syscall',
     doc: 'madvise(2) with one advice. Unlike mprotect it skips holes: on a range with a hole it advises every mapped part, then fails with ENOMEM.',
     args: [
-      { name: 'address', kind: 'expr', doc: 'Page-aligned start.' },
+      {
+        name: 'address',
+        kind: 'expr',
+        doc: "Page-aligned start. In a step a driver makes (`by DRIVER`), a memory object (`mem + 0x1000`) is that driver's own CPU address of it.",
+      },
       { name: 'length', kind: 'expr', doc: 'Length in bytes (rounded up to pages).' },
     ],
     wordGroups: [MADVISE_WORDS],
@@ -702,7 +718,11 @@ export const VERBS: readonly VerbSpec[] = [
     family: 'syscall',
     doc: 'macOS mach_vm_remap on the task itself (`platform macos`): map the pages holding [source, source+size) a second time, page granular, leaving the source intact (copy = FALSE), or a copy. Result: the target address, or KERN_NO_SPACE, KERN_INVALID_ADDRESS, KERN_PROTECTION_FAILURE, KERN_INVALID_ARGUMENT.',
     args: [
-      { name: 'source', kind: 'expr', doc: 'Source address (truncated to its page).' },
+      {
+        name: 'source',
+        kind: 'expr',
+        doc: "Source address (truncated to its page). In a step a driver makes (`by DRIVER`), a memory object (`mem + 0x1000`) is that driver's own CPU address of it.",
+      },
       {
         name: 'size',
         kind: 'expr',

@@ -14,7 +14,7 @@ import type {
   SyscallResult,
   Vma,
 } from '../kernel/types';
-import type { StepNode } from '../syntax/ast';
+import type { Expression, StepNode } from '../syntax/ast';
 import type { TextRange } from '../syntax/text-range';
 import type { RelatedInformation } from '../diagnostics';
 import { alignUp, formatHex, formatSize } from '../numbers';
@@ -146,6 +146,12 @@ export class Simulation {
    * completion stops offering the name after that step, hover says who closed it.
    */
   readonly closedFiles = new Map<OpenFile, { readonly step: number; readonly by: string }>();
+  /**
+   * The driver's own CPU address each memory-object address of a raw syscall step resolved to
+   * (`madvise mem, 1MiB, dontneed by lvp`, sim/driver-address.ts), by the argument's node: hover
+   * shows it as the address. Made at the first one: most scenarios have none.
+   */
+  driverAddresses: Map<Expression, bigint> | undefined;
   private nextTag = FIRST_TAG;
   /**
    * The steps (record indexes, ascending) whose calls a rule looks for, noted as the calls are

@@ -2,7 +2,7 @@
 // options (`at 0x7000_0000`), each evaluated in the name scope. Every step reads them, so they
 // are plain loops: a `find` with an arrow makes a closure per call.
 import { canonicalVerb, VERB_BY_NAME, verbOptions, verbWords } from '../language/vocabulary';
-import type { Argument, Option, StepNode } from '../syntax/ast';
+import type { Argument, Expression, Option, StepNode } from '../syntax/ast';
 import { wordHint } from '../language/word-hint';
 import { closestWord, didYouMeanText } from '../language/closest-word';
 import type { StepContext } from './step-context';
@@ -22,6 +22,8 @@ export function positionalValues(
   names: readonly string[],
   /** The step's values to read (all of them unless the caller took some apart). */
   args: readonly Argument[] = step.args,
+  /** How the first value is read, when it is the address a syscall acts on (sim/driver-address.ts). */
+  firstAddress?: (arg: Expression) => bigint | undefined,
 ): readonly (bigint | undefined)[] {
   const { scope, problems } = context;
   const out = scratchOf(names.length);
@@ -36,7 +38,8 @@ export function positionalValues(
       reportExtraArgument(context, step, arg, `${names.length} ${names.length === 1 ? 'value' : 'values'}`);
       continue;
     }
-    out[position++] = scope.evaluate(arg);
+    out[position] = position === 0 && firstAddress ? firstAddress(arg) : scope.evaluate(arg);
+    position++;
   }
   for (; position < names.length; position++) {
     const name = names[position] ?? '';

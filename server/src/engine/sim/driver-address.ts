@@ -1,0 +1,115 @@
+// The address a raw syscall step acts on, when it names a memory object: `madvise mem, 1MiB,
+// dontneed by lvp` is the driver madvising its own CPU mapping of `mem` (the pointer it keeps in
+// its pool or BO mapping), which a remap strategy may have emptied — not Wine's 32-bit window.
+import type { VkMemory } from '../model/vk-memory';
+import type { Expression, StepNode } from '../syntax/ast';
+import { memoryTarget } from './access-steps';
+import type { StepContext } from './step-context';
+
+/**
+ * The verbs whose first value is the address their call acts on, read by syscallAddress
+ * (sim/raw-steps.ts addressIn); completion offers memory objects there.
+ */
+export const DRIVER_ADDRESS_VERBS: ReadonlySet<string> = new Set([
+  'munmap',
+  'mprotect',
+  'madvise',
+  'mremap',
+  'mach_vm_remap',
+]);
+
+/**
+ * The value of a raw syscall's address argument. An address expression evaluates as usual; one
+ * that starts with a memory object (`mem`, `mem + 0x10`) is the object's driver's own CPU address
+ * of it (pool base + suballocation offset included: the address `DRIVER writes mem` writes
+ * through), and only in a step that driver makes. Undefined, reported, otherwise: for another
+ * actor (`wrong-kind`: it holds no such pointer), another driver's memory (`wrong-kind`), freed
+ * memory (`use-after-free`), or no driver mapping at this step (`use-of-failed-result`, as `uffd
+ * mem` says it). Never the application's pointer in its place: that is another call.
+ */
+export function syscallAddress(
+  context: StepContext,
+  step: StepNode,
+  expression: Expression,
+  actor: string,
+): bigint | undefined {
+  if (expression.kind === 'number') return expression.value;
+  const named = memoryNamedBy(context, expression);
+  if (named === undefined) return context.scope.evaluate(expression);
+  if (!isDriverActor(context, actor)) {
+    // An unknown actor is reported where it is named; the memory object is not blamed too.
+    if (context.actors.has(actor)) reportNotTheDriver(context, step, named);
+    else context.sim.symbols.reference(named.node.name, named.node);
+    return undefined;
+  }
+  // memoryTarget checks the owner (another driver's memory is wrong-kind) and adds up the offset.
+  const target = memoryTarget(context, expression, actor);
+  if (!target) return undefined;
+  const { memory: object, offset } = target;
+  if (object.freed) {
+    const freed = object.history.find((e) => e.text === 'freed');
+    context.sim.finding(
+      'use-after-free',
+      `${object.driver.name} has no address of ${object.name}: it was freed${freed ? ` at step ${freed.step + 1}` : ''}: the memory object no longer exists`,
+      freed
+        ? [{ range: context.sim.stepRange(freed.step) ?? object.node, message: `${object.name} freed here` }]
+        : [],
+      named.node,
+    );
+    return undefined;
+  }
+  const pointer = object.driverPointer;
+  if (pointer === undefined) {
+    context.problems.report('use-of-failed-result', named.node, noMappingText(object));
+    return undefined;
+  }
+  const address = pointer + offset;
+  (context.sim.driverAddresses ??= new Map()).set(expression, address);
+  return address;
+}
+
+/** The memory object an expression starts with (`mem`, `mem + 8 - 4`), without reporting anything. */
+function memoryNamedBy(
+  context: StepContext,
+  expression: Expression,
+): { node: { name: string; start: number; end: number }; memory: VkMemory } | undefined {
+  let base: Expression = expression;
+  while (base.kind === 'binary' && base.op !== '*') base = base.left;
+  if (base.kind !== 'name') return undefined;
+  const value = context.scope.get(base.name);
+  return value?.kind === 'memory' ? { node: base, memory: value.memory } : undefined;
+}
+
+/** A driver of the scenario, or `driver` (the scenario's driver, stepActor). */
+function isDriverActor(context: StepContext, actor: string): boolean {
+  return context.drivers.has(actor) || actor === 'driver';
+}
+
+/**
+ * `madvise mem, …` by the application (or Wine, the host): no pointer to a memory object but the
+ * one vkMapMemory gives, which under a remap or placed strategy is another address than the
+ * driver's; the driver's own is named in a step the driver makes.
+ */
+function reportNotTheDriver(
+  context: StepContext,
+  step: StepNode,
+  { node, memory }: { node: { name: string; start: number; end: number }; memory: VkMemory },
+): void {
+  context.sim.symbols.reference(node.name, node);
+  const driver = memory.driver.name;
+  context.problems.report(
+    'wrong-kind',
+    node,
+    `\`${node.name}\` is a memory object, not an address: map it (\`p = vkMapMemory ${node.name}\`) and use the pointer for the application's view of it, or make the step ${driver}'s (\`${step.verb.name} ${node.name}, … by ${driver}\`) for ${driver}'s own CPU address of it`,
+  );
+}
+
+/** Why the driver has no CPU address of the memory at this step. */
+function noMappingText(memory: VkMemory): string {
+  const driver = memory.driver.name;
+  if (memory.driverMapStep !== undefined)
+    return `${driver} has no CPU mapping of ${memory.name} here: it mapped it at step ${memory.driverMapStep + 1} and has unmapped it since`;
+  if (!memory.properties.has('host-visible'))
+    return `${driver} has no CPU mapping of ${memory.name}: it is not host-visible, so nothing maps it`;
+  return `${driver} has no CPU mapping of ${memory.name} yet: it maps it at vkMapMemory (\`p = vkMapMemory ${memory.name}\` first)`;
+}
