@@ -8,7 +8,7 @@ import type { StepContext } from './step-context';
 
 /**
  * The verbs whose first value is the address their call acts on, read by syscallAddress
- * (sim/raw-steps.ts addressIn); completion offers memory objects there.
+ * (positionalValues with an `addressActor`); completion offers memory objects there.
  */
 export const DRIVER_ADDRESS_VERBS: ReadonlySet<string> = new Set([
   'munmap',

@@ -3,8 +3,7 @@
 import { MAP_ANONYMOUS, MAP_FIXED_NOREPLACE, MAP_NORESERVE, MAP_PRIVATE, PROT_NONE } from '../kernel/types';
 import { machOutcome, machVmRemap } from '../model/mach-step';
 import { uffdRangeOf, uffdStep } from '../model/uffd-step';
-import type { Argument, Expression, StepNode } from '../syntax/ast';
-import { syscallAddress } from './driver-address';
+import type { Argument, StepNode } from '../syntax/ast';
 import { skippedForArguments, syscallOutcome } from './outcome';
 import type { Outcome } from './records';
 import { hasUnknownWordAfter, optionNamed, optionValue, positionalValues } from './step-arguments';
@@ -23,20 +22,6 @@ const LENGTH = ['length'];
 const ADDRESS_LENGTH = ['address', 'length'];
 const MREMAP_VALUES = ['old_address', 'old_size', 'new_size', 'new_address?'];
 const SOURCE_SIZE = ['source', 'size'];
-
-/**
- * How a step reads the address its call acts on (munmap's, mprotect's, madvise's, mremap's old
- * address, mach_vm_remap's source): a memory object there is the driver's own CPU address of it,
- * in a step that driver makes (sim/driver-address.ts). Destinations (`at`, mremap's new address)
- * and uffd's range (`uffd MEMORY` names the driver's mapping for any actor) are read as written.
- */
-function addressIn(
-  context: StepContext,
-  step: StepNode,
-  actor: string,
-): (arg: Expression) => bigint | undefined {
-  return (arg) => syscallAddress(context, step, arg, actor);
-}
 
 /** `mmap LENGTH PROT FLAGS… [at ADDRESS] [fd FILE] [offset N]` */
 export function mmapStep(context: StepContext, step: StepNode, actor: string): Outcome {
@@ -88,7 +73,7 @@ export function reserveStep(context: StepContext, step: StepNode, actor: string)
 }
 
 export function munmapStep(context: StepContext, step: StepNode, actor: string): Outcome {
-  const values = positionalValues(context, step, ADDRESS_LENGTH, step.args, addressIn(context, step, actor));
+  const values = positionalValues(context, step, ADDRESS_LENGTH, step.args, actor);
   const address = values[0];
   const length = values[1];
   if (address === undefined || length === undefined) return skippedForArguments();
@@ -96,7 +81,7 @@ export function munmapStep(context: StepContext, step: StepNode, actor: string):
 }
 
 export function mprotectStep(context: StepContext, step: StepNode, actor: string): Outcome {
-  const values = positionalValues(context, step, ADDRESS_LENGTH, step.args, addressIn(context, step, actor));
+  const values = positionalValues(context, step, ADDRESS_LENGTH, step.args, actor);
   const address = values[0];
   const length = values[1];
   const prot = stepProt(step);
@@ -112,7 +97,7 @@ export function mprotectStep(context: StepContext, step: StepNode, actor: string
 
 /** `madvise ADDRESS, LENGTH, ADVICE` (kernel/madvise.ts). */
 export function madviseStep(context: StepContext, step: StepNode, actor: string): Outcome {
-  const values = positionalValues(context, step, ADDRESS_LENGTH, step.args, addressIn(context, step, actor));
+  const values = positionalValues(context, step, ADDRESS_LENGTH, step.args, actor);
   const address = values[0];
   const length = values[1];
   const advice = stepWordValue(step, MADVISE_BY_WORD);
@@ -128,7 +113,7 @@ export function madviseStep(context: StepContext, step: StepNode, actor: string)
 
 export function mremapStep(context: StepContext, step: StepNode, actor: string): Outcome {
   const { values: args, flags } = mremapArguments(step);
-  const values = positionalValues(context, step, MREMAP_VALUES, args, addressIn(context, step, actor));
+  const values = positionalValues(context, step, MREMAP_VALUES, args, actor);
   const oldAddress = values[0];
   const oldSize = values[1];
   const newSize = values[2];
@@ -194,7 +179,7 @@ export function uffdRegisterStep(context: StepContext, step: StepNode, actor: st
 
 /** `mach_vm_remap SOURCE, SIZE [at TARGET] [fixed] [anywhere] [overwrite] [copy]` (the macOS alias). */
 export function machVmRemapStep(context: StepContext, step: StepNode, actor: string): Outcome {
-  const values = positionalValues(context, step, SOURCE_SIZE, step.args, addressIn(context, step, actor));
+  const values = positionalValues(context, step, SOURCE_SIZE, step.args, actor);
   const source = values[0];
   const size = values[1];
   if (source === undefined || size === undefined) return skippedForArguments();

@@ -2,7 +2,8 @@
 // options (`at 0x7000_0000`), each evaluated in the name scope. Every step reads them, so they
 // are plain loops: a `find` with an arrow makes a closure per call.
 import { canonicalVerb, VERB_BY_NAME, verbOptions, verbWords } from '../language/vocabulary';
-import type { Argument, Expression, Option, StepNode } from '../syntax/ast';
+import type { Argument, Option, StepNode } from '../syntax/ast';
+import { syscallAddress } from './driver-address';
 import { wordHint } from '../language/word-hint';
 import { closestWord, didYouMeanText } from '../language/closest-word';
 import type { StepContext } from './step-context';
@@ -17,13 +18,16 @@ type ArgumentContext = Pick<StepContext, 'scope' | 'problems'>;
  * read it before the next call. Callers index it, since destructuring runs the iterator protocol.
  */
 export function positionalValues(
-  context: ArgumentContext,
+  context: StepContext,
   step: StepNode,
   names: readonly string[],
   /** The step's values to read (all of them unless the caller took some apart). */
   args: readonly Argument[] = step.args,
-  /** How the first value is read, when it is the address a syscall acts on (sim/driver-address.ts). */
-  firstAddress?: (arg: Expression) => bigint | undefined,
+  /**
+   * The step's actor when the first value is the address a syscall acts on: a memory object there
+   * is that actor's (a driver's) own address of it (sim/driver-address.ts).
+   */
+  addressActor?: string,
 ): readonly (bigint | undefined)[] {
   const { scope, problems } = context;
   const out = scratchOf(names.length);
@@ -38,7 +42,10 @@ export function positionalValues(
       reportExtraArgument(context, step, arg, `${names.length} ${names.length === 1 ? 'value' : 'values'}`);
       continue;
     }
-    out[position] = position === 0 && firstAddress ? firstAddress(arg) : scope.evaluate(arg);
+    out[position] =
+      position === 0 && addressActor !== undefined
+        ? syscallAddress(context, step, arg, addressActor)
+        : scope.evaluate(arg);
     position++;
   }
   for (; position < names.length; position++) {
