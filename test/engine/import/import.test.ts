@@ -647,3 +647,27 @@ test('strace: MAP_DROPPABLE is a word; a failed call whose flag has no word is a
     [],
   );
 });
+
+test('strace without -y (fds as bare numbers): the import says so at the top and in its warnings; with -y it does not', () => {
+  const bare = [
+    'mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000',
+    'mmap(NULL, 65536, PROT_READ|PROT_WRITE, MAP_SHARED, 5, 0x100000000) = 0x7f0000100000',
+    '',
+  ].join('\n');
+  const result = importStrace(bare);
+  assert.equal(result.warnings?.length, 1);
+  assert.match(result.warnings?.[0] ?? '', /^captured without strace -y: .*cannot be told from a file/);
+  assert.match(result.scenario, /^scenario "imported from strace" \{\n {2}# captured without strace -y: /);
+  // Imported all the same.
+  assert.match(result.scenario, /m2 = mmap 65536 rw shared fd f5 offset 0x100000000/);
+  // One fd shown with its path anywhere (an ioctl line strace printed with -y) says -y was used.
+  const withY = importStrace(`ioctl(5</dev/dri/renderD128>, DRM_IOCTL_VERSION, 0x7ffd) = 0\n${bare}`);
+  assert.deepEqual(withY.warnings, []);
+  assert.doesNotMatch(withY.scenario, /without strace -y/);
+  const deviceWithY = importStrace(
+    'mmap(NULL, 65536, PROT_READ|PROT_WRITE, MAP_SHARED, 5</dev/dri/renderD128<char 226:128>>, 0x100000000) = 0x7f0000100000\n',
+  );
+  assert.deepEqual(deviceWithY.warnings, []);
+  // Only anonymous maps: no fd to name, nothing to warn of.
+  assert.deepEqual(importStrace(bare.split('\n')[0]!).warnings, []);
+});

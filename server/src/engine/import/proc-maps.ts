@@ -8,7 +8,7 @@
 import { stringLiteral } from '../syntax/string-literal';
 import { formatHex } from '../numbers';
 import type { ImportedLine, ImportResult } from './strace';
-import { isReservedWord } from '../language/vocabulary';
+import { newUsedNames, uniqueName, type UsedNames } from './unique-name';
 import { groupBufferObjects, type BoLine, type BoMapping, type BufferObjectGroup } from './bo-groups';
 import { X86_64_TASK_SIZE } from '../kernel/config';
 
@@ -19,7 +19,7 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
   const lines: ImportedLine[] = [];
   const out: string[] = [`scenario ${stringLiteral(title)} {`];
   const files = new Map<string, string>();
-  const used: UsedNames = { names: new Set<string>(), next: new Map<string, number>() };
+  const used = newUsedNames();
   const rows = text.split(/\r?\n/);
   const parsed = rows.map(parseLine);
   const sizes = fileSizes(parsed);
@@ -349,23 +349,4 @@ function nameFor(label: string, start: bigint): string {
     .toLowerCase();
   if (!base || /^\d/.test(base)) return `map_${start.toString(16)}`;
   return base;
-}
-
-/**
- * `base`, or `base_N` with the first free N. The names taken are `used`, and the next N to try
- * per base is `used.next`: a maps dump can hold tens of thousands of one device's BOs, and
- * counting up from 2 for each was quadratic.
- */
-function uniqueName(base: string, used: UsedNames): string {
-  let i = used.next.get(base) ?? 2;
-  let name = base;
-  while (used.names.has(name) || isReservedWord(name)) name = `${base}_${i++}`;
-  if (name !== base) used.next.set(base, i);
-  used.names.add(name);
-  return name;
-}
-
-interface UsedNames {
-  readonly names: Set<string>;
-  readonly next: Map<string, number>;
 }
