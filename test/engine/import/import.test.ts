@@ -444,6 +444,38 @@ test('/proc/PID/maps: NVIDIA mappings (offset always 0) are an object each', () 
   assert.deepEqual(analyseDocument(probe).diagnostics, []);
 });
 
+test('/proc/PID/maps: an NVIDIA mapping split by mprotect is one object, mapped whole from offset 0; another mapping is another object', () => {
+  const text = [
+    '7f1000000000-7f1000010000 rw-s 00000000 00:06 5   /dev/nvidia0',
+    '7f1000010000-7f1000020000 r--s 00010000 00:06 5   /dev/nvidia0',
+    '7f1000040000-7f1000060000 rw-s 00000000 00:06 5   /dev/nvidia0',
+    '',
+  ].join('\n');
+  const result = importProcMaps(text);
+  checkEveryLineAccounted(text, result);
+  assert.equal((result.scenario.match(/= open device/g) ?? []).length, 2, 'two objects, not three');
+  assert.match(result.scenario, /f_nvidia0 = open device "\/dev\/nvidia0" 0x2_0000 mixedmap\n/);
+  assert.match(
+    result.scenario,
+    /nvidia0 = mmap 0x2_0000 rw shared at 0x7f10_0000_0000 fixed fd f_nvidia0 by host\n {2}# 7f1000010000-/,
+  );
+  assert.match(result.scenario, /\n {2}mprotect 0x7f10_0001_0000, 0x1_0000, r\n/);
+  assert.deepEqual(diagnosticsWith(result.scenario, []), []);
+  // The second piece is the object's second half: a second mapping of it shows what it holds,
+  // and the piece is read-only, as in the capture.
+  assert.deepEqual(
+    diagnosticsWith(result.scenario, [
+      'again = mmap 0x2_0000 rw shared fd f_nvidia0',
+      'write again + 0x1_0000, 1, 0xAB',
+      'expect read nvidia0 + 0x1_0000, 1 == 0xAB',
+      'w = write nvidia0 + 0x1_0000, 1, 0xCD',
+      'expect w == SIGSEGV',
+      'expect read nvidia0_2, 1 == zero',
+    ]),
+    [],
+  );
+});
+
 test('a fresh capture made now imports completely', (t) => {
   const strace = spawnSync('strace', ['-V']);
   if (strace.status !== 0)
