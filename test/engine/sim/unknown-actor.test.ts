@@ -50,7 +50,10 @@ ${actors}  p = mmap 4KiB rw private anon
   ${name} writes p, 4
 }
 `;
-  assert.match(analyseDocument(text('', 'ap')).diagnostics[0]?.message ?? '', /^unknown actor `ap`: did you mean `app`\?/);
+  assert.match(
+    analyseDocument(text('', 'ap')).diagnostics[0]?.message ?? '',
+    /^unknown actor `ap`: did you mean `app`\?/,
+  );
   // `ap` is one edit from `app` and from a declared `up`: no guess between them.
   const ambiguous = analyseDocument(text('  actor up\n', 'ap')).diagnostics[0]?.message ?? '';
   assert.match(ambiguous, /^unknown actor `ap`: a driver is declared with/);
