@@ -24,6 +24,17 @@ export interface PanelMapping {
   /** Marks: moved away from / emptied by DONTUNMAP / referenced by a hazard at this step. */
   readonly stale: boolean;
   readonly hazard: string | undefined;
+  /** The fork flags it carries (madvise `dontfork`, `wipeonfork`), each with the step that set it. */
+  readonly forkFlags?: readonly PanelForkFlag[];
+}
+
+export interface PanelForkFlag {
+  /** The advice word that sets it; `flag` is the kernel's name (VM_DONTCOPY, VM_WIPEONFORK). */
+  readonly advice: 'dontfork' | 'wipeonfork';
+  readonly flag: string;
+  /** The step since which the mapping has carried it (-1: set-up), and its 0-based source line. */
+  readonly step: number;
+  readonly line: number;
 }
 
 export interface PanelStep {

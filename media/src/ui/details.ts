@@ -11,7 +11,6 @@ export function mappingFacts(
   drivers: ReadonlySet<string>,
 ): [string, string][] {
   const size = sizeBytes(m.start, m.end);
-  const step = steps[m.createdStep];
   const facts: [string, string][] = [
     ['Range', `${formatHex(addressToBigInt(m.start))} – ${formatHex(addressToBigInt(m.end))}`],
     ['Size', `${formatBytes(size)} (${size.toString()} bytes)`],
@@ -20,16 +19,21 @@ export function mappingFacts(
     ['Backing', m.backing],
     ['Owner', actorLabel(m.owner, drivers)],
     ['Label', m.label],
-    [
-      'Made by',
-      m.createdStep < 0
-        ? `setup (line ${m.line + 1})`
-        : `step ${m.createdStep + 1}, line ${m.line + 1}${step ? ': ' + step.text : ''}`,
-    ],
+    ['Made by', stepText(m.createdStep, m.line, steps)],
   ];
+  // Which step set each fork flag the backing lists: the flag outlives the madvise line.
+  for (const f of m.forkFlags ?? [])
+    facts.push(['Fork flag', `${f.advice} (${f.flag}) since ${stepText(f.step, f.line, steps)}`]);
   if (m.stale) facts.push(['Stale', 'yes: moved away or emptied (DONTUNMAP); old pointers see other memory']);
   if (m.hazard) facts.push(['Hazard', m.hazard]);
   return facts;
+}
+
+/** `step 3, line 5: TEXT`, or `setup (line 1)` for step -1. */
+function stepText(index: number, line: number, steps: readonly PanelStep[]): string {
+  if (index < 0) return `setup (line ${line + 1})`;
+  const step = steps[index];
+  return `step ${index + 1}, line ${line + 1}${step ? ': ' + step.text : ''}`;
 }
 
 export class Details {

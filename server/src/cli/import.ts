@@ -73,6 +73,8 @@ export function runImport(argv: readonly string[], io: CliIo): number {
     return 2;
   }
   io.write(result.scenario.endsWith('\n') ? result.scenario : `${result.scenario}\n`);
+  // Said at the top of the scenario too; here as well, for a scenario redirected to a file.
+  for (const warning of result.warnings ?? []) io.error(`${printable(file)}: warning: ${warning}\n`);
   const skipped = result.lines.filter((l) => l.status === 'skipped');
   // The capture's own text, which may hold terminal escapes: shown escaped.
   for (const l of skipped)

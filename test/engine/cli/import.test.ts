@@ -25,6 +25,16 @@ test('import strace: the scenario on stdout, each skipped line on stderr with it
   assert.match(r.stderr, /imported \d+ line\(s\), skipped 2\n$/);
 });
 
+test('import strace of a capture made without -y: a warning on stderr, and the import goes on', () => {
+  const r = drvmap(
+    ['import', 'strace', '-'],
+    'mmap(NULL, 65536, PROT_READ|PROT_WRITE, MAP_SHARED, 5, 0x100000000) = 0x7f0000100000\n',
+  );
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /^-: warning: captured without strace -y: /m);
+  assert.match(r.stdout, /m1 = mmap 65536 rw shared fd f5/);
+});
+
 test('import maps, from a file and from stdin', () => {
   const r = drvmap(['import', 'maps', 'python.maps']);
   assert.equal(r.status, 0, r.stderr);

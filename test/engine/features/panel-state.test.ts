@@ -403,3 +403,42 @@ test('panel state: a dontneed refused part-way (EINVAL) gives the pages of the m
   const firstRun = first.scenarios[0]!.run;
   assert.equal(droppedPagesNote(firstRun, firstRun.simulation.records[3]!), '');
 });
+
+test('panel state: a fork flag comes with the step that set it, kept through a later split and move; MAP_DROPPABLE sets it at the mmap', () => {
+  const text = `scenario "f" {
+  a = mmap 16KiB rw private anon at 0x1000_0000 fixed
+  write a, 16KiB, 0xAB
+  madvise a, 8KiB, dontfork
+  mprotect a, 4KiB, r
+  madvise a + 4KiB, 4KiB, wipeonfork
+  b = mremap a, 4KiB, 4KiB, maymove | fixed, 0x2000_0000
+  d = mmap 4KiB rw droppable anon at 0x3000_0000 fixed
+}
+`;
+  const analysis = analyseDocument(text);
+  const at = (stepIndex: number) => {
+    const s = panelState(analysis, { uri: 'u', version: 1, offset: 1, stepIndex });
+    assert.ok(s);
+    return Object.fromEntries(
+      s.mappings.map((m) => [
+        m.start,
+        (m.forkFlags ?? []).map((f) => `${f.advice} ${f.flag} step ${f.step} line ${f.line}`),
+      ]),
+    );
+  };
+  // Set by the madvise (step 2, line 3); the rest of the mapping has none.
+  assert.deepEqual(at(2), {
+    '0x10000000': ['dontfork VM_DONTCOPY step 2 line 3'],
+    '0x10002000': [],
+  });
+  // The mprotect splits the flagged piece: each part still has it since step 2; the later
+  // wipeonfork is since its own step.
+  assert.deepEqual(at(4), {
+    '0x10000000': ['dontfork VM_DONTCOPY step 2 line 3'],
+    '0x10001000': ['dontfork VM_DONTCOPY step 2 line 3', 'wipeonfork VM_WIPEONFORK step 4 line 5'],
+    '0x10002000': [],
+  });
+  // Moved by mremap: the flag moves with the pages, still since step 2.
+  assert.deepEqual(at(6)['0x20000000'], ['dontfork VM_DONTCOPY step 2 line 3']);
+  assert.deepEqual(at(6)['0x30000000'], ['wipeonfork VM_WIPEONFORK step 6 line 7']);
+});

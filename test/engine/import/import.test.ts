@@ -444,6 +444,38 @@ test('/proc/PID/maps: NVIDIA mappings (offset always 0) are an object each', () 
   assert.deepEqual(analyseDocument(probe).diagnostics, []);
 });
 
+test('/proc/PID/maps: an NVIDIA mapping split by mprotect is one object, mapped whole from offset 0; another mapping is another object', () => {
+  const text = [
+    '7f1000000000-7f1000010000 rw-s 00000000 00:06 5   /dev/nvidia0',
+    '7f1000010000-7f1000020000 r--s 00010000 00:06 5   /dev/nvidia0',
+    '7f1000040000-7f1000060000 rw-s 00000000 00:06 5   /dev/nvidia0',
+    '',
+  ].join('\n');
+  const result = importProcMaps(text);
+  checkEveryLineAccounted(text, result);
+  assert.equal((result.scenario.match(/= open device/g) ?? []).length, 2, 'two objects, not three');
+  assert.match(result.scenario, /f_nvidia0 = open device "\/dev\/nvidia0" 0x2_0000 mixedmap\n/);
+  assert.match(
+    result.scenario,
+    /nvidia0 = mmap 0x2_0000 rw shared at 0x7f10_0000_0000 fixed fd f_nvidia0 by host\n {2}# 7f1000010000-/,
+  );
+  assert.match(result.scenario, /\n {2}mprotect 0x7f10_0001_0000, 0x1_0000, r\n/);
+  assert.deepEqual(diagnosticsWith(result.scenario, []), []);
+  // The second piece is the object's second half: a second mapping of it shows what it holds,
+  // and the piece is read-only, as in the capture.
+  assert.deepEqual(
+    diagnosticsWith(result.scenario, [
+      'again = mmap 0x2_0000 rw shared fd f_nvidia0',
+      'write again + 0x1_0000, 1, 0xAB',
+      'expect read nvidia0 + 0x1_0000, 1 == 0xAB',
+      'w = write nvidia0 + 0x1_0000, 1, 0xCD',
+      'expect w == SIGSEGV',
+      'expect read nvidia0_2, 1 == zero',
+    ]),
+    [],
+  );
+});
+
 test('a fresh capture made now imports completely', (t) => {
   const strace = spawnSync('strace', ['-V']);
   if (strace.status !== 0)
@@ -646,4 +678,28 @@ test('strace: MAP_DROPPABLE is a word; a failed call whose flag has no word is a
     analyseDocument(scenario).diagnostics.map((d) => `${d.code}: ${d.message}`),
     [],
   );
+});
+
+test('strace without -y (fds as bare numbers): the import says so at the top and in its warnings; with -y it does not', () => {
+  const bare = [
+    'mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000',
+    'mmap(NULL, 65536, PROT_READ|PROT_WRITE, MAP_SHARED, 5, 0x100000000) = 0x7f0000100000',
+    '',
+  ].join('\n');
+  const result = importStrace(bare);
+  assert.equal(result.warnings?.length, 1);
+  assert.match(result.warnings?.[0] ?? '', /^captured without strace -y: .*cannot be told from a file/);
+  assert.match(result.scenario, /^scenario "imported from strace" \{\n {2}# captured without strace -y: /);
+  // Imported all the same.
+  assert.match(result.scenario, /m2 = mmap 65536 rw shared fd f5 offset 0x100000000/);
+  // One fd shown with its path anywhere (an ioctl line strace printed with -y) says -y was used.
+  const withY = importStrace(`ioctl(5</dev/dri/renderD128>, DRM_IOCTL_VERSION, 0x7ffd) = 0\n${bare}`);
+  assert.deepEqual(withY.warnings, []);
+  assert.doesNotMatch(withY.scenario, /without strace -y/);
+  const deviceWithY = importStrace(
+    'mmap(NULL, 65536, PROT_READ|PROT_WRITE, MAP_SHARED, 5</dev/dri/renderD128<char 226:128>>, 0x100000000) = 0x7f0000100000\n',
+  );
+  assert.deepEqual(deviceWithY.warnings, []);
+  // Only anonymous maps: no fd to name, nothing to warn of.
+  assert.deepEqual(importStrace(bare.split('\n')[0]!).warnings, []);
 });

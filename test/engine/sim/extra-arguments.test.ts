@@ -58,6 +58,21 @@ test('closestWord: an edit or two away, never more than a third of the word', ()
   assert.equal(closestWord('frobnicate', ['fixed', 'private']), undefined);
 });
 
+test('closestWord: a two-letter actor name gets one edit, only when a single known name is that near', () => {
+  const twoLetters = { twoLetters: true };
+  assert.equal(closestWord('ap', ['app', 'wine', 'host', 'device', 'driver'], twoLetters), 'app');
+  assert.equal(closestWord('AP', ['App', 'wine'], twoLetters), 'App');
+  // One edit from several: no guess (`rx` is a word itself; `ry` is one edit from both).
+  assert.equal(closestWord('ry', ['rw', 'rx', 'r'], twoLetters), undefined);
+  assert.equal(closestWord('rx', ['rw', 'rx', 'r'], twoLetters), 'rx');
+  // Two edits from everything: none; a one-letter word still gets none.
+  assert.equal(closestWord('zq', ['app', 'wine'], twoLetters), undefined);
+  assert.equal(closestWord('a', ['ab'], twoLetters), undefined);
+  // Other words keep no edit at two letters: `px` (a misspelt binding) is no `rx`.
+  assert.equal(closestWord('ap', ['app']), undefined);
+  assert.equal(closestWord('px', ['rx', 'rw', 'private']), undefined);
+});
+
 test('a misspelt word on a Vulkan or GL call is reported too (it was dropped, and `placd` made a plain map)', () => {
   const text =
     'scenario "s" {\n  res = reserve 64KiB at 0x2000_0000 by wine\n  m = vkAllocateMemory 64KiB host-visible\n  p = vkMapMemory2 m placd at 0x2000_0000\n}';

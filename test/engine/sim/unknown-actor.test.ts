@@ -36,7 +36,45 @@ test("another driver's memory object: that driver has no pointer to it (fires); 
 test('the actors listed include the declared ones', () => {
   const text = 'scenario "a" {\n  actor fex\n  a = mmap 4KiB rw private anon\n  fx writes a, 4\n}\n';
   const [message] = analyseDocument(text).diagnostics.map((d) => d.message);
-  assert.match(message ?? '', /the actors here are `app`, `wine`, `host`, `device`, `fex`, `driver`$/);
+  // `fx` is one edit from `fex` alone: a two-letter name gets its "did you mean" too.
+  assert.equal(
+    message,
+    'unknown actor `fx`: did you mean `fex`? (the actors here are `app`, `wine`, `host`, `device`, `fex`, `driver`)',
+  );
+});
+
+test('a two-letter actor one edit from a single actor gets did you mean; one edit from several gets none', () => {
+  const text = (actors: string, name: string) =>
+    `scenario "a" {
+${actors}  p = mmap 4KiB rw private anon
+  ${name} writes p, 4
+}
+`;
+  assert.match(
+    analyseDocument(text('', 'ap')).diagnostics[0]?.message ?? '',
+    /^unknown actor `ap`: did you mean `app`\?/,
+  );
+  // `ap` is one edit from `app` and from a declared `up`: no guess between them.
+  const ambiguous = analyseDocument(text('  actor up\n', 'ap')).diagnostics[0]?.message ?? '';
+  assert.match(ambiguous, /^unknown actor `ap`: a driver is declared with/);
+  assert.doesNotMatch(ambiguous, /did you mean/);
+});
+
+test('a misspelt `driver NAME` of an allocation: did you mean the driver, short names too', () => {
+  const text = (name: string) =>
+    `scenario "a" {\n  driver nv {\n  }\n  driver mesa {\n  }\n  m = vkAllocateMemory 64KiB host-visible driver ${name}\n}\n`;
+  assert.deepEqual(
+    analyseDocument(text('n')).diagnostics.map((d) => `${d.code}: ${d.message}`),
+    ['unknown-name: unknown driver `n`'],
+  );
+  assert.deepEqual(
+    analyseDocument(text('mvsa')).diagnostics.map((d) => d.message),
+    ['unknown driver `mvsa`; did you mean `mesa`?'],
+  );
+  assert.deepEqual(
+    analyseDocument(text('mv')).diagnostics.map((d) => d.message),
+    ['unknown driver `mv`; did you mean `nv`?'],
+  );
 });
 
 test('a misspelt actor: did you mean first, each actor listed once (a declared driver is also an actor)', () => {

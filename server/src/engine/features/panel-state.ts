@@ -7,11 +7,18 @@ import { scenarioAt } from '../analysis';
 import type { EngineDiagnostic } from '../diagnostics';
 import type { Vma } from '../kernel/types';
 import { formatHexPlain } from '../numbers';
-import type { PanelGap, PanelMapping, PanelState, PanelStep } from '../../../../protocol/panel';
+import type {
+  PanelForkFlag,
+  PanelGap,
+  PanelMapping,
+  PanelState,
+  PanelStep,
+} from '../../../../protocol/panel';
 import { stepIndexAt } from './locate';
 import { PageRangeSet } from './page-range-set';
 import { backingText, mappingKind, permsText, vmaLabel, vmasAfter } from './mappings';
 import { droppedPagesNote } from './dropped-pages';
+import { FORK_FLAGS, forkFlagSince, hasForkFlags } from './fork-flags-since';
 
 export interface PanelRequest {
   readonly uri: string;
@@ -38,6 +45,16 @@ export function panelState(analysis: DocumentAnalysis, request: PanelRequest): P
   const stepDiagnostics = diagnosticsByStep(scenario);
   const stale = stalePages(scenario, stepIndex);
   const currentDiagnostics = stepIndex >= 0 ? (stepDiagnostics.get(stepIndex) ?? []) : [];
+  const lineOfStep = (step: number) =>
+    analysis.lines.position(
+      step >= 0 ? (records[step]?.node.start ?? scenario.node.start) : scenario.node.start,
+    ).line;
+  // Each fork flag with the step that set it, shown as the step that made the mapping is.
+  const forkFlags = (vma: Vma): PanelForkFlag[] =>
+    FORK_FLAGS.filter(({ bit }) => (vma.vmFlags & bit) !== 0).map(({ advice, flag, bit }) => {
+      const step = forkFlagSince(run, vma, bit) ?? vma.createdStep;
+      return { advice, flag, step, line: lineOfStep(step) };
+    });
   const mappings: PanelMapping[] = vmas.map((vma) => {
     const start = sim.addressOfPage(vma.startPage);
     const end = sim.addressOfPage(vma.endPage);
@@ -54,6 +71,7 @@ export function panelState(analysis: DocumentAnalysis, request: PanelRequest): P
       line: analysis.lines.position(made ? made.node.start : scenario.node.start).line,
       stale: stale.overlaps(vma.startPage, vma.endPage),
       hazard: hazardFor(start, end, currentDiagnostics),
+      ...(hasForkFlags(vma) ? { forkFlags: forkFlags(vma) } : {}),
     };
   });
   const steps: PanelStep[] = records.map((r) => {

@@ -79,6 +79,42 @@ export function groupBufferObjects(lines: readonly BoLine[]): Map<number, BoMapp
   return result;
 }
 
+/**
+ * The mapping each line of an NVIDIA device (`/dev/nvidia0`, …) belongs to, by line index. NVIDIA
+ * maps only at offset 0 (facts linux-mm §4.1: nvidia_mmap_helper requires vm_pgoff 0; what is
+ * mapped comes from the fd's mmap_context, set by an RM ioctl before each mmap), so every mmap is
+ * an object of its own, and every mapping's offsets start at 0: overlapping offsets say nothing
+ * here. A line at a nonzero offset is a piece of a split mapping (a partial mprotect or munmap
+ * advances the piece's vm_pgoff, §4.2), so what identifies one object is the address its mmap
+ * returned, start minus offset (and sharing). Lines with the same one are one mapping of one
+ * object, based at 0 and as large as the furthest offset shown; a gap between them is a munmap
+ * of the middle. (Another mmap placed where the first's unmapped head was would share that
+ * address, but its offsets lie below the first's, so joining them shares no page.) A piece moved
+ * by mremap keeps its offset at a new address: it is read as an object whose head is unmapped.
+ */
+export function groupDeviceMappingsAtZero(lines: readonly BoLine[]): Map<number, BoMapping> {
+  const byOrigin = new Map<string, BoLine[]>();
+  for (const line of lines) {
+    const key = `${line.path}\0${line.shared ? 's' : 'p'}${line.start - line.offset}`;
+    const list = byOrigin.get(key);
+    if (list === undefined) byOrigin.set(key, [line]);
+    else list.push(line);
+  }
+  const result = new Map<number, BoMapping>();
+  for (const mapLines of byOrigin.values()) {
+    mapLines.sort((a, b) => (a.offset < b.offset ? -1 : 1));
+    const low = mapLines[0]!.offset;
+    const high = mapLines.reduce((m, l) => (offsetEnd(l) > m ? offsetEnd(l) : m), low);
+    const first = mapLines.reduce((m, l) => (l.index < m.index ? l : m));
+    const mappings: BoMapping[] = [];
+    const bo: BufferObjectGroup = { path: first.path, base: 0n, end: high, mappings };
+    const mapping: BoMapping = { bo, lines: mapLines, low, high, first };
+    mappings.push(mapping);
+    for (const line of mapLines) result.set(line.index, mapping);
+  }
+  return result;
+}
+
 interface Run {
   readonly key: string;
   readonly lines: BoLine[];

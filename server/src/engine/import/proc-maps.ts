@@ -4,12 +4,19 @@
 // shared objects; [heap], [stack] and anonymous lines are private anonymous memory. Lines that
 // cannot be mapped from user space ([vsyscall], [vvar], [vdso]) are reported as skipped. The
 // lines of one DRM buffer object (a VMA split by mprotect or munmap, a BO mapped twice) are one
-// BO, mapped whole from its fake offset and then cut to what the capture shows (bo-groups.ts).
+// BO, mapped whole from its fake offset and then cut to what the capture shows; so are the lines
+// of one NVIDIA mapping split the same way, from offset 0 (bo-groups.ts).
 import { stringLiteral } from '../syntax/string-literal';
 import { formatHex } from '../numbers';
 import type { ImportedLine, ImportResult } from './strace';
-import { isReservedWord } from '../language/vocabulary';
-import { groupBufferObjects, type BoLine, type BoMapping, type BufferObjectGroup } from './bo-groups';
+import { newUsedNames, uniqueName, type UsedNames } from './unique-name';
+import {
+  groupBufferObjects,
+  groupDeviceMappingsAtZero,
+  type BoLine,
+  type BoMapping,
+  type BufferObjectGroup,
+} from './bo-groups';
 import { X86_64_TASK_SIZE } from '../kernel/config';
 
 const LINE =
@@ -19,11 +26,14 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
   const lines: ImportedLine[] = [];
   const out: string[] = [`scenario ${stringLiteral(title)} {`];
   const files = new Map<string, string>();
-  const used: UsedNames = { names: new Set<string>(), next: new Map<string, number>() };
+  const used = newUsedNames();
   const rows = text.split(/\r?\n/);
   const parsed = rows.map(parseLine);
   const sizes = fileSizes(parsed);
-  const mappingOf = groupBufferObjects(boLines(parsed));
+  const mappingOf = new Map([
+    ...groupBufferObjects(deviceLines(parsed, DRM_NODE)),
+    ...groupDeviceMappingsAtZero(deviceLines(parsed, NVIDIA)),
+  ]);
   const extents = lineExtents(parsed);
   const spare = largestGap(extents);
   const linesPerObject = countLinesPerObject(parsed);
@@ -63,7 +73,10 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
           boFiles.set(mapping.bo, file);
           const { base, end: boEnd } = mapping.bo;
           const at = base !== 0n ? ` offset ${formatHex(base)}` : '';
-          out.push(`  ${file} = open device ${stringLiteral(row.path)} ${formatHex(boEnd - base)}${at}`);
+          const mixed = NVIDIA.test(row.path) ? ' mixedmap' : '';
+          out.push(
+            `  ${file} = open device ${stringLiteral(row.path)} ${formatHex(boEnd - base)}${mixed}${at}`,
+          );
         }
         const binding = uniqueName(nameFor(name, start), used);
         out.push(...recreateMapping(mapping, binding, file, prot, extents, spare, used));
@@ -88,25 +101,21 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
       );
     } else {
       const path = row.path;
-      const device = DEVICE.test(path);
-      // A DRM node's lines are its BOs' (above). An NVIDIA mapping is a device object of its own
-      // (deviceKey). Other files are one object, sized to reach the furthest line of them (a
-      // library's segments).
-      const key = deviceKey(path, start) ?? objectKey(row);
+      // A DRM node's lines are its BOs', an NVIDIA device's its mappings' (above). Other files
+      // are one object, sized to reach the furthest line of them (a library's segments).
+      const key = objectKey(row);
       let file = files.get(key);
       if (!file) {
         file = uniqueName('f_' + nameFor(path, start), used);
         files.set(key, file);
-        const kind = device ? 'device' : /^\/memfd:|^\/SYSV|^\/dev\/zero/.test(path) ? 'memfd' : 'file';
-        const mixed = /^\/dev\/nvidia/.test(path) ? ' mixedmap' : '';
+        const kind = /^\/memfd:|^\/SYSV|^\/dev\/zero/.test(path) ? 'memfd' : 'file';
         const size = sizes.get(key) ?? offset + (end - start);
         // The model names a memfd `/memfd:NAME (deleted)` itself, as the kernel does. SysV shm and
         // a shared anonymous mapping split or mapped again are shmem too, made here as a memfd.
         const openName = kind === 'memfd' ? path.replace(/^\/(memfd:)?/, '') : path;
         if (kind === 'memfd' && !path.startsWith('/memfd:'))
           out.push(`  # ${path}: shmem, made as a memfd; the replay names it /memfd:${openName} (deleted)`);
-        const bo = device && offset !== 0n ? ` offset ${formatHex(offset)}` : '';
-        out.push(`  ${file} = open ${kind} ${stringLiteral(openName)} ${formatHex(size)}${mixed}${bo}`);
+        out.push(`  ${file} = open ${kind} ${stringLiteral(openName)} ${formatHex(size)}`);
       }
       const fileOffset = offset;
       out.push(
@@ -119,15 +128,17 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
   return { scenario: out.join('\n') + '\n', lines };
 }
 
-const DEVICE = /^\/dev\/(dri\/|nvidia)|^anon_inode:i915\.gem/;
 /** A DRM node's BO mappings, whose offset is the BO's fake mmap offset (facts linux-mm §6.2). */
 const DRM_NODE = /^\/dev\/dri\/|^anon_inode:i915\.gem/;
 
-/** The lines that map a DRM node's buffer objects, for grouping into BOs. */
-function boLines(rows: readonly (MapsLine | undefined)[]): BoLine[] {
+/** NVIDIA's device files, each mmap of which is an object of its own (facts linux-mm §4.1). */
+const NVIDIA = /^\/dev\/nvidia/;
+
+/** The lines that map one kind of device (DRM_NODE, NVIDIA), for grouping into objects. */
+function deviceLines(rows: readonly (MapsLine | undefined)[], kind: RegExp): BoLine[] {
   const result: BoLine[] = [];
   rows.forEach((row, index) => {
-    if (row === undefined || row.end <= row.start || !DRM_NODE.test(row.path)) return;
+    if (row === undefined || row.end <= row.start || !kind.test(row.path)) return;
     const { path, start, end, offset, ps } = row;
     result.push({ index, path, start, end, offset, shared: ps });
   });
@@ -222,7 +233,7 @@ function recreateMapping(
       ? ` at ${formatHex(spare.start)} fixed`
       : '';
   steps.push(
-    `  # The BO mapped whole from its fake offset${place ? ' in a gap of the capture' : ''}, then each piece the capture shows moved to its address.`,
+    `  # The ${bo.base !== 0n ? 'BO mapped whole from its fake offset' : 'object mapped whole from offset 0'}${place ? ' in a gap of the capture' : ''}, then each piece the capture shows moved to its address.`,
     `  ${whole} = mmap ${length} ${prot} ${flags}${place} fd ${file}${offset} by host`,
   );
   const inWhole = (offset: bigint) =>
@@ -314,30 +325,20 @@ function parseLine(raw: string): MapsLine | undefined {
 }
 
 /**
- * For each file-backed path: the end of its furthest mapped range (offset + length); for each
- * NVIDIA mapping (`deviceKey`): its length. (A DRM BO is sized by bo-groups.ts.)
+ * For each file-backed object: the end of its furthest mapped range (offset + length). (A DRM BO
+ * and an NVIDIA mapping's object are sized by bo-groups.ts.)
  */
 function fileSizes(rows: readonly (MapsLine | undefined)[]): Map<string, bigint> {
   const sizes = new Map<string, bigint>();
   for (const row of rows) {
     if (!row || row.path === '' || row.path.startsWith('[')) continue;
     const length = row.end - row.start;
-    if (DRM_NODE.test(row.path)) continue;
-    const key = deviceKey(row.path, row.start);
-    const end = key !== undefined ? length : row.offset + length;
-    const at = key ?? objectKey(row);
+    if (DRM_NODE.test(row.path) || NVIDIA.test(row.path)) continue;
+    const end = row.offset + length;
+    const at = objectKey(row);
     if (end > (sizes.get(at) ?? 0n)) sizes.set(at, end);
   }
   return sizes;
-}
-
-/**
- * Which device object a line maps: an NVIDIA mapping, whose offset is always 0 (facts linux-mm
- * §6.2), by its own line, since nothing tells two allocations apart. (A DRM node's lines are
- * grouped into BOs by bo-groups.ts.) Undefined for a file that is not a device.
- */
-function deviceKey(path: string, start: bigint): string | undefined {
-  return /^\/dev\/nvidia/.test(path) ? `${path}@at${start}` : undefined;
 }
 
 function nameFor(label: string, start: bigint): string {
@@ -349,23 +350,4 @@ function nameFor(label: string, start: bigint): string {
     .toLowerCase();
   if (!base || /^\d/.test(base)) return `map_${start.toString(16)}`;
   return base;
-}
-
-/**
- * `base`, or `base_N` with the first free N. The names taken are `used`, and the next N to try
- * per base is `used.next`: a maps dump can hold tens of thousands of one device's BOs, and
- * counting up from 2 for each was quadratic.
- */
-function uniqueName(base: string, used: UsedNames): string {
-  let i = used.next.get(base) ?? 2;
-  let name = base;
-  while (used.names.has(name) || isReservedWord(name)) name = `${base}_${i++}`;
-  if (name !== base) used.next.set(base, i);
-  used.names.add(name);
-  return name;
-}
-
-interface UsedNames {
-  readonly names: Set<string>;
-  readonly next: Map<string, number>;
 }

@@ -6,6 +6,7 @@
 import { stringLiteral } from '../syntax/string-literal';
 import { formatHex } from '../numbers';
 import { KnownMappings } from './known-mappings';
+import { newUsedNames, uniqueName } from './unique-name';
 import { MADVISE_NAMES, UNMODELLED_ADVICE } from '../kernel/madvise';
 
 export interface ImportedLine {
@@ -21,6 +22,11 @@ export interface ImportResult {
   readonly lines: readonly ImportedLine[];
   /** The process ids the trace's lines carry (`strace -f`), in order of first appearance. */
   readonly processes?: readonly string[];
+  /**
+   * What the capture leaves unknown that changes the whole import (said at the top of the
+   * scenario too): for the CLI's stderr, where a scenario redirected to a file is not read.
+   */
+  readonly warnings?: readonly string[];
 }
 
 export interface StraceImportOptions {
@@ -138,12 +144,32 @@ export function importStrace(
     const entry = lines.find((l) => l.line === pending.line);
     if (entry) Object.assign(entry, { reason: 'unfinished and never resumed' });
   }
+  const warnings = capturedWithoutPaths(rawLines, calls) ? [WITHOUT_PATHS] : [];
   const scenario = render(
     calls,
     title,
     inheritedFrom && options.pid ? { from: inheritedFrom, chosen: options.pid } : undefined,
+    warnings,
   );
-  return { scenario, lines, processes: [...processes] };
+  return { scenario, lines, processes: [...processes], warnings };
+}
+
+const WITHOUT_PATHS =
+  'captured without strace -y: fds are bare numbers (5, not 5</dev/dri/renderD128>), so a GPU device fd cannot be told from a file, and every fd is imported as a file (`open file "fd 5"`), not as a device\'s buffer objects; capture again with `strace -f -y -e trace=memory`';
+
+/**
+ * Whether the capture was made without `strace -y`: a file mapping names its fd by number only,
+ * and no line anywhere (an ioctl, an openat's result) shows an fd with its path. With -y strace
+ * prints every valid fd as `3</dev/dri/renderD128>` (`-yy`: `3</dev/dri/renderD128<char 226:128>>`);
+ * `<unfinished ...>` and `<... resumed>` follow a space, never a digit.
+ */
+function capturedWithoutPaths(rawLines: readonly string[], calls: readonly Call[]): boolean {
+  const bareFd = calls.some((c) => {
+    if (c.name !== 'mmap') return false;
+    const [, , , flags = '', fd = '-1'] = c.args;
+    return !/MAP_ANONYMOUS/.test(flags) && /^\d+$/.test(fd.trim());
+  });
+  return bareFd && !rawLines.some((raw) => /\d<[^\s>]/.test(raw));
 }
 
 /**
@@ -364,9 +390,11 @@ function openLine(file: OpenedFile): string {
 function render(
   calls: readonly Call[],
   title: string,
-  inherited?: { readonly from: string; readonly chosen: string },
+  inherited: { readonly from: string; readonly chosen: string } | undefined,
+  warnings: readonly string[],
 ): string {
   const out: string[] = [`scenario ${stringLiteral(title)} {`];
+  for (const warning of warnings) out.push(`  # ${warning}`);
   if (inherited)
     out.push(
       `  # process ${inherited.from}'s calls before process ${inherited.chosen}'s first are the address space it starts from (taken as forked by ${inherited.from}: strace's memory trace does not show the fork)`,
@@ -381,18 +409,7 @@ function render(
     out.push(
       `  # ${pids.size} processes in the trace (${[...pids].join(', ')}); they share one address space here only if they are threads (import one with --pid)`,
     );
-  const fileNames = new Set<string>();
-  // The next suffix to try per base name: a capture can open tens of thousands of BOs on one fd,
-  // and counting up from 2 each time was quadratic.
-  const nextSuffix = new Map<string, number>();
-  const uniqueFileName = (base: string): string => {
-    let i = nextSuffix.get(base) ?? 2;
-    let name = fileNames.has(base) ? `${base}_${i}` : base;
-    while (fileNames.has(name)) name = `${base}_${++i}`;
-    if (name !== base) nextSuffix.set(base, i + 1);
-    fileNames.add(name);
-    return name;
-  };
+  const fileNames = newUsedNames();
   // Each fd's BOs by fake offset, in offset order: to tell an offset inside one (a capture
   // holds tens of thousands of BOs: binary search).
   const bos = new Map<string, { offset: bigint; file: OpenedFile }[]>();
@@ -466,7 +483,7 @@ function render(
           if (file === undefined) {
             const kind = device ? 'device' : /^\/memfd:/.test(path) ? 'memfd' : 'file';
             file = {
-              name: uniqueFileName(`f${fdNumber}`),
+              name: uniqueName(`f${fdNumber}`, fileNames),
               line: out.length,
               size: extent,
               sized: !failed,

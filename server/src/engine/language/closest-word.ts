@@ -1,10 +1,20 @@
 // "Did you mean …?": the known word nearest a misspelt one, when one is near enough to be a
 // likely typo (an edit or two, a swap of neighbours counting as one; never more than a third of
-// the word).
+// the word). Actor names may be short (`ap` for `app`): for them a two-letter word gets one edit
+// too, when a single known name is that near. Not for every word: among the step words one edit
+// is a guess (`px`, a misspelt binding, is one edit from `rx` alone).
 
-/** The word of `known` closest to `word` by edit distance, or undefined when none is close. */
-export function closestWord(word: string, known: Iterable<string>): string | undefined {
+/**
+ * The word of `known` closest to `word` by edit distance, or undefined when none is close.
+ * `twoLetters`: a two-letter word may be one edit from the word meant (actor and driver names).
+ */
+export function closestWord(
+  word: string,
+  known: Iterable<string>,
+  options: { readonly twoLetters?: boolean } = {},
+): string | undefined {
   const lower = word.toLowerCase();
+  if (lower.length === 2 && options.twoLetters === true) return onlyWordOneEditAway(lower, known);
   const limit = Math.min(2, Math.floor(lower.length / 3));
   let best: string | undefined;
   let bestDistance = limit + 1;
@@ -16,6 +26,24 @@ export function closestWord(word: string, known: Iterable<string>): string | und
     }
   }
   return best;
+}
+
+/**
+ * For a two-letter word: the known word it is (any case), or the one known word an edit away;
+ * undefined when none is, or several are (`ap` with actors `app` and `up`): one edit is half the
+ * word, so only an unambiguous one is a likely typo.
+ */
+function onlyWordOneEditAway(lower: string, known: Iterable<string>): string | undefined {
+  let found: string | undefined;
+  let ambiguous = false;
+  for (const candidate of known) {
+    const distance = editDistance(lower, candidate.toLowerCase(), 2);
+    if (distance === 0) return candidate;
+    if (distance !== 1) continue;
+    if (found === undefined) found = candidate;
+    else if (found.toLowerCase() !== candidate.toLowerCase()) ambiguous = true;
+  }
+  return ambiguous ? undefined : found;
 }
 
 /**
@@ -53,7 +81,11 @@ export function didYouMeanText(similar: string): string {
 }
 
 /** `; did you mean \`WORD\`?` for the closest known word, or '' when none is close. */
-export function didYouMean(word: string | undefined, known: Iterable<string>): string {
-  const similar = word === undefined ? undefined : closestWord(word, known);
+export function didYouMean(
+  word: string | undefined,
+  known: Iterable<string>,
+  options: { readonly twoLetters?: boolean } = {},
+): string {
+  const similar = word === undefined ? undefined : closestWord(word, known, options);
   return similar === undefined || similar === word ? '' : `; ${didYouMeanText(similar)}`;
 }

@@ -3,6 +3,7 @@
 import type { StepNode } from '../syntax/ast';
 import type { Simulation } from '../sim/simulation';
 import type { DriverModel } from './driver';
+import { didYouMean } from '../language/closest-word';
 
 export function allocatingDriver(
   sim: Simulation,
@@ -21,7 +22,7 @@ export function allocatingDriver(
     sim.problems.push({
       code: 'unknown-name',
       range: option.value,
-      message: `unknown driver \`${option.value.name}\``,
+      message: `unknown driver \`${option.value.name}\`${didYouMean(option.value.name, drivers.keys(), { twoLetters: true })}`,
     });
   } else if (requireNameWhenSeveral && drivers.size > 1) {
     sim.problems.push({

@@ -94,7 +94,7 @@ function unknownActorText(name: string, actors: readonly string[], drivers: read
   const names = [...new Set([...actors, ...drivers])];
   const known = names.map((a) => `\`${a}\``).join(', ');
   // `driver` names the scenario's only driver whatever it is called (stepActor, above).
-  const similar = closestWord(name, [...names, 'driver']);
+  const similar = closestWord(name, [...names, 'driver'], { twoLetters: true });
   if (similar !== undefined)
     return `unknown actor \`${name}\`: ${didYouMeanText(similar)} (the actors here are ${known})`;
   const implicit = drivers.length === 0 ? " (without one, the scenario's driver is `driver`)" : '';

@@ -29,20 +29,40 @@ export function createBufferStorage(ctx: GlContext, buffer: GlBuffer): void {
   // before any placed map, which then fails (H4). Exportable memory is a BO of its own, never a
   // suballocation of the driver's pool.
   if (ctx.ops.model.maps !== 'pool') ctx.ops.allocate(buffer.memory);
-  // The fd goes straight to the GL driver, which owns it from glImportMemoryFdEXT on: drvmap opens
-  // no file for it (it never reaches the scenario), so the trace names it rather than a number.
-  ctx.sim.note(
-    'wine',
-    `vkGetMemoryFdKHR(${buffer.name}, VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_FD_BIT)`,
-    '= an fd, handed to GL',
-    true,
+  // vkGetMemoryFdKHR opens an fd on the memory's BO (as VulkanLayer.exportFd does): the trace
+  // shows its number like every other call's. glImportMemoryFdEXT transfers its ownership to GL
+  // (GL_EXT_memory_object_fd, as VkImportMemoryFdInfoKHR does to Vulkan), and Mesa's import
+  // closes it, as RADV's does (VulkanLayer.allocate): Wine never uses it again.
+  const bo = ctx.ops.exportBo(buffer.memory);
+  const exportCall = `vkGetMemoryFdKHR(${buffer.name}, VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_FD_BIT)`;
+  const storage = `+ glBufferStorageMemEXT(${buffer.name})`;
+  const size = formatSize(buffer.memory.allocationSize);
+  if (bo === undefined) {
+    // No BO to open an fd on (a driver keeping memory in anonymous pages, or no fake offset
+    // left): no number to show, and the simulation goes on without one.
+    ctx.sim.note('wine', exportCall, '= an fd, handed to GL', true);
+    ctx.sim.note(
+      'wine',
+      `glImportMemoryFdEXT(${size}, GL_HANDLE_TYPE_OPAQUE_FD_EXT, that fd) ${storage}`,
+      '',
+      true,
+    );
+    return;
+  }
+  const fd = ctx.sim.space.openExport(
+    bo.file,
+    bo.offset,
+    alignUp(buffer.memory.allocationSize, ctx.sim.pageSize),
+    `${buffer.name}'s buffer object through the opaque fd Wine hands to GL`,
   );
+  ctx.sim.note('wine', exportCall, `= ${fd.fd}`, true);
   ctx.sim.note(
     'wine',
-    `glImportMemoryFdEXT(${formatSize(buffer.memory.allocationSize)}, GL_HANDLE_TYPE_OPAQUE_FD_EXT, that fd) + glBufferStorageMemEXT(${buffer.name})`,
+    `glImportMemoryFdEXT(${size}, GL_HANDLE_TYPE_OPAQUE_FD_EXT, ${fd.fd}) ${storage}`,
     '',
     true,
   );
+  ctx.sim.closeFile(fd, `glImportMemoryFdEXT for ${buffer.name} took it, and the GL driver closed it`);
 }
 
 export function vulkanMap(ctx: GlContext, buffer: GlBuffer, offset: bigint): GlMapOutcome {
