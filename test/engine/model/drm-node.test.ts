@@ -125,9 +125,9 @@ test('a BO made after vkFreeMemory reuses the freed BO’s fake offset (drm_mm b
   assert.match(mmapsOf(text, 6)[0] ?? '', /MAP_SHARED, 3, 0x1_0000_0000\) = /);
 });
 
-test('a BO larger than the fake offset space fails at its own map; the next BO still gets 4 GiB', () => {
+test('a BO larger than the fake offset space fails at its own map (GEM: i915); the next BO still gets 4 GiB', () => {
   const text = `scenario "big" {
-  driver gpu { preset radv }
+  driver gpu { preset anv }
   m = vkAllocateMemory 2TiB host-visible coherent
   p = vkMapMemory m
   n = vkAllocateMemory 64KiB host-visible coherent
@@ -142,15 +142,116 @@ test('a BO larger than the fake offset space fails at its own map; the next BO s
   // The cause is the mmap-offset ioctl's ENOSPC; no mmap at an offset that is no BO's is made.
   assert.match(
     refused.message,
-    /ioctl\(3, mmap offset of a 2 TiB BO\) fails with ENOSPC: .*drm_vma_offset_add/,
+    /ioctl\(3, mmap offset of a 2 TiB BO\) fails with ENOSPC: i915 mmap_offset_attach: drm_vma_offset_add/,
   );
   assert.ok(!mmapsOf(text, 1).some((m) => /, 0x0\) = /.test(m)), mmapsOf(text, 1).join('\n'));
   // An export of such a BO is not `wrong-kind` (it is a device BO): the refused ioctl says why.
   const exported = `scenario "x" {
-  driver gpu { preset radv }
+  driver gpu { preset anv }
   m = vkAllocateMemory 2TiB host-visible exportable
   h = vkGetMemoryFdKHR m dma-buf
 }`;
   assert.deepEqual(codes(exported), ['kernel-refused']);
   assert.match(mmapsOf(text, 3)[0] ?? '', /MAP_SHARED, 3, 0x1_0000_0000\) = 0x/);
+  // The default driver's kernel is the GEM helpers': the same, named drm_gem_create_mmap_offset.
+  const gem = analyse(text.replace('preset anv', 'maps at-map')).diagnostics.find(
+    (d) => d.code === 'kernel-refused',
+  )!;
+  assert.equal(gem.range.start, text.indexOf('p = vkMapMemory') - 'preset anv'.length + 'maps at-map'.length);
+  assert.match(gem.message, /ENOSPC: drm_gem_create_mmap_offset: drm_vma_offset_add/);
+});
+
+test('radv and nvk (TTM) make the fake offset with the BO: a BO with no room fails vkAllocateMemory', () => {
+  for (const preset of ['radv', 'nvk']) {
+    const text = `scenario "big" {
+  driver gpu { preset ${preset} }
+  m = vkAllocateMemory 2TiB host-visible coherent
+  expect m == VK_ERROR_OUT_OF_DEVICE_MEMORY
+  p = vkMapMemory m
+  n = vkAllocateMemory 64KiB host-visible coherent
+  q = vkMapMemory n
+}`;
+    // The create ioctl is refused at the allocation; the map is a use of its failed result.
+    assert.deepEqual(
+      codes(text).filter((c) => c !== 'pointer-outside-window'),
+      ['kernel-refused', 'use-of-failed-result'],
+      preset,
+    );
+    const refused = analyse(text).diagnostics.find((d) => d.code === 'kernel-refused')!;
+    assert.equal(refused.range.start, text.indexOf('m = vkAllocateMemory'), preset);
+    assert.match(
+      refused.message,
+      /ioctl\(3, create a 2 TiB BO\) fails with ENOSPC: ttm_bo_init_reserved: drm_vma_offset_add/,
+    );
+    // The refused BO took no offset: the next gets the first.
+    assert.match(mmapsOf(text, 3)[0] ?? '', /MAP_SHARED, 3, 0x1_0000_0000\) = 0x/, preset);
+  }
+});
+
+test('a TTM BO holds its offset from vkAllocateMemory, mapped or not, until it is destroyed', () => {
+  const order = (preset: string) => `scenario "order" {
+  driver gpu { preset ${preset} }
+  strategy none
+  a = vkAllocateMemory 64KiB device-local
+  b = vkAllocateMemory 64KiB host-visible
+  pb = vkMapMemory b
+  vkFreeMemory a
+  c = vkAllocateMemory 64KiB host-visible
+  pc = vkMapMemory c
+}`;
+  // radv: a (never mapped, not even host-visible) took the first offset at its allocation, b the
+  // next; freeing a, which nothing maps, frees its offset at once, and c takes it (best fit).
+  assert.match(mmapsOf(order('radv'), 2)[0] ?? '', /MAP_SHARED, 3, 0x1_0001_0000\) = /);
+  assert.match(mmapsOf(order('radv'), 5)[0] ?? '', /MAP_SHARED, 3, 0x1_0000_0000\) = /);
+  // anv (i915): a BO gets its offset at its first map, so b has the first and c the next.
+  assert.match(mmapsOf(order('anv'), 2)[0] ?? '', /MAP_SHARED, 3, 0x1_0000_0000\) = /);
+  assert.match(mmapsOf(order('anv'), 5)[0] ?? '', /MAP_SHARED, 3, 0x1_0001_0000\) = /);
+  // The maps listing shows the BO's offset, whenever it was made.
+  const vmas = analyse(order('radv'))
+    .scenarios[0]!.run.simulation.space.vmas()
+    .filter((v) => v.object.name === '/dev/dri/renderD128');
+  assert.deepEqual(vmas.map((v) => v.pgoff * 4096).sort(), [0x1_0000_0000, 0x1_0001_0000]);
+});
+
+test('a `maps at-alloc` driver whose BO gets no offset fails vkAllocateMemory, and its map says so', () => {
+  const text = `scenario "big" {
+  driver gpu { maps at-alloc }
+  m = vkAllocateMemory 2TiB host-visible coherent
+  expect m == VK_ERROR_OUT_OF_DEVICE_MEMORY
+  p = vkMapMemory m
+  n = vkAllocateMemory 64KiB host-visible coherent
+}`;
+  // One refusal, at the allocation: the map does not try again.
+  assert.deepEqual(codes(text), ['kernel-refused', 'use-of-failed-result']);
+  const refused = analyse(text).diagnostics.find((d) => d.code === 'kernel-refused')!;
+  assert.equal(refused.range.start, text.indexOf('m = vkAllocateMemory'));
+  assert.match(mmapsOf(text, 2)[0] ?? '', /MAP_SHARED, 3, 0x1_0000_0000\) = 0x/);
+});
+
+test('an allocation whose driver mapping fails at vkAllocateMemory fails (lavapipe, pool drivers)', () => {
+  // 200 TiB of anonymous memory is more than the 47-bit address space holds: ENOMEM.
+  const lavapipe = `scenario "lvp" {
+  driver gpu { preset lavapipe }
+  m = vkAllocateMemory 200TiB host-visible coherent
+  expect m == VK_ERROR_OUT_OF_DEVICE_MEMORY
+  n = vkAllocateMemory 64KiB host-visible coherent
+  q = vkMapMemory n
+}`;
+  assert.deepEqual(
+    codes(lavapipe).filter((c) => c !== 'pointer-outside-window'),
+    ['kernel-refused'],
+  );
+  // A pool driver whose pool gets no offset: the allocation that needed it fails, and no pool is
+  // kept (the next allocation makes one again, not a suballocation of nothing).
+  const pool = `scenario "pool" {
+  driver gpu {
+    maps pool
+    pool-size 2TiB
+  }
+  m = vkAllocateMemory 64KiB host-visible coherent
+  expect m == VK_ERROR_OUT_OF_DEVICE_MEMORY
+  n = vkAllocateMemory 64KiB host-visible coherent
+  expect n == VK_ERROR_OUT_OF_DEVICE_MEMORY
+}`;
+  assert.deepEqual(codes(pool), ['kernel-refused', 'kernel-refused']);
 });

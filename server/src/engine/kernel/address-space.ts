@@ -138,9 +138,10 @@ export class AddressSpace implements AddressSpaceApi {
    */
   releaseBufferObject(file: OpenFile, offset: bigint): void {
     const space = this.state.drmOffsets.get(file.object.id);
-    const bo = space?.exact(Number(offset / this.state.geo.pageSize));
+    const startPage = Number(offset / this.state.geo.pageSize);
+    const bo = space?.exact(startPage);
     if (space !== undefined && bo !== undefined)
-      space.close(bo.object, this.state.objects.isDeviceMapped(bo.object));
+      space.close(startPage, this.state.objects.isDeviceMapped(bo.object));
   }
 
   /**

@@ -56,8 +56,7 @@ export class DrmOffsetSpace {
   private readonly firstPage: number;
   /** The end of the space (DRM_FILE_PAGE_OFFSET_START + DRM_FILE_PAGE_OFFSET_SIZE pages). */
   private readonly endPage: number;
-  private readonly byStart = new Map<number, FakeOffsetRange>();
-  /** In offset order. */
+  /** In offset order, and disjoint: every lookup is a binary search (firstStartingAfter). */
   private readonly ranges: FakeOffsetRange[] = [];
   /**
    * The holes below the tail, by the range they follow, with when each was last added: drm_mm's
@@ -66,8 +65,8 @@ export class DrmOffsetSpace {
    */
   private readonly holes = new Map<HoleOwner, number>();
   private holeClock = 0;
-  /** BOs whose handle is closed but which a VMA still maps (close). */
-  private readonly closed = new Set<MemoryObject>();
+  /** BOs whose handle is closed but which a VMA still maps (close), with their first page. */
+  private readonly closed = new Map<MemoryObject, number>();
 
   constructor(private readonly pageBytes: number) {
     this.firstPage = Number(DRM_FAKE_OFFSET_START) / pageBytes;
@@ -118,31 +117,36 @@ export class DrmOffsetSpace {
   }
 
   /**
-   * The BO's handle is closed (GEM_CLOSE at vkFreeMemory). Its offset is freed only when the BO is
-   * destroyed, and every VMA of it holds a reference (drm_gem_vm_open): at once if nothing maps
-   * it (`mapped` false), else when its last mapping goes (`unmapped`).
+   * The handle of the BO at `startPage` is closed (GEM_CLOSE at vkFreeMemory). Its offset is
+   * freed only when the BO is destroyed, and every VMA of it holds a reference (drm_gem_vm_open,
+   * ttm_bo_vm_open): at once if nothing maps it (`mapped` false), else when its last mapping goes
+   * (`unmapped`).
    */
-  close(object: MemoryObject, mapped: boolean): void {
-    if (!this.ranges.some((r) => r.object === object)) return;
-    if (mapped) this.closed.add(object);
-    else this.remove(object);
+  close(startPage: number, mapped: boolean): void {
+    const range = this.exact(startPage);
+    if (range === undefined) return;
+    if (mapped) this.closed.set(range.object, startPage);
+    else this.remove(startPage);
   }
 
   /** The last VMA of `object` went away (drm_gem_vm_close): a closed BO is destroyed now. */
   unmapped(object: MemoryObject): void {
-    if (this.closed.delete(object)) this.remove(object);
+    const startPage = this.closed.get(object);
+    if (startPage === undefined) return;
+    this.closed.delete(object);
+    this.remove(startPage);
   }
 
   /**
-   * drm_vma_offset_remove when the BO is destroyed: its range joins the hole before it, which
-   * becomes the most recently added (drm_mm_remove_node: add_hole(prev_node)).
+   * drm_vma_offset_remove when the BO at `startPage` is destroyed: its range joins the hole
+   * before it, which becomes the most recently added (drm_mm_remove_node: add_hole(prev_node)).
+   * A capture's BOs can number tens of thousands: found by binary search, not a scan.
    */
-  private remove(object: MemoryObject): void {
-    const index = this.ranges.findIndex((r) => r.object === object);
+  private remove(startPage: number): void {
+    const index = this.firstStartingAfter(startPage) - 1;
     const range = this.ranges[index];
-    if (range === undefined) return;
+    if (range === undefined || range.startPage !== startPage) return;
     this.ranges.splice(index, 1);
-    this.byStart.delete(range.startPage);
     this.holes.delete(range);
     const previous: HoleOwner = this.ranges[index - 1] ?? HEAD;
     this.setHole(previous);
@@ -152,7 +156,6 @@ export class DrmOffsetSpace {
   private insert(range: FakeOffsetRange, owner: HoleOwner | undefined): void {
     const at = this.firstStartingAfter(range.startPage);
     this.ranges.splice(at, 0, range);
-    this.byStart.set(range.startPage, range);
     if (owner === undefined) {
       this.tailPage = range.endPage;
       return;
@@ -199,7 +202,8 @@ export class DrmOffsetSpace {
 
   /** drm_vma_offset_exact_lookup_locked: the BO whose range starts at `pgoff`, if any. */
   exact(pgoff: number): FakeOffsetRange | undefined {
-    return this.byStart.get(pgoff);
+    const range = this.ranges[this.firstStartingAfter(pgoff) - 1];
+    return range?.startPage === pgoff ? range : undefined;
   }
 
   /** The BO whose range holds the byte offset `offset`, if any. */

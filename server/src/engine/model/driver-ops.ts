@@ -25,6 +25,7 @@ import type { Simulation } from '../sim/simulation';
 import { keepsPointer, mapsAtAllocation, mapsAtMap, type DriverModel } from './driver';
 import { isHostImport, sharesBo, takeDeviceWrites, type VkMemory } from './vk-memory';
 import { allocateInWindow } from './strategies/window-allocation';
+import type { AllocationFailure } from './strategies/strategy';
 import { box64Placement, reportBox64NoRoom } from './box64-mmap32';
 
 /** What a render node's BO mappings are like (DRM/TTM, facts linux-mm §4.1). */
@@ -159,10 +160,14 @@ export class DriverOps {
 
   // ---- allocation ----
 
-  allocate(memory: VkMemory): void {
+  /**
+   * vkAllocateMemory in the driver; a failure (the BO, its fake offset or the driver's mapping
+   * at allocation could not be made) is the call's result, and the driver keeps nothing of it.
+   */
+  allocate(memory: VkMemory): AllocationFailure | undefined {
     if (memory.properties.has('imported-host')) {
       this.importHostMemory(memory);
-      return;
+      return undefined;
     }
     // Memory that is not HOST_VISIBLE is never mapped for the CPU: neither from the mapped pool
     // nor as a cached BO that is still mapped, nor at allocation (mapsAtAllocation).
@@ -171,15 +176,73 @@ export class DriverOps {
       memory.file = memory.importedFrom.bo.file;
       memory.boOffset = memory.importedFrom.bo.offset;
     }
-    if (!memory.properties.has('host-visible')) return;
+    if (!memory.properties.has('host-visible')) return this.makeBoAtAllocation(memory);
     const shared = sharesBo(memory);
     const reused = this.model.reuses === 'after-free' && !shared ? this.takeFromCache(memory) : false;
-    if (reused) return;
-    if (this.model.maps === 'pool' && !shared) {
-      this.allocateFromPool(memory);
-      return;
-    }
-    if (mapsAtAllocation(this.model, memory.properties)) this.mapOwnPointer(memory);
+    if (reused) return undefined;
+    if (this.model.maps === 'pool' && !shared) return this.allocateFromPool(memory);
+    const failed = this.makeBoAtAllocation(memory);
+    if (failed !== undefined || !mapsAtAllocation(this.model, memory.properties)) return failed;
+    return this.mapAtAllocation(memory);
+  }
+
+  /**
+   * Whether the driver's kernel makes a BO's fake offset with the BO (`kernelDriver ttm`:
+   * ttm_bo_init_reserved's drm_vma_offset_add), so the BO exists from vkAllocateMemory on;
+   * other render nodes make it at the first map (drm_gem_create_mmap_offset, i915's
+   * mmap_offset_attach), where the model makes the BO.
+   */
+  private get offsetsAtCreation(): boolean {
+    return this.model.backing === 'device' && this.model.kernelDriver === 'ttm';
+  }
+
+  /**
+   * A TTM driver's BO for the memory, made at vkAllocateMemory with its fake offset (amdgpu's
+   * GEM_CREATE, nouveau's GEM_NEW): with no room for the offset the kernel refuses the BO and
+   * the allocation fails with VK_ERROR_OUT_OF_DEVICE_MEMORY (radv_amdgpu_winsys_bo_create,
+   * nvk's BO creation). Nothing for other drivers, or memory that already has a BO (an import).
+   */
+  private makeBoAtAllocation(memory: VkMemory): AllocationFailure | undefined {
+    if (!this.offsetsAtCreation || memory.file !== undefined) return undefined;
+    const size = alignUp(memory.allocationSize, this.page);
+    const bo = this.newBo(size);
+    if (bo === undefined)
+      return {
+        vkResult: 'VK_ERROR_OUT_OF_DEVICE_MEMORY',
+        reason: `${this.name} could not create the ${formatSize(size)} buffer object: no room for its fake mmap offset (ENOSPC)`,
+      };
+    memory.file = bo.file;
+    memory.boOffset = bo.offset;
+    return undefined;
+  }
+
+  /**
+   * A driver that maps at allocation (H3) maps inside vkAllocateMemory: when that map (or the BO
+   * it needs) fails, there is no memory object to return, so the allocation fails. The model
+   * answers VK_ERROR_OUT_OF_DEVICE_MEMORY, lavapipe's when its memory cannot be made
+   * (lvp_AllocateMemory), one of the codes vkAllocateMemory may return; which code another driver
+   * picks is not modelled. The BO made for it is destroyed (nothing maps it): its offset is free.
+   */
+  private mapAtAllocation(memory: VkMemory): AllocationFailure | undefined {
+    const result = this.mapOwnPointer(memory);
+    if (result.ok) return undefined;
+    this.destroyUnmappedBo(memory);
+    return {
+      vkResult: 'VK_ERROR_OUT_OF_DEVICE_MEMORY',
+      reason: `${this.name} maps ${memory.name} at vkAllocateMemory, and that failed with ${result.errno}: ${result.reason}`,
+    };
+  }
+
+  /**
+   * The BO made for a failed allocation (the memory's own, or the one the failed map made) is
+   * closed: nothing maps it, so it is destroyed and its fake offset freed. An imported BO is the
+   * exporter's and stays.
+   */
+  private destroyUnmappedBo(memory: VkMemory): void {
+    const bo = memory.file !== undefined ? { file: memory.file, offset: memory.boOffset } : this.lastBo;
+    if (bo !== undefined && memory.importedFrom === undefined)
+      this.sim.space.releaseBufferObject(bo.file, bo.offset);
+    if (memory.importedFrom === undefined) memory.file = undefined;
   }
 
   /**
@@ -240,20 +303,29 @@ export class DriverOps {
     return true;
   }
 
-  private allocateFromPool(memory: VkMemory): void {
+  private allocateFromPool(memory: VkMemory): AllocationFailure | undefined {
     if (!this.pool) {
       const size = this.model.poolSize;
       const result = this.mmapBo(size, {}, `${this.name} pool`);
+      if (!result.ok) {
+        // No pool (its BO, offset or mapping failed): the allocation that needed it fails, and the
+        // next one tries again. A BO made for it is destroyed (nothing maps it).
+        if (this.lastBo !== undefined)
+          this.sim.space.releaseBufferObject(this.lastBo.file, this.lastBo.offset);
+        return {
+          vkResult: 'VK_ERROR_OUT_OF_DEVICE_MEMORY',
+          reason: `${this.name} could not make its ${formatSize(size)} pool: ${result.errno}: ${result.reason}`,
+        };
+      }
       this.pool = {
         file: this.lastBo?.file,
         boOffset: this.lastBo?.offset ?? 0n,
-        base: result.ok ? result.value : 0n,
+        base: result.value,
         size,
         next: 0n,
         free: [],
         step: this.sim.stepIndex,
       };
-      if (!result.ok) return;
     }
     const pool = this.pool;
     // Suballocation at 256-byte granularity, like pb_slab entries; freed entries are reused first (H1, H5).
@@ -267,9 +339,10 @@ export class DriverOps {
       offset = pool.next;
       pool.next += need;
     } else {
-      // No slot: the memory gets a dedicated BO at its first vkMapMemory (mapsOnEachMap).
+      // No slot: the memory gets a dedicated BO, mapped at its first vkMapMemory (mapsOnEachMap);
+      // a TTM driver makes it now (makeBoAtAllocation).
       this.sim.note(this.name, `suballocate ${formatSize(need)} from pool`, 'pool full', false);
-      return;
+      return this.makeBoAtAllocation(memory);
     }
     memory.file = pool.file;
     memory.boOffset = pool.boOffset;
@@ -285,6 +358,7 @@ export class DriverOps {
       `= ${formatHex(pool.base + offset)}`,
       true,
     );
+    return undefined;
   }
 
   // ---- mapping ----
@@ -523,7 +597,8 @@ export class DriverOps {
       });
       const offset = this.sim.space.createBufferObject(this.renderNode, length);
       if (offset === undefined) {
-        this.refuseFakeOffset(length);
+        if (this.offsetsAtCreation) this.refuseBoCreation(length);
+        else this.refuseFakeOffset(length);
         return undefined;
       }
       return { file: this.renderNode, offset };
@@ -546,16 +621,39 @@ export class DriverOps {
   /**
    * No room for the BO in the fake-offset space: drm_vma_offset_add fails with ENOSPC
    * (include/drm/drm_vma_manager.h, DRM_FILE_PAGE_OFFSET_SIZE: just under 1 TiB of offsets), so
-   * the driver's mmap-offset ioctl (drm_gem_create_mmap_offset) fails and the driver makes no mmap.
+   * the driver's mmap-offset ioctl fails and the driver makes no mmap. The GEM helpers make the
+   * offset there (drm_gem_create_mmap_offset); i915's DRM_I915_GEM_MMAP_OFFSET in
+   * mmap_offset_attach (i915_gem_mman.c, 5.6+). A TTM driver's BO has it already (refuseBoCreation).
    */
   private refuseFakeOffset(length: bigint): void {
     const fd = this.renderNode!.fd;
+    const where =
+      this.model.kernelDriver === 'i915' && this.i915MapsAnonInode()
+        ? 'i915 mmap_offset_attach'
+        : 'drm_gem_create_mmap_offset';
     this.sim.addCall(
       new RefusedIoctlCall(
         this.name,
         `ioctl(${fd}, mmap offset of a ${formatSize(length)} BO)`,
         'ENOSPC',
-        `drm_gem_create_mmap_offset: drm_vma_offset_add finds no room for ${formatSize(length)} in the fake-offset space of ${this.renderNode!.name} (DRM_FILE_PAGE_OFFSET_SIZE, just under 1 TiB with 4 KiB pages, less what other BOs hold), so the buffer object cannot be mapped`,
+        `${where}: drm_vma_offset_add finds no room for ${formatSize(length)} in the fake-offset space of ${this.renderNode!.name} (DRM_FILE_PAGE_OFFSET_SIZE, just under 1 TiB with 4 KiB pages, less what other BOs hold), so the buffer object cannot be mapped`,
+      ),
+    );
+  }
+
+  /**
+   * A TTM driver's BO gets its fake offset as it is created (ttm_bo_init_reserved, for every
+   * ttm_bo_type_device BO: drm_vma_offset_add), so with no room the create ioctl fails with
+   * ENOSPC and there is no BO at all (DRM_FILE_PAGE_OFFSET_SIZE, as refuseFakeOffset).
+   */
+  private refuseBoCreation(length: bigint): void {
+    const fd = this.renderNode!.fd;
+    this.sim.addCall(
+      new RefusedIoctlCall(
+        this.name,
+        `ioctl(${fd}, create a ${formatSize(length)} BO)`,
+        'ENOSPC',
+        `ttm_bo_init_reserved: drm_vma_offset_add finds no room for ${formatSize(length)} in the fake-offset space of ${this.renderNode!.name} (DRM_FILE_PAGE_OFFSET_SIZE, just under 1 TiB with 4 KiB pages, less what other BOs hold), so the buffer object is not created`,
       ),
     );
   }

@@ -45,13 +45,17 @@ export interface DriverTraits {
   /**
    * The kernel driver a `backing device` driver's BOs come from (a preset property, no trait line
    * sets it). `drm`: one render-node fd (`/dev/dri/renderD128`) for every BO, each mapped at its
-   * own fake mmap offset (facts linux-mm §4.1, §6.2; TTM and default GEM). `i915`: the same
-   * calls, but i915's mmap swaps the VMA's file for its per-device anonymous inode, so maps shows
-   * `anon_inode:i915.gem` (§4.1, §6.2; Linux 5.6+, DriverOps.newBo). `nvidia`: a new fd per BO,
-   * `/dev/nvidia0`, mapped at offset 0 (§4.1: `vm_pgoff` must be 0, the target comes from a
-   * per-fd mmap context; §6.2).
+   * own fake mmap offset (facts linux-mm §4.1, §6.2), made when the driver first asks for it (the
+   * GEM helpers' drm_gem_create_mmap_offset, at the driver's mmap-offset ioctl: the first map).
+   * `ttm`: the same node and offsets, but TTM makes the offset with the BO (ttm_bo_init_reserved
+   * calls drm_vma_offset_add for every ttm_bo_type_device BO), so a BO with no room for one is
+   * never created: amdgpu (radv), nouveau (nvk); DriverOps.allocate. `i915`: offsets as `drm`
+   * (i915's mmap_offset_attach at DRM_I915_GEM_MMAP_OFFSET), but i915's mmap swaps the VMA's file
+   * for its per-device anonymous inode, so maps shows `anon_inode:i915.gem` (§4.1, §6.2; Linux
+   * 5.6+, DriverOps.newBo). `nvidia`: a new fd per BO, `/dev/nvidia0`, mapped at offset 0 (§4.1:
+   * `vm_pgoff` must be 0, the target comes from a per-fd mmap context; §6.2).
    */
-  readonly kernelDriver: 'drm' | 'i915' | 'nvidia';
+  readonly kernelDriver: 'drm' | 'ttm' | 'i915' | 'nvidia';
   /**
    * VkPhysicalDeviceLimits::nonCoherentAtomSize in bytes: the granularity of flush and invalidate
    * ranges (model/mapped-memory-range.ts). Every modelled driver reports 64; see PRESETS.
@@ -113,7 +117,10 @@ export const MAX_NON_COHERENT_ATOM_SIZE = 256n;
 // (lvp_get_properties) all set `.nonCoherentAtomSize = 64`. `proprietary`: NVIDIA's desktop
 // driver reports 64 as well, but no source in the facts or Mesa says so: unsourced.
 export const PRESETS: Readonly<Record<string, DriverTraits>> = {
-  radv: { ...DEFAULT_TRAITS, cachesPointer: true, internalMappings: 32n * MiB },
+  // kernelDriver: radv runs on amdgpu and nvk on nouveau, both TTM drivers (drivers/gpu/drm/ttm);
+  // turnip's msm makes a BO's offset at MSM_INFO_GET_OFFSET (msm_gem_mmap_offset →
+  // drm_gem_create_mmap_offset), as the default `drm` does. From the kernel source, not the facts.
+  radv: { ...DEFAULT_TRAITS, cachesPointer: true, internalMappings: 32n * MiB, kernelDriver: 'ttm' },
   // No `alignment`: ANV maps a BO with one mmap of its page-rounded size (`map_size =
   // align64(…, 4096)`, facts vulkan-wine §2 note 2). Its 2 MiB is the size of slab parents (§4
   // H1/H8), not an alignment of CPU mappings; a driver that aligns them says `alignment 2MiB`.
@@ -130,7 +137,7 @@ export const PRESETS: Readonly<Record<string, DriverTraits>> = {
   // it; NVK and Turnip do not (their extension tables in nvk_physical_device.c, tu_device.cc);
   // the closed drivers the fact sheet reports on (Qualcomm, Mali) end in Wine's direct map (§2
   // note 7), so neither of Wine's fallbacks found an extension there.
-  nvk: { ...DEFAULT_TRAITS, externalMemoryHost: false },
+  nvk: { ...DEFAULT_TRAITS, externalMemoryHost: false, kernelDriver: 'ttm' },
   turnip: { ...DEFAULT_TRAITS, maps: 'at-alloc-cached', cachesPointer: true, externalMemoryHost: false },
   lavapipe: { ...DEFAULT_TRAITS, maps: 'at-alloc', backing: 'anon', cachesPointer: true, placed: NO_PLACED },
   proprietary: {

@@ -6,7 +6,7 @@ import type { VkMemory } from '../vk-memory';
 import type { MappedRanges } from '../app-mapped';
 import type { MemoryRange } from '../mapped-memory-range';
 
-/** vkAllocateMemory failing in the compatibility layer, before the driver allocates. */
+/** vkAllocateMemory failing: in the compatibility layer (before the driver allocates), or in the driver. */
 export interface AllocationFailure {
   readonly vkResult: string;
   readonly reason: string;
@@ -32,7 +32,7 @@ export interface Strategy {
   readonly name: string;
   /**
    * At vkAllocateMemory, after (or instead of) the driver's allocation; a failure (the layer
-   * found no room for its own part) is the call's result.
+   * found no room for its own part, or the driver could not make the memory) is the call's result.
    */
   allocate(ctx: StrategyContext, memory: VkMemory): AllocationFailure | undefined;
   map(ctx: StrategyContext, memory: VkMemory, offset: bigint, size: bigint): MapOutcome;
@@ -55,8 +55,7 @@ export interface Strategy {
 export const passThrough: Strategy = {
   name: 'none',
   allocate(ctx, memory) {
-    ctx.ops.allocate(memory);
-    return undefined;
+    return ctx.ops.allocate(memory);
   },
   map(ctx, memory, offset) {
     const result = ctx.ops.mapOwnPointer(memory);
