@@ -51,6 +51,11 @@ test('completion offers the advice words after madvise; hover explains one', () 
     'MADV_WIPEONFORK',
     '4.14',
   );
+  expectHover(
+    'scenario "s" {\n  a = mmap 8KiB rw private anon\n  madvise a, 4KiB, fr⟨|⟩ee\n}\n',
+    'MADV_FREE (Linux 4.5+)',
+    'lazy-freed-read',
+  );
 });
 
 test('a misspelt advice is one unknown-word, not also "needs an advice"', () => {
