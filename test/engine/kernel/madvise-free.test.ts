@@ -5,7 +5,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as T from '../../../server/src/engine/kernel/index';
-import { DRM_BO, errno, fill, MiB, mmap, mremap, O, ok, PG, PRIV_ANON, readByte, SHARED_ANON, space } from './helpers';
+import {
+  DRM_BO,
+  errno,
+  fill,
+  MiB,
+  mmap,
+  mremap,
+  O,
+  ok,
+  PG,
+  PRIV_ANON,
+  readByte,
+  SHARED_ANON,
+  space,
+} from './helpers';
 
 const at = (step: number) => ({ step, actor: 'app' });
 

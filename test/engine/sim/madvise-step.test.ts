@@ -90,7 +90,10 @@ test('madvise free: a read returns the old data and warns that reclaim may zero 
     ],
   );
   const [read] = analysis.diagnostics;
-  assert.match(read!.message, /^host reads 0x[0-9a-f_]+, on a page step 3's madvise\(MADV_FREE\) freed lazily/);
+  assert.match(
+    read!.message,
+    /^host reads 0x[0-9a-f_]+, on a page step 3's madvise\(MADV_FREE\) freed lazily/,
+  );
   assert.match(read!.message, /may reclaim it at any time .* the read returns zero\./);
   const related = read!.related[0]!.range;
   assert.equal(text.slice(related.start, related.end), 'madvise a, 8KiB, free', 'points at the madvise step');
@@ -112,7 +115,9 @@ test('madvise free: a write keeps its page (no warning there) while the page nex
 test('madvise free then dontneed: zero for certain, no warning; a never-written page draws none', () => {
   const dropped = scenario(`${FREED}  madvise a, 8KiB, dontneed\n  expect read a, 8KiB == 0x00\n`);
   assert.deepEqual(dropped.diagnostics, []);
-  const empty = scenario('  a = mmap 8KiB rw private anon\n  madvise a, 8KiB, free\n  expect read a, 8KiB == 0x00\n');
+  const empty = scenario(
+    '  a = mmap 8KiB rw private anon\n  madvise a, 8KiB, free\n  expect read a, 8KiB == 0x00\n',
+  );
   assert.deepEqual(empty.diagnostics, []);
 });
 
@@ -124,7 +129,10 @@ test('madvise free before Linux 4.5 is kernel-refused; before 4.12 the warning n
   );
   assert.match(old.diagnostics[0]!.message, /MADV_FREE exists from Linux 4\.5/);
   const swapless = scenario(`  kernel 4.9\n${FREED}  read a, 1\n`);
-  assert.match(swapless.diagnostics[0]!.message, /before Linux 4\.12, a system without swap frees MADV_FREE pages at once/);
+  assert.match(
+    swapless.diagnostics[0]!.message,
+    /before Linux 4\.12, a system without swap frees MADV_FREE pages at once/,
+  );
   const shared = scenario('  a = mmap 8KiB rw shared anon\n  madvise a, 8KiB, free\n');
   assert.match(shared.diagnostics[0]!.message, /EINVAL: .*only private anonymous memory/);
 });

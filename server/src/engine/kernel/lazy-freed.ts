@@ -101,7 +101,11 @@ export function lazilyFreedIn(state: KernelState, addr: bigint, length: bigint):
     if (!isPrivateAnon(record)) continue;
     const fromPage = Math.max(startPage, record.startPage);
     const base = (record.pgoff - record.startPage) * p;
-    const found = lazy.find(record.object.id, base + fromPage * p, base + Math.min(endPage, record.endPage) * p);
+    const found = lazy.find(
+      record.object.id,
+      base + fromPage * p,
+      base + Math.min(endPage, record.endPage) * p,
+    );
     if (found === undefined) continue;
     pages += found.bytes / p;
     if (first === undefined) {

@@ -159,10 +159,7 @@ function doneBefore(some: boolean): string {
  */
 function discards(advice: number): boolean {
   return (
-    advice === MADV_DONTNEED ||
-    advice === MADV_FREE ||
-    advice === MADV_DONTFORK ||
-    advice === MADV_WIPEONFORK
+    advice === MADV_DONTNEED || advice === MADV_FREE || advice === MADV_DONTFORK || advice === MADV_WIPEONFORK
   );
 }
 
