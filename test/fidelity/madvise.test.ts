@@ -1,4 +1,5 @@
-// madvise(2) on the running kernel and on the simulator (server/src/engine/kernel/madvise.ts):
+// madvise(2) on the running kernel and on the simulator (server/src/engine/kernel/madvise.ts,
+// kernel/lazy-freed.ts for MADV_FREE):
 // each program runs on both; every step's outcome, the bytes read and the arena's mappings must
 // agree, and both must show what Linux 6.18 was seen to do (the expectations). The simulator's
 // side runs without a kernel too, so the expectations also pin the model.
@@ -21,6 +22,7 @@ const MAP_LOCKED = 0x2000;
 /** MAP_DROPPABLE (a mapping type, 6.11+) | MAP_ANONYMOUS | MAP_FIXED. */
 const DROPPABLE_FIXED = 0x38;
 const DONTNEED = 4;
+const FREE = 8;
 const DONTFORK = 10;
 const DOFORK = 11;
 const WIPEONFORK = 18;
@@ -182,6 +184,64 @@ const cases: Case[] = [
       [0x07, P],
     ])
     .done('MAP_DROPPABLE is always wipe-on-fork: MADV_KEEPONFORK is EINVAL'),
+  // MADV_FREE frees lazily: without memory pressure (a test program makes none) the pages keep
+  // their data; a write keeps its page for good, MADV_DONTNEED zeroes. Pages never written read 0.
+  b()
+    .mmap(0, 6, PRIVATE_ANON_FIXED)
+    .write(0, 4, 0x61)
+    .madvise(0, 6 * P, FREE, { outcome: 'ok', lines: 1 })
+    .read(0, 6, [
+      [0x61, 4 * P],
+      [0, 2 * P],
+    ])
+    .write(1, 1, 0x62)
+    .madvise(2 * P, P, DONTNEED, { outcome: 'ok' })
+    .read(0, 4, [
+      [0x61, P],
+      [0x62, P],
+      [0, P],
+      [0x61, P],
+    ])
+    .done('MADV_FREE on private anonymous memory: the old data stays until reclaim; no split'),
+  b()
+    .mmap(0, 2, PRIVATE_ANON_FIXED)
+    .mmap(4, 2, PRIVATE_ANON_FIXED)
+    .write(0, 2, 0x66)
+    .write(4, 2, 0x67)
+    .madvise(0, 6 * P, FREE, { outcome: 'ENOMEM' })
+    .read(0, 2, fill(0x66, 2))
+    .read(4, 2, fill(0x67, 2))
+    .done('MADV_FREE over a hole: ENOMEM after freeing both sides, which keep their data'),
+  b()
+    .mmap(0, 2, SHARED_ANON_FIXED)
+    .write(0, 2, 0x73)
+    .madvise(0, 2 * P, FREE, { outcome: 'EINVAL' })
+    .read(0, 2, fill(0x73, 2))
+    .memfd(2)
+    .mmap(4, 2, SHARED_FIXED, undefined, 0)
+    .mmap(8, 2, PRIVATE_FIXED, undefined, 0)
+    .write(8, 1, 0x70)
+    .madvise(4 * P, 2 * P, FREE, { outcome: 'EINVAL' })
+    .madvise(8 * P, 2 * P, FREE, { outcome: 'EINVAL' })
+    .read(8, 2, [
+      [0x70, P],
+      [0, P],
+    ])
+    .done('MADV_FREE is EINVAL on shmem, a shared memfd and a private file mapping (not anonymous)'),
+  b()
+    .mmap(0, 2, PRIVATE_ANON_FIXED | MAP_LOCKED)
+    .mmap(2, 2, PRIVATE_ANON_FIXED)
+    .write(2, 2, 0x6c)
+    .madvise(0, 4 * P, FREE, { outcome: 'EINVAL' })
+    .madvise(2 * P, 2 * P, FREE, { outcome: 'ok' })
+    .read(2, 2, fill(0x6c, 2))
+    .done('MADV_FREE on MAP_LOCKED memory is EINVAL, and the refusal stops the walk'),
+  b()
+    .mmap(0, 2, DROPPABLE_FIXED)
+    .write(0, 2, 0x07)
+    .madvise(0, 2 * P, FREE, { outcome: 'ok' })
+    .read(0, 2, fill(0x07, 2))
+    .done('MAP_DROPPABLE memory is anonymous: MADV_FREE takes it'),
 ];
 
 function checkExpectations(c: Case, run: RunResult): string[] {

@@ -462,6 +462,7 @@ test('madvise becomes a harness step with its MADV_* number, and its line is `A 
   const { run } = scenario(`  a = mmap 16KiB rw private anon
   madvise a + 4KiB, 8KiB, dontfork
   madvise a, 4KiB, dontneed
+  madvise a + 12KiB, 4KiB, free
 `);
   const program = syscallProgram(run, ARENA);
   assert.equal(program.stoppedAt, undefined);
@@ -469,10 +470,11 @@ test('madvise becomes a harness step with its MADV_* number, and its line is `A 
   assert.deepEqual(steps.slice(1), [
     { op: 'madvise', addr: { ref: 0, plus: 0x1000 }, length: 8192, advice: 10 },
     { op: 'madvise', addr: { ref: 0 }, length: 4096, advice: 4 },
+    { op: 'madvise', addr: { ref: 0, plus: 0x3000 }, length: 4096, advice: 8 },
   ]);
   assert.deepEqual(
     program.steps.slice(1).map((s) => s.check),
-    ['outcome', 'outcome'],
+    ['outcome', 'outcome', 'outcome'],
   );
-  assert.match(encodeHarnessInput(steps), /\nA S0:4096 8192 10\nA S0:0 4096 4\n/);
+  assert.match(encodeHarnessInput(steps), /\nA S0:4096 8192 10\nA S0:0 4096 4\nA S0:12288 4096 8\n/);
 });

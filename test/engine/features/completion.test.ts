@@ -149,6 +149,7 @@ describe('completion', () => {
     has(
       advice.map((i) => i.label),
       'dontneed',
+      'free',
       'dontfork',
       'dofork',
       'wipeonfork',

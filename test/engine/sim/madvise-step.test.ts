@@ -43,7 +43,7 @@ test('madvise without an advice is a missing argument, not a call', () => {
 test('completion offers the advice words after madvise; hover explains one', () => {
   const c = at('scenario "s" {\n  a = mmap 8KiB rw private anon\n  madvise a, 4KiB, ⟨|⟩\n}\n');
   const labels = completionsAt(c.analysis, c.offset).map((i) => i.label);
-  for (const word of ['dontneed', 'dontfork', 'dofork', 'wipeonfork', 'keeponfork'])
+  for (const word of ['dontneed', 'free', 'dontfork', 'dofork', 'wipeonfork', 'keeponfork'])
     assert.ok(labels.includes(word), `missing ${word} in ${labels.join(', ')}`);
   assert.ok(!labels.includes('rw'), 'no protection words');
   expectHover(
@@ -51,24 +51,88 @@ test('completion offers the advice words after madvise; hover explains one', () 
     'MADV_WIPEONFORK',
     '4.14',
   );
+  expectHover(
+    'scenario "s" {\n  a = mmap 8KiB rw private anon\n  madvise a, 4KiB, fr⟨|⟩ee\n}\n',
+    'MADV_FREE (Linux 4.5+)',
+    'lazy-freed-read',
+  );
 });
 
-test('a misspelt advice is one unknown-word, not also "needs an advice"; free says why it is left out', () => {
+test('a misspelt advice is one unknown-word, not also "needs an advice"', () => {
   const misspelt = scenario('  a = mmap 8KiB rw private anon\n  madvise a, 4KiB, dontned\n');
   assert.deepEqual(
     misspelt.diagnostics.map((d) => d.code),
     ['unknown-word'],
   );
   assert.match(misspelt.diagnostics[0]!.message, /did you mean `dontneed`/);
-  const free = scenario('  a = mmap 8KiB rw private anon\n  madvise a, 4KiB, free\n');
-  assert.deepEqual(
-    free.diagnostics.map((d) => d.code),
-    ['unknown-word'],
-  );
-  assert.match(free.diagnostics[0]!.message, /MADV_FREE is not modelled/);
+  const cName = scenario('  a = mmap 8KiB rw private anon\n  madvise a, 4KiB, MADV_FREE\n');
+  assert.match(cName.diagnostics[0]!.message, /drvmap writes `MADV_FREE` as `free`/);
   const prot = scenario('  a = mmap 8KiB rw private anon\n  mprotect a, 4KiB, rwq\n');
   assert.deepEqual(
     prot.diagnostics.map((d) => d.code),
     ['unknown-word'],
   );
+});
+
+const FREED = '  a = mmap 8KiB rw private anon\n  write a, 8KiB, 0xAB\n  madvise a, 8KiB, free\n';
+
+test('madvise free: a read returns the old data and warns that reclaim may zero it, naming the madvise', () => {
+  const text = `scenario "s" {\n${FREED}  read a, 16\n  expect read a + 4KiB, 1 == 0xAB\n}\n`;
+  const analysis = analyseDocument(text);
+  const record = analysis.scenarios[0]!.run.simulation.records[2]!;
+  assert.match(record.calls[0]!.text, /^madvise\(0x[0-9a-f_]+, 0x2000, MADV_FREE\)$/);
+  assert.equal(record.calls[0]!.result, '= 0');
+  assert.deepEqual(
+    analysis.diagnostics.map((d) => [d.code, d.severity, text.slice(d.range.start, d.range.end)]),
+    [
+      ['lazy-freed-read', 'warning', 'read a, 16'],
+      ['lazy-freed-read', 'warning', 'a + 4KiB'],
+    ],
+  );
+  const [read] = analysis.diagnostics;
+  assert.match(
+    read!.message,
+    /^host reads 0x[0-9a-f_]+, on a page step 3's madvise\(MADV_FREE\) freed lazily/,
+  );
+  assert.match(read!.message, /may reclaim it at any time .* the read returns zero\./);
+  const related = read!.related[0]!.range;
+  assert.equal(text.slice(related.start, related.end), 'madvise a, 8KiB, free', 'points at the madvise step');
+});
+
+test('madvise free: a write keeps its page (no warning there) while the page next to it still warns', () => {
+  const written = scenario(`${FREED}  write a, 1, 0x01\n  read a + 1, 16\n`);
+  assert.deepEqual(written.diagnostics, []);
+  const neighbour = scenario(`${FREED}  write a, 1, 0x01\n  read a + 4KiB, 16\n`);
+  assert.deepEqual(
+    neighbour.diagnostics.map((d) => d.code),
+    ['lazy-freed-read'],
+  );
+  const both = scenario(`${FREED}  write a, 1, 0x01\n  read a, 8KiB\n`);
+  assert.equal(both.diagnostics.length, 1);
+  assert.doesNotMatch(both.diagnostics[0]!.message, /such pages/, 'only the unwritten page counts');
+});
+
+test('madvise free then dontneed: zero for certain, no warning; a never-written page draws none', () => {
+  const dropped = scenario(`${FREED}  madvise a, 8KiB, dontneed\n  expect read a, 8KiB == 0x00\n`);
+  assert.deepEqual(dropped.diagnostics, []);
+  const empty = scenario(
+    '  a = mmap 8KiB rw private anon\n  madvise a, 8KiB, free\n  expect read a, 8KiB == 0x00\n',
+  );
+  assert.deepEqual(empty.diagnostics, []);
+});
+
+test('madvise free before Linux 4.5 is kernel-refused; before 4.12 the warning names swapless systems', () => {
+  const old = scenario(`  kernel 4.4\n${FREED}`);
+  assert.deepEqual(
+    old.diagnostics.map((d) => d.code),
+    ['kernel-refused'],
+  );
+  assert.match(old.diagnostics[0]!.message, /MADV_FREE exists from Linux 4\.5/);
+  const swapless = scenario(`  kernel 4.9\n${FREED}  read a, 1\n`);
+  assert.match(
+    swapless.diagnostics[0]!.message,
+    /before Linux 4\.12, a system without swap frees MADV_FREE pages at once/,
+  );
+  const shared = scenario('  a = mmap 8KiB rw shared anon\n  madvise a, 8KiB, free\n');
+  assert.match(shared.diagnostics[0]!.message, /EINVAL: .*only private anonymous memory/);
 });

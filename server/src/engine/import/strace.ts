@@ -297,12 +297,8 @@ function adviceWord(advice: string): string | undefined {
 /** Why an madvise line is skipped: its advice is not one the madvise step takes. */
 function adviceNotModelled(advice: string): string {
   const taken = [...MADVISE_NAMES.values()].join(', ');
-  const why =
-    advice === 'MADV_FREE'
-      ? ': its pages keep their data until the kernel reclaims them, which no trace decides'
-      : '';
   const named = /^MADV_/.test(advice) ? advice : `advice ${advice || '(none)'}`;
-  return `${named} is not modelled${why} (drvmap's madvise takes ${taken})`;
+  return `${named} is not modelled (drvmap's madvise takes ${taken})`;
 }
 
 /**

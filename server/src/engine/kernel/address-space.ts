@@ -6,6 +6,7 @@ import { DrmOffsetSpace } from './drm-offsets';
 import { doMmap } from './mmap';
 import { doMremap } from './mremap';
 import { doMadvise } from './madvise';
+import { lazilyFreedIn, type LazilyFreedRead } from './lazy-freed';
 import { doMprotect } from './mprotect';
 import { doMseal } from './mseal';
 import { doMunmap } from './munmap';
@@ -209,12 +210,29 @@ export class AddressSpace implements AddressSpaceApi {
   }
 
   /**
-   * madvise(2) with MADV_DONTNEED, MADV_DONTFORK/DOFORK or MADV_WIPEONFORK/KEEPONFORK
+   * madvise(2) with MADV_DONTNEED, MADV_FREE, MADV_DONTFORK/DOFORK or MADV_WIPEONFORK/KEEPONFORK
    * (kernel/madvise.ts); an unknown advice is EINVAL. Throws for advice Linux accepts that the
-   * model does not (MADV_FREE, MADV_WILLNEED…): no step sends those.
+   * model does not (MADV_WILLNEED, MADV_COLD…): no step sends those.
    */
-  madvise(addr: bigint, length: bigint, advice: number, _origin: Origin): SyscallResult {
-    return doMadvise(this.state, addr, length, advice);
+  madvise(addr: bigint, length: bigint, advice: number, origin: Origin): SyscallResult {
+    return doMadvise(this.state, addr, length, advice, origin.step);
+  }
+
+  /**
+   * Whether a MADV_FREE left pages lazily freed at some point of the run: until then no read asks
+   * lazilyFreedIn (one field check per read).
+   */
+  get hasLazilyFreed(): boolean {
+    return this.state.contents.lazyFreed !== undefined;
+  }
+
+  /**
+   * The pages of [addr, addr + length) that MADV_FREE freed lazily and nothing wrote since
+   * (kernel/lazy-freed.ts): the first one's address, the madvise step that freed it and how many
+   * such pages the range touches. Undefined when there are none.
+   */
+  lazilyFreedIn(addr: bigint, length: bigint): LazilyFreedRead | undefined {
+    return lazilyFreedIn(this.state, addr, length);
   }
 
   /** mseal(2), Linux 6.10+ (ENOSYS before). */

@@ -3,6 +3,7 @@
 // Whatever no extent covers reads as the object's base datum: 0 for anonymous memory and shmem,
 // the file's initial datum for files. A private file mapping reads its COW copies (its anon
 // object) where they exist and the file elsewhere; a COW copy always covers whole pages.
+import type { LazyFreedPages } from './lazy-freed';
 import type { Datum, Segment } from './types';
 
 /**
@@ -10,7 +11,7 @@ import type { Datum, Segment } from './types';
  * [runs[3k], runs[3k + 1]) → runs[3k + 2]. One array rather than three, allocated at its exact
  * length for the first write: a run keeps thousands of these (mostly one extent each).
  */
-class Extents {
+export class Extents {
   runs: number[];
 
   constructor(start: number, end: number, datum: Datum) {
@@ -198,6 +199,12 @@ export class ContentStore {
    */
   private readonly faulted = new Map<number, Extents>();
 
+  /**
+   * The pages MADV_FREE freed lazily (lazy-freed.ts): undefined until a run's first MADV_FREE, so
+   * a run without one pays a single field check per write and discard.
+   */
+  lazyFreed: LazyFreedPages | undefined;
+
   private extents(objectId: number): Extents | undefined {
     return this.byObject.get(objectId);
   }
@@ -205,6 +212,8 @@ export class ContentStore {
   write(objectId: number, start: number, end: number, datum: Datum): void {
     if (end <= start) return;
     if (this.onChange !== undefined) this.onChange(objectId, start, end);
+    // A written page is dirty again: reclaim keeps it (lazy-freed.ts).
+    if (this.lazyFreed !== undefined) this.lazyFreed.cancel(objectId, start, end);
     const ext = this.byObject.get(objectId);
     if (ext === undefined) this.byObject.set(objectId, new Extents(start, end, datum));
     else ext.assign(start, end, datum);
@@ -255,6 +264,7 @@ export class ContentStore {
       if (faulted.runs.length === 0) this.faulted.delete(objectId);
     }
     if (this.onChange !== undefined) this.onChange(objectId, start, end);
+    if (this.lazyFreed !== undefined) this.lazyFreed.forget(objectId, start, end);
     const ext = this.extents(objectId);
     if (ext === undefined) return;
     ext.clear(start, end);

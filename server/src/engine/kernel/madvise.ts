@@ -5,11 +5,14 @@
 // advice to every mapped part of the range, after a hole too, and answers ENOMEM at the end. A VMA
 // that refuses the advice (EINVAL, EPERM) stops the walk at once, and that errno wins over ENOMEM.
 //
-// MADV_FREE is not modelled: its pages keep their contents until the kernel reclaims them under
-// memory pressure (or a write cancels the free), so what a later read returns is not decided by
-// the program — a simulation cannot say it exactly.
+// MADV_FREE (Linux 4.5+) frees private anonymous pages lazily: they keep their contents until the
+// kernel reclaims them under memory pressure, and a write first cancels the free for its page.
+// The model answers what the kernel does without pressure (the old data; what a real run shows)
+// and keeps which pages are lazily freed (lazy-freed.ts), so that a read of one can be warned
+// about (`lazy-freed-read`): reclaim may have zeroed it.
 import { formatHex } from '../numbers';
 import { versionAtLeast } from './config';
+import { LazyFreedPages } from './lazy-freed';
 import { checkedPageRange } from './range-args';
 import { fail, succeed } from './result';
 import { describeRange, hexPage, isSealed } from './state';
@@ -31,6 +34,7 @@ import type { Errno, SyscallResult, Vma } from './types';
 
 // <uapi/asm-generic/mman-common.h>
 export const MADV_DONTNEED = 4;
+export const MADV_FREE = 8;
 export const MADV_DONTFORK = 10;
 export const MADV_DOFORK = 11;
 export const MADV_WIPEONFORK = 18;
@@ -39,6 +43,7 @@ export const MADV_KEEPONFORK = 19;
 /** The advice the model knows, by name: what strace prints. */
 export const MADVISE_NAMES: ReadonlyMap<number, string> = new Map([
   [MADV_DONTNEED, 'MADV_DONTNEED'],
+  [MADV_FREE, 'MADV_FREE'],
   [MADV_DONTFORK, 'MADV_DONTFORK'],
   [MADV_DOFORK, 'MADV_DOFORK'],
   [MADV_WIPEONFORK, 'MADV_WIPEONFORK'],
@@ -56,7 +61,6 @@ export const UNMODELLED_ADVICE: ReadonlyMap<number, string> = new Map([
   [1, 'MADV_RANDOM'],
   [2, 'MADV_SEQUENTIAL'],
   [3, 'MADV_WILLNEED'],
-  [8, 'MADV_FREE'],
   [9, 'MADV_REMOVE'],
   [12, 'MADV_MERGEABLE'],
   [13, 'MADV_UNMERGEABLE'],
@@ -78,11 +82,13 @@ export const UNMODELLED_ADVICE: ReadonlyMap<number, string> = new Map([
 
 type Refusal = { errno: Errno; reason: string };
 
+/** `step`: the step making the call, which a lazily freed page remembers (MADV_FREE). */
 export function doMadvise(
   state: KernelState,
   addrIn: bigint,
   lengthIn: bigint,
   advice: number,
+  step: number,
 ): SyscallResult {
   const version = state.config.version;
   if (UNMODELLED_ADVICE.has(advice)) throw new RangeError(`madvise advice ${advice} is not modelled`);
@@ -91,6 +97,9 @@ export function doMadvise(
   if (name === undefined) return fail('EINVAL', `${advice} is not a madvise advice (madvise_behavior_valid)`);
   if ((advice === MADV_WIPEONFORK || advice === MADV_KEEPONFORK) && !versionAtLeast(version, 4, 14))
     return fail('EINVAL', `${name} exists from Linux 4.14 (commit d2cd9ede6e19); older kernels refuse it`);
+  // madvise_behavior_valid() knows MADV_FREE from 854e9ed09ded ("mm: support madvise(MADV_FREE)").
+  if (advice === MADV_FREE && !versionAtLeast(version, 4, 5))
+    return fail('EINVAL', 'MADV_FREE exists from Linux 4.5 (commit 854e9ed09ded); older kernels refuse it');
   // MADV_DONTNEED is as old as madvise; MADV_DONTFORK/MADV_DOFORK are 2.6.16, older than any
   // kernel the model runs.
   const range = checkedPageRange(state.geo, addrIn, lengthIn, 'madvise');
@@ -124,7 +133,7 @@ export function doMadvise(
     // The kernel VMA: a record of the simulation may be one of several attributions of it.
     const kernelVma = state.vmas.kernelVmaAt(cursor) ?? vma;
     const pieceEnd = Math.min(kernelVma.endPage, endPage);
-    const refusal = adviseVma(state, kernelVma, cursor, pieceEnd, advice, name);
+    const refusal = adviseVma(state, kernelVma, cursor, pieceEnd, advice, name, step);
     if (typeof refusal === 'object')
       return { ...fail(refusal.errno, refusal.reason + doneBefore(advisedSome)), refusedAtPage: cursor };
     advisedSome = true;
@@ -144,9 +153,14 @@ function doneBefore(some: boolean): string {
   return some ? ' (the mapped parts before it were already advised)' : '';
 }
 
-/** is_madv_discard(): the advice an mseal'd read-only anonymous VMA refuses. */
+/**
+ * is_madv_discard() (6.10–6.14, mm/mseal.c) / is_discard() (6.15+, mm/madvise.c): the advice an
+ * mseal'd read-only anonymous VMA refuses. MADV_FREE is in the list from mseal's first release.
+ */
 function discards(advice: number): boolean {
-  return advice === MADV_DONTNEED || advice === MADV_DONTFORK || advice === MADV_WIPEONFORK;
+  return (
+    advice === MADV_DONTNEED || advice === MADV_FREE || advice === MADV_DONTFORK || advice === MADV_WIPEONFORK
+  );
 }
 
 /** is_ro_anon() on a sealed VMA: private anonymous memory without VM_WRITE. */
@@ -169,6 +183,7 @@ function adviseVma(
   end: number,
   advice: number,
   name: string,
+  step: number,
 ): Refusal | number {
   if (versionAtLeast(state.config.version, 6, 12) && discards(advice) && isSealedReadOnlyAnon(vma))
     return { errno: 'EPERM', reason: sealedReason(state, vma, name) };
@@ -177,6 +192,8 @@ function adviseVma(
   switch (advice) {
     case MADV_DONTNEED:
       return dontneed(state, vma, start, end, where);
+    case MADV_FREE:
+      return free(state, vma, start, end, where, step);
     case MADV_DONTFORK:
       newFlags |= VM_DONTCOPY;
       break;
@@ -290,6 +307,62 @@ function dontneed(state: KernelState, vma: Vma, start: number, end: number, wher
     return end;
   }
   dropPrivatePagesOf(state, vma, start, end);
+  return end;
+}
+
+/**
+ * MADV_FREE (madvise_dontneed_free → madvise_free_single_vma): the private anonymous pages of
+ * [start, end) that hold data are freed lazily (lazy-freed.ts); pages never written stay zero.
+ * madvise_dontneed_free_valid_vma() refuses VM_LOCKED and VM_PFNMAP as for DONTNEED, and hugetlb
+ * for any advice but DONTNEED (can_madv_lru_vma() before 6.1, which refused all three; 4.5's
+ * madvise_free_single_vma() began with the same test). Then `if (!vma_is_anonymous(vma)) return
+ * -EINVAL;`: a VMA with vm_ops — shmem (shared anonymous), any file, private too — is refused.
+ * Before 4.12 (93e06c7a6453 "mm: enable MADV_FREE for swapless system") a system without swap
+ * ran MADV_DONTNEED instead; the model follows a system with swap there (docs/kernel-model.md).
+ */
+function free(
+  state: KernelState,
+  vma: Vma,
+  start: number,
+  end: number,
+  where: string,
+  step: number,
+): Refusal | number {
+  if ((vma.vmFlags & VM_HUGETLB) !== 0)
+    return {
+      errno: 'EINVAL',
+      reason: `MADV_FREE on the MAP_HUGETLB mapping ${where}: hugetlb mappings take only MADV_DONTNEED (madvise_dontneed_free_valid_vma)`,
+    };
+  if ((vma.vmFlags & VM_PFNMAP) !== 0)
+    return {
+      errno: 'EINVAL',
+      reason: `MADV_FREE on ${where}, a VM_PFNMAP mapping (a driver's BO): its pages are not the kernel's to free`,
+    };
+  if ((vma.vmFlags & VM_LOCKED) !== 0)
+    return { errno: 'EINVAL', reason: `MADV_FREE on ${where}, a VM_LOCKED mapping (mlock, MAP_LOCKED)` };
+  if (!isPrivateAnon(vma))
+    return {
+      errno: 'EINVAL',
+      reason: `MADV_FREE on ${where}: only private anonymous memory can be freed lazily (madvise_free_single_vma: !vma_is_anonymous), not ${isShared(vma) ? 'shared memory' : 'a private file mapping'}`,
+    };
+  const p = state.geo.pageBytes;
+  const contents = state.contents;
+  for (const record of state.vmas.overlapping(start, end)) {
+    const object = record.object;
+    // A page mapped twice (a macOS mach_vm_remap alias) is skipped, as madvise_free_pte_range
+    // skips a folio mapped by more than one PTE.
+    if (state.objects.isAliased(object)) continue;
+    const from = (record.pgoff + Math.max(start, record.startPage) - record.startPage) * p;
+    const to = (record.pgoff + Math.min(end, record.endPage) - record.startPage) * p;
+    // Only pages that hold data: a page never written has no page to free, and reads zero anyway.
+    contents.read(object.id, from, to, 0, {
+      run(runStart, runEnd, _datum, fresh) {
+        if (fresh) return;
+        const lazy = (contents.lazyFreed ??= new LazyFreedPages(p));
+        lazy.mark(object.id, Math.floor(runStart / p) * p, Math.ceil(runEnd / p) * p, step);
+      },
+    });
+  }
   return end;
 }
 

@@ -37,6 +37,9 @@ export function rekey(state: KernelState, vma: Vma, source: Vma): Vma {
   const to = (source.pgoff + (source.endPage - source.startPage)) * p;
   state.contents.copy(old.id, fresh.id, from, to, 0);
   state.contents.copyFaulted(old.id, fresh.id, from, to);
+  // Pages MADV_FREE freed lazily stay so in their new object (lazy-freed.ts): the copy is the
+  // model's bookkeeping, not a write by the program.
+  state.contents.lazyFreed?.copy(old.id, fresh.id, from, to);
   // Only a mach_vm_remap alias maps the same private pages twice: else the whole range is free.
   if (!state.objects.isAliased(old)) state.contents.discard(old.id, from, to);
   else

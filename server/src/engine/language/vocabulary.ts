@@ -70,6 +70,11 @@ export const MADVISE_WORDS: WordGroup = {
       'man madvise(2); K:mm/madvise.c madvise_dontneed_free_valid_vma',
     ),
     w(
+      'free',
+      'MADV_FREE (Linux 4.5+): free the pages lazily. Private anonymous memory only: they keep their data until the kernel reclaims them under memory pressure, and a write before that keeps the page. drvmap shows the old data (no pressure) and warns on a read of such a page (`lazy-freed-read`). EINVAL on shared, file, hugetlb, VM_LOCKED and VM_PFNMAP mappings.',
+      'man madvise(2); K:mm/madvise.c madvise_free_single_vma',
+    ),
+    w(
       'dontfork',
       'MADV_DONTFORK (Linux 2.6.16+): VM_DONTCOPY, fork() leaves the range out of the child. The flag splits the mapping and keeps it from merging with neighbours without it.',
       'man madvise(2); K:mm/madvise.c madvise_vma_behavior',

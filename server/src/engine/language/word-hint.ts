@@ -1,8 +1,7 @@
 // What a word a verb does not know most likely meant, for the unknown-word message: a unit written
 // apart from its number in the wrong case (`4 kib`), a C constant (`PROT_READ`, `MAP_PRIVATE`,
-// `MADV_DONTNEED`), a two-letter word reversed (`wr`), or madvise's `free`, which the language
-// leaves out (language.md, madvise). Undefined when none of these fits; the caller then tries the
-// nearest known word.
+// `MADV_DONTNEED`) or a two-letter word reversed (`wr`). Undefined when none of these fits; the
+// caller then tries the nearest known word.
 import { UNIT_BYTES } from '../numbers';
 import { didYouMeanText } from './closest-word';
 
@@ -15,8 +14,6 @@ export function wordHint(word: string, known: readonly string[]): string | undef
   const unit = UNITS.find((u) => u.toLowerCase() === word.toLowerCase());
   if (unit !== undefined)
     return `a unit is spelt \`${unit}\` and goes with its number: \`4${unit}\` or \`4 ${unit}\``;
-  if ((word === 'free' || word === 'MADV_FREE') && known.includes('dontneed'))
-    return 'MADV_FREE is not modelled: whether its pages keep their data is up to reclaim, which no scenario decides';
   const c = C_NAME.exec(word);
   if (c) {
     if (c[1] === 'PROT')

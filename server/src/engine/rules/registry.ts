@@ -35,6 +35,7 @@ import { winePlacedSizeUnaligned } from './wine-placed-size-unaligned';
 import { wineFlushRangeUnaligned } from './wine-flush-range-unaligned';
 import { expectationFailed } from './expectation-failed';
 import { uffdSnapshotStale } from './uffd-snapshot-stale';
+import { lazyFreedRead } from './lazy-freed-read';
 import { aliasExposesNeighbours } from './alias-exposes-neighbours';
 import { glPersistentCopy } from './gl-persistent-copy';
 import { glWriteLost } from './gl-write-lost';
@@ -78,6 +79,7 @@ export const RULES: readonly Rule[] = [
   wineFlushRangeUnaligned,
   placedAddressIgnored,
   uffdSnapshotStale,
+  lazyFreedRead,
   aliasExposesNeighbours,
   glPersistentCopy,
   glWriteLost,

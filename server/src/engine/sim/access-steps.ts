@@ -7,6 +7,7 @@ import type { VkMemory } from '../model/vk-memory';
 import { formatHex } from '../numbers';
 import type { Expression, StepNode } from '../syntax/ast';
 import type { TextRange } from '../syntax/text-range';
+import { checkLazilyFreedRead } from './lazy-freed-read';
 import { accessOutcome, byteReadOutcome, describeSegments, skippedForArguments } from './outcome';
 import type { Outcome } from './records';
 import type { StepContext } from './step-context';
@@ -63,6 +64,7 @@ export function accessStep(
     return result.ok ? writtenOutcome(length) : accessOutcome(result, '');
   }
   const result = sim.read(actor, reached, length);
+  if (sim.space.hasLazilyFreed) checkLazilyFreedRead(sim, actor, reached, result);
   const stale = base !== undefined && checkAfterUnmap(context, actor, verb, address, reached, base, result);
   // The call's result and the step's summary are the same text: describe the read once.
   const seen = result.ok ? describeSegments(result, sim) : '';

@@ -6,6 +6,7 @@ import { afterUffdStep } from '../model/uffd-step';
 import { formatHex } from '../numbers';
 import type { Argument, ExpectForm, ExpectNode, Expression, NameExpression } from '../syntax/ast';
 import { checkExpectReadAfterUnmap, deviceAddressText, memoryTarget } from './access-steps';
+import { checkLazilyFreedRead } from './lazy-freed-read';
 import { DEVICE_ACTOR } from '../model/device-access';
 import { describeSegments, outcomeName, outcomeText } from './outcome';
 import type { CallRecord, ExpectRecord, Finding } from './records';
@@ -164,6 +165,8 @@ function checkRead(context: StepContext, e: FormOf<'read'>): Verdict {
       ? vulkan.deviceReadNow(target.memory, target.offset, length)
       : vulkan.driverRead(reader, target.memory, target.offset, length)
     : sim.read(reader, address ?? 0n, length);
+  if (result && !target && sim.space.hasLazilyFreed)
+    checkLazilyFreedRead(sim, reader, address ?? 0n, result, e.address);
   if (result && !target && e.address && evaluated !== undefined && address !== undefined)
     checkExpectReadAfterUnmap(context, reader, e.address, evaluated, address, result, e.address);
   if (!result) {

@@ -105,7 +105,7 @@ export function madviseStep(context: StepContext, step: StepNode, actor: string)
     context.problems.report(
       'missing-argument',
       step.verb,
-      'madvise needs an advice: dontneed, dontfork, dofork, wipeonfork or keeponfork',
+      'madvise needs an advice: dontneed, free, dontfork, dofork, wipeonfork or keeponfork',
     );
   if (address === undefined || length === undefined || advice === undefined) return skippedForArguments();
   return syscallOutcome(context.sim.madvise(actor, address, length, advice), context.sim.stepIndex, false);

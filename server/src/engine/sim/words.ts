@@ -28,6 +28,7 @@ import {
   MADV_DOFORK,
   MADV_DONTFORK,
   MADV_DONTNEED,
+  MADV_FREE,
   MADV_KEEPONFORK,
   MADV_WIPEONFORK,
 } from '../kernel/madvise';
@@ -71,6 +72,7 @@ export const MREMAP_FLAG_BY_WORD: ReadonlyMap<string, number> = new Map([
 /** madvise's advice words (`madvise a, 64KiB, dontfork`): the kernel's MADV_* numbers. */
 export const MADVISE_BY_WORD: ReadonlyMap<string, number> = new Map([
   ['dontneed', MADV_DONTNEED],
+  ['free', MADV_FREE],
   ['dontfork', MADV_DONTFORK],
   ['dofork', MADV_DOFORK],
   ['wipeonfork', MADV_WIPEONFORK],
