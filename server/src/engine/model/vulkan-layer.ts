@@ -1075,7 +1075,7 @@ function freedOutcome(memory: VkMemory): Outcome {
  * reported, and not simulated. No VkResult is made up for it, and vkUnmapMemory and vkFreeMemory
  * return none anyway.
  */
-function notSimulated(why: string): Outcome {
+function notSimulated(why: string): Extract<Outcome, { kind: 'skipped' }> {
   return { kind: 'skipped', reason: `${why}, which breaks a valid-usage rule (not simulated)` };
 }
 

@@ -75,7 +75,12 @@ export function copyMap(
 }
 
 /** What the buffer and its shadow hold now, as the baseline of a later copy-back; undefined if either faults. */
-function readBaseline(ctx: GlContext, hostPointer: bigint, pointer: bigint, length: bigint): GlShadow['synced'] {
+function readBaseline(
+  ctx: GlContext,
+  hostPointer: bigint,
+  pointer: bigint,
+  length: bigint,
+): GlShadow['synced'] {
   const device = ctx.sim.read('wine', hostPointer, length);
   const shadow = ctx.sim.read('wine', pointer, length);
   return device.ok && shadow.ok ? { device: device.segments, shadow: shadow.segments } : undefined;
