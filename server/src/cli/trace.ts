@@ -9,18 +9,10 @@ import { formatKernelVersion } from '../engine/kernel/config';
 import { mapsNameOf } from '../engine/kernel/vma';
 import { RULE_BY_CODE } from '../engine/rules/registry';
 import { rulesKernel } from '../engine/sim/platform';
-import {
-  VM_MAYSHARE,
-  VM_SHARED,
-  PROT_EXEC,
-  PROT_READ,
-  PROT_WRITE,
-  type Errno,
-  type Vma,
-} from '../engine/kernel/types';
+import type { Errno, Vma } from '../engine/kernel/types';
 import { formatHex } from '../engine/numbers';
 import { droppedPagesNote } from '../engine/features/dropped-pages';
-import { forkFlagNames } from '../engine/features/mappings';
+import { forkFlagNames, permsText } from '../engine/features/mappings';
 import { isFailedOutcome } from '../engine/sim/outcome';
 import { expectationsByStep, ownCalls } from '../engine/sim/own-calls';
 import type { CallRecord, ExpectRecord, Outcome } from '../engine/sim/records';
@@ -187,11 +179,6 @@ export interface TraceOptions {
 
 const plainHex = (value: bigint) => value.toString(16);
 
-export function permsOf(vma: Vma): string {
-  const shared = (vma.vmFlags & (VM_SHARED | VM_MAYSHARE)) !== 0;
-  return `${vma.prot & PROT_READ ? 'r' : '-'}${vma.prot & PROT_WRITE ? 'w' : '-'}${vma.prot & PROT_EXEC ? 'x' : '-'}${shared ? 's' : 'p'}`;
-}
-
 /** The step whose text contains `offset` (a zero-length step its own start). */
 function stepStartingIn(
   records: readonly { readonly index: number; readonly node: { start: number; end: number } }[],
@@ -213,7 +200,7 @@ export function traceMapping(vma: Vma, pageSize: bigint): TraceMapping {
     startPlain: plainHex(start),
     endPlain: plainHex(end),
     sizeBytes: (end - start).toString(),
-    perms: permsOf(vma),
+    perms: permsText(vma),
     offsetPlain: plainHex(offset).padStart(8, '0'),
     name,
     label: vma.label ?? null,

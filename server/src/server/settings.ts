@@ -3,7 +3,7 @@
 import type { AnalysisOptions } from '../engine/analysis';
 import type { Severity } from '../engine/diagnostics';
 import { parseNumberText } from '../engine/syntax/number-literal';
-import { defaultKernelConfig, formatKernelVersion } from '../engine/kernel/config';
+import { defaultKernelConfig, formatKernelVersion, parseKernelVersion } from '../engine/kernel/config';
 import type { KernelVersion } from '../engine/kernel/types';
 import { formatHex } from '../engine/numbers';
 import {
@@ -98,12 +98,14 @@ export function settingProblems(settings: Settings): string[] {
 
 type Checked<T> = { readonly value: T } | { readonly problem: string };
 
-/** The setting read as a `kernel` line would be: a release past 6.19 is kept (and noted per scenario). */
+/**
+ * The setting read as a `kernel` line's version or `--kernel` is (parseKernelVersion: `6.6`, or as
+ * `uname -r` prints it, `6.6.12-generic`): a release past 6.19 is kept (and noted per scenario).
+ */
 function defaultKernelOf(settings: Settings): Checked<KernelVersion> {
   const text = settings.defaultKernel.trim();
-  const match = /^(\d+)\.(\d+)(?:\.\d+)?$/.exec(text);
-  if (!match) return { problem: 'it is not a kernel version such as 6.6' };
-  const value = { major: Number(match[1]), minor: Number(match[2]) };
+  const value = parseKernelVersion(text);
+  if (!value) return { problem: 'it is not a kernel version such as 6.6' };
   const problem = kernelVersionProblem(value, text);
   return problem?.code === 'number-out-of-range' ? { problem: problem.message } : { value };
 }

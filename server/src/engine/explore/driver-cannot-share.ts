@@ -6,9 +6,7 @@
 // loudly. Exploration counts it as refused, not unsafe (docs/explore.md, Verdicts).
 import type { TextRange } from '../syntax/text-range';
 import type { ScenarioRun } from '../sim/run';
-
-/** The skipped-step reasons model/vulkan-layer.ts gives these two cases. */
-const CANNOT_SHARE_REASONS: readonly string[] = ['no buffer object to export', 'the driver cannot import'];
+import { lastStepStartingAtOrBefore } from '../diagnostics-by-step';
 
 export function isDriverCannotShare(
   diagnostic: { readonly code: string; readonly range: TextRange },
@@ -16,10 +14,8 @@ export function isDriverCannotShare(
 ): boolean {
   if (diagnostic.code !== 'wrong-kind') return false;
   const start = diagnostic.range.start;
-  for (const record of run.simulation.records) {
-    if (start < record.node.start || start >= record.node.end) continue;
-    const outcome = record.outcome;
-    return outcome.kind === 'skipped' && CANNOT_SHARE_REASONS.some((r) => outcome.reason.startsWith(r));
-  }
-  return false;
+  const record = lastStepStartingAtOrBefore(run.simulation.records, start);
+  if (record === undefined || start >= record.node.end) return false;
+  const outcome = record.outcome;
+  return outcome.kind === 'skipped' && outcome.driverCannotShare === true;
 }

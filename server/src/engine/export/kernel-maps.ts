@@ -6,6 +6,7 @@
 // private, at which file offset — not where.
 import { kernelView } from '../kernel/vma-set';
 import { mapsNameOf } from '../kernel/vma';
+import { mapsPermsText } from '../kernel/prot-text';
 import { VM_MAYSHARE, type Vma } from '../kernel/types';
 
 /** One /proc/self/maps line as the harness prints it: `[start, end, perms, offset, name]`, arena-relative. */
@@ -50,7 +51,8 @@ export function simulatedMapLines(vmas: readonly Vma[], pageSize: bigint): MapLi
     return {
       start: BigInt(v.startPage) * pageSize,
       end: BigInt(v.endPage) * pageSize,
-      perms: `${v.prot & 1 ? 'r' : '-'}${v.prot & 2 ? 'w' : '-'}${v.prot & 4 ? 'x' : '-'}${v.vmFlags & VM_MAYSHARE ? 's' : 'p'}`,
+      // The kernel's test, VM_MAYSHARE (facts linux-mm §6.2): this is compared with the real kernel's lines.
+      perms: mapsPermsText(v.prot, (v.vmFlags & VM_MAYSHARE) !== 0),
       offset: fileBacked ? BigInt(v.pgoff) * pageSize : 0n,
       name: fileBacked ? mapsNameOf(v) : '',
     };

@@ -263,9 +263,7 @@ function movedNames(ctx: HoverContext, expression: Expression): string[] {
     const record = symbol?.stepIndex !== undefined ? ctx.run.simulation.records[symbol.stepIndex] : undefined;
     if (!record) continue;
     // What happened after the name's own step (its allocation and mapping are what it names).
-    const events = lifeOf(ctx, name, record, step).filter(
-      (e) => Number(/^step (\d+):/.exec(e)?.[1]) > record.index + 1,
-    );
+    const events = lifeOf(ctx, name, record, step, record.index);
     if (events.length) out.push(`Since ${code(name)} was made:\n${events.map((e) => `- ${e}`).join('\n')}`);
   }
   return out;
@@ -448,27 +446,33 @@ function line(ctx: HoverContext, offset: number): number {
 
 const MAX_LIFE_EVENTS = 8;
 
-/** What happened to a name's memory, step by step (up to step `until`, 0-based, when given). */
+/**
+ * What happened to a name's memory, step by step: in steps after `after` up to step `until`
+ * (0-based, when given).
+ */
 function lifeOf(
   ctx: HoverContext,
   name: string,
   record: StepRecord | undefined,
   until = Number.POSITIVE_INFINITY,
+  after = -1,
 ): string[] {
   const run = ctx.run;
   const memory = memoryOfName(run, name) ?? memoryMappedBy(run, record);
   const events: string[] = [];
   if (memory) {
-    for (const h of memory.history) if (h.step <= until) events.push(`step ${h.step + 1}: ${h.text}`);
+    for (const h of memory.history)
+      if (h.step > after && h.step <= until) events.push(`step ${h.step + 1}: ${h.text}`);
   }
   if (record?.outcome.kind === 'address') {
     const vma = vmaContaining(run, record.index, record.outcome.value);
     if (vma) {
       const startPage = vma.startPage;
       const endPage = vma.endPage;
-      events.push(
-        `step ${record.index + 1}: created ${code(formatHex(vmaStart(run, vma)))}..${code(formatHex(vmaEnd(run, vma)))} by ${vma.owner}`,
-      );
+      if (record.index > after)
+        events.push(
+          `step ${record.index + 1}: created ${code(formatHex(vmaStart(run, vma)))}..${code(formatHex(vmaEnd(run, vma)))} by ${vma.owner}`,
+        );
       const records = run.simulation.records;
       // Only the steps that touched the range (range-events.ts): walking every later record made
       // each hover linear in the run. Each such step adds an event, so 2 × MAX + 1 of them suffice.
@@ -476,7 +480,7 @@ function lifeOf(
         records,
         startPage,
         endPage,
-        record.index,
+        Math.max(record.index, after),
         until,
         MAX_LIFE_EVENTS * 2 + 1,
       )) {
@@ -492,7 +496,7 @@ function lifeOf(
     }
   }
   const closed = closeOfFile(run, name);
-  if (closed !== undefined && closed.step <= until) {
+  if (closed !== undefined && closed.step > after && closed.step <= until) {
     const closing = run.simulation.records[closed.step];
     const where = closing ? `, line ${line(ctx, closing.node.start)}` : '';
     events.push(`step ${closed.step + 1}${where}: closed: ${closed.by}`);

@@ -3,10 +3,8 @@
 // the layer's and drivers' set-up, before the first step.
 import type { ScenarioRun } from '../sim/run';
 import { isShared, mapsNameOf } from '../kernel/vma';
+import { mapsPermsText } from '../kernel/prot-text';
 import {
-  PROT_EXEC,
-  PROT_READ,
-  PROT_WRITE,
   VM_DONTCOPY,
   VM_DONTEXPAND,
   VM_IO,
@@ -44,14 +42,12 @@ export function vmaEnd(run: ScenarioRun, vma: Vma): bigint {
   return run.simulation.addressOfPage(vma.endPage);
 }
 
-/** `rw-p`, as /proc/PID/maps writes it. */
+/**
+ * `rw-p`, as /proc/PID/maps writes it, with `s` for what the model treats as shared (VM_SHARED or
+ * VM_MAYSHARE; export/kernel-maps.ts prints the kernel's own VM_MAYSHARE test).
+ */
 export function permsText(vma: Vma): string {
-  return (
-    (vma.prot & PROT_READ ? 'r' : '-') +
-    (vma.prot & PROT_WRITE ? 'w' : '-') +
-    (vma.prot & PROT_EXEC ? 'x' : '-') +
-    (isShared(vma) ? 's' : 'p')
-  );
+  return mapsPermsText(vma.prot, isShared(vma));
 }
 
 /**

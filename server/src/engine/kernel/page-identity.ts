@@ -1,6 +1,7 @@
 // Page identity of private pages (docs/kernel-model.md "Page identity"): the model keys them by
 // (page object, pgoff), so a record that takes on pgoffs another record of its object still uses
 // (a grow of a moved piece, in place or down a stack) gets a fresh page object of its own.
+import { discardUnmapped } from './unmap-range';
 import { isPrivateAnon, vmaWith } from './vma';
 import type { KernelState } from './state';
 import type { MemoryObject, Vma } from './types';
@@ -40,43 +41,7 @@ export function rekey(state: KernelState, vma: Vma, source: Vma): Vma {
   // Pages MADV_FREE freed lazily stay so in their new object (lazy-freed.ts): the copy is the
   // model's bookkeeping, not a write by the program.
   state.contents.lazyFreed?.copy(old.id, fresh.id, from, to);
-  // Only a mach_vm_remap alias maps the same private pages twice: else the whole range is free.
-  if (!state.objects.isAliased(old)) state.contents.discard(old.id, from, to);
-  else
-    for (const [start, end] of unusedParts(
-      state,
-      old,
-      source,
-      source.pgoff,
-      source.pgoff + (source.endPage - source.startPage),
-    ))
-      state.contents.discard(old.id, start * p, end * p);
+  // The old object keeps only what another live VMA still maps (an alias's other side).
+  discardUnmapped(state, old, source.pgoff, source.pgoff + (source.endPage - source.startPage), source);
   return isPrivateAnon(vma) ? vmaWith(vma, { object: fresh, anon: fresh }) : vmaWith(vma, { anon: fresh });
-}
-
-/** The parts of pgoffs [start, end) of `object` that no live VMA but `except` maps, in order. */
-function unusedParts(
-  state: KernelState,
-  object: MemoryObject,
-  except: Vma,
-  start: number,
-  end: number,
-): [number, number][] {
-  const used: [number, number][] = [];
-  if (!state.objects.isHomeOnly(object))
-    for (const v of state.objects.usersOf(object)) {
-      if (v === except) continue;
-      const from = Math.max(start, v.pgoff);
-      const to = Math.min(end, v.pgoff + (v.endPage - v.startPage));
-      if (from < to) used.push([from, to]);
-    }
-  used.sort((a, b) => a[0] - b[0]);
-  const parts: [number, number][] = [];
-  let at = start;
-  for (const [from, to] of used) {
-    if (from > at) parts.push([at, from]);
-    at = Math.max(at, to);
-  }
-  if (at < end) parts.push([at, end]);
-  return parts;
 }

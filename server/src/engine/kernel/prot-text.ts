@@ -11,3 +11,16 @@ export function protText(prot: number): string {
   if (rest) parts.push('0x' + rest.toString(16));
   return parts.join('|');
 }
+
+/**
+ * A mapping's permissions as /proc/PID/maps writes them, `rw-p` (show_map_vma, facts linux-mm
+ * §6.2): `s` when `shared`. The kernel's test for `s` is VM_MAYSHARE alone.
+ */
+export function mapsPermsText(prot: number, shared: boolean): string {
+  return (
+    (prot & PROT_READ ? 'r' : '-') +
+    (prot & PROT_WRITE ? 'w' : '-') +
+    (prot & PROT_EXEC ? 'x' : '-') +
+    (shared ? 's' : 'p')
+  );
+}

@@ -7,7 +7,7 @@ import { deviceOf, describeRange, hexPage, isSealed } from './state';
 import { sliceVma } from './vma';
 import type { Failure } from './result';
 import type { KernelState } from './state';
-import type { Vma } from './types';
+import type { MemoryObject, Vma } from './types';
 
 /** The replacement of a plain removal (shared: splice only reads it). */
 const NO_VMAS: readonly Vma[] = [];
@@ -125,9 +125,22 @@ export function removeRange(
 export function freePrivatePages(state: KernelState, vma: Vma): void {
   const anon = vma.anon;
   if (anon === undefined) return;
+  discardUnmapped(state, anon, vma.pgoff, vma.pgoff + vma.endPage - vma.startPage);
+}
+
+/**
+ * Discard the pages at pgoffs [from, to) of the private object `anon` that no live VMA but
+ * `except` maps. Only a mach_vm_remap alias (facts linux-mm §7.5) maps the same private pages
+ * twice: for every other object the whole range goes, without a look at its users.
+ */
+export function discardUnmapped(
+  state: KernelState,
+  anon: MemoryObject,
+  from: number,
+  to: number,
+  except?: Vma,
+): void {
   const p = state.geo.pageBytes;
-  const from = vma.pgoff;
-  const to = vma.pgoff + vma.endPage - vma.startPage;
   if (!state.objects.isAliased(anon)) {
     state.contents.discard(anon.id, from * p, to * p);
     return;
@@ -135,6 +148,7 @@ export function freePrivatePages(state: KernelState, vma: Vma): void {
   // Discard only the gaps between the pgoff ranges the object's other users still map.
   const kept: [number, number][] = [];
   for (const user of state.objects.usersOf(anon)) {
+    if (user === except) continue;
     const start = Math.max(from, user.pgoff);
     const end = Math.min(to, user.pgoff + user.endPage - user.startPage);
     if (start < end) kept.push([start, end]);

@@ -506,7 +506,7 @@ export class VulkanLayer {
         range: step.args[0] ?? step.verb,
         message: `${memory.name} has no buffer object to export: ${why}`,
       });
-      return notSimulated('no buffer object to export');
+      return { ...notSimulated('no buffer object to export'), driverCannotShare: true };
     }
     const fdName = step.binding?.name;
     const file = this.sim.space.openExport(
@@ -576,7 +576,7 @@ export class VulkanLayer {
         range: importOption!.value ?? step.verb,
         message: `${driver.name} keeps memory in private anonymous pages (\`backing anon\`): it cannot map another driver's buffer object, so it cannot import one`,
       });
-      return { kind: 'skipped', reason: 'the driver cannot import' };
+      return { kind: 'skipped', reason: 'the driver cannot import', driverCannotShare: true };
     }
     if (importedFrom && this.importRefusal(importedFrom, driver, size))
       return notSimulated('the import breaks valid usage');
@@ -1075,7 +1075,7 @@ function freedOutcome(memory: VkMemory): Outcome {
  * reported, and not simulated. No VkResult is made up for it, and vkUnmapMemory and vkFreeMemory
  * return none anyway.
  */
-function notSimulated(why: string): Outcome {
+function notSimulated(why: string): Extract<Outcome, { kind: 'skipped' }> {
   return { kind: 'skipped', reason: `${why}, which breaks a valid-usage rule (not simulated)` };
 }
 

@@ -4,7 +4,6 @@
 // range their own MREMAP_DONTUNMAP emptied (nothing there to lose).
 import { formatHex, formatSize } from '../numbers';
 import { VM_SHARED, type Effect, type Vma } from '../kernel/types';
-import { changesPages } from '../kernel/effect-pages';
 import { isPrivateAnon } from '../kernel/vma';
 import type { Simulation } from '../sim/simulation';
 import { isReservation } from '../sim/reservations';
@@ -99,7 +98,7 @@ function returnsOwnPages(sim: Simulation, step: number, callIndex: number, victi
       e.kind === 'moved' && e.toPage <= victim.startPage && victim.endPage <= e.toPage + e.pages,
   );
   if (!back) return false;
-  const earlier = lastCallTouching(sim, step, callIndex, victim.startPage, victim.endPage);
+  const earlier = sim.lastChangeAt(victim.startPage, victim.endPage, { step, call: callIndex })?.call;
   if (!earlier) return false;
   const emptied = earlier.effects.some(
     (e) => e.kind === 'emptied' && e.startPage <= victim.startPage && victim.endPage <= e.endPage,
@@ -116,22 +115,4 @@ function returnsOwnPages(sim: Simulation, step: number, callIndex: number, victi
   return back.vmas.every(
     (m) => m.endPage <= victim.startPage || m.startPage >= victim.endPage || movedAway.has(m.object.id),
   );
-}
-
-/** The last call before call `callIndex` of `step` whose effects changed a page of [from, to). */
-function lastCallTouching(
-  sim: Simulation,
-  step: number,
-  callIndex: number,
-  from: number,
-  to: number,
-): { effects: readonly Effect[] } | undefined {
-  for (let i = step; i >= 0; i--) {
-    const calls = sim.records[i]?.calls ?? [];
-    for (let c = (i === step ? callIndex : calls.length) - 1; c >= 0; c--) {
-      const call = calls[c]!;
-      if (call.effects.some((e) => changesPages(e, from, to))) return call;
-    }
-  }
-  return undefined;
 }

@@ -10,6 +10,7 @@ import { alignDown, alignUp, formatHex } from '../numbers';
 import type { Argument, StepNode } from '../syntax/ast';
 import type { TextRange } from '../syntax/text-range';
 import type { FixData } from '../diagnostics';
+import { mremapArguments } from '../sim/raw-steps';
 import type { ScenarioRun } from '../sim/run';
 import type { Rule } from './rule';
 import { intendedFailures } from '../intended-failures';
@@ -68,14 +69,12 @@ function quickFix(node: StepNode, errno: string, reason: string, run: ScenarioRu
   if (node.verb.name === 'mmap' && /is none of MAP_PRIVATE, MAP_SHARED/.test(reason))
     return addMappingType(node);
   if (errno !== 'EINVAL') return undefined;
-  const words = new Set(node.words.map((w) => w.name));
   if (node.verb.name === 'mremap') {
-    const numeric = node.args[3];
-    const dontunmap =
-      words.has('dontunmap') ||
-      (numeric?.kind === 'number' && ((numeric.value ?? 0n) & BigInt(MREMAP_DONTUNMAP)) !== 0n);
-    const oldSize = node.args[1];
-    const newSize = node.args[2];
+    // The flags as the simulation read them (a numeric fourth operand is FLAGS only without flag words).
+    const { values, flags } = mremapArguments(node);
+    const dontunmap = (flags & MREMAP_DONTUNMAP) !== 0;
+    const oldSize = values[1];
+    const newSize = values[2];
     const resizes =
       dontunmap && oldSize !== undefined && newSize !== undefined && !sameOperand(run, oldSize, newSize);
     const maymove = maymoveEdit(node);

@@ -43,7 +43,15 @@ export type Outcome =
       readonly address: bigint;
       readonly reason: string;
     }
-  | { readonly kind: 'skipped'; readonly reason: string };
+  | {
+      readonly kind: 'skipped';
+      readonly reason: string;
+      /**
+       * An export or import the driver has no shareable object for (explore/driver-cannot-share.ts):
+       * a real driver refuses it loudly, so exploration counts the run as refused.
+       */
+      readonly driverCannotShare?: true;
+    };
 
 /**
  * A fact found while simulating, for the rule of the same code to report. The simulator decides

@@ -548,16 +548,27 @@ export class Simulation {
       : [];
   }
 
-  /** The most recent call whose effect touched the page (moved away, emptied, replaced, unmapped). */
-  lastChangeAt(page: number): { step: number; call: CallRecord; effect: Effect } | undefined {
-    for (let i = this.records.length - 1; i >= -1; i--) {
-      const calls = i === this.stepIndex ? this.pendingList() : (this.records[i]?.calls ?? NO_CALLS);
-      for (let c = calls.length - 1; c >= 0; c--) {
+  /**
+   * The most recent call whose effect touched a page of [page, endPage) (moved away, emptied,
+   * replaced, unmapped). `before`: only calls made before call `before.call` of the recorded step
+   * `before.step` (a rule looking back from one call of a finished run).
+   */
+  lastChangeAt(
+    page: number,
+    endPage = page + 1,
+    before?: { readonly step: number; readonly call: number },
+  ): { step: number; call: CallRecord; effect: Effect } | undefined {
+    for (let i = before?.step ?? this.records.length - 1; i >= -1; i--) {
+      const calls =
+        before === undefined && i === this.stepIndex
+          ? this.pendingList()
+          : (this.records[i]?.calls ?? NO_CALLS);
+      const end = before !== undefined && i === before.step ? before.call : calls.length;
+      for (let c = end - 1; c >= 0; c--) {
         const call = calls[c]!;
         for (const effect of call.effects)
-          if (changesPages(effect, page, page + 1)) return { step: i, call, effect };
+          if (changesPages(effect, page, endPage)) return { step: i, call, effect };
       }
-      if (i === this.stepIndex) continue;
     }
     return undefined;
   }

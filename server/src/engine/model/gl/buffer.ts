@@ -65,6 +65,7 @@ export interface GlShadow {
   /**
    * What the buffer (through the host map) and the shadow held over the mapped length when the
    * current map began: what the copy-back at unmap compares with to find device writes it destroys.
+   * Kept only for a map with GL_MAP_WRITE_BIT: no other map is copied back.
    */
   synced?: { readonly device: readonly Segment[]; readonly shadow: readonly Segment[] };
 }

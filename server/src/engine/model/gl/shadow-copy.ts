@@ -8,7 +8,7 @@
 import { clobberedRuns, reportClobber } from '../strategies/shadow-sync';
 import { allocateInWindow } from '../strategies/window-allocation';
 import { alignUp, formatHex, formatSize } from '../../numbers';
-import type { GlBuffer, GlMap } from './buffer';
+import type { GlBuffer, GlMap, GlShadow } from './buffer';
 import type { GlContext, GlMapOutcome } from './context';
 
 export function copyMap(
@@ -50,21 +50,40 @@ export function copyMap(
     buffer.shadow = { start: low, size };
   }
   const pointer = buffer.shadow.start + (offset & 0xfn);
-  if (access.has('invalidate-range') || access.has('invalidate-buffer'))
+  // The baseline copyUnmap compares against is needed only when there is a copy-back (a write map).
+  const writes = access.has('write');
+  let synced: GlShadow['synced'];
+  if (access.has('invalidate-range') || access.has('invalidate-buffer')) {
     sim.note('wine', `skip the copy-in of ${buffer.name} (GL_MAP_INVALIDATE_*_BIT)`, '', true);
-  else {
+    // The shadow did not receive the buffer's bytes: both sides are read.
+    if (writes) synced = readBaseline(ctx, hostPointer, pointer, length);
+  } else {
     sim.note('wine', 'FIXME: Doing a copy of a mapped buffer (expect performance issues)', '', true);
-    sim.copy('wine', hostPointer, pointer, length);
+    const copied = sim.copy('wine', hostPointer, pointer, length);
+    // After a whole copy both sides hold the bytes the copy read.
+    if (writes)
+      synced = copied.ok
+        ? { device: copied.segments, shadow: copied.segments }
+        : readBaseline(ctx, hostPointer, pointer, length);
   }
-  const device = sim.read('wine', hostPointer, length);
-  const shadow = sim.read('wine', pointer, length);
-  buffer.shadow.synced =
-    device.ok && shadow.ok ? { device: device.segments, shadow: shadow.segments } : undefined;
+  buffer.shadow.synced = synced;
   buffer.memory.history.push({
     step: sim.stepIndex,
     text: `wine copied ${formatSize(length)} into its GL shadow at ${formatHex(pointer)}`,
   });
   return { ok: true, pointer, hostPointer };
+}
+
+/** What the buffer and its shadow hold now, as the baseline of a later copy-back; undefined if either faults. */
+function readBaseline(
+  ctx: GlContext,
+  hostPointer: bigint,
+  pointer: bigint,
+  length: bigint,
+): GlShadow['synced'] {
+  const device = ctx.sim.read('wine', hostPointer, length);
+  const shadow = ctx.sim.read('wine', pointer, length);
+  return device.ok && shadow.ok ? { device: device.segments, shadow: shadow.segments } : undefined;
 }
 
 /**
