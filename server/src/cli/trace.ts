@@ -12,7 +12,8 @@ import { rulesKernel } from '../engine/sim/platform';
 import type { Errno, Vma } from '../engine/kernel/types';
 import { formatHex } from '../engine/numbers';
 import { droppedPagesNote } from '../engine/features/dropped-pages';
-import { forkFlagNames, permsText } from '../engine/features/mappings';
+import { forkFlagNames } from '../engine/features/mappings';
+import { vmaPermsText } from '../engine/kernel/prot-text';
 import { isFailedOutcome } from '../engine/sim/outcome';
 import { expectationsByStep, ownCalls } from '../engine/sim/own-calls';
 import type { CallRecord, ExpectRecord, Outcome } from '../engine/sim/records';
@@ -200,7 +201,7 @@ export function traceMapping(vma: Vma, pageSize: bigint): TraceMapping {
     startPlain: plainHex(start),
     endPlain: plainHex(end),
     sizeBytes: (end - start).toString(),
-    perms: permsText(vma),
+    perms: vmaPermsText(vma),
     offsetPlain: plainHex(offset).padStart(8, '0'),
     name,
     label: vma.label ?? null,

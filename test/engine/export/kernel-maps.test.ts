@@ -1,10 +1,11 @@
 // The permissions "Run on This Kernel" compares with the kernel's /proc/self/maps: `s` exactly
 // when VM_MAYSHARE is set (show_map_vma, facts linux-mm §6.2), which is not always what the model
-// treats as shared (VM_SHARED or VM_MAYSHARE: features/mappings.ts permsText).
+// treats as shared (VM_SHARED or VM_MAYSHARE). The panel, hover and trace write the same text.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyseDocument } from '../../../server/src/engine/analysis';
 import { simulatedMapLines } from '../../../server/src/engine/export/kernel-maps';
+import { panelState } from '../../../server/src/engine/features/panel-state';
 
 const text = `scenario "perms" {
   kernel 6.6
@@ -36,4 +37,19 @@ test('simulated /proc/self/maps permissions follow VM_MAYSHARE', () => {
   assert.equal(at(3), 'r--s');
   // A private map of a VM_MIXEDMAP device: the driver's VM_SHARED, but no VM_MAYSHARE.
   assert.equal(at(5), 'rw-p');
+});
+
+test('the panel writes a private mixed-map device mapping `rw-p`, as /proc/PID/maps does', () => {
+  const analysis = analyseDocument(text);
+  const state = panelState(analysis, { uri: 'u', version: 1, offset: 1, stepIndex: 5 })!;
+  const device = state.mappings.find((m) => m.backing.includes('nvidia0'));
+  assert.ok(device, JSON.stringify(state.mappings.map((m) => m.backing)));
+  assert.equal(device.perms, 'rw-p');
+  assert.deepEqual(
+    state.mappings
+      .filter((m) => m.kind === 'shared')
+      .map((m) => m.perms)
+      .sort(),
+    ['r--s', 'rw-s'],
+  );
 });

@@ -6,8 +6,8 @@
 // private, at which file offset — not where.
 import { kernelView } from '../kernel/vma-set';
 import { mapsNameOf } from '../kernel/vma';
-import { mapsPermsText } from '../kernel/prot-text';
-import { VM_MAYSHARE, type Vma } from '../kernel/types';
+import { vmaPermsText } from '../kernel/prot-text';
+import type { Vma } from '../kernel/types';
 
 /** One /proc/self/maps line as the harness prints it: `[start, end, perms, offset, name]`, arena-relative. */
 export type HarnessMapLine = readonly [number, number, string, number, string];
@@ -52,7 +52,7 @@ export function simulatedMapLines(vmas: readonly Vma[], pageSize: bigint): MapLi
       start: BigInt(v.startPage) * pageSize,
       end: BigInt(v.endPage) * pageSize,
       // The kernel's test, VM_MAYSHARE (facts linux-mm §6.2): this is compared with the real kernel's lines.
-      perms: mapsPermsText(v.prot, (v.vmFlags & VM_MAYSHARE) !== 0),
+      perms: vmaPermsText(v),
       offset: fileBacked ? BigInt(v.pgoff) * pageSize : 0n,
       name: fileBacked ? mapsNameOf(v) : '',
     };

@@ -26,7 +26,8 @@ import type { ScenarioRun } from '../sim/run';
 import type { ExpectNode, Expression, NameExpression, Statement, StepNode } from '../syntax/ast';
 import type { TextRange } from '../syntax/text-range';
 import { locate, stepIndexAt, type Target, type ValueRole } from './locate';
-import { backingText, permsText, vmaContaining, vmaEnd, vmaLabel, vmaStart } from './mappings';
+import { backingText, vmaContaining, vmaEnd, vmaLabel, vmaStart } from './mappings';
+import { vmaPermsText } from '../kernel/prot-text';
 import { stepsTouching } from './range-events';
 import { nameExpressionsIn } from '../syntax/name-uses';
 import { closeOfFile, evaluateIn, memoryOfName, symbolOf } from './values';
@@ -362,7 +363,7 @@ function describeVma(ctx: HoverContext, vma: import('../kernel/types').Vma): str
   const where = made
     ? `step ${vma.createdStep + 1} (line ${ctx.analysis.lines.position(made.node.start).line + 1})`
     : 'set-up';
-  return `${code(formatHex(start))}..${code(formatHex(end))} (${formatSize(end - start)}) ${code(permsText(vma))}, ${code(backingText(vma))}, **${escapeMarkdown(vmaLabel(vma))}** of ${vma.owner}, made at ${where}`;
+  return `${code(formatHex(start))}..${code(formatHex(end))} (${formatSize(end - start)}) ${code(vmaPermsText(vma))}, ${code(backingText(vma))}, **${escapeMarkdown(vmaLabel(vma))}** of ${vma.owner}, made at ${where}`;
 }
 
 // ---- names ----

@@ -3,7 +3,6 @@
 // the layer's and drivers' set-up, before the first step.
 import type { ScenarioRun } from '../sim/run';
 import { isShared, mapsNameOf } from '../kernel/vma';
-import { mapsPermsText } from '../kernel/prot-text';
 import {
   VM_DONTCOPY,
   VM_DONTEXPAND,
@@ -40,14 +39,6 @@ export function vmaStart(run: ScenarioRun, vma: Vma): bigint {
 
 export function vmaEnd(run: ScenarioRun, vma: Vma): bigint {
   return run.simulation.addressOfPage(vma.endPage);
-}
-
-/**
- * `rw-p`, as /proc/PID/maps writes it, with `s` for what the model treats as shared (VM_SHARED or
- * VM_MAYSHARE; export/kernel-maps.ts prints the kernel's own VM_MAYSHARE test).
- */
-export function permsText(vma: Vma): string {
-  return mapsPermsText(vma.prot, isShared(vma));
 }
 
 /**

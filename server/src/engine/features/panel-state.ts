@@ -16,7 +16,8 @@ import type {
 } from '../../../../protocol/panel';
 import { stepIndexAt } from './locate';
 import { PageRangeSet } from './page-range-set';
-import { backingText, mappingKind, permsText, vmaLabel, vmasAfter } from './mappings';
+import { backingText, mappingKind, vmaLabel, vmasAfter } from './mappings';
+import { vmaPermsText } from '../kernel/prot-text';
 import { droppedPagesNote } from './dropped-pages';
 import { FORK_FLAGS, forkFlagSince, hasForkFlags } from './fork-flags-since';
 
@@ -62,7 +63,7 @@ export function panelState(analysis: DocumentAnalysis, request: PanelRequest): P
     return {
       start: formatHexPlain(start),
       end: formatHexPlain(end),
-      perms: permsText(vma),
+      perms: vmaPermsText(vma),
       kind: mappingKind(vma, vmas),
       owner: vma.owner,
       label: vmaLabel(vma),

@@ -1,4 +1,4 @@
-import { PROT_EXEC, PROT_READ, PROT_WRITE } from './types';
+import { PROT_EXEC, PROT_READ, PROT_WRITE, VM_MAYSHARE, type Vma } from './types';
 
 /** `PROT_READ|PROT_WRITE`, as strace prints a protection (`PROT_NONE` for none). */
 export function protText(prot: number): string {
@@ -23,4 +23,12 @@ export function mapsPermsText(prot: number, shared: boolean): string {
     (prot & PROT_EXEC ? 'x' : '-') +
     (shared ? 's' : 'p')
   );
+}
+
+/**
+ * A VMA's permissions as /proc/PID/maps writes them: `s` for VM_MAYSHARE alone, as the kernel
+ * tests it. A private mapping a driver made VM_SHARED (a mixed-map device) still reads `p` there.
+ */
+export function vmaPermsText(vma: Pick<Vma, 'prot' | 'vmFlags'>): string {
+  return mapsPermsText(vma.prot, (vma.vmFlags & VM_MAYSHARE) !== 0);
 }
