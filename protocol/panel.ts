@@ -24,7 +24,7 @@ export interface PanelMapping {
   /** Marks: moved away from / emptied by DONTUNMAP / referenced by a hazard at this step. */
   readonly stale: boolean;
   readonly hazard: string | undefined;
-  /** The fork flags it carries (madvise `dontfork`, `wipeonfork`), each with the step that set it. */
+  /** The fork flags it carries (madvise `dontfork`, `wipeonfork`), each with the steps that set it. */
   readonly forkFlags?: readonly PanelForkFlag[];
 }
 
@@ -32,7 +32,18 @@ export interface PanelForkFlag {
   /** The advice word that sets it; `flag` is the kernel's name (VM_DONTCOPY, VM_WIPEONFORK). */
   readonly advice: 'dontfork' | 'wipeonfork';
   readonly flag: string;
-  /** The step since which the mapping has carried it (-1: set-up), and its 0-based source line. */
+  /**
+   * Since which step each part of the mapping has carried it, in address order: one part covering
+   * the mapping, or several when flagged neighbours merged (two madvise steps, one mapping).
+   */
+  readonly since: readonly PanelForkFlagPart[];
+}
+
+export interface PanelForkFlagPart {
+  /** Hex strings, exact; `end` is exclusive. */
+  readonly start: string;
+  readonly end: string;
+  /** The step that set the flag on these pages (-1: set-up), and its 0-based source line. */
   readonly step: number;
   readonly line: number;
 }

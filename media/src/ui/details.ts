@@ -5,6 +5,9 @@ import { actorLabel } from '../layout/lanes';
 import { KIND_STYLE } from '../render/draw-map';
 import { clear, el } from './dom';
 
+/** Parts of a fork flag's provenance listed (a mapping one page-sized madvise at a time flagged). */
+const FORK_FLAG_PARTS_SHOWN = 6;
+
 export function mappingFacts(
   m: PanelMapping,
   steps: readonly PanelStep[],
@@ -21,9 +24,22 @@ export function mappingFacts(
     ['Label', m.label],
     ['Made by', stepText(m.createdStep, m.line, steps)],
   ];
-  // Which step set each fork flag the backing lists: the flag outlives the madvise line.
-  for (const f of m.forkFlags ?? [])
-    facts.push(['Fork flag', `${f.advice} (${f.flag}) since ${stepText(f.step, f.line, steps)}`]);
+  // Which step set each fork flag the backing lists: the flag outlives the madvise line. A mapping
+  // two madvise steps flagged in halves (merged since) names both, each with its pages.
+  for (const f of m.forkFlags ?? []) {
+    const shown = f.since.slice(0, FORK_FLAG_PARTS_SHOWN);
+    const more = f.since.length - shown.length;
+    const since =
+      f.since.length === 1
+        ? `since ${stepText(f.since[0]!.step, f.since[0]!.line, steps)}`
+        : shown
+            .map(
+              (p) =>
+                `on ${formatHex(addressToBigInt(p.start))} – ${formatHex(addressToBigInt(p.end))} since ${stepText(p.step, p.line, steps)}`,
+            )
+            .join('; ') + (more > 0 ? `; and ${more} more ${more === 1 ? 'part' : 'parts'}` : '');
+    facts.push(['Fork flag', `${f.advice} (${f.flag}) ${since}`]);
+  }
   if (m.stale) facts.push(['Stale', 'yes: moved away or emptied (DONTUNMAP); old pointers see other memory']);
   if (m.hazard) facts.push(['Hazard', m.hazard]);
   return facts;

@@ -3,7 +3,12 @@
 import type { AnalysisOptions } from '../engine/analysis';
 import type { Severity } from '../engine/diagnostics';
 import { parseNumberText } from '../engine/syntax/number-literal';
-import { defaultKernelConfig, formatKernelVersion, parseKernelVersion } from '../engine/kernel/config';
+import {
+  defaultKernelConfig,
+  formatKernelVersion,
+  kernelVersionRange,
+  parseKernelVersion,
+} from '../engine/kernel/config';
 import type { KernelVersion } from '../engine/kernel/types';
 import { formatHex } from '../engine/numbers';
 import {
@@ -104,6 +109,12 @@ type Checked<T> = { readonly value: T } | { readonly problem: string };
  */
 function defaultKernelOf(settings: Settings): Checked<KernelVersion> {
   const text = settings.defaultKernel.trim();
+  // A range is refused as a `kernel` line and --kernel refuse it, with the version to write.
+  const range = kernelVersionRange(text);
+  if (range !== undefined)
+    return {
+      problem: `it is a range, and the setting takes one version: a scenario runs on one kernel (e.g. ${range})`,
+    };
   const value = parseKernelVersion(text);
   if (!value) return { problem: 'it is not a kernel version such as 6.6' };
   const problem = kernelVersionProblem(value, text);

@@ -422,7 +422,9 @@ test('panel state: a fork flag comes with the step that set it, kept through a l
     return Object.fromEntries(
       s.mappings.map((m) => [
         m.start,
-        (m.forkFlags ?? []).map((f) => `${f.advice} ${f.flag} step ${f.step} line ${f.line}`),
+        (m.forkFlags ?? []).map(
+          (f) => `${f.advice} ${f.flag} ${f.since.map((p) => `step ${p.step} line ${p.line}`).join(', ')}`,
+        ),
       ]),
     );
   };
@@ -441,4 +443,43 @@ test('panel state: a fork flag comes with the step that set it, kept through a l
   // Moved by mremap: the flag moves with the pages, still since step 2.
   assert.deepEqual(at(6)['0x20000000'], ['dontfork VM_DONTCOPY step 2 line 3']);
   assert.deepEqual(at(6)['0x30000000'], ['wipeonfork VM_WIPEONFORK step 6 line 7']);
+});
+
+test('panel state: a mapping merged from pieces two madvise steps flagged names both steps, each with its pages', () => {
+  const text = `scenario "fork flags merge" {
+  a = mmap 64KiB rw private anon at 0x1000_0000 fixed
+  madvise a, 16KiB, dontfork
+  madvise a + 16KiB, 16KiB, dontfork
+  c = mremap a, 32KiB, 32KiB, maymove | fixed, a + 0x100_0000
+}
+`;
+  const analysis = analyseDocument(text);
+  const flagsAt = (stepIndex: number, start: string) => {
+    const s = panelState(analysis, { uri: 'u', version: 1, offset: 1, stepIndex });
+    const m = s?.mappings.find((x) => x.start === start);
+    assert.ok(m, start);
+    return m.forkFlags;
+  };
+  const bothSteps = [
+    { start: '0x10000000', end: '0x10004000', step: 1, line: 2 },
+    { start: '0x10004000', end: '0x10008000', step: 2, line: 3 },
+  ];
+  // The second madvise makes the halves one VMA (same flags): the first half is still step 2's.
+  assert.deepEqual(flagsAt(2, '0x10000000'), [{ advice: 'dontfork', flag: 'VM_DONTCOPY', since: bothSteps }]);
+  // Moved whole by mremap: each half keeps its step, at its new address.
+  assert.deepEqual(flagsAt(3, '0x11000000'), [
+    {
+      advice: 'dontfork',
+      flag: 'VM_DONTCOPY',
+      since: bothSteps.map((p) => ({
+        ...p,
+        start: p.start.replace('0x1000', '0x1100'),
+        end: p.end.replace('0x1000', '0x1100'),
+      })),
+    },
+  ]);
+  // madvise over a flagged piece and its unflagged neighbour: the piece keeps its step.
+  const over = analyseDocument(text.replace('madvise a + 16KiB, 16KiB', 'madvise a, 32KiB'));
+  const s = panelState(over, { uri: 'u', version: 1, offset: 1, stepIndex: 2 });
+  assert.deepEqual(s?.mappings.find((x) => x.start === '0x10000000')?.forkFlags?.[0]?.since, bothSteps);
 });

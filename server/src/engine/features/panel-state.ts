@@ -19,7 +19,7 @@ import { PageRangeSet } from './page-range-set';
 import { backingText, mappingKind, vmaLabel, vmasAfter } from './mappings';
 import { vmaPermsText } from '../kernel/prot-text';
 import { droppedPagesNote } from './dropped-pages';
-import { FORK_FLAGS, forkFlagSince, hasForkFlags } from './fork-flags-since';
+import { FORK_FLAGS, forkFlagParts, hasForkFlags } from './fork-flags-since';
 
 export interface PanelRequest {
   readonly uri: string;
@@ -50,11 +50,20 @@ export function panelState(analysis: DocumentAnalysis, request: PanelRequest): P
     analysis.lines.position(
       step >= 0 ? (records[step]?.node.start ?? scenario.node.start) : scenario.node.start,
     ).line;
-  // Each fork flag with the step that set it, shown as the step that made the mapping is.
+  // Each fork flag with the steps that set it on which pages, shown as the step that made the
+  // mapping is.
   const forkFlags = (vma: Vma): PanelForkFlag[] =>
     FORK_FLAGS.filter(({ bit }) => (vma.vmFlags & bit) !== 0).map(({ advice, flag, bit }) => {
-      const step = forkFlagSince(run, vma, bit) ?? vma.createdStep;
-      return { advice, flag, step, line: lineOfStep(step) };
+      const parts = forkFlagParts(run, vma, bit) ?? [
+        { start: 0, end: vma.endPage - vma.startPage, step: vma.createdStep },
+      ];
+      const since = parts.map(({ start, end, step }) => ({
+        start: formatHexPlain(sim.addressOfPage(vma.startPage + start)),
+        end: formatHexPlain(sim.addressOfPage(vma.startPage + end)),
+        step,
+        line: lineOfStep(step),
+      }));
+      return { advice, flag, since };
     });
   const mappings: PanelMapping[] = vmas.map((vma) => {
     const start = sim.addressOfPage(vma.startPage);

@@ -558,17 +558,18 @@ export class Simulation {
     endPage = page + 1,
     before?: { readonly step: number; readonly call: number },
   ): { step: number; call: CallRecord; effect: Effect } | undefined {
-    for (let i = before?.step ?? this.records.length - 1; i >= -1; i--) {
-      const calls =
-        before === undefined && i === this.stepIndex
-          ? this.pendingList()
-          : (this.records[i]?.calls ?? NO_CALLS);
+    if (before === undefined) {
+      // The calls not yet in a record are the newest: those of the step being executed (whose
+      // record is pushed after it ran, so stepIndex is one past the last record), or of an
+      // expectation after the last step (stepIndex is that step's: its calls join its record).
+      const pending = lastChangeIn(this.pendingList(), this.pendingCount, page, endPage);
+      if (pending) return { step: this.stepIndex, ...pending };
+    }
+    for (let i = before?.step ?? this.records.length - 1; i >= 0; i--) {
+      const calls = this.records[i]!.calls;
       const end = before !== undefined && i === before.step ? before.call : calls.length;
-      for (let c = end - 1; c >= 0; c--) {
-        const call = calls[c]!;
-        for (const effect of call.effects)
-          if (changesPages(effect, page, endPage)) return { step: i, call, effect };
-      }
+      const found = lastChangeIn(calls, end, page, endPage);
+      if (found) return { step: i, ...found };
     }
     return undefined;
   }
@@ -576,4 +577,18 @@ export class Simulation {
   stepRange(step: number): TextRange | undefined {
     return this.records[step]?.node;
   }
+}
+
+/** The last of calls[0, end) with an effect that changed a page of [page, endPage). */
+function lastChangeIn(
+  calls: readonly CallRecord[],
+  end: number,
+  page: number,
+  endPage: number,
+): { call: CallRecord; effect: Effect } | undefined {
+  for (let c = end - 1; c >= 0; c--) {
+    const call = calls[c]!;
+    for (const effect of call.effects) if (changesPages(effect, page, endPage)) return { call, effect };
+  }
+  return undefined;
 }
