@@ -144,7 +144,10 @@ describe('hover: names', () => {
       'gtt 62 GiB',
     );
     // nouveau (nvk) has no such check: no sizes to show.
-    assert.doesNotMatch(expectHover(scenario('  driver g⟨|⟩pu {\n    preset nvk\n  }'), '**gpu**'), /vram|gtt/);
+    assert.doesNotMatch(
+      expectHover(scenario('  driver g⟨|⟩pu {\n    preset nvk\n  }'), '**gpu**'),
+      /vram|gtt/,
+    );
   });
 
   test('the built-in `device` actor: the GPU, memory objects only', () => {

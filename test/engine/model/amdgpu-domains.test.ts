@@ -16,7 +16,10 @@ ${body}
 const refusal = (text: string) => analyse(text).diagnostics.find((d) => d.code === 'kernel-refused');
 
 test('one BO larger than the GTT domain: ENOMEM from amdgpu_bo_validate_size, not ENOSPC', () => {
-  const text = radv('', '  d = vkAllocateMemory 2TiB host-visible coherent\n  expect d == VK_ERROR_OUT_OF_DEVICE_MEMORY');
+  const text = radv(
+    '',
+    '  d = vkAllocateMemory 2TiB host-visible coherent\n  expect d == VK_ERROR_OUT_OF_DEVICE_MEMORY',
+  );
   assert.deepEqual(callsOf(text, 0), [
     'app: vkAllocateMemory(2 TiB, host-visible|coherent) = VK_ERROR_OUT_OF_DEVICE_MEMORY',
     'gpu: ioctl(3, create a 2 TiB BO) = -1 ENOMEM',
@@ -62,7 +65,10 @@ test('many BOs that each fit their domain still run out of fake offsets: ENOSPC 
   const text = radv('', lines.join('\n'));
   const refused = refusal(text)!;
   assert.equal(refused.range.start, text.indexOf('m68 = '));
-  assert.match(refused.message, /fails with ENOSPC: ttm_bo_init_reserved: drm_vma_offset_add finds no room for 15 GiB/);
+  assert.match(
+    refused.message,
+    /fails with ENOSPC: ttm_bo_init_reserved: drm_vma_offset_add finds no room for 15 GiB/,
+  );
 });
 
 test('nvk (nouveau) has no domain check: its 2 TiB BO is refused by the offset space (ENOSPC)', () => {
@@ -82,10 +88,7 @@ test('`vram` or `gtt` on a driver not on amdgpu is a conflicting trait, ignored'
   assert.equal(problems.length, 1);
   assert.match(problems[0]!.message, /`gtt` is the size of amdgpu's GTT domain.*\(nouveau\)/);
   assert.equal(refusal(text), undefined);
-  assert.deepEqual(
-    codes(`scenario "d" {\n  driver gpu {\n    vram 4GiB\n  }\n}`),
-    ['conflicting-traits'],
-  );
+  assert.deepEqual(codes(`scenario "d" {\n  driver gpu {\n    vram 4GiB\n  }\n}`), ['conflicting-traits']);
 });
 
 test('a domain smaller than a page is out of range', () => {

@@ -47,9 +47,10 @@ test('a Vulkan call that failed is not VK_SUCCESS', () => {
 });
 
 test('a raw syscall never returns VK_SUCCESS', () => {
-  assert.deepEqual(diagnostics('  a = mmap 4KiB rw private anon\n  expect a == VK_SUCCESS', 'expectation-failed'), [
-    'expectation failed: a is 0x7fff_f7ff_e000 (it succeeded), expected VK_SUCCESS',
-  ]);
+  assert.deepEqual(
+    diagnostics('  a = mmap 4KiB rw private anon\n  expect a == VK_SUCCESS', 'expectation-failed'),
+    ['expectation failed: a is 0x7fff_f7ff_e000 (it succeeded), expected VK_SUCCESS'],
+  );
 });
 
 test('vkFreeMemory and vkUnmapMemory return void: comparing them with VK_SUCCESS is a wrong-kind error', () => {

@@ -536,7 +536,9 @@ export function readDriver(node: DriverNode, problems: LanguageProblem[]): Drive
       code: 'conflicting-traits',
       range: line.keyword,
       message: `\`${domain}\` is the size of amdgpu's ${domain === 'vram' ? 'VRAM' : 'GTT'} domain, checked only by a driver on amdgpu (\`preset radv\`); this driver's kernel (${traits.kernelDriver}) has no such check, so the line is ignored`,
-      related: preset ? [{ range: preset, message: "the preset that sets the driver's kernel driver" }] : undefined,
+      related: preset
+        ? [{ range: preset, message: "the preset that sets the driver's kernel driver" }]
+        : undefined,
     });
   }
   if (traits.maps === 'pool' && traits.poolSize < 4096n) {
