@@ -301,6 +301,8 @@ describe('completion', () => {
       'backing',
       'caches-pointer',
       'placed-map',
+      'vram',
+      'gtt',
     );
     const words = labels('scenario "s" {\n  driver mesa {\n    maps ⟨|⟩\n  }\n}\n');
     has(words, 'at-map', 'at-alloc', 'pool');

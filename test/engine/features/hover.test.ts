@@ -136,6 +136,20 @@ describe('hover: names', () => {
     expectHover(scenario('  driver me⟨|⟩sa {\n    non-coherent-atom 256\n  }'), 'non-coherent-atom 256');
   });
 
+  test("a driver on amdgpu: its VRAM and GTT domain sizes, the preset's or the lines'", () => {
+    expectHover(scenario('  driver g⟨|⟩pu {\n    preset radv\n  }'), 'vram 8 GiB', 'gtt 16 GiB');
+    expectHover(
+      scenario('  driver g⟨|⟩pu {\n    preset radv\n    vram 24GiB\n    gtt 62GiB\n  }'),
+      'vram 24 GiB',
+      'gtt 62 GiB',
+    );
+    // nouveau (nvk) has no such check: no sizes to show.
+    assert.doesNotMatch(
+      expectHover(scenario('  driver g⟨|⟩pu {\n    preset nvk\n  }'), '**gpu**'),
+      /vram|gtt/,
+    );
+  });
+
   test('the built-in `device` actor: the GPU, memory objects only', () => {
     expectHover(
       scenario('  mem = vkAllocateMemory 16MiB host-visible\n  dev⟨|⟩ice writes mem, 1'),

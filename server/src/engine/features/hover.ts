@@ -391,6 +391,9 @@ function nameHover(ctx: HoverContext, name: string, role: string): string | unde
     if (driver.alignment > 4096n) traits.push(`alignment ${formatSize(driver.alignment)}`);
     if (driver.internalMappings > 0n) traits.push(`internal-mappings ${formatSize(driver.internalMappings)}`);
     traits.push(`non-coherent-atom ${driver.nonCoherentAtomSize}`);
+    // amdgpu's domain sizes: only a driver on amdgpu checks a BO against them (amdgpu-domains.ts).
+    if (driver.kernelDriver === 'amdgpu')
+      traits.push(`vram ${formatSize(driver.vramSize)}`, `gtt ${formatSize(driver.gttSize)}`);
     const open = [...(driver.openTraits ?? [])].filter((t) => !t.startsWith('!'));
     const openText = open.length
       ? `\n\nLeft open for exploration: ${open.includes('*') ? 'every trait' : open.map((t) => code(t)).join(', ')} (the analysis uses the values above)`

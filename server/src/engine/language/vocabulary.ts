@@ -1119,6 +1119,20 @@ export const DRIVER_TRAITS: readonly TraitSpec[] = [
     example: 'non-coherent-atom 256',
   },
   {
+    keyword: 'vram',
+    doc: "Size of amdgpu's VRAM domain in bytes (your machine's: `/sys/class/drm/card*/device/mem_info_vram_total`). amdgpu_bo_validate_size refuses a BO not smaller than its domain with ENOMEM, and radv's vkAllocateMemory fails with VK_ERROR_OUT_OF_DEVICE_MEMORY; device-local memory goes to VRAM, and the kernel retries it in GTT. `preset radv` only; 8 GiB unless the driver says.",
+    source: 'drivers/gpu/drm/amd/amdgpu/amdgpu_object.c (amdgpu_bo_validate_size), amdgpu_gem.c',
+    args: 'expr',
+    example: 'vram 16GiB',
+  },
+  {
+    keyword: 'gtt',
+    doc: "Size of amdgpu's GTT domain in bytes (your machine's: `/sys/class/drm/card*/device/mem_info_gtt_total`; by default half of system memory). amdgpu_bo_validate_size refuses a BO not smaller than it with ENOMEM: host-visible memory that is not device-local goes to GTT. `preset radv` only; 16 GiB unless the driver says.",
+    source: 'drivers/gpu/drm/amd/amdgpu/amdgpu_object.c (amdgpu_bo_validate_size), amdgpu_ttm.c',
+    args: 'expr',
+    example: 'gtt 32GiB',
+  },
+  {
     keyword: 'internal-mappings',
     doc: 'Bytes the driver maps for itself at start (command buffers, descriptor and shader pools): under mmap32 (box64) and reserve-high they all land in the window; hook-mmap, armed only inside vkMapMemory, leaves them high (H9).',
     source: 'docs/hazards.md (H9)',

@@ -27,6 +27,7 @@ import { isHostImport, sharesBo, takeDeviceWrites, type VkMemory } from './vk-me
 import { allocateInWindow } from './strategies/window-allocation';
 import type { AllocationFailure } from './strategies/strategy';
 import { box64Placement, reportBox64NoRoom } from './box64-mmap32';
+import { amdgpuDomainOf, amdgpuSizeRefusal } from './amdgpu-domains';
 
 /** What a render node's BO mappings are like (DRM/TTM, facts linux-mm §4.1). */
 const RENDER_NODE_TRAITS: DeviceTraits = Object.freeze({
@@ -187,24 +188,46 @@ export class DriverOps {
   }
 
   /**
-   * Whether the driver's kernel makes a BO's fake offset with the BO (`kernelDriver ttm`:
+   * Whether the driver's kernel makes a BO's fake offset with the BO (TTM: `kernelDriver` amdgpu
+   * or nouveau,
    * ttm_bo_init_reserved's drm_vma_offset_add), so the BO exists from vkAllocateMemory on;
    * other render nodes make it at the first map (drm_gem_create_mmap_offset, i915's
    * mmap_offset_attach), where the model makes the BO.
    */
   private get offsetsAtCreation(): boolean {
-    return this.model.backing === 'device' && this.model.kernelDriver === 'ttm';
+    const kernelDriver = this.model.kernelDriver;
+    return this.model.backing === 'device' && (kernelDriver === 'amdgpu' || kernelDriver === 'nouveau');
   }
 
   /**
    * A TTM driver's BO for the memory, made at vkAllocateMemory with its fake offset (amdgpu's
    * GEM_CREATE, nouveau's GEM_NEW): with no room for the offset the kernel refuses the BO and
    * the allocation fails with VK_ERROR_OUT_OF_DEVICE_MEMORY (radv_amdgpu_winsys_bo_create,
-   * nvk's BO creation). Nothing for other drivers, or memory that already has a BO (an import).
+   * nvk's BO creation). amdgpu refuses first, with ENOMEM, a BO not smaller than its memory
+   * domain (amdgpu-domains.ts), and radv fails the allocation the same way. Nothing for other
+   * drivers, or memory that already has a BO (an import).
    */
   private makeBoAtAllocation(memory: VkMemory): AllocationFailure | undefined {
     if (!this.offsetsAtCreation || memory.file !== undefined) return undefined;
     const size = alignUp(memory.allocationSize, this.page);
+    const tooLarge =
+      this.model.kernelDriver === 'amdgpu'
+        ? amdgpuSizeRefusal(size, amdgpuDomainOf(memory.properties), this.model)
+        : undefined;
+    if (tooLarge !== undefined) {
+      this.sim.addCall(
+        new RefusedIoctlCall(
+          this.name,
+          `ioctl(${this.openRenderNode().fd}, create a ${formatSize(size)} BO)`,
+          'ENOMEM',
+          tooLarge,
+        ),
+      );
+      return {
+        vkResult: 'VK_ERROR_OUT_OF_DEVICE_MEMORY',
+        reason: `${this.name} could not create the ${formatSize(size)} buffer object: it is larger than amdgpu's memory domain for it (ENOMEM)`,
+      };
+    }
     const bo = this.newBo(size);
     if (bo === undefined)
       return {
@@ -583,19 +606,7 @@ export class DriverOps {
   newBo(length: bigint): DriverBo | undefined {
     const kernelDriver = this.model.kernelDriver;
     if (this.model.backing === 'device' && kernelDriver !== 'nvidia') {
-      // The node is opened at the driver's first BO. The facts require only that every BO be
-      // mapped through the fd it was made on (linux-mm §4.1: drm_vma_node_is_allowed); when Mesa
-      // opens the node (physical-device probe) is not in them, and opening it here leaves the
-      // fds of what the scenario opened before the first BO as they were.
-      this.renderNode ??= this.sim.space.openFile({
-        kind: 'device',
-        name: '/dev/dri/renderD128',
-        sizeBytes: 0n,
-        readable: true,
-        writable: true,
-        device: kernelDriver === 'i915' && this.i915MapsAnonInode() ? I915_NODE_TRAITS : DRM_NODE_TRAITS,
-      });
-      const offset = this.sim.space.createBufferObject(this.renderNode, length);
+      const offset = this.sim.space.createBufferObject(this.openRenderNode(), length);
       if (offset === undefined) {
         if (this.offsetsAtCreation) this.refuseBoCreation(length);
         else this.refuseFakeOffset(length);
@@ -616,6 +627,25 @@ export class DriverOps {
         : { kind: 'memfd', name: `${this.name}-bo`, sizeBytes: length, readable: true, writable: true },
     );
     return { file, offset: 0n };
+  }
+
+  /**
+   * The render node, opened at the driver's first BO. The facts require only that every BO be
+   * mapped through the fd it was made on (linux-mm §4.1: drm_vma_node_is_allowed); when Mesa
+   * opens the node (physical-device probe) is not in them, and opening it here leaves the fds of
+   * what the scenario opened before the first BO as they were.
+   */
+  private openRenderNode(): OpenFile {
+    this.renderNode ??= this.sim.space.openFile({
+      kind: 'device',
+      name: '/dev/dri/renderD128',
+      sizeBytes: 0n,
+      readable: true,
+      writable: true,
+      device:
+        this.model.kernelDriver === 'i915' && this.i915MapsAnonInode() ? I915_NODE_TRAITS : DRM_NODE_TRAITS,
+    });
+    return this.renderNode;
   }
 
   /**

@@ -4,7 +4,7 @@ import type { Argument, DriverNode, TraitNode, Word } from '../syntax/ast';
 import type { LanguageProblem } from '../sim/problems';
 import { evaluateConstant } from '../sim/evaluate';
 import { reportExtraLineValues } from '../sim/extra-line-values';
-import { formatSize, KiB, MiB } from '../numbers';
+import { formatSize, GiB, KiB, MiB } from '../numbers';
 import { TRAIT_BY_NAME, type TraitSpec } from '../language/vocabulary';
 import { didYouMean } from '../language/closest-word';
 import { ownEntry } from '../own-entry';
@@ -47,20 +47,28 @@ export interface DriverTraits {
    * sets it). `drm`: one render-node fd (`/dev/dri/renderD128`) for every BO, each mapped at its
    * own fake mmap offset (facts linux-mm §4.1, §6.2), made when the driver first asks for it (the
    * GEM helpers' drm_gem_create_mmap_offset, at the driver's mmap-offset ioctl: the first map).
-   * `ttm`: the same node and offsets, but TTM makes the offset with the BO (ttm_bo_init_reserved
-   * calls drm_vma_offset_add for every ttm_bo_type_device BO), so a BO with no room for one is
-   * never created: amdgpu (radv), nouveau (nvk); DriverOps.allocate. `i915`: offsets as `drm`
+   * `amdgpu` (radv) and `nouveau` (nvk), TTM drivers: the same node and offsets, but TTM makes the
+   * offset with the BO (ttm_bo_init_reserved calls drm_vma_offset_add for every
+   * ttm_bo_type_device BO), so a BO with no room for one is never created; DriverOps.allocate.
+   * amdgpu refuses before that a BO not smaller than its memory domain (vramSize, gttSize). `i915`: offsets as `drm`
    * (i915's mmap_offset_attach at DRM_I915_GEM_MMAP_OFFSET), but i915's mmap swaps the VMA's file
    * for its per-device anonymous inode, so maps shows `anon_inode:i915.gem` (§4.1, §6.2; Linux
    * 5.6+, DriverOps.newBo). `nvidia`: a new fd per BO, `/dev/nvidia0`, mapped at offset 0 (§4.1:
    * `vm_pgoff` must be 0, the target comes from a per-fd mmap context; §6.2).
    */
-  readonly kernelDriver: 'drm' | 'ttm' | 'i915' | 'nvidia';
+  readonly kernelDriver: 'drm' | 'amdgpu' | 'nouveau' | 'i915' | 'nvidia';
   /**
    * VkPhysicalDeviceLimits::nonCoherentAtomSize in bytes: the granularity of flush and invalidate
    * ranges (model/mapped-memory-range.ts). Every modelled driver reports 64; see PRESETS.
    */
   readonly nonCoherentAtomSize: bigint;
+  /**
+   * The sizes of amdgpu's VRAM and GTT domains in bytes (`vram`, `gtt`; sysfs
+   * mem_info_vram_total, mem_info_gtt_total): amdgpu_bo_validate_size refuses a BO not smaller
+   * than its domain (model/amdgpu-domains.ts). Only a driver on amdgpu reads them.
+   */
+  readonly vramSize: bigint;
+  readonly gttSize: bigint;
 }
 
 export interface DriverModel extends DriverTraits {
@@ -103,6 +111,12 @@ export const DEFAULT_TRAITS: DriverTraits = {
   externalMemoryHost: true,
   kernelDriver: 'drm',
   nonCoherentAtomSize: 64n,
+  // A typical discrete card (8 GiB of VRAM) in a machine with 32 GiB of RAM, whose GTT is half
+  // of it: amdgpu's default (`amdgpu.gttsize=-1`) is TTM's page limit, half of system memory,
+  // since "drm/amdgpu: Set GTT size equal to TTM mem limit" (2023); before, max(3 GiB, half of
+  // RAM), and earlier still at most 3/4 of RAM. From the kernel source, not the facts.
+  vramSize: 8n * GiB,
+  gttSize: 16n * GiB,
 };
 
 /**
@@ -120,7 +134,7 @@ export const PRESETS: Readonly<Record<string, DriverTraits>> = {
   // kernelDriver: radv runs on amdgpu and nvk on nouveau, both TTM drivers (drivers/gpu/drm/ttm);
   // turnip's msm makes a BO's offset at MSM_INFO_GET_OFFSET (msm_gem_mmap_offset →
   // drm_gem_create_mmap_offset), as the default `drm` does. From the kernel source, not the facts.
-  radv: { ...DEFAULT_TRAITS, cachesPointer: true, internalMappings: 32n * MiB, kernelDriver: 'ttm' },
+  radv: { ...DEFAULT_TRAITS, cachesPointer: true, internalMappings: 32n * MiB, kernelDriver: 'amdgpu' },
   // No `alignment`: ANV maps a BO with one mmap of its page-rounded size (`map_size =
   // align64(…, 4096)`, facts vulkan-wine §2 note 2). Its 2 MiB is the size of slab parents (§4
   // H1/H8), not an alignment of CPU mappings; a driver that aligns them says `alignment 2MiB`.
@@ -137,7 +151,7 @@ export const PRESETS: Readonly<Record<string, DriverTraits>> = {
   // it; NVK and Turnip do not (their extension tables in nvk_physical_device.c, tu_device.cc);
   // the closed drivers the fact sheet reports on (Qualcomm, Mali) end in Wine's direct map (§2
   // note 7), so neither of Wine's fallbacks found an extension there.
-  nvk: { ...DEFAULT_TRAITS, externalMemoryHost: false, kernelDriver: 'ttm' },
+  nvk: { ...DEFAULT_TRAITS, externalMemoryHost: false, kernelDriver: 'nouveau' },
   turnip: { ...DEFAULT_TRAITS, maps: 'at-alloc-cached', cachesPointer: true, externalMemoryHost: false },
   lavapipe: { ...DEFAULT_TRAITS, maps: 'at-alloc', backing: 'anon', cachesPointer: true, placed: NO_PLACED },
   proprietary: {
@@ -372,6 +386,22 @@ export function readDriver(node: DriverNode, problems: LanguageProblem[]): Drive
         traits.nonCoherentAtomSize = v;
         break;
       }
+      case 'vram':
+      case 'gtt': {
+        const v = size();
+        if (v === undefined) break;
+        if (v < 4096n) {
+          problems.push({
+            code: 'number-out-of-range',
+            range: trait.args[0] ?? trait,
+            message: `the ${name === 'vram' ? 'VRAM' : 'GTT'} domain is at least a page, not ${formatSize(v)}`,
+          });
+          break;
+        }
+        if (name === 'vram') traits.vramSize = v;
+        else traits.gttSize = v;
+        break;
+      }
       case 'pool-size':
       case 'alignment':
       case 'internal-mappings': {
@@ -495,6 +525,21 @@ export function readDriver(node: DriverNode, problems: LanguageProblem[]): Drive
       });
     }
     traits.placed = NO_PLACED;
+  }
+  // `vram` and `gtt` are amdgpu's domain sizes: another kernel driver does not check a BO
+  // against them (nouveau_bo_alloc has no such check), so on it the line would change nothing.
+  for (const domain of ['vram', 'gtt'] as const) {
+    const line = sources.get(domain);
+    if (!line || traits.kernelDriver === 'amdgpu') continue;
+    const preset = sources.get('preset');
+    problems.push({
+      code: 'conflicting-traits',
+      range: line.keyword,
+      message: `\`${domain}\` is the size of amdgpu's ${domain === 'vram' ? 'VRAM' : 'GTT'} domain, checked only by a driver on amdgpu (\`preset radv\`); this driver's kernel (${traits.kernelDriver}) has no such check, so the line is ignored`,
+      related: preset
+        ? [{ range: preset, message: "the preset that sets the driver's kernel driver" }]
+        : undefined,
+    });
   }
   if (traits.maps === 'pool' && traits.poolSize < 4096n) {
     problems.push({

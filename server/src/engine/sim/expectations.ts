@@ -1,7 +1,7 @@
 // `expect …` lines, checked where they stand in the scenario: whether a range is mapped, what an
 // actor reads, or what a step returned. A failed expectation is a finding for its rule.
 import type { Segment, Vma } from '../kernel/types';
-import { ERRNO_NAMES, VK_RESULT_NAMES } from '../language/vocabulary';
+import { canonicalVerb, ERRNO_NAMES, VK_RESULT_NAMES } from '../language/vocabulary';
 import { afterUffdStep } from '../model/uffd-step';
 import { formatHex } from '../numbers';
 import type { Argument, ExpectForm, ExpectNode, Expression, NameExpression } from '../syntax/ast';
@@ -9,6 +9,7 @@ import { checkExpectReadAfterUnmap, deviceAddressText, memoryTarget } from './ac
 import { checkLazilyFreedRead } from './lazy-freed-read';
 import { DEVICE_ACTOR } from '../model/device-access';
 import { describeSegments, outcomeName, outcomeText } from './outcome';
+import { vkSuccessOf } from './vk-success';
 import type { CallRecord, ExpectRecord, Finding } from './records';
 import { listOf } from './calls';
 import type { LanguageProblem } from './problems';
@@ -280,10 +281,19 @@ function compareValue(
     }
     const expectedName = (value as NameExpression).name;
     const outcome = record.outcome;
+    const vkSuccess = expectedName === 'VK_SUCCESS' ? vkSuccessOf(record) : 'other';
+    if (vkSuccess === 'void') {
+      problems.report(
+        'wrong-kind',
+        value,
+        `${canonicalVerb(record.node.verbName)} returns void, not a VkResult: compare ${subject.name} with ok`,
+      );
+      return undefined;
+    }
     // An address is shown as itself: "a is ok" hid what the call returned.
     const shown = outcome.kind === 'address' ? `${formatHex(outcome.value)} (it succeeded)` : actual;
     return {
-      equal: actual === expectedName,
+      equal: actual === expectedName || vkSuccess === 'success',
       actual: `${subject.name} is ${shown}${outcome.kind === 'errno' ? ` (${outcome.reason})` : ''}, expected ${expectedPrefix}${expectedName}`,
     };
   }

@@ -1,0 +1,96 @@
+// radv on amdgpu: a BO not smaller than its memory domain is refused with ENOMEM by
+// amdgpu_bo_validate_size, before TTM makes the BO and its fake offset; the offset space's ENOSPC
+// is left for many BOs that each fit their domain (model/amdgpu-domains.ts).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyse, callsOf, codes } from './helpers';
+
+const radv = (traits: string, body: string) => `scenario "domains" {
+  kernel 6.6
+  driver gpu {
+    preset radv${traits}
+  }
+${body}
+}`;
+
+const refusal = (text: string) => analyse(text).diagnostics.find((d) => d.code === 'kernel-refused');
+
+test('one BO larger than the GTT domain: ENOMEM from amdgpu_bo_validate_size, not ENOSPC', () => {
+  const text = radv(
+    '',
+    '  d = vkAllocateMemory 2TiB host-visible coherent\n  expect d == VK_ERROR_OUT_OF_DEVICE_MEMORY',
+  );
+  assert.deepEqual(callsOf(text, 0), [
+    'app: vkAllocateMemory(2 TiB, host-visible|coherent) = VK_ERROR_OUT_OF_DEVICE_MEMORY',
+    'gpu: ioctl(3, create a 2 TiB BO) = -1 ENOMEM',
+  ]);
+  assert.match(
+    refusal(text)!.message,
+    /fails with ENOMEM: amdgpu_bo_validate_size: a 2 TiB BO is not smaller than the GTT domain \(`gtt` 16 GiB\)/,
+  );
+  // Expected: shown as information, nothing else.
+  assert.deepEqual(codes(text), ['kernel-refused']);
+  assert.equal(refusal(text)!.severity, 'info');
+});
+
+test('a BO as large as its domain is refused too (amdgpu checks size < domain)', () => {
+  assert.match(refusal(radv('', '  g = vkAllocateMemory 16GiB host-visible'))!.message, /ENOMEM/);
+  assert.equal(refusal(radv('', '  g = vkAllocateMemory 16380MiB host-visible')), undefined);
+});
+
+test('device-local memory is VRAM; one larger than VRAM is retried in GTT and fails only if it fits neither', () => {
+  // 12 GiB: more than the 8 GiB of VRAM, less than the 16 GiB of GTT: amdgpu_gem_create_ioctl's
+  // retry with GTT added makes it.
+  assert.equal(refusal(radv('', '  e = vkAllocateMemory 12GiB device-local')), undefined);
+  const both = refusal(radv('', '  f = vkAllocateMemory 16GiB device-local host-visible'))!;
+  assert.match(
+    both.message,
+    /ENOMEM: amdgpu_bo_validate_size: a 16 GiB BO is not smaller than the VRAM domain \(`vram` 8 GiB\), nor, on amdgpu_gem_create_ioctl's retry with GTT added, than the GTT domain \(`gtt` 16 GiB\)/,
+  );
+  // A machine with a 24 GiB card: VRAM takes it.
+  assert.equal(refusal(radv('\n    vram 24GiB', '  f = vkAllocateMemory 16GiB device-local')), undefined);
+});
+
+test('`vram` and `gtt` set the domain sizes', () => {
+  assert.equal(refusal(radv('\n    gtt 64GiB', '  g = vkAllocateMemory 32GiB host-visible')), undefined);
+  assert.match(
+    refusal(radv('\n    gtt 4GiB', '  g = vkAllocateMemory 4GiB host-visible'))!.message,
+    /not smaller than the GTT domain \(`gtt` 4 GiB\)/,
+  );
+});
+
+test('many BOs that each fit their domain still run out of fake offsets: ENOSPC at the one that does not fit', () => {
+  // 68 BOs of 15 GiB hold 1020 GiB of the just under 1 TiB of offsets; the 69th has no room.
+  const lines = Array.from({ length: 69 }, (_, i) => `  m${i} = vkAllocateMemory 15GiB host-visible`);
+  const text = radv('', lines.join('\n'));
+  const refused = refusal(text)!;
+  assert.equal(refused.range.start, text.indexOf('m68 = '));
+  assert.match(
+    refused.message,
+    /fails with ENOSPC: ttm_bo_init_reserved: drm_vma_offset_add finds no room for 15 GiB/,
+  );
+});
+
+test('nvk (nouveau) has no domain check: its 2 TiB BO is refused by the offset space (ENOSPC)', () => {
+  const text = `scenario "nvk" {\n  driver gpu { preset nvk }\n  d = vkAllocateMemory 2TiB host-visible\n}`;
+  assert.match(refusal(text)!.message, /ENOSPC: ttm_bo_init_reserved/);
+});
+
+test('`vram` or `gtt` on a driver not on amdgpu is a conflicting trait, ignored', () => {
+  const text = `scenario "nvk" {
+  driver gpu {
+    preset nvk
+    gtt 4GiB
+  }
+  g = vkAllocateMemory 8GiB host-visible
+}`;
+  const problems = analyse(text).diagnostics.filter((d) => d.code === 'conflicting-traits');
+  assert.equal(problems.length, 1);
+  assert.match(problems[0]!.message, /`gtt` is the size of amdgpu's GTT domain.*\(nouveau\)/);
+  assert.equal(refusal(text), undefined);
+  assert.deepEqual(codes(`scenario "d" {\n  driver gpu {\n    vram 4GiB\n  }\n}`), ['conflicting-traits']);
+});
+
+test('a domain smaller than a page is out of range', () => {
+  assert.deepEqual(codes(radv('\n    gtt 0', '')), ['number-out-of-range']);
+});
