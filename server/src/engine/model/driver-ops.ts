@@ -606,13 +606,14 @@ export class DriverOps {
   newBo(length: bigint): DriverBo | undefined {
     const kernelDriver = this.model.kernelDriver;
     if (this.model.backing === 'device' && kernelDriver !== 'nvidia') {
-      const offset = this.sim.space.createBufferObject(this.openRenderNode(), length);
+      const node = this.openRenderNode();
+      const offset = this.sim.space.createBufferObject(node, length);
       if (offset === undefined) {
         if (this.offsetsAtCreation) this.refuseBoCreation(length);
         else this.refuseFakeOffset(length);
         return undefined;
       }
-      return { file: this.renderNode, offset };
+      return { file: node, offset };
     }
     const file = this.sim.space.openFile(
       this.model.backing === 'device'
