@@ -377,7 +377,7 @@ export function traceScenario(
       // The calls an expectation after the step made are listed with it, not as the step's.
       calls: ownCalls(record.calls, checkedAfter.get(record.index)).map(traceCall),
       outcome: traceOutcome(record.outcome),
-      // As the panel's timeline: a dontneed's dropped range, which no mapping line shows.
+      // As the panel's timeline: a dontneed's dropped range, a free's lazily freed pages (no mapping line shows them).
       result: record.resultText.replace(/^→\s*/, '') + droppedPagesNote(run, record),
       failed: isFailedOutcome(record.outcome),
       diagnostics,

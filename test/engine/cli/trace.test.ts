@@ -109,6 +109,35 @@ test("trace: a dontneed step's result gives the range whose pages it dropped, in
   assert.ok(JSON.stringify(traceJson(trace)).includes(`"result":"${dropped}"`));
 });
 
+test("trace: a free step's result names the pages it freed lazily (those holding data, as they were then), in text and JSON", () => {
+  const text = `scenario "f" {
+  a = mmap 16KiB rw private anon at 0x1000_0000 fixed
+  write a, 4KiB, 0xAB
+  write a + 0x2000, 1, 0xCD
+  madvise a, 16KiB, free
+  write a, 1, 0x01
+  b = mremap a, 16KiB, 16KiB, maymove
+  madvise b, 16KiB, dontneed
+  madvise b, 16KiB, free
+  madvise 0x2000_0000, 4KiB, free
+}
+`;
+  const trace = buildTrace('f.drvmap', text);
+  const steps = trace.scenarios[0]!.steps;
+  // Page 0x1000_1000 and 0x1000_3000 were never written: nothing to free there. The later write
+  // and the move change neither what the step did nor where it said it did it.
+  const freed =
+    'ok; pages 0x1000_0000..0x1000_1000, 0x1000_2000..0x1000_3000 freed lazily (they keep their data until reclaim takes them, then read zero)';
+  assert.equal(steps[3]?.result, freed);
+  assert.equal(
+    steps[7]?.result,
+    'ok; no page in the range held data (nothing to free lazily: its pages read zero)',
+  );
+  assert.equal(steps[8]?.result, 'ENOMEM', 'a call that advised no mapping says nothing of pages');
+  assert.ok(formatTraceText(trace, { color: false, maps: 'none' }).includes(`  → ${freed}\n`));
+  assert.ok(JSON.stringify(traceJson(trace)).includes(`"result":"${freed}"`));
+});
+
 test('trace: a diagnostic an `expect` line draws (a stale pointer it reads through) is listed with the step before it', () => {
   const text = `scenario "e" {
   strategy placed

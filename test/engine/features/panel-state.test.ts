@@ -381,6 +381,17 @@ test('panel state: a dontneed on a hugetlb mapping gives no page range (whole hu
   assert.equal(s.steps[1]!.result, '→ ok; private pages dropped (hugetlb: whole huge pages only)');
 });
 
+test('panel state: a free step names the pages it freed lazily in the timeline', () => {
+  const text =
+    'scenario "f" {\n  a = mmap 8KiB rw private anon at 0x1000_0000 fixed\n  write a + 0x1000, 1, 0xAB\n  madvise a, 8KiB, free\n}\n';
+  const s = panelState(analyseDocument(text), { uri: 'u', version: 1, offset: 1, stepIndex: 2 });
+  assert.ok(s);
+  assert.equal(
+    s.steps[2]!.result,
+    '→ ok; pages 0x1000_1000..0x1000_2000 freed lazily (they keep their data until reclaim takes them, then read zero)',
+  );
+});
+
 test('panel state: a dontneed refused part-way (EINVAL) gives the pages of the mappings before the refusing one as dropped', () => {
   const text = `scenario "d" {
   kernel 6.0

@@ -136,3 +136,76 @@ test('madvise free before Linux 4.5 is kernel-refused; before 4.12 the warning n
   const shared = scenario('  a = mmap 8KiB rw shared anon\n  madvise a, 8KiB, free\n');
   assert.match(shared.diagnostics[0]!.message, /EINVAL: .*only private anonymous memory/);
 });
+
+test('madvise free by a driver: its own reads of the memory object warn, in steps and expectations (lavapipe: the device too)', () => {
+  const text = `scenario "s" {
+  driver lvp {
+    preset lavapipe
+  }
+  mem = vkAllocateMemory 64KiB host-visible coherent
+  w = lvp writes mem, 16
+  madvise mem, 64KiB, free by lvp
+  x = lvp reads mem, 16
+  device reads mem, 16
+  expect lvp reads mem, 16 == w
+  expect device reads mem + 8, 8 == w
+  lvp reads mem + 0x1000, 16
+}
+`;
+  const analysis = analyseDocument(text);
+  assert.deepEqual(
+    analysis.diagnostics.map((d) => [d.code, text.slice(d.range.start, d.range.end)]),
+    [
+      ['lazy-freed-read', 'x = lvp reads mem, 16'],
+      ['lazy-freed-read', 'device reads mem, 16'],
+      ['lazy-freed-read', 'mem'],
+      ['lazy-freed-read', 'mem + 8'],
+    ],
+    'the page never written (mem + 0x1000) was not freed lazily: no warning there',
+  );
+  assert.match(
+    analysis.diagnostics[0]!.message,
+    /^lvp reads 0x[0-9a-f_]+, on a page step 3's madvise\(MADV_FREE\)/,
+  );
+  // The driver writing its memory again keeps the page: its read then is certain.
+  const rewritten = analyseDocument(
+    text
+      .replace(
+        '  x = lvp reads mem, 16\n  device reads mem, 16\n',
+        '  lvp writes mem, 16\n  x = lvp reads mem, 16\n',
+      )
+      .replaceAll('== w', '!= zero'),
+  );
+  assert.deepEqual(rewritten.diagnostics, []);
+});
+
+test('madvise free: a userfaultfd handler copying from a lazily freed page warns where the copy is made', () => {
+  const text = `scenario "s" {
+  a = mmap 8KiB rw private anon
+  write a, 8KiB, 0xAB
+  b = mremap a, 8KiB, 8KiB, maymove | dontunmap
+  madvise b, 8KiB, free
+  uffd a, 8KiB copy-from b
+  expect read a, 1 == 0xAB
+  read a, 8KiB
+}
+`;
+  const analysis = analyseDocument(text);
+  assert.deepEqual(
+    analysis.diagnostics.map((d) => [d.code, text.slice(d.range.start, d.range.end)]),
+    [
+      ['lazy-freed-read', 'expect read a, 1 == 0xAB'],
+      ['lazy-freed-read', 'read a, 8KiB'],
+    ],
+  );
+  const [expectation, step] = analysis.diagnostics;
+  assert.match(
+    expectation!.message,
+    /^the userfaultfd handler's UFFDIO_COPY \(registered at step 5\) reads 0x[0-9a-f_]+, on a page step 4's madvise\(MADV_FREE\) freed lazily.*so the copy made at 0x[0-9a-f_]+ may be zero/,
+  );
+  assert.doesNotMatch(expectation!.message, /such pages/);
+  assert.match(step!.message, /reads 0x[0-9a-f_]+, on a page .*freed lazily/);
+  // A write to the source before the fault keeps its page: the copy is certain.
+  const kept = analyseDocument(text.replace('  uffd a', '  write b, 8KiB, 0xAB\n  uffd a'));
+  assert.deepEqual(kept.diagnostics, []);
+});

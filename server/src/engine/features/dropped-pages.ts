@@ -1,6 +1,7 @@
-// What a MADV_DONTNEED step dropped, said after its result wherever a step's result is
-// shown (the panel's timeline, the CLI trace's text and JSON): no mapping shows it.
-import { MADV_DONTNEED } from '../kernel/madvise';
+// What a MADV_DONTNEED step dropped, or a MADV_FREE step freed lazily, said after its result
+// wherever a step's result is shown (the panel's timeline, the CLI trace's text and JSON): no
+// mapping shows it.
+import { MADV_DONTNEED, MADV_FREE } from '../kernel/madvise';
 import { VM_HUGETLB, type Vma } from '../kernel/types';
 import { firstIndex } from '../first-index';
 import { formatHex } from '../numbers';
@@ -18,14 +19,53 @@ import { vmasAfter } from './mappings';
  * huge pages, so there the range is not given. A call of length 0 dropped nothing; one that failed
  * with ENOMEM after a hole still advised every mapped part (madvise_walk_vmas), so it is said too;
  * one that a VMA refused part-way (EINVAL: a PFNMAP BO, pre-6.1 hugetlb) advised the VMAs before
- * that one only, as madvise_walk_vmas returns at the first refusal.
+ * that one only, as madvise_walk_vmas returns at the first refusal. A MADV_FREE step's note says
+ * which pages it freed lazily instead (lazilyFreedNote).
  */
 export function droppedPagesNote(run: ScenarioRun, record: StepRecord): string {
-  if (!record.calls.some((c) => c instanceof MadviseCall && c.advice === MADV_DONTNEED)) return '';
+  if (
+    !record.calls.some(
+      (c) => c instanceof MadviseCall && (c.advice === MADV_DONTNEED || c.advice === MADV_FREE),
+    )
+  )
+    return '';
   // The panel asks on every cursor move, and each note replays the timeline: once per record.
   let note = NOTES.get(record);
-  if (note === undefined) NOTES.set(record, (note = dontneedNote(run, record)));
+  if (note === undefined)
+    NOTES.set(record, (note = dontneedNote(run, record) + lazilyFreedNote(run, record)));
   return note;
+}
+
+/**
+ * What a MADV_FREE step freed lazily (kernel/madvise.ts free): the pages that held data, as the
+ * kernel marked them (a page never written has nothing to free). They keep their data until
+ * reclaim takes them; a read of one is `lazy-freed-read`. A call that failed after advising some
+ * mappings (ENOMEM after a hole, EINVAL part-way) names what it freed too; a call that freed
+ * nothing says so only when it succeeded (a failed one may have advised no mapping at all).
+ */
+function lazilyFreedNote(run: ScenarioRun, record: StepRecord): string {
+  let succeeded = false;
+  let advised = false;
+  for (const call of record.calls) {
+    if (!(call instanceof MadviseCall) || call.advice !== MADV_FREE || call.length === 0n) continue;
+    advised = true;
+    succeeded ||= call.ok;
+  }
+  if (!advised) return '';
+  const runs = run.simulation.space.lazilyFreedBy(record.index);
+  if (runs.length === 0)
+    return succeeded ? '; no page in the range held data (nothing to free lazily: its pages read zero)' : '';
+  const pairs: [number, number][] = [];
+  for (let i = 0; i < runs.length; i += 2) pairs.push([runs[i]!, runs[i + 1]!]);
+  return `; pages ${rangesText(run, pairs)} freed lazily (they keep their data until reclaim takes them, then read zero)`;
+}
+
+/** `0x1000_0000..0x1000_4000, 0x1000_8000..0x1000_9000`: page runs as address ranges. */
+function rangesText(run: ScenarioRun, runs: readonly (readonly [number, number])[]): string {
+  const sim = run.simulation;
+  return runs
+    .map(([from, to]) => `${formatHex(sim.addressOfPage(from))}..${formatHex(sim.addressOfPage(to))}`)
+    .join(', ');
 }
 
 /** The notes made, by record: a finished run's records never change. */
@@ -52,10 +92,7 @@ function dontneedNote(run: ScenarioRun, record: StepRecord): string {
       touched.push(v);
     }
     if (touched.length === 0) continue;
-    const runsText = (vmas: readonly Vma[]) =>
-      pageRuns(vmas, first, last)
-        .map(([from, to]) => `${formatHex(sim.addressOfPage(from))}..${formatHex(sim.addressOfPage(to))}`)
-        .join(', ');
+    const runsText = (vmas: readonly Vma[]) => rangesText(run, pageRuns(vmas, first, last));
     const shared = touched.filter((v) => isShared(v));
     const private_ = touched.filter((v) => !isShared(v));
     if (private_.length === 0) {

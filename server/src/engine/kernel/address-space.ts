@@ -235,6 +235,14 @@ export class AddressSpace implements AddressSpaceApi {
     return lazilyFreedIn(this.state, addr, length);
   }
 
+  /**
+   * The pages the MADV_FREE calls of `step` freed lazily (those that held data), as the addresses
+   * were then: [startPage, endPage) pairs, flat, in address order.
+   */
+  lazilyFreedBy(step: number): readonly number[] {
+    return this.state.contents.lazyFreed?.freedBy(step) ?? [];
+  }
+
   /** mseal(2), Linux 6.10+ (ENOSYS before). */
   mseal(addr: bigint, length: bigint, _origin: Origin): MsealResult {
     return doMseal(this.state, addr, length);

@@ -23,8 +23,27 @@ export interface LazilyFreedRead {
 
 export class LazyFreedPages {
   private readonly byObject = new Map<number, Extents>();
+  /**
+   * What each step's MADV_FREE freed lazily, as the pages were then: [startPage, endPage) pairs,
+   * flat, in address order, adjacent runs merged. For the step's note (features/dropped-pages.ts):
+   * later writes and remaps change the extents above, not what the step did.
+   */
+  private readonly freedAtStep = new Map<number, number[]>();
 
   constructor(private readonly pageBytes: number) {}
+
+  /** The madvise at `step` freed [startPage, endPage) of the address space lazily. */
+  noteFreed(step: number, startPage: number, endPage: number): void {
+    const runs = this.freedAtStep.get(step);
+    if (runs === undefined) this.freedAtStep.set(step, [startPage, endPage]);
+    else if (runs[runs.length - 1] === startPage) runs[runs.length - 1] = endPage;
+    else runs.push(startPage, endPage);
+  }
+
+  /** The pages the MADV_FREE calls of `step` freed lazily ([startPage, endPage) pairs, flat). */
+  freedBy(step: number): readonly number[] {
+    return this.freedAtStep.get(step) ?? NONE_FREED;
+  }
 
   /** [start, end) (whole pages) of an object freed lazily by the madvise at `step`. */
   mark(objectId: number, start: number, end: number, step: number): void {
@@ -86,6 +105,8 @@ export class LazyFreedPages {
     if (ext.runs.length === 0) this.byObject.delete(objectId);
   }
 }
+
+const NONE_FREED: readonly number[] = [];
 
 /** The lazily freed pages of [addr, addr + length) (private anonymous records only: no other is). */
 export function lazilyFreedIn(state: KernelState, addr: bigint, length: bigint): LazilyFreedRead | undefined {

@@ -355,11 +355,15 @@ function free(
     const from = (record.pgoff + Math.max(start, record.startPage) - record.startPage) * p;
     const to = (record.pgoff + Math.min(end, record.endPage) - record.startPage) * p;
     // Only pages that hold data: a page never written has no page to free, and reads zero anyway.
+    const firstPage = record.startPage - record.pgoff;
     contents.read(object.id, from, to, 0, {
       run(runStart, runEnd, _datum, fresh) {
         if (fresh) return;
         const lazy = (contents.lazyFreed ??= new LazyFreedPages(p));
-        lazy.mark(object.id, Math.floor(runStart / p) * p, Math.ceil(runEnd / p) * p, step);
+        const startAt = Math.floor(runStart / p);
+        const endAt = Math.ceil(runEnd / p);
+        lazy.mark(object.id, startAt * p, endAt * p, step);
+        lazy.noteFreed(step, firstPage + startAt, firstPage + endAt);
       },
     });
   }

@@ -16,6 +16,7 @@
 // beside the KernelState (a WeakMap), so the kernel's own state shape is unchanged.
 import { formatHex } from '../numbers';
 import { access } from './access';
+import { lazilyFreedIn, type LazilyFreedRead } from './lazy-freed';
 import { fail } from './result';
 import { formatKernelVersion, versionAtLeast } from './config';
 import { deviceOf, describeRange } from './state';
@@ -85,6 +86,11 @@ export interface UffdEvent {
    * the page's offset in its range (the `src` a UFFDIO_COPY handler passes), not the source's start.
    */
   readonly source?: bigint;
+  /**
+   * copy: the source page was lazily freed (MADV_FREE) when the handler copied it, so the copy
+   * holds zero if reclaim took the page first (`lazy-freed-read`, model/uffd-step.ts).
+   */
+  readonly lazilyFreed?: LazilyFreedRead;
 }
 
 /** What the access walk does with one page of an armed VMA. */
@@ -515,11 +521,18 @@ export function userfaultfdFault(state: KernelState, vma: Vma, page: number, wri
     return undefined;
   const mode = registration.mode;
   const first = !registration.serviced.has(page);
-  const record = (answer: UffdEvent['answer'], source?: bigint): void => {
+  const record = (answer: UffdEvent['answer'], source?: bigint, lazilyFreed?: LazilyFreedRead): void => {
     if (!first) return;
     registration.serviced.add(page);
     registration.faults++;
-    s.events.push({ registration, page, write, answer, ...(source !== undefined ? { source } : {}) });
+    s.events.push({
+      registration,
+      page,
+      write,
+      answer,
+      ...(source !== undefined ? { source } : {}),
+      ...(lazilyFreed !== undefined ? { lazilyFreed } : {}),
+    });
   };
   // The handler answers for the page of its registered range (the same page unless it moved).
   const registeredPage = handled.registeredPage + (page - handled.startPage);
@@ -542,6 +555,8 @@ export function userfaultfdFault(state: KernelState, vma: Vma, page: number, wri
       return { kind: 'redirect', address: sourceOf(mode.source) };
     case 'copy': {
       const source = sourceOf(mode.source);
+      // UFFDIO_COPY reads the source page now (copy_from_user): a lazily freed one may be zero.
+      const lazilyFreed = contents.lazyFreed !== undefined ? lazilyFreedIn(state, source, P) : undefined;
       const read = nestedFault(
         () => access(state, source, P, false, 0),
         () => ({
@@ -575,7 +590,7 @@ export function userfaultfdFault(state: KernelState, vma: Vma, page: number, wri
       if (s.watch === undefined)
         state.contents.onChange = (s.watch = new CopyWatch(Number(state.geo.pageSize))).onChange;
       s.watch.fresh.push({ registration, copy });
-      record('copied', source);
+      record('copied', source, lazilyFreed);
       return undefined;
     }
   }

@@ -9,6 +9,7 @@ import { USERFAULTFD_HISTORY } from '../kernel/userfaultfd-history';
 import type { UffdEvent, UffdMode, UffdRegistration } from '../kernel/userfaultfd';
 import { alignUp, formatHex, formatSize } from '../numbers';
 import type { Outcome } from '../sim/records';
+import { reportLazilyFreedRead } from '../sim/lazy-freed-read';
 import type { Simulation } from '../sim/simulation';
 import type { StepNode } from '../syntax/ast';
 import type { TextRange } from '../syntax/text-range';
@@ -116,8 +117,11 @@ export function uffdStep(sim: Simulation, step: StepNode, actor: string, args: U
   return { kind: 'ok' };
 }
 
-/** After a step (or an expectation): list the faults the handlers serviced, check snapshots. */
-export function afterUffdStep(sim: Simulation): void {
+/**
+ * After a step (or an expectation): list the faults the handlers serviced, check snapshots.
+ * `at`: the expectation whose read faulted, where a warning about that fault goes (else the step).
+ */
+export function afterUffdStep(sim: Simulation, at?: TextRange): void {
   const uffd = sim.userfaultfd;
   if (uffd.registrations.length === 0) return;
   const events = uffd.takeEvents();
@@ -128,6 +132,7 @@ export function afterUffdStep(sim: Simulation): void {
     byRegistration.set(e.registration, list);
   }
   for (const [registration, list] of byRegistration) {
+    if (registration.mode.kind === 'copy') copiedLazilyFreed(sim, registration, list, at);
     const pages = list.map((e) => e.page);
     // The lowest page faulted, and the page the handler copied or mapped for it: the source of
     // that page's offset in the range, not the start of the source.
@@ -162,6 +167,34 @@ export function afterUffdStep(sim: Simulation): void {
       [page, copy.sourceAddress],
     );
   }
+}
+
+/**
+ * A copying handler's faults whose source page was lazily freed (MADV_FREE) when it copied it:
+ * UFFDIO_COPY reads the page then, and gets zero if reclaim took it, so the copy may be zero.
+ * One `lazy-freed-read` per registration and step, at the first such page, counting them all.
+ */
+function copiedLazilyFreed(
+  sim: Simulation,
+  registration: UffdRegistration,
+  events: readonly UffdEvent[],
+  at: TextRange | undefined,
+): void {
+  let first: UffdEvent | undefined;
+  let pages = 0;
+  for (const e of events) {
+    if (e.lazilyFreed === undefined) continue;
+    first ??= e;
+    pages += e.lazilyFreed.pages;
+  }
+  if (first?.lazilyFreed === undefined) return;
+  reportLazilyFreedRead(
+    sim,
+    `the userfaultfd handler's UFFDIO_COPY (registered at step ${registration.step + 1}) reads`,
+    { ...first.lazilyFreed, pages },
+    at,
+    sim.addressOfPage(first.page),
+  );
 }
 
 /** `uffd mem …`: the driver mapping of a memory object, page-rounded. */

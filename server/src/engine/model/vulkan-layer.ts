@@ -5,12 +5,14 @@
 import { CallSettledLater } from '../sim/calls';
 import { AppMapped } from './app-mapped';
 import type { Argument, Expression, StepNode } from '../syntax/ast';
+import type { TextRange } from '../syntax/text-range';
 import type { AccessResult, OpenFile, Vma } from '../kernel/types';
 import { alignUp, formatHex, formatSize, truncate32 } from '../numbers';
 import type { Simulation } from '../sim/simulation';
 import type { CallRecord, Outcome } from '../sim/records';
 import { listOf } from '../sim/calls';
 import { stepHasWord } from '../sim/words';
+import { checkLazilyFreedRead } from '../sim/lazy-freed-read';
 import { optionNamed } from '../sim/step-arguments';
 import { addressOutcome, describeSegments, failedMapNote, noteMapAttempt, OK_OUTCOME } from '../sim/outcome';
 import { keepsPointer, type DriverModel } from './driver';
@@ -792,7 +794,7 @@ export class VulkanLayer {
       const address = pointer + offset;
       const result =
         datum === undefined
-          ? this.sim.read(actor, address, length)
+          ? this.readThroughPointer(actor, address, length)
           : this.sim.write(actor, address, length, datum);
       // After the access (which changes no mapping), so that the report can say it faulted.
       this.checkStale(memory, address, result.ok ? undefined : result.signal);
@@ -897,18 +899,40 @@ export class VulkanLayer {
     return { kind: 'data', summary: `GPU ${verbText}` };
   }
 
-  /** What the driver would read at `mem + offset` now (for expectations): its pointer, or the BO. */
-  driverRead(actor: string, memory: VkMemory, offset: bigint, length: bigint): AccessResult | undefined {
+  /**
+   * What the driver would read at `mem + offset` now (for expectations): its pointer, or the BO.
+   * `at`: the expectation's address, where a warning about the read goes.
+   */
+  driverRead(
+    actor: string,
+    memory: VkMemory,
+    offset: bigint,
+    length: bigint,
+    at?: TextRange,
+  ): AccessResult | undefined {
     if (memory.freed) return undefined; // nothing to read: the expectation says why
     const pointer = cachedPointer(memory);
-    if (pointer !== undefined) return this.sim.read(actor, pointer + offset, length);
+    if (pointer !== undefined) return this.readThroughPointer(actor, pointer + offset, length, at);
     return { ok: true, segments: deviceRead(this.sim, memory, offset, length), faults: 0 };
   }
 
+  /**
+   * The driver's CPU read through its own pointer (a step's or an expectation's): a read like any
+   * other, so a page `madvise … free` freed lazily there is `lazy-freed-read` (the driver may have
+   * advised its own mapping: `madvise mem, …, free by lvp`). A GPU's read of the pages is not: it
+   * goes through no CPU pointer, and reclaim never discards a page the device has pinned
+   * (try_to_unmap_one keeps a lazily freed folio with references beyond its mappings).
+   */
+  private readThroughPointer(actor: string, address: bigint, length: bigint, at?: TextRange): AccessResult {
+    const result = this.sim.read(actor, address, length);
+    if (this.sim.space.hasLazilyFreed) checkLazilyFreedRead(this.sim, actor, address, result, at);
+    return result;
+  }
+
   /** What the device would read at `mem + offset` now (`expect device reads mem …`). */
-  deviceReadNow(memory: VkMemory, offset: bigint, length: bigint): AccessResult | undefined {
+  deviceReadNow(memory: VkMemory, offset: bigint, length: bigint, at?: TextRange): AccessResult | undefined {
     if (memory.driver.backing === 'anon' && !isHostImport(memory))
-      return this.driverRead(memory.driver.name, memory, offset, length);
+      return this.driverRead(memory.driver.name, memory, offset, length, at);
     if (memory.freed) return undefined;
     return { ok: true, segments: deviceRead(this.sim, memory, offset, length), faults: 0 };
   }

@@ -80,7 +80,7 @@ export function checkExpectation(context: StepContext, node: ExpectNode): Expect
       verdict = checkValue(context, e);
       break;
   }
-  afterUffdStep(sim); // a read in an expectation can fault pages in too
+  afterUffdStep(sim, node); // a read in an expectation can fault pages in too
   const calls = listOf(sim.takeCalls());
   // An operand that has no value because its step failed (use-of-failed-result, a warning) left
   // the expectation unchecked: a test that did not run fails rather than passing a check.
@@ -163,9 +163,10 @@ function checkRead(context: StepContext, e: FormOf<'read'>): Verdict {
   if ((address === undefined && !target) || length === undefined || !e.value) return UNCHECKED;
   const result = target
     ? reader === DEVICE_ACTOR
-      ? vulkan.deviceReadNow(target.memory, target.offset, length)
-      : vulkan.driverRead(reader, target.memory, target.offset, length)
+      ? vulkan.deviceReadNow(target.memory, target.offset, length, e.address)
+      : vulkan.driverRead(reader, target.memory, target.offset, length, e.address)
     : sim.read(reader, address ?? 0n, length);
+  // A memory object's read through the driver's pointer is checked where it is made (VulkanLayer).
   if (result && !target && sim.space.hasLazilyFreed)
     checkLazilyFreedRead(sim, reader, address ?? 0n, result, e.address);
   if (result && !target && e.address && evaluated !== undefined && address !== undefined)
