@@ -71,3 +71,24 @@ test('a stale pointer onto another mapping that refuses the access: the report s
   );
   assert.match(found[0]!.message, /hole of wine \(step 4\) is there now: the access faults \(SIGSEGV\)$/);
 });
+
+test("an MREMAP_DONTUNMAP whose destination is the cached pointer replaced it: not H11's emptied source", () => {
+  // The call's `emptied` effect is on its source range (a), not on the driver's pointer, which
+  // the move's destination replaced: deciding H11 by the call's text said "left this range empty".
+  const text = `scenario "dontunmap onto the cached pointer" {
+  kernel 6.6
+  driver lvp {
+    preset lavapipe
+  }
+  mem = vkAllocateMemory 64KiB host-visible coherent
+  a = mmap 64KiB rw shared anon
+  b = mremap a, 64KiB, 64KiB, maymove | fixed | dontunmap, 0x7fff_f7fe_f000
+  lvp writes mem, 4
+}`;
+  const stale = analyseDocument(text)
+    .diagnostics.filter((d) => d.code === 'stale-pointer')
+    .map((d) => d.message);
+  assert.deepEqual(stale, [
+    'lvp uses its cached pointer 0x7fff_f7fe_f000 for mem, but host replaced the mapping at step 3; b of host is there now',
+  ]);
+});

@@ -65,7 +65,10 @@ export interface VkMemory {
   windowRange: { start: bigint; size: bigint } | undefined;
   /** Where the layer moved the driver's pages (remap strategies), to move them back on unmap. */
   movedFrom: bigint | undefined;
-  freed: boolean;
+  /** The step vkFreeMemory freed it at: a use-after-free points there (model/freed-memory.ts). */
+  freedStep: number | undefined;
+  /** Whether vkFreeMemory freed it (freedStep is set). */
+  readonly freed: boolean;
   readonly history: MemoryEvent[];
   /**
    * Where the driver's mapping escaped the mmap hook, when it did (DriverOps.escapeOf): made
@@ -193,7 +196,10 @@ export function newMemory(o: {
     mapFailedStep: undefined,
     windowRange: undefined,
     movedFrom: undefined,
-    freed: false,
+    freedStep: undefined,
+    get freed(): boolean {
+      return this.freedStep !== undefined;
+    },
     escape: undefined,
     deviceWrites: undefined,
     importedByLayer: false,

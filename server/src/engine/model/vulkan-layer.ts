@@ -6,6 +6,7 @@ import { CallSettledLater } from '../sim/calls';
 import { AppMapped } from './app-mapped';
 import type { Argument, Expression, StepNode } from '../syntax/ast';
 import type { AccessResult, OpenFile, Vma } from '../kernel/types';
+import { changesPages } from '../kernel/effect-pages';
 import { alignUp, formatHex, formatSize, truncate32 } from '../numbers';
 import type { Simulation } from '../sim/simulation';
 import type { CallRecord, Outcome } from '../sim/records';
@@ -35,6 +36,7 @@ import {
   sentence,
 } from './window-text';
 import { AppMapSteps, type StalePointerUse } from './pointer-after-unmap';
+import { reportFreedMemory } from './freed-memory';
 import type { StrategyName } from '../sim/platform';
 import { mappedRangeViolations, resolveMappedRange } from './mapped-memory-range';
 import { passThrough, type Strategy, type StrategyContext } from './strategies/strategy';
@@ -273,11 +275,9 @@ export class VulkanLayer {
       return NO_MEMORY_OUTCOME;
     }
     if (memory.freed && verb !== 'vkFreeMemory') {
-      this.sim.finding(
-        'use-after-free',
-        `${memory.name} was freed at step ${(memory.history.find((h) => h.text.startsWith('freed'))?.step ?? 0) + 1}`,
-        [{ range: memory.node, message: 'allocated here' }],
-      );
+      this.sim.finding('use-after-free', `${memory.name} was freed at step ${(memory.freedStep ?? 0) + 1}`, [
+        { range: memory.node, message: 'allocated here' },
+      ]);
       return notSimulated('the memory was freed');
     }
     const outcome = this.callOn(memory, step, verb, actor, evaluateArg);
@@ -432,7 +432,7 @@ export class VulkanLayer {
           }
           this.markUnmapped(memory);
         } else this.strategy.free(ctx, memory);
-        memory.freed = true;
+        memory.freedStep = this.sim.stepIndex;
         memory.history.push({ step: this.sim.stepIndex, text: 'freed' });
         return OK_OUTCOME;
       }
@@ -848,14 +848,7 @@ export class VulkanLayer {
   ): Outcome | undefined {
     const verbText = datum === undefined ? 'reads' : 'writes';
     if (memory.freed) {
-      const freed = memory.history.find((e) => e.text === 'freed');
-      this.sim.finding(
-        'use-after-free',
-        `${actor} ${verbText} ${memory.name}, which was freed${freed ? ` at step ${freed.step + 1}` : ''}: the memory object no longer exists`,
-        freed
-          ? [{ range: this.sim.stepRange(freed.step) ?? memory.node, message: `${memory.name} freed here` }]
-          : [],
-      );
+      reportFreedMemory(this.sim, memory, `${actor} ${verbText} ${memory.name}, which`);
       return freedOutcome(memory);
     }
     if (offset + length > memory.allocationSize) {
@@ -952,9 +945,9 @@ export class VulkanLayer {
     const object = memory.driverObject;
     if (!object || vma.object.id === object.id || vma.anon?.id === object.id) return undefined;
     const change = this.sim.lastChangeAt(page);
-    const emptied =
-      change?.effect.kind === 'emptied' ||
-      (change !== undefined && change.call.text.includes('MREMAP_DONTUNMAP'));
+    // An MREMAP_DONTUNMAP leaves its source range empty (H11): its call says so with an
+    // `emptied` effect on the page, whichever of its effects lastChangeAt met first.
+    const emptied = change?.call.effects.some((e) => e.kind === 'emptied' && changesPages(e, page, page + 1));
     return { vma, change, emptiedBy: emptied ? change : undefined };
   }
 

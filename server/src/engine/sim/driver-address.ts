@@ -1,6 +1,7 @@
 // The address a raw syscall step acts on, when it names a memory object: `madvise mem, 1MiB,
 // dontneed by lvp` is the driver madvising its own CPU mapping of `mem` (the pointer it keeps in
 // its pool or BO mapping), which a remap strategy may have emptied — not Wine's 32-bit window.
+import { reportFreedMemory } from '../model/freed-memory';
 import type { VkMemory } from '../model/vk-memory';
 import type { Expression, StepNode } from '../syntax/ast';
 import { memoryTarget } from './access-steps';
@@ -47,13 +48,10 @@ export function syscallAddress(
   if (!target) return undefined;
   const { memory: object, offset } = target;
   if (object.freed) {
-    const freed = object.history.find((e) => e.text === 'freed');
-    context.sim.finding(
-      'use-after-free',
-      `${object.driver.name} has no address of ${object.name}: it was freed${freed ? ` at step ${freed.step + 1}` : ''}: the memory object no longer exists`,
-      freed
-        ? [{ range: context.sim.stepRange(freed.step) ?? object.node, message: `${object.name} freed here` }]
-        : [],
+    reportFreedMemory(
+      context.sim,
+      object,
+      `${object.driver.name} has no address of ${object.name}: it`,
       named.node,
     );
     return undefined;
