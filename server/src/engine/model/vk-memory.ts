@@ -3,6 +3,7 @@
 import type { Datum, MemoryObject, OpenFile, Segment } from '../kernel/types';
 import type { StepNode } from '../syntax/ast';
 import { ContentStore, readSegments } from '../kernel/contents';
+import { formatHex, formatSize } from '../numbers';
 import type { DriverModel } from './driver';
 import type { Escape } from './driver-ops';
 
@@ -207,6 +208,15 @@ export function newMemory(o: {
     shadowBaseline: undefined,
     history: [typeof o.history === 'string' ? { step: o.step, text: o.history } : o.history],
   };
+}
+
+/**
+ * Why a step at `+offset` of `memory` is refused: `what` (`a write of 4 bytes`, `a madvise`) runs
+ * past the object's end, which names no byte of it. One text for the device's and the driver's
+ * accesses and a driver's syscall on its own address of the object.
+ */
+export function pastEndText(memory: VkMemory, what: string, offset: bigint, verb: string): string {
+  return `${memory.name} is ${formatSize(memory.allocationSize)}; ${what} at +${formatHex(offset)} runs past its end, so the ${verb} is not simulated`;
 }
 
 /**

@@ -21,6 +21,7 @@ import {
   FormattedEvent,
   isHostImport,
   newMemory,
+  pastEndText,
   sharesBo,
   type ExportedFd,
   type ExportedFdFacts,
@@ -853,10 +854,7 @@ export class VulkanLayer {
     }
     if (offset + length > memory.allocationSize) {
       const kind = datum === undefined ? 'read' : 'write';
-      this.sim.finding(
-        'access-fault',
-        `${memory.name} is ${formatSize(memory.allocationSize)}; a ${kind} of ${length} bytes at +${formatHex(offset)} runs past its end, so the ${kind} is not simulated`,
-      );
+      this.sim.finding('access-fault', pastEndText(memory, `a ${kind} of ${length} bytes`, offset, kind));
       return { kind: 'skipped', reason: `the ${kind} runs past the end of ${memory.name} (not simulated)` };
     }
     return undefined;

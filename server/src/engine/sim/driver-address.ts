@@ -2,7 +2,8 @@
 // dontneed by lvp` is the driver madvising its own CPU mapping of `mem` (the pointer it keeps in
 // its pool or BO mapping), which a remap strategy may have emptied — not Wine's 32-bit window.
 import { reportFreedMemory } from '../model/freed-memory';
-import type { VkMemory } from '../model/vk-memory';
+import { pastEndText, type VkMemory } from '../model/vk-memory';
+import { alignUp, formatHex, formatSize } from '../numbers';
 import type { Expression, StepNode } from '../syntax/ast';
 import { memoryTarget } from './access-steps';
 import type { StepContext } from './step-context';
@@ -56,6 +57,13 @@ export function syscallAddress(
     );
     return undefined;
   }
+  if (offset >= object.allocationSize) {
+    // As a driver's write there is refused: the offset names no byte of the object, and the
+    // address is another object's (the pool's next suballocation) or nothing the driver has.
+    const verb = step.verb.name;
+    context.sim.finding('access-fault', pastEndText(object, `a ${verb}`, offset, verb), [], expression);
+    return undefined;
+  }
   const pointer = object.driverPointer;
   if (pointer === undefined) {
     context.problems.report('use-of-failed-result', named.node, noMappingText(object));
@@ -64,6 +72,52 @@ export function syscallAddress(
   const address = pointer + offset;
   (context.sim.driverAddresses ??= new Map()).set(expression, address);
   return address;
+}
+
+/**
+ * A driver's syscall whose range starts in its memory object but runs past the object's end
+ * (`madvise mem + 0xff000, 8KiB, dontneed by lvp` on a 1 MiB object): the kernel does it, on the
+ * pool's or the BO's mapping, but the call reaches what lies beyond the object too — in a pool
+ * the next suballocations (H1, facts vulkan-wine §4) — so `driver-range-past-end` names them.
+ * `expression` is the step's address, `length` its length (old_size for mremap).
+ */
+export function checkDriverRangePastEnd(
+  context: StepContext,
+  step: StepNode,
+  expression: Expression,
+  length: bigint | undefined,
+): void {
+  const address = context.sim.driverAddresses?.get(expression);
+  if (address === undefined || length === undefined) return;
+  const object = memoryNamedBy(context, expression)?.memory;
+  const pointer = object?.driverPointer;
+  if (object === undefined || pointer === undefined) return;
+  const end = pointer + object.allocationSize;
+  if (address + length <= end) return;
+  // The kernel acts on whole pages (linux-mm: the length is rounded up to a page).
+  const reach = alignUp(address + length, context.sim.pageSize);
+  const reached: string[] = [];
+  const related: { range: StepNode; message: string }[] = [];
+  for (const other of context.vulkan.memories) {
+    const start = other.driverPointer;
+    if (other === object || other.freed || start === undefined) continue;
+    const stop = start + other.allocationSize;
+    if (stop <= address || start >= reach) continue;
+    const from = (start > address ? start : address) - start;
+    const to = (stop < reach ? stop : reach) - start;
+    reached.push(`${other.name} (+${formatHex(from)}..+${formatHex(to)})`);
+    related.push({ range: other.node, message: `${other.name} allocated here` });
+  }
+  const driver = object.driver.name;
+  const offset = address - pointer;
+  const over = `${step.verb.name} of ${formatSize(length)} at ${object.name} + ${formatHex(offset)} runs ${formatSize(address + length - end)} past the end of ${object.name} (${formatSize(object.allocationSize)})`;
+  context.sim.finding(
+    'driver-range-past-end',
+    reached.length > 0
+      ? `${over}: the kernel acts on ${driver}'s ${object.inPool ? 'pool' : 'mapping'} there, so the call reaches ${reached.join(', ')} too${object.inPool ? ' (H1)' : ''}`
+      : `${over}: the kernel acts on whatever ${driver} has mapped past it; no other memory object is there now`,
+    related,
+  );
 }
 
 /** The memory object an expression starts with (`mem`, `mem + 8 - 4`), without reporting anything. */
