@@ -92,3 +92,39 @@ test("an MREMAP_DONTUNMAP whose destination is the cached pointer replaced it: n
     'lvp uses its cached pointer 0x7fff_f7fe_f000 for mem, but host replaced the mapping at step 3; b of host is there now',
   ]);
 });
+
+test("after the driver's own munmap (or anyone's), stale-pointer names the unmap step, as it names a move", () => {
+  const text = (unmap: string) => `scenario "radv unmaps own then uses" {
+  kernel 6.6
+  strategy placed
+  driver radv {
+    preset radv
+  }
+  mem = vkAllocateMemory 64KiB host-visible coherent
+  p = vkMapMemory mem
+  ${unmap}
+  radv writes mem, 4
+}`;
+  for (const [unmap, actor] of [
+    ['munmap mem, 64KiB by radv', 'radv'],
+    ['munmap p, 64KiB by wine', 'wine'],
+    ['munmap 0x1_0000, 64KiB by radv', 'radv'],
+  ] as const) {
+    const stale = analyseDocument(text(unmap)).diagnostics.filter((d) => d.code === 'stale-pointer');
+    assert.deepEqual(
+      stale.map((d) => d.message),
+      [
+        `radv uses its cached pointer 0x1_0000, but nothing is mapped there any more (step 3: ${actor} unmapped it): the access faults (H2)`,
+      ],
+      unmap,
+    );
+    assert.deepEqual(
+      stale[0]!.related.map((r) => `${r.range.start} ${r.message}`),
+      [
+        `${text(unmap).indexOf('p = vkMapMemory')} radv cached this pointer here`,
+        `${text(unmap).indexOf(unmap)} ${actor} unmapped it here`,
+      ],
+      unmap,
+    );
+  }
+});

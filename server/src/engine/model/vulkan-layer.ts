@@ -939,7 +939,7 @@ export class VulkanLayer {
     const page = this.sim.pageOf(address);
     if (this.sim.space.userfaultfd.handlerAt(page)) return undefined;
     const vma = this.sim.space.vmaAt(page);
-    if (vma === undefined) return { vma, change: undefined, emptiedBy: undefined };
+    if (vma === undefined) return { vma, change: this.sim.lastChangeAt(page), emptiedBy: undefined };
     const object = memory.driverObject;
     if (!object || vma.object.id === object.id || vma.anon?.id === object.id) return undefined;
     const change = this.sim.lastChangeAt(page);
@@ -960,15 +960,13 @@ export class VulkanLayer {
     const related = made ? [{ range: made, message: `${memory.driver.name} cached this pointer here` }] : [];
     const { vma, change, emptiedBy } = stale;
     if (vma === undefined) {
-      const moved = memory.history.filter((h) => h.text.includes('moved')).pop();
+      const cause = emptiedAt(memory, change);
       this.sim.finding(
         'stale-pointer',
-        `${memory.driver.name} uses its cached pointer ${formatHex(address)}, but nothing is mapped there any more${moved ? ` (step ${moved.step + 1}: ${moved.text})` : ''}: the access faults (H2)`,
+        `${memory.driver.name} uses its cached pointer ${formatHex(address)}, but nothing is mapped there any more${cause ? ` (step ${cause.step + 1}: ${cause.text})` : ''}: the access faults (H2)`,
         [
           ...related,
-          ...(moved
-            ? [{ range: this.sim.stepRange(moved.step) ?? memory.node, message: 'the mapping left here' }]
-            : []),
+          ...(cause ? [{ range: this.sim.stepRange(cause.step) ?? memory.node, message: cause.here }] : []),
         ],
         undefined,
         fault !== undefined,
@@ -1057,6 +1055,23 @@ function seenAt(views: readonly CpuView[]): string {
 }
 
 /** A device access to freed memory: reported (use-after-free), and nothing to access. */
+/**
+ * The step that left a driver's cached pointer with nothing mapped, for stale-pointer to name:
+ * the last call that changed its page when that was an unmap of something there (the driver's
+ * own `munmap mem, … by radv`, or anyone's), else the move that took the memory's pages away.
+ */
+function emptiedAt(
+  memory: VkMemory,
+  change: ReturnType<Simulation['lastChangeAt']>,
+): { step: number; text: string; here: string } | undefined {
+  if (change?.effect.kind === 'unmapped' && change.effect.victims.length > 0) {
+    const actor = change.call.actor;
+    return { step: change.step, text: `${actor} unmapped it`, here: `${actor} unmapped it here` };
+  }
+  const moved = memory.history.filter((h) => h.text.includes('moved')).pop();
+  return moved && { step: moved.step, text: moved.text, here: 'the mapping left here' };
+}
+
 function freedOutcome(memory: VkMemory): Outcome {
   return { kind: 'skipped', reason: `${memory.name} was freed` };
 }

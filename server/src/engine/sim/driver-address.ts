@@ -26,8 +26,9 @@ export const DRIVER_ADDRESS_VERBS: ReadonlySet<string> = new Set([
  * of it (pool base + suballocation offset included: the address `DRIVER writes mem` writes
  * through), and only in a step that driver makes. Undefined, reported, otherwise: for another
  * actor (`wrong-kind`: it holds no such pointer), another driver's memory (`wrong-kind`), freed
- * memory (`use-after-free`), or no driver mapping at this step (`use-of-failed-result`, as `uffd
- * mem` says it). Never the application's pointer in its place: that is another call.
+ * memory (`use-after-free`), an offset at or past the object's end (`access-fault`, as the
+ * driver's write there), or no driver mapping at this step (`use-of-failed-result`, as `uffd mem`
+ * says it). Never the application's pointer in its place: that is another call.
  */
 export function syscallAddress(
   context: StepContext,
