@@ -4,6 +4,7 @@
 import { reportFreedMemory } from '../model/freed-memory';
 import { pastEndText, type VkMemory } from '../model/vk-memory';
 import { alignUp, formatHex, formatSize } from '../numbers';
+import type { FixData } from '../diagnostics';
 import type { Expression, StepNode } from '../syntax/ast';
 import { memoryTarget } from './access-steps';
 import type { StepContext } from './step-context';
@@ -43,6 +44,19 @@ export function syscallAddress(
     // An unknown actor is reported where it is named; the memory object is not blamed too.
     if (context.actors.has(actor)) reportNotTheDriver(context, step, named);
     else context.sim.symbols.reference(named.node.name, named.node);
+    return undefined;
+  }
+  if (context.drivers.has(actor) && named.memory.driver.name !== actor) {
+    // Another driver has no pointer to this memory (memoryTarget's words), and the step is its owner's to make.
+    const owner = named.memory.driver.name;
+    context.sim.symbols.reference(named.node.name, named.node);
+    context.problems.report(
+      'wrong-kind',
+      named.node,
+      `\`${named.node.name}\` is ${owner}'s memory object: only ${owner} has a pointer to it, not ${actor}`,
+      undefined,
+      byDriverFix(step, owner),
+    );
     return undefined;
   }
   // memoryTarget checks the owner (another driver's memory is wrong-kind) and adds up the offset.
@@ -154,7 +168,34 @@ function reportNotTheDriver(
     'wrong-kind',
     node,
     `\`${node.name}\` is a memory object, not an address: map it (\`p = vkMapMemory ${node.name}\`) and use the pointer for the application's view of it, or make the step ${driver}'s (\`${step.verb.name} ${node.name}, … by ${driver}\`) for ${driver}'s own CPU address of it`,
+    undefined,
+    byDriverFix(step, memory.driver.name),
   );
+}
+
+/**
+ * The quick fix "make the step DRIVER's": `by DRIVER` in place of the step's actor, or after the
+ * step when it names none (the application's, by default).
+ */
+function byDriverFix(step: StepNode, driver: string): FixData {
+  // Not optionNamed: step-arguments imports this module.
+  const by = step.options.find((o) => o.keyword.name === 'by');
+  const title = `Make the step ${driver}'s (\`by ${driver}\`): its own CPU address of the memory`;
+  return by?.value
+    ? {
+        kind: 'replace',
+        title,
+        range: { start: by.value.start, end: by.value.end },
+        text: driver,
+        preferred: true,
+      }
+    : {
+        kind: 'replace',
+        title,
+        range: { start: step.end, end: step.end },
+        text: ` by ${driver}`,
+        preferred: true,
+      };
 }
 
 /** Why the driver has no CPU address of the memory at this step. */
