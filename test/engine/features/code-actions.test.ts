@@ -106,6 +106,25 @@ describe('code actions', () => {
     }
   });
 
+  test("a memory object in a raw syscall not by its driver → make the step the driver's (`by lvp`), and it works", () => {
+    const text = (line: string) =>
+      `scenario "qa" {\n  driver lvp {\n    preset lavapipe\n  }\n  driver radv {\n    preset radv\n  }\n  mem = vkAllocateMemory 1MiB host-visible coherent driver lvp\n  ${line}\n}\n`;
+    for (const [line, fixed] of [
+      ['madvise mem, 4KiB, dontneed by radv', 'madvise mem, 4KiB, dontneed by lvp'],
+      ['madvise mem, 4KiB, dontneed', 'madvise mem, 4KiB, dontneed by lvp'],
+      ['munmap mem + 4KiB, 4KiB by app', 'munmap mem + 4KiB, 4KiB by lvp'],
+      ['res = mprotect mem, 4KiB, r', 'res = mprotect mem, 4KiB, r by lvp'],
+    ] as const) {
+      const { actions } = actionsFor(text(line), 'wrong-kind');
+      assert.deepEqual(
+        actions.map((a) => a.title),
+        ["Make the step lvp's (`by lvp`): its own CPU address of the memory"],
+        line,
+      );
+      assert.equal(assertFixes(text(line), actions[0]!), text(fixed), line);
+    }
+  });
+
   test("the engine's own fixes become edits and work (mremap DONTUNMAP without MAYMOVE)", () => {
     const text =
       'scenario "s" {\n  a = mmap 2MiB rw private anon\n  b = mremap a, 2MiB, 2MiB, dontunmap\n}\n';

@@ -401,6 +401,22 @@ describe('completion', () => {
     has(body('write mem, 4 by ⟨|⟩'), 'device', 'app');
   });
 
+  test('`by` of a syscall whose address is a memory object offers its driver only: every other actor is wrong-kind', () => {
+    const body = (line: string) =>
+      labels(
+        `scenario "c" {\n  driver lvp {\n    preset lavapipe\n  }\n  driver radv {\n    preset radv\n  }\n  mem = vkAllocateMemory 1MiB host-visible coherent driver lvp\n  p = vkMapMemory mem\n  ${line}\n}\n`,
+      );
+    for (const line of [
+      'munmap mem, 4KiB by ⟨|⟩',
+      'madvise mem, 4KiB, dontneed by ⟨|⟩',
+      'mprotect mem + 4KiB, 4KiB, r by ⟨|⟩',
+      'q = mremap mem, 4KiB, 8KiB, maymove by ⟨|⟩',
+    ])
+      assert.deepEqual(body(line), ['lvp'], line);
+    // An address that is not a memory object: any CPU actor may make the call.
+    has(body('munmap p, 4KiB by ⟨|⟩'), 'app', 'wine', 'lvp', 'radv');
+  });
+
   test('after `name =`: the actors of an access too, then their verbs', () => {
     has(labels('scenario "s" {\n  g = ⟨|⟩\n}\n'), 'device', 'wine', 'app', 'mmap');
     has(labels('scenario "s" {\n  g = device ⟨|⟩\n}\n'), 'writes', 'reads');

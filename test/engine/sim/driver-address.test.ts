@@ -160,3 +160,63 @@ test('hover, trace and the inlay hint show the driver address the memory object 
       '`',
   );
 });
+
+/** Two 1 MiB suballocations of lavapipe's pool, m2 right after mem; the step under test after them. */
+const twoInPool = (line: string) => `scenario "past end" {
+  kernel 6.6
+${LVP_POOL}  mem = vkAllocateMemory 1MiB host-visible coherent
+  m2 = vkAllocateMemory 1MiB host-visible coherent
+  w = lvp writes m2, 16
+  ${line}
+  expect lvp reads m2, 16 == w
+}
+`;
+
+test('an offset at or past the end of the memory object is refused, as a driver write there is: m2 keeps its data', () => {
+  for (const at of ['mem + 1MiB', 'mem + 2MiB']) {
+    const analysis = analyseDocument(twoInPool(`madvise ${at}, 4KiB, dontneed by lvp`));
+    const offset = at === 'mem + 1MiB' ? '0x10_0000' : '0x20_0000';
+    assert.deepEqual(
+      analysis.diagnostics.map((d) => `${d.code}: ${d.message}`),
+      [
+        `access-fault: mem is 1 MiB; a madvise at +${offset} runs past its end, so the madvise is not simulated`,
+      ],
+    );
+    const records = analysis.scenarios[0]!.run.simulation.records;
+    assert.deepEqual(records[3]!.calls, []);
+  }
+});
+
+test('a range that starts in the object and runs past its end is made, with a warning naming the suballocation it reaches', () => {
+  const analysis = analyseDocument(twoInPool('madvise mem + 0xff000, 8KiB, dontneed by lvp'));
+  const found = analysis.diagnostics.map((d) => `${d.severity} ${d.code}: ${d.message}`);
+  assert.deepEqual(found, [
+    "warning driver-range-past-end: madvise of 8 KiB at mem + 0xf_f000 runs 4 KiB past the end of mem (1 MiB): the kernel acts on lvp's pool there, so the call reaches m2 (+0x0..+0x1000) too (H1)",
+    'error expectation-failed: expectation failed: lvp reads 0x00 from m2',
+  ]);
+  assert.deepEqual(
+    analysis.diagnostics[0]!.related.map((r) => r.message),
+    ['m2 allocated here'],
+  );
+  // The kernel did it: the call was made on the pool, and m2's first page was dropped.
+  assert.match(analysis.scenarios[0]!.run.simulation.records[3]!.calls[0]!.result, /^= 0/);
+});
+
+test('a range inside the object, or one past it with nothing else there, names no neighbour', () => {
+  assert.deepEqual(
+    analyseDocument(twoInPool('madvise mem + 0xff000, 4KiB, dontneed by lvp')).diagnostics,
+    [],
+  );
+  const alone = analyseDocument(`scenario "alone" {
+  kernel 6.6
+${LVP_POOL}  mem = vkAllocateMemory 1MiB host-visible coherent
+  mprotect mem + 0xff000, 8KiB, r by lvp
+}
+`);
+  assert.deepEqual(
+    alone.diagnostics.map((d) => `${d.code}: ${d.message}`),
+    [
+      'driver-range-past-end: mprotect of 8 KiB at mem + 0xf_f000 runs 4 KiB past the end of mem (1 MiB): the kernel acts on whatever lvp has mapped past it; no other memory object is there now',
+    ],
+  );
+});

@@ -71,3 +71,60 @@ test('a stale pointer onto another mapping that refuses the access: the report s
   );
   assert.match(found[0]!.message, /hole of wine \(step 4\) is there now: the access faults \(SIGSEGV\)$/);
 });
+
+test("an MREMAP_DONTUNMAP whose destination is the cached pointer replaced it: not H11's emptied source", () => {
+  // The call's `emptied` effect is on its source range (a), not on the driver's pointer, which
+  // the move's destination replaced: deciding H11 by the call's text said "left this range empty".
+  const text = `scenario "dontunmap onto the cached pointer" {
+  kernel 6.6
+  driver lvp {
+    preset lavapipe
+  }
+  mem = vkAllocateMemory 64KiB host-visible coherent
+  a = mmap 64KiB rw shared anon
+  b = mremap a, 64KiB, 64KiB, maymove | fixed | dontunmap, 0x7fff_f7fe_f000
+  lvp writes mem, 4
+}`;
+  const stale = analyseDocument(text)
+    .diagnostics.filter((d) => d.code === 'stale-pointer')
+    .map((d) => d.message);
+  assert.deepEqual(stale, [
+    'lvp uses its cached pointer 0x7fff_f7fe_f000 for mem, but host replaced the mapping at step 3; b of host is there now',
+  ]);
+});
+
+test("after the driver's own munmap (or anyone's), stale-pointer names the unmap step, as it names a move", () => {
+  const text = (unmap: string) => `scenario "radv unmaps own then uses" {
+  kernel 6.6
+  strategy placed
+  driver radv {
+    preset radv
+  }
+  mem = vkAllocateMemory 64KiB host-visible coherent
+  p = vkMapMemory mem
+  ${unmap}
+  radv writes mem, 4
+}`;
+  for (const [unmap, actor] of [
+    ['munmap mem, 64KiB by radv', 'radv'],
+    ['munmap p, 64KiB by wine', 'wine'],
+    ['munmap 0x1_0000, 64KiB by radv', 'radv'],
+  ] as const) {
+    const stale = analyseDocument(text(unmap)).diagnostics.filter((d) => d.code === 'stale-pointer');
+    assert.deepEqual(
+      stale.map((d) => d.message),
+      [
+        `radv uses its cached pointer 0x1_0000, but nothing is mapped there any more (step 3: ${actor} unmapped it): the access faults (H2)`,
+      ],
+      unmap,
+    );
+    assert.deepEqual(
+      stale[0]!.related.map((r) => `${r.range.start} ${r.message}`),
+      [
+        `${text(unmap).indexOf('p = vkMapMemory')} radv cached this pointer here`,
+        `${text(unmap).indexOf(unmap)} ${actor} unmapped it here`,
+      ],
+      unmap,
+    );
+  }
+});

@@ -462,7 +462,7 @@ function stepCompletions(
   const rest = tokens.slice(k + 1);
   const previous = rest[rest.length - 1];
   const option = previous?.kind === 'ident' ? spec.options.find((o) => o.name === previous.text) : undefined;
-  if (option) return optionValueCompletions(scenario, spec, option.name, offset);
+  if (option) return optionValueCompletions(scenario, spec, option.name, offset, rest);
   // `device writes …`: the actor is named already, so no `by`, and what it reaches is known.
   const actor = k === 1 ? tokens[0]!.text : undefined;
   const slot = argumentSlot(spec, rest);
@@ -546,14 +546,21 @@ function optionValueCompletions(
   spec: VerbSpec,
   option: string,
   offset: number,
+  /** The step's tokens after the verb. */
+  rest: readonly Token[],
 ): CompletionItem[] {
   switch (option) {
-    case 'by':
+    case 'by': {
+      // `madvise mem, … by |`: a memory object's address is its own driver's only; any other
+      // actor is wrong-kind (sim/driver-address.ts), so that driver is the one actor offered.
+      const owner = DRIVER_ADDRESS_VERBS.has(spec.verb) ? memoryDriverOf(scenario, rest[0]) : undefined;
+      if (owner !== undefined) return [{ label: owner, kind: 'actor', detail: 'driver (its memory object)' }];
       // The GPU only reads and writes memory objects: a syscall or API call `by device` is
       // `wrong-kind` (sim/step-actor.ts).
       return spec.family === 'access'
         ? actorItems(scenario, offset)
         : actorItems(scenario, offset).filter((a) => a.label !== DEVICE_ACTOR);
+    }
     case 'fd':
       return nameItems(scenario, offset, ['file']);
     case 'import':
@@ -575,6 +582,19 @@ function optionValueCompletions(
     default:
       return nameItems(scenario, offset, ADDRESS_KINDS);
   }
+}
+
+/**
+ * The driver of the memory object a syscall's address starts with (`mem`, `mem + 0x1000`: the
+ * first token), or undefined when it names no memory object.
+ */
+function memoryDriverOf(
+  scenario: ScenarioAnalysis | undefined,
+  token: Token | undefined,
+): string | undefined {
+  if (scenario === undefined || token?.kind !== 'ident') return undefined;
+  const value = scenario.run.simulation.symbols.symbolNamed(token.text)?.value;
+  return value?.kind === 'memory' ? value.memory.driver.name : undefined;
 }
 
 function unitsAfter(tokens: readonly Token[]): CompletionItem[] {

@@ -3,6 +3,7 @@
 import type { Datum, MemoryObject, OpenFile, Segment } from '../kernel/types';
 import type { StepNode } from '../syntax/ast';
 import { ContentStore, readSegments } from '../kernel/contents';
+import { formatHex, formatSize } from '../numbers';
 import type { DriverModel } from './driver';
 import type { Escape } from './driver-ops';
 
@@ -65,7 +66,10 @@ export interface VkMemory {
   windowRange: { start: bigint; size: bigint } | undefined;
   /** Where the layer moved the driver's pages (remap strategies), to move them back on unmap. */
   movedFrom: bigint | undefined;
-  freed: boolean;
+  /** The step vkFreeMemory freed it at: a use-after-free points there (model/freed-memory.ts). */
+  freedStep: number | undefined;
+  /** Whether vkFreeMemory freed it (freedStep is set). */
+  readonly freed: boolean;
   readonly history: MemoryEvent[];
   /**
    * Where the driver's mapping escaped the mmap hook, when it did (DriverOps.escapeOf): made
@@ -193,7 +197,10 @@ export function newMemory(o: {
     mapFailedStep: undefined,
     windowRange: undefined,
     movedFrom: undefined,
-    freed: false,
+    freedStep: undefined,
+    get freed(): boolean {
+      return this.freedStep !== undefined;
+    },
     escape: undefined,
     deviceWrites: undefined,
     importedByLayer: false,
@@ -201,6 +208,15 @@ export function newMemory(o: {
     shadowBaseline: undefined,
     history: [typeof o.history === 'string' ? { step: o.step, text: o.history } : o.history],
   };
+}
+
+/**
+ * Why a step at `+offset` of `memory` is refused: `what` (`a write of 4 bytes`, `a madvise`) runs
+ * past the object's end, which names no byte of it. One text for the device's and the driver's
+ * accesses and a driver's syscall on its own address of the object.
+ */
+export function pastEndText(memory: VkMemory, what: string, offset: bigint, verb: string): string {
+  return `${memory.name} is ${formatSize(memory.allocationSize)}; ${what} at +${formatHex(offset)} runs past its end, so the ${verb} is not simulated`;
 }
 
 /**

@@ -7,6 +7,7 @@ import { AppMapped } from './app-mapped';
 import type { Argument, Expression, StepNode } from '../syntax/ast';
 import type { TextRange } from '../syntax/text-range';
 import type { AccessResult, OpenFile, Vma } from '../kernel/types';
+import { changesPages } from '../kernel/effect-pages';
 import { alignUp, formatHex, formatSize, truncate32 } from '../numbers';
 import type { Simulation } from '../sim/simulation';
 import type { CallRecord, Outcome } from '../sim/records';
@@ -22,6 +23,7 @@ import {
   FormattedEvent,
   isHostImport,
   newMemory,
+  pastEndText,
   sharesBo,
   type ExportedFd,
   type ExportedFdFacts,
@@ -37,6 +39,7 @@ import {
   sentence,
 } from './window-text';
 import { AppMapSteps, type StalePointerUse } from './pointer-after-unmap';
+import { reportFreedMemory } from './freed-memory';
 import type { StrategyName } from '../sim/platform';
 import { mappedRangeViolations, resolveMappedRange } from './mapped-memory-range';
 import { passThrough, type Strategy, type StrategyContext } from './strategies/strategy';
@@ -275,11 +278,9 @@ export class VulkanLayer {
       return NO_MEMORY_OUTCOME;
     }
     if (memory.freed && verb !== 'vkFreeMemory') {
-      this.sim.finding(
-        'use-after-free',
-        `${memory.name} was freed at step ${(memory.history.find((h) => h.text.startsWith('freed'))?.step ?? 0) + 1}`,
-        [{ range: memory.node, message: 'allocated here' }],
-      );
+      this.sim.finding('use-after-free', `${memory.name} was freed at step ${(memory.freedStep ?? 0) + 1}`, [
+        { range: memory.node, message: 'allocated here' },
+      ]);
       return notSimulated('the memory was freed');
     }
     const outcome = this.callOn(memory, step, verb, actor, evaluateArg);
@@ -434,7 +435,7 @@ export class VulkanLayer {
           }
           this.markUnmapped(memory);
         } else this.strategy.free(ctx, memory);
-        memory.freed = true;
+        memory.freedStep = this.sim.stepIndex;
         memory.history.push({ step: this.sim.stepIndex, text: 'freed' });
         return OK_OUTCOME;
       }
@@ -850,22 +851,12 @@ export class VulkanLayer {
   ): Outcome | undefined {
     const verbText = datum === undefined ? 'reads' : 'writes';
     if (memory.freed) {
-      const freed = memory.history.find((e) => e.text === 'freed');
-      this.sim.finding(
-        'use-after-free',
-        `${actor} ${verbText} ${memory.name}, which was freed${freed ? ` at step ${freed.step + 1}` : ''}: the memory object no longer exists`,
-        freed
-          ? [{ range: this.sim.stepRange(freed.step) ?? memory.node, message: `${memory.name} freed here` }]
-          : [],
-      );
+      reportFreedMemory(this.sim, memory, `${actor} ${verbText} ${memory.name}, which`);
       return freedOutcome(memory);
     }
     if (offset + length > memory.allocationSize) {
       const kind = datum === undefined ? 'read' : 'write';
-      this.sim.finding(
-        'access-fault',
-        `${memory.name} is ${formatSize(memory.allocationSize)}; a ${kind} of ${length} bytes at +${formatHex(offset)} runs past its end, so the ${kind} is not simulated`,
-      );
+      this.sim.finding('access-fault', pastEndText(memory, `a ${kind} of ${length} bytes`, offset, kind));
       return { kind: 'skipped', reason: `the ${kind} runs past the end of ${memory.name} (not simulated)` };
     }
     return undefined;
@@ -972,13 +963,13 @@ export class VulkanLayer {
     const page = this.sim.pageOf(address);
     if (this.sim.space.userfaultfd.handlerAt(page)) return undefined;
     const vma = this.sim.space.vmaAt(page);
-    if (vma === undefined) return { vma, change: undefined, emptiedBy: undefined };
+    if (vma === undefined) return { vma, change: this.sim.lastChangeAt(page), emptiedBy: undefined };
     const object = memory.driverObject;
     if (!object || vma.object.id === object.id || vma.anon?.id === object.id) return undefined;
     const change = this.sim.lastChangeAt(page);
-    const emptied =
-      change?.effect.kind === 'emptied' ||
-      (change !== undefined && change.call.text.includes('MREMAP_DONTUNMAP'));
+    // An MREMAP_DONTUNMAP leaves its source range empty (H11): its call says so with an
+    // `emptied` effect on the page, whichever of its effects lastChangeAt met first.
+    const emptied = change?.call.effects.some((e) => e.kind === 'emptied' && changesPages(e, page, page + 1));
     return { vma, change, emptiedBy: emptied ? change : undefined };
   }
 
@@ -993,15 +984,13 @@ export class VulkanLayer {
     const related = made ? [{ range: made, message: `${memory.driver.name} cached this pointer here` }] : [];
     const { vma, change, emptiedBy } = stale;
     if (vma === undefined) {
-      const moved = memory.history.filter((h) => h.text.includes('moved')).pop();
+      const cause = emptiedAt(memory, change);
       this.sim.finding(
         'stale-pointer',
-        `${memory.driver.name} uses its cached pointer ${formatHex(address)}, but nothing is mapped there any more${moved ? ` (step ${moved.step + 1}: ${moved.text})` : ''}: the access faults (H2)`,
+        `${memory.driver.name} uses its cached pointer ${formatHex(address)}, but nothing is mapped there any more${cause ? ` (step ${cause.step + 1}: ${cause.text})` : ''}: the access faults (H2)`,
         [
           ...related,
-          ...(moved
-            ? [{ range: this.sim.stepRange(moved.step) ?? memory.node, message: 'the mapping left here' }]
-            : []),
+          ...(cause ? [{ range: this.sim.stepRange(cause.step) ?? memory.node, message: cause.here }] : []),
         ],
         undefined,
         fault !== undefined,
@@ -1090,6 +1079,23 @@ function seenAt(views: readonly CpuView[]): string {
 }
 
 /** A device access to freed memory: reported (use-after-free), and nothing to access. */
+/**
+ * The step that left a driver's cached pointer with nothing mapped, for stale-pointer to name:
+ * the last call that changed its page when that was an unmap of something there (the driver's
+ * own `munmap mem, … by radv`, or anyone's), else the move that took the memory's pages away.
+ */
+function emptiedAt(
+  memory: VkMemory,
+  change: ReturnType<Simulation['lastChangeAt']>,
+): { step: number; text: string; here: string } | undefined {
+  if (change?.effect.kind === 'unmapped' && change.effect.victims.length > 0) {
+    const actor = change.call.actor;
+    return { step: change.step, text: `${actor} unmapped it`, here: `${actor} unmapped it here` };
+  }
+  const moved = memory.history.filter((h) => h.text.includes('moved')).pop();
+  return moved && { step: moved.step, text: moved.text, here: 'the mapping left here' };
+}
+
 function freedOutcome(memory: VkMemory): Outcome {
   return { kind: 'skipped', reason: `${memory.name} was freed` };
 }

@@ -37,6 +37,7 @@ import { expectationFailed } from './expectation-failed';
 import { uffdSnapshotStale } from './uffd-snapshot-stale';
 import { lazyFreedRead } from './lazy-freed-read';
 import { aliasExposesNeighbours } from './alias-exposes-neighbours';
+import { driverRangePastEnd } from './driver-range-past-end';
 import { glPersistentCopy } from './gl-persistent-copy';
 import { glWriteLost } from './gl-write-lost';
 import { glClientRangeTooSmall } from './gl-client-range-too-small';
@@ -81,6 +82,7 @@ export const RULES: readonly Rule[] = [
   uffdSnapshotStale,
   lazyFreedRead,
   aliasExposesNeighbours,
+  driverRangePastEnd,
   glPersistentCopy,
   glWriteLost,
   glClientRangeTooSmall,

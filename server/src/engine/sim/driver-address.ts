@@ -1,7 +1,10 @@
 // The address a raw syscall step acts on, when it names a memory object: `madvise mem, 1MiB,
 // dontneed by lvp` is the driver madvising its own CPU mapping of `mem` (the pointer it keeps in
 // its pool or BO mapping), which a remap strategy may have emptied — not Wine's 32-bit window.
-import type { VkMemory } from '../model/vk-memory';
+import { reportFreedMemory } from '../model/freed-memory';
+import { pastEndText, type VkMemory } from '../model/vk-memory';
+import { alignUp, formatHex, formatSize } from '../numbers';
+import type { FixData } from '../diagnostics';
 import type { Expression, StepNode } from '../syntax/ast';
 import { memoryTarget } from './access-steps';
 import type { StepContext } from './step-context';
@@ -24,8 +27,9 @@ export const DRIVER_ADDRESS_VERBS: ReadonlySet<string> = new Set([
  * of it (pool base + suballocation offset included: the address `DRIVER writes mem` writes
  * through), and only in a step that driver makes. Undefined, reported, otherwise: for another
  * actor (`wrong-kind`: it holds no such pointer), another driver's memory (`wrong-kind`), freed
- * memory (`use-after-free`), or no driver mapping at this step (`use-of-failed-result`, as `uffd
- * mem` says it). Never the application's pointer in its place: that is another call.
+ * memory (`use-after-free`), an offset at or past the object's end (`access-fault`, as the
+ * driver's write there), or no driver mapping at this step (`use-of-failed-result`, as `uffd mem`
+ * says it). Never the application's pointer in its place: that is another call.
  */
 export function syscallAddress(
   context: StepContext,
@@ -42,20 +46,37 @@ export function syscallAddress(
     else context.sim.symbols.reference(named.node.name, named.node);
     return undefined;
   }
+  if (context.drivers.has(actor) && named.memory.driver.name !== actor) {
+    // Another driver has no pointer to this memory (memoryTarget's words), and the step is its owner's to make.
+    const owner = named.memory.driver.name;
+    context.sim.symbols.reference(named.node.name, named.node);
+    context.problems.report(
+      'wrong-kind',
+      named.node,
+      `\`${named.node.name}\` is ${owner}'s memory object: only ${owner} has a pointer to it, not ${actor}`,
+      undefined,
+      byDriverFix(step, owner),
+    );
+    return undefined;
+  }
   // memoryTarget checks the owner (another driver's memory is wrong-kind) and adds up the offset.
   const target = memoryTarget(context, expression, actor);
   if (!target) return undefined;
   const { memory: object, offset } = target;
   if (object.freed) {
-    const freed = object.history.find((e) => e.text === 'freed');
-    context.sim.finding(
-      'use-after-free',
-      `${object.driver.name} has no address of ${object.name}: it was freed${freed ? ` at step ${freed.step + 1}` : ''}: the memory object no longer exists`,
-      freed
-        ? [{ range: context.sim.stepRange(freed.step) ?? object.node, message: `${object.name} freed here` }]
-        : [],
+    reportFreedMemory(
+      context.sim,
+      object,
+      `${object.driver.name} has no address of ${object.name}: it`,
       named.node,
     );
+    return undefined;
+  }
+  if (offset >= object.allocationSize) {
+    // As a driver's write there is refused: the offset names no byte of the object, and the
+    // address is another object's (the pool's next suballocation) or nothing the driver has.
+    const verb = step.verb.name;
+    context.sim.finding('access-fault', pastEndText(object, `a ${verb}`, offset, verb), [], expression);
     return undefined;
   }
   const pointer = object.driverPointer;
@@ -66,6 +87,52 @@ export function syscallAddress(
   const address = pointer + offset;
   (context.sim.driverAddresses ??= new Map()).set(expression, address);
   return address;
+}
+
+/**
+ * A driver's syscall whose range starts in its memory object but runs past the object's end
+ * (`madvise mem + 0xff000, 8KiB, dontneed by lvp` on a 1 MiB object): the kernel does it, on the
+ * pool's or the BO's mapping, but the call reaches what lies beyond the object too — in a pool
+ * the next suballocations (H1, facts vulkan-wine §4) — so `driver-range-past-end` names them.
+ * `expression` is the step's address, `length` its length (old_size for mremap).
+ */
+export function checkDriverRangePastEnd(
+  context: StepContext,
+  step: StepNode,
+  expression: Expression,
+  length: bigint | undefined,
+): void {
+  const address = context.sim.driverAddresses?.get(expression);
+  if (address === undefined || length === undefined) return;
+  const object = memoryNamedBy(context, expression)?.memory;
+  const pointer = object?.driverPointer;
+  if (object === undefined || pointer === undefined) return;
+  const end = pointer + object.allocationSize;
+  if (address + length <= end) return;
+  // The kernel acts on whole pages (linux-mm: the length is rounded up to a page).
+  const reach = alignUp(address + length, context.sim.pageSize);
+  const reached: string[] = [];
+  const related: { range: StepNode; message: string }[] = [];
+  for (const other of context.vulkan.memories) {
+    const start = other.driverPointer;
+    if (other === object || other.freed || start === undefined) continue;
+    const stop = start + other.allocationSize;
+    if (stop <= address || start >= reach) continue;
+    const from = (start > address ? start : address) - start;
+    const to = (stop < reach ? stop : reach) - start;
+    reached.push(`${other.name} (+${formatHex(from)}..+${formatHex(to)})`);
+    related.push({ range: other.node, message: `${other.name} allocated here` });
+  }
+  const driver = object.driver.name;
+  const offset = address - pointer;
+  const over = `${step.verb.name} of ${formatSize(length)} at ${object.name} + ${formatHex(offset)} runs ${formatSize(address + length - end)} past the end of ${object.name} (${formatSize(object.allocationSize)})`;
+  context.sim.finding(
+    'driver-range-past-end',
+    reached.length > 0
+      ? `${over}: the kernel acts on ${driver}'s ${object.inPool ? 'pool' : 'mapping'} there, so the call reaches ${reached.join(', ')} too${object.inPool ? ' (H1)' : ''}`
+      : `${over}: the kernel acts on whatever ${driver} has mapped past it; no other memory object is there now`,
+    related,
+  );
 }
 
 /** The memory object an expression starts with (`mem`, `mem + 8 - 4`), without reporting anything. */
@@ -101,7 +168,34 @@ function reportNotTheDriver(
     'wrong-kind',
     node,
     `\`${node.name}\` is a memory object, not an address: map it (\`p = vkMapMemory ${node.name}\`) and use the pointer for the application's view of it, or make the step ${driver}'s (\`${step.verb.name} ${node.name}, … by ${driver}\`) for ${driver}'s own CPU address of it`,
+    undefined,
+    byDriverFix(step, memory.driver.name),
   );
+}
+
+/**
+ * The quick fix "make the step DRIVER's": `by DRIVER` in place of the step's actor, or after the
+ * step when it names none (the application's, by default).
+ */
+function byDriverFix(step: StepNode, driver: string): FixData {
+  // Not optionNamed: step-arguments imports this module.
+  const by = step.options.find((o) => o.keyword.name === 'by');
+  const title = `Make the step ${driver}'s (\`by ${driver}\`): its own CPU address of the memory`;
+  return by?.value
+    ? {
+        kind: 'replace',
+        title,
+        range: { start: by.value.start, end: by.value.end },
+        text: driver,
+        preferred: true,
+      }
+    : {
+        kind: 'replace',
+        title,
+        range: { start: step.end, end: step.end },
+        text: ` by ${driver}`,
+        preferred: true,
+      };
 }
 
 /** Why the driver has no CPU address of the memory at this step. */

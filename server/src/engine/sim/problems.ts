@@ -18,12 +18,18 @@ export interface LanguageProblem {
 export class ProblemSink {
   readonly list: LanguageProblem[] = [];
 
-  report(code: string, range: TextRange, message: string, related?: LanguageProblem['related']): void {
+  report(
+    code: string,
+    range: TextRange,
+    message: string,
+    related?: LanguageProblem['related'],
+    /** The edit that removes the problem, offered as a quick fix once re-simulation confirms it. */
+    fix?: FixData,
+  ): void {
     // Copy only the offsets: callers pass whole syntax nodes.
-    this.list.push(
-      related
-        ? { code, range: { start: range.start, end: range.end }, message, related }
-        : { code, range: { start: range.start, end: range.end }, message },
-    );
+    const problem: LanguageProblem = related
+      ? { code, range: { start: range.start, end: range.end }, message, related }
+      : { code, range: { start: range.start, end: range.end }, message };
+    this.list.push(fix ? { ...problem, fix } : problem);
   }
 }
