@@ -70,6 +70,14 @@ export function formatSize(bytes: bigint): string {
   return exact[0] === 'B' ? approximate : `${approximate} (${exactText})`;
 }
 
+/**
+ * A size in a rule's message where the user wrote exact values: exact in bytes when it is not a
+ * whole number of KiB (`10000 bytes (0x2710)`, not `≈9.8 KiB`).
+ */
+export function exactSize(bytes: bigint): string {
+  return bytes % KiB === 0n ? formatSize(bytes) : `${bytes} bytes (${formatHex(bytes)})`;
+}
+
 export function alignDown(value: bigint, alignment: bigint): bigint {
   return value - (value % alignment);
 }

@@ -138,6 +138,24 @@ test("trace: a free step's result names the pages it freed lazily (those holding
   assert.ok(JSON.stringify(traceJson(trace)).includes(`"result":"${freed}"`));
 });
 
+test('trace: a free step names a page once when it held two written runs (they round to the same page)', () => {
+  const text = `scenario "f" {
+  a = mmap 16KiB rw private anon at 0x1000_0000 fixed
+  write a, 4, 0x01
+  write a + 100, 4, 0x02
+  write a + 0x2000, 4, 0x03
+  write a + 0x2ff0, 4, 0x04
+  write a + 0x3000, 4, 0x05
+  madvise a, 16KiB, free
+}
+`;
+  const trace = buildTrace('f.drvmap', text);
+  const freed =
+    'ok; pages 0x1000_0000..0x1000_1000, 0x1000_2000..0x1000_4000 freed lazily (they keep their data until reclaim takes them, then read zero)';
+  assert.equal(trace.scenarios[0]!.steps[6]?.result, freed);
+  assert.ok(JSON.stringify(traceJson(trace)).includes(`"result":"${freed}"`));
+});
+
 test('trace: a diagnostic an `expect` line draws (a stale pointer it reads through) is listed with the step before it', () => {
   const text = `scenario "e" {
   strategy placed

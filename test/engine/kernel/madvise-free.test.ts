@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as T from '../../../server/src/engine/kernel/index';
+import { LazyFreedPages } from '../../../server/src/engine/kernel/lazy-freed';
 import {
   DRM_BO,
   errno,
@@ -172,4 +173,63 @@ test('MAP_DROPPABLE memory is private anonymous: MADV_FREE takes it', () => {
   fill(as, a, 2n * PG, 7);
   ok(as.madvise(a, 2n * PG, T.MADV_FREE, O));
   assert.equal(as.lazilyFreedIn(a, 2n * PG)?.pages, 2);
+});
+
+test("a step's note of lazily freed pages names each page once, in address order, whatever order the runs come in", () => {
+  const noted = (runs: [number, number][]) => {
+    const lazy = new LazyFreedPages(4096);
+    for (const [start, end] of runs) lazy.noteFreed(3, start, end);
+    return lazy.freedBy(3);
+  };
+  // Two written runs in one page both round out to that page (madvise.ts notes each run).
+  assert.deepEqual(
+    noted([
+      [0, 1],
+      [0, 1],
+      [2, 3],
+      [2, 4],
+    ]),
+    [0, 1, 2, 4],
+  );
+  assert.deepEqual(
+    noted([
+      [0, 1],
+      [1, 2],
+    ]),
+    [0, 2],
+    'adjacent runs merge',
+  );
+  // A later call of the same step may free pages below the ones already noted.
+  assert.deepEqual(
+    noted([
+      [5, 6],
+      [0, 1],
+    ]),
+    [0, 1, 5, 6],
+  );
+  assert.deepEqual(
+    noted([
+      [5, 6],
+      [0, 1],
+      [1, 5],
+    ]),
+    [0, 6],
+  );
+  assert.deepEqual(
+    noted([
+      [0, 2],
+      [4, 6],
+      [1, 5],
+    ]),
+    [0, 6],
+  );
+  assert.deepEqual(
+    noted([
+      [3, 4],
+      [0, 1],
+      [6, 7],
+      [2, 3],
+    ]),
+    [0, 1, 2, 4, 6, 7],
+  );
 });

@@ -220,3 +220,56 @@ ${LVP_POOL}  mem = vkAllocateMemory 1MiB host-visible coherent
     ],
   );
 });
+
+/** lavapipe with 6000-byte objects: in a pool m2 starts 0x1800 into the pool, in mem's last page. */
+const small = (pool: boolean, tail: string) => `scenario "6000 bytes" {
+  kernel 6.6
+  driver lvp {
+    preset lavapipe${pool ? '\n    maps pool' : ''}
+  }
+  mem = vkAllocateMemory 6000 host-visible coherent
+${pool ? '  m2 = vkAllocateMemory 6000 host-visible coherent\n  lvp writes m2, 4, 0x01\n' : ''}${tail}}
+`;
+
+test('the kernel acts on whole pages: a length ending in the object reaches the suballocation sharing its last page', () => {
+  // madvise rounds the length up: 6000 and 8 KiB drop the same pages, m2's first 0x800 bytes too.
+  const reach = "the kernel acts on lvp's pool there, so the call reaches m2 (+0x0..+0x800) too (H1)";
+  const found = (length: string) =>
+    analyseDocument(
+      small(true, `  madvise mem, ${length}, dontneed by lvp\n  expect lvp reads m2, 4 == 0x01\n`),
+    ).diagnostics.map((d) => `${d.code}: ${d.message}`);
+  assert.deepEqual(found('6000'), [
+    `driver-range-past-end: madvise of 6000 bytes (0x1770) at mem + 0x0 acts on whole pages, which run 2192 bytes (0x890) past the end of mem (6000 bytes (0x1770)): ${reach}`,
+    'expectation-failed: expectation failed: lvp reads 0x00 from m2',
+  ]);
+  assert.deepEqual(found('8KiB'), [
+    `driver-range-past-end: madvise of 8 KiB at mem + 0x0 runs 2192 bytes (0x890) past the end of mem (6000 bytes (0x1770)): ${reach}`,
+    'expectation-failed: expectation failed: lvp reads 0x00 from m2',
+  ]);
+});
+
+test("rounding up into the object's own page-rounded mapping reaches nothing else: no warning; past that mapping, one", () => {
+  for (const length of ['6000', '8KiB'])
+    assert.deepEqual(
+      analyseDocument(small(false, `  madvise mem, ${length}, dontneed by lvp\n`)).diagnostics,
+      [],
+    );
+  assert.deepEqual(
+    analyseDocument(small(false, '  madvise mem, 8193, dontneed by lvp\n')).diagnostics.map(
+      (d) => `${d.code}: ${d.message}`,
+    ),
+    [
+      // Nothing is mapped after this BO: the kernel drops its pages, then says ENOMEM for the hole.
+      'kernel-refused: madvise(0x7fff_f7ff_d000, 8193, MADV_DONTNEED) fails with ENOMEM: 0x7fff_f7ff_f000 is not mapped: madvise applied MADV_DONTNEED to the mapped parts of the range and then failed (madvise_walk_vmas skips holes)',
+      'driver-range-past-end: madvise of 8193 bytes (0x2001) at mem + 0x0 acts on whole pages, which run 6288 bytes (0x1890) past the end of mem (6000 bytes (0x1770)): the kernel acts on whatever lvp has mapped past it; no other memory object is there now',
+    ],
+  );
+});
+
+test('a start that is not page aligned: the kernel refuses the call (EINVAL), so it reaches nothing', () => {
+  for (const line of ['madvise mem + 0x10, 8KiB, dontneed by lvp', 'mremap mem + 0x10, 8KiB, 8KiB by lvp'])
+    assert.deepEqual(
+      analyseDocument(small(true, `  ${line}\n`)).diagnostics.map((d) => d.code),
+      ['kernel-refused'],
+    );
+});

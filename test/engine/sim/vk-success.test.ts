@@ -30,10 +30,18 @@ test('every Vulkan call that returns a VkResult and succeeded is VK_SUCCESS', ()
   assert.deepEqual(diagnostics(body, 'wrong-kind'), []);
 });
 
-test('`!= VK_SUCCESS` after a successful allocation fails, saying what the step gave', () => {
+test('`!= VK_SUCCESS` after a successful Vulkan call fails, saying the call returned VK_SUCCESS', () => {
+  // Not "m is ok": that read as if ok were not VK_SUCCESS. A pointer vkMapMemory handed over is
+  // not what the call returned either.
   assert.deepEqual(
-    diagnostics('  m = vkAllocateMemory 64KiB host-visible\n  expect m != VK_SUCCESS', 'expectation-failed'),
-    ['expectation failed: m is ok, expected anything but VK_SUCCESS'],
+    diagnostics(
+      '  m = vkAllocateMemory 64KiB host-visible\n  p = vkMapMemory m\n  expect m != VK_SUCCESS\n  expect p != VK_SUCCESS',
+      'expectation-failed',
+    ),
+    [
+      'expectation failed: m is VK_SUCCESS, expected anything but VK_SUCCESS',
+      'expectation failed: p is VK_SUCCESS, expected anything but VK_SUCCESS',
+    ],
   );
 });
 

@@ -32,12 +32,34 @@ export class LazyFreedPages {
 
   constructor(private readonly pageBytes: number) {}
 
-  /** The madvise at `step` freed [startPage, endPage) of the address space lazily. */
+  /**
+   * The madvise at `step` freed [startPage, endPage) of the address space lazily. Runs that touch
+   * or overlap merge: madvise.ts notes each written run rounded out to whole pages, so two runs in
+   * one page give that page twice, and the note names each page once.
+   */
   noteFreed(step: number, startPage: number, endPage: number): void {
     const runs = this.freedAtStep.get(step);
-    if (runs === undefined) this.freedAtStep.set(step, [startPage, endPage]);
-    else if (runs[runs.length - 1] === startPage) runs[runs.length - 1] = endPage;
-    else runs.push(startPage, endPage);
+    if (runs === undefined) {
+      this.freedAtStep.set(step, [startPage, endPage]);
+      return;
+    }
+    // Runs come in address order within a call; a later call of the same step may not.
+    let i = runs.length;
+    while (i > 0 && runs[i - 2]! > startPage) i -= 2;
+    let start = startPage;
+    let end = endPage;
+    let from = i;
+    if (from > 0 && runs[from - 1]! >= start) {
+      from -= 2;
+      start = runs[from]!;
+      end = Math.max(end, runs[from + 1]!);
+    }
+    let to = i;
+    while (to < runs.length && runs[to]! <= end) {
+      end = Math.max(end, runs[to + 1]!);
+      to += 2;
+    }
+    runs.splice(from, to - from, start, end);
   }
 
   /** The pages the MADV_FREE calls of `step` freed lazily ([startPage, endPage) pairs, flat). */

@@ -2,7 +2,7 @@
 // §1.2). Current VUID names are used; the pre-1.4 `VkMemoryMapInfoKHR` spellings are the same
 // rules. 09578 (no overlap with another Vulkan mapping) is checked here although the
 // validation layers do not check it (VVL issue #11425).
-import { formatHex, formatSize } from '../numbers';
+import { exactSize, formatHex, formatSize } from '../numbers';
 import type { DriverModel } from './driver';
 import { isHostImport, type VkMemory } from './vk-memory';
 import { hostRangeOf, type MappedRanges } from './app-mapped';
@@ -177,11 +177,6 @@ const CORE_RULES: ReadonlySet<string> = new Set([...Object.values(LEGACY_CORE), 
  */
 export function isCoreMapRule(vuid: string): boolean {
   return CORE_RULES.has(vuid);
-}
-
-/** A size in a rule's message: exact in bytes when it is not a whole number of KiB (10000 bytes, not ≈9.8 KiB). */
-function exactSize(bytes: bigint): string {
-  return bytes % 1024n === 0n ? formatSize(bytes) : `${bytes} bytes (${formatHex(bytes)})`;
 }
 
 /** The one empty list of violations (frozen: every valid map shares it). */

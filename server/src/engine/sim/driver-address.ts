@@ -3,7 +3,7 @@
 // its pool or BO mapping), which a remap strategy may have emptied — not Wine's 32-bit window.
 import { reportFreedMemory } from '../model/freed-memory';
 import { pastEndText, type VkMemory } from '../model/vk-memory';
-import { alignUp, formatHex, formatSize } from '../numbers';
+import { alignDown, alignUp, exactSize, formatHex, isAligned } from '../numbers';
 import type { FixData } from '../diagnostics';
 import type { Expression, StepNode } from '../syntax/ast';
 import { memoryTarget } from './access-steps';
@@ -90,11 +90,16 @@ export function syscallAddress(
 }
 
 /**
- * A driver's syscall whose range starts in its memory object but runs past the object's end
+ * A driver's syscall whose range starts in its memory object but reaches past the object's end
  * (`madvise mem + 0xff000, 8KiB, dontneed by lvp` on a 1 MiB object): the kernel does it, on the
  * pool's or the BO's mapping, but the call reaches what lies beyond the object too — in a pool
  * the next suballocations (H1, facts vulkan-wine §4) — so `driver-range-past-end` names them.
- * `expression` is the step's address, `length` its length (old_size for mremap).
+ * Decided on the pages the kernel acts on, not the bytes written: the length rounds up to a page
+ * (linux-mm §2 munmap, §3.1 mremap's PAGE_ALIGN(old_len), §6.1 mprotect; madvise likewise), so
+ * `madvise mem, 6000` on a 6000-byte object drops the rest of its last page, which in a pool is
+ * the next object's. Past the object's own page-rounded mapping (H7) with nothing else there, the
+ * call still reaches whatever the driver has mapped next. `expression` is the step's address,
+ * `length` its length (old_size for mremap).
  */
 export function checkDriverRangePastEnd(
   context: StepContext,
@@ -107,25 +112,35 @@ export function checkDriverRangePastEnd(
   const object = memoryNamedBy(context, expression)?.memory;
   const pointer = object?.driverPointer;
   if (object === undefined || pointer === undefined) return;
+  const page = context.sim.pageSize;
+  const verb = step.verb.name;
+  // xnu truncates mach_vm_remap's source to its page (linux-mm §7.5, kernel/mach-vm-remap.ts);
+  // Linux refuses an unaligned start with EINVAL and acts on nothing (kernel-refused says so).
+  if (verb !== 'mach_vm_remap' && !isAligned(address, page)) return;
+  const from = alignDown(address, page);
+  const reach = alignUp(address + length, page);
   const end = pointer + object.allocationSize;
-  if (address + length <= end) return;
-  // The kernel acts on whole pages (linux-mm: the length is rounded up to a page).
-  const reach = alignUp(address + length, context.sim.pageSize);
   const reached: string[] = [];
   const related: { range: StepNode; message: string }[] = [];
   for (const other of context.vulkan.memories) {
     const start = other.driverPointer;
     if (other === object || other.freed || start === undefined) continue;
     const stop = start + other.allocationSize;
-    if (stop <= address || start >= reach) continue;
-    const from = (start > address ? start : address) - start;
-    const to = (stop < reach ? stop : reach) - start;
-    reached.push(`${other.name} (+${formatHex(from)}..+${formatHex(to)})`);
+    if (stop <= from || start >= reach) continue;
+    const first = (start > from ? start : from) - start;
+    const last = (stop < reach ? stop : reach) - start;
+    reached.push(`${other.name} (+${formatHex(first)}..+${formatHex(last)})`);
     related.push({ range: other.node, message: `${other.name} allocated here` });
   }
+  // Rounding up into the object's own last page reaches nothing else: the mapping is page-rounded.
+  if (reached.length === 0 && reach <= alignUp(end, page)) return;
   const driver = object.driver.name;
-  const offset = address - pointer;
-  const over = `${step.verb.name} of ${formatSize(length)} at ${object.name} + ${formatHex(offset)} runs ${formatSize(address + length - end)} past the end of ${object.name} (${formatSize(object.allocationSize)})`;
+  const rounded = from !== address || reach !== address + length;
+  const outside = [
+    from < pointer ? `start${rounded ? '' : 's'} ${exactSize(pointer - from)} before ${object.name}` : '',
+    reach > end ? `run${rounded ? '' : 's'} ${exactSize(reach - end)} past the end of ${object.name}` : '',
+  ].filter((part) => part !== '');
+  const over = `${verb} of ${exactSize(length)} at ${object.name} + ${formatHex(address - pointer)}${rounded ? ' acts on whole pages, which' : ''} ${outside.join(' and ')} (${exactSize(object.allocationSize)})`;
   context.sim.finding(
     'driver-range-past-end',
     reached.length > 0

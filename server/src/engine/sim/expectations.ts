@@ -291,8 +291,14 @@ function compareValue(
       );
       return undefined;
     }
-    // An address is shown as itself: "a is ok" hid what the call returned.
-    const shown = outcome.kind === 'address' ? `${formatHex(outcome.value)} (it succeeded)` : actual;
+    // A Vulkan call that succeeded returned VK_SUCCESS ("m is ok" read as if ok were not it); an
+    // address is shown as itself ("a is ok" hid what the call returned).
+    const shown =
+      vkSuccess === 'success'
+        ? 'VK_SUCCESS'
+        : outcome.kind === 'address'
+          ? `${formatHex(outcome.value)} (it succeeded)`
+          : actual;
     return {
       equal: actual === expectedName || vkSuccess === 'success',
       actual: `${subject.name} is ${shown}${outcome.kind === 'errno' ? ` (${outcome.reason})` : ''}, expected ${expectedPrefix}${expectedName}`,
