@@ -44,8 +44,9 @@ export function syscallAddress(
   const named = memoryNamedBy(context, expression);
   if (named === undefined) return context.scope.evaluate(expression);
   if (!isDriverActor(context, actor)) {
-    // An unknown actor is reported where it is named; the memory object is not blamed too.
-    if (context.actors.has(actor)) reportNotTheDriver(context, step, named);
+    // An unknown actor is reported where it is named, and a `by` still being typed (no actor yet)
+    // is a syntax error there: the memory object is not blamed too, nor the step called the app's.
+    if (context.actors.has(actor) && !hasEmptyBy(step)) reportNotTheDriver(context, step, named);
     else context.sim.symbols.reference(named.node.name, named.node);
     return undefined;
   }
@@ -318,24 +319,32 @@ function reportNotTheDriver(
  * step when it names none (the application's, by default).
  */
 function byDriverFix(step: StepNode, driver: string): FixData {
-  // Not optionNamed: step-arguments imports this module.
-  const by = step.options.find((o) => o.keyword.name === 'by');
+  const by = byOption(step);
   const title = `Make the step ${driver}'s (\`by ${driver}\`): its own CPU address of the memory`;
-  return by?.value
-    ? {
-        kind: 'replace',
-        title,
-        range: { start: by.value.start, end: by.value.end },
-        text: driver,
-        preferred: true,
-      }
-    : {
-        kind: 'replace',
-        title,
-        range: { start: step.end, end: step.end },
-        text: ` by ${driver}`,
-        preferred: true,
-      };
+  // A `by` with no actor yet is filled in; appending would leave `by by DRIVER`.
+  const range = by?.value
+    ? { start: by.value.start, end: by.value.end }
+    : by
+      ? { start: by.keyword.start, end: by.keyword.end }
+      : { start: step.end, end: step.end };
+  return {
+    kind: 'replace',
+    title,
+    range,
+    text: by?.value ? driver : by ? `by ${driver}` : ` by ${driver}`,
+    preferred: true,
+  };
+}
+
+/** The step's `by` option (not optionNamed: step-arguments imports this module). */
+function byOption(step: StepNode): StepNode['options'][number] | undefined {
+  return step.options.find((o) => o.keyword.name === 'by');
+}
+
+/** Whether the step ends in a `by` with no actor after it: the `syntax-error` the parser reports. */
+function hasEmptyBy(step: StepNode): boolean {
+  const by = byOption(step);
+  return by !== undefined && by.value === undefined;
 }
 
 /** Why the driver has no CPU address of the memory at this step. */
