@@ -173,13 +173,16 @@ ${LVP_POOL}  mem = vkAllocateMemory 1MiB host-visible coherent
 `;
 
 test('an offset at or past the end of the memory object is refused, as a driver write there is: m2 keeps its data', () => {
-  for (const at of ['mem + 1MiB', 'mem + 2MiB']) {
+  for (const [at, where] of [
+    ['mem + 1MiB', '+0x10_0000 starts at its end'],
+    ['mem + 2MiB', '+0x20_0000 starts past its end'],
+    ['mem + 18446744073709551615', '+0xffff_ffff_ffff_ffff starts past its end'],
+  ]) {
     const analysis = analyseDocument(twoInPool(`madvise ${at}, 4KiB, dontneed by lvp`));
-    const offset = at === 'mem + 1MiB' ? '0x10_0000' : '0x20_0000';
     assert.deepEqual(
       analysis.diagnostics.map((d) => `${d.code}: ${d.message}`),
       [
-        `access-fault: mem is 1 MiB; a madvise at +${offset} runs past its end, so the madvise is not simulated`,
+        `access-fault: mem is 1 MiB; a madvise at ${where}: it names no address of mem, so the madvise is not simulated`,
       ],
     );
     const records = analysis.scenarios[0]!.run.simulation.records;
