@@ -125,6 +125,21 @@ describe('code actions', () => {
     }
   });
 
+  test('a half-typed `by` (no actor yet): one syntax error, not wrong-kind, and no fix that makes it `by by lvp`', () => {
+    for (const line of ['res = madvise mem, 4KiB, free by', 'r2 = mprotect mem + 0x1000, 1 pages, r by']) {
+      const text = `scenario "byfix" {\n  driver lvp {\n    preset lavapipe\n  }\n  mem = vkAllocateMemory 1MiB host-visible coherent\n  ${line}\n}\n`;
+      const analysis = analyseDocument(text);
+      assert.deepEqual(
+        analysis.diagnostics.map((d) => `${d.code}: ${d.message}`),
+        ['syntax-error: `by` needs a value'],
+        line,
+      );
+      const lineStart = text.indexOf(line);
+      for (const action of codeActions(analysis, { start: lineStart, end: lineStart + line.length }))
+        assert.doesNotMatch(applyEdits(text, action.edits), /by by/, action.title);
+    }
+  });
+
   test("the engine's own fixes become edits and work (mremap DONTUNMAP without MAYMOVE)", () => {
     const text =
       'scenario "s" {\n  a = mmap 2MiB rw private anon\n  b = mremap a, 2MiB, 2MiB, dontunmap\n}\n';

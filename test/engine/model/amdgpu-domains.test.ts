@@ -94,3 +94,20 @@ test('`vram` or `gtt` on a driver not on amdgpu is a conflicting trait, ignored'
 test('a domain smaller than a page is out of range', () => {
   assert.deepEqual(codes(radv('\n    gtt 0', '')), ['number-out-of-range']);
 });
+
+test('`gtt` or `vram` on lavapipe says it is a software driver, not that its kernel (drm) lacks the check', () => {
+  for (const domain of ['gtt 1GiB', 'vram 1GiB']) {
+    const text = `scenario "lvp" {\n  driver lvp {\n    preset lavapipe\n    ${domain}\n  }\n}`;
+    const problems = analyse(text).diagnostics.filter((d) => d.code === 'conflicting-traits');
+    assert.equal(problems.length, 1, domain);
+    assert.match(
+      problems[0]!.message,
+      /; this driver is a software one \(`backing anon`\): its memory is ordinary process memory, which no kernel GPU driver checks, so the line is ignored$/,
+    );
+    assert.doesNotMatch(problems[0]!.message, /drm/);
+    assert.deepEqual(
+      problems[0]!.related.map((r) => r.message),
+      ['what makes the driver a software one'],
+    );
+  }
+});

@@ -173,13 +173,16 @@ ${LVP_POOL}  mem = vkAllocateMemory 1MiB host-visible coherent
 `;
 
 test('an offset at or past the end of the memory object is refused, as a driver write there is: m2 keeps its data', () => {
-  for (const at of ['mem + 1MiB', 'mem + 2MiB']) {
+  for (const [at, where] of [
+    ['mem + 1MiB', '+0x10_0000 starts at its end'],
+    ['mem + 2MiB', '+0x20_0000 starts past its end'],
+    ['mem + 18446744073709551615', '+0xffff_ffff_ffff_ffff starts past its end'],
+  ]) {
     const analysis = analyseDocument(twoInPool(`madvise ${at}, 4KiB, dontneed by lvp`));
-    const offset = at === 'mem + 1MiB' ? '0x10_0000' : '0x20_0000';
     assert.deepEqual(
       analysis.diagnostics.map((d) => `${d.code}: ${d.message}`),
       [
-        `access-fault: mem is 1 MiB; a madvise at +${offset} runs past its end, so the madvise is not simulated`,
+        `access-fault: mem is 1 MiB; a madvise at ${where}: it names no address of mem, so the madvise is not simulated`,
       ],
     );
     const records = analysis.scenarios[0]!.run.simulation.records;
@@ -216,7 +219,8 @@ ${LVP_POOL}  mem = vkAllocateMemory 1MiB host-visible coherent
   assert.deepEqual(
     alone.diagnostics.map((d) => `${d.code}: ${d.message}`),
     [
-      'driver-range-past-end: mprotect of 8 KiB at mem + 0xf_f000 runs 4 KiB past the end of mem (1 MiB): the kernel acts on whatever lvp has mapped past it; no other memory object is there now',
+      // The rest of lvp's pool: no suballocation there.
+      'driver-range-past-end: mprotect of 8 KiB at mem + 0xf_f000 runs 4 KiB past the end of mem (1 MiB): the call reaches no memory object there, only lvp pool (0x7fff_f40f_f000..0x7fff_f410_0000)',
     ],
   );
 });
@@ -261,7 +265,7 @@ test("rounding up into the object's own page-rounded mapping reaches nothing els
     [
       // Nothing is mapped after this BO: the kernel drops its pages, then says ENOMEM for the hole.
       'kernel-refused: madvise(0x7fff_f7ff_d000, 8193, MADV_DONTNEED) fails with ENOMEM: 0x7fff_f7ff_f000 is not mapped: madvise applied MADV_DONTNEED to the mapped parts of the range and then failed (madvise_walk_vmas skips holes)',
-      'driver-range-past-end: madvise of 8193 bytes (0x2001) at mem + 0x0 acts on whole pages, which run 6288 bytes (0x1890) past the end of mem (6000 bytes (0x1770)): the kernel acts on whatever lvp has mapped past it; no other memory object is there now',
+      'driver-range-past-end: madvise of 8193 bytes (0x2001) at mem + 0x0 acts on whole pages, which run 6288 bytes (0x1890) past the end of mem (6000 bytes (0x1770)): nothing is mapped there now (0x7fff_f7ff_f000..0x7fff_f800_0000), so the call reaches no memory object',
     ],
   );
 });
@@ -272,4 +276,78 @@ test('a start that is not page aligned: the kernel refuses the call (EINVAL), so
       analyseDocument(small(true, `  ${line}\n`)).diagnostics.map((d) => d.code),
       ['kernel-refused'],
     );
+});
+
+test('what the call reaches is what is mapped there now, never where another object was before remap-move moved it', () => {
+  // a was mapped at radv's address, then moved into the window; b was mapped at the same address
+  // and moved too: the page past b's end holds nothing, not a.
+  const sameAddress = analyseDocument(`scenario "past4" {
+  strategy remap-move
+  driver radv {
+    preset radv
+  }
+  a = vkAllocateMemory 1MiB host-visible coherent
+  pa = vkMapMemory a
+  b = vkAllocateMemory 1MiB host-visible coherent
+  pb = vkMapMemory b
+  res = madvise b + 0xff000, 8KiB, dontneed by radv
+}
+`);
+  const past = sameAddress.diagnostics.filter((d) => d.code === 'driver-range-past-end');
+  assert.deepEqual(
+    past.map((d) => d.message),
+    [
+      'madvise of 8 KiB at b + 0xf_f000 runs 4 KiB past the end of b (1 MiB): nothing is mapped there now (0x7fff_f7ff_f000..0x7fff_f800_0000), so the call reaches no memory object',
+    ],
+  );
+  assert.deepEqual(past[0]!.related, []);
+  // Two drivers: lvp's mem was moved away from where radv's mem2 is now; past mem2's end are
+  // radv's internal pools, whose page the kernel drops.
+  const twoDrivers = analyseDocument(`scenario "past" {
+  kernel 6.6
+  strategy remap-move
+  driver lvp {
+    preset lavapipe
+  }
+  driver radv {
+    preset radv
+  }
+  mem = vkAllocateMemory 1MiB host-visible coherent driver lvp
+  m = vkMapMemory mem
+  mem2 = vkAllocateMemory 1MiB host-visible coherent driver radv
+  m2 = vkMapMemory mem2
+  res = madvise mem2 + 0xff000, 8KiB, dontneed by radv
+}
+`);
+  assert.deepEqual(
+    twoDrivers.diagnostics.filter((d) => d.code === 'driver-range-past-end').map((d) => d.message),
+    [
+      'madvise of 8 KiB at mem2 + 0xf_f000 runs 4 KiB past the end of mem2 (1 MiB): the call reaches no memory object there, only radv internal pools (0x7fff_f5ff_f000..0x7fff_f600_0000)',
+    ],
+  );
+});
+
+test('a call the kernel refuses on its arguments (a length that wraps, past TASK_SIZE) reaches nothing: no warning', () => {
+  for (const line of [
+    'munmap mem + 0xff000, 0xffffffffffffffff by lvp',
+    'madvise mem + 0xff000, 0xffffffffffffffff, free by lvp',
+    'madvise mem, 0xfffffffffffff000, dontneed by lvp',
+    'mprotect mem, 0xfffffffffffff000, r by lvp',
+    'munmap mem + 0xff000, 0x8000_0000_0000 by lvp',
+  ]) {
+    const analysis = analyseDocument(`scenario "w" {
+  kernel 6.6
+  driver lvp {
+    preset lavapipe
+  }
+  mem = vkAllocateMemory 1MiB host-visible coherent
+  ${line}
+}
+`);
+    assert.deepEqual(
+      analysis.diagnostics.map((d) => d.code),
+      ['kernel-refused'],
+      line,
+    );
+  }
 });

@@ -111,6 +111,31 @@ function addressIn(sim: Simulation, vma: Vma, object: MemoryObject, at: bigint):
   return at >= first && at < last ? sim.addressOfPage(vma.startPage) + (at - first) : undefined;
 }
 
+/**
+ * The part of the memory `vma` shows now, whichever address it was mapped or moved to: its offsets
+ * [first, last) and the address of `first`. By the pages' object, not by a remembered pointer: a
+ * remap strategy moves the driver's mapping away and the driver's pointer stays where it was.
+ */
+export function memoryShownBy(
+  sim: Simulation,
+  vma: Vma,
+  memory: VkMemory,
+): { first: bigint; last: bigint; address: bigint } | undefined {
+  const object = memory.driverObject;
+  if (!object || vma.object.id !== object.id) return undefined;
+  const start = objectOffset(memory, object, 0n);
+  const vmaFirst = BigInt(vma.pgoff) * sim.pageSize;
+  const vmaLast = vmaFirst + BigInt(vma.endPage - vma.startPage) * sim.pageSize;
+  const from = start > vmaFirst ? start : vmaFirst;
+  const to = start + memory.allocationSize < vmaLast ? start + memory.allocationSize : vmaLast;
+  if (from >= to) return undefined;
+  return {
+    first: from - start,
+    last: to - start,
+    address: sim.addressOfPage(vma.startPage) + (from - vmaFirst),
+  };
+}
+
 /** A CPU mapping that shows the memory's object: the address of `offset` in it, and whose it is. */
 export interface CpuView {
   readonly address: bigint;

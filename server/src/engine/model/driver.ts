@@ -532,12 +532,26 @@ export function readDriver(node: DriverNode, problems: LanguageProblem[]): Drive
     const line = sources.get(domain);
     if (!line || traits.kernelDriver === 'amdgpu') continue;
     const preset = sources.get('preset');
+    // A `backing anon` or `shmem` driver (lavapipe) is a software one: its memory is ordinary
+    // process memory, which no kernel GPU driver allocates or checks (language.md, `backing`).
+    const software = traits.backing !== 'device';
+    const why = software
+      ? `this driver is a software one (\`backing ${traits.backing}\`): its memory is ordinary process memory, which no kernel GPU driver checks`
+      : `this driver's kernel (${traits.kernelDriver}) has no such check`;
+    const from = software ? (sources.get('backing') ?? preset) : preset;
     problems.push({
       code: 'conflicting-traits',
       range: line.keyword,
-      message: `\`${domain}\` is the size of amdgpu's ${domain === 'vram' ? 'VRAM' : 'GTT'} domain, checked only by a driver on amdgpu (\`preset radv\`); this driver's kernel (${traits.kernelDriver}) has no such check, so the line is ignored`,
-      related: preset
-        ? [{ range: preset, message: "the preset that sets the driver's kernel driver" }]
+      message: `\`${domain}\` is the size of amdgpu's ${domain === 'vram' ? 'VRAM' : 'GTT'} domain, checked only by a driver on amdgpu (\`preset radv\`); ${why}, so the line is ignored`,
+      related: from
+        ? [
+            {
+              range: from,
+              message: software
+                ? 'what makes the driver a software one'
+                : "the preset that sets the driver's kernel driver",
+            },
+          ]
         : undefined,
     });
   }

@@ -212,11 +212,17 @@ export function newMemory(o: {
 
 /**
  * Why a step at `+offset` of `memory` is refused: `what` (`a write of 4 bytes`, `a madvise`) runs
- * past the object's end, which names no byte of it. One text for the device's and the driver's
- * accesses and a driver's syscall on its own address of the object.
+ * past the object's end, or starts at or past it, where the offset names no address of the object
+ * (docs/language.md). One text for the device's and the driver's accesses and a driver's syscall
+ * on its own address of the object.
  */
 export function pastEndText(memory: VkMemory, what: string, offset: bigint, verb: string): string {
-  return `${memory.name} is ${formatSize(memory.allocationSize)}; ${what} at +${formatHex(offset)} runs past its end, so the ${verb} is not simulated`;
+  const size = memory.allocationSize;
+  const where =
+    offset < size
+      ? 'runs past its end'
+      : `starts ${offset === size ? 'at' : 'past'} its end: it names no address of ${memory.name}`;
+  return `${memory.name} is ${formatSize(size)}; ${what} at +${formatHex(offset)} ${where}, so the ${verb} is not simulated`;
 }
 
 /**

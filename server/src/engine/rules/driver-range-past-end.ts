@@ -2,7 +2,8 @@
 // mem + 0xff000, 8KiB, dontneed by lvp`) whose range runs past the object's end. The kernel does
 // it — it knows the pool's or the BO's mapping, not the object — so the call acts on what lies
 // beyond too: other suballocations of the driver's pool (H1, facts vulkan-wine §4). Found by the
-// simulator as it reads the step's address (server/src/engine/sim/driver-address.ts).
+// simulator around the call, from what is mapped past the object then, and only when the kernel
+// took the range (server/src/engine/sim/driver-address.ts).
 import type { Rule } from './rule';
 
 export const driverRangePastEnd: Rule = {

@@ -5,7 +5,10 @@ import { reportFreedMemory } from '../model/freed-memory';
 import { pastEndText, type VkMemory } from '../model/vk-memory';
 import { alignDown, alignUp, exactSize, formatHex, isAligned } from '../numbers';
 import type { FixData } from '../diagnostics';
-import type { Expression, StepNode } from '../syntax/ast';
+import type { Argument, Expression, StepNode } from '../syntax/ast';
+import { mapsNameOf } from '../kernel/vma';
+import type { Vma } from '../kernel/types';
+import { memoryShownBy } from '../model/device-access';
 import { memoryTarget } from './access-steps';
 import type { StepContext } from './step-context';
 
@@ -41,8 +44,9 @@ export function syscallAddress(
   const named = memoryNamedBy(context, expression);
   if (named === undefined) return context.scope.evaluate(expression);
   if (!isDriverActor(context, actor)) {
-    // An unknown actor is reported where it is named; the memory object is not blamed too.
-    if (context.actors.has(actor)) reportNotTheDriver(context, step, named);
+    // An unknown actor is reported where it is named, and a `by` still being typed (no actor yet)
+    // is a syntax error there: the memory object is not blamed too, nor the step called the app's.
+    if (context.actors.has(actor) && !hasEmptyBy(step)) reportNotTheDriver(context, step, named);
     else context.sim.symbols.reference(named.node.name, named.node);
     return undefined;
   }
@@ -97,43 +101,38 @@ export function syscallAddress(
  * Decided on the pages the kernel acts on, not the bytes written: the length rounds up to a page
  * (linux-mm §2 munmap, §3.1 mremap's PAGE_ALIGN(old_len), §6.1 mprotect; madvise likewise), so
  * `madvise mem, 6000` on a 6000-byte object drops the rest of its last page, which in a pool is
- * the next object's. Past the object's own page-rounded mapping (H7) with nothing else there, the
- * call still reaches whatever the driver has mapped next. `expression` is the step's address,
- * `length` its length (old_size for mremap).
+ * the next object's. What the call reaches is what is mapped there now (reachedPastEnd), never
+ * where another object once was: a remap strategy moves mappings away from the driver's pointers.
+ *
+ * Found before the call (munmap removes what it reaches) and reported after it, when the kernel
+ * took the range (reportDriverRangePastEnd). `argument` is the step's address, `length` its
+ * length (old_size for mremap).
  */
-export function checkDriverRangePastEnd(
+export function driverRangePastEnd(
   context: StepContext,
   step: StepNode,
-  expression: Expression,
+  argument: Argument | undefined,
   length: bigint | undefined,
-): void {
-  const address = context.sim.driverAddresses?.get(expression);
-  if (address === undefined || length === undefined) return;
-  const object = memoryNamedBy(context, expression)?.memory;
+): RangePastEnd | undefined {
+  if (argument === undefined || argument.kind === 'string') return undefined;
+  const address = context.sim.driverAddresses?.get(argument);
+  if (address === undefined || length === undefined) return undefined;
+  const object = memoryNamedBy(context, argument)?.memory;
   const pointer = object?.driverPointer;
-  if (object === undefined || pointer === undefined) return;
+  if (object === undefined || pointer === undefined) return undefined;
   const page = context.sim.pageSize;
   const verb = step.verb.name;
   // xnu truncates mach_vm_remap's source to its page (linux-mm §7.5, kernel/mach-vm-remap.ts);
   // Linux refuses an unaligned start with EINVAL and acts on nothing (kernel-refused says so).
-  if (verb !== 'mach_vm_remap' && !isAligned(address, page)) return;
+  if (verb !== 'mach_vm_remap' && !isAligned(address, page)) return undefined;
   const from = alignDown(address, page);
   const reach = alignUp(address + length, page);
+  // A range whose rounded end wraps is refused before any VMA is looked at (madvise and munmap
+  // EINVAL, mprotect ENOMEM: linux-mm §2, §6.1), and names no page to look up.
+  if (reach >= 1n << 64n) return undefined;
   const end = pointer + object.allocationSize;
-  const reached: string[] = [];
-  const related: { range: StepNode; message: string }[] = [];
-  for (const other of context.vulkan.memories) {
-    const start = other.driverPointer;
-    if (other === object || other.freed || start === undefined) continue;
-    const stop = start + other.allocationSize;
-    if (stop <= from || start >= reach) continue;
-    const first = (start > from ? start : from) - start;
-    const last = (stop < reach ? stop : reach) - start;
-    reached.push(`${other.name} (+${formatHex(first)}..+${formatHex(last)})`);
-    related.push({ range: other.node, message: `${other.name} allocated here` });
-  }
-  // Rounding up into the object's own last page reaches nothing else: the mapping is page-rounded.
-  if (reached.length === 0 && reach <= alignUp(end, page)) return;
+  const found = reachedPastEnd(context, object, from, reach);
+  if (found.memories.length === 0 && found.other.length === 0) return undefined;
   const driver = object.driver.name;
   const rounded = from !== address || reach !== address + length;
   const outside = [
@@ -141,13 +140,140 @@ export function checkDriverRangePastEnd(
     reach > end ? `run${rounded ? '' : 's'} ${exactSize(reach - end)} past the end of ${object.name}` : '',
   ].filter((part) => part !== '');
   const over = `${verb} of ${exactSize(length)} at ${object.name} + ${formatHex(address - pointer)}${rounded ? ' acts on whole pages, which' : ''} ${outside.join(' and ')} (${exactSize(object.allocationSize)})`;
-  context.sim.finding(
-    'driver-range-past-end',
-    reached.length > 0
-      ? `${over}: the kernel acts on ${driver}'s ${object.inPool ? 'pool' : 'mapping'} there, so the call reaches ${reached.join(', ')} too${object.inPool ? ' (H1)' : ''}`
-      : `${over}: the kernel acts on whatever ${driver} has mapped past it; no other memory object is there now`,
-    related,
+  const names = found.memories.map((m) => `${m.memory.name} (+${formatHex(m.first)}..+${formatHex(m.last)})`);
+  const inPool = object.inPool && found.memories.every((m) => m.inSamePool);
+  const others = found.other.map((o) =>
+    o.mapping === undefined ? `no mapping (${o.range})` : `${o.mapping} (${o.range})`,
   );
+  const message =
+    found.memories.length === 0
+      ? found.other.every((o) => o.mapping === undefined)
+        ? `${over}: nothing is mapped there now (${found.other.map((o) => o.range).join(', ')}), so the call reaches no memory object`
+        : `${over}: the call reaches no memory object there, only ${others.join(', ')}`
+      : `${over}: ${inPool ? `the kernel acts on ${driver}'s pool there, so ` : ''}the call reaches ${[...names, ...others].join(', ')} too${inPool ? ' (H1)' : ''}`;
+  return {
+    message,
+    related: found.memories.map((m) => ({
+      range: m.memory.node,
+      message: `${m.memory.name} allocated here`,
+    })),
+    verb,
+    firstPage: context.sim.pageOf(from),
+  };
+}
+
+/** A `driver-range-past-end` warning found before its call, to report once the call's result is known. */
+export interface RangePastEnd {
+  readonly message: string;
+  readonly related: readonly { range: StepNode; message: string }[];
+  readonly verb: string;
+  /** The first page the call names. */
+  readonly firstPage: number;
+}
+
+/**
+ * The warning, when the kernel took the range: the call succeeded, or madvise or mprotect walked
+ * the VMAs and stopped at a hole (ENOMEM, after acting on what is mapped) or at a VMA past the
+ * first page (madvise's refusedAtPage). A call refused on its arguments before any VMA is looked
+ * at (EINVAL for a length that wraps, past TASK_SIZE, a bad flag: madvise(2), munmap(2)) reaches
+ * nothing, and munmap, mremap and mach_vm_remap change nothing when they fail: kernel-refused says why.
+ */
+export function reportDriverRangePastEnd(
+  context: StepContext,
+  pastEnd: RangePastEnd | undefined,
+  result: { readonly ok: boolean; readonly errno?: string; readonly refusedAtPage?: number },
+): void {
+  if (pastEnd === undefined) return;
+  const verb = pastEnd.verb;
+  const walked =
+    result.ok ||
+    ((verb === 'madvise' || verb === 'mprotect') && result.errno === 'ENOMEM') ||
+    (result.refusedAtPage !== undefined && result.refusedAtPage > pastEnd.firstPage);
+  if (walked) context.sim.finding('driver-range-past-end', pastEnd.message, [...pastEnd.related]);
+}
+
+/** What a driver's call on [from, reach) reaches outside its memory object, as the address space is now. */
+interface Reached {
+  /** The other memory objects whose pages a mapping in the range shows, and which part of each. */
+  readonly memories: { memory: VkMemory; first: bigint; last: bigint; inSamePool: boolean }[];
+  /** The rest, past the object's own pages: mappings that show no memory object (by name), and holes. */
+  readonly other: { mapping: string | undefined; range: string }[];
+}
+
+/**
+ * Walks the VMAs over [from, reach) outside the object's bytes [pointer, end): the other memory
+ * objects each shows (memoryShownBy: by the pages' object, wherever the mapping is now), and past
+ * the object's own pages what else is mapped or that nothing is. The rest of the object's first
+ * and last page is its own mapping's (page-rounded, H7) or its pool's: only another object there counts.
+ */
+function reachedPastEnd(context: StepContext, object: VkMemory, from: bigint, reach: bigint): Reached {
+  const { sim } = context;
+  const page = sim.pageSize;
+  const pointer = object.driverPointer!;
+  const end = pointer + object.allocationSize;
+  const found: Reached = { memories: [], other: [] };
+  const parts: { start: bigint; stop: bigint; ownPages: boolean }[] = [];
+  if (from < pointer) parts.push({ start: from, stop: pointer, ownPages: true });
+  if (reach > end) {
+    const lastPage = alignUp(end, page);
+    parts.push({ start: end, stop: reach < lastPage ? reach : lastPage, ownPages: true });
+    if (reach > lastPage) parts.push({ start: lastPage, stop: reach, ownPages: false });
+  }
+  for (const part of parts) {
+    let cursor = part.start;
+    const vmas = sim.space.overlapping(sim.pageOf(part.start), sim.pageOf(part.stop - 1n) + 1);
+    for (const vma of vmas) {
+      const vmaStart = sim.addressOfPage(vma.startPage);
+      const vmaEnd = sim.addressOfPage(vma.endPage);
+      const start = vmaStart > part.start ? vmaStart : part.start;
+      const stop = vmaEnd < part.stop ? vmaEnd : part.stop;
+      if (!part.ownPages && start > cursor)
+        found.other.push({ mapping: undefined, range: rangeText(cursor, start) });
+      cursor = stop;
+      let shown = 0n;
+      for (const memory of context.vulkan.memories) {
+        if (memory === object || memory.freed) continue;
+        const shows = memoryShownBy(sim, vma, memory);
+        if (shows === undefined) continue;
+        const showsEnd = shows.address + (shows.last - shows.first);
+        const first = shows.address > start ? shows.address : start;
+        const last = showsEnd < stop ? showsEnd : stop;
+        if (first >= last) continue;
+        shown += last - first;
+        addReached(found, {
+          memory,
+          first: shows.first + (first - shows.address),
+          last: shows.first + (last - shows.address),
+          inSamePool: memory.inPool && memory.driverObject === object.driverObject,
+        });
+      }
+      if (!part.ownPages && shown < stop - start)
+        found.other.push({ mapping: mappingName(vma), range: rangeText(start, stop) });
+    }
+    if (!part.ownPages && cursor < part.stop)
+      found.other.push({ mapping: undefined, range: rangeText(cursor, part.stop) });
+  }
+  return found;
+}
+
+/** One more part of a memory object reached: merged with the part found before, if any. */
+function addReached(found: Reached, part: Reached['memories'][number]): void {
+  const known = found.memories.find((m) => m.memory === part.memory);
+  if (known === undefined) found.memories.push(part);
+  else {
+    if (part.first < known.first) known.first = part.first;
+    if (part.last > known.last) known.last = part.last;
+  }
+}
+
+/** A mapping that shows no memory object, by its label and whose it is: `radv internal pools`, `lvp pool`. */
+function mappingName(vma: Vma): string {
+  const label = vma.label ?? (mapsNameOf(vma) || 'anonymous memory');
+  return label.startsWith(`${vma.owner} `) ? label : `${vma.owner}'s ${label}`;
+}
+
+function rangeText(start: bigint, stop: bigint): string {
+  return `${formatHex(start)}..${formatHex(stop)}`;
 }
 
 /** The memory object an expression starts with (`mem`, `mem + 8 - 4`), without reporting anything. */
@@ -193,24 +319,32 @@ function reportNotTheDriver(
  * step when it names none (the application's, by default).
  */
 function byDriverFix(step: StepNode, driver: string): FixData {
-  // Not optionNamed: step-arguments imports this module.
-  const by = step.options.find((o) => o.keyword.name === 'by');
+  const by = byOption(step);
   const title = `Make the step ${driver}'s (\`by ${driver}\`): its own CPU address of the memory`;
-  return by?.value
-    ? {
-        kind: 'replace',
-        title,
-        range: { start: by.value.start, end: by.value.end },
-        text: driver,
-        preferred: true,
-      }
-    : {
-        kind: 'replace',
-        title,
-        range: { start: step.end, end: step.end },
-        text: ` by ${driver}`,
-        preferred: true,
-      };
+  // A `by` with no actor yet is filled in; appending would leave `by by DRIVER`.
+  const range = by?.value
+    ? { start: by.value.start, end: by.value.end }
+    : by
+      ? { start: by.keyword.start, end: by.keyword.end }
+      : { start: step.end, end: step.end };
+  return {
+    kind: 'replace',
+    title,
+    range,
+    text: by?.value ? driver : by ? `by ${driver}` : ` by ${driver}`,
+    preferred: true,
+  };
+}
+
+/** The step's `by` option (not optionNamed: step-arguments imports this module). */
+function byOption(step: StepNode): StepNode['options'][number] | undefined {
+  return step.options.find((o) => o.keyword.name === 'by');
+}
+
+/** Whether the step ends in a `by` with no actor after it: the `syntax-error` the parser reports. */
+function hasEmptyBy(step: StepNode): boolean {
+  const by = byOption(step);
+  return by !== undefined && by.value === undefined;
 }
 
 /** Why the driver has no CPU address of the memory at this step. */

@@ -6,6 +6,7 @@ import { uffdRangeOf, uffdStep } from '../model/uffd-step';
 import type { Argument, StepNode } from '../syntax/ast';
 import { skippedForArguments, syscallOutcome } from './outcome';
 import type { Outcome } from './records';
+import { driverRangePastEnd, reportDriverRangePastEnd } from './driver-address';
 import { hasUnknownWordAfter, optionNamed, optionValue, positionalValues } from './step-arguments';
 import type { StepContext } from './step-context';
 import {
@@ -77,7 +78,10 @@ export function munmapStep(context: StepContext, step: StepNode, actor: string):
   const address = values[0];
   const length = values[1];
   if (address === undefined || length === undefined) return skippedForArguments();
-  return syscallOutcome(context.sim.munmap(actor, address, length), context.sim.stepIndex, false);
+  const pastEnd = driverRangePastEnd(context, step, step.args[0], length);
+  const result = context.sim.munmap(actor, address, length);
+  reportDriverRangePastEnd(context, pastEnd, result);
+  return syscallOutcome(result, context.sim.stepIndex, false);
 }
 
 export function mprotectStep(context: StepContext, step: StepNode, actor: string): Outcome {
@@ -92,7 +96,10 @@ export function mprotectStep(context: StepContext, step: StepNode, actor: string
       'mprotect needs a protection: none, r, rw, rx, rwx',
     );
   if (address === undefined || length === undefined || prot === undefined) return skippedForArguments();
-  return syscallOutcome(context.sim.mprotect(actor, address, length, prot), context.sim.stepIndex, false);
+  const pastEnd = driverRangePastEnd(context, step, step.args[0], length);
+  const result = context.sim.mprotect(actor, address, length, prot);
+  reportDriverRangePastEnd(context, pastEnd, result);
+  return syscallOutcome(result, context.sim.stepIndex, false);
 }
 
 /** `madvise ADDRESS, LENGTH, ADVICE` (kernel/madvise.ts). */
@@ -108,7 +115,10 @@ export function madviseStep(context: StepContext, step: StepNode, actor: string)
       'madvise needs an advice: dontneed, free, dontfork, dofork, wipeonfork or keeponfork',
     );
   if (address === undefined || length === undefined || advice === undefined) return skippedForArguments();
-  return syscallOutcome(context.sim.madvise(actor, address, length, advice), context.sim.stepIndex, false);
+  const pastEnd = driverRangePastEnd(context, step, step.args[0], length);
+  const result = context.sim.madvise(actor, address, length, advice);
+  reportDriverRangePastEnd(context, pastEnd, result);
+  return syscallOutcome(result, context.sim.stepIndex, false);
 }
 
 export function mremapStep(context: StepContext, step: StepNode, actor: string): Outcome {
@@ -120,14 +130,14 @@ export function mremapStep(context: StepContext, step: StepNode, actor: string):
   const newAddress = values[3];
   if (oldAddress === undefined || oldSize === undefined || newSize === undefined)
     return skippedForArguments();
-  return syscallOutcome(
-    context.sim.mremap(
-      actor,
-      { oldAddress, oldSize, newSize, flags, newAddress: newAddress ?? 0n },
-      step.binding?.name,
-    ),
-    context.sim.stepIndex,
+  const pastEnd = driverRangePastEnd(context, step, args[0], oldSize);
+  const result = context.sim.mremap(
+    actor,
+    { oldAddress, oldSize, newSize, flags, newAddress: newAddress ?? 0n },
+    step.binding?.name,
   );
+  reportDriverRangePastEnd(context, pastEnd, result);
+  return syscallOutcome(result, context.sim.stepIndex);
 }
 
 /**
@@ -194,5 +204,8 @@ export function machVmRemapStep(context: StepContext, step: StepNode, actor: str
     overwrite: has('overwrite'),
     copy: has('copy'),
   };
-  return machOutcome(machVmRemap(context.sim, actor, args, step.binding?.name), context.sim.stepIndex);
+  const pastEnd = driverRangePastEnd(context, step, step.args[0], size);
+  const result = machVmRemap(context.sim, actor, args, step.binding?.name);
+  reportDriverRangePastEnd(context, pastEnd, result);
+  return machOutcome(result, context.sim.stepIndex);
 }

@@ -3,7 +3,7 @@
 // are plain loops: a `find` with an arrow makes a closure per call.
 import { canonicalVerb, VERB_BY_NAME, verbOptions, verbWords } from '../language/vocabulary';
 import type { Argument, Option, StepNode } from '../syntax/ast';
-import { checkDriverRangePastEnd, syscallAddress } from './driver-address';
+import { syscallAddress } from './driver-address';
 import { wordHint } from '../language/word-hint';
 import { closestWord, didYouMeanText } from '../language/closest-word';
 import type { StepContext } from './step-context';
@@ -48,10 +48,6 @@ export function positionalValues(
         : scope.evaluate(arg);
     position++;
   }
-  // The length is known now: a driver's range past its memory object's end is warned about.
-  const first = args[0];
-  if (addressActor !== undefined && first !== undefined && first.kind !== 'string')
-    checkDriverRangePastEnd(context, step, first, out[1]);
   for (; position < names.length; position++) {
     const name = names[position] ?? '';
     if (!name.endsWith('?')) {
