@@ -17,6 +17,7 @@ import {
   VK_RESULT_NAMES,
   reservedWords,
 } from '../../server/src/engine/language/vocabulary';
+import { STRACE_CAPTURE_COMMAND, STRACE_IMPORTED_CALLS } from '../../server/src/engine/import/strace';
 
 const root = join(__dirname, '..', '..', '..');
 
@@ -124,4 +125,20 @@ test('docs/language.md names every reserved word, by kind or by name', () => {
   ]);
   const unnamed = [...reserved].filter((w) => !byKind.has(w) && !listed.includes(w));
   assert.deepEqual(unnamed, [], 'reserved words the paragraph neither lists nor covers by kind');
+});
+
+// The strace capture: `drvmap import --help` and the importer's warning name
+// STRACE_CAPTURE_COMMAND, so the docs must show the same command and the same imported calls.
+test('docs/cli.md and README.md give the strace capture command the importer asks for', () => {
+  for (const file of ['docs/cli.md', 'README.md']) {
+    const text = readFileSync(join(root, file), 'utf8');
+    assert.ok(text.includes(STRACE_CAPTURE_COMMAND), `${file} shows \`${STRACE_CAPTURE_COMMAND}\``);
+    for (const wrong of text.matchAll(/strace [^`\n]*-e trace=memory/g))
+      assert.ok(wrong[0].includes('-y'), `${file}: \`${wrong[0]}\` captures without -y`);
+  }
+  const cli = readFileSync(join(root, 'docs/cli.md'), 'utf8');
+  assert.ok(
+    cli.includes(`# ${STRACE_IMPORTED_CALLS.join('/')} as steps`),
+    'docs/cli.md lists the imported calls',
+  );
 });

@@ -5,7 +5,7 @@
 import { describeReadError, readInputText } from './read-input';
 import { basename, resolve } from 'node:path';
 import { importProcMaps } from '../engine/import/proc-maps';
-import { importStrace } from '../engine/import/strace';
+import { STRACE_CAPTURE_COMMAND, STRACE_IMPORTED_CALLS, importStrace } from '../engine/import/strace';
 import type { CliIo } from './io';
 import { printable } from './printable';
 
@@ -13,7 +13,8 @@ export const IMPORT_HELP = `Usage: drvmap import strace [--pid PID] FILE
        drvmap import maps FILE
 
 Turns a capture into a scenario of raw syscalls, printed on stdout:
-  strace   output of \`strace -f -e trace=memory\` (mmap, munmap, mremap, mprotect)
+  strace   output of \`${STRACE_CAPTURE_COMMAND}\` (-y: fds with their paths):
+           its ${STRACE_IMPORTED_CALLS.slice(0, -1).join(', ')} and ${STRACE_IMPORTED_CALLS.at(-1)} calls become steps
   maps     a /proc/PID/maps dump (each mapping becomes an mmap at its address)
 FILE may be - for stdin. Lines that are not imported are listed on stderr with the reason.
 

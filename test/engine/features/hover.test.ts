@@ -148,6 +148,11 @@ describe('hover: names', () => {
       expectHover(scenario('  driver g⟨|⟩pu {\n    preset nvk\n  }'), '**gpu**'),
       /vram|gtt/,
     );
+    // Nor does a software driver's memory, even on preset radv.
+    assert.doesNotMatch(
+      expectHover(scenario('  driver g⟨|⟩pu {\n    preset radv\n    backing shmem\n  }'), '**gpu**'),
+      /vram|gtt/,
+    );
   });
 
   test('the built-in `device` actor: the GPU, memory objects only', () => {

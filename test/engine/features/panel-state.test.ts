@@ -456,6 +456,49 @@ test('panel state: a fork flag comes with the step that set it, kept through a l
   assert.deepEqual(at(6)['0x30000000'], ['wipeonfork VM_WIPEONFORK step 6 line 7']);
 });
 
+test("panel state: a fork flag moved in part from a never-written mapping is still the madvise step's", () => {
+  // copy_vma gives the moved piece of a never-faulted anonymous mapping a new page offset, so
+  // only the move itself says where its pages came from.
+  const text = `scenario "fork flag partial move" {
+  a = mmap 16KiB rw private anon at 0x1000_0000 fixed
+  madvise a, 16KiB, dontfork
+  b = mremap a + 4KiB, 4KiB, 4KiB, maymove | fixed, 0x2000_0000
+}
+`;
+  // With the pages written first (offsets kept) the answer is the same: the madvise's step.
+  for (const written of [false, true]) {
+    const analysis = analyseDocument(
+      written ? text.replace('  madvise', '  write a, 16KiB, 1\n  madvise') : text,
+    );
+    const step = written ? 2 : 1; // the madvise
+    const s = panelState(analysis, { uri: 'u', version: 1, offset: 1, stepIndex: step + 1 });
+    const sinceAt = (start: string) => s?.mappings.find((x) => x.start === start)?.forkFlags;
+    const madvise = (start: string, end: string) => [
+      { advice: 'dontfork', flag: 'VM_DONTCOPY', since: [{ start, end, step, line: step + 1 }] },
+    ];
+    assert.deepEqual(sinceAt('0x20000000'), madvise('0x20000000', '0x20001000'), `written: ${written}`);
+    assert.deepEqual(sinceAt('0x10000000'), madvise('0x10000000', '0x10001000'), `written: ${written}`);
+    assert.deepEqual(sinceAt('0x10002000'), madvise('0x10002000', '0x10004000'), `written: ${written}`);
+  }
+});
+
+test('panel state: a duplicate of a flagged shared mapping (mremap old_size 0) has the flag since the madvise', () => {
+  const text = `scenario "fork flag duplicate" {
+  a = mmap 16KiB rw shared anon at 0x1000_0000 fixed
+  madvise a, 16KiB, dontfork
+  b = mremap a + 4KiB, 0, 4KiB, maymove | fixed, 0x2000_0000
+}
+`;
+  const s = panelState(analyseDocument(text), { uri: 'u', version: 1, offset: 1, stepIndex: 2 });
+  assert.deepEqual(s?.mappings.find((x) => x.start === '0x20000000')?.forkFlags, [
+    {
+      advice: 'dontfork',
+      flag: 'VM_DONTCOPY',
+      since: [{ start: '0x20000000', end: '0x20001000', step: 1, line: 2 }],
+    },
+  ]);
+});
+
 test('panel state: a mapping merged from pieces two madvise steps flagged names both steps, each with its pages', () => {
   const text = `scenario "fork flags merge" {
   a = mmap 64KiB rw private anon at 0x1000_0000 fixed

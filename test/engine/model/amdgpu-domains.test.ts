@@ -111,3 +111,31 @@ test('`gtt` or `vram` on lavapipe says it is a software driver, not that its ker
     );
   }
 });
+
+test('`vram` or `gtt` on `preset radv` with `backing anon` or `shmem` says the driver is a software one, ignored', () => {
+  for (const backing of ['anon', 'shmem'])
+    for (const domain of ['vram 1MiB', 'gtt 1MiB']) {
+      const text = `scenario "soft radv" {\n  driver gpu {\n    preset radv\n    backing ${backing}\n    ${domain}\n  }\n  m = vkAllocateMemory 4MiB device-local\n}`;
+      const problems = analyse(text).diagnostics.filter((d) => d.code === 'conflicting-traits');
+      assert.equal(problems.length, 1, `${backing} ${domain}`);
+      assert.match(
+        problems[0]!.message,
+        new RegExp(
+          `; this driver is a software one \\(\`backing ${backing}\`\\): .*, so the line is ignored$`,
+        ),
+      );
+      assert.equal(problems[0]!.range.start, text.indexOf(domain));
+      assert.deepEqual(
+        problems[0]!.related.map((r) => [r.message, r.range.start]),
+        [['what makes the driver a software one', text.indexOf(`backing ${backing}`)]],
+      );
+      assert.equal(refusal(text), undefined, 'no domain check refuses the 4 MiB');
+    }
+  // The same lines on a device-backed radv are read (the 4 MiB BO fits neither domain), and a
+  // `backing` left open may be `device`: no warning.
+  assert.match(
+    refusal(radv('\n    vram 1MiB\n    gtt 1MiB', '  m = vkAllocateMemory 4MiB device-local'))!.message,
+    /ENOMEM/,
+  );
+  assert.deepEqual(codes(radv('\n    backing any\n    vram 1MiB', '')), []);
+});

@@ -4,10 +4,12 @@
 // step, and a flagged range outlives the record madvise made (an mprotect splits it, an mremap
 // moves it, two flagged neighbours merge into one VMA), so it is read from the timeline: a record
 // a step added keeps, on each page, the step of the record the same step removed (what it was
-// split, merged or moved from) that carried the flag there, and carries it since this step on
-// the pages none did. A merged mapping so names every step that flagged part of it: the one
+// split or merged from) that carried the flag there, or of the record its pages were moved or
+// aliased from (the step's `moved`/`aliased` effects), and carries it since this step on the
+// pages none did. A merged mapping so names every step that flagged part of it: the one
 // step that finished it would send whoever hunts the madvise to a line that misses some pages.
 import type { ScenarioRun } from '../sim/run';
+import type { StepRecord } from '../sim/records';
 import { VM_DONTCOPY, VM_WIPEONFORK, type Vma } from '../kernel/types';
 
 /** The fork flags: the advice word that sets each, and the kernel's name for it. */
@@ -65,16 +67,42 @@ function walkForkFlags(run: ScenarioRun): Map<Vma, PartsByBit> {
     for (const { bit } of FORK_FLAGS)
       if ((vma.vmFlags & bit) !== 0) set(vma, bit, [{ start: 0, end: pagesOf(vma), step: -1 }]);
   const walk = space.walkTimeline();
-  const steps = run.simulation.records.length;
-  for (let step = 0; step < steps; step++) {
+  const records = run.simulation.records;
+  for (let step = 0; step < records.length; step++) {
     const { removed, added } = walk.after(step);
+    let relocations: readonly Relocation[] | undefined;
     for (const vma of added) {
       if (!hasForkFlags(vma)) continue;
+      relocations ??= relocationsOf(records[step]!);
+      const before = (page: number) => space.vmaAtStep(step - 1, page);
       for (const { bit } of FORK_FLAGS)
-        if ((vma.vmFlags & bit) !== 0) set(vma, bit, inheritedParts(vma, bit, removed, since, step));
+        if ((vma.vmFlags & bit) !== 0)
+          set(vma, bit, inheritedParts(vma, bit, removed, relocations, before, since, step));
     }
   }
   return since;
+}
+
+/**
+ * Pages a step's call put at new addresses with the source VMA's flags (an mremap move: move_vma →
+ * copy_vma copies vm_flags, linux-mm §3.3; an `old_size == 0` duplicate, §3.6, or a
+ * mach_vm_remap alias): `pages` pages at `toPage` came from `fromPage`.
+ */
+interface Relocation {
+  readonly fromPage: number;
+  readonly toPage: number;
+  readonly pages: number;
+}
+
+function relocationsOf(record: StepRecord): readonly Relocation[] {
+  const out: Relocation[] = [];
+  for (const call of record.calls)
+    for (const e of call.effects) {
+      if (e.kind === 'moved') out.push(e);
+      else if (e.kind === 'aliased')
+        out.push({ fromPage: e.sourcePage, toPage: e.startPage, pages: e.endPage - e.startPage });
+    }
+  return out;
 }
 
 const pagesOf = (vma: Vma): number => vma.endPage - vma.startPage;
@@ -82,36 +110,54 @@ const pagesOf = (vma: Vma): number => vma.endPage - vma.startPage;
 /**
  * The parts of `vma` flagged with `bit`: each page keeps the step of the record `removed` (by
  * step `step`) that carried the flag on it, matched by object and page offset (a split or merge
- * keeps them); else, when none matches, the parts of one flagged record of the object as large
- * as `vma` (a whole move, where the kernel may reset a never-faulted anonymous mapping's
- * offset). Pages no removed record flagged were flagged by `step`.
+ * keeps them), or of the record a `relocations` entry moved it from (`before`: the record at an
+ * address before the step), matched by address: a move keeps the flags but not always the offset
+ * (copy_vma gives a never-faulted anonymous mapping the new address as its offset:
+ * K:mm/vma.c:copy_vma, modelled in kernel/mremap.ts). Pages none flagged were flagged by `step`.
  */
 function inheritedParts(
   vma: Vma,
   bit: number,
   removed: readonly Vma[],
+  relocations: readonly Relocation[],
+  before: (page: number) => Vma | undefined,
   since: ReadonlyMap<Vma, PartsByBit>,
   step: number,
 ): readonly ForkFlagPart[] {
   const from = vma.pgoff;
   const pages = pagesOf(vma);
   const kept: ForkFlagPart[] = [];
-  let moved: readonly ForkFlagPart[] | undefined;
-  for (const r of removed) {
-    if (r.object !== vma.object || (r.vmFlags & bit) === 0) continue;
-    const parts = since.get(r)?.get(bit);
-    if (parts === undefined) continue;
-    if (r.pgoff < from + pages && from < r.pgoff + pagesOf(r)) {
-      // The removed record's parts, counted from the new record's first page, cut to it.
-      const shift = r.pgoff - from;
-      for (const p of parts) {
-        const start = Math.max(p.start + shift, 0);
-        const end = Math.min(p.end + shift, pages);
-        if (start < end) kept.push({ start, end, step: p.step });
+  // Parts of `source` counted from its first page, moved by `shift` pages into `vma`'s count and
+  // cut to [lo, hi) of it.
+  const keep = (source: Vma, shift: number, lo: number, hi: number) => {
+    if ((source.vmFlags & bit) === 0) return;
+    const parts = since.get(source)?.get(bit);
+    if (parts === undefined) return;
+    for (const p of parts) {
+      const start = Math.max(p.start + shift, lo);
+      const end = Math.min(p.end + shift, hi);
+      if (start < end) kept.push({ start, end, step: p.step });
+    }
+  };
+  for (const r of removed)
+    if (r.object === vma.object && r.pgoff < from + pages && from < r.pgoff + pagesOf(r))
+      keep(r, r.pgoff - from, 0, pages);
+  for (const m of relocations) {
+    // The pages of `vma` the relocation put there, as pages of `vma`, and where they came from.
+    const lo = Math.max(m.toPage, vma.startPage) - vma.startPage;
+    const hi = Math.min(m.toPage + m.pages, vma.endPage) - vma.startPage;
+    const toSource = m.fromPage - m.toPage + vma.startPage; // page `i` of vma came from page toSource + i
+    for (let i = lo; i < hi;) {
+      const source = before(toSource + i);
+      if (source === undefined) {
+        i++;
+        continue;
       }
-    } else if (pagesOf(r) === pages) moved = parts;
+      keep(source, source.startPage - toSource, i, hi);
+      i = Math.min(source.endPage - toSource, hi);
+    }
   }
-  if (kept.length === 0) return moved ?? [{ start: 0, end: pages, step }];
+  if (kept.length === 0) return [{ start: 0, end: pages, step }];
   kept.sort((a, b) => a.start - b.start);
   const parts: ForkFlagPart[] = [];
   const add = (start: number, end: number, from: number) => {

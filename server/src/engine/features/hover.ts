@@ -31,6 +31,7 @@ import { vmaPermsText } from '../kernel/prot-text';
 import { stepsTouching } from './range-events';
 import { nameExpressionsIn } from '../syntax/name-uses';
 import { closeOfFile, evaluateIn, memoryOfName, symbolOf } from './values';
+import { checksAmdgpuDomains } from '../model/amdgpu-domains';
 import { codeSpan, escapeMarkdown } from '../../../../protocol/markdown';
 
 export interface HoverResult {
@@ -391,8 +392,8 @@ function nameHover(ctx: HoverContext, name: string, role: string): string | unde
     if (driver.alignment > 4096n) traits.push(`alignment ${formatSize(driver.alignment)}`);
     if (driver.internalMappings > 0n) traits.push(`internal-mappings ${formatSize(driver.internalMappings)}`);
     traits.push(`non-coherent-atom ${driver.nonCoherentAtomSize}`);
-    // amdgpu's domain sizes: only a driver on amdgpu checks a BO against them (amdgpu-domains.ts).
-    if (driver.kernelDriver === 'amdgpu')
+    // amdgpu's domain sizes: only a driver whose memory is amdgpu BOs checks a BO against them.
+    if (checksAmdgpuDomains(driver))
       traits.push(`vram ${formatSize(driver.vramSize)}`, `gtt ${formatSize(driver.gttSize)}`);
     const open = [...(driver.openTraits ?? [])].filter((t) => !t.startsWith('!'));
     const openText = open.length

@@ -1,4 +1,4 @@
-// Turns `strace -f -e trace=memory` output into a scenario of raw syscalls. Every input line is
+// Turns `strace -f -y -e trace=memory` output (STRACE_CAPTURE_COMMAND) into a scenario of raw syscalls. Every input line is
 // either imported (as a step, commented with the original line) or reported as skipped with a
 // reason — never silently dropped. Addresses the trace returned become names (`m1`), and later
 // arguments inside those mappings are written relative to them (`m1 + 0x1000`), so the scenario
@@ -44,7 +44,15 @@ interface Call {
 }
 
 const PREFIX = /^(?:\[pid\s+(\d+)\]\s+|(\d+)\s+)?(?:(\d{2}:\d{2}:\d{2}(?:\.\d+)?|\d+\.\d+)\s+)?/;
-const MODELLED = new Set(['mmap', 'mmap2', 'munmap', 'mremap', 'mprotect', 'madvise']);
+/**
+ * The capture the importer reads best: -f follows the driver's threads and children, -y prints
+ * each fd with its path so a GPU device fd is told from a file (WITHOUT_PATHS). `drvmap import
+ * --help` and the warning below name it; docs/cli.md and README.md show it (test/engine/docs).
+ */
+export const STRACE_CAPTURE_COMMAND = 'strace -f -y -e trace=memory';
+/** The calls imported as steps; every other line of the capture is skipped with a reason. */
+export const STRACE_IMPORTED_CALLS = ['mmap', 'munmap', 'mremap', 'mprotect', 'madvise'] as const;
+const MODELLED = new Set<string>([...STRACE_IMPORTED_CALLS, 'mmap2']);
 const UNFINISHED = '<unfinished ...>';
 
 export function importStrace(
@@ -155,7 +163,9 @@ export function importStrace(
 }
 
 const WITHOUT_PATHS =
-  'captured without strace -y: fds are bare numbers (5, not 5</dev/dri/renderD128>), so a GPU device fd cannot be told from a file, and every fd is imported as a file (`open file "fd 5"`), not as a device\'s buffer objects; capture again with `strace -f -y -e trace=memory`';
+  'captured without strace -y: fds are bare numbers (5, not 5</dev/dri/renderD128>), so a GPU device fd cannot be told from a file, and every fd is imported as a file (`open file "fd 5"`), not as a device\'s buffer objects; capture again with `' +
+  STRACE_CAPTURE_COMMAND +
+  '`';
 
 /**
  * Whether the capture was made without `strace -y`: a file mapping names its fd by number only,

@@ -8,6 +8,16 @@
 import { formatSize } from '../numbers';
 import type { DriverTraits } from './driver';
 
+/**
+ * Whether the driver's BOs are checked against amdgpu's domain sizes (`vram`, `gtt`): only a
+ * driver whose memory is amdgpu BOs. A `backing anon` or `shmem` driver is a software one even
+ * on `preset radv` (its memory is ordinary process memory, which no kernel GPU driver
+ * allocates), and another kernel driver has no such check (nouveau_bo_alloc).
+ */
+export function checksAmdgpuDomains(traits: Pick<DriverTraits, 'kernelDriver' | 'backing'>): boolean {
+  return traits.kernelDriver === 'amdgpu' && traits.backing === 'device';
+}
+
 /** AMDGPU_GEM_DOMAIN_VRAM or AMDGPU_GEM_DOMAIN_GTT. */
 export type AmdgpuDomain = 'VRAM' | 'GTT';
 

@@ -27,7 +27,7 @@ import { isHostImport, sharesBo, takeDeviceWrites, type VkMemory } from './vk-me
 import { allocateInWindow } from './strategies/window-allocation';
 import type { AllocationFailure } from './strategies/strategy';
 import { box64Placement, reportBox64NoRoom } from './box64-mmap32';
-import { amdgpuDomainOf, amdgpuSizeRefusal } from './amdgpu-domains';
+import { amdgpuDomainOf, amdgpuSizeRefusal, checksAmdgpuDomains } from './amdgpu-domains';
 
 /** What a render node's BO mappings are like (DRM/TTM, facts linux-mm §4.1). */
 const RENDER_NODE_TRAITS: DeviceTraits = Object.freeze({
@@ -210,10 +210,9 @@ export class DriverOps {
   private makeBoAtAllocation(memory: VkMemory): AllocationFailure | undefined {
     if (!this.offsetsAtCreation || memory.file !== undefined) return undefined;
     const size = alignUp(memory.allocationSize, this.page);
-    const tooLarge =
-      this.model.kernelDriver === 'amdgpu'
-        ? amdgpuSizeRefusal(size, amdgpuDomainOf(memory.properties), this.model)
-        : undefined;
+    const tooLarge = checksAmdgpuDomains(this.model)
+      ? amdgpuSizeRefusal(size, amdgpuDomainOf(memory.properties), this.model)
+      : undefined;
     if (tooLarge !== undefined) {
       this.sim.addCall(
         new RefusedIoctlCall(

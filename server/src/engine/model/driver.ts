@@ -8,6 +8,7 @@ import { formatSize, GiB, KiB, MiB } from '../numbers';
 import { TRAIT_BY_NAME, type TraitSpec } from '../language/vocabulary';
 import { didYouMean } from '../language/closest-word';
 import { ownEntry } from '../own-entry';
+import { checksAmdgpuDomains } from './amdgpu-domains';
 
 export type MapTiming = 'at-map' | 'at-alloc' | 'at-alloc-cached' | 'pool';
 export type Backing = 'device' | 'shmem' | 'anon';
@@ -527,10 +528,13 @@ export function readDriver(node: DriverNode, problems: LanguageProblem[]): Drive
     traits.placed = NO_PLACED;
   }
   // `vram` and `gtt` are amdgpu's domain sizes: another kernel driver does not check a BO
-  // against them (nouveau_bo_alloc has no such check), so on it the line would change nothing.
+  // against them (nouveau_bo_alloc has no such check), nor does any for a software driver's
+  // memory, even on `preset radv` (checksAmdgpuDomains), so there the line would change nothing.
+  // A `backing` left open for exploration may still be `device`, where the line counts.
   for (const domain of ['vram', 'gtt'] as const) {
     const line = sources.get(domain);
-    if (!line || traits.kernelDriver === 'amdgpu') continue;
+    if (!line || checksAmdgpuDomains(traits)) continue;
+    if (traits.kernelDriver === 'amdgpu' && isOpenIn(open, 'backing')) continue;
     const preset = sources.get('preset');
     // A `backing anon` or `shmem` driver (lavapipe) is a software one: its memory is ordinary
     // process memory, which no kernel GPU driver allocates or checks (language.md, `backing`).
