@@ -7,7 +7,8 @@ import { alignDown, alignUp, exactSize, formatHex, isAligned } from '../numbers'
 import type { FixData } from '../diagnostics';
 import type { Argument, Expression, StepNode } from '../syntax/ast';
 import { mapsNameOf } from '../kernel/vma';
-import type { Vma } from '../kernel/types';
+import { effectPages } from '../kernel/effect-pages';
+import type { Effect, Vma } from '../kernel/types';
 import { memoryShownBy } from '../model/device-access';
 import { memoryTarget } from './access-steps';
 import type { StepContext } from './step-context';
@@ -159,6 +160,11 @@ export function driverRangePastEnd(
     })),
     verb,
     firstPage: context.sim.pageOf(from),
+    endPage: context.sim.pageOf(reach - 1n) + 1,
+    outsidePages: [
+      ...(from < pointer ? [[context.sim.pageOf(from), context.sim.pageOf(pointer - 1n) + 1] as const] : []),
+      ...(reach > end ? [[context.sim.pageOf(end), context.sim.pageOf(reach - 1n) + 1] as const] : []),
+    ],
   };
 }
 
@@ -167,29 +173,65 @@ export interface RangePastEnd {
   readonly message: string;
   readonly related: readonly { range: StepNode; message: string }[];
   readonly verb: string;
-  /** The first page the call names. */
+  /** The pages [firstPage, endPage) the call names. */
   readonly firstPage: number;
+  readonly endPage: number;
+  /**
+   * The pages [from, to) holding what the call names outside the object: before it, and past its
+   * end from the object's last page on (which the next suballocation may share).
+   */
+  readonly outsidePages: readonly (readonly [number, number])[];
 }
 
 /**
- * The warning, when the kernel took the range: the call succeeded, or madvise or mprotect walked
- * the VMAs and stopped at a hole (ENOMEM, after acting on what is mapped) or at a VMA past the
- * first page (madvise's refusedAtPage). A call refused on its arguments before any VMA is looked
- * at (EINVAL for a length that wraps, past TASK_SIZE, a bad flag: madvise(2), munmap(2)) reaches
- * nothing, and munmap, mremap and mach_vm_remap change nothing when they fail: kernel-refused says why.
+ * The warning, when the kernel acted on a page outside the object: only the pages the call got to
+ * count. A call refused on its arguments before any VMA is looked at (EINVAL for a length that
+ * wraps, past TASK_SIZE, a bad flag: madvise(2), munmap(2)) reaches nothing; neither does an
+ * mprotect that starts in a hole or stops at one (or at a refusing VMA) before the object's end
+ * (linux-mm §6.1: it stops at the first hole), a madvise refused at a VMA before it, a failed
+ * munmap, mremap or mach_vm_remap, or an mremap with equal sizes, which returns the address and
+ * changes nothing (mm/mremap.c: `if (old_len == new_len) { ret = addr; goto out; }`).
  */
 export function reportDriverRangePastEnd(
   context: StepContext,
   pastEnd: RangePastEnd | undefined,
-  result: { readonly ok: boolean; readonly errno?: string; readonly refusedAtPage?: number },
+  result: CallResult,
 ): void {
   if (pastEnd === undefined) return;
-  const verb = pastEnd.verb;
-  const walked =
-    result.ok ||
-    ((verb === 'madvise' || verb === 'mprotect') && result.errno === 'ENOMEM') ||
-    (result.refusedAtPage !== undefined && result.refusedAtPage > pastEnd.firstPage);
-  if (walked) context.sim.finding('driver-range-past-end', pastEnd.message, [...pastEnd.related]);
+  const acted = pagesActedOn(pastEnd, result);
+  const reached = acted.some(([from, to]) =>
+    pastEnd.outsidePages.some(([start, stop]) => from < stop && start < to),
+  );
+  if (reached) context.sim.finding('driver-range-past-end', pastEnd.message, [...pastEnd.related]);
+}
+
+/** What reportDriverRangePastEnd reads of a call's result (SyscallResult, MachVmRemapResult). */
+interface CallResult {
+  readonly ok: boolean;
+  readonly errno?: string;
+  readonly refusedAtPage?: number;
+  readonly effects: readonly Effect[];
+}
+
+/**
+ * The page ranges the kernel acted on, as far as the call got. mprotect, munmap and mremap say it
+ * in their effects (mprotect's `protected` covers every VMA it walked, changed or not, up to where
+ * it stopped; an mremap that changed nothing has none). madvise keeps no effects (it changes page
+ * contents and flags), so its result says it: done, stopped at refusedAtPage, or ENOMEM after
+ * walking the whole range (madvise_walk_vmas skips holes and answers ENOMEM at the end).
+ * mach_vm_remap reads its whole source range (to alias or copy it) when it succeeds.
+ */
+function pagesActedOn(pastEnd: RangePastEnd, result: CallResult): readonly (readonly [number, number])[] {
+  const whole = [[pastEnd.firstPage, pastEnd.endPage] as const];
+  switch (pastEnd.verb) {
+    case 'madvise':
+      if (result.refusedAtPage !== undefined) return [[pastEnd.firstPage, result.refusedAtPage]];
+      return result.ok || result.errno === 'ENOMEM' ? whole : [];
+    case 'mach_vm_remap':
+      return result.ok ? whole : [];
+    default:
+      return result.effects.map(effectPages);
+  }
 }
 
 /** What a driver's call on [from, reach) reaches outside its memory object, as the address space is now. */
