@@ -118,7 +118,7 @@ ${LVP_POOL}  driver radv {
     'use-of-failed-result: driver has no CPU mapping of mem here: it mapped it at step 3 and has unmapped it since',
     'use-of-failed-result: driver has no CPU mapping of dev: it is not host-visible, so nothing maps it',
     "wrong-kind: `mem` is lvp's memory object: only lvp has a pointer to it, not radv",
-    'use-after-free: lvp has no address of mem: it was freed at step 3: the memory object no longer exists',
+    'use-after-free: lvp has no address of mem, which was freed at step 3: the memory object no longer exists',
   ]);
   // None of those steps made a call: no fallback to another address.
   for (const scenario of analysis.scenarios)

@@ -72,7 +72,7 @@ export function syscallAddress(
     reportFreedMemory(
       context.sim,
       object,
-      `${object.driver.name} has no address of ${object.name}: it`,
+      `${object.driver.name} has no address of ${object.name}, which`,
       named.node,
     );
     return undefined;
