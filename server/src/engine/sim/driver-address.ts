@@ -5,12 +5,12 @@ import { reportFreedMemory } from '../model/freed-memory';
 import { pastEndText, type VkMemory } from '../model/vk-memory';
 import { alignDown, alignUp, exactSize, formatHex, isAligned } from '../numbers';
 import type { FixData } from '../diagnostics';
-import type { Argument, Expression, StepNode } from '../syntax/ast';
+import type { Argument, Expression, NameExpression, StepNode } from '../syntax/ast';
 import { mapsNameOf } from '../kernel/vma';
 import { effectPages } from '../kernel/effect-pages';
 import type { Effect, Vma } from '../kernel/types';
 import { memoryShownBy } from '../model/device-access';
-import { memoryTarget } from './access-steps';
+import { memoryNamedBy, memoryTarget } from './access-steps';
 import type { StepContext } from './step-context';
 
 /**
@@ -42,7 +42,7 @@ export function syscallAddress(
   actor: string,
 ): bigint | undefined {
   if (expression.kind === 'number') return expression.value;
-  const named = memoryNamedBy(context, expression);
+  const named = memoryNamedBy(context.scope, expression);
   if (named === undefined) return context.scope.evaluate(expression);
   if (!isDriverActor(context, actor)) {
     // An unknown actor is reported where it is named, and a `by` still being typed (no actor yet)
@@ -51,21 +51,8 @@ export function syscallAddress(
     else context.sim.symbols.reference(named.node.name, named.node);
     return undefined;
   }
-  if (context.drivers.has(actor) && named.memory.driver.name !== actor) {
-    // Another driver has no pointer to this memory (memoryTarget's words), and the step is its owner's to make.
-    const owner = named.memory.driver.name;
-    context.sim.symbols.reference(named.node.name, named.node);
-    context.problems.report(
-      'wrong-kind',
-      named.node,
-      `\`${named.node.name}\` is ${owner}'s memory object: only ${owner} has a pointer to it, not ${actor}`,
-      undefined,
-      byDriverFix(step, owner),
-    );
-    return undefined;
-  }
-  // memoryTarget checks the owner (another driver's memory is wrong-kind) and adds up the offset.
-  const target = memoryTarget(context, expression, actor);
+  // Another driver has no pointer to this memory (wrong-kind, memoryTarget's words): the step is its owner's to make.
+  const target = memoryTarget(context, expression, actor, (owner) => byDriverFix(step, owner));
   if (!target) return undefined;
   const { memory: object, offset } = target;
   if (object.freed) {
@@ -90,7 +77,7 @@ export function syscallAddress(
     return undefined;
   }
   const address = pointer + offset;
-  (context.sim.driverAddresses ??= new Map()).set(expression, address);
+  (context.sim.driverAddresses ??= new Map()).set(expression, { address, memory: object });
   return address;
 }
 
@@ -116,11 +103,11 @@ export function driverRangePastEnd(
   length: bigint | undefined,
 ): RangePastEnd | undefined {
   if (argument === undefined || argument.kind === 'string') return undefined;
-  const address = context.sim.driverAddresses?.get(argument);
-  if (address === undefined || length === undefined) return undefined;
-  const object = memoryNamedBy(context, argument)?.memory;
-  const pointer = object?.driverPointer;
-  if (object === undefined || pointer === undefined) return undefined;
+  const resolved = context.sim.driverAddresses?.get(argument);
+  if (resolved === undefined || length === undefined) return undefined;
+  const { address, memory: object } = resolved;
+  const pointer = object.driverPointer;
+  if (pointer === undefined) return undefined;
   const page = context.sim.pageSize;
   const verb = step.verb.name;
   // xnu truncates mach_vm_remap's source to its page (linux-mm §7.5, kernel/mach-vm-remap.ts);
@@ -318,18 +305,6 @@ function rangeText(start: bigint, stop: bigint): string {
   return `${formatHex(start)}..${formatHex(stop)}`;
 }
 
-/** The memory object an expression starts with (`mem`, `mem + 8 - 4`), without reporting anything. */
-function memoryNamedBy(
-  context: StepContext,
-  expression: Expression,
-): { node: { name: string; start: number; end: number }; memory: VkMemory } | undefined {
-  let base: Expression = expression;
-  while (base.kind === 'binary' && base.op !== '*') base = base.left;
-  if (base.kind !== 'name') return undefined;
-  const value = context.scope.get(base.name);
-  return value?.kind === 'memory' ? { node: base, memory: value.memory } : undefined;
-}
-
 /** A driver of the scenario, or `driver` (the scenario's driver, stepActor). */
 function isDriverActor(context: StepContext, actor: string): boolean {
   return context.drivers.has(actor) || actor === 'driver';
@@ -343,7 +318,7 @@ function isDriverActor(context: StepContext, actor: string): boolean {
 function reportNotTheDriver(
   context: StepContext,
   step: StepNode,
-  { node, memory }: { node: { name: string; start: number; end: number }; memory: VkMemory },
+  { node, memory }: { node: NameExpression; memory: VkMemory },
 ): void {
   context.sim.symbols.reference(node.name, node);
   const driver = memory.driver.name;
