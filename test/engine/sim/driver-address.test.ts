@@ -376,10 +376,9 @@ test('a call that stops inside the object (a hole, a mapping refusing the advice
   const stopped = (before: string, call: string) =>
     codesOf(twoInPool(`${before}\n  ${call}\n  lvp writes m2 + 0x100, 4`));
   // mprotect stops at the first hole (linux-mm §6.1): m2's first page keeps rw.
-  assert.deepEqual(
-    stopped('munmap mem + 0x90000, 4KiB by lvp', 'mprotect mem, 1MiB + 4KiB, r by lvp'),
-    ['kernel-refused'],
-  );
+  assert.deepEqual(stopped('munmap mem + 0x90000, 4KiB by lvp', 'mprotect mem, 1MiB + 4KiB, r by lvp'), [
+    'kernel-refused',
+  ]);
   // madvise stops at a VM_LOCKED mapping (EINVAL) before m2's page: m2 keeps its data.
   assert.deepEqual(
     stopped(
