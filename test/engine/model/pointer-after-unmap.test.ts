@@ -243,3 +243,28 @@ test('a pointer vkMapMemory2 gave is named so when used after the free', () => {
     /through the pointer vkMapMemory2KHR gave for mem at step 2, but mem was freed at step 4/,
   );
 });
+
+test('a Vulkan call on freed memory is use-after-free with the same sentence and the free step, as an access is', () => {
+  const text = `scenario "uaf" {
+  driver lvp {
+    preset lavapipe
+  }
+  mem = vkAllocateMemory 64KiB host-visible coherent
+  vkFreeMemory mem
+  p = vkMapMemory mem
+  lvp writes mem, 4
+}`;
+  const found = analyse(text).diagnostics.filter((d) => d.code === 'use-after-free');
+  assert.deepEqual(
+    found.map((d) => d.message),
+    [
+      'vkMapMemory on mem, which was freed at step 2: the memory object no longer exists',
+      'lvp writes mem, which was freed at step 2: the memory object no longer exists',
+    ],
+  );
+  // Both point at the vkFreeMemory step, not at the allocation.
+  assert.deepEqual(
+    found.map((d) => d.related.map((r) => `${text.slice(r.range.start, r.range.end)}: ${r.message}`)),
+    [['vkFreeMemory mem: mem freed here'], ['vkFreeMemory mem: mem freed here']],
+  );
+});

@@ -118,7 +118,7 @@ ${LVP_POOL}  driver radv {
     'use-of-failed-result: driver has no CPU mapping of mem here: it mapped it at step 3 and has unmapped it since',
     'use-of-failed-result: driver has no CPU mapping of dev: it is not host-visible, so nothing maps it',
     "wrong-kind: `mem` is lvp's memory object: only lvp has a pointer to it, not radv",
-    'use-after-free: lvp has no address of mem: it was freed at step 3: the memory object no longer exists',
+    'use-after-free: lvp has no address of mem, which was freed at step 3: the memory object no longer exists',
   ]);
   // None of those steps made a call: no fallback to another address.
   for (const scenario of analysis.scenarios)
@@ -350,4 +350,69 @@ test('a call the kernel refuses on its arguments (a length that wraps, past TASK
       line,
     );
   }
+});
+
+/** The codes of the scenario's diagnostics. */
+const codesOf = (text: string) => analyseDocument(text).diagnostics.map((d) => d.code);
+
+test('an mprotect that starts in a hole changes nothing, so it reaches no page past the object: no warning', () => {
+  // remap-move moved a away from lvp's pool: lvp's address of a is a hole, b is still in the pool.
+  const text = `scenario "mprotect from a hole" {
+  kernel 6.6
+  strategy remap-move
+${LVP_POOL}  a = vkAllocateMemory 1MiB host-visible coherent
+  b = vkAllocateMemory 1MiB host-visible coherent
+  p = vkMapMemory a
+  res = mprotect a + 0xff000, 8KiB, r by lvp
+  expect res == ENOMEM
+  lvp writes b, 4
+}
+`;
+  assert.deepEqual(codesOf(text), ['remap-granularity']);
+});
+
+test('a call that stops inside the object (a hole, a mapping refusing the advice) reaches nothing past it: no warning', () => {
+  // lvp's pool starts at 0x7fff_f3ff_f000 (mem's driver address): mem + 0x81000 is 0x7fff_f408_0000.
+  const stopped = (before: string, call: string) =>
+    codesOf(twoInPool(`${before}\n  ${call}\n  lvp writes m2 + 0x100, 4`));
+  // mprotect stops at the first hole (linux-mm §6.1): m2's first page keeps rw.
+  assert.deepEqual(stopped('munmap mem + 0x90000, 4KiB by lvp', 'mprotect mem, 1MiB + 4KiB, r by lvp'), [
+    'kernel-refused',
+  ]);
+  // madvise stops at a VM_LOCKED mapping (EINVAL) before m2's page: m2 keeps its data.
+  assert.deepEqual(
+    stopped(
+      'mmap 4KiB rw private anon locked at 0x7fff_f408_0000 fixed by lvp',
+      'madvise mem, 1MiB + 4KiB, dontneed by lvp',
+    ),
+    ['kernel-refused'],
+  );
+  // The same refusal past m2's first page: the walk dropped that page, and the warning says so.
+  assert.deepEqual(
+    codesOf(
+      twoInPool(
+        'mmap 4KiB rw private anon locked at 0x7fff_f410_0000 fixed by lvp\n  madvise mem + 0xff000, 12KiB, dontneed by lvp',
+      ),
+    ),
+    ['kernel-refused', 'driver-range-past-end', 'expectation-failed'],
+  );
+});
+
+test('an mremap with equal sizes returns the address and changes nothing (mm/mremap.c): no warning; a shrink unmaps the neighbour and warns', () => {
+  const tiny = (line: string) => `scenario "noop mremap" {
+  kernel 6.6
+${LVP_POOL}  mem = vkAllocateMemory 4KiB host-visible coherent
+  m2 = vkAllocateMemory 4KiB host-visible coherent
+  q = mremap mem, ${line} by lvp
+}
+`;
+  assert.deepEqual(codesOf(tiny('8KiB, 8KiB')), []);
+  assert.deepEqual(codesOf(tiny('8KiB, 8KiB, maymove')), []);
+  const shrink = analyseDocument(tiny('8KiB, 4KiB'));
+  assert.deepEqual(
+    shrink.diagnostics.map((d) => `${d.code}: ${d.message}`),
+    [
+      "driver-range-past-end: mremap of 8 KiB at mem + 0x0 runs 4 KiB past the end of mem (4 KiB): the kernel acts on lvp's pool there, so the call reaches m2 (+0x0..+0x1000) too (H1)",
+    ],
+  );
 });

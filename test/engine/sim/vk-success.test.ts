@@ -74,3 +74,25 @@ test('vkFreeMemory and vkUnmapMemory return void: comparing them with VK_SUCCESS
   ]);
   assert.deepEqual(diagnostics(body, 'expectation-failed'), []);
 });
+
+test('`== VK_ERROR_…` after a successful Vulkan call fails, saying the call returned VK_SUCCESS, as the trace does', () => {
+  // Not "m is ok" under a trace line `→ VK_SUCCESS`.
+  assert.deepEqual(
+    diagnostics(
+      '  m = vkAllocateMemory 4MiB host-visible\n  p = vkMapMemory m\n  expect m == VK_ERROR_OUT_OF_DEVICE_MEMORY\n  expect p == VK_ERROR_MEMORY_MAP_FAILED\n  expect m != VK_ERROR_OUT_OF_DEVICE_MEMORY',
+      'expectation-failed',
+    ),
+    [
+      'expectation failed: m is VK_SUCCESS, expected VK_ERROR_OUT_OF_DEVICE_MEMORY',
+      'expectation failed: p is VK_SUCCESS, expected VK_ERROR_MEMORY_MAP_FAILED',
+    ],
+  );
+  // A void command returns no VkResult to compare, an error code no more than VK_SUCCESS.
+  const body = `  m = vkAllocateMemory 64KiB host-visible
+  x = vkFreeMemory m
+  expect x == VK_ERROR_OUT_OF_DEVICE_MEMORY`;
+  assert.deepEqual(diagnostics(body, 'wrong-kind'), [
+    'vkFreeMemory returns void, not a VkResult: compare x with ok',
+  ]);
+  assert.deepEqual(diagnostics(body, 'expectation-failed'), []);
+});

@@ -216,7 +216,7 @@ function expressionHover(
  * driver's own CPU address the run resolved it to (sim/driver-address.ts), shown as an address.
  */
 function driverAddress(ctx: HoverContext, expression: Expression, lines: string[]): bigint | undefined {
-  const address = ctx.run.simulation.driverAddresses?.get(expression);
+  const address = ctx.run.simulation.driverAddresses?.get(expression)?.address;
   if (address === undefined) return undefined;
   const text = ctx.analysis.text.slice(expression.start, expression.end);
   const actor = ctx.stepNode ? stepActorName(ctx.stepNode) : undefined;

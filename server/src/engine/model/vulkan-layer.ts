@@ -278,9 +278,7 @@ export class VulkanLayer {
       return NO_MEMORY_OUTCOME;
     }
     if (memory.freed && verb !== 'vkFreeMemory') {
-      this.sim.finding('use-after-free', `${memory.name} was freed at step ${(memory.freedStep ?? 0) + 1}`, [
-        { range: memory.node, message: 'allocated here' },
-      ]);
+      reportFreedMemory(this.sim, memory, `${verb} on ${memory.name}, which`);
       return notSimulated('the memory was freed');
     }
     const outcome = this.callOn(memory, step, verb, actor, evaluateArg);
@@ -1078,7 +1076,6 @@ function seenAt(views: readonly CpuView[]): string {
   return `${named.slice(0, -1).join(', ')} and ${named[named.length - 1]!}`;
 }
 
-/** A device access to freed memory: reported (use-after-free), and nothing to access. */
 /**
  * The step that left a driver's cached pointer with nothing mapped, for stale-pointer to name:
  * the last call that changed its page when that was an unmap of something there (the driver's
@@ -1096,6 +1093,7 @@ function emptiedAt(
   return moved && { step: moved.step, text: moved.text, here: 'the mapping left here' };
 }
 
+/** The outcome of an access to freed memory, which its caller has reported (reportFreedMemory): nothing to access. */
 function freedOutcome(memory: VkMemory): Outcome {
   return { kind: 'skipped', reason: `${memory.name} was freed` };
 }

@@ -5,10 +5,12 @@ import { VERB_BY_NAME } from '../language/vocabulary';
 import { DEVICE_ACTOR } from '../model/device-access';
 import type { VkMemory } from '../model/vk-memory';
 import { formatHex } from '../numbers';
-import type { Expression, StepNode } from '../syntax/ast';
+import type { FixData } from '../diagnostics';
+import type { Expression, NameExpression, StepNode } from '../syntax/ast';
 import type { TextRange } from '../syntax/text-range';
 import { checkLazilyFreedRead } from './lazy-freed-read';
 import { accessOutcome, byteReadOutcome, describeSegments, skippedForArguments } from './outcome';
+import type { NameScope } from './names';
 import type { Outcome } from './records';
 import type { StepContext } from './step-context';
 import { addressReached } from './step-actor';
@@ -214,24 +216,37 @@ function writeDatum(context: StepContext, step: StepNode, actor: string): number
 }
 
 /**
+ * The memory object an expression starts with, and its name's node, reporting nothing: `mem`,
+ * `mem + 0x100`, `mem + 8 - 4` (the memory object starts the left spine of `+`/`-` operators).
+ * Found without allocating for an address (`m1 + 0x100`), which nearly every access is.
+ */
+export function memoryNamedBy(
+  scope: NameScope,
+  expression: Expression,
+): { node: NameExpression; memory: VkMemory } | undefined {
+  let base: Expression = expression;
+  while (base.kind === 'binary' && base.op !== '*') base = base.left;
+  if (base.kind !== 'name') return undefined;
+  const value = scope.get(base.name);
+  return value?.kind === 'memory' ? { node: base, memory: value.memory } : undefined;
+}
+
+/**
  * `mem + 0x100` where `mem` is a memory object: undefined when the expression does not start
- * with a memory name, null when it does but is unusable (already reported).
+ * with a memory name, null when it does but is unusable (already reported). `ownerFix`: the quick
+ * fix offered when another driver than its owner names it (a raw syscall's "make it the owner's").
  */
 export function memoryTarget(
   context: StepContext,
   expression: Expression,
   actor: string,
+  ownerFix?: (owner: string) => FixData,
 ): { memory: VkMemory; offset: bigint } | undefined | null {
   const { sim, scope, drivers, problems } = context;
-  // `mem`, `mem + 0x100`, `mem + 8 - 4`: the memory object starts the left spine of `+`/`-`
-  // operators, and the terms after it add up to the offset.
-  // The base is found first, without allocating: nearly every access is to an address
-  // (`m1 + 0x100`), and only a memory object's terms are collected.
-  let base: Expression = expression;
-  while (base.kind === 'binary' && base.op !== '*') base = base.left;
-  if (base.kind !== 'name') return undefined;
-  const value = scope.get(base.name);
-  if (value?.kind !== 'memory') return undefined;
+  // The terms after the memory object add up to the offset; only a memory object's are collected.
+  const named = memoryNamedBy(scope, expression);
+  if (named === undefined) return undefined;
+  const { node: base, memory } = named;
   sim.symbols.reference(base.name, base);
   if (!drivers.has(actor) && actor !== 'driver' && actor !== DEVICE_ACTOR) {
     // An unknown actor is reported where it is named; the memory object is not blamed too.
@@ -243,13 +258,15 @@ export function memoryTarget(
     );
     return null;
   }
-  const owner = value.memory.driver.name;
+  const owner = memory.driver.name;
   if (drivers.has(actor) && owner !== actor) {
     // Another driver has no pointer to this memory: it is not silently the owner's access.
     problems.report(
       'wrong-kind',
       base,
       `\`${base.name}\` is ${owner}'s memory object: only ${owner} has a pointer to it, not ${actor}`,
+      undefined,
+      ownerFix?.(owner),
     );
     return null;
   }
@@ -271,5 +288,5 @@ export function memoryTarget(
     );
     return null;
   }
-  return { memory: value.memory, offset };
+  return { memory, offset };
 }

@@ -5,11 +5,12 @@ import { reportFreedMemory } from '../model/freed-memory';
 import { pastEndText, type VkMemory } from '../model/vk-memory';
 import { alignDown, alignUp, exactSize, formatHex, isAligned } from '../numbers';
 import type { FixData } from '../diagnostics';
-import type { Argument, Expression, StepNode } from '../syntax/ast';
+import type { Argument, Expression, NameExpression, StepNode } from '../syntax/ast';
 import { mapsNameOf } from '../kernel/vma';
-import type { Vma } from '../kernel/types';
+import { effectPages } from '../kernel/effect-pages';
+import type { Effect, Vma } from '../kernel/types';
 import { memoryShownBy } from '../model/device-access';
-import { memoryTarget } from './access-steps';
+import { memoryNamedBy, memoryTarget } from './access-steps';
 import type { StepContext } from './step-context';
 
 /**
@@ -41,7 +42,7 @@ export function syscallAddress(
   actor: string,
 ): bigint | undefined {
   if (expression.kind === 'number') return expression.value;
-  const named = memoryNamedBy(context, expression);
+  const named = memoryNamedBy(context.scope, expression);
   if (named === undefined) return context.scope.evaluate(expression);
   if (!isDriverActor(context, actor)) {
     // An unknown actor is reported where it is named, and a `by` still being typed (no actor yet)
@@ -50,28 +51,15 @@ export function syscallAddress(
     else context.sim.symbols.reference(named.node.name, named.node);
     return undefined;
   }
-  if (context.drivers.has(actor) && named.memory.driver.name !== actor) {
-    // Another driver has no pointer to this memory (memoryTarget's words), and the step is its owner's to make.
-    const owner = named.memory.driver.name;
-    context.sim.symbols.reference(named.node.name, named.node);
-    context.problems.report(
-      'wrong-kind',
-      named.node,
-      `\`${named.node.name}\` is ${owner}'s memory object: only ${owner} has a pointer to it, not ${actor}`,
-      undefined,
-      byDriverFix(step, owner),
-    );
-    return undefined;
-  }
-  // memoryTarget checks the owner (another driver's memory is wrong-kind) and adds up the offset.
-  const target = memoryTarget(context, expression, actor);
+  // Another driver has no pointer to this memory (wrong-kind, memoryTarget's words): the step is its owner's to make.
+  const target = memoryTarget(context, expression, actor, (owner) => byDriverFix(step, owner));
   if (!target) return undefined;
   const { memory: object, offset } = target;
   if (object.freed) {
     reportFreedMemory(
       context.sim,
       object,
-      `${object.driver.name} has no address of ${object.name}: it`,
+      `${object.driver.name} has no address of ${object.name}, which`,
       named.node,
     );
     return undefined;
@@ -89,7 +77,7 @@ export function syscallAddress(
     return undefined;
   }
   const address = pointer + offset;
-  (context.sim.driverAddresses ??= new Map()).set(expression, address);
+  (context.sim.driverAddresses ??= new Map()).set(expression, { address, memory: object });
   return address;
 }
 
@@ -115,11 +103,11 @@ export function driverRangePastEnd(
   length: bigint | undefined,
 ): RangePastEnd | undefined {
   if (argument === undefined || argument.kind === 'string') return undefined;
-  const address = context.sim.driverAddresses?.get(argument);
-  if (address === undefined || length === undefined) return undefined;
-  const object = memoryNamedBy(context, argument)?.memory;
-  const pointer = object?.driverPointer;
-  if (object === undefined || pointer === undefined) return undefined;
+  const resolved = context.sim.driverAddresses?.get(argument);
+  if (resolved === undefined || length === undefined) return undefined;
+  const { address, memory: object } = resolved;
+  const pointer = object.driverPointer;
+  if (pointer === undefined) return undefined;
   const page = context.sim.pageSize;
   const verb = step.verb.name;
   // xnu truncates mach_vm_remap's source to its page (linux-mm §7.5, kernel/mach-vm-remap.ts);
@@ -159,6 +147,11 @@ export function driverRangePastEnd(
     })),
     verb,
     firstPage: context.sim.pageOf(from),
+    endPage: context.sim.pageOf(reach - 1n) + 1,
+    outsidePages: [
+      ...(from < pointer ? [[context.sim.pageOf(from), context.sim.pageOf(pointer - 1n) + 1] as const] : []),
+      ...(reach > end ? [[context.sim.pageOf(end), context.sim.pageOf(reach - 1n) + 1] as const] : []),
+    ],
   };
 }
 
@@ -167,29 +160,65 @@ export interface RangePastEnd {
   readonly message: string;
   readonly related: readonly { range: StepNode; message: string }[];
   readonly verb: string;
-  /** The first page the call names. */
+  /** The pages [firstPage, endPage) the call names. */
   readonly firstPage: number;
+  readonly endPage: number;
+  /**
+   * The pages [from, to) holding what the call names outside the object: before it, and past its
+   * end from the object's last page on (which the next suballocation may share).
+   */
+  readonly outsidePages: readonly (readonly [number, number])[];
 }
 
 /**
- * The warning, when the kernel took the range: the call succeeded, or madvise or mprotect walked
- * the VMAs and stopped at a hole (ENOMEM, after acting on what is mapped) or at a VMA past the
- * first page (madvise's refusedAtPage). A call refused on its arguments before any VMA is looked
- * at (EINVAL for a length that wraps, past TASK_SIZE, a bad flag: madvise(2), munmap(2)) reaches
- * nothing, and munmap, mremap and mach_vm_remap change nothing when they fail: kernel-refused says why.
+ * The warning, when the kernel acted on a page outside the object: only the pages the call got to
+ * count. A call refused on its arguments before any VMA is looked at (EINVAL for a length that
+ * wraps, past TASK_SIZE, a bad flag: madvise(2), munmap(2)) reaches nothing; neither does an
+ * mprotect that starts in a hole or stops at one (or at a refusing VMA) before the object's end
+ * (linux-mm §6.1: it stops at the first hole), a madvise refused at a VMA before it, a failed
+ * munmap, mremap or mach_vm_remap, or an mremap with equal sizes, which returns the address and
+ * changes nothing (mm/mremap.c: `if (old_len == new_len) { ret = addr; goto out; }`).
  */
 export function reportDriverRangePastEnd(
   context: StepContext,
   pastEnd: RangePastEnd | undefined,
-  result: { readonly ok: boolean; readonly errno?: string; readonly refusedAtPage?: number },
+  result: CallResult,
 ): void {
   if (pastEnd === undefined) return;
-  const verb = pastEnd.verb;
-  const walked =
-    result.ok ||
-    ((verb === 'madvise' || verb === 'mprotect') && result.errno === 'ENOMEM') ||
-    (result.refusedAtPage !== undefined && result.refusedAtPage > pastEnd.firstPage);
-  if (walked) context.sim.finding('driver-range-past-end', pastEnd.message, [...pastEnd.related]);
+  const acted = pagesActedOn(pastEnd, result);
+  const reached = acted.some(([from, to]) =>
+    pastEnd.outsidePages.some(([start, stop]) => from < stop && start < to),
+  );
+  if (reached) context.sim.finding('driver-range-past-end', pastEnd.message, [...pastEnd.related]);
+}
+
+/** What reportDriverRangePastEnd reads of a call's result (SyscallResult, MachVmRemapResult). */
+interface CallResult {
+  readonly ok: boolean;
+  readonly errno?: string;
+  readonly refusedAtPage?: number;
+  readonly effects: readonly Effect[];
+}
+
+/**
+ * The page ranges the kernel acted on, as far as the call got. mprotect, munmap and mremap say it
+ * in their effects (mprotect's `protected` covers every VMA it walked, changed or not, up to where
+ * it stopped; an mremap that changed nothing has none). madvise keeps no effects (it changes page
+ * contents and flags), so its result says it: done, stopped at refusedAtPage, or ENOMEM after
+ * walking the whole range (madvise_walk_vmas skips holes and answers ENOMEM at the end).
+ * mach_vm_remap reads its whole source range (to alias or copy it) when it succeeds.
+ */
+function pagesActedOn(pastEnd: RangePastEnd, result: CallResult): readonly (readonly [number, number])[] {
+  const whole = [[pastEnd.firstPage, pastEnd.endPage] as const];
+  switch (pastEnd.verb) {
+    case 'madvise':
+      if (result.refusedAtPage !== undefined) return [[pastEnd.firstPage, result.refusedAtPage]];
+      return result.ok || result.errno === 'ENOMEM' ? whole : [];
+    case 'mach_vm_remap':
+      return result.ok ? whole : [];
+    default:
+      return result.effects.map(effectPages);
+  }
 }
 
 /** What a driver's call on [from, reach) reaches outside its memory object, as the address space is now. */
@@ -276,18 +305,6 @@ function rangeText(start: bigint, stop: bigint): string {
   return `${formatHex(start)}..${formatHex(stop)}`;
 }
 
-/** The memory object an expression starts with (`mem`, `mem + 8 - 4`), without reporting anything. */
-function memoryNamedBy(
-  context: StepContext,
-  expression: Expression,
-): { node: { name: string; start: number; end: number }; memory: VkMemory } | undefined {
-  let base: Expression = expression;
-  while (base.kind === 'binary' && base.op !== '*') base = base.left;
-  if (base.kind !== 'name') return undefined;
-  const value = context.scope.get(base.name);
-  return value?.kind === 'memory' ? { node: base, memory: value.memory } : undefined;
-}
-
 /** A driver of the scenario, or `driver` (the scenario's driver, stepActor). */
 function isDriverActor(context: StepContext, actor: string): boolean {
   return context.drivers.has(actor) || actor === 'driver';
@@ -301,7 +318,7 @@ function isDriverActor(context: StepContext, actor: string): boolean {
 function reportNotTheDriver(
   context: StepContext,
   step: StepNode,
-  { node, memory }: { node: { name: string; start: number; end: number }; memory: VkMemory },
+  { node, memory }: { node: NameExpression; memory: VkMemory },
 ): void {
   context.sim.symbols.reference(node.name, node);
   const driver = memory.driver.name;

@@ -282,7 +282,8 @@ function compareValue(
     }
     const expectedName = (value as NameExpression).name;
     const outcome = record.outcome;
-    const vkSuccess = expectedName === 'VK_SUCCESS' ? vkSuccessOf(record) : 'other';
+    // Against any VkResult: a Vulkan call that succeeded returned VK_SUCCESS, and a void one none.
+    const vkSuccess = VK_RESULT_NAMES.includes(expectedName) ? vkSuccessOf(record) : 'other';
     if (vkSuccess === 'void') {
       problems.report(
         'wrong-kind',
@@ -300,7 +301,7 @@ function compareValue(
           ? `${formatHex(outcome.value)} (it succeeded)`
           : actual;
     return {
-      equal: actual === expectedName || vkSuccess === 'success',
+      equal: actual === expectedName || (vkSuccess === 'success' && expectedName === 'VK_SUCCESS'),
       actual: `${subject.name} is ${shown}${outcome.kind === 'errno' ? ` (${outcome.reason})` : ''}, expected ${expectedPrefix}${expectedName}`,
     };
   }

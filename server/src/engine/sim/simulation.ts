@@ -14,6 +14,7 @@ import type {
   SyscallResult,
   Vma,
 } from '../kernel/types';
+import type { VkMemory } from '../model/vk-memory';
 import type { Expression, StepNode } from '../syntax/ast';
 import type { TextRange } from '../syntax/text-range';
 import type { RelatedInformation } from '../diagnostics';
@@ -148,10 +149,11 @@ export class Simulation {
   readonly closedFiles = new Map<OpenFile, { readonly step: number; readonly by: string }>();
   /**
    * The driver's own CPU address each memory-object address of a raw syscall step resolved to
-   * (`madvise mem, 1MiB, dontneed by lvp`, sim/driver-address.ts), by the argument's node: hover
-   * shows it as the address. Made at the first one: most scenarios have none.
+   * (`madvise mem, 1MiB, dontneed by lvp`, sim/driver-address.ts), and the memory object, by the
+   * argument's node: hover shows it as the address, driver-range-past-end reads the object. Made
+   * at the first one: most scenarios have none.
    */
-  driverAddresses: Map<Expression, bigint> | undefined;
+  driverAddresses: Map<Expression, { readonly address: bigint; readonly memory: VkMemory }> | undefined;
   private nextTag = FIRST_TAG;
   /**
    * The steps (record indexes, ascending) whose calls a rule looks for, noted as the calls are

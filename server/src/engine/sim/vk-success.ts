@@ -1,7 +1,8 @@
 // `expect m == VK_SUCCESS`: a Vulkan call that succeeded returned VK_SUCCESS, whatever its step's
 // result shows (the memory object, the pointer vkMapMemory hands over, the fd). The trace writes
-// `= VK_SUCCESS` for it, so the expectation must agree. A raw syscall or a GL call never returns
-// a VkResult, and neither do the Vulkan commands declared `void`.
+// `= VK_SUCCESS` for it, so the expectation must agree — and a failed `expect m == VK_ERROR_…`
+// says `m is VK_SUCCESS`. A raw syscall or a GL call never returns a VkResult, and neither do the
+// Vulkan commands declared `void` (comparing them with any VkResult is wrong-kind).
 import { canonicalVerb, VERB_BY_NAME } from '../language/vocabulary';
 import { isFailedOutcome } from './outcome';
 import type { StepRecord } from './records';
