@@ -27,7 +27,7 @@ import { Legend } from './ui/legend';
 import { MapView, type MapHit } from './ui/map-view';
 import { WindowStats } from './ui/stats';
 import { MappingTable } from './ui/table';
-import { Timeline, describeStep } from './ui/timeline';
+import { Timeline, describeStep, stepPlace } from './ui/timeline';
 import { Tooltip } from './ui/tooltip';
 import type { PanelHost, PersistedPanelState } from './vscode-api';
 
@@ -334,7 +334,7 @@ export class PanelController {
       const prepared = this.current;
       if (!prepared) return;
       const changes = this.panes.find((p) => p.prepared === prepared)?.changes;
-      this.table.update(prepared, changes, describeStep(prepared.state.steps, prepared.state.stepIndex));
+      this.table.update(prepared, changes, stepPlace(prepared.state.steps, prepared.state.stepIndex));
       this.table.select(this.selectedKey);
     }, 0);
   }

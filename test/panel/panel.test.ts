@@ -210,6 +210,24 @@ describe('panel', () => {
     await page.close();
   });
 
+  test('the mapping table names its step briefly: a long result note stays above the map, where it wraps', async () => {
+    const page = await newPanel();
+    const state = wineScenarioState(3);
+    const note =
+      'pages 0x7fff_f7ff_b000..0x7fff_f7ff_d000 freed lazily (they keep their data until reclaim takes them, then read zero)';
+    const steps = state.steps.map((s, i) => (i === state.stepIndex ? { ...s, result: `→ ok; ${note}` } : s));
+    await send(page, { type: 'state', state: { ...state, steps } });
+    const caption = (await page.locator('#mapping-table caption').textContent()) ?? '';
+    assert.match(
+      caption,
+      new RegExp(
+        `^${state.mappings.length} mappings? — step ${state.stepIndex + 1} of ${steps.length}, line \\d+$`,
+      ),
+    );
+    assert.ok(((await page.locator('#step-text').textContent()) ?? '').includes(note));
+    await page.close();
+  });
+
   test('compare shows both steps and what changed; the control posts compareWith', async () => {
     const page = await newPanel();
     await send(page, { type: 'state', state: wineScenarioState(7) });

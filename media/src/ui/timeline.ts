@@ -192,6 +192,17 @@ export class Timeline {
   }
 }
 
+/**
+ * Which step, without its text and result: the mapping table's caption, which sits in a
+ * horizontally scrolled box where a long result note would run out of sight (the whole
+ * description is above the map, where it wraps).
+ */
+export function stepPlace(steps: readonly PanelStep[], index: number): string {
+  if (index < 0) return `before the first step (of ${steps.length})`;
+  const step = steps[index];
+  return step ? `step ${index + 1} of ${steps.length}, line ${step.line + 1}` : `step ${index + 1}`;
+}
+
 export function describeStep(steps: readonly PanelStep[], index: number): string {
   if (index < 0) return `Before the first step (of ${steps.length})`;
   const step = steps[index];

@@ -102,11 +102,32 @@ test("trace: a dontneed step's result gives the range whose pages it dropped, in
     'scenario "m" {\n  a = mmap 64KiB rw private anon at 0x1000_0000\n  madvise a, 4KiB, dontneed\n  madvise a, 8KiB, dontfork\n}\n';
   const trace = buildTrace('m.drvmap', text);
   const [, dontneed, dontfork] = trace.scenarios[0]!.steps;
-  const dropped = 'ok; private pages 0x1000_0000..0x1000_1000 dropped (they read zero, or the file, again)';
+  const dropped = 'ok; private pages 0x1000_0000..0x1000_1000 dropped (they read zero again)';
   assert.equal(dontneed?.result, dropped);
   assert.equal(dontfork?.result, 'ok');
   assert.ok(formatTraceText(trace, { color: false, maps: 'none' }).includes(`  → ${dropped}\n`));
   assert.ok(JSON.stringify(traceJson(trace)).includes(`"result":"${dropped}"`));
+});
+
+test("trace: a dontneed of a file's private mapping says its dropped pages read the file again, not zero", () => {
+  const text = `scenario "pf" {
+  f = open file "data" 16KiB
+  c = mmap 16KiB rw private fd f at 0x1000_0000 fixed
+  a = mmap 16KiB rw private anon at 0x1000_4000 fixed
+  write c, 4KiB, 0xAB
+  madvise c, 4KiB, dontneed
+  madvise c + 0x3000, 8KiB, dontneed
+}
+`;
+  const steps = buildTrace('pf.drvmap', text).scenarios[0]!.steps;
+  assert.equal(
+    steps[4]?.result,
+    'ok; private pages 0x1000_0000..0x1000_1000 dropped (they read the file again)',
+  );
+  assert.equal(
+    steps[5]?.result,
+    'ok; private pages 0x1000_3000..0x1000_5000 dropped (they read zero, or the file, again)',
+  );
 });
 
 test("trace: a free step's result names the pages it freed lazily (those holding data, as they were then), in text and JSON", () => {
@@ -637,13 +658,13 @@ test('trace: a dontneed over shared and private memory gives only the private pa
     result(
       '  b = mmap 4KiB rw shared anon at 0x1000_1000 fixed\n  c = mmap 4KiB rw private anon at 0x1000_2000 fixed\n  madvise b, 8KiB, dontneed',
     ),
-    'ok; private pages 0x1000_2000..0x1000_3000 dropped (they read zero, or the file, again); shared ones (0x1000_1000..0x1000_2000) kept',
+    'ok; private pages 0x1000_2000..0x1000_3000 dropped (they read zero again); shared ones (0x1000_1000..0x1000_2000) kept',
   );
   assert.equal(
     result(
       '  a = mmap 4KiB rw private anon at 0x1000_0000 fixed\n  b = mmap 4KiB rw shared anon at 0x1000_1000 fixed\n  c = mmap 4KiB rw private anon at 0x1000_2000 fixed\n  madvise a, 12KiB, dontneed',
     ),
-    'ok; private pages 0x1000_0000..0x1000_1000, 0x1000_2000..0x1000_3000 dropped (they read zero, or the file, again); shared ones (0x1000_1000..0x1000_2000) kept',
+    'ok; private pages 0x1000_0000..0x1000_1000, 0x1000_2000..0x1000_3000 dropped (they read zero again); shared ones (0x1000_1000..0x1000_2000) kept',
   );
 });
 
@@ -658,7 +679,7 @@ test('trace: a dontneed that fails with ENOMEM after a hole still says which pag
   assert.match(result, /^ENOMEM/);
   assert.ok(
     result.endsWith(
-      '; private pages 0x1000_0000..0x1000_1000, 0x1000_2000..0x1000_3000 dropped (they read zero, or the file, again)',
+      '; private pages 0x1000_0000..0x1000_1000, 0x1000_2000..0x1000_3000 dropped (they read zero again)',
     ),
     result,
   );

@@ -125,6 +125,20 @@ describe('code actions', () => {
     }
   });
 
+  test('a void Vulkan command compared with a VkResult → compare it with `ok`, and it works', () => {
+    const text = (line: string) =>
+      `scenario "void" {\n  m = vkAllocateMemory 64KiB host-visible coherent\n  p = vkMapMemory m\n  u = vkUnmapMemory m\n  ${line}\n}\n`;
+    for (const line of ['expect u == VK_SUCCESS', 'expect u == VK_ERROR_MEMORY_MAP_FAILED']) {
+      const { actions } = actionsFor(text(line), 'wrong-kind');
+      assert.deepEqual(
+        actions.map((a) => a.title),
+        ['Compare u with `ok` (vkUnmapMemory returns void)'],
+        line,
+      );
+      assert.equal(assertFixes(text(line), actions[0]!), text('expect u == ok'), line);
+    }
+  });
+
   test('a half-typed `by` (no actor yet): one syntax error, not wrong-kind, and no fix that makes it `by by lvp`', () => {
     for (const line of ['res = madvise mem, 4KiB, free by', 'r2 = mprotect mem + 0x1000, 1 pages, r by']) {
       const text = `scenario "byfix" {\n  driver lvp {\n    preset lavapipe\n  }\n  mem = vkAllocateMemory 1MiB host-visible coherent\n  ${line}\n}\n`;

@@ -360,9 +360,20 @@ describe('hover: what the run did at the cursor', () => {
     assert.match(at(text, 'zero'), /^\*\*zero\*\* \(expected result\) — All bytes are 0x00\./);
     assert.match(
       at(text, 'VK_ERROR_MEMORY_MAP_FAILED'),
-      /^\*\*VK_ERROR_MEMORY_MAP_FAILED\*\* \(API result\)/,
+      /^\*\*VK_ERROR_MEMORY_MAP_FAILED\*\* \(Vulkan result\) — what a failing Vulkan call returns/,
     );
     assert.doesNotMatch(at(text, 'EINVAL'), /not defined/);
+  });
+
+  test('VK_SUCCESS is a Vulkan result: it says which calls it matches, and that a syscall or GL call never does', () => {
+    const text = `scenario "s" {\n  m = vkAllocateMemory 64KiB host-visible coherent\n  expect m == VK_SUCCESS\n}\n`;
+    const hover = at(text, 'VK_SUCCESS');
+    assert.match(
+      hover,
+      /^\*\*VK_SUCCESS\*\* \(Vulkan result\) — what a Vulkan command that returns a VkResult answers/,
+    );
+    assert.match(hover, /vkUnmapMemory and vkFreeMemory return void \(compare them with `ok`\)/);
+    assert.doesNotMatch(hover, /GL or Mach call returns/);
   });
 
   test('`expect` says whether it held and what was seen', () => {

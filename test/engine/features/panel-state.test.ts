@@ -346,7 +346,7 @@ describe('panel state: madvise', () => {
     const steps = state(4).steps;
     assert.equal(
       steps[2]!.result,
-      '→ ok; private pages 0x1000_0000..0x1000_1000 dropped (they read zero, or the file, again)',
+      '→ ok; private pages 0x1000_0000..0x1000_1000 dropped (they read zero again)',
     );
     assert.equal(steps[3]!.result, '→ ok');
     assert.match(describeStep(steps, 2), /dropped/);
@@ -407,7 +407,7 @@ test('panel state: a dontneed refused part-way (EINVAL) gives the pages of the m
   const refused = run.simulation.records[3]!;
   assert.equal(
     droppedPagesNote(run, refused),
-    '; private pages 0x1000_0000..0x1000_1000 dropped (they read zero, or the file, again)',
+    '; private pages 0x1000_0000..0x1000_1000 dropped (they read zero again)',
   );
   // Refused at the first mapping in the range: nothing was dropped.
   const first = analyseDocument(text.replace('madvise a, 0x40_0000', 'madvise h, 2MiB'));

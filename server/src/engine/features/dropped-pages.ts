@@ -8,7 +8,7 @@ import { formatHex } from '../numbers';
 import { MadviseCall } from '../sim/calls';
 import type { StepRecord } from '../sim/records';
 import type { ScenarioRun } from '../sim/run';
-import { isShared } from '../kernel/vma';
+import { isPrivateAnon, isShared } from '../kernel/vma';
 import { vmasAfter } from './mappings';
 
 /**
@@ -101,10 +101,17 @@ function dontneedNote(run: ScenarioRun, record: StepRecord): string {
     }
     note += private_.some((v) => (v.vmFlags & VM_HUGETLB) !== 0)
       ? '; private pages dropped (hugetlb: whole huge pages only)'
-      : `; private pages ${runsText(private_)} dropped (they read zero, or the file, again)`;
+      : `; private pages ${runsText(private_)} dropped (they read ${whatDroppedPagesRead(private_)} again)`;
     if (shared.length > 0) note += `; shared ones (${runsText(shared)}) kept`;
   }
   return note;
+}
+
+/** What dropped private pages read next: zero for anonymous memory, the file for a file's private copy. */
+function whatDroppedPagesRead(vmas: readonly Vma[]): string {
+  const anonymous = vmas.some((v) => isPrivateAnon(v));
+  const file = vmas.some((v) => !isPrivateAnon(v));
+  return anonymous && file ? 'zero, or the file,' : anonymous ? 'zero' : 'the file';
 }
 
 /** The pages of `vmas` (sorted, not overlapping) within [first, last), adjacent ones merged. */

@@ -623,13 +623,22 @@ function wordHover(target: Extract<Target, { kind: 'word' }>): string | undefine
   return `**${doc.name}** (${what}) — ${doc.doc}${doc.source ? `\n\nSource: ${doc.source}` : ''}`;
 }
 
+/** Which API a result name belongs to, and what `expect NAME == RESULT` holds for. */
+function apiResultHover(name: string): string {
+  if (name === 'VK_SUCCESS')
+    return 'Vulkan result) — what a Vulkan command that returns a VkResult answers when it succeeds: `expect NAME == VK_SUCCESS` holds for a successful vkAllocateMemory, vkMapMemory (whose result is the pointer), vkGetMemoryFdKHR, vkFlushMappedMemoryRanges…; vkUnmapMemory and vkFreeMemory return void (compare them with `ok`), and a syscall or GL call is never VK_SUCCESS';
+  const api = name.startsWith('VK_') ? 'Vulkan' : name.startsWith('KERN_') ? 'Mach' : 'OpenGL';
+  if (name === 'KERN_SUCCESS')
+    return 'Mach result) — what a successful `mach_vm_remap` returns; `expect NAME == KERN_SUCCESS` checks it';
+  return `${api} result) — what a failing ${api} call returns; \`expect NAME == ${name}\` makes that failure intended`;
+}
+
 /** The values an expectation compares a result with: errnos, API results, `ok`, `zero`, signals. */
 function resultWordHover(name: string): string | undefined {
   const word = EXPECT_WORDS.find((w) => w.name === name);
   if (word) return `**${name}** (expected result) — ${word.doc}`;
   if (Object.hasOwn(ERRNO_NUMBER, name))
     return `**${name}** (errno ${ERRNO_NUMBER[name as Errno]}) — the call fails with this error; \`expect NAME == ${name}\` makes the refusal intended`;
-  if (VK_RESULT_NAMES.includes(name))
-    return `**${name}** (API result) — what a Vulkan, GL or Mach call returns; \`expect NAME == ${name}\` checks it`;
+  if (VK_RESULT_NAMES.includes(name)) return `**${name}** (${apiResultHover(name)}`;
   return undefined;
 }

@@ -289,6 +289,14 @@ function compareValue(
         'wrong-kind',
         value,
         `${canonicalVerb(record.node.verbName)} returns void, not a VkResult: compare ${subject.name} with ok`,
+        undefined,
+        {
+          kind: 'replace',
+          title: `Compare ${subject.name} with \`ok\` (${canonicalVerb(record.node.verbName)} returns void)`,
+          range: value,
+          text: 'ok',
+          preferred: true,
+        },
       );
       return undefined;
     }
