@@ -128,15 +128,29 @@ describe('code actions', () => {
   test('a void Vulkan command compared with a VkResult → compare it with `ok`, and it works', () => {
     const text = (line: string) =>
       `scenario "void" {\n  m = vkAllocateMemory 64KiB host-visible coherent\n  p = vkMapMemory m\n  u = vkUnmapMemory m\n  ${line}\n}\n`;
-    for (const line of ['expect u == VK_SUCCESS', 'expect u == VK_ERROR_MEMORY_MAP_FAILED']) {
+    for (const op of ['==', '!=']) {
+      const line = `expect u ${op} VK_SUCCESS`;
       const { actions } = actionsFor(text(line), 'wrong-kind');
       assert.deepEqual(
         actions.map((a) => a.title),
         ['Compare u with `ok` (vkUnmapMemory returns void)'],
         line,
       );
-      assert.equal(assertFixes(text(line), actions[0]!), text('expect u == ok'), line);
+      // The operator stays: `!= VK_SUCCESS` becomes `!= ok`, which still says "did not succeed".
+      assert.equal(applyEdits(text(line), actions[0]!.edits), text(`expect u ${op} ok`), line);
     }
+    assertFixes(
+      text('expect u == VK_SUCCESS'),
+      actionsFor(text('expect u == VK_SUCCESS'), 'wrong-kind').actions[0]!,
+    );
+    // An error code has no counterpart for a command that cannot fail with one: no fix that flips
+    // the expectation from failure to success.
+    for (const line of ['expect u == VK_ERROR_MEMORY_MAP_FAILED', 'expect u != VK_ERROR_MEMORY_MAP_FAILED'])
+      assert.deepEqual(
+        actionsFor(text(line), 'wrong-kind').actions.map((a) => a.title),
+        [],
+        line,
+      );
   });
 
   test('a half-typed `by` (no actor yet): one syntax error, not wrong-kind, and no fix that makes it `by by lvp`', () => {

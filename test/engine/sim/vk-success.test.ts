@@ -96,3 +96,18 @@ test('`== VK_ERROR_…` after a successful Vulkan call fails, saying the call re
   ]);
   assert.deepEqual(diagnostics(body, 'expectation-failed'), []);
 });
+
+test('NULL, Mach and GL results are not VkResults: a pointer compared with NULL shows itself, a void command is not wrong-kind for them', () => {
+  const body = `  m = vkAllocateMemory 64KiB host-visible coherent
+  p = vkMapMemory m
+  u = vkUnmapMemory m
+  expect p == NULL
+  expect u == NULL
+  expect u == KERN_SUCCESS`;
+  const failed = diagnostics(body, 'expectation-failed');
+  assert.match(failed[0] ?? '', /^expectation failed: p is 0x[0-9a-f_]+ \(it succeeded\), expected NULL$/);
+  assert.deepEqual(
+    diagnostics(body, 'wrong-kind').filter((m) => m.includes('not a VkResult')),
+    [],
+  );
+});

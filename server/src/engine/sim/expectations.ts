@@ -282,21 +282,27 @@ function compareValue(
     }
     const expectedName = (value as NameExpression).name;
     const outcome = record.outcome;
-    // Against any VkResult: a Vulkan call that succeeded returned VK_SUCCESS, and a void one none.
-    const vkSuccess = VK_RESULT_NAMES.includes(expectedName) ? vkSuccessOf(record) : 'other';
+    // Against a VkResult (not a Mach or GL result, nor NULL): a Vulkan call that succeeded
+    // returned VK_SUCCESS, and a void one none.
+    const vkSuccess = expectedName.startsWith('VK_') ? vkSuccessOf(record) : 'other';
     if (vkSuccess === 'void') {
+      const verb = canonicalVerb(record.node.verbName);
+      // `== VK_SUCCESS` and `!= VK_SUCCESS` keep their meaning with `ok`; an error code has no
+      // such counterpart (a void command cannot fail with one), so it gets no fix.
       problems.report(
         'wrong-kind',
         value,
-        `${canonicalVerb(record.node.verbName)} returns void, not a VkResult: compare ${subject.name} with ok`,
+        `${verb} returns void, not a VkResult: compare ${subject.name} with ok`,
         undefined,
-        {
-          kind: 'replace',
-          title: `Compare ${subject.name} with \`ok\` (${canonicalVerb(record.node.verbName)} returns void)`,
-          range: value,
-          text: 'ok',
-          preferred: true,
-        },
+        expectedName === 'VK_SUCCESS'
+          ? {
+              kind: 'replace',
+              title: `Compare ${subject.name} with \`ok\` (${verb} returns void)`,
+              range: value,
+              text: 'ok',
+              preferred: true,
+            }
+          : undefined,
       );
       return undefined;
     }
