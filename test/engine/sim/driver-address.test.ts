@@ -416,3 +416,25 @@ ${LVP_POOL}  mem = vkAllocateMemory 4KiB host-visible coherent
     ],
   );
 });
+
+test('the free pool space a call reaches is named without the objects in it: only the gaps between them', () => {
+  const text = `scenario "d" {
+  kernel 6.6
+${LVP_POOL}
+  mem = vkAllocateMemory 4096 host-visible coherent
+  m2 = vkAllocateMemory 6000 host-visible coherent
+  a = madvise mem, 3 pages, dontneed by lvp
+}
+`;
+  const warning = analyseDocument(text).diagnostics.find((d) => d.code === 'driver-range-past-end');
+  assert.ok(warning);
+  // m2 fills the pool from mem's end for 6000 bytes (0x1770); the pool space named is what is left.
+  const m2 = /m2 \(\+0x0\.\.\+0x1770\)/.exec(warning.message);
+  assert.ok(m2, warning.message);
+  const pool = /lvp pool \((0x[0-9a-f_]+)\.\.(0x[0-9a-f_]+)\)/.exec(warning.message);
+  assert.ok(pool, warning.message);
+  const start = BigInt(pool[1]!.replace(/_/g, ''));
+  const end = BigInt(pool[2]!.replace(/_/g, ''));
+  assert.equal(end - start, 0x2000n - 0x1770n, warning.message);
+  assert.equal(end % 0x1000n, 0n, warning.message);
+});

@@ -259,7 +259,8 @@ function reachedPastEnd(context: StepContext, object: VkMemory, from: bigint, re
       if (!part.ownPages && start > cursor)
         found.other.push({ mapping: undefined, range: rangeText(cursor, start) });
       cursor = stop;
-      let shown = 0n;
+      // The parts of [start, stop) other memory objects show: the rest is named as the mapping's.
+      const covered: [bigint, bigint][] = [];
       for (const memory of context.vulkan.memories) {
         if (memory === object || memory.freed) continue;
         const shows = memoryShownBy(sim, vma, memory);
@@ -268,7 +269,7 @@ function reachedPastEnd(context: StepContext, object: VkMemory, from: bigint, re
         const first = shows.address > start ? shows.address : start;
         const last = showsEnd < stop ? showsEnd : stop;
         if (first >= last) continue;
-        shown += last - first;
+        covered.push([first, last]);
         addReached(found, {
           memory,
           first: shows.first + (first - shows.address),
@@ -276,13 +277,27 @@ function reachedPastEnd(context: StepContext, object: VkMemory, from: bigint, re
           inSamePool: memory.inPool && memory.driverObject === object.driverObject,
         });
       }
-      if (!part.ownPages && shown < stop - start)
-        found.other.push({ mapping: mappingName(vma), range: rangeText(start, stop) });
+      if (!part.ownPages)
+        for (const [gapStart, gapStop] of uncovered(start, stop, covered))
+          found.other.push({ mapping: mappingName(vma), range: rangeText(gapStart, gapStop) });
     }
     if (!part.ownPages && cursor < part.stop)
       found.other.push({ mapping: undefined, range: rangeText(cursor, part.stop) });
   }
   return found;
+}
+
+/** The parts of [start, stop) that none of the `covered` ranges (any order, may overlap) covers. */
+function uncovered(start: bigint, stop: bigint, covered: [bigint, bigint][]): [bigint, bigint][] {
+  covered.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const gaps: [bigint, bigint][] = [];
+  let cursor = start;
+  for (const [first, last] of covered) {
+    if (first > cursor) gaps.push([cursor, first]);
+    if (last > cursor) cursor = last;
+  }
+  if (cursor < stop) gaps.push([cursor, stop]);
+  return gaps;
 }
 
 /** One more part of a memory object reached: merged with the part found before, if any. */
