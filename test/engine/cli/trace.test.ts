@@ -128,6 +128,21 @@ test("trace: a dontneed of a file's private mapping says its dropped pages read 
     steps[5]?.result,
     'ok; private pages 0x1000_3000..0x1000_5000 dropped (they read zero, or the file, again)',
   );
+  // A page past the file's end read a private copy until now; dropped, it refaults from the file: SIGBUS.
+  const past = `scenario "eof" {
+  f = open file "data" 4KiB
+  c = mmap 8KiB rw private fd f at 0x1000_0000 fixed
+  write c, 4KiB, 0xAB
+  madvise c, 8KiB, dontneed
+  read c + 0x1000, 1
+}
+`;
+  const eof = buildTrace('eof.drvmap', past).scenarios[0]!.steps;
+  assert.equal(
+    eof[3]?.result,
+    'ok; private pages 0x1000_0000..0x1000_2000 dropped (they read the file (SIGBUS past its end) again)',
+  );
+  assert.match(eof[4]?.result ?? '', /SIGBUS/);
 });
 
 test("trace: a free step's result names the pages it freed lazily (those holding data, as they were then), in text and JSON", () => {

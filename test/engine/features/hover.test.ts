@@ -374,6 +374,11 @@ describe('hover: what the run did at the cursor', () => {
     );
     assert.match(hover, /vkUnmapMemory and vkFreeMemory return void \(compare them with `ok`\)/);
     assert.doesNotMatch(hover, /GL or Mach call returns/);
+    const nullText = `scenario "n" {\n  m = vkAllocateMemory 64KiB host-visible coherent\n  p = vkMapMemory m\n  expect p != NULL\n}\n`;
+    assert.match(
+      at(nullText, 'NULL'),
+      /^\*\*NULL\*\* \(OpenGL map result\) — what `glMapBufferRange` returns/,
+    );
   });
 
   test('`expect` says whether it held and what was seen', () => {

@@ -438,3 +438,22 @@ ${LVP_POOL}
   assert.equal(end - start, 0x2000n - 0x1770n, warning.message);
   assert.equal(end % 0x1000n, 0n, warning.message);
 });
+
+test('the free pool space between several objects is one entry with its ranges, not the pool named once per gap', () => {
+  const text = `scenario "d" {
+  kernel 6.6
+${LVP_POOL}
+  mem = vkAllocateMemory 4096 host-visible coherent
+  m2 = vkAllocateMemory 2000 host-visible coherent
+  m3 = vkAllocateMemory 64 host-visible coherent
+  a = madvise mem, 3 pages, dontneed by lvp
+}
+`;
+  const warning = analyseDocument(text).diagnostics.find((d) => d.code === 'driver-range-past-end');
+  assert.ok(warning);
+  assert.equal(warning.message.match(/lvp pool \(/g)?.length, 1, warning.message);
+  assert.match(
+    warning.message,
+    /lvp pool \(0x[0-9a-f_]+\.\.0x[0-9a-f_]+, 0x[0-9a-f_]+\.\.0x[0-9a-f_]+\) too \(H1\)$/,
+  );
+});

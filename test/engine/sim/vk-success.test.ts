@@ -110,4 +110,12 @@ test('NULL, Mach and GL results are not VkResults: a pointer compared with NULL 
     diagnostics(body, 'wrong-kind').filter((m) => m.includes('not a VkResult')),
     [],
   );
+  // A memory object compared with another API's result: what the call returned, as the trace says.
+  assert.deepEqual(
+    diagnostics(
+      '  m = vkAllocateMemory 64KiB host-visible coherent\n  expect m == KERN_SUCCESS',
+      'expectation-failed',
+    ),
+    ['expectation failed: m is VK_SUCCESS, expected KERN_SUCCESS'],
+  );
 });

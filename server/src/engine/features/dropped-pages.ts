@@ -101,17 +101,27 @@ function dontneedNote(run: ScenarioRun, record: StepRecord): string {
     }
     note += private_.some((v) => (v.vmFlags & VM_HUGETLB) !== 0)
       ? '; private pages dropped (hugetlb: whole huge pages only)'
-      : `; private pages ${runsText(private_)} dropped (they read ${whatDroppedPagesRead(private_)} again)`;
+      : `; private pages ${runsText(private_)} dropped (they read ${whatDroppedPagesRead(private_, first, last, sim.pageSize)} again)`;
     if (shared.length > 0) note += `; shared ones (${runsText(shared)}) kept`;
   }
   return note;
 }
 
-/** What dropped private pages read next: zero for anonymous memory, the file for a file's private copy. */
-function whatDroppedPagesRead(vmas: readonly Vma[]): string {
+/**
+ * What the dropped private pages of [first, last) read next: zero for anonymous memory, the file
+ * for a file's private copy, and SIGBUS for a page of it past the file's end (linux-mm §1.1 row 21).
+ */
+function whatDroppedPagesRead(vmas: readonly Vma[], first: number, last: number, pageBytes: bigint): string {
   const anonymous = vmas.some((v) => isPrivateAnon(v));
-  const file = vmas.some((v) => !isPrivateAnon(v));
-  return anonymous && file ? 'zero, or the file,' : anonymous ? 'zero' : 'the file';
+  const files = vmas.filter((v) => !isPrivateAnon(v));
+  const pastEnd = files.some((v) => {
+    const size = v.object.sizeBytes;
+    const lastDropped = Math.min(v.endPage, last) - 1;
+    if (size === undefined || lastDropped < Math.max(v.startPage, first)) return false;
+    return BigInt(v.pgoff + lastDropped - v.startPage) * pageBytes >= size;
+  });
+  const file = pastEnd ? 'the file (SIGBUS past its end)' : 'the file';
+  return anonymous && files.length > 0 ? `zero, or ${file},` : anonymous ? 'zero' : file;
 }
 
 /** The pages of `vmas` (sorted, not overlapping) within [first, last), adjacent ones merged. */

@@ -628,6 +628,8 @@ function apiResultHover(name: string): string {
   if (name === 'VK_SUCCESS')
     return 'Vulkan result) — what a Vulkan command that returns a VkResult answers when it succeeds: `expect NAME == VK_SUCCESS` holds for a successful vkAllocateMemory, vkMapMemory (whose result is the pointer), vkGetMemoryFdKHR, vkFlushMappedMemoryRanges…; vkUnmapMemory and vkFreeMemory return void (compare them with `ok`), and a syscall or GL call is never VK_SUCCESS';
   const api = name.startsWith('VK_') ? 'Vulkan' : name.startsWith('KERN_') ? 'Mach' : 'OpenGL';
+  if (name === 'NULL')
+    return 'OpenGL map result) — what `glMapBufferRange` returns when Wine could not map the buffer for 32-bit code (a persistent map on the copy path, a failed host map); when GL itself refuses the call the result is its error (`GL_INVALID_VALUE`…). A failed `vkMapMemory` is its VkResult and a failed syscall its errno, never NULL';
   if (name === 'KERN_SUCCESS')
     return 'Mach result) — what a successful `mach_vm_remap` returns; `expect NAME == KERN_SUCCESS` checks it';
   return `${api} result) — what a failing ${api} call returns; \`expect NAME == ${name}\` makes that failure intended`;

@@ -130,9 +130,15 @@ export function driverRangePastEnd(
   const over = `${verb} of ${exactSize(length)} at ${object.name} + ${formatHex(address - pointer)}${rounded ? ' acts on whole pages, which' : ''} ${outside.join(' and ')} (${exactSize(object.allocationSize)})`;
   const names = found.memories.map((m) => `${m.memory.name} (+${formatHex(m.first)}..+${formatHex(m.last)})`);
   const inPool = object.inPool && found.memories.every((m) => m.inSamePool);
-  const others = found.other.map((o) =>
-    o.mapping === undefined ? `no mapping (${o.range})` : `${o.mapping} (${o.range})`,
-  );
+  // One entry per mapping name, its ranges together: `lvp pool (A..B, C..D)`.
+  const rangesBy = new Map<string, string[]>();
+  for (const o of found.other) {
+    const name = o.mapping ?? 'no mapping';
+    const ranges = rangesBy.get(name);
+    if (ranges === undefined) rangesBy.set(name, [o.range]);
+    else ranges.push(o.range);
+  }
+  const others = [...rangesBy].map(([name, ranges]) => `${name} (${ranges.join(', ')})`);
   const message =
     found.memories.length === 0
       ? found.other.every((o) => o.mapping === undefined)

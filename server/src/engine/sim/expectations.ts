@@ -284,8 +284,9 @@ function compareValue(
     const outcome = record.outcome;
     // Against a VkResult (not a Mach or GL result, nor NULL): a Vulkan call that succeeded
     // returned VK_SUCCESS, and a void one none.
-    const vkSuccess = expectedName.startsWith('VK_') ? vkSuccessOf(record) : 'other';
-    if (vkSuccess === 'void') {
+    const vkCall = vkSuccessOf(record);
+    const againstVkResult = expectedName.startsWith('VK_');
+    if (againstVkResult && vkCall === 'void') {
       const verb = canonicalVerb(record.node.verbName);
       // `== VK_SUCCESS` and `!= VK_SUCCESS` keep their meaning with `ok`; an error code has no
       // such counterpart (a void command cannot fail with one), so it gets no fix.
@@ -306,16 +307,17 @@ function compareValue(
       );
       return undefined;
     }
-    // A Vulkan call that succeeded returned VK_SUCCESS ("m is ok" read as if ok were not it); an
-    // address is shown as itself ("a is ok" hid what the call returned).
+    // A Vulkan call that succeeded returned VK_SUCCESS ("m is ok" read as if ok were not it), but
+    // an address is shown as itself ("a is ok" hid what the call returned), unless it is compared
+    // with a VkResult: `expect p == NULL` is about the pointer, `expect p == VK_ERROR_…` the call.
     const shown =
-      vkSuccess === 'success'
-        ? 'VK_SUCCESS'
-        : outcome.kind === 'address'
-          ? `${formatHex(outcome.value)} (it succeeded)`
+      outcome.kind === 'address' && !(againstVkResult && vkCall === 'success')
+        ? `${formatHex(outcome.value)} (it succeeded)`
+        : vkCall === 'success'
+          ? 'VK_SUCCESS'
           : actual;
     return {
-      equal: actual === expectedName || (vkSuccess === 'success' && expectedName === 'VK_SUCCESS'),
+      equal: actual === expectedName || (vkCall === 'success' && expectedName === 'VK_SUCCESS'),
       actual: `${subject.name} is ${shown}${outcome.kind === 'errno' ? ` (${outcome.reason})` : ''}, expected ${expectedPrefix}${expectedName}`,
     };
   }
