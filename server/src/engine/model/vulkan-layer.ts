@@ -22,6 +22,7 @@ import { mapViolations, unmapViolations, type Violation } from './placed-validit
 import {
   FormattedEvent,
   isHostImport,
+  isFreed,
   newMemory,
   pastEndText,
   sharesBo,
@@ -172,7 +173,8 @@ export class VulkanLayer {
     const file = memory.file;
     const offset = memory.boOffset;
     for (const other of this.memories)
-      if (other !== memory && !other.freed && other.file === file && other.boOffset === offset) return true;
+      if (other !== memory && !isFreed(other) && other.file === file && other.boOffset === offset)
+        return true;
     for (const exported of this.exportedBos.values())
       if (exported.bo.file === file && exported.bo.offset === offset && this.sim.space.isOpen(exported.fd.fd))
         return true;
@@ -277,7 +279,7 @@ export class VulkanLayer {
         });
       return NO_MEMORY_OUTCOME;
     }
-    if (memory.freed && verb !== 'vkFreeMemory') {
+    if (isFreed(memory) && verb !== 'vkFreeMemory') {
       reportFreedMemory(this.sim, memory, `${verb} on ${memory.name}, which`);
       return notSimulated('the memory was freed');
     }
@@ -416,7 +418,7 @@ export class VulkanLayer {
         return OK_OUTCOME;
       }
       case 'vkFreeMemory': {
-        if (memory.freed) {
+        if (isFreed(memory)) {
           this.sim.finding('use-after-free', `${memory.name} is freed twice`, [
             { range: memory.node, message: 'allocated here' },
           ]);
@@ -848,7 +850,7 @@ export class VulkanLayer {
     datum: number | undefined,
   ): Outcome | undefined {
     const verbText = datum === undefined ? 'reads' : 'writes';
-    if (memory.freed) {
+    if (isFreed(memory)) {
       reportFreedMemory(this.sim, memory, `${actor} ${verbText} ${memory.name}, which`);
       return freedOutcome(memory);
     }
@@ -899,7 +901,7 @@ export class VulkanLayer {
     length: bigint,
     at?: TextRange,
   ): AccessResult | undefined {
-    if (memory.freed) return undefined; // nothing to read: the expectation says why
+    if (isFreed(memory)) return undefined; // nothing to read: the expectation says why
     const pointer = cachedPointer(memory);
     if (pointer !== undefined) return this.readThroughPointer(actor, pointer + offset, length, at);
     return { ok: true, segments: deviceRead(this.sim, memory, offset, length), faults: 0 };
@@ -922,7 +924,7 @@ export class VulkanLayer {
   deviceReadNow(memory: VkMemory, offset: bigint, length: bigint, at?: TextRange): AccessResult | undefined {
     if (memory.driver.backing === 'anon' && !isHostImport(memory))
       return this.driverRead(memory.driver.name, memory, offset, length, at);
-    if (memory.freed) return undefined;
+    if (isFreed(memory)) return undefined;
     return { ok: true, segments: deviceRead(this.sim, memory, offset, length), faults: 0 };
   }
 

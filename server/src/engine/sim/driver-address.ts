@@ -2,7 +2,7 @@
 // dontneed by lvp` is the driver madvising its own CPU mapping of `mem` (the pointer it keeps in
 // its pool or BO mapping), which a remap strategy may have emptied — not Wine's 32-bit window.
 import { reportFreedMemory } from '../model/freed-memory';
-import { pastEndText, type VkMemory } from '../model/vk-memory';
+import { isFreed, pastEndText, type VkMemory } from '../model/vk-memory';
 import { alignDown, alignUp, exactSize, formatHex, isAligned } from '../numbers';
 import type { FixData } from '../diagnostics';
 import type { Argument, Expression, NameExpression, StepNode } from '../syntax/ast';
@@ -55,7 +55,7 @@ export function syscallAddress(
   const target = memoryTarget(context, expression, actor, (owner) => byDriverFix(step, owner));
   if (!target) return undefined;
   const { memory: object, offset } = target;
-  if (object.freed) {
+  if (isFreed(object)) {
     reportFreedMemory(
       context.sim,
       object,
@@ -268,7 +268,7 @@ function reachedPastEnd(context: StepContext, object: VkMemory, from: bigint, re
       // The parts of [start, stop) other memory objects show: the rest is named as the mapping's.
       const covered: [bigint, bigint][] = [];
       for (const memory of context.vulkan.memories) {
-        if (memory === object || memory.freed) continue;
+        if (memory === object || isFreed(memory)) continue;
         const shows = memoryShownBy(sim, vma, memory);
         if (shows === undefined) continue;
         const showsEnd = shows.address + (shows.last - shows.first);

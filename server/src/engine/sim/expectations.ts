@@ -3,6 +3,7 @@
 import type { Segment, Vma } from '../kernel/types';
 import { canonicalVerb, ERRNO_NAMES, VK_RESULT_NAMES } from '../language/vocabulary';
 import { afterUffdStep } from '../model/uffd-step';
+import { isFreed } from '../model/vk-memory';
 import { formatHex } from '../numbers';
 import type { Argument, ExpectForm, ExpectNode, Expression, NameExpression } from '../syntax/ast';
 import { checkExpectReadAfterUnmap, deviceAddressText, memoryTarget } from './access-steps';
@@ -172,9 +173,10 @@ function checkRead(context: StepContext, e: FormOf<'read'>): Verdict {
   if (result && !target && e.address && evaluated !== undefined && address !== undefined)
     checkExpectReadAfterUnmap(context, reader, e.address, evaluated, address, result, e.address);
   if (!result) {
-    const detail = target?.memory.freed
-      ? `${target.memory.name} was freed: there is nothing to read`
-      : `${reader} has no mapping of ${target?.memory.name} to read`;
+    const detail =
+      target !== undefined && isFreed(target.memory)
+        ? `${target.memory.name} was freed: there is nothing to read`
+        : `${reader} has no mapping of ${target?.memory.name} to read`;
     // Nothing to read is a failed expectation (reported with it), in every view: check, trace, hover.
     return { passed: false, detail: `cannot check: ${detail}` };
   }

@@ -5,7 +5,7 @@
 // pages of a shared mapping (linux-mm §3.8). Facts vulkan-wine §4 H1: "flag any remap of a
 // sub-page or slab-child object".
 import { formatHex, formatSize } from '../../numbers';
-import type { VkMemory } from '../vk-memory';
+import { isFreed, type VkMemory } from '../vk-memory';
 import type { StrategyContext } from './strategy';
 
 /** The alias made for one map: the mapped range in the driver's mapping, and the pages duplicated. */
@@ -38,7 +38,7 @@ export function reportAliasNeighbours(
   const neighbours: string[] = [];
   const related = [];
   for (const other of ctx.memories) {
-    if (other === memory || other.freed || other.driverPointer === undefined) continue;
+    if (other === memory || isFreed(other) || other.driverPointer === undefined) continue;
     const start = other.driverPointer;
     const stop = start + other.allocationSize;
     if (stop <= base || start >= end) continue;

@@ -5,6 +5,7 @@
 import { MREMAP_DONTUNMAP, MREMAP_FIXED, MREMAP_MAYMOVE } from '../../kernel/types';
 import { alignDown, alignUp, formatHex, formatSize } from '../../numbers';
 import { allocateInWindow } from './window-allocation';
+import { isFreed } from '../vk-memory';
 import { passThrough, type Strategy } from './strategy';
 
 export function remapStrategy(dontUnmap: boolean): Strategy {
@@ -27,7 +28,7 @@ export function remapStrategy(dontUnmap: boolean): Strategy {
         const neighbours = ctx.memories.filter(
           (m) =>
             m !== memory &&
-            !m.freed &&
+            !isFreed(m) &&
             m.driverPointer !== undefined &&
             m.driverPointer < end &&
             m.driverPointer + m.allocationSize > start,
