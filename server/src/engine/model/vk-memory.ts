@@ -10,6 +10,12 @@ import type { Escape } from './driver-ops';
 export interface MemoryEvent {
   readonly step: number;
   readonly text: string;
+  /**
+   * `moved`: a remap strategy moved the driver's pages (into the window, or back), which is what
+   * left its cached pointer with nothing mapped (stale-pointer names it); read from here, not from
+   * the text, which may name a memory object or a handler with "moved" in it.
+   */
+  readonly kind?: 'moved';
 }
 
 /**

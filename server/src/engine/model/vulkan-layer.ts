@@ -1091,7 +1091,7 @@ function emptiedAt(
     const actor = change.call.actor;
     return { step: change.step, text: `${actor} unmapped it`, here: `${actor} unmapped it here` };
   }
-  const moved = memory.history.filter((h) => h.text.includes('moved')).pop();
+  const moved = memory.history.filter((h) => h.kind === 'moved').pop();
   return moved && { step: moved.step, text: moved.text, here: 'the mapping left here' };
 }
 

@@ -3,6 +3,7 @@
 // actor, text and result — that record is what hover, the trace and the rules read.
 import { AddressSpace } from '../kernel/address-space';
 import { changesPages } from '../kernel/effect-pages';
+import { LastChangeIndex } from './last-change-index';
 import type { Userfaultfd } from '../kernel/userfaultfd';
 import type {
   AccessResult,
@@ -176,6 +177,8 @@ export class Simulation {
   private readonly pendingMany: CallRecord[] = [];
   stepIndex = -1;
   stepNode: StepNode | undefined;
+  /** The last change of each page, made at the first lastChangeAt that asks about the latest state. */
+  private changeIndex: LastChangeIndex | undefined;
 
   constructor(
     readonly platform: Platform,
@@ -566,10 +569,12 @@ export class Simulation {
       // expectation after the last step (stepIndex is that step's: its calls join its record).
       const pending = lastChangeIn(this.pendingList(), this.pendingCount, page, endPage);
       if (pending) return { step: this.stepIndex, ...pending };
+      // The recorded calls: the index answers as the walk below would, in O(log n).
+      return (this.changeIndex ??= new LastChangeIndex()).lastChangeAt(this.records, page, endPage);
     }
-    for (let i = before?.step ?? this.records.length - 1; i >= 0; i--) {
+    for (let i = before.step; i >= 0; i--) {
       const calls = this.records[i]!.calls;
-      const end = before !== undefined && i === before.step ? before.call : calls.length;
+      const end = i === before.step ? before.call : calls.length;
       const found = lastChangeIn(calls, end, page, endPage);
       if (found) return { step: i, ...found };
     }

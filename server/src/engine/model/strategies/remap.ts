@@ -68,6 +68,7 @@ export function remapStrategy(dontUnmap: boolean): Strategy {
       memory.windowRange = { start: low, size: length };
       memory.history.push({
         step: ctx.sim.stepIndex,
+        kind: 'moved',
         text: `wine moved its pages ${formatHex(start)} → ${formatHex(low)}${dontUnmap ? ' (DONTUNMAP: the old range stays, without the pages)' : ''}`,
       });
       return { ok: true, pointer: low + (driverPointer - start) + offset };
@@ -89,6 +90,7 @@ export function remapStrategy(dontUnmap: boolean): Strategy {
         );
         memory.history.push({
           step: ctx.sim.stepIndex,
+          kind: 'moved',
           text: `wine moved the pages back to ${formatHex(memory.movedFrom)}`,
         });
       }
