@@ -457,3 +457,59 @@ ${LVP_POOL}
     /lvp pool \(0x[0-9a-f_]+\.\.0x[0-9a-f_]+, 0x[0-9a-f_]+\.\.0x[0-9a-f_]+\) too \(H1\)$/,
   );
 });
+
+test('past the end in a pool: the live objects in the range, in allocation order, never a freed one whose slot another took', () => {
+  // b is freed and d takes its slot: the call reaches d there, not b; c was allocated before d
+  // but lies after it in the pool, and is named first (allocation order).
+  const analysis = analyseDocument(`scenario "pool reuse" {
+  kernel 6.6
+  strategy none
+  driver lvp {
+    preset lavapipe
+    maps pool
+    pool-size 1MiB
+  }
+  a = vkAllocateMemory 64KiB host-visible coherent
+  b = vkAllocateMemory 64KiB host-visible coherent
+  c = vkAllocateMemory 64KiB host-visible coherent
+  vkFreeMemory b
+  d = vkAllocateMemory 32KiB host-visible coherent
+  e = vkAllocateMemory 256KiB host-visible coherent
+  madvise a + 60KiB, 300KiB, dontneed by lvp
+}
+`);
+  const past = analysis.diagnostics.filter((d) => d.code === 'driver-range-past-end');
+  assert.equal(past.length, 1);
+  assert.match(
+    past[0]!.message,
+    /reaches c \(\+0x0\.\.\+0x1_0000\), d \(\+0x0\.\.\+0x8000\), e \(\+0x0\.\.\+0x2_a000\), lvp pool /,
+  );
+});
+
+test('past-end calls after many allocations in one pool take time linear in their number (perfhunt finding 2)', () => {
+  // Each call looks up the objects around its range, not every memory allocated: 8× the calls
+  // take about 8× the time (it was ×4 per doubling). A loose bound for a shared machine.
+  const scenario = (n: number) => {
+    const lines = [
+      `scenario "lvp" {\n  kernel 6.6\n  strategy none\n${LVP_POOL.replace('maps pool', 'maps pool\n    pool-size 1GiB')}`,
+    ];
+    for (let i = 0; i < n; i++) lines.push(`  mem${i} = vkAllocateMemory 64KiB host-visible coherent\n`);
+    for (let i = 0; i < n; i++) lines.push(`  madvise mem${i} + 60KiB, 8KiB, dontneed by lvp\n`);
+    return `${lines.join('')}}\n`;
+  };
+  const cpuMs = (text: string) => {
+    let best = Infinity;
+    for (let run = 0; run < 3; run++) {
+      const start = process.cpuUsage();
+      const analysis = analyseDocument(text);
+      const used = process.cpuUsage(start);
+      best = Math.min(best, (used.user + used.system) / 1000);
+      assert.ok(analysis.diagnostics.every((d) => d.code === 'driver-range-past-end'));
+    }
+    return best;
+  };
+  cpuMs(scenario(500)); // warm-up: compiled code, not the first run's
+  const small = cpuMs(scenario(500));
+  const large = cpuMs(scenario(4000));
+  assert.ok(large < small * 14, `500 calls: ${small.toFixed(1)} ms, 4000 calls: ${large.toFixed(1)} ms`);
+});

@@ -80,7 +80,7 @@ function fileOffset(memory: VkMemory, offset: bigint): bigint {
  * its address >> PAGE_SHIFT, kept across mremap), as with host memory imported by
  * external-memory-host.
  */
-function objectOffset(memory: VkMemory, object: MemoryObject, offset: bigint): bigint {
+export function objectOffset(memory: VkMemory, object: MemoryObject, offset: bigint): bigint {
   return object.kind === 'anon' && memory.driverPointer !== undefined
     ? memory.driverPointer + offset
     : fileOffset(memory, offset);

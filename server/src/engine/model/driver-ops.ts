@@ -28,6 +28,7 @@ import { allocateInWindow } from './strategies/window-allocation';
 import type { AllocationFailure } from './strategies/strategy';
 import { box64Placement, reportBox64NoRoom } from './box64-mmap32';
 import { amdgpuDomainOf, amdgpuSizeRefusal, checksAmdgpuDomains } from './amdgpu-domains';
+import { setDriverObject } from './memories-by-object';
 
 /** What a render node's BO mappings are like (DRM/TTM, facts linux-mm §4.1). */
 const RENDER_NODE_TRAITS: DeviceTraits = Object.freeze({
@@ -282,7 +283,7 @@ export class DriverOps {
     );
     if (host === undefined) return;
     memory.driverPointer = host;
-    memory.driverObject = this.sim.space.vmaAt(this.sim.pageOf(host))?.object;
+    setDriverObject(memory, this.sim.space.vmaAt(this.sim.pageOf(host))?.object);
     memory.driverMapStep = this.sim.stepIndex;
     this.sim.note(this.name, `import host pointer ${formatHex(host)} (no mapping of its own)`, '', true);
   }
@@ -310,7 +311,7 @@ export class DriverOps {
     memory.file = cached.file;
     memory.boOffset = cached.boOffset;
     memory.driverPointer = cached.pointer;
-    memory.driverObject = cached.object;
+    setDriverObject(memory, cached.object);
     memory.driverMapStep = this.sim.stepIndex;
     memory.history.push({
       step: this.sim.stepIndex,
@@ -371,7 +372,7 @@ export class DriverOps {
     memory.poolOffset = offset;
     memory.inPool = true;
     memory.driverPointer = pool.base + offset;
-    memory.driverObject = this.sim.space.vmaAt(this.sim.pageOf(pool.base))?.object;
+    setDriverObject(memory, this.sim.space.vmaAt(this.sim.pageOf(pool.base))?.object);
     memory.driverMapStep = pool.step;
     memory.escape = new Escape(pool.step, true);
     this.sim.note(
@@ -402,7 +403,7 @@ export class DriverOps {
       memory.file = this.lastBo?.file;
       memory.boOffset = this.lastBo?.offset ?? 0n;
       memory.driverPointer = result.value;
-      memory.driverObject = this.sim.space.vmaAt(this.sim.pageOf(result.value))?.object;
+      setDriverObject(memory, this.sim.space.vmaAt(this.sim.pageOf(result.value))?.object);
       memory.driverMapStep = this.sim.stepIndex;
       if (!this.hookArmed || this.model.mmapVia === 'syscall')
         memory.escape = new Escape(this.sim.stepIndex, false);
@@ -442,7 +443,7 @@ export class DriverOps {
   /** The memory's own mapping, kept since its vkUnmapMemory, given back without a syscall. */
   private mapKeptOwn(memory: VkMemory, block: KeptMapping): SyscallResult {
     memory.driverPointer = block.address;
-    memory.driverObject = this.sim.space.vmaAt(this.sim.pageOf(block.address))?.object;
+    setDriverObject(memory, this.sim.space.vmaAt(this.sim.pageOf(block.address))?.object);
     memory.driverMapStep = this.sim.stepIndex;
     this.sim.note(
       this.name,
@@ -506,7 +507,7 @@ export class DriverOps {
       );
     } else this.sim.munmap(this.name, memory.driverPointer, size);
     memory.driverPointer = undefined;
-    memory.driverObject = undefined;
+    setDriverObject(memory, undefined);
   }
 
   /** At vkFreeMemory: the mappings kept of the memory's BO go with it. */

@@ -59,7 +59,8 @@ export interface VkMemory {
   inPool: boolean;
   /** Where the driver's own CPU mapping is, and the object it showed when made. */
   driverPointer: bigint | undefined;
-  driverObject: MemoryObject | undefined;
+  /** Set by setDriverObject (memories-by-object.ts), which keeps the memories of each object indexed. */
+  readonly driverObject: MemoryObject | undefined;
   driverMapStep: number | undefined;
   /** The pointer handed to 32-bit code, while mapped. */
   appPointer: bigint | undefined;

@@ -10,6 +10,7 @@ import { mapsNameOf } from '../kernel/vma';
 import { effectPages } from '../kernel/effect-pages';
 import type { Effect, Vma } from '../kernel/types';
 import { memoryShownBy } from '../model/device-access';
+import { memoriesPlacedIn } from '../model/memories-by-object';
 import { memoryNamedBy, memoryTarget } from './access-steps';
 import type { StepContext } from './step-context';
 
@@ -267,8 +268,8 @@ function reachedPastEnd(context: StepContext, object: VkMemory, from: bigint, re
       cursor = stop;
       // The parts of [start, stop) other memory objects show: the rest is named as the mapping's.
       const covered: [bigint, bigint][] = [];
-      for (const memory of context.vulkan.memories) {
-        if (memory === object || isFreed(memory)) continue;
+      for (const memory of memoriesShownIn(context, vma, start, stop)) {
+        if (memory === object) continue;
         const shows = memoryShownBy(sim, vma, memory);
         if (shows === undefined) continue;
         const showsEnd = shows.address + (shows.last - shows.first);
@@ -291,6 +292,27 @@ function reachedPastEnd(context: StepContext, object: VkMemory, from: bigint, re
       found.other.push({ mapping: undefined, range: rangeText(cursor, part.stop) });
   }
   return found;
+}
+
+/**
+ * The live Vulkan memory objects whose pages `vma` may show in [start, stop), in allocation order
+ * (the order their messages list them): only memories of the VMA's object, wherever the mapping
+ * is now (pages a remap strategy moved keep their object), found by offset in it
+ * (memories-by-object.ts), not by scanning every memory ever allocated.
+ */
+function memoriesShownIn(context: StepContext, vma: Vma, start: bigint, stop: bigint): VkMemory[] {
+  const { sim, vulkan } = context;
+  const vmaStart = sim.addressOfPage(vma.startPage);
+  const vmaFirst = BigInt(vma.pgoff) * sim.pageSize;
+  const candidates = memoriesPlacedIn(
+    vma.object,
+    vmaFirst + (start - vmaStart),
+    vmaFirst + (stop - vmaStart),
+  );
+  // Vulkan's own (not a GL buffer's), not freed, and not an allocation that failed after its driver
+  // placed it: memoryCreatedAt finds exactly the memories in vulkan.memories.
+  const live = candidates.filter((m) => !isFreed(m) && vulkan.memoryCreatedAt(m.allocStep) === m);
+  return live.sort((a, b) => a.allocStep - b.allocStep);
 }
 
 /** The parts of [start, stop) that none of the `covered` ranges (any order, may overlap) covers. */

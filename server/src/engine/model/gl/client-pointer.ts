@@ -10,6 +10,7 @@ import { alignDown, alignUp, formatHex, formatSize } from '../../numbers';
 import type { GlBuffer } from './buffer';
 import type { GlContext, GlMapOutcome } from './context';
 import { takeDeviceWrites } from '../vk-memory';
+import { setDriverObject } from '../memories-by-object';
 
 export interface ClientRange {
   readonly start: bigint;
@@ -165,7 +166,7 @@ function openBo(ctx: GlContext, buffer: GlBuffer) {
   memory.file = file;
   memory.boOffset = offset;
   // The BO's own object: the VMA that maps it, made next, shows it too.
-  memory.driverObject ??= ctx.sim.space.objectOfFile(file, offset);
+  if (memory.driverObject === undefined) setDriverObject(memory, ctx.sim.space.objectOfFile(file, offset));
   // The buffer object keeps what the GPU wrote while nothing mapped it (VkMemory.deviceWrites):
   // now that it has pages, they hold those writes, as a first mapping by the driver shows them.
   for (const w of takeDeviceWrites(memory))

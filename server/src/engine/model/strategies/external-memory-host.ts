@@ -6,6 +6,7 @@ import { alignUp, formatHex, formatSize } from '../../numbers';
 import { allocateInWindow } from './window-allocation';
 import { passThrough, type Strategy } from './strategy';
 import { wineDirectMap } from './wine-direct-map';
+import { setDriverObject } from '../memories-by-object';
 
 export const externalMemoryHost: Strategy = {
   ...passThrough,
@@ -50,7 +51,7 @@ export const externalMemoryHost: Strategy = {
     memory.windowRange = { start: low, size: length };
     memory.importedByLayer = true;
     memory.driverPointer = low;
-    memory.driverObject = ctx.sim.space.vmaAt(ctx.sim.pageOf(low))?.object;
+    setDriverObject(memory, ctx.sim.space.vmaAt(ctx.sim.pageOf(low))?.object);
     memory.driverMapStep = ctx.sim.stepIndex;
     return undefined;
   },

@@ -13,6 +13,7 @@ import type { Vma } from '../../kernel/types';
 import { allocateInWindow } from './window-allocation';
 import { passThrough, type MapOutcome, type Strategy, type StrategyContext } from './strategy';
 import { mapsAtAllocation, winePlacesMaps } from '../driver';
+import { setDriverObject } from '../memories-by-object';
 
 /**
  * Wine's WOW64 map path with what it does when the driver cannot place maps: `fallbacks.hostImport`
@@ -357,5 +358,5 @@ export function unplace(ctx: StrategyContext, memory: VkMemory, reserve: boolean
   if (reserve && ctx.ops.model.placed.unmapReserve) ctx.ops.reserveOver(pointer, size);
   else ctx.sim.munmap(ctx.ops.name, pointer, size);
   memory.driverPointer = undefined;
-  memory.driverObject = undefined;
+  setDriverObject(memory, undefined);
 }
