@@ -3,6 +3,7 @@
 // is left for many BOs that each fit their domain (model/amdgpu-domains.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { amdgpuSizeRefusal } from '../../../server/src/engine/model/amdgpu-domains';
 import { analyse, callsOf, codes } from './helpers';
 
 const radv = (traits: string, body: string) => `scenario "domains" {
@@ -138,4 +139,24 @@ test('`vram` or `gtt` on `preset radv` with `backing anon` or `shmem` says the d
     /ENOMEM/,
   );
   assert.deepEqual(codes(radv('\n    backing any\n    vram 1MiB', '')), []);
+});
+
+test('a BO that fits its domain costs the comparison only: no refusal message is formatted for it', () => {
+  // Every radv allocation is checked: the GTT size is read (to format the message) only on a refusal.
+  let gttReads = 0;
+  const traits = {
+    vramSize: 8n << 30n,
+    get gttSize() {
+      gttReads++;
+      return 16n << 30n;
+    },
+  };
+  assert.equal(amdgpuSizeRefusal(64n << 10n, 'VRAM', traits), undefined);
+  assert.equal(gttReads, 0, 'a VRAM BO smaller than VRAM never looks at GTT');
+  assert.equal(amdgpuSizeRefusal(64n << 10n, 'GTT', traits), undefined);
+  assert.equal(gttReads, 1, 'a GTT BO reads the GTT size once, to compare');
+  assert.match(
+    amdgpuSizeRefusal(32n << 30n, 'VRAM', traits)!,
+    /not smaller than the VRAM domain \(`vram` 8 GiB\)/,
+  );
 });

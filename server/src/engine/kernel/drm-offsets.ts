@@ -15,6 +15,7 @@
 // hole that fits, the most recently added of equal ones; without alignment the node starts at
 // the hole's start. drm_mm_remove_node re-adds the hole after the previous node, which now
 // reaches the next node (or the end of the space): freed ranges merge with their neighbours'.
+import { HolesBySize } from './drm-holes';
 import type { MemoryObject } from './types';
 
 /**
@@ -59,12 +60,12 @@ export class DrmOffsetSpace {
   /** In offset order, and disjoint: every lookup is a binary search (firstStartingAfter). */
   private readonly ranges: FakeOffsetRange[] = [];
   /**
-   * The holes below the tail, by the range they follow, with when each was last added: drm_mm's
-   * best fit takes the most recently added of equal holes. Empty until a BO is freed (or a trace
-   * places BOs apart), so allocation is then a plain append.
+   * The holes below the tail, by the range they follow, sorted by size (drm-holes.ts): best fit
+   * is a binary search. Empty until a BO is freed (or a trace places BOs apart), so allocation is
+   * then a plain append. Every change of a hole's extent goes through `setHole` (or `remove` of
+   * its owner), which keeps the recorded size exact.
    */
-  private readonly holes = new Map<HoleOwner, number>();
-  private holeClock = 0;
+  private readonly holes = new HolesBySize<HoleOwner>();
   /** BOs whose handle is closed but which a VMA still maps (close), with their first page. */
   private readonly closed = new Map<MemoryObject, number>();
 
@@ -80,16 +81,7 @@ export class DrmOffsetSpace {
    * undefined (ENOSPC) when neither a hole nor the rest of the space holds it.
    */
   add(pages: number, objectAt: (startPage: number) => MemoryObject): number | undefined {
-    let best: HoleOwner | undefined;
-    let bestPages = Infinity;
-    let bestStamp = -1;
-    for (const [owner, stamp] of this.holes) {
-      const size = this.holeEnd(owner) - this.holeStart(owner);
-      if (size < pages || size > bestPages || (size === bestPages && stamp < bestStamp)) continue;
-      best = owner;
-      bestPages = size;
-      bestStamp = stamp;
-    }
+    const best = this.holes.bestFit(pages);
     if (best === undefined && this.tailPage + pages > this.endPage) return undefined;
     const startPage = best === undefined ? this.tailPage : this.holeStart(best);
     this.insert({ object: objectAt(startPage), startPage, endPage: startPage + pages }, best);
@@ -174,7 +166,8 @@ export class DrmOffsetSpace {
       this.tailPage = this.holeStart(owner);
       return;
     }
-    if (this.holeEnd(owner) > this.holeStart(owner)) this.holes.set(owner, ++this.holeClock);
+    const pages = this.holeEnd(owner) - this.holeStart(owner);
+    if (pages > 0) this.holes.set(owner, pages);
   }
 
   /** Where the hole after `owner` starts: the space starts at DRM_FAKE_OFFSET_START (a trace may place BOs below). */

@@ -42,11 +42,12 @@ export function amdgpuSizeRefusal(
   domain: AmdgpuDomain,
   traits: Pick<DriverTraits, 'vramSize' | 'gttSize'>,
 ): string | undefined {
+  // The sizes are compared first: every allocation passes through here, and only a refusal
+  // needs its message (formatting one for each BO that passes cost more than the check).
+  if (domain === 'GTT' ? size < traits.gttSize : size < traits.vramSize || size < traits.gttSize)
+    return undefined;
   const gtt = `the GTT domain (\`gtt\` ${formatSize(traits.gttSize)})`;
-  if (domain === 'GTT') {
-    if (size < traits.gttSize) return undefined;
+  if (domain === 'GTT')
     return `amdgpu_bo_validate_size: a ${formatSize(size)} BO is not smaller than ${gtt} ("BO size > total memory in domain"), so amdgpu_bo_create refuses it before ttm_bo_init_reserved`;
-  }
-  if (size < traits.vramSize || size < traits.gttSize) return undefined;
   return `amdgpu_bo_validate_size: a ${formatSize(size)} BO is not smaller than the VRAM domain (\`vram\` ${formatSize(traits.vramSize)}), nor, on amdgpu_gem_create_ioctl's retry with GTT added, than ${gtt} ("BO size > total memory in domain"), so amdgpu_bo_create refuses it before ttm_bo_init_reserved`;
 }
