@@ -18,39 +18,7 @@ import {
   reservedWords,
 } from '../../server/src/engine/language/vocabulary';
 import { STRACE_CAPTURE_COMMAND, STRACE_IMPORTED_CALLS } from '../../server/src/engine/import/strace';
-
-const root = join(__dirname, '..', '..', '..');
-
-interface Example {
-  readonly file: string;
-  readonly line: number;
-  readonly text: string;
-  readonly expected: string[] | undefined;
-}
-
-export function examplesOf(file: string): Example[] {
-  const text = readFileSync(join(root, file), 'utf8');
-  const out: Example[] = [];
-  const re = /```drvmap\n([\s\S]*?)```/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    const body = m[1] ?? '';
-    const line = text.slice(0, m.index).split('\n').length;
-    const expect = /^# expect: (.*)$/m.exec(body.split('\n')[0] ?? '');
-    const wrapped = /\bscenario\b/.test(body) ? body : `scenario "example" {\n${body}}\n`;
-    out.push({
-      file,
-      line,
-      text: wrapped,
-      expected: expect
-        ? (expect[1] ?? '')
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean)
-        : undefined,
-    });
-  }
-  return out;
-}
+import { examplesOf, root, type Example } from './doc-examples';
 
 function check(example: Example): void {
   const analysis = analyseDocument(example.text);

@@ -9,7 +9,7 @@ import { formatKernelVersion } from '../engine/kernel/config';
 import { mapsNameOf } from '../engine/kernel/vma';
 import { RULE_BY_CODE } from '../engine/rules/registry';
 import { rulesKernel } from '../engine/sim/platform';
-import type { Errno, Vma } from '../engine/kernel/types';
+import type { Errno, Segment, Vma } from '../engine/kernel/types';
 import { formatHex } from '../engine/numbers';
 import { droppedPagesNote } from '../engine/features/dropped-pages';
 import { forkFlagNames } from '../engine/features/mappings';
@@ -86,10 +86,26 @@ export interface TraceExpectation {
   readonly calls: readonly TraceCall[];
 }
 
-/** The step's outcome with bigint values as hex strings: derived, so a new outcome kind follows. */
+/** A read's run of one byte value, as JSON can hold it: offset and length as hex strings. */
+export interface TraceSegment {
+  readonly offset: string;
+  readonly length: string;
+  readonly datum: number;
+}
+
+/**
+ * The step's outcome with bigint values as hex strings (a read's segments too: JSON.stringify
+ * throws on a bigint): derived, so a new outcome kind follows.
+ */
 export type TraceOutcome = Outcome extends infer Each
   ? Each extends unknown
-    ? { readonly [K in keyof Each]: Each[K] extends bigint ? string : Each[K] }
+    ? {
+        readonly [K in keyof Each]: Each[K] extends bigint
+          ? string
+          : Each[K] extends readonly Segment[] | undefined
+            ? readonly TraceSegment[] | undefined
+            : Each[K];
+      }
     : never
   : never;
 
@@ -225,6 +241,18 @@ export function traceOutcome(outcome: Outcome): TraceOutcome {
         address: formatHex(outcome.address),
         reason: outcome.reason,
       };
+    case 'data':
+      return outcome.segments === undefined
+        ? { kind: 'data', summary: outcome.summary }
+        : {
+            kind: 'data',
+            summary: outcome.summary,
+            segments: outcome.segments.map((g) => ({
+              offset: formatHex(g.offset),
+              length: formatHex(g.length),
+              datum: g.datum,
+            })),
+          };
     default:
       return outcome;
   }

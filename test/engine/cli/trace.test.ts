@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { UsageError } from '../../../server/src/cli/args';
 import { runCli } from '../../../server/src/cli/cli';
 import { formatMappingLine, formatTraceText } from '../../../server/src/cli/formats/text';
-import { traceJson } from '../../../server/src/cli/formats/json';
+import { formatTraceJson, traceJson } from '../../../server/src/cli/formats/json';
+import { examplesOf } from '../doc-examples';
 import { memoryIo } from '../../../server/src/cli/io';
 import { printable } from '../../../server/src/cli/printable';
 import { buildTrace } from '../../../server/src/cli/trace';
@@ -698,4 +699,29 @@ test('trace: a dontneed that fails with ENOMEM after a hole still says which pag
     ),
     result,
   );
+});
+
+test('trace --format json: a read of several byte runs gives its segments as hex strings (it threw on their bigints)', () => {
+  const text = 'scenario "r" {\n  a = mmap 4KiB rw private anon\n  write a + 0x10, 4, 0x1\n  read a, 32\n}\n';
+  const json = JSON.parse(formatTraceJson(buildTrace('r.drvmap', text)));
+  assert.deepEqual(json.scenarios[0].steps[2].outcome.segments, [
+    { offset: '0x0', length: '0x10', datum: 0 },
+    { offset: '0x10', length: '0x4', datum: 1 },
+    { offset: '0x14', length: '0xc', datum: 0 },
+  ]);
+});
+
+test('trace --format json works on every example and every docs example', () => {
+  const dir = join(__dirname, '..', '..', '..', '..', 'examples');
+  const texts = [
+    ...readdirSync(dir)
+      .filter((f) => f.endsWith('.drvmap'))
+      .map((f) => ({ name: f, text: readFileSync(join(dir, f), 'utf8') })),
+    ...['docs/language.md', 'docs/rules.md'].flatMap((file) =>
+      examplesOf(file).map((e) => ({ name: `${file}:${e.line}`, text: e.text })),
+    ),
+  ];
+  assert.ok(texts.length > 100);
+  for (const { name, text } of texts)
+    assert.doesNotThrow(() => JSON.parse(formatTraceJson(buildTrace(name, text, { maps: 'changed' }))), name);
 });
