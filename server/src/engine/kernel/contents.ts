@@ -8,40 +8,51 @@ import type { Datum, Segment } from './types';
 
 /**
  * The extents of one object, interleaved in one number array: extent k is
- * [runs[3k], runs[3k + 1]) → runs[3k + 2]. One array rather than three, allocated at its exact
- * length for the first write: a run keeps thousands of these (mostly one extent each).
+ * [runs[head + 3k], runs[head + 3k + 1]) → runs[head + 3k + 2]. One array rather than three,
+ * allocated at its exact length for the first write: a run keeps thousands of these (mostly one
+ * extent each). The extents end at the end of the array; `head` leaves room before the first, so
+ * an insertion near the front moves the extents before it rather than all those after: top-down
+ * mmap puts each new mapping below the last, and merged mappings share one object, so a run of
+ * calls on them (madvise free: lazy-freed.ts) inserts at the front every time.
  */
 export class Extents {
-  runs: number[];
+  private runs: number[];
+  /** Index in `runs` of the first extent's start; the slots before it are spare. */
+  private head = 0;
 
   constructor(start: number, end: number, datum: Datum) {
     this.runs = [start, end, datum];
   }
 
   get count(): number {
-    return this.runs.length / 3;
+    return (this.runs.length - this.head) / 3;
+  }
+
+  get isEmpty(): boolean {
+    return this.runs.length === this.head;
   }
 
   start(k: number): number {
-    return this.runs[3 * k] as number;
+    return this.runs[this.head + 3 * k] as number;
   }
 
   end(k: number): number {
-    return this.runs[3 * k + 1] as number;
+    return this.runs[this.head + 3 * k + 1] as number;
   }
 
   datum(k: number): Datum {
-    return this.runs[3 * k + 2] as Datum;
+    return this.runs[this.head + 3 * k + 2] as Datum;
   }
 
   /** Index of the first extent ending after `pos`. */
   firstAfter(pos: number): number {
     const runs = this.runs;
+    const head = this.head;
     let lo = 0;
-    let hi = runs.length / 3;
+    let hi = (runs.length - head) / 3;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if ((runs[3 * mid + 1] as number) > pos) hi = mid;
+      if ((runs[head + 3 * mid + 1] as number) > pos) hi = mid;
       else lo = mid + 1;
     }
     return lo;
@@ -69,7 +80,8 @@ export class Extents {
 
   /**
    * Replace `removeCount` extents from index `at` on with `insertCount` (0–2) given ones, in place:
-   * Array.prototype.splice would allocate the array of removed values on every write.
+   * Array.prototype.splice would allocate the array of removed values on every write. Moves the
+   * extents before `at` or those after the removed ones, whichever are fewer.
    */
   private replace(
     at: number,
@@ -82,18 +94,15 @@ export class Extents {
     e2: number,
     d2: number,
   ): void {
-    const runs = this.runs;
-    const length = runs.length;
     const delta = 3 * (insertCount - removeCount);
-    const tail = 3 * (at + removeCount);
-    if (delta > 0) {
-      for (let k = 0; k < delta; k++) runs.push(0);
-      for (let k = length - 1; k >= tail; k--) runs[k + delta] = runs[k] as number;
-    } else if (delta < 0) {
-      for (let k = tail; k < length; k++) runs[k + delta] = runs[k] as number;
-      for (let k = delta; k < 0; k++) runs.pop();
+    if (delta !== 0) {
+      const before = 3 * at;
+      const after = this.runs.length - this.head - 3 * (at + removeCount);
+      if (before < after) this.moveFront(before, delta);
+      else this.moveBack(3 * (at + removeCount), delta);
     }
-    const w = 3 * at;
+    const runs = this.runs;
+    const w = this.head + 3 * at;
     if (insertCount > 0) {
       runs[w] = s1;
       runs[w + 1] = e1;
@@ -106,11 +115,44 @@ export class Extents {
     }
   }
 
+  /** Moves the `before` numbers at the head `delta` slots earlier (later when negative). */
+  private moveFront(before: number, delta: number): void {
+    if (delta > this.head) {
+      // Room before the first extent, as much as there are extents (amortised: doubling).
+      const spare = Math.max(delta, this.runs.length - this.head);
+      const grown: number[] = [];
+      for (let k = 0; k < spare; k++) grown.push(0);
+      for (let k = this.head; k < this.runs.length; k++) grown.push(this.runs[k] as number);
+      this.runs = grown;
+      this.head = spare;
+    }
+    const runs = this.runs;
+    const head = this.head;
+    if (delta > 0) for (let k = 0; k < before; k++) runs[head - delta + k] = runs[head + k] as number;
+    else for (let k = before - 1; k >= 0; k--) runs[head - delta + k] = runs[head + k] as number;
+    this.head = head - delta;
+  }
+
+  /** Moves the numbers from `tail` (relative to the head) to the end `delta` slots later (earlier when negative). */
+  private moveBack(tail: number, delta: number): void {
+    const runs = this.runs;
+    const length = runs.length;
+    const from = this.head + tail;
+    if (delta > 0) {
+      for (let k = 0; k < delta; k++) runs.push(0);
+      for (let k = length - 1; k >= from; k--) runs[k + delta] = runs[k] as number;
+    } else {
+      for (let k = from; k < length; k++) runs[k + delta] = runs[k] as number;
+      for (let k = delta; k < 0; k++) runs.pop();
+    }
+  }
+
   assign(start: number, end: number, datum: Datum): void {
     if (end <= start) return;
     this.clear(start, end);
-    if (this.runs.length === 0) {
+    if (this.isEmpty) {
       this.runs = [start, end, datum];
+      this.head = 0;
       return;
     }
     const k = this.firstAfter(start);
@@ -261,7 +303,7 @@ export class ContentStore {
     const faulted = this.faulted.get(objectId);
     if (faulted !== undefined) {
       faulted.clear(start, end);
-      if (faulted.runs.length === 0) this.faulted.delete(objectId);
+      if (faulted.isEmpty) this.faulted.delete(objectId);
     }
     if (this.onChange !== undefined) this.onChange(objectId, start, end);
     if (this.lazyFreed !== undefined) this.lazyFreed.forget(objectId, start, end);
@@ -269,7 +311,7 @@ export class ContentStore {
     if (ext === undefined) return;
     ext.clear(start, end);
     // An object with nothing written reads as its base datum: forget it (unmapped memory adds up).
-    if (ext.runs.length === 0) this.byObject.delete(objectId);
+    if (ext.isEmpty) this.byObject.delete(objectId);
   }
 
   /** Runs covering [start, end) of one object; gaps read as `base`. */

@@ -124,7 +124,7 @@ export class LazyFreedPages {
 
   private clear(objectId: number, ext: Extents, start: number, end: number): void {
     ext.clear(start, end);
-    if (ext.runs.length === 0) this.byObject.delete(objectId);
+    if (ext.isEmpty) this.byObject.delete(objectId);
   }
 }
 
