@@ -8,6 +8,7 @@
 // of one NVIDIA mapping split the same way, from offset 0 (bo-groups.ts).
 import { stringLiteral } from '../syntax/string-literal';
 import { formatHex } from '../numbers';
+import { firstIndex } from '../first-index';
 import type { ImportedLine, ImportResult } from './strace';
 import { newUsedNames, uniqueName, type UsedNames } from './unique-name';
 import {
@@ -165,13 +166,7 @@ function linesWithin(
   from: bigint,
   to: bigint,
 ): { start: bigint; end: bigint; index: number }[] {
-  let lo = 0;
-  let hi = extents.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (extents[mid]!.start < from) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = firstIndex(extents.length, (i) => extents[i]!.start < from);
   const result = [];
   const before = extents[lo - 1];
   if (before !== undefined && before.end > from) result.push(before);

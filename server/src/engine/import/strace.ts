@@ -5,6 +5,7 @@
 // still means the same thing when the simulator places mappings elsewhere.
 import { stringLiteral } from '../syntax/string-literal';
 import { formatHex } from '../numbers';
+import { firstIndex } from '../first-index';
 import { KnownMappings } from './known-mappings';
 import { newUsedNames, uniqueName } from './unique-name';
 import { MADVISE_NAMES, UNMODELLED_ADVICE } from '../kernel/madvise';
@@ -419,16 +420,8 @@ function render(
   // Each fd's BOs by fake offset, in offset order: to tell an offset inside one (a capture
   // holds tens of thousands of BOs: binary search).
   const bos = new Map<string, { offset: bigint; file: OpenedFile }[]>();
-  const lastAtOrBelow = (list: readonly { offset: bigint }[], offset: bigint): number => {
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (list[mid]!.offset <= offset) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo - 1;
-  };
+  const lastAtOrBelow = (list: readonly { offset: bigint }[], offset: bigint): number =>
+    firstIndex(list.length, (i) => list[i]!.offset <= offset) - 1;
   const addBo = (fd: string, offset: bigint, file: OpenedFile): void => {
     const list = bos.get(fd) ?? [];
     list.splice(lastAtOrBelow(list, offset) + 1, 0, { offset, file });

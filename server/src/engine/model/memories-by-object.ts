@@ -4,6 +4,7 @@
 // the pool's object, so they are looked up by offset, not by scanning every memory ever allocated.
 import type { MemoryObject } from '../kernel/types';
 import { objectOffset } from './device-access';
+import { firstIndex } from '../first-index';
 import type { VkMemory } from './vk-memory';
 
 /** A memory and where its first byte lies in the object (objectOffset when it was set). */
@@ -69,13 +70,7 @@ export function memoriesPlacedIn(object: MemoryObject, from: bigint, to: bigint)
   const placed = entry.placed;
   // The first that may reach `from`: none starting before from - longest does.
   const earliest = from - entry.longest;
-  let low = 0;
-  let high = placed.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (placed[middle]!.start < earliest) low = middle + 1;
-    else high = middle;
-  }
+  const low = firstIndex(placed.length, (i) => placed[i]!.start < earliest);
   const found: VkMemory[] = [];
   for (let i = low; i < placed.length && placed[i]!.start < to; i++) {
     const { memory, start } = placed[i]!;
