@@ -12,7 +12,7 @@ import { rulesKernel } from '../engine/sim/platform';
 import type { Errno, Segment, Vma } from '../engine/kernel/types';
 import { formatHex } from '../engine/numbers';
 import { droppedPagesNote } from '../engine/features/dropped-pages';
-import { forkFlagNames } from '../engine/features/mappings';
+import { forkFlagNames } from '../engine/features/fork-flags-since';
 import { vmaPermsText } from '../engine/kernel/prot-text';
 import { isFailedOutcome } from '../engine/sim/outcome';
 import { expectationsByStep, ownCalls } from '../engine/sim/own-calls';

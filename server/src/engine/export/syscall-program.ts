@@ -27,7 +27,7 @@ import {
   MREMAP_FIXED,
   PROT_NONE,
 } from '../kernel/types';
-import { flagsOf, MADVISE_BY_WORD, MMAP_FLAG_BY_WORD, protOf } from '../sim/words';
+import { flagsOf, MADVISE_BY_WORD, MMAP_FLAG_BY_WORD, protOf, stepWordValue } from '../sim/words';
 import { mremapArguments } from '../sim/raw-steps';
 import { MEMFD_NAME_MAX_BYTES } from '../sim/open-step';
 
@@ -235,7 +235,7 @@ export function syscallProgram(run: ScenarioRun, arenaBase: bigint): SyscallProg
           };
           break;
         case 'madvise': {
-          const advice = step.words.map((w) => MADVISE_BY_WORD.get(w.name)).find((a) => a !== undefined);
+          const advice = stepWordValue(step, MADVISE_BY_WORD);
           if (advice === undefined) throw new Unsupported('madvise needs an advice');
           planned = {
             step: { op: 'madvise', addr: addr(exprs[0]), length: num(exprs[1], 'length'), advice },

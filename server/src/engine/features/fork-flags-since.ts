@@ -22,8 +22,15 @@ export const FORK_FLAGS: readonly {
   { advice: 'wipeonfork', flag: 'VM_WIPEONFORK', bit: VM_WIPEONFORK },
 ];
 
+const FORK_FLAG_BITS = FORK_FLAGS.reduce((bits, f) => bits | f.bit, 0);
+
 export function hasForkFlags(vma: Vma): boolean {
-  return (vma.vmFlags & (VM_DONTCOPY | VM_WIPEONFORK)) !== 0;
+  return (vma.vmFlags & FORK_FLAG_BITS) !== 0;
+}
+
+/** The kernel names of the fork flags a mapping carries (`VM_DONTCOPY`, `VM_WIPEONFORK`). */
+export function forkFlagNames(vma: Vma): string[] {
+  return FORK_FLAGS.filter((f) => (vma.vmFlags & f.bit) !== 0).map((f) => f.flag);
 }
 
 /**

@@ -3,16 +3,9 @@
 // the layer's and drivers' set-up, before the first step.
 import type { ScenarioRun } from '../sim/run';
 import { isShared, mapsNameOf } from '../kernel/vma';
-import {
-  VM_DONTCOPY,
-  VM_DONTEXPAND,
-  VM_IO,
-  VM_MIXEDMAP,
-  VM_PFNMAP,
-  VM_WIPEONFORK,
-  type Vma,
-} from '../kernel/types';
+import { VM_DONTEXPAND, VM_IO, VM_MIXEDMAP, VM_PFNMAP, type Vma } from '../kernel/types';
 import type { MappingKind } from '../../../../protocol/panel';
+import { forkFlagNames } from './fork-flags-since';
 
 export function vmasAfter(run: ScenarioRun, step: number): readonly Vma[] {
   return run.simulation.space.vmasAt(step);
@@ -42,17 +35,10 @@ export function vmaEnd(run: ScenarioRun, vma: Vma): bigint {
 }
 
 /**
- * The fork flags madvise sets (MADV_DONTFORK, MADV_WIPEONFORK; MAP_DROPPABLE sets VM_WIPEONFORK
- * too): they split a mapping from its neighbours, so a listing that shows the pieces must say
- * which carry them, as /proc/PID/smaps does (`VmFlags: dc`, `wf`).
+ * What backs a mapping, with its device flags and the fork flags madvise sets (they split a
+ * mapping from its neighbours, so a listing that shows the pieces must say which carry them, as
+ * /proc/PID/smaps does: `VmFlags: dc`, `wf`).
  */
-export function forkFlagNames(vma: Vma): string[] {
-  const out: string[] = [];
-  if (vma.vmFlags & VM_DONTCOPY) out.push('VM_DONTCOPY');
-  if (vma.vmFlags & VM_WIPEONFORK) out.push('VM_WIPEONFORK');
-  return out;
-}
-
 export function backingText(vma: Vma): string {
   const flags = [...(vma.object.kind === 'device' ? deviceFlagNames(vma) : []), ...forkFlagNames(vma)];
   const base = objectText(vma);

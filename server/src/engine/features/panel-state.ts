@@ -68,7 +68,6 @@ export function panelState(analysis: DocumentAnalysis, request: PanelRequest): P
   const mappings: PanelMapping[] = vmas.map((vma) => {
     const start = sim.addressOfPage(vma.startPage);
     const end = sim.addressOfPage(vma.endPage);
-    const made = vma.createdStep >= 0 ? records[vma.createdStep] : undefined;
     return {
       start: formatHexPlain(start),
       end: formatHexPlain(end),
@@ -78,7 +77,7 @@ export function panelState(analysis: DocumentAnalysis, request: PanelRequest): P
       label: vmaLabel(vma),
       backing: backingText(vma),
       createdStep: vma.createdStep,
-      line: analysis.lines.position(made ? made.node.start : scenario.node.start).line,
+      line: lineOfStep(vma.createdStep),
       stale: stale.overlaps(vma.startPage, vma.endPage),
       hazard: hazardFor(start, end, currentDiagnostics),
       ...(hasForkFlags(vma) ? { forkFlags: forkFlags(vma) } : {}),

@@ -128,7 +128,7 @@ export function importStrace(
         line: lineNo,
         text: raw,
         status: 'skipped',
-        reason: `${name} is not modelled (drvmap models mmap, munmap, mremap, mprotect, madvise)`,
+        reason: `${name} is not modelled (drvmap models ${STRACE_IMPORTED_CALLS.join(', ')})`,
       });
     const args = symbolicArgs(name, splitArgs(parsed[2] ?? ''));
     const advice = name === 'madvise' ? (args[2] ?? '') : undefined;

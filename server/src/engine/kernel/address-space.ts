@@ -219,11 +219,12 @@ export class AddressSpace implements AddressSpaceApi {
   }
 
   /**
-   * Whether a MADV_FREE left pages lazily freed at some point of the run: until then no read asks
-   * lazilyFreedIn (one field check per read).
+   * Whether some page is lazily freed now: otherwise no read asks lazilyFreedIn (a field check
+   * and a map's size per read), before the run's first MADV_FREE and after its pages are gone.
    */
   get hasLazilyFreed(): boolean {
-    return this.state.contents.lazyFreed !== undefined;
+    const lazyFreed = this.state.contents.lazyFreed;
+    return lazyFreed !== undefined && !lazyFreed.isEmpty;
   }
 
   /**

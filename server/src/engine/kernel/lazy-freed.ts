@@ -122,6 +122,11 @@ export class LazyFreedPages {
     return found;
   }
 
+  /** Whether no page is lazily freed now (every one was written, dropped or unmapped since). */
+  get isEmpty(): boolean {
+    return this.byObject.size === 0;
+  }
+
   private clear(objectId: number, ext: Extents, start: number, end: number): void {
     ext.clear(start, end);
     if (ext.isEmpty) this.byObject.delete(objectId);

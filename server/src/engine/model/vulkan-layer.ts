@@ -916,7 +916,7 @@ export class VulkanLayer {
    */
   private readThroughPointer(actor: string, address: bigint, length: bigint, at?: TextRange): AccessResult {
     const result = this.sim.read(actor, address, length);
-    if (this.sim.space.hasLazilyFreed) checkLazilyFreedRead(this.sim, actor, address, result, at);
+    checkLazilyFreedRead(this.sim, actor, address, result, at);
     return result;
   }
 

@@ -14,18 +14,10 @@ import { mremapArguments } from '../sim/raw-steps';
 import type { ScenarioRun } from '../sim/run';
 import type { Rule } from './rule';
 import { intendedFailures } from '../intended-failures';
+import { VERBS } from '../language/vocabulary';
 
-const RAW = new Set([
-  'mmap',
-  'munmap',
-  'mremap',
-  'mprotect',
-  'madvise',
-  'reserve',
-  'uffd',
-  'mach_vm_remap',
-  'open',
-]);
+/** The raw syscall verbs (the vocabulary's `syscall` family) and `open`. */
+const RAW = new Set([...VERBS.filter((v) => v.family === 'syscall').map((v) => v.verb), 'open']);
 
 export const kernelRefused: Rule = {
   code: 'kernel-refused',

@@ -66,7 +66,7 @@ export function accessStep(
     return result.ok ? writtenOutcome(length) : accessOutcome(result, '');
   }
   const result = sim.read(actor, reached, length);
-  if (sim.space.hasLazilyFreed) checkLazilyFreedRead(sim, actor, reached, result);
+  checkLazilyFreedRead(sim, actor, reached, result);
   const stale = base !== undefined && checkAfterUnmap(context, actor, verb, address, reached, base, result);
   // The call's result and the step's summary are the same text: describe the read once.
   const seen = result.ok ? describeSegments(result, sim) : '';

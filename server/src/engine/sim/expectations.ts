@@ -168,8 +168,7 @@ function checkRead(context: StepContext, e: FormOf<'read'>): Verdict {
       : vulkan.driverRead(reader, target.memory, target.offset, length, e.address)
     : sim.read(reader, address ?? 0n, length);
   // A memory object's read through the driver's pointer is checked where it is made (VulkanLayer).
-  if (result && !target && sim.space.hasLazilyFreed)
-    checkLazilyFreedRead(sim, reader, address ?? 0n, result, e.address);
+  if (result && !target) checkLazilyFreedRead(sim, reader, address ?? 0n, result, e.address);
   if (result && !target && e.address && evaluated !== undefined && address !== undefined)
     checkExpectReadAfterUnmap(context, reader, e.address, evaluated, address, result, e.address);
   if (!result) {

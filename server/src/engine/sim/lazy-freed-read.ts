@@ -9,8 +9,8 @@ import type { TextRange } from '../syntax/text-range';
 import type { Simulation } from './simulation';
 
 /**
- * Report the lazily freed pages the part of a read that was carried out reached. The caller asks
- * only when `sim.space.hasLazilyFreed`: a run without MADV_FREE pays that one check per read.
+ * Report the lazily freed pages the part of a read that was carried out reached. A run with no
+ * page lazily freed (none without MADV_FREE) pays one check per read.
  */
 export function checkLazilyFreedRead(
   sim: Simulation,
@@ -19,6 +19,7 @@ export function checkLazilyFreedRead(
   result: AccessResult,
   at?: TextRange,
 ): void {
+  if (!sim.space.hasLazilyFreed) return;
   let read = 0n;
   for (const segment of result.segments) read += segment.length;
   const found = sim.space.lazilyFreedIn(address, read);
