@@ -61,13 +61,26 @@ export function formatSize(bytes: bigint): string {
     ['B', 1n],
   ];
   const exact = units.find(([, size]) => abs >= size && abs % size === 0n) ?? ['B', 1n];
-  const largest = units.find(([, size]) => abs >= size) ?? ['B', 1n];
+  const fitting = units.findIndex(([, size]) => abs >= size);
+  const largestIndex = fitting === -1 ? units.length - 1 : fitting;
+  let largest = units[largestIndex] ?? ['B', 1n];
   const exactText = `${sign}${abs / exact[1]} ${exact[0]}`;
   if (largest[0] === exact[0]) return exactText;
-  const tenths = (abs * 10n) / largest[1];
+  // Rounded to the nearest tenth, half up: 2096004 KiB is ≈2.0 GiB, not the ≈1.9 a cut would say.
+  let tenths = roundedTenths(abs, largest[1]);
+  const larger = units[largestIndex - 1];
+  // 1023.96 MiB rounds to 1024.0 MiB, which the next unit says better: ≈1.0 GiB.
+  if (larger !== undefined && tenths >= 10n * (larger[1] / largest[1])) {
+    largest = larger;
+    tenths = roundedTenths(abs, largest[1]);
+  }
   const approximate = `${sign}≈${tenths / 10n}.${tenths % 10n} ${largest[0]}`;
   // A count of single bytes adds nothing next to the decimal value callers show anyway.
   return exact[0] === 'B' ? approximate : `${approximate} (${exactText})`;
+}
+
+function roundedTenths(bytes: bigint, unit: bigint): bigint {
+  return (bytes * 20n + unit) / (unit * 2n);
 }
 
 /**

@@ -95,7 +95,7 @@ export function run(): Promise<void> {
       );
       assert.ok(hovers);
       const text = hoverText(hovers);
-      assert.match(text, /`0x1_0100` · 65_792 · ≈64\.2 KiB/);
+      assert.match(text, /`0x1_0100` · 65_792 · ≈64\.3 KiB/);
       assert.match(text, /Inside the 32-bit window/);
     },
 

@@ -9,6 +9,7 @@ import { firstIndex } from '../first-index';
 import { KnownMappings } from './known-mappings';
 import { newUsedNames, uniqueName } from './unique-name';
 import { MADVISE_NAMES, UNMODELLED_ADVICE } from '../kernel/madvise';
+import { MADVISE_BY_WORD } from '../sim/words';
 
 export interface ImportedLine {
   /** 1-based line in the input. */
@@ -302,7 +303,8 @@ function symbolicArgs(name: string, args: string[]): string[] {
 /** The madvise step's word for advice strace printed (`MADV_DONTFORK` → `dontfork`), if it has one. */
 function adviceWord(advice: string): string | undefined {
   const name = advice.trim();
-  return [...MADVISE_NAMES.values()].includes(name) ? name.replace(/^MADV_/, '').toLowerCase() : undefined;
+  for (const [word, number] of MADVISE_BY_WORD) if (MADVISE_NAMES.get(number) === name) return word;
+  return undefined;
 }
 
 /** Why an madvise line is skipped: its advice is not one the madvise step takes. */
