@@ -1,21 +1,16 @@
 // `--kernel X.Y` for check, trace and explore: read as a `kernel` line is, and refused with the
 // same words wherever it is given (each command turns the refusal into its own usage error).
-import { kernelVersionRange, parseKernelVersion } from '../engine/kernel/config';
 import type { KernelVersion } from '../engine/kernel/types';
-import { kernelVersionProblem } from '../engine/sim/platform';
+import { readKernelVersionText } from '../engine/sim/kernel-version-text';
 
 /** The version, or why `--kernel` cannot take `text`. */
 export function readKernelOption(text: string): { version: KernelVersion } | { refused: string } {
-  const range = kernelVersionRange(text);
-  if (range)
+  const read = readKernelVersionText(text);
+  if ('version' in read) return read;
+  if ('range' in read)
     return {
-      refused: `--kernel takes one version, not a range: a scenario runs on one kernel (--kernel ${range})`,
+      refused: `--kernel takes one version, not a range: a scenario runs on one kernel (--kernel ${read.range})`,
     };
-  const version = parseKernelVersion(text);
-  if (!version) return { refused: `--kernel takes a version such as 6.6, not \`${text}\`` };
-  // A release Linux never had is refused as a `kernel` line is; one past the rules is a note
-  // on each scenario that uses it (kernel-unmodelled), not an error.
-  const problem = kernelVersionProblem(version, text);
-  if (problem?.code === 'number-out-of-range') return { refused: `--kernel: ${problem.message}` };
-  return { version };
+  if ('neverReleased' in read) return { refused: `--kernel: ${read.neverReleased}` };
+  return { refused: `--kernel takes a version such as 6.6, not \`${text}\`` };
 }

@@ -3,20 +3,11 @@
 import type { AnalysisOptions } from '../engine/analysis';
 import type { Severity } from '../engine/diagnostics';
 import { parseNumberText } from '../engine/syntax/number-literal';
-import {
-  defaultKernelConfig,
-  formatKernelVersion,
-  kernelVersionRange,
-  parseKernelVersion,
-} from '../engine/kernel/config';
+import { defaultKernelConfig, formatKernelVersion } from '../engine/kernel/config';
 import type { KernelVersion } from '../engine/kernel/types';
 import { formatHex } from '../engine/numbers';
-import {
-  DEFAULT_WINDOW,
-  kernelVersionProblem,
-  windowProblem,
-  type AddressWindow,
-} from '../engine/sim/platform';
+import { DEFAULT_WINDOW, windowProblem, type AddressWindow } from '../engine/sim/platform';
+import { readKernelVersionText } from '../engine/sim/kernel-version-text';
 
 export interface Settings {
   readonly defaultKernel: string;
@@ -108,17 +99,14 @@ type Checked<T> = { readonly value: T } | { readonly problem: string };
  * `uname -r` prints it, `6.6.12-generic`): a release past 6.19 is kept (and noted per scenario).
  */
 function defaultKernelOf(settings: Settings): Checked<KernelVersion> {
-  const text = settings.defaultKernel.trim();
-  // A range is refused as a `kernel` line and --kernel refuse it, with the version to write.
-  const range = kernelVersionRange(text);
-  if (range !== undefined)
+  const read = readKernelVersionText(settings.defaultKernel.trim());
+  if ('version' in read) return { value: read.version };
+  if ('range' in read)
     return {
-      problem: `it is a range, and the setting takes one version: a scenario runs on one kernel (e.g. ${range})`,
+      problem: `it is a range, and the setting takes one version: a scenario runs on one kernel (e.g. ${read.range})`,
     };
-  const value = parseKernelVersion(text);
-  if (!value) return { problem: 'it is not a kernel version such as 6.6' };
-  const problem = kernelVersionProblem(value, text);
-  return problem?.code === 'number-out-of-range' ? { problem: problem.message } : { value };
+  if ('neverReleased' in read) return { problem: read.neverReleased };
+  return { problem: 'it is not a kernel version such as 6.6' };
 }
 
 /** The setting read as a `window START .. END` line would be. */
