@@ -156,3 +156,22 @@ test('one actor, named once or the same twice: no diagnostic (does not fire)', (
 `;
   assert.deepEqual(analyseDocument(text).diagnostics, []);
 });
+
+test('a value where the actor goes (`expect p reads 4`): the actor was left out, and the message says how to write it', () => {
+  const text = (line: string) =>
+    `scenario "a" {\n  p = mmap 4KiB rw private anon\n  write p, 4, 0xab\n  ${line}\n}\n`;
+  const messages = analyseDocument(text('expect p reads 4 bytes')).diagnostics.map(
+    (d) => `${d.code}: ${d.message}`,
+  );
+  assert.equal(
+    messages[0],
+    "unknown-name: `p` is a value, not an actor: the address goes after the verb and the actor before it: `app reads p, 4`, `expect read p, 4 == VALUE` (the host's read)",
+  );
+  // The same name as a step's actor.
+  assert.match(
+    analyseDocument(text('p writes p, 4')).diagnostics.map((d) => d.message)[0] ?? '',
+    /^`p` is a value, not an actor/,
+  );
+  // Written as the message says: no diagnostic.
+  assert.deepEqual(analyseDocument(text('expect read p, 4 == 0xab')).diagnostics, []);
+});

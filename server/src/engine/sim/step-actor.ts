@@ -71,7 +71,13 @@ export function stepActor(context: ActorContext, step: StepNode, spec: VerbSpec 
 export function reportUnknownActor(context: ActorContext, named: NamedActor): boolean {
   const { actors, drivers, problems } = context;
   if (named.name === 'driver' || actors.has(named.name) || drivers.has(named.name)) return false;
-  problems.report('unknown-name', named, unknownActorText(named.name, [...actors], [...drivers.keys()]));
+  // `expect p reads 4` or `p writes …`: the name is the address, and the actor was left out.
+  const value = context.sim.symbols.symbolNamed(named.name);
+  const text =
+    value !== undefined && value.kind !== 'driver' && value.kind !== 'actor'
+      ? `\`${named.name}\` is a value, not an actor: the address goes after the verb and the actor before it: \`app reads ${named.name}, 4\`, \`expect read ${named.name}, 4 == VALUE\` (the host's read)`
+      : unknownActorText(named.name, [...actors], [...drivers.keys()]);
+  problems.report('unknown-name', named, text);
   return true;
 }
 
