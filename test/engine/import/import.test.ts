@@ -74,6 +74,11 @@ test('strace forms: pids, timestamps, unfinished/resumed pairs, errors, signals,
   assert.match(result.scenario, /m3 = mmap 8192 r private anon/);
   assert.match(result.scenario, /expect m4 == ENOMEM/);
   assert.match(result.scenario, /2 processes/);
+  // The call joined from its two lines is shown as one, with its pid, as the other calls are.
+  assert.match(
+    result.scenario,
+    /# \[pid {3}124\] mmap\(NULL, 8192, PROT_READ, MAP_PRIVATE\|MAP_ANONYMOUS, -1, 0\) = 0x7f0000010000$/m,
+  );
 });
 
 test('strace --pid: one process of an `strace -f` capture, with the lines from before the first fork', () => {

@@ -112,7 +112,8 @@ export function importStrace(
           reason: 'resumes a call whose start is not in the trace',
         });
       unfinished.delete(pid ?? '');
-      callText = start.head + (resumed[2] ?? '');
+      // As strace would have printed the call whole: `…, 0) = …`, not `…, 0 ) = …`.
+      callText = start.head.trimEnd() + (resumed[2] ?? '');
       callLine = start.line;
     }
     const parsed = /^(\w+)\((.*)\)\s*=\s*(.+)$/.exec(callText);
@@ -145,7 +146,8 @@ export function importStrace(
       args,
       result: (parsed[3] ?? '').trim(),
       line: callLine,
-      text: resumed ? callText : raw,
+      // A resumed call keeps its pid prefix, as every other imported line does.
+      text: resumed ? (prefix?.[0] ?? '') + callText : raw,
       pid,
     });
     lines.push({ line: lineNo, text: raw, status: 'imported' });

@@ -996,7 +996,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   },
   {
     keyword: 'thp',
-    doc: 'Transparent huge pages compiled in (2 MiB alignment of 2 MiB-multiple anonymous maps, 6.7+). Default on.',
+    doc: 'Transparent huge pages compiled in: mmap aligns private anonymous maps to 2 MiB, on 6.7–6.11 any length of 2 MiB or more, on 6.12+ only 2 MiB multiples without a hint. Default on.',
     args: 'word',
     words: [w('on', 'THP on.'), w('off', 'THP off.')],
     example: 'thp off',
