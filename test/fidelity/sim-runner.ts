@@ -5,6 +5,7 @@
 import { release } from 'node:os';
 import { AddressSpace } from '../../server/src/engine/kernel/address-space';
 import { defaultKernelConfig, parseKernelVersion } from '../../server/src/engine/kernel/config';
+import { readFaultPreparesAnonVma } from './kernel-quirks';
 import type {
   AccessResult,
   KernelConfig,
@@ -24,8 +25,18 @@ export function runningKernelVersion(): KernelVersion {
   return parseKernelVersion(release()) ?? { major: 6, minor: 18 };
 }
 
+/**
+ * The model of the process the harness runs natively, on this kernel: its own privileges decide
+ * whether a map below vm.mmap_min_addr is EPERM (facts 1.1 row 12; root has CAP_SYS_RAWIO), and
+ * the kernel's read faults whether a never-written VMA has an anon_vma (kernel-quirks.ts).
+ */
 export function simConfig(version: KernelVersion = runningKernelVersion()): KernelConfig {
-  return { ...defaultKernelConfig(version), mmapBase: SIM_ARENA_BASE + BigInt(ARENA_SIZE) };
+  return {
+    ...defaultKernelConfig(version),
+    mmapBase: SIM_ARENA_BASE + BigInt(ARENA_SIZE),
+    capSysRawio: process.geteuid?.() === 0,
+    readFaultPreparesAnonVma: readFaultPreparesAnonVma(),
+  };
 }
 
 const u64 = (x: number): bigint => BigInt.asUintN(64, BigInt(Math.trunc(x)));

@@ -266,6 +266,7 @@ function transfer(
   const p = state.geo.pageBytes;
   const privateFile = !isShared(vma) && !isPrivateAnon(vma);
   if (!write) {
+    if (readFaultPrepares(state, vma)) vma = prepareAnonVma(state, vma.startPage) ?? vma;
     // The read faults the pages in (zero page, shmem page cache): a later userfaultfd finds them
     // present. Only memory userfaultfd can register needs the record.
     // (Only a run with a `uffd` step keeps it: the test first costs every read one field load.)
@@ -290,6 +291,11 @@ function transfer(
   out.add(accessOffset, endPos - startPos, datum);
 }
 
+/** A read fault that gives the VMA its anon_vma (KernelConfig.readFaultPreparesAnonVma). */
+function readFaultPrepares(state: KernelState, vma: Vma): boolean {
+  return state.config.readFaultPreparesAnonVma && isPrivateAnon(vma);
+}
+
 /**
  * mm_populate() of [startPage, endPage) after an mmap with MAP_POPULATE or MAP_LOCKED (do_mmap sets
  * `*populate` for VM_LOCKED, or MAP_POPULATE without MAP_NONBLOCK): populate_vma_page_range()
@@ -312,7 +318,7 @@ export function populate(state: KernelState, startPage: number, endPage: number)
     );
     if (last <= first) continue;
     const write = (found.prot & PROT_WRITE) !== 0 && !isShared(found);
-    const vma = write ? (prepareAnonVma(state, first) ?? found) : found;
+    const vma = write || readFaultPrepares(state, found) ? (prepareAnonVma(state, first) ?? found) : found;
     const startPos = (vma.pgoff + (first - vma.startPage)) * p;
     const endPos = startPos + (last - first) * p;
     if (state.contents.tracksFaults && UFFD_KINDS.has(vma.object.kind))

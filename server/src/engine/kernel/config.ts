@@ -31,7 +31,10 @@ export function defaultKernelConfig(version: KernelVersion = DEFAULT_KERNEL_VERS
     mmapBase: DEFAULT_MMAP_BASE,
     mmapMinAddr: 65536n,
     dacMmapMinAddr: 4096n,
-    capSysRawio: true,
+    // The processes drvmap models (Wine, FEX, Box64, a game) do not run as root: a MAP_FIXED
+    // below vm.mmap_min_addr is EPERM (facts 1.1 row 12: uid 65534 at 0 -> EPERM).
+    capSysRawio: false,
+    readFaultPreparesAnonVma: false,
     thp: true,
     maxMapCount: 65530,
     layout: 'topdown',

@@ -121,6 +121,12 @@ export interface KernelConfig {
   readonly dacMmapMinAddr: bigint;
   /** Whether the process has CAP_SYS_RAWIO (root has it). */
   readonly capSysRawio: boolean;
+  /**
+   * Whether a read fault on private anonymous memory gives the VMA its anon_vma, as a write fault
+   * does. Mainline maps the zero page and leaves the VMA without one (do_anonymous_page), which
+   * decides later merges; some builds do otherwise (docs/fidelity.md). False by default.
+   */
+  readonly readFaultPreparesAnonVma: boolean;
   /** THP compiled in: 2 MiB-multiple private anonymous maps without a hint get 2 MiB alignment (6.7+). */
   readonly thp: boolean;
   readonly maxMapCount: number;
