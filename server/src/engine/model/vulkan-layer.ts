@@ -1045,11 +1045,18 @@ export class VulkanLayer {
     // access-fault need not report the same access again.
     const truncated = address > 0xffff_ffffn;
     const faults = truncated && fault !== undefined;
+    // An access that starts inside the window and runs past its end: the part outside starts at
+    // the window's end, and that address is the one the reasons are about.
+    const startsInside = address >= start && address < end;
+    const outside = startsInside ? end : address;
+    const where = startsInside
+      ? `${formatHex(address)}..${formatHex(address + length)}, which starts inside ${window} and runs past its end: its last ${formatSize(address + length - end)} (${formatHex(end)}..${formatHex(address + length)}) lie outside`
+      : `${formatHex(address)}, outside ${window}`;
     this.sim.finding(
       'pointer-outside-window',
       truncated
         ? `32-bit code cannot hold ${formatHex(address)}, outside ${window}: it keeps only the low 32 bits, so it ${kind}s ${formatHex(truncate32(address))} instead${faults ? `: the access faults (${fault})` : ''}`
-        : `32-bit code ${kind}s ${formatHex(address)}, outside ${window}: the address fits in 32 bits, but this process's 32-bit code is not given addresses there${notGivenReason(this.sim.platform, address)}${sentence(reserveHighTopText(this.sim.platform, address))}`,
+        : `32-bit code ${kind}s ${where}: ${startsInside ? 'the addresses fit' : 'the address fits'} in 32 bits, but this process's 32-bit code is not given addresses there${notGivenReason(this.sim.platform, outside)}${sentence(reserveHighTopText(this.sim.platform, outside))}`,
       [],
       step,
       faults,
