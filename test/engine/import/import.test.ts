@@ -79,6 +79,15 @@ test('strace forms: pids, timestamps, unfinished/resumed pairs, errors, signals,
     result.scenario,
     /# \[pid {3}124\] mmap\(NULL, 8192, PROT_READ, MAP_PRIVATE\|MAP_ANONYMOUS, -1, 0\) = 0x7f0000010000$/m,
   );
+  // With timestamps, the time the call was entered, as strace prints a whole call.
+  const timed = importStrace(
+    [
+      '[pid   124] 10:00:00.000001 mmap(NULL, 8192, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0 <unfinished ...>',
+      '[pid   123] 10:00:00.000002 munmap(0x7f0000000000, 4096) = 0',
+      '[pid   124] 10:00:00.500000 <... mmap resumed>) = 0x7f0000010000',
+    ].join('\n'),
+  ).scenario;
+  assert.match(timed, /# \[pid {3}124\] 10:00:00\.000001 mmap\(NULL, 8192, .*, 0\) = 0x7f0000010000$/m);
 });
 
 test('strace --pid: one process of an `strace -f` capture, with the lines from before the first fork', () => {

@@ -44,3 +44,17 @@ test('an access that starts outside the window is still named by its address', (
     /^32-bit code writes 0x7fff_0000, outside the window 0x1_0000\.\.0x7fff_0000: the address fits/,
   );
 });
+
+test('a window set to end at 4 GiB: the bytes past it have no 32-bit address (fires, without the large-address-aware reason)', () => {
+  assert.deepEqual(
+    messages(`scenario "past 4 GiB" {
+  window 0x1_0000 .. 0x1_0000_0000
+  a = mmap 64KiB rw private anon at 0xffff_0000 fixed by wine
+  app writes 0xffff_fffe, 4
+}
+`),
+    [
+      '32-bit code writes 0xffff_fffe..0x1_0000_0002, which starts inside the window 0x1_0000..0x1_0000_0000 and runs past its end: its last 2 B (0x1_0000_0000..0x1_0000_0002) lie outside: 32-bit addresses end at 0xffff_ffff, so its bytes from 0x1_0000_0000 on are beyond what 32-bit code can address',
+    ],
+  );
+});

@@ -30,3 +30,15 @@ test('at vm.mmap_min_addr itself the map is made (does not fire)', () => {
     [],
   );
 });
+
+test('`mmap-min-addr 0`: a system with vm.mmap_min_addr = 0, where the ordinary process may map at 0', () => {
+  assert.deepEqual(
+    codes(`scenario "dos area" {
+  mmap-min-addr 0
+  a = mmap 64KiB none private anon at 0 fixed by wine
+  expect a == 0
+}
+`),
+    [],
+  );
+});

@@ -65,7 +65,7 @@ export function importStrace(
   const lines: ImportedLine[] = [];
   const processes = new Set<string>();
   const calls: Call[] = [];
-  const unfinished = new Map<string, { head: string; line: number; text: string }>();
+  const unfinished = new Map<string, { head: string; prefix: string; line: number; text: string }>();
   const rawLines = text.split(/\r?\n/);
   const owns = options.pid === undefined ? undefined : processOwnsLine(rawLines, options.pid);
   let inheritedFrom: string | undefined;
@@ -95,12 +95,20 @@ export function importStrace(
     // over a long line of spaces.
     const trimmed = body.trimEnd();
     if (trimmed.endsWith(UNFINISHED)) {
-      unfinished.set(pid ?? '', { head: trimmed.slice(0, -UNFINISHED.length), line: lineNo, text: raw });
+      unfinished.set(pid ?? '', {
+        head: trimmed.slice(0, -UNFINISHED.length),
+        prefix: prefix?.[0] ?? '',
+        line: lineNo,
+        text: raw,
+      });
       lines.push({ line: lineNo, text: raw, status: 'skipped', reason: 'continued on its "resumed" line' });
       return;
     }
     let callText = body;
     let callLine = lineNo;
+    // A call joined from two lines is shown with its first line's pid and timestamp: strace
+    // prints a whole call with the time it was entered.
+    let callPrefix = prefix?.[0] ?? '';
     const resumed = /^<\.\.\. (\w+) resumed>\s*(.*)$/.exec(body);
     if (resumed) {
       const start = unfinished.get(pid ?? '');
@@ -115,6 +123,7 @@ export function importStrace(
       // As strace would have printed the call whole: `…, 0) = …`, not `…, 0 ) = …`.
       callText = start.head.trimEnd() + (resumed[2] ?? '');
       callLine = start.line;
+      callPrefix = start.prefix;
     }
     const parsed = /^(\w+)\((.*)\)\s*=\s*(.+)$/.exec(callText);
     if (!parsed)
@@ -146,8 +155,7 @@ export function importStrace(
       args,
       result: (parsed[3] ?? '').trim(),
       line: callLine,
-      // A resumed call keeps its pid prefix, as every other imported line does.
-      text: resumed ? (prefix?.[0] ?? '') + callText : raw,
+      text: resumed ? callPrefix + callText : raw,
       pid,
     });
     lines.push({ line: lineNo, text: raw, status: 'imported' });

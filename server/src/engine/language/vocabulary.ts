@@ -984,7 +984,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   },
   {
     keyword: 'mmap-min-addr',
-    doc: 'Effective mmap_min_addr (default 64 KiB).',
+    doc: 'Effective mmap_min_addr (default 64 KiB): hints below it are raised to it. Below 4096 it is vm.mmap_min_addr too, so `mmap-min-addr 0` lets the process, an ordinary one, map at 0.',
     args: 'expr',
     example: 'mmap-min-addr 64KiB',
   },

@@ -33,6 +33,7 @@ import {
 import { allocatingDriver } from './allocating-driver';
 import { DEVICE_ACTOR, deviceRead, deviceWrite, type CpuView } from './device-access';
 import {
+  FOUR_GIB,
   fitsButOutsideWindow,
   notGivenReason,
   outsideWindow,
@@ -1056,7 +1057,10 @@ export class VulkanLayer {
       'pointer-outside-window',
       truncated
         ? `32-bit code cannot hold ${formatHex(address)}, outside ${window}: it keeps only the low 32 bits, so it ${kind}s ${formatHex(truncate32(address))} instead${faults ? `: the access faults (${fault})` : ''}`
-        : `32-bit code ${kind}s ${where}: ${startsInside ? 'the addresses fit' : 'the address fits'} in 32 bits, but this process's 32-bit code is not given addresses there${notGivenReason(this.sim.platform, outside)}${sentence(reserveHighTopText(this.sim.platform, outside))}`,
+        : address + length > FOUR_GIB
+          ? // A window set to end at 4 GiB: the bytes past it have no 32-bit address at all.
+            `32-bit code ${kind}s ${where}: 32-bit addresses end at 0xffff_ffff, so its bytes from 0x1_0000_0000 on are beyond what 32-bit code can address`
+          : `32-bit code ${kind}s ${where}: ${startsInside ? 'the addresses fit' : 'the address fits'} in 32 bits, but this process's 32-bit code is not given addresses there${notGivenReason(this.sim.platform, outside)}${sentence(reserveHighTopText(this.sim.platform, outside))}`,
       [],
       step,
       faults,

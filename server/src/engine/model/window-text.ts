@@ -4,7 +4,7 @@
 import { formatHex, formatSize } from '../numbers';
 import type { Platform } from '../sim/platform';
 
-const FOUR_GIB = 1n << 32n;
+export const FOUR_GIB = 1n << 32n;
 const TWO_GIB = 1n << 31n;
 /** The 64 KiB Windows keeps out of the user range below its limit (linux-mm §7.1). */
 const USER_RANGE_GAP = 0x1_0000n;

@@ -223,8 +223,13 @@ export function readPlatform(
           break;
         }
         if (name === 'mmap-base') overrides.mmapBase = v;
-        else if (name === 'mmap-min-addr') overrides.mmapMinAddr = v;
-        else overrides.taskSize = v;
+        else if (name === 'mmap-min-addr') {
+          overrides.mmapMinAddr = v;
+          // The effective value is max(vm.mmap_min_addr, CONFIG_LSM_MMAP_MIN_ADDR) (linux-mm 1.4):
+          // one below the sysctl's default 4096 means the sysctl is that low too (`mmap-min-addr 0`
+          // is a system with vm.mmap_min_addr = 0, where an ordinary process may map at 0).
+          if (v < defaultKernelConfig().dacMmapMinAddr) overrides.dacMmapMinAddr = v;
+        } else overrides.taskSize = v;
         break;
       }
       case 'window': {
