@@ -1,7 +1,8 @@
 // formatSize: how every hover, message and panel line writes a size.
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { GiB, KiB, MiB, formatSize } from '../../server/src/engine/numbers';
+import { GiB, KiB, MiB, formatSize, formatSizeBelow } from '../../server/src/engine/numbers';
+import { analyseDocument } from '../../server/src/engine/analysis';
 
 test('a size that is exact in its largest unit is written exactly', () => {
   assert.equal(formatSize(16n * MiB), '16 MiB');
@@ -26,4 +27,25 @@ test('a size that rounds up to 1024 of a unit is written in the next unit', () =
   assert.equal(formatSize(1023n * KiB + 1000n), '≈1.0 MiB');
   // 1023.94 MiB stays in MiB.
   assert.equal(formatSize(1048514n * KiB), '≈1023.9 MiB (1048514 KiB)');
+});
+
+test('room that falls short of a need is cut, never rounded up to the need', () => {
+  assert.equal(formatSizeBelow(524284n * KiB), '≈511.9 MiB (524284 KiB)');
+  assert.equal(formatSizeBelow(16n * MiB), '16 MiB');
+  const [message] = analyseDocument(`scenario "just short" {
+  driver radv {
+    preset radv
+  }
+  window 0x1_0000 .. 0x2000_f000
+  strategy remap-move
+  mem = vkAllocateMemory 512MiB host-visible coherent
+  p = vkMapMemory mem
+}
+`)
+    .diagnostics.filter((d) => d.code === 'window-exhausted')
+    .map((d) => d.message);
+  assert.match(
+    message ?? '',
+    /no 512 MiB block is free .*: only ≈511\.9 MiB \(524284 KiB\) is free \(largest block ≈511\.9 MiB/,
+  );
 });

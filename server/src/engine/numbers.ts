@@ -50,6 +50,18 @@ export function formatDecimal(value: bigint): string {
 
 /** `16 MiB` when exact in the largest fitting unit, else `≈511.9 MiB (524160 KiB)`. */
 export function formatSize(bytes: bigint): string {
+  return sizeText(bytes, roundedTenths);
+}
+
+/**
+ * As formatSize, but an approximate size is cut, never rounded up: for room that falls short of
+ * a need, which must not read as that need (≈511.9 MiB free, not ≈512.0, for a 512 MiB map).
+ */
+export function formatSizeBelow(bytes: bigint): string {
+  return sizeText(bytes, (abs, unit) => (abs * 10n) / unit);
+}
+
+function sizeText(bytes: bigint, tenthsOf: (abs: bigint, unit: bigint) => bigint): string {
   const negative = bytes < 0n;
   const abs = negative ? -bytes : bytes;
   const sign = negative ? '-' : '';
@@ -67,12 +79,12 @@ export function formatSize(bytes: bigint): string {
   const exactText = `${sign}${abs / exact[1]} ${exact[0]}`;
   if (largest[0] === exact[0]) return exactText;
   // Rounded to the nearest tenth, half up: 2096004 KiB is ≈2.0 GiB, not the ≈1.9 a cut would say.
-  let tenths = roundedTenths(abs, largest[1]);
+  let tenths = tenthsOf(abs, largest[1]);
   const larger = units[largestIndex - 1];
   // 1023.96 MiB rounds to 1024.0 MiB, which the next unit says better: ≈1.0 GiB.
   if (larger !== undefined && tenths >= 10n * (larger[1] / largest[1])) {
     largest = larger;
-    tenths = roundedTenths(abs, largest[1]);
+    tenths = tenthsOf(abs, largest[1]);
   }
   const approximate = `${sign}≈${tenths / 10n}.${tenths % 10n} ${largest[0]}`;
   // A count of single bytes adds nothing next to the decimal value callers show anyway.

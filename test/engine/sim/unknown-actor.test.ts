@@ -159,19 +159,29 @@ test('one actor, named once or the same twice: no diagnostic (does not fire)', (
 
 test('a value where the actor goes (`expect p reads 4`): the actor was left out, and the message says how to write it', () => {
   const text = (line: string) =>
-    `scenario "a" {\n  p = mmap 4KiB rw private anon\n  write p, 4, 0xab\n  ${line}\n}\n`;
-  const messages = analyseDocument(text('expect p reads 4 bytes')).diagnostics.map(
-    (d) => `${d.code}: ${d.message}`,
-  );
+    `scenario "a" {\n  p = mmap 4KiB rw private anon\n  write p, 4, 0xab\n  mem = vkAllocateMemory 64KiB host-visible\n  ${line}\n}\n`;
+  const first = (line: string) =>
+    analyseDocument(text(line)).diagnostics.map((d) => `${d.code}: ${d.message}`)[0];
   assert.equal(
-    messages[0],
-    "unknown-name: `p` is a value, not an actor: the address goes after the verb and the actor before it: `app reads p, 4`, `expect read p, 4 == VALUE` (the host's read)",
+    first('expect p reads 4 bytes'),
+    "unknown-name: `p` is an address, not an actor: the address goes after the verb and the actor before it: `expect app reads p, 4 == VALUE`, or the host's read `expect read p, 4 == VALUE`",
   );
-  // The same name as a step's actor.
-  assert.match(
-    analyseDocument(text('p writes p, 4')).diagnostics.map((d) => d.message)[0] ?? '',
-    /^`p` is a value, not an actor/,
+  // A step: its own verb.
+  assert.equal(
+    first('p writes p, 4'),
+    'unknown-name: `p` is an address, not an actor: the address goes after the verb and the actor before it: `app writes p, 4`',
   );
-  // Written as the message says: no diagnostic.
+  // A memory object: only the GPU or its driver reaches it, so that is the advice.
+  assert.equal(
+    first('expect mem reads 4'),
+    'unknown-name: `mem` is a memory object, not an actor: the GPU (`device`) or its driver reaches it, named before the verb: `expect device reads mem, 4 == VALUE`',
+  );
+  // After `by`: who makes the call.
+  assert.equal(
+    first('q = mmap 4KiB rw private anon by p'),
+    'unknown-name: `p` is an address, not an actor: `by` names who makes the call (app, wine, host or a driver)',
+  );
+  // Written as the messages say: no diagnostic.
   assert.deepEqual(analyseDocument(text('expect read p, 4 == 0xab')).diagnostics, []);
+  assert.deepEqual(analyseDocument(text('expect device reads mem, 4 == zero')).diagnostics, []);
 });

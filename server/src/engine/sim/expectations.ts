@@ -148,7 +148,7 @@ function checkRead(context: StepContext, e: FormOf<'read'>): Verdict {
   if (e.actor) {
     // A misspelt reader (`expect devce reads mem, 4 == g`) is an error where it is named, as in
     // a step: the line reads nothing, and says so rather than passing unseen.
-    if (reportUnknownActor(context, e.actor))
+    if (reportUnknownActor(context, e.actor, { verb: 'reads', expectation: true }))
       return { passed: undefined, detail: `unknown actor \`${reader}\`` };
     sim.symbols.reference(e.actor.name, e.actor);
   }

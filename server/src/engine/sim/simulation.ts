@@ -19,7 +19,7 @@ import type { VkMemory } from '../model/vk-memory';
 import type { Expression, StepNode } from '../syntax/ast';
 import type { TextRange } from '../syntax/text-range';
 import type { RelatedInformation } from '../diagnostics';
-import { alignUp, formatHex, formatSize } from '../numbers';
+import { alignUp, formatHex, formatSize, formatSizeBelow } from '../numbers';
 import type { Platform } from './platform';
 import type { CallRecord, ExpectRecord, Finding, StepRecord } from './records';
 import type { LanguageProblem } from './problems';
@@ -517,9 +517,10 @@ export class Simulation {
       .map(([owner, n]) => `${owner} ${n.toLocaleString('en-US')}`)
       .join(', ');
     const held = `; ${stats.mappings.toLocaleString('en-US')} ${stats.mappings === 1 ? 'mapping lies' : 'mappings lie'} in it${holders ? ` (${holders})` : ''}`;
+    // What is free falls short of `size`: cut, so that it never reads as `size` itself.
     if (stats.freeBytes >= size)
-      return `${base}: ${formatSize(stats.freeBytes)} is free in total, but fragmented — the largest free block is ${formatSize(stats.largestFree)}${held}`;
-    return `${base}: only ${formatSize(stats.freeBytes)} is free (largest block ${formatSize(stats.largestFree)})${held}`;
+      return `${base}: ${formatSize(stats.freeBytes)} is free in total, but fragmented — the largest free block is ${formatSizeBelow(stats.largestFree)}${held}`;
+    return `${base}: only ${formatSizeBelow(stats.freeBytes)} is free (largest block ${formatSizeBelow(stats.largestFree)})${held}`;
   }
 
   // ---- findings ----

@@ -1,5 +1,5 @@
 // Who performs a step: `wine writes …`, `… by driver`, or the default for its verb.
-import type { VerbSpec } from '../language/vocabulary';
+import type { BindingKind, VerbSpec } from '../language/vocabulary';
 import type { StepNode } from '../syntax/ast';
 import type { ProblemSink } from './problems';
 import type { Simulation } from './simulation';
@@ -49,7 +49,8 @@ export function stepActor(context: ActorContext, step: StepNode, spec: VerbSpec 
     const only = [...drivers.keys()];
     return only.length === 1 ? (only[0] ?? 'driver') : 'driver';
   }
-  if (reportUnknownActor(context, named)) return named.name;
+  const place: ActorPlace = step.actor ? { verb: step.verb.name, expectation: false } : 'by';
+  if (reportUnknownActor(context, named, place)) return named.name;
   sim.symbols.reference(named.name, named);
   if (named.name === DEVICE_ACTOR && spec !== undefined && spec.verb !== 'write' && spec.verb !== 'read') {
     // The GPU makes no syscalls and no API calls: the step runs as it would without the actor.
@@ -68,17 +69,47 @@ export function stepActor(context: ActorContext, step: StepNode, spec: VerbSpec 
  * actor, its `by`, or the reader of an `expect … reads` line (a misspelt reader there would
  * leave the expectation silently unchecked). `driver` is always one: the scenario's driver.
  */
-export function reportUnknownActor(context: ActorContext, named: NamedActor): boolean {
+export function reportUnknownActor(context: ActorContext, named: NamedActor, place: ActorPlace): boolean {
   const { actors, drivers, problems } = context;
   if (named.name === 'driver' || actors.has(named.name) || drivers.has(named.name)) return false;
-  // `expect p reads 4` or `p writes …`: the name is the address, and the actor was left out.
+  // `expect p reads 4` or `p writes …`: the name is what the access reaches, and the actor was left out.
   const value = context.sim.symbols.symbolNamed(named.name);
   const text =
     value !== undefined && value.kind !== 'driver' && value.kind !== 'actor'
-      ? `\`${named.name}\` is a value, not an actor: the address goes after the verb and the actor before it: \`app reads ${named.name}, 4\`, \`expect read ${named.name}, 4 == VALUE\` (the host's read)`
+      ? valueNotActorText(named.name, value.kind, place)
       : unknownActorText(named.name, [...actors], [...drivers.keys()]);
   problems.report('unknown-name', named, text);
   return true;
+}
+
+/** Where an actor is named: before a step's verb or an expectation's `reads`, or after `by`. */
+export type ActorPlace = { readonly verb: string; readonly expectation: boolean } | 'by';
+
+/** A step result where an actor goes: what it is, and the line written as it was meant. */
+function valueNotActorText(name: string, kind: BindingKind, place: ActorPlace): string {
+  const what =
+    kind === 'memory'
+      ? 'a memory object'
+      : kind === 'file'
+        ? 'a file'
+        : kind === 'data'
+          ? "a write's data"
+          : 'an address';
+  const head = `\`${name}\` is ${what}, not an actor`;
+  if (place === 'by') return `${head}: \`by\` names who makes the call (app, wine, host or a driver)`;
+  if (kind === 'memory') {
+    // Only the GPU and the owning driver reach a memory object (device-access.ts).
+    const line = place.expectation
+      ? `expect device reads ${name}, 4 == VALUE`
+      : `device ${place.verb} ${name}, 4`;
+    return `${head}: the GPU (\`device\`) or its driver reaches it, named before the verb: \`${line}\``;
+  }
+  if (kind === 'file' || kind === 'data')
+    return `${head}: an access names its actor before the verb (app, wine, host, device or a driver) and an address after it`;
+  const line = place.expectation
+    ? `expect app reads ${name}, 4 == VALUE\`, or the host's read \`expect read ${name}, 4 == VALUE`
+    : `app ${place.verb} ${name}, 4`;
+  return `${head}: the address goes after the verb and the actor before it: \`${line}\``;
 }
 
 /**
