@@ -124,7 +124,8 @@ export interface KernelConfig {
   /**
    * Whether a read fault on private anonymous memory gives the VMA its anon_vma, as a write fault
    * does. Mainline maps the zero page and leaves the VMA without one (do_anonymous_page), which
-   * decides later merges; some builds do otherwise (docs/fidelity.md). False by default.
+   * decides later merges; a kernel booted so that a read takes a private page does otherwise
+   * (the fidelity machine's `pvm_no_zero_page=1`, docs/fidelity.md). False by default.
    */
   readonly readFaultPreparesAnonVma: boolean;
   /** THP compiled in: 2 MiB-multiple private anonymous maps without a hint get 2 MiB alignment (6.7+). */
