@@ -738,3 +738,13 @@ test('/proc/PID/maps and strace: no `mmap-min-addr` for a capture that maps noth
     /mmap-min-addr/,
   );
 });
+
+test('/proc/PID/maps and strace: a capture that maps at 0 imports as a scenario that checks clean', () => {
+  // Needs `mmap-min-addr 0` to lower vm.mmap_min_addr (dac) too, not only the effective minimum.
+  for (const scenario of [importProcMaps(MAPS_AT_ZERO).scenario, importStrace(STRACE_AT_ZERO).scenario])
+    assert.deepEqual(
+      analyseDocument(scenario).diagnostics.map((d) => `${d.code}: ${d.message}`),
+      [],
+      scenario,
+    );
+});
