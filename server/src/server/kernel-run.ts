@@ -4,6 +4,7 @@
 // harness; the server never runs native code.
 import { scenarioAt, type ScenarioAnalysis } from '../engine/analysis';
 import { compareKernelRun, parseHarnessOutput } from '../engine/export/kernel-compare';
+import { harnessSimulation } from '../engine/export/harness-simulation';
 import { syscallProgram } from '../engine/export/syscall-program';
 import { parseKernelVersion, formatKernelVersion } from '../engine/kernel/config';
 import { RULE_BY_CODE } from '../engine/rules/registry';
@@ -28,9 +29,14 @@ function arenaBaseOf(hex: string): bigint {
   return BigInt(hex.startsWith('0x') ? hex.replace(/_/g, '') : `0x${hex.replace(/_/g, '')}`);
 }
 
+/**
+ * `harnessRoot`: whether the harness will run as root. The client runs it as this server's user
+ * (it starts both), so the server's own uid tells.
+ */
 export function syscallProgramRequest(
   store: DocumentStore,
   params: SyscallProgramParams,
+  harnessRoot: boolean = process.geteuid?.() === 0,
 ): SyscallProgramResult | null {
   const a = store.analysed(params.uri);
   if (!a) return null;
@@ -39,7 +45,8 @@ export function syscallProgramRequest(
     a.analysis.lines.offset({ line: params.line, character: params.character }),
   );
   if (!scenario) return null;
-  const program = syscallProgram(scenario.run, arenaBaseOf(params.arenaBase));
+  const { run } = harnessSimulation(scenario.run, a.analysis.text, store.optionsFor(params.uri), harnessRoot);
+  const program = syscallProgram(run, arenaBaseOf(params.arenaBase));
   const notes: string[] = [];
   if (program.stoppedAt) notes.push(`${program.stoppedAt.reason}; steps from there on are not run`);
   return {
@@ -52,15 +59,27 @@ export function syscallProgramRequest(
   };
 }
 
-export function kernelCompareRequest(store: DocumentStore, params: KernelCompareParams): KernelCompareResult {
+/** `harnessRoot`: whether the harness ran as root (as for syscallProgramRequest). */
+export function kernelCompareRequest(
+  store: DocumentStore,
+  params: KernelCompareParams,
+  harnessRoot: boolean = process.geteuid?.() === 0,
+): KernelCompareResult {
   const a = store.analysed(params.uri);
   const scenario: ScenarioAnalysis | undefined = a?.analysis.scenarios[params.scenarioIndex];
   if (!a || !scenario || a.document.version !== params.version) return { run: undefined, diagnostics: [] };
   const output = parseHarnessOutput(params.harness);
   if (!output) throw new ResponseError(-32602, 'the harness output is not what harness.c prints');
-  const program = syscallProgram(scenario.run, arenaBaseOf(params.arenaBase));
+  const { run, note } = harnessSimulation(
+    scenario.run,
+    a.analysis.text,
+    store.optionsFor(params.uri),
+    harnessRoot,
+  );
+  // The program syscallProgramRequest sent, made again from the same run.
+  const program = syscallProgram(run, arenaBaseOf(params.arenaBase));
   const lines = a.analysis.lines;
-  const allSteps = scenario.run.simulation.records.map((r) => ({
+  const allSteps = run.simulation.records.map((r) => ({
     stepIndex: r.index,
     start: r.node.start,
     end: r.node.end,
@@ -68,7 +87,8 @@ export function kernelCompareRequest(store: DocumentStore, params: KernelCompare
   }));
   const compared = compareKernelRun(program, output, allSteps);
   const notes: string[] = [];
-  const simulated = scenario.run.simulation.platform.kernel.version;
+  if (note) notes.push(note);
+  const simulated = run.simulation.platform.kernel.version;
   const running = parseKernelVersion(params.kernelRelease);
   if (running && (running.major !== simulated.major || running.minor !== simulated.minor))
     notes.push(

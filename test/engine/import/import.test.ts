@@ -717,3 +717,43 @@ test('strace without -y (fds as bare numbers): the import says so at the top and
   // Only anonymous maps: no fd to name, nothing to warn of.
   assert.deepEqual(importStrace(bare.split('\n')[0]!).warnings, []);
 });
+
+// A scenario's process is an ordinary one (a fixed map below vm.mmap_min_addr is EPERM); a
+// capture that mapped below 0x1000 came from one that could, so the import lowers the minimum.
+const MAPS_AT_ZERO = [
+  '00000000-00010000 ---p 00000000 00:00 0',
+  '7f0000000000-7f0000001000 rw-p 00000000 00:00 0',
+  '',
+].join('\n');
+const STRACE_AT_ZERO =
+  'mmap(NULL, 1114112, PROT_NONE, MAP_PRIVATE|MAP_FIXED|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0\n';
+
+test('/proc/PID/maps and strace: a capture that maps below 0x1000 imports with `mmap-min-addr 0`, and says why', () => {
+  for (const scenario of [importProcMaps(MAPS_AT_ZERO).scenario, importStrace(STRACE_AT_ZERO).scenario]) {
+    const lines = scenario.split('\n');
+    // The setting comes first, under the header, with its reason just above it.
+    assert.equal(lines[2], '  mmap-min-addr 0', scenario);
+    assert.match(lines[1]!, /^ {2}# the capture maps at 0x0, below vm\.mmap_min_addr's usual 0x1000: .*root/);
+  }
+});
+
+test('/proc/PID/maps and strace: no `mmap-min-addr` for a capture that maps nothing below 0x1000, or only failed to', () => {
+  const refused =
+    'mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE|MAP_FIXED|MAP_ANONYMOUS, -1, 0) = -1 EPERM (Operation not permitted)\n' +
+    'mmap(0x1000, 4096, PROT_NONE, MAP_PRIVATE|MAP_FIXED|MAP_ANONYMOUS, -1, 0) = 0x1000\n';
+  assert.doesNotMatch(importStrace(refused).scenario, /mmap-min-addr/);
+  assert.doesNotMatch(
+    importProcMaps(readFileSync(join(fixtures, 'python.maps'), 'utf8')).scenario,
+    /mmap-min-addr/,
+  );
+});
+
+test('/proc/PID/maps and strace: a capture that maps at 0 imports as a scenario that checks clean', () => {
+  // Needs `mmap-min-addr 0` to lower vm.mmap_min_addr (dac) too, not only the effective minimum.
+  for (const scenario of [importProcMaps(MAPS_AT_ZERO).scenario, importStrace(STRACE_AT_ZERO).scenario])
+    assert.deepEqual(
+      analyseDocument(scenario).diagnostics.map((d) => `${d.code}: ${d.message}`),
+      [],
+      scenario,
+    );
+});

@@ -151,3 +151,43 @@ test('window-exhausted says how many mappings the window holds, and whose: how m
   assert.equal(messages.length, 1, messages.join(' | '));
   assert.match(messages[0]!, /; 2 mappings lie in it \(driver 2\)$/);
 });
+
+// A scenario's process is an ordinary one: a fixed map below vm.mmap_min_addr (4096) is EPERM.
+// Wine's allocator starts at address_space_start (0x10000), so a window that starts at 0 must
+// still get Wine's window space from 64 KiB up.
+for (const strategy of ['shadow-copy', 'placed', 'remap-move', 'external-memory-host']) {
+  test(`with \`window 0 .. …\`, ${strategy} allocates window space from Wine's address_space_start (64 KiB), not 0`, () => {
+    const text = `scenario "s" {
+  window 0 .. 0x7fff_0000
+  strategy ${strategy}
+  mem = vkAllocateMemory 64KiB host-visible coherent
+  p = vkMapMemory mem
+  app writes p, 4
+}
+`;
+    const errors = analyseDocument(text)
+      .diagnostics.filter((d) => d.severity === 'error')
+      .map((d) => `${d.code}: ${d.message}`);
+    assert.deepEqual(errors, []);
+    const run = runScenario(parse(text).scenarios[0]!, text);
+    const low = run.simulation.findWindowSpace(0x1_0000n, 0x1_0000n);
+    assert.ok(low !== undefined && low >= 0x1_0000n, `next fit ${low}`);
+  });
+}
+
+test('a window allocation whose mmap the kernel refuses gives no address: the caller fails as for a full window', () => {
+  // The first fit (0x1_0000, 1 MiB) ends past TASK_SIZE, so Wine's fixed mmap is ENOMEM. Before,
+  // external-memory-host carried on with 0x1_0000 as the host pointer and the write faulted.
+  const text = `scenario "s" {
+  task-size 0x8_0000
+  strategy external-memory-host
+  mem = vkAllocateMemory 1MiB host-visible coherent
+  p = vkMapMemory mem
+  app writes p, 4
+}
+`;
+  const codes = analyseDocument(text).diagnostics.map((d) => d.code);
+  assert.ok(codes.includes('kernel-refused'), codes.join(', '));
+  assert.ok(!codes.includes('access-fault'), codes.join(', '));
+  assert.ok(codes.includes('use-of-failed-result'), codes.join(', '));
+});

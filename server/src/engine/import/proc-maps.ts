@@ -19,6 +19,7 @@ import {
   type BufferObjectGroup,
 } from './bo-groups';
 import { X86_64_TASK_SIZE } from '../kernel/config';
+import { mapsBelowMinAddr, MIN_ADDR_DEFAULT } from './min-addr';
 
 const LINE =
   /^([0-9a-f]+)-([0-9a-f]+)\s+([r-])([w-])([x-])([ps])\s+([0-9a-f]+)\s+([0-9a-f]+:[0-9a-f]+)\s+(\d+)\s*(.*)$/i;
@@ -125,8 +126,24 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
     }
     lines.push({ line: lineNo, text: raw, status: 'imported' });
   });
+  const lowest = lowestImported(lines, parsed);
+  if (lowest !== undefined) out.splice(1, 0, ...mapsBelowMinAddr(lowest));
   out.push('}');
   return { scenario: out.join('\n') + '\n', lines };
+}
+
+/** The lowest start among the lines imported, or undefined when none is below 0x1000. */
+function lowestImported(
+  lines: readonly ImportedLine[],
+  parsed: readonly (MapsLine | undefined)[],
+): bigint | undefined {
+  let lowest: bigint | undefined;
+  for (const l of lines) {
+    const row = l.status === 'imported' ? parsed[l.line - 1] : undefined;
+    if (row !== undefined && row.start < MIN_ADDR_DEFAULT && (lowest === undefined || row.start < lowest))
+      lowest = row.start;
+  }
+  return lowest;
 }
 
 /** A DRM node's BO mappings, whose offset is the BO's fake mmap offset (facts linux-mm §6.2). */

@@ -8,6 +8,7 @@ import { formatHex } from '../numbers';
 import { firstIndex } from '../first-index';
 import { KnownMappings } from './known-mappings';
 import { newUsedNames, uniqueName } from './unique-name';
+import { mapsBelowMinAddr, MIN_ADDR_DEFAULT } from './min-addr';
 import { MADVISE_NAMES, UNMODELLED_ADVICE } from '../kernel/madvise';
 import { MADVISE_BY_WORD } from '../sim/words';
 
@@ -445,6 +446,8 @@ function render(
     return bo !== undefined && bo.file.sized && offset < bo.offset + bo.file.size ? bo.file : undefined;
   };
   const unknownAddresses: string[] = [];
+  /** The lowest address a successful mmap or mremap returned, when below 0x1000. */
+  let lowest: bigint | undefined;
   // `destination`: where a call puts a mapping (an mmap address, mremap's new_address), which
   // need not be mapped; only the memory a call acts on is noted when the trace never mapped it.
   const addressExpr = (literal: string, destination = false): string => {
@@ -573,12 +576,15 @@ function render(
     if (returned !== undefined && !onUnmapped && (call.name === 'mmap' || call.name === 'mremap')) {
       const length = parseNumber(call.name === 'mmap' ? (call.args[1] ?? '0') : (call.args[2] ?? '0')) ?? 0n;
       known.add(bind, returned, returned + length);
+      if (returned < MIN_ADDR_DEFAULT && (lowest === undefined || returned < lowest)) lowest = returned;
     }
   }
   for (const file of opened) {
     refusedOnlyBo(file);
     if (!file.sized && file.refusedEinval !== undefined) out[file.line] = openLine(file);
   }
+  // After the open lines are rewritten by index: the setting goes first, under the header.
+  if (lowest !== undefined) out.splice(1, 0, ...mapsBelowMinAddr(lowest));
   out.push('}');
   return out.join('\n') + '\n';
 }

@@ -66,6 +66,11 @@ export const LARGE_ADDRESS_AWARE_WINDOW: AddressWindow = { start: 0x1_0000n, end
 export interface PlatformDefaults {
   readonly kernel?: KernelVersion;
   readonly window?: AddressWindow;
+  /**
+   * The process holds CAP_SYS_RAWIO (root). Scenarios model an ordinary process; Run on This
+   * Kernel sets it when its harness ran as root, which may map below vm.mmap_min_addr.
+   */
+  readonly capSysRawio?: boolean;
 }
 
 /**
@@ -290,6 +295,7 @@ export function readPlatform(
   const base = defaultKernelConfig(version);
   const merged: KernelConfig = {
     ...base,
+    ...(defaults.capSysRawio !== undefined ? { capSysRawio: defaults.capSysRawio } : {}),
     ...overrides,
     arch: arch ?? impliedArch(overrides.pageSize),
   };

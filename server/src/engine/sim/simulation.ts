@@ -88,6 +88,12 @@ class WriteTag implements DataTag {
 const FIRST_TAG = 256;
 
 /**
+ * The lowest address Wine's own allocator hands out on a 64-bit host (dlls/ntdll/unix/virtual.c,
+ * `address_space_start = (void *)0x10000`): it keeps the lowest 64 KiB clear.
+ */
+export const WINE_ADDRESS_SPACE_START = 0x1_0000n;
+
+/**
  * The run's write tags, in the order made (datum order, and step order): a list rather than two
  * maps (by datum, by step), since data are numbered from FIRST_TAG on and steps only increase.
  */
@@ -398,7 +404,11 @@ export class Simulation {
     const { start, end } = this.platform.window;
     const pages = Number((size + this.pageSize - 1n) / this.pageSize);
     const highPage = Number(end / this.pageSize);
-    const windowLow = Number((start + this.pageSize - 1n) / this.pageSize);
+    // Wine never hands out its lowest 64 KiB (address_space_start), whatever the window says: a
+    // `window 0 .. …` search that started at 0 made Wine's own fixed mmap EPERM (below
+    // vm.mmap_min_addr) in an ordinary process.
+    const from = start > WINE_ADDRESS_SPACE_START ? start : WINE_ADDRESS_SPACE_START;
+    const windowLow = Number((from + this.pageSize - 1n) / this.pageSize);
     // Where the last search of this size and alignment found its fit: no fit starts below it
     // until something below it is unmapped (a fit starting up to `pages` below a removal may
     // reach into the space it freed). Many small ranges at a coarse alignment leave a gap after

@@ -12,7 +12,10 @@ import {
 } from '../../kernel/types';
 import type { Simulation } from '../../sim/simulation';
 
-/** The address of the new range, or undefined (with a `window-exhausted` finding) when none fits. */
+/**
+ * The address of the new range, or undefined: with a `window-exhausted` finding when none fits,
+ * with the mmap's `kernel-refused` when the kernel refused it.
+ */
 export function allocateInWindow(
   sim: Simulation,
   length: bigint,
@@ -26,7 +29,7 @@ export function allocateInWindow(
     return undefined;
   }
   const reserve = kind === 'reserve';
-  sim.mmap(
+  const mapped = sim.mmap(
     'wine',
     {
       addr: low,
@@ -38,5 +41,8 @@ export function allocateInWindow(
     },
     label,
   );
-  return low;
+  // A refused map (its kernel-refused finding already says why) leaves nothing at `low`: callers
+  // that carried on with the address wrote through an unmapped pointer. They treat it as they
+  // treat a full window.
+  return mapped.ok ? low : undefined;
 }
