@@ -191,3 +191,23 @@ test('a window allocation whose mmap the kernel refuses gives no address: the ca
   assert.ok(!codes.includes('access-fault'), codes.join(', '));
   assert.ok(codes.includes('use-of-failed-result'), codes.join(', '));
 });
+
+test('with `window 0 .. …` the room a window-exhausted message counts is what Wine can hand out, from 64 KiB', () => {
+  // 2 MiB of window, of which Wine can use 2 MiB - 64 KiB: a 2 MiB map does not fit, and the
+  // message must not say 2 MiB is free (it said "fragmented" with 2 MiB free in one block).
+  const text = `scenario "s" {
+  window 0 .. 0x20_0000
+  strategy shadow-copy
+  mem = vkAllocateMemory 2MiB host-visible coherent
+  p = vkMapMemory mem
+}
+`;
+  const messages = analyseDocument(text)
+    .diagnostics.filter((d) => d.code === 'window-exhausted')
+    .map((d) => d.message);
+  assert.equal(messages.length, 1, messages.join(' | '));
+  assert.match(
+    messages[0]!,
+    /: only ≈1\.9 MiB \(1984 KiB\) is free \(largest block ≈1\.9 MiB \(1984 KiB\)\)/,
+  );
+});

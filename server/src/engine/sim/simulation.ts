@@ -483,7 +483,8 @@ export class Simulation {
     const start = Number(window.start);
     const end = Number(window.end);
     const P = Number(this.pageSize);
-    let cursor = start;
+    // Free room is what findWindowSpace can hand out: never Wine's lowest 64 KiB.
+    let cursor = Math.max(start, Number(WINE_ADDRESS_SPACE_START));
     let free = 0;
     let largest = 0;
     const vmas = this.space.overlapping(this.pageOf(window.start), Math.ceil(end / P));
