@@ -58,3 +58,15 @@ test('a window set to end at 4 GiB: the bytes past it have no 32-bit address (fi
     ],
   );
 });
+
+test('an access that starts outside the window and crosses 4 GiB keeps the reason for where it starts', () => {
+  const [message] = messages(`scenario "s" {
+  a = mmap 128KiB rw private anon at 0xffff_0000 fixed by wine
+  app writes 0xffff_fffe, 4
+}
+`);
+  assert.match(
+    message ?? '',
+    /^32-bit code writes 0xffff_fffe, outside the window 0x1_0000\.\.0x7fff_0000: the address fits in 32 bits, but .*not large-address-aware/,
+  );
+});

@@ -211,3 +211,24 @@ test('with `window 0 .. …` the room a window-exhausted message counts is what 
     /: only ≈1\.9 MiB \(1984 KiB\) is free \(largest block ≈1\.9 MiB \(1984 KiB\)\)/,
   );
 });
+
+for (const platform of ['', '  platform macos\n']) {
+  test(`alias${platform ? ' (macOS)' : ''}: a refused window reservation fails the map as a full window does, with no remap into it`, () => {
+    const text = `scenario "t" {
+${platform}  task-size 0x4000_0000
+  mmap-base 0x3000_0000
+  window 0x5000_0000 .. 0x7fff_0000
+  strategy alias
+  mem = vkAllocateMemory 1MiB host-visible
+  p = vkMapMemory mem
+  expect p == VK_ERROR_OUT_OF_HOST_MEMORY
+}
+`;
+    const refused = analyseDocument(text)
+      .diagnostics.filter((d) => d.code === 'kernel-refused' || d.code === 'expectation-failed')
+      .map((d) => `${d.code}: ${d.message}`);
+    // One refusal, the reservation's mmap: no mremap / mach_vm_remap / munmap of a range Wine never got.
+    assert.equal(refused.length, 1, refused.join(' | '));
+    assert.match(refused[0]!, /^kernel-refused: .*mmap/);
+  });
+}

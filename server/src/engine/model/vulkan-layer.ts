@@ -1057,7 +1057,7 @@ export class VulkanLayer {
       'pointer-outside-window',
       truncated
         ? `32-bit code cannot hold ${formatHex(address)}, outside ${window}: it keeps only the low 32 bits, so it ${kind}s ${formatHex(truncate32(address))} instead${faults ? `: the access faults (${fault})` : ''}`
-        : address + length > FOUR_GIB
+        : startsInside && address + length > FOUR_GIB
           ? // A window set to end at 4 GiB: the bytes past it have no 32-bit address at all.
             `32-bit code ${kind}s ${where}: 32-bit addresses end at 0xffff_ffff, so its bytes from 0x1_0000_0000 on are beyond what 32-bit code can address`
           : `32-bit code ${kind}s ${where}: ${startsInside ? 'the addresses fit' : 'the address fits'} in 32 bits, but this process's 32-bit code is not given addresses there${notGivenReason(this.sim.platform, outside)}${sentence(reserveHighTopText(this.sim.platform, outside))}`,

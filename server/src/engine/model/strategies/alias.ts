@@ -37,7 +37,7 @@ export const alias: Strategy = {
       ctx.sim.finding('window-exhausted', ctx.sim.describeNoRoom(length));
       return { ok: false, vkResult: 'VK_ERROR_OUT_OF_HOST_MEMORY', reason: 'no room in the 32-bit window' };
     }
-    ctx.sim.mmap(
+    const reserved = ctx.sim.mmap(
       'wine',
       {
         addr: low,
@@ -49,6 +49,14 @@ export const alias: Strategy = {
       },
       'reservation',
     );
+    // A refused reservation (its kernel-refused finding says why) leaves Wine nothing to alias
+    // into: it fails the map as a full window does.
+    if (!reserved.ok)
+      return {
+        ok: false,
+        vkResult: 'VK_ERROR_OUT_OF_HOST_MEMORY',
+        reason: "Wine's reservation of window space was refused",
+      };
     const dup = ctx.sim.mremap(
       'wine',
       {

@@ -41,7 +41,7 @@ export function machAliasMap(
     sim.finding('window-exhausted', sim.describeNoRoom(reservation));
     return { ok: false, vkResult: 'VK_ERROR_OUT_OF_HOST_MEMORY', reason: 'no room in the 32-bit window' };
   }
-  sim.mmap(
+  const reserved = sim.mmap(
     'wine',
     {
       addr: low,
@@ -53,6 +53,14 @@ export function machAliasMap(
     },
     `${memory.name} (low reservation)`,
   );
+  // A refused reservation (its kernel-refused finding says why) leaves Wine nothing to alias
+  // into: it fails the map as a full window does.
+  if (!reserved.ok)
+    return {
+      ok: false,
+      vkResult: 'VK_ERROR_OUT_OF_HOST_MEMORY',
+      reason: "Wine's reservation of window space was refused",
+    };
   const result = machVmRemap(
     sim,
     'wine',
