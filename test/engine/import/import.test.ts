@@ -728,32 +728,45 @@ const MAPS_AT_ZERO = [
 const STRACE_AT_ZERO =
   'mmap(NULL, 1114112, PROT_NONE, MAP_PRIVATE|MAP_FIXED|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0\n';
 
-test('/proc/PID/maps and strace: a capture that maps below 0x1000 imports with `mmap-min-addr 0`, and says why', () => {
+test('/proc/PID/maps and strace: a capture that maps below 0x1000 imports with `privileged`, and says why', () => {
   for (const scenario of [importProcMaps(MAPS_AT_ZERO).scenario, importStrace(STRACE_AT_ZERO).scenario]) {
     const lines = scenario.split('\n');
     // The setting comes first, under the header, with its reason just above it.
-    assert.equal(lines[2], '  mmap-min-addr 0', scenario);
+    assert.equal(lines[2], '  privileged', scenario);
     assert.match(lines[1]!, /^ {2}# the capture maps at 0x0, below vm\.mmap_min_addr's usual 0x1000: .*root/);
   }
 });
 
-test('/proc/PID/maps and strace: no `mmap-min-addr` for a capture that maps nothing below 0x1000, or only failed to', () => {
+test('/proc/PID/maps and strace: no `privileged` for a capture that maps nothing below 0x1000, or only failed to', () => {
   const refused =
     'mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE|MAP_FIXED|MAP_ANONYMOUS, -1, 0) = -1 EPERM (Operation not permitted)\n' +
     'mmap(0x1000, 4096, PROT_NONE, MAP_PRIVATE|MAP_FIXED|MAP_ANONYMOUS, -1, 0) = 0x1000\n';
-  assert.doesNotMatch(importStrace(refused).scenario, /mmap-min-addr/);
+  assert.doesNotMatch(importStrace(refused).scenario, /privileged/);
   assert.doesNotMatch(
     importProcMaps(readFileSync(join(fixtures, 'python.maps'), 'utf8')).scenario,
-    /mmap-min-addr/,
+    /privileged/,
   );
 });
 
 test('/proc/PID/maps and strace: a capture that maps at 0 imports as a scenario that checks clean', () => {
-  // Needs `mmap-min-addr 0` to lower vm.mmap_min_addr (dac) too, not only the effective minimum.
   for (const scenario of [importProcMaps(MAPS_AT_ZERO).scenario, importStrace(STRACE_AT_ZERO).scenario])
     assert.deepEqual(
       analyseDocument(scenario).diagnostics.map((d) => `${d.code}: ${d.message}`),
       [],
       scenario,
     );
+});
+
+test('strace: a root capture replays as root did, a low fixed map and a hint raised to the effective minimum alike', () => {
+  const capture = [
+    'mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE|MAP_FIXED|MAP_ANONYMOUS, -1, 0) = 0',
+    'mmap(0x2000, 4096, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x10000',
+    'mmap(0x2000, 4096, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED_NOREPLACE, -1, 0) = 0x2000',
+  ].join('\n');
+  const scenario = importStrace(capture).scenario;
+  assert.deepEqual(
+    analyseDocument(scenario).diagnostics.map((d) => `${d.code}: ${d.message}`),
+    [],
+    scenario,
+  );
 });

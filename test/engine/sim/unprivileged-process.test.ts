@@ -42,3 +42,27 @@ test('`mmap-min-addr 0`: a system with vm.mmap_min_addr = 0, where the ordinary 
     [],
   );
 });
+
+test('`privileged`: root (CAP_SYS_RAWIO) may map at 0, and its hints are still raised to the effective minimum', () => {
+  assert.deepEqual(
+    codes(`scenario "root" {
+  privileged
+  a = mmap 4KiB none private anon at 0 fixed by wine
+  expect a == 0
+  b = mmap 4KiB rw private anon at 0x2000
+  expect b == 0x1_0000
+}
+`),
+    [],
+  );
+  // `privileged no` is the default: EPERM.
+  assert.deepEqual(
+    codes(`scenario "ordinary" {
+  privileged no
+  a = mmap 4KiB none private anon at 0 fixed by wine
+  expect a == EPERM
+}
+`),
+    [],
+  );
+});

@@ -977,6 +977,16 @@ export const SETTINGS: readonly SettingSpec[] = [
     example: 'large-address-aware',
   },
   {
+    keyword: 'privileged',
+    doc: 'The process holds CAP_SYS_RAWIO (root): a fixed map or mremap destination below vm.mmap_min_addr (4096) is allowed, where an ordinary process, the default, gets EPERM. Hints are still raised to `mmap-min-addr`. `privileged no` is the default.',
+    args: 'word',
+    words: [
+      w('yes', 'The default when the setting is written alone: root.'),
+      w('no', 'An ordinary process (Wine, FEX and Box64 are never root).'),
+    ],
+    example: 'privileged',
+  },
+  {
     keyword: 'mmap-base',
     doc: 'mm->mmap_base: the top of the top-down mmap search, or under `layout legacy` where the bottom-up search starts. Default 0x7fff_f7ff_f000, and TASK_SIZE/3 (0x2aaa_aaaa_b000) with `layout legacy`.',
     args: 'expr',

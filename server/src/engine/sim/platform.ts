@@ -189,6 +189,12 @@ export function readPlatform(
             ? true
             : (expectWord(['yes', 'no']) ?? (largeAddressAware ? 'yes' : 'no')) === 'yes';
         break;
+      case 'privileged': {
+        // Alone it means yes (root). An unknown word is reported and changes nothing.
+        const answer = word === undefined ? 'yes' : expectWord(['yes', 'no']);
+        if (answer !== undefined) overrides.capSysRawio = answer === 'yes';
+        break;
+      }
       case 'thp': {
         const on = expectWord(['on', 'off']);
         if (on) overrides.thp = on === 'on';
@@ -363,6 +369,7 @@ const WORD_SETTINGS: ReadonlySet<string> = new Set([
   'platform',
   'strategy',
   'large-address-aware',
+  'privileged',
   'thp',
   'layout',
   'arch',
