@@ -537,3 +537,20 @@ test('panel state: a mapping merged from pieces two madvise steps flagged names 
   const s = panelState(over, { uri: 'u', version: 1, offset: 1, stepIndex: 2 });
   assert.deepEqual(s?.mappings.find((x) => x.start === '0x10000000')?.forkFlags?.[0]?.since, bothSteps);
 });
+
+test("panel state: with `window 0 .. …` the free window room starts at Wine's 64 KiB, as the window-exhausted message counts it", () => {
+  const text = `scenario "w" {
+  window 0 .. 0x10_0000
+  a = mmap 4KiB rw private anon at 0x8_0000 fixed by wine
+}
+`;
+  const state = panelState(analyseDocument(text), { uri: 'u', version: 1, offset: text.indexOf('a =') });
+  assert.ok(state);
+  // Free: 0x1_0000..0x8_0000 and 0x8_1000..0x10_0000; 0..0x1_0000 is not Wine's to hand out.
+  assert.deepEqual(state.windowGaps.map((g) => `${g.start}..${g.end}`).sort(), [
+    '0x10000..0x80000',
+    '0x81000..0x100000',
+  ]);
+  assert.equal(state.windowSizeBytes, String(0x10_0000 - 0x1_0000));
+  assert.equal(state.windowUsedBytes, String(0x1000));
+});

@@ -7,6 +7,7 @@ import { scenarioAt } from '../analysis';
 import type { EngineDiagnostic } from '../diagnostics';
 import type { Vma } from '../kernel/types';
 import { formatHexPlain } from '../numbers';
+import { WINE_ADDRESS_SPACE_START } from '../sim/simulation';
 import type {
   PanelForkFlag,
   PanelGap,
@@ -99,7 +100,10 @@ export function panelState(analysis: DocumentAnalysis, request: PanelRequest): P
     };
   });
   const window = sim.platform.window;
-  const gaps = windowGaps(vmas, window.start, window.end, (p) => sim.addressOfPage(p));
+  // The room Wine can hand out, as its window search and window-exhausted count it: never its
+  // lowest 64 KiB (`window 0 .. …`).
+  const usable = window.start > WINE_ADDRESS_SPACE_START ? window.start : WINE_ADDRESS_SPACE_START;
+  const gaps = windowGaps(vmas, usable, window.end, (p) => sim.addressOfPage(p));
   const free = gaps.reduce((n, [s, e]) => n + (e - s), 0n);
   const windowGapsOut: PanelGap[] = gaps
     .sort((a, b) => (b[1] - b[0] > a[1] - a[0] ? 1 : b[1] - b[0] < a[1] - a[0] ? -1 : a[0] < b[0] ? -1 : 1))
@@ -115,8 +119,8 @@ export function panelState(analysis: DocumentAnalysis, request: PanelRequest): P
     mappings,
     window: { start: formatHexPlain(window.start), end: formatHexPlain(window.end) },
     windowGaps: windowGapsOut,
-    windowUsedBytes: (window.end - window.start - free).toString(),
-    windowSizeBytes: (window.end - window.start).toString(),
+    windowUsedBytes: (window.end - usable - free).toString(),
+    windowSizeBytes: (window.end - usable).toString(),
     addressSpaceEnd: formatHexPlain(sim.platform.kernel.taskSize),
     drivers: [...run.drivers.keys()],
   };
