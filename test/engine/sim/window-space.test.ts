@@ -7,6 +7,7 @@ import { parse } from '../../../server/src/engine/syntax/parser';
 import { runScenario } from '../../../server/src/engine/sim/run';
 import { alignUp } from '../../../server/src/engine/numbers';
 import { analyseDocument } from '../../../server/src/engine/analysis';
+import { hoverAt } from '../../../server/src/engine/features/hover';
 
 const PAGE = 0x1000;
 
@@ -232,3 +233,16 @@ ${platform}  task-size 0x4000_0000
     assert.match(refused[0]!, /^kernel-refused: .*mmap/);
   });
 }
+
+test('a refused window mmap is named as the reason of the failed map, not a full window', () => {
+  const text = `scenario "t" {
+  task-size 0x8_0000
+  strategy placed
+  mem = vkAllocateMemory 1MiB host-visible coherent
+  p = vkMapMemory mem
+}
+`;
+  const hover = hoverAt(analyseDocument(text), text.indexOf('vkMapMemory'))?.markdown ?? '';
+  assert.match(hover, /VK_ERROR_OUT_OF_HOST_MEMORY\*\* — Wine's mmap of the window range failed with ENOMEM/);
+  assert.doesNotMatch(hover, /found no room/);
+});

@@ -281,7 +281,7 @@ export class DriverOps {
       'commit',
       `${memory.name} (the application's host memory)`,
     );
-    if (host === undefined) return;
+    if (typeof host !== 'bigint') return;
     memory.driverPointer = host;
     setDriverObject(memory, this.sim.space.vmaAt(this.sim.pageOf(host))?.object);
     memory.driverMapStep = this.sim.stepIndex;

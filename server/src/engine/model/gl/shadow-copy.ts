@@ -6,7 +6,7 @@
 // GL_MAP_WRITE_BIT (copy_length = length). Only the offset's 16-byte alignment is kept.
 // GL_MAP_PERSISTENT_BIT cannot work on a copy: FIXME, and the map fails.
 import { clobberedRuns, reportClobber } from '../strategies/shadow-sync';
-import { allocateInWindow } from '../strategies/window-allocation';
+import { allocateInWindow, windowFailureReason } from '../strategies/window-allocation';
 import { alignUp, formatHex, formatSize } from '../../numbers';
 import type { GlBuffer, GlMap, GlShadow } from './buffer';
 import type { GlContext, GlMapOutcome } from './context';
@@ -40,12 +40,16 @@ export function copyMap(
     if (buffer.shadow) sim.munmap('wine', buffer.shadow.start, buffer.shadow.size);
     const size = alignUp(need, sim.pageSize);
     const low = allocateInWindow(sim, size, 'commit', `${buffer.name} (GL shadow)`);
-    if (low === undefined) {
+    if (typeof low !== 'bigint') {
       buffer.shadow = undefined;
       // unix_wgl.c: GL_OUT_OF_MEMORY, and the host map is undone before returning NULL.
       sim.note('wine', `glUnmapBuffer(${buffer.name})`, '', true);
       ctx.ops.unmapOwnPointer(buffer.memory);
-      return { ok: false, result: 'GL_OUT_OF_MEMORY', reason: 'no room in the window for the shadow copy' };
+      return {
+        ok: false,
+        result: 'GL_OUT_OF_MEMORY',
+        reason: windowFailureReason(low, 'no room in the window for the shadow copy'),
+      };
     }
     buffer.shadow = { start: low, size };
   }

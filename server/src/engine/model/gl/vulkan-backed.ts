@@ -8,7 +8,7 @@
 import { NO_MAPPED_RANGES } from '../app-mapped';
 import { alignUp, formatSize } from '../../numbers';
 import { placeMap, unplace } from '../strategies/placed';
-import { allocateInWindow } from '../strategies/window-allocation';
+import { allocateInWindow, windowFailureReason } from '../strategies/window-allocation';
 import type { GlBuffer } from './buffer';
 import type { GlContext, GlMapOutcome } from './context';
 
@@ -78,8 +78,12 @@ export function vulkanMap(ctx: GlContext, buffer: GlBuffer, offset: bigint): GlM
   else {
     const found = allocateInWindow(sim, size, 'commit', `${buffer.name} (wine VM)`);
     // As on the copy path: GL_OUT_OF_MEMORY, and glMapBufferRange returns NULL.
-    if (found === undefined)
-      return { ok: false, result: 'GL_OUT_OF_MEMORY', reason: 'buffer_vm_alloc found no room in the window' };
+    if (typeof found !== 'bigint')
+      return {
+        ok: false,
+        result: 'GL_OUT_OF_MEMORY',
+        reason: windowFailureReason(found, 'buffer_vm_alloc found no room in the window'),
+      };
     low = found;
     memory.windowRange = { start: low, size };
   }

@@ -3,7 +3,7 @@
 // consumed from allocation to free, and DEVICE_LOCAL host-visible types are lost (facts §3.4).
 // On a driver without the extension Wine maps directly (§3.5).
 import { alignUp, formatHex, formatSize } from '../../numbers';
-import { allocateInWindow } from './window-allocation';
+import { allocateInWindow, windowFailureReason } from './window-allocation';
 import { passThrough, type Strategy } from './strategy';
 import { wineDirectMap } from './wine-direct-map';
 import { setDriverObject } from '../memories-by-object';
@@ -30,10 +30,13 @@ export const externalMemoryHost: Strategy = {
     const low = allocateInWindow(ctx.sim, length, 'commit', `${memory.name} (host import)`);
     // Wine gives up on the allocation when NtAllocateVirtualMemory fails (§3.4 step 1: the host
     // memory comes first); the driver is never asked.
-    if (low === undefined)
+    if (typeof low !== 'bigint')
       return {
         vkResult: 'VK_ERROR_OUT_OF_HOST_MEMORY',
-        reason: `NtAllocateVirtualMemory found no ${formatSize(length)} below the 32-bit limit for the host import`,
+        reason: windowFailureReason(
+          low,
+          `NtAllocateVirtualMemory found no ${formatSize(length)} below the 32-bit limit for the host import`,
+        ),
       };
     // Wine asks which types can import the pointer, then imports it (§3.4 steps 2 and 4).
     ctx.sim.note(

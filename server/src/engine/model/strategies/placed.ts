@@ -10,7 +10,7 @@ import { FormattedEvent, isHostImport, type VkMemory } from '../vk-memory';
 import { CallSettledLater } from '../../sim/calls';
 import { isReservation } from '../../sim/reservations';
 import type { Vma } from '../../kernel/types';
-import { allocateInWindow } from './window-allocation';
+import { allocateInWindow, windowFailureReason } from './window-allocation';
 import { passThrough, type MapOutcome, type Strategy, type StrategyContext } from './strategy';
 import { mapsAtAllocation, winePlacesMaps } from '../driver';
 import { setDriverObject } from '../memories-by-object';
@@ -38,11 +38,11 @@ export function wineMapPath(name: string, fallbacks: WineFallbacks): Strategy {
       const granularity = ctx.sim.platform.allocationGranularity;
       const reservation = alignUp(memory.allocationSize, granularity);
       const low = allocateInWindow(ctx.sim, reservation, 'commit', `${memory.name} (wine VM)`);
-      if (low === undefined) {
+      if (typeof low !== 'bigint') {
         return {
           ok: false,
           vkResult: 'VK_ERROR_OUT_OF_HOST_MEMORY',
-          reason: 'NtAllocateVirtualMemory found no room below the 32-bit limit',
+          reason: windowFailureReason(low, 'NtAllocateVirtualMemory found no room below the 32-bit limit'),
         };
       }
       memory.windowRange = { start: low, size: reservation };

@@ -4,7 +4,7 @@
 // but the driver's own pointer then points at nothing (facts linux-mm 3.5, 4.2; H2, H11).
 import { MREMAP_DONTUNMAP, MREMAP_FIXED, MREMAP_MAYMOVE } from '../../kernel/types';
 import { alignDown, alignUp, formatHex, formatSize } from '../../numbers';
-import { allocateInWindow } from './window-allocation';
+import { allocateInWindow, windowFailureReason } from './window-allocation';
 import { isFreed } from '../vk-memory';
 import { passThrough, type Strategy } from './strategy';
 
@@ -47,8 +47,12 @@ export function remapStrategy(dontUnmap: boolean): Strategy {
       }
       // Wine first reserves the destination, then moves onto its own reservation with FIXED.
       const low = allocateInWindow(ctx.sim, length, 'reserve', 'reservation');
-      if (low === undefined) {
-        return { ok: false, vkResult: 'VK_ERROR_OUT_OF_HOST_MEMORY', reason: 'no room in the 32-bit window' };
+      if (typeof low !== 'bigint') {
+        return {
+          ok: false,
+          vkResult: 'VK_ERROR_OUT_OF_HOST_MEMORY',
+          reason: windowFailureReason(low, 'no room in the 32-bit window'),
+        };
       }
       const flags = MREMAP_MAYMOVE | MREMAP_FIXED | (dontUnmap ? MREMAP_DONTUNMAP : 0);
       const moved = ctx.sim.mremap(

@@ -5,7 +5,7 @@
 // copy-back puts the shadow over device writes made since (shadow-sync.ts).
 import { alignUp, formatHex } from '../../numbers';
 import { isCoherentPersistent } from '../vk-memory';
-import { allocateInWindow } from './window-allocation';
+import { allocateInWindow, windowFailureReason } from './window-allocation';
 import { passThrough, type Strategy } from './strategy';
 import { copyBack, copyIn, noteSynced } from './shadow-sync';
 import { wholeMapping } from '../mapped-memory-range';
@@ -28,8 +28,12 @@ export const shadowCopy: Strategy = {
     }
     const length = alignUp(size + (offset & 0xfn), ctx.sim.pageSize);
     const low = allocateInWindow(ctx.sim, length, 'commit', `${memory.name} (shadow)`);
-    if (low === undefined) {
-      return { ok: false, vkResult: 'VK_ERROR_OUT_OF_HOST_MEMORY', reason: 'no room for the shadow buffer' };
+    if (typeof low !== 'bigint') {
+      return {
+        ok: false,
+        vkResult: 'VK_ERROR_OUT_OF_HOST_MEMORY',
+        reason: windowFailureReason(low, 'no room for the shadow buffer'),
+      };
     }
     // Keeps the offset's 16-byte alignment, not minMemoryMapAlignment (facts §3.6, inferred).
     const shadowPointer = low + (offset & 0xfn);

@@ -12,21 +12,24 @@ import {
 } from '../../kernel/types';
 import type { Simulation } from '../../sim/simulation';
 
+/** Why no window range was made: none fits, or the kernel refused Wine's mmap of the one found. */
+export type WindowFailure = { readonly noRoom: true } | { readonly refused: string };
+
 /**
- * The address of the new range, or undefined: with a `window-exhausted` finding when none fits,
- * with the mmap's `kernel-refused` when the kernel refused it.
+ * The address of the new range, or why there is none: with a `window-exhausted` finding when none
+ * fits, with the mmap's `kernel-refused` when the kernel refused it.
  */
 export function allocateInWindow(
   sim: Simulation,
   length: bigint,
   kind: 'reserve' | 'commit',
   label: string,
-): bigint | undefined {
+): bigint | WindowFailure {
   const granularity = sim.platform.allocationGranularity;
   const low = sim.findWindowSpace(length, granularity);
   if (low === undefined) {
     sim.finding('window-exhausted', sim.describeNoRoom(length));
-    return undefined;
+    return NO_ROOM;
   }
   const reserve = kind === 'reserve';
   const mapped = sim.mmap(
@@ -42,7 +45,14 @@ export function allocateInWindow(
     label,
   );
   // A refused map (its kernel-refused finding already says why) leaves nothing at `low`: callers
-  // that carried on with the address wrote through an unmapped pointer. They treat it as they
-  // treat a full window.
-  return mapped.ok ? low : undefined;
+  // that carried on with the address wrote through an unmapped pointer. They fail as for a full
+  // window, and say which of the two it was.
+  return mapped.ok ? low : { refused: `Wine's mmap of the window range failed with ${mapped.errno}` };
+}
+
+const NO_ROOM: WindowFailure = { noRoom: true };
+
+/** The reason a caller gives: its own words for a full window, or the refused mmap. */
+export function windowFailureReason(failure: WindowFailure, noRoom: string): string {
+  return 'refused' in failure ? failure.refused : noRoom;
 }
