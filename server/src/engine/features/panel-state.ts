@@ -7,7 +7,6 @@ import { scenarioAt } from '../analysis';
 import type { EngineDiagnostic } from '../diagnostics';
 import type { Vma } from '../kernel/types';
 import { formatHexPlain } from '../numbers';
-import { WINE_ADDRESS_SPACE_START } from '../sim/simulation';
 import type {
   PanelForkFlag,
   PanelGap,
@@ -100,9 +99,8 @@ export function panelState(analysis: DocumentAnalysis, request: PanelRequest): P
     };
   });
   const window = sim.platform.window;
-  // The room Wine can hand out, as its window search and window-exhausted count it: never its
-  // lowest 64 KiB (`window 0 .. …`).
-  const usable = window.start > WINE_ADDRESS_SPACE_START ? window.start : WINE_ADDRESS_SPACE_START;
+  // The room Wine can hand out, as its window search and window-exhausted count it.
+  const usable = sim.usableWindowStart;
   const gaps = windowGaps(vmas, usable, window.end, (p) => sim.addressOfPage(p));
   const free = gaps.reduce((n, [s, e]) => n + (e - s), 0n);
   const windowGapsOut: PanelGap[] = gaps

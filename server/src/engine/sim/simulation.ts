@@ -400,15 +400,22 @@ export class Simulation {
    * granularity): the first fit among windowGaps, found by the VMA set's gap search. Every map by a
    * window strategy asks, so a scan of the window's mappings made many maps quadratic.
    */
+  /**
+   * Where the window room Wine can hand out starts: the window's start, but never below Wine's
+   * lowest 64 KiB (address_space_start), whatever the window says. A `window 0 .. …` search that
+   * started at 0 made Wine's own fixed mmap EPERM (below vm.mmap_min_addr) in an ordinary process.
+   * The window search, the window-exhausted message and the panel all count from here.
+   */
+  get usableWindowStart(): bigint {
+    const start = this.platform.window.start;
+    return start > WINE_ADDRESS_SPACE_START ? start : WINE_ADDRESS_SPACE_START;
+  }
+
   findWindowSpace(size: bigint, alignment: bigint): bigint | undefined {
-    const { start, end } = this.platform.window;
+    const end = this.platform.window.end;
     const pages = Number((size + this.pageSize - 1n) / this.pageSize);
     const highPage = Number(end / this.pageSize);
-    // Wine never hands out its lowest 64 KiB (address_space_start), whatever the window says: a
-    // `window 0 .. …` search that started at 0 made Wine's own fixed mmap EPERM (below
-    // vm.mmap_min_addr) in an ordinary process.
-    const from = start > WINE_ADDRESS_SPACE_START ? start : WINE_ADDRESS_SPACE_START;
-    const windowLow = Number((from + this.pageSize - 1n) / this.pageSize);
+    const windowLow = Number((this.usableWindowStart + this.pageSize - 1n) / this.pageSize);
     // Where the last search of this size and alignment found its fit: no fit starts below it
     // until something below it is unmapped (a fit starting up to `pages` below a removal may
     // reach into the space it freed). Many small ranges at a coarse alignment leave a gap after
@@ -480,11 +487,10 @@ export class Simulation {
    */
   private computeWindowStats(): WindowStats {
     const window = this.platform.window;
-    const start = Number(window.start);
     const end = Number(window.end);
     const P = Number(this.pageSize);
-    // Free room is what findWindowSpace can hand out: never Wine's lowest 64 KiB.
-    let cursor = Math.max(start, Number(WINE_ADDRESS_SPACE_START));
+    // Free room is what findWindowSpace can hand out.
+    let cursor = Number(this.usableWindowStart);
     let free = 0;
     let largest = 0;
     const vmas = this.space.overlapping(this.pageOf(window.start), Math.ceil(end / P));

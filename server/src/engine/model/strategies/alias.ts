@@ -4,21 +4,14 @@
 // BOs (VM_DONTEXPAND/VM_PFNMAP) EFAULT (facts linux-mm 3.6, 3.8, 4.3).
 // On macOS mach_vm_remap(copy=FALSE) aliases any memory (facts 7.5). Both are page granular, so
 // other suballocations in the pages are exposed (alias-neighbours.ts).
-import {
-  MAP_ANONYMOUS,
-  MAP_FIXED_NOREPLACE,
-  MAP_NORESERVE,
-  MAP_PRIVATE,
-  MREMAP_FIXED,
-  MREMAP_MAYMOVE,
-  PROT_NONE,
-} from '../../kernel/types';
+import { MREMAP_FIXED, MREMAP_MAYMOVE } from '../../kernel/types';
 import { formatKernelVersion } from '../../kernel/config';
 import { isShared } from '../../kernel/vma';
 import { alignDown, alignUp, formatHex } from '../../numbers';
 import { machAliasMap } from './mach-alias';
 import { reportAliasNeighbours } from './alias-neighbours';
 import { passThrough, type Strategy } from './strategy';
+import { allocateInWindow, windowFailureReason } from './window-allocation';
 
 export const alias: Strategy = {
   ...passThrough,
@@ -32,30 +25,12 @@ export const alias: Strategy = {
     const driverPointer = own.pointer - offset;
     const start = alignDown(driverPointer, page);
     const length = alignUp(driverPointer + memory.allocationSize, page) - start;
-    const low = ctx.sim.findWindowSpace(length, ctx.sim.platform.allocationGranularity);
-    if (low === undefined) {
-      ctx.sim.finding('window-exhausted', ctx.sim.describeNoRoom(length));
-      return { ok: false, vkResult: 'VK_ERROR_OUT_OF_HOST_MEMORY', reason: 'no room in the 32-bit window' };
-    }
-    const reserved = ctx.sim.mmap(
-      'wine',
-      {
-        addr: low,
-        length,
-        prot: PROT_NONE,
-        flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE,
-        fd: -1,
-        offset: 0n,
-      },
-      'reservation',
-    );
-    // A refused reservation (its kernel-refused finding says why) leaves Wine nothing to alias
-    // into: it fails the map as a full window does.
-    if (!reserved.ok)
+    const low = allocateInWindow(ctx.sim, length, 'reserve', 'reservation');
+    if (typeof low !== 'bigint')
       return {
         ok: false,
         vkResult: 'VK_ERROR_OUT_OF_HOST_MEMORY',
-        reason: "Wine's reservation of window space was refused",
+        reason: windowFailureReason(low, 'no room in the 32-bit window'),
       };
     const dup = ctx.sim.mremap(
       'wine',

@@ -11,18 +11,12 @@
 // The driver's mapping stays and shares the pages, so a cached pointer keeps working. The alias
 // is page granular: whatever else lies in the pages holding [ptr, ptr + size) — other
 // suballocations of the driver's pool (H1) — becomes readable and writable from 32-bit code.
-import {
-  MAP_ANONYMOUS,
-  MAP_FIXED_NOREPLACE,
-  MAP_NORESERVE,
-  MAP_PRIVATE,
-  PROT_NONE,
-} from '../../kernel/types';
 import { alignDown, alignUp, formatHex } from '../../numbers';
 import { machVmRemap } from '../mach-step';
 import type { VkMemory } from '../vk-memory';
 import type { MapOutcome, StrategyContext } from './strategy';
 import { reportAliasNeighbours } from './alias-neighbours';
+import { allocateInWindow, windowFailureReason } from './window-allocation';
 
 export function machAliasMap(
   ctx: StrategyContext,
@@ -34,32 +28,14 @@ export function machAliasMap(
   const page = sim.pageSize;
   const base = alignDown(pointer, page);
   const mappingSize = alignUp(pointer + size, page) - base;
-  const granularity = sim.platform.allocationGranularity;
-  const reservation = alignUp(mappingSize, granularity);
-  const low = sim.findWindowSpace(reservation, granularity);
-  if (low === undefined) {
-    sim.finding('window-exhausted', sim.describeNoRoom(reservation));
-    return { ok: false, vkResult: 'VK_ERROR_OUT_OF_HOST_MEMORY', reason: 'no room in the 32-bit window' };
-  }
-  const reserved = sim.mmap(
-    'wine',
-    {
-      addr: low,
-      length: reservation,
-      prot: PROT_NONE,
-      flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE,
-      fd: -1,
-      offset: 0n,
-    },
-    `${memory.name} (low reservation)`,
-  );
-  // A refused reservation (its kernel-refused finding says why) leaves Wine nothing to alias
-  // into: it fails the map as a full window does.
-  if (!reserved.ok)
+  // buffer_vm_alloc() is NtAllocateVirtualMemory: 64 KiB-granular window space.
+  const reservation = alignUp(mappingSize, sim.platform.allocationGranularity);
+  const low = allocateInWindow(sim, reservation, 'reserve', `${memory.name} (low reservation)`);
+  if (typeof low !== 'bigint')
     return {
       ok: false,
       vkResult: 'VK_ERROR_OUT_OF_HOST_MEMORY',
-      reason: "Wine's reservation of window space was refused",
+      reason: windowFailureReason(low, 'no room in the 32-bit window'),
     };
   const result = machVmRemap(
     sim,
