@@ -414,3 +414,44 @@ test("Wine's Vulkan-backed buffer: the trace names the handle type it exports an
   ).scenarios[0]!;
   assert.equal(run.simulation.space.isOpen(4), false);
 });
+
+test('a GL buffer whose BO the driver cannot create is GL_OUT_OF_MEMORY: Wine falls back to the host call, and no map of it succeeds', () => {
+  const text = (domains: string, call: string) => `scenario "oom" {
+  driver radv {
+    preset radv
+${domains}
+  }
+  b = ${call}
+  p = glMapBufferRange b, 0, 4KiB write
+  app writes p, 16
+}
+`;
+  const storage = 'glBufferStorage 128MiB map-write persistent coherent';
+  // VRAM too small alone is not a failure: amdgpu retries the BO with GTT added.
+  assert.deepEqual(shown(text('    vram 64MiB', storage)), []);
+  // Wine's create_buffer_storage: vkAllocateMemory fails (DEVICE_LOCAL, so VRAM then GTT), Wine
+  // logs the ERR and calls the host glBufferStorage, whose GL driver fails the same BO.
+  const failed = shown(text('    vram 64MiB\n    gtt 64MiB', storage));
+  assert.deepEqual(
+    failed.map((d) => d.split(':')[0]),
+    ['kernel-refused', 'kernel-refused', 'use-of-failed-result', 'use-of-failed-result'],
+  );
+  assert.match(failed[2]!, /`b` has no value: step 1 failed \(GL_OUT_OF_MEMORY\)/);
+  const calls = callsOf(text('    vram 64MiB\n    gtt 64MiB', storage), 0);
+  assert.ok(
+    calls.some((c) =>
+      /vkAllocateMemory\(128 MiB, HOST_VISIBLE\|HOST_COHERENT\|DEVICE_LOCAL.*= VK_ERROR_OUT_OF_DEVICE_MEMORY/.test(
+        c,
+      ),
+    ),
+    calls.join('\n'),
+  );
+  assert.ok(calls.some((c) => c.includes('ERR: vkAllocateMemory failed')));
+  assert.ok(calls.some((c) => c.includes('glBufferStorage on the host GL driver')));
+  // glBufferData: the GL driver's own BO (GTT), refused, and the buffer has no store.
+  assert.deepEqual(
+    shown(text('    gtt 64MiB', 'glBufferData 128MiB')).map((d) => d.split(':')[0]),
+    ['kernel-refused', 'use-of-failed-result', 'use-of-failed-result'],
+  );
+  assert.deepEqual(shown(text('    gtt 256MiB', 'glBufferData 128MiB')), []);
+});

@@ -24,7 +24,7 @@ import { uncovered, type GlBuffer, type GlMap, type GlRange } from './buffer';
 import { ClientPointerRanges, clientPointerMap, clientPointerUnmap } from './client-pointer';
 import { hasClientPointer, hasVulkanInterop, type GlContext, type GlMapOutcome } from './context';
 import { copyFlush, copyMap, copyUnmap } from './shadow-copy';
-import { createBufferStorage, vulkanMap, vulkanUnmap } from './vulkan-backed';
+import { createBufferStorage, vulkanBackedProperties, vulkanMap, vulkanUnmap } from './vulkan-backed';
 import { mappedRangeViolations } from '../mapped-memory-range';
 
 type EvaluateArg = (e: Expression, what: string, actor: string) => bigint | undefined;
@@ -200,34 +200,25 @@ export class GlLayer {
     const driver = allocatingDriver(this.sim, this.drivers, step, false);
     if (!driver) return { kind: 'skipped', reason: 'no driver' };
     const storage = verb === 'glBufferStorage' ? 'immutable' : 'mutable';
-    const vulkanBacked = storage === 'immutable' && flags.has('persistent') && hasVulkanInterop(driver);
     const name = step.binding?.name ?? `buffer@${this.sim.stepIndex + 1}`;
-    const memory = newMemory({
+    const newBuffer = (vulkanBacked: boolean): GlBuffer => ({
       name,
-      node: step,
-      driver,
-      allocationSize: size,
-      // Wine's create_buffer_storage always picks a HOST_VISIBLE|HOST_COHERENT type (§3.6).
-      properties: new Set([
-        'host-visible',
-        ...(flags.has('coherent') || vulkanBacked ? ['coherent'] : []),
-        ...(flags.has('persistent') ? ['persistent'] : []),
-      ]),
-      step: this.sim.stepIndex,
-      history: `GL buffer of ${formatSize(size)} by ${driver.name}`,
-    });
-    const buffer: GlBuffer = {
-      name,
-      memory,
+      memory: newMemory({
+        name,
+        node: step,
+        driver,
+        allocationSize: size,
+        properties: vulkanBacked ? vulkanBackedProperties(flags) : glBufferProperties(flags),
+        step: this.sim.stepIndex,
+        history: `GL buffer of ${formatSize(size)} by ${driver.name}`,
+      }),
       storage,
       flags,
       vulkanBacked,
       map: undefined,
       shadow: undefined,
       mapFailedStep: undefined,
-    };
-    this.buffers.set(memory, buffer);
-    this.byStep.set(this.sim.stepIndex, memory);
+    });
     this.sim.note(
       actor,
       `${verb}(${formatSize(size)}${flags.size ? ', ' + [...flags].join('|') : ''})`,
@@ -235,17 +226,33 @@ export class GlLayer {
       true,
     );
     const ctx = this.context(driver);
-    if (vulkanBacked) createBufferStorage(ctx, buffer);
-    else {
-      if (storage === 'immutable' && flags.has('persistent'))
-        this.sim.note(
-          'wine',
-          `no Vulkan interop device for ${driver.name} (needs placed maps with unmap reserve): GL capped at 4.3, GL_ARB_buffer_storage hidden on wow64`,
-          '',
-          false,
-        );
-      ctx.ops.allocate(memory);
-    }
+    const persistentStorage = storage === 'immutable' && flags.has('persistent');
+    if (persistentStorage && hasVulkanInterop(driver)) {
+      const buffer = newBuffer(true);
+      if (createBufferStorage(ctx, buffer) === undefined) return this.created(buffer);
+      // create_buffer_storage returns NULL, and wow64_glBufferStorage calls the host's
+      // glBufferStorage: the buffer is an ordinary one of the GL driver's, and its maps take the
+      // other routes (unix_wgl.c; facts vulkan-wine §3.6).
+      this.sim.note('wine', `${verb} on the host GL driver, as create_buffer_storage failed`, '', true);
+    } else if (persistentStorage)
+      this.sim.note(
+        'wine',
+        `no Vulkan interop device for ${driver.name} (needs placed maps with unmap reserve): GL capped at 4.3, GL_ARB_buffer_storage hidden on wow64`,
+        '',
+        false,
+      );
+    const buffer = newBuffer(false);
+    const failed = ctx.ops.allocate(buffer.memory);
+    // The GL driver could not make the data store: GL_OUT_OF_MEMORY, and the buffer has none (Mesa
+    // sets its size to 0), so no map of it succeeds: later uses of the name are uses of a failed
+    // result, as for a failed vkAllocateMemory.
+    if (failed !== undefined) return { kind: 'vk', result: 'GL_OUT_OF_MEMORY', reason: failed.reason };
+    return this.created(buffer);
+  }
+
+  private created(buffer: GlBuffer): Outcome {
+    this.buffers.set(buffer.memory, buffer);
+    this.byStep.set(this.sim.stepIndex, buffer.memory);
     return { kind: 'ok' };
   }
 
@@ -653,4 +660,13 @@ export class GlLayer {
 
 function notMappedText(buffer: GlBuffer): string {
   return `${buffer.name} is not mapped${failedMapNote(buffer.mapFailedStep)}`;
+}
+
+/** The GL driver's own buffer: host visible, coherent and persistent as the flags ask. */
+function glBufferProperties(flags: ReadonlySet<string>): Set<string> {
+  return new Set([
+    'host-visible',
+    ...(flags.has('coherent') ? ['coherent'] : []),
+    ...(flags.has('persistent') ? ['persistent'] : []),
+  ]);
 }

@@ -6,29 +6,57 @@
 // returns vm_ptr + offset; unmap is vkUnmapMemory2KHR(UNMAP_RESERVE), and the range stays the
 // buffer's for the next map.
 import { NO_MAPPED_RANGES } from '../app-mapped';
+import { CallSettledLater } from '../../sim/calls';
+import type { AllocationFailure } from '../strategies/strategy';
 import { alignUp, formatSize } from '../../numbers';
 import { placeMap, unplace } from '../strategies/placed';
 import { allocateInWindow, windowFailureReason } from '../strategies/window-allocation';
 import type { GlBuffer } from './buffer';
 import type { GlContext, GlMapOutcome } from './context';
 
-/** The calls create_buffer_storage makes, for the trace. */
-export function createBufferStorage(ctx: GlContext, buffer: GlBuffer): void {
+/**
+ * The memory type create_buffer_storage asks for: HOST_VISIBLE|HOST_COHERENT, plus DEVICE_LOCAL
+ * unless GL_CLIENT_STORAGE_BIT (so on amdgpu the BO goes to VRAM, amdgpu-domains.ts).
+ */
+export function vulkanBackedProperties(flags: ReadonlySet<string>): Set<string> {
+  return new Set([
+    'host-visible',
+    'coherent',
+    ...(flags.has('client-storage') ? [] : ['device-local']),
+    ...(flags.has('persistent') ? ['persistent'] : []),
+  ]);
+}
+
+const callText = (text: string): string => text;
+
+/**
+ * The calls create_buffer_storage makes, for the trace. A failed vkAllocateMemory is its result:
+ * Wine logs the ERR and makes no Vulkan-backed buffer.
+ */
+export function createBufferStorage(ctx: GlContext, buffer: GlBuffer): AllocationFailure | undefined {
   const props = [
     'HOST_VISIBLE',
     'HOST_COHERENT',
-    ...(buffer.flags.has('client-storage') ? [] : ['DEVICE_LOCAL']),
+    ...(buffer.memory.properties.has('device-local') ? ['DEVICE_LOCAL'] : []),
   ];
-  ctx.sim.note(
+  const allocation = new CallSettledLater(
     'wine',
+    callText,
     `vkAllocateMemory(${formatSize(buffer.memory.allocationSize)}, ${props.join('|')}, export OPAQUE_FD)`,
     '= VK_SUCCESS',
-    true,
   );
+  ctx.sim.noteCall(allocation);
   // The driver allocates as it always does: one that maps at allocation (H3) has mapped the BO
   // before any placed map, which then fails (H4). Exportable memory is a BO of its own, never a
   // suballocation of the driver's pool.
-  if (ctx.ops.model.maps !== 'pool') ctx.ops.allocate(buffer.memory);
+  if (ctx.ops.model.maps !== 'pool') {
+    const failed = ctx.ops.allocate(buffer.memory);
+    if (failed !== undefined) {
+      allocation.settle(`= ${failed.vkResult}`, false);
+      ctx.sim.note('wine', 'ERR: vkAllocateMemory failed', '', false);
+      return failed;
+    }
+  }
   // vkGetMemoryFdKHR opens an fd on the memory's BO (as VulkanLayer.exportFd does): the trace
   // shows its number like every other call's. glImportMemoryFdEXT transfers its ownership to GL
   // (GL_EXT_memory_object_fd, as VkImportMemoryFdInfoKHR does to Vulkan), and Mesa's import
@@ -47,7 +75,7 @@ export function createBufferStorage(ctx: GlContext, buffer: GlBuffer): void {
       '',
       true,
     );
-    return;
+    return undefined;
   }
   const fd = ctx.sim.space.openExport(
     bo.file,
@@ -63,6 +91,7 @@ export function createBufferStorage(ctx: GlContext, buffer: GlBuffer): void {
     true,
   );
   ctx.sim.closeFile(fd, `glImportMemoryFdEXT for ${buffer.name} took it, and the GL driver closed it`);
+  return undefined;
 }
 
 export function vulkanMap(ctx: GlContext, buffer: GlBuffer, offset: bigint): GlMapOutcome {
