@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyseDocument } from '../../../server/src/engine/analysis';
+import { codes } from './helpers';
 
 const driverOf = (traits: string) => {
   const analysis = analyseDocument(`scenario "d" {\n  driver gpu {\n${traits}\n  }\n}\n`);
@@ -254,4 +255,31 @@ test('a preset is one of the listed presets, never a name every object inherits'
     assert.equal(problems.length, 1, word);
     assert.match(problems[0]!, new RegExp(`^unknown-word: unknown preset \`${word}\` \\(known: radv,`));
   }
+});
+
+test('a range-placed map of part of the object maps only that part: its neighbour survives, and the unmap and free touch only it', () => {
+  const text = (driverLine: string) => `scenario "partial" {
+  driver g {
+    ${driverLine}
+  }
+  res = reserve 4KiB at 0x2000_0000 by wine
+  other = mmap 60KiB rw private anon at 0x2000_1000 fixed-noreplace
+  write other, 4, 0x77
+  m = vkAllocateMemory 64KiB host-visible
+  p = vkMapMemory2 m placed at 0x2000_0000 size 4KiB
+  expect read other, 1 == 0x77
+  vkUnmapMemory2 m reserve
+  p2 = vkMapMemory2 m placed at 0x2000_0000 size 4KiB
+  vkFreeMemory m
+  expect read other, 1 == 0x77
+  expect unmapped 0x2000_0000, 4KiB
+}
+`;
+  assert.deepEqual(codes(text('placed-map 4KiB range-placed')), []);
+  // Without memoryMapRangePlaced the size must be the whole object (09572), and the driver maps
+  // it whole: the neighbour is replaced.
+  assert.deepEqual(
+    [...new Set(codes(text('placed-map 4KiB')))],
+    ['expectation-failed', 'fixed-clobber', 'vulkan-valid-usage'],
+  );
 });

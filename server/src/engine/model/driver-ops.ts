@@ -23,7 +23,7 @@ import { alignUp, formatHex, formatSize, minBig } from '../numbers';
 import { RefusedIoctlCall } from '../sim/calls';
 import type { Simulation } from '../sim/simulation';
 import { keepsPointer, mapsAtAllocation, mapsAtMap, type DriverModel } from './driver';
-import { isHostImport, sharesBo, takeDeviceWrites, type VkMemory } from './vk-memory';
+import { driverMappingLength, isHostImport, sharesBo, takeDeviceWrites, type VkMemory } from './vk-memory';
 import { allocateInWindow } from './strategies/window-allocation';
 import type { AllocationFailure } from './strategies/strategy';
 import { box64Placement, reportBox64NoRoom } from './box64-mmap32';
@@ -67,6 +67,8 @@ export interface MapRequest {
   /** Where to map (a hint, or exact with `fixed`). */
   readonly address?: bigint;
   readonly fixed?: boolean;
+  /** Map only this much of the object from its start (a range-placed map of part of it). */
+  readonly length?: bigint;
 }
 
 interface CachedBo {
@@ -389,7 +391,7 @@ export class DriverOps {
   /** The driver's own CPU mapping of the memory (at-map: made now; otherwise the existing one). */
   mapOwnPointer(memory: VkMemory, request: MapRequest = {}): SyscallResult {
     if (memory.driverPointer !== undefined) return { ok: true, value: memory.driverPointer, effects: [] };
-    const size = alignUp(memory.allocationSize, this.page);
+    const size = request.length ?? alignUp(memory.allocationSize, this.page);
     // A placed map (an address asked for) is the caller's to place: only a free choice reuses.
     const reuse = request.address === undefined && !request.fixed ? this.takeKept(memory, size) : undefined;
     if (reuse?.owner === memory && reuse.whole) return this.mapKeptOwn(memory, reuse);
@@ -403,6 +405,7 @@ export class DriverOps {
       memory.file = this.lastBo?.file;
       memory.boOffset = this.lastBo?.offset ?? 0n;
       memory.driverPointer = result.value;
+      memory.driverMapLength = request.length;
       setDriverObject(memory, this.sim.space.vmaAt(this.sim.pageOf(result.value))?.object);
       memory.driverMapStep = this.sim.stepIndex;
       if (!this.hookArmed || this.model.mmapVia === 'syscall')
@@ -496,7 +499,7 @@ export class DriverOps {
     if (isHostImport(memory)) return;
     if (!this.mapsOnEachMap(memory) || keepsPointer(this.model)) return;
     if (memory.driverPointer === undefined) return;
-    const size = alignUp(memory.allocationSize, this.page);
+    const size = driverMappingLength(memory, this.page);
     if (this.model.reuses === 'after-unmap') {
       this.kept.push({ owner: memory, address: memory.driverPointer, size, whole: true });
       this.sim.note(
@@ -507,6 +510,7 @@ export class DriverOps {
       );
     } else this.sim.munmap(this.name, memory.driverPointer, size);
     memory.driverPointer = undefined;
+    memory.driverMapLength = undefined;
     setDriverObject(memory, undefined);
   }
 
@@ -533,6 +537,7 @@ export class DriverOps {
     if (memory.properties.has('imported-host')) {
       // The driver drops its wrapper; the host memory stays the application's to free.
       memory.driverPointer = undefined;
+      memory.driverMapLength = undefined;
       return;
     }
     // Only a slot the pool handed out goes back to it; a dedicated BO is freed as one, below.
@@ -561,8 +566,9 @@ export class DriverOps {
     }
     this.dropKept(memory);
     if (memory.driverPointer !== undefined) {
-      this.sim.munmap(this.name, memory.driverPointer, alignUp(memory.allocationSize, this.page));
+      this.sim.munmap(this.name, memory.driverPointer, driverMappingLength(memory, this.page));
       memory.driverPointer = undefined;
+      memory.driverMapLength = undefined;
     }
     // The BO's handle is closed: its fake offset is free for a later BO once nothing maps it. A
     // shared BO is destroyed only when its last reference goes (an importer's handle, the

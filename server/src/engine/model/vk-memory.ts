@@ -3,7 +3,7 @@
 import type { Datum, MemoryObject, OpenFile, Segment } from '../kernel/types';
 import type { StepNode } from '../syntax/ast';
 import { ContentStore, readSegments } from '../kernel/contents';
-import { formatHex, formatSize } from '../numbers';
+import { alignUp, formatHex, formatSize } from '../numbers';
 import type { DriverModel } from './driver';
 import type { Escape } from './driver-ops';
 
@@ -59,6 +59,12 @@ export interface VkMemory {
   inPool: boolean;
   /** Where the driver's own CPU mapping is, and the object it showed when made. */
   driverPointer: bigint | undefined;
+  /**
+   * The length of that mapping when it is not the whole page-rounded object: a `range-placed`
+   * driver's placed map of part of it (VkMemoryMapInfo size, facts vulkan-wine §1.1). Undefined
+   * for every other mapping.
+   */
+  driverMapLength: bigint | undefined;
   /** Set by setDriverObject (memories-by-object.ts), which keeps the memories of each object indexed. */
   readonly driverObject: MemoryObject | undefined;
   driverMapStep: number | undefined;
@@ -202,6 +208,7 @@ export function newMemory(o: {
     poolOffset: 0n,
     inPool: false,
     driverPointer: undefined,
+    driverMapLength: undefined,
     driverObject: undefined,
     driverMapStep: undefined,
     appPointer: undefined,
@@ -247,4 +254,9 @@ export function deviceContents(memory: VkMemory, offset: bigint, length: bigint)
   for (const w of memory.deviceWrites ?? [])
     store.write(0, Number(w.offset), Number(w.offset + w.length), w.datum);
   return readSegments(store, 0, offset, length, 0);
+}
+
+/** The length of the driver's own mapping of `memory`: the page-rounded object unless a range-placed map made less. */
+export function driverMappingLength(memory: VkMemory, pageSize: bigint): bigint {
+  return memory.driverMapLength ?? alignUp(memory.allocationSize, pageSize);
 }

@@ -79,5 +79,6 @@ export const externalMemoryHost: Strategy = {
     ctx.sim.munmap('wine', memory.windowRange.start, memory.windowRange.size);
     memory.windowRange = undefined;
     memory.driverPointer = undefined;
+    memory.driverMapLength = undefined;
   },
 };

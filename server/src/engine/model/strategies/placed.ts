@@ -221,14 +221,41 @@ export function placeMap(
   const core = o.forCall === undefined ? violations.find((v) => isCoreMapRule(v.vuid)) : undefined;
   const outcome: MapOutcome = core
     ? { ok: false, vkResult: 'VK_ERROR_MEMORY_MAP_FAILED', reason: `the call breaks ${core.vuid}` }
-    : placeDriverMap(ctx, memory, address);
+    : placeDriverMap(ctx, memory, address, rangePlacedLength(ctx, memory, o));
   if (outcome.ok) call.settle('= VK_SUCCESS', call.ok);
   else call.settle(`= ${outcome.vkResult}`, false);
   return outcome;
 }
 
-/** The driver's answer to a placed vkMapMemory2, after the valid-usage checks. */
-function placeDriverMap(ctx: StrategyContext, memory: VkMemory, address: bigint): MapOutcome {
+/**
+ * How much of the object a `range-placed` driver maps for a placed map of part of it from its
+ * start: its `size` rounded up to the placed alignment (the spec replaces only the maps in
+ * [pPlacedAddress, pPlacedAddress + size), vulkan-wine §1.1). Undefined when the whole object is
+ * mapped: every other map, and one at a nonzero offset, which drvmap does not model
+ * (docs/language.md, Map ranges).
+ */
+function rangePlacedLength(
+  ctx: StrategyContext,
+  memory: VkMemory,
+  o: { offset: bigint; size: bigint | undefined },
+): bigint | undefined {
+  const placed = ctx.ops.model.placed;
+  if (!placed.rangePlaced || o.offset !== 0n || o.size === undefined) return undefined;
+  const alignment = maxBig(ctx.sim.pageSize, placed.alignment);
+  const length = alignUp(o.size, alignment);
+  return length < alignUp(memory.allocationSize, alignment) ? length : undefined;
+}
+
+/**
+ * The driver's answer to a placed vkMapMemory2, after the valid-usage checks. `length`: a
+ * range-placed map of part of the object (rangePlacedLength).
+ */
+function placeDriverMap(
+  ctx: StrategyContext,
+  memory: VkMemory,
+  address: bigint,
+  length: bigint | undefined,
+): MapOutcome {
   const driver = ctx.ops.model;
   if (!driver.placed.supported)
     return {
@@ -263,7 +290,7 @@ function placeDriverMap(ctx: StrategyContext, memory: VkMemory, address: bigint)
     };
   }
   // Drivers map the page-rounded BO, never less (H7); a larger alignment spills past the reservation.
-  const mapSize = alignUp(memory.allocationSize, maxBig(ctx.sim.pageSize, driver.placed.alignment));
+  const mapSize = length ?? alignUp(memory.allocationSize, maxBig(ctx.sim.pageSize, driver.placed.alignment));
   // Judged on the space as it is before the map, reported only if the map is made: a MAP_FIXED
   // mmap that fails (an unaligned address, EINVAL before any unmap, linux-mm §1.1) replaces nothing.
   const spill = memory.windowRange
@@ -271,7 +298,7 @@ function placeDriverMap(ctx: StrategyContext, memory: VkMemory, address: bigint)
       ? `the driver maps ${formatSize(mapSize)} (allocationSize rounded to ${formatSize(driver.placed.alignment)}), past the ${formatSize(memory.windowRange.size)} reserved at ${formatHex(memory.windowRange.start)} (H7)`
       : undefined
     : spillText(ctx, address, mapSize);
-  const result = ctx.ops.mapOwnPointer(memory, { address, fixed: true });
+  const result = ctx.ops.mapOwnPointer(memory, { address, fixed: true, length });
   if (!result.ok)
     return {
       ok: false,
@@ -354,9 +381,12 @@ export function unplace(ctx: StrategyContext, memory: VkMemory, reserve: boolean
   const pointer = memory.driverPointer;
   if (pointer === undefined) return;
   const size =
-    mappedSize ?? alignUp(memory.allocationSize, maxBig(ctx.sim.pageSize, ctx.ops.model.placed.alignment));
+    mappedSize ??
+    memory.driverMapLength ??
+    alignUp(memory.allocationSize, maxBig(ctx.sim.pageSize, ctx.ops.model.placed.alignment));
   if (reserve && ctx.ops.model.placed.unmapReserve) ctx.ops.reserveOver(pointer, size);
   else ctx.sim.munmap(ctx.ops.name, pointer, size);
   memory.driverPointer = undefined;
+  memory.driverMapLength = undefined;
   setDriverObject(memory, undefined);
 }
