@@ -17,7 +17,7 @@ test('`cached` or `coherent` without `host-visible` is no memory type: said on t
   assert.deepEqual(
     diagnostics.map((d) => `${d.code}: ${d.message}`),
     [
-      'missing-argument: `cached` without `host-visible` is no Vulkan memory type: the spec allows HOST_CACHED only together with HOST_VISIBLE, so no driver offers one. Add `host-visible` (the memory is simulated as device memory no one maps)',
+      'missing-argument: `cached` without `host-visible`: the spec allows HOST_CACHED only together with HOST_VISIBLE, so no driver offers such a memory type. Add `host-visible` (the memory is simulated as device memory no one maps)',
     ],
   );
   const text = turnip('cached');
@@ -32,6 +32,25 @@ test('`cached` or `coherent` without `host-visible` is no memory type: said on t
   );
   assert.deepEqual(analyse(turnip('host-visible cached')).diagnostics, []);
   assert.deepEqual(analyse(turnip('device-local')).diagnostics, []);
+});
+
+test('`persistent` without `host-visible` is a map that cannot be made: said on the word, with the fix', () => {
+  const diagnostics = analyse(turnip('persistent')).diagnostics;
+  assert.deepEqual(
+    diagnostics.map((d) => `${d.code}: ${d.message}`),
+    [
+      'missing-argument: `persistent` without `host-visible`: memory that is not HOST_VISIBLE is never mapped, so it cannot stay mapped. Add `host-visible` (the memory is simulated as device memory no one maps)',
+    ],
+  );
+  assert.equal(
+    turnip('persistent').slice(diagnostics[0]!.range.start, diagnostics[0]!.range.end),
+    'persistent',
+  );
+  assert.match(
+    analyse(turnip('coherent persistent')).diagnostics[0]!.message,
+    /^`coherent` and `persistent` without/,
+  );
+  assert.deepEqual(analyse(turnip('host-visible persistent')).diagnostics, []);
 });
 
 test('no driver maps memory that is not host-visible: not at allocation, not from its pool', () => {

@@ -673,7 +673,8 @@ export class VulkanLayer {
   }
 
   /**
-   * `cached` or `coherent` without `host-visible` names no memory type: the Vulkan spec allows
+   * `cached` or `coherent` without `host-visible` names no memory type (and `persistent` without
+   * it names a map that cannot be made): the Vulkan spec allows
    * HOST_CACHED and HOST_COHERENT only together with HOST_VISIBLE (Memory Types, the list of
    * allowed propertyFlags combinations), so no driver exposes such a type. That list binds
    * implementations, not applications, so no VUID applies (vulkan-valid-usage would cite one);
@@ -684,15 +685,31 @@ export class VulkanLayer {
    */
   private checkMemoryType(step: StepNode, properties: ReadonlySet<string>): void {
     // The set every allocation reads anyway: the step's Word nodes only for the report.
-    if (properties.has('host-visible') || !(properties.has('cached') || properties.has('coherent'))) return;
+    if (
+      properties.has('host-visible') ||
+      !(properties.has('cached') || properties.has('coherent') || properties.has('persistent'))
+    )
+      return;
     const hostOnly = step.words.filter((w) => w.name === 'cached' || w.name === 'coherent');
-    const first = hostOnly[0];
+    // `persistent` is no property bit but how the application maps the memory (H10): memory that
+    // is not host-visible is never mapped, so it cannot stay mapped either.
+    const persistent = step.words.find((w) => w.name === 'persistent');
+    const first = hostOnly[0] ?? persistent;
     if (!first) return;
     const bits = hostOnly.map((w) => (w.name === 'cached' ? 'HOST_CACHED' : 'HOST_COHERENT')).join(' and ');
+    const words = [...hostOnly, ...(persistent ? [persistent] : [])]
+      .map((w) => `\`${w.name}\``)
+      .join(' and ');
+    const why = [
+      ...(bits
+        ? [`the spec allows ${bits} only together with HOST_VISIBLE, so no driver offers such a memory type`]
+        : []),
+      ...(persistent ? ['memory that is not HOST_VISIBLE is never mapped, so it cannot stay mapped'] : []),
+    ].join('; ');
     this.sim.problems.push({
       code: 'missing-argument',
       range: first,
-      message: `${hostOnly.map((w) => `\`${w.name}\``).join(' and ')} without \`host-visible\` is no Vulkan memory type: the spec allows ${bits} only together with HOST_VISIBLE, so no driver offers one. Add \`host-visible\` (the memory is simulated as device memory no one maps)`,
+      message: `${words} without \`host-visible\`: ${why}. Add \`host-visible\` (the memory is simulated as device memory no one maps)`,
       fix: {
         kind: 'replace',
         title: 'Add `host-visible`',
