@@ -416,3 +416,22 @@ test('two handlers: the first written is the one simulated, the one the error ke
     'unknown-name',
   ]);
 });
+
+test('a zero handler cannot fill a hugetlb page (UFFDIO_ZEROPAGE is EINVAL there): the fault is never resolved', () => {
+  const text = (flags: string) => `scenario "u" {
+  h = mmap 2MiB rw private anon ${flags} at 0x4000_0000
+  uffd h, 2MiB zero
+  read h, 1
+}
+`;
+  const [fault, ...rest] = analyse(text('hugetlb noreserve')).diagnostics;
+  assert.equal(fault?.code, 'access-fault');
+  assert.match(
+    fault!.message,
+    /UFFDIO_ZEROPAGE on 0x4000_0000 fails with EINVAL: hugetlb memory has no zero-page fill/,
+  );
+  assert.deepEqual(rest, []);
+  assert.ok(!callsOf(text('hugetlb noreserve'), 2).some((c) => c.includes('UFFDIO_ZEROPAGE, 1 page')));
+  // Ordinary anonymous memory: the handler zero-fills and the read succeeds.
+  assert.deepEqual(codes(text('noreserve')), []);
+});

@@ -539,6 +539,14 @@ export function userfaultfdFault(state: KernelState, vma: Vma, page: number, wri
   const sourceOf = (source: bigint): bigint => source + BigInt(registeredPage - registration.startPage) * P;
   switch (mode.kind) {
     case 'zero':
+      // mfill_atomic_hugetlb refuses MFILL_ATOMIC_ZEROPAGE with EINVAL (and UFFDIO_REGISTER leaves
+      // _UFFDIO_ZEROPAGE out of a hugetlb range's ioctls): nothing fills the page, and the
+      // faulting thread waits for ever, as when a copy fails.
+      if (vma.object.kind === 'hugetlb')
+        return {
+          kind: 'sigbus',
+          reason: `the userfaultfd handler's UFFDIO_ZEROPAGE on ${formatHex(BigInt(page) * P)} fails with EINVAL: hugetlb memory has no zero-page fill (mfill_atomic_hugetlb), so the fault is never resolved`,
+        };
       state.contents.write(vma.object.id, pos, pos + p, 0);
       record('zeroed');
       return undefined;
