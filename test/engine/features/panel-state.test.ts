@@ -373,12 +373,20 @@ describe('panel state: madvise', () => {
   });
 });
 
-test('panel state: a dontneed on a hugetlb mapping gives no page range (whole huge pages only)', () => {
+test('panel state: a dontneed on a hugetlb mapping names the whole huge pages it dropped, or none', () => {
   const text =
-    'scenario "h" {\n  h = mmap 4MiB rw private anon hugetlb noreserve\n  madvise h, 3MiB, dontneed\n}\n';
+    'scenario "h" {\n  h = mmap 4MiB rw private anon hugetlb noreserve at 0x4000_0000\n' +
+    '  madvise h, 3MiB, dontneed\n  madvise h, 4KiB, dontneed\n  madvise h + 4KiB, 4KiB, dontneed\n}\n';
   const s = panelState(analyseDocument(text), { uri: 'u', version: 1, offset: 1, stepIndex: 1 });
   assert.ok(s);
-  assert.equal(s.steps[1]!.result, '→ ok; private pages dropped (hugetlb: whole huge pages only)');
+  // The end is rounded down to a huge page (madvise_dontneed_free_valid_vma).
+  assert.equal(
+    s.steps[1]!.result,
+    '→ ok; private pages 0x4000_0000..0x4020_0000 dropped (hugetlb: whole huge pages only)',
+  );
+  // Less than one huge page: nothing zapped; an unaligned start: EINVAL, nothing zapped.
+  assert.equal(s.steps[2]!.result, '→ ok; no page dropped (hugetlb drops whole huge pages only)');
+  assert.equal(s.steps[3]!.result, '→ EINVAL; no page dropped (hugetlb drops whole huge pages only)');
 });
 
 test('panel state: a free step names the pages it freed lazily in the timeline', () => {

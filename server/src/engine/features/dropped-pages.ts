@@ -1,7 +1,7 @@
 // What a MADV_DONTNEED step dropped, or a MADV_FREE step freed lazily, said after its result
 // wherever a step's result is shown (the panel's timeline, the CLI trace's text and JSON): no
 // mapping shows it.
-import { MADV_DONTNEED, MADV_FREE } from '../kernel/madvise';
+import { hugetlbDontneedEnd, MADV_DONTNEED, MADV_FREE } from '../kernel/madvise';
 import { VM_HUGETLB, type Vma } from '../kernel/types';
 import { firstIndex } from '../first-index';
 import { formatHex } from '../numbers';
@@ -16,7 +16,7 @@ import { vmasAfter } from './mappings';
  * private mappings in the range, clipped to it, were dropped, so they read zero (anonymous memory)
  * or the file again. Shared memory keeps its pages: the next access refaults them with their data
  * (kernel/madvise.ts dontneed, man madvise(2)). A hugetlb mapping in the range drops only whole
- * huge pages, so there the range is not given. A call of length 0 dropped nothing; one that failed
+ * huge pages (droppedPageRuns). A call of length 0 dropped nothing; one that failed
  * with ENOMEM after a hole still advised every mapped part (madvise_walk_vmas), so it is said too;
  * one that a VMA refused part-way (EINVAL: a PFNMAP BO, pre-6.1 hugetlb) advised the VMAs before
  * that one only, as madvise_walk_vmas returns at the first refusal. A MADV_FREE step's note says
@@ -99,9 +99,13 @@ function dontneedNote(run: ScenarioRun, record: StepRecord): string {
       note += '; shared pages kept (the next access refaults them with their data)';
       continue;
     }
-    note += private_.some((v) => (v.vmFlags & VM_HUGETLB) !== 0)
-      ? '; private pages dropped (hugetlb: whole huge pages only)'
-      : `; private pages ${runsText(private_)} dropped (they read ${whatDroppedPagesRead(private_, first, last, sim.pageSize)} again)`;
+    const dropped = droppedPageRuns(private_, first, last);
+    const hugetlb = private_.some((v) => (v.vmFlags & VM_HUGETLB) !== 0);
+    if (dropped.length === 0) note += '; no page dropped (hugetlb drops whole huge pages only)';
+    else
+      note += hugetlb
+        ? `; private pages ${rangesText(run, dropped)} dropped (hugetlb: whole huge pages only)`
+        : `; private pages ${rangesText(run, dropped)} dropped (they read ${whatDroppedPagesRead(private_, first, last, sim.pageSize)} again)`;
     if (shared.length > 0) note += `; shared ones (${runsText(shared)}) kept`;
   }
   return note;
@@ -122,6 +126,27 @@ function whatDroppedPagesRead(vmas: readonly Vma[], first: number, last: number,
   });
   const file = pastEnd ? 'the file (SIGBUS past its end)' : 'the file';
   return anonymous && files.length > 0 ? `zero, or ${file},` : anonymous ? 'zero' : file;
+}
+
+/**
+ * The pages of the private mappings `vmas` a MADV_DONTNEED of [first, last) dropped, as runs: all
+ * of them, except in a hugetlb mapping, which drops whole huge pages from a huge-page-aligned start
+ * only (madvise_dontneed_free_valid_vma: EINVAL for an unaligned start, the end rounded down).
+ */
+function droppedPageRuns(vmas: readonly Vma[], first: number, last: number): [number, number][] {
+  const dropped: Vma[] = [];
+  let end = last;
+  for (const v of vmas) {
+    if ((v.vmFlags & VM_HUGETLB) !== 0) {
+      const huge = v.object.pagesPerHugePage ?? 1;
+      // An unaligned start is refused, and the walk stops there; a hugetlb VMA ends on a huge
+      // page, so only the range's end can fall inside one, and it is the last VMA.
+      if (Math.max(v.startPage, first) % huge !== 0) break;
+      end = hugetlbDontneedEnd(Math.min(v.endPage, last), huge);
+    }
+    dropped.push(v);
+  }
+  return pageRuns(dropped, first, end).filter(([from, to]) => to > from);
 }
 
 /** The pages of `vmas` (sorted, not overlapping) within [first, last), adjacent ones merged. */
