@@ -4,8 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { importStrace } from '../../../server/src/engine/import/strace';
-import { importProcMaps } from '../../../server/src/engine/import/proc-maps';
+import { importProcMaps, importStrace } from './parsing-importers';
 import { parse } from '../../../server/src/engine/syntax/parser';
 import { analyseDocument } from '../../../server/src/engine/analysis';
 
@@ -586,7 +585,7 @@ test('-X raw hugetlb flags: the page-size field is not MAP_UNINITIALIZED', () =>
       .filter((l) => !l.startsWith('  # 1 mmap'))
       .join('\n');
   assert.equal(body(raw), body(named));
-  assert.match(raw, /m1 = mmap 4194304 rw private anon hugetlb$/m);
+  assert.match(raw, /m1 = mmap 4194304 rw private anon hugetlb noreserve$/m);
   // Without MAP_HUGETLB, bit 26 is MAP_UNINITIALIZED.
   assert.match(
     importStrace('1 mmap(NULL, 4096, 0x3, 0x4000022, -1, 0) = 0x7f0000000000\n').scenario,

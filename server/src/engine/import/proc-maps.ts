@@ -20,6 +20,9 @@ import {
 } from './bo-groups';
 import { X86_64_TASK_SIZE } from '../kernel/config';
 import { mapsBelowMinAddr, MIN_ADDR_DEFAULT } from './min-addr';
+import { isPrivateDevZero, memfdName, PRIVATE_DEV_ZERO, withoutDeleted } from './object-name';
+import { ANON_HUGEPAGE, HUGETLB_NORESERVE } from './hugetlb';
+import { madeApart, separations, type FileLine } from './kept-apart';
 
 const LINE =
   /^([0-9a-f]+)-([0-9a-f]+)\s+([r-])([w-])([x-])([ps])\s+([0-9a-f]+)\s+([0-9a-f]+:[0-9a-f]+)\s+(\d+)\s*(.*)$/i;
@@ -41,6 +44,9 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
   const linesPerObject = countLinesPerObject(parsed);
   const boFiles = new Map<BufferObjectGroup, string>();
   const mappingProt = new Map<BoMapping, string>();
+  /** The mappings made whole and then moved piece by piece: each piece is a VMA of its own. */
+  const movedPieces = new Set<BoMapping>();
+  const separation = separations(privateFileLines(parsed, mappingOf));
   rows.forEach((raw, index) => {
     const lineNo = index + 1;
     if (raw.trim() === '') return;
@@ -53,7 +59,7 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
         reason: 'not a /proc/PID/maps line',
       });
     const { start, end, offset, name } = row;
-    const { r, w, x, ps } = row;
+    const { ps } = row;
     if (['[vsyscall]', '[vvar]', '[vvar_vclock]', '[vdso]'].includes(name)) {
       return void lines.push({
         line: lineNo,
@@ -64,7 +70,7 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
     }
     if (end <= start)
       return void lines.push({ line: lineNo, text: raw, status: 'skipped', reason: 'empty range' });
-    const prot = r && w && x ? 'rwx' : r && w ? 'rw' : r && x ? 'rx' : r ? 'r' : w ? 'rw' : x ? 'rx' : 'none';
+    const prot = protWord(row);
     out.push(`  # ${raw.trim()}`);
     const mapping = mappingOf.get(index);
     if (mapping !== undefined) {
@@ -81,12 +87,34 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
           );
         }
         const binding = uniqueName(nameFor(name, start), used);
-        out.push(...recreateMapping(mapping, binding, file, prot, extents, spare, used));
+        const made = recreateMapping(mapping, binding, file, prot, extents, spare, used);
+        out.push(...made.steps);
+        if (made.moved) movedPieces.add(mapping);
         mappingProt.set(mapping, prot);
       } else if (mappingProt.get(mapping) !== prot) {
         // A piece of a mapping made above (at its first line), at another protection.
         out.push(`  mprotect ${formatHex(start)}, ${formatHex(end - start)}, ${prot}`);
+      } else if (!movedPieces.has(mapping) && touchesLineAtProt(mapping, row, parsed, prot)) {
+        // Two lines at one protection where the mapping was made whole: the capture shows a VMA
+        // boundary between them, which only a split makes. VM_IO|VM_PFNMAP (VM_SPECIAL) VMAs
+        // never merge (vma_merge_existing_range), so a protection change and back keeps it.
+        const length = formatHex(end - start);
+        out.push(
+          `  # a VMA of its own in the capture (a device mapping's pieces never merge: VM_SPECIAL): split off by a protection change and back`,
+          `  mprotect ${formatHex(start)}, ${length}, ${prot === 'none' ? 'r' : 'none'}`,
+          `  mprotect ${formatHex(start)}, ${length}, ${prot}`,
+        );
       }
+      return void lines.push({ line: lineNo, text: raw, status: 'imported' });
+    }
+    if (row.path === ANON_HUGEPAGE) {
+      // MAP_ANONYMOUS|MAP_HUGETLB (ksys_mmap_pgoff: hugetlb_file_setup), made as one. Its VMAs
+      // never merge (VM_DONTEXPAND), so a line split from another is a mapping of its own here.
+      const binding = uniqueName(nameFor(name, start), used);
+      out.push(
+        `  # ${HUGETLB_NORESERVE}; maps does not show the huge page size (smaps' KernelPageSize does): 2 MiB, the default, is assumed`,
+        `  ${binding} = mmap ${formatHex(end - start)} ${prot} ${ps ? 'shared' : 'private'} anon hugetlb noreserve at ${formatHex(start)} fixed by host`,
+      );
       return void lines.push({ line: lineNo, text: raw, status: 'imported' });
     }
     const binding = uniqueName(nameFor(name, start), used);
@@ -97,7 +125,9 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
     // (shmem_zero_setup; facts linux-mm §6.2). One line of it at offset 0 is that mapping as made.
     const sharedAnon =
       ps && name === '/dev/zero (deleted)' && offset === 0n && linesPerObject.get(objectKey(row)) === 1;
-    if (anonymous || sharedAnon) {
+    const privateZero = isPrivateDevZero(row.path, ps ? 'MAP_SHARED' : 'MAP_PRIVATE');
+    if (privateZero) out.push(`  # ${PRIVATE_DEV_ZERO}`);
+    if (anonymous || sharedAnon || privateZero) {
       out.push(
         `  ${binding} = mmap ${length} ${prot} ${ps ? 'shared' : 'private'} anon${name.startsWith('[stack') ? ' growsdown' : ''} at ${formatHex(start)} fixed by host`,
       );
@@ -114,15 +144,18 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
         const size = sizes.get(key) ?? offset + (end - start);
         // The model names a memfd `/memfd:NAME (deleted)` itself, as the kernel does. SysV shm and
         // a shared anonymous mapping split or mapped again are shmem too, made here as a memfd.
-        const openName = kind === 'memfd' ? path.replace(/^\/(memfd:)?/, '') : path;
+        const openName = kind === 'memfd' ? memfdName(path) : path;
         if (kind === 'memfd' && !path.startsWith('/memfd:'))
           out.push(`  # ${path}: shmem, made as a memfd; the replay names it /memfd:${openName} (deleted)`);
         out.push(`  ${file} = open ${kind} ${stringLiteral(openName)} ${formatHex(size)}`);
       }
-      const fileOffset = offset;
-      out.push(
-        `  ${binding} = mmap ${length} ${prot} ${ps ? 'shared' : 'private'} at ${formatHex(start)} fixed fd ${file}${fileOffset ? ` offset ${formatHex(fileOffset)}` : ''} by host`,
-      );
+      const source = ` fd ${file}${offset ? ` offset ${formatHex(offset)}` : ''} by host`;
+      const apart = separation.get(index);
+      if (apart === undefined)
+        out.push(
+          `  ${binding} = mmap ${length} ${prot} ${ps ? 'shared' : 'private'} at ${formatHex(start)} fixed${source}`,
+        );
+      else out.push(...madeApart(apart, binding, row, prot, source, used));
     }
     lines.push({ line: lineNo, text: raw, status: 'imported' });
   });
@@ -130,6 +163,51 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
   if (lowest !== undefined) out.splice(1, 0, ...mapsBelowMinAddr(lowest));
   out.push('}');
   return { scenario: out.join('\n') + '\n', lines };
+}
+
+/** The language's protection word for a line's `rwx` columns (`-w-` is rw, `--x` rx: x86-64 reads both). */
+function protWord({ r, w, x }: MapsLine): string {
+  return r && w && x ? 'rwx' : r && w ? 'rw' : r && x ? 'rx' : r ? 'r' : w ? 'rw' : x ? 'rx' : 'none';
+}
+
+/** Whether a line names private anonymous memory (or the special mappings, skipped). */
+function isAnonymousName(name: string): boolean {
+  return name === '' || name.startsWith('[');
+}
+
+/** The private lines made as plain maps of a file: those whose neighbours may merge with them. */
+function privateFileLines(
+  rows: readonly (MapsLine | undefined)[],
+  mappingOf: ReadonlyMap<number, BoMapping>,
+): FileLine[] {
+  const result: FileLine[] = [];
+  rows.forEach((row, index) => {
+    if (row === undefined || row.ps || row.end <= row.start || mappingOf.has(index)) return;
+    if (isAnonymousName(row.name) || row.path === ANON_HUGEPAGE) return;
+    if (isPrivateDevZero(row.path, 'MAP_PRIVATE')) return;
+    const { start, end, offset, w } = row;
+    const perms = protWord(row);
+    result.push({ index, start, end, offset, object: objectKey(row), writable: w, perms });
+  });
+  return result;
+}
+
+/** Whether another line of `mapping` at `prot` ends where `row` starts or starts where it ends. */
+function touchesLineAtProt(
+  mapping: BoMapping,
+  row: MapsLine,
+  rows: readonly (MapsLine | undefined)[],
+  prot: string,
+): boolean {
+  return mapping.lines.some((l) => {
+    const other = rows[l.index];
+    return (
+      other !== undefined &&
+      other !== row &&
+      (other.end === row.start || other.start === row.end) &&
+      protWord(other) === prot
+    );
+  });
 }
 
 /** The lowest start among the lines imported, or undefined when none is below 0x1000. */
@@ -212,7 +290,7 @@ function recreateMapping(
   extents: readonly { start: bigint; end: bigint; index: number }[],
   spare: Gap | undefined,
   used: UsedNames,
-): string[] {
+): { readonly steps: string[]; readonly moved: boolean } {
   const { bo, lines, low, high } = mapping;
   const delta = mapping.first.start - mapping.first.offset;
   const flags = mapping.first.shared ? 'shared' : 'private';
@@ -234,7 +312,7 @@ function recreateMapping(
       `  ${binding} = mmap ${length} ${prot} ${flags} at ${formatHex(low + delta)} fixed fd ${file}${offset} by host`,
     );
     for (const [from, to] of gaps) steps.push(`  munmap ${formatHex(from + delta)}, ${formatHex(to - from)}`);
-    return steps;
+    return { steps, moved: false };
   }
   const whole = uniqueName(`${binding}_whole`, used);
   // Where the kernel would choose (top-down from mmap_base) may hold a piece's own destination,
@@ -258,7 +336,7 @@ function recreateMapping(
     );
   }
   for (const [from, to] of gaps) steps.push(`  munmap ${inWhole(from)}, ${formatHex(to - from)}`);
-  return steps;
+  return { steps, moved: true };
 }
 
 /** A free range between two lines of the capture. */
@@ -332,7 +410,7 @@ function parseLine(raw: string): MapsLine | undefined {
     offset: BigInt('0x' + m[7]),
     inode: `${m[8]} ${m[9]}`,
     name,
-    path: name.replace(/ \(deleted\)$/, ''),
+    path: withoutDeleted(name),
   };
 }
 
@@ -354,8 +432,7 @@ function fileSizes(rows: readonly (MapsLine | undefined)[]): Map<string, bigint>
 }
 
 function nameFor(label: string, start: bigint): string {
-  const base = label
-    .replace(/ \(deleted\)$/, '')
+  const base = withoutDeleted(label)
     .replace(/^.*\//, '')
     .replace(/[^A-Za-z0-9_]+/g, '_')
     .replace(/^_+|_+$/g, '')

@@ -8,6 +8,8 @@ import { formatHex } from '../numbers';
 import { firstIndex } from '../first-index';
 import { KnownMappings } from './known-mappings';
 import { newUsedNames, uniqueName } from './unique-name';
+import { DEFAULT_HUGE_PAGE_SIZE_FLAGS, HUGETLB_NORESERVE } from './hugetlb';
+import { isPrivateDevZero, memfdName, PRIVATE_DEV_ZERO, straceFd } from './object-name';
 import { mapsBelowMinAddr, MIN_ADDR_DEFAULT } from './min-addr';
 import { MADVISE_NAMES, UNMODELLED_ADVICE } from '../kernel/madvise';
 import { MADVISE_BY_WORD } from '../sim/words';
@@ -470,10 +472,20 @@ function render(
         const [addr = 'NULL', len = '0', prot = 'PROT_NONE', flags = '0', fd = '-1', offset = '0'] =
           call.args;
         const words = [protWord(prot), ...mapFlagWords(flags)];
+        if (!failed && /MAP_HUGETLB/.test(flags) && !/MAP_NORESERVE/.test(flags)) {
+          words.push('noreserve');
+          out.push(`  # ${HUGETLB_NORESERVE}`);
+        }
         let fdPart = '';
-        if (!/MAP_ANONYMOUS/.test(flags) && fd !== '-1') {
-          const fdNumber = fd.replace(/<.*>/, '');
-          const path = /<(.*)>/.exec(fd)?.[1] ?? `fd ${fdNumber}`;
+        const named = straceFd(fd);
+        if (isPrivateDevZero(named.path, flags)) {
+          // mmap_zero() makes a MAP_PRIVATE map of /dev/zero anonymous (vma_set_anonymous): it is
+          // private anonymous memory (MADV_FREE works on it, as on MAP_ANONYMOUS memory).
+          words.push('anon');
+          out.push(`  # ${PRIVATE_DEV_ZERO}`);
+        } else if (!/MAP_ANONYMOUS/.test(flags) && fd !== '-1') {
+          const fdNumber = named.number;
+          const path = named.path ?? `fd ${fdNumber}`;
           const drm = /^\/dev\/dri\//.test(path);
           const nvidia = /^\/dev\/nvidia/.test(path);
           const device = drm || nvidia;
@@ -501,7 +513,7 @@ function render(
               line: out.length,
               size: extent,
               sized: !failed,
-              opening: `open ${kind} ${stringLiteral(path)}`,
+              opening: `open ${kind} ${stringLiteral(kind === 'memfd' ? memfdName(path) : path)}`,
               options: `${nvidia ? ' mixedmap' : ''}${boOffset !== 0n ? ` offset ${formatHex(boOffset)}` : ''}`,
               ...(drm && boOffset !== 0n ? { boOffset } : {}),
             };
@@ -655,7 +667,9 @@ function unsaidMapFlags(flags: string): string[] {
   return flags
     .split('|')
     .map((f) => f.trim())
-    .filter((f) => f !== '' && f !== '0' && MAP_WORDS[f] === undefined);
+    .filter(
+      (f) => f !== '' && f !== '0' && MAP_WORDS[f] === undefined && !DEFAULT_HUGE_PAGE_SIZE_FLAGS.has(f),
+    );
 }
 
 function mremapFlagWords(flags: string): string[] {

@@ -1,5 +1,5 @@
 // Pure helpers on single VMAs: slicing, the kernel's merge test, and the simulation's stricter one.
-import { VM_GROWSDOWN, VM_SHARED, VM_MAYSHARE } from './types';
+import { VM_DONTEXPAND, VM_GROWSDOWN, VM_IO, VM_MAYSHARE, VM_MIXEDMAP, VM_PFNMAP, VM_SHARED } from './types';
 import type { Vma } from './types';
 
 /** Extra VM_ bits the model needs beyond types.ts (VM_MAYREAD/MAYWRITE/MAYEXEC decide mprotect EACCES, facts 6.1). */
@@ -266,6 +266,13 @@ export function anonVmasMergeable(a: number, b: number): boolean {
 }
 
 /**
+ * VM_SPECIAL (include/linux/mm.h): VMAs with any of these never merge (vma_merge_new_range and
+ * vma_merge_existing_range return early; vma_merge before 6.12): a device's VM_IO|VM_PFNMAP or
+ * VM_MIXEDMAP mapping, anything VM_DONTEXPAND (a DRM BO, hugetlb). Split pieces stay split.
+ */
+const VM_SPECIAL = VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP;
+
+/**
  * The kernel's merge test (vma_merge: is_mergeable_vma + is_mergeable_anon_vma + pgoff contiguity;
  * facts 1.2 "VMA merging"). Owner, label and the model's page objects play no part: private
  * anonymous VMAs have no file, and anon_vma identity is `anonVma`.
@@ -273,6 +280,7 @@ export function anonVmasMergeable(a: number, b: number): boolean {
 export function kernelMergeable(left: Vma, right: Vma): boolean {
   return (
     left.endPage === right.startPage &&
+    (left.vmFlags & VM_SPECIAL) === 0 &&
     left.prot === right.prot &&
     left.vmFlags === right.vmFlags &&
     sameFile(left, right) &&

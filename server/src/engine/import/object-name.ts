@@ -1,0 +1,46 @@
+// What the importers make of the name a capture gives a mapped object, for both /proc/PID/maps
+// and `strace -y`. The kernel appends " (deleted)" to an unlinked file's path (d_path; facts
+// linux-mm §6.2), and names a memfd `/memfd:NAME` ("memfd:" plus memfd_create's name, on the
+// shmem mount): the model names a memfd so itself, and says " (deleted)" for what it does not
+// link, so the importers give it the path or memfd name alone.
+
+/** `path` without the " (deleted)" the kernel appends to an unlinked file's path. */
+export function withoutDeleted(path: string): string {
+  return path.replace(/ \(deleted\)$/, '');
+}
+
+/** What `open memfd` takes for a shmem object's path: `/memfd:wow` → `wow`, `/SYSV00000000` → `SYSV00000000`. */
+export function memfdName(path: string): string {
+  return withoutDeleted(path).replace(/^\/(memfd:)?/, '');
+}
+
+/**
+ * An fd as `strace -y` prints it: `3</dev/dri/renderD128>`. strace 6.x prints an unlinked file as
+ * `3</memfd:wow>(deleted)`, older ones as `3</memfd:wow (deleted)>` (the path readlink gives).
+ * `path` is undefined for a bare number (a capture without -y).
+ */
+export function straceFd(fd: string): { readonly number: string; readonly path: string | undefined } {
+  const text = fd.trim();
+  const path = /<(.*)>/.exec(text)?.[1];
+  return {
+    number: /^\d+/.exec(text)?.[0] ?? text.replace(/<.*$/, ''),
+    path: path === undefined ? undefined : withoutDeleted(path),
+  };
+}
+
+/**
+ * Whether a map of `path` is private /dev/zero: mmap_zero() (drivers/char/mem.c) calls
+ * vma_set_anonymous() for a map that is not VM_SHARED, so it is private anonymous memory, as
+ * MAP_PRIVATE|MAP_ANONYMOUS is. (A shared one is shmem: shmem_zero_setup.) `flags` as strace
+ * names them.
+ */
+export function isPrivateDevZero(path: string | undefined, flags: string): boolean {
+  return path === '/dev/zero' && !/MAP_SHARED/.test(flags);
+}
+
+/**
+ * Why an import makes private /dev/zero anonymous memory, and where the replay differs: the VMA
+ * keeps its vm_file, so maps still names it /dev/zero and it merges with nothing but /dev/zero.
+ */
+export const PRIVATE_DEV_ZERO =
+  '/dev/zero mapped private is anonymous memory (mmap_zero: vma_set_anonymous), made as MAP_PRIVATE|MAP_ANONYMOUS; the kernel keeps the file, so its maps line says /dev/zero and it merges with no other anonymous memory, while the replay lists it with no name';

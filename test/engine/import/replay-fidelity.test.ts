@@ -1,0 +1,181 @@
+// What a replayed import answers where the kernel's answer depends on how the capture's memory was
+// made: VMA boundaries the kernel kept, anonymous memory behind a device name, hugetlb.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildTrace } from '../../../server/src/cli/trace';
+import { analyseDocument } from '../../../server/src/engine/analysis';
+import { importProcMaps, importStrace } from './parsing-importers';
+
+/** The errors and warnings of `scenario` with `probe` (steps and expectations) added at its end. */
+function diagnosticsWith(scenario: string, probe: readonly string[]): string[] {
+  const text = scenario.replace(/\}\n$/, probe.map((l) => `  ${l}\n`).join('') + '}\n');
+  return analyseDocument(text)
+    .diagnostics.filter((d) => d.severity === 'error' || d.severity === 'warning')
+    .map((d) => `${d.code}: ${d.message}`);
+}
+
+/** How many VMAs /proc/PID/maps would list after the scenario's last step. */
+function kernelVmasAtEnd(scenario: string): number {
+  const steps = buildTrace('import.drvmap', scenario).scenarios[0]!.steps;
+  const last = steps[steps.length - 1]!;
+  return last.kernelVmas ?? last.mappings.length;
+}
+
+/** `scenario` with `setting` added under its header. */
+function withSetting(scenario: string, setting: string): string {
+  return scenario.replace(/\{\n/, `{\n  ${setting}\n`);
+}
+
+test('/proc/PID/maps: a library segment next to its RELRO segment (same protection, contiguous offsets) stays two VMAs', () => {
+  const text = [
+    '7f0000000000-7f0000001000 r--p 00000000 fe:00 100                        /usr/lib/libx.so',
+    '7f0000001000-7f0000002000 r--p 00001000 fe:00 100                        /usr/lib/libx.so',
+    '',
+  ].join('\n');
+  const { scenario } = importProcMaps(text);
+  // ld.so mapped RELRO writable, wrote its relocations and made it read-only: it keeps VM_ACCOUNT
+  // and its anon_vma, so it does not merge with the never-written segment before it.
+  assert.match(
+    scenario,
+    /libx_so_2 = mmap 0x1000 rw private populate at 0x7f00_0000_1000 fixed fd f_libx_so offset 0x1000 by host\n {2}mprotect libx_so_2, 0x1000, r\n/,
+  );
+  assert.equal(kernelVmasAtEnd(scenario), 2, scenario);
+  // mremap's range spans two VMAs: EFAULT (facts linux-mm §3.2).
+  assert.deepEqual(
+    diagnosticsWith(scenario, ['g = mremap libx_so, 0x2000, 0x3000, maymove', 'expect g == EFAULT']),
+    [],
+  );
+  // The file's data is what both lines read: populate's write faults copy it, they write nothing.
+  assert.deepEqual(diagnosticsWith(scenario, ['expect read libx_so_2, 1 == 0x00']), []);
+});
+
+test('/proc/PID/maps: three segments at one protection alternate, so none merges with the next', () => {
+  const text = [
+    '7f0000000000-7f0000001000 r--p 00000000 fe:00 100                        /usr/lib/libx.so',
+    '7f0000001000-7f0000002000 r--p 00001000 fe:00 100                        /usr/lib/libx.so',
+    '7f0000002000-7f0000003000 r--p 00002000 fe:00 100                        /usr/lib/libx.so',
+    '',
+  ].join('\n');
+  const { scenario } = importProcMaps(text);
+  assert.equal(kernelVmasAtEnd(scenario), 3, scenario);
+});
+
+test('/proc/PID/maps: writable lines of one file kept apart get an anon_vma each, so they stay apart', () => {
+  const text = [
+    '7f0000000000-7f0000001000 rw-p 00000000 fe:00 100                        /usr/lib/libx.so',
+    '7f0000001000-7f0000002000 rw-p 00001000 fe:00 100                        /usr/lib/libx.so',
+    '7f0000002000-7f0000003000 rw-p 00002000 fe:00 100                        /usr/lib/libx.so',
+    '',
+  ].join('\n');
+  const { scenario } = importProcMaps(text);
+  assert.match(
+    scenario,
+    /libx_so = mmap 0x1000 rw private populate at 0x7f00_0000_0000 fixed fd f_libx_so by host\n/,
+  );
+  assert.match(
+    scenario,
+    /libx_so_2_made = mmap 0x1000 rw private populate fd f_libx_so offset 0x1000 by host\n {2}libx_so_2 = mremap libx_so_2_made, 0x1000, 0x1000, maymove \| fixed, 0x7f00_0000_1000\n/,
+  );
+  assert.equal(kernelVmasAtEnd(scenario), 3, scenario);
+  assert.deepEqual(
+    diagnosticsWith(scenario, [
+      'g = mremap libx_so, 0x2000, 0x3000, maymove',
+      'expect g == EFAULT',
+      'expect read libx_so_3, 1 == 0x00',
+    ]),
+    [],
+  );
+});
+
+test('/proc/PID/maps: a DRM BO shown as two lines at one protection stays two VMAs (VM_PFNMAP never merges)', () => {
+  const text = [
+    '7f1234560000-7f1234570000 rw-s 100000000 00:06 1234                      /dev/dri/renderD128',
+    '7f1234570000-7f1234580000 rw-s 100010000 00:06 1234                      /dev/dri/renderD128',
+    '',
+  ].join('\n');
+  const { scenario } = importProcMaps(text);
+  assert.equal(kernelVmasAtEnd(scenario), 2, scenario);
+  // Before 6.17 mremap moves one VMA only: a range over two is EFAULT (facts linux-mm §3.2, §3.4).
+  assert.deepEqual(
+    diagnosticsWith(withSetting(scenario, 'kernel 6.6'), [
+      'mv = mremap renderd128, 0x2_0000, 0x2_0000, maymove fixed, 0x1000_0000',
+      'expect mv == EFAULT',
+    ]),
+    [],
+  );
+});
+
+test('a private /dev/zero mapping is private anonymous memory (mmap_zero: vma_set_anonymous), in both importers', () => {
+  const strace = importStrace(
+    [
+      'mmap(0x60000000, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE, 3</dev/zero>, 0) = 0x60000000',
+      'madvise(0x60000000, 8192, MADV_FREE) = 0',
+      '',
+    ].join('\n'),
+  ).scenario;
+  assert.match(strace, /m1 = mmap 8192 rw private anon at 0x6000_0000\n/);
+  assert.doesNotMatch(strace, /open \w+ "\/dev\/zero"/);
+  assert.deepEqual(diagnosticsWith(strace, ['expect m2 == ok']), []);
+  const maps = importProcMaps(
+    '60000000-60002000 rw-p 00000000 00:06 4                          /dev/zero\n',
+  ).scenario;
+  assert.match(maps, /\w+ = mmap 0x2000 rw private anon at 0x6000_0000 fixed by host\n/);
+  assert.match(maps, /# \/dev\/zero mapped private is anonymous memory .*no name/);
+  assert.doesNotMatch(maps, /memfd/);
+  assert.deepEqual(diagnosticsWith(maps, ['f = madvise 0x6000_0000, 0x2000, free', 'expect f == ok']), []);
+  // A shared one is shmem, as before.
+  assert.match(
+    importStrace('mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_SHARED, 3</dev/zero>, 0) = 0x60000000\n')
+      .scenario,
+    /open memfd|open file "\/dev\/zero"/,
+  );
+});
+
+test('/proc/PID/maps: an /anon_hugepage line is an anonymous hugetlb mapping, which a 4 KiB munmap cannot split', () => {
+  const text = [
+    '40000000-40200000 rw-p 00000000 00:11 523830                             /anon_hugepage (deleted)',
+    '7f0000000000-7f0000400000 rw-s 00000000 00:11 523831                     /anon_hugepage (deleted)',
+    '',
+  ].join('\n');
+  const { scenario } = importProcMaps(text);
+  assert.match(
+    scenario,
+    /anon_hugepage = mmap 0x20_0000 rw private anon hugetlb noreserve at 0x4000_0000 fixed by host\n/,
+  );
+  assert.match(
+    scenario,
+    /= mmap 0x40_0000 rw shared anon hugetlb noreserve at 0x7f00_0000_0000 fixed by host\n/,
+  );
+  assert.doesNotMatch(scenario, /open file/);
+  assert.deepEqual(diagnosticsWith(scenario, []), []);
+  // hugetlb_vm_op_split refuses a split off the huge page: EINVAL.
+  assert.deepEqual(
+    diagnosticsWith(scenario, ['res = munmap anon_hugepage, 0x1000', 'expect res == EINVAL']),
+    [],
+  );
+});
+
+test('strace: a hugetlb map the capture made maps in the replay too; the 2 MiB size bits are the default size', () => {
+  const { scenario } = importStrace(
+    'mmap(NULL, 2097152, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_HUGETLB|21<<MAP_HUGE_SHIFT, -1, 0) = 0x7f0000000000\n',
+  );
+  assert.match(scenario, /m1 = mmap 2097152 rw private anon hugetlb noreserve\n/);
+  assert.doesNotMatch(scenario, /no drvmap word/);
+  assert.deepEqual(diagnosticsWith(scenario, ['res = munmap m1, 0x1000', 'expect res == EINVAL']), []);
+});
+
+test('strace -y: a memfd and a deleted file, in either spelling strace prints, open under their own names', () => {
+  for (const fd of ['3</memfd:wow>(deleted)', '3</memfd:wow (deleted)>']) {
+    const { scenario } = importStrace(
+      `31309 mmap(0x30000000, 8192, PROT_READ|PROT_WRITE, MAP_SHARED, ${fd}, 0) = 0x30000000\n`,
+    );
+    assert.match(scenario, /\n {2}f3 = open memfd "wow" 0x2000\n/, scenario);
+    assert.match(scenario, /m1 = mmap 8192 rw shared at 0x3000_0000 fd f3\n/);
+  }
+  for (const fd of ['4</tmp/data.bin>(deleted)', '4</tmp/data.bin (deleted)>']) {
+    const { scenario } = importStrace(
+      `mmap(NULL, 4096, PROT_READ, MAP_SHARED, ${fd}, 0x1000) = 0x7f0000000000\n`,
+    );
+    assert.match(scenario, /\n {2}f4 = open file "\/tmp\/data\.bin" 0x2000\n/, scenario);
+  }
+});
