@@ -205,3 +205,17 @@ test('memory the application imported from its host memory: the driver maps noth
   );
   assert.ok(calls.includes('driver: import host pointer 0x1_0000 (no mapping of its own)'), calls.join('\n'));
 });
+
+test('a host pointer import whose allocationSize is not a multiple of minImportedHostPointerAlignment breaks 01745', () => {
+  const text = (size: string) =>
+    `scenario "host" {\n  m = vkAllocateMemory ${size} host-visible imported-host\n  p = vkMapMemory m\n}\n`;
+  const [first, ...rest] = analyseDocument(text('6000')).diagnostics;
+  assert.equal(first?.code, 'vulkan-valid-usage');
+  assert.match(first!.message, /^VUID-VkMemoryAllocateInfo-allocationSize-01745: .*5\.9 KiB is not/);
+  // The allocation is not simulated: the map uses a failed result.
+  assert.deepEqual(
+    rest.map((d) => d.code),
+    ['use-of-failed-result'],
+  );
+  assert.deepEqual(analyseDocument(text('8KiB')).diagnostics, []);
+});

@@ -55,6 +55,12 @@ import { reserveHigh } from './strategies/reserve-high';
 import { mmap32 } from './strategies/mmap32';
 import { box64MissedMapping } from './box64-mmap32';
 
+/**
+ * VkPhysicalDeviceExternalMemoryHostPropertiesEXT::minImportedHostPointerAlignment: 4096 on RADV
+ * and ANV (vulkan-wine §3.4), the drivers whose imports drvmap models.
+ */
+const MIN_IMPORTED_HOST_POINTER_ALIGNMENT = 4096n;
+
 const STRATEGIES: Readonly<Record<StrategyName, Strategy>> = {
   none: passThrough,
   'remap-dontunmap': remapStrategy(true),
@@ -562,6 +568,13 @@ export class VulkanLayer {
     if (!driver) return { kind: 'skipped', reason: 'no driver' };
     const properties = this.propertiesOf(step);
     this.checkMemoryType(step, properties);
+    if (properties.has('imported-host') && size % MIN_IMPORTED_HOST_POINTER_ALIGNMENT !== 0n) {
+      this.sim.finding(
+        'vulkan-valid-usage',
+        `VUID-VkMemoryAllocateInfo-allocationSize-01745: a host pointer import's allocationSize must be a multiple of minImportedHostPointerAlignment (${formatSize(MIN_IMPORTED_HOST_POINTER_ALIGNMENT)} on RADV and ANV), and ${formatSize(size)} is not: round it up, as Wine does for its own imports`,
+      );
+      return notSimulated('allocationSize is not a multiple of minImportedHostPointerAlignment');
+    }
     const importOption = optionNamed(step, 'import');
     const importFile = importOption ? fileArg?.(importOption.value) : undefined;
     if (importOption && !importFile) return { kind: 'skipped', reason: 'no fd to import' };
