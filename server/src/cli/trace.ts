@@ -3,7 +3,12 @@
 import { lastStepStartingAtOrBefore } from '../engine/diagnostics-by-step';
 import { describeReadError, InputError, readInputText } from './read-input';
 import { resolve } from 'node:path';
-import { analyseDocument, type AnalysisOptions, type ScenarioAnalysis } from '../engine/analysis';
+import {
+  analyseDocument,
+  expectationHeld,
+  type AnalysisOptions,
+  type ScenarioAnalysis,
+} from '../engine/analysis';
 import type { Severity } from '../engine/diagnostics';
 import { formatKernelVersion } from '../engine/kernel/config';
 import { mapsNameOf } from '../engine/kernel/vma';
@@ -278,7 +283,7 @@ function expectation(
   return {
     line: lines.position(record.node.start).line + 1,
     text: text.slice(record.node.start, record.node.end),
-    passed: record.passed ?? scenario.diagnosticVerdicts.get(record) ?? null,
+    passed: expectationHeld(scenario, record) ?? null,
     detail: record.detail,
     calls: record.calls.map(traceCall),
   };

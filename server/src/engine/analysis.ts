@@ -29,6 +29,14 @@ export interface ScenarioAnalysis {
   readonly diagnosticVerdicts: ReadonlyMap<ExpectRecord, boolean>;
 }
 
+/**
+ * Whether an expectation held: its own verdict, or for `expect diagnostic CODE` the one taken
+ * after the rules (diagnosticVerdicts). Undefined when it could not be checked.
+ */
+export function expectationHeld(scenario: ScenarioAnalysis, record: ExpectRecord): boolean | undefined {
+  return record.passed ?? scenario.diagnosticVerdicts.get(record);
+}
+
 export interface DocumentAnalysis {
   readonly text: string;
   readonly file: FileNode;

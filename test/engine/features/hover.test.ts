@@ -387,6 +387,14 @@ describe('hover: what the run did at the cursor', () => {
     assert.match(at(text, 'expect a =='), /^✗ \*\*Failed\*\*: a is 0x7fff\\_f7ff\\_e000, expected 0x1000/);
   });
 
+  test('`expect diagnostic` says whether the diagnostic came, as the trace does (the verdict is taken after the rules)', () => {
+    const text = (steps: string) =>
+      `scenario "d" {\n  kernel 5.6\n  a = mmap 4KiB rw private anon\n${steps}  expect diagnostic kernel-refused\n}\n`;
+    const refused = text('  c = mremap a, 4KiB, 4KiB, dontunmap\n');
+    assert.match(at(refused, 'expect diagnostic'), /^✓ \*\*Held\*\*: diagnostic kernel\\-refused on step 2/);
+    assert.match(at(text(''), 'expect diagnostic'), /^✗ \*\*Failed\*\*/);
+  });
+
   test('a kernel newer than the rules is simulated with 6.19’s; a driver shows every trait and what is open', () => {
     const text = `scenario "k" {\n  kernel 7.2\n  driver n1 {\n    preset nvk\n    maps any\n  }\n  driver g1 {\n    gl-client-pointer\n  }\n  a = mmap 4KiB rw private anon\n}\n`;
     assert.match(at(text, 'kernel'), /Simulating Linux 7\.2 with 6\.19's rules/);

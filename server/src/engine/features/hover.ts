@@ -1,7 +1,7 @@
 // Hover: compact markdown about what is under the cursor — a number or address expression (its
 // value, alignment, window, what is mapped there at that step), a name (its life), a step's verb
 // (what it expanded to and returned), or a word of the language (its documentation and source).
-import type { DocumentAnalysis, ScenarioAnalysis } from '../analysis';
+import { expectationHeld, type DocumentAnalysis, type ScenarioAnalysis } from '../analysis';
 import { effectPages } from '../kernel/effect-pages';
 import type { Effect } from '../kernel/types';
 import {
@@ -278,8 +278,8 @@ function movedNames(ctx: HoverContext, expression: Expression): string[] {
 function expectVerdict(ctx: HoverContext, node: ExpectNode): string | undefined {
   const record = ctx.run.simulation.expects.find((r) => r.node === node);
   if (!record) return undefined;
-  const verdict =
-    record.passed === true ? '✓ **Held**' : record.passed === false ? '✗ **Failed**' : '**Not checked**';
+  const held = expectationHeld(ctx.scenario, record);
+  const verdict = held === true ? '✓ **Held**' : held === false ? '✗ **Failed**' : '**Not checked**';
   const text = `${verdict}${record.detail ? `: ${escapeMarkdown(record.detail)}` : ''}`;
   return record.calls.length ? `${text}\n\nIts check made:\n${callList(record.calls)}` : text;
 }
