@@ -78,10 +78,26 @@ describe('navigation', () => {
     }
   });
 
-  test('rename is refused for reserved words, units, vocabulary, duplicates and bad spellings', () => {
+  test('a unit word is a free name (docs: `page` is a unit only after a number), refused only where a use follows a number', () => {
+    const text =
+      'scenario "p" {\n  a = mmap 4KiB rw private anon\n  write a, 1\n  b = mremap a, 4KiB, 8KiB, maymove\n}\n';
+    const analysis = analyseDocument(text);
+    for (const unit of ['page', 'MiB', 'K']) {
+      const result = rename(analysis, offsetOf(text, 'a = mmap'), unit);
+      assert.ok('edits' in result, unit);
+      assert.deepEqual(codes(analyseDocument(applyEdits(text, result.edits))), codes(analysis), unit);
+    }
+    // A use right after a number (a syntax error line here) would read as that number's unit.
+    const afterNumber = `${text.slice(0, -2)}  write 4 a\n}\n`;
+    assert.deepEqual(rename(analyseDocument(afterNumber), offsetOf(afterNumber, 'a = mmap'), 'page'), {
+      error: '`page` is a unit: on line 5 it would read as the unit of the number before it',
+    });
+  });
+
+  test('rename is refused for reserved words, vocabulary, duplicates and bad spellings', () => {
     const a = analyseDocument(SAMPLES.DONTUNMAP!);
     const offset = offsetOf(SAMPLES.DONTUNMAP!, 'a = mmap');
-    for (const bad of ['mmap', 'EINVAL', 'MiB', 'rw', 'dontunmap', 'b', '1abc', 'a b', 'placed', 'app', '']) {
+    for (const bad of ['mmap', 'EINVAL', 'rw', 'dontunmap', 'b', '1abc', 'a b', 'placed', 'app', '']) {
       const r = rename(a, offset, bad);
       assert.ok('error' in r, `renaming to ${JSON.stringify(bad)} should be refused`);
     }

@@ -105,7 +105,27 @@ export function rename(analysis: DocumentAnalysis, offset: number, newName: stri
     .filter((d) => d.code === 'used-before-defined' && d.related[0]?.range.start === definition.start)
     .map((d) => ({ start: d.range.start, end: d.range.end }));
   const ranges = [...early, ...occurrences(found.symbol)].sort((a, b) => a.start - b.start);
+  // A unit word is a free name (`page`), except right after a number, where it reads as the
+  // number's unit (`4 page`): refused only where a use would land there.
+  if (isUnit(newName)) {
+    const afterNumber = ranges.find((range) => followsNumber(analysis.text, range.start));
+    if (afterNumber) {
+      const line = analysis.lines.position(afterNumber.start).line + 1;
+      return {
+        error: `\`${newName}\` is a unit: on line ${line} it would read as the unit of the number before it`,
+      };
+    }
+  }
   return { edits: ranges.map((range) => ({ range, newText: newName })) };
+}
+
+/** Whether the token before `offset`, past blanks, is a number literal (`4 page` reads as 4 pages). */
+function followsNumber(text: string, offset: number): boolean {
+  let end = offset;
+  while (end > 0 && (text[end - 1] === ' ' || text[end - 1] === '\t')) end--;
+  let start = end;
+  while (start > 0 && /[A-Za-z0-9_]/.test(text[start - 1]!)) start--;
+  return start < end && /[0-9]/.test(text[start]!);
 }
 
 /**
@@ -174,7 +194,6 @@ function languageWords(): Set<string> {
 export function nameProblem(name: string, scenario: ScenarioAnalysis | undefined): string | undefined {
   if (!NAME_PATTERN.test(name))
     return `\`${name}\` is not a valid name: letters, digits, \`_\`, and \`-\` between words; it must start with a letter`;
-  if (isUnit(name)) return `\`${name}\` is a unit and would read as part of a number`;
   if (isReservedWord(name) || languageWords().has(name))
     return `\`${name}\` is a word of the language; choose another name`;
   if (scenario) {
