@@ -221,7 +221,19 @@ test('the parser never throws and ranges stay inside the text, on any input', ()
 test('deeply nested parentheses are a diagnostic, not a stack overflow', () => {
   const text = `scenario "deep" {\n  write ${'('.repeat(5000)}1${')'.repeat(5000)}, 1\n}`;
   const file = parse(text);
-  assert.ok(file.errors.some((e) => /nested too deeply/.test(e.message)));
+  // One mistake, one error: the rest of the line is not read as further mistakes.
+  assert.deepEqual(
+    file.errors.map((e) => e.message),
+    ['expression nested too deeply'],
+  );
+  // The next line is read as usual.
+  const next = parse(
+    `scenario "deep" {\n  write ${'('.repeat(300)}1${')'.repeat(300)}, 1\n  write 0x1000 +, 1\n}`,
+  );
+  assert.deepEqual(
+    next.errors.map((e) => e.message),
+    ['expression nested too deeply', 'expected a value after `+`'],
+  );
 });
 
 test('an invisible character is named by its code point, a visible one quoted', () => {

@@ -628,6 +628,10 @@ class Parser {
   parseExpression(): Expression | undefined {
     if (this.depth > MAX_EXPRESSION_DEPTH) {
       this.error(this.peek(), 'expression nested too deeply');
+      // One mistake, one error, as for an expression too long: the rest of the line is skipped,
+      // and the enclosing parentheses, marked past the operator limit, report nothing missing.
+      this.operators = MAX_EXPRESSION_OPERATORS + 1;
+      this.skipLineOrBrace();
       return undefined;
     }
     if (this.depth === 0) this.operators = 0;
