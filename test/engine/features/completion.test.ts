@@ -1,7 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { analyseDocument } from '../../../server/src/engine/analysis';
 import { completionsAt, type CompletionItem } from '../../../server/src/engine/features/completion';
-import { at } from './fixture';
+import { at, CURSOR } from './fixture';
 
 function labels(textWithCursor: string): string[] {
   const c = at(textWithCursor);
@@ -23,6 +24,24 @@ const first = (items: CompletionItem[]) =>
 const lacks = (list: string[], ...unwanted: string[]) => {
   for (const w of unwanted) assert.ok(!list.includes(w), `unexpected ${w}`);
 };
+
+/**
+ * Each item offered at the cursor, with the diagnostics `analyseDocument` gives on the cursor's
+ * line once it is accepted there (its insert text, or its label, in place of the cursor).
+ */
+function accepted(textWithCursor: string): { label: string; codes: string[] }[] {
+  const c = at(textWithCursor);
+  const lineStart = c.text.lastIndexOf('\n', c.offset - 1) + 1;
+  return completionsAt(c.analysis, c.offset).map((item) => {
+    const inserted = item.insertText ?? item.label;
+    const text = textWithCursor.replace(CURSOR, inserted);
+    const lineEnd = text.indexOf('\n', c.offset);
+    const codes = analyseDocument(text)
+      .diagnostics.filter((d) => d.range.start >= lineStart && d.range.start < lineEnd)
+      .map((d) => d.code);
+    return { label: item.label, codes };
+  });
+}
 
 describe('completion', () => {
   test('top level: the scenario skeleton and a skeleton per strategy', () => {
@@ -54,6 +73,25 @@ describe('completion', () => {
       'device',
       'strategy placed',
     );
+  });
+
+  test('line start: settings the scenario already has are not offered, except on their own line', () => {
+    const scenario = (lines: string) => `scenario "c" {\n  kernel 6.6\n${lines}  thp off\n}\n`;
+    // Above and below the cursor: both make a second one a duplicate-setting.
+    const items = accepted(scenario('  strategy placed\n  ⟨|⟩\n'));
+    const list = items.map((i) => i.label);
+    lacks(list, 'kernel', 'strategy', 'thp', 'strategy none', 'strategy placed', 'strategy mmap32');
+    has(list, 'page-size', 'layout', 'platform', 'window', 'mmap', 'expect');
+    for (const { label, codes } of items)
+      assert.ok(!codes.includes('duplicate-setting'), `accepting ${label}`);
+    // Before the scenario sets its strategy, every strategy is offered.
+    has(labels(scenario('  ⟨|⟩\n')), 'strategy', 'strategy none', 'strategy placed');
+    // Retyping the keyword of the setting on the cursor's own line keeps it.
+    has(labels('scenario "c" {\n  kern⟨|⟩ 6.6\n  strategy placed\n}\n'), 'kernel');
+    has(labels('scenario "c" {\n  kernel 6.6\n  strat⟨|⟩ placed\n}\n'), 'strategy', 'strategy placed');
+    // …and its value still completes.
+    has(labels('scenario "c" {\n  kernel ⟨|⟩6.6\n  strategy placed\n}\n'), '6.6', '6.18');
+    has(labels('scenario "c" {\n  kernel 6.6\n  strategy ⟨|⟩\n}\n'), 'placed', 'none');
   });
 
   test('exported memory: handle types after vkGetMemoryFdKHR, exported fds after `import`', () => {

@@ -81,8 +81,13 @@ export function completionsAt(analysis: DocumentAnalysis, offset: number): Compl
   const block = blockAt(analysis, offset);
   if (block.kind === 'top') return tokens.length === 0 ? topLevelCompletions() : [];
   if (block.kind === 'driver') return driverCompletions(tokens);
+  const lineNumber = lines.position(offset).line;
+  const line = {
+    start: lineStart,
+    end: lineNumber + 1 < lines.lineCount ? lines.lineStart(lineNumber + 1) : text.length,
+  };
   // Names must be defined above the line being typed.
-  return scenarioCompletions(block.scenario, tokens, lineStart);
+  return scenarioCompletions(block.scenario, block.node, tokens, line);
 }
 
 type Block =
@@ -248,10 +253,13 @@ function nonCoherentAtomValues(): CompletionItem[] {
 
 function scenarioCompletions(
   scenario: ScenarioAnalysis | undefined,
+  node: ScenarioNode,
   tokens: readonly Token[],
-  offset: number,
+  /** The cursor's line: names must be defined before its start. */
+  line: TextRange,
 ): CompletionItem[] {
-  if (tokens.length === 0) return lineStartCompletions(scenario, offset);
+  const offset = line.start;
+  if (tokens.length === 0) return lineStartCompletions(scenario, offset, settingsGivenElsewhere(node, line));
   const first = tokens[0]!;
   if (first.kind !== 'ident') return [];
   // `name = …`
@@ -320,9 +328,28 @@ function actionCompletions(
   return stepCompletions(scenario, tokens, offset);
 }
 
-function lineStartCompletions(scenario: ScenarioAnalysis | undefined, offset: number): CompletionItem[] {
+/**
+ * The settings the scenario gives on lines other than `line`. Each may be given once: a second
+ * one is `duplicate-setting`, for every keyword (sim/platform.ts readPlatform, which reads these
+ * same setting statements of the parse). The one on the cursor's own line is the one being
+ * edited (`kern|el 6.6`), so it does not count.
+ */
+function settingsGivenElsewhere(node: ScenarioNode, line: TextRange): ReadonlySet<string> {
+  const given = new Set<string>();
+  for (const s of node.body)
+    if (s.kind === 'setting' && (s.start < line.start || s.start >= line.end)) given.add(s.keyword.name);
+  return given;
+}
+
+function lineStartCompletions(
+  scenario: ScenarioAnalysis | undefined,
+  offset: number,
+  /** Settings the scenario already has: offering one again would only make a duplicate-setting. */
+  given: ReadonlySet<string>,
+): CompletionItem[] {
   const out: CompletionItem[] = [];
-  for (const s of SETTINGS)
+  for (const s of SETTINGS) {
+    if (given.has(s.keyword)) continue;
     out.push({
       label: s.keyword,
       kind: 'setting',
@@ -330,6 +357,7 @@ function lineStartCompletions(scenario: ScenarioAnalysis | undefined, offset: nu
       documentation: s.doc,
       sortText: `2${s.keyword}`,
     });
+  }
   for (const v of VERBS) out.push({ ...verbItem(v), sortText: `1${v.verb}` });
   out.push(
     {
@@ -357,7 +385,7 @@ function lineStartCompletions(scenario: ScenarioAnalysis | undefined, offset: nu
       sortText: '3expect',
     },
   );
-  for (const s of STRATEGY_WORDS) {
+  for (const s of given.has('strategy') ? [] : STRATEGY_WORDS) {
     out.push({
       label: `strategy ${s.name}`,
       kind: 'snippet',
