@@ -384,12 +384,68 @@ describe('completion', () => {
     );
     has(labels('scenario "s" {\n  expect diagnostic ⟨|⟩\n}\n'), 'stale-pointer', 'pointer-outside-window');
     has(
-      labels('scenario "s" {\n  a = mmap 4KiB rw private anon\n  expect a == ⟨|⟩\n}\n'),
+      labels('scenario "s" {\n  a = mmap 4KiB rw private anon\n  w = write a, 1\n  expect w == ⟨|⟩\n}\n'),
       'EINVAL',
       'ok',
       'SIGSEGV',
     );
     has(labels('scenario "s" {\n  expect app ⟨|⟩\n}\n'), 'reads');
+  });
+
+  test('after `==` an expectation offers what its form compares with, and nothing the checker refuses there', () => {
+    // Every step kind the checker tells apart (sim/expectations.ts compareValue): an address, a
+    // write (an access, whose outcome can be a fault), a Vulkan call that returns a VkResult, and
+    // one that returns void (a VkResult there is wrong-kind).
+    const body = (line: string) =>
+      `scenario "c" {\n  a = mmap 4KiB rw private anon\n  w = write a, 1\n  m = vkAllocateMemory 64KiB host-visible coherent\n  p = vkMapMemory m\n  u = vkUnmapMemory m\n  ${line}\n}\n`;
+    // The offered values are checked for the form only: whether the expectation holds is its own
+    // finding (expectation-failed), not a fault of the item.
+    const offered = (line: string) => {
+      const items = accepted(body(line));
+      for (const { label, codes } of items)
+        assert.deepEqual(
+          codes.filter((code) => code !== 'expectation-failed'),
+          [],
+          `accepting ${label} in \`${line}\``,
+        );
+      return items.map((i) => i.label);
+    };
+
+    // `expect NAME ==`: the step's outcome, or an address (docs/language.md, Expectations).
+    const mapping = offered('expect a == ⟨|⟩');
+    has(
+      mapping,
+      'EINVAL',
+      'ENOMEM',
+      'VK_SUCCESS',
+      'GL_OUT_OF_MEMORY',
+      'KERN_NO_SPACE',
+      'NULL',
+      'ok',
+      'a',
+      'p',
+    );
+    // A read's values (`zero`, a write's name) and a mapping's fault it never has.
+    lacks(mapping, 'zero', 'w', 'm', 'SIGSEGV', 'SIGBUS');
+    for (const op of ['!=', '==']) lacks(offered(`expect m ${op} ⟨|⟩`), 'zero', 'w', 'm');
+    has(offered('expect m == ⟨|⟩'), 'VK_SUCCESS', 'VK_ERROR_OUT_OF_DEVICE_MEMORY', 'ok');
+    // A write's outcome may be a fault (`expect w == SIGSEGV`).
+    has(offered('expect w == ⟨|⟩'), 'SIGSEGV', 'SIGBUS', 'ok');
+    // vkUnmapMemory returns void: `ok`, not a VkResult.
+    const unmap = offered('expect u == ⟨|⟩');
+    has(unmap, 'ok');
+    lacks(unmap, 'VK_SUCCESS', 'VK_ERROR_MEMORY_MAP_FAILED');
+    // Not a step's name: only another address (an outcome word is wrong-kind there).
+    const sum = offered('expect a + 4KiB != ⟨|⟩');
+    has(sum, 'a', 'p');
+    lacks(sum, 'EINVAL', 'ok', 'VK_SUCCESS', 'NULL', 'zero', 'w');
+
+    // `expect [ACTOR] read(s) ADDRESS, LENGTH ==`: a byte's value, a write's data or a fault.
+    for (const line of ['expect read a, 1 == ⟨|⟩', 'expect app reads a, 1 != ⟨|⟩']) {
+      const read = offered(line);
+      has(read, 'zero', 'SIGSEGV', 'SIGBUS', 'w');
+      lacks(read, 'EINVAL', 'VK_SUCCESS', 'NULL', 'ok', 'a', 'p', 'm');
+    }
   });
 
   test('expect ACTOR reads: the device reaches memory objects only, a driver memory and addresses, others addresses', () => {
