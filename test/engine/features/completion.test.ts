@@ -1,7 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { analyseDocument } from '../../../server/src/engine/analysis';
 import { completionsAt, type CompletionItem } from '../../../server/src/engine/features/completion';
-import { at } from './fixture';
+import { at, CURSOR } from './fixture';
 
 function labels(textWithCursor: string): string[] {
   const c = at(textWithCursor);
@@ -23,6 +24,24 @@ const first = (items: CompletionItem[]) =>
 const lacks = (list: string[], ...unwanted: string[]) => {
   for (const w of unwanted) assert.ok(!list.includes(w), `unexpected ${w}`);
 };
+
+/**
+ * Each item offered at the cursor, with the diagnostics `analyseDocument` gives on the cursor's
+ * line once it is accepted there (its insert text, or its label, in place of the cursor).
+ */
+function accepted(textWithCursor: string): { label: string; codes: string[] }[] {
+  const c = at(textWithCursor);
+  const lineStart = c.text.lastIndexOf('\n', c.offset - 1) + 1;
+  return completionsAt(c.analysis, c.offset).map((item) => {
+    const inserted = item.insertText ?? item.label;
+    const text = textWithCursor.replace(CURSOR, inserted);
+    const lineEnd = text.indexOf('\n', c.offset);
+    const codes = analyseDocument(text)
+      .diagnostics.filter((d) => d.range.start >= lineStart && d.range.start < lineEnd)
+      .map((d) => d.code);
+    return { label: item.label, codes };
+  });
+}
 
 describe('completion', () => {
   test('top level: the scenario skeleton and a skeleton per strategy', () => {
@@ -54,6 +73,25 @@ describe('completion', () => {
       'device',
       'strategy placed',
     );
+  });
+
+  test('line start: settings the scenario already has are not offered, except on their own line', () => {
+    const scenario = (lines: string) => `scenario "c" {\n  kernel 6.6\n${lines}  thp off\n}\n`;
+    // Above and below the cursor: both make a second one a duplicate-setting.
+    const items = accepted(scenario('  strategy placed\n  ⟨|⟩\n'));
+    const list = items.map((i) => i.label);
+    lacks(list, 'kernel', 'strategy', 'thp', 'strategy none', 'strategy placed', 'strategy mmap32');
+    has(list, 'page-size', 'layout', 'platform', 'window', 'mmap', 'expect');
+    for (const { label, codes } of items)
+      assert.ok(!codes.includes('duplicate-setting'), `accepting ${label}`);
+    // Before the scenario sets its strategy, every strategy is offered.
+    has(labels(scenario('  ⟨|⟩\n')), 'strategy', 'strategy none', 'strategy placed');
+    // Retyping the keyword of the setting on the cursor's own line keeps it.
+    has(labels('scenario "c" {\n  kern⟨|⟩ 6.6\n  strategy placed\n}\n'), 'kernel');
+    has(labels('scenario "c" {\n  kernel 6.6\n  strat⟨|⟩ placed\n}\n'), 'strategy', 'strategy placed');
+    // …and its value still completes.
+    has(labels('scenario "c" {\n  kernel ⟨|⟩6.6\n  strategy placed\n}\n'), '6.6', '6.18');
+    has(labels('scenario "c" {\n  kernel 6.6\n  strategy ⟨|⟩\n}\n'), 'placed', 'none');
   });
 
   test('exported memory: handle types after vkGetMemoryFdKHR, exported fds after `import`', () => {
@@ -346,12 +384,68 @@ describe('completion', () => {
     );
     has(labels('scenario "s" {\n  expect diagnostic ⟨|⟩\n}\n'), 'stale-pointer', 'pointer-outside-window');
     has(
-      labels('scenario "s" {\n  a = mmap 4KiB rw private anon\n  expect a == ⟨|⟩\n}\n'),
+      labels('scenario "s" {\n  a = mmap 4KiB rw private anon\n  w = write a, 1\n  expect w == ⟨|⟩\n}\n'),
       'EINVAL',
       'ok',
       'SIGSEGV',
     );
     has(labels('scenario "s" {\n  expect app ⟨|⟩\n}\n'), 'reads');
+  });
+
+  test('after `==` an expectation offers what its form compares with, and nothing the checker refuses there', () => {
+    // Every step kind the checker tells apart (sim/expectations.ts compareValue): an address, a
+    // write (an access, whose outcome can be a fault), a Vulkan call that returns a VkResult, and
+    // one that returns void (a VkResult there is wrong-kind).
+    const body = (line: string) =>
+      `scenario "c" {\n  a = mmap 4KiB rw private anon\n  w = write a, 1\n  m = vkAllocateMemory 64KiB host-visible coherent\n  p = vkMapMemory m\n  u = vkUnmapMemory m\n  ${line}\n}\n`;
+    // The offered values are checked for the form only: whether the expectation holds is its own
+    // finding (expectation-failed), not a fault of the item.
+    const offered = (line: string) => {
+      const items = accepted(body(line));
+      for (const { label, codes } of items)
+        assert.deepEqual(
+          codes.filter((code) => code !== 'expectation-failed'),
+          [],
+          `accepting ${label} in \`${line}\``,
+        );
+      return items.map((i) => i.label);
+    };
+
+    // `expect NAME ==`: the step's outcome, or an address (docs/language.md, Expectations).
+    const mapping = offered('expect a == ⟨|⟩');
+    has(
+      mapping,
+      'EINVAL',
+      'ENOMEM',
+      'VK_SUCCESS',
+      'GL_OUT_OF_MEMORY',
+      'KERN_NO_SPACE',
+      'NULL',
+      'ok',
+      'a',
+      'p',
+    );
+    // A read's values (`zero`, a write's name) and a mapping's fault it never has.
+    lacks(mapping, 'zero', 'w', 'm', 'SIGSEGV', 'SIGBUS');
+    for (const op of ['!=', '==']) lacks(offered(`expect m ${op} ⟨|⟩`), 'zero', 'w', 'm');
+    has(offered('expect m == ⟨|⟩'), 'VK_SUCCESS', 'VK_ERROR_OUT_OF_DEVICE_MEMORY', 'ok');
+    // A write's outcome may be a fault (`expect w == SIGSEGV`).
+    has(offered('expect w == ⟨|⟩'), 'SIGSEGV', 'SIGBUS', 'ok');
+    // vkUnmapMemory returns void: `ok`, not a VkResult.
+    const unmap = offered('expect u == ⟨|⟩');
+    has(unmap, 'ok');
+    lacks(unmap, 'VK_SUCCESS', 'VK_ERROR_MEMORY_MAP_FAILED');
+    // Not a step's name: only another address (an outcome word is wrong-kind there).
+    const sum = offered('expect a + 4KiB != ⟨|⟩');
+    has(sum, 'a', 'p');
+    lacks(sum, 'EINVAL', 'ok', 'VK_SUCCESS', 'NULL', 'zero', 'w');
+
+    // `expect [ACTOR] read(s) ADDRESS, LENGTH ==`: a byte's value, a write's data or a fault.
+    for (const line of ['expect read a, 1 == ⟨|⟩', 'expect app reads a, 1 != ⟨|⟩']) {
+      const read = offered(line);
+      has(read, 'zero', 'SIGSEGV', 'SIGBUS', 'w');
+      lacks(read, 'EINVAL', 'VK_SUCCESS', 'NULL', 'ok', 'a', 'p', 'm');
+    }
   });
 
   test('expect ACTOR reads: the device reaches memory objects only, a driver memory and addresses, others addresses', () => {

@@ -27,12 +27,13 @@ import { DEFAULT_TRAITS, MAX_NON_COHERENT_ATOM_SIZE } from '../model/driver';
 import { argumentSlot, requiredArguments } from './argument-slot';
 import { RULES } from '../rules/registry';
 import type { SymbolKind } from '../sim/symbols';
-import type { DriverNode, ScenarioNode } from '../syntax/ast';
+import type { DriverNode, ExpectForm, ExpectNode, ScenarioNode } from '../syntax/ast';
 import { tokenize } from '../syntax/lexer';
 import type { TextRange } from '../syntax/text-range';
 import type { Token } from '../syntax/tokens';
 import { codeSpan } from '../../../../protocol/markdown';
 import { closeOfFile } from './values';
+import { vkSuccessOf } from '../sim/vk-success';
 
 export type CompletionKind =
   | 'keyword'
@@ -81,8 +82,13 @@ export function completionsAt(analysis: DocumentAnalysis, offset: number): Compl
   const block = blockAt(analysis, offset);
   if (block.kind === 'top') return tokens.length === 0 ? topLevelCompletions() : [];
   if (block.kind === 'driver') return driverCompletions(tokens);
+  const lineNumber = lines.position(offset).line;
+  const line = {
+    start: lineStart,
+    end: lineNumber + 1 < lines.lineCount ? lines.lineStart(lineNumber + 1) : text.length,
+  };
   // Names must be defined above the line being typed.
-  return scenarioCompletions(block.scenario, tokens, lineStart);
+  return scenarioCompletions(block.scenario, block.node, tokens, line);
 }
 
 type Block =
@@ -248,10 +254,13 @@ function nonCoherentAtomValues(): CompletionItem[] {
 
 function scenarioCompletions(
   scenario: ScenarioAnalysis | undefined,
+  node: ScenarioNode,
   tokens: readonly Token[],
-  offset: number,
+  /** The cursor's line: names must be defined before its start. */
+  line: TextRange,
 ): CompletionItem[] {
-  if (tokens.length === 0) return lineStartCompletions(scenario, offset);
+  const offset = line.start;
+  if (tokens.length === 0) return lineStartCompletions(scenario, offset, settingsGivenElsewhere(node, line));
   const first = tokens[0]!;
   if (first.kind !== 'ident') return [];
   // `name = …`
@@ -264,7 +273,8 @@ function scenarioCompletions(
       ];
     return actionCompletions(scenario, tokens.slice(2), offset);
   }
-  if (first.text === 'expect') return expectCompletions(scenario, tokens.slice(1), offset);
+  if (first.text === 'expect')
+    return expectCompletions(scenario, tokens.slice(1), offset, expectOnLine(node, offset + first.start));
   const setting = SETTING_BY_NAME.get(first.text);
   if (setting) {
     if (tokens.length > 1 && setting.keyword !== 'window') return [];
@@ -320,9 +330,28 @@ function actionCompletions(
   return stepCompletions(scenario, tokens, offset);
 }
 
-function lineStartCompletions(scenario: ScenarioAnalysis | undefined, offset: number): CompletionItem[] {
+/**
+ * The settings the scenario gives on lines other than `line`. Each may be given once: a second
+ * one is `duplicate-setting`, for every keyword (sim/platform.ts readPlatform, which reads these
+ * same setting statements of the parse). The one on the cursor's own line is the one being
+ * edited (`kern|el 6.6`), so it does not count.
+ */
+function settingsGivenElsewhere(node: ScenarioNode, line: TextRange): ReadonlySet<string> {
+  const given = new Set<string>();
+  for (const s of node.body)
+    if (s.kind === 'setting' && (s.start < line.start || s.start >= line.end)) given.add(s.keyword.name);
+  return given;
+}
+
+function lineStartCompletions(
+  scenario: ScenarioAnalysis | undefined,
+  offset: number,
+  /** Settings the scenario already has: offering one again would only make a duplicate-setting. */
+  given: ReadonlySet<string>,
+): CompletionItem[] {
   const out: CompletionItem[] = [];
-  for (const s of SETTINGS)
+  for (const s of SETTINGS) {
+    if (given.has(s.keyword)) continue;
     out.push({
       label: s.keyword,
       kind: 'setting',
@@ -330,6 +359,7 @@ function lineStartCompletions(scenario: ScenarioAnalysis | undefined, offset: nu
       documentation: s.doc,
       sortText: `2${s.keyword}`,
     });
+  }
   for (const v of VERBS) out.push({ ...verbItem(v), sortText: `1${v.verb}` });
   out.push(
     {
@@ -357,7 +387,7 @@ function lineStartCompletions(scenario: ScenarioAnalysis | undefined, offset: nu
       sortText: '3expect',
     },
   );
-  for (const s of STRATEGY_WORDS) {
+  for (const s of given.has('strategy') ? [] : STRATEGY_WORDS) {
     out.push({
       label: `strategy ${s.name}`,
       kind: 'snippet',
@@ -636,10 +666,18 @@ function lettersEnd(text: string, offset: number): number {
 
 // ---- expectations ----
 
+/** The `expect` statement whose keyword starts at `keywordStart`, as the parser read the line. */
+function expectOnLine(node: ScenarioNode, keywordStart: number): ExpectNode | undefined {
+  for (const s of node.body) if (s.kind === 'expect' && s.keyword.start === keywordStart) return s;
+  return undefined;
+}
+
 function expectCompletions(
   scenario: ScenarioAnalysis | undefined,
   tokens: readonly Token[],
   offset: number,
+  /** The line's parse: which form the comparison belongs to, and its subject. */
+  expect: ExpectNode | undefined,
 ): CompletionItem[] {
   if (tokens.length === 0) {
     return [
@@ -677,15 +715,63 @@ function expectCompletions(
   const comparison = tokens.findIndex((t) => t.kind === 'eq' || t.kind === 'neq');
   if (comparison >= 0) {
     if (comparison !== tokens.length - 1) return [];
-    return [
-      ...ERRNO_NAMES.map((e) => ({ label: e, kind: 'value' as const, detail: 'errno' })),
-      ...VK_RESULT_NAMES.map((e) => ({ label: e, kind: 'value' as const, detail: 'VkResult' })),
-      ...EXPECT_WORDS.map((w) => ({ label: w.name, kind: 'value' as const, documentation: w.doc })),
-      ...nameItems(scenario, offset, ['data', 'mapping', 'pointer']),
-    ];
+    return comparedValues(scenario, expect?.expectation, offset);
   }
   // `expect device reads …` / `expect radv reads mem …`: what that actor reaches; `expect read`
   // and the address forms (`expect mapped …`) take CPU addresses.
   const reader = tokens[1]?.text === 'reads' ? first.text : 'host';
   return [...nameItems(scenario, offset, accessTargetKinds(scenario, reader)), ...unitsAfter(tokens)];
+}
+
+/**
+ * What the value after `==` / `!=` may be in this form, as sim/expectations.ts checks it
+ * (docs/language.md, Expectations); anything else there is an error:
+ * - `expect [ACTOR] read(s) ADDRESS, LENGTH ==`: `zero`, a fault, or a write's data (a byte too,
+ *   which is typed, not completed); an address is number-out-of-range, an outcome unknown-name.
+ * - `expect NAME ==`, NAME a step's: the step's outcome (an errno, an API result, `ok`), or an
+ *   address; `zero` and a write's name are errors there.
+ * - `expect EXPR ==`, any other subject: an address only (an outcome word is wrong-kind).
+ */
+function comparedValues(
+  scenario: ScenarioAnalysis | undefined,
+  form: ExpectForm | undefined,
+  offset: number,
+): CompletionItem[] {
+  const word = (name: string): CompletionItem => ({
+    label: name,
+    kind: 'value',
+    documentation: EXPECT_WORDS.find((w) => w.name === name)?.doc,
+  });
+  if (form?.form === 'read')
+    return [...['zero', 'SIGSEGV', 'SIGBUS'].map(word), ...nameItems(scenario, offset, ['data'])];
+  if (form?.form !== 'value') return [];
+  const addresses = nameItems(scenario, offset, ADDRESS_KINDS);
+  const subject = form.subject?.kind === 'name' ? form.subject.name : undefined;
+  if (subject === undefined) return addresses;
+  const symbol = scenario?.run.simulation.symbols.get(subject);
+  // Without a run the subject's kind is unknown: every outcome word may fit.
+  if (
+    scenario &&
+    (symbol?.stepIndex === undefined || !symbol.definition || symbol.definition.start >= offset)
+  )
+    return addresses;
+  const record =
+    symbol?.stepIndex !== undefined ? scenario?.run.simulation.records[symbol.stepIndex] : undefined;
+  // A Vulkan command declared void returns no VkResult: comparing it with one is wrong-kind.
+  const noVkResult = record !== undefined && vkSuccessOf(record) === 'void';
+  // Only an access faults (its outcome is SIGSEGV or SIGBUS, `expect w == SIGSEGV`); the checker
+  // lets any step be compared with a signal, but for the others it can never hold.
+  const faults =
+    record === undefined || VERB_BY_NAME.get(canonicalVerb(record.node.verbName))?.family === 'access';
+  return [
+    ...ERRNO_NAMES.map((e) => ({ label: e, kind: 'value' as const, detail: 'errno' })),
+    ...VK_RESULT_NAMES.filter((e) => !(noVkResult && e.startsWith('VK_'))).map((e) => ({
+      label: e,
+      kind: 'value' as const,
+      detail: 'VkResult',
+    })),
+    word('ok'),
+    ...(faults ? ['SIGSEGV', 'SIGBUS'].map(word) : []),
+    ...addresses,
+  ];
 }
