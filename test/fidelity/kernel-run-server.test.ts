@@ -1,0 +1,101 @@
+// "Run on This Kernel" through the language server, as the extension drives it (src/kernel-run.ts):
+// drvmap/syscallProgram makes the harness program, the real harness runs it on this kernel, and
+// drvmap/kernelCompare compares. The server simulates the scenario as the harness's user: an
+// ordinary process by default, root when the editor (and so the harness) runs as root, where a map
+// below vm.mmap_min_addr succeeds (export/harness-simulation.ts). Whichever this machine is, a
+// scenario whose low map the kernel decides must agree, and the notes must say which was modelled.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { release, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Diagnostic } from 'vscode-languageserver-protocol';
+import type { KernelRunView } from '../../protocol/panel';
+import {
+  KERNEL_COMPARE_REQUEST,
+  SYSCALL_PROGRAM_REQUEST,
+  type SyscallProgramResult,
+} from '../../protocol/requests';
+import { compileHarness, probeArenaBase, runHarness } from '../../src/harness';
+import { LspClient } from '../lsp/client';
+import { kernelUnavailable } from './env';
+import { repoRoot } from './kernel-runner';
+
+const unavailable = kernelUnavailable();
+let dir = '';
+let bin = '';
+let arenaBase = 0n;
+let client: LspClient | undefined;
+
+before(async () => {
+  if (unavailable) return;
+  dir = mkdtempSync(join(tmpdir(), 'drvmap-kernel-run-server-'));
+  const cc = process.env.CC ?? 'cc';
+  bin = (await compileHarness(join(repoRoot(), 'native', 'harness.c'), dir, cc, cc)).bin;
+  arenaBase = await probeArenaBase(bin);
+  client = (await LspClient.start()).client;
+});
+
+after(async () => {
+  await client?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** The scenario run on this kernel through the server's two requests, as the extension does. */
+async function runThroughServer(
+  uri: string,
+  text: string,
+): Promise<{ program: SyscallProgramResult; view: KernelRunView; diagnostics: Diagnostic[] }> {
+  await client!.open(uri, text);
+  const base = `0x${arenaBase.toString(16)}`;
+  const program = await client!.request<SyscallProgramResult | null>(SYSCALL_PROGRAM_REQUEST, {
+    uri,
+    line: 1,
+    character: 2,
+    arenaBase: base,
+  });
+  assert.ok(program, 'the cursor is inside the scenario');
+  const harness = await runHarness(bin, program.program.steps);
+  const compared = await client!.request<{ run: KernelRunView | undefined; diagnostics: Diagnostic[] }>(
+    KERNEL_COMPARE_REQUEST,
+    {
+      uri,
+      version: program.version,
+      scenarioIndex: program.scenarioIndex,
+      arenaBase: base,
+      kernelRelease: release(),
+      harness,
+    },
+  );
+  assert.ok(compared.run, 'the document did not change');
+  return { program, view: compared.run, diagnostics: compared.diagnostics };
+}
+
+test(
+  'a fixed map at 0 agrees with this kernel whether the editor runs as root or not',
+  { skip: unavailable },
+  async () => {
+    const root = process.geteuid?.() === 0;
+    const { view, diagnostics } = await runThroughServer(
+      'file:///low.drvmap',
+      'scenario "low" {\n  z = mmap 4KiB rw private anon at 0 fixed\n  w = mmap 4KiB rw private anon\n}\n',
+    );
+    assert.deepEqual(
+      diagnostics.map((d) => d.message),
+      [],
+      view.steps.map((s) => `${s.status}: ${s.text} | ${s.kernel} | ${s.simulation}`).join('\n'),
+    );
+    assert.deepEqual(
+      view.steps.map((s) => s.status),
+      ['agree', 'agree'],
+    );
+    // As root the kernel maps at 0 (CAP_SYS_RAWIO passes vm.mmap_min_addr); as anyone else it is
+    // EPERM. The notes say when the run was simulated as root.
+    assert.match(view.steps[0]!.simulation, root ? /^→ 0x0$/ : /EPERM/);
+    assert.equal(
+      view.notes.some((n) => /root/.test(n)),
+      root,
+      view.notes.join('\n'),
+    );
+  },
+);
