@@ -296,6 +296,14 @@ export class DriverOps {
    * driver, whose memory is private anonymous pages with no object to export.
    */
   exportBo(memory: VkMemory): DriverBo | undefined {
+    return this.boOf(memory);
+  }
+
+  /**
+   * The memory's BO, made now at the object's page-rounded size if the driver has not made it
+   * yet. Undefined for a `backing anon` driver, or when the BO cannot be made (newBo said why).
+   */
+  private boOf(memory: VkMemory): DriverBo | undefined {
     if (this.model.backing === 'anon') return undefined;
     if (memory.file === undefined) {
       const bo = this.newBo(alignUp(memory.allocationSize, this.page));
@@ -392,6 +400,10 @@ export class DriverOps {
   mapOwnPointer(memory: VkMemory, request: MapRequest = {}): SyscallResult {
     if (memory.driverPointer !== undefined) return { ok: true, value: memory.driverPointer, effects: [] };
     const size = request.length ?? alignUp(memory.allocationSize, this.page);
+    // A map of part of the object (range-placed) maps part of the whole BO: the BO is made at
+    // the object's size first, never at the part's.
+    if (request.length !== undefined && this.model.backing !== 'anon' && this.boOf(memory) === undefined)
+      return { ok: false, errno: 'ENOSPC', reason: 'no fake mmap offset for the buffer object', effects: [] };
     // A placed map (an address asked for) is the caller's to place: only a free choice reuses.
     const reuse = request.address === undefined && !request.fixed ? this.takeKept(memory, size) : undefined;
     if (reuse?.owner === memory && reuse.whole) return this.mapKeptOwn(memory, reuse);

@@ -297,7 +297,7 @@ function placeDriverMap(
     ? address + mapSize > memory.windowRange.start + memory.windowRange.size
       ? `the driver maps ${formatSize(mapSize)} (allocationSize rounded to ${formatSize(driver.placed.alignment)}), past the ${formatSize(memory.windowRange.size)} reserved at ${formatHex(memory.windowRange.start)} (H7)`
       : undefined
-    : spillText(ctx, address, mapSize);
+    : spillText(ctx, memory, address, mapSize);
   const result = ctx.ops.mapOwnPointer(memory, { address, fixed: true, length });
   if (!result.ok)
     return {
@@ -310,6 +310,9 @@ function placeDriverMap(
   return { ok: true, pointer: address };
 }
 
+/** Where each memory was first placed into a reservation, and where that reservation ended (spillText). */
+const placedInto = new WeakMap<VkMemory, { readonly address: bigint; readonly endPage: number }>();
+
 /**
  * H7 for the application's own placed map: the driver maps the page-rounded BO with MAP_FIXED, so
  * a reservation smaller than that is overrun, and whatever lies past it (another reservation, which
@@ -317,24 +320,29 @@ function placeDriverMap(
  * Only a map into a reservation is judged: one placed anywhere else has no reservation to spill.
  * The finding's text, or undefined when nothing spills.
  */
-function spillText(ctx: StrategyContext, address: bigint, mapSize: bigint): string | undefined {
+function spillText(
+  ctx: StrategyContext,
+  memory: VkMemory,
+  address: bigint,
+  mapSize: bigint,
+): string | undefined {
   const sim = ctx.sim;
   const first = sim.space.vmaAt(sim.pageOf(address));
   if (!first || !isReservation(first)) return undefined;
   const endPage = sim.pageOf(address + mapSize - 1n) + 1;
   // The reservation: the VMAs from `first` on with its owner and label, without a gap.
   let reservedEnd = first.endPage;
-  const past: Vma[] = [];
   for (const vma of sim.space.overlapping(first.endPage, endPage)) {
-    if (
-      past.length === 0 &&
-      vma.startPage === reservedEnd &&
-      vma.owner === first.owner &&
-      vma.label === first.label
-    )
-      reservedEnd = vma.endPage;
-    else past.push(vma);
+    if (vma.startPage !== reservedEnd || vma.owner !== first.owner || vma.label !== first.label) break;
+    reservedEnd = vma.endPage;
   }
+  // A memory placed here before keeps the reservation it was placed into: a range-placed map of
+  // part of it left only that part reserved by the driver at its unmap (UNMAP_RESERVE), next to
+  // the rest of the same reservation.
+  const before = placedInto.get(memory);
+  if (before !== undefined && before.address === address) reservedEnd = Math.max(reservedEnd, before.endPage);
+  else placedInto.set(memory, { address, endPage: reservedEnd });
+  const past = reservedEnd < endPage ? [...sim.space.overlapping(reservedEnd, endPage)] : [];
   if (reservedEnd >= endPage) return undefined;
   // Another actor's ordinary mapping replaced is fixed-clobber's own finding, after the run; this
   // one says what that rule leaves out: reservations, and space nobody reserved.
