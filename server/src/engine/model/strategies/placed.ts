@@ -9,7 +9,6 @@ import { isCoreMapRule, mapViolations } from '../placed-validity';
 import { FormattedEvent, isHostImport, type VkMemory } from '../vk-memory';
 import { CallSettledLater } from '../../sim/calls';
 import { isReservation } from '../../sim/reservations';
-import type { Vma } from '../../kernel/types';
 import { allocateInWindow, windowFailureReason } from './window-allocation';
 import { passThrough, type MapOutcome, type Strategy, type StrategyContext } from './strategy';
 import { mapsAtAllocation, winePlacesMaps } from '../driver';
