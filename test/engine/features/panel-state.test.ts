@@ -387,6 +387,16 @@ test('panel state: a dontneed on a hugetlb mapping names the whole huge pages it
   // Less than one huge page: nothing zapped; an unaligned start: EINVAL, nothing zapped.
   assert.equal(s.steps[2]!.result, '→ ok; no page dropped (hugetlb drops whole huge pages only)');
   assert.equal(s.steps[3]!.result, '→ EINVAL; no page dropped (hugetlb drops whole huge pages only)');
+  // The end is rounded in the hugetlb VMA only: an ordinary mapping after it drops its pages.
+  const mixed =
+    'scenario "m" {\n  h = mmap 2MiB rw private anon hugetlb noreserve at 0x4000_0000 fixed\n' +
+    '  a = mmap 4KiB rw private anon at 0x4020_0000 fixed\n  write a, 4, 0x77\n' +
+    '  madvise 0x4000_0000, 0x20_1000, dontneed\n}\n';
+  const m = panelState(analyseDocument(mixed), { uri: 'u', version: 1, offset: 1, stepIndex: 3 });
+  assert.equal(
+    m?.steps[3]!.result,
+    '→ ok; private pages 0x4000_0000..0x4020_1000 dropped (hugetlb: whole huge pages only; the others read zero again)',
+  );
 });
 
 test('panel state: a free step names the pages it freed lazily in the timeline', () => {

@@ -100,12 +100,13 @@ function dontneedNote(run: ScenarioRun, record: StepRecord): string {
       continue;
     }
     const dropped = droppedPageRuns(private_, first, last);
-    const hugetlb = private_.some((v) => (v.vmFlags & VM_HUGETLB) !== 0);
+    const ordinary = private_.filter((v) => (v.vmFlags & VM_HUGETLB) === 0);
+    const reads = (vmas: readonly Vma[]) => whatDroppedPagesRead(vmas, first, last, sim.pageSize);
     if (dropped.length === 0) note += '; no page dropped (hugetlb drops whole huge pages only)';
+    else if (ordinary.length === private_.length)
+      note += `; private pages ${rangesText(run, dropped)} dropped (they read ${reads(private_)} again)`;
     else
-      note += hugetlb
-        ? `; private pages ${rangesText(run, dropped)} dropped (hugetlb: whole huge pages only)`
-        : `; private pages ${rangesText(run, dropped)} dropped (they read ${whatDroppedPagesRead(private_, first, last, sim.pageSize)} again)`;
+      note += `; private pages ${rangesText(run, dropped)} dropped (hugetlb: whole huge pages only${ordinary.length > 0 ? `; the others read ${reads(ordinary)} again` : ''})`;
     if (shared.length > 0) note += `; shared ones (${runsText(shared)}) kept`;
   }
   return note;
@@ -134,19 +135,23 @@ function whatDroppedPagesRead(vmas: readonly Vma[], first: number, last: number,
  * only (madvise_dontneed_free_valid_vma: EINVAL for an unaligned start, the end rounded down).
  */
 function droppedPageRuns(vmas: readonly Vma[], first: number, last: number): [number, number][] {
-  const dropped: Vma[] = [];
-  let end = last;
+  const runs: [number, number][] = [];
   for (const v of vmas) {
+    const from = Math.max(v.startPage, first);
+    let to = Math.min(v.endPage, last);
     if ((v.vmFlags & VM_HUGETLB) !== 0) {
       const huge = v.object.pagesPerHugePage ?? 1;
-      // An unaligned start is refused, and the walk stops there; a hugetlb VMA ends on a huge
-      // page, so only the range's end can fall inside one, and it is the last VMA.
-      if (Math.max(v.startPage, first) % huge !== 0) break;
-      end = hugetlbDontneedEnd(Math.min(v.endPage, last), huge);
+      // An unaligned start is refused, and the walk stops there; the end is rounded down within
+      // this VMA only (madvise_walk_vmas hands each VMA its own end).
+      if (from % huge !== 0) break;
+      to = hugetlbDontneedEnd(to, huge);
     }
-    dropped.push(v);
+    if (to <= from) continue;
+    const previous = runs[runs.length - 1];
+    if (previous && previous[1] === from) previous[1] = to;
+    else runs.push([from, to]);
   }
-  return pageRuns(dropped, first, end).filter(([from, to]) => to > from);
+  return runs;
 }
 
 /** The pages of `vmas` (sorted, not overlapping) within [first, last), adjacent ones merged. */
