@@ -120,7 +120,7 @@ test('a private /dev/zero mapping is private anonymous memory (mmap_zero: vma_se
     '60000000-60002000 rw-p 00000000 00:06 4                          /dev/zero\n',
   ).scenario;
   assert.match(maps, /\w+ = mmap 0x2000 rw private anon at 0x6000_0000 fixed by host\n/);
-  assert.match(maps, /# \/dev\/zero mapped private is anonymous memory .*no name/);
+  assert.match(maps, /# \/dev\/zero mapped private is anonymous memory .*names it as anonymous memory/);
   assert.doesNotMatch(maps, /memfd/);
   assert.deepEqual(diagnosticsWith(maps, ['f = madvise 0x6000_0000, 0x2000, free', 'expect f == ok']), []);
   // A shared one is shmem, as before.
@@ -178,4 +178,29 @@ test('strace -y: a memfd and a deleted file, in either spelling strace prints, o
     );
     assert.match(scenario, /\n {2}f4 = open file "\/tmp\/data\.bin" 0x2000\n/, scenario);
   }
+});
+
+test('/proc/PID/maps: adjacent lines the replay makes as anonymous memory stay apart, as the kernel kept them (private /dev/zero keeps its file)', () => {
+  // Two private /dev/zero lines at offset 0 (pgoffs not contiguous), and one next to anonymous
+  // memory (another file): the kernel merged neither pair.
+  const zeros = [
+    '7f0000000000-7f0000001000 rw-p 00000000 00:06 4                          /dev/zero',
+    '7f0000001000-7f0000002000 rw-p 00000000 00:06 4                          /dev/zero',
+  ].join('\n');
+  const mixed = [
+    '7f0000000000-7f0000001000 rw-p 00000000 00:00 0 ',
+    '7f0000001000-7f0000002000 rw-p 00000000 00:05 4                          /dev/zero',
+    '7f0000002000-7f0000003000 r--p 00000000 00:00 0 ',
+    '7f0000003000-7f0000004000 r--p 00000000 00:00 0 ',
+  ].join('\n');
+  assert.equal(kernelVmasAtEnd(importProcMaps(zeros).scenario), 2);
+  assert.equal(kernelVmasAtEnd(importProcMaps(mixed).scenario), 4);
+  // Each still reads zero.
+  assert.deepEqual(
+    diagnosticsWith(importProcMaps(mixed).scenario, [
+      '  expect read 0x7f0000001000, 1 == zero',
+      '  expect read 0x7f0000003000, 1 == zero',
+    ]),
+    [],
+  );
 });

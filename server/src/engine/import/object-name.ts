@@ -40,7 +40,8 @@ export function isPrivateDevZero(path: string | undefined, flags: string): boole
 
 /**
  * Why an import makes private /dev/zero anonymous memory, and where the replay differs: the VMA
- * keeps its vm_file, so maps still names it /dev/zero and it merges with nothing but /dev/zero.
+ * keeps its vm_file, so maps still names it /dev/zero and it merges with nothing but /dev/zero
+ * (the importer keeps such lines apart in the replay: proc-maps.ts privateFileLines).
  */
 export const PRIVATE_DEV_ZERO =
-  '/dev/zero mapped private is anonymous memory (mmap_zero: vma_set_anonymous), made as MAP_PRIVATE|MAP_ANONYMOUS; the kernel keeps the file, so its maps line says /dev/zero and it merges with no other anonymous memory, while the replay lists it with no name';
+  '/dev/zero mapped private is anonymous memory (mmap_zero: vma_set_anonymous), made as MAP_PRIVATE|MAP_ANONYMOUS; the kernel keeps the file, so its maps line says /dev/zero and it merges with no other anonymous memory, while the replay names it as anonymous memory';

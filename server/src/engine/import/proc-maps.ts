@@ -128,9 +128,12 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
     const privateZero = isPrivateDevZero(row.path, ps ? 'MAP_SHARED' : 'MAP_PRIVATE');
     if (privateZero) out.push(`  # ${PRIVATE_DEV_ZERO}`);
     if (anonymous || sharedAnon || privateZero) {
-      out.push(
-        `  ${binding} = mmap ${length} ${prot} ${ps ? 'shared' : 'private'} anon${name.startsWith('[stack') ? ' growsdown' : ''} at ${formatHex(start)} fixed by host`,
-      );
+      const apart = separation.get(index);
+      if (apart === undefined)
+        out.push(
+          `  ${binding} = mmap ${length} ${prot} ${ps ? 'shared' : 'private'} anon${name.startsWith('[stack') ? ' growsdown' : ''} at ${formatHex(start)} fixed by host`,
+        );
+      else out.push(...madeApart(apart, binding, row, prot, ' anon by host', used));
     } else {
       const path = row.path;
       // A DRM node's lines are its BOs', an NVIDIA device's its mappings' (above). Other files
@@ -175,7 +178,14 @@ function isAnonymousName(name: string): boolean {
   return name === '' || name.startsWith('[');
 }
 
-/** The private lines made as plain maps of a file: those whose neighbours may merge with them. */
+/**
+ * The private lines made as plain maps, of a file or of anonymous memory: those whose neighbours
+ * may merge with them in the replay. Lines the replay makes as anonymous memory (anonymous names,
+ * and private /dev/zero, which the kernel keeps apart from anonymous memory by its file) are one
+ * object at offsets that follow their addresses, as new anonymous VMAs' pgoffs do: two adjacent
+ * ones with one protection would merge, which the capture shows the kernel did not do. A stack
+ * line is VM_GROWSDOWN and merges with nothing.
+ */
 function privateFileLines(
   rows: readonly (MapsLine | undefined)[],
   mappingOf: ReadonlyMap<number, BoMapping>,
@@ -183,14 +193,28 @@ function privateFileLines(
   const result: FileLine[] = [];
   rows.forEach((row, index) => {
     if (row === undefined || row.ps || row.end <= row.start || mappingOf.has(index)) return;
-    if (isAnonymousName(row.name) || row.path === ANON_HUGEPAGE) return;
-    if (isPrivateDevZero(row.path, 'MAP_PRIVATE')) return;
+    if (row.path === ANON_HUGEPAGE || row.name.startsWith('[stack')) return;
     const { start, end, offset, w } = row;
     const perms = protWord(row);
-    result.push({ index, start, end, offset, object: objectKey(row), writable: w, perms });
+    const replayedAnonymous = isAnonymousName(row.name) || isPrivateDevZero(row.path, 'MAP_PRIVATE');
+    if (
+      replayedAnonymous &&
+      row.name.startsWith('[') &&
+      !row.name.startsWith('[heap') &&
+      !row.name.startsWith('[anon:')
+    )
+      return; // the special mappings ([vdso], [vvar]…): skipped
+    result.push(
+      replayedAnonymous
+        ? { index, start, end, offset: start, object: REPLAYED_ANONYMOUS, writable: w, perms }
+        : { index, start, end, offset, object: objectKey(row), writable: w, perms },
+    );
   });
   return result;
 }
+
+/** The object key of every line the replay makes as private anonymous memory. */
+const REPLAYED_ANONYMOUS = '(private anonymous memory)';
 
 /** Whether another line of `mapping` at `prot` ends where `row` starts or starts where it ends. */
 function touchesLineAtProt(
