@@ -20,6 +20,18 @@ const NO_ROOM: PlacementFailure = {
   reason: 'no free gap is large enough (get_unmapped_area found no room; docs/facts/linux-mm.md §1.2)',
 };
 
+const NO_ROOM_ABOVE_LEGACY_BASE: PlacementFailure = {
+  errno: 'ENOMEM',
+  reason:
+    'no free gap is large enough above mmap_base: the legacy layout searches bottom-up from mmap_base and never looks below it (arch_get_unmapped_area; docs/facts/linux-mm.md §1.2)',
+};
+
+const NO_ROOM_BELOW_2GIB: PlacementFailure = {
+  errno: 'ENOMEM',
+  reason:
+    "no free gap is large enough in MAP_32BIT's range, 1 GiB to 2 GiB (arch_get_unmapped_area; docs/facts/linux-mm.md §1.3)",
+};
+
 const TOO_LONG: PlacementFailure = {
   errno: 'ENOMEM',
   reason: 'the length exceeds TASK_SIZE (__get_unmapped_area: len > TASK_SIZE)',
@@ -121,11 +133,18 @@ export class Placer {
     const geo = this.geo;
     const begin = map32bit ? geo.map32BeginPage : geo.legacyBasePage;
     const end = map32bit ? geo.map32EndPage : geo.taskPages;
-    if (pages > end) return this.fail(NO_ROOM);
+    // Said by the range searched: MAP_32BIT's, or the legacy layout's from mmap_base up (the
+    // top-down layout only comes here after its own search failed, and then nothing was free).
+    const noRoom = map32bit
+      ? NO_ROOM_BELOW_2GIB
+      : this.config.layout === 'legacy'
+        ? NO_ROOM_ABOVE_LEGACY_BASE
+        : NO_ROOM;
+    if (pages > end) return this.fail(noRoom);
     if (hintPage !== 0 && end - pages >= hintPage && this.vmas.isFree(hintPage, pages)) return hintPage;
     const low = Math.max(begin, geo.minAddrPage);
     const found = this.vmas.findBottomUp(low, end, pages + align - 1);
-    return found < 0 ? this.fail(NO_ROOM) : alignUp(found, align);
+    return found < 0 ? this.fail(noRoom) : alignUp(found, align);
   }
 }
 

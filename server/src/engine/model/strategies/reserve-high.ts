@@ -8,7 +8,7 @@ import {
   MAP_PRIVATE,
   PROT_NONE,
 } from '../../kernel/types';
-import { GiB } from '../../numbers';
+import { alignDown, GiB } from '../../numbers';
 import { passThrough, type Strategy } from './strategy';
 
 export const reserveHigh: Strategy = {
@@ -19,7 +19,9 @@ export const reserveHigh: Strategy = {
     // Everything above 4 GiB, up to TASK_SIZE (FEX "reserves up all memory above 4GB"). With the
     // top-down layout the search then falls below 4 GiB; with `layout legacy` it runs bottom-up
     // from mmap_base = TASK_SIZE/3 and never looks lower, so mmap(NULL) fails with ENOMEM.
-    const to = sim.platform.kernel.taskSize;
+    // The last whole page below TASK_SIZE: x86-64's TASK_SIZE is a 4 KiB multiple, not a 16 or
+    // 64 KiB one, and a length that rounds up past it is ENOMEM (the reservation would be lost).
+    const to = alignDown(sim.platform.kernel.taskSize, sim.pageSize);
     if (to > from) {
       sim.mmap(
         'wine',

@@ -1,0 +1,74 @@
+// Set-up before step 1 (the strategy's reservations, the drivers' device creation): a call the
+// kernel refuses there is reported as kernel-refused, on the driver's name or the strategy line,
+// and a strategy's reservation is made whole pages on any page size.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyse, callsOf, codes } from './helpers';
+
+const shown = (text: string) => analyse(text).diagnostics.map((d) => `${d.code}: ${d.message}`);
+
+test("a driver's internal mappings that do not fit are kernel-refused on the driver, not silent", () => {
+  const text = (pools: string) => `scenario "pools" {
+  strategy mmap32
+  driver gpu {
+    internal-mappings ${pools}
+    placed-map none
+    external-memory-host no
+  }
+  mem = vkAllocateMemory 1MiB host-visible coherent
+}
+`;
+  const [refused, ...rest] = analyse(text('1100MiB')).diagnostics;
+  assert.equal(refused?.code, 'kernel-refused');
+  assert.match(
+    refused!.message,
+    /^gpu's mmap\(NULL, 0x44c0_0000, .*MAP_32BIT.* fails with ENOMEM at set-up, before step 1: no free gap is large enough in MAP_32BIT's range, 1 GiB to 2 GiB .* gpu cannot create its device/,
+  );
+  assert.equal(text('1100MiB').slice(refused!.range.start, refused!.range.end), 'gpu');
+  assert.deepEqual(rest, []);
+  assert.deepEqual(codes(text('32MiB')), []);
+});
+
+test('under the legacy layout a failed set-up mmap says the bottom-up search never looks below mmap_base', () => {
+  const text = `scenario "fex legacy radv" {
+  strategy reserve-high
+  layout legacy
+  window 0x1_0000 .. 0x1_0000_0000
+  driver gpu {
+    preset radv
+  }
+  mem = vkAllocateMemory 1MiB host-visible
+}
+`;
+  assert.deepEqual(
+    shown(text).map((d) => d.split(':')[0]),
+    ['kernel-refused'],
+  );
+  assert.match(shown(text)[0]!, /above mmap_base: the legacy layout searches bottom-up from mmap_base/);
+});
+
+test('reserve-high reserves whole pages on 16 and 64 KiB pages, so the driver lands below 4 GiB there too', () => {
+  const text = (pageSize: string) => `scenario "fex arm64" {
+  strategy reserve-high
+  page-size ${pageSize}
+  window 0x1_0000 .. 0x1_0000_0000
+  mem = vkAllocateMemory 1MiB host-visible
+  p = vkMapMemory mem
+  app writes p, 64
+}
+`;
+  for (const pageSize of ['4KiB', '16KiB', '64KiB']) {
+    assert.deepEqual(shown(text(pageSize)), [], pageSize);
+    const setup = analyse(text(pageSize)).scenarios[0]!.run.vulkan.setupCalls.map(
+      (c) => `${c.text} ${c.result}`,
+    );
+    assert.ok(
+      setup.some((c) => c.startsWith('mmap(0x1_0000_0000,') && c.endsWith('= 0x1_0000_0000')),
+      `${pageSize}: ${setup.join('\n')}`,
+    );
+    assert.ok(
+      callsOf(text(pageSize), 1).some((c) => /= 0xf[0-9a-f_]+$/.test(c)),
+      pageSize,
+    );
+  }
+});
