@@ -60,10 +60,23 @@ test('findWindowSpace is the first aligned fit among the window gaps', () => {
           stats.largestFree,
           sizes.reduce((a, b) => (b > a ? b : a), 0n),
         );
+        // The largest block the message says Wine can use is what its search can hand out: a
+        // request fits exactly when it is no larger.
+        const granularity = sim.platform.allocationGranularity;
+        const usable = gaps.map(([s, e]) => {
+          const aligned = alignUp(s, granularity);
+          return aligned < e ? e - aligned : 0n;
+        });
+        assert.equal(
+          stats.largestUsable,
+          usable.reduce((a, b) => (b > a ? b : a), 0n),
+        );
+        assert.equal(stats.gaps, gaps.length);
         for (const q of queries) {
           const size = BigInt(q.pages * PAGE);
           const alignment = BigInt(q.align * PAGE);
           assert.equal(sim.findWindowSpace(size, alignment), firstFitByGaps(gaps, size, alignment));
+          assert.equal(sim.findWindowSpace(size, granularity) !== undefined, size <= stats.largestUsable);
         }
       },
     ),
@@ -245,4 +258,59 @@ test('a refused window mmap is named as the reason of the failed map, not a full
   const hover = hoverAt(analyseDocument(text), text.indexOf('vkMapMemory'))?.markdown ?? '';
   assert.match(hover, /VK_ERROR_OUT_OF_HOST_MEMORY\*\* — Wine's mmap of the window range failed with ENOMEM/);
   assert.doesNotMatch(hover, /found no room/);
+});
+
+/** The window-exhausted messages of a scenario. */
+function exhausted(text: string): string[] {
+  return analyseDocument(text)
+    .diagnostics.filter((d) => d.code === 'window-exhausted')
+    .map((d) => d.message);
+}
+
+// Wine places views on 64 KiB boundaries, so a gap that starts off a boundary is not all usable:
+// the message said a 1012 KiB block was free and called the window fragmented while refusing
+// 960 KiB. The usable part runs from the gap's first boundary to its end (the request is
+// page-granular, as Wine's), 0x2_0000..0x10_f000 here.
+test('window-exhausted: a free block large enough but for the 64 KiB granularity says so, and the part Wine can use', () => {
+  const messages = exhausted(`scenario "granularity" {
+  strategy placed
+  window 0x1_0000 .. 0x11_0000
+  h1 = mmap 4KiB rw private anon at 0x1_1000 fixed
+  h2 = mmap 4KiB rw private anon at 0x10_f000 fixed
+  m = vkAllocateMemory 960KiB host-visible
+  p = vkMapMemory m
+}
+`);
+  assert.deepEqual(messages, [
+    'no 960 KiB block is free in the 32-bit window 0x1_0000..0x11_0000: 1016 KiB is free in total; the largest free block is 1012 KiB, but Wine places views on 64 KiB boundaries, so only 956 KiB of it is usable; 2 mappings lie in it (host 2)',
+  ]);
+});
+
+test('window-exhausted: one free gap is never called fragmented', () => {
+  const messages = exhausted(`scenario "granularity 2" {
+  strategy shadow-copy
+  lo = reserve 0x7fee_1000 at 0x1_0000 by host
+  hi = reserve 4KiB at 0x7ffe_f000 by host
+  m = vkAllocateMemory 960KiB host-visible
+  p = vkMapMemory m
+}
+`);
+  assert.deepEqual(messages, [
+    'no 960 KiB block is free in the 32-bit window 0x1_0000..0x7fff_0000: the only free block is 1016 KiB, but Wine places views on 64 KiB boundaries, so only 956 KiB of it is usable; 2 mappings lie in it (host 2)',
+  ]);
+});
+
+test('window-exhausted: enough in total but in several gaps, each too small, is fragmented, with the largest block Wine can use', () => {
+  // Gaps 0x1_0000..0x7_1000 (452 KiB) and 0x7_2000..0x11_0000 (632 KiB, usable from 0x8_0000).
+  const messages = exhausted(`scenario "fragmented" {
+  strategy shadow-copy
+  window 0x1_0000 .. 0x11_0000
+  h = mmap 4KiB rw private anon at 0x7_1000 fixed
+  m = vkAllocateMemory 960KiB host-visible
+  p = vkMapMemory m
+}
+`);
+  assert.deepEqual(messages, [
+    'no 960 KiB block is free in the 32-bit window 0x1_0000..0x11_0000: 1020 KiB is free in total, but fragmented — the largest free block is 632 KiB, of which Wine can use 576 KiB from its first 64 KiB boundary; 1 mapping lies in it (host 1)',
+  ]);
 });

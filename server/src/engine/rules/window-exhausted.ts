@@ -1,4 +1,4 @@
-// `window-exhausted`: No block of the needed size is free in the 32-bit window: exhausted, or fragmented (the largest free block is given).
+// `window-exhausted`: No block of the needed size is free in the 32-bit window: exhausted, fragmented, or cut short by Wine's 64 KiB granularity (the largest free block is given).
 // Found by the simulator while it runs the step (see server/src/engine/model/).
 import type { Rule } from './rule';
 
@@ -7,5 +7,5 @@ export const windowExhausted: Rule = {
   family: 'unsafe',
   severity: 'error',
   title:
-    'No block of the needed size is free in the 32-bit window: exhausted, or fragmented (the largest free block is given).',
+    "No block of the needed size is free in the 32-bit window: exhausted, fragmented, or cut short by Wine's 64 KiB granularity (the largest free block is given).",
 };

@@ -134,6 +134,17 @@ class WriteTags {
 export interface WindowStats {
   readonly freeBytes: bigint;
   readonly largestFree: bigint;
+  /** How many gaps freeBytes is in: one gap too small is exhausted, several may be fragmented. */
+  readonly gaps: number;
+  /** The alignment the two figures below are counted at (Wine's allocation granularity). */
+  readonly alignment: bigint;
+  /**
+   * The largest block findWindowSpace can hand out at `alignment`: a gap from its first aligned
+   * address to its end. A gap that starts off a boundary loses its head (linux-mm §7.2).
+   */
+  readonly largestUsable: bigint;
+  /** The usable part of the largest gap (largestFree), by the same count as largestUsable. */
+  readonly largestFreeUsable: bigint;
   readonly sizeBytes: bigint;
   /** Records (VMAs as the simulation keeps them) overlapping the window. */
   readonly mappings: number;
@@ -467,14 +478,15 @@ export class Simulation {
   }
 
   /**
-   * Free bytes in the window and its largest free block. Kept until the mappings change: a
-   * window-exhausted message asks for them on every map that finds no room, and a fragmented
-   * window has as many gaps as mappings.
+   * Free bytes in the window and its largest free block, raw and as usable at `alignment`. Kept
+   * until the mappings change: a window-exhausted message asks for them on every map that finds
+   * no room, and a fragmented window has as many gaps as mappings.
    */
-  windowStats(): WindowStats {
+  windowStats(alignment: bigint = this.platform.allocationGranularity): WindowStats {
     const cached = this.windowStatsCache;
-    if (cached !== undefined && cached.changes === this.space.changes) return cached.stats;
-    const stats = this.computeWindowStats();
+    if (cached !== undefined && cached.changes === this.space.changes && cached.stats.alignment === alignment)
+      return cached.stats;
+    const stats = this.computeWindowStats(alignment);
     this.windowStatsCache = { changes: this.space.changes, stats };
     return stats;
   }
@@ -485,14 +497,33 @@ export class Simulation {
    * windowGaps summed in exact doubles (a window lies below 2^47): a bigint per mapping made a
    * fragmented window's every failed map slow.
    */
-  private computeWindowStats(): WindowStats {
+  private computeWindowStats(alignment: bigint): WindowStats {
     const window = this.platform.window;
     const end = Number(window.end);
     const P = Number(this.pageSize);
+    const A = Number(alignment);
     // Free room is what findWindowSpace can hand out.
     let cursor = Number(this.usableWindowStart);
     let free = 0;
     let largest = 0;
+    let gaps = 0;
+    let largestUsable = 0;
+    let largestFreeUsable = 0;
+    // A gap [start, gapEnd) as findWindowSpace sees it: a fit starts at an aligned address and may
+    // end anywhere up to the gap's end (the size asked for is page-granular, as Wine's).
+    const gap = (start: number, gapEnd: number) => {
+      const size = gapEnd - start;
+      const aligned = start + ((A - (start % A)) % A);
+      const usable = aligned < gapEnd ? gapEnd - aligned : 0;
+      gaps++;
+      free += size;
+      if (usable > largestUsable) largestUsable = usable;
+      // Of gaps equally large, the one with the most usable room: the message says "of it".
+      if (size > largest || (size === largest && usable > largestFreeUsable)) {
+        largest = size;
+        largestFreeUsable = usable;
+      }
+    };
     const vmas = this.space.overlapping(this.pageOf(window.start), Math.ceil(end / P));
     const holders = new Map<string, number>();
     for (let i = 0; i < vmas.length; i++) {
@@ -502,30 +533,31 @@ export class Simulation {
       if (vEnd <= cursor) continue;
       const vStart = v.startPage * P;
       if (vStart >= end) break;
-      if (vStart > cursor) {
-        const gap = Math.min(vStart, end) - cursor;
-        free += gap;
-        if (gap > largest) largest = gap;
-      }
+      if (vStart > cursor) gap(cursor, Math.min(vStart, end));
       cursor = vEnd;
       if (cursor >= end) break;
     }
-    if (cursor < end) {
-      free += end - cursor;
-      if (end - cursor > largest) largest = end - cursor;
-    }
+    if (cursor < end) gap(cursor, end);
     return {
       freeBytes: BigInt(free),
       largestFree: BigInt(largest),
+      gaps,
+      alignment,
+      largestUsable: BigInt(largestUsable),
+      largestFreeUsable: BigInt(largestFreeUsable),
       sizeBytes: window.end - window.start,
       mappings: vmas.length,
       holders,
     };
   }
 
-  /** Why `size` bytes found no room: exhausted, or fragmented (enough in total, no block big enough). */
-  describeNoRoom(size: bigint): string {
-    const stats = this.windowStats();
+  /**
+   * Why `size` bytes at `alignment` (what findWindowSpace was asked) found no room: a block large
+   * enough that the alignment cuts short, fragmented (enough in total, in several gaps, none big
+   * enough), or exhausted.
+   */
+  describeNoRoom(size: bigint, alignment: bigint): string {
+    const stats = this.windowStats(alignment);
     const base = `no ${formatSize(size)} block is free in the 32-bit window ${formatHex(this.platform.window.start)}..${formatHex(this.platform.window.end)}`;
     // Who holds the window: how many maps fitted before this one, which is what a window-budget
     // question asks.
@@ -534,10 +566,34 @@ export class Simulation {
       .map(([owner, n]) => `${owner} ${n.toLocaleString('en-US')}`)
       .join(', ');
     const held = `; ${stats.mappings.toLocaleString('en-US')} ${stats.mappings === 1 ? 'mapping lies' : 'mappings lie'} in it${holders ? ` (${holders})` : ''}`;
-    // What is free falls short of `size`: cut, so that it never reads as `size` itself.
-    if (stats.freeBytes >= size)
-      return `${base}: ${formatSize(stats.freeBytes)} is free in total, but fragmented — the largest free block is ${formatSizeBelow(stats.largestFree)}${held}`;
-    return `${base}: only ${formatSizeBelow(stats.freeBytes)} is free (largest block ${formatSizeBelow(stats.largestFree)})${held}`;
+    const usable = formatSizeBelow(stats.largestUsable);
+    const boundary = formatSize(alignment);
+    // The search failed, so no gap has `size` from an aligned start: a gap that holds `size` all
+    // the same starts off a boundary, and it is the granularity that refuses the request.
+    if (stats.largestFree >= size) {
+      const block =
+        stats.gaps > 1
+          ? `${formatSize(stats.freeBytes)} is free in total; the largest free block is`
+          : 'the only free block is';
+      const part =
+        stats.largestFreeUsable === stats.largestUsable
+          ? `so only ${usable} of it is usable`
+          : `so the largest block it can use is ${usable}`;
+      return `${base}: ${block} ${formatSize(stats.largestFree)}, but Wine places views on ${boundary} boundaries, ${part}${held}`;
+    }
+    // What is free falls short of `size`: cut, so that it never reads as `size` itself. The largest
+    // block is the raw gap (as the panel draws it), with what Wine can use of it when that is less.
+    const largest =
+      formatSizeBelow(stats.largestFree) +
+      (stats.largestUsable === stats.largestFree
+        ? ''
+        : stats.largestFreeUsable === stats.largestUsable
+          ? `, of which Wine can use ${usable} from its first ${boundary} boundary`
+          : `, and the largest Wine can use from a ${boundary} boundary is ${usable}`);
+    // Fragmented only when the room is split: all of it in one gap would have held `size`.
+    if (stats.gaps > 1 && stats.freeBytes >= size)
+      return `${base}: ${formatSize(stats.freeBytes)} is free in total, but fragmented — the largest free block is ${largest}${held}`;
+    return `${base}: only ${formatSizeBelow(stats.freeBytes)} is free (largest block ${largest})${held}`;
   }
 
   // ---- findings ----

@@ -28,7 +28,7 @@ export function allocateInWindow(
   const granularity = sim.platform.allocationGranularity;
   const low = sim.findWindowSpace(length, granularity);
   if (low === undefined) {
-    sim.finding('window-exhausted', sim.describeNoRoom(length));
+    sim.finding('window-exhausted', sim.describeNoRoom(length, granularity));
     return NO_ROOM;
   }
   const reserve = kind === 'reserve';
