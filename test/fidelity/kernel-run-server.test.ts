@@ -5,9 +5,7 @@
 // below vm.mmap_min_addr succeeds (export/harness-simulation.ts). Whichever this machine is, a
 // scenario whose low map the kernel decides must agree, and the notes must say which was modelled.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { release, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { release } from 'node:os';
 import { after, before, test } from 'node:test';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import type { KernelRunView } from '../../protocol/panel';
@@ -16,29 +14,21 @@ import {
   SYSCALL_PROGRAM_REQUEST,
   type SyscallProgramResult,
 } from '../../protocol/requests';
-import { compileHarness, probeArenaBase, runHarness } from '../../src/harness';
+import { runHarness } from '../../src/harness';
+import { compiledHarness } from './compiled-harness';
 import { LspClient } from '../lsp/client';
 import { kernelUnavailable } from './env';
-import { repoRoot } from './kernel-runner';
 
 const unavailable = kernelUnavailable();
-let dir = '';
-let bin = '';
-let arenaBase = 0n;
+const harness = compiledHarness(unavailable);
 let client: LspClient | undefined;
 
 before(async () => {
-  if (unavailable) return;
-  dir = mkdtempSync(join(tmpdir(), 'drvmap-kernel-run-server-'));
-  const cc = process.env.CC ?? 'cc';
-  bin = (await compileHarness(join(repoRoot(), 'native', 'harness.c'), dir, cc, cc)).bin;
-  arenaBase = await probeArenaBase(bin);
-  client = (await LspClient.start()).client;
+  if (!unavailable) client = (await LspClient.start()).client;
 });
 
 after(async () => {
   await client?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 /** The scenario run on this kernel through the server's two requests, as the extension does. */
@@ -46,6 +36,7 @@ async function runThroughServer(
   uri: string,
   text: string,
 ): Promise<{ program: SyscallProgramResult; view: KernelRunView; diagnostics: Diagnostic[] }> {
+  const { bin, arenaBase } = harness.current!;
   await client!.open(uri, text);
   const base = `0x${arenaBase.toString(16)}`;
   const program = await client!.request<SyscallProgramResult | null>(SYSCALL_PROGRAM_REQUEST, {
@@ -55,7 +46,7 @@ async function runThroughServer(
     arenaBase: base,
   });
   assert.ok(program, 'the cursor is inside the scenario');
-  const harness = await runHarness(bin, program.program.steps);
+  const output = await runHarness(bin, program.program.steps);
   const compared = await client!.request<{ run: KernelRunView | undefined; diagnostics: Diagnostic[] }>(
     KERNEL_COMPARE_REQUEST,
     {
@@ -64,7 +55,7 @@ async function runThroughServer(
       scenarioIndex: program.scenarioIndex,
       arenaBase: base,
       kernelRelease: release(),
-      harness,
+      harness: output,
     },
   );
   assert.ok(compared.run, 'the document did not change');

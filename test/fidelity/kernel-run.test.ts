@@ -4,10 +4,7 @@
 // simulation agree — an app's 32-bit access, numeric mremap flags, what a read returns, the
 // mappings a step leaves — and report a real difference when the kernel did something else.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { analyseDocument } from '../../server/src/engine/analysis';
 import {
   compareKernelRun,
@@ -15,26 +12,12 @@ import {
   type StepComparison,
 } from '../../server/src/engine/export/kernel-compare';
 import { syscallProgram, type SyscallProgram } from '../../server/src/engine/export/syscall-program';
-import { compileHarness, probeArenaBase, runHarness } from '../../src/harness';
+import { runHarness } from '../../src/harness';
+import { compiledHarness } from './compiled-harness';
 import { kernelUnavailable } from './env';
-import { repoRoot } from './kernel-runner';
 
 const unavailable = kernelUnavailable();
-let dir = '';
-let bin = '';
-let arenaBase = 0n;
-
-before(async () => {
-  if (unavailable) return;
-  dir = mkdtempSync(join(tmpdir(), 'drvmap-kernel-run-'));
-  const cc = process.env.CC ?? 'cc';
-  bin = (await compileHarness(join(repoRoot(), 'native', 'harness.c'), dir, cc, cc)).bin;
-  arenaBase = await probeArenaBase(bin);
-});
-
-after(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const harness = compiledHarness(unavailable);
 
 /** The scenario's program, optionally altered before it is sent (to make the kernel disagree). */
 async function runOnKernel(
@@ -43,6 +26,7 @@ async function runOnKernel(
 ): Promise<{ compared: StepComparison[]; program: SyscallProgram }> {
   const analysis = analyseDocument(`scenario "s" {\n${body}}\n`);
   const run = analysis.scenarios[0]!.run;
+  const { bin, arenaBase } = harness.current!;
   const program = syscallProgram(run, arenaBase);
   const output = parseHarnessOutput(
     await runHarness(
