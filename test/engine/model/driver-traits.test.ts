@@ -307,3 +307,28 @@ ${preset}    placed-map 4KiB range-placed
     .replace('  expect read q + 0x2000, 4 == w\n', '');
   assert.deepEqual(codes(radv), []);
 });
+
+test('a re-map is judged against the reservation it was first placed into only while that reservation is still there', () => {
+  const text = (between: string) => `scenario "stale" {
+  driver g {
+    placed-map 4KiB range-placed
+  }
+  res = reserve 64KiB at 0x2000_0000 by wine
+  m = vkAllocateMemory 64KiB host-visible
+  p = vkMapMemory2 m placed at 0x2000_0000 size 4KiB
+  vkUnmapMemory2 m reserve
+${between}  q = vkMapMemory2 m placed at 0x2000_0000
+}
+`;
+  assert.deepEqual(codes(text('')), []);
+  const unmapped = analyseDocument(text('  munmap 0x2000_1000, 60KiB by wine\n')).diagnostics;
+  assert.deepEqual(
+    unmapped.map((d) => d.code),
+    ['fixed-clobber'],
+  );
+  assert.match(unmapped[0]!.message, /maps over space nobody reserved/);
+  const taken = analyseDocument(
+    text('  munmap 0x2000_1000, 60KiB by wine\n  other = reserve 60KiB at 0x2000_1000 by host\n'),
+  ).diagnostics;
+  assert.match(taken[0]!.message, /it replaces other of host \(H7\)/);
+});

@@ -310,7 +310,15 @@ function placeDriverMap(
 }
 
 /** Where each memory was first placed into a reservation, and where that reservation ended (spillText). */
-const placedInto = new WeakMap<VkMemory, { readonly address: bigint; readonly endPage: number }>();
+const placedInto = new WeakMap<
+  VkMemory,
+  {
+    readonly address: bigint;
+    readonly endPage: number;
+    readonly owner: string;
+    readonly label: string | undefined;
+  }
+>();
 
 /**
  * H7 for the application's own placed map: the driver maps the page-rounded BO with MAP_FIXED, so
@@ -338,9 +346,16 @@ function spillText(
   // A memory placed here before keeps the reservation it was placed into: a range-placed map of
   // part of it left only that part reserved by the driver at its unmap (UNMAP_RESERVE), next to
   // the rest of the same reservation.
+  // Only as far as that reservation is still there: the same owner's and label's reservation
+  // VMAs, without a gap (a munmap or another actor's reservation since ends it).
   const before = placedInto.get(memory);
-  if (before !== undefined && before.address === address) reservedEnd = Math.max(reservedEnd, before.endPage);
-  else placedInto.set(memory, { address, endPage: reservedEnd });
+  if (before !== undefined && before.address === address) {
+    for (const vma of sim.space.overlapping(reservedEnd, Math.min(before.endPage, endPage))) {
+      if (vma.startPage !== reservedEnd || !isReservation(vma)) break;
+      if (vma.owner !== before.owner || vma.label !== before.label) break;
+      reservedEnd = vma.endPage;
+    }
+  } else placedInto.set(memory, { address, endPage: reservedEnd, owner: first.owner, label: first.label });
   const past = reservedEnd < endPage ? [...sim.space.overlapping(reservedEnd, endPage)] : [];
   if (reservedEnd >= endPage) return undefined;
   // Another actor's ordinary mapping replaced is fixed-clobber's own finding, after the run; this
