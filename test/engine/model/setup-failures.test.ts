@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyse, callsOf, codes } from './helpers';
+import { classify } from '../../../server/src/engine/explore/explore';
 
 const shown = (text: string) => analyse(text).diagnostics.map((d) => `${d.code}: ${d.message}`);
 
@@ -18,14 +19,18 @@ test("a driver's internal mappings that do not fit are kernel-refused on the dri
   mem = vkAllocateMemory 1MiB host-visible coherent
 }
 `;
-  const [refused, ...rest] = analyse(text('1100MiB')).diagnostics;
-  assert.equal(refused?.code, 'kernel-refused');
+  const diagnostics = analyse(text('1100MiB')).diagnostics;
+  // box64's range is what ran out (H9), and the kernel refused the mmap: both at set-up.
+  assert.deepEqual(
+    diagnostics.map((d) => d.code),
+    ['window-exhausted', 'kernel-refused'],
+  );
+  const refused = diagnostics[1]!;
   assert.match(
-    refused!.message,
+    refused.message,
     /^gpu's mmap\(NULL, 0x44c0_0000, .*MAP_32BIT.* fails with ENOMEM at set-up, before step 1: no free gap is large enough in MAP_32BIT's range, 1 GiB to 2 GiB .* gpu cannot create its device/,
   );
-  assert.equal(text('1100MiB').slice(refused!.range.start, refused!.range.end), 'gpu');
-  assert.deepEqual(rest, []);
+  for (const d of diagnostics) assert.equal(text('1100MiB').slice(d.range.start, d.range.end), 'gpu');
   assert.deepEqual(codes(text('32MiB')), []);
 });
 
@@ -71,4 +76,23 @@ test('reserve-high reserves whole pages on 16 and 64 KiB pages, so the driver la
       pageSize,
     );
   }
+});
+
+test("box64's MAP_32BIT range too small at set-up is window-exhausted there too, and explore puts set-up first wherever the driver block is written", () => {
+  const driver = `  driver gpu {
+    internal-mappings 1100MiB
+    placed-map none
+    external-memory-host no
+  }
+`;
+  const steps =
+    '  mem = vkAllocateMemory 1MiB host-visible coherent\n  p = vkMapMemory mem\n  expect p == 0x1000\n';
+  const before = `scenario "order" {\n  strategy mmap32\n${driver}${steps}}\n`;
+  const after = `scenario "order" {\n  strategy mmap32\n${steps}${driver}}\n`;
+  assert.deepEqual(codes(before), ['expectation-failed', 'kernel-refused', 'window-exhausted']);
+  const verdicts = [before, after].map((text) => {
+    const { verdict, first } = classify(analyse(text).scenarios[0]!.run);
+    return `${verdict} ${first?.code}`;
+  });
+  assert.deepEqual(verdicts, ['unsafe window-exhausted', 'unsafe window-exhausted']);
 });

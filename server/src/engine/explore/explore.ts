@@ -816,7 +816,11 @@ export function classify(run: ScenarioRun): {
   error: ScenarioDiagnostic | undefined;
 } {
   const diagnostics = scenarioDiagnostics(run);
-  const first = diagnostics.find((d) => d.severity === 'error');
+  // What set-up found (on a driver block or the strategy line) happened before every step,
+  // wherever the block is written: it comes first, then the rest in text order.
+  const first =
+    diagnostics.find((d) => d.severity === 'error' && isSetupDiagnostic(d, run)) ??
+    diagnostics.find((d) => d.severity === 'error');
   const failed = run.simulation.records.find(
     (r) => r.outcome.kind === 'vk' && r.outcome.result !== 'VK_SUCCESS',
   );
@@ -849,6 +853,18 @@ export function classify(run: ScenarioRun): {
     return { verdict: refused ? 'refused' : 'unsafe', first, error: first };
   }
   return { verdict: 'safe', first: undefined, error: undefined };
+}
+
+/** A diagnostic on a driver block or a setting line: about the set-up, before step 1. */
+function isSetupDiagnostic(d: ScenarioDiagnostic, run: ScenarioRun): boolean {
+  for (const statement of run.node.body)
+    if (
+      (statement.kind === 'driver' || statement.kind === 'setting') &&
+      d.range.start >= statement.start &&
+      d.range.end <= statement.end
+    )
+      return true;
+  return false;
 }
 
 /**

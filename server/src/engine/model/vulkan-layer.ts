@@ -4,7 +4,8 @@
 // valid-usage rules.
 import { CallSettledLater } from '../sim/calls';
 import { AppMapped } from './app-mapped';
-import type { Argument, Expression, StepNode } from '../syntax/ast';
+import type { Argument, Expression, ScenarioNode, StepNode } from '../syntax/ast';
+import { setupRange } from '../sim/setup-range';
 import type { TextRange } from '../syntax/text-range';
 import type { AccessResult, OpenFile, Vma } from '../kernel/types';
 import { changesPages } from '../kernel/effect-pages';
@@ -189,11 +190,19 @@ export class VulkanLayer {
   };
 
   /** Set-up before step 1: the strategy's reservations, then device creation (internal mappings). */
-  start(): void {
-    this.sim.takeCalls(); // set-up starts with no calls
-    this.strategy.start?.(this.sim);
-    if (this.usesVulkan()) for (const ops of this.ops.values()) ops.start();
-    this.setupCalls = listOf(this.sim.takeCalls());
+  start(scenario: ScenarioNode): void {
+    const sim = this.sim;
+    sim.takeCalls(); // set-up starts with no calls
+    // What the strategy or a driver finds at set-up is said where the set-up is written.
+    sim.setupFindingRange = setupRange(scenario, undefined);
+    this.strategy.start?.(sim);
+    if (this.usesVulkan())
+      for (const ops of this.ops.values()) {
+        sim.setupFindingRange = setupRange(scenario, ops.model);
+        ops.start();
+      }
+    sim.setupFindingRange = undefined;
+    this.setupCalls = listOf(sim.takeCalls());
   }
 
   private usesVulkan(): boolean {

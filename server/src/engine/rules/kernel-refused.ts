@@ -13,7 +13,7 @@ import type { FixData } from '../diagnostics';
 import { mremapArguments } from '../sim/raw-steps';
 import type { ScenarioRun } from '../sim/run';
 import type { Rule } from './rule';
-import type { DriverModel } from '../model/driver';
+import { setupRange } from '../sim/setup-range';
 import { intendedFailures } from '../intended-failures';
 import { VERBS } from '../language/vocabulary';
 
@@ -56,7 +56,7 @@ export const kernelRefused: Rule = {
         ? `${call.actor} cannot create its device (its internal mappings, made at vkCreateDevice), so on a real system nothing after this runs; drvmap goes on as if it had`
         : 'The strategy is set up without it, and every step after it runs so';
       emit(
-        setupCallRange(run, driver),
+        setupRange(run.node, driver),
         `${call.actor}'s ${call.text} fails with ${call.errno} at set-up, before step 1${call.reason ? `: ${call.reason}` : ''}. ${consequence}`,
         [],
         undefined,
@@ -65,19 +65,6 @@ export const kernelRefused: Rule = {
     }
   },
 };
-
-/**
- * Where a set-up call is reported: a driver's on its block's name, the strategy's on the
- * `strategy` line, and either on the scenario's name when there is no such line.
- */
-function setupCallRange(run: ScenarioRun, driver: DriverModel | undefined): TextRange {
-  const node = run.node;
-  if (driver?.node) return driver.node.name ?? driver.node.keyword;
-  if (!driver)
-    for (const statement of node.body)
-      if (statement.kind === 'setting' && statement.keyword.name === 'strategy') return statement;
-  return node.name ?? node.keyword;
-}
 
 /**
  * The fixes that are clear from the step alone. Each is checked by applying it before it is

@@ -119,7 +119,7 @@ class ScenarioRunner {
     // when a `uffd` step may register one later.
     if (hasUffdStep(this.node.body)) sim.space.trackFaultedPages();
     const maxSteps = this.options.maxSteps ?? Number.POSITIVE_INFINITY;
-    vulkan.start();
+    vulkan.start(this.node);
     sim.space.markStep(-1);
     const body = this.node.body;
     // Indexed: this loop starts in the interpreter, where `for…of` makes an iterator result per statement.

@@ -194,6 +194,8 @@ export class Simulation {
   private readonly pendingMany: CallRecord[] = [];
   stepIndex = -1;
   stepNode: StepNode | undefined;
+  /** Where a finding made at set-up, before step 1, is reported (sim/setup-range.ts). */
+  setupFindingRange: TextRange | undefined;
   /** The last change of each page, made at the first lastChangeAt that asks about the latest state. */
   private changeIndex: LastChangeIndex | undefined;
 
@@ -606,7 +608,7 @@ export class Simulation {
     explainsFault = false,
     addresses: readonly bigint[] = [],
   ): void {
-    const at = range ?? this.stepNode;
+    const at = range ?? this.stepNode ?? this.setupFindingRange;
     if (!at) return;
     const where = { start: at.start, end: at.end };
     this.findings.push({
