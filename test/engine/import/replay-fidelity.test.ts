@@ -195,6 +195,14 @@ test('/proc/PID/maps: adjacent lines the replay makes as anonymous memory stay a
   ].join('\n');
   assert.equal(kernelVmasAtEnd(importProcMaps(zeros).scenario), 2);
   assert.equal(kernelVmasAtEnd(importProcMaps(mixed).scenario), 4);
+  // Kept apart by MAP_NORESERVE on every second line, not by writing them: a reservation the
+  // capture held uncommitted stays uncommitted (512 GiB made writable would be ENOMEM).
+  const reservations = importProcMaps(
+    '7e0000000000-7f0000000000 ---p 00000000 00:00 0 \n7f0000000000-7f8000000000 ---p 00000000 00:00 0 \n',
+  ).scenario;
+  assert.doesNotMatch(reservations, /populate|mprotect/);
+  assert.match(reservations, /mmap 0x80_0000_0000 none private anon noreserve at 0x7f00_0000_0000 fixed/);
+  assert.equal(kernelVmasAtEnd(reservations), 2);
   // Each still reads zero.
   assert.deepEqual(
     diagnosticsWith(importProcMaps(mixed).scenario, [

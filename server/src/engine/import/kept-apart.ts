@@ -34,20 +34,40 @@ export type Separation = 'written-then-protected' | 'written' | 'written-and-mov
 
 /** The lines that need a Separation, by index; every other line is made as a plain map. */
 export function separations(lines: readonly FileLine[]): Map<number, Separation> {
-  const sorted = [...lines].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
   const result = new Map<number, Separation>();
+  for (const run of mergingRuns(lines)) separateRun(run, result);
+  return result;
+}
+
+/**
+ * Anonymous lines (and private /dev/zero, which the replay makes anonymous) kept apart: every
+ * second line of a run that plain maps would merge is made with MAP_NORESERVE, which sets
+ * VM_NORESERVE (and leaves VM_ACCOUNT off), so its flags differ from its neighbours' and they do
+ * not merge. Writing the lines, as for file lines, would commit memory the capture never held
+ * (a 512 GiB PROT_NONE reservation is ENOMEM made writable). Their FileLine `offset` is their
+ * start, as new anonymous VMAs' pgoffs follow their addresses.
+ */
+export function noreserveLines(lines: readonly FileLine[]): Set<number> {
+  const result = new Set<number>();
+  for (const run of mergingRuns(lines)) run.forEach((line, k) => k % 2 === 1 && result.add(line.index));
+  return result;
+}
+
+/** The runs of two or more lines, by address, of which each would merge with the next. */
+function mergingRuns(lines: readonly FileLine[]): FileLine[][] {
+  const sorted = [...lines].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+  const runs: FileLine[][] = [];
   let run: FileLine[] = [];
-  const close = () => {
-    if (run.length > 1) separateRun(run, result);
-    run = [];
-  };
   for (const line of sorted) {
     const before = run[run.length - 1];
-    if (before !== undefined && !wouldMerge(before, line)) close();
+    if (before !== undefined && !wouldMerge(before, line)) {
+      if (run.length > 1) runs.push(run);
+      run = [];
+    }
     run.push(line);
   }
-  close();
-  return result;
+  if (run.length > 1) runs.push(run);
+  return runs;
 }
 
 /** Adjacent, one object, one protection, contiguous offsets: plain maps of them merge. */

@@ -22,7 +22,7 @@ import { X86_64_TASK_SIZE } from '../kernel/config';
 import { mapsBelowMinAddr, MIN_ADDR_DEFAULT } from './min-addr';
 import { isPrivateDevZero, memfdName, PRIVATE_DEV_ZERO, withoutDeleted } from './object-name';
 import { ANON_HUGEPAGE, HUGETLB_NORESERVE } from './hugetlb';
-import { madeApart, separations, type FileLine } from './kept-apart';
+import { madeApart, noreserveLines, separations, type FileLine } from './kept-apart';
 
 const LINE =
   /^([0-9a-f]+)-([0-9a-f]+)\s+([r-])([w-])([x-])([ps])\s+([0-9a-f]+)\s+([0-9a-f]+:[0-9a-f]+)\s+(\d+)\s*(.*)$/i;
@@ -46,7 +46,8 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
   const mappingProt = new Map<BoMapping, string>();
   /** The mappings made whole and then moved piece by piece: each piece is a VMA of its own. */
   const movedPieces = new Set<BoMapping>();
-  const separation = separations(privateFileLines(parsed, mappingOf));
+  const separation = separations(privateLines(parsed, mappingOf, 'file'));
+  const noreserve = noreserveLines(privateLines(parsed, mappingOf, 'anonymous'));
   rows.forEach((raw, index) => {
     const lineNo = index + 1;
     if (raw.trim() === '') return;
@@ -128,12 +129,14 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
     const privateZero = isPrivateDevZero(row.path, ps ? 'MAP_SHARED' : 'MAP_PRIVATE');
     if (privateZero) out.push(`  # ${PRIVATE_DEV_ZERO}`);
     if (anonymous || sharedAnon || privateZero) {
-      const apart = separation.get(index);
-      if (apart === undefined)
+      const apart = noreserve.has(index);
+      if (apart)
         out.push(
-          `  ${binding} = mmap ${length} ${prot} ${ps ? 'shared' : 'private'} anon${name.startsWith('[stack') ? ' growsdown' : ''} at ${formatHex(start)} fixed by host`,
+          "  # a VMA of its own in the capture, where plain maps would merge: made with noreserve (VM_NORESERVE), so its flags differ from its neighbours'",
         );
-      else out.push(...madeApart(apart, binding, row, prot, ' anon by host', used));
+      out.push(
+        `  ${binding} = mmap ${length} ${prot} ${ps ? 'shared' : 'private'} anon${name.startsWith('[stack') ? ' growsdown' : ''}${apart ? ' noreserve' : ''} at ${formatHex(start)} fixed by host`,
+      );
     } else {
       const path = row.path;
       // A DRM node's lines are its BOs', an NVIDIA device's its mappings' (above). Other files
@@ -179,16 +182,17 @@ function isAnonymousName(name: string): boolean {
 }
 
 /**
- * The private lines made as plain maps, of a file or of anonymous memory: those whose neighbours
- * may merge with them in the replay. Lines the replay makes as anonymous memory (anonymous names,
- * and private /dev/zero, which the kernel keeps apart from anonymous memory by its file) are one
- * object at offsets that follow their addresses, as new anonymous VMAs' pgoffs do: two adjacent
- * ones with one protection would merge, which the capture shows the kernel did not do. A stack
- * line is VM_GROWSDOWN and merges with nothing.
+ * The private lines made as plain maps, of a file or of anonymous memory (`kind`): those whose
+ * neighbours may merge with them in the replay. Lines the replay makes as anonymous memory
+ * (anonymous names, and private /dev/zero, which the kernel keeps apart from anonymous memory by
+ * its file) are one object at offsets that follow their addresses, as new anonymous VMAs' pgoffs
+ * do: two adjacent ones with one protection would merge, which the capture shows the kernel did
+ * not do. A stack line is VM_GROWSDOWN and merges with nothing.
  */
-function privateFileLines(
+function privateLines(
   rows: readonly (MapsLine | undefined)[],
   mappingOf: ReadonlyMap<number, BoMapping>,
+  kind: 'file' | 'anonymous',
 ): FileLine[] {
   const result: FileLine[] = [];
   rows.forEach((row, index) => {
@@ -197,13 +201,9 @@ function privateFileLines(
     const { start, end, offset, w } = row;
     const perms = protWord(row);
     const replayedAnonymous = isAnonymousName(row.name) || isPrivateDevZero(row.path, 'MAP_PRIVATE');
-    if (
-      replayedAnonymous &&
-      row.name.startsWith('[') &&
-      !row.name.startsWith('[heap') &&
-      !row.name.startsWith('[anon:')
-    )
-      return; // the special mappings ([vdso], [vvar]…): skipped
+    if (replayedAnonymous !== (kind === 'anonymous')) return;
+    // The special mappings ([vdso], [vvar]…) are skipped, not made.
+    if (row.name.startsWith('[') && !row.name.startsWith('[heap') && !row.name.startsWith('[anon:')) return;
     result.push(
       replayedAnonymous
         ? { index, start, end, offset: start, object: REPLAYED_ANONYMOUS, writable: w, perms }
