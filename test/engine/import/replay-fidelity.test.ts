@@ -212,3 +212,15 @@ test('/proc/PID/maps: adjacent lines the replay makes as anonymous memory stay a
     [],
   );
 });
+
+test('strace: an mseal line is an mseal step, and what the seal refused afterwards replays as refused', () => {
+  const trace = [
+    'mmap(NULL, 16384, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000010000',
+    'mseal(0x7f0000010000, 16384, 0) = 0',
+    'munmap(0x7f0000010000, 4096) = -1 EPERM (Operation not permitted)',
+  ].join('\n');
+  const { scenario } = importStrace(trace);
+  assert.match(scenario, /\n {2}m2 = mseal m1, 16384\n/);
+  assert.match(scenario, /expect m3 == EPERM/);
+  assert.deepEqual(diagnosticsWith(scenario, []), []);
+});

@@ -318,6 +318,9 @@ export function syscallProgram(run: ScenarioRun, arenaBase: bigint): SyscallProg
           };
           break;
         }
+        case 'mseal':
+          // A seal would outlive the step in the harness's process and refuse its clean-up.
+          throw new Unsupported('the harness does not run mseal (a sealed range cannot be unmapped again)');
         default:
           throw new Unsupported(`\`${step.verb.name}\` is not a raw syscall`);
       }

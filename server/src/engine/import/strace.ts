@@ -56,7 +56,7 @@ const PREFIX = /^(?:\[pid\s+(\d+)\]\s+|(\d+)\s+)?(?:(\d{2}:\d{2}:\d{2}(?:\.\d+)?
  */
 export const STRACE_CAPTURE_COMMAND = 'strace -f -y -e trace=memory';
 /** The calls imported as steps; every other line of the capture is skipped with a reason. */
-export const STRACE_IMPORTED_CALLS = ['mmap', 'munmap', 'mremap', 'mprotect', 'madvise'] as const;
+export const STRACE_IMPORTED_CALLS = ['mmap', 'munmap', 'mremap', 'mprotect', 'madvise', 'mseal'] as const;
 const MODELLED = new Set<string>([...STRACE_IMPORTED_CALLS, 'mmap2']);
 const UNFINISHED = '<unfinished ...>';
 
@@ -550,6 +550,10 @@ function render(
         break;
       case 'madvise':
         step = `${bind} = madvise ${addressExpr(call.args[0] ?? '0')}, ${call.args[1] ?? '0'}, ${adviceWord(call.args[2] ?? '') ?? ''}`;
+        break;
+      case 'mseal':
+        // The flags must be 0 (the kernel's only value, and the step's); other flags are EINVAL.
+        step = `${bind} = mseal ${addressExpr(call.args[0] ?? '0')}, ${call.args[1] ?? '0'}`;
         break;
       case 'mprotect':
         step = `${bind} = mprotect ${addressExpr(call.args[0] ?? '0')}, ${call.args[1] ?? '0'}, ${protWord(call.args[2] ?? 'PROT_NONE')}`;

@@ -534,6 +534,19 @@ export const VERBS: readonly VerbSpec[] = [
     example: 'madvise a, 64KiB, dontfork',
   },
   {
+    verb: 'mseal',
+    family: 'syscall',
+    doc: 'mseal(2), Linux 6.10+ (ENOSYS before): seals every VMA of a wholly mapped range (ENOMEM for a hole). A sealed VMA refuses munmap, mremap, mprotect and a MAP_FIXED map over it with EPERM, and madvise(MADV_DONTNEED) of read-only anonymous memory.',
+    args: [
+      { name: 'address', kind: 'expr', doc: 'Page-aligned start.' },
+      { name: 'length', kind: 'expr', doc: 'Length in bytes (rounded up to pages).' },
+    ],
+    wordGroups: [],
+    options: [by],
+    binds: 'result',
+    example: 'mseal a, 64KiB',
+  },
+  {
     verb: 'reserve',
     family: 'syscall',
     doc: 'Reserve address space the way Wine does: mmap PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, with MAP_FIXED_NOREPLACE when `at` is given.',

@@ -7,7 +7,15 @@ import type { Effect, Errno, MmapArgs, MremapArgs, SyscallResult } from '../kern
 import { MAP_FIXED, MAP_FIXED_NOREPLACE, MREMAP_FIXED } from '../kernel/types';
 import { formatHex } from '../numbers';
 import { NO_EFFECTS, type Failure } from '../kernel/result';
-import { madviseText, mmapText, mprotectText, mremapText, munmapText, resultText } from './format-call';
+import {
+  madviseText,
+  mmapText,
+  mprotectText,
+  mremapText,
+  msealText,
+  munmapText,
+  resultText,
+} from './format-call';
 import type { CallRecord } from './records';
 
 /** Shared by every step without calls (most of them). */
@@ -213,6 +221,29 @@ export class MadviseCall extends SyscallCall {
 
   get text(): string {
     return madviseText(this.address, this.length, this.advice);
+  }
+
+  get addresses(): readonly bigint[] {
+    return [this.address];
+  }
+
+  protected get returnsAddress(): boolean {
+    return false;
+  }
+}
+
+export class MsealCall extends SyscallCall {
+  constructor(
+    actor: string,
+    readonly address: bigint,
+    readonly length: bigint,
+    answer: SyscallResult,
+  ) {
+    super(actor, answer);
+  }
+
+  get text(): string {
+    return msealText(this.address, this.length);
   }
 
   get addresses(): readonly bigint[] {

@@ -111,6 +111,11 @@ export function munmapText(address: bigint, length: bigint): string {
   return `munmap(${addr(address)}, ${len(length)})`;
 }
 
+/** `mseal(0x7f…000, 0x4000, 0)`: the flags must be 0 (do_mseal), so drvmap always passes 0. */
+export function msealText(address: bigint, length: bigint): string {
+  return `mseal(${addr(address)}, ${len(length)}, 0)`;
+}
+
 export function mprotectText(address: bigint, length: bigint, prot: number): string {
   return `mprotect(${addr(address)}, ${len(length)}, ${protText(prot)})`;
 }

@@ -102,6 +102,15 @@ export function mprotectStep(context: StepContext, step: StepNode, actor: string
   return syscallOutcome(result, context.sim.stepIndex, false);
 }
 
+/** `mseal ADDRESS, LENGTH` (kernel/mseal.ts). */
+export function msealStep(context: StepContext, step: StepNode, actor: string): Outcome {
+  const values = positionalValues(context, step, ADDRESS_LENGTH, step.args, actor);
+  const address = values[0];
+  const length = values[1];
+  if (address === undefined || length === undefined) return skippedForArguments();
+  return syscallOutcome(context.sim.mseal(actor, address, length), context.sim.stepIndex, false);
+}
+
 /** `madvise ADDRESS, LENGTH, ADVICE` (kernel/madvise.ts). */
 export function madviseStep(context: StepContext, step: StepNode, actor: string): Outcome {
   const values = positionalValues(context, step, ADDRESS_LENGTH, step.args, actor);

@@ -25,6 +25,7 @@ import {
   mmapStep,
   mprotectStep,
   madviseStep,
+  msealStep,
   mremapStep,
   munmapStep,
   reserveStep,
@@ -203,6 +204,8 @@ class ScenarioRunner {
         return mprotectStep(context, step, actor);
       case 'madvise':
         return madviseStep(context, step, actor);
+      case 'mseal':
+        return msealStep(context, step, actor);
       case 'mremap':
         return mremapStep(context, step, actor);
       case 'open':

@@ -33,6 +33,7 @@ import {
   MmapCall,
   MprotectCall,
   MadviseCall,
+  MsealCall,
   MremapCall,
   MunmapCall,
   NO_CALLS,
@@ -261,6 +262,13 @@ export class Simulation {
   mprotect(actor: string, address: bigint, length: bigint, prot: number): SyscallResult {
     const result = this.space.mprotect(address, length, prot, { step: this.stepIndex, actor });
     this.addSyscall(new MprotectCall(actor, address, length, prot, result), result);
+    return result;
+  }
+
+  /** mseal(2) (Linux 6.10+; ENOSYS before): seals the VMAs of a wholly mapped range. */
+  mseal(actor: string, address: bigint, length: bigint): SyscallResult {
+    const result = this.space.mseal(address, length, { step: this.stepIndex, actor });
+    this.addSyscall(new MsealCall(actor, address, length, result), result);
     return result;
   }
 
