@@ -58,7 +58,7 @@ test('import: usage errors and unreadable files exit 2; --help exits 0', () => {
   assert.match(help.stdout, /drvmap import strace \[--pid PID\] FILE/);
   // The capture the importer asks for (its without-strace-y warning names the same), and every call it imports.
   assert.match(help.stdout, /output of `strace -f -y -e trace=memory`/);
-  assert.match(help.stdout, /its mmap, munmap, mremap, mprotect and madvise calls become steps/);
+  assert.match(help.stdout, /its mmap, munmap, mremap, mprotect, madvise and mseal calls become steps/);
 });
 
 test('import strace --pid: one process; a pid not in the capture, a bad pid or --pid with maps exit 2', () => {
