@@ -394,3 +394,21 @@ test('window usage never reads 0.0% when something is mapped', () => {
   assert.equal(formatUsedPercent(1 / 2048), '<0.1%');
   assert.equal(formatUsedPercent(0.375), '37.5%');
 });
+
+test("a full window is full: the usage is the server's, also when it reports no gap (the space below 64 KiB is not free)", () => {
+  // The server counts the window from Wine's lowest address: `window 0 .. 0x2_0000` with
+  // 0x1_0000..0x2_0000 mapped has no usable gap.
+  const full = {
+    ...wineScenarioState(7),
+    mappings: [],
+    window: { start: '0x0', end: '0x20000' },
+    windowGaps: [],
+    windowUsedBytes: '65536',
+    windowSizeBytes: '65536',
+  };
+  const usage = prepareState(full).usage;
+  assert.equal(usage.usedFraction, 1);
+  assert.deepEqual(usage.gaps, []);
+  assert.equal(usage.largest, undefined);
+  assert.equal(usage.sizePages, 16);
+});

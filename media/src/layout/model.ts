@@ -5,7 +5,7 @@ import { addressToPages, parseAddress } from './address';
 import type { PageInterval } from './axis';
 import { buildLaneIndex, type LaneIndex } from './hit-test';
 import { laneOrder } from './lanes';
-import { windowUsage, type WindowUsage } from './window-usage';
+import type { WindowUsage } from './window-usage';
 import { PAGE_BYTES } from './address';
 
 export interface PreparedMapping {
@@ -54,7 +54,9 @@ export function prepareState(state: PanelState, lanes?: readonly string[]): Prep
     drivers: new Set(state.drivers),
     laneIndexes,
     window,
-    usage: state.windowGaps.length > 0 ? usageFromState(state, window) : windowUsage(occupied, window),
+    // The server's account always: a window with no gap is full (its own count would also count
+    // the space below 64 KiB, which Wine never uses, as free).
+    usage: usageFromState(state, window),
     addressSpaceEndPage: Math.max(end.page + (end.offset > 0 ? 1 : 0), window.endPage, lastEnd(occupied)),
   };
 }

@@ -1,5 +1,5 @@
 // The window's free space in words: share in use, the largest free block, the gaps with sizes.
-import { formatUsedPercent } from '../layout/window-usage';
+import { formatUsedPercent, type WindowUsage } from '../layout/window-usage';
 import { formatPageAddress, formatPages } from '../layout/address';
 import type { PageInterval } from '../layout/axis';
 import type { PreparedState } from '../layout/model';
@@ -21,7 +21,7 @@ export class WindowStats {
       el(
         'p',
         { id: 'window-summary' },
-        `Window ${formatPageAddress(w.startPage)} – ${formatPageAddress(w.endPage)} (${formatPages(u.sizePages)}): ` +
+        `Window ${formatPageAddress(w.startPage)} – ${formatPageAddress(w.endPage)} (${formatPages(u.sizePages)}${usableFrom(w, u)}): ` +
           `${formatUsedPercent(u.usedFraction)} in use, ${formatPages(u.sizePages - u.usedPages)} free in ${u.gaps.length} ` +
           `gap${u.gaps.length === 1 ? '' : 's'}` +
           (u.largest
@@ -55,4 +55,13 @@ export class WindowStats {
     if (u.gaps.length > LISTED_GAPS)
       this.element.append(el('p', { class: 'muted' }, `and ${u.gaps.length - LISTED_GAPS} smaller gaps`));
   }
+}
+
+/**
+ * When the window starts below Wine's lowest address (64 KiB), its size counts from there: say
+ * so, or the size would not match the range written before it.
+ */
+function usableFrom(w: PageInterval, u: WindowUsage): string {
+  const usableStart = w.endPage - u.sizePages;
+  return usableStart > w.startPage ? ` usable, from ${formatPageAddress(usableStart)}` : '';
 }
