@@ -228,6 +228,25 @@ describe('panel', () => {
     await page.close();
   });
 
+  test("a hazard's whole diagnostic in the Marks column wraps, so every row's line link stays on screen", async () => {
+    const page = await newPanel('light', 1280);
+    const state = wineScenarioState(8);
+    const long =
+      'the driver writes through its cached pointer 0x7f3a_c000_0100 into the range MREMAP_DONTUNMAP emptied: private anonymous memory reads zero there now, and the data never reaches 32-bit code, which reads the moved pages at the new address (H2, H11); '.repeat(
+        3,
+      );
+    const mappings = state.mappings.map((m) => (m.hazard ? { ...m, hazard: long } : m));
+    assert.ok(mappings.some((m) => m.hazard === long));
+    await send(page, { type: 'state', state: { ...state, mappings } });
+    const table = page.locator('#mapping-table');
+    const visible = await table.evaluate((t) => (t.parentElement ?? t).getBoundingClientRect().right);
+    for (const button of await page.locator('#mapping-table button.link').all()) {
+      const box = await button.boundingBox();
+      assert.ok(box && box.x + box.width <= visible, `a line link ends at ${box?.x ?? '?'} past ${visible}`);
+    }
+    await page.close();
+  });
+
   test('compare shows both steps and what changed; the control posts compareWith', async () => {
     const page = await newPanel();
     await send(page, { type: 'state', state: wineScenarioState(7) });

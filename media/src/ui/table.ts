@@ -23,6 +23,11 @@ const HEADERS = [
   'Line',
 ];
 
+/** The free-text columns, which wrap (indexes into a row's cells). */
+const WRAPPED_COLUMNS: ReadonlySet<number> = new Set(
+  ['Label', 'Backing', 'Marks'].map((h) => HEADERS.indexOf(h)),
+);
+
 export interface TableHost {
   select(mapping: PreparedMapping): void;
   reveal(line: number): void;
@@ -120,7 +125,9 @@ export class MappingTable {
       'aria-selected': key === this.selectedKey ? 'true' : 'false',
       class: map.hazard ? 'hazard' : map.stale ? 'stale' : undefined,
     });
-    for (const text of cells) row.append(el('td', {}, text));
+    // The free-text columns (label, backing, marks: a hazard's mark is a whole diagnostic) wrap,
+    // so the line link after them stays on screen.
+    cells.forEach((text, i) => row.append(el('td', WRAPPED_COLUMNS.has(i) ? { class: 'wrap' } : {}, text)));
     row.append(el('td', {}, reveal));
     row.addEventListener('click', () => this.host.select(m));
     row.addEventListener('keydown', (e) => {
