@@ -8,7 +8,7 @@ import {
   type ToPanelMessage,
 } from '../../protocol/panel';
 import { addressToPages, formatPageAddress, formatPages } from './layout/address';
-import type { PageInterval } from './layout/axis';
+import { xToPage, type PageInterval } from './layout/axis';
 import { diffMappings } from './layout/diff';
 import { laneOrder } from './layout/lanes';
 import type { StepLabel } from './layout/step-ticks';
@@ -419,6 +419,17 @@ export class PanelController {
       selected && selected.endPage > this.view.startPage && selected.startPage < this.view.endPage
         ? selected
         : undefined;
+    const axis = this.mapView.currentScene?.axis;
+    if (!inView && factor < 1 && axis && axis.segments.some((s) => s.kind === 'break')) {
+      // With empty gaps collapsed, the middle of the page range is most likely in one of them:
+      // zooming around it showed nothing. Zoom into the middle of the screen instead, so what is
+      // drawn there stays in view.
+      const half = (axis.widthPx * factor) / 2;
+      const start = xToPage(axis, axis.widthPx / 2 - half);
+      const end = xToPage(axis, axis.widthPx / 2 + half);
+      this.setView(clampView({ startPage: start, endPage: end }, this.limit));
+      return;
+    }
     const anchor = inView
       ? (Math.max(inView.startPage, this.view.startPage) + Math.min(inView.endPage, this.view.endPage)) / 2
       : (this.view.startPage + this.view.endPage) / 2;

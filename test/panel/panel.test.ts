@@ -349,6 +349,21 @@ describe('panel', () => {
     await page.close();
   });
 
+  test('zoom in from the opening view, gaps collapsed, keeps what was drawn in the middle of the screen in view', async () => {
+    const page = await newPanel();
+    await send(page, { type: 'state', state: wineScenarioState(7) });
+    await nextFrame(page);
+    const before = await regions(page);
+    assert.ok(before.length > 0);
+    await page.locator('#map').focus();
+    await page.keyboard.press('+');
+    await nextFrame(page);
+    const view = (await hook<{ view: { startPage: number; endPage: number } }>(page, 'state')).view;
+    const after = await regions(page);
+    assert.ok(after.length > 0, `nothing drawn in ${JSON.stringify(view)}`);
+    await page.close();
+  });
+
   test('exports SVG and PNG in the light palette, even from a dark theme', async () => {
     const page = await newPanel('dark');
     const name = '<img src=x onerror=alert(1)>';
