@@ -146,10 +146,7 @@ function droppedPageRuns(vmas: readonly Vma[], first: number, last: number): [nu
       if (from % huge !== 0) break;
       to = hugetlbDontneedEnd(to, huge);
     }
-    if (to <= from) continue;
-    const previous = runs[runs.length - 1];
-    if (previous && previous[1] === from) previous[1] = to;
-    else runs.push([from, to]);
+    if (to > from) addRun(runs, from, to);
   }
   return runs;
 }
@@ -157,12 +154,13 @@ function droppedPageRuns(vmas: readonly Vma[], first: number, last: number): [nu
 /** The pages of `vmas` (sorted, not overlapping) within [first, last), adjacent ones merged. */
 function pageRuns(vmas: readonly Vma[], first: number, last: number): [number, number][] {
   const runs: [number, number][] = [];
-  for (const v of vmas) {
-    const from = Math.max(v.startPage, first);
-    const to = Math.min(v.endPage, last);
-    const previous = runs[runs.length - 1];
-    if (previous && previous[1] === from) previous[1] = to;
-    else runs.push([from, to]);
-  }
+  for (const v of vmas) addRun(runs, Math.max(v.startPage, first), Math.min(v.endPage, last));
   return runs;
+}
+
+/** Appends [from, to) to the runs, joining it to the last one when they touch. */
+function addRun(runs: [number, number][], from: number, to: number): void {
+  const previous = runs[runs.length - 1];
+  if (previous && previous[1] === from) previous[1] = to;
+  else runs.push([from, to]);
 }

@@ -536,7 +536,7 @@ export const VERBS: readonly VerbSpec[] = [
   {
     verb: 'mseal',
     family: 'syscall',
-    doc: 'mseal(2), Linux 6.10+ (ENOSYS before): seals every VMA of a wholly mapped range (ENOMEM for a hole). A sealed VMA refuses munmap, mremap, mprotect and a MAP_FIXED map over it with EPERM, and madvise(MADV_DONTNEED) of read-only anonymous memory.',
+    doc: 'mseal(2), Linux 6.10+ (ENOSYS before): seals every VMA of a wholly mapped range (ENOMEM for a hole). A sealed VMA refuses munmap, mremap, mprotect and a MAP_FIXED map over it with EPERM, and a discarding madvise (dontneed, free, dontfork, wipeonfork) of read-only anonymous memory.',
     args: [
       { name: 'address', kind: 'expr', doc: 'Page-aligned start.' },
       { name: 'length', kind: 'expr', doc: 'Length in bytes (rounded up to pages).' },

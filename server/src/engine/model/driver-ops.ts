@@ -291,19 +291,12 @@ export class DriverOps {
   }
 
   /**
-   * vkGetMemoryFdKHR: the memory's BO, made now if the driver has not made it yet (an at-map
-   * driver makes it at the first map; the export needs it before). Undefined for a `backing anon`
-   * driver, whose memory is private anonymous pages with no object to export.
+   * The memory's BO, made now at the object's page-rounded size if the driver has not made it yet
+   * (an at-map driver makes it at the first map; vkGetMemoryFdKHR and a range-placed map of part
+   * of the object need it before, whole). Undefined for a `backing anon` driver, whose memory is
+   * private anonymous pages with no object, or when the BO cannot be made (newBo said why).
    */
-  exportBo(memory: VkMemory): DriverBo | undefined {
-    return this.boOf(memory);
-  }
-
-  /**
-   * The memory's BO, made now at the object's page-rounded size if the driver has not made it
-   * yet. Undefined for a `backing anon` driver, or when the BO cannot be made (newBo said why).
-   */
-  private boOf(memory: VkMemory): DriverBo | undefined {
+  boOf(memory: VkMemory): DriverBo | undefined {
     if (this.model.backing === 'anon') return undefined;
     if (memory.file === undefined) {
       const bo = this.newBo(alignUp(memory.allocationSize, this.page));

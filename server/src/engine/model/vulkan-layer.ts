@@ -511,7 +511,7 @@ export class VulkanLayer {
       this.sim.note(actor, text, '', false);
       return notSimulated('the memory is not exportable');
     }
-    const bo = isHostImport(memory) ? undefined : this.opsFor(memory).exportBo(memory);
+    const bo = isHostImport(memory) ? undefined : this.opsFor(memory).boOf(memory);
     // A device BO with no room in the fake-offset space: the refused ioctl is the step's call,
     // and kernel-refused says so; it is not memory without a buffer object.
     if (bo === undefined && !isHostImport(memory) && memory.driver.backing !== 'anon')

@@ -417,11 +417,6 @@ export class Simulation {
   }
 
   /**
-   * The lowest address in the window where `size` bytes fit at `alignment` (Wine's allocation
-   * granularity): the first fit among windowGaps, found by the VMA set's gap search. Every map by a
-   * window strategy asks, so a scan of the window's mappings made many maps quadratic.
-   */
-  /**
    * Where the window room Wine can hand out starts: the window's start, but never below Wine's
    * lowest 64 KiB (address_space_start), whatever the window says. A `window 0 .. …` search that
    * started at 0 made Wine's own fixed mmap EPERM (below vm.mmap_min_addr) in an ordinary process.
@@ -432,6 +427,11 @@ export class Simulation {
     return start > WINE_ADDRESS_SPACE_START ? start : WINE_ADDRESS_SPACE_START;
   }
 
+  /**
+   * The lowest address in the window where `size` bytes fit at `alignment` (Wine's allocation
+   * granularity): the first fit among windowGaps, found by the VMA set's gap search. Every map by a
+   * window strategy asks, so a scan of the window's mappings made many maps quadratic.
+   */
   findWindowSpace(size: bigint, alignment: bigint): bigint | undefined {
     const end = this.platform.window.end;
     const pages = Number((size + this.pageSize - 1n) / this.pageSize);

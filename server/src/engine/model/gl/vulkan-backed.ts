@@ -61,7 +61,7 @@ export function createBufferStorage(ctx: GlContext, buffer: GlBuffer): Allocatio
   // shows its number like every other call's. glImportMemoryFdEXT transfers its ownership to GL
   // (GL_EXT_memory_object_fd, as VkImportMemoryFdInfoKHR does to Vulkan), and Mesa's import
   // closes it, as RADV's does (VulkanLayer.allocate): Wine never uses it again.
-  const bo = ctx.ops.exportBo(buffer.memory);
+  const bo = ctx.ops.boOf(buffer.memory);
   const exportCall = `vkGetMemoryFdKHR(${buffer.name}, VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_FD_BIT)`;
   const storage = `+ glBufferStorageMemEXT(${buffer.name})`;
   const size = formatSize(buffer.memory.allocationSize);
