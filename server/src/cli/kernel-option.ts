@@ -7,6 +7,7 @@ import { readKernelVersionText } from '../engine/sim/kernel-version-text';
 export function readKernelOption(text: string): { version: KernelVersion } | { refused: string } {
   const read = readKernelVersionText(text);
   if ('version' in read) return read;
+  if ('tagged' in read) return { refused: `write the version without the \`v\`: --kernel ${read.tagged}` };
   if ('range' in read)
     return {
       refused: `--kernel takes one version, not a range: a scenario runs on one kernel (--kernel ${read.range})`,

@@ -101,6 +101,7 @@ type Checked<T> = { readonly value: T } | { readonly problem: string };
 function defaultKernelOf(settings: Settings): Checked<KernelVersion> {
   const read = readKernelVersionText(settings.defaultKernel.trim());
   if ('version' in read) return { value: read.version };
+  if ('tagged' in read) return { problem: `write the version without the \`v\` (${read.tagged})` };
   if ('range' in read)
     return {
       problem: `it is a range, and the setting takes one version: a scenario runs on one kernel (e.g. ${read.range})`,

@@ -114,6 +114,11 @@ test('bad usage is a UsageError naming the problem', () => {
     usage(['check', '--kernel', '6.6.12..6.6.14', 'a']).message,
     '--kernel takes one version, not a range: a scenario runs on one kernel (--kernel 6.6)',
   );
+  // A git tag is refused as the file's `kernel v6.6` is, with the version to write instead.
+  assert.equal(
+    usage(['check', '--kernel', 'v6.6', 'a']).message,
+    'write the version without the `v`: --kernel 6.6',
+  );
   assert.match(usage(['check', '--kernel', '6.6 7', 'a']).message, /version such as 6\.6, not `6\.6 7`/);
   assert.match(usage(['check', '--frobnicate', 'a']).message, /unknown option --frobnicate/);
   assert.match(usage(['check', '--format', 'json', '--format', 'text', 'a']).message, /more than once/);

@@ -18,7 +18,6 @@ test('defaultKernel: a version as uname -r prints it is used; a range or a word 
     ['6.6', { major: 6, minor: 6 }],
     ['5.15.2', { major: 5, minor: 15 }],
     ['6.6.12-generic', { major: 6, minor: 6 }],
-    ['v6.8', { major: 6, minor: 8 }],
     // Releases whose `-` is followed by more than a second version are not ranges.
     ['6.1.0-21-amd64', { major: 6, minor: 1 }],
     ['6.12.0-55.9.1.el10_0.x86_64', { major: 6, minor: 12 }],
@@ -44,6 +43,11 @@ test('defaultKernel: a version as uname -r prints it is used; a range or a word 
     );
     assert.ok(!pattern.test(text), text);
   }
+  // A git tag is refused as a `kernel v6.8` line and --kernel v6.8 are, with the version to write.
+  assert.deepEqual(settingProblems(readSettings({ defaultKernel: 'v6.8' })), [
+    'drvmap.defaultKernel `v6.8` is not used: write the version without the `v` (6.8); scenarios without a `kernel` line run under 6.18',
+  ]);
+  assert.ok(!pattern.test('v6.8'));
   assert.deepEqual(settingProblems(readSettings({ defaultKernel: 'six' })), [
     'drvmap.defaultKernel `six` is not used: it is not a kernel version such as 6.6; scenarios without a `kernel` line run under 6.18',
   ]);

@@ -66,6 +66,11 @@ export function kernelVersionRange(text: string): string | undefined {
   return dashedSecondVersion || text.includes('..') ? first[1] : undefined;
 }
 
+/** `v6.6` or `v6.6.12`, as a git tag names a release: the version without the `v`. */
+export function kernelVersionTag(text: string): string | undefined {
+  return /^v(\d+\.\d+(?:\.\d+)?)$/i.exec(text.trim())?.[1];
+}
+
 export function versionAtLeast(version: KernelVersion, major: number, minor: number): boolean {
   return version.major > major || (version.major === major && version.minor >= minor);
 }

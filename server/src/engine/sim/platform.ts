@@ -7,6 +7,7 @@ import {
   formatKernelVersion,
   legacyMmapBase,
   kernelVersionRange,
+  kernelVersionTag,
   parseKernelVersion,
 } from '../kernel/config';
 import { formatHex, formatSize, KiB } from '../numbers';
@@ -155,7 +156,7 @@ export function readPlatform(
         // The text as `uname -r` prints it: major.minor is read, the rest (`.12`, `-45-generic`,
         // `.1-microsoft-standard-WSL2`, `+rpt-rpi-v8`) is not.
         const text = arg && arg.kind === 'number' ? arg.text : undefined;
-        const tagged = text !== undefined ? /^v(\d+\.\d+(?:\.\d+)?)$/i.exec(text) : null;
+        const tagged = text !== undefined ? kernelVersionTag(text) : undefined;
         const range = text !== undefined ? kernelVersionRange(text) : undefined;
         const read = text !== undefined && !tagged && !range ? parseKernelVersion(text) : undefined;
         if (!read) {
@@ -163,7 +164,7 @@ export function readPlatform(
             code: 'syntax-error',
             range: arg ?? statement,
             message: tagged
-              ? `write the version without the \`v\`: \`kernel ${tagged[1]}\``
+              ? `write the version without the \`v\`: \`kernel ${tagged}\``
               : range
                 ? `\`kernel\` takes one version, not a range: a scenario runs on one kernel (\`kernel ${range}\`)`
                 : 'expected a kernel version such as `kernel 6.6` (or as `uname -r` prints it)',
