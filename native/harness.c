@@ -23,7 +23,9 @@
 // step i of the same program returned (0 if it failed) plus delta. fdRef -1 means no fd.
 //
 // Output: one JSON line per program, {"arenaBase":..,"arenaSize":..,"steps":[..],"ns":..}. Every
-// number that is an address inside the arena is printed relative to the arena base.
+// number that is an address inside the arena is printed relative to the arena base. A step that
+// would reach the harness's own memory is not run: it prints {"op":..,"ok":false,"refused":"harness"}
+// and the program ends there (`step_reaches_harness`).
 //
 // Determinism: the harness re-execs itself with ADDR_NO_RANDOMIZE, then finds the highest free
 // gap below mmap_base that holds the arena, fills every free gap above it with PROT_NONE fillers
@@ -285,6 +287,47 @@ static void setup_arena(void) {
   die("no room for the arena");
 }
 
+// ---- the harness's own memory ----
+//
+// Every mapping the harness has before it makes its arena (its code, data, heap, libraries, stack,
+// the output buffers): a program step must not reach it. A scenario from a bug report is run by
+// "Run on This Kernel", and without this a write or an mprotect at an absolute address could
+// rewrite the harness's own code and run whatever the scenario's author chose. The arena's
+// fillers are made after this snapshot: they hold nothing, and a program may take them.
+
+#define MAX_FOREIGN 4096
+static uintptr_t foreign_start[MAX_FOREIGN], foreign_end[MAX_FOREIGN];
+static size_t nforeign;
+
+static void snapshot_foreign(void) {
+  read_maps();
+  char *p = maps_buf;
+  mapline_t m;
+  while (next_mapline(&p, &m)) {
+    if (nforeign == MAX_FOREIGN) {
+      errno = E2BIG;
+      die("too many mappings of its own");
+    }
+    foreign_start[nforeign] = m.start;
+    foreign_end[nforeign] = m.end;
+    nforeign++;
+  }
+}
+
+// Whether the pages of [addr, addr + len) meet the harness's own memory. An empty range touches
+// nothing, and neither does one whose pages run past 2^64: every call refuses such a range
+// (EINVAL or ENOMEM) or, mprotect with a length that rounds up to 0, does nothing; an access
+// that long is over MAX_READ.
+static int reaches_harness(uintptr_t addr, unsigned long long len) {
+  if (!len) return 0;
+  unsigned __int128 lo = addr & ~(PG - 1);
+  unsigned __int128 hi = ((unsigned __int128)addr + len + PG - 1) & ~(unsigned __int128)(PG - 1);
+  if (hi > ((unsigned __int128)1 << 64)) return 0;
+  for (size_t i = 0; i < nforeign; i++)
+    if (lo < foreign_end[i] && hi > foreign_start[i]) return 1;
+  return 0;
+}
+
 // ---- faults ----
 
 static sigjmp_buf jump;
@@ -358,6 +401,29 @@ static int do_access(int is_write, uintptr_t addr, size_t len, unsigned char byt
 
 static long long count_ok, count_err;
 static const step_t *cur_prog_steps;
+static int refused;
+
+// The ranges a step would change or touch, checked against the harness's own memory. A mapping the
+// kernel places itself (no MAP_FIXED, MAP_FIXED_NOREPLACE, an mremap without MREMAP_FIXED) never
+// replaces one, so only its fixed forms are checked.
+static int step_reaches_harness(const step_t *s) {
+  switch (s->op) {
+  case 'M':
+    return ((int)s->a[3] & MAP_FIXED) && reaches_harness(addr_of(s, 0, s->a[0]), (unsigned long long)s->a[1]);
+  case 'U':
+  case 'X':
+  case 'A':
+  case 'W':
+  case 'D':
+    return reaches_harness(addr_of(s, 0, s->a[0]), (unsigned long long)s->a[1]);
+  case 'R':
+    // old_size 0 duplicates the (shared) mapping at the old address: that page is what it reaches.
+    return reaches_harness(addr_of(s, 0, s->a[0]), s->a[1] ? (unsigned long long)s->a[1] : 1) ||
+           (((unsigned long)s->a[3] & MREMAP_FIXED) && reaches_harness(addr_of(s, 1, s->a[4]), (unsigned long long)s->a[2]));
+  default:
+    return 0;
+  }
+}
 
 // Runs one step. With `quiet` (bench mode) nothing is printed.
 static void run_step(const step_t *s, int with_maps, int quiet) {
@@ -365,6 +431,13 @@ static void run_step(const step_t *s, int with_maps, int quiet) {
   int ok = 1, err = 0, addr_result = 0, sig = 0;
   size_t done = 0;
   uintptr_t acc = 0;
+  if (step_reaches_harness(s)) {
+    // Not run, and nor is anything after it (run_program stops): the program is cut here.
+    refused = 1;
+    count_err++;
+    if (!quiet) emitf("{\"op\":\"%c\",\"ok\":false,\"refused\":\"harness\"}", s->op);
+    return;
+  }
   switch (s->op) {
   case 'M': {
     long long ref = s->a[4];
@@ -457,7 +530,7 @@ static void run_program(size_t p) {
   }
   struct timespec t0, t1;
   clock_gettime(CLOCK_MONOTONIC, &t0);
-  for (size_t i = 0; i < prog_len[p]; i++) {
+  for (size_t i = 0; i < prog_len[p] && !refused; i++) {
     if (!bench && i) emits(",");
     run_step(&steps[prog_start[p] + i], per_step, bench);
   }
@@ -491,7 +564,13 @@ static long long addr_tok(char **p, step_t *s, int which) {
   if (**p == 'S') {
     (*p)++;
     s->amode[which] = 2;
-    s->ref[which] = (int)strtol(*p, p, 10);
+    long ref = strtol(*p, p, 10);
+    // An earlier step of the same program: anything else would read past `results`.
+    if (nprogs == 0 || ref < 0 || (size_t)ref >= prog_len[nprogs - 1]) {
+      errno = EINVAL;
+      die("a step refers to a step that is not before it");
+    }
+    s->ref[which] = (int)ref;
     if (**p == ':') (*p)++;
     return strtoll(*p, p, 10);
   }
@@ -610,6 +689,7 @@ int main(int argc, char **argv) {
   out = malloc(out_cap);
   read_buf = malloc(MAX_READ);
   if (!out || !read_buf) die("malloc");
+  snapshot_foreign();
   setup_arena();
   for (size_t p = 0; p < nprogs; p++) {
     pid_t pid = fork();

@@ -192,3 +192,50 @@ test(
     assertAllAgree(compared);
   },
 );
+
+test(
+  "a step that reaches the harness's own code is not run, and nor is anything after it (review: security, finding 1)",
+  { skip: unavailable },
+  async () => {
+    // Where the harness's code lies (it runs with ADDR_NO_RANDOMIZE, so every run has it there):
+    // the maps after one step of a program, as the harness prints them.
+    const { bin, arenaBase } = harness.current!;
+    const probe = parseHarnessOutput(
+      await runHarness(bin, [
+        { op: 'mmap', addr: null, length: 4096, prot: 3, flags: 0x22, fdRef: -1, offset: 0 },
+      ]),
+    );
+    const code = probe?.steps[0]?.maps?.find((line) => line[2] === 'r-xp' && line[4].includes('harness-'));
+    assert.ok(code, 'the harness maps its own code');
+    const at = `0x${(arenaBase + BigInt(code[0])).toString(16)}`;
+    // What an attacker's scenario does: make the code writable, write over it, and let it run.
+    for (const body of [
+      `  mprotect ${at}, 4KiB, rwx\n  write ${at}, 16, 0x90\n  a = mmap 4KiB rw private anon\n`,
+      `  write ${at}, 16, 0x90\n  a = mmap 4KiB rw private anon\n`,
+      `  b = mmap 4KiB rw private anon at ${at} fixed\n  a = mmap 4KiB rw private anon\n`,
+      `  munmap ${at}, 4KiB\n  a = mmap 4KiB rw private anon\n`,
+    ]) {
+      const { compared } = await runOnKernel(body);
+      const steps = body.trimEnd().split('\n').length;
+      assert.deepEqual(
+        compared.map((c) => [c.status, c.kernel, c.detail]),
+        [
+          [
+            'not-run',
+            '—',
+            "not run: it reaches the harness's own memory (its code, data or stack), which no step may change or read; the program stopped here",
+          ],
+          ...Array.from({ length: steps - 1 }, () => [
+            'not-run',
+            '—',
+            'not run: the program stopped at step 1',
+          ]),
+        ],
+        body,
+      );
+    }
+    // A fixed mapping next to it, and a read of memory nobody mapped, still run.
+    const { compared } = await runOnKernel(`  r = read 0x10000, 1\n  a = mmap 4KiB rw private anon\n`);
+    assertAllAgree(compared);
+  },
+);

@@ -23,6 +23,11 @@ export interface HarnessStepOutput {
   readonly bytes?: ByteRuns;
   /** The maps after the step (the harness's `all` mode): every line, arena-relative. */
   readonly maps?: readonly HarnessMapLine[];
+  /**
+   * `harness`: the step would have reached the harness's own memory (its code, data or stack), so
+   * the harness did not run it and stopped the program there (harness.c, `step_reaches_harness`).
+   */
+  readonly refused?: 'harness';
 }
 
 /** One program's line of harness output. */
@@ -68,6 +73,7 @@ export function parseHarnessOutput(raw: unknown): HarnessOutput | undefined {
       ...(x['signal'] === 'SIGSEGV' || x['signal'] === 'SIGBUS' ? { signal: x['signal'] } : {}),
       ...(Array.isArray(x['bytes']) ? { bytes: x['bytes'] as [number, number][] } : {}),
       ...(Array.isArray(x['maps']) ? { maps: x['maps'] as HarnessMapLine[] } : {}),
+      ...(x['refused'] === 'harness' ? { refused: 'harness' as const } : {}),
     });
   }
   return {
@@ -273,9 +279,27 @@ export function compareKernelRun(
   const kernelResults: (bigint | undefined)[] = [];
   const simResults: (bigint | undefined)[] = [];
   const compared = new Map<number, StepComparison>();
+  /** The scenario step the harness refused to run (it would reach the harness's own memory). */
+  let refusedAt: number | undefined;
   program.steps.forEach((planned, i) => {
     const out = output.steps[i];
     const sim = simSide(planned.simulated);
+    if (out?.refused || refusedAt !== undefined) {
+      refusedAt ??= planned.stepIndex;
+      kernelResults.push(undefined);
+      simResults.push(undefined);
+      compared.set(planned.stepIndex, {
+        ...where(planned),
+        status: 'not-run',
+        kernel: '—',
+        simulation: sim ? describe(sim, planned.readBytes) : '—',
+        detail:
+          refusedAt === planned.stepIndex
+            ? "not run: it reaches the harness's own memory (its code, data or stack), which no step may change or read; the program stopped here"
+            : `not run: the program stopped at step ${refusedAt + 1}`,
+      });
+      return;
+    }
     if (!out || !sim) {
       kernelResults.push(undefined);
       simResults.push(undefined);
