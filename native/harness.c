@@ -14,6 +14,7 @@
 //   R <old> <oldSize> <newSize> <flags> <newAddr> mremap
 //   X <addr> <len> <prot>             mprotect
 //   A <addr> <len> <advice>           madvise
+//   L <addr> <len>                    mseal (flags 0; ENOSYS before Linux 6.10)
 //   W <addr> <len> <byte>             write (memset)
 //   D <addr> <len>                    read
 //   F <name> <size>                   memfd_create + ftruncate; result is the fd ref (0, 1, ...)
@@ -52,6 +53,9 @@
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
 #endif
+
+// mseal(2)'s number on x86-64 (Linux 6.10), for C libraries whose headers predate it.
+#define SYS_mseal_ 462
 
 #define PG 4096UL
 #define ARENA_SIZE (64UL << 30)
@@ -413,6 +417,7 @@ static int step_reaches_harness(const step_t *s) {
   case 'U':
   case 'X':
   case 'A':
+  case 'L':
   case 'W':
   case 'D':
     return reaches_harness(addr_of(s, 0, s->a[0]), (unsigned long long)s->a[1]);
@@ -463,6 +468,10 @@ static void run_step(const step_t *s, int with_maps, int quiet) {
     break;
   case 'A':
     if (madvise((void *)addr_of(s, 0, s->a[0]), (size_t)s->a[1], (int)s->a[2])) ok = 0, err = errno;
+    break;
+  case 'L':
+    // The seal lasts as long as the program's child process, which exits after the program.
+    if (syscall(SYS_mseal_, addr_of(s, 0, s->a[0]), (size_t)s->a[1], 0UL)) ok = 0, err = errno;
     break;
   case 'W':
   case 'D':
@@ -619,10 +628,11 @@ static void parse(char *buf) {
     case 'U':
     case 'X':
     case 'A':
+    case 'L':
     case 'W':
     case 'D':
       s.a[0] = addr_tok(&p, &s, 0);
-      for (int i = 1; i < (line[0] == 'U' || line[0] == 'D' ? 2 : 3); i++) s.a[i] = num(&p);
+      for (int i = 1; i < (line[0] == 'U' || line[0] == 'D' || line[0] == 'L' ? 2 : 3); i++) s.a[i] = num(&p);
       break;
     case 'R':
       s.a[0] = addr_tok(&p, &s, 0);

@@ -135,6 +135,8 @@ export function encodeHarnessStep(step: unknown): string {
       return `X ${address(s['addr'])} ${int(s['length'])} ${int(s['prot'])}`;
     case 'madvise':
       return `A ${address(s['addr'])} ${int(s['length'])} ${int(s['advice'])}`;
+    case 'mseal':
+      return `L ${address(s['addr'])} ${int(s['length'])}`;
     case 'write':
       return `W ${address(s['addr'])} ${int(s['length'])} ${int(s['byte'])}`;
     case 'read':

@@ -239,3 +239,27 @@ test(
     assertAllAgree(compared);
   },
 );
+
+test(
+  'mseal runs on the kernel: the calls a seal refuses are EPERM there too, and a hole is ENOMEM',
+  { skip: unavailable },
+  async () => {
+    const { compared, program } = await runOnKernel(`  kernel 6.18
+  a = mmap 16KiB rw private anon
+  s = mseal a, 8KiB
+  u = munmap a, 4KiB
+  p = mprotect a + 4KiB, 4KiB, r
+  m = mremap a, 8KiB, 4KiB
+  f = mmap 4KiB rw private anon at a fixed
+  ok = munmap a + 8KiB, 4KiB
+  h = mseal a, 16KiB
+  d = madvise a + 12KiB, 4KiB, dontneed
+`);
+    assert.equal(program.stoppedAt, undefined);
+    assertAllAgree(compared);
+    assert.deepEqual(
+      compared.slice(1).map((c) => c.kernel),
+      ['ok', ...Array(4).fill('fails with EPERM'), 'ok', 'fails with ENOMEM', 'ok'],
+    );
+  },
+);

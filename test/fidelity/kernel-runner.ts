@@ -71,6 +71,8 @@ export function encodeStep(s: Step): string {
       return `X ${addr(s.addr)} ${n(s.length)} ${n(s.prot)}`;
     case 'madvise':
       return `A ${addr(s.addr)} ${n(s.length)} ${n(s.advice)}`;
+    case 'mseal':
+      return `L ${addr(s.addr)} ${n(s.length)}`;
     case 'write':
       return `W ${addr(s.addr)} ${n(s.length)} ${n(s.byte)}`;
     case 'read':

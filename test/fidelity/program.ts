@@ -114,6 +114,8 @@ export function stepToString(s: Step): string {
       return `mprotect(${a(s.addr)}, ${hexLen(s.length)}, ${protName(s.prot)})`;
     case 'madvise':
       return `madvise(${a(s.addr)}, ${hexLen(s.length)}, ${MADVISE_NAMES.get(s.advice) ?? s.advice})`;
+    case 'mseal':
+      return `mseal(${a(s.addr)}, ${hexLen(s.length)}, 0)`;
     case 'write':
       return `write(${a(s.addr)}, ${hexLen(s.length)}, 0x${s.byte.toString(16)})`;
     case 'read':

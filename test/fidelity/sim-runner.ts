@@ -182,6 +182,10 @@ function runStep(
       return syscallOut(as.mprotect(addr(step.addr), u64(step.length), step.prot, origin), false);
     case 'madvise':
       return syscallOut(as.madvise(addr(step.addr), u64(step.length), step.advice, origin), false);
+    case 'mseal': {
+      const r = as.mseal(addr(step.addr), u64(step.length), origin);
+      return r.ok ? syscallOut(r, false) : { outcome: { kind: 'errno', errno: r.errno }, raw: 0n };
+    }
     case 'write':
     case 'read': {
       if (step.length < 0 || step.length > MAX_ACCESS)

@@ -208,6 +208,7 @@ function rangesOf(step: PlannedStep['step']): { what: string; at: HarnessAddr | 
     case 'munmap':
     case 'mprotect':
     case 'madvise':
+    case 'mseal':
       return [{ what: 'the range', at: step.addr, length: step.length }];
     default:
       return [];

@@ -63,13 +63,15 @@ export type HarnessStep =
   | { readonly op: 'mprotect'; readonly addr: HarnessAddr; readonly length: number; readonly prot: number }
   /** madvise(2); `advice` is the kernel's MADV_* number. */
   | { readonly op: 'madvise'; readonly addr: HarnessAddr; readonly length: number; readonly advice: number }
+  /** mseal(2) with flags 0. */
+  | { readonly op: 'mseal'; readonly addr: HarnessAddr; readonly length: number }
   | { readonly op: 'write'; readonly addr: HarnessAddr; readonly length: number; readonly byte: number }
   | { readonly op: 'read'; readonly addr: HarnessAddr; readonly length: number }
   | { readonly op: 'memfd'; readonly name: string; readonly size: number };
 
 /** How a successful result is compared: an address the kernel chose is not (the arenas differ). */
 export type ResultCheck =
-  /** Not an address (munmap, mprotect, madvise, write, read, memfd): the outcome alone. */
+  /** Not an address (munmap, mprotect, madvise, mseal, write, read, memfd): the outcome alone. */
   | 'outcome'
   /** An address the kernel picks (NULL or a hint it may ignore): whether the hint was taken. */
   | 'placement'
@@ -319,8 +321,13 @@ export function syscallProgram(run: ScenarioRun, arenaBase: bigint): SyscallProg
           break;
         }
         case 'mseal':
-          // A seal would outlive the step in the harness's process and refuse its clean-up.
-          throw new Unsupported('the harness does not run mseal (a sealed range cannot be unmapped again)');
+          // The seal lasts until the program's child process exits, which is all it has to last.
+          planned = {
+            step: { op: 'mseal', addr: addr(exprs[0]), length: num(exprs[1], 'length') },
+            check: 'outcome',
+            anchor: null,
+          };
+          break;
         default:
           throw new Unsupported(`\`${step.verb.name}\` is not a raw syscall`);
       }
