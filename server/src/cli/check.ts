@@ -9,7 +9,7 @@ import { ruleDocUrl } from '../engine/rules/registry';
 import type { LineColumn, LineIndex } from '../engine/syntax/text-range';
 import { SEVERITIES, severityRank, type CheckCommand } from './args';
 import type { CliIo } from './io';
-import { printable } from './printable';
+import { printable } from '../engine/printable';
 import { formatCheckText } from './formats/text';
 import { formatCheckJson } from './formats/json';
 import { formatCheckSarif } from './formats/sarif';

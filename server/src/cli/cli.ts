@@ -3,7 +3,7 @@
 import { helpText, parseArgs, UsageError } from './args';
 import { runCheck } from './check';
 import type { CliIo } from './io';
-import { printable } from './printable';
+import { printable } from '../engine/printable';
 import { InputError } from './read-input';
 import { runTrace } from './trace';
 import { TOOL_NAME, TOOL_VERSION } from './version';

@@ -10,7 +10,7 @@ import { STRATEGY_NAMES, type StrategyName } from '../engine/sim/platform';
 import { readKernelOption } from './kernel-option';
 import type { KernelVersion } from '../engine/kernel/types';
 import type { CliIo } from './io';
-import { printable } from './printable';
+import { printable } from '../engine/printable';
 import { JSON_SCHEMA_VERSION } from './formats/json';
 import { TOOL_NAME, TOOL_VERSION } from './version';
 

@@ -7,7 +7,7 @@ import { basename, resolve } from 'node:path';
 import { importProcMaps } from '../engine/import/proc-maps';
 import { STRACE_CAPTURE_COMMAND, STRACE_IMPORTED_CALLS, importStrace } from '../engine/import/strace';
 import type { CliIo } from './io';
-import { printable } from './printable';
+import { printable } from '../engine/printable';
 
 export const IMPORT_HELP = `Usage: drvmap import strace [--pid PID] FILE
        drvmap import maps FILE

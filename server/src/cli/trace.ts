@@ -26,7 +26,7 @@ import type { LineIndex } from '../engine/syntax/text-range';
 import { UsageError, type MapsShown, type TraceCommand } from './args';
 import { analysisOptions, displayPath } from './check';
 import type { CliIo } from './io';
-import { printable } from './printable';
+import { printable } from '../engine/printable';
 import { formatTraceJson } from './formats/json';
 import { formatTraceText } from './formats/text';
 

@@ -92,3 +92,22 @@ test('import: a skipped line is shown with its control characters escaped on std
   assert.ok(!hasEscOrBel(r.stderr), JSON.stringify(r.stderr));
   assert.match(r.stderr, /^-:2: skipped: .*: foo\\x1b\[2Jbar\\x1b\]0;title\\x07\(1\) = 0$/m);
 });
+
+test("import maps|strace: a capture's control characters are escaped in the scenario on stdout", () => {
+  // The security review's captures: a file name and a line ending in an OSC that sets the title.
+  const maps = drvmap(
+    ['import', 'maps', '-'],
+    '7f0000000000-7f0000001000 rw-p 00000000 00:00 0 /x\u001b]0;PWNED\u0007\n',
+  );
+  assert.equal(maps.status, 0, maps.stderr);
+  assert.ok(!hasEscOrBel(maps.stdout), JSON.stringify(maps.stdout));
+  assert.match(
+    maps.stdout,
+    /^ {2}# 7f0000000000-7f0000001000 rw-p 00000000 00:00 0 \/x\\x1b\]0;PWNED\\x07$/m,
+  );
+  assert.match(maps.stdout, /= open file "\/x\\\\x1b\]0;PWNED\\\\x07" 0x1000$/m);
+  const strace = drvmap(['import', 'strace', '-'], 'munmap(0x7f0000010000, 4096) = 0 \u001b]0;PWNED\u0007\n');
+  assert.equal(strace.status, 0, strace.stderr);
+  assert.ok(!hasEscOrBel(strace.stdout), JSON.stringify(strace.stdout));
+  assert.match(strace.stdout, /^ {2}# munmap\(0x7f0000010000, 4096\) = 0 \\x1b\]0;PWNED\\x07$/m);
+});

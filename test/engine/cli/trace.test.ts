@@ -9,7 +9,7 @@ import { formatMappingLine, formatTraceText } from '../../../server/src/cli/form
 import { formatTraceJson, traceJson } from '../../../server/src/cli/formats/json';
 import { examplesOf } from '../doc-examples';
 import { memoryIo } from '../../../server/src/cli/io';
-import { printable } from '../../../server/src/cli/printable';
+import { printable } from '../../../server/src/engine/printable';
 import { buildTrace } from '../../../server/src/cli/trace';
 import { CLEAN, ERRORS } from './fixtures';
 

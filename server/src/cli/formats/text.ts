@@ -6,7 +6,7 @@ import type { Severity } from '../../engine/diagnostics';
 import type { CheckReport, ReportedDiagnostic, SeverityCounts } from '../check';
 import type { ScenarioTrace, Trace, TraceCall, TraceExpectation, TraceMapping, TraceStep } from '../trace';
 import type { MapsShown } from '../args';
-import { printable as t } from '../printable';
+import { printable as t } from '../../engine/printable';
 import { formatSize } from '../../engine/numbers';
 
 export interface TextOptions {

@@ -7,6 +7,7 @@
 // BO, mapped whole from its fake offset and then cut to what the capture shows; so are the lines
 // of one NVIDIA mapping split the same way, from offset 0 (bo-groups.ts).
 import { stringLiteral } from '../syntax/string-literal';
+import { printable } from '../printable';
 import { formatHex } from '../numbers';
 import { firstIndex } from '../first-index';
 import type { ImportedLine, ImportResult } from './strace';
@@ -168,7 +169,9 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
   const lowest = lowestImported(lines, parsed);
   if (lowest !== undefined) out.splice(1, 0, ...mapsBelowMinAddr(lowest));
   out.push('}');
-  return { scenario: out.join('\n') + '\n', lines };
+  // Each line is kept as a comment: control characters in its pathname (ESC in a file's name)
+  // are written `\x1b`, so the scenario cannot drive a terminal (the strings are so already).
+  return { scenario: printable(out.join('\n') + '\n'), lines };
 }
 
 /** The language's protection word for a line's `rwx` columns (`-w-` is rw, `--x` rx: x86-64 reads both). */

@@ -4,6 +4,7 @@
 // arguments inside those mappings are written relative to them (`m1 + 0x1000`), so the scenario
 // still means the same thing when the simulator places mappings elsewhere.
 import { stringLiteral } from '../syntax/string-literal';
+import { printable } from '../printable';
 import { formatHex } from '../numbers';
 import { firstIndex } from '../first-index';
 import { KnownMappings } from './known-mappings';
@@ -602,7 +603,10 @@ function render(
   // After the open lines are rewritten by index: the setting goes first, under the header.
   if (lowest !== undefined) out.splice(1, 0, ...mapsBelowMinAddr(lowest));
   out.push('}');
-  return out.join('\n') + '\n';
+  // The capture's lines are kept as comments, and a call's arguments go into its step as
+  // written: whatever control characters strace printed (a file named with ESC) are written
+  // `\x1b`, so the scenario cannot drive a terminal or end a comment's line early with a CR.
+  return printable(out.join('\n') + '\n');
 }
 
 /** A successful munmap, or an mremap that moved its pages away, ends the mappings it covers whole. */
