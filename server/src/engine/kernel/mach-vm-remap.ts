@@ -18,7 +18,7 @@ import { formatHex } from '../numbers';
 import { freePrivatePages, removeRange } from './unmap-range';
 import { describeRange } from './state';
 import { makeVma } from './vma';
-import { PROT_READ, PROT_WRITE } from './types';
+import { ownerOf, PROT_READ, PROT_WRITE } from './types';
 import type { KernelState } from './state';
 import type { Effect, Origin, Vma } from './types';
 
@@ -151,7 +151,7 @@ export function doMachVmRemap(
           object: copyObject,
           pgoff: startPage,
           anon: copyObject,
-          owner: origin.actor,
+          owner: ownerOf(origin),
           createdStep: origin.step,
           label,
         }),
@@ -164,7 +164,7 @@ export function doMachVmRemap(
       }
       if (piece.object.kind === 'anon') state.objects.markDisplaced(piece.object);
       built.push(
-        makeVma({ ...piece, startPage, endPage, owner: origin.actor, createdStep: origin.step, label }),
+        makeVma({ ...piece, startPage, endPage, owner: ownerOf(origin), createdStep: origin.step, label }),
       );
     }
   }

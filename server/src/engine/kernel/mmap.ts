@@ -393,7 +393,7 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
     anon,
     anonVma: 0,
     joinsPrev: false,
-    owner: origin.actor,
+    owner: T.ownerOf(origin),
     createdStep: origin.step,
     label,
     viaExport: exported,

@@ -722,7 +722,7 @@ function moveVma(
       endPage: newPage + newPages,
       pgoff: record.pgoff + (addrPage - record.startPage),
       joinsPrev: false,
-      owner: origin.actor,
+      owner: T.ownerOf(origin),
       createdStep: origin.step,
       label: call.label ?? record.label,
     });
@@ -760,7 +760,7 @@ function moveVma(
       start + (r.endPage - r.startPage),
       resetPgoff ? start : r.pgoff,
       k > 0,
-      origin.actor,
+      T.ownerOf(origin),
       origin.step,
       call.label ?? r.label,
     );

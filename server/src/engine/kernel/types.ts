@@ -145,6 +145,18 @@ export type Actor = string;
 export interface Origin {
   readonly step: number;
   readonly actor: Actor;
+  /**
+   * Whose the mappings the call makes are, when not the caller's: Wine's remap strategy moves a
+   * driver's pages back to where the driver keeps them, and the mapping there is the driver's
+   * again though the mremap is Wine's (the call stays Wine's in the trace). Simulation-only, as
+   * Vma.owner is. Absent: the caller's.
+   */
+  readonly owner?: Actor;
+}
+
+/** The owner of the mappings a call from `origin` makes (Origin.owner). */
+export function ownerOf(origin: Origin): Actor {
+  return origin.owner ?? origin.actor;
 }
 
 export type ObjectKind = 'anon' | 'shmem' | 'memfd' | 'regular' | 'device' | 'hugetlb';

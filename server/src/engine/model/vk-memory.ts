@@ -77,8 +77,12 @@ export interface VkMemory {
   mapFailedStep: number | undefined;
   /** Address-space the layer holds for this memory in the window (placed reservation, shadow, host import). */
   windowRange: { start: bigint; size: bigint } | undefined;
-  /** Where the layer moved the driver's pages (remap strategies), to move them back on unmap. */
-  movedFrom: bigint | undefined;
+  /**
+   * Where the layer moved the driver's pages from (remap strategies), and who made the mapping
+   * there: the pages go back on unmap, as that actor's mapping again (the driver's, whose kept
+   * block a `reuses after-unmap` driver maps its next BO over).
+   */
+  movedFrom: { readonly address: bigint; readonly owner: string } | undefined;
   /** The step vkFreeMemory freed it at: a use-after-free points there (model/freed-memory.ts). */
   freedStep: number | undefined;
   readonly history: MemoryEvent[];

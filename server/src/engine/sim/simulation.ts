@@ -253,8 +253,14 @@ export class Simulation {
     return result;
   }
 
-  mremap(actor: string, args: MremapArgs, label?: string): SyscallResult {
-    const result = this.space.mremap(args, { step: this.stepIndex, actor }, label);
+  /**
+   * `owner`: whose the mapping the call makes is, when not the caller's (Origin.owner); the call
+   * is still the caller's.
+   */
+  mremap(actor: string, args: MremapArgs, label?: string, owner?: string): SyscallResult {
+    const origin =
+      owner === undefined ? { step: this.stepIndex, actor } : { step: this.stepIndex, actor, owner };
+    const result = this.space.mremap(args, origin, label);
     this.addSyscall(new MremapCall(actor, args, result), result);
     return result;
   }

@@ -54,6 +54,9 @@ export function remapStrategy(dontUnmap: boolean): Strategy {
           reason: windowFailureReason(low, 'no room in the 32-bit window'),
         };
       }
+      // Who made the mapping the pages leave (the driver, whose pointer stays there): they go
+      // back as that actor's mapping at vkUnmapMemory.
+      const madeBy = ctx.sim.space.vmaAt(ctx.sim.pageOf(start))?.owner ?? memory.driver.name;
       const flags = MREMAP_MAYMOVE | MREMAP_FIXED | (dontUnmap ? MREMAP_DONTUNMAP : 0);
       const moved = ctx.sim.mremap(
         'wine',
@@ -68,7 +71,7 @@ export function remapStrategy(dontUnmap: boolean): Strategy {
           reason: `mremap failed with ${moved.errno}: ${moved.reason}`,
         };
       }
-      memory.movedFrom = start;
+      memory.movedFrom = { address: start, owner: madeBy };
       memory.windowRange = { start: low, size: length };
       memory.history.push({
         step: ctx.sim.stepIndex,
@@ -79,8 +82,12 @@ export function remapStrategy(dontUnmap: boolean): Strategy {
     },
     unmap(ctx, memory) {
       // Move the pages back where the driver expects them (the kindest reading of the proposal).
+      // The mremap is Wine's, but what it leaves there is the mapping of whoever made it (the
+      // driver's own again): a `reuses after-unmap` driver's MAP_FIXED of its next BO over that
+      // kept block replaces its own mapping, not Wine's (fixed-clobber; H5).
       const range = memory.windowRange;
-      if (range && memory.movedFrom !== undefined) {
+      const from = memory.movedFrom;
+      if (range && from !== undefined) {
         ctx.sim.mremap(
           'wine',
           {
@@ -88,14 +95,15 @@ export function remapStrategy(dontUnmap: boolean): Strategy {
             oldSize: range.size,
             newSize: range.size,
             flags: MREMAP_MAYMOVE | MREMAP_FIXED,
-            newAddress: memory.movedFrom,
+            newAddress: from.address,
           },
           memory.name,
+          from.owner,
         );
         memory.history.push({
           step: ctx.sim.stepIndex,
           kind: 'moved',
-          text: `wine moved the pages back to ${formatHex(memory.movedFrom)}`,
+          text: `wine moved the pages back to ${formatHex(from.address)}`,
         });
       }
       memory.windowRange = undefined;
