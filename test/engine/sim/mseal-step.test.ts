@@ -1,5 +1,5 @@
 // `mseal ADDRESS, LENGTH` (kernel/mseal.ts): what a seal refuses afterwards, by kernel version,
-// and that Run on This Kernel stops before it.
+// and the step Run on This Kernel sends the harness for it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyseDocument } from '../../../server/src/engine/analysis';
@@ -45,14 +45,18 @@ test('mseal is ENOSYS before Linux 6.10, ENOMEM over a hole (sealing nothing), a
   assert.match(refused[0]!.message, /^mseal\(0x7fff_f7ff_b000, 0x8000, 0\) fails with ENOMEM: .*not mapped/);
 });
 
-test('Run on This Kernel stops before an mseal step, and says why', () => {
+test('Run on This Kernel runs an mseal step: mseal(2) of the same range, from the same name', () => {
   const run = analyseDocument(
-    'scenario "s" {\n  a = mmap 16KiB rw private anon\n  mseal a, 16KiB\n  munmap a, 4KiB\n}\n',
+    'scenario "s" {\n  a = mmap 16KiB rw private anon\n  mseal a + 4KiB, 8KiB\n  munmap a, 4KiB\n}\n',
   ).scenarios[0]!.run;
   const program = syscallProgram(run, 0x1000_0000_0000n);
-  assert.equal(program.steps.length, 1);
-  assert.match(
-    program.stoppedAt?.reason ?? '',
-    /step 2 cannot run on the kernel: the harness does not run mseal/,
+  assert.equal(program.stoppedAt, undefined);
+  assert.deepEqual(
+    program.steps.map((s) => s.step),
+    [
+      { op: 'mmap', addr: null, length: 16384, prot: 3, flags: 0x22, fdRef: -1, offset: 0 },
+      { op: 'mseal', addr: { ref: 0, plus: 4096 }, length: 8192 },
+      { op: 'munmap', addr: { ref: 0 }, length: 4096 },
+    ],
   );
 });
