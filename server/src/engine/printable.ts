@@ -10,7 +10,19 @@
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
-/** `text` with each control character written as `\x1b` (two hex digits). */
+/**
+ * Characters that reorder or break what is shown around them: the bidirectional controls (a
+ * U+202E in a name shows the rest of the line reversed, as in "Trojan Source", CVE-2021-42574) and
+ * the line and paragraph separators, which some editors and terminals take for a line break.
+ */
+const INVISIBLE_LAYOUT = /[\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * `text` with each control character written as `\x1b` (two hex digits), and each layout
+ * character as `\u202e` (four).
+ */
 export function printable(text: string): string {
-  return text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return text
+    .replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+    .replace(INVISIBLE_LAYOUT, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

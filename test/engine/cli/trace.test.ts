@@ -503,6 +503,8 @@ test('printable: control characters of user text are shown as \\xNN; tab, newlin
   );
   assert.equal(printable('a\tb\nc é ✓ 0x7fff_f000'), 'a\tb\nc é ✓ 0x7fff_f000');
   assert.equal(printable('\u007f\u0000'), '\\x7f\\x00');
+  // Bidirectional controls and line separators are shown too: they reorder or break the line.
+  assert.equal(printable('a\u202eb\u2066c\u2028d\u200f'), 'a\\u202eb\\u2066c\\u2028d\\u200f');
 });
 
 test('trace text: escapes in the scenario name, memfd name and step text never reach the terminal', () => {
