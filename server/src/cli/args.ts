@@ -109,7 +109,8 @@ result), its result, its diagnostics and the mappings after it (like /proc/PID/m
 Diagnostics on no step (a setting such as \`kernel v5.10\`) come first, under the header.
 
 Options:
-  --scenario NAME|N             the scenario to trace: its name or 1-based number (default: all)
+  --scenario NAME|N             the scenario to trace: its name or 1-based number (default: all);
+                                a name two scenarios have is refused: give the number
   --format text|json            output format (default text)
   --maps all|changed|none       the mappings after each step: all of them (default), only
                                 those the step added or removed (+/-), or none
@@ -120,7 +121,7 @@ Options:
   --color, --no-color           force colour on or off
 
 Exit codes: 0 traced, 1 traced but a scenario has an error of the language (not traced as
-written), 2 bad usage, unreadable file or no such scenario.
+written), 2 bad usage, unreadable file, no such scenario or a name two scenarios have.
 `;
 
 export function helpText(topic: 'main' | 'check' | 'trace'): string {
