@@ -222,6 +222,35 @@ test('runCli check --output writes the report to a file', () => {
   assertSarifShape(log);
 });
 
+test('SARIF of standard input: its location is relative to a base id of its own, declared without a uri (stdin is no file)', () => {
+  const dir = workspace({ 'bad.drvmap': ERRORS });
+  const io = memoryIo(dir, { stdin: ERRORS });
+  assert.equal(runCli(['check', '--format', 'sarif', '-', 'bad.drvmap'], io), 1);
+  const run = assertSarifShape(JSON.parse(io.stdout)) as {
+    originalUriBaseIds: Record<string, { uri?: string; description?: { text: string } }>;
+    artifacts: { location: { uri: string; uriBaseId?: string } }[];
+    results: {
+      locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string } } }[];
+    }[];
+  };
+  assert.deepEqual(run.artifacts[0]?.location, { uri: 'stdin', uriBaseId: 'STDIN' });
+  assert.deepEqual(run.artifacts[1]?.location, { uri: 'bad.drvmap', uriBaseId: '%SRCROOT%' });
+  const fromStdin = run.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation);
+  assert.ok(fromStdin.some((l) => l.uri === 'stdin' && l.uriBaseId === 'STDIN'));
+  // No uri: a reader cannot resolve it to a file, as there is none (not one called stdin in %SRCROOT%).
+  assert.equal(run.originalUriBaseIds.STDIN?.uri, undefined);
+  assert.match(run.originalUriBaseIds.STDIN?.description?.text ?? '', /standard input/);
+  // Declared only when standard input was read.
+  const files = memoryIo(dir);
+  runCli(['check', '--format', 'sarif', 'bad.drvmap'], files);
+  assert.deepEqual(
+    Object.keys(
+      (assertSarifShape(JSON.parse(files.stdout)) as { originalUriBaseIds: object }).originalUriBaseIds,
+    ),
+    ['%SRCROOT%'],
+  );
+});
+
 test('displayPath: relative inside the working directory, absolute outside', () => {
   assert.equal(displayPath('/work/p', '/work/p/a/b.drvmap'), join('a', 'b.drvmap'));
   assert.equal(displayPath('/work/p', 'x.drvmap'), 'x.drvmap');
