@@ -255,6 +255,26 @@ test('displayPath: relative inside the working directory, absolute outside', () 
   assert.equal(displayPath('/work/p', '/work/p/a/b.drvmap'), join('a', 'b.drvmap'));
   assert.equal(displayPath('/work/p', 'x.drvmap'), 'x.drvmap');
   assert.equal(displayPath('/work/p', '/elsewhere/x.drvmap'), '/elsewhere/x.drvmap');
+  // `..` is outside only as a whole segment: a name that starts with it is inside.
+  assert.equal(displayPath('/work/p', '..err.drvmap'), '..err.drvmap');
+  assert.equal(displayPath('/work/p', '/work/p/..d/x.drvmap'), join('..d', 'x.drvmap'));
+  assert.equal(displayPath('/work/p', '../x.drvmap'), '/work/x.drvmap');
+  assert.equal(displayPath('/work/p', '/work'), '/work');
+});
+
+test('a file whose name starts with `..` in the working directory is shown relative, in text and SARIF', () => {
+  const dir = workspace({ '..err.drvmap': ERRORS, 'ok2.drvmap': ERRORS });
+  const io = memoryIo(dir);
+  assert.equal(runCli(['check', '..err.drvmap', 'ok2.drvmap'], io), 1);
+  assert.match(io.stdout, /^\.\.err\.drvmap:2:/m);
+  assert.match(io.stdout, /^ok2\.drvmap:2:/m);
+  const sarif = memoryIo(dir);
+  runCli(['check', '--format', 'sarif', '..err.drvmap'], sarif);
+  const run = assertSarifShape(JSON.parse(sarif.stdout)) as { artifacts: { location: object }[] };
+  assert.deepEqual(run.artifacts[0]?.location, { uri: '..err.drvmap', uriBaseId: '%SRCROOT%' });
+  const trace = memoryIo(dir);
+  runCli(['trace', '--no-maps', '--format', 'json', '..err.drvmap'], trace);
+  assert.equal((JSON.parse(trace.stdout) as { path: string }).path, '..err.drvmap');
 });
 
 test('help and version', () => {
