@@ -59,7 +59,7 @@ export type Command =
 export class UsageError extends Error {
   constructor(
     message: string,
-    readonly topic: 'main' | 'check' | 'trace' = 'main',
+    readonly topic: 'main' | 'check' | 'trace' | 'explore' | 'import' = 'main',
   ) {
     super(message);
   }
@@ -109,7 +109,8 @@ result), its result, its diagnostics and the mappings after it (like /proc/PID/m
 Diagnostics on no step (a setting such as \`kernel v5.10\`) come first, under the header.
 
 Options:
-  --scenario NAME|N             the scenario to trace: its name or 1-based number (default: all)
+  --scenario NAME|N             the scenario to trace: its name or 1-based number (default: all);
+                                a name two scenarios have is refused: give the number
   --format text|json            output format (default text)
   --maps all|changed|none       the mappings after each step: all of them (default), only
                                 those the step added or removed (+/-), or none
@@ -120,7 +121,7 @@ Options:
   --color, --no-color           force colour on or off
 
 Exit codes: 0 traced, 1 traced but a scenario has an error of the language (not traced as
-written), 2 bad usage, unreadable file or no such scenario.
+written), 2 bad usage, unreadable file, no such scenario or a name two scenarios have.
 `;
 
 export function helpText(topic: 'main' | 'check' | 'trace'): string {
@@ -141,6 +142,79 @@ const FLAG_OPTIONS: Record<'check' | 'trace', readonly string[]> = {
   trace: ['--color', '--no-color', '--no-maps'],
 };
 
+/** A command's options: those that take a value, and flags; `aliases` maps a short name to its long one. */
+export interface OptionSpec {
+  readonly values: readonly string[];
+  readonly flags: readonly string[];
+  readonly aliases?: Readonly<Record<string, string>>;
+}
+
+/** A command line split into options and operands. */
+export interface SplitOptions {
+  /** Every value given, per option (its long name), in order: repetition is the reader's to allow. */
+  readonly values: ReadonlyMap<string, readonly string[]>;
+  readonly flags: ReadonlySet<string>;
+  readonly positional: readonly string[];
+}
+
+/**
+ * How every command reads its options (check, trace, explore, import): `--name value` and
+ * `--name=value`; `-` is an operand (standard input); after `--` every word is an operand, so a
+ * file named like an option is reachable; `-h`/`--help` before `--` asks for help (`'help'`).
+ * An option the command does not have is a UsageError naming it.
+ */
+export function splitOptions(
+  argv: readonly string[],
+  spec: OptionSpec,
+  command: 'check' | 'trace' | 'explore' | 'import',
+): SplitOptions | 'help' {
+  const values = new Map<string, string[]>();
+  const flags = new Set<string>();
+  const positional: string[] = [];
+  let onlyPositional = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (onlyPositional || arg === '-' || !arg.startsWith('-')) {
+      positional.push(arg);
+      continue;
+    }
+    if (arg === '--') {
+      onlyPositional = true;
+      continue;
+    }
+    if (arg === '--help' || arg === '-h') return 'help';
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    if (spec.values.includes(name)) {
+      let value: string | undefined;
+      if (eq > 0) value = arg.slice(eq + 1);
+      else {
+        value = argv[i + 1];
+        i++;
+      }
+      if (value === undefined) throw new UsageError(`${name} needs a value`, command);
+      const key = spec.aliases?.[name] ?? name;
+      values.set(key, [...(values.get(key) ?? []), value]);
+    } else if (spec.flags.includes(name) && eq < 0) {
+      flags.add(name);
+    } else {
+      throw new UsageError(`unknown option ${name} for \`drvmap ${command}\``, command);
+    }
+  }
+  return { values, flags, positional };
+}
+
+/** The value of an option that may be given once (undefined when it is not given). */
+export function singleOption(
+  split: SplitOptions,
+  name: string,
+  command: 'check' | 'trace' | 'explore' | 'import',
+): string | undefined {
+  const all = split.values.get(name);
+  if (all && all.length > 1) throw new UsageError(`${name} is given more than once`, command);
+  return all?.[0];
+}
+
 export function parseArgs(argv: readonly string[]): Command {
   const [first, ...rest] = argv;
   if (first === undefined) throw new UsageError('no command given; try `drvmap check FILE`');
@@ -160,45 +234,14 @@ export function parseArgs(argv: readonly string[]): Command {
     );
   }
   const command = first;
-  const values = new Map<string, string[]>();
-  const flags = new Set<string>();
-  const positional: string[] = [];
-  let onlyPositional = false;
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i] as string;
-    if (onlyPositional || arg === '-' || !arg.startsWith('-')) {
-      positional.push(arg);
-      continue;
-    }
-    if (arg === '--') {
-      onlyPositional = true;
-      continue;
-    }
-    if (arg === '--help' || arg === '-h') return { kind: 'help', topic: command };
-    const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    if (VALUE_OPTIONS[command].includes(name)) {
-      let value: string | undefined;
-      if (eq > 0) value = arg.slice(eq + 1);
-      else {
-        value = rest[i + 1];
-        i++;
-      }
-      if (value === undefined) throw new UsageError(`${name} needs a value`, command);
-      const key = name === '-o' ? '--output' : name;
-      values.set(key, [...(values.get(key) ?? []), value]);
-    } else if (FLAG_OPTIONS[command].includes(name) && eq < 0) {
-      flags.add(name);
-    } else {
-      throw new UsageError(`unknown option ${name} for \`drvmap ${command}\``, command);
-    }
-  }
-
-  const single = (name: string): string | undefined => {
-    const all = values.get(name);
-    if (all && all.length > 1) throw new UsageError(`${name} is given more than once`, command);
-    return all?.[0];
-  };
+  const split = splitOptions(
+    rest,
+    { values: VALUE_OPTIONS[command], flags: FLAG_OPTIONS[command], aliases: { '-o': '--output' } },
+    command,
+  );
+  if (split === 'help') return { kind: 'help', topic: command };
+  const { values, flags, positional } = split;
+  const single = (name: string): string | undefined => singleOption(split, name, command);
   const severityOption = (name: string, fallback: Severity): Severity => {
     const value = single(name);
     if (value === undefined) return fallback;

@@ -138,7 +138,10 @@ export function displayPath(cwd: string, path: string): string {
   if (path === '-') return '<stdin>';
   const absolute = resolve(cwd, path);
   const rel = relative(cwd, absolute);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : absolute;
+  // Outside when it climbs out: `..` as a whole segment, not a name that starts with it
+  // (`..err.drvmap` is in the working directory). Absolute on another drive (Windows).
+  const outside = rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel);
+  return rel && !outside ? rel : absolute;
 }
 
 /**

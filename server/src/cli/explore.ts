@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { explore, type ExploreResult, type ScenarioExploration } from '../engine/explore/explore';
 import { STRATEGY_NAMES, type StrategyName } from '../engine/sim/platform';
 import { readKernelOption } from './kernel-option';
+import { singleOption, splitOptions, UsageError } from './args';
 import type { KernelVersion } from '../engine/kernel/types';
 import type { CliIo } from './io';
 import { printable } from '../engine/printable';
@@ -51,71 +52,55 @@ export interface ExploreCommand {
 export class ExploreUsageError extends Error {}
 
 export function parseExploreArgs(argv: readonly string[]): ExploreCommand | 'help' {
-  let file: string | undefined;
-  let scenario: string | undefined;
-  let kernels = false;
-  let kernel: KernelVersion | undefined;
-  let all = false;
-  let strategy: StrategyName | undefined;
-  let format: 'text' | 'json' = 'text';
-  let trace: 'full' | 'short' = 'short';
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [flag, inline] =
-      arg.startsWith('--') && arg.includes('=')
-        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
-        : [arg, undefined];
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === '') throw new ExploreUsageError(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case '-h':
-      case '--help':
-        return 'help';
-      case '--scenario':
-        scenario = value();
-        break;
-      case '--kernels':
-        kernels = true;
-        break;
-      case '--kernel': {
-        const read = readKernelOption(value());
-        if ('refused' in read) throw new ExploreUsageError(read.refused);
-        kernel = read.version;
-        break;
-      }
-      case '--all':
-        all = true;
-        break;
-      case '--strategy': {
-        const v = value();
-        if (!(STRATEGY_NAMES as readonly string[]).includes(v))
-          throw new ExploreUsageError(`unknown strategy \`${v}\`; known: ${STRATEGY_NAMES.join(', ')}`);
-        strategy = v as StrategyName;
-        break;
-      }
-      case '--format': {
-        const v = value();
-        if (v !== 'text' && v !== 'json')
-          throw new ExploreUsageError(`--format takes text or json, not \`${v}\``);
-        format = v;
-        break;
-      }
-      case '--trace': {
-        const v = value();
-        if (v !== 'full' && v !== 'short')
-          throw new ExploreUsageError(`--trace takes full or short, not \`${v}\``);
-        trace = v;
-        break;
-      }
-      default:
-        if (arg.startsWith('-') && arg !== '-') throw new ExploreUsageError(`unknown option ${arg}`);
-        if (file !== undefined) throw new ExploreUsageError('explore takes one FILE');
-        file = arg;
-    }
+  try {
+    return readExploreArgs(argv);
+  } catch (error) {
+    if (error instanceof UsageError) throw new ExploreUsageError(error.message);
+    throw error;
   }
+}
+
+/**
+ * Options are split as check and trace split theirs (args.ts): an unknown one is named, one given
+ * twice is refused rather than the last kept, and `--` ends them.
+ */
+function readExploreArgs(argv: readonly string[]): ExploreCommand | 'help' {
+  const split = splitOptions(
+    argv,
+    {
+      values: ['--scenario', '--kernel', '--strategy', '--format', '--trace'],
+      flags: ['--kernels', '--all'],
+    },
+    'explore',
+  );
+  if (split === 'help') return 'help';
+  const value = (name: string): string | undefined => {
+    const v = singleOption(split, name, 'explore');
+    if (v === '') throw new ExploreUsageError(`${name} needs a value`);
+    return v;
+  };
+  const scenario = value('--scenario');
+  let kernel: KernelVersion | undefined;
+  const kernelText = value('--kernel');
+  if (kernelText !== undefined) {
+    const read = readKernelOption(kernelText);
+    if ('refused' in read) throw new ExploreUsageError(read.refused);
+    kernel = read.version;
+  }
+  const strategyText = value('--strategy');
+  if (strategyText !== undefined && !(STRATEGY_NAMES as readonly string[]).includes(strategyText))
+    throw new ExploreUsageError(`unknown strategy \`${strategyText}\`; known: ${STRATEGY_NAMES.join(', ')}`);
+  const strategy = strategyText as StrategyName | undefined;
+  const format = value('--format') ?? 'text';
+  if (format !== 'text' && format !== 'json')
+    throw new ExploreUsageError(`--format takes text or json, not \`${format}\``);
+  const trace = value('--trace') ?? 'short';
+  if (trace !== 'full' && trace !== 'short')
+    throw new ExploreUsageError(`--trace takes full or short, not \`${trace}\``);
+  const kernels = split.flags.has('--kernels');
+  const all = split.flags.has('--all');
+  if (split.positional.length > 1) throw new ExploreUsageError('explore takes one FILE');
+  const file = split.positional[0];
   if (file === undefined) throw new ExploreUsageError('explore needs a FILE');
   // --kernel is one kernel instead of the sweep; both at once would drop one without a word.
   if (kernel && kernels)

@@ -6,6 +6,7 @@ import { describeReadError, readInputText } from './read-input';
 import { basename, resolve } from 'node:path';
 import { importProcMaps } from '../engine/import/proc-maps';
 import { STRACE_CAPTURE_COMMAND, STRACE_IMPORTED_CALLS, importStrace } from '../engine/import/strace';
+import { singleOption, splitOptions, UsageError } from './args';
 import type { CliIo } from './io';
 import { printable } from '../engine/printable';
 
@@ -28,23 +29,27 @@ Exit codes: 0 imported (even with skipped lines), 2 bad usage or unreadable inpu
 `;
 
 export function runImport(argv: readonly string[], io: CliIo): number {
-  if (argv.includes('-h') || argv.includes('--help')) {
-    io.write(IMPORT_HELP);
-    return 0;
-  }
-  const args = [...argv];
+  // Read as check and trace read theirs: an unknown or repeated option is named, `--` ends them.
+  let args: readonly string[];
   let pid: string | undefined;
-  const pidAt = args.findIndex((a) => a === '--pid' || a.startsWith('--pid='));
-  if (pidAt >= 0) {
-    const given = args[pidAt] as string;
-    pid = given.startsWith('--pid=') ? given.slice('--pid='.length) : args[pidAt + 1];
-    args.splice(pidAt, given.startsWith('--pid=') ? 1 : 2);
-    if (pid === undefined || !/^\d+$/.test(pid)) {
-      io.error(
-        `drvmap: --pid takes a process id, such as --pid 1234\nRun \`drvmap import --help\` for usage.\n`,
-      );
-      return 2;
+  try {
+    const split = splitOptions(argv, { values: ['--pid'], flags: [] }, 'import');
+    if (split === 'help') {
+      io.write(IMPORT_HELP);
+      return 0;
     }
+    args = split.positional;
+    pid = singleOption(split, '--pid', 'import');
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.error(printable(`drvmap: ${error.message}\nRun \`drvmap import --help\` for usage.\n`));
+    return 2;
+  }
+  if (pid !== undefined && !/^\d+$/.test(pid)) {
+    io.error(
+      `drvmap: --pid takes a process id, such as --pid 1234\nRun \`drvmap import --help\` for usage.\n`,
+    );
+    return 2;
   }
   const [format, file, ...rest] = args;
   if (pid !== undefined && format === 'maps') {

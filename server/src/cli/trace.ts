@@ -7,9 +7,10 @@ import {
   analyseDocument,
   expectationHeld,
   type AnalysisOptions,
+  type DocumentAnalysis,
   type ScenarioAnalysis,
 } from '../engine/analysis';
-import type { Severity } from '../engine/diagnostics';
+import type { EngineDiagnostic, Severity } from '../engine/diagnostics';
 import { formatKernelVersion } from '../engine/kernel/config';
 import { mapsNameOf } from '../engine/kernel/vma';
 import { RULE_BY_CODE } from '../engine/rules/registry';
@@ -297,7 +298,18 @@ export function selectScenarios(
   const all = scenarios.map((analysis, i) => ({ analysis, index: i + 1 }));
   if (selector === undefined) return all;
   const byName = all.filter((s) => s.analysis.node.name?.value === selector);
-  if (byName.length > 0) return byName;
+  if (byName.length === 1) return byName;
+  // A name given twice (a duplicate-name error) picks no one scenario: its number does.
+  if (byName.length > 1) {
+    const numbers = byName.map((s) => String(s.index));
+    throw new UsageError(
+      `${byName.length} scenarios are called "${selector}" (${listed(numbers, 'and')}): give its number, ${listed(
+        numbers.map((n) => `--scenario ${n}`),
+        'or',
+      )}`,
+      'trace',
+    );
+  }
   if (/^\d+$/.test(selector)) {
     const n = Number(selector);
     const found = all[n - 1];
@@ -314,6 +326,36 @@ export function selectScenarios(
   );
 }
 
+/** `a`, `a and b`, `a, b and c`. */
+function listed(items: readonly string[], last: 'and' | 'or'): string {
+  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} ${last} ${items.at(-1)}`;
+}
+
+/**
+ * The document's diagnostics that are in no scenario's own list: the parser's errors (a syntax
+ * error, a number out of range, a scenario without its closing `}`) and a scenario name given
+ * twice. The editor shows them from the document's list; a trace gives each to the scenario whose
+ * text it starts in (the scenario `check` names for it), so that an error of the language there
+ * is counted and shown with the scenario. One outside every scenario is no scenario's.
+ */
+export function documentDiagnosticsByScenario(
+  analysis: DocumentAnalysis,
+): Map<ScenarioAnalysis, EngineDiagnostic[]> {
+  const own = new Set(analysis.scenarios.flatMap((s) => s.diagnostics));
+  const found = new Map<ScenarioAnalysis, EngineDiagnostic[]>();
+  for (const d of analysis.diagnostics) {
+    if (own.has(d)) continue;
+    const scenario = analysis.scenarios.find(
+      (s) => d.range.start >= s.node.start && d.range.start <= s.node.end,
+    );
+    if (scenario === undefined) continue;
+    const list = found.get(scenario) ?? [];
+    list.push(d);
+    found.set(scenario, list);
+  }
+  return found;
+}
+
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
@@ -324,6 +366,8 @@ export function traceScenario(
   text: string,
   lines: LineIndex,
   options: TraceOptions = {},
+  /** The document's diagnostics in this scenario that its run did not find (documentDiagnosticsByScenario). */
+  documentDiagnostics: readonly EngineDiagnostic[] = [],
 ): ScenarioTrace {
   const { run } = scenario;
   const sim = run.simulation;
@@ -358,7 +402,7 @@ export function traceScenario(
   const diagnosticsOf = new Map<number, TraceDiagnostic[]>();
   const onNoStep: TraceDiagnostic[] = [];
   let languageErrors = 0;
-  for (const d of scenario.diagnostics) {
+  for (const d of [...scenario.diagnostics, ...documentDiagnostics]) {
     if (d.severity === 'error' && RULE_BY_CODE.get(d.code)?.family === 'language') languageErrors++;
     const p = lines.position(d.range.start);
     const shown: TraceDiagnostic = {
@@ -472,9 +516,12 @@ export function buildTrace(path: string, text: string, options: TraceOptions = {
         `the trace would list ${listed.toLocaleString('en-US')} mappings (every mapping after every step; at most ${limit.toLocaleString('en-US')}): use --maps changed (what each step changed) or --maps none, or --scenario N for one scenario`,
       );
   }
+  const documentDiagnostics = documentDiagnosticsByScenario(analysis);
   return {
     path,
-    scenarios: selected.map((s) => traceScenario(s.analysis, s.index, text, analysis.lines, options)),
+    scenarios: selected.map((s) =>
+      traceScenario(s.analysis, s.index, text, analysis.lines, options, documentDiagnostics.get(s.analysis)),
+    ),
   };
 }
 

@@ -222,10 +222,59 @@ test('runCli check --output writes the report to a file', () => {
   assertSarifShape(log);
 });
 
+test('SARIF of standard input: its location is relative to a base id of its own, declared without a uri (stdin is no file)', () => {
+  const dir = workspace({ 'bad.drvmap': ERRORS });
+  const io = memoryIo(dir, { stdin: ERRORS });
+  assert.equal(runCli(['check', '--format', 'sarif', '-', 'bad.drvmap'], io), 1);
+  const run = assertSarifShape(JSON.parse(io.stdout)) as {
+    originalUriBaseIds: Record<string, { uri?: string; description?: { text: string } }>;
+    artifacts: { location: { uri: string; uriBaseId?: string } }[];
+    results: {
+      locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string } } }[];
+    }[];
+  };
+  assert.deepEqual(run.artifacts[0]?.location, { uri: 'stdin', uriBaseId: 'STDIN' });
+  assert.deepEqual(run.artifacts[1]?.location, { uri: 'bad.drvmap', uriBaseId: '%SRCROOT%' });
+  const fromStdin = run.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation);
+  assert.ok(fromStdin.some((l) => l.uri === 'stdin' && l.uriBaseId === 'STDIN'));
+  // No uri: a reader cannot resolve it to a file, as there is none (not one called stdin in %SRCROOT%).
+  assert.equal(run.originalUriBaseIds.STDIN?.uri, undefined);
+  assert.match(run.originalUriBaseIds.STDIN?.description?.text ?? '', /standard input/);
+  // Declared only when standard input was read.
+  const files = memoryIo(dir);
+  runCli(['check', '--format', 'sarif', 'bad.drvmap'], files);
+  assert.deepEqual(
+    Object.keys(
+      (assertSarifShape(JSON.parse(files.stdout)) as { originalUriBaseIds: object }).originalUriBaseIds,
+    ),
+    ['%SRCROOT%'],
+  );
+});
+
 test('displayPath: relative inside the working directory, absolute outside', () => {
   assert.equal(displayPath('/work/p', '/work/p/a/b.drvmap'), join('a', 'b.drvmap'));
   assert.equal(displayPath('/work/p', 'x.drvmap'), 'x.drvmap');
   assert.equal(displayPath('/work/p', '/elsewhere/x.drvmap'), '/elsewhere/x.drvmap');
+  // `..` is outside only as a whole segment: a name that starts with it is inside.
+  assert.equal(displayPath('/work/p', '..err.drvmap'), '..err.drvmap');
+  assert.equal(displayPath('/work/p', '/work/p/..d/x.drvmap'), join('..d', 'x.drvmap'));
+  assert.equal(displayPath('/work/p', '../x.drvmap'), '/work/x.drvmap');
+  assert.equal(displayPath('/work/p', '/work'), '/work');
+});
+
+test('a file whose name starts with `..` in the working directory is shown relative, in text and SARIF', () => {
+  const dir = workspace({ '..err.drvmap': ERRORS, 'ok2.drvmap': ERRORS });
+  const io = memoryIo(dir);
+  assert.equal(runCli(['check', '..err.drvmap', 'ok2.drvmap'], io), 1);
+  assert.match(io.stdout, /^\.\.err\.drvmap:2:/m);
+  assert.match(io.stdout, /^ok2\.drvmap:2:/m);
+  const sarif = memoryIo(dir);
+  runCli(['check', '--format', 'sarif', '..err.drvmap'], sarif);
+  const run = assertSarifShape(JSON.parse(sarif.stdout)) as { artifacts: { location: object }[] };
+  assert.deepEqual(run.artifacts[0]?.location, { uri: '..err.drvmap', uriBaseId: '%SRCROOT%' });
+  const trace = memoryIo(dir);
+  runCli(['trace', '--no-maps', '--format', 'json', '..err.drvmap'], trace);
+  assert.equal((JSON.parse(trace.stdout) as { path: string }).path, '..err.drvmap');
 });
 
 test('help and version', () => {

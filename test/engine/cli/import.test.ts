@@ -111,3 +111,26 @@ test("import maps|strace: a capture's control characters are escaped in the scen
   assert.ok(!hasEscOrBel(strace.stdout), JSON.stringify(strace.stdout));
   assert.match(strace.stdout, /^ {2}# munmap\(0x7f0000010000, 4096\) = 0 \\x1b\]0;PWNED\\x07$/m);
 });
+
+test('import: an unknown option or one given twice is named, exit 2, as check and trace say; a FILE named like an option after --', () => {
+  const bogus = drvmap(['import', 'strace', '--bogus', 'c-dontunmap.strace']);
+  assert.equal(bogus.status, 2);
+  assert.match(
+    bogus.stderr,
+    /^drvmap: unknown option --bogus for `drvmap import`\nRun `drvmap import --help` for usage\.\n$/,
+  );
+  const maps = drvmap(['import', 'maps', '--bogus']);
+  assert.equal(maps.status, 2);
+  assert.match(maps.stderr, /^drvmap: unknown option --bogus for `drvmap import`/);
+  const twice = drvmap(['import', 'strace', '--pid', '1234', '--pid', '1234', 'c-dontunmap.strace']);
+  assert.equal(twice.status, 2);
+  assert.match(twice.stderr, /^drvmap: --pid is given more than once\n/);
+  assert.equal(drvmap(['import', 'strace', '--pid=1', '--pid', '1', '-'], '').status, 2);
+  // After `--` a word is the FILE, even one that starts with a dash.
+  const dashed = drvmap(['import', 'maps', '--', '--bogus']);
+  assert.equal(dashed.status, 2);
+  assert.match(dashed.stderr, /^drvmap: cannot read --bogus: no such file or directory/);
+  const file = drvmap(['import', 'maps', '--', 'python.maps']);
+  assert.equal(file.status, 0, file.stderr);
+  assert.match(file.stdout, /^scenario "imported from python.maps" \{/);
+});

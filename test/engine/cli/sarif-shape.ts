@@ -33,7 +33,7 @@ function positiveInteger(value: unknown, what: string): number {
   return value as number;
 }
 
-function physicalLocation(value: unknown, what: string): void {
+function physicalLocation(value: unknown, what: string, baseIds: ReadonlySet<string>): void {
   const p = object(value, what);
   const artifact = object(p.artifactLocation, `${what}.artifactLocation`);
   assert.equal(typeof artifact.uri, 'string', `${what}.artifactLocation.uri`);
@@ -45,6 +45,12 @@ function physicalLocation(value: unknown, what: string): void {
   );
   if (!/^[a-z][a-z0-9+.-]*:/i.test(uri))
     assert.equal(typeof artifact.uriBaseId, 'string', `${what}: a relative uri needs a uriBaseId`);
+  // A base id is one the run declares in originalUriBaseIds, so a reader knows what it stands for.
+  if (artifact.uriBaseId !== undefined)
+    assert.ok(
+      baseIds.has(artifact.uriBaseId as string),
+      `${what}: uriBaseId ${String(artifact.uriBaseId)} is not in originalUriBaseIds`,
+    );
   if (p.region !== undefined) {
     const r = object(p.region, `${what}.region`);
     const startLine = positiveInteger(r.startLine, `${what}.region.startLine`);
@@ -82,6 +88,19 @@ export function assertSarifShape(log: unknown): Json {
       LEVELS.includes(object(rule.defaultConfiguration, `rules[${i}].defaultConfiguration`).level as string),
     );
   });
+  const baseIds = new Set(
+    Object.keys(
+      run.originalUriBaseIds === undefined ? {} : object(run.originalUriBaseIds, 'originalUriBaseIds'),
+    ),
+  );
+  if (run.artifacts !== undefined)
+    array(run.artifacts, 'artifacts').forEach((value, i) =>
+      physicalLocation(
+        { artifactLocation: object(value, `artifacts[${i}]`).location },
+        `artifacts[${i}]`,
+        baseIds,
+      ),
+    );
   array(run.results, 'results').forEach((value, i) => {
     const result = object(value, `results[${i}]`);
     assert.ok(
@@ -95,12 +114,12 @@ export function assertSarifShape(log: unknown): Json {
     const locations = array(result.locations, `results[${i}].locations`);
     assert.ok(locations.length >= 1);
     for (const location of locations)
-      physicalLocation(object(location, 'location').physicalLocation, `results[${i}].locations[]`);
+      physicalLocation(object(location, 'location').physicalLocation, `results[${i}].locations[]`, baseIds);
     if (result.relatedLocations !== undefined) {
       for (const related of array(result.relatedLocations, `results[${i}].relatedLocations`)) {
         const r = object(related, 'relatedLocation');
         message(r.message, `results[${i}].relatedLocations[].message`);
-        physicalLocation(r.physicalLocation, `results[${i}].relatedLocations[]`);
+        physicalLocation(r.physicalLocation, `results[${i}].relatedLocations[]`, baseIds);
       }
     }
   });

@@ -727,3 +727,76 @@ test('trace --format json works on every example and every docs example', () => 
   for (const { name, text } of texts)
     assert.doesNotThrow(() => JSON.parse(formatTraceJson(buildTrace(name, text, { maps: 'changed' }))), name);
 });
+
+test('trace: an error the parser or the document finds in a scenario (syntax, a number out of range, an unclosed scenario, a duplicate name) makes trace exit 1, listed under the header', () => {
+  const cases: [string, string, string][] = [
+    ['syntax.drvmap', 'scenario "x" {\n  a = mmap 2MiB rw private anon )\n}\n', 'syntax-error'],
+    [
+      'range.drvmap',
+      'scenario "x" {\n  a = mmap 99999999999999999999999TiB rw private anon\n}\n',
+      'number-out-of-range',
+    ],
+    ['unclosed.drvmap', 'scenario "x" {\n  a = mmap 2MiB rw private anon\n', 'syntax-error'],
+  ];
+  const dir = mkdtempSync(join(tmpdir(), 'drvmap-trace-'));
+  for (const [name, text, code] of cases) {
+    const s = buildTrace(name, text).scenarios[0]!;
+    assert.equal(s.languageErrors, 1, name);
+    const all = [...s.diagnostics, ...s.steps.flatMap((step) => step.diagnostics)];
+    assert.deepEqual(
+      all.map((d) => [d.code, d.severity]),
+      [[code, 'error']],
+      name,
+    );
+    writeFileSync(join(dir, name), text);
+    const io = memoryIo(dir);
+    assert.equal(runCli(['trace', name], io), 1, name);
+    assert.match(io.stderr, /scenario 1 "x" has 1 language error: it was traced, but not as written/, name);
+    const json = memoryIo(dir);
+    assert.equal(runCli(['trace', '--format', 'json', name], json), 1, name);
+    assert.equal(
+      (JSON.parse(json.stdout) as { scenarios: { languageErrors: number }[] }).scenarios[0]?.languageErrors,
+      1,
+    );
+  }
+  // The unclosed scenario's error is on its first line: under the header.
+  const unclosed = buildTrace('u.drvmap', cases[2]![1]).scenarios[0]!;
+  assert.deepEqual(
+    unclosed.diagnostics.map((d) => [d.code, d.line, d.column]),
+    [['syntax-error', 1, 1]],
+  );
+  // An error outside every scenario is no traced scenario's.
+  const outside = buildTrace('o.drvmap', `${cases[0]![1].replace(' )', '')})\n`).scenarios[0]!;
+  assert.equal(outside.languageErrors, 0);
+});
+
+test('trace: two scenarios of one name: the second has the duplicate-name error, and --scenario NAME is refused as ambiguous', () => {
+  const text =
+    'scenario "x" {\n  a = mmap 2MiB rw private anon\n}\nscenario "x" {\n  b = mmap 4KiB rw private anon\n}\n';
+  const trace = buildTrace('d.drvmap', text);
+  assert.deepEqual(
+    trace.scenarios.map((s) => s.languageErrors),
+    [0, 1],
+  );
+  assert.deepEqual(
+    trace.scenarios[1]!.diagnostics.map((d) => [d.code, d.line]),
+    [['duplicate-name', 4]],
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'drvmap-trace-'));
+  writeFileSync(join(dir, 'd.drvmap'), text);
+  const io = memoryIo(dir);
+  assert.equal(runCli(['trace', 'd.drvmap'], io), 1);
+  assert.match(io.stderr, /scenario 2 "x" has 1 language error/);
+  const named = memoryIo(dir);
+  assert.equal(runCli(['trace', '--scenario', 'x', 'd.drvmap'], named), 2);
+  assert.equal(named.stdout, '');
+  assert.match(
+    named.stderr,
+    /2 scenarios are called "x" \(1 and 2\): give its number, --scenario 1 or --scenario 2/,
+  );
+  // By number, each is reachable.
+  const first = memoryIo(dir);
+  assert.equal(runCli(['trace', '--scenario', '1', 'd.drvmap'], first), 0);
+  assert.match(first.stdout, /^scenario 1 "x"/);
+  assert.doesNotMatch(first.stdout, /scenario 2/);
+});

@@ -147,3 +147,48 @@ test('--kernel with --kernels is a usage error: one kernel, or a sweep', () => {
   );
   assert.throws(() => parseExploreArgs(['f', '--kernels', '--kernel=6.6']), ExploreUsageError);
 });
+
+test('explore: an option given twice is refused, exit 2, as check and trace refuse it; unknown options are named as theirs are', () => {
+  for (const argv of [
+    ['--format', 'json', '--format', 'text', 'f'],
+    ['--scenario', '1', '--scenario=2', 'f'],
+    ['--kernel', '6.6', '--kernel', '6.8', 'f'],
+    ['--strategy', 'placed', '--strategy', 'placed', 'f'],
+    ['--trace', 'full', '--trace', 'short', 'f'],
+  ])
+    assert.throws(
+      () => parseExploreArgs(argv),
+      (error: unknown) =>
+        error instanceof ExploreUsageError && error.message === `${argv[0]} is given more than once`,
+      argv.join(' '),
+    );
+  const io = memoryIo(root, { stdin: 'scenario "s" {\n}\n' });
+  assert.equal(runExplore(['--format', 'json', '--format', 'text', '-'], io), 2);
+  assert.equal(io.stdout, '');
+  assert.equal(
+    io.stderr,
+    'drvmap: --format is given more than once\nRun `drvmap explore --help` for usage.\n',
+  );
+  assert.throws(
+    () => parseExploreArgs(['--bogus', 'f']),
+    (error: unknown) =>
+      error instanceof ExploreUsageError && error.message === 'unknown option --bogus for `drvmap explore`',
+  );
+  // After `--`, a FILE that starts with a dash.
+  const dashed = parseExploreArgs(['--format', 'json', '--', '-odd.drvmap']);
+  assert.ok(dashed !== 'help');
+  assert.equal(dashed.file, '-odd.drvmap');
+  // What was accepted still is.
+  assert.deepEqual(parseExploreArgs(['--all', '--kernels', '--format=json', '--trace', 'full', 'f']), {
+    file: 'f',
+    scenario: undefined,
+    kernels: true,
+    kernel: undefined,
+    all: true,
+    strategy: undefined,
+    format: 'json',
+    trace: 'full',
+  });
+  assert.throws(() => parseExploreArgs(['--format=', 'f']), /--format needs a value/);
+  assert.equal(parseExploreArgs(['f', '-h']), 'help');
+});

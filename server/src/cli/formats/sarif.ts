@@ -12,6 +12,16 @@ import { TOOL_INFORMATION_URI, TOOL_NAME, TOOL_VERSION } from '../version';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const SRCROOT = '%SRCROOT%';
+/**
+ * The base of standard input's location. Standard input is no file, so it has no URI: its
+ * location is the relative `stdin` on a base id of its own, declared in originalUriBaseIds without
+ * a `uri` (SARIF 2.1.0 §3.14.14: a top-level base may leave it out; it cannot then be resolved)
+ * and with a description. Not `%SRCROOT%`, which would name a file `stdin` in the working
+ * directory; not a location without `uri` (an artifact `index` alone is valid SARIF, but GitHub
+ * code scanning refuses a result whose location has no `uri`); not `stdin` on no base, which a
+ * reader resolves against wherever it likes.
+ */
+export const STDIN = 'STDIN';
 
 export type SarifLevel = 'error' | 'warning' | 'note' | 'none';
 
@@ -33,7 +43,7 @@ interface ArtifactLocation {
 
 /** A relative path as a relative URI reference (each segment percent-encoded), or a file: URI. */
 export function artifactLocation(path: string): ArtifactLocation {
-  if (path === '<stdin>') return { uri: 'stdin' };
+  if (path === '<stdin>') return { uri: 'stdin', uriBaseId: STDIN };
   if (isAbsolute(path)) return { uri: pathToFileURL(path).href };
   const uri = portablePath(path).split('/').map(encodeURIComponent).join('/');
   return { uri, uriBaseId: SRCROOT };
@@ -108,7 +118,16 @@ export function checkSarif(report: CheckReport, options: SarifOptions): object {
             rules,
           },
         },
-        originalUriBaseIds: { [SRCROOT]: { uri: pathToFileURL(resolve(options.cwd) + '/').href } },
+        originalUriBaseIds: {
+          [SRCROOT]: { uri: pathToFileURL(resolve(options.cwd) + '/').href },
+          ...([...report.files, ...report.unreadable].some((f) => f.path === '<stdin>')
+            ? {
+                [STDIN]: {
+                  description: { text: 'standard input: the scenarios were read from no named file' },
+                },
+              }
+            : {}),
+        },
         artifacts,
         invocations: [
           { executionSuccessful: report.unreadable.length === 0, toolExecutionNotifications: notifications },
