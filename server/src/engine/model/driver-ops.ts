@@ -27,6 +27,7 @@ import { driverMappingLength, isHostImport, sharesBo, takeDeviceWrites, type VkM
 import { allocateInWindow } from './strategies/window-allocation';
 import type { AllocationFailure } from './strategies/strategy';
 import { box64Placement, reportBox64NoRoom } from './box64-mmap32';
+import { reportReservedHighNoRoom } from './reserve-high-no-room';
 import { amdgpuDomainOf, amdgpuSizeRefusal, checksAmdgpuDomains } from './amdgpu-domains';
 import { setDriverObject } from './memories-by-object';
 
@@ -127,6 +128,8 @@ export class DriverOps {
    * libc mmap(NULL) this driver makes goes low, device creation's included (box64-mmap32.ts, H9).
    */
   private readonly box64Mmap32: boolean;
+  /** `reserve-high`: everything above 4 GiB is Wine's, so every mmap(NULL) must fit below it. */
+  private readonly reservedHigh: boolean;
 
   /**
    * `boHeldElsewhere(memory)`: whether something besides `memory` still holds its shared BO (an
@@ -139,6 +142,7 @@ export class DriverOps {
     private readonly boHeldElsewhere: (memory: VkMemory) => boolean = () => false,
   ) {
     this.box64Mmap32 = sim.platform.strategy === 'mmap32';
+    this.reservedHigh = sim.platform.strategy === 'reserve-high';
   }
 
   get name(): string {
@@ -768,6 +772,17 @@ export class DriverOps {
     });
     if (box64Flags !== 0 && !result.ok && result.errno === 'ENOMEM')
       reportBox64NoRoom(this.sim, this.name, o.length);
+    // Under `layout legacy` the search never looks below mmap_base: kernel-refused says so, and
+    // the space below 4 GiB is not what ran out.
+    else if (
+      this.reservedHigh &&
+      address === 0n &&
+      !request.fixed &&
+      !result.ok &&
+      result.errno === 'ENOMEM' &&
+      this.sim.platform.kernel.layout !== 'legacy'
+    )
+      reportReservedHighNoRoom(this.sim, this.name, o.length);
     return result;
   }
 
