@@ -213,6 +213,39 @@ test('/proc/PID/maps: adjacent lines the replay makes as anonymous memory stay a
   );
 });
 
+test('/proc/PID/maps: adjacent shared lines of one file the kernel kept apart stay apart in the replay, and share their pages', () => {
+  const memfd = [
+    '7f0000000000-7f0000002000 rw-s 00000000 00:01 1234                       /memfd:wow (deleted)',
+    '7f0000002000-7f0000004000 rw-s 00002000 00:01 1234                       /memfd:wow (deleted)',
+    '7f0000004000-7f0000006000 rw-s 00004000 00:01 1234                       /memfd:wow (deleted)',
+  ].join('\n');
+  const { scenario } = importProcMaps(memfd);
+  assert.equal(kernelVmasAtEnd(scenario), 3);
+  // Every second line of the run is made with noreserve, and all three map the one memfd.
+  assert.deepEqual(scenario.match(/= mmap 0x2000 rw shared( noreserve)? at/g), [
+    '= mmap 0x2000 rw shared at',
+    '= mmap 0x2000 rw shared noreserve at',
+    '= mmap 0x2000 rw shared at',
+  ]);
+  assert.equal(scenario.match(/open memfd/g)?.length, 1);
+  assert.deepEqual(
+    diagnosticsWith(scenario, [
+      '  w = write 0x7f0000002000, 1, 0x5a',
+      '  expect read 0x7f0000002000, 1 == 0x5a',
+    ]),
+    [],
+  );
+  // Lines of one file that plain maps would not merge (a gap in the offsets) are made as they are.
+  const apart = importProcMaps(
+    [
+      '7f0000000000-7f0000002000 rw-s 00000000 00:01 1234                       /memfd:wow (deleted)',
+      '7f0000002000-7f0000004000 rw-s 00004000 00:01 1234                       /memfd:wow (deleted)',
+    ].join('\n'),
+  ).scenario;
+  assert.doesNotMatch(apart, /noreserve/);
+  assert.equal(kernelVmasAtEnd(apart), 2);
+});
+
 test('strace: an mseal line is an mseal step, and what the seal refused afterwards replays as refused', () => {
   const trace = [
     'mmap(NULL, 16384, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000010000',

@@ -49,6 +49,9 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
   const movedPieces = new Set<BoMapping>();
   const separation = separations(privateLines(parsed, mappingOf, 'file'));
   const noreserve = noreserveLines(privateLines(parsed, mappingOf, 'anonymous'));
+  // Shared file lines (a memfd, SysV shm, a file mapped shared) kept apart: as anonymous ones,
+  // every second of a run plain maps would merge is made with noreserve.
+  const sharedApart = noreserveLines(sharedFileLines(parsed, mappingOf));
   rows.forEach((raw, index) => {
     const lineNo = index + 1;
     if (raw.trim() === '') return;
@@ -131,10 +134,7 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
     if (privateZero) out.push(`  # ${PRIVATE_DEV_ZERO}`);
     if (anonymous || sharedAnon || privateZero) {
       const apart = noreserve.has(index);
-      if (apart)
-        out.push(
-          "  # a VMA of its own in the capture, where plain maps would merge: made with noreserve (VM_NORESERVE), so its flags differ from its neighbours'",
-        );
+      if (apart) out.push(`  # ${NORESERVE_APART}`);
       out.push(
         `  ${binding} = mmap ${length} ${prot} ${ps ? 'shared' : 'private'} anon${name.startsWith('[stack') ? ' growsdown' : ''}${apart ? ' noreserve' : ''} at ${formatHex(start)} fixed by host`,
       );
@@ -158,9 +158,11 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
       }
       const source = ` fd ${file}${offset ? ` offset ${formatHex(offset)}` : ''} by host`;
       const apart = separation.get(index);
+      const noreserveApart = sharedApart.has(index);
+      if (noreserveApart) out.push(`  # ${NORESERVE_APART}`);
       if (apart === undefined)
         out.push(
-          `  ${binding} = mmap ${length} ${prot} ${ps ? 'shared' : 'private'} at ${formatHex(start)} fixed${source}`,
+          `  ${binding} = mmap ${length} ${prot} ${ps ? 'shared' : 'private'}${noreserveApart ? ' noreserve' : ''} at ${formatHex(start)} fixed${source}`,
         );
       else out.push(...madeApart(apart, binding, row, prot, source, used));
     }
@@ -215,6 +217,29 @@ function privateLines(
   });
   return result;
 }
+
+/**
+ * The shared lines of files (not buffer objects or devices, whose pieces never merge, nor the
+ * one-line shared anonymous mappings made as `anon`): plain maps of two adjacent ones at
+ * contiguous offsets of one object merge, where the capture shows two VMAs.
+ */
+function sharedFileLines(
+  rows: readonly (MapsLine | undefined)[],
+  mappingOf: ReadonlyMap<number, BoMapping>,
+): FileLine[] {
+  const result: FileLine[] = [];
+  rows.forEach((row, index) => {
+    if (row === undefined || !row.ps || row.end <= row.start || mappingOf.has(index)) return;
+    if (row.path === ANON_HUGEPAGE || row.name.startsWith('[') || row.path === '') return;
+    const { start, end, offset, w } = row;
+    result.push({ index, start, end, offset, object: objectKey(row), writable: w, perms: protWord(row) });
+  });
+  return result;
+}
+
+/** Why a line is made with noreserve, said above it. */
+const NORESERVE_APART =
+  "a VMA of its own in the capture, where plain maps would merge: made with noreserve (VM_NORESERVE), so its flags differ from its neighbours'";
 
 /** The object key of every line the replay makes as private anonymous memory. */
 const REPLAYED_ANONYMOUS = '(private anonymous memory)';
