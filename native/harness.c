@@ -45,6 +45,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/personality.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -176,7 +177,11 @@ static size_t read_maps(void) {
     if (r < 0) die("read maps");
     if (r == 0) break;
     n += (size_t)r;
-    if (n >= sizeof maps_buf - 1) break;
+    if (n >= sizeof maps_buf - 1) {
+      // A cut line would be parsed from half its fields: refuse rather than print a wrong map.
+      errno = EFBIG;
+      die("its /proc/self/maps is over 8 MiB");
+    }
   }
   close(fd);
   maps_buf[n] = 0;
@@ -445,8 +450,10 @@ static void run_step(const step_t *s, int with_maps, int quiet) {
   }
   switch (s->op) {
   case 'M': {
+    // Only a memfd this program made (by its F step's index; -1 if that step failed): any other
+    // ref is no file (EBADF unless MAP_ANONYMOUS), never a descriptor the harness inherited.
     long long ref = s->a[4];
-    int fd = ref < 0 ? -1 : (ref < nmemfds ? memfds[ref] : 900 + (int)ref);
+    int fd = ref >= 0 && ref < nmemfds ? memfds[ref] : -1;
     void *p = mmap((void *)addr_of(s, 0, s->a[0]), (size_t)s->a[1], (int)s->a[2], (int)s->a[3], fd,
                    (off_t)s->a[5]);
     if (p == MAP_FAILED) ok = 0, err = errno;
@@ -484,11 +491,17 @@ static void run_step(const step_t *s, int with_maps, int quiet) {
     done = access_done;
     break;
   case 'F': {
+    // Every F step takes the next index, made or not, as the program that refers to it counts them.
+    if (nmemfds >= 256) {
+      ok = 0, err = EMFILE;
+      break;
+    }
+    int idx = nmemfds++;
+    memfds[idx] = -1;
     int fd = (int)syscall(SYS_memfd_create, s->name, 0);
     if (fd < 0) ok = 0, err = errno;
     else if (ftruncate(fd, (off_t)s->a[0])) ok = 0, err = errno, close(fd);
-    else if (nmemfds >= 256) ok = 0, err = EMFILE, close(fd);
-    else memfds[nmemfds] = fd, v = nmemfds++;
+    else memfds[idx] = fd, v = idx;
     break;
   }
   default:
@@ -701,10 +714,13 @@ int main(int argc, char **argv) {
   if (!out || !read_buf) die("malloc");
   snapshot_foreign();
   setup_arena();
+  pid_t harness = getpid();
   for (size_t p = 0; p < nprogs; p++) {
     pid_t pid = fork();
     if (pid < 0) die("fork");
     if (pid == 0) {
+      // Killed with the harness (a timeout kills it): the program never outlives its caller.
+      if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != harness) _exit(5);
       run_program(p);
       _exit(0);
     }

@@ -22,6 +22,13 @@ interface Spawned {
   readonly error: Error | undefined;
 }
 
+/**
+ * The most a run may print. The harness prints every mapping after every step, so its output grows
+ * with the square of a scenario's length: a long one would fill the extension host's memory (and
+ * pass what one string can hold) before any timeout.
+ */
+const MAX_OUTPUT_BYTES = 64 * 2 ** 20;
+
 function run(
   command: string,
   args: readonly string[],
@@ -31,29 +38,54 @@ function run(
   return new Promise((resolve) => {
     let child;
     try {
-      child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+      // A process group of its own: the harness forks a child per program, and a timeout must
+      // stop that child too (killing the harness alone left it running, holding the pipes open).
+      child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     } catch (error) {
       resolve({ code: null, stdout: '', stderr: '', error: error as Error });
       return;
     }
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    let error: Error | undefined;
-    const timer = setTimeout(() => {
-      error = new Error(`${command} did not finish within ${timeoutMs} ms`);
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
-    child.on('error', (e) => (error ??= e));
-    child.on('close', (code) => {
+    let bytes = 0;
+    let settled = false;
+    const finish = (result: Spawned) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
-      resolve({
-        code,
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
-        error,
-      });
+      resolve(result);
+    };
+    const stop = (why: string) => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL'); // the group is gone already, or never was
+      }
+      finish({ code: null, stdout: '', stderr: '', error: new Error(why) });
+    };
+    const timer = setTimeout(() => stop(`${command} did not finish within ${timeoutMs} ms`), timeoutMs);
+    const collect = (into: Buffer[]) => (d: Buffer) => {
+      bytes += d.length;
+      if (bytes > MAX_OUTPUT_BYTES)
+        stop(
+          `${command} printed more than ${MAX_OUTPUT_BYTES / 2 ** 20} MiB (every mapping after every step); try a shorter scenario`,
+        );
+      else into.push(d);
+    };
+    child.stdout.on('data', collect(out));
+    child.stderr.on('data', collect(err));
+    child.on('error', (e) => finish({ code: null, stdout: '', stderr: '', error: e }));
+    child.on('close', (code) => {
+      try {
+        finish({
+          code,
+          stdout: Buffer.concat(out).toString('utf8'),
+          stderr: Buffer.concat(err).toString('utf8'),
+          error: undefined,
+        });
+      } catch (error) {
+        finish({ code, stdout: '', stderr: '', error: error as Error });
+      }
     });
     child.stdin.on('error', () => undefined);
     child.stdin.end(input ?? '');

@@ -4,6 +4,7 @@
 // simulation agree — an app's 32-bit access, numeric mremap flags, what a read returns, the
 // mappings a step leaves — and report a real difference when the kernel did something else.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
 import { analyseDocument } from '../../server/src/engine/analysis';
 import {
@@ -263,3 +264,88 @@ test(
     );
   },
 );
+
+test(
+  "the harness's fd refs are the program's memfds by step, made or not, and never a descriptor it inherited (review: harness bypass, finding 3)",
+  { skip: unavailable },
+  async () => {
+    const { bin } = harness.current!;
+    const shared = (fdRef: number) =>
+      ({ op: 'mmap', addr: null, length: 4096, prot: 3, flags: 0x01, fdRef, offset: 0 }) as const;
+    const output = parseHarnessOutput(
+      await runHarness(bin, [
+        // ftruncate to a negative size fails: this memfd is ref 0, and there is no file behind it.
+        { op: 'memfd', name: 'bad', size: -1 },
+        { op: 'memfd', name: 'good', size: 4096 },
+        shared(0),
+        shared(1),
+        // Refs past the program's memfds, and one that wraps to fd 0 as an int: no file.
+        shared(2),
+        shared(4294966396),
+      ]),
+    );
+    assert.deepEqual(
+      output?.steps.map((s) => (s.ok ? 'ok' : (s.errno ?? s.signal))),
+      ['EINVAL', 'ok', 'EBADF', 'ok', 'EBADF', 'EBADF'],
+    );
+  },
+);
+
+test(
+  'a run that takes too long is stopped with every process it started (review: harness bypass, finding 1)',
+  // Killing the harness alone left the child running the program, which held the pipes open and
+  // kept the run from ending until the program did (here: many minutes); the test's own timeout
+  // makes that a failure instead of a hang.
+  { skip: unavailable, timeout: 60_000 },
+  async () => {
+    const { bin } = harness.current!;
+    // Each write touches 64 MiB: 200,000 of them run for many minutes.
+    const steps = [
+      { op: 'mmap', addr: null, length: 64 * 2 ** 20, prot: 3, flags: 0x22, fdRef: -1, offset: 0 },
+      ...Array.from({ length: 200_000 }, (_, i) => ({
+        op: 'write',
+        addr: { ref: 0 },
+        length: 64 * 2 ** 20,
+        byte: i % 256,
+      })),
+    ];
+    await assert.rejects(runHarness(bin, steps, 500), /did not finish within 500 ms/);
+    // The harness and the child running the program are both gone (reaping takes a moment).
+    let left: string[] = [];
+    for (let tries = 0; tries < 50; tries++) {
+      left = harnessProcesses(bin);
+      if (left.length === 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.deepEqual(left, []);
+  },
+);
+
+test(
+  'a run that prints more than the extension will hold is stopped, not collected (review: harness bypass, finding 2)',
+  { skip: unavailable },
+  async () => {
+    const { bin } = harness.current!;
+    // Every mprotect splits the reservation once more, and the harness prints every mapping after
+    // every step: the output grows with the square of the steps, past 64 MiB well before the end.
+    const steps = [
+      { op: 'mmap', addr: null, length: 2 ** 30, prot: 0, flags: 0x4022, fdRef: -1, offset: 0 },
+      ...Array.from({ length: 6000 }, (_, i) => ({
+        op: 'mprotect',
+        addr: { ref: 0, plus: i * 8192 },
+        length: 4096,
+        prot: 1,
+      })),
+    ];
+    await assert.rejects(runHarness(bin, steps, 120_000), /printed more than 64 MiB/);
+  },
+);
+
+/** The processes running `bin` (the harness and its program children), as `pid state`. */
+function harnessProcesses(bin: string): string[] {
+  const out = execFileSync('ps', ['-eo', 'pid=,stat=,args='], { encoding: 'utf8' });
+  return out
+    .split('\n')
+    .filter((line) => line.includes(bin) && !/^\s*\d+\s+Z/.test(line))
+    .map((line) => line.trim());
+}
