@@ -844,7 +844,14 @@ function dontunmapSource(
   const whole = !mergedIntoNew && startPage === vma.startPage && endPage === vma.endPage;
   const rewritten: Vma[] = [];
   const cleared = T.VM_LOCKED | (dontunmapClearsAccount(state.config.version) ? T.VM_ACCOUNT : 0);
-  for (const r of state.vmas.overlapping(now.startPage, now.endPage)) {
+  // One kernel VMA has one set of flags. Once they are clear, only the records the range
+  // touches change (their pages go), and none does when the source merged into the new range.
+  const flagsChange = (now.vmFlags & cleared) !== 0;
+  if (!flagsChange && mergedIntoNew) return;
+  const records = flagsChange
+    ? state.vmas.overlapping(now.startPage, now.endPage)
+    : state.vmas.overlapping(startPage, endPage);
+  for (const r of records) {
     const vmFlags = r.vmFlags & ~cleared;
     const inRange = r.startPage < endPage && r.endPage > startPage;
     if (mergedIntoNew || !inRange || isShared(r)) {
@@ -858,7 +865,8 @@ function dontunmapSource(
       sliceVma(r, endPage, r.endPage),
     ]) {
       if (piece.startPage >= piece.endPage) continue;
-      const joinsPrev = rewritten.length > 0;
+      // Not the kernel VMA's first record: it stays joined to the one before.
+      const joinsPrev = piece.startPage > now.startPage;
       if (piece.startPage >= startPage && piece.endPage <= endPage) {
         if (isPrivateAnon(piece)) {
           const fresh = state.objects.createAnon(piece.pgoff === piece.startPage);
@@ -867,7 +875,25 @@ function dontunmapSource(
       } else rewritten.push(vmaWith(piece, { vmFlags, joinsPrev }));
     }
   }
-  state.vmas.splice(now.startPage, now.endPage, rewritten, 'keep');
+  // Only the records that changed are replaced: a kernel VMA can hold thousands (every DONTUNMAP
+  // source merged with the one before), and replacing them all on every call made N such calls
+  // cost N² records (review: robustness, finding 1).
+  let lead = 0;
+  while (lead < records.length && lead < rewritten.length && rewritten[lead] === records[lead]) lead++;
+  let trail = 0;
+  while (
+    trail < records.length - lead &&
+    trail < rewritten.length - lead &&
+    rewritten[rewritten.length - 1 - trail] === records[records.length - 1 - trail]
+  )
+    trail++;
+  if (lead === records.length && rewritten.length === records.length) return;
+  state.vmas.splice(
+    (records[lead] as Vma).startPage,
+    (records[records.length - 1 - trail] as Vma).endPage,
+    rewritten.slice(lead, rewritten.length - trail),
+    'keep',
+  );
 }
 
 /** The moved copy of a userfaultfd-armed VMA without the registration (and its "(userfaultfd …)" label). */

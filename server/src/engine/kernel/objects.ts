@@ -15,13 +15,21 @@ const DISPLACED = 2;
  * Kept in parallel arrays indexed by object id (ids are dense), and a users list of one VMA is
  * the VMA itself: a run creates thousands of anon objects and keeps this table to the end.
  */
+/** The longest users list kept as an array: past it, a set (removal without a search). */
+const MAX_USERS_LIST = 16;
+
 export class ObjectTable {
   private nextId = 1;
   private nextAnonVma = 1;
   /** NOT_ANON / HOME_ONLY / DISPLACED by object id. */
   private readonly anonState: number[] = [NOT_ANON];
-  /** Live VMAs using each anon object (usually one to three): none, one, or a list of two or more. */
-  private readonly users: (Vma | Vma[] | undefined)[] = [undefined];
+  /**
+   * Live VMAs using each anon object: none, one, a list of two to MAX_USERS_LIST (usually one to
+   * three), or a set past that. Adjacent private maps merge into one kernel VMA of many records
+   * sharing one anon object; a list searched on every removal made a file of N such maps cost
+   * N² (review: robustness, findings 1 and 2).
+   */
+  private readonly users: (Vma | Vma[] | Set<Vma> | undefined)[] = [undefined];
   /**
    * Anon objects whose pages two live VMAs may map at the same pgoff: mach_vm_remap copy = FALSE
    * maps the same object again (facts linux-mm §7.5). Linux alone never does that, so the check
@@ -129,6 +137,9 @@ export class ObjectTable {
           list.pop();
           if (list.length === 1) users[id] = list[0];
         }
+      } else if (list instanceof Set) {
+        list.delete(v);
+        if (list.size <= MAX_USERS_LIST) users[id] = [...list];
       }
     }
     for (let k = 0; k < inserted.length; k++) {
@@ -138,16 +149,19 @@ export class ObjectTable {
       const id = v.anon.id;
       const list = users[id];
       if (list === undefined) users[id] = v;
-      else if (Array.isArray(list)) list.push(v);
-      else users[id] = [list, v];
+      else if (list instanceof Set) list.add(v);
+      else if (Array.isArray(list)) {
+        if (list.length < MAX_USERS_LIST) list.push(v);
+        else users[id] = new Set(list).add(v);
+      } else users[id] = [list, v];
     }
     if (unmapped !== undefined && this.onDeviceUnmapped !== undefined)
       for (const object of unmapped) if (!this.isDeviceMapped(object)) this.onDeviceUnmapped(object);
   }
 
-  usersOf(object: MemoryObject): readonly Vma[] {
+  usersOf(object: MemoryObject): Iterable<Vma> {
     const list = this.users[object.id];
-    return list === undefined ? [] : Array.isArray(list) ? list : [list];
+    return list === undefined ? [] : Array.isArray(list) || list instanceof Set ? list : [list];
   }
 
   /** mach_vm_remap copy = FALSE mapped this object a second time: its pages may have several users. */
