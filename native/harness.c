@@ -326,7 +326,7 @@ static void snapshot_foreign(void) {
 // Whether the pages of [addr, addr + len) meet the harness's own memory. An empty range touches
 // nothing, and neither does one whose pages run past 2^64: every call refuses such a range
 // (EINVAL or ENOMEM) or, mprotect with a length that rounds up to 0, does nothing; an access
-// that long is over MAX_READ.
+// that long is over MAX_READ. (mremap's old_size that rounds up to 0 is its caller's case.)
 static int reaches_harness(uintptr_t addr, unsigned long long len) {
   if (!len) return 0;
   unsigned __int128 lo = addr & ~(PG - 1);
@@ -426,10 +426,14 @@ static int step_reaches_harness(const step_t *s) {
   case 'W':
   case 'D':
     return reaches_harness(addr_of(s, 0, s->a[0]), (unsigned long long)s->a[1]);
-  case 'R':
+  case 'R': {
     // old_size 0 duplicates the (shared) mapping at the old address: that page is what it reaches.
-    return reaches_harness(addr_of(s, 0, s->a[0]), s->a[1] ? (unsigned long long)s->a[1] : 1) ||
+    // So does one that PAGE_ALIGN rounds up to 0 (within a page of 2^64).
+    unsigned long long old = (unsigned long long)s->a[1];
+    if (old == 0 || old > ~0ULL - (PG - 1)) old = 1;
+    return reaches_harness(addr_of(s, 0, s->a[0]), old) ||
            (((unsigned long)s->a[3] & MREMAP_FIXED) && reaches_harness(addr_of(s, 1, s->a[4]), (unsigned long long)s->a[2]));
+  }
   default:
     return 0;
   }

@@ -215,6 +215,8 @@ test(
       `  write ${at}, 16, 0x90\n  a = mmap 4KiB rw private anon\n`,
       `  b = mmap 4KiB rw private anon at ${at} fixed\n  a = mmap 4KiB rw private anon\n`,
       `  munmap ${at}, 4KiB\n  a = mmap 4KiB rw private anon\n`,
+      // An old size that PAGE_ALIGN rounds up to 0 is old_size 0: a copy of a shared mapping there.
+      `  m = mremap ${at}, 0xffff_ffff_ffff_ffff, 4KiB, maymove\n  a = mmap 4KiB rw private anon\n`,
     ]) {
       const { compared } = await runOnKernel(body);
       const steps = body.trimEnd().split('\n').length;

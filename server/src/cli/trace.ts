@@ -190,6 +190,12 @@ export interface ScenarioTrace {
 export interface Trace {
   readonly path: string;
   readonly scenarios: readonly ScenarioTrace[];
+  /**
+   * Errors of the language outside every scenario (a mistyped `scenaro "b" {`, a stray line
+   * between two): a scenario may be missing from the trace. Listed when every scenario is traced
+   * (no --scenario), and `drvmap trace` then exits 1.
+   */
+  readonly outsideScenarios: readonly TraceDiagnostic[];
 }
 
 export interface TraceOptions {
@@ -338,22 +344,44 @@ function listed(items: readonly string[], last: 'and' | 'or'): string {
  * text it starts in (the scenario `check` names for it), so that an error of the language there
  * is counted and shown with the scenario. One outside every scenario is no scenario's.
  */
-export function documentDiagnosticsByScenario(
-  analysis: DocumentAnalysis,
-): Map<ScenarioAnalysis, EngineDiagnostic[]> {
+export function documentDiagnosticsByScenario(analysis: DocumentAnalysis): {
+  readonly byScenario: Map<ScenarioAnalysis, EngineDiagnostic[]>;
+  /** Those that start in no scenario. */
+  readonly outside: EngineDiagnostic[];
+} {
   const own = new Set(analysis.scenarios.flatMap((s) => s.diagnostics));
-  const found = new Map<ScenarioAnalysis, EngineDiagnostic[]>();
+  const byScenario = new Map<ScenarioAnalysis, EngineDiagnostic[]>();
+  const outside: EngineDiagnostic[] = [];
   for (const d of analysis.diagnostics) {
     if (own.has(d)) continue;
     const scenario = analysis.scenarios.find(
       (s) => d.range.start >= s.node.start && d.range.start <= s.node.end,
     );
-    if (scenario === undefined) continue;
-    const list = found.get(scenario) ?? [];
+    if (scenario === undefined) {
+      outside.push(d);
+      continue;
+    }
+    const list = byScenario.get(scenario) ?? [];
     list.push(d);
-    found.set(scenario, list);
+    byScenario.set(scenario, list);
   }
-  return found;
+  return { byScenario, outside };
+}
+
+/** A language error's place and words, as the trace lists it. */
+function traceDiagnostic(d: EngineDiagnostic, lines: LineIndex): TraceDiagnostic {
+  const p = lines.position(d.range.start);
+  return {
+    code: d.code,
+    severity: d.severity,
+    message: d.message,
+    line: p.line + 1,
+    column: p.character + 1,
+  };
+}
+
+function isLanguageError(d: EngineDiagnostic): boolean {
+  return d.severity === 'error' && RULE_BY_CODE.get(d.code)?.family === 'language';
 }
 
 function plural(n: number, word: string): string {
@@ -403,15 +431,8 @@ export function traceScenario(
   const onNoStep: TraceDiagnostic[] = [];
   let languageErrors = 0;
   for (const d of [...scenario.diagnostics, ...documentDiagnostics]) {
-    if (d.severity === 'error' && RULE_BY_CODE.get(d.code)?.family === 'language') languageErrors++;
-    const p = lines.position(d.range.start);
-    const shown: TraceDiagnostic = {
-      code: d.code,
-      severity: d.severity,
-      message: d.message,
-      line: p.line + 1,
-      column: p.character + 1,
-    };
+    if (isLanguageError(d)) languageErrors++;
+    const shown = traceDiagnostic(d, lines);
     const record = stepStartingIn(sim.records, d.range.start);
     if (record !== undefined) {
       const list = diagnosticsOf.get(record.index) ?? [];
@@ -516,12 +537,17 @@ export function buildTrace(path: string, text: string, options: TraceOptions = {
         `the trace would list ${listed.toLocaleString('en-US')} mappings (every mapping after every step; at most ${limit.toLocaleString('en-US')}): use --maps changed (what each step changed) or --maps none, or --scenario N for one scenario`,
       );
   }
-  const documentDiagnostics = documentDiagnosticsByScenario(analysis);
+  const { byScenario, outside } = documentDiagnosticsByScenario(analysis);
   return {
     path,
     scenarios: selected.map((s) =>
-      traceScenario(s.analysis, s.index, text, analysis.lines, options, documentDiagnostics.get(s.analysis)),
+      traceScenario(s.analysis, s.index, text, analysis.lines, options, byScenario.get(s.analysis)),
     ),
+    // With --scenario the one traced is whole whatever lies outside it.
+    outsideScenarios:
+      options.scenario === undefined
+        ? outside.filter(isLanguageError).map((d) => traceDiagnostic(d, analysis.lines))
+        : [],
   };
 }
 
@@ -568,5 +594,11 @@ export function runTrace(command: TraceCommand, io: CliIo): number {
         `drvmap: ${path}: scenario ${s.index}${s.name !== null ? ` "${s.name}"` : ''} has ${s.languageErrors} language error${s.languageErrors === 1 ? '' : 's'}: it was traced, but not as written (drvmap check ${path} lists them)\n`,
       ),
     );
-  return unread.length > 0 ? 1 : 0;
+  for (const d of trace.outsideScenarios)
+    io.error(
+      printable(
+        `drvmap: ${path}:${d.line}:${d.column}: ${d.severity} [${d.code}] ${d.message} (outside every scenario: a scenario may be missing from the trace)\n`,
+      ),
+    );
+  return unread.length > 0 || trace.outsideScenarios.length > 0 ? 1 : 0;
 }

@@ -770,6 +770,50 @@ test('trace: an error the parser or the document finds in a scenario (syntax, a 
   assert.equal(outside.languageErrors, 0);
 });
 
+test('trace: an error outside every scenario (a mistyped scenario line, a stray line) is named on stderr, in JSON, and exits 1; not with --scenario', () => {
+  const typo =
+    'scenario "a" {\n  a = mmap 4KiB rw private anon\n}\nscenaro "b" {\n  b = mmap 4KiB rw private anon\n}\n';
+  const stray =
+    'scenario "a" {\n  a = mmap 4KiB rw private anon\n}\nbogus line here\nscenario "b" {\n  b = mmap 4KiB rw private anon\n}\n';
+  const dir = mkdtempSync(join(tmpdir(), 'drvmap-trace-'));
+  for (const [name, text, line] of [
+    ['typo.drvmap', typo, 4],
+    ['stray.drvmap', stray, 4],
+  ] as const) {
+    writeFileSync(join(dir, name), text);
+    const trace = buildTrace(name, text);
+    assert.ok(trace.outsideScenarios.length > 0, name);
+    assert.equal(trace.outsideScenarios[0]!.line, line, name);
+    assert.ok(
+      trace.scenarios.every((s) => s.languageErrors === 0),
+      name,
+    );
+    const io = memoryIo(dir);
+    assert.equal(runCli(['trace', '--no-maps', name], io), 1, name);
+    assert.match(
+      io.stderr,
+      new RegExp(
+        `^drvmap: ${name}:${line}:1: error \\[syntax-error\\] .*\\(outside every scenario: a scenario may be missing from the trace\\)$`,
+        'm',
+      ),
+      name,
+    );
+    const json = memoryIo(dir);
+    assert.equal(runCli(['trace', '--format', 'json', name], json), 1, name);
+    const out = JSON.parse(json.stdout) as { outsideScenarios: { code: string; line: number }[] };
+    assert.equal(out.outsideScenarios[0]?.line, line, name);
+    // The scenario asked for is traced whole, whatever lies outside it.
+    const one = memoryIo(dir);
+    assert.equal(runCli(['trace', '--scenario', '1', name], one), 0, name);
+    assert.equal(one.stderr, '', name);
+  }
+  // A clean file has none.
+  assert.deepEqual(
+    buildTrace('c.drvmap', 'scenario "a" {\n  a = mmap 4KiB rw private anon\n}\n').outsideScenarios,
+    [],
+  );
+});
+
 test('trace: two scenarios of one name: the second has the duplicate-name error, and --scenario NAME is refused as ambiguous', () => {
   const text =
     'scenario "x" {\n  a = mmap 2MiB rw private anon\n}\nscenario "x" {\n  b = mmap 4KiB rw private anon\n}\n';

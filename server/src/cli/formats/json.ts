@@ -100,6 +100,7 @@ export function traceJson(trace: Trace): object {
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
     path: portablePath(trace.path),
     scenarios: trace.scenarios,
+    outsideScenarios: trace.outsideScenarios,
   };
 }
 

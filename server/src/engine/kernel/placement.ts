@@ -15,10 +15,11 @@ export interface PlacementFailure {
   readonly reason: string;
 }
 
-const NO_ROOM: PlacementFailure = {
-  errno: 'ENOMEM',
-  reason: 'no free gap is large enough (get_unmapped_area found no room; docs/facts/linux-mm.md §1.2)',
-};
+/** Why an mmap without an address failed when the top-down search found no gap (not another ENOMEM). */
+export const NO_ROOM_REASON =
+  'no free gap is large enough (get_unmapped_area found no room; docs/facts/linux-mm.md §1.2)';
+
+const NO_ROOM: PlacementFailure = { errno: 'ENOMEM', reason: NO_ROOM_REASON };
 
 const NO_ROOM_ABOVE_LEGACY_BASE: PlacementFailure = {
   errno: 'ENOMEM',

@@ -28,6 +28,7 @@ import { allocateInWindow } from './strategies/window-allocation';
 import type { AllocationFailure } from './strategies/strategy';
 import { box64Placement, reportBox64NoRoom } from './box64-mmap32';
 import { reportReservedHighNoRoom } from './reserve-high-no-room';
+import { NO_ROOM_REASON } from '../kernel/placement';
 import { amdgpuDomainOf, amdgpuSizeRefusal, checksAmdgpuDomains } from './amdgpu-domains';
 import { setDriverObject } from './memories-by-object';
 
@@ -772,15 +773,14 @@ export class DriverOps {
     });
     if (box64Flags !== 0 && !result.ok && result.errno === 'ENOMEM')
       reportBox64NoRoom(this.sim, this.name, o.length);
-    // Under `layout legacy` the search never looks below mmap_base: kernel-refused says so, and
-    // the space below 4 GiB is not what ran out.
+    // Only the top-down search finding no gap: under `layout legacy` it never looks below
+    // mmap_base, and vm.max_map_count is another ENOMEM; kernel-refused says which.
     else if (
       this.reservedHigh &&
       address === 0n &&
       !request.fixed &&
       !result.ok &&
-      result.errno === 'ENOMEM' &&
-      this.sim.platform.kernel.layout !== 'legacy'
+      result.reason === NO_ROOM_REASON
     )
       reportReservedHighNoRoom(this.sim, this.name, o.length);
     return result;
