@@ -5,10 +5,18 @@ import { analyseDocument } from '../../../server/src/engine/analysis';
 import { tokenize } from '../../../server/src/engine/syntax/lexer';
 import { applyEdits } from '../../../server/src/engine/features/edits';
 import { formatDocument } from '../../../server/src/engine/features/formatting';
+import { SETTING_BY_NAME, TRAIT_BY_NAME } from '../../../server/src/engine/language/vocabulary';
+import { examplesOf } from '../doc-examples';
 import { codes } from './fixture';
 import { allSamples, MESSY } from './samples';
 
 const format = (text: string) => applyEdits(text, formatDocument(analyseDocument(text)));
+
+/** What a document means to its reader: each diagnostic's code and message, ranges aside. */
+const meaning = (text: string) =>
+  analyseDocument(text)
+    .diagnostics.map((d) => `${d.severity} ${d.code}: ${d.message}`)
+    .sort();
 
 describe('formatting', () => {
   test('indentation, single spaces, punctuation, comments', () => {
@@ -147,5 +155,80 @@ scenario "messy" {
     assert.deepEqual(kinds.slice(0, 3), ['rparen:0-1', 'invalid:1-2', 'newline:2-3']);
     const pair = [...tokenize('\ud83d\ude00\n')].map((t) => `${t.kind}:${t.start}-${t.end}`);
     assert.deepEqual(pair.slice(0, 2), ['invalid:0-2', 'newline:2-3']);
+  });
+
+  test('text the parser reads glued as one value stays glued (`kernel 6.1-rc3`)', () => {
+    const kernel = (version: string) =>
+      `scenario "rc kernel" {\n  kernel ${version}\n  a = mmap 4KiB rw private anon\n}\n`;
+    const cases: [string, string][] = [
+      // Valid versions as docs/language.md lists them, `uname -r` forms included.
+      [kernel('6.1-rc3'), '  kernel 6.1-rc3\n'],
+      [kernel('6.6.12-generic'), '  kernel 6.6.12-generic\n'],
+      [kernel('6.1.0-21-amd64'), '  kernel 6.1.0-21-amd64\n'],
+      [kernel('6.12.0-55.9.1.el10_0.x86_64'), '  kernel 6.12.0-55.9.1.el10_0.x86_64\n'],
+      // A range is one (wrong) value: "takes one version, not a range".
+      [kernel('6.8-6.9'), '  kernel 6.8-6.9\n'],
+      [kernel('6.8..6.9'), '  kernel 6.8..6.9\n'],
+      // Spaced apart, they stay apart (and the extra value stays extra).
+      [kernel('  6.1   -rc3'), '  kernel 6.1 -rc3\n'],
+      [kernel('6.6 )'), '  kernel 6.6 )\n'],
+      // A misspelt word glued to a setting's value is one value, not an extra one.
+      ['scenario""{strategy k-}', 'scenario "" { strategy k-}'],
+      ['scenario""{strategy o(}', 'scenario "" { strategy o(}'],
+      ['scenario "s" {\n  strategy    remap-dontunmap(x)\n}\n', '  strategy remap-dontunmap(x)\n'],
+    ];
+    for (const [text, line] of cases) {
+      const once = format(text);
+      assert.ok(once.includes(line), `${JSON.stringify(text)} formatted as ${JSON.stringify(once)}`);
+      assert.deepEqual(meaning(once), meaning(text), `${JSON.stringify(text)}: diagnostics changed`);
+      assert.equal(format(once), once, `${JSON.stringify(text)}: not idempotent`);
+    }
+    assert.deepEqual(meaning(kernel('6.1-rc3')), []);
+  });
+
+  test('mutated lines of the examples and the docs: formatting keeps the diagnostics, and once is enough', () => {
+    const sources = [
+      ...allSamples().map(([, text]) => text),
+      ...['docs/language.md', 'docs/rules.md'].flatMap((file) => examplesOf(file).map((e) => e.text)),
+    ];
+    // Pieces that glue onto or split what is around them.
+    const pieces = fc.constantFrom(
+      ...['', ' ', '  ', '\t', '-', '..', '.', '(', ')', ',', '{', '}', '"', '#', '=', '==', '+', '|', ':'],
+      ...['x', '-rc3', '6.1', '0x10', 'KiB'],
+    );
+    // Half of the runs edit the lines of settings and traits only, whose values are read from
+    // the text (what is glued is one value); an edit is at the edge of a word or of a blank, where
+    // it glues or splits tokens.
+    const isSettingLine = (line: string) => {
+      const word = /^\s*([\w-]+)/.exec(line)?.[1] ?? '';
+      return SETTING_BY_NAME.has(word) || TRAIT_BY_NAME.has(word);
+    };
+    const edit = fc.tuple(fc.nat(), fc.nat(), fc.nat({ max: 3 }), pieces);
+    fc.assert(
+      fc.property(
+        fc.nat({ max: sources.length - 1 }),
+        fc.boolean(),
+        fc.array(edit, { minLength: 1, maxLength: 4 }),
+        (which, settingsOnly, edits) => {
+          const lines = (sources[which] ?? '').split('\n');
+          const settingLines = lines.flatMap((line, i) => (isSettingLine(line) ? [i] : []));
+          const pool = settingsOnly && settingLines.length > 0 ? settingLines : lines.map((_, i) => i);
+          for (const [lineAt, edgeAt, remove, insert] of edits) {
+            const index = pool[lineAt % pool.length]!;
+            const line = lines[index] ?? '';
+            const edges = [...Array(line.length + 1).keys()].filter(
+              (i) => i === 0 || i === line.length || /\s/.test(line[i]!) !== /\s/.test(line[i - 1]!),
+            );
+            const column = edges[edgeAt % edges.length]!;
+            lines[index] = line.slice(0, column) + insert + line.slice(column + remove);
+          }
+          const text = lines.join('\n');
+          const once = format(text);
+          assert.equal(format(once), once, `not idempotent: ${JSON.stringify(text)}`);
+          assert.deepEqual(meaning(once), meaning(text), `diagnostics changed: ${JSON.stringify(text)}`);
+        },
+      ),
+      { seed: 20260601, numRuns: 400 },
+    );
   });
 });

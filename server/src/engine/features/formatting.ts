@@ -1,11 +1,15 @@
 // Formatting: two spaces of indentation per open block, single spaces between tokens, no space
 // before `,` or inside `( )`, comments kept. It works on tokens, never on characters, so the
 // token stream — and with it the meaning — cannot change: the only spaces removed are next to
-// punctuation that cannot glue onto its neighbour. Lines with a token the lexer did not
-// understand are only re-indented. Idempotent. A document whose braces do not pair up is left as
-// it is: its indentation would follow a block structure the author has not finished writing
-// (a `{` inside an unterminated name, a block missing its `}`), as prettier refuses a file that
-// does not parse.
+// punctuation that cannot glue onto its neighbour. One place reads characters, not tokens: a
+// setting's values (`kernel 6.1-rc3`, `6.8.0-45-generic` as `uname -r` prints them, the range
+// `6.8..6.9`, `strategy remap-dontunmap(x)`), where what is glued together is one value and what
+// is apart is another (parser.ts parseSetting, platform.ts `apart`). There the tokens keep the
+// spacing they were written with — glued stays glued, apart stays apart (one space) — and only
+// a comment gets its space. Lines with a token the lexer did not understand are only re-indented.
+// Idempotent. A document whose braces do not pair up is left as it is: its indentation would
+// follow a block structure the author has not finished writing (a `{` inside an unterminated
+// name, a block missing its `}`), as prettier refuses a file that does not parse.
 import type { DocumentAnalysis } from '../analysis';
 import type { Expression, Statement } from '../syntax/ast';
 import { expectationOperands } from '../syntax/expectation-operands';
@@ -28,6 +32,7 @@ export function formatDocument(
   const tokens = tokenize(text);
   if (!bracesPairUp(tokens)) return [];
   const unary = unaryMinusOffsets(analysis);
+  const asWritten = spacedAsWritten(analysis, tokens);
   const unit = ' '.repeat(options.indentSize ?? 2);
   const edits: TextEdit[] = [];
   let depth = 0;
@@ -47,7 +52,7 @@ export function formatDocument(
         (first.kind === 'ident' && first.text === 'scenario' && lineTokens[1]?.kind !== 'string');
       const body = verbatim
         ? text.slice(first.start, lineTokens[lineTokens.length - 1]!.end)
-        : renderLine(lineTokens, unary);
+        : renderLine(lineTokens, unary, asWritten);
       formatted = unit.repeat(indentDepth) + body;
       for (const t of lineTokens) {
         if (t.kind === 'lbrace') depth++;
@@ -111,20 +116,58 @@ function lineEndOffset(text: string, lineStart: number): number {
   return i;
 }
 
-/** Tokens that never glue onto a neighbour, so the space next to them can go. */
-function renderLine(tokens: readonly Token[], unary: ReadonlySet<number>): string {
+/**
+ * Tokens that never glue onto a neighbour, so the space next to them can go; a token in
+ * `asWritten` is glued to the one before it if it was written so, one space after it if not.
+ */
+function renderLine(
+  tokens: readonly Token[],
+  unary: ReadonlySet<number>,
+  asWritten: ReadonlySet<number>,
+): string {
   let out = '';
   let previous: Token | undefined;
   for (const t of tokens) {
     if (previous) {
-      const noSpace =
-        t.kind === 'comma' ||
-        t.kind === 'rparen' ||
-        previous.kind === 'lparen' ||
-        (previous.kind === 'minus' && unary.has(previous.start) && t.kind !== 'comment');
+      const noSpace = asWritten.has(t.start)
+        ? t.start === previous.end
+        : t.kind === 'comma' ||
+          t.kind === 'rparen' ||
+          previous.kind === 'lparen' ||
+          (previous.kind === 'minus' && unary.has(previous.start) && t.kind !== 'comment');
       out += noSpace ? '' : ' ';
     }
     out += t.text;
+    previous = t;
+  }
+  return out;
+}
+
+/**
+ * The tokens (by start) whose spacing from the token before them is kept as written: those after
+ * a token of a setting (from its keyword to the end of what it read), a comment aside. The parser
+ * takes a version with all that is glued to it (`kernel 6.1-rc3`: spaced, `- rc3` is an extra
+ * value), and a setting's value glued to the one before it is part of it (`strategy k-`, not an
+ * extra `-`); a space removed next to `)` would glue one on (`kernel 6.6 )`).
+ */
+function spacedAsWritten(analysis: DocumentAnalysis, tokens: readonly Token[]): Set<number> {
+  const settings = analysis.file.scenarios
+    .flatMap((scenario) => scenario.body)
+    .filter((s) => s.kind === 'setting')
+    .sort((a, b) => a.start - b.start);
+  const out = new Set<number>();
+  let next = 0;
+  let previous: Token | undefined;
+  for (const t of tokens) {
+    if (t.kind === 'newline' || t.kind === 'eof') {
+      previous = undefined;
+      continue;
+    }
+    if (previous && t.kind !== 'comment') {
+      while (next < settings.length && settings[next]!.end <= previous.start) next++;
+      const setting = settings[next];
+      if (setting && setting.start <= previous.start && previous.end <= setting.end) out.add(t.start);
+    }
     previous = t;
   }
   return out;
