@@ -6,7 +6,7 @@ import { alignUp, formatHex, formatSize, maxBig } from '../../numbers';
 import { externalMemoryHost } from './external-memory-host';
 import { wineDirectMap } from './wine-direct-map';
 import { isCoreMapRule, mapViolations } from '../placed-validity';
-import { FormattedEvent, isHostImport, type VkMemory } from '../vk-memory';
+import { driverMappingLength, FormattedEvent, isHostImport, type VkMemory } from '../vk-memory';
 import { CallSettledLater } from '../../sim/calls';
 import { isReservation } from '../../sim/reservations';
 import { allocateInWindow, windowFailureReason } from './window-allocation';
@@ -288,13 +288,14 @@ function placeDriverMap(
       reason: 'the BO is already mapped at another address (H4)',
     };
   }
-  // Drivers map the page-rounded BO, never less (H7); a larger alignment spills past the reservation.
-  const mapSize = length ?? alignUp(memory.allocationSize, maxBig(ctx.sim.pageSize, driver.placed.alignment));
+  // Drivers map the page-rounded BO, never less and never more (H7: RADV, ANV `align64(size,
+  // 4096)`, the CTS exact_size tests; Appendix A.1's spill check): past a smaller reservation it spills.
+  const mapSize = length ?? alignUp(memory.allocationSize, ctx.sim.pageSize);
   // Judged on the space as it is before the map, reported only if the map is made: a MAP_FIXED
   // mmap that fails (an unaligned address, EINVAL before any unmap, linux-mm §1.1) replaces nothing.
   const spill = memory.windowRange
     ? address + mapSize > memory.windowRange.start + memory.windowRange.size
-      ? `the driver maps ${formatSize(mapSize)} (allocationSize rounded to ${formatSize(driver.placed.alignment)}), past the ${formatSize(memory.windowRange.size)} reserved at ${formatHex(memory.windowRange.start)} (H7)`
+      ? `the driver maps ${formatSize(mapSize)} (${length !== undefined ? 'the range rounded up to the placed alignment' : 'the BO rounded up to whole pages'}), past the ${formatSize(memory.windowRange.size)} reserved at ${formatHex(memory.windowRange.start)} (H7)`
       : undefined
     : spillText(ctx, memory, address, mapSize);
   const result = ctx.ops.mapOwnPointer(memory, { address, fixed: true, length });
@@ -402,10 +403,9 @@ function byWineText(vuid: string, message: string, forCall: string): string {
 export function unplace(ctx: StrategyContext, memory: VkMemory, reserve: boolean, mappedSize?: bigint): void {
   const pointer = memory.driverPointer;
   if (pointer === undefined) return;
-  const size =
-    mappedSize ??
-    memory.driverMapLength ??
-    alignUp(memory.allocationSize, maxBig(ctx.sim.pageSize, ctx.ops.model.placed.alignment));
+  // What the placed map mapped (the page-rounded BO, or a range-placed map's part): a RESERVE
+  // over more would replace whatever lies past the BO (vulkan-wine §2 note 1: PROT_NONE over it).
+  const size = mappedSize ?? driverMappingLength(memory, ctx.sim.pageSize);
   if (reserve && ctx.ops.model.placed.unmapReserve) ctx.ops.reserveOver(pointer, size);
   else ctx.sim.munmap(ctx.ops.name, pointer, size);
   memory.driverPointer = undefined;
