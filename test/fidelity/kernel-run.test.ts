@@ -351,3 +351,23 @@ function harnessProcesses(bin: string): string[] {
     .filter((line) => line.includes(bin) && !/^\s*\d+\s+Z/.test(line))
     .map((line) => line.trim());
 }
+
+test(
+  'a munmap refused by a sealed VMA past the first leaves the first split at the start, as 6.12+ does: a later mremap of it is EFAULT on both (review: kernel, finding 1)',
+  { skip: unavailable },
+  async () => {
+    const { compared } = await runOnKernel(`  kernel 6.18
+  a = mmap 20KiB rw private anon
+  p = mprotect a + 16KiB, 4KiB, r
+  s = mseal a + 16KiB, 4KiB
+  u = munmap a + 4KiB, 16KiB
+  f = mmap 16KiB rw private anon at a + 4KiB fixed
+  m = mremap a, 16KiB, 32KiB, maymove
+`);
+    assertAllAgree(compared);
+    assert.deepEqual(
+      compared.slice(3).map((c) => c.kernel),
+      ['fails with EPERM', 'fails with EPERM', 'fails with EFAULT'],
+    );
+  },
+);

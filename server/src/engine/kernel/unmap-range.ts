@@ -4,7 +4,8 @@ import { formatHex } from '../numbers';
 import { fail } from './result';
 import { VM_HUGETLB } from './types';
 import { deviceOf, describeRange, hexPage, isSealed } from './state';
-import { sliceVma } from './vma';
+import { versionAtLeast } from './config';
+import { sliceVma, vmaWith } from './vma';
 import type { Failure } from './result';
 import type { KernelState } from './state';
 import type { MemoryObject, Vma } from './types';
@@ -12,7 +13,11 @@ import type { MemoryObject, Vma } from './types';
 /** The replacement of a plain removal (shared: splice only reads it). */
 const NO_VMAS: readonly Vma[] = [];
 
-/** vms_gather_munmap_vmas(): the split-count, mseal and may_split checks, in kernel order. */
+/**
+ * vms_gather_munmap_vmas(): the split-count, mseal and may_split checks, in kernel order. A check
+ * only, but for one side effect the kernel has too: from 6.12 a failure after the first VMA was
+ * split at the range's start leaves that split.
+ */
 export function checkUnmap(
   state: KernelState,
   startPage: number,
@@ -40,14 +45,37 @@ export function checkUnmap(
     const refusal = splitRefusal(state, first, startPage, what);
     if (refusal !== undefined) return refusal;
   }
+  // From 6.12 (df2a7df9a9aa, "mm/munmap: replace can_modify_mm with can_modify_vma") the seal is
+  // checked per VMA as the gather walks them, after it split the first one at the range's start:
+  // a failure further on returns without undoing that split, and maps shows the extra boundary.
+  // 6.10 and 6.11 checked the whole range (can_modify_mm) before splitting anything.
+  const failAfterStartSplit = (failure: Failure): Failure => {
+    if (startPage > first.startPage && versionAtLeast(state.config.version, 6, 12))
+      splitKernelVmaAt(state, startPage);
+    return failure;
+  };
   for (const v of victims) {
-    if (isSealed(v)) return sealedFailure(state, v, what);
+    if (isSealed(v)) return failAfterStartSplit(sealedFailure(state, v, what));
     if (v.endPage > endPage) {
       const refusal = splitRefusal(state, v, endPage, what);
-      if (refusal !== undefined) return refusal;
+      if (refusal !== undefined) return failAfterStartSplit(refusal);
     }
   }
   return undefined;
+}
+
+/** __split_vma at `page`: the kernel VMA holding it becomes two, its records and pages unchanged. */
+function splitKernelVmaAt(state: KernelState, page: number): void {
+  const record = state.vmas.overlapping(page, page + 1)[0];
+  if (record === undefined || (record.startPage === page && !record.joinsPrev)) return;
+  const pieces =
+    record.startPage === page
+      ? [vmaWith(record, { joinsPrev: false })]
+      : [
+          sliceVma(record, record.startPage, page),
+          vmaWith(sliceVma(record, page, record.endPage), { joinsPrev: false }),
+        ];
+  state.vmas.splice(record.startPage, record.endPage, pieces, 'keep');
 }
 
 /** A sealed VMA, a driver's or a hugetlb one (which may refuse a split) needs the full gather checks. */
