@@ -90,3 +90,32 @@ test(
     );
   },
 );
+
+test(
+  "a step the harness refuses (it reaches the harness's own memory) is named in the run's notes, with its line",
+  { skip: unavailable },
+  async () => {
+    // The harness's stack, wherever it is: every process has one, and the probe's maps list it.
+    const { bin, arenaBase } = harness.current!;
+    const probe = (await runHarness(bin, [
+      { op: 'mmap', addr: null, length: 4096, prot: 3, flags: 0x22, fdRef: -1, offset: 0 },
+    ])) as { steps: { maps?: [number, number, string, number, string][] }[] };
+    const stack = probe.steps[0]?.maps?.find((line) => line[4] === '[stack]');
+    assert.ok(stack, 'the harness has a stack');
+    const at = `0x${(arenaBase + BigInt(stack[0])).toString(16)}`;
+    const { view } = await runThroughServer(
+      'file:///aim.drvmap',
+      `scenario "aim" {\n  a = mmap 4KiB rw private anon\n  write ${at}, 16, 0x90\n  b = mmap 4KiB rw private anon\n}\n`,
+    );
+    assert.deepEqual(
+      view.steps.map((s) => s.status),
+      ['agree', 'not-run', 'not-run'],
+    );
+    assert.ok(
+      view.notes.includes(
+        "The harness did not run step 2 (line 3) or any after it: it would change or read the harness's own memory (its code, data, heap, libraries or stack), not memory the scenario mapped.",
+      ),
+      view.notes.join('\n'),
+    );
+  },
+);

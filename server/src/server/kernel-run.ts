@@ -3,7 +3,11 @@
 // (`drvmap/kernelCompare`) as a panel view and `kernel-mismatch` diagnostics. The client runs the
 // harness; the server never runs native code.
 import { scenarioAt, type ScenarioAnalysis } from '../engine/analysis';
-import { compareKernelRun, parseHarnessOutput } from '../engine/export/kernel-compare';
+import {
+  compareKernelRun,
+  HARNESS_REFUSED_DETAIL,
+  parseHarnessOutput,
+} from '../engine/export/kernel-compare';
 import { harnessSimulation } from '../engine/export/harness-simulation';
 import { syscallProgram } from '../engine/export/syscall-program';
 import { parseKernelVersion, formatKernelVersion } from '../engine/kernel/config';
@@ -95,6 +99,13 @@ export function kernelCompareRequest(
       `The scenario simulates kernel ${formatKernelVersion(simulated)}; this machine runs ${params.kernelRelease}. A difference may be the version's.`,
     );
   if (program.stoppedAt) notes.push(program.stoppedAt.reason);
+  // Said once for the run, not only in the step's detail: a scenario someone else wrote that
+  // aims at the harness's memory is worth seeing at a glance.
+  const refused = compared.find((c) => c.detail === HARNESS_REFUSED_DETAIL);
+  if (refused)
+    notes.push(
+      `The harness did not run step ${refused.stepIndex + 1} (line ${lines.position(refused.start).line + 1}) or any after it: it would change or read the harness's own memory (its code, data, heap, libraries or stack), not memory the scenario mapped.`,
+    );
   const view: KernelRunView = {
     uri: params.uri,
     version: params.version,

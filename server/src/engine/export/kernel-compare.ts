@@ -39,6 +39,10 @@ export interface HarnessOutput {
 
 export type StepStatus = 'agree' | 'differ' | 'not-run';
 
+/** The detail of the step the harness refused (harness.c `step_reaches_harness`). */
+export const HARNESS_REFUSED_DETAIL =
+  "not run: it reaches the harness's own memory (its code, data or stack), which no step may change or read; the program stopped here";
+
 export interface StepComparison {
   readonly stepIndex: number;
   readonly start: number;
@@ -296,7 +300,7 @@ export function compareKernelRun(
         simulation: sim ? describe(sim, planned.readBytes) : '—',
         detail:
           refusedAt === planned.stepIndex
-            ? "not run: it reaches the harness's own memory (its code, data or stack), which no step may change or read; the program stopped here"
+            ? HARNESS_REFUSED_DETAIL
             : `not run: the program stopped at step ${refusedAt + 1}`,
       });
       return;
