@@ -148,12 +148,13 @@ export class ObjectTable {
       if (v.anon === undefined || this.anonState[v.anon.id] === NOT_ANON) continue;
       const id = v.anon.id;
       const list = users[id];
+      // The usual shapes first: one user, or a short list; a set only past MAX_USERS_LIST.
       if (list === undefined) users[id] = v;
-      else if (list instanceof Set) list.add(v);
       else if (Array.isArray(list)) {
         if (list.length < MAX_USERS_LIST) list.push(v);
         else users[id] = new Set(list).add(v);
-      } else users[id] = [list, v];
+      } else if (list instanceof Set) list.add(v);
+      else users[id] = [list, v];
     }
     if (unmapped !== undefined && this.onDeviceUnmapped !== undefined)
       for (const object of unmapped) if (!this.isDeviceMapped(object)) this.onDeviceUnmapped(object);

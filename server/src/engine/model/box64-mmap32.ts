@@ -50,12 +50,7 @@ export function reportBox64NoRoom(sim: Simulation, driver: string, length: bigin
   const x86 = sim.platform.kernel.arch === 'x86_64';
   const start = x86 ? sim.platform.kernel.map32bitBegin : BOX64_LOWEST;
   const range = `${formatHex(start)}..${formatHex(BELOW_2GIB)}`;
-  const held = new Map<string, bigint>();
-  for (const vma of sim.space.overlapping(sim.pageOf(start), Number(BELOW_2GIB / sim.pageSize))) {
-    const bytes = BigInt(vma.endPage - vma.startPage) * sim.pageSize;
-    held.set(vma.owner, (held.get(vma.owner) ?? 0n) + bytes);
-  }
-  const holders = [...held].map(([owner, bytes]) => `${owner} ${formatSize(bytes)}`).join(', ');
+  const holders = sim.holdersIn(start, BELOW_2GIB);
   const where = x86
     ? `the kernel's MAP_32BIT range ${range} (1 GiB, linux-mm §1.3) has no free ${formatSize(length)} block, so the mmap fails with ENOMEM`
     : `box64 found no free ${formatSize(length)} block below 2 GiB (${range}), so the mmap went where mmap(NULL) goes, above 4 GiB`;

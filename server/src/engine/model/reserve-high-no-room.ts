@@ -9,27 +9,12 @@ const FOUR_GIB = 4n * GiB;
 
 export function reportReservedHighNoRoom(sim: Simulation, driver: string, length: bigint): void {
   const start = sim.platform.kernel.mmapMinAddr;
-  const startPage = sim.pageOf(start);
-  const endPage = sim.pageOf(FOUR_GIB);
-  const held = new Map<string, bigint>();
-  let cursor = startPage;
-  let largest = 0;
-  for (const vma of sim.space.overlapping(startPage, endPage)) {
-    const from = Math.max(vma.startPage, startPage);
-    const to = Math.min(vma.endPage, endPage);
-    if (from > cursor) largest = Math.max(largest, from - cursor);
-    cursor = Math.max(cursor, to);
-    held.set(vma.owner, (held.get(vma.owner) ?? 0n) + BigInt(to - from) * sim.pageSize);
-  }
-  if (endPage > cursor) largest = Math.max(largest, endPage - cursor);
-  const holders = [...held]
-    .sort((a, b) => (b[1] > a[1] ? 1 : b[1] < a[1] ? -1 : 0))
-    .map(([owner, bytes]) => `${owner} ${formatSize(bytes)}`)
-    .join(', ');
+  const largest = sim
+    .gapsIn(start, FOUR_GIB)
+    .reduce((most, [from, to]) => (to - from > most ? to - from : most), 0n);
+  const holders = sim.holdersIn(start, FOUR_GIB);
   const free =
-    largest === 0
-      ? 'nothing is free there'
-      : `the largest free block there is ${formatSizeBelow(BigInt(largest) * sim.pageSize)}`;
+    largest === 0n ? 'nothing is free there' : `the largest free block there is ${formatSizeBelow(largest)}`;
   sim.finding(
     'window-exhausted',
     `wine reserved everything above 4 GiB (reserve-high), so ${driver}'s mmap(NULL) of ${formatSize(length)} must fit in ${formatHex(start)}..${formatHex(FOUR_GIB)}, and ${free}, so it fails with ENOMEM${holders ? `; it holds ${holders}` : ''} — every mmap(NULL) of the process, the driver's internal pools and slabs included, competes for it (H9)`,

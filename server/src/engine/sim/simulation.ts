@@ -402,10 +402,14 @@ export class Simulation {
 
   /** Free gaps inside the window, in address order, as [start, end). */
   windowGaps(): [bigint, bigint][] {
-    const { start, end } = this.platform.window;
+    return this.gapsIn(this.platform.window.start, this.platform.window.end);
+  }
+
+  /** Free gaps inside [start, end), in address order, as [start, end). */
+  gapsIn(start: bigint, end: bigint): [bigint, bigint][] {
     const gaps: [bigint, bigint][] = [];
     let cursor = start;
-    // Only the VMAs inside the window: a full copy of the set per call made placed maps O(n²).
+    // Only the VMAs inside the range: a full copy of the set per call made placed maps O(n²).
     for (const vma of this.space.overlapping(
       this.pageOf(start),
       Number((end + this.pageSize - 1n) / this.pageSize),
@@ -420,6 +424,24 @@ export class Simulation {
     }
     if (cursor < end) gaps.push([cursor, end]);
     return gaps;
+  }
+
+  /**
+   * What each actor's mappings hold of [start, end), largest first, as `gpu 960 MiB, wine 64 KiB`
+   * (empty when nothing is mapped there): who competes for a range that ran out (H9).
+   */
+  holdersIn(start: bigint, end: bigint): string {
+    const startPage = this.pageOf(start);
+    const endPage = Number((end + this.pageSize - 1n) / this.pageSize);
+    const held = new Map<string, number>();
+    for (const vma of this.space.overlapping(startPage, endPage)) {
+      const pages = Math.min(vma.endPage, endPage) - Math.max(vma.startPage, startPage);
+      held.set(vma.owner, (held.get(vma.owner) ?? 0) + pages);
+    }
+    return [...held]
+      .sort((a, b) => b[1] - a[1])
+      .map(([owner, pages]) => `${owner} ${formatSize(BigInt(pages) * this.pageSize)}`)
+      .join(', ');
   }
 
   /**
