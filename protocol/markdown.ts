@@ -12,3 +12,20 @@ export function escapeMarkdown(text: string): string {
 export function codeSpan(text: string): string {
   return '`' + text.replace(/`/g, "'") + '`';
 }
+
+/**
+ * Markdown of the shape drvmap writes (emphasis, code spans, links, backslash escapes, lists) as
+ * plain text, for a client that reads only plain text: code spans keep their text, `**` goes, a
+ * link becomes `text (target)`, an escape its character. Line structure is kept as it is.
+ */
+export function markdownAsPlainText(markdown: string): string {
+  return markdown.replace(
+    /`([^`]*)`|\\([\s\S])|\*\*|\[((?:\\[\s\S]|[^\]\\])*)\]\(([^)\s]*)\)/g,
+    (_match, code?: string, escaped?: string, linkText?: string, target?: string) => {
+      if (code !== undefined) return code;
+      if (escaped !== undefined) return escaped;
+      if (linkText !== undefined) return `${markdownAsPlainText(linkText)} (${target ?? ''})`;
+      return '';
+    },
+  );
+}

@@ -10,6 +10,7 @@ import {
   type MessageConnection,
 } from 'vscode-jsonrpc/node';
 import type {
+  ClientCapabilities,
   Diagnostic,
   InitializeResult,
   PublishDiagnosticsParams,
@@ -30,7 +31,31 @@ export interface StartOptions {
   /** `drvmap` settings answered to workspace/configuration. */
   readonly settings?: Record<string, unknown>;
   readonly env?: Record<string, string>;
+  /** The client's capabilities; by default what VS Code's client declares for what the tests use. */
+  readonly capabilities?: ClientCapabilities;
 }
+
+/** What vscode-languageclient declares, for the parts the server reads. */
+export const VSCODE_CAPABILITIES: ClientCapabilities = {
+  workspace: {
+    configuration: true,
+    didChangeConfiguration: { dynamicRegistration: true },
+    inlayHint: { refreshSupport: true },
+    semanticTokens: { refreshSupport: true },
+  },
+  textDocument: {
+    publishDiagnostics: {
+      relatedInformation: true,
+      versionSupport: true,
+      codeDescriptionSupport: true,
+      dataSupport: true,
+    },
+    completion: {
+      completionItem: { snippetSupport: true, documentationFormat: ['markdown', 'plaintext'] },
+    },
+    hover: { contentFormat: ['markdown', 'plaintext'] },
+  },
+};
 
 export class LspClient {
   readonly connection: MessageConnection;
@@ -52,6 +77,8 @@ export class LspClient {
   /** window/showMessage notifications. */
   readonly messages: { type: number; message: string }[] = [];
   exited: number | null | undefined;
+  /** The refresh requests the server sent (`inlayHint`, `semanticTokens`), in order. */
+  readonly refreshes: string[] = [];
 
   private constructor(
     readonly child: ChildProcess,
@@ -95,14 +122,27 @@ export class LspClient {
       this.messages.push(p),
     );
     this.connection.onRequest('client/registerCapability', () => null);
-    this.connection.onRequest('workspace/inlayHint/refresh', () => null);
-    this.connection.onRequest('workspace/semanticTokens/refresh', () => null);
+    this.connection.onRequest('workspace/inlayHint/refresh', () => {
+      this.refreshes.push('inlayHint');
+      return null;
+    });
+    this.connection.onRequest('workspace/semanticTokens/refresh', () => {
+      this.refreshes.push('semanticTokens');
+      return null;
+    });
     this.connection.listen();
   }
 
   static async start(
     options: StartOptions = {},
   ): Promise<{ client: LspClient; initialize: InitializeResult }> {
+    const client = LspClient.spawn(options);
+    const initialize = await client.initialize(options.capabilities ?? VSCODE_CAPABILITIES);
+    return { client, initialize };
+  }
+
+  /** The server started, not yet initialized (the lifecycle tests send requests before `initialize`). */
+  static spawn(options: StartOptions = {}): LspClient {
     const server = join(repoRoot(), 'out', 'server.js');
     if (!existsSync(server)) throw new Error(`${server} is missing: run node scripts/build.mjs`);
     // DRVMAP_SERVER_NODE_ARGS (e.g. `--cpu-prof`) profiles the server under a test or benchmark.
@@ -111,24 +151,17 @@ export class LspClient {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, ...options.env },
     });
-    const client = new LspClient(child, options.settings ?? {});
-    const initialize = (await client.connection.sendRequest('initialize', {
+    return new LspClient(child, options.settings ?? {});
+  }
+
+  async initialize(capabilities: ClientCapabilities): Promise<InitializeResult> {
+    const result = (await this.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: null,
-      capabilities: {
-        workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } },
-        textDocument: {
-          publishDiagnostics: {
-            relatedInformation: true,
-            versionSupport: true,
-            codeDescriptionSupport: true,
-            dataSupport: true,
-          },
-        },
-      },
+      capabilities,
     })) as InitializeResult;
-    await client.connection.sendNotification('initialized', {});
-    return { client, initialize };
+    await this.connection.sendNotification('initialized', {});
+    return result;
   }
 
   request<R>(method: string, params: unknown): Promise<R> {

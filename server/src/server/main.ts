@@ -24,6 +24,7 @@ import {
   type SyscallProgramParams,
 } from '../../../protocol/requests';
 import { checkFiles } from './check-files';
+import { clientSupport, NO_CLIENT_SUPPORT, type ClientSupport } from './client-support';
 import { codeAction } from './code-actions';
 import { completion } from './completion';
 import { DiagnosticsPublisher } from './diagnostics';
@@ -35,6 +36,7 @@ import { hover } from './hover';
 import { importRequest } from './import';
 import { inlayHint } from './inlay-hints';
 import { kernelCompareRequest, syscallProgramRequest } from './kernel-run';
+import { Lifecycle } from './lifecycle';
 import { definition, documentHighlight, prepareRename, references, rename } from './navigation';
 import { forgetPanelReplay, panelState } from './panel';
 import { safely } from './safe';
@@ -57,11 +59,13 @@ let baseSettings = envDebounce(DEFAULT_SETTINGS);
 const store = new DocumentStore(baseSettings);
 const publisher = new DiagnosticsPublisher(connection, store, log);
 const exploreLenses = new ExploreLenses(store);
-let configurationCapability = false;
+let client: ClientSupport = NO_CLIENT_SUPPORT;
+const lifecycle = new Lifecycle();
 const settingsReporter = new SettingsReporter(connection, log);
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
-  configurationCapability = params.capabilities.workspace?.configuration === true;
+  client = clientSupport(params.capabilities);
+  lifecycle.initialized();
   const options = params.initializationOptions as { settings?: unknown; debounceMs?: unknown } | undefined;
   if (options?.settings) baseSettings = readSettings(options.settings, baseSettings);
   if (typeof options?.debounceMs === 'number')
@@ -93,7 +97,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
 });
 
 connection.onInitialized(() => {
-  if (configurationCapability) {
+  if (client.configuration) {
     void connection.client
       .register(DidChangeConfigurationNotification.type, { section: 'drvmap' })
       .catch(() => undefined);
@@ -110,7 +114,7 @@ async function refreshSettings(pushed?: unknown): Promise<void> {
     const uris = store.documents.all().map((d) => d.uri);
     let raw = pushed;
     let perDocument: unknown[] = [];
-    if (configurationCapability) {
+    if (client.configuration) {
       const items = [{ section: 'drvmap' }, ...uris.map((scopeUri) => ({ scopeUri, section: 'drvmap' }))];
       [raw, ...perDocument] = (await connection.workspace.getConfiguration(items)) as unknown[];
     }
@@ -124,8 +128,11 @@ async function refreshSettings(pushed?: unknown): Promise<void> {
     settingsReporter.report(settings);
     for (const s of own.values()) settingsReporter.report(s);
     publisher.scheduleAll();
-    void connection.languages.inlayHint.refresh().catch(() => undefined);
-    void connection.languages.semanticTokens.refresh();
+    if (client.inlayHintRefresh) void connection.languages.inlayHint.refresh().catch(() => undefined);
+    // Typed `void`, but it is the request's promise: a client that refuses it must not leave an
+    // unhandled rejection behind.
+    if (client.semanticTokensRefresh)
+      void Promise.resolve(connection.languages.semanticTokens.refresh() as unknown).catch(() => undefined);
   } catch (error) {
     log(`drvmap: reading settings failed: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -145,7 +152,7 @@ const SETTINGS_WAIT_MS = 2000;
 
 /** An opened document's own settings (its folder's), then its diagnostics. */
 function openDocument(uri: string): void {
-  if (!configurationCapability) {
+  if (!client.configuration) {
     publisher.schedule(uri);
     return;
   }
@@ -199,22 +206,34 @@ function onDocument<P extends { textDocument: { uri: string } } | { uri: string 
   fallback: R,
   handler: (params: P) => R | Promise<R>,
 ): (params: P) => Promise<R> {
-  return safely(log, name, fallback, withOwnSettings(handler));
+  return answered(name, fallback, withOwnSettings(handler));
+}
+
+/** A request answered safely (an exception is logged, the fallback sent), only while the server runs. */
+function answered<P extends unknown[], R>(
+  name: string,
+  fallback: R,
+  handler: (...params: P) => R | Promise<R>,
+): (...params: P) => Promise<R> {
+  return lifecycle.request(safely(log, name, fallback, handler));
 }
 
 /** Files' own settings for Check Workspace (files not open); the workspace's without the capability. */
 async function filesSettings(uris: readonly string[]): Promise<(Settings | undefined)[]> {
-  if (!configurationCapability) return uris.map(() => undefined);
+  if (!client.configuration) return uris.map(() => undefined);
   const raw = (await connection.workspace.getConfiguration(
     uris.map((scopeUri) => ({ scopeUri, section: 'drvmap' })),
   )) as unknown[];
   return uris.map((_, i) => readSettings(raw[i], baseSettings));
 }
 
-connection.onDidChangeConfiguration((change) => {
-  const settings = (change.settings as { drvmap?: unknown } | undefined)?.drvmap;
-  void refreshSettings(settings);
-});
+connection.onDidChangeConfiguration(
+  lifecycle.notification((change) => {
+    const settings = (change.settings as { drvmap?: unknown } | undefined)?.drvmap;
+    void refreshSettings(settings);
+  }),
+);
+connection.onShutdown(() => lifecycle.shutDown());
 
 store.documents.onDidOpen((e) => openDocument(e.document.uri));
 store.documents.onDidChangeContent((e) => {
@@ -227,15 +246,15 @@ store.documents.onDidClose((e) => {
   publisher.clear(e.document.uri);
 });
 
-connection.onHover(onDocument('hover', null, (p) => hover(store, p)));
-connection.onCompletion(onDocument('completion', [], (p) => completion(store, p)));
+connection.onHover(onDocument('hover', null, (p) => hover(store, p, client.hoverMarkdown)));
+connection.onCompletion(onDocument('completion', [], (p) => completion(store, p, client)));
 connection.onDefinition(onDocument('definition', null, (p) => definition(store, p)));
 connection.onReferences(onDocument('references', [], (p) => references(store, p)));
 connection.onDocumentHighlight(onDocument('documentHighlight', [], (p) => documentHighlight(store, p)));
 connection.onPrepareRename(onDocument('prepareRename', null, (p) => prepareRename(store, p)));
 connection.onRenameRequest(onDocument('rename', null, (p) => rename(store, p)));
 connection.onDocumentSymbol(onDocument('documentSymbol', [], (p) => documentSymbol(store, p)));
-connection.onWorkspaceSymbol(safely(log, 'workspaceSymbol', [], (p) => workspaceSymbol(store, p)));
+connection.onWorkspaceSymbol(answered('workspaceSymbol', [], (p) => workspaceSymbol(store, p)));
 connection.onFoldingRanges(onDocument('foldingRange', [], (p) => foldingRange(store, p)));
 connection.onSelectionRanges(onDocument('selectionRange', [], (p) => selectionRange(store, p)));
 connection.languages.semanticTokens.on(
@@ -251,8 +270,7 @@ connection.onRequest(
 );
 connection.onCodeLens(onDocument('codeLens', [], (p) => exploreLenses.codeLens(p)));
 connection.onCodeLensResolve(
-  safely(
-    log,
+  answered(
     'codeLensResolve',
     { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } },
     (l) => exploreLenses.resolve(l),
@@ -282,17 +300,17 @@ connection.onRequest(
 );
 connection.onRequest(
   IMPORT_REQUEST,
-  safely(log, 'import', { scenario: '', imported: 0, skipped: [], processes: [] }, (p: ImportParams) =>
+  answered('import', { scenario: '', imported: 0, skipped: [], processes: [] }, (p: ImportParams) =>
     importRequest(p),
   ),
 );
 connection.onRequest(
   CHECK_FILES_REQUEST,
-  safely(log, 'checkFiles', { files: [] }, (p: CheckFilesParams) => checkFiles(store, p, filesSettings)),
+  answered('checkFiles', { files: [] }, (p: CheckFilesParams) => checkFiles(store, p, filesSettings)),
 );
 
 process.on('uncaughtException', (error) => log(`drvmap: uncaught: ${error.stack ?? error.message}`));
 process.on('unhandledRejection', (reason) => log(`drvmap: unhandled rejection: ${String(reason)}`));
 
-store.documents.listen(connection);
+store.documents.listen(lifecycle.documentSync(connection));
 connection.listen();
