@@ -39,7 +39,7 @@ function fixture() {
     lenses
       .codeLens({ textDocument: { uri: URI } })
       .map((lens: CodeLens) => lenses.resolve(lens).command?.title ?? '');
-  return { show, resolveAll, counted };
+  return { show, resolveAll, counted, lenses };
 }
 
 test('an edit in another scenario does not explore this one again', () => {
@@ -97,4 +97,55 @@ test('a count that ran out of time is tried again at the next version, not befor
   show();
   titles();
   assert.equal(calls, 2, 'a new version tries again');
+});
+
+/** A scenario of three with the same steps, told apart by its strategy (and so its count). */
+const DRIVEN = (name: string, strategy: string) => `scenario "${name}" {
+  driver gpu {
+    any
+  }
+  strategy ${strategy}
+  mem = vkAllocateMemory 1MiB host-visible coherent
+  p = vkMapMemory mem
+  gpu writes mem + 0x200, 64
+}
+`;
+
+test('a lens listed for an older version is not counted against the current text, and says it is out of date', () => {
+  const f = fixture();
+  const [a, b, c] = [DRIVEN('A', 'alias'), DRIVEN('B', 'remap-dontunmap'), DRIVEN('C', 'hook-mmap')];
+  f.show(a + b + c);
+  const listed = f.lenses.codeLens({ textDocument: { uri: URI } });
+  const counted = listed.map((lens) => f.lenses.resolve(lens).command?.title);
+  assert.notEqual(counted[1], counted[2], 'B and C count differently');
+  // Scenario A deleted: the second lens's index now names C, the third's no scenario at all.
+  f.show(b + c);
+  for (const lens of listed.slice(1)) {
+    assert.deepEqual(f.lenses.resolve(lens).command, {
+      title: 'out of date — explore the scenario at the cursor',
+      command: 'drvmap.explore',
+    });
+  }
+  assert.deepEqual(f.resolveAll(), counted.slice(1), 'the current lenses count their own scenarios');
+});
+
+test('every resolved lens runs a command: closed document, no data, nothing to explore', () => {
+  let current: Analysed | undefined;
+  const lenses = new ExploreLenses({ analysed: () => current }, () => undefined);
+  const text = OPEN('a', '1MiB');
+  current = { document: TextDocument.create(URI, 'drvmap', 1, text), analysis: analyseDocument(text) };
+  const [lens] = lenses.codeLens({ textDocument: { uri: URI } });
+  assert.ok(lens);
+  assert.deepEqual(lenses.resolve(lens).command, {
+    title: 'explore (nothing to explore)',
+    command: 'drvmap.explore',
+    arguments: [URI, 0, 1],
+  });
+  const { data: _data, ...withoutData } = lens;
+  current = undefined;
+  for (const unknown of [lens, withoutData])
+    assert.deepEqual(lenses.resolve(unknown).command, {
+      title: 'explore the scenario at the cursor',
+      command: 'drvmap.explore',
+    });
 });

@@ -3,7 +3,7 @@
 // `drvmap/exploreTrace` for one behaviour's trace. The lens is listed cheaply and counted in
 // codeLens/resolve, once per text of the scenario, within a time budget: exploration runs on the
 // server's only thread.
-import type { CodeLens, CodeLensParams } from 'vscode-languageserver/node';
+import type { CodeLens, CodeLensParams, Command } from 'vscode-languageserver/node';
 import { explore, exploreSummaryForLens, ExploreBudgetExceeded } from '../engine/explore/explore';
 import { replayBehaviour } from '../engine/explore/replay';
 import { scenarioAt, type AnalysisOptions } from '../engine/analysis';
@@ -19,6 +19,21 @@ import type { Analysed, DocumentStore } from './documents';
 
 /** The command the lens runs (registered by the client). */
 export const EXPLORE_COMMAND = 'drvmap.explore';
+/**
+ * The commands of a lens that cannot be counted. Each has a real command id: an empty one is no
+ * command to a client that runs it, and VS Code shows a lens resolved without a command as
+ * "!!MISSING: command!!" (microsoft/vscode#197643). Without arguments the explore command
+ * explores the scenario at the cursor, as from the command palette: it asks about the current
+ * text, so it cannot explore another scenario than the one its title says.
+ */
+export const EXPLORE_AT_CURSOR: Command = {
+  title: 'explore the scenario at the cursor',
+  command: EXPLORE_COMMAND,
+};
+const OUT_OF_DATE: Command = {
+  ...EXPLORE_AT_CURSOR,
+  title: 'out of date — explore the scenario at the cursor',
+};
 /** How long one lens may explore before it gives up and offers the command without counts. */
 export const LENS_BUDGET_MS = Number(process.env['DRVMAP_LENS_BUDGET_MS'] ?? 1500);
 /**
@@ -77,12 +92,23 @@ export class ExploreLenses {
   resolve(lens: CodeLens): CodeLens {
     const data = lens.data as LensData | undefined;
     const analysed = data ? this.store.analysed(data.uri) : undefined;
-    if (!data || !analysed) return { ...lens, command: { title: 'explore', command: '' } };
+    if (!data || !analysed) return { ...lens, command: EXPLORE_AT_CURSOR };
+    // A lens listed for an older version: its scenario index and line are of that text, and the
+    // current text's scenario at that index may be another (delete the first scenario and the
+    // second's lens would count the third). It is not counted: the client asks for new lenses
+    // after a change (VS Code resolves only its current, visible ones), so this one only shows
+    // until they come, and says so.
+    if (data.version !== analysed.document.version) return { ...lens, command: OUT_OF_DATE };
     const summary = this.summary(data.uri, analysed, data.scenarioIndex);
     // The lens's line goes too: the client puts the cursor there when the map shows another
     // scenario, so the map and the matrix are of the same scenario at once.
     const args = [data.uri, data.scenarioIndex, lens.range.start.line];
-    if (summary === null) return { ...lens, command: { title: 'explore (nothing to explore)', command: '' } };
+    // Still the explore command: the server answers it with why there is nothing to explore.
+    if (summary === null)
+      return {
+        ...lens,
+        command: { title: 'explore (nothing to explore)', command: EXPLORE_COMMAND, arguments: args },
+      };
     if (summary === 'over-budget')
       return {
         ...lens,

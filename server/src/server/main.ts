@@ -29,7 +29,7 @@ import { codeAction } from './code-actions';
 import { completion } from './completion';
 import { DiagnosticsPublisher } from './diagnostics';
 import { DocumentStore } from './documents';
-import { ExploreLenses, exploreRequest, exploreTrace } from './explore';
+import { EXPLORE_AT_CURSOR, ExploreLenses, exploreRequest, exploreTrace } from './explore';
 import { foldingRange } from './folding';
 import { formatting, rangeFormatting } from './formatting';
 import { hover } from './hover';
@@ -272,7 +272,11 @@ connection.onCodeLens(onDocument('codeLens', [], (p) => exploreLenses.codeLens(p
 connection.onCodeLensResolve(
   answered(
     'codeLensResolve',
-    { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } },
+    // With a command: VS Code shows a lens resolved without one as "!!MISSING: command!!".
+    {
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      command: EXPLORE_AT_CURSOR,
+    },
     (l) => exploreLenses.resolve(l),
   ),
 );

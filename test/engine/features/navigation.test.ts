@@ -145,6 +145,53 @@ describe('navigation', () => {
     assert.deepEqual(codes(analyseDocument(renamed)), codes(a));
   });
 
+  test('a use above the definition is the name for definition, references, highlights and rename alike', () => {
+    // The used-before-defined diagnostic links `mem` on line 6 to the binding on line 7.
+    const text = [
+      'scenario "a" {',
+      '  driver lvp {',
+      '    preset lavapipe',
+      '  }',
+      '  strategy alias',
+      '  p = vkMapMemory mem',
+      '  mem = vkAllocateMemory 1MiB host-visible',
+      '  q = vkMapMemory mem',
+      '}',
+      '',
+    ].join('\n');
+    const a = analyseDocument(text);
+    const early = offsetOf(text, 'mem\n  mem =');
+    const binding = offsetOf(text, 'mem = vkAllocateMemory');
+    const late = offsetOf(text, 'mem\n}');
+    const lines = (ranges: readonly { start: number }[]) => ranges.map((r) => a.lines.position(r.start).line);
+    assert.equal(definitionAt(a, early)?.start, binding, 'definition from the early use');
+    for (const offset of [early, binding, late]) {
+      assert.deepEqual(lines(referencesAt(a, offset)), [5, 6, 7], `references at ${offset}`);
+      assert.deepEqual(
+        lines(referencesAt(a, offset, false)),
+        [5, 7],
+        `references without the binding at ${offset}`,
+      );
+      assert.deepEqual(
+        highlightsAt(a, offset).map((h) => h.kind),
+        ['read', 'write', 'read'],
+        `highlights at ${offset}`,
+      );
+      const result = rename(a, offset, 'memory0');
+      assert.ok('edits' in result, `rename at ${offset}`);
+      assert.deepEqual(lines(result.edits.map((e) => e.range)), [5, 6, 7], `rename at ${offset}`);
+    }
+    assert.deepEqual(prepareRename(a, early), {
+      range: { start: early, end: early + 3 },
+      placeholder: 'mem',
+    });
+    // The rule turned off drops the diagnostic, not the use: a rename still takes it along.
+    const quiet = analyseDocument(text, { severities: { 'used-before-defined': 'off' } });
+    const quietRename = rename(quiet, binding, 'memory0');
+    assert.ok('edits' in quietRename);
+    assert.deepEqual(lines(quietRename.edits.map((e) => e.range)), [5, 6, 7]);
+  });
+
   test('no rename for built-in actors or non-names', () => {
     const text = `scenario "s" {\n  mem = vkAllocateMemory 4KiB host-visible\n  p = vkMapMemory mem\n  app writes p, 4\n}\n`;
     const a = analyseDocument(text);

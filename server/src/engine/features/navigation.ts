@@ -11,6 +11,7 @@ import {
   isReservedWord,
 } from '../language/vocabulary';
 import { RULE_BY_CODE } from '../rules/registry';
+import type { LanguageProblem } from '../sim/problems';
 import type { SymbolInfo } from '../sim/symbols';
 import { nameUses } from '../syntax/name-uses';
 import { isUnit } from '../syntax/number-literal';
@@ -27,24 +28,54 @@ export interface SymbolAt {
 export function symbolAt(analysis: DocumentAnalysis, offset: number): SymbolAt | undefined {
   const scenario = scenarioAt(analysis, offset);
   if (!scenario || offset < scenario.node.start || offset > scenario.node.end) return undefined;
-  const symbol = scenario.run.simulation.symbols.at(offset);
+  const symbol = scenario.run.simulation.symbols.at(offset) ?? symbolUsedEarlyAt(scenario, offset);
   if (!symbol) return undefined;
-  const range = [symbol.definition, ...symbol.references].find(
-    (r) => r && offset >= r.start && offset <= r.end,
-  );
+  const range = occurrences(scenario, symbol).find((r) => offset >= r.start && offset <= r.end);
   return range ? { scenario, symbol, range } : undefined;
+}
+
+/**
+ * The symbol of a use above its definition: the symbol table records no reference there (the
+ * name had no value yet), but the used-before-defined problem links the use to the binding.
+ */
+function symbolUsedEarlyAt(scenario: ScenarioAnalysis, offset: number): SymbolInfo | undefined {
+  const early = usedBeforeDefined(scenario).find((p) => offset >= p.range.start && offset <= p.range.end);
+  const binding = early?.related?.[0]?.range;
+  if (!binding) return undefined;
+  const symbol = scenario.run.simulation.symbols.at(binding.start);
+  return symbol?.definition?.start === binding.start ? symbol : undefined;
+}
+
+/**
+ * The run's used-before-defined problems, not the scenario's diagnostics: the rule's severity
+ * set to `off` drops the diagnostic, but the use is still this name, and a rename must take it.
+ */
+function usedBeforeDefined(scenario: ScenarioAnalysis): LanguageProblem[] {
+  return scenario.run.problems.filter((p) => p.code === 'used-before-defined');
 }
 
 export function definitionAt(analysis: DocumentAnalysis, offset: number): TextRange | undefined {
   return symbolAt(analysis, offset)?.symbol.definition;
 }
 
-/** Every occurrence, in source order, without duplicates. */
-export function occurrences(symbol: SymbolInfo, includeDeclaration = true): TextRange[] {
+/**
+ * The spans that are this symbol in its scenario, in source order, without duplicates: its
+ * definition, its references and its uses above the definition. Every feature here (definition,
+ * references, highlights, rename) asks this one function, so that they agree on what the name is.
+ */
+export function occurrences(
+  scenario: ScenarioAnalysis,
+  symbol: SymbolInfo,
+  includeDeclaration = true,
+): TextRange[] {
   const seen = new Set<number>();
   const out: TextRange[] = [];
-  const all =
-    includeDeclaration && symbol.definition ? [symbol.definition, ...symbol.references] : symbol.references;
+  const definition = symbol.definition;
+  const all = [
+    ...(includeDeclaration && definition ? [definition] : []),
+    ...symbol.references,
+    ...(definition ? earlyUses(scenario, definition) : []),
+  ];
   for (const r of all) {
     if (seen.has(r.start)) continue;
     seen.add(r.start);
@@ -53,13 +84,20 @@ export function occurrences(symbol: SymbolInfo, includeDeclaration = true): Text
   return out.sort((a, b) => a.start - b.start);
 }
 
+/** The uses above a definition, which used-before-defined links to it (they had no value yet). */
+function earlyUses(scenario: ScenarioAnalysis, definition: TextRange): TextRange[] {
+  return usedBeforeDefined(scenario)
+    .filter((p) => p.related?.[0]?.range.start === definition.start)
+    .map((p) => p.range);
+}
+
 export function referencesAt(
   analysis: DocumentAnalysis,
   offset: number,
   includeDeclaration = true,
 ): TextRange[] {
   const found = symbolAt(analysis, offset);
-  return found ? occurrences(found.symbol, includeDeclaration) : [];
+  return found ? occurrences(found.scenario, found.symbol, includeDeclaration) : [];
 }
 
 export interface Highlight {
@@ -72,7 +110,7 @@ export function highlightsAt(analysis: DocumentAnalysis, offset: number): Highli
   const found = symbolAt(analysis, offset);
   if (!found) return [];
   const def = found.symbol.definition;
-  return occurrences(found.symbol).map((range) => ({
+  return occurrences(found.scenario, found.symbol).map((range) => ({
     range,
     kind: def && def.start === range.start ? 'write' : 'read',
   }));
@@ -99,12 +137,7 @@ export function rename(analysis: DocumentAnalysis, offset: number, newName: stri
   if (newName === found.symbol.name) return { edits: [] };
   const problem = nameProblem(newName, found.scenario) ?? captureProblem(analysis, found.scenario, newName);
   if (problem) return { error: problem };
-  // Uses above the definition are this name too (used-before-defined links them to it).
-  const definition = found.symbol.definition;
-  const early = found.scenario.diagnostics
-    .filter((d) => d.code === 'used-before-defined' && d.related[0]?.range.start === definition.start)
-    .map((d) => ({ start: d.range.start, end: d.range.end }));
-  const ranges = [...early, ...occurrences(found.symbol)].sort((a, b) => a.start - b.start);
+  const ranges = occurrences(found.scenario, found.symbol);
   // A unit word is a free name (`page`), except right after a number, where it reads as the
   // number's unit (`4 page`): refused only where a use would land there.
   if (isUnit(newName)) {
