@@ -84,3 +84,18 @@ test('an expectation with two failed operands is still one diagnostic, naming bo
   );
   assert.equal(found[0]!.related?.length, 2);
 });
+
+test('a read that faults past its first byte names the fault address and the bytes read before it', () => {
+  const body = [
+    '  a = mmap 8KiB rw private anon at 0x1000_0000 fixed',
+    '  write a, 8KiB, 0xAA',
+    '  munmap a + 4KiB, 4KiB',
+    '  expect read a + 4KiB - 2, 3 == 0xAA',
+    '  expect read a + 4KiB, 1 == 0xAA',
+  ].join('\n');
+  assert.deepEqual(failures(body), [
+    // The kernel's si_addr is the first byte not mapped, not where the read began.
+    'expectation failed: host reads from 0x1000_0ffe: 0xaa×2, then SIGSEGV at 0x1000_1000',
+    'expectation failed: host reads SIGSEGV at 0x1000_1000',
+  ]);
+});

@@ -9,7 +9,7 @@ import type { Argument, ExpectForm, ExpectNode, Expression, NameExpression } fro
 import { checkExpectReadAfterUnmap, deviceAddressText, memoryTarget } from './access-steps';
 import { checkLazilyFreedRead } from './lazy-freed-read';
 import { DEVICE_ACTOR } from '../model/device-access';
-import { describeSegments, outcomeName, outcomeText } from './outcome';
+import { describeSegments, outcomeName, outcomeText, runsText } from './outcome';
 import { vkSuccessOf } from './vk-success';
 import type { CallRecord, ExpectRecord, Finding } from './records';
 import { listOf } from './calls';
@@ -33,9 +33,16 @@ interface ReadSeen {
   readonly memory: string | undefined;
   /** How a failed read by a driver got its bytes, when that explains it (a stale pointer). */
   readonly via: string | undefined;
+  /**
+   * A read that faulted past its first byte: where, and the bytes it read before (`actual` is
+   * the signal). The fault's address is the kernel's si_addr, not the read's start.
+   */
+  readonly fault?: { readonly address: bigint; readonly before: string };
 }
 
 function readDetail(seen: ReadSeen): string {
+  if (seen.fault && seen.address !== undefined)
+    return `${seen.reader} reads from ${formatHex(seen.address)}: ${seen.fault.before ? `${seen.fault.before}, then ` : ''}${seen.actual} at ${formatHex(seen.fault.address)}`;
   return `${seen.reader} reads ${seen.actual}${seen.address !== undefined ? ` at ${formatHex(seen.address)}` : ` from ${seen.memory}`}${seen.via ? `, ${seen.via}` : ''}`;
 }
 
@@ -192,7 +199,16 @@ function checkRead(context: StepContext, e: FormOf<'read'>): Verdict {
   const memory = target
     ? `${target.memory.name}${target.offset !== 0n ? ` + ${formatHex(target.offset)}` : ''}`
     : undefined;
-  return { passed, detail: { reader, actual, address, memory, via } };
+  const fault =
+    !result.ok && address !== undefined && result.address !== BigInt.asUintN(64, address)
+      ? { address: result.address, before: runsText(result.segments, sim) }
+      : undefined;
+  return {
+    passed,
+    detail: fault
+      ? { reader, actual, address, memory, via, fault }
+      : { reader, actual, address, memory, via },
+  };
 }
 
 /** Every run of bytes holds the datum (a loop: an arrow capturing it allocates per expectation). */

@@ -203,7 +203,7 @@ export function describeSegments(result: AccessResult, sim: Simulation): string 
 }
 
 /** Apart from describeSegments, so that its arrow (capturing `sim`) costs only for several runs. */
-function runsText(segments: readonly Segment[], sim: Simulation): string {
+export function runsText(segments: readonly Segment[], sim: Simulation): string {
   return segments.map((s) => `${datumText(s.datum, sim)}×${s.length}`).join(', ');
 }
 
