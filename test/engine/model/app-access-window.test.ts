@@ -2,7 +2,7 @@
 // past its end names the part outside, and the reason is about where that part starts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyseDocument } from '../../../server/src/engine/analysis';
+import { analyseDocument, type AnalysisOptions } from '../../../server/src/engine/analysis';
 
 const messages = (text: string) =>
   analyseDocument(text)
@@ -69,4 +69,69 @@ test('an access that starts outside the window and crosses 4 GiB keeps the reaso
     message ?? '',
     /^32-bit code writes 0xffff_fffe, outside the window 0x1_0000\.\.0x7fff_0000: the address fits in 32 bits, but .*not large-address-aware/,
   );
+});
+
+// The reason follows the window in force: one the scenario (or drvmap.defaultWindow) wrote is its
+// own reason, and large-address-awareness explains only the window derived from it. A window line
+// reaching past 2 GiB without it was blamed on signed pointers.
+const windowReason = /not given addresses (?:there|outside its window) \(([^)]*)\)/;
+const reasonOf = (text: string, options: AnalysisOptions = {}) =>
+  analyseDocument(text, options)
+    .diagnostics.filter((d) => d.code === 'pointer-outside-window')
+    .map((d) => windowReason.exec(d.message)?.[1] ?? `no reason in: ${d.message}`);
+
+const writeAt = (settings: string, address: string) => `scenario "s" {
+${settings}
+  a = mmap 64KiB rw private anon at ${address} fixed by host
+  app writes a, 4
+}
+`;
+
+test("a window line ending 64 KiB below 4 GiB without large-address-aware: the reason is the window's end and Windows' user range, not the sign", () => {
+  assert.deepEqual(reasonOf(writeAt('  window 0x1_0000 .. 0xffff_0000', '0xffff_0000')), [
+    "the scenario's `window` line ends the window at 0xffff_0000, where Windows' user range ends at 0xfffe_ffff, lpMaximumApplicationAddress: the last 64 KiB below 4 GiB are never user memory, linux-mm §7.1",
+  ]);
+  // reserve-high's map in the window's last 64 KiB, handed over at vkMapMemory, says the same.
+  const handed = reasonOf(`scenario "s" {
+  strategy reserve-high
+  window 0x1_0000 .. 0xffff_0000
+  mem = vkAllocateMemory 1MiB host-visible
+  p = vkMapMemory mem
+}
+`);
+  assert.equal(handed.length, 1);
+  assert.match(
+    handed[0]!,
+    /^the scenario's `window` line ends the window at 0xffff_0000, where Windows' user range ends at 0xfffe_ffff/,
+  );
+});
+
+test('a window line of its own: its end (or start) is the reason, with no Windows limit it does not end at', () => {
+  assert.deepEqual(
+    reasonOf(writeAt('  window 0x1_0000 .. 0x4000_0000\n  large-address-aware', '0x5000_0000')),
+    ["the scenario's `window` line ends the window at 0x4000_0000"],
+  );
+  assert.deepEqual(reasonOf(writeAt('  window 0x2000_0000 .. 0x4000_0000', '0x1000_0000')), [
+    "the scenario's `window` line starts the window at 0x2000_0000",
+  ]);
+  // drvmap.defaultWindow, when it is not the default window, is named the same way.
+  assert.deepEqual(
+    reasonOf(writeAt('', '0x9000_0000'), { window: { start: 0x1_0000n, end: 0x8000_0000n } }),
+    ['the drvmap.defaultWindow setting ends the window at 0x8000_0000'],
+  );
+});
+
+test("large-address-aware's own window keeps its reasons: the sign above 2 GiB, Windows' user range just below the limit", () => {
+  const sign = 'it is not large-address-aware: pointers above 2 GiB break code that treats them as signed';
+  assert.deepEqual(reasonOf(writeAt('', '0x9000_0000')), [sign]);
+  assert.deepEqual(reasonOf(writeAt('  large-address-aware no', '0x9000_0000')), [sign]);
+  // The default setting's own value, and a window line the checker refused, leave the default window.
+  assert.deepEqual(
+    reasonOf(writeAt('', '0x9000_0000'), { window: { start: 0x1_0000n, end: 0x7fff_0000n } }),
+    [sign],
+  );
+  assert.deepEqual(reasonOf(writeAt('  window 0x1_0000 .. 0x2_0000_0000', '0x9000_0000')), [sign]);
+  assert.deepEqual(reasonOf(writeAt('  large-address-aware', '0xffff_0000')), [
+    "Windows' user range ends at 0xfffe_ffff, lpMaximumApplicationAddress: the last 64 KiB below 4 GiB are never user memory, linux-mm §7.1",
+  ]);
 });

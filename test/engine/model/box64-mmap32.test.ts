@@ -144,21 +144,87 @@ test('mmap32 changes only mmap(NULL): a placed map (MAP_FIXED) and the BO map ov
   assert.doesNotMatch(maps[1]!, /MAP_32BIT/);
 });
 
-test('mmap32 on arm64: no MAP_32BIT; box64 picks the first free 64 KiB-aligned block below 2 GiB as a hint', () => {
-  const text = mapping(
+// On arm64 box64 is built without NOALIGN, so box_mmap drops MAP_32BIT and passes the block
+// find31bitBlockNearHint(NULL, length, 0) finds as a plain hint. Read in box64 src/custommem.c at
+// 93fc3be: that walk starts at WINE_LOWEST (0x3000_0000) and goes on while its cursor is below
+// 0xc000_0000, then wraps to LOWEST (0x1_0000) up to 0x3000_0000, in 64 KiB steps; a block only
+// has to start below the limit. Not "below 2 GiB" as vulkan-wine §6 has it.
+const arm64Map = (steps: readonly string[], settings = '  arch arm64') =>
+  mapping(
     'mmap32',
     direct,
-    [
-      'low = mmap 64KiB rw private anon at 0x1_0000',
-      'mem = vkAllocateMemory 1MiB host-visible',
-      'p = vkMapMemory mem',
-      'expect p == 0x2_0000',
-    ],
-    '  arch arm64',
+    [...steps, 'mem = vkAllocateMemory 16MiB host-visible coherent', 'p = vkMapMemory mem'],
+    settings,
   );
-  assert.deepEqual(codes(text), []);
-  const maps = callsOf(text, 2).filter((c) => /^gpu: mmap/.test(c));
-  assert.match(maps[0]!, /^gpu: mmap\(0x2_0000, 0x10_0000, PROT_READ\|PROT_WRITE, MAP_SHARED, /);
+
+/** box64's trace line of step `step` (0-based): the search and the hint it found, or none. */
+const box64Note = (text: string, step: number) => {
+  const note = callsOf(text, step).find((c) => /^box64: /.test(c));
+  assert.ok(note, callsOf(text, step).join('\n'));
+  return note;
+};
+
+test('mmap32 on arm64: no MAP_32BIT; box64 hints the first free 64 KiB-aligned block from 0x3000_0000, not from 0x1_0000', () => {
+  for (const settings of ['  arch arm64', '  page-size 16KiB']) {
+    const text = arm64Map([], settings);
+    assert.deepEqual(codes(text), [], settings);
+    assert.match(box64Note(text, 1), /find31bitBlockNearHint\(NULL, 16 MiB\).* hint 0x3000_0000/, settings);
+    const maps = callsOf(text, 1).filter((c) => /^gpu: mmap/.test(c));
+    assert.match(
+      maps[0]!,
+      /^gpu: mmap\(0x3000_0000, 0x100_0000, PROT_READ\|PROT_WRITE, MAP_SHARED, /,
+      settings,
+    );
+  }
+  // Something at 0x3000_0000: the next 64 KiB-aligned free block above it.
+  const taken = arm64Map(['low = mmap 4KiB rw private anon at 0x3000_0000 fixed by host']);
+  assert.match(box64Note(taken, 2), /hint 0x3001_0000/);
+});
+
+test('mmap32 on arm64: with 0x3000_0000..2 GiB taken box64 finds 2 GiB, outside the window without large-address-awareness', () => {
+  const text = arm64Map(['heap = reserve 0x5000_0000 at 0x3000_0000 by wine']);
+  assert.match(box64Note(text, 2), /hint 0x8000_0000/);
+  // The first walk finds room at 2 GiB before it wraps to the free 768 MiB below 0x3000_0000.
+  assert.deepEqual(codes(text), ['pointer-outside-window']);
+  const message = analyse(text).diagnostics[0]!.message;
+  assert.match(message, /^32-bit code gets 0x8000_0000, outside the window 0x1_0000\.\.0x7fff_0000/);
+  // The same under large-address-aware: 2 GiB is inside its window, and the map is safe.
+  const laa = arm64Map(
+    ['low = reserve 0x7fff_0000 at 0x1_0000 by wine'],
+    '  arch arm64\n  large-address-aware',
+  );
+  assert.match(box64Note(laa, 2), /hint 0x8000_0000/);
+  assert.deepEqual(codes(laa), []);
+});
+
+test('mmap32 on arm64: a block only has to start below 3 GiB; with none from 0x3000_0000 box64 wraps to 0x1_0000', () => {
+  // 0x3000_0000..0xbfff_0000 taken: the free block at 0xbfff_0000 starts below 3 GiB and runs past it.
+  const past = arm64Map(['held = mmap 0x8fff_0000 none private anon noreserve at 0x3000_0000 fixed by host']);
+  assert.match(box64Note(past, 2), /hint 0xbfff_0000/);
+  // 0x3000_0000..3 GiB taken: the first walk ends at 3 GiB, the second one finds 0x1_0000.
+  const wrap = arm64Map(['held = mmap 0x9000_0000 none private anon noreserve at 0x3000_0000 fixed by host']);
+  assert.match(box64Note(wrap, 2), /hint 0x1_0000$/);
+});
+
+test('mmap32 on arm64: no block starts below 3 GiB; the map goes high, Wine refuses it, and window-exhausted names both walks', () => {
+  const text = arm64Map(['held = mmap 0xbfff_0000 none private anon noreserve at 0x1_0000 fixed by host']);
+  assert.match(
+    box64Note(text, 2),
+    /no free block starts in 0x3000_0000\.\.0xc000_0000, then 0x1_0000\.\.0x3000_0000: mmap\(NULL\) as it is/,
+  );
+  assert.deepEqual(codes(text), ['window-exhausted']);
+  // The driver's mmap(NULL) lands far above 4 GiB, and Wine's direct map refuses it (§3.3 step 5).
+  assert.ok(
+    callsOf(text, 2).some((c) =>
+      /^wine: vkUnmapMemory\(mem\) \(Wine: the mapping does not fit 32 bits\)/.test(c),
+    ),
+    callsOf(text, 2).join('\n'),
+  );
+  const message = analyse(text).diagnostics.find((d) => d.code === 'window-exhausted')!.message;
+  assert.match(
+    message,
+    /box64's find31bitBlockNearHint found no free 16 MiB block starting in 0x3000_0000\.\.0xc000_0000, then 0x1_0000\.\.0x3000_0000, so the mmap went where mmap\(NULL\) goes, above 4 GiB; 0x1_0000\.\.0xc000_0000 holds host ≈3\.0 GiB/,
+  );
 });
 
 test('explore: mmap32 is explorable, and on the direct map safe exactly when the driver maps through libc', () => {

@@ -935,7 +935,7 @@ export const STRATEGY_WORDS: readonly WordDoc[] = [
   ),
   w(
     'mmap32',
-    "box64's BOX64_MMAP32 (on by default): box64's own mmap symbol adds MAP_32BIT to every libc mmap(NULL) for the whole process, so the driver's maps land in [1 GiB, 2 GiB) (below 2 GiB on arm64) — internal pools, slabs and allocation-time maps too (H9). Calls with an address are untouched; a raw mmap syscall escapes it (box64#1946). box64 hides no extension: Wine still places the map or imports host memory when the driver can, and maps directly only when it can do neither.",
+    "box64's BOX64_MMAP32 (on by default): box64's own mmap symbol adds MAP_32BIT to every libc mmap(NULL) for the whole process, so the driver's maps land in [1 GiB, 2 GiB) (on arm64 box64's own search: from 0x3000_0000 up to 3 GiB, then from 0x1_0000) — internal pools, slabs and allocation-time maps too (H9). Calls with an address are untouched; a raw mmap syscall escapes it (box64#1946). box64 hides no extension: Wine still places the map or imports host memory when the driver can, and maps directly only when it can do neither.",
     'box64 src/custommmap.c, docs/USAGE.md; linux-mm §1.3 (MAP_32BIT); vulkan-wine §3.2, §3.5',
   ),
 ];

@@ -32,18 +32,39 @@ export function fitsButOutsideWindow(platform: Platform, pointer: bigint): strin
 
 /**
  * Why 32-bit code is not given `address`, which fits in 32 bits but lies outside the window, as a
- * parenthesis ('' when the scenario's own window is the only reason). Above 2 GiB without
- * large-address-awareness it is signed-pointer code; just under the 2 GiB or 4 GiB limit it is
- * Windows' user range, which ends 64 KiB below it (linux-mm §7.1: lpMaximumApplicationAddress
- * 0x7FFEFFFF, or 0xFFFEFFFF with LAA) — not the sign.
+ * parenthesis. A window someone wrote (a `window` line, the drvmap.defaultWindow setting) is the
+ * reason itself, whatever large-address-aware says: a `window 0x1_0000 .. 0xffff_0000` without it
+ * reaches past 2 GiB, so the sign is not why. For large-address-aware's own window, above 2 GiB
+ * without it is signed-pointer code; just under the 2 GiB or 4 GiB limit it is Windows' user
+ * range, which ends 64 KiB below it (linux-mm §7.1: lpMaximumApplicationAddress 0x7FFEFFFF, or
+ * 0xFFFEFFFF with LAA) — not the sign.
  */
 export function notGivenReason(platform: Platform, address: bigint): string {
+  if (platform.windowFrom !== 'large-address-aware') return writtenWindowReason(platform, address);
   const limit = platform.largeAddressAware ? FOUR_GIB : TWO_GIB;
   if (address >= limit)
     return ' (it is not large-address-aware: pointers above 2 GiB break code that treats them as signed)';
   if (address >= limit - USER_RANGE_GAP && address >= platform.window.end)
-    return ` (Windows' user range ends at ${formatHex(limit - USER_RANGE_GAP - 1n)}, lpMaximumApplicationAddress: the last 64 KiB below ${platform.largeAddressAware ? '4' : '2'} GiB are never user memory, linux-mm §7.1)`;
+    return ` (${userRangeEndText(limit)})`;
   return '';
+}
+
+/** The reason for a window someone wrote: the bound the address is past, who set it, and why there. */
+function writtenWindowReason(platform: Platform, address: bigint): string {
+  const { start, end } = platform.window;
+  const who =
+    platform.windowFrom === 'window-line'
+      ? "the scenario's `window` line"
+      : 'the drvmap.defaultWindow setting';
+  if (address < start) return ` (${who} starts the window at ${formatHex(start)})`;
+  const limit = [TWO_GIB, FOUR_GIB].find((l) => end === l - USER_RANGE_GAP);
+  const why = limit === undefined ? '' : `, where ${userRangeEndText(limit)}`;
+  return ` (${who} ends the window at ${formatHex(end)}${why})`;
+}
+
+/** Windows' user range ending 64 KiB below `limit` (2 or 4 GiB), said with its source. */
+function userRangeEndText(limit: bigint): string {
+  return `Windows' user range ends at ${formatHex(limit - USER_RANGE_GAP - 1n)}, lpMaximumApplicationAddress: the last 64 KiB below ${limit === FOUR_GIB ? '4' : '2'} GiB are never user memory, linux-mm §7.1`;
 }
 
 /**

@@ -51,6 +51,8 @@ export interface Platform {
   readonly os: 'linux' | 'macos';
   readonly kernel: KernelConfig;
   readonly window: AddressWindow;
+  /** Who set the window in force: why 32-bit code is not given an address outside it. */
+  readonly windowFrom: WindowSource;
   readonly largeAddressAware: boolean;
   readonly strategy: StrategyName;
   /** Windows' allocation granularity (64 KiB): Wine's reservations are aligned to it. */
@@ -58,6 +60,14 @@ export interface Platform {
   /** The setting nodes that decided each value, for hover and related information. */
   readonly sources: ReadonlyMap<string, SettingNode>;
 }
+
+/**
+ * Where the window in force comes from: the scenario's `window` line, the editor's
+ * drvmap.defaultWindow setting (when it differs from the default), or large-address-aware, whose
+ * window is Windows' user range, 2 GiB without it and 4 GiB with it (linux-mm §7.1). Only the last
+ * is explained by large-address-awareness: a window line that reaches past 2 GiB is not.
+ */
+export type WindowSource = 'window-line' | 'default-window-setting' | 'large-address-aware';
 
 /** Wine without LARGE_ADDRESS_AWARE: 0x10000 .. 2 GiB - 64 KiB (HighestUserAddress 0x7ffeffff). */
 export const DEFAULT_WINDOW: AddressWindow = { start: 0x1_0000n, end: 0x7fff_0000n };
@@ -315,11 +325,27 @@ export function readPlatform(
     os,
     kernel,
     window: window ?? (largeAddressAware ? LARGE_ADDRESS_AWARE_WINDOW : (defaults.window ?? DEFAULT_WINDOW)),
+    windowFrom: windowSource(window, largeAddressAware, defaults.window),
     largeAddressAware,
     strategy,
     allocationGranularity: 64n * KiB,
     sources,
   };
+}
+
+/**
+ * Who set the window: a valid `window` line wins over large-address-aware, which wins over the
+ * default setting; a setting equal to the default window is large-address-aware's own (no).
+ */
+function windowSource(
+  line: AddressWindow | undefined,
+  largeAddressAware: boolean,
+  setting: AddressWindow | undefined,
+): WindowSource {
+  if (line !== undefined) return 'window-line';
+  if (largeAddressAware || setting === undefined) return 'large-address-aware';
+  const isDefault = setting.start === DEFAULT_WINDOW.start && setting.end === DEFAULT_WINDOW.end;
+  return isDefault ? 'large-address-aware' : 'default-window-setting';
 }
 
 export const ARCH_NAMES: readonly Arch[] = ['x86_64', 'arm64'];

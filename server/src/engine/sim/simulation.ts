@@ -19,7 +19,7 @@ import type { VkMemory } from '../model/vk-memory';
 import type { Expression, StepNode } from '../syntax/ast';
 import type { TextRange } from '../syntax/text-range';
 import type { RelatedInformation } from '../diagnostics';
-import { alignUp, formatHex, formatSize, formatSizeBelow } from '../numbers';
+import { alignDown, alignUp, formatHex, formatSize, formatSizeBelow } from '../numbers';
 import type { Platform } from './platform';
 import type { CallRecord, ExpectRecord, Finding, StepRecord } from './records';
 import type { LanguageProblem } from './problems';
@@ -481,14 +481,26 @@ export class Simulation {
   }
 
   /**
-   * The lowest `alignment`-aligned free block of `size` bytes in [start, end), or undefined: a
-   * first-fit search of a range other than the window (box64's MAP_32BIT emulation on arm64
-   * looks below 2 GiB). Not cached: it runs once per mapping, not per window-budget question.
+   * The lowest `alignment`-aligned free block of `size` bytes that starts in [start, startEnd), or
+   * undefined: a first-fit search of a range other than the window. Only the start is bounded, the
+   * block may run past `startEnd`: box64's MAP_32BIT emulation on arm64 (find31bitBlockNearHint)
+   * walks while its cursor is below the limit and takes any free block that starts there. Not
+   * cached: it runs once per mapping, not per window-budget question.
    */
-  findSpaceIn(start: bigint, end: bigint, size: bigint, alignment: bigint): bigint | undefined {
+  findSpaceStartingIn(start: bigint, startEnd: bigint, size: bigint, alignment: bigint): bigint | undefined {
+    if (startEnd <= start) return undefined;
     const pages = Number((size + this.pageSize - 1n) / this.pageSize);
     const lowPage = Number((start + this.pageSize - 1n) / this.pageSize);
-    return this.firstFitFrom(lowPage, Number(end / this.pageSize), pages, size, alignment, end);
+    const lastStart = alignDown(startEnd - 1n, alignment);
+    if (lastStart < start) return undefined;
+    return this.firstFitFrom(
+      lowPage,
+      Number(lastStart / this.pageSize) + pages,
+      pages,
+      size,
+      alignment,
+      lastStart + size,
+    );
   }
 
   /** Where the last window search of each size and alignment found its fit (findWindowSpace). */
