@@ -2,9 +2,13 @@
 // made: VMA boundaries the kernel kept, anonymous memory behind a device name, hugetlb.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { buildTrace } from '../../../server/src/cli/trace';
 import { analyseDocument } from '../../../server/src/engine/analysis';
 import { importProcMaps, importStrace } from './parsing-importers';
+
+const fixtures = join(__dirname, '..', '..', '..', '..', 'test/engine/import/fixtures');
 
 /** The errors and warnings of `scenario` with `probe` (steps and expectations) added at its end. */
 function diagnosticsWith(scenario: string, probe: readonly string[]): string[] {
@@ -256,4 +260,39 @@ test('strace: an mseal line is an mseal step, and what the seal refused afterwar
   assert.match(scenario, /\n {2}m2 = mseal m1, 16384\n/);
   assert.match(scenario, /expect m3 == EPERM/);
   assert.deepEqual(diagnosticsWith(scenario, []), []);
+});
+
+test('strace: a MAP_32BIT map replays where the kernel put it (its start is random), so what the kernel allowed next to it is allowed', () => {
+  // strace of `mmap(NULL, 4096, …, MAP_32BIT)` then a fixed-noreplace map at 1 GiB (Linux 6.18).
+  const { scenario } = importStrace(
+    [
+      'mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_32BIT, -1, 0) = 0x41775000',
+      'mmap(0x40000000, 65536, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED_NOREPLACE, -1, 0) = 0x40000000',
+      '',
+    ].join('\n'),
+  );
+  assert.match(
+    scenario,
+    /# MAP_32BIT: the kernel starts its search at a random page .*\n {2}m1 = mmap 4096 rw private anon 32bit at 0x4177_5000\n/,
+  );
+  assert.deepEqual(diagnosticsWith(scenario, ['expect m1 == 0x4177_5000', 'expect m2 == 0x4000_0000']), []);
+  // c-map32bit.strace (map32bit.c): the fixed map at 1 GiB below the MAP_32BIT one grows in place.
+  const capture = readFileSync(join(fixtures, 'c-map32bit.strace'), 'utf8');
+  const replay = importStrace(capture).scenario;
+  assert.match(replay, /m18 = mmap 16384 rw private anon 32bit at 0x41f2_5000\n/);
+  assert.match(replay, /m21 = mremap m16, 32768, 65536, maymove\n/);
+  assert.deepEqual(diagnosticsWith(replay, ['expect m18 == 0x41f2_5000', 'expect m21 == 0x4000_0000']), []);
+  // Only MAP_32BIT's placement is random: a plain map keeps no address, a fixed MAP_32BIT map and
+  // one whose own hint the kernel took are written as before.
+  assert.match(replay, /m1 = mmap 8192 rw private anon\n/);
+  const unchanged = importStrace(
+    [
+      'mmap(0x20000000, 4096, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_32BIT, -1, 0) = 0x20000000',
+      'mmap(0x300000000, 4096, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_32BIT|MAP_FIXED, -1, 0) = 0x300000000',
+      '',
+    ].join('\n'),
+  ).scenario;
+  assert.match(unchanged, /m1 = mmap 4096 rw private anon 32bit at 0x2000_0000\n/);
+  assert.match(unchanged, /m2 = mmap 4096 rw private anon 32bit fixed at 0x3_0000_0000\n/);
+  assert.doesNotMatch(unchanged, /random/);
 });

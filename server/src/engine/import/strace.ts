@@ -534,7 +534,10 @@ function render(
             file.refusedEinval = length;
           fdPart = ` fd ${file.name}${offset !== '0' ? ` offset ${offset}` : ''}`;
         }
-        const at = addr === 'NULL' ? '' : ` at ${addressExpr(addr, true)}`;
+        const chosen = randomisedPlacement(addr, flags, call.result, returned);
+        if (chosen !== undefined) out.push(`  # ${chosen.why}`);
+        const hint = chosen?.hint ?? addr;
+        const at = hint === 'NULL' ? '' : ` at ${addressExpr(hint, true)}`;
         step = `${bind} = mmap ${len} ${words.join(' ')}${at}${fdPart}`;
         const unsaid = unsaidMapFlags(flags);
         // A flag left out may be why the call failed (MAP_SYNC → EOPNOTSUPP): without it the step
@@ -607,6 +610,34 @@ function render(
   // written: whatever control characters strace printed (a file named with ESC) are written
   // `\x1b`, so the scenario cannot drive a terminal or end a comment's line early with a CR.
   return printable(out.join('\n') + '\n');
+}
+
+/**
+ * The hint a successful MAP_32BIT map is written with, and why: where the kernel put it is
+ * random. Without MAP_FIXED its bottom-up search starts at a page drawn anew on every call in
+ * [0x40000000, 0x42000000) (find_start_end, facts linux-mm §1.3), where the model starts at
+ * 0x40000000, so a replay without the address lands elsewhere and a later fixed map the kernel
+ * allowed there fails. A free hint below 2 GiB is taken exactly, by the kernel and the model
+ * alike, so the address the kernel returned, as the hint, puts the replay where the capture was.
+ * Other maps need no such hint: the model places them as the kernel does, below its own
+ * mmap_base, so their layout relative to each other is the capture's.
+ */
+function randomisedPlacement(
+  addr: string,
+  flags: string,
+  result: string,
+  returned: bigint | undefined,
+): { readonly hint: string; readonly why: string } | undefined {
+  const names = flags.split('|').map((f) => f.trim());
+  const fixed = names.includes('MAP_FIXED') || names.includes('MAP_FIXED_NOREPLACE');
+  if (returned === undefined || fixed || !names.includes('MAP_32BIT')) return undefined;
+  // A hint the kernel took is written already, and the model takes it too.
+  if (parseNumber(addr) === returned) return undefined;
+  const refused = addr === 'NULL' ? '' : ` (the call's own hint ${addr} was not taken)`;
+  return {
+    hint: result.split(/\s/)[0] ?? '',
+    why: `MAP_32BIT: the kernel starts its search at a random page in [0x4000_0000, 0x4200_0000) on every call, the model at 0x4000_0000; the address it returned is written as the hint${refused}, so the replay maps where the capture did`,
+  };
 }
 
 /** A successful munmap, or an mremap that moved its pages away, ends the mappings it covers whole. */
