@@ -296,3 +296,66 @@ test('strace: a MAP_32BIT map replays where the kernel put it (its start is rand
   assert.match(unchanged, /m2 = mmap 4096 rw private anon 32bit fixed at 0x3_0000_0000\n/);
   assert.doesNotMatch(unchanged, /random/);
 });
+
+/** The permissions column of every mapping after the scenario's last step, by start. */
+function permsAtEnd(scenario: string): string[] {
+  const steps = buildTrace('import.drvmap', scenario).scenarios[0]!.steps;
+  return steps[steps.length - 1]!.mappings.map((m) => `${m.startPlain} ${m.perms}`);
+}
+
+test('write with exec is `wx` in both importers; write alone and exec alone are made rw and rx with a comment, never silently', () => {
+  // t2.c: three anonymous pages, the second made PROT_WRITE|PROT_EXEC, the third PROT_WRITE (Linux 6.18).
+  const strace = importStrace(
+    [
+      'mmap(NULL, 12288, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f38481c6000',
+      'mprotect(0x7f38481c7000, 4096, PROT_WRITE|PROT_EXEC) = 0',
+      'mprotect(0x7f38481c8000, 4096, PROT_WRITE) = 0',
+      'mmap(NULL, 4096, PROT_WRITE|PROT_EXEC, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f38481c5000',
+      'mmap(NULL, 4096, PROT_EXEC, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f38481c4000',
+      '',
+    ].join('\n'),
+  ).scenario;
+  assert.match(strace, /\n {2}m1 = mmap 12288 rw private anon\n/);
+  assert.match(strace, /\n {2}m2 = mprotect m1 \+ 0x1000, 4096, wx\n/);
+  assert.match(
+    strace,
+    /# write-only \(-w-\): no drvmap word, made rw;.*\n {2}m3 = mprotect m1 \+ 0x2000, 4096, rw\n/,
+  );
+  assert.match(strace, /\n {2}m4 = mmap 4096 wx private anon\n/);
+  assert.match(
+    strace,
+    /# execute-only \(--x\): no drvmap word, made rx;.*\n {2}m5 = mmap 4096 rx private anon\n/,
+  );
+  assert.equal(strace.match(/no drvmap word, made/g)?.length, 2, 'only the two it cannot say');
+  assert.deepEqual(diagnosticsWith(strace, []), []);
+  // t2.maps: the kernel kept the -wx and -w- pages apart from the rw ones around them.
+  const maps = importProcMaps(
+    [
+      '7f6e276ea000-7f6e276eb000 rw-p 00000000 00:00 0 ',
+      '7f6e276eb000-7f6e276ec000 -wxp 00000000 00:00 0 ',
+      '7f6e276ec000-7f6e276ed000 -w-p 00000000 00:00 0 ',
+      '7f6e276ed000-7f6e276ef000 rw-p 00000000 00:00 0 ',
+      '',
+    ].join('\n'),
+  ).scenario;
+  assert.match(
+    maps,
+    /\n {2}map_7f6e276eb000 = mmap 0x1000 wx private anon at 0x7f6e_276e_b000 fixed by host\n/,
+  );
+  // The -w- line is said to be made rw above the step, and its rw neighbour is kept apart from it.
+  assert.match(
+    maps,
+    /-w-p 00000000 00:00 0\n {2}# write-only \(-w-\): no drvmap word, made rw;.*\n {2}map_7f6e276ec000 = mmap 0x1000 rw private anon at/,
+  );
+  assert.match(
+    maps,
+    /# a VMA of its own in the capture.*\n {2}map_7f6e276ed000 = mmap 0x2000 rw private anon noreserve at/,
+  );
+  assert.equal(kernelVmasAtEnd(maps), 4, maps);
+  assert.deepEqual(permsAtEnd(maps), [
+    '7f6e276ea000 rw-p',
+    '7f6e276eb000 -wxp',
+    '7f6e276ec000 rw-p',
+    '7f6e276ed000 rw-p',
+  ]);
+});

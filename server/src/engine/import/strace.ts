@@ -12,6 +12,7 @@ import { newUsedNames, uniqueName } from './unique-name';
 import { DEFAULT_HUGE_PAGE_SIZE_FLAGS, HUGETLB_NORESERVE } from './hugetlb';
 import { isPrivateDevZero, memfdName, PRIVATE_DEV_ZERO, straceFd } from './object-name';
 import { mapsBelowMinAddr, MIN_ADDR_DEFAULT } from './min-addr';
+import { importedProt, type ImportedProt } from './prot-word';
 import { MADVISE_NAMES, UNMODELLED_ADVICE } from '../kernel/madvise';
 import { MADVISE_BY_WORD } from '../sim/words';
 
@@ -472,7 +473,8 @@ function render(
       case 'mmap': {
         const [addr = 'NULL', len = '0', prot = 'PROT_NONE', flags = '0', fd = '-1', offset = '0'] =
           call.args;
-        const words = [protWord(prot), ...mapFlagWords(flags)];
+        const protection = straceProt(prot);
+        const words = [protection.word, ...mapFlagWords(flags)];
         if (!failed && /MAP_HUGETLB/.test(flags) && !/MAP_NORESERVE/.test(flags)) {
           words.push('noreserve');
           out.push(`  # ${HUGETLB_NORESERVE}`);
@@ -538,6 +540,7 @@ function render(
         if (chosen !== undefined) out.push(`  # ${chosen.why}`);
         const hint = chosen?.hint ?? addr;
         const at = hint === 'NULL' ? '' : ` at ${addressExpr(hint, true)}`;
+        if (protection.unsaid !== undefined) out.push(`  # ${protection.unsaid}`);
         step = `${bind} = mmap ${len} ${words.join(' ')}${at}${fdPart}`;
         const unsaid = unsaidMapFlags(flags);
         // A flag left out may be why the call failed (MAP_SYNC → EOPNOTSUPP): without it the step
@@ -559,9 +562,12 @@ function render(
         // The flags must be 0 (the kernel's only value, and the step's); other flags are EINVAL.
         step = `${bind} = mseal ${addressExpr(call.args[0] ?? '0')}, ${call.args[1] ?? '0'}`;
         break;
-      case 'mprotect':
-        step = `${bind} = mprotect ${addressExpr(call.args[0] ?? '0')}, ${call.args[1] ?? '0'}, ${protWord(call.args[2] ?? 'PROT_NONE')}`;
+      case 'mprotect': {
+        const protection = straceProt(call.args[2] ?? 'PROT_NONE');
+        if (protection.unsaid !== undefined) out.push(`  # ${protection.unsaid}`);
+        step = `${bind} = mprotect ${addressExpr(call.args[0] ?? '0')}, ${call.args[1] ?? '0'}, ${protection.word}`;
         break;
+      }
       default: {
         const [old = '0', oldSize = '0', newSize = '0', flags = '0', newAddr] = call.args;
         const words = mremapFlagWords(flags);
@@ -660,16 +666,10 @@ function parseNumber(text: string): bigint | undefined {
   return undefined;
 }
 
-function protWord(prot: string): string {
-  const r = prot.includes('PROT_READ');
-  const w = prot.includes('PROT_WRITE');
-  const x = prot.includes('PROT_EXEC');
-  if (!r && !w && !x) return 'none';
-  if (r && w && x) return 'rwx';
-  if (r && w) return 'rw';
-  if (r && x) return 'rx';
-  if (w) return 'rw';
-  return x ? 'rx' : 'r';
+/** The step's word for a protection strace printed (`PROT_WRITE|PROT_EXEC`). */
+function straceProt(prot: string): ImportedProt {
+  const names = prot.split('|').map((p) => p.trim());
+  return importedProt(names.includes('PROT_READ'), names.includes('PROT_WRITE'), names.includes('PROT_EXEC'));
 }
 
 const MAP_WORDS: Record<string, string> = {
