@@ -359,3 +359,34 @@ test('write with exec is `wx` in both importers; write alone and exec alone are 
     '7f6e276ed000 rw-p',
   ]);
 });
+
+test('strace: an mseal strace could not name (`syscall_0x1ce`, or `syscall_462`) is an mseal step; other numbers stay skipped', () => {
+  // strace 6.1 of t8.c, `syscall(462, d, 8192, 0)` then munmap (Linux 6.18, x86-64).
+  for (const printed of ['syscall_0x1ce', 'syscall_462']) {
+    const result = importStrace(
+      [
+        'mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f7eb7e18000',
+        `${printed}(0x7f7eb7e18000, 0x2000, 0, 0xffffffff, 0, 0) = 0`,
+        'munmap(0x7f7eb7e18000, 8192)            = -1 EPERM (Operation not permitted)',
+        '',
+      ].join('\n'),
+    );
+    assert.match(
+      result.scenario,
+      new RegExp(`# ${printed} is mseal, x86-64's syscall 462.*\\n {2}m2 = mseal m1, 0x2000\\n`),
+    );
+    assert.deepEqual(
+      result.lines.map((l) => l.status),
+      ['imported', 'imported', 'imported'],
+    );
+    assert.deepEqual(diagnosticsWith(result.scenario, []), []);
+  }
+  const other = importStrace(
+    'syscall_0x1cf(0x7f7eb7e18000, 0x2000, 0, 0, 0, 0) = -1 ENOSYS (Function not implemented)\n',
+  );
+  assert.deepEqual(
+    other.lines.map((l) => l.reason),
+    [`syscall_0x1cf is not modelled (drvmap models mmap, munmap, mremap, mprotect, madvise, mseal)`],
+  );
+  assert.doesNotMatch(other.scenario, /mseal/);
+});

@@ -43,6 +43,8 @@ export interface StraceImportOptions {
 
 interface Call {
   readonly name: string;
+  /** The name strace printed for a call it could not name (`syscall_0x1ce`): see NAMED_BY_NUMBER. */
+  readonly printedAs?: string;
   readonly args: string[];
   readonly result: string;
   readonly line: number;
@@ -61,6 +63,19 @@ export const STRACE_CAPTURE_COMMAND = 'strace -f -y -e trace=memory';
 export const STRACE_IMPORTED_CALLS = ['mmap', 'munmap', 'mremap', 'mprotect', 'madvise', 'mseal'] as const;
 const MODELLED = new Set<string>([...STRACE_IMPORTED_CALLS, 'mmap2']);
 const UNFINISHED = '<unfinished ...>';
+/**
+ * Calls strace prints by number, its tables being older than the kernel's (strace 6.1 has no
+ * mseal): `syscall_0x1ce(…)`, in decimal (`syscall_462(…)`) by older ones. mseal is 462 on
+ * x86-64 (arch/x86/entry/syscalls/syscall_64.tbl), as on i386 and in the asm-generic table arm64
+ * uses ("mseal: wire up mseal syscall", 6.10). Numbers are per architecture: only these are read.
+ */
+const NAMED_BY_NUMBER: ReadonlyMap<number, string> = new Map([[462, 'mseal']]);
+
+/** The number of a call strace printed as `syscall_0x1ce` or `syscall_462`. */
+function syscallNumber(printed: string): number | undefined {
+  const number = /^syscall_(0x[0-9a-f]+|\d+)$/i.exec(printed)?.[1];
+  return number === undefined ? undefined : Number(number);
+}
 
 export function importStrace(
   text: string,
@@ -138,7 +153,8 @@ export function importStrace(
         status: 'skipped',
         reason: 'not a syscall line strace prints',
       });
-    const name = parsed[1] ?? '';
+    const printed = parsed[1] ?? '';
+    const name = NAMED_BY_NUMBER.get(syscallNumber(printed) ?? -1) ?? printed;
     if (!MODELLED.has(name))
       return void lines.push({
         line: lineNo,
@@ -157,6 +173,7 @@ export function importStrace(
       });
     calls.push({
       name: name === 'mmap2' ? 'mmap' : name,
+      ...(name !== printed ? { printedAs: printed } : {}),
       args,
       result: (parsed[3] ?? '').trim(),
       line: callLine,
@@ -559,6 +576,8 @@ function render(
         step = `${bind} = madvise ${addressExpr(call.args[0] ?? '0')}, ${call.args[1] ?? '0'}, ${adviceWord(call.args[2] ?? '') ?? ''}`;
         break;
       case 'mseal':
+        if (call.printedAs !== undefined)
+          out.push(`  # ${call.printedAs} is mseal, x86-64's syscall 462, which this strace could not name`);
         // The flags must be 0 (the kernel's only value, and the step's); other flags are EINVAL.
         step = `${bind} = mseal ${addressExpr(call.args[0] ?? '0')}, ${call.args[1] ?? '0'}`;
         break;
