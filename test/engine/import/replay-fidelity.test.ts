@@ -390,3 +390,34 @@ test('strace: an mseal strace could not name (`syscall_0x1ce`, or `syscall_462`)
   );
   assert.doesNotMatch(other.scenario, /mseal/);
 });
+
+test('strace -yy: a device fd is its path without the `<char M:N>` after it, so private /dev/zero is anonymous memory and a render node a BO', () => {
+  // strace -f -yy of t7.c: /dev/zero opened and mapped private, then MADV_FREE (Linux 6.18).
+  const zero = importStrace(
+    [
+      'openat(AT_FDCWD</tmp/review-import>, "/dev/zero", O_RDWR) = 3</dev/zero<char 1:5>>',
+      'mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE, 3</dev/zero<char 1:5>>, 0) = 0x7fb4d653a000',
+      'madvise(0x7fb4d653a000, 8192, MADV_FREE) = 0',
+      '',
+    ].join('\n'),
+  ).scenario;
+  assert.match(zero, /\n {2}m1 = mmap 8192 rw private anon\n/);
+  assert.doesNotMatch(zero, /open \w+ /);
+  assert.deepEqual(diagnosticsWith(zero, ['expect m2 == ok']), []);
+  const bo = importStrace(
+    'mmap(NULL, 65536, PROT_READ|PROT_WRITE, MAP_SHARED, 5</dev/dri/renderD128<char 226:128>>, 0x100000000) = 0x7f0000000000\n',
+  ).scenario;
+  assert.match(bo, /f5 = open device "\/dev\/dri\/renderD128" 0x1_0000 offset 0x1_0000_0000\n/);
+  // Unchanged: -y's form, a memfd under -yy (no device number), and a path with `>` in it.
+  const plain = importStrace(
+    [
+      'mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_SHARED, 3</dev/zero>, 0) = 0x7f0000010000',
+      'mmap(NULL, 65536, PROT_READ|PROT_WRITE, MAP_SHARED, 4</memfd:gpu>(deleted), 0) = 0x7f0000020000',
+      'mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 6</tmp/a>b<c>, 0) = 0x7f0000030000',
+      '',
+    ].join('\n'),
+  ).scenario;
+  assert.match(plain, /\n {2}f3 = open file "\/dev\/zero" 0x2000\n/);
+  assert.match(plain, /\n {2}f4 = open memfd "gpu" 0x1_0000\n/);
+  assert.match(plain, /\n {2}f6 = open file "\/tmp\/a>b<c" 0x1000\n/);
+});
