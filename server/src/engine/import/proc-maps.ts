@@ -26,6 +26,9 @@ import { ANON_HUGEPAGE, HUGETLB_NORESERVE } from './hugetlb';
 import { madeApart, noreserveLines, separations, type FileLine } from './kept-apart';
 import { importedProt } from './prot-word';
 
+/** Why a line is skipped that the importer cannot read at all: not in maps' format. */
+export const NOT_A_MAPS_LINE = 'not a /proc/PID/maps line';
+
 const LINE =
   /^([0-9a-f]+)-([0-9a-f]+)\s+([r-])([w-])([x-])([ps])\s+([0-9a-f]+)\s+([0-9a-f]+:[0-9a-f]+)\s+(\d+)\s*(.*)$/i;
 
@@ -57,13 +60,7 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
     const lineNo = index + 1;
     if (raw.trim() === '') return;
     const row = parsed[index];
-    if (!row)
-      return void lines.push({
-        line: lineNo,
-        text: raw,
-        status: 'skipped',
-        reason: 'not a /proc/PID/maps line',
-      });
+    if (!row) return void lines.push({ line: lineNo, text: raw, status: 'skipped', reason: NOT_A_MAPS_LINE });
     const { start, end, offset, name } = row;
     const { ps } = row;
     if (['[vsyscall]', '[vvar]', '[vvar_vclock]', '[vdso]'].includes(name)) {

@@ -52,7 +52,10 @@ interface Call {
   readonly pid: string | undefined;
 }
 
-const PREFIX = /^(?:\[pid\s+(\d+)\]\s+|(\d+)\s+)?(?:(\d{2}:\d{2}:\d{2}(?:\.\d+)?|\d+\.\d+)\s+)?/;
+// What strace prints before a call: a pid (`[pid 123] `, or `123  ` with -o), then a time (-t,
+// -tt, -ttt, or -r's time since the last call, right-aligned: `     0.000123 `, so a line of
+// strace -r without a pid starts with spaces).
+const PREFIX = /^\s*(?:\[pid\s+(\d+)\]\s+|(\d+)\s+)?(?:(\d{2}:\d{2}:\d{2}(?:\.\d+)?|\d+\.\d+)\s+)?/;
 /**
  * The capture the importer reads best: -f follows the driver's threads and children, -y prints
  * each fd with its path so a GPU device fd is told from a file (WITHOUT_PATHS). `drvmap import
@@ -63,6 +66,8 @@ export const STRACE_CAPTURE_COMMAND = 'strace -f -y -e trace=memory';
 export const STRACE_IMPORTED_CALLS = ['mmap', 'munmap', 'mremap', 'mprotect', 'madvise', 'mseal'] as const;
 const MODELLED = new Set<string>([...STRACE_IMPORTED_CALLS, 'mmap2']);
 const UNFINISHED = '<unfinished ...>';
+/** Why a line is skipped that the importer cannot read at all: not in a form strace prints. */
+export const NOT_A_STRACE_LINE = 'not a syscall line strace prints';
 /**
  * Calls strace prints by number, its tables being older than the kernel's (strace 6.1 has no
  * mseal): `syscall_0x1ce(…)`, in decimal (`syscall_462(…)`) by older ones. mseal is 462 on
@@ -147,12 +152,7 @@ export function importStrace(
     }
     const parsed = /^(\w+)\((.*)\)\s*=\s*(.+)$/.exec(callText);
     if (!parsed)
-      return void lines.push({
-        line: lineNo,
-        text: raw,
-        status: 'skipped',
-        reason: 'not a syscall line strace prints',
-      });
+      return void lines.push({ line: lineNo, text: raw, status: 'skipped', reason: NOT_A_STRACE_LINE });
     const printed = parsed[1] ?? '';
     const name = NAMED_BY_NUMBER.get(syscallNumber(printed) ?? -1) ?? printed;
     if (!MODELLED.has(name))
