@@ -78,7 +78,8 @@ Usage:
   drvmap --version
 
 Exit codes: 0 clean; 1 problems found (check: a diagnostic at --fail-on; trace: a language error;
-explore: a behaviour that is not safe); 2 bad usage or unreadable input.
+explore: a behaviour that is not safe; import: nothing imported from lines not in the format);
+2 bad usage or unreadable input.
 Documentation: docs/cli.md; rule codes: docs/rules.md.
 `;
 

@@ -1,11 +1,17 @@
 // `drvmap import strace FILE` / `drvmap import maps FILE`: a capture turned into a scenario.
 // The scenario goes to stdout; every input line that was not imported goes to stderr with its
-// reason. Exit 0 when the file was read (whatever was skipped), 2 for bad usage or an unreadable
-// file. Parses its own arguments (main.ts hands it everything after `import`).
+// reason. Exit 0 when the file was read (whatever was skipped), 1 when nothing was imported and
+// some line could not be read as the format at all, 2 for bad usage or an unreadable file.
+// Parses its own arguments (main.ts hands it everything after `import`).
 import { describeReadError, readInputText } from './read-input';
 import { basename, resolve } from 'node:path';
-import { importProcMaps } from '../engine/import/proc-maps';
-import { STRACE_CAPTURE_COMMAND, STRACE_IMPORTED_CALLS, importStrace } from '../engine/import/strace';
+import { importProcMaps, NOT_A_MAPS_LINE } from '../engine/import/proc-maps';
+import {
+  NOT_A_STRACE_LINE,
+  STRACE_CAPTURE_COMMAND,
+  STRACE_IMPORTED_CALLS,
+  importStrace,
+} from '../engine/import/strace';
 import { singleOption, splitOptions, UsageError } from './args';
 import type { CliIo } from './io';
 import { printable } from '../engine/printable';
@@ -25,7 +31,9 @@ Options:
               without -o, the lines without a pid before the first fork, and after it once
               every other process has exited (docs/cli.md)
 
-Exit codes: 0 imported (even with skipped lines), 2 bad usage or unreadable input.
+Exit codes: 0 imported (even with skipped lines), 1 nothing imported and lines not in the
+format (another capture, or an strace option the importer does not read), 2 bad usage or
+unreadable input.
 `;
 
 export function runImport(argv: readonly string[], io: CliIo): number {
@@ -87,7 +95,16 @@ export function runImport(argv: readonly string[], io: CliIo): number {
     io.error(
       `${printable(file)}:${l.line}: skipped: ${printable(l.reason ?? 'not imported')}: ${printable(l.text)}\n`,
     );
-  if (skipped.length > 0)
-    io.error(`drvmap: imported ${result.lines.length - skipped.length} line(s), skipped ${skipped.length}\n`);
-  return 0;
+  const imported = result.lines.length - skipped.length;
+  if (skipped.length > 0) io.error(`drvmap: imported ${imported} line(s), skipped ${skipped.length}\n`);
+  const unread = skipped.filter((l) => l.reason === NOT_A_STRACE_LINE || l.reason === NOT_A_MAPS_LINE);
+  if (imported > 0 || unread.length === 0) return 0;
+  // An empty scenario from lines the importer could not read is no import: a script that goes on
+  // to check it would check nothing. A capture of only calls drvmap does not model was read: 0.
+  io.error(
+    printable(
+      `drvmap: nothing imported from ${file}: ${unread.length} line(s) are not ${format === 'strace' ? 'lines strace prints as the importer reads them (another capture, or an strace option it does not read?)' : '/proc/PID/maps lines'}\n`,
+    ),
+  );
+  return 1;
 }

@@ -35,6 +35,37 @@ test('import strace of a capture made without -y: a warning on stderr, and the i
   assert.match(r.stdout, /m1 = mmap 65536 rw shared fd f5/);
 });
 
+test('import: nothing imported from lines not in the format exits 1 and says so; a capture of unmodelled calls exits 0', () => {
+  // /proc/PID/maps given as strace, and strace given as maps: every line unread, an empty scenario.
+  const maps = '7f57e0ac1000-7f57e0ac3000 rw-p 00000000 00:00 0 \n';
+  const wrong = drvmap(['import', 'strace', '-'], maps);
+  assert.equal(wrong.status, 1, wrong.stderr);
+  assert.match(
+    wrong.stderr,
+    /^drvmap: nothing imported from -: 1 line\(s\) are not lines strace prints as the importer reads them/m,
+  );
+  const swapped = drvmap(['import', 'maps', 'c-relative-time.strace']);
+  assert.equal(swapped.status, 1, swapped.stderr);
+  assert.match(
+    swapped.stderr,
+    /nothing imported from c-relative-time\.strace: 11 line\(s\) are not \/proc\/PID\/maps lines\n$/,
+  );
+  // strace -r without pids is read (its lines start with spaces): 10 calls imported, exit 0.
+  const relative = drvmap(['import', 'strace', 'c-relative-time.strace']);
+  assert.equal(relative.status, 0, relative.stderr);
+  assert.match(relative.stderr, /^drvmap: imported 10 line\(s\), skipped 1\n$/m);
+  assert.doesNotMatch(relative.stderr, /nothing imported/);
+  // Read, but only calls drvmap does not model: the import is empty, as the capture is.
+  const unmodelled = drvmap(
+    ['import', 'strace', '-'],
+    'brk(NULL)                               = 0x55b0c0767000\n',
+  );
+  assert.equal(unmodelled.status, 0, unmodelled.stderr);
+  assert.doesNotMatch(unmodelled.stderr, /nothing imported/);
+  const empty = drvmap(['import', 'strace', '-'], '');
+  assert.equal(empty.status, 0, empty.stderr);
+});
+
 test('import maps, from a file and from stdin', () => {
   const r = drvmap(['import', 'maps', 'python.maps']);
   assert.equal(r.status, 0, r.stderr);

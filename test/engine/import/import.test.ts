@@ -89,6 +89,29 @@ test('strace forms: pids, timestamps, unfinished/resumed pairs, errors, signals,
   assert.match(timed, /# \[pid {3}124\] 10:00:00\.000001 mmap\(NULL, 8192, .*, 0\) = 0x7f0000010000$/m);
 });
 
+test('strace -r without pids: the right-aligned time before each call is read, so its calls import', () => {
+  // c-relative-time.strace (relative-time.c): every line starts with spaces, then `0.000123 `.
+  const result = importStrace(readFileSync(join(fixtures, 'c-relative-time.strace'), 'utf8'));
+  assert.deepEqual(
+    result.lines.map((l) => l.status),
+    [...Array<string>(10).fill('imported'), 'skipped'],
+  );
+  assert.equal(result.lines[10]?.reason, 'process exit');
+  assert.match(result.scenario, /\n {2}m1 = mmap 8192 rw private anon\n/);
+  assert.match(result.scenario, /\n {2}m10 = mmap 65536 rw private anon fixed-noreplace at 0x4000_0000\n/);
+  assert.deepEqual(result.processes, []);
+  // A pid before the time is read as before: `[pid N]` (-f), and `N` (-f -o), with -r's spaces.
+  const forked = importStrace(
+    [
+      '5658       0.000000 mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fcf6ffa3000',
+      '[pid  5659]      0.000525 munmap(0x7fcf6ffa3000, 4096) = 0',
+      '',
+    ].join('\n'),
+  );
+  assert.deepEqual(forked.processes, ['5658', '5659']);
+  assert.match(forked.scenario, /\n {2}m2 = munmap m1, 4096\n/);
+});
+
 test('strace --pid: one process of an `strace -f` capture, with the lines from before the first fork', () => {
   const text = [
     'mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000001000',

@@ -2,9 +2,13 @@
 // made: VMA boundaries the kernel kept, anonymous memory behind a device name, hugetlb.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { buildTrace } from '../../../server/src/cli/trace';
 import { analyseDocument } from '../../../server/src/engine/analysis';
 import { importProcMaps, importStrace } from './parsing-importers';
+
+const fixtures = join(__dirname, '..', '..', '..', '..', 'test/engine/import/fixtures');
 
 /** The errors and warnings of `scenario` with `probe` (steps and expectations) added at its end. */
 function diagnosticsWith(scenario: string, probe: readonly string[]): string[] {
@@ -256,4 +260,164 @@ test('strace: an mseal line is an mseal step, and what the seal refused afterwar
   assert.match(scenario, /\n {2}m2 = mseal m1, 16384\n/);
   assert.match(scenario, /expect m3 == EPERM/);
   assert.deepEqual(diagnosticsWith(scenario, []), []);
+});
+
+test('strace: a MAP_32BIT map replays where the kernel put it (its start is random), so what the kernel allowed next to it is allowed', () => {
+  // strace of `mmap(NULL, 4096, …, MAP_32BIT)` then a fixed-noreplace map at 1 GiB (Linux 6.18).
+  const { scenario } = importStrace(
+    [
+      'mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_32BIT, -1, 0) = 0x41775000',
+      'mmap(0x40000000, 65536, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED_NOREPLACE, -1, 0) = 0x40000000',
+      '',
+    ].join('\n'),
+  );
+  assert.match(
+    scenario,
+    /# MAP_32BIT: the kernel starts its search at a random page .*\n {2}m1 = mmap 4096 rw private anon 32bit at 0x4177_5000\n/,
+  );
+  assert.deepEqual(diagnosticsWith(scenario, ['expect m1 == 0x4177_5000', 'expect m2 == 0x4000_0000']), []);
+  // c-map32bit.strace (map32bit.c): the fixed map at 1 GiB below the MAP_32BIT one grows in place.
+  const capture = readFileSync(join(fixtures, 'c-map32bit.strace'), 'utf8');
+  const replay = importStrace(capture).scenario;
+  assert.match(replay, /m18 = mmap 16384 rw private anon 32bit at 0x41f2_5000\n/);
+  assert.match(replay, /m21 = mremap m16, 32768, 65536, maymove\n/);
+  assert.deepEqual(diagnosticsWith(replay, ['expect m18 == 0x41f2_5000', 'expect m21 == 0x4000_0000']), []);
+  // Only MAP_32BIT's placement is random: a plain map keeps no address, a fixed MAP_32BIT map and
+  // one whose own hint the kernel took are written as before.
+  assert.match(replay, /m1 = mmap 8192 rw private anon\n/);
+  const unchanged = importStrace(
+    [
+      'mmap(0x20000000, 4096, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_32BIT, -1, 0) = 0x20000000',
+      'mmap(0x300000000, 4096, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_32BIT|MAP_FIXED, -1, 0) = 0x300000000',
+      '',
+    ].join('\n'),
+  ).scenario;
+  assert.match(unchanged, /m1 = mmap 4096 rw private anon 32bit at 0x2000_0000\n/);
+  assert.match(unchanged, /m2 = mmap 4096 rw private anon 32bit fixed at 0x3_0000_0000\n/);
+  assert.doesNotMatch(unchanged, /random/);
+});
+
+/** The permissions column of every mapping after the scenario's last step, by start. */
+function permsAtEnd(scenario: string): string[] {
+  const steps = buildTrace('import.drvmap', scenario).scenarios[0]!.steps;
+  return steps[steps.length - 1]!.mappings.map((m) => `${m.startPlain} ${m.perms}`);
+}
+
+test('write with exec is `wx` in both importers; write alone and exec alone are made rw and rx with a comment, never silently', () => {
+  // t2.c: three anonymous pages, the second made PROT_WRITE|PROT_EXEC, the third PROT_WRITE (Linux 6.18).
+  const strace = importStrace(
+    [
+      'mmap(NULL, 12288, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f38481c6000',
+      'mprotect(0x7f38481c7000, 4096, PROT_WRITE|PROT_EXEC) = 0',
+      'mprotect(0x7f38481c8000, 4096, PROT_WRITE) = 0',
+      'mmap(NULL, 4096, PROT_WRITE|PROT_EXEC, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f38481c5000',
+      'mmap(NULL, 4096, PROT_EXEC, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f38481c4000',
+      '',
+    ].join('\n'),
+  ).scenario;
+  assert.match(strace, /\n {2}m1 = mmap 12288 rw private anon\n/);
+  assert.match(strace, /\n {2}m2 = mprotect m1 \+ 0x1000, 4096, wx\n/);
+  assert.match(
+    strace,
+    /# write-only \(-w-\): no drvmap word, made rw;.*\n {2}m3 = mprotect m1 \+ 0x2000, 4096, rw\n/,
+  );
+  assert.match(strace, /\n {2}m4 = mmap 4096 wx private anon\n/);
+  assert.match(
+    strace,
+    /# execute-only \(--x\): no drvmap word, made rx;.*\n {2}m5 = mmap 4096 rx private anon\n/,
+  );
+  assert.equal(strace.match(/no drvmap word, made/g)?.length, 2, 'only the two it cannot say');
+  assert.deepEqual(diagnosticsWith(strace, []), []);
+  // t2.maps: the kernel kept the -wx and -w- pages apart from the rw ones around them.
+  const maps = importProcMaps(
+    [
+      '7f6e276ea000-7f6e276eb000 rw-p 00000000 00:00 0 ',
+      '7f6e276eb000-7f6e276ec000 -wxp 00000000 00:00 0 ',
+      '7f6e276ec000-7f6e276ed000 -w-p 00000000 00:00 0 ',
+      '7f6e276ed000-7f6e276ef000 rw-p 00000000 00:00 0 ',
+      '',
+    ].join('\n'),
+  ).scenario;
+  assert.match(
+    maps,
+    /\n {2}map_7f6e276eb000 = mmap 0x1000 wx private anon at 0x7f6e_276e_b000 fixed by host\n/,
+  );
+  // The -w- line is said to be made rw above the step, and its rw neighbour is kept apart from it.
+  assert.match(
+    maps,
+    /-w-p 00000000 00:00 0\n {2}# write-only \(-w-\): no drvmap word, made rw;.*\n {2}map_7f6e276ec000 = mmap 0x1000 rw private anon at/,
+  );
+  assert.match(
+    maps,
+    /# a VMA of its own in the capture.*\n {2}map_7f6e276ed000 = mmap 0x2000 rw private anon noreserve at/,
+  );
+  assert.equal(kernelVmasAtEnd(maps), 4, maps);
+  assert.deepEqual(permsAtEnd(maps), [
+    '7f6e276ea000 rw-p',
+    '7f6e276eb000 -wxp',
+    '7f6e276ec000 rw-p',
+    '7f6e276ed000 rw-p',
+  ]);
+});
+
+test('strace: an mseal strace could not name (`syscall_0x1ce`, or `syscall_462`) is an mseal step; other numbers stay skipped', () => {
+  // strace 6.1 of t8.c, `syscall(462, d, 8192, 0)` then munmap (Linux 6.18, x86-64).
+  for (const printed of ['syscall_0x1ce', 'syscall_462']) {
+    const result = importStrace(
+      [
+        'mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f7eb7e18000',
+        `${printed}(0x7f7eb7e18000, 0x2000, 0, 0xffffffff, 0, 0) = 0`,
+        'munmap(0x7f7eb7e18000, 8192)            = -1 EPERM (Operation not permitted)',
+        '',
+      ].join('\n'),
+    );
+    assert.match(
+      result.scenario,
+      new RegExp(`# ${printed} is mseal, x86-64's syscall 462.*\\n {2}m2 = mseal m1, 0x2000\\n`),
+    );
+    assert.deepEqual(
+      result.lines.map((l) => l.status),
+      ['imported', 'imported', 'imported'],
+    );
+    assert.deepEqual(diagnosticsWith(result.scenario, []), []);
+  }
+  const other = importStrace(
+    'syscall_0x1cf(0x7f7eb7e18000, 0x2000, 0, 0, 0, 0) = -1 ENOSYS (Function not implemented)\n',
+  );
+  assert.deepEqual(
+    other.lines.map((l) => l.reason),
+    [`syscall_0x1cf is not modelled (drvmap models mmap, munmap, mremap, mprotect, madvise, mseal)`],
+  );
+  assert.doesNotMatch(other.scenario, /mseal/);
+});
+
+test('strace -yy: a device fd is its path without the `<char M:N>` after it, so private /dev/zero is anonymous memory and a render node a BO', () => {
+  // strace -f -yy of t7.c: /dev/zero opened and mapped private, then MADV_FREE (Linux 6.18).
+  const zero = importStrace(
+    [
+      'openat(AT_FDCWD</tmp/review-import>, "/dev/zero", O_RDWR) = 3</dev/zero<char 1:5>>',
+      'mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE, 3</dev/zero<char 1:5>>, 0) = 0x7fb4d653a000',
+      'madvise(0x7fb4d653a000, 8192, MADV_FREE) = 0',
+      '',
+    ].join('\n'),
+  ).scenario;
+  assert.match(zero, /\n {2}m1 = mmap 8192 rw private anon\n/);
+  assert.doesNotMatch(zero, /open \w+ /);
+  assert.deepEqual(diagnosticsWith(zero, ['expect m2 == ok']), []);
+  const bo = importStrace(
+    'mmap(NULL, 65536, PROT_READ|PROT_WRITE, MAP_SHARED, 5</dev/dri/renderD128<char 226:128>>, 0x100000000) = 0x7f0000000000\n',
+  ).scenario;
+  assert.match(bo, /f5 = open device "\/dev\/dri\/renderD128" 0x1_0000 offset 0x1_0000_0000\n/);
+  // Unchanged: -y's form, a memfd under -yy (no device number), and a path with `>` in it.
+  const plain = importStrace(
+    [
+      'mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_SHARED, 3</dev/zero>, 0) = 0x7f0000010000',
+      'mmap(NULL, 65536, PROT_READ|PROT_WRITE, MAP_SHARED, 4</memfd:gpu>(deleted), 0) = 0x7f0000020000',
+      'mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 6</tmp/a>b<c>, 0) = 0x7f0000030000',
+      '',
+    ].join('\n'),
+  ).scenario;
+  assert.match(plain, /\n {2}f3 = open file "\/dev\/zero" 0x2000\n/);
+  assert.match(plain, /\n {2}f4 = open memfd "gpu" 0x1_0000\n/);
+  assert.match(plain, /\n {2}f6 = open file "\/tmp\/a>b<c" 0x1000\n/);
 });

@@ -24,7 +24,7 @@ test('C constants: the drvmap word, or the protection words', () => {
   ]);
   assert.match(
     unknownWords('a = mmap 4KiB PROT_READ private anon')[0] ?? '',
-    /one word: none, r, rw, rx or rwx/,
+    /one word: none, r, rw, rx, wx or rwx/,
   );
 });
 

@@ -17,16 +17,23 @@ export function memfdName(path: string): string {
 /**
  * An fd as `strace -y` prints it: `3</dev/dri/renderD128>`. strace 6.x prints an unlinked file as
  * `3</memfd:wow>(deleted)`, older ones as `3</memfd:wow (deleted)>` (the path readlink gives).
- * `path` is undefined for a bare number (a capture without -y).
+ * `strace -yy` follows a device's path with its type and number, `3</dev/zero<char 1:5>>`
+ * (printdev), which is no part of the path. `path` is undefined for a bare number (a capture
+ * without -y).
  */
 export function straceFd(fd: string): { readonly number: string; readonly path: string | undefined } {
   const text = fd.trim();
-  const path = /<(.*)>/.exec(text)?.[1];
+  // Greedy: the fd's own brackets are the outermost ones, whatever the path holds (strace escapes
+  // `<` and `>` in a path as `\74` and `\76`, but a raw one is read whole too).
+  const shown = /<(.*)>/.exec(text)?.[1];
   return {
     number: /^\d+/.exec(text)?.[0] ?? text.replace(/<.*$/, ''),
-    path: path === undefined ? undefined : withoutDeleted(path),
+    path: shown === undefined ? undefined : withoutDeleted(shown.replace(DEVICE_NUMBER, '')),
   };
 }
+
+/** What `strace -yy` appends to a device's path: `<char 226:128>`, `<block 8:1>`. */
+const DEVICE_NUMBER = /<(?:char|block) \d+:\d+>$/;
 
 /**
  * Whether a map of `path` is private /dev/zero: mmap_zero() (drivers/char/mem.c) calls

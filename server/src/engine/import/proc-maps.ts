@@ -24,6 +24,10 @@ import { mapsBelowMinAddr, MIN_ADDR_DEFAULT } from './min-addr';
 import { isPrivateDevZero, memfdName, PRIVATE_DEV_ZERO, withoutDeleted } from './object-name';
 import { ANON_HUGEPAGE, HUGETLB_NORESERVE } from './hugetlb';
 import { madeApart, noreserveLines, separations, type FileLine } from './kept-apart';
+import { importedProt } from './prot-word';
+
+/** Why a line is skipped that the importer cannot read at all: not in maps' format. */
+export const NOT_A_MAPS_LINE = 'not a /proc/PID/maps line';
 
 const LINE =
   /^([0-9a-f]+)-([0-9a-f]+)\s+([r-])([w-])([x-])([ps])\s+([0-9a-f]+)\s+([0-9a-f]+:[0-9a-f]+)\s+(\d+)\s*(.*)$/i;
@@ -56,13 +60,7 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
     const lineNo = index + 1;
     if (raw.trim() === '') return;
     const row = parsed[index];
-    if (!row)
-      return void lines.push({
-        line: lineNo,
-        text: raw,
-        status: 'skipped',
-        reason: 'not a /proc/PID/maps line',
-      });
+    if (!row) return void lines.push({ line: lineNo, text: raw, status: 'skipped', reason: NOT_A_MAPS_LINE });
     const { start, end, offset, name } = row;
     const { ps } = row;
     if (['[vsyscall]', '[vvar]', '[vvar_vclock]', '[vdso]'].includes(name)) {
@@ -77,6 +75,9 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
       return void lines.push({ line: lineNo, text: raw, status: 'skipped', reason: 'empty range' });
     const prot = protWord(row);
     out.push(`  # ${raw.trim()}`);
+    // Said first, above a comment that keeps the line apart from neighbours it now looks like.
+    const unsaid = importedProt(row.r, row.w, row.x).unsaid;
+    if (unsaid !== undefined) out.push(`  # ${unsaid}`);
     const mapping = mappingOf.get(index);
     if (mapping !== undefined) {
       if (mapping.first.index === index) {
@@ -176,9 +177,12 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
   return { scenario: printable(out.join('\n') + '\n'), lines };
 }
 
-/** The language's protection word for a line's `rwx` columns (`-w-` is rw, `--x` rx: x86-64 reads both). */
+/**
+ * The language's protection word for a line's `rwx` columns (`-wx` is wx). `-w-` and `--x` have
+ * none: they are made rw and rx, as every line compared with them (merging, a BO's pieces) is.
+ */
 function protWord({ r, w, x }: MapsLine): string {
-  return r && w && x ? 'rwx' : r && w ? 'rw' : r && x ? 'rx' : r ? 'r' : w ? 'rw' : x ? 'rx' : 'none';
+  return importedProt(r, w, x).word;
 }
 
 /** Whether a line names private anonymous memory (or the special mappings, skipped). */

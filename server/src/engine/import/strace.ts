@@ -12,6 +12,7 @@ import { newUsedNames, uniqueName } from './unique-name';
 import { DEFAULT_HUGE_PAGE_SIZE_FLAGS, HUGETLB_NORESERVE } from './hugetlb';
 import { isPrivateDevZero, memfdName, PRIVATE_DEV_ZERO, straceFd } from './object-name';
 import { mapsBelowMinAddr, MIN_ADDR_DEFAULT } from './min-addr';
+import { importedProt, type ImportedProt } from './prot-word';
 import { MADVISE_NAMES, UNMODELLED_ADVICE } from '../kernel/madvise';
 import { MADVISE_BY_WORD } from '../sim/words';
 
@@ -42,6 +43,8 @@ export interface StraceImportOptions {
 
 interface Call {
   readonly name: string;
+  /** The name strace printed for a call it could not name (`syscall_0x1ce`): see NAMED_BY_NUMBER. */
+  readonly printedAs?: string;
   readonly args: string[];
   readonly result: string;
   readonly line: number;
@@ -49,7 +52,10 @@ interface Call {
   readonly pid: string | undefined;
 }
 
-const PREFIX = /^(?:\[pid\s+(\d+)\]\s+|(\d+)\s+)?(?:(\d{2}:\d{2}:\d{2}(?:\.\d+)?|\d+\.\d+)\s+)?/;
+// What strace prints before a call: a pid (`[pid 123] `, or `123  ` with -o), then a time (-t,
+// -tt, -ttt, or -r's time since the last call, right-aligned: `     0.000123 `, so a line of
+// strace -r without a pid starts with spaces).
+const PREFIX = /^\s*(?:\[pid\s+(\d+)\]\s+|(\d+)\s+)?(?:(\d{2}:\d{2}:\d{2}(?:\.\d+)?|\d+\.\d+)\s+)?/;
 /**
  * The capture the importer reads best: -f follows the driver's threads and children, -y prints
  * each fd with its path so a GPU device fd is told from a file (WITHOUT_PATHS). `drvmap import
@@ -60,6 +66,21 @@ export const STRACE_CAPTURE_COMMAND = 'strace -f -y -e trace=memory';
 export const STRACE_IMPORTED_CALLS = ['mmap', 'munmap', 'mremap', 'mprotect', 'madvise', 'mseal'] as const;
 const MODELLED = new Set<string>([...STRACE_IMPORTED_CALLS, 'mmap2']);
 const UNFINISHED = '<unfinished ...>';
+/** Why a line is skipped that the importer cannot read at all: not in a form strace prints. */
+export const NOT_A_STRACE_LINE = 'not a syscall line strace prints';
+/**
+ * Calls strace prints by number, its tables being older than the kernel's (strace 6.1 has no
+ * mseal): `syscall_0x1ce(…)`, in decimal (`syscall_462(…)`) by older ones. mseal is 462 on
+ * x86-64 (arch/x86/entry/syscalls/syscall_64.tbl), as on i386 and in the asm-generic table arm64
+ * uses ("mseal: wire up mseal syscall", 6.10). Numbers are per architecture: only these are read.
+ */
+const NAMED_BY_NUMBER: ReadonlyMap<number, string> = new Map([[462, 'mseal']]);
+
+/** The number of a call strace printed as `syscall_0x1ce` or `syscall_462`. */
+function syscallNumber(printed: string): number | undefined {
+  const number = /^syscall_(0x[0-9a-f]+|\d+)$/i.exec(printed)?.[1];
+  return number === undefined ? undefined : Number(number);
+}
 
 export function importStrace(
   text: string,
@@ -131,13 +152,9 @@ export function importStrace(
     }
     const parsed = /^(\w+)\((.*)\)\s*=\s*(.+)$/.exec(callText);
     if (!parsed)
-      return void lines.push({
-        line: lineNo,
-        text: raw,
-        status: 'skipped',
-        reason: 'not a syscall line strace prints',
-      });
-    const name = parsed[1] ?? '';
+      return void lines.push({ line: lineNo, text: raw, status: 'skipped', reason: NOT_A_STRACE_LINE });
+    const printed = parsed[1] ?? '';
+    const name = NAMED_BY_NUMBER.get(syscallNumber(printed) ?? -1) ?? printed;
     if (!MODELLED.has(name))
       return void lines.push({
         line: lineNo,
@@ -156,6 +173,7 @@ export function importStrace(
       });
     calls.push({
       name: name === 'mmap2' ? 'mmap' : name,
+      ...(name !== printed ? { printedAs: printed } : {}),
       args,
       result: (parsed[3] ?? '').trim(),
       line: callLine,
@@ -472,7 +490,8 @@ function render(
       case 'mmap': {
         const [addr = 'NULL', len = '0', prot = 'PROT_NONE', flags = '0', fd = '-1', offset = '0'] =
           call.args;
-        const words = [protWord(prot), ...mapFlagWords(flags)];
+        const protection = straceProt(prot);
+        const words = [protection.word, ...mapFlagWords(flags)];
         if (!failed && /MAP_HUGETLB/.test(flags) && !/MAP_NORESERVE/.test(flags)) {
           words.push('noreserve');
           out.push(`  # ${HUGETLB_NORESERVE}`);
@@ -534,7 +553,11 @@ function render(
             file.refusedEinval = length;
           fdPart = ` fd ${file.name}${offset !== '0' ? ` offset ${offset}` : ''}`;
         }
-        const at = addr === 'NULL' ? '' : ` at ${addressExpr(addr, true)}`;
+        const chosen = randomisedPlacement(addr, flags, call.result, returned);
+        if (chosen !== undefined) out.push(`  # ${chosen.why}`);
+        const hint = chosen?.hint ?? addr;
+        const at = hint === 'NULL' ? '' : ` at ${addressExpr(hint, true)}`;
+        if (protection.unsaid !== undefined) out.push(`  # ${protection.unsaid}`);
         step = `${bind} = mmap ${len} ${words.join(' ')}${at}${fdPart}`;
         const unsaid = unsaidMapFlags(flags);
         // A flag left out may be why the call failed (MAP_SYNC → EOPNOTSUPP): without it the step
@@ -553,12 +576,17 @@ function render(
         step = `${bind} = madvise ${addressExpr(call.args[0] ?? '0')}, ${call.args[1] ?? '0'}, ${adviceWord(call.args[2] ?? '') ?? ''}`;
         break;
       case 'mseal':
+        if (call.printedAs !== undefined)
+          out.push(`  # ${call.printedAs} is mseal, x86-64's syscall 462, which this strace could not name`);
         // The flags must be 0 (the kernel's only value, and the step's); other flags are EINVAL.
         step = `${bind} = mseal ${addressExpr(call.args[0] ?? '0')}, ${call.args[1] ?? '0'}`;
         break;
-      case 'mprotect':
-        step = `${bind} = mprotect ${addressExpr(call.args[0] ?? '0')}, ${call.args[1] ?? '0'}, ${protWord(call.args[2] ?? 'PROT_NONE')}`;
+      case 'mprotect': {
+        const protection = straceProt(call.args[2] ?? 'PROT_NONE');
+        if (protection.unsaid !== undefined) out.push(`  # ${protection.unsaid}`);
+        step = `${bind} = mprotect ${addressExpr(call.args[0] ?? '0')}, ${call.args[1] ?? '0'}, ${protection.word}`;
         break;
+      }
       default: {
         const [old = '0', oldSize = '0', newSize = '0', flags = '0', newAddr] = call.args;
         const words = mremapFlagWords(flags);
@@ -609,6 +637,34 @@ function render(
   return printable(out.join('\n') + '\n');
 }
 
+/**
+ * The hint a successful MAP_32BIT map is written with, and why: where the kernel put it is
+ * random. Without MAP_FIXED its bottom-up search starts at a page drawn anew on every call in
+ * [0x40000000, 0x42000000) (find_start_end, facts linux-mm §1.3), where the model starts at
+ * 0x40000000, so a replay without the address lands elsewhere and a later fixed map the kernel
+ * allowed there fails. A free hint below 2 GiB is taken exactly, by the kernel and the model
+ * alike, so the address the kernel returned, as the hint, puts the replay where the capture was.
+ * Other maps need no such hint: the model places them as the kernel does, below its own
+ * mmap_base, so their layout relative to each other is the capture's.
+ */
+function randomisedPlacement(
+  addr: string,
+  flags: string,
+  result: string,
+  returned: bigint | undefined,
+): { readonly hint: string; readonly why: string } | undefined {
+  const names = flags.split('|').map((f) => f.trim());
+  const fixed = names.includes('MAP_FIXED') || names.includes('MAP_FIXED_NOREPLACE');
+  if (returned === undefined || fixed || !names.includes('MAP_32BIT')) return undefined;
+  // A hint the kernel took is written already, and the model takes it too.
+  if (parseNumber(addr) === returned) return undefined;
+  const refused = addr === 'NULL' ? '' : ` (the call's own hint ${addr} was not taken)`;
+  return {
+    hint: result.split(/\s/)[0] ?? '',
+    why: `MAP_32BIT: the kernel starts its search at a random page in [0x4000_0000, 0x4200_0000) on every call, the model at 0x4000_0000; the address it returned is written as the hint${refused}, so the replay maps where the capture did`,
+  };
+}
+
 /** A successful munmap, or an mremap that moved its pages away, ends the mappings it covers whole. */
 function forgetUnmapped(known: KnownMappings, call: Call, returned: bigint | undefined): void {
   const start = parseNumber(call.args[0] ?? '');
@@ -629,16 +685,10 @@ function parseNumber(text: string): bigint | undefined {
   return undefined;
 }
 
-function protWord(prot: string): string {
-  const r = prot.includes('PROT_READ');
-  const w = prot.includes('PROT_WRITE');
-  const x = prot.includes('PROT_EXEC');
-  if (!r && !w && !x) return 'none';
-  if (r && w && x) return 'rwx';
-  if (r && w) return 'rw';
-  if (r && x) return 'rx';
-  if (w) return 'rw';
-  return x ? 'rx' : 'r';
+/** The step's word for a protection strace printed (`PROT_WRITE|PROT_EXEC`). */
+function straceProt(prot: string): ImportedProt {
+  const names = prot.split('|').map((p) => p.trim());
+  return importedProt(names.includes('PROT_READ'), names.includes('PROT_WRITE'), names.includes('PROT_EXEC'));
 }
 
 const MAP_WORDS: Record<string, string> = {

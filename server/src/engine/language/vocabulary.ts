@@ -56,6 +56,11 @@ export const PROT_WORDS: WordGroup = {
     w('r', 'PROT_READ'),
     w('rw', 'PROT_READ | PROT_WRITE'),
     w('rx', 'PROT_READ | PROT_EXEC'),
+    w(
+      'wx',
+      "PROT_WRITE | PROT_EXEC: /proc/PID/maps shows `-wx`. A writable page reads too on x86-64, but the VMA has no VM_READ, so it merges with no neighbour that has it (a capture's JIT code). Write alone and exec alone have no word: `w` and `x` are free for names.",
+      'K:arch/x86/mm/pgprot.c protection_map; K:mm/vma.c is_mergeable_vma',
+    ),
     w('rwx', 'PROT_READ | PROT_WRITE | PROT_EXEC'),
   ],
 };

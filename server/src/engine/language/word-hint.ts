@@ -17,7 +17,7 @@ export function wordHint(word: string, known: readonly string[]): string | undef
   const c = C_NAME.exec(word);
   if (c) {
     if (c[1] === 'PROT')
-      return 'drvmap writes the protection as one word: none, r, rw, rx or rwx (for PROT_READ|PROT_WRITE, `rw`)';
+      return 'drvmap writes the protection as one word: none, r, rw, rx, wx or rwx (for PROT_READ|PROT_WRITE, `rw`)';
     const mine = C_WORDS.get(word) ?? (c[2] ?? '').toLowerCase().replace(/_/g, '-');
     if (known.includes(mine)) return `drvmap writes \`${word}\` as \`${mine}\``;
     return `drvmap has no word for \`${word}\``;

@@ -30,7 +30,7 @@ export function mmapStep(context: StepContext, step: StepNode, actor: string): O
   const length = positionalValues(context, step, LENGTH)[0];
   const prot = stepProt(step);
   if (prot === undefined)
-    problems.report('missing-argument', step.verb, 'mmap needs a protection: none, r, rw, rx or rwx');
+    problems.report('missing-argument', step.verb, 'mmap needs a protection: none, r, rw, rx, wx or rwx');
   const flags = stepFlags(step, MMAP_FLAG_BY_WORD);
   const at = optionValue(context, step, 'at');
   const offset = optionValue(context, step, 'offset') ?? 0n;
@@ -93,7 +93,7 @@ export function mprotectStep(context: StepContext, step: StepNode, actor: string
     context.problems.report(
       'missing-argument',
       step.verb,
-      'mprotect needs a protection: none, r, rw, rx, rwx',
+      'mprotect needs a protection: none, r, rw, rx, wx, rwx',
     );
   if (address === undefined || length === undefined || prot === undefined) return skippedForArguments();
   const pastEnd = driverRangePastEnd(context, step, step.args[0], length);

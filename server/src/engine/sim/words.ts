@@ -41,6 +41,7 @@ export const PROT_BY_WORD: ReadonlyMap<string, number> = new Map([
   ['r', PROT_READ],
   ['rw', PROT_READ | PROT_WRITE],
   ['rx', PROT_READ | PROT_EXEC],
+  ['wx', PROT_WRITE | PROT_EXEC],
   ['rwx', PROT_READ | PROT_WRITE | PROT_EXEC],
 ]);
 
