@@ -665,7 +665,7 @@ export const VERBS: readonly VerbSpec[] = [
   {
     verb: 'vkUnmapMemory2',
     family: 'vulkan',
-    doc: 'vkUnmapMemory2(KHR) on the host driver; `reserve` sets VK_MEMORY_UNMAP_RESERVE_BIT_EXT.',
+    doc: 'vkUnmapMemory2(KHR) on the host driver; `reserve` sets VK_MEMORY_UNMAP_RESERVE_BIT_EXT. A RESERVE unmap whose overmap fails returns VK_ERROR_MEMORY_MAP_FAILED and the memory stays mapped (RADV ignores the failure).',
     args: [{ name: 'memory', kind: 'memory', doc: 'The memory object.' }],
     wordGroups: [UNMAP_WORDS],
     options: [],

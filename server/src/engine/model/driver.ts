@@ -70,6 +70,17 @@ export interface DriverTraits {
    */
   readonly vramSize: bigint;
   readonly gttSize: bigint;
+  /**
+   * What the driver's vkUnmapMemory2 does when the PROT_NONE `MAP_FIXED` mmap of
+   * VK_MEMORY_UNMAP_RESERVE_BIT_EXT fails (a preset property, no trait line sets it). `returned`:
+   * the spec's answer, VK_ERROR_MEMORY_MAP_FAILED with the object still host-mapped (vulkan-wine
+   * §1.1), as NVK (nvkmd_nouveau_mem_overmap), ANV (anv_device_unmap_bo) and Turnip (tu_bo_unmap)
+   * do: each returns the error before it forgets its map. `ignored`: RADV's
+   * radv_amdgpu_winsys_bo_unmap casts the mmap's result to void and clears `cpu_map` anyway, and
+   * radv_UnmapMemory2 returns VK_SUCCESS: the object is unmapped for Vulkan, though its pages stay
+   * mapped where the overmap failed.
+   */
+  readonly unmapReserveFailure: 'returned' | 'ignored';
 }
 
 export interface DriverModel extends DriverTraits {
@@ -118,6 +129,7 @@ export const DEFAULT_TRAITS: DriverTraits = {
   // RAM), and earlier still at most 3/4 of RAM. From the kernel source, not the facts.
   vramSize: 8n * GiB,
   gttSize: 16n * GiB,
+  unmapReserveFailure: 'returned',
 };
 
 /**
@@ -135,7 +147,13 @@ export const PRESETS: Readonly<Record<string, DriverTraits>> = {
   // kernelDriver: radv runs on amdgpu and nvk on nouveau, both TTM drivers (drivers/gpu/drm/ttm);
   // turnip's msm makes a BO's offset at MSM_INFO_GET_OFFSET (msm_gem_mmap_offset →
   // drm_gem_create_mmap_offset), as the default `drm` does. From the kernel source, not the facts.
-  radv: { ...DEFAULT_TRAITS, cachesPointer: true, internalMappings: 32n * MiB, kernelDriver: 'amdgpu' },
+  radv: {
+    ...DEFAULT_TRAITS,
+    cachesPointer: true,
+    internalMappings: 32n * MiB,
+    kernelDriver: 'amdgpu',
+    unmapReserveFailure: 'ignored',
+  },
   // No `alignment`: ANV maps a BO with one mmap of its page-rounded size (`map_size =
   // align64(…, 4096)`, facts vulkan-wine §2 note 2). Its 2 MiB is the size of slab parents (§4
   // H1/H8), not an alignment of CPU mappings; a driver that aligns them says `alignment 2MiB`.
