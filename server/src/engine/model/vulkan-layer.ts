@@ -19,7 +19,7 @@ import { optionNamed } from '../sim/step-arguments';
 import { addressOutcome, describeSegments, failedMapNote, noteMapAttempt, OK_OUTCOME } from '../sim/outcome';
 import { keepsPointer, type DriverModel } from './driver';
 import { DriverOps } from './driver-ops';
-import { mapViolations, unmapViolations, type Violation } from './placed-validity';
+import { mapViolations, UNMAP_NOT_MAPPED, unmapViolations, type Violation } from './placed-validity';
 import {
   FormattedEvent,
   isHostImport,
@@ -467,14 +467,28 @@ export class VulkanLayer {
   }
 
   /**
-   * vkUnmapMemory2 as the application calls it. A RESERVE unmap may fail: the object then stays
-   * host-mapped and the call returns VK_ERROR_MEMORY_MAP_FAILED (vulkan-wine §1.1, unplace).
+   * vkUnmapMemory2 as the application calls it. Memory that is not mapped (07964, vkUnmapMemory's
+   * 00689) is the core rule it can break: as for vkUnmapMemory, such a call is reported and not
+   * simulated further, since its behaviour is undefined. 09579 and 09580 are reported and the
+   * unmap goes on without the reservation (unplace). A RESERVE unmap may fail: the object then
+   * stays host-mapped and the call returns VK_ERROR_MEMORY_MAP_FAILED (vulkan-wine §1.1).
    */
   private unmapMemory2(ctx: StrategyContext, memory: VkMemory, reserve: boolean, actor: string): Outcome {
-    for (const x of unmapViolations(memory, memory.driver, reserve))
-      this.sim.finding('vulkan-valid-usage', `${x.vuid}: ${x.message}`);
+    let notMapped = false;
+    for (const x of unmapViolations(memory, memory.driver, reserve)) {
+      const isNotMapped = x.vuid === UNMAP_NOT_MAPPED;
+      notMapped ||= isNotMapped;
+      this.sim.finding(
+        'vulkan-valid-usage',
+        `${x.vuid}: ${x.message}${isNotMapped ? failedMapNote(memory.mapFailedStep) : ''}`,
+      );
+    }
     const call = new CallSettledLater(actor, vkUnmapMemory2Text, { name: memory.name, reserve }, '');
     this.sim.noteCall(call);
+    if (notMapped) {
+      call.settle('', false);
+      return notSimulated('the memory is not mapped');
+    }
     const result = this.driverUnmap(ctx, memory, reserve);
     if (!result.ok) {
       call.settle(`= ${result.vkResult}`, false);
