@@ -411,9 +411,8 @@ export class DriverOps {
       memory.name,
       memory.file ? { file: memory.file, offset: memory.boOffset } : undefined,
     );
+    this.adoptBo(memory);
     if (result.ok) {
-      memory.file = this.lastBo?.file;
-      memory.boOffset = this.lastBo?.offset ?? 0n;
       memory.driverPointer = result.value;
       memory.driverMapLength = request.length;
       setDriverObject(memory, this.sim.space.vmaAt(this.sim.pageOf(result.value))?.object);
@@ -424,6 +423,19 @@ export class DriverOps {
       this.showDeviceWrites(memory, result.value);
     }
     return result;
+  }
+
+  /**
+   * The BO the last mmapBo made for the memory is the memory's from then on, whether or not the
+   * mmap succeeded: a GEM object's fake offset is made once (drm_gem_create_mmap_offset, i915's
+   * mmap_offset_attach) and lasts as long as the object, so the next map of the memory uses the
+   * same one, and vkFreeMemory releases it. Private anonymous memory has no BO.
+   */
+  private adoptBo(memory: VkMemory): void {
+    const bo = this.lastBo;
+    if (bo === undefined || memory.file !== undefined) return;
+    memory.file = bo.file;
+    memory.boOffset = bo.offset;
   }
 
   /**
