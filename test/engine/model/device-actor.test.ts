@@ -1,22 +1,23 @@
 // `device writes mem + OFF, LEN`: the GPU reaches a memory object's pages, whatever the CPU
-// mappings are. For a driver that caches its pointer (every preset but nvk) `DRIVER writes mem` is
-// a CPU write through that pointer (H2), so the device's write needs its own actor.
+// mappings are. For a driver that caches its pointer (`caches-pointer`; the lavapipe and
+// proprietary presets) `DRIVER writes mem` is a CPU write through that pointer (H2), so the
+// device's write needs its own actor.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyse, callsOf, codes } from './helpers';
 
-const moved = (strategy: string, steps: string) => `scenario "gpu" {
+const moved = (strategy: string, steps: string, traits = '    caches-pointer') => `scenario "gpu" {
   kernel 6.6
   strategy ${strategy}
   driver radv {
-    preset radv
+${traits}
   }
   mem = vkAllocateMemory 1MiB host-visible coherent
   p = vkMapMemory mem
 ${steps}
 }`;
 
-test('radv under remap-move: the GPU write lands in the moved pages; the cached-pointer write still faults (H2)', () => {
+test('a caching driver under remap-move: the GPU write lands in the moved pages; the cached-pointer write still faults (H2)', () => {
   const gpu = moved(
     'remap-move',
     `  g = device writes mem + 0x200, 64
@@ -27,6 +28,14 @@ test('radv under remap-move: the GPU write lands in the moved pages; the cached-
   assert.ok(callsOf(gpu, 2).some((c) => /^device: GPU writes mem\+0x200, 64 seen at 0x1_0200/.test(c)));
   // The same write by the driver is a CPU write through the pointer the move left behind.
   assert.deepEqual(codes(moved('remap-move', '  g = radv writes mem + 0x200, 64')), ['stale-pointer']);
+  // RADV's own preset keeps no pointer to application memory (model/driver.ts PRESETS): its
+  // write to the object is the GPU's, seen in the moved pages.
+  const preset = moved(
+    'remap-move',
+    '  g = radv writes mem + 0x200, 64\n  expect app reads p + 0x200, 64 == g',
+    '    preset radv',
+  );
+  assert.deepEqual(codes(preset), []);
 });
 
 test('the GPU write never faults on a CPU mapping: PROT_NONE over the mapping is the CPU’s business', () => {

@@ -15,8 +15,8 @@ const driverOf = (traits: string) => {
 test("`caches-pointer` alone or `yes` sets it; `no` turns off a preset's", () => {
   assert.equal(driverOf('    caches-pointer').model.cachesPointer, true);
   assert.equal(driverOf('    caches-pointer yes').model.cachesPointer, true);
-  assert.equal(driverOf('    preset radv').model.cachesPointer, true);
-  const off = driverOf('    preset radv\n    caches-pointer no');
+  assert.equal(driverOf('    preset proprietary').model.cachesPointer, true);
+  const off = driverOf('    preset proprietary\n    caches-pointer no');
   assert.equal(off.model.cachesPointer, false);
   assert.deepEqual(off.problems, []);
   const bad = driverOf('    caches-pointer maybe');
@@ -30,10 +30,9 @@ test('`gl-client-pointer` takes no value', () => {
   ]);
 });
 
-test('a RADV whose pointer cache is turned off unmaps at vkUnmapMemory2, so a placed map afterwards works', () => {
+test('a driver whose pointer cache is turned off unmaps at vkUnmapMemory2, so a placed map afterwards works', () => {
   const text = (extra: string) => `scenario "e10" {
-  driver radv {
-    preset radv
+  driver gpu {
 ${extra}
   }
   res = reserve 64KiB at 0x2000_0000 by wine
@@ -44,12 +43,12 @@ ${extra}
 }
 `;
   assert.deepEqual(
-    analyseDocument(text('    caches-pointer no')).diagnostics.map((d) => d.code),
-    [],
+    analyseDocument(text('    caches-pointer\n    caches-pointer no')).diagnostics.map((d) => d.code),
+    ['duplicate-setting'],
   );
-  // With the preset's cache the mapping outlives the unmap, and the BO cannot be re-placed (H4).
+  // With a cache the mapping outlives the unmap, and the BO cannot be re-placed (H4).
   assert.deepEqual(
-    analyseDocument(text('')).diagnostics.map((d) => d.code),
+    analyseDocument(text('    caches-pointer')).diagnostics.map((d) => d.code),
     ['placed-map-failed'],
   );
 });
@@ -71,7 +70,7 @@ test('`large-address-aware` alone or `yes` widens the window to 4 GiB; `no` keep
 test('an unknown word after caches-pointer or large-address-aware is reported and changes nothing', () => {
   const off = driverOf('    preset nvk\n    caches-pointer maybe');
   assert.equal(off.model.cachesPointer, false);
-  assert.equal(driverOf('    preset radv\n    caches-pointer maybe').model.cachesPointer, true);
+  assert.equal(driverOf('    preset proprietary\n    caches-pointer maybe').model.cachesPointer, true);
   const analysis = analyseDocument('scenario "w" {\n  large-address-aware maybe\n}\n');
   assert.equal(analysis.scenarios[0]!.run.simulation.platform.largeAddressAware, false);
 });

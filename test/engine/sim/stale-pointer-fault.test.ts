@@ -98,7 +98,7 @@ test("after the driver's own munmap (or anyone's), stale-pointer names the unmap
   kernel 6.6
   strategy placed
   driver radv {
-    preset radv
+    caches-pointer
   }
   mem = vkAllocateMemory 64KiB host-visible coherent
   p = vkMapMemory mem

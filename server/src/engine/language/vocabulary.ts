@@ -670,7 +670,7 @@ export const VERBS: readonly VerbSpec[] = [
   {
     verb: 'vkUnmapMemory2',
     family: 'vulkan',
-    doc: 'vkUnmapMemory2(KHR) on the host driver; `reserve` sets VK_MEMORY_UNMAP_RESERVE_BIT_EXT.',
+    doc: 'vkUnmapMemory2(KHR) on the host driver; `reserve` sets VK_MEMORY_UNMAP_RESERVE_BIT_EXT. A RESERVE unmap whose overmap fails returns VK_ERROR_MEMORY_MAP_FAILED and the memory stays mapped (RADV ignores the failure).',
     args: [{ name: 'memory', kind: 'memory', doc: 'The memory object.' }],
     wordGroups: [UNMAP_WORDS],
     options: [],
@@ -1063,11 +1063,11 @@ export const DRIVER_TRAITS: readonly TraitSpec[] = [
     source: 'docs/hazards.md (H1, H3)',
     args: 'word',
     words: [
-      w('at-map', 'mmap on every vkMapMemory, munmap on vkUnmapMemory (RADV-like without caching).'),
+      w('at-map', 'mmap on every vkMapMemory, munmap on vkUnmapMemory (RADV, ANV, NVK).'),
       w('at-alloc', 'mmap at allocation, before the application maps (lavapipe, ANV internal BOs): H3.'),
       w(
         'at-alloc-cached',
-        'mmap at allocation for HOST_CACHED non-coherent memory (to clean cache lines), at each vkMapMemory otherwise: Turnip on msm and virtio (H3).',
+        'mmap at allocation for HOST_CACHED non-coherent memory (to clean cache lines), at each vkMapMemory otherwise; vkUnmapMemory drops either (tu_bo_unmap): Turnip on msm and virtio (H3).',
       ),
       w('pool', 'Suballocates from a big pool mapped at the first allocation (pb_slab, DXVK-style): H1.'),
     ],
@@ -1090,7 +1090,7 @@ export const DRIVER_TRAITS: readonly TraitSpec[] = [
   },
   {
     keyword: 'caches-pointer',
-    doc: "The driver keeps its own CPU pointer to the mapping and writes through it later (uploads, descriptor pools, bookkeeping): H2. Its mapping outlives vkUnmapMemory. `caches-pointer no` turns off a preset's.",
+    doc: "The driver keeps its own CPU pointer to the mapping and writes through it later (uploads, descriptor pools, bookkeeping): H2. Its mapping outlives vkUnmapMemory. The lavapipe and proprietary presets set it; RADV, ANV and Turnip keep such pointers only to their internal BOs and drop the application's mapping at vkUnmapMemory. `caches-pointer no` turns off a preset's.",
     source: 'docs/hazards.md (H2)',
     args: 'word',
     words: [
@@ -1204,7 +1204,10 @@ export const DRIVER_TRAITS: readonly TraitSpec[] = [
     source: 'Mesa driver sources',
     args: 'word',
     words: [
-      w('radv', 'RADV: maps at vkMapMemory, device BOs, caches pointers, placed maps at page alignment.'),
+      w(
+        'radv',
+        'RADV: maps at vkMapMemory and unmaps at vkUnmapMemory, device BOs, internal pools mapped at creation, placed maps at page alignment.',
+      ),
       w(
         'anv',
         'ANV on i915: device BOs (shown as anon_inode:i915.gem from Linux 5.6), internal pools mapped at creation, placed maps at 4 KiB.',

@@ -22,7 +22,7 @@ import { versionAtLeast } from '../kernel/config';
 import { alignUp, formatHex, formatSize, minBig } from '../numbers';
 import { RefusedIoctlCall } from '../sim/calls';
 import type { Simulation } from '../sim/simulation';
-import { keepsPointer, mapsAtAllocation, mapsAtMap, type DriverModel } from './driver';
+import { keepsPointer, mapsAtAllocation, type DriverModel } from './driver';
 import { driverMappingLength, isHostImport, sharesBo, takeDeviceWrites, type VkMemory } from './vk-memory';
 import { allocateInWindow } from './strategies/window-allocation';
 import type { AllocationFailure } from './strategies/strategy';
@@ -370,7 +370,7 @@ export class DriverOps {
       offset = pool.next;
       pool.next += need;
     } else {
-      // No slot: the memory gets a dedicated BO, mapped at its first vkMapMemory (mapsOnEachMap);
+      // No slot: the memory gets a dedicated BO, mapped at its first vkMapMemory (dropsMapAtUnmap);
       // a TTM driver makes it now (makeBoAtAllocation).
       this.sim.note(this.name, `suballocate ${formatSize(need)} from pool`, 'pool full', false);
       return this.makeBoAtAllocation(memory);
@@ -411,9 +411,8 @@ export class DriverOps {
       memory.name,
       memory.file ? { file: memory.file, offset: memory.boOffset } : undefined,
     );
+    this.adoptBo(memory);
     if (result.ok) {
-      memory.file = this.lastBo?.file;
-      memory.boOffset = this.lastBo?.offset ?? 0n;
       memory.driverPointer = result.value;
       memory.driverMapLength = request.length;
       setDriverObject(memory, this.sim.space.vmaAt(this.sim.pageOf(result.value))?.object);
@@ -424,6 +423,19 @@ export class DriverOps {
       this.showDeviceWrites(memory, result.value);
     }
     return result;
+  }
+
+  /**
+   * The BO the last mmapBo made for the memory is the memory's from then on, whether or not the
+   * mmap succeeded: a GEM object's fake offset is made once (drm_gem_create_mmap_offset, i915's
+   * mmap_offset_attach) and lasts as long as the object, so the next map of the memory uses the
+   * same one, and vkFreeMemory releases it. Private anonymous memory has no BO.
+   */
+  private adoptBo(memory: VkMemory): void {
+    const bo = this.lastBo;
+    if (bo === undefined || memory.file !== undefined) return;
+    memory.file = bo.file;
+    memory.boOffset = bo.offset;
   }
 
   /**
@@ -500,14 +512,14 @@ export class DriverOps {
   }
 
   /**
-   * The driver's unmap at vkUnmapMemory: at-map drivers drop the mapping unless they keep it as
-   * the memory's own (a cached pointer, or private anonymous memory, which the unmap would throw
+   * The driver's unmap at vkUnmapMemory: at-map drivers (and Turnip's at-alloc-cached one,
+   * dropsMapAtUnmap) drop the mapping unless they keep it as the memory's own (a cached pointer, or private anonymous memory, which the unmap would throw
    * away), or keep it to hand out again (`reuses after-unmap`).
    */
   unmapOwnPointer(memory: VkMemory): void {
     // Imported host memory is the application's: the driver never maps or unmaps it.
     if (isHostImport(memory)) return;
-    if (!this.mapsOnEachMap(memory) || keepsPointer(this.model)) return;
+    if (!this.dropsMapAtUnmap(memory) || keepsPointer(this.model)) return;
     if (memory.driverPointer === undefined) return;
     const size = driverMappingLength(memory, this.page);
     if (this.model.reuses === 'after-unmap') {
@@ -535,12 +547,15 @@ export class DriverOps {
   }
 
   /**
-   * Whether the driver maps this memory at each vkMapMemory: an at-map driver's, and a `maps pool`
-   * driver's dedicated BO for what its pool had no room for.
+   * Whether the driver's vkUnmapMemory drops its mapping of this memory: an at-map driver's, a
+   * `maps pool` driver's dedicated BO for what its pool had no room for, and an `at-alloc-cached`
+   * driver's whichever call mapped it: Turnip's tu_bo_unmap munmaps the BO msm_bo_init mapped at
+   * allocation too (only KGSL's `never_unmap` BOs keep theirs), and its next map maps it again.
+   * An `at-alloc` driver keeps it: lvp_UnmapMemory2KHR is a no-op (vulkan-wine §2 note 6).
    */
-  private mapsOnEachMap(memory: VkMemory): boolean {
+  private dropsMapAtUnmap(memory: VkMemory): boolean {
     if (this.model.maps === 'pool') return !memory.inPool;
-    return mapsAtMap(this.model, memory.properties);
+    return this.model.maps === 'at-map' || this.model.maps === 'at-alloc-cached';
   }
 
   free(memory: VkMemory): void {

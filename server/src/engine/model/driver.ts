@@ -70,6 +70,17 @@ export interface DriverTraits {
    */
   readonly vramSize: bigint;
   readonly gttSize: bigint;
+  /**
+   * What the driver's vkUnmapMemory2 does when the PROT_NONE `MAP_FIXED` mmap of
+   * VK_MEMORY_UNMAP_RESERVE_BIT_EXT fails (a preset property, no trait line sets it). `returned`:
+   * the spec's answer, VK_ERROR_MEMORY_MAP_FAILED with the object still host-mapped (vulkan-wine
+   * §1.1), as NVK (nvkmd_nouveau_mem_overmap), ANV (anv_device_unmap_bo) and Turnip (tu_bo_unmap)
+   * do: each returns the error before it forgets its map. `ignored`: RADV's
+   * radv_amdgpu_winsys_bo_unmap casts the mmap's result to void and clears `cpu_map` anyway, and
+   * radv_UnmapMemory2 returns VK_SUCCESS: the object is unmapped for Vulkan, though its pages stay
+   * mapped where the overmap failed.
+   */
+  readonly unmapReserveFailure: 'returned' | 'ignored';
 }
 
 export interface DriverModel extends DriverTraits {
@@ -118,6 +129,7 @@ export const DEFAULT_TRAITS: DriverTraits = {
   // RAM), and earlier still at most 3/4 of RAM. From the kernel source, not the facts.
   vramSize: 8n * GiB,
   gttSize: 16n * GiB,
+  unmapReserveFailure: 'returned',
 };
 
 /**
@@ -131,17 +143,31 @@ export const MAX_NON_COHERENT_ATOM_SIZE = 256n;
 // (get_properties), nvk_physical_device.c, tu_device.cc (tu_get_properties), lvp_device.c
 // (lvp_get_properties) all set `.nonCoherentAtomSize = 64`. `proprietary`: NVIDIA's desktop
 // driver reports 64 as well, but no source in the facts or Mesa says so: unsourced.
+//
+// cachesPointer (a mapping that outlives vkUnmapMemory) is set by no Mesa GPU preset: the pointers
+// RADV, ANV and Turnip keep (H2) are their internal BOs' (`internal-mappings`), and each drops the
+// application's mapping at vkUnmapMemory2. radv_UnmapMemory2 calls radv_amdgpu_winsys_bo_unmap for
+// every BO not imported from a host pointer, which munmaps (or maps PROT_NONE over) `cpu_map` and
+// sets it to NULL (radv_device_memory.c, radv_amdgpu_bo.c); anv_UnmapMemory2KHR unmaps `mem->map`
+// with anv_device_unmap_bo and clears it (anv_device.c, anv_allocator.c); tu_UnmapMemory2KHR's
+// tu_bo_unmap munmaps `bo->map` and clears it unless the BO is `never_unmap`, which only KGSL's
+// replayable BOs are (tu_device.cc, tu_knl.cc). So a placed map after the application's own map
+// and unmap finds nothing mapped (H4 does not apply), which radv's `!bo->cpu_map` assert relies on.
 export const PRESETS: Readonly<Record<string, DriverTraits>> = {
   // kernelDriver: radv runs on amdgpu and nvk on nouveau, both TTM drivers (drivers/gpu/drm/ttm);
   // turnip's msm makes a BO's offset at MSM_INFO_GET_OFFSET (msm_gem_mmap_offset →
   // drm_gem_create_mmap_offset), as the default `drm` does. From the kernel source, not the facts.
-  radv: { ...DEFAULT_TRAITS, cachesPointer: true, internalMappings: 32n * MiB, kernelDriver: 'amdgpu' },
+  radv: {
+    ...DEFAULT_TRAITS,
+    internalMappings: 32n * MiB,
+    kernelDriver: 'amdgpu',
+    unmapReserveFailure: 'ignored',
+  },
   // No `alignment`: ANV maps a BO with one mmap of its page-rounded size (`map_size =
   // align64(…, 4096)`, facts vulkan-wine §2 note 2). Its 2 MiB is the size of slab parents (§4
   // H1/H8), not an alignment of CPU mappings; a driver that aligns them says `alignment 2MiB`.
   anv: {
     ...DEFAULT_TRAITS,
-    cachesPointer: true,
     internalMappings: 64n * MiB,
     placed: { ...MESA_PLACED, followsPageSize: false },
     // ANV on i915. On xe (TTM) maps shows the render node: a driver without the preset, or with
@@ -153,7 +179,7 @@ export const PRESETS: Readonly<Record<string, DriverTraits>> = {
   // the closed drivers the fact sheet reports on (Qualcomm, Mali) end in Wine's direct map (§2
   // note 7), so neither of Wine's fallbacks found an extension there.
   nvk: { ...DEFAULT_TRAITS, externalMemoryHost: false, kernelDriver: 'nouveau' },
-  turnip: { ...DEFAULT_TRAITS, maps: 'at-alloc-cached', cachesPointer: true, externalMemoryHost: false },
+  turnip: { ...DEFAULT_TRAITS, maps: 'at-alloc-cached', externalMemoryHost: false },
   lavapipe: { ...DEFAULT_TRAITS, maps: 'at-alloc', backing: 'anon', cachesPointer: true, placed: NO_PLACED },
   proprietary: {
     ...DEFAULT_TRAITS,
@@ -176,13 +202,6 @@ export function mapsAtAllocation(driver: DriverTraits, properties: ReadonlySet<s
   if (!properties.has('host-visible')) return false;
   if (driver.maps === 'at-alloc') return true;
   return driver.maps === 'at-alloc-cached' && properties.has('cached') && !properties.has('coherent');
-}
-
-/** Whether the driver maps this memory at each vkMapMemory (and drops it at vkUnmapMemory unless it caches it). */
-export function mapsAtMap(driver: DriverTraits, properties: ReadonlySet<string>): boolean {
-  return (
-    driver.maps === 'at-map' || (driver.maps === 'at-alloc-cached' && !mapsAtAllocation(driver, properties))
-  );
 }
 
 /** The driver's traits on a system of `pageSize` pages: see PlacedSupport.followsPageSize. */

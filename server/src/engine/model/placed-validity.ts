@@ -188,11 +188,17 @@ function withViolation(out: Violation[] | undefined, vuid: string, message: stri
   return list;
 }
 
+/**
+ * vkUnmapMemory2's core rule, vkUnmapMemory's 00689: the memory must be mapped. An unmap that
+ * breaks it has undefined behaviour, and is not simulated further.
+ */
+export const UNMAP_NOT_MAPPED = 'VUID-VkMemoryUnmapInfo-memory-07964';
+
 export function unmapViolations(memory: VkMemory, driver: DriverModel, reserve: boolean): Violation[] {
   const out: Violation[] = [];
   if (memory.appPointer === undefined && memory.mapStep === undefined) {
     out.push({
-      vuid: 'VUID-VkMemoryUnmapInfo-memory-07964',
+      vuid: UNMAP_NOT_MAPPED,
       message: `${memory.name} is not currently host-mapped`,
     });
   }

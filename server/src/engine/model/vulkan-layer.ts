@@ -19,7 +19,7 @@ import { optionNamed } from '../sim/step-arguments';
 import { addressOutcome, describeSegments, failedMapNote, noteMapAttempt, OK_OUTCOME } from '../sim/outcome';
 import { keepsPointer, type DriverModel } from './driver';
 import { DriverOps } from './driver-ops';
-import { mapViolations, unmapViolations, type Violation } from './placed-validity';
+import { mapViolations, UNMAP_NOT_MAPPED, unmapViolations, type Violation } from './placed-validity';
 import {
   FormattedEvent,
   isHostImport,
@@ -48,7 +48,7 @@ import { mappedRangeViolations, resolveMappedRange } from './mapped-memory-range
 import { passThrough, type Strategy, type StrategyContext } from './strategies/strategy';
 import { remapStrategy } from './strategies/remap';
 import { hookMmap } from './strategies/hook-mmap';
-import { placed, placeMap, unplace } from './strategies/placed';
+import { placed, placeMap, unplace, type UnmapOutcome } from './strategies/placed';
 import { alias } from './strategies/alias';
 import { shadowCopy } from './strategies/shadow-copy';
 import { externalMemoryHost } from './strategies/external-memory-host';
@@ -78,6 +78,8 @@ const STRATEGIES: Readonly<Record<StrategyName, Strategy>> = {
 // The texts of the application's calls, formatted when a trace or hover reads them.
 const vkUnmapMemoryText = (name: string) => `vkUnmapMemory(${name})`;
 const vkFreeMemoryText = (name: string) => `vkFreeMemory(${name})`;
+const vkUnmapMemory2Text = (unmap: { name: string; reserve: boolean }) =>
+  `vkUnmapMemory2KHR(${unmap.name}${unmap.reserve ? ', VK_MEMORY_UNMAP_RESERVE_BIT_EXT' : ''})`;
 const vkFlushText = (name: string) => `vkFlushMappedMemoryRanges(${name})`;
 const vkInvalidateText = (name: string) => `vkInvalidateMappedMemoryRanges(${name})`;
 const vkAllocateMemoryText = (memory: VkMemory) =>
@@ -406,33 +408,8 @@ export class VulkanLayer {
         this.markUnmapped(memory);
         return OK_OUTCOME;
       }
-      case 'vkUnmapMemory2': {
-        const reserve = hasWord(step, 'reserve');
-        for (const x of unmapViolations(memory, memory.driver, reserve))
-          this.sim.finding('vulkan-valid-usage', `${x.vuid}: ${x.message}`);
-        this.sim.note(
-          actor,
-          `vkUnmapMemory2KHR(${memory.name}${reserve ? ', VK_MEMORY_UNMAP_RESERVE_BIT_EXT' : ''})`,
-          '',
-          true,
-        );
-        // A placed map is undone (munmap, or a reservation with UNMAP_RESERVE). UNMAP_RESERVE
-        // keeps any map's range reserved, placed or not (vulkan-wine §1.1; the CTS
-        // normal_unmap_reserve case): RADV and ANV map PROT_NONE over the BO's own pages (a pool
-        // suballocation's pool stays mapped anyway). Any other unmap is the driver's own, as for
-        // vkUnmapMemory (lavapipe's is a no-op: its pointer lives on).
-        if (this.placedNow.delete(memory)) unplace(ctx, memory, reserve);
-        else if (
-          reserve &&
-          memory.driver.placed.unmapReserve &&
-          !memory.inPool &&
-          !isHostImport(memory) // 09580: not the driver's mapping to reserve over
-        )
-          unplace(ctx, memory, true, alignUp(memory.allocationSize, this.sim.pageSize));
-        else passThrough.unmap(ctx, memory);
-        this.markUnmapped(memory);
-        return OK_OUTCOME;
-      }
+      case 'vkUnmapMemory2':
+        return this.unmapMemory2(ctx, memory, hasWord(step, 'reserve'), actor);
       case 'vkFreeMemory': {
         if (isFreed(memory)) {
           this.sim.finding('use-after-free', `${memory.name} is freed twice`, [
@@ -487,6 +464,62 @@ export class VulkanLayer {
       }
     }
     return { kind: 'skipped', reason: `${verb} is not modelled` };
+  }
+
+  /**
+   * vkUnmapMemory2 as the application calls it. Memory that is not mapped (07964, vkUnmapMemory's
+   * 00689) is the core rule it can break: as for vkUnmapMemory, such a call is reported and not
+   * simulated further, since its behaviour is undefined. 09579 and 09580 are reported and the
+   * unmap goes on without the reservation (unplace). A RESERVE unmap may fail: the object then
+   * stays host-mapped and the call returns VK_ERROR_MEMORY_MAP_FAILED (vulkan-wine §1.1).
+   */
+  private unmapMemory2(ctx: StrategyContext, memory: VkMemory, reserve: boolean, actor: string): Outcome {
+    let notMapped = false;
+    for (const x of unmapViolations(memory, memory.driver, reserve)) {
+      const isNotMapped = x.vuid === UNMAP_NOT_MAPPED;
+      notMapped ||= isNotMapped;
+      this.sim.finding(
+        'vulkan-valid-usage',
+        `${x.vuid}: ${x.message}${isNotMapped ? failedMapNote(memory.mapFailedStep) : ''}`,
+      );
+    }
+    const call = new CallSettledLater(actor, vkUnmapMemory2Text, { name: memory.name, reserve }, '');
+    this.sim.noteCall(call);
+    if (notMapped) {
+      call.settle('', false);
+      return notSimulated('the memory is not mapped');
+    }
+    const result = this.driverUnmap(ctx, memory, reserve);
+    if (!result.ok) {
+      call.settle(`= ${result.vkResult}`, false);
+      return { kind: 'vk', result: result.vkResult, reason: result.reason };
+    }
+    this.markUnmapped(memory);
+    return OK_OUTCOME;
+  }
+
+  /**
+   * The driver's side of vkUnmapMemory2. A placed map is undone (munmap, or a reservation with
+   * UNMAP_RESERVE). UNMAP_RESERVE keeps any map's range reserved, placed or not (vulkan-wine §1.1;
+   * the CTS normal_unmap_reserve case): RADV and ANV map PROT_NONE over the BO's own pages (a pool
+   * suballocation's pool stays mapped anyway). Any other unmap is the driver's own, as for
+   * vkUnmapMemory (lavapipe's is a no-op: its pointer lives on).
+   */
+  private driverUnmap(ctx: StrategyContext, memory: VkMemory, reserve: boolean): UnmapOutcome {
+    if (this.placedNow.has(memory)) {
+      const result = unplace(ctx, memory, reserve);
+      if (result.ok) this.placedNow.delete(memory);
+      return result;
+    }
+    if (
+      reserve &&
+      memory.driver.placed.unmapReserve &&
+      !memory.inPool &&
+      !isHostImport(memory) // 09580: not the driver's mapping to reserve over
+    )
+      return unplace(ctx, memory, true, alignUp(memory.allocationSize, this.sim.pageSize));
+    passThrough.unmap(ctx, memory);
+    return { ok: true };
   }
 
   /**

@@ -135,5 +135,12 @@ export function vulkanMap(ctx: GlContext, buffer: GlBuffer, offset: bigint): GlM
 export function vulkanUnmap(ctx: GlContext, buffer: GlBuffer): void {
   const memory = buffer.memory;
   ctx.sim.note('wine', `vkUnmapMemory2KHR(${buffer.name}, VK_MEMORY_UNMAP_RESERVE_BIT_EXT)`, '', true);
-  unplace({ sim: ctx.sim, ops: ctx.ops, memories: [], appMapped: NO_MAPPED_RANGES }, memory, true);
+  const result = unplace(
+    { sim: ctx.sim, ops: ctx.ops, memories: [], appMapped: NO_MAPPED_RANGES },
+    memory,
+    true,
+  );
+  // unmap_vk_buffer: ERR "VkMemoryUnmapInfoKHR failed", nothing more; the driver keeps its map
+  // there, which the next map of the buffer places at the same address.
+  if (!result.ok) ctx.sim.note('wine', 'ERR: VkMemoryUnmapInfoKHR failed', `${result.vkResult}`, false);
 }

@@ -34,6 +34,10 @@ export function wineMapPath(name: string, fallbacks: WineFallbacks): Strategy {
     map(ctx, memory, offset, size) {
       const fallback = fallbackOf(ctx);
       if (fallback) return fallback.map(ctx, memory, offset, size);
+      // win32u_vkMapMemory2KHR (§3.3, step 1): with vm_map still set (an unmap that failed kept
+      // the placement), the object is already placed there, and the map returns it.
+      if (memory.windowRange && memory.driverPointer !== undefined)
+        return { ok: true, pointer: memory.driverPointer + offset };
       const granularity = ctx.sim.platform.allocationGranularity;
       const reservation = alignUp(memory.allocationSize, granularity);
       const low = allocateInWindow(ctx.sim, reservation, 'commit', `${memory.name} (wine VM)`);
@@ -63,9 +67,9 @@ export function wineMapPath(name: string, fallbacks: WineFallbacks): Strategy {
       const fallback = fallbackOf(ctx);
       if (fallback) return fallback.unmap(ctx, memory);
       if (!memory.windowRange) return passThrough.unmap(ctx, memory);
-      ctx.sim.noteFormatted('wine', unmapReserveText, memory.name, '', true);
-      unplace(ctx, memory, true);
-      releaseReservation(ctx, memory);
+      // win32u_vkUnmapMemory2KHR frees the range and forgets it (vm_map) only on VK_SUCCESS: a
+      // failed RESERVE unmap leaves the object placed there, and the next map returns it (§3.3).
+      if (wineUnmapReserve(ctx, memory).ok) releaseReservation(ctx, memory);
     },
     free(ctx, memory) {
       const fallback = fallbackOf(ctx);
@@ -85,8 +89,8 @@ export function wineMapPath(name: string, fallbacks: WineFallbacks): Strategy {
         passThrough.unmap(ctx, memory);
         return passThrough.free(ctx, memory);
       }
-      ctx.sim.noteFormatted('wine', unmapReserveText, memory.name, '', true);
-      unplace(ctx, memory, true);
+      // win32u_vkFreeMemory does not look at the unmap's result: the BO and the range go anyway.
+      wineUnmapReserve(ctx, memory);
       passThrough.free(ctx, memory);
       releaseReservation(ctx, memory);
     },
@@ -158,6 +162,15 @@ function releaseReservation(ctx: StrategyContext, memory: VkMemory): void {
 const placedAtText = (p: { driver: string; address: bigint }) =>
   `${p.driver} placed its map at ${formatHex(p.address)}`;
 const unmapReserveText = (name: string) => `vkUnmapMemory2KHR(${name}, VK_MEMORY_UNMAP_RESERVE_BIT_EXT)`;
+
+/** Wine's vkUnmapMemory2KHR with VK_MEMORY_UNMAP_RESERVE_BIT_EXT, noted with the driver's answer. */
+function wineUnmapReserve(ctx: StrategyContext, memory: VkMemory): UnmapOutcome {
+  const call = new CallSettledLater('wine', unmapReserveText, memory.name, '');
+  ctx.sim.noteCall(call);
+  const result = unplace(ctx, memory, true);
+  if (!result.ok) call.settle(`= ${result.vkResult}`, false);
+  return result;
+}
 
 /** vkMapMemory2KHR's text, formatted when a trace or hover reads it. */
 function placedMapText(map: {
@@ -398,17 +411,46 @@ function byWineText(vuid: string, message: string, forCall: string): string {
     : text;
 }
 
-/** vkUnmapMemory2, with or without VK_MEMORY_UNMAP_RESERVE_BIT_EXT. */
-/** `mappedSize`: what the driver mapped, when it was not a placed map (its page-rounded BO). */
-export function unplace(ctx: StrategyContext, memory: VkMemory, reserve: boolean, mappedSize?: bigint): void {
+/** vkUnmapMemory2's answer: VK_SUCCESS, or VK_ERROR_MEMORY_MAP_FAILED with the object still mapped. */
+export type UnmapOutcome =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly vkResult: 'VK_ERROR_MEMORY_MAP_FAILED'; readonly reason: string };
+
+const UNMAPPED: UnmapOutcome = { ok: true };
+
+/**
+ * vkUnmapMemory2, with or without VK_MEMORY_UNMAP_RESERVE_BIT_EXT. `mappedSize`: what the driver
+ * mapped, when it was not a placed map (its page-rounded BO).
+ *
+ * A RESERVE unmap maps PROT_NONE over the mapping with MAP_FIXED, and that mmap can fail (a sealed
+ * VMA: EPERM). The spec then keeps the object host-mapped and returns VK_ERROR_MEMORY_MAP_FAILED
+ * (vulkan-wine §1.1), and so do NVK, ANV and Turnip, which forget their map only on success; RADV
+ * ignores the failure and forgets it anyway (DriverTraits.unmapReserveFailure). A plain munmap's
+ * result every Mesa driver ignores (RADV, ANV, NVK and Turnip call munmap and return VK_SUCCESS).
+ */
+export function unplace(
+  ctx: StrategyContext,
+  memory: VkMemory,
+  reserve: boolean,
+  mappedSize?: bigint,
+): UnmapOutcome {
   const pointer = memory.driverPointer;
-  if (pointer === undefined) return;
+  if (pointer === undefined) return UNMAPPED;
   // What the placed map mapped (the page-rounded BO, or a range-placed map's part): a RESERVE
   // over more would replace whatever lies past the BO (vulkan-wine §2 note 1: PROT_NONE over it).
   const size = mappedSize ?? driverMappingLength(memory, ctx.sim.pageSize);
-  if (reserve && ctx.ops.model.placed.unmapReserve) ctx.ops.reserveOver(pointer, size);
-  else ctx.sim.munmap(ctx.ops.name, pointer, size);
+  const driver = ctx.ops.model;
+  if (reserve && driver.placed.unmapReserve) {
+    const result = ctx.ops.reserveOver(pointer, size);
+    if (!result.ok && driver.unmapReserveFailure === 'returned')
+      return {
+        ok: false,
+        vkResult: 'VK_ERROR_MEMORY_MAP_FAILED',
+        reason: `${driver.name}'s PROT_NONE mmap over its mapping failed with ${result.errno}: ${memory.name} stays mapped at ${formatHex(pointer)}`,
+      };
+  } else ctx.sim.munmap(ctx.ops.name, pointer, size);
   memory.driverPointer = undefined;
   memory.driverMapLength = undefined;
   setDriverObject(memory, undefined);
+  return UNMAPPED;
 }

@@ -10,6 +10,19 @@ import { passThrough, type Strategy } from './strategy';
 import { copyBack, copyIn, noteSynced } from './shadow-sync';
 import { wholeMapping } from '../mapped-memory-range';
 
+/**
+ * Where in its page the shadow's pointer starts: the offset's own place there, so that
+ * `*ppData - offset` is page-aligned, as the driver's direct map makes it. vkMapMemory guarantees
+ * `*ppData - offset` aligned to minMemoryMapAlignment (vulkan-wine §1.1), which Mesa sets to at
+ * most a page (RADV 4096, "A page"; NVK 64). Wine's 16-byte rule (`buffer_vm_alloc(length +
+ * (offset & 0xf))`, §3.6) is its GL copy path's (gl/shadow-copy.ts): winevulkan has no shadow
+ * copy, its vkMapMemory places the map or maps directly (win32u_vkMapMemory2KHR), so nothing
+ * sets a Vulkan shadow's alignment but the guarantee the application was given.
+ */
+function offsetWithinPage(offset: bigint, pageSize: bigint): bigint {
+  return offset % pageSize;
+}
+
 export const shadowCopy: Strategy = {
   ...passThrough,
   name: 'shadow-copy',
@@ -26,7 +39,8 @@ export const shadowCopy: Strategy = {
         [own.pointer], // the driver's mapping the shadow stands in for
       );
     }
-    const length = alignUp(size + (offset & 0xfn), ctx.sim.pageSize);
+    const within = offsetWithinPage(offset, ctx.sim.pageSize);
+    const length = alignUp(size + within, ctx.sim.pageSize);
     const low = allocateInWindow(ctx.sim, length, 'commit', `${memory.name} (shadow)`);
     if (typeof low !== 'bigint') {
       return {
@@ -35,8 +49,7 @@ export const shadowCopy: Strategy = {
         reason: windowFailureReason(low, 'no room for the shadow buffer'),
       };
     }
-    // Keeps the offset's 16-byte alignment, not minMemoryMapAlignment (facts §3.6, inferred).
-    const shadowPointer = low + (offset & 0xfn);
+    const shadowPointer = low + within;
     const copied = ctx.sim.copy('wine', own.pointer, shadowPointer, size);
     memory.shadowBaseline = undefined;
     if (copied.ok) noteSynced(memory, offset, copied.segments);
