@@ -222,6 +222,17 @@ test('MAP_STACK is a no-op on 6.7: c4608d1bf7c6 came in the 6.8-rc3 hotfixes, af
   assert.equal(lines('6.8'), 2, '6.8: VM_NOHUGEPAGE keeps them apart');
 });
 
+test('MAP_STACK without THP built in: VM_NOHUGEPAGE all the same on 6.8–6.14, none from 6.15 (7190b3c8bd2b)', () => {
+  const lines = (version: string) => {
+    const as = space(version, { thp: false });
+    ok(mmap(as, PG, { addr: 0x10000000n, flags: PRIV_ANON | T.MAP_FIXED | T.MAP_STACK }));
+    ok(mmap(as, PG, { addr: 0x10001000n, flags: PRIV_ANON | T.MAP_FIXED }));
+    return as.mapCount;
+  };
+  assert.equal(lines('6.14'), 2, '6.14: c4608d1bf7c6 sets the bit without CONFIG_TRANSPARENT_HUGEPAGE too');
+  assert.equal(lines('6.15'), 1, '6.15: under #ifdef CONFIG_TRANSPARENT_HUGEPAGE, a no-op');
+});
+
 test('MAP_POPULATE and MAP_LOCKED fault a private writable mapping in at mmap time: it has its anon_vma, so made read-only it keeps VM_ACCOUNT and does not merge (6.18, /tmp/rare/c1.c, c2.c)', () => {
   const at = 0x200000000000n;
   const fixed = PRIV_ANON | T.MAP_FIXED_NOREPLACE;

@@ -82,7 +82,7 @@ export const VM_ACCOUNT = 1 << 9;
 export const VM_NORESERVE = 1 << 10;
 export const VM_SEALED = 1 << 11;
 export const VM_UFFD_MISSING = 1 << 12;
-/** MAP_STACK sets it from 6.8 (commit c4608d1bf7c6) when THP is built in; only merging sees it here. */
+/** MAP_STACK sets it from 6.8 (commit c4608d1bf7c6), from 6.15 only when THP is built in; only merging sees it here. */
 export const VM_NOHUGEPAGE = 1 << 16;
 /** A MAP_HUGETLB mapping (hugetlbfs_file_mmap sets it with VM_DONTEXPAND). */
 export const VM_HUGETLB = 1 << 17;

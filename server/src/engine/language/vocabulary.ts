@@ -149,7 +149,7 @@ export const MMAP_FLAG_WORDS: WordGroup = {
     ),
     w(
       'stack',
-      'MAP_STACK: no effect on x86-64 placement; from 6.8 (with THP) it sets VM_NOHUGEPAGE, so it does not merge with a plain neighbour.',
+      'MAP_STACK: no effect on x86-64 placement; from 6.8 it sets VM_NOHUGEPAGE (from 6.15 only with THP), so it does not merge with a plain neighbour.',
       'mm/mmap.c calc_vm_flag_bits; commit c4608d1bf7c6',
     ),
     w(
