@@ -101,6 +101,18 @@ test('THP +2 MiB quirk: when the padded top-down result is already aligned, the 
   assert.equal(ok(mmap(bs, 2n * MiB)), 0x7f0000000000n - 2n * MiB);
 });
 
+test('THP +2 MiB quirk from 6.8 (96204e15310c, after 6.7 was released): 6.7 returns an already aligned padded result as is', () => {
+  // /tmp/kver-inputs/thp-quirk.drvmap: the gap below 0x7fff_f7e0_0000 is aligned, so the padded
+  // search returns 0x7fff_f7a0_0000, already on a 2 MiB boundary.
+  const place = (version: string) => {
+    const as = space(version);
+    ok(mmap(as, 0x1ff000n, { addr: 0x7ffff7e00000n, flags: PRIV_ANON | T.MAP_FIXED }));
+    return ok(mmap(as, 2n * MiB));
+  };
+  assert.equal(place('6.7'), 0x7ffff7a00000n, '6.7: `ret += (off - ret) & (size - 1)` adds nothing');
+  assert.equal(place('6.8'), 0x7ffff7c00000n, '6.8: `return ret + size`');
+});
+
 test('THP history: none before 6.7; 6.7–6.11 any length ≥ 2 MiB; 6.12+ PMD multiples only', () => {
   const v66 = space('6.6', { mmapBase: 0x7f0000100000n });
   assert.equal(ok(mmap(v66, 2n * MiB)), 0x7f0000100000n - 2n * MiB);

@@ -93,15 +93,21 @@ export class Placer {
     return pages >= this.geo.pmdPages;
   }
 
-  /** __thp_get_unmapped_area(): search len + 2 MiB, align up; top-down returns ret + 2 MiB when already aligned. */
+  /**
+   * __thp_get_unmapped_area(): search len + 2 MiB, align up; from 6.8 top-down returns ret + 2 MiB
+   * when already aligned.
+   */
   private placeThp(hintPage: number, pages: number, map32bit: boolean, above4g: boolean): number {
     const pmd = this.geo.pmdPages;
     const padded = this.arch(hintPage, pages + pmd, map32bit, above4g);
     if (padded < 0) return this.arch(hintPage, pages, map32bit, above4g); // the caller retries without padding
     if (hintPage !== 0 && padded === hintPage) return padded;
     const offSub = (pmd - (padded % pmd)) % pmd;
-    // The +2 MiB quirk: the padded gap was already aligned.
-    if (this.config.layout === 'topdown' && offSub === 0) return padded + pmd;
+    // The +2 MiB quirk: the padded gap was already aligned, so the top of it is aligned too ("mm:
+    // thp_get_unmapped_area must honour topdown preference", 96204e15310c, in the 6.8-rc3 hotfixes
+    // pull; 6.7.6 stable). 6.7 ends with `ret += (off - ret) & (size - 1); return ret;`: the bottom.
+    if (this.config.layout === 'topdown' && offSub === 0 && versionAtLeast(this.config.version, 6, 8))
+      return padded + pmd;
     return padded + offSub;
   }
 
