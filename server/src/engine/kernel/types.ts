@@ -128,7 +128,10 @@ export interface KernelConfig {
    * (the fidelity machine's `pvm_no_zero_page=1`, docs/fidelity.md). False by default.
    */
   readonly readFaultPreparesAnonVma: boolean;
-  /** THP compiled in: 2 MiB-multiple private anonymous maps without a hint get 2 MiB alignment (6.7+). */
+  /**
+   * THP compiled in: private anonymous maps get 2 MiB alignment, 6.7–6.11 any length of 2 MiB or
+   * more, 6.12 2 MiB multiples, 6.13+ 2 MiB multiples without a hint (placement.ts thpApplies).
+   */
   readonly thp: boolean;
   readonly maxMapCount: number;
   readonly layout: 'topdown' | 'legacy';

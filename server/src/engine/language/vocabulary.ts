@@ -1019,7 +1019,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   },
   {
     keyword: 'thp',
-    doc: 'Transparent huge pages compiled in: mmap aligns private anonymous maps to 2 MiB, on 6.7–6.11 any length of 2 MiB or more, on 6.12+ only 2 MiB multiples without a hint. Default on.',
+    doc: 'Transparent huge pages compiled in: mmap aligns private anonymous maps to 2 MiB, on 6.7–6.11 any length of 2 MiB or more, on 6.12 only 2 MiB multiples, on 6.13+ only 2 MiB multiples without a hint (before 6.13 a hint is kept only if 2 MiB more after the map are free too). Default on.',
     args: 'word',
     words: [w('on', 'THP on.'), w('off', 'THP off.')],
     example: 'thp off',
