@@ -193,7 +193,7 @@ test('row 19: MAP_FIXED over existing memory discards it, reports the victims, a
   assert.equal(as.vmas().length, 1, 'same owner/label/flags: one VMA again');
 });
 
-test('MAP_STACK sets VM_NOHUGEPAGE (6.7+, commit c4608d1bf7c6): it does not merge with a plain neighbour, but with another MAP_STACK map', () => {
+test('MAP_STACK sets VM_NOHUGEPAGE (6.8+, commit c4608d1bf7c6): it does not merge with a plain neighbour, but with another MAP_STACK map', () => {
   const at = 0x7f0000000000n;
   const fixed = PRIV_ANON | T.MAP_FIXED_NOREPLACE;
   const as = space('6.18');
@@ -202,12 +202,35 @@ test('MAP_STACK sets VM_NOHUGEPAGE (6.7+, commit c4608d1bf7c6): it does not merg
   assert.equal(as.mapCount, 2, 'plain + MAP_STACK: two VMAs, as /proc/PID/maps shows on 6.18');
   ok(mmap(as, 4n * PG, { addr: at + 8n * PG, flags: fixed | T.MAP_STACK, label: 'z' }));
   assert.equal(as.mapCount, 2, 'two MAP_STACK maps side by side merge');
-  // Before 6.7 MAP_STACK was a no-op; without THP it still is (the bit is under CONFIG_TRANSPARENT_HUGEPAGE).
+  // Before 6.8 MAP_STACK was a no-op; without THP it still is (the bit is under CONFIG_TRANSPARENT_HUGEPAGE).
   for (const as of [space('6.6'), space('6.18', { thp: false })]) {
     ok(mmap(as, 4n * PG, { addr: at, flags: fixed }));
     ok(mmap(as, 4n * PG, { addr: at + 4n * PG, flags: fixed | T.MAP_STACK }));
     assert.equal(as.mapCount, 1);
   }
+});
+
+test('MAP_STACK is a no-op on 6.7: c4608d1bf7c6 came in the 6.8-rc3 hotfixes, after 6.7 was released (6.7.6 stable)', () => {
+  // /tmp/kver-inputs/stack.drvmap: the two 1-page maps merge, so the 2-page range grows.
+  const lines = (version: string) => {
+    const as = space(version);
+    ok(mmap(as, PG, { addr: 0x10000000n, flags: PRIV_ANON | T.MAP_FIXED | T.MAP_STACK }));
+    ok(mmap(as, PG, { addr: 0x10001000n, flags: PRIV_ANON | T.MAP_FIXED }));
+    return as.mapCount;
+  };
+  assert.equal(lines('6.7'), 1, '6.7: MAP_STACK sets nothing, the neighbours merge');
+  assert.equal(lines('6.8'), 2, '6.8: VM_NOHUGEPAGE keeps them apart');
+});
+
+test('MAP_STACK without THP built in: VM_NOHUGEPAGE all the same on 6.8–6.14, none from 6.15 (7190b3c8bd2b)', () => {
+  const lines = (version: string) => {
+    const as = space(version, { thp: false });
+    ok(mmap(as, PG, { addr: 0x10000000n, flags: PRIV_ANON | T.MAP_FIXED | T.MAP_STACK }));
+    ok(mmap(as, PG, { addr: 0x10001000n, flags: PRIV_ANON | T.MAP_FIXED }));
+    return as.mapCount;
+  };
+  assert.equal(lines('6.14'), 2, '6.14: c4608d1bf7c6 sets the bit without CONFIG_TRANSPARENT_HUGEPAGE too');
+  assert.equal(lines('6.15'), 1, '6.15: under #ifdef CONFIG_TRANSPARENT_HUGEPAGE, a no-op');
 });
 
 test('MAP_POPULATE and MAP_LOCKED fault a private writable mapping in at mmap time: it has its anon_vma, so made read-only it keeps VM_ACCOUNT and does not merge (6.18, /tmp/rare/c1.c, c2.c)', () => {

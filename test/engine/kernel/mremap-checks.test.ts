@@ -56,6 +56,88 @@ test('3.2: no VMA at old_address is EFAULT (also with FIXED)', () => {
   assert.equal(errno(mremap(as, 0x20000000n, PG, 2n * PG, MAYMOVE | FIXED, 0x30000000n)), 'EFAULT');
 });
 
+/** Is the page at `addr` mapped? */
+function mapped(as: ReturnType<typeof space>, addr: bigint): boolean {
+  return as.vmaAt(Number(addr / PG)) !== undefined;
+}
+
+test('≤ 5.15: a FIXED move from an unmapped old_address unmaps the destination, then vma_to_resize is EFAULT; 5.16+ looks it up first', () => {
+  // /tmp/kver-inputs/efault.drvmap: mremap_to() ran do_munmap(new_addr) before the first lookup.
+  for (const [version, destroyed] of [
+    ['5.15', true],
+    ['5.18', false],
+  ] as const) {
+    const as = space(version);
+    const dest = ok(mmap(as, 16n * PG, { addr: 0x20000000n, flags: PRIV_ANON | T.MAP_FIXED }));
+    const r = mremap(as, 0x30000000n, 16n * PG, 16n * PG, MAYMOVE | FIXED, dest);
+    assert.equal(errno(r), 'EFAULT', version);
+    assert.equal(mapped(as, dest), !destroyed, `${version}: destination ${destroyed ? 'destroyed' : 'kept'}`);
+    assert.equal(
+      r.effects.some((e) => e.kind === 'replaced'),
+      destroyed,
+    );
+    if (destroyed) assert.match(r.ok ? '' : r.reason, /vma_to_resize.*stays destroyed.*550a7d60bd5e/);
+  }
+  // A FIXED shrink from nothing also unmaps the tail [old_address + new_size, + old_size) first.
+  const v515 = space('5.15');
+  const tail = ok(mmap(v515, PG, { addr: 0x30000000n + PG, flags: PRIV_ANON | T.MAP_FIXED }));
+  assert.equal(errno(mremap(v515, 0x30000000n, 2n * PG, PG, MAYMOVE | FIXED, 0x20000000n)), 'EFAULT');
+  assert.equal(mapped(v515, tail), false);
+});
+
+test("≤ 5.15: mremap_to's own checks (new_address, overlap, the split-count guard) come before the first lookup", () => {
+  for (const [version, first] of [
+    ['5.15', 'EINVAL'],
+    ['5.18', 'EFAULT'],
+  ] as const) {
+    const as = space(version);
+    assert.equal(
+      errno(mremap(as, 0x30000000n, PG, PG, MAYMOVE | FIXED, 0x20000001n)),
+      first,
+      `${version} unaligned`,
+    );
+    assert.equal(errno(mremap(as, 0x30000000n, 2n * PG, 2n * PG, MAYMOVE | FIXED, 0x30000000n + PG)), first);
+    assert.equal(errno(mremap(as, 0x30000000n, PG, PG, MAYMOVE | DONTUNMAP, 0x20000001n)), first);
+    const full = space(version, { maxMapCount: 6 });
+    ok(mmap(full, PG, { prot: T.PROT_READ }));
+    ok(mmap(full, PG));
+    const guard = mremap(full, 0x30000000n, PG, PG, MAYMOVE | FIXED, 0x20000000n);
+    assert.equal(errno(guard), first === 'EINVAL' ? 'ENOMEM' : 'EFAULT', `${version} map_count guard`);
+  }
+});
+
+test('≤ 5.15: without FIXED/DONTUNMAP, a shrink or same-size call at an unmapped old_address returns it (the tail is unmapped); a grow is EFAULT', () => {
+  const v515 = space('5.15');
+  assert.equal(ok(mremap(v515, 0x20000000n, 2n * PG, 2n * PG, 0)), 0x20000000n);
+  const tail = ok(mmap(v515, PG, { addr: 0x20000000n + PG, flags: PRIV_ANON | T.MAP_FIXED }));
+  assert.equal(ok(mremap(v515, 0x20000000n, 2n * PG, PG, 0)), 0x20000000n);
+  assert.equal(mapped(v515, tail), false, 'the shrink unmapped [old_address + new_size, + old_size)');
+  assert.equal(errno(mremap(v515, 0x20000000n, PG, 2n * PG, MAYMOVE)), 'EFAULT');
+  // addr + new_len is an unsigned long: near 2^64 it wraps, and the wrapped tail is unmapped.
+  const low = ok(mmap(v515, PG, { addr: 0x10000n, flags: PRIV_ANON | T.MAP_FIXED }));
+  const top = (1n << 64n) - 2n * PG;
+  assert.equal(ok(mremap(v515, top, 0x10000n + 3n * PG, 0x10000n + 2n * PG, 0)), top);
+  assert.equal(mapped(v515, low), false);
+  const v518 = space('5.18');
+  const kept = ok(mmap(v518, PG, { addr: 0x20000000n + PG, flags: PRIV_ANON | T.MAP_FIXED }));
+  assert.equal(errno(mremap(v518, 0x20000000n, 2n * PG, PG, 0)), 'EFAULT');
+  assert.equal(errno(mremap(v518, 0x20000000n, 2n * PG, 2n * PG, 0)), 'EFAULT');
+  assert.equal(mapped(v518, kept), true);
+});
+
+test("5.16–5.17 return the early lookup's EFAULT without the minus sign: 14 (0xe) as if it were an address (7d1e64966162, v5.18)", () => {
+  for (const version of ['5.16', '5.17']) {
+    const as = space(version);
+    const dest = ok(mmap(as, PG, { addr: 0x20000000n, flags: PRIV_ANON | T.MAP_FIXED }));
+    assert.equal(ok(mremap(as, 0x30000000n, PG, PG, MAYMOVE | FIXED, dest)), 14n, version);
+    assert.equal(mapped(as, dest), true, `${version}: nothing was unmapped`);
+    assert.equal(ok(mremap(as, 0x30000000n, 2n * PG, PG, 0)), 14n);
+    assert.equal(ok(mremap(as, 0x30000000n, PG, 2n * PG, MAYMOVE)), 14n);
+  }
+  const v518 = space('5.18');
+  assert.equal(errno(mremap(v518, 0x30000000n, PG, 2n * PG, MAYMOVE)), 'EFAULT');
+});
+
 test('3.2: sealed VMAs refuse move and shrink with EPERM', () => {
   const as = space();
   const a = ok(mmap(as, 4n * PG));

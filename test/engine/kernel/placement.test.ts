@@ -101,6 +101,18 @@ test('THP +2 MiB quirk: when the padded top-down result is already aligned, the 
   assert.equal(ok(mmap(bs, 2n * MiB)), 0x7f0000000000n - 2n * MiB);
 });
 
+test('THP +2 MiB quirk from 6.8 (96204e15310c, after 6.7 was released): 6.7 returns an already aligned padded result as is', () => {
+  // /tmp/kver-inputs/thp-quirk.drvmap: the gap below 0x7fff_f7e0_0000 is aligned, so the padded
+  // search returns 0x7fff_f7a0_0000, already on a 2 MiB boundary.
+  const place = (version: string) => {
+    const as = space(version);
+    ok(mmap(as, 0x1ff000n, { addr: 0x7ffff7e00000n, flags: PRIV_ANON | T.MAP_FIXED }));
+    return ok(mmap(as, 2n * MiB));
+  };
+  assert.equal(place('6.7'), 0x7ffff7a00000n, '6.7: `ret += (off - ret) & (size - 1)` adds nothing');
+  assert.equal(place('6.8'), 0x7ffff7c00000n, '6.8: `return ret + size`');
+});
+
 test('THP history: none before 6.7; 6.7–6.11 any length ≥ 2 MiB; 6.12+ PMD multiples only', () => {
   const v66 = space('6.6', { mmapBase: 0x7f0000100000n });
   assert.equal(ok(mmap(v66, 2n * MiB)), 0x7f0000100000n - 2n * MiB);
@@ -110,6 +122,39 @@ test('THP history: none before 6.7; 6.7–6.11 any length ≥ 2 MiB; 6.12+ PMD m
   assert.notEqual(ok(mmap(v612, 2n * MiB + PG)) % (2n * MiB), 0n);
   const nothp = space('6.18', { thp: false, mmapBase: 0x7f0000100000n });
   assert.equal(ok(mmap(nothp, 2n * MiB)), 0x7f0000100000n - 2n * MiB);
+});
+
+test('THP with a hint: 6.7–6.12 search the padded length at the hint and align elsewhere if it does not fit; 6.13+ (249608ee4713) leave a hinted map unaligned', () => {
+  // /tmp/kver-inputs/thp-hint2.drvmap: the hint is free for 2 MiB, but b starts right after it.
+  const hintWithNeighbour = (version: string) => {
+    const as = space(version);
+    ok(mmap(as, 2n * MiB, { addr: 0x40200000n, flags: PRIV_ANON | T.MAP_FIXED }));
+    return ok(mmap(as, 2n * MiB, { addr: 0x40000000n }));
+  };
+  assert.equal(
+    hintWithNeighbour('6.11'),
+    0x7ffff7c00000n,
+    '6.11: padded search misses the hint, aligned top-down',
+  );
+  assert.equal(
+    hintWithNeighbour('6.12'),
+    0x7ffff7c00000n,
+    '6.12: d4148aeab412 kept the hint in the THP path',
+  );
+  assert.equal(hintWithNeighbour('6.13'), 0x40000000n, '6.13: `!addr`, the plain search takes the free hint');
+  // /tmp/kver-inputs/h-6.1x.drvmap: an occupied hint.
+  const occupiedHint = (version: string) => {
+    const as = space(version);
+    ok(mmap(as, 16n * PG, { addr: 0x10000000n, flags: PRIV_ANON | T.MAP_FIXED }));
+    return ok(mmap(as, 2n * MiB, { addr: 0x10000000n }));
+  };
+  assert.equal(occupiedHint('6.12'), 0x7ffff7c00000n, '6.12: aligned');
+  assert.equal(occupiedHint('6.13'), 0x7ffff7dff000n, '6.13: plain top-down, directly below mmap_base');
+  // A hint with room for the padding is kept on every version.
+  for (const version of ['6.11', '6.12', '6.13']) {
+    const as = space(version);
+    assert.equal(ok(mmap(as, 2n * MiB, { addr: 0x40000000n })), 0x40000000n, version);
+  }
 });
 
 test('the 1 MiB stack guard gap is kept only below VM_GROWSDOWN VMAs', () => {

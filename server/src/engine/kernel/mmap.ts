@@ -227,10 +227,14 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
   let vmFlags = VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
   if ((flags & T.MAP_GROWSDOWN) !== 0) vmFlags |= T.VM_GROWSDOWN;
   if ((flags & T.MAP_LOCKED) !== 0) vmFlags |= T.VM_LOCKED;
-  // calc_vm_flag_bits(): MAP_STACK → VM_NOHUGEPAGE under CONFIG_TRANSPARENT_HUGEPAGE since 6.7
-  // (commit c4608d1bf7c6), so a MAP_STACK mapping no longer merges with a plain neighbour (smaps
-  // shows `nh`). Placement does not look at it: a 2 MiB MAP_STACK map is still THP-aligned.
-  if ((flags & T.MAP_STACK) !== 0 && config.thp && versionAtLeast(v, 6, 7)) vmFlags |= T.VM_NOHUGEPAGE;
+  // calc_vm_flag_bits(): MAP_STACK → VM_NOHUGEPAGE from 6.8 ("mm: mmap: map MAP_STACK to
+  // VM_NOHUGEPAGE", c4608d1bf7c6, in the 6.8-rc3 hotfixes pull after 6.7's release; 6.7.6 stable),
+  // so a MAP_STACK mapping no longer merges with a plain neighbour (smaps shows `nh`). Placement
+  // does not look at it: a 2 MiB MAP_STACK map is still THP-aligned. c4608d1bf7c6 set the bit
+  // without THP too; only from 6.15 is it under CONFIG_TRANSPARENT_HUGEPAGE ("mm: mmap: map
+  // MAP_STACK to VM_NOHUGEPAGE only if THP is enabled", 7190b3c8bd2b; 6.14.9 and 6.12.31 stable).
+  if ((flags & T.MAP_STACK) !== 0 && versionAtLeast(v, 6, 8) && (config.thp || !versionAtLeast(v, 6, 15)))
+    vmFlags |= T.VM_NOHUGEPAGE;
   if (file !== undefined || hugetlb) {
     // MAP_HUGETLB: do_mmap sees the hugetlbfs file (open for reading and writing), so the file rules apply.
     // Fast arguments (offset and length below 2^52) always lie within MAX_LFS_FILESIZE.

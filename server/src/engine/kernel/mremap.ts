@@ -317,7 +317,11 @@ function mremapAt(
 }
 
 function shrinkTail(call: Call, addrPage: number, oldPages: number, newPages: number): Step {
-  const startPage = addrPage + newPages;
+  // addr + new_len is an unsigned long: it wraps past 2^64 (≤ 5.15 looks nothing up first, so
+  // old_address may lie anywhere; do_munmap then checks the wrapped range against TASK_SIZE).
+  const spanPages = 2 ** 64 / call.state.geo.pageBytes;
+  let startPage = addrPage + newPages;
+  if (startPage >= spanPages) startPage -= spanPages;
   const pages = oldPages - newPages;
   const result = unmapPageRange(call.state, startPage, pages, 'mremap shrink');
   if (!Array.isArray(result)) return result;
@@ -486,8 +490,19 @@ function mremapTo(
     old = newPages;
   }
   const vma = state.vmas.kernelVmaAt(addrPage);
-  if (vma === undefined)
+  if (vma === undefined) {
+    if (flavour === 'legacy' && !versionAtLeast(state.config.version, 5, 16)) {
+      // ≤ 5.15: vma_to_resize() is the first lookup, after the unmaps above (mremap_to()).
+      const lost = call.effects.some((e) => e.kind === 'replaced')
+        ? `; on Linux ${formatKernelVersion(state.config.version)} mremap_to() unmapped the MREMAP_FIXED destination before this first lookup, so it stays destroyed (5.16, commit 550a7d60bd5e, looks old_address up first)`
+        : '';
+      return fail(
+        'EFAULT',
+        `no mapping contains old_address ${hexPage(state, addrPage)} (vma_to_resize)${lost}`,
+      );
+    }
     return fail('EFAULT', `no mapping contains old_address ${hexPage(state, addrPage)} any more`);
+  }
   if (flavour === 'legacy') {
     // ≤ 6.16: vma_to_resize() runs only now, after the destination is gone (facts 3.3 "Failure hazard").
     const refusal = checkResize(call, vma, addrPage, old, old, newPages);
@@ -601,15 +616,19 @@ function mremapLegacy(
     oldPages = Number(pageAlign(rawOld, P) / P);
     newPages = Number(newLen / P);
   }
-  const vma = state.vmas.kernelVmaAt(addrPage);
-  if (vma === undefined)
-    return fail('EFAULT', `no mapping contains old_address ${formatHex(addr)} (vma_lookup)`);
-  if (isSealed(vma))
-    return fail(
-      'EPERM',
-      `the VMA ${describeRange(state, vma.startPage, vma.endPage)} is sealed with mseal() (Linux 6.10+)`,
-    );
+  // The syscall looks old_address up before anything else only from 5.16: hugetlb mremap
+  // (550a7d60bd5e, v5.16) added the find_vma and the hugetlb checks after it. Up to 5.15 the
+  // first lookup is vma_to_resize()'s, in mremap_to() after a MREMAP_FIXED destination was
+  // unmapped and the shrink done, or after the shrink of the plain path, which looks nothing up.
+  let vma: Vma | undefined;
   if (versionAtLeast(config.version, 5, 16)) {
+    vma = state.vmas.kernelVmaAt(addrPage);
+    if (vma === undefined) return noVmaAtOldAddress(state, addr);
+    if (isSealed(vma))
+      return fail(
+        'EPERM',
+        `the VMA ${describeRange(state, vma.startPage, vma.endPage)} is sealed with mseal() (Linux 6.10+)`,
+      );
     const huge = hugetlbRefusal(state, vma, addrPage, newAddr, oldPages, newPages);
     if (huge !== undefined) return huge;
     [oldPages, newPages] = hugeRounded(vma, oldPages, newPages);
@@ -636,13 +655,34 @@ function mremapLegacy(
     if (guard !== undefined) return guard;
     return finish(call, mremapTo(call, addrPage, oldPages, newPages, newPage, 'legacy'));
   }
+  // Before 5.16 a shrink or a same-size call needs no mapping at old_address: it returns it.
   if (oldPages >= newPages) {
     if (oldPages === newPages) return succeed(addr);
     return finish(call, shrinkTail(call, addrPage, oldPages, newPages) ?? addrPage);
   }
+  if (vma === undefined) {
+    // ≤ 5.15: vma_to_resize() is the first lookup of a grow.
+    vma = state.vmas.kernelVmaAt(addrPage);
+    if (vma === undefined)
+      return fail(
+        'EFAULT',
+        `no mapping contains old_address ${formatHex(addr)} (vma_to_resize; before Linux 5.16 mremap looks it up only to grow or move)`,
+      );
+  }
   const refusal = checkResize(call, vma, addrPage, oldPages, oldPages, newPages);
   if (refusal !== undefined) return refusal;
   return finish(call, expandVma(call, vma, addrPage, oldPages, newPages));
+}
+
+/**
+ * The 5.16+ early lookup found no VMA. 5.16 and 5.17 set `ret = EFAULT` without the minus sign,
+ * so mremap returned 14 (0xe) as if it were the new address: userspace sees success ("mm: mremap:
+ * fix sign for EFAULT error return value", 7d1e64966162, v5.18-rc7; 5.17.9 stable; Fixes:
+ * 550a7d60bd5e). 5.18+ returns -EFAULT.
+ */
+function noVmaAtOldAddress(state: KernelState, addr: bigint): SyscallResult {
+  if (!versionAtLeast(state.config.version, 5, 18)) return succeed(BigInt(T.ERRNO_NUMBER.EFAULT));
+  return fail('EFAULT', `no mapping contains old_address ${formatHex(addr)} (vma_lookup)`);
 }
 
 // ---------------------------------------------------------------- the move itself

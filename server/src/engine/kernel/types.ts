@@ -82,7 +82,7 @@ export const VM_ACCOUNT = 1 << 9;
 export const VM_NORESERVE = 1 << 10;
 export const VM_SEALED = 1 << 11;
 export const VM_UFFD_MISSING = 1 << 12;
-/** MAP_STACK sets it from 6.7 (commit c4608d1bf7c6) when THP is built in; only merging sees it here. */
+/** MAP_STACK sets it from 6.8 (commit c4608d1bf7c6), from 6.15 only when THP is built in; only merging sees it here. */
 export const VM_NOHUGEPAGE = 1 << 16;
 /** A MAP_HUGETLB mapping (hugetlbfs_file_mmap sets it with VM_DONTEXPAND). */
 export const VM_HUGETLB = 1 << 17;
@@ -128,7 +128,10 @@ export interface KernelConfig {
    * (the fidelity machine's `pvm_no_zero_page=1`, docs/fidelity.md). False by default.
    */
   readonly readFaultPreparesAnonVma: boolean;
-  /** THP compiled in: 2 MiB-multiple private anonymous maps without a hint get 2 MiB alignment (6.7+). */
+  /**
+   * THP compiled in: private anonymous maps get 2 MiB alignment, 6.7–6.11 any length of 2 MiB or
+   * more, 6.12 2 MiB multiples, 6.13+ 2 MiB multiples without a hint (placement.ts thpApplies).
+   */
   readonly thp: boolean;
   readonly maxMapCount: number;
   readonly layout: 'topdown' | 'legacy';

@@ -154,7 +154,7 @@ export const MMAP_FLAG_WORDS: WordGroup = {
     ),
     w(
       'stack',
-      'MAP_STACK: no effect on x86-64 placement; from 6.7 (with THP) it sets VM_NOHUGEPAGE, so it does not merge with a plain neighbour.',
+      'MAP_STACK: no effect on x86-64 placement; from 6.8 it sets VM_NOHUGEPAGE (from 6.15 only with THP), so it does not merge with a plain neighbour.',
       'mm/mmap.c calc_vm_flag_bits; commit c4608d1bf7c6',
     ),
     w(
@@ -1024,7 +1024,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   },
   {
     keyword: 'thp',
-    doc: 'Transparent huge pages compiled in: mmap aligns private anonymous maps to 2 MiB, on 6.7–6.11 any length of 2 MiB or more, on 6.12+ only 2 MiB multiples without a hint. Default on.',
+    doc: 'Transparent huge pages compiled in: mmap aligns private anonymous maps to 2 MiB, on 6.7–6.11 any length of 2 MiB or more, on 6.12 only 2 MiB multiples, on 6.13+ only 2 MiB multiples without a hint (before 6.13 a hint is kept only if 2 MiB more after the map are free too). Default on.',
     args: 'word',
     words: [w('on', 'THP on.'), w('off', 'THP off.')],
     example: 'thp off',
