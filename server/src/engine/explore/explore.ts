@@ -23,13 +23,12 @@ import type { PlatformDefaults } from '../sim/platform';
 import type { StrategyName } from '../sim/platform';
 import { rulesKernel } from '../sim/platform';
 import { RULE_BY_CODE, RULES } from '../rules/registry';
-import { ERRNO_NAMES } from '../language/vocabulary';
 import type { Severity } from '../diagnostics';
 import { DEFAULT_TRAITS, isTraitOpen, type DriverModel, type DriverTraits } from '../model/driver';
 import type { KernelVersion } from '../kernel/types';
 import { formatKernelVersion, parseKernelVersion } from '../kernel/config';
 import { formatHex, formatSize } from '../numbers';
-import { withIntendedFailures } from '../intended-failures';
+import { canExcuseEarlierStep, withIntendedFailures } from '../intended-failures';
 import { reserveHighTopPlacement } from '../model/window-text';
 import { expectationsByStep, ownCalls } from '../sim/own-calls';
 import {
@@ -425,14 +424,8 @@ function exploreScenario(
       0,
     );
   const stepCount = node.body.filter((s) => s.kind === 'step').length;
-  const errnoExpectStarts = node.body
-    .filter(
-      (s) =>
-        s.kind === 'expect' &&
-        s.expectation.form === 'value' &&
-        s.expectation.value?.kind === 'name' &&
-        ERRNO_NAMES.includes(s.expectation.value.name),
-    )
+  const excusingExpectStarts = node.body
+    .filter((s) => s.kind === 'expect' && canExcuseEarlierStep(s.expectation))
     .map((s) => s.start);
   const runOne = (assign: Int8Array, track: boolean): { outcome: Outcome; reads: number[] } => {
     if (options.deadline !== undefined && Date.now() > options.deadline) throw new ExploreBudgetExceeded();
@@ -476,6 +469,8 @@ function exploreScenario(
     // Iterative deepening: a prefix that already shows an error decides the verdict (the first
     // error of the whole run is in it: every diagnostic sits on the step or line that caused it,
     // and later steps cannot change earlier ones), so failing behaviours rarely run to the end.
+    // Later expectations can, by making an earlier failure expected: with one of those past the
+    // prefix, the run goes on (prefixDecides).
     let run: ScenarioRun;
     let classified: ReturnType<typeof classify>;
     for (let limit = FIRST_PREFIX; ; limit *= PREFIX_GROWTH) {
@@ -491,7 +486,7 @@ function exploreScenario(
         () => (recording = false),
       );
       classified = classify(run);
-      if (whole || (classified.error && prefixDecides(classified.error, run, errnoExpectStarts))) break;
+      if (whole || (classified.error && prefixDecides(run, excusingExpectStarts))) break;
     }
     const outcome: Outcome = {
       verdict: classified.verdict,
@@ -646,18 +641,14 @@ const FIRST_PREFIX = 32;
 const PREFIX_GROWTH = 32;
 
 /**
- * Whether a refusal seen in a prefix run stands: an `expect NAME == ERRNO` further down could make
- * it intended (kernel-refused is then not reported), so it stands only when there is none.
+ * Whether the first error of a prefix run is the whole run's. An expectation past the prefix can
+ * still make any error in it expected (`expect NAME == FAILURE` names the failure of a step however
+ * far up, `expect diagnostic CODE` the step above it): the prefix decides only when none follows.
  */
-function prefixDecides(
-  first: ScenarioDiagnostic,
-  run: ScenarioRun,
-  errnoExpectStarts: readonly number[],
-): boolean {
-  if (first.code !== 'kernel-refused') return true;
+function prefixDecides(run: ScenarioRun, excusingExpectStarts: readonly number[]): boolean {
   const last = run.simulation.records[run.simulation.records.length - 1];
   const end = last ? last.node.end : 0;
-  return !errnoExpectStarts.some((start) => start > end);
+  return !excusingExpectStarts.some((start) => start > end);
 }
 
 /** Runs the scenario; `done` is called as soon as the run returns (before classification reads the models). */
