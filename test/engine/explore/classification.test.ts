@@ -1,9 +1,14 @@
 // The four exploration examples read like the design's argument (docs/explore.md).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classify, explore, exploreSummaryForLens } from '../../../server/src/engine/explore/explore';
+import {
+  classify,
+  explore,
+  exploreSummaryForLens,
+  type ScenarioExploration,
+} from '../../../server/src/engine/explore/explore';
 import { analyseDocument } from '../../../server/src/engine/analysis';
-import { exampleText } from './helpers';
+import { assertVerdictsAgreeWithCheck, exampleText, scenario } from './helpers';
 
 const result = explore(exampleText());
 const byStrategy = new Map(result.scenarios.map((s) => [s.strategy, s]));
@@ -349,4 +354,51 @@ test('a fault an expectation asserts is expected in a verdict too, as check says
   const data = analyseDocument(text.replace('== SIGSEGV', '== 0')).scenarios[0]!.run;
   assert.equal(classify(data).verdict, 'unsafe');
   assert.equal(classify(data).first?.code, 'expectation-failed');
+});
+
+test('a Vulkan failure an expectation names is what the scenario asserts: safe, as check says, not refused', () => {
+  const expectedFailure = (strategy: string, trait: string, expectation: string[]) =>
+    scenario(
+      strategy,
+      [`${trait} any`],
+      ['mem = vkAllocateMemory 1MiB host-visible', 'p = vkMapMemory mem', ...expectation],
+    );
+  const verdicts = (s: ScenarioExploration, trait: string) =>
+    s.behaviours.map((b) => [b.values[trait], b.verdict, b.hazard]);
+  // remap-dontunmap: MREMAP_DONTUNMAP refuses a device BO, whatever the driver caches.
+  const remap = assertVerdictsAgreeWithCheck(
+    expectedFailure('remap-dontunmap', 'caches-pointer', ['expect p == VK_ERROR_MEMORY_MAP_FAILED']),
+  );
+  assert.deepEqual(verdicts(remap, 'caches-pointer'), [
+    ['no', 'safe', undefined],
+    ['yes', 'safe', undefined],
+  ]);
+  // Expected 40 steps further down, past the first prefix run, the same.
+  const late = assertVerdictsAgreeWithCheck(
+    expectedFailure('remap-dontunmap', 'caches-pointer', [
+      'a = mmap 4KiB rw private anon',
+      ...Array.from({ length: 40 }, () => 'write a, 1'),
+      'expect p == VK_ERROR_MEMORY_MAP_FAILED',
+    ]),
+  );
+  assert.deepEqual(verdicts(late, 'caches-pointer'), verdicts(remap, 'caches-pointer'));
+  // placed: the BO a driver mapped already cannot be placed (H4); mapped at vkMapMemory it can,
+  // and the expectation fails.
+  const placed = assertVerdictsAgreeWithCheck(
+    expectedFailure('placed', 'maps', ['expect p == VK_ERROR_MEMORY_MAP_FAILED']),
+  );
+  assert.deepEqual(verdicts(placed, 'maps'), [
+    ['at-map', 'unsafe', 'expectation-failed'],
+    ['at-alloc', 'safe', undefined],
+    ['pool', 'safe', undefined],
+  ]);
+  // Unexpected, or expected otherwise, the same failure is refused.
+  for (const expectation of [[], ['expect p == VK_ERROR_OUT_OF_HOST_MEMORY']]) {
+    const s = assertVerdictsAgreeWithCheck(expectedFailure('remap-dontunmap', 'caches-pointer', expectation));
+    assert.deepEqual(
+      s.behaviours.map((b) => b.verdict),
+      ['refused', 'refused'],
+      expectation.join(''),
+    );
+  }
 });

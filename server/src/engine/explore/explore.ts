@@ -28,7 +28,7 @@ import { DEFAULT_TRAITS, isTraitOpen, type DriverModel, type DriverTraits } from
 import type { KernelVersion } from '../kernel/types';
 import { formatKernelVersion, parseKernelVersion } from '../kernel/config';
 import { formatHex, formatSize } from '../numbers';
-import { canExcuseEarlierStep, withIntendedFailures } from '../intended-failures';
+import { canExcuseEarlierStep, intendedFailures, withIntendedFailures } from '../intended-failures';
 import { reserveHighTopPlacement } from '../model/window-text';
 import { expectationsByStep, ownCalls } from '../sim/own-calls';
 import {
@@ -796,8 +796,9 @@ export function scenarioDiagnostics(run: ScenarioRun): ScenarioDiagnostic[] {
 }
 
 /**
- * safe: no error; refused: the first error is a refusal (or a Vulkan call failed, or the driver
- * cannot export or import the memory); unsafe: the first error is anything else.
+ * safe: no error; refused: the first error is a refusal (or a Vulkan call failed, one no
+ * expectation names, or the driver cannot export or import the memory); unsafe: the first error
+ * is anything else.
  */
 export function classify(run: ScenarioRun): {
   verdict: Verdict;
@@ -812,8 +813,11 @@ export function classify(run: ScenarioRun): {
   const first =
     diagnostics.find((d) => d.severity === 'error' && isSetupDiagnostic(d, run)) ??
     diagnostics.find((d) => d.severity === 'error');
+  // A failure an expectation names (`expect p == VK_ERROR_…`) is what the scenario asserts, not a
+  // refusal: check passes it, its explanation shown as expected.
+  const intended = intendedFailures(run);
   const failed = run.simulation.records.find(
-    (r) => r.outcome.kind === 'vk' && r.outcome.result !== 'VK_SUCCESS',
+    (r) => r.outcome.kind === 'vk' && r.outcome.result !== 'VK_SUCCESS' && !intended.has(r.index),
   );
   // A Vulkan call that failed decides when no error follows, or when the first error is its
   // consequence: its result used, or memory it never mapped unmapped. An unrelated later error
