@@ -402,3 +402,32 @@ test('a Vulkan failure an expectation names is what the scenario asserts: safe, 
     );
   }
 });
+
+test('a scenario with a syntax error is not explored, as one with an unknown word is not: check fails it', () => {
+  const steps = ['mem = vkAllocateMemory 1MiB host-visible', 'p = vkMapMemory mem'];
+  const sound = scenario('hook-mmap', ['any'], steps);
+  assert.equal(explore(sound).scenarios.length, 1);
+  for (const [broken, error] of [
+    [sound.replace('p = vkMapMemory', '@ p = vkMapMemory'), 'line 7: unexpected character `@`'],
+    [sound.replace(/}\n$/, ''), 'line 1: this scenario has no closing `}`'],
+    [sound.replace('vkMapMemory', 'vkMapMemry'), 'line 7: unknown command `vkMapMemry`'],
+  ] as const) {
+    const result = explore(broken);
+    assert.deepEqual(result.scenarios, [], error);
+    assert.equal(result.problems.length, 1);
+    assert.ok(
+      result.problems[0]!.startsWith(`"hook-mmap" has language errors (${error}`),
+      result.problems[0],
+    );
+    assert.ok(result.problems[0]!.endsWith('; fix them first'));
+  }
+  // The other scenarios of the file are explored all the same.
+  const two = explore(
+    sound + sound.replace('p = vkMapMemory', '@ p = vkMapMemory').replace('"hook-mmap"', '"b"'),
+  );
+  assert.deepEqual(
+    two.scenarios.map((s) => s.name),
+    ['hook-mmap'],
+  );
+  assert.equal(two.problems.length, 1);
+});

@@ -15,7 +15,7 @@
 // were read, so the cubes partition the space and the verdicts equal those of exhaustive runs
 // (test/engine/explore/pruning.test.ts checks it against `exhaustive: true`).
 import { parse } from '../syntax/parser';
-import type { ScenarioNode } from '../syntax/ast';
+import type { ScenarioNode, SyntaxDiagnostic } from '../syntax/ast';
 import { LineIndex, type TextRange } from '../syntax/text-range';
 import { runScenario, type RunOptions, type ScenarioRun } from '../sim/run';
 import { isDriverCannotShare } from './driver-cannot-share';
@@ -241,6 +241,7 @@ export function explore(text: string, options: ExploreOptions = {}): ExploreResu
       options,
       problems,
       options.scenario !== undefined,
+      file.errors.filter((e) => e.start >= node.start && e.start <= node.end),
     );
     if (explored) scenarios.push(explored);
   }
@@ -306,6 +307,7 @@ function exploreScenario(
   options: ExploreOptions,
   problems: string[],
   asked: boolean,
+  syntaxErrors: readonly SyntaxDiagnostic[],
 ): ScenarioExploration | undefined {
   const name = node.name?.value ?? `scenario ${index}`;
   const notes: string[] = [];
@@ -314,9 +316,7 @@ function exploreScenario(
     ...(options.strategy ? { strategyOverride: options.strategy } : {}),
   });
   const baseDiagnostics = scenarioDiagnostics(base);
-  const languageErrors = baseDiagnostics.filter(
-    (d) => d.severity === 'error' && RULE_BY_CODE.get(d.code)?.family === 'language',
-  );
+  const languageErrors = languageErrorsOf(syntaxErrors, baseDiagnostics);
   if (languageErrors.length > 0) {
     const first = languageErrors[0]!;
     problems.push(
@@ -615,6 +615,21 @@ function exploreScenario(
         : summaryLine(strategy, counts, points.length, safeWhen),
     notes,
   };
+}
+
+/**
+ * The scenario's errors of the language, in text order: the parser's (`@ p = …`, a missing `}`),
+ * which the run never sees since it runs what could be read, then the run's own (an unknown word
+ * or name). With one the scenario is not what its text says: check fails it, explore refuses it.
+ */
+function languageErrorsOf(
+  syntaxErrors: readonly SyntaxDiagnostic[],
+  diagnostics: readonly ScenarioDiagnostic[],
+): { readonly range: TextRange; readonly message: string }[] {
+  return [
+    ...syntaxErrors.map((e) => ({ range: e, message: e.message })),
+    ...diagnostics.filter((d) => d.severity === 'error' && RULE_BY_CODE.get(d.code)?.family === 'language'),
+  ].sort((a, b) => a.range.start - b.range.start);
 }
 
 /** A failure class: verdict, hazard, and whether it is reserve-high's placement (Outcome.byPlacement). */
