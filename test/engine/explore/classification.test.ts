@@ -29,7 +29,8 @@ test('every scenario of examples/12 is explored over the whole driver space', ()
   assert.deepEqual(result.problems, []);
   assert.deepEqual([...byStrategy.keys()], ['remap-dontunmap', 'hook-mmap', 'placed', 'alias']);
   for (const s of result.scenarios) {
-    // external-memory-host only where a run can read it: the placed strategy (and Wine 9.0's).
+    // external-memory-host only where a run can read it: the placed strategy (and Wine 9.0's,
+    // and box64's mmap32).
     const placed = s.strategy === 'placed';
     assert.deepEqual(
       s.dimensions.map((d) => d.key),
@@ -301,6 +302,19 @@ test('external-memory-host is explored only under the strategies that read it', 
   const keys = (strategy: string) => explore(text(strategy)).scenarios[0]!.dimensions.map((d) => d.key);
   assert.ok(keys('placed').includes('external-memory-host'));
   assert.ok(keys('external-memory-host').includes('external-memory-host'));
+  // box64 under the same Wine: its map path falls back to a host import as placed's does.
+  assert.ok(keys('mmap32').includes('external-memory-host'));
+  const box64 = assertVerdictsAgreeWithCheck(
+    scenario(
+      'mmap32',
+      ['placed-map none', 'mmap-via syscall', 'external-memory-host any'],
+      ['mem = vkAllocateMemory 1MiB host-visible', 'p = vkMapMemory mem'],
+    ),
+  );
+  assert.equal(
+    box64.summary,
+    'mmap32: unsafe under 1 of 2 driver behaviours; safe only when external-memory-host = yes',
+  );
   assert.ok(!keys('hook-mmap').includes('external-memory-host'));
   // Opened by name under a strategy that never reads it: kept at its value, and said so.
   const named = explore(text('hook-mmap').replace('    any', '    maps any\n    external-memory-host any'))

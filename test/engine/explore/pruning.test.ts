@@ -50,6 +50,7 @@ test('pruning == exhaustive on generated workloads, every strategy', () => {
     'alias',
     'shadow-copy',
     'external-memory-host',
+    'mmap32',
     'none',
   ]) {
     for (const seed of [1, 2]) assertPruningExact(generateExploreWorkload(40, strategy, seed));
