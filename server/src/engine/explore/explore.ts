@@ -37,6 +37,7 @@ import {
   matchesCondition,
   traitsHaveValue,
   type DriverSpace,
+  type ImpossibleCombination,
   type TraitDimension,
 } from './driver-space';
 
@@ -176,6 +177,7 @@ export interface ScenarioExploration {
   /** Combinations left out as impossible, and why. */
   readonly impossible: {
     readonly count: number;
+    /** The rules that left out at least one of them (none when `count` is 0). */
     readonly rules: readonly { readonly when: string; readonly why: string }[];
   };
   readonly counts: Readonly<Record<Verdict, number>>;
@@ -584,9 +586,7 @@ function exploreScenario(
     verdict: p.outcome.verdict,
     hazard: p.outcome.hazard,
   }));
-  const appliedRules = space.impossible.filter((rule) =>
-    Object.keys(rule.when).some((t) => dims.some((d) => d.trait === t)),
-  );
+  const appliedRules = space.impossible.filter((rule) => checker.leavesOut(rule));
   return {
     index,
     name,
@@ -699,6 +699,8 @@ function labelsOf(assign: Int8Array, dims: readonly Dim[]): Record<string, strin
 class Checker {
   /** Per rule and open driver: the (dimension, value) pairs that must all hold, or undefined when a fixed trait already rules it out. */
   private readonly constraints: { dim: number; values: ReadonlySet<number> }[][] = [];
+  /** The rules with a constraint: each matches some combination of the dimensions, which is left out. */
+  private readonly applied = new Set<ImpossibleCombination>();
 
   constructor(
     space: DriverSpace,
@@ -723,9 +725,21 @@ class Checker {
           const fixed = baseTraits.get(driver) ?? DEFAULT_TRAITS;
           if (!def || ![...matching].some((i) => traitsHaveValue(fixed, def.values[i]!))) applies = false;
         }
-        if (applies && pairs.length > 0) this.constraints.push(pairs);
+        if (applies && pairs.length > 0 && pairs.every((p) => p.values.size > 0)) {
+          this.constraints.push(pairs);
+          this.applied.add(rule);
+        }
       }
     }
+  }
+
+  /**
+   * Whether the rule left out a combination: it names an open trait, and the driver's fixed
+   * traits meet the rest of it. A rule over an open `caches-pointer` and a fixed `backing device`
+   * leaves out nothing, and is not listed.
+   */
+  leavesOut(rule: ImpossibleCombination): boolean {
+    return this.applied.has(rule);
   }
 
   /** False when some impossible combination is fully assigned and holds. */
