@@ -34,7 +34,9 @@ Options:
   -h, --help          this help
 
 Exit codes: 0 every explored strategy is safe under every behaviour, 1 some behaviour is not
-safe, 2 bad usage, unreadable input or nothing to explore.
+safe, 2 bad usage, unreadable input, nothing to explore, or a scenario that could not be
+explored (errors of the language, more behaviours than explore takes, no such --scenario: said
+on standard error, the others still reported); 2 takes priority over 1.
 `;
 
 export interface ExploreCommand {
@@ -145,7 +147,17 @@ export function runExplore(argv: readonly string[], io: CliIo): number {
         printable(formatExploreText(result, { trace: command.trace })),
   );
   for (const problem of result.problems) io.error(printable(`drvmap: ${problem}\n`));
-  if (result.scenarios.length === 0) return 2;
+  return exploreExitCode(result);
+}
+
+/**
+ * 2 when something asked for was not explored: nothing at all, or a scenario refused (language
+ * errors, too many behaviours, no such --scenario; every problem is one of those). It takes
+ * priority over 1, as an unreadable file does in check: a CI gate must not pass, nor read "unsafe",
+ * when a scenario was never run. Else 1 when some explored behaviour is not safe, 0 when all are.
+ */
+function exploreExitCode(result: ExploreResult): number {
+  if (result.scenarios.length === 0 || result.problems.length > 0) return 2;
   return result.scenarios.every((s) => s.counts.safe === s.total) ? 0 : 1;
 }
 

@@ -8,6 +8,7 @@ import type { EngineDiagnostic } from './diagnostics';
 import { diagnosticsByStep } from './diagnostics-by-step';
 import type { ScenarioRun } from './sim/run';
 import type { TextRange } from './syntax/text-range';
+import type { ExpectForm } from './syntax/ast';
 import { isFailedOutcome, outcomeName } from './sim/outcome';
 
 /** The codes that report a step's failure itself (not a hazard the failure leaves behind). */
@@ -39,15 +40,31 @@ export function intendedFailures(run: ScenarioRun): Set<number> {
   const out = new Set<number>();
   const { expects, symbols, records } = run.simulation;
   for (const e of expects) {
-    const x = e.node.expectation;
-    if (x.form !== 'value' || x.op !== '==' || x.subject?.kind !== 'name' || x.value?.kind !== 'name')
-      continue;
-    const step = symbols.get(x.subject.name)?.stepIndex;
+    const x = outcomeExpectation(e.node.expectation);
+    if (!x) continue;
+    const step = symbols.get(x.name)?.stepIndex;
     const record = step === undefined ? undefined : records[step];
     if (!record || !isFailedOutcome(record.outcome)) continue;
-    if (outcomeName(record.outcome) === x.value.name) out.add(record.index);
+    if (outcomeName(record.outcome) === x.outcome) out.add(record.index);
   }
   return out;
+}
+
+/** `expect NAME == WORD`, the form that can name the failure of the step that bound NAME. */
+function outcomeExpectation(x: ExpectForm): { readonly name: string; readonly outcome: string } | undefined {
+  if (x.form !== 'value' || x.op !== '==' || x.subject?.kind !== 'name' || x.value?.kind !== 'name')
+    return undefined;
+  return { name: x.subject.name, outcome: x.value.name };
+}
+
+/**
+ * Whether an expect line can make a diagnostic on a step above it expected: `expect NAME ==
+ * FAILURE` (the step that bound NAME, however far up: intendedFailures) and `expect diagnostic
+ * CODE` (the step just above). A read's expected fault excuses only the read's own line
+ * (intendedFaultReads), so it never changes what an earlier step reports.
+ */
+export function canExcuseEarlierStep(expectation: ExpectForm): boolean {
+  return expectation.form === 'diagnostic' || outcomeExpectation(expectation) !== undefined;
 }
 
 /**

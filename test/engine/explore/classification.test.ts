@@ -1,9 +1,14 @@
 // The four exploration examples read like the design's argument (docs/explore.md).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classify, explore, exploreSummaryForLens } from '../../../server/src/engine/explore/explore';
+import {
+  classify,
+  explore,
+  exploreSummaryForLens,
+  type ScenarioExploration,
+} from '../../../server/src/engine/explore/explore';
 import { analyseDocument } from '../../../server/src/engine/analysis';
-import { exampleText } from './helpers';
+import { assertVerdictsAgreeWithCheck, exampleText, scenario } from './helpers';
 
 const result = explore(exampleText());
 const byStrategy = new Map(result.scenarios.map((s) => [s.strategy, s]));
@@ -24,7 +29,8 @@ test('every scenario of examples/12 is explored over the whole driver space', ()
   assert.deepEqual(result.problems, []);
   assert.deepEqual([...byStrategy.keys()], ['remap-dontunmap', 'hook-mmap', 'placed', 'alias']);
   for (const s of result.scenarios) {
-    // external-memory-host only where a run can read it: the placed strategy (and Wine 9.0's).
+    // external-memory-host only where a run can read it: the placed strategy (and Wine 9.0's,
+    // and box64's mmap32).
     const placed = s.strategy === 'placed';
     assert.deepEqual(
       s.dimensions.map((d) => d.key),
@@ -296,6 +302,19 @@ test('external-memory-host is explored only under the strategies that read it', 
   const keys = (strategy: string) => explore(text(strategy)).scenarios[0]!.dimensions.map((d) => d.key);
   assert.ok(keys('placed').includes('external-memory-host'));
   assert.ok(keys('external-memory-host').includes('external-memory-host'));
+  // box64 under the same Wine: its map path falls back to a host import as placed's does.
+  assert.ok(keys('mmap32').includes('external-memory-host'));
+  const box64 = assertVerdictsAgreeWithCheck(
+    scenario(
+      'mmap32',
+      ['placed-map none', 'mmap-via syscall', 'external-memory-host any'],
+      ['mem = vkAllocateMemory 1MiB host-visible', 'p = vkMapMemory mem'],
+    ),
+  );
+  assert.equal(
+    box64.summary,
+    'mmap32: unsafe under 1 of 2 driver behaviours; safe only when external-memory-host = yes',
+  );
   assert.ok(!keys('hook-mmap').includes('external-memory-host'));
   // Opened by name under a strategy that never reads it: kept at its value, and said so.
   const named = explore(text('hook-mmap').replace('    any', '    maps any\n    external-memory-host any'))
@@ -349,4 +368,80 @@ test('a fault an expectation asserts is expected in a verdict too, as check says
   const data = analyseDocument(text.replace('== SIGSEGV', '== 0')).scenarios[0]!.run;
   assert.equal(classify(data).verdict, 'unsafe');
   assert.equal(classify(data).first?.code, 'expectation-failed');
+});
+
+test('a Vulkan failure an expectation names is what the scenario asserts: safe, as check says, not refused', () => {
+  const expectedFailure = (strategy: string, trait: string, expectation: string[]) =>
+    scenario(
+      strategy,
+      [`${trait} any`],
+      ['mem = vkAllocateMemory 1MiB host-visible', 'p = vkMapMemory mem', ...expectation],
+    );
+  const verdicts = (s: ScenarioExploration, trait: string) =>
+    s.behaviours.map((b) => [b.values[trait], b.verdict, b.hazard]);
+  // remap-dontunmap: MREMAP_DONTUNMAP refuses a device BO, whatever the driver caches.
+  const remap = assertVerdictsAgreeWithCheck(
+    expectedFailure('remap-dontunmap', 'caches-pointer', ['expect p == VK_ERROR_MEMORY_MAP_FAILED']),
+  );
+  assert.deepEqual(verdicts(remap, 'caches-pointer'), [
+    ['no', 'safe', undefined],
+    ['yes', 'safe', undefined],
+  ]);
+  // Expected 40 steps further down, past the first prefix run, the same.
+  const late = assertVerdictsAgreeWithCheck(
+    expectedFailure('remap-dontunmap', 'caches-pointer', [
+      'a = mmap 4KiB rw private anon',
+      ...Array.from({ length: 40 }, () => 'write a, 1'),
+      'expect p == VK_ERROR_MEMORY_MAP_FAILED',
+    ]),
+  );
+  assert.deepEqual(verdicts(late, 'caches-pointer'), verdicts(remap, 'caches-pointer'));
+  // placed: the BO a driver mapped already cannot be placed (H4); mapped at vkMapMemory it can,
+  // and the expectation fails.
+  const placed = assertVerdictsAgreeWithCheck(
+    expectedFailure('placed', 'maps', ['expect p == VK_ERROR_MEMORY_MAP_FAILED']),
+  );
+  assert.deepEqual(verdicts(placed, 'maps'), [
+    ['at-map', 'unsafe', 'expectation-failed'],
+    ['at-alloc', 'safe', undefined],
+    ['pool', 'safe', undefined],
+  ]);
+  // Unexpected, or expected otherwise, the same failure is refused.
+  for (const expectation of [[], ['expect p == VK_ERROR_OUT_OF_HOST_MEMORY']]) {
+    const s = assertVerdictsAgreeWithCheck(expectedFailure('remap-dontunmap', 'caches-pointer', expectation));
+    assert.deepEqual(
+      s.behaviours.map((b) => b.verdict),
+      ['refused', 'refused'],
+      expectation.join(''),
+    );
+  }
+});
+
+test('a scenario with a syntax error is not explored, as one with an unknown word is not: check fails it', () => {
+  const steps = ['mem = vkAllocateMemory 1MiB host-visible', 'p = vkMapMemory mem'];
+  const sound = scenario('hook-mmap', ['any'], steps);
+  assert.equal(explore(sound).scenarios.length, 1);
+  for (const [broken, error] of [
+    [sound.replace('p = vkMapMemory', '@ p = vkMapMemory'), 'line 7: unexpected character `@`'],
+    [sound.replace(/}\n$/, ''), 'line 1: this scenario has no closing `}`'],
+    [sound.replace('vkMapMemory', 'vkMapMemry'), 'line 7: unknown command `vkMapMemry`'],
+  ] as const) {
+    const result = explore(broken);
+    assert.deepEqual(result.scenarios, [], error);
+    assert.equal(result.problems.length, 1);
+    assert.ok(
+      result.problems[0]!.startsWith(`"hook-mmap" has language errors (${error}`),
+      result.problems[0],
+    );
+    assert.ok(result.problems[0]!.endsWith('; fix them first'));
+  }
+  // The other scenarios of the file are explored all the same.
+  const two = explore(
+    sound + sound.replace('p = vkMapMemory', '@ p = vkMapMemory').replace('"hook-mmap"', '"b"'),
+  );
+  assert.deepEqual(
+    two.scenarios.map((s) => s.name),
+    ['hook-mmap'],
+  );
+  assert.equal(two.problems.length, 1);
 });

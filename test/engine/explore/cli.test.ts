@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { ExploreUsageError, parseExploreArgs, runExplore } from '../../../server/src/cli/explore';
 import { memoryIo } from '../../../server/src/cli/io';
-import { root } from './helpers';
+import { openDriversScenario, root, scenario } from './helpers';
 
 const file = join('examples', '12-explore-strategies.drvmap');
 
@@ -191,4 +191,46 @@ test('explore: an option given twice is refused, exit 2, as check and trace refu
   });
   assert.throws(() => parseExploreArgs(['--format=', 'f']), /--format needs a value/);
   assert.equal(parseExploreArgs(['f', '-h']), 'help');
+});
+
+test('exit 2 when a scenario could not be explored, even when every other is safe: a CI gate must not pass on it', () => {
+  const safe = scenario(
+    'placed',
+    ['caches-pointer any'],
+    ['mem = vkAllocateMemory 1MiB host-visible', 'p = vkMapMemory mem'],
+  ).replace('"placed"', '"ok"');
+  const broken = safe.replace('"ok"', '"broken"').replace('vkMapMemory', 'vkMapMemry');
+  // Two drivers with every trait open under placed: 186,624 behaviours, over the limit.
+  const tooBig = openDriversScenario(['a', 'b']);
+  const exitOf = (text: string, format: 'text' | 'json') => {
+    const io = memoryIo(root, { stdin: text });
+    const code = runExplore(['-', '--format', format], io);
+    return { code, io };
+  };
+  for (const format of ['text', 'json'] as const) {
+    assert.equal(exitOf(safe, format).code, 0, format);
+    for (const [text, why] of [
+      [broken + '\n' + safe, /"broken" has language errors/],
+      [tooBig + '\n' + safe, /"open" opens 186,624 behaviours/],
+    ] as const) {
+      const { code, io } = exitOf(text, format);
+      assert.equal(code, 2, `${format}: ${why}`);
+      assert.match(io.stderr, why);
+      // The scenario that could be explored is still reported.
+      if (format === 'text') assert.match(io.stdout, /placed: safe under all 2 driver behaviours/);
+      else
+        assert.deepEqual(
+          JSON.parse(io.stdout).scenarios.map((s: { name: string }) => s.name),
+          ['ok'],
+        );
+    }
+  }
+  // Over an unsafe scenario too: 2 says the answer is incomplete, whatever the rest found.
+  const unsafe = scenario(
+    'hook-mmap',
+    ['maps any'],
+    ['mem = vkAllocateMemory 1MiB host-visible', 'p = vkMapMemory mem'],
+  );
+  assert.equal(exitOf(unsafe, 'text').code, 1);
+  assert.equal(exitOf(broken + '\n' + unsafe, 'text').code, 2);
 });

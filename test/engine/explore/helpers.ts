@@ -1,7 +1,13 @@
 // Shared by the exploration tests: the example file, and small workloads.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ScenarioExploration } from '../../../server/src/engine/explore/explore';
+import assert from 'node:assert/strict';
+import {
+  explore,
+  type ExploreOptions,
+  type ScenarioExploration,
+} from '../../../server/src/engine/explore/explore';
+import { analyseDocument } from '../../../server/src/engine/analysis';
 
 export const root = join(__dirname, '..', '..', '..', '..');
 
@@ -66,4 +72,32 @@ export function openDriversScenario(names: readonly string[]): string {
     '}',
     '',
   ].join('\n');
+}
+
+/**
+ * The invariant docs/explore.md promises: each behaviour's verdict agrees with `drvmap check` on
+ * the scenario with that behaviour's traits written in (safe exactly when check finds no error).
+ * For a file of one scenario whose driver opens its traits by name (`caches-pointer any`).
+ */
+export function assertVerdictsAgreeWithCheck(
+  text: string,
+  options: ExploreOptions = {},
+): ScenarioExploration {
+  const explored = explore(text, options);
+  assert.deepEqual(explored.problems, []);
+  const scenario = explored.scenarios[0]!;
+  for (const behaviour of scenario.behaviours) {
+    let fixed = text;
+    for (const [trait, value] of Object.entries(behaviour.values))
+      fixed = fixed.replace(`${trait} any`, `${trait} ${value}`);
+    const errors = analyseDocument(fixed)
+      .diagnostics.filter((d) => d.severity === 'error')
+      .map((d) => d.code);
+    assert.equal(
+      behaviour.verdict === 'safe',
+      errors.length === 0,
+      `${JSON.stringify(behaviour.values)}: explore says ${behaviour.verdict} ${behaviour.hazard ?? ''}, check finds ${errors.join(', ') || 'no error'}`,
+    );
+  }
+  return scenario;
 }

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { explore, type ExploreOptions } from '../../../server/src/engine/explore/explore';
 import { ALIGNMENT_TRAIT, DRIVER_SPACE } from '../../../server/src/engine/explore/driver-space';
 import { generateExploreWorkload } from '../../../bench/explore-bench';
-import { exampleText, scenario, verdictTable, WORKLOAD } from './helpers';
+import { assertVerdictsAgreeWithCheck, exampleText, scenario, verdictTable, WORKLOAD } from './helpers';
 
 function assertPruningExact(text: string, options: ExploreOptions = {}): { runs: number; total: number } {
   const pruned = explore(text, options);
@@ -50,6 +50,7 @@ test('pruning == exhaustive on generated workloads, every strategy', () => {
     'alias',
     'shadow-copy',
     'external-memory-host',
+    'mmap32',
     'none',
   ]) {
     for (const seed of [1, 2]) assertPruningExact(generateExploreWorkload(40, strategy, seed));
@@ -128,4 +129,38 @@ test('pruning == exhaustive where traits are read late and conditionally', () =>
     );
   }
   assertPruningExact(scenario('alias', ['any'], WORKLOAD, ['large-address-aware']));
+});
+
+test('an expectation past the first prefix run still makes an earlier failure expected (pruned, exhaustive and check agree)', () => {
+  // The driver's write through its cached pointer faults after remap-move moved the pages; the
+  // scenario expects the fault, `fillers` steps later: 30 put the expectation past the first
+  // 32-step prefix run, which saw the stale pointer as an error.
+  const lateFault = (fillers: number) =>
+    scenario(
+      'remap-move',
+      ['caches-pointer any'],
+      [
+        'mem = vkAllocateMemory 1MiB host-visible coherent',
+        'p = vkMapMemory mem',
+        'c = gpu writes mem + 0x400, 64',
+        ...Array.from({ length: fillers }, () => 'app writes p, 1'),
+        'expect c == SIGSEGV',
+      ],
+    );
+  for (const fillers of [0, 29, 30, 100]) {
+    const text = lateFault(fillers);
+    assertPruningExact(text);
+    for (const exhaustive of [false, true]) {
+      const s = assertVerdictsAgreeWithCheck(text, { exhaustive });
+      assert.deepEqual(
+        s.behaviours.map((b) => [b.values['caches-pointer'], b.verdict, b.hazard]),
+        [
+          // Without a cached pointer the write goes through and the expectation fails.
+          ['no', 'unsafe', 'expectation-failed'],
+          ['yes', 'safe', undefined],
+        ],
+        `${fillers} steps between the fault and its expectation${exhaustive ? ', exhaustive' : ''}`,
+      );
+    }
+  }
 });

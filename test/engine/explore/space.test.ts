@@ -129,3 +129,28 @@ test('impossible combinations are left out and explained, also against fixed tra
   assert.equal(fixed.total, 1);
   assert.deepEqual(fixed.behaviours[0]?.values, { 'caches-pointer': 'yes', 'placed-map': 'none' });
 });
+
+test('only the rules that left a combination out are listed as leaving it out', () => {
+  const leftOut = (traits: readonly string[]) => {
+    const s = explore(scenario('placed', traits, WORKLOAD)).scenarios[0]!;
+    return { count: s.impossible.count, rules: s.impossible.rules.map((r) => r.when) };
+  };
+  // caches-pointer open, backing fixed at device: neither rule can hold.
+  assert.deepEqual(leftOut(['caches-pointer any']), { count: 0, rules: [] });
+  assert.deepEqual(leftOut(['placed-map any', 'caches-pointer any']), { count: 0, rules: [] });
+  // backing open with the default placed maps and no cached pointer: anon is out, by both rules.
+  assert.deepEqual(leftOut(['backing any']), {
+    count: 1,
+    rules: ['backing anon with placed-map other than none', 'backing anon with caches-pointer no'],
+  });
+  // With a cached pointer, only the placed-map rule holds.
+  assert.deepEqual(leftOut(['backing any', 'caches-pointer yes']), {
+    count: 1,
+    rules: ['backing anon with placed-map other than none'],
+  });
+  // A fixed anon driver: each open trait loses a value, each to its own rule.
+  assert.deepEqual(leftOut(['backing anon', 'placed-map any', 'caches-pointer any']), {
+    count: 3,
+    rules: ['backing anon with placed-map other than none', 'backing anon with caches-pointer no'],
+  });
+});

@@ -15,7 +15,7 @@
 // were read, so the cubes partition the space and the verdicts equal those of exhaustive runs
 // (test/engine/explore/pruning.test.ts checks it against `exhaustive: true`).
 import { parse } from '../syntax/parser';
-import type { ScenarioNode } from '../syntax/ast';
+import type { ScenarioNode, SyntaxDiagnostic } from '../syntax/ast';
 import { LineIndex, type TextRange } from '../syntax/text-range';
 import { runScenario, type RunOptions, type ScenarioRun } from '../sim/run';
 import { isDriverCannotShare } from './driver-cannot-share';
@@ -23,13 +23,12 @@ import type { PlatformDefaults } from '../sim/platform';
 import type { StrategyName } from '../sim/platform';
 import { rulesKernel } from '../sim/platform';
 import { RULE_BY_CODE, RULES } from '../rules/registry';
-import { ERRNO_NAMES } from '../language/vocabulary';
 import type { Severity } from '../diagnostics';
 import { DEFAULT_TRAITS, isTraitOpen, type DriverModel, type DriverTraits } from '../model/driver';
 import type { KernelVersion } from '../kernel/types';
 import { formatKernelVersion, parseKernelVersion } from '../kernel/config';
 import { formatHex, formatSize } from '../numbers';
-import { withIntendedFailures } from '../intended-failures';
+import { canExcuseEarlierStep, intendedFailures, withIntendedFailures } from '../intended-failures';
 import { reserveHighTopPlacement } from '../model/window-text';
 import { expectationsByStep, ownCalls } from '../sim/own-calls';
 import {
@@ -38,6 +37,7 @@ import {
   matchesCondition,
   traitsHaveValue,
   type DriverSpace,
+  type ImpossibleCombination,
   type TraitDimension,
 } from './driver-space';
 
@@ -177,6 +177,7 @@ export interface ScenarioExploration {
   /** Combinations left out as impossible, and why. */
   readonly impossible: {
     readonly count: number;
+    /** The rules that left out at least one of them (none when `count` is 0). */
     readonly rules: readonly { readonly when: string; readonly why: string }[];
   };
   readonly counts: Readonly<Record<Verdict, number>>;
@@ -242,6 +243,7 @@ export function explore(text: string, options: ExploreOptions = {}): ExploreResu
       options,
       problems,
       options.scenario !== undefined,
+      file.errors.filter((e) => e.start >= node.start && e.start <= node.end),
     );
     if (explored) scenarios.push(explored);
   }
@@ -307,6 +309,7 @@ function exploreScenario(
   options: ExploreOptions,
   problems: string[],
   asked: boolean,
+  syntaxErrors: readonly SyntaxDiagnostic[],
 ): ScenarioExploration | undefined {
   const name = node.name?.value ?? `scenario ${index}`;
   const notes: string[] = [];
@@ -315,9 +318,7 @@ function exploreScenario(
     ...(options.strategy ? { strategyOverride: options.strategy } : {}),
   });
   const baseDiagnostics = scenarioDiagnostics(base);
-  const languageErrors = baseDiagnostics.filter(
-    (d) => d.severity === 'error' && RULE_BY_CODE.get(d.code)?.family === 'language',
-  );
+  const languageErrors = languageErrorsOf(syntaxErrors, baseDiagnostics);
   if (languageErrors.length > 0) {
     const first = languageErrors[0]!;
     problems.push(
@@ -425,14 +426,8 @@ function exploreScenario(
       0,
     );
   const stepCount = node.body.filter((s) => s.kind === 'step').length;
-  const errnoExpectStarts = node.body
-    .filter(
-      (s) =>
-        s.kind === 'expect' &&
-        s.expectation.form === 'value' &&
-        s.expectation.value?.kind === 'name' &&
-        ERRNO_NAMES.includes(s.expectation.value.name),
-    )
+  const excusingExpectStarts = node.body
+    .filter((s) => s.kind === 'expect' && canExcuseEarlierStep(s.expectation))
     .map((s) => s.start);
   const runOne = (assign: Int8Array, track: boolean): { outcome: Outcome; reads: number[] } => {
     if (options.deadline !== undefined && Date.now() > options.deadline) throw new ExploreBudgetExceeded();
@@ -476,6 +471,8 @@ function exploreScenario(
     // Iterative deepening: a prefix that already shows an error decides the verdict (the first
     // error of the whole run is in it: every diagnostic sits on the step or line that caused it,
     // and later steps cannot change earlier ones), so failing behaviours rarely run to the end.
+    // Later expectations can, by making an earlier failure expected: with one of those past the
+    // prefix, the run goes on (prefixDecides).
     let run: ScenarioRun;
     let classified: ReturnType<typeof classify>;
     for (let limit = FIRST_PREFIX; ; limit *= PREFIX_GROWTH) {
@@ -491,7 +488,7 @@ function exploreScenario(
         () => (recording = false),
       );
       classified = classify(run);
-      if (whole || (classified.error && prefixDecides(classified.error, run, errnoExpectStarts))) break;
+      if (whole || (classified.error && prefixDecides(run, excusingExpectStarts))) break;
     }
     const outcome: Outcome = {
       verdict: classified.verdict,
@@ -589,9 +586,7 @@ function exploreScenario(
     verdict: p.outcome.verdict,
     hazard: p.outcome.hazard,
   }));
-  const appliedRules = space.impossible.filter((rule) =>
-    Object.keys(rule.when).some((t) => dims.some((d) => d.trait === t)),
-  );
+  const appliedRules = space.impossible.filter((rule) => checker.leavesOut(rule));
   return {
     index,
     name,
@@ -622,6 +617,21 @@ function exploreScenario(
   };
 }
 
+/**
+ * The scenario's errors of the language, in text order: the parser's (`@ p = …`, a missing `}`),
+ * which the run never sees since it runs what could be read, then the run's own (an unknown word
+ * or name). With one the scenario is not what its text says: check fails it, explore refuses it.
+ */
+function languageErrorsOf(
+  syntaxErrors: readonly SyntaxDiagnostic[],
+  diagnostics: readonly ScenarioDiagnostic[],
+): { readonly range: TextRange; readonly message: string }[] {
+  return [
+    ...syntaxErrors.map((e) => ({ range: e, message: e.message })),
+    ...diagnostics.filter((d) => d.severity === 'error' && RULE_BY_CODE.get(d.code)?.family === 'language'),
+  ].sort((a, b) => a.range.start - b.range.start);
+}
+
 /** A failure class: verdict, hazard, and whether it is reserve-high's placement (Outcome.byPlacement). */
 function classKey(outcome: Outcome): string {
   return `${outcome.verdict}\u0000${outcome.hazard}\u0000${outcome.byPlacement ? 'placement' : ''}`;
@@ -646,18 +656,14 @@ const FIRST_PREFIX = 32;
 const PREFIX_GROWTH = 32;
 
 /**
- * Whether a refusal seen in a prefix run stands: an `expect NAME == ERRNO` further down could make
- * it intended (kernel-refused is then not reported), so it stands only when there is none.
+ * Whether the first error of a prefix run is the whole run's. An expectation past the prefix can
+ * still make any error in it expected (`expect NAME == FAILURE` names the failure of a step however
+ * far up, `expect diagnostic CODE` the step above it): the prefix decides only when none follows.
  */
-function prefixDecides(
-  first: ScenarioDiagnostic,
-  run: ScenarioRun,
-  errnoExpectStarts: readonly number[],
-): boolean {
-  if (first.code !== 'kernel-refused') return true;
+function prefixDecides(run: ScenarioRun, excusingExpectStarts: readonly number[]): boolean {
   const last = run.simulation.records[run.simulation.records.length - 1];
   const end = last ? last.node.end : 0;
-  return !errnoExpectStarts.some((start) => start > end);
+  return !excusingExpectStarts.some((start) => start > end);
 }
 
 /** Runs the scenario; `done` is called as soon as the run returns (before classification reads the models). */
@@ -693,6 +699,8 @@ function labelsOf(assign: Int8Array, dims: readonly Dim[]): Record<string, strin
 class Checker {
   /** Per rule and open driver: the (dimension, value) pairs that must all hold, or undefined when a fixed trait already rules it out. */
   private readonly constraints: { dim: number; values: ReadonlySet<number> }[][] = [];
+  /** The rules with a constraint: each matches some combination of the dimensions, which is left out. */
+  private readonly applied = new Set<ImpossibleCombination>();
 
   constructor(
     space: DriverSpace,
@@ -717,9 +725,21 @@ class Checker {
           const fixed = baseTraits.get(driver) ?? DEFAULT_TRAITS;
           if (!def || ![...matching].some((i) => traitsHaveValue(fixed, def.values[i]!))) applies = false;
         }
-        if (applies && pairs.length > 0) this.constraints.push(pairs);
+        if (applies && pairs.length > 0 && pairs.every((p) => p.values.size > 0)) {
+          this.constraints.push(pairs);
+          this.applied.add(rule);
+        }
       }
     }
+  }
+
+  /**
+   * Whether the rule left out a combination: it names an open trait, and the driver's fixed
+   * traits meet the rest of it. A rule over an open `caches-pointer` and a fixed `backing device`
+   * leaves out nothing, and is not listed.
+   */
+  leavesOut(rule: ImpossibleCombination): boolean {
+    return this.applied.has(rule);
   }
 
   /** False when some impossible combination is fully assigned and holds. */
@@ -805,8 +825,9 @@ export function scenarioDiagnostics(run: ScenarioRun): ScenarioDiagnostic[] {
 }
 
 /**
- * safe: no error; refused: the first error is a refusal (or a Vulkan call failed, or the driver
- * cannot export or import the memory); unsafe: the first error is anything else.
+ * safe: no error; refused: the first error is a refusal (or a Vulkan call failed, one no
+ * expectation names, or the driver cannot export or import the memory); unsafe: the first error
+ * is anything else.
  */
 export function classify(run: ScenarioRun): {
   verdict: Verdict;
@@ -821,8 +842,11 @@ export function classify(run: ScenarioRun): {
   const first =
     diagnostics.find((d) => d.severity === 'error' && isSetupDiagnostic(d, run)) ??
     diagnostics.find((d) => d.severity === 'error');
+  // A failure an expectation names (`expect p == VK_ERROR_…`) is what the scenario asserts, not a
+  // refusal: check passes it, its explanation shown as expected.
+  const intended = intendedFailures(run);
   const failed = run.simulation.records.find(
-    (r) => r.outcome.kind === 'vk' && r.outcome.result !== 'VK_SUCCESS',
+    (r) => r.outcome.kind === 'vk' && r.outcome.result !== 'VK_SUCCESS' && !intended.has(r.index),
   );
   // A Vulkan call that failed decides when no error follows, or when the first error is its
   // consequence: its result used, or memory it never mapped unmapped. An unrelated later error
