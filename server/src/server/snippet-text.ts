@@ -38,10 +38,20 @@ function placeholder(snippet: string, from: number): [string, number] {
   while (i < snippet.length && /\d/.test(snippet[i] as string)) i++;
   const mark = snippet[i];
   if (mark === '|') {
-    const close = snippet.indexOf('|}', i + 1);
-    const choices = close < 0 ? snippet.slice(i + 1) : snippet.slice(i + 1, close);
-    const first = choices.split(',')[0] ?? '';
-    return [first.replace(/\\(.)/g, '$1'), close < 0 ? snippet.length : close + 2];
+    // The first choice ends at an unescaped `,` or at `|}`; `\,` and `\|` are characters.
+    let first = '';
+    let j = i + 1;
+    let done = false;
+    for (; j < snippet.length; j++) {
+      const c = snippet[j] as string;
+      if (c === '\\' && j + 1 < snippet.length) {
+        if (!done) first += snippet[j + 1];
+        j++;
+      } else if (c === '|' && snippet[j + 1] === '}') return [first, j + 2];
+      else if (c === ',') done = true;
+      else if (!done) first += c;
+    }
+    return [first, snippet.length];
   }
   if (mark !== ':') {
     // `${1}`: a tab stop without a default.
@@ -60,6 +70,10 @@ function placeholder(snippet: string, from: number): [string, number] {
       const [inner, end] = placeholder(snippet, i + 2);
       text += inner;
       i = end;
+    } else if (c === '$' && /\d/.test(snippet[i + 1] ?? '')) {
+      // A bare tab stop inside a default (`${1:a $2 b}`) inserts nothing.
+      i++;
+      while (i < snippet.length && /\d/.test(snippet[i] as string)) i++;
     } else {
       text += c;
       i++;

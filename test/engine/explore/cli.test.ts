@@ -234,3 +234,22 @@ test('exit 2 when a scenario could not be explored, even when every other is saf
   assert.equal(exitOf(unsafe, 'text').code, 1);
   assert.equal(exitOf(broken + '\n' + unsafe, 'text').code, 2);
 });
+
+test('a syntax error outside every scenario is a problem (a scenario may be missing), exit 2; --scenario NAME explores its own', () => {
+  const safe = scenario(
+    'placed',
+    ['caches-pointer any'],
+    ['mem = vkAllocateMemory 1MiB host-visible', 'p = vkMapMemory mem'],
+  ).replace('"placed"', '"ok"');
+  const hidden = 'scenaro "b" {\n  a = mmap 4KiB rw private anon\n}\n';
+  const run = (text: string, ...args: string[]) => {
+    const io = memoryIo(root, { stdin: text });
+    return { code: runExplore(['-', ...args], io), io };
+  };
+  assert.equal(run(safe).code, 0);
+  const both = run(safe + '\n' + hidden);
+  assert.equal(both.code, 2);
+  assert.match(both.io.stderr, /outside every scenario: a scenario may be missing from the exploration/);
+  assert.match(both.io.stdout, /placed: safe under all 2 driver behaviours/);
+  assert.equal(run(safe + '\n' + hidden, '--scenario', 'ok').code, 0);
+});

@@ -1,6 +1,7 @@
 // munmap(2) (facts 2).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { analyseDocument } from '../../../server/src/engine/analysis';
 import * as T from '../../../server/src/engine/kernel/index';
 import { errno, lines, mmap, O, ok, PG, PRIV_ANON, space } from './helpers';
 
@@ -73,4 +74,16 @@ test('splitting past vm.max_map_count is ENOMEM', () => {
   const a = ok(mmap(as, 4n * PG));
   assert.equal(errno(as.munmap(a + PG, PG, O)), 'ENOMEM');
   ok(as.munmap(a, PG, O));
+});
+
+test("a refused munmap names the function of the scenario's kernel that refused it", () => {
+  const message = (kernel: string) =>
+    analyseDocument(`scenario "m" {\n  kernel ${kernel}\n  munmap 0x1001, 4KiB\n}`).diagnostics.find(
+      (d) => d.code === 'kernel-refused',
+    )?.message ?? '';
+  assert.match(message('6.18'), /\(do_vmi_munmap\)/);
+  assert.match(message('6.3'), /\(do_vmi_munmap\)/);
+  assert.match(message('6.2'), /\(do_mas_munmap\)/);
+  assert.match(message('5.10'), /\(__do_munmap\)/);
+  assert.match(message('4.19'), /\(do_munmap\)/);
 });

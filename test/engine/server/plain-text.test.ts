@@ -17,6 +17,10 @@ describe('snippetAsPlainText', () => {
     assert.equal(snippetAsPlainText('cost \\$5 \\} ${1:a ${2:b} c}'), 'cost $5 } a b c');
   });
 
+  test('an escaped comma belongs to its choice; a bare tab stop inside a default inserts nothing', () => {
+    assert.equal(snippetAsPlainText('${1|a\\,b,c|} ${2:x $3y}'), 'a,b x y');
+  });
+
   test('text without snippet syntax is unchanged', () => {
     assert.equal(snippetAsPlainText('strategy placed'), 'strategy placed');
     assert.equal(snippetAsPlainText('a $ b'), 'a $ b');

@@ -232,6 +232,17 @@ export function explore(text: string, options: ExploreOptions = {}): ExploreResu
   const problems: string[] = [];
   const space = options.space ?? DRIVER_SPACE;
   const selected = selectScenarios(file.scenarios, options.scenario, problems);
+  // A syntax error outside every scenario (`scenaro "b" {`) can hide a whole scenario: said, as
+  // `trace` says it, unless one scenario was asked for (that one is whole whatever lies outside).
+  if (options.scenario === undefined) {
+    const outside = file.errors.find(
+      (e) => !file.scenarios.some((n) => e.start >= n.start && e.start <= n.end),
+    );
+    if (outside)
+      problems.push(
+        `line ${lines.position(outside.start).line + 1}: ${outside.message} (outside every scenario: a scenario may be missing from the exploration)`,
+      );
+  }
   const scenarios: ScenarioExploration[] = [];
   for (const { node, index } of selected) {
     const explored = exploreScenario(

@@ -1,7 +1,7 @@
 // munmap(2) (facts 2, K:mm/vma.c:do_vmi_munmap): argument checks, then the gather checks, then removal.
 import { formatHex } from '../numbers';
 import { fail, succeed } from './result';
-import { checkUnmap, removeRange } from './unmap-range';
+import { checkUnmap, munmapFunction, removeRange } from './unmap-range';
 import { bytesToPagesUp, pageAlign, smallNumber, u64 } from './u64';
 import type { KernelState } from './state';
 import type { Origin, SyscallResult } from './types';
@@ -23,20 +23,21 @@ export function doMunmap(
     return unmapPages(state, startPage, startPage + bytesToPagesUp(l, p));
   }
   const P = geo.pageSize;
+  const fn = munmapFunction(state);
   const addr = u64(addrIn);
   const len = u64(lengthIn);
   if (addr % P !== 0n)
-    return fail('EINVAL', `the address ${formatHex(addr)} is not page aligned (do_vmi_munmap)`);
+    return fail('EINVAL', `the address ${formatHex(addr)} is not page aligned (${fn})`);
   if (addr > config.taskSize)
-    return fail('EINVAL', `the address ${formatHex(addr)} lies above TASK_SIZE (do_vmi_munmap)`);
+    return fail('EINVAL', `the address ${formatHex(addr)} lies above TASK_SIZE (${fn})`);
   if (len > config.taskSize - addr) {
     return fail(
       'EINVAL',
-      `the range [${formatHex(addr)}, +${formatHex(len)}) runs past TASK_SIZE (do_vmi_munmap: len > TASK_SIZE - start)`,
+      `the range [${formatHex(addr)}, +${formatHex(len)}) runs past TASK_SIZE (${fn}: len > TASK_SIZE - start)`,
     );
   }
   const alignedLen = pageAlign(len, P);
-  if (alignedLen === 0n) return fail('EINVAL', 'the length is 0 (do_vmi_munmap: start == end)');
+  if (alignedLen === 0n) return fail('EINVAL', `the length is 0 (${fn}: start == end)`);
   const startPage = Number(addr / P);
   return unmapPages(state, startPage, startPage + Number(alignedLen / P));
 }

@@ -38,7 +38,7 @@ export function checkUnmap(
     if (endPage < first.endPage && mapCount >= state.config.maxMapCount) {
       return fail(
         'ENOMEM',
-        `${what}: punching a hole in the VMA at ${hexPage(state, first.startPage)} needs one more VMA, but map_count (${mapCount}) has reached vm.max_map_count (${state.config.maxMapCount}) (do_vmi_munmap)`,
+        `${what}: punching a hole in the VMA at ${hexPage(state, first.startPage)} needs one more VMA, but map_count (${mapCount}) has reached vm.max_map_count (${state.config.maxMapCount}) (${munmapFunction(state)})`,
       );
     }
     if (isSealed(first)) return sealedFailure(state, first, what);
@@ -195,6 +195,20 @@ export function pagesInRange(state: KernelState, startPage: number, endPage: num
 }
 
 /**
+ * The function that checks and gathers an unmap, by the name the scenario's kernel gives it, for
+ * messages: do_vmi_munmap from 6.3 (the vma-iterator conversion of mm/mmap.c, 183654ce26a5, in
+ * the 6.3 merge window by its date), do_mas_munmap in 6.1–6.2 (the maple tree removed __do_munmap,
+ * 6ca4f66b70b7), __do_munmap from 4.20 (dd2283f2605e, munmap zapping under a read mmap_sem),
+ * do_munmap before.
+ */
+export function munmapFunction(state: KernelState): string {
+  const v = state.config.version;
+  if (versionAtLeast(v, 6, 3)) return 'do_vmi_munmap';
+  if (versionAtLeast(v, 6, 1)) return 'do_mas_munmap';
+  return versionAtLeast(v, 4, 20) ? '__do_munmap' : 'do_munmap';
+}
+
+/**
  * do_munmap() on [startPage, startPage + pages): argument checks (facts 2), gather checks, removal.
  * Returns the victims. Callers pass page multiples, so do_vmi_munmap's byte checks are exact in
  * pages (start > TASK_SIZE, len > TASK_SIZE - start) and no bigint is made unless one fails.
@@ -210,10 +224,10 @@ export function unmapPageRange(
     const P = state.geo.pageSize;
     return fail(
       'EINVAL',
-      `${what}: the range to unmap [0x${(BigInt(startPage) * P).toString(16)}, +0x${(BigInt(pages) * P).toString(16)}) is unaligned or runs past TASK_SIZE (do_vmi_munmap)`,
+      `${what}: the range to unmap [0x${(BigInt(startPage) * P).toString(16)}, +0x${(BigInt(pages) * P).toString(16)}) is unaligned or runs past TASK_SIZE (${munmapFunction(state)})`,
     );
   }
-  if (pages === 0) return fail('EINVAL', `${what}: empty range (do_vmi_munmap)`);
+  if (pages === 0) return fail('EINVAL', `${what}: empty range (${munmapFunction(state)})`);
   const endPage = startPage + pages;
   const refusal = checkUnmap(state, startPage, endPage, what);
   if (refusal !== undefined) return refusal;
