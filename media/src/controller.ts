@@ -185,6 +185,7 @@ export class PanelController {
   }
 
   private onState(state: PanelState): void {
+    this.kernelRun.follow({ uri: state.uri, scenarioIndex: state.scenarioIndex });
     const previous = this.current?.state;
     const sameScenario =
       previous && previous.uri === state.uri && previous.scenarioIndex === state.scenarioIndex;
@@ -240,6 +241,7 @@ export class PanelController {
   }
 
   private onEmpty(reason: string): void {
+    this.kernelRun.follow(undefined);
     this.current = undefined;
     this.comparePrepared = undefined;
     this.panes = [];

@@ -201,10 +201,11 @@ test('the matrix goes when the map leaves the explored scenario, not before it g
 test('a kernel run: one marker per step, and a row reveals its line', async () => {
   const page = await newPanel();
   await send(page, { type: 'state', state: wineScenarioState(2) });
+  // The scenario wineScenarioState shows: a run shows under its own scenario only.
   const run: KernelRunView = {
-    uri: 'file:///w/a.drvmap',
+    uri: MATRIX.uri,
     version: 1,
-    scenarioIndex: 0,
+    scenarioIndex: MATRIX.scenarioIndex,
     scenario: 'dontunmap',
     kernelRelease: '6.8.0-test',
     steps: [
@@ -252,6 +253,19 @@ test('a kernel run: one marker per step, and a row reveals its line', async () =
   await rows.nth(1).focus();
   await page.keyboard.press('Enter');
   assert.deepEqual(await posted(page), [{ type: 'reveal', line: 3 }]);
+  // Under another scenario or document the run's rows are not that scenario's: hidden, and back
+  // under its own (the review found another file's "✗ differ" rows revealing lines in the wrong file).
+  await send(page, { type: 'state', state: { ...wineScenarioState(2), scenarioIndex: 0 } });
+  assert.equal(await page.locator('#kernel-section').isHidden(), true, 'another scenario');
+  await send(page, {
+    type: 'state',
+    state: { ...wineScenarioState(2), uri: 'file:///work/examples/other.drvmap' },
+  });
+  assert.equal(await page.locator('#kernel-section').isHidden(), true, 'another document');
+  await send(page, { type: 'empty', reason: 'No scenario at the cursor.' });
+  assert.equal(await page.locator('#kernel-section').isHidden(), true, 'no scenario');
+  await send(page, { type: 'state', state: wineScenarioState(2) });
+  assert.equal(await page.locator('#kernel-section').isVisible(), true, 'back under its own scenario');
   await send(page, { type: 'kernel', run: undefined });
   assert.equal(await page.locator('#kernel-section').isHidden(), true);
   assert.deepEqual(page.problems, []);

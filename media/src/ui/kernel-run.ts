@@ -22,6 +22,10 @@ export class KernelRunTable {
   private readonly caption = el('caption');
   private readonly body = el('tbody');
 
+  /** The run shown, and the scenario the map follows: the run shows only under its own scenario. */
+  private run: KernelRunView | undefined;
+  private followed: { readonly uri: string; readonly scenarioIndex: number } | undefined;
+
   constructor(private readonly reveal: (line: number) => void) {
     const head = el('tr');
     for (const h of ['Step', 'Line', 'Kernel vs simulation', 'Kernel', 'Simulation', 'Why'])
@@ -30,8 +34,27 @@ export class KernelRunTable {
     this.element.append(this.heading, this.notes, el('div', { class: 'table-scroll' }, table));
   }
 
+  /**
+   * The scenario the map shows now (undefined: none). A run compares one scenario of one document
+   * with the kernel: under another its notes and rows are another scenario's, and a row's line
+   * would be revealed in the wrong file. It is hidden there, and shown again back under its own
+   * scenario (the extension drops it when its document changes).
+   */
+  follow(followed: { readonly uri: string; readonly scenarioIndex: number } | undefined): void {
+    this.followed = followed;
+    this.showIfFollowed();
+  }
+
+  private showIfFollowed(): void {
+    const run = this.run;
+    const followed = this.followed;
+    this.element.hidden =
+      !run || !followed || followed.uri !== run.uri || followed.scenarioIndex !== run.scenarioIndex;
+  }
+
   update(run: KernelRunView | undefined): void {
-    this.element.hidden = !run;
+    this.run = run;
+    this.showIfFollowed();
     clear(this.body);
     clear(this.notes);
     if (!run) return;
