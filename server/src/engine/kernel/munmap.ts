@@ -26,8 +26,7 @@ export function doMunmap(
   const fn = munmapFunction(state);
   const addr = u64(addrIn);
   const len = u64(lengthIn);
-  if (addr % P !== 0n)
-    return fail('EINVAL', `the address ${formatHex(addr)} is not page aligned (${fn})`);
+  if (addr % P !== 0n) return fail('EINVAL', `the address ${formatHex(addr)} is not page aligned (${fn})`);
   if (addr > config.taskSize)
     return fail('EINVAL', `the address ${formatHex(addr)} lies above TASK_SIZE (${fn})`);
   if (len > config.taskSize - addr) {
