@@ -435,3 +435,41 @@ test('a zero handler cannot fill a hugetlb page (UFFDIO_ZEROPAGE is EINVAL there
   // Ordinary anonymous memory: the handler zero-fills and the read succeeds.
   assert.deepEqual(codes(text('noreserve')), []);
 });
+
+test("UFFDIO_COPY and UFFDIO_ZEROPAGE into a MAP_PRIVATE memfd mapping install the mapping's own page: the memfd and its shared mappings do not see it (mfill_atomic_pte; checked on 6.18)", () => {
+  const scenario = (handler: string, rest: string) => `scenario "private memfd" {
+  kernel 6.6
+  f = open memfd "m" 4KiB
+  src = mmap 4KiB rw private anon
+  write src, 1, 0xAB
+  a = mmap 4KiB rw private fd f
+  s = mmap 4KiB rw shared fd f
+  uffd a, 4KiB ${handler}
+${rest}
+}
+`;
+  // The copy is a's alone; a later write to the memfd does not reach it (its page is private).
+  assert.deepEqual(
+    codes(
+      scenario(
+        'copy-from src',
+        '  expect read a, 1 == 0xAB\n  expect read s, 1 == 0x00\n  write s, 1, 0xCD\n  expect read a, 1 == 0xAB',
+      ),
+    ),
+    [],
+  );
+  // The zero page likewise: a's page is zero for good, whatever the memfd gets later.
+  assert.deepEqual(
+    codes(scenario('zero', '  expect read a, 1 == 0x00\n  write s, 1, 0xCD\n  expect read a, 1 == 0x00')),
+    [],
+  );
+  // A MAP_SHARED registration fills the memfd's page: both mappings see it.
+  const shared = scenario('copy-from src', '  expect read s, 1 == 0xAB').replace(
+    'uffd a, 4KiB',
+    'uffd s, 4KiB',
+  );
+  assert.deepEqual(
+    codes(shared.replace('expect read s, 1 == 0xAB', 'expect read s, 1 == 0xAB\n  expect read a, 1 == 0xAB')),
+    [],
+  );
+});

@@ -201,6 +201,8 @@ export function access(
       vmaEnd = BigInt(page + 1) * P;
       const answer = userfaultfdFault(state, vma, page, write);
       if (answer?.kind === 'sigbus') return fault('SIGBUS', answer.reason);
+      // The handler may have given a private file mapping its anon object (installTarget).
+      if (answer === undefined) vma = state.vmas.vmaAt(page) ?? vma;
       if (answer?.kind === 'redirect') {
         const n = (end < vmaEnd ? end : vmaEnd) - cursor;
         const target = answer.address + (cursor % P);
@@ -327,6 +329,24 @@ export function populate(state: KernelState, startPage: number, endPage: number)
     // Copy-on-write of every page, as transfer() does on a write fault, without the write.
     copyOnWrite(state, vma, startPos, endPos);
   }
+}
+
+/**
+ * Where a page the kernel installs into `vma` without a fault of the process goes (UFFDIO_COPY and
+ * UFFDIO_ZEROPAGE: mfill_atomic_pte installs a private anonymous page unless the VMA is VM_SHARED;
+ * only a shared mapping's page goes to the shmem page cache, shmem_mfill_atomic_pte): for a
+ * private file mapping, its anon object (made first, with its anon_vma), so that the file and its
+ * other mappings do not see the page; for any other mapping, its object.
+ */
+export function installTarget(
+  state: KernelState,
+  vma: Vma,
+  pageStart: number,
+  pageEnd: number,
+): MemoryObject {
+  if (isShared(vma) || isPrivateAnon(vma)) return vma.object;
+  const prepared = prepareAnonVma(state, vma.startPage) ?? vma;
+  return copyOnWrite(state, prepared, pageStart, pageEnd);
 }
 
 /**
