@@ -162,6 +162,45 @@ describe('panel state', () => {
     );
   });
 
+  test('pages moved onto a DONTUNMAP-emptied range (MREMAP_FIXED) are the moved mapping, not stale', () => {
+    const stale = (lines: string[]) => {
+      const text = ['scenario "s" {', '  kernel 6.6', ...lines, '}'].join('\n');
+      const state = panelState(analyseDocument(text), { uri: 'u', version: 1, offset: 1, stepIndex: 99 });
+      assert.ok(state);
+      return Object.fromEntries(state.mappings.map((m) => [m.label, m.stale]));
+    };
+    const emptied = ['  a = mmap 8KiB rw private anon', '  b = mremap a, 8KiB, 8KiB, maymove | dontunmap'];
+    // Another mapping moved over the whole emptied range.
+    assert.deepEqual(
+      stale([...emptied, '  c = mmap 8KiB r private anon', '  d = mremap c, 8KiB, 8KiB, maymove | fixed, a']),
+      { b: false, d: false },
+    );
+    // Moved over its first page only: the second page is still the emptied range.
+    assert.deepEqual(
+      stale([...emptied, '  c = mmap 4KiB r private anon', '  d = mremap c, 4KiB, 4KiB, maymove | fixed, a']),
+      { a: true, b: false, d: false },
+    );
+    // remap-dontunmap's own move back at vkUnmapMemory: the driver's pages are home again.
+    const moveBack = [
+      'scenario "lvp" {',
+      '  kernel 6.6',
+      '  driver lvp {',
+      '    preset lavapipe',
+      '  }',
+      '  strategy remap-dontunmap',
+      '  mem = vkAllocateMemory 1MiB host-visible coherent',
+      '  p = vkMapMemory mem',
+      '  vkUnmapMemory mem',
+      '}',
+    ].join('\n');
+    const state = panelState(analyseDocument(moveBack), { uri: 'u', version: 1, offset: 1, stepIndex: 99 });
+    assert.ok(state);
+    assert.deepEqual(
+      state.mappings.filter((m) => m.stale).map((m) => m.label),
+      [],
+    );
+  });
+
   test("a failed expectation marks the step it checks, as a failing step's own diagnostic does", () => {
     const text = [
       'scenario "s" {',

@@ -152,8 +152,8 @@ function diagnosticsByStep(scenario: ScenarioAnalysis): Map<number, EngineDiagno
 }
 
 /**
- * The pages left empty by MREMAP_DONTUNMAP (or moved away from) up to the step and not mapped
- * or unmapped since.
+ * The pages left empty by MREMAP_DONTUNMAP (or moved away from) up to the step and not mapped,
+ * unmapped, replaced or moved onto since.
  */
 function stalePages(scenario: ScenarioAnalysis, stepIndex: number): PageRangeSet {
   const stale = new PageRangeSet();
@@ -165,7 +165,11 @@ function stalePages(scenario: ScenarioAnalysis, stepIndex: number): PageRangeSet
         // A later mapping over the pages (or an unmap of them) makes them fresh again, however it
         // overlaps the emptied range: only the pages it covers.
         if (effect.kind === 'mapped') stale.remove(effect.vma.startPage, effect.vma.endPage);
-        if (effect.kind === 'unmapped') stale.remove(effect.startPage, effect.endPage);
+        if (effect.kind === 'unmapped' || effect.kind === 'replaced')
+          stale.remove(effect.startPage, effect.endPage);
+        // Pages moved in (an MREMAP_FIXED destination, a move back over the emptied range) are
+        // the moved mapping's own, not an emptied range.
+        if (effect.kind === 'moved') stale.remove(effect.toPage, effect.toPage + effect.pages);
       }
     }
   }
