@@ -14,6 +14,7 @@ import {
   VK_RESULT_NAMES,
   type VerbSpec,
 } from '../../../server/src/engine/language/vocabulary';
+import { OPEN_TRAIT_WORD } from '../../../server/src/engine/model/driver';
 import { UNIT_BYTES } from '../../../server/src/engine/numbers';
 
 const escape = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -42,7 +43,8 @@ export function generateGrammar(): unknown {
   const strategy = SETTINGS.find((s) => s.keyword === 'strategy');
   const settings = SETTINGS.filter((s) => s !== strategy);
   const settingWords = settings.flatMap((s) => (s.words ?? []).map((w) => w.name));
-  const traitWords = DRIVER_TRAITS.flatMap((t) => (t.words ?? []).map((w) => w.name));
+  // `any` leaves a trait open (`maps any`), or alone on its line every trait (docs/explore.md).
+  const traitWords = [...DRIVER_TRAITS.flatMap((t) => (t.words ?? []).map((w) => w.name)), OPEN_TRAIT_WORD];
   const actors = BUILTIN_ACTORS.map((a) => a.name);
   const access = Object.keys(ACCESS_VERBS);
   const signals = EXPECT_WORDS.map((w) => w.name).filter((w) => w.startsWith('SIG'));
@@ -82,6 +84,7 @@ export function generateGrammar(): unknown {
       'driver',
       'actor',
       'strategy',
+      'kernelVersion',
       'setting',
       'trait',
       'expect',
@@ -142,6 +145,15 @@ export function generateGrammar(): unknown {
         'constant.language.strategy.drvmap',
         (strategy?.words ?? []).map((w) => w.name),
       ),
+      kernelVersion: {
+        comment:
+          'A kernel version as uname -r prints it (6.1-rc3, 6.10.6-200.fc40.x86_64): everything glued to it is the version, one literal, as the parser reads it.',
+        match: `${LINE_START}(kernel)${E}${NOT_BINDING}\\s+((?:(?!//)[^\\s#])+)`,
+        captures: {
+          '1': { name: 'keyword.other.setting.drvmap' },
+          '2': { name: 'constant.numeric.version.drvmap' },
+        },
+      },
       setting: lineOf(
         'keyword.other.setting.drvmap',
         settings.map((s) => s.keyword),
@@ -150,7 +162,7 @@ export function generateGrammar(): unknown {
       ),
       trait: lineOf(
         'keyword.other.trait.drvmap',
-        DRIVER_TRAITS.map((t) => t.keyword),
+        [...DRIVER_TRAITS.map((t) => t.keyword), OPEN_TRAIT_WORD],
         'constant.language.value.drvmap',
         traitWords,
       ),

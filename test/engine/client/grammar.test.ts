@@ -170,6 +170,9 @@ test('every setting and trait is a keyword, and their words are values', () => {
       );
     }
   }
+  // `any` leaves a trait open (`maps any`), or every trait when it stands alone.
+  assert.equal(scope('    maps any', 'any', 8), 'constant.language.value.drvmap');
+  assert.equal(scope('    any', 'any'), 'keyword.other.trait.drvmap');
   // A name that looks like a trait is still a name when bound.
   assert.equal(scope('  maps = mmap 4KiB rw private anon', 'maps'), 'variable.other.definition.drvmap');
 });
@@ -209,7 +212,18 @@ test('numbers: hex and decimal with `_`, units glued or apart, versions; bad uni
   };
   assert.ok(numberScope('  a = mmap 0x7fff_0000', '0x7fff_0000').includes('constant.numeric.hex.drvmap'));
   assert.ok(numberScope('  a = mmap 0b1010', '0b1010').includes('constant.numeric.binary.drvmap'));
-  assert.ok(numberScope('  kernel 6.18', '6.18').includes('constant.numeric.decimal.drvmap'));
+  // A kernel version is one literal however uname -r writes it (docs/language.md, `kernel`).
+  for (const version of ['6.18', '6.1-rc3', '6.10.6-200.fc40.x86_64', '6.6.31+rpt-rpi-v8']) {
+    const line = `  kernel ${version} # why`;
+    const [tokens] = tokenizer.tokenize(line);
+    const inVersion = (tokens ?? []).filter((t) => t.start >= 9 && t.start < 9 + version.length);
+    assert.deepEqual(
+      inVersion.map((t) => [t.text, t.scopes.includes('constant.numeric.version.drvmap')]),
+      [[version, true]],
+      version,
+    );
+    assert.ok(numberScope(line, 'why').includes('comment.line.number-sign.drvmap'), version);
+  }
   assert.ok(numberScope('  a = mmap 1_048_576', '1_048_576').includes('constant.numeric.decimal.drvmap'));
   assert.ok(numberScope('  a = mmap 16MiB', 'MiB').includes('keyword.other.unit.drvmap'));
   assert.ok(numberScope('  a = mmap 16 MiB', 'MiB').includes('keyword.other.unit.drvmap'));

@@ -67,15 +67,29 @@ test('the language, its configuration and its grammar', () => {
     ['{', '}'],
     ['(', ')'],
   ]);
-  const words = 'a = mmap 0x7fff_0000 fixed-noreplace 16MiB 6.18 p-0x100'.match(
+  const words = 'a = mmap 0x7fff_0000 fixed-noreplace 16MiB 0x10MiB 6.18 p-0x100'.match(
     new RegExp(config.wordPattern, 'g'),
   );
-  assert.deepEqual(words, ['a', 'mmap', '0x7fff_0000', 'fixed-noreplace', '16MiB', '6.18', 'p', '0x100']);
+  assert.deepEqual(words, [
+    'a',
+    'mmap',
+    '0x7fff_0000',
+    'fixed-noreplace',
+    '16MiB',
+    '0x10MiB',
+    '6.18',
+    'p',
+    '0x100',
+  ]);
   const increase = new RegExp(config.indentationRules.increaseIndentPattern ?? '');
   const decrease = new RegExp(config.indentationRules.decreaseIndentPattern ?? '');
   assert.ok(increase.test('scenario "a" {'));
   assert.ok(increase.test('  driver mesa {  # traits'));
   assert.ok(!increase.test('scenario "not {" # nor {'));
+  // A `//` comment is a comment too: its brace opens nothing.
+  assert.ok(!increase.test('  write a, 1 // {'));
+  assert.ok(increase.test('  driver m { // traits'));
+  assert.ok(increase.test('scenario "a//b" {'));
   assert.ok(decrease.test('  }'));
   assert.ok(new RegExp(config.folding.markers.start ?? '').test('# region setup'));
   assert.ok(new RegExp(config.folding.markers.end ?? '').test('// endregion'));

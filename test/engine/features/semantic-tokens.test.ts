@@ -85,6 +85,37 @@ scenario "s" {
     assert.equal(c.get('0x10'), 'number');
   });
 
+  test('a kernel version is one number however uname -r writes it: no operator inside', () => {
+    for (const version of ['6.1-rc3', '6.10.6-200.fc40.x86_64', '6.6.31+rpt-rpi-v8']) {
+      const source = `scenario "k" {\n  kernel ${version}\n}\n`;
+      const a = analyseDocument(source);
+      const start = source.indexOf(version);
+      const inside = semanticTokens(a).filter((t) => t.line === 1 && t.character >= 9);
+      assert.ok(inside.length > 0, version);
+      assert.deepEqual(
+        [...new Set(inside.map((t) => t.type))],
+        ['number'],
+        `${version}: ${inside.map((t) => `${source.slice(start + t.character - 9, start + t.character - 9 + t.length)}:${t.type}`).join(' ')}`,
+      );
+    }
+  });
+
+  test('`read` / `reads` in an expectation is the access verb, as in a step; a rejected setting word is no value', () => {
+    const source =
+      'scenario "r" {\n  strategy none junk\n  a = mmap 4KiB rw private anon\n  read a, 1\n  expect read a, 1 == zero\n  expect app reads a, 1 == zero\n}\n';
+    const a = analyseDocument(source);
+    const typeAt = (needle: string, from = 0) => {
+      const offset = source.indexOf(needle, from);
+      const p = a.lines.position(offset);
+      return semanticTokens(a).find((t) => t.line === p.line && t.character === p.character)?.type;
+    };
+    assert.equal(typeAt('read a, 1\n'), 'function');
+    assert.equal(typeAt('read a, 1 =='), 'function');
+    assert.equal(typeAt('reads a'), 'function');
+    assert.equal(typeAt('none'), 'enumMember');
+    assert.equal(typeAt('junk'), 'variable');
+  });
+
   test('the encoding is relative and sorted', () => {
     const a = analyseDocument(text);
     const tokens = semanticTokens(a);

@@ -3,7 +3,13 @@
 // `address` is not a standard LSP type: the client declares it (superType `number`); where it is
 // not declared the editor keeps the grammar's colour.
 import type { DocumentAnalysis } from '../analysis';
-import { BUILTIN_ACTORS, ERRNO_NAMES, EXPECT_WORDS, VK_RESULT_NAMES } from '../language/vocabulary';
+import {
+  ACCESS_VERBS,
+  BUILTIN_ACTORS,
+  ERRNO_NAMES,
+  EXPECT_WORDS,
+  VK_RESULT_NAMES,
+} from '../language/vocabulary';
 import type { Argument, Expression, Identifier, Statement } from '../syntax/ast';
 import { tokenize } from '../syntax/lexer';
 import { optionRole, settingRole, stepArgumentRoles, type ValueRole } from './locate';
@@ -79,7 +85,9 @@ export function semanticTokens(analysis: DocumentAnalysis): SemanticToken[] {
           (insideScenario(analysis, token.start) ? { type: 'keyword', modifiers: [] } : undefined);
         break;
       default:
-        if (OPERATORS.has(token.kind)) cls = { type: 'operator', modifiers: [] };
+        // Inside a literal (`kernel 6.1-rc3`: the parser reads the glued run as one version) a
+        // `-` or `+` is the literal's, not an operator.
+        cls = inLiteral ?? (OPERATORS.has(token.kind) ? { type: 'operator', modifiers: [] } : undefined);
     }
     if (!cls || token.end <= token.start) continue;
     const p = lines.position(token.start);
@@ -103,8 +111,24 @@ interface Classes {
   readonly numbers: Map<number, { end: number; cls: Class }>;
 }
 
+/** The word after `offset` (past spaces and tabs), or undefined. */
+function wordAfter(text: string, offset: number): { start: number; text: string } | undefined {
+  const match = /^[ \t]*([A-Za-z_]\w*)/.exec(text.slice(offset, offset + 64));
+  return match ? { start: offset + match[0].length - match[1]!.length, text: match[1]! } : undefined;
+}
+
+/** The words an `expect` read is written with: `read`, and the actor form `reads`. */
+const READ_VERB_WORDS = new Set([
+  'read',
+  ...Object.keys(ACCESS_VERBS).filter((word) => ACCESS_VERBS[word] === 'read'),
+]);
+
 function classify(analysis: DocumentAnalysis): Classes {
   const idents = new Map<number, Class>();
+  // Words the analysis rejected as extra or unknown (unknown-word) keep no value's color.
+  const rejected = new Set(
+    analysis.diagnostics.filter((d) => d.code === 'unknown-word').map((d) => d.range.start),
+  );
   const numbers = new Map<number, { end: number; cls: Class }>();
   const builtins = new Set(BUILTIN_ACTORS.map((a) => a.name));
   const outcomeWords = new Set([...ERRNO_NAMES, ...VK_RESULT_NAMES, ...EXPECT_WORDS.map((w) => w.name)]);
@@ -156,8 +180,12 @@ function classify(analysis: DocumentAnalysis): Classes {
       switch (s.kind) {
         case 'setting':
           ident(s.keyword, 'keyword');
+          // A word the setting does not take (`strategy none junk`) is not colored as its value.
           for (const w of s.words)
-            ident({ kind: 'ident', name: w.name, start: w.start, end: w.end }, 'enumMember');
+            ident(
+              { kind: 'ident', name: w.name, start: w.start, end: w.end },
+              rejected.has(w.start) ? 'variable' : 'enumMember',
+            );
           for (const a of s.args) expression(a, settingRole(s.keyword.name));
           expression(s.rangeEnd, 'address');
           return;
@@ -204,12 +232,17 @@ function classify(analysis: DocumentAnalysis): Classes {
               expression(e.address, 'address');
               expression(e.length, 'size');
               return;
-            case 'read':
+            case 'read': {
               if (e.actor) idents.set(e.actor.start, actorClass(e.actor.name));
+              // `read` / `reads` is the access verb, colored as it is in a step.
+              const verb = wordAfter(analysis.text, (e.actor ?? s.keyword).end);
+              if (verb && READ_VERB_WORDS.has(verb.text))
+                idents.set(verb.start, { type: 'function', modifiers: [] });
               expression(e.address, 'address');
               expression(e.length, 'size');
               expression(e.value, 'value');
               return;
+            }
             case 'value':
               expression(e.subject, 'address');
               expression(e.value, 'address');

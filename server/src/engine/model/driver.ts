@@ -237,10 +237,17 @@ export function winePlacesMaps(driver: DriverTraits): boolean {
  */
 const CLOSED = '!';
 
+/**
+ * The word that leaves a trait open (`maps any`) or, alone on a line, every trait of the driver
+ * (docs/explore.md); the grammar colors it as it colors trait values and trait keywords.
+ */
+export const OPEN_TRAIT_WORD = 'any';
+
 /** `maps any`: the trait's one value is `any` (read as a word or as a name). */
 function isAnyLine(trait: TraitNode): boolean {
   const isAny =
-    trait.words[0]?.name === 'any' || (trait.args[0]?.kind === 'name' && trait.args[0].name === 'any');
+    trait.words[0]?.name === OPEN_TRAIT_WORD ||
+    (trait.args[0]?.kind === 'name' && trait.args[0].name === OPEN_TRAIT_WORD);
   return isAny && trait.words.length + trait.args.length === 1;
 }
 
@@ -253,7 +260,7 @@ function reportExtraValues(trait: TraitNode, spec: TraitSpec, problems: Language
   const name = trait.keyword.name;
   // `maps any pool`: `any` stands alone, which the trait's own value check says once.
   const first = trait.words[0] ?? trait.args[0];
-  if (first && (first.kind === 'word' || first.kind === 'name') && first.name === 'any') return;
+  if (first && (first.kind === 'word' || first.kind === 'name') && first.name === OPEN_TRAIT_WORD) return;
   let extra: readonly (Word | Argument)[] = [];
   if (spec.args === 'expr') extra = [...trait.words, ...trait.args.slice(1)];
   else if (spec.args === 'words') extra = trait.args.slice(1);
@@ -300,7 +307,7 @@ export function readDriver(node: DriverNode, problems: LanguageProblem[]): Drive
     const name = trait.keyword.name;
     const spec = TRAIT_BY_NAME.get(name);
     // `any`: the behaviour is left open for exploration (docs/explore.md).
-    if (name === 'any' && trait.words.length === 0 && trait.args.length === 0) {
+    if (name === OPEN_TRAIT_WORD && trait.words.length === 0 && trait.args.length === 0) {
       // Every trait open again, also those an earlier line closed.
       for (const entry of [...open]) if (entry.startsWith(CLOSED)) open.delete(entry);
       open.add('*');
