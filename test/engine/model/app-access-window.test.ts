@@ -135,3 +135,32 @@ test("large-address-aware's own window keeps its reasons: the sign above 2 GiB, 
     "Windows' user range ends at 0xfffe_ffff, lpMaximumApplicationAddress: the last 64 KiB below 4 GiB are never user memory, linux-mm §7.1",
   ]);
 });
+
+test('an access truncated onto another mapping names it and where it was made; onto nothing, the fault', () => {
+  const scenario = (access: string, mapB: boolean) => `scenario "truncated" {
+  large-address-aware
+  a = mmap 4KiB rw private anon
+${mapB ? '  b = mmap 4KiB rw private anon at 0xf7ff_e000 fixed\n' : ''}  ${access}
+}
+`;
+  const written = analyseDocument(scenario('app writes a + 0x10, 1', true)).diagnostics.filter(
+    (d) => d.code === 'pointer-outside-window',
+  );
+  assert.equal(written.length, 1);
+  assert.match(
+    written[0]!.message,
+    /so it writes 0xf7ff_e010 instead, which is in b of host: b is silently overwritten$/,
+  );
+  assert.deepEqual(
+    written[0]!.related.map((r) => r.message),
+    ['host made the mapping it writes here (step 2, by host)'],
+  );
+  assert.match(
+    messages(scenario('app reads a, 4', true))[0] ?? '',
+    /so it reads 0xf7ff_e000 instead, which is in b of host: it reads b's bytes, not those at the address it was given$/,
+  );
+  assert.match(
+    messages(scenario('app reads a, 4', false))[0] ?? '',
+    /so it reads 0xf7ff_e000 instead: the access faults \(SIGSEGV\)$/,
+  );
+});

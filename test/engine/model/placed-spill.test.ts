@@ -54,3 +54,24 @@ test('a placed map whose MAP_FIXED mmap fails (unaligned address) spills nothing
   assert.ok(codes.includes('kernel-refused'), codes.join(', '));
   assert.deepEqual(clobbers(text), []);
 });
+
+test('a spill says where each reservation it spills from and into was made, and the allocation whose size spilled', () => {
+  const text = `scenario "a 68 KiB BO placed in a 64 KiB reservation" {
+  r1 = reserve 64KiB at 0x2000_0000 by wine
+  r2 = reserve 64KiB at 0x2001_0000 by wine
+  m = vkAllocateMemory 68KiB host-visible
+  p = vkMapMemory2 m placed at 0x2000_0000
+}
+`;
+  const found = analyse(text).diagnostics.filter((d) => d.code === 'fixed-clobber');
+  assert.equal(found.length, 1);
+  const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
+  assert.deepEqual(
+    found[0]!.related.map((r) => [lineOf(r.range.start), r.message]),
+    [
+      [2, 'r1 reserved here (step 1, by wine)'],
+      [3, 'r2 reserved here (step 2, by wine)'],
+      [4, 'm allocated here (68 KiB)'],
+    ],
+  );
+});

@@ -1125,15 +1125,25 @@ export class VulkanLayer {
     const where = startsInside
       ? `${formatHex(address)}..${formatHex(address + length)}, which starts inside ${window} and runs past its end: its last ${formatSize(address + length - end)} (${formatHex(end)}..${formatHex(address + length)}) lie outside`
       : `${formatHex(address)}, outside ${window}`;
+    // What the truncated access reached instead: another mapping, silently, is the harm.
+    const reached = truncated ? this.sim.space.vmaAt(this.sim.pageOf(truncate32(address))) : undefined;
+    const reachedName = reached?.label ?? 'that mapping';
+    const instead = faults
+      ? `: the access faults (${fault})`
+      : reached
+        ? `, which is in ${reached.label ?? 'a mapping'} of ${reached.owner}: ${kind === 'write' ? `${reachedName} is silently overwritten` : `it reads ${reachedName}'s bytes, not those at the address it was given`}`
+        : '';
     this.sim.finding(
       'pointer-outside-window',
       truncated
-        ? `32-bit code cannot hold ${formatHex(address)}, outside ${window}: it keeps only the low 32 bits, so it ${kind}s ${formatHex(truncate32(address))} instead${faults ? `: the access faults (${fault})` : ''}`
+        ? `32-bit code cannot hold ${formatHex(address)}, outside ${window}: it keeps only the low 32 bits, so it ${kind}s ${formatHex(truncate32(address))} instead${instead}`
         : startsInside && address + length > FOUR_GIB
           ? // A window set to end at 4 GiB: the bytes past it have no 32-bit address at all.
             `32-bit code ${kind}s ${where}: 32-bit addresses end at 0xffff_ffff, so its bytes from 0x1_0000_0000 on are beyond what 32-bit code can address`
           : `32-bit code ${kind}s ${where}: ${startsInside ? 'the addresses fit' : 'the address fits'} in 32 bits, but this process's 32-bit code is not given addresses there${notGivenReason(this.sim.platform, outside)}${sentence(reserveHighTopText(this.sim.platform, outside))}`,
-      [],
+      reached && !faults
+        ? this.sim.madeAt(reached, `${reached.owner} made the mapping it ${kind}s here`)
+        : [],
       step,
       faults,
       // The mapping the scenario's address is in, and, above 4 GiB, whatever the access reached.

@@ -13,6 +13,7 @@ import { allocateInWindow, windowFailureReason } from './window-allocation';
 import { passThrough, type MapOutcome, type Strategy, type StrategyContext } from './strategy';
 import { mapsAtAllocation, winePlacesMaps } from '../driver';
 import { setDriverObject } from '../memories-by-object';
+import type { RelatedInformation } from '../../diagnostics';
 
 /**
  * Wine's WOW64 map path with what it does when the driver cannot place maps: `fallbacks.hostImport`
@@ -318,7 +319,21 @@ function placeDriverMap(
       vkResult: 'VK_ERROR_MEMORY_MAP_FAILED',
       reason: `the driver's mmap failed with ${result.errno}`,
     };
-  if (spill !== undefined) ctx.sim.finding('fixed-clobber', spill, [], undefined, false, [address]);
+  if (spill !== undefined)
+    ctx.sim.finding(
+      'fixed-clobber',
+      typeof spill === 'string' ? spill : spill.text,
+      [
+        ...(typeof spill === 'string' ? [] : spill.related),
+        {
+          range: memory.node,
+          message: `${memory.name} allocated here (${formatSize(memory.allocationSize)})`,
+        },
+      ],
+      undefined,
+      false,
+      [address],
+    );
   memory.history.push(new FormattedEvent(ctx.sim.stepIndex, placedAtText, { driver: driver.name, address }));
   return { ok: true, pointer: address };
 }
@@ -339,14 +354,15 @@ const placedInto = new WeakMap<
  * a reservation smaller than that is overrun, and whatever lies past it (another reservation, which
  * fixed-clobber does not report on its own) is silently replaced (vulkan-wine §4 H7, Appendix A.1).
  * Only a map into a reservation is judged: one placed anywhere else has no reservation to spill.
- * The finding's text, or undefined when nothing spills.
+ * The finding's text and where the reservations it spills from and into were made, or undefined
+ * when nothing spills.
  */
 function spillText(
   ctx: StrategyContext,
   memory: VkMemory,
   address: bigint,
   mapSize: bigint,
-): string | undefined {
+): { readonly text: string; readonly related: RelatedInformation[] } | undefined {
   const sim = ctx.sim;
   const first = sim.space.vmaAt(sim.pageOf(address));
   if (!first || !isReservation(first)) return undefined;
@@ -385,7 +401,12 @@ function spillText(
       : []),
     ...(free ? ['it maps over space nobody reserved, where the next reservation may land'] : []),
   ].join('; ');
-  return `the driver maps ${formatSize(mapSize)} with MAP_FIXED at ${formatHex(address)} (the BO rounded up to whole pages), ${formatSize(sim.addressOfPage(endPage) - sim.addressOfPage(reservedEnd))} past the reservation ${first.label ?? ''} that ends at ${formatHex(sim.addressOfPage(reservedEnd))}: ${over} (H7)`;
+  return {
+    text: `the driver maps ${formatSize(mapSize)} with MAP_FIXED at ${formatHex(address)} (the BO rounded up to whole pages), ${formatSize(sim.addressOfPage(endPage) - sim.addressOfPage(reservedEnd))} past the reservation ${first.label ?? ''} that ends at ${formatHex(sim.addressOfPage(reservedEnd))}: ${over} (H7)`,
+    related: [first, ...reservations].flatMap((v) =>
+      sim.madeAt(v, `${v.label ?? 'a reservation'} reserved here`),
+    ),
+  };
 }
 
 /**
