@@ -14,6 +14,14 @@ function kinds(text: string, stepIndex: number): Record<string, string> {
   return Object.fromEntries(state.mappings.map((m) => [m.label, m.kind]));
 }
 
+/** Each mapping's stale mark after the last step of a raw scenario, by label. */
+function staleByLabel(lines: string[]): Record<string, boolean | undefined> {
+  const text = ['scenario "s" {', '  kernel 6.6', ...lines, '}'].join('\n');
+  const state = panelState(analyseDocument(text), { uri: 'u', version: 1, offset: 1, stepIndex: 99 });
+  assert.ok(state);
+  return Object.fromEntries(state.mappings.map((m) => [m.label, m.stale]));
+}
+
 describe('panel state', () => {
   test("a cursor in a step's indentation (column 0, where a jump to its line lands) is on that step", () => {
     const text = DONTUNMAP;
@@ -131,28 +139,22 @@ describe('panel state', () => {
   });
 
   test('a mapping made over part of a DONTUNMAP-emptied range is fresh; the rest stays stale', () => {
-    const stale = (lines: string[]) => {
-      const text = ['scenario "s" {', '  kernel 6.6', ...lines, '}'].join('\n');
-      const state = panelState(analyseDocument(text), { uri: 'u', version: 1, offset: 1, stepIndex: 99 });
-      assert.ok(state);
-      return Object.fromEntries(state.mappings.map((m) => [m.label, m.stale]));
-    };
     const emptied = ['  a = mmap 8KiB rw private anon', '  b = mremap a, 8KiB, 8KiB, maymove | dontunmap'];
     // Over the first page: the emptied range starts with the new mapping and reaches past it.
-    assert.deepEqual(stale([...emptied, '  c = mmap 4KiB rw private anon at a fixed']), {
+    assert.deepEqual(staleByLabel([...emptied, '  c = mmap 4KiB rw private anon at a fixed']), {
       a: true,
       b: false,
       c: false,
     });
     // Over the last page: the emptied range starts below the new mapping.
-    assert.deepEqual(stale([...emptied, '  c = mmap 4KiB rw private anon at a + 4KiB fixed']), {
+    assert.deepEqual(staleByLabel([...emptied, '  c = mmap 4KiB rw private anon at a + 4KiB fixed']), {
       a: true,
       b: false,
       c: false,
     });
     // Over the middle page of three: both ends stay stale.
     assert.deepEqual(
-      stale([
+      staleByLabel([
         '  a = mmap 12KiB rw private anon',
         '  b = mremap a, 12KiB, 12KiB, maymove | dontunmap',
         '  c = mmap 4KiB rw private anon at a + 4KiB fixed',
@@ -163,21 +165,23 @@ describe('panel state', () => {
   });
 
   test('pages moved onto a DONTUNMAP-emptied range (MREMAP_FIXED) are the moved mapping, not stale', () => {
-    const stale = (lines: string[]) => {
-      const text = ['scenario "s" {', '  kernel 6.6', ...lines, '}'].join('\n');
-      const state = panelState(analyseDocument(text), { uri: 'u', version: 1, offset: 1, stepIndex: 99 });
-      assert.ok(state);
-      return Object.fromEntries(state.mappings.map((m) => [m.label, m.stale]));
-    };
     const emptied = ['  a = mmap 8KiB rw private anon', '  b = mremap a, 8KiB, 8KiB, maymove | dontunmap'];
     // Another mapping moved over the whole emptied range.
     assert.deepEqual(
-      stale([...emptied, '  c = mmap 8KiB r private anon', '  d = mremap c, 8KiB, 8KiB, maymove | fixed, a']),
+      staleByLabel([
+        ...emptied,
+        '  c = mmap 8KiB r private anon',
+        '  d = mremap c, 8KiB, 8KiB, maymove | fixed, a',
+      ]),
       { b: false, d: false },
     );
     // Moved over its first page only: the second page is still the emptied range.
     assert.deepEqual(
-      stale([...emptied, '  c = mmap 4KiB r private anon', '  d = mremap c, 4KiB, 4KiB, maymove | fixed, a']),
+      staleByLabel([
+        ...emptied,
+        '  c = mmap 4KiB r private anon',
+        '  d = mremap c, 4KiB, 4KiB, maymove | fixed, a',
+      ]),
       { a: true, b: false, d: false },
     );
     // remap-dontunmap's own move back at vkUnmapMemory: the driver's pages are home again.
