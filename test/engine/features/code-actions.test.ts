@@ -311,3 +311,26 @@ describe('code actions', () => {
     assert.deepEqual(codeActions(analysis, { start: 0, end: 5 }), []);
   });
 });
+
+describe('a fix that trades its diagnostic for another on the same line is not offered', () => {
+  test('`by radv` where radv has no CPU mapping of the memory (not host-visible, or unmapped)', () => {
+    for (const body of [
+      '  mem = vkAllocateMemory 1MiB\n  madvise mem, 4KiB, dontneed',
+      '  mem = vkAllocateMemory 1MiB host-visible\n  p = vkMapMemory mem\n  vkUnmapMemory mem\n  madvise mem, 4KiB, free',
+    ]) {
+      const text = `scenario "s" {\n  driver radv {\n    preset radv\n  }\n${body}\n}\n`;
+      const titles = actionsFor(text, 'wrong-kind').actions.map((a) => a.title);
+      assert.ok(!titles.some((t) => t.includes('by radv')), titles.join(' / '));
+    }
+  });
+
+  test('aligning a placed address up past its reservation: only the way down, which fits', () => {
+    const text = `scenario "s" {\n  driver radv {\n    preset radv\n  }\n  strategy placed\n  mem = vkAllocateMemory 64KiB host-visible\n  res = reserve 64KiB at 0x1000_0000 by wine\n  p = vkMapMemory2 mem placed at 0x1000_0100\n}\n`;
+    const { actions } = actionsFor(text, 'vulkan-valid-usage');
+    assert.deepEqual(
+      actions.map((a) => a.title),
+      ['Align the placed address down to 0x1000_0000 (4 KiB)'],
+    );
+    assertFixes(text, actions[0]!);
+  });
+});

@@ -44,3 +44,19 @@ test('DONTUNMAP or FIXED without MAYMOVE, flags as a number: add `maymove` after
     [text('dontunmap | maymove')],
   );
 });
+
+test('numeric flags followed by a new address: the number gets the bit, since a flag word would make the address extra', () => {
+  const text = (flags: string) =>
+    `scenario "s" {\n  a = mmap 8KiB rw private anon\n  c = mremap a, 8KiB, 8KiB, ${flags}, 0x3000_0000\n}\n`;
+  assert.deepEqual(fixes(text('2')), [
+    {
+      title: 'Add the `maymove` flag (DONTUNMAP and FIXED need MREMAP_MAYMOVE)',
+      fixed: text('0x3'),
+      left: [],
+    },
+  ]);
+  assert.deepEqual(
+    fixes(text('6')).map((f) => [f.fixed, f.left]),
+    [[text('0x7'), []]],
+  );
+});

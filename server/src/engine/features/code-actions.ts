@@ -299,11 +299,21 @@ export function removesDiagnostic(
       0,
     );
   const newLine = line + shift;
+  // Nor may it trade the diagnostic for another error or warning on the same line (an edit that
+  // stops the step parsing, a fix the actor cannot carry out, a placed address that now spills).
+  // A failed expectation is the author's claim meeting the run, not a broken edit: `!= ok` after
+  // a fix still says what the author expected.
+  const serious = (d: EngineDiagnostic) =>
+    (d.severity === 'error' || d.severity === 'warning') && d.code !== 'expectation-failed';
+  const onLineBefore = new Set(
+    scenario.diagnostics
+      .filter((d) => serious(d) && analysis.lines.position(d.range.start).line === line)
+      .map((d) => d.code),
+  );
   return !after.diagnostics.some(
     (d) =>
-      d.code === diagnostic.code &&
-      d.severity !== 'info' &&
-      after.lines.position(d.range.start).line === newLine,
+      after.lines.position(d.range.start).line === newLine &&
+      ((d.code === diagnostic.code && d.severity !== 'info') || (serious(d) && !onLineBefore.has(d.code))),
   );
 }
 

@@ -5,7 +5,7 @@
 // accepts but that fails the same way: mremap(old_size = 0) of a private mapping before Linux
 // 4.14 makes an unrelated mapping, not an alias (linux-mm §3.8); the map fails as with the EINVAL
 // of 4.14+, so one code (and one `expect … == VK_ERROR_MEMORY_MAP_FAILED`) covers both kernels.
-import { MREMAP_DONTUNMAP } from '../kernel/types';
+import { MREMAP_DONTUNMAP, MREMAP_MAYMOVE } from '../kernel/types';
 import { alignDown, alignUp, formatHex } from '../numbers';
 import type { Argument, StepNode } from '../syntax/ast';
 import type { TextRange } from '../syntax/text-range';
@@ -142,6 +142,13 @@ function maymoveEdit(node: StepNode): { range: TextRange; text: string } | undef
   const flags = node.args[3];
   if (flags?.kind === 'number' && flags.value === 0n)
     return { range: { start: flags.start, end: flags.end }, text: 'maymove' };
+  // A numeric FLAGS is read as flags only while no flag word is written (`2 | maymove, ADDR` would
+  // make the fifth value extra): the number itself gets the bit.
+  if (flags?.kind === 'number' && node.args[4] !== undefined)
+    return {
+      range: { start: flags.start, end: flags.end },
+      text: `0x${((flags.value ?? 0n) | BigInt(MREMAP_MAYMOVE)).toString(16)}`,
+    };
   if (flags) return { range: { start: flags.end, end: flags.end }, text: ' | maymove' };
   const newSize = node.args[2];
   if (!newSize) return undefined;
