@@ -526,3 +526,26 @@ describe('completion', () => {
     has(labels('scenario "s" {\n  device ⟨|⟩\n}\n'), 'writes', 'reads');
   });
 });
+
+describe('completion offers only what the step takes there (review: completion by completion only)', () => {
+  const H = `scenario "s" {\n  kernel 6.6\n  driver lvp {\n    preset lavapipe\n  }\n  strategy none\n  mem = vkAllocateMemory 64KiB host-visible coherent\n`;
+
+  test('after `size`, a size, not `whole` (a word of the verb, offered among its words)', () => {
+    lacks(labels(`${H}  vkFlushMappedMemoryRanges mem offset 0 size ${CURSOR}\n}`), 'whole');
+    has(labels(`${H}  vkFlushMappedMemoryRanges mem ${CURSOR}\n}`), 'whole');
+  });
+
+  test('once a userfaultfd handler is given, no other handler is offered', () => {
+    const rest = `  a = mmap 64KiB rw private anon\n  b = mmap 64KiB rw private anon\n`;
+    for (const given of ['copy-from b', 'map-moved b', 'zero', 'fail']) {
+      const list = labels(`${H}${rest}  uffd a, 64KiB ${given} ${CURSOR}\n}`);
+      lacks(list, ...['zero', 'fail', 'copy-from', 'map-moved'].filter((h) => !given.startsWith(h)));
+      has(list, 'by');
+    }
+    has(labels(`${H}${rest}  uffd a, 64KiB ${CURSOR}\n}`), 'zero', 'fail', 'copy-from', 'map-moved');
+  });
+
+  test('`uffd` takes a memory object for its address', () => {
+    has(labels(`${H}  uffd ${CURSOR}\n}`), 'mem');
+  });
+});

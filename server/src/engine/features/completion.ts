@@ -18,6 +18,7 @@ import {
   VERB_BY_NAME,
   VK_RESULT_NAMES,
   type VerbSpec,
+  type WordGroup,
 } from '../language/vocabulary';
 import { UNIT_BYTES } from '../numbers';
 import { DRIVER_SPACE } from '../explore/driver-space';
@@ -474,6 +475,8 @@ function isClosedBefore(scenario: ScenarioAnalysis, name: string, offset: number
 }
 
 const ADDRESS_KINDS: readonly SymbolKind[] = ['mapping', 'pointer'];
+/** `uffd mem …`: a memory object registers its driver's mapping (model/uffd-step.ts). */
+const UFFD_VERB = 'uffd';
 /** What a syscall's address may name: a memory object too, for its driver's own address. */
 const SYSCALL_ADDRESS_KINDS: readonly SymbolKind[] = [...ADDRESS_KINDS, 'memory'];
 
@@ -506,9 +509,13 @@ function stepCompletions(
   // extra argument. A leading group (open's file kind) is required and comes first: it is
   // offered until one of its words is given.
   const complete = slot.given >= requiredArguments(spec);
+  // A one-of group is settled by one of its words or of the options that are its alternatives
+  // (`uffd a, 4KiB copy-from b`: no `zero`, `fail` or `map-moved` after it).
+  const settled = (g: WordGroup) =>
+    g.one && (g.words.some((w) => used.has(w.name)) || !!g.alternativeOptions?.some((o) => used.has(o)));
   for (const g of spec.wordGroups) {
     if (!complete && !g.leading) continue;
-    if (g.one && g.words.some((w) => used.has(w.name))) continue;
+    if (settled(g)) continue;
     for (const w of g.words) {
       if (used.has(w.name)) continue;
       out.push({
@@ -522,6 +529,7 @@ function stepCompletions(
   }
   for (const o of spec.options) {
     if (used.has(o.name) || (actor !== undefined && o.name === 'by')) continue;
+    if (spec.wordGroups.some((g) => g.alternativeOptions?.includes(o.name) && settled(g))) continue;
     out.push({
       label: o.name,
       kind: 'option',
@@ -554,7 +562,7 @@ function argumentNames(
     return nameItems(scenario, offset, accessTargetKinds(scenario, actor ?? 'driver'));
   // A syscall's address may be a memory object in a step its driver makes (`madvise mem, … by
   // lvp`, sim/driver-address.ts); the `by` comes after it, so memory objects are offered.
-  if (index === 0 && DRIVER_ADDRESS_VERBS.has(spec.verb))
+  if (index === 0 && (DRIVER_ADDRESS_VERBS.has(spec.verb) || spec.verb === UFFD_VERB))
     return nameItems(scenario, offset, SYSCALL_ADDRESS_KINDS);
   return nameItems(scenario, offset, ADDRESS_KINDS);
 }
@@ -605,10 +613,8 @@ function optionValueCompletions(
           }))
         : [];
     case 'size':
-      return [
-        { label: 'whole', kind: 'flag', detail: 'VK_WHOLE_SIZE' },
-        ...nameItems(scenario, offset, ADDRESS_KINDS),
-      ];
+      // A size: `whole` is a word of the verb's own (`[size N] [whole]`), not a value of `size`.
+      return nameItems(scenario, offset, ADDRESS_KINDS);
     default:
       return nameItems(scenario, offset, ADDRESS_KINDS);
   }

@@ -43,6 +43,8 @@ export interface WordGroup {
    */
   readonly leading?: true;
   readonly words: readonly WordDoc[];
+  /** Options of the verb that are alternatives to a word of this one-of group (uffd's handlers). */
+  readonly alternativeOptions?: readonly string[];
 }
 
 const w = (name: string, doc: string, source?: string): WordDoc =>
@@ -328,6 +330,7 @@ export const SIZE_WORDS: WordGroup = {
 export const UFFD_WORDS: WordGroup = {
   group: 'userfaultfd handler',
   one: true,
+  alternativeOptions: ['copy-from', 'map-moved'],
   words: [
     w(
       'zero',

@@ -7,6 +7,7 @@ import { versionAtLeast } from '../kernel/config';
 import type { Errno } from '../kernel/types';
 import { USERFAULTFD_HISTORY } from '../kernel/userfaultfd-history';
 import type { UffdEvent, UffdMode, UffdRegistration } from '../kernel/userfaultfd';
+import { UFFD_WORDS } from '../language/vocabulary';
 import { alignUp, formatHex, formatSize } from '../numbers';
 import type { Outcome } from '../sim/records';
 import { reportLazilyFreedRead } from '../sim/lazy-freed-read';
@@ -220,11 +221,12 @@ export type { Errno };
  */
 function reportSecondHandlers(sim: Simulation, step: StepNode): string[] {
   const handlers: { name: string; isWord: boolean; range: TextRange }[] = [];
+  const options = UFFD_WORDS.alternativeOptions ?? [];
   for (const o of step.options)
-    if (o.keyword.name === 'copy-from' || o.keyword.name === 'map-moved')
-      handlers.push({ name: o.keyword.name, isWord: false, range: o });
+    if (options.includes(o.keyword.name)) handlers.push({ name: o.keyword.name, isWord: false, range: o });
   for (const w of step.words)
-    if (w.name === 'zero' || w.name === 'fail') handlers.push({ name: w.name, isWord: true, range: w });
+    if (UFFD_WORDS.words.some((h) => h.name === w.name))
+      handlers.push({ name: w.name, isWord: true, range: w });
   handlers.sort((a, b) => a.range.start - b.range.start);
   let wordSeen = handlers[0]?.isWord ?? false;
   for (let i = 1; i < handlers.length; i++) {
