@@ -549,3 +549,21 @@ describe('completion offers only what the step takes there (review: completion b
     has(labels(`${H}  uffd ${CURSOR}\n}`), 'mem');
   });
 });
+
+describe("access targets: a driver's own memory objects, and no memory object as an offset or a length", () => {
+  const two = `scenario "s" {\n  driver lvp {\n    preset lavapipe\n  }\n  driver radv {\n    preset radv\n  }\n  m = vkAllocateMemory 64KiB host-visible driver radv\n  n = vkAllocateMemory 64KiB host-visible driver lvp\n`;
+
+  test("another driver's memory object is not offered to a driver", () => {
+    const steps = labels(`${two}  lvp writes ${CURSOR}\n}`);
+    has(steps, 'n');
+    lacks(steps, 'm');
+    const expects = labels(`${two}  expect lvp reads ${CURSOR}\n}`);
+    has(expects, 'n');
+    lacks(expects, 'm');
+  });
+
+  test('after `+` or `,` in an expected read, no memory object', () => {
+    lacks(labels(`${two}  expect lvp reads n + ${CURSOR}\n}`), 'n', 'm');
+    lacks(labels(`${two}  expect lvp reads n, ${CURSOR}\n}`), 'n', 'm');
+  });
+});

@@ -558,8 +558,7 @@ function argumentNames(
   if (arg.kind === 'memory') return nameItems(scenario, offset, ['memory']);
   if (arg.kind !== 'expr') return [];
   // Without a leading actor a `by DRIVER` may still follow, so memory objects stay offered.
-  if (spec.family === 'access' && index === 0)
-    return nameItems(scenario, offset, accessTargetKinds(scenario, actor ?? 'driver'));
+  if (spec.family === 'access' && index === 0) return accessTargetItems(scenario, offset, actor ?? 'driver');
   // A syscall's address may be a memory object in a step its driver makes (`madvise mem, … by
   // lvp`, sim/driver-address.ts); the `by` comes after it, so memory objects are offered.
   if (index === 0 && (DRIVER_ADDRESS_VERBS.has(spec.verb) || spec.verb === UFFD_VERB))
@@ -573,6 +572,23 @@ function argumentNames(
  * own pointer as well as addresses, any other actor CPU addresses only (`app writes mem` is
  * `wrong-kind`: it must map the memory first).
  */
+/**
+ * The names `actor` can read or write through: accessTargetKinds, and of the memory objects only a
+ * driver's own (`lvp writes m` of radv's memory is wrong-kind: only radv has a pointer to it).
+ */
+function accessTargetItems(
+  scenario: ScenarioAnalysis | undefined,
+  offset: number,
+  actor: string,
+): CompletionItem[] {
+  const items = nameItems(scenario, offset, accessTargetKinds(scenario, actor));
+  if (!scenario?.run.drivers.has(actor)) return items;
+  return items.filter((item) => {
+    const value = scenario.run.simulation.symbols.symbolNamed(item.label)?.value;
+    return value?.kind !== 'memory' || value.memory.driver.name === actor;
+  });
+}
+
 function accessTargetKinds(scenario: ScenarioAnalysis | undefined, actor: string): readonly SymbolKind[] {
   if (actor === DEVICE_ACTOR) return ['memory'];
   if (actor === 'driver' || scenario?.run.drivers.has(actor)) return [...ADDRESS_KINDS, 'memory'];
@@ -726,7 +742,11 @@ function expectCompletions(
   // `expect device reads …` / `expect radv reads mem …`: what that actor reaches; `expect read`
   // and the address forms (`expect mapped …`) take CPU addresses.
   const reader = tokens[1]?.text === 'reads' ? first.text : 'host';
-  return [...nameItems(scenario, offset, accessTargetKinds(scenario, reader)), ...unitsAfter(tokens)];
+  // After `+`, `-`, `*` or `,`: an offset or a length, which a memory object cannot be.
+  const previous = tokens[tokens.length - 1]?.kind;
+  if (previous === 'plus' || previous === 'minus' || previous === 'star' || previous === 'comma')
+    return nameItems(scenario, offset, ADDRESS_KINDS);
+  return [...accessTargetItems(scenario, offset, reader), ...unitsAfter(tokens)];
 }
 
 /**
