@@ -567,3 +567,23 @@ describe("access targets: a driver's own memory objects, and no memory object as
     lacks(labels(`${two}  expect lvp reads n, ${CURSOR}\n}`), 'n', 'm');
   });
 });
+
+test('a number after `kernel` is completed to a version, never given a unit', () => {
+  const c = at(`scenario "s" {\n  kernel 6${CURSOR}\n}`);
+  const items = completionsAt(c.analysis, c.offset);
+  lacks(
+    items.map((i) => i.label),
+    'KiB',
+    'MiB',
+  );
+  has(
+    items.map((i) => i.label),
+    '6.6',
+    '6.18',
+  );
+  // Accepted, the version replaces what was typed: no `66.6`.
+  const item = items.find((i) => i.label === '6.6')!;
+  assert.deepEqual(item.replace, { start: c.offset - 1, end: c.offset });
+  // A size still takes its units.
+  has(labels(`scenario "s" {\n  a = mmap 4${CURSOR}\n}`), 'KiB', 'MiB');
+});

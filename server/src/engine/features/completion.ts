@@ -67,6 +67,17 @@ export interface CompletionItem {
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'pages'];
 const KERNEL_VERSIONS = ['5.4', '5.10', '5.13', '5.15', '6.1', '6.6', '6.12', '6.18'];
 
+/** The usual kernel versions, oldest first; `replace`: the digits typed so far, which they replace. */
+function kernelVersionItems(replace?: TextRange): CompletionItem[] {
+  return KERNEL_VERSIONS.map((v, i) => ({
+    label: v,
+    kind: 'value' as const,
+    detail: `Linux ${v}`,
+    sortText: String(i).padStart(2, '0'),
+    ...(replace ? { replace } : {}),
+  }));
+}
+
 export function completionsAt(analysis: DocumentAnalysis, offset: number): CompletionItem[] {
   const { text, lines } = analysis;
   const lineStart = lines.lineStart(lines.position(offset).line);
@@ -77,7 +88,12 @@ export function completionsAt(analysis: DocumentAnalysis, offset: number): Compl
   // The word being typed is not context; the editor filters by it.
   let tokens = all;
   if (last && last.end === offset - lineStart && (last.kind === 'ident' || last.kind === 'number')) {
-    if (last.kind === 'number') return unitCompletions(last, lineStart, lettersEnd(text, offset));
+    if (last.kind === 'number') {
+      // A kernel version takes no unit (`kernel 6KiB` is an error): its versions, as after `kernel `.
+      if (all[0]?.kind === 'ident' && all[0].text === 'kernel' && all.length === 2)
+        return kernelVersionItems({ start: lineStart + last.start, end: offset });
+      return unitCompletions(last, lineStart, lettersEnd(text, offset));
+    }
     tokens = all.slice(0, -1);
   }
   const block = blockAt(analysis, offset);
@@ -279,13 +295,7 @@ function scenarioCompletions(
   const setting = SETTING_BY_NAME.get(first.text);
   if (setting) {
     if (tokens.length > 1 && setting.keyword !== 'window') return [];
-    if (setting.keyword === 'kernel')
-      return KERNEL_VERSIONS.map((v, i) => ({
-        label: v,
-        kind: 'value' as const,
-        detail: `Linux ${v}`,
-        sortText: String(i).padStart(2, '0'),
-      }));
+    if (setting.keyword === 'kernel') return kernelVersionItems();
     if (setting.keyword === 'window')
       return tokens.length === 1
         ? [
