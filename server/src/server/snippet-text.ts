@@ -3,33 +3,35 @@
 // (`${2|a,b|}` → `a`), a bare tab stop (`$1`, `${0}`) nothing, and `\$`, `\}`, `\\` their
 // character (the TextMate snippet grammar that LSP 3.17 uses).
 export function snippetAsPlainText(snippet: string): string {
-  let out = '';
-  let i = 0;
-  while (i < snippet.length) {
+  return plainText(snippet, 0, false)[0];
+}
+
+/**
+ * The text from `from` on, to the end or (`inDefault`) to the `}` that closes a placeholder's
+ * default, and the index after it: one reading for the snippet and for every default in it.
+ */
+function plainText(snippet: string, from: number, inDefault: boolean): [string, number] {
+  let text = '';
+  let i = from;
+  while (i < snippet.length && !(inDefault && snippet[i] === '}')) {
     const c = snippet[i] as string;
     if (c === '\\' && i + 1 < snippet.length) {
-      out += snippet[i + 1];
+      text += snippet[i + 1];
       i += 2;
-    } else if (c === '$') {
-      const tabStop = /^\$(\d+)/.exec(snippet.slice(i));
-      if (tabStop) {
-        i += tabStop[0].length;
-        continue;
-      }
-      if (snippet[i + 1] === '{') {
-        const [text, end] = placeholder(snippet, i + 2);
-        out += text;
-        i = end;
-        continue;
-      }
-      out += c;
+    } else if (c === '$' && snippet[i + 1] === '{') {
+      const [inner, end] = placeholder(snippet, i + 2);
+      text += inner;
+      i = end;
+    } else if (c === '$' && /\d/.test(snippet[i + 1] ?? '')) {
+      // A bare tab stop (`$1`) inserts nothing.
       i++;
+      while (i < snippet.length && /\d/.test(snippet[i] as string)) i++;
     } else {
-      out += c;
+      text += c;
       i++;
     }
   }
-  return out;
+  return [text, inDefault ? i + 1 : i];
 }
 
 /** The text of the placeholder whose body starts at `from` (after `${`), and the index after its `}`. */
@@ -40,9 +42,8 @@ function placeholder(snippet: string, from: number): [string, number] {
   if (mark === '|') {
     // The first choice ends at an unescaped `,` or at `|}`; `\,` and `\|` are characters.
     let first = '';
-    let j = i + 1;
     let done = false;
-    for (; j < snippet.length; j++) {
+    for (let j = i + 1; j < snippet.length; j++) {
       const c = snippet[j] as string;
       if (c === '\\' && j + 1 < snippet.length) {
         if (!done) first += snippet[j + 1];
@@ -58,26 +59,6 @@ function placeholder(snippet: string, from: number): [string, number] {
     const close = snippet.indexOf('}', i);
     return ['', close < 0 ? snippet.length : close + 1];
   }
-  // `${1:default}`: the default may hold escapes and nested placeholders; it ends at its `}`.
-  let text = '';
-  i++;
-  while (i < snippet.length && snippet[i] !== '}') {
-    const c = snippet[i] as string;
-    if (c === '\\' && i + 1 < snippet.length) {
-      text += snippet[i + 1];
-      i += 2;
-    } else if (c === '$' && snippet[i + 1] === '{') {
-      const [inner, end] = placeholder(snippet, i + 2);
-      text += inner;
-      i = end;
-    } else if (c === '$' && /\d/.test(snippet[i + 1] ?? '')) {
-      // A bare tab stop inside a default (`${1:a $2 b}`) inserts nothing.
-      i++;
-      while (i < snippet.length && /\d/.test(snippet[i] as string)) i++;
-    } else {
-      text += c;
-      i++;
-    }
-  }
-  return [text, i + 1];
+  // `${1:default}`: the default may hold escapes, tab stops and nested placeholders.
+  return plainText(snippet, i + 1, true);
 }

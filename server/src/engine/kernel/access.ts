@@ -201,7 +201,7 @@ export function access(
       vmaEnd = BigInt(page + 1) * P;
       const answer = userfaultfdFault(state, vma, page, write);
       if (answer?.kind === 'sigbus') return fault('SIGBUS', answer.reason);
-      // The handler may have given a private file mapping its anon object (installTarget).
+      // The handler may have given the VMA its anon_vma or anon object (writeTarget).
       if (answer === undefined) vma = state.vmas.vmaAt(page) ?? vma;
       if (answer?.kind === 'redirect') {
         const n = (end < vmaEnd ? end : vmaEnd) - cursor;
@@ -280,15 +280,9 @@ function transfer(
     else contents.read(vma.object.id, startPos, endPos, isPrivateAnon(vma) ? 0 : baseDatum(state, vma), out);
     return;
   }
-  // A write fault on private memory: anon_vma_prepare() first (the whole VMA gets an anon_vma).
-  if (!isShared(vma)) vma = prepareAnonVma(state, vma.startPage) ?? vma;
-  let target = vma.object;
-  if (privateFile) {
-    // Copy-on-write: the touched pages are copied whole from the file into the VMA's anon object.
-    target = copyOnWrite(state, vma, Math.floor(startPos / p) * p, Math.ceil(endPos / p) * p);
-  } else {
+  const target = writeTarget(state, vma, Math.floor(startPos / p) * p, Math.ceil(endPos / p) * p);
+  if (!privateFile)
     contents.read(target.id, startPos, endPos, 0, out.route(startPos, accessOffset, false, p));
-  }
   contents.write(target.id, startPos, endPos, datum);
   out.add(accessOffset, endPos - startPos, datum);
 }
@@ -332,21 +326,18 @@ export function populate(state: KernelState, startPage: number, endPage: number)
 }
 
 /**
- * Where a page the kernel installs into `vma` without a fault of the process goes (UFFDIO_COPY and
- * UFFDIO_ZEROPAGE: mfill_atomic_pte installs a private anonymous page unless the VMA is VM_SHARED;
- * only a shared mapping's page goes to the shmem page cache, shmem_mfill_atomic_pte): for a
- * private file mapping, its anon object (made first, with its anon_vma), so that the file and its
- * other mappings do not see the page; for any other mapping, its object.
+ * The object a write into [pageStart, pageEnd) of `vma` goes to: a write fault's, and a page the
+ * kernel installs without one (UFFDIO_COPY and UFFDIO_ZEROPAGE: mfill_atomic prepares the anon_vma
+ * of a VMA that is not VM_SHARED and installs a private anonymous page there; only a shared
+ * mapping's page goes to the shmem page cache, shmem_mfill_atomic_pte). A private VMA gets its
+ * anon_vma first (anon_vma_prepare: the whole VMA); a private file mapping then writes to its
+ * anon object, the touched pages copied whole from the file (copy-on-write), so that the file and
+ * its other mappings do not see them; any other mapping writes to its object.
  */
-export function installTarget(
-  state: KernelState,
-  vma: Vma,
-  pageStart: number,
-  pageEnd: number,
-): MemoryObject {
-  if (isShared(vma) || isPrivateAnon(vma)) return vma.object;
+export function writeTarget(state: KernelState, vma: Vma, pageStart: number, pageEnd: number): MemoryObject {
+  if (isShared(vma)) return vma.object;
   const prepared = prepareAnonVma(state, vma.startPage) ?? vma;
-  return copyOnWrite(state, prepared, pageStart, pageEnd);
+  return isPrivateAnon(prepared) ? prepared.object : copyOnWrite(state, prepared, pageStart, pageEnd);
 }
 
 /**

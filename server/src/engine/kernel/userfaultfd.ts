@@ -15,7 +15,7 @@
 // (ContentStore.isPresent; a read maps the zero page or allocates the shmem page). State lives
 // beside the KernelState (a WeakMap), so the kernel's own state shape is unchanged.
 import { formatHex } from '../numbers';
-import { access, installTarget } from './access';
+import { access, writeTarget } from './access';
 import { lazilyFreedIn, type LazilyFreedRead } from './lazy-freed';
 import { fail } from './result';
 import { formatKernelVersion, versionAtLeast } from './config';
@@ -547,7 +547,7 @@ export function userfaultfdFault(state: KernelState, vma: Vma, page: number, wri
           kind: 'sigbus',
           reason: `the userfaultfd handler's UFFDIO_ZEROPAGE on ${formatHex(BigInt(page) * P)} fails with EINVAL: hugetlb memory has no zero-page fill (mfill_atomic_hugetlb), so the fault is never resolved`,
         };
-      state.contents.write(installTarget(state, vma, pos, pos + p).id, pos, pos + p, 0);
+      state.contents.write(writeTarget(state, vma, pos, pos + p).id, pos, pos + p, 0);
       record('zeroed');
       return undefined;
     case 'fail':
@@ -580,8 +580,8 @@ export function userfaultfdFault(state: KernelState, vma: Vma, page: number, wri
           kind: 'sigbus',
           reason: `the userfaultfd handler's UFFDIO_COPY from ${formatHex(source)} fails (${read.signal}: ${read.reason}), so the fault is never resolved`,
         };
-      // A private file mapping's page is its own (installTarget): the memfd does not see it.
-      const target = installTarget(state, vma, pos, pos + p).id;
+      // A private file mapping's page is its own (writeTarget): the memfd does not see it.
+      const target = writeTarget(state, vma, pos, pos + p).id;
       for (const seg of read.segments)
         state.contents.write(
           target,
