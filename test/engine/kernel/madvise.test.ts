@@ -106,6 +106,37 @@ test('sealed read-only anonymous memory refuses discarding advice (EPERM): per V
   assert.equal(readByte(old.as, old.a, 2n * PG), 1);
 });
 
+test("6.10's is_madv_discard() tests a bit mask: MADV_DOFORK and MADV_KEEPONFORK are EPERM on sealed read-only anonymous memory; 6.11+ take them", () => {
+  // 8be7258aad44: `behavior & (MADV_FREE|MADV_DONTNEED|…|MADV_WIPEONFORK)` = `behavior & 0x1f`;
+  // e46bc2e7eb90 (6.11-rc3, 6.10.7) made it a switch on the values.
+  const sealedReadOnly = (version: string) => {
+    const as = space(version);
+    const a = ok(mmap(as, 4n * PG, { prot: T.PROT_READ }));
+    ok(as.mseal(a, 4n * PG, O) as T.SyscallResult);
+    return { as, a };
+  };
+  const old = sealedReadOnly('6.10');
+  for (const advice of [T.MADV_DOFORK, T.MADV_KEEPONFORK]) {
+    const r = old.as.madvise(old.a, PG, advice, O);
+    assert.equal(errno(r), 'EPERM');
+    assert.match((r as { reason: string }).reason, /bit mask .*e46bc2e7eb90/);
+  }
+  assert.equal(errno(old.as.madvise(old.a, PG, T.MADV_DONTFORK, O)), 'EPERM');
+  assert.equal(lines(old.as).length, 1, 'nothing was split');
+  for (const version of ['6.11', '6.12', '6.18']) {
+    const now = sealedReadOnly(version);
+    assert.equal(ok(now.as.madvise(now.a, PG, T.MADV_DOFORK, O)), 0n, version);
+    assert.equal(ok(now.as.madvise(now.a, PG, T.MADV_KEEPONFORK, O)), 0n, version);
+    assert.equal(errno(now.as.madvise(now.a, PG, T.MADV_DONTFORK, O)), 'EPERM', version);
+    assert.equal(errno(now.as.madvise(now.a, PG, T.MADV_DONTNEED, O)), 'EPERM', version);
+  }
+  // A writable sealed mapping is not read-only anonymous memory: 6.10 takes DOFORK there too.
+  const rw = space('6.10');
+  const b = ok(mmap(rw, 2n * PG));
+  ok(rw.mseal(b, 2n * PG, O) as T.SyscallResult);
+  ok(rw.madvise(b, PG, T.MADV_DOFORK, O));
+});
+
 test('a sealed writable mapping still takes MADV_DONTNEED and MADV_DONTFORK (it splits)', () => {
   const as = space();
   const a = ok(mmap(as, 2n * PG));

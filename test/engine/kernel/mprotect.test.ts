@@ -62,6 +62,45 @@ test('sealed: EPERM', () => {
   assert.equal(errno(as.mprotect(a, PG, T.PROT_READ, O)), 'EPERM');
 });
 
+test('6.10–6.11 check the seal for the whole range after the start-in-a-hole and GROWSDOWN checks; 6.12+ per VMA', () => {
+  /** [a, a+4p): a hole, then 3 pages, the last 2 sealed (mm/mprotect.c, 8be7258aad44). */
+  const layout = (version: string) => {
+    const as = space(version);
+    const a = ok(mmap(as, 4n * PG, { addr: 0x7e0000000000n, flags: PRIV_ANON | T.MAP_FIXED }));
+    ok(as.munmap(a, PG, O));
+    ok(as.mseal(a + 2n * PG, 2n * PG, O) as T.SyscallResult);
+    return { as, a };
+  };
+  const protAt = (as: T.AddressSpace, addr: bigint) => as.vmaAt(Number(addr / PG))?.prot;
+  for (const version of ['6.10', '6.11', '6.12', '6.18']) {
+    // Starts in a hole: ENOMEM comes first on every version.
+    const hole = layout(version);
+    assert.equal(errno(hole.as.mprotect(hole.a, 4n * PG, T.PROT_READ, O)), 'ENOMEM', version);
+    // PROT_GROWSDOWN on a VMA without VM_GROWSDOWN: EINVAL comes before the seal too.
+    assert.equal(
+      errno(hole.as.mprotect(hole.a + 2n * PG, PG, T.PROT_READ | GROWSDOWN, O)),
+      'EINVAL',
+      version,
+    );
+    // Starts mapped, reaches the seal: EPERM; 6.10–6.11 changed nothing, 6.12+ the VMA before it.
+    const seal = layout(version);
+    assert.equal(errno(seal.as.mprotect(seal.a + PG, 3n * PG, T.PROT_READ, O)), 'EPERM', version);
+    const perVma = version === '6.12' || version === '6.18';
+    assert.equal(
+      protAt(seal.as, seal.a + PG),
+      perVma ? T.PROT_READ : T.PROT_READ | T.PROT_WRITE,
+      `${version}: the unsealed page before the sealed VMA`,
+    );
+  }
+  // Sealed, then a hole after it: 6.10–6.11 answer EPERM before the walk reaches the hole.
+  const tail = space('6.11');
+  const t = ok(mmap(tail, 3n * PG, { addr: 0x7e0000000000n, flags: PRIV_ANON | T.MAP_FIXED }));
+  ok(tail.munmap(t + 2n * PG, PG, O));
+  ok(tail.mseal(t + PG, PG, O) as T.SyscallResult);
+  assert.equal(errno(tail.mprotect(t, 3n * PG, T.PROT_READ, O)), 'EPERM');
+  assert.equal(protAt(tail, t), T.PROT_READ | T.PROT_WRITE, 'nothing changed');
+});
+
 test('changing the middle splits into 3; restoring the protection merges back into one', () => {
   const as = space();
   const a = ok(mmap(as, 6n * PG));

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { analyse, callsOf, codes } from './helpers';
 import { VM_UFFD_MISSING } from '../../../server/src/engine/kernel/types';
 import { formatHex } from '../../../server/src/engine/numbers';
+import { droppedPagesNote } from '../../../server/src/engine/features/dropped-pages';
 
 const moved = (handler: string, rest: string) => `scenario "uffd" {
   kernel 6.6
@@ -472,4 +473,75 @@ ${rest}
     codes(shared.replace('expect read s, 1 == 0xAB', 'expect read s, 1 == 0xAB\n  expect read a, 1 == 0xAB')),
     [],
   );
+});
+
+test('MADV_DONTNEED on an armed range: the pages are missing again, and the next touch is a new fault for the handler', () => {
+  const text = (handler: string, rest: string) => `scenario "dontneed" {
+  kernel 6.18
+  src = mmap 4KiB rw private anon
+  write src, 4KiB, 0xCD
+  a = mmap 8KiB rw private anon
+  uffd a, 4KiB ${handler}
+  expect read a, 1 == 0xCD
+${rest}
+}
+`;
+  // copy-from: the refault copies the source as it is at the touch, not at the madvise.
+  const copy = text(
+    'copy-from src',
+    '  madvise a, 4KiB, dontneed\n  write src, 4KiB, 0x55\n  expect read a, 1 == 0x55',
+  );
+  const analysis = analyse(copy);
+  assert.deepEqual(
+    analysis.diagnostics.map((d) => d.code),
+    [],
+    'no copy made at the madvise, no second stale snapshot',
+  );
+  const run = analysis.scenarios[0]!.run;
+  const registration = run.simulation.space.userfaultfd.registrations[0]!;
+  assert.equal(registration.faults, 2, 'the refault is serviced and counted');
+  const madviseOf = (r: typeof run) =>
+    r.simulation.records.find((x) => x.calls.some((c) => c.text.startsWith('madvise(')))!;
+  const madvise = madviseOf(run);
+  assert.equal(
+    droppedPagesNote(run, madvise),
+    `; private pages ${formatHex(run.simulation.addressOfPage(registration.startPage))}..${formatHex(run.simulation.addressOfPage(registration.endPage))} dropped (they are missing again: the next touch goes to the userfaultfd handler)`,
+  );
+  assert.doesNotMatch(droppedPagesNote(run, madvise), /zero/);
+  // A range wider than the armed part: the rest reads zero again, as before.
+  const wide = analyse(text('copy-from src', '  madvise a, 8KiB, dontneed')).scenarios[0]!.run;
+  assert.match(
+    droppedPagesNote(wide, madviseOf(wide)),
+    /dropped \(they read zero again, except 0x[0-9a-f_]+\.\.0x[0-9a-f_]+, which are missing again: the next touch goes to the userfaultfd handler\)$/,
+  );
+  // fail: the touch after the madvise is SIGBUS, though the page held data before it.
+  const fail = `scenario "fail" {
+  a = mmap 8KiB rw private anon
+  write a, 8KiB, 0x22
+  uffd a, 8KiB fail
+  expect read a, 1 == 0x22
+  madvise a, 8KiB, dontneed
+  v = read a, 1
+  expect v == SIGBUS
+}
+`;
+  assert.deepEqual(codes(fail), ['access-fault']);
+  // zero: counted again too.
+  const zero = analyse(
+    text('zero', '  madvise a, 4KiB, dontneed\n  read a, 1\n  read a, 1').replace(
+      'expect read a, 1 == 0xCD',
+      'expect read a, 1 == 0x00',
+    ),
+  );
+  assert.equal(zero.scenarios[0]!.run.simulation.space.userfaultfd.registrations[0]!.faults, 2);
+});
+
+test('MADV_DONTNEED on a map-moved range: the next touch maps the moved page again and is counted', () => {
+  const run = analyse(
+    moved(
+      'map-moved b',
+      '  expect read a, 1 == 0xAB\n  madvise a, 8KiB, dontneed\n  expect read a, 1 == 0xAB',
+    ),
+  ).scenarios[0]!.run;
+  assert.equal(run.simulation.space.userfaultfd.registrations[0]!.faults, 2);
 });

@@ -2,7 +2,7 @@
 // wherever a step's result is shown (the panel's timeline, the CLI trace's text and JSON): no
 // mapping shows it.
 import { hugetlbDontneedEnd, MADV_DONTNEED, MADV_FREE } from '../kernel/madvise';
-import { VM_HUGETLB, type Vma } from '../kernel/types';
+import { VM_HUGETLB, VM_UFFD_MISSING, type Vma } from '../kernel/types';
 import { firstIndex } from '../first-index';
 import { formatHex } from '../numbers';
 import { MadviseCall } from '../sim/calls';
@@ -14,8 +14,9 @@ import { vmasAfter } from './mappings';
 /**
  * What a MADV_DONTNEED did, which no mapping shows (the VMA stays as it was): the pages of the
  * private mappings in the range, clipped to it, were dropped, so they read zero (anonymous memory)
- * or the file again. Shared memory keeps its pages: the next access refaults them with their data
- * (kernel/madvise.ts dontneed, man madvise(2)). A hugetlb mapping in the range drops only whole
+ * or the file again, or, registered with userfaultfd, fault to its handler again (whatComesNext).
+ * Shared memory keeps its pages: the next access refaults them with their data (kernel/madvise.ts
+ * dontneed, man madvise(2)). A hugetlb mapping in the range drops only whole
  * huge pages (droppedPageRuns). A call of length 0 dropped nothing; one that failed
  * with ENOMEM after a hole still advised every mapped part (madvise_walk_vmas), so it is said too;
  * one that a VMA refused part-way (EINVAL: a PFNMAP BO, pre-6.1 hugetlb) advised the VMAs before
@@ -101,15 +102,38 @@ function dontneedNote(run: ScenarioRun, record: StepRecord): string {
     }
     const dropped = droppedPageRuns(private_, first, last);
     const ordinary = private_.filter((v) => (v.vmFlags & VM_HUGETLB) === 0);
-    const reads = (vmas: readonly Vma[]) => whatDroppedPagesRead(vmas, first, last, sim.pageSize);
+    const next = (subject: string, vmas: readonly Vma[]) => whatComesNext(run, subject, vmas, first, last);
     if (dropped.length === 0) note += '; no page dropped (hugetlb drops whole huge pages only)';
     else if (ordinary.length === private_.length)
-      note += `; private pages ${rangesText(run, dropped)} dropped (they read ${reads(private_)} again)`;
+      note += `; private pages ${rangesText(run, dropped)} dropped (${next('they', private_)})`;
     else
-      note += `; private pages ${rangesText(run, dropped)} dropped (hugetlb: whole huge pages only${ordinary.length > 0 ? `; the others read ${reads(ordinary)} again` : ''})`;
+      note += `; private pages ${rangesText(run, dropped)} dropped (hugetlb: whole huge pages only${ordinary.length > 0 ? `; ${next('the others', ordinary)}` : ''})`;
     if (shared.length > 0) note += `; shared ones (${runsText(shared)}) kept`;
   }
   return note;
+}
+
+/**
+ * What the next touch of the dropped (not hugetlb) private pages of [first, last) finds, said of
+ * `subject`. In private anonymous memory registered with userfaultfd (VM_UFFD_MISSING) a dropped
+ * page is missing again, as before its first touch: the touch faults to the handler (a copy, a
+ * zero page, or SIGBUS with `fail`), and nothing reads zero (kernel/userfaultfd.ts).
+ */
+function whatComesNext(
+  run: ScenarioRun,
+  subject: string,
+  vmas: readonly Vma[],
+  first: number,
+  last: number,
+): string {
+  const handled = (v: Vma) => (v.vmFlags & VM_UFFD_MISSING) !== 0 && isPrivateAnon(v);
+  const armed = vmas.filter(handled);
+  const rest = vmas.filter((v) => !handled(v));
+  const missing = 'are missing again: the next touch goes to the userfaultfd handler';
+  if (armed.length === 0)
+    return `${subject} read ${whatDroppedPagesRead(rest, first, last, run.simulation.pageSize)} again`;
+  if (rest.length === 0) return `${subject} ${missing}`;
+  return `${subject} read ${whatDroppedPagesRead(rest, first, last, run.simulation.pageSize)} again, except ${rangesText(run, pageRuns(armed, first, last))}, which ${missing}`;
 }
 
 /**

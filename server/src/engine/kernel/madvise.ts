@@ -25,12 +25,14 @@ import {
   VM_LOCKED,
   VM_PFNMAP,
   VM_SHARED,
+  VM_UFFD_MISSING,
   VM_WIPEONFORK,
 } from './types';
 import { splitRefusal } from './unmap-range';
+import { userfaultfdPagesDropped } from './userfaultfd';
 import { isPrivateAnon, isShared, sliceVma, vmaWith } from './vma';
 import type { KernelState } from './state';
-import type { Errno, SyscallResult, Vma } from './types';
+import type { Errno, KernelVersion, SyscallResult, Vma } from './types';
 
 // <uapi/asm-generic/mman-common.h>
 export const MADV_DONTNEED = 4;
@@ -107,12 +109,12 @@ export function doMadvise(
   const { startPage, endPage } = range;
 
   // Linux 6.10–6.11 checked sealing for the whole range first (can_modify_mm_madv); 6.12+ per VMA.
-  if (versionAtLeast(version, 6, 10) && !versionAtLeast(version, 6, 12) && discards(advice)) {
+  if (versionAtLeast(version, 6, 10) && !versionAtLeast(version, 6, 12) && discards(advice, version)) {
     const sealed = state.vmas.overlapping(startPage, endPage).find(isSealedReadOnlyAnon);
     if (sealed)
       return fail(
         'EPERM',
-        sealedReason(state, sealed, name) + ' (Linux 6.10–6.11 check the whole range first)',
+        sealedReason(state, sealed, advice, name) + ' (Linux 6.10–6.11 check the whole range first)',
       );
   }
 
@@ -156,20 +158,34 @@ function doneBefore(some: boolean): string {
 /**
  * is_madv_discard() (6.10–6.14, mm/mseal.c) / is_discard() (6.15+, mm/madvise.c): the advice an
  * mseal'd read-only anonymous VMA refuses. MADV_FREE is in the list from mseal's first release.
+ * 6.10's is_madv_discard() ("mseal: add mseal syscall", 8be7258aad44) tested the list as a bit
+ * mask: `behavior & (MADV_FREE | MADV_DONTNEED | MADV_DONTNEED_LOCKED | MADV_REMOVE |
+ * MADV_DONTFORK | MADV_WIPEONFORK)`, that is `behavior & 0x1f`, so any advice with one of the low
+ * five bits set counted as a discard: of the advice modelled, MADV_DOFORK (11) and
+ * MADV_KEEPONFORK (19) too. "mseal: fix is_madv_discard()" (e46bc2e7eb90, v6.11-rc3; 6.10.7
+ * stable, which a `kernel 6.10` line, read as 6.10.0, cannot name) made it a switch on the values.
  */
-function discards(advice: number): boolean {
+function discards(advice: number, version: KernelVersion): boolean {
+  if (!versionAtLeast(version, 6, 11)) return (advice & IS_MADV_DISCARD_6_10_MASK) !== 0;
   return (
     advice === MADV_DONTNEED || advice === MADV_FREE || advice === MADV_DONTFORK || advice === MADV_WIPEONFORK
   );
 }
+
+/** 6.10's mask: MADV_FREE 8 | DONTNEED 4 | DONTNEED_LOCKED 24 | REMOVE 9 | DONTFORK 10 | WIPEONFORK 18. */
+const IS_MADV_DISCARD_6_10_MASK = 0x1f;
 
 /** is_ro_anon() on a sealed VMA: private anonymous memory without VM_WRITE. */
 function isSealedReadOnlyAnon(vma: Vma): boolean {
   return isSealed(vma) && isPrivateAnon(vma) && (vma.prot & PROT_WRITE) === 0;
 }
 
-function sealedReason(state: KernelState, vma: Vma, name: string): string {
-  return `${name} on ${describeRange(state, vma.startPage, vma.endPage)}, read-only anonymous memory sealed with mseal(): its pages cannot be discarded (can_madvise_modify, Linux 6.10+)`;
+/** Why a sealed read-only anonymous VMA refuses the advice; DOFORK and KEEPONFORK only on 6.10 (discards). */
+function sealedReason(state: KernelState, vma: Vma, advice: number, name: string): string {
+  const where = `${name} on ${describeRange(state, vma.startPage, vma.endPage)}, read-only anonymous memory sealed with mseal()`;
+  if (advice === MADV_DOFORK || advice === MADV_KEEPONFORK)
+    return `${where}: Linux 6.10's is_madv_discard() tests the advice as a bit mask (\`behavior & 0x1f\`), so ${name} (${advice}) counts as discarding pages (fixed by e46bc2e7eb90 in 6.11 and 6.10.7)`;
+  return `${where}: its pages cannot be discarded (can_madvise_modify, Linux 6.10+)`;
 }
 
 /**
@@ -185,8 +201,9 @@ function adviseVma(
   name: string,
   step: number,
 ): Refusal | number {
-  if (versionAtLeast(state.config.version, 6, 12) && discards(advice) && isSealedReadOnlyAnon(vma))
-    return { errno: 'EPERM', reason: sealedReason(state, vma, name) };
+  const version = state.config.version;
+  if (versionAtLeast(version, 6, 12) && discards(advice, version) && isSealedReadOnlyAnon(vma))
+    return { errno: 'EPERM', reason: sealedReason(state, vma, advice, name) };
   const where = describeRange(state, vma.startPage, vma.endPage);
   let newFlags = vma.vmFlags;
   switch (advice) {
@@ -383,6 +400,8 @@ export function hugetlbDontneedEnd(endPage: number, pagesPerHugePage: number): n
 function dropPrivatePagesOf(state: KernelState, vma: Vma, start: number, end: number): void {
   if (isShared(vma)) return;
   for (const record of state.vmas.overlapping(start, end)) dropPrivatePages(state, record, start, end);
+  // A userfaultfd-armed VMA's dropped pages are missing again: the next touch faults to the handler.
+  if ((vma.vmFlags & VM_UFFD_MISSING) !== 0) userfaultfdPagesDropped(state, start, end);
 }
 
 /** The private pages `record` maps in [start, end): freed, as a fault will find them again. */

@@ -61,16 +61,6 @@ export function doMprotect(
   }
   const newProt = prot & (T.PROT_READ | T.PROT_WRITE | T.PROT_EXEC);
 
-  // Linux 6.10–6.11 checked sealing for the whole range up front (can_modify_mm); 6.12+ per VMA.
-  const sealedUpFront = versionAtLeast(v, 6, 10) && !versionAtLeast(v, 6, 12);
-  if (sealedUpFront) {
-    const sealed = state.vmas.overlapping(startPage, endPage).find(isSealed);
-    if (sealed)
-      return fail(
-        'EPERM',
-        `the VMA ${describeRange(state, sealed.startPage, sealed.endPage)} is sealed with mseal() (Linux 6.10–6.11 check the whole range first)`,
-      );
-  }
   const first = state.vmas.firstEndingAfter(startPage);
   if (first === undefined || first.startPage >= endPage) {
     return fail(
@@ -91,6 +81,19 @@ export function doMprotect(
     }
     if ((grows & PROT_GROWSUP) !== 0)
       return fail('EINVAL', 'PROT_GROWSUP: x86-64 has no VM_GROWSUP mappings (do_mprotect_pkey)');
+  }
+  // Linux 6.10–6.11 checked sealing for the whole range (can_modify_mm, holes allowed) here: after
+  // the vma_find, the start-in-a-hole ENOMEM and the PROT_GROWSDOWN/PROT_GROWSUP checks (with
+  // PROT_GROWSDOWN from the VMA's start), before changing anything ("mseal: add mseal syscall",
+  // 8be7258aad44). 6.12's "mm/mprotect: replace can_modify_mm with can_modify_vma" moved it into
+  // mprotect_fixup(), per VMA (applyToVma).
+  if (versionAtLeast(v, 6, 10) && !versionAtLeast(v, 6, 12)) {
+    const sealed = state.vmas.overlapping(startPage, endPage).find(isSealed);
+    if (sealed)
+      return fail(
+        'EPERM',
+        `the VMA ${describeRange(state, sealed.startPage, sealed.endPage)} is sealed with mseal() (Linux 6.10–6.11 check the whole range before changing anything)`,
+      );
   }
 
   // The pieces are contiguous, so what has changed is always one 'protected' range

@@ -71,7 +71,10 @@ export interface UffdRegistration {
   readonly label: string | undefined;
   /** Faults the handler serviced (one per missing page touched). */
   faults: number;
-  /** Pages serviced (an alias page counts once; later touches hit the installed mapping). */
+  /**
+   * Pages serviced (an alias page counts once; later touches hit the installed mapping), until
+   * MADV_DONTNEED makes them missing again (userfaultfdPagesDropped).
+   */
   readonly serviced: Set<number>;
   readonly copies: Map<number, UffdCopy>;
 }
@@ -365,6 +368,17 @@ export class Userfaultfd {
         [...registration.copies.values()].map((copy) => ({ registration, copy })),
       );
     for (const { registration, copy } of watch.candidates(all, state)) {
+      if (registration.copies.get(copy.page) !== copy) continue; // dropped, or made again since
+      // Comparing must not fault a page in: a read of a missing page would have the handler
+      // service it now, at this step, and not when the program touches it. A copy whose page is
+      // missing again (dropped since) is gone; a missing source page is compared once it is back.
+      if (faultsToHandler(state, this.s, copy.page)) {
+        registration.copies.delete(copy.page);
+        continue;
+      }
+      const sourcePage = Number(copy.sourceAddress / P);
+      const sourceLast = Number((copy.sourceAddress + P - 1n) / P);
+      if (faultsToHandler(state, this.s, sourcePage) || faultsToHandler(state, this.s, sourceLast)) continue;
       const mine = access(state, BigInt(copy.page) * P, P, false, 0);
       const theirs = access(state, copy.sourceAddress, P, false, 0);
       if (!mine.ok || !theirs.ok) continue; // one side is gone: other rules say so
@@ -503,6 +517,43 @@ export function nestedFault<T>(work: () => T, onLoop: () => T): T {
 export const FAULT_LOOP_REASON =
   'the userfaultfd handler resolves this fault from a page that is itself missing under userfaultfd (a loop of handlers): the fault is never resolved';
 
+/**
+ * Missing means no page: never written nor read since it was mapped (a read maps the zero page or
+ * allocates the shmem page: MISSING mode no longer fires there), or dropped since (MADV_DONTNEED),
+ * and for a private file mapping no COW copy either.
+ */
+function isMissing(state: KernelState, vma: Vma, page: number): boolean {
+  const p = state.geo.pageBytes;
+  const pos = (vma.pgoff + (page - vma.startPage)) * p;
+  const contents = state.contents;
+  if (contents.isPresent(vma.object.id, pos, pos + p)) return false;
+  return !(vma.anon !== undefined && vma.anon !== vma.object && contents.hasData(vma.anon.id, pos, pos + p));
+}
+
+/** Would a touch of `page` fault to a userfaultfd handler now? (Asked without touching it.) */
+function faultsToHandler(state: KernelState, s: UffdState, page: number): boolean {
+  const vma = state.vmas.vmaAt(page);
+  if (vma === undefined || (vma.vmFlags & VM_UFFD_MISSING) === 0) return false;
+  return handledRangeAt(s, page) !== undefined && isMissing(state, vma, page);
+}
+
+/**
+ * MADV_DONTNEED zapped the private pages [start, end) of a userfaultfd-armed VMA: they are missing
+ * again, so the next touch is a new fault for the handler (serviced and counted again; the
+ * ideal map-moved handler maps the moved page again), and a UFFDIO_COPY snapshot made there is
+ * gone: there is nothing left to compare with its source until the refault copies it anew.
+ */
+export function userfaultfdPagesDropped(state: KernelState, start: number, end: number): void {
+  const s = STATES.get(state);
+  if (s === undefined) return;
+  for (const registration of s.registrations) {
+    for (const page of registration.serviced)
+      if (page >= start && page < end) registration.serviced.delete(page);
+    for (const page of registration.copies.keys())
+      if (page >= start && page < end) registration.copies.delete(page);
+  }
+}
+
 export function userfaultfdFault(state: KernelState, vma: Vma, page: number, write: boolean): UffdAnswer {
   const s = STATES.get(state);
   if (s === undefined) return undefined;
@@ -512,13 +563,8 @@ export function userfaultfdFault(state: KernelState, vma: Vma, page: number, wri
   const p = state.geo.pageBytes;
   const P = state.geo.pageSize;
   const pos = (vma.pgoff + (page - vma.startPage)) * p;
-  // Missing means no page: never written nor read since it was mapped (a read maps the zero
-  // page or allocates the shmem page: MISSING mode no longer fires there), and for a private file
-  // mapping no COW copy either.
   const contents = state.contents;
-  if (contents.isPresent(vma.object.id, pos, pos + p)) return undefined;
-  if (vma.anon !== undefined && vma.anon !== vma.object && contents.hasData(vma.anon.id, pos, pos + p))
-    return undefined;
+  if (!isMissing(state, vma, page)) return undefined;
   const mode = registration.mode;
   const first = !registration.serviced.has(page);
   const record = (answer: UffdEvent['answer'], source?: bigint, lazilyFreed?: LazilyFreedRead): void => {

@@ -73,7 +73,7 @@ export const MADVISE_WORDS: WordGroup = {
   words: [
     w(
       'dontneed',
-      'MADV_DONTNEED: drop the pages. Private anonymous memory reads zero again, a private file mapping reads the file again, shared memory (shmem, memfd) keeps its data. EINVAL on VM_LOCKED and VM_PFNMAP (a DRM BO) mappings.',
+      'MADV_DONTNEED: drop the pages. Private anonymous memory reads zero again (registered with `uffd`, its pages are missing again: the next touch goes to the handler), a private file mapping reads the file again, shared memory (shmem, memfd) keeps its data. EINVAL on VM_LOCKED and VM_PFNMAP (a DRM BO) mappings.',
       'man madvise(2); K:mm/madvise.c madvise_dontneed_free_valid_vma',
     ),
     w(
@@ -544,7 +544,7 @@ export const VERBS: readonly VerbSpec[] = [
   {
     verb: 'mseal',
     family: 'syscall',
-    doc: 'mseal(2), Linux 6.10+ (ENOSYS before): seals every VMA of a wholly mapped range (ENOMEM for a hole). A sealed VMA refuses munmap, mremap, mprotect and a MAP_FIXED map over it with EPERM, and a discarding madvise (dontneed, free, dontfork, wipeonfork) of read-only anonymous memory.',
+    doc: 'mseal(2), Linux 6.10+ (ENOSYS before): seals every VMA of a wholly mapped range (ENOMEM for a hole). A sealed VMA refuses munmap, mremap, mprotect and a MAP_FIXED map over it with EPERM, and a discarding madvise (dontneed, free, dontfork, wipeonfork; on 6.10 dofork and keeponfork too) of read-only anonymous memory.',
     args: [
       { name: 'address', kind: 'expr', doc: 'Page-aligned start.' },
       { name: 'length', kind: 'expr', doc: 'Length in bytes (rounded up to pages).' },
