@@ -918,7 +918,7 @@ export const STRATEGY_WORDS: readonly WordDoc[] = [
   ),
   w(
     'placed',
-    'VK_EXT_map_memory_placed: reserve 64 KiB-granular space in the window and let the driver map there (Wine ≥ 9.4).',
+    "VK_EXT_map_memory_placed: commit the object's pages at a 64 KiB boundary in the window and let the driver map there (Wine ≥ 9.4).",
     'Wine sources (win32u/vulkan.c, opengl32/unix_wgl.c)',
   ),
   w(
@@ -933,7 +933,7 @@ export const STRATEGY_WORDS: readonly WordDoc[] = [
   ),
   w(
     'external-memory-host',
-    'Allocate host memory in the window at vkAllocateMemory and import it (VK_EXT_external_memory_host, Wine 9.0): window consumed from allocation to free.',
+    'Allocate host memory in the window at vkAllocateMemory and import it (VK_EXT_external_memory_host, Wine 9.0): window consumed from allocation to free (Wine ≥ 10.15 never frees it).',
     'Wine sources (win32u/vulkan.c, opengl32/unix_wgl.c)',
   ),
   w(

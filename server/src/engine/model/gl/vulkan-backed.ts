@@ -97,10 +97,11 @@ export function createBufferStorage(ctx: GlContext, buffer: GlBuffer): Allocatio
 export function vulkanMap(ctx: GlContext, buffer: GlBuffer, offset: bigint): GlMapOutcome {
   const sim = ctx.sim;
   const memory = buffer.memory;
-  const granularity = sim.platform.allocationGranularity;
-  const size = alignUp(memory.allocationSize, granularity);
-  // buffer_vm_alloc reuses the buffer's range while it is large enough: an unmap leaves it
-  // reserved (UNMAP_RESERVE), and it is freed only with the buffer.
+  // buffer_vm_alloc(buffer->size): NtAllocateVirtualMemory commits the size rounded up to the host
+  // page at a 64 KiB-aligned base, and the rest of that 64 KiB stays unmapped (as for the
+  // placed strategy): a write past the buffer faults. It reuses the buffer's range while it is
+  // large enough: an unmap leaves it reserved (UNMAP_RESERVE), and it is freed only with the buffer.
+  const size = alignUp(memory.allocationSize, sim.pageSize);
   const kept = memory.windowRange;
   let low: bigint;
   if (kept && kept.size >= size) low = kept.start;

@@ -1,6 +1,7 @@
 // Wine 9.0: every HOST_VISIBLE allocation is low host memory imported into the driver
 // (VK_EXT_external_memory_host); map returns it without calling the driver. The window is
-// consumed from allocation to free, and DEVICE_LOCAL host-visible types are lost (facts §3.4).
+// consumed from allocation to free (winevulkan frees it there; win32u, Wine ≥ 10.15, never does:
+// placed.ts IMPORT_RELEASE), and DEVICE_LOCAL host-visible types are lost (facts §3.4).
 // On a driver without the extension Wine maps directly (§3.5).
 import { alignUp, formatHex, formatSize } from '../../numbers';
 import { allocateInWindow, windowFailureReason } from './window-allocation';
@@ -23,7 +24,7 @@ export const externalMemoryHost: Strategy = {
     if (memory.properties.has('device-local')) {
       ctx.sim.finding(
         'memory-type-lost',
-        `${memory.name} asks for DEVICE_LOCAL host-visible memory; imported host memory is never device-local (RADV offers only a cached GTT type), so Wine picks another type or fails "Not found compatible memory type"`,
+        `${memory.name} asks for DEVICE_LOCAL host-visible memory; imported host memory is never device-local, so Wine imports it into another type that has its other flags (on RADV its first cached GTT type, when that has them: system memory, not VRAM), as drvmap models. On a driver with no such type Wine logs FIXME "Not found compatible memory type", releases the low range and allocates ${memory.name} without an import: Wine 9.0–10.14 (winevulkan) still returns that released address from vkMapMemory, and from Wine 10.15 (win32u) the map goes to the driver and a pointer above 4 GiB fails with VK_ERROR_OUT_OF_HOST_MEMORY`,
       );
     }
     const length = alignUp(memory.allocationSize, ctx.sim.pageSize);

@@ -1,5 +1,5 @@
-// Strategy 3, Wine ≥ 9.4: reserve 64 KiB-granular space in the window per map
-// (NtAllocateVirtualMemory with zero_bits), then vkMapMemory2 with VK_MEMORY_MAP_PLACED_BIT_EXT,
+// Strategy 3, Wine ≥ 9.4: commit the object's page-rounded size at a 64 KiB-aligned address in the
+// window per map (NtAllocateVirtualMemory with zero_bits), then vkMapMemory2 with VK_MEMORY_MAP_PLACED_BIT_EXT,
 // offset 0 and VK_WHOLE_SIZE; unmap with VK_MEMORY_UNMAP_RESERVE_BIT_EXT and free the range
 // (facts vulkan-wine §3.3). The driver maps the BO itself with MAP_FIXED over the reservation.
 import { alignUp, formatHex, formatSize, maxBig } from '../../numbers';
@@ -39,9 +39,12 @@ export function wineMapPath(name: string, fallbacks: WineFallbacks): Strategy {
       // the placement), the object is already placed there, and the map returns it.
       if (memory.windowRange && memory.driverPointer !== undefined)
         return { ok: true, pointer: memory.driverPointer + offset };
-      const granularity = ctx.sim.platform.allocationGranularity;
-      const reservation = alignUp(memory.allocationSize, granularity);
-      const low = allocateInWindow(ctx.sim, reservation, 'commit', `${memory.name} (wine VM)`);
+      // NtAllocateVirtualMemory(memory->size): map_view commits the size rounded up to the host
+      // page (host_size) at a 64 KiB-aligned base. The rest of that 64 KiB stays unmapped, and no
+      // other view starts in it (free_ranges round a view's end up to the granularity; the window
+      // search's alignment does the same), so a write past the object faults, as it does in Wine.
+      const committed = alignUp(memory.allocationSize, ctx.sim.pageSize);
+      const low = allocateInWindow(ctx.sim, committed, 'commit', `${memory.name} (wine VM)`);
       if (typeof low !== 'bigint') {
         return {
           ok: false,
@@ -49,7 +52,7 @@ export function wineMapPath(name: string, fallbacks: WineFallbacks): Strategy {
           reason: windowFailureReason(low, 'NtAllocateVirtualMemory found no room below the 32-bit limit'),
         };
       }
-      memory.windowRange = { start: low, size: reservation };
+      memory.windowRange = { start: low, size: committed };
       const result = placeMap(ctx, memory, low, {
         offset: 0n,
         size: undefined,
@@ -118,6 +121,14 @@ function placedLack(ctx: StrategyContext, andHostImport: boolean): string {
     : `${driver.name} does not expose VK_EXT_map_memory_placed`;
 }
 
+/**
+ * When Wine gives an import's window range back, by version: winevulkan frees it at vkFreeMemory
+ * (vm_map), and drvmap models that; win32u's allocate_external_host_memory (Wine 10.15) keeps the
+ * pointer in the import chain only, so vm_map stays NULL and vkFreeMemory never frees the range.
+ */
+const IMPORT_RELEASE =
+  'Wine 9.4–10.14 (dlls/winevulkan) releases it at vkFreeMemory, as drvmap models; from Wine 10.15, where the import moved to dlls/win32u (allocate_external_host_memory), Wine never records it (vm_map stays NULL), so vkFreeMemory leaves it committed and every import leaks its window space';
+
 /** The placed strategy on a driver that can import host memory: Wine 9.0's strategy, said once per allocation. */
 const importFallback: Strategy = {
   ...externalMemoryHost,
@@ -130,7 +141,7 @@ const importFallback: Strategy = {
         `${placedLack(ctx, false)}; Wine imports host memory instead (VK_EXT_external_memory_host, vulkan-wine §3.4): ${
           failed
             ? `it found no ${size} in the 32-bit window for ${memory.name}, so vkAllocateMemory fails with ${failed.vkResult}`
-            : `${memory.name} holds ${size} of the 32-bit window from vkAllocateMemory to vkFreeMemory, mapped or not`
+            : `${memory.name} holds ${size} of the 32-bit window from vkAllocateMemory, mapped or not. ${IMPORT_RELEASE}`
         }`,
       );
     }

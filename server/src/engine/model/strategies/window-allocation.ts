@@ -1,5 +1,7 @@
-// Wine's NtAllocateVirtualMemory with zero_bits: 64 KiB-granular space below the 32-bit limit,
-// either reserved (PROT_NONE, MAP_NORESERVE) or committed (read-write). Every strategy that
+// Wine's NtAllocateVirtualMemory with zero_bits: space below the 32-bit limit at a 64 KiB-aligned
+// base, either reserved (PROT_NONE, MAP_NORESERVE) or committed (read-write). Wine maps the
+// length asked for rounded up to the page (map_view's host_size), not to 64 KiB; the rest of the
+// last 64 KiB stays unmapped, and the aligned search starts no other range in it. Every strategy that
 // needs window space comes through here, so exhaustion is reported the same way everywhere.
 import {
   MAP_ANONYMOUS,
