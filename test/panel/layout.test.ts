@@ -147,9 +147,10 @@ describe('compressed axis', () => {
     assert.deepEqual(allocateWidths([10, 30], 400, 0).widths, [100, 300]);
   });
 
-  test('10,000 mappings lay out quickly and within the break budget', () => {
+  // How long this takes is the panel benchmark's (`npm run bench`), not a test's: a wall-clock
+  // bound fails on a loaded machine and passes a slow change on a fast one.
+  test('10,000 mappings lay out within the break budget', () => {
     const prepared = prepareState(largeState(10_000, 0));
-    const started = performance.now();
     const axis = buildAxis(prepared.occupied, {
       viewStart: 0,
       viewEnd: prepared.addressSpaceEndPage,
@@ -158,9 +159,7 @@ describe('compressed axis', () => {
       breakWidthPx: 46,
       keepLinear: [prepared.window],
     });
-    const ms = performance.now() - started;
     assert.ok(axis.segments.filter((s) => s.kind === 'break').length <= Math.floor((1200 * 0.4) / 46));
-    assert.ok(ms < 100, `${ms} ms`);
   });
 });
 

@@ -146,16 +146,13 @@ test("the offset space ends where the kernel's does (DRM_FILE_PAGE_OFFSET_SIZE):
   assert.equal(as.createBufferObject(fd, PG), undefined, 'then the space is full');
 });
 
-test('freeing every BO of a large capture finds each by binary search: no scan per BO', () => {
+test('freeing every BO of a large capture, newest first, gives the whole space back', () => {
   const as = space();
   const fd = renderNode(as);
   const count = 40_000;
   const offsets = Array.from({ length: count }, () => as.createBufferObject(fd, PG)!);
-  const started = performance.now();
-  // Newest first: a scan from the lowest offset would walk every BO still there for each one.
+  // Newest first: each release joins the hole below it, so the holes must be merged in order.
+  // (How long 40k releases take is not asserted: a wall-clock bound is a benchmark's job.)
   for (let i = count - 1; i >= 0; i--) as.releaseBufferObject(fd, offsets[i]!);
-  const took = performance.now() - started;
   assert.equal(as.createBufferObject(fd, BigInt(count) * PG), 0x1_0000_0000n, 'the space is whole again');
-  // Linear: tens of milliseconds; the scan this replaced took seconds.
-  assert.ok(took < 2000, `${count} releases took ${Math.round(took)} ms`);
 });
