@@ -18,7 +18,8 @@ import { mappingKey, type Pane } from './render/draw-map';
 import { themePalette, type Palette } from './render/palette';
 import type { SceneInput } from './render/scene';
 import { Controls } from './ui/controls';
-import { Details } from './ui/details';
+import { Announcer } from './ui/announcer';
+import { Details, selectionLine } from './ui/details';
 import { el } from './ui/dom';
 import { ExploreMatrixView } from './ui/explore-matrix';
 import { exportPng, exportSvg } from './ui/export';
@@ -78,7 +79,17 @@ export class PanelController {
   private readonly changesText = el('p', { id: 'changes', 'aria-live': 'polite' });
   private readonly empty = el('div', { id: 'empty', role: 'status', class: 'empty', hidden: true });
   private readonly content = el('div', { id: 'content', hidden: true });
-  private readonly canvas = el('canvas', { id: 'map', tabindex: 0, role: 'img' });
+  // An interactive widget, not an image: role=img left a screen reader in browse mode, which
+  // keeps the arrow, +/-, W and Enter keys for itself. `application` passes them to the map. A
+  // listbox with aria-activedescendant would need an element per mapping (10,000 of them) and
+  // has no place for zoom and pan; the mapping table is that list already.
+  private readonly canvas = el('canvas', {
+    id: 'map',
+    tabindex: 0,
+    role: 'application',
+    'aria-roledescription': 'address map',
+  });
+  private readonly announcer = new Announcer();
   readonly mapView: MapView;
   private readonly timeline: Timeline;
   private readonly controls: Controls;
@@ -134,7 +145,7 @@ export class PanelController {
     });
     this.kernelRun = new KernelRunTable((line) => this.reveal(line));
     this.header.append(this.scenarioName, this.scenarioPosition, this.replayText);
-    const mapWrap = el('div', { id: 'map-wrap', class: 'map-wrap' }, this.canvas);
+    const mapWrap = el('div', { id: 'map-wrap', class: 'map-wrap' }, this.canvas, this.announcer.element);
     this.content.append(
       this.controls.element,
       this.legend.element,
@@ -471,6 +482,7 @@ export class PanelController {
 
   private select(m: PreparedMapping | undefined, fromMap: boolean): void {
     this.selectedKey = m ? mappingKey(m.mapping) : undefined;
+    this.announcer.say(selectionLine(m?.mapping, this.current?.drivers ?? new Set()));
     this.table.select(this.selectedKey);
     this.showSelectionDetails();
     if (this.current)

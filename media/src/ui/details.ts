@@ -45,6 +45,20 @@ export function mappingFacts(
   return facts;
 }
 
+/**
+ * The selection in one line for the screen reader's announcement: label, range, size, kind and
+ * owner, and whether it is stale or has a hazard (the details list and the table say the rest).
+ */
+export function selectionLine(m: PanelMapping | undefined, drivers: ReadonlySet<string>): string {
+  if (!m) return 'No mapping selected';
+  const marks = [m.stale ? 'stale' : '', m.hazard ? 'hazard' : ''].filter(Boolean);
+  return (
+    `${m.label}: ${formatHex(addressToBigInt(m.start))} – ${formatHex(addressToBigInt(m.end))}, ` +
+    `${formatBytes(sizeBytes(m.start, m.end))}, ${KIND_STYLE[m.kind]?.short ?? m.kind}, ` +
+    `${actorLabel(m.owner, drivers)}${marks.length ? ', ' + marks.join(', ') : ''}`
+  );
+}
+
 /** `step 3, line 5: TEXT`, or `setup (line 1)` for step -1. */
 function stepText(index: number, line: number, steps: readonly PanelStep[]): string {
   if (index < 0) return `setup (line ${line + 1})`;
@@ -54,7 +68,8 @@ function stepText(index: number, line: number, steps: readonly PanelStep[]): str
 
 export class Details {
   readonly element = el('section', { id: 'details', class: 'details', 'aria-label': 'Mapping details' });
-  private readonly body = el('div', { 'aria-live': 'polite' });
+  /** Not a live region: the selection is announced in one line (Announcer, selectionLine). */
+  private readonly body = el('div');
 
   constructor(private readonly onReveal: (line: number) => void) {
     this.element.append(el('h2', {}, 'Details'), this.body);

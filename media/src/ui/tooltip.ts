@@ -6,11 +6,59 @@ import { actorLabel } from '../layout/lanes';
 import { KIND_STYLE } from '../render/draw-map';
 import { clear, el } from './dom';
 
+/** Space kept between the tooltip and the edges of the viewport, and its offset from the pointer. */
+const MARGIN = 4;
+const OFFSET_X = 14;
+const OFFSET_Y = 16;
+
+/**
+ * Where a box of `width` × `height` goes next to the pointer: right of and below it, moved left
+ * or above it where it would leave the viewport, and never past the top or left edge
+ * (WCAG 1.4.10: a narrow panel shows all of it).
+ */
+export function tooltipPosition(
+  pointer: { readonly x: number; readonly y: number },
+  size: { readonly width: number; readonly height: number },
+  viewport: { readonly width: number; readonly height: number },
+): { left: number; top: number } {
+  const left = Math.min(pointer.x + OFFSET_X, viewport.width - size.width - MARGIN);
+  const below = pointer.y + OFFSET_Y;
+  const top = below + size.height + MARGIN <= viewport.height ? below : pointer.y - size.height - MARGIN;
+  return {
+    left: Math.max(MARGIN, left),
+    top: Math.max(MARGIN, Math.min(top, viewport.height - size.height - MARGIN)),
+  };
+}
+
 export class Tooltip {
   readonly element = el('div', { id: 'tooltip', class: 'tooltip', 'aria-hidden': 'true', hidden: true });
+  /** The mapping whose tooltip Escape dismissed: it stays hidden until the pointer leaves it. */
+  private dismissed: PanelMapping | undefined;
+  private shown: PanelMapping | undefined;
+
+  constructor() {
+    // WCAG 1.4.13 (Content on Hover or Focus): dismissible without moving the pointer. Escape
+    // anywhere in the panel, caught before the map's own Escape (which clears the selection)
+    // stops it.
+    document.addEventListener(
+      'keydown',
+      (e) => {
+        if (e.key === 'Escape') this.dismiss();
+      },
+      { capture: true },
+    );
+  }
+
+  private dismiss(): void {
+    if (this.element.hidden) return;
+    this.dismissed = this.shown;
+    this.element.hidden = true;
+  }
 
   show(m: PanelMapping | undefined, drivers: ReadonlySet<string>, clientX: number, clientY: number): void {
-    if (!m) {
+    if (m !== this.dismissed) this.dismissed = undefined;
+    this.shown = m;
+    if (!m || m === this.dismissed) {
       this.element.hidden = true;
       return;
     }
@@ -26,9 +74,13 @@ export class Tooltip {
       this.element.append(el('div', { class: i === 0 ? 'title' : undefined }, line)),
     );
     this.element.hidden = false;
-    const width = this.element.offsetWidth;
-    const x = Math.min(clientX + 14, window.innerWidth - width - 4);
-    this.element.style.left = `${Math.max(4, x)}px`;
-    this.element.style.top = `${clientY + 16}px`;
+    const { left, top } = tooltipPosition(
+      { x: clientX, y: clientY },
+      { width: this.element.offsetWidth, height: this.element.offsetHeight },
+      // The viewport without its scroll bars.
+      { width: document.documentElement.clientWidth, height: document.documentElement.clientHeight },
+    );
+    this.element.style.left = `${left}px`;
+    this.element.style.top = `${top}px`;
   }
 }
