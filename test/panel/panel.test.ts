@@ -544,17 +544,15 @@ describe('panel', () => {
   test('10,000 mappings: drawn on a canvas, table paged', async () => {
     const page = await newPanel();
     const state = largeState(10_000, 0);
-    const ms = await page.evaluate((s) => {
-      const started = performance.now();
+    // First paint time is the panel benchmark's figure (`npm run bench`), not asserted here.
+    await page.evaluate((s) => {
       window.dispatchEvent(new MessageEvent('message', { data: { type: 'state', state: s } }));
       (window as unknown as { __drvmapPanel: { renderNow(): number } }).__drvmapPanel.renderNow();
-      return performance.now() - started;
     }, state);
     const drawn = await regions(page);
     assert.equal(drawn.length, state.mappings.length);
     assert.equal(await page.locator('#mapping-table tbody tr').count(), 100);
     assert.ok(await page.locator('#table-more').isVisible());
-    assert.ok(ms < 2000, `first paint took ${ms} ms`);
     await page.screenshot({ path: join(OUTPUT, 'large-light.png'), fullPage: false });
     await page.close();
   });
