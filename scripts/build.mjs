@@ -5,6 +5,9 @@ import { existsSync, readdirSync, statSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const args = new Set(process.argv.slice(2));
+// A Markdown file imported is its text: the CLI's SARIF output carries each rule's section of
+// docs/rules.md (server/src/cli/formats/rule-help.ts).
+const loader = { '.md': 'text' };
 const watch = args.has('--watch');
 const production = args.has('--production');
 
@@ -30,6 +33,7 @@ function options(b) {
     format: b.format,
     target: b.platform === 'node' ? 'node20' : 'chrome120',
     external: b.external ?? [],
+    loader,
     sourcemap: production ? false : 'linked',
     minify: production,
     logLevel: 'warning',
@@ -69,6 +73,7 @@ if (watch) {
       format: 'cjs',
       target: 'node20',
       packages: 'external',
+      loader,
       sourcemap: 'inline',
       logLevel: 'warning',
     });

@@ -35,6 +35,8 @@ export interface CheckCommand extends CommonOptions {
   readonly threshold: Severity;
   /** Exit 1 when a reported diagnostic is at least this severe (default: error). */
   readonly failOn: Severity;
+  /** Report the diagnostics the scenarios expect (false with `--no-expected`). */
+  readonly expected: boolean;
   /** `--output FILE`: write the report there instead of stdout. */
   readonly output: string | undefined;
 }
@@ -93,7 +95,10 @@ Options:
   --severity-threshold LEVEL    report only diagnostics at least this severe:
                                 error, warning, info or hint (default hint: everything)
   --fail-on LEVEL               exit 1 when a reported diagnostic is at least this severe
-                                (default error: warnings alone still exit 0)
+                                (default error: warnings alone still exit 0); warning or
+                                lower also fails on a file with no scenario
+  --no-expected                 leave out the diagnostics the scenarios expect, "(expected) …"
+                                (by default they are notes; SARIF marks them suppressed)
   --rule CODE=LEVEL             override a rule's severity (LEVEL: error|warning|info|hint|off);
                                 repeatable
   --kernel X.Y                  kernel version for scenarios without a \`kernel\` line
@@ -139,7 +144,7 @@ const VALUE_OPTIONS: Record<'check' | 'trace', readonly string[]> = {
   trace: ['--format', '--scenario', '--maps', '--rule', '--kernel', '--output', '-o'],
 };
 const FLAG_OPTIONS: Record<'check' | 'trace', readonly string[]> = {
-  check: ['--color', '--no-color'],
+  check: ['--color', '--no-color', '--no-expected'],
   trace: ['--color', '--no-color', '--no-maps'],
 };
 
@@ -295,6 +300,7 @@ export function parseArgs(argv: readonly string[]): Command {
       format,
       threshold: severityOption('--severity-threshold', 'hint'),
       failOn: severityOption('--fail-on', 'error'),
+      expected: !flags.has('--no-expected'),
       output,
       color,
       kernel,

@@ -1,7 +1,7 @@
 // `drvmap check`: analyse files with the engine and turn its diagnostics into a report that every
 // output format (text, JSON, SARIF) renders. `checkSources` is pure; `runCheck` does the I/O.
 import { readdirSync, realpathSync, statSync } from 'node:fs';
-import { describeReadError, readInputText } from './read-input';
+import { describeFileKind, describeReadError, InputError, readInputText, type ReadInput } from './read-input';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { analyseDocument, type AnalysisOptions, type DocumentAnalysis } from '../engine/analysis';
 import type { EngineDiagnostic, Severity } from '../engine/diagnostics';
@@ -46,6 +46,11 @@ export interface ReportedDiagnostic {
   /** The name of the scenario the diagnostic is in, if any. */
   readonly scenario: string | undefined;
   readonly docUrl: string;
+  /**
+   * The scenario expects it (`expect diagnostic CODE` after its step, or an `expect` of the
+   * failure it explains): shown as information, "(expected) …", it documents the hazard.
+   */
+  readonly expected: boolean;
 }
 
 export interface FileReport {
@@ -53,6 +58,8 @@ export interface FileReport {
   readonly text: string;
   readonly diagnostics: readonly ReportedDiagnostic[];
   readonly analysis: DocumentAnalysis;
+  /** How many scenarios the file has: 0 for an empty file, or one of comments only. */
+  readonly scenarios: number;
 }
 
 export type SeverityCounts = Record<Severity, number>;
@@ -64,13 +71,24 @@ export interface CheckReport {
   readonly counts: SeverityCounts;
   readonly threshold: Severity;
   readonly failOn: Severity;
-  /** 0 clean, 1 a reported diagnostic at or above failOn, 2 an unreadable file. */
+  /**
+   * The files read that have no scenario (empty, comments only, cut short before its first
+   * `scenario`): nothing in them was checked. Not a diagnostic (the editor says nothing of an
+   * empty file); it fails the check as a warning would (failOn warning or lower).
+   */
+  readonly withoutScenario: readonly string[];
+  /**
+   * 0 clean, 1 a reported diagnostic at or above failOn (or, with failOn warning or lower, a file
+   * with no scenario), 2 an unreadable file.
+   */
   readonly exitCode: 0 | 1 | 2;
 }
 
 export interface CheckOptions {
   readonly threshold?: Severity;
   readonly failOn?: Severity;
+  /** Report the diagnostics the scenarios expect (default true; `--no-expected` leaves them out). */
+  readonly expected?: boolean;
   readonly analysis?: AnalysisOptions;
 }
 
@@ -99,16 +117,24 @@ export function reportDiagnostic(analysis: DocumentAnalysis, d: EngineDiagnostic
     })),
     scenario: scenario?.name?.value,
     docUrl: ruleDocUrl(d.code),
+    expected: d.intended === true,
   };
 }
 
 export function checkSource(source: SourceFile, options: CheckOptions = {}): FileReport {
   const threshold = severityRank(options.threshold ?? 'hint');
   const analysis = analyseDocument(source.text, options.analysis ?? {});
+  const expected = options.expected ?? true;
   const diagnostics = analysis.diagnostics
-    .filter((d) => severityRank(d.severity) >= threshold)
+    .filter((d) => severityRank(d.severity) >= threshold && (expected || !d.intended))
     .map((d) => reportDiagnostic(analysis, d));
-  return { path: source.path, text: source.text, diagnostics, analysis };
+  return {
+    path: source.path,
+    text: source.text,
+    diagnostics,
+    analysis,
+    scenarios: analysis.file.scenarios.length,
+  };
 }
 
 export function checkSources(
@@ -120,15 +146,17 @@ export function checkSources(
   const counts = emptyCounts();
   for (const f of files) for (const d of f.diagnostics) counts[d.severity]++;
   const failOn = options.failOn ?? 'error';
-  const failing = SEVERITIES.filter((s) => severityRank(s) >= severityRank(failOn)).some(
-    (s) => counts[s] > 0,
-  );
+  const withoutScenario = files.filter((f) => f.scenarios === 0).map((f) => f.path);
+  const failing =
+    SEVERITIES.filter((s) => severityRank(s) >= severityRank(failOn)).some((s) => counts[s] > 0) ||
+    (withoutScenario.length > 0 && severityRank(failOn) <= severityRank('warning'));
   return {
     files,
     unreadable,
     counts,
     threshold: options.threshold ?? 'hint',
     failOn,
+    withoutScenario,
     exitCode: unreadable.length > 0 ? 2 : failing ? 1 : 0,
   };
 }
@@ -145,9 +173,11 @@ export function displayPath(cwd: string, path: string): string {
 }
 
 /**
- * Every *.drvmap below `dir`. An entry that cannot be followed (a dangling symbolic link, a loop,
- * no permission) is reported on its own; the rest of the directory is still checked. A directory
- * reached again through a link is walked once.
+ * Every *.drvmap below `dir` that is a regular file (or a link to one). An entry that cannot be
+ * followed (a dangling symbolic link, a loop, no permission) or that is no regular file (a named
+ * pipe, whose open would wait for a writer forever; a socket; a device) is reported on its own;
+ * the rest of the directory is still checked. A directory reached again through a link is walked
+ * once.
  */
 function findDrvmapFiles(
   dir: string,
@@ -178,24 +208,31 @@ function findDrvmapFiles(
       continue;
     }
     if (stat.isDirectory()) findDrvmapFiles(path, found, unreadable, walked);
-    else if (name.endsWith('.drvmap')) found.push(path);
+    else if (!name.endsWith('.drvmap')) continue;
+    else if (stat.isFile()) found.push(path);
+    else unreadable(path, new InputError(`not a regular file: ${describeFileKind(stat)}`));
   }
 }
 
-/** Reads the inputs: files, directories (every *.drvmap below) and `-` (standard input). */
+/**
+ * Reads the inputs: files, directories (every *.drvmap below) and `-` (standard input). `read`
+ * lists every file read, for the output file to be refused when it is one of them.
+ */
 export function readInputs(
   inputs: readonly string[],
   io: CliIo,
-): { sources: SourceFile[]; unreadable: UnreadableFile[] } {
+): { sources: SourceFile[]; unreadable: UnreadableFile[]; read: ReadInput[] } {
   const sources: SourceFile[] = [];
   const unreadable: UnreadableFile[] = [];
+  const read: ReadInput[] = [];
   const seen = new Set<string>();
-  const add = (path: string, read: () => string) => {
+  const add = (path: string, readText: () => string) => {
     const shown = displayPath(io.cwd, path);
     if (seen.has(shown)) return;
     seen.add(shown);
+    read.push({ path, shown });
     try {
-      sources.push({ path: shown, text: read() });
+      sources.push({ path: shown, text: readText() });
     } catch (error) {
       unreadable.push({ path: shown, message: describeReadError(error) });
     }
@@ -226,7 +263,7 @@ export function readInputs(
       for (const file of found) add(file, () => readInputText(file));
     } else add(absolute, () => readInputText(absolute));
   }
-  return { sources, unreadable };
+  return { sources, unreadable, read };
 }
 
 export function analysisOptions(command: Pick<CheckCommand, 'kernel' | 'severities'>): AnalysisOptions {
@@ -241,10 +278,11 @@ export function portablePath(path: string): string {
 }
 
 export function runCheck(command: CheckCommand, io: CliIo): number {
-  const { sources, unreadable } = readInputs(command.files, io);
+  const { sources, unreadable, read } = readInputs(command.files, io);
   const report = checkSources(sources, unreadable, {
     threshold: command.threshold,
     failOn: command.failOn,
+    expected: command.expected,
     analysis: analysisOptions(command),
   });
   for (const u of unreadable) io.error(printable(`drvmap: cannot read ${u.path}: ${u.message}\n`));
@@ -254,6 +292,6 @@ export function runCheck(command: CheckCommand, io: CliIo): number {
       : command.format === 'sarif'
         ? formatCheckSarif(report, { cwd: io.cwd })
         : formatCheckText(report, { color: io.useColor(command.color, command.output !== undefined) });
-  io.emit(text, command.output);
+  io.emit(text, command.output, read);
   return report.exitCode;
 }

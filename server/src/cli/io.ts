@@ -2,7 +2,7 @@
 // command in-process and capture what it prints.
 import { resolve } from 'node:path';
 import type { ColorMode } from './args';
-import { readInputText, writeOutputFile } from './read-input';
+import { readInputText, writeOutputFile, type ReadInput } from './read-input';
 
 export interface CliIo {
   readonly cwd: string;
@@ -11,8 +11,11 @@ export interface CliIo {
   /** Standard error. */
   error(text: string): void;
   readStdin(): string;
-  /** Writes a command's result to stdout, or to `outputPath` (relative to cwd) when given. */
-  emit(text: string, outputPath: string | undefined): void;
+  /**
+   * Writes a command's result to stdout, or to `outputPath` (relative to cwd) when given, which
+   * must not be one of `inputs`, the files the command read (read-input.ts writeOutputFile).
+   */
+  emit(text: string, outputPath: string | undefined, inputs?: readonly ReadInput[]): void;
   /** Whether to colour output written to stdout for this mode (never when writing to a file). */
   useColor(mode: ColorMode, toFile: boolean): boolean;
 }
@@ -44,9 +47,13 @@ export function nodeIo(): CliIo {
       process.stderr.write(text);
     },
     readStdin: () => readInputText(0),
-    emit(text, outputPath) {
+    emit(text, outputPath, inputs = []) {
       if (outputPath === undefined) this.write(text);
-      else writeOutputFile(resolve(cwd, outputPath), outputPath, text);
+      else
+        writeOutputFile(resolve(cwd, outputPath), outputPath, text, inputs, {
+          stdout: (t) => this.write(t),
+          stderr: (t) => this.error(t),
+        });
     },
     useColor: (mode, toFile) => !toFile && decideColor(mode, process.env, process.stdout.isTTY === true),
   };
@@ -68,9 +75,9 @@ export function memoryIo(
       io.stderr += text;
     },
     readStdin: () => options.stdin ?? '',
-    emit(text: string, outputPath: string | undefined) {
+    emit(text: string, outputPath: string | undefined, inputs: readonly ReadInput[] = []) {
       if (outputPath === undefined) io.write(text);
-      else writeOutputFile(resolve(cwd, outputPath), outputPath, text);
+      else writeOutputFile(resolve(cwd, outputPath), outputPath, text, inputs);
     },
     useColor: (mode: ColorMode, toFile: boolean) => !toFile && decideColor(mode, {}, options.color ?? false),
   };

@@ -584,7 +584,9 @@ export function runTrace(command: TraceCommand, io: CliIo): number {
           color: io.useColor(command.color, command.output !== undefined),
           maps: command.maps,
         });
-  io.emit(out, command.output);
+  io.emit(out, command.output, [
+    { path: command.file === '-' ? '-' : resolve(io.cwd, command.file), shown: path },
+  ]);
   // Traced, but not as the file says: a setting or step drvmap could not read (`kernel v5.10` is
   // traced under the default kernel). The errors are in the trace; this says so on every format.
   const unread = trace.scenarios.filter((s) => s.languageErrors > 0);

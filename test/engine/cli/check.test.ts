@@ -1,6 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import {
+  linkSync,
+  lstatSync,
+  mkdtempSync,
+  writeFileSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkSources, displayPath } from '../../../server/src/cli/check';
@@ -8,10 +17,12 @@ import { runCli } from '../../../server/src/cli/cli';
 import { formatCheckText } from '../../../server/src/cli/formats/text';
 import { checkJson, JSON_SCHEMA_VERSION } from '../../../server/src/cli/formats/json';
 import { checkSarif } from '../../../server/src/cli/formats/sarif';
+import { parseRuleHelp, ruleHelp } from '../../../server/src/cli/formats/rule-help';
 import { decideColor, memoryIo } from '../../../server/src/cli/io';
 import { RULES, ruleDocUrl } from '../../../server/src/engine/rules/registry';
 import { assertSarifShape } from './sarif-shape';
-import { CLEAN, ERRORS, WARNING_ONLY } from './fixtures';
+import { CLEAN, ERRORS, EXPECTED, WARNING_ONLY } from './fixtures';
+import { root } from '../doc-examples';
 
 function workspace(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'drvmap-cli-'));
@@ -311,10 +322,232 @@ test('an output file that cannot be written is one line and exit 2; a byte-order
   const bom = memoryIo(dir);
   runCli(['check', 'bom.drvmap'], bom);
   assert.match(bom.stdout, /^bom\.drvmap:1:16: error \[unknown-word\]/);
+  // JSON offsets count UTF-16 code units of the text after the byte-order mark (docs/cli.md).
+  const json = memoryIo(dir);
+  runCli(['check', '--format', 'json', 'bom.drvmap'], json);
+  const range = (JSON.parse(json.stdout) as { files: { diagnostics: { range: JsonRangeShape }[] }[] })
+    .files[0]!.diagnostics[0]!.range;
+  const text = readFileSync(join(dir, 'bom.drvmap'), 'utf8').replace(/^\uFEFF/, '');
+  assert.equal(range.start.offset, 15);
+  assert.equal(text.slice(range.start.offset, range.end.offset), 'zz');
+});
+
+interface JsonRangeShape {
+  start: { line: number; column: number; offset: number };
+  end: { line: number; column: number; offset: number };
+}
+
+test('JSON offsets and columns count UTF-16 code units; lines end at LF, CRLF or a lone CR', () => {
+  const text = 'scenario "😀é" {\r\n\ta = mmap 4KiB rw private anon\r  zz\n}\n';
+  const json = checkJson(checkSources([{ path: 'u.drvmap', text }]));
+  const d = json.files[0]!.diagnostics.find((x) => x.code === 'unknown-word')!;
+  assert.deepEqual(d.range.start, { line: 3, column: 3, offset: text.indexOf('zz') });
+  assert.equal(text.slice(d.range.start.offset, d.range.end.offset), 'zz');
+  // The same range in UTF-16 as Python would slice it (docs/cli.md): twice the offsets.
+  const utf16 = Buffer.from(text, 'utf16le');
+  assert.equal(utf16.subarray(2 * d.range.start.offset, 2 * d.range.end.offset).toString('utf16le'), 'zz');
 });
 
 test('an endless input (a device) is refused at the size limit, not read until memory runs out', () => {
   const io = memoryIo(tmpdir());
   assert.equal(runCli(['check', '/dev/zero'], io), 2);
   assert.match(io.stderr, /^drvmap: cannot read \/dev\/zero: larger than 128 MiB/);
+});
+
+test('an expected diagnostic: info in text, `expected` in JSON, suppressed in source in SARIF', () => {
+  const report = checkSources([
+    { path: 'x.drvmap', text: EXPECTED },
+    { path: 'e.drvmap', text: ERRORS },
+  ]);
+  const expected = report.files[0]!.diagnostics.find((d) => d.code === 'kernel-refused')!;
+  assert.equal(expected.expected, true);
+  assert.equal(expected.severity, 'info');
+  assert.match(
+    formatCheckText(report, { color: false }),
+    /^x\.drvmap:2:\d+: info \[kernel-refused\] \(expected\) /m,
+  );
+  const json = checkJson(report);
+  assert.deepEqual(
+    json.files.map((f) => f.diagnostics.filter((d) => d.code === 'kernel-refused').map((d) => d.expected)),
+    [[true], [false]],
+  );
+  const run = assertSarifShape(checkSarif(report, { cwd: '/w' })) as {
+    results: {
+      ruleId: string;
+      message: { text: string };
+      locations: { physicalLocation: { artifactLocation: { uri: string } } }[];
+      suppressions?: { kind: string; justification: string }[];
+    }[];
+  };
+  const refusals = run.results.filter((r) => r.ruleId === 'kernel-refused');
+  const inX = refusals.find((r) => r.locations[0]!.physicalLocation.artifactLocation.uri === 'x.drvmap')!;
+  assert.equal(inX.suppressions?.length, 1);
+  assert.equal(inX.suppressions[0]!.kind, 'inSource');
+  assert.match(inX.suppressions[0]!.justification, /expects this diagnostic/);
+  // A diagnostic nobody expects is not suppressed.
+  for (const r of run.results.filter((r) => !r.message.text.startsWith('(expected) ')))
+    assert.equal(r.suppressions, undefined, r.message.text);
+});
+
+test('--no-expected leaves expected diagnostics out of the report, its counts and --fail-on', () => {
+  const dir = workspace({ 'x.drvmap': EXPECTED });
+  let io = memoryIo(dir);
+  assert.equal(runCli(['check', '--fail-on', 'info', 'x.drvmap'], io), 1);
+  assert.match(io.stdout, /1 info/);
+  io = memoryIo(dir);
+  assert.equal(runCli(['check', '--no-expected', '--fail-on', 'info', 'x.drvmap'], io), 0);
+  assert.equal(io.stdout, '✓ 1 file checked: no problems\n');
+  io = memoryIo(dir);
+  runCli(['check', '--no-expected', '--format', 'sarif', 'x.drvmap'], io);
+  assert.deepEqual((assertSarifShape(JSON.parse(io.stdout)) as { results: unknown[] }).results, []);
+  io = memoryIo(dir);
+  assert.equal(runCli(['trace', '--no-expected', 'x.drvmap'], io), 2, 'a check option only');
+});
+
+test('a file with no scenario is named in text, JSON and SARIF, and fails only with --fail-on warning or lower', () => {
+  const dir = workspace({
+    'empty.drvmap': '',
+    'comment.drvmap': '# scenario "gone" {\n',
+    'ok.drvmap': CLEAN,
+  });
+  let io = memoryIo(dir);
+  assert.equal(runCli(['check', '.'], io), 0);
+  assert.equal(
+    io.stdout,
+    '✓ 3 files checked: no problems; comment.drvmap and empty.drvmap have no scenario\n',
+  );
+  io = memoryIo(dir);
+  assert.equal(runCli(['check', 'empty.drvmap', 'ok.drvmap'], io), 0);
+  assert.equal(io.stdout, '✓ 2 files checked: no problems; empty.drvmap has no scenario\n');
+  io = memoryIo(dir);
+  assert.equal(runCli(['check', '--fail-on', 'warning', 'empty.drvmap'], io), 1);
+  assert.equal(io.stdout, '✗ 1 file checked: no problems; empty.drvmap has no scenario\n');
+  // No diagnostic, so the threshold does not hide it.
+  io = memoryIo(dir);
+  assert.equal(
+    runCli(['check', '--severity-threshold', 'error', '--fail-on', 'warning', 'empty.drvmap'], io),
+    1,
+  );
+  io = memoryIo(dir);
+  assert.equal(runCli(['check', '--fail-on', 'warning', 'ok.drvmap'], io), 0);
+
+  const report = checkSources([
+    { path: 'empty.drvmap', text: '' },
+    { path: 'ok.drvmap', text: CLEAN },
+  ]);
+  const json = checkJson(report);
+  assert.deepEqual(
+    json.files.map((f) => [f.path, f.scenarios]),
+    [
+      ['empty.drvmap', 0],
+      ['ok.drvmap', 1],
+    ],
+  );
+  assert.equal(json.summary.withoutScenario, 1);
+  const run = assertSarifShape(checkSarif(report, { cwd: '/w' })) as {
+    invocations: {
+      executionSuccessful: boolean;
+      toolExecutionNotifications: {
+        level: string;
+        message: { text: string };
+        locations: { physicalLocation: { artifactLocation: { uri: string } } }[];
+      }[];
+    }[];
+  };
+  const invocation = run.invocations[0]!;
+  assert.equal(invocation.executionSuccessful, true);
+  assert.deepEqual(
+    invocation.toolExecutionNotifications.map((n) => [
+      n.level,
+      n.message.text,
+      n.locations[0]!.physicalLocation.artifactLocation.uri,
+    ]),
+    [['warning', 'empty.drvmap has no scenario: nothing in it was checked', 'empty.drvmap']],
+  );
+});
+
+test('-o replaces a symbolic link at the output path; the file it pointed to is not written', () => {
+  const dir = workspace({ 'ci/a.drvmap': ERRORS, 'outside/secret.txt': 'SECRET\n' });
+  symlinkSync(join('..', 'outside', 'secret.txt'), join(dir, 'ci', 'report.sarif'));
+  const io = memoryIo(join(dir, 'ci'));
+  assert.equal(runCli(['check', 'a.drvmap', '--format', 'sarif', '-o', 'report.sarif'], io), 1, io.stderr);
+  assert.equal(readFileSync(join(dir, 'outside', 'secret.txt'), 'utf8'), 'SECRET\n');
+  assert.ok(lstatSync(join(dir, 'ci', 'report.sarif')).isFile());
+  assertSarifShape(JSON.parse(readFileSync(join(dir, 'ci', 'report.sarif'), 'utf8')));
+  // Written through a temporary file beside it, renamed over: none is left behind.
+  assert.deepEqual(readdirSync(join(dir, 'ci')).sort(), ['a.drvmap', 'report.sarif']);
+  // The same for trace, and over an existing regular file.
+  const trace = memoryIo(join(dir, 'ci'));
+  assert.equal(runCli(['trace', 'a.drvmap', '--no-maps', '-o', 'report.sarif'], trace), 0, trace.stderr);
+  assert.match(readFileSync(join(dir, 'ci', 'report.sarif'), 'utf8'), /^scenario 1 "unaligned"/);
+  assert.deepEqual(readdirSync(join(dir, 'ci')).sort(), ['a.drvmap', 'report.sarif']);
+});
+
+test('-o that leads to an input is refused, exit 2, and the input is kept: by name, link, hard link, directory walk', () => {
+  const dir = workspace({ 'a.drvmap': ERRORS, 'sub/b.drvmap': CLEAN });
+  symlinkSync('a.drvmap', join(dir, 'link.txt'));
+  linkSync(join(dir, 'a.drvmap'), join(dir, 'hard.txt'));
+  for (const [args, output, input] of [
+    [['check', 'a.drvmap'], 'a.drvmap', 'a.drvmap'],
+    [['check', '--format', 'sarif', 'a.drvmap'], join('sub', '..', 'a.drvmap'), 'a.drvmap'],
+    [['check', 'a.drvmap'], 'link.txt', 'a.drvmap'],
+    [['check', 'a.drvmap'], 'hard.txt', 'a.drvmap'],
+    [['check', '.'], join('sub', 'b.drvmap'), join('sub', 'b.drvmap')],
+    [['trace', 'a.drvmap'], 'a.drvmap', 'a.drvmap'],
+  ] as const) {
+    const io = memoryIo(dir);
+    assert.equal(runCli([...args, '-o', output], io), 2, `${args.join(' ')} -o ${output}`);
+    assert.equal(
+      io.stderr,
+      `drvmap: cannot write ${output}: it is the input ${input}, which the report would replace; write the report elsewhere\n`,
+    );
+    assert.equal(io.stdout, '');
+  }
+  assert.equal(readFileSync(join(dir, 'a.drvmap'), 'utf8'), ERRORS);
+  assert.equal(readFileSync(join(dir, 'sub', 'b.drvmap'), 'utf8'), CLEAN);
+  assert.ok(lstatSync(join(dir, 'link.txt')).isSymbolicLink());
+});
+
+test("SARIF rule help is the rule's prose from docs/rules.md, without its examples", () => {
+  const markdown = readFileSync(join(root, 'docs', 'rules.md'), 'utf8');
+  const parsed = parseRuleHelp(markdown);
+  const run = assertSarifShape(checkSarif(checkSources([{ path: 'a.drvmap', text: CLEAN }]), { cwd: '/w' }));
+  const rules = (
+    run.tool as {
+      driver: {
+        rules: {
+          id: string;
+          shortDescription: { text: string };
+          fullDescription: { text: string };
+          help: { text: string; markdown: string };
+        }[];
+      };
+    }
+  ).driver.rules;
+  for (const rule of RULES) {
+    const help = ruleHelp(rule.code);
+    assert.ok(help, `${rule.code} has help`);
+    // What the CLI bundled is what docs/rules.md says now.
+    assert.deepEqual(help, parsed.get(rule.code));
+    assert.ok(!help.markdown.includes('```') && !help.markdown.includes('# expect:'), rule.code);
+    assert.ok(help.text.length > rule.title.length, `${rule.code}: more than the title`);
+    for (const [, target] of help.markdown.matchAll(/\]\(([^)]*)\)/g))
+      assert.match(target!, /^https:\/\//, `${rule.code}: link ${target} is absolute`);
+    const sarif = rules.find((r) => r.id === rule.code)!;
+    assert.equal(sarif.shortDescription.text, rule.title);
+    assert.equal(sarif.fullDescription.text, help.summary);
+    assert.equal(sarif.help.text, `${help.text}\n\nSee ${ruleDocUrl(rule.code)}`);
+    assert.ok(sarif.help.markdown.startsWith(help.markdown));
+    assert.ok(sarif.help.markdown.endsWith(`](${ruleDocUrl(rule.code)})`));
+  }
+  const refused = parsed.get('kernel-refused')!;
+  assert.match(refused.summary, /^The kernel fails the call with an errno\./);
+  assert.match(refused.markdown, /^Kernel, error\./);
+  assert.match(refused.text, /One call the kernel does not refuse/);
+  assert.doesNotMatch(refused.text, /DONTUNMAP on a memfd/);
+  // A paragraph that leads into an example is about the example: left out.
+  assert.doesNotMatch(parsed.get('kernel-mismatch')!.text, /no example here fires it/);
+  // A first paragraph that leads into a list keeps the list.
+  assert.match(parsed.get('placed-unsupported')!.summary, /in this order:\n\n- Host-memory import/);
+  assert.match(parsed.get('placed-unsupported')!.markdown, /\n- \*\*A direct map\*\*/);
 });

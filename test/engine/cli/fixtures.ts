@@ -28,3 +28,10 @@ export const ERRORS = `scenario "unaligned" {
   q = mremap p, 4KiB, 8KiB, maymove
 }
 `;
+
+/** An error the scenario expects (`expect diagnostic`): shown as information, "(expected) …". */
+export const EXPECTED = `scenario "documented" {
+  p = mmap 4KiB rw private anon at 0x1001 fixed
+  expect diagnostic kernel-refused
+}
+`;

@@ -83,6 +83,12 @@ export function assertSarifShape(log: unknown): Json {
     assert.ok(!ids.has(rule.id as string), `rule ${String(rule.id)} listed twice`);
     ids.add(rule.id as string);
     message(rule.shortDescription, `rules[${i}].shortDescription`);
+    if (rule.fullDescription !== undefined) message(rule.fullDescription, `rules[${i}].fullDescription`);
+    if (rule.help !== undefined) {
+      message(rule.help, `rules[${i}].help`);
+      const markdown = object(rule.help, `rules[${i}].help`).markdown;
+      if (markdown !== undefined) assert.equal(typeof markdown, 'string', `rules[${i}].help.markdown`);
+    }
     assert.match(rule.helpUri as string, /^https:\/\/.*#/, `rules[${i}].helpUri`);
     assert.ok(
       LEVELS.includes(object(rule.defaultConfiguration, `rules[${i}].defaultConfiguration`).level as string),
@@ -115,6 +121,12 @@ export function assertSarifShape(log: unknown): Json {
     assert.ok(locations.length >= 1);
     for (const location of locations)
       physicalLocation(object(location, 'location').physicalLocation, `results[${i}].locations[]`, baseIds);
+    if (result.suppressions !== undefined)
+      for (const suppression of array(result.suppressions, `results[${i}].suppressions`)) {
+        const sup = object(suppression, `results[${i}].suppressions[]`);
+        assert.ok(['inSource', 'external'].includes(sup.kind as string), `results[${i}].suppressions[].kind`);
+        if (sup.justification !== undefined) assert.equal(typeof sup.justification, 'string');
+      }
     if (result.relatedLocations !== undefined) {
       for (const related of array(result.relatedLocations, `results[${i}].relatedLocations`)) {
         const r = object(related, 'relatedLocation');
@@ -123,5 +135,15 @@ export function assertSarifShape(log: unknown): Json {
       }
     }
   });
+  if (run.invocations !== undefined)
+    array(run.invocations, 'invocations').forEach((value, i) => {
+      const invocation = object(value, `invocations[${i}]`);
+      assert.equal(typeof invocation.executionSuccessful, 'boolean');
+      for (const n of array(invocation.toolExecutionNotifications ?? [], 'toolExecutionNotifications')) {
+        const notification = object(n, 'notification');
+        assert.ok(LEVELS.includes(notification.level as string), 'notification.level');
+        message(notification.message, 'notification.message');
+      }
+    });
   return run;
 }

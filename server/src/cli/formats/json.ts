@@ -1,6 +1,7 @@
 // Machine-readable output with a stable, versioned shape (documented in docs/cli.md). Lines and
 // columns are 1-based; columns count UTF-16 code units, like the editor; offsets are 0-based
-// UTF-16 offsets into the file. A change that removes or renames a field bumps `schemaVersion`.
+// UTF-16 offsets into the text drvmap analysed: the file decoded as UTF-8, a leading byte-order
+// mark dropped (read-input.ts). A change that removes or renames a field bumps `schemaVersion`.
 import type { Severity } from '../../engine/diagnostics';
 import type { CheckReport, Place, ReportedDiagnostic, SeverityCounts } from '../check';
 import { portablePath } from '../check';
@@ -14,7 +15,7 @@ export interface JsonPosition {
   readonly line: number;
   /** 1-based column, in UTF-16 code units. */
   readonly column: number;
-  /** 0-based UTF-16 offset into the file. */
+  /** 0-based, in UTF-16 code units from the start of the text (after a dropped byte-order mark). */
   readonly offset: number;
 }
 
@@ -31,6 +32,8 @@ export interface JsonDiagnostic {
   readonly range: JsonRange;
   readonly scenario: string | null;
   readonly docUrl: string;
+  /** The scenario expects it (`expect diagnostic CODE`, an expected failure): "(expected) …", info. */
+  readonly expected: boolean;
   readonly related: readonly { readonly message: string; readonly range: JsonRange }[];
 }
 
@@ -39,12 +42,16 @@ export interface JsonCheckOutput {
   readonly tool: { readonly name: string; readonly version: string };
   readonly files: readonly {
     readonly path: string;
+    /** How many scenarios the file has; 0: nothing in it was checked. */
+    readonly scenarios: number;
     readonly diagnostics: readonly JsonDiagnostic[];
     readonly counts: SeverityCounts;
   }[];
   readonly unreadable: readonly { readonly path: string; readonly message: string }[];
   readonly summary: SeverityCounts & {
     readonly files: number;
+    /** The files with no scenario (`scenarios: 0`). */
+    readonly withoutScenario: number;
     readonly threshold: Severity;
     readonly failOn: Severity;
   };
@@ -63,6 +70,7 @@ export function jsonDiagnostic(d: ReportedDiagnostic): JsonDiagnostic {
     range: { start: position(d.start), end: position(d.end) },
     scenario: d.scenario ?? null,
     docUrl: d.docUrl,
+    expected: d.expected,
     related: d.related.map((r) => ({
       message: r.message,
       range: { start: position(r.start), end: position(r.end) },
@@ -77,11 +85,17 @@ export function checkJson(report: CheckReport): JsonCheckOutput {
     files: report.files.map((f) => {
       const counts: SeverityCounts = { error: 0, warning: 0, info: 0, hint: 0 };
       for (const d of f.diagnostics) counts[d.severity]++;
-      return { path: portablePath(f.path), diagnostics: f.diagnostics.map(jsonDiagnostic), counts };
+      return {
+        path: portablePath(f.path),
+        scenarios: f.scenarios,
+        diagnostics: f.diagnostics.map(jsonDiagnostic),
+        counts,
+      };
     }),
     unreadable: report.unreadable.map((u) => ({ path: portablePath(u.path), message: u.message })),
     summary: {
       files: report.files.length,
+      withoutScenario: report.withoutScenario.length,
       ...report.counts,
       threshold: report.threshold,
       failOn: report.failOn,

@@ -1,7 +1,9 @@
 // SARIF 2.1.0 for code-scanning tools (GitHub code scanning, the SARIF viewer, Azure DevOps).
-// Every rule is listed in tool.driver.rules with its documentation link; each result points at
-// its rule by id and index. Locations are relative to %SRCROOT% (the working directory) so the
-// report is portable; regions are 1-based with an exclusive end column, in UTF-16 code units.
+// Every rule is listed in tool.driver.rules with its explanation from docs/rules.md and its
+// documentation link; each result points at its rule by id and index. A diagnostic the scenario
+// expects is a result suppressed in source (§3.27.23, §3.35). Locations are relative to
+// %SRCROOT% (the working directory) so the report is portable; regions are 1-based with an
+// exclusive end column, in UTF-16 code units.
 import { pathToFileURL } from 'node:url';
 import { isAbsolute, resolve } from 'node:path';
 import type { Severity } from '../../engine/diagnostics';
@@ -9,6 +11,7 @@ import { RULES, ruleDocUrl } from '../../engine/rules/registry';
 import type { CheckReport, Place } from '../check';
 import { portablePath } from '../check';
 import { TOOL_INFORMATION_URI, TOOL_NAME, TOOL_VERSION } from '../version';
+import { ruleHelp } from './rule-help';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const SRCROOT = '%SRCROOT%';
@@ -24,6 +27,17 @@ export const SRCROOT = '%SRCROOT%';
 export const STDIN = 'STDIN';
 
 export type SarifLevel = 'error' | 'warning' | 'note' | 'none';
+
+/**
+ * The suppression of a diagnostic the scenario expects: the source says it is intended. GitHub
+ * code scanning ignores suppressions when it reads a SARIF upload (docs/cli.md): `--no-expected`
+ * leaves such results out instead.
+ */
+export const EXPECTED_SUPPRESSION = {
+  kind: 'inSource',
+  justification:
+    'The scenario expects this diagnostic (an `expect diagnostic CODE` line after its step, or an `expect` of the failure it explains): it documents the hazard on purpose.',
+} as const;
 
 /** SARIF has no "hint": info and hint are both notes. */
 export function sarifLevel(severity: Severity): SarifLevel {
@@ -60,18 +74,22 @@ function region(start: Place, end: Place) {
 
 export function checkSarif(report: CheckReport, options: SarifOptions): object {
   const ruleIndex = new Map(RULES.map((r, i) => [r.code, i]));
-  const rules = RULES.map((r) => ({
-    id: r.code,
-    shortDescription: { text: r.title },
-    fullDescription: { text: r.title },
-    helpUri: ruleDocUrl(r.code),
-    help: {
-      text: `${r.title} See ${ruleDocUrl(r.code)}`,
-      markdown: `${r.title} [Documentation](${ruleDocUrl(r.code)})`,
-    },
-    defaultConfiguration: { level: sarifLevel(r.severity) },
-    properties: { family: r.family, tags: ['drvmap', r.family] },
-  }));
+  const rules = RULES.map((r) => {
+    const url = ruleDocUrl(r.code);
+    const doc = ruleHelp(r.code);
+    return {
+      id: r.code,
+      shortDescription: { text: r.title },
+      fullDescription: { text: doc?.summary ?? r.title },
+      helpUri: url,
+      help: {
+        text: `${doc?.text ?? r.title}\n\nSee ${url}`,
+        markdown: `${doc?.markdown ?? r.title}\n\n[Documentation of \`${r.code}\`](${url})`,
+      },
+      defaultConfiguration: { level: sarifLevel(r.severity) },
+      properties: { family: r.family, tags: ['drvmap', r.family] },
+    };
+  });
   const artifacts = report.files.map((f) => ({
     location: artifactLocation(f.path),
     sourceLanguage: 'drvmap',
@@ -95,15 +113,24 @@ export function checkSarif(report: CheckReport, options: SarifOptions): object {
               })),
             }
           : {}),
+        ...(d.expected ? { suppressions: [EXPECTED_SUPPRESSION] } : {}),
         ...(d.scenario !== undefined ? { properties: { scenario: d.scenario } } : {}),
       };
     });
   });
-  const notifications = report.unreadable.map((u) => ({
-    level: 'error',
-    message: { text: `cannot read ${u.path}: ${u.message}` },
-    locations: [{ physicalLocation: { artifactLocation: artifactLocation(u.path) } }],
-  }));
+  const notifications = [
+    ...report.unreadable.map((u) => ({
+      level: 'error',
+      message: { text: `cannot read ${u.path}: ${u.message}` },
+      locations: [{ physicalLocation: { artifactLocation: artifactLocation(u.path) } }],
+    })),
+    // Read, but nothing in it was checked: an empty file, comments only, a file cut short.
+    ...report.withoutScenario.map((path) => ({
+      level: 'warning',
+      message: { text: `${path} has no scenario: nothing in it was checked` },
+      locations: [{ physicalLocation: { artifactLocation: artifactLocation(path) } }],
+    })),
+  ];
   return {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',

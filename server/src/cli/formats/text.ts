@@ -89,8 +89,17 @@ export function formatCheckText(report: CheckReport, options: TextOptions): stri
       : report.unreadable.length
         ? 'no problems in the files read'
         : 'no problems';
-  out += `${mark} ${checked}${unreadable}: ${found}\n`;
+  out += `${mark} ${checked}${unreadable}: ${found}${describeWithoutScenario(report.withoutScenario)}\n`;
   return out;
+}
+
+/** `; a.drvmap has no scenario`: nothing in such a file was checked, which "no problems" hides. */
+export function describeWithoutScenario(paths: readonly string[]): string {
+  if (paths.length === 0) return '';
+  const names = paths.map(t);
+  const list =
+    names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+  return `; ${list} ${names.length === 1 ? 'has' : 'have'} no scenario`;
 }
 
 // ---- trace ----
