@@ -354,8 +354,12 @@ export function documentDiagnosticsByScenario(analysis: DocumentAnalysis): {
   const outside: EngineDiagnostic[] = [];
   for (const d of analysis.diagnostics) {
     if (own.has(d)) continue;
+    // A closed scenario ends after its `}`: what starts there (`}*`) is outside it, as it is once
+    // formatted (`} *`). An unclosed one ends at the end of the text, where its "missing `}`" is.
     const scenario = analysis.scenarios.find(
-      (s) => d.range.start >= s.node.start && d.range.start <= s.node.end,
+      (s) =>
+        d.range.start >= s.node.start &&
+        (d.range.start < s.node.end || (d.range.start === s.node.end && !s.node.closed)),
     );
     if (scenario === undefined) {
       outside.push(d);

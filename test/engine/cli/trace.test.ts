@@ -814,6 +814,21 @@ test('trace: an error outside every scenario (a mistyped scenario line, a stray 
   );
 });
 
+test('trace: an error right after a closing `}` is outside the scenario, as once formatted; a missing `}` at the end is inside', () => {
+  for (const glued of ['}*', '} *']) {
+    const trace = buildTrace('g.drvmap', `scenario "s" {\n  a = mmap 4KiB rw private anon\n${glued}\n`);
+    assert.equal(trace.scenarios[0]!.languageErrors, 0, glued);
+    assert.deepEqual(
+      trace.outsideScenarios.map((d) => [d.code, d.line]),
+      [['syntax-error', 3]],
+      glued,
+    );
+  }
+  const unclosed = buildTrace('u.drvmap', 'scenario "s" {\n  a = mmap 4KiB rw private anon\n');
+  assert.deepEqual(unclosed.outsideScenarios, []);
+  assert.equal(unclosed.scenarios[0]!.languageErrors, 1);
+});
+
 test('trace: two scenarios of one name: the second has the duplicate-name error, and --scenario NAME is refused as ambiguous', () => {
   const text =
     'scenario "x" {\n  a = mmap 2MiB rw private anon\n}\nscenario "x" {\n  b = mmap 4KiB rw private anon\n}\n';

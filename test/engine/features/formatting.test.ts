@@ -18,6 +18,9 @@ const meaning = (text: string) =>
     .diagnostics.map((d) => `${d.severity} ${d.code}: ${d.message}`)
     .sort();
 
+/** Lines as the editor counts them: CRLF, a lone CR and LF each end one. */
+const lineCount = (text: string) => text.split(/\r\n|\r|\n/).length;
+
 describe('formatting', () => {
   test('indentation, single spaces, punctuation, comments', () => {
     assert.equal(
@@ -144,10 +147,22 @@ scenario "messy" {
         const text = parts.join('');
         const once = format(text);
         assert.equal(spaceless(once), spaceless(text), JSON.stringify(text));
+        assert.equal(lineCount(once), lineCount(text), JSON.stringify(text));
         assert.equal(format(once), once, JSON.stringify(text));
       }),
       { numRuns: 3000 },
     );
+  });
+
+  test('a blank line between a lone CR and an LF keeps its spaces: emptied, the two would be one CRLF', () => {
+    for (const text of ['scenario "s" {\r  \n  munmap 0x1001, 4KiB\n}\n', 'scenario "s" {\r \n}\n']) {
+      const once = format(text);
+      assert.equal(lineCount(once), lineCount(text), JSON.stringify(once));
+      assert.deepEqual(
+        analyseDocument(once).diagnostics.map((d) => [d.code, d.range.start - once.indexOf('munmap')]),
+        analyseDocument(text).diagnostics.map((d) => [d.code, d.range.start - text.indexOf('munmap')]),
+      );
+    }
   });
 
   test('a lone high surrogate is one invalid token and keeps the newline after it', () => {

@@ -60,7 +60,11 @@ export function formatDocument(
       }
     }
     const original = text.slice(lineStart, lineEnd);
-    if (formatted !== original && (!range || inRange(range, lineStart, lineEnd))) {
+    // Emptying a blank line between a lone CR and an LF would make them one CRLF line end: a line
+    // less, and every later line's number shifts. Such a line keeps its spaces.
+    const joinsLineEnds =
+      formatted === '' && text.charCodeAt(lineStart - 1) === 13 && text.charCodeAt(lineEnd) === 10;
+    if (formatted !== original && !joinsLineEnds && (!range || inRange(range, lineStart, lineEnd))) {
       edits.push({ range: { start: lineStart, end: lineEnd }, newText: formatted });
     }
     lineTokens = [];
