@@ -1,16 +1,25 @@
 // User text inside Markdown that VS Code renders (hovers, completion documentation, the status
 // bar's tooltip): scenario, memfd, file and device names are the file's text, and nothing in
 // them may become a link, an image fetched from the network, HTML or emphasis. Shared by the
-// client and the language server.
+// client and the language server. Text the engine writes (a refusal's reason, an expectation's
+// detail, a memory object's history) can hold those names, so it goes through escapeMarkdown
+// too; only drvmap's own fixed prose is written as Markdown.
 
-/** `text` with every character Markdown could read as syntax escaped by a backslash. */
+/**
+ * `text` with every character Markdown could read as syntax escaped by a backslash. `:` and `@`
+ * too: the GitHub-flavoured autolinks VS Code's renderer makes of a bare `https://…`, `www.…`
+ * or `a@b.c` need them (and the `.` of `www.`) unescaped.
+ */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`);
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~:@]/g, (c) => `\\${c}`);
 }
 
-/** `text` as one code span, shown literally: a backtick inside it would end the span, so it becomes `'`. */
+/**
+ * `text` as one code span, shown literally: a backtick inside it would end the span, so it becomes
+ * `'`; a line end becomes a space (a blank line would end the paragraph, and the span, early).
+ */
 export function codeSpan(text: string): string {
-  return '`' + text.replace(/`/g, "'") + '`';
+  return '`' + text.replace(/`/g, "'").replace(/\r\n?|\n/g, ' ') + '`';
 }
 
 /**

@@ -40,6 +40,12 @@ export interface HoverResult {
 }
 
 const code = codeSpan;
+/**
+ * Text the engine wrote, or a name from the file, as Markdown that shows it literally: a refusal's
+ * reason holds the file's or device's name (`renderD128 [x](https://…): the driver refuses…`),
+ * and nothing of it may become a link, an image or emphasis (protocol/markdown.ts).
+ */
+const plain = escapeMarkdown;
 
 export function hoverAt(analysis: DocumentAnalysis, offset: number): HoverResult | undefined {
   const { scenario, statement, target } = locate(analysis, offset);
@@ -178,7 +184,7 @@ function expressionHover(
     const evaluated = evaluateIn(run, e);
     const text = ctx.analysis.text.slice(e.start, e.end);
     if (evaluated.value === undefined) {
-      lines.push(`${code(text)}: no value — ${evaluated.why ?? 'not computable'}`);
+      lines.push(`${code(text)}: no value — ${plain(evaluated.why ?? 'not computable')}`);
       return undefined;
     }
     const isLiteral = e.kind === 'number' && text === formatHex(evaluated.value);
@@ -200,9 +206,11 @@ function expressionHover(
     lines.push(...windowFacts(run, value));
     const actor = accessingActor(ctx);
     const reached = actor === undefined ? value : addressReached(actor, value);
-    if (reached !== value) {
+    if (actor !== undefined && reached !== value) {
       // 32-bit code holds only the low 32 bits of the pointer: that is where the access goes.
-      lines.push(`**${actor}** reaches ${code(formatHex(reached))} (a 32-bit pointer keeps the low 32 bits)`);
+      lines.push(
+        `**${plain(actor)}** reaches ${code(formatHex(reached))} (a 32-bit pointer keeps the low 32 bits)`,
+      );
       lines.push(...mappedFacts(ctx, reached));
       lines.push(...mappedFacts(ctx, value).map((l) => `At the 64-bit address: ${l}`));
     } else lines.push(...mappedFacts(ctx, value));
@@ -221,7 +229,7 @@ function driverAddress(ctx: HoverContext, expression: Expression, lines: string[
   const text = ctx.analysis.text.slice(expression.start, expression.end);
   const actor = ctx.stepNode ? stepActorName(ctx.stepNode) : undefined;
   lines.push(
-    `${code(text)} = ${actor ? `${actor}'s` : "the driver's"} own CPU address: ${numberFacts(address, 'address', ctx.run.simulation.pageSize)}`,
+    `${code(text)} = ${actor ? `${plain(actor)}'s` : "the driver's"} own CPU address: ${numberFacts(address, 'address', ctx.run.simulation.pageSize)}`,
   );
   return address;
 }
@@ -280,7 +288,7 @@ function expectVerdict(ctx: HoverContext, node: ExpectNode): string | undefined 
   if (!record) return undefined;
   const held = expectationHeld(ctx.scenario, record);
   const verdict = held === true ? '✓ **Held**' : held === false ? '✗ **Failed**' : '**Not checked**';
-  const text = `${verdict}${record.detail ? `: ${escapeMarkdown(record.detail)}` : ''}`;
+  const text = `${verdict}${record.detail ? `: ${plain(record.detail)}` : ''}`;
   return record.calls.length ? `${text}\n\nIts check made:\n${callList(record.calls)}` : text;
 }
 
@@ -291,7 +299,7 @@ function callList(calls: readonly CallRecord[]): string {
       .slice(0, 12)
       .map(
         (c) =>
-          `- ${c.actor}: ${code(c.text)}${c.result ? ` ${code(c.result)}` : ''}${!c.ok && c.reason ? ` — ${c.reason}` : ''}`,
+          `- ${plain(c.actor)}: ${code(c.text)}${c.result ? ` ${code(c.result)}` : ''}${!c.ok && c.reason ? ` — ${plain(c.reason)}` : ''}`,
       )
       .join('\n') + (calls.length > 12 ? `\n- … ${calls.length - 12} more calls` : '')
   );
@@ -364,7 +372,7 @@ function describeVma(ctx: HoverContext, vma: import('../kernel/types').Vma): str
   const where = made
     ? `step ${vma.createdStep + 1} (line ${ctx.analysis.lines.position(made.node.start).line + 1})`
     : 'set-up';
-  return `${code(formatHex(start))}..${code(formatHex(end))} (${formatSize(end - start)}) ${code(vmaPermsText(vma))}, ${code(backingText(vma))}, **${escapeMarkdown(vmaLabel(vma))}** of ${vma.owner}, made at ${where}`;
+  return `${code(formatHex(start))}..${code(formatHex(end))} (${formatSize(end - start)}) ${code(vmaPermsText(vma))}, ${code(backingText(vma))}, **${plain(vmaLabel(vma))}** of ${plain(vma.owner)}, made at ${where}`;
 }
 
 // ---- names ----
@@ -399,18 +407,18 @@ function nameHover(ctx: HoverContext, name: string, role: string): string | unde
     const openText = open.length
       ? `\n\nLeft open for exploration: ${open.includes('*') ? 'every trait' : open.map((t) => code(t)).join(', ')} (the analysis uses the values above)`
       : '';
-    return `**${name}** (driver) — ${traits.join(' · ')}${openText}`;
+    return `**${plain(name)}** (driver) — ${traits.join(' · ')}${openText}`;
   }
-  if (builtin && !symbolOf(run, name)) return `**${name}** (actor) — ${builtin.doc}`;
+  if (builtin && !symbolOf(run, name)) return `**${plain(name)}** (actor) — ${builtin.doc}`;
   if (name === 'driver' && (role === 'actor' || role === 'expect-word'))
     return `**driver** (actor) — the scenario's driver`;
   const symbol = symbolOf(run, name);
-  if (!symbol) return resultWordHover(name) ?? `**${name}** — not defined in this scenario`;
+  if (!symbol) return resultWordHover(name) ?? `**${plain(name)}** — not defined in this scenario`;
   if (symbol.kind === 'actor')
-    return `**${name}** (actor) — declared on line ${line(ctx, symbol.definition?.start ?? 0)}`;
+    return `**${plain(name)}** (actor) — declared on line ${line(ctx, symbol.definition?.start ?? 0)}`;
   const lines: string[] = [];
   const record = symbol.stepIndex !== undefined ? run.simulation.records[symbol.stepIndex] : undefined;
-  const head = `**${name}** (${symbolKindText(run, symbol)})`;
+  const head = `**${plain(name)}** (${symbolKindText(run, symbol)})`;
   if (record) {
     lines.push(
       `${head} — step ${record.index + 1}, line ${line(ctx, record.node.start)}: ${code(record.node.text.replace(/\s+/g, ' '))}${record.resultText ? ` ${code(record.resultText)}` : ''}`,
@@ -438,11 +446,11 @@ function symbolKindText(run: ScenarioRun, symbol: NonNullable<ReturnType<typeof 
       ? run.vulkan.exportedFdAt(symbol.stepIndex)
       : undefined;
   if (exported === undefined) return symbol.kind;
-  const what = `${exported.dmaBuf ? 'dma-buf' : 'opaque'} fd ${exported.fd.fd} of ${exported.memory.name}'s buffer object`;
+  const what = `${exported.dmaBuf ? 'dma-buf' : 'opaque'} fd ${exported.fd.fd} of ${plain(exported.memory.name)}'s buffer object`;
   const taken = exported.takenBy;
   return taken === undefined
     ? what
-    : `${what}; closed: the import into ${taken.name} at step ${taken.allocStep + 1} took it`;
+    : `${what}; closed: the import into ${plain(taken.name)} at step ${taken.allocStep + 1} took it`;
 }
 
 function line(ctx: HoverContext, offset: number): number {
@@ -467,7 +475,7 @@ function lifeOf(
   const events: string[] = [];
   if (memory) {
     for (const h of memory.history)
-      if (h.step > after && h.step <= until) events.push(`step ${h.step + 1}: ${h.text}`);
+      if (h.step > after && h.step <= until) events.push(`step ${h.step + 1}: ${plain(h.text)}`);
   }
   if (record?.outcome.kind === 'address') {
     const vma = vmaContaining(run, record.index, record.outcome.value);
@@ -476,7 +484,7 @@ function lifeOf(
       const endPage = vma.endPage;
       if (record.index > after)
         events.push(
-          `step ${record.index + 1}: created ${code(formatHex(vmaStart(run, vma)))}..${code(formatHex(vmaEnd(run, vma)))} by ${vma.owner}`,
+          `step ${record.index + 1}: created ${code(formatHex(vmaStart(run, vma)))}..${code(formatHex(vmaEnd(run, vma)))} by ${plain(vma.owner)}`,
         );
       const records = run.simulation.records;
       // Only the steps that touched the range (range-events.ts): walking every later record made
@@ -504,7 +512,7 @@ function lifeOf(
   if (closed !== undefined && closed.step > after && closed.step <= until) {
     const closing = run.simulation.records[closed.step];
     const where = closing ? `, line ${line(ctx, closing.node.start)}` : '';
-    events.push(`step ${closed.step + 1}${where}: closed: ${closed.by}`);
+    events.push(`step ${closed.step + 1}${where}: closed: ${plain(closed.by)}`);
   }
   const unique = [...new Set(events)];
   return unique.length > MAX_LIFE_EVENTS
@@ -530,7 +538,7 @@ function effectTouching(
   const hex = (page: number) => code(formatHex(run.simulation.addressOfPage(page)));
   switch (effect.kind) {
     case 'mapped':
-      return `mapped over by ${effect.vma.owner}`;
+      return `mapped over by ${plain(effect.vma.owner)}`;
     case 'unmapped':
       return 'unmapped';
     case 'replaced':
@@ -552,14 +560,16 @@ function stepHover(ctx: HoverContext, step: StepNode): string | undefined {
   const run = ctx.run;
   const verbName = canonicalVerb(step.verb.name);
   const spec = VERB_BY_NAME.get(verbName);
-  const lines: string[] = [spec ? `**${spec.verb}** — ${spec.doc}` : `**${step.verb.name}** — not a command`];
+  const lines: string[] = [
+    spec ? `**${spec.verb}** — ${spec.doc}` : `**${plain(step.verb.name)}** — not a command`,
+  ];
   const index = run.stepByOffset.get(step.start);
   const record = index !== undefined ? run.simulation.records[index] : undefined;
   if (!record) {
     lines.push('Not simulated.');
     return lines.join('\n\n');
   }
-  lines.push(`Step ${record.index + 1}, by ${record.actor}`);
+  lines.push(`Step ${record.index + 1}, by ${plain(record.actor)}`);
   // Calls an expectation after the step made are the expectation's, not the step's.
   const calls = ownCalls(
     record.calls,
@@ -578,15 +588,17 @@ function outcomeLine(record: StepRecord): string {
     case 'ok':
       return 'Result: ok';
     case 'errno':
-      return `Result: **${o.errno}** — ${o.reason}`;
+      return `Result: **${o.errno}** — ${plain(o.reason)}`;
     case 'vk':
-      return o.result === 'VK_SUCCESS' ? 'Result: VK_SUCCESS' : `Result: **${o.result}** — ${o.reason}`;
+      return o.result === 'VK_SUCCESS'
+        ? 'Result: VK_SUCCESS'
+        : `Result: **${o.result}** — ${plain(o.reason)}`;
     case 'data':
-      return `Result: ${o.summary || 'done'}`;
+      return `Result: ${plain(o.summary || 'done')}`;
     case 'fault':
-      return `Result: **${o.signal}** at ${code(formatHex(o.address))} — ${o.reason}`;
+      return `Result: **${o.signal}** at ${code(formatHex(o.address))} — ${plain(o.reason)}`;
     case 'skipped':
-      return `Not run: ${o.reason}`;
+      return `Not run: ${plain(o.reason)}`;
   }
 }
 
@@ -618,8 +630,8 @@ function wordHover(target: Extract<Target, { kind: 'word' }>): string | undefine
     what = `${owner.keyword.name} trait`;
   }
   if (!doc && name === 'any' && owner.kind === 'trait')
-    return `**any** (open trait) — \`${owner.keyword.name}\` is left open: \`drvmap explore\` runs the scenario under each of its values; the analysis uses the default (or the preset's). docs/explore.md`;
-  if (!doc) return `**${name}** — not a known word here`;
+    return `**any** (open trait) — ${code(owner.keyword.name)} is left open: \`drvmap explore\` runs the scenario under each of its values; the analysis uses the default (or the preset's). docs/explore.md`;
+  if (!doc) return `**${plain(name)}** — not a known word here`;
   return `**${doc.name}** (${what}) — ${doc.doc}${doc.source ? `\n\nSource: ${doc.source}` : ''}`;
 }
 

@@ -23,11 +23,15 @@ export function memfdName(path: string): string {
  */
 export function straceFd(fd: string): { readonly number: string; readonly path: string | undefined } {
   const text = fd.trim();
-  // Greedy: the fd's own brackets are the outermost ones, whatever the path holds (strace escapes
-  // `<` and `>` in a path as `\74` and `\76`, but a raw one is read whole too).
-  const shown = /<(.*)>/.exec(text)?.[1];
+  // The fd's own brackets are the outermost ones, the first `<` and the last `>`, whatever the
+  // path holds (strace escapes `<` and `>` in a path as `\74` and `\76`, but a raw one is read
+  // whole too). Found by indexOf, not by `/<(.*)>/`: that tries every `<` in turn and scans to the
+  // end from each, quadratic in a hostile capture's line of `<`s.
+  const open = text.indexOf('<');
+  const close = text.lastIndexOf('>');
+  const shown = open >= 0 && close > open ? text.slice(open + 1, close) : undefined;
   return {
-    number: /^\d+/.exec(text)?.[0] ?? text.replace(/<.*$/, ''),
+    number: /^\d+/.exec(text)?.[0] ?? (open >= 0 ? text.slice(0, open) : text),
     path: shown === undefined ? undefined : withoutDeleted(shown.replace(DEVICE_NUMBER, '')),
   };
 }

@@ -29,8 +29,14 @@ import { importedProt } from './prot-word';
 /** Why a line is skipped that the importer cannot read at all: not in maps' format. */
 export const NOT_A_MAPS_LINE = 'not a /proc/PID/maps line';
 
+/**
+ * One line of maps. With the `s` flag, as strace.ts's CALL: a lone CR, U+2028 or U+2029 in the
+ * line (the kernel escapes only `\n` in a path) is taken by `.` as any other character; without
+ * it `(.*)$` could not reach the end, and the search backtracked through every split of the inode
+ * and the blanks before the path, quadratic in the line's length.
+ */
 const LINE =
-  /^([0-9a-f]+)-([0-9a-f]+)\s+([r-])([w-])([x-])([ps])\s+([0-9a-f]+)\s+([0-9a-f]+:[0-9a-f]+)\s+(\d+)\s*(.*)$/i;
+  /^([0-9a-f]+)-([0-9a-f]+)\s+([r-])([w-])([x-])([ps])\s+([0-9a-f]+)\s+([0-9a-f]+:[0-9a-f]+)\s+(\d+)\s*(.*)$/is;
 
 export function importProcMaps(text: string, title = 'imported from /proc/PID/maps'): ImportResult {
   const lines: ImportedLine[] = [];
@@ -488,11 +494,24 @@ function fileSizes(rows: readonly (MapsLine | undefined)[]): Map<string, bigint>
 }
 
 function nameFor(label: string, start: bigint): string {
-  const base = withoutDeleted(label)
+  const word = withoutDeleted(label)
     .replace(/^.*\//, '')
     .replace(/[^A-Za-z0-9_]+/g, '_')
-    .replace(/^_+|_+$/g, '')
     .toLowerCase();
+  const base = trimUnderscores(word);
   if (!base || /^\d/.test(base)) return `map_${start.toString(16)}`;
   return base;
+}
+
+/**
+ * `word` without its leading and trailing `_`s. A loop, not `replace(/^_+|_+$/g, '')`: that tries
+ * `_+$` from every `_` of a long run not at the end, each attempt scanning the rest of the run,
+ * quadratic in a hostile path's length.
+ */
+function trimUnderscores(word: string): string {
+  let start = 0;
+  let end = word.length;
+  while (start < end && word.charCodeAt(start) === 95 /* _ */) start++;
+  while (end > start && word.charCodeAt(end - 1) === 95 /* _ */) end--;
+  return word.slice(start, end);
 }

@@ -57,6 +57,15 @@ interface Call {
 // strace -r without a pid starts with spaces).
 const PREFIX = /^\s*(?:\[pid\s+(\d+)\]\s+|(\d+)\s+)?(?:(\d{2}:\d{2}:\d{2}(?:\.\d+)?|\d+\.\d+)\s+)?/;
 /**
+ * `<... mmap resumed>, 0) = 0x7f…` and `mmap(NULL, 4096, …) = 0x7f…`. With the `s` flag: a line
+ * holds no `\n` once split, but may hold a lone CR, U+2028 or U+2029, which `.` does not match;
+ * then `(.*)$` cannot reach the end, and the search backtracks from every split of the line in turn,
+ * quadratic in its length (a line of 40,000 `)=` and a CR took 5 s). With it, `.` takes them as
+ * any other character, and the result is the same for every line without one.
+ */
+const RESUMED = /^<\.\.\. (\w+) resumed>\s*(.*)$/s;
+const CALL = /^(\w+)\((.*)\)\s*=\s*(.+)$/s;
+/**
  * The capture the importer reads best: -f follows the driver's threads and children, -y prints
  * each fd with its path so a GPU device fd is told from a file (WITHOUT_PATHS). `drvmap import
  * --help` and the warning below name it; docs/cli.md and README.md show it (test/engine/docs).
@@ -134,7 +143,7 @@ export function importStrace(
     // A call joined from two lines is shown with its first line's pid and timestamp: strace
     // prints a whole call with the time it was entered.
     let callPrefix = prefix?.[0] ?? '';
-    const resumed = /^<\.\.\. (\w+) resumed>\s*(.*)$/.exec(body);
+    const resumed = RESUMED.exec(body);
     if (resumed) {
       const start = unfinished.get(pid ?? '');
       if (!start)
@@ -150,7 +159,7 @@ export function importStrace(
       callLine = start.line;
       callPrefix = start.prefix;
     }
-    const parsed = /^(\w+)\((.*)\)\s*=\s*(.+)$/.exec(callText);
+    const parsed = CALL.exec(callText);
     if (!parsed)
       return void lines.push({ line: lineNo, text: raw, status: 'skipped', reason: NOT_A_STRACE_LINE });
     const printed = parsed[1] ?? '';
@@ -316,8 +325,8 @@ function symbolicArgs(name: string, args: string[]): string[] {
   const at = (i: number, decode: (n: number) => string) => {
     const arg = args[i];
     if (arg === undefined) return;
-    const comment = /\/\*\s*(.*?)\s*\*\//.exec(arg);
-    if (comment) args[i] = comment[1] ?? arg;
+    const comment = commentIn(arg);
+    if (comment !== undefined) args[i] = comment;
     else {
       const value = parseNumber(arg);
       if (value !== undefined && value <= 0xffff_ffffn) args[i] = decode(Number(value));
@@ -330,6 +339,18 @@ function symbolicArgs(name: string, args: string[]): string[] {
   else if (name === 'mremap') at(3, (n) => bitNames(n, MREMAP_BITS, '0'));
   else if (name === 'madvise') at(2, (n) => MADVISE_NAMES.get(n) ?? UNMODELLED_ADVICE.get(n) ?? String(n));
   return args;
+}
+
+/**
+ * What the first `/* … *\/` in an argument says, trimmed (`0x22 /* MAP_PRIVATE|MAP_ANONYMOUS *\/`),
+ * or undefined without one. By indexOf, not by `/\/\*\s*(.*?)\s*\*\//`: with many `/*` and no
+ * `*\/`, that scans to the end from each `/*` in turn, quadratic in the line's length.
+ */
+function commentIn(arg: string): string | undefined {
+  const open = arg.indexOf('/*');
+  if (open < 0) return undefined;
+  const close = arg.indexOf('*/', open + 2);
+  return close < 0 ? undefined : arg.slice(open + 2, close).trim();
 }
 
 /** The madvise step's word for advice strace printed (`MADV_DONTFORK` → `dontfork`), if it has one. */
