@@ -42,6 +42,7 @@ export function generateGrammar(): unknown {
   const options = new Set(VERBS.flatMap((v) => v.options.map((o) => o.name)));
   const strategy = SETTINGS.find((s) => s.keyword === 'strategy');
   const settings = SETTINGS.filter((s) => s !== strategy);
+  const versionSettings = SETTINGS.filter((s) => s.args === 'version').map((s) => s.keyword);
   const settingWords = settings.flatMap((s) => (s.words ?? []).map((w) => w.name));
   // `any` leaves a trait open (`maps any`), or alone on its line every trait (docs/explore.md).
   const traitWords = [...DRIVER_TRAITS.flatMap((t) => (t.words ?? []).map((w) => w.name)), OPEN_TRAIT_WORD];
@@ -50,6 +51,8 @@ export function generateGrammar(): unknown {
   const signals = EXPECT_WORDS.map((w) => w.name).filter((w) => w.startsWith('SIG'));
   const expectValues = EXPECT_WORDS.map((w) => w.name).filter((w) => !w.startsWith('SIG'));
   const UNIT = `(?:${alt(Object.keys(UNIT_BYTES))})`;
+  /** `wine writes …`: a setting's word before an access verb is an actor, as the parser reads it. */
+  const NOT_ACCESS = `(?!\\s+(?:${alt(access)})${E})`;
 
   const number = (kind: string, digits: string) => ({
     name: `constant.numeric.${kind}.drvmap`,
@@ -66,7 +69,7 @@ export function generateGrammar(): unknown {
     valueScope: string,
     values: Iterable<string>,
   ) => ({
-    begin: `${LINE_START}(${alt(keywords)})${E}${NOT_BINDING}`,
+    begin: `${LINE_START}(${alt(keywords)})${E}${NOT_BINDING}${NOT_ACCESS}`,
     beginCaptures: { '1': { name: keywordScope } },
     end: '$',
     patterns: [{ include: '#comments' }, { name: valueScope, match: word(values) }, { include: '#values' }],
@@ -147,8 +150,8 @@ export function generateGrammar(): unknown {
       ),
       kernelVersion: {
         comment:
-          'A kernel version as uname -r prints it (6.1-rc3, 6.10.6-200.fc40.x86_64): everything glued to it is the version, one literal, as the parser reads it.',
-        match: `${LINE_START}(kernel)${E}${NOT_BINDING}\\s+((?:(?!//)[^\\s#])+)`,
+          'A kernel version as uname -r prints it (6.1-rc3, 6.10.6-200.fc40.x86_64), or a Wine version (wine 10.15): everything glued to it is the version, one literal, as the parser reads it. `wine writes …` is an access by the actor wine.',
+        match: `${LINE_START}(${alt(versionSettings)})${E}${NOT_BINDING}${NOT_ACCESS}\\s+((?:(?!//)[^\\s#])+)`,
         captures: {
           '1': { name: 'keyword.other.setting.drvmap' },
           '2': { name: 'constant.numeric.version.drvmap' },

@@ -224,6 +224,21 @@ test('numbers: hex and decimal with `_`, units glued or apart, versions; bad uni
     );
     assert.ok(numberScope(line, 'why').includes('comment.line.number-sign.drvmap'), version);
   }
+  // So is a Wine version (`wine 10.0-rc3`), while `wine writes …` stays the actor's access.
+  for (const version of ['10.15', '9.0.1', '10.0-rc3']) {
+    const line = `  wine ${version}`;
+    const [tokens] = tokenizer.tokenize(line);
+    assert.equal(scope(line, 'wine'), 'keyword.other.setting.drvmap', version);
+    assert.deepEqual(
+      (tokens ?? [])
+        .filter((t) => t.start >= 7)
+        .map((t) => [t.text, t.scopes.includes('constant.numeric.version.drvmap')]),
+      [[version, true]],
+      version,
+    );
+  }
+  assert.equal(scope('  wine writes p, 64', 'wine'), 'variable.language.actor.drvmap');
+  assert.equal(scope('  wine reads p, 64', 'reads'), scope('  app reads p, 64', 'reads'));
   assert.ok(numberScope('  a = mmap 1_048_576', '1_048_576').includes('constant.numeric.decimal.drvmap'));
   assert.ok(numberScope('  a = mmap 16MiB', 'MiB').includes('keyword.other.unit.drvmap'));
   assert.ok(numberScope('  a = mmap 16 MiB', 'MiB').includes('keyword.other.unit.drvmap'));

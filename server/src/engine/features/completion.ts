@@ -78,6 +78,27 @@ function kernelVersionItems(replace?: TextRange): CompletionItem[] {
   }));
 }
 
+/**
+ * Wine releases where drvmap's model changes (sim/wine-version.ts), oldest first: 9.0 (no placed
+ * maps), 9.4 (placed maps), 10.14 (the last winevulkan that frees an import), 10.15 (win32u).
+ */
+const WINE_VERSIONS: readonly (readonly [string, string])[] = [
+  ['9.0', 'Wine 9.0: host imports only, no placed maps'],
+  ['9.4', 'Wine 9.4: placed maps (winevulkan)'],
+  ['10.14', 'Wine 10.14: the last winevulkan, frees host imports'],
+  ['10.15', 'Wine 10.15 (default): win32u, never frees host imports'],
+];
+
+function wineVersionItems(replace?: TextRange): CompletionItem[] {
+  return WINE_VERSIONS.map(([v, detail], i) => ({
+    label: v,
+    kind: 'value' as const,
+    detail,
+    sortText: String(i).padStart(2, '0'),
+    ...(replace ? { replace } : {}),
+  }));
+}
+
 export function completionsAt(analysis: DocumentAnalysis, offset: number): CompletionItem[] {
   const { text, lines } = analysis;
   const lineStart = lines.lineStart(lines.position(offset).line);
@@ -92,6 +113,8 @@ export function completionsAt(analysis: DocumentAnalysis, offset: number): Compl
       // A kernel version takes no unit (`kernel 6KiB` is an error): its versions, as after `kernel `.
       if (all[0]?.kind === 'ident' && all[0].text === 'kernel' && all.length === 2)
         return kernelVersionItems({ start: lineStart + last.start, end: offset });
+      if (all[0]?.kind === 'ident' && all[0].text === 'wine' && all.length === 2)
+        return wineVersionItems({ start: lineStart + last.start, end: offset });
       return unitCompletions(last, lineStart, lettersEnd(text, offset));
     }
     tokens = all.slice(0, -1);
@@ -293,9 +316,20 @@ function scenarioCompletions(
   if (first.text === 'expect')
     return expectCompletions(scenario, tokens.slice(1), offset, expectOnLine(node, offset + first.start));
   const setting = SETTING_BY_NAME.get(first.text);
+  // `wine writes …` is the built-in actor's access, `wine 10.15` the setting (the parser tells
+  // them apart by the access verb): after `wine ` both, and past an access verb the step's.
+  if (setting?.keyword === 'wine' && tokens.length === 1)
+    return [...wineVersionItems(), ...actionCompletions(scenario, tokens, offset)];
+  if (
+    setting?.keyword === 'wine' &&
+    tokens[1]?.kind === 'ident' &&
+    Object.hasOwn(ACCESS_VERBS, tokens[1].text)
+  )
+    return actionCompletions(scenario, tokens, offset);
   if (setting) {
     if (tokens.length > 1 && setting.keyword !== 'window') return [];
     if (setting.keyword === 'kernel') return kernelVersionItems();
+    if (setting.keyword === 'wine') return wineVersionItems();
     if (setting.keyword === 'window')
       return tokens.length === 1
         ? [

@@ -18,6 +18,7 @@ import {
 import { ERRNO_NUMBER, type Errno } from '../kernel/types';
 import { addressReached } from '../sim/step-actor';
 import { rulesKernel } from '../sim/platform';
+import { wineFreesImports, wineHasPlacedMaps, wineText } from '../sim/wine-version';
 import { formatDecimal, formatHex, formatSize, truncate32 } from '../numbers';
 import { RULE_BY_CODE, ruleDocUrl } from '../rules/registry';
 import { ownCalls } from '../sim/own-calls';
@@ -121,6 +122,7 @@ function hoverTarget(ctx: HoverContext, target: Target): string | undefined {
         );
       }
       if (spec.keyword === 'kernel') lines.push(`Simulating ${kernelText(ctx.run)}`);
+      if (spec.keyword === 'wine') lines.push(`Simulating ${wineBehaviour(ctx.run)}`);
       lines.push(`Example: ${code(spec.example)}`);
       return lines.join('\n\n');
     }
@@ -176,6 +178,9 @@ function expressionHover(
   role: ValueRole,
 ): string | undefined {
   const run = ctx.run;
+  if (role === 'wine-version' && outer.kind === 'number') {
+    return `**Wine ${outer.text}** — the Wine release whose WOW64 Vulkan mapping applies (simulating ${wineBehaviour(run)}).`;
+  }
   if (role === 'version' && outer.kind === 'number') {
     return `**Linux ${outer.text}** — the kernel whose rules apply (simulating ${kernelText(run)}). 5.7 adds MREMAP_DONTUNMAP, 5.13 extends it to shared mappings.`;
   }
@@ -247,6 +252,21 @@ function kernelText(run: ScenarioRun): string {
   return rules === v
     ? `Linux ${v.major}.${v.minor}`
     : `Linux ${v.major}.${v.minor} with ${rules.major}.${rules.minor}'s rules, the newest drvmap follows`;
+}
+
+/**
+ * `Wine 10.15: …` with what that release does where drvmap's model depends on it (sim/wine-version.ts):
+ * the placed path (9.4) and the release of a host import's window space (before 10.15).
+ */
+function wineBehaviour(run: ScenarioRun): string {
+  const { wine, wineFromLine } = run.simulation.platform;
+  const placed = wineHasPlacedMaps(wine)
+    ? 'places maps (VK_EXT_map_memory_placed, from 9.4)'
+    : 'has no placed maps (they came in 9.4): `placed` and `mmap32` import host memory or map directly';
+  const release = wineFreesImports(wine)
+    ? "vkFreeMemory gives a host import's window space back (dlls/winevulkan, before 10.15)"
+    : "vkFreeMemory never gives a host import's window space back (dlls/win32u from 10.15: vm_map stays NULL)";
+  return `${wineText(wine, wineFromLine)}: ${placed}; ${release}`;
 }
 
 /** The actor that reads or writes the address at the cursor: an access step's, a read expectation's. */

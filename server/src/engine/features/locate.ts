@@ -22,7 +22,7 @@ import type { TextRange } from '../syntax/text-range';
 import { canonicalVerb, VERB_BY_NAME } from '../language/vocabulary';
 
 /** What a number stands for where it is written: decides hover wording and semantic tokens. */
-export type ValueRole = 'address' | 'size' | 'value' | 'version';
+export type ValueRole = 'address' | 'size' | 'value' | 'version' | 'wine-version';
 
 export type Target =
   /** A number or an address expression; `outer` is the whole argument, `focus` the innermost part at the cursor. */
@@ -157,6 +157,7 @@ export function optionRole(keyword: string): ValueRole {
 
 export function settingRole(keyword: string): ValueRole {
   if (keyword === 'kernel') return 'version';
+  if (keyword === 'wine') return 'wine-version';
   if (
     keyword === 'window' ||
     keyword === 'mmap-base' ||

@@ -918,7 +918,7 @@ export const STRATEGY_WORDS: readonly WordDoc[] = [
   ),
   w(
     'placed',
-    "VK_EXT_map_memory_placed: commit the object's pages at a 64 KiB boundary in the window and let the driver map there (Wine ≥ 9.4).",
+    "VK_EXT_map_memory_placed: commit the object's pages at a 64 KiB boundary in the window and let the driver map there (Wine ≥ 9.4; under an older `wine`, Wine imports host memory or maps directly).",
     'Wine sources (win32u/vulkan.c, opengl32/unix_wgl.c)',
   ),
   w(
@@ -933,7 +933,7 @@ export const STRATEGY_WORDS: readonly WordDoc[] = [
   ),
   w(
     'external-memory-host',
-    'Allocate host memory in the window at vkAllocateMemory and import it (VK_EXT_external_memory_host, Wine 9.0): window consumed from allocation to free (Wine ≥ 10.15 never frees it).',
+    'Allocate host memory in the window at vkAllocateMemory and import it (VK_EXT_external_memory_host, Wine 9.0): window consumed from allocation to free (from `wine 10.15`, the default, dlls/win32u never frees it).',
     'Wine sources (win32u/vulkan.c, opengl32/unix_wgl.c)',
   ),
   w(
@@ -954,6 +954,12 @@ export const SETTINGS: readonly SettingSpec[] = [
     doc: 'Linux version whose rules apply (5.7 and 5.13 change DONTUNMAP; 6.17 multi-VMA moves). Default 6.18.',
     args: 'version',
     example: 'kernel 5.15',
+  },
+  {
+    keyword: 'wine',
+    doc: "Wine release whose WOW64 Vulkan mapping applies: before 9.4 there are no placed maps (`strategy placed` and `mmap32` import host memory, or map directly); from 10.15 (win32u) vkFreeMemory never gives a host import's window space back. Default 10.15. (`wine writes …` is still the `wine` actor's access.)",
+    args: 'version',
+    example: 'wine 10.15',
   },
   {
     keyword: 'platform',

@@ -15,6 +15,7 @@ import type { LanguageProblem } from './problems';
 import { evaluateConstant } from './evaluate';
 import { reportExtraLineValues } from './extra-line-values';
 import { didYouMean } from '../language/closest-word';
+import { DEFAULT_WINE, type WineVersion, wineVersionProblem } from './wine-version';
 
 export type StrategyName =
   | 'none'
@@ -55,6 +56,13 @@ export interface Platform {
   readonly windowFrom: WindowSource;
   readonly largeAddressAware: boolean;
   readonly strategy: StrategyName;
+  /**
+   * The Wine release whose WOW64 Vulkan mapping applies (`wine 10.15`; sim/wine-version.ts): it
+   * decides whether `placed` has a placed path (9.4) and whether vkFreeMemory releases a host
+   * import's window range (before 10.15). `wineFromLine`: a `wine` line set it, not the default.
+   */
+  readonly wine: WineVersion;
+  readonly wineFromLine: boolean;
   /** Windows' allocation granularity (64 KiB): Wine's reservations are aligned to it. */
   readonly allocationGranularity: bigint;
   /** The setting nodes that decided each value, for hover and related information. */
@@ -115,6 +123,8 @@ export function readPlatform(
   let window: AddressWindow | undefined;
   let largeAddressAware = false;
   let strategy: StrategyName = 'none';
+  let wine: WineVersion = DEFAULT_WINE;
+  let wineFromLine = false;
   let arch: Arch | undefined;
   const overrides: { -readonly [K in keyof KernelConfig]?: KernelConfig[K] } = {};
 
@@ -184,6 +194,34 @@ export function readPlatform(
         version = read;
         const problem = kernelVersionProblem(version, text as string);
         if (problem) problems.push({ ...problem, range: arg ?? statement });
+        break;
+      }
+      case 'wine': {
+        // Read as `kernel` is (the parser keeps the glued run as one version): major.minor, the rest
+        // (`.1` of a stable maintenance release, `-rc3`) not.
+        const arg = statement.args[0];
+        const text = arg && arg.kind === 'number' ? arg.text : undefined;
+        const tagged = text !== undefined ? kernelVersionTag(text) : undefined;
+        const range = text !== undefined ? kernelVersionRange(text) : undefined;
+        const read = text !== undefined && !tagged && !range ? parseKernelVersion(text) : undefined;
+        if (!read) {
+          problems.push({
+            code: 'syntax-error',
+            range: arg ?? statement,
+            message: tagged
+              ? `write the version without the \`v\`: \`wine ${tagged}\``
+              : range
+                ? `\`wine\` takes one version, not a range: a scenario runs under one Wine (\`wine ${range}\`)`
+                : 'expected a Wine version such as `wine 10.15` (as `wine --version` prints it, without `wine-`)',
+          });
+          break;
+        }
+        const problem = wineVersionProblem(read, text as string);
+        if (problem) problems.push({ ...problem, range: arg ?? statement });
+        if (problem && read.major > 99) break;
+        // Older than the facts: run as the oldest Wine they describe, as the message says.
+        wine = problem ? { major: 9, minor: 0 } : read;
+        wineFromLine = true;
         break;
       }
       case 'platform':
@@ -328,6 +366,8 @@ export function readPlatform(
     windowFrom: windowSource(window, largeAddressAware, defaults.window),
     largeAddressAware,
     strategy,
+    wine,
+    wineFromLine,
     allocationGranularity: 64n * KiB,
     sources,
   };

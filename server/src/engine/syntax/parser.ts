@@ -328,7 +328,10 @@ class Parser {
       return this.parseDriver();
     if (word & ACTOR) return this.parseActor();
     if (word & EXPECT) return this.parseExpect();
-    if (word & SETTING && this.peekKind() !== 'assign') return this.parseSetting();
+    // `wine 10.15` sets the Wine release; `wine writes p, 4` is an access by the built-in actor
+    // `wine` (no other setting names an actor: names cannot be settings, `reserved-name`).
+    if (word & SETTING && this.peekKind() !== 'assign' && !this.aheadIsAccessVerb())
+      return this.parseSetting();
     return this.parseStep();
   }
 

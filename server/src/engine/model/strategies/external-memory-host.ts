@@ -1,13 +1,15 @@
 // Wine 9.0: every HOST_VISIBLE allocation is low host memory imported into the driver
 // (VK_EXT_external_memory_host); map returns it without calling the driver. The window is
 // consumed from allocation to free (winevulkan frees it there; win32u, Wine ≥ 10.15, never does:
-// placed.ts IMPORT_RELEASE), and DEVICE_LOCAL host-visible types are lost (facts §3.4).
+// sim/wine-version.ts), and DEVICE_LOCAL host-visible types are lost (facts §3.4).
 // On a driver without the extension Wine maps directly (§3.5).
 import { alignUp, formatHex, formatSize } from '../../numbers';
-import { allocateInWindow, windowFailureReason } from './window-allocation';
+import { allocateInWindow, recordLeakedImport, windowFailureReason } from './window-allocation';
 import { passThrough, type Strategy } from './strategy';
 import { wineDirectMap } from './wine-direct-map';
 import { setDriverObject } from '../memories-by-object';
+import type { Platform } from '../../sim/platform';
+import { wineFreesImports, wineText } from '../../sim/wine-version';
 
 export const externalMemoryHost: Strategy = {
   ...passThrough,
@@ -22,10 +24,7 @@ export const externalMemoryHost: Strategy = {
     )
       return passThrough.allocate(ctx, memory);
     if (memory.properties.has('device-local')) {
-      ctx.sim.finding(
-        'memory-type-lost',
-        `${memory.name} asks for DEVICE_LOCAL host-visible memory; imported host memory is never device-local, so Wine imports it into another type that has its other flags (on RADV its first cached GTT type, when that has them: system memory, not VRAM), as drvmap models. On a driver with no such type Wine logs FIXME "Not found compatible memory type", releases the low range and allocates ${memory.name} without an import: Wine 9.0–10.14 (winevulkan) still returns that released address from vkMapMemory, and from Wine 10.15 (win32u) the map goes to the driver and a pointer above 4 GiB fails with VK_ERROR_OUT_OF_HOST_MEMORY`,
-      );
+      ctx.sim.finding('memory-type-lost', memoryTypeLostText(ctx.sim.platform, memory.name));
     }
     const length = alignUp(memory.allocationSize, ctx.sim.pageSize);
     const low = allocateInWindow(ctx.sim, length, 'commit', `${memory.name} (host import)`);
@@ -77,9 +76,37 @@ export const externalMemoryHost: Strategy = {
   },
   free(ctx, memory) {
     if (!memory.windowRange) return passThrough.free(ctx, memory);
-    ctx.sim.munmap('wine', memory.windowRange.start, memory.windowRange.size);
+    const { wine, wineFromLine } = ctx.sim.platform;
+    if (wineFreesImports(wine)) ctx.sim.munmap('wine', memory.windowRange.start, memory.windowRange.size);
+    else {
+      // win32u_vkFreeMemory frees the range only `if (memory->vm_map)`, which an import never
+      // set (sim/wine-version.ts): the range stays committed, Wine's, until the process ends.
+      ctx.sim.note(
+        'wine',
+        `vkFreeMemory(${memory.name}): no NtFreeVirtualMemory of ${formatHex(memory.windowRange.start)} (${formatSize(memory.windowRange.size)}): vm_map is NULL (${wineText(wine, wineFromLine)}, dlls/win32u)`,
+        '',
+        false,
+      );
+      recordLeakedImport(ctx.sim, memory.name, memory.windowRange.start, memory.windowRange.size);
+    }
     memory.windowRange = undefined;
     memory.driverPointer = undefined;
     memory.driverMapLength = undefined;
   },
 };
+
+/**
+ * memory-type-lost's message: what Wine does with a DEVICE_LOCAL host-visible allocation it cannot
+ * import, and, for a driver without a compatible importable type, what the scenario's Wine does
+ * after FIXME "Not found compatible memory type" (docs/rules.md, memory-type-lost): winevulkan
+ * (before 10.15) keeps the address NtFreeVirtualMemory wrote back into `mapping` as vm_map;
+ * win32u's allocate_external_host_memory (10.15 on) leaves vm_map NULL and the map goes to the
+ * driver, whose pointer above 4 GiB win32u_vkMapMemory2KHR refuses.
+ */
+function memoryTypeLostText(platform: Platform, name: string): string {
+  const wine = wineText(platform.wine, platform.wineFromLine);
+  const after = wineFreesImports(platform.wine)
+    ? `${wine} still returns that released address from vkMapMemory and releases it again at vkFreeMemory (dlls/winevulkan, before Wine 10.15: NtFreeVirtualMemory writes the base back into \`mapping\`, which becomes vm_map); from Wine 10.15 (dlls/win32u) the map goes to the driver instead`
+    : `${wine} maps it through the driver, and a pointer above 4 GiB fails with VK_ERROR_OUT_OF_HOST_MEMORY (dlls/win32u, from Wine 10.15: vm_map stays NULL); before 10.15 (dlls/winevulkan) vkMapMemory returned the released address instead`;
+  return `${name} asks for DEVICE_LOCAL host-visible memory; imported host memory is never device-local, so Wine imports it into another type that has its other flags (on RADV its first cached GTT type, when that has them: system memory, not VRAM), as drvmap models. On a driver with no such type Wine logs FIXME "Not found compatible memory type", releases the low range and allocates ${name} without an import, which drvmap does not model: ${after}`;
+}

@@ -1,4 +1,5 @@
-// Strategy 3, Wine ≥ 9.4: commit the object's page-rounded size at a 64 KiB-aligned address in the
+// Strategy 3, Wine ≥ 9.4 (under an older `wine` Wine falls back as on a driver without placed
+// maps, wineMapPath): commit the object's page-rounded size at a 64 KiB-aligned address in the
 // window per map (NtAllocateVirtualMemory with zero_bits), then vkMapMemory2 with VK_MEMORY_MAP_PLACED_BIT_EXT,
 // offset 0 and VK_WHOLE_SIZE; unmap with VK_MEMORY_UNMAP_RESERVE_BIT_EXT and free the range
 // (facts vulkan-wine §3.3). The driver maps the BO itself with MAP_FIXED over the reservation.
@@ -14,6 +15,7 @@ import { passThrough, type MapOutcome, type Strategy, type StrategyContext } fro
 import { mapsAtAllocation, winePlacesMaps } from '../driver';
 import { setDriverObject } from '../memories-by-object';
 import type { RelatedInformation } from '../../diagnostics';
+import { importReleaseText, wineHasPlacedMaps, wineText } from '../../sim/wine-version';
 
 /**
  * Wine's WOW64 map path with what it does when the driver cannot place maps: `fallbacks.hostImport`
@@ -23,7 +25,9 @@ import type { RelatedInformation } from '../../diagnostics';
 export function wineMapPath(name: string, fallbacks: WineFallbacks): Strategy {
   const fallbackOf = (ctx: StrategyContext): Strategy | undefined => {
     const driver = ctx.ops.model;
-    if (winePlacesMaps(driver)) return undefined;
+    // Before Wine 9.4 there is no placed path: winevulkan imports host memory or maps directly,
+    // whatever the driver can place (sim/wine-version.ts).
+    if (winePlacesMaps(driver) && wineHasPlacedMaps(ctx.sim.platform.wine)) return undefined;
     return driver.externalMemoryHost ? fallbacks.hostImport : fallbacks.direct;
   };
   const strategy: Strategy = {
@@ -114,6 +118,9 @@ export interface WineFallbacks {
  */
 function placedLack(ctx: StrategyContext, andHostImport: boolean): string {
   const driver = ctx.ops.model;
+  const { wine, wineFromLine } = ctx.sim.platform;
+  if (!wineHasPlacedMaps(wine))
+    return `${wineText(wine, wineFromLine)} has no placed maps: they came in Wine 9.4 ("winevulkan: Use VK_EXT_map_memory_placed for memory mapping on wow64")${andHostImport ? `, and ${driver.name} has no VK_EXT_external_memory_host` : ''}`;
   if (driver.placed.supported)
     return `${driver.name} has placed maps without memoryUnmapReserve (Wine uses them only with both features)${andHostImport ? ' and no VK_EXT_external_memory_host' : ''}`;
   return andHostImport
@@ -122,14 +129,9 @@ function placedLack(ctx: StrategyContext, andHostImport: boolean): string {
 }
 
 /**
- * When Wine gives an import's window range back, by version: winevulkan frees it at vkFreeMemory
- * (vm_map), and drvmap models that; win32u's allocate_external_host_memory (Wine 10.15) keeps the
- * pointer in the import chain only, so vm_map stays NULL and vkFreeMemory never frees the range.
+ * The placed strategy on a driver that can import host memory (or under a Wine before 9.4): Wine
+ * 9.0's strategy, said once per allocation with when Wine gives the range back (by version).
  */
-const IMPORT_RELEASE =
-  'Wine 9.4–10.14 (dlls/winevulkan) releases it at vkFreeMemory, as drvmap models; from Wine 10.15, where the import moved to dlls/win32u (allocate_external_host_memory), Wine never records it (vm_map stays NULL), so vkFreeMemory leaves it committed and every import leaks its window space';
-
-/** The placed strategy on a driver that can import host memory: Wine 9.0's strategy, said once per allocation. */
 const importFallback: Strategy = {
   ...externalMemoryHost,
   allocate(ctx, memory) {
@@ -141,7 +143,7 @@ const importFallback: Strategy = {
         `${placedLack(ctx, false)}; Wine imports host memory instead (VK_EXT_external_memory_host, vulkan-wine §3.4): ${
           failed
             ? `it found no ${size} in the 32-bit window for ${memory.name}, so vkAllocateMemory fails with ${failed.vkResult}`
-            : `${memory.name} holds ${size} of the 32-bit window from vkAllocateMemory, mapped or not. ${IMPORT_RELEASE}`
+            : `${memory.name} holds ${size} of the 32-bit window from vkAllocateMemory, mapped or not. ${importReleaseText(ctx.sim.platform.wine, ctx.sim.platform.wineFromLine)}`
         }`,
       );
     }

@@ -13,6 +13,8 @@ import {
   PROT_WRITE,
 } from '../../kernel/types';
 import type { Simulation } from '../../sim/simulation';
+import { formatHex, formatSize } from '../../numbers';
+import { wineText } from '../../sim/wine-version';
 
 /** Why no window range was made: none fits, or the kernel refused Wine's mmap of the one found. */
 export type WindowFailure = { readonly noRoom: true } | { readonly refused: string };
@@ -30,7 +32,17 @@ export function allocateInWindow(
   const granularity = sim.platform.allocationGranularity;
   const low = sim.findWindowSpace(length, granularity);
   if (low === undefined) {
-    sim.finding('window-exhausted', sim.describeNoRoom(length, granularity));
+    const leaked = leakedImports(sim);
+    sim.finding(
+      'window-exhausted',
+      sim.describeNoRoom(length, granularity) + (leaked.length ? leakedText(sim, leaked) : ''),
+      leaked.flatMap((l) => {
+        const at = sim.stepRange(l.step);
+        return at
+          ? [{ range: at, message: `vkFreeMemory here left ${l.name}'s ${formatSize(l.size)} in the window` }]
+          : [];
+      }),
+    );
     return NO_ROOM;
   }
   const reserve = kind === 'reserve';
@@ -57,4 +69,40 @@ const NO_ROOM: WindowFailure = { noRoom: true };
 /** The reason a caller gives: its own words for a full window, or the refused mmap. */
 export function windowFailureReason(failure: WindowFailure, noRoom: string): string {
   return 'refused' in failure ? failure.refused : noRoom;
+}
+
+/** A host import whose range vkFreeMemory left committed (Wine ≥ 10.15, sim/wine-version.ts). */
+interface LeakedImport {
+  readonly name: string;
+  readonly start: bigint;
+  readonly size: bigint;
+  /** The vkFreeMemory step. */
+  readonly step: number;
+}
+
+const LEAKED = new WeakMap<Simulation, LeakedImport[]>();
+
+/** Notes that vkFreeMemory left an import's range in the window, for window-exhausted to say. */
+export function recordLeakedImport(sim: Simulation, name: string, start: bigint, size: bigint): void {
+  let list = LEAKED.get(sim);
+  if (!list) LEAKED.set(sim, (list = []));
+  list.push({ name, start, size, step: sim.stepIndex });
+}
+
+/** The leaked imports whose range is still Wine's (a scenario may have unmapped one since). */
+function leakedImports(sim: Simulation): LeakedImport[] {
+  const list = LEAKED.get(sim) ?? [];
+  return list.filter((l) => {
+    const vma = sim.space.vmaAt(sim.pageOf(l.start));
+    return vma !== undefined && vma.owner === 'wine' && vma.label === `${l.name} (host import)`;
+  });
+}
+
+function leakedText(sim: Simulation, leaked: readonly LeakedImport[]): string {
+  let bytes = 0n;
+  for (const l of leaked) bytes += l.size;
+  const first = leaked[0]!;
+  const one = leaked.length === 1;
+  const { wine, wineFromLine } = sim.platform;
+  return `. ${one ? `${first.name}'s host import at ${formatHex(first.start)}` : `${leaked.length} host imports`} (${formatSize(bytes)}) ${one ? 'is' : 'are'} still there after vkFreeMemory: ${wineText(wine, wineFromLine)} never releases an import's range (from Wine 10.15, dlls/win32u's win32u_vkFreeMemory frees only vm_map, which an import leaves NULL: a Wine bug); before 10.15 (dlls/winevulkan, \`wine 10.14\`) Wine released ${one ? 'it' : 'them'}`;
 }

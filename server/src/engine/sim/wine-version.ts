@@ -1,0 +1,89 @@
+// The Wine release a scenario runs under (`wine 10.15`), and the releases where what drvmap models
+// of Wine's WOW64 Vulkan mapping changes. Each boundary is read in Wine's source and release notes
+// (wine-mirror/wine ANNOUNCE of the release, and the code it names):
+//
+// - 9.4: "winevulkan: Use VK_EXT_map_memory_placed for memory mapping on wow64" (MR !5128, with
+//   "winevulkan: Rename wine_device_memory mapping to vm_map") is in Wine 9.4's changes. Before it,
+//   winevulkan imports host memory for every host-visible allocation (VK_EXT_external_memory_host,
+//   vulkan-wine §3.4) or maps directly (§3.5): there is no placed path.
+// - 10.15: "win32u: Move device memory object wrapper from winevulkan" and "win32u: Move external
+//   host memory allocation to a separate helper" are in Wine 10.15's changes. From then on
+//   dlls/win32u/vulkan.c's allocate_external_host_memory puts the imported pointer only in the
+//   import chain (import_info->pHostPointer), and win32u_vkAllocateMemory sets `memory->vm_map =
+//   mapping` from its own `mapping`, which stays NULL; win32u_vkFreeMemory frees the range only
+//   `if (memory->vm_map)`, so an import's window space is never released (a Wine bug). In
+//   dlls/winevulkan/vulkan.c up to 10.14, wine_vkAllocateMemory's `mapping` is the imported
+//   pointer, `memory->vm_map = mapping` keeps it, and wine_vkFreeMemory's NtFreeVirtualMemory
+//   releases it.
+import type { KernelVersion } from '../kernel/types';
+import { versionAtLeast } from '../kernel/config';
+import type { LanguageProblem } from './problems';
+
+/** A Wine release, major.minor (`10.15`; the `.1` of a stable maintenance release is not read). */
+export type WineVersion = KernelVersion;
+
+/** The first Wine with a placed path (VK_EXT_map_memory_placed on WOW64). */
+export const WINE_PLACED_MAPS: WineVersion = { major: 9, minor: 4 };
+/** The first Wine whose device memory wrapper and host import are win32u's (never frees an import). */
+export const WINE_WIN32U_MEMORY: WineVersion = { major: 10, minor: 15 };
+/** The oldest Wine the facts describe: 9.0's winevulkan (`ea890c47`, vulkan-wine §3.1). */
+const OLDEST_MODELLED: WineVersion = { major: 9, minor: 0 };
+
+/**
+ * A scenario without a `wine` line runs under Wine 10.15, the newest behaviour the facts describe
+ * (every later copy of dlls/win32u/vulkan.c read for drvmap still leaks an import's range): what a
+ * current Wine does. docs/language.md, Settings, says why this and not the older default.
+ */
+export const DEFAULT_WINE: WineVersion = WINE_WIN32U_MEMORY;
+
+export function wineAtLeast(version: WineVersion, than: WineVersion): boolean {
+  return versionAtLeast(version, than.major, than.minor);
+}
+
+export function formatWineVersion(version: WineVersion): string {
+  return `${version.major}.${version.minor}`;
+}
+
+/** `Wine 10.15`, or `Wine 10.15 (the default: no \`wine\` line)`. */
+export function wineText(version: WineVersion, fromLine: boolean): string {
+  return `Wine ${formatWineVersion(version)}${fromLine ? '' : ' (the default: the scenario has no `wine` line)'}`;
+}
+
+/** Whether this Wine releases an import's window range at vkFreeMemory (winevulkan, before 10.15). */
+export function wineFreesImports(version: WineVersion): boolean {
+  return !wineAtLeast(version, WINE_WIN32U_MEMORY);
+}
+
+/** Whether this Wine has the placed path at all (9.4 and later). */
+export function wineHasPlacedMaps(version: WineVersion): boolean {
+  return wineAtLeast(version, WINE_PLACED_MAPS);
+}
+
+/**
+ * A version Wine's WOW64 Vulkan mapping as drvmap's facts describe it never had: before 9.0 the
+ * facts have no source read (the external-memory-host patches of late 2022 are not modelled), and
+ * no Wine major release is above 99.
+ */
+export function wineVersionProblem(
+  version: WineVersion,
+  text: string,
+): Omit<LanguageProblem, 'range'> | undefined {
+  if (!wineAtLeast(version, OLDEST_MODELLED))
+    return {
+      code: 'number-out-of-range',
+      message: `drvmap models Wine 9.0 and later (its Wine facts start with Wine 9.0's winevulkan, vulkan-wine §3.1), not ${text}; the scenario runs as Wine 9.0`,
+    };
+  if (version.major > 99) return { code: 'number-out-of-range', message: `Wine ${text} does not exist` };
+  return undefined;
+}
+
+/**
+ * What happens to a host import's window range at vkFreeMemory under this Wine, and why, for the
+ * messages that report an import (placed-unsupported under `placed`) and a range it leaked.
+ */
+export function importReleaseText(version: WineVersion, fromLine: boolean): string {
+  const wine = wineText(version, fromLine);
+  return wineFreesImports(version)
+    ? `${wine} releases it at vkFreeMemory (dlls/winevulkan: wine_vkAllocateMemory keeps the imported pointer as vm_map, which wine_vkFreeMemory frees); from Wine 10.15 it never does`
+    : `${wine} never releases it: from Wine 10.15 the import is dlls/win32u's (allocate_external_host_memory), win32u_vkAllocateMemory leaves vm_map NULL, so win32u_vkFreeMemory skips NtFreeVirtualMemory and every import leaks its window space until the process ends (a Wine bug; before 10.15, dlls/winevulkan, \`wine 10.14\`, Wine released it)`;
+}
