@@ -1,9 +1,9 @@
 // mmap(2): every check of facts 1.1 in kernel order (sys_mmap → ksys_mmap_pgoff → do_mmap →
 // __get_unmapped_area → mmap_region → the driver's ->mmap), so the first failing check decides.
 import { writtenParts } from './written-pages';
-import { formatHex } from '../numbers';
+import { formatHex, formatSize } from '../numbers';
 import { populate } from './access';
-import { formatKernelVersion, versionAtLeast } from './config';
+import { formatKernelVersion, hugePageSizes, pmdBytes, versionAtLeast } from './config';
 import { fail, NO_EFFECTS, succeed, withEffects } from './result';
 import { describeRange, exceedsAddressSpaceLimit } from './state';
 import * as T from './types';
@@ -61,7 +61,7 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
   // whose huge page size MAP_HUGE_SHIFT picks, and first rounds the length up to it (ALIGN, which
   // may wrap to 0). No check comes before that needs the length.
   const hugetlb = (flags & (T.MAP_ANONYMOUS | T.MAP_HUGETLB)) === (T.MAP_ANONYMOUS | T.MAP_HUGETLB);
-  const hugeBytes = hugetlb ? hugePageBytes(flags) : 0n;
+  const hugeBytes = hugetlb ? hugePageBytes(flags, config) : 0n;
   const hugePages = Number(hugeBytes / geo.pageSize);
   if (hugeBytes > 0n) {
     len = ((len + hugeBytes - 1n) / hugeBytes) * hugeBytes;
@@ -90,11 +90,15 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
     pages <= geo.taskPages &&
     (!fixed || (a % p === 0 && a / p + pages <= geo.taskPages));
 
-  // 1. arch/x86/kernel/sys_x86_64.c: the byte offset must be page aligned, even for anonymous maps.
+  // 1. arch/x86/kernel/sys_x86_64.c (`off & ~PAGE_MASK`), arch/arm64/kernel/sys.c
+  // (`offset_in_page(off)`): the byte offset must be page aligned, even for anonymous maps.
   if (!fast && off !== 0n && off % P !== 0n) {
+    const check = x86
+      ? 'x86-64 sys_mmap checks off & ~PAGE_MASK'
+      : 'arm64 sys_mmap checks offset_in_page(off)';
     return fail(
       'EINVAL',
-      `the offset ${formatHex(off)} is not page aligned (x86-64 sys_mmap checks off & ~PAGE_MASK, even for MAP_ANONYMOUS)`,
+      `the offset ${formatHex(off)} is not page aligned (${check}, even for MAP_ANONYMOUS)`,
     );
   }
   // 2. ksys_mmap_pgoff: the fd must be open unless MAP_ANONYMOUS.
@@ -112,7 +116,7 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
   if (hugetlb && hugeBytes === 0n) {
     return fail(
       'EINVAL',
-      `MAP_HUGETLB with MAP_HUGE_SHIFT size 2^${(flags >>> 26) & 0x3f}: x86-64 has huge pages of 2 MiB and 1 GiB only (ksys_mmap_pgoff: hstate_sizelog)`,
+      `MAP_HUGETLB with MAP_HUGE_SHIFT size 2^${(flags >>> 26) & 0x3f}: ${hugePageSizesText(config)}`,
     );
   }
   // 3. do_mmap
@@ -230,7 +234,7 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
   // calc_vm_flag_bits(): MAP_STACK → VM_NOHUGEPAGE from 6.8 ("mm: mmap: map MAP_STACK to
   // VM_NOHUGEPAGE", c4608d1bf7c6, in the 6.8-rc3 hotfixes pull after 6.7's release; 6.7.6 stable),
   // so a MAP_STACK mapping no longer merges with a plain neighbour (smaps shows `nh`). Placement
-  // does not look at it: a 2 MiB MAP_STACK map is still THP-aligned. c4608d1bf7c6 set the bit
+  // does not look at it: a PMD-sized MAP_STACK map is still THP-aligned. c4608d1bf7c6 set the bit
   // without THP too; only from 6.15 is it under CONFIG_TRANSPARENT_HUGEPAGE ("mm: mmap: map
   // MAP_STACK to VM_NOHUGEPAGE only if THP is enabled", 7190b3c8bd2b; 6.14.9 and 6.12.31 stable).
   if ((flags & T.MAP_STACK) !== 0 && versionAtLeast(v, 6, 8) && (config.thp || !versionAtLeast(v, 6, 15)))
@@ -412,14 +416,24 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
 }
 
 /**
- * MAP_HUGE_SHIFT's size (flags >> 26, a log2; 0 = the default) as an x86-64 huge page size in
- * bytes, or 0 when there is no such pool (hstate_sizelog → EINVAL). 1 GiB pages assume a CPU with
- * pdpe1gb, as on the observed machine.
+ * MAP_HUGE_SHIFT's size (flags >> 26, a log2) as a huge page size in bytes, or 0 when the arch has
+ * no such hstate (hstate_sizelog → EINVAL; config.ts hugePageSizes). 0 is the default hstate,
+ * HPAGE_SIZE = PMD_SIZE on x86-64 (2 MiB) and arm64 (HPAGE_SHIFT = PMD_SHIFT,
+ * arch/arm64/include/asm/pgtable.h: 2, 32 or 512 MiB by page size).
  */
-function hugePageBytes(flags: number): bigint {
+function hugePageBytes(flags: number, config: T.KernelConfig): bigint {
   const sizeLog = (flags >>> 26) & 0x3f;
-  if (sizeLog === 0 || sizeLog === 21) return 1n << 21n;
-  return sizeLog === 30 ? 1n << 30n : 0n;
+  if (sizeLog === 0) return pmdBytes(config);
+  const size = 1n << BigInt(sizeLog);
+  return hugePageSizes(config).includes(size) ? size : 0n;
+}
+
+/** The arch's huge page sizes, as the EINVAL for any other says them, with where they come from. */
+function hugePageSizesText(config: T.KernelConfig): string {
+  const sizes = hugePageSizes(config).map(formatSize);
+  const list = `${sizes.slice(0, -1).join(', ')} and ${sizes[sizes.length - 1]} only`;
+  if (config.arch === 'x86_64') return `x86-64 has huge pages of ${list} (ksys_mmap_pgoff: hstate_sizelog)`;
+  return `arm64 with ${formatSize(config.pageSize)} pages has huge pages of ${list} (hugetlbpage_init; ksys_mmap_pgoff: hstate_sizelog)`;
 }
 
 /**

@@ -80,7 +80,11 @@ export function doMprotect(
       );
     }
     if ((grows & PROT_GROWSUP) !== 0)
-      return fail('EINVAL', 'PROT_GROWSUP: x86-64 has no VM_GROWSUP mappings (do_mprotect_pkey)');
+      // Only CONFIG_STACK_GROWSUP arches (parisc) have VM_GROWSUP; x86-64 and arm64 have none.
+      return fail(
+        'EINVAL',
+        `PROT_GROWSUP: ${state.config.arch === 'arm64' ? 'arm64' : 'x86-64'} has no VM_GROWSUP mappings (do_mprotect_pkey)`,
+      );
   }
   // Linux 6.10–6.11 checked sealing for the whole range (can_modify_mm, holes allowed) here: after
   // the vma_find, the start-in-a-hole ENOMEM and the PROT_GROWSDOWN/PROT_GROWSUP checks (with

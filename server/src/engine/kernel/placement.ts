@@ -83,12 +83,13 @@ export class Placer {
   }
 
   /**
-   * THP alignment of private anonymous mappings (facts 1.2), __get_unmapped_area: 6.7 (commit
-   * efa7df3e3bb5) for any length of at least 2 MiB; 6.12 only for PMD-multiple lengths ("mm, mmap:
+   * THP alignment of private anonymous mappings to PMD_SIZE (facts 1.2; geo.pmdPages: 2 MiB on
+   * x86-64, 2/32/512 MiB on arm64 by page size), __get_unmapped_area: 6.7 (commit
+   * efa7df3e3bb5) for any length of at least PMD_SIZE; 6.12 only for PMD-multiple lengths ("mm, mmap:
    * limit THP alignment of anonymous mappings to PMD-aligned sizes", d4148aeab412, v6.12-rc6;
    * 6.11.7 stable); 6.13 only without a hint (`&& !addr`, "mm: respect mmap hint
    * address when aligning for THP", 249608ee4713, v6.13-rc2; 6.12.5 stable). Up to 6.12 a hint
-   * goes into the padded search (placeThp), so it is kept only when 2 MiB more after it are free.
+   * goes into the padded search (placeThp), so it is kept only when a PMD more after it is free.
    */
   private thpApplies(hintPage: number, pages: number): boolean {
     const v = this.config.version;
@@ -99,9 +100,9 @@ export class Placer {
   }
 
   /**
-   * __thp_get_unmapped_area(): search len + 2 MiB (at the hint first, as mm->get_unmapped_area
-   * does), keep the hint if that padded range fits there (`if (ret == addr) return addr;`), else
-   * align up; from 6.8 top-down returns ret + 2 MiB when already aligned.
+   * __thp_get_unmapped_area(…, PMD_SIZE): search len + PMD_SIZE (at the hint first, as
+   * mm->get_unmapped_area does), keep the hint if that padded range fits there (`if (ret == addr)
+   * return addr;`), else align up; from 6.8 top-down returns ret + PMD_SIZE when already aligned.
    */
   private placeThp(hintPage: number, pages: number, map32bit: boolean, above4g: boolean): number {
     const pmd = this.geo.pmdPages;
@@ -109,7 +110,7 @@ export class Placer {
     if (padded < 0) return this.arch(hintPage, pages, map32bit, above4g); // the caller retries without padding
     if (hintPage !== 0 && padded === hintPage) return padded;
     const offSub = (pmd - (padded % pmd)) % pmd;
-    // The +2 MiB quirk: the padded gap was already aligned, so the top of it is aligned too ("mm:
+    // The +PMD_SIZE quirk: the padded gap was already aligned, so the top of it is aligned too ("mm:
     // thp_get_unmapped_area must honour topdown preference", 96204e15310c, in the 6.8-rc3 hotfixes
     // pull; 6.7.6 stable). 6.7 ends with `ret += (off - ret) & (size - 1); return ret;`: the bottom.
     if (this.config.layout === 'topdown' && offSub === 0 && versionAtLeast(this.config.version, 6, 8))

@@ -111,7 +111,7 @@ export interface KernelConfig {
   readonly arch: Arch;
   /** 4096 on x86-64; 16 KiB / 64 KiB arm64 kernels exist. */
   readonly pageSize: bigint;
-  /** 0x7ffffffff000 with 4-level paging. */
+  /** 0x7ffffffff000 with 4-level paging (x86-64); a scenario's arm64 default is 1 << 48. */
   readonly taskSize: bigint;
   /** Top of the top-down mmap search (`mm->mmap_base`). Deterministic here: no ASLR. */
   readonly mmapBase: bigint;
@@ -129,8 +129,9 @@ export interface KernelConfig {
    */
   readonly readFaultPreparesAnonVma: boolean;
   /**
-   * THP compiled in: private anonymous maps get 2 MiB alignment, 6.7–6.11 any length of 2 MiB or
-   * more, 6.12 2 MiB multiples, 6.13+ 2 MiB multiples without a hint (placement.ts thpApplies).
+   * THP compiled in: private anonymous maps get PMD_SIZE alignment (config.ts pmdBytes: 2 MiB on
+   * x86-64), 6.7–6.11 any length of a PMD or more, 6.12 PMD multiples, 6.13+ PMD multiples
+   * without a hint (placement.ts thpApplies).
    */
   readonly thp: boolean;
   readonly maxMapCount: number;

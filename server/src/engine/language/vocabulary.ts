@@ -156,12 +156,12 @@ export const MMAP_FLAG_WORDS: WordGroup = {
     ),
     w(
       'stack',
-      'MAP_STACK: no effect on x86-64 placement; from 6.8 it sets VM_NOHUGEPAGE (from 6.15 only with THP), so it does not merge with a plain neighbour.',
+      'MAP_STACK: no effect on placement (a PMD-sized MAP_STACK map is still THP-aligned); from 6.8 it sets VM_NOHUGEPAGE (from 6.15 only with THP), so it does not merge with a plain neighbour.',
       'mm/mmap.c calc_vm_flag_bits; commit c4608d1bf7c6',
     ),
     w(
       'hugetlb',
-      'MAP_HUGETLB: 2 MiB huge pages; none are reserved (vm.nr_hugepages = 0), so only `noreserve` maps, huge-page aligned, and a touch is SIGBUS.',
+      'MAP_HUGETLB: huge pages of the default size, PMD_SIZE (2 MiB on x86-64; on arm64 2, 32 or 512 MiB with 4, 16 or 64 KiB pages); none are reserved (vm.nr_hugepages = 0), so only `noreserve` maps, huge-page aligned, and a touch is SIGBUS.',
       'mm/mmap.c ksys_mmap_pgoff; fs/hugetlbfs/inode.c',
     ),
     w('uninitialized', 'MAP_UNINITIALIZED: ignored unless CONFIG_MMAP_ALLOW_UNINITIALIZED.'),
@@ -979,7 +979,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   },
   {
     keyword: 'arch',
-    doc: 'The CPU architecture: x86_64 (default, or arm64 when `page-size` is 16 or 64 KiB). On arm64 MAP_32BIT and MAP_ABOVE4G do not exist: mmap ignores the bits (MAP_SHARED_VALIDATE refuses them). The address-space defaults stay the x86-64 ones.',
+    doc: 'The CPU architecture: x86_64 (default, or arm64 when `page-size` is 16 or 64 KiB). On arm64 MAP_32BIT and MAP_ABOVE4G do not exist: mmap ignores the bits (MAP_SHARED_VALIDATE refuses them). On arm64 TASK_SIZE defaults to 1 << 48 and mmap_base to 128 MiB below it, the legacy base is DEFAULT_MAP_WINDOW/4, and THP and MAP_HUGETLB use the PMD size of the page size (2, 32 or 512 MiB).',
     args: 'word',
     words: [
       w('x86_64', 'x86-64: 4 KiB pages, MAP_32BIT and MAP_ABOVE4G exist.'),
@@ -1015,7 +1015,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   },
   {
     keyword: 'mmap-base',
-    doc: 'mm->mmap_base: the top of the top-down mmap search, or under `layout legacy` where the bottom-up search starts. Default 0x7fff_f7ff_f000, and TASK_SIZE/3 (0x2aaa_aaaa_b000) with `layout legacy`.',
+    doc: 'mm->mmap_base: the top of the top-down mmap search, or under `layout legacy` where the bottom-up search starts. Default 0x7fff_f7ff_f000, and TASK_SIZE/3 (0x2aaa_aaaa_b000) with `layout legacy`; on arm64 128 MiB below min(TASK_SIZE, 1 << 48) (0xffff_f800_0000), and DEFAULT_MAP_WINDOW/4 (0x4000_0000_0000) with `layout legacy`. It must be page aligned and below TASK_SIZE.',
     args: 'expr',
     example: 'mmap-base 0x7f00_0000_0000',
   },
@@ -1027,13 +1027,13 @@ export const SETTINGS: readonly SettingSpec[] = [
   },
   {
     keyword: 'task-size',
-    doc: 'TASK_SIZE, the end of user space. Default 0x7fff_ffff_f000 (4-level paging).',
+    doc: 'TASK_SIZE, the end of user space: a whole number of pages. Default 0x7fff_ffff_f000 (x86-64, 4-level paging); 0x1_0000_0000_0000 (1 << 48) on arm64, where a TASK_SIZE alone also moves mmap_base below it.',
     args: 'expr',
     example: 'task-size 0x7fff_ffff_f000',
   },
   {
     keyword: 'thp',
-    doc: 'Transparent huge pages compiled in: mmap aligns private anonymous maps to 2 MiB, on 6.7–6.11 any length of 2 MiB or more, on 6.12 only 2 MiB multiples, on 6.13+ only 2 MiB multiples without a hint (before 6.13 a hint is kept only if 2 MiB more after the map are free too). Default on.',
+    doc: 'Transparent huge pages compiled in: mmap aligns private anonymous maps to PMD_SIZE (2 MiB on x86-64; on arm64 2, 32 or 512 MiB with 4, 16 or 64 KiB pages), on 6.7–6.11 any length of a PMD or more, on 6.12 only PMD multiples, on 6.13+ only PMD multiples without a hint (before 6.13 a hint is kept only if a PMD more after the map is free too). Default on.',
     args: 'word',
     words: [w('on', 'THP on.'), w('off', 'THP off.')],
     example: 'thp off',
@@ -1042,7 +1042,10 @@ export const SETTINGS: readonly SettingSpec[] = [
     keyword: 'layout',
     doc: 'mmap layout: topdown (default) or legacy bottom-up.',
     args: 'word',
-    words: [w('topdown', 'Top-down from mmap_base.'), w('legacy', 'Bottom-up from TASK_SIZE/3.')],
+    words: [
+      w('topdown', 'Top-down from mmap_base.'),
+      w('legacy', 'Bottom-up from TASK_UNMAPPED_BASE: TASK_SIZE/3 on x86-64, DEFAULT_MAP_WINDOW/4 on arm64.'),
+    ],
     example: 'layout legacy',
   },
   {

@@ -5,7 +5,6 @@ import type { Arch, KernelConfig, KernelVersion } from '../kernel/types';
 import {
   defaultKernelConfig,
   formatKernelVersion,
-  legacyMmapBase,
   kernelVersionRange,
   kernelVersionTag,
   parseKernelVersion,
@@ -16,6 +15,7 @@ import { evaluateConstant } from './evaluate';
 import { reportExtraLineValues } from './extra-line-values';
 import { didYouMean } from '../language/closest-word';
 import { DEFAULT_WINE, type WineVersion, wineVersionProblem } from './wine-version';
+import { resolveAddressSpace } from './address-space-settings';
 
 export type StrategyName =
   | 'none'
@@ -354,11 +354,17 @@ export function readPlatform(
     ...overrides,
     arch: arch ?? impliedArch(overrides.pageSize),
   };
-  // The legacy layout's mm->mmap_base is TASK_UNMAPPED_BASE (facts 1.2), not the top-down base.
-  const kernel: KernelConfig =
-    merged.layout === 'legacy' && overrides.mmapBase === undefined
-      ? { ...merged, mmapBase: legacyMmapBase(merged) }
-      : merged;
+  // TASK_SIZE and mmap_base: the arch's defaults for what is not set, the legacy layout's base,
+  // and impossible pairs reported (address-space-settings.ts).
+  const kernel: KernelConfig = {
+    ...merged,
+    ...resolveAddressSpace(
+      merged,
+      { taskSize: overrides.taskSize, mmapBase: overrides.mmapBase },
+      sources,
+      problems,
+    ),
+  };
   return {
     os,
     kernel,

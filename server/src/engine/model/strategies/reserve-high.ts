@@ -18,9 +18,10 @@ export const reserveHigh: Strategy = {
     const from = 4n * GiB;
     // Everything above 4 GiB, up to TASK_SIZE (FEX "reserves up all memory above 4GB"). With the
     // top-down layout the search then falls below 4 GiB; with `layout legacy` it runs bottom-up
-    // from mmap_base = TASK_SIZE/3 and never looks lower, so mmap(NULL) fails with ENOMEM.
-    // The last whole page below TASK_SIZE: x86-64's TASK_SIZE is a 4 KiB multiple, not a 16 or
-    // 64 KiB one, and a length that rounds up past it is ENOMEM (the reservation would be lost).
+    // from mmap_base = TASK_UNMAPPED_BASE and never looks lower, so mmap(NULL) fails with ENOMEM.
+    // The last whole page below TASK_SIZE: a length that rounds up past it is ENOMEM (the
+    // reservation would be lost). The settings keep TASK_SIZE a page multiple
+    // (sim/address-space-settings.ts); the alignment is kept for a config built elsewhere.
     const to = alignDown(sim.platform.kernel.taskSize, sim.pageSize);
     if (to > from) {
       sim.mmap(
