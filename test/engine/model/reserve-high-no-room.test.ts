@@ -25,7 +25,7 @@ test('reserve-high: pools that fill the space below 4 GiB make the map window-ex
   );
   assert.equal(
     diagnostics[0]!.message,
-    "wine reserved everything above 4 GiB (reserve-high), so gpu's mmap(NULL) of 512 MiB must fit in 0x1_0000..0x1_0000_0000, and the largest free block there is ≈255.9 MiB (262080 KiB), so it fails with ENOMEM; it holds gpu ≈3.8 GiB (3840 MiB) — every mmap(NULL) of the process, the driver's internal pools and slabs included, competes for it (H9)",
+    "FEX reserved everything above 4 GiB (reserve-high), so gpu's mmap(NULL) of 512 MiB must fit in 0x1_0000..0x1_0000_0000, and the largest free block there is ≈255.9 MiB (262080 KiB), so it fails with ENOMEM; it holds gpu ≈3.8 GiB (3840 MiB) — every mmap(NULL) of the process, the driver's internal pools and slabs included, competes for it (H9)",
   );
   assert.equal(text.slice(diagnostics[0]!.range.start, diagnostics[0]!.range.end), 'p = vkMapMemory a');
 });

@@ -23,6 +23,7 @@ import {
 import { UNIT_BYTES } from '../numbers';
 import { DRIVER_SPACE } from '../explore/driver-space';
 import { DEVICE_ACTOR } from '../model/device-access';
+import { layerActor, layerActors } from '../model/layer-actors';
 import { DRIVER_ADDRESS_VERBS } from '../sim/driver-address';
 import { DEFAULT_TRAITS, MAX_NON_COHERENT_ATOM_SIZE } from '../model/driver';
 import { argumentSlot, requiredArguments } from './argument-slot';
@@ -458,6 +459,7 @@ function verbItem(v: VerbSpec): CompletionItem {
 function isActorName(scenario: ScenarioAnalysis | undefined, name: string): boolean {
   if (BUILTIN_ACTORS.some((a) => a.name === name) || name === 'driver') return true;
   if (!scenario) return false;
+  if (layerActor(scenario.run.simulation.platform.strategy, name)) return true;
   if (scenario.run.drivers.has(name)) return true;
   return scenario.run.simulation.symbols.get(name)?.kind === 'actor';
 }
@@ -470,10 +472,14 @@ function actorItems(scenario: ScenarioAnalysis | undefined, offset: number): Com
     documentation: a.doc,
   }));
   if (scenario) {
+    // The layer's own actor (`fex` under reserve-high): offered without a declaration.
+    const layer = layerActors(scenario.run.simulation.platform.strategy);
+    for (const a of layer) out.push({ label: a.name, kind: 'actor', detail: 'actor', documentation: a.doc });
     for (const [name, driver] of scenario.run.drivers) {
       if (driver.node) out.push({ label: name, kind: 'actor', detail: 'driver' });
     }
     for (const s of scenario.run.simulation.symbols.all()) {
+      if (layer.some((a) => a.name === s.name)) continue;
       if (s.kind === 'actor' && s.definition && s.definition.start < offset)
         out.push({ label: s.name, kind: 'actor', detail: 'actor' });
     }

@@ -24,6 +24,7 @@ import { RULE_BY_CODE, ruleDocUrl } from '../rules/registry';
 import { ownCalls } from '../sim/own-calls';
 import type { CallRecord, StepRecord } from '../sim/records';
 import type { ScenarioRun } from '../sim/run';
+import { layerActor } from '../model/layer-actors';
 import type { ExpectNode, Expression, NameExpression, Statement, StepNode } from '../syntax/ast';
 import type { TextRange } from '../syntax/text-range';
 import { locate, stepIndexAt, type Target, type ValueRole } from './locate';
@@ -399,7 +400,8 @@ function describeVma(ctx: HoverContext, vma: import('../kernel/types').Vma): str
 
 function nameHover(ctx: HoverContext, name: string, role: string): string | undefined {
   const run = ctx.run;
-  const builtin = BUILTIN_ACTORS.find((a) => a.name === name);
+  const builtin =
+    BUILTIN_ACTORS.find((a) => a.name === name) ?? layerActor(run.simulation.platform.strategy, name);
   const driver = run.drivers.get(name);
   if (driver && (role === 'driver' || role === 'actor' || role === 'reference')) {
     const traits = [

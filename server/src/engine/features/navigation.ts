@@ -2,6 +2,7 @@
 // simulator's symbol table records every definition and reference with its exact range.
 import type { DocumentAnalysis, ScenarioAnalysis } from '../analysis';
 import { scenarioAt } from '../analysis';
+import { layerActor } from '../model/layer-actors';
 import {
   BUILTIN_ACTORS,
   DRIVER_TRAITS,
@@ -232,6 +233,9 @@ export function nameProblem(name: string, scenario: ScenarioAnalysis | undefined
   if (scenario) {
     if (scenario.run.simulation.symbols.get(name)) return `\`${name}\` is already defined in this scenario`;
     if (scenario.run.drivers.has(name)) return `\`${name}\` is already a driver in this scenario`;
+    const strategy = scenario.run.simulation.platform.strategy;
+    if (layerActor(strategy, name))
+      return `\`${name}\` is already an actor in this scenario (the layer's, under \`strategy ${strategy}\`)`;
   }
   return undefined;
 }

@@ -12,6 +12,8 @@ import {
 } from '../language/vocabulary';
 import type { Argument, Expression, Identifier, Statement } from '../syntax/ast';
 import { tokenize } from '../syntax/lexer';
+import { layerActors } from '../model/layer-actors';
+import { STRATEGY_NAMES } from '../sim/platform';
 import { optionRole, settingRole, stepArgumentRoles, type ValueRole } from './locate';
 
 export const TOKEN_TYPES = [
@@ -139,14 +141,23 @@ function classify(analysis: DocumentAnalysis): Classes {
     ident(scenario.keyword, 'keyword');
     const drivers = new Set<string>();
     const actors = new Set(builtins);
+    let strategy: string | undefined;
     for (const s of scenario.body) {
       if (s.kind === 'driver' && s.name) drivers.add(s.name.name);
       if (s.kind === 'actor' && s.name) actors.add(s.name.name);
+      if (s.kind === 'setting' && s.keyword.name === 'strategy') strategy = s.words[0]?.name ?? strategy;
+    }
+    // The layer's own actor (`fex` under reserve-high), built in for this scenario.
+    const layer = STRATEGY_NAMES.find((n) => n === strategy);
+    const builtIn = new Set(builtins);
+    for (const a of layer ? layerActors(layer) : []) {
+      actors.add(a.name);
+      builtIn.add(a.name);
     }
     const isActor = (name: string) => actors.has(name) || drivers.has(name) || name === 'driver';
     const actorClass = (name: string): Class => ({
       type: 'type',
-      modifiers: builtins.has(name) ? ['defaultLibrary'] : [],
+      modifiers: builtIn.has(name) ? ['defaultLibrary'] : [],
     });
     const expression = (e: Expression | Argument | undefined, role: ValueRole, top = true): void => {
       if (!e) return;

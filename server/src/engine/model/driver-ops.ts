@@ -129,7 +129,7 @@ export class DriverOps {
    * libc mmap(NULL) this driver makes goes low, device creation's included (box64-mmap32.ts, H9).
    */
   private readonly box64Mmap32: boolean;
-  /** `reserve-high`: everything above 4 GiB is Wine's, so every mmap(NULL) must fit below it. */
+  /** `reserve-high`: FEX holds everything above 4 GiB, so every mmap(NULL) must fit below it. */
   private readonly reservedHigh: boolean;
 
   /**

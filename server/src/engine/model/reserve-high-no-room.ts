@@ -17,6 +17,6 @@ export function reportReservedHighNoRoom(sim: Simulation, driver: string, length
     largest === 0n ? 'nothing is free there' : `the largest free block there is ${formatSizeBelow(largest)}`;
   sim.finding(
     'window-exhausted',
-    `wine reserved everything above 4 GiB (reserve-high), so ${driver}'s mmap(NULL) of ${formatSize(length)} must fit in ${formatHex(start)}..${formatHex(FOUR_GIB)}, and ${free}, so it fails with ENOMEM${holders ? `; it holds ${holders}` : ''} — every mmap(NULL) of the process, the driver's internal pools and slabs included, competes for it (H9)`,
+    `FEX reserved everything above 4 GiB (reserve-high), so ${driver}'s mmap(NULL) of ${formatSize(length)} must fit in ${formatHex(start)}..${formatHex(FOUR_GIB)}, and ${free}, so it fails with ENOMEM${holders ? `; it holds ${holders}` : ''} — every mmap(NULL) of the process, the driver's internal pools and slabs included, competes for it (H9)`,
   );
 }

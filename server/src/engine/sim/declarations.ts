@@ -1,6 +1,7 @@
 // Who takes part in a scenario: its `driver` blocks and `actor` lines, the built-in actors, and
 // the driver behaviours an exploration substitutes without editing the text.
 import { DEVICE_ACTOR } from '../model/device-access';
+import { layerActors } from '../model/layer-actors';
 import { defaultDriver, onPageSize, readDriver, type DriverModel, type DriverTraits } from '../model/driver';
 import type { DriverNode, Identifier, ScenarioNode, Statement } from '../syntax/ast';
 import type { ProblemSink } from './problems';
@@ -43,10 +44,16 @@ export function declareParticipants(
 ): Participants {
   const drivers = new Map<string, DriverModel>();
   const actors = new Set<string>(BUILTIN_ACTORS);
+  // The layer's own actor (`fex` under reserve-high, model/layer-actors.ts): an actor without a
+  // declaration, which one `actor` line may still declare (it was an ordinary name before).
+  const implicit = new Set(layerActors(sim.platform.strategy).map((a) => a.name));
+  for (const name of implicit) actors.add(name);
   // Indexed: this runs once, in the interpreter, where `for…of` makes an iterator result per statement.
   for (let i = 0; i < declarations.length; i++) {
     const statement = declarations[i]!;
     if (statement.kind === 'driver') declareDriver(statement, { sim, problems, drivers, actors });
+    else if (statement.kind === 'actor' && statement.name && implicit.delete(statement.name.name))
+      sim.symbols.define(statement.name.name, 'actor', statement.name, statement.name, undefined);
     else if (statement.kind === 'actor' && statement.name)
       declareActor(statement.name, { sim, problems, actors });
   }
@@ -68,11 +75,12 @@ function declareDriver(statement: DriverNode, declaring: Declaring): void {
   const { sim, problems, drivers, actors } = declaring;
   const model = readDriver(statement, problems.list);
   if (!statement.name) return;
-  if (drivers.has(model.name) || BUILTIN_ACTORS.includes(model.name)) {
+  const layer = layerActors(sim.platform.strategy).some((a) => a.name === model.name);
+  if (drivers.has(model.name) || BUILTIN_ACTORS.includes(model.name) || layer) {
     problems.list.push({
       code: 'duplicate-name',
       range: statement.name,
-      message: `\`${model.name}\` is already an actor`,
+      message: `\`${model.name}\` is already an actor${layer ? ` (the layer's, under \`strategy ${sim.platform.strategy}\`)` : ''}`,
     });
     return;
   }

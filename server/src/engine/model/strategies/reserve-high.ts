@@ -1,6 +1,12 @@
-// FEX's approach for 32-bit guests: reserve every address above 4 GiB so that each mmap(NULL)
-// — the driver's too — lands below it. Every driver-internal mapping then competes for the
-// 32-bit space (H9), and with a 2 GiB window the 2–4 GiB range is still out of reach.
+// FEX's approach for i386 Linux guests (FEXInterpreter): reserve every address above 4 GiB so
+// that each mmap(NULL) — the thunked host driver's too — lands below it. Every driver-internal
+// mapping then competes for the 32-bit space (H9). FEX makes the reservation, not Wine
+// (FEX::Allocator::InitMemoryRegions, then SetupHooks → OSAllocator_64Bit() → StealMemoryRegion;
+// FEXInterpreter.cpp 00b47772, FEXCore/Source/Utils/Allocator/64BitAllocator.cpp), so it is the
+// `fex` actor's (model/layer-actors.ts). FEX maps each gap separately (PROT_NONE, MAP_NORESERVE,
+// MAP_FIXED_NOREPLACE) and keeps its own allocations inside; drvmap shows one mapping. FEX as
+// Wine's WOW64 CPU back end reserves nothing (Source/Windows/Common/Allocator.cpp SetupHooks only
+// installs naming and THP hooks): that process is modelled by the other strategies.
 import {
   MAP_ANONYMOUS,
   MAP_FIXED_NOREPLACE,
@@ -9,6 +15,7 @@ import {
   PROT_NONE,
 } from '../../kernel/types';
 import { alignDown, GiB } from '../../numbers';
+import { FEX_ACTOR } from '../layer-actors';
 import { passThrough, type Strategy } from './strategy';
 
 export const reserveHigh: Strategy = {
@@ -25,7 +32,7 @@ export const reserveHigh: Strategy = {
     const to = alignDown(sim.platform.kernel.taskSize, sim.pageSize);
     if (to > from) {
       sim.mmap(
-        'wine',
+        FEX_ACTOR,
         {
           addr: from,
           length: to - from,

@@ -1,0 +1,31 @@
+// The layer's own actor where a strategy models a layer that is not Wine. Under `reserve-high`
+// the process is FEXInterpreter running an i386 Linux guest: FEX, not Wine, reserves everything
+// above 4 GiB (FEX::Allocator::InitMemoryRegions steals [4 GiB, 8 GiB), then InitAllocator's
+// FEXCore::Allocator::SetupHooks → Create64BitAllocator → OSAllocator_64Bit() steals the rest
+// with StealMemoryRegion; FEXInterpreter.cpp 00b47772, 64BitAllocator.cpp), and FEX's
+// library-forwarding thunks hand the host drivers' pointers to the guest. So `fex` is an actor
+// there without an `actor fex` line. Elsewhere `fex` is an ordinary name (`actor fex` declares it),
+// which is why it is not one of the built-in actors, whose names are reserved words.
+import type { StrategyName } from '../sim/platform';
+
+export const FEX_ACTOR = 'fex';
+
+export interface LayerActor {
+  readonly name: string;
+  readonly doc: string;
+}
+
+const FEX: LayerActor = {
+  name: FEX_ACTOR,
+  doc: "FEX, running this i386 Linux guest (`strategy reserve-high`): it reserves everything above 4 GiB before the thunked host libraries load (InitMemoryRegions, OSAllocator_64Bit), and its 32-bit thunks hand the host drivers' pointers over. An actor here without an `actor fex` line.",
+};
+
+/** The actors a strategy's layer brings besides the built-in ones. */
+export function layerActors(strategy: StrategyName): readonly LayerActor[] {
+  return strategy === 'reserve-high' ? [FEX] : [];
+}
+
+/** The layer actor named `name` under `strategy`, if there is one. */
+export function layerActor(strategy: StrategyName, name: string): LayerActor | undefined {
+  return layerActors(strategy).find((a) => a.name === name);
+}
