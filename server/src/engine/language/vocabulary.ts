@@ -938,7 +938,7 @@ export const STRATEGY_WORDS: readonly WordDoc[] = [
   ),
   w(
     'reserve-high',
-    'Reserve everything above 4 GiB so every mmap(NULL) lands low (FEX): all driver-internal mappings consume the window (H9).',
+    "FEX running an i386 Linux program: FEX (the `fex` actor) reserves everything above 4 GiB so every mmap(NULL) lands low, and its thunks hand the driver's pointer over (GL too: no Wine layer). All driver-internal mappings consume the space below 4 GiB (H9). The window is 0x1_0000 .. 0x1_0000_0000 unless a `window` or `large-address-aware` line says otherwise. Not FEX as Wine's WOW64 back end, which reserves nothing.",
     'FEX, box64 and CrossOver sources',
   ),
   w(
@@ -989,7 +989,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   },
   {
     keyword: 'window',
-    doc: 'The range 32-bit code can reach. Default 0x1_0000 .. 0x7fff_0000 (2 GiB, Wine without LARGE_ADDRESS_AWARE).',
+    doc: 'The range 32-bit code can reach. Default 0x1_0000 .. 0x7fff_0000 (2 GiB, Wine without LARGE_ADDRESS_AWARE); under `strategy reserve-high` 0x1_0000 .. 0x1_0000_0000 (a FEX i386 guest).',
     args: 'range',
     example: 'window 0x1_0000 .. 0xffff_0000',
   },

@@ -39,6 +39,7 @@ import {
   notGivenReason,
   outsideWindow,
   reserveHighTopText,
+  fexThunkHandOverText,
   sentence,
 } from './window-text';
 import { AppMapSteps, type StalePointerUse } from './pointer-after-unmap';
@@ -833,9 +834,11 @@ export class VulkanLayer {
     // Wine refuses a pointer only when it has bits above 32 (vulkan-wine §3.3 step 5); one that
     // fits is handed over unchanged, and the window is what the process's 32-bit code expects.
     const consequence =
-      pointer > 0xffff_ffffn
-        ? `; truncated to 32 bits it is ${formatHex(truncate32(pointer))}, which points at ${this.describeAddress(truncate32(pointer))}, so a thunk that truncates sends 32-bit code to the wrong memory. With \`strategy ${this.sim.platform.strategy}\` the layer hands the pointer over as it is, and the step's result is that pointer; Wine's own vkMapMemory would refuse it with VK_ERROR_OUT_OF_HOST_MEMORY ("does not fit 32-bit pointer", vulkan-wine §3.3), as the placed strategy shows when it falls back to a direct map`
-        : `. ${fitsButOutsideWindow(this.sim.platform, pointer)}${sentence(reserveHighTopText(this.sim.platform, pointer))}`;
+      pointer > 0xffff_ffffn && strategy === 'reserve-high'
+        ? `. ${fexThunkHandOverText(truncate32(pointer))}, which points at ${this.describeAddress(truncate32(pointer))}`
+        : pointer > 0xffff_ffffn
+          ? `; truncated to 32 bits it is ${formatHex(truncate32(pointer))}, which points at ${this.describeAddress(truncate32(pointer))}, so a thunk that truncates sends 32-bit code to the wrong memory. With \`strategy ${this.sim.platform.strategy}\` the layer hands the pointer over as it is, and the step's result is that pointer; Wine's own vkMapMemory would refuse it with VK_ERROR_OUT_OF_HOST_MEMORY ("does not fit 32-bit pointer", vulkan-wine §3.3), as the placed strategy shows when it falls back to a direct map`
+          : `. ${fitsButOutsideWindow(this.sim.platform, pointer)}${sentence(reserveHighTopText(this.sim.platform, pointer))}`;
     this.sim.finding(
       'pointer-outside-window',
       `${gets}${consequence}${escaped ? ` — ${escaped}` : ''}`,

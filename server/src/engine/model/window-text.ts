@@ -1,6 +1,8 @@
 // What a pointer below 4 GiB but outside the process's window means, said the same way for
 // Vulkan and OpenGL: Wine refuses a pointer only when it has bits above 32 (vulkan-wine §3.3 step
-// 5; GL's "we're lucky" test, §3.6), so one that fits is handed over unchanged.
+// 5; GL's "we're lucky" test, §3.6), so one that fits is handed over unchanged. Under
+// `strategy reserve-high` no Wine stands between: FEX's 32-bit thunk hands the host pointer over
+// (to_guest), keeping only its low 32 bits (fexThunkHandOverText).
 import { formatHex, formatSize } from '../numbers';
 import type { Platform } from '../sim/platform';
 
@@ -27,7 +29,22 @@ export function fitsButOutsideWindow(platform: Platform, pointer: bigint): strin
   // A pointer inside the window whose memory runs past its end: the part outside starts there.
   const { start, end } = platform.window;
   const outside = pointer >= start && pointer < end ? end : pointer;
-  return `It fits in 32 bits, so Wine hands it over unchanged, but the process's 32-bit code is not given addresses outside its window${notGivenReason(platform, outside)}`;
+  return `It fits in 32 bits, so ${handsOver(platform)} it over unchanged, but the process's 32-bit code is not given addresses outside its window${notGivenReason(platform, outside)}`;
+}
+
+/** Who hands the driver's pointer to 32-bit code: FEX's thunk under reserve-high, Wine otherwise. */
+function handsOver(platform: Platform): string {
+  return platform.strategy === 'reserve-high' ? "FEX's thunk hands" : 'Wine hands';
+}
+
+/**
+ * What FEX's 32-bit library-forwarding thunk does with a host pointer it returns to the guest
+ * (`reserve-high`): it stores the pointer in a 32-bit guest_layout without a check, so one above
+ * 4 GiB arrives truncated (ThunkLibs/include/common/Host.h, guest_layout<T*>::operator=, "TODO:
+ * Assert upper 32 bits are zero"; libvulkan's vkMapMemory and libGL's generated thunks alike).
+ */
+export function fexThunkHandOverText(truncated: bigint): string {
+  return `FEX's 32-bit thunk hands it over unchecked (to_guest stores it in a 32-bit guest_layout: "TODO: Assert upper 32 bits are zero", ThunkLibs/include/common/Host.h), so 32-bit code gets ${formatHex(truncated)}`;
 }
 
 /**
@@ -40,6 +57,7 @@ export function fitsButOutsideWindow(platform: Platform, pointer: bigint): strin
  * 0xFFFEFFFF with LAA) — not the sign.
  */
 export function notGivenReason(platform: Platform, address: bigint): string {
+  if (platform.windowFrom === 'fex-guest-range') return fexGuestReason(address);
   if (platform.windowFrom !== 'large-address-aware') return writtenWindowReason(platform, address);
   const limit = platform.largeAddressAware ? FOUR_GIB : TWO_GIB;
   if (address >= limit)
@@ -60,6 +78,17 @@ function writtenWindowReason(platform: Platform, address: bigint): string {
   const limit = [TWO_GIB, FOUR_GIB].find((l) => end === l - USER_RANGE_GAP);
   const why = limit === undefined ? '' : `, where ${userRangeEndText(limit)}`;
   return ` (${who} ends the window at ${formatHex(end)}${why})`;
+}
+
+/**
+ * The reason for FEX's i386 guest range (`reserve-high` without a window or large-address-aware
+ * line): the whole 32-bit space above the first 64 KiB, as FEX's x32 mlockall locks it
+ * (x32/Memory.cpp). A Linux i386 guest has no large-address-aware flag to name.
+ */
+function fexGuestReason(address: bigint): string {
+  return address < FOUR_GIB
+    ? " (a FEX i386 guest's range is 0x1_0000..0x1_0000_0000, the range FEX's x32 mlockall locks, x32/Memory.cpp)"
+    : ' (an i386 guest holds 32 bits)';
 }
 
 /** Windows' user range ending 64 KiB below `limit` (2 or 4 GiB), said with its source. */
@@ -86,7 +115,7 @@ export function reserveHighTopPlacement(platform: Platform, pointer: bigint): bo
 /** The sentence that gives {@link reserveHighTopPlacement}'s cause, or '' when it does not apply. */
 export function reserveHighTopText(platform: Platform, pointer: bigint): string {
   if (!reserveHighTopPlacement(platform, pointer)) return '';
-  return `With \`strategy reserve-high\` the reservation starts at 4 GiB, so the kernel's top-down search hands out the top of the 32-bit space first, ${formatHex(platform.window.end)}..${formatHex(FOUR_GIB)} (past the window's end) included (linux-mm §1.2, §7.1). Which mappings land there, and whether the application's is among them, depends on the order and sizes of the process's mmaps, not on the driver`;
+  return `With \`strategy reserve-high\` FEX's reservation starts at 4 GiB, so the kernel's top-down search hands out the top of the 32-bit space first, ${formatHex(platform.window.end)}..${formatHex(FOUR_GIB)} (past the window's end) included (linux-mm §1.2, §7.1). Which mappings land there, and whether the application's is among them, depends on the order and sizes of the process's mmaps, not on the driver`;
 }
 
 /** `. Text` after a sentence that has no full stop yet, or '' for no text. */

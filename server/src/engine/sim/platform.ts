@@ -71,16 +71,28 @@ export interface Platform {
 
 /**
  * Where the window in force comes from: the scenario's `window` line, the editor's
- * drvmap.defaultWindow setting (when it differs from the default), or large-address-aware, whose
- * window is Windows' user range, 2 GiB without it and 4 GiB with it (linux-mm §7.1). Only the last
- * is explained by large-address-awareness: a window line that reaches past 2 GiB is not.
+ * drvmap.defaultWindow setting (when it differs from the default), large-address-aware, whose
+ * window is Windows' user range, 2 GiB without it and 4 GiB with it (linux-mm §7.1), or, under
+ * `strategy reserve-high` without either line, FEX's i386 guest range ({@link FEX_GUEST_WINDOW}).
+ * Only the third is explained by large-address-awareness: a window line that reaches past 2 GiB
+ * is not, nor is a FEX i386 guest, which has no PE header and so no such flag.
  */
-export type WindowSource = 'window-line' | 'default-window-setting' | 'large-address-aware';
+export type WindowSource =
+  'window-line' | 'default-window-setting' | 'large-address-aware' | 'fex-guest-range';
 
 /** Wine without LARGE_ADDRESS_AWARE: 0x10000 .. 2 GiB - 64 KiB (HighestUserAddress 0x7ffeffff). */
 export const DEFAULT_WINDOW: AddressWindow = { start: 0x1_0000n, end: 0x7fff_0000n };
 /** WOW64 + LAA: HighestUserAddress 0xfffeffff. */
 export const LARGE_ADDRESS_AWARE_WINDOW: AddressWindow = { start: 0x1_0000n, end: 0xffff_0000n };
+/**
+ * What an i386 Linux guest of FEX reaches: all of 0x1_0000 .. 4 GiB. FEX's own view of it is its
+ * x32 mlockall, which locks exactly `mlock2(0x1'0000, 0x1'0000'0000 - 0x1'0000)`
+ * (Source/Tools/LinuxEmulation/LinuxSyscalls/x32/Memory.cpp, FEX-Emu/FEX 091272a8), and guest
+ * and thunked-driver maps alike are the kernel's placements below 4 GiB (InitAllocator's
+ * passthrough allocator, FEXInterpreter.cpp 00b47772). No LARGE_ADDRESS_AWARE flag halves it: a
+ * Linux ELF has none.
+ */
+export const FEX_GUEST_WINDOW: AddressWindow = { start: 0x1_0000n, end: 0x1_0000_0000n };
 
 export interface PlatformDefaults {
   readonly kernel?: KernelVersion;
@@ -365,11 +377,24 @@ export function readPlatform(
       problems,
     ),
   };
+  const windowFrom = windowSource(
+    window,
+    sources.has('large-address-aware'),
+    largeAddressAware,
+    strategy,
+    defaults.window,
+  );
   return {
     os,
     kernel,
-    window: window ?? (largeAddressAware ? LARGE_ADDRESS_AWARE_WINDOW : (defaults.window ?? DEFAULT_WINDOW)),
-    windowFrom: windowSource(window, largeAddressAware, defaults.window),
+    window:
+      window ??
+      (windowFrom === 'fex-guest-range'
+        ? FEX_GUEST_WINDOW
+        : largeAddressAware
+          ? LARGE_ADDRESS_AWARE_WINDOW
+          : (defaults.window ?? DEFAULT_WINDOW)),
+    windowFrom,
     largeAddressAware,
     strategy,
     wine,
@@ -382,13 +407,21 @@ export function readPlatform(
 /**
  * Who set the window: a valid `window` line wins over large-address-aware, which wins over the
  * default setting; a setting equal to the default window is large-address-aware's own (no).
+ * Under `strategy reserve-high` a scenario without a `window` or `large-address-aware` line is a
+ * FEX i386 Linux guest, and gets FEX's guest range, over the default setting too (the strategy
+ * is the scenario's own word, as large-address-aware is). A `large-address-aware` line there
+ * keeps its window: it describes a Windows program under old 32-bit Wine, itself an i386 guest of
+ * FEX, and such a program's signed-pointer code still breaks above 2 GiB without the flag.
  */
 function windowSource(
   line: AddressWindow | undefined,
+  largeAddressAwareLine: boolean,
   largeAddressAware: boolean,
+  strategy: StrategyName,
   setting: AddressWindow | undefined,
 ): WindowSource {
   if (line !== undefined) return 'window-line';
+  if (strategy === 'reserve-high' && !largeAddressAwareLine) return 'fex-guest-range';
   if (largeAddressAware || setting === undefined) return 'large-address-aware';
   const isDefault = setting.start === DEFAULT_WINDOW.start && setting.end === DEFAULT_WINDOW.end;
   return isDefault ? 'large-address-aware' : 'default-window-setting';
