@@ -18,7 +18,12 @@ export type GlRoute =
    * CrossOver on macOS (`#ifdef __APPLE__`, remap_memory; facts vulkan-wine §6): a low alias of
    * the driver's pages made with mach_vm_remap, instead of the copy.
    */
-  | 'mach-alias';
+  | 'mach-alias'
+  /**
+   * `strategy reserve-high`: FEX's generated libGL thunk, no Wine between: the host driver's own
+   * pointer, passed to the guest as its low 32 bits (ThunkLibs/libGL, common/Host.h to_guest).
+   */
+  | 'thunk';
 
 export interface GlRange {
   readonly start: bigint;

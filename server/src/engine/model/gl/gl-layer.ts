@@ -7,6 +7,12 @@
 //
 // What selects the behaviour: the driver's `gl-client-pointer` trait (the extension) and its
 // `placed-map` trait (Wine's Vulkan interop device needs memoryMapPlaced + memoryUnmapReserve).
+//
+// Under `strategy reserve-high` there is no Wine: an i386 Linux guest of FEX calls the host libGL
+// through FEX's generated thunk (ThunkLibs/libGL/libGL_interface.cpp lists glMapBufferRange with
+// no custom host code), which has no Vulkan interop, no placed map, no shadow copy and hides no
+// extension. glMapBufferRange returns the host driver's own mmap(NULL) result, below 4 GiB
+// because of FEX's reservation, handed over by to_guest (route `thunk`, fex-thunk.ts).
 import { AppMapped, NO_MAPPED_RANGES } from '../app-mapped';
 import type { Argument, Expression, StepNode } from '../../syntax/ast';
 import { formatHex, formatSize } from '../../numbers';
@@ -26,6 +32,7 @@ import { hasClientPointer, hasVulkanInterop, type GlContext, type GlMapOutcome }
 import { copyFlush, copyMap, copyUnmap } from './shadow-copy';
 import { createBufferStorage, vulkanBackedProperties, vulkanMap, vulkanUnmap } from './vulkan-backed';
 import { mappedRangeViolations } from '../mapped-memory-range';
+import { fexThunkMap, forwardedByFex } from './fex-thunk';
 
 type EvaluateArg = (e: Expression, what: string, actor: string) => bigint | undefined;
 type MemoryArg = (argument: Argument | undefined) => VkMemory | undefined;
@@ -226,7 +233,9 @@ export class GlLayer {
       true,
     );
     const ctx = this.context(driver);
-    const persistentStorage = storage === 'immutable' && flags.has('persistent');
+    // FEX forwards glBufferStorage to the host driver as it is (no wow64 layer to hide it).
+    const persistentStorage =
+      storage === 'immutable' && flags.has('persistent') && !forwardedByFex(this.sim.platform);
     if (persistentStorage && hasVulkanInterop(driver)) {
       const buffer = newBuffer(true);
       if (createBufferStorage(ctx, buffer) === undefined) return this.created(buffer);
@@ -281,6 +290,12 @@ export class GlLayer {
     } else if (clientPointer) {
       route = 'client-pointer';
       result = clientPointerMap(ctx, this.clientRanges, buffer, offset, length);
+    } else if (forwardedByFex(this.sim.platform)) {
+      const own = ctx.ops.mapOwnPointer(buffer.memory);
+      if (!own.ok)
+        return { kind: 'vk', result: 'NULL', reason: `the driver's mmap failed with ${own.errno}` };
+      route = 'thunk';
+      result = fexThunkMap(ctx, buffer, own.value + offset, length);
     } else {
       const own = ctx.ops.mapOwnPointer(buffer.memory);
       if (!own.ok)
@@ -421,6 +436,7 @@ export class GlLayer {
         if (map.slot) clientPointerUnmap(ctx, this.clientRanges, map.slot);
         break;
       case 'lucky':
+      case 'thunk':
         ctx.ops.unmapOwnPointer(buffer.memory);
         break;
       case 'mach-alias':
