@@ -8,6 +8,7 @@ import { printable } from '../printable';
 import { formatHex } from '../numbers';
 import { firstIndex } from '../first-index';
 import { KnownMappings } from './known-mappings';
+import { SortedRuns } from './sorted-runs';
 import { newUsedNames, uniqueName } from './unique-name';
 import { DEFAULT_HUGE_PAGE_SIZE_FLAGS, HUGETLB_NORESERVE } from './hugetlb';
 import { isPrivateDevZero, memfdName, PRIVATE_DEV_ZERO, straceFd } from './object-name';
@@ -429,6 +430,14 @@ interface OpenedFile {
   refusedEinval?: bigint;
 }
 
+/** A DRM BO by its fake offset, for telling an offset inside it. */
+interface Bo {
+  readonly offset: bigint;
+  readonly file: OpenedFile;
+}
+
+const byOffset = (a: Bo, b: Bo): boolean => a.offset < b.offset;
+
 const PAGE = 4096n;
 
 /**
@@ -473,18 +482,21 @@ function render(
     );
   const fileNames = newUsedNames();
   // Each fd's BOs by fake offset, in offset order: to tell an offset inside one (a capture
-  // holds tens of thousands of BOs: binary search).
-  const bos = new Map<string, { offset: bigint; file: OpenedFile }[]>();
-  const lastAtOrBelow = (list: readonly { offset: bigint }[], offset: bigint): number =>
-    firstIndex(list.length, (i) => list[i]!.offset <= offset) - 1;
+  // holds tens of thousands of BOs: binary search in sorted runs, as a splice into one sorted
+  // array moved every BO above a new one: 80,000 at falling offsets took 8.9 s).
+  const bos = new Map<string, SortedRuns<Bo>>();
   const addBo = (fd: string, offset: bigint, file: OpenedFile): void => {
-    const list = bos.get(fd) ?? [];
-    list.splice(lastAtOrBelow(list, offset) + 1, 0, { offset, file });
-    bos.set(fd, list);
+    const runs = bos.get(fd) ?? new SortedRuns<Bo>(byOffset, (items) => ({ items }));
+    runs.add({ offset, file });
+    bos.set(fd, runs);
   };
   const boContaining = (fd: string, offset: bigint): OpenedFile | undefined => {
-    const list = bos.get(fd) ?? [];
-    const bo = list[lastAtOrBelow(list, offset)];
+    // The BO with the greatest offset at or below, the newest of equals (runs go oldest first).
+    let bo: Bo | undefined;
+    for (const { items } of bos.get(fd)?.runs ?? []) {
+      const candidate = items[firstIndex(items.length, (i) => items[i]!.offset <= offset) - 1];
+      if (candidate !== undefined && (bo === undefined || candidate.offset >= bo.offset)) bo = candidate;
+    }
     return bo !== undefined && bo.file.sized && offset < bo.offset + bo.file.size ? bo.file : undefined;
   };
   const unknownAddresses: string[] = [];
