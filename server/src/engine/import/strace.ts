@@ -100,7 +100,8 @@ export function importStrace(
   const lines: ImportedLine[] = [];
   const processes = new Set<string>();
   const calls: Call[] = [];
-  const unfinished = new Map<string, { head: string; prefix: string; line: number; text: string }>();
+  /** Per pid, its call waiting for a resumed line; `entry` is its line's report, by index. */
+  const unfinished = new Map<string, { head: string; prefix: string; line: number; entry: number }>();
   const rawLines = text.split(/\r?\n/);
   const owns = options.pid === undefined ? undefined : processOwnsLine(rawLines, options.pid);
   let inheritedFrom: string | undefined;
@@ -134,7 +135,7 @@ export function importStrace(
         head: trimmed.slice(0, -UNFINISHED.length),
         prefix: prefix?.[0] ?? '',
         line: lineNo,
-        text: raw,
+        entry: lines.length,
       });
       lines.push({ line: lineNo, text: raw, status: 'skipped', reason: 'continued on its "resumed" line' });
       return;
@@ -192,8 +193,10 @@ export function importStrace(
     });
     lines.push({ line: lineNo, text: raw, status: 'imported' });
   });
+  // By the index kept when the line was reported: a search of the reports for each call left
+  // unfinished was quadratic (20,000 pids each leaving one took 1.6 s).
   for (const pending of unfinished.values()) {
-    const entry = lines.find((l) => l.line === pending.line);
+    const entry = lines[pending.entry];
     if (entry) Object.assign(entry, { reason: 'unfinished and never resumed' });
   }
   const warnings = capturedWithoutPaths(rawLines, calls) ? [WITHOUT_PATHS] : [];
@@ -236,7 +239,8 @@ function capturedWithoutPaths(rawLines: readonly string[], calls: readonly Call[
  *   without a pid before the first prefixed one are the first process before its first fork
  *   (every child starts from them), and those after are whichever process is left once the others
  *   exited — the chosen one's only if it is the one left.
- * The result for each line: true (the chosen process's), 'inherited', or why it is not.
+ * The result for each line: true (the chosen process's), 'inherited', or why it is not; asked
+ * of the lines in order.
  */
 function processOwnsLine(
   rawLines: readonly string[],
@@ -262,6 +266,11 @@ function processOwnsLine(
   });
   const exitedBefore = (pid: string, index: number) =>
     (exitedAt.get(pid) ?? Number.POSITIVE_INFINITY) < index;
+  // The other processes by first line. A line without a pid names the first of them seen before
+  // it and not exited: asked in line order, one that has exited stays so, and the search goes on
+  // from where the last one stopped. A loop over every process seen, per line, was quadratic.
+  const others = [...firstAt].filter(([pid]) => pid !== chosen);
+  let running = 0;
   return (index, pid) => {
     if (pid === chosen) return true;
     if (pid !== undefined) {
@@ -271,11 +280,12 @@ function processOwnsLine(
     if (index < firstPrefixed) return true;
     if (exitedBefore(chosen, index))
       return { skipped: `no pid, after process ${chosen} exited: another process's` };
-    for (const [other, first] of firstAt)
-      if (other !== chosen && first < index && !exitedBefore(other, index))
-        return {
-          skipped: `no pid, while process ${other} may still run: not known to be process ${chosen}'s`,
-        };
+    while (running < others.length && exitedBefore(others[running]![0], index)) running++;
+    const [other, first = index] = others[running] ?? [];
+    if (other !== undefined && first < index)
+      return {
+        skipped: `no pid, while process ${other} may still run: not known to be process ${chosen}'s`,
+      };
     return true;
   };
 }
