@@ -53,3 +53,48 @@ test('containing() is the newest live mapping containing the address', () => {
     { numRuns: 500 },
   );
 });
+
+// The work a trace's lookups cost, counted (mappings moved by merges, tree nodes visited), not
+// timed: n·log n for n maps. The last version merged every new mapping into one sorted list before
+// the next lookup, and looked back from an address over every mapping starting less than the
+// longest one's length below it; counted the same way (merged and visited), these took n²/2 to
+// n² (8.4 to 16.8 million for 4,096 maps, against the bound's 393,216), and an import of 20,000
+// maps at falling addresses 14.5 s.
+const PAGE = 0x1000n;
+const BASE = 0x7f00_0000_0000n;
+const N = 4096;
+const BOUND = 8 * N * Math.log2(N);
+
+test('maps at falling addresses, each looked up before the next: n·log n work, not a merge per lookup', () => {
+  const known = new KnownMappings();
+  for (let i = N; i > 0; i--) {
+    const at = BASE + BigInt(i) * 2n * PAGE;
+    assert.equal(known.containing(at + PAGE), undefined, 'the page above each map is a gap');
+    known.add(`m${i}`, at, at + PAGE);
+  }
+  assert.equal(known.containing(BASE + 2n * PAGE + 5n)?.name, 'm1');
+  assert.ok(known.work <= BOUND, `work ${known.work} > ${BOUND}`);
+});
+
+test('maps inside one large reserved range: a lookup does not visit every mapping below the address', () => {
+  const known = new KnownMappings();
+  known.add('reserved', BASE, BASE + (1n << 40n));
+  for (let i = N; i > 0; i--) {
+    const at = BASE + BigInt(i) * 2n * PAGE;
+    assert.equal(known.containing(at)?.name, 'reserved');
+    known.add(`m${i}`, at, at + PAGE);
+  }
+  assert.equal(known.containing(BASE + 3n * PAGE)?.name, 'reserved');
+  assert.ok(known.work <= BOUND, `work ${known.work} > ${BOUND}`);
+});
+
+test('one page mapped again and again: each map covers the last, which is not looked at again', () => {
+  const known = new KnownMappings();
+  for (let i = 1; i <= N; i++) {
+    assert.equal(known.containing(BASE)?.name, i === 1 ? undefined : `m${i - 1}`);
+    known.add(`m${i}`, BASE, BASE + PAGE);
+  }
+  known.forget(BASE, BASE + PAGE);
+  assert.equal(known.containing(BASE), undefined);
+  assert.ok(known.work <= BOUND, `work ${known.work} > ${BOUND}`);
+});

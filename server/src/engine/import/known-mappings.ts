@@ -4,10 +4,14 @@
 // is forgotten.
 //
 // A scan of every mapping the trace ever made per address made a trace of N maps and N unmaps
-// quadratic. Here the mappings are kept sorted by start; new ones wait in a list until the next
-// lookup sorts them in (one merge for a run of maps), and forgotten ones are only marked until
-// they are half the list.
+// quadratic; so did merging every new mapping into one sorted list before the next lookup (20,000
+// MAP_FIXED maps at falling addresses, each looked up as the next one's address: 14.5 s), and so
+// did looking back from an address over every mapping starting less than the longest one's length
+// below it (a reserved range with thousands of maps inside). Here the mappings are kept in sorted
+// runs (sorted-runs.ts), each with two trees over its mappings' ends, so that a lookup visits only
+// the mappings that reach the address and a forget only those it forgets.
 import { firstIndex } from '../first-index';
+import { SortedRuns } from './sorted-runs';
 
 interface KnownMapping {
   readonly name: string;
@@ -19,74 +23,142 @@ interface KnownMapping {
 }
 
 export class KnownMappings {
-  private sorted: KnownMapping[] = [];
-  private added: KnownMapping[] = [];
-  private forgottenCount = 0;
-  /** The longest mapping ever added: none starting that far below an address reaches it. */
-  private longest = 0n;
+  private readonly runs = new SortedRuns<KnownMapping, EndTrees>(
+    (a, b) => a.start < b.start,
+    (items) => new EndTrees(items),
+    (m) => !m.forgotten,
+  );
   private made = 0;
+  private visited = 0;
+
+  /** Mappings moved by merges and tree nodes visited by lookups: the tests bound it, not time. */
+  get work(): number {
+    return this.runs.moved + this.visited;
+  }
 
   add(name: string, start: bigint, end: bigint): void {
     if (end <= start) return;
-    if (end - start > this.longest) this.longest = end - start;
-    this.added.push({ name, start, end, order: this.made++, forgotten: false });
+    // An older mapping inside the new one can never be named again: the new one contains every
+    // address it does, and is forgotten only by a range that forgets it too. Forgotten now, it
+    // is not looked at again (a page mapped again and again, at the same address).
+    this.forget(start, end);
+    this.runs.add({ name, start, end, order: this.made++, forgotten: false });
   }
 
   /** The newest mapping containing `address`: its name and start. */
   containing(address: bigint): { readonly name: string; readonly start: bigint } | undefined {
-    this.settle();
     let best: KnownMapping | undefined;
-    const list = this.sorted;
-    for (let k = this.firstStartingAbove(address) - 1; k >= 0; k--) {
-      const m = list[k]!;
-      if (m.start + this.longest <= address) break;
-      if (!m.forgotten && address < m.end && (best === undefined || m.order > best.order)) best = m;
+    for (const run of this.runs.runs) {
+      const items = run.items;
+      const above = firstIndex(items.length, (i) => items[i]!.start <= address);
+      this.visited += run.reaching(above, address, (m) => {
+        if (best === undefined || m.order > best.order) best = m;
+      });
     }
     return best;
   }
 
   /** Forgets the mappings that lie wholly inside [start, end) (unmapped, or moved away). */
   forget(start: bigint, end: bigint): void {
-    this.settle();
-    const list = this.sorted;
-    for (let k = this.firstStartingAbove(start - 1n); k < list.length && list[k]!.start < end; k++) {
-      const m = list[k]!;
-      if (!m.forgotten && m.end <= end) {
-        m.forgotten = true;
-        this.forgottenCount++;
-      }
+    for (const run of this.runs.runs) {
+      const items = run.items;
+      const from = firstIndex(items.length, (i) => items[i]!.start < start);
+      const to = firstIndex(items.length, (i) => items[i]!.start < end);
+      this.visited += run.forgetEndingBy(from, to, end);
     }
-    if (this.forgottenCount * 2 > list.length) {
-      this.sorted = list.filter((m) => !m.forgotten);
-      this.forgottenCount = 0;
-    }
-  }
-
-  /** Sorts the mappings added since the last lookup into the list (a merge). */
-  private settle(): void {
-    if (this.added.length === 0) return;
-    const added = this.added.sort(byStart);
-    const old = this.sorted;
-    const merged: KnownMapping[] = [];
-    let i = 0;
-    let j = 0;
-    while (i < old.length || j < added.length) {
-      const next =
-        j >= added.length || (i < old.length && old[i]!.start <= added[j]!.start) ? old[i++]! : added[j++]!;
-      if (!next.forgotten) merged.push(next);
-    }
-    this.sorted = merged;
-    this.added = [];
-    this.forgottenCount = 0;
-  }
-
-  /** The index of the first mapping starting above `address`. */
-  private firstStartingAbove(address: bigint): number {
-    const list = this.sorted;
-    return firstIndex(list.length, (i) => list[i]!.start <= address);
   }
 }
 
-function byStart(a: KnownMapping, b: KnownMapping): number {
-  return a.start < b.start ? -1 : a.start > b.start ? 1 : 0;
+/**
+ * A run's mappings sorted by start, with the greatest and least end of the live ones over each
+ * power-of-two block (a segment tree; null where none is live): a search descends only into
+ * blocks holding a mapping it wants.
+ */
+class EndTrees {
+  private readonly size: number;
+  private readonly maxEnd: (bigint | null)[];
+  private readonly minEnd: (bigint | null)[];
+
+  constructor(readonly items: readonly KnownMapping[]) {
+    let size = 1;
+    while (size < items.length) size *= 2;
+    this.size = size;
+    this.maxEnd = new Array<bigint | null>(2 * size).fill(null);
+    this.minEnd = new Array<bigint | null>(2 * size).fill(null);
+    items.forEach((m, i) => {
+      this.maxEnd[size + i] = m.end;
+      this.minEnd[size + i] = m.end;
+    });
+    for (let node = size - 1; node >= 1; node--) this.combine(node);
+  }
+
+  /** Calls `found` with each live mapping among the first `count` ending above `address`; returns the nodes visited. */
+  reaching(count: number, address: bigint, found: (m: KnownMapping) => void): number {
+    return this.descend(
+      1,
+      0,
+      this.size,
+      0,
+      count,
+      (node) => {
+        const end = this.maxEnd[node] ?? null;
+        return end === null || end <= address;
+      },
+      (i) => found(this.items[i]!),
+    );
+  }
+
+  /** Forgets the live mappings among [from, to) ending at or before `end`; returns the nodes visited. */
+  forgetEndingBy(from: number, to: number, end: bigint): number {
+    const ending: number[] = [];
+    const visited = this.descend(
+      1,
+      0,
+      this.size,
+      from,
+      to,
+      (node) => {
+        const least = this.minEnd[node] ?? null;
+        return least === null || least > end;
+      },
+      (i) => ending.push(i),
+    );
+    for (const i of ending) {
+      this.items[i]!.forgotten = true;
+      this.maxEnd[this.size + i] = null;
+      this.minEnd[this.size + i] = null;
+      for (let node = (this.size + i) >> 1; node >= 1; node >>= 1) this.combine(node);
+    }
+    return visited + ending.length;
+  }
+
+  /** Visits the leaves in [from, to) under `node` (covering [low, high)) that `skip` does not rule out. */
+  private descend(
+    node: number,
+    low: number,
+    high: number,
+    from: number,
+    to: number,
+    skip: (node: number) => boolean,
+    leaf: (index: number) => void,
+  ): number {
+    if (high <= from || to <= low || skip(node)) return 1;
+    if (high - low === 1) {
+      leaf(low);
+      return 1;
+    }
+    const middle = (low + high) >> 1;
+    return (
+      1 +
+      this.descend(2 * node, low, middle, from, to, skip, leaf) +
+      this.descend(2 * node + 1, middle, high, from, to, skip, leaf)
+    );
+  }
+
+  private combine(node: number): void {
+    const [a = null, b = null] = [this.maxEnd[2 * node], this.maxEnd[2 * node + 1]];
+    this.maxEnd[node] = a === null ? b : b === null || a > b ? a : b;
+    const [c = null, d = null] = [this.minEnd[2 * node], this.minEnd[2 * node + 1]];
+    this.minEnd[node] = c === null ? d : d === null || c < d ? c : d;
+  }
 }
