@@ -17,7 +17,7 @@ import {
   smallNumber,
   u64,
 } from './u64';
-import { VM_MAYEXEC, VM_MAYREAD, VM_MAYWRITE, sharedPage } from './vma';
+import { VM_MAYEXEC, VM_MAYREAD, VM_MAYWRITE, VM_SPECIAL, sharedPage } from './vma';
 import type { PlacementKind } from './placement';
 import type { KernelState } from './state';
 import type { Effect, MemoryObject, MmapArgs, Origin, OpenFile, SyscallResult, Vma } from './types';
@@ -379,6 +379,14 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
     }
     vmFlags |= device !== undefined ? device.vmFlags : T.VM_HUGETLB | T.VM_DONTEXPAND;
   }
+  // do_mmap decided on the populate with MAP_LOCKED's VM_LOCKED; the VMA may lose the flag below.
+  const populates =
+    (vmFlags & T.VM_LOCKED) !== 0 || (flags & (T.MAP_POPULATE | T.MAP_NONBLOCK)) === T.MAP_POPULATE;
+  // A VM_SPECIAL mapping (a driver's VM_IO/VM_PFNMAP/VM_MIXEDMAP/VM_DONTEXPAND) or a hugetlb one
+  // cannot be mlocked: the kernel clears VM_LOCKED|VM_LOCKONFAULT once the driver's mmap has set
+  // its flags (mm/vma.c __mmap_complete, 6.12+; mmap_region's same test before, there since 2.6
+  // long before any version the model knows), so MADV_DONTNEED is not refused for being locked.
+  if ((vmFlags & VM_SPECIAL) !== 0) vmFlags &= ~T.VM_LOCKED;
 
   const object = hugetlb
     ? state.objects.createAnonHugetlb(fast ? BigInt(alignedBytes) : alignedLen, hugePages)
@@ -404,8 +412,7 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
   };
   state.vmas.splice(startPage, endPage, [vma], 'both');
   // vm_mmap_pgoff(): mm_populate() once the mapping exists (do_mmap's `*populate`).
-  if ((vmFlags & T.VM_LOCKED) !== 0 || (flags & (T.MAP_POPULATE | T.MAP_NONBLOCK)) === T.MAP_POPULATE)
-    populate(state, startPage, endPage);
+  if (populates) populate(state, startPage, endPage);
   const mapped: Effect = { kind: 'mapped', vma };
   const chosen = pageAddress(startPage, geo);
   return succeed(chosen, replaced !== undefined ? [replaced, mapped] : [mapped]);
