@@ -3,7 +3,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyse, codes } from './helpers';
-import { VM_LOCKED } from '../../../server/src/engine/kernel/types';
+import {
+  VM_DONTDUMP,
+  VM_DONTEXPAND,
+  VM_IO,
+  VM_LOCKED,
+  VM_PFNMAP,
+} from '../../../server/src/engine/kernel/types';
 
 test('MAP_LOCKED on a VM_SPECIAL device mapping does not lock it: MADV_DONTNEED is not refused as locked', () => {
   // __mmap_complete (mm/vma.c) clears VM_LOCKED on VM_SPECIAL; checked on 6.18 with an io_uring ring.
@@ -24,4 +30,28 @@ test('MAP_LOCKED on a VM_SPECIAL device mapping does not lock it: MADV_DONTNEED 
   expect d == EINVAL
 }`;
   assert.deepEqual(codes(anon), []);
+});
+
+test('each kernel driver’s BO mappings have its own VM flags: msm (turnip) sets no VM_IO, so MADV_DOFORK works', () => {
+  const dofork = (preset: string) => `scenario "dofork" {
+  kernel 6.18
+  driver gpu { preset ${preset} }
+  m = vkAllocateMemory 64KiB host-visible coherent
+  p = vkMapMemory m
+  k = madvise p, 64KiB, dofork
+}`;
+  // msm_gem_object_mmap: VM_PFNMAP|VM_DONTEXPAND|VM_DONTDUMP; madvise refuses DOFORK only on VM_IO.
+  // (The map lands outside Wine's 32-bit window: not what this test is about.)
+  const kernelCodes = (preset: string) => codes(dofork(preset)).filter((c) => c !== 'pointer-outside-window');
+  assert.deepEqual(kernelCodes('turnip'), []);
+  const bo = analyse(dofork('turnip'))
+    .scenarios[0]!.run.simulation.space.vmas()
+    .find((v) => v.object.name === '/dev/dri/renderD128')!;
+  assert.equal(
+    bo.vmFlags & (VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP),
+    VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP,
+  );
+  // TTM (amdgpu, nouveau) and i915 set VM_IO: the same madvise is EINVAL.
+  for (const preset of ['radv', 'nvk', 'anv'])
+    assert.deepEqual(kernelCodes(preset), ['kernel-refused'], preset);
 });

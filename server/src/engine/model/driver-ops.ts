@@ -41,6 +41,15 @@ const RENDER_NODE_TRAITS: DeviceTraits = Object.freeze({
 });
 /** The same, for the one fd through which a Mesa driver maps every BO at its fake offset. */
 const DRM_NODE_TRAITS: DeviceTraits = Object.freeze({ ...RENDER_NODE_TRAITS, fakeOffsets: true });
+/**
+ * msm's node (turnip): msm_gem_object_mmap sets VM_PFNMAP|VM_DONTEXPAND|VM_DONTDUMP and no VM_IO
+ * (drivers/gpu/drm/msm/msm_gem.c, 6.x; older kernels had VM_IO|VM_MIXEDMAP, not modelled), so
+ * MADV_DOFORK, which madvise refuses only on VM_IO, succeeds on its BO mappings.
+ */
+const MSM_NODE_TRAITS: DeviceTraits = Object.freeze({
+  ...DRM_NODE_TRAITS,
+  vmFlags: VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP,
+});
 /** i915's node (5.6+): its mmap sets VM_PFNMAP|VM_DONTEXPAND|VM_DONTDUMP|VM_IO and swaps in its anon inode (facts 4.1). */
 const I915_NODE_TRAITS: DeviceTraits = Object.freeze({
   ...DRM_NODE_TRAITS,
@@ -674,10 +683,21 @@ export class DriverOps {
       sizeBytes: 0n,
       readable: true,
       writable: true,
-      device:
-        this.model.kernelDriver === 'i915' && this.i915MapsAnonInode() ? I915_NODE_TRAITS : DRM_NODE_TRAITS,
+      device: this.renderNodeTraits(),
     });
     return this.renderNode;
+  }
+
+  /** How the driver's kernel maps a BO through its render node (its GEM object's mmap). */
+  private renderNodeTraits(): DeviceTraits {
+    switch (this.model.kernelDriver) {
+      case 'i915':
+        return this.i915MapsAnonInode() ? I915_NODE_TRAITS : DRM_NODE_TRAITS;
+      case 'msm':
+        return MSM_NODE_TRAITS;
+      default:
+        return DRM_NODE_TRAITS;
+    }
   }
 
   /**
