@@ -205,20 +205,25 @@ export class DriverOps {
   }
 
   /**
-   * Whether the driver's kernel makes a BO's fake offset with the BO (TTM: `kernelDriver` amdgpu
-   * or nouveau,
-   * ttm_bo_init_reserved's drm_vma_offset_add), so the BO exists from vkAllocateMemory on;
-   * other render nodes make it at the first map (drm_gem_create_mmap_offset, i915's
-   * mmap_offset_attach), where the model makes the BO.
+   * Whether the driver's kernel makes a BO's fake offset with the BO, so the BO exists from
+   * vkAllocateMemory on: TTM (`kernelDriver` amdgpu or nouveau: ttm_bo_init_reserved's
+   * drm_vma_offset_add for every ttm_bo_type_device BO) and msm (msm_gem_new ends with
+   * drm_gem_create_mmap_offset; drivers/gpu/drm/msm/msm_gem.c, 6.2+ at least, older versions not
+   * checked: MSM_INFO_GET_OFFSET then only reads it). Other render nodes make it at the first map
+   * (drm_gem_create_mmap_offset at the GEM helpers' mmap-offset ioctl, i915's mmap_offset_attach),
+   * where the model makes the BO.
    */
   private get offsetsAtCreation(): boolean {
     const kernelDriver = this.model.kernelDriver;
-    return this.model.backing === 'device' && (kernelDriver === 'amdgpu' || kernelDriver === 'nouveau');
+    return (
+      this.model.backing === 'device' &&
+      (kernelDriver === 'amdgpu' || kernelDriver === 'nouveau' || kernelDriver === 'msm')
+    );
   }
 
   /**
-   * A TTM driver's BO for the memory, made at vkAllocateMemory with its fake offset (amdgpu's
-   * GEM_CREATE, nouveau's GEM_NEW): with no room for the offset the kernel refuses the BO and
+   * A TTM or msm driver's BO for the memory, made at vkAllocateMemory with its fake offset
+   * (amdgpu's GEM_CREATE, nouveau's GEM_NEW, msm's MSM_GEM_NEW): with no room for the offset the kernel refuses the BO and
    * the allocation fails with VK_ERROR_OUT_OF_DEVICE_MEMORY (radv_amdgpu_winsys_bo_create,
    * nvk's BO creation). amdgpu refuses first, with ENOMEM, a BO not smaller than its memory
    * domain (amdgpu-domains.ts), and radv fails the allocation the same way. Nothing for other
@@ -380,7 +385,7 @@ export class DriverOps {
       pool.next += need;
     } else {
       // No slot: the memory gets a dedicated BO, mapped at its first vkMapMemory (dropsMapAtUnmap);
-      // a TTM driver makes it now (makeBoAtAllocation).
+      // a TTM or msm driver makes it now (makeBoAtAllocation).
       this.sim.note(this.name, `suballocate ${formatSize(need)} from pool`, 'pool full', false);
       return this.makeBoAtAllocation(memory);
     }
@@ -705,7 +710,7 @@ export class DriverOps {
    * (include/drm/drm_vma_manager.h, DRM_FILE_PAGE_OFFSET_SIZE: just under 1 TiB of offsets), so
    * the driver's mmap-offset ioctl fails and the driver makes no mmap. The GEM helpers make the
    * offset there (drm_gem_create_mmap_offset); i915's DRM_I915_GEM_MMAP_OFFSET in
-   * mmap_offset_attach (i915_gem_mman.c, 5.6+). A TTM driver's BO has it already (refuseBoCreation).
+   * mmap_offset_attach (i915_gem_mman.c, 5.6+). A TTM or msm BO has it already (refuseBoCreation).
    */
   private refuseFakeOffset(length: bigint): void {
     const fd = this.renderNode!.fd;
@@ -724,18 +729,21 @@ export class DriverOps {
   }
 
   /**
-   * A TTM driver's BO gets its fake offset as it is created (ttm_bo_init_reserved, for every
-   * ttm_bo_type_device BO: drm_vma_offset_add), so with no room the create ioctl fails with
-   * ENOSPC and there is no BO at all (DRM_FILE_PAGE_OFFSET_SIZE, as refuseFakeOffset).
+   * A TTM or msm BO gets its fake offset as it is created (ttm_bo_init_reserved, for every
+   * ttm_bo_type_device BO: drm_vma_offset_add; msm_gem_new: drm_gem_create_mmap_offset), so with
+   * no room the create ioctl fails with ENOSPC and there is no BO at all
+   * (DRM_FILE_PAGE_OFFSET_SIZE, as refuseFakeOffset).
    */
   private refuseBoCreation(length: bigint): void {
     const fd = this.renderNode!.fd;
+    const where =
+      this.model.kernelDriver === 'msm' ? 'msm_gem_new: drm_gem_create_mmap_offset' : 'ttm_bo_init_reserved';
     this.sim.addCall(
       new RefusedIoctlCall(
         this.name,
         `ioctl(${fd}, create a ${formatSize(length)} BO)`,
         'ENOSPC',
-        `ttm_bo_init_reserved: drm_vma_offset_add finds no room for ${formatSize(length)} in the fake-offset space of ${this.renderNode!.name} (DRM_FILE_PAGE_OFFSET_SIZE, just under 1 TiB with 4 KiB pages, less what other BOs hold), so the buffer object is not created`,
+        `${where}: drm_vma_offset_add finds no room for ${formatSize(length)} in the fake-offset space of ${this.renderNode!.name} (DRM_FILE_PAGE_OFFSET_SIZE, just under 1 TiB with 4 KiB pages, less what other BOs hold), so the buffer object is not created`,
       ),
     );
   }
