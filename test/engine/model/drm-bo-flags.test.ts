@@ -55,3 +55,45 @@ test('each kernel driver’s BO mappings have its own VM flags: msm (turnip) set
   for (const preset of ['radv', 'nvk', 'anv'])
     assert.deepEqual(kernelCodes(preset), ['kernel-refused'], preset);
 });
+
+const exportThen = (preset: string, steps: string) => `scenario "export" {
+  kernel 6.18
+  driver gpu { preset ${preset} }
+  m = vkAllocateMemory 64KiB host-visible coherent exportable
+  buf = vkGetMemoryFdKHR m dma-buf
+${steps}
+}`;
+const kernelMessages = (text: string) =>
+  analyse(text)
+    .diagnostics.filter((d) => d.code === 'kernel-refused')
+    .map((d) => d.message);
+
+test('MAP_PRIVATE of a dma-buf is the exporter’s to refuse: amdgpu lets PROT_NONE through without VM_MAYWRITE', () => {
+  // amdgpu_gem_object_mmap's Thunk workaround: the map works, a later PROT_WRITE is EACCES.
+  const radv = exportThen('radv', '  q = mmap 64KiB none private fd buf\n  w = mprotect q, 64KiB, rw');
+  const messages = kernelMessages(radv);
+  assert.equal(messages.length, 1, messages.join('\n'));
+  assert.match(messages[0]!, /^mprotect\(.*fails with EACCES: .*without VM_MAYWRITE/);
+  // Any other private map is TTM's EINVAL, named through amdgpu.
+  const rw = kernelMessages(exportThen('radv', '  q = mmap 64KiB r private fd buf'));
+  assert.match(rw[0] ?? '', /EINVAL: .*amdgpu_gem_object_mmap → ttm_bo_mmap_obj: is_cow_mapping/);
+  // nouveau is plain TTM: even PROT_NONE is refused.
+  const nvk = kernelMessages(exportThen('nvk', '  q = mmap 64KiB none private fd buf'));
+  assert.match(nvk[0] ?? '', /EINVAL: .*\(ttm_bo_mmap_obj: is_cow_mapping → EINVAL\)/);
+});
+
+test('msm and i915 do not refuse MAP_PRIVATE; i915’s dma-buf maps its shmem file, not a VM_PFNMAP mapping', () => {
+  // msm_gem_object_mmap has no COW check, through the dma-buf or the node.
+  assert.deepEqual(kernelMessages(exportThen('turnip', '  q = mmap 64KiB none private fd buf')), []);
+  // i915_gem_dmabuf_mmap hands the VMA to the shmem file: private works, MADV_DONTNEED too.
+  const anv = exportThen(
+    'anv',
+    '  q = mmap 64KiB rw private fd buf\n  s = mmap 64KiB rw shared fd buf\n  u = madvise s, 64KiB, dontneed',
+  );
+  assert.deepEqual(kernelMessages(anv), []);
+  const vmas = analyse(anv)
+    .scenarios[0]!.run.simulation.space.vmas()
+    .filter((v) => v.viaExport !== undefined);
+  assert.equal(vmas.length, 2);
+  assert.ok(vmas.every((v) => (v.vmFlags & VM_PFNMAP) === 0));
+});

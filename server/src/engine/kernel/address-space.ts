@@ -162,7 +162,9 @@ export class AddressSpace implements AddressSpaceApi {
     // radv exports both handle types through one path (radv_get_memory_fd, a dma-buf); the model
     // treats both alike (VulkanLayer.exportFd).
     const exported = { object, firstPage: Number(boOffset / P), mapsName: '/dmabuf:', describes };
-    const device = source.device ? { ...source.device, fakeOffsets: false, exported } : undefined;
+    const device = source.device
+      ? { ...source.device, ...source.device.exportedAs, fakeOffsets: false, exported }
+      : undefined;
     const file: OpenFile = {
       kind: source.kind,
       // For messages only: the mapping's object is the BO, which /proc/PID/maps shows as the exporter's.

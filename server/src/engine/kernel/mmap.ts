@@ -368,7 +368,7 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
   if ((file !== undefined && device !== undefined) || hugetlb) {
     const refusal =
       file !== undefined && device !== undefined
-        ? deviceRefusal(file, bo, off, fast ? alignedBytes : alignedLen, vmFlags)
+        ? deviceRefusal(file, bo, off, fast ? alignedBytes : alignedLen, vmFlags, prot)
         : hugetlbRefusal(pgoff, hugePages, vmFlags);
     if (refusal !== undefined) {
       const suffix =
@@ -378,6 +378,7 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
       return withEffects(fail(refusal.errno, refusal.reason + suffix), replaced ? [replaced] : NO_EFFECTS);
     }
     vmFlags |= device !== undefined ? device.vmFlags : T.VM_HUGETLB | T.VM_DONTEXPAND;
+    if (device !== undefined && protNoneCowLetThrough(device, vmFlags, prot)) vmFlags &= ~VM_MAYWRITE;
   }
   // do_mmap decided on the populate with MAP_LOCKED's VM_LOCKED; the VMA may lose the flag below.
   const populates =
@@ -466,9 +467,10 @@ function deviceRefusal(
   offset: bigint,
   len: number | bigint,
   vmFlags: number,
+  prot: number,
 ): { errno: T.Errno; reason: string } | undefined {
   const device = file.device as T.DeviceTraits;
-  if (device.exported !== undefined) return exportedRefusal(file, device, offset, len, vmFlags);
+  if (device.exported !== undefined) return exportedRefusal(file, device, offset, len, vmFlags, prot);
   if (device.fakeOffsets && bo === undefined) {
     return {
       errno: 'EINVAL',
@@ -488,20 +490,13 @@ function deviceRefusal(
       reason: `${file.name}: the mapping (${formatHex(BigInt(len))} bytes) is larger than the ${bo !== undefined ? 'buffer object' : 'object'} (${formatHex(objectBytes)} bytes) (drm_gem_mmap_obj: obj_size < vma size)`,
     };
   }
-  const isCow = (vmFlags & (T.VM_SHARED | VM_MAYWRITE)) === VM_MAYWRITE;
-  if (device.rejectsCow && isCow) {
-    return {
-      errno: 'EINVAL',
-      reason: `${file.name}: the driver refuses copy-on-write (MAP_PRIVATE) mappings (ttm_bo_mmap_obj: is_cow_mapping → EINVAL)`,
-    };
-  }
-  return undefined;
+  return cowRefusal(device, vmFlags, prot, `${file.name}: the driver refuses`);
 }
 
 /**
  * mmap of an exported fd: dma_buf_mmap_internal refuses a mapping past the buffer's size
- * (EINVAL, drivers/dma-buf/dma-buf.c), then the exporter's own mmap decides, as for its BO: a
- * DRM BO refuses copy-on-write mappings (facts linux-mm §4.1).
+ * (EINVAL, drivers/dma-buf/dma-buf.c), then the exporter's own mmap decides, as for its BO
+ * (`DeviceTraits.exportedAs` where its dma-buf mmap is another one).
  */
 function exportedRefusal(
   file: OpenFile,
@@ -509,6 +504,7 @@ function exportedRefusal(
   offset: bigint,
   len: number | bigint,
   vmFlags: number,
+  prot: number,
 ): { errno: T.Errno; reason: string } | undefined {
   const bytes = file.sizeBytes - offset;
   if (len > bytes) {
@@ -517,13 +513,34 @@ function exportedRefusal(
       reason: `${file.name}: the mapping (${formatHex(BigInt(len))} bytes from offset ${formatHex(offset)}) runs past the exported buffer (${formatHex(file.sizeBytes)} bytes) (dma_buf_mmap_internal)`,
     };
   }
-  if (device.rejectsCow && (vmFlags & (T.VM_SHARED | VM_MAYWRITE)) === VM_MAYWRITE) {
-    return {
-      errno: 'EINVAL',
-      reason: `${file.name}: the exporting driver refuses copy-on-write (MAP_PRIVATE) mappings of its buffer object (ttm_bo_mmap_obj: is_cow_mapping → EINVAL)`,
-    };
-  }
-  return undefined;
+  return cowRefusal(device, vmFlags, prot, `${file.name}: the exporting driver refuses`);
+}
+
+/** Whether `vmFlags` make a copy-on-write mapping (is_cow_mapping: VM_MAYWRITE without VM_SHARED). */
+function isCowMapping(vmFlags: number): boolean {
+  return (vmFlags & (T.VM_SHARED | VM_MAYWRITE)) === VM_MAYWRITE;
+}
+
+/** amdgpu's PROT_NONE MAP_PRIVATE map, let through with VM_MAYWRITE cleared (DeviceTraits.privateProtNoneAllowed). */
+function protNoneCowLetThrough(device: T.DeviceTraits, vmFlags: number, prot: number): boolean {
+  return device.privateProtNoneAllowed === true && prot === T.PROT_NONE && isCowMapping(vmFlags);
+}
+
+/** A `rejectsCow` driver's EINVAL for a copy-on-write (MAP_PRIVATE) mapping; `who` starts the reason. */
+function cowRefusal(
+  device: T.DeviceTraits,
+  vmFlags: number,
+  prot: number,
+  who: string,
+): { errno: T.Errno; reason: string } | undefined {
+  if (!device.rejectsCow || !isCowMapping(vmFlags) || protNoneCowLetThrough(device, vmFlags, prot))
+    return undefined;
+  const by = device.cowRefusedBy ?? 'ttm_bo_mmap_obj';
+  const protNone = device.privateProtNoneAllowed ? '; only a PROT_NONE one passes, without VM_MAYWRITE' : '';
+  return {
+    errno: 'EINVAL',
+    reason: `${who} copy-on-write (MAP_PRIVATE) mappings of its buffer object (${by}: is_cow_mapping → EINVAL${protNone})`,
+  };
 }
 
 /** The backing object of a new VMA. A new private anon VMA joins its neighbour's anon object when Linux would merge them. */

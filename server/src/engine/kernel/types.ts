@@ -182,6 +182,23 @@ export interface DeviceTraits {
   readonly vmFlags: number;
   /** MAP_PRIVATE writable (COW) mappings refused with EINVAL (TTM, panthor, xe). */
   readonly rejectsCow: boolean;
+  /**
+   * The kernel function a `rejectsCow` refusal cites; absent, TTM's `ttm_bo_mmap_obj`. Only for
+   * the message.
+   */
+  readonly cowRefusedBy?: string;
+  /**
+   * amdgpu's "Thunk bug" workaround (amdgpu_gem_object_mmap, drivers/gpu/drm/amd/amdgpu/
+   * amdgpu_gem.c): a PROT_NONE MAP_PRIVATE map is let through with VM_MAYWRITE cleared, so it is
+   * no COW mapping for TTM's check, and a later mprotect(PROT_WRITE) is EACCES.
+   */
+  readonly privateProtNoneAllowed?: boolean;
+  /**
+   * How a mapping through the BO's exported fd (a dma-buf) differs, when the exporter's
+   * dma_buf_ops.mmap is not its object's mmap: i915 without local memory maps the object's shmem
+   * file (i915_gem_dmabuf_mmap), no VM_PFNMAP and no COW check. Absent: as through the node.
+   */
+  readonly exportedAs?: { readonly vmFlags: number; readonly rejectsCow: boolean };
   /** The driver has its own get_unmapped_area (io_uring; DRM after drm_gem_get_unmapped_area). */
   readonly customGetUnmappedArea: boolean;
   /** vm_ops->may_split refuses partial unmaps/moves (special mappings like [vvar]). */

@@ -42,18 +42,38 @@ const RENDER_NODE_TRAITS: DeviceTraits = Object.freeze({
 /** The same, for the one fd through which a Mesa driver maps every BO at its fake offset. */
 const DRM_NODE_TRAITS: DeviceTraits = Object.freeze({ ...RENDER_NODE_TRAITS, fakeOffsets: true });
 /**
+ * amdgpu's node (radv): amdgpu_gem_object_mmap (drivers/gpu/drm/amd/amdgpu/amdgpu_gem.c, 6.x)
+ * clears VM_MAYWRITE of a PROT_NONE MAP_PRIVATE map (its "Thunk bug" workaround), then TTM's
+ * ttm_bo_mmap_obj refuses any other COW mapping; the same function serves its dma-bufs
+ * (drm_gem_dmabuf_mmap → drm_gem_prime_mmap → obj->funcs->mmap).
+ */
+const AMDGPU_NODE_TRAITS: DeviceTraits = Object.freeze({
+  ...DRM_NODE_TRAITS,
+  privateProtNoneAllowed: true,
+  cowRefusedBy: 'amdgpu_gem_object_mmap → ttm_bo_mmap_obj',
+});
+/**
  * msm's node (turnip): msm_gem_object_mmap sets VM_PFNMAP|VM_DONTEXPAND|VM_DONTDUMP and no VM_IO
  * (drivers/gpu/drm/msm/msm_gem.c, 6.x; older kernels had VM_IO|VM_MIXEDMAP, not modelled), so
- * MADV_DOFORK, which madvise refuses only on VM_IO, succeeds on its BO mappings.
+ * MADV_DOFORK, which madvise refuses only on VM_IO, succeeds on its BO mappings. Neither it nor
+ * drm_gem_mmap_obj checks for a COW mapping: MAP_PRIVATE maps, through the node or a dma-buf.
  */
 const MSM_NODE_TRAITS: DeviceTraits = Object.freeze({
   ...DRM_NODE_TRAITS,
   vmFlags: VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP,
+  rejectsCow: false,
 });
-/** i915's node (5.6+): its mmap sets VM_PFNMAP|VM_DONTEXPAND|VM_DONTDUMP|VM_IO and swaps in its anon inode (facts 4.1). */
+/**
+ * i915's node (5.6+): its mmap sets VM_PFNMAP|VM_DONTEXPAND|VM_DONTDUMP|VM_IO and swaps in its
+ * anon inode (facts 4.1); i915_gem_mmap has no COW check. Its dma-buf mmap without local memory
+ * (i915_gem_dmabuf_mmap) maps the object's shmem file instead: no VM_PFNMAP, MAP_PRIVATE works.
+ * That mapping's name (the shmem file's, not `/dmabuf:`) is not modelled.
+ */
 const I915_NODE_TRAITS: DeviceTraits = Object.freeze({
   ...DRM_NODE_TRAITS,
   boMapsName: 'anon_inode:i915.gem',
+  rejectsCow: false,
+  exportedAs: { vmFlags: 0, rejectsCow: false },
 });
 /**
  * An NVIDIA BO's fd (open kernel modules, BAR and vidmem row of facts 4.1): VM_IO|VM_PFNMAP|
@@ -700,6 +720,8 @@ export class DriverOps {
         return this.i915MapsAnonInode() ? I915_NODE_TRAITS : DRM_NODE_TRAITS;
       case 'msm':
         return MSM_NODE_TRAITS;
+      case 'amdgpu':
+        return AMDGPU_NODE_TRAITS;
       default:
         return DRM_NODE_TRAITS;
     }
