@@ -97,3 +97,22 @@ test('msm and i915 do not refuse MAP_PRIVATE; i915’s dma-buf maps its shmem fi
   assert.equal(vmas.length, 2);
   assert.ok(vmas.every((v) => (v.vmFlags & VM_PFNMAP) === 0));
 });
+
+test('radv: a dma-buf of memory that is not host-visible cannot be mmapped (amdgpu NO_CPU_ACCESS: EPERM)', () => {
+  const text = `scenario "device-local" {
+  kernel 6.18
+  driver gpu { preset radv }
+  m = vkAllocateMemory 64KiB device-local exportable
+  buf = vkGetMemoryFdKHR m dma-buf
+  q = mmap 64KiB rw shared fd buf
+}`;
+  const messages = kernelMessages(text);
+  assert.equal(messages.length, 1, messages.join('\n'));
+  assert.match(
+    messages[0]!,
+    /fails with EPERM: .*AMDGPU_GEM_CREATE_NO_CPU_ACCESS, and amdgpu_gem_object_mmap/,
+  );
+  // Host-visible memory, or another kernel driver, maps.
+  assert.deepEqual(kernelMessages(text.replace('64KiB device-local', '64KiB host-visible')), []);
+  assert.deepEqual(kernelMessages(text.replace('preset radv', 'preset nvk')), []);
+});

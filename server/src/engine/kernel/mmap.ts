@@ -513,6 +513,9 @@ function exportedRefusal(
       reason: `${file.name}: the mapping (${formatHex(BigInt(len))} bytes from offset ${formatHex(offset)}) runs past the exported buffer (${formatHex(file.sizeBytes)} bytes) (dma_buf_mmap_internal)`,
     };
   }
+  // The exporter's object mmap runs next (drm_gem_prime_mmap → obj->funcs->mmap), before any COW check.
+  const refusal = device.exported?.refusal;
+  if (refusal !== undefined) return { errno: refusal.errno, reason: `${file.name}: ${refusal.reason}` };
   return cowRefusal(device, vmFlags, prot, `${file.name}: the exporting driver refuses`);
 }
 

@@ -244,6 +244,11 @@ export interface ExportedBuffer {
   readonly mapsName: string;
   /** Simulation-only, for the user: whose buffer object the fd is, e.g. `m's buffer object, dma-buf fd buf`. */
   readonly describes: string;
+  /**
+   * The exporter's mmap refuses every CPU mapping of this BO: amdgpu_gem_object_mmap's EPERM for
+   * a BO created with AMDGPU_GEM_CREATE_NO_CPU_ACCESS (DriverOps.cpuAccessRefusal).
+   */
+  readonly refusal?: { readonly errno: Errno; readonly reason: string };
 }
 
 /** An open file the scenario can map: memfd, shmem, regular file, or a device (a GPU BO). */

@@ -346,6 +346,22 @@ export class DriverOps {
     return { file: memory.file, offset: memory.boOffset };
   }
 
+  /**
+   * Why the kernel driver refuses every CPU mapping of the memory's BO, if it does. radv gives
+   * memory that is not host-visible RADEON_FLAG_NO_CPU_ACCESS (its device-local-only memory type,
+   * radv_physical_device.c), which its amdgpu winsys creates with AMDGPU_GEM_CREATE_NO_CPU_ACCESS;
+   * amdgpu_gem_object_mmap (drivers/gpu/drm/amd/amdgpu/amdgpu_gem.c) then returns EPERM, for a
+   * mapping of its dma-buf too (drm_gem_prime_mmap calls it).
+   */
+  cpuAccessRefusal(memory: VkMemory): { errno: 'EPERM'; reason: string } | undefined {
+    if (this.model.kernelDriver !== 'amdgpu' || this.model.backing !== 'device') return undefined;
+    if (memory.properties.has('host-visible')) return undefined;
+    return {
+      errno: 'EPERM',
+      reason: `${memory.name} is not host-visible, so its buffer object was created with AMDGPU_GEM_CREATE_NO_CPU_ACCESS, and amdgpu_gem_object_mmap refuses any CPU mapping of it`,
+    };
+  }
+
   private takeFromCache(memory: VkMemory): boolean {
     const index = this.cache.findIndex((c) => c.size >= memory.allocationSize);
     if (index < 0) return false;
