@@ -485,9 +485,16 @@ function deviceRefusal(
   }
   const objectBytes = bo !== undefined ? (bo.sizeBytes ?? 0n) - offset : file.sizeBytes;
   if (len > objectBytes) {
+    // DRM: drm_gem_mmap's (and i915_gem_mmap's) lookup takes the mapping's page count, and
+    // drm_vma_offset_lookup_locked drops a node that ends before the mapping does, so the EINVAL
+    // is drm_gem_mmap's `if (!obj)`, before drm_gem_mmap_obj's own size check is reached.
+    const where =
+      device.sizeMismatchErrno !== undefined
+        ? "the driver's mmap refuses a size mismatch"
+        : 'drm_gem_mmap: drm_vma_offset_exact_lookup_locked finds no BO holding all its pages';
     return {
       errno: device.sizeMismatchErrno ?? 'EINVAL',
-      reason: `${file.name}: the mapping (${formatHex(BigInt(len))} bytes) is larger than the ${bo !== undefined ? 'buffer object' : 'object'} (${formatHex(objectBytes)} bytes) (drm_gem_mmap_obj: obj_size < vma size)`,
+      reason: `${file.name}: the mapping (${formatHex(BigInt(len))} bytes) is larger than the ${bo !== undefined ? 'buffer object' : 'object'} (${formatHex(objectBytes)} bytes) (${where})`,
     };
   }
   return cowRefusal(device, vmFlags, prot, `${file.name}: the driver refuses`);
