@@ -52,8 +52,14 @@ test('an offset that is not exactly a BO start is EINVAL; a BO start with more t
   const inside = mmap(as, PG, { flags: T.MAP_SHARED, fd: fd.fd, offset: bo + PG });
   assert.equal(errno(inside), 'EINVAL');
   assert.match(inside.ok ? '' : inside.reason, /drm_vma_offset_exact_lookup_locked/);
-  // Running into the next BO is still too large for this one (drm_gem_mmap_obj).
-  assert.equal(errno(mmap(as, 5n * PG, { flags: T.MAP_SHARED, fd: fd.fd, offset: bo })), 'EINVAL');
+  // Running into the next BO is still too large for this one: drm_gem_mmap's lookup, with the
+  // mapping's page count, finds no BO (drm_vma_offset_lookup_locked), before drm_gem_mmap_obj.
+  const tooLarge = mmap(as, 5n * PG, { flags: T.MAP_SHARED, fd: fd.fd, offset: bo });
+  assert.equal(errno(tooLarge), 'EINVAL');
+  assert.match(
+    tooLarge.ok ? '' : tooLarge.reason,
+    /\(drm_gem_mmap: drm_vma_offset_exact_lookup_locked finds no BO holding all its pages\)$/,
+  );
   assert.equal(errno(mmap(as, 4n * PG, { flags: T.MAP_PRIVATE, fd: fd.fd, offset: bo })), 'EINVAL');
   ok(mmap(as, 2n * PG, { flags: T.MAP_SHARED, fd: fd.fd, offset: bo }));
 });

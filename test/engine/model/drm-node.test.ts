@@ -262,3 +262,29 @@ test('an allocation whose driver mapping fails at vkAllocateMemory fails (lavapi
 }`;
   assert.deepEqual(codes(pool), ['kernel-refused', 'kernel-refused']);
 });
+
+test('msm (turnip) makes the fake offset with the BO: offsets follow creation order, and no room fails vkAllocateMemory', () => {
+  // msm_gem_new ends with drm_gem_create_mmap_offset; MSM_INFO_GET_OFFSET only reads it.
+  const order = `scenario "order" {
+  driver gpu { preset turnip }
+  strategy none
+  m1 = vkAllocateMemory 64KiB host-visible coherent
+  m2 = vkAllocateMemory 128KiB host-visible coherent
+  p2 = vkMapMemory m2
+  p1 = vkMapMemory m1
+}`;
+  assert.match(mmapsOf(order, 2)[0] ?? '', /MAP_SHARED, 3, 0x1_0001_0000\) = /);
+  assert.match(mmapsOf(order, 3)[0] ?? '', /MAP_SHARED, 3, 0x1_0000_0000\) = /);
+  const big = `scenario "big" {
+  driver gpu { preset turnip }
+  m = vkAllocateMemory 2TiB host-visible coherent
+  expect m == VK_ERROR_OUT_OF_DEVICE_MEMORY
+  p = vkMapMemory m
+}`;
+  const refused = analyse(big).diagnostics.find((d) => d.code === 'kernel-refused')!;
+  assert.equal(refused.range.start, big.indexOf('m = vkAllocateMemory'));
+  assert.match(
+    refused.message,
+    /create a 2 TiB BO\) fails with ENOSPC: msm_gem_new: drm_gem_create_mmap_offset/,
+  );
+});

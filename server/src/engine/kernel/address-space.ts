@@ -22,6 +22,7 @@ import type { MsealResult } from './mseal';
 import type { MachVmRemapArgs, MachVmRemapResult } from './mach-vm-remap';
 import type { KernelState } from './state';
 import type {
+  ExportedBuffer,
   AccessResult,
   AddressSpaceApi,
   Datum,
@@ -152,17 +153,32 @@ export class AddressSpace implements AddressSpaceApi {
    * the VMA to the exporter's mmap (drivers/dma-buf/dma-buf.c), so the mapping is the BO's, with
    * the exporter's VM_ flags (a DRM BO: VM_PFNMAP|VM_DONTEXPAND, facts linux-mm §4.1). A memfd
    * BO (`backing shmem`) exports as a second fd of the same memfd. `describes`: whose BO the fd
-   * is, for the user (ExportedBuffer.describes).
+   * is, for the user (ExportedBuffer.describes); `refusal`: the exporter refuses every mmap of
+   * it (ExportedBuffer.refusal).
    */
-  openExport(source: OpenFile, boOffset: bigint, sizeBytes: bigint, describes: string): OpenFile {
+  openExport(
+    source: OpenFile,
+    boOffset: bigint,
+    sizeBytes: bigint,
+    describes: string,
+    refusal?: ExportedBuffer['refusal'],
+  ): OpenFile {
     const P = this.state.geo.pageSize;
     const bo = this.state.drmOffsets.get(source.object.id)?.exact(Number(boOffset / P))?.object;
     const object = bo ?? source.object;
     // A mapping of the fd keeps the dma-buf's file, which maps names `/dmabuf:` (ExportedBuffer).
     // radv exports both handle types through one path (radv_get_memory_fd, a dma-buf); the model
     // treats both alike (VulkanLayer.exportFd).
-    const exported = { object, firstPage: Number(boOffset / P), mapsName: '/dmabuf:', describes };
-    const device = source.device ? { ...source.device, fakeOffsets: false, exported } : undefined;
+    const exported: ExportedBuffer = {
+      object,
+      firstPage: Number(boOffset / P),
+      mapsName: '/dmabuf:',
+      describes,
+      ...(refusal !== undefined ? { refusal } : {}),
+    };
+    const device = source.device
+      ? { ...source.device, ...source.device.exportedAs, fakeOffsets: false, exported }
+      : undefined;
     const file: OpenFile = {
       kind: source.kind,
       // For messages only: the mapping's object is the BO, which /proc/PID/maps shows as the exporter's.

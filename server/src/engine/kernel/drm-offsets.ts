@@ -2,7 +2,7 @@
 // through it gets its own page range in the device's offset space (drm_vma_offset_manager), and
 // mmap(fd, offset) maps the BO whose range starts exactly at `offset` (facts linux-mm §4.1:
 // "`vm_pgoff` must be exactly a BO's fake offset (`drm_vma_offset_exact_lookup_locked`), else
-// EINVAL"; `obj_size < vma size` → EINVAL). /proc/PID/maps shows that offset (§6.2: "typically
+// EINVAL"; a mapping larger than the BO → EINVAL, from the same lookup, which takes the page count). /proc/PID/maps shows that offset (§6.2: "typically
 // ≥ 4 GiB"). Each BO is a MemoryObject of its own, so its pages (and every identity check that
 // compares objects: stale pointers, aliases) are the BO's and never another's, as `import maps`
 // groups a render node's lines into BOs by their offsets (import/bo-groups.ts). Its byte positions

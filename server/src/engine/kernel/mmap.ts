@@ -17,7 +17,7 @@ import {
   smallNumber,
   u64,
 } from './u64';
-import { VM_MAYEXEC, VM_MAYREAD, VM_MAYWRITE, sharedPage } from './vma';
+import { VM_MAYEXEC, VM_MAYREAD, VM_MAYWRITE, VM_SPECIAL, sharedPage } from './vma';
 import type { PlacementKind } from './placement';
 import type { KernelState } from './state';
 import type { Effect, MemoryObject, MmapArgs, Origin, OpenFile, SyscallResult, Vma } from './types';
@@ -372,7 +372,7 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
   if ((file !== undefined && device !== undefined) || hugetlb) {
     const refusal =
       file !== undefined && device !== undefined
-        ? deviceRefusal(file, bo, off, fast ? alignedBytes : alignedLen, vmFlags)
+        ? deviceRefusal(file, bo, off, fast ? alignedBytes : alignedLen, vmFlags, prot)
         : hugetlbRefusal(pgoff, hugePages, vmFlags);
     if (refusal !== undefined) {
       const suffix =
@@ -382,7 +382,16 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
       return withEffects(fail(refusal.errno, refusal.reason + suffix), replaced ? [replaced] : NO_EFFECTS);
     }
     vmFlags |= device !== undefined ? device.vmFlags : T.VM_HUGETLB | T.VM_DONTEXPAND;
+    if (device !== undefined && protNoneCowLetThrough(device, vmFlags, prot)) vmFlags &= ~VM_MAYWRITE;
   }
+  // do_mmap decided on the populate with MAP_LOCKED's VM_LOCKED; the VMA may lose the flag below.
+  const populates =
+    (vmFlags & T.VM_LOCKED) !== 0 || (flags & (T.MAP_POPULATE | T.MAP_NONBLOCK)) === T.MAP_POPULATE;
+  // A VM_SPECIAL mapping (a driver's VM_IO/VM_PFNMAP/VM_MIXEDMAP/VM_DONTEXPAND) or a hugetlb one
+  // cannot be mlocked: the kernel clears VM_LOCKED|VM_LOCKONFAULT once the driver's mmap has set
+  // its flags (mm/vma.c __mmap_complete, 6.12+; mmap_region's same test before, there since 2.6
+  // long before any version the model knows), so MADV_DONTNEED is not refused for being locked.
+  if ((vmFlags & VM_SPECIAL) !== 0) vmFlags &= ~T.VM_LOCKED;
 
   const object = hugetlb
     ? state.objects.createAnonHugetlb(fast ? BigInt(alignedBytes) : alignedLen, hugePages)
@@ -408,8 +417,7 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
   };
   state.vmas.splice(startPage, endPage, [vma], 'both');
   // vm_mmap_pgoff(): mm_populate() once the mapping exists (do_mmap's `*populate`).
-  if ((vmFlags & T.VM_LOCKED) !== 0 || (flags & (T.MAP_POPULATE | T.MAP_NONBLOCK)) === T.MAP_POPULATE)
-    populate(state, startPage, endPage);
+  if (populates) populate(state, startPage, endPage);
   const mapped: Effect = { kind: 'mapped', vma };
   const chosen = pageAddress(startPage, geo);
   return succeed(chosen, replaced !== undefined ? [replaced, mapped] : [mapped]);
@@ -473,9 +481,10 @@ function deviceRefusal(
   offset: bigint,
   len: number | bigint,
   vmFlags: number,
+  prot: number,
 ): { errno: T.Errno; reason: string } | undefined {
   const device = file.device as T.DeviceTraits;
-  if (device.exported !== undefined) return exportedRefusal(file, device, offset, len, vmFlags);
+  if (device.exported !== undefined) return exportedRefusal(file, device, offset, len, vmFlags, prot);
   if (device.fakeOffsets && bo === undefined) {
     return {
       errno: 'EINVAL',
@@ -490,25 +499,25 @@ function deviceRefusal(
   }
   const objectBytes = bo !== undefined ? (bo.sizeBytes ?? 0n) - offset : file.sizeBytes;
   if (len > objectBytes) {
+    // DRM: drm_gem_mmap's (and i915_gem_mmap's) lookup takes the mapping's page count, and
+    // drm_vma_offset_lookup_locked drops a node that ends before the mapping does, so the EINVAL
+    // is drm_gem_mmap's `if (!obj)`, before drm_gem_mmap_obj's own size check is reached.
+    const where =
+      device.sizeMismatchErrno !== undefined
+        ? "the driver's mmap refuses a size mismatch"
+        : 'drm_gem_mmap: drm_vma_offset_exact_lookup_locked finds no BO holding all its pages';
     return {
       errno: device.sizeMismatchErrno ?? 'EINVAL',
-      reason: `${file.name}: the mapping (${formatHex(BigInt(len))} bytes) is larger than the ${bo !== undefined ? 'buffer object' : 'object'} (${formatHex(objectBytes)} bytes) (drm_gem_mmap_obj: obj_size < vma size)`,
+      reason: `${file.name}: the mapping (${formatHex(BigInt(len))} bytes) is larger than the ${bo !== undefined ? 'buffer object' : 'object'} (${formatHex(objectBytes)} bytes) (${where})`,
     };
   }
-  const isCow = (vmFlags & (T.VM_SHARED | VM_MAYWRITE)) === VM_MAYWRITE;
-  if (device.rejectsCow && isCow) {
-    return {
-      errno: 'EINVAL',
-      reason: `${file.name}: the driver refuses copy-on-write (MAP_PRIVATE) mappings (ttm_bo_mmap_obj: is_cow_mapping → EINVAL)`,
-    };
-  }
-  return undefined;
+  return cowRefusal(device, vmFlags, prot, `${file.name}: the driver refuses`);
 }
 
 /**
  * mmap of an exported fd: dma_buf_mmap_internal refuses a mapping past the buffer's size
- * (EINVAL, drivers/dma-buf/dma-buf.c), then the exporter's own mmap decides, as for its BO: a
- * DRM BO refuses copy-on-write mappings (facts linux-mm §4.1).
+ * (EINVAL, drivers/dma-buf/dma-buf.c), then the exporter's own mmap decides, as for its BO
+ * (`DeviceTraits.exportedAs` where its dma-buf mmap is another one).
  */
 function exportedRefusal(
   file: OpenFile,
@@ -516,6 +525,7 @@ function exportedRefusal(
   offset: bigint,
   len: number | bigint,
   vmFlags: number,
+  prot: number,
 ): { errno: T.Errno; reason: string } | undefined {
   const bytes = file.sizeBytes - offset;
   if (len > bytes) {
@@ -524,13 +534,37 @@ function exportedRefusal(
       reason: `${file.name}: the mapping (${formatHex(BigInt(len))} bytes from offset ${formatHex(offset)}) runs past the exported buffer (${formatHex(file.sizeBytes)} bytes) (dma_buf_mmap_internal)`,
     };
   }
-  if (device.rejectsCow && (vmFlags & (T.VM_SHARED | VM_MAYWRITE)) === VM_MAYWRITE) {
-    return {
-      errno: 'EINVAL',
-      reason: `${file.name}: the exporting driver refuses copy-on-write (MAP_PRIVATE) mappings of its buffer object (ttm_bo_mmap_obj: is_cow_mapping → EINVAL)`,
-    };
-  }
-  return undefined;
+  // The exporter's object mmap runs next (drm_gem_prime_mmap → obj->funcs->mmap), before any COW check.
+  const refusal = device.exported?.refusal;
+  if (refusal !== undefined) return { errno: refusal.errno, reason: `${file.name}: ${refusal.reason}` };
+  return cowRefusal(device, vmFlags, prot, `${file.name}: the exporting driver refuses`);
+}
+
+/** Whether `vmFlags` make a copy-on-write mapping (is_cow_mapping: VM_MAYWRITE without VM_SHARED). */
+function isCowMapping(vmFlags: number): boolean {
+  return (vmFlags & (T.VM_SHARED | VM_MAYWRITE)) === VM_MAYWRITE;
+}
+
+/** amdgpu's PROT_NONE MAP_PRIVATE map, let through with VM_MAYWRITE cleared (DeviceTraits.privateProtNoneAllowed). */
+function protNoneCowLetThrough(device: T.DeviceTraits, vmFlags: number, prot: number): boolean {
+  return device.privateProtNoneAllowed === true && prot === T.PROT_NONE && isCowMapping(vmFlags);
+}
+
+/** A `rejectsCow` driver's EINVAL for a copy-on-write (MAP_PRIVATE) mapping; `who` starts the reason. */
+function cowRefusal(
+  device: T.DeviceTraits,
+  vmFlags: number,
+  prot: number,
+  who: string,
+): { errno: T.Errno; reason: string } | undefined {
+  if (!device.rejectsCow || !isCowMapping(vmFlags) || protNoneCowLetThrough(device, vmFlags, prot))
+    return undefined;
+  const by = device.cowRefusedBy ?? 'ttm_bo_mmap_obj';
+  const protNone = device.privateProtNoneAllowed ? '; only a PROT_NONE one passes, without VM_MAYWRITE' : '';
+  return {
+    errno: 'EINVAL',
+    reason: `${who} copy-on-write (MAP_PRIVATE) mappings of its buffer object (${by}: is_cow_mapping → EINVAL${protNone})`,
+  };
 }
 
 /** The backing object of a new VMA. A new private anon VMA joins its neighbour's anon object when Linux would merge them. */

@@ -150,7 +150,7 @@ function applyToVma(
   if ((prot & T.PROT_WRITE) !== 0 && (vma.vmFlags & VM_MAYWRITE) === 0) {
     return {
       errno: 'EACCES',
-      reason: `PROT_WRITE on ${describeRange(state, vma.startPage, vma.endPage)}, a MAP_SHARED mapping of a file not open for writing (no VM_MAYWRITE; do_mprotect_pkey)`,
+      reason: `PROT_WRITE on ${describeRange(state, vma.startPage, vma.endPage)}, ${(vma.vmFlags & T.VM_MAYSHARE) !== 0 ? 'a MAP_SHARED mapping of a file not open for writing' : 'a mapping its driver made without VM_MAYWRITE (amdgpu: a PROT_NONE MAP_PRIVATE map of a BO)'} (no VM_MAYWRITE; do_mprotect_pkey)`,
     };
   }
   if ((prot & T.PROT_EXEC) !== 0 && (vma.vmFlags & VM_MAYEXEC) === 0) {

@@ -183,6 +183,23 @@ export interface DeviceTraits {
   readonly vmFlags: number;
   /** MAP_PRIVATE writable (COW) mappings refused with EINVAL (TTM, panthor, xe). */
   readonly rejectsCow: boolean;
+  /**
+   * The kernel function a `rejectsCow` refusal cites; absent, TTM's `ttm_bo_mmap_obj`. Only for
+   * the message.
+   */
+  readonly cowRefusedBy?: string;
+  /**
+   * amdgpu's "Thunk bug" workaround (amdgpu_gem_object_mmap, drivers/gpu/drm/amd/amdgpu/
+   * amdgpu_gem.c): a PROT_NONE MAP_PRIVATE map is let through with VM_MAYWRITE cleared, so it is
+   * no COW mapping for TTM's check, and a later mprotect(PROT_WRITE) is EACCES.
+   */
+  readonly privateProtNoneAllowed?: boolean;
+  /**
+   * How a mapping through the BO's exported fd (a dma-buf) differs, when the exporter's
+   * dma_buf_ops.mmap is not its object's mmap: i915 without local memory maps the object's shmem
+   * file (i915_gem_dmabuf_mmap), no VM_PFNMAP and no COW check. Absent: as through the node.
+   */
+  readonly exportedAs?: { readonly vmFlags: number; readonly rejectsCow: boolean };
   /** The driver has its own get_unmapped_area (io_uring; DRM after drm_gem_get_unmapped_area). */
   readonly customGetUnmappedArea: boolean;
   /** vm_ops->may_split refuses partial unmaps/moves (special mappings like [vvar]). */
@@ -228,6 +245,11 @@ export interface ExportedBuffer {
   readonly mapsName: string;
   /** Simulation-only, for the user: whose buffer object the fd is, e.g. `m's buffer object, dma-buf fd buf`. */
   readonly describes: string;
+  /**
+   * The exporter's mmap refuses every CPU mapping of this BO: amdgpu_gem_object_mmap's EPERM for
+   * a BO created with AMDGPU_GEM_CREATE_NO_CPU_ACCESS (DriverOps.cpuAccessRefusal).
+   */
+  readonly refusal?: { readonly errno: Errno; readonly reason: string };
 }
 
 /** An open file the scenario can map: memfd, shmem, regular file, or a device (a GPU BO). */

@@ -270,7 +270,7 @@ export function anonVmasMergeable(a: number, b: number): boolean {
  * vma_merge_existing_range return early; vma_merge before 6.12): a device's VM_IO|VM_PFNMAP or
  * VM_MIXEDMAP mapping, anything VM_DONTEXPAND (a DRM BO, hugetlb). Split pieces stay split.
  */
-const VM_SPECIAL = VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP;
+export const VM_SPECIAL = VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP;
 
 /**
  * The kernel's merge test (vma_merge: is_mergeable_vma + is_mergeable_anon_vma + pgoff contiguity;

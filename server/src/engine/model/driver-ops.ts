@@ -41,10 +41,39 @@ const RENDER_NODE_TRAITS: DeviceTraits = Object.freeze({
 });
 /** The same, for the one fd through which a Mesa driver maps every BO at its fake offset. */
 const DRM_NODE_TRAITS: DeviceTraits = Object.freeze({ ...RENDER_NODE_TRAITS, fakeOffsets: true });
-/** i915's node (5.6+): its mmap sets VM_PFNMAP|VM_DONTEXPAND|VM_DONTDUMP|VM_IO and swaps in its anon inode (facts 4.1). */
+/**
+ * amdgpu's node (radv): amdgpu_gem_object_mmap (drivers/gpu/drm/amd/amdgpu/amdgpu_gem.c, 6.x)
+ * clears VM_MAYWRITE of a PROT_NONE MAP_PRIVATE map (its "Thunk bug" workaround), then TTM's
+ * ttm_bo_mmap_obj refuses any other COW mapping; the same function serves its dma-bufs
+ * (drm_gem_dmabuf_mmap → drm_gem_prime_mmap → obj->funcs->mmap).
+ */
+const AMDGPU_NODE_TRAITS: DeviceTraits = Object.freeze({
+  ...DRM_NODE_TRAITS,
+  privateProtNoneAllowed: true,
+  cowRefusedBy: 'amdgpu_gem_object_mmap → ttm_bo_mmap_obj',
+});
+/**
+ * msm's node (turnip): msm_gem_object_mmap sets VM_PFNMAP|VM_DONTEXPAND|VM_DONTDUMP and no VM_IO
+ * (drivers/gpu/drm/msm/msm_gem.c, 6.x; older kernels had VM_IO|VM_MIXEDMAP, not modelled), so
+ * MADV_DOFORK, which madvise refuses only on VM_IO, succeeds on its BO mappings. Neither it nor
+ * drm_gem_mmap_obj checks for a COW mapping: MAP_PRIVATE maps, through the node or a dma-buf.
+ */
+const MSM_NODE_TRAITS: DeviceTraits = Object.freeze({
+  ...DRM_NODE_TRAITS,
+  vmFlags: VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP,
+  rejectsCow: false,
+});
+/**
+ * i915's node (5.6+): its mmap sets VM_PFNMAP|VM_DONTEXPAND|VM_DONTDUMP|VM_IO and swaps in its
+ * anon inode (facts 4.1); i915_gem_mmap has no COW check. Its dma-buf mmap without local memory
+ * (i915_gem_dmabuf_mmap) maps the object's shmem file instead: no VM_PFNMAP, MAP_PRIVATE works.
+ * That mapping's name (the shmem file's, not `/dmabuf:`) is not modelled.
+ */
 const I915_NODE_TRAITS: DeviceTraits = Object.freeze({
   ...DRM_NODE_TRAITS,
   boMapsName: 'anon_inode:i915.gem',
+  rejectsCow: false,
+  exportedAs: { vmFlags: 0, rejectsCow: false },
 });
 /**
  * An NVIDIA BO's fd (open kernel modules, BAR and vidmem row of facts 4.1): VM_IO|VM_PFNMAP|
@@ -196,20 +225,25 @@ export class DriverOps {
   }
 
   /**
-   * Whether the driver's kernel makes a BO's fake offset with the BO (TTM: `kernelDriver` amdgpu
-   * or nouveau,
-   * ttm_bo_init_reserved's drm_vma_offset_add), so the BO exists from vkAllocateMemory on;
-   * other render nodes make it at the first map (drm_gem_create_mmap_offset, i915's
-   * mmap_offset_attach), where the model makes the BO.
+   * Whether the driver's kernel makes a BO's fake offset with the BO, so the BO exists from
+   * vkAllocateMemory on: TTM (`kernelDriver` amdgpu or nouveau: ttm_bo_init_reserved's
+   * drm_vma_offset_add for every ttm_bo_type_device BO) and msm (msm_gem_new ends with
+   * drm_gem_create_mmap_offset; drivers/gpu/drm/msm/msm_gem.c, 6.2+ at least, older versions not
+   * checked: MSM_INFO_GET_OFFSET then only reads it). Other render nodes make it at the first map
+   * (drm_gem_create_mmap_offset at the GEM helpers' mmap-offset ioctl, i915's mmap_offset_attach),
+   * where the model makes the BO.
    */
   private get offsetsAtCreation(): boolean {
     const kernelDriver = this.model.kernelDriver;
-    return this.model.backing === 'device' && (kernelDriver === 'amdgpu' || kernelDriver === 'nouveau');
+    return (
+      this.model.backing === 'device' &&
+      (kernelDriver === 'amdgpu' || kernelDriver === 'nouveau' || kernelDriver === 'msm')
+    );
   }
 
   /**
-   * A TTM driver's BO for the memory, made at vkAllocateMemory with its fake offset (amdgpu's
-   * GEM_CREATE, nouveau's GEM_NEW): with no room for the offset the kernel refuses the BO and
+   * A TTM or msm driver's BO for the memory, made at vkAllocateMemory with its fake offset
+   * (amdgpu's GEM_CREATE, nouveau's GEM_NEW, msm's MSM_GEM_NEW): with no room for the offset the kernel refuses the BO and
    * the allocation fails with VK_ERROR_OUT_OF_DEVICE_MEMORY (radv_amdgpu_winsys_bo_create,
    * nvk's BO creation). amdgpu refuses first, with ENOMEM, a BO not smaller than its memory
    * domain (amdgpu-domains.ts), and radv fails the allocation the same way. Nothing for other
@@ -312,6 +346,22 @@ export class DriverOps {
     return { file: memory.file, offset: memory.boOffset };
   }
 
+  /**
+   * Why the kernel driver refuses every CPU mapping of the memory's BO, if it does. radv gives
+   * memory that is not host-visible RADEON_FLAG_NO_CPU_ACCESS (its device-local-only memory type,
+   * radv_physical_device.c), which its amdgpu winsys creates with AMDGPU_GEM_CREATE_NO_CPU_ACCESS;
+   * amdgpu_gem_object_mmap (drivers/gpu/drm/amd/amdgpu/amdgpu_gem.c) then returns EPERM, for a
+   * mapping of its dma-buf too (drm_gem_prime_mmap calls it).
+   */
+  cpuAccessRefusal(memory: VkMemory): { errno: 'EPERM'; reason: string } | undefined {
+    if (this.model.kernelDriver !== 'amdgpu' || this.model.backing !== 'device') return undefined;
+    if (memory.properties.has('host-visible')) return undefined;
+    return {
+      errno: 'EPERM',
+      reason: `${memory.name} is not host-visible, so its buffer object was created with AMDGPU_GEM_CREATE_NO_CPU_ACCESS, and amdgpu_gem_object_mmap refuses any CPU mapping of it`,
+    };
+  }
+
   private takeFromCache(memory: VkMemory): boolean {
     const index = this.cache.findIndex((c) => c.size >= memory.allocationSize);
     if (index < 0) return false;
@@ -371,7 +421,7 @@ export class DriverOps {
       pool.next += need;
     } else {
       // No slot: the memory gets a dedicated BO, mapped at its first vkMapMemory (dropsMapAtUnmap);
-      // a TTM driver makes it now (makeBoAtAllocation).
+      // a TTM or msm driver makes it now (makeBoAtAllocation).
       this.sim.note(this.name, `suballocate ${formatSize(need)} from pool`, 'pool full', false);
       return this.makeBoAtAllocation(memory);
     }
@@ -674,10 +724,23 @@ export class DriverOps {
       sizeBytes: 0n,
       readable: true,
       writable: true,
-      device:
-        this.model.kernelDriver === 'i915' && this.i915MapsAnonInode() ? I915_NODE_TRAITS : DRM_NODE_TRAITS,
+      device: this.renderNodeTraits(),
     });
     return this.renderNode;
+  }
+
+  /** How the driver's kernel maps a BO through its render node (its GEM object's mmap). */
+  private renderNodeTraits(): DeviceTraits {
+    switch (this.model.kernelDriver) {
+      case 'i915':
+        return this.i915MapsAnonInode() ? I915_NODE_TRAITS : DRM_NODE_TRAITS;
+      case 'msm':
+        return MSM_NODE_TRAITS;
+      case 'amdgpu':
+        return AMDGPU_NODE_TRAITS;
+      default:
+        return DRM_NODE_TRAITS;
+    }
   }
 
   /**
@@ -685,7 +748,7 @@ export class DriverOps {
    * (include/drm/drm_vma_manager.h, DRM_FILE_PAGE_OFFSET_SIZE: just under 1 TiB of offsets), so
    * the driver's mmap-offset ioctl fails and the driver makes no mmap. The GEM helpers make the
    * offset there (drm_gem_create_mmap_offset); i915's DRM_I915_GEM_MMAP_OFFSET in
-   * mmap_offset_attach (i915_gem_mman.c, 5.6+). A TTM driver's BO has it already (refuseBoCreation).
+   * mmap_offset_attach (i915_gem_mman.c, 5.6+). A TTM or msm BO has it already (refuseBoCreation).
    */
   private refuseFakeOffset(length: bigint): void {
     const fd = this.renderNode!.fd;
@@ -704,18 +767,21 @@ export class DriverOps {
   }
 
   /**
-   * A TTM driver's BO gets its fake offset as it is created (ttm_bo_init_reserved, for every
-   * ttm_bo_type_device BO: drm_vma_offset_add), so with no room the create ioctl fails with
-   * ENOSPC and there is no BO at all (DRM_FILE_PAGE_OFFSET_SIZE, as refuseFakeOffset).
+   * A TTM or msm BO gets its fake offset as it is created (ttm_bo_init_reserved, for every
+   * ttm_bo_type_device BO: drm_vma_offset_add; msm_gem_new: drm_gem_create_mmap_offset), so with
+   * no room the create ioctl fails with ENOSPC and there is no BO at all
+   * (DRM_FILE_PAGE_OFFSET_SIZE, as refuseFakeOffset).
    */
   private refuseBoCreation(length: bigint): void {
     const fd = this.renderNode!.fd;
+    const where =
+      this.model.kernelDriver === 'msm' ? 'msm_gem_new: drm_gem_create_mmap_offset' : 'ttm_bo_init_reserved';
     this.sim.addCall(
       new RefusedIoctlCall(
         this.name,
         `ioctl(${fd}, create a ${formatSize(length)} BO)`,
         'ENOSPC',
-        `ttm_bo_init_reserved: drm_vma_offset_add finds no room for ${formatSize(length)} in the fake-offset space of ${this.renderNode!.name} (DRM_FILE_PAGE_OFFSET_SIZE, just under 1 TiB with 4 KiB pages, less what other BOs hold), so the buffer object is not created`,
+        `${where}: drm_vma_offset_add finds no room for ${formatSize(length)} in the fake-offset space of ${this.renderNode!.name} (DRM_FILE_PAGE_OFFSET_SIZE, just under 1 TiB with 4 KiB pages, less what other BOs hold), so the buffer object is not created`,
       ),
     );
   }

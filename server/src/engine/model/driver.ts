@@ -54,10 +54,11 @@ export interface DriverTraits {
    * amdgpu refuses before that a BO not smaller than its memory domain (vramSize, gttSize). `i915`: offsets as `drm`
    * (i915's mmap_offset_attach at DRM_I915_GEM_MMAP_OFFSET), but i915's mmap swaps the VMA's file
    * for its per-device anonymous inode, so maps shows `anon_inode:i915.gem` (§4.1, §6.2; Linux
-   * 5.6+, DriverOps.newBo). `nvidia`: a new fd per BO, `/dev/nvidia0`, mapped at offset 0 (§4.1:
+   * 5.6+, DriverOps.newBo). `msm` (turnip): offsets as `drm`, BO mappings without VM_IO
+   * (msm_gem_object_mmap). `nvidia`: a new fd per BO, `/dev/nvidia0`, mapped at offset 0 (§4.1:
    * `vm_pgoff` must be 0, the target comes from a per-fd mmap context; §6.2).
    */
-  readonly kernelDriver: 'drm' | 'amdgpu' | 'nouveau' | 'i915' | 'nvidia';
+  readonly kernelDriver: 'drm' | 'amdgpu' | 'nouveau' | 'i915' | 'msm' | 'nvidia';
   /**
    * VkPhysicalDeviceLimits::nonCoherentAtomSize in bytes: the granularity of flush and invalidate
    * ranges (model/mapped-memory-range.ts). Every modelled driver reports 64; see PRESETS.
@@ -155,8 +156,8 @@ export const MAX_NON_COHERENT_ATOM_SIZE = 256n;
 // and unmap finds nothing mapped (H4 does not apply), which radv's `!bo->cpu_map` assert relies on.
 export const PRESETS: Readonly<Record<string, DriverTraits>> = {
   // kernelDriver: radv runs on amdgpu and nvk on nouveau, both TTM drivers (drivers/gpu/drm/ttm);
-  // turnip's msm makes a BO's offset at MSM_INFO_GET_OFFSET (msm_gem_mmap_offset →
-  // drm_gem_create_mmap_offset), as the default `drm` does. From the kernel source, not the facts.
+  // turnip runs on msm, whose BO mappings have no VM_IO (msm_gem_object_mmap). From the kernel
+  // source, not the facts.
   radv: {
     ...DEFAULT_TRAITS,
     internalMappings: 32n * MiB,
@@ -179,7 +180,7 @@ export const PRESETS: Readonly<Record<string, DriverTraits>> = {
   // the closed drivers the fact sheet reports on (Qualcomm, Mali) end in Wine's direct map (§2
   // note 7), so neither of Wine's fallbacks found an extension there.
   nvk: { ...DEFAULT_TRAITS, externalMemoryHost: false, kernelDriver: 'nouveau' },
-  turnip: { ...DEFAULT_TRAITS, maps: 'at-alloc-cached', externalMemoryHost: false },
+  turnip: { ...DEFAULT_TRAITS, maps: 'at-alloc-cached', externalMemoryHost: false, kernelDriver: 'msm' },
   lavapipe: { ...DEFAULT_TRAITS, maps: 'at-alloc', backing: 'anon', cachesPointer: true, placed: NO_PLACED },
   proprietary: {
     ...DEFAULT_TRAITS,

@@ -567,6 +567,7 @@ export class VulkanLayer {
       bo.offset,
       alignUp(memory.allocationSize, this.sim.pageSize),
       `${memory.name}'s buffer object through ${dmaBuf ? 'dma-buf' : 'opaque'} fd ${fdName ?? ''}`.trimEnd(),
+      this.opsFor(memory).cpuAccessRefusal(memory),
     );
     this.sim.note(actor, text, `= ${file.fd}`, true);
     this.exports.set(this.sim.stepIndex, file);
