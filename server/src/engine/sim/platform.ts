@@ -184,52 +184,32 @@ export function readPlatform(
     reportExtraSettingValues(statement, problems);
     switch (name) {
       case 'kernel': {
-        const arg = statement.args[0];
         // The text as `uname -r` prints it: major.minor is read, the rest (`.12`, `-45-generic`,
         // `.1-microsoft-standard-WSL2`, `+rpt-rpi-v8`) is not.
-        const text = arg && arg.kind === 'number' ? arg.text : undefined;
-        const tagged = text !== undefined ? kernelVersionTag(text) : undefined;
-        const range = text !== undefined ? kernelVersionRange(text) : undefined;
-        const read = text !== undefined && !tagged && !range ? parseKernelVersion(text) : undefined;
-        if (!read) {
-          problems.push({
-            code: 'syntax-error',
-            range: arg ?? statement,
-            message: tagged
-              ? `write the version without the \`v\`: \`kernel ${tagged}\``
-              : range
-                ? `\`kernel\` takes one version, not a range: a scenario runs on one kernel (\`kernel ${range}\`)`
-                : 'expected a kernel version such as `kernel 6.6` (or as `uname -r` prints it)',
-          });
-          break;
-        }
-        version = read;
-        const problem = kernelVersionProblem(version, text as string);
-        if (problem) problems.push({ ...problem, range: arg ?? statement });
+        const setting = readVersionSetting(statement, problems, {
+          word: 'kernel',
+          runsOn: 'a scenario runs on one kernel',
+          expected: 'expected a kernel version such as `kernel 6.6` (or as `uname -r` prints it)',
+        });
+        if (!setting) break;
+        version = setting.version;
+        const problem = kernelVersionProblem(version, setting.text);
+        if (problem) problems.push({ ...problem, range: setting.range });
         break;
       }
       case 'wine': {
         // Read as `kernel` is (the parser keeps the glued run as one version): major.minor, the rest
         // (`.1` of a stable maintenance release, `-rc3`) not.
-        const arg = statement.args[0];
-        const text = arg && arg.kind === 'number' ? arg.text : undefined;
-        const tagged = text !== undefined ? kernelVersionTag(text) : undefined;
-        const range = text !== undefined ? kernelVersionRange(text) : undefined;
-        const read = text !== undefined && !tagged && !range ? parseKernelVersion(text) : undefined;
-        if (!read) {
-          problems.push({
-            code: 'syntax-error',
-            range: arg ?? statement,
-            message: tagged
-              ? `write the version without the \`v\`: \`wine ${tagged}\``
-              : range
-                ? `\`wine\` takes one version, not a range: a scenario runs under one Wine (\`wine ${range}\`)`
-                : 'expected a Wine version such as `wine 10.15` (as `wine --version` prints it, without `wine-`)',
-          });
-          break;
-        }
-        const problem = wineVersionProblem(read, text as string);
-        if (problem) problems.push({ ...problem, range: arg ?? statement });
+        const setting = readVersionSetting(statement, problems, {
+          word: 'wine',
+          runsOn: 'a scenario runs under one Wine',
+          expected:
+            'expected a Wine version such as `wine 10.15` (as `wine --version` prints it, without `wine-`)',
+        });
+        if (!setting) break;
+        const read = setting.version;
+        const problem = wineVersionProblem(read, setting.text);
+        if (problem) problems.push({ ...problem, range: setting.range });
         if (problem && read.major > 99) break;
         // Older than the facts: run as the oldest Wine they describe, as the message says.
         wine = problem ? { major: 9, minor: 0 } : read;
@@ -541,4 +521,35 @@ export function kernelVersionProblem(
     };
   }
   return undefined;
+}
+
+/**
+ * The version a `kernel` or `wine` line gives, read alike (major.minor; the parser keeps the glued
+ * run as one number token): a `v` prefix or a range is a syntax error saying how to write it.
+ */
+function readVersionSetting(
+  statement: SettingNode,
+  problems: LanguageProblem[],
+  wording: { readonly word: string; readonly runsOn: string; readonly expected: string },
+):
+  | { readonly version: KernelVersion; readonly text: string; readonly range: LanguageProblem['range'] }
+  | undefined {
+  const arg = statement.args[0];
+  const text = arg && arg.kind === 'number' ? arg.text : undefined;
+  const tagged = text !== undefined ? kernelVersionTag(text) : undefined;
+  const range = text !== undefined ? kernelVersionRange(text) : undefined;
+  const version = text !== undefined && !tagged && !range ? parseKernelVersion(text) : undefined;
+  if (version === undefined || text === undefined) {
+    problems.push({
+      code: 'syntax-error',
+      range: arg ?? statement,
+      message: tagged
+        ? `write the version without the \`v\`: \`${wording.word} ${tagged}\``
+        : range
+          ? `\`${wording.word}\` takes one version, not a range: ${wording.runsOn} (\`${wording.word} ${range}\`)`
+          : wording.expected,
+    });
+    return undefined;
+  }
+  return { version, text, range: arg ?? statement };
 }
