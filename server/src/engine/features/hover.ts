@@ -42,12 +42,6 @@ export interface HoverResult {
 }
 
 const code = codeSpan;
-/**
- * Text the engine wrote, or a name from the file, as Markdown that shows it literally: a refusal's
- * reason holds the file's or device's name (`renderD128 [x](https://…): the driver refuses…`),
- * and nothing of it may become a link, an image or emphasis (protocol/markdown.ts).
- */
-const plain = escapeMarkdown;
 
 export function hoverAt(analysis: DocumentAnalysis, offset: number): HoverResult | undefined {
   const { scenario, statement, target } = locate(analysis, offset);
@@ -190,7 +184,7 @@ function expressionHover(
     const evaluated = evaluateIn(run, e);
     const text = ctx.analysis.text.slice(e.start, e.end);
     if (evaluated.value === undefined) {
-      lines.push(`${code(text)}: no value — ${plain(evaluated.why ?? 'not computable')}`);
+      lines.push(`${code(text)}: no value — ${escapeMarkdown(evaluated.why ?? 'not computable')}`);
       return undefined;
     }
     const isLiteral = e.kind === 'number' && text === formatHex(evaluated.value);
@@ -215,7 +209,7 @@ function expressionHover(
     if (actor !== undefined && reached !== value) {
       // 32-bit code holds only the low 32 bits of the pointer: that is where the access goes.
       lines.push(
-        `**${plain(actor)}** reaches ${code(formatHex(reached))} (a 32-bit pointer keeps the low 32 bits)`,
+        `**${escapeMarkdown(actor)}** reaches ${code(formatHex(reached))} (a 32-bit pointer keeps the low 32 bits)`,
       );
       lines.push(...mappedFacts(ctx, reached));
       lines.push(...mappedFacts(ctx, value).map((l) => `At the 64-bit address: ${l}`));
@@ -235,7 +229,7 @@ function driverAddress(ctx: HoverContext, expression: Expression, lines: string[
   const text = ctx.analysis.text.slice(expression.start, expression.end);
   const actor = ctx.stepNode ? stepActorName(ctx.stepNode) : undefined;
   lines.push(
-    `${code(text)} = ${actor ? `${plain(actor)}'s` : "the driver's"} own CPU address: ${numberFacts(address, 'address', ctx.run.simulation.pageSize)}`,
+    `${code(text)} = ${actor ? `${escapeMarkdown(actor)}'s` : "the driver's"} own CPU address: ${numberFacts(address, 'address', ctx.run.simulation.pageSize)}`,
   );
   return address;
 }
@@ -309,7 +303,7 @@ function expectVerdict(ctx: HoverContext, node: ExpectNode): string | undefined 
   if (!record) return undefined;
   const held = expectationHeld(ctx.scenario, record);
   const verdict = held === true ? '✓ **Held**' : held === false ? '✗ **Failed**' : '**Not checked**';
-  const text = `${verdict}${record.detail ? `: ${plain(record.detail)}` : ''}`;
+  const text = `${verdict}${record.detail ? `: ${escapeMarkdown(record.detail)}` : ''}`;
   return record.calls.length ? `${text}\n\nIts check made:\n${callList(record.calls)}` : text;
 }
 
@@ -320,7 +314,7 @@ function callList(calls: readonly CallRecord[]): string {
       .slice(0, 12)
       .map(
         (c) =>
-          `- ${plain(c.actor)}: ${code(c.text)}${c.result ? ` ${code(c.result)}` : ''}${!c.ok && c.reason ? ` — ${plain(c.reason)}` : ''}`,
+          `- ${escapeMarkdown(c.actor)}: ${code(c.text)}${c.result ? ` ${code(c.result)}` : ''}${!c.ok && c.reason ? ` — ${escapeMarkdown(c.reason)}` : ''}`,
       )
       .join('\n') + (calls.length > 12 ? `\n- … ${calls.length - 12} more calls` : '')
   );
@@ -393,7 +387,7 @@ function describeVma(ctx: HoverContext, vma: import('../kernel/types').Vma): str
   const where = made
     ? `step ${vma.createdStep + 1} (line ${ctx.analysis.lines.position(made.node.start).line + 1})`
     : 'set-up';
-  return `${code(formatHex(start))}..${code(formatHex(end))} (${formatSize(end - start)}) ${code(vmaPermsText(vma))}, ${code(backingText(vma))}, **${plain(vmaLabel(vma))}** of ${plain(vma.owner)}, made at ${where}`;
+  return `${code(formatHex(start))}..${code(formatHex(end))} (${formatSize(end - start)}) ${code(vmaPermsText(vma))}, ${code(backingText(vma))}, **${escapeMarkdown(vmaLabel(vma))}** of ${escapeMarkdown(vma.owner)}, made at ${where}`;
 }
 
 // ---- names ----
@@ -429,18 +423,18 @@ function nameHover(ctx: HoverContext, name: string, role: string): string | unde
     const openText = open.length
       ? `\n\nLeft open for exploration: ${open.includes('*') ? 'every trait' : open.map((t) => code(t)).join(', ')} (the analysis uses the values above)`
       : '';
-    return `**${plain(name)}** (driver) — ${traits.join(' · ')}${openText}`;
+    return `**${escapeMarkdown(name)}** (driver) — ${traits.join(' · ')}${openText}`;
   }
-  if (builtin && !symbolOf(run, name)) return `**${plain(name)}** (actor) — ${builtin.doc}`;
+  if (builtin && !symbolOf(run, name)) return `**${escapeMarkdown(name)}** (actor) — ${builtin.doc}`;
   if (name === 'driver' && (role === 'actor' || role === 'expect-word'))
     return `**driver** (actor) — the scenario's driver`;
   const symbol = symbolOf(run, name);
-  if (!symbol) return resultWordHover(name) ?? `**${plain(name)}** — not defined in this scenario`;
+  if (!symbol) return resultWordHover(name) ?? `**${escapeMarkdown(name)}** — not defined in this scenario`;
   if (symbol.kind === 'actor')
-    return `**${plain(name)}** (actor) — declared on line ${line(ctx, symbol.definition?.start ?? 0)}`;
+    return `**${escapeMarkdown(name)}** (actor) — declared on line ${line(ctx, symbol.definition?.start ?? 0)}`;
   const lines: string[] = [];
   const record = symbol.stepIndex !== undefined ? run.simulation.records[symbol.stepIndex] : undefined;
-  const head = `**${plain(name)}** (${symbolKindText(run, symbol)})`;
+  const head = `**${escapeMarkdown(name)}** (${symbolKindText(run, symbol)})`;
   if (record) {
     lines.push(
       `${head} — step ${record.index + 1}, line ${line(ctx, record.node.start)}: ${code(record.node.text.replace(/\s+/g, ' '))}${record.resultText ? ` ${code(record.resultText)}` : ''}`,
@@ -468,11 +462,11 @@ function symbolKindText(run: ScenarioRun, symbol: NonNullable<ReturnType<typeof 
       ? run.vulkan.exportedFdAt(symbol.stepIndex)
       : undefined;
   if (exported === undefined) return symbol.kind;
-  const what = `${exported.dmaBuf ? 'dma-buf' : 'opaque'} fd ${exported.fd.fd} of ${plain(exported.memory.name)}'s buffer object`;
+  const what = `${exported.dmaBuf ? 'dma-buf' : 'opaque'} fd ${exported.fd.fd} of ${escapeMarkdown(exported.memory.name)}'s buffer object`;
   const taken = exported.takenBy;
   return taken === undefined
     ? what
-    : `${what}; closed: the import into ${plain(taken.name)} at step ${taken.allocStep + 1} took it`;
+    : `${what}; closed: the import into ${escapeMarkdown(taken.name)} at step ${taken.allocStep + 1} took it`;
 }
 
 function line(ctx: HoverContext, offset: number): number {
@@ -497,7 +491,7 @@ function lifeOf(
   const events: string[] = [];
   if (memory) {
     for (const h of memory.history)
-      if (h.step > after && h.step <= until) events.push(`step ${h.step + 1}: ${plain(h.text)}`);
+      if (h.step > after && h.step <= until) events.push(`step ${h.step + 1}: ${escapeMarkdown(h.text)}`);
   }
   if (record?.outcome.kind === 'address') {
     const vma = vmaContaining(run, record.index, record.outcome.value);
@@ -506,7 +500,7 @@ function lifeOf(
       const endPage = vma.endPage;
       if (record.index > after)
         events.push(
-          `step ${record.index + 1}: created ${code(formatHex(vmaStart(run, vma)))}..${code(formatHex(vmaEnd(run, vma)))} by ${plain(vma.owner)}`,
+          `step ${record.index + 1}: created ${code(formatHex(vmaStart(run, vma)))}..${code(formatHex(vmaEnd(run, vma)))} by ${escapeMarkdown(vma.owner)}`,
         );
       const records = run.simulation.records;
       // Only the steps that touched the range (range-events.ts): walking every later record made
@@ -534,7 +528,7 @@ function lifeOf(
   if (closed !== undefined && closed.step > after && closed.step <= until) {
     const closing = run.simulation.records[closed.step];
     const where = closing ? `, line ${line(ctx, closing.node.start)}` : '';
-    events.push(`step ${closed.step + 1}${where}: closed: ${plain(closed.by)}`);
+    events.push(`step ${closed.step + 1}${where}: closed: ${escapeMarkdown(closed.by)}`);
   }
   const unique = [...new Set(events)];
   return unique.length > MAX_LIFE_EVENTS
@@ -560,7 +554,7 @@ function effectTouching(
   const hex = (page: number) => code(formatHex(run.simulation.addressOfPage(page)));
   switch (effect.kind) {
     case 'mapped':
-      return `mapped over by ${plain(effect.vma.owner)}`;
+      return `mapped over by ${escapeMarkdown(effect.vma.owner)}`;
     case 'unmapped':
       return 'unmapped';
     case 'replaced':
@@ -583,7 +577,7 @@ function stepHover(ctx: HoverContext, step: StepNode): string | undefined {
   const verbName = canonicalVerb(step.verb.name);
   const spec = VERB_BY_NAME.get(verbName);
   const lines: string[] = [
-    spec ? `**${spec.verb}** — ${spec.doc}` : `**${plain(step.verb.name)}** — not a command`,
+    spec ? `**${spec.verb}** — ${spec.doc}` : `**${escapeMarkdown(step.verb.name)}** — not a command`,
   ];
   const index = run.stepByOffset.get(step.start);
   const record = index !== undefined ? run.simulation.records[index] : undefined;
@@ -591,7 +585,7 @@ function stepHover(ctx: HoverContext, step: StepNode): string | undefined {
     lines.push('Not simulated.');
     return lines.join('\n\n');
   }
-  lines.push(`Step ${record.index + 1}, by ${plain(record.actor)}`);
+  lines.push(`Step ${record.index + 1}, by ${escapeMarkdown(record.actor)}`);
   // Calls an expectation after the step made are the expectation's, not the step's.
   const calls = ownCalls(
     record.calls,
@@ -610,17 +604,17 @@ function outcomeLine(record: StepRecord): string {
     case 'ok':
       return 'Result: ok';
     case 'errno':
-      return `Result: **${o.errno}** — ${plain(o.reason)}`;
+      return `Result: **${o.errno}** — ${escapeMarkdown(o.reason)}`;
     case 'vk':
       return o.result === 'VK_SUCCESS'
         ? 'Result: VK_SUCCESS'
-        : `Result: **${o.result}** — ${plain(o.reason)}`;
+        : `Result: **${o.result}** — ${escapeMarkdown(o.reason)}`;
     case 'data':
-      return `Result: ${plain(o.summary || 'done')}`;
+      return `Result: ${escapeMarkdown(o.summary || 'done')}`;
     case 'fault':
-      return `Result: **${o.signal}** at ${code(formatHex(o.address))} — ${plain(o.reason)}`;
+      return `Result: **${o.signal}** at ${code(formatHex(o.address))} — ${escapeMarkdown(o.reason)}`;
     case 'skipped':
-      return `Not run: ${plain(o.reason)}`;
+      return `Not run: ${escapeMarkdown(o.reason)}`;
   }
 }
 
@@ -653,7 +647,7 @@ function wordHover(target: Extract<Target, { kind: 'word' }>): string | undefine
   }
   if (!doc && name === 'any' && owner.kind === 'trait')
     return `**any** (open trait) — ${code(owner.keyword.name)} is left open: \`drvmap explore\` runs the scenario under each of its values; the analysis uses the default (or the preset's). docs/explore.md`;
-  if (!doc) return `**${plain(name)}** — not a known word here`;
+  if (!doc) return `**${escapeMarkdown(name)}** — not a known word here`;
   return `**${doc.name}** (${what}) — ${doc.doc}${doc.source ? `\n\nSource: ${doc.source}` : ''}`;
 }
 

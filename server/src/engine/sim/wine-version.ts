@@ -16,7 +16,7 @@
 //   pointer, `memory->vm_map = mapping` keeps it, and wine_vkFreeMemory's NtFreeVirtualMemory
 //   releases it.
 import type { KernelVersion } from '../kernel/types';
-import { versionAtLeast } from '../kernel/config';
+import { formatKernelVersion, versionAtLeast } from '../kernel/config';
 import type { LanguageProblem } from './problems';
 
 /** A Wine release, major.minor (`10.15`; the `.1` of a stable maintenance release is not read). */
@@ -40,9 +40,8 @@ export function wineAtLeast(version: WineVersion, than: WineVersion): boolean {
   return versionAtLeast(version, than.major, than.minor);
 }
 
-export function formatWineVersion(version: WineVersion): string {
-  return `${version.major}.${version.minor}`;
-}
+/** major.minor, as a kernel version is written (a Wine version is read the same way). */
+export const formatWineVersion: (version: WineVersion) => string = formatKernelVersion;
 
 /** `Wine 10.15`, or `Wine 10.15 (the default: no \`wine\` line)`. */
 export function wineText(version: WineVersion, fromLine: boolean): string {
