@@ -8,6 +8,8 @@ const SEVERITIES: readonly RuleSeverity[] = ['error', 'warning', 'info', 'hint',
 export interface DrvmapSettings {
   /** Linux version used when a scenario has no `kernel` line, e.g. "6.18". */
   readonly defaultKernel: string;
+  /** Wine release used when a scenario has no `wine` line, e.g. "10.15". */
+  readonly defaultWine: string;
   /** `START..END` (END exclusive) used when a scenario has no `window` line. */
   readonly defaultWindow: string;
   readonly inlayHints: { readonly enabled: boolean };
@@ -18,6 +20,7 @@ export interface DrvmapSettings {
 
 export const DEFAULT_SETTINGS: DrvmapSettings = {
   defaultKernel: '6.18',
+  defaultWine: '10.15',
   defaultWindow: '0x10000..0x7fff0000',
   inlayHints: { enabled: true },
   severity: {},
@@ -37,6 +40,7 @@ const WINDOW = /^\s*(0[xX][0-9a-fA-F_]+|[0-9][0-9_]*)\s*\.\.\s*(0[xX][0-9a-fA-F_
 /** `get(key)` reads one `drvmap.<key>` value (undefined when unset or unreadable). */
 export function normalizeSettings(get: (key: string) => unknown): DrvmapSettings {
   const kernel = get('defaultKernel');
+  const wine = get('defaultWine');
   const window = get('defaultWindow');
   const inlay = get('inlayHints.enabled');
   const maxSize = get('maxFileSizeKiB');
@@ -45,6 +49,9 @@ export function normalizeSettings(get: (key: string) => unknown): DrvmapSettings
       typeof kernel === 'string' && KERNEL.test(kernel.trim())
         ? kernel.trim()
         : DEFAULT_SETTINGS.defaultKernel,
+    // Passed on as written: the server reads it as a `wine` line's version and says why it cannot
+    // use one it refuses (a range, `wine-10.15`, a Wine before 9.0) rather than dropping it here.
+    defaultWine: typeof wine === 'string' ? wine.trim() : DEFAULT_SETTINGS.defaultWine,
     defaultWindow:
       typeof window === 'string' && WINDOW.test(window) ? window.trim() : DEFAULT_SETTINGS.defaultWindow,
     inlayHints: { enabled: typeof inlay === 'boolean' ? inlay : DEFAULT_SETTINGS.inlayHints.enabled },

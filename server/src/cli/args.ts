@@ -3,7 +3,8 @@
 import type { Severity } from '../engine/diagnostics';
 import type { KernelVersion } from '../engine/kernel/types';
 import { RULE_BY_CODE } from '../engine/rules/registry';
-import { readKernelOption } from './kernel-option';
+import type { WineVersion } from '../engine/sim/wine-version';
+import { readKernelOption, readWineOption } from './version-option';
 
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info', 'hint'];
 
@@ -23,6 +24,8 @@ export interface CommonOptions {
   readonly color: ColorMode;
   /** `--kernel X.Y`: the kernel version of scenarios that do not say `kernel`. */
   readonly kernel: KernelVersion | undefined;
+  /** `--wine X.Y`: the Wine release of scenarios that do not say `wine`. */
+  readonly wine: WineVersion | undefined;
   /** `--rule CODE=LEVEL|off`, repeatable: per-rule severity overrides. */
   readonly severities: Readonly<Record<string, Severity | 'off'>>;
 }
@@ -73,7 +76,8 @@ Usage:
   drvmap check [options] FILE|DIR…      report diagnostics (for editors' users and CI)
   drvmap trace [options] FILE           the step-by-step timeline of a scenario
   drvmap explore [options] FILE         is the strategy safe under every driver behaviour?
-                                        (options: --scenario, --strategy, --kernel, --kernels, --all, --format, --trace; docs/explore.md)
+                                        (options: --scenario, --strategy, --kernel, --wine, --kernels,
+                                        --all, --format, --trace; docs/explore.md)
   drvmap import strace|maps FILE        a scenario from strace output or /proc/PID/maps
                                         (strace: --pid PID for one process of an strace -f capture)
   drvmap --help | help [COMMAND]        this help, or a command's (check, trace, explore, import)
@@ -102,6 +106,7 @@ Options:
   --rule CODE=LEVEL             override a rule's severity (LEVEL: error|warning|info|hint|off);
                                 repeatable
   --kernel X.Y                  kernel version for scenarios without a \`kernel\` line
+  --wine X.Y                    Wine release for scenarios without a \`wine\` line (default 10.15)
   -o, --output FILE             write the report to FILE instead of standard output
   --color, --no-color           force colour on or off (default: on a terminal, unless NO_COLOR)
 
@@ -123,6 +128,7 @@ Options:
   --no-maps                     the same as --maps none
   --rule CODE=LEVEL             override a rule's severity; repeatable
   --kernel X.Y                  kernel version for scenarios without a \`kernel\` line
+  --wine X.Y                    Wine release for scenarios without a \`wine\` line (default 10.15)
   -o, --output FILE             write to FILE instead of standard output
   --color, --no-color           force colour on or off
 
@@ -140,8 +146,8 @@ function isSeverity(value: string): value is Severity {
 
 /** Options that take a value, per command; `--name=value` and `--name value` both work. */
 const VALUE_OPTIONS: Record<'check' | 'trace', readonly string[]> = {
-  check: ['--format', '--severity-threshold', '--fail-on', '--rule', '--kernel', '--output', '-o'],
-  trace: ['--format', '--scenario', '--maps', '--rule', '--kernel', '--output', '-o'],
+  check: ['--format', '--severity-threshold', '--fail-on', '--rule', '--kernel', '--wine', '--output', '-o'],
+  trace: ['--format', '--scenario', '--maps', '--rule', '--kernel', '--wine', '--output', '-o'],
 };
 const FLAG_OPTIONS: Record<'check' | 'trace', readonly string[]> = {
   check: ['--color', '--no-color', '--no-expected'],
@@ -275,6 +281,13 @@ export function parseArgs(argv: readonly string[]): Command {
     if ('refused' in read) fail(read.refused);
     kernel = read.version;
   }
+  const wineText = single('--wine');
+  let wine: WineVersion | undefined;
+  if (wineText !== undefined) {
+    const read = readWineOption(wineText);
+    if ('refused' in read) fail(read.refused);
+    wine = read.version;
+  }
 
   const severities: Record<string, Severity | 'off'> = {};
   for (const spec of values.get('--rule') ?? []) {
@@ -304,6 +317,7 @@ export function parseArgs(argv: readonly string[]): Command {
       output,
       color,
       kernel,
+      wine,
       severities,
     };
   }
@@ -324,6 +338,7 @@ export function parseArgs(argv: readonly string[]): Command {
     output,
     color,
     kernel,
+    wine,
     severities,
   };
 }

@@ -266,10 +266,14 @@ export function readInputs(
   return { sources, unreadable, read };
 }
 
-export function analysisOptions(command: Pick<CheckCommand, 'kernel' | 'severities'>): AnalysisOptions {
-  return command.kernel
-    ? { kernel: command.kernel, severities: command.severities }
-    : { severities: command.severities };
+export function analysisOptions(
+  command: Pick<CheckCommand, 'kernel' | 'wine' | 'severities'>,
+): AnalysisOptions {
+  return {
+    ...(command.kernel ? { kernel: command.kernel } : {}),
+    ...(command.wine ? { wine: command.wine } : {}),
+    severities: command.severities,
+  };
 }
 
 /** Forward slashes for URIs and SARIF, whatever the platform. */

@@ -7,7 +7,8 @@ import { describeReadError, readInputText } from './read-input';
 import { resolve } from 'node:path';
 import { explore, type ExploreResult, type ScenarioExploration } from '../engine/explore/explore';
 import { STRATEGY_NAMES, type StrategyName } from '../engine/sim/platform';
-import { readKernelOption } from './kernel-option';
+import type { WineVersion } from '../engine/sim/wine-version';
+import { readKernelOption, readWineOption } from './version-option';
 import { singleOption, splitOptions, UsageError } from './args';
 import type { KernelVersion } from '../engine/kernel/types';
 import type { CliIo } from './io';
@@ -25,6 +26,7 @@ each failing class. See docs/explore.md.
 Options:
   --scenario N|NAME   only this scenario (1-based index or name)
   --kernel X.Y        the kernel of scenarios without a \`kernel\` line (as check and trace take it)
+  --wine X.Y          the Wine of scenarios without a \`wine\` line (as check and trace take it)
   --kernels           also explore kernels 5.6, 5.10, 5.15, 6.18 (scenarios without \`kernel\`;
                       a scenario with one says so in a note); not with --kernel
   --all               open every driver trait, whatever the driver blocks say
@@ -45,6 +47,8 @@ export interface ExploreCommand {
   readonly kernels: boolean;
   /** `--kernel X.Y`: the default kernel, as `drvmap check --kernel` and the editor's setting give it. */
   readonly kernel: KernelVersion | undefined;
+  /** `--wine X.Y`: the default Wine release, as `drvmap check --wine` and the editor's setting give it. */
+  readonly wine: WineVersion | undefined;
   readonly all: boolean;
   readonly strategy: StrategyName | undefined;
   readonly format: 'text' | 'json';
@@ -70,7 +74,7 @@ function readExploreArgs(argv: readonly string[]): ExploreCommand | 'help' {
   const split = splitOptions(
     argv,
     {
-      values: ['--scenario', '--kernel', '--strategy', '--format', '--trace'],
+      values: ['--scenario', '--kernel', '--wine', '--strategy', '--format', '--trace'],
       flags: ['--kernels', '--all'],
     },
     'explore',
@@ -88,6 +92,13 @@ function readExploreArgs(argv: readonly string[]): ExploreCommand | 'help' {
     const read = readKernelOption(kernelText);
     if ('refused' in read) throw new ExploreUsageError(read.refused);
     kernel = read.version;
+  }
+  let wine: WineVersion | undefined;
+  const wineText = value('--wine');
+  if (wineText !== undefined) {
+    const read = readWineOption(wineText);
+    if ('refused' in read) throw new ExploreUsageError(read.refused);
+    wine = read.version;
   }
   const strategyText = value('--strategy');
   if (strategyText !== undefined && !(STRATEGY_NAMES as readonly string[]).includes(strategyText))
@@ -109,7 +120,7 @@ function readExploreArgs(argv: readonly string[]): ExploreCommand | 'help' {
     throw new ExploreUsageError(
       '--kernel X.Y (one kernel) and --kernels (a sweep of kernels) exclude each other: give one',
     );
-  return { file, scenario, kernels, kernel, all, strategy, format, trace };
+  return { file, scenario, kernels, kernel, wine, all, strategy, format, trace };
 }
 
 /** `drvmap explore …` (argv without the word `explore`): exit code. */
@@ -136,7 +147,14 @@ export function runExplore(argv: readonly string[], io: CliIo): number {
   const result = explore(text, {
     ...(command.scenario !== undefined ? { scenario: command.scenario } : {}),
     kernels: command.kernels,
-    ...(command.kernel ? { defaults: { kernel: command.kernel } } : {}),
+    ...(command.kernel || command.wine
+      ? {
+          defaults: {
+            ...(command.kernel ? { kernel: command.kernel } : {}),
+            ...(command.wine ? { wine: command.wine } : {}),
+          },
+        }
+      : {}),
     openAll: command.all,
     ...(command.strategy ? { strategy: command.strategy } : {}),
   });

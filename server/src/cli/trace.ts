@@ -26,6 +26,7 @@ import type { CallRecord, ExpectRecord, Outcome } from '../engine/sim/records';
 import type { LineIndex } from '../engine/syntax/text-range';
 import { UsageError, type MapsShown, type TraceCommand } from './args';
 import { analysisOptions, displayPath } from './check';
+import { formatWineVersion } from '../engine/sim/wine-version';
 import type { CliIo } from './io';
 import { printable } from '../engine/printable';
 import { formatTraceJson } from './formats/json';
@@ -159,6 +160,8 @@ export interface ScenarioTrace {
   /** The page size in bytes (`4096`, `16384`): every alignment and rounding depends on it. */
   readonly pageSize: string;
   readonly window: { readonly start: string; readonly end: string };
+  /** The Wine release whose WOW64 mapping applies (`wine 10.15`, `--wine`, or the default). */
+  readonly wine: string;
   readonly strategy: string;
   /**
    * Diagnostics on no step: a setting (`kernel v5.10`, `kernel 5.25`), a driver block, the
@@ -498,6 +501,7 @@ export function traceScenario(
     arch: platform.kernel.arch,
     pageSize: sim.pageSize.toString(),
     window: { start: formatHex(platform.window.start), end: formatHex(platform.window.end) },
+    wine: formatWineVersion(platform.wine),
     strategy: platform.strategy,
     diagnostics: onNoStep,
     languageErrors,

@@ -164,10 +164,11 @@ export class ExploreLenses {
   }
 }
 
-/** The kernel and window the document's settings give scenarios that do not set them. */
+/** The kernel, Wine and window the document's settings give scenarios that do not set them. */
 function platformDefaults(options: AnalysisOptions): PlatformDefaults {
   return {
     ...(options.kernel ? { kernel: options.kernel } : {}),
+    ...(options.wine ? { wine: options.wine } : {}),
     ...(options.window ? { window: options.window } : {}),
   };
 }

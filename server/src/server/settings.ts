@@ -7,10 +7,13 @@ import { defaultKernelConfig, formatKernelVersion } from '../engine/kernel/confi
 import type { KernelVersion } from '../engine/kernel/types';
 import { formatHex } from '../engine/numbers';
 import { DEFAULT_WINDOW, windowProblem, type AddressWindow } from '../engine/sim/platform';
-import { readKernelVersionText } from '../engine/sim/kernel-version-text';
+import { readKernelVersionText, readWineVersionText } from '../engine/sim/version-text';
+import { DEFAULT_WINE, formatWineVersion, type WineVersion } from '../engine/sim/wine-version';
 
 export interface Settings {
   readonly defaultKernel: string;
+  /** The Wine of scenarios without a `wine` line; empty is the engine's default (DEFAULT_WINE). */
+  readonly defaultWine: string;
   readonly defaultWindow: string;
   readonly inlayHintsEnabled: boolean;
   readonly severity: Readonly<Record<string, Severity | 'off'>>;
@@ -21,6 +24,7 @@ export interface Settings {
 
 export const DEFAULT_SETTINGS: Settings = {
   defaultKernel: '6.18',
+  defaultWine: formatWineVersion(DEFAULT_WINE),
   defaultWindow: '0x10000..0x7fff0000',
   inlayHintsEnabled: true,
   severity: {},
@@ -51,6 +55,7 @@ export function readSettings(raw: unknown, base: Settings = DEFAULT_SETTINGS): S
         : base.inlayHintsEnabled;
   return {
     defaultKernel: typeof r['defaultKernel'] === 'string' ? r['defaultKernel'] : base.defaultKernel,
+    defaultWine: typeof r['defaultWine'] === 'string' ? r['defaultWine'] : base.defaultWine,
     defaultWindow: typeof r['defaultWindow'] === 'string' ? r['defaultWindow'] : base.defaultWindow,
     inlayHintsEnabled: inlayEnabled,
     severity: Object.keys(severity).length ? severity : base.severity,
@@ -65,16 +70,18 @@ export function readSettings(raw: unknown, base: Settings = DEFAULT_SETTINGS): S
 
 export function analysisOptions(settings: Settings): AnalysisOptions {
   const kernel = defaultKernelOf(settings);
+  const wine = defaultWineOf(settings);
   const window = defaultWindowOf(settings);
   return {
     ...('value' in kernel ? { kernel: kernel.value } : {}),
+    ...(wine && 'value' in wine ? { wine: wine.value } : {}),
     ...('value' in window ? { window: window.value } : {}),
     severities: settings.severity,
   };
 }
 
 /**
- * Why the defaultKernel or defaultWindow setting is not used, one message each: the server shows
+ * Why the defaultKernel, defaultWine or defaultWindow setting is not used, one message each: the server shows
  * them (a bad value must not be replaced silently), and analyses with the built-in default.
  */
 export function settingProblems(settings: Settings): string[] {
@@ -83,6 +90,11 @@ export function settingProblems(settings: Settings): string[] {
   if ('problem' in kernel)
     problems.push(
       `drvmap.defaultKernel \`${settings.defaultKernel}\` is not used: ${kernel.problem}; scenarios without a \`kernel\` line run under ${formatKernelVersion(defaultKernelConfig().version)}`,
+    );
+  const wine = defaultWineOf(settings);
+  if (wine && 'problem' in wine)
+    problems.push(
+      `drvmap.defaultWine \`${settings.defaultWine}\` is not used: ${wine.problem}; scenarios without a \`wine\` line run under Wine ${formatWineVersion(DEFAULT_WINE)}`,
     );
   const window = defaultWindowOf(settings);
   if ('problem' in window)
@@ -106,8 +118,27 @@ function defaultKernelOf(settings: Settings): Checked<KernelVersion> {
     return {
       problem: `it is a range, and the setting takes one version: a scenario runs on one kernel (e.g. ${read.range})`,
     };
-  if ('neverReleased' in read) return { problem: read.neverReleased };
+  if ('outOfRange' in read) return { problem: read.outOfRange };
   return { problem: 'it is not a kernel version such as 6.6' };
+}
+
+/** The setting read as a `wine` line's version is; undefined when it is empty (the engine's default). */
+function defaultWineOf(settings: Settings): Checked<WineVersion> | undefined {
+  const text = settings.defaultWine.trim();
+  if (text === '') return undefined;
+  const read = readWineVersionText(text);
+  if ('version' in read) return { value: read.version };
+  if ('tagged' in read) return { problem: `write the version without the \`v\` (${read.tagged})` };
+  if ('range' in read)
+    return {
+      problem: `it is a range, and the setting takes one version: a scenario runs under one Wine (e.g. ${read.range})`,
+    };
+  if ('outOfRange' in read) return { problem: read.outOfRange };
+  return {
+    problem: /^wine-/i.test(text)
+      ? 'write the version without `wine-` (as `wine --version` prints it after the dash), such as 10.15'
+      : 'it is not a Wine version such as 10.15',
+  };
 }
 
 /** The setting read as a `window START .. END` line would be. */

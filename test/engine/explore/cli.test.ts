@@ -184,6 +184,7 @@ test('explore: an option given twice is refused, exit 2, as check and trace refu
     scenario: undefined,
     kernels: true,
     kernel: undefined,
+    wine: undefined,
     all: true,
     strategy: undefined,
     format: 'json',

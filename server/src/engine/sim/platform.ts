@@ -96,6 +96,8 @@ export const FEX_GUEST_WINDOW: AddressWindow = { start: 0x1_0000n, end: 0x1_0000
 
 export interface PlatformDefaults {
   readonly kernel?: KernelVersion;
+  /** The Wine of scenarios without a `wine` line (`--wine`, drvmap.defaultWine); DEFAULT_WINE if unset. */
+  readonly wine?: WineVersion;
   readonly window?: AddressWindow;
   /**
    * The process holds CAP_SYS_RAWIO (root). Scenarios model an ordinary process; Run on This
@@ -135,7 +137,7 @@ export function readPlatform(
   let window: AddressWindow | undefined;
   let largeAddressAware = false;
   let strategy: StrategyName = 'none';
-  let wine: WineVersion = DEFAULT_WINE;
+  let wine: WineVersion = defaults.wine ?? DEFAULT_WINE;
   let wineFromLine = false;
   let arch: Arch | undefined;
   const overrides: { -readonly [K in keyof KernelConfig]?: KernelConfig[K] } = {};

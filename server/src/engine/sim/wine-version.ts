@@ -59,21 +59,29 @@ export function wineHasPlacedMaps(version: WineVersion): boolean {
 }
 
 /**
- * A version Wine's WOW64 Vulkan mapping as drvmap's facts describe it never had: before 9.0 the
- * facts have no source read (the external-memory-host patches of late 2022 are not modelled), and
- * no Wine major release is above 99.
+ * Why drvmap cannot answer for this Wine, or undefined: before 9.0 the facts have no source read
+ * (the external-memory-host patches of late 2022 are not modelled), and no Wine major release is
+ * above 99. A `wine` line runs such a scenario as 9.0 (wineVersionProblem); `--wine` and
+ * drvmap.defaultWine, which apply to every scenario, refuse it (sim/version-text.ts).
  */
+export function wineVersionRefusal(version: WineVersion, text: string): string | undefined {
+  if (version.major > 99) return `Wine ${text} does not exist`;
+  if (!wineAtLeast(version, OLDEST_MODELLED))
+    return `drvmap models Wine 9.0 and later (its Wine facts start with Wine 9.0's winevulkan, vulkan-wine §3.1), not ${text}`;
+  return undefined;
+}
+
+/** A `wine` line's version drvmap cannot answer for; one before 9.0 runs as 9.0, as the message says. */
 export function wineVersionProblem(
   version: WineVersion,
   text: string,
 ): Omit<LanguageProblem, 'range'> | undefined {
-  if (!wineAtLeast(version, OLDEST_MODELLED))
-    return {
-      code: 'number-out-of-range',
-      message: `drvmap models Wine 9.0 and later (its Wine facts start with Wine 9.0's winevulkan, vulkan-wine §3.1), not ${text}; the scenario runs as Wine 9.0`,
-    };
-  if (version.major > 99) return { code: 'number-out-of-range', message: `Wine ${text} does not exist` };
-  return undefined;
+  const refusal = wineVersionRefusal(version, text);
+  if (refusal === undefined) return undefined;
+  return {
+    code: 'number-out-of-range',
+    message: version.major > 99 ? refusal : `${refusal}; the scenario runs as Wine 9.0`,
+  };
 }
 
 /**
