@@ -110,3 +110,17 @@ test('docs/cli.md and README.md give the strace capture command the importer ask
     'docs/cli.md lists the imported calls',
   );
 });
+
+test("docs/language.md: `mmap32` is box64 running Wine as a Linux program, not box64 as Wine's WOW64 CPU DLL", () => {
+  // box64 wow64/CMakeLists.txt builds wowbox64 as a mingw PE DLL linking only ntdll and wow64,
+  // without src/custommmap.c: no mmap symbol for the native driver, so BOX64_MMAP32 moves nothing
+  // there (and Hangover's box64cpu.dll likewise: "Box64 can't use mmap in Hangover", Hangover #151).
+  const text = readFileSync(join(root, 'docs/language.md'), 'utf8');
+  const row = text.split('\n').find((l) => l.startsWith('| `mmap32` |'));
+  assert.ok(row);
+  assert.match(row, /box64 running x86-64 Wine as a Linux program \(`box64 wine64 …`\)/);
+  assert.match(row, /Not box64 as Wine's WOW64 CPU DLL \(`wowbox64\.dll`/);
+  assert.match(row, /Wine's own paths apply/);
+  const example = readFileSync(join(root, 'examples/17-box64-mmap32.drvmap'), 'utf8');
+  assert.match(example, /Not box64 as Wine's\n# WOW64 CPU DLL \(wowbox64\.dll/);
+});

@@ -148,62 +148,90 @@ test('mmap32 changes only mmap(NULL): a placed map (MAP_FIXED) and the BO map ov
 // find31bitBlockNearHint(NULL, length, 0) finds as a plain hint. Read in box64 src/custommem.c at
 // 93fc3be: that walk starts at WINE_LOWEST (0x3000_0000) and goes on while its cursor is below
 // 0xc000_0000, then wraps to LOWEST (0x1_0000) up to 0x3000_0000, in 64 KiB steps; a block only
-// has to start below the limit. Not "below 2 GiB" as vulkan-wine §6 has it.
-const arm64Map = (steps: readonly string[], settings = '  arch arm64') =>
+// has to start below the limit. Not "below 2 GiB" as vulkan-wine §6 has it. The walk reads
+// box64's record (mapallmem), which holds what box64 reserved for Wine at start-up
+// (src/tools/wine_tools.c `my_wine_reserve`, called from src/core.c when the program is wine64):
+// 0x1_0000..0x1_8000, 0x11_0000..0x3011_0000 and 0x7f00_0000..0x8200_0000.
+const arm64Map = (steps: readonly string[], settings = '  arch arm64', size = '16MiB') =>
   mapping(
     'mmap32',
     direct,
-    [...steps, 'mem = vkAllocateMemory 16MiB host-visible coherent', 'p = vkMapMemory mem'],
+    [...steps, `mem = vkAllocateMemory ${size} host-visible coherent`, 'p = vkMapMemory mem'],
     settings,
   );
 
 /** box64's trace line of step `step` (0-based): the search and the hint it found, or none. */
 const box64Note = (text: string, step: number) => {
-  const note = callsOf(text, step).find((c) => /^box64: /.test(c));
+  const note = callsOf(text, step).find((c) => /^box64: BOX64_MMAP32/.test(c));
   assert.ok(note, callsOf(text, step).join('\n'));
   return note;
 };
 
-test('mmap32 on arm64: no MAP_32BIT; box64 hints the first free 64 KiB-aligned block from 0x3000_0000, not from 0x1_0000', () => {
+test('mmap32 on arm64: no MAP_32BIT; box64 hints the first free 64 KiB-aligned block from 0x3000_0000 outside its Wine reservation: 0x3011_0000', () => {
   for (const settings of ['  arch arm64', '  page-size 16KiB']) {
     const text = arm64Map([], settings);
     assert.deepEqual(codes(text), [], settings);
-    assert.match(box64Note(text, 1), /find31bitBlockNearHint\(NULL, 16 MiB\).* hint 0x3000_0000/, settings);
+    // WINE_LOWEST lies inside box64's 0x11_0000..0x3011_0000, so the walk's first free block is its end.
+    assert.match(box64Note(text, 1), /find31bitBlockNearHint\(NULL, 16 MiB\).* hint 0x3011_0000/, settings);
     const maps = callsOf(text, 1).filter((c) => /^gpu: mmap/.test(c));
     assert.match(
       maps[0]!,
-      /^gpu: mmap\(0x3000_0000, 0x100_0000, PROT_READ\|PROT_WRITE, MAP_SHARED, /,
+      /^gpu: mmap\(0x3011_0000, 0x100_0000, PROT_READ\|PROT_WRITE, MAP_SHARED, /,
       settings,
     );
   }
-  // Something at 0x3000_0000: the next 64 KiB-aligned free block above it.
-  const taken = arm64Map(['low = mmap 4KiB rw private anon at 0x3000_0000 fixed by host']);
-  assert.match(box64Note(taken, 2), /hint 0x3001_0000/);
+  // Something at 0x3011_0000: the next 64 KiB-aligned free block above it.
+  const taken = arm64Map(['low = mmap 4KiB rw private anon at 0x3011_0000 fixed by host']);
+  assert.match(box64Note(taken, 2), /hint 0x3012_0000/);
 });
 
-test('mmap32 on arm64: with 0x3000_0000..2 GiB taken box64 finds 2 GiB, outside the window without large-address-awareness', () => {
-  const text = arm64Map(['heap = reserve 0x5000_0000 at 0x3000_0000 by wine']);
-  assert.match(box64Note(text, 2), /hint 0x8000_0000/);
-  // The first walk finds room at 2 GiB before it wraps to the free 768 MiB below 0x3000_0000.
+test('mmap32 sets up box64: its start-up reservation for Wine is a box64 line of the set-up, on every arch', () => {
+  for (const settings of ['  arch arm64', '']) {
+    const setup = analyse(arm64Map([], settings)).scenarios[0]!.run.vulkan.setupCalls.map(
+      (c) => `${c.actor}: ${c.text}`,
+    );
+    assert.match(
+      setup[0] ?? '',
+      /^box64: wine_prereserve: 0x1_0000\.\.0x1_8000, 0x11_0000\.\.0x3011_0000, 0x7f00_0000\.\.0x8200_0000/,
+      settings,
+    );
+  }
+});
+
+test('mmap32 on arm64: with 0x3000_0000..0x7f00_0000 taken box64 skips its own 0x7f00_0000..0x8200_0000 and finds 0x8200_0000, outside the window', () => {
+  const text = arm64Map(['heap = reserve 0x4f00_0000 at 0x3000_0000 by wine'], '  arch arm64', '8MiB');
+  assert.match(box64Note(text, 2), /hint 0x8200_0000/);
   assert.deepEqual(codes(text), ['pointer-outside-window']);
   const message = analyse(text).diagnostics[0]!.message;
-  assert.match(message, /^32-bit code gets 0x8000_0000, outside the window 0x1_0000\.\.0x7fff_0000/);
-  // The same under large-address-aware: 2 GiB is inside its window, and the map is safe.
+  assert.match(message, /^32-bit code gets 0x8200_0000, outside the window 0x1_0000\.\.0x7fff_0000/);
+});
+
+test('mmap32 on arm64: with 0x3000_0000..2 GiB taken box64 finds 0x8200_0000, outside the window without large-address-awareness', () => {
+  const text = arm64Map(['heap = reserve 0x5000_0000 at 0x3000_0000 by wine']);
+  assert.match(box64Note(text, 2), /hint 0x8200_0000/);
+  // The first walk finds room above its reservation before it wraps below 0x3000_0000.
+  assert.deepEqual(codes(text), ['pointer-outside-window']);
+  const message = analyse(text).diagnostics[0]!.message;
+  assert.match(message, /^32-bit code gets 0x8200_0000, outside the window 0x1_0000\.\.0x7fff_0000/);
+  // The same under large-address-aware: 0x8200_0000 is inside its window, and the map is safe.
   const laa = arm64Map(
     ['low = reserve 0x7fff_0000 at 0x1_0000 by wine'],
     '  arch arm64\n  large-address-aware',
   );
-  assert.match(box64Note(laa, 2), /hint 0x8000_0000/);
+  assert.match(box64Note(laa, 2), /hint 0x8200_0000/);
   assert.deepEqual(codes(laa), []);
 });
 
-test('mmap32 on arm64: a block only has to start below 3 GiB; with none from 0x3000_0000 box64 wraps to 0x1_0000', () => {
+test('mmap32 on arm64: a block only has to start below 3 GiB; with none from 0x3000_0000 box64 wraps to 0x1_0000, where its reservation leaves 0x2_0000..0x11_0000', () => {
   // 0x3000_0000..0xbfff_0000 taken: the free block at 0xbfff_0000 starts below 3 GiB and runs past it.
   const past = arm64Map(['held = mmap 0x8fff_0000 none private anon noreserve at 0x3000_0000 fixed by host']);
   assert.match(box64Note(past, 2), /hint 0xbfff_0000/);
-  // 0x3000_0000..3 GiB taken: the first walk ends at 3 GiB, the second one finds 0x1_0000.
-  const wrap = arm64Map(['held = mmap 0x9000_0000 none private anon noreserve at 0x3000_0000 fixed by host']);
-  assert.match(box64Note(wrap, 2), /hint 0x1_0000$/);
+  // 0x3000_0000..3 GiB taken: the first walk ends at 3 GiB; the second one skips 0x1_0000..0x1_8000
+  // and finds 0x2_0000, with 960 KiB before 0x11_0000.
+  const held = 'held = mmap 0x9000_0000 none private anon noreserve at 0x3000_0000 fixed by host';
+  assert.match(box64Note(arm64Map([held], '  arch arm64', '512KiB'), 2), /hint 0x2_0000$/);
+  // 16 MiB does not fit there, and the rest up to 0x3000_0000 is box64's: no block, the map goes high.
+  assert.match(box64Note(arm64Map([held]), 2), /mmap\(NULL\) as it is/);
 });
 
 test('mmap32 on arm64: no block starts below 3 GiB; the map goes high, Wine refuses it, and window-exhausted names both walks', () => {
@@ -223,7 +251,7 @@ test('mmap32 on arm64: no block starts below 3 GiB; the map goes high, Wine refu
   const message = analyse(text).diagnostics.find((d) => d.code === 'window-exhausted')!.message;
   assert.match(
     message,
-    /box64's find31bitBlockNearHint found no free 16 MiB block starting in 0x3000_0000\.\.0xc000_0000, then 0x1_0000\.\.0x3000_0000, so the mmap went where mmap\(NULL\) goes, above 4 GiB; 0x1_0000\.\.0xc000_0000 holds host ≈3\.0 GiB/,
+    /box64's find31bitBlockNearHint found no free 16 MiB block starting in 0x3000_0000\.\.0xc000_0000, then 0x1_0000\.\.0x3000_0000 outside its own reservation for Wine \(0x1_0000\.\.0x1_8000, 0x11_0000\.\.0x3011_0000, 0x7f00_0000\.\.0x8200_0000\), so the mmap went where mmap\(NULL\) goes, above 4 GiB; 0x1_0000\.\.0xc000_0000 holds host ≈3\.0 GiB/,
   );
 });
 

@@ -10,10 +10,14 @@
 // WINE_LOWEST (0x3000_0000) and walks up while its cursor is below 0xc000_0000, then wraps to
 // LOWEST (0x1_0000) up to WINE_LOWEST, in 64 KiB steps (mask 0 means 0xffff). The facts sheet's
 // "below 2 GiB" (vulkan-wine §6) is wrong for this: the block can be in [2 GiB, 3 GiB), outside a
-// window without large-address-awareness.
+// window without large-address-awareness. The search skips what box64 reserved for Wine at
+// start-up (box64-prereserve.ts): WINE_LOWEST lies inside 0x11_0000..0x3011_0000, so the first
+// block it can return is 0x3011_0000, and 0x7f00_0000..0x8200_0000 is skipped too.
 import { MAP_32BIT } from '../kernel/types';
-import { formatHex, formatSize, KiB } from '../numbers';
+import { alignUp, formatHex, formatSize, KiB } from '../numbers';
 import type { Simulation } from '../sim/simulation';
+import { BOX64_ACTOR } from './layer-actors';
+import { box64PrereserveOverlapping, box64PrereserveText } from './box64-prereserve';
 import type { DriverModel } from './driver';
 
 /** Where find31bitBlockNearHint starts for a NULL hint (box64 `custommem.c`, WINE_LOWEST). */
@@ -46,12 +50,12 @@ export interface Box64Placement {
 /** The placement for a `length`-byte mmap(NULL), with a trace line saying what box64 did. */
 export function box64Placement(sim: Simulation, length: bigint): Box64Placement {
   if (sim.platform.kernel.arch === 'x86_64') {
-    sim.note('box64', 'BOX64_MMAP32: mmap(NULL) gets MAP_32BIT', '', true);
+    sim.note(BOX64_ACTOR, 'BOX64_MMAP32: mmap(NULL) gets MAP_32BIT', '', true);
     return { flags: MAP_32BIT, hint: undefined };
   }
   const hint = find31bitBlockWithoutHint(sim, length);
   sim.note(
-    'box64',
+    BOX64_ACTOR,
     `BOX64_MMAP32: no MAP_32BIT on arm64; find31bitBlockNearHint(NULL, ${formatSize(length)})`,
     hint !== undefined
       ? `hint ${formatHex(hint)}`
@@ -64,13 +68,36 @@ export function box64Placement(sim: Simulation, length: bigint): Box64Placement 
 /**
  * box64's find31bitBlockNearHint(NULL, length, 0): the first walk that finds a free 64 KiB-aligned
  * block. box64 searches its own record of the mappings (mapallmem: /proc/self/maps read at start,
- * then every mmap through its symbols, re-read when the kernel did not take a hint); drvmap
- * searches the simulated address space, the same when that record is current.
+ * its Wine reservation, then every mmap through its symbols, re-read when the kernel did not take
+ * a hint); drvmap searches the simulated address space and that reservation, the same when the
+ * record is current.
  */
 function find31bitBlockWithoutHint(sim: Simulation, length: bigint): bigint | undefined {
   for (const [start, startEnd] of BOX64_NULL_HINT_WALKS) {
-    const block = sim.findSpaceStartingIn(start, startEnd, length, BOX64_GRANULARITY);
+    const block = firstBlockOutsidePrereserve(sim, start, startEnd, length);
     if (block !== undefined) return block;
+  }
+  return undefined;
+}
+
+/**
+ * One walk: a free block of the simulated space that overlaps none of box64's reserved ranges.
+ * On a clash the walk goes on from the range's end, rounded up to 64 KiB, as box64's cursor does
+ * (`cur = (bend+mask)&~mask`).
+ */
+function firstBlockOutsidePrereserve(
+  sim: Simulation,
+  start: bigint,
+  startEnd: bigint,
+  length: bigint,
+): bigint | undefined {
+  let cursor = start;
+  while (cursor < startEnd) {
+    const block = sim.findSpaceStartingIn(cursor, startEnd, length, BOX64_GRANULARITY);
+    if (block === undefined) return undefined;
+    const reserved = box64PrereserveOverlapping(block, block + length);
+    if (reserved === undefined) return block;
+    cursor = alignUp(reserved[1], BOX64_GRANULARITY);
   }
   return undefined;
 }
@@ -96,7 +123,7 @@ export function reportBox64NoRoom(sim: Simulation, driver: string, length: bigin
   const holder = x86 ? 'it' : `${formatHex(start)}..${formatHex(end)}`;
   const where = x86
     ? `the kernel's MAP_32BIT range ${formatHex(start)}..${formatHex(end)} (1 GiB, linux-mm §1.3) has no free ${formatSize(length)} block, so the mmap fails with ENOMEM`
-    : `box64's find31bitBlockNearHint found no free ${formatSize(length)} block starting in ${box64WalksText()}, so the mmap went where mmap(NULL) goes, above 4 GiB`;
+    : `box64's find31bitBlockNearHint found no free ${formatSize(length)} block starting in ${box64WalksText()} outside its own reservation for Wine (${box64PrereserveText()}), so the mmap went where mmap(NULL) goes, above 4 GiB`;
   sim.finding(
     'window-exhausted',
     `box64 forced ${driver}'s mmap(NULL) low (BOX64_MMAP32), but ${where}${holders ? `; ${holder} holds ${holders}` : ''} — every mmap(NULL) of the driver, its internal pools and slabs included, competes for it (H9)`,

@@ -5,10 +5,15 @@
 // (winevulkan on WOW64) picks its path as ever (§3.2): a placed map into space it reserved, a
 // MAP_FIXED call box64 leaves alone, when the driver can; else host memory imported at allocation;
 // only with neither does it map directly (§3.5), the path box64's MAP_32BIT is there for (Hangover
-// #168: Turnip "relied on the box64 MMAP32 hack until it added the extension"). What a symbol
+// #168's reporter: the hack "was used for quite a while with Turnip driver until the driver has
+// included support for that specific VK extension"). This is box64 running x86-64 Wine as a Linux
+// program; as Wine's WOW64 CPU DLL (wowbox64.dll: box64 wow64/CMakeLists.txt builds it as a mingw
+// PE DLL without src/custommmap.c) box64 exports no mmap, and another strategy applies ("Box64
+// can't use mmap in Hangover as it isn't a win32 API", Hangover #151). What a symbol
 // cannot catch is a raw syscall (box64#1946): that mapping lands where mmap(NULL) does, far above
 // 4 GiB, and Wine's safety net (§3.3 step 5) refuses it.
 import { box64MissedMapping } from '../box64-mmap32';
+import { noteBox64Prereserve } from '../box64-prereserve';
 import { isHostImport } from '../vk-memory';
 import { formatHex } from '../../numbers';
 import { externalMemoryHost } from './external-memory-host';
@@ -43,7 +48,11 @@ const box64DirectMap: Strategy = {
   },
 };
 
-export const mmap32: Strategy = wineMapPath('mmap32', {
-  hostImport: externalMemoryHost,
-  direct: box64DirectMap,
-});
+export const mmap32: Strategy = {
+  ...wineMapPath('mmap32', {
+    hostImport: externalMemoryHost,
+    direct: box64DirectMap,
+  }),
+  // box64 reserves its Wine ranges before Wine runs, on every arch (box64-prereserve.ts).
+  start: noteBox64Prereserve,
+};
