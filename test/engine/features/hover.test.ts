@@ -24,6 +24,11 @@ describe('hover: numbers and addresses', () => {
     expectHover(sized('16KiB', '0x2000_1⟨|⟩000'), 'not 16 KiB page-aligned (+0x1000)');
     expectHover(sized('16KiB', '0x2000_4⟨|⟩000'), '16 KiB page-aligned, not 64 KiB-aligned');
     expectHover(sized('64KiB', '0x2001_0⟨|⟩000'), '64 KiB page-aligned');
+    // The huge page sizes are the page geometry's: PMD_SIZE is 32 MiB with 16 KiB pages and 512 MiB
+    // with 64 KiB ones (arm64), so those are what THP aligns to and what the hover names.
+    expectHover(sized('16KiB', '0x2200_0⟨|⟩000'), '32 MiB-aligned');
+    expectHover(sized('64KiB', '0x2000_0⟨|⟩000'), '512 MiB-aligned');
+    expectHover(sized('64KiB', '0x2020_0⟨|⟩000'), '2 MiB-aligned');
     expectHover(scenario('  a = mmap 4KiB rw private anon at 0x7fff_f6e⟨|⟩0_0000 fixed'), '2 MiB-aligned');
     expectHover(scenario('  a = mmap 4KiB rw private anon at 0x4000_0⟨|⟩000 fixed'), '1 GiB-aligned');
     expectHover(

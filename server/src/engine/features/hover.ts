@@ -3,7 +3,8 @@
 // (what it expanded to and returned), or a word of the language (its documentation and source).
 import { expectationHeld, type DocumentAnalysis, type ScenarioAnalysis } from '../analysis';
 import { effectPages } from '../kernel/effect-pages';
-import type { Effect } from '../kernel/types';
+import type { Effect, KernelConfig } from '../kernel/types';
+import { hugePageSizes } from '../kernel/config';
 import {
   canonicalVerb,
   BUILTIN_ACTORS,
@@ -189,7 +190,7 @@ function expressionHover(
     }
     const isLiteral = e.kind === 'number' && text === formatHex(evaluated.value);
     lines.push(
-      `${heading && !isLiteral ? `${code(text)} = ` : ''}${numberFacts(evaluated.value, e.kind === 'number' && e.unit ? 'size' : role, run.simulation.pageSize)}`,
+      `${heading && !isLiteral ? `${code(text)} = ` : ''}${numberFacts(evaluated.value, e.kind === 'number' && e.unit ? 'size' : role, run.simulation.platform.kernel)}`,
     );
     return evaluated.value;
   };
@@ -229,7 +230,7 @@ function driverAddress(ctx: HoverContext, expression: Expression, lines: string[
   const text = ctx.analysis.text.slice(expression.start, expression.end);
   const actor = ctx.stepNode ? stepActorName(ctx.stepNode) : undefined;
   lines.push(
-    `${code(text)} = ${actor ? `${escapeMarkdown(actor)}'s` : "the driver's"} own CPU address: ${numberFacts(address, 'address', ctx.run.simulation.pageSize)}`,
+    `${code(text)} = ${actor ? `${escapeMarkdown(actor)}'s` : "the driver's"} own CPU address: ${numberFacts(address, 'address', ctx.run.simulation.platform.kernel)}`,
   );
   return address;
 }
@@ -321,19 +322,28 @@ function callList(calls: readonly CallRecord[]): string {
 }
 
 /**
- * The alignments that decide something here, largest first: 1 GiB and 2 MiB (huge pages, THP and
- * drivers' large-BO alignment), 64 KiB (Wine's allocation granularity, the placed-map limit).
+ * The alignments that decide something here, largest first: the huge page sizes of this kernel's
+ * page geometry (hugePageSizes: 1 GiB and 2 MiB on x86-64; PMD_SIZE is 32 MiB with arm64's 16 KiB
+ * pages and 512 MiB with 64 KiB ones), which THP, hugetlb and drivers' large-BO alignment use, and
+ * 64 KiB (Wine's allocation granularity, the placed-map limit).
  */
-const NOTED_ALIGNMENTS = [1n << 30n, 2n << 20n, 64n << 10n];
+function notedAlignments(geometry: Pick<KernelConfig, 'arch' | 'pageSize'>): bigint[] {
+  const sizes = new Set([...hugePageSizes(geometry), 64n << 10n]);
+  return [...sizes].filter((a) => a > geometry.pageSize).sort((a, b) => (a > b ? -1 : a < b ? 1 : 0));
+}
 
-/** Hex, decimal, size, alignment against the scenario's page size (`pageSize`). */
-export function numberFacts(value: bigint, role: ValueRole, pageSize: bigint): string {
+export function numberFacts(
+  value: bigint,
+  role: ValueRole,
+  geometry: Pick<KernelConfig, 'arch' | 'pageSize'>,
+): string {
+  const pageSize = geometry.pageSize;
   const parts = [`${code(formatHex(value))}`, formatDecimal(value)];
   if (value >= 1024n && role !== 'value') parts.push(formatSize(value));
   const alignment: string[] = [];
   if (role !== 'value' && value !== 0n) {
     const page = pageSize === 4096n ? 'page' : `${formatSize(pageSize)} page`;
-    const largest = NOTED_ALIGNMENTS.find((a) => a > pageSize && value % a === 0n);
+    const largest = notedAlignments(geometry).find((a) => value % a === 0n);
     if (value % pageSize !== 0n) alignment.push(`not ${page}-aligned (+${formatHex(value % pageSize)})`);
     else if (largest !== undefined) alignment.push(`${formatSize(largest)}-aligned`);
     else if (pageSize < 65536n) alignment.push(`${page}-aligned, not 64 KiB-aligned`);
@@ -444,7 +454,7 @@ function nameHover(ctx: HoverContext, name: string, role: string): string | unde
   if (life.length) lines.push(life.map((l) => `- ${l}`).join('\n'));
   if (record?.outcome.kind === 'address') {
     const value = record.outcome.value;
-    lines.push(numberFacts(value, 'address', run.simulation.pageSize));
+    lines.push(numberFacts(value, 'address', run.simulation.platform.kernel));
     lines.push(...windowFacts(run, value));
     if (role === 'reference') lines.push(...mappedFacts(ctx, value));
   }
