@@ -60,16 +60,29 @@ export class Explorer implements vscode.Disposable {
             character: editor?.selection.active.character ?? 0,
           };
     let response;
+    let cancelled = false;
     try {
+      // Cancellable: the server answers a cancelled exploration that has not begun with
+      // RequestCancelled and does not run it (server/src/server/cancellation.ts).
       response = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: 'drvmap: exploring driver behaviours…' },
-        (_progress, token) => this.connection.request(exploreRequest, params, token),
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: 'drvmap: exploring driver behaviours…',
+          cancellable: true,
+        },
+        (_progress, token) => {
+          token.onCancellationRequested(() => (cancelled = true));
+          return this.connection.request(exploreRequest, params, token);
+        },
       );
     } catch (error) {
+      if (cancelled) return;
       this.output.error(`drvmap/explore: ${describeError(error)}`);
       void vscode.window.showErrorMessage(failedMessage('exploration', describeError(error)));
       return;
     }
+    // Cancelled by the user: nothing to show, whatever came back.
+    if (cancelled) return;
     if (!response) {
       void vscode.window.showWarningMessage('drvmap: the language server is not running.');
       return;

@@ -59,6 +59,14 @@ export class DocumentStore {
   }
 
   /**
+   * What tells the settings a document is analysed with from others: an analysis of it kept
+   * outside this store (the panel's replay) is of these settings, and is redone when they change.
+   */
+  settingsKey(uri: string): string {
+    return (this.byDocument.get(uri) ?? this.workspace).key;
+  }
+
+  /**
    * New workspace-level settings, and each open document's own (`perDocument`); every analysis
    * is redone.
    */

@@ -3,6 +3,7 @@
 import {
   createConnection,
   DidChangeConfigurationNotification,
+  type CancellationToken,
   ProposedFeatures,
   TextDocumentSyncKind,
   type InitializeParams,
@@ -23,6 +24,7 @@ import {
   type KernelCompareParams,
   type SyscallProgramParams,
 } from '../../../protocol/requests';
+import { CANCEL_UNDISPATCHED, throwIfCancelled } from './cancellation';
 import { checkFiles } from './check-files';
 import { clientSupport, NO_CLIENT_SUPPORT, type ClientSupport } from './client-support';
 import { codeAction } from './code-actions';
@@ -46,7 +48,7 @@ import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings';
 import { SettingsReporter } from './settings-reporter';
 import { documentSymbol, workspaceSymbol } from './symbols';
 
-const connection = createConnection(ProposedFeatures.all);
+const connection = createConnection(ProposedFeatures.all, CANCEL_UNDISPATCHED);
 const log = (message: string) => connection.console.error(message);
 
 function envDebounce(base: Settings): Settings {
@@ -189,14 +191,21 @@ function openDocument(uri: string): void {
   settingsPending.set(uri, ready);
 }
 
-/** Runs a request about one document once that document's own settings are known. */
+/**
+ * Runs a request about one document once that document's own settings are known, unless the
+ * client cancelled it meanwhile.
+ */
 function withOwnSettings<P extends { textDocument: { uri: string } } | { uri: string }, R>(
   handler: (params: P) => R | Promise<R>,
-): (params: P) => R | Promise<R> {
-  return (params) => {
+): (params: P, token?: CancellationToken) => R | Promise<R> {
+  return (params, token) => {
     const uri = 'textDocument' in params ? params.textDocument.uri : params.uri;
+    const run = () => {
+      throwIfCancelled(token);
+      return handler(params);
+    };
     const ready = settingsPending.get(uri);
-    return ready ? ready.then(() => handler(params)) : handler(params);
+    return ready ? ready.then(run) : run();
   };
 }
 
@@ -205,7 +214,7 @@ function onDocument<P extends { textDocument: { uri: string } } | { uri: string 
   name: string,
   fallback: R,
   handler: (params: P) => R | Promise<R>,
-): (params: P) => Promise<R> {
+): (params: P, token?: CancellationToken) => Promise<R> {
   return answered(name, fallback, withOwnSettings(handler));
 }
 

@@ -1,6 +1,6 @@
 // `drvmap/panelState`: the address-space panel's state at the cursor or at a step — optionally
 // under a driver behaviour replayed from exploration (`driverOverrides`), which re-analyses the
-// document with those traits (one replay cached at a time).
+// document with those traits and the document's settings (one replay cached at a time).
 import { analyseDocument, scenarioAt, type DocumentAnalysis } from '../engine/analysis';
 import { describeLabels, driverOverridesFor } from '../engine/explore/replay';
 import { panelState as buildPanelState } from '../engine/features/panel-state';
@@ -23,7 +23,9 @@ export function panelState(store: DocumentStore, params: PanelStateParams): Pane
   const overrides = params.driverOverrides;
   const scenario = overrides ? scenarioAt(a.analysis, offset) : undefined;
   if (overrides && scenario && a.analysis.scenarios.indexOf(scenario) === overrides.scenarioIndex) {
-    const key = `${params.uri}|${a.document.version}|${JSON.stringify(overrides)}`;
+    // The replay is analysed with the document's settings (its default kernel, window, …), as
+    // the document's own analysis is: a settings change makes it stale as an edit does.
+    const key = `${params.uri}|${a.document.version}|${store.settingsKey(params.uri)}|${JSON.stringify(overrides)}`;
     if (replayCache?.key !== key) {
       const { overrides: traits } = driverOverridesFor(scenario.run, overrides.drivers);
       replayCache = {

@@ -1,0 +1,99 @@
+// `$/cancelRequest`: a request the client cancelled before the server began it is answered with
+// RequestCancelled (-32800) and not run. The server has one thread: an exploration it runs for a
+// cancelled request is time every later hover and edit waits for.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CancellationTokenSource, LSPErrorCodes } from 'vscode-languageserver-protocol';
+import type { Hover } from 'vscode-languageserver-protocol';
+import type { ExploreResponse } from '../../protocol/requests';
+import { LspClient, repoRoot } from './client';
+
+const URI = 'file:///work/test/cancel.drvmap';
+
+let client: LspClient;
+
+before(async () => {
+  ({ client } = await LspClient.start({ settings: {}, env: { DRVMAP_DEBOUNCE_MS: '0' } }));
+  await client.open(URI, readFileSync(join(repoRoot(), 'examples', '12-explore-strategies.drvmap'), 'utf8'));
+  await client.diagnostics(URI, () => true, 10_000, true);
+});
+
+after(async () => {
+  await client.stop();
+});
+
+/** What a request ended with: its answer, or the code of the error it was answered with. */
+function outcome<R>(request: Promise<R>): Promise<{ ok: R } | { code: number }> {
+  return request.then(
+    (ok) => ({ ok }),
+    (error: { code?: number }) => ({ code: error.code ?? NaN }),
+  );
+}
+
+function explore(
+  scenarioIndex: number,
+  cancel = false,
+  uri = URI,
+): Promise<{ ok: ExploreResponse } | { code: number }> {
+  const source = new CancellationTokenSource();
+  const request = client.connection.sendRequest<ExploreResponse>(
+    'drvmap/explore',
+    { uri, scenarioIndex },
+    source.token,
+  );
+  if (cancel) source.cancel();
+  return outcome(request);
+}
+
+test('explorations cancelled while they wait behind another are answered RequestCancelled, not run', async () => {
+  // The first one keeps the server's thread busy while the others, and their cancellations,
+  // arrive behind it.
+  const first = explore(0);
+  const cancelled = [1, 2, 3, 0, 1, 2].map((i) => explore(i, true));
+  const last = explore(3);
+  const hover = outcome(
+    client.request<Hover | null>('textDocument/hover', {
+      textDocument: { uri: URI },
+      position: { line: 23, character: 3 },
+    }),
+  );
+  const [a, z, h, ...c] = await Promise.all([first, last, hover, ...cancelled]);
+  assert.ok('ok' in a && a.ok.result, JSON.stringify(a));
+  assert.ok('ok' in z && z.ok.result?.scenario === 'alias under any driver', JSON.stringify(z));
+  assert.deepEqual(
+    c.map((r) => ('code' in r ? r.code : 'answered')),
+    c.map(() => LSPErrorCodes.RequestCancelled),
+  );
+  assert.ok('ok' in h && h.ok, 'the hover is answered');
+});
+
+test('an exploration cancelled while it waits for its document’s settings is not run', async () => {
+  const uri = 'file:///work/test/cancel-settings.drvmap';
+  client.configurationDelayMs = 1500;
+  try {
+    await client.open(
+      uri,
+      readFileSync(join(repoRoot(), 'examples', '12-explore-strategies.drvmap'), 'utf8'),
+    );
+    // The server has asked for the folder's settings: the request is taken from the queue and
+    // waits for them (the client answers late), and the cancellation arrives meanwhile.
+    while (!client.configurationItems.some((i) => i.scopeUri === uri))
+      await new Promise((r) => setTimeout(r, 10));
+    const source = new CancellationTokenSource();
+    const request = outcome(
+      client.connection.sendRequest<ExploreResponse>(
+        'drvmap/explore',
+        { uri, scenarioIndex: 0 },
+        source.token,
+      ),
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    source.cancel();
+    const r = await request;
+    assert.deepEqual('code' in r ? r.code : r, LSPErrorCodes.RequestCancelled);
+  } finally {
+    client.configurationDelayMs = 0;
+  }
+});
