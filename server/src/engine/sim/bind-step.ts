@@ -34,6 +34,17 @@ export function bindStepResult(
     );
     return new RecordedStep(index, step, actor, calls, outcome);
   }
+  // The layer's own actor (`fex` under reserve-high, `box64` under mmap32) has no symbol, and its
+  // name is not a word of the language (elsewhere it is an ordinary name): `fex writes fex, 4`
+  // would read one name two ways.
+  if (context.actors.has(name.name) && !isReservedWord(name.name)) {
+    problems.report(
+      'duplicate-name',
+      name,
+      `\`${name.name}\` is already an actor (the layer's, under \`strategy ${sim.platform.strategy}\`); names are defined once per scenario`,
+    );
+    return new RecordedStep(index, step, actor, calls, outcome);
+  }
   const kind: SymbolKind = binds;
   const bound = step as StepNode & { readonly binding: typeof name };
   // The record is the name's symbol too (BoundStepRecord).
