@@ -26,7 +26,11 @@
 // Output: one JSON line per program, {"arenaBase":..,"arenaSize":..,"steps":[..],"ns":..}. Every
 // number that is an address inside the arena is printed relative to the arena base. A step that
 // would reach the harness's own memory is not run: it prints {"op":..,"ok":false,"refused":"harness"}
-// and the program ends there (`step_reaches_harness`).
+// and the program ends there (`step_reaches_harness`). A read or write over MAX_READ is not done
+// either: {"op":..,"ok":false,"errno":"EINVAL","refused":"length"} (the errno is the harness's own,
+// for the differential tests' simulator; no kernel call was made). When a program's child dies (a
+// signal, or the OOM killer), the line still holds every step it finished, then "crash": the
+// signal number (or minus its exit status) — {"arenaBase":..,"arenaSize":..,"steps":[..],"crash":9}.
 //
 // Determinism: the harness re-execs itself with ADDR_NO_RANDOMIZE, then finds the highest free
 // gap below mmap_base that holds the arena, fills every free gap above it with PROT_NONE fillers
@@ -83,6 +87,15 @@ static uintptr_t arena_base, arena_top;
 
 static char *out;
 static size_t out_len, out_cap;
+
+// Shared with the parent (MAP_SHARED, made before the arena): how many bytes of its line the
+// program's child has written to stdout, and how many of those end at a step boundary. A child
+// killed mid-program (SIGKILL from the OOM killer cannot be caught) cannot finish its own line, so
+// the parent finishes it from there (`finish_crashed_line`).
+struct progress {
+  size_t written, boundary;
+};
+static struct progress *progress;
 static char maps_buf[8 << 20];
 static unsigned char *read_buf;
 
@@ -95,23 +108,23 @@ static void die(const char *what) {
 
 // ---- output (into a buffer allocated before the arena is set up) ----
 
+static void write_out(const char *s, size_t n) {
+  size_t off = 0;
+  while (off < n) {
+    ssize_t w = write(1, s + off, n - off);
+    if (w < 0) _exit(4);
+    off += (size_t)w;
+    if (progress) progress->written += (size_t)w;
+  }
+}
+
 static void emit(const char *s, size_t n) {
   if (out_len + n > out_cap) {
     // Flush: writing out mid-program is fine (stdout is a pipe), and it needs no allocation.
-    size_t off = 0;
-    while (off < out_len) {
-      ssize_t w = write(1, out + off, out_len - off);
-      if (w < 0) _exit(4);
-      off += (size_t)w;
-    }
+    write_out(out, out_len);
     out_len = 0;
     if (n > out_cap) {
-      off = 0;
-      while (off < n) {
-        ssize_t w = write(1, s + off, n - off);
-        if (w < 0) _exit(4);
-        off += (size_t)w;
-      }
+      write_out(s, n);
       return;
     }
   }
@@ -130,13 +143,14 @@ static void emitf(const char *fmt, ...) {
   emit(tmp, (size_t)n);
 }
 static void flush_out(void) {
-  size_t off = 0;
-  while (off < out_len) {
-    ssize_t w = write(1, out + off, out_len - off);
-    if (w < 0) _exit(4);
-    off += (size_t)w;
-  }
+  write_out(out, out_len);
   out_len = 0;
+}
+
+// After a step: what the line holds so far goes out, so a child that dies later loses none of it.
+static void flush_step(void) {
+  flush_out();
+  if (progress) progress->boundary = progress->written;
 }
 
 static const char *errno_name(int e) {
@@ -286,6 +300,10 @@ static void setup_arena(void) {
     uintptr_t below = highest_end_below((uintptr_t)p);
     if (top - below >= ARENA_SIZE + 2 * ARENA_ALIGN) {
       arena_top = top & ~(ARENA_ALIGN - 1);
+      // Filled right up to the arena: a free page left above it would be the highest gap, and
+      // unmapped_area_topdown (mm/mmap.c) would put NULL-hint maps there. So nothing can grow in
+      // place past the arena top; Run on This Kernel marks such steps not comparable
+      // (server/src/engine/export/layout-cause.ts).
       fill(arena_top, top);
       arena_base = arena_top - ARENA_SIZE;
       return;
@@ -442,7 +460,7 @@ static int step_reaches_harness(const step_t *s) {
 // Runs one step. With `quiet` (bench mode) nothing is printed.
 static void run_step(const step_t *s, int with_maps, int quiet) {
   long long v = 0;
-  int ok = 1, err = 0, addr_result = 0, sig = 0;
+  int ok = 1, err = 0, addr_result = 0, sig = 0, too_long = 0;
   size_t done = 0;
   uintptr_t acc = 0;
   if (step_reaches_harness(s)) {
@@ -488,7 +506,8 @@ static void run_step(const step_t *s, int with_maps, int quiet) {
   case 'D':
     acc = addr_of(s, 0, s->a[0]);
     if ((unsigned long long)s->a[1] > MAX_READ) {
-      ok = 0, err = EINVAL; // refused by the harness: too long
+      // Refused by the harness (read_buf holds MAX_READ), not by the kernel: the line says so.
+      ok = 0, err = EINVAL, too_long = 1;
       break;
     }
     sig = do_access(s->op == 'W', acc, (size_t)s->a[1], (unsigned char)s->a[2]);
@@ -518,6 +537,7 @@ static void run_step(const step_t *s, int with_maps, int quiet) {
   emitf("{\"op\":\"%c\",", s->op);
   if (!ok) {
     emitf("\"ok\":false,\"errno\":\"%s\"", errno_name(err));
+    if (too_long) emits(",\"refused\":\"length\"");
   } else if (s->op == 'W' || s->op == 'D') {
     if (sig) {
       emitf("\"ok\":false,\"signal\":\"%s\",", sig == SIGBUS ? "SIGBUS" : "SIGSEGV");
@@ -559,6 +579,7 @@ static void run_program(size_t p) {
   for (size_t i = 0; i < prog_len[p] && !refused; i++) {
     if (!bench && i) emits(",");
     run_step(&steps[prog_start[p] + i], per_step, bench);
+    if (!bench) flush_step();
   }
   clock_gettime(CLOCK_MONOTONIC, &t1);
   long long ns = (long long)(t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec);
@@ -701,6 +722,21 @@ static char *read_all(int fd) {
   return b;
 }
 
+// The line of a program whose child died: the steps it wrote (up to its last step boundary) and
+// "crash". A step it was writing out when it died (one over the output buffer) cannot be cut back
+// out of the pipe: then a second, complete line follows with no steps, and a reader takes the last.
+static void finish_crashed_line(int crash) {
+  char msg[256];
+  int n;
+  if (progress->written > 0 && progress->written == progress->boundary)
+    n = snprintf(msg, sizeof msg, "],\"crash\":%d}\n", crash);
+  else
+    n = snprintf(msg, sizeof msg, "%s{\"arenaBase\":%llu,\"arenaSize\":%llu,\"steps\":[],\"crash\":%d}\n",
+                 progress->written > 0 ? "\n" : "", (unsigned long long)arena_base, (unsigned long long)ARENA_SIZE,
+                 crash);
+  if (write(1, msg, (size_t)n) < 0) _exit(4);
+}
+
 int main(int argc, char **argv) {
   (void)argc;
   int pers = personality(0xffffffff);
@@ -716,10 +752,13 @@ int main(int argc, char **argv) {
   out = malloc(out_cap);
   read_buf = malloc(MAX_READ);
   if (!out || !read_buf) die("malloc");
+  progress = mmap(NULL, sizeof *progress, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (progress == MAP_FAILED) die("mmap progress");
   snapshot_foreign();
   setup_arena();
   pid_t harness = getpid();
   for (size_t p = 0; p < nprogs; p++) {
+    progress->written = progress->boundary = 0;
     pid_t pid = fork();
     if (pid < 0) die("fork");
     if (pid == 0) {
@@ -730,11 +769,8 @@ int main(int argc, char **argv) {
     }
     int status;
     if (waitpid(pid, &status, 0) < 0) die("waitpid");
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-      char msg[128];
-      int n = snprintf(msg, sizeof msg, "{\"crash\":%d}\n", WIFSIGNALED(status) ? WTERMSIG(status) : -WEXITSTATUS(status));
-      if (write(1, msg, (size_t)n) < 0) _exit(4);
-    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+      finish_crashed_line(WIFSIGNALED(status) ? WTERMSIG(status) : -WEXITSTATUS(status));
   }
   return 0;
 }

@@ -182,7 +182,11 @@ export function explorationFate(
 
 // ---- "Run on This Kernel" (issue 6): where the real kernel and the simulation agree ----
 
-export type KernelStepStatus = 'agree' | 'differ' | 'not-run';
+/**
+ * `not-comparable`: both sides ran the step, but the harness's own layout (its arena, fillers and
+ * libraries), not the kernel's rules, decides it: never reported as a mismatch.
+ */
+export type KernelStepStatus = 'agree' | 'differ' | 'not-run' | 'not-comparable';
 
 export interface KernelStepComparison {
   /** The scenario step (0-based, the timeline's index) and its 0-based line. */
@@ -204,6 +208,8 @@ export interface KernelRunView {
   readonly scenario: string;
   /** `uname -r` of the machine. */
   readonly kernelRelease: string;
+  /** The kernel version the scenario simulates, when it is not the running one's. */
+  readonly simulatedKernel?: string;
   readonly steps: readonly KernelStepComparison[];
   readonly notes: readonly string[];
 }

@@ -200,7 +200,12 @@ export async function runHarness(
   const r = await run(bin, [], encodeHarnessInput(steps), timeoutMs);
   if (r.error) throw r.error;
   if (r.code !== 0) throw new Error(`the harness exited with ${r.code}: ${r.stderr}`);
-  const line = r.stdout.split('\n').find((l) => l.trim().length > 0);
+  // One line for the one program. When its child died while writing out a step too long to cut
+  // back, harness.c follows the cut line with a complete one (no steps, `crash`): the last counts.
+  const line = r.stdout
+    .split('\n')
+    .filter((l) => l.trim().length > 0)
+    .pop();
   if (!line) throw new Error(`the harness printed nothing: ${r.stderr}`);
   return JSON.parse(line) as unknown;
 }

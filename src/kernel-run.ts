@@ -154,7 +154,10 @@ export class KernelRunner implements vscode.Disposable {
       );
     for (const note of run.notes) this.output.info(`  note: ${note}`);
     const differ = count('differ');
-    const message = kernelRunSummaryMessage(run.kernelRelease, count('agree'), differ, count('not-run'));
+    const message = kernelRunSummaryMessage(run.kernelRelease, count('agree'), differ, count('not-run'), {
+      notComparable: count('not-comparable'),
+      ...(run.simulatedKernel ? { simulatedKernel: run.simulatedKernel } : {}),
+    });
     const show = differ > 0 ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
     void show(message, 'Show Output').then((choice) => choice && this.output.show());
   }

@@ -61,11 +61,20 @@ export function harnessProgressMessage(compilerVersion: string, cached: boolean)
     : `compiling the harness (${inert(compilerVersion)})`;
 }
 
+/**
+ * `notComparable`: steps the harness's own layout decided (not counted as differing);
+ * `simulatedKernel`: the version the scenario simulates, when it is not the running one.
+ */
 export function kernelRunSummaryMessage(
   kernelRelease: string,
   agree: number,
   differ: number,
   notRun: number,
+  more: { readonly notComparable?: number; readonly simulatedKernel?: string } = {},
 ): string {
-  return `drvmap: on kernel ${inert(kernelRelease)}, ${agree} step(s) agree with the simulation, ${differ} differ, ${notRun} not run.`;
+  const layout = more.notComparable ? `, ${more.notComparable} not comparable (the harness's layout)` : '';
+  const version = more.simulatedKernel
+    ? ` The scenario simulates kernel ${inert(more.simulatedKernel)}: a difference may be the version's.`
+    : '';
+  return `drvmap: on kernel ${inert(kernelRelease)}, ${agree} step(s) agree with the simulation, ${differ} differ, ${notRun} not run${layout}.${version}`;
 }

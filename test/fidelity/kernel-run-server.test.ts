@@ -119,3 +119,27 @@ test(
     );
   },
 );
+
+test(
+  'a difference on a scenario of another kernel version names that version in its diagnostic (review: kernel run, finding 6)',
+  { skip: unavailable || /^6\.6[.-]/.test(release()) },
+  async () => {
+    const { view, diagnostics } = await runThroughServer(
+      'file:///old.drvmap',
+      'scenario "old kernel" {\n  kernel 6.6\n  a = mmap 4KiB rw private anon\n  mseal a, 4KiB\n}\n',
+    );
+    assert.equal(view.simulatedKernel, '6.6');
+    const mseal = view.steps[1]!;
+    // mseal(2) came in 6.10: the simulated 6.6 has no such call; whether this kernel has it or not,
+    // any difference is the version's, and the diagnostic says so.
+    assert.deepEqual(
+      diagnostics.map((d) => d.message),
+      mseal.status === 'differ'
+        ? [
+            `the kernel (${release()}) and the simulation disagree: ${mseal.detail} (the scenario simulates kernel 6.6: the difference may be the version's)`,
+          ]
+        : [],
+    );
+    assert.equal(mseal.status, 'differ', 'this kernel has mseal (6.10+)');
+  },
+);

@@ -5,6 +5,7 @@
 // mappings a step leaves — and report a real difference when the kernel did something else.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { test } from 'node:test';
 import { analyseDocument } from '../../server/src/engine/analysis';
 import {
@@ -371,3 +372,208 @@ test(
     );
   },
 );
+
+test(
+  "a grow in place of the first mapping is not comparable: the harness's filler sits right above its arena (review: kernel run, finding 1)",
+  { skip: unavailable },
+  async () => {
+    for (const [setting, flags] of [
+      ['', '0'],
+      ['', 'maymove'],
+      ['  mmap-base 0x2000_0000\n', '0'],
+    ] as const) {
+      const { compared } = await runOnKernel(`${setting}  a = mmap 4KiB rw private anon
+  b = mremap a, 4KiB, 8KiB, ${flags}
+  write b, 8KiB, 0x5
+`);
+      const text = lines(compared).join('\n');
+      assert.deepEqual(
+        compared.map((c) => c.status),
+        ['agree', 'not-comparable', flags === '0' ? 'not-comparable' : 'agree'],
+        text,
+      );
+      assert.match(
+        compared[1]!.detail,
+        /^not comparable: on the kernel its growth in place \(0x[0-9a-f_]+, 0x1000 bytes\) reaches past the top of the harness's arena \(0x[0-9a-f_]+\), where the harness keeps fillers, its libraries and its stack; the simulated process has its own layout there \(the kernel /,
+        text,
+      );
+      if (flags === '0')
+        assert.match(
+          compared[2]!.detail,
+          /^not comparable: it may follow from step 2, which the harness's layout decided/,
+        );
+    }
+  },
+);
+
+test(
+  "absolute addresses above the harness's arena, or where only the simulation put a mapping, are not comparable (review: kernel run, finding 2)",
+  { skip: unavailable },
+  async () => {
+    // ld.so, the fillers: the harness's layout above its arena, not the scenario's process's.
+    for (const body of [
+      '  a = mmap 4KiB rw private anon fixed-noreplace at 0x7fff_f7ff_9000\n',
+      '  a = mmap 4KiB rw private anon at 0x7fff_f000_0000\n',
+    ]) {
+      const { compared } = await runOnKernel(body);
+      assert.equal(compared[0]!.status, 'not-comparable', lines(compared).join('\n'));
+      assert.match(compared[0]!.detail, /reaches past the top of the harness's arena/);
+    }
+    // The address the trace shows for `a`: on the kernel `a` lies in the harness's arena, and the
+    // number names nothing the program mapped (below the arena) or the harness's own memory.
+    const low = await runOnKernel(`  mmap-base 0x2000_0000
+  a = mmap 4KiB rw private anon
+  write 0x1fff_f000, 1, 1
+`);
+    assert.deepEqual(
+      low.compared.map((c) => c.status),
+      ['agree', 'not-comparable'],
+      lines(low.compared).join('\n'),
+    );
+    assert.match(
+      low.compared[1]!.detail,
+      /^not comparable: 0x1fff_f000 is in step 1's mapping as the simulation placed it; the kernel placed that mapping at 0x[0-9a-f_]+ \(in the harness's arena\), so there the number names other memory/,
+    );
+    const top = await runOnKernel(`  a = mmap 4KiB rw private anon
+  write 0x7fff_f7ff_e000, 1, 1
+`);
+    assert.ok(
+      top.compared.every((c) => c.status !== 'differ'),
+      lines(top.compared).join('\n'),
+    );
+    assert.match(
+      top.compared[1]!.detail,
+      /0x7fff_f7ff_e000 is in step 1's mapping as the simulation placed it/,
+    );
+  },
+);
+
+test(
+  "a read or write of 2^63 bytes or more is not run, and a harness's too-long refusal is not the kernel's errno (review: kernel run, finding 3)",
+  { skip: unavailable },
+  async () => {
+    for (const access of ['write a, 0xffff_ffff_ffff_f000, 1', 'read a, 0xffff_ffff_ffff_ffff']) {
+      const { compared, program } = await runOnKernel(`  a = mmap 4KiB rw private anon\n  ${access}\n`);
+      assert.equal(program.steps.length, 1, 'the access is not sent');
+      assert.deepEqual(
+        compared.map((c) => [c.status, c.detail]),
+        [
+          [
+            'agree',
+            'both succeed and map the same; where the kernel put it is not compared (the harness runs in an arena of its own)',
+          ],
+          [
+            'not-run',
+            'step 2 cannot run on the kernel: the harness reads and writes at most 64 MiB at a time',
+          ],
+        ],
+      );
+    }
+    // Sent anyway (an older program), the harness's own refusal shows as not run.
+    const { compared } = await runOnKernel(`  a = mmap 4KiB rw private anon\n  read a, 4KiB\n`, (p) => ({
+      ...p,
+      steps: p.steps.map((s, i) =>
+        i === 1 ? { ...s, step: { op: 'read', addr: { ref: 0 }, length: -1 } } : s,
+      ),
+    }));
+    assert.deepEqual(
+      [compared[1]!.status, compared[1]!.kernel, compared[1]!.detail],
+      ['not-run', '—', 'not run: the harness reads and writes at most 64 MiB at a time'],
+    );
+  },
+);
+
+test(
+  'a program child that dies keeps the steps it ran, and the run says it died (review: kernel run, finding 5)',
+  { skip: unavailable, timeout: 120_000 },
+  async () => {
+    const { bin, arenaBase } = harness.current!;
+    // Each write touches 64 MiB: the program runs for a long while. The second mapping, in the
+    // child's maps, says the first step's result is written out (the child writes after each step).
+    const text = `scenario "long" {
+  a = mmap 64MiB rw private anon
+  b = mmap 12KiB r private anon
+${'  write a, 64MiB, 0x5\n'.repeat(3000)}}
+`;
+    const scenarioRun = analyseDocument(text).scenarios[0]!.run;
+    const program = syscallProgram(scenarioRun, arenaBase);
+    assert.equal(program.steps.length, 3002);
+    const run = runHarness(
+      bin,
+      program.steps.map((s) => s.step),
+      110_000,
+    );
+    // The OOM killer's SIGKILL, sent to the program's child once it made its second mapping.
+    for (;;) {
+      const child = programChild(bin);
+      if (child !== undefined && hasMapping(child, 3 * 4096, 'r--p')) {
+        process.kill(child, 'SIGKILL');
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const output = parseHarnessOutput(await run);
+    assert.ok(output, 'the harness output parses');
+    assert.equal(output.crash, 9);
+    const ran = output.steps.length;
+    assert.ok(ran >= 1 && ran < 3002, String(ran));
+    const compared = compareKernelRun(
+      program,
+      output,
+      scenarioRun.simulation.records.map((r) => ({
+        stepIndex: r.index,
+        start: r.node.start,
+        end: r.node.end,
+        text: r.node.text,
+      })),
+    );
+    assert.deepEqual(
+      compared.slice(0, ran).filter((c) => c.status !== 'agree'),
+      [],
+    );
+    assert.deepEqual(
+      compared.slice(ran, ran + 2).map((c) => [c.status, c.detail]),
+      [
+        ['not-run', 'not run to the end: the harness child died (signal 9) in this step'],
+        ['not-run', `not run: the harness child died at step ${ran + 1}`],
+      ],
+    );
+  },
+);
+
+/** The pid of the harness's program child (a process running `bin` whose parent runs it too). */
+function programChild(bin: string): number | undefined {
+  const running = (pid: string): boolean => {
+    try {
+      return readlinkSync(`/proc/${pid}/exe`) === bin;
+    } catch {
+      return false;
+    }
+  };
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    if (!running(pid)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    const parent = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
+    if (parent && running(parent)) return Number(pid);
+  }
+  return undefined;
+}
+
+/** Whether the process has an anonymous mapping of `length` bytes with `perms`. */
+function hasMapping(pid: number, length: number, perms: string): boolean {
+  let maps = '';
+  try {
+    maps = readFileSync(`/proc/${pid}/maps`, 'utf8');
+  } catch {
+    return false;
+  }
+  return maps.split('\n').some((line) => {
+    const m = /^([0-9a-f]+)-([0-9a-f]+) (\S+) \S+ 00:00 0\s*$/.exec(line);
+    return m !== null && m[3] === perms && parseInt(m[2]!, 16) - parseInt(m[1]!, 16) === length;
+  });
+}

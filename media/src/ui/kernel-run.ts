@@ -1,5 +1,6 @@
 // "Run on This Kernel" in the panel: a marker per step — the running kernel and the simulation
-// agree (✓), differ (✗) or the step did not run on the kernel (–) — with what each side did.
+// agree (✓), differ (✗), the step did not run on the kernel (–) or the harness's layout decided it
+// (≈ not comparable) — with what each side did.
 // Rows go to the step's line on Enter or click.
 import type { KernelRunView, KernelStepStatus } from '../../../protocol/panel';
 import { clear, el } from './dom';
@@ -8,6 +9,7 @@ const MARK: Readonly<Record<KernelStepStatus, string>> = {
   agree: '✓ agree',
   differ: '✗ differ',
   'not-run': '– not run',
+  'not-comparable': '≈ not comparable',
 };
 
 export class KernelRunTable {
@@ -60,14 +62,20 @@ export class KernelRunTable {
     if (!run) return;
     this.heading.textContent = `On this kernel (${run.kernelRelease})`;
     const count = (s: KernelStepStatus) => run.steps.filter((x) => x.status === s).length;
-    this.caption.textContent = `${run.scenario}: ${count('agree')} agree, ${count('differ')} differ, ${count('not-run')} not run`;
+    const notComparable = count('not-comparable');
+    this.caption.textContent = `${run.scenario}: ${count('agree')} agree, ${count('differ')} differ, ${count('not-run')} not run${notComparable ? `, ${notComparable} not comparable` : ''}`;
     for (const note of run.notes) this.notes.append(el('li', { class: 'muted' }, note));
     for (const step of run.steps) {
       const row = el('tr', {
         tabindex: 0,
         'data-step': step.stepIndex,
         'data-status': step.status,
-        class: step.status === 'differ' ? 'hazard' : step.status === 'not-run' ? 'muted' : undefined,
+        class:
+          step.status === 'differ'
+            ? 'hazard'
+            : step.status === 'not-run' || step.status === 'not-comparable'
+              ? 'muted'
+              : undefined,
       });
       for (const text of [
         String(step.stepIndex + 1),

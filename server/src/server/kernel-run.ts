@@ -94,17 +94,35 @@ export function kernelCompareRequest(
   if (note) notes.push(note);
   const simulated = run.simulation.platform.kernel.version;
   const running = parseKernelVersion(params.kernelRelease);
-  if (running && (running.major !== simulated.major || running.minor !== simulated.minor))
+  /** The simulated version, when it is not the running one: a difference may be the version's. */
+  const otherVersion =
+    running && (running.major !== simulated.major || running.minor !== simulated.minor)
+      ? formatKernelVersion(simulated)
+      : undefined;
+  if (otherVersion)
     notes.push(
-      `The scenario simulates kernel ${formatKernelVersion(simulated)}; this machine runs ${params.kernelRelease}. A difference may be the version's.`,
+      `The scenario simulates kernel ${otherVersion}; this machine runs ${params.kernelRelease}. A difference may be the version's.`,
     );
   if (program.stoppedAt) notes.push(program.stoppedAt.reason);
   // Said once for the run, not only in the step's detail: a scenario someone else wrote that
   // aims at the harness's memory is worth seeing at a glance.
-  const refused = compared.find((c) => c.detail === HARNESS_REFUSED_DETAIL);
-  if (refused)
+  const refused = compared.find((c) => c.detail.startsWith(HARNESS_REFUSED_DETAIL));
+  if (refused) {
+    const why = refused.detail.slice(HARNESS_REFUSED_DETAIL.length).replace(/^; /, '');
     notes.push(
-      `The harness did not run step ${refused.stepIndex + 1} (line ${lines.position(refused.start).line + 1}) or any after it: it would change or read the harness's own memory (its code, data, heap, libraries or stack), not memory the scenario mapped.`,
+      `The harness did not run step ${refused.stepIndex + 1} (line ${lines.position(refused.start).line + 1}) or any after it: it would change or read the harness's own memory (its code, data, heap, libraries or stack)${why ? `. In the simulation it is memory the scenario mapped: ${why}` : ', not memory the scenario mapped'}.`,
+    );
+  }
+  const layout = compared.find((c) => c.status === 'not-comparable');
+  if (layout)
+    notes.push(
+      `Step ${layout.stepIndex + 1} (line ${lines.position(layout.start).line + 1}) is not comparable: the harness runs the program in an arena of its own, with its fillers, libraries and stack above it, and the step depends on that layout, not on the kernel's rules. Steps marked so are not reported as kernel mismatches.`,
+    );
+  if (output.crash !== undefined)
+    notes.push(
+      output.crash >= 0
+        ? `The harness's child running the program died (signal ${output.crash}${output.crash === 9 ? ', as the OOM killer kills' : ''}); the steps before are compared.`
+        : `The harness's child running the program exited with status ${-output.crash}; the steps before are compared.`,
     );
   const view: KernelRunView = {
     uri: params.uri,
@@ -112,6 +130,7 @@ export function kernelCompareRequest(
     scenarioIndex: params.scenarioIndex,
     scenario: scenario.node.name?.value ?? '',
     kernelRelease: params.kernelRelease,
+    ...(otherVersion ? { simulatedKernel: otherVersion } : {}),
     steps: compared.map((c) => ({
       stepIndex: c.stepIndex,
       line: lines.position(c.start).line,
@@ -135,7 +154,11 @@ export function kernelCompareRequest(
             severity: SEVERITY[level],
             code: CODE,
             source: 'drvmap',
-            message: `the kernel (${params.kernelRelease}) and the simulation disagree: ${c.detail}`,
+            message:
+              `the kernel (${params.kernelRelease}) and the simulation disagree: ${c.detail}` +
+              (otherVersion
+                ? ` (the scenario simulates kernel ${otherVersion}: the difference may be the version's)`
+                : ''),
           }));
   return { run: view, diagnostics };
 }

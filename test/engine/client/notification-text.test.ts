@@ -71,4 +71,10 @@ test('the messages say what happened', () => {
     kernelRunSummaryMessage('6.8.0', 5, 1, 2),
     'drvmap: on kernel 6.8.0, 5 step(s) agree with the simulation, 1 differ, 2 not run.',
   );
+  // Review (kernel run, findings 1 and 6): steps the harness's layout decided, and the simulated
+  // version when the running kernel is another.
+  assert.equal(
+    kernelRunSummaryMessage('6.18.44', 2, 1, 0, { notComparable: 1, simulatedKernel: '6.6' }),
+    "drvmap: on kernel 6.18.44, 2 step(s) agree with the simulation, 1 differ, 0 not run, 1 not comparable (the harness's layout). The scenario simulates kernel 6.6: a difference may be the version's.",
+  );
 });

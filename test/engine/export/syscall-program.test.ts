@@ -478,3 +478,133 @@ test('madvise becomes a harness step with its MADV_* number, and its line is `A 
   );
   assert.match(encodeHarnessInput(steps), /\nA S0:4096 8192 10\nA S0:0 4096 4\nA S0:12288 4096 8\n/);
 });
+
+test('a grow in place that reaches the top of the harness arena is not comparable, and neither is what follows from it (review: kernel run, finding 1)', () => {
+  const { run, steps } = scenario(`  a = mmap 4KiB rw private anon
+  b = mremap a, 4KiB, 8KiB, 0
+  write b, 8KiB, 0x5
+  c = mmap 4KiB rw private anon at 0x2000_0000 fixed
+`);
+  const program = syscallProgram(run, ARENA);
+  // What the harness prints: `a` right under its arena top, where its filler starts.
+  const top = 0x10_0000_0000;
+  const compared = compareKernelRun(
+    program,
+    {
+      arenaBase: Number(ARENA),
+      arenaSize: top,
+      steps: [
+        { op: 'M', ok: true, v: top - 4096, rel: true },
+        { op: 'R', ok: false, errno: 'ENOMEM' },
+        { op: 'W', ok: false, signal: 'SIGSEGV', v: 0, rel: false },
+        { op: 'M', ok: true, v: 0x2000_0000, rel: false },
+      ],
+    },
+    steps,
+  );
+  assert.deepEqual(
+    compared.map((c) => c.status),
+    ['agree', 'not-comparable', 'not-comparable', 'agree'],
+    compared.map((c) => c.detail).join('\n'),
+  );
+  assert.equal(
+    compared[1]!.detail,
+    `not comparable: on the kernel its growth in place (${formatHex(ARENA + BigInt(top))}, 0x1000 bytes) reaches past the top of the harness's arena (${formatHex(ARENA + BigInt(top))}), where the harness keeps fillers, its libraries and its stack; the simulated process has its own layout there (the kernel fails with ENOMEM, the simulation → 0x7fff_f7ff_e000)`,
+  );
+  assert.match(
+    compared[2]!.detail,
+    /^not comparable: it may follow from step 2, which the harness's layout decided \(/,
+  );
+});
+
+test('an absolute address inside a mapping the two sides placed apart is not comparable (review: kernel run, finding 2)', () => {
+  const { run, steps } = scenario(`  mmap-base 0x2000_0000
+  a = mmap 4KiB rw private anon
+  write 0x1fff_f000, 1, 1
+`);
+  const program = syscallProgram(run, ARENA);
+  const compared = compareKernelRun(
+    program,
+    {
+      arenaBase: Number(ARENA),
+      steps: [
+        { op: 'M', ok: true, v: 0x10_0000_0000 - 4096, rel: true },
+        { op: 'W', ok: false, signal: 'SIGSEGV', v: 0x1fff_f000, rel: false },
+      ],
+    },
+    steps,
+  );
+  assert.deepEqual(
+    compared.map((c) => c.status),
+    ['agree', 'not-comparable'],
+  );
+  assert.equal(
+    compared[1]!.detail,
+    `not comparable: 0x1fff_f000 is in step 1's mapping as the simulation placed it; the kernel placed that mapping at ${formatHex(ARENA + 0x10_0000_0000n - 4096n)} (in the harness's arena), so there the number names other memory (the kernel SIGSEGV, the simulation ok)`,
+  );
+});
+
+test('a read or write length of 2^63 or more is not sent to the harness (review: kernel run, finding 3)', () => {
+  for (const access of [
+    'write a, 0xffff_ffff_ffff_f000, 1',
+    'read a, 0xffff_ffff_ffff_ffff',
+    'read a, 0x8000_0000_0000_0000',
+  ]) {
+    const { run } = scenario(`  a = mmap 4KiB rw private anon\n  ${access}\n`);
+    const program = syscallProgram(run, ARENA);
+    assert.equal(program.steps.length, 1, access);
+    assert.equal(
+      program.stoppedAt?.reason,
+      'step 2 cannot run on the kernel: the harness reads and writes at most 64 MiB at a time',
+    );
+  }
+});
+
+test('a scenario of another architecture or page size is not run on the x86-64 kernel (review: kernel run, finding 4)', () => {
+  for (const [setting, reason] of [
+    ['page-size 16KiB', 'the scenario models arm64 with 16 KiB pages'],
+    ['page-size 64KiB', 'the scenario models arm64 with 64 KiB pages'],
+    ['arch arm64', 'the scenario models arm64 with 4 KiB pages'],
+  ] as const) {
+    const { run, steps } = scenario(
+      `  ${setting}\n  a = mmap 64KiB rw private anon\n  munmap a + 4KiB, 4KiB\n`,
+    );
+    const program = syscallProgram(run, ARENA);
+    assert.equal(program.steps.length, 0, setting);
+    assert.equal(
+      program.stoppedAt?.reason,
+      `${reason}, and Run on This Kernel runs on x86-64 with 4 KiB pages: no step runs on this kernel`,
+    );
+    const compared = compareKernelRun(program, { arenaBase: Number(ARENA), steps: [] }, steps);
+    assert.deepEqual(
+      compared.map((c) => c.status),
+      ['not-run', 'not-run'],
+    );
+  }
+});
+
+test('a harness child that died keeps the steps it ran: they are compared, the rest say it died (review: kernel run, finding 5)', () => {
+  const { run, steps } = scenario(`  a = mmap 4KiB rw private anon
+  write a, 4KiB, 0x5
+  read a, 4KiB
+`);
+  const program = syscallProgram(run, ARENA);
+  const output = parseHarnessOutput({
+    arenaBase: Number(ARENA),
+    arenaSize: 0x10_0000_0000,
+    steps: [{ op: 'M', ok: true, v: 0xf_ffff_f000, rel: true }],
+    crash: 9,
+  });
+  assert.ok(output);
+  assert.deepEqual(
+    compareKernelRun(program, output, steps).map((c) => [c.status, c.detail]),
+    [
+      [
+        'agree',
+        'both succeed; the address the kernel picked is not compared (the harness runs in an arena of its own)',
+      ],
+      ['not-run', 'not run to the end: the harness child died (signal 9) in this step'],
+      ['not-run', 'not run: the harness child died at step 2'],
+    ],
+  );
+});

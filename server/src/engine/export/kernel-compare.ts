@@ -7,10 +7,15 @@
 // addresses what the caller can rely on — a fixed address is that address, a hint is taken or
 // not, an mremap stays in place or moves. Where the kernel puts a NULL-hint mapping is not: the
 // harness runs the program in an arena of its own, the simulator in the scenario's layout.
+//
+// A difference the two layouts explain (layout-cause.ts: a range that reaches above the harness's
+// arena, an absolute number naming a mapping each side placed elsewhere) is `not-comparable`, not
+// the kernel's: the harness's fillers and libraries are not what the scenario's process has there.
 import type { Outcome } from '../sim/records';
 import { formatHex } from '../numbers';
 import type { ByteRuns, HarnessAddr, PlannedStep, SyscallProgram } from './syscall-program';
 import { kernelMapLines, rangeMapsDiffer, type HarnessMapLine } from './kernel-maps';
+import { HARNESS_ARENA_SIZE, layoutCause, placedElsewhere, resolveAddress as resolve } from './layout-cause';
 
 /** One step of the harness's JSON output (harness.c, `run_step`). */
 export interface HarnessStepOutput {
@@ -26,22 +31,30 @@ export interface HarnessStepOutput {
   /**
    * `harness`: the step would have reached the harness's own memory (its code, data or stack), so
    * the harness did not run it and stopped the program there (harness.c, `step_reaches_harness`).
+   * `length`: a read or write over the harness's 64 MiB; its errno is the harness's, not the kernel's.
    */
-  readonly refused?: 'harness';
+  readonly refused?: 'harness' | 'length';
 }
 
 /** One program's line of harness output. */
 export interface HarnessOutput {
   readonly arenaBase: number;
+  /** ARENA_SIZE (harness.c prints it). */
+  readonly arenaSize?: number;
   readonly steps: readonly HarnessStepOutput[];
+  /** The program's child died (its signal, or minus its exit status); `steps` are those it finished. */
   readonly crash?: number;
 }
 
-export type StepStatus = 'agree' | 'differ' | 'not-run';
+/** `not-comparable`: both ran, but the harness's layout, not the kernel's rules, decides the step. */
+export type StepStatus = 'agree' | 'differ' | 'not-run' | 'not-comparable';
 
 /** The detail of the step the harness refused (harness.c `step_reaches_harness`). */
 export const HARNESS_REFUSED_DETAIL =
   "not run: it reaches the harness's own memory (its code, data or stack), which no step may change or read; the program stopped here";
+
+/** The detail of a read or write the harness refused as too long (harness.c MAX_READ). */
+export const HARNESS_TOO_LONG_DETAIL = 'not run: the harness reads and writes at most 64 MiB at a time';
 
 export interface StepComparison {
   readonly stepIndex: number;
@@ -77,11 +90,14 @@ export function parseHarnessOutput(raw: unknown): HarnessOutput | undefined {
       ...(x['signal'] === 'SIGSEGV' || x['signal'] === 'SIGBUS' ? { signal: x['signal'] } : {}),
       ...(Array.isArray(x['bytes']) ? { bytes: x['bytes'] as [number, number][] } : {}),
       ...(Array.isArray(x['maps']) ? { maps: x['maps'] as HarnessMapLine[] } : {}),
-      ...(x['refused'] === 'harness' ? { refused: 'harness' as const } : {}),
+      ...(x['refused'] === 'harness' || x['refused'] === 'length' ? { refused: x['refused'] } : {}),
     });
   }
   return {
     arenaBase: r['arenaBase'],
+    ...(typeof r['arenaSize'] === 'number' && Number.isSafeInteger(r['arenaSize']) && r['arenaSize'] > 0
+      ? { arenaSize: r['arenaSize'] }
+      : {}),
     steps,
     ...(typeof r['crash'] === 'number' ? { crash: r['crash'] } : {}),
   };
@@ -254,18 +270,6 @@ function mapsDiffer(
   return undefined;
 }
 
-/** The absolute address an operand stands for on one side, given that side's earlier results. */
-function resolve(
-  a: HarnessAddr,
-  arenaBase: bigint,
-  results: readonly (bigint | undefined)[],
-): bigint | undefined {
-  if (a === null) return 0n;
-  if (typeof a === 'number') return arenaBase + BigInt(a);
-  const base = results[a.ref];
-  return base === undefined ? undefined : base + BigInt(a.plus ?? 0);
-}
-
 /**
  * Compares the harness's output with the simulation, step by step. Steps after the program's end
  * (or after the harness stopped) are `not-run`, with the reason.
@@ -284,13 +288,22 @@ export function compareKernelRun(
   const kernelResults: (bigint | undefined)[] = [];
   const simResults: (bigint | undefined)[] = [];
   const compared = new Map<number, StepComparison>();
+  const arenaTop =
+    arenaBase + (output.arenaSize === undefined ? HARNESS_ARENA_SIZE : BigInt(output.arenaSize));
+  const layout = { arenaBase, arenaTop, program: program.steps, kernelResults, simResults };
   /** The scenario step the harness refused to run (it would reach the harness's own memory). */
   let refusedAt: number | undefined;
+  /** The scenario step where the program's child died. */
+  let diedAt: number | undefined;
+  /** The first step the layouts decided: later differences may follow from it. */
+  let layoutAt: number | undefined;
   program.steps.forEach((planned, i) => {
     const out = output.steps[i];
     const sim = simSide(planned.simulated);
-    if (out?.refused || refusedAt !== undefined) {
+    if (out?.refused === 'harness' || refusedAt !== undefined) {
       refusedAt ??= planned.stepIndex;
+      // Often an address the scenario's trace showed for one of its own mappings: say so.
+      const elsewhere = refusedAt === planned.stepIndex ? placedElsewhere(i, layout) : undefined;
       kernelResults.push(undefined);
       simResults.push(undefined);
       compared.set(planned.stepIndex, {
@@ -300,20 +313,28 @@ export function compareKernelRun(
         simulation: sim ? describe(sim, planned.readBytes) : '—',
         detail:
           refusedAt === planned.stepIndex
-            ? HARNESS_REFUSED_DETAIL
+            ? HARNESS_REFUSED_DETAIL + (elsewhere ? `; ${elsewhere}` : '')
             : `not run: the program stopped at step ${refusedAt + 1}`,
       });
       return;
     }
-    if (!out || !sim) {
+    if (out?.refused === 'length' || !out || !sim) {
+      // A read or write: no step refers to its result.
       kernelResults.push(undefined);
       simResults.push(undefined);
+      if (!out && output.crash !== undefined) diedAt ??= planned.stepIndex;
       compared.set(planned.stepIndex, {
         ...where(planned),
         status: 'not-run',
-        kernel: out ? describe(kernelSide(out, arenaBase, planned), out.bytes) : '—',
+        kernel: out && !out.refused ? describe(kernelSide(out, arenaBase, planned), out.bytes) : '—',
         simulation: sim ? describe(sim, planned.readBytes) : '—',
-        detail: output.crash !== undefined ? `the harness child died (signal ${output.crash})` : 'no result',
+        detail: out?.refused
+          ? HARNESS_TOO_LONG_DETAIL
+          : diedAt === planned.stepIndex
+            ? `not run to the end: the harness child died (${crashText(output.crash!)}) in this step`
+            : diedAt !== undefined
+              ? `not run: the harness child died at step ${diedAt + 1}`
+              : 'no result',
       });
       return;
     }
@@ -326,12 +347,20 @@ export function compareKernelRun(
       (kernel.kind === 'ok' && sim.kind === 'ok'
         ? mapsDiffer(program, planned, out, arenaBase, kernel.value, sim.value, kernelResults, simResults)
         : undefined);
+    const cause = detail === undefined ? undefined : layoutCause(i, layout);
+    if (cause !== undefined) layoutAt ??= planned.stepIndex;
+    const notComparable =
+      cause !== undefined
+        ? `not comparable: ${cause} (${detail})`
+        : detail !== undefined && layoutAt !== undefined
+          ? `not comparable: it may follow from step ${layoutAt + 1}, which the harness's layout decided (${detail})`
+          : undefined;
     compared.set(planned.stepIndex, {
       ...where(planned),
-      status: detail === undefined ? 'agree' : 'differ',
+      status: notComparable ? 'not-comparable' : detail === undefined ? 'agree' : 'differ',
       kernel: describe(kernel, out.bytes),
       simulation: describe(sim, planned.readBytes),
-      detail: detail ?? agreement(planned, kernel, out),
+      detail: notComparable ?? detail ?? agreement(planned, kernel, out),
     });
   });
   const stop = program.stoppedAt;
@@ -350,6 +379,11 @@ export function compareKernelRun(
             : 'not run',
       },
   );
+}
+
+/** A child's end as harness.c reports it: a signal number, or minus an exit status. */
+function crashText(crash: number): string {
+  return crash >= 0 ? `signal ${crash}` : `exit status ${-crash}`;
 }
 
 function where(p: PlannedStep): Pick<StepComparison, 'stepIndex' | 'start' | 'end' | 'text'> {

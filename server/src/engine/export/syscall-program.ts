@@ -30,6 +30,7 @@ import {
 import { flagsOf, MADVISE_BY_WORD, MMAP_FLAG_BY_WORD, protOf, stepWordValue } from '../sim/words';
 import { mremapArguments } from '../sim/raw-steps';
 import { MEMFD_NAME_MAX_BYTES } from '../sim/open-step';
+import { formatSize } from '../numbers';
 
 /** The value step `ref` of the program returned (0 if it failed), plus `plus` bytes. */
 export interface HarnessStepRef {
@@ -143,6 +144,18 @@ export function syscallProgram(run: ScenarioRun, arenaBase: bigint): SyscallProg
   const simulatedMapsAfter = (stepIndex: number): readonly MapLine[] | undefined =>
     pageSize === 4096n ? simulatedMapLines(run.simulation.space.vmasAt(stepIndex), pageSize) : undefined;
   const stepNodes = node.body.filter((s): s is StepNode => s.kind === 'step');
+  const machine = harnessMachineMismatch(run);
+  if (machine !== undefined) {
+    const first = records[0];
+    return {
+      steps,
+      stoppedAt: first
+        ? { stepIndex: first.index, start: (stepNodes[first.index] ?? first.node).start, reason: machine }
+        : undefined,
+      tagBytes,
+      simulatedMapsAfter,
+    };
+  }
   for (const record of records) {
     const step = stepNodes[record.index] ?? record.node;
     const stop = (reason: string): SyscallProgram => ({
@@ -291,9 +304,13 @@ export function syscallProgram(run: ScenarioRun, arenaBase: bigint): SyscallProg
         case 'write':
         case 'read': {
           const at = accessAddress(exprs[0], record.actor);
-          const length = num(exprs[1], 'length');
-          if (length > HARNESS_MAX_ACCESS)
+          // The length as the access takes it, unsigned: `num` would give 2^63 and more as a
+          // negative number, which the harness reads as unsigned and refuses on its own.
+          const asked =
+            exprs[1] && names(exprs[1]).length === 0 ? evaluateSigned(exprs[1], () => undefined) : undefined;
+          if (asked !== undefined && BigInt.asUintN(64, asked) > BigInt(HARNESS_MAX_ACCESS))
             throw new Unsupported('the harness reads and writes at most 64 MiB at a time');
+          const length = num(exprs[1], 'length');
           if (verb === 'read') {
             const segments = readSegments(record.outcome, length);
             const bytes = segments && byteRuns(segments, tagBytes);
@@ -351,6 +368,18 @@ export function syscallProgram(run: ScenarioRun, arenaBase: bigint): SyscallProg
     });
   }
   return { steps, stoppedAt: undefined, tagBytes, simulatedMapsAfter };
+}
+
+/**
+ * Why the harness's machine is not the scenario's, or undefined. The harness runs only on x86-64
+ * (src/harness.ts harnessUnavailable), whose pages are 4 KiB (native/harness.c PG): a scenario
+ * that models arm64 or 16/64 KiB pages would be compared with rules it does not model (an
+ * mprotect of 4 KiB inside a 16 KiB page is EINVAL there, fine on x86-64).
+ */
+function harnessMachineMismatch(run: ScenarioRun): string | undefined {
+  const { arch, pageSize } = run.simulation.platform.kernel;
+  if (arch === 'x86_64' && pageSize === 4096n) return undefined;
+  return `the scenario models ${arch} with ${formatSize(pageSize)} pages, and Run on This Kernel runs on x86-64 with 4 KiB pages: no step runs on this kernel`;
 }
 
 /**
