@@ -147,6 +147,22 @@ test('`fex` is an actor under reserve-high without a declaration; `actor fex` st
     driver.some((d) => d.startsWith('duplicate-name: `fex` is already an actor')),
     driver.join('\n'),
   );
+  // A name bound by a step cannot be the layer's actor either (`fex writes fex, 4` would read one
+  // name two ways); elsewhere `fex` is an ordinary name, and so is `box64` outside mmap32.
+  const bound = (strategy: string, name: string) =>
+    run(`scenario "s" {\n${strategy}  ${name} = mmap 4KiB rw private anon\n  write ${name}, 4\n}`)
+      .diagnostics;
+  assert.deepEqual(bound('  strategy reserve-high\n', 'fex'), [
+    "duplicate-name: `fex` is already an actor (the layer's, under `strategy reserve-high`); names are defined once per scenario",
+    'unknown-name: unknown name `fex`',
+  ]);
+  assert.ok(
+    bound('  strategy mmap32\n', 'box64').some((d) =>
+      d.startsWith("duplicate-name: `box64` is already an actor (the layer's, under `strategy mmap32`)"),
+    ),
+  );
+  assert.deepEqual(bound('', 'fex'), []);
+  assert.deepEqual(bound('  strategy reserve-high\n', 'box64'), []);
 });
 
 test('completion offers `fex` as an actor under reserve-high only; hover explains it', () => {
