@@ -108,7 +108,8 @@ Options:
   --kernel X.Y                  kernel version for scenarios without a \`kernel\` line
   --wine X.Y                    Wine release for scenarios without a \`wine\` line (default 10.15)
   -o, --output FILE             write the report to FILE instead of standard output
-  --color, --no-color           force colour on or off (default: on a terminal, unless NO_COLOR)
+  --color, --no-color           force colour on or off (default: on a terminal, unless NO_COLOR
+                                or FORCE_COLOR says otherwise; docs/cli.md)
 
 Exit codes: 0 nothing at or above --fail-on, 1 something is, 2 bad usage or an unreadable file.
 `;
@@ -133,7 +134,8 @@ Options:
   --color, --no-color           force colour on or off
 
 Exit codes: 0 traced, 1 traced but a scenario has an error of the language (not traced as
-written), 2 bad usage, unreadable file, no such scenario or a name two scenarios have.
+written), 2 bad usage, unreadable file, a file with no scenario, no such scenario or a name two
+scenarios have.
 `;
 
 export function helpText(topic: 'main' | 'check' | 'trace'): string {

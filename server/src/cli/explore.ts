@@ -13,6 +13,7 @@ import { singleOption, splitOptions, UsageError } from './args';
 import type { KernelVersion } from '../engine/kernel/types';
 import type { CliIo } from './io';
 import { printable } from '../engine/printable';
+import { displayPath } from './check';
 import { JSON_SCHEMA_VERSION } from './formats/json';
 import { TOOL_NAME, TOOL_VERSION } from './version';
 
@@ -137,14 +138,17 @@ export function runExplore(argv: readonly string[], io: CliIo): number {
     io.write(EXPLORE_HELP);
     return 0;
   }
+  // As check and trace show it: relative to the working directory, `<stdin>` for `-`.
+  const path = displayPath(io.cwd, command.file);
   let text: string;
   try {
     text = command.file === '-' ? io.readStdin() : readInputText(resolve(io.cwd, command.file));
   } catch (error) {
-    io.error(printable(`drvmap: cannot read ${command.file}: ${describeReadError(error)}\n`));
+    io.error(printable(`drvmap: cannot read ${path}: ${describeReadError(error)}\n`));
     return 2;
   }
   const result = explore(text, {
+    source: path,
     ...(command.scenario !== undefined ? { scenario: command.scenario } : {}),
     kernels: command.kernels,
     ...(command.kernel || command.wine

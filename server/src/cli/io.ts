@@ -21,9 +21,17 @@ export interface CliIo {
 }
 
 /**
- * Colour rules: `--color`/`--no-color` decide; otherwise colour only on a terminal, and never
- * when NO_COLOR is set to a non-empty value (https://no-color.org). FORCE_COLOR (non-empty, not
- * `0`) forces it on, as in most Node tools.
+ * The FORCE_COLOR values that turn colour on, as Node reads the variable (lib/internal/tty.js
+ * getColorDepth: `1`, `true`, and the depths `2`, `3`); any other value (`0`, `false`) turns it
+ * off, on a terminal too. Empty is taken as unset, as NO_COLOR's empty value is
+ * (https://force-color.org: "present and not an empty string"), where Node would force colour.
+ */
+const FORCE_COLOR_ON: ReadonlySet<string> = new Set(['1', '2', '3', 'true']);
+
+/**
+ * Colour rules: `--color`/`--no-color` decide; otherwise never when NO_COLOR is set to a
+ * non-empty value (https://no-color.org), then as a non-empty FORCE_COLOR says (FORCE_COLOR_ON),
+ * else only on a terminal that is not `dumb`.
  */
 export function decideColor(
   mode: ColorMode,
@@ -32,7 +40,7 @@ export function decideColor(
 ): boolean {
   if (mode !== 'auto') return mode === 'always';
   if (env.NO_COLOR) return false;
-  if (env.FORCE_COLOR && env.FORCE_COLOR !== '0') return true;
+  if (env.FORCE_COLOR) return FORCE_COLOR_ON.has(env.FORCE_COLOR);
   return isTTY && env.TERM !== 'dumb';
 }
 

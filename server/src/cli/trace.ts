@@ -29,6 +29,7 @@ import { analysisOptions, displayPath } from './check';
 import { formatWineVersion } from '../engine/sim/wine-version';
 import type { CliIo } from './io';
 import { printable } from '../engine/printable';
+import { checkCommandFor } from './shell-command';
 import { formatTraceJson } from './formats/json';
 import { formatTraceText } from './formats/text';
 
@@ -196,7 +197,7 @@ export interface Trace {
   /**
    * Errors of the language outside every scenario (a mistyped `scenaro "b" {`, a stray line
    * between two): a scenario may be missing from the trace. Listed when every scenario is traced
-   * (no --scenario), and `drvmap trace` then exits 1.
+   * (no --scenario), and `drvmap trace` then exits 1 (2 when no scenario is left to trace).
    */
   readonly outsideScenarios: readonly TraceDiagnostic[];
 }
@@ -581,27 +582,30 @@ export function runTrace(command: TraceCommand, io: CliIo): number {
     io.error(printable(`drvmap: ${path}: ${error.message}\n`));
     return 2;
   }
-  if (trace.scenarios.length === 0) {
-    io.error(printable(`drvmap: ${path} has no scenario\n`));
-    return 2;
+  const traced = trace.scenarios.length > 0;
+  // JSON is a document whatever was traced: with no scenario it still has `scenarios: []` and
+  // the `outsideScenarios` that may explain why (a mistyped `scenaro "b" {`). Text has nothing
+  // to print then: what there is to say goes to standard error.
+  if (traced || command.format === 'json') {
+    const out =
+      command.format === 'json'
+        ? formatTraceJson(trace)
+        : formatTraceText(trace, {
+            color: io.useColor(command.color, command.output !== undefined),
+            maps: command.maps,
+          });
+    io.emit(out, command.output, [
+      { path: command.file === '-' ? '-' : resolve(io.cwd, command.file), shown: path },
+    ]);
   }
-  const out =
-    command.format === 'json'
-      ? formatTraceJson(trace)
-      : formatTraceText(trace, {
-          color: io.useColor(command.color, command.output !== undefined),
-          maps: command.maps,
-        });
-  io.emit(out, command.output, [
-    { path: command.file === '-' ? '-' : resolve(io.cwd, command.file), shown: path },
-  ]);
   // Traced, but not as the file says: a setting or step drvmap could not read (`kernel v5.10` is
   // traced under the default kernel). The errors are in the trace; this says so on every format.
   const unread = trace.scenarios.filter((s) => s.languageErrors > 0);
+  const check = checkCommandFor(command.file, path);
   for (const s of unread)
     io.error(
       printable(
-        `drvmap: ${path}: scenario ${s.index}${s.name !== null ? ` "${s.name}"` : ''} has ${s.languageErrors} language error${s.languageErrors === 1 ? '' : 's'}: it was traced, but not as written (drvmap check ${path} lists them)\n`,
+        `drvmap: ${path}: scenario ${s.index}${s.name !== null ? ` "${s.name}"` : ''} has ${s.languageErrors} language error${s.languageErrors === 1 ? '' : 's'}: it was traced, but not as written (${check} lists them)\n`,
       ),
     );
   for (const d of trace.outsideScenarios)
@@ -610,5 +614,12 @@ export function runTrace(command: TraceCommand, io: CliIo): number {
         `drvmap: ${path}:${d.line}:${d.column}: ${d.severity} [${d.code}] ${d.message} (outside every scenario: a scenario may be missing from the trace)\n`,
       ),
     );
+  // Nothing traced is no trace (exit 2, before 1), even when the errors above say why.
+  if (!traced) {
+    const hiding = trace.outsideScenarios.length;
+    const why = hiding === 0 ? '' : ` (the error${hiding === 1 ? '' : 's'} above may have hidden one)`;
+    io.error(printable(`drvmap: ${path} has no scenario${why}\n`));
+    return 2;
+  }
   return unread.length > 0 || trace.outsideScenarios.length > 0 ? 1 : 0;
 }

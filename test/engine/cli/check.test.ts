@@ -116,6 +116,22 @@ test('colour: on a TTY only, never with NO_COLOR, flags win', () => {
   assert.equal(decideColor('never', {}, true), false);
 });
 
+test('colour: FORCE_COLOR as Node reads it: 1/true/2/3 force it on, 0/false turn it off on a terminal too; NO_COLOR and the flags still win', () => {
+  for (const on of ['1', 'true', '2', '3']) {
+    assert.equal(decideColor('auto', { FORCE_COLOR: on }, false), true, on);
+    assert.equal(decideColor('auto', { FORCE_COLOR: on, NO_COLOR: '1' }, true), false, on);
+  }
+  for (const off of ['0', 'false']) {
+    assert.equal(decideColor('auto', { FORCE_COLOR: off }, true), false, off);
+    assert.equal(decideColor('auto', { FORCE_COLOR: off }, false), false, off);
+    assert.equal(decideColor('always', { FORCE_COLOR: off }, false), true, off);
+  }
+  // Empty is unset, as NO_COLOR's empty value is.
+  assert.equal(decideColor('auto', { FORCE_COLOR: '' }, true), true);
+  assert.equal(decideColor('auto', { FORCE_COLOR: '' }, false), false);
+  assert.equal(decideColor('never', { FORCE_COLOR: '1' }, true), false);
+});
+
 test('JSON: the documented shape, 1-based positions with offsets', () => {
   const report = checkSources([{ path: 'e.drvmap', text: ERRORS }]);
   const json = checkJson(report);

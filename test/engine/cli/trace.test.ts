@@ -815,6 +815,62 @@ test('trace: an error outside every scenario (a mistyped scenario line, a stray 
   );
 });
 
+test('trace: a file whose one scenario line is mistyped names the error at FILE:LINE:COL and exits 2; JSON still prints its document', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'drvmap-trace-'));
+  for (const header of ['scenaro "b" {', 'Scenario "a" {']) {
+    writeFileSync(join(dir, 'typo.drvmap'), `${header}\n  a = mmap 4KiB rw private anon\n}\n`);
+    const io = memoryIo(dir);
+    assert.equal(runCli(['trace', 'typo.drvmap'], io), 2, header);
+    assert.equal(io.stdout, '', header);
+    assert.match(
+      io.stderr,
+      // The parser reads each line after the mistyped one as a stray line: `check` lists them too.
+      /^drvmap: typo\.drvmap:1:1: error \[syntax-error\] expected `scenario "name" \{`, found `\w+` \(outside every scenario: a scenario may be missing from the trace\)\n(.*\n)*drvmap: typo\.drvmap has no scenario \(the errors above may have hidden one\)\n$/,
+      header,
+    );
+    const json = memoryIo(dir);
+    assert.equal(runCli(['trace', '--format', 'json', 'typo.drvmap'], json), 2, header);
+    const out = JSON.parse(json.stdout) as {
+      scenarios: unknown[];
+      outsideScenarios: { code: string; line: number; column: number }[];
+    };
+    assert.deepEqual(out.scenarios, [], header);
+    assert.deepEqual(
+      out.outsideScenarios.map((d) => [d.code, d.line, d.column]),
+      [
+        ['syntax-error', 1, 1],
+        ['syntax-error', 2, 3],
+        ['syntax-error', 3, 1],
+      ],
+      header,
+    );
+  }
+  // A file with nothing in it says only that.
+  const empty = memoryIo(dir, { stdin: '# nothing yet\n' });
+  assert.equal(runCli(['trace', '-'], empty), 2);
+  assert.equal(empty.stderr, 'drvmap: <stdin> has no scenario\n');
+});
+
+test('trace: the `drvmap check` it suggests for language errors can be pasted: a path quoted for the shell, `-` for standard input', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'drvmap-trace-'));
+  const text = 'scenario "r" {\n  kernel v5.10\n  r = mmap 4KiB rw private anon\n}\n';
+  const hint = (args: string[], stdin?: string) => {
+    const io = memoryIo(dir, stdin === undefined ? {} : { stdin });
+    assert.equal(runCli(['trace', '--no-maps', ...args], io), 1, args.join(' '));
+    return /\((drvmap check .*) lists them\)$/m.exec(io.stderr)?.[1];
+  };
+  for (const [name, command] of [
+    ['plain.drvmap', 'drvmap check plain.drvmap'],
+    ['my file.drvmap', "drvmap check 'my file.drvmap'"],
+    ["it's $HOME.drvmap", "drvmap check 'it'\\''s $HOME.drvmap'"],
+    ['-dash.drvmap', 'drvmap check -- -dash.drvmap'],
+  ] as const) {
+    writeFileSync(join(dir, name), text);
+    assert.equal(hint(['--', name]), command, name);
+  }
+  assert.equal(hint(['-'], text), 'drvmap check -');
+});
+
 test('trace: an error right after a closing `}` is outside the scenario, as once formatted; a missing `}` at the end is inside', () => {
   for (const glued of ['}*', '} *']) {
     const trace = buildTrace('g.drvmap', `scenario "s" {\n  a = mmap 4KiB rw private anon\n${glued}\n`);

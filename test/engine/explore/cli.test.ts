@@ -1,7 +1,10 @@
 // `drvmap explore`, run in memory.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { explore } from '../../../server/src/engine/explore/explore';
 import { ExploreUsageError, parseExploreArgs, runExplore } from '../../../server/src/cli/explore';
 import { memoryIo } from '../../../server/src/cli/io';
 import { openDriversScenario, root, scenario } from './helpers';
@@ -253,4 +256,22 @@ test('a syntax error outside every scenario is a problem (a scenario may be miss
   assert.match(both.io.stderr, /outside every scenario: a scenario may be missing from the exploration/);
   assert.match(both.io.stdout, /placed: safe under all 2 driver behaviours/);
   assert.equal(run(safe + '\n' + hidden, '--scenario', 'ok').code, 0);
+});
+
+test('a syntax error outside every scenario is located as check and trace locate it, FILE:LINE:COLUMN', () => {
+  const hidden =
+    'scenario "a" {\n  a = mmap 4KiB rw private anon\n}\nscenaro "b" {\n  b = mmap 4KiB rw private anon\n}\n';
+  const dir = mkdtempSync(join(tmpdir(), 'drvmap-explore-'));
+  writeFileSync(join(dir, 'typo2.drvmap'), hidden);
+  const fromFile = memoryIo(dir);
+  assert.equal(runExplore(['typo2.drvmap'], fromFile), 2);
+  assert.match(
+    fromFile.stderr,
+    /^drvmap: typo2\.drvmap:4:1: error \[syntax-error\] expected .*\(outside every scenario: a scenario may be missing from the exploration\)$/m,
+  );
+  const fromStdin = memoryIo(dir, { stdin: hidden });
+  assert.equal(runExplore(['-'], fromStdin), 2);
+  assert.match(fromStdin.stderr, /^drvmap: <stdin>:4:1: error \[syntax-error\] expected /m);
+  // The engine without a file name (the editor) says the line.
+  assert.match(explore(hidden).problems[0] ?? '', /^line 4: expected /);
 });

@@ -89,6 +89,12 @@ export interface ExploreOptions {
    * and `drvmap.defaultWindow`, the CLI's --kernel, as the analysis uses them.
    */
   readonly defaults?: PlatformDefaults;
+  /**
+   * The file's name as the CLI shows it (`a.drvmap`, `<stdin>`): an error outside every scenario
+   * is then said as `drvmap check` and `drvmap trace` say one, `FILE:LINE:COLUMN: error [CODE]`,
+   * which terminals and editors open at the place. Without it (the editor), `line N`.
+   */
+  readonly source?: string;
 }
 
 /** Thrown by {@link explore} when its `deadline` passed. */
@@ -238,10 +244,16 @@ export function explore(text: string, options: ExploreOptions = {}): ExploreResu
     const outside = file.errors.find(
       (e) => !file.scenarios.some((n) => e.start >= n.start && e.start <= n.end),
     );
-    if (outside)
+    if (outside) {
+      const at = lines.position(outside.start);
+      const where =
+        options.source === undefined
+          ? `line ${at.line + 1}:`
+          : `${options.source}:${at.line + 1}:${at.character + 1}: error [${outside.code ?? 'syntax-error'}]`;
       problems.push(
-        `line ${lines.position(outside.start).line + 1}: ${outside.message} (outside every scenario: a scenario may be missing from the exploration)`,
+        `${where} ${outside.message} (outside every scenario: a scenario may be missing from the exploration)`,
       );
+    }
   }
   const scenarios: ScenarioExploration[] = [];
   for (const { node, index } of selected) {
