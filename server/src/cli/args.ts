@@ -26,6 +26,8 @@ export interface CommonOptions {
   readonly kernel: KernelVersion | undefined;
   /** `--wine X.Y`: the Wine release of scenarios that do not say `wine`. */
   readonly wine: WineVersion | undefined;
+  /** `--width COLUMNS`: fold the text output's lines at spaces to this width (none by default). */
+  readonly width: number | undefined;
   /** `--rule CODE=LEVEL|off`, repeatable: per-rule severity overrides. */
   readonly severities: Readonly<Record<string, Severity | 'off'>>;
 }
@@ -107,6 +109,7 @@ Options:
                                 repeatable
   --kernel X.Y                  kernel version for scenarios without a \`kernel\` line
   --wine X.Y                    Wine release for scenarios without a \`wine\` line (default 10.15)
+  --width COLUMNS               fold long lines at spaces to COLUMNS (76 for a plain-text email)
   -o, --output FILE             write the report to FILE instead of standard output
   --color, --no-color           force colour on or off (default: on a terminal, unless NO_COLOR
                                 or FORCE_COLOR says otherwise; docs/cli.md)
@@ -130,6 +133,7 @@ Options:
   --rule CODE=LEVEL             override a rule's severity; repeatable
   --kernel X.Y                  kernel version for scenarios without a \`kernel\` line
   --wine X.Y                    Wine release for scenarios without a \`wine\` line (default 10.15)
+  --width COLUMNS               fold long lines at spaces to COLUMNS (76 for a plain-text email)
   -o, --output FILE             write to FILE instead of standard output
   --color, --no-color           force colour on or off
 
@@ -148,8 +152,18 @@ function isSeverity(value: string): value is Severity {
 
 /** Options that take a value, per command; `--name=value` and `--name value` both work. */
 const VALUE_OPTIONS: Record<'check' | 'trace', readonly string[]> = {
-  check: ['--format', '--severity-threshold', '--fail-on', '--rule', '--kernel', '--wine', '--output', '-o'],
-  trace: ['--format', '--scenario', '--maps', '--rule', '--kernel', '--wine', '--output', '-o'],
+  check: [
+    '--format',
+    '--severity-threshold',
+    '--fail-on',
+    '--rule',
+    '--kernel',
+    '--wine',
+    '--width',
+    '--output',
+    '-o',
+  ],
+  trace: ['--format', '--scenario', '--maps', '--rule', '--kernel', '--wine', '--width', '--output', '-o'],
 };
 const FLAG_OPTIONS: Record<'check' | 'trace', readonly string[]> = {
   check: ['--color', '--no-color', '--no-expected'],
@@ -291,6 +305,18 @@ export function parseArgs(argv: readonly string[]): Command {
     wine = read.version;
   }
 
+  const widthText = single('--width');
+  let width: number | undefined;
+  if (widthText !== undefined) {
+    width = /^[0-9]{1,4}$/.test(widthText) ? Number(widthText) : NaN;
+    if (!(width >= 40 && width <= 1000))
+      fail(
+        `--width takes a number of columns from 40 to 1000, such as 76 for an email, not \`${widthText}\``,
+      );
+    if ((single('--format') ?? 'text') !== 'text')
+      fail('--width folds the text format only: give it without --format json or sarif');
+  }
+
   const severities: Record<string, Severity | 'off'> = {};
   for (const spec of values.get('--rule') ?? []) {
     const eq = spec.indexOf('=');
@@ -320,6 +346,7 @@ export function parseArgs(argv: readonly string[]): Command {
       color,
       kernel,
       wine,
+      width,
       severities,
     };
   }
@@ -341,6 +368,7 @@ export function parseArgs(argv: readonly string[]): Command {
     color,
     kernel,
     wine,
+    width,
     severities,
   };
 }

@@ -11,6 +11,7 @@ import { SEVERITIES, severityRank, type CheckCommand } from './args';
 import type { CliIo } from './io';
 import { printable } from '../engine/printable';
 import { formatCheckText } from './formats/text';
+import { folded } from './formats/wrap';
 import { formatCheckJson } from './formats/json';
 import { formatCheckSarif } from './formats/sarif';
 
@@ -295,7 +296,10 @@ export function runCheck(command: CheckCommand, io: CliIo): number {
       ? formatCheckJson(report)
       : command.format === 'sarif'
         ? formatCheckSarif(report, { cwd: io.cwd })
-        : formatCheckText(report, { color: io.useColor(command.color, command.output !== undefined) });
+        : folded(
+            formatCheckText(report, { color: io.useColor(command.color, command.output !== undefined) }),
+            command.width,
+          );
   io.emit(text, command.output, read);
   return report.exitCode;
 }

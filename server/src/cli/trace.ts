@@ -32,6 +32,7 @@ import { printable } from '../engine/printable';
 import { checkCommandFor } from './shell-command';
 import { formatTraceJson } from './formats/json';
 import { formatTraceText } from './formats/text';
+import { folded } from './formats/wrap';
 
 export interface TraceMapping {
   /** `0x7fff_f7c0_0000`, as the language writes addresses. */
@@ -590,10 +591,13 @@ export function runTrace(command: TraceCommand, io: CliIo): number {
     const out =
       command.format === 'json'
         ? formatTraceJson(trace)
-        : formatTraceText(trace, {
-            color: io.useColor(command.color, command.output !== undefined),
-            maps: command.maps,
-          });
+        : folded(
+            formatTraceText(trace, {
+              color: io.useColor(command.color, command.output !== undefined),
+              maps: command.maps,
+            }),
+            command.width,
+          );
     io.emit(out, command.output, [
       { path: command.file === '-' ? '-' : resolve(io.cwd, command.file), shown: path },
     ]);
