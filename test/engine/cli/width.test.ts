@@ -21,6 +21,7 @@ const HOOKED = `scenario "hook on at-alloc driver" {
 }
 `;
 
+// eslint-disable-next-line no-control-regex -- colour escapes are what is taken out
 const visible = (line: string) => line.replace(/\u001b\[[0-9;]*m/g, '');
 const words = (text: string) => visible(text).split(/\s+/).filter(Boolean);
 

@@ -6,6 +6,7 @@
 // not read as one of them, and the `file:line:col:` heads and the trace's columns still stand out.
 
 /** An SGR escape the palette writes (`ESC[1m`, `ESC[39m`): no width on the screen. */
+// eslint-disable-next-line no-control-regex -- the escape character is what is measured
 const ESCAPE = /\u001b\[[0-9;]*m/y;
 
 /** How many columns `text` takes: escapes count nothing, every other code point one. */
