@@ -236,18 +236,38 @@ test('a kernel run: one marker per step, and a row reveals its line', async () =
         simulation: '—',
         detail: 'not a raw syscall',
       },
+      {
+        stepIndex: 3,
+        line: 5,
+        text: 'c = mremap a, 2MiB, 4MiB',
+        status: 'not-comparable',
+        kernel: 'fails with ENOMEM',
+        simulation: '→ 0x7fffc0000000',
+        detail:
+          "not comparable: on the kernel its growth in place reaches past the top of the harness's arena",
+      },
     ],
     notes: ['The scenario simulates kernel 6.6; this machine runs 6.8.0-test.'],
   };
   await send(page, { type: 'kernel', run });
   const rows = page.locator('#kernel-table tbody tr');
-  assert.equal(await rows.count(), 3);
+  assert.equal(await rows.count(), 4);
   assert.deepEqual(await rows.evaluateAll((rs) => rs.map((r) => r.getAttribute('data-status'))), [
     'agree',
     'differ',
     'not-run',
+    'not-comparable',
   ]);
   assert.match((await rows.nth(1).textContent()) ?? '', /✗ differ.*fails with EINVAL/);
+  // A difference the two layouts cause is not the kernel's: its own mark, with both outcomes and why.
+  assert.match(
+    (await rows.nth(3).textContent()) ?? '',
+    /≈ not comparable.*fails with ENOMEM.*0x7fffc0000000.*past the top of the harness's arena/,
+  );
+  assert.match(
+    (await page.locator('#kernel-table caption').textContent()) ?? '',
+    /1 agree, 1 differ, 1 not run, 1 not comparable/,
+  );
   assert.match((await page.locator('#kernel-section h2').textContent()) ?? '', /6\.8\.0-test/);
   await clearPosted(page);
   await rows.nth(1).focus();
