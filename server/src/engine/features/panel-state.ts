@@ -20,6 +20,7 @@ import { backingText, mappingKind, vmaLabel, vmasAfter } from './mappings';
 import { vmaPermsText } from '../kernel/prot-text';
 import { droppedPagesNote } from './dropped-pages';
 import { FORK_FLAGS, forkFlagParts, hasForkFlags } from './fork-flags-since';
+import { isWineReservedPlaceholder } from '../sim/wine-reserved-areas';
 
 export interface PanelRequest {
   readonly uri: string;
@@ -198,6 +199,8 @@ function windowGaps(
   const gaps: [bigint, bigint][] = [];
   let cursor = start;
   for (const vma of vmas) {
+    // A reserved area's placeholder is room Wine hands out (sim/wine-reserved-areas.ts).
+    if (isWineReservedPlaceholder(vma)) continue;
     const vStart = address(vma.startPage);
     const vEnd = address(vma.endPage);
     if (vEnd <= cursor) continue;

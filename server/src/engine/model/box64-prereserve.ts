@@ -2,19 +2,23 @@
 // of Wine's code runs: src/core.c (read at 38ea9c9c) sees `wine64`/`wine`, skips Wine's preloader
 // ("Wine preloader detected, loading … directly") and calls wine_prereserve() unconditionally
 // (`if(wine_preloaded || 1)`), on every host arch (no NOALIGN or arch guard around it).
-// src/tools/wine_tools.c (read at f649132b): `my_wine_reserve[] = {{0x00010000, 0x00008000},
-// {0x00110000, 0x30000000}, {0x7f000000, 0x03000000}}`; each free block is mmap'd MAP_FIXED
-// PROT_NONE MAP_NORESERVE and recorded with setProtection_mmap(addr, size, 0), i.e. in box64's
-// `mapallmem` (src/custommem.c at 93fc3be: setProtection_generic → rb_set(mapallmem, …, MEM_MMAP)).
-// find31bitBlockNearHint walks that same tree, so it never returns an address in these ranges.
-// box64 then hands the list to Wine as `wine_main_preload_info` (core.c: `*(void**)wineinfo =
-// get_wine_prereserve()`): Wine takes them as its preloader's reserved areas and places its own
-// views there. So drvmap keeps them in box64's record, not as mappings of the simulated space:
-// Wine's window search (the window "starts empty", docs/language.md) may use them, box64's search
-// may not. Not modelled: the 16 MiB of the reservation below 2 GiB (0x7f00_0000..0x8000_0000)
-// also stops the x86-64 kernel's MAP_32BIT search, which drvmap's kernel does not see; and a
+// src/tools/wine_tools.c: `my_wine_reserve[] = {{0x00010000, 0x00008000}, {0x00110000,
+// 0x30000000}, {0x7f000000, 0x03000000}}`, each mmap'd PROT_NONE MAP_PRIVATE|MAP_ANON|
+// MAP_NORESERVE. At f649132b the call is MAP_FIXED after isBlockFree() and the range is recorded
+// with setProtection_mmap(addr, size, 0) in box64's `mapallmem` (src/custommem.c at 93fc3be:
+// setProtection_generic → rb_set(mapallmem, …, MEM_MMAP)), which find31bitBlockNearHint walks;
+// older box64 (0733a872) passed the address as a hint (`/*MAP_FIXED |*/`) and dropped a range the
+// kernel put elsewhere. Either way, in a process where the ranges are free, each is a real VMA:
+// the x86-64 kernel's MAP_32BIT search (bottom-up in [1 GiB, 2 GiB), linux-mm §1.3) cannot return
+// a range over 0x7f00_0000..0x8000_0000, so its usable top is 0x7f00_0000. box64 then hands the
+// list to Wine as `wine_main_preload_info` (core.c: `*(void**)wineinfo = get_wine_prereserve()`),
+// and Wine's virtual_init makes each a reserved area (mmap_add_reserved_area), whose placeholder
+// Wine maps over with MAP_FIXED (sim/wine-reserved-areas.ts): so drvmap maps them as the `box64`
+// actor's PROT_NONE VMAs and hands them to Wine's window search as room. Not modelled: a
 // WINEPRELOADRESERVE range from the environment, which box64 adds to the list.
+import { MAP_ANONYMOUS, MAP_FIXED, MAP_NORESERVE, MAP_PRIVATE, PROT_NONE } from '../kernel/types';
 import { formatHex } from '../numbers';
+import { WINE_RESERVED_LABEL } from '../sim/wine-reserved-areas';
 import type { Simulation } from '../sim/simulation';
 import { BOX64_ACTOR } from './layer-actors';
 
@@ -30,14 +34,33 @@ export function box64PrereserveText(): string {
   return BOX64_WINE_PRERESERVE.map(([s, e]) => `${formatHex(s)}..${formatHex(e)}`).join(', ');
 }
 
-/** The trace line for box64's start-up reservation (strategy mmap32's set-up). */
-export function noteBox64Prereserve(sim: Simulation): void {
+/**
+ * box64's start-up reservation (strategy mmap32's set-up): a trace line for the whole, the mmap of
+ * each range, and each range box64 got handed to Wine as a reserved area (a range the kernel refused
+ * is dropped from the list, `remove_prereserve`).
+ */
+export function box64Prereserve(sim: Simulation): void {
   sim.note(
     BOX64_ACTOR,
     () => `wine_prereserve: ${box64PrereserveText()} (PROT_NONE)`,
-    "in box64's record (mapallmem), handed to Wine as wine_main_preload_info",
+    "mapped, kept in box64's record (mapallmem), handed to Wine as wine_main_preload_info",
     true,
   );
+  for (const [start, end] of BOX64_WINE_PRERESERVE) {
+    const mapped = sim.mmap(
+      BOX64_ACTOR,
+      {
+        addr: start,
+        length: end - start,
+        prot: PROT_NONE,
+        flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE,
+        fd: -1,
+        offset: 0n,
+      },
+      WINE_RESERVED_LABEL,
+    );
+    if (mapped.ok) sim.addWineReservedArea(start, end);
+  }
 }
 
 /** The box64 reservation that [start, end) overlaps, if any. */

@@ -26,7 +26,7 @@ const FEX: LayerActor = {
 
 const BOX64: LayerActor = {
   name: BOX64_ACTOR,
-  doc: "box64, running x86-64 Wine as a Linux program (`strategy mmap32`): at start-up it reserves 0x1_0000..0x1_8000, 0x11_0000..0x3011_0000 and 0x7f00_0000..0x8200_0000 for Wine (wine_prereserve, src/tools/wine_tools.c), which its own block search then skips, and its `mmap` symbol moves the driver's mmap(NULL)s low (BOX64_MMAP32). An actor here without an `actor box64` line.",
+  doc: "box64, running x86-64 Wine as a Linux program (`strategy mmap32`): at start-up it reserves 0x1_0000..0x1_8000, 0x11_0000..0x3011_0000 and 0x7f00_0000..0x8200_0000 for Wine (wine_prereserve, src/tools/wine_tools.c), PROT_NONE mappings the kernel sees (the x86-64 MAP_32BIT range then ends at 0x7f00_0000), which its own block search skips and Wine maps over as its reserved areas, and its `mmap` symbol moves the driver's mmap(NULL)s low (BOX64_MMAP32). An actor here without an `actor box64` line.",
 };
 
 /** The actors a strategy's layer brings besides the built-in ones. */

@@ -9,6 +9,7 @@ import type { Outcome } from './records';
 import { driverRangePastEnd, reportDriverRangePastEnd } from './driver-address';
 import { hasUnknownWordAfter, optionNamed, optionValue, positionalValues } from './step-arguments';
 import type { StepContext } from './step-context';
+import { wineMapFixedArea } from './wine-fixed-area';
 import {
   MADVISE_BY_WORD,
   MMAP_FLAG_BY_WORD,
@@ -62,13 +63,17 @@ export function reserveStep(context: StepContext, step: StepNode, actor: string)
   const length = positionalValues(context, step, LENGTH)[0];
   const at = optionValue(context, step, 'at');
   if (length === undefined) return skippedForArguments();
+  const label = step.binding?.name ?? 'reservation';
+  // Wine's reservation at an address maps over its own reserved areas, as map_fixed_area does;
+  // only Wine knows them (wine_main_preload_info), so another actor's call is the plain one.
+  if (actor === 'wine' && at !== undefined)
+    return syscallOutcome(
+      wineMapFixedArea(context.sim, { start: at, length, prot: PROT_NONE, noreserve: true }, label),
+      context.sim.stepIndex,
+    );
   const flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | (at !== undefined ? MAP_FIXED_NOREPLACE : 0);
   return syscallOutcome(
-    context.sim.mmap(
-      actor,
-      { addr: at ?? 0n, length, prot: PROT_NONE, flags, fd: -1, offset: 0n },
-      step.binding?.name ?? 'reservation',
-    ),
+    context.sim.mmap(actor, { addr: at ?? 0n, length, prot: PROT_NONE, flags, fd: -1, offset: 0n }, label),
     context.sim.stepIndex,
   );
 }

@@ -24,6 +24,7 @@ import type { Platform } from './platform';
 import type { CallRecord, ExpectRecord, Finding, StepRecord } from './records';
 import type { LanguageProblem } from './problems';
 import { isReservation } from './reservations';
+import { isWineReservedPlaceholder } from './wine-reserved-areas';
 import { SymbolTable } from './symbols';
 import {
   accessCall,
@@ -147,7 +148,10 @@ export interface WindowStats {
   /** The usable part of the largest gap (largestFree), by the same count as largestUsable. */
   readonly largestFreeUsable: bigint;
   readonly sizeBytes: bigint;
-  /** Records (VMAs as the simulation keeps them) overlapping the window. */
+  /**
+   * Records (VMAs as the simulation keeps them) overlapping the window, but for placeholders of
+   * Wine's reserved areas, which are room to Wine.
+   */
   readonly mappings: number;
   readonly holders: ReadonlyMap<string, number>;
 }
@@ -475,9 +479,79 @@ export class Simulation {
     const key = `${size}/${alignment}`;
     let fit = this.windowFits.get(key);
     if (fit === undefined) this.windowFits.set(key, (fit = { pages, from: windowLow }));
-    const found = this.firstFitFrom(Math.max(windowLow, fit.from), highPage, pages, size, alignment, end);
+    const from = Math.max(windowLow, fit.from);
+    const free = this.firstFitFrom(from, highPage, pages, size, alignment, end);
+    const found = this.firstFitOverPlaceholders(this.addressOfPage(from), end, size, alignment, free);
     fit.from = found === undefined ? highPage : this.pageOf(found);
     return found;
+  }
+
+  /**
+   * Wine's reserved areas (sim/wine-reserved-areas.ts), sorted and disjoint, as [start, end):
+   * their placeholders are room for Wine's window allocations, not for the kernel's searches.
+   */
+  readonly wineReservedAreas: (readonly [bigint, bigint])[] = [];
+
+  /** Hands [start, end) to Wine as a reserved area (wine_main_preload_info, virtual_init). */
+  addWineReservedArea(start: bigint, end: bigint): void {
+    this.wineReservedAreas.push([start, end]);
+    this.wineReservedAreas.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  }
+
+  /**
+   * The lowest fit from `from` when the placeholders of Wine's reserved areas count as free, given
+   * `free`, the lowest fit in space the kernel has free. A fit that takes a placeholder overlaps its
+   * area, so it starts less than `size` before the area and ends less than `size` after it: only
+   * those stretches are walked, and only below `free`.
+   */
+  private firstFitOverPlaceholders(
+    from: bigint,
+    end: bigint,
+    size: bigint,
+    alignment: bigint,
+    free: bigint | undefined,
+  ): bigint | undefined {
+    let best = free;
+    for (const [areaStart, areaEnd] of this.wineReservedAreas) {
+      const start = areaStart - size > from ? areaStart - size : from;
+      if (best !== undefined && start >= best) break;
+      const stop = areaEnd + size < end ? areaEnd + size : end;
+      if (start >= stop) continue;
+      const fit = this.firstFitTreatingPlaceholdersFree(start, stop, size, alignment);
+      if (fit !== undefined && (best === undefined || fit < best)) best = fit;
+    }
+    return best;
+  }
+
+  /** The lowest `alignment`-aligned fit in [start, end), placeholders of reserved areas counted free. */
+  private firstFitTreatingPlaceholdersFree(
+    start: bigint,
+    end: bigint,
+    size: bigint,
+    alignment: bigint,
+  ): bigint | undefined {
+    const fits = (gapStart: bigint, gapEnd: bigint) => {
+      const aligned = alignUp(gapStart, alignment);
+      return aligned + size <= gapEnd ? aligned : undefined;
+    };
+    let cursor = start;
+    for (const vma of this.space.overlapping(
+      this.pageOf(start),
+      Number((end + this.pageSize - 1n) / this.pageSize),
+    )) {
+      if (isWineReservedPlaceholder(vma)) continue;
+      const vStart = this.addressOfPage(vma.startPage);
+      const vEnd = this.addressOfPage(vma.endPage);
+      if (vEnd <= cursor) continue;
+      if (vStart >= end) break;
+      if (vStart > cursor) {
+        const fit = fits(cursor, vStart);
+        if (fit !== undefined) return fit;
+      }
+      cursor = vEnd;
+      if (cursor >= end) return undefined;
+    }
+    return fits(cursor, end);
   }
 
   /**
@@ -576,8 +650,12 @@ export class Simulation {
     };
     const vmas = this.space.overlapping(this.pageOf(window.start), Math.ceil(end / P));
     const holders = new Map<string, number>();
+    let mappings = 0;
     for (let i = 0; i < vmas.length; i++) {
       const v = vmas[i]!;
+      // Wine's reserved areas are room to Wine: a placeholder there holds nothing of the window.
+      if (isWineReservedPlaceholder(v)) continue;
+      mappings++;
       holders.set(v.owner, (holders.get(v.owner) ?? 0) + 1);
       const vEnd = v.endPage * P;
       if (vEnd <= cursor) continue;
@@ -596,7 +674,7 @@ export class Simulation {
       largestUsable: BigInt(largestUsable),
       largestFreeUsable: BigInt(largestFreeUsable),
       sizeBytes: window.end - window.start,
-      mappings: vmas.length,
+      mappings,
       holders,
     };
   }

@@ -33,6 +33,7 @@ import { copyFlush, copyMap, copyUnmap } from './shadow-copy';
 import { createBufferStorage, vulkanBackedProperties, vulkanMap, vulkanUnmap } from './vulkan-backed';
 import { mappedRangeViolations } from '../mapped-memory-range';
 import { fexThunkMap, forwardedByFex } from './fex-thunk';
+import { wineUnmapArea } from '../../sim/wine-fixed-area';
 
 type EvaluateArg = (e: Expression, what: string, actor: string) => bigint | undefined;
 type MemoryArg = (argument: Argument | undefined) => VkMemory | undefined;
@@ -641,7 +642,7 @@ export class GlLayer {
    */
   private releaseAliasLazily(buffer: GlBuffer): void {
     const pending = this.pendingAlias;
-    if (pending) this.sim.munmap('wine', pending.start, pending.size);
+    if (pending) wineUnmapArea(this.sim, pending.start, pending.size);
     this.pendingAlias = buffer.memory.windowRange;
     buffer.memory.windowRange = undefined;
   }

@@ -10,6 +10,7 @@ import { allocateInWindow, windowFailureReason } from '../strategies/window-allo
 import { alignUp, formatHex, formatSize } from '../../numbers';
 import type { GlBuffer, GlMap, GlShadow } from './buffer';
 import type { GlContext, GlMapOutcome } from './context';
+import { wineUnmapArea } from '../../sim/wine-fixed-area';
 
 export function copyMap(
   ctx: GlContext,
@@ -37,7 +38,7 @@ export function copyMap(
   }
   const need = length + (offset & 0xfn);
   if (!buffer.shadow || buffer.shadow.size < need) {
-    if (buffer.shadow) sim.munmap('wine', buffer.shadow.start, buffer.shadow.size);
+    if (buffer.shadow) wineUnmapArea(sim, buffer.shadow.start, buffer.shadow.size);
     const size = alignUp(need, sim.pageSize);
     const low = allocateInWindow(sim, size, 'commit', `${buffer.name} (GL shadow)`);
     if (typeof low !== 'bigint') {

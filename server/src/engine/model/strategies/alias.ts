@@ -12,6 +12,7 @@ import { machAliasMap } from './mach-alias';
 import { reportAliasNeighbours } from './alias-neighbours';
 import { passThrough, type Strategy } from './strategy';
 import { allocateInWindow, windowFailureReason } from './window-allocation';
+import { wineUnmapArea } from '../../sim/wine-fixed-area';
 
 export const alias: Strategy = {
   ...passThrough,
@@ -44,7 +45,7 @@ export const alias: Strategy = {
       `${memory.name} (alias)`,
     );
     if (!dup.ok) {
-      ctx.sim.munmap('wine', low, length);
+      wineUnmapArea(ctx.sim, low, length);
       return {
         ok: false,
         vkResult: 'VK_ERROR_MEMORY_MAP_FAILED',
@@ -64,7 +65,7 @@ export const alias: Strategy = {
         false,
         [start],
       );
-      ctx.sim.munmap('wine', low, length);
+      wineUnmapArea(ctx.sim, low, length);
       return {
         ok: false,
         vkResult: 'VK_ERROR_MEMORY_MAP_FAILED',
@@ -87,7 +88,7 @@ export const alias: Strategy = {
     return { ok: true, pointer: low + (driverPointer - start) + offset };
   },
   unmap(ctx, memory) {
-    if (memory.windowRange) ctx.sim.munmap('wine', memory.windowRange.start, memory.windowRange.size);
+    if (memory.windowRange) wineUnmapArea(ctx.sim, memory.windowRange.start, memory.windowRange.size);
     memory.windowRange = undefined;
     passThrough.unmap(ctx, memory);
   },

@@ -10,6 +10,7 @@ import { wineDirectMap } from './wine-direct-map';
 import { setDriverObject } from '../memories-by-object';
 import type { Platform } from '../../sim/platform';
 import { wineFreesImports, wineText } from '../../sim/wine-version';
+import { wineUnmapArea } from '../../sim/wine-fixed-area';
 
 export const externalMemoryHost: Strategy = {
   ...passThrough,
@@ -77,7 +78,7 @@ export const externalMemoryHost: Strategy = {
   free(ctx, memory) {
     if (!memory.windowRange) return passThrough.free(ctx, memory);
     const { wine, wineFromLine } = ctx.sim.platform;
-    if (wineFreesImports(wine)) ctx.sim.munmap('wine', memory.windowRange.start, memory.windowRange.size);
+    if (wineFreesImports(wine)) wineUnmapArea(ctx.sim, memory.windowRange.start, memory.windowRange.size);
     else {
       // win32u_vkFreeMemory frees the range only `if (memory->vm_map)`, which an import never
       // set (sim/wine-version.ts): the range stays committed, Wine's, until the process ends.

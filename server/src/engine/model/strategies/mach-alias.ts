@@ -17,6 +17,7 @@ import type { VkMemory } from '../vk-memory';
 import type { MapOutcome, StrategyContext } from './strategy';
 import { reportAliasNeighbours } from './alias-neighbours';
 import { allocateInWindow, windowFailureReason } from './window-allocation';
+import { wineUnmapArea } from '../../sim/wine-fixed-area';
 
 export function machAliasMap(
   ctx: StrategyContext,
@@ -44,7 +45,7 @@ export function machAliasMap(
     `${memory.name} (mach alias)`,
   );
   if (!result.ok) {
-    sim.munmap('wine', low, reservation);
+    wineUnmapArea(sim, low, reservation);
     return {
       ok: false,
       vkResult: 'VK_ERROR_MEMORY_MAP_FAILED',

@@ -13,7 +13,7 @@
 // cannot catch is a raw syscall (box64#1946): that mapping lands where mmap(NULL) does, far above
 // 4 GiB, and Wine's safety net (§3.3 step 5) refuses it.
 import { box64MissedMapping } from '../box64-mmap32';
-import { noteBox64Prereserve } from '../box64-prereserve';
+import { box64Prereserve } from '../box64-prereserve';
 import { isHostImport } from '../vk-memory';
 import { formatHex } from '../../numbers';
 import { externalMemoryHost } from './external-memory-host';
@@ -54,5 +54,5 @@ export const mmap32: Strategy = {
     direct: box64DirectMap,
   }),
   // box64 reserves its Wine ranges before Wine runs, on every arch (box64-prereserve.ts).
-  start: noteBox64Prereserve,
+  start: box64Prereserve,
 };

@@ -16,6 +16,7 @@ import { mapsAtAllocation, winePlacesMaps } from '../driver';
 import { setDriverObject } from '../memories-by-object';
 import type { RelatedInformation } from '../../diagnostics';
 import { importReleaseText, wineHasPlacedMaps, wineText } from '../../sim/wine-version';
+import { wineUnmapArea } from '../../sim/wine-fixed-area';
 
 /**
  * Wine's WOW64 map path with what it does when the driver cannot place maps: `fallbacks.hostImport`
@@ -169,7 +170,7 @@ export const placed: Strategy = wineMapPath('placed', { hostImport: importFallba
 function releaseReservation(ctx: StrategyContext, memory: VkMemory): void {
   const range = memory.windowRange;
   if (!range) return;
-  ctx.sim.munmap('wine', range.start, range.size);
+  wineUnmapArea(ctx.sim, range.start, range.size);
   memory.windowRange = undefined;
 }
 

@@ -7,6 +7,7 @@ import { alignDown, alignUp, formatHex, formatSize } from '../../numbers';
 import { allocateInWindow, windowFailureReason } from './window-allocation';
 import { isFreed } from '../vk-memory';
 import { passThrough, type Strategy } from './strategy';
+import { wineUnmapArea } from '../../sim/wine-fixed-area';
 
 export function remapStrategy(dontUnmap: boolean): Strategy {
   return {
@@ -64,7 +65,7 @@ export function remapStrategy(dontUnmap: boolean): Strategy {
         `${memory.name} (moved)`,
       );
       if (!moved.ok) {
-        ctx.sim.munmap('wine', low, length);
+        wineUnmapArea(ctx.sim, low, length);
         return {
           ok: false,
           vkResult: 'VK_ERROR_MEMORY_MAP_FAILED',

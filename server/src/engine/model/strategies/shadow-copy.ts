@@ -9,6 +9,7 @@ import { allocateInWindow, windowFailureReason } from './window-allocation';
 import { passThrough, type Strategy } from './strategy';
 import { copyBack, copyIn, noteSynced } from './shadow-sync';
 import { wholeMapping } from '../mapped-memory-range';
+import { wineUnmapArea } from '../../sim/wine-fixed-area';
 
 /**
  * Where in its page the shadow's pointer starts: the offset's own place there, so that
@@ -71,7 +72,7 @@ export const shadowCopy: Strategy = {
     // mapping, as its GL path does at unmap (facts §3.6).
     copyBack(ctx.sim, memory, wholeMapping(memory), 'At unmap Wine copies the whole shadow back');
     memory.shadowBaseline = undefined;
-    if (memory.windowRange) ctx.sim.munmap('wine', memory.windowRange.start, memory.windowRange.size);
+    if (memory.windowRange) wineUnmapArea(ctx.sim, memory.windowRange.start, memory.windowRange.size);
     memory.windowRange = undefined;
     passThrough.unmap(ctx, memory);
   },

@@ -3,16 +3,9 @@
 // length asked for rounded up to the page (map_view's host_size), not to 64 KiB; the rest of the
 // last 64 KiB stays unmapped, and the aligned search starts no other range in it. Every strategy that
 // needs window space comes through here, so exhaustion is reported the same way everywhere.
-import {
-  MAP_ANONYMOUS,
-  MAP_FIXED_NOREPLACE,
-  MAP_NORESERVE,
-  MAP_PRIVATE,
-  PROT_NONE,
-  PROT_READ,
-  PROT_WRITE,
-} from '../../kernel/types';
+import { PROT_NONE, PROT_READ, PROT_WRITE } from '../../kernel/types';
 import type { Simulation } from '../../sim/simulation';
+import { wineMapFixedArea } from '../../sim/wine-fixed-area';
 import { formatHex, formatSize } from '../../numbers';
 import { wineText } from '../../sim/wine-version';
 
@@ -46,16 +39,11 @@ export function allocateInWindow(
     return NO_ROOM;
   }
   const reserve = kind === 'reserve';
-  const mapped = sim.mmap(
-    'wine',
-    {
-      addr: low,
-      length,
-      prot: reserve ? PROT_NONE : PROT_READ | PROT_WRITE,
-      flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE | (reserve ? MAP_NORESERVE : 0),
-      fd: -1,
-      offset: 0n,
-    },
+  // Over a reserved area's placeholder (box64's under `mmap32`) Wine maps with MAP_FIXED, as
+  // map_fixed_area does; elsewhere with MAP_FIXED_NOREPLACE (sim/wine-fixed-area.ts).
+  const mapped = wineMapFixedArea(
+    sim,
+    { start: low, length, prot: reserve ? PROT_NONE : PROT_READ | PROT_WRITE, noreserve: reserve },
     label,
   );
   // A refused map (its kernel-refused finding already says why) leaves nothing at `low`: callers
