@@ -28,6 +28,7 @@ import { allocateInWindow } from './strategies/window-allocation';
 import type { AllocationFailure } from './strategies/strategy';
 import { box64Placement, reportBox64NoRoom } from './box64-mmap32';
 import { reportReservedHighNoRoom } from './reserve-high-no-room';
+import { hookNoRoom } from './hook-no-room';
 import { NO_ROOM_REASON } from '../kernel/placement';
 import { amdgpuDomainOf, amdgpuSizeRefusal, checksAmdgpuDomains } from './amdgpu-domains';
 import { setDriverObject } from './memories-by-object';
@@ -470,6 +471,8 @@ export class DriverOps {
       if (!this.hookArmed || this.model.mmapVia === 'syscall')
         memory.escape = new Escape(this.sim.stepIndex, false);
       else memory.escape = undefined;
+      if (this.lastHookMiss !== undefined) this.hookMisses.set(memory, this.lastHookMiss);
+      else this.hookMisses.delete(memory);
       this.showDeviceWrites(memory, result.value);
     }
     return result;
@@ -546,6 +549,11 @@ export class DriverOps {
       '',
       true,
     );
+  }
+
+  /** Why the hook left the memory's mapping outside the window at its map, if it found no room. */
+  hookMissOf(memory: VkMemory): string | undefined {
+    return this.hookMisses.get(memory);
   }
 
   /** Why the memory's pointer escaped the mmap hook, if it did. */
@@ -673,6 +681,10 @@ export class DriverOps {
 
   /** The BO the last mmapRaw mapped (undefined for private anonymous memory). */
   private lastBo: DriverBo | undefined;
+  /** Why the hook found no window room for the last mmapRaw, if it did not (hookNoRoom). */
+  private lastHookMiss: string | undefined;
+  /** Per memory mapped outside the window because the hook found no room: why (hookMissOf). */
+  private readonly hookMisses = new WeakMap<VkMemory, string>();
 
   /** mmap of a BO by its backing; large driver alignments over-allocate and trim (H8). */
   mmapBo(size: bigint, request: MapRequest, label: string, existing?: DriverBo): SyscallResult {
@@ -805,6 +817,7 @@ export class DriverOps {
     request?: MapRequest;
     existing?: DriverBo;
   }): SyscallResult {
+    this.lastHookMiss = undefined;
     const request = o.request ?? {};
     const bo = o.backing === 'anon' ? undefined : (o.existing ?? this.newBo(o.length));
     this.lastBo = bo;
@@ -827,9 +840,15 @@ export class DriverOps {
         this.sim.platform.allocationGranularity,
       );
       if (low !== undefined) address = low;
+      // No room: why, for the pointer-outside-window the map leads to (the padding of H8).
+      const miss =
+        low === undefined
+          ? hookNoRoom(this.sim, this.name, o.length, wantsAlignment ? alignment : 0n)
+          : undefined;
+      this.lastHookMiss = miss?.detail;
       this.sim.note(
         'wine',
-        `hook: mmap hint ${formatHex(request.address ?? 0n)} → ${low !== undefined ? formatHex(low) : 'no room in the window'}`,
+        `hook: mmap hint ${formatHex(request.address ?? 0n)} → ${miss === undefined ? formatHex(address) : miss.note}`,
         '',
         low !== undefined,
       );

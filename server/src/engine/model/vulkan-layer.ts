@@ -828,7 +828,7 @@ export class VulkanLayer {
     const strategy = this.sim.platform.strategy;
     const escaped =
       strategy === 'hook-mmap'
-        ? this.opsFor(memory).escapeOf(memory)
+        ? (this.opsFor(memory).escapeOf(memory) ?? hookMissText(this.opsFor(memory).hookMissOf(memory)))
         : strategy === 'mmap32' && !isHostImport(memory)
           ? box64MissedMapping(this.opsFor(memory).model)
           : undefined;
@@ -1163,6 +1163,11 @@ export class VulkanLayer {
 function cachedPointer(memory: VkMemory): bigint | undefined {
   const driver = memory.driver;
   return keepsPointer(driver) ? memory.driverPointer : undefined;
+}
+
+/** The hook found no room in the window for the mapping (DriverOps.hookMissOf), said after the finding's ` — `. */
+function hookMissText(why: string | undefined): string | undefined {
+  return why === undefined ? undefined : `the hook found no room for it in the window: ${why}`;
 }
 
 /**

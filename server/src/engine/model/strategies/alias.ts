@@ -9,7 +9,7 @@ import { formatKernelVersion } from '../../kernel/config';
 import { isShared } from '../../kernel/vma';
 import { alignDown, alignUp, formatHex } from '../../numbers';
 import { machAliasMap } from './mach-alias';
-import { reportAliasNeighbours } from './alias-neighbours';
+import { forgetAlias, reportAliasNeighbours, reportAllocationInAlias } from './alias-neighbours';
 import { passThrough, type Strategy } from './strategy';
 import { allocateInWindow, windowFailureReason } from './window-allocation';
 import { wineUnmapArea } from '../../sim/wine-fixed-area';
@@ -17,6 +17,12 @@ import { wineUnmapArea } from '../../sim/wine-fixed-area';
 export const alias: Strategy = {
   ...passThrough,
   name: 'alias',
+  allocate(ctx, memory) {
+    const failed = passThrough.allocate(ctx, memory);
+    // A pool suballocation made into pages an earlier map aliased is exposed too (H1).
+    if (failed === undefined) reportAllocationInAlias(ctx, memory);
+    return failed;
+  },
   map(ctx, memory, offset, size) {
     const own = passThrough.map(ctx, memory, offset, size);
     if (!own.ok) return own;
@@ -88,6 +94,7 @@ export const alias: Strategy = {
     return { ok: true, pointer: low + (driverPointer - start) + offset };
   },
   unmap(ctx, memory) {
+    forgetAlias(ctx, memory);
     if (memory.windowRange) wineUnmapArea(ctx.sim, memory.windowRange.start, memory.windowRange.size);
     memory.windowRange = undefined;
     passThrough.unmap(ctx, memory);

@@ -12,7 +12,7 @@ import { CallSettledLater } from '../../sim/calls';
 import { isReservation } from '../../sim/reservations';
 import { allocateInWindow, windowFailureReason } from './window-allocation';
 import { passThrough, type MapOutcome, type Strategy, type StrategyContext } from './strategy';
-import { mapsAtAllocation, winePlacesMaps } from '../driver';
+import { keepsPointer, mapsAtAllocation, winePlacesMaps } from '../driver';
 import { setDriverObject } from '../memories-by-object';
 import type { RelatedInformation } from '../../diagnostics';
 import { importReleaseText, wineHasPlacedMaps, wineText } from '../../sim/wine-version';
@@ -297,10 +297,20 @@ function placeDriverMap(
       vkResult: 'VK_ERROR_MEMORY_MAP_FAILED',
       reason: `${memory.name} is imported host memory: the driver returns its pointer and cannot place it`,
     };
-  if (memory.driverPointer !== undefined && memory.driverPointer !== address) {
+  // A pointer the driver kept past vkUnmapMemory (caches-pointer) refuses a placed map at any
+  // address, its own included: RADV's placed path asserts `!bo->cpu_map` with no exception for
+  // the same address (radv_amdgpu_winsys_bo_map), and the facts' rule is "placed map on a BO that
+  // is already mapped = FAIL" (vulkan-wine §4 H4). Turnip's exception (tu_bo_map returns the map
+  // it has when it is at the placed address) is kept for a mapping still current: one made at
+  // allocation, or kept by a RESERVE unmap that failed.
+  const kept =
+    memory.driverPointer !== undefined &&
+    keepsPointer(driver) &&
+    !mapsAtAllocation(driver, memory.properties);
+  if (memory.driverPointer !== undefined && (memory.driverPointer !== address || kept)) {
     const why = memory.inPool
       ? `it is a suballocation of a pool mapped at step ${(memory.driverMapStep ?? 0) + 1}`
-      : `${driver.name} already mapped it at ${formatHex(memory.driverPointer)}${mapsAtAllocation(driver, memory.properties) ? ' at allocation (H3)' : driver.cachesPointer ? ` and keeps that mapping after vkUnmapMemory (caches-pointer; \`caches-pointer no\` models a driver that drops it)` : ''}`;
+      : `${driver.name} already mapped it at ${formatHex(memory.driverPointer)}${mapsAtAllocation(driver, memory.properties) ? ' at allocation (H3)' : driver.cachesPointer ? ` and keeps that mapping after vkUnmapMemory (caches-pointer; \`caches-pointer no\` models a driver that drops it)${danglingText(ctx, memory, memory.driverPointer)}` : ''}`;
     const made = memory.driverMapStep !== undefined ? ctx.sim.stepRange(memory.driverMapStep) : undefined;
     ctx.sim.finding(
       'placed-map-failed',
@@ -350,6 +360,22 @@ function placeDriverMap(
     );
   memory.history.push(new FormattedEvent(ctx.sim.stepIndex, placedAtText, { driver: driver.name, address }));
   return { ok: true, pointer: address };
+}
+
+/**
+ * When the kept mapping is no longer there (Wine freed the range it was placed in): said, so the
+ * finding does not read as if the BO were still mapped at its pointer.
+ */
+function danglingText(ctx: StrategyContext, memory: VkMemory, pointer: bigint): string {
+  const vma = ctx.sim.space.vmaAt(ctx.sim.pageOf(pointer));
+  const object = memory.driverObject;
+  if (
+    vma !== undefined &&
+    object !== undefined &&
+    (vma.object.id === object.id || vma.anon?.id === object.id)
+  )
+    return '';
+  return `; its pages there are gone (${vma === undefined ? 'nothing is mapped' : `${vma.label ?? 'a mapping'} of ${vma.owner} is`} at ${formatHex(pointer)} now), but it still holds the pointer`;
 }
 
 /** Where each memory was first placed into a reservation, and where that reservation ended (spillText). */
@@ -471,10 +497,26 @@ export function unplace(
 ): UnmapOutcome {
   const pointer = memory.driverPointer;
   if (pointer === undefined) return UNMAPPED;
+  const driver = ctx.ops.model;
+  // A driver that caches its pointer (H2) keeps its mapping at vkUnmapMemory2, placed or not, as
+  // at vkUnmapMemory (DriverOps.unmapOwnPointer): RADV's winsys keeps `bo->cpu_map` for a layer
+  // that skips unmaps ("Safeguard for the Quantic Dream layer skipping unmaps",
+  // radv_amdgpu_winsys_bo_map), the amdgpu winsys unmaps `cpu_ptr` only at destroy (facts
+  // vulkan-wine §4 H2). So neither the munmap nor RESERVE's PROT_NONE mmap is made: whoever frees
+  // the range next (Wine's NtFreeVirtualMemory) leaves the pointer dangling, and the next placed
+  // map meets it (placeDriverMap, H4).
+  if (keepsPointer(driver)) {
+    ctx.sim.note(
+      driver.name,
+      `keep the mapping of ${memory.name} at ${formatHex(pointer)} (caches-pointer: no ${reserve && driver.placed.unmapReserve ? 'PROT_NONE mmap' : 'munmap'})`,
+      '',
+      true,
+    );
+    return UNMAPPED;
+  }
   // What the placed map mapped (the page-rounded BO, or a range-placed map's part): a RESERVE
   // over more would replace whatever lies past the BO (vulkan-wine §2 note 1: PROT_NONE over it).
   const size = mappedSize ?? driverMappingLength(memory, ctx.sim.pageSize);
-  const driver = ctx.ops.model;
   if (reserve && driver.placed.unmapReserve) {
     const result = ctx.ops.reserveOver(pointer, size);
     if (!result.ok && driver.unmapReserveFailure === 'returned')
