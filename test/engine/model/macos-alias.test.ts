@@ -2,7 +2,7 @@
 // (model/strategies/mach-alias.ts) and the `alias-exposes-neighbours` rule.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { codes } from './helpers';
+import { analyse, codes } from './helpers';
 
 const pool = (platform: string, strategy: string, sizes: [string, string]) => `scenario "pool" {
   ${platform}
@@ -181,5 +181,58 @@ test('mremap growing one side of a mach_vm_remap alias in place leaves the other
   expect read c, 1 == 0xCD
 }
 `;
-  assert.deepEqual(codes(text), []);
+  // macOS has no mremap: each is Linux's, and says so (sim/linux-only.ts).
+  assert.deepEqual(codes(text), ['kernel-unmodelled', 'kernel-unmodelled']);
+});
+
+test("mach_vm_remap's legacy rounding: the size is rounded, not the range, so a range across a page boundary loses its last page", () => {
+  // xnu vm_map_remap without VM_FLAGS_RETURN_DATA_ADDR: trunc(0x…ff0) and round(0x20) = one page.
+  const text = `scenario "legacy rounding" {
+  platform macos
+  f = open device "renderD128" 64KiB
+  hi = mmap 64KiB rw shared fd f
+  res = reserve 64KiB at 0x1000_0000 by wine
+  low = mach_vm_remap hi + 0xff0, 0x20 at 0x1000_0000 fixed overwrite by wine
+  write hi + 0x1000, 1, 0xAB
+  expect read low + 0x1000, 1 == 0xAB
+}
+`;
+  const run = analyse(text);
+  assert.deepEqual(
+    run.diagnostics.map((d) => d.code),
+    ['expectation-failed'],
+  );
+  assert.match(run.diagnostics[0]!.message, /SIGSEGV at 0x1000_1000/);
+  const anywhere = `scenario "anywhere" {
+  platform macos
+  a = mmap 8KiB rw private anon
+  x = mach_vm_remap a + 0xfff, 2
+  expect mapped x, 4KiB
+  expect unmapped x + 4KiB, 4KiB
+}
+`;
+  assert.deepEqual(codes(anywhere), []);
+});
+
+test('mach_vm_remap fixed outside the map is KERN_INVALID_ADDRESS, and the map ends at MACH_VM_MAX_ADDRESS', () => {
+  const past = (size: string, flags: string, at: string) => `scenario "past the end" {
+  platform macos
+  a = mmap 8KiB rw private anon
+  x = mach_vm_remap a, ${size} at ${at} ${flags}
+  expect x == KERN_INVALID_ADDRESS
+}
+`;
+  // Linux's TASK_SIZE is 0x7fff_ffff_f000; x86-64 macOS's map ends at 0x7fff_ffe0_0000.
+  assert.deepEqual(codes(past('4KiB', 'fixed', '0x7fff_ffff_f000')), []);
+  assert.deepEqual(codes(past('8KiB', 'fixed overwrite', '0x7fff_ffff_e000')), []);
+  assert.deepEqual(codes(past('4KiB', 'fixed', '0x7fff_ffe0_0000')), []);
+  // The last page below it is in the map.
+  const last = `scenario "last page" {
+  platform macos
+  a = mmap 4KiB rw private anon
+  x = mach_vm_remap a, 4KiB at 0x7fff_ffdf_f000 fixed
+  expect x == 0x7fff_ffdf_f000
+}
+`;
+  assert.deepEqual(codes(last), []);
 });

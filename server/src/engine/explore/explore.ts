@@ -349,8 +349,9 @@ function exploreScenario(
     );
     return undefined;
   }
-  // A kernel past the rules (`kernel 7.2`, --kernel 7.2) is simulated as the newest they know:
-  // the same note `check` gives, so no verdict looks checked against 7.2.
+  // A kernel past the rules (`kernel 7.2`, --kernel 7.2) is simulated as the newest they know, and
+  // a Linux-only call on `platform macos` as Linux's: the same note `check` gives, so no verdict
+  // looks checked against 7.2, or against macOS.
   for (const d of baseDiagnostics) if (d.code === 'kernel-unmodelled') notes.push(d.message);
 
   // The dimensions: each open trait of each driver, then the kernel.

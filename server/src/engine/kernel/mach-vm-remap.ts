@@ -5,15 +5,30 @@
 // whatever the memory is (a GPU buffer object too). With copy = TRUE the target gets a copy.
 //
 // The model runs on the simulated (Linux-shaped) address space: a remap makes new VMAs over the
-// same backing objects. Page granular: the source is truncated to its page and the size rounded
-// up, as xnu does (vm_map_trunc_page / vm_map_round_page), so neighbouring bytes come along.
+// same backing objects. Page granular, with mach_vm_remap's legacy rounding: the source address
+// is truncated to its page and the SIZE alone rounded up to pages, not the end of the range.
+// mach_vm_remap_external (osfmk/vm/vm_user.c) sets vmkf_remap_legacy_mode and never
+// VM_FLAGS_RETURN_DATA_ADDR (only mach_vm_remap_new_external adds it), so vm_map_remap takes the
+// path xnu's own comment calls broken: [0x1ff0, size 0x20] "yields [0x1000, 0x1000], which
+// covers only the first 4k page. BUT some code unfortunately depends on this bug"
+// (apple-oss-distributions/xnu osfmk/vm/vm_map.c vm_map_remap at 0f4c859e: memory_address =
+// vm_map_trunc_page(memory_address); size = vm_map_round_page(size); at 5c306bec
+// vm_map_remap_sanitize passes VM_SANITIZE_FLAGS_REALIGN_START, "the old (broken) semantics",
+// and osfmk/vm/vm_sanitize.c vm_sanitize_addr_size at 4f1223e8 then rounds trunc(addr) + size).
+// The target is the page the call returns.
 //
 // Errors, in the order checked here:
 //   KERN_INVALID_ARGUMENT    size 0; VM_FLAGS_OVERWRITE without VM_FLAGS_FIXED
-//   KERN_INVALID_ADDRESS     part of the source range is not mapped (vm_map_lookup_entry fails)
+//   KERN_INVALID_ADDRESS     part of the source range is not mapped (vm_map_lookup_entry fails);
+//                            a FIXED target outside the map [min, max) (vm_map.c at 0f4c859e,
+//                            vm_map_remap_range_allocate: start < min_offset || end > max_offset
+//                            -> KERN_INVALID_ADDRESS; at 5c306bec vm_map_remap calls
+//                            vm_map_locate_space_fixed, which keeps that check)
 //   KERN_PROTECTION_FAILURE  copy = TRUE and the source is not readable (vm_map_copyin's VM_PROT_READ check)
 //   KERN_NO_SPACE            FIXED without OVERWRITE onto something mapped ("unless that space is
-//                            already allocated"), a target outside the map, or no free range (anywhere)
+//                            already allocated"), or no free range (anywhere)
+// The map's end is config.taskSize, which `platform macos` sets to MACH_VM_MAX_ADDRESS
+// (sim/macos-geometry.ts); its start is mmap_min_addr, Linux's (docs/language.md).
 import { formatHex } from '../numbers';
 import { freePrivatePages, removeRange } from './unmap-range';
 import { describeRange } from './state';
@@ -81,9 +96,10 @@ export function doMachVmRemap(
   if (args.size === 0n) return refuse('KERN_INVALID_ARGUMENT', 'size is 0');
   if (args.overwrite && !args.fixed)
     return refuse('KERN_INVALID_ARGUMENT', 'VM_FLAGS_OVERWRITE is only valid with VM_FLAGS_FIXED');
+  // The legacy rounding (header): the size is rounded, not the end, so a range that crosses a
+  // page boundary loses its last page.
   const srcStart = args.source - (args.source % P);
-  const srcEndRaw = args.source + args.size;
-  const srcEnd = srcEndRaw % P === 0n ? srcEndRaw : srcEndRaw + (P - (srcEndRaw % P));
+  const srcEnd = srcStart + (args.size % P === 0n ? args.size : args.size + (P - (args.size % P)));
   if (srcEnd > state.config.taskSize)
     return refuse(
       'KERN_INVALID_ADDRESS',
@@ -119,7 +135,10 @@ export function doMachVmRemap(
     const target = args.target - (args.target % P);
     targetPage = Number(target / P);
     if (targetPage < lowest || targetPage + pages > top)
-      return refuse('KERN_NO_SPACE', `${formatHex(target)} + ${pages} pages lies outside the map`);
+      return refuse(
+        'KERN_INVALID_ADDRESS',
+        `${formatHex(target)} + ${pages} pages lies outside the map [${formatHex(BigInt(lowest) * P)}, ${formatHex(BigInt(top) * P)})`,
+      );
     if (!args.overwrite && state.vmas.intersects(targetPage, targetPage + pages)) {
       const there = state.vmas.overlapping(targetPage, targetPage + pages)[0] as Vma;
       return refuse(

@@ -742,7 +742,7 @@ export const VERBS: readonly VerbSpec[] = [
   {
     verb: 'mach_vm_remap',
     family: 'syscall',
-    doc: 'macOS mach_vm_remap on the task itself (`platform macos`): map the pages holding [source, source+size) a second time, page granular, leaving the source intact (copy = FALSE), or a copy. Result: the target address, or KERN_NO_SPACE, KERN_INVALID_ADDRESS, KERN_PROTECTION_FAILURE, KERN_INVALID_ARGUMENT.',
+    doc: 'macOS mach_vm_remap on the task itself (`platform macos`): map round_page(size) bytes from the page holding source a second time (the legacy rounding: a range across a page boundary loses its last page), leaving the source intact (copy = FALSE), or a copy. Result: the target address, or KERN_NO_SPACE, KERN_INVALID_ADDRESS, KERN_PROTECTION_FAILURE, KERN_INVALID_ARGUMENT.',
     args: [
       {
         name: 'source',
@@ -752,7 +752,7 @@ export const VERBS: readonly VerbSpec[] = [
       {
         name: 'size',
         kind: 'expr',
-        doc: 'Bytes from the source (the page range covering them is remapped).',
+        doc: 'Bytes, rounded up to whole pages on their own: that many pages from the source page are remapped.',
       },
     ],
     wordGroups: [MACH_REMAP_WORDS],
@@ -963,11 +963,14 @@ export const SETTINGS: readonly SettingSpec[] = [
   },
   {
     keyword: 'platform',
-    doc: 'linux (default) or macos (mach_vm_remap aliasing).',
+    doc: "linux (default) or macos (mach_vm_remap aliasing; XNU's page size and map end; the rest Linux's, with a kernel-unmodelled note on calls only Linux has).",
     args: 'word',
     words: [
       w('linux', 'Linux semantics.'),
-      w('macos', 'macOS: mach_vm_remap(copy=FALSE) can alias any mapping.'),
+      w(
+        'macos',
+        'macOS: mach_vm_remap(copy=FALSE) can alias any mapping; 16 KiB pages on arm64 (4 KiB with `page-size 4KiB`), 4 KiB on x86-64; the map ends at MACH_VM_MAX_ADDRESS.',
+      ),
     ],
     example: 'platform linux',
   },

@@ -2,7 +2,9 @@
 // scenario still runs, with the newest rules drvmap knows; the note keeps a result from looking
 // checked against a release whose rules may differ (linux-mm.md §3.4 names one change expected
 // after 6.19: DRM_GEM_FOPS drivers' and panthor's BOs leave multi-VMA moves; docs/kernel-model.md).
-// Reported while reading the platform settings (server/src/engine/sim/platform.ts).
+// Reported while reading the platform settings (server/src/engine/sim/platform.ts). On `platform
+// macos`, also for a call or strategy macOS does not have (mremap, MAP_FIXED_NOREPLACE, FEX, …),
+// which still runs Linux's way (server/src/engine/sim/linux-only.ts).
 import type { Rule } from './rule';
 
 export const kernelUnmodelled: Rule = {
@@ -10,5 +12,5 @@ export const kernelUnmodelled: Rule = {
   family: 'kernel',
   severity: 'info',
   title:
-    'A kernel version newer than the rules drvmap follows: it is simulated with the newest rules drvmap has.',
+    'A kernel whose rules drvmap does not follow (a version newer than its Linux rules, or macOS for a call or strategy only Linux has): it is simulated with the Linux rules drvmap has.',
 };

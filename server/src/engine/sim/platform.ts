@@ -16,6 +16,8 @@ import { reportExtraLineValues } from './extra-line-values';
 import { didYouMean } from '../language/closest-word';
 import { DEFAULT_WINE, type WineVersion, wineVersionProblem } from './wine-version';
 import { resolveAddressSpace } from './address-space-settings';
+import { linuxOnlyStrategyProblem } from './linux-only';
+import { machVmMaxAddress, macosPageSize, macosPageSizeProblem } from './macos-geometry';
 
 export type StrategyName =
   | 'none'
@@ -340,6 +342,31 @@ export function readPlatform(
       message: `x86-64 pages are 4 KiB; ${formatSize(overrides.pageSize)} pages are an arm64 kernel's (\`arch arm64\`). The page size stays 4 KiB`,
     });
     delete overrides.pageSize;
+  }
+  if (os === 'macos') {
+    // XNU's page size and map end, not Linux's (sim/macos-geometry.ts): 16 KiB pages on arm64
+    // unless the line says 4 KiB, no 64 KiB, and MACH_VM_MAX_ADDRESS as the end of the map.
+    const refused =
+      overrides.pageSize !== undefined
+        ? macosPageSizeProblem(overrides.pageSize, arch ?? 'x86_64')
+        : undefined;
+    if (refused !== undefined && pageSizeSetting) {
+      const at = pageSizeSetting.args[0];
+      problems.push({
+        code: 'number-out-of-range',
+        range: at && at.kind !== 'string' ? at : pageSizeSetting,
+        message: refused,
+      });
+      delete overrides.pageSize;
+    }
+    const macArch = arch ?? impliedArch(overrides.pageSize);
+    overrides.pageSize ??= macosPageSize(macArch);
+    overrides.taskSize ??= machVmMaxAddress(macArch);
+    const strategyLine = sources.get('strategy');
+    const note = strategyLine
+      ? linuxOnlyStrategyProblem(strategy, strategyLine.words[0] ?? strategyLine)
+      : undefined;
+    if (note) problems.push(note);
   }
   const base = defaultKernelConfig(version);
   const merged: KernelConfig = {

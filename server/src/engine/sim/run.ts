@@ -31,6 +31,7 @@ import {
   reserveStep,
   uffdRegisterStep,
 } from './raw-steps';
+import { noteLinuxOnlyCall } from './linux-only';
 import type { ExpectRecord, Outcome, StepRecord } from './records';
 import { Simulation } from './simulation';
 import { stepActor, type ActorContext } from './step-actor';
@@ -193,6 +194,7 @@ class ScenarioRunner {
 
   private dispatch(step: StepNode, verb: string, spec: VerbSpec, actor: string): Outcome {
     const context = this.context;
+    if (context.sim.platform.os === 'macos') noteLinuxOnlyCall(context.problems, verb, step);
     switch (verb) {
       case 'mmap':
         return mmapStep(context, step, actor);
