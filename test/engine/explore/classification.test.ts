@@ -243,6 +243,7 @@ test('after an `any` line, a concrete value closes that trait again, without a d
 
 test('a GL persistent map that Wine answers with NULL (copy path) is refused, not unsafe', () => {
   const text = `scenario "gl" {
+  wine 10.18
   driver mesa {
     placed-map any
   }

@@ -43,6 +43,7 @@ test('a zero length is GL_INVALID_OPERATION (OpenGL 4.5+); a range past the end 
 
 test('Vulkan-backed buffers keep their range at unmap and map there again; a stale write faults on it', () => {
   const text = `scenario "vk" {
+  wine 10.18
   driver mesa {
     preset radv
   }
@@ -67,6 +68,7 @@ test('Vulkan-backed buffers keep their range at unmap and map there again; a sta
 
 test('a driver that maps at allocation cannot place a Vulkan-backed buffer (H3, H4): glMapBufferRange returns NULL', () => {
   const text = (maps: string) => `scenario "h4" {
+  wine 10.18
   driver mesa {
     preset radv
     maps ${maps}
@@ -122,6 +124,7 @@ ${after}
 
 test('a GL pointer used after glUnmapBuffer is use-after-free (H5), on every route', () => {
   const text = (driver: string, create: string, access: string) => `scenario "stale" {
+  wine 10.18
   driver mesa {
 ${driver}
   }
@@ -219,6 +222,7 @@ test('a GL mach-alias map with no room in the window undoes the host map and ans
 
 test("a VUID Wine's placed map breaks for a GL buffer names glMapBufferRange, not vkMapMemory", () => {
   const text = `scenario "gl09651" {
+  wine 10.18
   page-size 16KiB
   driver mesa {
     preset radv
@@ -234,6 +238,7 @@ test("a VUID Wine's placed map breaks for a GL buffer names glMapBufferRange, no
 
 test('a Vulkan-backed GL buffer is a BO of its own even on a pool driver, so it can be placed', () => {
   const text = `scenario "pool" {
+  wine 10.18
   driver mesa {
     preset radv
     maps pool
@@ -320,6 +325,7 @@ test('a use of a glMapBuffer pointer after glUnmapBuffer names glMapBuffer (H5)'
 
 test("Vulkan-backed GL: Wine's flush of an unaligned glFlushMappedBufferRange is checked like a direct one, as Wine's", () => {
   const text = (offset: string, length: string) => `scenario "gl flush" {
+  wine 10.18
   driver mesa {
     preset radv
   }
@@ -391,7 +397,7 @@ test('a GPU write into a buffer mapped on the copy path is destroyed by the copy
 
 test("Wine's Vulkan-backed buffer: the trace names the handle type it exports and the fd number the export opened", () => {
   const calls = callsOf(
-    `scenario "g" {\n  driver mesa {\n    preset radv\n  }\n  b = glBufferStorage 64KiB map-write persistent\n}\n`,
+    `scenario "g" {\n  wine 10.18\n  driver mesa {\n    preset radv\n  }\n  b = glBufferStorage 64KiB map-write persistent\n}\n`,
     0,
   );
   // fd 3 is the render node the driver opened at device creation; the export is the next.
@@ -410,13 +416,14 @@ test("Wine's Vulkan-backed buffer: the trace names the handle type it exports an
   // GL took the fd at the import and closed it: a later mmap of fd 4 is EBADF, as for an fd a
   // Vulkan import took.
   const { run } = analyseDocument(
-    `scenario "g" {\n  driver mesa {\n    preset radv\n  }\n  b = glBufferStorage 64KiB map-write persistent\n}\n`,
+    `scenario "g" {\n  wine 10.18\n  driver mesa {\n    preset radv\n  }\n  b = glBufferStorage 64KiB map-write persistent\n}\n`,
   ).scenarios[0]!;
   assert.equal(run.simulation.space.isOpen(4), false);
 });
 
 test('a GL buffer whose BO the driver cannot create is GL_OUT_OF_MEMORY: Wine falls back to the host call, and no map of it succeeds', () => {
   const text = (domains: string, call: string) => `scenario "oom" {
+  wine 10.18
   driver radv {
     preset radv
 ${domains}

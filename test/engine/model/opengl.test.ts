@@ -30,6 +30,7 @@ test('copy path: copied in, the 16-byte offset alignment kept, copied back with 
 
 test('gl-persistent-copy fires without a Vulkan interop device, not with one', () => {
   const map = (driver: string) => `scenario "p" {
+  wine 10.18
   driver mesa {
     ${driver}
   }
@@ -43,6 +44,7 @@ test('gl-persistent-copy fires without a Vulkan interop device, not with one', (
 
 test('Vulkan-backed: placed low, the driver and 32-bit code share the pages', () => {
   const text = `scenario "vk" {
+  wine 10.18
   driver mesa {
     preset radv
   }
@@ -82,7 +84,7 @@ test('gl-write-lost: a read map written to (copy path), and an unflushed flush-e
   const keptVulkan = kept
     .replace(
       '  b = glBufferData 64KiB',
-      '  driver mesa {\n    preset radv\n  }\n  b = glBufferStorage 64KiB map-write persistent',
+      '  wine 10.18\n  driver mesa {\n    preset radv\n  }\n  b = glBufferStorage 64KiB map-write persistent',
     )
     .replace('0x800, 16\n  glUnmap', '0x800, 64\n  glUnmap'); // whole nonCoherentAtomSize units
   assert.deepEqual(codes(keptVulkan), []);
@@ -186,7 +188,8 @@ ${backing}  }
 
 test('gl-write-lost: a write into a map without write is undefined on every route, not only the copy path', () => {
   const routes: Record<string, string> = {
-    vulkan: `driver mesa {
+    vulkan: `wine 10.18
+  driver mesa {
     preset radv
   }
   b = glBufferStorage 1MiB map-read map-write persistent

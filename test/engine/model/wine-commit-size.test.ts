@@ -78,6 +78,7 @@ test('placed: an allocation that is not a whole number of pages is committed to 
 
 test('GL on Vulkan: buffer_vm_alloc commits the buffer size, so a write past a 4 KiB buffer faults', () => {
   const text = (offset: string) => `scenario "gl" {
+  wine 10.18
   driver radv {
     preset radv
   }

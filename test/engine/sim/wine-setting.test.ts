@@ -94,8 +94,16 @@ test('hover: the setting and its version say what that Wine does', () => {
     setting,
     /vkFreeMemory gives a host import's window space back \(dlls\/winevulkan, before 10\.15\)/,
   );
+  assert.match(
+    setting,
+    /the GL copy keeps its 32-bit pointer in the buffer's first 4 mapped bytes \(before 10\.15\)/,
+  );
   const version = hoverOf(`scenario "h" {\n  wine 10.1⟨|⟩5\n}\n`)!;
-  assert.match(version, /^\*\*Wine 10\.15\*\* — the Wine release whose WOW64 Vulkan mapping applies/);
+  assert.match(
+    version,
+    /^\*\*Wine 10\.15\*\* — the Wine release whose WOW64 Vulkan and OpenGL mapping applies/,
+  );
+  assert.match(version, /no Vulkan-backed GL buffers \(they came in 10\.18\)/);
   assert.match(
     version,
     /places maps \(VK_EXT_map_memory_placed, from 9\.4\); vkFreeMemory never gives a host import's window space back \(dlls\/win32u from 10\.15: vm_map stays NULL\)/,

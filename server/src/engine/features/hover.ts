@@ -19,7 +19,13 @@ import {
 import { ERRNO_NUMBER, type Errno } from '../kernel/types';
 import { addressReached } from '../sim/step-actor';
 import { rulesKernel } from '../sim/platform';
-import { wineFreesImports, wineHasPlacedMaps, wineText } from '../sim/wine-version';
+import {
+  wineCopiesGlInUnixLib,
+  wineFreesImports,
+  wineHasGlVulkanBuffers,
+  wineHasPlacedMaps,
+  wineText,
+} from '../sim/wine-version';
 import { formatDecimal, formatHex, formatSize, truncate32 } from '../numbers';
 import { RULE_BY_CODE, ruleDocUrl } from '../rules/registry';
 import { ownCalls } from '../sim/own-calls';
@@ -175,7 +181,7 @@ function expressionHover(
 ): string | undefined {
   const run = ctx.run;
   if (role === 'wine-version' && outer.kind === 'number') {
-    return `**Wine ${outer.text}** — the Wine release whose WOW64 Vulkan mapping applies (simulating ${wineBehaviour(run)}).`;
+    return `**Wine ${outer.text}** — the Wine release whose WOW64 Vulkan and OpenGL mapping applies (simulating ${wineBehaviour(run)}).`;
   }
   if (role === 'version' && outer.kind === 'number') {
     return `**Linux ${outer.text}** — the kernel whose rules apply (simulating ${kernelText(run)}). 5.7 adds MREMAP_DONTUNMAP, 5.13 extends it to shared mappings.`;
@@ -252,7 +258,8 @@ function kernelText(run: ScenarioRun): string {
 
 /**
  * `Wine 10.15: …` with what that release does where drvmap's model depends on it (sim/wine-version.ts):
- * the placed path (9.4) and the release of a host import's window space (before 10.15).
+ * the placed path (9.4), the release of a host import's window space (before 10.15), the GL
+ * copy (the Unix lib's from 10.15) and the Vulkan-backed GL buffers (10.18).
  */
 function wineBehaviour(run: ScenarioRun): string {
   const { wine, wineFromLine } = run.simulation.platform;
@@ -262,7 +269,13 @@ function wineBehaviour(run: ScenarioRun): string {
   const release = wineFreesImports(wine)
     ? "vkFreeMemory gives a host import's window space back (dlls/winevulkan, before 10.15)"
     : "vkFreeMemory never gives a host import's window space back (dlls/win32u from 10.15: vm_map stays NULL)";
-  return `${wineText(wine, wineFromLine)}: ${placed}; ${release}`;
+  const glCopy = wineCopiesGlInUnixLib(wine)
+    ? 'the GL copy is buffer_vm_alloc in the Unix lib (from 10.15)'
+    : "the GL copy keeps its 32-bit pointer in the buffer's first 4 mapped bytes (before 10.15)";
+  const glVulkan = wineHasGlVulkanBuffers(wine)
+    ? 'persistent GL buffers are Vulkan-backed on a driver with placed maps (from 10.18)'
+    : 'no Vulkan-backed GL buffers (they came in 10.18): a persistent GL map that does not fit fails';
+  return `${wineText(wine, wineFromLine)}: ${placed}; ${release}; ${glCopy}; ${glVulkan}`;
 }
 
 /** The actor that reads or writes the address at the cursor: an access step's, a read expectation's. */

@@ -1,6 +1,7 @@
 // The Wine release a scenario runs under (`wine 10.15`), and the releases where what drvmap models
-// of Wine's WOW64 Vulkan mapping changes. Each boundary is read in Wine's source and release notes
-// (wine-mirror/wine ANNOUNCE of the release, and the code it names):
+// of Wine's WOW64 Vulkan mapping (and, below, of its OpenGL maps) changes. Each boundary is read
+// in Wine's source and release notes (wine-mirror/wine ANNOUNCE of the release, and the code it
+// names):
 //
 // - 9.4: "winevulkan: Use VK_EXT_map_memory_placed for memory mapping on wow64" (MR !5128, with
 //   "winevulkan: Rename wine_device_memory mapping to vm_map") is in Wine 9.4's changes. Before it,
@@ -15,6 +16,31 @@
 //   dlls/winevulkan/vulkan.c up to 10.14, wine_vkAllocateMemory's `mapping` is the imported
 //   pointer, `memory->vm_map = mapping` keeps it, and wine_vkFreeMemory's NtFreeVirtualMemory
 //   releases it.
+//
+// And of its WOW64 OpenGL buffer maps (dlls/opengl32/unix_wgl.c, facts vulkan-wine §3.6):
+//
+// - 10.15: "opengl32: Move copy buffer allocation to Unix lib", with "opengl32: Introduce a wow64
+//   buffer wrapper" and "opengl32: Use generated PE thunks for memory mapping functions" (Jacek
+//   Caban, MR !8907), are in Wine 10.15's changes. They bring the copy path drvmap models as
+//   current: buffer_vm_alloc(length + (offset & 0xf)) in the Unix lib, reused while large enough.
+//   Before them (the unix_wgl.c and wgl.c of Wine 9.0, §3.6 "Older"), wow64_map_buffer answers
+//   STATUS_INVALID_ADDRESS, the PE side's glMapBufferRange allocates the shadow with
+//   _aligned_malloc(length, 16) and calls again, and the second call copies into it and stashes
+//   the 32-bit pointer in the first 4 bytes of the host mapping (`*(PTR32 *)ptr = *ret`, "we'll
+//   overwrite it on unmap"), which wow64_unmap_buffer restores only with GL_MAP_WRITE_BIT. The
+//   boundary is read from the ANNOUNCE's commit titles and the two versions of the file; no copy
+//   of unix_wgl.c tagged 10.14 or 10.15 was read, so a change to the old path between 9.0 and
+//   10.14 would be missed.
+// - 10.18: "OpenGL memory mapping using Vulkan in WoW64 mode" is in Wine 10.18's release notes,
+//   with "opengl32: Wrap buffer storage functions", "opengl32: Support wow64 buffer storage and
+//   persistent memory mapping using Vulkan" and "opengl32: Hide GL versions larger than 4.3 on
+//   wow64 in make_context_current" in its changes: create_buffer_storage, the vk_memory branch of
+//   wow64_map_buffer. Before it filter_extensions_list hides GL_ARB_buffer_storage on every WOW64
+//   context ("We do not support GL_MAP_PERSISTENT_BIT"), with no GL version cap, and a persistent
+//   map that does not fit fails. In 10.18 itself create_buffer_storage takes any glBufferStorage
+//   with a map bit; "opengl32: Use Vulkan-backed buffer storage only when GL_MAP_PERSISTENT_BIT is
+//   specified" and the GL_CLIENT_STORAGE_BIT memory type came in 10.19: drvmap models 10.19's
+//   choice for 10.18 too.
 import type { KernelVersion } from '../kernel/types';
 import { formatKernelVersion, versionAtLeast } from '../kernel/config';
 import type { LanguageProblem } from './problems';
@@ -26,13 +52,19 @@ export type WineVersion = KernelVersion;
 export const WINE_PLACED_MAPS: WineVersion = { major: 9, minor: 4 };
 /** The first Wine whose device memory wrapper and host import are win32u's (never frees an import). */
 export const WINE_WIN32U_MEMORY: WineVersion = { major: 10, minor: 15 };
+/** The first Wine whose GL copy path is buffer_vm_alloc in the Unix lib (no pointer stashed in the buffer). */
+export const WINE_GL_UNIX_COPY: WineVersion = { major: 10, minor: 15 };
+/** The first Wine with Vulkan-backed GL buffer storage on WOW64 (create_buffer_storage). */
+export const WINE_GL_VULKAN_BUFFERS: WineVersion = { major: 10, minor: 18 };
 /** The oldest Wine the facts describe: 9.0's winevulkan (`ea890c47`, vulkan-wine §3.1). */
 const OLDEST_MODELLED: WineVersion = { major: 9, minor: 0 };
 
 /**
  * A scenario without a `wine` line runs under Wine 10.15, the newest behaviour the facts describe
  * (every later copy of dlls/win32u/vulkan.c read for drvmap still leaks an import's range): what a
- * current Wine does. docs/language.md, Settings, says why this and not the older default.
+ * current Wine does. docs/language.md, Settings, says why this and not the older default. It
+ * predates Wine's Vulkan-backed GL buffers (10.18): a persistent GL map that does not fit fails
+ * under it, and `wine 10.18` shows the Vulkan-backed route.
  */
 export const DEFAULT_WINE: WineVersion = WINE_WIN32U_MEMORY;
 
@@ -56,6 +88,16 @@ export function wineFreesImports(version: WineVersion): boolean {
 /** Whether this Wine has the placed path at all (9.4 and later). */
 export function wineHasPlacedMaps(version: WineVersion): boolean {
   return wineAtLeast(version, WINE_PLACED_MAPS);
+}
+
+/** Whether this Wine's GL copy is buffer_vm_alloc's (10.15 and later), not the pointer stash. */
+export function wineCopiesGlInUnixLib(version: WineVersion): boolean {
+  return wineAtLeast(version, WINE_GL_UNIX_COPY);
+}
+
+/** Whether this Wine backs persistent GL buffer storage with Vulkan memory (10.18 and later). */
+export function wineHasGlVulkanBuffers(version: WineVersion): boolean {
+  return wineAtLeast(version, WINE_GL_VULKAN_BUFFERS);
 }
 
 /**

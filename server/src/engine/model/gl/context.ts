@@ -2,6 +2,7 @@
 import type { Simulation } from '../../sim/simulation';
 import type { DriverOps } from '../driver-ops';
 import { winePlacesMaps, type DriverModel } from '../driver';
+import { wineHasGlVulkanBuffers, type WineVersion } from '../../sim/wine-version';
 
 export interface GlContext {
   readonly sim: Simulation;
@@ -27,8 +28,9 @@ export function hasClientPointer(driver: DriverModel): boolean {
 /**
  * Wine's Vulkan interop device for GL (initialize_vk_device): needs memoryMapPlaced and
  * memoryUnmapReserve on a Vulkan device of the same GPU (facts vulkan-wine §3.6). drvmap takes it
- * from the driver's `placed-map` trait.
+ * from the driver's `placed-map` trait. The device and create_buffer_storage came in Wine 10.18
+ * (sim/wine-version.ts): an older Wine has neither, whatever the driver.
  */
-export function hasVulkanInterop(driver: DriverModel): boolean {
-  return winePlacesMaps(driver);
+export function hasVulkanInterop(driver: DriverModel, wine: WineVersion): boolean {
+  return wineHasGlVulkanBuffers(wine) && winePlacesMaps(driver);
 }

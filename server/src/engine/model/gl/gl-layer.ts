@@ -34,6 +34,23 @@ import { createBufferStorage, vulkanBackedProperties, vulkanMap, vulkanUnmap } f
 import { mappedRangeViolations } from '../mapped-memory-range';
 import { fexThunkMap, forwardedByFex } from './fex-thunk';
 import { wineUnmapArea } from '../../sim/wine-fixed-area';
+import { stashMap, stashUnmap } from './pointer-stash';
+import { wineCopiesGlInUnixLib, wineHasGlVulkanBuffers, wineText } from '../../sim/wine-version';
+
+/** A GL error, before it is raised: its enum, why, and where the buffer was made. */
+interface GlError {
+  readonly result: string;
+  readonly message: string;
+  readonly related?: { range: { start: number; end: number }; message: string }[];
+}
+
+function glErrorOf(
+  result: string,
+  message: string,
+  related?: { range: { start: number; end: number }; message: string }[],
+): GlError {
+  return { result, message, ...(related ? { related } : {}) };
+}
 
 type EvaluateArg = (e: Expression, what: string, actor: string) => bigint | undefined;
 type MemoryArg = (argument: Argument | undefined) => VkMemory | undefined;
@@ -237,14 +254,24 @@ export class GlLayer {
     // FEX forwards glBufferStorage to the host driver as it is (no wow64 layer to hide it).
     const persistentStorage =
       storage === 'immutable' && flags.has('persistent') && !forwardedByFex(this.sim.platform);
-    if (persistentStorage && hasVulkanInterop(driver)) {
+    const wine = this.sim.platform.wine;
+    if (persistentStorage && hasVulkanInterop(driver, wine)) {
       const buffer = newBuffer(true);
       if (createBufferStorage(ctx, buffer) === undefined) return this.created(buffer);
       // create_buffer_storage returns NULL, and wow64_glBufferStorage calls the host's
       // glBufferStorage: the buffer is an ordinary one of the GL driver's, and its maps take the
       // other routes (unix_wgl.c; facts vulkan-wine §3.6).
       this.sim.note('wine', `${verb} on the host GL driver, as create_buffer_storage failed`, '', true);
-    } else if (persistentStorage)
+    } else if (persistentStorage && !wineHasGlVulkanBuffers(wine))
+      // filter_extensions_list before 10.18: the extension is hidden on every WOW64 context, but
+      // the GL version is not capped, so a 4.4 context's glBufferStorage reaches the host driver.
+      this.sim.note(
+        'wine',
+        `${wineText(wine, this.sim.platform.wineFromLine)} has no Vulkan-backed GL buffers (they came in Wine 10.18): GL_ARB_buffer_storage hidden on wow64 ("We do not support GL_MAP_PERSISTENT_BIT"), and ${verb} goes to the host GL driver`,
+        '',
+        false,
+      );
+    else if (persistentStorage)
       this.sim.note(
         'wine',
         `no Vulkan interop device for ${driver.name} (needs placed maps with unmap reserve): GL capped at 4.3, GL_ARB_buffer_storage hidden on wow64`,
@@ -277,10 +304,27 @@ export class GlLayer {
     access: ReadonlySet<string>,
     call: string,
   ): Outcome {
-    const invalid = this.validateMap(buffer, offset, length, access);
-    if (invalid) return invalid;
+    const invalid = this.mapError(buffer, offset, length, access);
+    if (buffer.vulkanBacked) {
+      // wow64_glMapBufferRange calls the host GL only `if (!buffer || !buffer->vk_memory)`: the
+      // vk_memory branch of wow64_map_buffer checks only that the buffer is not mapped yet, and
+      // returns vm_ptr + offset whatever the access bits, range or storage flags (unix_wgl.c
+      // @00d50d23). The GL errors are the host GL's, which this route never calls.
+      if (buffer.map)
+        return this.glError(
+          'GL_INVALID_OPERATION',
+          `${buffer.name} is already mapped (since step ${buffer.map.step + 1}): Wine's Vulkan-backed route checks buffer->map_ptr`,
+        );
+    } else if (invalid) return this.glError(invalid.result, invalid.message, invalid.related);
     const driver = buffer.memory.driver;
     this.sim.note('app', call, '', true);
+    if (invalid)
+      this.sim.note(
+        'wine',
+        `no GL error for ${buffer.name}: Wine maps its Vulkan memory without calling the host GL, which would raise ${invalid.result} (${invalid.message})`,
+        '',
+        true,
+      );
     let route: GlMap['route'];
     let result: GlMapOutcome;
     const clientPointer =
@@ -328,7 +372,9 @@ export class GlLayer {
         result = this.machAlias(ctx, buffer, host, length);
       } else {
         route = 'copy';
-        result = copyMap(ctx, buffer, host, offset, length, access);
+        result = wineCopiesGlInUnixLib(this.sim.platform.wine)
+          ? copyMap(ctx, buffer, host, offset, length, access)
+          : stashMap(ctx, buffer, host, length, access);
       }
     }
     if (!result.ok) return { kind: 'vk', result: result.result, reason: result.reason };
@@ -358,37 +404,40 @@ export class GlLayer {
     return addressOutcome(result.pointer, this.sim.stepIndex);
   }
 
-  /** The GL errors glMapBufferRange raises (OpenGL 4.6 §6.3, and the extension's new bit). */
-  private validateMap(
+  /**
+   * The GL error the host GL raises for this glMapBufferRange (OpenGL 4.6 §6.3, and the
+   * extension's new bit), or undefined.
+   */
+  private mapError(
     buffer: GlBuffer,
     offset: bigint,
     length: bigint,
     access: ReadonlySet<string>,
-  ): Outcome | undefined {
+  ): GlError | undefined {
     const created = [{ range: buffer.memory.node, message: `${buffer.name} created here` }];
     if (offset + length > buffer.memory.allocationSize)
-      return this.glError(
+      return glErrorOf(
         'GL_INVALID_VALUE',
         `the range ${formatHex(offset)} + ${formatSize(length)} runs past the ${formatSize(buffer.memory.allocationSize)} buffer`,
         created,
       );
     // OpenGL 4.5 moved a zero length from INVALID_VALUE to INVALID_OPERATION (Mesa's
     // validate_map_buffer_range: "length = 0").
-    if (length === 0n) return this.glError('GL_INVALID_OPERATION', 'the length is zero');
+    if (length === 0n) return glErrorOf('GL_INVALID_OPERATION', 'the length is zero');
     if (buffer.map)
-      return this.glError(
+      return glErrorOf(
         'GL_INVALID_OPERATION',
         `${buffer.name} is already mapped (since step ${buffer.map.step + 1})`,
       );
     if (!access.has('read') && !access.has('write'))
-      return this.glError('GL_INVALID_OPERATION', 'neither GL_MAP_READ_BIT nor GL_MAP_WRITE_BIT is set');
+      return glErrorOf('GL_INVALID_OPERATION', 'neither GL_MAP_READ_BIT nor GL_MAP_WRITE_BIT is set');
     if (
       access.has('read') &&
       (access.has('invalidate-range') || access.has('invalidate-buffer') || access.has('unsynchronized'))
     )
-      return this.glError('GL_INVALID_OPERATION', 'GL_MAP_READ_BIT with an INVALIDATE or UNSYNCHRONIZED bit');
+      return glErrorOf('GL_INVALID_OPERATION', 'GL_MAP_READ_BIT with an INVALIDATE or UNSYNCHRONIZED bit');
     if (access.has('flush-explicit') && !access.has('write'))
-      return this.glError('GL_INVALID_OPERATION', 'GL_MAP_FLUSH_EXPLICIT_BIT without GL_MAP_WRITE_BIT');
+      return glErrorOf('GL_INVALID_OPERATION', 'GL_MAP_FLUSH_EXPLICIT_BIT without GL_MAP_WRITE_BIT');
     if (buffer.storage === 'immutable') {
       for (const [bit, flag] of [
         ['read', 'map-read'],
@@ -397,20 +446,20 @@ export class GlLayer {
         ['coherent', 'coherent'],
       ] as const) {
         if (access.has(bit) && !buffer.flags.has(flag))
-          return this.glError(
+          return glErrorOf(
             'GL_INVALID_OPERATION',
             `the map asks for \`${bit}\` but ${buffer.name}'s storage flags lack \`${flag}\``,
             created,
           );
       }
     } else if (access.has('persistent') || access.has('coherent'))
-      return this.glError(
+      return glErrorOf(
         'GL_INVALID_OPERATION',
         `${buffer.name} has mutable storage (glBufferData): persistent and coherent maps need glBufferStorage with those flags`,
         created,
       );
     if (access.has('client-pointer') && !hasClientPointer(buffer.memory.driver))
-      return this.glError(
+      return glErrorOf(
         'GL_INVALID_VALUE',
         `${buffer.memory.driver.name} does not expose GL_MESA_map_buffer_client_pointer: MAP_CLIENT_POINTER_BIT_MESA is an unknown bit`,
       );
@@ -427,7 +476,8 @@ export class GlLayer {
     this.checkLostWrites(buffer, map);
     switch (map.route) {
       case 'copy':
-        copyUnmap(ctx, buffer, map);
+        if (wineCopiesGlInUnixLib(this.sim.platform.wine)) copyUnmap(ctx, buffer, map);
+        else stashUnmap(ctx, buffer, map);
         ctx.ops.unmapOwnPointer(buffer.memory);
         break;
       case 'vulkan':
@@ -501,6 +551,10 @@ export class GlLayer {
 
   private flushRange(ctx: GlContext, buffer: GlBuffer, offset: bigint, length: bigint): Outcome {
     const map = buffer.map;
+    // wow64_glFlushMappedBufferRange: a Vulkan-backed buffer gets flush_buffer
+    // (vkFlushMappedMemoryRanges) and never the host GL, so none of its errors; the Vulkan rules
+    // check the range Wine passes (vulkanFlush).
+    if (buffer.vulkanBacked) return this.vulkanBackedFlush(buffer, map, offset, length);
     if (!map) return this.glError('GL_INVALID_OPERATION', notMappedText(buffer));
     if (!map.access.has('flush-explicit'))
       return this.glError(
@@ -520,7 +574,24 @@ export class GlLayer {
     );
     map.flushed.push({ start: offset, end: offset + length, step: this.sim.stepIndex });
     if (map.route === 'copy') copyFlush(ctx, map, offset, length);
-    else if (map.route === 'vulkan') this.vulkanFlush(buffer, map.offset + offset, length);
+    return { kind: 'ok' };
+  }
+
+  private vulkanBackedFlush(
+    buffer: GlBuffer,
+    map: GlMap | undefined,
+    offset: bigint,
+    length: bigint,
+  ): Outcome {
+    this.sim.note(
+      'app',
+      `glFlushMappedBufferRange(${buffer.name}, ${formatHex(offset)}, ${formatSize(length)})`,
+      '',
+      true,
+    );
+    if (map) map.flushed.push({ start: offset, end: offset + length, step: this.sim.stepIndex });
+    // flush_buffer's offset is map_ptr - host_ptr + offset: both are NULL while unmapped.
+    this.vulkanFlush(buffer, (map?.offset ?? 0n) + offset, length);
     return { kind: 'ok' };
   }
 
@@ -532,7 +603,14 @@ export class GlLayer {
    * rules/wine-flush-range-unaligned.ts.
    */
   private vulkanFlush(buffer: GlBuffer, offset: bigint, length: bigint): void {
-    const violations = mappedRangeViolations(buffer.memory, offset, length);
+    // Wine's Vulkan map is the whole memory (vkMapMemory2KHR with VK_WHOLE_SIZE), whatever range
+    // the GL map named: the range is checked against that.
+    const memory = buffer.memory;
+    const violations = mappedRangeViolations(
+      { ...memory, mapOffset: 0n, mapSize: memory.allocationSize },
+      offset,
+      length,
+    );
     for (const { vuid, message } of violations) {
       const unaligned = vuid.endsWith('-00687') || vuid.endsWith('-01390');
       this.sim.finding(

@@ -21,21 +21,7 @@ export function copyMap(
   access: ReadonlySet<string>,
 ): GlMapOutcome {
   const sim = ctx.sim;
-  if (access.has('persistent')) {
-    sim.note('wine', 'FIXME: GL_MAP_PERSISTENT_BIT not supported on wow64 (copy path)', '', false);
-    sim.finding(
-      'gl-persistent-copy',
-      `${buffer.name} is mapped GL_MAP_PERSISTENT_BIT, but its pointer ${formatHex(hostPointer)} does not fit in 32 bits and there is no Vulkan-backed buffer for it: Wine's copy path cannot keep a persistent map in sync, so it prints a FIXME, unmaps the buffer and glMapBufferRange returns NULL`,
-      [{ range: buffer.memory.node, message: `${buffer.name} created here` }],
-      undefined,
-      false,
-      [hostPointer],
-    );
-    // Wine's thunk unmaps on the host (goto unmap → unmap_buffer); the driver then drops its map.
-    sim.note('wine', `glUnmapBuffer(${buffer.name})`, '', true);
-    ctx.ops.unmapOwnPointer(buffer.memory);
-    return { ok: false, result: 'NULL', reason: 'GL_MAP_PERSISTENT_BIT on the copy path' };
-  }
+  if (access.has('persistent')) return refusePersistent(ctx, buffer, hostPointer);
   const need = length + (offset & 0xfn);
   if (!buffer.shadow || buffer.shadow.size < need) {
     if (buffer.shadow) wineUnmapArea(sim, buffer.shadow.start, buffer.shadow.size);
@@ -79,8 +65,29 @@ export function copyMap(
   return { ok: true, pointer, hostPointer };
 }
 
+/**
+ * GL_MAP_PERSISTENT_BIT on the copy path, in every Wine drvmap models: FIXME, and the map fails
+ * (current: `goto unmap`; before 10.15 STATUS_NOT_SUPPORTED, and wow64_glMapBufferRange unmaps).
+ */
+export function refusePersistent(ctx: GlContext, buffer: GlBuffer, hostPointer: bigint): GlMapOutcome {
+  const sim = ctx.sim;
+  sim.note('wine', 'FIXME: GL_MAP_PERSISTENT_BIT not supported on wow64 (copy path)', '', false);
+  sim.finding(
+    'gl-persistent-copy',
+    `${buffer.name} is mapped GL_MAP_PERSISTENT_BIT, but its pointer ${formatHex(hostPointer)} does not fit in 32 bits and there is no Vulkan-backed buffer for it: Wine's copy path cannot keep a persistent map in sync, so it prints a FIXME, unmaps the buffer and glMapBufferRange returns NULL`,
+    [{ range: buffer.memory.node, message: `${buffer.name} created here` }],
+    undefined,
+    false,
+    [hostPointer],
+  );
+  // Wine's thunk unmaps on the host (unmap_buffer); the driver then drops its map.
+  sim.note('wine', `glUnmapBuffer(${buffer.name})`, '', true);
+  ctx.ops.unmapOwnPointer(buffer.memory);
+  return { ok: false, result: 'NULL', reason: 'GL_MAP_PERSISTENT_BIT on the copy path' };
+}
+
 /** What the buffer and its shadow hold now, as the baseline of a later copy-back; undefined if either faults. */
-function readBaseline(
+export function readBaseline(
   ctx: GlContext,
   hostPointer: bigint,
   pointer: bigint,
