@@ -7,7 +7,7 @@ import { defaultKernelConfig, formatKernelVersion } from '../engine/kernel/confi
 import type { KernelVersion } from '../engine/kernel/types';
 import { formatHex } from '../engine/numbers';
 import { DEFAULT_WINDOW, windowProblem, type AddressWindow } from '../engine/sim/platform';
-import { readKernelVersionText, readWineVersionText } from '../engine/sim/version-text';
+import { readKernelVersionText, readWineVersionText, type VersionText } from '../engine/sim/version-text';
 import { DEFAULT_WINE, formatWineVersion, type WineVersion } from '../engine/sim/wine-version';
 
 export interface Settings {
@@ -111,34 +111,37 @@ type Checked<T> = { readonly value: T } | { readonly problem: string };
  * `uname -r` prints it, `6.6.12-generic`): a release past 6.19 is kept (and noted per scenario).
  */
 function defaultKernelOf(settings: Settings): Checked<KernelVersion> {
-  const read = readKernelVersionText(settings.defaultKernel.trim());
-  if ('version' in read) return { value: read.version };
-  if ('tagged' in read) return { problem: `write the version without the \`v\` (${read.tagged})` };
-  if ('range' in read)
-    return {
-      problem: `it is a range, and the setting takes one version: a scenario runs on one kernel (e.g. ${read.range})`,
-    };
-  if ('outOfRange' in read) return { problem: read.outOfRange };
-  return { problem: 'it is not a kernel version such as 6.6' };
+  return checkedVersion(readKernelVersionText(settings.defaultKernel.trim()), {
+    runsOn: 'runs on one kernel',
+    unreadable: 'it is not a kernel version such as 6.6',
+  });
 }
 
 /** The setting read as a `wine` line's version is; undefined when it is empty (the engine's default). */
 function defaultWineOf(settings: Settings): Checked<WineVersion> | undefined {
   const text = settings.defaultWine.trim();
   if (text === '') return undefined;
-  const read = readWineVersionText(text);
+  return checkedVersion(readWineVersionText(text), {
+    runsOn: 'runs under one Wine',
+    unreadable: /^wine-/i.test(text)
+      ? 'write the version without `wine-` (as `wine --version` prints it after the dash), such as 10.15'
+      : 'it is not a Wine version such as 10.15',
+  });
+}
+
+/** A version setting's value, or why it is not used, in the words of its own line. */
+function checkedVersion<V>(
+  read: VersionText<V>,
+  words: { readonly runsOn: string; readonly unreadable: string },
+): Checked<V> {
   if ('version' in read) return { value: read.version };
   if ('tagged' in read) return { problem: `write the version without the \`v\` (${read.tagged})` };
   if ('range' in read)
     return {
-      problem: `it is a range, and the setting takes one version: a scenario runs under one Wine (e.g. ${read.range})`,
+      problem: `it is a range, and the setting takes one version: a scenario ${words.runsOn} (e.g. ${read.range})`,
     };
   if ('outOfRange' in read) return { problem: read.outOfRange };
-  return {
-    problem: /^wine-/i.test(text)
-      ? 'write the version without `wine-` (as `wine --version` prints it after the dash), such as 10.15'
-      : 'it is not a Wine version such as 10.15',
-  };
+  return { problem: words.unreadable };
 }
 
 /** The setting read as a `window START .. END` line would be. */
