@@ -18,7 +18,11 @@
 // The target is the page the call returns.
 //
 // Errors, in the order checked here:
-//   KERN_INVALID_ARGUMENT    size 0; VM_FLAGS_OVERWRITE without VM_FLAGS_FIXED
+//   KERN_INVALID_ARGUMENT    size 0
+// VM_FLAGS_OVERWRITE without VM_FLAGS_FIXED is not an error: VM_FLAGS_USER_REMAP
+// (osfmk/mach/vm_statistics.h) lets it through mach_vm_remap_external's filter, and neither
+// vm_map_remap (0f4c859e) nor vm_map_remap_range_allocate / vm_map_locate_space_anywhere
+// (5c306bec) looks at it on the anywhere path: the remap goes to the first free range.
 //   KERN_INVALID_ADDRESS     part of the source range is not mapped (vm_map_lookup_entry fails);
 //                            a FIXED target outside the map [min, max) (vm_map.c at 0f4c859e,
 //                            vm_map_remap_range_allocate: start < min_offset || end > max_offset
@@ -94,8 +98,6 @@ export function doMachVmRemap(
   const P = state.geo.pageSize;
   const p = state.geo.pageBytes;
   if (args.size === 0n) return refuse('KERN_INVALID_ARGUMENT', 'size is 0');
-  if (args.overwrite && !args.fixed)
-    return refuse('KERN_INVALID_ARGUMENT', 'VM_FLAGS_OVERWRITE is only valid with VM_FLAGS_FIXED');
   // The legacy rounding (header): the size is rounded, not the end, so a range that crosses a
   // page boundary loses its last page.
   const srcStart = args.source - (args.source % P);
