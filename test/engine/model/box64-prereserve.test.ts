@@ -164,3 +164,27 @@ test("the panel lists box64's reservation among the mappings, and counts it as w
   assert.equal(stats.mappings, 0);
   assert.equal(stats.freeBytes, 0x7fff_0000n - 0x1_0000n);
 });
+
+test('on 64 KiB pages the first area is the whole page the kernel mapped, and Wine maps over it in one call', () => {
+  // mmap(0x1_0000, 0x8000) makes the VMA 0x1_0000..0x2_0000 on a 64 KiB kernel: the placeholder
+  // Wine maps over is that page, not a half-page whose end no MAP_FIXED may start at (EINVAL).
+  const text = `scenario "radv under mmap32, 64 KiB pages" {
+  page-size 64KiB
+  driver radv {
+    preset radv
+  }
+  strategy mmap32
+  mem = vkAllocateMemory 16MiB host-visible coherent
+  p = vkMapMemory mem
+  expect p == 0x1_0000
+}
+`;
+  assert.deepEqual(codes(text), []);
+  assert.ok(!callsOf(text, 1).some((c) => c.includes('0x1_8000')), callsOf(text, 1).join('\n'));
+  assert.deepEqual(
+    codes(
+      `scenario "s" {\n  page-size 64KiB\n  strategy mmap32\n  res = reserve 64KiB at 0x1_0000 by wine\n}\n`,
+    ),
+    [],
+  );
+});

@@ -17,7 +17,7 @@
 // actor's PROT_NONE VMAs and hands them to Wine's window search as room. Not modelled: a
 // WINEPRELOADRESERVE range from the environment, which box64 adds to the list.
 import { MAP_ANONYMOUS, MAP_FIXED, MAP_NORESERVE, MAP_PRIVATE, PROT_NONE } from '../kernel/types';
-import { formatHex } from '../numbers';
+import { alignUp, formatHex } from '../numbers';
 import { WINE_RESERVED_LABEL } from '../sim/wine-reserved-areas';
 import type { Simulation } from '../sim/simulation';
 import { BOX64_ACTOR } from './layer-actors';
@@ -59,7 +59,9 @@ export function box64Prereserve(sim: Simulation): void {
       },
       WINE_RESERVED_LABEL,
     );
-    if (mapped.ok) sim.addWineReservedArea(start, end);
+    // The kernel rounds the length up to its page (0x1_0000..0x1_8000 is one 64 KiB page on a
+    // 64 KiB kernel): the placeholder Wine maps over is that whole VMA, so the area is too.
+    if (mapped.ok) sim.addWineReservedArea(start, alignUp(end, sim.pageSize));
   }
 }
 
