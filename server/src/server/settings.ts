@@ -74,7 +74,9 @@ export function analysisOptions(settings: Settings): AnalysisOptions {
   const window = defaultWindowOf(settings);
   return {
     ...('value' in kernel ? { kernel: kernel.value } : {}),
-    ...(wine && 'value' in wine ? { wine: wine.value } : {}),
+    // The manifest's default is the engine's: passed on only when it differs, so that messages
+    // call an untouched setting the default rather than a version the user gave.
+    ...(wine && 'value' in wine && !sameVersion(wine.value, DEFAULT_WINE) ? { wine: wine.value } : {}),
     ...('value' in window ? { window: window.value } : {}),
     severities: settings.severity,
   };
@@ -103,6 +105,8 @@ export function settingProblems(settings: Settings): string[] {
     );
   return problems;
 }
+
+const sameVersion = (a: WineVersion, b: WineVersion) => a.major === b.major && a.minor === b.minor;
 
 type Checked<T> = { readonly value: T } | { readonly problem: string };
 

@@ -43,7 +43,14 @@ test('a default Wine applies to a scenario without a `wine` line, and never over
   // The message names the Wine that decided, and that no line set it.
   const message = analyseDocument(ALLOCATE_FREE(), { wine: { major: 10, minor: 16 } }).diagnostics[0]!
     .message;
-  assert.match(message, /Wine 10\.16 \(the default: the scenario has no `wine` line\) never releases/);
+  assert.match(
+    message,
+    /Wine 10\.16 \(given by --wine or drvmap\.defaultWine: the scenario has no `wine` line\) never releases/,
+  );
+  assert.match(
+    analyseDocument(ALLOCATE_FREE()).diagnostics[0]!.message,
+    /Wine 10\.15 \(the default: the scenario/,
+  );
 });
 
 function usage(argv: string[]): string {
@@ -107,6 +114,9 @@ test('drvmap check --wine and drvmap trace --wine answer for that Wine', () => {
 test('drvmap.defaultWine: used when readable, otherwise named in a message and 10.15 kept', () => {
   assert.deepEqual(analysisOptions(readSettings({ defaultWine: '10.14' })).wine, { major: 10, minor: 14 });
   assert.deepEqual(settingProblems(readSettings({ defaultWine: ' 9.3 ' })), []);
+  // The manifest's default is the engine's: not passed on, so messages call it the default.
+  assert.equal(analysisOptions(readSettings({ defaultWine: '10.15' })).wine, undefined);
+  assert.equal(analysisOptions(readSettings({})).wine, undefined);
   // Empty: the engine's own default, no message.
   assert.equal(analysisOptions(readSettings({ defaultWine: '' })).wine, undefined);
   assert.deepEqual(settingProblems(readSettings({ defaultWine: '' })), []);

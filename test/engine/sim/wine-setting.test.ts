@@ -12,8 +12,8 @@ const scenario = (line: string) => `scenario "w" {\n  ${line}\n  a = mmap 4KiB r
 const diagnostics = (line: string) =>
   analyseDocument(scenario(line)).diagnostics.map((d) => `${d.code}: ${d.message}`);
 const wineOf = (line: string) => {
-  const { wine, wineFromLine } = analyseDocument(scenario(line)).scenarios[0]!.run.simulation.platform;
-  return `${wine.major}.${wine.minor}${wineFromLine ? '' : ' (default)'}`;
+  const { wine, wineSource } = analyseDocument(scenario(line)).scenarios[0]!.run.simulation.platform;
+  return `${wine.major}.${wine.minor}${wineSource === 'line' ? '' : ' (default)'}`;
 };
 
 test('wine VERSION: major.minor is read, glued text (a maintenance release, -rc) is not', () => {

@@ -262,7 +262,7 @@ function kernelText(run: ScenarioRun): string {
  * copy (the Unix lib's from 10.15) and the Vulkan-backed GL buffers (10.18).
  */
 function wineBehaviour(run: ScenarioRun): string {
-  const { wine, wineFromLine } = run.simulation.platform;
+  const { wine, wineSource } = run.simulation.platform;
   const placed = wineHasPlacedMaps(wine)
     ? 'places maps (VK_EXT_map_memory_placed, from 9.4)'
     : 'has no placed maps (they came in 9.4): `placed` and `mmap32` import host memory or map directly';
@@ -275,7 +275,7 @@ function wineBehaviour(run: ScenarioRun): string {
   const glVulkan = wineHasGlVulkanBuffers(wine)
     ? 'persistent GL buffers are Vulkan-backed on a driver with placed maps (from 10.18)'
     : 'no Vulkan-backed GL buffers (they came in 10.18): a persistent GL map that does not fit fails';
-  return `${wineText(wine, wineFromLine)}: ${placed}; ${release}; ${glCopy}; ${glVulkan}`;
+  return `${wineText(wine, wineSource)}: ${placed}; ${release}; ${glCopy}; ${glVulkan}`;
 }
 
 /** The actor that reads or writes the address at the cursor: an access step's, a read expectation's. */

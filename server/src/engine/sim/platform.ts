@@ -14,7 +14,7 @@ import type { LanguageProblem } from './problems';
 import { evaluateConstant } from './evaluate';
 import { reportExtraLineValues } from './extra-line-values';
 import { didYouMean } from '../language/closest-word';
-import { DEFAULT_WINE, type WineVersion, wineVersionProblem } from './wine-version';
+import { DEFAULT_WINE, type WineSource, type WineVersion, wineVersionProblem } from './wine-version';
 import { resolveAddressSpace } from './address-space-settings';
 import { linuxOnlyStrategyProblem } from './linux-only';
 import { machVmMaxAddress, macosPageSize, macosPageSizeProblem } from './macos-geometry';
@@ -61,10 +61,11 @@ export interface Platform {
   /**
    * The Wine release whose WOW64 Vulkan mapping applies (`wine 10.15`; sim/wine-version.ts): it
    * decides whether `placed` has a placed path (9.4) and whether vkFreeMemory releases a host
-   * import's window range (before 10.15). `wineFromLine`: a `wine` line set it, not the default.
+   * import's window range (before 10.15). `wineSource`: a `wine` line set it, a default given for
+   * the run (`--wine`, drvmap.defaultWine), or the engine's default.
    */
   readonly wine: WineVersion;
-  readonly wineFromLine: boolean;
+  readonly wineSource: WineSource;
   /** Windows' allocation granularity (64 KiB): Wine's reservations are aligned to it. */
   readonly allocationGranularity: bigint;
   /** The setting nodes that decided each value, for hover and related information. */
@@ -140,7 +141,7 @@ export function readPlatform(
   let largeAddressAware = false;
   let strategy: StrategyName = 'none';
   let wine: WineVersion = defaults.wine ?? DEFAULT_WINE;
-  let wineFromLine = false;
+  let wineSource: WineSource = defaults.wine ? 'given' : 'default';
   let arch: Arch | undefined;
   const overrides: { -readonly [K in keyof KernelConfig]?: KernelConfig[K] } = {};
 
@@ -217,7 +218,7 @@ export function readPlatform(
         if (problem && read.major > 99) break;
         // Older than the facts: run as the oldest Wine they describe, as the message says.
         wine = problem ? { major: 9, minor: 0 } : read;
-        wineFromLine = true;
+        wineSource = 'line';
         break;
       }
       case 'platform':
@@ -407,7 +408,7 @@ export function readPlatform(
     largeAddressAware,
     strategy,
     wine,
-    wineFromLine,
+    wineSource,
     allocationGranularity: 64n * KiB,
     sources,
   };

@@ -75,9 +75,21 @@ export function wineAtLeast(version: WineVersion, than: WineVersion): boolean {
 /** major.minor, as a kernel version is written (a Wine version is read the same way). */
 export const formatWineVersion: (version: WineVersion) => string = formatKernelVersion;
 
-/** `Wine 10.15`, or `Wine 10.15 (the default: no \`wine\` line)`. */
-export function wineText(version: WineVersion, fromLine: boolean): string {
-  return `Wine ${formatWineVersion(version)}${fromLine ? '' : ' (the default: the scenario has no `wine` line)'}`;
+/**
+ * Where a scenario's Wine came from: its `wine` line, a default given for every scenario without
+ * one (`--wine`, drvmap.defaultWine), or the engine's own (DEFAULT_WINE).
+ */
+export type WineSource = 'line' | 'given' | 'default';
+
+/** `Wine 10.15`, saying where the version came from when no `wine` line gave it. */
+export function wineText(version: WineVersion, source: WineSource): string {
+  const from =
+    source === 'line'
+      ? ''
+      : source === 'given'
+        ? ' (given by --wine or drvmap.defaultWine: the scenario has no `wine` line)'
+        : ' (the default: the scenario has no `wine` line)';
+  return `Wine ${formatWineVersion(version)}${from}`;
 }
 
 /** Whether this Wine releases an import's window range at vkFreeMemory (winevulkan, before 10.15). */
@@ -130,8 +142,8 @@ export function wineVersionProblem(
  * What happens to a host import's window range at vkFreeMemory under this Wine, and why, for the
  * messages that report an import (placed-unsupported under `placed`) and a range it leaked.
  */
-export function importReleaseText(version: WineVersion, fromLine: boolean): string {
-  const wine = wineText(version, fromLine);
+export function importReleaseText(version: WineVersion, source: WineSource): string {
+  const wine = wineText(version, source);
   return wineFreesImports(version)
     ? `${wine} releases it at vkFreeMemory (dlls/winevulkan: wine_vkAllocateMemory keeps the imported pointer as vm_map, which wine_vkFreeMemory frees); from Wine 10.15 it never does`
     : `${wine} never releases it: from Wine 10.15 the import is dlls/win32u's (allocate_external_host_memory), win32u_vkAllocateMemory leaves vm_map NULL, so win32u_vkFreeMemory skips NtFreeVirtualMemory and every import leaks its window space until the process ends (a Wine bug; before 10.15, dlls/winevulkan, \`wine 10.14\`, Wine released it)`;

@@ -267,7 +267,7 @@ export class GlLayer {
       // the GL version is not capped, so a 4.4 context's glBufferStorage reaches the host driver.
       this.sim.note(
         'wine',
-        `${wineText(wine, this.sim.platform.wineFromLine)} has no Vulkan-backed GL buffers (they came in Wine 10.18): GL_ARB_buffer_storage hidden on wow64 ("We do not support GL_MAP_PERSISTENT_BIT"), and ${verb} goes to the host GL driver`,
+        `${wineText(wine, this.sim.platform.wineSource)} has no Vulkan-backed GL buffers (they came in Wine 10.18): GL_ARB_buffer_storage hidden on wow64 ("We do not support GL_MAP_PERSISTENT_BIT"), and ${verb} goes to the host GL driver`,
         '',
         false,
       );

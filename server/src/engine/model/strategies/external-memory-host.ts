@@ -77,14 +77,14 @@ export const externalMemoryHost: Strategy = {
   },
   free(ctx, memory) {
     if (!memory.windowRange) return passThrough.free(ctx, memory);
-    const { wine, wineFromLine } = ctx.sim.platform;
+    const { wine, wineSource } = ctx.sim.platform;
     if (wineFreesImports(wine)) wineUnmapArea(ctx.sim, memory.windowRange.start, memory.windowRange.size);
     else {
       // win32u_vkFreeMemory frees the range only `if (memory->vm_map)`, which an import never
       // set (sim/wine-version.ts): the range stays committed, Wine's, until the process ends.
       ctx.sim.note(
         'wine',
-        `vkFreeMemory(${memory.name}): no NtFreeVirtualMemory of ${formatHex(memory.windowRange.start)} (${formatSize(memory.windowRange.size)}): vm_map is NULL (${wineText(wine, wineFromLine)}, dlls/win32u)`,
+        `vkFreeMemory(${memory.name}): no NtFreeVirtualMemory of ${formatHex(memory.windowRange.start)} (${formatSize(memory.windowRange.size)}): vm_map is NULL (${wineText(wine, wineSource)}, dlls/win32u)`,
         '',
         false,
       );
@@ -105,7 +105,7 @@ export const externalMemoryHost: Strategy = {
  * driver, whose pointer above 4 GiB win32u_vkMapMemory2KHR refuses.
  */
 function memoryTypeLostText(platform: Platform, name: string): string {
-  const wine = wineText(platform.wine, platform.wineFromLine);
+  const wine = wineText(platform.wine, platform.wineSource);
   const after = wineFreesImports(platform.wine)
     ? `${wine} still returns that released address from vkMapMemory and releases it again at vkFreeMemory (dlls/winevulkan, before Wine 10.15: NtFreeVirtualMemory writes the base back into \`mapping\`, which becomes vm_map); from Wine 10.15 (dlls/win32u) the map goes to the driver instead`
     : `${wine} maps it through the driver, and a pointer above 4 GiB fails with VK_ERROR_OUT_OF_HOST_MEMORY (dlls/win32u, from Wine 10.15: vm_map stays NULL); before 10.15 (dlls/winevulkan) vkMapMemory returned the released address instead`;

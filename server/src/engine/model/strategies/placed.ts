@@ -119,9 +119,9 @@ export interface WineFallbacks {
  */
 function placedLack(ctx: StrategyContext, andHostImport: boolean): string {
   const driver = ctx.ops.model;
-  const { wine, wineFromLine } = ctx.sim.platform;
+  const { wine, wineSource } = ctx.sim.platform;
   if (!wineHasPlacedMaps(wine))
-    return `${wineText(wine, wineFromLine)} has no placed maps: they came in Wine 9.4 ("winevulkan: Use VK_EXT_map_memory_placed for memory mapping on wow64")${andHostImport ? `, and ${driver.name} has no VK_EXT_external_memory_host` : ''}`;
+    return `${wineText(wine, wineSource)} has no placed maps: they came in Wine 9.4 ("winevulkan: Use VK_EXT_map_memory_placed for memory mapping on wow64")${andHostImport ? `, and ${driver.name} has no VK_EXT_external_memory_host` : ''}`;
   if (driver.placed.supported)
     return `${driver.name} has placed maps without memoryUnmapReserve (Wine uses them only with both features)${andHostImport ? ' and no VK_EXT_external_memory_host' : ''}`;
   return andHostImport
@@ -144,7 +144,7 @@ const importFallback: Strategy = {
         `${placedLack(ctx, false)}; Wine imports host memory instead (VK_EXT_external_memory_host, vulkan-wine §3.4): ${
           failed
             ? `it found no ${size} in the 32-bit window for ${memory.name}, so vkAllocateMemory fails with ${failed.vkResult}`
-            : `${memory.name} holds ${size} of the 32-bit window from vkAllocateMemory, mapped or not. ${importReleaseText(ctx.sim.platform.wine, ctx.sim.platform.wineFromLine)}`
+            : `${memory.name} holds ${size} of the 32-bit window from vkAllocateMemory, mapped or not. ${importReleaseText(ctx.sim.platform.wine, ctx.sim.platform.wineSource)}`
         }`,
       );
     }

@@ -91,6 +91,6 @@ function leakedText(sim: Simulation, leaked: readonly LeakedImport[]): string {
   for (const l of leaked) bytes += l.size;
   const first = leaked[0]!;
   const one = leaked.length === 1;
-  const { wine, wineFromLine } = sim.platform;
-  return `. ${one ? `${first.name}'s host import at ${formatHex(first.start)}` : `${leaked.length} host imports`} (${formatSize(bytes)}) ${one ? 'is' : 'are'} still there after vkFreeMemory: ${wineText(wine, wineFromLine)} never releases an import's range (from Wine 10.15, dlls/win32u's win32u_vkFreeMemory frees only vm_map, which an import leaves NULL: a Wine bug); before 10.15 (dlls/winevulkan, \`wine 10.14\`) Wine released ${one ? 'it' : 'them'}`;
+  const { wine, wineSource } = sim.platform;
+  return `. ${one ? `${first.name}'s host import at ${formatHex(first.start)}` : `${leaked.length} host imports`} (${formatSize(bytes)}) ${one ? 'is' : 'are'} still there after vkFreeMemory: ${wineText(wine, wineSource)} never releases an import's range (from Wine 10.15, dlls/win32u's win32u_vkFreeMemory frees only vm_map, which an import leaves NULL: a Wine bug); before 10.15 (dlls/winevulkan, \`wine 10.14\`) Wine released ${one ? 'it' : 'them'}`;
 }
