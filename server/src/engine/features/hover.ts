@@ -425,6 +425,7 @@ function nameHover(ctx: HoverContext, name: string, role: string): string | unde
       `maps ${driver.maps}`,
       `backing ${driver.backing}`,
       driver.cachesPointer ? 'caches-pointer' : 'keeps no pointer',
+      ...(driver.fixedMapping ? ['fixed-mapping (its CPU mapping is the GPU address)'] : []),
       `reuses ${driver.reuses}`,
       driver.placed.supported
         ? `placed-map ${formatSize(driver.placed.alignment)}${driver.placed.rangePlaced ? ' range-placed' : ''}${driver.placed.unmapReserve ? '' : ' no-unmap-reserve'}`

@@ -1115,6 +1115,17 @@ export const DRIVER_TRAITS: readonly TraitSpec[] = [
     example: 'caches-pointer',
   },
   {
+    keyword: 'fixed-mapping',
+    doc: "The driver's CPU mapping is the memory's GPU address (H6): it maps the memory at vkAllocateMemory (host-visible or not) and keeps that mapping until vkFreeMemory. vkUnmapMemory and a RESERVE unmap do nothing, every vkMapMemory returns the same pointer, a placed map elsewhere fails, and a strategy that moves the pages leaves the GPU on the old address (`stale-pointer`). Turnip on KGSL does this for replayable memory (VK_MEMORY_ALLOCATE_DEVICE_ADDRESS_CAPTURE_REPLAY_BIT or an opaque capture address). `fixed-mapping no` turns it off.",
+    source: 'Mesa tu_knl_kgsl.cc (kgsl_bo_user_map: never_unmap), tu_knl.cc (tu_bo_map, tu_bo_unmap)',
+    args: 'word',
+    words: [
+      w('yes', 'The default when the trait is written alone.'),
+      w('no', 'The GPU address does not depend on the CPU mapping (every preset).'),
+    ],
+    example: 'fixed-mapping',
+  },
+  {
     keyword: 'external-memory-host',
     doc: "The driver exposes VK_EXT_external_memory_host (importing host memory as device memory). Wine's placed strategy falls back to it on a driver that cannot place maps, and Wine 9.0's `external-memory-host` strategy needs it; without it, Wine maps directly. `external-memory-host no` turns off a preset's.",
     source: 'facts vulkan-wine §3.2, §3.4, §3.5',

@@ -215,11 +215,14 @@ export class DriverOps {
       memory.file = memory.importedFrom.bo.file;
       memory.boOffset = memory.importedFrom.bo.offset;
     }
-    if (!memory.properties.has('host-visible')) return this.makeBoAtAllocation(memory);
+    // A fixed mapping is the BO's GPU address, so KGSL maps each replayable BO of its own at
+    // allocation, host-visible or not (kgsl_bo_init, kgsl_bo_user_map): never a pool slot.
+    const fixed = this.model.fixedMapping;
+    if (!memory.properties.has('host-visible') && !fixed) return this.makeBoAtAllocation(memory);
     const shared = sharesBo(memory);
     const reused = this.model.reuses === 'after-free' && !shared ? this.takeFromCache(memory) : false;
     if (reused) return undefined;
-    if (this.model.maps === 'pool' && !shared) return this.allocateFromPool(memory);
+    if (this.model.maps === 'pool' && !shared && !fixed) return this.allocateFromPool(memory);
     const failed = this.makeBoAtAllocation(memory);
     if (failed !== undefined || !mapsAtAllocation(this.model, memory.properties)) return failed;
     return this.mapAtAllocation(memory);

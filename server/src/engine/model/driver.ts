@@ -82,6 +82,17 @@ export interface DriverTraits {
    * mapped where the overmap failed.
    */
   readonly unmapReserveFailure: 'returned' | 'ignored';
+  /**
+   * The CPU mapping is the memory's GPU address (H6, `fixed-mapping`): Turnip on KGSL maps a
+   * replayable BO at vkAllocateMemory with KGSL_MEMFLAGS_USE_CPU_MAP (SVM) and sets `bo->iova =
+   * (uint64_t)map` and `never_unmap` ("the CPU mapping must stay fixed for the lifetime of the
+   * BO", kgsl_bo_user_map in tu_knl_kgsl.cc). tu_bo_unmap then returns before any munmap or
+   * RESERVE mmap, tu_bo_map returns that mapping to every vkMapMemory and refuses a placed map
+   * elsewhere, and only vkFreeMemory unmaps it (kgsl_bo_finish; tu_knl.cc). Replayable are the
+   * allocations with VK_MEMORY_ALLOCATE_DEVICE_ADDRESS_CAPTURE_REPLAY_BIT or an
+   * opaqueCaptureAddress (tu_AllocateMemory, tu_device.cc), host-visible or not.
+   */
+  readonly fixedMapping: boolean;
 }
 
 export interface DriverModel extends DriverTraits {
@@ -131,6 +142,7 @@ export const DEFAULT_TRAITS: DriverTraits = {
   vramSize: 8n * GiB,
   gttSize: 16n * GiB,
   unmapReserveFailure: 'returned',
+  fixedMapping: false,
 };
 
 /**
@@ -200,6 +212,9 @@ export const PRESETS: Readonly<Record<string, DriverTraits>> = {
  * no driver has a CPU mapping of it.
  */
 export function mapsAtAllocation(driver: DriverTraits, properties: ReadonlySet<string>): boolean {
+  // KGSL's SVM BOs get their GPU address from the CPU mapping, so even memory that is not
+  // HOST_VISIBLE is mapped (kgsl_bo_init maps every replayable BO).
+  if (driver.fixedMapping) return true;
   if (!properties.has('host-visible')) return false;
   if (driver.maps === 'at-alloc') return true;
   return driver.maps === 'at-alloc-cached' && properties.has('cached') && !properties.has('coherent');
@@ -217,10 +232,11 @@ export function onPageSize<T extends DriverTraits>(driver: T, pageSize: bigint):
  * vkFreeMemory: a driver that caches its pointer (H2), and every driver whose memory is private
  * anonymous pages. Such a driver has no GPU and no object behind the pages, so unmapping would
  * throw the contents away; lavapipe maps in lvp_AllocateMemory and its vkUnmapMemory is a no-op
- * (facts vulkan-wine §2 note 6).
+ * (facts vulkan-wine §2 note 6). A `fixed-mapping` driver keeps it as the memory's GPU address
+ * (DriverTraits.fixedMapping).
  */
 export function keepsPointer(driver: DriverTraits): boolean {
-  return driver.cachesPointer || driver.backing === 'anon';
+  return driver.cachesPointer || driver.backing === 'anon' || driver.fixedMapping;
 }
 
 /**
@@ -385,6 +401,13 @@ export function readDriver(node: DriverNode, problems: LanguageProblem[]): Drive
           word === undefined && trait.args.length === 0
             ? true
             : (oneOf(['yes', 'no'] as const) ?? (traits.externalMemoryHost ? 'yes' : 'no')) === 'yes';
+        break;
+      case 'fixed-mapping':
+        // Alone it means yes, as for caches-pointer.
+        traits.fixedMapping =
+          word === undefined && trait.args.length === 0
+            ? true
+            : (oneOf(['yes', 'no'] as const) ?? (traits.fixedMapping ? 'yes' : 'no')) === 'yes';
         break;
       case 'gl-client-pointer':
         if (trait.words.length + trait.args.length > 0)

@@ -310,7 +310,9 @@ function placeDriverMap(
   if (memory.driverPointer !== undefined && (memory.driverPointer !== address || kept)) {
     const why = memory.inPool
       ? `it is a suballocation of a pool mapped at step ${(memory.driverMapStep ?? 0) + 1}`
-      : `${driver.name} already mapped it at ${formatHex(memory.driverPointer)}${mapsAtAllocation(driver, memory.properties) ? ' at allocation (H3)' : driver.cachesPointer ? ` and keeps that mapping after vkUnmapMemory (caches-pointer; \`caches-pointer no\` models a driver that drops it)${danglingText(ctx, memory, memory.driverPointer)}` : ''}`;
+      : driver.fixedMapping
+        ? `${driver.name} mapped it at ${formatHex(memory.driverPointer)} at allocation, and that address is its GPU address for the object's life (fixed-mapping, H6: Turnip's tu_bo_map answers "Cannot remap BO to a different address")`
+        : `${driver.name} already mapped it at ${formatHex(memory.driverPointer)}${mapsAtAllocation(driver, memory.properties) ? ' at allocation (H3)' : driver.cachesPointer ? ` and keeps that mapping after vkUnmapMemory (caches-pointer; \`caches-pointer no\` models a driver that drops it)${danglingText(ctx, memory, memory.driverPointer)}` : ''}`;
     const made = memory.driverMapStep !== undefined ? ctx.sim.stepRange(memory.driverMapStep) : undefined;
     ctx.sim.finding(
       'placed-map-failed',
@@ -505,10 +507,13 @@ export function unplace(
   // vulkan-wine §4 H2). So neither the munmap nor RESERVE's PROT_NONE mmap is made: whoever frees
   // the range next (Wine's NtFreeVirtualMemory) leaves the pointer dangling, and the next placed
   // map meets it (placeDriverMap, H4).
+  // A fixed mapping (H6) is kept the same way, as the object's GPU address: tu_bo_unmap returns
+  // VK_SUCCESS for a `never_unmap` BO before it maps anything over it (tu_knl.cc).
   if (keepsPointer(driver)) {
+    const why = driver.fixedMapping ? "fixed-mapping: it is the object's GPU address" : 'caches-pointer';
     ctx.sim.note(
       driver.name,
-      `keep the mapping of ${memory.name} at ${formatHex(pointer)} (caches-pointer: no ${reserve && driver.placed.unmapReserve ? 'PROT_NONE mmap' : 'munmap'})`,
+      `keep the mapping of ${memory.name} at ${formatHex(pointer)} (${why}: no ${reserve && driver.placed.unmapReserve ? 'PROT_NONE mmap' : 'munmap'})`,
       '',
       true,
     );

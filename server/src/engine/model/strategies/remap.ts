@@ -8,6 +8,8 @@ import { allocateInWindow, windowFailureReason } from './window-allocation';
 import { isFreed } from '../vk-memory';
 import { passThrough, type Strategy } from './strategy';
 import { wineUnmapArea } from '../../sim/wine-fixed-area';
+import type { StrategyContext } from './strategy';
+import type { VkMemory } from '../vk-memory';
 
 export function remapStrategy(dontUnmap: boolean): Strategy {
   return {
@@ -72,6 +74,7 @@ export function remapStrategy(dontUnmap: boolean): Strategy {
           reason: `mremap failed with ${moved.errno}: ${moved.reason}`,
         };
       }
+      if (memory.driver.fixedMapping) reportGpuAddressLeft(ctx, memory, start, low, dontUnmap);
       memory.movedFrom = { address: start, owner: madeBy };
       memory.windowRange = { start: low, size: length };
       memory.history.push({
@@ -112,4 +115,36 @@ export function remapStrategy(dontUnmap: boolean): Strategy {
       passThrough.unmap(ctx, memory);
     },
   };
+}
+
+/**
+ * H6: the pages of a `fixed-mapping` driver's memory left the address that is also the object's
+ * GPU address. Turnip on KGSL gives a replayable BO `bo->iova = (uint64_t)map` with
+ * KGSL_MEMFLAGS_USE_CPU_MAP (SVM: "the CPU mapping and GPU mapping are the same and the CPU
+ * mapping must stay fixed for the lifetime of the BO", kgsl_bo_user_map in tu_knl_kgsl.cc), so
+ * the command streams, the device addresses the application was given and Turnip's own `bo->map`
+ * (never_unmap: tu_bo_unmap keeps it, tu_bo_map hands it out again, tu_knl.cc) all keep the old
+ * address, which no longer is the object's CPU mapping.
+ */
+function reportGpuAddressLeft(
+  ctx: StrategyContext,
+  memory: VkMemory,
+  from: bigint,
+  to: bigint,
+  dontUnmap: boolean,
+): void {
+  const made = memory.driverMapStep !== undefined ? ctx.sim.stepRange(memory.driverMapStep) : undefined;
+  const left = dontUnmap
+    ? "what MREMAP_DONTUNMAP leaves there is not the object's mapping"
+    : 'nothing is mapped any more';
+  ctx.sim.finding(
+    'stale-pointer',
+    `wine's mremap moves ${memory.name}'s pages ${formatHex(from)} → ${formatHex(to)}, but ${formatHex(from)} is also ${memory.name}'s GPU address: ${memory.driver.name} mapped it there at allocation for the object's life (fixed-mapping). The GPU and ${memory.driver.name}'s own pointer keep using ${formatHex(from)}, where ${left}, and the CPU and GPU addresses of ${memory.name} no longer agree (H6)`,
+    made
+      ? [{ range: made, message: `${memory.driver.name} mapped ${memory.name} here, as its GPU address` }]
+      : [],
+    undefined,
+    false,
+    [from],
+  );
 }
