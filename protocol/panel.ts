@@ -87,6 +87,11 @@ export interface PanelState {
   readonly windowGaps: readonly PanelGap[];
   readonly windowUsedBytes: string;
   readonly windowSizeBytes: string;
+  /**
+   * Some of the free space is Wine's reserved areas (box64's under `strategy mmap32`): PROT_NONE
+   * placeholders that are mapped, but that Wine maps over, so they count as free.
+   */
+  readonly reservedAreasFree?: boolean;
   /** The highest user address + 1 (TASK_SIZE). */
   readonly addressSpaceEnd: string;
   /**

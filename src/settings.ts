@@ -34,9 +34,6 @@ export interface DrvmapInitializationOptions {
   readonly workspaceTrusted: boolean;
 }
 
-const KERNEL = /^[0-9]+\.[0-9]+(\.[0-9]+)?$/;
-const WINDOW = /^\s*(0[xX][0-9a-fA-F_]+|[0-9][0-9_]*)\s*\.\.\s*(0[xX][0-9a-fA-F_]+|[0-9][0-9_]*)\s*$/;
-
 /** `get(key)` reads one `drvmap.<key>` value (undefined when unset or unreadable). */
 export function normalizeSettings(get: (key: string) => unknown): DrvmapSettings {
   const kernel = get('defaultKernel');
@@ -45,15 +42,12 @@ export function normalizeSettings(get: (key: string) => unknown): DrvmapSettings
   const inlay = get('inlayHints.enabled');
   const maxSize = get('maxFileSizeKiB');
   return {
-    defaultKernel:
-      typeof kernel === 'string' && KERNEL.test(kernel.trim())
-        ? kernel.trim()
-        : DEFAULT_SETTINGS.defaultKernel,
-    // Passed on as written: the server reads it as a `wine` line's version and says why it cannot
-    // use one it refuses (a range, `wine-10.15`, a Wine before 9.0) rather than dropping it here.
+    // The kernel, Wine and window are passed on as written: the server reads each as its line is
+    // read (a kernel as `uname -r` prints it, `6.6.12-generic`, included) and says why it cannot
+    // use one it refuses, rather than this replacing it with the default without a word.
+    defaultKernel: typeof kernel === 'string' ? kernel.trim() : DEFAULT_SETTINGS.defaultKernel,
     defaultWine: typeof wine === 'string' ? wine.trim() : DEFAULT_SETTINGS.defaultWine,
-    defaultWindow:
-      typeof window === 'string' && WINDOW.test(window) ? window.trim() : DEFAULT_SETTINGS.defaultWindow,
+    defaultWindow: typeof window === 'string' ? window.trim() : DEFAULT_SETTINGS.defaultWindow,
     inlayHints: { enabled: typeof inlay === 'boolean' ? inlay : DEFAULT_SETTINGS.inlayHints.enabled },
     severity: normalizeSeverity(get('severity')),
     maxFileSizeKiB:

@@ -137,6 +137,13 @@ describe('panel', () => {
     assert.match((await bo.textContent()) ?? '', /16 MiB/);
     assert.match((await page.locator('#scenario-position').textContent()) ?? '', /scenario 2 of 3/);
     assert.match((await page.locator('#window-summary').textContent()) ?? '', /largest free block/);
+    assert.doesNotMatch((await page.locator('#window-summary').textContent()) ?? '', /reserved areas/);
+    // Under box64 (mmap32) Wine's reserved areas are PROT_NONE mappings counted as free: said so.
+    await send(page, { type: 'state', state: { ...state, reservedAreasFree: true } });
+    assert.match(
+      (await page.locator('#window-summary').textContent()) ?? '',
+      /Wine's reserved areas \(PROT_NONE, marked reserved\) count as free: Wine maps its views over them\./,
+    );
     assert.deepEqual(problemsOf(page), []);
     await page.close();
   });

@@ -26,7 +26,10 @@ export class WindowStats {
           `gap${u.gaps.length === 1 ? '' : 's'}` +
           (u.largest
             ? `; largest free block ${formatPages(u.largest.endPage - u.largest.startPage)} at ${formatPageAddress(u.largest.startPage)}.`
-            : '; no free block.'),
+            : '; no free block.') +
+          (prepared.state.reservedAreasFree
+            ? " Wine's reserved areas (PROT_NONE, marked reserved) count as free: Wine maps its views over them."
+            : ''),
       ),
     );
     const meter = el('meter', {

@@ -148,6 +148,6 @@ test('drvmap.defaultWine: used when readable, otherwise named in a message and 1
   const property = manifest.contributes.configuration.properties['drvmap.defaultWine']!;
   assert.equal(property.default, readSettings(undefined).defaultWine);
   const pattern = new RegExp(property.pattern!, 'u');
-  for (const text of ['10.15', '9.0', '9.0.1', ' 10.14 ']) assert.ok(pattern.test(text), text);
+  for (const text of ['10.15', '9.0', '9.0.1', ' 10.14 ', '']) assert.ok(pattern.test(text), text);
   for (const text of ['wine-10.15', '10', '10.14-10.15', 'latest']) assert.ok(!pattern.test(text), text);
 });

@@ -32,11 +32,19 @@ test('settings: defaults when unset, values when valid', () => {
   assert.equal(s.maxFileSizeKiB, 1024);
 });
 
-test('settings: nonsense from settings.json falls back to defaults', () => {
+test('settings: nonsense from settings.json falls back to defaults; versions and windows go to the server as written', () => {
+  // The server reads them as the file's lines are read and says why it cannot use one
+  // (settings.test: settingProblems); `uname -r` text is a version it reads.
+  const versions = normalizeSettings(
+    from({ defaultKernel: ' 5.10.0-generic ', defaultWine: 'wine-10.15', defaultWindow: '0x10000' }),
+  );
+  assert.equal(versions.defaultKernel, '5.10.0-generic');
+  assert.equal(versions.defaultWine, 'wine-10.15');
+  assert.equal(versions.defaultWindow, '0x10000');
   const s = normalizeSettings(
     from({
-      defaultKernel: 'latest',
-      defaultWindow: '0x10000',
+      defaultKernel: 3,
+      defaultWindow: false,
       'inlayHints.enabled': 'yes',
       severity: { a: 'fatal', b: 3, c: 'hint' },
       maxFileSizeKiB: -5,

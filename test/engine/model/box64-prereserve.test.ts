@@ -159,6 +159,14 @@ test("the panel lists box64's reservation among the mappings, and counts it as w
   assert.ok(state);
   assert.equal(state.mappings.filter((m) => m.label === 'Wine reserved area').length, 3);
   assert.equal(state.windowUsedBytes, '0');
+  // The panel says why mapped PROT_NONE ranges count as free (an editor user read it as a wrong figure).
+  assert.equal(state.reservedAreasFree, true);
+  const elsewhere = `scenario "s" {\n  strategy placed\n  a = mmap 4KiB rw private anon\n}\n`;
+  assert.equal(
+    panelState(analyseDocument(elsewhere), { uri: 'u', version: 1, offset: elsewhere.indexOf('a =') })
+      ?.reservedAreasFree,
+    undefined,
+  );
   // window-exhausted counts the same: a placeholder holds nothing of the window.
   const stats = analyse(text).scenarios[0]!.run.simulation.windowStats();
   assert.equal(stats.mappings, 0);

@@ -120,6 +120,9 @@ export function panelState(analysis: DocumentAnalysis, request: PanelRequest): P
     windowGaps: windowGapsOut,
     windowUsedBytes: (window.end - usable - free).toString(),
     windowSizeBytes: (window.end - usable).toString(),
+    ...(vmas.some((v) => isWineReservedPlaceholder(v) && sim.addressOfPage(v.startPage) < window.end)
+      ? { reservedAreasFree: true }
+      : {}),
     addressSpaceEnd: formatHexPlain(sim.platform.kernel.taskSize),
     drivers: [...run.drivers.keys()],
   };

@@ -957,7 +957,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   },
   {
     keyword: 'wine',
-    doc: "Wine release whose WOW64 Vulkan and OpenGL mapping applies: before 9.4 there are no placed maps (`strategy placed` and `mmap32` import host memory, or map directly); from 10.15 (win32u) vkFreeMemory never gives a host import's window space back; before 10.15 the GL copy keeps its pointer in the buffer; from 10.18 persistent GL buffers are Vulkan-backed (not under the default). Default 10.15. (`wine writes …` is still the `wine` actor's access.)",
+    doc: "Wine release whose WOW64 Vulkan and OpenGL mapping applies: before 9.4 there are no placed maps (`strategy placed` and `mmap32` import host memory, or map directly); from 10.15 (win32u) vkFreeMemory never gives a host import's window space back; before 10.15 the GL copy keeps its pointer in the buffer; from 10.18 persistent GL buffers are Vulkan-backed (not under the default). Without a `wine` line: 10.15, or the Wine `--wine` or the drvmap.defaultWine setting gives. (`wine writes …` is still the `wine` actor's access.)",
     args: 'version',
     example: 'wine 10.15',
   },
