@@ -298,19 +298,20 @@ test('mmap32 on a driver with placed maps: Wine places the application map in sp
       [
         'mem = vkAllocateMemory 1MiB host-visible',
         'p = vkMapMemory mem',
-        'expect p == 0x1_0000',
+        'expect p == 0x11_0000',
         'app writes p, 64',
       ],
     );
+    // Wine's first reserved area (box64's 0x1_0000..0x1_8000) is too small for 1 MiB: the next.
     // A raw syscall does not matter here: the driver's map is MAP_FIXED at Wine's address.
     assert.deepEqual(codes(text), [], via);
     const calls = callsOf(text, 1);
     assert.ok(
-      calls.some((c) => /^wine: vkMapMemory2KHR\(mem, PLACED, pPlacedAddress=0x1_0000/.test(c)),
+      calls.some((c) => /^wine: vkMapMemory2KHR\(mem, PLACED, pPlacedAddress=0x11_0000/.test(c)),
       calls.join('\n'),
     );
     assert.ok(
-      calls.some((c) => /^gpu: mmap\(0x1_0000, 0x10_0000, .*MAP_SHARED\|MAP_FIXED, /.test(c)),
+      calls.some((c) => /^gpu: mmap\(0x11_0000, 0x10_0000, .*MAP_SHARED\|MAP_FIXED, /.test(c)),
       calls.join('\n'),
     );
     assert.ok(!calls.some((c) => /MAP_32BIT|box64/.test(c)), calls.join('\n'));

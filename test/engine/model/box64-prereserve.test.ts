@@ -83,23 +83,61 @@ test("x86-64: fifteen 64 MiB driver maps fit below box64's reservation, the sixt
   assert.deepEqual(codes(text), ['kernel-refused', 'window-exhausted']);
 });
 
-test("Wine's window allocation takes box64's reserved areas: MAP_FIXED over them, MAP_FIXED_NOREPLACE between them", () => {
-  const text = scenario(
-    [],
-    ['mem = vkAllocateMemory 16MiB host-visible coherent', 'p = vkMapMemory mem', 'expect p == 0x1_0000'],
-  );
+// map_view without an address tries map_reserved_area first, bottom-up over the areas in address
+// order, and takes the lowest 64 KiB-aligned fit wholly inside one (find_reserved_free_area); only
+// when none has room does map_free_area look between them (wine-mirror/wine
+// dlls/ntdll/unix/virtual.c, read at 01aa909c).
+const radv = (steps: readonly string[]) => `
+scenario "radv under mmap32" {
+  driver radv {
+    preset radv
+  }
+  strategy mmap32
+${steps.map((s) => `  ${s}\n`).join('')}}
+`;
+
+test("Wine's window allocation takes box64's reserved areas first: a 16 MiB view lands at 0x11_0000, in one MAP_FIXED call", () => {
+  const text = radv([
+    'mem = vkAllocateMemory 16MiB host-visible coherent',
+    'p = vkMapMemory mem',
+    'expect p == 0x11_0000',
+  ]);
   assert.deepEqual(codes(text), []);
   const wine = callsOf(text, 1).filter((c) => /^wine: mmap/.test(c));
-  assert.equal(wine.length, 3, wine.join('\n'));
+  assert.equal(wine.length, 1, wine.join('\n'));
   assert.match(
     wine[0]!,
-    /^wine: mmap\(0x1_0000, 0x8000, PROT_READ\|PROT_WRITE, MAP_PRIVATE\|MAP_FIXED\|MAP_ANONYMOUS,/,
+    /^wine: mmap\(0x11_0000, 0x100_0000, PROT_READ\|PROT_WRITE, MAP_PRIVATE\|MAP_FIXED\|MAP_ANONYMOUS,/,
   );
-  assert.match(wine[1]!, /^wine: mmap\(0x1_8000, 0xf_8000, .*MAP_FIXED_NOREPLACE,/);
-  assert.match(
-    wine[2]!,
-    /^wine: mmap\(0x11_0000, 0xf0_0000, PROT_READ\|PROT_WRITE, MAP_PRIVATE\|MAP_FIXED\|MAP_ANONYMOUS,/,
-  );
+});
+
+test("a view that fits box64's first area takes it; the next goes to the second area, not the gap between them", () => {
+  const text = radv([
+    'a = vkAllocateMemory 32KiB host-visible coherent',
+    'p = vkMapMemory a',
+    'b = vkAllocateMemory 32KiB host-visible coherent',
+    'q = vkMapMemory b',
+    'expect p == 0x1_0000',
+    'expect q == 0x11_0000',
+  ]);
+  assert.deepEqual(codes(text), []);
+});
+
+test('with the areas below it taken, a view goes to the area at 0x7f00_0000; one no area holds goes to the lowest free space', () => {
+  const text = radv([
+    'low = reserve 0x3000_0000 at 0x11_0000 by wine',
+    'a = vkAllocateMemory 8MiB host-visible coherent',
+    'p = vkMapMemory a',
+    'expect p == 0x7f00_0000',
+    // 16 MiB: more than 0x7f00_0000..0x7fff_0000 (the window's end) holds.
+    'b = vkAllocateMemory 16MiB host-visible coherent',
+    'q = vkMapMemory b',
+    'expect q == 0x3011_0000',
+  ]);
+  assert.deepEqual(codes(text), []);
+  const free = callsOf(text, 4).filter((c) => /^wine: mmap/.test(c));
+  assert.equal(free.length, 1, free.join('\n'));
+  assert.match(free[0]!, /^wine: mmap\(0x3011_0000, 0x100_0000, .*MAP_FIXED_NOREPLACE,/);
 });
 
 test("Wine's window search reaches box64's area below 2 GiB; the release puts the placeholder back, and MAP_32BIT still cannot have it", () => {
@@ -173,6 +211,26 @@ test("the panel lists box64's reservation among the mappings, and counts it as w
   assert.equal(stats.freeBytes, 0x7fff_0000n - 0x1_0000n);
 });
 
+test("window-exhausted and the panel count no block across a reserved area's edge, since no view spans one", () => {
+  const text = scenario(direct, ['a = mmap 4KiB rw private anon by host']);
+  const stats = analyse(text).scenarios[0]!.run.simulation.windowStats();
+  // 0x1_0000..0x1_8000, ..0x11_0000, ..0x3011_0000, ..0x7f00_0000, ..0x7fff_0000 (the window's end).
+  assert.equal(stats.gaps, 5);
+  assert.equal(stats.largestFree, 0x7f00_0000n - 0x3011_0000n);
+  const state = panelState(analyseDocument(text), { uri: 'u', version: 1, offset: text.indexOf('a =') });
+  assert.ok(state);
+  assert.deepEqual(
+    state.windowGaps.map((g) => [g.start, g.end]),
+    [
+      ['0x30110000', '0x7f000000'],
+      ['0x110000', '0x30110000'],
+      ['0x7f000000', '0x7fff0000'],
+      ['0x18000', '0x110000'],
+      ['0x10000', '0x18000'],
+    ],
+  );
+});
+
 test('on 64 KiB pages the first area is the whole page the kernel mapped, and Wine maps over it in one call', () => {
   // mmap(0x1_0000, 0x8000) makes the VMA 0x1_0000..0x2_0000 on a 64 KiB kernel: the placeholder
   // Wine maps over is that page, not a half-page whose end no MAP_FIXED may start at (EINVAL).
@@ -182,13 +240,15 @@ test('on 64 KiB pages the first area is the whole page the kernel mapped, and Wi
     preset radv
   }
   strategy mmap32
-  mem = vkAllocateMemory 16MiB host-visible coherent
+  mem = vkAllocateMemory 64KiB host-visible coherent
   p = vkMapMemory mem
   expect p == 0x1_0000
 }
 `;
   assert.deepEqual(codes(text), []);
   assert.ok(!callsOf(text, 1).some((c) => c.includes('0x1_8000')), callsOf(text, 1).join('\n'));
+  // On 4 KiB pages the area is 0x1_0000..0x1_8000, which 64 KiB does not fit: the next area.
+  assert.deepEqual(codes(text.replace('  page-size 64KiB\n', '').replace('0x1_0000', '0x11_0000')), []);
   assert.deepEqual(
     codes(
       `scenario "s" {\n  page-size 64KiB\n  strategy mmap32\n  res = reserve 64KiB at 0x1_0000 by wine\n}\n`,

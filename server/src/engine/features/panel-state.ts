@@ -102,7 +102,10 @@ export function panelState(analysis: DocumentAnalysis, request: PanelRequest): P
   const window = sim.platform.window;
   // The room Wine can hand out, as its window search and window-exhausted count it.
   const usable = sim.usableWindowStart;
-  const gaps = windowGaps(vmas, usable, window.end, (p) => sim.addressOfPage(p));
+  // Cut at the reserved areas' edges, which no view spans: the blocks Wine can hand out.
+  const gaps = windowGaps(vmas, usable, window.end, (p) => sim.addressOfPage(p)).flatMap(([s, e]) =>
+    sim.blocksForViews(s, e).map(([bs, be]): [bigint, bigint] => [bs, be]),
+  );
   const free = gaps.reduce((n, [s, e]) => n + (e - s), 0n);
   const windowGapsOut: PanelGap[] = gaps
     .sort((a, b) => (b[1] - b[0] > a[1] - a[0] ? 1 : b[1] - b[0] < a[1] - a[0] ? -1 : a[0] < b[0] ? -1 : 1))

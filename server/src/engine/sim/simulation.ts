@@ -24,7 +24,7 @@ import type { Platform } from './platform';
 import type { CallRecord, ExpectRecord, Finding, StepRecord } from './records';
 import type { LanguageProblem } from './problems';
 import { isReservation } from './reservations';
-import { isWineReservedPlaceholder } from './wine-reserved-areas';
+import { isWineReservedPlaceholder, piecesByArea } from './wine-reserved-areas';
 import { SymbolTable } from './symbols';
 import {
   accessCall,
@@ -460,9 +460,10 @@ export class Simulation {
   }
 
   /**
-   * The lowest address in the window where `size` bytes fit at `alignment` (Wine's allocation
-   * granularity): the first fit among windowGaps, found by the VMA set's gap search. Every map by a
-   * window strategy asks, so a scan of the window's mappings made many maps quadratic.
+   * Where Wine's map_view puts `size` bytes at `alignment` (its allocation granularity) when no
+   * address is given: in a reserved area first, else the lowest fit in free window space, found by
+   * the VMA set's gap search. Every map by a window strategy asks, so a scan of the window's
+   * mappings made many maps quadratic.
    */
   findWindowSpace(size: bigint, alignment: bigint): bigint | undefined {
     const end = this.platform.window.end;
@@ -479,11 +480,14 @@ export class Simulation {
     const key = `${size}/${alignment}`;
     let fit = this.windowFits.get(key);
     if (fit === undefined) this.windowFits.set(key, (fit = { pages, from: windowLow }));
+    const inArea = this.firstFitInReservedAreas(size, alignment);
+    if (inArea !== undefined) return inArea;
+    // map_free_area: bottom-up between Wine's views, with MAP_FIXED_NOREPLACE stepping past what is
+    // mapped (a reserved area's placeholder too), so the lowest fit in space the kernel has free.
     const from = Math.max(windowLow, fit.from);
     const free = this.firstFitFrom(from, highPage, pages, size, alignment, end);
-    const found = this.firstFitOverPlaceholders(this.addressOfPage(from), end, size, alignment, free);
-    fit.from = found === undefined ? highPage : this.pageOf(found);
-    return found;
+    fit.from = free === undefined ? highPage : this.pageOf(free);
+    return free;
   }
 
   /**
@@ -499,28 +503,32 @@ export class Simulation {
   }
 
   /**
-   * The lowest fit from `from` when the placeholders of Wine's reserved areas count as free, given
-   * `free`, the lowest fit in space the kernel has free. A fit that takes a placeholder overlaps its
-   * area, so it starts less than `size` before the area and ends less than `size` after it: only
-   * those stretches are walked, and only below `free`.
+   * map_reserved_area, bottom-up (no MEM_TOP_DOWN): the reserved areas in address order, each cut
+   * to the window, and in the first with room the lowest aligned fit that lies wholly inside it
+   * (find_reserved_free_area); a view never spans an area's edge (wine-mirror/wine
+   * dlls/ntdll/unix/virtual.c map_view, read at 01aa909c). Only other actors' mappings there count
+   * as taken: Wine knows only its views, but drvmap does not let it clobber what it cannot see.
    */
-  private firstFitOverPlaceholders(
-    from: bigint,
-    end: bigint,
-    size: bigint,
-    alignment: bigint,
-    free: bigint | undefined,
-  ): bigint | undefined {
-    let best = free;
+  private firstFitInReservedAreas(size: bigint, alignment: bigint): bigint | undefined {
+    const low = this.usableWindowStart;
+    const high = this.platform.window.end;
     for (const [areaStart, areaEnd] of this.wineReservedAreas) {
-      const start = areaStart - size > from ? areaStart - size : from;
-      if (best !== undefined && start >= best) break;
-      const stop = areaEnd + size < end ? areaEnd + size : end;
-      if (start >= stop) continue;
-      const fit = this.firstFitTreatingPlaceholdersFree(start, stop, size, alignment);
-      if (fit !== undefined && (best === undefined || fit < best)) best = fit;
+      const start = areaStart > low ? areaStart : low;
+      const end = areaEnd < high ? areaEnd : high;
+      if (end - start < size) continue;
+      const fit = this.firstFitTreatingPlaceholdersFree(start, end, size, alignment);
+      if (fit !== undefined) return fit;
     }
-    return best;
+    return undefined;
+  }
+
+  /**
+   * The window's free space in the blocks one view may take: [start, end) cut at the reserved
+   * areas' edges, since a view lies inside one area or outside all (firstFitInReservedAreas).
+   */
+  blocksForViews(start: bigint, end: bigint): (readonly [bigint, bigint])[] {
+    if (this.wineReservedAreas.length === 0) return [[start, end]];
+    return piecesByArea(this.wineReservedAreas, start, end).map((p) => [p.start, p.end] as const);
   }
 
   /** The lowest `alignment`-aligned fit in [start, end), placeholders of reserved areas counted free. */
@@ -635,7 +643,7 @@ export class Simulation {
     let largestFreeUsable = 0;
     // A gap [start, gapEnd) as findWindowSpace sees it: a fit starts at an aligned address and may
     // end anywhere up to the gap's end (the size asked for is page-granular, as Wine's).
-    const gap = (start: number, gapEnd: number) => {
+    const block = (start: number, gapEnd: number) => {
       const size = gapEnd - start;
       const aligned = start + ((A - (start % A)) % A);
       const usable = aligned < gapEnd ? gapEnd - aligned : 0;
@@ -647,6 +655,11 @@ export class Simulation {
         largest = size;
         largestFreeUsable = usable;
       }
+    };
+    // A view never spans a reserved area's edge: a gap there is two blocks.
+    const gap = (start: number, gapEnd: number) => {
+      if (this.wineReservedAreas.length === 0) return block(start, gapEnd);
+      for (const [s, e] of this.blocksForViews(BigInt(start), BigInt(gapEnd))) block(Number(s), Number(e));
     };
     const vmas = this.space.overlapping(this.pageOf(window.start), Math.ceil(end / P));
     const holders = new Map<string, number>();

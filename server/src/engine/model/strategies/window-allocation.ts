@@ -39,8 +39,9 @@ export function allocateInWindow(
     return NO_ROOM;
   }
   const reserve = kind === 'reserve';
-  // Over a reserved area's placeholder (box64's under `mmap32`) Wine maps with MAP_FIXED, as
-  // map_fixed_area does; elsewhere with MAP_FIXED_NOREPLACE (sim/wine-fixed-area.ts).
+  // The range lies inside one reserved area (box64's under `mmap32`), over whose placeholder Wine
+  // maps with MAP_FIXED (map_reserved_area), or outside all, where map_free_area's call is
+  // MAP_FIXED_NOREPLACE: wineMapFixedArea makes that one call either way (sim/wine-fixed-area.ts).
   const mapped = wineMapFixedArea(
     sim,
     { start: low, length, prot: reserve ? PROT_NONE : PROT_READ | PROT_WRITE, noreserve: reserve },
