@@ -4,7 +4,7 @@ import type { Severity } from '../engine/diagnostics';
 import type { KernelVersion } from '../engine/kernel/types';
 import { RULE_BY_CODE } from '../engine/rules/registry';
 import type { WineVersion } from '../engine/sim/wine-version';
-import { readKernelOption, readWineOption } from './version-option';
+import { readKernelOption, readWineOption, versionOption } from './version-option';
 
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info', 'hint'];
 
@@ -290,20 +290,8 @@ export function parseArgs(argv: readonly string[]): Command {
     throw new UsageError(message, command);
   }
 
-  const kernelText = single('--kernel');
-  let kernel: KernelVersion | undefined;
-  if (kernelText !== undefined) {
-    const read = readKernelOption(kernelText);
-    if ('refused' in read) fail(read.refused);
-    kernel = read.version;
-  }
-  const wineText = single('--wine');
-  let wine: WineVersion | undefined;
-  if (wineText !== undefined) {
-    const read = readWineOption(wineText);
-    if ('refused' in read) fail(read.refused);
-    wine = read.version;
-  }
+  const kernel = versionOption(single('--kernel'), readKernelOption, fail);
+  const wine = versionOption(single('--wine'), readWineOption, fail);
 
   const widthText = single('--width');
   let width: number | undefined;

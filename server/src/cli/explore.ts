@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { explore, type ExploreResult, type ScenarioExploration } from '../engine/explore/explore';
 import { STRATEGY_NAMES, type StrategyName } from '../engine/sim/platform';
 import type { WineVersion } from '../engine/sim/wine-version';
-import { readKernelOption, readWineOption } from './version-option';
+import { readKernelOption, readWineOption, versionOption } from './version-option';
 import { singleOption, splitOptions, UsageError } from './args';
 import type { KernelVersion } from '../engine/kernel/types';
 import type { CliIo } from './io';
@@ -87,20 +87,11 @@ function readExploreArgs(argv: readonly string[]): ExploreCommand | 'help' {
     return v;
   };
   const scenario = value('--scenario');
-  let kernel: KernelVersion | undefined;
-  const kernelText = value('--kernel');
-  if (kernelText !== undefined) {
-    const read = readKernelOption(kernelText);
-    if ('refused' in read) throw new ExploreUsageError(read.refused);
-    kernel = read.version;
-  }
-  let wine: WineVersion | undefined;
-  const wineText = value('--wine');
-  if (wineText !== undefined) {
-    const read = readWineOption(wineText);
-    if ('refused' in read) throw new ExploreUsageError(read.refused);
-    wine = read.version;
-  }
+  const refuse = (message: string): never => {
+    throw new ExploreUsageError(message);
+  };
+  const kernel = versionOption(value('--kernel'), readKernelOption, refuse);
+  const wine = versionOption(value('--wine'), readWineOption, refuse);
   const strategyText = value('--strategy');
   if (strategyText !== undefined && !(STRATEGY_NAMES as readonly string[]).includes(strategyText))
     throw new ExploreUsageError(`unknown strategy \`${strategyText}\`; known: ${STRATEGY_NAMES.join(', ')}`);

@@ -23,6 +23,20 @@ export function readWineOption(text: string): Refusable<WineVersion> {
   return refuse(readWineVersionText(text), '--wine', 'runs under one Wine', text, expected);
 }
 
+/**
+ * An option's version when it was given (undefined when not), or `fail` with why it was refused:
+ * each command throws its own usage error.
+ */
+export function versionOption<V>(
+  text: string | undefined,
+  read: (text: string) => Refusable<V>,
+  fail: (message: string) => never,
+): V | undefined {
+  if (text === undefined) return undefined;
+  const result = read(text);
+  return 'refused' in result ? fail(result.refused) : result.version;
+}
+
 function refuse<V>(
   read: VersionText<V>,
   option: string,
