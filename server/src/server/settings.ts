@@ -154,6 +154,9 @@ function defaultWindowOf(settings: Settings): Checked<AddressWindow> {
   if (parts.length !== 2) return { problem: 'it is not a range START..END' };
   if (parts[0] === '') return { problem: 'its start is missing (START..END)' };
   if (parts[1] === '') return { problem: 'its end is missing (START..END)' };
+  // As a `window` line says it (number-out-of-range), not the number reader's "no digits after ``".
+  const negative = parts.find((p) => p.startsWith('-'));
+  if (negative !== undefined) return { problem: `\`${negative}\` is negative; addresses are unsigned` };
   const start = parseNumberText(parts[0]!);
   const end = parseNumberText(parts[1]!);
   if (start.value === undefined || end.value === undefined)

@@ -129,6 +129,10 @@ test('settings: the documented ones, with the severity schema listing exactly th
   assert.equal(props['drvmap.maxFileSizeKiB']?.default, DEFAULT_SETTINGS.maxFileSizeKiB);
   assert.equal(props['drvmap.defaultKernel']?.default, DEFAULT_SETTINGS.defaultKernel);
   assert.equal(props['drvmap.defaultWindow']?.default, DEFAULT_SETTINGS.defaultWindow);
+  // Negative, as the client now passes what settings.json holds: said as a `window` line says it.
+  assert.deepEqual(settingProblems(readSettings({ defaultWindow: '-0x10000..0x7fff0000' })), [
+    'drvmap.defaultWindow `-0x10000..0x7fff0000` is not used: `-0x10000` is negative; addresses are unsigned; scenarios without a `window` line use 0x1_0000..0x7fff_0000',
+  ]);
   assert.deepEqual(settingProblems(readSettings({ defaultWindow: '0x10000..' })), [
     'drvmap.defaultWindow `0x10000..` is not used: its end is missing (START..END); scenarios without a `window` line use 0x1_0000..0x7fff_0000',
   ]);

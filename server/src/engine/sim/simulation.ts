@@ -476,11 +476,16 @@ export class Simulation {
     // each that has no aligned room; without this every search walked all of them.
     const low = this.space.takeLowWater();
     if (low !== Number.POSITIVE_INFINITY)
-      for (const fit of this.windowFits.values()) if (low - fit.pages < fit.from) fit.from = low - fit.pages;
+      for (const fit of this.windowFits.values()) {
+        if (low - fit.pages < fit.from) fit.from = low - fit.pages;
+        // The same for the cursor in each reserved area (firstFitInReservedAreas).
+        const freed = this.addressOfPage(Math.max(0, low - fit.pages));
+        for (let i = 0; i < fit.areaFrom.length; i++) if (fit.areaFrom[i]! > freed) fit.areaFrom[i] = freed;
+      }
     const key = `${size}/${alignment}`;
     let fit = this.windowFits.get(key);
-    if (fit === undefined) this.windowFits.set(key, (fit = { pages, from: windowLow }));
-    const inArea = this.firstFitInReservedAreas(size, alignment);
+    if (fit === undefined) this.windowFits.set(key, (fit = { pages, from: windowLow, areaFrom: [] }));
+    const inArea = this.firstFitInReservedAreas(size, alignment, fit.areaFrom);
     if (inArea !== undefined) return inArea;
     // map_free_area: bottom-up between Wine's views, with MAP_FIXED_NOREPLACE stepping past what is
     // mapped (a reserved area's placeholder too), so the lowest fit in space the kernel has free.
@@ -509,14 +514,23 @@ export class Simulation {
    * dlls/ntdll/unix/virtual.c map_view, read at 01aa909c). Only other actors' mappings there count
    * as taken: Wine knows only its views, but drvmap does not let it clobber what it cannot see.
    */
-  private firstFitInReservedAreas(size: bigint, alignment: bigint): bigint | undefined {
+  private firstFitInReservedAreas(size: bigint, alignment: bigint, areaFrom: bigint[]): bigint | undefined {
     const low = this.usableWindowStart;
     const high = this.platform.window.end;
-    for (const [areaStart, areaEnd] of this.wineReservedAreas) {
-      const start = areaStart > low ? areaStart : low;
+    for (let i = 0; i < this.wineReservedAreas.length; i++) {
+      const [areaStart, areaEnd] = this.wineReservedAreas[i]!;
+      // Where the last search of this size found its fit in this area (findWindowSpace keeps it):
+      // without it every map walked every view already placed in the area, quadratic in maps.
+      const cursor = areaFrom[i] ?? areaStart;
+      const from = cursor > areaStart ? cursor : areaStart;
+      const start = from > low ? from : low;
       const end = areaEnd < high ? areaEnd : high;
-      if (end - start < size) continue;
+      if (end - start < size) {
+        areaFrom[i] = end;
+        continue;
+      }
       const fit = this.firstFitTreatingPlaceholdersFree(start, end, size, alignment);
+      areaFrom[i] = fit ?? end;
       if (fit !== undefined) return fit;
     }
     return undefined;
@@ -530,6 +544,9 @@ export class Simulation {
     if (this.wineReservedAreas.length === 0) return [[start, end]];
     return piecesByArea(this.wineReservedAreas, start, end).map((p) => [p.start, p.end] as const);
   }
+
+  /** Mappings the reserved-area search walked, all searches together (a test bounds it: linear). */
+  reservedAreaVisits = 0;
 
   /** The lowest `alignment`-aligned fit in [start, end), placeholders of reserved areas counted free. */
   private firstFitTreatingPlaceholdersFree(
@@ -547,6 +564,7 @@ export class Simulation {
       this.pageOf(start),
       Number((end + this.pageSize - 1n) / this.pageSize),
     )) {
+      this.reservedAreaVisits++;
       if (isWineReservedPlaceholder(vma)) continue;
       const vStart = this.addressOfPage(vma.startPage);
       const vEnd = this.addressOfPage(vma.endPage);
@@ -586,7 +604,10 @@ export class Simulation {
   }
 
   /** Where the last window search of each size and alignment found its fit (findWindowSpace). */
-  private readonly windowFits = new Map<string, { readonly pages: number; from: number }>();
+  private readonly windowFits = new Map<
+    string,
+    { readonly pages: number; from: number; readonly areaFrom: bigint[] }
+  >();
 
   private firstFitFrom(
     lowPage: number,
