@@ -57,10 +57,13 @@ test('fixed-mapping: vkUnmapMemory keeps the mapping, and a `maps pool` driver g
   expect q == p`,
     '    maps pool\n    fixed-mapping',
   );
-  // Only the pointers' place, above the window under `strategy none`, is reported.
+  // The pool line cannot hold (conflicting-traits); the pointers' place, above the window under
+  // `strategy none`, is reported too.
   assert.deepEqual(
-    shown(text).filter((d) => !d.startsWith('pointer-outside-window')),
-    [],
+    shown(text)
+      .filter((d) => !d.startsWith('pointer-outside-window'))
+      .map((d) => d.split(':')[0]),
+    ['conflicting-traits'],
   );
   assert.equal(analyse(text).scenarios[0]!.run.simulation.space.vmas().length, 1);
 });
@@ -102,4 +105,34 @@ test('fixed-mapping takes yes or no; another word is reported', () => {
   const found = shown(scenario('  mem = vkAllocateMemory 64KiB host-visible', '    fixed-mapping always'));
   assert.equal(found.length, 1);
   assert.match(found[0]!, /^unknown-word: `fixed-mapping` takes one of: yes, no/);
+});
+
+test('fixed-mapping beside `maps at-map` or `maps pool` is conflicting-traits, and the driver maps at allocation', () => {
+  for (const maps of ['at-map', 'pool']) {
+    const text = scenario(
+      '  mem = vkAllocateMemory 64KiB host-visible\n  p = vkMapMemory mem',
+      `    fixed-mapping\n    maps ${maps}`,
+    );
+    assert.deepEqual(
+      shown(text)
+        .filter((d) => !d.startsWith('pointer-outside-window'))
+        .map((d) => d.split(':')[0]),
+      ['conflicting-traits'],
+      maps,
+    );
+    assert.match(shown(text)[0]!, new RegExp(`\`maps ${maps}\` cannot hold: the driver maps at allocation`));
+    assert.ok(
+      callsOf(text, 0).some((c) => /^k: mmap\(/.test(c)),
+      callsOf(text, 0).join('\n'),
+    );
+  }
+  // `maps at-alloc` says what fixed-mapping does; `maps any` is for exploration to decide.
+  assert.deepEqual(
+    shown(scenario('  mem = vkAllocateMemory 64KiB host-visible', '    fixed-mapping\n    maps at-alloc')),
+    [],
+  );
+  assert.deepEqual(
+    shown(scenario('  mem = vkAllocateMemory 64KiB host-visible', '    fixed-mapping no\n    maps pool')),
+    [],
+  );
 });

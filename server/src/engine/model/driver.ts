@@ -577,6 +577,21 @@ export function readDriver(node: DriverNode, problems: LanguageProblem[]): Drive
     }
     traits.placed = NO_PLACED;
   }
+  // A fixed mapping is the BO's GPU address (Turnip KGSL's replayable BOs: kgsl_bo_init maps each
+  // BO of its own at allocation, never a pool slot, and tu_bo_unmap leaves it): a `maps` line
+  // that says the driver maps later or from a pool cannot hold, and fixed-mapping's model wins.
+  const mapsLine = sources.get('maps');
+  if (traits.fixedMapping && mapsLine && !isAnyLine(mapsLine) && traits.maps !== 'at-alloc') {
+    const fixedLine = sources.get('fixed-mapping');
+    problems.push({
+      code: 'conflicting-traits',
+      range: mapsLine,
+      message: `a driver with \`fixed-mapping\` maps each buffer object of its own at vkAllocateMemory and keeps it there (its GPU address is the CPU pointer), so \`maps ${traits.maps}\` cannot hold: the driver maps at allocation`,
+      ...(fixedLine
+        ? { related: [{ range: fixedLine, message: 'the mapping is tied to the GPU address here' }] }
+        : {}),
+    });
+  }
   // `vram` and `gtt` are amdgpu's domain sizes: another kernel driver does not check a BO
   // against them (nouveau_bo_alloc has no such check), nor does any for a software driver's
   // memory, even on `preset radv` (checksAmdgpuDomains), so there the line would change nothing.
