@@ -136,3 +136,48 @@ test('fixed-mapping beside `maps at-map` or `maps pool` is conflicting-traits, a
     [],
   );
 });
+
+test('exportable and imported memory is no fixed mapping: Turnip KGSL never makes it replayable, so the placed map works', () => {
+  // kgsl_bo_init takes the dma-heap path for an exportable BO before KGSL_MEMFLAGS_USE_CPU_MAP,
+  // and an import goes through kgsl_bo_init_dmabuf, which maps nothing (tu_knl_kgsl.cc).
+  const exportable = scenario(
+    '  mem = vkAllocateMemory 64KiB host-visible exportable\n  p = vkMapMemory mem\n  expect p == 0x1_0000',
+    '    fixed-mapping',
+    '  strategy placed',
+  );
+  assert.deepEqual(shown(exportable), []);
+  assert.ok(!callsOf(exportable, 0).some((c) => /^k: mmap\(/.test(c)), callsOf(exportable, 0).join('\n'));
+  const imported = scenario(
+    `  src = vkAllocateMemory 64KiB host-visible exportable
+  f1 = vkGetMemoryFdKHR src dma-buf
+  mem = vkAllocateMemory 64KiB host-visible import f1
+  p = vkMapMemory mem`,
+    '    fixed-mapping',
+    '  strategy placed',
+  );
+  assert.deepEqual(shown(imported), []);
+  assert.ok(!callsOf(imported, 2).some((c) => /^k: mmap\(/.test(c)), callsOf(imported, 2).join('\n'));
+});
+
+test('a fixed mapping is never cached for reuse: `reuses after-free` beside it is conflicting-traits, and vkFreeMemory unmaps', () => {
+  const text = scenario(
+    '  a = vkAllocateMemory 64KiB host-visible\n  vkFreeMemory a\n  b = vkAllocateMemory 64KiB host-visible',
+    '    fixed-mapping\n    reuses after-free',
+  );
+  assert.deepEqual(
+    shown(text).map((d) => d.split(':')[0]),
+    ['conflicting-traits'],
+  );
+  assert.ok(
+    callsOf(text, 1).some((c) => /^k: munmap\(/.test(c)),
+    callsOf(text, 1).join('\n'),
+  );
+  assert.ok(!callsOf(text, 2).some((c) => /reuse cached BO/.test(c)), callsOf(text, 2).join('\n'));
+  // `maps at-alloc-cached` (preset turnip's own value) maps at allocation too: no conflict.
+  assert.deepEqual(
+    shown(
+      scenario('  mem = vkAllocateMemory 64KiB host-visible', '    fixed-mapping\n    maps at-alloc-cached'),
+    ),
+    [],
+  );
+});

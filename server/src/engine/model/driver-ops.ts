@@ -22,7 +22,7 @@ import { versionAtLeast } from '../kernel/config';
 import { alignUp, formatHex, formatSize, minBig } from '../numbers';
 import { RefusedIoctlCall } from '../sim/calls';
 import type { Simulation } from '../sim/simulation';
-import { keepsPointer, mapsAtAllocation, type DriverModel } from './driver';
+import { hasFixedMapping, keepsPointer, mapsAtAllocation, type DriverModel } from './driver';
 import { driverMappingLength, isHostImport, sharesBo, takeDeviceWrites, type VkMemory } from './vk-memory';
 import { allocateInWindow } from './strategies/window-allocation';
 import type { AllocationFailure } from './strategies/strategy';
@@ -217,14 +217,16 @@ export class DriverOps {
     }
     // A fixed mapping is the BO's GPU address, so KGSL maps each replayable BO of its own at
     // allocation, host-visible or not (kgsl_bo_init, kgsl_bo_user_map): never a pool slot.
-    const fixed = this.model.fixedMapping;
-    if (!memory.properties.has('host-visible') && !fixed) return this.makeBoAtAllocation(memory);
     const shared = sharesBo(memory);
-    const reused = this.model.reuses === 'after-free' && !shared ? this.takeFromCache(memory) : false;
+    const fixed = hasFixedMapping(this.model, shared);
+    if (!memory.properties.has('host-visible') && !fixed) return this.makeBoAtAllocation(memory);
+    // A fixed mapping's BO is never cached (kgsl_bo_finish at vkFreeMemory): not reused either.
+    const reused =
+      this.model.reuses === 'after-free' && !shared && !fixed ? this.takeFromCache(memory) : false;
     if (reused) return undefined;
     if (this.model.maps === 'pool' && !shared && !fixed) return this.allocateFromPool(memory);
     const failed = this.makeBoAtAllocation(memory);
-    if (failed !== undefined || !mapsAtAllocation(this.model, memory.properties)) return failed;
+    if (failed !== undefined || !mapsAtAllocation(this.model, memory.properties, shared)) return failed;
     return this.mapAtAllocation(memory);
   }
 
@@ -567,7 +569,7 @@ export class DriverOps {
       return `${memory.name} is a suballocation of the pool ${this.name} mapped at step ${escape.step + 1}, long before this vkMapMemory`;
     if (this.model.mmapVia === 'syscall')
       return `${this.name} calls the mmap syscall directly, so no symbol hook sees it`;
-    if (mapsAtAllocation(this.model, memory.properties))
+    if (mapsAtAllocation(this.model, memory.properties, sharesBo(memory)))
       return `${this.name} mapped ${memory.name} at vkAllocateMemory (step ${escape.step + 1}), before any vkMapMemory hook was armed`;
     return `${this.name} mapped ${memory.name} outside vkMapMemory (step ${escape.step + 1})`;
   }
@@ -580,7 +582,7 @@ export class DriverOps {
   unmapOwnPointer(memory: VkMemory): void {
     // Imported host memory is the application's: the driver never maps or unmaps it.
     if (isHostImport(memory)) return;
-    if (!this.dropsMapAtUnmap(memory) || keepsPointer(this.model)) return;
+    if (!this.dropsMapAtUnmap(memory) || keepsPointer(this.model, sharesBo(memory))) return;
     if (memory.driverPointer === undefined) return;
     const size = driverMappingLength(memory, this.page);
     if (this.model.reuses === 'after-unmap') {
@@ -632,7 +634,8 @@ export class DriverOps {
       this.sim.note(this.name, `return pool+${formatHex(memory.poolOffset)} to the pool`, '', true);
       return;
     }
-    if (this.model.reuses === 'after-free' && !sharesBo(memory)) {
+    const shared = sharesBo(memory);
+    if (this.model.reuses === 'after-free' && !shared && !hasFixedMapping(this.model, shared)) {
       this.cache.push({
         size: memory.allocationSize,
         file: memory.file,

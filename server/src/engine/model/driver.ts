@@ -211,10 +211,14 @@ export const PRESETS: Readonly<Record<string, DriverTraits>> = {
  * through the mapping (`tu_bo_map` in `msm_bo_init`). Never memory that is not HOST_VISIBLE:
  * no driver has a CPU mapping of it.
  */
-export function mapsAtAllocation(driver: DriverTraits, properties: ReadonlySet<string>): boolean {
+export function mapsAtAllocation(
+  driver: DriverTraits,
+  properties: ReadonlySet<string>,
+  shared = false,
+): boolean {
   // KGSL's SVM BOs get their GPU address from the CPU mapping, so even memory that is not
   // HOST_VISIBLE is mapped (kgsl_bo_init maps every replayable BO).
-  if (driver.fixedMapping) return true;
+  if (hasFixedMapping(driver, shared)) return true;
   if (!properties.has('host-visible')) return false;
   if (driver.maps === 'at-alloc') return true;
   return driver.maps === 'at-alloc-cached' && properties.has('cached') && !properties.has('coherent');
@@ -235,8 +239,19 @@ export function onPageSize<T extends DriverTraits>(driver: T, pageSize: bigint):
  * (facts vulkan-wine §2 note 6). A `fixed-mapping` driver keeps it as the memory's GPU address
  * (DriverTraits.fixedMapping).
  */
-export function keepsPointer(driver: DriverTraits): boolean {
-  return driver.cachesPointer || driver.backing === 'anon' || driver.fixedMapping;
+export function keepsPointer(driver: DriverTraits, shared = false): boolean {
+  return driver.cachesPointer || driver.backing === 'anon' || hasFixedMapping(driver, shared);
+}
+
+/**
+ * Whether a memory's CPU mapping is its GPU address: a `fixed-mapping` driver's own buffer
+ * object, never one shared with another API or process (`shared`: exportable or imported,
+ * sharesBo). Turnip on KGSL never makes those replayable: an exportable BO takes the dma-heap
+ * path in kgsl_bo_init before KGSL_MEMFLAGS_USE_CPU_MAP, and an import goes through
+ * kgsl_bo_init_dmabuf, which maps nothing (mesa src/freedreno/vulkan/tu_knl_kgsl.cc).
+ */
+export function hasFixedMapping(driver: DriverTraits, shared: boolean): boolean {
+  return driver.fixedMapping && !shared;
 }
 
 /**
@@ -581,12 +596,33 @@ export function readDriver(node: DriverNode, problems: LanguageProblem[]): Drive
   // BO of its own at allocation, never a pool slot, and tu_bo_unmap leaves it): a `maps` line
   // that says the driver maps later or from a pool cannot hold, and fixed-mapping's model wins.
   const mapsLine = sources.get('maps');
-  if (traits.fixedMapping && mapsLine && !isAnyLine(mapsLine) && traits.maps !== 'at-alloc') {
+  if (
+    traits.fixedMapping &&
+    mapsLine &&
+    !isAnyLine(mapsLine) &&
+    traits.maps !== 'at-alloc' &&
+    traits.maps !== 'at-alloc-cached'
+  ) {
     const fixedLine = sources.get('fixed-mapping');
     problems.push({
       code: 'conflicting-traits',
       range: mapsLine,
       message: `a driver with \`fixed-mapping\` maps each buffer object of its own at vkAllocateMemory and keeps it there (its GPU address is the CPU pointer), so \`maps ${traits.maps}\` cannot hold: the driver maps at allocation`,
+      ...(fixedLine
+        ? { related: [{ range: fixedLine, message: 'the mapping is tied to the GPU address here' }] }
+        : {}),
+    });
+  }
+  // Nor does KGSL cache such a BO: vkFreeMemory always runs kgsl_bo_finish, which unmaps it and
+  // frees its GPU address (tu_knl_kgsl.cc), so `reuses after-free` cannot hold for it either.
+  const reusesLine = sources.get('reuses');
+  if (traits.fixedMapping && reusesLine && !isAnyLine(reusesLine) && traits.reuses === 'after-free') {
+    const fixedLine = sources.get('fixed-mapping');
+    problems.push({
+      code: 'conflicting-traits',
+      range: reusesLine,
+      message:
+        'a driver with `fixed-mapping` unmaps a buffer object and frees its GPU address at vkFreeMemory (kgsl_bo_finish), so `reuses after-free` cannot hold for such memory: it is not cached',
       ...(fixedLine
         ? { related: [{ range: fixedLine, message: 'the mapping is tied to the GPU address here' }] }
         : {}),

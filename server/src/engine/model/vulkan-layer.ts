@@ -1162,7 +1162,7 @@ export class VulkanLayer {
  */
 function cachedPointer(memory: VkMemory): bigint | undefined {
   const driver = memory.driver;
-  return keepsPointer(driver) ? memory.driverPointer : undefined;
+  return keepsPointer(driver, sharesBo(memory)) ? memory.driverPointer : undefined;
 }
 
 /** The hook found no room in the window for the mapping (DriverOps.hookMissOf), said after the finding's ` — `. */

@@ -7,12 +7,12 @@ import { alignUp, formatHex, formatSize, maxBig } from '../../numbers';
 import { externalMemoryHost } from './external-memory-host';
 import { wineDirectMap } from './wine-direct-map';
 import { isCoreMapRule, mapViolations } from '../placed-validity';
-import { driverMappingLength, FormattedEvent, isHostImport, type VkMemory } from '../vk-memory';
+import { driverMappingLength, FormattedEvent, isHostImport, sharesBo, type VkMemory } from '../vk-memory';
 import { CallSettledLater } from '../../sim/calls';
 import { isReservation } from '../../sim/reservations';
 import { allocateInWindow, windowFailureReason } from './window-allocation';
 import { passThrough, type MapOutcome, type Strategy, type StrategyContext } from './strategy';
-import { keepsPointer, mapsAtAllocation, winePlacesMaps } from '../driver';
+import { hasFixedMapping, keepsPointer, mapsAtAllocation, winePlacesMaps } from '../driver';
 import { setDriverObject } from '../memories-by-object';
 import type { RelatedInformation } from '../../diagnostics';
 import { importReleaseText, wineHasPlacedMaps, wineText } from '../../sim/wine-version';
@@ -303,16 +303,17 @@ function placeDriverMap(
   // is already mapped = FAIL" (vulkan-wine §4 H4). Turnip's exception (tu_bo_map returns the map
   // it has when it is at the placed address) is kept for a mapping still current: one made at
   // allocation, or kept by a RESERVE unmap that failed.
+  const shared = sharesBo(memory);
   const kept =
     memory.driverPointer !== undefined &&
-    keepsPointer(driver) &&
-    !mapsAtAllocation(driver, memory.properties);
+    keepsPointer(driver, shared) &&
+    !mapsAtAllocation(driver, memory.properties, shared);
   if (memory.driverPointer !== undefined && (memory.driverPointer !== address || kept)) {
     const why = memory.inPool
       ? `it is a suballocation of a pool mapped at step ${(memory.driverMapStep ?? 0) + 1}`
-      : driver.fixedMapping
+      : hasFixedMapping(driver, shared)
         ? `${driver.name} mapped it at ${formatHex(memory.driverPointer)} at allocation, and that address is its GPU address for the object's life (fixed-mapping, H6: Turnip's tu_bo_map answers "Cannot remap BO to a different address")`
-        : `${driver.name} already mapped it at ${formatHex(memory.driverPointer)}${mapsAtAllocation(driver, memory.properties) ? ' at allocation (H3)' : driver.cachesPointer ? ` and keeps that mapping after vkUnmapMemory (caches-pointer; \`caches-pointer no\` models a driver that drops it)${danglingText(ctx, memory, memory.driverPointer)}` : ''}`;
+        : `${driver.name} already mapped it at ${formatHex(memory.driverPointer)}${mapsAtAllocation(driver, memory.properties, shared) ? ' at allocation (H3)' : driver.cachesPointer ? ` and keeps that mapping after vkUnmapMemory (caches-pointer; \`caches-pointer no\` models a driver that drops it)${danglingText(ctx, memory, memory.driverPointer)}` : ''}`;
     const made = memory.driverMapStep !== undefined ? ctx.sim.stepRange(memory.driverMapStep) : undefined;
     ctx.sim.finding(
       'placed-map-failed',
@@ -509,8 +510,11 @@ export function unplace(
   // map meets it (placeDriverMap, H4).
   // A fixed mapping (H6) is kept the same way, as the object's GPU address: tu_bo_unmap returns
   // VK_SUCCESS for a `never_unmap` BO before it maps anything over it (tu_knl.cc).
-  if (keepsPointer(driver)) {
-    const why = driver.fixedMapping ? "fixed-mapping: it is the object's GPU address" : 'caches-pointer';
+  const shared = sharesBo(memory);
+  if (keepsPointer(driver, shared)) {
+    const why = hasFixedMapping(driver, shared)
+      ? "fixed-mapping: it is the object's GPU address"
+      : 'caches-pointer';
     ctx.sim.note(
       driver.name,
       `keep the mapping of ${memory.name} at ${formatHex(pointer)} (${why}: no ${reserve && driver.placed.unmapReserve ? 'PROT_NONE mmap' : 'munmap'})`,

@@ -5,7 +5,8 @@
 import { MREMAP_DONTUNMAP, MREMAP_FIXED, MREMAP_MAYMOVE } from '../../kernel/types';
 import { alignDown, alignUp, formatHex, formatSize } from '../../numbers';
 import { allocateInWindow, windowFailureReason } from './window-allocation';
-import { isFreed } from '../vk-memory';
+import { isFreed, sharesBo } from '../vk-memory';
+import { hasFixedMapping } from '../driver';
 import { passThrough, type Strategy } from './strategy';
 import { wineUnmapArea } from '../../sim/wine-fixed-area';
 import type { StrategyContext } from './strategy';
@@ -74,7 +75,8 @@ export function remapStrategy(dontUnmap: boolean): Strategy {
           reason: `mremap failed with ${moved.errno}: ${moved.reason}`,
         };
       }
-      if (memory.driver.fixedMapping) reportGpuAddressLeft(ctx, memory, start, low, dontUnmap);
+      if (hasFixedMapping(memory.driver, sharesBo(memory)))
+        reportGpuAddressLeft(ctx, memory, start, low, dontUnmap);
       memory.movedFrom = { address: start, owner: madeBy };
       memory.windowRange = { start: low, size: length };
       memory.history.push({
