@@ -114,3 +114,44 @@ ${steps}
     /VUID-VkMappedMemoryRange-memory-00684/,
   );
 });
+
+test('before Wine 10.15 glMapBuffer copies 0 bytes in, and a write map copies the uninitialised copy back', () => {
+  // unix_wgl.c (9.0) wow64_gl_map_buffer re-enters wow64_map_buffer with size 0: only the first
+  // call turns 0 into GL_BUFFER_SIZE; wow64_gl_unmap_buffer copies GL_BUFFER_MAP_LENGTH back.
+  const text = (wine: string, steps: string) => `scenario "legacy map" {
+${wine}
+  driver mesa {
+    caches-pointer
+  }
+  b = glBufferData 64KiB
+  g = mesa writes b + 0x40, 16
+${steps}
+}
+`;
+  const readOnly = `  p = glMapBuffer b, read-only
+  expect app reads p + 0x40, 16 == g
+  glUnmapBuffer b`;
+  const [seen, ...rest] = shown(text('  wine 9.0', readOnly));
+  assert.match(seen!, /^expectation-failed: .*uninitialised _aligned_malloc bytes \(not b's data\)/);
+  assert.deepEqual(rest, []);
+  assert.ok(
+    callsOf(text('  wine 9.0', readOnly), 2).some((c) => c.includes('memcpy(0x1_0000, 0x7fff_f7fe_f000, 0)')),
+  );
+  const readWrite = `  p = glMapBuffer b, read-write
+  app writes p + 0x100, 16
+  glUnmapBuffer b
+  expect mesa reads b + 0x40, 16 == g`;
+  assert.match(
+    shown(text('  wine 10.14', readWrite)).join('\n'),
+    /^expectation-failed: .*mesa reads uninitialised/,
+  );
+  // glMapBufferRange passes its length, and from 10.15 the whole buffer is copied in.
+  assert.deepEqual(
+    codes(
+      text('  wine 9.0', readOnly.replace('glMapBuffer b, read-only', 'glMapBufferRange b, 0, 64KiB read')),
+    ),
+    [],
+  );
+  assert.deepEqual(codes(text('  wine 10.15', readOnly)), []);
+  assert.deepEqual(codes(text('  wine 10.15', readWrite)), []);
+});

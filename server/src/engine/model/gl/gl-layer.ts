@@ -185,7 +185,7 @@ export class GlLayer {
         const call = `glMapBuffer(${buffer.name}, GL_${word!.toUpperCase().replace('-', '_')})`;
         return noteMapAttempt(
           buffer,
-          this.map(ctx, buffer, 0n, buffer.memory.allocationSize, new Set(bits), call),
+          this.map(ctx, buffer, 0n, buffer.memory.allocationSize, new Set(bits), call, true),
           this.sim.stepIndex,
         );
       }
@@ -303,6 +303,7 @@ export class GlLayer {
     length: bigint,
     access: ReadonlySet<string>,
     call: string,
+    legacyMap = false,
   ): Outcome {
     const invalid = this.mapError(buffer, offset, length, access);
     if (buffer.vulkanBacked) {
@@ -374,7 +375,7 @@ export class GlLayer {
         route = 'copy';
         result = wineCopiesGlInUnixLib(this.sim.platform.wine)
           ? copyMap(ctx, buffer, host, offset, length, access)
-          : stashMap(ctx, buffer, host, length, access);
+          : stashMap(ctx, buffer, host, length, access, legacyMap);
       }
     }
     if (!result.ok) return { kind: 'vk', result: result.result, reason: result.reason };

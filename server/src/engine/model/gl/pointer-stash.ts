@@ -24,6 +24,7 @@ export function stashMap(
   hostPointer: bigint,
   length: bigint,
   access: ReadonlySet<string>,
+  legacyMap = false,
 ): GlMapOutcome {
   const sim = ctx.sim;
   if (access.has('persistent')) return refusePersistent(ctx, buffer, hostPointer);
@@ -58,7 +59,16 @@ export function stashMap(
   const writes = access.has('write');
   if (access.has('invalidate-range') || access.has('invalidate-buffer'))
     sim.note('wine', `skip the copy-in of ${buffer.name} (GL_MAP_INVALIDATE_*_BIT)`, '', true);
-  else {
+  else if (legacyMap) {
+    // glMapBuffer / glMapNamedBuffer (unix_wgl.c wow64_gl_map_buffer, wow64_gl_map_named_buffer):
+    // the second call re-enters wow64_map_buffer with the literal size 0, and only the first call
+    // turns 0 into GL_BUFFER_SIZE, so `memcpy( UlongToPtr(*ret), ptr, size )` copies nothing. The
+    // copy keeps what _aligned_malloc left there; the unmap still copies GL_BUFFER_MAP_LENGTH back.
+    sim.note('wine', 'FIXME: Doing a copy of a mapped buffer (expect performance issues)', '', true);
+    sim.note('wine', `memcpy(${formatHex(low)}, ${formatHex(hostPointer)}, 0)`, '', true);
+    const heap = sim.newTag(`uninitialised _aligned_malloc bytes (not ${buffer.name}'s data)`, 'wine');
+    sim.write('wine', low, length, heap);
+  } else {
     sim.note('wine', 'FIXME: Doing a copy of a mapped buffer (expect performance issues)', '', true);
     sim.copy('wine', hostPointer, low, length);
   }
@@ -75,7 +85,7 @@ export function stashMap(
   buffer.shadow.synced = synced;
   buffer.memory.history.push({
     step: sim.stepIndex,
-    text: `wine copied ${formatSize(length)} into a GL copy at ${formatHex(low)} and kept that pointer in the first ${STASH_BYTES} bytes of the map`,
+    text: `wine copied ${formatSize(legacyMap ? 0n : length)} into a GL copy at ${formatHex(low)} and kept that pointer in the first ${STASH_BYTES} bytes of the map`,
   });
   return { ok: true, pointer: low, hostPointer };
 }
