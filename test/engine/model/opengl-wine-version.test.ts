@@ -22,8 +22,12 @@ ${wine}
 `;
   // 9.0 and 9.3 have no placed maps at all; 10.15 (the default) and 10.17 have them for Vulkan,
   // but no Vulkan interop device for GL: the copy path refuses the persistent map.
-  for (const wine of ['  wine 9.0', '  wine 9.3', '', '  wine 10.15', '  wine 10.17'])
+  for (const wine of ['  wine 9.3', '', '  wine 10.15', '  wine 10.17'])
     assert.deepEqual(codes(text(wine)), ['gl-persistent-copy'], wine || 'the default');
+  // 9.0 refuses it too, but hands back the truncated pointer it stored first (refused-map test).
+  assert.deepEqual(codes(text('  wine 9.0').replace('expect p == NULL', 'expect p == 0xf7fe_f000')), [
+    'gl-persistent-copy',
+  ]);
   assert.ok(
     callsOf(text('  wine 9.0'), 0).some((c) =>
       c.includes('Wine 9.0 has no Vulkan-backed GL buffers (they came in Wine 10.18)'),
@@ -71,7 +75,7 @@ ${wine}
   assert.deepEqual(codes(text('  wine 10.15', 'read')), []);
   assert.deepEqual(codes(text('', 'read')), []);
   // Fewer than 4 bytes leave no room for the pointer: the map fails.
-  const small = `scenario "small" {\n  wine 9.0\n  b = glBufferData 64KiB\n  p = glMapBufferRange b, 0, 2 write\n  expect p == NULL\n}\n`;
+  const small = `scenario "small" {\n  wine 10.14\n  b = glBufferData 64KiB\n  p = glMapBufferRange b, 0, 2 write\n  expect p == NULL\n}\n`;
   assert.deepEqual(codes(small), []);
   assert.ok(callsOf(small, 1).some((c) => c.includes('Buffer too small for metadata!')));
 });
@@ -154,4 +158,31 @@ ${steps}
   );
   assert.deepEqual(codes(text('  wine 10.15', readOnly)), []);
   assert.deepEqual(codes(text('  wine 10.15', readWrite)), []);
+});
+
+test('Wine 9.0 hands 32-bit code the truncated host pointer from a refused copy-path map, not NULL', () => {
+  // unix_wgl.c (9.0) wow64_map_buffer stores `*ret = PtrToUlong(ptr)` before it returns
+  // STATUS_NOT_SUPPORTED / STATUS_BUFFER_TOO_SMALL; wgl.c glMapBufferRange returns args.ret.
+  const persistent = `scenario "9.0 persistent map" {
+  wine 9.0
+  driver mesa {
+    placed-map none
+  }
+  b = glBufferStorage 64KiB map-write persistent
+  p = glMapBufferRange b, 0, 64KiB write persistent
+  expect p == NULL
+}
+`;
+  const [finding, failed, ...rest] = shown(persistent);
+  assert.match(
+    finding!,
+    /^gl-persistent-copy: .*returns 0xf7fe_f000 anyway .*truncated pointer to memory that is no longer mapped/,
+  );
+  assert.match(failed!, /^expectation-failed: .*p is 0xf7fe_f000/);
+  assert.deepEqual(rest, []);
+  const small = `scenario "small" {\n  wine 9.0\n  b = glBufferData 2\n  p = glMapBufferRange b, 0, 2 write\n  expect p == NULL\n}\n`;
+  assert.match(shown(small).join('\n'), /^expectation-failed: .*p is 0xf7ff_e000/);
+  assert.deepEqual(codes(small.replace('expect p == NULL', 'expect p == 0xf7ff_e000')), []);
+  // The later pre-10.15 protocol returns 0 (what its PE side does with *client_ptr is not read).
+  assert.deepEqual(codes(small.replace('wine 9.0', 'wine 10.14')), []);
 });

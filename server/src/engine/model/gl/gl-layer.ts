@@ -378,7 +378,10 @@ export class GlLayer {
           : stashMap(ctx, buffer, host, length, access, legacyMap);
       }
     }
-    if (!result.ok) return { kind: 'vk', result: result.result, reason: result.reason };
+    if (!result.ok)
+      return result.dangling === undefined
+        ? { kind: 'vk', result: result.result, reason: result.reason }
+        : addressOutcome(result.dangling, this.sim.stepIndex);
     buffer.map = {
       route,
       pointer: result.pointer,

@@ -13,7 +13,7 @@ import { wineUnmapArea } from '../../sim/wine-fixed-area';
 import { alignUp, formatHex, formatSize } from '../../numbers';
 import type { GlBuffer, GlMap, GlShadow } from './buffer';
 import type { GlContext, GlMapOutcome } from './context';
-import { copyUnmap, readBaseline, refusePersistent } from './shadow-copy';
+import { copyUnmap, readBaseline, refusedMapResult, refusePersistent } from './shadow-copy';
 
 /** sizeof(PTR32): the pointer Wine keeps in the buffer. */
 const STASH_BYTES = 4n;
@@ -30,14 +30,15 @@ export function stashMap(
   if (access.has('persistent')) return refusePersistent(ctx, buffer, hostPointer);
   if (length < STASH_BYTES) {
     sim.note('wine', 'FIXME: Buffer too small for metadata!', '', false);
-    // STATUS_BUFFER_TOO_SMALL: wow64_glMapBufferRange unmaps on the host and returns 0.
+    // STATUS_BUFFER_TOO_SMALL: wow64_ext_glMapBufferRange unmaps on the host. The later pre-10.15
+    // unix_wgl.c returns 0; Wine 9.0's had already stored the truncated pointer as the result.
     sim.note('wine', `glUnmapBuffer(${buffer.name})`, '', true);
     ctx.ops.unmapOwnPointer(buffer.memory);
-    return {
-      ok: false,
-      result: 'NULL',
-      reason: `the map is ${length} bytes, and Wine before 10.15 needs ${STASH_BYTES} to keep its 32-bit pointer in the buffer ("Buffer too small for metadata!")`,
-    };
+    return refusedMapResult(
+      ctx,
+      hostPointer,
+      `the map is ${length} bytes, and Wine before 10.15 needs ${STASH_BYTES} to keep its 32-bit pointer in the buffer ("Buffer too small for metadata!")`,
+    );
   }
   sim.note(
     'wine',
