@@ -186,3 +186,20 @@ test('Wine 9.0 hands 32-bit code the truncated host pointer from a refused copy-
   // The later pre-10.15 protocol returns 0 (what its PE side does with *client_ptr is not read).
   assert.deepEqual(codes(small.replace('wine 9.0', 'wine 10.14')), []);
 });
+
+test('under Wine 9.0 glUnmapBuffer of an unmapped buffer raises no GL error and returns GL_FALSE', () => {
+  // unix_wgl.c (9.0) wow64_gl_unmap_buffer: `if (!(ptr = get_buffer_pointer( … ))) return
+  // STATUS_SUCCESS;` before the host glUnmapBuffer; later files always call it.
+  const text = (wine: string) => `scenario "unmap without map" {
+${wine}
+  driver mesa {
+  }
+  b = glBufferData 64KiB
+  glUnmapBuffer b
+}
+`;
+  assert.deepEqual(shown(text('  wine 9.0')), []);
+  assert.ok(callsOf(text('  wine 9.0'), 1).some((c) => c.includes('= GL_FALSE')));
+  assert.deepEqual(codes(text('  wine 10.14')), ['gl-error']);
+  assert.deepEqual(codes(text('')), ['gl-error']);
+});

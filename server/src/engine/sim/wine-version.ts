@@ -122,6 +122,17 @@ export function wineGlRefusedMapKeepsPointer(version: WineVersion): boolean {
   return version.major === 9 && version.minor === 0;
 }
 
+/**
+ * Whether glUnmapBuffer of a buffer that is not mapped returns GL_FALSE without calling the host
+ * GL: Wine 9.0's unix_wgl.c wow64_gl_unmap_buffer starts with `if (!(ptr = get_buffer_pointer(
+ * … ))) return STATUS_SUCCESS;`, leaving the result 0 and raising no GL error. The later
+ * pre-10.15 file (ad129ee3) and 10.15 always call the host glUnmapBuffer, which raises
+ * GL_INVALID_OPERATION; the versions between were not read (as wineGlRefusedMapKeepsPointer).
+ */
+export function wineGlUnmapSkipsUnmapped(version: WineVersion): boolean {
+  return version.major === 9 && version.minor === 0;
+}
+
 /** Whether this Wine backs persistent GL buffer storage with Vulkan memory (10.18 and later). */
 export function wineHasGlVulkanBuffers(version: WineVersion): boolean {
   return wineAtLeast(version, WINE_GL_VULKAN_BUFFERS);

@@ -35,7 +35,12 @@ import { mappedRangeViolations } from '../mapped-memory-range';
 import { fexThunkMap, forwardedByFex } from './fex-thunk';
 import { wineUnmapArea } from '../../sim/wine-fixed-area';
 import { stashMap, stashUnmap } from './pointer-stash';
-import { wineCopiesGlInUnixLib, wineHasGlVulkanBuffers, wineText } from '../../sim/wine-version';
+import {
+  wineCopiesGlInUnixLib,
+  wineGlUnmapSkipsUnmapped,
+  wineHasGlVulkanBuffers,
+  wineText,
+} from '../../sim/wine-version';
 
 /** A GL error, before it is raised: its enum, why, and where the buffer was made. */
 interface GlError {
@@ -474,7 +479,15 @@ export class GlLayer {
 
   private unmap(ctx: GlContext, buffer: GlBuffer): Outcome {
     const map = buffer.map;
-    if (!map) return this.glError('GL_INVALID_OPERATION', notMappedText(buffer));
+    if (!map) {
+      const platform = this.sim.platform;
+      if (platform.os !== 'macos' && !forwardedByFex(platform) && wineGlUnmapSkipsUnmapped(platform.wine)) {
+        const why = `${notMappedText(buffer)}: ${wineText(platform.wine, platform.wineSource)}'s wow64_gl_unmap_buffer finds no buffer pointer and returns before the host glUnmapBuffer, so no GL error is raised`;
+        this.sim.note('app', `glUnmapBuffer(${buffer.name})`, `= GL_FALSE (${why})`, false);
+        return { kind: 'vk', result: 'GL_FALSE', reason: why };
+      }
+      return this.glError('GL_INVALID_OPERATION', notMappedText(buffer));
+    }
     this.sim.note('app', `glUnmapBuffer(${buffer.name})`, '= GL_TRUE', true);
     buffer.mapFailedStep = undefined;
     this.checkLostWrites(buffer, map);
