@@ -107,6 +107,32 @@ export function wineCopiesGlInUnixLib(version: WineVersion): boolean {
   return wineAtLeast(version, WINE_GL_UNIX_COPY);
 }
 
+/**
+ * Whether a refused GL copy-path map (GL_MAP_PERSISTENT_BIT, or under 4 bytes) still hands 32-bit
+ * code the truncated host pointer: Wine 9.0's unix_wgl.c wow64_map_buffer sets
+ * `*ret = PtrToUlong(ptr)` in the "we're lucky" test before it returns STATUS_NOT_SUPPORTED or
+ * STATUS_BUFFER_TOO_SMALL, wow64_ext_glMapBufferRange unmaps on the host, and wgl.c
+ * glMapBufferRange handles only STATUS_INVALID_ADDRESS before `return args.ret`. Only 9.0's pair
+ * of files was read for this. A later pre-10.15 unix_wgl.c (ad129ee3) returns 0 but leaves the
+ * truncated value in *client_ptr, and its PE side then calls _aligned_malloc with that value as a
+ * size: what 32-bit code gets there depends on the generated thunk, not read, so 9.1 to 10.14
+ * keep NULL and are uncertain.
+ */
+export function wineGlRefusedMapKeepsPointer(version: WineVersion): boolean {
+  return version.major === 9 && version.minor === 0;
+}
+
+/**
+ * Whether glUnmapBuffer of a buffer that is not mapped returns GL_FALSE without calling the host
+ * GL: Wine 9.0's unix_wgl.c wow64_gl_unmap_buffer starts with `if (!(ptr = get_buffer_pointer(
+ * … ))) return STATUS_SUCCESS;`, leaving the result 0 and raising no GL error. The later
+ * pre-10.15 file (ad129ee3) and 10.15 always call the host glUnmapBuffer, which raises
+ * GL_INVALID_OPERATION; the versions between were not read (as wineGlRefusedMapKeepsPointer).
+ */
+export function wineGlUnmapSkipsUnmapped(version: WineVersion): boolean {
+  return version.major === 9 && version.minor === 0;
+}
+
 /** Whether this Wine backs persistent GL buffer storage with Vulkan memory (10.18 and later). */
 export function wineHasGlVulkanBuffers(version: WineVersion): boolean {
   return wineAtLeast(version, WINE_GL_VULKAN_BUFFERS);

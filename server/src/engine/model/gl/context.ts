@@ -17,7 +17,13 @@ export type GlMapOutcome =
       readonly hostPointer: bigint | undefined;
       readonly slot?: { start: bigint; size: bigint };
     }
-  | { readonly ok: false; readonly result: string; readonly reason: string };
+  | {
+      readonly ok: false;
+      readonly result: string;
+      readonly reason: string;
+      /** What 32-bit code gets anyway: Wine 9.0's truncated pointer to the unmapped host map. */
+      readonly dangling?: bigint;
+    };
 
 /** GL_MESA_map_buffer_client_pointer: the `gl-client-pointer` driver trait. */
 export function hasClientPointer(driver: DriverModel): boolean {

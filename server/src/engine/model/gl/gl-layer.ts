@@ -35,7 +35,12 @@ import { mappedRangeViolations } from '../mapped-memory-range';
 import { fexThunkMap, forwardedByFex } from './fex-thunk';
 import { wineUnmapArea } from '../../sim/wine-fixed-area';
 import { stashMap, stashUnmap } from './pointer-stash';
-import { wineCopiesGlInUnixLib, wineHasGlVulkanBuffers, wineText } from '../../sim/wine-version';
+import {
+  wineCopiesGlInUnixLib,
+  wineGlUnmapSkipsUnmapped,
+  wineHasGlVulkanBuffers,
+  wineText,
+} from '../../sim/wine-version';
 
 /** A GL error, before it is raised: its enum, why, and where the buffer was made. */
 interface GlError {
@@ -185,7 +190,7 @@ export class GlLayer {
         const call = `glMapBuffer(${buffer.name}, GL_${word!.toUpperCase().replace('-', '_')})`;
         return noteMapAttempt(
           buffer,
-          this.map(ctx, buffer, 0n, buffer.memory.allocationSize, new Set(bits), call),
+          this.map(ctx, buffer, 0n, buffer.memory.allocationSize, new Set(bits), call, true),
           this.sim.stepIndex,
         );
       }
@@ -303,6 +308,7 @@ export class GlLayer {
     length: bigint,
     access: ReadonlySet<string>,
     call: string,
+    legacyMap = false,
   ): Outcome {
     const invalid = this.mapError(buffer, offset, length, access);
     if (buffer.vulkanBacked) {
@@ -374,10 +380,13 @@ export class GlLayer {
         route = 'copy';
         result = wineCopiesGlInUnixLib(this.sim.platform.wine)
           ? copyMap(ctx, buffer, host, offset, length, access)
-          : stashMap(ctx, buffer, host, length, access);
+          : stashMap(ctx, buffer, host, length, access, legacyMap);
       }
     }
-    if (!result.ok) return { kind: 'vk', result: result.result, reason: result.reason };
+    if (!result.ok)
+      return result.dangling === undefined
+        ? { kind: 'vk', result: result.result, reason: result.reason }
+        : addressOutcome(result.dangling, this.sim.stepIndex);
     buffer.map = {
       route,
       pointer: result.pointer,
@@ -470,7 +479,15 @@ export class GlLayer {
 
   private unmap(ctx: GlContext, buffer: GlBuffer): Outcome {
     const map = buffer.map;
-    if (!map) return this.glError('GL_INVALID_OPERATION', notMappedText(buffer));
+    if (!map) {
+      const platform = this.sim.platform;
+      if (platform.os !== 'macos' && !forwardedByFex(platform) && wineGlUnmapSkipsUnmapped(platform.wine)) {
+        const why = `${notMappedText(buffer)}: ${wineText(platform.wine, platform.wineSource)}'s wow64_gl_unmap_buffer finds no buffer pointer and returns before the host glUnmapBuffer, so no GL error is raised`;
+        this.sim.note('app', `glUnmapBuffer(${buffer.name})`, `= GL_FALSE (${why})`, false);
+        return { kind: 'vk', result: 'GL_FALSE', reason: why };
+      }
+      return this.glError('GL_INVALID_OPERATION', notMappedText(buffer));
+    }
     this.sim.note('app', `glUnmapBuffer(${buffer.name})`, '= GL_TRUE', true);
     buffer.mapFailedStep = undefined;
     this.checkLostWrites(buffer, map);

@@ -13,7 +13,7 @@ import { wineUnmapArea } from '../../sim/wine-fixed-area';
 import { alignUp, formatHex, formatSize } from '../../numbers';
 import type { GlBuffer, GlMap, GlShadow } from './buffer';
 import type { GlContext, GlMapOutcome } from './context';
-import { copyUnmap, readBaseline, refusePersistent } from './shadow-copy';
+import { copyUnmap, readBaseline, refusedMapResult, refusePersistent } from './shadow-copy';
 
 /** sizeof(PTR32): the pointer Wine keeps in the buffer. */
 const STASH_BYTES = 4n;
@@ -24,19 +24,21 @@ export function stashMap(
   hostPointer: bigint,
   length: bigint,
   access: ReadonlySet<string>,
+  legacyMap = false,
 ): GlMapOutcome {
   const sim = ctx.sim;
   if (access.has('persistent')) return refusePersistent(ctx, buffer, hostPointer);
   if (length < STASH_BYTES) {
     sim.note('wine', 'FIXME: Buffer too small for metadata!', '', false);
-    // STATUS_BUFFER_TOO_SMALL: wow64_glMapBufferRange unmaps on the host and returns 0.
+    // STATUS_BUFFER_TOO_SMALL: wow64_ext_glMapBufferRange unmaps on the host. The later pre-10.15
+    // unix_wgl.c returns 0; Wine 9.0's had already stored the truncated pointer as the result.
     sim.note('wine', `glUnmapBuffer(${buffer.name})`, '', true);
     ctx.ops.unmapOwnPointer(buffer.memory);
-    return {
-      ok: false,
-      result: 'NULL',
-      reason: `the map is ${length} bytes, and Wine before 10.15 needs ${STASH_BYTES} to keep its 32-bit pointer in the buffer ("Buffer too small for metadata!")`,
-    };
+    return refusedMapResult(
+      ctx,
+      hostPointer,
+      `the map is ${length} bytes, and Wine before 10.15 needs ${STASH_BYTES} to keep its 32-bit pointer in the buffer ("Buffer too small for metadata!")`,
+    );
   }
   sim.note(
     'wine',
@@ -58,7 +60,16 @@ export function stashMap(
   const writes = access.has('write');
   if (access.has('invalidate-range') || access.has('invalidate-buffer'))
     sim.note('wine', `skip the copy-in of ${buffer.name} (GL_MAP_INVALIDATE_*_BIT)`, '', true);
-  else {
+  else if (legacyMap) {
+    // glMapBuffer / glMapNamedBuffer (unix_wgl.c wow64_gl_map_buffer, wow64_gl_map_named_buffer):
+    // the second call re-enters wow64_map_buffer with the literal size 0, and only the first call
+    // turns 0 into GL_BUFFER_SIZE, so `memcpy( UlongToPtr(*ret), ptr, size )` copies nothing. The
+    // copy keeps what _aligned_malloc left there; the unmap still copies GL_BUFFER_MAP_LENGTH back.
+    sim.note('wine', 'FIXME: Doing a copy of a mapped buffer (expect performance issues)', '', true);
+    sim.note('wine', `memcpy(${formatHex(low)}, ${formatHex(hostPointer)}, 0)`, '', true);
+    const heap = sim.newTag(`uninitialised _aligned_malloc bytes (not ${buffer.name}'s data)`, 'wine');
+    sim.write('wine', low, length, heap);
+  } else {
     sim.note('wine', 'FIXME: Doing a copy of a mapped buffer (expect performance issues)', '', true);
     sim.copy('wine', hostPointer, low, length);
   }
@@ -75,7 +86,7 @@ export function stashMap(
   buffer.shadow.synced = synced;
   buffer.memory.history.push({
     step: sim.stepIndex,
-    text: `wine copied ${formatSize(length)} into a GL copy at ${formatHex(low)} and kept that pointer in the first ${STASH_BYTES} bytes of the map`,
+    text: `wine copied ${formatSize(legacyMap ? 0n : length)} into a GL copy at ${formatHex(low)} and kept that pointer in the first ${STASH_BYTES} bytes of the map`,
   });
   return { ok: true, pointer: low, hostPointer };
 }

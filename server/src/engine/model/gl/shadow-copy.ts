@@ -7,10 +7,11 @@
 // GL_MAP_PERSISTENT_BIT cannot work on a copy: FIXME, and the map fails.
 import { clobberedRuns, reportClobber } from '../strategies/shadow-sync';
 import { allocateInWindow, windowFailureReason } from '../strategies/window-allocation';
-import { alignUp, formatHex, formatSize } from '../../numbers';
+import { alignUp, formatHex, formatSize, truncate32 } from '../../numbers';
 import type { GlBuffer, GlMap, GlShadow } from './buffer';
 import type { GlContext, GlMapOutcome } from './context';
 import { wineUnmapArea } from '../../sim/wine-fixed-area';
+import { wineGlRefusedMapKeepsPointer } from '../../sim/wine-version';
 
 export function copyMap(
   ctx: GlContext,
@@ -68,13 +69,17 @@ export function copyMap(
 /**
  * GL_MAP_PERSISTENT_BIT on the copy path, in every Wine drvmap models: FIXME, and the map fails
  * (current: `goto unmap`; before 10.15 STATUS_NOT_SUPPORTED, and wow64_glMapBufferRange unmaps).
+ * Under Wine 9.0 the call still returns the truncated host pointer (refusedMapResult).
  */
 export function refusePersistent(ctx: GlContext, buffer: GlBuffer, hostPointer: bigint): GlMapOutcome {
   const sim = ctx.sim;
   sim.note('wine', 'FIXME: GL_MAP_PERSISTENT_BIT not supported on wow64 (copy path)', '', false);
+  const returns = wineGlRefusedMapKeepsPointer(sim.platform.wine)
+    ? `glMapBufferRange returns ${danglingText(hostPointer)}`
+    : 'glMapBufferRange returns NULL';
   sim.finding(
     'gl-persistent-copy',
-    `${buffer.name} is mapped GL_MAP_PERSISTENT_BIT, but its pointer ${formatHex(hostPointer)} does not fit in 32 bits and there is no Vulkan-backed buffer for it: Wine's copy path cannot keep a persistent map in sync, so it prints a FIXME, unmaps the buffer and glMapBufferRange returns NULL`,
+    `${buffer.name} is mapped GL_MAP_PERSISTENT_BIT, but its pointer ${formatHex(hostPointer)} does not fit in 32 bits and there is no Vulkan-backed buffer for it: Wine's copy path cannot keep a persistent map in sync, so it prints a FIXME, unmaps the buffer and ${returns}`,
     [{ range: buffer.memory.node, message: `${buffer.name} created here` }],
     undefined,
     false,
@@ -83,7 +88,24 @@ export function refusePersistent(ctx: GlContext, buffer: GlBuffer, hostPointer: 
   // Wine's thunk unmaps on the host (unmap_buffer); the driver then drops its map.
   sim.note('wine', `glUnmapBuffer(${buffer.name})`, '', true);
   ctx.ops.unmapOwnPointer(buffer.memory);
-  return { ok: false, result: 'NULL', reason: 'GL_MAP_PERSISTENT_BIT on the copy path' };
+  return refusedMapResult(ctx, hostPointer, 'GL_MAP_PERSISTENT_BIT on the copy path');
+}
+
+/** What 32-bit code gets from Wine 9.0's refused map (wine-version.ts wineGlRefusedMapKeepsPointer). */
+export function danglingText(hostPointer: bigint): string {
+  return `${formatHex(truncate32(hostPointer))} anyway (Wine 9.0 stored the truncated host pointer as the result before refusing the map): 32-bit code gets a truncated pointer to memory that is no longer mapped`;
+}
+
+/** A refused copy-path map: NULL, or under Wine 9.0 the truncated, dangling host pointer. */
+export function refusedMapResult(ctx: GlContext, hostPointer: bigint, reason: string): GlMapOutcome {
+  if (!wineGlRefusedMapKeepsPointer(ctx.sim.platform.wine)) return { ok: false, result: 'NULL', reason };
+  ctx.sim.note(
+    'wine',
+    `glMapBufferRange = ${formatHex(truncate32(hostPointer))}`,
+    danglingText(hostPointer),
+    false,
+  );
+  return { ok: false, result: 'NULL', reason, dangling: truncate32(hostPointer) };
 }
 
 /** What the buffer and its shadow hold now, as the baseline of a later copy-back; undefined if either faults. */
