@@ -11,13 +11,14 @@
 // LOWEST (0x1_0000) up to WINE_LOWEST, in 64 KiB steps (mask 0 means 0xffff). The facts sheet's
 // "below 2 GiB" (vulkan-wine §6) is wrong for this: the block can be in [2 GiB, 3 GiB), outside a
 // window without large-address-awareness. The search skips what box64 reserved for Wine at
-// start-up (box64-prereserve.ts): WINE_LOWEST lies inside 0x11_0000..0x3011_0000, so the first
-// block it can return is 0x3011_0000, and 0x7f00_0000..0x8200_0000 is skipped too.
+// start-up (box64-prereserve.ts, mapped before the first search): WINE_LOWEST lies inside
+// 0x11_0000..0x3011_0000, so the first block it can return is 0x3011_0000, and
+// 0x7f00_0000..0x8200_0000 is skipped too.
 import { MAP_32BIT } from '../kernel/types';
-import { alignUp, formatHex, formatSize, KiB } from '../numbers';
+import { formatHex, formatSize, KiB } from '../numbers';
 import type { Simulation } from '../sim/simulation';
 import { BOX64_ACTOR } from './layer-actors';
-import { box64PrereserveOverlapping, box64PrereserveText } from './box64-prereserve';
+import { box64PrereserveText } from './box64-prereserve';
 import type { DriverModel } from './driver';
 
 /** Where find31bitBlockNearHint starts for a NULL hint (box64 `custommem.c`, WINE_LOWEST). */
@@ -69,35 +70,14 @@ export function box64Placement(sim: Simulation, length: bigint): Box64Placement 
  * box64's find31bitBlockNearHint(NULL, length, 0): the first walk that finds a free 64 KiB-aligned
  * block. box64 searches its own record of the mappings (mapallmem: /proc/self/maps read at start,
  * its Wine reservation, then every mmap through its symbols, re-read when the kernel did not take
- * a hint); drvmap searches the simulated address space and that reservation, the same when the
- * record is current.
+ * a hint); drvmap searches the simulated address space, the same when that record is current. Its
+ * Wine reservation is there as the box64 VMAs box64-prereserve.ts maps at start-up, so the search
+ * skips it as box64's does, without a list of its own.
  */
 function find31bitBlockWithoutHint(sim: Simulation, length: bigint): bigint | undefined {
   for (const [start, startEnd] of BOX64_NULL_HINT_WALKS) {
-    const block = firstBlockOutsidePrereserve(sim, start, startEnd, length);
+    const block = sim.findSpaceStartingIn(start, startEnd, length, BOX64_GRANULARITY);
     if (block !== undefined) return block;
-  }
-  return undefined;
-}
-
-/**
- * One walk: a free block of the simulated space that overlaps none of box64's reserved ranges.
- * On a clash the walk goes on from the range's end, rounded up to 64 KiB, as box64's cursor does
- * (`cur = (bend+mask)&~mask`).
- */
-function firstBlockOutsidePrereserve(
-  sim: Simulation,
-  start: bigint,
-  startEnd: bigint,
-  length: bigint,
-): bigint | undefined {
-  let cursor = start;
-  while (cursor < startEnd) {
-    const block = sim.findSpaceStartingIn(cursor, startEnd, length, BOX64_GRANULARITY);
-    if (block === undefined) return undefined;
-    const reserved = box64PrereserveOverlapping(block, block + length);
-    if (reserved === undefined) return block;
-    cursor = alignUp(reserved[1], BOX64_GRANULARITY);
   }
   return undefined;
 }

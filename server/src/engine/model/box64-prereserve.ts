@@ -64,11 +64,3 @@ export function box64Prereserve(sim: Simulation): void {
     if (mapped.ok) sim.addWineReservedArea(start, alignUp(end, sim.pageSize));
   }
 }
-
-/** The box64 reservation that [start, end) overlaps, if any. */
-export function box64PrereserveOverlapping(
-  start: bigint,
-  end: bigint,
-): readonly [bigint, bigint] | undefined {
-  return BOX64_WINE_PRERESERVE.find(([s, e]) => start < e && s < end);
-}

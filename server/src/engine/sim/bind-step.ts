@@ -21,7 +21,8 @@ export function bindStepResult(
   const { sim, scope, problems } = context;
   const name = step.binding;
   if (!name) return new RecordedStep(index, step, actor, calls, outcome);
-  if (isReservedWord(name.name)) {
+  const reserved = isReservedWord(name.name);
+  if (reserved) {
     problems.report('reserved-name', name, `\`${name.name}\` is a word of the language; choose another name`);
   }
   const existing = sim.symbols.symbolIfDefined(name.name);
@@ -37,7 +38,7 @@ export function bindStepResult(
   // The layer's own actor (`fex` under reserve-high, `box64` under mmap32) has no symbol, and its
   // name is not a word of the language (elsewhere it is an ordinary name): `fex writes fex, 4`
   // would read one name two ways.
-  if (context.actors.has(name.name) && !isReservedWord(name.name)) {
+  if (!reserved && context.actors.has(name.name)) {
     problems.report(
       'duplicate-name',
       name,
