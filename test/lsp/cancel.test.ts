@@ -11,6 +11,31 @@ import type { ExploreResponse } from '../../protocol/requests';
 import { LspClient, repoRoot } from './client';
 
 const URI = 'file:///work/test/cancel.drvmap';
+/**
+ * A scenario whose exploration takes a second or more (two open drivers: thousands of behaviours),
+ * so that the server is still busy with it while every later request and cancellation is
+ * written: example 12's own explorations can end before the client has written them all, and a
+ * request read while the server is idle is begun before its cancellation arrives.
+ */
+const SLOW_URI = 'file:///work/test/cancel-slow.drvmap';
+const SLOW = `scenario "two open drivers" {
+  strategy remap-dontunmap
+  driver a {
+    any
+  }
+  driver b {
+    any
+  }
+  m1 = vkAllocateMemory 1MiB driver a host-visible coherent
+  m2 = vkAllocateMemory 1MiB driver b host-visible coherent
+  p = vkMapMemory m1
+  q = vkMapMemory m2
+  a writes m1 + 0x200, 64
+  b writes m2 + 0x200, 64
+  vkUnmapMemory m1
+  vkUnmapMemory m2
+}
+`;
 
 let client: LspClient;
 
@@ -18,6 +43,8 @@ before(async () => {
   ({ client } = await LspClient.start({ settings: {}, env: { DRVMAP_DEBOUNCE_MS: '0' } }));
   await client.open(URI, readFileSync(join(repoRoot(), 'examples', '12-explore-strategies.drvmap'), 'utf8'));
   await client.diagnostics(URI, () => true, 10_000, true);
+  await client.open(SLOW_URI, SLOW);
+  await client.diagnostics(SLOW_URI, () => true, 10_000, true);
 });
 
 after(async () => {
@@ -50,7 +77,7 @@ function explore(
 test('explorations cancelled while they wait behind another are answered RequestCancelled, not run', async () => {
   // The first one keeps the server's thread busy while the others, and their cancellations,
   // arrive behind it.
-  const first = explore(0);
+  const first = explore(0, false, SLOW_URI);
   const cancelled = [1, 2, 3, 0, 1, 2].map((i) => explore(i, true));
   const last = explore(3);
   const hover = outcome(
