@@ -20,6 +20,13 @@ const bundles = [
     external: ['vscode'],
   },
   { entry: 'server/src/server/main.ts', out: 'out/server.js', platform: 'node', format: 'cjs' },
+  // The explore thread the server starts (server/src/server/explore-thread.ts).
+  {
+    entry: 'server/src/server/explore-worker.ts',
+    out: 'out/explore-worker.js',
+    platform: 'node',
+    format: 'cjs',
+  },
   { entry: 'server/src/cli/main.ts', out: 'out/cli.js', platform: 'node', format: 'cjs' },
   { entry: 'media/src/panel.ts', out: 'out/panel.js', platform: 'browser', format: 'iife' },
 ].filter((b) => existsSync(b.entry));

@@ -62,8 +62,8 @@ export class Explorer implements vscode.Disposable {
     let response;
     let cancelled = false;
     try {
-      // Cancellable: the server answers a cancelled exploration that has not begun with
-      // RequestCancelled and does not run it (server/src/server/cancellation.ts).
+      // Cancellable: the server drops a cancelled exploration still queued and stops one that
+      // runs, and answers either with RequestCancelled (server/src/server/explore-thread.ts).
       response = await vscode.window.withProgress(
         {
           location: vscode.ProgressLocation.Notification,

@@ -1,6 +1,7 @@
 // `$/cancelRequest`: a request the client cancelled before the server began it is answered with
-// RequestCancelled (-32800) and not run. The server has one thread: an exploration it runs for a
-// cancelled request is time every later hover and edit waits for.
+// RequestCancelled (-32800) and not run. Explorations run on the server's explore thread, one at a
+// time: a cancelled one still queued is dropped, a running one is stopped, and the server's own
+// thread answers hovers while one runs.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -13,9 +14,9 @@ import { LspClient, repoRoot } from './client';
 const URI = 'file:///work/test/cancel.drvmap';
 /**
  * A scenario whose exploration takes a second or more (two open drivers: thousands of behaviours),
- * so that the server is still busy with it while every later request and cancellation is
+ * so that the explore thread is still busy with it while every later request and cancellation is
  * written: example 12's own explorations can end before the client has written them all, and a
- * request read while the server is idle is begun before its cancellation arrives.
+ * request that arrives while the thread is idle is begun before its cancellation arrives.
  */
 const SLOW_URI = 'file:///work/test/cancel-slow.drvmap';
 const SLOW = `scenario "two open drivers" {
@@ -75,7 +76,7 @@ function explore(
 }
 
 test('explorations cancelled while they wait behind another are answered RequestCancelled, not run', async () => {
-  // The first one keeps the server's thread busy while the others, and their cancellations,
+  // The first one keeps the explore thread busy while the others, and their cancellations,
   // arrive behind it.
   const first = explore(0, false, SLOW_URI);
   const cancelled = [1, 2, 3, 0, 1, 2].map((i) => explore(i, true));
@@ -123,4 +124,40 @@ test('an exploration cancelled while it waits for its document’s settings is n
   } finally {
     client.configurationDelayMs = 0;
   }
+});
+
+test('a hover is answered while an exploration runs, not after it', async () => {
+  const finished: string[] = [];
+  const exploring = explore(0, false, SLOW_URI).then((r) => {
+    finished.push('explore');
+    return r;
+  });
+  // Written after the exploration has been read and begun.
+  await new Promise((r) => setTimeout(r, 150));
+  const hover = await client.request<Hover | null>('textDocument/hover', {
+    textDocument: { uri: URI },
+    position: { line: 23, character: 3 },
+  });
+  finished.push('hover');
+  assert.ok(hover, 'the hover is answered');
+  const r = await exploring;
+  assert.ok('ok' in r && r.ok.result, JSON.stringify(r));
+  assert.deepEqual(finished, ['hover', 'explore']);
+});
+
+test('an exploration cancelled while it runs is stopped and answered RequestCancelled; the next one runs', async () => {
+  const source = new CancellationTokenSource();
+  const running = outcome(
+    client.connection.sendRequest<ExploreResponse>(
+      'drvmap/explore',
+      { uri: SLOW_URI, scenarioIndex: 0 },
+      source.token,
+    ),
+  );
+  await new Promise((r) => setTimeout(r, 300));
+  source.cancel();
+  const r = await running;
+  assert.deepEqual('code' in r ? r.code : 'answered', LSPErrorCodes.RequestCancelled);
+  const next = await explore(1);
+  assert.ok('ok' in next && next.ok.result, JSON.stringify(next));
 });

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeLens } from 'vscode-languageserver/node';
 import { analyseDocument } from '../../server/src/engine/analysis';
-import { ExploreBudgetExceeded, exploreSummaryForLens } from '../../server/src/engine/explore/explore';
 import { ExploreLenses } from '../../server/src/server/explore';
+import { runJob } from '../../server/src/server/explore-jobs';
 import type { Analysed } from '../../server/src/server/documents';
 
 const URI = 'file:///lens-cache.drvmap';
@@ -25,9 +25,9 @@ function fixture() {
   let current: Analysed | undefined;
   let version = 0;
   const counted: number[] = [];
-  const lenses = new ExploreLenses({ analysed: () => current }, (text, index, options) => {
-    counted.push(index);
-    return exploreSummaryForLens(text, index, options);
+  const lenses = new ExploreLenses({ analysed: () => current }, (job) => {
+    counted.push(job.scenarioIndex);
+    return runJob(job);
   });
   const show = (text: string) => {
     current = {
@@ -36,50 +36,52 @@ function fixture() {
     };
   };
   const resolveAll = () =>
-    lenses
-      .codeLens({ textDocument: { uri: URI } })
-      .map((lens: CodeLens) => lenses.resolve(lens).command?.title ?? '');
+    Promise.all(
+      lenses
+        .codeLens({ textDocument: { uri: URI } })
+        .map(async (lens: CodeLens) => (await lenses.resolve(lens)).command?.title ?? ''),
+    );
   return { show, resolveAll, counted, lenses };
 }
 
-test('an edit in another scenario does not explore this one again', () => {
+test('an edit in another scenario does not explore this one again', async () => {
   const f = fixture();
   const a = OPEN('a', '1MiB');
   f.show(a + OPEN('b', '1MiB'));
-  const first = f.resolveAll();
+  const first = await f.resolveAll();
   assert.deepEqual(f.counted, [0, 1]);
   assert.ok(
     first.every((t) => /^safe for \d+ \/ \d+ driver behaviours — explore$/.test(t)),
     first.join(' | '),
   );
   f.show(a + OPEN('b', '2MiB'));
-  const second = f.resolveAll();
+  const second = await f.resolveAll();
   assert.deepEqual(f.counted, [0, 1, 1], 'only the edited scenario is counted again');
   assert.equal(second[0], first[0]);
 });
 
-test('an edit undone answers from the cache; a changed scenario is counted', () => {
+test('an edit undone answers from the cache; a changed scenario is counted', async () => {
   const f = fixture();
   const text = OPEN('a', '1MiB');
   f.show(text);
-  f.resolveAll();
+  await f.resolveAll();
   f.show(text.replace('1MiB', '4KiB'));
-  f.resolveAll();
+  await f.resolveAll();
   f.show(text);
-  f.resolveAll();
+  await f.resolveAll();
   assert.deepEqual(f.counted, [0, 0], 'the text before the edit is still known');
   f.show(text.replace('1MiB', '8KiB'));
-  f.resolveAll();
+  await f.resolveAll();
   assert.deepEqual(f.counted, [0, 0, 0]);
 });
 
-test('a count that ran out of time is tried again at the next version, not before', () => {
+test('a count that ran out of time is tried again at the next version, not before', async () => {
   let current: Analysed | undefined;
   let version = 0;
   let calls = 0;
   const lenses = new ExploreLenses({ analysed: () => current }, () => {
     calls++;
-    throw new ExploreBudgetExceeded();
+    return 'over-budget';
   });
   const text = OPEN('a', '1MiB');
   const show = () => {
@@ -89,13 +91,17 @@ test('a count that ran out of time is tried again at the next version, not befor
     };
   };
   const titles = () =>
-    lenses.codeLens({ textDocument: { uri: URI } }).map((lens) => lenses.resolve(lens).command?.title);
+    Promise.all(
+      lenses
+        .codeLens({ textDocument: { uri: URI } })
+        .map(async (lens) => (await lenses.resolve(lens)).command?.title),
+    );
   show();
-  assert.deepEqual(titles(), ['explore driver behaviours (too many to count here)']);
-  titles();
+  assert.deepEqual(await titles(), ['explore driver behaviours (too many to count here)']);
+  await titles();
   assert.equal(calls, 1, 'the same version answers from the cache');
   show();
-  titles();
+  await titles();
   assert.equal(calls, 2, 'a new version tries again');
 });
 
@@ -111,32 +117,34 @@ const DRIVEN = (name: string, strategy: string) => `scenario "${name}" {
 }
 `;
 
-test('a lens listed for an older version is not counted against the current text, and says it is out of date', () => {
+test('a lens listed for an older version is not counted against the current text, and says it is out of date', async () => {
   const f = fixture();
   const [a, b, c] = [DRIVEN('A', 'alias'), DRIVEN('B', 'remap-dontunmap'), DRIVEN('C', 'hook-mmap')];
   f.show(a + b + c);
   const listed = f.lenses.codeLens({ textDocument: { uri: URI } });
-  const counted = listed.map((lens) => f.lenses.resolve(lens).command?.title);
+  const counted = await Promise.all(
+    listed.map(async (lens) => (await f.lenses.resolve(lens)).command?.title),
+  );
   assert.notEqual(counted[1], counted[2], 'B and C count differently');
   // Scenario A deleted: the second lens's index now names C, the third's no scenario at all.
   f.show(b + c);
   for (const lens of listed.slice(1)) {
-    assert.deepEqual(f.lenses.resolve(lens).command, {
+    assert.deepEqual((await f.lenses.resolve(lens)).command, {
       title: 'out of date — explore the scenario at the cursor',
       command: 'drvmap.explore',
     });
   }
-  assert.deepEqual(f.resolveAll(), counted.slice(1), 'the current lenses count their own scenarios');
+  assert.deepEqual(await f.resolveAll(), counted.slice(1), 'the current lenses count their own scenarios');
 });
 
-test('every resolved lens runs a command: closed document, no data, nothing to explore', () => {
+test('every resolved lens runs a command: closed document, no data, nothing to explore', async () => {
   let current: Analysed | undefined;
-  const lenses = new ExploreLenses({ analysed: () => current }, () => undefined);
+  const lenses = new ExploreLenses({ analysed: () => current }, () => null);
   const text = OPEN('a', '1MiB');
   current = { document: TextDocument.create(URI, 'drvmap', 1, text), analysis: analyseDocument(text) };
   const [lens] = lenses.codeLens({ textDocument: { uri: URI } });
   assert.ok(lens);
-  assert.deepEqual(lenses.resolve(lens).command, {
+  assert.deepEqual((await lenses.resolve(lens)).command, {
     title: 'explore (nothing to explore)',
     command: 'drvmap.explore',
     arguments: [URI, 0, 1],
@@ -144,7 +152,7 @@ test('every resolved lens runs a command: closed document, no data, nothing to e
   const { data: _data, ...withoutData } = lens;
   current = undefined;
   for (const unknown of [lens, withoutData])
-    assert.deepEqual(lenses.resolve(unknown).command, {
+    assert.deepEqual((await lenses.resolve(unknown)).command, {
       title: 'explore the scenario at the cursor',
       command: 'drvmap.explore',
     });

@@ -1,6 +1,6 @@
-// `$/cancelRequest`. The server runs every request on its one thread, and an exploration may
-// take seconds (EXPLORE_BUDGET_MS): one the client no longer wants delays every hover and edit
-// behind it. vscode-jsonrpc leaves a cancelled request that is still queued to be run
+// `$/cancelRequest`. The server runs every request but explorations on its one thread (those run
+// on the explore thread, explore-thread.ts, which stops a cancelled one), and a request the
+// client no longer wants delays every hover and edit behind it. vscode-jsonrpc leaves a cancelled request that is still queued to be run
 // (its default `cancelUndispatched` answers nothing: vscode-jsonrpc lib/common/connection.js),
 // and only cancels the token of one already dispatched, which a handler must look at.
 import {
@@ -32,6 +32,10 @@ export const CANCEL_UNDISPATCHED: ConnectionStrategy = {
  * its end: the engine is synchronous, so no cancellation is read while it runs.
  */
 export function throwIfCancelled(token: CancellationToken | undefined): void {
-  if (token?.isCancellationRequested)
-    throw new ResponseError(LSPErrorCodes.RequestCancelled, CANCELLED_MESSAGE);
+  if (token?.isCancellationRequested) throw cancelledError();
+}
+
+/** The error a cancelled request is answered with (RequestCancelled, -32800). */
+export function cancelledError(): ResponseError<void> {
+  return new ResponseError(LSPErrorCodes.RequestCancelled, CANCELLED_MESSAGE);
 }

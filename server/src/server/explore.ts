@@ -1,14 +1,12 @@
 // Exploration in the editor (issue 7): a code lens on each scenario that leaves a driver trait
 // open (`safe for 12 / 48 driver behaviours — explore`), `drvmap/explore` for the full matrix and
 // `drvmap/exploreTrace` for one behaviour's trace. The lens is listed cheaply and counted in
-// codeLens/resolve, once per text of the scenario, within a time budget: exploration runs on the
-// server's only thread.
-import type { CodeLens, CodeLensParams, Command } from 'vscode-languageserver/node';
-import { explore, exploreSummaryForLens, ExploreBudgetExceeded } from '../engine/explore/explore';
+// codeLens/resolve, once per text of the scenario, within a time budget. Counts and matrices run
+// on the explore thread (explore-thread.ts), so the server answers hovers and edits meanwhile.
+import type { CancellationToken, CodeLens, CodeLensParams, Command } from 'vscode-languageserver/node';
 import { replayBehaviour } from '../engine/explore/replay';
 import { scenarioAt, type AnalysisOptions } from '../engine/analysis';
 import type { PlatformDefaults } from '../engine/sim/platform';
-import type { ExploreMatrix } from '../../../protocol/panel';
 import type {
   ExploreParams,
   ExploreResponse,
@@ -16,6 +14,7 @@ import type {
   ExploreTraceResult,
 } from '../../../protocol/requests';
 import type { Analysed, DocumentStore } from './documents';
+import { runJob, type LensJob, type LensSummary, type MatrixJob } from './explore-jobs';
 
 /** The command the lens runs (registered by the client). */
 export const EXPLORE_COMMAND = 'drvmap.explore';
@@ -37,8 +36,8 @@ const OUT_OF_DATE: Command = {
 /** How long one lens may explore before it gives up and offers the command without counts. */
 export const LENS_BUDGET_MS = Number(process.env['DRVMAP_LENS_BUDGET_MS'] ?? 1500);
 /**
- * The panel's exploration: longer, since the user asked for it, but bounded. The server has
- * one thread, and every hover and edit waits while it explores.
+ * The panel's exploration: longer, since the user asked for it, but bounded: it holds the
+ * explore thread, and every exploration after it waits.
  */
 export const EXPLORE_BUDGET_MS = Number(process.env['DRVMAP_EXPLORE_BUDGET_MS'] ?? 15_000);
 
@@ -51,8 +50,20 @@ interface LensData {
   readonly scenarioIndex: number;
 }
 
-type LensSummary =
-  { readonly safe: number; readonly total: number; readonly summary: string } | 'over-budget';
+/** Counts one scenario's behaviours for its lens (cancelled: the client no longer shows it). */
+export type LensCounter = (
+  job: LensJob,
+  token?: CancellationToken,
+) => LensSummary | null | Promise<LensSummary | null>;
+
+/** Runs an exploration for the panel (cancelled: the user pressed Cancel). */
+export type MatrixExplorer = (job: MatrixJob, token?: CancellationToken) => Promise<ExploreResponse>;
+
+interface CachedCount {
+  /** Shared while it runs: VS Code resolves every visible lens at once. */
+  readonly counted: Promise<LensSummary | null>;
+  readonly version: number;
+}
 
 export class ExploreLenses {
   /**
@@ -60,12 +71,12 @@ export class ExploreLenses {
    * scenario is self-contained (a file is only scenarios), so an edit elsewhere in the file, or an
    * edit undone, answers from here; each document keeps the last LENS_CACHE_ENTRIES texts.
    */
-  private readonly cache = new Map<string, Map<string, { counted: LensSummary | null; version: number }>>();
+  private readonly cache = new Map<string, Map<string, CachedCount>>();
 
   constructor(
     private readonly store: Pick<DocumentStore, 'analysed'> & Partial<Pick<DocumentStore, 'optionsFor'>>,
     /** Counts one scenario's behaviours (a parameter so that tests can see when it runs). */
-    private readonly summarize: typeof exploreSummaryForLens = exploreSummaryForLens,
+    private readonly count: LensCounter = runJob,
   ) {}
 
   forget(uri: string): void {
@@ -89,7 +100,7 @@ export class ExploreLenses {
     return lenses;
   }
 
-  resolve(lens: CodeLens): CodeLens {
+  async resolve(lens: CodeLens, token?: CancellationToken): Promise<CodeLens> {
     const data = lens.data as LensData | undefined;
     const analysed = data ? this.store.analysed(data.uri) : undefined;
     if (!data || !analysed) return { ...lens, command: EXPLORE_AT_CURSOR };
@@ -99,7 +110,7 @@ export class ExploreLenses {
     // after a change (VS Code resolves only its current, visible ones), so this one only shows
     // until they come, and says so.
     if (data.version !== analysed.document.version) return { ...lens, command: OUT_OF_DATE };
-    const summary = this.summary(data.uri, analysed, data.scenarioIndex);
+    const summary = await this.summary(data.uri, analysed, data.scenarioIndex, token);
     // The lens's line goes too: the client puts the cursor there when the map shows another
     // scenario, so the map and the matrix are of the same scenario at once.
     const args = [data.uri, data.scenarioIndex, lens.range.start.line];
@@ -128,7 +139,12 @@ export class ExploreLenses {
     };
   }
 
-  private summary(uri: string, analysed: Analysed, scenarioIndex: number): LensSummary | null {
+  private async summary(
+    uri: string,
+    analysed: Analysed,
+    scenarioIndex: number,
+    token: CancellationToken | undefined,
+  ): Promise<LensSummary | null> {
     const text = analysed.document.getText();
     const node = analysed.analysis.scenarios[scenarioIndex]?.node;
     // The settings' default kernel and window decide the count too (of a scenario without its own).
@@ -137,30 +153,30 @@ export class ExploreLenses {
     let byText = this.cache.get(uri);
     if (!byText) this.cache.set(uri, (byText = new Map()));
     const known = byText.get(key);
-    // A count that ran out of time is tried again at the next version: the budget may have been
-    // spent waiting on a busy machine, and an edit is when the user looks again.
-    const stale =
-      known !== undefined && known.counted === 'over-budget' && known.version !== analysed.document.version;
-    if (known !== undefined && !stale) {
+    if (known !== undefined) {
       byText.delete(key);
       byText.set(key, known);
-      return known.counted;
+      // One cancelled while another resolve shared it: counted again below.
+      const counted = await known.counted.catch(() => undefined);
+      // A count that ran out of time is tried again at the next version: the budget may have been
+      // spent waiting on a busy machine, and an edit is when the user looks again.
+      if (counted !== undefined && (counted !== 'over-budget' || known.version === analysed.document.version))
+        return counted;
     }
-    let summary: LensSummary | null;
-    try {
-      const s = this.summarize(text, scenarioIndex, {
-        deadline: Date.now() + LENS_BUDGET_MS,
-        defaults,
-      });
-      summary = s ? { safe: s.safe, total: s.total, summary: s.summary } : null;
-    } catch (error) {
-      if (!(error instanceof ExploreBudgetExceeded)) throw error;
-      summary = 'over-budget';
-    }
+    const entry: CachedCount = {
+      counted: Promise.resolve().then(() =>
+        this.count({ kind: 'lens', text, scenarioIndex, defaults, budgetMs: LENS_BUDGET_MS }, token),
+      ),
+      version: analysed.document.version,
+    };
+    // A count that did not end (cancelled, or the thread failed) is no answer to keep.
+    entry.counted.catch(() => {
+      if (byText.get(key) === entry) byText.delete(key);
+    });
     byText.delete(key);
-    byText.set(key, { counted: summary, version: analysed.document.version });
+    byText.set(key, entry);
     if (byText.size > LENS_CACHE_ENTRIES) byText.delete(byText.keys().next().value as string);
-    return summary;
+    return entry.counted;
   }
 }
 
@@ -178,7 +194,12 @@ export function lensTitle(safe: number, total: number): string {
 }
 
 /** `drvmap/explore`: the whole exploration of one scenario, as the panel's matrix. */
-export function exploreRequest(store: DocumentStore, params: ExploreParams): ExploreResponse {
+export async function exploreRequest(
+  store: DocumentStore,
+  params: ExploreParams,
+  run: MatrixExplorer,
+  token?: CancellationToken,
+): Promise<ExploreResponse> {
   const a = store.analysed(params.uri);
   if (!a) return { result: undefined, problems: ['the document is not open'] };
   let index = params.scenarioIndex;
@@ -189,58 +210,18 @@ export function exploreRequest(store: DocumentStore, params: ExploreParams): Exp
   }
   if (index < 0 || index >= a.analysis.scenarios.length)
     return { result: undefined, problems: ['there is no scenario here'] };
-  let result: ReturnType<typeof explore>;
-  try {
-    result = explore(a.document.getText(), {
-      scenario: index + 1,
-      deadline: Date.now() + EXPLORE_BUDGET_MS,
+  return run(
+    {
+      kind: 'matrix',
+      text: a.document.getText(),
+      uri: params.uri,
+      version: a.document.version,
+      scenarioIndex: index,
       defaults: platformDefaults(store.optionsFor(params.uri)),
-    });
-  } catch (error) {
-    if (!(error instanceof ExploreBudgetExceeded)) throw error;
-    return {
-      result: undefined,
-      problems: [
-        `exploration stopped after ${EXPLORE_BUDGET_MS / 1000} s: leave fewer traits \`any\`, or run \`drvmap explore\` in a terminal, which has no time limit`,
-      ],
-    };
-  }
-  const s = result.scenarios[0];
-  if (!s) return { result: undefined, problems: [...result.problems] };
-  const matrix: ExploreMatrix = {
-    uri: params.uri,
-    version: a.document.version,
-    scenarioIndex: index,
-    scenario: s.name,
-    strategy: s.strategy,
-    summary: s.summary,
-    total: s.total,
-    counts: s.counts,
-    dimensions: s.dimensions.map((d) => ({
-      key: d.key,
-      ...(d.driver !== undefined ? { driver: d.driver } : {}),
-      trait: d.trait,
-      values: d.values,
-    })),
-    deciding: s.deciding,
-    safeWhen: s.safeWhen,
-    classes: s.classes.map((c) => ({
-      verdict: c.verdict,
-      hazard: c.hazard,
-      count: c.count,
-      deciding: c.deciding,
-      when: c.when,
-      breaksAtLine: c.counterexample.breaksAt.line - 1,
-      message: c.counterexample.hazard.message,
-    })),
-    behaviours: s.behaviours.map((b) => ({
-      values: b.values,
-      verdict: b.verdict,
-      ...(b.hazard !== undefined ? { hazard: b.hazard } : {}),
-    })),
-    notes: s.notes,
-  };
-  return { result: matrix, problems: [...result.problems] };
+      budgetMs: EXPLORE_BUDGET_MS,
+    },
+    token,
+  );
 }
 
 /** `drvmap/exploreTrace`: one behaviour's expanded trace. */

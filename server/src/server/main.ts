@@ -1,5 +1,6 @@
 // The drvmap language server: LSP wiring only. Each feature is a small module over the engine;
 // this file lists the handlers. Transport (stdio, node-ipc, socket) comes from the command line.
+import { join } from 'node:path';
 import {
   createConnection,
   DidChangeConfigurationNotification,
@@ -46,6 +47,7 @@ import { selectionRange } from './selection-ranges';
 import { SEMANTIC_TOKENS_LEGEND, semanticTokensFull } from './semantic-tokens';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings';
 import { SettingsReporter } from './settings-reporter';
+import { ExploreThread } from './explore-thread';
 import { documentSymbol, workspaceSymbol } from './symbols';
 
 const connection = createConnection(ProposedFeatures.all, CANCEL_UNDISPATCHED);
@@ -60,7 +62,10 @@ function envDebounce(base: Settings): Settings {
 let baseSettings = envDebounce(DEFAULT_SETTINGS);
 const store = new DocumentStore(baseSettings);
 const publisher = new DiagnosticsPublisher(connection, store, log);
-const exploreLenses = new ExploreLenses(store);
+const exploreThread = new ExploreThread(join(__dirname, 'explore-worker.js'), log);
+const exploreLenses = new ExploreLenses(store, (job, token) =>
+  exploreThread.run(job, token ? { token, stopWhenCancelled: false } : { stopWhenCancelled: false }),
+);
 let client: ClientSupport = NO_CLIENT_SUPPORT;
 const lifecycle = new Lifecycle();
 const settingsReporter = new SettingsReporter(connection, log);
@@ -196,13 +201,13 @@ function openDocument(uri: string): void {
  * client cancelled it meanwhile.
  */
 function withOwnSettings<P extends { textDocument: { uri: string } } | { uri: string }, R>(
-  handler: (params: P) => R | Promise<R>,
+  handler: (params: P, token?: CancellationToken) => R | Promise<R>,
 ): (params: P, token?: CancellationToken) => R | Promise<R> {
   return (params, token) => {
     const uri = 'textDocument' in params ? params.textDocument.uri : params.uri;
     const run = () => {
       throwIfCancelled(token);
-      return handler(params);
+      return handler(params, token);
     };
     const ready = settingsPending.get(uri);
     return ready ? ready.then(run) : run();
@@ -213,7 +218,7 @@ function withOwnSettings<P extends { textDocument: { uri: string } } | { uri: st
 function onDocument<P extends { textDocument: { uri: string } } | { uri: string }, R>(
   name: string,
   fallback: R,
-  handler: (params: P) => R | Promise<R>,
+  handler: (params: P, token?: CancellationToken) => R | Promise<R>,
 ): (params: P, token?: CancellationToken) => Promise<R> {
   return answered(name, fallback, withOwnSettings(handler));
 }
@@ -242,7 +247,10 @@ connection.onDidChangeConfiguration(
     void refreshSettings(settings);
   }),
 );
-connection.onShutdown(() => lifecycle.shutDown());
+connection.onShutdown(() => {
+  lifecycle.shutDown();
+  exploreThread.dispose();
+});
 
 store.documents.onDidOpen((e) => openDocument(e.document.uri));
 store.documents.onDidChangeContent((e) => {
@@ -286,7 +294,7 @@ connection.onCodeLensResolve(
       range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
       command: EXPLORE_AT_CURSOR,
     },
-    (l) => exploreLenses.resolve(l),
+    (l, token) => exploreLenses.resolve(l, token),
   ),
 );
 connection.onRequest(
@@ -294,7 +302,8 @@ connection.onRequest(
   onDocument(
     'explore',
     { result: undefined, problems: ['the exploration failed; see the output'] },
-    (p: ExploreParams) => exploreRequest(store, p),
+    (p: ExploreParams, token) =>
+      exploreRequest(store, p, (job, t) => exploreThread.run(job, t ? { token: t } : {}), token),
   ),
 );
 connection.onRequest(
