@@ -14,6 +14,9 @@ const EXAMPLE = '1-remap-dontunmap.drvmap';
 const EDIT = 'edit.drvmap';
 const example = EngineView.ofFile(join(FIXTURE_WORKSPACE, EXAMPLE));
 const edit = EngineView.ofFile(join(FIXTURE_WORKSPACE, EDIT));
+/** Two drivers with every trait open: an exploration of seconds. */
+const SLOW = 'explore-slow.drvmap';
+const slow = EngineView.ofFile(join(FIXTURE_WORKSPACE, SLOW));
 const T = { timeout: 180_000 };
 
 /** Asserts the squiggled lines of the rendered part of the editor match `want`'s, for both severities. */
@@ -252,5 +255,40 @@ test('a quick fix from the light bulb applies and clears its diagnostic', T, (t)
     await assertSquiggles(h, after, 'squiggles after the quick fix');
     assert.ok(!(await h.squiggleLines('error')).includes(line));
     await h.screenshot('quick-fix-applied');
+  }),
+);
+
+test('the editor answers a hover while an exploration runs; Cancel stops it without an error', T, (t) =>
+  withShared(t, 'explore-cancel', async (h) => {
+    await h.openFile(SLOW);
+    await h.waitForLanguageMode('drvmap');
+    await h.goToLine(slow.findLine('strategy remap-dontunmap'), 3);
+    await h.runCommand('drvmap: Explore Driver Behaviours of This Scenario');
+    const toast = h.page.locator('.notification-toast', { hasText: 'exploring driver behaviours' }).first();
+    await toast.waitFor({ state: 'visible' });
+
+    // The exploration runs on the server's explore thread: a hover is answered meanwhile.
+    const line = slow.findLine('app writes p0 + 0x100');
+    await h.goToLine(line);
+    const facts = slow.hoverParagraphs(line, 'p0 + 0x100', 4);
+    assert.ok(facts.length > 0);
+    await eventually(
+      async () => {
+        const hover = (await h.hoverAtText(line, 'p0 + 0x100', 4)).replace(/\s+/g, ' ');
+        for (const p of facts) assert.ok(hover.includes(p), `hover lacks "${p}":\n${hover}`);
+      },
+      { what: 'hover while exploring' },
+    );
+    assert.ok(await toast.isVisible(), 'the hover came only after the exploration ended');
+    await h.screenshot('explore-running-hover');
+
+    // Cancel (before the hover is closed: the Escape that closes it hides notification toasts too):
+    // the notification goes, and no error or result follows.
+    await toast.locator('.monaco-button', { hasText: 'Cancel' }).click();
+    await toast.waitFor({ state: 'hidden' });
+    await h.hideHover();
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(await h.page.locator('.notification-toast', { hasText: 'drvmap' }).count(), 0);
+    assert.equal(await h.page.locator('.tab', { hasText: 'drvmap: Address Map' }).count(), 0);
   }),
 );

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { CodeLens } from 'vscode-languageserver/node';
+import { CancellationTokenSource, type CodeLens } from 'vscode-languageserver/node';
 import { analyseDocument } from '../../server/src/engine/analysis';
 import { ExploreLenses } from '../../server/src/server/explore';
 import { runJob } from '../../server/src/server/explore-jobs';
@@ -156,4 +156,42 @@ test('every resolved lens runs a command: closed document, no data, nothing to e
       title: 'explore the scenario at the cursor',
       command: 'drvmap.explore',
     });
+});
+
+test('resolves that shared a count cancelled before it began share the one counted again', async () => {
+  const text = OPEN('a', '1MiB');
+  const current: Analysed = {
+    document: TextDocument.create(URI, 'drvmap', 1, text),
+    analysis: analyseDocument(text),
+  };
+  let calls = 0;
+  // Stands in for the explore thread: a count takes a moment, and one whose resolve is cancelled
+  // before it ends is dropped (rejected), as a queued job is.
+  const lenses = new ExploreLenses({ analysed: () => current }, (job, token) => {
+    calls++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => resolve(runJob(job)), 50);
+      token?.onCancellationRequested(() => {
+        clearTimeout(timer);
+        reject(new Error('cancelled'));
+      });
+    });
+  });
+  const [lens] = lenses.codeLens({ textDocument: { uri: URI } });
+  assert.ok(lens);
+  const source = new CancellationTokenSource();
+  const first = lenses.resolve(lens, source.token).then(
+    () => 'answered',
+    () => 'cancelled',
+  );
+  await new Promise((r) => setTimeout(r, 5));
+  const others = [lenses.resolve(lens), lenses.resolve(lens)];
+  source.cancel();
+  assert.equal(await first, 'cancelled');
+  const titles = (await Promise.all(others)).map((l) => l.command?.title ?? '');
+  assert.ok(
+    titles.every((t) => /^safe for \d+ \/ \d+ driver behaviours — explore$/.test(t)),
+    titles.join(' | '),
+  );
+  assert.equal(calls, 2, 'the cancelled count, then one count for both');
 });

@@ -14,6 +14,7 @@ import type {
   ExploreTraceResult,
 } from '../../../protocol/requests';
 import type { Analysed, DocumentStore } from './documents';
+import { throwIfCancelled } from './cancellation';
 import { runJob, type LensJob, type LensSummary, type MatrixJob } from './explore-jobs';
 
 /** The command the lens runs (registered by the client). */
@@ -152,17 +153,22 @@ export class ExploreLenses {
     const key = `${JSON.stringify(defaults, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}\n${node ? text.slice(node.start, node.end) : ''}`;
     let byText = this.cache.get(uri);
     if (!byText) this.cache.set(uri, (byText = new Map()));
-    const known = byText.get(key);
-    if (known !== undefined) {
+    // A count already made, or running, for this text is shared. One that ended without an answer
+    // (its resolve was cancelled while it was queued) is gone from the cache: the first resolve
+    // that waited on it counts again, and the others join that count.
+    for (let known = byText.get(key); known !== undefined;) {
       byText.delete(key);
       byText.set(key, known);
-      // One cancelled while another resolve shared it: counted again below.
       const counted = await known.counted.catch(() => undefined);
       // A count that ran out of time is tried again at the next version: the budget may have been
       // spent waiting on a busy machine, and an edit is when the user looks again.
       if (counted !== undefined && (counted !== 'over-budget' || known.version === analysed.document.version))
         return counted;
+      const now = byText.get(key);
+      if (now === known) break;
+      known = now;
     }
+    throwIfCancelled(token);
     const entry: CachedCount = {
       counted: Promise.resolve().then(() =>
         this.count({ kind: 'lens', text, scenarioIndex, defaults, budgetMs: LENS_BUDGET_MS }, token),
