@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { analyseDocument } from '../../../server/src/engine/analysis';
 import { completionsAt, type CompletionItem } from '../../../server/src/engine/features/completion';
 import { at, CURSOR } from './fixture';
+import { PRESETS } from '../../../server/src/engine/model/driver';
 
 function labels(textWithCursor: string): string[] {
   const c = at(textWithCursor);
@@ -55,6 +56,15 @@ describe('completion', () => {
       'scenario: remap-dontunmap',
       'scenario: shadow-copy',
     );
+  });
+
+  test('presets come from one list: the `preset` values and the strategy skeletons offer every preset the model has', () => {
+    const presets = Object.keys(PRESETS);
+    has(labels('scenario "s" {\n  driver mesa {\n    preset ⟨|⟩\n  }\n}\n'), ...presets);
+    const c = at('⟨|⟩');
+    const placed = completionsAt(c.analysis, c.offset).find((i) => i.label === 'scenario: placed');
+    assert.ok(placed?.insertText?.includes(`preset \${4|${presets.join(',')}|}`), placed?.insertText);
+    assert.ok(presets.includes('nvidia'));
   });
 
   test('line start in a scenario: settings, verbs, blocks, actors and strategy snippets', () => {

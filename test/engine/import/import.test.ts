@@ -472,7 +472,7 @@ test('/proc/PID/maps: NVIDIA mappings (offset always 0) are an object each', () 
     '',
   ].join('\n');
   const { scenario } = importProcMaps(text);
-  assert.equal((scenario.match(/= open device "\/dev\/nvidia0" 0x2_0000 mixedmap/g) ?? []).length, 2);
+  assert.equal((scenario.match(/= open device "\/dev\/nvidia0" 0x2_0000\n/g) ?? []).length, 2);
   const probe = scenario.replace(
     /\}\n$/,
     '  write nvidia0, 4, 0x5a\n  expect read nvidia0_2, 4 == zero\n}\n',
@@ -490,7 +490,7 @@ test('/proc/PID/maps: an NVIDIA mapping split by mprotect is one object, mapped 
   const result = importProcMaps(text);
   checkEveryLineAccounted(text, result);
   assert.equal((result.scenario.match(/= open device/g) ?? []).length, 2, 'two objects, not three');
-  assert.match(result.scenario, /f_nvidia0 = open device "\/dev\/nvidia0" 0x2_0000 mixedmap\n/);
+  assert.match(result.scenario, /f_nvidia0 = open device "\/dev\/nvidia0" 0x2_0000\n/);
   assert.match(
     result.scenario,
     /nvidia0 = mmap 0x2_0000 rw shared at 0x7f10_0000_0000 fixed fd f_nvidia0 by host\n {2}# 7f1000010000-/,
@@ -690,13 +690,50 @@ test('strace: a BO met only in refused (EINVAL) maps is written so that the repl
   );
 });
 
-test('strace: an NVIDIA mapping is a device object (mixedmap), as import maps makes it', () => {
-  const text = 'mmap(NULL, 131072, PROT_READ|PROT_WRITE, MAP_SHARED, 5</dev/nvidia0>, 0) = 0x7f1000000000\n';
+test('strace: an NVIDIA mapping is a device object, mixedmap only through the control node, as import maps makes it', () => {
+  const text = [
+    'mmap(NULL, 131072, PROT_READ|PROT_WRITE, MAP_SHARED, 5</dev/nvidia0>, 0) = 0x7f1000000000',
+    'mmap(NULL, 65536, PROT_READ|PROT_WRITE, MAP_SHARED, 6</dev/nvidiactl>, 0) = 0x7f1000100000',
+    '',
+  ].join('\n');
   const { scenario } = importStrace(text);
-  assert.match(scenario, /f5 = open device "\/dev\/nvidia0" 0x2_0000 mixedmap\n/);
+  assert.match(scenario, /f5 = open device "\/dev\/nvidia0" 0x2_0000\n/);
+  assert.match(scenario, /f6 = open device "\/dev\/nvidiactl" 0x1_0000 mixedmap\n/);
   assert.deepEqual(
     analyseDocument(scenario).diagnostics.map((d) => `${d.code}: ${d.message}`),
     [],
+  );
+});
+
+test('import maps and strace: MADV_DOFORK on a GPU node /dev/nvidiaN is EINVAL (VM_IO), on /dev/nvidiactl it works (VM_MIXEDMAP)', () => {
+  // nvidia_mmap_helper (kernel-open/nvidia/nv-mmap.c): a GPU node's BAR mapping is
+  // VM_IO|VM_PFNMAP|VM_DONTEXPAND; the control node's system memory goes in with vm_insert_page.
+  const maps = [
+    '7f0000000000-7f0000010000 rw-s 00000000 00:05 1234  /dev/nvidia0',
+    '7f0000020000-7f0000030000 rw-s 00000000 00:05 1233  /dev/nvidiactl',
+    '',
+  ].join('\n');
+  const imported = importProcMaps(maps).scenario;
+  const steps = [
+    'd = madvise nvidia0, 64KiB, dofork',
+    'expect d == EINVAL',
+    'n = madvise nvidia0, 64KiB, dontneed',
+    'expect n == EINVAL',
+    'c = madvise nvidiactl, 64KiB, dofork',
+    'expect c == ok',
+  ];
+  assert.deepEqual(diagnosticsWith(imported, steps), []);
+  const strace = importStrace(
+    [
+      'mmap(NULL, 65536, PROT_READ|PROT_WRITE, MAP_SHARED, 5</dev/nvidia1>, 0) = 0x7f0000000000',
+      'madvise(0x7f0000000000, 65536, MADV_DOFORK) = -1 EINVAL (Invalid argument)',
+      '',
+    ].join('\n'),
+  ).scenario;
+  assert.deepEqual(
+    analyseDocument(strace).diagnostics.map((d) => `${d.code}: ${d.message}`),
+    [],
+    strace,
   );
 });
 

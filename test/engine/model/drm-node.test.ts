@@ -1,6 +1,6 @@
 // A Mesa driver maps every device BO through its one render-node fd, each at the BO's own fake
-// mmap offset; `preset proprietary` (NVIDIA's layout) opens an fd per BO mapped at offset 0
-// (facts linux-mm §4.1, §6.2).
+// mmap offset; NVIDIA's layout (`preset nvidia`, `preset proprietary`) opens an fd per BO mapped
+// at offset 0 (facts linux-mm §4.1, §6.2).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyse, callsOf, codes } from './helpers';
@@ -106,8 +106,14 @@ test('preset anv is ANV on i915: its BO mappings show as anon_inode:i915.gem fro
   assert.deepEqual(deviceNames(twoMaps('preset radv')), ['/dev/dri/renderD128', '/dev/dri/renderD128']);
 });
 
-test('preset proprietary maps each BO through an fd of /dev/nvidia0, not a render node', () => {
-  assert.deepEqual(deviceNames(twoMaps('preset proprietary')), ['/dev/nvidia0', '/dev/nvidia0']);
+test('NVIDIA’s layout maps each BO through an fd of its own, not a render node: system memory through /dev/nvidiactl, device-local through /dev/nvidia0', () => {
+  // twoMaps allocates host-visible memory without DEVICE_LOCAL: system memory, which the RM ties to
+  // the control device (RmCreateMmapContextLocked); device-local memory is behind a BAR.
+  for (const preset of ['proprietary', 'nvidia']) {
+    assert.deepEqual(deviceNames(twoMaps(`preset ${preset}`)), ['/dev/nvidiactl', '/dev/nvidiactl'], preset);
+    const local = twoMaps(`preset ${preset}`).replaceAll('host-visible', 'host-visible device-local');
+    assert.deepEqual(deviceNames(local), ['/dev/nvidia0', '/dev/nvidia0'], preset);
+  }
 });
 
 test('a BO made after vkFreeMemory reuses the freed BO’s fake offset (drm_mm best fit)', () => {

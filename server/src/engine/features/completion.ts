@@ -25,7 +25,7 @@ import { DRIVER_SPACE } from '../explore/driver-space';
 import { DEVICE_ACTOR } from '../model/device-access';
 import { layerActor, layerActors } from '../model/layer-actors';
 import { DRIVER_ADDRESS_VERBS } from '../sim/driver-address';
-import { DEFAULT_TRAITS, MAX_NON_COHERENT_ATOM_SIZE } from '../model/driver';
+import { DEFAULT_TRAITS, MAX_NON_COHERENT_ATOM_SIZE, PRESETS } from '../model/driver';
 import { argumentSlot, requiredArguments } from './argument-slot';
 import { RULES } from '../rules/registry';
 import type { SymbolKind } from '../sim/symbols';
@@ -214,7 +214,7 @@ function strategySkeleton(strategy: string): string {
     `scenario "\${1:${strategy}}" {`,
     '  kernel ${2:6.18}',
     '  driver ${3:mesa} {',
-    '    preset ${4|radv,anv,nvk,turnip,lavapipe,proprietary|}',
+    `    preset \${4|${Object.keys(PRESETS).join(',')}|}`,
     '  }',
     `  strategy ${strategy}`,
     '  mem = vkAllocateMemory ${5:16MiB} host-visible coherent',

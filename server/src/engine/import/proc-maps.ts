@@ -25,6 +25,7 @@ import { isPrivateDevZero, memfdName, PRIVATE_DEV_ZERO, withoutDeleted } from '.
 import { ANON_HUGEPAGE, HUGETLB_NORESERVE } from './hugetlb';
 import { madeApart, noreserveLines, separations, type FileLine } from './kept-apart';
 import { importedProt } from './prot-word';
+import { NVIDIA_DEVICE, nvidiaMapsMixed } from './nvidia-device';
 
 /** Why a line is skipped that the importer cannot read at all: not in maps' format. */
 export const NOT_A_MAPS_LINE = 'not a /proc/PID/maps line';
@@ -48,7 +49,7 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
   const sizes = fileSizes(parsed);
   const mappingOf = new Map([
     ...groupBufferObjects(deviceLines(parsed, DRM_NODE)),
-    ...groupDeviceMappingsAtZero(deviceLines(parsed, NVIDIA)),
+    ...groupDeviceMappingsAtZero(deviceLines(parsed, NVIDIA_DEVICE)),
   ]);
   const extents = lineExtents(parsed);
   const spare = largestGap(extents);
@@ -93,7 +94,7 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
           boFiles.set(mapping.bo, file);
           const { base, end: boEnd } = mapping.bo;
           const at = base !== 0n ? ` offset ${formatHex(base)}` : '';
-          const mixed = NVIDIA.test(row.path) ? ' mixedmap' : '';
+          const mixed = nvidiaMapsMixed(row.path) ? ' mixedmap' : '';
           out.push(
             `  ${file} = open device ${stringLiteral(row.path)} ${formatHex(boEnd - base)}${mixed}${at}`,
           );
@@ -289,10 +290,7 @@ function lowestImported(
 /** A DRM node's BO mappings, whose offset is the BO's fake mmap offset (facts linux-mm §6.2). */
 const DRM_NODE = /^\/dev\/dri\/|^anon_inode:i915\.gem/;
 
-/** NVIDIA's device files, each mmap of which is an object of its own (facts linux-mm §4.1). */
-const NVIDIA = /^\/dev\/nvidia/;
-
-/** The lines that map one kind of device (DRM_NODE, NVIDIA), for grouping into objects. */
+/** The lines that map one kind of device (DRM_NODE, NVIDIA_DEVICE), for grouping into objects. */
 function deviceLines(rows: readonly (MapsLine | undefined)[], kind: RegExp): BoLine[] {
   const result: BoLine[] = [];
   rows.forEach((row, index) => {
@@ -485,7 +483,7 @@ function fileSizes(rows: readonly (MapsLine | undefined)[]): Map<string, bigint>
   for (const row of rows) {
     if (!row || row.path === '' || row.path.startsWith('[')) continue;
     const length = row.end - row.start;
-    if (DRM_NODE.test(row.path) || NVIDIA.test(row.path)) continue;
+    if (DRM_NODE.test(row.path) || NVIDIA_DEVICE.test(row.path)) continue;
     const end = row.offset + length;
     const at = objectKey(row);
     if (end > (sizes.get(at) ?? 0n)) sizes.set(at, end);

@@ -16,6 +16,7 @@ import { mapsBelowMinAddr, MIN_ADDR_DEFAULT } from './min-addr';
 import { importedProt, type ImportedProt } from './prot-word';
 import { MADVISE_NAMES, UNMODELLED_ADVICE } from '../kernel/madvise';
 import { MADVISE_BY_WORD } from '../sim/words';
+import { NVIDIA_DEVICE, nvidiaMapsMixed } from './nvidia-device';
 
 export interface ImportedLine {
   /** 1-based line in the input. */
@@ -550,7 +551,7 @@ function render(
           const fdNumber = named.number;
           const path = named.path ?? `fd ${fdNumber}`;
           const drm = /^\/dev\/dri\//.test(path);
-          const nvidia = /^\/dev\/nvidia/.test(path);
+          const nvidia = NVIDIA_DEVICE.test(path);
           const device = drm || nvidia;
           // A render node's offset is a BO's fake mmap offset: each BO is an object of its own,
           // opened as the node's BO at that offset (`open device … offset`), as `import maps`
@@ -577,7 +578,7 @@ function render(
               size: extent,
               sized: !failed,
               opening: `open ${kind} ${stringLiteral(kind === 'memfd' ? memfdName(path) : path)}`,
-              options: `${nvidia ? ' mixedmap' : ''}${boOffset !== 0n ? ` offset ${formatHex(boOffset)}` : ''}`,
+              options: `${nvidiaMapsMixed(path) ? ' mixedmap' : ''}${boOffset !== 0n ? ` offset ${formatHex(boOffset)}` : ''}`,
               ...(drm && boOffset !== 0n ? { boOffset } : {}),
             };
             files.set(fdName, file);

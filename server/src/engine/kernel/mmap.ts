@@ -504,7 +504,7 @@ function deviceRefusal(
     // is drm_gem_mmap's `if (!obj)`, before drm_gem_mmap_obj's own size check is reached.
     const where =
       device.sizeMismatchErrno !== undefined
-        ? "the driver's mmap refuses a size mismatch"
+        ? (device.sizeRefusedBy ?? "the driver's mmap refuses a size mismatch")
         : 'drm_gem_mmap: drm_vma_offset_exact_lookup_locked finds no BO holding all its pages';
     return {
       errno: device.sizeMismatchErrno ?? 'EINVAL',

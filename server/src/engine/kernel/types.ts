@@ -17,6 +17,7 @@ export type Errno =
   | 'EINVAL'
   | 'ENOSYS'
   | 'EOVERFLOW'
+  | 'ERANGE'
   | 'EOPNOTSUPP';
 
 export const ERRNO_NUMBER: Readonly<Record<Errno, number>> = {
@@ -33,6 +34,7 @@ export const ERRNO_NUMBER: Readonly<Record<Errno, number>> = {
   ENOSPC: 28,
   EINVAL: 22,
   ENOSYS: 38,
+  ERANGE: 34,
   EOVERFLOW: 75,
   EOPNOTSUPP: 95,
 };
@@ -204,8 +206,13 @@ export interface DeviceTraits {
   readonly customGetUnmappedArea: boolean;
   /** vm_ops->may_split refuses partial unmaps/moves (special mappings like [vvar]). */
   readonly refusesSplit: boolean;
-  /** Errno when the mapping is larger than the object: EINVAL for DRM (default), ENXIO for NVIDIA (facts 4.1). */
+  /**
+   * Errno when the mapping is larger than the object: EINVAL for DRM (default); NVIDIA's GPU node
+   * ENXIO, its control node ERANGE (facts 4.1; model/nvidia-nodes.ts).
+   */
   readonly sizeMismatchErrno?: Errno;
+  /** The kernel check a `sizeMismatchErrno` refusal cites. Only for the message. */
+  readonly sizeRefusedBy?: string;
   /**
    * A DRM node: the fd maps each buffer object made through it (AddressSpace.createBufferObject)
    * at the BO's own fake offset, and nothing else (facts 4.1; kernel/drm-offsets.ts). Absent, the

@@ -1243,7 +1243,11 @@ export const DRIVER_TRAITS: readonly TraitSpec[] = [
       w('lavapipe', 'lavapipe: private anonymous memory mapped at allocation, no placed maps (H3, H6).'),
       w(
         'proprietary',
-        "A closed driver (NVIDIA's layout): device BOs, each through an fd of /dev/nvidia0 at offset 0, caches pointers, reuses after free, no placed maps.",
+        "A closed driver without placed maps or external memory host (the extension set of Qualcomm's and Mali's closed drivers), caching pointers and reusing memory after free; its device files are NVIDIA's (/dev/nvidia0, /dev/nvidiactl), the one closed kernel layout modelled. Not NVIDIA's driver: that is `nvidia`.",
+      ),
+      w(
+        'nvidia',
+        "NVIDIA's Linux driver: device BOs through /dev/nvidia0 (device-local memory) or /dev/nvidiactl (system memory), each fd mapped at offset 0; placed maps with unmap reserve (developer driver 535.43.10 on, unconfirmed in the facts), external memory host (likely).",
       ),
     ],
     example: 'preset radv',
@@ -1282,6 +1286,7 @@ export const ERRNO_NAMES: readonly string[] = [
   'EINVAL',
   'ENOSYS',
   'EOVERFLOW',
+  'ERANGE',
   'EOPNOTSUPP',
 ];
 

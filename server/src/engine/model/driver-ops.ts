@@ -32,6 +32,7 @@ import { hookNoRoom } from './hook-no-room';
 import { NO_ROOM_REASON } from '../kernel/placement';
 import { amdgpuDomainOf, amdgpuSizeRefusal, checksAmdgpuDomains } from './amdgpu-domains';
 import { setDriverObject } from './memories-by-object';
+import { nvidiaNodeFor } from './nvidia-nodes';
 
 /** What a render node's BO mappings are like (DRM/TTM, facts linux-mm §4.1). */
 const RENDER_NODE_TRAITS: DeviceTraits = Object.freeze({
@@ -75,18 +76,6 @@ const I915_NODE_TRAITS: DeviceTraits = Object.freeze({
   boMapsName: 'anon_inode:i915.gem',
   rejectsCow: false,
   exportedAs: { vmFlags: 0, rejectsCow: false },
-});
-/**
- * An NVIDIA BO's fd (open kernel modules, BAR and vidmem row of facts 4.1): VM_IO|VM_PFNMAP|
- * VM_DONTEXPAND, offset 0 only, and a size mismatch is ENXIO. Whether its mmap refuses private
- * mappings the facts do not say (kept as a render node's); the driver maps MAP_SHARED anyway.
- */
-const NVIDIA_TRAITS: DeviceTraits = Object.freeze({
-  vmFlags: VM_IO | VM_PFNMAP | VM_DONTEXPAND,
-  rejectsCow: true,
-  customGetUnmappedArea: false,
-  refusesSplit: false,
-  sizeMismatchErrno: 'ENXIO',
 });
 
 /** A BO the driver made: the file it is mapped through, and where it starts there (VkMemory.boOffset). */
@@ -344,7 +333,7 @@ export class DriverOps {
   boOf(memory: VkMemory): DriverBo | undefined {
     if (this.model.backing === 'anon') return undefined;
     if (memory.file === undefined) {
-      const bo = this.newBo(alignUp(memory.allocationSize, this.page));
+      const bo = this.newBo(alignUp(memory.allocationSize, this.page), memory.properties);
       if (bo === undefined) return undefined;
       memory.file = bo.file;
       memory.boOffset = bo.offset;
@@ -466,6 +455,7 @@ export class DriverOps {
       reuse ? { address: reuse.address, fixed: true } : request,
       memory.name,
       memory.file ? { file: memory.file, offset: memory.boOffset } : undefined,
+      memory.properties,
     );
     this.adoptBo(memory);
     if (result.ok) {
@@ -693,16 +683,23 @@ export class DriverOps {
   private readonly hookMisses = new WeakMap<VkMemory, string>();
 
   /** mmap of a BO by its backing; large driver alignments over-allocate and trim (H8). */
-  mmapBo(size: bigint, request: MapRequest, label: string, existing?: DriverBo): SyscallResult {
-    return this.mmapRaw({ length: size, label, backing: this.model.backing, request, existing });
+  mmapBo(
+    size: bigint,
+    request: MapRequest,
+    label: string,
+    existing?: DriverBo,
+    properties?: ReadonlySet<string>,
+  ): SyscallResult {
+    return this.mmapRaw({ length: size, label, backing: this.model.backing, request, existing, properties });
   }
 
   /**
    * A new BO of `length` bytes for a `device` or `shmem` driver. A device BO is made through the
    * driver's render node, at its own fake mmap offset (`kernelDriver` drm or i915, facts linux-mm
-   * §4.1), or in an fd of its own mapped at 0 (`nvidia`); a shmem BO is a memfd.
+   * §4.1), or in an fd of its own mapped at 0 (`nvidia`: of the node the memory type's
+   * `properties` choose, nvidia-nodes.ts); a shmem BO is a memfd.
    */
-  newBo(length: bigint): DriverBo | undefined {
+  newBo(length: bigint, properties?: ReadonlySet<string>): DriverBo | undefined {
     const kernelDriver = this.model.kernelDriver;
     if (this.model.backing === 'device' && kernelDriver !== 'nvidia') {
       const node = this.openRenderNode();
@@ -716,14 +713,7 @@ export class DriverOps {
     }
     const file = this.sim.space.openFile(
       this.model.backing === 'device'
-        ? {
-            kind: 'device',
-            name: '/dev/nvidia0',
-            sizeBytes: length,
-            readable: true,
-            writable: true,
-            device: NVIDIA_TRAITS,
-          }
+        ? { kind: 'device', ...nvidiaNodeFor(properties), sizeBytes: length, readable: true, writable: true }
         : { kind: 'memfd', name: `${this.name}-bo`, sizeBytes: length, readable: true, writable: true },
     );
     return { file, offset: 0n };
@@ -822,10 +812,12 @@ export class DriverOps {
     backing: 'device' | 'shmem' | 'anon';
     request?: MapRequest;
     existing?: DriverBo;
+    /** The memory type of the memory the BO is for (newBo). */
+    properties?: ReadonlySet<string>;
   }): SyscallResult {
     this.lastHookMiss = undefined;
     const request = o.request ?? {};
-    const bo = o.backing === 'anon' ? undefined : (o.existing ?? this.newBo(o.length));
+    const bo = o.backing === 'anon' ? undefined : (o.existing ?? this.newBo(o.length, o.properties));
     this.lastBo = bo;
     if (o.backing !== 'anon' && bo === undefined)
       return { ok: false, errno: 'ENOSPC', reason: 'no fake mmap offset for the buffer object', effects: [] };

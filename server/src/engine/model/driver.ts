@@ -154,8 +154,9 @@ export const MAX_NON_COHERENT_ATOM_SIZE = 256n;
 // nonCoherentAtomSize: every preset keeps the default 64, each from its driver's limits table in
 // Mesa: radv_physical_device.c (radv_get_physical_device_properties), anv_physical_device.c
 // (get_properties), nvk_physical_device.c, tu_device.cc (tu_get_properties), lvp_device.c
-// (lvp_get_properties) all set `.nonCoherentAtomSize = 64`. `proprietary`: NVIDIA's desktop
-// driver reports 64 as well, but no source in the facts or Mesa says so: unsourced.
+// (lvp_get_properties) all set `.nonCoherentAtomSize = 64`. `nvidia` (and `proprietary`, which
+// has NVIDIA's kernel layout): NVIDIA's desktop driver reports 64 as well, but no source in the
+// facts or Mesa says so: unsourced.
 //
 // cachesPointer (a mapping that outlives vkUnmapMemory) is set by no Mesa GPU preset: the pointers
 // RADV, ANV and Turnip keep (H2) are their internal BOs' (`internal-mappings`), and each drops the
@@ -194,13 +195,31 @@ export const PRESETS: Readonly<Record<string, DriverTraits>> = {
   nvk: { ...DEFAULT_TRAITS, externalMemoryHost: false, kernelDriver: 'nouveau' },
   turnip: { ...DEFAULT_TRAITS, maps: 'at-alloc-cached', externalMemoryHost: false, kernelDriver: 'msm' },
   lavapipe: { ...DEFAULT_TRAITS, maps: 'at-alloc', backing: 'anon', cachesPointer: true, placed: NO_PLACED },
+  // A closed driver without placed maps, not any one real driver: its extension set is the one
+  // the facts report for the closed mobile drivers, Qualcomm's and Mali's (vulkan-wine §2 note 7:
+  // neither has VK_EXT_map_memory_placed, and both end in Wine's direct map, so neither has
+  // external_memory_host either; AndreRH/hangover#168), and its kernel layout is NVIDIA's, the
+  // one closed driver's mmap layout the facts give (linux-mm §4.1, §6.2): KGSL's and kbase's are
+  // not modelled. NVIDIA's own driver is `nvidia`.
   proprietary: {
     ...DEFAULT_TRAITS,
     cachesPointer: true,
     reuses: 'after-free',
     placed: NO_PLACED,
     externalMemoryHost: false,
-    // The one closed driver whose mmap layout the facts give is NVIDIA's (linux-mm §4.1, §6.2).
+    kernelDriver: 'nvidia',
+  },
+  // NVIDIA's Linux driver. VK_EXT_map_memory_placed: exposed since the Vulkan developer driver
+  // 535.43.10 (its changelog, as an NVIDIA Vulkan developer's review reports it; the facts list
+  // NVIDIA as "unconfirmed", vulkan-wine §2 note 7). Its features and minPlacedMemoryMapAlignment
+  // are in no source here: memoryUnmapReserve is assumed (Wine takes the placed path only with
+  // it, §3.2), memoryMapRangePlaced not, the alignment the page size as in Mesa.
+  // VK_EXT_external_memory_host: likely, less sourced: a vulkaninfo from the proprietary Linux
+  // driver lists it (nowrep/obs-vkcapture#71, 515.x), and a 2020 report has it in the Linux beta
+  // driver (larso0/vmgpu#3); not in the facts. No caches-pointer and no reuse: nothing in the facts says the
+  // driver keeps the application's mapping past vkUnmapMemory or hands freed memory out again.
+  nvidia: {
+    ...DEFAULT_TRAITS,
     kernelDriver: 'nvidia',
   },
 };

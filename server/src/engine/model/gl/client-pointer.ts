@@ -160,7 +160,7 @@ export function clientPointerUnmap(
 
 function openBo(ctx: GlContext, buffer: GlBuffer) {
   const memory = buffer.memory;
-  const bo = ctx.ops.newBo(alignUp(memory.allocationSize, ctx.sim.pageSize));
+  const bo = ctx.ops.newBo(alignUp(memory.allocationSize, ctx.sim.pageSize), memory.properties);
   if (bo === undefined) return undefined;
   const { file, offset } = bo;
   memory.file = file;
