@@ -49,6 +49,7 @@ test('later GPU writes over earlier ones: the newest wins where they overlap', (
 
 test('external-memory-host: the GPU writes the imported host pages, and the driver reads them', () => {
   const text = `scenario "emh" {
+  wine 9.0
   strategy external-memory-host
   mem = vkAllocateMemory 64KiB host-visible
   p = vkMapMemory mem

@@ -150,7 +150,7 @@ test("the trace names who makes each call: Wine's placed map and host import are
   );
   const explicit = `scenario "e" {\n  res = reserve 64KiB at 0x2000_0000 by wine\n  m = vkAllocateMemory 64KiB host-visible\n  p = vkMapMemory2 m placed at 0x2000_0000\n}\n`;
   assert.match(callsOf(explicit, 2)[0]!, /^app: vkMapMemory2KHR\(m, PLACED/);
-  const imported = `scenario "i" {\n  strategy external-memory-host\n  m = vkAllocateMemory 64KiB host-visible\n}\n`;
+  const imported = `scenario "i" {\n  wine 9.0\n  strategy external-memory-host\n  m = vkAllocateMemory 64KiB host-visible\n}\n`;
   assert.deepEqual(
     callsOf(imported, 0).map((c) => c.replace(/\(.*$/, '')),
     [
@@ -241,10 +241,12 @@ test('`external-memory-host no`: the placed strategy falls through to the direct
 });
 
 test('Wine 9.0 (external-memory-host) on a driver without the extension maps directly: host-import-unsupported', () => {
+  // Wine 9.0: from 9.4 Turnip and NVK get the placed path (host-import-not-taken.test.ts).
   const text = (preset: string, expectation: string) => `scenario "wine 9.0" {
   driver gpu {
     preset ${preset}
   }
+  wine 9.0
   strategy external-memory-host
   mem = vkAllocateMemory 64KiB host-visible
   p = vkMapMemory mem
@@ -273,6 +275,7 @@ test('`external-memory-host` alone means yes; a value it does not take is report
     preset turnip
     ${line}
   }
+  wine 9.0
   strategy external-memory-host
   mem = vkAllocateMemory 64KiB host-visible
   p = vkMapMemory mem

@@ -9,11 +9,17 @@ import { callsOf } from './helpers';
 
 const shown = (text: string) => analyseDocument(text).diagnostics.map((d) => `${d.severity} ${d.code}`);
 
+/**
+ * A driver without placed maps: the only kind Wine 9.4 and later import host memory for
+ * (host-import-not-taken.test.ts).
+ */
+const NO_PLACED = '  driver gpu {\n    placed-map none\n  }\n';
+
 /** Three 128 MiB imports, each freed before the next, in a window that holds one. */
 const ALLOCATE_FREE = (
   wine: string,
   strategy = 'external-memory-host',
-  driver = '',
+  driver = NO_PLACED,
 ) => `scenario "allocate, free, again" {
 ${driver}  ${wine}
   window 0x1_0000 .. 0x1000_0000
@@ -104,7 +110,7 @@ test('the placed strategy on a driver without placed maps: the import fallback l
 test('memory-type-lost says what the scenario’s Wine does after "Not found compatible memory type"', () => {
   const lost = (wine: string) =>
     analyseDocument(
-      `scenario "m" {\n  ${wine}\n  strategy external-memory-host\n  m = vkAllocateMemory 64KiB host-visible device-local\n}\n`,
+      `scenario "m" {\n${NO_PLACED}  ${wine}\n  strategy external-memory-host\n  m = vkAllocateMemory 64KiB host-visible device-local\n}\n`,
     ).diagnostics.find((d) => d.code === 'memory-type-lost')!.message;
   assert.match(
     lost('wine 10.14'),

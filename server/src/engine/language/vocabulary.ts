@@ -933,7 +933,7 @@ export const STRATEGY_WORDS: readonly WordDoc[] = [
   ),
   w(
     'external-memory-host',
-    'Allocate host memory in the window at vkAllocateMemory and import it (VK_EXT_external_memory_host, Wine 9.0): window consumed from allocation to free (from `wine 10.15`, the default, dlls/win32u never frees it).',
+    'Allocate host memory in the window at vkAllocateMemory and import it (VK_EXT_external_memory_host, Wine 9.0): window consumed from allocation to free (from `wine 10.15`, the default, dlls/win32u never frees it). Only where Wine imports: from `wine 9.4` a driver with placed maps and memoryUnmapReserve gets the placed map (`host-import-not-taken`).',
     'Wine sources (win32u/vulkan.c, opengl32/unix_wgl.c)',
   ),
   w(

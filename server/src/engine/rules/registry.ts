@@ -27,6 +27,7 @@ import { shadowCopyClobbers } from './shadow-copy-clobbers';
 import { placedUnsupported } from './placed-unsupported';
 import { placedMapFailed } from './placed-map-failed';
 import { hostImportUnsupported } from './host-import-unsupported';
+import { hostImportNotTaken } from './host-import-not-taken';
 import { placedAddressIgnored } from './placed-address-ignored';
 import { memoryTypeLost } from './memory-type-lost';
 import { useAfterFree } from './use-after-free';
@@ -73,6 +74,7 @@ export const RULES: readonly Rule[] = [
   placedUnsupported,
   placedMapFailed,
   hostImportUnsupported,
+  hostImportNotTaken,
   memoryTypeLost,
   useAfterFree,
   vulkanValidUsage,

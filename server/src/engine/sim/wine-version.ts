@@ -97,6 +97,14 @@ export function wineFreesImports(version: WineVersion): boolean {
   return !wineAtLeast(version, WINE_WIN32U_MEMORY);
 }
 
+/**
+ * The file that holds this Wine's WOW64 Vulkan memory code (init_physical_device, vkAllocateMemory,
+ * vkMapMemory2KHR): winevulkan's until 10.14, win32u's from 10.15 (the move above).
+ */
+export function wineVulkanSource(version: WineVersion): string {
+  return wineAtLeast(version, WINE_WIN32U_MEMORY) ? 'dlls/win32u/vulkan.c' : 'dlls/winevulkan/vulkan.c';
+}
+
 /** Whether this Wine has the placed path at all (9.4 and later). */
 export function wineHasPlacedMaps(version: WineVersion): boolean {
   return wineAtLeast(version, WINE_PLACED_MAPS);

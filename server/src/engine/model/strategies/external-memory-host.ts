@@ -1,113 +1,57 @@
-// Wine 9.0: every HOST_VISIBLE allocation is low host memory imported into the driver
-// (VK_EXT_external_memory_host); map returns it without calling the driver. The window is
-// consumed from allocation to free (winevulkan frees it there; win32u, Wine ≥ 10.15, never does:
-// sim/wine-version.ts), and DEVICE_LOCAL host-visible types are lost (facts §3.4).
-// On a driver without the extension Wine maps directly (§3.5).
-import { alignUp, formatHex, formatSize } from '../../numbers';
-import { allocateInWindow, recordLeakedImport, windowFailureReason } from './window-allocation';
-import { passThrough, type Strategy } from './strategy';
+// `strategy external-memory-host`: Wine's WOW64 map path where the scenario expects it to import
+// host memory (Wine 9.0's path, host-import.ts). Wine does not take that path on request: it
+// chooses it per physical device. init_physical_device (dlls/winevulkan/vulkan.c from Wine 9.4,
+// dlls/win32u/vulkan.c from 10.15) sets map_placed_align for a driver with memoryMapPlaced and
+// memoryUnmapReserve, and external_memory_align only `if (zero_bits &&
+// has_VK_EXT_external_memory_host && !map_placed_align)`; vkAllocateMemory imports only when
+// external_memory_align is set (vulkan-wine §3.2, §3.4). So this is the same path as `placed`
+// (wineMapPath), told from the other side: where Wine would import, it imports; where it places
+// maps, drvmap simulates the placed map Wine makes and says so (host-import-not-taken); where the
+// driver has neither extension, Wine maps directly (host-import-unsupported, §3.5).
+//
+// Why simulate Wine's placed map rather than the import the line asks for: every other answer
+// about Wine here is Wine's own choice for the scenario's `wine` and driver (`placed` under
+// `wine 9.3` imports, `external-memory-host` on a driver without the extension maps directly), and
+// an import Wine never makes would report its costs (window space held from allocation, leaked
+// from Wine 10.15, memory-type-lost) for a process that cannot exist. The import stays one line
+// away where Wine really makes it: `wine 9.3`, or a driver without placed maps.
+import { formatSize } from '../../numbers';
+import { hostImport, wineImports } from './host-import';
+import { wineMapPath, wineTakesPlacedPath } from './placed';
+import { passThrough, type Strategy, type StrategyContext } from './strategy';
 import { wineDirectMap } from './wine-direct-map';
-import { setDriverObject } from '../memories-by-object';
-import type { Platform } from '../../sim/platform';
-import { wineFreesImports, wineText } from '../../sim/wine-version';
-import { wineUnmapArea } from '../../sim/wine-fixed-area';
+import type { VkMemory } from '../vk-memory';
+import { wineText, wineVulkanSource } from '../../sim/wine-version';
+
+/** Wine's direct map on a driver without VK_EXT_external_memory_host (§3.5). */
+const directMap: Strategy = {
+  ...passThrough,
+  map: (ctx, memory, offset, size) =>
+    wineDirectMap(
+      ctx,
+      memory,
+      offset,
+      size,
+      'host-import-unsupported',
+      `${ctx.ops.model.name} does not expose VK_EXT_external_memory_host`,
+    ),
+};
+
+const path = wineMapPath('external-memory-host', { hostImport, direct: directMap });
 
 export const externalMemoryHost: Strategy = {
-  ...passThrough,
-  name: 'external-memory-host',
+  ...path,
   allocate(ctx, memory) {
-    // Wine imports host memory only for an allocation "without a user import" (§3.4 step 1): a
-    // memory the application imports from an fd is the driver's as usual.
-    if (
-      !memory.properties.has('host-visible') ||
-      !ctx.ops.model.externalMemoryHost ||
-      memory.importedFrom !== undefined
-    )
-      return passThrough.allocate(ctx, memory);
-    if (memory.properties.has('device-local')) {
-      ctx.sim.finding('memory-type-lost', memoryTypeLostText(ctx.sim.platform, memory.name));
-    }
-    const length = alignUp(memory.allocationSize, ctx.sim.pageSize);
-    const low = allocateInWindow(ctx.sim, length, 'commit', `${memory.name} (host import)`);
-    // Wine gives up on the allocation when NtAllocateVirtualMemory fails (§3.4 step 1: the host
-    // memory comes first); the driver is never asked.
-    if (typeof low !== 'bigint')
-      return {
-        vkResult: 'VK_ERROR_OUT_OF_HOST_MEMORY',
-        reason: windowFailureReason(
-          low,
-          `NtAllocateVirtualMemory found no ${formatSize(length)} below the 32-bit limit for the host import`,
-        ),
-      };
-    // Wine asks which types can import the pointer, then imports it (§3.4 steps 2 and 4).
-    ctx.sim.note(
-      'wine',
-      `vkGetMemoryHostPointerPropertiesEXT(HOST_ALLOCATION, ${formatHex(low)})`,
-      '= VK_SUCCESS',
-      true,
-    );
-    ctx.sim.note(
-      'wine',
-      `vkAllocateMemory(${memory.name}, VkImportMemoryHostPointerInfoEXT{pHostPointer=${formatHex(low)}})`,
-      '= VK_SUCCESS',
-      true,
-    );
-    memory.windowRange = { start: low, size: length };
-    memory.importedByLayer = true;
-    memory.driverPointer = low;
-    setDriverObject(memory, ctx.sim.space.vmaAt(ctx.sim.pageOf(low))?.object);
-    memory.driverMapStep = ctx.sim.stepIndex;
-    return undefined;
-  },
-  map(ctx, memory, offset, size) {
-    if (!ctx.ops.model.externalMemoryHost)
-      return wineDirectMap(
-        ctx,
-        memory,
-        offset,
-        size,
-        'host-import-unsupported',
-        `${ctx.ops.model.name} does not expose VK_EXT_external_memory_host`,
-      );
-    if (!memory.windowRange) return passThrough.map(ctx, memory, offset, size);
-    return { ok: true, pointer: memory.windowRange.start + offset };
-  },
-  unmap(ctx, memory) {
-    if (!memory.windowRange) passThrough.unmap(ctx, memory);
-  },
-  free(ctx, memory) {
-    if (!memory.windowRange) return passThrough.free(ctx, memory);
-    const { wine, wineSource } = ctx.sim.platform;
-    if (wineFreesImports(wine)) wineUnmapArea(ctx.sim, memory.windowRange.start, memory.windowRange.size);
-    else {
-      // win32u_vkFreeMemory frees the range only `if (memory->vm_map)`, which an import never
-      // set (sim/wine-version.ts): the range stays committed, Wine's, until the process ends.
-      ctx.sim.note(
-        'wine',
-        `vkFreeMemory(${memory.name}): no NtFreeVirtualMemory of ${formatHex(memory.windowRange.start)} (${formatSize(memory.windowRange.size)}): vm_map is NULL (${wineText(wine, wineSource)}, dlls/win32u)`,
-        '',
-        false,
-      );
-      recordLeakedImport(ctx.sim, memory.name, memory.windowRange.start, memory.windowRange.size);
-    }
-    memory.windowRange = undefined;
-    memory.driverPointer = undefined;
-    memory.driverMapLength = undefined;
+    // Said where Wine would have imported: each allocation the import path takes.
+    if (wineImports(memory) && wineTakesPlacedPath(ctx))
+      ctx.sim.finding('host-import-not-taken', notTakenText(ctx, memory));
+    return path.allocate(ctx, memory);
   },
 };
 
-/**
- * memory-type-lost's message: what Wine does with a DEVICE_LOCAL host-visible allocation it cannot
- * import, and, for a driver without a compatible importable type, what the scenario's Wine does
- * after FIXME "Not found compatible memory type" (docs/rules.md, memory-type-lost): winevulkan
- * (before 10.15) keeps the address NtFreeVirtualMemory wrote back into `mapping` as vm_map;
- * win32u's allocate_external_host_memory (10.15 on) leaves vm_map NULL and the map goes to the
- * driver, whose pointer above 4 GiB win32u_vkMapMemory2KHR refuses.
- */
-function memoryTypeLostText(platform: Platform, name: string): string {
-  const wine = wineText(platform.wine, platform.wineSource);
-  const after = wineFreesImports(platform.wine)
-    ? `${wine} still returns that released address from vkMapMemory and releases it again at vkFreeMemory (dlls/winevulkan, before Wine 10.15: NtFreeVirtualMemory writes the base back into \`mapping\`, which becomes vm_map); from Wine 10.15 (dlls/win32u) the map goes to the driver instead`
-    : `${wine} maps it through the driver, and a pointer above 4 GiB fails with VK_ERROR_OUT_OF_HOST_MEMORY (dlls/win32u, from Wine 10.15: vm_map stays NULL); before 10.15 (dlls/winevulkan) vkMapMemory returned the released address instead`;
-  return `${name} asks for DEVICE_LOCAL host-visible memory; imported host memory is never device-local, so Wine imports it into another type that has its other flags (on RADV its first cached GTT type, when that has them: system memory, not VRAM), as drvmap models. On a driver with no such type Wine logs FIXME "Not found compatible memory type", releases the low range and allocates ${name} without an import, which drvmap does not model: ${after}`;
+/** host-import-not-taken's message: which Wine, which driver, where Wine decides, how to get the import. */
+function notTakenText(ctx: StrategyContext, memory: VkMemory): string {
+  const { wine, wineSource } = ctx.sim.platform;
+  const driver = ctx.ops.model.name;
+  return `${wineText(wine, wineSource)} imports no host memory for ${memory.name} (${formatSize(memory.allocationSize)}): ${driver} has VK_EXT_map_memory_placed with memoryUnmapReserve, so init_physical_device (${wineVulkanSource(wine)}) sets map_placed_align and never external_memory_align (only \`if (zero_bits && has_VK_EXT_external_memory_host && !map_placed_align)\`), and vkAllocateMemory imports only with external_memory_align (vulkan-wine §3.2). drvmap simulates what Wine does, the placed path of \`strategy placed\`: ${memory.name} holds window space only while it is mapped. Wine imports host memory before Wine 9.4 (\`wine 9.3\`) or on a driver without placed maps (\`placed-map none\`, \`placed-map 4KiB no-unmap-reserve\`, \`preset lavapipe\`)`;
 }

@@ -16,7 +16,7 @@ import { box64MissedMapping } from '../box64-mmap32';
 import { box64Prereserve } from '../box64-prereserve';
 import { isHostImport } from '../vk-memory';
 import { formatHex } from '../../numbers';
-import { externalMemoryHost } from './external-memory-host';
+import { hostImport } from './host-import';
 import { wineMapPath } from './placed';
 import { passThrough, type Strategy } from './strategy';
 import { wineSafetyNet } from './wine-direct-map';
@@ -50,7 +50,7 @@ const box64DirectMap: Strategy = {
 
 export const mmap32: Strategy = {
   ...wineMapPath('mmap32', {
-    hostImport: externalMemoryHost,
+    hostImport,
     direct: box64DirectMap,
   }),
   // box64 reserves its Wine ranges before Wine runs, on every arch (box64-prereserve.ts).

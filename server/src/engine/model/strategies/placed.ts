@@ -4,7 +4,7 @@
 // offset 0 and VK_WHOLE_SIZE; unmap with VK_MEMORY_UNMAP_RESERVE_BIT_EXT and free the range
 // (facts vulkan-wine §3.3). The driver maps the BO itself with MAP_FIXED over the reservation.
 import { alignUp, formatHex, formatSize, maxBig } from '../../numbers';
-import { externalMemoryHost } from './external-memory-host';
+import { hostImport } from './host-import';
 import { wineDirectMap } from './wine-direct-map';
 import { isCoreMapRule, mapViolations } from '../placed-validity';
 import { driverMappingLength, FormattedEvent, isHostImport, sharesBo, type VkMemory } from '../vk-memory';
@@ -25,11 +25,8 @@ import { wineUnmapArea } from '../../sim/wine-fixed-area';
  */
 export function wineMapPath(name: string, fallbacks: WineFallbacks): Strategy {
   const fallbackOf = (ctx: StrategyContext): Strategy | undefined => {
-    const driver = ctx.ops.model;
-    // Before Wine 9.4 there is no placed path: winevulkan imports host memory or maps directly,
-    // whatever the driver can place (sim/wine-version.ts).
-    if (winePlacesMaps(driver) && wineHasPlacedMaps(ctx.sim.platform.wine)) return undefined;
-    return driver.externalMemoryHost ? fallbacks.hostImport : fallbacks.direct;
+    if (wineTakesPlacedPath(ctx)) return undefined;
+    return ctx.ops.model.externalMemoryHost ? fallbacks.hostImport : fallbacks.direct;
   };
   const strategy: Strategy = {
     ...passThrough,
@@ -107,6 +104,17 @@ export function wineMapPath(name: string, fallbacks: WineFallbacks): Strategy {
   return strategy;
 }
 
+/**
+ * Whether the scenario's Wine maps this driver's memory with placed maps: init_physical_device
+ * sets map_placed_align for a driver with both memoryMapPlaced and memoryUnmapReserve
+ * (winePlacesMaps), in dlls/winevulkan/vulkan.c from Wine 9.4 and dlls/win32u/vulkan.c from 10.15
+ * (vulkan-wine §3.2). Before Wine 9.4 there is no placed path: winevulkan imports host memory or
+ * maps directly, whatever the driver can place (sim/wine-version.ts).
+ */
+export function wineTakesPlacedPath(ctx: StrategyContext): boolean {
+  return winePlacesMaps(ctx.ops.model) && wineHasPlacedMaps(ctx.sim.platform.wine);
+}
+
 /** What Wine does on a driver without placed maps (with VK_EXT_external_memory_host, or neither). */
 export interface WineFallbacks {
   readonly hostImport: Strategy;
@@ -134,9 +142,9 @@ function placedLack(ctx: StrategyContext, andHostImport: boolean): string {
  * 9.0's strategy, said once per allocation with when Wine gives the range back (by version).
  */
 const importFallback: Strategy = {
-  ...externalMemoryHost,
+  ...hostImport,
   allocate(ctx, memory) {
-    const failed = externalMemoryHost.allocate(ctx, memory);
+    const failed = hostImport.allocate(ctx, memory);
     if (memory.properties.has('host-visible')) {
       const size = formatSize(alignUp(memory.allocationSize, ctx.sim.pageSize));
       ctx.sim.finding(
