@@ -22,7 +22,6 @@ test('wine VERSION: major.minor is read, glued text (a maintenance release, -rc)
     ['wine 9.4', '9.4'],
     ['wine 9.0.1', '9.0'],
     ['wine 10.0-rc3', '10.0'],
-    ['wine 11.0', '11.0'],
   ] as const) {
     assert.deepEqual(diagnostics(line), [], line);
     assert.equal(wineOf(line), read, line);

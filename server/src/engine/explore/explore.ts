@@ -349,10 +349,12 @@ function exploreScenario(
     );
     return undefined;
   }
-  // A kernel past the rules (`kernel 7.2`, --kernel 7.2) is simulated as the newest they know, and
+  // A kernel past the rules (`kernel 7.2`, --kernel 7.2) is simulated as the newest they know (a
+  // Wine past the model too: `wine-unmodelled`), and
   // a Linux-only call on `platform macos` as Linux's: the same note `check` gives, so no verdict
   // looks checked against 7.2, or against macOS.
-  for (const d of baseDiagnostics) if (d.code === 'kernel-unmodelled') notes.push(d.message);
+  for (const d of baseDiagnostics)
+    if (d.code === 'kernel-unmodelled' || d.code === 'wine-unmodelled') notes.push(d.message);
 
   // The dimensions: each open trait of each driver, then the kernel.
   const dims: Dim[] = [];

@@ -20,10 +20,13 @@ import { ERRNO_NUMBER, type Errno } from '../kernel/types';
 import { addressReached } from '../sim/step-actor';
 import { rulesKernel } from '../sim/platform';
 import {
+  formatWineVersion,
+  NEWEST_WINE_READ,
   wineCopiesGlInUnixLib,
   wineFreesImports,
   wineHasGlVulkanBuffers,
   wineHasPlacedMaps,
+  wineNewerThanModel,
   wineText,
 } from '../sim/wine-version';
 import { formatDecimal, formatHex, formatSize, truncate32 } from '../numbers';
@@ -275,7 +278,10 @@ function wineBehaviour(run: ScenarioRun): string {
   const glVulkan = wineHasGlVulkanBuffers(wine)
     ? 'persistent GL buffers are Vulkan-backed on a driver with placed maps (from 10.18)'
     : 'no Vulkan-backed GL buffers (they came in 10.18): a persistent GL map that does not fit fails';
-  return `${wineText(wine, wineSource)}: ${placed}; ${release}; ${glCopy}; ${glVulkan}`;
+  const newer = wineNewerThanModel(wine)
+    ? ` (newer than the Wine source drvmap follows: simulated with ${formatWineVersion(NEWEST_WINE_READ)}'s behaviour)`
+    : '';
+  return `${wineText(wine, wineSource)}${newer}: ${placed}; ${release}; ${glCopy}; ${glVulkan}`;
 }
 
 /** The actor that reads or writes the address at the cursor: an access step's, a read expectation's. */

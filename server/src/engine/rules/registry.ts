@@ -15,6 +15,7 @@ import { missingArgument } from './missing-argument';
 import { useOfFailedResult } from './use-of-failed-result';
 import { kernelRefused } from './kernel-refused';
 import { kernelUnmodelled } from './kernel-unmodelled';
+import { wineUnmodelled } from './wine-unmodelled';
 import { accessFault } from './access-fault';
 import { fixedClobber } from './fixed-clobber';
 import { stalePointer } from './stale-pointer';
@@ -62,6 +63,7 @@ export const RULES: readonly Rule[] = [
   useOfFailedResult,
   kernelRefused,
   kernelUnmodelled,
+  wineUnmodelled,
   accessFault,
   fixedClobber,
   stalePointer,

@@ -14,7 +14,13 @@ import type { LanguageProblem } from './problems';
 import { evaluateConstant } from './evaluate';
 import { reportExtraLineValues } from './extra-line-values';
 import { didYouMean } from '../language/closest-word';
-import { DEFAULT_WINE, type WineSource, type WineVersion, wineVersionProblem } from './wine-version';
+import {
+  DEFAULT_WINE,
+  formatWineVersion,
+  type WineSource,
+  type WineVersion,
+  wineVersionProblem,
+} from './wine-version';
 import { resolveAddressSpace } from './address-space-settings';
 import { linuxOnlyStrategyProblem } from './linux-only';
 import { machVmMaxAddress, macosPageSize, macosPageSizeProblem } from './macos-geometry';
@@ -215,9 +221,10 @@ export function readPlatform(
         const read = setting.version;
         const problem = wineVersionProblem(read, setting.text);
         if (problem) problems.push({ ...problem, range: setting.range });
-        if (problem && read.major > 99) break;
+        const refused = problem?.code === 'number-out-of-range';
+        if (refused && read.major > 99) break;
         // Older than the facts: run as the oldest Wine they describe, as the message says.
-        wine = problem ? { major: 9, minor: 0 } : read;
+        wine = refused ? { major: 9, minor: 0 } : read;
         wineSource = 'line';
         break;
       }
@@ -323,6 +330,19 @@ export function readPlatform(
       `${formatKernelVersion(defaults.kernel)} (the default kernel: this scenario has no \`kernel\` line)`,
     );
     if (problem)
+      problems.push({
+        ...problem,
+        range: { start: scenario.keyword.start, end: (scenario.name ?? scenario.keyword).end },
+      });
+  }
+  // A default Wine past the model (`--wine 11.3`, drvmap.defaultWine) gets the note a `wine` line
+  // would, on the scenario's first line, as a default kernel does.
+  if (!sources.has('wine') && defaults.wine) {
+    const problem = wineVersionProblem(
+      defaults.wine,
+      `${formatWineVersion(defaults.wine)} (given by --wine or drvmap.defaultWine: this scenario has no \`wine\` line)`,
+    );
+    if (problem?.code === 'wine-unmodelled')
       problems.push({
         ...problem,
         range: { start: scenario.keyword.start, end: (scenario.name ?? scenario.keyword).end },

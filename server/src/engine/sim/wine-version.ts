@@ -58,6 +58,17 @@ export const WINE_GL_UNIX_COPY: WineVersion = { major: 10, minor: 15 };
 export const WINE_GL_VULKAN_BUFFERS: WineVersion = { major: 10, minor: 18 };
 /** The oldest Wine the facts describe: 9.0's winevulkan (`ea890c47`, vulkan-wine §3.1). */
 const OLDEST_MODELLED: WineVersion = { major: 9, minor: 0 };
+/**
+ * The newest Wine whose changes drvmap's model was read against: 10.19's opengl32 (the GL
+ * boundaries above; its release notes are the last read). A later release runs with the newest
+ * behaviour drvmap knows, and says so (`wine-unmodelled`): it may have changed what is modelled.
+ */
+export const NEWEST_WINE_READ: WineVersion = { major: 10, minor: 19 };
+
+/** Whether this Wine is newer than the source drvmap's Wine model was read against. */
+export function wineNewerThanModel(version: WineVersion): boolean {
+  return !wineAtLeast(NEWEST_WINE_READ, version);
+}
 
 /**
  * A scenario without a `wine` line runs under Wine 10.15, the newest behaviour the facts describe
@@ -159,13 +170,24 @@ export function wineVersionRefusal(version: WineVersion, text: string): string |
   return undefined;
 }
 
-/** A `wine` line's version drvmap cannot answer for; one before 9.0 runs as 9.0, as the message says. */
+/**
+ * A `wine` line's version drvmap cannot answer for (`number-out-of-range`; one before 9.0 runs as
+ * 9.0, as the message says), or one newer than its Wine model (`wine-unmodelled`: it runs with
+ * the newest behaviour drvmap knows).
+ */
 export function wineVersionProblem(
   version: WineVersion,
   text: string,
 ): Omit<LanguageProblem, 'range'> | undefined {
   const refusal = wineVersionRefusal(version, text);
-  if (refusal === undefined) return undefined;
+  if (refusal === undefined) {
+    if (!wineNewerThanModel(version)) return undefined;
+    const newest = formatWineVersion(NEWEST_WINE_READ);
+    return {
+      code: 'wine-unmodelled',
+      message: `drvmap's Wine model follows Wine's source up to Wine ${newest}; ${text} is simulated with ${newest}'s behaviour, so a change made after it (to winevulkan's or win32u's placed maps and host imports, or opengl32's WOW64 buffer maps) is not shown`,
+    };
+  }
   return {
     code: 'number-out-of-range',
     message: version.major > 99 ? refusal : `${refusal}; the scenario runs as Wine 9.0`,
