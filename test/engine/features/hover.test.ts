@@ -37,6 +37,35 @@ describe('hover: numbers and addresses', () => {
     );
   });
 
+  test("a pointer inside the window whose mapping runs past the window's end says so, as check does", () => {
+    const text = `scenario "s" {
+  large-address-aware
+  mmap-base 0x1_0000_1000
+  mem = vkAllocateMemory 1MiB host-visible
+  ⟨|⟩p = vkMapMemory mem
+  app writes p, 64
+}
+`;
+    expectHover(
+      text,
+      'Inside the 32-bit window',
+      "**But** the mapping it points into runs to `0x1_0000_1000`, past the window's end: its last 68 KiB (`0xffff_0000`..`0x1_0000_1000`) lie outside (`pointer-outside-window` on this step)",
+    );
+    // A pointer whose mapping ends inside the window has no such line.
+    const inside = text.replace('mmap-base 0x1_0000_1000', 'mmap-base 0x8000_0000');
+    expectHover(inside, 'Inside the 32-bit window');
+    assert.doesNotMatch(hoverOf(inside) ?? '', /past the window's end/);
+  });
+
+  test("an address in KUSER_SHARED_DATA's 64 KiB says no allocation of Wine's lands there", () => {
+    expectHover(
+      scenario('  expect unmapped 0x7ffe_⟨|⟩8000'),
+      'Inside the 32-bit window',
+      "Wine's KUSER_SHARED_DATA (`0x7ffe_0000`, Wine's from process start): no window allocation of Wine's covers `0x7ffe_0000`..`0x7fff_0000`",
+    );
+    assert.doesNotMatch(hoverOf(scenario('  expect unmapped 0x7ffd_⟨|⟩8000')) ?? '', /KUSER_SHARED_DATA/);
+  });
+
   test('a size literal with a unit', () => {
     expectHover(scenario('  a = mmap 2M⟨|⟩iB rw private anon'), '`0x20_0000`', '2_097_152', '2 MiB');
   });

@@ -79,7 +79,7 @@ export const RAW_SYSCALLS = `scenario "raw syscalls" {
 
 export const WINDOW_EXHAUSTED = `scenario "too big for 2 GiB" {
   strategy placed
-  mem = vkAllocateMemory 3GiB host-visible
+  mem = vkAllocateMemory 2GiB host-visible
   p = vkMapMemory mem
 }
 `;

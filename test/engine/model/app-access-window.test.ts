@@ -164,3 +164,31 @@ ${mapB ? '  b = mmap 4KiB rw private anon at 0xf7ff_e000 fixed\n' : ''}  ${acces
     /so it reads 0xf7ff_e000 instead: the access faults \(SIGSEGV\)$/,
   );
 });
+
+test('an access that starts below the window and runs into it: the part outside, and why (fires)', () => {
+  assert.deepEqual(
+    messages(`scenario "runs in" {
+  lo = mmap 4KiB rw private anon at 0x1000 fixed by wine
+  a = mmap 64KiB rw private anon at 0x1_0000 fixed by wine
+  app writes 0xfffe, 4
+}
+`),
+    [
+      "32-bit code writes 0xfffe..0x1_0002, which starts below the window 0x1_0000..0x7fff_0000 and runs into it: its first 2 B (0xfffe..0x1_0000) lie outside: the addresses fit in 32 bits, but this process's 32-bit code is not given addresses there (Windows' user range starts at 0x1_0000, lpMinimumApplicationAddress: the first 64 KiB are never user memory, linux-mm §7.1, §7.2)",
+    ],
+  );
+});
+
+test('a map that straddles 4 GiB in a window that ends there: blamed on 32 bits, not on the window line', () => {
+  const [message] = messages(`scenario "straddles 4 GiB" {
+  window 0x1_0000 .. 0x1_0000_0000
+  mmap-base 0x1_0008_0000
+  mem = vkAllocateMemory 1MiB host-visible
+  p = vkMapMemory mem
+}
+`);
+  assert.equal(
+    message,
+    "32-bit code gets 0xfff8_0000, inside the window 0x1_0000..0x1_0000_0000, but the memory runs to 0x1_0008_0000, past the window's end: its last 512 KiB (0x1_0000_0000..0x1_0008_0000) lie outside. It fits in 32 bits, so Wine hands it over unchanged, but 32-bit addresses end at 0xffff_ffff, so its bytes from 0x1_0000_0000 on are beyond what 32-bit code can address",
+  );
+});

@@ -289,8 +289,8 @@ test('window-exhausted: a free block large enough but for the 64 KiB granularity
 test('window-exhausted: one free gap is never called fragmented', () => {
   const messages = exhausted(`scenario "granularity 2" {
   strategy shadow-copy
-  lo = reserve 0x7fee_1000 at 0x1_0000 by host
-  hi = reserve 4KiB at 0x7ffe_f000 by host
+  lo = reserve 0x7fde_1000 at 0x1_0000 by host
+  hi = reserve 0x10_1000 at 0x7fee_f000 by host
   m = vkAllocateMemory 960KiB host-visible
   p = vkMapMemory m
 }

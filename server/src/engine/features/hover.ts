@@ -39,6 +39,8 @@ import type { ExpectNode, Expression, NameExpression, Statement, StepNode } from
 import type { TextRange } from '../syntax/text-range';
 import { locate, stepIndexAt, type Target, type ValueRole } from './locate';
 import { backingText, vmaContaining, vmaEnd, vmaLabel, vmaStart } from './mappings';
+import { mappingPastWindowText } from './mapping-past-window';
+import { WINE_USER_SHARED_DATA, WINE_USER_SHARED_DATA_LABEL } from '../sim/wine-user-shared-data';
 import { vmaPermsText } from '../kernel/prot-text';
 import { stepsTouching } from './range-events';
 import { nameExpressionsIn } from '../syntax/name-uses';
@@ -374,8 +376,17 @@ export function numberFacts(
 function windowFacts(run: ScenarioRun, value: bigint): string[] {
   const { start, end } = run.simulation.platform.window;
   const window = `${code(formatHex(start))}..${code(formatHex(end))}`;
-  if (value >= start && value < end)
-    return [`Inside the 32-bit window ${window} (${formatSize(end - value)} below its end)`];
+  if (value >= start && value < end) {
+    const inside = `Inside the 32-bit window ${window} (${formatSize(end - value)} below its end)`;
+    // Not a mapping drvmap makes, but no allocation of Wine's lands here (sim/wine-user-shared-data.ts).
+    const usd = run.simulation.userSharedData;
+    return usd !== undefined && value >= usd[0] && value < usd[1]
+      ? [
+          inside,
+          `${WINE_USER_SHARED_DATA_LABEL} (${code(formatHex(WINE_USER_SHARED_DATA))}, Wine's from process start): no window allocation of Wine's covers ${code(formatHex(usd[0]))}..${code(formatHex(usd[1]))}`,
+        ]
+      : [inside];
+  }
   // The end is exclusive (docs/language.md): the end itself is the first address outside.
   const by =
     value < start
@@ -476,6 +487,8 @@ function nameHover(ctx: HoverContext, name: string, role: string): string | unde
     const value = record.outcome.value;
     lines.push(numberFacts(value, 'address', run.simulation.platform.kernel));
     lines.push(...windowFacts(run, value));
+    const past = mappingPastWindowText(ctx.scenario, record, value);
+    if (past !== undefined) lines.push(past);
     if (role === 'reference') lines.push(...mappedFacts(ctx, value));
   }
   lines.push(`${symbol.references.length} reference${symbol.references.length === 1 ? '' : 's'}`);

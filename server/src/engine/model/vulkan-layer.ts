@@ -35,6 +35,7 @@ import { allocatingDriver } from './allocating-driver';
 import { DEVICE_ACTOR, deviceRead, deviceWrite, type CpuView } from './device-access';
 import {
   FOUR_GIB,
+  beyondFourGibText,
   fitsButOutsideWindow,
   notGivenReason,
   outsideWindow,
@@ -839,7 +840,7 @@ export class VulkanLayer {
         ? `. ${fexThunkHandOverText(truncate32(pointer))}, which points at ${this.describeAddress(truncate32(pointer))}`
         : pointer > 0xffff_ffffn
           ? `; truncated to 32 bits it is ${formatHex(truncate32(pointer))}, which points at ${this.describeAddress(truncate32(pointer))}, so a thunk that truncates sends 32-bit code to the wrong memory. With \`strategy ${this.sim.platform.strategy}\` the layer hands the pointer over as it is, and the step's result is that pointer; Wine's own vkMapMemory would refuse it with VK_ERROR_OUT_OF_HOST_MEMORY ("does not fit 32-bit pointer", vulkan-wine §3.3), as the placed strategy shows when it falls back to a direct map`
-          : `. ${fitsButOutsideWindow(this.sim.platform, pointer)}${sentence(reserveHighTopText(this.sim.platform, pointer))}`;
+          : `. ${fitsButOutsideWindow(this.sim.platform, pointer, size)}${sentence(reserveHighTopText(this.sim.platform, pointer))}`;
     this.sim.finding(
       'pointer-outside-window',
       `${gets}${consequence}${escaped ? ` — ${escaped}` : ''}`,
@@ -1125,10 +1126,15 @@ export class VulkanLayer {
     // An access that starts inside the window and runs past its end: the part outside starts at
     // the window's end, and that address is the one the reasons are about.
     const startsInside = address >= start && address < end;
+    // One that starts below the window and runs into it: only its head is outside, and the reason
+    // is about the window's start.
+    const runsIn = address < start && address + length > start;
     const outside = startsInside ? end : address;
     const where = startsInside
       ? `${formatHex(address)}..${formatHex(address + length)}, which starts inside ${window} and runs past its end: its last ${formatSize(address + length - end)} (${formatHex(end)}..${formatHex(address + length)}) lie outside`
-      : `${formatHex(address)}, outside ${window}`;
+      : runsIn
+        ? `${formatHex(address)}..${formatHex(address + length)}, which starts below ${window} and runs into it: its first ${formatSize(start - address)} (${formatHex(address)}..${formatHex(start)}) lie outside`
+        : `${formatHex(address)}, outside ${window}`;
     // What the truncated access reached instead: another mapping, silently, is the harm.
     const reached = truncated ? this.sim.space.vmaAt(this.sim.pageOf(truncate32(address))) : undefined;
     const reachedName = reached?.label ?? 'that mapping';
@@ -1143,8 +1149,8 @@ export class VulkanLayer {
         ? `32-bit code cannot hold ${formatHex(address)}, outside ${window}: it keeps only the low 32 bits, so it ${kind}s ${formatHex(truncate32(address))} instead${instead}`
         : startsInside && address + length > FOUR_GIB
           ? // A window set to end at 4 GiB: the bytes past it have no 32-bit address at all.
-            `32-bit code ${kind}s ${where}: 32-bit addresses end at 0xffff_ffff, so its bytes from 0x1_0000_0000 on are beyond what 32-bit code can address`
-          : `32-bit code ${kind}s ${where}: ${startsInside ? 'the addresses fit' : 'the address fits'} in 32 bits, but this process's 32-bit code is not given addresses there${notGivenReason(this.sim.platform, outside)}${sentence(reserveHighTopText(this.sim.platform, outside))}`,
+            `32-bit code ${kind}s ${where}: ${beyondFourGibText()}`
+          : `32-bit code ${kind}s ${where}: ${startsInside || runsIn ? 'the addresses fit' : 'the address fits'} in 32 bits, but this process's 32-bit code is not given addresses there${notGivenReason(this.sim.platform, outside)}${sentence(reserveHighTopText(this.sim.platform, outside))}`,
       reached && !faults
         ? this.sim.madeAt(reached, `${reached.owner} made the mapping it ${kind}s here`)
         : [],

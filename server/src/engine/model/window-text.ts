@@ -10,6 +10,8 @@ export const FOUR_GIB = 1n << 32n;
 const TWO_GIB = 1n << 31n;
 /** The 64 KiB Windows keeps out of the user range below its limit (linux-mm §7.1). */
 const USER_RANGE_GAP = 0x1_0000n;
+/** Where Windows' user range starts (lpMinimumApplicationAddress, linux-mm §7.1). */
+const USER_RANGE_START = 0x1_0000n;
 
 /**
  * `32-bit code gets 0x…, outside the window A..B` for a pointer to `size` bytes that 32-bit code
@@ -25,11 +27,20 @@ export function outsideWindow(platform: Platform, pointer: bigint, size: bigint)
   return `32-bit code gets ${formatHex(pointer)}, outside ${window}`;
 }
 
-export function fitsButOutsideWindow(platform: Platform, pointer: bigint): string {
+export function fitsButOutsideWindow(platform: Platform, pointer: bigint, size: bigint): string {
   // A pointer inside the window whose memory runs past its end: the part outside starts there.
   const { start, end } = platform.window;
-  const outside = pointer >= start && pointer < end ? end : pointer;
-  return `It fits in 32 bits, so ${handsOver(platform)} it over unchanged, but the process's 32-bit code is not given addresses outside its window${notGivenReason(platform, outside)}`;
+  const inside = pointer >= start && pointer < end;
+  const outside = inside ? end : pointer;
+  const handed = `It fits in 32 bits, so ${handsOver(platform)} it over unchanged`;
+  // Memory that runs past 4 GiB: no window, however it is set, gives 32-bit code those bytes.
+  if (inside && pointer + size > FOUR_GIB) return `${handed}, but ${beyondFourGibText()}`;
+  return `${handed}, but the process's 32-bit code is not given addresses outside its window${notGivenReason(platform, outside)}`;
+}
+
+/** Why bytes from 4 GiB on are out of 32-bit code's reach, whatever the window says. */
+export function beyondFourGibText(): string {
+  return '32-bit addresses end at 0xffff_ffff, so its bytes from 0x1_0000_0000 on are beyond what 32-bit code can address';
 }
 
 /** Who hands the driver's pointer to 32-bit code: FEX's thunk under reserve-high, Wine otherwise. */
@@ -59,6 +70,9 @@ export function fexThunkHandOverText(truncated: bigint): string {
 export function notGivenReason(platform: Platform, address: bigint): string {
   if (platform.windowFrom === 'fex-guest-range') return fexGuestReason(address);
   if (platform.windowFrom !== 'large-address-aware') return writtenWindowReason(platform, address);
+  // Below the window's start is below Windows' user range, which starts at 64 KiB
+  // (lpMinimumApplicationAddress, linux-mm §7.1; Wine's address_space_start, §7.2).
+  if (address < platform.window.start) return ` (${userRangeStartText()})`;
   const limit = platform.largeAddressAware ? FOUR_GIB : TWO_GIB;
   if (address >= limit)
     return ' (it is not large-address-aware: pointers above 2 GiB break code that treats them as signed)';
@@ -89,6 +103,11 @@ function fexGuestReason(address: bigint): string {
   return address < FOUR_GIB
     ? " (a FEX i386 guest's range is 0x1_0000..0x1_0000_0000, the range FEX's x32 mlockall locks, x32/Memory.cpp)"
     : ' (an i386 guest holds 32 bits)';
+}
+
+/** Windows' user range starting at 64 KiB, said with its source. */
+function userRangeStartText(): string {
+  return `Windows' user range starts at ${formatHex(USER_RANGE_START)}, lpMinimumApplicationAddress: the first 64 KiB are never user memory, linux-mm §7.1, §7.2`;
 }
 
 /** Windows' user range ending 64 KiB below `limit` (2 or 4 GiB), said with its source. */

@@ -25,6 +25,7 @@ import type { CallRecord, ExpectRecord, Finding, StepRecord } from './records';
 import type { LanguageProblem } from './problems';
 import { isReservation } from './reservations';
 import { isWineReservedPlaceholder, piecesByArea } from './wine-reserved-areas';
+import { wineUserSharedDataBlock, WINE_USER_SHARED_DATA_LABEL, withoutBlock } from './wine-user-shared-data';
 import { SymbolTable } from './symbols';
 import {
   accessCall,
@@ -210,7 +211,14 @@ export class Simulation {
   ) {
     this.space = new AddressSpace(platform.kernel);
     this.userfaultfd = this.space.userfaultfd;
+    this.userSharedData = wineUserSharedDataBlock(platform, this.usableWindowStart);
   }
+
+  /**
+   * The window's block around KUSER_SHARED_DATA, which no view of Wine's may take
+   * (sim/wine-user-shared-data.ts), or undefined: every window search and count leaves it out.
+   */
+  readonly userSharedData: readonly [bigint, bigint] | undefined;
 
   get pageSize(): bigint {
     return this.platform.kernel.pageSize;
@@ -490,7 +498,16 @@ export class Simulation {
     // map_free_area: bottom-up between Wine's views, with MAP_FIXED_NOREPLACE stepping past what is
     // mapped (a reserved area's placeholder too), so the lowest fit in space the kernel has free.
     const from = Math.max(windowLow, fit.from);
-    const free = this.firstFitFrom(from, highPage, pages, size, alignment, end);
+    let free: bigint | undefined;
+    if (this.userSharedData === undefined)
+      free = this.firstFitFrom(from, highPage, pages, size, alignment, end);
+    // No view covers KUSER_SHARED_DATA's block: the lowest fit below it, else above it.
+    else
+      for (const [s, e] of withoutBlock(this.userSharedData, this.addressOfPage(from), end)) {
+        const lowPage = Math.max(from, Number((s + this.pageSize - 1n) / this.pageSize));
+        free = this.firstFitFrom(lowPage, Number(e / this.pageSize), pages, size, alignment, e);
+        if (free !== undefined) break;
+      }
     fit.from = free === undefined ? highPage : this.pageOf(free);
     return free;
   }
@@ -529,7 +546,11 @@ export class Simulation {
         areaFrom[i] = end;
         continue;
       }
-      const fit = this.firstFitTreatingPlaceholdersFree(start, end, size, alignment);
+      let fit: bigint | undefined;
+      for (const [s, e] of withoutBlock(this.userSharedData, start, end)) {
+        fit = this.firstFitTreatingPlaceholdersFree(s, e, size, alignment);
+        if (fit !== undefined) break;
+      }
       areaFrom[i] = fit ?? end;
       if (fit !== undefined) return fit;
     }
@@ -541,8 +562,12 @@ export class Simulation {
    * areas' edges, since a view lies inside one area or outside all (firstFitInReservedAreas).
    */
   blocksForViews(start: bigint, end: bigint): (readonly [bigint, bigint])[] {
-    if (this.wineReservedAreas.length === 0) return [[start, end]];
-    return piecesByArea(this.wineReservedAreas, start, end).map((p) => [p.start, p.end] as const);
+    // KUSER_SHARED_DATA's block is no view's either (sim/wine-user-shared-data.ts).
+    const blocks = withoutBlock(this.userSharedData, start, end);
+    if (this.wineReservedAreas.length === 0) return blocks;
+    return blocks.flatMap(([s, e]) =>
+      piecesByArea(this.wineReservedAreas, s, e).map((p) => [p.start, p.end] as const),
+    );
   }
 
   /** Mappings the reserved-area search walked, all searches together (a test bounds it: linear). */
@@ -679,7 +704,8 @@ export class Simulation {
     };
     // A view never spans a reserved area's edge: a gap there is two blocks.
     const gap = (start: number, gapEnd: number) => {
-      if (this.wineReservedAreas.length === 0) return block(start, gapEnd);
+      if (this.wineReservedAreas.length === 0 && this.userSharedData === undefined)
+        return block(start, gapEnd);
       for (const [s, e] of this.blocksForViews(BigInt(start), BigInt(gapEnd))) block(Number(s), Number(e));
     };
     const vmas = this.space.overlapping(this.pageOf(window.start), Math.ceil(end / P));
@@ -727,7 +753,7 @@ export class Simulation {
       .sort((a, b) => b[1] - a[1])
       .map(([owner, n]) => `${owner} ${n.toLocaleString('en-US')}`)
       .join(', ');
-    const held = `; ${stats.mappings.toLocaleString('en-US')} ${stats.mappings === 1 ? 'mapping lies' : 'mappings lie'} in it${holders ? ` (${holders})` : ''}`;
+    const held = `${this.userSharedDataCut(size, alignment)}; ${stats.mappings.toLocaleString('en-US')} ${stats.mappings === 1 ? 'mapping lies' : 'mappings lie'} in it${holders ? ` (${holders})` : ''}`;
     const usable = formatSizeBelow(stats.largestUsable);
     const boundary = formatSize(alignment);
     // The search failed, so no gap has `size` from an aligned start: a gap that holds `size` all
@@ -756,6 +782,32 @@ export class Simulation {
     if (stats.gaps > 1 && stats.freeBytes >= size)
       return `${base}: ${formatSize(stats.freeBytes)} is free in total, but fragmented — the largest free block is ${largest}${held}`;
     return `${base}: only ${formatSizeBelow(stats.freeBytes)} is free (largest block ${largest})${held}`;
+  }
+
+  /**
+   * What a no-room message adds when KUSER_SHARED_DATA's block is what refused `size`: the free
+   * space on both sides of it, joined, would have held it from an aligned start. Wine's
+   * placeholders count as free there, as they do to Wine.
+   */
+  private userSharedDataCut(size: bigint, alignment: bigint): string {
+    const block = this.userSharedData;
+    if (block === undefined) return '';
+    const [start, end] = block;
+    let low = this.usableWindowStart;
+    let high = this.platform.window.end;
+    for (const vma of this.space.overlapping(
+      this.pageOf(low),
+      Number((high + this.pageSize - 1n) / this.pageSize),
+    )) {
+      if (isWineReservedPlaceholder(vma)) continue;
+      const vStart = this.addressOfPage(vma.startPage);
+      const vEnd = this.addressOfPage(vma.endPage);
+      if (vEnd <= start && vEnd > low) low = vEnd;
+      else if (vStart >= end && vStart < high) high = vStart;
+      else if (vStart < end && vEnd > start) return '';
+    }
+    if (alignUp(low, alignment) + size > high) return '';
+    return `; ${WINE_USER_SHARED_DATA_LABEL} at ${formatHex(start)} holds ${formatHex(start)}..${formatHex(end)}, where no view of Wine's may lie (the page is Wine's from process start: user_shared_data, dlls/ntdll/unix/virtual.c)`;
   }
 
   // ---- findings ----

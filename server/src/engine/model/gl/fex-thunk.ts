@@ -40,7 +40,7 @@ export function fexThunkMap(ctx: GlContext, buffer: GlBuffer, host: bigint, leng
     sim.finding(
       'pointer-outside-window',
       fits
-        ? `${gets}. ${fitsButOutsideWindow(sim.platform, host)}${sentence(reserveHighTopText(sim.platform, host))}`
+        ? `${gets}. ${fitsButOutsideWindow(sim.platform, host, length)}${sentence(reserveHighTopText(sim.platform, host))}`
         : `${gets}. ${fexThunkHandOverText(truncate32(host))}, which points at ${describe(sim, truncate32(host))}`,
       [{ range: buffer.memory.node, message: `${buffer.name} created here` }],
       undefined,

@@ -366,7 +366,7 @@ export class GlLayer {
         if (gets !== undefined)
           this.sim.finding(
             'pointer-outside-window',
-            `${gets}. ${fitsButOutsideWindow(this.sim.platform, host)}${sentence(reserveHighTopText(this.sim.platform, host))}`,
+            `${gets}. ${fitsButOutsideWindow(this.sim.platform, host, length)}${sentence(reserveHighTopText(this.sim.platform, host))}`,
             [{ range: buffer.memory.node, message: `${buffer.name} created here` }],
             undefined,
             false,
