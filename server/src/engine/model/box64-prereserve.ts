@@ -61,6 +61,6 @@ export function box64Prereserve(sim: Simulation): void {
     );
     // The kernel rounds the length up to its page (0x1_0000..0x1_8000 is one 64 KiB page on a
     // 64 KiB kernel): the placeholder Wine maps over is that whole VMA, so the area is too.
-    if (mapped.ok) sim.addWineReservedArea(start, alignUp(end, sim.pageSize));
+    if (mapped.ok) sim.addWineReservedArea(start, alignUp(end, sim.pageSize), BOX64_ACTOR);
   }
 }

@@ -26,6 +26,7 @@ import type { LanguageProblem } from './problems';
 import { isReservation } from './reservations';
 import { isWineReservedPlaceholder, piecesByArea } from './wine-reserved-areas';
 import { wineUserSharedDataBlock, WINE_USER_SHARED_DATA_LABEL, withoutBlock } from './wine-user-shared-data';
+import { areasCutting, areasRefusing, reservedAreaCutText, type ReservedAreaCut } from './reserved-area-cuts';
 import { SymbolTable } from './symbols';
 import {
   accessCall,
@@ -155,6 +156,8 @@ export interface WindowStats {
    */
   readonly mappings: number;
   readonly holders: ReadonlyMap<string, number>;
+  /** The gaps reserved areas' edges cut into several blocks (none without reserved areas). */
+  readonly reservedAreaCuts: readonly ReservedAreaCut[];
 }
 
 export class Simulation {
@@ -518,8 +521,15 @@ export class Simulation {
    */
   readonly wineReservedAreas: (readonly [bigint, bigint])[] = [];
 
-  /** Hands [start, end) to Wine as a reserved area (wine_main_preload_info, virtual_init). */
-  addWineReservedArea(start: bigint, end: bigint): void {
+  /** Who reserved each of wineReservedAreas, by its start: a window-exhausted message names them. */
+  private readonly wineReservedAreaOwners = new Map<bigint, string>();
+
+  /**
+   * Hands [start, end), reserved by actor `by`, to Wine as a reserved area (wine_main_preload_info,
+   * virtual_init).
+   */
+  addWineReservedArea(start: bigint, end: bigint, by: string): void {
+    this.wineReservedAreaOwners.set(start, by);
     this.wineReservedAreas.push([start, end]);
     this.wineReservedAreas.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   }
@@ -702,11 +712,17 @@ export class Simulation {
         largestFreeUsable = usable;
       }
     };
-    // A view never spans a reserved area's edge: a gap there is two blocks.
+    // A view never spans a reserved area's edge: a gap there is two blocks, and the message says
+    // which areas cut a gap that would have held what was asked (describeNoRoom).
+    const reservedAreaCuts: ReservedAreaCut[] = [];
     const gap = (start: number, gapEnd: number) => {
       if (this.wineReservedAreas.length === 0 && this.userSharedData === undefined)
         return block(start, gapEnd);
       for (const [s, e] of this.blocksForViews(BigInt(start), BigInt(gapEnd))) block(Number(s), Number(e));
+      const aligned = start + ((A - (start % A)) % A);
+      if (aligned >= gapEnd) return;
+      const areas = areasCutting(this.wineReservedAreas, BigInt(aligned), BigInt(gapEnd));
+      if (areas.length) reservedAreaCuts.push({ usable: BigInt(gapEnd - aligned), areas });
     };
     const vmas = this.space.overlapping(this.pageOf(window.start), Math.ceil(end / P));
     const holders = new Map<string, number>();
@@ -736,6 +752,7 @@ export class Simulation {
       sizeBytes: window.end - window.start,
       mappings,
       holders,
+      reservedAreaCuts,
     };
   }
 
@@ -778,9 +795,15 @@ export class Simulation {
         : stats.largestFreeUsable === stats.largestUsable
           ? `, of which Wine can use ${usable} from its first ${boundary} boundary`
           : `, and the largest Wine can use from a ${boundary} boundary is ${usable}`);
-    // Fragmented only when the room is split: all of it in one gap would have held `size`.
-    if (stats.gaps > 1 && stats.freeBytes >= size)
-      return `${base}: ${formatSize(stats.freeBytes)} is free in total, but fragmented — the largest free block is ${largest}${held}`;
+    // Fragmented only when the room is split: all of it in one gap would have held `size`. When
+    // reserved areas' edges split a gap that would have, nothing mapped may lie there: say what cut it.
+    if (stats.gaps > 1 && stats.freeBytes >= size) {
+      const cutBy = areasRefusing(stats.reservedAreaCuts, size);
+      const cut = cutBy.length
+        ? `: ${reservedAreaCutText(cutBy, ([start]) => this.wineReservedAreaOwners.get(start)!)}`
+        : '';
+      return `${base}: ${formatSize(stats.freeBytes)} is free in total, but fragmented${cut} — the largest free block is ${largest}${held}`;
+    }
     return `${base}: only ${formatSizeBelow(stats.freeBytes)} is free (largest block ${largest})${held}`;
   }
 
