@@ -3,9 +3,11 @@ import assert from 'node:assert/strict';
 import { analyseDocument, type DocumentAnalysis } from '../../../server/src/engine/analysis';
 import {
   codeActions,
+  STRICT_LOOKAHEAD_STEPS,
   VERIFIED_DIAGNOSTICS,
   type CodeAction,
 } from '../../../server/src/engine/features/code-actions';
+import { verificationWork } from '../../../server/src/engine/features/fix-verification';
 import { applyEdits } from '../../../server/src/engine/features/edits';
 import { NO_STRATEGY, PLACED_MISALIGNED, TYPO, WINDOW_EXHAUSTED } from './samples';
 
@@ -332,5 +334,73 @@ describe('a fix that trades its diagnostic for another on the same line is not o
       ['Align the placed address down to 0x1000_0000 (4 KiB)'],
     );
     assertFixes(text, actions[0]!);
+  });
+});
+
+describe('switching the strategy is checked through a bounded stretch past its step', () => {
+  /** The verification work `f` does (analyses run, steps simulated). */
+  function workOf(f: () => void): { analyses: number; steps: number } {
+    const before = { ...verificationWork };
+    f();
+    return {
+      analyses: verificationWork.analyses - before.analyses,
+      steps: verificationWork.steps - before.steps,
+    };
+  }
+  const repeat = (line: string, n: number) => `  ${line}\n`.repeat(n);
+  const STEPS = 5000;
+  const bound = 2 * STRICT_LOOKAHEAD_STEPS + 2;
+
+  test('a code action on step 1 of a 5,000-step scenario simulates a bounded number of steps, and a selection shares the run', () => {
+    // Anonymous memory: no strategy places it, so the fix is not offered; deciding so used to re-run every step.
+    const text = `scenario "r" {\n  a = mmap 64KiB rw private anon\n${repeat('app writes a, 8', STEPS)}}\n`;
+    const analysis = analyseDocument(text);
+    const first = analysis.diagnostics.find((d) => d.code === 'pointer-outside-window')!;
+    const options = {};
+    let actions: CodeAction[] = [];
+    const one = workOf(() => (actions = codeActions(analysis, first.range, options)));
+    assert.deepEqual(actions, []);
+    assert.equal(one.analyses, 1);
+    assert.ok(one.steps <= bound, `${one.steps} steps simulated for a fix on step 2 of ${STEPS + 1}`);
+    // The strategy edit is the same for every diagnostic: a whole selection (8 diagnostics) and
+    // the same request again answer from that run.
+    const whole = { start: 0, end: text.length };
+    assert.deepEqual(
+      workOf(() => codeActions(analysis, whole, options)),
+      { analyses: 0, steps: 0 },
+    );
+    assert.deepEqual(
+      workOf(() => codeActions(analysis, first.range, options)),
+      { analyses: 0, steps: 0 },
+    );
+    // A new version runs again.
+    const next = analyseDocument(`${text} `);
+    assert.equal(workOf(() => codeActions(next, first.range, options)).analyses, 1);
+  });
+
+  test('past the stretch the fix is still offered where it removes its diagnostic, but not as preferred', () => {
+    const text = NO_STRATEGY.replace(/\}\n$/, `${repeat('munmap 0x1_0000_0000, 4KiB', STEPS)}}\n`);
+    const analysis = analyseDocument(text);
+    const d = analysis.diagnostics.find((x) => x.code === 'pointer-outside-window')!;
+    let actions: CodeAction[] = [];
+    const work = workOf(() => (actions = codeActions(analysis, d.range)));
+    assert.ok(work.steps <= bound, `${work.steps} steps simulated`);
+    const action = actions.find((a) => a.title.startsWith('Switch the strategy to placed'));
+    assert.ok(action, actions.map((a) => a.title).join(' / '));
+    assert.equal(action.preferred, false, 'not checked to the end of the scenario');
+    assertFixes(text, action);
+  });
+
+  test('a new problem the strategy brings after the step, within the stretch, still keeps the fix back', () => {
+    const text = (later: string) =>
+      `scenario "s" {\n  driver radv {\n    preset radv\n  }\n  driver lvp {\n    placed-map none\n  }\n  mem = vkAllocateMemory 1MiB host-visible driver radv\n  p = vkMapMemory mem\n${repeat('app writes p, 8', 300)}${later}}\n`;
+    const placed = (t: string) =>
+      actionsFor(t, 'pointer-outside-window').actions.filter((a) => a.title.includes('placed'));
+    assert.equal(placed(text('')).length, 1);
+    // lvp has no VK_EXT_map_memory_placed: under `strategy placed` its map is a new warning (placed-unsupported).
+    assert.deepEqual(
+      placed(text('  mem2 = vkAllocateMemory 1MiB host-visible driver lvp\n  q = vkMapMemory mem2\n')),
+      [],
+    );
   });
 });

@@ -11,18 +11,24 @@
 // diagnostic's own fix on a step past OWN_FIX_VERIFY_STEPS is offered as the rule made it, as
 // before verification existed: re-running tens of thousands of steps per cursor move would stall
 // the server, and the rules make those fixes from the step alone.
-import {
-  analyseDocument,
-  type AnalysisOptions,
-  type DocumentAnalysis,
-  type ScenarioAnalysis,
-} from '../analysis';
+//
+// Switching the strategy moves every driver mapping of the scenario, so that fix is `strict`: it
+// must bring no new problem anywhere, not only remove its own. It was once checked on the whole
+// scenario, and every cursor move on a `pointer-outside-window` line re-ran all of it (20k steps:
+// over a second a request, before any hover behind it). Now it is checked through its step and
+// at least STRICT_LOOKAHEAD_STEPS more, the whole of any hand-written scenario; a scenario that
+// goes on past that still gets the fix, proven to remove its diagnostic, but not as the preferred
+// one. Verification runs are kept per version (fix-verification.ts): the strategy edit is the
+// same for every diagnostic, so a whole selection and repeated cursor moves share one run.
+import { type AnalysisOptions, type DocumentAnalysis, type ScenarioAnalysis } from '../analysis';
 import type { EngineDiagnostic } from '../diagnostics';
 import { RULE_BY_CODE } from '../rules/registry';
 import { alignDown, alignUp, formatHex, formatSize } from '../numbers';
 import type { Option, SettingNode, StepNode } from '../syntax/ast';
 import type { TextRange } from '../syntax/text-range';
 import { applyEdits, type TextEdit } from './edits';
+import { diagnosticsOnLine } from './diagnostics-by-line';
+import { verificationRun } from './fix-verification';
 import { statementAt, stepIndexAt } from './locate';
 import { evaluateIn, memoryOfName } from './values';
 
@@ -36,10 +42,13 @@ export interface CodeAction {
 
 const overlaps = (a: TextRange, b: TextRange) => a.start <= b.end && b.start <= a.end;
 
+/** The options of a caller that gives none: one object, so that its verification runs are kept. */
+const NO_OPTIONS: AnalysisOptions = {};
+
 export function codeActions(
   analysis: DocumentAnalysis,
   range: TextRange,
-  options: AnalysisOptions = {},
+  options: AnalysisOptions = NO_OPTIONS,
 ): CodeAction[] {
   const out: CodeAction[] = [];
   let verified = 0;
@@ -70,11 +79,18 @@ export const VERIFIED_DIAGNOSTICS = 8;
 /** The step count up to a diagnostic past which its own fix is not re-simulated (head of file). */
 export const OWN_FIX_VERIFY_STEPS = 5000;
 
+/**
+ * The steps past a diagnostic's through which a `strict` fix is checked for new problems (head
+ * of file). The run goes on to the next multiple of this, so that the diagnostics of one stretch
+ * of the scenario share it: at most twice this many steps past the step, a few ms per thousand.
+ */
+export const STRICT_LOOKAHEAD_STEPS = 1000;
+
 export function fixesFor(
   analysis: DocumentAnalysis,
   scenario: ScenarioAnalysis,
   diagnostic: EngineDiagnostic,
-  options: AnalysisOptions = {},
+  options: AnalysisOptions = NO_OPTIONS,
 ): CodeAction[] & { verifiedAny?: boolean } {
   const out: CodeAction[] & { verifiedAny?: boolean } = [];
   // A step with a language error was not read as written (`mmap 4KiB rw privat anon`): what the
@@ -137,13 +153,15 @@ export function fixesFor(
   }
   for (const c of candidates) {
     out.verifiedAny = true;
-    if (!removesDiagnostic(analysis, scenario, diagnostic, c.edits, options, c.strict)) continue;
+    const verdict = checkFix(analysis, scenario, diagnostic, c.edits, options, c.strict);
+    if (!verdict.removes) continue;
     out.push({
       title: c.title,
       kind: 'quickfix',
       diagnostic,
       edits: c.edits,
-      preferred: c.preferred ?? false,
+      // A fix not checked to the end is offered, not applied without a look (head of file).
+      preferred: (c.preferred ?? false) && verdict.checkedToEnd,
     });
   }
   return out;
@@ -258,12 +276,8 @@ function hasLanguageErrorOnLine(
   diagnostic: EngineDiagnostic,
 ): boolean {
   const line = analysis.lines.position(diagnostic.range.start).line;
-  return scenario.diagnostics.some(
-    (d) =>
-      d !== diagnostic &&
-      d.severity === 'error' &&
-      RULE_BY_CODE.get(d.code)?.family === 'language' &&
-      analysis.lines.position(d.range.start).line === line,
+  return diagnosticsOnLine(analysis, scenario, line).some(
+    (d) => d !== diagnostic && d.severity === 'error' && RULE_BY_CODE.get(d.code)?.family === 'language',
   );
 }
 
@@ -276,19 +290,34 @@ export function removesDiagnostic(
   scenario: ScenarioAnalysis,
   diagnostic: EngineDiagnostic,
   edits: readonly TextEdit[],
-  options: AnalysisOptions = {},
+  options: AnalysisOptions = NO_OPTIONS,
   strict = false,
 ): boolean {
-  const isolated = isolate(analysis.text, scenario.node);
-  const edited = applyEdits(isolated, edits);
+  return checkFix(analysis, scenario, diagnostic, edits, options, strict).removes;
+}
+
+/** `checkedToEnd`: a strict fix's search for new problems reached the scenario's last step. */
+function checkFix(
+  analysis: DocumentAnalysis,
+  scenario: ScenarioAnalysis,
+  diagnostic: EngineDiagnostic,
+  edits: readonly TextEdit[],
+  options: AnalysisOptions,
+  strict = false,
+): { removes: boolean; checkedToEnd: boolean } {
   // The simulation is causal: whether the step still has its diagnostic is decided by the steps
-  // up to it, so the rest is not run (a strict check looks for new problems anywhere).
+  // up to it, so the rest is not run. A strict check looks for new problems past it too, through
+  // a bounded stretch (head of file).
   const upTo = stepsThrough(scenario, diagnostic.range.start);
-  const after = analyseDocument(edited, strict ? options : { ...options, maxSteps: upTo });
+  const limit = strict ? strictLimit(upTo, options) : upTo;
+  const edit = `${scenario.node.start}:${JSON.stringify(edits)}`;
+  const edited = () => applyEdits(isolate(analysis.text, scenario.node), edits);
+  const after = verificationRun(analysis, edit, edited, limit, options);
+  const checkedToEnd = !strict || limit >= scenario.run.simulation.records.length;
+  const fails = { removes: false, checkedToEnd };
   if (strict) {
-    const serious = (d: EngineDiagnostic) => d.severity === 'error' || d.severity === 'warning';
-    const before = new Set(scenario.diagnostics.filter(serious).map((d) => d.code));
-    if (after.diagnostics.some((d) => serious(d) && !before.has(d.code))) return false;
+    const before = seriousCodes(scenario);
+    if (after.diagnostics.some((d) => isSerious(d) && !before.has(d.code))) return fails;
   }
   // The statement that had the diagnostic, found again after the edit by its line.
   const line = analysis.lines.position(diagnostic.range.start).line;
@@ -303,18 +332,40 @@ export function removesDiagnostic(
   // stops the step parsing, a fix the actor cannot carry out, a placed address that now spills).
   // A failed expectation is the author's claim meeting the run, not a broken edit: `!= ok` after
   // a fix still says what the author expected.
-  const serious = (d: EngineDiagnostic) =>
+  const serious = (d: { severity: string; code: string }) =>
     (d.severity === 'error' || d.severity === 'warning') && d.code !== 'expectation-failed';
   const onLineBefore = new Set(
-    scenario.diagnostics
-      .filter((d) => serious(d) && analysis.lines.position(d.range.start).line === line)
+    diagnosticsOnLine(analysis, scenario, line)
+      .filter(serious)
       .map((d) => d.code),
   );
-  return !after.diagnostics.some(
+  const removes = !after.diagnostics.some(
     (d) =>
-      after.lines.position(d.range.start).line === newLine &&
+      d.line === newLine &&
       ((d.code === diagnostic.code && d.severity !== 'info') || (serious(d) && !onLineBefore.has(d.code))),
   );
+  return removes ? { removes, checkedToEnd } : fails;
+}
+
+const isSerious = (d: { severity: string }) => d.severity === 'error' || d.severity === 'warning';
+
+const seriousCodesOf = new WeakMap<ScenarioAnalysis, ReadonlySet<string>>();
+
+/** The codes of the scenario's errors and warnings, found once per version (not per diagnostic). */
+function seriousCodes(scenario: ScenarioAnalysis): ReadonlySet<string> {
+  let codes = seriousCodesOf.get(scenario);
+  if (!codes) {
+    codes = new Set(scenario.diagnostics.filter(isSerious).map((d) => d.code));
+    seriousCodesOf.set(scenario, codes);
+  }
+  return codes;
+}
+
+/** Where a strict check stops: the end of the stretch of STRICT_LOOKAHEAD_STEPS past the step. */
+function strictLimit(upTo: number, options: AnalysisOptions): number {
+  const stretch =
+    Math.ceil((upTo + STRICT_LOOKAHEAD_STEPS) / STRICT_LOOKAHEAD_STEPS) * STRICT_LOOKAHEAD_STEPS;
+  return Math.min(stretch, options.maxSteps ?? Number.POSITIVE_INFINITY);
 }
 
 /** How many steps start at or before `offset`: the run up to the step a diagnostic is on. */
