@@ -829,6 +829,13 @@ export class Simulation {
       else if (vStart >= end && vStart < high) high = vStart;
       else if (vStart < end && vEnd > start) return '';
     }
+    // No view spans a reserved area's edge either (box64's, under mmap32): an edge bounds the room
+    // around the block as a mapping does, or the areas, not the block, refused the request.
+    for (const area of this.wineReservedAreas)
+      for (const edge of area) {
+        if (edge <= start && edge > low) low = edge;
+        else if (edge >= end && edge < high) high = edge;
+      }
     if (alignUp(low, alignment) + size > high) return '';
     return `; ${WINE_USER_SHARED_DATA_LABEL} at ${formatHex(start)} holds ${formatHex(start)}..${formatHex(end)}, where no view of Wine's may lie (the page is Wine's from process start: user_shared_data, dlls/ntdll/unix/virtual.c)`;
   }
