@@ -1,6 +1,6 @@
 // The engine's façade: text in, plain data out. The language server, the CLI, the tests and the
 // benchmarks all call this; nothing here knows about LSP or VS Code.
-import { diagnosticsByStep } from './diagnostics-by-step';
+import { DiagnosticsAbove } from './expected-diagnostics';
 import type { EngineDiagnostic, Severity } from './diagnostics';
 import { parse } from './syntax/parser';
 import { reparse, type ParsedVersion } from './syntax/incremental-parse';
@@ -181,9 +181,10 @@ class AnalysedDocument implements DocumentAnalysis {
 }
 
 /**
- * `expect diagnostic CODE` after a step: the step must have that diagnostic. When it does, the
- * diagnostic is expected and shown as information, so a scenario documenting a known hazard
- * passes `drvmap check`; when it does not, the expectation fails.
+ * `expect diagnostic CODE` after a step: the step, or an expect line between it and this one,
+ * must have that diagnostic (expected-diagnostics.ts). When it does, the diagnostic is expected
+ * and shown as information, so a scenario documenting a known hazard passes `drvmap check`; when
+ * it does not, the expectation fails.
  */
 function applyDiagnosticExpectations(
   run: ScenarioRun,
@@ -192,10 +193,12 @@ function applyDiagnosticExpectations(
   verdicts: Map<ExpectRecord, boolean>,
 ): EngineDiagnostic[] {
   const out = [...diagnostics];
-  // Only the diagnostics found by the run can sit inside a step (those added below are on expect
-  // lines): grouped by step once, so that each expectation reads its step's alone.
-  let byStep: Map<number, number[]> | undefined;
-  for (const expectation of run.simulation.expects) {
+  // Only the diagnostics found by the run are looked at (those added below are on `expect
+  // diagnostic` lines): grouped once, so that each expectation reads its own alone.
+  const expects = run.simulation.expects;
+  let above: DiagnosticsAbove | undefined;
+  for (let at = 0; at < expects.length; at++) {
+    const expectation = expects[at]!;
     const form = expectation.node.expectation;
     if (form.form !== 'diagnostic' || !form.code) continue;
     const code = form.code;
@@ -216,8 +219,8 @@ function applyDiagnosticExpectations(
       if (d) out.push(d);
       continue;
     }
-    byStep ??= diagnosticsByStep(run.simulation.records, diagnostics);
-    const matches = (byStep.get(step.index) ?? []).filter((i) => out[i]!.code === code.name);
+    above ??= new DiagnosticsAbove(run.simulation.records, expects, diagnostics);
+    const matches = above.matching(at, code.name);
     if (matches.length === 0) {
       const d = make(
         'expectation-failed',

@@ -99,3 +99,52 @@ test('a read that faults past its first byte names the fault address and the byt
     'expectation failed: host reads SIGSEGV at 0x1000_1000',
   ]);
 });
+
+test('a read compared with a write that has a fill byte says to compare with the byte, or drop it', () => {
+  const text = `scenario "bound write with a byte" {
+  a = mmap 4KiB rw private anon
+  w = write a, 4, 0xAB
+  expect read a, 4 == w
+}`;
+  const found = analyseDocument(text).diagnostics.map((d) => `${d.code}: ${d.message}`);
+  assert.deepEqual(found, [
+    'wrong-kind: `w` is a write with a fill byte, not tagged data: compare the read with the byte (`0xAB`), or drop the byte from the write to get data tagged with it',
+  ]);
+  // A read's name is no data either; the comparisons the message offers work.
+  const read = analyseDocument(`scenario "s" {
+  a = mmap 4KiB rw private anon
+  w = write a, 4, 0xAB
+  seen = read a, 4
+  expect read a, 4 == seen
+  expect read a, 4 == 0xAB
+  t = write a + 8, 4
+  expect read a + 8, 4 == t
+}`).diagnostics.map((d) => `${d.code}: ${d.message}`);
+  assert.deepEqual(read, [
+    'wrong-kind: `seen` is a read, not written data: compare with a byte (`0xAB`), `zero`, or the name of a write without a fill byte',
+  ]);
+});
+
+test('a result compared with a step that did not run fails as not checked, with the step as related location', () => {
+  const text = `scenario "skipped operand" {
+  kernel 5.6
+  a = mmap 4KiB rw private anon
+  b = mremap a, 4KiB, 4KiB, maymove | dontunmap
+  c = mremap b, 4KiB, 4KiB, maymove
+  expect c == EFAULT
+  expect c != EFAULT
+  expect c == 0x1000
+}`;
+  const failed = analyseDocument(text).diagnostics.filter((d) => d.code === 'expectation-failed');
+  assert.equal(failed.length, 3, 'none passes, `!=` included');
+  for (const d of failed) {
+    assert.equal(
+      d.message,
+      'expectation failed: not checked: `c` has no value: step 3 failed (not run: an argument is missing or has no value)',
+    );
+    assert.deepEqual(
+      d.related.map((r) => [r.range.start, r.message]),
+      [[text.indexOf('c = mremap'), 'failed here']],
+    );
+  }
+});

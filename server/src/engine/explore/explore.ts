@@ -29,6 +29,7 @@ import type { KernelVersion } from '../kernel/types';
 import { formatKernelVersion, parseKernelVersion } from '../kernel/config';
 import { formatHex, formatSize } from '../numbers';
 import { canExcuseEarlierStep, intendedFailures, withIntendedFailures } from '../intended-failures';
+import { DiagnosticsAbove } from '../expected-diagnostics';
 import { reserveHighTopPlacement } from '../model/window-text';
 import { expectationsByStep, ownCalls } from '../sim/own-calls';
 import {
@@ -824,20 +825,18 @@ export function scenarioDiagnostics(run: ScenarioRun): ScenarioDiagnostic[] {
     rule.check?.(run, (range, message) => found.push(make(rule.code, range, message)));
   // A failure or fault an expectation names is expected, as `drvmap check` says (analysis.ts).
   const out = [...withIntendedFailures(run, found)];
-  // `expect diagnostic CODE` makes the diagnostic on the step above expected (analysis.ts).
-  for (const expectation of run.simulation.expects) {
+  // `expect diagnostic CODE` makes the diagnostic on the step above expected, or on an expect
+  // line between it and the step (analysis.ts).
+  const expects = run.simulation.expects;
+  const above = new DiagnosticsAbove(run.simulation.records, expects, [...out]);
+  for (let at = 0; at < expects.length; at++) {
+    const expectation = expects[at]!;
     const form = expectation.node.expectation;
     if (form.form !== 'diagnostic' || !form.code) continue;
-    const step = run.simulation.records[expectation.afterStep];
     const code = form.code.name;
-    let matched = false;
-    out.forEach((d, i) => {
-      if (step && d.code === code && d.range.start >= step.node.start && d.range.end <= step.node.end) {
-        out[i] = { ...d, severity: 'info' };
-        matched = true;
-      }
-    });
-    if (!matched)
+    const matches = above.matching(at, code);
+    for (const i of matches) out[i] = { ...out[i]!, severity: 'info' };
+    if (matches.length === 0)
       out.push(
         make(
           'expectation-failed',

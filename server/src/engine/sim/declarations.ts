@@ -3,6 +3,7 @@
 import { DEVICE_ACTOR } from '../model/device-access';
 import { layerActors } from '../model/layer-actors';
 import { defaultDriver, onPageSize, readDriver, type DriverModel, type DriverTraits } from '../model/driver';
+import { isReservedWord } from '../language/vocabulary';
 import type { DriverNode, Identifier, ScenarioNode, Statement } from '../syntax/ast';
 import type { ProblemSink } from './problems';
 import type { Simulation } from './simulation';
@@ -76,14 +77,20 @@ function declareDriver(statement: DriverNode, declaring: Declaring): void {
   const model = readDriver(statement, problems.list);
   if (!statement.name) return;
   const layer = layerActors(sim.platform.strategy).some((a) => a.name === model.name);
-  if (drivers.has(model.name) || BUILTIN_ACTORS.includes(model.name) || layer) {
+  // `actors` holds the built-in actors, the layer's and every `actor` line and driver above: a
+  // driver is an actor too, so `actor gpu` then `driver gpu` is one name defined twice, as the
+  // reverse order is.
+  if (actors.has(model.name) || layer) {
+    const first = sim.symbols.symbolIfDefined(model.name)?.definition;
     problems.list.push({
       code: 'duplicate-name',
       range: statement.name,
       message: `\`${model.name}\` is already an actor${layer ? ` (the layer's, under \`strategy ${sim.platform.strategy}\`)` : ''}`,
+      ...(first ? { related: [{ range: first, message: 'first defined here' }] } : {}),
     });
     return;
   }
+  reportReservedName(statement.name, problems);
   drivers.set(model.name, model);
   actors.add(model.name);
   sim.symbols.define(model.name, 'driver', statement.name, statement, undefined);
@@ -99,8 +106,19 @@ function declareActor(name: Identifier, declaring: Omit<Declaring, 'drivers'>): 
     });
     return;
   }
+  reportReservedName(name, problems);
   actors.add(name.name);
   sim.symbols.define(name.name, 'actor', name, name, undefined);
+}
+
+/**
+ * An actor or driver named with a word of the language (`actor expect`, `driver mmap`) reads as
+ * that word where it stands first on a line (`expect writes a, 1` is an expectation). It is still
+ * declared, as a step with a reserved name still binds it (bind-step.ts), so its uses resolve.
+ */
+function reportReservedName(name: Identifier, problems: ProblemSink): void {
+  if (isReservedWord(name.name))
+    problems.report('reserved-name', name, `\`${name.name}\` is a word of the language; choose another name`);
 }
 
 function applyDriverOptions(drivers: Map<string, DriverModel>, options: DriverOptions): void {

@@ -10,6 +10,7 @@ import { checkExpectReadAfterUnmap, deviceAddressText, memoryTarget } from './ac
 import { checkLazilyFreedRead } from './lazy-freed-read';
 import { DEVICE_ACTOR } from '../model/device-access';
 import { describeSegments, outcomeName, outcomeText, runsText } from './outcome';
+import { untaggedDataProblem } from './untagged-data';
 import { vkSuccessOf } from './vk-success';
 import type { CallRecord, ExpectRecord, Finding } from './records';
 import { listOf } from './calls';
@@ -231,6 +232,12 @@ function expectedData(
       sim.symbols.reference(value.name, value);
       return { kind: 'datum', datum: bound.datum };
     }
+    const untagged = untaggedDataProblem(context, value);
+    if (untagged !== undefined) {
+      sim.symbols.reference(value.name, value);
+      problems.report('wrong-kind', value, untagged);
+      return undefined;
+    }
   }
   if (value.kind === 'string') {
     problems.report(
@@ -287,6 +294,14 @@ function compareValue(
     sim.symbols.reference(subject.name, subject);
     const record = sim.records[symbol.stepIndex];
     if (!record) return undefined;
+    // A step that did not run has no result to compare, not even a failure: reported as a read's
+    // operand is (use-of-failed-result, the step as related location), which checkExpectation
+    // turns into `not checked`. Compared as an outcome, `expect c != EFAULT` passed and
+    // `expect c == EFAULT` said only "c is skipped".
+    if (record.outcome.kind === 'skipped' && stepValue?.kind === 'failed') {
+      scope.reportFailed(subject, stepValue);
+      return undefined;
+    }
     const actual = outcomeWord ? outcomeName(record.outcome) : outcomeText(record.outcome).replace(/^→ /, '');
     if (!outcomeWord) {
       if (value.kind === 'string') return undefined;

@@ -219,7 +219,8 @@ export class NameScope {
     return undefined;
   }
 
-  private reportFailed(node: NameUse, value: { readonly step: number; readonly reason: string }): void {
+  /** A use of a name whose step failed or did not run: it has no value to use. */
+  reportFailed(node: NameUse, value: { readonly step: number; readonly reason: string }): void {
     this.problems.report(
       'use-of-failed-result',
       node,
