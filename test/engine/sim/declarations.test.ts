@@ -67,3 +67,18 @@ test('free names and the built-in actors keep their answers', () => {
   // The layer's actor is no word of the language: `actor fex` declares it under reserve-high.
   assert.deepEqual(shown('scenario "s" {\n  strategy reserve-high\n  actor fex\n}'), []);
 });
+
+test('a block for the implicit driver, `driver driver { … }`, is no reserved-name: its `driver writes` lines keep working', () => {
+  const text = `scenario "x" {
+  driver driver {
+    preset radv
+  }
+  mem = vkAllocateMemory 64KiB host-visible
+  driver writes mem, 4
+}`;
+  assert.deepEqual(shown(text), []);
+  assert.deepEqual(
+    shown('scenario "s" {\n  actor driver\n}').map((d) => d.split(' ')[1]),
+    ['reserved-name:'],
+  );
+});

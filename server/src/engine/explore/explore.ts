@@ -685,7 +685,7 @@ const PREFIX_GROWTH = 32;
 /**
  * Whether the first error of a prefix run is the whole run's. An expectation past the prefix can
  * still make any error in it expected (`expect NAME == FAILURE` names the failure of a step however
- * far up, `expect diagnostic CODE` the step above it): the prefix decides only when none follows.
+ * far up, `expect diagnostic CODE` the step above it or an expect line between them): the prefix decides only when none follows.
  */
 function prefixDecides(run: ScenarioRun, excusingExpectStarts: readonly number[]): boolean {
   const last = run.simulation.records[run.simulation.records.length - 1];

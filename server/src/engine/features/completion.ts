@@ -765,7 +765,8 @@ function expectCompletions(
         label: 'diagnostic',
         kind: 'keyword',
         detail: 'expect diagnostic CODE',
-        documentation: 'The step above has this diagnostic: the hazard is documented, not hidden.',
+        documentation:
+          'The step just above, or an expect line between it and this one, has this diagnostic: the hazard is documented, not hidden.',
       },
       ...actorItems(scenario, offset),
       ...nameItems(scenario, offset, ['mapping', 'pointer', 'memory', 'result', 'data', 'file']),

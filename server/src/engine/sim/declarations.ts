@@ -29,6 +29,9 @@ export interface Participants {
   readonly actors: ReadonlySet<string>;
 }
 
+/** The driver of a scenario without a driver block (docs/language.md, Drivers). */
+const IMPLICIT_DRIVER = 'driver';
+
 /**
  * `declarations`: the scenario's `driver` and `actor` statements in order, when the caller has
  * already found them (any statements will do: the others are skipped).
@@ -58,7 +61,7 @@ export function declareParticipants(
     else if (statement.kind === 'actor' && statement.name)
       declareActor(statement.name, { sim, problems, actors });
   }
-  if (drivers.size === 0) drivers.set('driver', defaultDriver('driver'));
+  if (drivers.size === 0) drivers.set(IMPLICIT_DRIVER, defaultDriver(IMPLICIT_DRIVER));
   const pageSize = sim.platform.kernel.pageSize;
   for (const [name, model] of drivers) drivers.set(name, onPageSize(model, pageSize));
   applyDriverOptions(drivers, options);
@@ -90,7 +93,9 @@ function declareDriver(statement: DriverNode, declaring: Declaring): void {
     });
     return;
   }
-  reportReservedName(statement.name, problems);
+  // A block for the driver a scenario without one gets (`driver driver { … }`) keeps its
+  // documented `driver writes …` lines: that name already means the driver there.
+  if (model.name !== IMPLICIT_DRIVER) reportReservedName(statement.name, problems);
   drivers.set(model.name, model);
   actors.add(model.name);
   sim.symbols.define(model.name, 'driver', statement.name, statement, undefined);
