@@ -8,7 +8,7 @@ import type { EngineDiagnostic } from './diagnostics';
 import { diagnosticsByStep } from './diagnostics-by-step';
 import type { ScenarioRun } from './sim/run';
 import type { TextRange } from './syntax/text-range';
-import type { ExpectForm } from './syntax/ast';
+import type { ExpectForm, ExpectNode } from './syntax/ast';
 import { isFailedOutcome, outcomeName } from './sim/outcome';
 
 /** The codes that report a step's failure itself (not a hazard the failure leaves behind). */
@@ -39,15 +39,42 @@ const FAILURE_CODES: ReadonlySet<string> = new Set([
 export function intendedFailures(run: ScenarioRun): Set<number> {
   const out = new Set<number>();
   const { expects, symbols, records } = run.simulation;
-  for (const e of expects) {
-    const x = outcomeExpectation(e.node.expectation);
-    if (!x) continue;
+  const note = (expectation: ExpectForm) => {
+    const x = outcomeExpectation(expectation);
+    if (!x) return;
     const step = symbols.get(x.name)?.stepIndex;
     const record = step === undefined ? undefined : records[step];
-    if (!record || !isFailedOutcome(record.outcome)) continue;
+    if (!record || !isFailedOutcome(record.outcome)) return;
     if (outcomeName(record.outcome) === x.outcome) out.add(record.index);
-  }
+  };
+  for (const e of expects) note(e.node.expectation);
+  for (const expectation of unreachedExpectations(run)) note(expectation);
   return out;
+}
+
+/**
+ * The expectations of a run cut short (RunOptions.maxSteps: a quick fix's verification, an
+ * exploration prefix) that come after its last step, so were never checked. Whether `expect NAME
+ * == FAILURE` holds is decided by the record of NAME's step alone, which a name's first binding
+ * fixes and no later step changes: read from the scenario's text, such a line past the cut
+ * excuses the failure of a step within it as the whole run would, and the cut run's diagnostics
+ * for its steps stay those of the whole run. Empty for a run that ran every step.
+ */
+function unreachedExpectations(run: ScenarioRun): ExpectForm[] {
+  const { body } = run.node;
+  const last = run.simulation.records[run.simulation.records.length - 1]?.node.start ?? -1;
+  // Backwards to the last step run: in a whole run that is the last step, a few statements.
+  const after: ExpectNode[] = [];
+  let firstNotRun = Number.POSITIVE_INFINITY;
+  for (let i = body.length - 1; i >= 0; i--) {
+    const statement = body[i]!;
+    if (statement.kind === 'step') {
+      if (statement.start <= last) break;
+      firstNotRun = statement.start;
+    } else if (statement.kind === 'expect') after.push(statement);
+  }
+  // Those between the last step run and the first not run were checked (run.ts stops at a step).
+  return after.filter((e) => e.start > firstNotRun).map((e) => e.expectation);
 }
 
 /** `expect NAME == WORD`, the form that can name the failure of the step that bound NAME. */

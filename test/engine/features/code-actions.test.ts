@@ -326,6 +326,17 @@ describe('a fix that trades its diagnostic for another on the same line is not o
     }
   });
 
+  test('a spelling that brings one more of a warning its line already has (a second `use-of-failed-result`)', () => {
+    // Judged by code alone, the line's warning for `second` hid the new one for `first`.
+    const text = (second: string) =>
+      `scenario "s" {\n  first = mmap 4KiB rw anon\n  second = mmap 4KiB rw ${second} anon\n  c = mremap second, 4KiB, 4KiB, maymove fixed, First\n}\n`;
+    const spelling = (t: string) => actionsFor(t, 'unknown-name').actions.map((a) => a.title);
+    assert.deepEqual(spelling(text('private')), []);
+    assert.deepEqual(spelling(text('')), []);
+    // Where the name has a value, the spelling is the fix.
+    assert.deepEqual(spelling(text('private').replace('rw anon', 'rw private anon')), ['Change to `first`']);
+  });
+
   test('aligning a placed address up past its reservation: only the way down, which fits', () => {
     const text = `scenario "s" {\n  driver radv {\n    preset radv\n  }\n  strategy placed\n  mem = vkAllocateMemory 64KiB host-visible\n  res = reserve 64KiB at 0x1000_0000 by wine\n  p = vkMapMemory2 mem placed at 0x1000_0100\n}\n`;
     const { actions } = actionsFor(text, 'vulkan-valid-usage');
@@ -389,6 +400,43 @@ describe('switching the strategy is checked through a bounded stretch past its s
     assert.ok(action, actions.map((a) => a.title).join(' / '));
     assert.equal(action.preferred, false, 'not checked to the end of the scenario');
     assertFixes(text, action);
+  });
+
+  test('an `expect NAME == FAILURE` past the stretch still excuses its step within it: the fix is offered, unpreferred', () => {
+    const text = (fillers: number, expectation: string) =>
+      `scenario "s" {\n  x = munmap 0x1001, 4KiB\n  mem = vkAllocateMemory 1MiB host-visible\n  p = vkMapMemory mem\n${repeat('munmap 0x1000_0000, 4KiB', fillers)}${expectation}}\n`;
+    const placed = (t: string) =>
+      actionsFor(t, 'pointer-outside-window').actions.filter((a) => a.title.includes('placed'));
+    // The diagnostic is on step 3, so the check runs 2 × STRICT_LOOKAHEAD_STEPS steps: the
+    // expectation then comes after the last step checked, and still holds in the whole run.
+    const past = 2 * STRICT_LOOKAHEAD_STEPS - 2;
+    const far = text(past, '  expect x == EINVAL\n');
+    const [action, ...more] = placed(far);
+    assert.ok(action, "the fix vanished: step 1's intended EINVAL counted as new");
+    assert.deepEqual(more, []);
+    assert.equal(action.preferred, false);
+    assert.deepEqual(
+      analyseDocument(applyEdits(far, action.edits)).diagnostics.filter((d) => d.severity !== 'info'),
+      [],
+    );
+    // Within the stretch it is checked to the end: preferred. Without the expectation the
+    // refusal is no new problem either (the scenario already had it on that step).
+    assert.equal(placed(text(past - 1, '  expect x == EINVAL\n'))[0]?.preferred, true);
+    assert.equal(placed(text(past, ''))[0]?.preferred, false);
+  });
+
+  test('one more of a code the scenario already has elsewhere is a new problem (a fixed-noreplace map the placed map meets)', () => {
+    const text = (first: string) =>
+      `scenario "s" {\n${first}  mem = vkAllocateMemory 1MiB host-visible\n  p = vkMapMemory mem\n  b = mmap 64KiB rw private anon at 0x1_0000 fixed-noreplace\n}\n`;
+    const placed = (t: string) =>
+      actionsFor(t, 'pointer-outside-window').actions.filter((a) => a.title.includes('placed'));
+    // Placed, the map takes the window's first free range, 0x1_0000, and the fixed-noreplace
+    // mmap after it fails with EEXIST (a second kernel-refused, not the munmap's).
+    assert.deepEqual(placed(text('  x = munmap 0x1001, 4KiB\n')), []);
+    assert.deepEqual(placed(text('')), []);
+    // Without that mmap the same fix is offered, and preferred.
+    const plain = text('  x = munmap 0x1001, 4KiB\n').replace(/ {2}b = mmap[^\n]*\n/, '');
+    assert.equal(placed(plain)[0]?.preferred, true);
   });
 
   test('a new problem the strategy brings after the step, within the stretch, still keeps the fix back', () => {

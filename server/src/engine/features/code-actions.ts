@@ -13,22 +13,26 @@
 // the server, and the rules make those fixes from the step alone.
 //
 // Switching the strategy moves every driver mapping of the scenario, so that fix is `strict`: it
-// must bring no new problem anywhere, not only remove its own. It was once checked on the whole
-// scenario, and every cursor move on a `pointer-outside-window` line re-ran all of it (20k steps:
-// over a second a request, before any hover behind it). Now it is checked through its step and
-// at least STRICT_LOOKAHEAD_STEPS more, the whole of any hand-written scenario; a scenario that
-// goes on past that still gets the fix, proven to remove its diagnostic, but not as the preferred
-// one. Verification runs are kept per version (fix-verification.ts): the strategy edit is the
-// same for every diagnostic, so a whole selection and repeated cursor moves share one run.
+// must bring no new problem anywhere, not only remove its own; new is by code and where it
+// stands (new-problems.ts), so a second instance of a code the scenario already has counts. It
+// was once checked on the whole scenario, and every cursor move on a `pointer-outside-window` line
+// re-ran all of it (20k steps: over a second a request, before any hover behind it). Now it is
+// checked through its step and at least STRICT_LOOKAHEAD_STEPS more, the whole of any
+// hand-written scenario; a scenario that goes on past that still gets the fix, proven to remove
+// its diagnostic, but not as the preferred one. The run through the stretch judges its steps as the whole run would: an `expect NAME ==
+// FAILURE` past it still excuses its step's failure (intended-failures.ts). Verification runs are
+// kept per version (fix-verification.ts): the strategy edit is the same for every diagnostic, so
+// a whole selection and repeated cursor moves share one run.
 import { type AnalysisOptions, type DocumentAnalysis, type ScenarioAnalysis } from '../analysis';
 import type { EngineDiagnostic } from '../diagnostics';
 import { RULE_BY_CODE } from '../rules/registry';
 import { alignDown, alignUp, formatHex, formatSize } from '../numbers';
 import type { Option, SettingNode, StepNode } from '../syntax/ast';
 import type { TextRange } from '../syntax/text-range';
-import { applyEdits, type TextEdit } from './edits';
+import { applyEdits, linesAddedBefore, type TextEdit } from './edits';
 import { diagnosticsOnLine } from './diagnostics-by-line';
-import { verificationRun } from './fix-verification';
+import { verificationRun, type VerificationRun } from './fix-verification';
+import { bringsNewProblem } from './new-problems';
 import { statementAt, stepIndexAt } from './locate';
 import { evaluateIn, memoryOfName } from './values';
 
@@ -315,50 +319,44 @@ function checkFix(
   const after = verificationRun(analysis, edit, edited, limit, options);
   const checkedToEnd = !strict || limit >= scenario.run.simulation.records.length;
   const fails = { removes: false, checkedToEnd };
-  if (strict) {
-    const before = seriousCodes(scenario);
-    if (after.diagnostics.some((d) => isSerious(d) && !before.has(d.code))) return fails;
-  }
+  if (strict && strictBringsNewProblem(analysis, scenario, edits, after)) return fails;
   // The statement that had the diagnostic, found again after the edit by its line.
   const line = analysis.lines.position(diagnostic.range.start).line;
-  const shift = edits
-    .filter((e) => e.range.end <= diagnostic.range.start)
-    .reduce(
-      (n, e) => n + countLines(e.newText) - countLines(analysis.text.slice(e.range.start, e.range.end)),
-      0,
-    );
-  const newLine = line + shift;
+  const newLine = line + linesAddedBefore(analysis.text, edits, diagnostic.range.start);
   // Nor may it trade the diagnostic for another error or warning on the same line (an edit that
-  // stops the step parsing, a fix the actor cannot carry out, a placed address that now spills).
+  // stops the step parsing, a fix the actor cannot carry out, a placed address that now spills),
+  // counted: one more of a code the line already has is another (new-problems.ts).
   // A failed expectation is the author's claim meeting the run, not a broken edit: `!= ok` after
   // a fix still says what the author expected.
-  const serious = (d: { severity: string; code: string }) =>
-    (d.severity === 'error' || d.severity === 'warning') && d.code !== 'expectation-failed';
-  const onLineBefore = new Set(
-    diagnosticsOnLine(analysis, scenario, line)
-      .filter(serious)
-      .map((d) => d.code),
-  );
-  const removes = !after.diagnostics.some(
-    (d) =>
-      d.line === newLine &&
-      ((d.code === diagnostic.code && d.severity !== 'info') || (serious(d) && !onLineBefore.has(d.code))),
-  );
+  const serious = (d: { severity: string; code: string }) => isSerious(d) && d.code !== 'expectation-failed';
+  const removes =
+    !after.diagnostics.some(
+      (d) => d.line === newLine && d.code === diagnostic.code && d.severity !== 'info',
+    ) &&
+    !bringsNewProblem(analysis, edits, diagnosticsOnLine(analysis, scenario, line), after, serious, newLine);
   return removes ? { removes, checkedToEnd } : fails;
 }
 
 const isSerious = (d: { severity: string }) => d.severity === 'error' || d.severity === 'warning';
 
-const seriousCodesOf = new WeakMap<ScenarioAnalysis, ReadonlySet<string>>();
+const strictVerdicts = new WeakMap<VerificationRun, boolean>();
 
-/** The codes of the scenario's errors and warnings, found once per version (not per diagnostic). */
-function seriousCodes(scenario: ScenarioAnalysis): ReadonlySet<string> {
-  let codes = seriousCodesOf.get(scenario);
-  if (!codes) {
-    codes = new Set(scenario.diagnostics.filter(isSerious).map((d) => d.code));
-    seriousCodesOf.set(scenario, codes);
+/**
+ * Whether a strict fix's run has an error or warning the scenario did not have where it stands
+ * (new-problems.ts), judged once per run: the strategy edit is the same for every diagnostic.
+ */
+function strictBringsNewProblem(
+  analysis: DocumentAnalysis,
+  scenario: ScenarioAnalysis,
+  edits: readonly TextEdit[],
+  after: VerificationRun,
+): boolean {
+  let verdict = strictVerdicts.get(after);
+  if (verdict === undefined) {
+    verdict = bringsNewProblem(analysis, edits, scenario.diagnostics, after, isSerious);
+    strictVerdicts.set(after, verdict);
   }
-  return codes;
+  return verdict;
 }
 
 /** Where a strict check stops: the end of the stretch of STRICT_LOOKAHEAD_STEPS past the step. */
@@ -371,16 +369,6 @@ function strictLimit(upTo: number, options: AnalysisOptions): number {
 /** How many steps start at or before `offset`: the run up to the step a diagnostic is on. */
 function stepsThrough(scenario: ScenarioAnalysis, offset: number): number {
   return stepIndexAt(scenario, offset) + 1;
-}
-
-function countLines(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 10) n++;
-    else if (c === 13 && s.charCodeAt(i + 1) !== 10) n++;
-  }
-  return n;
 }
 
 /** The text with everything outside the range replaced by spaces (line breaks kept), so offsets and lines stay. */

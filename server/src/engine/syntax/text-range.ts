@@ -103,7 +103,7 @@ function mixedLineStarts(text: string): Uint32Array {
 }
 
 /** Lines as LineIndex counts them: `\n`, `\r\n` and a lone `\r` each end one. */
-function countLines(text: string): number {
+export function countLines(text: string): number {
   let lines = 1;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
