@@ -100,3 +100,39 @@ test('host-import-not-taken only where Wine would have imported: not for memory 
     [],
   );
 });
+
+test('host-import-not-taken on a driver without VK_EXT_external_memory_host: says no Wine imports there', () => {
+  const text = (driver: string) => `scenario "no extension" {
+  wine 9.4
+  strategy external-memory-host
+${driverWith(driver)}  mem = vkAllocateMemory 64KiB host-visible
+  p = vkMapMemory mem
+}
+`;
+  for (const driver of ['preset nvk', 'external-memory-host no']) {
+    const diagnostics = analyseDocument(text(driver)).diagnostics;
+    assert.deepEqual(
+      diagnostics.map((d) => `${d.severity} ${d.code}`),
+      ['warning host-import-not-taken'],
+      driver,
+    );
+    const message = diagnostics[0]!.message;
+    assert.match(
+      message,
+      /^Wine 9\.4 imports no host memory for mem \(64 KiB\): gpu does not expose VK_EXT_external_memory_host, so init_physical_device \(dlls\/winevulkan\/vulkan\.c\) never sets external_memory_align for it, in any Wine version/,
+      driver,
+    );
+    // Before the fix: the placed_align reason, and `wine 9.3` / `placed-map none` as the way to the import.
+    assert.doesNotMatch(message, /!map_placed_align|Wine imports host memory before Wine 9\.4/, driver);
+    assert.match(
+      message,
+      /`wine 9\.3`, `placed-map none`\) Wine would map directly on gpu \(host-import-unsupported\)/,
+    );
+    // What the message says of `wine 9.3` is what drvmap answers there.
+    assert.deepEqual(
+      shown(text(driver).replace('wine 9.4', 'wine 9.3')),
+      ['warning host-import-unsupported'],
+      driver,
+    );
+  }
+});

@@ -55,3 +55,69 @@ test('a mapping larger than the BO is ERANGE through /dev/nvidiactl and ENXIO th
   assert.equal(nvidiaNodeFor(new Set(['device-local'])).name, '/dev/nvidia0');
   assert.equal(nvidiaNodeFor(undefined).name, '/dev/nvidia0');
 });
+
+test('`open device` of an NVIDIA path maps as that file: ERANGE through /dev/nvidiactl, ENXIO through /dev/nvidia0 for any other size', () => {
+  // Before the fix `open device` took a render node's traits: EINVAL citing drm_gem_mmap for the
+  // larger maps, and the smaller map of the GPU node succeeded.
+  const text = `scenario "nvidia files" {
+  kernel 6.18
+  f = open device "/dev/nvidiactl" 64KiB mixedmap
+  a = mmap 128KiB rw shared fd f
+  expect a == ERANGE
+  g = open device "/dev/nvidia0" 64KiB
+  b = mmap 128KiB rw shared fd g
+  expect b == ENXIO
+  h = open device "/dev/nvidia0" 128KiB
+  c = mmap 64KiB rw shared fd h
+  expect c == ENXIO
+  i = open device "/dev/nvidia1" 64KiB
+  d = mmap 64KiB rw shared fd i
+  j = open device "/dev/nvidiactl" 128KiB
+  e = mmap 64KiB rw shared fd j
+  k = madvise e, 64KiB, dofork
+  expect k == ok
+  l = madvise d, 64KiB, dofork
+  expect l == EINVAL
+}`;
+  assert.deepEqual(codes(text), []);
+  const vmas = analyse(text).scenarios[0]!.run.simulation.space.vmas();
+  const gpu = vmas.find((v) => v.object.name === '/dev/nvidia1')!;
+  assert.equal(gpu.vmFlags & (T.VM_IO | T.VM_PFNMAP | T.VM_DONTDUMP), T.VM_IO | T.VM_PFNMAP | T.VM_DONTDUMP);
+  const ctl = vmas.find((v) => v.object.name === '/dev/nvidiactl')!;
+  assert.equal(ctl.vmFlags & T.VM_IO, 0);
+  assert.notEqual(ctl.vmFlags & T.VM_MIXEDMAP, 0);
+  // The messages cite NVIDIA's checks, not DRM's.
+  const refused = analyse(text.replace(/ {2}expect [abc] == E\w+\n/g, '')).diagnostics.map((d) => d.message);
+  assert.equal(refused.length, 3, refused.join('\n'));
+  assert.ok(
+    refused.every((m) => /nvidia_mmap_helper/.test(m) && !/drm_gem_mmap/.test(m)),
+    refused.join('\n'),
+  );
+});
+
+test('`open device` of an NVIDIA path: `offset` and a GPU node with `mixedmap` are wrong-kind; nvidia-uvm is VM_MIXEDMAP', () => {
+  const open = (line: string) => `scenario "open" {
+  f = ${line}
+}`;
+  assert.deepEqual(codes(open('open device "/dev/nvidiactl" 64KiB offset 0x1_0000')), ['wrong-kind']);
+  assert.deepEqual(codes(open('open device "/dev/nvidia0" 64KiB mixedmap')), ['wrong-kind']);
+  const uvm = `scenario "uvm" {
+  f = open device "/dev/nvidia-uvm" 64KiB
+  a = mmap 64KiB rw shared fd f
+}`;
+  assert.deepEqual(codes(uvm), []);
+  const vma = analyse(uvm)
+    .scenarios[0]!.run.simulation.space.vmas()
+    .find((v) => v.object.kind === 'device')!;
+  assert.equal(vma.vmFlags & (T.VM_IO | T.VM_PFNMAP), 0);
+  assert.notEqual(vma.vmFlags & T.VM_MIXEDMAP, 0);
+  // A render node's path keeps the render node's traits.
+  assert.deepEqual(
+    codes(`scenario "drm" {
+  f = open device "renderD128" 64KiB
+  a = mmap 128KiB rw shared fd f
+  expect a == EINVAL
+}`),
+    [],
+  );
+});

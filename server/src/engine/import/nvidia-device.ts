@@ -1,21 +1,20 @@
 // NVIDIA's device files in a capture (/proc/PID/maps, strace -y), and which of the language's
 // device mappings each is (`open device … [mixedmap]`, docs/language.md).
+import { VM_MIXEDMAP } from '../kernel/types';
+import { nvidiaNodeAt } from '../model/nvidia-nodes';
 
 /** NVIDIA's device files, each mmap of which is an object of its own (facts linux-mm §4.1). */
 export const NVIDIA_DEVICE = /^\/dev\/nvidia/;
 
-/** A GPU node, `/dev/nvidia0`, `/dev/nvidia1`, …: not the control node or nvidia-uvm. */
-const NVIDIA_GPU_NODE = /^\/dev\/nvidia\d+$/;
-
 /**
- * Whether a mapping of this NVIDIA device file is VM_MIXEDMAP rather than VM_IO|VM_PFNMAP.
- * nvidia_mmap_helper (open-gpu-kernel-modules kernel-open/nvidia/nv-mmap.c) maps a GPU node's BAR
- * with io_remap_pfn_range and sets VM_IO|VM_PFNMAP|VM_DONTEXPAND (io_remap_pfn_range adds
- * VM_DONTDUMP), so MADV_DOFORK is EINVAL there (VM_IO) and MADV_DONTNEED too (VM_PFNMAP); the
- * control node maps system memory with vm_insert_page, which sets VM_MIXEDMAP, and adds
- * VM_SHARED|VM_DONTEXPAND|VM_DONTDUMP, no VM_IO. nvidia-uvm's uvm_mmap (kernel-open/nvidia-uvm/
- * uvm.c) sets VM_MIXEDMAP|VM_DONTEXPAND as well.
+ * Whether a mapping of this NVIDIA device file is VM_MIXEDMAP rather than VM_IO|VM_PFNMAP, as
+ * nvidia-nodes.ts, the one place that decides NVIDIA traits by path, says: a GPU node's BAR is
+ * VM_IO|VM_PFNMAP, the control node's system memory and nvidia-uvm's mappings VM_MIXEDMAP
+ * (nvidia_mmap_helper, kernel-open/nvidia/nv-mmap.c; uvm_mmap, kernel-open/nvidia-uvm/uvm.c).
+ * NVIDIA's other files (nvidia-modeset, nvidia-caps) are written `mixedmap`, as they always were.
  */
 export function nvidiaMapsMixed(path: string): boolean {
-  return NVIDIA_DEVICE.test(path) && !NVIDIA_GPU_NODE.test(path);
+  if (!NVIDIA_DEVICE.test(path)) return false;
+  const node = nvidiaNodeAt(path);
+  return node === undefined || (node.vmFlags & VM_MIXEDMAP) !== 0;
 }

@@ -494,10 +494,19 @@ function deviceRefusal(
   if (!device.fakeOffsets && offset !== 0n) {
     return {
       errno: 'EINVAL',
-      reason: `${file.name}: the offset must be exactly the buffer object's mmap offset (drm_vma_offset_exact_lookup_locked; the model places each BO at offset 0)`,
+      reason:
+        device.offsetRefusedBy !== undefined
+          ? `${file.name}: the offset ${formatHex(offset)} is not 0 (${device.offsetRefusedBy})`
+          : `${file.name}: the offset must be exactly the buffer object's mmap offset (drm_vma_offset_exact_lookup_locked; the model places each BO at offset 0)`,
     };
   }
   const objectBytes = bo !== undefined ? (bo.sizeBytes ?? 0n) - offset : file.sizeBytes;
+  if (device.sizeMustMatch === true && len < objectBytes) {
+    return {
+      errno: device.sizeMismatchErrno ?? 'EINVAL',
+      reason: `${file.name}: the mapping (${formatHex(BigInt(len))} bytes) is smaller than the object (${formatHex(objectBytes)} bytes) (${device.sizeRefusedBy ?? "the driver's mmap refuses a size mismatch"})`,
+    };
+  }
   if (len > objectBytes) {
     // DRM: drm_gem_mmap's (and i915_gem_mmap's) lookup takes the mapping's page count, and
     // drm_vma_offset_lookup_locked drops a node that ends before the mapping does, so the EINVAL

@@ -214,6 +214,13 @@ export interface DeviceTraits {
   /** The kernel check a `sizeMismatchErrno` refusal cites. Only for the message. */
   readonly sizeRefusedBy?: string;
   /**
+   * A mapping smaller than the object is refused too, with `sizeMismatchErrno`: NVIDIA's GPU node
+   * maps exactly its mapping context (model/nvidia-nodes.ts).
+   */
+  readonly sizeMustMatch?: boolean;
+  /** The kernel check a nonzero offset's EINVAL cites, on a device without fake offsets. Only for the message. */
+  readonly offsetRefusedBy?: string;
+  /**
    * A DRM node: the fd maps each buffer object made through it (AddressSpace.createBufferObject)
    * at the BO's own fake offset, and nothing else (facts 4.1; kernel/drm-offsets.ts). Absent, the
    * file is one object mapped from offset 0, NVIDIA's layout (facts 4.1: `vm_pgoff` must be 0).

@@ -1,6 +1,8 @@
-// Which NVIDIA device file a BO of the `nvidia` kernel layout is mapped through, and how that
-// file's mmap behaves (open-gpu-kernel-modules kernel-open/nvidia/nv-mmap.c, nvidia_mmap_helper;
-// facts linux-mm §4.1). Each BO gets an fd of its own, mapped at offset 0.
+// NVIDIA's device files and how each one's mmap behaves (open-gpu-kernel-modules
+// kernel-open/nvidia/nv-mmap.c, nvidia_mmap_helper; facts linux-mm §4.1): which one a BO of the
+// `nvidia` kernel layout is mapped through (each BO an fd of its own, mapped at offset 0), and
+// which traits a file opened by its path gets (`open device "/dev/nvidia0"`, as the imports
+// write NVIDIA's mappings). The one place that decides NVIDIA device traits by path.
 import {
   VM_DONTDUMP,
   VM_DONTEXPAND,
@@ -11,19 +13,26 @@ import {
   type DeviceTraits,
 } from '../kernel/types';
 
+/** nvidia_mmap_helper's `if (vma->vm_pgoff != 0) return -EINVAL;`, on every NVIDIA node. */
+const OFFSET_REFUSED_BY = 'nvidia_mmap_helper: vm_pgoff must be 0';
+
 /**
- * A GPU node (BAR and vidmem row of facts 4.1): VM_IO|VM_PFNMAP|VM_DONTEXPAND, offset 0 only,
- * and a size other than the RM's mapping context is ENXIO (`NV_VMA_SIZE(vma) !=
- * memareaSize(...)`). Whether its mmap refuses private mappings the facts do not say (kept as a
- * render node's); the driver maps MAP_SHARED anyway.
+ * A GPU node (BAR and vidmem row of facts 4.1): VM_IO|VM_PFNMAP|VM_DONTEXPAND, and VM_DONTDUMP
+ * from io_remap_pfn_range (remap_pfn_range, mm/memory.c, sets VM_IO|VM_PFNMAP|VM_DONTEXPAND|
+ * VM_DONTDUMP); offset 0 only, and any size other than the RM's mapping context, smaller too, is
+ * ENXIO (`if (NV_VMA_SIZE(vma) != memareaSize(mmap_context->memArea)) return -ENXIO;`). Whether
+ * its mmap refuses private mappings the facts do not say (kept as a render node's); the driver
+ * maps MAP_SHARED anyway.
  */
 const NVIDIA_GPU_NODE: DeviceTraits = Object.freeze({
-  vmFlags: VM_IO | VM_PFNMAP | VM_DONTEXPAND,
+  vmFlags: VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP,
   rejectsCow: true,
   customGetUnmappedArea: false,
   refusesSplit: false,
   sizeMismatchErrno: 'ENXIO',
-  sizeRefusedBy: 'nvidia_mmap_helper: the size is not the mapping context’s',
+  sizeMustMatch: true,
+  sizeRefusedBy: 'nvidia_mmap_helper: NV_VMA_SIZE(vma) != memareaSize, the size is not the mapping context’s',
+  offsetRefusedBy: OFFSET_REFUSED_BY,
 });
 
 /**
@@ -39,8 +48,43 @@ const NVIDIA_CONTROL_NODE: DeviceTraits = Object.freeze({
   customGetUnmappedArea: false,
   refusesSplit: false,
   sizeMismatchErrno: 'ERANGE',
-  sizeRefusedBy: 'nvidia_mmap_helper: the mapping ends past the allocation’s pages',
+  sizeRefusedBy:
+    'nvidia_mmap_helper: (page_index + pages) > at->num_pages, the mapping ends past the allocation’s pages',
+  offsetRefusedBy: OFFSET_REFUSED_BY,
 });
+
+/**
+ * /dev/nvidia-uvm: uvm_mmap (kernel-open/nvidia-uvm/uvm.c) sets VM_MIXEDMAP|VM_DONTEXPAND (newer
+ * modules add VM_DONTCOPY, not modelled). Its own rules (the offset must equal the address, only
+ * MAP_SHARED read-write maps, a range made to the mapping's size) are not modelled: drvmap keeps
+ * the one object at offset 0 that `open device` makes, and a mapping past the size it was given
+ * is refused as that object's end, not by anything uvm_mmap checks.
+ */
+const NVIDIA_UVM_NODE: DeviceTraits = Object.freeze({
+  vmFlags: VM_MIXEDMAP | VM_DONTEXPAND,
+  rejectsCow: false,
+  customGetUnmappedArea: false,
+  refusesSplit: false,
+  sizeMismatchErrno: 'EINVAL',
+  sizeRefusedBy: 'the size `open device` gave it: uvm_mmap’s own ranges are not modelled',
+});
+
+/** A GPU node, `/dev/nvidia0`, `/dev/nvidia1`, …; the control node; nvidia-uvm. */
+const NVIDIA_GPU_PATH = /^\/dev\/nvidia\d+$/;
+const NVIDIA_CONTROL_PATH = '/dev/nvidiactl';
+const NVIDIA_UVM_PATH = '/dev/nvidia-uvm';
+
+/**
+ * The traits of the NVIDIA device file at `path`, or undefined for any other path (a render
+ * node's are the DRM driver's; NVIDIA's other files, nvidia-modeset and nvidia-caps, are not
+ * modelled).
+ */
+export function nvidiaNodeAt(path: string): DeviceTraits | undefined {
+  if (NVIDIA_GPU_PATH.test(path)) return NVIDIA_GPU_NODE;
+  if (path === NVIDIA_CONTROL_PATH) return NVIDIA_CONTROL_NODE;
+  if (path === NVIDIA_UVM_PATH) return NVIDIA_UVM_NODE;
+  return undefined;
+}
 
 /**
  * The device file a memory's BO is mapped through. The RM ties a mapping to the control device
@@ -58,7 +102,6 @@ export function nvidiaNodeFor(properties: ReadonlySet<string> | undefined): {
 } {
   const systemMemory =
     properties !== undefined && properties.has('host-visible') && !properties.has('device-local');
-  return systemMemory
-    ? { name: '/dev/nvidiactl', device: NVIDIA_CONTROL_NODE }
-    : { name: '/dev/nvidia0', device: NVIDIA_GPU_NODE };
+  const name = systemMemory ? NVIDIA_CONTROL_PATH : '/dev/nvidia0';
+  return { name, device: nvidiaNodeAt(name)! };
 }

@@ -7,10 +7,13 @@ import {
   VM_MIXEDMAP,
   VM_PFNMAP,
   VM_SHARED,
+  type DeviceTraits,
   type FileSpec,
 } from '../kernel/types';
+import { nvidiaNodeAt } from '../model/nvidia-nodes';
 import { formatHex, formatSize } from '../numbers';
 import type { Expression, StepNode } from '../syntax/ast';
+import type { TextRange } from '../syntax/text-range';
 import { skippedForArguments } from './outcome';
 import { optionNamed, optionValue, reportExtraArgument } from './step-arguments';
 import type { Outcome } from './records';
@@ -55,9 +58,17 @@ export function openStep(context: StepContext, step: StepNode, actor: string): O
     }
   }
   const has = (w: string) => step.words.some((x) => x.name === w);
+  const nvidia = kind.name === 'device' ? nvidiaNodeAt(devicePath(rawName)) : undefined;
+  if (nvidia !== undefined) {
+    const refused = nvidiaWordRefused(step, nvidia);
+    if (refused) {
+      problems.report('wrong-kind', refused.node, refused.message);
+      return skippedForArguments();
+    }
+  }
   const spec: FileSpec =
     kind.name === 'device'
-      ? deviceSpec(rawName, size, has)
+      ? deviceSpec(rawName, size, has, nvidia)
       : {
           kind: kind.name === 'memfd' ? 'memfd' : 'regular',
           // The kernel model names memfds as /proc/PID/maps does (`/memfd:NAME (deleted)`).
@@ -115,25 +126,65 @@ function memfdNameRefused(name: string): string | undefined {
   return `the name is ${bytes} bytes; memfd_create takes at most ${MEMFD_NAME_MAX_BYTES} (NAME_MAX less the "memfd:" prefix, MFD_NAME_MAX_LEN in mm/memfd.c)`;
 }
 
+/** The path a device's name stands for: a bare name is a render node's, under /dev/dri. */
+function devicePath(rawName: string): string {
+  return /[/:]/.test(rawName) ? rawName : `/dev/dri/${rawName}`;
+}
+
 /**
  * A DRM device node: a plain one maps as VM_IO|VM_PFNMAP (no COW), `mixedmap` as a
- * VM_MIXEDMAP object; `custom-placement` gives it its own get_unmapped_area.
+ * VM_MIXEDMAP object; `custom-placement` gives it its own get_unmapped_area. An NVIDIA device
+ * file (`nvidia`, by its path) maps as that file does, its flags and size rules included.
  */
-function deviceSpec(rawName: string, sizeBytes: bigint, has: (word: string) => boolean): FileSpec {
+function deviceSpec(
+  rawName: string,
+  sizeBytes: bigint,
+  has: (word: string) => boolean,
+  nvidia: DeviceTraits | undefined,
+): FileSpec {
   const mixed = has('mixedmap');
   return {
     kind: 'device',
-    name: /[/:]/.test(rawName) ? rawName : `/dev/dri/${rawName}`,
+    name: devicePath(rawName),
     sizeBytes,
     readable: true,
     writable: !has('readonly'),
-    device: {
-      vmFlags: mixed
-        ? VM_MIXEDMAP | VM_SHARED | VM_DONTEXPAND | VM_DONTDUMP
-        : VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP,
-      rejectsCow: !mixed,
-      customGetUnmappedArea: has('custom-placement'),
-      refusesSplit: false,
-    },
+    device:
+      nvidia !== undefined
+        ? { ...nvidia, customGetUnmappedArea: has('custom-placement') }
+        : {
+            vmFlags: mixed
+              ? VM_MIXEDMAP | VM_SHARED | VM_DONTEXPAND | VM_DONTDUMP
+              : VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP,
+            rejectsCow: !mixed,
+            customGetUnmappedArea: has('custom-placement'),
+            refusesSplit: false,
+          },
   };
+}
+
+/**
+ * A word the NVIDIA device file's path contradicts: `offset` (NVIDIA has no fake offsets:
+ * nvidia_mmap_helper takes vm_pgoff 0 only, facts linux-mm §4.1), or `mixedmap` on a GPU node,
+ * whose BAR mapping is VM_IO|VM_PFNMAP (nvidia-nodes.ts).
+ */
+function nvidiaWordRefused(
+  step: StepNode,
+  nvidia: DeviceTraits,
+): { readonly node: TextRange; readonly message: string } | undefined {
+  const offset = optionNamed(step, 'offset');
+  if (offset)
+    return {
+      node: offset,
+      message:
+        "`offset` is a DRM node's fake offset: an NVIDIA device file maps at offset 0 only (nvidia_mmap_helper: vm_pgoff must be 0)",
+    };
+  const mixedmap = step.words.find((w) => w.name === 'mixedmap');
+  if (mixedmap && (nvidia.vmFlags & VM_MIXEDMAP) === 0)
+    return {
+      node: mixedmap,
+      message:
+        "`mixedmap` is not for an NVIDIA GPU node: nvidia_mmap_helper maps its BAR with io_remap_pfn_range, VM_IO|VM_PFNMAP; the path decides an NVIDIA file's flags",
+    };
+  return undefined;
 }

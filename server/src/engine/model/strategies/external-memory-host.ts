@@ -53,5 +53,11 @@ export const externalMemoryHost: Strategy = {
 function notTakenText(ctx: StrategyContext, memory: VkMemory): string {
   const { wine, wineSource } = ctx.sim.platform;
   const driver = ctx.ops.model.name;
+  // Without the extension no Wine imports on this driver: init_physical_device sets
+  // external_memory_align only with has_VK_EXT_external_memory_host (winevulkan from ea890c47,
+  // win32u from 10.15; vulkan-wine §3.2), so neither the placed path nor an older Wine is why, and
+  // `wine 9.3` or `placed-map none` would give the direct map (host-import-unsupported), not an import.
+  if (!ctx.ops.model.externalMemoryHost)
+    return `${wineText(wine, wineSource)} imports no host memory for ${memory.name} (${formatSize(memory.allocationSize)}): ${driver} does not expose VK_EXT_external_memory_host, so init_physical_device (${wineVulkanSource(wine)}) never sets external_memory_align for it, in any Wine version, and vkAllocateMemory imports only with external_memory_align (vulkan-wine §3.2). ${driver} has VK_EXT_map_memory_placed with memoryUnmapReserve, so Wine places maps (map_placed_align); drvmap simulates that, the placed path of \`strategy placed\`: ${memory.name} holds window space only while it is mapped. Without placed maps (\`wine 9.3\`, \`placed-map none\`) Wine would map directly on ${driver} (host-import-unsupported); only a driver with the extension (\`external-memory-host yes\`) and without placed maps gets the import`;
   return `${wineText(wine, wineSource)} imports no host memory for ${memory.name} (${formatSize(memory.allocationSize)}): ${driver} has VK_EXT_map_memory_placed with memoryUnmapReserve, so init_physical_device (${wineVulkanSource(wine)}) sets map_placed_align and never external_memory_align (only \`if (zero_bits && has_VK_EXT_external_memory_host && !map_placed_align)\`), and vkAllocateMemory imports only with external_memory_align (vulkan-wine §3.2). drvmap simulates what Wine does, the placed path of \`strategy placed\`: ${memory.name} holds window space only while it is mapped. Wine imports host memory before Wine 9.4 (\`wine 9.3\`) or on a driver without placed maps (\`placed-map none\`, \`placed-map 4KiB no-unmap-reserve\`, \`preset lavapipe\`)`;
 }

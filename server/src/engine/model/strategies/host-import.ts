@@ -84,10 +84,20 @@ export const hostImport: Strategy = {
 /**
  * Whether Wine imports host memory for this allocation on its import path: a HOST_VISIBLE one
  * "without a user import" (§3.4 step 1); a memory the application imports from an fd is the
- * driver's as usual.
+ * driver's as usual. An `imported-host` allocation already chains the application's
+ * VkImportMemoryHostPointerInfoEXT, and Wine leaves it alone: wine_vkAllocateMemory imports only
+ * `if (... && !find_next_struct(alloc_info->pNext,
+ * VK_STRUCTURE_TYPE_IMPORT_MEMORY_HOST_POINTER_INFO_EXT))` (dlls/winevulkan/vulkan.c, ea890c47, to
+ * Wine 10.14), win32u_vkAllocateMemory only `if (... && !pointer_info &&
+ * allocate_external_host_memory(...))` (dlls/win32u/vulkan.c, 10.15 on). Its vm_map stays NULL, so
+ * Wine neither returns a range of its own from vkMapMemory nor frees the application's memory.
  */
 export function wineImports(memory: VkMemory): boolean {
-  return memory.properties.has('host-visible') && memory.importedFrom === undefined;
+  return (
+    memory.properties.has('host-visible') &&
+    memory.importedFrom === undefined &&
+    !memory.properties.has('imported-host')
+  );
 }
 
 /**

@@ -4,7 +4,7 @@
 // offset 0 and VK_WHOLE_SIZE; unmap with VK_MEMORY_UNMAP_RESERVE_BIT_EXT and free the range
 // (facts vulkan-wine §3.3). The driver maps the BO itself with MAP_FIXED over the reservation.
 import { alignUp, formatHex, formatSize, maxBig } from '../../numbers';
-import { hostImport } from './host-import';
+import { hostImport, wineImports } from './host-import';
 import { wineDirectMap } from './wine-direct-map';
 import { isCoreMapRule, mapViolations } from '../placed-validity';
 import { driverMappingLength, FormattedEvent, isHostImport, sharesBo, type VkMemory } from '../vk-memory';
@@ -145,7 +145,9 @@ const importFallback: Strategy = {
   ...hostImport,
   allocate(ctx, memory) {
     const failed = hostImport.allocate(ctx, memory);
-    if (memory.properties.has('host-visible')) {
+    // Said only where Wine imports: an fd import or the application's own host import is the
+    // driver's, mapped as it would be under Wine 9.0 (wineImports).
+    if (wineImports(memory)) {
       const size = formatSize(alignUp(memory.allocationSize, ctx.sim.pageSize));
       ctx.sim.finding(
         'placed-unsupported',
