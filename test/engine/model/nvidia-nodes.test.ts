@@ -121,3 +121,30 @@ test('`open device` of an NVIDIA path: `offset` and a GPU node with `mixedmap` a
     [],
   );
 });
+
+test('nvidia-uvm takes shared read-write mappings only, and its offset is not nvidia_mmap_helper’s rule', () => {
+  // uvm_mmap (kernel-open/nvidia-uvm/uvm.c): VM_SHARED|VM_READ|VM_WRITE or EINVAL.
+  const a = analyse(`scenario "uvm private" {
+  f = open device "/dev/nvidia-uvm" 64KiB
+  a = mmap 64KiB rw private fd f
+  expect a == EINVAL
+}`);
+  assert.deepEqual(
+    a.diagnostics.map((d) => d.code),
+    [],
+  );
+  const refused = a.scenarios[0]!.run.simulation.records[1]!;
+  assert.match(
+    refused.calls.map((c) => ('reason' in c ? String(c.reason) : '')).join('\n'),
+    /uvm_mmap, which takes shared read-write mappings only/,
+  );
+  const offset = analyse(`scenario "uvm offset" {
+  f = open device "/dev/nvidia-uvm" 64KiB offset 0x7f00_0000_0000
+}`).diagnostics;
+  assert.deepEqual(
+    offset.map((d) => d.code),
+    ['wrong-kind'],
+  );
+  assert.match(offset[0]!.message, /nvidia-uvm's offset is the mapping's own address \(uvm_mmap/);
+  assert.doesNotMatch(offset[0]!.message, /nvidia_mmap_helper/);
+});

@@ -82,3 +82,17 @@ test('a block for the implicit driver, `driver driver { … }`, is no reserved-n
     ['reserved-name:'],
   );
 });
+
+test('`driver driver { … }` beside another driver block is reserved-name: it is no longer the implicit driver', () => {
+  const text = `scenario "d" {
+  driver lvp {
+    preset lavapipe
+  }
+  driver driver {
+    preset radv
+  }
+}`;
+  assert.deepEqual(shown(text), [
+    '5:10 reserved-name: `driver` is a word of the language; choose another name',
+  ]);
+});

@@ -62,7 +62,10 @@ const NVIDIA_CONTROL_NODE: DeviceTraits = Object.freeze({
  */
 const NVIDIA_UVM_NODE: DeviceTraits = Object.freeze({
   vmFlags: VM_MIXEDMAP | VM_DONTEXPAND,
-  rejectsCow: false,
+  // uvm_mmap: `if ((vma->vm_flags & (VM_SHARED|VM_READ|VM_WRITE)) != (VM_SHARED|VM_READ|VM_WRITE))
+  // return -EINVAL` ("Enforce shared read/writable mappings"): a private mapping is refused.
+  rejectsCow: true,
+  cowRefusedBy: 'uvm_mmap, which takes shared read-write mappings only',
   customGetUnmappedArea: false,
   refusesSplit: false,
   sizeMismatchErrno: 'EINVAL',
@@ -84,6 +87,11 @@ export function nvidiaNodeAt(path: string): DeviceTraits | undefined {
   if (path === NVIDIA_CONTROL_PATH) return NVIDIA_CONTROL_NODE;
   if (path === NVIDIA_UVM_PATH) return NVIDIA_UVM_NODE;
   return undefined;
+}
+
+/** Whether `path` is nvidia-uvm, whose offset is the mapping's own address (uvm_mmap). */
+export function isNvidiaUvm(path: string): boolean {
+  return path === NVIDIA_UVM_PATH;
 }
 
 /**

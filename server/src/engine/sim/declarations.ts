@@ -61,6 +61,10 @@ export function declareParticipants(
     else if (statement.kind === 'actor' && statement.name)
       declareActor(statement.name, { sim, problems, actors });
   }
+  // `driver driver { … }` is the implicit driver's block only as the scenario's one driver: beside
+  // another, `driver` is no longer what a scenario without a block gets, and the name is reserved.
+  const named = drivers.get(IMPLICIT_DRIVER);
+  if (named?.node?.name && drivers.size > 1) reportReservedName(named.node.name, problems);
   if (drivers.size === 0) drivers.set(IMPLICIT_DRIVER, defaultDriver(IMPLICIT_DRIVER));
   const pageSize = sim.platform.kernel.pageSize;
   for (const [name, model] of drivers) drivers.set(name, onPageSize(model, pageSize));
@@ -94,7 +98,8 @@ function declareDriver(statement: DriverNode, declaring: Declaring): void {
     return;
   }
   // A block for the driver a scenario without one gets (`driver driver { … }`) keeps its
-  // documented `driver writes …` lines: that name already means the driver there.
+  // documented `driver writes …` lines: that name already means the driver there (unless another
+  // driver is declared: declareParticipants).
   if (model.name !== IMPLICIT_DRIVER) reportReservedName(statement.name, problems);
   drivers.set(model.name, model);
   actors.add(model.name);

@@ -10,7 +10,7 @@ import {
   type DeviceTraits,
   type FileSpec,
 } from '../kernel/types';
-import { nvidiaNodeAt } from '../model/nvidia-nodes';
+import { isNvidiaUvm, nvidiaNodeAt } from '../model/nvidia-nodes';
 import { formatHex, formatSize } from '../numbers';
 import type { Expression, StepNode } from '../syntax/ast';
 import type { TextRange } from '../syntax/text-range';
@@ -60,7 +60,7 @@ export function openStep(context: StepContext, step: StepNode, actor: string): O
   const has = (w: string) => step.words.some((x) => x.name === w);
   const nvidia = kind.name === 'device' ? nvidiaNodeAt(devicePath(rawName)) : undefined;
   if (nvidia !== undefined) {
-    const refused = nvidiaWordRefused(step, nvidia);
+    const refused = nvidiaWordRefused(step, nvidia, isNvidiaUvm(devicePath(rawName)));
     if (refused) {
       problems.report('wrong-kind', refused.node, refused.message);
       return skippedForArguments();
@@ -171,13 +171,15 @@ function deviceSpec(
 function nvidiaWordRefused(
   step: StepNode,
   nvidia: DeviceTraits,
+  uvm: boolean,
 ): { readonly node: TextRange; readonly message: string } | undefined {
   const offset = optionNamed(step, 'offset');
   if (offset)
     return {
       node: offset,
-      message:
-        "`offset` is a DRM node's fake offset: an NVIDIA device file maps at offset 0 only (nvidia_mmap_helper: vm_pgoff must be 0)",
+      message: uvm
+        ? "`offset` is a DRM node's fake offset: nvidia-uvm's offset is the mapping's own address (uvm_mmap: vm_start == vm_pgoff << PAGE_SHIFT), which drvmap does not model"
+        : "`offset` is a DRM node's fake offset: an NVIDIA device file maps at offset 0 only (nvidia_mmap_helper: vm_pgoff must be 0)",
     };
   const mixedmap = step.words.find((w) => w.name === 'mixedmap');
   if (mixedmap && (nvidia.vmFlags & VM_MIXEDMAP) === 0)
