@@ -25,7 +25,7 @@ import { isPrivateDevZero, memfdName, PRIVATE_DEV_ZERO, withoutDeleted } from '.
 import { ANON_HUGEPAGE, HUGETLB_NORESERVE } from './hugetlb';
 import { madeApart, noreserveLines, separations, type FileLine } from './kept-apart';
 import { importedProt } from './prot-word';
-import { NVIDIA_DEVICE, nvidiaMapsMixed } from './nvidia-device';
+import { importedDeviceOffset, NVIDIA_DEVICE, nvidiaMapsMixed } from './nvidia-device';
 
 /** Why a line is skipped that the importer cannot read at all: not in maps' format. */
 export const NOT_A_MAPS_LINE = 'not a /proc/PID/maps line';
@@ -49,7 +49,12 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
   const sizes = fileSizes(parsed);
   const mappingOf = new Map([
     ...groupBufferObjects(deviceLines(parsed, DRM_NODE)),
-    ...groupDeviceMappingsAtZero(deviceLines(parsed, NVIDIA_DEVICE)),
+    ...groupDeviceMappingsAtZero(
+      deviceLines(parsed, NVIDIA_DEVICE).map((l) => ({
+        ...l,
+        offset: importedDeviceOffset(l.path, l.offset),
+      })),
+    ),
   ]);
   const extents = lineExtents(parsed);
   const spare = largestGap(extents);

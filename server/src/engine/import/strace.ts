@@ -17,6 +17,7 @@ import { importedProt, type ImportedProt } from './prot-word';
 import { MADVISE_NAMES, UNMODELLED_ADVICE } from '../kernel/madvise';
 import { MADVISE_BY_WORD } from '../sim/words';
 import { NVIDIA_DEVICE, nvidiaMapsMixed } from './nvidia-device';
+import { isNvidiaUvm } from '../model/nvidia-nodes';
 
 export interface ImportedLine {
   /** 1-based line in the input. */
@@ -550,6 +551,10 @@ function render(
         } else if (!/MAP_ANONYMOUS/.test(flags) && fd !== '-1') {
           const fdNumber = named.number;
           const path = named.path ?? `fd ${fdNumber}`;
+          // nvidia-uvm's offset is its address: each of its maps is an object of its own, at 0
+          // (importedDeviceOffset).
+          const uvm = isNvidiaUvm(path);
+          const mapOffset = uvm ? '0' : offset;
           const drm = /^\/dev\/dri\//.test(path);
           const nvidia = NVIDIA_DEVICE.test(path);
           const device = drm || nvidia;
@@ -557,14 +562,18 @@ function render(
           // opened as the node's BO at that offset (`open device … offset`), as `import maps`
           // does (import/bo-groups.ts). NVIDIA maps at offset 0 only (facts linux-mm §4.1).
           const boOffset = drm ? (parseNumber(offset) ?? 0n) : 0n;
-          const fdName = boOffset !== 0n ? `${fdNumber}@${boOffset}` : fdNumber;
+          const fdName = uvm
+            ? `${fdNumber}@${offset}`
+            : boOffset !== 0n
+              ? `${fdNumber}@${boOffset}`
+              : fdNumber;
           // Without -y strace does not name the file; an fd number is reused after close, and a
           // non-fixed map at offset 0 is how ld.so starts on each new library.
-          if (files.has(fdName) && !/MAP_FIXED/.test(flags) && (parseNumber(offset) ?? 0n) === 0n)
+          if (files.has(fdName) && !/MAP_FIXED/.test(flags) && (parseNumber(mapOffset) ?? 0n) === 0n)
             files.delete(fdName);
           // How far this map reaches into the object: a BO's bytes start at its offset.
           const length = parseNumber(len) ?? 0n;
-          const extent = boOffset !== 0n ? length : (parseNumber(offset) ?? 0n) + length;
+          const extent = boOffset !== 0n ? length : (parseNumber(mapOffset) ?? 0n) + length;
           // An offset inside a BO already mapped whole that far (by a successful map) is no BO's
           // fake offset: mmap takes only a BO's exact one (facts linux-mm §4.1), so the call was
           // refused, and it is made on that BO, where it is refused too, not on a BO of its own.
@@ -595,7 +604,7 @@ function render(
           }
           if (failed?.[1] === 'EINVAL' && !file.sized && (file.refusedEinval ?? length + 1n) > length)
             file.refusedEinval = length;
-          fdPart = ` fd ${file.name}${offset !== '0' ? ` offset ${offset}` : ''}`;
+          fdPart = ` fd ${file.name}${mapOffset !== '0' ? ` offset ${mapOffset}` : ''}`;
         }
         const chosen = randomisedPlacement(addr, flags, call.result, returned);
         if (chosen !== undefined) out.push(`  # ${chosen.why}`);
