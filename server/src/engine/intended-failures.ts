@@ -87,8 +87,9 @@ function outcomeExpectation(x: ExpectForm): { readonly name: string; readonly ou
 /**
  * Whether an expect line can make a diagnostic on a step above it expected: `expect NAME ==
  * FAILURE` (the step that bound NAME, however far up: intendedFailures) and `expect diagnostic
- * CODE` (the step just above, or an expect line between it and this one: expected-diagnostics.ts). A read's expected fault excuses only the read's own line
- * (intendedFaultReads), so it never changes what an earlier step reports.
+ * CODE` (the step just above, or an expect line between it and this one: expected-diagnostics.ts).
+ * A read's expected fault excuses only the read's own line (intendedFaultReads), so it never
+ * changes what an earlier step reports.
  */
 export function canExcuseEarlierStep(expectation: ExpectForm): boolean {
   return expectation.form === 'diagnostic' || outcomeExpectation(expectation) !== undefined;

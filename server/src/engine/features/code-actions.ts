@@ -19,8 +19,9 @@
 // re-ran all of it (20k steps: over a second a request, before any hover behind it). Now it is
 // checked through its step and at least STRICT_LOOKAHEAD_STEPS more, the whole of any
 // hand-written scenario; a scenario that goes on past that still gets the fix, proven to remove
-// its diagnostic, but not as the preferred one. The run through the stretch judges its steps as the whole run would: an `expect NAME ==
-// FAILURE` past it still excuses its step's failure (intended-failures.ts). Verification runs are
+// its diagnostic, but not as the preferred one. The run through the stretch judges its steps as
+// the whole run would: an `expect NAME == FAILURE` past it still excuses its step's failure
+// (intended-failures.ts). Verification runs are
 // kept per version (fix-verification.ts): the strategy edit is the same for every diagnostic, so
 // a whole selection and repeated cursor moves share one run.
 import { type AnalysisOptions, type DocumentAnalysis, type ScenarioAnalysis } from '../analysis';

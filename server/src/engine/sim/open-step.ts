@@ -58,17 +58,18 @@ export function openStep(context: StepContext, step: StepNode, actor: string): O
     }
   }
   const has = (w: string) => step.words.some((x) => x.name === w);
-  const nvidia = kind.name === 'device' ? nvidiaNodeAt(devicePath(rawName)) : undefined;
-  if (nvidia !== undefined) {
-    const refused = nvidiaWordRefused(step, nvidia, isNvidiaUvm(devicePath(rawName)));
+  const path = kind.name === 'device' ? devicePath(rawName) : undefined;
+  const nvidia = path !== undefined ? nvidiaNodeAt(path) : undefined;
+  if (path !== undefined && nvidia !== undefined) {
+    const refused = nvidiaWordRefused(step, nvidia, isNvidiaUvm(path));
     if (refused) {
       problems.report('wrong-kind', refused.node, refused.message);
       return skippedForArguments();
     }
   }
   const spec: FileSpec =
-    kind.name === 'device'
-      ? deviceSpec(rawName, size, has, nvidia)
+    path !== undefined
+      ? deviceSpec(path, size, has, nvidia)
       : {
           kind: kind.name === 'memfd' ? 'memfd' : 'regular',
           // The kernel model names memfds as /proc/PID/maps does (`/memfd:NAME (deleted)`).
@@ -137,7 +138,7 @@ function devicePath(rawName: string): string {
  * file (`nvidia`, by its path) maps as that file does, its flags and size rules included.
  */
 function deviceSpec(
-  rawName: string,
+  path: string,
   sizeBytes: bigint,
   has: (word: string) => boolean,
   nvidia: DeviceTraits | undefined,
@@ -145,7 +146,7 @@ function deviceSpec(
   const mixed = has('mixedmap');
   return {
     kind: 'device',
-    name: devicePath(rawName),
+    name: path,
     sizeBytes,
     readable: true,
     writable: !has('readonly'),

@@ -501,16 +501,13 @@ export class Simulation {
     // map_free_area: bottom-up between Wine's views, with MAP_FIXED_NOREPLACE stepping past what is
     // mapped (a reserved area's placeholder too), so the lowest fit in space the kernel has free.
     const from = Math.max(windowLow, fit.from);
-    let free: bigint | undefined;
-    if (this.userSharedData === undefined)
-      free = this.firstFitFrom(from, highPage, pages, size, alignment, end);
     // No view covers KUSER_SHARED_DATA's block: the lowest fit below it, else above it.
-    else
-      for (const [s, e] of withoutBlock(this.userSharedData, this.addressOfPage(from), end)) {
-        const lowPage = Math.max(from, Number((s + this.pageSize - 1n) / this.pageSize));
-        free = this.firstFitFrom(lowPage, Number(e / this.pageSize), pages, size, alignment, e);
-        if (free !== undefined) break;
-      }
+    let free: bigint | undefined;
+    for (const [s, e] of withoutBlock(this.userSharedData, this.addressOfPage(from), end)) {
+      const lowPage = Math.max(from, Number((s + this.pageSize - 1n) / this.pageSize));
+      free = this.firstFitFrom(lowPage, Number(e / this.pageSize), pages, size, alignment, e);
+      if (free !== undefined) break;
+    }
     fit.from = free === undefined ? highPage : this.pageOf(free);
     return free;
   }
@@ -716,9 +713,8 @@ export class Simulation {
     // which areas cut a gap that would have held what was asked (describeNoRoom).
     const reservedAreaCuts: ReservedAreaCut[] = [];
     const gap = (start: number, gapEnd: number) => {
-      if (this.wineReservedAreas.length === 0 && this.userSharedData === undefined)
-        return block(start, gapEnd);
       for (const [s, e] of this.blocksForViews(BigInt(start), BigInt(gapEnd))) block(Number(s), Number(e));
+      if (this.wineReservedAreas.length === 0) return;
       const aligned = start + ((A - (start % A)) % A);
       if (aligned >= gapEnd) return;
       const areas = areasCutting(this.wineReservedAreas, BigInt(aligned), BigInt(gapEnd));
