@@ -42,6 +42,7 @@ export const VSCODE_CAPABILITIES: ClientCapabilities = {
     didChangeConfiguration: { dynamicRegistration: true },
     inlayHint: { refreshSupport: true },
     semanticTokens: { refreshSupport: true },
+    codeLens: { refreshSupport: true },
   },
   textDocument: {
     publishDiagnostics: {
@@ -77,7 +78,7 @@ export class LspClient {
   /** window/showMessage notifications. */
   readonly messages: { type: number; message: string }[] = [];
   exited: number | null | undefined;
-  /** The refresh requests the server sent (`inlayHint`, `semanticTokens`), in order. */
+  /** The refresh requests the server sent (`inlayHint`, `semanticTokens`, `codeLens`), in order. */
   readonly refreshes: string[] = [];
 
   private constructor(
@@ -128,6 +129,10 @@ export class LspClient {
     });
     this.connection.onRequest('workspace/semanticTokens/refresh', () => {
       this.refreshes.push('semanticTokens');
+      return null;
+    });
+    this.connection.onRequest('workspace/codeLens/refresh', () => {
+      this.refreshes.push('codeLens');
       return null;
     });
     this.connection.listen();

@@ -16,6 +16,7 @@ export interface ClientSupport {
   readonly hoverMarkdown: boolean;
   readonly inlayHintRefresh: boolean;
   readonly semanticTokensRefresh: boolean;
+  readonly codeLensRefresh: boolean;
 }
 
 /** What a client that declares nothing supports (also the server's state before `initialize`). */
@@ -26,6 +27,7 @@ export const NO_CLIENT_SUPPORT: ClientSupport = {
   hoverMarkdown: false,
   inlayHintRefresh: false,
   semanticTokensRefresh: false,
+  codeLensRefresh: false,
 };
 
 export function clientSupport(capabilities: ClientCapabilities): ClientSupport {
@@ -39,5 +41,6 @@ export function clientSupport(capabilities: ClientCapabilities): ClientSupport {
     hoverMarkdown: text?.hover?.contentFormat?.includes(MarkupKind.Markdown) === true,
     inlayHintRefresh: workspace?.inlayHint?.refreshSupport === true,
     semanticTokensRefresh: workspace?.semanticTokens?.refreshSupport === true,
+    codeLensRefresh: workspace?.codeLens?.refreshSupport === true,
   };
 }

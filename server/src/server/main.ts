@@ -2,6 +2,7 @@
 // this file lists the handlers. Transport (stdio, node-ipc, socket) comes from the command line.
 import { join } from 'node:path';
 import {
+  CodeLensRefreshRequest,
   createConnection,
   DidChangeConfigurationNotification,
   type CancellationToken,
@@ -140,6 +141,10 @@ async function refreshSettings(pushed?: unknown): Promise<void> {
     // unhandled rejection behind.
     if (client.semanticTokensRefresh)
       void Promise.resolve(connection.languages.semanticTokens.refresh() as unknown).catch(() => undefined);
+    // The lens counts are of the default kernel, Wine and window; VS Code asks for lenses again
+    // only when the text changes, so a settings change would leave the old counts showing.
+    if (client.codeLensRefresh)
+      void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
   } catch (error) {
     log(`drvmap: reading settings failed: ${error instanceof Error ? error.message : String(error)}`);
   }
