@@ -319,6 +319,25 @@ describe('completion', () => {
     );
   });
 
+  test('a word that starts with digits is offered while its digits are typed, beside the units', () => {
+    // The lexer reads `3` as a number, so this was units only: `32bit` could not be completed.
+    const typed = labels('scenario "s" {\n  a = mmap 4KiB rw private anon 3⟨|⟩\n}\n');
+    has(typed, '32bit', 'KiB');
+    lacks(typed, 'above4g', 'fixed');
+    has(labels('scenario "s" {\n  a = mmap 4KiB rw private anon 32⟨|⟩\n}\n'), '32bit');
+    lacks(labels('scenario "s" {\n  a = mmap 4KiB rw private anon 4⟨|⟩\n}\n'), '32bit');
+    // The same for a driver trait's values: `non-coherent-atom 6` offers 64.
+    has(labels('scenario "s" {\n  driver d {\n    non-coherent-atom 6⟨|⟩\n  }\n}\n'), '64');
+  });
+
+  test('window: the usual windows, then `..` after the start, and nothing after the end', () => {
+    has(labels('scenario "s" {\n  window ⟨|⟩\n}\n'), '0x1_0000 .. 0x7fff_0000');
+    assert.deepEqual(labels('scenario "s" {\n  window 0x1_0000 ⟨|⟩\n}\n'), ['..']);
+    assert.deepEqual(labels('scenario "s" {\n  window 64KiB + 0x1000 ⟨|⟩\n}\n'), ['..']);
+    assert.deepEqual(labels('scenario "s" {\n  window 0x1_0000 .. 0x7fff_0000 ⟨|⟩\n}\n'), []);
+    assert.deepEqual(labels('scenario "s" {\n  window 0x1_0000 + ⟨|⟩\n}\n'), []);
+  });
+
   test('units after a number, spaced or glued', () => {
     has(labels('scenario "s" {\n  a = mmap 16 ⟨|⟩\n}\n'), 'KiB', 'MiB', 'GiB');
     const c = at('scenario "s" {\n  a = mmap 16M⟨|⟩\n}\n');

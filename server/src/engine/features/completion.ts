@@ -116,10 +116,26 @@ export function completionsAt(analysis: DocumentAnalysis, offset: number): Compl
         return kernelVersionItems({ start: lineStart + last.start, end: offset });
       if (all[0]?.kind === 'ident' && all[0].text === 'wine' && all.length === 2)
         return wineVersionItems({ start: lineStart + last.start, end: offset });
-      return unitCompletions(last, lineStart, lettersEnd(text, offset));
+      // A word of this place that starts with the digits typed (`3` of `32bit`): the lexer read
+      // them as a number, but the user may be typing the word.
+      const words = wordsAt(analysis, offset, all.slice(0, -1), lineStart).filter(
+        (item) => item.kind !== 'snippet' && item.label.startsWith(last.text),
+      );
+      return [...unitCompletions(last, lineStart, lettersEnd(text, offset)), ...words];
     }
     tokens = all.slice(0, -1);
   }
+  return wordsAt(analysis, offset, tokens, lineStart);
+}
+
+/** What the line's place takes after `tokens`, the words of the line before the cursor's word. */
+function wordsAt(
+  analysis: DocumentAnalysis,
+  offset: number,
+  tokens: readonly Token[],
+  lineStart: number,
+): CompletionItem[] {
+  const { text, lines } = analysis;
   const block = blockAt(analysis, offset);
   if (block.kind === 'top') return tokens.length === 0 ? topLevelCompletions() : [];
   if (block.kind === 'driver') return driverCompletions(tokens);
@@ -331,13 +347,7 @@ function scenarioCompletions(
     if (tokens.length > 1 && setting.keyword !== 'window') return [];
     if (setting.keyword === 'kernel') return kernelVersionItems();
     if (setting.keyword === 'wine') return wineVersionItems();
-    if (setting.keyword === 'window')
-      return tokens.length === 1
-        ? [
-            { label: '0x1_0000 .. 0x7fff_0000', kind: 'value', detail: '2 GiB (default)' },
-            { label: '0x1_0000 .. 0xffff_0000', kind: 'value', detail: '4 GiB, large-address-aware' },
-          ]
-        : [];
+    if (setting.keyword === 'window') return windowCompletions(tokens);
     return (setting.words ?? []).map((w) => ({
       label: w.name,
       kind: 'flag' as const,
@@ -347,6 +357,19 @@ function scenarioCompletions(
   }
   if (first.text === 'driver' || first.text === 'actor') return [];
   return actionCompletions(scenario, tokens, offset);
+}
+
+/** After `window`: the usual windows; after its start, the `..` that ends it. */
+function windowCompletions(tokens: readonly Token[]): CompletionItem[] {
+  if (tokens.length === 1)
+    return [
+      { label: '0x1_0000 .. 0x7fff_0000', kind: 'value', detail: '2 GiB (default)' },
+      { label: '0x1_0000 .. 0xffff_0000', kind: 'value', detail: '4 GiB, large-address-aware' },
+    ];
+  const last = tokens[tokens.length - 1]!;
+  const startEnded = last.kind === 'number' || last.kind === 'ident' || last.kind === 'rparen';
+  if (!startEnded || tokens.some((t) => t.kind === 'dotdot')) return [];
+  return [{ label: '..', kind: 'keyword', detail: 'window START .. END (END exclusive)' }];
 }
 
 /** A step, bound or not: `mmap …`, or `app writes …` with an actor before the access verb. */
