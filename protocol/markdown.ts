@@ -23,6 +23,26 @@ export function codeSpan(text: string): string {
 }
 
 /**
+ * Text the engine writes (a refusal's reason, an expectation's detail), which quotes names and
+ * commands in backticks (`wine 10.14`), as Markdown: each quoted part a code span, the rest
+ * escaped, so that the quotes read as code and not as literal backticks. A name from the file may
+ * hold a backtick of its own and pair with another: the parts are still each a code span or
+ * escaped text, so nothing in the name becomes syntax either way.
+ */
+export function proseMarkdown(text: string): string {
+  const parts = text.split('`');
+  return parts
+    .map((part, i) => {
+      if (i % 2 === 0) return escapeMarkdown(part);
+      const closed = i < parts.length - 1;
+      // An empty quote, or the last backtick of an odd count (it opens nothing), stays backticks.
+      if (!closed || part === '') return '\\`' + escapeMarkdown(part) + (closed ? '\\`' : '');
+      return codeSpan(part);
+    })
+    .join('');
+}
+
+/**
  * Markdown of the shape drvmap writes (emphasis, code spans, links, backslash escapes, lists) as
  * plain text, for a client that reads only plain text: code spans keep their text, `**` goes, a
  * link becomes `text (target)`, an escape its character. Line structure is kept as it is.

@@ -6,6 +6,16 @@ import { expectHover, hoverOf } from './fixture';
 
 const scenario = (body: string) => `scenario "s" {\n${body}\n}\n`;
 
+describe("hover: the engine's reasons", () => {
+  test('a name the reason quotes shows as code, not as escaped backticks', () => {
+    const markdown = expectHover(
+      scenario('  p = mmap 0 rw private anon\n  munmap p⟨|⟩ + 0x10, 4KiB'),
+      '— `p` has no address',
+    );
+    assert.doesNotMatch(markdown, /\\`/);
+  });
+});
+
 describe('hover: numbers and addresses', () => {
   test('a hex literal: hex with groups, decimal, size, alignment, window', () => {
     expectHover(

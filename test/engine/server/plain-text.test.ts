@@ -1,7 +1,7 @@
 // What a client without snippets or Markdown gets instead (LSP 3.17 snippetSupport, contentFormat).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { escapeMarkdown, markdownAsPlainText } from '../../../protocol/markdown';
+import { escapeMarkdown, markdownAsPlainText, proseMarkdown } from '../../../protocol/markdown';
 import { snippetAsPlainText } from '../../../server/src/server/snippet-text';
 
 describe('snippetAsPlainText', () => {
@@ -51,5 +51,23 @@ describe('markdownAsPlainText', () => {
 
   test('a code span keeps backslashes and stars literally', () => {
     assert.equal(markdownAsPlainText('`a\\b **c**`'), 'a\\b **c**');
+  });
+});
+
+describe('proseMarkdown', () => {
+  test('backtick quotes become code spans and the rest is escaped', () => {
+    assert.equal(
+      proseMarkdown('`p` has no address (step 1 → EINVAL)'),
+      '`p` has no address \\(step 1 → EINVAL\\)',
+    );
+    assert.equal(markdownAsPlainText(proseMarkdown('use `wine 10.14` [or](x)')), 'use wine 10.14 [or](x)');
+  });
+
+  test('an unpaired or empty quote stays a backtick, and nothing becomes a link', () => {
+    assert.equal(proseMarkdown('a `b'), 'a \\`b');
+    assert.equal(proseMarkdown('a `` b'), 'a \\`\\` b');
+    // A name holding a backtick pairs with the message's own: every part is still code or escaped.
+    const text = proseMarkdown('device `x` ![](https://e.example/i.png)` refuses');
+    assert.equal(text, 'device `x` \\!\\[\\]\\(https\\://e\\.example/i\\.png\\)\\` refuses');
   });
 });

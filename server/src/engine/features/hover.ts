@@ -46,7 +46,7 @@ import { stepsTouching } from './range-events';
 import { nameExpressionsIn } from '../syntax/name-uses';
 import { closeOfFile, evaluateIn, memoryOfName, symbolOf } from './values';
 import { checksAmdgpuDomains } from '../model/amdgpu-domains';
-import { codeSpan, escapeMarkdown } from '../../../../protocol/markdown';
+import { codeSpan, escapeMarkdown, proseMarkdown } from '../../../../protocol/markdown';
 
 export interface HoverResult {
   readonly markdown: string;
@@ -196,7 +196,7 @@ function expressionHover(
     const evaluated = evaluateIn(run, e);
     const text = ctx.analysis.text.slice(e.start, e.end);
     if (evaluated.value === undefined) {
-      lines.push(`${code(text)}: no value — ${escapeMarkdown(evaluated.why ?? 'not computable')}`);
+      lines.push(`${code(text)}: no value — ${proseMarkdown(evaluated.why ?? 'not computable')}`);
       return undefined;
     }
     const isLiteral = e.kind === 'number' && text === formatHex(evaluated.value);
@@ -325,7 +325,7 @@ function expectVerdict(ctx: HoverContext, node: ExpectNode): string | undefined 
   if (!record) return undefined;
   const held = expectationHeld(ctx.scenario, record);
   const verdict = held === true ? '✓ **Held**' : held === false ? '✗ **Failed**' : '**Not checked**';
-  const text = `${verdict}${record.detail ? `: ${escapeMarkdown(record.detail)}` : ''}`;
+  const text = `${verdict}${record.detail ? `: ${proseMarkdown(record.detail)}` : ''}`;
   return record.calls.length ? `${text}\n\nIts check made:\n${callList(record.calls)}` : text;
 }
 
@@ -336,7 +336,7 @@ function callList(calls: readonly CallRecord[]): string {
       .slice(0, 12)
       .map(
         (c) =>
-          `- ${escapeMarkdown(c.actor)}: ${code(c.text)}${c.result ? ` ${code(c.result)}` : ''}${!c.ok && c.reason ? ` — ${escapeMarkdown(c.reason)}` : ''}`,
+          `- ${escapeMarkdown(c.actor)}: ${code(c.text)}${c.result ? ` ${code(c.result)}` : ''}${!c.ok && c.reason ? ` — ${proseMarkdown(c.reason)}` : ''}`,
       )
       .join('\n') + (calls.length > 12 ? `\n- … ${calls.length - 12} more calls` : '')
   );
@@ -534,7 +534,7 @@ function lifeOf(
   const events: string[] = [];
   if (memory) {
     for (const h of memory.history)
-      if (h.step > after && h.step <= until) events.push(`step ${h.step + 1}: ${escapeMarkdown(h.text)}`);
+      if (h.step > after && h.step <= until) events.push(`step ${h.step + 1}: ${proseMarkdown(h.text)}`);
   }
   if (record?.outcome.kind === 'address') {
     const vma = vmaContaining(run, record.index, record.outcome.value);
@@ -571,7 +571,7 @@ function lifeOf(
   if (closed !== undefined && closed.step > after && closed.step <= until) {
     const closing = run.simulation.records[closed.step];
     const where = closing ? `, line ${line(ctx, closing.node.start)}` : '';
-    events.push(`step ${closed.step + 1}${where}: closed: ${escapeMarkdown(closed.by)}`);
+    events.push(`step ${closed.step + 1}${where}: closed: ${proseMarkdown(closed.by)}`);
   }
   const unique = [...new Set(events)];
   return unique.length > MAX_LIFE_EVENTS
@@ -647,17 +647,17 @@ function outcomeLine(record: StepRecord): string {
     case 'ok':
       return 'Result: ok';
     case 'errno':
-      return `Result: **${o.errno}** — ${escapeMarkdown(o.reason)}`;
+      return `Result: **${o.errno}** — ${proseMarkdown(o.reason)}`;
     case 'vk':
       return o.result === 'VK_SUCCESS'
         ? 'Result: VK_SUCCESS'
-        : `Result: **${o.result}** — ${escapeMarkdown(o.reason)}`;
+        : `Result: **${o.result}** — ${proseMarkdown(o.reason)}`;
     case 'data':
-      return `Result: ${escapeMarkdown(o.summary || 'done')}`;
+      return `Result: ${proseMarkdown(o.summary || 'done')}`;
     case 'fault':
-      return `Result: **${o.signal}** at ${code(formatHex(o.address))} — ${escapeMarkdown(o.reason)}`;
+      return `Result: **${o.signal}** at ${code(formatHex(o.address))} — ${proseMarkdown(o.reason)}`;
     case 'skipped':
-      return `Not run: ${escapeMarkdown(o.reason)}`;
+      return `Not run: ${proseMarkdown(o.reason)}`;
   }
 }
 
