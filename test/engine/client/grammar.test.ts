@@ -141,6 +141,11 @@ test('every flag word after its verb is a flag, every option an option', () => {
     scope('  r = reserve 64MiB at 0x1000_0000 by wine', 'reserve'),
     'support.function.syscall.drvmap',
   );
+  // A Wine reserved area's word, after the reservation's options.
+  assert.equal(
+    scope('  dos = reserve 1MiB at 0x1_0000 by wine preloaded', 'preloaded'),
+    'constant.language.flag.drvmap',
+  );
 });
 
 test('every setting and trait is a keyword, and their words are values', () => {

@@ -304,6 +304,8 @@ describe('completion', () => {
       'wine',
       'mesa',
     );
+    // A reservation's own word, the Wine reserved area (`reserve … preloaded`).
+    has(labels('scenario "s" {\n  dos = reserve 1MiB at 0x1_0000 by wine ⟨|⟩\n}\n'), 'preloaded');
     const fd = labels('scenario "s" {\n  f = open memfd "x" 4KiB\n  a = mmap 4KiB rw shared fd ⟨|⟩\n}\n');
     has(fd, 'f');
   });

@@ -282,6 +282,15 @@ describe('hover: steps and words', () => {
     );
   });
 
+  test('`preloaded` on reserve: a Wine reserved area, with the preloader as its source', () => {
+    expectHover(
+      scenario('  dos = reserve 1MiB at 0x1_0000 by wine preload⟨|⟩ed'),
+      '**preloaded** (reservation kind)',
+      'wine_main_preload_info',
+      'Source: wine-mirror/wine loader/preloader.c',
+    );
+  });
+
   test('a strategy word and the strategy setting', () => {
     expectHover(scenario('  strategy pla⟨|⟩ced'), '**placed**', 'VK_EXT_map_memory_placed', 'Source:');
     expectHover(scenario('  strat⟨|⟩egy placed'), '**strategy** (setting)', 'Now: `placed`');

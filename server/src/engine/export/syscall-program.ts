@@ -215,13 +215,15 @@ export function syscallProgram(run: ScenarioRun, arenaBase: bigint): SyscallProg
         case 'reserve': {
           const at = option('at');
           const request = at ? addr(at) : null;
+          // A preloaded area is the preloader's MAP_FIXED placeholder (sim/wine-reserved-placeholder.ts).
+          const fixed = step.words.some((w) => w.name === 'preloaded') ? MAP_FIXED : MAP_FIXED_NOREPLACE;
           planned = {
             step: {
               op: 'mmap',
               addr: request,
               length: num(exprs[0], 'length'),
               prot: PROT_NONE,
-              flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | (at ? MAP_FIXED_NOREPLACE : 0),
+              flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | (at ? fixed : 0),
               fdRef: -1,
               offset: 0,
             },

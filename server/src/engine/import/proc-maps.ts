@@ -5,7 +5,9 @@
 // cannot be mapped from user space ([vsyscall], [vvar], [vdso]) are reported as skipped. The
 // lines of one DRM buffer object (a VMA split by mprotect or munmap, a BO mapped twice) are one
 // BO, mapped whole from its fake offset and then cut to what the capture shows; so are the lines
-// of one NVIDIA mapping split the same way, from offset 0 (bo-groups.ts).
+// of one NVIDIA mapping split the same way, from offset 0 (bo-groups.ts). In a Wine process's
+// capture, a `---p` anonymous line inside the preloader's reservation is one of Wine's reserved
+// areas, `reserve … preloaded` (wine-preloader.ts).
 import { stringLiteral } from '../syntax/string-literal';
 import { printable } from '../printable';
 import { formatHex } from '../numbers';
@@ -26,6 +28,7 @@ import { ANON_HUGEPAGE, HUGETLB_NORESERVE } from './hugetlb';
 import { madeApart, noreserveLines, separations, type FileLine } from './kept-apart';
 import { importedProt } from './prot-word';
 import { importedDeviceOffset, NVIDIA_DEVICE, nvidiaMapsMixed } from './nvidia-device';
+import { inPreloaderRange, isWinePath, preloadedComment } from './wine-preloader';
 
 /** Why a line is skipped that the importer cannot read at all: not in maps' format. */
 export const NOT_A_MAPS_LINE = 'not a /proc/PID/maps line';
@@ -64,7 +67,12 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
   /** The mappings made whole and then moved piece by piece: each piece is a VMA of its own. */
   const movedPieces = new Set<BoMapping>();
   const separation = separations(privateLines(parsed, mappingOf, 'file'));
-  const noreserve = noreserveLines(privateLines(parsed, mappingOf, 'anonymous'));
+  // In a Wine process's capture, the placeholders of the preloader's reserved areas are Wine's
+  // room, not a host mapping (import/wine-preloader.ts); every other capture's lines stay as they were.
+  const preloaded = preloadedLines(parsed);
+  const noreserve = noreserveLines(
+    privateLines(parsed, mappingOf, 'anonymous').filter((l) => !preloaded.has(l.index)),
+  );
   // Shared file lines (a memfd, SysV shm, a file mapped shared) kept apart: as anonymous ones,
   // every second of a run plain maps would merge is made with noreserve.
   const sharedApart = noreserveLines(sharedFileLines(parsed, mappingOf));
@@ -136,6 +144,13 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
       return void lines.push({ line: lineNo, text: raw, status: 'imported' });
     }
     const binding = uniqueName(nameFor(name, start), used);
+    if (preloaded.has(index)) {
+      out.push(
+        ...preloadedComment(start, end, binding),
+        `  ${binding} = reserve ${formatHex(end - start)} at ${formatHex(start)} by wine preloaded`,
+      );
+      return void lines.push({ line: lineNo, text: raw, status: 'imported' });
+    }
     const anonymous =
       name === '' || name.startsWith('[heap') || name.startsWith('[stack') || name.startsWith('[anon:');
     const length = formatHex(end - start);
@@ -195,6 +210,20 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
  */
 function protWord({ r, w, x }: MapsLine): string {
   return importedProt(r, w, x).word;
+}
+
+/**
+ * The lines of a Wine process's capture that are placeholders of the preloader's reserved areas:
+ * `---p`, anonymous, inside one of its ranges. None when no line names Wine.
+ */
+function preloadedLines(rows: readonly (MapsLine | undefined)[]): Set<number> {
+  const result = new Set<number>();
+  if (!rows.some((row) => row !== undefined && isWinePath(row.path))) return result;
+  rows.forEach((row, index) => {
+    if (row === undefined || row.ps || row.r || row.w || row.x || row.name !== '') return;
+    if (row.end > row.start && inPreloaderRange(row.start, row.end)) result.add(index);
+  });
+  return result;
 }
 
 /** Whether a line names private anonymous memory (or the special mappings, skipped). */

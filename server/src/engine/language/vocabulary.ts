@@ -287,6 +287,18 @@ export const OPEN_OPTION_WORDS: WordGroup = {
   ],
 };
 
+export const RESERVE_WORDS: WordGroup = {
+  group: 'reservation kind',
+  one: false,
+  words: [
+    w(
+      'preloaded',
+      "One of Wine's reserved areas (wine_main_preload_info): a PROT_NONE MAP_FIXED|MAP_NORESERVE placeholder made before Wine runs, as the preloader makes its DOS area, low memory area and 32-bit top-down area; it needs `at`. Wine's window allocations map over it (room, not occupied), the kernel's searches do not. An application's MEM_RESERVE looks the same in /proc/PID/maps: that is a plain `reserve … by wine`.",
+      'wine-mirror/wine loader/preloader.c (preload_info, wld_start); dlls/ntdll/unix/virtual.c (mmap_add_reserved_area)',
+    ),
+  ],
+};
+
 export const UNMAP_WORDS: WordGroup = {
   group: 'unmap flags',
   one: false,
@@ -557,9 +569,9 @@ export const VERBS: readonly VerbSpec[] = [
   {
     verb: 'reserve',
     family: 'syscall',
-    doc: 'Reserve address space the way Wine does: mmap PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, with MAP_FIXED_NOREPLACE when `at` is given.',
+    doc: "Reserve address space the way Wine does: mmap PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, with MAP_FIXED_NOREPLACE when `at` is given. With `preloaded`, one of Wine's reserved areas instead: a placeholder made before Wine runs (by its preloader, or box64) that Wine's own allocations map over.",
     args: [{ name: 'length', kind: 'expr', doc: 'Length in bytes.' }],
-    wordGroups: [],
+    wordGroups: [RESERVE_WORDS],
     options: [at, by],
     binds: 'mapping',
     example: 'r = reserve 64MiB at 0x1000_0000 by wine',

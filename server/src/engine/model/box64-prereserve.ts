@@ -16,9 +16,8 @@
 // Wine maps over with MAP_FIXED (sim/wine-reserved-areas.ts): so drvmap maps them as the `box64`
 // actor's PROT_NONE VMAs and hands them to Wine's window search as room. Not modelled: a
 // WINEPRELOADRESERVE range from the environment, which box64 adds to the list.
-import { MAP_ANONYMOUS, MAP_FIXED, MAP_NORESERVE, MAP_PRIVATE, PROT_NONE } from '../kernel/types';
-import { alignUp, formatHex } from '../numbers';
-import { WINE_RESERVED_LABEL } from '../sim/wine-reserved-areas';
+import { formatHex } from '../numbers';
+import { mapWineReservedArea } from '../sim/wine-reserved-placeholder';
 import type { Simulation } from '../sim/simulation';
 import { BOX64_ACTOR } from './layer-actors';
 
@@ -46,21 +45,5 @@ export function box64Prereserve(sim: Simulation): void {
     "mapped, kept in box64's record (mapallmem), handed to Wine as wine_main_preload_info",
     true,
   );
-  for (const [start, end] of BOX64_WINE_PRERESERVE) {
-    const mapped = sim.mmap(
-      BOX64_ACTOR,
-      {
-        addr: start,
-        length: end - start,
-        prot: PROT_NONE,
-        flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE,
-        fd: -1,
-        offset: 0n,
-      },
-      WINE_RESERVED_LABEL,
-    );
-    // The kernel rounds the length up to its page (0x1_0000..0x1_8000 is one 64 KiB page on a
-    // 64 KiB kernel): the placeholder Wine maps over is that whole VMA, so the area is too.
-    if (mapped.ok) sim.addWineReservedArea(start, alignUp(end, sim.pageSize), BOX64_ACTOR);
-  }
+  for (const [start, end] of BOX64_WINE_PRERESERVE) mapWineReservedArea(sim, BOX64_ACTOR, start, end - start);
 }

@@ -10,11 +10,13 @@ import { driverRangePastEnd, reportDriverRangePastEnd } from './driver-address';
 import { hasUnknownWordAfter, optionNamed, optionValue, positionalValues } from './step-arguments';
 import type { StepContext } from './step-context';
 import { wineMapFixedArea } from './wine-fixed-area';
+import { mapWineReservedArea } from './wine-reserved-placeholder';
 import {
   MADVISE_BY_WORD,
   MMAP_FLAG_BY_WORD,
   MREMAP_FLAG_BY_WORD,
   stepFlags,
+  stepHasWord,
   stepProt,
   stepWordValue,
 } from './words';
@@ -58,11 +60,27 @@ export function mmapStep(context: StepContext, step: StepNode, actor: string): O
   );
 }
 
-/** `reserve LENGTH [at ADDRESS]`: inaccessible address space held for later fixed mappings. */
+/**
+ * `reserve LENGTH [at ADDRESS] [preloaded]`: inaccessible address space held for later fixed
+ * mappings; with `preloaded`, one of Wine's reserved areas (sim/wine-reserved-placeholder.ts).
+ */
 export function reserveStep(context: StepContext, step: StepNode, actor: string): Outcome {
   const length = positionalValues(context, step, LENGTH)[0];
   const at = optionValue(context, step, 'at');
   if (length === undefined) return skippedForArguments();
+  if (stepHasWord(step, 'preloaded')) {
+    // The preloader's (or box64's) range is fixed by its table, not found by a search: without an
+    // address there is nothing it could be.
+    if (at === undefined) {
+      context.problems.report(
+        'missing-argument',
+        step.verb,
+        "`reserve … preloaded` states one of Wine's reserved areas, which lie at fixed addresses: it needs `at ADDRESS`",
+      );
+      return skippedForArguments();
+    }
+    return syscallOutcome(mapWineReservedArea(context.sim, actor, at, length), context.sim.stepIndex);
+  }
   const label = step.binding?.name ?? 'reservation';
   // Wine's reservation at an address maps over its own reserved areas, as map_fixed_area does;
   // only Wine knows them (wine_main_preload_info), so another actor's call is the plain one.
