@@ -12,7 +12,7 @@ import {
 } from '../engine/analysis';
 import type { EngineDiagnostic, Severity } from '../engine/diagnostics';
 import { formatKernelVersion } from '../engine/kernel/config';
-import { mapsNameOf } from '../engine/kernel/vma';
+import { mapsNameOf, mapsPgoffOf } from '../engine/kernel/vma';
 import { RULE_BY_CODE } from '../engine/rules/registry';
 import { rulesKernel } from '../engine/sim/platform';
 import type { Errno, Segment, Vma } from '../engine/kernel/types';
@@ -226,7 +226,7 @@ export function traceMapping(vma: Vma, pageSize: bigint): TraceMapping {
   const start = BigInt(vma.startPage) * pageSize;
   const end = BigInt(vma.endPage) * pageSize;
   // /proc/PID/maps shows vm_pgoff only for mappings with a file (shared anonymous has /dev/zero).
-  const offset = vma.object.kind === 'anon' ? 0n : BigInt(vma.pgoff) * pageSize;
+  const offset = vma.object.kind === 'anon' ? 0n : BigInt(mapsPgoffOf(vma)) * pageSize;
   const name = mapsNameOf(vma) || (vma.label ? `[anon:${vma.label}]` : '');
   return {
     start: formatHex(start),

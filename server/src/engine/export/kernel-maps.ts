@@ -5,7 +5,7 @@
 // relative to its start on each side: which pages are mapped, with which permissions, shared or
 // private, at which file offset — not where.
 import { kernelView } from '../kernel/vma-set';
-import { mapsNameOf } from '../kernel/vma';
+import { mapsNameOf, mapsPgoffOf } from '../kernel/vma';
 import { vmaPermsText } from '../kernel/prot-text';
 import type { Vma } from '../kernel/types';
 
@@ -53,7 +53,7 @@ export function simulatedMapLines(vmas: readonly Vma[], pageSize: bigint): MapLi
       end: BigInt(v.endPage) * pageSize,
       // The kernel's test, VM_MAYSHARE (facts linux-mm §6.2): this is compared with the real kernel's lines.
       perms: vmaPermsText(v),
-      offset: fileBacked ? BigInt(v.pgoff) * pageSize : 0n,
+      offset: fileBacked ? BigInt(mapsPgoffOf(v)) * pageSize : 0n,
       name: fileBacked ? mapsNameOf(v) : '',
     };
   });

@@ -173,6 +173,7 @@ export class AddressSpace implements AddressSpaceApi {
       object,
       firstPage: Number(boOffset / P),
       mapsName: '/dmabuf:',
+      ...(source.device?.exportedAs?.mapsCallerOffset ? { mapsCallerOffset: true } : {}),
       describes,
       ...(refusal !== undefined ? { refusal } : {}),
     };

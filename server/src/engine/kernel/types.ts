@@ -199,9 +199,15 @@ export interface DeviceTraits {
   /**
    * How a mapping through the BO's exported fd (a dma-buf) differs, when the exporter's
    * dma_buf_ops.mmap is not its object's mmap: i915 without local memory maps the object's shmem
-   * file (i915_gem_dmabuf_mmap), no VM_PFNMAP and no COW check. Absent: as through the node.
+   * file (i915_gem_dmabuf_mmap), no VM_PFNMAP and no COW check; `mapsCallerOffset`: that mmap
+   * does not add the BO's fake offset, so maps shows the offset the fd was mapped at
+   * (ExportedBuffer.mapsCallerOffset). Absent: as through the node.
    */
-  readonly exportedAs?: { readonly vmFlags: number; readonly rejectsCow: boolean };
+  readonly exportedAs?: {
+    readonly vmFlags: number;
+    readonly rejectsCow: boolean;
+    readonly mapsCallerOffset?: boolean;
+  };
   /** The driver has its own get_unmapped_area (io_uring; DRM after drm_gem_get_unmapped_area). */
   readonly customGetUnmappedArea: boolean;
   /** vm_ops->may_split refuses partial unmaps/moves (special mappings like [vvar]). */
@@ -257,6 +263,13 @@ export interface ExportedBuffer {
    * the buffer's name when DMA_BUF_SET_NAME gave it one (dmabuffs_dname, drivers/dma-buf/dma-buf.c).
    */
   readonly mapsName: string;
+  /**
+   * /proc/PID/maps shows the offset the fd was mapped at, not the BO's fake offset plus it: the
+   * exporter maps its own file with the VMA as the caller made it (i915_gem_dmabuf_mmap without
+   * local memory: call_mmap(obj->base.filp, vma)). The VMA's pgoff still counts from the BO's
+   * fake offset, which is where the model keeps the BO's pages (mapsPgoffOf).
+   */
+  readonly mapsCallerOffset?: boolean;
   /** Simulation-only, for the user: whose buffer object the fd is, e.g. `m's buffer object, dma-buf fd buf`. */
   readonly describes: string;
   /**

@@ -240,6 +240,15 @@ export function mapsNameOf(vma: Vma): string {
   return vma.viaExport?.mapsName ?? vma.object.name;
 }
 
+/**
+ * The page offset /proc/PID/maps shows for `vma`: its pgoff, less the BO's fake offset for a
+ * dma-buf whose exporter maps without it (ExportedBuffer.mapsCallerOffset).
+ */
+export function mapsPgoffOf(vma: Vma): number {
+  const exported = vma.viaExport;
+  return exported?.mapsCallerOffset ? vma.pgoff - exported.firstPage : vma.pgoff;
+}
+
 /** vm_file equality: private anonymous memory has no file (all alike); everything else by object. */
 function sameFile(left: Vma, right: Vma): boolean {
   // A mapping through a dma-buf fd has the dma-buf's file, not the exporter's (ExportedBuffer).

@@ -18,7 +18,6 @@ import {
   type OpenFile,
   type SyscallResult,
 } from '../kernel/types';
-import { versionAtLeast } from '../kernel/config';
 import { alignUp, formatHex, formatSize, minBig } from '../numbers';
 import { RefusedIoctlCall } from '../sim/calls';
 import type { Simulation } from '../sim/simulation';
@@ -33,6 +32,12 @@ import { NO_ROOM_REASON } from '../kernel/placement';
 import { amdgpuDomainOf, amdgpuSizeRefusal, checksAmdgpuDomains } from './amdgpu-domains';
 import { setDriverObject } from './memories-by-object';
 import { nvidiaNodeFor } from './nvidia-nodes';
+import {
+  I915_LEGACY_MAPS_NAME,
+  I915_LEGACY_MMAP_TRAITS,
+  I915_NODE_TRAITS,
+  i915HasMmapOffset,
+} from './i915-nodes';
 
 /** What a render node's BO mappings are like (DRM/TTM, facts linux-mm §4.1). */
 const RENDER_NODE_TRAITS: DeviceTraits = Object.freeze({
@@ -65,19 +70,6 @@ const MSM_NODE_TRAITS: DeviceTraits = Object.freeze({
   vmFlags: VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP,
   rejectsCow: false,
 });
-/**
- * i915's node (5.6+): its mmap sets VM_PFNMAP|VM_DONTEXPAND|VM_DONTDUMP|VM_IO and swaps in its
- * anon inode (facts 4.1); i915_gem_mmap has no COW check. Its dma-buf mmap without local memory
- * (i915_gem_dmabuf_mmap) maps the object's shmem file instead: no VM_PFNMAP, MAP_PRIVATE works.
- * That mapping's name (the shmem file's, not `/dmabuf:`) is not modelled.
- */
-const I915_NODE_TRAITS: DeviceTraits = Object.freeze({
-  ...DRM_NODE_TRAITS,
-  boMapsName: 'anon_inode:i915.gem',
-  rejectsCow: false,
-  exportedAs: { vmFlags: 0, rejectsCow: false },
-});
-
 /** A BO the driver made: the file it is mapped through, and where it starts there (VkMemory.boOffset). */
 export interface DriverBo {
   readonly file: OpenFile;
@@ -701,6 +693,8 @@ export class DriverOps {
    */
   newBo(length: bigint, properties?: ReadonlySet<string>): DriverBo | undefined {
     const kernelDriver = this.model.kernelDriver;
+    if (this.model.backing === 'device' && kernelDriver === 'i915' && !this.i915MapsAnonInode())
+      return { file: this.openI915ShmemFile(length), offset: 0n };
     if (this.model.backing === 'device' && kernelDriver !== 'nvidia') {
       const node = this.openRenderNode();
       const offset = this.sim.space.createBufferObject(node, length);
@@ -717,6 +711,22 @@ export class DriverOps {
         : { kind: 'memfd', name: `${this.name}-bo`, sizeBytes: length, readable: true, writable: true },
     );
     return { file, offset: 0n };
+  }
+
+  /**
+   * Before 5.6 a BO is mapped as its shmem file (I915_LEGACY_MMAP_TRAITS): the GEM_MMAP ioctl maps
+   * obj->base.filp at the offset asked for, which anv_MapMemory2KHR's legacy path rounds down to
+   * a page; the model maps from the BO's start, as on the mmap-offset path.
+   */
+  private openI915ShmemFile(length: bigint): OpenFile {
+    return this.sim.space.openFile({
+      kind: 'device',
+      name: I915_LEGACY_MAPS_NAME,
+      sizeBytes: length,
+      readable: true,
+      writable: true,
+      device: I915_LEGACY_MMAP_TRAITS,
+    });
   }
 
   /**
@@ -741,7 +751,7 @@ export class DriverOps {
   private renderNodeTraits(): DeviceTraits {
     switch (this.model.kernelDriver) {
       case 'i915':
-        return this.i915MapsAnonInode() ? I915_NODE_TRAITS : DRM_NODE_TRAITS;
+        return I915_NODE_TRAITS;
       case 'msm':
         return MSM_NODE_TRAITS;
       case 'amdgpu':
@@ -794,16 +804,9 @@ export class DriverOps {
     );
   }
 
-  /**
-   * i915 maps a BO at its fake offset through its per-device anonymous inode since Linux 5.6,
-   * where DRM_I915_GEM_MMAP_OFFSET (cc662126b413) and its anon-inode mmap ("drm/i915/gem: Drop
-   * local vma->vm_file reference") came in one pull ("drm pull for 5.6-rc1"); the kernel's
-   * i915_gem_mman.c: `mmap_singleton`, `anon_inode_getfile("i915.gem", …)`, `vma_set_file`.
-   * Before, ANV mapped with the I915_GEM_MMAP ioctl, which the model does not have: it keeps the
-   * render node there.
-   */
+  /** i915 maps a BO at its fake offset through its anonymous inode since 5.6 (i915-nodes.ts). */
   private i915MapsAnonInode(): boolean {
-    return versionAtLeast(this.sim.space.config.version, 5, 6);
+    return i915HasMmapOffset(this.sim.space.config.version);
   }
 
   private mmapRaw(o: {

@@ -9,6 +9,8 @@ import { TRAIT_BY_NAME, type TraitSpec } from '../language/vocabulary';
 import { didYouMean } from '../language/closest-word';
 import { ownEntry } from '../own-entry';
 import { checksAmdgpuDomains } from './amdgpu-domains';
+import { I915_NO_MMAP_OFFSET, i915HasMmapOffset } from './i915-nodes';
+import type { KernelVersion } from '../kernel/types';
 
 export type MapTiming = 'at-map' | 'at-alloc' | 'at-alloc-cached' | 'pool';
 export type Backing = 'device' | 'shmem' | 'anon';
@@ -26,6 +28,8 @@ export interface PlacedSupport {
    * whatever the page size; an explicit `placed-map` trait says exactly.
    */
   readonly followsPageSize?: boolean;
+  /** Why a preset's driver lacks the extension on this system, for placed-unsupported (onKernel). */
+  readonly unsupportedBecause?: string;
 }
 
 export interface DriverTraits {
@@ -93,6 +97,15 @@ export interface DriverTraits {
    * opaqueCaptureAddress (tu_AllocateMemory, tu_device.cc), host-visible or not.
    */
   readonly fixedMapping: boolean;
+  /**
+   * How much of the BO a vkMapMemory of a range maps (a preset property, no trait line sets it).
+   * `whole-bo`: all of it, whatever the range (radv_amdgpu_winsys_bo_map maps `bo->base.size`;
+   * facts vulkan-wine §2 note 1). `to-range-end`: from the BO's start through the range's end,
+   * page-rounded: ANV's anv_MapMemory2KHR takes map_offset = 0 on the mmap-offset path and
+   * map_size = align64(offset + size - map_offset, 4096) (anv_device.c; newer Mesa moved it to
+   * anv_sanitize_map_params), so VK_WHOLE_SIZE alone maps the whole BO (model/own-map-length.ts).
+   */
+  readonly mapLength: 'whole-bo' | 'to-range-end';
 }
 
 export interface DriverModel extends DriverTraits {
@@ -143,6 +156,7 @@ export const DEFAULT_TRAITS: DriverTraits = {
   gttSize: 16n * GiB,
   unmapReserveFailure: 'returned',
   fixedMapping: false,
+  mapLength: 'whole-bo',
 };
 
 /**
@@ -185,8 +199,9 @@ export const PRESETS: Readonly<Record<string, DriverTraits>> = {
     internalMappings: 64n * MiB,
     placed: { ...MESA_PLACED, followsPageSize: false },
     // ANV on i915. On xe (TTM) maps shows the render node: a driver without the preset, or with
-    // another one, models that.
+    // another one, models that. Before Linux 5.6 it has no placed maps (onKernel).
     kernelDriver: 'i915',
+    mapLength: 'to-range-end',
   },
   // VK_EXT_external_memory_host: RADV with userptr (every amdgpu kernel), ANV and lavapipe expose
   // it; NVK and Turnip do not (their extension tables in nvk_physical_device.c, tu_device.cc);
@@ -248,6 +263,19 @@ export function onPageSize<T extends DriverTraits>(driver: T, pageSize: bigint):
   const placed = driver.placed;
   if (!placed.followsPageSize || pageSize <= placed.alignment) return driver;
   return { ...driver, placed: { ...placed, alignment: pageSize } };
+}
+
+/**
+ * The driver's traits on a kernel of `version`: ANV exposes VK_EXT_map_memory_placed only with
+ * `device->info.has_mmap_offset` (anv_physical_device.c, get_device_extensions; facts
+ * vulkan-wine §2 note 2), which on i915 needs DRM_I915_GEM_MMAP_OFFSET, Linux 5.6
+ * (model/i915-nodes.ts). A `placed-map` line says what the driver exposes and is kept.
+ */
+export function onKernel<T extends DriverModel>(driver: T, version: KernelVersion): T {
+  if (driver.kernelDriver !== 'i915' || driver.backing !== 'device' || !driver.placed.supported)
+    return driver;
+  if (driver.traitSources.has('placed-map') || i915HasMmapOffset(version)) return driver;
+  return { ...driver, placed: { ...NO_PLACED, unsupportedBecause: I915_NO_MMAP_OFFSET } };
 }
 
 /**

@@ -2,7 +2,14 @@
 // the driver behaviours an exploration substitutes without editing the text.
 import { DEVICE_ACTOR } from '../model/device-access';
 import { layerActors } from '../model/layer-actors';
-import { defaultDriver, onPageSize, readDriver, type DriverModel, type DriverTraits } from '../model/driver';
+import {
+  defaultDriver,
+  onKernel,
+  onPageSize,
+  readDriver,
+  type DriverModel,
+  type DriverTraits,
+} from '../model/driver';
 import { isReservedWord } from '../language/vocabulary';
 import type { DriverNode, Identifier, ScenarioNode, Statement } from '../syntax/ast';
 import type { ProblemSink } from './problems';
@@ -67,7 +74,8 @@ export function declareParticipants(
   if (named?.node?.name && drivers.size > 1) reportReservedName(named.node.name, problems);
   if (drivers.size === 0) drivers.set(IMPLICIT_DRIVER, defaultDriver(IMPLICIT_DRIVER));
   const pageSize = sim.platform.kernel.pageSize;
-  for (const [name, model] of drivers) drivers.set(name, onPageSize(model, pageSize));
+  const version = sim.platform.kernel.version;
+  for (const [name, model] of drivers) drivers.set(name, onKernel(onPageSize(model, pageSize), version));
   applyDriverOptions(drivers, options);
   return { drivers, actors };
 }

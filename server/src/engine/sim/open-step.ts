@@ -11,6 +11,7 @@ import {
   type FileSpec,
 } from '../kernel/types';
 import { isNvidiaUvm, nvidiaNodeAt } from '../model/nvidia-nodes';
+import { i915NodeAt } from '../model/i915-nodes';
 import { formatHex, formatSize } from '../numbers';
 import type { Expression, StepNode } from '../syntax/ast';
 import type { TextRange } from '../syntax/text-range';
@@ -60,6 +61,7 @@ export function openStep(context: StepContext, step: StepNode, actor: string): O
   const has = (w: string) => step.words.some((x) => x.name === w);
   const path = kind.name === 'device' ? devicePath(rawName) : undefined;
   const nvidia = path !== undefined ? nvidiaNodeAt(path) : undefined;
+  const i915 = path !== undefined ? i915NodeAt(path) : undefined;
   if (path !== undefined && nvidia !== undefined) {
     const refused = nvidiaWordRefused(step, nvidia, isNvidiaUvm(path));
     if (refused) {
@@ -69,7 +71,7 @@ export function openStep(context: StepContext, step: StepNode, actor: string): O
   }
   const spec: FileSpec =
     path !== undefined
-      ? deviceSpec(path, size, has, nvidia)
+      ? deviceSpec(path, size, has, nvidia ?? i915)
       : {
           kind: kind.name === 'memfd' ? 'memfd' : 'regular',
           // The kernel model names memfds as /proc/PID/maps does (`/memfd:NAME (deleted)`).
@@ -134,14 +136,15 @@ function devicePath(rawName: string): string {
 
 /**
  * A DRM device node: a plain one maps as VM_IO|VM_PFNMAP (no COW), `mixedmap` as a
- * VM_MIXEDMAP object; `custom-placement` gives it its own get_unmapped_area. An NVIDIA device
- * file (`nvidia`, by its path) maps as that file does, its flags and size rules included.
+ * VM_MIXEDMAP object; `custom-placement` gives it its own get_unmapped_area. A device file whose
+ * path names its driver (`known`: NVIDIA's files, i915's anon inode) maps as that driver's mmap
+ * does, its flags, COW and size rules included.
  */
 function deviceSpec(
   path: string,
   sizeBytes: bigint,
   has: (word: string) => boolean,
-  nvidia: DeviceTraits | undefined,
+  known: DeviceTraits | undefined,
 ): FileSpec {
   const mixed = has('mixedmap');
   return {
@@ -151,8 +154,8 @@ function deviceSpec(
     readable: true,
     writable: !has('readonly'),
     device:
-      nvidia !== undefined
-        ? { ...nvidia, customGetUnmappedArea: has('custom-placement') }
+      known !== undefined
+        ? { ...known, customGetUnmappedArea: has('custom-placement') }
         : {
             vmFlags: mixed
               ? VM_MIXEDMAP | VM_SHARED | VM_DONTEXPAND | VM_DONTDUMP

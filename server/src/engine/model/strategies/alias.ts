@@ -31,7 +31,8 @@ export const alias: Strategy = {
     const page = ctx.sim.pageSize;
     const driverPointer = own.pointer - offset;
     const start = alignDown(driverPointer, page);
-    const length = alignUp(driverPointer + memory.allocationSize, page) - start;
+    // What the driver mapped: less than the object when it maps only through the range (ANV).
+    const length = alignUp(driverPointer + (memory.driverMapLength ?? memory.allocationSize), page) - start;
     const low = allocateInWindow(ctx.sim, length, 'reserve', 'reservation');
     if (typeof low !== 'bigint')
       return {

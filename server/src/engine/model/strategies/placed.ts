@@ -132,9 +132,12 @@ function placedLack(ctx: StrategyContext, andHostImport: boolean): string {
     return `${wineText(wine, wineSource)} has no placed maps: they came in Wine 9.4 ("winevulkan: Use VK_EXT_map_memory_placed for memory mapping on wow64")${andHostImport ? `, and ${driver.name} has no VK_EXT_external_memory_host` : ''}`;
   if (driver.placed.supported)
     return `${driver.name} has placed maps without memoryUnmapReserve (Wine uses them only with both features)${andHostImport ? ' and no VK_EXT_external_memory_host' : ''}`;
+  // Why a preset's driver lacks it on this system (ANV before Linux 5.6, driver.ts onKernel).
+  const because = driver.placed.unsupportedBecause;
+  const why = because !== undefined ? `: ${because}` : '';
   return andHostImport
-    ? `${driver.name} exposes neither VK_EXT_map_memory_placed nor VK_EXT_external_memory_host`
-    : `${driver.name} does not expose VK_EXT_map_memory_placed`;
+    ? `${driver.name} exposes neither VK_EXT_map_memory_placed nor VK_EXT_external_memory_host${why}`
+    : `${driver.name} does not expose VK_EXT_map_memory_placed${why}`;
 }
 
 /**

@@ -25,7 +25,8 @@ export function remapStrategy(dontUnmap: boolean): Strategy {
       // and even a page-aligned child is carved out of the pool the driver still manages (H1:
       // "flag any remap of a sub-page or slab-child object").
       const start = alignDown(driverPointer, page);
-      const end = alignUp(driverPointer + memory.allocationSize, page);
+      // What the driver mapped: less than the object when it maps only through the range (ANV).
+      const end = alignUp(driverPointer + (memory.driverMapLength ?? memory.allocationSize), page);
       const length = end - start;
       const poolChild = memory.inPool;
       if (driverPointer !== start || poolChild) {

@@ -5,6 +5,7 @@ import type { DriverOps } from '../driver-ops';
 import type { VkMemory } from '../vk-memory';
 import type { MappedRanges } from '../app-mapped';
 import type { MemoryRange } from '../mapped-memory-range';
+import { ownMapLength } from '../own-map-length';
 
 /** vkAllocateMemory failing: in the compatibility layer (before the driver allocates), or in the driver. */
 export interface AllocationFailure {
@@ -57,8 +58,10 @@ export const passThrough: Strategy = {
   allocate(ctx, memory) {
     return ctx.ops.allocate(memory);
   },
-  map(ctx, memory, offset) {
-    const result = ctx.ops.mapOwnPointer(memory);
+  map(ctx, memory, offset, size) {
+    // A driver that maps only through the range's end (ANV) maps less than the BO (ownMapLength).
+    const length = ownMapLength(ctx.ops.model, memory, offset, size, ctx.sim.pageSize);
+    const result = ctx.ops.mapOwnPointer(memory, length !== undefined ? { length } : {});
     if (!result.ok)
       return {
         ok: false,
