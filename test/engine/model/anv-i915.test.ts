@@ -130,3 +130,23 @@ test('an i915 dma-buf mapping shows the offset the fd was mapped at, not the BOâ
   ).filter((l) => l.name === '/dmabuf:');
   assert.ok(radv.length === 2 && radv.every((l) => l.offset >= 0x1_0000_0000n));
 });
+
+test("before Linux 5.6 ANV's BO mappings are made inside DRM_IOCTL_I915_GEM_MMAP: no mmap hook sees them", () => {
+  const hooked = (kernel: string, trait = '') => `scenario "hook" {
+  kernel ${kernel}
+  driver anv {
+    preset anv${trait}
+  }
+  strategy hook-mmap
+  m = vkAllocateMemory 64KiB host-visible coherent
+  p = vkMapMemory m
+}`;
+  // i915_gem_mmap_ioctl calls vm_mmap in the kernel: libc's mmap, and a hook on it, never run.
+  assert.deepEqual(codes(hooked('5.4')), ['hook-bypassed', 'pointer-outside-window']);
+  const message = analyse(hooked('5.4')).diagnostics.find((d) => d.code === 'hook-bypassed')?.message ?? '';
+  assert.match(message, /DRM_IOCTL_I915_GEM_MMAP/);
+  // From 5.6 ANV maps the mmap offset through libc's mmap, which the hook sees.
+  assert.deepEqual(codes(hooked('5.6')), []);
+  // A `mmap-via` line says how the driver maps, and is kept.
+  assert.deepEqual(codes(hooked('5.4', '\n    mmap-via libc')), []);
+});

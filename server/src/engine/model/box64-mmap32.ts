@@ -19,7 +19,7 @@ import { formatHex, formatSize, KiB } from '../numbers';
 import type { Simulation } from '../sim/simulation';
 import { BOX64_ACTOR } from './layer-actors';
 import { box64PrereserveText } from './box64-prereserve';
-import type { DriverModel } from './driver';
+import { mmapUnseen, type DriverModel } from './driver';
 
 /** Where find31bitBlockNearHint starts for a NULL hint (box64 `custommem.c`, WINE_LOWEST). */
 const BOX64_WINE_LOWEST = 0x3000_0000n;
@@ -112,7 +112,7 @@ export function reportBox64NoRoom(sim: Simulation, driver: string, length: bigin
 
 /** Why box64 never saw the driver's mappings, when it did not (box64#1946: "libc mmap or syscall mmap"). */
 export function box64MissedMapping(model: DriverModel): string | undefined {
-  return model.mmapVia === 'syscall'
-    ? `${model.name} calls the mmap syscall directly, not box64's mmap symbol, so the mapping lands where mmap(NULL) does`
+  return model.mmapVia !== 'libc'
+    ? `${model.name} ${mmapUnseen(model.mmapVia)}, not box64's mmap symbol, so the mapping lands where mmap(NULL) does`
     : undefined;
 }

@@ -21,7 +21,7 @@ import {
 import { alignUp, formatHex, formatSize, minBig } from '../numbers';
 import { RefusedIoctlCall } from '../sim/calls';
 import type { Simulation } from '../sim/simulation';
-import { hasFixedMapping, keepsPointer, mapsAtAllocation, type DriverModel } from './driver';
+import { hasFixedMapping, keepsPointer, mapsAtAllocation, mmapUnseen, type DriverModel } from './driver';
 import { driverMappingLength, isHostImport, sharesBo, takeDeviceWrites, type VkMemory } from './vk-memory';
 import { allocateInWindow } from './strategies/window-allocation';
 import type { AllocationFailure } from './strategies/strategy';
@@ -455,7 +455,7 @@ export class DriverOps {
       memory.driverMapLength = request.length;
       setDriverObject(memory, this.sim.space.vmaAt(this.sim.pageOf(result.value))?.object);
       memory.driverMapStep = this.sim.stepIndex;
-      if (!this.hookArmed || this.model.mmapVia === 'syscall')
+      if (!this.hookArmed || this.model.mmapVia !== 'libc')
         memory.escape = new Escape(this.sim.stepIndex, false);
       else memory.escape = undefined;
       if (this.lastHookMiss !== undefined) this.hookMisses.set(memory, this.lastHookMiss);
@@ -549,8 +549,8 @@ export class DriverOps {
     if (escape === undefined) return undefined;
     if (escape.viaPool)
       return `${memory.name} is a suballocation of the pool ${this.name} mapped at step ${escape.step + 1}, long before this vkMapMemory`;
-    if (this.model.mmapVia === 'syscall')
-      return `${this.name} calls the mmap syscall directly, so no symbol hook sees it`;
+    if (this.model.mmapVia !== 'libc')
+      return `${this.name} ${mmapUnseen(this.model.mmapVia)}, so no symbol hook sees it`;
     if (mapsAtAllocation(this.model, memory.properties, sharesBo(memory)))
       return `${this.name} mapped ${memory.name} at vkAllocateMemory (step ${escape.step + 1}), before any vkMapMemory hook was armed`;
     return `${this.name} mapped ${memory.name} outside vkMapMemory (step ${escape.step + 1})`;

@@ -41,7 +41,11 @@ export interface DriverTraits {
   readonly alignment: bigint;
   readonly internalMappings: bigint;
   readonly placed: PlacedSupport;
-  readonly mmapVia: 'libc' | 'syscall';
+  /**
+   * How the driver's mappings are made: libc's mmap (a symbol hook sees them), the raw syscall, or
+   * inside an ioctl by the kernel itself (ANV before Linux 5.6, onKernel); only `libc` is hookable.
+   */
+  readonly mmapVia: 'libc' | 'syscall' | 'ioctl';
   /**
    * VK_EXT_external_memory_host with a nonzero minImportedHostPointerAlignment: what Wine falls
    * back to when it cannot place maps (vulkan-wine §3.2), and what Wine 9.0 always uses (§3.4).
@@ -272,10 +276,23 @@ export function onPageSize<T extends DriverTraits>(driver: T, pageSize: bigint):
  * (model/i915-nodes.ts). A `placed-map` line says what the driver exposes and is kept.
  */
 export function onKernel<T extends DriverModel>(driver: T, version: KernelVersion): T {
-  if (driver.kernelDriver !== 'i915' || driver.backing !== 'device' || !driver.placed.supported)
+  if (driver.kernelDriver !== 'i915' || driver.backing !== 'device' || i915HasMmapOffset(version))
     return driver;
-  if (driver.traitSources.has('placed-map') || i915HasMmapOffset(version)) return driver;
-  return { ...driver, placed: { ...NO_PLACED, unsupportedBecause: I915_NO_MMAP_OFFSET } };
+  const placed =
+    driver.placed.supported && !driver.traitSources.has('placed-map')
+      ? { ...NO_PLACED, unsupportedBecause: I915_NO_MMAP_OFFSET }
+      : driver.placed;
+  // Without the mmap offset ANV maps with DRM_IOCTL_I915_GEM_MMAP, whose vm_mmap runs in the
+  // kernel (i915_gem_mmap_ioctl): neither Wine's mmap hook nor box64's mmap symbol sees it.
+  const mmapVia = driver.traitSources.has('mmap-via') ? driver.mmapVia : 'ioctl';
+  return { ...driver, placed, mmapVia };
+}
+
+/** How a mapping not made through libc's mmap is made: why a symbol hook does not see it. */
+export function mmapUnseen(via: Exclude<DriverTraits['mmapVia'], 'libc'>): string {
+  return via === 'syscall'
+    ? 'calls the mmap syscall directly'
+    : 'maps through DRM_IOCTL_I915_GEM_MMAP (its kernel is older than Linux 5.6), whose mmap the kernel makes inside the ioctl';
 }
 
 /**
