@@ -562,6 +562,38 @@ test('strace -X raw and -X verbose flags are read as the names the default outpu
   assert.deepEqual(analyseDocument(raw).diagnostics, []);
 });
 
+test('strace: a value strace has no name for (`0x8 /* MAP_??? */`) is read by its bits; the names beside it are kept', () => {
+  // strace 6.1 predates MAP_DROPPABLE (6.11) and MADV_GUARD_INSTALL (6.13): printxval_ex and
+  // printflags_ex print the number with a comment that names nothing.
+  const text = [
+    '1234 mmap(0x10000000, 16384, PROT_READ|PROT_WRITE, 0x8 /* MAP_??? */|MAP_FIXED|MAP_ANONYMOUS, -1, 0) = 0x10000000',
+    '1234 madvise(0x10000000, 4096, 0x66 /* MADV_??? */) = 0',
+    '1234 mmap(0x20000000, 16384, PROT_READ|PROT_WRITE, MAP_PRIVATE|0x8000000 /* MAP_??? */|MAP_FIXED|MAP_ANONYMOUS, -1, 0) = 0x20000000',
+    '1234 mprotect(0x20000000, 4096, PROT_READ|0x1000000 /* PROT_??? */) = 0',
+    '1234 mmap(0x30000000, 4096, 0x1000001 /* PROT_??? */, 0x38 /* 0x8 /* MAP_??? */|MAP_FIXED|MAP_ANONYMOUS */, -1, 0) = 0x30000000',
+    '',
+  ].join('\n');
+  const result = importStrace(text);
+  checkEveryLineAccounted(text, result);
+  const { scenario, lines } = result;
+  assert.match(scenario, /^ {2}m1 = mmap 16384 rw droppable fixed anon at 0x1000_0000$/m);
+  assert.match(
+    scenario,
+    /# 0x8000000: no drvmap word, left out\n {2}m\d = mmap 16384 rw private fixed anon at 0x2000_0000$/m,
+  );
+  assert.match(scenario, /^ {2}m\d = mprotect m\d, 4096, r$/m);
+  assert.match(scenario, /^ {2}m\d = mmap 4096 r droppable fixed anon at 0x3000_0000$/m);
+  const written = scenario.split('\n').filter((l) => !l.startsWith('  # 1234 '));
+  assert.deepEqual(
+    written.filter((l) => l.includes('???')),
+    [],
+    'no `???` is taken for a flag',
+  );
+  assert.equal(lines[1]?.status, 'skipped');
+  assert.match(String(lines[1]?.reason), /^MADV_GUARD_INSTALL is not modelled /);
+  assert.deepEqual(analyseDocument(scenario).diagnostics, []);
+});
+
 test('a flag drvmap has no word for is said in a comment, not dropped silently', () => {
   const scenario = importStrace(
     '100 mmap(NULL, 8192, PROT_READ, MAP_PRIVATE|MAP_DENYWRITE|0x40000000, 3, 0) = 0x7f66011d4000\n',

@@ -40,6 +40,63 @@ test('madvise without an advice is a missing argument, not a call', () => {
   assert.equal(analysis.scenarios[0]!.run.simulation.records[1]!.calls.length, 0);
 });
 
+test('guard regions (MADV_GUARD_INSTALL/REMOVE, Linux 6.13) are one kernel-unmodelled note at the advice, by number or name; the step is not run', () => {
+  const body = (advice: string) =>
+    `  kernel 6.13\n  a = mmap 16KiB rw private anon at 0x1000_0000 fixed\n  g = madvise a, 4KiB, ${advice}\n  write a, 4KiB, 0x11\n`;
+  for (const [advice, name] of [
+    ['102', 'MADV_GUARD_INSTALL'],
+    ['0x66', 'MADV_GUARD_INSTALL'],
+    ['MADV_GUARD_INSTALL', 'MADV_GUARD_INSTALL'],
+    ['guard-install', 'MADV_GUARD_INSTALL'],
+    ['103', 'MADV_GUARD_REMOVE'],
+    ['guard-remove', 'MADV_GUARD_REMOVE'],
+  ] as const) {
+    const text = `scenario "s" {\n${body(advice)}}\n`;
+    const analysis = analyseDocument(text);
+    assert.deepEqual(
+      analysis.diagnostics.map((d) => d.code),
+      ['kernel-unmodelled'],
+      advice,
+    );
+    const note = analysis.diagnostics[0]!;
+    assert.equal(text.slice(note.range.start, note.range.end), advice, 'at the advice');
+    assert.match(note.message, new RegExp(name));
+    assert.match(note.message, /not model/);
+    if (name === 'MADV_GUARD_INSTALL') assert.match(note.message, /zaps the range's pages/);
+    assert.equal(analysis.scenarios[0]!.run.simulation.records[1]!.calls.length, 0, 'no call is made');
+  }
+});
+
+test('any other numeric advice is named, or said to be no advice drvmap models; a modelled one asks for its word', () => {
+  const one = (advice: string) => scenario(`  a = mmap 8KiB rw private anon\n  madvise a, 4KiB, ${advice}\n`);
+  const pageout = one('21');
+  assert.deepEqual(
+    pageout.diagnostics.map((d) => d.code),
+    ['kernel-unmodelled'],
+  );
+  assert.match(pageout.diagnostics[0]!.message, /^`21` is MADV_PAGEOUT, an advice drvmap does not model/);
+  const none = one('999');
+  assert.deepEqual(
+    none.diagnostics.map((d) => d.code),
+    ['kernel-unmodelled'],
+  );
+  assert.match(none.diagnostics[0]!.message, /^`999` is not an advice drvmap models/);
+  const dontneed = one('4');
+  assert.deepEqual(
+    dontneed.diagnostics.map((d) => d.code),
+    ['syntax-error'],
+  );
+  assert.match(dontneed.diagnostics[0]!.message, /`4` is MADV_DONTNEED, written `dontneed`/);
+  // A name the scenario binds is a value, not an advice: still the extra value it was.
+  const bound = scenario(
+    '  a = mmap 8KiB rw private anon\n  pageout = mmap 4KiB r private anon\n  madvise a, 4KiB, dontneed, pageout\n',
+  );
+  assert.deepEqual(
+    bound.diagnostics.map((d) => d.code),
+    ['syntax-error'],
+  );
+});
+
 test('completion offers the advice words after madvise; hover explains one', () => {
   const c = at('scenario "s" {\n  a = mmap 8KiB rw private anon\n  madvise a, 4KiB, ⟨|⟩\n}\n');
   const labels = completionsAt(c.analysis, c.offset).map((i) => i.label);

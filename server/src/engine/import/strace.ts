@@ -14,6 +14,7 @@ import { DEFAULT_HUGE_PAGE_SIZE_FLAGS, HUGETLB_NORESERVE } from './hugetlb';
 import { isPrivateDevZero, memfdName, PRIVATE_DEV_ZERO, straceFd } from './object-name';
 import { mapsBelowMinAddr, MIN_ADDR_DEFAULT } from './min-addr';
 import { importedProt, type ImportedProt } from './prot-word';
+import { flagArgumentNames } from './strace-flag-arg';
 import { MADVISE_NAMES, UNMODELLED_ADVICE } from '../kernel/madvise';
 import { MADVISE_BY_WORD } from '../sim/words';
 import { NVIDIA_DEVICE, nvidiaMapsMixed } from './nvidia-device';
@@ -293,8 +294,9 @@ function processOwnsLine(
 }
 
 // `strace -X raw` prints flags as numbers (`0x22`), `-X verbose` as a number and a comment
-// (`0x22 /* MAP_PRIVATE|MAP_ANONYMOUS */`): both become the names the default output prints, so
-// that no flag is lost. The numbers are Linux's generic (and x86-64) values.
+// (`0x22 /* MAP_PRIVATE|MAP_ANONYMOUS */`), and the default output a value it has no name for as a
+// number (`0x8 /* MAP_??? */|MAP_FIXED`): all become the names the default output prints, so
+// that no flag is lost (strace-flag-arg.ts). The numbers are Linux's generic (and x86-64) values.
 const PROT_BITS: readonly [number, string][] = [
   [0x1, 'PROT_READ'],
   [0x2, 'PROT_WRITE'],
@@ -337,13 +339,7 @@ const MREMAP_BITS: readonly [number, string][] = [
 function symbolicArgs(name: string, args: string[]): string[] {
   const at = (i: number, decode: (n: number) => string) => {
     const arg = args[i];
-    if (arg === undefined) return;
-    const comment = commentIn(arg);
-    if (comment !== undefined) args[i] = comment;
-    else {
-      const value = parseNumber(arg);
-      if (value !== undefined && value <= 0xffff_ffffn) args[i] = decode(Number(value));
-    }
+    if (arg !== undefined) args[i] = flagArgumentNames(arg, decode);
   };
   if (name === 'mmap' || name === 'mmap2') {
     at(2, (n) => bitNames(n, PROT_BITS, 'PROT_NONE'));
@@ -352,18 +348,6 @@ function symbolicArgs(name: string, args: string[]): string[] {
   else if (name === 'mremap') at(3, (n) => bitNames(n, MREMAP_BITS, '0'));
   else if (name === 'madvise') at(2, (n) => MADVISE_NAMES.get(n) ?? UNMODELLED_ADVICE.get(n) ?? String(n));
   return args;
-}
-
-/**
- * What the first `/* … *\/` in an argument says, trimmed (`0x22 /* MAP_PRIVATE|MAP_ANONYMOUS *\/`),
- * or undefined without one. By indexOf, not by `/\/\*\s*(.*?)\s*\*\//`: with many `/*` and no
- * `*\/`, that scans to the end from each `/*` in turn, quadratic in the line's length.
- */
-function commentIn(arg: string): string | undefined {
-  const open = arg.indexOf('/*');
-  if (open < 0) return undefined;
-  const close = arg.indexOf('*/', open + 2);
-  return close < 0 ? undefined : arg.slice(open + 2, close).trim();
 }
 
 /** The madvise step's word for advice strace printed (`MADV_DONTFORK` → `dontfork`), if it has one. */

@@ -11,6 +11,7 @@ import { hasUnknownWordAfter, optionNamed, optionValue, positionalValues } from 
 import type { StepContext } from './step-context';
 import { wineMapFixedArea } from './wine-fixed-area';
 import { mapWineReservedArea } from './wine-reserved-placeholder';
+import { unmodelledAdvice } from './unmodelled-advice';
 import {
   MADVISE_BY_WORD,
   MMAP_FLAG_BY_WORD,
@@ -136,16 +137,22 @@ export function msealStep(context: StepContext, step: StepNode, actor: string): 
 
 /** `madvise ADDRESS, LENGTH, ADVICE` (kernel/madvise.ts). */
 export function madviseStep(context: StepContext, step: StepNode, actor: string): Outcome {
-  const values = positionalValues(context, step, ADDRESS_LENGTH, step.args, actor);
+  const unmodelled = unmodelledAdvice(context, step);
+  const values = positionalValues(context, step, ADDRESS_LENGTH, unmodelled?.values ?? step.args, actor);
   const address = values[0];
   const length = values[1];
   const advice = stepWordValue(step, MADVISE_BY_WORD);
-  if (advice === undefined && !hasUnknownWordAfter(context, step, ADDRESS_LENGTH.length))
+  if (
+    advice === undefined &&
+    unmodelled === undefined &&
+    !hasUnknownWordAfter(context, step, ADDRESS_LENGTH.length)
+  )
     context.problems.report(
       'missing-argument',
       step.verb,
       'madvise needs an advice: dontneed, free, dontfork, dofork, wipeonfork or keeponfork',
     );
+  if (unmodelled !== undefined) return { kind: 'skipped', reason: unmodelled.reason };
   if (address === undefined || length === undefined || advice === undefined) return skippedForArguments();
   const pastEnd = driverRangePastEnd(context, step, step.args[0], length);
   const result = context.sim.madvise(actor, address, length, advice);
