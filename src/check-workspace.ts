@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { checkSummary, type CheckResult } from './check-summary';
 import { LANGUAGE_ID, readSettings, type ServerConnection } from './client';
 import { inert } from './notification-text';
+import { decodeText } from '../protocol/text-decoding';
 
 const MAX_FILES = 5000;
 const BATCH = 50;
@@ -63,7 +64,7 @@ export class WorkspaceCheck implements vscode.Disposable {
 
   private async recheckClosed(uri: vscode.Uri): Promise<void> {
     try {
-      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      const text = decodeText(await vscode.workspace.fs.readFile(uri));
       const [result] =
         (await this.connection.checkFiles([uri], undefined, new Map([[uri.toString(), text]]))) ?? [];
       // Reopened meanwhile: the server publishes it again.
@@ -147,7 +148,7 @@ async function textsOutsideDisk(uris: readonly vscode.Uri[]): Promise<Map<string
   for (const uri of uris) {
     if (uri.scheme === 'file') continue;
     try {
-      texts.set(uri.toString(), new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)));
+      texts.set(uri.toString(), decodeText(await vscode.workspace.fs.readFile(uri)));
     } catch {
       // Counted as unreadable from the server's answer.
     }

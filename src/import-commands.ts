@@ -7,6 +7,7 @@ import { LANGUAGE_ID } from './client';
 import { describeError } from './editor-state';
 import { cannotReadMessage, importedMessage, importTooLargeMessage } from './notification-text';
 import { importRequest, type ImportParams } from './protocol';
+import { decodeText } from '../protocol/text-decoding';
 
 export const IMPORT_STRACE_COMMAND = 'drvmap.importStrace';
 export const IMPORT_MAPS_COMMAND = 'drvmap.importProcMaps';
@@ -55,7 +56,8 @@ async function importFile(
       );
       return;
     }
-    text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    // As the editor would open it: a log saved by Windows PowerShell is UTF-16 (text-decoding.ts).
+    text = decodeText(await vscode.workspace.fs.readFile(uri));
   } catch (error) {
     void vscode.window.showErrorMessage(cannotReadMessage(uri.fsPath, describeError(error)));
     return;

@@ -286,6 +286,49 @@ describe('LSP server', () => {
     }
   });
 
+  test("check files: a file read from disk is decoded as the editor opens it (byte-order mark, CRLF, UTF-16), so its columns are the open document's", async () => {
+    // What the editor shows: the text after the byte-order mark. `zz` after an emoji and a `ü` on
+    // line 1 (UTF-16 columns), an access fault on line 3.
+    const text =
+      'scenario "Prüfung 😀" { zz\r\n  a = mmap 4KiB rw private anon\r\n  write a + 8KiB, 1\r\n}\r\n';
+    const unclosed = 'scenario "abc {\r\n  a = mmap 4KiB rw private anon\r\n  write a + 8KiB, 1\r\n}\r\n';
+    const dir = mkdtempSync(join(tmpdir(), 'drvmap-decode-'));
+    const files = {
+      'bom-crlf-emoji.drvmap': Buffer.from('\ufeff' + text),
+      'bom-unclosed.drvmap': Buffer.from('\ufeff' + unclosed),
+      // Windows PowerShell 5.1's `>`: UTF-16LE with its byte-order mark.
+      'utf16le.drvmap': Buffer.from('\ufeff' + text, 'utf16le'),
+      'utf16-no-bom.drvmap': Buffer.from(text, 'utf16le'),
+    };
+    for (const [name, bytes] of Object.entries(files)) writeFileSync(join(dir, name), bytes);
+    try {
+      const result = await client.request<CheckFilesResult>('drvmap/checkFiles', {
+        files: Object.keys(files).map((name) => ({ uri: pathToFileURL(join(dir, name)).href })),
+      });
+      const [bomEmoji, bomUnclosed, utf16le, noBom] = result.files;
+      const editor = async (uri: string, shown: string) => {
+        await client.open(uri, shown);
+        return (await client.diagnostics(uri, () => true, 10_000, true)).diagnostics;
+      };
+      const asOpen = await editor('file:///nowhere/decoded-open.drvmap', text);
+      assert.deepEqual(codesOf(asOpen), ['unknown-word', 'access-fault']);
+      const ranges = (ds: readonly { range: unknown; code?: unknown }[]) => ds.map((d) => [d.code, d.range]);
+      assert.deepEqual(ranges(bomEmoji!.diagnostics), ranges(asOpen));
+      assert.deepEqual(ranges(utf16le!.diagnostics), ranges(asOpen));
+      assert.deepEqual(bomEmoji!.diagnostics[0]!.range.start, pos(text, 'zz'));
+      const unclosedOpen = await editor('file:///nowhere/unclosed-open.drvmap', unclosed);
+      assert.deepEqual(ranges(bomUnclosed!.diagnostics), ranges(unclosedOpen));
+      assert.deepEqual(bomUnclosed!.diagnostics[0]!.range, {
+        start: { line: 0, character: 9 },
+        end: { line: 0, character: 15 },
+      });
+      assert.equal(noBom!.error, 'this looks like UTF-16 without a byte-order mark; save it as UTF-8');
+      assert.deepEqual(noBom!.diagnostics, []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('incremental edits change the diagnostics; only the newest version is published', async () => {
     const uri = 'file:///work/test/edit.drvmap';
     const text = 'scenario "e" {\n  a = mmap 4KiB rw private anon\n  munmap a, 4KiB\n}\n';

@@ -5,8 +5,9 @@
 // /dev/stdin) are read the same way, so `drvmap check <(generate)` keeps working. An input is
 // opened non-blocking, so that a named pipe (FIFO) with no writer, whose open would wait for one
 // forever, is refused instead; a pipe with a writer that has not written yet is waited for.
-// A leading byte-order mark is dropped, as editors drop it, so that columns match what the
-// editor shows.
+// The bytes are decoded as the editor decodes them (protocol/text-decoding.ts): a leading
+// byte-order mark is dropped, UTF-16 with one is read as such, so that columns match what the
+// editor shows; UTF-16 without one is refused with that reason.
 //
 // An output file is written to a temporary file in its directory and renamed over the path, so a
 // symbolic link at the path is replaced, never followed, and a reader never sees half a report;
@@ -26,6 +27,7 @@ import {
   type BigIntStats,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { decodeText, TextDecodingError } from '../../../protocol/text-decoding';
 
 /** The largest input drvmap reads: a 200k-step scenario is about 7 MiB, an 80k-line strace log 6 MiB. */
 export const MAX_INPUT_BYTES = 128 * 1024 * 1024;
@@ -57,7 +59,7 @@ function isNamedPipe(path: string): boolean {
   }
 }
 
-/** The text of `path` (`fd` 0 for standard input), without a leading byte-order mark. */
+/** The text of `path` (`fd` 0 for standard input), decoded by its byte-order mark (dropped). */
 export function readInputText(path: string | 0): string {
   const fd = path === 0 ? 0 : openSync(path, constants.O_RDONLY | O_NONBLOCK);
   const chunks: Buffer[] = [];
@@ -98,8 +100,12 @@ export function readInputText(path: string | 0): string {
   } finally {
     if (fd !== 0) closeSync(fd);
   }
-  const text = Buffer.concat(chunks, total).toString('utf8');
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  try {
+    return decodeText(Buffer.concat(chunks, total));
+  } catch (error) {
+    if (error instanceof TextDecodingError) throw new InputError(error.message);
+    throw error;
+  }
 }
 
 /** What a file that is not a regular file is, for the message that refuses it. */

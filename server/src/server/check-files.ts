@@ -2,8 +2,11 @@
 // Open documents are checked in their editor state; others are read from disk when they are
 // `file:` URIs. Any other scheme (a virtual workspace's `vscode-vfs:`, `memfs:`) names no file
 // on this machine: its path read from disk would be another file, so the client sends the text.
+// A file read from disk is decoded as the editor would open it (byte-order mark dropped, UTF-16
+// with one read as such): otherwise a closed file's columns would differ from the open one's.
 import { readFile } from 'node:fs/promises';
 import { URI } from 'vscode-uri';
+import { decodeText } from '../../../protocol/text-decoding';
 import type { CheckFilesParams, CheckFilesResult, CheckedDiagnostic } from '../../../protocol/requests';
 import { lspDiagnostics } from './diagnostics';
 import type { DocumentStore } from './documents';
@@ -60,5 +63,5 @@ async function readLocalFile(uri: string): Promise<string> {
   const parsed = URI.parse(uri);
   if (parsed.scheme !== 'file')
     throw new Error(`${parsed.scheme}: is not a file on this machine; the client sends such files' text`);
-  return readFile(parsed.fsPath, 'utf8');
+  return decodeText(await readFile(parsed.fsPath));
 }

@@ -24,7 +24,7 @@ import { assertSarifShape } from './sarif-shape';
 import { CLEAN, ERRORS, EXPECTED, WARNING_ONLY } from './fixtures';
 import { root } from '../doc-examples';
 
-function workspace(files: Record<string, string>): string {
+function workspace(files: Record<string, string | Uint8Array>): string {
   const dir = mkdtempSync(join(tmpdir(), 'drvmap-cli-'));
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(join(dir, name, '..'), { recursive: true });
@@ -346,6 +346,29 @@ test('an output file that cannot be written is one line and exit 2; a byte-order
   const text = readFileSync(join(dir, 'bom.drvmap'), 'utf8').replace(/^\uFEFF/, '');
   assert.equal(range.start.offset, 15);
   assert.equal(text.slice(range.start.offset, range.end.offset), 'zz');
+});
+
+test('a UTF-16 input with a byte-order mark is read as its text; one without says so, exit 2', () => {
+  // Windows PowerShell 5.1's `>` writes UTF-16LE with a byte-order mark.
+  const text = 'scenario "a" { zz\r\n  p = mmap 4KiB rw private anon\r\n}\r\n';
+  const dir = workspace({
+    'le.drvmap': Buffer.from('\ufeff' + text, 'utf16le'),
+    'plain.drvmap': text,
+    'nobom.drvmap': Buffer.from(text, 'utf16le'),
+  });
+  const le = memoryIo(dir);
+  const plain = memoryIo(dir);
+  runCli(['check', 'le.drvmap'], le);
+  runCli(['check', 'plain.drvmap'], plain);
+  assert.match(le.stdout, /^le\.drvmap:1:16: error \[unknown-word\]/);
+  assert.equal(le.stdout.replaceAll('le.drvmap', 'plain.drvmap'), plain.stdout);
+  const noBom = memoryIo(dir);
+  assert.equal(runCli(['check', 'nobom.drvmap'], noBom), 2);
+  assert.match(
+    noBom.stderr,
+    /cannot read nobom\.drvmap: this looks like UTF-16 without a byte-order mark; save it as UTF-8/,
+  );
+  assert.doesNotMatch(noBom.stdout + noBom.stderr, /U\+0000/);
 });
 
 interface JsonRangeShape {

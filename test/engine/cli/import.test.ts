@@ -3,13 +3,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '../../../..');
 const CLI = join(ROOT, 'out', 'cli.js');
 const FIXTURES = join(ROOT, 'test', 'engine', 'import', 'fixtures');
 
-function drvmap(args: string[], input?: string) {
+function drvmap(args: string[], input?: string | Buffer) {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd: FIXTURES, encoding: 'utf8', input });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -164,4 +165,20 @@ test('import: an unknown option or one given twice is named, exit 2, as check an
   const file = drvmap(['import', 'maps', '--', 'python.maps']);
   assert.equal(file.status, 0, file.stderr);
   assert.match(file.stdout, /^scenario "imported from python.maps" \{/);
+});
+
+test('import of a UTF-16 capture: with a byte-order mark it is read as its text; without one, one message says why', () => {
+  const capture = readFileSync(join(FIXTURES, 'c-dontunmap.strace'), 'utf8').replaceAll('\n', '\r\n');
+  const utf8 = drvmap(['import', 'strace', '-'], capture);
+  // Windows PowerShell 5.1's `>` writes UTF-16LE with a byte-order mark.
+  const utf16 = drvmap(['import', 'strace', '-'], Buffer.from('\ufeff' + capture, 'utf16le'));
+  assert.equal(utf16.status, 0, utf16.stderr);
+  assert.equal(utf16.stdout, utf8.stdout);
+  assert.equal(utf16.stderr, utf8.stderr);
+  const noBom = drvmap(['import', 'strace', '-'], Buffer.from(capture, 'utf16le'));
+  assert.equal(noBom.status, 2);
+  assert.equal(
+    noBom.stderr,
+    'drvmap: cannot read -: this looks like UTF-16 without a byte-order mark; save it as UTF-8\n',
+  );
 });

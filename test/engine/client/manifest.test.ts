@@ -151,7 +151,7 @@ test('settings: the documented ones, with the severity schema listing exactly th
   for (const r of RULES) assert.equal(entries.find((e) => e.code === r.code)?.summary, r.title);
 });
 
-test('the client imports only the shared protocol (with its Markdown escape) and the panel HTML from outside src/', () => {
+test('the client imports only the shared protocol (with its Markdown escape and file decoding) and the panel HTML from outside src/', () => {
   for (const file of clientSources) {
     const text = readRepoFile(join('src', file));
     for (const m of text.matchAll(
@@ -163,6 +163,7 @@ test('the client imports only the shared protocol (with its Markdown escape) and
         spec === '../protocol/panel' ||
         spec === '../protocol/requests' ||
         spec === '../protocol/markdown' ||
+        spec === '../protocol/text-decoding' ||
         spec === '../media/src/panel-html' ||
         spec === 'vscode' ||
         spec === 'vscode-languageclient/node' ||

@@ -146,6 +146,13 @@ const snippet = fc.constantFrom(
   ' 16 MiB',
   '0x1000_',
   '\t',
+  // Words with letters outside ASCII (one invalid token each) and spaces that are not U+0020.
+  'ö',
+  ' größe',
+  'scenario Prüfung {',
+  '测试',
+  '\u00a0',
+  '\u3000\u3000',
 );
 const edit: fc.Arbitrary<Edit> = fc.record({
   at: fc.nat(1_000_000),

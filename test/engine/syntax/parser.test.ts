@@ -5,6 +5,7 @@ import { parse } from '../../../server/src/engine/syntax/parser';
 import { analyseDocument } from '../../../server/src/engine/analysis';
 import { formatDocument } from '../../../server/src/engine/features/formatting';
 import { applyEdits } from '../../../server/src/engine/features/edits';
+import { codeActions } from '../../../server/src/engine/features/code-actions';
 import { tokenize } from '../../../server/src/engine/syntax/lexer';
 import type { StepNode } from '../../../server/src/engine/syntax/ast';
 
@@ -417,4 +418,103 @@ test('a setting given twice names the line of the first one', () => {
     analyseDocument(text).diagnostics.map((d) => `${d.code}: ${d.message}`),
     ['duplicate-setting: `kernel` is already set on line 3; the later value wins'],
   );
+});
+
+test('a setting given twice names the line of the first one in CRLF and lone-CR files too, as its related location does', () => {
+  for (const newline of ['\r\n', '\r']) {
+    const text = ['scenario "dup" {', '  kernel 6.6', '  kernel 6.8', '}', ''].join(newline);
+    const analysis = analyseDocument(text);
+    const [duplicate] = analysis.diagnostics;
+    assert.equal(
+      duplicate?.message,
+      '`kernel` is already set on line 2; the later value wins',
+      JSON.stringify(newline),
+    );
+    assert.equal(analysis.lines.position(duplicate.related[0]!.range.start).line + 1, 2);
+  }
+});
+
+test('a scenario name written without quotes with letters outside ASCII gets the quote fix, and its body is simulated', () => {
+  for (const name of ['Prüfung', '测试', 'Prufung']) {
+    const text = `scenario ${name} {\n  a = mmap 4KiB rw private anon\n  write a + 8KiB, 1\n}\n`;
+    const analysis = analyseDocument(text);
+    assert.deepEqual(
+      analysis.diagnostics.map((d) => `${d.code} ${text.slice(d.range.start, d.range.end)}`),
+      [`syntax-error ${name}`, 'access-fault write a + 8KiB, 1'],
+      name,
+    );
+    assert.equal(analysis.file.scenarios[0]!.name?.value, name);
+    const [quote] = codeActions(analysis, analysis.diagnostics[0]!.range);
+    assert.equal(quote?.title, `Quote the name: "${name}"`);
+    assert.equal(applyEdits(text, quote.edits).split('\n')[0], `scenario "${name}" {`);
+  }
+});
+
+test('a word with a letter outside ASCII in a body is one error on the whole word, not its fragments', () => {
+  const text = [
+    'scenario "g" {',
+    '  größe = mmap 4KiB rw private anon',
+    '  write größe + 8KiB, 1',
+    '  expect größe == 1',
+    '  b = mmap 4KiB rw private 测试 anon',
+    '  write b, 1',
+    '  a = mmap 4KiB rw private anon',
+    '  write a + 8KiB, 1',
+    '}',
+    '',
+  ].join('\n');
+  const analysis = analyseDocument(text);
+  assert.deepEqual(
+    analysis.diagnostics.map((d) => `${d.code} ${text.slice(d.range.start, d.range.end)}: ${d.message}`),
+    [
+      'syntax-error größe: a name is ASCII letters, digits, `_` and `-`: `ö` is not one',
+      'syntax-error größe: a name is ASCII letters, digits, `_` and `-`: `ö` is not one',
+      'syntax-error größe: a name is ASCII letters, digits, `_` and `-`: `ö` is not one',
+      'syntax-error 测试: a name is ASCII letters, digits, `_` and `-`: `测` is not one',
+      // Not run without the word (without `anon` it would be another call), its name still known.
+      'use-of-failed-result b: `b` has no value: step 2 failed (not run: its line has a syntax error)',
+      'access-fault write a + 8KiB, 1: host gets SIGSEGV at 0x7fff_f800_0000: 0x7fff_f800_0000 is not mapped',
+    ],
+  );
+});
+
+test('a space that is not U+0020 is named, read as a space, and has a fix that writes a plain one', () => {
+  const text = 'scenario "s" {\n  a = mmap\u00a04KiB rw private anon\n  write a + 8KiB,\u3000\u30001\n}\n';
+  const analysis = analyseDocument(text);
+  assert.deepEqual(
+    analysis.diagnostics.map(
+      (d) => `${d.code} ${JSON.stringify(text.slice(d.range.start, d.range.end))}: ${d.message}`,
+    ),
+    [
+      'syntax-error "\u00a0": a no-break space (U+00A0): use a plain space',
+      'access-fault "write a + 8KiB,\u3000\u30001": host gets SIGSEGV at 0x7fff_f800_0000: 0x7fff_f800_0000 is not mapped',
+      'syntax-error "\u3000\u3000": an ideographic space (U+3000): use a plain space',
+    ],
+  );
+  let fixed = text;
+  for (const d of analysis.diagnostics.filter((x) => x.code === 'syntax-error').reverse()) {
+    const fix = codeActions(analysis, d.range).find((a) => a.title.startsWith('Replace with'));
+    assert.ok(fix, d.message);
+    fixed = applyEdits(fixed, fix.edits);
+  }
+  assert.equal(fixed, 'scenario "s" {\n  a = mmap 4KiB rw private anon\n  write a + 8KiB,  1\n}\n');
+  assert.deepEqual(
+    analyseDocument(fixed).diagnostics.map((d) => d.code),
+    ['access-fault'],
+  );
+});
+
+test('an invisible character is named by its code point, whatever its kind', () => {
+  for (const [c, name] of [
+    ['\u2028', 'U+2028'], // line separator
+    ['\u00ad', 'U+00AD'], // soft hyphen
+    ['\u200b', 'U+200B'], // zero-width space
+    ['\u2067', 'U+2067'], // right-to-left isolate
+    ['\u0007', 'U+0007'],
+  ] as const) {
+    const messages = analyseDocument(
+      `scenario "i" {\n  a = mmap 4KiB${c} rw private anon\n}\n`,
+    ).diagnostics.map((d) => d.message);
+    assert.ok(messages.includes(`unexpected character ${name}`), `${name}: ${messages.join('; ')}`);
+  }
 });

@@ -10,6 +10,7 @@ import {
   parseKernelVersion,
 } from '../kernel/config';
 import { formatHex, formatSize, KiB } from '../numbers';
+import { countLines } from '../syntax/text-range';
 import type { LanguageProblem } from './problems';
 import { evaluateConstant } from './evaluate';
 import { reportExtraLineValues } from './extra-line-values';
@@ -485,11 +486,13 @@ export function rulesKernel(version: KernelVersion): KernelVersion {
   return later ? NEWEST_MODELLED : version;
 }
 
-/** The 1-based line of an offset (a duplicate setting is rare: no line index for it). */
+/**
+ * The 1-based line of an offset, counted as the editor and LineIndex count lines (a lone `\r`
+ * ends one too, or a file saved with old Mac line ends names line 1 throughout). A duplicate
+ * setting is rare: no line index for it.
+ */
 function lineNumber(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
+  return countLines(text.slice(0, offset));
 }
 
 /** Why a 32-bit window is not one (empty, or past 4 GiB), or undefined when it is fine. */

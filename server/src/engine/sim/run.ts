@@ -61,6 +61,8 @@ export interface RunOptions extends PlatformDefaults, DriverOptions {
 
 /** The outcome of every step whose verb is not a command (outcomes are read-only). */
 const NOT_A_COMMAND: Outcome = { kind: 'skipped', reason: 'not a command' };
+/** A step the parser could not read (`b = $`, a word drvmap cannot read): its error says why. */
+const UNREAD: Outcome = { kind: 'skipped', reason: 'its line has a syntax error' };
 
 export function runScenario(node: ScenarioNode, sourceText: string, options: RunOptions = {}): ScenarioRun {
   return new ScenarioRunner(node, sourceText, options).run();
@@ -161,7 +163,7 @@ class ScenarioRunner {
     let outcome: Outcome;
     if (!spec) {
       if (written) reportUnknownVerb(this.problems, step);
-      outcome = NOT_A_COMMAND;
+      outcome = written ? NOT_A_COMMAND : UNREAD;
     } else {
       checkExclusiveWords(this.problems, step, spec);
       sim.userfaultfd.step = index;

@@ -9,6 +9,26 @@ const WORD_CHAR = new Uint8Array(128).map((_, c) => (isAlpha(c) || isDigit(c) ? 
 const isWordChar = (c: number) => c < 128 && WORD_CHAR[c] === 1;
 const isBinaryDigit = (c: number) => c === 48 || c === 49;
 const isHexDigit = (c: number) => isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+/**
+ * A word with a letter outside ASCII (`größe`, `测试`), from where the regex is set to start: names
+ * are ASCII (the TextMate grammar and the editor's wordPattern read them so), but such a word is
+ * one invalid token, reported once as a whole, rather than `gr`, `ö`, `ß` and `e` apart.
+ */
+const UNICODE_WORD = /(?:[\p{L}\p{M}\p{N}_]|-(?=[\p{L}_]))+/uy;
+const UNICODE_LETTER = /[\p{L}\p{M}]/uy;
+
+/** Where the word at `i` ends, read with letters outside ASCII too. */
+function unicodeWordEnd(text: string, i: number): number {
+  UNICODE_WORD.lastIndex = i;
+  return UNICODE_WORD.test(text) ? UNICODE_WORD.lastIndex : i;
+}
+
+/** Whether a letter outside ASCII starts at `i`. */
+function isUnicodeLetterAt(text: string, i: number): boolean {
+  if (text.charCodeAt(i) < 128) return false;
+  UNICODE_LETTER.lastIndex = i;
+  return UNICODE_LETTER.test(text);
+}
 
 const PUNCTUATION_TEXT: Readonly<Record<TokenKind, string>> = {
   ident: '',
@@ -167,7 +187,14 @@ export class Lexer {
         // `32bit` (MAP_32BIT) is the one word that starts with a digit.
         return this.found(i - start === 5 && text.startsWith('32bit', start) ? 'ident' : 'number', start, i);
       }
-      if (isAlpha(c)) return this.found('ident', start, wordTokenEnd(text, i));
+      if (isAlpha(c)) {
+        const end = wordTokenEnd(text, i);
+        const glued = text.charCodeAt(end) === 45 /* - */ ? end + 1 : end;
+        if (isUnicodeLetterAt(text, glued)) return this.found('invalid', start, unicodeWordEnd(text, start));
+        return this.found('ident', start, end);
+      }
+      if (c >= 128 && isUnicodeLetterAt(text, i))
+        return this.found('invalid', start, unicodeWordEnd(text, i));
       if (c === 34 /* " */) {
         i++;
         while (i < n && text.charCodeAt(i) !== 34 && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) {

@@ -116,6 +116,15 @@ class Parser {
   private readonly errors: SyntaxDiagnostic[] = [];
   private readonly comments: Comment[] = [];
   private depth = 0;
+  /** A body's statement is being parsed: a word there is a name, a verb or a flag. */
+  private inStatement = false;
+  /**
+   * The line being parsed has a word with a letter outside ASCII, reported (error()): the rest
+   * of the line is not read, as what follows such a word would only add errors of its own.
+   */
+  private unreadableWord = false;
+  /** Where the run of unusual spaces last reported ends (its other characters are not reported). */
+  private spaceRunEnd = -1;
   /** Operators of the expression being parsed (MAX_EXPRESSION_OPERATORS). */
   private operators = 0;
   /**
@@ -260,12 +269,18 @@ class Parser {
    * and the caller reports the missing name at the token after them).
    */
   private unquotedName(): StringLiteral | undefined {
-    if (this.kind !== 'ident' && this.kind !== 'number') return undefined;
+    if (this.kind !== 'ident' && this.kind !== 'number' && !this.atNameCharacters()) return undefined;
     const start = this.start;
     let end = this.end;
     let ahead = this.peekKind();
-    // Up to the `{` on the same line, through words, numbers and dashes only.
-    while (ahead === 'ident' || ahead === 'number' || ahead === 'minus') {
+    // Up to the `{` on the same line, through words, numbers, dashes and characters that are in
+    // no word (`Prüfung`, `测试`, `v1.2`): in quotes, a name may hold any of them.
+    while (
+      ahead === 'ident' ||
+      ahead === 'number' ||
+      ahead === 'minus' ||
+      (ahead === 'invalid' && !this.peekText().startsWith('"'))
+    ) {
       this.advance();
       end = this.end;
       ahead = this.peekKind();
@@ -280,6 +295,11 @@ class Parser {
     });
     this.advance();
     return { kind: 'string', value: written, start, end };
+  }
+
+  /** The current token is characters drvmap reads in no token (not an unclosed string). */
+  private atNameCharacters(): boolean {
+    return this.kind === 'invalid' && this.source.charCodeAt(this.start) !== 34; /* " */
   }
 
   /** See parseBodyLines: the body loop of parseScenario over a few lines, stopping at their end. */
@@ -302,9 +322,18 @@ class Parser {
 
   /** One statement of a scenario's body and the rest of its line. */
   private parseBodyStatement(): Statement | undefined {
+    this.unreadableWord = false;
+    this.inStatement = true;
     const statement = this.parseStatement();
     this.endOfLine();
-    return statement;
+    this.inStatement = false;
+    if (!this.unreadableWord || !statement || statement.kind === 'driver') return statement;
+    // A line with a word drvmap cannot read (`größe`) is not run: what it would mean without the
+    // word is a guess (`mmap 4KiB rw private 测试 anon` without `anon` is another call). A step
+    // keeps its name, as `b = $` does, so that a later use says the step was not run.
+    return statement.kind === 'step'
+      ? this.step(statement.binding, statement.actor, '', statement.verb.start, EMPTY, EMPTY, EMPTY)
+      : undefined;
   }
 
   private parseStatement(): Statement | undefined {
@@ -744,8 +773,37 @@ class Parser {
   /** Moves the lexer to the next token that is not a comment (comments are set aside). */
   private pull(): void {
     const lexer = this.lexer;
-    while (lexer.advance() === 'comment')
-      this.comments.push({ start: lexer.start, end: lexer.end, text: lexer.tokenText() });
+    for (;;) {
+      const kind = lexer.advance();
+      if (kind === 'comment')
+        this.comments.push({ start: lexer.start, end: lexer.end, text: lexer.tokenText() });
+      else if (kind !== 'invalid' || !this.unusualSpace(lexer.start)) return;
+    }
+  }
+
+  /**
+   * A space that is not U+0020 (a no-break space pasted from Word, Outlook or Teams; an
+   * ideographic space typed by a CJK input method) at `at`: reported once per run, with a fix
+   * that writes plain spaces, and otherwise read as the space it looks like, so that the line
+   * still means what it shows.
+   */
+  private unusualSpace(at: number): boolean {
+    if (!isUnusualSpace(this.source, at)) return false;
+    if (at < this.spaceRunEnd) return true;
+    let end = at + 1;
+    while (isUnusualSpace(this.source, end)) end++;
+    this.spaceRunEnd = end;
+    const count = end - at;
+    this.errors.push({
+      start: at,
+      end,
+      message: `${spaceName(this.source.charCodeAt(at))}: use a plain space`,
+      fix: {
+        title: count === 1 ? 'Replace with a plain space' : 'Replace with plain spaces',
+        text: ' '.repeat(count),
+      },
+    });
+    return true;
   }
 
   private takeFromLexer(): void {
@@ -853,8 +911,10 @@ class Parser {
   }
 
   private skipToken(): void {
-    const t = this.next();
+    const t = this.peek();
     this.error(t, t.kind === 'invalid' ? this.invalidMessage(t) : `unexpected ${describe(t)}`);
+    this.advance();
+    if (this.unreadableWord) this.skipLineOrBrace();
   }
 
   private skipLine(): void {
@@ -875,6 +935,7 @@ class Parser {
 
   private invalidMessage(t: Token): string {
     if (t.text.startsWith('"')) return 'this string has no closing `"`';
+    if (isUnreadableWord(t.text)) return unreadableWordMessage(t.text);
     return `unexpected character ${characterName(t.text)}`;
   }
 
@@ -883,12 +944,21 @@ class Parser {
     message: string,
     code?: SyntaxDiagnostic['code'],
   ): void {
+    // Whatever was expected where a word with a letter outside ASCII stands, that word is the
+    // problem: said once, and the rest of its line is not read (skipToken).
+    const unreadable =
+      this.inStatement &&
+      this.kind === 'invalid' &&
+      range.start === this.start &&
+      isUnreadableWord(this.currentText());
+    if (unreadable) this.unreadableWord = true;
+    const said = unreadable ? unreadableWordMessage(this.currentText()) : message;
     const last = this.errors[this.errors.length - 1];
     // One error per position is enough: recovery may revisit the same token.
-    if (last && last.start === range.start && last.message === message) return;
+    if (last && last.start === range.start && last.message === said) return;
     const end = Math.max(range.end, range.start);
     this.errors.push(
-      code ? { start: range.start, end, message, code } : { start: range.start, end, message },
+      code ? { start: range.start, end, message: said, code } : { start: range.start, end, message: said },
     );
   }
 }
@@ -899,15 +969,53 @@ class Parser {
  */
 function characterName(text: string): string {
   const code = text.codePointAt(0) ?? 0;
-  const invisible =
-    code < 0x20 ||
-    (code >= 0x7f && code < 0xa0) ||
-    code === 0xfeff ||
-    (code >= 0x200b && code <= 0x200f) ||
-    (code >= 0x202a && code <= 0x202e) || // bidi embeddings and overrides
-    (code >= 0x2066 && code <= 0x2069) || // bidi isolates
-    (code >= 0xd800 && code <= 0xdfff); // a lone surrogate
-  return invisible ? `U+${code.toString(16).toUpperCase().padStart(4, '0')}` : `\`${text}\``;
+  return INVISIBLE.test(String.fromCodePoint(code)) ? codePointName(code) : `\`${text}\``;
+}
+
+/**
+ * Characters that show as nothing, or as another: spaces other than U+0020 (no-break, ideographic),
+ * line and paragraph separators, controls, format characters (zero-width space, byte-order mark,
+ * bidi embeddings, overrides and isolates), lone surrogates and marks that combine with what is
+ * before them. By Unicode property, so that no such character is missed from a list.
+ */
+const INVISIBLE = /^[\p{Zs}\p{Zl}\p{Zp}\p{Cc}\p{Cf}\p{Cs}\p{Mn}\p{Me}]/u;
+
+function codePointName(code: number): string {
+  return `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/** A space other than U+0020 at `at` (what the lexer leaves as an invalid token). */
+function isUnusualSpace(text: string, at: number): boolean {
+  const code = text.charCodeAt(at);
+  return code >= 0x80 && UNUSUAL_SPACE.test(text[at]!);
+}
+
+const UNUSUAL_SPACE = /^\p{Zs}$/u;
+
+/** A space other than U+0020 by what it is, for the message that says to use a plain one. */
+function spaceName(code: number): string {
+  const name =
+    code === 0xa0
+      ? 'a no-break space'
+      : code === 0x202f
+        ? 'a narrow no-break space'
+        : code === 0x3000
+          ? 'an ideographic space'
+          : 'a space that is not U+0020';
+  return `${name} (${codePointName(code)})`;
+}
+
+/** An invalid token that is a word with a letter outside ASCII (lexer.ts: one token, `größe`). */
+function isUnreadableWord(text: string): boolean {
+  return !text.startsWith('"') && NON_ASCII_LETTER.test(text);
+}
+
+const NON_ASCII_LETTER = /(?![\0-\x7f])[\p{L}\p{M}]/u;
+
+/** Names are ASCII, as the TextMate grammar and the editor's word pattern read them. */
+function unreadableWordMessage(word: string): string {
+  const first = [...word].find((c) => c.codePointAt(0)! >= 0x80) ?? word;
+  return `a name is ASCII letters, digits, \`_\` and \`-\`: ${characterName(first)} is not one`;
 }
 
 /**
