@@ -562,6 +562,27 @@ test('strace -X raw and -X verbose flags are read as the names the default outpu
   assert.deepEqual(analyseDocument(raw).diagnostics, []);
 });
 
+test('strace -X raw: MAP_FIXED_NOREPLACE (0x100000), MREMAP_DONTUNMAP (0x4), MAP_32BIT (0x40) and MAP_ABOVE4G (0x80) are read by their bits', () => {
+  // The numbers are the uapi values (include/uapi/asm-generic/mman-common.h, linux/mman.h, arch/x86
+  // uapi asm/mman.h): strace -X raw prints nothing else, so a wrong bit loses the flag.
+  const scenario = importStrace(
+    [
+      '1 mmap(0x10000000, 8192, 0x3, 0x22, -1, 0) = 0x10000000',
+      '1 mmap(0x10000000, 4096, 0x3, 0x100022, -1, 0) = -1 EEXIST (File exists)',
+      '1 mremap(0x10000000, 4096, 4096, 0x5, 0) = 0x7f0000000000',
+      '1 mmap(NULL, 4096, 0x3, 0x62, -1, 0) = 0x40000000',
+      '1 mmap(NULL, 4096, 0x3, 0xa2, -1, 0) = 0x7f1000000000',
+    ].join('\n'),
+  ).scenario;
+  assert.match(
+    scenario,
+    /^ {2}m2 = mmap 4096 rw private anon fixed-noreplace at m1\n {2}expect m2 == EEXIST$/m,
+  );
+  assert.match(scenario, /^ {2}m3 = mremap m1, 4096, 4096, maymove \| dontunmap, 0$/m);
+  assert.match(scenario, /^ {2}m4 = mmap 4096 rw private anon 32bit at 0x4000_0000$/m);
+  assert.match(scenario, /^ {2}m5 = mmap 4096 rw private anon above4g$/m);
+});
+
 test('strace: a value strace has no name for (`0x8 /* MAP_??? */`) is read by its bits; the names beside it are kept', () => {
   // strace 6.1 predates MAP_DROPPABLE (6.11) and MADV_GUARD_INSTALL (6.13): printxval_ex and
   // printflags_ex print the number with a comment that names nothing.

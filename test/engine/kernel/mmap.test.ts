@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as T from '../../../server/src/engine/kernel/index';
 import { errno, fill, MiB, mmap, ok, PG, PRIV_ANON, readByte, RW, SHARED_ANON, space } from './helpers';
+import { addressOf, runOn } from './scenario-results';
 
 const U64_MAX = (1n << 64n) - 1n;
 
@@ -384,4 +385,39 @@ test('row 16 on arm64: MAP_32BIT and MAP_ABOVE4G are unknown bits, refused by MA
     const g = x86.openFile({ kind: 'memfd', name: 'm', sizeBytes: 4n * PG, readable: true, writable: true });
     ok(mmap(x86, PG, { flags: T.MAP_SHARED_VALIDATE | flag, fd: g.fd }));
   }
+});
+
+// The version gates at their exact release, on both sides: one minor off must change the answer.
+
+test('MAP_FIXED_NOREPLACE is known from exactly 4.17 (a4ff8e8620d3): EEXIST there, a plain hint on 4.16', () => {
+  const lines = [
+    'a = mmap 8KiB rw private anon at 0x1000_0000 fixed',
+    'b = mmap 4KiB rw private anon at 0x1000_0000 fixed-noreplace',
+  ];
+  assert.equal(runOn('4.17', lines).results[1], 'EEXIST');
+  const before = runOn('4.16', lines);
+  // The hint is taken, so the map lands elsewhere (where the search puts it), and nothing is refused.
+  assert.notEqual(addressOf(before.results[1]!), 0x1000_0000n);
+  assert.deepEqual(before.codes, []);
+});
+
+test('MAP_DROPPABLE is a mapping type from exactly 6.11 (do_mmap case MAP_DROPPABLE); 6.10 refuses it with EINVAL', () => {
+  const lines = ['a = mmap 4KiB rw droppable anon'];
+  assert.match(runOn('6.11', lines).results[0]!, /^0x/);
+  assert.equal(runOn('6.10', lines).results[0], 'EINVAL');
+});
+
+test('MAP_ABOVE4G keeps a map above 4 GiB from exactly 6.6 (arch/x86 sys_x86_64.c: low_limit 4 GiB, linux-mm §1.3); on 6.5 the bit is ignored', () => {
+  const lines = ['mmap-base 0x8000_0000', 'a = mmap 4KiB rw private anon above4g'];
+  assert.ok(addressOf(runOn('6.6', lines).results[0]!) >= 0x1_0000_0000n);
+  assert.ok(addressOf(runOn('6.5', lines).results[0]!) < 0x1_0000_0000n);
+});
+
+test('a MAP_FIXED map that would split a hugetlb mapping off its huge-page boundary is EINVAL from 6.12, ENOMEM before (mmap_region)', () => {
+  const lines = [
+    'a = mmap 2MiB rw private anon hugetlb noreserve at 0x4000_0000 fixed',
+    'b = mmap 4KiB rw private anon at 0x4000_1000 fixed',
+  ];
+  assert.equal(runOn('6.12', lines).results[1], 'EINVAL');
+  assert.equal(runOn('6.11', lines).results[1], 'ENOMEM');
 });

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as T from '../../../server/src/engine/kernel/index';
 import { errno, lines, mmap, O, ok, PG, PRIV_ANON, space } from './helpers';
+import { runOn } from './scenario-results';
 
 const GROWSDOWN = 0x01000000;
 const GROWSUP = 0x02000000;
@@ -108,4 +109,16 @@ test('changing the middle splits into 3; restoring the protection merges back in
   assert.equal(lines(as).length, 3);
   ok(as.mprotect(a + 2n * PG, 2n * PG, T.PROT_READ | T.PROT_WRITE, O));
   assert.equal(lines(as).length, 1);
+});
+
+test('6.2+: a never-written private mapping made read-only gives its charge back, so it merges with a read-only neighbour (one VMA to move); 6.1 keeps two', () => {
+  const lines = [
+    'a = mmap 4KiB rw private anon at 0x1000_0000 fixed',
+    'mprotect a, 4KiB, r',
+    'b = mmap 4KiB r private anon at 0x1000_1000 fixed',
+    'c = mremap a, 8KiB, 8KiB, maymove | fixed, 0x2000_0000',
+  ];
+  assert.equal(runOn('6.2', lines).results[3], '0x2000_0000');
+  // Two VMAs (VM_ACCOUNT differs): a move across both is EFAULT before 6.17.
+  assert.equal(runOn('6.1', lines).results[3], 'EFAULT');
 });

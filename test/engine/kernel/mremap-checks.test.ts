@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as T from '../../../server/src/engine/kernel/index';
 import { DRM_BO, errno, mmap, mremap, O, ok, PG, PRIV_ANON, SHARED_ANON, space } from './helpers';
+import { runOn } from './scenario-results';
 
 const { MREMAP_MAYMOVE: MAYMOVE, MREMAP_FIXED: FIXED, MREMAP_DONTUNMAP: DONTUNMAP } = T;
 
@@ -242,4 +243,64 @@ test('3.6: old_size 0 without MAYMOVE is ENOMEM; with DONTUNMAP EINVAL; FIXED pl
   assert.equal(errno(mremap(as, s, 0n, 2n * PG, MAYMOVE | DONTUNMAP)), 'EINVAL');
   assert.equal(ok(mremap(as, s, 0n, 2n * PG, MAYMOVE | FIXED, 0x40000000n)), 0x40000000n);
   assert.ok(as.vmaAt(Number(s / PG)), 'the original is untouched');
+});
+
+// The version gates at their exact release, on both sides: one minor off must change the answer.
+
+test('MREMAP_DONTUNMAP exists from Linux 5.7 (e346b3813067): 5.6 refuses the unknown flag with EINVAL', () => {
+  const lines = [
+    'a = mmap 4KiB rw private anon',
+    'b = mremap a, 4KiB, 4KiB, maymove | dontunmap',
+    'expect b != EINVAL',
+  ];
+  const now = runOn('5.7', lines);
+  assert.match(now.results[1]!, /^0x/);
+  assert.deepEqual(now.codes, []);
+  const before = runOn('5.6', lines);
+  assert.equal(before.results[1], 'EINVAL');
+  assert.deepEqual(before.codes, ['kernel-refused', 'expectation-failed']);
+});
+
+test('DONTUNMAP on a shared memfd mapping works from 5.13 (a4609387859f); 5.7–5.12 take private anonymous only', () => {
+  const lines = [
+    'f = open memfd "m" 4KiB',
+    'a = mmap 4KiB rw shared fd f',
+    'b = mremap a, 4KiB, 4KiB, maymove | dontunmap',
+  ];
+  assert.match(runOn('5.13', lines).results[2]!, /^0x/);
+  assert.equal(runOn('5.12', lines).results[2], 'EINVAL');
+});
+
+test('old_size 0 on a private mapping is EINVAL from 4.14 (dba58d3b8c50); 4.13 makes an unrelated new mapping', () => {
+  const lines = ['a = mmap 4KiB rw private anon', 'b = mremap a, 0, 4KiB, maymove'];
+  assert.equal(runOn('4.14', lines).results[1], 'EINVAL');
+  const [a, b] = runOn('4.13', lines).results;
+  assert.match(b!, /^0x/);
+  assert.notEqual(b, a, 'a new mapping elsewhere, not the old one');
+});
+
+test('a MAP_HUGETLB mapping moves from 5.16 (550a7d60bd5e); 5.15 refuses in vma_to_resize with EINVAL', () => {
+  const lines = [
+    'a = mmap 2MiB rw private anon hugetlb noreserve',
+    'b = mremap a, 2MiB, 2MiB, maymove | fixed, 0x8000_0000',
+  ];
+  assert.equal(runOn('5.16', lines).results[1], '0x8000_0000');
+  assert.equal(runOn('5.15', lines).results[1], 'EINVAL');
+});
+
+test('a DONTUNMAP hint exactly at vm.mmap_min_addr is taken: cap_mmap_addr refuses only addresses below it', () => {
+  // Without MREMAP_FIXED new_address is a hint (mremap_to: MAP_FIXED only with MREMAP_FIXED), and
+  // get_unmapped_area → security_mmap_addr → cap_mmap_addr (security/commoncap.c) checks
+  // `addr < dac_mmap_min_addr`: the minimum itself is allowed. `mmap-min-addr 0x1000` keeps the
+  // hint from being raised to the 64 KiB default.
+  const moved = (flags: string, to: string) =>
+    runOn('6.6', [
+      'mmap-min-addr 0x1000',
+      'a = mmap 4KiB rw private anon',
+      `b = mremap a, 4KiB, 4KiB, ${flags}, ${to}`,
+    ]).results[1];
+  assert.equal(moved('maymove | dontunmap', '0x1000'), '0x1000');
+  assert.equal(moved('maymove | fixed', '0x1000'), '0x1000');
+  // Below it (page 0) without CAP_SYS_RAWIO: EPERM.
+  assert.equal(moved('maymove | fixed', '0'), 'EPERM');
 });

@@ -17,6 +17,7 @@ import {
   SHARED_ANON,
   space,
 } from './helpers';
+import { runOn } from './scenario-results';
 
 const { MREMAP_MAYMOVE: MAYMOVE, MREMAP_FIXED: FIXED, MREMAP_DONTUNMAP: DONTUNMAP } = T;
 
@@ -327,4 +328,14 @@ test('DONTUNMAP: the old VMA loses VM_ACCOUNT on 6.15–6.17 only (b714ccb02a76,
   assert.deepEqual(after('6.15'), { accounted: false, merged: false });
   assert.deepEqual(after('6.17'), { accounted: false, merged: false });
   assert.deepEqual(after('6.18'), { accounted: true, merged: true });
+});
+
+test('a FIXED move across two VMAs works from exactly 6.17 (mremap rework, multi-VMA moves); 6.16 is EFAULT', () => {
+  const lines = [
+    'a = mmap 8KiB rw private anon at 0x1000_0000 fixed',
+    'mprotect a + 4KiB, 4KiB, r',
+    'b = mremap a, 8KiB, 8KiB, maymove | fixed, 0x2000_0000',
+  ];
+  assert.equal(runOn('6.17', lines).results[2], '0x2000_0000');
+  assert.equal(runOn('6.16', lines).results[2], 'EFAULT');
 });

@@ -220,3 +220,28 @@ test('a host pointer import whose allocationSize is not a multiple of minImporte
   );
   assert.deepEqual(analyseDocument(text('8KiB')).diagnostics, []);
 });
+
+test('PLACED without a non-NULL pPlacedAddress is 09570: `placed` alone and `placed at 0` alike; an address clears it', () => {
+  const vuids = (call: string) =>
+    analyseDocument(`scenario "p" {\n  m = vkAllocateMemory 1MiB host-visible\n  p = ${call}\n}\n`)
+      .diagnostics.filter((d) => d.code === 'vulkan-valid-usage')
+      .map((d) => d.message.split(':')[0]);
+  assert.deepEqual(vuids('vkMapMemory2 m placed at 0'), ['VUID-VkMemoryMapInfo-flags-09570']);
+  assert.deepEqual(vuids('vkMapMemory2 m placed'), ['VUID-VkMemoryMapInfo-flags-09570']);
+  assert.deepEqual(vuids('vkMapMemory2 m placed at 0x2000_0000'), []);
+});
+
+test('with memoryMapRangePlaced, offset (09573) and size (09574) must be multiples of minPlacedMemoryMapAlignment', () => {
+  const diagnostics = (range: string) =>
+    analyseDocument(
+      `scenario "r" {\n  driver d {\n    placed-map 64KiB range-placed\n  }\n  res = reserve 1MiB at 0x2000_0000 by wine\n  m = vkAllocateMemory 1MiB host-visible\n  p = vkMapMemory2 m placed at 0x2000_0000 ${range}\n}\n`,
+    ).diagnostics.map((d) => `${d.code} ${d.message.split(':')[0]}`);
+  assert.deepEqual(diagnostics('offset 0x1000 size 64KiB'), [
+    'vulkan-valid-usage VUID-VkMemoryMapInfo-flags-09573',
+  ]);
+  assert.deepEqual(diagnostics('offset 64KiB size 64KiB'), []);
+  assert.deepEqual(diagnostics('offset 0 size 4KiB'), [
+    'vulkan-valid-usage VUID-VkMemoryMapInfo-flags-09574',
+  ]);
+  assert.deepEqual(diagnostics('offset 0 size 64KiB'), []);
+});
