@@ -42,7 +42,7 @@ test('import maps: a Wine capture writes the preloader reservation as Wine reser
   const { scenario } = importProcMaps([...RESERVATIONS, PRELOADER, ''].join('\n'), 'wow64');
   assert.match(
     scenario,
-    /# 00010000-00110000 ---p 00000000 00:00 0\n {2}# inside Wine's preloader reservation \(loader\/preloader\.c\)[^\n]*\n {2}# [^\n]*MEM_RESERVE looks the same in maps[^\n]*\n {2}# write it as a plain reservation: map_10000 = reserve 0x10_0000 at 0x1_0000 by wine\n {2}map_10000 = reserve 0x10_0000 at 0x1_0000 by wine preloaded\n/,
+    /# 00010000-00110000 ---p 00000000 00:00 0\n {2}# inside Wine's preloader reservation \(loader\/preloader\.c\)[^\n]*\n {2}# [^\n]*MEM_RESERVE looks the same in maps[^\n]*\n {2}# [^\n]*\n {2}# plain reservation: map_10000 = reserve 0x10_0000 at 0x1_0000 by wine\n {2}map_10000 = reserve 0x10_0000 at 0x1_0000 by wine preloaded\n/,
   );
   assert.match(scenario, /\n {2}map_110000 = reserve 0x67ef_0000 at 0x11_0000 by wine preloaded\n/);
   assert.match(scenario, /\n {2}map_7f000000 = reserve 0xff_0000 at 0x7f00_0000 by wine preloaded\n/);
@@ -100,8 +100,8 @@ const AREAS = [
   'reserve 0xff_0000 at 0x7f00_0000 by wine preloaded',
 ];
 
-test("reserve … preloaded: a 512 MiB placed map lies in the low memory area, Wine's room", () => {
-  const text = `scenario "areas" {\n${[...AREAS, ...placedSteps('10.0'), 'expect p == 0x11_0000']
+test("reserve … preloaded: a 512 MiB placed map lies in the DOS and low memory areas, one area of Wine's room", () => {
+  const text = `scenario "areas" {\n${[...AREAS, ...placedSteps('10.0'), 'expect p == 0x1_0000']
     .map((l) => `  ${l}\n`)
     .join('')}}\n`;
   assert.deepEqual(codes(text), []);

@@ -70,6 +70,8 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
   // In a Wine process's capture, the placeholders of the preloader's reserved areas are Wine's
   // room, not a host mapping (import/wine-preloader.ts); every other capture's lines stay as they were.
   const preloaded = preloadedLines(parsed);
+  /** Whether a `reserve … preloaded` line was written yet: what they are is said above the first. */
+  let preloadedSaid = false;
   const noreserve = noreserveLines(
     privateLines(parsed, mappingOf, 'anonymous').filter((l) => !preloaded.has(l.index)),
   );
@@ -146,9 +148,10 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
     const binding = uniqueName(nameFor(name, start), used);
     if (preloaded.has(index)) {
       out.push(
-        ...preloadedComment(start, end, binding),
+        ...preloadedComment(start, end, binding, !preloadedSaid),
         `  ${binding} = reserve ${formatHex(end - start)} at ${formatHex(start)} by wine preloaded`,
       );
+      preloadedSaid = true;
       return void lines.push({ line: lineNo, text: raw, status: 'imported' });
     }
     const anonymous =

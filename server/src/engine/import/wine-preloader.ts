@@ -9,6 +9,7 @@
 // or an application's MEM_RESERVE view there, which maps shows alike (a view is PROT_NONE and
 // MAP_NORESERVE too): only Wine's view list tells them apart.
 import { formatHex } from '../numbers';
+import { withReservedArea, type ReservedArea } from '../sim/wine-reserved-areas';
 
 /**
  * The 64-bit preloader's ranges, as [start, end). Older Wine reserved `0x7ff0_0000..0x7fff_0000`
@@ -36,16 +37,37 @@ export function isWinePath(path: string): boolean {
   );
 }
 
-/** Whether [start, end) lies wholly inside one of the preloader's ranges. */
+/**
+ * The preloader's ranges as the kernel shows them: the DOS and low memory areas are adjacent
+ * PROT_NONE MAP_NORESERVE anonymous VMAs the kernel merges at mmap (mm/vma.c vma_merge_new_range;
+ * facts linux-mm §1.2 VMA merging), so maps has one line 00010000-68000000 for both, or a line
+ * that straddles 0x11_0000 once Wine mapped over a part. Touching ranges are joined as ntdll joins
+ * them into one reserved area (withReservedArea).
+ */
+const PRELOADER_SPANS: readonly ReservedArea[] = WINE_PRELOADER_RANGES.reduce<ReservedArea[]>(
+  (spans, [start, end]) => withReservedArea(spans, start, end).areas,
+  [],
+);
+
+/** Whether [start, end) lies wholly inside the preloader's reservation (adjacent ranges as one). */
 export function inPreloaderRange(start: bigint, end: bigint): boolean {
-  return WINE_PRELOADER_RANGES.some(([s, e]) => start >= s && end <= e);
+  return PRELOADER_SPANS.some(([s, e]) => start >= s && end <= e);
 }
 
-/** What the import says above a line it writes as `reserve … preloaded`. */
-export function preloadedComment(start: bigint, end: bigint, binding: string): string[] {
+/**
+ * What the import says above a line it writes as `reserve … preloaded`: why, at the first such
+ * line only (a capture has several, and the same three lines above each buried the scenario), and
+ * at each the plain reservation to write instead.
+ */
+export function preloadedComment(start: bigint, end: bigint, binding: string, first: boolean): string[] {
   return [
-    `  # inside Wine's preloader reservation (loader/preloader.c): written as one of Wine's reserved areas,`,
-    `  # room for Wine's allocations. An application's MEM_RESERVE looks the same in maps; if this is one,`,
-    `  # write it as a plain reservation: ${binding} = reserve ${formatHex(end - start)} at ${formatHex(start)} by wine`,
+    ...(first
+      ? [
+          `  # inside Wine's preloader reservation (loader/preloader.c): this line and each \`preloaded\` one below are`,
+          `  # Wine's reserved areas, room for Wine's allocations. An application's MEM_RESERVE looks the same in maps;`,
+          `  # if a line is one, write the plain reservation given above it instead.`,
+        ]
+      : []),
+    `  # plain reservation: ${binding} = reserve ${formatHex(end - start)} at ${formatHex(start)} by wine`,
   ];
 }

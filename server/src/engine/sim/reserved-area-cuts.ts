@@ -38,22 +38,32 @@ export function areasRefusing(cuts: readonly ReservedAreaCut[], size: bigint): A
 
 /**
  * "box64's start-up reservations (0x11_0000..0x3011_0000, 0x7f00_0000..0x8200_0000) cut it, and no
- * Wine view spans their edges", for `areas` (at least one), each named with who reserved it.
+ * Wine view spans their edges", for `areas` (at least one), each named with who reserved it: an
+ * area Wine merged from several actors' ranges is "box64's and wine's".
  */
-export function reservedAreaCutText(areas: readonly Area[], reservedBy: (area: Area) => string): string {
+export function reservedAreaCutText(
+  areas: readonly Area[],
+  reservedBy: (area: Area) => readonly string[],
+): string {
   const groups = new Map<string, string[]>();
   for (const area of areas) {
-    const by = reservedBy(area);
+    const by = possessive(reservedBy(area));
     groups.set(by, [...(groups.get(by) ?? []), `${formatHex(area[0])}..${formatHex(area[1])}`]);
   }
   const named = [...groups]
     .map(([by, ranges]) =>
       ranges.length === 1
-        ? `${by}'s start-up reservation ${ranges[0]!}`
-        : `${by}'s start-up reservations (${ranges.join(', ')})`,
+        ? `${by} start-up reservation ${ranges[0]!}`
+        : `${by} start-up reservations (${ranges.join(', ')})`,
     )
     .join(' and ');
   return areas.length === 1
     ? `${named} cuts it, and no Wine view spans its edges`
     : `${named} cut it, and no Wine view spans their edges`;
+}
+
+/** "box64's", "box64's and wine's", "a's, b's and c's". */
+function possessive(owners: readonly string[]): string {
+  const each = owners.map((o) => `${o}'s`);
+  return each.length > 1 ? `${each.slice(0, -1).join(', ')} and ${each.at(-1)!}` : each.join('');
 }

@@ -24,7 +24,12 @@ import type { Platform } from './platform';
 import type { CallRecord, ExpectRecord, Finding, StepRecord } from './records';
 import type { LanguageProblem } from './problems';
 import { isReservation } from './reservations';
-import { isWineReservedPlaceholder, piecesByArea } from './wine-reserved-areas';
+import {
+  isWineReservedPlaceholder,
+  piecesByArea,
+  withReservedArea,
+  type ReservedArea,
+} from './wine-reserved-areas';
 import { wineUserSharedDataBlock, WINE_USER_SHARED_DATA_LABEL, withoutBlock } from './wine-user-shared-data';
 import { areasCutting, areasRefusing, reservedAreaCutText, type ReservedAreaCut } from './reserved-area-cuts';
 import { SymbolTable } from './symbols';
@@ -513,22 +518,31 @@ export class Simulation {
   }
 
   /**
-   * Wine's reserved areas (sim/wine-reserved-areas.ts), sorted and disjoint, as [start, end):
-   * their placeholders are room for Wine's window allocations, not for the kernel's searches.
+   * Wine's reserved areas (sim/wine-reserved-areas.ts), sorted and apart, as [start, end): their
+   * placeholders are room for Wine's window allocations, not for the kernel's searches.
    */
-  readonly wineReservedAreas: (readonly [bigint, bigint])[] = [];
+  readonly wineReservedAreas: ReservedArea[] = [];
 
-  /** Who reserved each of wineReservedAreas, by its start: a window-exhausted message names them. */
-  private readonly wineReservedAreaOwners = new Map<bigint, string>();
+  /**
+   * Who reserved each of wineReservedAreas, by its start: every actor whose range Wine merged into
+   * it, in address order (box64's prereserve and a stated preloader range can be one area). A
+   * window-exhausted message names them.
+   */
+  private readonly wineReservedAreaOwners = new Map<bigint, readonly string[]>();
 
   /**
    * Hands [start, end), reserved by actor `by`, to Wine as a reserved area (wine_main_preload_info,
-   * virtual_init).
+   * virtual_init), merged with those it overlaps or touches as Wine merges them (withReservedArea).
    */
   addWineReservedArea(start: bigint, end: bigint, by: string): void {
-    this.wineReservedAreaOwners.set(start, by);
-    this.wineReservedAreas.push([start, end]);
-    this.wineReservedAreas.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const { areas, joined } = withReservedArea(this.wineReservedAreas, start, end);
+    const owners = new Set(joined.flatMap(([s]) => this.wineReservedAreaOwners.get(s)!));
+    for (const [s] of joined) this.wineReservedAreaOwners.delete(s);
+    this.wineReservedAreaOwners.set(areas.find(([s, e]) => s <= start && e >= end)![0], [...owners.add(by)]);
+    this.wineReservedAreas.splice(0, this.wineReservedAreas.length, ...areas);
+    // The searches' cursors in the areas are kept by index (firstFitInReservedAreas): a new or
+    // merged area moves the indices, and a cursor applied to another area skips its room.
+    for (const fit of this.windowFits.values()) fit.areaFrom.length = 0;
   }
 
   /**
