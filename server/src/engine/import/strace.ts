@@ -626,12 +626,16 @@ function render(
       }
       default: {
         const [old = '0', oldSize = '0', newSize = '0', flags = '0', newAddr] = call.args;
-        const words = mremapFlagWords(flags);
-        step = `${bind} = mremap ${addressExpr(old)}, ${oldSize}, ${newSize}, ${words.length ? words.join(' | ') : '0'}${newAddr ? `, ${addressExpr(newAddr, true)}` : ''}`;
+        const remapFlags = mremapFlags(flags);
+        if (remapFlags.unworded !== undefined)
+          out.push(
+            `  # ${remapFlags.unworded}: no drvmap word, so FLAGS is written as the number the kernel was given`,
+          );
+        step = `${bind} = mremap ${addressExpr(old)}, ${oldSize}, ${newSize}, ${remapFlags.text}${newAddr ? `, ${addressExpr(newAddr, true)}` : ''}`;
         // strace prints new_address only with MREMAP_FIXED, but with MREMAP_DONTUNMAP alone the
         // kernel reads it as a hint (facts linux-mm 3.2), and glibc's four-argument mremap passes
         // whatever the register holds: the kernel may have refused a hint this step does not show.
-        if (!newAddr && words.includes('dontunmap'))
+        if (!newAddr && remapFlags.dontunmap)
           out.push(
             '  # MREMAP_DONTUNMAP without MREMAP_FIXED: the kernel used new_address as a hint, which strace does not print; the result here may differ',
           );
@@ -767,14 +771,41 @@ function unsaidMapFlags(flags: string): string[] {
     );
 }
 
-function mremapFlagWords(flags: string): string[] {
-  const table: Record<string, string> = {
-    MREMAP_MAYMOVE: 'maymove',
-    MREMAP_FIXED: 'fixed',
-    MREMAP_DONTUNMAP: 'dontunmap',
-  };
-  return flags
+const MREMAP_WORDS: Readonly<Record<string, string>> = {
+  MREMAP_MAYMOVE: 'maymove',
+  MREMAP_FIXED: 'fixed',
+  MREMAP_DONTUNMAP: 'dontunmap',
+};
+
+/**
+ * An mremap step's FLAGS from strace's names (symbolicArgs). A bit with no drvmap word, which
+ * strace prints as a number (`MREMAP_MAYMOVE|0x8`), decides the call: check_mremap_params refuses
+ * any flag outside MREMAP_FIXED|MREMAP_MAYMOVE|MREMAP_DONTUNMAP with EINVAL (facts linux-mm §3.1
+ * row 1), so dropping it would replay a call that succeeds. The step takes FLAGS as a number too
+ * (language.md, as strace -X raw prints it), so the whole value is written as one and the kernel
+ * model answers what the captured kernel did; `unworded` names the bits that made it so.
+ */
+function mremapFlags(flags: string): { text: string; dontunmap: boolean; unworded?: string } {
+  const parts = flags
     .split('|')
-    .map((f) => table[f.trim()])
-    .filter((w): w is string => w !== undefined);
+    .map((f) => f.trim())
+    .filter((f) => f !== '' && f !== '0');
+  const words = parts.map((f) => MREMAP_WORDS[f]);
+  if (words.every((w) => w !== undefined))
+    return { text: words.length ? words.join(' | ') : '0', dontunmap: words.includes('dontunmap') };
+  let value = 0n;
+  const unworded: string[] = [];
+  for (const part of parts) {
+    const bit = MREMAP_BITS.find(([, name]) => name === part)?.[0];
+    if (bit !== undefined) value |= BigInt(bit);
+    else if (/^(?:0x[0-9a-f]+|\d+)$/i.test(part)) {
+      value |= BigInt(part);
+      unworded.push(part);
+    } else unworded.push(part);
+  }
+  return {
+    text: `0x${value.toString(16)}`,
+    dontunmap: (value & 0x4n) !== 0n,
+    unworded: unworded.join('|'),
+  };
 }

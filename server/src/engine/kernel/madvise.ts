@@ -11,6 +11,7 @@
 // and keeps which pages are lazily freed (lazy-freed.ts), so that a read of one can be warned
 // about (`lazy-freed-read`): reclaim may have zeroed it.
 import { formatHex } from '../numbers';
+import { adviceSinceText, kernelHasAdvice } from './advice-since';
 import { versionAtLeast } from './config';
 import { LazyFreedPages } from './lazy-freed';
 import { checkedPageRange } from './range-args';
@@ -55,8 +56,9 @@ export const MADVISE_NAMES: ReadonlyMap<number, string> = new Map([
 /**
  * Advice values Linux 6.18 accepts that the model does not (madvise_behavior_valid;
  * <uapi/asm-generic/mman-common.h>), by number, with their names (`import strace` names one it
- * skips). Nothing in the language can send them; a caller that does is a bug (thrown), as
- * answering EINVAL would be a lie.
+ * skips). The language sends one only to a kernel older than it (advice-since.ts), where it is
+ * EINVAL; a caller that sends one the kernel has is a bug (thrown), as answering EINVAL would be
+ * a lie.
  */
 export const UNMODELLED_ADVICE: ReadonlyMap<number, string> = new Map([
   [0, 'MADV_NORMAL'],
@@ -93,7 +95,14 @@ export function doMadvise(
   step: number,
 ): SyscallResult {
   const version = state.config.version;
-  if (UNMODELLED_ADVICE.has(advice)) throw new RangeError(`madvise advice ${advice} is not modelled`);
+  const unmodelled = UNMODELLED_ADVICE.get(advice);
+  if (unmodelled !== undefined) {
+    if (kernelHasAdvice(advice, version)) throw new RangeError(`madvise advice ${advice} is not modelled`);
+    return fail(
+      'EINVAL',
+      `${unmodelled} ${adviceSinceText(advice)}; older kernels refuse it (madvise_behavior_valid)`,
+    );
+  }
   const name = MADVISE_NAMES.get(advice);
   // madvise_behavior_valid() comes first: a bad advice is EINVAL even with length 0.
   if (name === undefined) return fail('EINVAL', `${advice} is not a madvise advice (madvise_behavior_valid)`);

@@ -433,8 +433,12 @@ export class DriverOps {
 
   /** The driver's own CPU mapping of the memory (at-map: made now; otherwise the existing one). */
   mapOwnPointer(memory: VkMemory, request: MapRequest = {}): SyscallResult {
-    if (memory.driverPointer !== undefined) return { ok: true, value: memory.driverPointer, effects: [] };
     const size = request.length ?? alignUp(memory.allocationSize, this.page);
+    if (memory.driverPointer !== undefined) {
+      if (!this.ownMappingTooShort(memory, request, size))
+        return { ok: true, value: memory.driverPointer, effects: [] };
+      this.dropShortOwnMapping(memory, size);
+    }
     // A map of part of the object (range-placed) maps part of the whole BO: the BO is made at
     // the object's size first, never at the part's.
     if (request.length !== undefined && this.model.backing !== 'anon' && this.boOf(memory) === undefined)
@@ -466,6 +470,39 @@ export class DriverOps {
   }
 
   /**
+   * Whether the mapping a driver kept of the memory (`caches-pointer`) ends before what this map
+   * needs: a `to-range-end` driver (ANV) mapped only through an earlier range's end
+   * (own-map-length.ts). Handing it back would leave the rest of the range unmapped; ANV itself
+   * never does, since anv_MapMemory2KHR maps anew at every call (`mem->map` is NULL after
+   * anv_UnmapMemory2KHR; anv_device.c), so a driver that keeps its pointer maps again when the one
+   * it kept is too short. A placed map (an address asked for) returns what is there, as Turnip's
+   * tu_bo_map does for a map already at the placed address (tu_knl.cc).
+   */
+  private ownMappingTooShort(memory: VkMemory, request: MapRequest, size: bigint): boolean {
+    if (request.address !== undefined || request.fixed) return false;
+    return memory.driverMapLength !== undefined && memory.driverMapLength < size;
+  }
+
+  /**
+   * The kept short mapping goes before the longer one is made: the model holds one pointer per
+   * memory, and a driver replacing its cached map has no use for the old one.
+   */
+  private dropShortOwnMapping(memory: VkMemory, size: bigint): void {
+    const pointer = memory.driverPointer!;
+    const kept = driverMappingLength(memory, this.page);
+    this.sim.note(
+      this.name,
+      `the mapping of ${memory.name} kept at ${formatHex(pointer)} covers ${formatSize(kept)}, less than the ${formatSize(size)} this map needs: unmap it and map again`,
+      '',
+      true,
+    );
+    this.sim.munmap(this.name, pointer, kept);
+    memory.driverPointer = undefined;
+    memory.driverMapLength = undefined;
+    setDriverObject(memory, undefined);
+  }
+
+  /**
    * The BO the last mmapBo made for the memory is the memory's from then on, whether or not the
    * mmap succeeded: a GEM object's fake offset is made once (drm_gem_create_mmap_offset, i915's
    * mmap_offset_attach) and lasts as long as the object, so the next map of the memory uses the
@@ -481,11 +518,14 @@ export class DriverOps {
   /**
    * `reuses after-unmap`: the kept mapping the next map gets, of at least `size` bytes: the
    * memory's own if it is still kept whole, else the oldest that is large enough (H5). What the
-   * new map does not cover stays kept; the block leaves the list.
+   * new map does not cover stays kept; the block leaves the list. The memory's own block counts
+   * only if it is long enough: after a ranged map by a `to-range-end` driver (ANV) it covers only
+   * that range's end, and the driver maps again, as anv_MapMemory2KHR does at every call
+   * (anv_device.c); the short block stays kept for a map it fits.
    */
   private takeKept(memory: VkMemory, size: bigint): KeptMapping | undefined {
     if (this.model.reuses !== 'after-unmap') return undefined;
-    let index = this.kept.findIndex((k) => k.owner === memory && k.whole);
+    let index = this.kept.findIndex((k) => k.owner === memory && k.whole && k.size >= size);
     if (index < 0) index = this.kept.findIndex((k) => k.size >= size);
     if (index < 0) return undefined;
     const block = this.kept.splice(index, 1)[0]!;
@@ -508,6 +548,9 @@ export class DriverOps {
   /** The memory's own mapping, kept since its vkUnmapMemory, given back without a syscall. */
   private mapKeptOwn(memory: VkMemory, block: KeptMapping): SyscallResult {
     memory.driverPointer = block.address;
+    // The block is what an earlier map made, which may be less than the object (ownMapLength):
+    // its length, not the map's, is what the next vkUnmapMemory keeps or unmaps.
+    memory.driverMapLength = block.size < alignUp(memory.allocationSize, this.page) ? block.size : undefined;
     setDriverObject(memory, this.sim.space.vmaAt(this.sim.pageOf(block.address))?.object);
     memory.driverMapStep = this.sim.stepIndex;
     this.sim.note(

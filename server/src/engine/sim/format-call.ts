@@ -27,7 +27,7 @@ import {
 } from '../kernel/types';
 import { formatHex } from '../numbers';
 import { protText } from '../kernel/prot-text';
-import { MADVISE_NAMES } from '../kernel/madvise';
+import { MADVISE_NAMES, UNMODELLED_ADVICE } from '../kernel/madvise';
 
 const MAP_FLAG_NAMES: [number, string][] = [
   [MAP_FIXED, 'MAP_FIXED'],
@@ -120,9 +120,10 @@ export function mprotectText(address: bigint, length: bigint, prot: number): str
   return `mprotect(${addr(address)}, ${len(length)}, ${protText(prot)})`;
 }
 
-/** strace's form: `madvise(0x7f…000, 65536, MADV_DONTFORK)`. */
+/** strace's form: `madvise(0x7f…000, 65536, MADV_DONTFORK)`; an advice the kernel refuses by its name too. */
 export function madviseText(address: bigint, length: bigint, advice: number): string {
-  return `madvise(${addr(address)}, ${len(length)}, ${MADVISE_NAMES.get(advice) ?? String(advice)})`;
+  const name = MADVISE_NAMES.get(advice) ?? UNMODELLED_ADVICE.get(advice);
+  return `madvise(${addr(address)}, ${len(length)}, ${name ?? String(advice)})`;
 }
 
 export function resultText(result: SyscallResult, returnsAddress: boolean): string {

@@ -141,7 +141,8 @@ export function madviseStep(context: StepContext, step: StepNode, actor: string)
   const values = positionalValues(context, step, ADDRESS_LENGTH, unmodelled?.values ?? step.args, actor);
   const address = values[0];
   const length = values[1];
-  const advice = stepWordValue(step, MADVISE_BY_WORD);
+  // An advice the kernel does not have runs as its number: the kernel model refuses it (EINVAL).
+  const advice = unmodelled?.kind === 'run' ? unmodelled.advice : stepWordValue(step, MADVISE_BY_WORD);
   if (
     advice === undefined &&
     unmodelled === undefined &&
@@ -152,7 +153,7 @@ export function madviseStep(context: StepContext, step: StepNode, actor: string)
       step.verb,
       'madvise needs an advice: dontneed, free, dontfork, dofork, wipeonfork or keeponfork',
     );
-  if (unmodelled !== undefined) return { kind: 'skipped', reason: unmodelled.reason };
+  if (unmodelled?.kind === 'skipped') return { kind: 'skipped', reason: unmodelled.reason };
   if (address === undefined || length === undefined || advice === undefined) return skippedForArguments();
   const pastEnd = driverRangePastEnd(context, step, step.args[0], length);
   const result = context.sim.madvise(actor, address, length, advice);

@@ -3,7 +3,11 @@
 // The kernel accepts more advice than the model (kernel/madvise.ts UNMODELLED_ADVICE), and
 // answering for it would be a guess, so the step is not run and a `kernel-unmodelled` note at the
 // advice names it and what the kernel would have done, rather than a missing advice and an extra
-// value, which would point away from what was written.
+// value, which would point away from what was written. An advice the scenario's kernel does not
+// have (guard regions before 6.13, advice added later, a number no kernel knows) is no guess:
+// madvise_behavior_valid() refuses it with EINVAL, so that step runs and the kernel model answers.
+import { kernelHasAdvice } from '../kernel/advice-since';
+import { formatKernelVersion } from '../kernel/config';
 import { MADVISE_NAMES, UNMODELLED_ADVICE } from '../kernel/madvise';
 import type { Argument, StepNode } from '../syntax/ast';
 import type { StepContext } from './step-context';
@@ -13,18 +17,17 @@ import { MADVISE_BY_WORD } from './words';
 const VALUES_BEFORE_ADVICE = 2;
 
 /**
- * What the kernel does with the advice the scenario cannot show. Guard regions are 6.13's
- * ("mm: madvise: implement lightweight guard page mechanism", 662df3e5c376); before it
- * madvise_behavior_valid() refuses 102 and 103 with EINVAL.
+ * What the kernel does with the advice the scenario cannot show, on a kernel that has it (guard
+ * regions: 6.13's "mm: madvise: implement lightweight guard page mechanism", 662df3e5c376).
  */
 const KERNEL_DOES: ReadonlyMap<number, string> = new Map([
   [
     102,
-    "on Linux 6.13+ the kernel zaps the range's pages (their contents are lost) and puts guard markers in its page tables, so a read or write there faults (SIGSEGV) until MADV_GUARD_REMOVE (K:mm/madvise.c madvise_guard_install); older kernels refuse it with EINVAL",
+    "the kernel zaps the range's pages (their contents are lost) and puts guard markers in its page tables, so a read or write there faults (SIGSEGV) until MADV_GUARD_REMOVE (K:mm/madvise.c madvise_guard_install)",
   ],
   [
     103,
-    "on Linux 6.13+ the kernel removes the range's guard markers, and the pages they replaced read zero (K:mm/madvise.c madvise_guard_remove); older kernels refuse it with EINVAL",
+    "the kernel removes the range's guard markers, and the pages they replaced read zero (K:mm/madvise.c madvise_guard_remove)",
   ],
 ]);
 
@@ -38,22 +41,26 @@ const UNMODELLED_BY_NAME: ReadonlyMap<string, number> = new Map(
   ]),
 );
 
-export interface UnmodelledAdvice {
-  /** The step's values without the advice, for positionalValues. */
-  readonly values: readonly Argument[];
-  /** Why the step is not run. */
-  readonly reason: string;
-}
+/**
+ * The step's advice when it is not a modelled word: `skipped` with why (reported once at the
+ * advice), or `run` with the number for the kernel model to refuse. `values`: the step's values
+ * without the advice, for positionalValues.
+ */
+export type UnmodelledAdvice =
+  | { readonly kind: 'skipped'; readonly values: readonly Argument[]; readonly reason: string }
+  | { readonly kind: 'run'; readonly values: readonly Argument[]; readonly advice: number };
 
-/** The step's advice when the model cannot run it, reported once at the advice. */
+/** The step's advice when it is not a modelled word (UnmodelledAdvice). */
 export function unmodelledAdvice(context: StepContext, step: StepNode): UnmodelledAdvice | undefined {
   const args = step.args;
   for (let i = VALUES_BEFORE_ADVICE; i < args.length; i++) {
     const arg = args[i]!;
     const found = adviceOf(context, arg);
     if (found === undefined) continue;
+    const values = args.filter((_, j) => j !== i);
+    if ('advice' in found) return { kind: 'run', values, advice: found.advice };
     context.problems.report(found.code, arg, found.message);
-    return { values: args.filter((_, j) => j !== i), reason: found.message };
+    return { kind: 'skipped', values, reason: found.message };
   }
   return undefined;
 }
@@ -61,7 +68,7 @@ export function unmodelledAdvice(context: StepContext, step: StepNode): Unmodell
 function adviceOf(
   context: StepContext,
   arg: Argument,
-): { code: 'kernel-unmodelled' | 'syntax-error'; message: string } | undefined {
+): { code: 'kernel-unmodelled' | 'syntax-error'; message: string } | { advice: number } | undefined {
   let number: number | undefined;
   let written = '';
   if (arg.kind === 'number' && arg.unit === undefined && arg.value !== undefined) {
@@ -82,16 +89,13 @@ function adviceOf(
     };
   }
   const name = UNMODELLED_ADVICE.get(number);
+  const version = context.sim.space.config.version;
+  if (name === undefined || !kernelHasAdvice(number, version)) return { advice: number };
   const skipped = `the step is not run, so the scenario cannot show it (drvmap models ${MODELLED_WORDS})`;
-  if (name === undefined)
-    return {
-      code: 'kernel-unmodelled',
-      message: `\`${written}\` is not an advice drvmap models, nor one Linux 6.18 has (madvise_behavior_valid would refuse it with EINVAL); ${skipped}`,
-    };
   const what = KERNEL_DOES.get(number) ?? 'madvise_behavior_valid accepts it';
   const as = written === name ? name : `\`${written}\` is ${name},`;
   return {
     code: 'kernel-unmodelled',
-    message: `${as} an advice drvmap does not model: ${what}; ${skipped}`,
+    message: `${as} an advice drvmap does not model: ${what}; Linux ${formatKernelVersion(version)} has it, and ${skipped}`,
   };
 }
