@@ -1,11 +1,13 @@
 // Activation: the language client, the editor-state tracker that the status bar and the
 // address-map panel share, and the commands. Activated by drvmap documents and by the commands.
+import { arch, platform } from 'node:os';
 import * as vscode from 'vscode';
 import { WorkspaceCheck } from './check-workspace';
 import { ServerConnection } from './client';
 import { registerCommands } from './commands';
 import { EditorStateTracker } from './editor-state';
 import { Explorer } from './explore';
+import { harnessUnavailable } from './harness';
 import { registerImportCommands } from './import-commands';
 import { KernelRunner } from './kernel-run';
 import { AddressMapPanel } from './panel-host';
@@ -43,6 +45,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     registerCommands({ connection, panel, ruleDocs, workspaceCheck, output }),
   );
   void vscode.commands.executeCommand('setContext', 'drvmap.clientActive', true);
+  // Run on This Kernel runs where the extension host is, which is not where the window is in a
+  // browser, Codespaces or a remote window: the `isLinux` context key is the window's system.
+  void vscode.commands.executeCommand(
+    'setContext',
+    'drvmap.canRunOnKernel',
+    harnessUnavailable(platform(), arch()) === undefined,
+  );
   await connection.start();
 }
 

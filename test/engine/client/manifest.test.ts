@@ -120,6 +120,21 @@ test('every command in menus and tooltips is declared and registered', () => {
   assert.equal(title?.when, 'editorLangId == drvmap');
 });
 
+test("the window's own system decides no command: the extension host's does", () => {
+  // `isLinux`, `isMac`, `isWindows` and `isWeb` are the window's: in a browser, Codespaces or a
+  // remote window they say nothing of the Linux host that runs the extension (and the harness).
+  const raw = readRepoFile('package.json');
+  assert.doesNotMatch(raw, /\b(isLinux|isMac|isWindows|isWeb)\b/);
+  const run = (manifest.contributes.commands as { command: string; enablement?: string }[]).find(
+    (c) => c.command === 'drvmap.runOnKernel',
+  );
+  assert.equal(run?.enablement, 'drvmap.canRunOnKernel');
+  assert.match(
+    allSource,
+    /setContext',\s*'drvmap\.canRunOnKernel',\s*harnessUnavailable\(platform\(\), arch\(\)\) === undefined/,
+  );
+});
+
 test('settings: the documented ones, with the severity schema listing exactly the rules', () => {
   const props = manifest.contributes.configuration.properties;
   assert.equal(props['drvmap.defaultKernel']?.default, '6.18');
