@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyse, callsOf, codes } from './helpers';
 import { simulatedMapLines } from '../../../server/src/engine/export/kernel-maps';
+import { explore } from '../../../server/src/engine/explore/explore';
 
 const anvMmaps = (text: string, step: number) =>
   callsOf(text, step).filter((c) => /^anv: mmap\(.*MAP_SHARED/.test(c));
@@ -149,4 +150,57 @@ test("before Linux 5.6 ANV's BO mappings are made inside DRM_IOCTL_I915_GEM_MMAP
   assert.deepEqual(codes(hooked('5.6')), []);
   // A `mmap-via` line says how the driver maps, and is kept.
   assert.deepEqual(codes(hooked('5.4', '\n    mmap-via libc')), []);
+});
+
+// An `any` line asks what the driver may do; before Linux 5.6 the kernel leaves ANV one way to map
+// and no placed maps, so `check` analyses it as without the line (review recheck 3, finding 2).
+const anvOn = (kernel: string, strategy: string, lines: readonly string[]) => `scenario "anv any" {
+  ${kernel ? `kernel ${kernel}\n  ` : ''}strategy ${strategy}
+  driver anv {
+    preset anv
+${lines.map((l) => `    ${l}\n`).join('')}  }
+  mem = vkAllocateMemory 64KiB host-visible
+  p = vkMapMemory mem
+}
+`;
+
+test('before Linux 5.6 `mmap-via any` and `placed-map any` leave ANV as the kernel makes it', () => {
+  assert.deepEqual(codes(anvOn('5.4', 'hook-mmap', ['mmap-via any'])), [
+    'hook-bypassed',
+    'pointer-outside-window',
+  ]);
+  const placed = anvOn('5.4', 'placed', ['placed-map any']);
+  assert.deepEqual(codes(placed), ['placed-unsupported']);
+  assert.ok(!callsOf(placed, 1).some((c) => /vkMapMemory2KHR.*placed/i.test(c)));
+  // A line with a value still says what the driver does.
+  assert.deepEqual(codes(anvOn('5.4', 'hook-mmap', ['mmap-via libc'])), []);
+});
+
+test("explore: before Linux 5.6 ANV's `mmap-via` and `placed-map` are not explored, and say why", () => {
+  const alone = explore(anvOn('5.4', 'hook-mmap', ['mmap-via any']));
+  assert.deepEqual(alone.scenarios, []);
+  assert.match(
+    alone.problems.join('\n'),
+    /nothing to explore: .*`mmap-via any` is not explored .*DRM_I915_GEM_MMAP/,
+  );
+  assert.match(
+    explore(anvOn('5.4', 'placed', ['placed-map any'])).problems.join('\n'),
+    /`placed-map any` is not explored .*no placed maps/,
+  );
+  const beside = explore(anvOn('5.4', 'hook-mmap', ['mmap-via any', 'caches-pointer any'])).scenarios[0]!;
+  assert.ok(beside.behaviours.every((b) => !('mmap-via' in b.values) && b.hazard === 'hook-bypassed'));
+  assert.ok(beside.notes.some((n) => /`mmap-via any` is not explored/.test(n)));
+  // From 5.6 the driver may map either way: explored.
+  const current = explore(anvOn('6.1', 'hook-mmap', ['mmap-via any'])).scenarios[0]!;
+  assert.deepEqual(current.behaviours.map((b) => `${b.values['mmap-via']} ${b.verdict}`).sort(), [
+    'libc safe',
+    'syscall unsafe',
+  ]);
+  // Kernels explored: each run on 5.4 maps through the ioctl, whatever mmap-via it explores.
+  const kernels = explore(anvOn('', 'hook-mmap', ['mmap-via any']), { kernels: ['5.4', '6.1'] })
+    .scenarios[0]!;
+  assert.ok(
+    kernels.behaviours.filter((b) => b.values.kernel === '5.4').every((b) => b.hazard === 'hook-bypassed'),
+    kernels.summary,
+  );
 });

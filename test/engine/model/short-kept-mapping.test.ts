@@ -89,3 +89,71 @@ test('explore: `caches-pointer any` with ANV finds no access-fault for a whole m
     [],
   );
 });
+
+// A BO a `reuses after-free` driver caches while still mapped keeps that mapping's length: the
+// memory that reuses it gets the short mapping, and a map needing more maps again (review
+// recheck 3, finding 1).
+const AFTER_FREE = (
+  trait: string,
+  steps: readonly string[],
+) => `scenario "reuse of a BO freed while mapped short" {
+  strategy hook-mmap
+  driver anv {
+    preset anv
+    ${trait}
+    reuses after-free
+  }
+  a = vkAllocateMemory 64KiB host-visible
+  p = vkMapMemory a offset 0 size 4KiB
+  vkFreeMemory a
+${steps.map((s) => `  ${s}\n`).join('')}  app writes q + 32KiB, 64
+}
+`;
+
+test('caches-pointer, reuses after-free: a whole map of memory that reused a BO freed while mapped short maps again', () => {
+  const text = AFTER_FREE('caches-pointer', ['b = vkAllocateMemory 64KiB host-visible', 'q = vkMapMemory b']);
+  assert.deepEqual(codes(text), []);
+  const calls = callsOf(text, 4);
+  assert.ok(
+    calls.some((c) => /^anv: munmap\(0x1_0000, 0x1000\)/.test(c)),
+    calls.join('\n'),
+  );
+  assert.deepEqual(boMmaps(text, 4), ['0x1_0000 0x1_0000']);
+});
+
+test('caches-pointer, reuses after-free: the short length follows the BO through a second free and reuse', () => {
+  const text = AFTER_FREE('caches-pointer', [
+    'b = vkAllocateMemory 64KiB host-visible',
+    'vkFreeMemory b',
+    'c = vkAllocateMemory 64KiB host-visible',
+    'q = vkMapMemory c',
+  ]);
+  assert.deepEqual(codes(text), []);
+  assert.deepEqual(boMmaps(text, 6), ['0x1_0000 0x1_0000']);
+});
+
+test('explore: `caches-pointer any`, `reuses any` with ANV finds no access-fault after a BO freed while mapped short', () => {
+  const text = `scenario "anv: a whole map of memory that reused a BO freed while mapped short" {
+  strategy hook-mmap
+  driver anv {
+    preset anv
+    caches-pointer any
+    reuses any
+  }
+  a = vkAllocateMemory 16KiB host-visible
+  p = vkMapMemory a offset 0 size 4KiB
+  vkFreeMemory a
+  b = vkAllocateMemory 16KiB host-visible
+  q = vkMapMemory b
+  app writes q + 8KiB, 4
+}
+`;
+  const explored = explore(text);
+  assert.deepEqual(explored.problems, []);
+  const s = explored.scenarios[0]!;
+  assert.equal(s.behaviours.length, 6);
+  assert.deepEqual(
+    s.behaviours.filter((b) => b.verdict !== 'safe').map((b) => `${JSON.stringify(b.values)} ${b.hazard}`),
+    [],
+  );
+});

@@ -25,6 +25,7 @@ import { rulesKernel } from '../sim/platform';
 import { RULE_BY_CODE, RULES } from '../rules/registry';
 import type { Severity } from '../diagnostics';
 import { DEFAULT_TRAITS, isTraitOpen, type DriverModel, type DriverTraits } from '../model/driver';
+import { kernelDecidedNote } from './kernel-decided';
 import type { KernelVersion } from '../kernel/types';
 import { formatKernelVersion, parseKernelVersion } from '../kernel/config';
 import { formatHex, formatSize } from '../numbers';
@@ -362,11 +363,25 @@ function exploreScenario(
   const drivers = [...base.drivers.values()];
   const openDrivers = drivers.filter((d) => options.openAll || (d.openTraits?.size ?? 0) > 0);
   const strategyName = base.simulation.platform.strategy;
+  const kernelLine = node.body.find((s) => s.kind === 'setting' && s.keyword.name === 'kernel');
+  const kernelVaries = Boolean(options.kernels) && !kernelLine;
+  const kernelNotes: string[] = [];
   for (const driver of openDrivers) {
     const open = driver.openTraits ?? new Set<string>();
+    const varies = {
+      kernel: kernelVaries,
+      backing:
+        space.traits.some((t) => t.trait === 'backing') &&
+        (options.openAll || isTraitOpen(driver, 'backing')),
+    };
     for (const def of space.traits) {
       if (!options.openAll && !isTraitOpen(driver, def.trait)) continue;
       const trait = def.trait;
+      const decided = kernelDecidedNote(driver, trait, base.simulation.platform.kernel.version, varies);
+      if (decided !== undefined) {
+        if (open.has(trait)) kernelNotes.push(decided);
+        continue;
+      }
       if (def.onlyWith && !def.onlyWith.includes(strategyName)) {
         if (open.has(trait))
           notes.push(
@@ -391,14 +406,16 @@ function exploreScenario(
       }
     }
   }
+  notes.push(...kernelNotes);
   if (dims.length === 0) {
-    if (asked)
+    // The scenario did open a trait: say why nothing is left to explore, not that nothing was open.
+    if (kernelNotes.length > 0) problems.push(`"${name}" has nothing to explore: ${kernelNotes.join('; ')}`);
+    else if (asked)
       problems.push(
         `"${name}" leaves no driver trait open: write \`maps any\` (or an \`any\` line) in its driver block, or explore with --all`,
       );
     return undefined;
   }
-  const kernelLine = node.body.find((s) => s.kind === 'setting' && s.keyword.name === 'kernel');
   const baseKernel = formatKernelVersion(base.simulation.platform.kernel.version);
   if (options.kernels) {
     const wanted = options.kernels === true ? RULE_CHANGING_KERNELS : options.kernels;

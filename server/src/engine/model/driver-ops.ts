@@ -89,6 +89,12 @@ interface CachedBo {
   readonly file: OpenFile | undefined;
   readonly boOffset: bigint;
   readonly pointer: bigint | undefined;
+  /**
+   * How much the mapping still at `pointer` covers (driverMappingLength): ANV's maps only through
+   * a range's end (own-map-length.ts), so a BO freed while mapped short stays mapped short, and
+   * the memory that reuses it must map again for more (ownMappingTooShort) and unmap what is there.
+   */
+  readonly mapLength: bigint | undefined;
   readonly object: VkMemory['driverObject'];
   readonly freedStep: number;
   readonly previousOwner: string;
@@ -356,6 +362,9 @@ export class DriverOps {
     memory.file = cached.file;
     memory.boOffset = cached.boOffset;
     memory.driverPointer = cached.pointer;
+    // The new owner's undefined length means its own page-rounded size (driverMappingLength).
+    memory.driverMapLength =
+      cached.mapLength === alignUp(memory.allocationSize, this.page) ? undefined : cached.mapLength;
     setDriverObject(memory, cached.object);
     memory.driverMapStep = this.sim.stepIndex;
     memory.history.push({
@@ -666,6 +675,7 @@ export class DriverOps {
         file: memory.file,
         boOffset: memory.boOffset,
         pointer: memory.driverPointer,
+        mapLength: memory.driverPointer !== undefined ? driverMappingLength(memory, this.page) : undefined,
         object: memory.driverObject,
         freedStep: this.sim.stepIndex,
         previousOwner: memory.name,

@@ -273,19 +273,38 @@ export function onPageSize<T extends DriverTraits>(driver: T, pageSize: bigint):
  * The driver's traits on a kernel of `version`: ANV exposes VK_EXT_map_memory_placed only with
  * `device->info.has_mmap_offset` (anv_physical_device.c, get_device_extensions; facts
  * vulkan-wine §2 note 2), which on i915 needs DRM_I915_GEM_MMAP_OFFSET, Linux 5.6
- * (model/i915-nodes.ts). A `placed-map` line says what the driver exposes and is kept.
+ * (model/i915-nodes.ts). A `placed-map` line says what the driver exposes and is kept. Applied
+ * after exploration's values too (sim/declarations.ts): an explored value is the driver's
+ * behaviour, and the kernel leaves ANV before 5.6 only one.
  */
 export function onKernel<T extends DriverModel>(driver: T, version: KernelVersion): T {
-  if (driver.kernelDriver !== 'i915' || driver.backing !== 'device' || i915HasMmapOffset(version))
+  if (!kernelDecides(driver, 'placed-map', version) && !kernelDecides(driver, 'mmap-via', version))
     return driver;
   const placed =
-    driver.placed.supported && !driver.traitSources.has('placed-map')
+    driver.placed.supported && kernelDecides(driver, 'placed-map', version)
       ? { ...NO_PLACED, unsupportedBecause: I915_NO_MMAP_OFFSET }
       : driver.placed;
   // Without the mmap offset ANV maps with DRM_IOCTL_I915_GEM_MMAP, whose vm_mmap runs in the
   // kernel (i915_gem_mmap_ioctl): neither Wine's mmap hook nor box64's mmap symbol sees it.
-  const mmapVia = driver.traitSources.has('mmap-via') ? driver.mmapVia : 'ioctl';
+  const mmapVia = kernelDecides(driver, 'mmap-via', version) ? 'ioctl' : driver.mmapVia;
   return { ...driver, placed, mmapVia };
+}
+
+/**
+ * Whether the kernel, not the scenario, decides the trait (`placed-map` or `mmap-via`) for this
+ * driver (onKernel): ANV on i915 before Linux 5.6, unless a line gives the trait a value. An
+ * `any` line gives none: it asks what the driver may do, and on that kernel it can do one thing
+ * (docs/explore.md: the editor analyses the scenario with the default value).
+ */
+export function kernelDecides(
+  driver: DriverModel,
+  trait: 'placed-map' | 'mmap-via',
+  version: KernelVersion,
+): boolean {
+  if (driver.kernelDriver !== 'i915' || driver.backing !== 'device' || i915HasMmapOffset(version))
+    return false;
+  const line = driver.traitSources.get(trait);
+  return line === undefined || isAnyLine(line);
 }
 
 /** How a mapping not made through libc's mmap is made: why a symbol hook does not see it. */

@@ -14,6 +14,7 @@ import { isReservedWord } from '../language/vocabulary';
 import type { DriverNode, Identifier, ScenarioNode, Statement } from '../syntax/ast';
 import type { ProblemSink } from './problems';
 import type { Simulation } from './simulation';
+import type { KernelVersion } from '../kernel/types';
 
 /** Actors every scenario has without declaring them. */
 export const BUILTIN_ACTORS = ['app', 'wine', 'host', DEVICE_ACTOR];
@@ -75,8 +76,8 @@ export function declareParticipants(
   if (drivers.size === 0) drivers.set(IMPLICIT_DRIVER, defaultDriver(IMPLICIT_DRIVER));
   const pageSize = sim.platform.kernel.pageSize;
   const version = sim.platform.kernel.version;
-  for (const [name, model] of drivers) drivers.set(name, onKernel(onPageSize(model, pageSize), version));
-  applyDriverOptions(drivers, options);
+  for (const [name, model] of drivers) drivers.set(name, onPageSize(model, pageSize));
+  applyDriverOptions(drivers, options, version);
   return { drivers, actors };
 }
 
@@ -139,7 +140,11 @@ function reportReservedName(name: Identifier, problems: ProblemSink): void {
     problems.report('reserved-name', name, `\`${name.name}\` is a word of the language; choose another name`);
 }
 
-function applyDriverOptions(drivers: Map<string, DriverModel>, options: DriverOptions): void {
+function applyDriverOptions(
+  drivers: Map<string, DriverModel>,
+  options: DriverOptions,
+  version: KernelVersion,
+): void {
   const overrides = options.driverOverrides;
   if (overrides) {
     for (const [name, model] of drivers) {
@@ -147,6 +152,9 @@ function applyDriverOptions(drivers: Map<string, DriverModel>, options: DriverOp
       if (traits) drivers.set(name, { ...model, ...traits });
     }
   }
+  // After exploration's values: one the kernel rules out (ANV's placed maps or libc mmap before
+  // Linux 5.6) is not a behaviour that driver can have there, whatever the dimension says.
+  for (const [name, model] of drivers) drivers.set(name, onKernel(model, version));
   const observe = options.observeDriver;
   if (observe) for (const [name, model] of drivers) drivers.set(name, observe(model));
 }
