@@ -616,3 +616,22 @@ test("panel state: with `window 0 .. …` the free window room starts at Wine's 
   assert.equal(state.windowSizeBytes, String(0x10_0000 - 0x1_0000));
   assert.equal(state.windowUsedBytes, String(0x1000));
 });
+
+test("panel state: an earlier step's free blocks are cut only at the reserved areas that existed after it", () => {
+  // The preloader's DOS area (step 1), then its low memory area (step 2), which Wine merges with
+  // it (mmap_add_reserved_area): after step 1 only 0x1_0000..0x11_0000 is an area, so the window
+  // above it is one free block, not cut at 0x6800_0000 where step 2's area ends.
+  const text = `scenario "the docs' order" {
+  reserve 0x10_0000 at 0x1_0000 by wine preloaded
+  reserve 0x67ef_0000 at 0x11_0000 by wine preloaded
+}
+`;
+  const analysis = analyseDocument(text);
+  const gaps = (stepIndex: number) =>
+    panelState(analysis, { uri: 'u', version: 1, offset: 1, stepIndex })!
+      .windowGaps.map((g) => `${g.start}..${g.end}`)
+      .sort();
+  assert.deepEqual(gaps(-1), ['0x10000..0x7ffe0000']);
+  assert.deepEqual(gaps(0), ['0x10000..0x110000', '0x110000..0x7ffe0000']);
+  assert.deepEqual(gaps(1), ['0x10000..0x68000000', '0x68000000..0x7ffe0000']);
+});

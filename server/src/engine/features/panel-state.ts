@@ -102,9 +102,11 @@ export function panelState(analysis: DocumentAnalysis, request: PanelRequest): P
   const window = sim.platform.window;
   // The room Wine can hand out, as its window search and window-exhausted count it.
   const usable = sim.usableWindowStart;
-  // Cut at the reserved areas' edges, which no view spans: the blocks Wine can hand out.
+  // Cut at the edges of the reserved areas as they were after the step, which no view spans: the
+  // blocks Wine could hand out then.
+  const areas = sim.wineReservedAreasAfter(stepIndex);
   const gaps = windowGaps(vmas, usable, window.end, (p) => sim.addressOfPage(p)).flatMap(([s, e]) =>
-    sim.blocksForViews(s, e).map(([bs, be]): [bigint, bigint] => [bs, be]),
+    sim.blocksForViews(s, e, areas).map(([bs, be]): [bigint, bigint] => [bs, be]),
   );
   const free = gaps.reduce((n, [s, e]) => n + (e - s), 0n);
   const windowGapsOut: PanelGap[] = gaps

@@ -11,6 +11,7 @@ import { hasUnknownWordAfter, optionNamed, optionValue, positionalValues } from 
 import type { StepContext } from './step-context';
 import { wineMapFixedArea } from './wine-fixed-area';
 import { mapWineReservedArea } from './wine-reserved-placeholder';
+import { preloadedAfterMapping } from './preloaded-order';
 import { unmodelledAdvice } from './unmodelled-advice';
 import {
   MADVISE_BY_WORD,
@@ -80,6 +81,8 @@ export function reserveStep(context: StepContext, step: StepNode, actor: string)
       );
       return skippedForArguments();
     }
+    const tooLate = preloadedAfterMapping(context, step, at, length);
+    if (tooLate) return tooLate;
     return syscallOutcome(mapWineReservedArea(context.sim, actor, at, length), context.sim.stepIndex);
   }
   const label = step.binding?.name ?? 'reservation';

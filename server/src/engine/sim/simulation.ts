@@ -531,6 +531,22 @@ export class Simulation {
   private readonly wineReservedAreaOwners = new Map<bigint, readonly string[]>();
 
   /**
+   * The areas as each step that changed them left them, in step order: the panel shows an
+   * earlier step's free blocks cut only at the areas that existed then.
+   */
+  private readonly wineReservedAreasByStep: {
+    readonly step: number;
+    readonly areas: readonly ReservedArea[];
+  }[] = [];
+
+  /** Wine's reserved areas after step `stepIndex` (-1: after set-up, box64's prereserve). */
+  wineReservedAreasAfter(stepIndex: number): readonly ReservedArea[] {
+    const history = this.wineReservedAreasByStep;
+    for (let i = history.length - 1; i >= 0; i--) if (history[i]!.step <= stepIndex) return history[i]!.areas;
+    return [];
+  }
+
+  /**
    * Hands [start, end), reserved by actor `by`, to Wine as a reserved area (wine_main_preload_info,
    * virtual_init), merged with those it overlaps or touches as Wine merges them (withReservedArea).
    */
@@ -540,6 +556,9 @@ export class Simulation {
     for (const [s] of joined) this.wineReservedAreaOwners.delete(s);
     this.wineReservedAreaOwners.set(areas.find(([s, e]) => s <= start && e >= end)![0], [...owners.add(by)]);
     this.wineReservedAreas.splice(0, this.wineReservedAreas.length, ...areas);
+    const last = this.wineReservedAreasByStep[this.wineReservedAreasByStep.length - 1];
+    if (last?.step === this.stepIndex) this.wineReservedAreasByStep.pop();
+    this.wineReservedAreasByStep.push({ step: this.stepIndex, areas });
     // The searches' cursors in the areas are kept by index (firstFitInReservedAreas): a new or
     // merged area moves the indices, and a cursor applied to another area skips its room.
     for (const fit of this.windowFits.values()) fit.areaFrom.length = 0;
@@ -581,14 +600,18 @@ export class Simulation {
   /**
    * The window's free space in the blocks one view may take: [start, end) cut at the reserved
    * areas' edges, since a view lies inside one area or outside all (firstFitInReservedAreas).
+   * `areas` are those of an earlier step (wineReservedAreasAfter) for the panel; the run's own
+   * searches use the areas now.
    */
-  blocksForViews(start: bigint, end: bigint): (readonly [bigint, bigint])[] {
+  blocksForViews(
+    start: bigint,
+    end: bigint,
+    areas: readonly ReservedArea[] = this.wineReservedAreas,
+  ): (readonly [bigint, bigint])[] {
     // KUSER_SHARED_DATA's block is no view's either (sim/wine-user-shared-data.ts).
     const blocks = withoutBlock(this.userSharedData, start, end);
-    if (this.wineReservedAreas.length === 0) return blocks;
-    return blocks.flatMap(([s, e]) =>
-      piecesByArea(this.wineReservedAreas, s, e).map((p) => [p.start, p.end] as const),
-    );
+    if (areas.length === 0) return blocks;
+    return blocks.flatMap(([s, e]) => piecesByArea(areas, s, e).map((p) => [p.start, p.end] as const));
   }
 
   /** Mappings the reserved-area search walked, all searches together (a test bounds it: linear). */
