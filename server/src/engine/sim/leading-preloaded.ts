@@ -1,7 +1,7 @@
 // Wine's reserved areas exist before anything else in the process runs: the preloader maps them
 // in wld_start before it jumps to ld.so (wine-mirror/wine loader/preloader.c), so before any
 // library's constructor and before Wine creates a Vulkan device, whose driver then makes its
-// internal mappings (its pools, the `internal-mappings` trait) wherever the kernel finds
+// internal mappings (radv's pools, Mesa src/amd/vulkan radv_device.c) wherever the kernel finds
 // room outside them. A scenario states them first (docs/language.md, `reserve … preloaded`), but
 // its set-up (a strategy's reservations, each driver's device creation) runs before step 1: the
 // leading `reserve … preloaded` steps are therefore run inside set-up, before device creation,
