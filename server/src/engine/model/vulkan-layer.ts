@@ -193,34 +193,20 @@ export class VulkanLayer {
     return false;
   };
 
-  /**
-   * Set-up before step 1: the strategy's reservations, then `beforeDevices` (the scenario's
-   * leading `reserve … preloaded` steps, sim/leading-preloaded.ts, each recorded as its own step),
-   * then device creation (internal mappings).
-   */
-  start(scenario: ScenarioNode, beforeDevices?: () => void): void {
+  /** Set-up before step 1: the strategy's reservations, then device creation (internal mappings). */
+  start(scenario: ScenarioNode): void {
     const sim = this.sim;
     sim.takeCalls(); // set-up starts with no calls
     // What the strategy or a driver finds at set-up is said where the set-up is written.
     sim.setupFindingRange = setupRange(scenario, undefined);
     this.strategy.start?.(sim);
-    let strategyCalls: readonly CallRecord[] = [];
-    if (beforeDevices) {
-      // The steps take their own calls; the strategy's stay set-up's.
-      strategyCalls = listOf(sim.takeCalls());
-      sim.setupFindingRange = undefined;
-      beforeDevices();
-      sim.stepIndex = -1;
-      sim.stepNode = undefined;
-    }
     if (this.usesVulkan())
       for (const ops of this.ops.values()) {
         sim.setupFindingRange = setupRange(scenario, ops.model);
         ops.start();
       }
     sim.setupFindingRange = undefined;
-    const deviceCalls = listOf(sim.takeCalls());
-    this.setupCalls = strategyCalls.length === 0 ? deviceCalls : [...strategyCalls, ...deviceCalls];
+    this.setupCalls = listOf(sim.takeCalls());
   }
 
   private usesVulkan(): boolean {

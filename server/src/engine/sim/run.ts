@@ -15,7 +15,6 @@ import { declareParticipants, type DriverOptions } from './declarations';
 import { checkExclusiveWords } from './exclusive-words';
 import { checkExpectation } from './expectations';
 import { reportExtraArgument } from './step-arguments';
-import { leadingPreloadedSteps } from './leading-preloaded';
 import { NameScope } from './names';
 import { openStep } from './open-step';
 import { BoundStepRecord, RecordedStep } from './outcome';
@@ -124,23 +123,11 @@ class ScenarioRunner {
     // when a `uffd` step may register one later.
     if (hasUffdStep(this.node.body)) sim.space.trackFaultedPages();
     const maxSteps = this.options.maxSteps ?? Number.POSITIVE_INFINITY;
-    const body = this.node.body;
-    const leading = leadingPreloadedSteps(body);
-    vulkan.start(
-      this.node,
-      leading.length === 0
-        ? undefined
-        : () => {
-            for (const step of leading) if (sim.records.length < maxSteps) this.executeStep(step);
-          },
-    );
+    vulkan.start(this.node);
     sim.space.markStep(-1);
+    const body = this.node.body;
     // Indexed: this loop starts in the interpreter, where `for…of` makes an iterator result per statement.
-    for (
-      let i = leading.length === 0 ? 0 : body.indexOf(leading[leading.length - 1]!) + 1;
-      i < body.length;
-      i++
-    ) {
+    for (let i = 0; i < body.length; i++) {
       const statement = body[i]!;
       if (statement.kind === 'step') {
         if (sim.records.length >= maxSteps) break;
