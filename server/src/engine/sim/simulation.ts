@@ -521,7 +521,9 @@ export class Simulation {
    * Wine's reserved areas (sim/wine-reserved-areas.ts), sorted and apart, as [start, end): their
    * placeholders are room for Wine's window allocations, not for the kernel's searches.
    */
-  readonly wineReservedAreas: ReservedArea[] = [];
+  get wineReservedAreas(): readonly ReservedArea[] {
+    return this.wineReservedAreasByStep[this.wineReservedAreasByStep.length - 1]?.areas ?? [];
+  }
 
   /**
    * Who reserved each of wineReservedAreas, by its start: every actor whose range Wine merged into
@@ -531,8 +533,8 @@ export class Simulation {
   private readonly wineReservedAreaOwners = new Map<bigint, readonly string[]>();
 
   /**
-   * The areas as each step that changed them left them, in step order: the panel shows an
-   * earlier step's free blocks cut only at the areas that existed then.
+   * The areas as each step that changed them left them, in step order (the last entry is the
+   * areas now): the panel shows an earlier step's free blocks cut only at the areas that existed then.
    */
   private readonly wineReservedAreasByStep: {
     readonly step: number;
@@ -555,7 +557,6 @@ export class Simulation {
     const owners = new Set(joined.flatMap(([s]) => this.wineReservedAreaOwners.get(s)!));
     for (const [s] of joined) this.wineReservedAreaOwners.delete(s);
     this.wineReservedAreaOwners.set(areas.find(([s, e]) => s <= start && e >= end)![0], [...owners.add(by)]);
-    this.wineReservedAreas.splice(0, this.wineReservedAreas.length, ...areas);
     const last = this.wineReservedAreasByStep[this.wineReservedAreasByStep.length - 1];
     if (last?.step === this.stepIndex) this.wineReservedAreasByStep.pop();
     this.wineReservedAreasByStep.push({ step: this.stepIndex, areas });
@@ -574,8 +575,9 @@ export class Simulation {
   private firstFitInReservedAreas(size: bigint, alignment: bigint, areaFrom: bigint[]): bigint | undefined {
     const low = this.usableWindowStart;
     const high = this.platform.window.end;
-    for (let i = 0; i < this.wineReservedAreas.length; i++) {
-      const [areaStart, areaEnd] = this.wineReservedAreas[i]!;
+    const areas = this.wineReservedAreas;
+    for (let i = 0; i < areas.length; i++) {
+      const [areaStart, areaEnd] = areas[i]!;
       // Where the last search of this size found its fit in this area (findWindowSpace keeps it):
       // without it every map walked every view already placed in the area, quadratic in maps.
       const cursor = areaFrom[i] ?? areaStart;
