@@ -162,8 +162,14 @@ export class VulkanLayer {
   private readonly exportedBos = new Map<OpenFile, ExportedFd>();
   /** Exported fds a successful import took, with the memory that took each (importRefusal). */
   private readonly importedBy = new Map<OpenFile, VkMemory>();
-  /** Calls made before the first step: the layer's and the drivers' set-up. */
+  /** Calls made before the first step: the layer's and (see `devicesCreatedAfter`) the drivers' set-up. */
   setupCalls: readonly CallRecord[] = [];
+  /**
+   * Device creation run after the scenario's leading `reserve … preloaded` steps
+   * (sim/device-creation-point.ts): the step after which it ran and its calls, which that step's
+   * record holds. Undefined when it ran before step 1, with its calls in `setupCalls`.
+   */
+  devicesCreatedAfter: { readonly step: number; readonly calls: readonly CallRecord[] } | undefined;
 
   constructor(
     private readonly sim: Simulation,
@@ -193,20 +199,47 @@ export class VulkanLayer {
     return false;
   };
 
-  /** Set-up before step 1: the strategy's reservations, then device creation (internal mappings). */
-  start(scenario: ScenarioNode): void {
+  /**
+   * Set-up before step 1: the strategy's reservations, then device creation (internal mappings)
+   * unless `devicesLater` (it then runs after the leading `reserve … preloaded` steps: createDevicesLater).
+   */
+  start(scenario: ScenarioNode, devicesLater = false): void {
     const sim = this.sim;
     sim.takeCalls(); // set-up starts with no calls
     // What the strategy or a driver finds at set-up is said where the set-up is written.
     sim.setupFindingRange = setupRange(scenario, undefined);
     this.strategy.start?.(sim);
+    if (!devicesLater) this.createDevices(scenario);
+    sim.setupFindingRange = undefined;
+    this.setupCalls = listOf(sim.takeCalls());
+  }
+
+  /**
+   * Device creation after the step just run (the last leading `reserve … preloaded` step): made
+   * as at set-up, no step's (its mappings are set-up's, step -1, and what it finds is said at the
+   * driver's block), so only when it runs differs. Returns its calls, for the step's record.
+   */
+  createDevicesLater(scenario: ScenarioNode): readonly CallRecord[] {
+    const sim = this.sim;
+    const { stepIndex, stepNode } = sim;
+    sim.stepIndex = -1;
+    sim.stepNode = undefined;
+    this.createDevices(scenario);
+    sim.setupFindingRange = undefined;
+    sim.stepIndex = stepIndex;
+    sim.stepNode = stepNode;
+    const calls = listOf(sim.takeCalls());
+    this.devicesCreatedAfter = { step: stepIndex, calls };
+    return calls;
+  }
+
+  private createDevices(scenario: ScenarioNode): void {
+    const sim = this.sim;
     if (this.usesVulkan())
       for (const ops of this.ops.values()) {
         sim.setupFindingRange = setupRange(scenario, ops.model);
         ops.start();
       }
-    sim.setupFindingRange = undefined;
-    this.setupCalls = listOf(sim.takeCalls());
   }
 
   private usesVulkan(): boolean {

@@ -12,6 +12,7 @@ import type { TextRange } from '../syntax/text-range';
 import type { FixData } from '../diagnostics';
 import { mremapArguments } from '../sim/raw-steps';
 import type { ScenarioRun } from '../sim/run';
+import type { CallRecord } from '../sim/records';
 import type { Rule } from './rule';
 import { setupRange } from '../sim/setup-range';
 import { intendedFailures } from '../intended-failures';
@@ -47,22 +48,28 @@ export const kernelRefused: Rule = {
         );
       }
     }
-    // Set-up before step 1: the strategy's reservations and the drivers' device creation. A
-    // refusal there changes every step after it, and no step shows it.
-    for (const call of run.vulkan.setupCalls) {
-      if (call.ok || !call.errno) continue;
-      const driver = run.drivers.get(call.actor);
-      const consequence = driver
-        ? `${call.actor} cannot create its device (its internal mappings, made at vkCreateDevice), so on a real system nothing after this runs; drvmap goes on as if it had`
-        : 'The strategy is set up without it, and every step after it runs so';
-      emit(
-        setupRange(run.node, driver),
-        `${call.actor}'s ${call.text} fails with ${call.errno} at set-up, before step 1${call.reason ? `: ${call.reason}` : ''}. ${consequence}`,
-        [],
-        undefined,
-        call.addresses,
-      );
-    }
+    // Set-up before step 1: the strategy's reservations and the drivers' device creation, or
+    // the latter after the leading `reserve … preloaded` steps (its calls then in that step's
+    // record, but no step's doing: noted on no step). A refusal there changes every step after
+    // it, and no step shows it.
+    const later = run.vulkan.devicesCreatedAfter;
+    const setups: [readonly CallRecord[], string][] = [[run.vulkan.setupCalls, 'at set-up, before step 1']];
+    if (later) setups.push([later.calls, `at device creation, after step ${later.step + 1}`]);
+    for (const [calls, when] of setups)
+      for (const call of calls) {
+        if (call.ok || !call.errno) continue;
+        const driver = run.drivers.get(call.actor);
+        const consequence = driver
+          ? `${call.actor} cannot create its device (its internal mappings, made at vkCreateDevice), so on a real system nothing after this runs; drvmap goes on as if it had`
+          : 'The strategy is set up without it, and every step after it runs so';
+        emit(
+          setupRange(run.node, driver),
+          `${call.actor}'s ${call.text} fails with ${call.errno} ${when}${call.reason ? `: ${call.reason}` : ''}. ${consequence}`,
+          [],
+          undefined,
+          call.addresses,
+        );
+      }
   },
 };
 

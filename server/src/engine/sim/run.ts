@@ -12,6 +12,7 @@ import { afterUffdStep } from '../model/uffd-step';
 import { accessStep } from './access-steps';
 import { bindStepResult } from './bind-step';
 import { declareParticipants, type DriverOptions } from './declarations';
+import { deviceCreationPoint } from './device-creation-point';
 import { checkExclusiveWords } from './exclusive-words';
 import { checkExpectation } from './expectations';
 import { reportExtraArgument } from './step-arguments';
@@ -32,7 +33,7 @@ import {
   uffdRegisterStep,
 } from './raw-steps';
 import { noteLinuxOnlyCall } from './linux-only';
-import type { ExpectRecord, Outcome, StepRecord } from './records';
+import type { CallRecord, ExpectRecord, Outcome, StepRecord } from './records';
 import { Simulation } from './simulation';
 import { stepActor, type ActorContext } from './step-actor';
 import type { StepContext } from './step-context';
@@ -123,12 +124,18 @@ class ScenarioRunner {
     // when a `uffd` step may register one later.
     if (hasUffdStep(this.node.body)) sim.space.trackFaultedPages();
     const maxSteps = this.options.maxSteps ?? Number.POSITIVE_INFINITY;
-    vulkan.start(this.node);
-    sim.space.markStep(-1);
     const body = this.node.body;
+    // 0: at set-up, as the rest of it; else after the leading `reserve … preloaded` steps.
+    const devicesAt = deviceCreationPoint(body);
+    vulkan.start(this.node, devicesAt > 0);
+    sim.space.markStep(-1);
     // Indexed: this loop starts in the interpreter, where `for…of` makes an iterator result per statement.
-    for (let i = 0; i < body.length; i++) {
+    let i = 0;
+    for (; i < body.length; i++) {
       const statement = body[i]!;
+      // Before the maxSteps check: device creation belongs to the last step run, as the
+      // expectations checked after it do.
+      if (i === devicesAt && devicesAt > 0) this.createDevicesLater();
       if (statement.kind === 'step') {
         if (sim.records.length >= maxSteps) break;
         this.executeStep(statement);
@@ -136,6 +143,8 @@ class ScenarioRunner {
         this.keepCallsOfExpectation(checkExpectation(this.context, statement));
       }
     }
+    // Nothing but the leading steps: device creation after the last of them, unless a cut stopped them.
+    if (i === body.length && devicesAt === body.length && devicesAt > 0) this.createDevicesLater();
     sim.space.markStep(sim.records.length - 1);
     return {
       node: this.node,
@@ -181,13 +190,29 @@ class ScenarioRunner {
   }
 
   /**
+   * Device creation after the leading `reserve … preloaded` steps (sim/device-creation-point.ts).
+   * Its calls join the last step's record, and that step's state is marked again with what they
+   * mapped: the timeline shows each state as the simulation had it, the set-up one without the
+   * pools and the step's with them, and trace, hover and the panel list the calls where they ran.
+   */
+  private createDevicesLater(): void {
+    const { sim, vulkan } = this.context;
+    this.keepCallsAfterLastStep(vulkan.createDevicesLater(this.node));
+    sim.space.markStep(sim.records.length - 1);
+  }
+
+  /**
    * Calls an expectation made (a read that faults pages in through a userfaultfd handler) are its
    * own (ExpectRecord.calls), and are kept on the step before it too, or the set-up before the
    * first step: the timeline of the memory, which the panel and rules walk, runs through steps.
    */
   private keepCallsOfExpectation(expectation: ExpectRecord): void {
+    this.keepCallsAfterLastStep(expectation.calls);
+  }
+
+  /** Calls made after the last step run (or before step 1) join its record (or set-up's). */
+  private keepCallsAfterLastStep(calls: readonly CallRecord[]): void {
     const { sim, vulkan } = this.context;
-    const calls = expectation.calls;
     if (calls.length === 0) return;
     const last = sim.records[sim.records.length - 1];
     if (last instanceof RecordedStep || last instanceof BoundStepRecord) last.addCalls(calls);

@@ -51,7 +51,9 @@ import {
 } from './calls';
 
 function noteStep(steps: number[], step: number): void {
-  if (steps[steps.length - 1] !== step) steps.push(step);
+  // Set-up's calls (-1) are no step's, even when device creation runs after the leading
+  // `reserve … preloaded` steps: the lists stay ascending, and rules read set-up's from the layer.
+  if (step >= 0 && steps[steps.length - 1] !== step) steps.push(step);
 }
 
 /**
