@@ -21,7 +21,7 @@ export interface DrvmapSettings {
 export const DEFAULT_SETTINGS: DrvmapSettings = {
   defaultKernel: '6.18',
   defaultWine: '10.15',
-  defaultWindow: '0x10000..0x7fff0000',
+  defaultWindow: '0x10000..0x80000000',
   inlayHints: { enabled: true },
   severity: {},
   maxFileSizeKiB: 512,

@@ -25,7 +25,7 @@ export interface Settings {
 export const DEFAULT_SETTINGS: Settings = {
   defaultKernel: '6.18',
   defaultWine: formatWineVersion(DEFAULT_WINE),
-  defaultWindow: '0x10000..0x7fff0000',
+  defaultWindow: '0x10000..0x80000000',
   inlayHintsEnabled: true,
   severity: {},
   // package.json's default: the same limit in every editor, not only in VS Code.

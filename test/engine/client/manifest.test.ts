@@ -138,7 +138,7 @@ test("the window's own system decides no command: the extension host's does", ()
 test('settings: the documented ones, with the severity schema listing exactly the rules', () => {
   const props = manifest.contributes.configuration.properties;
   assert.equal(props['drvmap.defaultKernel']?.default, '6.18');
-  assert.equal(props['drvmap.defaultWindow']?.default, '0x10000..0x7fff0000');
+  assert.equal(props['drvmap.defaultWindow']?.default, '0x10000..0x80000000');
   assert.equal(props['drvmap.inlayHints.enabled']?.default, true);
   // The server's own defaults are the manifest's, for editors that send no settings.
   assert.equal(props['drvmap.maxFileSizeKiB']?.default, DEFAULT_SETTINGS.maxFileSizeKiB);
@@ -146,10 +146,10 @@ test('settings: the documented ones, with the severity schema listing exactly th
   assert.equal(props['drvmap.defaultWindow']?.default, DEFAULT_SETTINGS.defaultWindow);
   // Negative, as the client now passes what settings.json holds: said as a `window` line says it.
   assert.deepEqual(settingProblems(readSettings({ defaultWindow: '-0x10000..0x7fff0000' })), [
-    'drvmap.defaultWindow `-0x10000..0x7fff0000` is not used: `-0x10000` is negative; addresses are unsigned; scenarios without a `window` line use 0x1_0000..0x7fff_0000',
+    'drvmap.defaultWindow `-0x10000..0x7fff0000` is not used: `-0x10000` is negative; addresses are unsigned; scenarios without a `window` line use 0x1_0000..0x8000_0000',
   ]);
   assert.deepEqual(settingProblems(readSettings({ defaultWindow: '0x10000..' })), [
-    'drvmap.defaultWindow `0x10000..` is not used: its end is missing (START..END); scenarios without a `window` line use 0x1_0000..0x7fff_0000',
+    'drvmap.defaultWindow `0x10000..` is not used: its end is missing (START..END); scenarios without a `window` line use 0x1_0000..0x8000_0000',
   ]);
   assert.equal(props['drvmap.maxFileSizeKiB']?.default, 512);
   assert.ok(props['drvmap.trace.server']);

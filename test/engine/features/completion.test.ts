@@ -333,7 +333,7 @@ describe('completion', () => {
   });
 
   test('window: the usual windows, then `..` after the start, and nothing after the end', () => {
-    has(labels('scenario "s" {\n  window ⟨|⟩\n}\n'), '0x1_0000 .. 0x7fff_0000');
+    has(labels('scenario "s" {\n  window ⟨|⟩\n}\n'), '0x1_0000 .. 0x8000_0000');
     assert.deepEqual(labels('scenario "s" {\n  window 0x1_0000 ⟨|⟩\n}\n'), ['..']);
     assert.deepEqual(labels('scenario "s" {\n  window 64KiB + 0x1000 ⟨|⟩\n}\n'), ['..']);
     assert.deepEqual(labels('scenario "s" {\n  window 0x1_0000 .. 0x7fff_0000 ⟨|⟩\n}\n'), []);

@@ -49,7 +49,7 @@ describe('hover: numbers and addresses', () => {
 
   test("a pointer inside the window whose mapping runs past the window's end says so, as check does", () => {
     const text = `scenario "s" {
-  large-address-aware
+  window 0x1_0000 .. 0xffff_0000
   mmap-base 0x1_0000_1000
   mem = vkAllocateMemory 1MiB host-visible
   ⟨|⟩p = vkMapMemory mem

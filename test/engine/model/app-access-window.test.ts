@@ -12,12 +12,12 @@ const messages = (text: string) =>
 test('an access that runs past the window end: the part outside, from the window end (fires)', () => {
   assert.deepEqual(
     messages(`scenario "straddle" {
-  a = mmap 128KiB rw private anon at 0x7ffe_0000 fixed by wine
-  app writes 0x7ffe_ffff, 2
+  a = mmap 128KiB rw private anon at 0x7fff_0000 fixed by wine
+  app writes 0x7fff_ffff, 2
 }
 `),
     [
-      "32-bit code writes 0x7ffe_ffff..0x7fff_0001, which starts inside the window 0x1_0000..0x7fff_0000 and runs past its end: its last 1 B (0x7fff_0000..0x7fff_0001) lie outside: the addresses fit in 32 bits, but this process's 32-bit code is not given addresses there (Windows' user range ends at 0x7ffe_ffff, lpMaximumApplicationAddress: the last 64 KiB below 2 GiB are never user memory, linux-mm §7.1)",
+      "32-bit code writes 0x7fff_ffff..0x8000_0001, which starts inside the window 0x1_0000..0x8000_0000 and runs past its end: its last 1 B (0x8000_0000..0x8000_0001) lie outside: the addresses fit in 32 bits, but this process's 32-bit code is not given addresses there (it is not large-address-aware: pointers above 2 GiB break code that treats them as signed)",
     ],
   );
 });
@@ -25,8 +25,8 @@ test('an access that runs past the window end: the part outside, from the window
 test('the same access ending at the window end: nothing outside (does not fire)', () => {
   assert.deepEqual(
     messages(`scenario "inside" {
-  a = mmap 128KiB rw private anon at 0x7ffe_0000 fixed by wine
-  app writes 0x7ffe_fffe, 2
+  a = mmap 128KiB rw private anon at 0x7fff_0000 fixed by wine
+  app writes 0x7fff_fffe, 2
 }
 `),
     [],
@@ -35,13 +35,13 @@ test('the same access ending at the window end: nothing outside (does not fire)'
 
 test('an access that starts outside the window is still named by its address', () => {
   const [message] = messages(`scenario "outside" {
-  a = mmap 128KiB rw private anon at 0x7fff_0000 fixed by wine
-  app writes 0x7fff_0000, 2
+  a = mmap 128KiB rw private anon at 0x8000_0000 fixed by wine
+  app writes 0x8000_0000, 2
 }
 `);
   assert.match(
     message ?? '',
-    /^32-bit code writes 0x7fff_0000, outside the window 0x1_0000\.\.0x7fff_0000: the address fits/,
+    /^32-bit code writes 0x8000_0000, outside the window 0x1_0000\.\.0x8000_0000: the address fits/,
   );
 });
 
@@ -67,7 +67,7 @@ test('an access that starts outside the window and crosses 4 GiB keeps the reaso
 `);
   assert.match(
     message ?? '',
-    /^32-bit code writes 0xffff_fffe, outside the window 0x1_0000\.\.0x7fff_0000: the address fits in 32 bits, but .*not large-address-aware/,
+    /^32-bit code writes 0xffff_fffe, outside the window 0x1_0000\.\.0x8000_0000: the address fits in 32 bits, but .*not large-address-aware/,
   );
 });
 
@@ -116,8 +116,8 @@ test('a window line of its own: its end (or start) is the reason, with no Window
   ]);
   // drvmap.defaultWindow, when it is not the default window, is named the same way.
   assert.deepEqual(
-    reasonOf(writeAt('', '0x9000_0000'), { window: { start: 0x1_0000n, end: 0x8000_0000n } }),
-    ['the drvmap.defaultWindow setting ends the window at 0x8000_0000'],
+    reasonOf(writeAt('', '0x9000_0000'), { window: { start: 0x1_0000n, end: 0x7000_0000n } }),
+    ['the drvmap.defaultWindow setting ends the window at 0x7000_0000'],
   );
 });
 
@@ -127,11 +127,14 @@ test("large-address-aware's own window keeps its reasons: the sign above 2 GiB, 
   assert.deepEqual(reasonOf(writeAt('  large-address-aware no', '0x9000_0000')), [sign]);
   // The default setting's own value, and a window line the checker refused, leave the default window.
   assert.deepEqual(
-    reasonOf(writeAt('', '0x9000_0000'), { window: { start: 0x1_0000n, end: 0x7fff_0000n } }),
+    reasonOf(writeAt('', '0x9000_0000'), { window: { start: 0x1_0000n, end: 0x8000_0000n } }),
     [sign],
   );
   assert.deepEqual(reasonOf(writeAt('  window 0x1_0000 .. 0x2_0000_0000', '0x9000_0000')), [sign]);
-  assert.deepEqual(reasonOf(writeAt('  large-address-aware', '0xffff_0000')), [
+  // WOW64's large-address-aware window runs to 4 GiB (the zero-bits limit + 1); i386 Wine's
+  // (mmap32) ends at Windows' user range.
+  assert.deepEqual(reasonOf(writeAt('  large-address-aware', '0xffff_0000')), []);
+  assert.deepEqual(reasonOf(writeAt('  strategy mmap32\n  large-address-aware', '0xffff_0000')), [
     "Windows' user range ends at 0xfffe_ffff, lpMaximumApplicationAddress: the last 64 KiB below 4 GiB are never user memory, linux-mm §7.1",
   ]);
 });
@@ -174,7 +177,7 @@ test('an access that starts below the window and runs into it: the part outside,
 }
 `),
     [
-      "32-bit code writes 0xfffe..0x1_0002, which starts below the window 0x1_0000..0x7fff_0000 and runs into it: its first 2 B (0xfffe..0x1_0000) lie outside: the addresses fit in 32 bits, but this process's 32-bit code is not given addresses there (Windows' user range starts at 0x1_0000, lpMinimumApplicationAddress: the first 64 KiB are never user memory, linux-mm §7.1, §7.2)",
+      "32-bit code writes 0xfffe..0x1_0002, which starts below the window 0x1_0000..0x8000_0000 and runs into it: its first 2 B (0xfffe..0x1_0000) lie outside: the addresses fit in 32 bits, but this process's 32-bit code is not given addresses there (Windows' user range starts at 0x1_0000, lpMinimumApplicationAddress: the first 64 KiB are never user memory, linux-mm §7.1, §7.2)",
     ],
   );
 });

@@ -59,9 +59,9 @@ test('`large-address-aware` alone or `yes` widens the window to 4 GiB; `no` keep
     const { start, end } = analysis.scenarios[0]!.run.simulation.platform.window;
     return [start, end, analysis.diagnostics.map((d) => d.message)];
   };
-  assert.deepEqual(windowOf('large-address-aware'), [0x1_0000n, 0xffff_0000n, []]);
-  assert.deepEqual(windowOf('large-address-aware yes'), [0x1_0000n, 0xffff_0000n, []]);
-  assert.deepEqual(windowOf('large-address-aware no'), [0x1_0000n, 0x7fff_0000n, []]);
+  assert.deepEqual(windowOf('large-address-aware'), [0x1_0000n, 0x1_0000_0000n, []]);
+  assert.deepEqual(windowOf('large-address-aware yes'), [0x1_0000n, 0x1_0000_0000n, []]);
+  assert.deepEqual(windowOf('large-address-aware no'), [0x1_0000n, 0x8000_0000n, []]);
   assert.deepEqual(windowOf('large-address-aware maybe')[2], [
     '`maybe` is not a large-address-aware (one of: yes, no)',
   ]);

@@ -29,7 +29,7 @@ test('a freed pointer above 4 GiB: one use-after-free, which says 32-bit code ke
   );
   assert.match(
     errors[0]!.message,
-    /^app writes 0xf7ef_f000 \(32-bit code cannot hold 0x7fff_f7ef_f000, outside the window 0x1_0000\.\.0xffff_0000: it keeps only the low 32 bits\) through the pointer vkMapMemory gave for mem/,
+    /^app writes 0xf7ef_f000 \(32-bit code cannot hold 0x7fff_f7ef_f000, outside the window 0x1_0000\.\.0x1_0000_0000: it keeps only the low 32 bits\) through the pointer vkMapMemory gave for mem/,
   );
 });
 

@@ -57,7 +57,7 @@ test('window-exhausted under placed (no reserved areas): a fragmented window nam
 `);
   // The message it gave before reserved areas were named, word for word.
   assert.deepEqual(messages, [
-    'no ≈1.3 GiB (1280 MiB) block is free in the 32-bit window 0x1_0000..0x7fff_0000: ≈2.0 GiB (2096896 KiB) is free in total, but fragmented — the largest free block is ≈1023.9 MiB (1048512 KiB); 1 mapping lies in it (host 1)',
+    'no ≈1.3 GiB (1280 MiB) block is free in the 32-bit window 0x1_0000..0x8000_0000: ≈2.0 GiB (2096960 KiB) is free in total, but fragmented — the largest free block is ≈1023.9 MiB (1048512 KiB); 1 mapping lies in it (host 1)',
   ]);
   assert.doesNotMatch(messages[0]!, /box64|reservation|spans/);
 });

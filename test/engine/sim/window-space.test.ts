@@ -296,7 +296,7 @@ test('window-exhausted: one free gap is never called fragmented', () => {
 }
 `);
   assert.deepEqual(messages, [
-    'no 960 KiB block is free in the 32-bit window 0x1_0000..0x7fff_0000: the only free block is 1016 KiB, but Wine places views on 64 KiB boundaries, so only 956 KiB of it is usable; 2 mappings lie in it (host 2)',
+    'no 960 KiB block is free in the 32-bit window 0x1_0000..0x8000_0000: ≈1.1 MiB (1080 KiB) is free in total; the largest free block is 1016 KiB, but Wine places views on 64 KiB boundaries, so only 956 KiB of it is usable; 2 mappings lie in it (host 2)',
   ]);
 });
 

@@ -1,6 +1,6 @@
 // KUSER_SHARED_DATA at 0x7ffe_0000 is Wine's from process start (dlls/ntdll/unix/virtual.c
 // user_shared_data, facts linux-mm §7.2): no window allocation of Wine's covers it, so the
-// largest block is 0x1_0000..0x7ffe_0000 or 0x7fff_0000..0xffff_0000, and the window's budget,
+// largest block is 0x1_0000..0x7ffe_0000 or 0x7fff_0000..0x1_0000_0000, and the window's budget,
 // its gaps and the panel count it out.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -24,7 +24,7 @@ test('a 3 GiB placed map in a large-address-aware window: no block holds it (win
   assert.equal(exhausted.length, 1);
   assert.match(
     exhausted[0]!.message,
-    /the largest free block is 2 GiB; Wine's KUSER_SHARED_DATA at 0x7ffe_0000 holds 0x7ffe_0000\.\.0x7fff_0000/,
+    /the largest free block is ≈2\.0 GiB \(2097216 KiB\); Wine's KUSER_SHARED_DATA at 0x7ffe_0000 holds 0x7ffe_0000\.\.0x7fff_0000/,
   );
   assert.match(outcome(text, 1), /VK_ERROR_OUT_OF_HOST_MEMORY/);
 });
@@ -74,7 +74,7 @@ test("the panel's gaps leave KUSER_SHARED_DATA's 64 KiB out", () => {
   assert.deepEqual(
     state.windowGaps.map((g) => [g.start, g.end]),
     [
-      ['0x7fff0000', '0xffff0000'],
+      ['0x7fff0000', '0x100000000'],
       ['0x10000', '0x7ffe0000'],
     ],
   );

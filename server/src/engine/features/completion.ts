@@ -363,8 +363,8 @@ function scenarioCompletions(
 function windowCompletions(tokens: readonly Token[]): CompletionItem[] {
   if (tokens.length === 1)
     return [
-      { label: '0x1_0000 .. 0x7fff_0000', kind: 'value', detail: '2 GiB (default)' },
-      { label: '0x1_0000 .. 0xffff_0000', kind: 'value', detail: '4 GiB, large-address-aware' },
+      { label: '0x1_0000 .. 0x8000_0000', kind: 'value', detail: '2 GiB (default)' },
+      { label: '0x1_0000 .. 0x1_0000_0000', kind: 'value', detail: '4 GiB, large-address-aware' },
     ];
   const last = tokens[tokens.length - 1]!;
   const startEnded = last.kind === 'number' || last.kind === 'ident' || last.kind === 'rparen';

@@ -1004,17 +1004,17 @@ export const SETTINGS: readonly SettingSpec[] = [
   },
   {
     keyword: 'window',
-    doc: 'The range 32-bit code can reach. Default 0x1_0000 .. 0x7fff_0000 (2 GiB, Wine without LARGE_ADDRESS_AWARE); under `strategy reserve-high` 0x1_0000 .. 0x1_0000_0000 (a FEX i386 guest).',
+    doc: "The range 32-bit code can reach. Default 0x1_0000 .. 0x8000_0000 (2 GiB, WOW64 Wine without LARGE_ADDRESS_AWARE: its allocations reach 2 GiB, KUSER_SHARED_DATA's 64 KiB at 0x7ffe_0000 left out); under `strategy mmap32` (i386 Wine) 0x1_0000 .. 0x7fff_0000; under `strategy reserve-high` 0x1_0000 .. 0x1_0000_0000 (a FEX i386 guest).",
     args: 'range',
     example: 'window 0x1_0000 .. 0xffff_0000',
   },
   {
     keyword: 'large-address-aware',
-    doc: 'The main image is LARGE_ADDRESS_AWARE: the window ends at 0xffff_0000 (4 GiB minus 64 KiB). `large-address-aware no` is the default: 2 GiB.',
+    doc: "The main image is LARGE_ADDRESS_AWARE: the window ends at 0x1_0000_0000 (4 GiB; WOW64 Wine's allocations reach it), or 0xffff_0000 for i386 Wine (`strategy mmap32`, or `reserve-high`'s old 32-bit Wine). `large-address-aware no` is the default: 2 GiB.",
     args: 'word',
     words: [
       w('yes', 'The default when the setting is written alone.'),
-      w('no', 'Not large-address-aware: the window ends at 0x7fff_0000.'),
+      w('no', 'Not large-address-aware: the window ends at 0x8000_0000 (0x7fff_0000 for i386 Wine).'),
     ],
     example: 'large-address-aware',
   },

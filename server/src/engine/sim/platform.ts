@@ -90,10 +90,28 @@ export interface Platform {
 export type WindowSource =
   'window-line' | 'default-window-setting' | 'large-address-aware' | 'fex-guest-range';
 
-/** Wine without LARGE_ADDRESS_AWARE: 0x10000 .. 2 GiB - 64 KiB (HighestUserAddress 0x7ffeffff). */
-export const DEFAULT_WINDOW: AddressWindow = { start: 0x1_0000n, end: 0x7fff_0000n };
-/** WOW64 + LAA: HighestUserAddress 0xfffeffff. */
-export const LARGE_ADDRESS_AWARE_WINDOW: AddressWindow = { start: 0x1_0000n, end: 0xffff_0000n };
+/**
+ * WOW64 Wine without LARGE_ADDRESS_AWARE: 0x1_0000 .. 2 GiB. Windows' HighestUserAddress is
+ * 0x7ffeffff, but Wine's allocator searches up to 2 GiB: wow64's process_init sets
+ * `default_zero_bits = HighestUserAddress | 0x7fffffff` (dlls/wow64/syscall.c), the wow64 thunks
+ * pass it to every NtAllocateVirtualMemory and NtMapViewOfSection from 32-bit code (get_zero_bits,
+ * dlls/wow64/virtual.c), NtAllocateVirtualMemory turns it into limit_high 0x7fffffff
+ * (get_zero_bits_limit), and map_view searches below `limit_high + 1` (dlls/ntdll/unix/virtual.c;
+ * virtual_set_large_address_space has set user_space_limit to the 64-bit limit). So a view may take
+ * the 64 KiB above KUSER_SHARED_DATA, 0x7fff_0000..0x8000_0000 (whose own block stays a hole,
+ * sim/wine-user-shared-data.ts), and 32-bit code reaches it: a pointer below 2 GiB is a pointer.
+ */
+export const DEFAULT_WINDOW: AddressWindow = { start: 0x1_0000n, end: 0x8000_0000n };
+/** WOW64 + LAA: default_zero_bits 0xfffeffff | 0x7fffffff = 0xffffffff, so map_view searches to 4 GiB. */
+export const LARGE_ADDRESS_AWARE_WINDOW: AddressWindow = { start: 0x1_0000n, end: 0x1_0000_0000n };
+/**
+ * i386 Wine (box64's `mmap32` runs it as a Linux program; old 32-bit Wine under FEX, `reserve-high`
+ * with a `large-address-aware` line): no wow64 layer passes zero bits, and map_view's search ends at
+ * user_space_limit, 0x7fff0000 without the flag (dlls/ntdll/unix/virtual.c, the !_WIN64 limits).
+ */
+export const I386_WINE_WINDOW: AddressWindow = { start: 0x1_0000n, end: 0x7fff_0000n };
+/** i386 Wine with LAA: HighestUserAddress 0xfffeffff. */
+export const I386_WINE_LARGE_ADDRESS_AWARE_WINDOW: AddressWindow = { start: 0x1_0000n, end: 0xffff_0000n };
 /**
  * What an i386 Linux guest of FEX reaches: all of 0x1_0000 .. 4 GiB. FEX's own view of it is its
  * x32 mlockall, which locks exactly `mlock2(0x1'0000, 0x1'0000'0000 - 0x1'0000)`
@@ -422,9 +440,9 @@ export function readPlatform(
       window ??
       (windowFrom === 'fex-guest-range'
         ? FEX_GUEST_WINDOW
-        : largeAddressAware
-          ? LARGE_ADDRESS_AWARE_WINDOW
-          : (defaults.window ?? DEFAULT_WINDOW)),
+        : windowFrom === 'default-window-setting' && defaults.window
+          ? defaults.window
+          : wineWindow(strategy, largeAddressAware)),
     windowFrom,
     largeAddressAware,
     strategy,
@@ -456,6 +474,16 @@ function windowSource(
   if (largeAddressAware || setting === undefined) return 'large-address-aware';
   const isDefault = setting.start === DEFAULT_WINDOW.start && setting.end === DEFAULT_WINDOW.end;
   return isDefault ? 'large-address-aware' : 'default-window-setting';
+}
+
+/**
+ * The window Wine gives 32-bit code: WOW64's, up to its zero-bits limit, or i386 Wine's, up to
+ * user_space_limit, for the strategies that run 32-bit Wine ({@link I386_WINE_WINDOW}).
+ */
+export function wineWindow(strategy: StrategyName, largeAddressAware: boolean): AddressWindow {
+  const i386 = strategy === 'mmap32' || strategy === 'reserve-high';
+  if (largeAddressAware) return i386 ? I386_WINE_LARGE_ADDRESS_AWARE_WINDOW : LARGE_ADDRESS_AWARE_WINDOW;
+  return i386 ? I386_WINE_WINDOW : DEFAULT_WINDOW;
 }
 
 export const ARCH_NAMES: readonly Arch[] = ['x86_64', 'arm64'];
