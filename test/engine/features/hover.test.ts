@@ -510,3 +510,27 @@ describe('hover: exported fds', () => {
     );
   });
 });
+
+describe('hover: VK_WHOLE_SIZE', () => {
+  // The spec (memory.adoc): vkMapMemory's VK_WHOLE_SIZE maps to the end of the allocation;
+  // VkMappedMemoryRange's covers to the end of the current mapping.
+  const text = (step: string) =>
+    scenario(
+      `  m = vkAllocateMemory 64KiB host-visible\n  p = vkMapMemory m offset 4KiB size 8KiB\n  ${step}`,
+    );
+  test('flush and invalidate: to the end of the current mapping', () => {
+    for (const verb of ['vkFlushMappedMemoryRanges', 'vkInvalidateMappedMemoryRanges']) {
+      const markdown = expectHover(
+        text(`${verb} m offset 4KiB wh⟨|⟩ole`),
+        'to the end of the current mapping',
+      );
+      assert.doesNotMatch(markdown, /end of the allocation/, verb);
+    }
+  });
+  test('map: to the end of the allocation', () => {
+    expectHover(
+      scenario('  m = vkAllocateMemory 64KiB host-visible\n  p = vkMapMemory m offset 4KiB wh⟨|⟩ole'),
+      'from `offset` to the end of the allocation',
+    );
+  });
+});

@@ -221,6 +221,68 @@ test('a host pointer import whose allocationSize is not a multiple of minImporte
   assert.deepEqual(analyseDocument(text('8KiB')).diagnostics, []);
 });
 
+test('a host pointer import on a driver without VK_EXT_external_memory_host breaks pNext-pNext and is not simulated', () => {
+  const text = (traits: string) =>
+    `scenario "host" {\n  driver d {\n    ${traits}\n  }\n  m = vkAllocateMemory 64KiB host-visible coherent imported-host\n  p = vkMapMemory2 m\n}\n`;
+  for (const traits of ['preset nvk', 'preset proprietary', 'preset turnip', 'external-memory-host no']) {
+    const a = analyseDocument(text(traits));
+    const [first, ...rest] = a.diagnostics;
+    assert.equal(first?.code, 'vulkan-valid-usage', traits);
+    assert.match(
+      first!.message,
+      /^VUID-VkMemoryAllocateInfo-pNext-pNext: driver d does not expose VK_EXT_external_memory_host/,
+    );
+    assert.match(first!.message, /VUID-VkImportMemoryHostPointerInfoEXT-handleType-01747/);
+    // No driver call: no import, and the map uses a failed result.
+    const calls = a.scenarios[0]!.run.simulation.records.flatMap((r) => r.calls.map((c) => c.text));
+    assert.ok(!calls.some((c) => c.includes('import host pointer')), calls.join('\n'));
+    assert.deepEqual(
+      rest.map((d) => d.code),
+      ['use-of-failed-result'],
+      traits,
+    );
+  }
+  // A driver with the extension takes the same import.
+  assert.deepEqual(analyseDocument(text('preset radv')).diagnostics, []);
+  assert.deepEqual(analyseDocument(text('preset anv')).diagnostics, []);
+});
+
+test("01745's alignment names the driver in use, not RADV and ANV as if they were it", () => {
+  const text = `scenario "host" {\n  driver lvp {\n    preset lavapipe\n  }\n  m = vkAllocateMemory 6KiB host-visible imported-host\n}\n`;
+  const [first] = analyseDocument(text).diagnostics;
+  assert.equal(first?.code, 'vulkan-valid-usage');
+  assert.match(first!.message, /^VUID-VkMemoryAllocateInfo-allocationSize-01745: .*\(4 KiB for driver lvp: /);
+  assert.doesNotMatch(first!.message, /4 KiB on RADV and ANV/);
+});
+
+test('allocationSize 0: 07899 for an export, 07897 for plain memory, no VUID for an import (none forbids it)', () => {
+  const zero = (props: string) =>
+    analyseDocument(
+      `scenario "z" {\n  driver radv {\n    preset radv\n  }\n  m = vkAllocateMemory 0 ${props}\n}\n`,
+    ).diagnostics;
+  const [exported] = zero('host-visible exportable');
+  assert.equal(exported?.code, 'vulkan-valid-usage');
+  assert.match(exported!.message, /^VUID-VkMemoryAllocateInfo-allocationSize-07899: /);
+  const [plain] = zero('host-visible');
+  assert.match(plain!.message, /^VUID-VkMemoryAllocateInfo-allocationSize-07897: /);
+  // 07897 exempts imports and 0 is a multiple of minImportedHostPointerAlignment (01745): no VUID
+  // is cited, the import is still not simulated, and the message says why.
+  const [host, ...rest] = zero('host-visible imported-host');
+  assert.equal(host?.code, 'number-out-of-range');
+  assert.doesNotMatch(host!.message, /VUID-/);
+  assert.match(host!.message, /no valid-usage rule forbids it/);
+  assert.deepEqual(rest, []);
+  // A zero-size dma-buf import: no VUID either, and no crash.
+  const fdImport = analyseDocument(
+    `scenario "z" {\n  driver radv {\n    preset radv\n  }\n  m = vkAllocateMemory 64KiB host-visible exportable\n  h = vkGetMemoryFdKHR m dma-buf\n  g = vkAllocateMemory 0 host-visible import h\n}\n`,
+  ).diagnostics;
+  assert.deepEqual(
+    fdImport.map((d) => d.code),
+    ['number-out-of-range'],
+  );
+  assert.match(fdImport[0]!.message, /^allocationSize 0 for an fd import: /);
+});
+
 test('PLACED without a non-NULL pPlacedAddress is 09570: `placed` alone and `placed at 0` alike; an address clears it', () => {
   const vuids = (call: string) =>
     analyseDocument(`scenario "p" {\n  m = vkAllocateMemory 1MiB host-visible\n  p = ${call}\n}\n`)

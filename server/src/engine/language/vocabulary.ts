@@ -333,10 +333,20 @@ const RANGE_SIZE = w(
   "Size of the range (a multiple of the driver's nonCoherentAtomSize, unless it ends at the end of the memory), or `whole`: to the end of the mapping.",
 );
 
+// VK_WHOLE_SIZE means two things (the spec, chapters/memory.adoc): vkMapMemory's `size` maps "from
+// offset to the end of the allocation", VkMappedMemoryRange's `size` affects "the range from
+// offset to the end of the current mapping of the allocation". A map of a range ends before the
+// allocation does, so each verb family gets its own wording.
 export const SIZE_WORDS: WordGroup = {
   group: 'size',
   one: true,
   words: [w('whole', 'VK_WHOLE_SIZE: from `offset` to the end of the allocation.')],
+};
+
+export const RANGE_SIZE_WORDS: WordGroup = {
+  group: 'size',
+  one: true,
+  words: [w('whole', 'VK_WHOLE_SIZE: from `offset` to the end of the current mapping of the memory.')],
 };
 
 export const UFFD_WORDS: WordGroup = {
@@ -707,7 +717,7 @@ export const VERBS: readonly VerbSpec[] = [
     family: 'vulkan',
     doc: 'Make host writes visible to the device. Under a shadow copy this is where the copy back happens, of just this range.',
     args: [{ name: 'memory', kind: 'memory', doc: 'The memory object.' }],
-    wordGroups: [SIZE_WORDS],
+    wordGroups: [RANGE_SIZE_WORDS],
     options: [RANGE_OFFSET, RANGE_SIZE],
     binds: 'result',
     example: 'vkFlushMappedMemoryRanges mem',
@@ -717,7 +727,7 @@ export const VERBS: readonly VerbSpec[] = [
     family: 'vulkan',
     doc: 'Make device writes visible to the host. Under a shadow copy this refreshes the shadow, in just this range.',
     args: [{ name: 'memory', kind: 'memory', doc: 'The memory object.' }],
-    wordGroups: [SIZE_WORDS],
+    wordGroups: [RANGE_SIZE_WORDS],
     options: [RANGE_OFFSET, RANGE_SIZE],
     binds: 'result',
     example: 'vkInvalidateMappedMemoryRanges mem',

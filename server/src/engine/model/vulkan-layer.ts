@@ -57,12 +57,12 @@ import { externalMemoryHost } from './strategies/external-memory-host';
 import { reserveHigh } from './strategies/reserve-high';
 import { mmap32 } from './strategies/mmap32';
 import { box64MissedMapping } from './box64-mmap32';
-
-/**
- * VkPhysicalDeviceExternalMemoryHostPropertiesEXT::minImportedHostPointerAlignment: 4096 on RADV
- * and ANV (vulkan-wine §3.4), the drivers whose imports drvmap models.
- */
-const MIN_IMPORTED_HOST_POINTER_ALIGNMENT = 4096n;
+import {
+  hostImportRefusal,
+  zeroSizeImport,
+  zeroSizeRefusal,
+  type AllocationRefusal,
+} from './allocation-validity';
 
 const STRATEGIES: Readonly<Record<StrategyName, Strategy>> = {
   none: passThrough,
@@ -635,25 +635,18 @@ export class VulkanLayer {
     }
     const size = evaluateArg(sizeArg, 'size', actor);
     if (size === undefined) return { kind: 'skipped', reason: 'no size' };
-    if (size === 0n) {
-      this.sim.finding(
-        'vulkan-valid-usage',
-        'VUID-VkMemoryAllocateInfo-allocationSize-07897: allocationSize must be greater than 0',
-      );
-      return notSimulated('allocationSize is 0');
-    }
+    const importOption = optionNamed(step, 'import');
+    const zeroSize =
+      size === 0n
+        ? zeroSizeRefusal(hasWord(step, 'exportable'), !!importOption || hasWord(step, 'imported-host'))
+        : undefined;
+    if (zeroSize) return this.refuseAllocation(zeroSize, sizeArg);
     const driver = allocatingDriver(this.sim, this.drivers, step, true);
     if (!driver) return { kind: 'skipped', reason: 'no driver' };
     const properties = this.propertiesOf(step);
     this.checkMemoryType(step, properties);
-    if (properties.has('imported-host') && size % MIN_IMPORTED_HOST_POINTER_ALIGNMENT !== 0n) {
-      this.sim.finding(
-        'vulkan-valid-usage',
-        `VUID-VkMemoryAllocateInfo-allocationSize-01745: a host pointer import's allocationSize must be a multiple of minImportedHostPointerAlignment (${formatSize(MIN_IMPORTED_HOST_POINTER_ALIGNMENT)} on RADV and ANV), and ${formatSize(size)} is not: round it up, as Wine does for its own imports`,
-      );
-      return notSimulated('allocationSize is not a multiple of minImportedHostPointerAlignment');
-    }
-    const importOption = optionNamed(step, 'import');
+    const hostImport = properties.has('imported-host') ? hostImportRefusal(driver, size) : undefined;
+    if (hostImport) return this.refuseAllocation(hostImport, sizeArg);
     const importFile = importOption ? fileArg?.(importOption.value) : undefined;
     if (importOption && !importFile) return { kind: 'skipped', reason: 'no fd to import' };
     const importedFrom = importFile ? this.exportedBos.get(importFile) : undefined;
@@ -675,6 +668,7 @@ export class VulkanLayer {
     }
     if (importedFrom && this.importRefusal(importedFrom, driver, size))
       return notSimulated('the import breaks valid usage');
+    if (importedFrom && size === 0n) return this.refuseAllocation(zeroSizeImport('an fd import'), sizeArg);
     if (importedFrom && importedFrom.dmaBuf && alignUp(size, this.sim.pageSize) > importedFrom.fd.sizeBytes) {
       // No VUID bounds a DMA_BUF import's size, but the implementation "must perform sufficient
       // validation of external handles and payloads" so that using the memory "as allowed
@@ -724,6 +718,16 @@ export class VulkanLayer {
       this.sim.closeFile(importFile, `the import into ${memory.name} took it, and the driver closed it`);
     }
     return VK_SUCCESS_OUTCOME;
+  }
+
+  /** A vkAllocateMemory that breaks a rule of allocation-validity: reported, and no driver call runs. */
+  private refuseAllocation(refusal: AllocationRefusal, sizeArg: Argument): Outcome {
+    if (refusal.code === 'vulkan-valid-usage') {
+      this.sim.finding(refusal.code, refusal.message);
+      return notSimulated(refusal.why);
+    }
+    this.sim.problems.push({ code: refusal.code, range: sizeArg, message: refusal.message });
+    return { kind: 'skipped', reason: refusal.why };
   }
 
   /**
