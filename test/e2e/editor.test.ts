@@ -131,7 +131,7 @@ test('hover on an address shows its facts; inlay hints show each step result', T
     );
     // Hex, decimal, size, and the window.
     assert.match(hover, /0x1_0100 · 65_792 · ≈64\.3 KiB/);
-    assert.match(hover, /Inside the 32-bit window 0x1_0000\.\.0x7fff_0000/);
+    assert.match(hover, /Inside the 32-bit window 0x1_0000\.\.0x8000_0000/);
     // The line's own problem shows in the same hover.
     assert.match(hover, /expectation failed/);
     await h.screenshot('hover-address');

@@ -57,7 +57,7 @@ test('an unusable defaultKernel or defaultWindow is shown as a warning, and the 
   );
   assert.ok(
     texts.includes(
-      '2 drvmap.defaultWindow `0x10000..0x1_8000_0000` is not used: a 32-bit window ends at 4 GiB at most, not 0x1_8000_0000; scenarios without a `window` line use 0x1_0000..0x7fff_0000',
+      '2 drvmap.defaultWindow `0x10000..0x1_8000_0000` is not used: a 32-bit window ends at 4 GiB at most, not 0x1_8000_0000; scenarios without a `window` line use 0x1_0000..0x8000_0000',
     ),
     texts.join('\n'),
   );
