@@ -579,7 +579,7 @@ export const VERBS: readonly VerbSpec[] = [
   {
     verb: 'reserve',
     family: 'syscall',
-    doc: "Reserve address space the way Wine does: mmap PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, with MAP_FIXED_NOREPLACE when `at` is given. With `preloaded`, one of Wine's reserved areas instead: a placeholder made before Wine runs (by its preloader, or box64) that Wine's own allocations map over.",
+    doc: "Reserve address space the way Wine does: mmap PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, with MAP_FIXED_NOREPLACE when `at` is given. `by wine` it is an application's MEM_RESERVE: `at` rounded down to 64 KiB, refused (EEXIST) over one of Wine's views, and without `at` found in the 32-bit window. With `preloaded`, one of Wine's reserved areas instead: a placeholder made before Wine runs (by its preloader, or box64) that Wine's own allocations map over.",
     args: [{ name: 'length', kind: 'expr', doc: 'Length in bytes.' }],
     wordGroups: [RESERVE_WORDS],
     options: [at, by],

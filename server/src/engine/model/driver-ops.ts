@@ -19,7 +19,7 @@ import {
   type SyscallResult,
 } from '../kernel/types';
 import { alignUp, formatHex, formatSize, minBig } from '../numbers';
-import { RefusedIoctlCall } from '../sim/calls';
+import { RefusedCall } from '../sim/calls';
 import type { Simulation } from '../sim/simulation';
 import { hasFixedMapping, keepsPointer, mapsAtAllocation, mmapUnseen, type DriverModel } from './driver';
 import { driverMappingLength, isHostImport, sharesBo, takeDeviceWrites, type VkMemory } from './vk-memory';
@@ -250,7 +250,7 @@ export class DriverOps {
       : undefined;
     if (tooLarge !== undefined) {
       this.sim.addCall(
-        new RefusedIoctlCall(
+        new RefusedCall(
           this.name,
           `ioctl(${this.openRenderNode().fd}, create a ${formatSize(size)} BO)`,
           'ENOMEM',
@@ -828,7 +828,7 @@ export class DriverOps {
         ? 'i915 mmap_offset_attach'
         : 'drm_gem_create_mmap_offset';
     this.sim.addCall(
-      new RefusedIoctlCall(
+      new RefusedCall(
         this.name,
         `ioctl(${fd}, mmap offset of a ${formatSize(length)} BO)`,
         'ENOSPC',
@@ -848,7 +848,7 @@ export class DriverOps {
     const where =
       this.model.kernelDriver === 'msm' ? 'msm_gem_new: drm_gem_create_mmap_offset' : 'ttm_bo_init_reserved';
     this.sim.addCall(
-      new RefusedIoctlCall(
+      new RefusedCall(
         this.name,
         `ioctl(${fd}, create a ${formatSize(length)} BO)`,
         'ENOSPC',

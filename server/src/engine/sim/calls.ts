@@ -383,10 +383,12 @@ export class NoteCall extends CallWithoutEffects implements CallRecord {
 }
 
 /**
- * A driver's ioctl the kernel refused with an errno (the mmap-offset ioctl with no room left in
- * the DRM fake-offset space): `kernel-refused` reports it like a refused syscall.
+ * A call refused with an errno that is not a recorded syscall: a driver's ioctl the kernel
+ * refused (the mmap-offset ioctl with no room left in the DRM fake-offset space), or Wine's
+ * allocation refused before any mmap (sim/wine-fixed-area.ts). `kernel-refused` reports it like a
+ * refused syscall.
  */
-export class RefusedIoctlCall implements CallRecord {
+export class RefusedCall implements CallRecord {
   readonly ok = false;
   readonly effects: readonly Effect[] = NO_EFFECTS;
   constructor(

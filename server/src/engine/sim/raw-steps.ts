@@ -9,7 +9,7 @@ import type { Outcome } from './records';
 import { driverRangePastEnd, reportDriverRangePastEnd } from './driver-address';
 import { hasUnknownWordAfter, optionNamed, optionValue, positionalValues } from './step-arguments';
 import type { StepContext } from './step-context';
-import { wineMapFixedArea } from './wine-fixed-area';
+import { wineMemReserve } from './wine-mem-reserve';
 import { mapWineReservedArea } from './wine-reserved-placeholder';
 import { preloadedAfterMapping } from './preloaded-order';
 import { unmodelledAdvice } from './unmodelled-advice';
@@ -86,13 +86,10 @@ export function reserveStep(context: StepContext, step: StepNode, actor: string)
     return syscallOutcome(mapWineReservedArea(context.sim, actor, at, length), context.sim.stepIndex);
   }
   const label = step.binding?.name ?? 'reservation';
-  // Wine's reservation at an address maps over its own reserved areas, as map_fixed_area does;
-  // only Wine knows them (wine_main_preload_info), so another actor's call is the plain one.
-  if (actor === 'wine' && at !== undefined)
-    return syscallOutcome(
-      wineMapFixedArea(context.sim, { start: at, length, prot: PROT_NONE, noreserve: true }, label),
-      context.sim.stepIndex,
-    );
+  // Wine's reservation is an application's MEM_RESERVE (sim/wine-mem-reserve.ts); only Wine knows
+  // its views and reserved areas, so another actor's call is the plain one. A zero length is
+  // refused before any rounding (NtAllocateVirtualMemory: `if (!*size_ptr)`), as the kernel's EINVAL.
+  if (actor === 'wine' && length !== 0n) return wineMemReserve(context.sim, at, length, label);
   const flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | (at !== undefined ? MAP_FIXED_NOREPLACE : 0);
   return syscallOutcome(
     context.sim.mmap(actor, { addr: at ?? 0n, length, prot: PROT_NONE, flags, fd: -1, offset: 0n }, label),

@@ -14,7 +14,10 @@ import {
   type SyscallResult,
 } from '../kernel/types';
 import type { Simulation } from './simulation';
-import { isWineReservedPlaceholder, piecesByArea, WINE_RESERVED_LABEL } from './wine-reserved-areas';
+import { formatHex } from '../numbers';
+import { RefusedCall } from './calls';
+import { piecesByArea, WINE_RESERVED_LABEL } from './wine-reserved-areas';
+import { forgetWineViews, holdsUserSharedData, holdsWineView, noteWineView } from './wine-views';
 
 const WINE = 'wine';
 
@@ -31,13 +34,22 @@ export interface WineArea {
  * else the failed call's, with what was mapped before it released as unmap_area does.
  */
 export function wineMapFixedArea(sim: Simulation, area: WineArea, label: string | undefined): SyscallResult {
+  const result = mapFixedArea(sim, area, label);
+  if (result.ok) noteWineView(sim, area.start, area.start + area.length);
+  return result;
+}
+
+function mapFixedArea(sim: Simulation, area: WineArea, label: string | undefined): SyscallResult {
   const end = area.start + area.length;
   const pieces = piecesByArea(sim.wineReservedAreas, area.start, end);
   // map_fixed_area first refuses a range that holds one of Wine's views (find_view_range,
-  // STATUS_CONFLICTING_ADDRESSES); Wine's mappings are its views here, and the one
-  // MAP_FIXED_NOREPLACE call shows that refusal as the kernel's EEXIST, as before reserved areas.
-  if (!pieces.some((p) => p.reserved) || holdsWineView(sim, area.start, end))
-    return mapPiece(sim, area, area.start, end, false, label);
+  // STATUS_CONFLICTING_ADDRESSES), whoever's pages fill it now (sim/wine-views.ts). Where pages
+  // are there, the one MAP_FIXED_NOREPLACE call shows that refusal as the kernel's EEXIST, as it
+  // always did outside reserved areas. KUSER_SHARED_DATA's view, whose page drvmap does not map,
+  // is refused without a call, in Wine's words.
+  if (holdsUserSharedData(sim, area.start, end)) return conflict(sim, area);
+  if (holdsWineView(sim, area.start, end)) return mapPiece(sim, area, area.start, end, false, label);
+  if (!pieces.some((p) => p.reserved)) return mapPiece(sim, area, area.start, end, false, label);
   let first: SyscallResult | undefined;
   for (const piece of pieces) {
     const result = mapPiece(sim, area, piece.start, piece.end, piece.reserved, label);
@@ -48,6 +60,19 @@ export function wineMapFixedArea(sim: Simulation, area: WineArea, label: string 
     first ??= result;
   }
   return first!;
+}
+
+/** STATUS_CONFLICTING_ADDRESSES before any mmap, said as the EEXIST it is elsewhere (map_fixed_area `errno == EEXIST`). */
+function conflict(sim: Simulation, area: WineArea): SyscallResult {
+  const reason = `[${formatHex(area.start)}, ${formatHex(area.start + area.length)}) holds KUSER_SHARED_DATA's page, a view virtual_alloc_first_teb committed at start-up: map_fixed_area's find_view_range returns STATUS_CONFLICTING_ADDRESSES, with no mmap`;
+  const call = new RefusedCall(
+    WINE,
+    `NtAllocateVirtualMemory(${formatHex(area.start)}, ${formatHex(area.length)}, ${area.noreserve ? 'MEM_RESERVE' : 'MEM_RESERVE|MEM_COMMIT'})`,
+    'EEXIST',
+    reason,
+  );
+  sim.addCall(call);
+  return { ok: false, errno: 'EEXIST', reason, effects: [] };
 }
 
 function mapPiece(
@@ -70,16 +95,9 @@ function mapPiece(
   );
 }
 
-/** Whether [start, end) holds a mapping of Wine's that is not a reserved area's placeholder. */
-function holdsWineView(sim: Simulation, start: bigint, end: bigint): boolean {
-  const endPage = Number((end + sim.pageSize - 1n) / sim.pageSize);
-  return sim.space
-    .overlapping(sim.pageOf(start), endPage)
-    .some((v) => v.owner === WINE && !isWineReservedPlaceholder(v));
-}
-
 /** unmap_area: NtFreeVirtualMemory's release of [start, start + length). */
 export function wineUnmapArea(sim: Simulation, start: bigint, length: bigint): void {
+  forgetWineViews(sim, start, start + length);
   for (const piece of piecesByArea(sim.wineReservedAreas, start, start + length)) {
     const size = piece.end - piece.start;
     if (!piece.reserved) sim.munmap(WINE, piece.start, size);

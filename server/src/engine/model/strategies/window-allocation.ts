@@ -3,14 +3,14 @@
 // length asked for rounded up to the page (map_view's host_size), not to 64 KiB; the rest of the
 // last 64 KiB stays unmapped, and the aligned search starts no other range in it. Every strategy that
 // needs window space comes through here, so exhaustion is reported the same way everywhere.
-import { PROT_NONE, PROT_READ, PROT_WRITE } from '../../kernel/types';
+import { PROT_NONE, PROT_READ, PROT_WRITE, type Errno } from '../../kernel/types';
 import type { Simulation } from '../../sim/simulation';
 import { wineMapFixedArea } from '../../sim/wine-fixed-area';
 import { formatHex, formatSize } from '../../numbers';
 import { wineText } from '../../sim/wine-version';
 
 /** Why no window range was made: none fits, or the kernel refused Wine's mmap of the one found. */
-export type WindowFailure = { readonly noRoom: true } | { readonly refused: string };
+export type WindowFailure = { readonly noRoom: true } | { readonly refused: string; readonly errno: Errno };
 
 /**
  * The address of the new range, or why there is none: with a `window-exhausted` finding when none
@@ -50,7 +50,9 @@ export function allocateInWindow(
   // A refused map (its kernel-refused finding already says why) leaves nothing at `low`: callers
   // that carried on with the address wrote through an unmapped pointer. They fail as for a full
   // window, and say which of the two it was.
-  return mapped.ok ? low : { refused: `Wine's mmap of the window range failed with ${mapped.errno}` };
+  return mapped.ok
+    ? low
+    : { refused: `Wine's mmap of the window range failed with ${mapped.errno}`, errno: mapped.errno };
 }
 
 const NO_ROOM: WindowFailure = { noRoom: true };
