@@ -14,6 +14,7 @@ import { DEFAULT_HUGE_PAGE_SIZE_FLAGS, HUGETLB_NORESERVE } from './hugetlb';
 import { isPrivateDevZero, memfdName, PRIVATE_DEV_ZERO, straceFd } from './object-name';
 import { mapsBelowMinAddr, MIN_ADDR_DEFAULT } from './min-addr';
 import { importedProt, type ImportedProt } from './prot-word';
+import { unsaidMprotectProt } from './unsaid-mprotect-prot';
 import { flagArgumentNames } from './strace-flag-arg';
 import { MADVISE_NAMES, UNMODELLED_ADVICE } from '../kernel/madvise';
 import { MADVISE_BY_WORD } from '../sim/words';
@@ -619,9 +620,18 @@ function render(
         step = `${bind} = mseal ${addressExpr(call.args[0] ?? '0')}, ${call.args[1] ?? '0'}`;
         break;
       case 'mprotect': {
-        const protection = straceProt(call.args[2] ?? 'PROT_NONE');
+        const prot = call.args[2] ?? 'PROT_NONE';
+        const protection = straceProt(prot);
         if (protection.unsaid !== undefined) out.push(`  # ${protection.unsaid}`);
         step = `${bind} = mprotect ${addressExpr(call.args[0] ?? '0')}, ${call.args[1] ?? '0'}, ${protection.word}`;
+        const unsaid = unsaidMprotectProt(prot);
+        if (unsaid.deciding.length > 0) {
+          const fate = failed
+            ? `may be why the call failed with ${failed[1]}: the step and its expectation are left as comments`
+            : 'the step without it is another call: it is left as a comment';
+          undecided = `${unsaid.deciding.join(', ')}: no drvmap word, and ${fate}`;
+        } else if (unsaid.ignored.length > 0)
+          out.push(`  # ${unsaid.ignored.join('|')}: no drvmap word, left out (the kernel ignores it)`);
         break;
       }
       default: {
@@ -646,7 +656,9 @@ function render(
     // that says the opposite of what happened. An munmap of nothing succeeds here too: kept.
     const onUnmapped = unknownAddresses.length > 0 && !failed && call.name !== 'munmap';
     if (undecided !== undefined) {
-      out.push(`  # ${step}`, `  # expect ${bind} == ${failed?.[1] ?? ''}`, `  # ${undecided}`);
+      out.push(`  # ${step}`);
+      if (failed) out.push(`  # expect ${bind} == ${failed[1]}`);
+      out.push(`  # ${undecided}`);
       unknownAddresses.length = 0;
       continue;
     }
