@@ -93,6 +93,11 @@ function dontneedNote(run: ScenarioRun, record: StepRecord): string {
       touched.push(v);
     }
     if (touched.length === 0) continue;
+    // A call refused at the range's start advised nothing (madvise_walk_vmas returns at the first
+    // refusal): its errno and reason say why (VM_LOCKED, VM_PFNMAP). Only a hugetlb VMA's refusal
+    // (an unaligned start) has more to say: that it drops whole huge pages only.
+    const hugetlb = touched.some((v) => (v.vmFlags & VM_HUGETLB) !== 0);
+    if (refusedAt !== undefined && refusedAt <= first && !hugetlb) continue;
     const runsText = (vmas: readonly Vma[]) => rangesText(run, pageRuns(vmas, first, last));
     const shared = touched.filter((v) => isShared(v));
     const private_ = touched.filter((v) => !isShared(v));

@@ -17,6 +17,8 @@ interface KnownMapping {
   readonly name: string;
   readonly start: bigint;
   readonly end: bigint;
+  /** A MAP_HUGETLB mapping's huge page size (mremap rounds its sizes to it); 0n otherwise. */
+  readonly hugeBytes: bigint;
   /** The order the trace made it in: the newest containing an address wins. */
   readonly order: number;
   forgotten: boolean;
@@ -36,17 +38,19 @@ export class KnownMappings {
     return this.runs.moved + this.visited;
   }
 
-  add(name: string, start: bigint, end: bigint): void {
+  add(name: string, start: bigint, end: bigint, hugeBytes = 0n): void {
     if (end <= start) return;
     // An older mapping inside the new one can never be named again: the new one contains every
     // address it does, and is forgotten only by a range that forgets it too. Forgotten now, it
     // is not looked at again (a page mapped again and again, at the same address).
     this.forget(start, end);
-    this.runs.add({ name, start, end, order: this.made++, forgotten: false });
+    this.runs.add({ name, start, end, hugeBytes, order: this.made++, forgotten: false });
   }
 
-  /** The newest mapping containing `address`: its name and start. */
-  containing(address: bigint): { readonly name: string; readonly start: bigint } | undefined {
+  /** The newest mapping containing `address`: its name, start and huge page size (0n: none). */
+  containing(
+    address: bigint,
+  ): { readonly name: string; readonly start: bigint; readonly hugeBytes: bigint } | undefined {
     let best: KnownMapping | undefined;
     for (const run of this.runs.runs) {
       const items = run.items;

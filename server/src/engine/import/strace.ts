@@ -10,10 +10,16 @@ import { firstIndex } from '../first-index';
 import { KnownMappings } from './known-mappings';
 import { SortedRuns } from './sorted-runs';
 import { newUsedNames, uniqueName } from './unique-name';
-import { DEFAULT_HUGE_PAGE_SIZE_FLAGS, HUGETLB_NORESERVE } from './hugetlb';
+import {
+  anonHugePageBytes,
+  DEFAULT_HUGE_PAGE_SIZE_FLAGS,
+  HUGETLB_NORESERVE,
+  wholeHugePages,
+} from './hugetlb';
 import { isPrivateDevZero, memfdName, PRIVATE_DEV_ZERO, straceFd } from './object-name';
 import { mapsBelowMinAddr, MIN_ADDR_DEFAULT } from './min-addr';
 import { importedProt, type ImportedProt } from './prot-word';
+import { unsaidMprotectProt } from './unsaid-mprotect-prot';
 import { flagArgumentNames } from './strace-flag-arg';
 import { MADVISE_NAMES, UNMODELLED_ADVICE } from '../kernel/madvise';
 import { MADVISE_BY_WORD } from '../sim/words';
@@ -619,9 +625,18 @@ function render(
         step = `${bind} = mseal ${addressExpr(call.args[0] ?? '0')}, ${call.args[1] ?? '0'}`;
         break;
       case 'mprotect': {
-        const protection = straceProt(call.args[2] ?? 'PROT_NONE');
+        const prot = call.args[2] ?? 'PROT_NONE';
+        const protection = straceProt(prot);
         if (protection.unsaid !== undefined) out.push(`  # ${protection.unsaid}`);
         step = `${bind} = mprotect ${addressExpr(call.args[0] ?? '0')}, ${call.args[1] ?? '0'}, ${protection.word}`;
+        const unsaid = unsaidMprotectProt(prot);
+        if (unsaid.deciding.length > 0) {
+          const fate = failed
+            ? `may be why the call failed with ${failed[1]}: the step and its expectation are left as comments`
+            : 'the step without it is another call: it is left as a comment';
+          undecided = `${unsaid.deciding.join(', ')}: no drvmap word, and ${fate}`;
+        } else if (unsaid.ignored.length > 0)
+          out.push(`  # ${unsaid.ignored.join('|')}: no drvmap word, left out (the kernel ignores it)`);
         break;
       }
       default: {
@@ -646,7 +661,9 @@ function render(
     // that says the opposite of what happened. An munmap of nothing succeeds here too: kept.
     const onUnmapped = unknownAddresses.length > 0 && !failed && call.name !== 'munmap';
     if (undecided !== undefined) {
-      out.push(`  # ${step}`, `  # expect ${bind} == ${failed?.[1] ?? ''}`, `  # ${undecided}`);
+      out.push(`  # ${step}`);
+      if (failed) out.push(`  # expect ${bind} == ${failed[1]}`);
+      out.push(`  # ${undecided}`);
       unknownAddresses.length = 0;
       continue;
     }
@@ -658,10 +675,18 @@ function render(
       unknownAddresses.length = 0;
     }
     if (failed) out.push(`  expect ${bind} == ${failed[1]}`);
-    if (!failed) forgetUnmapped(known, call, returned);
+    // A hugetlb mapping is whole huge pages: mmap rounds an anonymous one's length up
+    // (ksys_mmap_pgoff), mremap both sizes of one (K:mm/mremap.c, ALIGN to huge_page_size).
+    const hugeBytes =
+      call.name === 'mmap'
+        ? anonHugePageBytes(call.args[3] ?? '')
+        : call.name === 'mremap'
+          ? (known.containing(parseNumber(call.args[0] ?? '') ?? 0n)?.hugeBytes ?? 0n)
+          : 0n;
+    if (!failed) forgetUnmapped(known, call, returned, hugeBytes);
     if (returned !== undefined && !onUnmapped && (call.name === 'mmap' || call.name === 'mremap')) {
       const length = parseNumber(call.name === 'mmap' ? (call.args[1] ?? '0') : (call.args[2] ?? '0')) ?? 0n;
-      known.add(bind, returned, returned + length);
+      known.add(bind, returned, returned + wholeHugePages(length, hugeBytes), hugeBytes);
       if (returned < MIN_ADDR_DEFAULT && (lowest === undefined || returned < lowest)) lowest = returned;
     }
   }
@@ -707,7 +732,12 @@ function randomisedPlacement(
 }
 
 /** A successful munmap, or an mremap that moved its pages away, ends the mappings it covers whole. */
-function forgetUnmapped(known: KnownMappings, call: Call, returned: bigint | undefined): void {
+function forgetUnmapped(
+  known: KnownMappings,
+  call: Call,
+  returned: bigint | undefined,
+  hugeBytes: bigint,
+): void {
   const start = parseNumber(call.args[0] ?? '');
   if (start === undefined) return;
   if (call.name === 'munmap') {
@@ -716,7 +746,7 @@ function forgetUnmapped(known: KnownMappings, call: Call, returned: bigint | und
   } else if (call.name === 'mremap' && returned !== undefined && returned !== start) {
     const oldSize = parseNumber(call.args[1] ?? '');
     if (oldSize !== undefined && !/MREMAP_DONTUNMAP/.test(call.args[3] ?? ''))
-      known.forget(start, start + oldSize);
+      known.forget(start, start + wholeHugePages(oldSize, hugeBytes));
   }
 }
 

@@ -429,7 +429,7 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
  * HPAGE_SIZE = PMD_SIZE on x86-64 (2 MiB) and arm64 (HPAGE_SHIFT = PMD_SHIFT,
  * arch/arm64/include/asm/pgtable.h: 2, 32 or 512 MiB by page size).
  */
-function hugePageBytes(flags: number, config: T.KernelConfig): bigint {
+export function hugePageBytes(flags: number, config: Pick<T.KernelConfig, 'arch' | 'pageSize'>): bigint {
   const sizeLog = (flags >>> 26) & 0x3f;
   if (sizeLog === 0) return pmdBytes(config);
   const size = 1n << BigInt(sizeLog);

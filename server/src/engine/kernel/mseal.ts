@@ -3,11 +3,13 @@
 import { versionAtLeast } from './config';
 import { checkedPageRange } from './range-args';
 import { fail, succeed } from './result';
-import { hexPage } from './state';
+import { describeRange, hexPage, isSealed } from './state';
 import { VM_SEALED } from './types';
+import { splitKernelVmaAt, splitRefusal } from './unmap-range';
 import { sliceVma, vmaWith } from './vma';
+import type { Failure } from './result';
 import type { KernelState } from './state';
-import type { Effect, SyscallResult } from './types';
+import type { Effect, SyscallResult, Vma } from './types';
 
 /** mseal on kernels that do not have it: the syscall number is unknown (ENOSYS, not in the Errno set). */
 export type MsealResult =
@@ -41,15 +43,52 @@ export function doMseal(state: KernelState, addrIn: bigint, lengthIn: bigint): M
       'ENOMEM',
       `${hexPage(state, cursor)} is not mapped: mseal needs the whole range mapped (check_mm_seal)`,
     );
-  for (const v of vmas) {
-    if ((v.vmFlags & VM_SEALED) !== 0) continue;
-    const piece = sliceVma(v, Math.max(startPage, v.startPage), Math.min(endPage, v.endPage));
-    state.vmas.splice(
-      piece.startPage,
-      piece.endPage,
-      [vmaWith(piece, { vmFlags: piece.vmFlags | VM_SEALED })],
-      'both',
-    );
+  // mseal_apply() walks the kernel VMAs in order and stops at the first vma_modify_flags() error:
+  // the VMAs before it stay sealed (K:mm/mseal.c mseal_apply; the same walk in 6.10's
+  // apply_mm_seal/mseal_fixup).
+  for (const v of state.vmas.kernelOverlapping(startPage, endPage)) {
+    if (isSealed(v)) continue;
+    const from = Math.max(startPage, v.startPage);
+    const to = Math.min(endPage, v.endPage);
+    const refusal = splitsRefused(state, v, from, to);
+    if (refusal !== undefined) return refusal;
+    for (const record of state.vmas.overlapping(from, to)) {
+      const piece = sliceVma(record, Math.max(from, record.startPage), Math.min(to, record.endPage));
+      state.vmas.splice(
+        piece.startPage,
+        piece.endPage,
+        [vmaWith(piece, { vmFlags: piece.vmFlags | VM_SEALED })],
+        'both',
+      );
+    }
   }
   return succeed(0n);
+}
+
+/**
+ * vma_modify()'s splits to seal [from, to) of the kernel VMA `v` (K:mm/vma.c vma_modify): first at
+ * the start, then at the end. A refused end split returns without undoing the start split, so
+ * /proc/pid/maps keeps that boundary (checked on 6.18: mseal(h + 2MiB, 4KiB) of a 4 MiB hugetlb
+ * mapping fails with EINVAL and leaves it split at 2 MiB).
+ */
+function splitsRefused(state: KernelState, v: Vma, from: number, to: number): Failure | undefined {
+  if (from > v.startPage) {
+    const refusal = splitVmaRefusal(state, v, from);
+    if (refusal !== undefined) return refusal;
+    splitKernelVmaAt(state, from);
+  }
+  return to < v.endPage ? splitVmaRefusal(state, v, to) : undefined;
+}
+
+/**
+ * split_vma(): ENOMEM once map_count reached vm.max_map_count, then __split_vma's
+ * vm_ops->may_split (a hugetlb VMA off its huge page size, a special mapping such as [vvar]: EINVAL).
+ */
+function splitVmaRefusal(state: KernelState, v: Vma, atPage: number): Failure | undefined {
+  if (state.vmas.kernelSize >= state.config.maxMapCount)
+    return fail(
+      'ENOMEM',
+      `mseal: splitting ${describeRange(state, v.startPage, v.endPage)} at ${hexPage(state, atPage)} would exceed vm.max_map_count (${state.config.maxMapCount}) (split_vma)`,
+    );
+  return splitRefusal(state, v, atPage, 'mseal');
 }

@@ -65,7 +65,7 @@ export function checkUnmap(
 }
 
 /** __split_vma at `page`: the kernel VMA holding it becomes two, its records and pages unchanged. */
-function splitKernelVmaAt(state: KernelState, page: number): void {
+export function splitKernelVmaAt(state: KernelState, page: number): void {
   const record = state.vmas.overlapping(page, page + 1)[0];
   if (record === undefined || (record.startPage === page && !record.joinsPrev)) return;
   const pieces =

@@ -1,0 +1,59 @@
+// A MADV_DONTNEED refused at the range's start advised nothing (K:mm/madvise.c madvise_walk_vmas
+// returns at the first refusal; madvise_dontneed_free_valid_vma refuses VM_LOCKED): its note is
+// empty, so the CLI trace (text and JSON) and the panel show the errno and its reason only, not a
+// hugetlb explanation that does not apply. A hugetlb refusal keeps its note.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyseDocument } from '../../../server/src/engine/analysis';
+import { droppedPagesNote } from '../../../server/src/engine/features/dropped-pages';
+
+function notes(text: string): string[] {
+  const analysis = analyseDocument(text);
+  assert.deepEqual(
+    analysis.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message),
+    [],
+  );
+  const run = analysis.scenarios[0]!.run;
+  return run.simulation.records.map((r) => droppedPagesNote(run, r));
+}
+
+test('dontneed refused by a VM_LOCKED mapping mid-VMA: no note, the reason says it all', () => {
+  const [, note] = notes(`scenario "l" {
+  a = mmap 2 pages rw private anon locked
+  d = madvise a + 1 page, 1 page, dontneed
+  expect d == EINVAL
+}
+`);
+  assert.equal(note, '');
+});
+
+test('dontneed refused by a VM_LOCKED mapping at its start: no note either', () => {
+  const [, note] = notes(`scenario "l" {
+  a = mmap 2 pages rw private anon locked
+  d = madvise a, 1 page, dontneed
+  expect d == EINVAL
+}
+`);
+  assert.equal(note, '');
+});
+
+test('a refusal after an advised mapping still names what the mappings before it dropped', () => {
+  const [, , note] = notes(`scenario "l" {
+  a = mmap 1 page rw private anon at 0x4000_0000 fixed
+  b = mmap 1 page rw private anon locked at 0x4000_1000 fixed
+  d = madvise a, 2 pages, dontneed
+  expect d == EINVAL
+}
+`);
+  assert.equal(note, '; private pages 0x4000_0000..0x4000_1000 dropped (they read zero again)');
+});
+
+test('a hugetlb refusal at an unaligned start keeps its whole-huge-pages note', () => {
+  const [, note] = notes(`scenario "h" {
+  h = mmap 2MiB rw private anon hugetlb noreserve at 0x4000_0000
+  d = madvise h + 4KiB, 4KiB, dontneed
+  expect d == EINVAL
+}
+`);
+  assert.equal(note, '; no page dropped (hugetlb drops whole huge pages only)');
+});
