@@ -31,6 +31,7 @@ import { hookNoRoom } from './hook-no-room';
 import { NO_ROOM_REASON } from '../kernel/placement';
 import { amdgpuDomainOf, amdgpuSizeRefusal, checksAmdgpuDomains } from './amdgpu-domains';
 import { setDriverObject } from './memories-by-object';
+import { importedBoLength } from './imported-bo-length';
 import { nvidiaNodeFor } from './nvidia-nodes';
 import {
   I915_LEGACY_MAPS_NAME,
@@ -442,7 +443,8 @@ export class DriverOps {
 
   /** The driver's own CPU mapping of the memory (at-map: made now; otherwise the existing one). */
   mapOwnPointer(memory: VkMemory, request: MapRequest = {}): SyscallResult {
-    const size = request.length ?? alignUp(memory.allocationSize, this.page);
+    const imported = importedBoLength(this.model, memory, this.page);
+    const size = request.length ?? imported ?? alignUp(memory.allocationSize, this.page);
     if (memory.driverPointer !== undefined) {
       if (!this.ownMappingTooShort(memory, request, size))
         return { ok: true, value: memory.driverPointer, effects: [] };
@@ -465,7 +467,7 @@ export class DriverOps {
     this.adoptBo(memory);
     if (result.ok) {
       memory.driverPointer = result.value;
-      memory.driverMapLength = request.length;
+      memory.driverMapLength = request.length ?? imported;
       setDriverObject(memory, this.sim.space.vmaAt(this.sim.pageOf(result.value))?.object);
       memory.driverMapStep = this.sim.stepIndex;
       if (!this.hookArmed || this.model.mmapVia !== 'libc')

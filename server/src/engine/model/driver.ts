@@ -110,6 +110,15 @@ export interface DriverTraits {
    * anv_sanitize_map_params), so VK_WHOLE_SIZE alone maps the whole BO (model/own-map-length.ts).
    */
   readonly mapLength: 'whole-bo' | 'to-range-end';
+  /**
+   * The size of a buffer object the driver imports from a dma-buf (a preset property, no trait
+   * line sets it). `allocation`: the driver refuses a dma-buf smaller than the page-rounded
+   * allocationSize with VK_ERROR_INVALID_EXTERNAL_HANDLE, as anv does, and maps the allocation's
+   * page-rounded size. `kernel-bo`: the driver takes the size the kernel reports for the object
+   * and checks nothing against allocationSize: it maps, unmaps and overmaps the whole imported
+   * object, larger or smaller than the allocation (NVK; model/imported-bo-length.ts).
+   */
+  readonly importSize: 'allocation' | 'kernel-bo';
 }
 
 export interface DriverModel extends DriverTraits {
@@ -161,6 +170,7 @@ export const DEFAULT_TRAITS: DriverTraits = {
   unmapReserveFailure: 'returned',
   fixedMapping: false,
   mapLength: 'whole-bo',
+  importSize: 'allocation',
 };
 
 /**
@@ -211,7 +221,9 @@ export const PRESETS: Readonly<Record<string, DriverTraits>> = {
   // it; NVK and Turnip do not (their extension tables in nvk_physical_device.c, tu_device.cc);
   // the closed drivers the fact sheet reports on (Qualcomm, Mali) end in Wine's direct map (§2
   // note 7), so neither of Wine's fallbacks found an extension there.
-  nvk: { ...DEFAULT_TRAITS, externalMemoryHost: false, kernelDriver: 'nouveau' },
+  // importSize: NVK imports a dma-buf at the kernel's size of the object and never compares it
+  // with allocationSize (model/imported-bo-length.ts).
+  nvk: { ...DEFAULT_TRAITS, externalMemoryHost: false, kernelDriver: 'nouveau', importSize: 'kernel-bo' },
   turnip: { ...DEFAULT_TRAITS, maps: 'at-alloc-cached', externalMemoryHost: false, kernelDriver: 'msm' },
   lavapipe: { ...DEFAULT_TRAITS, maps: 'at-alloc', backing: 'anon', cachesPointer: true, placed: NO_PLACED },
   // A closed driver without placed maps, not any one real driver: its extension set is the one
