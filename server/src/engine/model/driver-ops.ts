@@ -32,6 +32,7 @@ import { NO_ROOM_REASON } from '../kernel/placement';
 import { amdgpuDomainOf, amdgpuSizeRefusal, checksAmdgpuDomains } from './amdgpu-domains';
 import { setDriverObject } from './memories-by-object';
 import { importedBoLength } from './imported-bo-length';
+import { NOUVEAU_VM_INIT } from './nouveau-vm-bind';
 import { nvidiaNodeFor } from './nvidia-nodes';
 import {
   I915_LEGACY_MAPS_NAME,
@@ -176,6 +177,18 @@ export class DriverOps {
   start(): void {
     if (this.started) return;
     this.started = true;
+    // A driver with no device on this kernel (NVK before 6.6) stops at the ioctl the kernel refuses.
+    if (this.model.noDeviceBecause !== undefined) {
+      this.sim.addCall(
+        new RefusedIoctlCall(
+          this.name,
+          `ioctl(${this.openRenderNode().fd}, ${NOUVEAU_VM_INIT})`,
+          'EINVAL',
+          this.model.noDeviceBecause,
+        ),
+      );
+      return;
+    }
     if (this.model.internalMappings > 0n) {
       this.mmapRaw({
         length: alignUp(this.model.internalMappings, this.page),

@@ -11,6 +11,7 @@ import { ownEntry } from '../own-entry';
 import { checksAmdgpuDomains } from './amdgpu-domains';
 import { I915_NO_MMAP_OFFSET, i915HasMmapOffset } from './i915-nodes';
 import type { KernelVersion } from '../kernel/types';
+import { noVmBindText, nvkLacksVmBind } from './nouveau-vm-bind';
 
 export type MapTiming = 'at-map' | 'at-alloc' | 'at-alloc-cached' | 'pool';
 export type Backing = 'device' | 'shmem' | 'anon';
@@ -131,6 +132,12 @@ export interface DriverModel extends DriverTraits {
    * analysis uses the value above for them, exploration tries every value.
    */
   readonly openTraits?: ReadonlySet<string>;
+  /**
+   * Why the driver gets no device on the scenario's kernel (onKernel: NVK before Linux 6.6,
+   * model/nouveau-vm-bind.ts): the kernel's refusal of its device-creation ioctl. Its set-up
+   * records that refusal, and each of its vkAllocateMemory calls fails.
+   */
+  readonly noDeviceBecause?: string;
 }
 
 const MESA_PLACED: PlacedSupport = {
@@ -282,7 +289,8 @@ export function onPageSize<T extends DriverTraits>(driver: T, pageSize: bigint):
 }
 
 /**
- * The driver's traits on a kernel of `version`: ANV exposes VK_EXT_map_memory_placed only with
+ * The driver's traits on a kernel of `version`: NVK has no device before Linux 6.6
+ * (nouveau-vm-bind.ts, noDeviceBecause). ANV exposes VK_EXT_map_memory_placed only with
  * `device->info.has_mmap_offset` (anv_physical_device.c, get_device_extensions; facts
  * vulkan-wine §2 note 2), which on i915 needs DRM_I915_GEM_MMAP_OFFSET, Linux 5.6
  * (model/i915-nodes.ts). A `placed-map` line says what the driver exposes and is kept. Applied
@@ -290,6 +298,8 @@ export function onPageSize<T extends DriverTraits>(driver: T, pageSize: bigint):
  * behaviour, and the kernel leaves ANV before 5.6 only one.
  */
 export function onKernel<T extends DriverModel>(driver: T, version: KernelVersion): T {
+  // NVK needs nouveau's VM_BIND (Linux 6.6): before it there is no device at all.
+  if (nvkLacksVmBind(driver, version)) return { ...driver, noDeviceBecause: noVmBindText(version) };
   if (!kernelDecides(driver, 'placed-map', version) && !kernelDecides(driver, 'mmap-via', version))
     return driver;
   const placed =

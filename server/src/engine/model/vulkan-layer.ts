@@ -618,6 +618,7 @@ export class VulkanLayer {
     }
     const driver = allocatingDriver(this.sim, this.drivers, step, true);
     if (!driver) return { kind: 'skipped', reason: 'no driver' };
+    if (driver.noDeviceBecause !== undefined) return this.noDevice(driver, actor, size);
     const properties = this.propertiesOf(step);
     this.checkMemoryType(step, properties);
     if (properties.has('imported-host') && size % MIN_IMPORTED_HOST_POINTER_ALIGNMENT !== 0n) {
@@ -703,6 +704,19 @@ export class VulkanLayer {
       this.sim.closeFile(importFile, `the import into ${memory.name} took it, and the driver closed it`);
     }
     return VK_SUCCESS_OUTCOME;
+  }
+
+  /**
+   * vkAllocateMemory on a driver that has no device on this kernel (NVK before Linux 6.6,
+   * model/nouveau-vm-bind.ts): the application never got one, so the call stands for all of
+   * them failing. VK_ERROR_INCOMPATIBLE_DRIVER is what nvkmd_nouveau_try_create_pdev returned.
+   */
+  private noDevice(driver: DriverModel, actor: string, size: bigint): Outcome {
+    this.ops.get(driver.name)?.start();
+    const result = 'VK_ERROR_INCOMPATIBLE_DRIVER';
+    const reason = `${driver.name} has no device on this kernel (nvkmd_nouveau_try_create_pdev: "NVK Requires a Linux kernel version 6.6 or later")`;
+    this.sim.note(actor, () => `vkAllocateMemory(${formatSize(size)})`, `= ${result} (${reason})`, false);
+    return { kind: 'vk', result, reason };
   }
 
   /**
