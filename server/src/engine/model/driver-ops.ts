@@ -31,6 +31,8 @@ import { hookNoRoom } from './hook-no-room';
 import { NO_ROOM_REASON } from '../kernel/placement';
 import { amdgpuDomainOf, amdgpuSizeRefusal, checksAmdgpuDomains } from './amdgpu-domains';
 import { setDriverObject } from './memories-by-object';
+import { importedBoLength } from './imported-bo-length';
+import { NOUVEAU_VM_INIT } from './nouveau-vm-bind';
 import { nvidiaNodeFor } from './nvidia-nodes';
 import {
   I915_LEGACY_MAPS_NAME,
@@ -175,6 +177,18 @@ export class DriverOps {
   start(): void {
     if (this.started) return;
     this.started = true;
+    // A driver with no device on this kernel (NVK before 6.6) stops at the ioctl the kernel refuses.
+    if (this.model.noDeviceBecause !== undefined) {
+      this.sim.addCall(
+        new RefusedCall(
+          this.name,
+          `ioctl(${this.openRenderNode().fd}, ${NOUVEAU_VM_INIT})`,
+          'EINVAL',
+          this.model.noDeviceBecause,
+        ),
+      );
+      return;
+    }
     if (this.model.internalMappings > 0n) {
       this.mmapRaw({
         length: alignUp(this.model.internalMappings, this.page),
@@ -442,7 +456,8 @@ export class DriverOps {
 
   /** The driver's own CPU mapping of the memory (at-map: made now; otherwise the existing one). */
   mapOwnPointer(memory: VkMemory, request: MapRequest = {}): SyscallResult {
-    const size = request.length ?? alignUp(memory.allocationSize, this.page);
+    const imported = importedBoLength(this.model, memory, this.page);
+    const size = request.length ?? imported ?? alignUp(memory.allocationSize, this.page);
     if (memory.driverPointer !== undefined) {
       if (!this.ownMappingTooShort(memory, request, size))
         return { ok: true, value: memory.driverPointer, effects: [] };
@@ -465,7 +480,7 @@ export class DriverOps {
     this.adoptBo(memory);
     if (result.ok) {
       memory.driverPointer = result.value;
-      memory.driverMapLength = request.length;
+      memory.driverMapLength = request.length ?? imported;
       setDriverObject(memory, this.sim.space.vmaAt(this.sim.pageOf(result.value))?.object);
       memory.driverMapStep = this.sim.stepIndex;
       if (!this.hookArmed || this.model.mmapVia !== 'libc')

@@ -11,6 +11,7 @@ import { ownEntry } from '../own-entry';
 import { checksAmdgpuDomains } from './amdgpu-domains';
 import { I915_NO_MMAP_OFFSET, i915HasMmapOffset } from './i915-nodes';
 import type { KernelVersion } from '../kernel/types';
+import { noVmBindText, nvkLacksVmBind } from './nouveau-vm-bind';
 
 export type MapTiming = 'at-map' | 'at-alloc' | 'at-alloc-cached' | 'pool';
 export type Backing = 'device' | 'shmem' | 'anon';
@@ -110,6 +111,15 @@ export interface DriverTraits {
    * anv_sanitize_map_params), so VK_WHOLE_SIZE alone maps the whole BO (model/own-map-length.ts).
    */
   readonly mapLength: 'whole-bo' | 'to-range-end';
+  /**
+   * The size of a buffer object the driver imports from a dma-buf (a preset property, no trait
+   * line sets it). `allocation`: the driver refuses a dma-buf smaller than the page-rounded
+   * allocationSize with VK_ERROR_INVALID_EXTERNAL_HANDLE, as anv does, and maps the allocation's
+   * page-rounded size. `kernel-bo`: the driver takes the size the kernel reports for the object
+   * and checks nothing against allocationSize: it maps, unmaps and overmaps the whole imported
+   * object, larger or smaller than the allocation (NVK; model/imported-bo-length.ts).
+   */
+  readonly importSize: 'allocation' | 'kernel-bo';
 }
 
 export interface DriverModel extends DriverTraits {
@@ -122,6 +132,12 @@ export interface DriverModel extends DriverTraits {
    * analysis uses the value above for them, exploration tries every value.
    */
   readonly openTraits?: ReadonlySet<string>;
+  /**
+   * Why the driver gets no device on the scenario's kernel (onKernel: NVK before Linux 6.6,
+   * model/nouveau-vm-bind.ts): the kernel's refusal of its device-creation ioctl. Its set-up
+   * records that refusal, and each of its vkAllocateMemory calls fails.
+   */
+  readonly noDeviceBecause?: string;
 }
 
 const MESA_PLACED: PlacedSupport = {
@@ -161,6 +177,7 @@ export const DEFAULT_TRAITS: DriverTraits = {
   unmapReserveFailure: 'returned',
   fixedMapping: false,
   mapLength: 'whole-bo',
+  importSize: 'allocation',
 };
 
 /**
@@ -211,7 +228,9 @@ export const PRESETS: Readonly<Record<string, DriverTraits>> = {
   // it; NVK and Turnip do not (their extension tables in nvk_physical_device.c, tu_device.cc);
   // the closed drivers the fact sheet reports on (Qualcomm, Mali) end in Wine's direct map (§2
   // note 7), so neither of Wine's fallbacks found an extension there.
-  nvk: { ...DEFAULT_TRAITS, externalMemoryHost: false, kernelDriver: 'nouveau' },
+  // importSize: NVK imports a dma-buf at the kernel's size of the object and never compares it
+  // with allocationSize (model/imported-bo-length.ts).
+  nvk: { ...DEFAULT_TRAITS, externalMemoryHost: false, kernelDriver: 'nouveau', importSize: 'kernel-bo' },
   turnip: { ...DEFAULT_TRAITS, maps: 'at-alloc-cached', externalMemoryHost: false, kernelDriver: 'msm' },
   lavapipe: { ...DEFAULT_TRAITS, maps: 'at-alloc', backing: 'anon', cachesPointer: true, placed: NO_PLACED },
   // A closed driver without placed maps, not any one real driver: its extension set is the one
@@ -270,7 +289,8 @@ export function onPageSize<T extends DriverTraits>(driver: T, pageSize: bigint):
 }
 
 /**
- * The driver's traits on a kernel of `version`: ANV exposes VK_EXT_map_memory_placed only with
+ * The driver's traits on a kernel of `version`: NVK has no device before Linux 6.6
+ * (nouveau-vm-bind.ts, noDeviceBecause). ANV exposes VK_EXT_map_memory_placed only with
  * `device->info.has_mmap_offset` (anv_physical_device.c, get_device_extensions; facts
  * vulkan-wine §2 note 2), which on i915 needs DRM_I915_GEM_MMAP_OFFSET, Linux 5.6
  * (model/i915-nodes.ts). A `placed-map` line says what the driver exposes and is kept. Applied
@@ -278,6 +298,8 @@ export function onPageSize<T extends DriverTraits>(driver: T, pageSize: bigint):
  * behaviour, and the kernel leaves ANV before 5.6 only one.
  */
 export function onKernel<T extends DriverModel>(driver: T, version: KernelVersion): T {
+  // NVK needs nouveau's VM_BIND (Linux 6.6): before it there is no device at all.
+  if (nvkLacksVmBind(driver, version)) return { ...driver, noDeviceBecause: noVmBindText(version) };
   if (!kernelDecides(driver, 'placed-map', version) && !kernelDecides(driver, 'mmap-via', version))
     return driver;
   const placed =

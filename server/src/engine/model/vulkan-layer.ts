@@ -19,6 +19,7 @@ import { optionNamed } from '../sim/step-arguments';
 import { addressOutcome, describeSegments, failedMapNote, noteMapAttempt, OK_OUTCOME } from '../sim/outcome';
 import { keepsPointer, type DriverModel } from './driver';
 import { DriverOps } from './driver-ops';
+import { importedBoLength } from './imported-bo-length';
 import { mapViolations, UNMAP_NOT_MAPPED, unmapViolations, type Violation } from './placed-validity';
 import {
   FormattedEvent,
@@ -552,7 +553,13 @@ export class VulkanLayer {
       !memory.inPool &&
       !isHostImport(memory) // 09580: not the driver's mapping to reserve over
     )
-      return unplace(ctx, memory, true, alignUp(memory.allocationSize, this.sim.pageSize));
+      return unplace(
+        ctx,
+        memory,
+        true,
+        importedBoLength(memory.driver, memory, this.sim.pageSize) ??
+          alignUp(memory.allocationSize, this.sim.pageSize),
+      );
     passThrough.unmap(ctx, memory);
     return { ok: true };
   }
@@ -643,6 +650,7 @@ export class VulkanLayer {
     if (zeroSize) return this.refuseAllocation(zeroSize, sizeArg);
     const driver = allocatingDriver(this.sim, this.drivers, step, true);
     if (!driver) return { kind: 'skipped', reason: 'no driver' };
+    if (driver.noDeviceBecause !== undefined) return this.noDevice(driver, actor, size);
     const properties = this.propertiesOf(step);
     this.checkMemoryType(step, properties);
     const hostImport = properties.has('imported-host') ? hostImportRefusal(driver, size) : undefined;
@@ -669,13 +677,18 @@ export class VulkanLayer {
     if (importedFrom && this.importRefusal(importedFrom, driver, size))
       return notSimulated('the import breaks valid usage');
     if (importedFrom && size === 0n) return this.refuseAllocation(zeroSizeImport('an fd import'), sizeArg);
-    if (importedFrom && importedFrom.dmaBuf && alignUp(size, this.sim.pageSize) > importedFrom.fd.sizeBytes) {
+    if (
+      importedFrom &&
+      importedFrom.dmaBuf &&
+      driver.importSize === 'allocation' &&
+      alignUp(size, this.sim.pageSize) > importedFrom.fd.sizeBytes
+    ) {
       // No VUID bounds a DMA_BUF import's size, but the implementation "must perform sufficient
       // validation of external handles and payloads" so that using the memory "as allowed
       // according to its allocation parameters" corrupts no other resource, and fail the import
       // with VK_ERROR_INVALID_EXTERNAL_HANDLE otherwise (VkMemoryAllocateInfo); anv rejects a
       // dma-buf smaller than the aligned allocationSize. Without it a GPU access past the
-      // buffer would reach whatever object follows it.
+      // buffer would reach whatever object follows it. NVK does not check (DriverTraits.importSize).
       const result = 'VK_ERROR_INVALID_EXTERNAL_HANDLE';
       const reason = `the dma-buf (fd ${importedFrom.fd.fd}) is ${formatSize(importedFrom.fd.sizeBytes)}, smaller than the ${formatSize(size)} to import: the driver refuses a payload smaller than allocationSize`;
       this.sim.note(
@@ -728,6 +741,19 @@ export class VulkanLayer {
     }
     this.sim.problems.push({ code: refusal.code, range: sizeArg, message: refusal.message });
     return { kind: 'skipped', reason: refusal.why };
+  }
+
+  /**
+   * vkAllocateMemory on a driver that has no device on this kernel (NVK before Linux 6.6,
+   * model/nouveau-vm-bind.ts): the application never got one, so the call stands for all of
+   * them failing. VK_ERROR_INCOMPATIBLE_DRIVER is what nvkmd_nouveau_try_create_pdev returned.
+   */
+  private noDevice(driver: DriverModel, actor: string, size: bigint): Outcome {
+    this.ops.get(driver.name)?.start();
+    const result = 'VK_ERROR_INCOMPATIBLE_DRIVER';
+    const reason = `${driver.name} has no device on this kernel (nvkmd_nouveau_try_create_pdev: "NVK Requires a Linux kernel version 6.6 or later")`;
+    this.sim.note(actor, () => `vkAllocateMemory(${formatSize(size)})`, `= ${result} (${reason})`, false);
+    return { kind: 'vk', result, reason };
   }
 
   /**

@@ -15,6 +15,7 @@ import type { ScenarioRun } from '../sim/run';
 import type { CallRecord } from '../sim/records';
 import type { Rule } from './rule';
 import { setupRange } from '../sim/setup-range';
+import { NVK_NO_DEVICE } from '../model/nouveau-vm-bind';
 import { intendedFailures } from '../intended-failures';
 import { VERBS } from '../language/vocabulary';
 
@@ -59,11 +60,15 @@ export const kernelRefused: Rule = {
       for (const call of calls) {
         if (call.ok || !call.errno) continue;
         const driver = run.drivers.get(call.actor);
-        const consequence = driver
-          ? `${call.actor} cannot create its device (its internal mappings, made at vkCreateDevice), so on a real system nothing after this runs; drvmap goes on as if it had`
-          : 'The strategy is set up without it, and every step after it runs so';
+        // A driver with no device on this kernel (NVK before 6.6) is said where its preset is.
+        const noDevice = driver?.noDeviceBecause !== undefined;
+        const consequence = noDevice
+          ? NVK_NO_DEVICE
+          : driver
+            ? `${call.actor} cannot create its device (its internal mappings, made at vkCreateDevice), so on a real system nothing after this runs; drvmap goes on as if it had`
+            : 'The strategy is set up without it, and every step after it runs so';
         emit(
-          setupRange(run.node, driver),
+          (noDevice ? driver.traitSources.get('preset') : undefined) ?? setupRange(run.node, driver),
           `${call.actor}'s ${call.text} fails with ${call.errno} ${when}${call.reason ? `: ${call.reason}` : ''}. ${consequence}`,
           [],
           undefined,

@@ -14,6 +14,7 @@ import { allocateInWindow, windowFailureReason } from './window-allocation';
 import { passThrough, type MapOutcome, type Strategy, type StrategyContext } from './strategy';
 import { hasFixedMapping, keepsPointer, mapsAtAllocation, winePlacesMaps } from '../driver';
 import { setDriverObject } from '../memories-by-object';
+import { importedBoLength } from '../imported-bo-length';
 import type { RelatedInformation } from '../../diagnostics';
 import { importReleaseText, wineHasPlacedMaps, wineText } from '../../sim/wine-version';
 import { wineUnmapArea } from '../../sim/wine-fixed-area';
@@ -344,12 +345,14 @@ function placeDriverMap(
   }
   // Drivers map the page-rounded BO, never less and never more (H7: RADV, ANV `align64(size,
   // 4096)`, the CTS exact_size tests; Appendix A.1's spill check): past a smaller reservation it spills.
-  const mapSize = length ?? alignUp(memory.allocationSize, ctx.sim.pageSize);
+  // NVK maps an imported object at the kernel's size of it, whatever allocationSize says.
+  const imported = length === undefined ? importedBoLength(driver, memory, ctx.sim.pageSize) : undefined;
+  const mapSize = length ?? imported ?? alignUp(memory.allocationSize, ctx.sim.pageSize);
   // Judged on the space as it is before the map, reported only if the map is made: a MAP_FIXED
   // mmap that fails (an unaligned address, EINVAL before any unmap, linux-mm §1.1) replaces nothing.
   const spill = memory.windowRange
     ? address + mapSize > memory.windowRange.start + memory.windowRange.size
-      ? `the driver maps ${formatSize(mapSize)} (${length !== undefined ? 'the range rounded up to the placed alignment' : 'the BO rounded up to whole pages'}), past the ${formatSize(memory.windowRange.size)} reserved at ${formatHex(memory.windowRange.start)} (H7)`
+      ? `the driver maps ${formatSize(mapSize)} (${length !== undefined ? 'the range rounded up to the placed alignment' : imported !== undefined ? `the whole imported buffer object, the kernel's size of it: ${driver.name} does not map allocationSize` : 'the BO rounded up to whole pages'}), past the ${formatSize(memory.windowRange.size)} reserved at ${formatHex(memory.windowRange.start)} (H7)`
       : undefined
     : spillText(ctx, memory, address, mapSize);
   const result = ctx.ops.mapOwnPointer(memory, { address, fixed: true, length });
