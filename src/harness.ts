@@ -8,10 +8,15 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
-/** Why the harness cannot run on this machine, or undefined when it can. */
+/**
+ * Why the harness cannot run on this machine, or undefined when it can. The limit is the harness's,
+ * not the simulator's (which models arm64 too, `arch arm64`): native/harness.c is x86-64 code with
+ * 4 KiB pages (`#define PG 4096UL`, x86-64's mseal number), docs/fidelity.md.
+ */
 export function harnessUnavailable(platform: string, arch: string): string | undefined {
   if (platform !== 'linux') return `drvmap runs scenarios on the kernel only on Linux (this is ${platform})`;
-  if (arch !== 'x64') return `the simulator models x86-64; this machine is ${arch}`;
+  if (arch !== 'x64')
+    return `Run on This Kernel needs an x86-64 Linux machine: its harness (native/harness.c) assumes x86-64 and 4 KiB pages; this machine is ${arch}. The simulation itself models arm64 too (\`arch arm64\`, \`page-size 16KiB\`)`;
   return undefined;
 }
 

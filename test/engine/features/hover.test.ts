@@ -28,6 +28,34 @@ describe('hover: numbers and addresses', () => {
     );
   });
 
+  test('`page` on 16 KiB pages: the hover says the unit is 4 KiB and the scenario page 16 KiB', () => {
+    const sized = (page: string, body: string) => `scenario "s" {\n  page-size ${page}\n${body}\n}\n`;
+    const note =
+      "`page` is drvmap's 4 KiB unit in every scenario; this scenario's page (`page-size`) is 16 KiB";
+    expectHover(
+      sized('16KiB', '  a = mmap 2 pa⟨|⟩ges rw private anon'),
+      '8 KiB',
+      'not 16 KiB page-aligned',
+      note,
+    );
+    expectHover(
+      sized(
+        '16KiB',
+        '  a = mmap 2 pages rw private anon\n  b = mmap 1 page rw private anon\n  expect b == a - 1 pa⟨|⟩ge',
+      ),
+      note,
+    );
+    // 4 KiB pages: the unit is the page, nothing to say; a size in KiB says nothing either.
+    assert.doesNotMatch(
+      hoverOf(sized('4KiB', '  a = mmap 2 pa⟨|⟩ges rw private anon')) ?? '',
+      /drvmap's 4 KiB unit/,
+    );
+    assert.doesNotMatch(
+      hoverOf(sized('16KiB', '  a = mmap 8Ki⟨|⟩B rw private anon')) ?? '',
+      /drvmap's 4 KiB unit/,
+    );
+  });
+
   test('alignment is against the scenario page size, and the largest alignment that matters is named', () => {
     const sized = (page: string, literal: string) =>
       `scenario "s" {\n  page-size ${page}\n  a = mmap 64KiB rw private anon at ${literal} fixed\n}\n`;

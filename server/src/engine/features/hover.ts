@@ -5,6 +5,7 @@ import { expectationHeld, type DocumentAnalysis, type ScenarioAnalysis } from '.
 import { effectPages } from '../kernel/effect-pages';
 import type { Effect, KernelConfig } from '../kernel/types';
 import { hugePageSizes } from '../kernel/config';
+import { pageUnitNote } from './page-unit';
 import {
   canonicalVerb,
   BUILTIN_ACTORS,
@@ -214,6 +215,8 @@ function expressionHover(
         `${code(text)} = ${code(formatHex(evaluated.value))} (${formatDecimal(evaluated.value)}${evaluated.value >= 1024n ? `, ${formatSize(evaluated.value)}` : ''})`,
       );
   }
+  const pageNote = pageUnitNote(outer, run.simulation.platform.kernel.pageSize);
+  if (pageNote !== undefined) lines.push(pageNote);
   if (value !== undefined && role === 'address') {
     lines.push(...windowFacts(run, value));
     const actor = accessingActor(ctx);

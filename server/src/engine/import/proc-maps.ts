@@ -10,7 +10,7 @@
 // areas, `reserve … preloaded` (wine-preloader.ts).
 import { stringLiteral } from '../syntax/string-literal';
 import { printable } from '../printable';
-import { formatHex } from '../numbers';
+import { formatHex, formatSize } from '../numbers';
 import { firstIndex } from '../first-index';
 import type { ImportedLine, ImportResult } from './strace';
 import { newUsedNames, uniqueName, type UsedNames } from './unique-name';
@@ -21,7 +21,8 @@ import {
   type BoMapping,
   type BufferObjectGroup,
 } from './bo-groups';
-import { X86_64_TASK_SIZE } from '../kernel/config';
+import { ARM64_TASK_SIZE, pmdBytes, X86_64_TASK_SIZE } from '../kernel/config';
+import { arm64Capture, highestArm64Address, onLargerPages } from './capture-arch';
 import { mapsBelowMinAddr, MIN_ADDR_DEFAULT } from './min-addr';
 import { isPrivateDevZero, memfdName, PRIVATE_DEV_ZERO, withoutDeleted } from './object-name';
 import { ANON_HUGEPAGE, HUGETLB_NORESERVE } from './hugetlb';
@@ -60,7 +61,8 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
     ),
   ]);
   const extents = lineExtents(parsed);
-  const spare = largestGap(extents);
+  const arm64At = highestArm64Address(parsed.flatMap((row) => (row ? [row.start] : [])));
+  const spare = largestGap(extents, arm64At !== undefined ? ARM64_TASK_SIZE : X86_64_TASK_SIZE);
   const linesPerObject = countLinesPerObject(parsed);
   const boFiles = new Map<BufferObjectGroup, string>();
   const mappingProt = new Map<BoMapping, string>();
@@ -141,6 +143,14 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
       const binding = uniqueName(nameFor(name, start), used);
       out.push(
         `  # ${HUGETLB_NORESERVE}; maps does not show the huge page size (smaps' KernelPageSize does): 2 MiB, the default, is assumed`,
+        // arm64's default huge page is PMD_SIZE, which follows the page size the capture does not show.
+        ...(arm64At !== undefined
+          ? [
+              onLargerPages('the default huge page (2 MiB)', (page) =>
+                formatSize(pmdBytes({ arch: 'arm64', pageSize: page })),
+              ),
+            ]
+          : []),
         `  ${binding} = mmap ${formatHex(end - start)} ${prot} ${ps ? 'shared' : 'private'} anon hugetlb noreserve at ${formatHex(start)} fixed by host`,
       );
       return void lines.push({ line: lineNo, text: raw, status: 'imported' });
@@ -200,7 +210,12 @@ export function importProcMaps(text: string, title = 'imported from /proc/PID/ma
     lines.push({ line: lineNo, text: raw, status: 'imported' });
   });
   const lowest = lowestImported(lines, parsed);
-  if (lowest !== undefined) out.splice(1, 0, ...mapsBelowMinAddr(lowest));
+  out.splice(
+    1,
+    0,
+    ...(lowest !== undefined ? mapsBelowMinAddr(lowest) : []),
+    ...(arm64At !== undefined ? arm64Capture(arm64At) : []),
+  );
   out.push('}');
   // Each line is kept as a comment: control characters in its pathname (ESC in a file's name)
   // are written `\x1b`, so the scenario cannot drive a terminal (the strings are so already).
@@ -442,12 +457,12 @@ interface Gap {
   readonly end: bigint;
 }
 
-/** The largest range between two lines below TASK_SIZE ([vsyscall] lies above it). */
-function largestGap(extents: readonly { start: bigint; end: bigint }[]): Gap | undefined {
+/** The largest range between two lines below the capture's TASK_SIZE ([vsyscall] lies above it). */
+function largestGap(extents: readonly { start: bigint; end: bigint }[], taskSize: bigint): Gap | undefined {
   let best: Gap | undefined;
   let reached = -1n;
   for (const e of extents) {
-    if (e.start > X86_64_TASK_SIZE) break;
+    if (e.start > taskSize) break;
     if (
       reached >= 0n &&
       e.start > reached &&

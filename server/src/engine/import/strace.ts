@@ -18,6 +18,7 @@ import {
 } from './hugetlb';
 import { isPrivateDevZero, memfdName, PRIVATE_DEV_ZERO, straceFd } from './object-name';
 import { mapsBelowMinAddr, MIN_ADDR_DEFAULT } from './min-addr';
+import { arm64Capture, highestArm64Address, onLargerPages } from './capture-arch';
 import { importedProt, type ImportedProt } from './prot-word';
 import { unsaidMprotectProt } from './unsaid-mprotect-prot';
 import { flagArgumentNames } from './strace-flag-arg';
@@ -451,9 +452,27 @@ const PAGE = 4096n;
 function refusedOnlyBo(file: OpenedFile): void {
   const shortest = file.refusedEinval;
   if (file.sized || shortest === undefined || file.boOffset === undefined) return;
-  const smaller = ((shortest - 1n) / PAGE) * PAGE;
-  if (smaller >= PAGE) file.size = smaller;
-  else file.options = file.options.replace(/ offset \S+/, ` offset ${formatHex(file.boOffset + PAGE)}`);
+  const shape = refusedOnlyShape(shortest, file.boOffset, PAGE);
+  if ('size' in shape) file.size = shape.size;
+  else file.options = file.options.replace(/ offset \S+/, ` offset ${formatHex(shape.offset)}`);
+}
+
+/** A refused-only BO on `page`-sized pages: one page below `shortest`, else one page further on. */
+function refusedOnlyShape(
+  shortest: bigint,
+  boOffset: bigint,
+  page: bigint,
+): { size: bigint } | { offset: bigint } {
+  const smaller = ((shortest - 1n) / page) * page;
+  return smaller >= page ? { size: smaller } : { offset: boOffset + page };
+}
+
+/** On an arm64 capture, what a refused-only BO is on 16 and 64 KiB pages, which PAGE is not. */
+function refusedOnlyOnLargerPages(shortest: bigint, boOffset: bigint): string {
+  return onLargerPages('this BO, made so that the refused map fails,', (page) => {
+    const shape = refusedOnlyShape(shortest, boOffset, page);
+    return 'size' in shape ? `size ${formatHex(shape.size)}` : `offset ${formatHex(shape.offset)}`;
+  });
 }
 
 function openLine(file: OpenedFile): string {
@@ -690,17 +709,45 @@ function render(
       if (returned < MIN_ADDR_DEFAULT && (lowest === undefined || returned < lowest)) lowest = returned;
     }
   }
+  const arm64At = highestArm64Address(mappedAddresses(calls));
   for (const file of opened) {
     refusedOnlyBo(file);
-    if (!file.sized && file.refusedEinval !== undefined) out[file.line] = openLine(file);
+    if (!file.sized && file.refusedEinval !== undefined)
+      out[file.line] =
+        arm64At !== undefined && file.boOffset !== undefined
+          ? `${refusedOnlyOnLargerPages(file.refusedEinval, file.boOffset)}\n${openLine(file)}`
+          : openLine(file);
   }
-  // After the open lines are rewritten by index: the setting goes first, under the header.
-  if (lowest !== undefined) out.splice(1, 0, ...mapsBelowMinAddr(lowest));
+  // After the open lines are rewritten by index: the settings go first, under the header.
+  out.splice(
+    1,
+    0,
+    ...(lowest !== undefined ? mapsBelowMinAddr(lowest) : []),
+    ...(arm64At !== undefined ? arm64Capture(arm64At) : []),
+  );
   out.push('}');
   // The capture's lines are kept as comments, and a call's arguments go into its step as
   // written: whatever control characters strace printed (a file named with ESC) are written
   // `\x1b`, so the scenario cannot drive a terminal or end a comment's line early with a CR.
   return printable(out.join('\n') + '\n');
+}
+
+/**
+ * The addresses the capture's process had mapped: what a successful mmap or mremap returned, and
+ * the address a successful call acted on (a failed one's may lie past TASK_SIZE, as a test's do).
+ */
+function mappedAddresses(calls: readonly Call[]): bigint[] {
+  const addresses: bigint[] = [];
+  for (const call of calls) {
+    if (/^-1\s/.test(call.result)) continue;
+    const address = parseNumber(call.args[0] ?? '');
+    if (address !== undefined) addresses.push(address);
+    if (call.name === 'mmap' || call.name === 'mremap') {
+      const returned = parseNumber(call.result.split(/\s/)[0] ?? '');
+      if (returned !== undefined) addresses.push(returned);
+    }
+  }
+  return addresses;
 }
 
 /**

@@ -12,7 +12,7 @@ import {
 } from '../kernel/types';
 import { isNvidiaUvm, nvidiaNodeAt } from '../model/nvidia-nodes';
 import { i915NodeAt } from '../model/i915-nodes';
-import { formatHex, formatSize } from '../numbers';
+import { alignUp, formatHex, formatSize } from '../numbers';
 import type { Expression, StepNode } from '../syntax/ast';
 import type { TextRange } from '../syntax/text-range';
 import { skippedForArguments } from './outcome';
@@ -69,9 +69,15 @@ export function openStep(context: StepContext, step: StepNode, actor: string): O
       return skippedForArguments();
     }
   }
+  // A device's object is whole pages, with or without `offset`: a GEM object's size is a page
+  // multiple (drivers/gpu/drm/drm_gem.c drm_gem_private_object_init: BUG_ON(size & (PAGE_SIZE -
+  // 1))), so drivers round a BO up when they create it (vulkan-wine §2: Mesa maps the page-rounded
+  // BO size). The model's BO is that object; createBufferObject's own rounding is then a no-op.
+  // On 16 KiB pages a 20 KiB BO is 32 KiB, which a 20 KiB mmap (32 KiB after PAGE_ALIGN) fits.
+  const objectSize = path !== undefined ? alignUp(size, sim.space.config.pageSize) : size;
   const spec: FileSpec =
     path !== undefined
-      ? deviceSpec(path, size, has, nvidia ?? i915)
+      ? deviceSpec(path, objectSize, has, nvidia ?? i915)
       : {
           kind: kind.name === 'memfd' ? 'memfd' : 'regular',
           // The kernel model names memfds as /proc/PID/maps does (`/memfd:NAME (deleted)`).
@@ -95,7 +101,7 @@ export function openStep(context: StepContext, step: StepNode, actor: string): O
   const file = sim.space.openFile(
     drm ? { ...spec, sizeBytes: 0n, device: { ...spec.device!, fakeOffsets: true } } : spec,
   );
-  if (drm && sim.space.createBufferObject(file, size, boOffset) === undefined) {
+  if (drm && sim.space.createBufferObject(file, objectSize, boOffset) === undefined) {
     problems.report(
       'number-out-of-range',
       optionNamed(step, 'offset')?.value ?? step.verb,

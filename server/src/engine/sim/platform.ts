@@ -24,6 +24,7 @@ import {
 } from './wine-version';
 import { resolveAddressSpace } from './address-space-settings';
 import { linuxOnlyStrategyProblem } from './linux-only';
+import { fexPageSizeProblem } from './fex-page-size';
 import { machVmMaxAddress, macosPageSize, macosPageSizeProblem } from './macos-geometry';
 
 export type StrategyName =
@@ -383,6 +384,7 @@ export function readPlatform(
     });
     delete overrides.pageSize;
   }
+  const strategyLine = sources.get('strategy');
   if (os === 'macos') {
     // XNU's page size and map end, not Linux's (sim/macos-geometry.ts): 16 KiB pages on arm64
     // unless the line says 4 KiB, no 64 KiB, and MACH_VM_MAX_ADDRESS as the end of the map.
@@ -402,7 +404,6 @@ export function readPlatform(
     const macArch = arch ?? impliedArch(overrides.pageSize);
     overrides.pageSize ??= macosPageSize(macArch);
     overrides.taskSize ??= machVmMaxAddress(macArch);
-    const strategyLine = sources.get('strategy');
     const note = strategyLine
       ? linuxOnlyStrategyProblem(strategy, strategyLine.words[0] ?? strategyLine)
       : undefined;
@@ -426,6 +427,12 @@ export function readPlatform(
       problems,
     ),
   };
+  // On macOS the strategy already has its note (FEX is Linux's), so one note there is enough.
+  const fexNote =
+    os !== 'macos' && strategyLine
+      ? fexPageSizeProblem(strategy, kernel.pageSize, strategyLine.words[0] ?? strategyLine)
+      : undefined;
+  if (fexNote) problems.push(fexNote);
   const windowFrom = windowSource(
     window,
     sources.has('large-address-aware'),
