@@ -169,6 +169,9 @@ const INFO_CORE = {
   hostVisible: 'VUID-VkMemoryMapInfo-memory-07962',
 };
 
+/** vkMapMemory's core rule that the memory is not mapped now (a compatibility layer may answer it). */
+export const MAP_ALREADY_MAPPED = LEGACY_CORE.mapped;
+
 const CORE_RULES: ReadonlySet<string> = new Set([...Object.values(LEGACY_CORE), ...Object.values(INFO_CORE)]);
 
 /**

@@ -20,7 +20,13 @@ import { addressOutcome, describeSegments, failedMapNote, noteMapAttempt, OK_OUT
 import { keepsPointer, type DriverModel } from './driver';
 import { DriverOps } from './driver-ops';
 import { importedBoLength } from './imported-bo-length';
-import { mapViolations, UNMAP_NOT_MAPPED, unmapViolations, type Violation } from './placed-validity';
+import {
+  MAP_ALREADY_MAPPED,
+  mapViolations,
+  UNMAP_NOT_MAPPED,
+  unmapViolations,
+  type Violation,
+} from './placed-validity';
 import {
   FormattedEvent,
   isHostImport,
@@ -358,7 +364,7 @@ export class VulkanLayer {
       case 'vkMapMemory': {
         // The application's own call: its rules under vkMapMemory's names (00678–00682), before
         // anything the layer does for it. A call that breaks a core rule is not simulated further
-        // (its behaviour is undefined); it is answered VK_ERROR_MEMORY_MAP_FAILED.
+        // (its behaviour is undefined), unless the layer answers a second map itself (brokenMap).
         const v = mapViolations(
           memory,
           memory.driver,
@@ -372,8 +378,7 @@ export class VulkanLayer {
           this.appMapped,
         );
         const broken = this.reportMapRules(memory, v);
-        if (broken !== undefined)
-          return { kind: 'vk', result: 'VK_ERROR_MEMORY_MAP_FAILED', reason: `the call breaks ${broken}` };
+        if (broken !== undefined) return this.brokenMap(ctx, memory, v, offset, sizeOption, broken);
         const size = sizeOption ?? memory.allocationSize - offset;
         this.sim.noteFormatted('app', vkMapMemoryText, { memory, offset, size: sizeOption }, '', true);
         const result = this.strategy.map(ctx, memory, offset, size);
@@ -869,6 +874,38 @@ export class VulkanLayer {
     // Not mapped now because of this unmap, whatever a map before it did.
     memory.mapFailedStep = undefined;
     memory.history.push({ step: this.sim.stepIndex, text: 'unmapped' });
+  }
+
+  /**
+   * The result of an application's vkMapMemory that breaks core rule `broken` (reported). A layer
+   * that answers a map of mapped memory itself (00678) hands its pointer back without calling the
+   * driver (Strategy.mapAgain), whatever else the call breaks: Wine looks at nothing else first.
+   * Otherwise the driver refuses it: VK_ERROR_MEMORY_MAP_FAILED, as NVK, ANV, PanVK and pvr do
+   * for memory that is mapped ("Memory object already mapped.", nvk_MapMemory2KHR,
+   * anv_MapMemory2KHR), and the call is not simulated further.
+   */
+  private brokenMap(
+    ctx: StrategyContext,
+    memory: VkMemory,
+    violations: readonly Violation[],
+    offset: bigint,
+    size: bigint | undefined,
+    broken: string,
+  ): Outcome {
+    const again = violations.some((x) => x.vuid === MAP_ALREADY_MAPPED)
+      ? this.strategy.mapAgain?.(ctx, memory, offset)
+      : undefined;
+    if (again === undefined)
+      return { kind: 'vk', result: 'VK_ERROR_MEMORY_MAP_FAILED', reason: `the call breaks ${broken}` };
+    this.sim.noteFormatted('app', vkMapMemoryText, { memory, offset, size }, '', false);
+    this.sim.note(
+      'wine',
+      `${memory.name} is mapped already (vm_map set): vkMapMemory returns vm_map + ${formatHex(offset)} without calling ${memory.driver.name}`,
+      '= VK_SUCCESS',
+      true,
+    );
+    // The mapping stays the first map's: one vkUnmapMemory ends it, and this pointer with it.
+    return addressOutcome(again, this.sim.stepIndex);
   }
 
   /**

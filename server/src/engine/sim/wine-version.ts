@@ -103,9 +103,17 @@ export function wineText(version: WineVersion, source: WineSource): string {
   return `Wine ${formatWineVersion(version)}${from}`;
 }
 
+/**
+ * Whether an import's address is this Wine's vm_map (winevulkan, before 10.15): what its
+ * vkMapMemory returns without calling the driver, and what its vkFreeMemory releases.
+ */
+export function wineImportIsVmMap(version: WineVersion): boolean {
+  return !wineAtLeast(version, WINE_WIN32U_MEMORY);
+}
+
 /** Whether this Wine releases an import's window range at vkFreeMemory (winevulkan, before 10.15). */
 export function wineFreesImports(version: WineVersion): boolean {
-  return !wineAtLeast(version, WINE_WIN32U_MEMORY);
+  return wineImportIsVmMap(version);
 }
 
 /**

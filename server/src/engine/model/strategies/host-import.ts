@@ -10,7 +10,7 @@ import { passThrough, type Strategy } from './strategy';
 import { setDriverObject } from '../memories-by-object';
 import type { Platform } from '../../sim/platform';
 import type { VkMemory } from '../vk-memory';
-import { wineFreesImports, wineText } from '../../sim/wine-version';
+import { wineFreesImports, wineImportIsVmMap, wineText } from '../../sim/wine-version';
 import { wineUnmapArea } from '../../sim/wine-fixed-area';
 
 export const hostImport: Strategy = {
@@ -56,6 +56,15 @@ export const hostImport: Strategy = {
   map(ctx, memory, offset, size) {
     if (!memory.windowRange) return passThrough.map(ctx, memory, offset, size);
     return { ok: true, pointer: memory.windowRange.start + offset };
+  },
+  // A second map of mapped memory: Wine's map entry point returns `vm_map + offset` with
+  // VK_SUCCESS before calling the driver whenever vm_map is set (wine_vkMapMemory2KHR: `if
+  // (memory->mapping)` in Wine 9.0's dlls/winevulkan/vulkan.c, ea890c47, `if (memory->vm_map)`
+  // from 9.4). Up to Wine 10.14 an import's vm_map is its address from vkAllocateMemory on. From
+  // 10.15 (dlls/win32u) it stays NULL (sim/wine-version.ts), so the call reaches the driver.
+  mapAgain(ctx, memory, offset) {
+    if (!memory.windowRange || !wineImportIsVmMap(ctx.sim.platform.wine)) return undefined;
+    return memory.windowRange.start + offset;
   },
   unmap(ctx, memory) {
     if (!memory.windowRange) passThrough.unmap(ctx, memory);

@@ -40,8 +40,8 @@ export function wineMapPath(name: string, fallbacks: WineFallbacks): Strategy {
       if (fallback) return fallback.map(ctx, memory, offset, size);
       // win32u_vkMapMemory2KHR (§3.3, step 1): with vm_map still set (an unmap that failed kept
       // the placement), the object is already placed there, and the map returns it.
-      if (memory.windowRange && memory.driverPointer !== undefined)
-        return { ok: true, pointer: memory.driverPointer + offset };
+      const vmMap = placedVmMap(memory);
+      if (vmMap !== undefined) return { ok: true, pointer: vmMap + offset };
       // NtAllocateVirtualMemory(memory->size): map_view commits the size rounded up to the host
       // page (host_size) at a 64 KiB-aligned base. The rest of that 64 KiB stays unmapped, and no
       // other view starts in it (free_ranges round a view's end up to the granularity; the window
@@ -69,6 +69,17 @@ export function wineMapPath(name: string, fallbacks: WineFallbacks): Strategy {
         return result;
       }
       return { ok: true, pointer: result.pointer + offset };
+    },
+    // A second map of mapped memory: the map entry point starts with `if (memory->vm_map) {
+    // *data = (char *)memory->vm_map + info.offset; return VK_SUCCESS; }`, before any driver call,
+    // in wine_vkMapMemory2KHR (dlls/winevulkan/vulkan.c, Wine 9.4 to 10.14) and
+    // win32u_vkMapMemory2KHR (dlls/win32u/vulkan.c, from 10.15) alike. On the placed path vm_map
+    // is set from the placed map to its unmap, so 32-bit code gets vm_map + offset.
+    mapAgain(ctx, memory, offset) {
+      const fallback = fallbackOf(ctx);
+      if (fallback) return fallback.mapAgain?.(ctx, memory, offset);
+      const vmMap = placedVmMap(memory);
+      return vmMap === undefined ? undefined : vmMap + offset;
     },
     unmap(ctx, memory) {
       const fallback = fallbackOf(ctx);
@@ -103,6 +114,11 @@ export function wineMapPath(name: string, fallbacks: WineFallbacks): Strategy {
     },
   };
   return strategy;
+}
+
+/** Wine's vm_map while its placed map of `memory` is in place: the reservation the driver placed the object at. */
+function placedVmMap(memory: VkMemory): bigint | undefined {
+  return memory.windowRange && memory.driverPointer !== undefined ? memory.driverPointer : undefined;
 }
 
 /**

@@ -37,6 +37,13 @@ export interface Strategy {
    */
   allocate(ctx: StrategyContext, memory: VkMemory): AllocationFailure | undefined;
   map(ctx: StrategyContext, memory: VkMemory, offset: bigint, size: bigint): MapOutcome;
+  /**
+   * vkMapMemory of memory 32-bit code has mapped already (VUID-vkMapMemory-memory-00678): the
+   * pointer the layer hands back when it answers before the driver is called (VK_SUCCESS), or
+   * undefined when the call reaches the driver, which refuses it (VK_ERROR_MEMORY_MAP_FAILED).
+   * Absent: the driver answers.
+   */
+  mapAgain?(ctx: StrategyContext, memory: VkMemory, offset: bigint): bigint | undefined;
   unmap(ctx: StrategyContext, memory: VkMemory): void;
   free(ctx: StrategyContext, memory: VkMemory): void;
   /**
