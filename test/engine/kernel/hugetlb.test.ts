@@ -104,7 +104,15 @@ test('munmap and mprotect split a hugetlb VMA only at huge page boundaries (huge
   assert.equal(errno(as.mprotect(f, PG, T.PROT_READ, O)), 'EINVAL');
   assert.equal(errno(as.mprotect(f + 2n * MiB, PG, T.PROT_READ, O)), 'EINVAL');
   assert.equal(errno(as.mprotect(f, 3n * MiB, T.PROT_READ, O)), 'EINVAL');
-  assert.deepEqual(lines(as), ['7e0000000000-7e0000400000 3'], 'nothing changed');
+  // mprotect(f + 2MiB, 4KiB) split at f + 2MiB before its end split was refused, and the kernel
+  // keeps that split (vma_modify). So mprotect(f, 3MiB) then changed all of the first VMA before
+  // the second refused its split at 3 MiB (hp.c on 6.18, "seq": EINVAL, EINVAL, maps
+  // 30000000-30200000 r--p, 30200000-30400000 rw-p).
+  assert.deepEqual(
+    lines(as),
+    ['7e0000000000-7e0000200000 1', '7e0000200000-7e0000400000 3'],
+    'the start split of mprotect(f + 2MiB, 4KiB) stays; mprotect(f, 3MiB) changed the VMA before it',
+  );
   ok(as.mprotect(f, 2n * MiB, T.PROT_READ, O));
   assert.deepEqual(lines(as), ['7e0000000000-7e0000200000 1', '7e0000200000-7e0000400000 3']);
   ok(as.munmap(f + 2n * MiB, 2n * MiB, O));
@@ -114,6 +122,97 @@ test('munmap and mprotect split a hugetlb VMA only at huge page boundaries (huge
   const plain = ok(mmap(as, 4n * PG, { addr: 0x7e1000000000n, flags: PRIV_ANON | T.MAP_FIXED, prot: RW }));
   ok(as.munmap(plain + PG, PG, O));
 });
+
+// hp.c on Linux 6.18: a fresh 4 MiB hugetlb mapping h at 0x3000_0000 per call, the call's result,
+// then /proc/self/maps. A call that changes vm_flags splits at its start, then at its end
+// (vma_modify); the end split off the huge page is refused (hugetlb_vm_op_split: EINVAL) and the
+// start split stays. A call that changes nothing, or is refused before vma_modify, splits nothing.
+const HP_CASES: readonly {
+  readonly name: string;
+  readonly call: (as: T.AddressSpace, h: bigint) => T.SyscallResult;
+  readonly result: string;
+  readonly maps: readonly string[];
+}[] = [
+  {
+    name: 'mprotect(h + 2MiB, 4KiB, PROT_READ)',
+    call: (as, h) => as.mprotect(h + 2n * MiB, PG, T.PROT_READ, O),
+    result: 'EINVAL',
+    maps: ['30000000-30200000 3', '30200000-30400000 3'],
+  },
+  {
+    name: 'mprotect(h + 2MiB, 4KiB, PROT_READ|PROT_WRITE): no change, no split',
+    call: (as, h) => as.mprotect(h + 2n * MiB, PG, RW, O),
+    result: '0',
+    maps: ['30000000-30400000 3'],
+  },
+  {
+    name: 'mprotect(h + 4KiB, 4KiB, PROT_READ): the start split is the refused one',
+    call: (as, h) => as.mprotect(h + PG, PG, T.PROT_READ, O),
+    result: 'EINVAL',
+    maps: ['30000000-30400000 3'],
+  },
+  {
+    name: 'mprotect(h + 2MiB, 2MiB + 4KiB, PROT_READ): no end split; the hole after it is ENOMEM',
+    call: (as, h) => as.mprotect(h + 2n * MiB, 2n * MiB + PG, T.PROT_READ, O),
+    result: 'ENOMEM',
+    maps: ['30000000-30200000 3', '30200000-30400000 1'],
+  },
+  {
+    name: 'madvise(h + 2MiB, 4KiB, MADV_DONTFORK)',
+    call: (as, h) => as.madvise(h + 2n * MiB, PG, T.MADV_DONTFORK, O),
+    result: 'EINVAL',
+    maps: ['30000000-30200000 3', '30200000-30400000 3'],
+  },
+  {
+    name: 'madvise(h + 2MiB, 4KiB, MADV_DOFORK): VM_DONTCOPY already clear, no split',
+    call: (as, h) => as.madvise(h + 2n * MiB, PG, T.MADV_DOFORK, O),
+    result: '0',
+    maps: ['30000000-30400000 3'],
+  },
+  {
+    name: 'madvise(h + 2MiB, 4KiB, MADV_DOFORK) after MADV_DONTFORK of all of h',
+    call: (as, h) => {
+      ok(as.madvise(h, 4n * MiB, T.MADV_DONTFORK, O));
+      return as.madvise(h + 2n * MiB, PG, T.MADV_DOFORK, O);
+    },
+    result: 'EINVAL',
+    maps: ['30000000-30200000 3', '30200000-30400000 3'],
+  },
+  {
+    name: 'madvise(h + 2MiB, 4KiB, MADV_WIPEONFORK): refused (a hugetlbfs file) before any split',
+    call: (as, h) => as.madvise(h + 2n * MiB, PG, T.MADV_WIPEONFORK, O),
+    result: 'EINVAL',
+    maps: ['30000000-30400000 3'],
+  },
+  {
+    name: 'madvise(h + 2MiB, 4KiB, MADV_KEEPONFORK): no change, no split',
+    call: (as, h) => as.madvise(h + 2n * MiB, PG, T.MADV_KEEPONFORK, O),
+    result: '0',
+    maps: ['30000000-30400000 3'],
+  },
+  {
+    name: 'madvise(h + 2MiB, 4KiB, MADV_DONTNEED): zaps pages, never splits',
+    call: (as, h) => as.madvise(h + 2n * MiB, PG, T.MADV_DONTNEED, O),
+    result: '0',
+    maps: ['30000000-30400000 3'],
+  },
+  {
+    name: 'madvise(h + 2MiB, 4KiB, MADV_FREE): refused for hugetlb, no split',
+    call: (as, h) => as.madvise(h + 2n * MiB, PG, T.MADV_FREE, O),
+    result: 'EINVAL',
+    maps: ['30000000-30400000 3'],
+  },
+];
+
+for (const c of HP_CASES) {
+  test(`a refused end split keeps the start split (vma_modify, checked on 6.18): ${c.name}`, () => {
+    const as = space();
+    const h = ok(mmap(as, 4n * MiB, { addr: 0x3000_0000n, flags: NORESERVE | T.MAP_FIXED }));
+    const r = c.call(as, h);
+    assert.equal(r.ok ? String(r.value) : r.errno, c.result);
+    assert.deepEqual(lines(as), c.maps);
+  });
+}
 
 test('mremap of a MAP_HUGETLB mapping: whole huge pages, aligned addresses, no growth (align_hugetlb, 5.16+)', () => {
   for (const version of ['6.6', '6.18']) {

@@ -29,7 +29,7 @@ import {
   VM_UFFD_MISSING,
   VM_WIPEONFORK,
 } from './types';
-import { splitRefusal } from './unmap-range';
+import { vmaModifySplits } from './vma-modify';
 import { userfaultfdPagesDropped } from './userfaultfd';
 import { isPrivateAnon, isShared, sliceVma, vmaWith } from './vma';
 import type { KernelState } from './state';
@@ -273,18 +273,17 @@ function updateFlags(
   newFlags: number,
 ): Refusal | undefined {
   if (newFlags === vma.vmFlags) return undefined; // nothing changes, nothing splits
-  const splits = (start > vma.startPage ? 1 : 0) + (end < vma.endPage ? 1 : 0);
-  if (splits > 0 && state.vmas.kernelSize >= state.config.maxMapCount) {
-    // vma_modify's -ENOMEM becomes EAGAIN: "kernel resources temporarily unavailable".
-    return {
-      errno: 'EAGAIN',
-      reason: `splitting ${describeRange(state, vma.startPage, vma.endPage)} would exceed vm.max_map_count (${state.config.maxMapCount}); madvise answers EAGAIN, not ENOMEM`,
-    };
+  // vma_modify_flags() splits at the start, then at the end; a refused end split (a hugetlb VMA
+  // off its huge page) keeps the start split. Only advice that changes vm_flags comes here:
+  // MADV_DONTNEED and MADV_FREE zap pages without splitting.
+  const refusal = vmaModifySplits(state, vma, start, end, 'madvise');
+  if (refusal !== undefined) {
+    // madvise_vma_behavior(): vma_modify's -ENOMEM becomes EAGAIN, "kernel resources temporarily
+    // unavailable".
+    if (refusal.errno === 'ENOMEM')
+      return { errno: 'EAGAIN', reason: `${refusal.reason}; madvise answers EAGAIN, not ENOMEM` };
+    return refusal;
   }
-  const refusal =
-    (start > vma.startPage ? splitRefusal(state, vma, start, 'madvise') : undefined) ??
-    (end < vma.endPage ? splitRefusal(state, vma, end, 'madvise') : undefined);
-  if (refusal !== undefined) return refusal;
   // The kernel VMA's records (one per attribution) share its flags: all change.
   for (const record of state.vmas.overlapping(start, end)) {
     const piece = sliceVma(record, Math.max(start, record.startPage), Math.min(end, record.endPage));

@@ -6,7 +6,7 @@ import { fail, NO_EFFECTS, succeed, withEffects } from './result';
 import { describeRange, hexPage, isSealed } from './state';
 import * as T from './types';
 import { bytesToPagesUp, pageAlign, smallNumber, u64 } from './u64';
-import { splitRefusal } from './unmap-range';
+import { vmaModifySplits } from './vma-modify';
 import { anonVmaOf, isPrivateAnon, reprotectedSlice, VM_MAYEXEC, VM_MAYREAD, VM_MAYWRITE } from './vma';
 import type { KernelState } from './state';
 import type { Effect, Origin, SyscallResult, Vma } from './types';
@@ -184,17 +184,9 @@ function applyToVma(
     vmFlags &= ~T.VM_ACCOUNT;
   }
   if (prot === vma.prot && vmFlags === vma.vmFlags) return undefined; // nothing changes, nothing splits
-  const splits = (start > vma.startPage ? 1 : 0) + (end < vma.endPage ? 1 : 0);
-  if (splits > 0 && state.vmas.kernelSize >= state.config.maxMapCount) {
-    return {
-      errno: 'ENOMEM',
-      reason: `splitting ${describeRange(state, vma.startPage, vma.endPage)} would exceed vm.max_map_count (${state.config.maxMapCount}) (split_vma)`,
-    };
-  }
-  // __split_vma asks vm_ops->may_split: a hugetlb VMA splits only at huge page boundaries.
-  const refusal =
-    (start > vma.startPage ? splitRefusal(state, vma, start, 'mprotect') : undefined) ??
-    (end < vma.endPage ? splitRefusal(state, vma, end, 'mprotect') : undefined);
+  // mprotect_fixup() → vma_modify_flags(): split_vma at the start, then at the end; a refused end
+  // split (a hugetlb VMA off its huge page: hugetlb_vm_op_split) keeps the start split.
+  const refusal = vmaModifySplits(state, vma, start, end, 'mprotect');
   if (refusal !== undefined) return refusal;
   // The kernel VMA's records (one per attribution) all change.
   const records = state.vmas.overlapping(start, end);

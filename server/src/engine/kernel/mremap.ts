@@ -145,7 +145,8 @@ function mremap617(call: Call, addr: bigint, rawOld: bigint, rawNew: bigint, new
   const prep = checkPrepVma617(call, vma, addrPage, oldPages, newPages, newAddr);
   if (prep !== undefined) return prep;
   const target = vma as Vma;
-  // align_hugetlb rounds both lengths up to the huge page (an unaligned shrink is a no-op).
+  // check_prep_vma()'s align_hugetlb() rounded both lengths in vrm: mremap_to() and mremap_at()
+  // work on the huge-page lengths (an unaligned shrink is a no-op).
   [oldPages, newPages] = hugeRounded(target, oldPages, newPages);
   if (impliesNew) {
     const moved = mremapTo(call, addrPage, oldPages, newPages, newPage, '6.17');
@@ -384,6 +385,25 @@ function whyNotInPlace(state: KernelState, vma: Vma, rangeEndPage: number, delta
  * align_hugetlb() (5.16+, facts 3.2): a MAP_HUGETLB VMA is remapped in whole huge pages. Both
  * addresses must be huge-page aligned (new_address as passed, even without MREMAP_FIXED), and the
  * reservation cannot be split, so no expansion.
+ *
+ * Hugetlb mremap came with 550a7d60bd5e ("mm, hugepages: add mremap() support for hugepage backed
+ * vma", v5.16). Before it vma_to_resize() refuses any move or grow of a hugetlb VMA (EINVAL,
+ * checkResize) and a shrink is a plain unmap of [addr + new_len, addr + old_len), whose split
+ * hugetlb_vm_op_split refuses off the huge page. 5.16–6.16 round in the syscall body right after
+ * vma_lookup (`if (is_vm_hugetlb_page(vma))`), 6.17+ in check_prep_vma() → align_hugetlb(); from
+ * there on every form works on the rounded lengths (K:mm/mremap.c, 6.18; checked on 6.18 by the
+ * cases of test/engine/kernel/hugetlb-mremap.test.ts):
+ * - same-size MREMAP_FIXED move: remap_move() → check_prep_vma() per VMA, then mremap_to() moves
+ *   the rounded length (remapMove);
+ * - MREMAP_FIXED with a new size: mremap_to() unmaps [new_addr, + rounded new_len), shrink_vma()
+ *   cuts to the rounded new_len, move_vma() moves it (mremapTo);
+ * - shrink in place: mremap_at() → shrink_vma() unmaps [addr + new_len, addr + old_len), both
+ *   rounded: less than a huge page off is a no-op;
+ * - grow, with or without MAYMOVE: refused here (`new_len > old_len`); a "grow" within the huge
+ *   page rounds to the same length, mremap_at()'s no-op;
+ * - MREMAP_DONTUNMAP: refused by check_prep_vma() (vma_to_resize() ≤ 6.16), since
+ *   hugetlbfs_file_mmap() sets VM_DONTEXPAND (a4609387859f, 5.13; before it DONTUNMAP took only
+ *   private anonymous memory).
  */
 function hugetlbRefusal(
   state: KernelState,
@@ -419,6 +439,12 @@ function hugeRounded(vma: Vma, oldPages: number, newPages: number): [number, num
   if ((vma.vmFlags & T.VM_HUGETLB) === 0) return [oldPages, newPages];
   const huge = vma.object.pagesPerHugePage ?? 1;
   return [roundUp(oldPages, huge), roundUp(newPages, huge)];
+}
+
+/** The size ALIGN() rounds a length of `vma` to: its huge page if MAP_HUGETLB, else the page. */
+function hugeUnitBytes(vma: Vma | undefined, pageSize: bigint): bigint {
+  if (vma === undefined || (vma.vmFlags & T.VM_HUGETLB) === 0) return pageSize;
+  return BigInt(vma.object.pagesPerHugePage ?? 1) * pageSize;
 }
 
 function roundUp(pages: number, multiple: number): number {
@@ -564,11 +590,16 @@ function remapMove(call: Call, addrPage: number, pages: number, newPage: number)
     const vma = state.vmas.kernelVmaAt(pieceStart);
     const prep = checkPrepVma617(call, vma, pieceStart, len, len, pageAddress(target + offset, state.geo));
     if (prep !== undefined) return finish(call, prep);
-    const moved = mremapTo(call, pieceStart, len, len, target + offset, '6.17');
+    // remap_move() sets vrm->old_len = vrm->new_len = len for this VMA, and check_prep_vma()'s
+    // align_hugetlb() rounds them up in vrm: a hugetlb piece moves in whole huge pages, and the next
+    // VMA's target follows the rounded length (K:mm/mremap.c remap_move, `target_addr = res_vma +
+    // vrm->new_len`). Checked on 6.18: mremap(h, 4 KiB, 4 KiB, MAYMOVE|FIXED) moves all 2 MiB.
+    const [moveLen] = hugeRounded(vma as Vma, len, len);
+    const moved = mremapTo(call, pieceStart, moveLen, moveLen, target + offset, '6.17');
     if (typeof moved !== 'number') return finish(call, moved);
     if (!seen) result = moved;
     seen = true;
-    target = moved + len;
+    target = moved + moveLen;
   }
   if (result === undefined)
     return finish(
@@ -641,8 +672,12 @@ function mremapLegacy(
       if (addrPage + oldPages > newPage && newPage + newPages > addrPage)
         return fail('EINVAL', 'the new range overlaps the old one (mremap_to)');
     } else {
-      const oldLen = pageAlign(rawOld, P);
-      const newLen = pageAlign(rawNew, P);
+      // mremap_to() checks the lengths the syscall's `if (is_vm_hugetlb_page(vma))` block aligned
+      // to the huge page (5.16–6.16 K:mm/mremap.c SYSCALL_DEFINE5(mremap)); 6.17+ checks the
+      // unrounded ones in check_mremap_params, before align_hugetlb.
+      const unit = hugeUnitBytes(vma, P);
+      const oldLen = pageAlign(pageAlign(rawOld, P), unit);
+      const newLen = pageAlign(pageAlign(rawNew, P), unit);
       if (newAddr % P !== 0n)
         return fail('EINVAL', `new_address ${formatHex(newAddr)} is not page aligned (mremap_to)`);
       if (newLen > config.taskSize || newAddr > config.taskSize - newLen)

@@ -3,13 +3,12 @@
 import { versionAtLeast } from './config';
 import { checkedPageRange } from './range-args';
 import { fail, succeed } from './result';
-import { describeRange, hexPage, isSealed } from './state';
+import { hexPage, isSealed } from './state';
 import { VM_SEALED } from './types';
-import { splitKernelVmaAt, splitRefusal } from './unmap-range';
+import { vmaModifySplits } from './vma-modify';
 import { sliceVma, vmaWith } from './vma';
-import type { Failure } from './result';
 import type { KernelState } from './state';
-import type { Effect, SyscallResult, Vma } from './types';
+import type { Effect, SyscallResult } from './types';
 
 /** mseal on kernels that do not have it: the syscall number is unknown (ENOSYS, not in the Errno set). */
 export type MsealResult =
@@ -50,7 +49,7 @@ export function doMseal(state: KernelState, addrIn: bigint, lengthIn: bigint): M
     if (isSealed(v)) continue;
     const from = Math.max(startPage, v.startPage);
     const to = Math.min(endPage, v.endPage);
-    const refusal = splitsRefused(state, v, from, to);
+    const refusal = vmaModifySplits(state, v, from, to, 'mseal');
     if (refusal !== undefined) return refusal;
     for (const record of state.vmas.overlapping(from, to)) {
       const piece = sliceVma(record, Math.max(from, record.startPage), Math.min(to, record.endPage));
@@ -63,32 +62,4 @@ export function doMseal(state: KernelState, addrIn: bigint, lengthIn: bigint): M
     }
   }
   return succeed(0n);
-}
-
-/**
- * vma_modify()'s splits to seal [from, to) of the kernel VMA `v` (K:mm/vma.c vma_modify): first at
- * the start, then at the end. A refused end split returns without undoing the start split, so
- * /proc/pid/maps keeps that boundary (checked on 6.18: mseal(h + 2MiB, 4KiB) of a 4 MiB hugetlb
- * mapping fails with EINVAL and leaves it split at 2 MiB).
- */
-function splitsRefused(state: KernelState, v: Vma, from: number, to: number): Failure | undefined {
-  if (from > v.startPage) {
-    const refusal = splitVmaRefusal(state, v, from);
-    if (refusal !== undefined) return refusal;
-    splitKernelVmaAt(state, from);
-  }
-  return to < v.endPage ? splitVmaRefusal(state, v, to) : undefined;
-}
-
-/**
- * split_vma(): ENOMEM once map_count reached vm.max_map_count, then __split_vma's
- * vm_ops->may_split (a hugetlb VMA off its huge page size, a special mapping such as [vvar]: EINVAL).
- */
-function splitVmaRefusal(state: KernelState, v: Vma, atPage: number): Failure | undefined {
-  if (state.vmas.kernelSize >= state.config.maxMapCount)
-    return fail(
-      'ENOMEM',
-      `mseal: splitting ${describeRange(state, v.startPage, v.endPage)} at ${hexPage(state, atPage)} would exceed vm.max_map_count (${state.config.maxMapCount}) (split_vma)`,
-    );
-  return splitRefusal(state, v, atPage, 'mseal');
 }
