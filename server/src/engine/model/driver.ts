@@ -76,7 +76,9 @@ export interface DriverTraits {
   /**
    * The sizes of amdgpu's VRAM and GTT domains in bytes (`vram`, `gtt`; sysfs
    * mem_info_vram_total, mem_info_gtt_total): amdgpu_bo_validate_size refuses a BO not smaller
-   * than its domain (model/amdgpu-domains.ts). Only a driver on amdgpu reads them.
+   * than its domain (model/amdgpu-domains.ts). Only a driver on amdgpu reads them, and no check
+   * reads vramSize: radv asks for VRAM|GTT, which amdgpu checks against GTT alone; VRAM's size
+   * would decide only a request of VRAM alone (RADV_PERFTEST=nogttspill, not modelled).
    */
   readonly vramSize: bigint;
   readonly gttSize: bigint;
