@@ -1197,7 +1197,8 @@ export const DRIVER_TRAITS: readonly TraitSpec[] = [
   {
     keyword: 'vram',
     doc: "Size of amdgpu's VRAM domain in bytes (your machine's: `/sys/class/drm/card*/device/mem_info_vram_total`). No answer depends on it: radv asks for VRAM|GTT for device-local memory (radv_amdgpu_winsys_bo_create makes every VRAM BO spillable to GTT), and with GTT among the domains amdgpu_bo_validate_size checks GTT alone, so `gtt` bounds every radv BO. VRAM's size would matter only to a request of VRAM alone (RADV_PERFTEST=nogttspill, not modelled). `preset radv` only; 8 GiB unless the driver says.",
-    source: 'drivers/gpu/drm/amd/amdgpu/amdgpu_object.c (amdgpu_bo_validate_size); Mesa src/amd/vulkan/winsys/amdgpu/radv_amdgpu_bo.c',
+    source:
+      'drivers/gpu/drm/amd/amdgpu/amdgpu_object.c (amdgpu_bo_validate_size); Mesa src/amd/vulkan/winsys/amdgpu/radv_amdgpu_bo.c',
     args: 'expr',
     example: 'vram 16GiB',
   },
