@@ -39,17 +39,27 @@ test('a BO as large as its domain is refused too (amdgpu checks size < domain)',
   assert.equal(refusal(radv('', '  g = vkAllocateMemory 16380MiB host-visible')), undefined);
 });
 
-test('device-local memory is VRAM; one larger than VRAM is retried in GTT and fails only if it fits neither', () => {
-  // 12 GiB: more than the 8 GiB of VRAM, less than the 16 GiB of GTT: amdgpu_gem_create_ioctl's
-  // retry with GTT added makes it.
+test('device-local memory is asked for as VRAM|GTT, which amdgpu checks against GTT alone: a BO that fits VRAM but not GTT is refused', () => {
+  // radv_amdgpu_winsys_bo_create adds GTT to every VRAM request, and amdgpu_bo_validate_size
+  // checks only GTT when GTT is among the domains; the GTT retry is for VRAM alone.
   assert.equal(refusal(radv('', '  e = vkAllocateMemory 12GiB device-local')), undefined);
-  const both = refusal(radv('', '  f = vkAllocateMemory 16GiB device-local host-visible'))!;
-  assert.match(
-    both.message,
-    /ENOMEM: amdgpu_bo_validate_size: a 16 GiB BO is not smaller than the VRAM domain \(`vram` 8 GiB\), nor, on amdgpu_gem_create_ioctl's retry with GTT added, than the GTT domain \(`gtt` 16 GiB\)/,
+  const min = radv(
+    '\n    gtt 4GiB',
+    '  m = vkAllocateMemory 4GiB device-local\n  expect m == VK_ERROR_OUT_OF_DEVICE_MEMORY',
   );
-  // A machine with a 24 GiB card: VRAM takes it.
-  assert.equal(refusal(radv('\n    vram 24GiB', '  f = vkAllocateMemory 16GiB device-local')), undefined);
+  assert.match(
+    refusal(min)!.message,
+    /ENOMEM: amdgpu_bo_validate_size: a 4 GiB BO is not smaller than the GTT domain \(`gtt` 4 GiB\): radv asks for VRAM\|GTT, and with GTT among the domains amdgpu checks GTT alone/,
+  );
+  assert.deepEqual(
+    analyse(min)
+      .scenarios[0]!.run.simulation.expects.filter((e) => e.passed !== true)
+      .map((e) => e.detail),
+    [],
+  );
+  // A 24 GiB card with 16 GiB of GTT: 20 GiB fits VRAM, and is refused all the same.
+  const card = radv('\n    vram 24GiB\n    gtt 16GiB', '  m = vkAllocateMemory 20GiB device-local');
+  assert.match(refusal(card)!.message, /a 20 GiB BO is not smaller than the GTT domain \(`gtt` 16 GiB\)/);
 });
 
 test('`vram` and `gtt` set the domain sizes', () => {
@@ -142,21 +152,20 @@ test('`vram` or `gtt` on `preset radv` with `backing anon` or `shmem` says the d
 });
 
 test('a BO that fits its domain costs the comparison only: no refusal message is formatted for it', () => {
-  // Every radv allocation is checked: the GTT size is read (to format the message) only on a refusal.
+  // Every radv allocation is checked: the GTT size is read again (to format the message) only on a refusal.
   let gttReads = 0;
   const traits = {
-    vramSize: 8n << 30n,
     get gttSize() {
       gttReads++;
       return 16n << 30n;
     },
   };
-  assert.equal(amdgpuSizeRefusal(64n << 10n, 'VRAM', traits), undefined);
-  assert.equal(gttReads, 0, 'a VRAM BO smaller than VRAM never looks at GTT');
+  assert.equal(amdgpuSizeRefusal(64n << 10n, 'VRAM|GTT', traits), undefined);
+  assert.equal(gttReads, 1, 'a VRAM|GTT BO reads the GTT size once, to compare');
   assert.equal(amdgpuSizeRefusal(64n << 10n, 'GTT', traits), undefined);
-  assert.equal(gttReads, 1, 'a GTT BO reads the GTT size once, to compare');
+  assert.equal(gttReads, 2, 'a GTT BO reads the GTT size once, to compare');
   assert.match(
-    amdgpuSizeRefusal(32n << 30n, 'VRAM', traits)!,
-    /not smaller than the VRAM domain \(`vram` 8 GiB\)/,
+    amdgpuSizeRefusal(32n << 30n, 'VRAM|GTT', traits)!,
+    /not smaller than the GTT domain \(`gtt` 16 GiB\)/,
   );
 });

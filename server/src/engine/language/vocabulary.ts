@@ -1196,14 +1196,15 @@ export const DRIVER_TRAITS: readonly TraitSpec[] = [
   },
   {
     keyword: 'vram',
-    doc: "Size of amdgpu's VRAM domain in bytes (your machine's: `/sys/class/drm/card*/device/mem_info_vram_total`). amdgpu_bo_validate_size refuses a BO not smaller than its domain with ENOMEM, and radv's vkAllocateMemory fails with VK_ERROR_OUT_OF_DEVICE_MEMORY; device-local memory goes to VRAM, and the kernel retries it in GTT. `preset radv` only; 8 GiB unless the driver says.",
-    source: 'drivers/gpu/drm/amd/amdgpu/amdgpu_object.c (amdgpu_bo_validate_size), amdgpu_gem.c',
+    doc: "Size of amdgpu's VRAM domain in bytes (your machine's: `/sys/class/drm/card*/device/mem_info_vram_total`). No answer depends on it: radv asks for VRAM|GTT for device-local memory (radv_amdgpu_winsys_bo_create makes every VRAM BO spillable to GTT), and with GTT among the domains amdgpu_bo_validate_size checks GTT alone, so `gtt` bounds every radv BO. VRAM's size would matter only to a request of VRAM alone (RADV_PERFTEST=nogttspill, not modelled). `preset radv` only; 8 GiB unless the driver says.",
+    source:
+      'drivers/gpu/drm/amd/amdgpu/amdgpu_object.c (amdgpu_bo_validate_size); Mesa src/amd/vulkan/winsys/amdgpu/radv_amdgpu_bo.c',
     args: 'expr',
     example: 'vram 16GiB',
   },
   {
     keyword: 'gtt',
-    doc: "Size of amdgpu's GTT domain in bytes (your machine's: `/sys/class/drm/card*/device/mem_info_gtt_total`; by default half of system memory). amdgpu_bo_validate_size refuses a BO not smaller than it with ENOMEM: host-visible memory that is not device-local goes to GTT. `preset radv` only; 16 GiB unless the driver says.",
+    doc: "Size of amdgpu's GTT domain in bytes (your machine's: `/sys/class/drm/card*/device/mem_info_gtt_total`; by default half of system memory). amdgpu_bo_validate_size refuses a BO not smaller than it with ENOMEM: radv asks for GTT, or VRAM|GTT for device-local memory, and amdgpu checks GTT alone whenever GTT is among the domains, so this bounds every radv BO. `preset radv` only; 16 GiB unless the driver says.",
     source: 'drivers/gpu/drm/amd/amdgpu/amdgpu_object.c (amdgpu_bo_validate_size), amdgpu_ttm.c',
     args: 'expr',
     example: 'gtt 32GiB',

@@ -18,36 +18,47 @@ export function checksAmdgpuDomains(traits: Pick<DriverTraits, 'kernelDriver' | 
   return traits.kernelDriver === 'amdgpu' && traits.backing === 'device';
 }
 
-/** AMDGPU_GEM_DOMAIN_VRAM or AMDGPU_GEM_DOMAIN_GTT. */
-export type AmdgpuDomain = 'VRAM' | 'GTT';
+/**
+ * The domains radv asks amdgpu for: AMDGPU_GEM_DOMAIN_VRAM|AMDGPU_GEM_DOMAIN_GTT or
+ * AMDGPU_GEM_DOMAIN_GTT. Never VRAM alone: radv_amdgpu_winsys_bo_create adds GTT to every VRAM
+ * request to make the BO "spillable" (winsys/amdgpu/radv_amdgpu_bo.c; Mesa 21.1 on), unless
+ * RADV_PERFTEST=nogttspill, which drvmap does not model.
+ */
+export type AmdgpuDomain = 'VRAM|GTT' | 'GTT';
 
 /**
- * The domain radv asks for a memory object's BO: its device-local memory types are VRAM, its
- * host-visible ones that are not device-local GTT (radv's memory heaps,
+ * The domains radv asks for a memory object's BO: its device-local memory types are VRAM (with GTT
+ * added, AmdgpuDomain), its host-visible ones that are not device-local GTT (radv's memory heaps,
  * radv_physical_device.c). Memory with neither property is taken as GTT.
  */
 export function amdgpuDomainOf(properties: ReadonlySet<string>): AmdgpuDomain {
-  return properties.has('device-local') ? 'VRAM' : 'GTT';
+  return properties.has('device-local') ? 'VRAM|GTT' : 'GTT';
 }
 
 /**
  * Why amdgpu refuses to create a BO of `size` bytes (page-rounded) in `domain` with ENOMEM, or
- * undefined when it passes the check. A VRAM BO that does not fit is tried again with GTT added
- * (amdgpu_gem_create_ioctl's retry with `initial_domain |= AMDGPU_GEM_DOMAIN_GTT`), and with
- * GTT among the domains the check is against GTT ("the check must succeed to allow fall back to
- * GTT"): it fails only when it fits neither.
+ * undefined when it passes the check. With GTT among the requested domains amdgpu_bo_validate_size
+ * checks GTT alone ("If GTT is part of requested domains the check must succeed to allow fall back
+ * to GTT": `if (domain & AMDGPU_GEM_DOMAIN_GTT) { … if (size < man->size) return true; … fail }`),
+ * and every radv request has GTT, so VRAM's size decides nothing: a device-local BO that fits VRAM
+ * but not GTT is refused (a change to check VRAM first, "drm/amdgpu: Allow buffers that don't fit
+ * GTT into VRAM", 2025, was turned down: VRAM must be evacuable to GTT on suspend).
+ * amdgpu_gem_create_ioctl's retry with GTT added is only for a request of VRAM alone, which radv
+ * does not make. The same shape in every version checked: 5.10's (`man->size << PAGE_SHIFT`,
+ * pages), the later byte-sized one, and the 2024 rewrite that picks `man` the same way.
  */
 export function amdgpuSizeRefusal(
   size: bigint,
   domain: AmdgpuDomain,
-  traits: Pick<DriverTraits, 'vramSize' | 'gttSize'>,
+  traits: Pick<DriverTraits, 'gttSize'>,
 ): string | undefined {
   // The sizes are compared first: every allocation passes through here, and only a refusal
   // needs its message (formatting one for each BO that passes cost more than the check).
-  if (domain === 'GTT' ? size < traits.gttSize : size < traits.vramSize || size < traits.gttSize)
-    return undefined;
+  if (size < traits.gttSize) return undefined;
   const gtt = `the GTT domain (\`gtt\` ${formatSize(traits.gttSize)})`;
-  if (domain === 'GTT')
-    return `amdgpu_bo_validate_size: a ${formatSize(size)} BO is not smaller than ${gtt} ("BO size > total memory in domain"), so amdgpu_bo_create refuses it before ttm_bo_init_reserved`;
-  return `amdgpu_bo_validate_size: a ${formatSize(size)} BO is not smaller than the VRAM domain (\`vram\` ${formatSize(traits.vramSize)}), nor, on amdgpu_gem_create_ioctl's retry with GTT added, than ${gtt} ("BO size > total memory in domain"), so amdgpu_bo_create refuses it before ttm_bo_init_reserved`;
+  const asked =
+    domain === 'GTT'
+      ? ''
+      : ': radv asks for VRAM|GTT, and with GTT among the domains amdgpu checks GTT alone, whatever the VRAM';
+  return `amdgpu_bo_validate_size: a ${formatSize(size)} BO is not smaller than ${gtt}${asked} ("BO size > total memory in domain"), so amdgpu_bo_create refuses it before ttm_bo_init_reserved`;
 }

@@ -34,6 +34,7 @@ import { setDriverObject } from './memories-by-object';
 import { importedBoLength } from './imported-bo-length';
 import { NOUVEAU_VM_INIT } from './nouveau-vm-bind';
 import { nvidiaNodeFor } from './nvidia-nodes';
+import { TTM_MIXEDMAP_NODE_TRAITS, ttmMapsPfn } from './ttm-nodes';
 import {
   I915_LEGACY_MAPS_NAME,
   I915_LEGACY_MMAP_TRAITS,
@@ -41,7 +42,10 @@ import {
   i915HasMmapOffset,
 } from './i915-nodes';
 
-/** What a render node's BO mappings are like (DRM/TTM, facts linux-mm §4.1). */
+/**
+ * What a render node's BO mappings are like (DRM/TTM, facts linux-mm §4.1; TTM before Linux 5.14
+ * mapped them otherwise, ttm-nodes.ts).
+ */
 const RENDER_NODE_TRAITS: DeviceTraits = Object.freeze({
   vmFlags: VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP,
   rejectsCow: true,
@@ -51,9 +55,10 @@ const RENDER_NODE_TRAITS: DeviceTraits = Object.freeze({
 /** The same, for the one fd through which a Mesa driver maps every BO at its fake offset. */
 const DRM_NODE_TRAITS: DeviceTraits = Object.freeze({ ...RENDER_NODE_TRAITS, fakeOffsets: true });
 /**
- * amdgpu's node (radv): amdgpu_gem_object_mmap (drivers/gpu/drm/amd/amdgpu/amdgpu_gem.c, 6.x)
- * clears VM_MAYWRITE of a PROT_NONE MAP_PRIVATE map (its "Thunk bug" workaround), then TTM's
- * ttm_bo_mmap_obj refuses any other COW mapping; the same function serves its dma-bufs
+ * amdgpu's node (radv) from Linux 5.14 (before it, ttm-nodes.ts): amdgpu_gem_object_mmap
+ * (drivers/gpu/drm/amd/amdgpu/amdgpu_gem.c, 6.x) clears VM_MAYWRITE of a PROT_NONE MAP_PRIVATE
+ * map (its "Thunk bug" workaround), then TTM's ttm_bo_mmap_obj refuses any other COW mapping;
+ * the same function serves its dma-bufs
  * (drm_gem_dmabuf_mmap → drm_gem_prime_mmap → obj->funcs->mmap).
  */
 const AMDGPU_NODE_TRAITS: DeviceTraits = Object.freeze({
@@ -817,7 +822,14 @@ export class DriverOps {
 
   /** How the driver's kernel maps a BO through its render node (its GEM object's mmap). */
   private renderNodeTraits(): DeviceTraits {
-    switch (this.model.kernelDriver) {
+    const kernelDriver = this.model.kernelDriver;
+    // TTM's BO mappings before 5.14 (ttm-nodes.ts), amdgpu's as nouveau's.
+    if (
+      (kernelDriver === 'amdgpu' || kernelDriver === 'nouveau') &&
+      !ttmMapsPfn(this.sim.space.config.version)
+    )
+      return TTM_MIXEDMAP_NODE_TRAITS;
+    switch (kernelDriver) {
       case 'i915':
         return I915_NODE_TRAITS;
       case 'msm':

@@ -76,7 +76,9 @@ export interface DriverTraits {
   /**
    * The sizes of amdgpu's VRAM and GTT domains in bytes (`vram`, `gtt`; sysfs
    * mem_info_vram_total, mem_info_gtt_total): amdgpu_bo_validate_size refuses a BO not smaller
-   * than its domain (model/amdgpu-domains.ts). Only a driver on amdgpu reads them.
+   * than its domain (model/amdgpu-domains.ts). Only a driver on amdgpu reads them, and no check
+   * reads vramSize: radv asks for VRAM|GTT, which amdgpu checks against GTT alone; VRAM's size
+   * would decide only a request of VRAM alone (RADV_PERFTEST=nogttspill, not modelled).
    */
   readonly vramSize: bigint;
   readonly gttSize: bigint;
@@ -117,7 +119,7 @@ export interface DriverTraits {
    * allocationSize with VK_ERROR_INVALID_EXTERNAL_HANDLE, as anv does, and maps the allocation's
    * page-rounded size. `kernel-bo`: the driver takes the size the kernel reports for the object
    * and checks nothing against allocationSize: it maps, unmaps and overmaps the whole imported
-   * object, larger or smaller than the allocation (NVK; model/imported-bo-length.ts).
+   * object, larger or smaller than the allocation (NVK and RADV; model/imported-bo-length.ts).
    */
   readonly importSize: 'allocation' | 'kernel-bo';
 }
@@ -206,11 +208,14 @@ export const PRESETS: Readonly<Record<string, DriverTraits>> = {
   // kernelDriver: radv runs on amdgpu and nvk on nouveau, both TTM drivers (drivers/gpu/drm/ttm);
   // turnip runs on msm, whose BO mappings have no VM_IO (msm_gem_object_mmap). From the kernel
   // source, not the facts.
+  // importSize: RADV imports a dma-buf at the kernel's size of the object and never compares it
+  // with allocationSize (model/imported-bo-length.ts).
   radv: {
     ...DEFAULT_TRAITS,
     internalMappings: 32n * MiB,
     kernelDriver: 'amdgpu',
     unmapReserveFailure: 'ignored',
+    importSize: 'kernel-bo',
   },
   // No `alignment`: ANV maps a BO with one mmap of its page-rounded size (`map_size =
   // align64(…, 4096)`, facts vulkan-wine §2 note 2). Its 2 MiB is the size of slab parents (§4

@@ -5,14 +5,24 @@ import type { VkMemory } from './vk-memory';
 
 /**
  * The length of the driver's whole mapping of an imported memory, when it is not the page-rounded
- * allocationSize: a `kernel-bo` driver (NVK) maps the buffer object at the size the kernel gives
- * it, whatever the import's allocationSize says. nouveau_ws_bo_from_dma_buf_locked sets `bo->size`
- * from DRM_NOUVEAU_GEM_INFO (src/nouveau/winsys/nouveau_bo.c), nvkmd_nouveau_import_dma_buf makes
- * the memory's `size_B` from it (create_mem_or_close_bo), nvk_AllocateMemory's import path never
- * compares it with allocationSize (nvk_device_memory.c), and nvkmd_nouveau_mem_map,
- * nvkmd_nouveau_mem_unmap and nvkmd_nouveau_mem_overmap all use `size_B`
- * (nvkmd/nouveau/nvkmd_nouveau_mem.c). The kernel's size is the exported buffer's (the fd's size,
- * the exporter's page-rounded object). Undefined for every other memory and driver.
+ * allocationSize: a `kernel-bo` driver (NVK, RADV) maps the buffer object at the size the kernel
+ * gives it, whatever the import's allocationSize says.
+ *
+ * NVK: nouveau_ws_bo_from_dma_buf_locked sets `bo->size` from DRM_NOUVEAU_GEM_INFO
+ * (src/nouveau/winsys/nouveau_bo.c), nvkmd_nouveau_import_dma_buf makes the memory's `size_B` from
+ * it (create_mem_or_close_bo), nvk_AllocateMemory's import path never compares it with
+ * allocationSize (nvk_device_memory.c), and nvkmd_nouveau_mem_map, nvkmd_nouveau_mem_unmap and
+ * nvkmd_nouveau_mem_overmap all use `size_B` (nvkmd/nouveau/nvkmd_nouveau_mem.c).
+ *
+ * RADV: radv_alloc_memory imports with radv_bo_from_fd(…, NULL), asking for no size to compare
+ * (radv_device_memory.c; only the Android hardware-buffer import compares one), and
+ * radv_amdgpu_winsys_bo_from_fd sets `bo->base.size` to amdgpu_bo_import's `alloc_size`, the
+ * dma-buf's size (libdrm amdgpu/amdgpu_bo.c: lseek(fd, 0, SEEK_END)); radv_amdgpu_winsys_bo_map
+ * mmaps, and radv_amdgpu_winsys_bo_unmap's RESERVE overmap maps PROT_NONE over, `bo->base.size`
+ * (winsys/amdgpu/radv_amdgpu_bo.c).
+ *
+ * The kernel's size is the exported buffer's (the fd's size, the exporter's page-rounded object).
+ * Undefined for every other memory and driver.
  */
 export function importedBoLength(
   driver: DriverTraits,

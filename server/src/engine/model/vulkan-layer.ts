@@ -693,7 +693,7 @@ export class VulkanLayer {
       // according to its allocation parameters" corrupts no other resource, and fail the import
       // with VK_ERROR_INVALID_EXTERNAL_HANDLE otherwise (VkMemoryAllocateInfo); anv rejects a
       // dma-buf smaller than the aligned allocationSize. Without it a GPU access past the
-      // buffer would reach whatever object follows it. NVK does not check (DriverTraits.importSize).
+      // buffer would reach whatever object follows it. NVK and RADV do not check (DriverTraits.importSize).
       const result = 'VK_ERROR_INVALID_EXTERNAL_HANDLE';
       const reason = `the dma-buf (fd ${importedFrom.fd.fd}) is ${formatSize(importedFrom.fd.sizeBytes)}, smaller than the ${formatSize(size)} to import: the driver refuses a payload smaller than allocationSize`;
       this.sim.note(

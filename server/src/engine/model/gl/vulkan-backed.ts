@@ -16,7 +16,7 @@ import type { GlContext, GlMapOutcome } from './context';
 
 /**
  * The memory type create_buffer_storage asks for: HOST_VISIBLE|HOST_COHERENT, plus DEVICE_LOCAL
- * unless GL_CLIENT_STORAGE_BIT (so on amdgpu the BO goes to VRAM, amdgpu-domains.ts).
+ * unless GL_CLIENT_STORAGE_BIT (so on amdgpu radv asks for VRAM|GTT, amdgpu-domains.ts).
  */
 export function vulkanBackedProperties(flags: ReadonlySet<string>): Set<string> {
   return new Set([
