@@ -5,7 +5,12 @@
 // everything after `explore`), so the rest of the CLI is untouched.
 import { describeReadError, readInputText } from './read-input';
 import { resolve } from 'node:path';
-import { explore, type ExploreResult, type ScenarioExploration } from '../engine/explore/explore';
+import {
+  explore,
+  traceStepLabel,
+  type ExploreResult,
+  type ScenarioExploration,
+} from '../engine/explore/explore';
 import { STRATEGY_NAMES, type StrategyName } from '../engine/sim/platform';
 import type { WineVersion } from '../engine/sim/wine-version';
 import { readKernelOption, readWineOption, versionOption } from './version-option';
@@ -233,7 +238,7 @@ function scenarioText(s: ScenarioExploration, trace: 'full' | 'short'): string[]
       out.push(`      … ${ce.trace.length - steps.length} earlier steps (--trace full shows them)`);
     for (const step of steps) {
       out.push(
-        `      ${step.step === 0 ? 'set-up' : `${step.step}.`} line ${step.line}: ${step.text}${step.result ? `  ${step.result}` : ''}`,
+        `      ${traceStepLabel(step)} line ${step.line}: ${step.text}${step.result ? `  ${step.result}` : ''}`,
       );
       for (const call of step.calls)
         out.push(

@@ -136,6 +136,11 @@ export interface TraceStep {
   /** The `expect` lines checked after this step (before the next one). */
   readonly expectations: readonly TraceExpectation[];
   /**
+   * The drivers' device creation, when it ran right after this step (the last of the leading
+   * `reserve … preloaded` steps, sim/device-creation-point.ts): its calls, none of them the step's.
+   */
+  readonly deviceCreation?: readonly TraceCall[];
+  /**
    * The mappings after the step: all of them, or with `--maps changed` only those the step
    * added (new or changed); empty with `--maps none`.
    */
@@ -472,6 +477,7 @@ export function traceScenario(
       after,
       list.map((e) => expectation(e, scenario, text, lines)),
     );
+  const devicesAfter = run.vulkan.devicesCreatedAfter;
   const steps: TraceStep[] = sim.records.map((record) => {
     const at = lines.position(record.node.start);
     const diagnostics = diagnosticsOf.get(record.index) ?? [];
@@ -482,13 +488,16 @@ export function traceScenario(
       text: record.node.text,
       actor: record.actor,
       // The calls an expectation after the step made are listed with it, not as the step's.
-      calls: ownCalls(record.calls, checkedAfter.get(record.index)).map(traceCall),
+      calls: ownCalls(sim, record.index, record.calls).map(traceCall),
       outcome: traceOutcome(record.outcome),
       // As the panel's timeline: a dontneed's dropped range, a free's lazily freed pages (no mapping line shows them).
       result: record.resultText.replace(/^→\s*/, '') + droppedPagesNote(run, record),
       failed: isFailedOutcome(record.outcome),
       diagnostics,
       expectations: expectsAfter.get(record.index) ?? [],
+      ...(devicesAfter?.step === record.index && devicesAfter.calls.length > 0
+        ? { deviceCreation: devicesAfter.calls.map(traceCall) }
+        : {}),
       ...listedMappings(record.index),
     };
   });
@@ -509,7 +518,7 @@ export function traceScenario(
     languageErrors,
     expectationsBeforeSteps: expectsAfter.get(-1) ?? [],
     setupMappings: maps === 'none' ? [] : shown(sim.space.vmasAt(-1)),
-    setupCalls: ownCalls(run.vulkan.setupCalls, checkedAfter.get(-1)).map(traceCall),
+    setupCalls: ownCalls(sim, -1, run.vulkan.setupCalls).map(traceCall),
     steps,
     truncated: steps.length < stepCount,
   };

@@ -117,9 +117,14 @@ test('the timeline: set-up holds box64 alone; each leading step its own area; th
     ['0x1_0000..0x1_8000', '0x11_0000..0x3011_0000', '0x7f00_0000..0x8200_0000'],
   );
   assert.ok(trace.setupCalls.every((c) => c.actor === 'box64'));
+  // Device creation's calls are listed after the last leading step, apart from its own.
   assert.deepEqual(
     trace.steps.map((s) => s.calls.map((c) => c.actor)),
-    [['wine'], ['wine', 'box64', 'gpu'], ['app']],
+    [['wine'], ['wine'], ['app']],
+  );
+  assert.deepEqual(
+    trace.steps.map((s) => s.deviceCreation?.map((c) => c.actor)),
+    [undefined, ['box64', 'gpu'], undefined],
   );
   assert.deepEqual(
     trace.steps.map((s) => s.mappings.map((m) => m.label)),

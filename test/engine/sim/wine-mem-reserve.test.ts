@@ -120,3 +120,30 @@ test('a MEM_RESERVE over KUSER_SHARED_DATA conflicts with its view, with no mmap
 test("another actor's reservation is the plain mmap: not rounded, not searched in the window", () => {
   assert.deepEqual(codes(['res = reserve 64KiB at 0x1000_0800 by app', 'expect res == EINVAL']), []);
 });
+
+test('a MEM_RESERVE whose rounded base lies in the low 64 KiB is STATUS_INVALID_PARAMETER, with no mmap', () => {
+  // allocate_virtual_memory: `if (base < 0x10000 || wrap-around || is_beyond_limit( base, size,
+  // address_space_limit )) return STATUS_INVALID_PARAMETER;` before map_view (facts linux-mm §7.2).
+  for (const line of ['x = reserve 0x1000 at 0x8000 by wine', 'x = reserve 64KiB at 0x2000 by wine']) {
+    const found = problems([line]);
+    assert.equal(found.length, 1, found.join('\n'));
+    assert.match(
+      found[0]!,
+      /^kernel-refused: NtAllocateVirtualMemory\(0x[0-9a-f_]+, .*MEM_RESERVE\) fails with EINVAL/,
+    );
+    assert.match(found[0]!, /STATUS_INVALID_PARAMETER/);
+    assert.doesNotMatch(found[0]!, /mmap\(|EPERM|mmap_min_addr/);
+    assert.deepEqual(problems([line, 'expect x == EINVAL']), []);
+  }
+  // 0x1_0000 itself is the lowest base Wine takes.
+  assert.deepEqual(problems(['x = reserve 64KiB at 0x1_0000 by wine']), []);
+});
+
+test("a MEM_RESERVE past WOW64's address_space_limit (0x7fff_ffff_0000) is STATUS_INVALID_PARAMETER", () => {
+  // dlls/ntdll/unix/virtual.c: `#ifdef _WIN64 … address_space_limit = (void *)0x7fffffff0000`, the
+  // 64-bit ntdll WOW64 runs; its last 64 KiB below that limit is still Wine's to take.
+  const beyond = problems(['x = reserve 128KiB at 0x7fff_fffe_0000 by wine']);
+  assert.equal(beyond.length, 1, beyond.join('\n'));
+  assert.match(beyond[0]!, /address_space_limit 0x7fff_ffff_0000.*STATUS_INVALID_PARAMETER/);
+  assert.doesNotMatch(beyond[0]!, /mmap\(/);
+});

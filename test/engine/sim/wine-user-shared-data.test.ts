@@ -91,3 +91,31 @@ test('a FEX i386 guest (reserve-high) has no Wine, and no KUSER_SHARED_DATA bloc
   assert.equal(sim.userSharedData, undefined);
   assert.equal(sim.windowStats().gaps, 2);
 });
+
+test("KUSER_SHARED_DATA's view is Wine's in any window: a MEM_RESERVE over it conflicts outside the window too", () => {
+  // virtual_alloc_first_teb commits the view in every Wine process (wine-mirror/wine
+  // dlls/ntdll/unix/virtual.c); the window only decides whether the budget counts its block.
+  for (const settings of [
+    ['window 0x1_0000 .. 0x4000_0000'],
+    ['strategy reserve-high', 'large-address-aware'],
+  ]) {
+    const text = `scenario "s" {\n${settings.map((l) => `  ${l}\n`).join('')}  x = reserve 64KiB at 0x7ffe_0000 by wine\n}\n`;
+    const analysis = analyseDocument(text);
+    const refused = analysis.diagnostics.filter((d) => d.code === 'kernel-refused');
+    assert.equal(
+      refused.length,
+      1,
+      `${settings.join('; ')}: ${analysis.diagnostics.map((d) => d.message).join('\n')}`,
+    );
+    assert.match(refused[0]!.message, /KUSER_SHARED_DATA.*STATUS_CONFLICTING_ADDRESSES/);
+  }
+});
+
+test('a FEX i386 guest (reserve-high without large-address-aware) has no Wine: no view to conflict with', () => {
+  const text = `scenario "s" {\n  strategy reserve-high\n  x = reserve 64KiB at 0x7ffe_0000 by wine\n}\n`;
+  const analysis = analyseDocument(text);
+  assert.deepEqual(
+    analysis.diagnostics.filter((d) => d.code === 'kernel-refused').map((d) => d.message),
+    [],
+  );
+});

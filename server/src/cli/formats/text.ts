@@ -144,6 +144,12 @@ function formatStep(step: TraceStep, p: Palette, maps: MapsShown): string {
   for (const call of step.calls) out += formatCall(call, p, '  ');
   // A step that could not run (an operand has no value) has no result: its diagnostic says why.
   if (step.result) out += `  → ${step.failed ? p.bad(t(step.result)) : t(step.result)}\n`;
+  // Device creation ran after the step (it follows the leading `reserve … preloaded` steps): its
+  // calls are no part of the step's result, so they come after it, under their own heading.
+  if (step.deviceCreation !== undefined) {
+    out += `  ${p.dim(`device creation, after step ${step.step}:`)}\n`;
+    for (const call of step.deviceCreation) out += formatCall(call, p, '  ');
+  }
   for (const d of step.diagnostics)
     out += `  ${p.severity(d.severity)(d.severity)} ${p.dim(`[${d.code}]`)} ${t(d.message)}\n`;
   for (const e of step.expectations) out += formatExpectation(e, p, true);

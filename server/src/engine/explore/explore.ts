@@ -139,6 +139,18 @@ export interface TraceStep {
   readonly calls: readonly TraceCall[];
   /** An `expect` line whose check made calls (a read that faulted pages in), after step `step`. */
   readonly expectation?: true;
+  /**
+   * The drivers' device creation, run after step `step` (the last leading `reserve … preloaded`
+   * step, sim/device-creation-point.ts) rather than at set-up.
+   */
+  readonly deviceCreation?: true;
+}
+
+/** How a trace entry is named where it is printed: `set-up`, `3.`, `device creation`, or blank for an expectation. */
+export function traceStepLabel(step: TraceStep): string {
+  if (step.expectation) return '  ';
+  if (step.deviceCreation) return 'device creation';
+  return step.step === 0 ? 'set-up' : `${step.step}.`;
 }
 
 export interface Counterexample {
@@ -1010,12 +1022,17 @@ export function runTrace(
         expectation: true,
       });
   };
-  const setup = ownCalls(run.vulkan.setupCalls, checkedAfter.get(-1));
+  const setup = ownCalls(run.simulation, -1, run.vulkan.setupCalls);
+  // Device creation runs at set-up unless the scenario starts with `reserve … preloaded` steps:
+  // then after the last of them, and it is listed there, as the CLI trace and kernel-refused say it.
+  const devicesLater = run.vulkan.devicesCreatedAfter;
   if (setup.length > 0)
     trace.push({
       step: 0,
       line: lineOf(run.node.start),
-      text: '(set-up: the layer and device creation)',
+      text: devicesLater
+        ? `(set-up: the layer; device creation runs after step ${devicesLater.step + 1})`
+        : '(set-up: the layer and device creation)',
       result: '',
       calls: setup.map(traceCall),
     });
@@ -1026,8 +1043,17 @@ export function runTrace(
       line: lineOf(record.node.start),
       text: text.slice(record.node.start, record.node.end).trim(),
       result: record.resultText,
-      calls: ownCalls(record.calls, checkedAfter.get(record.index)).map(traceCall),
+      calls: ownCalls(run.simulation, record.index, record.calls).map(traceCall),
     });
+    if (devicesLater?.step === record.index && devicesLater.calls.length > 0)
+      trace.push({
+        step: record.index + 1,
+        line: lineOf(record.node.start),
+        text: `(after step ${record.index + 1}: the drivers' set-up, after the leading \`reserve … preloaded\` steps)`,
+        result: '',
+        calls: devicesLater.calls.map(traceCall),
+        deviceCreation: true,
+      });
     pushExpectations(record.index);
   }
   // fromEntries defines each driver name as an own key: assigned into `{}`, a driver named

@@ -7,7 +7,7 @@ import { LineIndex } from '../syntax/text-range';
 import { runScenario, type RunOptions, type ScenarioRun } from '../sim/run';
 import type { DriverTraits } from '../model/driver';
 import { DRIVER_SPACE, type DriverSpace } from './driver-space';
-import { classify, pickTraits, runTrace, type TraceStep, type Verdict } from './explore';
+import { classify, pickTraits, runTrace, traceStepLabel, type TraceStep, type Verdict } from './explore';
 
 /** Driver name → trait keyword → value label: `{ gpu: { maps: 'at-alloc', backing: 'anon' } }`. */
 export type TraitLabels = Readonly<Record<string, Readonly<Record<string, string>>>>;
@@ -115,7 +115,7 @@ export function replayBehaviour(
 export function traceLines(trace: readonly TraceStep[]): string[] {
   const out: string[] = [];
   for (const step of trace) {
-    const label = step.expectation ? '  ' : step.step === 0 ? 'set-up' : `${step.step}.`;
+    const label = traceStepLabel(step);
     out.push(`${label} line ${step.line}: ${step.text}${step.result ? `  ${step.result}` : ''}`);
     for (const call of step.calls)
       out.push(

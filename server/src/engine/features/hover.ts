@@ -632,11 +632,8 @@ function stepHover(ctx: HoverContext, step: StepNode): string | undefined {
     return lines.join('\n\n');
   }
   lines.push(`Step ${record.index + 1}, by ${escapeMarkdown(record.actor)}`);
-  // Calls an expectation after the step made are the expectation's, not the step's.
-  const calls = ownCalls(
-    record.calls,
-    run.simulation.expects.filter((e) => e.afterStep === record.index),
-  );
+  // Calls an expectation or device creation made after the step are not the step's.
+  const calls = ownCalls(run.simulation, record.index, record.calls);
   if (calls.length) lines.push(callList(calls));
   lines.push(outcomeLine(record));
   return lines.join('\n\n');

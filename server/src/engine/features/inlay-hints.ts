@@ -1,6 +1,6 @@
 // Inlay hints: each step's result after the step (`→ 0x7fff_f6e0_0000`, `→ EINVAL`).
 import type { DocumentAnalysis } from '../analysis';
-import { expectationsByStep, ownCalls } from '../sim/own-calls';
+import { ownCalls } from '../sim/own-calls';
 import type { TextRange } from '../syntax/text-range';
 
 export interface InlayHint {
@@ -18,7 +18,6 @@ export function inlayHints(
   const out: InlayHint[] = [];
   for (const scenario of analysis.scenarios) {
     if (scenario.node.end < range.start || scenario.node.start > range.end) continue;
-    const checkedAfter = expectationsByStep(scenario.run.simulation.expects);
     for (const record of scenario.run.simulation.records) {
       const node = record.node;
       // The hint sits at the step's end: it must lie inside the range asked for (LSP 3.17).
@@ -29,8 +28,8 @@ export function inlayHints(
       out.push({
         offset: node.end,
         label: record.resultText,
-        // The calls an expectation after the step made are the expectation's, not the step's.
-        tooltip: ownCalls(record.calls, checkedAfter.get(record.index))
+        // The calls an expectation or device creation made after the step are not the step's.
+        tooltip: ownCalls(scenario.run.simulation, record.index, record.calls)
           .map((c) => `${c.actor}: ${c.text}${c.result ? ` ${c.result}` : ''}`)
           .join('\n'),
       });

@@ -7,6 +7,7 @@ import { VM_SHARED, type Effect, type Vma } from '../kernel/types';
 import { isPrivateAnon } from '../kernel/vma';
 import type { Simulation } from '../sim/simulation';
 import { isReservation } from '../sim/reservations';
+import { ownCalls } from '../sim/own-calls';
 import type { Rule } from './rule';
 
 export const fixedClobber: Rule = {
@@ -20,8 +21,10 @@ export const fixedClobber: Rule = {
     for (const step of sim.stepsWith.replacement) {
       const record = sim.records[step];
       if (!record) continue; // set-up calls before the first step are not a step's
-      for (let c = 0; c < record.calls.length; c++) {
-        const call = record.calls[c]!;
+      // Device creation after the step, or an expectation's check, is not the step's doing.
+      const calls = ownCalls(sim, step, record.calls);
+      for (let c = 0; c < calls.length; c++) {
+        const call = calls[c]!;
         const effects = call.effects;
         for (const effect of effects) {
           if (effect.kind !== 'replaced') continue;

@@ -17,6 +17,7 @@ import type { Rule } from './rule';
 import { setupRange } from '../sim/setup-range';
 import { NVK_NO_DEVICE } from '../model/nouveau-vm-bind';
 import { intendedFailures } from '../intended-failures';
+import { ownCalls } from '../sim/own-calls';
 import { VERBS } from '../language/vocabulary';
 
 /** The raw syscall verbs (the vocabulary's `syscall` family) and `open`. */
@@ -35,7 +36,8 @@ export const kernelRefused: Rule = {
       const record = records[step];
       if (!record) continue; // set-up calls before the first step are not a step's
       const raw = RAW.has(record.node.verb.name);
-      for (const call of record.calls) {
+      // Device creation after the step, or an expectation's check, is not the step's doing.
+      for (const call of ownCalls(run.simulation, step, record.calls)) {
         if (call.ok || !call.errno) continue;
         // A raw call's own refusal that an expectation names says nothing more than it.
         if (raw && intended.has(record.index)) continue;

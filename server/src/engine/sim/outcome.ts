@@ -25,7 +25,7 @@ export class RecordedStep implements StepRecord {
     return outcomeText(this.outcome);
   }
 
-  /** Calls made after the step, by the expectations that follow it. */
+  /** Calls made after the step: by the expectations that follow it, or device creation (run.ts). */
   addCalls(calls: readonly CallRecord[]): void {
     this.callsMade = listOf(this.callsMade).concat(calls);
   }
@@ -56,7 +56,7 @@ export class BoundStepRecord extends DefinedSymbol implements StepRecord {
     return outcomeText(this.outcome);
   }
 
-  /** Calls made after the step, by the expectations that follow it. */
+  /** Calls made after the step: by the expectations that follow it, or device creation (run.ts). */
   addCalls(calls: readonly CallRecord[]): void {
     this.callsMade = listOf(this.callsMade).concat(calls);
   }

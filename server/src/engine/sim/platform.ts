@@ -488,9 +488,17 @@ function windowSource(
  * user_space_limit, for the strategies that run 32-bit Wine ({@link I386_WINE_WINDOW}).
  */
 export function wineWindow(strategy: StrategyName, largeAddressAware: boolean): AddressWindow {
-  const i386 = strategy === 'mmap32' || strategy === 'reserve-high';
+  const i386 = runsI386Wine(strategy);
   if (largeAddressAware) return i386 ? I386_WINE_LARGE_ADDRESS_AWARE_WINDOW : LARGE_ADDRESS_AWARE_WINDOW;
   return i386 ? I386_WINE_WINDOW : DEFAULT_WINDOW;
+}
+
+/**
+ * Whether the strategy runs i386 Wine (box64's `mmap32`; old 32-bit Wine under FEX, `reserve-high`)
+ * rather than WOW64's 64-bit ntdll: its virtual.c is built without _WIN64.
+ */
+export function runsI386Wine(strategy: StrategyName): boolean {
+  return strategy === 'mmap32' || strategy === 'reserve-high';
 }
 
 export const ARCH_NAMES: readonly Arch[] = ['x86_64', 'arm64'];

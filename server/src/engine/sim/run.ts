@@ -191,9 +191,10 @@ class ScenarioRunner {
 
   /**
    * Device creation after the leading `reserve … preloaded` steps (sim/device-creation-point.ts).
-   * Its calls join the last step's record, and that step's state is marked again with what they
-   * mapped: the timeline shows each state as the simulation had it, the set-up one without the
-   * pools and the step's with them, and trace, hover and the panel list the calls where they ran.
+   * Its calls join the last step's record, after the step's own (no step made them: own-calls.ts),
+   * and that step's state is marked again with what they mapped: the timeline shows each state
+   * as the simulation had it, the set-up one without the pools and the step's with them, and
+   * trace and the panel list the calls where they ran.
    */
   private createDevicesLater(): void {
     const { sim, vulkan } = this.context;
@@ -210,11 +211,18 @@ class ScenarioRunner {
     this.keepCallsAfterLastStep(expectation.calls);
   }
 
-  /** Calls made after the last step run (or before step 1) join its record (or set-up's). */
+  /**
+   * Calls made after the last step run (or before step 1) join its record (or set-up's), after
+   * its own: how many those are is kept once, at the first such join, so that every reader of
+   * the step's own doing leaves the later ones out (sim/own-calls.ts).
+   */
   private keepCallsAfterLastStep(calls: readonly CallRecord[]): void {
     const { sim, vulkan } = this.context;
     if (calls.length === 0) return;
-    const last = sim.records[sim.records.length - 1];
+    const step = sim.records.length - 1;
+    const last = sim.records[step];
+    const made = last ? last.calls.length : vulkan.setupCalls.length;
+    if (!sim.ownCallCounts.has(step)) sim.ownCallCounts.set(step, made);
     if (last instanceof RecordedStep || last instanceof BoundStepRecord) last.addCalls(calls);
     else vulkan.setupCalls = vulkan.setupCalls.concat(calls);
   }

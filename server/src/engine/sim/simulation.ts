@@ -201,6 +201,11 @@ export class Simulation {
     readonly fault: number[];
   } = { failedCall: [], replacement: [], fault: [] };
   /**
+   * How many of its calls a step (or the set-up, -1) made itself, for the few that hold calls
+   * made after them (run.ts keepCallsAfterLastStep; sim/own-calls.ts): absent, all are its own.
+   */
+  readonly ownCallCounts = new Map<number, number>();
+  /**
    * Calls made by the step being executed, until `takeCalls` hands them to its record: the
    * first alone (most steps make one), and from the second on all of them in one array reused
    * by every step, which `takeCalls` copies at their exact size: no array per step grown by push.

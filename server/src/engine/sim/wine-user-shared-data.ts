@@ -8,8 +8,15 @@
 // in the rest of its 64 KiB: the largest block Wine can hand out below 4 GiB ends at 0x7ffe_0000
 // or starts at 0x7fff_0000. drvmap does not map it (the window starts empty, as Wine's start-up
 // reservations are not modelled, docs/language.md): it is room Wine's window search, the window's
-// budget and the panel's gaps leave out. Not under `reserve-high`, a FEX i386 guest with no
-// WOW64 ntdll of its own.
+// budget and the panel's gaps leave out.
+//
+// Two facts, kept apart: the view is there in every Wine process, WOW64's 64-bit ntdll or i386
+// Wine's alike (`user_shared_data` and virtual_alloc_first_teb are built for both), whatever the
+// window (map_fixed_area refuses it, sim/wine-views.ts); the block the window search and budget
+// leave out is that view's granule cut to the window, and is none when the window does not reach
+// it. The one process without Wine is `strategy reserve-high` with no `large-address-aware` line:
+// a FEX i386 Linux guest (sim/platform.ts windowSource), which has no ntdll and so no such view; a
+// `large-address-aware` line there states a Windows program under old 32-bit Wine, which has one.
 import { alignUp } from '../numbers';
 import type { Platform } from './platform';
 
@@ -19,18 +26,33 @@ export const WINE_USER_SHARED_DATA = 0x7ffe_0000n;
 /** How the hole is named in messages and hover. */
 export const WINE_USER_SHARED_DATA_LABEL = "Wine's KUSER_SHARED_DATA";
 
+/** Whether the process runs Wine at all: all but a FEX i386 Linux guest (see above). */
+function runsWine(platform: Platform): boolean {
+  return platform.strategy !== 'reserve-high' || platform.sources.has('large-address-aware');
+}
+
+/**
+ * KUSER_SHARED_DATA's view, [start, end): the one page virtual_alloc_first_teb commits, in any
+ * window; undefined in a process without Wine.
+ */
+export function wineUserSharedDataView(platform: Platform): readonly [bigint, bigint] | undefined {
+  if (!runsWine(platform)) return undefined;
+  return [WINE_USER_SHARED_DATA, WINE_USER_SHARED_DATA + platform.kernel.pageSize];
+}
+
 /**
  * The block of the window [low, platform.window.end) no Wine view may take, as [start, end): the
- * page and the rest of its allocation granule, cut to the window; undefined when the process has
- * no WOW64 Wine or the block lies outside the window.
+ * view's page and the rest of its allocation granule, cut to the window; undefined when the
+ * process has no such view or the block lies outside the window.
  */
 export function wineUserSharedDataBlock(
   platform: Platform,
   low: bigint,
 ): readonly [bigint, bigint] | undefined {
-  if (platform.strategy === 'reserve-high') return undefined;
-  const start = WINE_USER_SHARED_DATA;
-  const end = alignUp(start + platform.kernel.pageSize, platform.allocationGranularity);
+  const view = wineUserSharedDataView(platform);
+  if (view === undefined) return undefined;
+  const [start, viewEnd] = view;
+  const end = alignUp(viewEnd, platform.allocationGranularity);
   const from = start > low ? start : low;
   const to = end < platform.window.end ? end : platform.window.end;
   return from < to ? [from, to] : undefined;

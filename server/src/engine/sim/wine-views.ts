@@ -9,7 +9,7 @@
 // NtAllocateVirtualMemory before the program runs.
 import type { Simulation } from './simulation';
 import { isWineReservedPlaceholder } from './wine-reserved-areas';
-import { WINE_USER_SHARED_DATA } from './wine-user-shared-data';
+import { wineUserSharedDataView } from './wine-user-shared-data';
 
 const WINE = 'wine';
 
@@ -53,11 +53,11 @@ export function holdsWineView(sim: Simulation, start: bigint, end: bigint): bool
     .some((v) => v.owner === WINE && !isWineReservedPlaceholder(v));
 }
 
-/** Whether [start, end) holds KUSER_SHARED_DATA's page, in a process with a WOW64 Wine. */
+/**
+ * Whether [start, end) holds KUSER_SHARED_DATA's view, in any window: the view is Wine's from
+ * process start, whether or not the window's budget reaches it (sim/wine-user-shared-data.ts).
+ */
 export function holdsUserSharedData(sim: Simulation, start: bigint, end: bigint): boolean {
-  return (
-    sim.userSharedData !== undefined &&
-    WINE_USER_SHARED_DATA < end &&
-    WINE_USER_SHARED_DATA + sim.pageSize > start
-  );
+  const view = wineUserSharedDataView(sim.platform);
+  return view !== undefined && view[0] < end && view[1] > start;
 }
