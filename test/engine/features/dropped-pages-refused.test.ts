@@ -57,3 +57,30 @@ test('a hugetlb refusal at an unaligned start keeps its whole-huge-pages note', 
 `);
   assert.equal(note, '; no page dropped (hugetlb drops whole huge pages only)');
 });
+
+// The reviewer's scenario: 90e7e7f5ef3f (v5.18-rc1) allowed MADV_DONTNEED on hugetlb, and until
+// 8ebe0a5eaaeb (v6.1-rc3) madvise_dontneed_free_valid_vma rounded the end UP to the huge page.
+test('hugetlb dontneed on 5.18 succeeds and drops the whole huge page it names in part', () => {
+  const [, note] = notes(`scenario "hugetlb dontneed on 5.18" {
+  kernel 5.18
+  h = mmap 2MiB rw private anon hugetlb noreserve at 0x4000_0000
+  d = madvise h, 4KiB, dontneed
+  expect d == ok
+}
+`);
+  assert.equal(
+    note,
+    '; private pages 0x4000_0000..0x4020_0000 dropped (hugetlb: whole huge pages only, the end rounded up to the huge page on Linux 5.18–6.0)',
+  );
+});
+
+test('hugetlb dontneed of 4 KiB on 6.1 drops nothing (the end rounded down)', () => {
+  const [, note] = notes(`scenario "hugetlb dontneed on 6.1" {
+  kernel 6.1
+  h = mmap 2MiB rw private anon hugetlb noreserve at 0x4000_0000
+  d = madvise h, 4KiB, dontneed
+  expect d == ok
+}
+`);
+  assert.equal(note, '; no page dropped (hugetlb drops whole huge pages only)');
+});

@@ -457,7 +457,7 @@ test('panel state: a free step names the pages it freed lazily in the timeline',
 
 test('panel state: a dontneed refused part-way (EINVAL) gives the pages of the mappings before the refusing one as dropped', () => {
   const text = `scenario "d" {
-  kernel 6.0
+  kernel 5.17
   a = mmap 4KiB rw private anon at 0x1000_0000 fixed
   write a, 4KiB, 0xAB
   h = mmap 2MiB rw private anon hugetlb noreserve at 0x1020_0000 fixed

@@ -46,11 +46,27 @@ function hugetlbMapping(as: T.AddressSpace): bigint {
   );
 }
 
-test('hugetlb MADV_DONTNEED is EINVAL before Linux 6.1 (can_madv_lru_vma) and allowed from 6.1', () => {
-  const old = space('6.0');
-  assert.equal(errno(old.madvise(hugetlbMapping(old), 2n * MiB, T.MADV_DONTNEED, O)), 'EINVAL');
-  const now = space('6.1');
-  ok(now.madvise(hugetlbMapping(now), 2n * MiB, T.MADV_DONTNEED, O));
+test('hugetlb MADV_DONTNEED is EINVAL before Linux 5.18 (can_madv_lru_vma) and allowed from 5.18 (90e7e7f5ef3f)', () => {
+  const old = space('5.17');
+  const refused = old.madvise(hugetlbMapping(old), 2n * MiB, T.MADV_DONTNEED, O);
+  assert.equal(errno(refused), 'EINVAL');
+  assert.match((refused as { reason: string }).reason, /before Linux 5\.18/);
+  for (const version of ['5.18', '6.0', '6.1']) {
+    const as = space(version);
+    const h = hugetlbMapping(as);
+    ok(as.madvise(h, 2n * MiB, T.MADV_DONTNEED, O));
+    // 5.18 has the huge-page-aligned start check too.
+    assert.equal(errno(as.madvise(h + PG, PG, T.MADV_DONTNEED, O)), 'EINVAL', version);
+  }
+});
+
+test('hugetlb MADV_DONTNEED on 5.18–6.0 rounds the end UP to the huge page (ALIGN; 8ebe0a5eaaeb made it ALIGN_DOWN in 6.1)', () => {
+  const huge = Number((2n * MiB) / PG);
+  const v518 = { major: 5, minor: 18 };
+  const v60 = { major: 6, minor: 0 };
+  assert.equal(hugetlbDontneedEnd(1, huge, v518), huge, 'one page into a huge page zaps all of it');
+  assert.equal(hugetlbDontneedEnd(huge + 1, huge, v60), 2 * huge, 'and the next one too');
+  assert.equal(hugetlbDontneedEnd(2 * huge, huge, v60), 2 * huge, 'an aligned end stays');
 });
 
 test('hugetlb MADV_DONTNEED needs a huge-page-aligned start; the end is rounded down to the huge page', () => {
@@ -63,9 +79,10 @@ test('hugetlb MADV_DONTNEED needs a huge-page-aligned start; the end is rounded 
   // With vm.nr_hugepages = 0 a hugetlb mapping has no contents to show the zapped range, so the
   // rounding is asked directly: rounding up would give the next huge page's end.
   const huge = Number((2n * MiB) / PG);
-  assert.equal(hugetlbDontneedEnd(1, huge), 0, 'one page into the first huge page zaps nothing');
-  assert.equal(hugetlbDontneedEnd(huge + 1, huge), huge, 'a huge page and one page zaps one huge page');
-  assert.equal(hugetlbDontneedEnd(2 * huge, huge), 2 * huge, 'an aligned end stays');
+  const v61 = { major: 6, minor: 1 };
+  assert.equal(hugetlbDontneedEnd(1, huge, v61), 0, 'one page into the first huge page zaps nothing');
+  assert.equal(hugetlbDontneedEnd(huge + 1, huge, v61), huge, 'a huge page and one page zaps one huge page');
+  assert.equal(hugetlbDontneedEnd(2 * huge, huge, v61), 2 * huge, 'an aligned end stays');
 });
 
 test('MADV_WIPEONFORK and MADV_KEEPONFORK are EINVAL before Linux 4.14', () => {
@@ -173,7 +190,7 @@ test('madvise says what was advised before it failed: nothing when only a hole c
   assert.match(reason(nothing), /nothing in the range is mapped, so madvise advised nothing/);
   assert.doesNotMatch(reason(nothing), /mapped parts/);
   // A hole, then a refusing VMA: nothing before it was advised.
-  const old = space('6.0');
+  const old = space('5.17');
   const h = hugetlbMapping(old);
   const holeFirst = old.madvise(h - 2n * MiB, 4n * MiB, T.MADV_DONTNEED, O);
   assert.equal(errno(holeFirst), 'EINVAL');

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as T from '../../../server/src/engine/kernel/index';
-import { errno, fill, MiB, mmap, ok, PG, PRIV_ANON, readByte, RW, SHARED_ANON, space } from './helpers';
+import { errno, fill, MiB, mmap, O, ok, PG, PRIV_ANON, readByte, RW, SHARED_ANON, space } from './helpers';
 import { addressOf, runOn } from './scenario-results';
 
 const U64_MAX = (1n << 64n) - 1n;
@@ -420,4 +420,33 @@ test('a MAP_FIXED map that would split a hugetlb mapping off its huge-page bound
   ];
   assert.equal(runOn('6.12', lines).results[1], 'EINVAL');
   assert.equal(runOn('6.11', lines).results[1], 'ENOMEM');
+});
+
+test('before 6.12 mmap_region turns a failed MAP_FIXED unmap into ENOMEM, but passes EPERM through on 6.10–6.11; the reason says which', () => {
+  // 6.10's mmap_region: `if (error == -EPERM) return error; else if (error) return -ENOMEM;`.
+  const split = (version: string) => {
+    const as = space(version);
+    ok(
+      mmap(as, 2n * MiB, {
+        addr: 0x4000_0000n,
+        flags: PRIV_ANON | T.MAP_HUGETLB | T.MAP_NORESERVE | T.MAP_FIXED,
+      }),
+    );
+    return mmap(as, PG, { addr: 0x4000_1000n, flags: PRIV_ANON | T.MAP_FIXED });
+  };
+  for (const version of ['6.10', '6.11']) {
+    const r = split(version);
+    assert.equal(errno(r), 'ENOMEM', version);
+    assert.match(
+      (r as { reason: string }).reason,
+      /any failure of that unmap but EPERM \(6\.10–6\.11\) into ENOMEM/,
+    );
+    const as = space(version);
+    const a = ok(mmap(as, 2n * PG));
+    ok(as.mseal(a, 2n * PG, O) as T.SyscallResult);
+    assert.equal(errno(mmap(as, PG, { addr: a, flags: PRIV_ANON | T.MAP_FIXED })), 'EPERM', version);
+  }
+  const r69 = split('6.9');
+  assert.equal(errno(r69), 'ENOMEM');
+  assert.match((r69 as { reason: string }).reason, /any failure of that unmap into ENOMEM/);
 });

@@ -2,7 +2,8 @@
 // wherever a step's result is shown (the panel's timeline, the CLI trace's text and JSON): no
 // mapping shows it.
 import { hugetlbDontneedEnd, MADV_DONTNEED, MADV_FREE } from '../kernel/madvise';
-import { VM_HUGETLB, VM_UFFD_MISSING, type Vma } from '../kernel/types';
+import { versionAtLeast } from '../kernel/config';
+import { VM_HUGETLB, VM_UFFD_MISSING, type KernelVersion, type Vma } from '../kernel/types';
 import { firstIndex } from '../first-index';
 import { formatHex } from '../numbers';
 import { MadviseCall } from '../sim/calls';
@@ -19,7 +20,7 @@ import { vmasAfter } from './mappings';
  * dontneed, man madvise(2)). A hugetlb mapping in the range drops only whole
  * huge pages (droppedPageRuns). A call of length 0 dropped nothing; one that failed
  * with ENOMEM after a hole still advised every mapped part (madvise_walk_vmas), so it is said too;
- * one that a VMA refused part-way (EINVAL: a PFNMAP BO, pre-6.1 hugetlb) advised the VMAs before
+ * one that a VMA refused part-way (EINVAL: a PFNMAP BO, pre-5.18 hugetlb) advised the VMAs before
  * that one only, as madvise_walk_vmas returns at the first refusal. A MADV_FREE step's note says
  * which pages it freed lazily instead (lazilyFreedNote).
  */
@@ -105,14 +106,15 @@ function dontneedNote(run: ScenarioRun, record: StepRecord): string {
       note += '; shared pages kept (the next access refaults them with their data)';
       continue;
     }
-    const dropped = droppedPageRuns(private_, first, last);
+    const version = sim.space.config.version;
+    const dropped = droppedPageRuns(private_, first, last, version);
     const ordinary = private_.filter((v) => (v.vmFlags & VM_HUGETLB) === 0);
     const next = (subject: string, vmas: readonly Vma[]) => whatComesNext(run, subject, vmas, first, last);
     if (dropped.length === 0) note += '; no page dropped (hugetlb drops whole huge pages only)';
     else if (ordinary.length === private_.length)
       note += `; private pages ${rangesText(run, dropped)} dropped (${next('they', private_)})`;
     else
-      note += `; private pages ${rangesText(run, dropped)} dropped (hugetlb: whole huge pages only${ordinary.length > 0 ? `; ${next('the others', ordinary)}` : ''})`;
+      note += `; private pages ${rangesText(run, dropped)} dropped (hugetlb: whole huge pages only${versionAtLeast(version, 6, 1) ? '' : ', the end rounded up to the huge page on Linux 5.18–6.0'}${ordinary.length > 0 ? `; ${next('the others', ordinary)}` : ''})`;
     if (shared.length > 0) note += `; shared ones (${runsText(shared)}) kept`;
   }
   return note;
@@ -161,9 +163,15 @@ function whatDroppedPagesRead(vmas: readonly Vma[], first: number, last: number,
 /**
  * The pages of the private mappings `vmas` a MADV_DONTNEED of [first, last) dropped, as runs: all
  * of them, except in a hugetlb mapping, which drops whole huge pages from a huge-page-aligned start
- * only (madvise_dontneed_free_valid_vma: EINVAL for an unaligned start, the end rounded down).
+ * only (madvise_dontneed_free_valid_vma: EINVAL for an unaligned start, the end rounded down; up
+ * on 5.18–6.0, hugetlbDontneedEnd).
  */
-function droppedPageRuns(vmas: readonly Vma[], first: number, last: number): [number, number][] {
+function droppedPageRuns(
+  vmas: readonly Vma[],
+  first: number,
+  last: number,
+  version: KernelVersion,
+): [number, number][] {
   const runs: [number, number][] = [];
   for (const v of vmas) {
     const from = Math.max(v.startPage, first);
@@ -173,7 +181,7 @@ function droppedPageRuns(vmas: readonly Vma[], first: number, last: number): [nu
       // An unaligned start is refused, and the walk stops there; the end is rounded down within
       // this VMA only (madvise_walk_vmas hands each VMA its own end).
       if (from % huge !== 0) break;
-      to = hugetlbDontneedEnd(to, huge);
+      to = hugetlbDontneedEnd(to, huge, version);
     }
     if (to > from) addRun(runs, from, to);
   }

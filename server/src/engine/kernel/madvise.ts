@@ -273,10 +273,11 @@ function updateFlags(
   newFlags: number,
 ): Refusal | undefined {
   if (newFlags === vma.vmFlags) return undefined; // nothing changes, nothing splits
-  // vma_modify_flags() splits at the start, then at the end; a refused end split (a hugetlb VMA
-  // off its huge page) keeps the start split. Only advice that changes vm_flags comes here:
-  // MADV_DONTNEED and MADV_FREE zap pages without splitting.
-  const refusal = vmaModifySplits(state, vma, start, end, 'madvise');
+  // vma_modify_flags() merges with the neighbour first, else splits at the start, then at the end;
+  // a refused end split (a hugetlb VMA off its huge page, vm.max_map_count) keeps the start split.
+  // Only advice that changes vm_flags comes here: MADV_DONTNEED and MADV_FREE zap pages without
+  // splitting.
+  const refusal = vmaModifySplits(state, vma, start, end, vma.prot, newFlags, 'madvise');
   if (refusal !== undefined) {
     // madvise_vma_behavior(): vma_modify's -ENOMEM becomes EAGAIN, "kernel resources temporarily
     // unavailable".
@@ -311,13 +312,15 @@ function dontneed(state: KernelState, vma: Vma, start: number, end: number, wher
         reason: `MADV_DONTNEED on ${where}, a VM_LOCKED mapping (mlock, MAP_LOCKED)`,
       };
   } else {
-    // Before 6.1 madvise_dontneed_free() began with can_madv_lru_vma(), which refuses
+    // Before 5.18 madvise_dontneed_free() began with can_madv_lru_vma(), which refuses
     // VM_LOCKED|VM_HUGETLB|VM_PFNMAP alike; 90e7e7f5ef3f ("mm: enable MADV_DONTNEED for hugetlb
-    // mappings", v6.1-rc1) added madvise_dontneed_free_valid_vma().
-    if (!versionAtLeast(state.config.version, 6, 1))
+    // mappings", v5.18-rc1: 9457056ac426, MADV_DONTNEED_LOCKED in 5.18, edits the
+    // madvise_dontneed_free_valid_vma() it added) allowed DONTNEED there.
+    const version = state.config.version;
+    if (!versionAtLeast(version, 5, 18))
       return {
         errno: 'EINVAL',
-        reason: `MADV_DONTNEED on the MAP_HUGETLB mapping ${where}: hugetlb mappings refuse it before Linux 6.1 (can_madv_lru_vma; allowed by commit 90e7e7f5ef3f)`,
+        reason: `MADV_DONTNEED on the MAP_HUGETLB mapping ${where}: hugetlb mappings refuse it before Linux 5.18 (can_madv_lru_vma); 90e7e7f5ef3f allowed it in 5.18, where 5.18–6.0 zap whole huge pages with the end rounded up and 6.1+ round it down`,
       };
     const huge = vma.object.pagesPerHugePage ?? 1;
     if (start % huge !== 0)
@@ -325,8 +328,8 @@ function dontneed(state: KernelState, vma: Vma, start: number, end: number, wher
         errno: 'EINVAL',
         reason: `MADV_DONTNEED at ${hexPage(state, start)} on the MAP_HUGETLB mapping ${where}: the start must be aligned to its huge page size (${formatHex(BigInt(huge) * state.geo.pageSize)})`,
       };
-    const zapEnd = hugetlbDontneedEnd(end, huge);
-    // `if (start == end) return 0;`: less than one huge page asked for, nothing is zapped.
+    const zapEnd = hugetlbDontneedEnd(end, huge, version);
+    // 6.1+: `if (start == end) return 0;`: less than one huge page asked for, nothing is zapped.
     if (zapEnd === start) return end;
     dropPrivatePagesOf(state, vma, start, zapEnd);
     return end;
@@ -339,7 +342,7 @@ function dontneed(state: KernelState, vma: Vma, start: number, end: number, wher
  * MADV_FREE (madvise_dontneed_free → madvise_free_single_vma): the private anonymous pages of
  * [start, end) that hold data are freed lazily (lazy-freed.ts); pages never written stay zero.
  * madvise_dontneed_free_valid_vma() refuses VM_LOCKED and VM_PFNMAP as for DONTNEED, and hugetlb
- * for any advice but DONTNEED (can_madv_lru_vma() before 6.1, which refused all three; 4.5's
+ * for any advice but DONTNEED (can_madv_lru_vma() before 5.18, which refused all three; 4.5's
  * madvise_free_single_vma() began with the same test). Then `if (!vma_is_anonymous(vma)) return
  * -EINVAL;`: a VMA with vm_ops — shmem (shared anonymous), any file, private too — is refused.
  * Before 4.12 (93e06c7a6453 "mm: enable MADV_FREE for swapless system") a system without swap
@@ -396,13 +399,21 @@ function free(
 }
 
 /**
- * The end of the range a hugetlb MADV_DONTNEED zaps: rounded DOWN to the huge page
- * (madvise_dontneed_free_valid_vma's `ALIGN_DOWN(end, huge_page_size)`, 8ebe0a5eaaeb "fix unexpected
- * data loss with MADV_DONTNEED on hugetlbfs", v6.1-rc3, so no released 6.1 rounds up): a caller
- * that passed a page-rounded length never loses the huge page it only partly named.
+ * The end of the range a hugetlb MADV_DONTNEED zaps (madvise_dontneed_free_valid_vma). 5.18–6.0
+ * round it UP to the huge page (`ALIGN(*end, huge_page_size)`, 90e7e7f5ef3f): a page-rounded
+ * length that names part of a huge page zaps all of it, the data loss that 8ebe0a5eaaeb ("fix
+ * unexpected data loss with MADV_DONTNEED on hugetlbfs", v6.1-rc3; backported to 6.0.y stable,
+ * which a `kernel 6.0` line, 6.0.0, cannot name) fixed by rounding DOWN (`ALIGN_DOWN`): from 6.1 a
+ * caller never loses the huge page it only partly named. The VMA's own end is huge-page aligned,
+ * so rounding up stays inside it (madvise_walk_vmas hands each VMA its own end).
  */
-export function hugetlbDontneedEnd(endPage: number, pagesPerHugePage: number): number {
-  return Math.floor(endPage / pagesPerHugePage) * pagesPerHugePage;
+export function hugetlbDontneedEnd(
+  endPage: number,
+  pagesPerHugePage: number,
+  version: KernelVersion,
+): number {
+  const rounded = versionAtLeast(version, 6, 1) ? Math.floor : Math.ceil;
+  return rounded(endPage / pagesPerHugePage) * pagesPerHugePage;
 }
 
 function dropPrivatePagesOf(state: KernelState, vma: Vma, start: number, end: number): void {

@@ -340,10 +340,13 @@ export function doMmap(state: KernelState, args: MmapArgs, origin: Origin, label
     );
   }
   if (unmapCheck !== undefined) {
+    // 6.10's mseal (8be7258aad44) made mmap_region pass EPERM through: `if (error == -EPERM)
+    // return error; else if (error) return -ENOMEM;` (6.10–6.11; a sealed VMA is the only EPERM).
     if (unmapCheck.errno === 'EPERM') return unmapCheck;
+    const but = versionAtLeast(v, 6, 10) ? ' but EPERM (6.10–6.11)' : '';
     return fail(
       'ENOMEM',
-      `${unmapCheck.reason}; before Linux 6.12 mmap_region turned any failure of that unmap into ENOMEM`,
+      `${unmapCheck.reason}; before Linux 6.12 mmap_region turned any failure of that unmap${but} into ENOMEM`,
     );
   }
   if (overlapped > 0) {

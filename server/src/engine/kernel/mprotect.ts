@@ -184,9 +184,10 @@ function applyToVma(
     vmFlags &= ~T.VM_ACCOUNT;
   }
   if (prot === vma.prot && vmFlags === vma.vmFlags) return undefined; // nothing changes, nothing splits
-  // mprotect_fixup() → vma_modify_flags(): split_vma at the start, then at the end; a refused end
-  // split (a hugetlb VMA off its huge page: hugetlb_vm_op_split) keeps the start split.
-  const refusal = vmaModifySplits(state, vma, start, end, 'mprotect');
+  // mprotect_fixup() → vma_modify_flags(): a merge with the neighbour first, else split_vma at the
+  // start, then at the end; a refused end split (a hugetlb VMA off its huge page:
+  // hugetlb_vm_op_split; vm.max_map_count) keeps the start split.
+  const refusal = vmaModifySplits(state, vma, start, end, prot, vmFlags, 'mprotect');
   if (refusal !== undefined) return refusal;
   // The kernel VMA's records (one per attribution) all change.
   const records = state.vmas.overlapping(start, end);

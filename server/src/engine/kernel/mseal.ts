@@ -49,7 +49,7 @@ export function doMseal(state: KernelState, addrIn: bigint, lengthIn: bigint): M
     if (isSealed(v)) continue;
     const from = Math.max(startPage, v.startPage);
     const to = Math.min(endPage, v.endPage);
-    const refusal = vmaModifySplits(state, v, from, to, 'mseal');
+    const refusal = vmaModifySplits(state, v, from, to, v.prot, v.vmFlags | VM_SEALED, 'mseal');
     if (refusal !== undefined) return refusal;
     for (const record of state.vmas.overlapping(from, to)) {
       const piece = sliceVma(record, Math.max(from, record.startPage), Math.min(to, record.endPage));
