@@ -213,8 +213,20 @@ test('without placed maps but with VK_EXT_external_memory_host, Wine imports hos
 });
 
 test('the import fallback loses DEVICE_LOCAL host-visible types, as Wine 9.0 did', () => {
-  const text = LAVAPIPE_PLACED('', '  mem = vkAllocateMemory 64KiB host-visible device-local');
+  // Not on lavapipe, whose host pointers keep its one DEVICE_LOCAL type
+  // (host-import-device-local.test.ts): a driver without placed maps and without that property.
+  const text = `scenario "no placed maps" {
+  driver gpu {
+    placed-map none
+  }
+  strategy placed
+  mem = vkAllocateMemory 64KiB host-visible device-local
+}
+`;
   assert.deepEqual(shown(text), ['info memory-type-lost', 'warning placed-unsupported']);
+  assert.deepEqual(shown(LAVAPIPE_PLACED('', '  mem = vkAllocateMemory 64KiB host-visible device-local')), [
+    'warning placed-unsupported',
+  ]);
   // What Wine does after the FIXME: it never fails the allocation (allocate_external_host_memory
   // returns VK_SUCCESS and the allocation goes on without an import). What follows is the
   // scenario's Wine's (wine-version.test.ts has both sides); the default is 10.15's win32u.

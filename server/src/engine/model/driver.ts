@@ -122,6 +122,16 @@ export interface DriverTraits {
    * object, larger or smaller than the allocation (NVK and RADV; model/imported-bo-length.ts).
    */
   readonly importSize: 'allocation' | 'kernel-bo';
+  /**
+   * Whether host memory imported with VK_EXT_external_memory_host can be DEVICE_LOCAL (a preset
+   * property, no trait line sets it), so Wine's import keeps a DEVICE_LOCAL host-visible
+   * allocation's type (memory-type-lost does not apply). False is RADV's behaviour: a host pointer
+   * may use only its first cached GTT type (radv_GetMemoryHostPointerPropertiesEXT), system memory.
+   * True for lavapipe: its one memory type is DEVICE_LOCAL|HOST_VISIBLE|HOST_COHERENT|HOST_CACHED
+   * (lvp_GetPhysicalDeviceMemoryProperties) and lvp_GetMemoryHostPointerPropertiesEXT answers
+   * memoryTypeBits 1 (src/gallium/frontends/lavapipe/lvp_device.c).
+   */
+  readonly hostImportDeviceLocal: boolean;
 }
 
 export interface DriverModel extends DriverTraits {
@@ -180,6 +190,7 @@ export const DEFAULT_TRAITS: DriverTraits = {
   fixedMapping: false,
   mapLength: 'whole-bo',
   importSize: 'allocation',
+  hostImportDeviceLocal: false,
 };
 
 /**
@@ -237,7 +248,14 @@ export const PRESETS: Readonly<Record<string, DriverTraits>> = {
   // with allocationSize (model/imported-bo-length.ts).
   nvk: { ...DEFAULT_TRAITS, externalMemoryHost: false, kernelDriver: 'nouveau', importSize: 'kernel-bo' },
   turnip: { ...DEFAULT_TRAITS, maps: 'at-alloc-cached', externalMemoryHost: false, kernelDriver: 'msm' },
-  lavapipe: { ...DEFAULT_TRAITS, maps: 'at-alloc', backing: 'anon', cachesPointer: true, placed: NO_PLACED },
+  lavapipe: {
+    ...DEFAULT_TRAITS,
+    maps: 'at-alloc',
+    backing: 'anon',
+    cachesPointer: true,
+    placed: NO_PLACED,
+    hostImportDeviceLocal: true,
+  },
   // A closed driver without placed maps, not any one real driver: its extension set is the one
   // the facts report for the closed mobile drivers, Qualcomm's and Mali's (vulkan-wine §2 note 7:
   // neither has VK_EXT_map_memory_placed, and both end in Wine's direct map, so neither has

@@ -2,7 +2,8 @@
 // later Wine on a driver without placed maps (vulkan-wine §3.2): every HOST_VISIBLE allocation is
 // low host memory imported into the driver; map returns it without calling the driver. The window
 // is consumed from allocation to free (winevulkan frees it there; win32u, Wine ≥ 10.15, never does:
-// sim/wine-version.ts), and DEVICE_LOCAL host-visible types are lost (facts §3.4). Only for a
+// sim/wine-version.ts), and DEVICE_LOCAL host-visible types are lost on a driver whose host
+// pointers get no DEVICE_LOCAL type (facts §3.4; DriverTraits.hostImportDeviceLocal). Only for a
 // driver with the extension: the strategies that use it (placed.ts's wineMapPath) choose it.
 import { alignUp, formatHex, formatSize } from '../../numbers';
 import { allocateInWindow, recordLeakedImport, windowFailureReason } from './window-allocation';
@@ -18,7 +19,8 @@ export const hostImport: Strategy = {
   name: 'external-memory-host',
   allocate(ctx, memory) {
     if (!wineImports(memory)) return passThrough.allocate(ctx, memory);
-    if (memory.properties.has('device-local')) {
+    // Only where the driver offers no DEVICE_LOCAL type for a host pointer (DriverTraits.hostImportDeviceLocal).
+    if (memory.properties.has('device-local') && !memory.driver.hostImportDeviceLocal) {
       ctx.sim.finding('memory-type-lost', memoryTypeLostText(ctx.sim.platform, memory.name));
     }
     const length = alignUp(memory.allocationSize, ctx.sim.pageSize);
@@ -122,5 +124,5 @@ function memoryTypeLostText(platform: Platform, name: string): string {
   const after = wineFreesImports(platform.wine)
     ? `${wine} still returns that released address from vkMapMemory and releases it again at vkFreeMemory (dlls/winevulkan, before Wine 10.15: NtFreeVirtualMemory writes the base back into \`mapping\`, which becomes vm_map); from Wine 10.15 (dlls/win32u) the map goes to the driver instead`
     : `${wine} maps it through the driver, and a pointer above 4 GiB fails with VK_ERROR_OUT_OF_HOST_MEMORY (dlls/win32u, from Wine 10.15: vm_map stays NULL); before 10.15 (dlls/winevulkan) vkMapMemory returned the released address instead`;
-  return `${name} asks for DEVICE_LOCAL host-visible memory; imported host memory is never device-local, so Wine imports it into another type that has its other flags (on RADV its first cached GTT type, when that has them: system memory, not VRAM), as drvmap models. On a driver with no such type Wine logs FIXME "Not found compatible memory type", releases the low range and allocates ${name} without an import, which drvmap does not model: ${after}`;
+  return `${name} asks for DEVICE_LOCAL host-visible memory; on this driver imported host memory is never device-local (vkGetMemoryHostPointerPropertiesEXT offers no DEVICE_LOCAL type), so Wine imports it into another type that has its other flags (on RADV its first cached GTT type, when that has them: system memory, not VRAM), as drvmap models. On a driver with no such type Wine logs FIXME "Not found compatible memory type", releases the low range and allocates ${name} without an import, which drvmap does not model: ${after}`;
 }
