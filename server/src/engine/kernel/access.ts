@@ -8,6 +8,7 @@ import { prepareAnonVma } from './anon-vma';
 import { expandDownwards } from './stack-growth';
 import { countBigint } from './u64';
 import { isPrivateAnon, isShared, vmaWith } from './vma';
+import { mayHitPfnCowBug, pfnCowBug } from './pfn-cow-bug';
 import type { RunSink } from './contents';
 import { fileOf } from './state';
 import type { KernelState } from './state';
@@ -139,7 +140,12 @@ function accessInsideVma(
   const end = addr + Number(lengthIn);
   const page = Math.floor(addr / p);
   const vma = state.vmas.vmaAt(page);
-  if (vma === undefined || !permits(vma, write) || (vma.vmFlags & (VM_UFFD_MISSING | VM_HUGETLB)) !== 0)
+  if (
+    vma === undefined ||
+    !permits(vma, write) ||
+    (vma.vmFlags & (VM_UFFD_MISSING | VM_HUGETLB)) !== 0 ||
+    mayHitPfnCowBug(vma)
+  )
     return undefined;
   if (end > vma.endPage * p) return undefined;
   const startPos = (vma.pgoff + (page - vma.startPage)) * p + (addr - page * p);
@@ -195,6 +201,9 @@ export function access(
         `${formatHex(cursor)} is mapped without ${write ? 'PROT_WRITE' : 'PROT_READ'} (it is ${protText(vma.prot)})`,
       );
     }
+    // The driver's fault handler runs after the permission check (access_error, then ->fault).
+    const bug = pfnCowBug(state, vma, cursor);
+    if (bug !== undefined) return fault('SIGSEGV', bug);
     let vmaEnd = BigInt(vma.endPage) * P;
     if ((vma.vmFlags & VM_UFFD_MISSING) !== 0) {
       // userfaultfd-armed: one page at a time, each missing page through the handler (userfaultfd.ts).

@@ -17,7 +17,7 @@ import {
   smallNumber,
   u64,
 } from './u64';
-import { VM_MAYEXEC, VM_MAYREAD, VM_MAYWRITE, VM_SPECIAL, sharedPage } from './vma';
+import { VM_MAYEXEC, VM_MAYREAD, VM_MAYWRITE, VM_SPECIAL, isCowMapping, sharedPage } from './vma';
 import type { PlacementKind } from './placement';
 import type { KernelState } from './state';
 import type { Effect, MemoryObject, MmapArgs, Origin, OpenFile, SyscallResult, Vma } from './types';
@@ -550,11 +550,6 @@ function exportedRefusal(
   const refusal = device.exported?.refusal;
   if (refusal !== undefined) return { errno: refusal.errno, reason: `${file.name}: ${refusal.reason}` };
   return cowRefusal(device, vmFlags, prot, `${file.name}: the exporting driver refuses`);
-}
-
-/** Whether `vmFlags` make a copy-on-write mapping (is_cow_mapping: VM_MAYWRITE without VM_SHARED). */
-function isCowMapping(vmFlags: number): boolean {
-  return (vmFlags & (T.VM_SHARED | VM_MAYWRITE)) === VM_MAYWRITE;
 }
 
 /** amdgpu's PROT_NONE MAP_PRIVATE map, let through with VM_MAYWRITE cleared (DeviceTraits.privateProtNoneAllowed). */

@@ -191,6 +191,14 @@ export interface DeviceTraits {
    */
   readonly cowRefusedBy?: string;
   /**
+   * The driver's fault handler inserts pfns (vmf_insert_pfn) into a VM_PFNMAP mapping it does not
+   * refuse as COW: the first access to a copy-on-write mapping of it hits vmf_insert_pfn_prot's
+   * `BUG_ON((vma->vm_flags & VM_PFNMAP) && is_cow_mapping(vma->vm_flags))` (mm/memory.c), a
+   * kernel oops that kills the process. The call chain the message names; absent, no such BUG.
+   * msm from Linux 6.0 (model/msm-nodes.ts).
+   */
+  readonly cowFaultBug?: string;
+  /**
    * amdgpu's "Thunk bug" workaround (amdgpu_gem_object_mmap, drivers/gpu/drm/amd/amdgpu/
    * amdgpu_gem.c): a PROT_NONE MAP_PRIVATE map is let through with VM_MAYWRITE cleared, so it is
    * no COW mapping for TTM's check, and a later mprotect(PROT_WRITE) is EACCES.

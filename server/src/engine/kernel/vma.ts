@@ -7,6 +7,11 @@ export const VM_MAYREAD = 1 << 13;
 export const VM_MAYWRITE = 1 << 14;
 export const VM_MAYEXEC = 1 << 15;
 
+/** Whether `vmFlags` make a copy-on-write mapping (is_cow_mapping: VM_MAYWRITE without VM_SHARED). */
+export function isCowMapping(vmFlags: number): boolean {
+  return (vmFlags & (VM_SHARED | VM_MAYWRITE)) === VM_MAYWRITE;
+}
+
 export function isShared(vma: Vma): boolean {
   return (vma.vmFlags & (VM_SHARED | VM_MAYSHARE)) !== 0;
 }

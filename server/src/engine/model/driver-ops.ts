@@ -32,9 +32,11 @@ import { NO_ROOM_REASON } from '../kernel/placement';
 import { amdgpuDomainOf, amdgpuSizeRefusal, checksAmdgpuDomains } from './amdgpu-domains';
 import { setDriverObject } from './memories-by-object';
 import { importedBoLength } from './imported-bo-length';
+import { SelfImports } from './self-import';
 import { NOUVEAU_VM_INIT } from './nouveau-vm-bind';
 import { nvidiaNodeFor } from './nvidia-nodes';
 import { TTM_MIXEDMAP_NODE_TRAITS, ttmMapsPfn } from './ttm-nodes';
+import { MSM_MIXEDMAP_NODE_TRAITS, MSM_PFN_NODE_TRAITS, msmMapsPfn } from './msm-nodes';
 import {
   I915_LEGACY_MAPS_NAME,
   I915_LEGACY_MMAP_TRAITS,
@@ -65,17 +67,6 @@ const AMDGPU_NODE_TRAITS: DeviceTraits = Object.freeze({
   ...DRM_NODE_TRAITS,
   privateProtNoneAllowed: true,
   cowRefusedBy: 'amdgpu_gem_object_mmap → ttm_bo_mmap_obj',
-});
-/**
- * msm's node (turnip): msm_gem_object_mmap sets VM_PFNMAP|VM_DONTEXPAND|VM_DONTDUMP and no VM_IO
- * (drivers/gpu/drm/msm/msm_gem.c, 6.x; older kernels had VM_IO|VM_MIXEDMAP, not modelled), so
- * MADV_DOFORK, which madvise refuses only on VM_IO, succeeds on its BO mappings. Neither it nor
- * drm_gem_mmap_obj checks for a COW mapping: MAP_PRIVATE maps, through the node or a dma-buf.
- */
-const MSM_NODE_TRAITS: DeviceTraits = Object.freeze({
-  ...DRM_NODE_TRAITS,
-  vmFlags: VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP,
-  rejectsCow: false,
 });
 /** A BO the driver made: the file it is mapped through, and where it starts there (VkMemory.boOffset). */
 export interface DriverBo {
@@ -155,6 +146,8 @@ export class DriverOps {
   private readonly box64Mmap32: boolean;
   /** `reserve-high`: FEX holds everything above 4 GiB, so every mmap(NULL) must fit below it. */
   private readonly reservedHigh: boolean;
+  /** The memories on a BO the driver shares with its own imports (DriverTraits.selfImportSharesBo). */
+  private readonly selfImports: SelfImports;
 
   /**
    * `boHeldElsewhere(memory)`: whether something besides `memory` still holds its shared BO (an
@@ -168,6 +161,7 @@ export class DriverOps {
   ) {
     this.box64Mmap32 = sim.platform.strategy === 'mmap32';
     this.reservedHigh = sim.platform.strategy === 'reserve-high';
+    this.selfImports = new SelfImports(model);
   }
 
   get name(): string {
@@ -221,6 +215,7 @@ export class DriverOps {
       memory.file = memory.importedFrom.bo.file;
       memory.boOffset = memory.importedFrom.bo.offset;
     }
+    this.selfImports.register(memory);
     // A fixed mapping is the BO's GPU address, so KGSL maps each replayable BO of its own at
     // allocation, host-visible or not (kgsl_bo_init, kgsl_bo_user_map): never a pool slot.
     const shared = sharesBo(memory);
@@ -461,6 +456,7 @@ export class DriverOps {
 
   /** The driver's own CPU mapping of the memory (at-map: made now; otherwise the existing one). */
   mapOwnPointer(memory: VkMemory, request: MapRequest = {}): SyscallResult {
+    this.adoptSharedMapping(memory);
     const imported = importedBoLength(this.model, memory, this.page);
     const size = request.length ?? imported ?? alignUp(memory.allocationSize, this.page);
     if (memory.driverPointer !== undefined) {
@@ -496,6 +492,33 @@ export class DriverOps {
       this.showDeviceWrites(memory, result.value);
     }
     return result;
+  }
+
+  /**
+   * The mapping the memory's BO already has through another memory of this driver, made the
+   * memory's own (model/self-import.ts): Turnip's tu_bo_map returns `bo->map` without an mmap.
+   * The memory whose mapping it is, or undefined.
+   */
+  adoptSharedMapping(memory: VkMemory): VkMemory | undefined {
+    const twin = this.selfImports.adopt(memory, this.sim.stepIndex);
+    if (twin !== undefined)
+      this.sim.note(
+        this.name,
+        `${memory.name} is ${twin.name}'s buffer object (its own export imported back): use its mapping`,
+        `= ${formatHex(memory.driverPointer!)}`,
+        true,
+      );
+    return twin;
+  }
+
+  /** Another memory of this driver on the same BO that has it mapped (model/self-import.ts). */
+  sharedMappingOf(memory: VkMemory): VkMemory | undefined {
+    return this.selfImports.mappedTwin(memory);
+  }
+
+  /** The memory's BO mapping at `pointer` is gone: for the other memories on the BO too. */
+  forgetSharedMapping(memory: VkMemory, pointer: bigint): void {
+    this.selfImports.forget(memory, pointer, this.sim.stepIndex);
   }
 
   /**
@@ -648,9 +671,11 @@ export class DriverOps {
         true,
       );
     } else this.sim.munmap(this.name, memory.driverPointer, size);
+    const pointer = memory.driverPointer;
     memory.driverPointer = undefined;
     memory.driverMapLength = undefined;
     setDriverObject(memory, undefined);
+    this.forgetSharedMapping(memory, pointer);
   }
 
   /** At vkFreeMemory: the mappings kept of the memory's BO go with it. */
@@ -710,7 +735,10 @@ export class DriverOps {
     }
     this.dropKept(memory);
     if (memory.driverPointer !== undefined) {
-      this.sim.munmap(this.name, memory.driverPointer, driverMappingLength(memory, this.page));
+      // A BO another memory still holds keeps its mapping: Turnip's tu_drm_bo_finish munmaps
+      // only at the last reference (model/self-import.ts).
+      if (this.sharedMappingOf(memory)?.driverPointer !== memory.driverPointer)
+        this.sim.munmap(this.name, memory.driverPointer, driverMappingLength(memory, this.page));
       memory.driverPointer = undefined;
       memory.driverMapLength = undefined;
     }
@@ -820,20 +848,22 @@ export class DriverOps {
     return this.renderNode;
   }
 
-  /** How the driver's kernel maps a BO through its render node (its GEM object's mmap). */
+  /**
+   * How the driver's kernel maps a BO through its render node (its GEM object's mmap), on the
+   * scenario's kernel: TTM before 5.14 (ttm-nodes.ts) and msm before 6.0 (msm-nodes.ts) mapped
+   * VM_MIXEDMAP.
+   */
   private renderNodeTraits(): DeviceTraits {
     const kernelDriver = this.model.kernelDriver;
+    const version = this.sim.space.config.version;
     // TTM's BO mappings before 5.14 (ttm-nodes.ts), amdgpu's as nouveau's.
-    if (
-      (kernelDriver === 'amdgpu' || kernelDriver === 'nouveau') &&
-      !ttmMapsPfn(this.sim.space.config.version)
-    )
+    if ((kernelDriver === 'amdgpu' || kernelDriver === 'nouveau') && !ttmMapsPfn(version))
       return TTM_MIXEDMAP_NODE_TRAITS;
     switch (kernelDriver) {
       case 'i915':
         return I915_NODE_TRAITS;
       case 'msm':
-        return MSM_NODE_TRAITS;
+        return msmMapsPfn(version) ? MSM_PFN_NODE_TRAITS : MSM_MIXEDMAP_NODE_TRAITS;
       case 'amdgpu':
         return AMDGPU_NODE_TRAITS;
       default:

@@ -64,7 +64,7 @@ export interface DriverTraits {
    * (i915's mmap_offset_attach at DRM_I915_GEM_MMAP_OFFSET), but i915's mmap swaps the VMA's file
    * for its per-device anonymous inode, so maps shows `anon_inode:i915.gem` (§4.1, §6.2; Linux
    * 5.6+, DriverOps.newBo). `msm` (turnip): offsets as `drm`, BO mappings without VM_IO
-   * (msm_gem_object_mmap). `nvidia`: a new fd per BO, `/dev/nvidia0`, mapped at offset 0 (§4.1:
+   * from Linux 6.0 (msm_gem_object_mmap; model/msm-nodes.ts). `nvidia`: a new fd per BO, `/dev/nvidia0`, mapped at offset 0 (§4.1:
    * `vm_pgoff` must be 0, the target comes from a per-fd mmap context; §6.2).
    */
   readonly kernelDriver: 'drm' | 'amdgpu' | 'nouveau' | 'i915' | 'msm' | 'nvidia';
@@ -119,9 +119,11 @@ export interface DriverTraits {
    * allocationSize with VK_ERROR_INVALID_EXTERNAL_HANDLE, as anv does, and maps the allocation's
    * page-rounded size. `kernel-bo`: the driver takes the size the kernel reports for the object
    * and checks nothing against allocationSize: it maps, unmaps and overmaps the whole imported
-   * object, larger or smaller than the allocation (NVK and RADV; model/imported-bo-length.ts).
+   * object, larger or smaller than the allocation (NVK and RADV). `kernel-bo-at-least`: it maps
+   * the kernel's size as `kernel-bo` does, but refuses a dma-buf smaller than the page-rounded
+   * allocationSize as `allocation` does (Turnip on msm). model/imported-bo-length.ts.
    */
-  readonly importSize: 'allocation' | 'kernel-bo';
+  readonly importSize: 'allocation' | 'kernel-bo' | 'kernel-bo-at-least';
   /**
    * Whether host memory imported with VK_EXT_external_memory_host can be DEVICE_LOCAL (a preset
    * property, no trait line sets it), so Wine's import keeps a DEVICE_LOCAL host-visible
@@ -132,6 +134,22 @@ export interface DriverTraits {
    * memoryTypeBits 1 (src/gallium/frontends/lavapipe/lvp_device.c).
    */
   readonly hostImportDeviceLocal: boolean;
+  /**
+   * Whether an import of a buffer the driver exported itself (export from one driver, import
+   * into the same one) gets the exporter's userspace BO, and so its one CPU mapping (a preset
+   * property, no trait line sets it; model/self-import.ts). Turnip on msm: the import's
+   * drmPrimeFDToHandle returns the exporter's own GEM handle (drm_gem_prime_fd_to_handle finds
+   * the object in the same drm_file), msm_bo_init_dmabuf finds its tu_bo with tu_device_lookup_bo
+   * and takes a reference ("Importing the same dmabuf several times would yield the same
+   * gem_handle"), tu_bo_map returns the existing `bo->map` or refuses another placed address
+   * ("Cannot remap BO to a different address"), tu_bo_unmap unmaps it for both, and only the last
+   * reference's tu_drm_bo_finish munmaps (tu_knl_drm_msm.cc, tu_knl.cc, tu_knl_drm.cc). Not
+   * NVK: nvkmd_nouveau_import_dma_buf shares the nouveau_ws_bo but makes a new nvkmd_mem with its
+   * own `client_map` per import (nvkmd_nouveau_mem.c, nvkmd.c). Not RADV: radv_amdgpu_winsys_bo_from_fd
+   * makes a new radv_amdgpu_winsys_bo per import, with its own `cpu_map`, though amdgpu_bo_import
+   * hands back the same amdgpu_bo_handle (winsys/amdgpu/radv_amdgpu_bo.c).
+   */
+  readonly selfImportSharesBo: boolean;
 }
 
 export interface DriverModel extends DriverTraits {
@@ -191,6 +209,7 @@ export const DEFAULT_TRAITS: DriverTraits = {
   mapLength: 'whole-bo',
   importSize: 'allocation',
   hostImportDeviceLocal: false,
+  selfImportSharesBo: false,
 };
 
 /**
@@ -217,8 +236,8 @@ export const MAX_NON_COHERENT_ATOM_SIZE = 256n;
 // and unmap finds nothing mapped (H4 does not apply), which radv's `!bo->cpu_map` assert relies on.
 export const PRESETS: Readonly<Record<string, DriverTraits>> = {
   // kernelDriver: radv runs on amdgpu and nvk on nouveau, both TTM drivers (drivers/gpu/drm/ttm);
-  // turnip runs on msm, whose BO mappings have no VM_IO (msm_gem_object_mmap). From the kernel
-  // source, not the facts.
+  // turnip runs on msm, whose BO mappings have no VM_IO from Linux 6.0 (msm_gem_object_mmap,
+  // model/msm-nodes.ts). From the kernel source, not the facts.
   // importSize: RADV imports a dma-buf at the kernel's size of the object and never compares it
   // with allocationSize (model/imported-bo-length.ts).
   radv: {
@@ -247,7 +266,17 @@ export const PRESETS: Readonly<Record<string, DriverTraits>> = {
   // importSize: NVK imports a dma-buf at the kernel's size of the object and never compares it
   // with allocationSize (model/imported-bo-length.ts).
   nvk: { ...DEFAULT_TRAITS, externalMemoryHost: false, kernelDriver: 'nouveau', importSize: 'kernel-bo' },
-  turnip: { ...DEFAULT_TRAITS, maps: 'at-alloc-cached', externalMemoryHost: false, kernelDriver: 'msm' },
+  // importSize: Turnip maps an imported dma-buf at the kernel's size of it and refuses one
+  // smaller than allocationSize (msm_bo_init_dmabuf; model/imported-bo-length.ts).
+  // selfImportSharesBo: its own dma-buf imported back is the same tu_bo (model/self-import.ts).
+  turnip: {
+    ...DEFAULT_TRAITS,
+    maps: 'at-alloc-cached',
+    externalMemoryHost: false,
+    kernelDriver: 'msm',
+    importSize: 'kernel-bo-at-least',
+    selfImportSharesBo: true,
+  },
   lavapipe: {
     ...DEFAULT_TRAITS,
     maps: 'at-alloc',

@@ -21,6 +21,11 @@ import type { VkMemory } from './vk-memory';
  * mmaps, and radv_amdgpu_winsys_bo_unmap's RESERVE overmap maps PROT_NONE over, `bo->base.size`
  * (winsys/amdgpu/radv_amdgpu_bo.c).
  *
+ * Turnip (`kernel-bo-at-least`): msm_bo_init_dmabuf takes `real_size = lseek(prime_fd, 0,
+ * SEEK_END)` as the size, tu_bo_init stores it as `bo->size`, and msm_bo_map mmaps `bo->size`
+ * (MAP_FIXED for a placed map), tu_bo_unmap munmaps or overmaps it
+ * (src/freedreno/vulkan/tu_knl_drm_msm.cc, tu_knl.cc).
+ *
  * The kernel's size is the exported buffer's (the fd's size, the exporter's page-rounded object).
  * Undefined for every other memory and driver.
  */
@@ -30,7 +35,17 @@ export function importedBoLength(
   pageSize: bigint,
 ): bigint | undefined {
   const from = memory.importedFrom;
-  if (from === undefined || driver.importSize !== 'kernel-bo') return undefined;
+  if (from === undefined || driver.importSize === 'allocation') return undefined;
   const whole = from.fd.sizeBytes;
   return whole === alignUp(memory.allocationSize, pageSize) ? undefined : whole;
+}
+
+/**
+ * Whether the driver refuses a dma-buf smaller than the page-rounded allocationSize with
+ * VK_ERROR_INVALID_EXTERNAL_HANDLE: anv, and Turnip, whose tu_bo_init_dmabuf rounds the size up
+ * to a page and msm_bo_init_dmabuf fails when `real_size < size` (tu_knl.cc,
+ * tu_knl_drm_msm.cc). NVK and RADV check nothing.
+ */
+export function refusesSmallerImport(driver: DriverTraits): boolean {
+  return driver.importSize !== 'kernel-bo';
 }

@@ -19,7 +19,7 @@ import { optionNamed } from '../sim/step-arguments';
 import { addressOutcome, describeSegments, failedMapNote, noteMapAttempt, OK_OUTCOME } from '../sim/outcome';
 import { keepsPointer, type DriverModel } from './driver';
 import { DriverOps } from './driver-ops';
-import { importedBoLength } from './imported-bo-length';
+import { importedBoLength, refusesSmallerImport } from './imported-bo-length';
 import {
   MAP_ALREADY_MAPPED,
   mapViolations,
@@ -685,7 +685,7 @@ export class VulkanLayer {
     if (
       importedFrom &&
       importedFrom.dmaBuf &&
-      driver.importSize === 'allocation' &&
+      refusesSmallerImport(driver) &&
       alignUp(size, this.sim.pageSize) > importedFrom.fd.sizeBytes
     ) {
       // No VUID bounds a DMA_BUF import's size, but the implementation "must perform sufficient
@@ -693,7 +693,7 @@ export class VulkanLayer {
       // according to its allocation parameters" corrupts no other resource, and fail the import
       // with VK_ERROR_INVALID_EXTERNAL_HANDLE otherwise (VkMemoryAllocateInfo); anv rejects a
       // dma-buf smaller than the aligned allocationSize. Without it a GPU access past the
-      // buffer would reach whatever object follows it. NVK and RADV do not check (DriverTraits.importSize).
+      // buffer would reach whatever object follows it. NVK and RADV do not check (refusesSmallerImport).
       const result = 'VK_ERROR_INVALID_EXTERNAL_HANDLE';
       const reason = `the dma-buf (fd ${importedFrom.fd.fd}) is ${formatSize(importedFrom.fd.sizeBytes)}, smaller than the ${formatSize(size)} to import: the driver refuses a payload smaller than allocationSize`;
       this.sim.note(

@@ -333,6 +333,9 @@ function placeDriverMap(
   // is already mapped = FAIL" (vulkan-wine §4 H4). Turnip's exception (tu_bo_map returns the map
   // it has when it is at the placed address) is kept for a mapping still current: one made at
   // allocation, or kept by a RESERVE unmap that failed.
+  // An import of the driver's own export is the exporter's BO, with its mapping (self-import.ts).
+  ctx.ops.adoptSharedMapping(memory);
+  const twin = ctx.ops.sharedMappingOf(memory);
   const shared = sharesBo(memory);
   const kept =
     memory.driverPointer !== undefined &&
@@ -341,9 +344,11 @@ function placeDriverMap(
   if (memory.driverPointer !== undefined && (memory.driverPointer !== address || kept)) {
     const why = memory.inPool
       ? `it is a suballocation of a pool mapped at step ${(memory.driverMapStep ?? 0) + 1}`
-      : hasFixedMapping(driver, shared)
-        ? `${driver.name} mapped it at ${formatHex(memory.driverPointer)} at allocation, and that address is its GPU address for the object's life (fixed-mapping, H6: Turnip's tu_bo_map answers "Cannot remap BO to a different address")`
-        : `${driver.name} already mapped it at ${formatHex(memory.driverPointer)}${mapsAtAllocation(driver, memory.properties, shared) ? ' at allocation (H3)' : driver.cachesPointer ? ` and keeps that mapping after vkUnmapMemory (caches-pointer; \`caches-pointer no\` models a driver that drops it)${danglingText(ctx, memory, memory.driverPointer)}` : ''}`;
+      : twin !== undefined && twin.driverPointer === memory.driverPointer
+        ? `${memory.name} imports ${driver.name}'s own export of ${twin.name}, so it is ${twin.name}'s buffer object (msm_bo_init_dmabuf finds the same GEM handle and tu_bo), already mapped at ${formatHex(memory.driverPointer)}: Turnip's tu_bo_map answers "Cannot remap BO to a different address"`
+        : hasFixedMapping(driver, shared)
+          ? `${driver.name} mapped it at ${formatHex(memory.driverPointer)} at allocation, and that address is its GPU address for the object's life (fixed-mapping, H6: Turnip's tu_bo_map answers "Cannot remap BO to a different address")`
+          : `${driver.name} already mapped it at ${formatHex(memory.driverPointer)}${mapsAtAllocation(driver, memory.properties, shared) ? ' at allocation (H3)' : driver.cachesPointer ? ` and keeps that mapping after vkUnmapMemory (caches-pointer; \`caches-pointer no\` models a driver that drops it)${danglingText(ctx, memory, memory.driverPointer)}` : ''}`;
     const made = memory.driverMapStep !== undefined ? ctx.sim.stepRange(memory.driverMapStep) : undefined;
     ctx.sim.finding(
       'placed-map-failed',
@@ -570,5 +575,6 @@ export function unplace(
   memory.driverPointer = undefined;
   memory.driverMapLength = undefined;
   setDriverObject(memory, undefined);
+  ctx.ops.forgetSharedMapping(memory, pointer);
   return UNMAPPED;
 }
