@@ -4,12 +4,11 @@ import { versionAtLeast } from '../kernel/config';
 import {
   VM_DONTDUMP,
   VM_DONTEXPAND,
-  VM_IO,
-  VM_MIXEDMAP,
   VM_PFNMAP,
   type DeviceTraits,
   type KernelVersion,
 } from '../kernel/types';
+import { TTM_MIXEDMAP_NODE_TRAITS } from './ttm-nodes';
 
 /**
  * Whether msm maps BOs VM_PFNMAP: from 8246913a2e30 "drm/msm: Switch to pfn mappings" (Linux
@@ -47,12 +46,6 @@ export const MSM_PFN_NODE_TRAITS: DeviceTraits = Object.freeze({
  * in 5.15.7) set all four in msm_gem_object_mmap. 5.15.0–5.15.6 are not modelled (the model's
  * versions have no patch level). VM_IO refuses MADV_DOFORK; MADV_DONTNEED, refused on VM_PFNMAP
  * only, zaps; a VM_MIXEDMAP mapping may be COW, so MAP_PRIVATE maps and works, as TTM's did
- * before 5.14 (ttm-nodes.ts).
+ * before 5.14: the same four flags and no COW check, so the same traits (ttm-nodes.ts).
  */
-export const MSM_MIXEDMAP_NODE_TRAITS: DeviceTraits = Object.freeze({
-  vmFlags: VM_IO | VM_MIXEDMAP | VM_DONTEXPAND | VM_DONTDUMP,
-  rejectsCow: false,
-  customGetUnmappedArea: false,
-  refusesSplit: false,
-  fakeOffsets: true,
-});
+export const MSM_MIXEDMAP_NODE_TRAITS: DeviceTraits = TTM_MIXEDMAP_NODE_TRAITS;
