@@ -83,3 +83,28 @@ test('x86-64 captures get no arch line and no page-size comments', () => {
   ).scenario;
   assert.doesNotMatch(huge, /assumes 4 KiB pages/);
 });
+
+test("an arm64 capture's 0x40 bit is said to be ignored there, not MAP_32BIT's random placement; an x86-64 capture keeps that", () => {
+  // strace on arm64 knows no MAP_32BIT and prints the bit as a number; the kernel ignores it.
+  const arm64 = importStrace(
+    'mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|0x40, -1, 0) = 0xfffff7fff000\n',
+  ).scenario;
+  assert.match(arm64, /\n {2}arch arm64\n/);
+  assert.match(
+    arm64,
+    /\n {2}# 0x40 is MAP_32BIT on x86-64 only: arm64 has no such flag, and its kernel ignores the bit and placed the map as any other/,
+  );
+  assert.doesNotMatch(arm64, /random page in \[0x4000_0000/);
+  assert.match(arm64, /\n {2}m1 = mmap 4096 rw private anon 32bit at 0xffff_f7ff_f000\n/);
+  assert.deepEqual(codes(arm64), []);
+
+  const x86 = importStrace(
+    'mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_32BIT, -1, 0) = 0x40a3c000\n',
+  ).scenario;
+  assert.doesNotMatch(x86, /arch arm64/);
+  assert.match(
+    x86,
+    /\n {2}# MAP_32BIT: the kernel starts its search at a random page in \[0x4000_0000, 0x4200_0000\) on every call/,
+  );
+  assert.doesNotMatch(x86, /x86-64 only/);
+});

@@ -131,10 +131,12 @@ test("large-address-aware's own window keeps its reasons: the sign above 2 GiB, 
     [sign],
   );
   assert.deepEqual(reasonOf(writeAt('  window 0x1_0000 .. 0x2_0000_0000', '0x9000_0000')), [sign]);
-  // WOW64's large-address-aware window runs to 4 GiB (the zero-bits limit + 1); i386 Wine's
-  // (mmap32) ends at Windows' user range.
+  // WOW64's large-address-aware window runs to 4 GiB (the zero-bits limit + 1), box64's mmap32
+  // included (it runs x86-64 Wine, whose WOW64 runs the 32-bit code); old i386 Wine's (under FEX,
+  // reserve-high with the line) ends at Windows' user range.
   assert.deepEqual(reasonOf(writeAt('  large-address-aware', '0xffff_0000')), []);
-  assert.deepEqual(reasonOf(writeAt('  strategy mmap32\n  large-address-aware', '0xffff_0000')), [
+  assert.deepEqual(reasonOf(writeAt('  strategy mmap32\n  large-address-aware', '0xffff_0000')), []);
+  assert.deepEqual(reasonOf(writeAt('  strategy reserve-high\n  large-address-aware', '0xffff_0000')), [
     "Windows' user range ends at 0xfffe_ffff, lpMaximumApplicationAddress: the last 64 KiB below 4 GiB are never user memory, linux-mm §7.1",
   ]);
 });

@@ -204,7 +204,7 @@ test('mmap32 on arm64: with 0x3000_0000..0x7f00_0000 taken box64 skips its own 0
   assert.match(box64Note(text, 2), /hint 0x8200_0000/);
   assert.deepEqual(codes(text), ['pointer-outside-window']);
   const message = analyse(text).diagnostics[0]!.message;
-  assert.match(message, /^32-bit code gets 0x8200_0000, outside the window 0x1_0000\.\.0x7fff_0000/);
+  assert.match(message, /^32-bit code gets 0x8200_0000, outside the window 0x1_0000\.\.0x8000_0000/);
 });
 
 test('mmap32 on arm64: with 0x3000_0000 up to its own area taken box64 finds 0x8200_0000, outside the window without large-address-awareness', () => {
@@ -215,7 +215,7 @@ test('mmap32 on arm64: with 0x3000_0000 up to its own area taken box64 finds 0x8
   // The first walk finds room above its reservation before it wraps below 0x3000_0000.
   assert.deepEqual(codes(text), ['pointer-outside-window']);
   const message = analyse(text).diagnostics[0]!.message;
-  assert.match(message, /^32-bit code gets 0x8200_0000, outside the window 0x1_0000\.\.0x7fff_0000/);
+  assert.match(message, /^32-bit code gets 0x8200_0000, outside the window 0x1_0000\.\.0x8000_0000/);
   // The same under large-address-aware: 0x8200_0000 is inside its window, and the map is safe.
   const laa = arm64Map(
     ['low = reserve 0x7eff_0000 at 0x1_0000 by wine'],

@@ -321,6 +321,8 @@ const MAP_TYPES: Readonly<Record<number, string>> = {
 const MAP_BITS: readonly [number, string][] = [
   [0x10, 'MAP_FIXED'],
   [0x20, 'MAP_ANONYMOUS'],
+  // x86-64's only: arm64's uapi has neither, so strace prints an arm64 capture's bit as `0x40`,
+  // which the kernel ignores (randomisedPlacement).
   [0x40, 'MAP_32BIT'],
   [0x80, 'MAP_ABOVE4G'],
   [0x100, 'MAP_GROWSDOWN'],
@@ -492,6 +494,8 @@ function render(
       `  # process ${inherited.from}'s calls before process ${inherited.chosen}'s first are the address space it starts from (taken as forked by ${inherited.from}: strace's memory trace does not show the fork)`,
     );
   const known = new KnownMappings();
+  // Before the steps: a MAP_32BIT map's comment depends on it (randomisedPlacement).
+  const arm64At = highestArm64Address(mappedAddresses(calls));
   const files = new Map<string, OpenedFile>();
   /** Every object opened, also those whose fd was reused since. */
   const opened: OpenedFile[] = [];
@@ -615,7 +619,7 @@ function render(
             file.refusedEinval = length;
           fdPart = ` fd ${file.name}${mapOffset !== '0' ? ` offset ${mapOffset}` : ''}`;
         }
-        const chosen = randomisedPlacement(addr, flags, call.result, returned);
+        const chosen = randomisedPlacement(addr, flags, call.result, returned, arm64At !== undefined);
         if (chosen !== undefined) out.push(`  # ${chosen.why}`);
         const hint = chosen?.hint ?? addr;
         const at = hint === 'NULL' ? '' : ` at ${addressExpr(hint, true)}`;
@@ -709,7 +713,6 @@ function render(
       if (returned < MIN_ADDR_DEFAULT && (lowest === undefined || returned < lowest)) lowest = returned;
     }
   }
-  const arm64At = highestArm64Address(mappedAddresses(calls));
   for (const file of opened) {
     refusedOnlyBo(file);
     if (!file.sized && file.refusedEinval !== undefined)
@@ -758,13 +761,17 @@ function mappedAddresses(calls: readonly Call[]): bigint[] {
  * allowed there fails. A free hint below 2 GiB is taken exactly, by the kernel and the model
  * alike, so the address the kernel returned, as the hint, puts the replay where the capture was.
  * Other maps need no such hint: the model places them as the kernel does, below its own
- * mmap_base, so their layout relative to each other is the capture's.
+ * mmap_base, so their layout relative to each other is the capture's. On an `arm64` capture the
+ * bit is no MAP_32BIT: arm64 has none (include/linux/mman.h defines a missing MAP_32BIT as 0, and
+ * arch_get_unmapped_area there is the generic one in mm/mmap.c, which reads no such bit), so the
+ * kernel placed the map as any other; the hint is still written, and the comment says why.
  */
 function randomisedPlacement(
   addr: string,
   flags: string,
   result: string,
   returned: bigint | undefined,
+  arm64: boolean,
 ): { readonly hint: string; readonly why: string } | undefined {
   const names = flags.split('|').map((f) => f.trim());
   const fixed = names.includes('MAP_FIXED') || names.includes('MAP_FIXED_NOREPLACE');
@@ -772,8 +779,14 @@ function randomisedPlacement(
   // A hint the kernel took is written already, and the model takes it too.
   if (parseNumber(addr) === returned) return undefined;
   const refused = addr === 'NULL' ? '' : ` (the call's own hint ${addr} was not taken)`;
+  const hint = result.split(/\s/)[0] ?? '';
+  if (arm64)
+    return {
+      hint,
+      why: `0x40 is MAP_32BIT on x86-64 only: arm64 has no such flag, and its kernel ignores the bit and placed the map as any other (the step's \`32bit\` is ignored on arm64 too); the address it returned is written as the hint${refused}, so the replay maps where the capture did`,
+    };
   return {
-    hint: result.split(/\s/)[0] ?? '',
+    hint,
     why: `MAP_32BIT: the kernel starts its search at a random page in [0x4000_0000, 0x4200_0000) on every call, the model at 0x4000_0000; the address it returned is written as the hint${refused}, so the replay maps where the capture did`,
   };
 }

@@ -1014,17 +1014,20 @@ export const SETTINGS: readonly SettingSpec[] = [
   },
   {
     keyword: 'window',
-    doc: "The range 32-bit code can reach. Default 0x1_0000 .. 0x8000_0000 (2 GiB, WOW64 Wine without LARGE_ADDRESS_AWARE: its allocations reach 2 GiB, KUSER_SHARED_DATA's 64 KiB at 0x7ffe_0000 left out); under `strategy mmap32` (i386 Wine) 0x1_0000 .. 0x7fff_0000; under `strategy reserve-high` 0x1_0000 .. 0x1_0000_0000 (a FEX i386 guest).",
+    doc: "The range 32-bit code can reach. Default 0x1_0000 .. 0x8000_0000 (2 GiB, WOW64 Wine without LARGE_ADDRESS_AWARE: its allocations reach 2 GiB, KUSER_SHARED_DATA's 64 KiB at 0x7ffe_0000 left out), `strategy mmap32` too (box64 runs x86-64 Wine, whose WOW64 runs the 32-bit code); under `strategy reserve-high` 0x1_0000 .. 0x1_0000_0000 (a FEX i386 guest), or 0x1_0000 .. 0x7fff_0000 with a `large-address-aware no` line (old i386 Wine: its search ends at user_space_limit).",
     args: 'range',
     example: 'window 0x1_0000 .. 0xffff_0000',
   },
   {
     keyword: 'large-address-aware',
-    doc: "The main image is LARGE_ADDRESS_AWARE: the window ends at 0x1_0000_0000 (4 GiB; WOW64 Wine's allocations reach it), or 0xffff_0000 for i386 Wine (`strategy mmap32`, or `reserve-high`'s old 32-bit Wine). `large-address-aware no` is the default: 2 GiB.",
+    doc: "The main image is LARGE_ADDRESS_AWARE: the window ends at 0x1_0000_0000 (4 GiB; WOW64 Wine's allocations reach it), or 0xffff_0000 for i386 Wine (`reserve-high`'s old 32-bit Wine; not `strategy mmap32`, whose x86-64 Wine is WOW64's). `large-address-aware no` is the default: 2 GiB.",
     args: 'word',
     words: [
       w('yes', 'The default when the setting is written alone.'),
-      w('no', 'Not large-address-aware: the window ends at 0x8000_0000 (0x7fff_0000 for i386 Wine).'),
+      w(
+        'no',
+        'Not large-address-aware: the window ends at 0x8000_0000 (0x7fff_0000 for i386 Wine, under `reserve-high`).',
+      ),
     ],
     example: 'large-address-aware',
   },

@@ -106,9 +106,12 @@ export const DEFAULT_WINDOW: AddressWindow = { start: 0x1_0000n, end: 0x8000_000
 /** WOW64 + LAA: default_zero_bits 0xfffeffff | 0x7fffffff = 0xffffffff, so map_view searches to 4 GiB. */
 export const LARGE_ADDRESS_AWARE_WINDOW: AddressWindow = { start: 0x1_0000n, end: 0x1_0000_0000n };
 /**
- * i386 Wine (box64's `mmap32` runs it as a Linux program; old 32-bit Wine under FEX, `reserve-high`
- * with a `large-address-aware` line): no wow64 layer passes zero bits, and map_view's search ends at
- * user_space_limit, 0x7fff0000 without the flag (dlls/ntdll/unix/virtual.c, the !_WIN64 limits).
+ * i386 Wine (old 32-bit Wine under FEX: `reserve-high` with a `large-address-aware` line): no
+ * wow64 layer passes zero bits, and map_view's search ends at user_space_limit, 0x7fff0000 without
+ * the flag (dlls/ntdll/unix/virtual.c, the !_WIN64 limits). Not box64's `mmap32`: that box64 runs
+ * x86-64 Wine (`box64 wine64 …`), whose WOW64 runs the 32-bit code (box64 docs/USAGE.md,
+ * BOX64_MMAP32: "64-bit programs that run 32-bit code (like Wine WOW64)"), so
+ * {@link DEFAULT_WINDOW}'s zero-bits limit applies there.
  */
 export const I386_WINE_WINDOW: AddressWindow = { start: 0x1_0000n, end: 0x7fff_0000n };
 /** i386 Wine with LAA: HighestUserAddress 0xfffeffff. */
@@ -449,7 +452,7 @@ export function readPlatform(
         ? FEX_GUEST_WINDOW
         : windowFrom === 'default-window-setting' && defaults.window
           ? defaults.window
-          : wineWindow(strategy, largeAddressAware)),
+          : wineWindow(strategy, sources.has('large-address-aware'), largeAddressAware)),
     windowFrom,
     largeAddressAware,
     strategy,
@@ -485,20 +488,28 @@ function windowSource(
 
 /**
  * The window Wine gives 32-bit code: WOW64's, up to its zero-bits limit, or i386 Wine's, up to
- * user_space_limit, for the strategies that run 32-bit Wine ({@link I386_WINE_WINDOW}).
+ * user_space_limit ({@link I386_WINE_WINDOW}). `largeAddressAwareLine`: the scenario has a
+ * `large-address-aware` line, whatever its value.
  */
-export function wineWindow(strategy: StrategyName, largeAddressAware: boolean): AddressWindow {
-  const i386 = runsI386Wine(strategy);
+export function wineWindow(
+  strategy: StrategyName,
+  largeAddressAwareLine: boolean,
+  largeAddressAware: boolean,
+): AddressWindow {
+  const i386 = runsI386Wine(strategy, largeAddressAwareLine);
   if (largeAddressAware) return i386 ? I386_WINE_LARGE_ADDRESS_AWARE_WINDOW : LARGE_ADDRESS_AWARE_WINDOW;
   return i386 ? I386_WINE_WINDOW : DEFAULT_WINDOW;
 }
 
 /**
- * Whether the strategy runs i386 Wine (box64's `mmap32`; old 32-bit Wine under FEX, `reserve-high`)
- * rather than WOW64's 64-bit ntdll: its virtual.c is built without _WIN64.
+ * Whether the scenario runs i386 Wine, whose ntdll virtual.c is built without _WIN64, rather than
+ * WOW64's 64-bit ntdll: only old 32-bit Wine under FEX, `reserve-high` with a `large-address-aware`
+ * line (without one, `reserve-high` is an i386 Linux guest and runs no Wine at all, windowSource).
+ * Every other strategy runs 64-bit Wine, `mmap32` included: box64 runs x86-64 Wine there and its
+ * WOW64 runs the 32-bit code (box64 docs/USAGE.md, BOX64_MMAP32).
  */
-export function runsI386Wine(strategy: StrategyName): boolean {
-  return strategy === 'mmap32' || strategy === 'reserve-high';
+export function runsI386Wine(strategy: StrategyName, largeAddressAwareLine: boolean): boolean {
+  return strategy === 'reserve-high' && largeAddressAwareLine;
 }
 
 export const ARCH_NAMES: readonly Arch[] = ['x86_64', 'arm64'];

@@ -10,7 +10,8 @@ import { runsI386Wine, type Platform } from './platform';
 const LOWEST_BASE = 0x1_0000n;
 /**
  * virtual.c's address_space_limit: 0x7fffffff0000 where ntdll is built with _WIN64, as WOW64's
- * is (its 32-bit code calls the 64-bit ntdll through the wow64 thunks); 0xc0000000 in i386 Wine.
+ * is (its 32-bit code calls the 64-bit ntdll through the wow64 thunks; box64's `mmap32` runs that
+ * x86-64 Wine too); 0xc0000000 in i386 Wine (sim/platform.ts runsI386Wine).
  */
 const WIN64_ADDRESS_SPACE_LIMIT = 0x7fff_ffff_0000n;
 const I386_ADDRESS_SPACE_LIMIT = 0xc000_0000n;
@@ -18,7 +19,9 @@ const I386_ADDRESS_SPACE_LIMIT = 0xc000_0000n;
 const POINTER_END = 1n << 64n;
 
 export function wineAddressSpaceLimit(platform: Platform): bigint {
-  return runsI386Wine(platform.strategy) ? I386_ADDRESS_SPACE_LIMIT : WIN64_ADDRESS_SPACE_LIMIT;
+  return runsI386Wine(platform.strategy, platform.sources.has('large-address-aware'))
+    ? I386_ADDRESS_SPACE_LIMIT
+    : WIN64_ADDRESS_SPACE_LIMIT;
 }
 
 /**
