@@ -113,7 +113,7 @@ test('`gtt` or `vram` on lavapipe says it is a software driver, not that its ker
     assert.equal(problems.length, 1, domain);
     assert.match(
       problems[0]!.message,
-      /; this driver is a software one \(`backing anon`\): its memory is ordinary process memory, which no kernel GPU driver checks, so the line is ignored$/,
+      /; this driver is a software one \(`backing shmem`\): its memory is ordinary process memory, which no kernel GPU driver checks, so the line is ignored$/,
     );
     assert.doesNotMatch(problems[0]!.message, /drm/);
     assert.deepEqual(

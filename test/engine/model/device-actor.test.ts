@@ -145,6 +145,7 @@ test('lavapipe has no GPU: its rasterizer writes through its own mapping, so a D
   strategy remap-dontunmap
   driver lvp {
     preset lavapipe
+    backing anon
   }
   mem = vkAllocateMemory 1MiB host-visible coherent
   p = vkMapMemory mem

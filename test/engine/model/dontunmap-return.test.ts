@@ -9,6 +9,7 @@ const remapped = (between: string) => `scenario "remap unmap" {
   kernel 6.6
   driver d {
     preset lavapipe
+    backing anon
   }
   strategy remap-dontunmap
   mem = vkAllocateMemory 64KiB host-visible coherent
@@ -40,6 +41,7 @@ test('one of two allocations in one merged anonymous VMA, moved and moved back: 
   kernel 6.6
   driver d {
     preset lavapipe
+    backing anon
   }
   strategy remap-dontunmap
   a = vkAllocateMemory 64KiB host-visible coherent

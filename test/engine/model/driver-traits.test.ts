@@ -149,7 +149,7 @@ test('reserve-high reserves everything above 4 GiB: maps land low top-down; the 
 });
 
 test('`caches-pointer no` with `backing anon` cannot hold and says so; `caches-pointer any` with it is for explore', () => {
-  const no = driverOf('    preset lavapipe\n    caches-pointer no');
+  const no = driverOf('    preset lavapipe\n    backing anon\n    caches-pointer no');
   assert.deepEqual(no.problems, [
     'conflicting-traits: a driver with `backing anon` has no GPU: its accesses always go through its CPU pointer, so `caches-pointer no` cannot hold',
   ]);
@@ -169,7 +169,7 @@ test('`backing anon` has no placed maps and keeps its mapping; a `placed-map` li
   // A line that says the driver places maps: by `backing anon`, or by a preset that implies it.
   for (const traits of [
     '    backing anon\n    placed-map 4KiB',
-    '    preset lavapipe\n    placed-map 4KiB',
+    '    preset lavapipe\n    backing anon\n    placed-map 4KiB',
   ]) {
     const { model, problems } = driverOf(traits);
     assert.deepEqual(problems, [conflict], traits);

@@ -95,7 +95,7 @@ test('exporting needs `exportable` (VUID 00671); private anonymous or wrapped ho
     codes(
       scenario(
         `m = vkAllocateMemory 64KiB host-visible exportable\nh = vkGetMemoryFdKHR m`,
-        'preset lavapipe',
+        'preset lavapipe\n    backing anon',
       ),
     ),
     ['wrong-kind'],
@@ -109,7 +109,10 @@ test('exporting needs `exportable` (VUID 00671); private anonymous or wrapped ho
   // A driver whose memory is private anonymous pages cannot import a BO either.
   const lavapipeImport = `scenario "x" {
   driver radv { preset radv }
-  driver lvp { preset lavapipe }
+  driver lvp {
+    preset lavapipe
+    backing anon
+  }
   m = vkAllocateMemory 64KiB host-visible exportable driver radv
   h = vkGetMemoryFdKHR m
   m2 = vkAllocateMemory 64KiB host-visible import h driver lvp

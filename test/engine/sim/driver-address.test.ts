@@ -10,6 +10,7 @@ import { expectHover } from '../features/fixture';
 
 const LVP_POOL = `  driver lvp {
     preset lavapipe
+    backing anon
     maps pool
   }
 `;
@@ -229,7 +230,8 @@ ${LVP_POOL}  mem = vkAllocateMemory 1MiB host-visible coherent
 const small = (pool: boolean, tail: string) => `scenario "6000 bytes" {
   kernel 6.6
   driver lvp {
-    preset lavapipe${pool ? '\n    maps pool' : ''}
+    preset lavapipe
+    backing anon${pool ? '\n    maps pool' : ''}
   }
   mem = vkAllocateMemory 6000 host-visible coherent
 ${pool ? '  m2 = vkAllocateMemory 6000 host-visible coherent\n  lvp writes m2, 4, 0x01\n' : ''}${tail}}
@@ -308,6 +310,7 @@ test('what the call reaches is what is mapped there now, never where another obj
   strategy remap-move
   driver lvp {
     preset lavapipe
+    backing anon
   }
   driver radv {
     preset radv
@@ -339,6 +342,7 @@ test('a call the kernel refuses on its arguments (a length that wraps, past TASK
   kernel 6.6
   driver lvp {
     preset lavapipe
+    backing anon
   }
   mem = vkAllocateMemory 1MiB host-visible coherent
   ${line}
@@ -466,6 +470,7 @@ test('past the end in a pool: the live objects in the range, in allocation order
   strategy none
   driver lvp {
     preset lavapipe
+    backing anon
     maps pool
     pool-size 1MiB
   }

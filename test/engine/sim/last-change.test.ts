@@ -36,6 +36,7 @@ const staleAfterDontunmap = (between: string, check: string) => `scenario "lvp" 
   strategy remap-dontunmap
   driver lvp {
     preset lavapipe
+    backing anon
   }
   mem = vkAllocateMemory 1MiB host-visible coherent
   p = vkMapMemory mem
@@ -96,7 +97,7 @@ test('the last-change index answers as the backward walk does, over random runs,
   let several = 0;
   for (let run = 0; run < 30; run++) {
     const steps = Array.from({ length: 25 }, step);
-    const text = `scenario "random" {\n  strategy remap-dontunmap\n  driver lvp {\n    preset lavapipe\n  }\n  mmap 192KiB rw private anon at ${address(0)} fixed\n${steps.map((s) => `  ${s}\n`).join('')}}\n`;
+    const text = `scenario "random" {\n  strategy remap-dontunmap\n  driver lvp {\n    preset lavapipe\n    backing anon\n  }\n  mmap 192KiB rw private anon at ${address(0)} fixed\n${steps.map((s) => `  ${s}\n`).join('')}}\n`;
     const sim = analyseDocument(text).scenarios[0]!.run.simulation;
     const records = sim.records;
     several += records.filter((r) => r.calls.length > 1).length;

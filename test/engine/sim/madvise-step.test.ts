@@ -245,6 +245,7 @@ test('madvise free by a driver: its own reads of the memory object warn, in step
   const text = `scenario "s" {
   driver lvp {
     preset lavapipe
+    backing anon
   }
   mem = vkAllocateMemory 64KiB host-visible coherent
   w = lvp writes mem, 16

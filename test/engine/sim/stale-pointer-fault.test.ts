@@ -37,6 +37,7 @@ test("a failed expectation of the driver's read says its cached pointer was left
   kernel ${kernel}
   driver lvp {
     preset lavapipe
+    backing anon
   }
   strategy remap-dontunmap
   mem = vkAllocateMemory 64KiB host-visible coherent
@@ -79,6 +80,7 @@ test("an MREMAP_DONTUNMAP whose destination is the cached pointer replaced it: n
   kernel 6.6
   driver lvp {
     preset lavapipe
+    backing anon
   }
   mem = vkAllocateMemory 64KiB host-visible coherent
   a = mmap 64KiB rw shared anon

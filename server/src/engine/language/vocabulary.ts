@@ -1123,8 +1123,11 @@ export const DRIVER_TRAITS: readonly TraitSpec[] = [
         'device',
         'DRM/TTM buffer object: MAP_SHARED of the render node, VM_IO|VM_PFNMAP|VM_DONTEXPAND|VM_DONTDUMP.',
       ),
-      w('shmem', 'A shmem/memfd object mapped MAP_SHARED (software drivers, dma-buf heaps).'),
-      w('anon', 'Private anonymous memory (lavapipe-like software rendering).'),
+      w(
+        'shmem',
+        'A shmem/memfd object mapped MAP_SHARED (software drivers: lavapipe since Mesa 24.2; dma-buf heaps).',
+      ),
+      w('anon', 'Private anonymous memory (software rendering: lavapipe before Mesa 24.2).'),
     ],
     example: 'backing device',
   },
@@ -1266,7 +1269,10 @@ export const DRIVER_TRAITS: readonly TraitSpec[] = [
       ),
       w('nvk', 'NVK: device BOs, placed maps at page alignment.'),
       w('turnip', 'Turnip (msm): maps HOST_CACHED non-coherent memory at allocation (H3/H4).'),
-      w('lavapipe', 'lavapipe: private anonymous memory mapped at allocation, no placed maps (H3, H6).'),
+      w(
+        'lavapipe',
+        'lavapipe (Mesa 24.2+): memfd memory mapped at allocation, no GPU, no placed maps (H3, H6). Older Mesa: add `backing anon`.',
+      ),
       w(
         'proprietary',
         "A closed driver without placed maps or external memory host (the extension set of Qualcomm's and Mali's closed drivers), caching pointers and reusing memory after free; its device files are NVIDIA's (/dev/nvidia0, /dev/nvidiactl), the one closed kernel layout modelled. Not NVIDIA's driver: that is `nvidia`.",

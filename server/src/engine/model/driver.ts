@@ -150,6 +150,14 @@ export interface DriverTraits {
    * hands back the same amdgpu_bo_handle (winsys/amdgpu/radv_amdgpu_bo.c).
    */
   readonly selfImportSharesBo: boolean;
+  /**
+   * The driver has no GPU (a preset property, no trait line sets it; `backing anon` implies it,
+   * model/software-device.ts): its rasterizer runs on the CPU and reaches memory through the
+   * driver's own mapping. lavapipe's does whatever backs its memory: llvmpipe draws through the
+   * pointer llvmpipe_map_memory returned (lp_screen.c, lp_texture.c). A `backing shmem` driver
+   * without a preset is a GPU driver whose BOs are memfds.
+   */
+  readonly softwareRasterizer: boolean;
 }
 
 export interface DriverModel extends DriverTraits {
@@ -210,6 +218,7 @@ export const DEFAULT_TRAITS: DriverTraits = {
   importSize: 'allocation',
   hostImportDeviceLocal: false,
   selfImportSharesBo: false,
+  softwareRasterizer: false,
 };
 
 /**
@@ -277,13 +286,24 @@ export const PRESETS: Readonly<Record<string, DriverTraits>> = {
     importSize: 'kernel-bo-at-least',
     selfImportSharesBo: true,
   },
+  // lavapipe on Mesa 24.2 and later ("llvmpipe: Use an anonymous file for memory allocations",
+  // 24.2.0 release notes): llvmpipe_screen_create makes one memfd per screen
+  // (`os_create_anonymous_file(0, "allocation fd")`, lp_screen.c), each allocation takes a
+  // page-aligned offset in it from util_vma_heap_alloc (the file grown by ftruncate), and
+  // llvmpipe_map_memory mmaps it MAP_SHARED at that offset. `backing shmem` gives each allocation
+  // a memfd of its own instead: a simplification that changes only the name in /proc/pid/maps and
+  // the file offsets, not the answers that matter here (a shared mapping keeps its pages under
+  // MREMAP_DONTUNMAP, can be duplicated with old_size 0, and stays shared across fork). Mesa
+  // before 24.2 (os_malloc_aligned: private anonymous memory, measured on 22.3.6) is `preset
+  // lavapipe` then `backing anon`: a later line overrides the preset (readDriver).
   lavapipe: {
     ...DEFAULT_TRAITS,
     maps: 'at-alloc',
-    backing: 'anon',
+    backing: 'shmem',
     cachesPointer: true,
     placed: NO_PLACED,
     hostImportDeviceLocal: true,
+    softwareRasterizer: true,
   },
   // A closed driver without placed maps, not any one real driver: its extension set is the one
   // the facts report for the closed mobile drivers, Qualcomm's and Mali's (vulkan-wine §2 note 7:

@@ -2,6 +2,7 @@
 // compatibility layer uses. Application-level calls (vkMapMemory as 32-bit code makes it) go
 // through the strategy; vkMapMemory2/vkUnmapMemory2 are direct host calls checked against the
 // valid-usage rules.
+import { deviceIsCpu } from './software-device';
 import { CallSettledLater } from '../sim/calls';
 import { AppMapped } from './app-mapped';
 import type { Argument, Expression, ScenarioNode, StepNode } from '../syntax/ast';
@@ -997,7 +998,7 @@ export class VulkanLayer {
 
   /**
    * `device writes mem + off, len`: the GPU (a shader, a copy engine) reaches the memory's pages
-   * whatever the CPU mappings are (model/device-access.ts). A software driver (`backing anon`:
+   * whatever the CPU mappings are (model/device-access.ts). A software driver (`backing anon`,
    * lavapipe) has no GPU: its rasterizer runs on the CPU and writes through the driver's own
    * mapping, so the device's access is the driver's, with what that pointer meets.
    */
@@ -1008,7 +1009,7 @@ export class VulkanLayer {
     length: bigint,
     datum: number | undefined,
   ): Outcome {
-    if (memory.driver.backing === 'anon' && !isHostImport(memory))
+    if (deviceIsCpu(memory.driver) && !isHostImport(memory))
       return this.driverAccess(memory.driver.name, memory, offset, length, datum);
     const refused = this.refuseDeviceAccess(DEVICE_ACTOR, memory, offset, length, datum);
     if (refused) return refused;
@@ -1100,7 +1101,7 @@ export class VulkanLayer {
 
   /** What the device would read at `mem + offset` now (`expect device reads mem …`). */
   deviceReadNow(memory: VkMemory, offset: bigint, length: bigint, at?: TextRange): AccessResult | undefined {
-    if (memory.driver.backing === 'anon' && !isHostImport(memory))
+    if (deviceIsCpu(memory.driver) && !isHostImport(memory))
       return this.driverRead(memory.driver.name, memory, offset, length, at);
     if (isFreed(memory)) return undefined;
     return { ok: true, segments: deviceRead(this.sim, memory, offset, length), faults: 0 };

@@ -9,6 +9,7 @@ import type { Argument, ExpectForm, ExpectNode, Expression, NameExpression } fro
 import { checkExpectReadAfterUnmap, deviceAddressText, memoryTarget } from './access-steps';
 import { checkLazilyFreedRead } from './lazy-freed-read';
 import { DEVICE_ACTOR } from '../model/device-access';
+import { deviceIsCpu } from '../model/software-device';
 import { describeSegments, outcomeName, outcomeText, runsText } from './outcome';
 import { untaggedDataProblem } from './untagged-data';
 import { vkSuccessOf } from './vk-success';
@@ -195,7 +196,8 @@ function checkRead(context: StepContext, e: FormOf<'read'>): Verdict {
     : expected.kind === 'signal' && expected.signal === result.signal;
   const passed = e.op === '==' ? matches : !matches;
   // The device reads the pages themselves; only a software driver's "device" has a pointer to go stale.
-  const throughPointer = reader !== DEVICE_ACTOR || target?.memory.driver.backing === 'anon';
+  const throughPointer =
+    reader !== DEVICE_ACTOR || (target !== undefined && deviceIsCpu(target.memory.driver));
   const via = !passed && target && throughPointer ? vulkan.staleReadNote(target.memory) : undefined;
   const memory = target
     ? `${target.memory.name}${target.offset !== 0n ? ` + ${formatHex(target.offset)}` : ''}`
