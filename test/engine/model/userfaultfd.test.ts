@@ -545,3 +545,166 @@ test('MADV_DONTNEED on a map-moved range: the next touch maps the moved page aga
   ).scenarios[0]!.run;
   assert.equal(run.simulation.space.userfaultfd.registrations[0]!.faults, 2);
 });
+
+test('a copy-from handler whose source is missing under another userfaultfd: from 5.11 the kernel-mode copy fault is SIGBUS (UFFD_USER_MODE_ONLY), before it the source handler services it', () => {
+  const text = (kernel: string) => `scenario "nested" {
+  kernel ${kernel}
+  s = mmap 4KiB rw private anon
+  d = mmap 4KiB rw private anon
+  uffd s, 4KiB zero
+  uffd d, 4KiB copy-from s
+  rr = read d, 1
+  expect rr == SIGBUS
+}
+`;
+  const [fault, ...rest] = analyse(text('6.18')).diagnostics;
+  assert.equal(fault?.code, 'access-fault');
+  assert.match(fault!.message, /UFFDIO_COPY from 0x[0-9a-f_]+ fails .*UFFD_USER_MODE_ONLY .*EFAULT/);
+  assert.deepEqual(rest, []);
+  // The source's handler never hears of the kernel-mode fault.
+  assert.ok(!callsOf(text('6.18'), 4).some((c) => c.includes('UFFDIO_ZEROPAGE, 1 page')));
+  // 5.10: no UFFD_USER_MODE_ONLY, so the nested fault waits for the zero handler, which serves it.
+  assert.deepEqual(codes(text('5.10')), ['expectation-failed']);
+  // Two DONTUNMAP hops, each old range with a copying handler (6.6): the same.
+  const hops = `scenario "hops" {
+  kernel 6.6
+  a = mmap 4KiB rw private anon
+  write a, 4KiB, 0xAB
+  b = mremap a, 4KiB, 4KiB, maymove | dontunmap
+  uffd a, 4KiB copy-from b
+  c = mmap 4KiB rw private anon
+  uffd c, 4KiB copy-from a
+  rr = read c, 1
+  expect rr == SIGBUS
+}
+`;
+  assert.deepEqual(codes(hops), ['access-fault']);
+  assert.deepEqual(codes(hops.replace('kernel 6.6', 'kernel 5.10')), ['expectation-failed']);
+});
+
+test('a fault beyond the end of a memfd is SIGBUS before the handler hears of it (shmem_get_folio_gfp checks i_size first)', () => {
+  const shared = `scenario "eof" {
+  kernel 6.18
+  f = open memfd "x" 4KiB
+  s = mmap 8KiB rw shared fd f
+  uffd s, 8KiB zero
+  rr = read s + 4KiB, 1
+  expect rr == SIGBUS
+}
+`;
+  assert.deepEqual(codes(shared), ['access-fault']);
+  assert.ok(!callsOf(shared, 3).some((c) => c.includes('fault(s) serviced')));
+  const priv = `scenario "eof" {
+  kernel 6.18
+  src = mmap 8KiB rw private anon
+  write src, 8KiB, 0xAB
+  f = open memfd "x" 4KiB
+  p = mmap 8KiB rw private fd f
+  uffd p, 8KiB copy-from src
+  rr = read p + 4KiB, 1
+  expect rr == SIGBUS
+}
+`;
+  assert.deepEqual(codes(priv), ['access-fault']);
+  assert.ok(!callsOf(priv, 5).some((c) => c.includes('UFFDIO_COPY from')));
+  // The page inside the file is still the handler's.
+  const inside = priv.replace(
+    'rr = read p + 4KiB, 1\n  expect rr == SIGBUS',
+    'read p, 1\n  expect read p, 1 == 0xAB',
+  );
+  assert.deepEqual(codes(inside), []);
+  assert.ok(callsOf(inside, 5).some((c) => c.includes('UFFDIO_COPY from')));
+});
+
+test('a copy-from handler on hugetlb memory: its one-page UFFDIO_COPY is EINVAL, so the fault is never resolved (no copy shown)', () => {
+  const text = (sharing: string) => `scenario "huge" {
+  kernel 6.18
+  src = mmap 2MiB rw private anon
+  write src, 2MiB, 0xAB
+  h = mmap 2MiB rw ${sharing} anon hugetlb noreserve
+  uffd h, 2MiB copy-from src
+  rr = read h, 1
+}
+`;
+  for (const sharing of ['private', 'shared']) {
+    const [fault, ...rest] = analyse(text(sharing)).diagnostics;
+    assert.equal(fault?.code, 'access-fault');
+    assert.match(
+      fault!.message,
+      /UFFDIO_COPY of 4 KiB into 0x[0-9a-f_]+ fails with EINVAL: a hugetlb range takes only whole huge pages/,
+    );
+    assert.doesNotMatch(fault!.message, /hugetlb_no_page/);
+    assert.deepEqual(rest, []);
+    assert.ok(!callsOf(text(sharing), 4).some((c) => c.includes('UFFDIO_COPY from')));
+  }
+});
+
+test('UFFDIO_ZEROPAGE on shmem is EINVAL before 4.14 (__mcopy_atomic): the fault is never resolved; anonymous private memory is filled', () => {
+  const text = (kernel: string, map: string) => `scenario "zero" {
+  kernel ${kernel}
+  f = open memfd "x" 4KiB
+  s = mmap 4KiB rw ${map}
+  uffd s, 4KiB zero
+  rr = read s, 1
+  expect rr == SIGBUS
+}
+`;
+  for (const map of ['shared anon', 'shared fd f', 'private fd f']) {
+    for (const kernel of ['4.11', '4.12', '4.13']) {
+      const [fault, ...rest] = analyse(text(kernel, map)).diagnostics;
+      assert.equal(fault?.code, 'access-fault', `${kernel} ${map}`);
+      assert.match(
+        fault!.message,
+        /UFFDIO_ZEROPAGE on 0x[0-9a-f_]+ fails with EINVAL: shmem memory has no zero-page fill before Linux 4\.14/,
+      );
+      assert.deepEqual(rest, []);
+    }
+    assert.deepEqual(codes(text('4.14', map)), ['expectation-failed'], map);
+  }
+  assert.deepEqual(codes(text('4.11', 'private anon')), ['expectation-failed']);
+});
+
+test('before 4.20 UFFDIO_COPY into a MAP_PRIVATE memfd mapping fills the file itself (shmem_mcopy_atomic_pte), even one opened readonly', () => {
+  const text = (kernel: string) => `scenario "private memfd" {
+  kernel ${kernel}
+  src = mmap 4KiB rw private anon
+  write src, 4KiB, 0xAB
+  f = open memfd "x" 4KiB
+  s = mmap 4KiB rw shared fd f
+  p = mmap 4KiB rw private fd f
+  uffd p, 4KiB copy-from src
+  expect read p, 1 == 0xAB
+  expect read s, 1 == 0xAB
+}
+`;
+  assert.deepEqual(codes(text('4.19')), []);
+  assert.deepEqual(codes(text('4.20')), ['expectation-failed']);
+  const readonly = (kernel: string) => `scenario "readonly memfd" {
+  kernel ${kernel}
+  src = mmap 4KiB rw private anon
+  write src, 4KiB, 0xCD
+  f = open memfd "x" 4KiB readonly
+  p = mmap 4KiB rw private fd f
+  uffd p, 4KiB copy-from src
+  expect read p, 1 == 0xCD
+  q = mmap 4KiB r shared fd f
+  expect read q, 1 == 0xCD
+}
+`;
+  assert.deepEqual(codes(readonly('4.14')), []);
+  assert.deepEqual(codes(readonly('4.20')), ['expectation-failed']);
+  // The zero page likewise (4.14-4.19): the file's page is filled, so a later write to it is seen.
+  const zero = `scenario "zero" {
+  kernel 4.19
+  f = open memfd "x" 4KiB
+  s = mmap 4KiB rw shared fd f
+  p = mmap 4KiB rw private fd f
+  uffd p, 4KiB zero
+  expect read p, 1 == 0x00
+  write s, 1, 0xCD
+  expect read p, 1 == 0xCD
+}
+`;
+  assert.deepEqual(codes(zero), []);
+  assert.deepEqual(codes(zero.replace('kernel 4.19', 'kernel 4.20')), ['expectation-failed']);
+});

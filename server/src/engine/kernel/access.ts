@@ -116,6 +116,10 @@ function objectPages(state: KernelState, vma: Vma): number {
   return Number((size + P - 1n) / P);
 }
 
+function beyondEnd(vma: Vma, at: bigint): string {
+  return `${formatHex(at)} lies beyond the end of ${vma.object.name || 'the object'} (${formatHex(vma.object.sizeBytes ?? 0n)} bytes)`;
+}
+
 function baseDatum(state: KernelState, vma: Vma): Datum {
   return fileOf(state, vma)?.initialDatum ?? 0;
 }
@@ -208,6 +212,11 @@ export function access(
     if ((vma.vmFlags & VM_UFFD_MISSING) !== 0) {
       // userfaultfd-armed: one page at a time, each missing page through the handler (userfaultfd.ts).
       vmaEnd = BigInt(page + 1) * P;
+      // A page past the end of the file faults before the handler is asked: shmem_get_folio_gfp
+      // returns on its i_size check, and hugetlb_no_page checks the size first, ahead of
+      // handle_userfault (mm/shmem.c, mm/hugetlb.c).
+      if (vma.pgoff + (page - vma.startPage) >= objectPages(state, vma))
+        return fault('SIGBUS', beyondEnd(vma, cursor));
       const answer = userfaultfdFault(state, vma, page, write);
       if (answer?.kind === 'sigbus') return fault('SIGBUS', answer.reason);
       // The handler may have given the VMA its anon_vma or anon object (writeTarget).
@@ -251,10 +260,7 @@ export function access(
     if (endPos > startPos) transfer(state, vma, startPos, endPos, write, datum, accessOffset, out);
     cursor += BigInt(endPos - startPos);
     if (beyond) {
-      return fault(
-        'SIGBUS',
-        `${formatHex(cursor)} lies beyond the end of ${vma.object.name || 'the object'} (${formatHex(vma.object.sizeBytes ?? 0n)} bytes)`,
-      );
+      return fault('SIGBUS', beyondEnd(vma, cursor));
     }
   }
   return { ok: true, segments: out.segments(), faults: out.faults };

@@ -13,11 +13,23 @@ export const USERFAULTFD_HISTORY = {
   /** UFFD_FEATURE_SIGBUS (commit 2d6d6f5a09a9, v4.14): UFFDIO_API refuses the bit (EINVAL) before. */
   sigbus: [4, 14],
   /**
+   * UFFDIO_ZEROPAGE on shmem ("userfaultfd: shmem: wire up shmem_mfill_zeropage_pte", Mike
+   * Rapoport; in the since-4.13 mm tree beside UFFD_FEATURE_SIGBUS, so v4.14). From 4.11 the
+   * shmem branch of __mcopy_atomic said "if zeropage is true return -EINVAL".
+   */
+  shmemZeropage: [4, 14],
+  /**
    * Registration needs VM_MAYWRITE (29ec90660d68, "userfaultfd: shmem/hugetlbfs: only allow to
    * register VM_MAYWRITE vmas", v4.20; also 4.14.87 and 4.19.7, which a `kernel` line without a
    * patch level does not name): EPERM.
    */
   mayWrite: [4, 20],
+  /**
+   * UFFDIO_COPY/ZEROPAGE into a MAP_PRIVATE shmem mapping installs an anonymous page (5b51072e97d5,
+   * "userfaultfd: shmem: allocate anonymous memory for MAP_PRIVATE shmem", v4.20, the series of
+   * 29ec90660d68): before, a VMA with vm_ops took the shmem path and filled the file's page cache.
+   */
+  privateShmemAnonFill: [4, 20],
   /** A move drops the registration unless UFFD_FEATURE_EVENT_REMAP ("userfaultfd: clear flag if remap event not enabled", v5.0). */
   moveDropsRegistration: [5, 0],
   /**

@@ -14,7 +14,7 @@
 // A page is "missing" when nothing faulted it in: no contents and no read since it was mapped
 // (ContentStore.isPresent; a read maps the zero page or allocates the shmem page). State lives
 // beside the KernelState (a WeakMap), so the kernel's own state shape is unchanged.
-import { formatHex } from '../numbers';
+import { formatHex, formatSize } from '../numbers';
 import { access, writeTarget } from './access';
 import { lazilyFreedIn, type LazilyFreedRead } from './lazy-freed';
 import { fail } from './result';
@@ -22,9 +22,9 @@ import { formatKernelVersion, versionAtLeast } from './config';
 import { deviceOf, describeRange } from './state';
 import { USERFAULTFD_HISTORY } from './userfaultfd-history';
 import { VM_DROPPABLE, VM_HUGETLB, VM_UFFD_MISSING } from './types';
-import { isPrivateAnon, sliceVma, VM_MAYWRITE, vmaWith } from './vma';
+import { isPrivateAnon, isShared, sliceVma, VM_MAYWRITE, vmaWith } from './vma';
 import type { KernelState } from './state';
-import type { Segment, SyscallResult, Vma } from './types';
+import type { MemoryObject, Segment, SyscallResult, Vma } from './types';
 
 /**
  * Why vma_can_userfault() refuses a VMA for MISSING mode, or undefined: it takes anonymous
@@ -514,6 +514,21 @@ export function nestedFault<T>(work: () => T, onLoop: () => T): T {
   }
 }
 
+/**
+ * Reads the kernel makes on the handler's behalf (UFFDIO_COPY's copy_from_user of the source) in
+ * progress: a fault they take has no FAULT_FLAG_USER.
+ */
+let kernelModeReads = 0;
+
+function inKernelMode<T>(work: () => T): T {
+  kernelModeReads++;
+  try {
+    return work();
+  } finally {
+    kernelModeReads--;
+  }
+}
+
 export const FAULT_LOOP_REASON =
   'the userfaultfd handler resolves this fault from a page that is itself missing under userfaultfd (a loop of handlers): the fault is never resolved';
 
@@ -554,6 +569,35 @@ export function userfaultfdPagesDropped(state: KernelState, start: number, end: 
   }
 }
 
+/**
+ * Why UFFDIO_ZEROPAGE cannot fill a page of `vma`, or undefined: mfill_atomic_hugetlb refuses
+ * MFILL_ATOMIC_ZEROPAGE (and UFFDIO_REGISTER leaves _UFFDIO_ZEROPAGE out of a hugetlb range's
+ * ioctls); before 4.14 __mcopy_atomic refused it for any VMA with vm_ops, shmem and shared anonymous
+ * memory included ("if zeropage is true return -EINVAL").
+ */
+function zeropageRefusal(state: KernelState, vma: Vma): string | undefined {
+  if (vma.object.kind === 'hugetlb') return 'hugetlb memory has no zero-page fill (mfill_atomic_hugetlb)';
+  if (isPrivateAnon(vma) || versionAtLeast(state.config.version, ...USERFAULTFD_HISTORY.shmemZeropage))
+    return undefined;
+  return `shmem memory has no zero-page fill before Linux 4.14 (${formatKernelVersion(state.config.version)}: __mcopy_atomic)`;
+}
+
+/**
+ * The object UFFDIO_COPY/ZEROPAGE fills the page of: from 4.20 mfill_atomic_pte gives a VMA that is
+ * not VM_SHARED a private anonymous page (writeTarget: the memfd does not see it); before, any VMA
+ * with vm_ops went to shmem_mcopy_atomic_pte, which filled the file's page cache, MAP_PRIVATE or not.
+ */
+function fillTarget(state: KernelState, vma: Vma, pos: number): MemoryObject {
+  const p = state.geo.pageBytes;
+  if (
+    !isShared(vma) &&
+    !isPrivateAnon(vma) &&
+    !versionAtLeast(state.config.version, ...USERFAULTFD_HISTORY.privateShmemAnonFill)
+  )
+    return vma.object;
+  return writeTarget(state, vma, pos, pos + p);
+}
+
 export function userfaultfdFault(state: KernelState, vma: Vma, page: number, write: boolean): UffdAnswer {
   const s = STATES.get(state);
   if (s === undefined) return undefined;
@@ -565,6 +609,14 @@ export function userfaultfdFault(state: KernelState, vma: Vma, page: number, wri
   const pos = (vma.pgoff + (page - vma.startPage)) * p;
   const contents = state.contents;
   if (!isMissing(state, vma, page)) return undefined;
+  // fs/userfaultfd.c handle_userfault: a fault without FAULT_FLAG_USER on a context made with
+  // UFFD_USER_MODE_ONLY is VM_FAULT_SIGBUS, and its handler never hears of it. From 5.11 every
+  // userfaultfd drvmap makes has the flag (model/uffd-step.ts uffdCalls).
+  if (kernelModeReads > 0 && versionAtLeast(state.config.version, ...USERFAULTFD_HISTORY.userModeOnly))
+    return {
+      kind: 'sigbus',
+      reason: `copy_from_user faults on ${formatHex(BigInt(page) * P)} in kernel mode, and the userfaultfd registered there at step ${registration.step + 1} has UFFD_USER_MODE_ONLY (Linux 5.11+): handle_userfault answers a fault without FAULT_FLAG_USER with VM_FAULT_SIGBUS, so UFFDIO_COPY fails with EFAULT and that handler is never asked`,
+    };
   const mode = registration.mode;
   const first = !registration.serviced.has(page);
   const record = (answer: UffdEvent['answer'], source?: bigint, lazilyFreed?: LazilyFreedRead): void => {
@@ -584,18 +636,17 @@ export function userfaultfdFault(state: KernelState, vma: Vma, page: number, wri
   const registeredPage = handled.registeredPage + (page - handled.startPage);
   const sourceOf = (source: bigint): bigint => source + BigInt(registeredPage - registration.startPage) * P;
   switch (mode.kind) {
-    case 'zero':
-      // mfill_atomic_hugetlb refuses MFILL_ATOMIC_ZEROPAGE with EINVAL (and UFFDIO_REGISTER leaves
-      // _UFFDIO_ZEROPAGE out of a hugetlb range's ioctls): nothing fills the page, and the
-      // faulting thread waits for ever, as when a copy fails.
-      if (vma.object.kind === 'hugetlb')
+    case 'zero': {
+      const refusal = zeropageRefusal(state, vma);
+      if (refusal !== undefined)
         return {
           kind: 'sigbus',
-          reason: `the userfaultfd handler's UFFDIO_ZEROPAGE on ${formatHex(BigInt(page) * P)} fails with EINVAL: hugetlb memory has no zero-page fill (mfill_atomic_hugetlb), so the fault is never resolved`,
+          reason: `the userfaultfd handler's UFFDIO_ZEROPAGE on ${formatHex(BigInt(page) * P)} fails with EINVAL: ${refusal}, so the fault is never resolved`,
         };
-      state.contents.write(writeTarget(state, vma, pos, pos + p).id, pos, pos + p, 0);
+      state.contents.write(fillTarget(state, vma, pos).id, pos, pos + p, 0);
       record('zeroed');
       return undefined;
+    }
     case 'fail':
       registration.serviced.delete(page);
       registration.faults++;
@@ -608,11 +659,19 @@ export function userfaultfdFault(state: KernelState, vma: Vma, page: number, wri
       record('aliased', sourceOf(mode.source));
       return { kind: 'redirect', address: sourceOf(mode.source) };
     case 'copy': {
+      // mfill_atomic_hugetlb checks dst and len against the huge page size before it reads the
+      // source: the handler's one-page UFFDIO_COPY is EINVAL (checked on 6.18), and the faulting
+      // thread waits for ever, as when a zero page cannot be filled.
+      if ((vma.vmFlags & VM_HUGETLB) !== 0)
+        return {
+          kind: 'sigbus',
+          reason: `the userfaultfd handler's UFFDIO_COPY of ${formatSize(P)} into ${formatHex(BigInt(page) * P)} fails with EINVAL: a hugetlb range takes only whole huge pages (mfill_atomic_hugetlb), so the fault is never resolved`,
+        };
       const source = sourceOf(mode.source);
       // UFFDIO_COPY reads the source page now (copy_from_user): a lazily freed one may be zero.
       const lazilyFreed = contents.lazyFreed !== undefined ? lazilyFreedIn(state, source, P) : undefined;
       const read = nestedFault(
-        () => access(state, source, P, false, 0),
+        () => inKernelMode(() => access(state, source, P, false, 0)),
         () => ({
           ok: false as const,
           signal: 'SIGBUS' as const,
@@ -626,8 +685,7 @@ export function userfaultfdFault(state: KernelState, vma: Vma, page: number, wri
           kind: 'sigbus',
           reason: `the userfaultfd handler's UFFDIO_COPY from ${formatHex(source)} fails (${read.signal}: ${read.reason}), so the fault is never resolved`,
         };
-      // A private file mapping's page is its own (writeTarget): the memfd does not see it.
-      const target = writeTarget(state, vma, pos, pos + p).id;
+      const target = fillTarget(state, vma, pos).id;
       for (const seg of read.segments)
         state.contents.write(
           target,

@@ -42,8 +42,9 @@ function modeText(mode: UffdMode, source: bigint | undefined = undefined): strin
 /**
  * The calls that make the userfaultfd, as a program would write them. From 5.11 an unprivileged
  * process may only create one with UFFD_USER_MODE_ONLY (vm.unprivileged_userfaultfd defaults to
- * 0; plain userfaultfd(O_CLOEXEC) then needs CAP_SYS_PTRACE), and that flag is enough for the
- * user-space touches drvmap models. The `fail` handler asks for UFFD_FEATURE_SIGBUS (4.14+).
+ * 0; plain userfaultfd(O_CLOEXEC) then needs CAP_SYS_PTRACE). The flag keeps the user-space
+ * touches, but a kernel-mode fault on the range (another handler's UFFDIO_COPY reading it) is
+ * SIGBUS (kernel/userfaultfd.ts). The `fail` handler asks for UFFD_FEATURE_SIGBUS (4.14+).
  */
 function uffdCalls(sim: Simulation, mode: UffdMode): { open: string; api: string } {
   const userModeOnly = versionAtLeast(sim.space.config.version, ...USERFAULTFD_HISTORY.userModeOnly);
