@@ -1,5 +1,6 @@
 // A driver's behaviour: the traits that decide whether a strategy survives (facts vulkan-wine
 // §2 and §4). Declared in a `driver NAME { … }` block; a preset gives a known driver's values.
+import { deviceIsCpu } from './software-device';
 import type { Argument, DriverNode, TraitNode, Word } from '../syntax/ast';
 import type { LanguageProblem } from '../sim/problems';
 import { evaluateConstant } from '../sim/evaluate';
@@ -417,7 +418,9 @@ export function mmapUnseen(via: Exclude<DriverTraits['mmapVia'], 'libc'>): strin
  * (DriverTraits.fixedMapping).
  */
 export function keepsPointer(driver: DriverTraits, shared = false): boolean {
-  return driver.cachesPointer || driver.backing === 'anon' || hasFixedMapping(driver, shared);
+  // A driver with no GPU (deviceIsCpu: backing anon, lavapipe whatever its backing) reaches its
+  // memory only through its pointer, so it always has one, whatever a `caches-pointer` line says.
+  return driver.cachesPointer || deviceIsCpu(driver) || hasFixedMapping(driver, shared);
 }
 
 /**
@@ -710,21 +713,27 @@ export function readDriver(node: DriverNode, problems: LanguageProblem[]): Drive
       }
     }
   }
-  // A software driver's memory (backing anon) has no GPU: every access goes through its CPU
-  // pointer, whatever the line says (exploration leaves this combination out as impossible).
+  // A software driver (backing anon, or lavapipe whatever its backing) has no GPU: every access
+  // goes through its CPU pointer, whatever the line says (exploration leaves this combination out
+  // as impossible for backing anon; for lavapipe the pointer is kept either way, keepsPointer).
   const cachesLine = sources.get('caches-pointer');
   // Where the anonymous backing comes from: the `backing` line, or the preset that implies it.
   const anonSource = sources.get('backing') ?? sources.get('preset');
   const anonRelated = anonSource
     ? [{ range: anonSource, message: 'the driver keeps its memory in private anonymous pages here' }]
     : undefined;
-  if (traits.backing === 'anon' && !traits.cachesPointer && cachesLine?.words[0]?.name === 'no') {
+  if (deviceIsCpu(traits) && !traits.cachesPointer && cachesLine?.words[0]?.name === 'no') {
+    const anon = traits.backing === 'anon';
+    const preset = sources.get('preset');
     problems.push({
       code: 'conflicting-traits',
       range: cachesLine.words[0] ?? cachesLine,
-      message:
-        'a driver with `backing anon` has no GPU: its accesses always go through its CPU pointer, so `caches-pointer no` cannot hold',
-      related: anonRelated,
+      message: `${anon ? 'a driver with `backing anon`' : 'lavapipe'} has no GPU${anon ? '' : ' (llvmpipe draws on the CPU)'}: its accesses always go through its CPU pointer, so \`caches-pointer no\` cannot hold`,
+      related: anon
+        ? anonRelated
+        : preset && [
+            { range: preset, message: 'a CPU rasterizer: its memory is reached through its pointer alone' },
+          ],
     });
   }
   // GL_MESA_map_buffer_client_pointer has the driver map the buffer's pages again inside the
