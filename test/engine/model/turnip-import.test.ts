@@ -137,3 +137,33 @@ test('turnip self-import under Wine’s placed strategy: the import’s map at i
     [],
   );
 });
+
+// KGSL (`fixed-mapping`) has no GEM-handle lookup: each import is a new tu_bo with its own map
+// (kgsl_bo_init_dmabuf, tu_knl_kgsl.cc).
+const kgslSelfImport = (steps: string) =>
+  selfImport('turnip', steps).replace('    preset turnip\n', '    preset turnip\n    fixed-mapping\n');
+
+test('turnip on KGSL (fixed-mapping) self-import: the import is its own tu_bo, mapped apart from the exporter', () => {
+  const maps = kgslSelfImport(`  p = vkMapMemory m
+  p2 = vkMapMemory m2
+  expect p2 != p`);
+  assert.deepEqual(driverCodes(maps), []);
+  const placed = kgslSelfImport(`  low = reserve 64KiB at 0x1000_0000 by wine
+  low2 = reserve 64KiB at 0x2000_0000 by wine
+  p = vkMapMemory2 m placed at low
+  p2 = vkMapMemory2 m2 placed at low2
+  expect p2 == low2`);
+  assert.deepEqual(codes(placed), []);
+  // On msm the import still shares the exporter's mapping.
+  assert.deepEqual(
+    driverCodes(
+      selfImport(
+        'turnip',
+        `  p = vkMapMemory m
+  p2 = vkMapMemory m2
+  expect p2 == p`,
+      ),
+    ),
+    [],
+  );
+});

@@ -147,7 +147,8 @@ export interface DriverTraits {
    * NVK: nvkmd_nouveau_import_dma_buf shares the nouveau_ws_bo but makes a new nvkmd_mem with its
    * own `client_map` per import (nvkmd_nouveau_mem.c, nvkmd.c). Not RADV: radv_amdgpu_winsys_bo_from_fd
    * makes a new radv_amdgpu_winsys_bo per import, with its own `cpu_map`, though amdgpu_bo_import
-   * hands back the same amdgpu_bo_handle (winsys/amdgpu/radv_amdgpu_bo.c).
+   * hands back the same amdgpu_bo_handle (winsys/amdgpu/radv_amdgpu_bo.c). Not with
+   * `fixed-mapping` (Turnip on KGSL): a new tu_bo per import (self-import.ts, sharesSelfImportBo).
    */
   readonly selfImportSharesBo: boolean;
   /**
