@@ -227,7 +227,11 @@ export class DriverOps {
     if (reused) return undefined;
     if (this.model.maps === 'pool' && !shared && !fixed) return this.allocateFromPool(memory);
     const failed = this.makeBoAtAllocation(memory);
-    if (failed !== undefined || !mapsAtAllocation(this.model, memory.properties, shared)) return failed;
+    if (
+      failed !== undefined ||
+      !mapsAtAllocation(this.model, memory.properties, shared, memory.importedFrom !== undefined)
+    )
+      return failed;
     return this.mapAtAllocation(memory);
   }
 
@@ -646,7 +650,7 @@ export class DriverOps {
       return `${memory.name} is a suballocation of the pool ${this.name} mapped at step ${escape.step + 1}, long before this vkMapMemory`;
     if (this.model.mmapVia !== 'libc')
       return `${this.name} ${mmapUnseen(this.model.mmapVia)}, so no symbol hook sees it`;
-    if (mapsAtAllocation(this.model, memory.properties, sharesBo(memory)))
+    if (mapsAtAllocation(this.model, memory.properties, sharesBo(memory), memory.importedFrom !== undefined))
       return `${this.name} mapped ${memory.name} at vkAllocateMemory (step ${escape.step + 1}), before any vkMapMemory hook was armed`;
     return `${this.name} mapped ${memory.name} outside vkMapMemory (step ${escape.step + 1})`;
   }
