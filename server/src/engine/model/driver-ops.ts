@@ -36,7 +36,7 @@ import { SelfImports } from './self-import';
 import { NOUVEAU_VM_INIT } from './nouveau-vm-bind';
 import { nvidiaNodeFor } from './nvidia-nodes';
 import { TTM_MIXEDMAP_NODE_TRAITS, ttmMapsPfn } from './ttm-nodes';
-import { MSM_MIXEDMAP_NODE_TRAITS, MSM_PFN_NODE_TRAITS, msmMapsPfn } from './msm-nodes';
+import { msmNodeTraits } from './msm-nodes';
 import {
   I915_LEGACY_MAPS_NAME,
   I915_LEGACY_MMAP_TRAITS,
@@ -867,7 +867,7 @@ export class DriverOps {
       case 'i915':
         return I915_NODE_TRAITS;
       case 'msm':
-        return msmMapsPfn(version) ? MSM_PFN_NODE_TRAITS : MSM_MIXEDMAP_NODE_TRAITS;
+        return msmNodeTraits(version);
       case 'amdgpu':
         return AMDGPU_NODE_TRAITS;
       default:
