@@ -84,3 +84,29 @@ test('hugetlb dontneed of 4 KiB on 6.1 drops nothing (the end rounded down)', ()
 `);
   assert.equal(note, '; no page dropped (hugetlb drops whole huge pages only)');
 });
+
+// Before 5.18 can_madv_lru_vma refuses every hugetlb VMA (mm/madvise.c): no huge-page rule applies,
+// so there is no "whole huge pages" note, at an unaligned start or an aligned one; from 5.18 the
+// unaligned start keeps it (the guard for the unchanged side).
+test('hugetlb dontneed before 5.18 is refused outright: no whole-huge-pages note', () => {
+  for (const kernel of ['5.10', '5.17']) {
+    for (const at of ['h', 'h + 4KiB']) {
+      const [, note] = notes(`scenario "h" {
+  kernel ${kernel}
+  h = mmap 2MiB rw private anon hugetlb noreserve at 0x4000_0000
+  d = madvise ${at}, 4KiB, dontneed
+  expect d == EINVAL
+}
+`);
+      assert.equal(note, '', `${kernel} ${at}`);
+    }
+  }
+  const [, note] = notes(`scenario "h" {
+  kernel 5.18
+  h = mmap 2MiB rw private anon hugetlb noreserve at 0x4000_0000
+  d = madvise h + 4KiB, 4KiB, dontneed
+  expect d == EINVAL
+}
+`);
+  assert.equal(note, '; no page dropped (hugetlb drops whole huge pages only)');
+});

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyse, codes } from './helpers';
-import { VM_IO, VM_MIXEDMAP, VM_PFNMAP } from '../../../server/src/engine/kernel/types';
+import { VM_DONTDUMP, VM_IO, VM_MIXEDMAP, VM_PFNMAP } from '../../../server/src/engine/kernel/types';
 
 const madvise = (kernel: string) => `scenario "madvise" {
   kernel ${kernel}
@@ -24,7 +24,7 @@ const boFlags = (kernel: string) =>
     .find((v) => v.object.name === '/dev/dri/renderD128')!.vmFlags;
 
 test('msm before Linux 6.0 maps VM_IO|VM_MIXEDMAP: MADV_DOFORK is EINVAL, MADV_DONTNEED zaps', () => {
-  for (const kernel of ['5.10', '5.15', '5.19']) {
+  for (const kernel of ['5.10', '5.14', '5.16', '5.19']) {
     const text = madvise(kernel)
       .replace('}', '}')
       .replace(/\n}$/, '\n  expect a == EINVAL\n  expect b == ok\n}');
@@ -35,6 +35,14 @@ test('msm before Linux 6.0 maps VM_IO|VM_MIXEDMAP: MADV_DOFORK is EINVAL, MADV_D
     );
     assert.equal(boFlags(kernel) & (VM_IO | VM_MIXEDMAP | VM_PFNMAP), VM_IO | VM_MIXEDMAP, kernel);
   }
+});
+
+// 5.15 is 5.15.0: 510410bfc034's msm_gem_object_mmap set only VM_MIXEDMAP|VM_DONTEXPAND until
+// 3466d9e217b3 (5.16, 5.15.7) restored VM_IO|VM_DONTDUMP.
+test('msm on Linux 5.15(.0) maps VM_MIXEDMAP|VM_DONTEXPAND without VM_IO: MADV_DOFORK and MADV_DONTNEED both work', () => {
+  const text = madvise('5.15').replace(/\n}$/, '\n  expect a == ok\n  expect b == ok\n}');
+  assert.deepEqual(codes(text), []);
+  assert.equal(boFlags('5.15') & (VM_IO | VM_MIXEDMAP | VM_PFNMAP | VM_DONTDUMP), VM_MIXEDMAP);
 });
 
 test('msm from Linux 6.0 maps VM_PFNMAP without VM_IO: MADV_DOFORK works, MADV_DONTNEED is EINVAL', () => {

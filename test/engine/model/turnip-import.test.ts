@@ -137,3 +137,73 @@ test('turnip self-import under Wine’s placed strategy: the import’s map at i
     [],
   );
 });
+
+// KGSL (`fixed-mapping`) has no GEM-handle lookup: each import is a new tu_bo with its own map
+// (kgsl_bo_init_dmabuf, tu_knl_kgsl.cc).
+const kgslSelfImport = (steps: string) =>
+  selfImport('turnip', steps).replace('    preset turnip\n', '    preset turnip\n    fixed-mapping\n');
+
+test('turnip on KGSL (fixed-mapping) self-import: the import is its own tu_bo, mapped apart from the exporter', () => {
+  const maps = kgslSelfImport(`  p = vkMapMemory m
+  p2 = vkMapMemory m2
+  expect p2 != p`);
+  assert.deepEqual(driverCodes(maps), []);
+  const placed = kgslSelfImport(`  low = reserve 64KiB at 0x1000_0000 by wine
+  low2 = reserve 64KiB at 0x2000_0000 by wine
+  p = vkMapMemory2 m placed at low
+  p2 = vkMapMemory2 m2 placed at low2
+  expect p2 == low2`);
+  assert.deepEqual(codes(placed), []);
+  // On msm the import still shares the exporter's mapping.
+  assert.deepEqual(
+    driverCodes(
+      selfImport(
+        'turnip',
+        `  p = vkMapMemory m
+  p2 = vkMapMemory m2
+  expect p2 == p`,
+      ),
+    ),
+    [],
+  );
+});
+
+const tuMmaps = (text: string, index: number) => callsOf(text, index).filter((c) => /^tu: mmap\(/.test(c));
+
+test('turnip maps cached memory at allocation only when it makes the BO (msm_bo_init), not an imported dma-buf (msm_bo_init_dmabuf)', () => {
+  // A cached import of its own export: no mmap at the import's vkAllocateMemory; the exporter's
+  // vkMapMemory makes the BO's one mapping.
+  const self = selfImport('turnip', '  p = vkMapMemory m').replace(
+    'host-visible import buf',
+    'host-visible cached import buf',
+  );
+  assert.deepEqual(tuMmaps(self, 2), []);
+  assert.equal(tuMmaps(self, 3).length, 1);
+  // A cached import of radv's export: mapped at vkMapMemory, not at vkAllocateMemory.
+  const fromRadv = `scenario "x" {
+  driver a {
+    preset radv
+  }
+  driver tu {
+    preset turnip
+  }
+  m = vkAllocateMemory 64KiB host-visible exportable driver a
+  buf = vkGetMemoryFdKHR m dma-buf
+  m2 = vkAllocateMemory 64KiB host-visible cached import buf driver tu
+  p2 = vkMapMemory m2
+}
+`;
+  assert.deepEqual(tuMmaps(fromRadv, 2), []);
+  assert.equal(tuMmaps(fromRadv, 3).length, 1);
+  // Cached memory Turnip makes itself, exportable or not, is still mapped at allocation.
+  for (const extra of ['', ' exportable']) {
+    const own = `scenario "x" {
+  driver tu {
+    preset turnip
+  }
+  m = vkAllocateMemory 64KiB host-visible cached${extra}
+}
+`;
+    assert.equal(tuMmaps(own, 0).length, 1, extra);
+  }
+});

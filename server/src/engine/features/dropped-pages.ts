@@ -1,7 +1,7 @@
 // What a MADV_DONTNEED step dropped, or a MADV_FREE step freed lazily, said after its result
 // wherever a step's result is shown (the panel's timeline, the CLI trace's text and JSON): no
 // mapping shows it.
-import { hugetlbDontneedEnd, MADV_DONTNEED, MADV_FREE } from '../kernel/madvise';
+import { hugetlbDontneedEnd, hugetlbTakesDontneed, MADV_DONTNEED, MADV_FREE } from '../kernel/madvise';
 import { versionAtLeast } from '../kernel/config';
 import { VM_HUGETLB, VM_UFFD_MISSING, type KernelVersion, type Vma } from '../kernel/types';
 import { firstIndex } from '../first-index';
@@ -96,9 +96,11 @@ function dontneedNote(run: ScenarioRun, record: StepRecord): string {
     if (touched.length === 0) continue;
     // A call refused at the range's start advised nothing (madvise_walk_vmas returns at the first
     // refusal): its errno and reason say why (VM_LOCKED, VM_PFNMAP). Only a hugetlb VMA's refusal
-    // (an unaligned start) has more to say: that it drops whole huge pages only.
-    const hugetlb = touched.some((v) => (v.vmFlags & VM_HUGETLB) !== 0);
-    if (refusedAt !== undefined && refusedAt <= first && !hugetlb) continue;
+    // from 5.18 (an unaligned start) has more to say: that it drops whole huge pages only. Before
+    // 5.18 can_madv_lru_vma refuses every hugetlb VMA, so there is no huge-page rule to tell.
+    const version = sim.space.config.version;
+    const hugePageRule = hugetlbTakesDontneed(version) && touched.some((v) => (v.vmFlags & VM_HUGETLB) !== 0);
+    if (refusedAt !== undefined && refusedAt <= first && !hugePageRule) continue;
     const runsText = (vmas: readonly Vma[]) => rangesText(run, pageRuns(vmas, first, last));
     const shared = touched.filter((v) => isShared(v));
     const private_ = touched.filter((v) => !isShared(v));
@@ -106,7 +108,6 @@ function dontneedNote(run: ScenarioRun, record: StepRecord): string {
       note += '; shared pages kept (the next access refaults them with their data)';
       continue;
     }
-    const version = sim.space.config.version;
     const dropped = droppedPageRuns(private_, first, last, version);
     const ordinary = private_.filter((v) => (v.vmFlags & VM_HUGETLB) === 0);
     const next = (subject: string, vmas: readonly Vma[]) => whatComesNext(run, subject, vmas, first, last);
@@ -178,8 +179,9 @@ function droppedPageRuns(
     let to = Math.min(v.endPage, last);
     if ((v.vmFlags & VM_HUGETLB) !== 0) {
       const huge = v.object.pagesPerHugePage ?? 1;
-      // An unaligned start is refused, and the walk stops there; the end is rounded down within
-      // this VMA only (madvise_walk_vmas hands each VMA its own end).
+      // An unaligned start is refused, and the walk stops there; the end is rounded within this
+      // VMA only, down from 6.1 and up on 5.18–6.0 (hugetlbDontneedEnd; madvise_walk_vmas hands
+      // each VMA its own end).
       if (from % huge !== 0) break;
       to = hugetlbDontneedEnd(to, huge, version);
     }

@@ -317,7 +317,7 @@ function dontneed(state: KernelState, vma: Vma, start: number, end: number, wher
     // mappings", v5.18-rc1: 9457056ac426, MADV_DONTNEED_LOCKED in 5.18, edits the
     // madvise_dontneed_free_valid_vma() it added) allowed DONTNEED there.
     const version = state.config.version;
-    if (!versionAtLeast(version, 5, 18))
+    if (!hugetlbTakesDontneed(version))
       return {
         errno: 'EINVAL',
         reason: `MADV_DONTNEED on the MAP_HUGETLB mapping ${where}: hugetlb mappings refuse it before Linux 5.18 (can_madv_lru_vma); 90e7e7f5ef3f allowed it in 5.18, where 5.18–6.0 zap whole huge pages with the end rounded up and 6.1+ round it down`,
@@ -396,6 +396,14 @@ function free(
     });
   }
   return end;
+}
+
+/**
+ * Whether a hugetlb mapping takes MADV_DONTNEED at all: from 5.18 (90e7e7f5ef3f); before it
+ * can_madv_lru_vma refuses every VM_HUGETLB VMA, aligned or not (mm/madvise.c).
+ */
+export function hugetlbTakesDontneed(version: KernelVersion): boolean {
+  return versionAtLeast(version, 5, 18);
 }
 
 /**

@@ -1099,7 +1099,7 @@ export interface TraitSpec {
 export const DRIVER_TRAITS: readonly TraitSpec[] = [
   {
     keyword: 'maps',
-    doc: 'When the driver calls mmap: at each vkMapMemory (`at-map`), at vkAllocateMemory (`at-alloc`; `at-alloc-cached` only for cached non-coherent memory), or once for a pool it suballocates from (`pool`).',
+    doc: 'When the driver calls mmap: at each vkMapMemory (`at-map`), at vkAllocateMemory (`at-alloc`; `at-alloc-cached` only for cached non-coherent memory it makes, not an import), or once for a pool it suballocates from (`pool`).',
     source: 'docs/hazards.md (H1, H3)',
     args: 'word',
     words: [

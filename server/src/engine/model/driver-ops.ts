@@ -36,7 +36,7 @@ import { SelfImports } from './self-import';
 import { NOUVEAU_VM_INIT } from './nouveau-vm-bind';
 import { nvidiaNodeFor } from './nvidia-nodes';
 import { TTM_MIXEDMAP_NODE_TRAITS, ttmMapsPfn } from './ttm-nodes';
-import { MSM_MIXEDMAP_NODE_TRAITS, MSM_PFN_NODE_TRAITS, msmMapsPfn } from './msm-nodes';
+import { msmNodeTraits } from './msm-nodes';
 import {
   I915_LEGACY_MAPS_NAME,
   I915_LEGACY_MMAP_TRAITS,
@@ -227,7 +227,11 @@ export class DriverOps {
     if (reused) return undefined;
     if (this.model.maps === 'pool' && !shared && !fixed) return this.allocateFromPool(memory);
     const failed = this.makeBoAtAllocation(memory);
-    if (failed !== undefined || !mapsAtAllocation(this.model, memory.properties, shared)) return failed;
+    if (
+      failed !== undefined ||
+      !mapsAtAllocation(this.model, memory.properties, shared, memory.importedFrom !== undefined)
+    )
+      return failed;
     return this.mapAtAllocation(memory);
   }
 
@@ -646,7 +650,7 @@ export class DriverOps {
       return `${memory.name} is a suballocation of the pool ${this.name} mapped at step ${escape.step + 1}, long before this vkMapMemory`;
     if (this.model.mmapVia !== 'libc')
       return `${this.name} ${mmapUnseen(this.model.mmapVia)}, so no symbol hook sees it`;
-    if (mapsAtAllocation(this.model, memory.properties, sharesBo(memory)))
+    if (mapsAtAllocation(this.model, memory.properties, sharesBo(memory), memory.importedFrom !== undefined))
       return `${this.name} mapped ${memory.name} at vkAllocateMemory (step ${escape.step + 1}), before any vkMapMemory hook was armed`;
     return `${this.name} mapped ${memory.name} outside vkMapMemory (step ${escape.step + 1})`;
   }
@@ -863,7 +867,7 @@ export class DriverOps {
       case 'i915':
         return I915_NODE_TRAITS;
       case 'msm':
-        return msmMapsPfn(version) ? MSM_PFN_NODE_TRAITS : MSM_MIXEDMAP_NODE_TRAITS;
+        return msmNodeTraits(version);
       case 'amdgpu':
         return AMDGPU_NODE_TRAITS;
       default:

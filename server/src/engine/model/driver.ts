@@ -148,7 +148,8 @@ export interface DriverTraits {
    * NVK: nvkmd_nouveau_import_dma_buf shares the nouveau_ws_bo but makes a new nvkmd_mem with its
    * own `client_map` per import (nvkmd_nouveau_mem.c, nvkmd.c). Not RADV: radv_amdgpu_winsys_bo_from_fd
    * makes a new radv_amdgpu_winsys_bo per import, with its own `cpu_map`, though amdgpu_bo_import
-   * hands back the same amdgpu_bo_handle (winsys/amdgpu/radv_amdgpu_bo.c).
+   * hands back the same amdgpu_bo_handle (winsys/amdgpu/radv_amdgpu_bo.c). Not with
+   * `fixed-mapping` (Turnip on KGSL): a new tu_bo per import (self-import.ts, sharesSelfImportBo).
    */
   readonly selfImportSharesBo: boolean;
   /**
@@ -337,21 +338,25 @@ export const PRESETS: Readonly<Record<string, DriverTraits>> = {
 
 /**
  * Whether the driver maps this memory at vkAllocateMemory (H3): always for `at-alloc`; for
- * `at-alloc-cached` only HOST_CACHED non-coherent memory, whose cache lines Turnip cleans
- * through the mapping (`tu_bo_map` in `msm_bo_init`). Never memory that is not HOST_VISIBLE:
- * no driver has a CPU mapping of it.
+ * `at-alloc-cached` only HOST_CACHED non-coherent memory the driver makes, whose cache lines
+ * Turnip cleans through the mapping (`tu_bo_map` in `msm_bo_init`): not an `imported` dma-buf,
+ * which msm_bo_init_dmabuf never maps (tu_knl_drm_msm.cc), so it is mapped at vkMapMemory. Never
+ * memory that is not HOST_VISIBLE: no driver has a CPU mapping of it.
  */
 export function mapsAtAllocation(
   driver: DriverTraits,
   properties: ReadonlySet<string>,
   shared = false,
+  imported = false,
 ): boolean {
   // KGSL's SVM BOs get their GPU address from the CPU mapping, so even memory that is not
   // HOST_VISIBLE is mapped (kgsl_bo_init maps every replayable BO).
   if (hasFixedMapping(driver, shared)) return true;
   if (!properties.has('host-visible')) return false;
   if (driver.maps === 'at-alloc') return true;
-  return driver.maps === 'at-alloc-cached' && properties.has('cached') && !properties.has('coherent');
+  return (
+    driver.maps === 'at-alloc-cached' && !imported && properties.has('cached') && !properties.has('coherent')
+  );
 }
 
 /** The driver's traits on a system of `pageSize` pages: see PlacedSupport.followsPageSize. */

@@ -4,6 +4,7 @@ import { versionAtLeast } from '../kernel/config';
 import {
   VM_DONTDUMP,
   VM_DONTEXPAND,
+  VM_MIXEDMAP,
   VM_PFNMAP,
   type DeviceTraits,
   type KernelVersion,
@@ -38,14 +39,33 @@ export const MSM_PFN_NODE_TRAITS: DeviceTraits = Object.freeze({
 });
 
 /**
- * msm's BO mapping before Linux 6.0: `VM_IO | VM_MIXEDMAP | VM_DONTEXPAND | VM_DONTDUMP`, with
- * msm_gem_fault inserting through vmf_insert_mixed. Before 5.15 drm_gem_mmap_obj set
- * `VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP` and msm_gem_mmap_obj swapped VM_PFNMAP for
- * VM_MIXEDMAP; 510410bfc034 "drm/msm: Implement mmap as GEM object function" (5.15) lost VM_IO
- * and VM_DONTDUMP, and 3466d9e217b3 "drm/msm: Fix mmap to include VM_IO and VM_DONTDUMP" (5.16,
- * in 5.15.7) set all four in msm_gem_object_mmap. 5.15.0–5.15.6 are not modelled (the model's
- * versions have no patch level). VM_IO refuses MADV_DOFORK; MADV_DONTNEED, refused on VM_PFNMAP
- * only, zaps; a VM_MIXEDMAP mapping may be COW, so MAP_PRIVATE maps and works, as TTM's did
- * before 5.14: the same four flags and no COW check, so the same traits (ttm-nodes.ts).
+ * msm's BO mapping before Linux 6.0 but for 5.15: `VM_IO | VM_MIXEDMAP | VM_DONTEXPAND |
+ * VM_DONTDUMP`, with msm_gem_fault inserting through vmf_insert_mixed. Before 5.15
+ * drm_gem_mmap_obj set `VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP` and msm_gem_mmap_obj
+ * swapped VM_PFNMAP for VM_MIXEDMAP; 3466d9e217b3 "drm/msm: Fix mmap to include VM_IO and
+ * VM_DONTDUMP" (5.16, in 5.15.7) set all four in msm_gem_object_mmap. VM_IO refuses MADV_DOFORK;
+ * MADV_DONTNEED, refused on VM_PFNMAP only, zaps; a VM_MIXEDMAP mapping may be COW, so
+ * MAP_PRIVATE maps and works, as TTM's did before 5.14: the same four flags and no COW check, so
+ * the same traits (ttm-nodes.ts).
  */
 export const MSM_MIXEDMAP_NODE_TRAITS: DeviceTraits = TTM_MIXEDMAP_NODE_TRAITS;
+
+/**
+ * msm's BO mapping on Linux 5.15, read as 5.15.0 like every `kernel X.Y`: 510410bfc034
+ * "drm/msm: Implement mmap as GEM object function" (5.15 merge window) moved the flags into
+ * msm_gem_object_mmap, which set only `VM_MIXEDMAP | VM_DONTEXPAND` (drm_gem_mmap_obj no longer
+ * sets its defaults when the object has an mmap function), losing VM_IO and VM_DONTDUMP until
+ * 3466d9e217b3 (5.15.7). Without VM_IO, MADV_DOFORK succeeds; the rest is as
+ * MSM_MIXEDMAP_NODE_TRAITS.
+ */
+export const MSM_515_NODE_TRAITS: DeviceTraits = Object.freeze({
+  ...MSM_MIXEDMAP_NODE_TRAITS,
+  vmFlags: VM_MIXEDMAP | VM_DONTEXPAND,
+});
+
+/** msm's BO mapping traits on a kernel of `version`. */
+export function msmNodeTraits(version: KernelVersion): DeviceTraits {
+  if (msmMapsPfn(version)) return MSM_PFN_NODE_TRAITS;
+  if (version.major === 5 && version.minor === 15) return MSM_515_NODE_TRAITS;
+  return MSM_MIXEDMAP_NODE_TRAITS;
+}

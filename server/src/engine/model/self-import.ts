@@ -6,6 +6,17 @@ import { setDriverObject } from './memories-by-object';
 import { isFreed, sharesBo, type VkMemory } from './vk-memory';
 
 /**
+ * Whether the driver's own export imported back is the exporter's BO: `selfImportSharesBo`, on
+ * msm. A `fixed-mapping` driver is Turnip on KGSL, which has no GEM-handle lookup:
+ * kgsl_bo_init_dmabuf imports with IOCTL_KGSL_GPUOBJ_IMPORT, which always makes a new id, asserts
+ * `bo->gem_handle == 0` on a fresh tu_bo, and kgsl_bo_map maps that tu_bo on its own
+ * (src/freedreno/vulkan/tu_knl_kgsl.cc).
+ */
+export function sharesSelfImportBo(driver: DriverTraits): boolean {
+  return driver.selfImportSharesBo && !driver.fixedMapping;
+}
+
+/**
  * The memories of one driver that share a BO (exported, or imported from an fd), to find the
  * ones on the same BO. Turnip keeps one `struct tu_bo` per GEM handle (tu_device_lookup_bo), and
  * an import of its own export gets the same handle, so `bo->map` is both memories' mapping:
@@ -15,16 +26,20 @@ import { isFreed, sharesBo, type VkMemory } from './vk-memory';
 export class SelfImports {
   private readonly members: VkMemory[] = [];
 
-  constructor(private readonly driver: DriverTraits) {}
+  private readonly shares: boolean;
+
+  constructor(driver: DriverTraits) {
+    this.shares = sharesSelfImportBo(driver);
+  }
 
   /** At vkAllocateMemory, once the memory has its BO (file and boOffset). */
   register(memory: VkMemory): void {
-    if (this.driver.selfImportSharesBo && sharesBo(memory)) this.members.push(memory);
+    if (this.shares && sharesBo(memory)) this.members.push(memory);
   }
 
   /** A live memory on the same BO as `memory` that has the BO mapped, if there is one. */
   mappedTwin(memory: VkMemory): VkMemory | undefined {
-    if (!this.driver.selfImportSharesBo || memory.file === undefined) return undefined;
+    if (!this.shares || memory.file === undefined) return undefined;
     return this.members.find(
       (m) =>
         m !== memory &&
@@ -58,7 +73,7 @@ export class SelfImports {
 
   /** The BO's mapping at `pointer` is gone (tu_bo_unmap clears `bo->map`): for every memory on it. */
   forget(memory: VkMemory, pointer: bigint, step: number): void {
-    if (!this.driver.selfImportSharesBo) return;
+    if (!this.shares) return;
     for (const m of this.members) {
       if (m === memory || isFreed(m) || m.file !== memory.file || m.boOffset !== memory.boOffset) continue;
       if (m.driverPointer !== pointer) continue;

@@ -340,7 +340,7 @@ function placeDriverMap(
   const kept =
     memory.driverPointer !== undefined &&
     keepsPointer(driver, shared) &&
-    !mapsAtAllocation(driver, memory.properties, shared);
+    !mapsAtAllocation(driver, memory.properties, shared, memory.importedFrom !== undefined);
   if (memory.driverPointer !== undefined && (memory.driverPointer !== address || kept)) {
     const why = memory.inPool
       ? `it is a suballocation of a pool mapped at step ${(memory.driverMapStep ?? 0) + 1}`
@@ -348,7 +348,7 @@ function placeDriverMap(
         ? `${memory.name} imports ${driver.name}'s own export of ${twin.name}, so it is ${twin.name}'s buffer object (msm_bo_init_dmabuf finds the same GEM handle and tu_bo), already mapped at ${formatHex(memory.driverPointer)}: Turnip's tu_bo_map answers "Cannot remap BO to a different address"`
         : hasFixedMapping(driver, shared)
           ? `${driver.name} mapped it at ${formatHex(memory.driverPointer)} at allocation, and that address is its GPU address for the object's life (fixed-mapping, H6: Turnip's tu_bo_map answers "Cannot remap BO to a different address")`
-          : `${driver.name} already mapped it at ${formatHex(memory.driverPointer)}${mapsAtAllocation(driver, memory.properties, shared) ? ' at allocation (H3)' : driver.cachesPointer ? ` and keeps that mapping after vkUnmapMemory (caches-pointer; \`caches-pointer no\` models a driver that drops it)${danglingText(ctx, memory, memory.driverPointer)}` : ''}`;
+          : `${driver.name} already mapped it at ${formatHex(memory.driverPointer)}${mapsAtAllocation(driver, memory.properties, shared, memory.importedFrom !== undefined) ? ' at allocation (H3)' : driver.cachesPointer ? ` and keeps that mapping after vkUnmapMemory (caches-pointer; \`caches-pointer no\` models a driver that drops it)${danglingText(ctx, memory, memory.driverPointer)}` : ''}`;
     const made = memory.driverMapStep !== undefined ? ctx.sim.stepRange(memory.driverMapStep) : undefined;
     ctx.sim.finding(
       'placed-map-failed',
