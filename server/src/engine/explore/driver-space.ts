@@ -33,6 +33,11 @@ export interface TraitDimension {
  */
 export interface ImpossibleCombination {
   readonly when: Readonly<Record<string, string>>;
+  /**
+   * What the driver's fixed traits must also be for the rule to apply, said in words (`lavapipe`)
+   * and tested on them: a property no trait line sets, so not a dimension of `when`.
+   */
+  readonly fixed?: { readonly said: string; readonly holds: (traits: DriverTraits) => boolean };
   /** Why, with the facts it rests on (shown by `drvmap explore` and in docs/explore.md). */
   readonly why: string;
 }
@@ -134,6 +139,15 @@ export const DRIVER_SPACE: DriverSpace = {
         'time: its pages live at one address, mremap can move them but never duplicate them ' +
         '(docs/facts/linux-mm.md §3.6), and a fresh MAP_FIXED anonymous map there is new zero-filled memory. A ' +
         'software driver that offers placed maps backs its memory with a memfd: that is `backing shmem`.',
+    },
+    {
+      // lavapipe keeps its pointer whatever its backing (keepsPointer, deviceIsCpu): `no` would run
+      // the same as `yes`, and name a behaviour `check` refuses (conflicting-traits).
+      when: { 'caches-pointer': 'no' },
+      fixed: { said: 'lavapipe', holds: (traits) => traits.softwareRasterizer },
+      why:
+        'lavapipe has no GPU whatever its backing: llvmpipe draws through the pointer ' +
+        'llvmpipe_map_memory returned, so the driver always keeps it (H2).',
     },
     {
       when: { backing: 'anon', 'caches-pointer': 'no' },

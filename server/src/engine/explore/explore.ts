@@ -653,9 +653,12 @@ function exploreScenario(
     impossible: {
       count: totalCombinations - points.length,
       rules: appliedRules.map((r) => ({
-        when: Object.entries(r.when)
-          .map(([t, v]) => (v.startsWith('!') ? `${t} other than ${v.slice(1)}` : `${t} ${v}`))
-          .join(' with '),
+        when: [
+          ...(r.fixed ? [r.fixed.said] : []),
+          ...Object.entries(r.when).map(([t, v]) =>
+            v.startsWith('!') ? `${t} other than ${v.slice(1)}` : `${t} ${v}`,
+          ),
+        ].join(' with '),
         why: r.why,
       })),
     },
@@ -767,7 +770,7 @@ class Checker {
     for (const rule of space.impossible) {
       for (const driver of driverNames) {
         const pairs: { dim: number; values: ReadonlySet<number> }[] = [];
-        let applies = true;
+        let applies = rule.fixed?.holds(baseTraits.get(driver) ?? DEFAULT_TRAITS) ?? true;
         for (const [trait, condition] of Object.entries(rule.when)) {
           const def = space.traits.find((t) => t.trait === trait);
           const matching = new Set(

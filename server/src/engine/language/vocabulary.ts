@@ -1133,7 +1133,7 @@ export const DRIVER_TRAITS: readonly TraitSpec[] = [
   },
   {
     keyword: 'caches-pointer',
-    doc: "The driver keeps its own CPU pointer to the mapping and writes through it later (uploads, descriptor pools, bookkeeping): H2. Its mapping outlives vkUnmapMemory. The lavapipe and proprietary presets set it; RADV, ANV and Turnip keep such pointers only to their internal BOs and drop the application's mapping at vkUnmapMemory. `caches-pointer no` turns off a preset's.",
+    doc: "The driver keeps its own CPU pointer to the mapping and writes through it later (uploads, descriptor pools, bookkeeping): H2. Its mapping outlives vkUnmapMemory. The lavapipe and proprietary presets set it; RADV, ANV and Turnip keep such pointers only to their internal BOs and drop the application's mapping at vkUnmapMemory. `caches-pointer no` turns off the proprietary preset's; lavapipe has no GPU and keeps its pointer whatever the line says (`no` is conflicting-traits there).",
     source: 'docs/hazards.md (H2)',
     args: 'word',
     words: [

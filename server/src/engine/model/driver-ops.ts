@@ -650,9 +650,16 @@ export class DriverOps {
       return `${memory.name} is a suballocation of the pool ${this.name} mapped at step ${escape.step + 1}, long before this vkMapMemory`;
     if (this.model.mmapVia !== 'libc')
       return `${this.name} ${mmapUnseen(this.model.mmapVia)}, so no symbol hook sees it`;
-    if (mapsAtAllocation(this.model, memory.properties, sharesBo(memory), memory.importedFrom !== undefined))
-      return `${this.name} mapped ${memory.name} at vkAllocateMemory (step ${escape.step + 1}), before any vkMapMemory hook was armed`;
-    return `${this.name} mapped ${memory.name} outside vkMapMemory (step ${escape.step + 1})`;
+    // A self-import's mapping is its twin's, made by the twin (self-import.ts adopt).
+    const twin = this.sharedMappingOf(memory);
+    const maker = twin !== undefined && twin.escape === escape ? twin : memory;
+    const via =
+      maker === memory
+        ? ''
+        : ` (${memory.name} is ${maker.name}'s buffer object, ${this.name}'s own export imported back)`;
+    if (mapsAtAllocation(this.model, maker.properties, sharesBo(maker), maker.importedFrom !== undefined))
+      return `${this.name} mapped ${maker.name} at vkAllocateMemory (step ${escape.step + 1}), before any vkMapMemory hook was armed${via}`;
+    return `${this.name} mapped ${maker.name} outside vkMapMemory (step ${escape.step + 1})${via}`;
   }
 
   /**

@@ -12,6 +12,7 @@ import { CallSettledLater } from '../../sim/calls';
 import { isReservation } from '../../sim/reservations';
 import { allocateInWindow, windowFailureReason } from './window-allocation';
 import { passThrough, type MapOutcome, type Strategy, type StrategyContext } from './strategy';
+import { deviceIsCpu } from '../software-device';
 import { hasFixedMapping, keepsPointer, mapsAtAllocation, winePlacesMaps } from '../driver';
 import { setDriverObject } from '../memories-by-object';
 import { importedBoLength } from '../imported-bo-length';
@@ -348,7 +349,7 @@ function placeDriverMap(
         ? `${memory.name} imports ${driver.name}'s own export of ${twin.name}, so it is ${twin.name}'s buffer object (msm_bo_init_dmabuf finds the same GEM handle and tu_bo), already mapped at ${formatHex(memory.driverPointer)}: Turnip's tu_bo_map answers "Cannot remap BO to a different address"`
         : hasFixedMapping(driver, shared)
           ? `${driver.name} mapped it at ${formatHex(memory.driverPointer)} at allocation, and that address is its GPU address for the object's life (fixed-mapping, H6: Turnip's tu_bo_map answers "Cannot remap BO to a different address")`
-          : `${driver.name} already mapped it at ${formatHex(memory.driverPointer)}${mapsAtAllocation(driver, memory.properties, shared, memory.importedFrom !== undefined) ? ' at allocation (H3)' : driver.cachesPointer ? ` and keeps that mapping after vkUnmapMemory (caches-pointer; \`caches-pointer no\` models a driver that drops it)${danglingText(ctx, memory, memory.driverPointer)}` : ''}`;
+          : `${driver.name} already mapped it at ${formatHex(memory.driverPointer)}${mapsAtAllocation(driver, memory.properties, shared, memory.importedFrom !== undefined) ? ' at allocation (H3)' : keepsPointer(driver, shared) ? ` and keeps that mapping after vkUnmapMemory (${deviceIsCpu(driver) ? 'it has no GPU: its CPU rasterizer reaches the memory through it' : 'caches-pointer; `caches-pointer no` models a driver that drops it'})${danglingText(ctx, memory, memory.driverPointer)}` : ''}`;
     const made = memory.driverMapStep !== undefined ? ctx.sim.stepRange(memory.driverMapStep) : undefined;
     ctx.sim.finding(
       'placed-map-failed',
