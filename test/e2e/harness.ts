@@ -363,7 +363,9 @@ export class Harness {
    */
   async hoverSquiggle(index = 0, severity: 'error' | 'warning' | 'info' | 'hint' = 'error'): Promise<string> {
     const squiggle = this.squiggles(severity).nth(index);
-    await squiggle.waitFor({ state: 'attached' });
+    // Visible, not just attached: Monaco adds the decoration's node before it lays it out, and a
+    // node not laid out yet has no box (seen once in a CI run, on the JSON self-check).
+    await squiggle.waitFor({ state: 'visible' });
     const box = await squiggle.boundingBox();
     if (!box) throw new Error(`squiggle ${index} (${severity}) has no bounding box`);
     return this.hoverAt(box.x + Math.max(1, Math.min(box.width / 2, 8)), box.y + box.height / 2);
