@@ -35,17 +35,23 @@ export function vmaModifySplits(
 ): Failure | undefined {
   const splitsStart = from > v.startPage;
   const splitsEnd = to < v.endPage;
-  if (splitsStart !== splitsEnd) {
-    const changed = reprotectedSlice(v, from, to, prot, vmFlags);
-    if (mergesAtEdge(state, changed, splitsStart)) return undefined;
-  }
+  // The kernel tries the merge first, but only a refused split depends on it (a split that is made
+  // and a merge that makes none both let the change go on): asked only then, which keeps the
+  // slice it builds off the path every mprotect and madvise takes. A range split on both sides
+  // touches no neighbour, so it never merges.
+  const oneSided = splitsStart !== splitsEnd;
   if (splitsStart) {
     const refusal = splitVmaRefusal(state, v, from, 0, what);
-    if (refusal !== undefined) return refusal;
+    if (refusal !== undefined)
+      return oneSided && mergesAtEdge(state, reprotectedSlice(v, from, to, prot, vmFlags), true)
+        ? undefined
+        : refusal;
   }
   if (!splitsEnd) return undefined;
   const refusal = splitVmaRefusal(state, v, to, splitsStart ? 1 : 0, what);
-  if (refusal !== undefined && splitsStart) splitKernelVmaAt(state, from);
+  if (refusal === undefined) return undefined;
+  if (oneSided && mergesAtEdge(state, reprotectedSlice(v, from, to, prot, vmFlags), false)) return undefined;
+  if (splitsStart) splitKernelVmaAt(state, from);
   return refusal;
 }
 
